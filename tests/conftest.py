@@ -380,6 +380,26 @@ HARDENED_HOST: dict[str, Any] = {
         "/proc/sys/net/ipv4/conf/lo/route_localnet:0\n",
         0,
     ),
+    # sysctl.d (`find -L ... -print -exec grep -H`): Debian 12's, /etc/sysctl.conf all comments
+    # and linked as 99-sysctl.conf, systemd's and procps' files (/lib is /usr/lib: merged /usr)
+    "sysctl-d": (
+        "/etc/sysctl.d/99-sysctl.conf\n"
+        "/etc/sysctl.d/99-sysctl.conf:#kernel.domainname = example.com\n"
+        "/etc/sysctl.d/99-sysctl.conf:#net.ipv4.ip_forward=1\n"
+        "/usr/lib/sysctl.d/50-pid-max.conf\n"
+        "/usr/lib/sysctl.d/50-pid-max.conf:kernel.pid_max = 4194304\n"
+        "/usr/lib/sysctl.d/protect-links.conf\n"
+        "/usr/lib/sysctl.d/protect-links.conf:fs.protected_fifos = 1\n"
+        "/usr/lib/sysctl.d/protect-links.conf:fs.protected_hardlinks = 1\n"
+        "/lib/sysctl.d/50-pid-max.conf\n"
+        "/lib/sysctl.d/50-pid-max.conf:kernel.pid_max = 4194304\n"
+        "/etc/sysctl.conf\n"
+        "/etc/sysctl.conf:#kernel.domainname = example.com\n"
+        "/etc/sysctl.conf:#net.ipv4.ip_forward=1\n",
+        1,
+        "find: '/run/sysctl.d': No such file or directory\n"
+        "find: '/usr/local/lib/sysctl.d': No such file or directory\n",
+    ),
     # modprobe.d: Debian 12's systemd.conf only (grep exits 2 for the directories not there)
     "modprobe-d": (
         "/lib/modprobe.d/systemd.conf:# Unlike other network interfaces, bonding and dummy "

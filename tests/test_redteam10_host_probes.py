@@ -601,12 +601,16 @@ def test_modules_disabled_refuses_every_module(host_scan) -> None:
     unloaded, and the toggle cannot be set back to false" (until the next boot). A host that sets
     kernel.modules_disabled = 1 once its drivers are loaded refuses every module, signed or not;
     hvaudit read sig_enforce and lockdown only and failed it "unsigned kernel modules can be
-    loaded". Right: pass. (Modules loaded before the toggle are HVA-041's taint.)"""
+    loaded". Right: pass. (Modules loaded before the toggle are HVA-041's taint.)
+    (R21S-3: the pass needs sysctl.d to set it again at every boot.)"""
     off = {"/sys/kernel/security/lockdown": "[none] integrity confidentiality\n"}
-    a = host_scan(dict(off, **{"/proc/sys/kernel/modules_disabled": "1\n"}))
+    lock = "/etc/sysctl.d/99-lock.conf"
+    persisted = (f"{lock}\n{lock}:kernel.modules_disabled = 1\n", 0)
+    a = host_scan(dict(off, **{"/proc/sys/kernel/modules_disabled": "1\n", "sysctl-d": persisted}))
     assert outcomes(a, "HVA-040") == {"hv1": "pass"}, messages(a, "HVA-040")
     assert messages(a, "HVA-040")["hv1"] == (
-        "kernel.modules_disabled = 1: no module can be loaded until the next boot, signed or not"
+        "kernel.modules_disabled = 1: no module can be loaded until the next boot, signed or "
+        f"not; kernel.modules_disabled = 1 ({lock}) sets it again at every boot"
     )
     a = host_scan(off)
     assert outcomes(a, "HVA-040") == {"hv1": "fail"}, messages(a, "HVA-040")

@@ -770,6 +770,82 @@ class QemuProcess:
     the times were not read."""
 
 
+@dataclass(frozen=True, slots=True)
+class SysctlSetting:
+    """One sysctl.d assignment as systemd-sysctl keeps it (hvaudit.parse.host._sysctl_d)."""
+
+    key: str
+    """The key in its `/` form under /proc/sys ("vm/overcommit_memory"); it may be a glob."""
+    value: str | None
+    """The value written, stripped; None for a `-key` line without `=` (a key kept out of the
+    globs: it is written by none)."""
+    path: str
+    line: str
+    """The line as the file has it, for a message."""
+
+
+def _glob_matches(pattern: str, key: str) -> bool:
+    """glob(3) on /proc/sys paths as systemd-sysctl applies a glob key (apply_glob_option):
+    `*`, `?` and `[...]` match within one path component."""
+    import fnmatch
+
+    parts, names = pattern.split("/"), key.split("/")
+    return len(parts) == len(names) and all(
+        fnmatch.fnmatchcase(n, p) for p, n in zip(parts, names, strict=True)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SysctlD:
+    """What systemd-sysctl writes at the next boot: sysctl.d's assignments in the order it keeps
+    them (systemd src/sysctl/sysctl.c parse_line: a later assignment of a key with another
+    value replaces the earlier one and moves to the end; apply_all writes them in that order, a
+    glob key to each matching key that has no explicit assignment of its own; systemd HEAD read
+    with `find_string`), and those of an /etc/sysctl.conf no sysctl.d file carries."""
+
+    settings: tuple[SysctlSetting, ...]
+    unlinked_conf: tuple[SysctlSetting, ...] = ()
+    """/etc/sysctl.conf's assignments where no sysctl.d file has its lines: procps `sysctl
+    --system` applies them last, systemd-sysctl not at all (sysctl.d(5) reads only *.conf in
+    its directories): whether they apply at boot is not known."""
+
+    @staticmethod
+    def _lookup(settings: tuple[SysctlSetting, ...], key: str) -> SysctlSetting | None:
+        explicit = None
+        for s in settings:
+            if s.key == key:
+                explicit = s
+        if explicit is not None:
+            return explicit if explicit.value is not None else None
+        last = None
+        for s in settings:
+            if s.value is not None and any(c in s.key for c in "*?[") and _glob_matches(s.key, key):
+                last = s
+        return last
+
+    def next_boot(self, key: str) -> SysctlSetting | None:
+        """The assignment systemd-sysctl writes to `key` (in `/` form) at boot, or None."""
+        return self._lookup(self.settings, key)
+
+    def conf_only(self, key: str) -> SysctlSetting | None:
+        """An unlinked /etc/sysctl.conf's assignment of `key` (unlinked_conf), or None."""
+        return self._lookup(self.unlinked_conf, key)
+
+    def keys_under(self, prefix: str, name: str) -> tuple[str, ...]:
+        """The explicit keys PREFIX/X/NAME that assign a value (net/ipv4/conf/eth5/...)."""
+        out = []
+        for s in (*self.settings, *self.unlinked_conf):
+            head, _, tail = s.key.rpartition("/")
+            if (
+                tail == name
+                and head.startswith(prefix + "/")
+                and "/" not in head[len(prefix) + 1 :]
+                and not any(c in s.key for c in "*?[")
+            ):
+                out.append(head[len(prefix) + 1 :])
+        return tuple(dict.fromkeys(out))
+
+
 #: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under
 #: /etc) and "enabled-runtime" (links under /run, for the running boot); systemctl(1), is-enabled.
 UNIT_ENABLED_STATES = ("enabled", "enabled-runtime")
@@ -882,6 +958,9 @@ class HostFacts:
     """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
     time_sync: Fact[str] = field(default_factory=_na)
     """The running time-sync daemon, or ""."""
+    sysctl_d: Fact[SysctlD] = field(default_factory=_na)
+    """The kernel parameters systemd-sysctl sets at the next boot (sysctl.d(5)); unavailable
+    "not collected" in a bundle older than the probe."""
     modules_disabled: Fact[bool] = field(default_factory=_na)
     """kernel.modules_disabled = 1: no module can be loaded or unloaded until the next boot."""
     on_hypervisor: Fact[bool] = field(default_factory=_na)

@@ -401,22 +401,30 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
     all (CONFIG_MODULES unset), which the evidence does not tell: a question (R9H-5).
     kernel.modules_disabled = 1 refuses every module, signed or not (proc(5): "Once true,
     modules can be neither loaded nor unloaded, and the toggle cannot be set back to false"):
-    a pass whatever sig_enforce and lockdown say (R10H-10, was a fail)."""
+    a pass whatever sig_enforce and lockdown say (R10H-10, was a fail), when a sysctl.d file sets
+    it again at every boot (systemd-sysctl, sysctl.d(5)); set by hand or by something hvaudit
+    does not read, it is gone at the next boot, and without lockdown that is a question, not the
+    pass (R21S-3). A bundle older than the sysctl-d probe keeps the pass."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         sig, lock = h.facts.module_sig_enforce, h.facts.lockdown
         built = h.facts.module_signing
+        off = h.facts.modules_disabled
+        disabled = off.known and off.get()
+        boot, why = _modules_disabled_at_boot(h) if disabled else ("", "")
         gap = first_unknown(sig, lock)
         if gap is not None:
             yield unknown(s, gap, "the kernel enforces module signatures")
         elif sig.get():
             yield passed(s, "module.sig_enforce is on", *sig.sources)
-        elif (off := h.facts.modules_disabled).known and off.get():
+        elif disabled and boot in ("older", "set"):
+            again = f"; {why} sets it again at every boot" if boot == "set" else ""
             yield passed(
                 s,
                 "kernel.modules_disabled = 1: no module can be loaded until the next boot, "
-                "signed or not",
+                f"signed or not{again}",
                 *off.sources,
+                *(h.facts.sysctl_d.sources if boot == "set" else ()),
             )
         elif lock.get() in ("integrity", "confidentiality") and built.known and not built.get():
             yield manual(
@@ -435,6 +443,21 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"kernel lockdown '{lock.get()}' enforces signed modules", *lock.sources
             )
+        elif disabled:
+            yield manual(
+                s,
+                "kernel.modules_disabled = 1: no module can be loaded until the next boot, but "
+                f"{why}; then unsigned modules can be loaded (sig_enforce off, lockdown none)",
+                *off.sources,
+                *h.facts.sysctl_d.sources,
+                *sig.sources,
+                *lock.sources,
+                question=f"What sets kernel.modules_disabled = 1 on {h.name} at every boot? "
+                "Evidence: `systemd-sysctl --cat-config | grep modules_disabled` and the units "
+                "or scripts that run `sysctl -w kernel.modules_disabled=1` (`grep -rs "
+                "modules_disabled /etc/systemd /etc/rc.local`). Pass: one does, after the "
+                "modules the host needs are loaded; fail: none (it was set by hand).",
+            )
         else:
             yield failed(
                 s,
@@ -442,6 +465,30 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
                 *sig.sources,
                 *lock.sources,
             )
+
+
+def _modules_disabled_at_boot(h: Host) -> tuple[str, str]:
+    """Whether kernel.modules_disabled = 1 comes back at the next boot: ("set", the sysctl.d
+    line and file), ("unset", why not known), or ("older", "") for a bundle made before the
+    sysctl-d probe. The kernel takes only 1 (kernel/sysctl.c kern_table, kernel/module/kmod.c
+    in later kernels: proc_dointvec_minmax with extra1 = extra2 = SYSCTL_ONE, read with
+    `find_string`), and systemd-sysctl writes sysctl.d's value at boot."""
+    cfg = h.facts.sysctl_d
+    if not cfg.known:
+        return ("unset", cfg.reason) if cfg.sources else ("older", "")
+    key = "kernel/modules_disabled"
+    later = cfg.get().next_boot(key)
+    if later is not None and re.fullmatch(r"\+?0*1", (later.value or "").strip()):
+        return "set", f"{later.line} ({later.path})"
+    if later is not None:
+        return "unset", f"sysctl.d sets {later.line} ({later.path})"
+    conf = cfg.get().conf_only(key)
+    if conf is not None:
+        return "unset", (
+            f"only {conf.line} ({conf.path}) sets it, which no sysctl.d file includes: "
+            "systemd-sysctl does not read it"
+        )
+    return "unset", "no sysctl.d file sets it at boot"
 
 
 @check(

@@ -548,22 +548,74 @@ def overcommit_memory(ctx: Context) -> Iterator[Outcome]:
     """vm.overcommit_memory = 1 makes the kernel pretend there is always enough memory until it
     runs out, when the OOM killer picks a process (usually the largest: a QEMU). 0, the default,
     refuses obvious overcommits; 2 never overcommits (kernel Documentation/mm/
-    overcommit-accounting.rst, admin-guide/sysctl/vm.rst)."""
+    overcommit-accounting.rst, admin-guide/sysctl/vm.rst).
+
+    The live value holds until the next boot, when systemd-sysctl writes sysctl.d's (sysctl.d(5);
+    hvaudit.model.SysctlD): a file setting 1 fails although the live value is 0 or 2, and
+    sysctl.d unread, a value not read as a number or one only an /etc/sysctl.conf no sysctl.d
+    file includes sets asks (R21S-1). A bundle older than the sysctl-d probe has the live value
+    alone."""
+    key = "vm/overcommit_memory"
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.overcommit_memory
         if not f.known:
             yield unknown(s, f, "vm.overcommit_memory is 0 or 2")
-        elif f.get() == 1:
+            continue
+        if f.get() == 1:
             yield failed(
                 s,
                 "vm.overcommit_memory = 1: allocations always succeed, the OOM killer "
                 "decides which VM dies",
                 *f.sources,
             )
+            continue
+        mode = {0: "heuristic", 2: "strict accounting"}.get(f.get(), "unknown mode")
+        now = f"vm.overcommit_memory = {f.get()} ({mode})"
+        cfg = h.facts.sysctl_d
+        if not cfg.known and not cfg.sources:
+            yield passed(s, now, *f.sources)
+            continue
+        later = cfg.get().next_boot(key) if cfg.known else None
+        conf = cfg.get().conf_only(key) if cfg.known else None
+        value = _sysctl_value(later.value) if later and later.value is not None else None
+        if later is not None and value == 1:
+            yield failed(
+                s,
+                f"{now} now, but {later.path} sets it to 1 from the next boot ({later.line}): "
+                "allocations will always succeed, the OOM killer decides which VM dies",
+                *f.sources,
+                *cfg.sources,
+            )
+            continue
+        if not cfg.known:
+            doubt = cfg.reason
+        elif later is not None and value is None:
+            doubt = f"{later.line} ({later.path}) is not a number the kernel reads"
+        elif later is None and conf is not None and _sysctl_value(conf.value or "") != 0:
+            doubt = (
+                f"{conf.line} ({conf.path}, which no sysctl.d file includes: procps `sysctl "
+                "--system` applies it at boot, systemd-sysctl does not)"
+            )
         else:
-            mode = {0: "heuristic", 2: "strict accounting"}.get(f.get(), "unknown mode")
-            yield passed(s, f"vm.overcommit_memory = {f.get()} ({mode})", *f.sources)
+            yield passed(s, now, *f.sources, *cfg.sources)
+            continue
+        yield manual(
+            s,
+            f"{now} now; the value from the next boot is not known: {doubt}",
+            *f.sources,
+            *cfg.sources,
+            question=f"Which vm.overcommit_memory does {h.name} boot with? Evidence: "
+            "`systemd-sysctl --cat-config | grep overcommit_memory` (the last assignment wins; "
+            "/etc/sysctl.conf counts only where a sysctl.d file links to it or procps `sysctl "
+            "--system` runs at boot). Pass: 0 or 2, or none (the kernel's 0); fail: 1.",
+        )
+
+
+def _sysctl_value(value: str) -> int | None:
+    """A sysctl.d value read as the kernel's proc_dointvec reads one integer, else None."""
+    v = value.strip()
+    return int(v) if re.fullmatch(r"[+-]?[0-9]{1,18}", v) else None
 
 
 @check(

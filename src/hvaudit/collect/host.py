@@ -22,6 +22,8 @@ __all__ = [
     "QEMU_LABEL_ARGV",
     "QEMU_MAPS_ARGV",
     "QEMU_STATUS_ARGV",
+    "SYSCTL_CONF",
+    "SYSCTL_D",
     "USERDB_DIRS",
     "VIRT_ADMIN_LOG_OUTPUTS",
     "HostCollector",
@@ -215,6 +217,21 @@ MODPROBE_D: tuple[str, ...] = (
 )
 
 
+#: systemd-sysctl's directories, in its order of precedence (sysctl.d(5); systemd
+#: src/basic/constants.h CONF_PATHS("sysctl.d"): /etc, /run, /usr/local/lib, /usr/lib and, on a
+#: split-/usr build, /lib): a file of a name read from one directory hides the files of that
+#: name in the later ones, and all are read in the lexical order of their names (conf-files.c
+#: conf_files_list_strv). /etc/sysctl.conf is read by procps `sysctl --system` (last), by
+#: systemd-sysctl only through a sysctl.d file (Debian's and Fedora's 99-sysctl.conf link).
+SYSCTL_D: tuple[str, ...] = (
+    "/etc/sysctl.d",
+    "/run/sysctl.d",
+    "/usr/local/lib/sysctl.d",
+    "/usr/lib/sysctl.d",
+    "/lib/sysctl.d",
+)
+SYSCTL_CONF = "/etc/sysctl.conf"
+
 #: nss-systemd(8): the directories of static drop-in JSON user records.
 USERDB_DIRS: tuple[str, ...] = ("/etc/userdb", "/run/userdb", "/run/host/userdb", "/usr/lib/userdb")
 
@@ -352,6 +369,33 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "--include=*.alias",
             "",
             *MODPROBE_D,
+        ),
+    ),
+    # sysctl.d(5): the kernel parameters systemd-sysctl writes at every boot (and udev for each
+    # new interface's net.ipv*.conf keys), which the live /proc/sys values do not show: a value
+    # set by hand since the boot is gone at the next one (R21S-1). Each file's path is printed
+    # before its lines, so an empty file or a link to /dev/null (which masks a file of that
+    # name, sysctl.d(5)) is seen; -L follows 99-sysctl.conf -> ../sysctl.conf.
+    CommandProbe(
+        "sysctl-d",
+        (
+            "find",
+            "-L",
+            *SYSCTL_D,
+            SYSCTL_CONF,
+            "-maxdepth",
+            "1",
+            "-name",
+            "*.conf",
+            "-print",
+            "-exec",
+            "grep",
+            "-D",
+            "skip",
+            "-H",
+            "",
+            "{}",
+            ";",
         ),
     ),
     # sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY": every conf.d/*.conf (not

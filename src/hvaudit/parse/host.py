@@ -28,6 +28,8 @@ from hvaudit.collect.host import (
     LOG_DAEMONS,
     LOG_LOCK_SOCKETS,
     MODPROBE_D,
+    SYSCTL_CONF,
+    SYSCTL_D,
     TLS_KEY,
     TLS_KEY_PATHS,
     VM_HELPER,
@@ -51,6 +53,8 @@ from hvaudit.model import (
     QemuProcess,
     Source,
     SshdMatch,
+    SysctlD,
+    SysctlSetting,
     VirtiofsDaemon,
 )
 from hvaudit.parse import polkit
@@ -629,7 +633,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.link_info = _link_info(links)
     f.net_device_paths = ev.fact(_cmd("net-devices"), _net_device_paths)
     f.pci_slots = ev.fact(_cmd("pci-slots"), _pci_slots)
-    f.route_localnet = ev.fact(_cmd("route-localnet"), _route_localnet)
+    f.sysctl_d = _sysctl_d(ev)
+    f.route_localnet = _route_localnet_next_boot(
+        ev.fact(_cmd("route-localnet"), _route_localnet), ev.get(_cmd("route-localnet")), f.sysctl_d
+    )
     return f
 
 
@@ -1525,6 +1532,74 @@ def _route_localnet(g: Got) -> Fact[tuple[str, ...]]:
         if value.strip() not in ("", "0") and iface not in ("", "lo", "default"):
             on.append(iface)
     return Fact.of(tuple(dict.fromkeys(on)), g.source)
+
+
+def _sysctl_int(value: str) -> int | None:
+    """A sysctl.d value the kernel's proc_dointvec reads as one integer, else None."""
+    v = value.strip()
+    return int(v) if re.fullmatch(r"[+-]?[0-9]{1,18}", v) else None
+
+
+def _route_localnet_next_boot(
+    live: Fact[tuple[str, ...]], got: Got, sysctl: Fact[SysctlD]
+) -> Fact[tuple[str, ...]]:
+    """route_localnet now (`live`) and from the next boot (R21S-2): systemd-sysctl writes
+    sysctl.d's net.ipv4.conf.IFACE.route_localnet at boot, a glob key to every interface, and
+    udev again for each interface that appears later (systemd's 99-systemd.rules runs
+    `systemd-sysctl --prefix=/net/ipv4/conf/$name`); `default` set there is the value every
+    interface created after it starts with (ip-sysctl.rst). A persisted 1 is one more entry
+    naming its file; sysctl.d unread (or a value not read as a number, or one only an
+    unlinked /etc/sysctl.conf sets) leaves the next boot unknown: the probe's question, unless
+    the live value already routes 127/8. A bundle older than the sysctl-d probe keeps the live
+    value alone."""
+    if not live.known or (not sysctl.known and not sysctl.sources):
+        return live
+    if not sysctl.known:
+        if live.get():
+            return live
+        return Fact.unavailable(
+            f"route_localnet 0 now, but {sysctl.reason}", *live.sources, *sysctl.sources
+        )
+    cfg = sysctl.get()
+    ifaces = ["all", "default"]
+    if got.state == "ok":
+        for line in got.text.splitlines():
+            path = line.rpartition(":")[0]
+            if path.count("/") >= 2:
+                ifaces.append(path.rsplit("/", 2)[-2])
+    ifaces += cfg.keys_under("net/ipv4/conf", "route_localnet")
+    persisted: dict[tuple[str, str], list[str]] = {}
+    doubt: list[str] = []
+    for iface in dict.fromkeys(ifaces):
+        if iface == "lo":
+            continue
+        key = f"net/ipv4/conf/{iface}/route_localnet"
+        s = cfg.next_boot(key)
+        if s is not None and s.value is not None:
+            n = _sysctl_int(s.value)
+            if n is None:
+                doubt.append(f"{s.line} ({s.path}) is not a number the kernel reads")
+            elif n:
+                persisted.setdefault((s.path, s.line), []).append(iface)
+                continue
+        c = cfg.conf_only(key)
+        if c is not None and c.value is not None and _sysctl_int(c.value) != 0:
+            doubt.append(
+                f"{c.line} ({c.path}, which no sysctl.d file includes: procps `sysctl --system` "
+                "applies it, systemd-sysctl does not)"
+            )
+    routed = list(live.get())
+    routed += [
+        f"{', '.join(names)} from the next boot ({line}, {path})"
+        for (path, line), names in persisted.items()
+    ]
+    if not routed and doubt:
+        return Fact.unavailable(
+            f"route_localnet 0 now; at the next boot not known: {doubt[0]}",
+            *live.sources,
+            *sysctl.sources,
+        )
+    return Fact.of(tuple(routed), *live.sources, *(sysctl.sources if persisted else ()))
 
 
 _PCI_ADDRESS = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$")
@@ -5295,6 +5370,90 @@ def _kernel_bool(value: str) -> bool:
     """A kernel bool parameter's value as kstrtobool reads it (y/Y/1/t/T, or "on")."""
     v = value.strip()
     return v[:1] in ("y", "Y", "1", "t", "T") or v.lower() == "on"
+
+
+def _sysctl_key(raw: str) -> str:
+    """A sysctl.d key in its `/` form: systemd's sysctl_normalize (src/shared/sysctl-util.c)
+    swaps dots and slashes when the first separator is a dot, then path_simplify drops empty
+    and `.` components and the leading slash."""
+    first = re.search(r"[./]", raw)
+    if first and first.group() == ".":
+        raw = raw[: first.start()] + raw[first.start() :].translate(str.maketrans("./", "/."))
+    return "/".join(p for p in raw.split("/") if p not in ("", "."))
+
+
+def _sysctl_assignments(path: str, lines: Iterable[str]) -> Iterator[SysctlSetting]:
+    """A sysctl.d file's assignments as systemd-sysctl's parse_line reads them (src/sysctl/
+    sysctl.c, systemd HEAD read with `find_string`): blank lines and lines starting with `#` or
+    `;` are skipped (conf_file_read), `-` before the key only keeps a failed write quiet, and a
+    `-key` line without `=` keeps the key out of the globs."""
+    for raw in lines:
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        key, eq, value = line.partition("=")
+        if key.startswith("-"):
+            key = key[1:]
+        elif not eq:
+            continue  # "Line is not an assignment, ignoring"
+        yield SysctlSetting(_sysctl_key(key.strip()), value.strip() if eq else None, path, line)
+
+
+def _sysctl_order(settings: Iterable[SysctlSetting]) -> tuple[SysctlSetting, ...]:
+    """parse_line's ordered hashmap: an assignment of a key already held with the same value
+    changes nothing, with another value it replaces the held one and goes to the end."""
+    held: dict[str, SysctlSetting] = {}
+    for s in settings:
+        old = held.get(s.key)
+        if old is not None and old.value == s.value:
+            continue
+        held.pop(s.key, None)
+        held[s.key] = s
+    return tuple(held.values())
+
+
+def _sysctl_d(ev: HostEvidence) -> Fact[SysctlD]:
+    """sysctl.d's files as systemd-sysctl reads them at boot (sysctl.d(5) "CONFIGURATION
+    DIRECTORIES AND PRECEDENCE": a file in /etc hides the files of its name in /run and /usr,
+    an empty file or a link to /dev/null masks them, all are read in the lexical order of their
+    names whatever their directory; conf-files.c conf_files_list_strv, SYSCTL_D). The probe
+    prints each file's path before its lines (`find -L ... -print -exec grep -H`)."""
+    got = ev.get(_cmd("sysctl-d"))
+    if got.state == "uncollected":
+        return Fact.unavailable(f"{_cmd('sysctl-d')} was not collected")
+    # find exits 1 for the directories a host does not have ("No such file or directory"),
+    # grep writes any file it could not read to the same stream
+    errors = [
+        e
+        for e in got.reason.splitlines()
+        if "No such file or directory" not in e and "Is a directory" not in e
+    ]
+    if got.state != "ok" or got.rc not in (0, 1) or errors:
+        why = (errors[0] if errors else got.reason) or (
+            f"exited {got.rc}" if got.state == "ok" else got.state
+        )
+        return Fact.unavailable(f"sysctl.d could not be read ({why})", got.source)
+    files: dict[str, list[str]] = {}
+    current = ""
+    for line in got.text.splitlines():
+        if current and line.startswith(current + ":"):
+            files[current].append(line[len(current) + 1 :])
+        elif line.endswith(".conf") and line.startswith("/"):
+            current = line
+            files.setdefault(current, [])
+    chosen: dict[str, str] = {}
+    for root in SYSCTL_D:
+        for path in files:
+            name = path.rsplit("/", 1)[-1]
+            if path == f"{root}/{name}" and not name.startswith(".") and name not in chosen:
+                chosen[name] = path
+    settings = _sysctl_order(
+        a for name in sorted(chosen) for a in _sysctl_assignments(chosen[name], files[chosen[name]])
+    )
+    conf = files.get(SYSCTL_CONF, [])
+    linked = any(files[p] == conf for p in chosen.values())
+    unlinked = () if linked else _sysctl_order(_sysctl_assignments(SYSCTL_CONF, conf))
+    return Fact.of(SysctlD(settings, unlinked), got.source)
 
 
 def _modprobe_files(ev: HostEvidence) -> Fact[tuple[tuple[str, tuple[str, ...]], ...]]:

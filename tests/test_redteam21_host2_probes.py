@@ -1,0 +1,286 @@
+"""Twenty-first red-team review, host side, second team (rt21host2): sysctl.d.
+
+Same harness as tests/test_redteam20_host_probes.py: libvirt's test driver serves the VMs, and
+host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where a
+probe says so), through the real collector, parser and engine. This team took the lead rt20host4
+left: hvaudit read kernel parameters from /proc/sys only, the values of the running boot, and
+not sysctl.d, whose values systemd-sysctl writes at every boot. A new read-only probe
+(`sysctl-d`: `find -L /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d
+/lib/sysctl.d /etc/sysctl.conf -maxdepth 1 -name *.conf -print -exec grep -D skip -H "" {} ;`,
+each file's path before its lines, so an empty or /dev/null-linked file that masks another is
+seen) feeds hvaudit.model.SysctlD, which applies systemd-sysctl's rules: sysctl.d(5)
+"CONFIGURATION DIRECTORIES AND PRECEDENCE" (a file in /etc hides one of its name in /run and
+/usr, all files are read in the lexical order of their names whatever their directory);
+src/sysctl/sysctl.c parse_line (a later assignment of a key replaces the earlier one, `-` before
+a key only quiets a failed write, `-key` without `=` keeps a key out of the globs) and
+apply_glob_option (a glob key is written to each matching key that has no explicit assignment:
+"Not setting %s (explicit setting exists)"); src/shared/sysctl-util.c sysctl_normalize (dots
+and slashes swap when the first separator is a dot); src/basic/constants.h CONF_PATHS (the
+directories); all read at systemd HEAD with `read_file`/`find_string`. /etc/sysctl.conf counts
+only through a sysctl.d file (Debian's and Fedora's 99-sysctl.conf link): systemd-sysctl reads
+*.conf in its directories only, procps `sysctl --system` reads it last (procps issue 200, read
+with `search`); where no sysctl.d file carries it, a setting only it makes is a question.
+
+Findings (ID-n):
+- R21S-1 (false pass) HVA-062 passed "vm.overcommit_memory = 0 (heuristic)" with
+  `vm.overcommit_memory = 1` in /etc/sysctl.d/90-redis.conf (the Redis advice): the host boots
+  with 1. Now a fail naming the file; sysctl.d unreadable, or 1 only in an /etc/sysctl.conf no
+  sysctl.d file links, asks.
+- R21S-2 (false pass) every check behind hvaudit.checks._loopback (HVA-036 here: migration on
+  127.0.0.1) passed with route_localnet 0 live and `net.ipv4.conf.*.route_localnet = 1` (or
+  `net/ipv4/conf/all/route_localnet = 1`) in sysctl.d: from the next boot 127/8 is routed from
+  the network (ip-sysctl.rst; CVE-2020-8558). Now the route_localnet fact adds the persisted
+  interfaces ("all, default, bond0, br0 from the next boot (LINE, FILE)"); sysctl.d unread
+  while the live value is 0 is the probe's question.
+- R21S-3 (false pass) HVA-040 passed "kernel.modules_disabled = 1: no module can be loaded until
+  the next boot" on a host without lockdown or sig_enforce where nothing hvaudit reads sets it
+  again: the toggle is the running boot's only (proc(5); the kernel takes only 1,
+  kernel/sysctl.c kern_table proc_dointvec_minmax with extra1 = extra2 = SYSCTL_ONE, read with
+  `find_string`). Now the pass needs a sysctl.d line setting 1; without one it asks what sets it
+  at every boot (test_redteam10_host_probes' R10H-10 pass now gives that line).
+
+Held (kept as tests): an empty /etc/sysctl.d file masks the /usr/lib file of its name that sets
+overcommit 1, and a lexically later file setting 0 wins over an earlier one setting 1 (pass);
+explicit `route_localnet=0` keys and `-net.ipv4.conf.all.route_localnet` beat a glob setting 1
+(pass); a bundle older than the probe keeps the live value's pass.
+
+Probed by script, not kept (the verdict was right): none beyond the held cases.
+
+Tally: 12 cases in 8 test functions; 9 failed on main 14a2017 (PYTHONPATH=/work/main/src): the
+8 cases of R21S-1..3, and the held older-bundle case, whose harness finds no sysctl-d artefact to
+take out of an old collector's bundle; the 3 other held cases passed before and after.
+test_redteam10_host_probes' R10H-10 pass now gives its sysctl.d line. No golden verdict changed
+(the SARIF golden carries HVA-040's and HVA-062's docstrings).
+
+Leads left (not settled in the time):
+- HVA-030: `--config FILE` / `-f FILE` in LIBVIRTD_ARGS, ExecStart or VIRTPROXYD_ARGS (the
+  daemon then reads its settings from FILE) is still not read (not reached).
+- The kernel command line's `sysctl.KEY=VALUE` words (Linux 5.8+, kernel/sysctl.c
+  process_sysctl_arg, applied before init) and /etc/default/grub's next command line are not
+  read as a next-boot source; systemd credentials (sysctl.extra) neither.
+- Other sysctl-backed verdicts still read /proc/sys alone: kernel.unprivileged_bpf_disabled,
+  kernel.yama.ptrace_scope, net.ipv4.ip_forward (HVA-2xx forwarding reasoning),
+  kernel.kptr_restrict, if any check uses them; the `default` route_localnet read live (the
+  template of interfaces created later) is still not counted; the loopback rule's question
+  (LOCALNET_QUESTION) names /proc/sys only, also where sysctl.d was what could not be read.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.collect.host import command_artefact
+from test_leads10 import (
+    _migration_on,
+    older_bundle_scan,  # noqa: F401  (fixture)
+)
+
+NOT_THERE = HARDENED_HOST["sysctl-d"][2]
+
+
+def _sysctl(*files: tuple[str, str]) -> tuple[str, int, str]:
+    """The sysctl-d probe's output for `files` (path, text): each path, then its lines."""
+    out = "".join(
+        path + "\n" + "".join(f"{path}:{line}\n" for line in body.splitlines())
+        for path, body in files
+    )
+    return out, 1, NOT_THERE
+
+
+OVERCOMMIT_Q = (
+    "Which vm.overcommit_memory does hv1 boot with? Evidence: `systemd-sysctl --cat-config | "
+    "grep overcommit_memory` (the last assignment wins; /etc/sysctl.conf counts only where a "
+    "sysctl.d file links to it or procps `sysctl --system` runs at boot). Pass: 0 or 2, or none "
+    "(the kernel's 0); fail: 1."
+)
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
+# --- HVA-062: vm.overcommit_memory from the next boot (R21S-1) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "line", "path"),
+    [
+        (
+            [("/etc/sysctl.d/90-redis.conf", "# Redis\nvm.overcommit_memory = 1")],
+            "vm.overcommit_memory = 1",
+            "/etc/sysctl.d/90-redis.conf",
+        ),
+        # the `/` spelling, `-` before the key, a vendor file no /etc file of its name hides
+        (
+            [("/usr/lib/sysctl.d/60-db.conf", "-vm/overcommit_memory=1")],
+            "-vm/overcommit_memory=1",
+            "/usr/lib/sysctl.d/60-db.conf",
+        ),
+    ],
+    ids=["etc", "usr-lib-slash-dash"],
+)
+def test_sysctl_d_sets_overcommit_from_the_next_boot(host_scan, files, line, path) -> None:
+    """R21S-1 (false pass) HVA-062: systemd-sysctl writes sysctl.d's vm.overcommit_memory = 1 at
+    every boot (sysctl.d(5); sysctl.c parse_line: `-` only ignores a failed write,
+    sysctl_normalize reads `vm/overcommit_memory` as the same key); hvaudit read the live 0 and
+    passed."""
+    a = host_scan({"sysctl-d": _sysctl(*files)})
+    assert outcomes(a, "HVA-062") == {"hv1": "fail"}
+    assert messages(a, "HVA-062") == {
+        "hv1": f"vm.overcommit_memory = 0 (heuristic) now, but {path} sets it to 1 from the "
+        f"next boot ({line}): allocations will always succeed, the OOM killer decides which VM "
+        "dies"
+    }
+
+
+@pytest.mark.parametrize(
+    ("probe", "why"),
+    [
+        (
+            ("", 1, "grep: /etc/sysctl.d/90-redis.conf: Permission denied\n"),
+            "sysctl.d could not be read (grep: /etc/sysctl.d/90-redis.conf: Permission denied)",
+        ),
+        (
+            _sysctl(("/etc/sysctl.conf", "vm.overcommit_memory=1")),
+            "vm.overcommit_memory=1 (/etc/sysctl.conf, which no sysctl.d file includes: procps "
+            "`sysctl --system` applies it at boot, systemd-sysctl does not)",
+        ),
+    ],
+    ids=["unreadable", "unlinked-sysctl-conf"],
+)
+def test_overcommit_at_the_next_boot_unknown_is_a_question(host_scan, probe, why) -> None:
+    """R21S-1 (false pass) HVA-062: sysctl.d unreadable, or 1 set only in an /etc/sysctl.conf no
+    sysctl.d file carries (systemd-sysctl reads only its directories' *.conf; procps `sysctl
+    --system` reads it last): the boot's value is not known, a question, not the pass."""
+    a = host_scan({"sysctl-d": probe})
+    assert outcomes(a, "HVA-062") == {"hv1": "manual"}
+    assert messages(a, "HVA-062") == {
+        "hv1": f"vm.overcommit_memory = 0 (heuristic) now; the value from the next boot is not "
+        f"known: {why}"
+    }
+    assert _question(a, "HVA-062") == OVERCOMMIT_Q
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # an empty /etc file masks the /usr/lib file of its name (sysctl.d(5))
+        [
+            ("/etc/sysctl.d/90-redis.conf", ""),
+            ("/usr/lib/sysctl.d/90-redis.conf", "vm.overcommit_memory = 1"),
+        ],
+        # 20-b.conf is read after 10-a.conf whatever their directories: its 0 wins
+        [
+            ("/etc/sysctl.d/10-a.conf", "vm.overcommit_memory = 1"),
+            ("/usr/lib/sysctl.d/20-b.conf", "vm.overcommit_memory=0"),
+        ],
+    ],
+    ids=["masked", "later-name-wins"],
+)
+def test_overcommit_hidden_or_replaced_keeps_the_pass(host_scan, files) -> None:
+    """Held (R21S-1's edges): the masked file and the earlier assignment are not the boot's
+    value (conf_files_list_strv, parse_line's "Overwriting earlier assignment")."""
+    a = host_scan({"sysctl-d": _sysctl(*files)})
+    assert outcomes(a, "HVA-062") == {"hv1": "pass"}
+    assert messages(a, "HVA-062") == {"hv1": "vm.overcommit_memory = 0 (heuristic)"}
+
+
+# --- route_localnet from the next boot (R21S-2) ---------------------------------------------------
+
+K8S = "/etc/sysctl.d/50-k8s.conf"
+
+
+@pytest.mark.parametrize(
+    ("body", "routed"),
+    [
+        (
+            "net.ipv4.conf.*.route_localnet = 1",
+            f"all, default, bond0, br0 from the next boot (net.ipv4.conf.*.route_localnet = 1, "
+            f"{K8S})",
+        ),
+        (
+            "net/ipv4/conf/all/route_localnet = 1",
+            f"all from the next boot (net/ipv4/conf/all/route_localnet = 1, {K8S})",
+        ),
+    ],
+    ids=["glob", "all"],
+)
+def test_sysctl_d_routes_127_8_from_the_next_boot(host_scan, body, routed) -> None:
+    """R21S-2 (false pass) HVA-036: route_localnet 0 now, but systemd-sysctl writes sysctl.d's 1
+    at every boot, a glob to every interface (apply_glob_option) and udev again to each later
+    one (99-systemd.rules: `systemd-sysctl --prefix=/net/ipv4/conf/$name`); ip-sysctl.rst:
+    loopback then is no martian on those interfaces. hvaudit passed migration on 127.0.0.1."""
+    a = host_scan({**_migration_on("127.0.0.1"), "sysctl-d": _sysctl((K8S, body))})
+    assert outcomes(a, "HVA-036") == {"hv1": "fail"}
+    assert messages(a, "HVA-036") == {
+        "hv1": f"migration_address = 127.0.0.1: route_localnet = 1 on {routed} opens 127/8 to "
+        "the network"
+    }
+
+
+def test_sysctl_d_unread_leaves_127_8_a_question(host_scan) -> None:
+    """R21S-2 (false pass) HVA-036: route_localnet 0 now and sysctl.d unreadable: the next
+    boot's value is not known, the loopback rule's question (was the pass)."""
+    unread = ("", 1, "grep: /etc/sysctl.d/50-k8s.conf: Permission denied\n")
+    a = host_scan({**_migration_on("127.0.0.1"), "sysctl-d": unread})
+    assert outcomes(a, "HVA-036") == {"hv1": "manual"}
+    assert messages(a, "HVA-036") == {
+        "hv1": "migration_address = 127.0.0.1; whether the kernel routes 127/8 from the network "
+        "is not known (route_localnet 0 now, but sysctl.d could not be read (grep: "
+        "/etc/sysctl.d/50-k8s.conf: Permission denied))"
+    }
+
+
+def test_explicit_keys_beat_a_route_localnet_glob(host_scan) -> None:
+    """Held (R21S-2's edge): apply_glob_option writes a glob to no key with its own assignment
+    ("explicit setting exists"), and `-net.ipv4.conf.all.route_localnet` (no `=`) is such an
+    assignment that writes nothing: 0 everywhere, the pass."""
+    body = (
+        "net.ipv4.conf.*.route_localnet = 1\n-net.ipv4.conf.all.route_localnet\n"
+        "net.ipv4.conf.default.route_localnet=0\nnet.ipv4.conf.bond0.route_localnet=0\n"
+        "net.ipv4.conf.br0.route_localnet=0"
+    )
+    a = host_scan({**_migration_on("127.0.0.1"), "sysctl-d": _sysctl((K8S, body))})
+    assert outcomes(a, "HVA-036") == {"hv1": "pass"}
+    assert messages(a, "HVA-036") == {
+        "hv1": "migration_address = loopback, migrate_tls_x509_verify = 1"
+    }
+
+
+def test_a_bundle_older_than_the_sysctl_d_probe_keeps_the_live_value(
+    older_bundle_scan,  # noqa: F811
+) -> None:
+    """Held: a bundle made before the sysctl-d probe existed has the live value alone (the
+    modprobe-d rule, R20H-10)."""
+    a = older_bundle_scan(_migration_on("127.0.0.1"), gone=command_artefact("sysctl-d"))
+    assert outcomes(a, "HVA-036") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-062") == {"hv1": "pass"}
+
+
+# --- HVA-040: kernel.modules_disabled = 1 after the next boot (R21S-3) ----------------------------
+
+
+def test_modules_disabled_no_file_sets_again_is_a_question(host_scan) -> None:
+    """R21S-3 (false pass) HVA-040: kernel.modules_disabled = 1 now, no sysctl.d file sets it,
+    and neither lockdown nor sig_enforce: at the next boot unsigned modules load unless
+    something hvaudit does not read sets it again. hvaudit passed "until the next boot"."""
+    a = host_scan(
+        {
+            "/sys/kernel/security/lockdown": "[none] integrity confidentiality\n",
+            "/proc/sys/kernel/modules_disabled": "1\n",
+        }
+    )
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}
+    assert messages(a, "HVA-040") == {
+        "hv1": "kernel.modules_disabled = 1: no module can be loaded until the next boot, but no "
+        "sysctl.d file sets it at boot; then unsigned modules can be loaded (sig_enforce off, "
+        "lockdown none)"
+    }
+    assert _question(a, "HVA-040") == (
+        "What sets kernel.modules_disabled = 1 on hv1 at every boot? Evidence: `systemd-sysctl "
+        "--cat-config | grep modules_disabled` and the units or scripts that run `sysctl -w "
+        "kernel.modules_disabled=1` (`grep -rs modules_disabled /etc/systemd /etc/rc.local`). "
+        "Pass: one does, after the modules the host needs are loaded; fail: none (it was set "
+        "by hand)."
+    )
