@@ -462,7 +462,7 @@ HARDENED_HOST: dict[str, Any] = {
         "ExecStart=/usr/sbin/libvirtd $LIBVIRTD_ARGS\nExecReload=/bin/kill -HUP $MAINPID\n"
         "KillMode=process\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n",
         1,
-        "No files found for virtqemud.service.\n",
+        "No files found for virtqemud.service.\nNo files found for virtproxyd.service.\n",
     ),
     "audit-rules": (
         "-w /etc/libvirt -p wa -k libvirt-config\n-w /etc/polkit-1 -p wa -k polkit\n",

@@ -38,23 +38,36 @@ Findings (ID-n):
   kernel/sysctl.c kern_table proc_dointvec_minmax with extra1 = extra2 = SYSCTL_ONE, read with
   `find_string`). Now the pass needs a sysctl.d line setting 1; without one it asks what sets it
   at every boot (test_redteam10_host_probes' R10H-10 pass now gives that line).
+- R21S-4 (false pass) HVA-030 passed "libvirt listens on local UNIX sockets only" with
+  `LIBVIRTD_ARGS="--config /etc/libvirt/libvirtd-tcp.conf"` (or `-f/etc/...`) in
+  /etc/default/libvirtd, and HVA-132 passed virtproxyd.conf's auth_unix_rw with
+  `VIRTPROXYD_ARGS="--config ..."` in /etc/default/virtproxyd: libvirtd(8) "-f, --config FILE:
+  Use this configuration file, overriding the default value" (read with `search`), so the next
+  start reads a file hvaudit does not collect. Only the running daemon's own --config was read
+  (_config_options). Now the unit's next-start arguments (ExecStart= with its environment, as
+  HVA-030's --listen reads them) are read for libvirtd, virtqemud and virtproxyd (the collector
+  now cats virtproxyd.service and reads /etc/default|sysconfig/virtproxyd), and a --config
+  naming another file makes that daemon's .conf unavailable, as a running --config does.
 
 Held (kept as tests): an empty /etc/sysctl.d file masks the /usr/lib file of its name that sets
 overcommit 1, and a lexically later file setting 0 wins over an earlier one setting 1 (pass);
 explicit `route_localnet=0` keys and `-net.ipv4.conf.all.route_localnet` beat a glob setting 1
-(pass); a bundle older than the probe keeps the live value's pass.
+(pass); a bundle older than the probe keeps the live value's pass; `--config
+/etc/libvirt/libvirtd.conf` (the default file) keeps HVA-030's pass.
 
 Probed by script, not kept (the verdict was right): none beyond the held cases.
 
-Tally: 12 cases in 8 test functions; 9 failed on main 14a2017 (PYTHONPATH=/work/main/src): the
-8 cases of R21S-1..3, and the held older-bundle case, whose harness finds no sysctl-d artefact to
-take out of an old collector's bundle; the 3 other held cases passed before and after.
+Tally: 16 cases in 11 test functions; 12 failed on main 14a2017 (PYTHONPATH=/work/main/src): the
+11 cases of R21S-1..4, and the held older-bundle case, whose harness finds no sysctl-d artefact
+to take out of an old collector's bundle; the 4 other held cases passed before and after.
 test_redteam10_host_probes' R10H-10 pass now gives its sysctl.d line. No golden verdict changed
 (the SARIF golden carries HVA-040's and HVA-062's docstrings).
 
 Leads left (not settled in the time):
-- HVA-030: `--config FILE` / `-f FILE` in LIBVIRTD_ARGS, ExecStart or VIRTPROXYD_ARGS (the
-  daemon then reads its settings from FILE) is still not read (not reached).
+- R21S-4 makes the whole .conf unavailable, so on a socket-activated virtproxyd whose TCP/TLS
+  sockets are disabled HVA-034/HVA-035 ask where "no TCP listener" was right (an extra
+  question, not a wrong pass; same rule as a running --config). virtsecretd, virtstoraged ...
+  units are not read for --config.
 - The kernel command line's `sysctl.KEY=VALUE` words (Linux 5.8+, kernel/sysctl.c
   process_sysctl_arg, applied before init) and /etc/default/grub's next command line are not
   read as a next-boot source; systemd credentials (sysctl.extra) neither.
@@ -284,3 +297,71 @@ def test_modules_disabled_no_file_sets_again_is_a_question(host_scan) -> None:
         "Pass: one does, after the modules the host needs are loaded; fail: none (it was set "
         "by hand)."
     )
+
+
+# --- HVA-030 and the libvirt daemons' --config in their units (R21S-4) ----------------------------
+
+VIRTPROXYD_UNIT = (
+    "# /usr/lib/systemd/system/virtproxyd.service\n[Unit]\nDescription=Virtualization daemon\n\n"
+    '[Service]\nType=notify\nEnvironment=VIRTPROXYD_ARGS="--timeout 120"\n'
+    "EnvironmentFile=-/etc/default/virtproxyd\nExecStart=/usr/sbin/virtproxyd $VIRTPROXYD_ARGS\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "path"),
+    [
+        ("--timeout 120 --config /etc/libvirt/libvirtd-tcp.conf", "/etc/libvirt/libvirtd-tcp.conf"),
+        ("-f/etc/libvirt/other.conf", "/etc/libvirt/other.conf"),
+    ],
+    ids=["config", "short-f"],
+)
+def test_libvirtd_args_config_leaves_libvirtd_conf_unread(host_scan, args, path) -> None:
+    """R21S-4 (false pass) HVA-030: libvirtd(8) "-f, --config FILE: Use this configuration file,
+    overriding the default value" (read with `search`); libvirtd.service runs `libvirtd
+    $LIBVIRTD_ARGS` with /etc/default/libvirtd (src/remote/libvirtd.service.in). With `--config
+    FILE` there, libvirtd's next start reads FILE, which hvaudit does not collect, not
+    /etc/libvirt/libvirtd.conf; hvaudit judged the latter ("libvirt listens on local UNIX sockets
+    only"). The running daemon's own --config was already read (_config_options)."""
+    a = host_scan({"/etc/default/libvirtd": f'LIBVIRTD_ARGS="{args}"\n'})
+    assert outcomes(a, "HVA-030") == {"hv1": "manual"}
+    assert messages(a, "HVA-030") == {
+        "hv1": f"evidence unavailable: libvirtd.service starts it with --config {path} "
+        f"(LIBVIRTD_ARGS={args!r} in /etc/default/libvirtd), a file hvaudit does not collect: "
+        "/etc/libvirt/libvirtd.conf is not what its next start reads"
+    }
+
+
+def test_virtproxyd_args_config_leaves_virtproxyd_conf_unread(host_scan) -> None:
+    """R21S-4 (false pass) HVA-132 on a modular host: virtproxyd.service's VIRTPROXYD_ARGS (the
+    modular daemons' virtd.service.in: `ExecStart=@sbindir@/@service@ $@SERVICE@_ARGS`,
+    EnvironmentFile=-@initconfdir@/@service@) with `--config FILE`: virtproxyd's next start
+    reads FILE, not virtproxyd.conf, whose auth_unix_rw hvaudit passed. The collector now reads
+    virtproxyd.service and /etc/default/virtproxyd too."""
+    from test_checks_host import MODULAR
+
+    units = (VIRTPROXYD_UNIT, 1, "No files found for libvirtd.service.\n")
+    args = "--config /etc/libvirt/virtproxyd-tcp.conf"
+    a = host_scan(
+        {
+            **MODULAR,
+            "libvirt-units": units,
+            "/etc/default/virtproxyd": f'VIRTPROXYD_ARGS="{args}"\n',
+        }
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}
+    assert messages(a, "HVA-132") == {
+        "hv1": "evidence unavailable: virtproxyd.service starts it with --config "
+        f"/etc/libvirt/virtproxyd-tcp.conf (VIRTPROXYD_ARGS={args!r} in /etc/default/virtproxyd), "
+        "a file hvaudit does not collect: /etc/libvirt/virtproxyd.conf is not what its next start "
+        "reads"
+    }
+
+
+def test_libvirtd_args_config_naming_the_default_file_keeps_the_pass(host_scan) -> None:
+    """Held (R21S-4's edge): `--config /etc/libvirt/libvirtd.conf` is the file read: the pass."""
+    a = host_scan(
+        {"/etc/default/libvirtd": 'LIBVIRTD_ARGS="--config /etc/libvirt/libvirtd.conf"\n'}
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}
+    assert messages(a, "HVA-030") == {"hv1": "libvirt listens on local UNIX sockets only"}

@@ -24,6 +24,7 @@ __all__ = [
     "QEMU_STATUS_ARGV",
     "SYSCTL_CONF",
     "SYSCTL_D",
+    "UNIT_DAEMONS",
     "USERDB_DIRS",
     "VIRT_ADMIN_LOG_OUTPUTS",
     "HostCollector",
@@ -167,8 +168,13 @@ LOG_DAEMONS: tuple[str, ...] = ("libvirtd", "virtqemud")
 #: /etc/default on Debian and Ubuntu, /etc/sysconfig on RPM distributions): a
 #: LIBVIRT_LOG_OUTPUTS there replaces log_outputs (virdaemon.c virDaemonSetupLogging, "cmdline >
 #: environment > config", R13H-3). Shell-style variable assignments, no secrets.
+#: virtproxyd's too: its VIRTPROXYD_ARGS may give `--config FILE`, the file its next start reads
+#: instead of /etc/libvirt/virtproxyd.conf (R21S-4).
+UNIT_DAEMONS: tuple[str, ...] = (*LOG_DAEMONS, "virtproxyd")
 FILES += tuple(
-    FileProbe(f"{d}/{daemon}") for daemon in LOG_DAEMONS for d in ("/etc/default", "/etc/sysconfig")
+    FileProbe(f"{d}/{daemon}")
+    for daemon in UNIT_DAEMONS
+    for d in ("/etc/default", "/etc/sysconfig")
 )
 
 #: Per running QEMU-driver daemon: the log outputs it uses now, whatever set them (its file, its
@@ -559,7 +565,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # bus-print-properties.c), so the files are read.
     CommandProbe(
         "libvirt-units",
-        ("systemctl", "cat", "--no-pager", *(f"{d}.service" for d in LOG_DAEMONS)),
+        ("systemctl", "cat", "--no-pager", *(f"{d}.service" for d in UNIT_DAEMONS)),
     ),
     # repository sections' own exclude= filters that repository's packages (dnf.conf(5),
     # "Options for both [main] and Repo")

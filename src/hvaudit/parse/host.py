@@ -32,6 +32,7 @@ from hvaudit.collect.host import (
     SYSCTL_D,
     TLS_KEY,
     TLS_KEY_PATHS,
+    UNIT_DAEMONS,
     VM_HELPER,
     command_artefact,
     file_artefact,
@@ -6196,10 +6197,35 @@ def _libvirtd_listen(ev: HostEvidence) -> Fact[str]:
         return Fact.unavailable(
             f"libvirtd.service's command line was not read ({units.reason})", units.source
         )
-    cmd, origin = _unit_exec_start(units.text, "libvirtd")
-    if not cmd:
+    got = _unit_args(ev, units, "libvirtd")
+    if not got.known:
+        return Fact.unavailable(got.reason, *got.sources)
+    if got.get() is None:
         return Fact.of("", units.source)
-    env, where, sources, unread = _daemon_unit_env(ev, units, "libvirtd")
+    args, from_var, env, where, origin = got.get()  # type: ignore[misc]
+    sources = got.sources
+    if not _getopt_listen(args):
+        return Fact.of("", *sources)
+    for name in from_var:
+        value = env.get(name, "")
+        if _getopt_listen(value.split()):
+            return Fact.of(f"{name}={value!r} in {where.get(name, 'libvirtd.service')}", *sources)
+    return Fact.of(f"ExecStart= in {origin}", *sources)
+
+
+_UnitArgs = tuple[list[str], list[str], dict[str, str], dict[str, str], str]
+
+
+def _unit_args(ev: HostEvidence, units: Got, daemon: str) -> Fact[_UnitArgs | None]:
+    """The arguments `<daemon>.service`'s next start gives the daemon: ExecStart='s words after
+    the program with its environment's variables put in (systemd.service(5): `$FOO` as a word
+    of its own is the value split at whitespace, `${FOO}` the value as one word), the variables
+    used, the environment, where each variable is set, and the file that sets ExecStart=; None
+    where the unit has no ExecStart=; unavailable where a variable it uses was not read."""
+    cmd, origin = _unit_exec_start(units.text, daemon)
+    if not cmd:
+        return Fact.of(None, units.source)
+    env, where, sources, unread = _daemon_unit_env(ev, units, daemon)
     try:
         words = shlex.split(cmd.lstrip("-@:+!"))
     except ValueError:
@@ -6220,13 +6246,42 @@ def _libvirtd_listen(ev: HostEvidence) -> Fact[str]:
             return Fact.unavailable(unread, *sources)
         args.append(re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: env.get(m.group(1), ""), w))
         from_var += names
-    if not _getopt_listen(args):
-        return Fact.of("", *sources)
-    for name in from_var:
-        value = env.get(name, "")
-        if _getopt_listen(value.split()):
-            return Fact.of(f"{name}={value!r} in {where.get(name, 'libvirtd.service')}", *sources)
-    return Fact.of(f"ExecStart= in {origin}", *sources)
+    return Fact.of((args, from_var, env, where, origin), *sources)
+
+
+def _unit_config_options(ev: HostEvidence) -> dict[str, tuple[str, tuple[Source, ...]]]:
+    """daemon -> (why, sources) for each libvirt daemon whose unit's next start passes `-f FILE`
+    or `--config FILE` (libvirtd(8) and the modular daemons' `-f, --config FILE`: "Use this
+    configuration file, overriding the default value") naming a file other than
+    /etc/libvirt/<daemon>.conf (R21S-4): its LIBVIRTD_ARGS, VIRTPROXYD_ARGS ... or ExecStart=.
+    The running daemon's own arguments are _config_options'."""
+    units = ev.get(_cmd("libvirt-units"))
+    out: dict[str, tuple[str, tuple[Source, ...]]] = {}
+    if units.state != "ok":
+        return out
+    for daemon in UNIT_DAEMONS:
+        got = _unit_args(ev, units, daemon)
+        if not got.known or got.get() is None:
+            continue
+        args, from_var, env, where, origin = got.get()  # type: ignore[misc]
+        other = [p for p in _config_file_args(args) if p != f"/etc/libvirt/{daemon}.conf"]
+        if not other:
+            continue
+        at = next(
+            (
+                f"{n}={env.get(n, '')!r} in {where.get(n, f'{daemon}.service')}"
+                for n in from_var
+                if set(_config_file_args(env.get(n, "").split())) & set(other)
+            ),
+            f"ExecStart= in {origin}",
+        )
+        out[daemon] = (
+            f"{daemon}.service starts it with --config {', '.join(dict.fromkeys(other))} ({at}), "
+            f"a file hvaudit does not collect: /etc/libvirt/{daemon}.conf is not what its next "
+            "start reads",
+            got.sources,
+        )
+    return out
 
 
 #: systemd src/basic/env-file.c: the characters a backslash unescapes inside double quotes
@@ -6830,6 +6885,9 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
                 f"does not collect: /etc/libvirt/{daemon}.conf is not what it reads",
                 *processes.sources,
             )
+    for daemon, (why, srcs) in _unit_config_options(ev).items():
+        if lh.daemon_confs[f"{daemon}.conf"].known:
+            lh.daemon_confs[f"{daemon}.conf"] = Fact.unavailable(why, *srcs)
     changed, since_srcs = _changed_since_start(ev, processes)
     for name, reason in changed.items():
         if name == "qemu.conf" and lh.qemu_conf.known:
