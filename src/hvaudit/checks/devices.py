@@ -2209,6 +2209,23 @@ RAW_LEGACY = {
     "usb-kbd": "USB keyboard",
     "usb-redir": "USB redirection",
     "usb-ccid": "smartcard",
+    # the SCSI host adapters of parse.libvirt_xml.LEGACY_SCSI by their QEMU names ("lsi" is
+    # what libvirt writes for lsi53c895a; lsi53c810 is its sibling in hw/scsi/lsi53c895a.c,
+    # megasas-gen2 the MegaRAID's in hw/scsi/megasas.c) (R21-1)
+    **{
+        d: f"{d} SCSI controller"
+        for d in (
+            "lsi",
+            "lsi53c895a",
+            "lsi53c810",
+            "mptsas1068",
+            "megasas",
+            "megasas-gen2",
+            "pvscsi",
+            "am53c974",
+            "dc390",
+        )
+    },
     **dict.fromkeys(
         (
             "AC97",

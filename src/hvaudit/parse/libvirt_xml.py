@@ -97,6 +97,23 @@ LEGACY_MODELS = {
     ("input", "keyboard"): "USB keyboard",
 }
 
+#: SCSI host adapters of old hardware QEMU emulates, where virtio-scsi serves the same disks
+#: (R21-1). libvirt's QEMU driver builds them as QEMU's lsi (lsi53c895a), mptsas1068, megasas,
+#: pvscsi, am53c974 and dc390 devices (qemu_command.c qemuBuildControllerSCSIDevProps; qemu
+#: _validate "the LSI SAS1068 (MPT Fusion) controller", "the LSI SAS1078 (MegaRAID)
+#: controller"), each with guest-to-host CVEs: "hw/scsi/lsi53c895a: Fix reentrancy issues in
+#: the LSI controller (CVE-2023-0330)", "CVE-2016-7157 scsi: mptconfig: fix an assert
+#: expression", "CVE-2016-5106 scsi: megasas: use appropriate property buffer size", "CVE-2016-
+#: 7156 scsi: pvscsi: avoid infinite loop while building SG list", and the ESP/NCR53C9x
+#: controller's "OOB write access ... in routine get_cmd()" (CVE-2016-4439; distribution patch
+#: lists and changelogs, read with `find_string` / `search`). A controller the definition
+#: leaves without a model gets one at post-parse in libvirt's QEMU driver (lsilogic on x86
+#: where QEMU has it, qemuDomainSetSCSIControllerModel), so a daemon's XML names it.
+LEGACY_SCSI = {
+    m: f"{m} SCSI controller"
+    for m in ("lsilogic", "lsisas1068", "lsisas1078", "vmpvscsi", "am53c974", "dc390", "ncr53c90")
+}
+
 #: Interface types that join the guest's Ethernet to other QEMU processes over a socket
 #: (formatdomain, "Multicast tunnel", "TCP tunnel", "UDP unicast tunnel").
 SOCKET_TUNNELS = ("server", "client", "mcast", "udp")
@@ -647,6 +664,11 @@ def parse_domain(
                 label = LEGACY_MODELS.get((tag, mtype or ""))
                 if label:
                     legacy.append(label)
+        legacy.extend(
+            LEGACY_SCSI[el.get("model") or ""]
+            for el in devices.findall("controller")
+            if el.get("type") == "scsi" and (el.get("model") or "") in LEGACY_SCSI
+        )
         host_ttys: set[str] = set()
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):

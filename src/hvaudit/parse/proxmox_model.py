@@ -937,6 +937,20 @@ def _vm(
                 legacy.append("IDE bus")
         elif re.fullmatch(r"audio[0-9]+", key):
             legacy.append("sound card")
+    # qm.conf scsihw: "SCSI controller model" of lsi, lsi53c810, virtio-scsi-pci,
+    # virtio-scsi-single, megasas, pvscsi, "default => 'lsi'"; QemuServer.pm config_to_command
+    # (`my $scsihw = defined($conf->{scsihw}) ? $conf->{scsihw} : $defaults->{scsihw}`) adds
+    # `-device $scsihw` for the first scsiN drive of each controller, none without one: the
+    # old host adapters are libvirt_xml.LEGACY_SCSI's QEMU devices (R21-1)
+    scsihw = (v.get("scsihw") or "").strip()
+    if scsihw in ("", "lsi", "lsi53c810", "megasas", "pvscsi") and any(
+        re.fullmatch(r"scsi[0-9]+", k) for k in v
+    ):
+        legacy.append(
+            f"{scsihw} SCSI controller"
+            if scsihw
+            else "lsi SCSI controller (qm.conf's default scsihw)"
+        )
     # qm.conf machine: "[[type=]<machine type>] ..."; without one qemu-server starts x86_64 VMs
     # on QEMU's default i440FX machine (qm.adoc: "the default Intel 440FX or the Q35 chipset"),
     # whose board has the ISA floppy controller drive or not (libvirt_xml.I440FX_MACHINES, R46)
