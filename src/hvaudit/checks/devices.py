@@ -2331,7 +2331,8 @@ def _raw_legacy(v: Vm) -> list[str]:
     "workload does not need; replace rtl8139/ne2k/pcnet NICs, cirrus or vmvga video and USB "
     "tablets, mice "
     "and keyboards with virtio devices (virtio-net, virtio-gpu or VGA, virtio-tablet, "
-    "virtio-mouse, virtio-keyboard).",
+    "virtio-mouse, virtio-keyboard), and LSI, MegaRAID, PVSCSI or ESP SCSI controllers with "
+    "virtio-scsi (Proxmox VE: scsihw virtio-scsi-single).",
     platforms=ANY,
     per_vm=True,
 )
@@ -2358,6 +2359,10 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     <qemu:commandline>, Proxmox VE `args:`) add devices too, and QEMU builds them as it builds
     the ones the definition names: `-device rtl8139`, `-device isa-fdc`, `-nic user,model=
     ne2k_pci`, `-fda` (RAW_LEGACY; hvaudit.parse.qemu_args reads every spelling; R10-6).
+    SCSI controllers of old host adapters (LSI 53C895A, LSI SAS1068 and SAS1078, VMware
+    PVSCSI, the ESP family) are emulations with guest-to-host CVEs where virtio-scsi serves
+    the same disks (hvaudit.parse.libvirt_xml.LEGACY_SCSI; Proxmox VE's scsihw defaults to lsi
+    for a VM with a scsiN drive; R21-1..R21-3).
 
     An i440FX machine ("pc", "pc-i440fx-X.Y", "isapc") builds the ISA floppy controller itself
     (hvaudit.parse.libvirt_xml.I440FX_MACHINES). A libvirt definition that names no machine
