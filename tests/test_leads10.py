@@ -43,9 +43,11 @@ WHY = (
     "(net.ipv4.conf.*.route_localnet was not read (exited 2))"
 )
 QUESTION = (
-    "Is net.ipv4.conf.IFACE.route_localnet 0 for `all` and every interface of this host? "
-    "Evidence: `grep -r . /proc/sys/net/ipv4/conf/*/route_localnet`. Pass: 0 everywhere (127/8 "
-    "stays local); fail: 1 on `all` or an interface, so its neighbours reach what listens on "
+    "Is net.ipv4.conf.IFACE.route_localnet 0 for `all` and every interface of this host, now "
+    "and from the next boot? Evidence: `grep -r . /proc/sys/net/ipv4/conf/*/route_localnet` and "
+    "`systemd-sysctl --cat-config | grep route_localnet` (sysctl.d, which systemd-sysctl applies "
+    "at every boot). Pass: 0 everywhere and no sysctl.d line sets 1 (127/8 stays local); fail: "
+    "1 on `all` or an interface, now or from sysctl.d, so its neighbours reach what listens on "
     "127/8."
 )
 PROCS = HARDENED_HOST["processes"][0]

@@ -31,7 +31,8 @@ Findings (ID-n):
   `net/ipv4/conf/all/route_localnet = 1`) in sysctl.d: from the next boot 127/8 is routed from
   the network (ip-sysctl.rst; CVE-2020-8558). Now the route_localnet fact adds the persisted
   interfaces ("all, default, bond0, br0 from the next boot (LINE, FILE)"); sysctl.d unread
-  while the live value is 0 is the probe's question.
+  while the live value is 0 is the probe's question, which (LOCALNET_QUESTION) now asks about
+  sysctl.d too: answered from /proc/sys alone it passed what the next boot opens.
 - R21S-3 (false pass) HVA-040 passed "kernel.modules_disabled = 1: no module can be loaded until
   the next boot" on a host without lockdown or sig_enforce where nothing hvaudit reads sets it
   again: the toggle is the running boot's only (proc(5); the kernel takes only 1,
@@ -74,8 +75,7 @@ Leads left (not settled in the time):
 - Other sysctl-backed verdicts still read /proc/sys alone: kernel.unprivileged_bpf_disabled,
   kernel.yama.ptrace_scope, net.ipv4.ip_forward (HVA-2xx forwarding reasoning),
   kernel.kptr_restrict, if any check uses them; the `default` route_localnet read live (the
-  template of interfaces created later) is still not counted; the loopback rule's question
-  (LOCALNET_QUESTION) names /proc/sys only, also where sysctl.d was what could not be read.
+  template of interfaces created later) is still not counted.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.checks._loopback import LOCALNET_QUESTION
 from hvaudit.collect.host import command_artefact
 from test_leads10 import (
     _migration_on,
@@ -243,6 +244,10 @@ def test_sysctl_d_unread_leaves_127_8_a_question(host_scan) -> None:
         "is not known (route_localnet 0 now, but sysctl.d could not be read (grep: "
         "/etc/sysctl.d/50-k8s.conf: Permission denied))"
     }
+    # the question asks about the next boot too (answered from /proc/sys alone it would pass)
+    assert _question(a, "HVA-036") == LOCALNET_QUESTION
+    assert "from the next boot?" in LOCALNET_QUESTION
+    assert "`systemd-sysctl --cat-config | grep route_localnet`" in LOCALNET_QUESTION
 
 
 def test_explicit_keys_beat_a_route_localnet_glob(host_scan) -> None:
