@@ -623,6 +623,24 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
             "a hypervisor",
             v.source,
         )
+    if tcg and base not in PLAIN_MODELS:
+        # CPUConfig.pm validate_vm_cpu_conf: a cputype missing from the node's model list
+        # (/usr/share/kvm/cpu-models-x86_64.json, names as QEMU spells them) is refused ("Built-in
+        # cputype ... is not defined") and parse_vm_config drops `cpu`: the VM runs the default,
+        # qemu64 under TCG, which keeps svm (P21-2); a model hvaudit does not know may carry it too
+        return manual(
+            s,
+            f"kvm: 0 runs the VM under TCG, and cpu {model} is no QEMU x86 model hvaudit knows: "
+            "if the node's QEMU lacks it, qemu-server drops `cpu` and runs qemu64, which carries "
+            "svm under TCG; a model it has may carry svm itself",
+            v.source,
+            question=f"Does VM {v.name} run without the svm and vmx flags? Evidence: the -cpu "
+            f"argument of `qm showcmd {v.uuid}` on node {h.name} (and whether "
+            f"/usr/share/kvm/cpu-models-x86_64.json lists {model}), or grep -cwE 'vmx|svm' "
+            "/proc/cpuinfo inside the guest. Pass: yes, -cpu names a model without svm and "
+            "the guest sees neither flag; fail: -cpu is qemu64 (or another model with svm), so "
+            "the guest can run a hypervisor.",
+        )
     return passed(
         s,
         f"cpu: {model} (a named model; QEMU turns svm off on named models under KVM, and none "

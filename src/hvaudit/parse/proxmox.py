@@ -294,7 +294,53 @@ _QM_FORMATS: dict[str, dict[str, _Prop]] = {
         "size": _Prop(),
         "version": _Prop(enum=frozenset({"v1.2", "v2.0"})),
     },
+    # CPUConfig.pm $cpu_fmt (format pve-vm-cpu-conf); `reported-model` has an enum of the node's
+    # models, but validate_vm_cpu_conf refuses it in a VM's file whatever its value (_vm_cpu_error)
+    "cpu": {
+        "cputype": _Prop(default_key=True),
+        "reported-model": _Prop(),
+        "hidden": _Prop("boolean"),
+        "hv-vendor-id": _Prop(pattern=re.compile(r"[a-zA-Z0-9]{1,12}")),
+        "flags": _Prop(pattern=re.compile(r"[+-][a-zA-Z0-9\-_.]+(;[+-][a-zA-Z0-9\-_.]+)*")),
+        "guest-phys-bits": _Prop("integer", minimum=32, maximum=64),
+        # format pve-phys-bits (parse_phys_bits): `m/^(host|\d{1,2})$/`, a number 8 to 64
+        "phys-bits": _Prop(pattern=re.compile(r"host|[0-9]{1,2}"), minimum=8, maximum=64),
+        "level": _Prop("integer", minimum=0, maximum=4294967295),
+    },
 }
+
+#: The CPU flags a VM's own `cpu` may set (CPUFlags.pm $supported_vm_specific_cpu_flags_by_arch,
+#: e6352be; "VM-specific flags must be from the following set for security reasons"): `+vmx` or
+#: `+svm` is no VM flag, only `nested-virt` is (since qemu-server 9e319737, 2025-11-14).
+_VM_CPU_FLAGS = frozenset(
+    {
+        "nested-virt", "md-clear", "pcid", "spec-ctrl", "ssbd", "ibpb", "virt-ssbd", "amd-ssbd",
+        "amd-no-ssb", "pdpe1gb", "hv-tlbflush", "hv-evmcs", "aes",
+    }
+)  # fmt: skip
+
+
+def _vm_cpu_error(data: str) -> str | None:
+    """What qemu-server's validate_vm_cpu_conf (CPUConfig.pm e6352be, the validator of format
+    pve-vm-cpu-conf, run by parse_property_string after the format's own checks) refuses in a
+    taken `cpu` value: no cputype (validate_cpu_conf: "CPU is missing cputype", Perl-false ""
+    or "0"), a flag outside the VM-specific set (`m/^$cpu_flag_supported_re(;...)*$/`), or any
+    `reported-model` ("not allowed in VM-specific CPU config"). A cputype the node's QEMU model
+    list (/usr/share/kvm/cpu-models-x86_64.json) lacks is refused too ("Built-in cputype ... is
+    not defined"); that list is not in the evidence, so the model is judged by its name."""
+    cpu = parse_property_string(data, "cputype")
+    if cpu.get("cputype", "") in ("", "0"):
+        return "CPU is missing cputype"
+    flags = cpu.get("flags", "")
+    if flags and any(f[1:] not in _VM_CPU_FLAGS for f in flags.split(";")):
+        return "VM-specific CPU flags must be a subset of: " + ", ".join(sorted(_VM_CPU_FLAGS))
+    if "reported-model" in cpu:
+        return "Property 'reported-model' not allowed in VM-specific CPU config."
+    return None
+
+
+#: Validators a format carries beside its keys (pve-common register_format's third argument).
+_QM_VALIDATORS = {"cpu": _vm_cpu_error}
 
 _PERL_NUMBER = re.compile(r"[+-]?([0-9]+\.[0-9]+|[0-9]+\.|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?")
 
@@ -601,7 +647,11 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
         elif (
             key in _QM_FORMATS
             and not cloudinit
-            and (why := property_string_error(value, _QM_FORMATS[key])) is not None
+            and (
+                why := property_string_error(value, _QM_FORMATS[key])
+                or (_QM_VALIDATORS[key](value) if key in _QM_VALIDATORS else None)
+            )
+            is not None
         ):
             cfg.refused.append((key, n, value, why))
             continue

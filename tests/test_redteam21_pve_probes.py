@@ -1,0 +1,168 @@
+"""Red team 21, Proxmox VE: qm.conf `cpu` as qemu-server's schema reads it; (more below).
+
+Harness: the hardened node's tree (tests/fixtures/proxmox-hardened) scanned as a copied tree
+(pve+dir://, test_redteam2_probes.pve_scan) or as a live node with its commands replayed
+(test_redteam3_host_probes.pve_scan, AMD_NESTING_HOST's kvm_amd nested=1), files replaced.
+Sources read with `fetch`: github:proxmox/qemu-server e6352be, pve-common f665029.
+
+Findings (each pinned below):
+
+- P21-1 (false pass, and a wrong fail): HVA-049 read qm.conf `cpu` without its schema. The key
+  is `format => 'pve-vm-cpu-conf'` (QemuServer.pm $confdesc), so parse_vm_config's check_type
+  runs pve-common check_format -> parse_property_string with CPUConfig.pm $cpu_fmt (a key it
+  lacks, a second default value, `hidden` no boolean, `hv-vendor-id` not `[a-zA-Z0-9]{1,12}`,
+  `flags` not `[+-]name(;[+-]name)*`, guest-phys-bits outside 32..64, `phys-bits` not
+  parse_phys_bits's `host|\\d{1,2}` in 8..64, `level` outside 0..2^32-1) and then the format's
+  validator validate_vm_cpu_conf: no cputype, a flag outside CPUFlags.pm's VM-specific set
+  (nested-virt, md-clear, pcid, spec-ctrl, ssbd, ibpb, virt-ssbd, amd-ssbd, amd-no-ssb, pdpe1gb,
+  hv-tlbflush, hv-evmcs, aes: `+vmx`, `+svm` are refused) or any `reported-model`. A refused
+  value is dropped ("unable to parse value of 'cpu'") and get_cpu_options starts the default,
+  get_default_cpu_type: kvm64, qemu64 with `kvm: 0`. Under TCG qemu64 keeps svm, so `kvm: 0`
+  with `cpu: Haswell,flags=+vmx` (or `hidden=2`, ` flags=+aes`, `bogus=1`, `phys-bits=7`) passed
+  "a named model" where the guest can run a hypervisor (now fail); `cpu: host,flags=+vmx`
+  beside kvm_amd nested=1 failed "passes the host's vmx/svm through" where the VM runs kvm64
+  (now pass). parse_qemu_config refuses such values as qemu-server does
+  (hvaudit.parse.proxmox._QM_FORMATS["cpu"], _vm_cpu_error) with a note.
+- P21-2 (false pass): under TCG a cputype hvaudit does not know passed as "a named model".
+  validate_vm_cpu_conf refuses a cputype missing from the node's model list
+  (/usr/share/kvm/cpu-models-x86_64.json, QEMU's names, case-sensitive: `haswell` is none)
+  ("Built-in cputype ... is not defined"), and the VM runs qemu64 with svm; the list is not in
+  the evidence, so such a model under `kvm: 0` is now the question of what `qm showcmd` gives.
+
+Held (kept as tests): `cpu: Haswell,flags=+md-clear;+pcid` and a cpu with every other key
+valid (hidden, hv-vendor-id, phys-bits=host, level, guest-phys-bits) keep "a named model" under
+TCG; `cpu: host,flags=+nested-virt` still fails.
+
+Probed by script, not kept (the verdict was right): `cpu: Haswell-v2` under TCG (a versioned
+Intel model, pass); `cpu: x86-64-v2-AES` under TCG (reports qemu64: fail, as before).
+
+Tally: P21-1: 10 cases failed on main 14a2017, 2 held; P21-2: 2 cases failed on main 14a2017.
+
+Leads left (not settled in the time): the VM-specific flag set and $cpu_fmt's keys are
+e6352be's: `nested-virt` came with qemu-server 9e319737 (2025-11-14), `level` with 82f0c412
+(2026-05-18), so an older node refuses values hvaudit takes (under TCG a named Intel model that
+is really qemu64 there: a false pass only on such a node); a versioned model the node's QEMU
+lacks (`Haswell-v9`) is read by its base name.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_redteam2_probes import AMD_NESTING_HOST, PVE_HARDENED, pve_result, pve_scan
+
+VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
+CONF200 = "etc/pve/qemu-server/200.conf"
+DEFAULT_CPU = "cpu: x86-64-v2-AES"
+
+
+def _cpu(cpu: str, extra: str = "") -> dict[str, str]:
+    return {CONF200: VM200.replace(DEFAULT_CPU, f"cpu: {cpu}") + extra}
+
+
+def _live_nesting(tmp_path: Path, cpu: str) -> tuple[str, str]:
+    """HVA-049 of web-10 on a live node (replayed) whose kvm_amd nests."""
+    from test_redteam3_host_probes import pve_scan as live_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / CONF200).write_text(VM200.replace(DEFAULT_CPU, f"cpu: {cpu}"))
+    a = live_scan(tmp_path, AMD_NESTING_HOST, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-049", "web-10"))
+    return r.status.value, r.outcome.message
+
+
+# --- P21-1: a `cpu` value qemu-server's schema refuses is dropped -------------------------------
+
+
+@pytest.mark.parametrize(
+    "cpu",
+    [
+        "Haswell,flags=+vmx",
+        "Haswell,hidden=2",
+        "Haswell,reported-model=Haswell",
+        "Haswell, flags=+aes",
+        "Haswell,bogus=1",
+        "Haswell,phys-bits=7",
+        "Haswell,hv-vendor-id=toolongvendorid",
+    ],
+    ids=["vmx-flag", "hidden", "reported-model", "blank-key", "unknown-key", "phys-bits", "vendor"],
+)
+def test_p21_1_refused_cpu_under_tcg_runs_qemu64_with_svm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cpu: str
+) -> None:
+    """parse_vm_config drops the refused `cpu`; CPUConfig.pm get_default_cpu_type($arch, 0) is
+    qemu64, which keeps svm under TCG. Was pass "cpu: Haswell (a named model ...)"."""
+    report = pve_scan(tmp_path, capsys, _cpu(cpu, "kvm: 0\n"))
+    assert pve_result(report, "HVA-049", "web-10") == (
+        "fail",
+        "kvm: 0 runs the VM under TCG, and cpu qemu64 carries svm there: the guest can run a "
+        "hypervisor",
+    )
+    assert any(
+        "200.conf" in n and "cpu:" in n and "refused by qemu-server's schema" in n
+        for n in report["notes"]
+    ), report["notes"]
+
+
+@pytest.mark.parametrize("cpu", ["host,flags=+vmx", "max,flags=+svm", "host,bogus=1"])
+def test_p21_1_refused_host_cpu_runs_kvm64(tmp_path: Path, cpu: str) -> None:
+    """validate_vm_cpu_conf: "VM-specific CPU flags must be a subset of: ..." (`+vmx`/`+svm` are
+    no VM flags; `nested-virt` is), and parse_property_string refuses a key $cpu_fmt lacks: the
+    VM runs kvm64, a named model whose svm QEMU turns off under KVM. Was fail "cpu: host passes
+    the host's vmx/svm through when KVM nests, and the node's KVM has nested on"."""
+    assert _live_nesting(tmp_path, cpu) == (
+        "pass",
+        "cpu: kvm64 (a named model; QEMU turns svm off on named models under KVM, and none "
+        "carries vmx)",
+    )
+
+
+def test_p21_1_held_valid_cpu_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Held: VM-specific flags from the set and every other key of $cpu_fmt with a value it takes
+    keep the named model (Intel: no svm under TCG)."""
+    for n, cpu in enumerate(
+        [
+            "Haswell,flags=+md-clear;+pcid",
+            "Haswell,hidden=1,hv-vendor-id=abc,phys-bits=host,level=+30,guest-phys-bits=40",
+        ]
+    ):
+        report = pve_scan(tmp_path / str(n), capsys, _cpu(cpu, "kvm: 0\n"))
+        assert pve_result(report, "HVA-049", "web-10") == (
+            "pass",
+            "cpu: Haswell (a named model; QEMU turns svm off on named models under KVM, and none "
+            "carries vmx)",
+        )
+
+
+def test_p21_1_held_nested_virt_flag(tmp_path: Path) -> None:
+    """Held: `+nested-virt` is in the VM-specific set: the host vendor's flag, a fail."""
+    assert _live_nesting(tmp_path, "host,flags=+nested-virt")[0] == "fail"
+
+
+# --- P21-2: an unknown cputype under TCG may be refused, leaving qemu64 ----------------------------
+
+
+@pytest.mark.parametrize("cpu", ["haswell", "Foo-Server"])
+def test_p21_2_unknown_model_under_tcg_asks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cpu: str
+) -> None:
+    """validate_vm_cpu_conf: "Built-in cputype '$cputype' is not defined" for a model the node's
+    list lacks (model names are hash keys: case-sensitive); the default qemu64 keeps svm under
+    TCG. Was pass "a named model"."""
+    report = pve_scan(tmp_path, capsys, _cpu(cpu, "kvm: 0\n"))
+    status, message = pve_result(report, "HVA-049", "web-10")
+    assert (status, message) == (
+        "manual",
+        f"kvm: 0 runs the VM under TCG, and cpu {cpu} is no QEMU x86 model hvaudit knows: if "
+        "the node's QEMU lacks it, qemu-server drops `cpu` and runs qemu64, which carries svm "
+        "under TCG; a model it has may carry svm itself",
+    )
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-049", "web-10")
+    )
+    assert "qm showcmd 200" in r["question"], r["question"]
