@@ -29,20 +29,38 @@ Findings (each pinned below):
   ("Built-in cputype ... is not defined"), and the VM runs qemu64 with svm; the list is not in
   the evidence, so such a model under `kvm: 0` is now the question of what `qm showcmd` gives.
 
+- P21-3 (false pass, and a wrong fail): HVA-309 judged corosync.conf files corosync refuses.
+  corosync exec/coroparse.c main_config_parser_cb (read with `find_string`/`read_file`) refuses
+  the whole file for a totem ip_version other than ipv4/ipv6/ipv6-4/ipv4-6 ("Invalid ip_version
+  type") and a totem uint32 key (netmtu, consensus, join, ...) safe_atoq does not read (strtoll
+  base 10 over the whole value, 0..UINT32_MAX: `1500b`, `-1`, `3600 # ms`); totemconfig.c
+  totem_get_crypto refuses a crypto_model other than nss/openssl and a cipher (set, or secauth:
+  on's aes256) with crypto_hash none ("crypto_cipher requires crypto_hash with value other than
+  none"). The first kind passed "crypto_cipher aes256, crypto_hash sha256", the cipher without
+  a hash failed "unencrypted"; both are now the question of what corosync runs (P8-11's
+  "refused" reading, extended: checks.proxmox._corosync_refuses, COROSYNC_UINT32).
+  test_proxmox_checks' `secauth: on` + `crypto_hash: none` case follows (was fail).
+
 Held (kept as tests): `cpu: Haswell,flags=+md-clear;+pcid` and a cpu with every other key
 valid (hidden, hv-vendor-id, phys-bits=host, level, guest-phys-bits) keep "a named model" under
-TCG; `cpu: host,flags=+nested-virt` still fails.
+TCG; `cpu: host,flags=+nested-virt` still fails; HVA-309: crypto_model openssl, `netmtu: +1400`
+(strtoll takes the sign) and a `token:` value (redacted by the collector, not judged) pass.
 
 Probed by script, not kept (the verdict was right): `cpu: Haswell-v2` under TCG (a versioned
 Intel model, pass); `cpu: x86-64-v2-AES` under TCG (reports qemu64: fail, as before).
 
-Tally: P21-1: 10 cases failed on main 14a2017, 2 held; P21-2: 2 cases failed on main 14a2017.
+Tally: P21-1: 10 cases failed on main 14a2017, 2 held; P21-2: 2 cases failed on main 14a2017;
+P21-3: 7 cases failed on main 14a2017 (2 wrong fails, 5 false passes), 1 held.
 
 Leads left (not settled in the time): the VM-specific flag set and $cpu_fmt's keys are
 e6352be's: `nested-virt` came with qemu-server 9e319737 (2025-11-14), `level` with 82f0c412
 (2026-05-18), so an older node refuses values hvaudit takes (under TCG a named Intel model that
 is really qemu64 there: a false pass only on such a node); a versioned model the node's QEMU
-lacks (`Haswell-v9`) is read by its base name.
+lacks (`Haswell-v9`) is read by its base name. HVA-309: parse_corosync keeps the last of a
+key repeated inside one block, so a refused earlier value there (`ip_version: ipv5` then
+`ip_version: ipv4`) is not seen; coroparse.c's other refusals (knet_compression_model,
+knet_compression_level, quorum and nodelist numbers, an unknown section line) are not modelled;
+`token*` values are redacted before the check sees them.
 """
 
 from __future__ import annotations
@@ -166,3 +184,98 @@ def test_p21_2_unknown_model_under_tcg_asks(
         if (r["check_id"], r["subject"]["name"]) == ("HVA-049", "web-10")
     )
     assert "qm showcmd 200" in r["question"], r["question"]
+
+
+# --- P21-3: HVA-309, a corosync.conf corosync refuses is not what runs -------------------------
+
+COROSYNC = (PVE_HARDENED / "etc/pve/corosync.conf").read_text()
+REFUSED = "this file is not what corosync runs, an earlier configuration or none is"
+
+
+def _corosync(tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str) -> dict:
+    """Both copies (/etc/pve's and the node's /etc/corosync) edited alike."""
+    assert old in COROSYNC
+    text = COROSYNC.replace(old, new)
+    return pve_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/corosync.conf": text, "etc/corosync/corosync.conf": text},
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        (
+            "crypto_hash: sha256",
+            "crypto_hash: none",
+            'crypto_cipher aes256, crypto_hash none: totemconfig.c "crypto_cipher requires '
+            'crypto_hash with value other than none"',
+        ),
+        (
+            "crypto_cipher: aes256\n  crypto_hash: sha256",
+            "crypto_hash: none",
+            "crypto_cipher aes256, crypto_hash none, implied by secauth: on: totemconfig.c "
+            '"crypto_cipher requires crypto_hash with value other than none"',
+        ),
+    ],
+    ids=["cipher-without-hash", "secauth-without-hash"],
+)
+def test_p21_3_cipher_without_hash_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, why: str
+) -> None:
+    """corosync exec/totemconfig.c totem_get_crypto (read with `find_string`): a cipher other
+    than none (set, or secauth: on's aes256) with crypto_hash none returns -1 ("crypto_cipher
+    requires crypto_hash with value other than none"), and totem_config_read fails: corosync
+    does not start with this file, nor does a reload take it. Was fail "corosync unencrypted or
+    unauthenticated"; the question of what runs now (the wrong fail, the refused file's side)."""
+    report = _corosync(tmp_path, capsys, old, new)
+    assert pve_result(report, "HVA-309", "pve-h1") == (
+        "manual",
+        f"corosync.conf sets totem {why}, which corosync refuses: {REFUSED}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("crypto_hash: sha256", "crypto_hash: sha256\n  crypto_model: gcrypt", None),
+        ("ip_version: ipv4-6", "ip_version: ipv5", "ip_version 'ipv5'"),
+        ("crypto_hash: sha256", "crypto_hash: sha256\n  netmtu: 1500b", "netmtu '1500b'"),
+        ("crypto_hash: sha256", "crypto_hash: sha256\n  netmtu: -1", "netmtu '-1'"),
+        ("crypto_hash: sha256", "crypto_hash: sha256\n  consensus: 3600 # ms", "consensus"),
+    ],
+    ids=["crypto-model", "ip-version", "netmtu-unit", "netmtu-negative", "comment"],
+)
+def test_p21_3_refused_totem_values_ask(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, shown: str | None
+) -> None:
+    """coroparse.c main_config_parser_cb refuses the whole file for an ip_version other than
+    ipv4/ipv6/ipv6-4/ipv4-6 ("Invalid ip_version type") and a totem uint32 key (netmtu,
+    consensus, join, ...) safe_atoq cannot read (strtoll base 10 over the whole value, 0 to
+    UINT32_MAX); totemconfig.c totem_get_crypto refuses a crypto_model other than nss or openssl
+    ("crypto_model should be 'nss' or 'openssl'"). Was pass "crypto_cipher aes256, crypto_hash
+    sha256" for a file corosync does not run."""
+    report = _corosync(tmp_path, capsys, old, new)
+    status, message = pve_result(report, "HVA-309", "pve-h1")
+    assert status == "manual", message
+    assert REFUSED in message
+    if shown is not None:
+        assert f"totem {shown}" in message, message
+    else:
+        assert "crypto_model 'gcrypt'" in message, message
+
+
+def test_p21_3_held_valid_totem_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Held: crypto_model openssl, netmtu +1400 (strtoll takes the sign) and a token value (the
+    collector redacts `token*` values: not judged) keep the pass."""
+    report = _corosync(
+        tmp_path,
+        capsys,
+        "crypto_hash: sha256",
+        "crypto_hash: sha256\n  crypto_model: openssl\n  netmtu: +1400\n  token: 3000",
+    )
+    assert pve_result(report, "HVA-309", "pve-h1") == (
+        "pass",
+        "crypto_cipher aes256, crypto_hash sha256",
+    )

@@ -34,6 +34,7 @@ from hvaudit.model import Container, Fact, FactState, Host, ProxmoxHost, Source,
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
+from hvaudit.redact import REDACTED
 from hvaudit.textsafe import digits
 
 PVE = ("proxmox-ve",)
@@ -2061,7 +2062,56 @@ COROSYNC_VALUES = {
     "crypto_cipher": ("none", "aes256", "aes192", "aes128"),
     "crypto_hash": ("none", "md5", "sha1", "sha256", "sha384", "sha512"),
     "transport": ("knet", "udp", "udpu"),
+    # coroparse.c "Invalid ip_version type" (P21-3)
+    "ip_version": ("ipv4", "ipv6", "ipv6-4", "ipv4-6"),
 }
+
+#: The totem keys coroparse.c main_config_parser_cb reads as a uint32 with safe_atoq (strtoll
+#: base 10, the whole value, 0 to UINT32_MAX); any other value makes it refuse the file (P21-3).
+COROSYNC_UINT32 = frozenset(
+    [
+        "version",
+        "nodeid",
+        "threads",
+        "token",
+        "token_coefficient",
+        "token_retransmit",
+        "token_warning",
+        "hold",
+        "token_retransmits_before_loss_const",
+        "join",
+        "send_join",
+        "consensus",
+        "merge",
+        "downcheck",
+        "fail_recv_const",
+        "seqno_unchanged_const",
+        "rrp_token_expired_timeout",
+        "rrp_problem_count_timeout",
+        "rrp_problem_count_threshold",
+        "rrp_problem_count_mcast_threshold",
+        "rrp_autorecovery_check_timeout",
+        "heartbeat_failures_allowed",
+        "max_network_delay",
+        "window_size",
+        "max_messages",
+        "miss_count_const",
+        "knet_pmtud_interval",
+        "knet_mtu",
+        "knet_compression_threshold",
+        "netmtu",
+    ]
+)
+
+
+def _corosync_refuses(key: str, value: object) -> bool:
+    """Whether coroparse.c refuses a totem `key: value` line (and with it the whole file)."""
+    if key in COROSYNC_VALUES:
+        return value not in COROSYNC_VALUES[key]
+    if key in COROSYNC_UINT32 and value != REDACTED:  # `token*` values are redacted: unread
+        m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", str(value))
+        return m is None or not 0 <= int(m.group(1)) <= 0xFFFFFFFF
+    return False
 
 
 @check(
@@ -2083,7 +2133,11 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     Encryption exists only on the knet transport (the default), not on udp/udpu. corosync's
     parser (exec/coroparse.c) refuses the whole file when crypto_cipher, crypto_hash or
     transport holds another value ("Invalid cipher type. Should be none, aes256, aes192 or
-    aes128"), a `#` after a value included (only a line starting with `#` is a comment): the
+    aes128"), as it does for an ip_version other than ipv4/ipv6/ipv6-4/ipv4-6 and a totem
+    number (netmtu, consensus, join ...) its safe_atoq does not read, and totemconfig.c
+    totem_get_crypto for a cipher without a hash ("crypto_cipher requires crypto_hash with
+    value other than none") or a crypto_model other than nss or openssl (P21-3), a `#` after a
+    value included (only a line starting with `#` is a comment): the
     running corosync then keeps an earlier configuration, or does not start, so such a file is
     a question about what runs, never judged as written; `secauth` is matched exactly (`on`),
     any other value (`on # comment`) implies nothing. Repeated `totem` sections merge, a later
@@ -2207,18 +2261,22 @@ def _corosync_verdict(conf: Mapping[str, object]) -> tuple[str, str]:
     # coroparse.c refuses a value as it reads it, whatever a later block sets
     refused = list(
         dict.fromkeys(
-            f"{key} {block[key]!r}"
+            f"{key} {value!r}"
             for block in blocks
-            for key, allowed in COROSYNC_VALUES.items()
-            if key in block and block[key] not in allowed
+            for key, value in block.items()
+            if _corosync_refuses(key, value)
         )
     )
     if refused:
+        keys = {r.split(" ", 1)[0] for r in refused}
+        extra = (', coroparse.c "Invalid ip_version type"' if "ip_version" in keys else "") + (
+            ", a number coroparse.c safe_atoq does not read" if keys & COROSYNC_UINT32 else ""
+        )
         return "refused", (
             f"corosync.conf sets totem {', '.join(refused)}, which corosync refuses "
             '(coroparse.c "Invalid cipher type", "Invalid hash type", totemconfig.c "Invalid '
-            'transport type"; a `#` after a value is part of it): this file is not what corosync '
-            "runs, an earlier configuration or none is"
+            f'transport type"{extra}; a `#` after a value is part of it): this file is not what '
+            "corosync runs, an earlier configuration or none is"
         )
     cipher = totem.get("crypto_cipher", "aes256" if secauth else "none")
     hsh = totem.get("crypto_hash", "sha256" if secauth else "none")
@@ -2228,6 +2286,22 @@ def _corosync_verdict(conf: Mapping[str, object]) -> tuple[str, str]:
         if secauth and not {"crypto_cipher", "crypto_hash"} <= set(totem)
         else ""
     )
+    # totemconfig.c totem_get_crypto, run by totem_config_read at every start and reload: a
+    # cipher without a hash ("crypto_cipher requires crypto_hash with value other than none")
+    # or a crypto_model other than nss or openssl ("crypto_model should be 'nss' or 'openssl'")
+    # fails the read, so corosync does not start with this file (P21-3)
+    model = totem.get("crypto_model", "nss")
+    if (cipher != "none" and hsh == "none") or model not in ("nss", "openssl"):
+        why = (
+            f"crypto_model {model!r} (totemconfig.c \"crypto_model should be 'nss' or 'openssl'\")"
+            if model not in ("nss", "openssl")
+            else f'{settings}: totemconfig.c "crypto_cipher requires crypto_hash with value '
+            'other than none"'
+        )
+        return "refused", (
+            f"corosync.conf sets totem {why}, which corosync refuses: this file is not what "
+            "corosync runs, an earlier configuration or none is"
+        )
     if transport != "knet":
         return "fail", f"transport {transport}: corosync encrypts only knet ({settings})"
     if cipher == "none" or hsh == "none":
