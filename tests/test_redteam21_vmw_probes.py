@@ -32,9 +32,22 @@ Findings (V21-n):
   pciPassthruN, serialN, parallelN, floppyN, usb:N; collect.vsphere.API_OWNED,
   API_DEVICE_KEY). Each now reads as the API reports it.
 
+- V21-2 (false pass): HVA-401 ("VMware Tools cannot ... disconnect devices") read six keys and
+  passed "every isolation key is set TRUE in the VM's own settings" (withheld by HVA-444; an
+  attestation answering HVA-444 yes turned it into a pass) for a VM that sets
+  isolation.device.edit.disable = FALSE: the key was present and unread (lead 4's class). CIS
+  VMware ESXi benchmark 8.2.6 "Ensure unauthorized modification or disconnection of devices is
+  disabled" ("Without this setting, VMware Tools lets non-privileged guest users disconnect or
+  change devices such as network adapters and CD/DVD drives"), the vSphere hardening guide's
+  prevent-device-interaction-edit (TRUE, beside isolation.device.connectable.disable), and a
+  guest tool that connects devices asks for both FALSE (read with `find_string`). Now a value
+  VMware reads as FALSE fails, named as the other keys are (checks.vmware.DEVICE_EDIT_KEY). Its
+  built-in default was not found, so a VM that leaves it out is judged as before.
+
 Held (kept as tests): V21-1 the allocations' own reservation and limit still pass HVA-070 and
 HVA-090; a NIC on a distributed port group keeps its port group's key from the backing; an
-extraConfig key no property renders (isolation.tools.copy.disable) is still read.
+extraConfig key no property renders (isolation.tools.copy.disable) is still read. V21-2
+isolation.device.edit.disable absent or TRUE: the six keys' withheld pass, unchanged.
 
 Probed by script, not kept (the verdict was right):
 - Lead 1, the same extraConfig key twice in different case (ISOLATION.TOOLS.COPY.DISABLE =
@@ -52,13 +65,18 @@ Probed by script, not kept (the verdict was right):
 
 Tally: V21-1 7 cases (5 functions), 5 failed on main 14a2017 (sched.* min/max, sched.mem.pin,
 vtpm.present, ethernet0.dvs.portgroupId and its upper-case spelling); the 2 held cases passed
-there too.
+there too. V21-2 5 cases (3 functions), 3 failed on main 63f4759 (FALSE, "no", and the
+attested host, which passed there); the 2 held cases passed there too.
 
 Leads left (not settled in the time):
 - Lead 1: an extraConfig pair of one key in two cases with different values is judged by the
   first in the API's order (no VMware text on hostd's order found); conflicting values could be
   asked instead.
 - HVA-416 for a HostSystem inside a DRS cluster (possible wrong fail) is as round 19 left it.
+- HVA-401: whether isolation.device.edit.disable left out should join the host question (its
+  built-in default, and whether the vSphere 8 STIG still lists it, were not found), and the
+  other isolation.tools.* keys the hardening guides list (ghi.*, unity.*, vixMessage,
+  hgfsServerSet, autoInstall) are still unread.
 - tools.guest.desktop.autolock is the API's VirtualMachineConfigInfo.guestAutoLockEnabled (a
   property, seen in pyVmomi callers' property lists with `find_string`): no check reads either.
 """
@@ -245,3 +263,69 @@ def test_v21_1_held_a_distributed_nic_and_an_unrendered_key(tmp_path: Path) -> N
     a = _nic_on_open(tmp_path, {"isolation.tools.copy.disable": "FALSE"}, dvs=True)
     assert _verdict(a, "HVA-192", "vm-1") == ("pass", "1 interface(s), none trunked")
     assert _verdict(a, "HVA-401", "vm-1") == ("fail", "set to FALSE: isolation.tools.copy.disable")
+
+
+# --- V21-2: HVA-401 and isolation.device.edit.disable set FALSE -------------------------------
+
+SIX = (
+    "isolation.tools.copy.disable",
+    "isolation.tools.paste.disable",
+    "isolation.tools.dnd.disable",
+    "isolation.tools.diskShrink.disable",
+    "isolation.tools.diskWiper.disable",
+    "isolation.device.connectable.disable",
+)
+
+
+def _isolation(tmp_path: Path, edit: str | None) -> Any:
+    from test_redteam17_vmw_probes import _host
+
+    vmx = 'displayName = "vm-1"\nhvaudit.powerState = "poweredOn"\n'
+    vmx += "".join(f'{k} = "TRUE"\n' for k in SIX)
+    if edit is not None:
+        vmx += f'isolation.device.edit.disable = "{edit}"\n'
+    return _vsphere(tmp_path, _host("VMware ESXi 8.0.2"), vmx=vmx)
+
+
+@pytest.mark.parametrize(
+    ("edit", "shown"),
+    [
+        ("FALSE", "isolation.device.edit.disable"),
+        ("no", 'isolation.device.edit.disable = "no" (VMware reads it as FALSE)'),
+    ],
+)
+def test_v21_2_device_edit_open_fails(tmp_path: Path, edit: str, shown: str) -> None:
+    """V21-2: the six keys HVA-401 reads set TRUE and isolation.device.edit.disable set FALSE
+    ("Without this setting, VMware Tools lets non-privileged guest users disconnect or change
+    devices such as network adapters and CD/DVD drives", CIS 8.2.6; the hardening guide's
+    prevent-device-interaction-edit; read with `find_string`). HVA-401 said "every isolation
+    key is set TRUE" (withheld by HVA-444; an attestation of the host's settings file made it
+    a pass, see the next test). Right: fail, naming the key."""
+    a = _isolation(tmp_path, edit)
+    assert _verdict(a, "HVA-401", "vm-1") == ("fail", f"set to FALSE: {shown}")
+
+
+def test_v21_2_attested_host_does_not_restore_the_pass(tmp_path: Path) -> None:
+    """V21-2 through the attestation: HVA-444 answered yes for esx1 restored HVA-401's pass
+    for the VM with isolation.device.edit.disable = FALSE. Right: still a fail."""
+    from test_redteam17_vmw_probes import _attest
+
+    a = _isolation(tmp_path, "FALSE")
+    _attest(a, tmp_path, "yes")
+    assert _verdict(a, "HVA-401", "vm-1") == (
+        "fail",
+        "set to FALSE: isolation.device.edit.disable",
+    )
+
+
+@pytest.mark.parametrize("edit", [None, "TRUE"], ids=["absent", "true"])
+def test_v21_2_held_edit_absent_or_true(tmp_path: Path, edit: str | None) -> None:
+    """Held: the key left out (its built-in default was not found: judged on the six keys, as
+    before) or TRUE: the pass on the six keys, withheld by HVA-444."""
+    from test_redteam17_vmw_probes import but
+
+    a = _isolation(tmp_path, edit)
+    assert _verdict(a, "HVA-401", "vm-1") == (
+        "manual",
+        "every isolation key is set TRUE in the VM's own settings" + but("esx1"),
+    )

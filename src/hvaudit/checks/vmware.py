@@ -53,6 +53,14 @@ ISOLATION_KEYS = (
     "isolation.tools.diskWiper.disable",
     "isolation.device.connectable.disable",
 )
+#: Read where a VM sets it (V21-2): "Without this setting, VMware Tools lets non-privileged guest
+#: users disconnect or change devices" (CIS VMware ESXi benchmark 8.2.6, "Ensure unauthorized
+#: modification or disconnection of devices is disabled"; the vSphere hardening guide's
+#: prevent-device-interaction-edit, TRUE beside isolation.device.connectable.disable; a guest
+#: tool that connects devices asks for both FALSE; read with `find_string`). FALSE reopens the
+#: channel whatever the six keys above say. Its built-in default was not found, so a VM that
+#: leaves it out is judged on ISOLATION_KEYS alone, as before.
+DEVICE_EDIT_KEY = "isolation.device.edit.disable"
 SETINFO_LIMIT = "1048576"
 
 
@@ -187,13 +195,16 @@ def _on(value: str | None) -> bool:
 def tools_isolation(ctx: Context) -> Iterator[Outcome]:
     """Each of these is a channel from the guest into the VMX process on the host: clipboard and
     drag-and-drop transfers, disk shrinking and wiping (host I/O on demand: starvation), and
-    unprivileged guest users disconnecting the VM's NIC or CD drive. A key the VM's .vmx leaves
+    unprivileged guest users disconnecting or changing the VM's NIC or CD drive
+    (isolation.device.edit.disable FALSE fails too where set, V21-2). A key the VM's .vmx leaves
     out is TRUE by VMware's built-in default only where the host's /etc/vmware/config does not
     set it (HOST_CONFIG): those VMs are one question per host, not a pass."""
     relying: dict[str, list[Vm]] = {}
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
-        opened = [k for k in ISOLATION_KEYS if _false(vm.settings.get(k.lower()))]
+        opened = [
+            k for k in (*ISOLATION_KEYS, DEVICE_EDIT_KEY) if _false(vm.settings.get(k.lower()))
+        ]
         if opened:
             shown = ", ".join(_read_false(k, vm.settings[k.lower()]) for k in opened)
             yield failed(s, f"set to FALSE: {shown}", *(vm.at(k) for k in opened))
