@@ -49,29 +49,37 @@ Findings (ID-n):
   HVA-030's --listen reads them) are read for libvirtd, virtqemud and virtproxyd (the collector
   now cats virtproxyd.service and reads /etc/default|sysconfig/virtproxyd), and a --config
   naming another file makes that daemon's .conf unavailable, as a running --config does.
+- R21S-5 (false pass) HVA-062 passed the live 0 with `sysctl.vm.overcommit_memory=1` on the
+  kernel command line: Linux 5.8+ writes each `sysctl.KEY=VALUE` word at boot (fs/proc/
+  proc_sysctl.c process_sysctl_arg from do_sysctl_args, every `.` of the key a `/`; parse_args
+  stops at `--`; read with `find_string`), before systemd-sysctl, which overwrites the keys
+  sysctl.d sets. SysctlD.next_boot now falls back to /proc/cmdline's last such word (the
+  running boot's command line, as hvaudit reads it elsewhere); the same word for
+  kernel.modules_disabled keeps HVA-040's pass, naming it (not R21S-3's question).
 
 Held (kept as tests): an empty /etc/sysctl.d file masks the /usr/lib file of its name that sets
 overcommit 1, and a lexically later file setting 0 wins over an earlier one setting 1 (pass);
 explicit `route_localnet=0` keys and `-net.ipv4.conf.all.route_localnet` beat a glob setting 1
 (pass); a bundle older than the probe keeps the live value's pass; `--config
-/etc/libvirt/libvirtd.conf` (the default file) keeps HVA-030's pass.
+/etc/libvirt/libvirtd.conf` (the default file) keeps HVA-030's pass; sysctl.d's 0 beats the
+command line's `sysctl.vm.overcommit_memory=1`, and the word after `--` is init's (pass).
 
 Probed by script, not kept (the verdict was right): none beyond the held cases.
 
-Tally: 16 cases in 11 test functions; 12 failed on main 14a2017 (PYTHONPATH=/work/main/src): the
-11 cases of R21S-1..4, and the held older-bundle case, whose harness finds no sysctl-d artefact
-to take out of an old collector's bundle; the 4 other held cases passed before and after.
-test_redteam10_host_probes' R10H-10 pass now gives its sysctl.d line. No golden verdict changed
-(the SARIF golden carries HVA-040's and HVA-062's docstrings).
+Tally: 20 cases in 14 test functions; 14 failed before their fixes: on main 14a2017 the 11
+cases of R21S-1..4 and the held older-bundle case (whose harness finds no sysctl-d artefact to
+take out of an old collector's bundle), on main 97c943a (R21S-1..4 landed) R21S-5's fail and the
+command-line modules_disabled pass's message (PYTHONPATH=/work/main/src); the 6 other held cases
+passed before and after. test_redteam10_host_probes' R10H-10 pass now gives its sysctl.d line.
+No golden verdict changed (the SARIF golden carries HVA-040's and HVA-062's docstrings).
 
 Leads left (not settled in the time):
 - R21S-4 makes the whole .conf unavailable, so on a socket-activated virtproxyd whose TCP/TLS
   sockets are disabled HVA-034/HVA-035 ask where "no TCP listener" was right (an extra
   question, not a wrong pass; same rule as a running --config). virtsecretd, virtstoraged ...
   units are not read for --config.
-- The kernel command line's `sysctl.KEY=VALUE` words (Linux 5.8+, kernel/sysctl.c
-  process_sysctl_arg, applied before init) and /etc/default/grub's next command line are not
-  read as a next-boot source; systemd credentials (sysctl.extra) neither.
+- The next boot's kernel command line (/etc/default/grub, the boot loader entries) is not read:
+  /proc/cmdline is the running boot's; systemd credentials (sysctl.extra) are not read either.
 - Other sysctl-backed verdicts still read /proc/sys alone: kernel.unprivileged_bpf_disabled,
   kernel.yama.ptrace_scope, net.ipv4.ip_forward (HVA-2xx forwarding reasoning),
   kernel.kptr_restrict, if any check uses them; the `default` route_localnet read live (the
@@ -370,3 +378,60 @@ def test_libvirtd_args_config_naming_the_default_file_keeps_the_pass(host_scan) 
     )
     assert outcomes(a, "HVA-030") == {"hv1": "pass"}
     assert messages(a, "HVA-030") == {"hv1": "libvirt listens on local UNIX sockets only"}
+
+
+# --- the kernel command line's sysctl. words (R21S-5) ---------------------------------------------
+
+CMDLINE = HARDENED_HOST["/proc/cmdline"].rstrip("\n")
+
+
+def test_cmdline_sysctl_word_sets_overcommit_at_every_boot(host_scan) -> None:
+    """R21S-5 (false pass) HVA-062: Linux 5.8+ writes each `sysctl.KEY=VALUE` word of the kernel
+    command line at boot (fs/proc/proc_sysctl.c process_sysctl_arg from do_sysctl_args, every
+    `.` of the key a `/`; read with `find_string`); a live 0 set by hand since is gone at the
+    next boot. hvaudit passed the live 0."""
+    word = "sysctl.vm.overcommit_memory=1"
+    a = host_scan({"/proc/cmdline": f"{CMDLINE} {word}\n"})
+    assert outcomes(a, "HVA-062") == {"hv1": "fail"}
+    assert messages(a, "HVA-062") == {
+        "hv1": "vm.overcommit_memory = 0 (heuristic) now, but /proc/cmdline sets it to 1 from the "
+        f"next boot ({word}): allocations will always succeed, the OOM killer decides which VM "
+        "dies"
+    }
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        # systemd-sysctl runs after the kernel's own writes: sysctl.d's 0 is the boot's value
+        {
+            "/proc/cmdline": f"{CMDLINE} sysctl.vm.overcommit_memory=1\n",
+            "sysctl-d": _sysctl(("/etc/sysctl.d/10-vm.conf", "vm.overcommit_memory = 0")),
+        },
+        # parse_args stops at `--`: the words after it are init's
+        {"/proc/cmdline": f"{CMDLINE} -- sysctl.vm.overcommit_memory=1\n"},
+    ],
+    ids=["sysctl-d-wins", "after-dashes"],
+)
+def test_cmdline_sysctl_word_overridden_or_not_the_kernels_keeps_the_pass(host_scan, over) -> None:
+    """Held (R21S-5's edges): the command line's word is not the boot's value."""
+    a = host_scan(over)
+    assert outcomes(a, "HVA-062") == {"hv1": "pass"}
+    assert messages(a, "HVA-062") == {"hv1": "vm.overcommit_memory = 0 (heuristic)"}
+
+
+def test_cmdline_modules_disabled_keeps_the_pass_naming_it(host_scan) -> None:
+    """R21S-3's edge: `sysctl.kernel.modules_disabled=1` on the command line sets the toggle at
+    every boot: the pass, naming the word (not R21S-3's question)."""
+    a = host_scan(
+        {
+            "/sys/kernel/security/lockdown": "[none] integrity confidentiality\n",
+            "/proc/sys/kernel/modules_disabled": "1\n",
+            "/proc/cmdline": f"{CMDLINE} sysctl.kernel.modules_disabled=1\n",
+        }
+    )
+    assert outcomes(a, "HVA-040") == {"hv1": "pass"}
+    assert messages(a, "HVA-040") == {
+        "hv1": "kernel.modules_disabled = 1: no module can be loaded until the next boot, signed "
+        "or not; sysctl.kernel.modules_disabled=1 (/proc/cmdline) sets it again at every boot"
+    }

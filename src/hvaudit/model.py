@@ -808,6 +808,11 @@ class SysctlD:
     """/etc/sysctl.conf's assignments where no sysctl.d file has its lines: procps `sysctl
     --system` applies them last, systemd-sysctl not at all (sysctl.d(5) reads only *.conf in
     its directories): whether they apply at boot is not known."""
+    cmdline: tuple[SysctlSetting, ...] = ()
+    """The kernel command line's `sysctl.KEY=VALUE` words (Linux 5.8+: fs/proc/proc_sysctl.c
+    process_sysctl_arg, run by do_sysctl_args before init; every `.` of the key becomes `/`,
+    the words after `--` are init's): written at boot before systemd-sysctl, which overwrites
+    any key sysctl.d sets."""
 
     @staticmethod
     def _lookup(settings: tuple[SysctlSetting, ...], key: str) -> SysctlSetting | None:
@@ -824,8 +829,12 @@ class SysctlD:
         return last
 
     def next_boot(self, key: str) -> SysctlSetting | None:
-        """The assignment systemd-sysctl writes to `key` (in `/` form) at boot, or None."""
-        return self._lookup(self.settings, key)
+        """The assignment that sets `key` (in `/` form) at boot: systemd-sysctl's, else the
+        kernel command line's last `sysctl.` word for it, else None."""
+        got = self._lookup(self.settings, key)
+        if got is None and not any(s.key == key for s in self.settings):
+            got = next((s for s in reversed(self.cmdline) if s.key == key), None)
+        return got
 
     def conf_only(self, key: str) -> SysctlSetting | None:
         """An unlinked /etc/sysctl.conf's assignment of `key` (unlinked_conf), or None."""
@@ -834,7 +843,7 @@ class SysctlD:
     def keys_under(self, prefix: str, name: str) -> tuple[str, ...]:
         """The explicit keys PREFIX/X/NAME that assign a value (net/ipv4/conf/eth5/...)."""
         out = []
-        for s in (*self.settings, *self.unlinked_conf):
+        for s in (*self.settings, *self.unlinked_conf, *self.cmdline):
             head, _, tail = s.key.rpartition("/")
             if (
                 tail == name

@@ -5454,7 +5454,24 @@ def _sysctl_d(ev: HostEvidence) -> Fact[SysctlD]:
     conf = files.get(SYSCTL_CONF, [])
     linked = any(files[p] == conf for p in chosen.values())
     unlinked = () if linked else _sysctl_order(_sysctl_assignments(SYSCTL_CONF, conf))
-    return Fact.of(SysctlD(settings, unlinked), got.source)
+    cmdline: list[SysctlSetting] = []
+    boot = ev.get(_file("/proc/cmdline"))
+    for word in _cmdline_words(boot.text) if boot.state == "ok" else ():
+        if word == "--":
+            break  # parse_args stops there: the rest is init's
+        name, eq, value = word.partition("=")
+        if name.startswith(('"sysctl.', '"sysctl/')):
+            name = name[1:]
+        if name.startswith(("sysctl.", "sysctl/")) and eq and value.strip('"'):
+            cmdline.append(
+                SysctlSetting(
+                    name[7:].replace(".", "/"),
+                    value.strip('"'),
+                    "/proc/cmdline",
+                    word,
+                )
+            )
+    return Fact.of(SysctlD(settings, unlinked, tuple(cmdline)), got.source)
 
 
 def _modprobe_files(ev: HostEvidence) -> Fact[tuple[tuple[str, tuple[str, ...]], ...]]:
