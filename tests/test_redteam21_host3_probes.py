@@ -37,22 +37,59 @@ Findings (ID-n):
   list stops at the first match, R20H-2), while the loaded rules (not reloaded) passed. Now a
   question where only rules.d holds it (whether the boot runs `augenrules --load` decides),
   a fail where audit.rules holds it too (_boot_drops).
+- R21A-5 (false pass) HVA-214: `-a always,exit -S all -F dir=/etc/libvirt -F perm=wa -F
+  success!=1` (or `-F exit<0`, `-F exit<=-1`) was taken as the watch: hvaudit excluded a rule
+  with `success=`/`exit=` but read a field with another operator as no limit (`!=` fields were
+  dropped, `exit<=-1` read as a field named "exit<"). The kernel compares both with the rule's
+  operator (kernel/auditsc.c audit_filter_rules: AUDIT_EXIT `audit_comparator(ctx->return_code,
+  f->op, f->val)`, AUDIT_SUCCESS return_valid against AUDITSC_SUCCESS / AUDITSC_FAILURE; read
+  with `find_string`), so the rule records failed calls only: now no watch (a fail). Its twin
+  (wrong fail): a never rule for /etc/libvirt/qemu before the watch with `success!=1`,
+  `exit<0` or `exit<=-1` drops no change, as `success=0` did not (R20H-6): now the pass
+  (_result_fields, _only_failures).
+- R21A-6 (wrong fail) HVA-142: an indented `    #includedir /etc/sudoers.d` included the
+  directory; sudo's lexer takes `#include`/`#includedir` only at the start of a line (toke.l
+  `<INITIAL>^#includedir[[:blank:]]+`; `@includedir` is unanchored), so it is a comment and,
+  with R21A-2, the directory's grant counts nowhere. Now the directive pattern follows toke.l.
+- R21A-7 (wrong fail) HVA-142: `mallory, eve ALL=() NOPASSWD: /usr/bin/virt-top` counted both
+  as root: sudoers(5) Runas_Spec "If both lists are empty, the command may only be run as the
+  invoking user"; _sudo_runas read an empty `()`/`(:)` as root. Now it names no other account.
 
 Held (kept as tests): with the hardened `@includedir /etc/sudoers.d`, or no /etc/sudoers line
 in the probe, the directory's grant counts (R21A-2); `@include /etc/sudoers.%h` (outside the
 collected files) stays a question, its message now naming /etc/sudoers.hv1 (R21A-3; failed
 before on the message only); a never rule in quiet.rules, after libvirt.rules' watch in
-`ls -1v` order, keeps the pass (R21A-4).
+`ls -1v` order, keeps the pass (R21A-4); a never rule with `exit!=0` (an open's descriptor
+matches it) still drops writes (R21A-5); an indented `@includedir` still includes (R21A-6);
+a `(root)` command after `()` in the same rule still counts (R21A-7).
 
-Probed by script, not kept (the verdict was right): see the tally.
+Probed by script, not kept (the verdict was right): none beyond the held cases (each probe was
+kept as a test).
 
-Tally: 13 cases in 9 test functions; 11 failed on main 14a2017 before the fixes (run with
-PYTHONPATH=/work/main/src: R21A-1 6, R21A-2 1, R21A-3 2 (one of them the held question's
-message), R21A-4 2); the 2 other held cases passed before and after. The SARIF golden carries
+Tally: 23 cases in 14 test functions (R21A-6/7 hold their held twin in the same function);
+20 failed on main before their fixes (run with PYTHONPATH=/work/main/src: R21A-1 6, R21A-2 1,
+R21A-3 2 (one of them the held question's message), R21A-4 2 on 14a2017; R21A-5 6, R21A-6 1,
+R21A-7 2 on e760295); the 3 other held cases passed before and after. The SARIF golden carries
 HVA-214's docstring (regenerated); no golden verdict changed.
 
 Leads left (not settled in the time):
-- (filled in at the end)
+- HVA-142, team decision: `Defaults targetpw` (or rootpw, runaspw) with SUSE's default `ALL
+  ALL=(ALL) ALL` fails "ALL (every user)", though sudo then asks for the target's (root's)
+  password (sudoers(5) targetpw); dropping the count needs /etc/pam.d/sudo (not collected:
+  pam_wheel trust or pam_permit would let them in) and scoped Defaults (`Defaults:user`,
+  `Defaults>runas`) read; NOPASSWD still grants. `Defaults runas_default=www-data` (rules
+  without a Runas_Spec run as it, sudoers(5)) is still read as root (a wrong fail).
+- HVA-214: the `rebuilt` question ("audit.rules watches X, but no rules.d file does") also fires
+  where a rules.d file watches X but a whole-tree never rule comes first in `ls -1v` order (the
+  wording, not the verdict); a b64-only watch or a process never rule in the boot set only
+  (_compat_unwatched, _drops(every=False)) is not judged for the next boot; `-A` (prepend) in a
+  rules file reorders the boot set (read in file order); `-D` in a hand-loaded audit.rules
+  after the watch deletes it (augenrules hoists -D; auditctl -R does not).
+- Socket units: SocketMode=/SocketUser=/SocketGroup= drop-ins are not collected; a live socket's
+  stat is judged, so a drop-in widening the mode for the next start of libvirtd.socket (not yet
+  restarted) keeps HVA-132's pass. Needs `systemctl cat libvirtd.socket ...` in the collector.
+- systemd's single quotes on the kernel command line (HL19-2's edge) and a non-kernel host name
+  source for sudo's %h (`Defaults fqdn`) were not reached.
 """
 
 from __future__ import annotations
@@ -246,3 +283,91 @@ def test_never_rule_in_rules_d_after_watch_held(host_scan) -> None:
     first match is the watch): the hardened pass."""
     a = host_scan(_boot_rules(f"/etc/audit/rules.d/quiet.rules:{QUIET}"))
     assert _214(a) == ("pass", "audit rules watch /etc/libvirt and /etc/polkit-1")
+
+
+# --- R21A-5: -F success / exit with other operators -------------------------------------------
+
+LOADED = str(HARDENED_HOST["audit-rules"][0])
+
+
+def _loaded(text: str) -> dict[str, Any]:
+    return {"audit-rules": (text, 0)}
+
+
+@pytest.mark.parametrize("result", ["success!=1", "exit<0", "exit<=-1"])
+def test_watch_of_failed_calls_only_is_no_watch(host_scan, result: str) -> None:
+    """R21A-5 (false pass) HVA-214. The kernel compares -F success and exit with the rule's own
+    operator (kernel/auditsc.c audit_filter_rules: AUDIT_EXIT `audit_comparator(ctx->
+    return_code, f->op, f->val)`, AUDIT_SUCCESS return_valid against AUDITSC_SUCCESS or
+    AUDITSC_FAILURE), so `-F success!=1` or `-F exit<0` records failed calls only, no change
+    to the tree. hvaudit excluded success=/exit= rules from the watches but read a field with
+    another operator (`!=` dropped, `exit<` a field named "exit<") as no limit: a pass. Right:
+    no watch of /etc/libvirt."""
+    rules = LOADED.replace(
+        "-w /etc/libvirt -p wa -k libvirt-config",
+        f"-a always,exit -S all -F dir=/etc/libvirt -F perm=wa -F {result} -F key=libvirt-config",
+    )
+    a = host_scan(_loaded(rules))
+    assert _214(a) == ("fail", "no audit watch for writes to /etc/libvirt (2 rule(s) loaded)")
+
+
+@pytest.mark.parametrize("result", ["success!=1", "exit<0", "exit<=-1"])
+def test_never_rule_for_failed_calls_keeps_the_watch(host_scan, result: str) -> None:
+    """R21A-5 (wrong fail) HVA-214, the twin: a never rule for the VM definitions before the
+    watch that matches failed calls only (`success!=1`, `exit<0`) drops no record of a change,
+    as `success=0` and `exit=-EPERM` already did not (R20H-6). hvaudit read it as dropping every
+    write there: a fail. Right: the hardened pass."""
+    rules = f"-a never,exit -S all -F dir=/etc/libvirt/qemu -F {result}\n" + LOADED
+    a = host_scan(_loaded(rules))
+    assert _214(a) == ("pass", "audit rules watch /etc/libvirt and /etc/polkit-1")
+
+
+def test_never_rule_exit_not_zero_drops_opens(host_scan) -> None:
+    """Held (R21A-5's edge): `-F exit!=0` matches an open's returned descriptor (a successful
+    open for writing), so the never rule for /etc/libvirt/qemu before the watch still drops
+    writes there: the fail stands."""
+    rules = "-a never,exit -S all -F dir=/etc/libvirt/qemu -F exit!=0\n" + LOADED
+    a = host_scan(_loaded(rules))
+    status, msg = _214(a)
+    assert status == "fail" and "drops the records of writes to /etc/libvirt/qemu" in msg, msg
+
+
+# --- R21A-6: an indented #includedir is a comment ---------------------------------------------
+
+
+def test_indented_hash_includedir_is_a_comment(host_scan) -> None:
+    """R21A-6 (wrong fail) HVA-142. sudo's lexer takes `#include`/`#includedir` as a directive
+    only at the start of a line (toke.l `<INITIAL>^#includedir[[:blank:]]+`; `@includedir` is
+    unanchored): `    #includedir /etc/sudoers.d` is a comment, and a sudoers with no other
+    include leaves the directory unread (R21A-2). hvaudit's directive pattern allowed blanks
+    before '#': mallory's and eve's grant there counted, a fail. Right: the hardened pass;
+    `  @includedir /etc/sudoers.d` (held) still includes it."""
+    grant = "/etc/sudoers.d/ops:mallory, eve ALL=(ALL:ALL) ALL"
+    a = host_scan(
+        _sudoers(grant, main=SUDOERS_NO_D + "/etc/sudoers:    #includedir /etc/sudoers.d\n")
+    )
+    assert _142(a) == ("pass", HARDENED_142)
+    a = host_scan(
+        _sudoers(grant, main=SUDOERS_NO_D + "/etc/sudoers:  @includedir /etc/sudoers.d\n")
+    )
+    assert "eve, mallory" in _142(a)[1], _142(a)
+
+
+# --- R21A-7: an empty Runas_Spec runs as the invoking user ------------------------------------
+
+
+@pytest.mark.parametrize("runas", ["()", "(:)"])
+def test_empty_runas_spec_is_the_invoking_user(host_scan, runas: str) -> None:
+    """R21A-7 (wrong fail) HVA-142. sudoers(5), Runas_Spec: "If both lists are empty, the
+    command may only be run as the invoking user and the group, if specified, must be one that
+    the invoking user is a member of". hvaudit read `()` as root (an empty spec returned "root
+    or an administrator"): `mallory, eve ALL=() NOPASSWD: /usr/bin/virt-top` counted both, a
+    fail. Right: the hardened pass; a later `(root)` command in the same rule (held) counts."""
+    a = host_scan(
+        _sudoers(f"/etc/sudoers.d/ops:mallory, eve ALL={runas} NOPASSWD: /usr/bin/virt-top")
+    )
+    assert _142(a) == ("pass", HARDENED_142)
+    a = host_scan(
+        _sudoers(f"/etc/sudoers.d/ops:mallory, eve ALL={runas} /usr/bin/virt-top, (root) /bin/sh")
+    )
+    assert "eve, mallory" in _142(a)[1], _142(a)

@@ -1025,14 +1025,48 @@ def _rule_arches(opts: dict[str, list[str]]) -> frozenset[str]:
     return frozenset({"64", "32"})
 
 
-def _only_failures(fields: dict[str, str]) -> bool:
-    """The rule matches failed system calls only: `success=0`, or `exit=` a negative errno
-    (auditctl(8) -F success, exit). `success=1` or `exit=0` match the successful calls, the
-    changes themselves (R20H-6)."""
-    if fields.get("success") == "0":
-        return True
-    value = fields.get("exit")
-    return value is not None and value.startswith("-")
+#: An -F field as auditctl -l prints it: name, operator (auditctl(8) -F: =, !=, <, >, <=, >=,
+#: & and &=), value.
+_FIELD_OP = re.compile(r"([A-Za-z_0-9]+)(!=|<=|>=|&=|=|<|>|&)(.*)")
+
+
+def _result_fields(opts: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    """The rule's comparisons of a call's result (success, exit) as (name, operator, value),
+    whatever the operator: `-F success!=1` or `-F exit<0` limit a rule to some calls as much as
+    `success=0` does (R21A-5)."""
+    out = []
+    for field in opts.get("-F", []):
+        m = _FIELD_OP.fullmatch(field)
+        if m is not None and m.group(1) in ("success", "exit"):
+            out.append((m.group(1), m.group(2), m.group(3)))
+    return out
+
+
+def _only_failures(opts: dict[str, list[str]]) -> bool:
+    """The rule matches failed system calls only: `success=0` or `success!=1`, or `exit=` a
+    negative errno, `exit<0`, `exit<=-1` (auditctl(8) -F success, exit). The kernel compares
+    with the field's own operator (kernel/auditsc.c audit_filter_rules: `case AUDIT_EXIT:
+    result = audit_comparator(ctx->return_code, f->op, f->val)`, and for AUDIT_SUCCESS the
+    call's return_valid against AUDITSC_SUCCESS where the value is non-zero, AUDITSC_FAILURE
+    where it is 0; read with `find_string`), and a rule's fields are ANDed, so one such field
+    is enough. `success=1` or `exit=0` match the successful calls, the changes themselves
+    (R20H-6); `exit!=0` matches an open's returned descriptor too (R21A-5)."""
+    for name, op, value in _result_fields(opts):
+        if name == "success":
+            nonzero = value.strip() not in ("0", "")
+            if (op == "=" and not nonzero) or (op == "!=" and nonzero):
+                return True
+            continue
+        if value.startswith("-E"):
+            number = -1  # an errno name: auditctl -l prints a negative result so
+        else:
+            try:
+                number = int(value, 0)
+            except ValueError:
+                continue
+        if (op == "=" and number < 0) or (op == "<" and number <= 0) or (op == "<=" and number < 0):
+            return True
+    return False
 
 
 def _audit_rule(rule: str) -> dict[str, list[str]] | None:
@@ -1075,8 +1109,8 @@ def _watch_of_writes(opts: dict[str, list[str]], path: str, arch: str = "64") ->
         return "never" if _drops_writes(opts, fields) else None
     if "always" not in lists:
         return None
-    if "success" in fields or "exit" in fields:
-        return None  # only failed / particular results
+    if _result_fields(opts):
+        return None  # only failed / particular results, whatever the operator (R21A-5)
     if _writer_fields(opts):
         return None  # only some writers' changes (auid>=1000, exe=...): part of the writes
     if "perm" in fields and "w" not in fields["perm"]:
@@ -1190,7 +1224,7 @@ def _drops_writes(opts: dict[str, list[str]], fields: dict[str, str]) -> bool:
     (_FILE_WRITE_SYSCALLS: `-S unlink,rename` drops the removal and rename records the watch
     makes, R20H-6), and its perm= (if any) has w or a."""
     named = _named_syscalls(opts)
-    if _only_failures(fields):
+    if _only_failures(opts):
         return False
     if named is not None and not _FILE_WRITE_SYSCALLS.intersection(named):
         return False

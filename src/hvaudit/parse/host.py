@@ -2132,7 +2132,9 @@ def _sudo_runas(
         users_l = [u.strip() for u in users.split(",") if u.strip()]
         grps_l = [g.strip() for g in grps.split(",") if g.strip()]
         if not users_l and not grps_l:
-            return None
+            # `()` or `(:)`: sudoers(5) "If both lists are empty, the command may only be run
+            # as the invoking user" (R21A-7): no other account
+            continue
         for u in users_l:
             if u not in uids or uids[u][0] == 0 or u in admins:
                 return None  # ALL, #uid, %group, an alias, !x, root or an unknown account
@@ -2210,7 +2212,10 @@ def _sudoers_names(text: str) -> tuple[list[str], int] | None:
         pos += comma.end()
 
 
-_SUDOERS_INCLUDE = re.compile(r"\s*[#@](include|includedir)\s+(\S.*?)\s*$")
+#: An include directive: `@include`/`@includedir` after any blanks, `#include`/`#includedir` only
+#: at the start of the line (sudo's toke.l: `<INITIAL>@include` unanchored, but
+#: `<INITIAL>^#include[[:blank:]]+`; an indented `#includedir` is a comment, R21A-6).
+_SUDOERS_INCLUDE = re.compile(r"(?:[ \t]*@|#)(include|includedir)[ \t]+(\S.*?)\s*$")
 SUDOERS_D = "/etc/sudoers.d"
 
 
