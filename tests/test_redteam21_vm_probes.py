@@ -27,6 +27,12 @@ R21-3 (false pass) HVA-047 passed a Proxmox VE VM with a scsiN disk and no `scsi
 'lsi'`, and config_to_command adds `-device $scsihw` for each SCSI controller a scsiN drive
 uses (`my $scsihw = defined($conf->{scsihw}) ? $conf->{scsihw} : $defaults->{scsihw}`), read with
 `find_string`. Now the fail ("lsi SCSI controller (qm.conf's default scsihw)").
+R21-4 (false pass) HVA-047 passed a NIC of QEMU's Intel 8255x family (i82551, i82557b,
+i82559er: hw/net/eepro100.c, CVE-2021-20255, a guest-triggered DMA reentry recursing until the
+stack overflows) or its VMXNET3 emulation ("CVE request: Qemu net: vmxnet3: use after free while
+writing", oss-security 2016), in a libvirt <model type>, a raw `-device` and a Proxmox VE
+`net0: vmxnet3=...` (round 13's "catalog decision": SR05B-KVM-08 says "non-virtio NIC models").
+Now the fail naming the NIC. e1000/e1000e keep their pass (below).
 
 Held (kept as tests): a virtio-scsi controller keeps HVA-047's pass; a Proxmox VE VM with
 `scsihw: virtio-scsi-single` (the hardened fixture) keeps it, and so does a VM whose scsihw is
@@ -45,8 +51,8 @@ SPICE with a spicevmc vdagent channel and a qemu-vdagent channel with <clipboard
 copypaste='yes'/>: no check claims anything about the clipboard (no pass to be wrong; the
 owner is a team decision, below).
 
-Tally: 14 probe cases (5 test functions): 11 pin R21-1, R21-2 and R21-3 (R21-1 6, R21-2 3,
-R21-3 2), each failing on main 14a2017 before its fix; 3 held.
+Tally: 18 probe cases (8 test functions): 15 pin R21-1 to R21-4 (R21-1 6, R21-2 3, R21-3 2,
+R21-4 4), each failing on main before its fix (R21-1..3 on 14a2017, R21-4 on 3746c82); 3 held.
 
 Leads left (not settled in the time):
 - Clipboard sharing on KVM and Proxmox VE has no owning check. The VMware twin HVA-401
@@ -56,10 +62,12 @@ Leads left (not settled in the time):
   Proxmox VE `vga: ...,clipboard=vnc`. The catalog has no KVM/PVE row for it: a new check id
   and catalog row are a team decision (not started, so no two teams allocate one id).
 - HVA-047 still passes other old emulations: the ISA ib700 watchdog (no CVE found in the time),
-  vmxnet3 and the eepro100 family (CVE-2021-20255), e1000/e1000e (R18 held e1000's pass; the
-  catalog's "non-virtio NIC models" would fail them: a decision, it moves the golden and e2e
-  fixtures), <parallel> (isa-parallel), <disk bus='usb'> (usb-storage), and a Proxmox VE
-  `watchdog: model=ib700`. VMware lsilogic/pvscsi are VMware's own emulation and not judged.
+  e1000/e1000e (R18 held e1000's pass; the catalog's "non-virtio NIC models" would fail them: a
+  decision, it moves the golden and e2e fixtures), <parallel> (isa-parallel), <disk bus='usb'>
+  (usb-storage), and a Proxmox VE `watchdog: model=ib700`. VMware lsilogic/pvscsi are VMware's
+  own emulation and not judged. HVA-047's remediation names the SCSI adapters but not yet the
+  eepro100/vmxnet3 NICs, and its raw-arguments-unseen question lists neither (wording; the
+  golden reports carry the remediation).
 - A <controller type='scsi'> without a model (only the test driver keeps one: libvirt's QEMU
   driver picks lsilogic on x86 where QEMU has it, qemuDomainSetSCSIControllerModel, and writes
   it) passes HVA-047; a question would be the honest verdict where the daemon's model is unseen.
@@ -192,3 +200,51 @@ def test_pve_held_virtio_scsi_or_no_scsi_drive(
         conf = conf.replace("scsi0:", "virtio0:").replace("order=scsi0", "order=virtio0")
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/201.conf": conf})
     assert pve_result(report, "HVA-047", "api-11") == ("pass", PASS)
+
+
+# --- R21-4: HVA-047, the eepro100 family and vmxnet3 -----------------------------------------
+
+
+@pytest.mark.parametrize("model", ["i82559er", "vmxnet3"])
+def test_eepro100_and_vmxnet3_nics_fail(tmp_path: Path, model: str) -> None:
+    """R21-4. Was pass (PASS). libvirt hands <model type> to QEMU as its device: QEMU's
+    hw/net/eepro100.c (i82551, i82557b, i82559er; CVE-2021-20255, a guest-triggered DMA
+    reentry recursing until the stack overflows) and hw/net/vmxnet3.c ("CVE request: Qemu net:
+    vmxnet3: use after free while writing", oss-security 2016), read with `search` /
+    `find_string`; virtio-net serves the same guests."""
+    from test_redteam_probes import SELINUX_HOST
+
+    dom = domain_xml(
+        model,
+        body=DYNAMIC + Q35 + "<devices><interface type='network'><source network='default'/>"
+        f"<model type='{model}'/></interface></devices>",
+    )
+    net = (
+        "<network><name>default</name><bridge name='virbr0'/><forward mode='nat'/>"
+        "<ip address='192.168.122.1' netmask='255.255.255.0'/></network>"
+    )
+    a = run_assessment(
+        build_bundle(tmp_path, write_node(tmp_path / "n.xml", [dom], [net]), SELINUX_HOST)
+    )
+    assert verdict(a, "HVA-047", model) == ("fail", f"emulated legacy devices: {model} NIC")
+
+
+def test_eepro100_from_raw_arguments_fails(tmp_path: Path) -> None:
+    """R21-4 for raw QEMU arguments: `-device i82557b` builds the same NIC (R10-6)."""
+    dom = _raw_cpu_domain("rawi82557b", "", "-device", "i82557b")
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"rawi82557b": dom}))
+    assert verdict(a, "HVA-047", "rawi82557b") == (
+        "fail",
+        "emulated legacy devices: i82557b NIC (QEMU argument -device i82557b)",
+    )
+
+
+def test_pve_vmxnet3_nic_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R21-4 on Proxmox VE: qm.conf net[n] model vmxnet3 (qemu-server $net_fmt, the model as
+    the key holding the MAC) is QEMU's vmxnet3 device."""
+    conf = VM201.replace("net0: virtio=", "net0: vmxnet3=")
+    report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/201.conf": conf})
+    assert pve_result(report, "HVA-047", "api-11") == (
+        "fail",
+        "emulated legacy devices: vmxnet3 NIC",
+    )

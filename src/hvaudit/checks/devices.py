@@ -2201,6 +2201,8 @@ RAW_LEGACY = {
     "ne2k_pci": "ne2k_pci NIC",
     "ne2k_isa": "ne2k_isa NIC",
     "pcnet": "pcnet NIC",
+    # libvirt_xml.LEGACY_MODELS' eepro100 family and vmxnet3 (R21-4)
+    **{m: f"{m} NIC" for m in ("i82551", "i82557b", "i82559er", "vmxnet3")},
     "cirrus-vga": "cirrus video",
     "isa-cirrus-vga": "cirrus video",
     "vmware-svga": "vmvga video",
@@ -2362,7 +2364,8 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     SCSI controllers of old host adapters (LSI 53C895A, LSI SAS1068 and SAS1078, VMware
     PVSCSI, the ESP family) are emulations with guest-to-host CVEs where virtio-scsi serves
     the same disks (hvaudit.parse.libvirt_xml.LEGACY_SCSI; Proxmox VE's scsihw defaults to lsi
-    for a VM with a scsiN drive; R21-1..R21-3).
+    for a VM with a scsiN drive; R21-1..R21-3), and so are QEMU's Intel 8255x NICs (eepro100:
+    i82551, i82557b, i82559er) and its VMXNET3 emulation, where virtio-net serves (R21-4).
 
     An i440FX machine ("pc", "pc-i440fx-X.Y", "isapc") builds the ISA floppy controller itself
     (hvaudit.parse.libvirt_xml.I440FX_MACHINES). A libvirt definition that names no machine

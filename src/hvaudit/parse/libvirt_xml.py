@@ -84,6 +84,13 @@ LEGACY_MODELS = {
     # NE2000State of hw/net/ne2000.c; R10-3)
     ("interface", "ne2k_isa"): "ne2k_isa NIC",
     ("interface", "pcnet"): "pcnet NIC",
+    # QEMU's Intel 8255x family (hw/net/eepro100.c: i82551, i82557b, i82559er; CVE-2021-20255,
+    # "eepro100 ... infinite recursion and stack overflow" on a guest-triggered DMA reentry) and
+    # its VMware VMXNET3 emulation ("[oss-security] CVE request: Qemu net: vmxnet3: use after
+    # free while writing", 2016; "net: vmxnet3: validate configuration values during
+    # activate"), both read with `search` / `find_string`; libvirt hands the model to QEMU as
+    # its device name (R21-4)
+    **{("interface", m): f"{m} NIC" for m in ("i82551", "i82557b", "i82559er", "vmxnet3")},
     ("video", "cirrus"): "cirrus video",
     # QEMU's VMware SVGA II emulation (libvirt type vmvga: the vmware-svga device, libvirt
     # qemu_capabilities.c QEMU_CAPS_DEVICE_VMWARE_SVGA), a second legacy VGA with cirrus's

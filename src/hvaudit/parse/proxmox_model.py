@@ -739,8 +739,18 @@ def _vm(
                 if nic.get("model") in NIC_MODELS
                 else next((m for m in nic if m in NIC_MODELS), None)
             )
-            # libvirt's LEGACY_MODELS too (ne2k_isa: the NE2000 of ne2k_pci on ISA, R10-3)
-            if model in ("rtl8139", "ne2k_pci", "ne2k_isa", "pcnet"):
+            # libvirt's LEGACY_MODELS too (ne2k_isa: the NE2000 of ne2k_pci on ISA, R10-3; the
+            # eepro100 family and vmxnet3, R21-4)
+            if model in (
+                "rtl8139",
+                "ne2k_pci",
+                "ne2k_isa",
+                "pcnet",
+                "i82551",
+                "i82557b",
+                "i82559er",
+                "vmxnet3",
+            ):
                 legacy.append(f"{model} NIC")
             if not nic.get("bridge"):
                 interfaces.append(_user_nic(nic, model, at(key)))
