@@ -993,6 +993,9 @@ class HostFacts:
     adjtimex()'s maximum error below 16 s)."""
     firewall_input_policy: Fact[str] = field(default_factory=_na)
     """"drop" when inbound traffic is denied by default, "accept" when not."""
+    firewall_accepts: Fact[bool] = field(default_factory=_na)
+    """Whether any rule of the host's nftables ruleset or iptables filter table accepts a packet
+    (a rule-free drop admits nothing, R21N-1)."""
     listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)
     vsock_listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)
     """The host's AF_VSOCK sockets in state LISTEN (`ss -H --vsock -l -n -p`): protocol

@@ -129,6 +129,47 @@ def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     }
 
 
+def _gateway_networks(ctx: Context, host: str) -> dict[int, list[str]]:
+    """The libvirt networks of `host` whose bridge holds a host address (an <ip>: the guests'
+    gateway in a nat, route or open network, their one host address in an isolated one) and
+    that a VM is defined on, by the IP version of that address ("NAME (BRIDGE, ADDRESS)").
+    libvirt disables IPv6 on such a bridge when the network has no IPv6 <ip>
+    (bridge_driver.c networkSetIPv6Sysctls: disable_ipv6 "1" unless an AF_INET6 <ip>), so
+    its guests reach the host over the versions of its addresses only (R21N-1)."""
+    on = {
+        i.source
+        for v in ctx.deployment.vms
+        if v.host == host
+        for i in v.interfaces
+        if i.type == "network"
+    }
+    out: dict[int, list[str]] = {}
+    for n in ctx.deployment.networks:
+        if n.host != host or n.name not in on or not n.bridge:
+            continue
+        if n.forward_mode not in ("nat", "route", "isolated", "open"):
+            continue
+        for a in n.host_addresses:
+            try:
+                version = ipaddress.ip_address(a).version
+            except ValueError:
+                continue
+            out.setdefault(version, []).append(f"{n.name} ({n.bridge}, {a})")
+    return out
+
+
+def _address_version(address: str) -> int | None:
+    """The IP version a listener's address receives on (an IPv4-mapped IPv6 address: IPv4),
+    None for a link-local address (its own link only) or one that is no address."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[] "))
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return None if ip.is_link_local else ip.version
+
+
 def _bridge_helper(n: RawNic) -> bool:
     """Whether qemu-bridge-helper puts the raw NIC's tap on its bridge: `-netdev bridge` runs
     it unless helper= names another (qemu-options.hx, "the default helper"); it only adds the
@@ -1359,7 +1400,16 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     listeners are not known beside such a VM (an older collector, or `ss` without vsock_diag)
     the check asks instead of passing. Datagram sockets are not reached: the virtio transport
     vhost-vsock serves has no datagrams (net/vmw_vsock/virtio_transport_common.c
-    virtio_transport_dgram_bind returns -EOPNOTSUPP)."""
+    virtio_transport_dgram_bind returns -EOPNOTSUPP).
+
+    A guest of a libvirt network whose bridge holds a host address
+    (nat, route, open, isolated) reaches the host's other addresses through it as well: Linux
+    takes a packet for any of its addresses on whatever interface it arrives (ip-sysctl.rst,
+    arp_filter: "IP addresses are owned by the complete host on Linux"), and libvirt adds only
+    accepts to the host's input path (DHCP, DNS, TFTP). A management service bound to another
+    host address of a version the network has fails where the input firewall accepts by
+    default, and is a question about the rules that accept its port where it drops by default
+    and some rule accepts (R21N-1)."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
@@ -1439,7 +1489,25 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             if near_v and vf.known
             else []
         )
-        if wild or on_vm_net or on_loop or by_guest or dialled or on_vsock:
+        # a guest of a libvirt network whose bridge holds a host address sends to any host
+        # address through that bridge, and Linux takes it (R21N-1): what stops it is the
+        # host's input firewall, which libvirt leaves open (it adds accepts only)
+        gateways = _gateway_networks(ctx, h.name)
+        through: dict[str, int] = {}
+        for lst, name in named:
+            version = _address_version(lst.address)
+            if (
+                name is not None
+                and not lst.loopback
+                and version in gateways
+                and lst.address.strip("[]") not in vm_nets
+                and not is_every_address(lst.address)
+            ):
+                through[f"{name} on {lst.address}"] = version
+        gw_nets = sorted({n for v in set(through.values()) for n in gateways[v]})
+        policy = h.facts.firewall_input_policy
+        open_input = bool(through) and policy.known and policy.get() == "accept"
+        if wild or on_vm_net or on_loop or by_guest or dialled or on_vsock or open_input:
             parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
             if on_loop:
                 parts.append(
@@ -1470,6 +1538,14 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     f"connects its guest to (the host is CID 2 to it, on any port): "
                     + ", ".join(on_vsock)
                 )
+            if open_input:
+                parts.append(
+                    "listening on host addresses that the guests of libvirt network(s) "
+                    f"{', '.join(gw_nets[:5])} reach through the host, their gateway (Linux "
+                    "takes a packet for any of its addresses on whatever interface it "
+                    "arrives), and the host's input firewall accepts by default: "
+                    + ", ".join(sorted(through)[:8])
+                )
             yield failed(
                 s,
                 "; ".join(parts),
@@ -1477,6 +1553,34 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 *(scope.sources if on_loop else ()),
                 *(h.facts.qemu_processes.sources if by_guest or dialled else ()),
                 *(vf.sources if on_vsock else ()),
+                *(policy.sources if open_input else ()),
+            )
+        elif through and not (
+            policy.known
+            and policy.get() == "drop"
+            and h.facts.firewall_accepts.known
+            and h.facts.firewall_accepts.get() is False
+        ):
+            listed = ", ".join(sorted(through)[:8])
+            bridges = ", ".join(sorted({n.split(" (")[1].split(",")[0] for n in gw_nets}))
+            seen = policy.get() if policy.known else f"not read ({policy.reason})"
+            yield manual(
+                s,
+                f"management listener(s) {listed}: the guests of libvirt network(s) "
+                f"{', '.join(gw_nets[:5])} reach every host address through the host, their "
+                "gateway (Linux takes a packet for any of its addresses on whatever interface "
+                f"it arrives); host firewall input policy: {seen}",
+                *f.sources,
+                *policy.sources,
+                *h.facts.firewall_accepts.sources,
+                question=f"Does the input firewall of host {h.name} drop connections that "
+                f"arrive on {bridges} (the bridge(s) of network(s) {', '.join(gw_nets[:5])}) "
+                f"for {listed}? Evidence: `nft list ruleset` (or `iptables -S`) on the host: "
+                "every rule that accepts those ports, with its input-interface and source "
+                "matches. Pass: none accepts them from those bridges or the networks' subnets "
+                "(libvirt's own rules there accept only DHCP, DNS and TFTP); fail: one does "
+                "(any interface or source included), so a guest reaches the management "
+                "service.",
             )
         elif named_at := {
             (lst.protocol, lst.port): f"{name} on {lst.address} by {', '.join(hows)}"

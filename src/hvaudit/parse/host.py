@@ -510,6 +510,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         processes, ("ksmtuned",), lambda names: names[0] if names else "", scripts=True
     )
     f.firewall_input_policy = _firewall(ev)
+    f.firewall_accepts = _firewall_accepts(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.vsock_listeners = _vsock_listeners(ev)
     f.qemu_processes = _qemu(ev, processes)
@@ -4801,6 +4802,37 @@ def _firewall(ev: HostEvidence) -> Fact[str]:
     if nft.state == "absent" and ipt.state == "absent":
         return Fact.unavailable("neither nft nor iptables is installed to read the firewall")
     return Fact.failed(nft.reason or ipt.reason or "firewall rules could not be read", nft.source)
+
+
+def _firewall_accepts(ev: HostEvidence) -> Fact[bool]:
+    """Whether any rule the host's firewall holds accepts a packet: an `accept` verdict in a
+    rule or verdict map of `nft -j list ruleset` (iptables-nft's tables included: nft(8) shows
+    their ACCEPT as the accept verdict), else a `-j ACCEPT` of `iptables -S` / `ip6tables -S`.
+    Any chain counts, whatever hook or jump reaches it: False only where nothing is accepted
+    by a rule at all, so that a drop policy admits nothing (R21N-1)."""
+    nft = ev.get(_cmd("nft-ruleset"))
+    if nft.state == "ok" and nft.rc == 0:
+        try:
+            items = json.loads(nft.text or "{}").get("nftables", [])
+        except (ValueError, AttributeError):
+            return Fact.failed("nft printed invalid JSON", nft.source)
+        if isinstance(items, list):
+            held = [i for i in items if isinstance(i, dict) and ("rule" in i or "map" in i)]
+            return Fact.of('"accept"' in json.dumps(held), nft.source)
+    texts = [ev.get(_cmd(p)) for p in ("iptables-input", "ip6tables-input")]
+    if texts[0].state == "ok" and texts[0].rc == 0 and texts[1].state in ("ok", "absent"):
+        words = [
+            w
+            for g in texts
+            if g.state == "ok"
+            for line in g.text.splitlines()
+            for w in [line.split()]
+        ]
+        return Fact.of(
+            any("ACCEPT" in w[i + 1 : i + 2] for w in words for i, x in enumerate(w) if x == "-j"),
+            texts[0].source,
+        )
+    return Fact.unavailable("the firewall rules were not read", nft.source)
 
 
 def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
