@@ -1,9 +1,12 @@
-"""Red team 21, Proxmox VE: qm.conf `cpu` as qemu-server's schema reads it; (more below).
+"""Red team 21, Proxmox VE: qm.conf `cpu` and `rng0` as qemu-server's schema reads them, corosync.conf
+files corosync refuses, a token's Sys.Console on `/`.
 
 Harness: the hardened node's tree (tests/fixtures/proxmox-hardened) scanned as a copied tree
 (pve+dir://, test_redteam2_probes.pve_scan) or as a live node with its commands replayed
 (test_redteam3_host_probes.pve_scan, AMD_NESTING_HOST's kvm_amd nested=1), files replaced.
-Sources read with `fetch`: github:proxmox/qemu-server e6352be, pve-common f665029.
+Sources read with `fetch`: github:proxmox/qemu-server e6352be, pve-common f665029, pve-manager
+14a22df3, pve-access-control 5ccd07d; corosync exec/coroparse.c and exec/totemconfig.c with
+`find_string`/`read_file`.
 
 Findings (each pinned below):
 
@@ -41,16 +44,36 @@ Findings (each pinned below):
   "refused" reading, extended: checks.proxmox._corosync_refuses, COROSYNC_UINT32).
   test_proxmox_checks' `secauth: on` + `crypto_hash: none` case follows (was fail).
 
+- P21-4 (wrong fail, and a wrong n/a): rng0 was read without RNG.pm's $rng_fmt (`format =>
+  $rng_fmt`, so check_type -> parse_property_string drops a value it refuses: keys untrimmed,
+  no unknown key, `source` required, integers pve-common's is_integer `[+-]?[0-9]+`).
+  `rng0: source=/dev/hwrng, max_bytes=0` (key ` max_bytes`) and `...,bogus=1,max_bytes=0`
+  failed HVA-050 "without a bound" where the VM has no RNG device (now n/a with a note);
+  `max_bytes=+5` or `period=+100` was n/a "no device passthrough" for a VM reading the node's
+  hardware RNG at a bound (now pass naming the rate). rng0 is in _QM_FORMATS now; _hwrng reads
+  what the schema took.
+- P21-5 (wrong fail): HVA-311 counted a privsep 1 token's Sys.Console on `/` (PVESysAdmin, or a
+  role of Sys.Console alone) as administering the cluster, as L19-30P had stopped doing on a
+  node: vncshell/termproxy/spiceshell (pve-manager API2/Nodes.pm) call verify_username on the
+  caller, whose realm_regex refuses a token id's `!`. Such a role no longer counts on the
+  token's side (checks.proxmox._token_administers); one with another admin privilege does.
+
 Held (kept as tests): `cpu: Haswell,flags=+md-clear;+pcid` and a cpu with every other key
 valid (hidden, hv-vendor-id, phys-bits=host, level, guest-phys-bits) keep "a named model" under
 TCG; `cpu: host,flags=+nested-virt` still fails; HVA-309: crypto_model openssl, `netmtu: +1400`
-(strtoll takes the sign) and a `token:` value (redacted by the collector, not judged) pass.
+(strtoll takes the sign) and a `token:` value (redacted by the collector, not judged) pass;
+rng0 `max_bytes=0` still fails; a token role of Sys.Console with Sys.Modify on `/` still fails.
 
 Probed by script, not kept (the verdict was right): `cpu: Haswell-v2` under TCG (a versioned
-Intel model, pass); `cpu: x86-64-v2-AES` under TCG (reports qemu64: fail, as before).
+Intel model, pass); `cpu: x86-64-v2-AES` under TCG (reports qemu64: fail, as before); rng0
+`source=/dev/urandom,max_bytes=0` (no hardware RNG: n/a). Read, not probed further (the verdict
+holds): a token's Permissions.Modify on /vms/<id> or /pool/<pool> grants roles on that path
+only (a pool's ACL reaches its members; adding a VM to a pool needs VM.Allocate on it, pve-
+access-control API2/Pool.pm), so HVA-311 keeps it as the scoped grant (pass).
 
 Tally: P21-1: 10 cases failed on main 14a2017, 2 held; P21-2: 2 cases failed on main 14a2017;
-P21-3: 7 cases failed on main 14a2017 (2 wrong fails, 5 false passes), 1 held.
+P21-3: 7 cases failed on main 14a2017 (2 wrong fails, 5 false passes), 1 held; P21-4: 5 cases
+failed on main fa3db4c, 1 held; P21-5: 2 cases failed on main fa3db4c, 1 held.
 
 Leads left (not settled in the time): the VM-specific flag set and $cpu_fmt's keys are
 e6352be's: `nested-virt` came with qemu-server 9e319737 (2025-11-14), `level` with 82f0c412
@@ -60,7 +83,15 @@ lacks (`Haswell-v9`) is read by its base name. HVA-309: parse_corosync keeps the
 key repeated inside one block, so a refused earlier value there (`ip_version: ipv5` then
 `ip_version: ipv4`) is not seen; coroparse.c's other refusals (knet_compression_model,
 knet_compression_level, quorum and nodelist numbers, an unknown section line) are not modelled;
-`token*` values are redacted before the check sees them.
+`token*` values are redacted before the check sees them. rng0 `max_bytes=+0`/`-5`: qemu-server
+writes `max-bytes=+0` (Perl-true), read as a bound; whether QEMU's uint64 property parser takes
+a sign (else the VM does not start) was not read. Sys.Console for a non-root USER (not a token)
+opens only `/bin/login` (Nodes.pm get_shell_command: "non-root must always login"), yet
+ADMIN_PRIVILEGES counts it for users on `/` (HVA-306/307/311/312's privileged users): a team
+decision (it also gates a VM's host cdrom, qemu-server API2/Qemu.pm `check($authuser, "/",
+['Sys.Console'])`). hostpciN `mapping=` is not resolved against /etc/pve/mapping/pci.cfg (not
+collected): the device stays "of cluster mapping X"; a netN/hostpciN/usbN value the schema
+refuses is still read (a device that is not there: the fail side).
 """
 
 from __future__ import annotations
@@ -279,3 +310,105 @@ def test_p21_3_held_valid_totem_values(tmp_path: Path, capsys: pytest.CaptureFix
         "pass",
         "crypto_cipher aes256, crypto_hash sha256",
     )
+
+
+# --- P21-4: rng0 as qemu-server's $rng_fmt reads it -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rng",
+    [
+        "source=/dev/hwrng, max_bytes=0",
+        "source=/dev/hwrng,bogus=1,max_bytes=0",
+        "max_bytes=0",
+    ],
+    ids=["blank-key", "unknown-key", "no-source"],
+)
+def test_p21_4_refused_rng0_is_no_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rng: str
+) -> None:
+    """rng0 is `format => $rng_fmt` (RNG.pm $rngdesc): check_type -> parse_property_string,
+    which refuses a key the format lacks (` max_bytes`, keys untrimmed; `bogus`) and a missing
+    `source` (no `optional`): parse_vm_config drops rng0, and the VM has no RNG device at all.
+    Was fail "... without a bound (max_bytes=0)" (hvaudit trimmed keys and ignored unknown
+    ones) for the first two."""
+    report = pve_scan(tmp_path, capsys, {CONF200: VM200 + f"rng0: {rng}\n"})
+    assert pve_result(report, "HVA-050", "web-10") == ("not_applicable", "no device passthrough")
+    assert any("rng0:" in n and "refused by qemu-server's schema" in n for n in report["notes"])
+
+
+@pytest.mark.parametrize(
+    ("rng", "rate"),
+    [
+        ("source=/dev/hwrng,max_bytes=+5", "+5 bytes per 1000 ms"),
+        ("/dev/hwrng,period=+100", "1024 bytes per +100 ms"),
+    ],
+    ids=["signed-max-bytes", "signed-period"],
+)
+def test_p21_4_signed_integers_are_a_bound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rng: str, rate: str
+) -> None:
+    """pve-common JSONSchema is_integer `m/^[+-]?\\d+$/` takes `+5`, and `if ($max_bytes)` is
+    true for it: print_rng_device_commandline writes the bound. Was not applicable "no device
+    passthrough" for a VM reading the node's hardware RNG (hvaudit matched `-?[0-9]+`)."""
+    report = pve_scan(tmp_path, capsys, {CONF200: VM200 + f"rng0: {rng}\n"})
+    assert pve_result(report, "HVA-050", "web-10") == (
+        "pass",
+        f"random-number device reading the host's hardware RNG /dev/hwrng at most {rate} "
+        "(qemu-server starts it only with a hardware RNG in rng_current)",
+    )
+
+
+def test_p21_4_held_unbounded_hwrng_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: `max_bytes=0` exactly is "disable limiting": the fail (L19-9P)."""
+    report = pve_scan(tmp_path, capsys, {CONF200: VM200 + "rng0: source=/dev/hwrng,max_bytes=0\n"})
+    assert pve_result(report, "HVA-050", "web-10")[0] == "fail"
+
+
+# --- P21-5: HVA-311, a token's Sys.Console on `/` opens no node shell ----------------------------
+
+USER_CFG = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+TOKENS_PASS = (
+    "pass",
+    "2 API token(s): none with a privileged user's full rights (privsep 0, or administration on / "
+    "or below it for both token and user)",
+)
+
+
+def _users(*lines: str) -> dict[str, str]:
+    return {"etc/pve/user.cfg": USER_CFG.replace("pool:web", "\n".join(lines) + "\n\npool:web")}
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("acl:1:/:alice@corp!terraform:PVESysAdmin:",),
+        ("role:Shell:Sys.Console,Sys.Audit:", "acl:1:/:alice@corp!terraform:Shell:"),
+    ],
+    ids=["pvesysadmin", "console-role"],
+)
+def test_p21_5_token_console_on_root_is_no_administration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: tuple[str, ...]
+) -> None:
+    """pve-manager 14a22df3 API2/Nodes.pm: Sys.Console is checked on /nodes/{node} by vncshell,
+    termproxy and spiceshell, each of which calls verify_username on the caller, and
+    pve-access-control Auth/Plugin.pm's realm_regex refuses a token id's `!` (it dies); for a
+    non-root user get_shell_command runs `/bin/login` ("non-root must always login"). L19-30P
+    held PVESysAdmin on a node as no administration; the same role on `/` failed HVA-311 "the
+    intersection administers the cluster" (alice@corp holds Administrator on `/`). Pass now."""
+    report = pve_scan(tmp_path, capsys, _users(*lines))
+    assert pve_result(report, "HVA-311", "pve-h1") == TOKENS_PASS
+
+
+def test_p21_5_held_console_with_another_admin_privilege(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: a role with Sys.Console and Sys.Modify on `/` still administers (Sys.Modify)."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        _users("role:Shell:Sys.Console,Sys.Modify:", "acl:1:/:alice@corp!terraform:Shell:"),
+    )
+    assert pve_result(report, "HVA-311", "pve-h1")[0] == "fail"

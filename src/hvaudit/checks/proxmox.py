@@ -244,6 +244,18 @@ def _token_admin_below_root(cfg: UserConfig, tid: str, nodes: Iterable[str]) -> 
     return [x for x in found if x.endswith("<every node>") or not x.startswith(named_again)]
 
 
+def _token_administers(role: str, cfg: UserConfig) -> bool:
+    """Whether a role a privsep 1 token holds on `/` administers the cluster for it: a
+    FULL_ADMIN_ROLES role, or one with an ADMIN_PRIVILEGES privilege other than Sys.Console,
+    which a token cannot use for a node shell (pve-manager 14a22df3 API2/Nodes.pm vncshell,
+    termproxy, spiceshell call verify_username on the caller, and Auth/Plugin.pm's realm_regex
+    refuses the `!` of a token id; P21-5)."""
+    privileges = _privileges(role, cfg.roles) or frozenset()
+    return role in FULL_ADMIN_ROLES or any(
+        p in ADMIN_PRIVILEGES and p != "Sys.Console" for p in privileges
+    )
+
+
 def _root_admin_roles(cfg: UserConfig, who: str) -> list[str]:
     """The administering roles (FULL_ADMIN_ROLES, or a role holding an ADMIN_PRIVILEGES
     privilege: `_privileges`) a user (directly or through a group) or a token holds on `/`,
@@ -2427,7 +2439,10 @@ def token_privsep(ctx: Context) -> Iterator[Outcome]:
             if tok.get("privsep", "1") == "0":
                 bad.append(f"{tid} (privsep 0: {'; '.join(privileged[user][:3])})")
                 continue
-            own, users = _root_admin_roles(cfg, tid), _root_admin_roles(cfg, user)
+            # a token's Sys.Console opens no node shell (verify_username dies on a token id's
+            # `!`, TOKEN_ADMIN_PATHS), so a role administering only through it does not count
+            own = [r for r in _root_admin_roles(cfg, tid) if _token_administers(r, cfg)]
+            users = _root_admin_roles(cfg, user)
             if own and users:
                 bad.append(
                     f"{tid} (privsep 1, but its own ACL grants {'/'.join(own)} on / and its "

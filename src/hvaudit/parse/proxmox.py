@@ -294,6 +294,16 @@ _QM_FORMATS: dict[str, dict[str, _Prop]] = {
         "size": _Prop(),
         "version": _Prop(enum=frozenset({"v1.2", "v2.0"})),
     },
+    # RNG.pm $rng_fmt (P21-4): `source` has no `optional`, so it is required
+    "rng0": {
+        "source": _Prop(
+            enum=frozenset({"/dev/urandom", "/dev/random", "/dev/hwrng"}),
+            optional=False,
+            default_key=True,
+        ),
+        "max_bytes": _Prop("integer"),
+        "period": _Prop("integer"),
+    },
     # CPUConfig.pm $cpu_fmt (format pve-vm-cpu-conf); `reported-model` has an enum of the node's
     # models, but validate_vm_cpu_conf refuses it in a VM's file whatever its value (_vm_cpu_error)
     "cpu": {

@@ -262,13 +262,13 @@ def _hwrng(value: str) -> str | None:
     changed to 'none' manually"), so a running one reads a hardware RNG.
     print_rng_device_commandline writes `max-bytes=$max_bytes,period=$period` (defaults 1024
     and 1000) only `if ($max_bytes)`: 0 is unbounded ("Use `0` to disable limiting
-    (potentially dangerous!)"); any other integer string is Perl-true, `00` included."""
+    (potentially dangerous!)"); any other integer string is Perl-true, `00`, `+0` and `-0`
+    included. parse_qemu_config has already dropped an rng0 the schema refuses (_QM_FORMATS:
+    pve-common's integer is `[+-]?[0-9]+`, so `max_bytes=+5` is taken, P21-4)."""
     rng = pve.parse_property_string(value, "source")
-    if rng.get("source") != "/dev/hwrng" or set(rng) - {"source", "max_bytes", "period"}:
+    if rng.get("source") != "/dev/hwrng":
         return None
     max_bytes, period = rng.get("max_bytes", "1024"), rng.get("period", "1000")
-    if not all(re.fullmatch(r"-?[0-9]+", n) for n in (max_bytes, period)):
-        return None  # the schema's integer (pve-common JSONSchema check_type): rng0 dropped
     return "" if max_bytes == "0" else f"{max_bytes} bytes per {period} ms"
 
 
