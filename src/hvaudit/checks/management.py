@@ -3663,11 +3663,15 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     fail (R17H-5). A chronyd whose only selectable source is the RTC refclock fails the same
     way; one whose sources are all on the host itself (its own address, which another daemon
     must answer as chronyd never takes itself, or a PHC, SOCK, SHM or PPS refclock another
-    program or device feeds) is asked what steers them (L19-1D)."""
+    program or device feeds) is asked what steers them (L19-1D). Where chronyd's sources
+    cannot be read (a file it reads not collected, none in the files: `chronyc add server`
+    adds one at run time), a synchronised clock does not say which source steers it: asked
+    (R21H-1); directives on chronyd's command line replace its file (R21H-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
         synced = h.facts.clock_synchronized
+        cs = h.facts.chrony_sources
         if f.state is FactState.UNAVAILABLE and f.reason.startswith("ptp4l"):
             yield manual(
                 s,
@@ -3715,7 +3719,7 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *own.sources,
             )
-        elif f.get() == "chronyd" and (cs := h.facts.chrony_sources).known and cs.get()[0]:
+        elif f.get() == "chronyd" and cs.known and cs.get()[0]:
             kind, lines = cs.get()
             if kind == "own":
                 # refclock RTC only: chronyd synchronises to the host's own hardware clock
@@ -3744,6 +3748,22 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                     "them; fail: nothing outside the host does (a free-running PHC, a local NTP "
                     "server with no upstream, the host's own clock).",
                 )
+        elif f.get() == "chronyd" and not cs.known and cs.sources:
+            # the sync status says a source steers the clock, not which one: chronyd's own
+            # address (another daemon), a PHC, SOCK or SHM refclock count as well (R21H-1)
+            yield manual(
+                s,
+                f"chronyd running, but which time source steers it is not in the evidence "
+                f"({cs.reason})",
+                *f.sources,
+                *cs.sources,
+                question=f"Which time source steers chronyd on host {h.name}, and is it outside "
+                f"the host? Evidence: `chronyc -n tracking` (Reference ID) and `chronyc -n "
+                f"sources -v` on {h.name}, and what feeds a source on the host itself (`ss "
+                "-ulpn 'sport = :123'`, ptp4l and phc2sys, gpsd). Pass: a remote NTP server, a "
+                "PTP grandmaster or a GNSS receiver; fail: nothing outside the host (a local "
+                "NTP server with no upstream, a free-running PHC, the host's own clock).",
+            )
         elif f.get():
             yield passed(s, f"{f.get()} running", *f.sources)
         else:

@@ -4139,7 +4139,7 @@ def _brace_end(text: str, start: int) -> int:
 
 #: chronyd's short options that take an argument (chronyd(8)); in a cluster such as `-dxF 1` the
 #: letters after one of them are its argument.
-_CHRONYD_ARG_OPTS = frozenset("fFlLPtu")
+_CHRONYD_ARG_OPTS = frozenset("fFlLNPtu")
 
 
 def _clock_left_alone(args: list[str]) -> bool:
@@ -4265,32 +4265,53 @@ CHRONY_MAIN = ("/etc/chrony.conf", "/etc/chrony/chrony.conf")
 CHRONY_DIRS = ("/etc/chrony/", "/etc/chrony.d/", "/run/chrony-dhcp/")
 
 
-def _chronyd_conf_file(processes: Fact[str]) -> str:
-    """The -f FILE of the running chronyd ("" where none is given or none runs): chronyd(8) "-f
-    file: This option can be used to specify an alternate location for the configuration file"
-    (main.c getopt; a cluster such as -dfFILE carries the file after the letter)."""
+def _chronyd_conf_file(processes: Fact[str]) -> tuple[str, list[str]]:
+    """The -f FILE of the running chronyd ("" where none is given or none runs), and the
+    configuration lines its command line gives: chronyd(8) "-f file: This option can be used to
+    specify an alternate location for the configuration file" (main.c getopt; a cluster such as
+    -dfFILE carries the file after the letter), and main.c (mlichvar/chrony 8f2db83, since
+    3edd3fe "main: support configuration commands on command line", chrony 1.30): "Parse the
+    config file or the remaining command line arguments", `if (!config_args)
+    CNF_ReadFile(conf_file); else ... CNF_ParseLine(...argv[optind])`: with any argument that is
+    no option, each is a configuration line and no file is read (chrony.conf(5): "the
+    configuration file is ignored"). glibc's getopt moves options before the other words, so
+    every word that is neither an option nor an option's argument counts."""
     if not processes.known:
-        return ""
+        return "", []
     for exe, words in _commands(processes.get()):
         if exe != "chronyd":
             continue
-        for i, arg in enumerate(words[1:], 1):
-            if arg == "--" or not arg.startswith("-") or arg.startswith("--"):
+        conf, lines = "", []
+        i = 1
+        while i < len(words):
+            arg = words[i]
+            i += 1
+            if arg == "--":
+                lines += words[i:]
+                break
+            if not arg.startswith("-") or arg == "-":
+                lines.append(arg)
+                continue
+            if arg.startswith("--"):
                 continue
             for j, letter in enumerate(arg[1:], 1):
-                if letter == "f":
-                    rest = arg[j + 1 :]
-                    return rest or (words[i + 1] if i + 1 < len(words) else "")
                 if letter in _CHRONYD_ARG_OPTS:
+                    value = arg[j + 1 :]
+                    if not value and i < len(words):
+                        value = words[i]
+                        i += 1
+                    if letter == "f":
+                        conf = value
                     break
-        return ""
-    return ""
+        return conf, lines
+    return "", []
 
 
 def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, str]]:
     """chronyd's time sources as its configuration gives them (L19-1D): ("", "") where one is
-    an outside NTP server (or none is configured: `chronyc add` sources are not in the files),
-    ("own", lines) where every selectable source is the host's real-time clock, ("ask", lines)
+    an outside NTP server; unavailable where none is in the files read (chronyc(1) "add server
+    ... allows a new NTP server to be added whilst chronyd is running": such a source is in no
+    file) or a file is not collected, with no source for an older bundle (R21H-1); ("own", lines) where every selectable source is the host's real-time clock, ("ask", lines)
     where none is outside: an NTP address that is the host itself (`_this_host`; chrony takes a
     numeric address as given, UTI_StringToIP/inet_pton accepting 0.0.0.0 and ::, and resolves
     other names with getaddrinfo, nameserv.c DNS_Name2IPAddress, which reads "127.1" and "0" as
@@ -4315,7 +4336,8 @@ def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, s
     synchronised is another daemon on the host: asked."""
     got = ev.get(_cmd("chrony-conf"))
     if got.state in ("absent", "uncollected"):
-        return Fact.unavailable("chrony's configuration was not collected", got.source)
+        # no source: an older bundle, where the running daemon decides as before
+        return Fact.unavailable("chrony's configuration was not collected")
     errors = [ln for ln in got.reason.splitlines() if ln.strip()] if got.rc == 2 else []
     if (
         got.state != "ok"
@@ -4326,7 +4348,17 @@ def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, s
             f"chrony's configuration could not be read ({got.reason})", got.source
         )
     files = {k.replace("/var/run/", "/run/", 1): v for k, v in _by_file(got.text).items()}
-    main = _chronyd_conf_file(processes).replace("/var/run/", "/run/", 1)
+    main, args = _chronyd_conf_file(processes)
+    main = main.replace("/var/run/", "/run/", 1)
+    if args:
+        # directives on chronyd's command line: no file is read, and `ps` joins the arguments
+        # with blanks, so where one directive ends is lost (R21H-3)
+        return Fact.unavailable(
+            f"chronyd takes its configuration from its command line ({' '.join(args)[:80]}), "
+            "not from a file",
+            got.source,
+            *processes.sources,
+        )
     if not main:
         present = [m for m in CHRONY_MAIN if m in files]
         if len(present) > 1:
@@ -4337,7 +4369,9 @@ def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, s
             )
         main = present[0] if present else ""
     if not main:
-        return Fact.of(("", ""), got.source)
+        return Fact.unavailable(
+            "neither /etc/chrony.conf nor /etc/chrony/chrony.conf exists", got.source
+        )
     if main not in CHRONY_MAIN and not main.startswith(CHRONY_DIRS):
         return Fact.unavailable(f"chronyd reads {main}, which was not collected", got.source)
     real: list[str] = []
@@ -4404,12 +4438,17 @@ def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, s
                     read(match, depth + 1, sources_only=key == "sourcedir")
 
     read(main, 1)
-    if real or not (own or ask):
-        if not real and unread:
-            return Fact.unavailable(
-                f"chrony's configuration names {unread[0]}, not collected", got.source
-            )
+    if real:
         return Fact.of(("", ""), got.source)
+    if not (own or ask):
+        # sources chronyd was given otherwise (`chronyc add server`, a file not collected): the
+        # sync status shows that one steers the clock, not that it is outside the host (R21H-1)
+        return Fact.unavailable(
+            f"chrony's configuration names {unread[0]}, not collected"
+            if unread
+            else f"no time source in chrony's configuration ({main} and the files it names)",
+            got.source,
+        )
     if unread:
         return Fact.unavailable(
             f"chrony's configuration names {unread[0]}, not collected", got.source

@@ -233,7 +233,9 @@ def _js_regex_matches(pattern: str, text: str) -> bool:
         return True  # a pattern hvaudit cannot read may match
 
 
-def rule_grants(path: str, rule: str, spots: list[int] | None = None) -> list[Grant]:
+def rule_grants(
+    path: str, rule: str, spots: list[int] | None = None, action: str = "", scope: str = ""
+) -> list[Grant]:
     """Who an addRule() function that returns a granting result lets through: the groups and
     users its subject tests name, EVERYONE when it tests no subject (or only subject.local /
     subject.active, which every account with a session has), a negated group test in a function
@@ -243,15 +245,21 @@ def rule_grants(path: str, rule: str, spots: list[int] | None = None) -> list[Gr
     A granting return no subject test guards, behind statements that test subjects only
     positively (`if (subject.isInGroup("admins")) return AUTH_ADMIN; return YES;`), lets every
     OTHER account through: EVERYONE (_everyone_else, HL19-12). `spots` are the positions of the
-    granting returns to read (default: every one in `rule`)."""
+    granting returns to read (default: every one in `rule`); `action`, when given, the action
+    whose tests _outsider_reaches reads (in `scope`, the whole function)."""
     if not re.search(r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b", rule):
         return []
-    if _everyone_else(rule, spots):
+    reach = _outsider_reaches(rule, spots, action, scope or rule)
+    if reach is True or (reach is None and _everyone_else(rule, spots)):
         return [Grant(path, "user", EVERYONE)]
     negated = re.search(r"!\s*subject\s*\.\s*isIn(?:Net)?Group\(", rule)
-    if negated and not re.search(r"polkit\s*\.\s*Result\s*\.\s*NO\b", rule):
+    if reach is None and negated and not re.search(r"polkit\s*\.\s*Result\s*\.\s*NO\b", rule):
         # `!subject.isInGroup("x")` guarding a grant, not a refusal: everyone but x
         return [Grant(path, "user", EVERYONE)]
+    if reach is None and (odd := _odd_subject_tests(rule)):
+        # a negated or compared subject test, a ternary, a result kept in a variable: who the
+        # grant reaches is not the groups and users the tests name (R21H-2)
+        return [Grant(path, "unresolved", f"{path} ({odd})")]
     out = [Grant(path, "group", g) for g in re.findall(r"isInGroup\(\s*" + _STR + r"\s*\)", rule)]
     out += [
         Grant(path, "netgroup", g) for g in re.findall(r"isInNetGroup\(\s*" + _STR + r"\s*\)", rule)
@@ -352,6 +360,169 @@ def _everyone_else(rule: str, spots: list[int] | None = None) -> bool:
         if tests and "!" not in before and tests <= {"isInGroup", "isInNetGroup", "user"}:
             return True
     return False
+
+
+#: A subject test that is not a plain positive one (isInGroup, isInNetGroup, `subject.user ==`):
+#: a `!` before a subject test or a parenthesis, `subject.user !=`, a test compared with a
+#: boolean, a ternary `?`. With one, the groups and users a rule names are not who it grants.
+_ODD_SUBJECT = re.compile(
+    r"!\s*(?:subject\b|\()|\bsubject\s*\.\s*user\s*!==?|!==?\s*subject\s*\.\s*user\b"
+    r"|\bsubject\s*\.\s*\w+(?:\s*\([^()]*\))?\s*[!=]==?\s*(?:true|false)\b|\?"
+)
+
+
+def _odd_subject_tests(rule: str) -> str:
+    """What makes a function's grant reach other accounts than its subject tests name: a
+    subject test in a form other than a plain positive one, a granting result not returned
+    directly (`var r = polkit.Result.YES; ... return r;`); "" for neither."""
+    code = _code_only(rule)
+    if len(re.findall(_GRANTING, rule)) != len(re.findall(r"\breturn\s+" + _GRANTING, rule)):
+        return "a result not returned directly"
+    if m := _ODD_SUBJECT.search(code):
+        tests = ", ".join(sorted(set(_SUBJECT.findall(rule))))
+        return f"{tests} tested with {m.group(0).strip()[:12]!r}"
+    return ""
+
+
+def _outsider_reaches(
+    rule: str, spots: list[int] | None = None, action: str = "", scope: str = ""
+) -> bool | None:
+    """Whether an account no subject test of `rule` names (in none of its groups, none of its
+    users, in a local or a remote session) reaches a granting result: True when it does for some
+    session, False when it reaches none, None when that is not read. JavaScript (polkit(8),
+    AUTHORIZATION RULES: a function runs as ECMA-262 code until it returns a value): a return is
+    reached where every enclosing `if` condition holds and no earlier `if` statement that returns
+    has held (its condition and those enclosing it); `return C ? A : B` gives A where C holds.
+    Action tests read whole take their value for `action` (unread without one); statements
+    that test no subject are skipped (they stop every account alike). A loop, a switch, a nested
+    function, an else branch or a ternary before the return is not read. R21H-2: it reads the
+    negated and compared tests (`subject.user != "x"`, `!subject.isInGroup("g")`,
+    `subject.isInGroup("g") == false`, `!subject.local`) _everyone_else leaves aside."""
+    code = _code_only(rule)
+    body = code.find("{")  # -1 for one statement read alone (function_grants)
+    found = []
+    for m in re.finditer(r"\breturn\b", rule):
+        end = code.find(";", m.end())
+        end = len(code) if end < 0 else end
+        text = rule[m.end() : end]
+        if re.search(_GRANTING, text):
+            found.append((m.start(), end, text))
+    if spots is not None:
+        found = [f for f in found if f[0] in spots]
+    if not found:
+        return None
+    answers: list[bool | None] = []
+    for at, _end, text in found:
+        answers.append(_reaches_one(rule, code, body, at, text, action, scope))
+    if True in answers:
+        return True
+    return None if None in answers else False
+
+
+def _reaches_one(
+    rule: str, code: str, body: int, at: int, text: str, action: str, scope: str
+) -> bool | None:
+    """_outsider_reaches for the return at `at` (`text` what it returns)."""
+    before = code[body + 1 : at]
+    if re.search(r"\b(?:for|while|do|switch|function|else)\b|\?", before):
+        return None
+    spans = _guards(code, at)
+    if spans is None:
+        return None
+    terms = [rule[a:b] for a, b in spans if _SUBJECT.search(code[a:b])]
+    if "?" in _code_only(text):
+        cond, _, branches_ = text.partition("?")
+        yes, _, no = branches_.partition(":")
+        if re.search(_GRANTING, yes) and not re.search(_GRANTING, no):
+            terms.append(cond)
+        elif re.search(_GRANTING, no) and not re.search(_GRANTING, yes):
+            terms.append(f"!({cond})")
+        elif not (re.search(_GRANTING, yes) and re.search(_GRANTING, no)):
+            return None
+    elif not re.match(r"\s*" + _GRANTING + r"\s*$", text):
+        return None
+    covered: list[tuple[int, int]] = []
+    for m in re.finditer(r"\bif\s*\(", code[:at]):
+        if m.start() <= body:
+            continue
+        cond_end = _balanced(code, m.end() - 1, "(", ")")
+        k = cond_end
+        while k < len(code) and code[k].isspace():
+            k += 1
+        if k < len(code) and code[k] == "{":
+            stmt_end = _balanced(code, k, "{", "}")
+        else:
+            semi = code.find(";", k)
+            stmt_end = len(code) if semi < 0 else semi + 1
+        if stmt_end > at:
+            continue  # it encloses the return: one of its guards
+        covered.append((m.start(), stmt_end))
+        consequent = code[cond_end:stmt_end]
+        inner = re.sub(r"\bif\s*\([^;{}]*\)\s*(?:\{[^{}]*\}|[^;{}]*;)", " ", consequent)
+        if not re.search(r"\breturn\b", inner):
+            continue
+        own = _guards(code, m.start())
+        if own is None:
+            return None
+        conds = [rule[a:b] for a, b in own] + [rule[m.end() : cond_end - 1]]
+        if not any(_SUBJECT.search(_code_only(c)) for c in conds):
+            continue
+        terms.append("!(" + " && ".join(f"({c})" for c in conds) + ")")
+    for m in re.finditer(r"\breturn\b", before):
+        pos = body + 1 + m.start()
+        if not any(a <= pos < b for a, b in covered):
+            return None  # a return before it that no `if` guards
+    if not terms:
+        return None  # nothing tests a subject: rule_grants' own reading
+    expr = " && ".join(f"({t})" for t in terms)
+    seen: set[bool | None] = set()
+    for local in (True, False):
+        for active in (True, False):
+            seen.add(_outsider_eval(expr, {"local": local, "active": active}, action, scope))
+    if True in seen:
+        return True
+    return False if seen == {False} else None
+
+
+def _outsider_eval(expr: str, session: dict[str, bool], action: str, scope: str) -> bool | None:
+    """A condition's value for an account no subject test names, in `session` (three-valued:
+    None where an operand is not read)."""
+    e = expr.strip()
+    for op in ("||", "&&"):
+        parts = _split_top(e, op)
+        if len(parts) > 1:
+            vals = [_outsider_eval(x, session, action, scope) for x in parts]
+            if op == "||":
+                return True if True in vals else (False if all(v is False for v in vals) else None)
+            return False if False in vals else (True if all(v is True for v in vals) else None)
+    if e.startswith("(") and _balanced(e, 0, "(", ")") == len(e):
+        return _outsider_eval(e[1:-1], session, action, scope)
+    if m := re.fullmatch(r"(.+?)\s*([!=])==?\s*(true|false)", e, re.S):
+        v = _outsider_eval(m.group(1), session, action, scope)
+        flip = (m.group(2) == "!") != (m.group(3) == "false")
+        return None if v is None else (v != flip)
+    if re.match(r"!\s*\(", e) and _balanced(e, e.index("("), "(", ")") == len(e):
+        v = _outsider_eval(e[e.index("(") :], session, action, scope)
+        return None if v is None else not v
+    if _ID.search(e):  # an action test: its value for the action, where read whole
+        return _whole_test(e, action, scope) if action else None
+    if re.match(r"!\s*[^=]", e):
+        v = _outsider_eval(e[1:], session, action, scope)
+        return None if v is None else not v
+    if m := re.fullmatch(r"subject\s*\.\s*(local|active)", e):
+        return session[m.group(1)]
+    if re.fullmatch(r"subject\s*\.\s*isIn(?:Net)?Group\(\s*" + _STR + r"\s*\)", e):
+        return False
+    m = re.fullmatch(r"subject\s*\.\s*user\s*(===?|!==?)\s*" + _STR, e) or re.fullmatch(
+        _STR + r"\s*(===?|!==?)\s*subject\s*\.\s*user", e
+    )
+    if m:
+        return "!" in m.group(0).split('"')[0].split("'")[0] or "!" in (
+            m.group(1) if m.group(1) in ("!=", "!==", "==", "===") else m.group(2)
+        )
+    if e in ("true", "false"):
+        return e == "true"
+    return None
 
 
 def pkla_sections(lines: list[str]) -> Iterator[tuple[str, list[str], bool]]:
@@ -659,7 +830,7 @@ def _statement_grants(path: str, stmt: str, action: str, scope: str) -> list[Gra
         if applies is False:
             continue
         code = f"if ({d}){consequent}"
-        found = rule_grants(path, code)
+        found = rule_grants(path, code, action=action, scope=scope)
         if found and (applies is None or inner is None):
             out.append(unread_test(path, code))
         else:
@@ -682,7 +853,7 @@ def _tested(
     test = action_test(code if reached is None else reached, action, scope)
     if test is False:
         return []
-    found = rule_grants(path, code, spots)
+    found = rule_grants(path, code, spots, action, scope)
     if test is None and found:
         return [unread_test(path, code)]
     return found
