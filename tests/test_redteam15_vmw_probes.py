@@ -234,6 +234,7 @@ def test_shell_time_out_zero_fails(tmp_path: Path) -> None:
 TLS_SYSLOG = {
     "Syslog.global.logHost": "ssl://log1.example.org:1514",
     "Syslog.global.certificate.checkSSLCerts": True,
+    "Syslog.global.logFiltersEnable": False,  # V21B-1: log filters off, reported
     "Syslog.global.auditRecord.storageEnable": True,
     "Syslog.global.auditRecord.storageCapacity": 100,
     "Syslog.global.auditRecord.remoteEnable": True,

@@ -380,6 +380,7 @@ def test_unlock_time_short_still_fails(tmp_path: Path) -> None:
 
 TLS = {
     "Syslog.global.certificate.checkSSLCerts": True,
+    "Syslog.global.logFiltersEnable": False,  # V21B-1: log filters off, reported
     "Syslog.global.auditRecord.storageEnable": True,
     "Syslog.global.auditRecord.storageCapacity": 100,
     "Syslog.global.auditRecord.remoteEnable": True,

@@ -130,6 +130,7 @@ HARDENED_OPTIONS: dict[str, object] = {
     "Config.HostAgent.plugins.solo.enableMob": False,
     "Syslog.global.logHost": "ssl://log.example.org:1514",
     "Syslog.global.certificate.checkSSLCerts": True,
+    "Syslog.global.logFiltersEnable": False,  # V21B-1: log filters off, reported
     "Syslog.global.auditRecord.storageEnable": True,
     "Syslog.global.auditRecord.storageCapacity": 100,
     "Syslog.global.auditRecord.remoteEnable": True,

@@ -1668,7 +1668,7 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
                 "verified; fail: a target is refused, receives nothing, or is sent plain text.",
             )
             continue
-        filters = _log_filters(esx)
+        filters, unread = _log_filters(esx)
         verify = _option(esx, keys[1])
         if verify is None:
             yield _no_option(s, esx, keys[1:], "syslog verifies the server's TLS certificate")
@@ -1683,9 +1683,23 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
         elif reach[0] == "unknown":
             yield manual(
                 s,
-                f"logs to {', '.join(targets)[:200]}, certificates verified; {reach[1]}",
+                f"logs to {', '.join(targets)[:200]}, certificates verified; {reach[1]}"
+                + (f"; {unread}" if unread else ""),
                 esx.source,
-                question=_reach_question(h, "syslog", "syslog messages", targets),
+                question=_reach_question(h, "syslog", "syslog messages", targets)
+                + (
+                    f" And {_filters_question(h)[0].lower()}{_filters_question(h)[1:]}"
+                    if unread
+                    else ""
+                ),
+            )
+        elif unread:
+            # V21B-1: log filters not reported are no pass (they drop messages before forwarding)
+            yield manual(
+                s,
+                f"logs to {', '.join(targets)[:200]}, certificates verified; {unread}",
+                esx.source,
+                question=_filters_question(h),
             )
         else:
             yield passed(
@@ -1716,20 +1730,50 @@ def _own_log_hosts(targets: list[str]) -> str:
     return ", ".join(own)[:120] if own and len(own) == len(targets) else ""
 
 
-def _log_filters(esx: VmwareHost) -> str:
-    """Why the host's log filters drop messages, or "". ESXi 7.0 U1 and later (vSphere ESXi
-    upgrade guide, syslog options, read with `find_string`): Syslog.global.logFilters holds
-    filters "numLogs | ident | logRegexp" (separated by "||"): once numLogs entries matched, the
-    matching messages "are filtered and ignored"; Syslog.global.logFiltersEnable "Enable the use
-    of log filters" (default false). CIS ESXi 8 "Host must deactivate log filtering" (L1) and
-    the VCF 9 STIG (VCFE-9X-000235, log filtering) keep it off (L16-18)."""
+def _log_filters(esx: VmwareHost) -> tuple[str, str]:
+    """Why the host's log filters drop messages, and what of them is not reported (each "" when
+    none). ESXi 7.0 U1 and later (vSphere ESXi upgrade guide, syslog options, read with
+    `find_string`): Syslog.global.logFilters holds filters "numLogs | ident | logRegexp"
+    (separated by "||"): once numLogs entries matched, the matching messages "are filtered and
+    ignored"; Syslog.global.logFiltersEnable "Enable the use of log filters" (default false).
+    CIS ESXi 8 "Host must deactivate log filtering" (L1) and the VCF 9 STIG (VCFE-9X-000235, log
+    filtering; vSphere 8 STIG ESXI-80-000246, V-258800, read with `find_string`: "If
+    "LogFilteringEnabled" is not set to "false", this is a finding") keep it off (L16-18). An option the host did not report is no "off" (V21B-1: the
+    collector did not retrieve either, so filters on passed): logFiltersEnable not reported, or
+    reported true with logFilters not reported, is the question of the filters."""
     enable = _option(esx, "Syslog.global.logFiltersEnable")
     rules = _option(esx, "Syslog.global.logFilters")
-    if _true(enable) is not True or rules is None or not str(rules).strip():
-        return ""
+    if enable is None:
+        return (
+            "",
+            "whether log filters drop messages (Syslog.global.logFiltersEnable) is not reported",
+        )
+    if _true(enable) is not True:
+        if _true(enable) is None:
+            return "", f"Syslog.global.logFiltersEnable = {str(enable)[:12]} is not a boolean"
+        return "", ""
+    if rules is None:
+        return "", (
+            "log filters on (Syslog.global.logFiltersEnable) and Syslog.global.logFilters not "
+            "reported"
+        )
+    if not str(rules).strip():
+        return "", ""
     return (
         "log filters on (Syslog.global.logFiltersEnable): messages matching Syslog.global."
         f"logFilters = {str(rules).strip()[:120]} are dropped once counted, never forwarded"
+    ), ""
+
+
+def _filters_question(h: Host) -> str:
+    """HVA-420's question of a host whose log filters were not reported (V21B-1)."""
+    return (
+        f"Are log filters off on host {h.name}? Evidence: `esxcli system syslog config "
+        "logfilter get` there (Log Filtering Enabled) and `esxcli system syslog config "
+        "logfilter list`, or its advanced settings Syslog.global.logFiltersEnable and "
+        "Syslog.global.logFilters (ESXi 7.0 Update 1 and later). Pass: LogFilteringEnabled "
+        "false (vSphere 8 STIG ESXI-80-000246), or no filter set; fail: enabled with a filter "
+        "(matching messages are dropped, never forwarded)."
     )
 
 

@@ -101,6 +101,9 @@ ADVANCED = (
     "Syslog.global.auditRecord.storageCapacity",
     "Syslog.global.auditRecord.remoteEnable",
     "Syslog.global.auditRecord.storageDirectory",
+    # HVA-420's log filters (ESXi 7.0 U1 and later; V21B-1: read by the check, never retrieved)
+    "Syslog.global.logFiltersEnable",
+    "Syslog.global.logFilters",
     "ScratchConfig.CurrentScratchLocation",
     "Net.BlockGuestBPDU",
     "Net.DVFilterBindIpAddress",
