@@ -253,11 +253,16 @@ def test_section_headers_are_case_insensitive_and_names_lower_cased() -> None:
     assert fw.options == {"enable": "1"} and fw.ipset_comments == {"mgmt-hosts": "jump hosts"}
     assert [e.cidr for e in fw.ipsets["mgmt-hosts"]] == ["10.0.0.5"]
     assert fw.groups["web"][0]["type"] == "in"
-    # `accept` is not an action pve-firewall knows (it matches ACCEPT|DROP|REJECT exactly)
-    assert fw.groups["web"][0]["errors"] == ["unknown action 'accept'"]
+    # `accept` is not an action pve-firewall knows (it matches ACCEPT|DROP|REJECT exactly);
+    # proxmox-firewall reads the verdict in any case (rule.rs Verdict::from_str): P21F-1
+    assert fw.groups["web"][0]["errors"] == []
+    assert fw.groups["web"][0]["pve_refused"] == "unknown action 'accept'"
+    assert fw.groups["web"][0]["action"] == "ACCEPT"
     assert fw.rules[0]["errors"] == [] and fw.warnings == [
-        "cluster.fw:6: rule not applied: unknown action 'accept'"
+        "cluster.fw:6: rule not applied by pve-firewall: unknown action 'accept'"
     ]
+    # proxmox-firewall refuses `[IPSet ...]` and `[Group ...]` (case-sensitive prefixes): P21F-2
+    assert [n for n, _, refused in fw.nft_lines if refused] == [3, 5]
 
 
 def test_vm_firewall_aliases_ipsets_and_options() -> None:

@@ -193,6 +193,11 @@ class FirewallFile:
     option_lines: list[tuple[int, str]] = field(default_factory=list)
     """(line number, line) of every line of the [OPTIONS] section, those pve-firewall skips
     included: proxmox-firewall reads them otherwise (`nft_options`)."""
+    nft_lines: list[tuple[int, str, bool]] = field(default_factory=list)
+    """(line number, `line`: why, refused) of every line outside [OPTIONS] that proxmox-firewall
+    does not read as pve-firewall does (P21F-2, L19-12P's reading of the other sections):
+    refused True where its parser fails the whole file on it, False where pve-firewall skips a
+    line that proxmox-firewall, which skips none, either refuses or applies."""
     enable_stamp: int | None = None
     """cluster.fw only: `enable: N` with N above 1, pve-firewall's anti-lockout time stamp (epoch
     seconds); `options["enable"]` then holds what pve-firewall made of it when the evidence was
@@ -289,6 +294,11 @@ def _verify(
     if kind not in RULE_TYPES[env]:
         errors.append(f"invalid rule type '{kind}' here")
     elif kind in ("in", "out", "forward"):
+        if rule.get("verdict_text"):
+            # verify_rule matches `^(ACCEPT|DROP|REJECT)$` case-sensitively ("unknown action"),
+            # proxmox-ve-rs rule.rs Verdict::from_str with eq_ignore_ascii_case: `IN accept`
+            # and `SSH(accept)` are rules only proxmox-firewall applies (P21F-1)
+            rule["pve_refused"] = f"unknown action '{rule['verdict_text']}'"
         if action not in ("ACCEPT", "DROP", "REJECT"):
             errors.append(f"unknown action '{action}'")
         elif kind == "forward" and action == "REJECT":
@@ -449,10 +459,15 @@ def _rule(line: str, n: int, env: str) -> dict[str, object]:
     kind, action = m.group(1).lower(), m.group(2)
     line = line[m.end() :]
     macro = ""
+    verdict_text = ""
     if kind in ("in", "out", "forward"):
-        mm = re.fullmatch(r"(\S+)\((ACCEPT|DROP|REJECT)\)", action, re.A)
+        mm = re.fullmatch(r"(\S+)\((ACCEPT|DROP|REJECT)\)", action, re.A | re.I)
         if mm:
-            macro, action = mm.group(1), mm.group(2)
+            if mm.group(2) != mm.group(2).upper():
+                verdict_text = action
+            macro, action = mm.group(1), mm.group(2).upper()
+        elif action.upper() in ("ACCEPT", "DROP", "REJECT") and action != action.upper():
+            verdict_text, action = action, action.upper()
     opts: dict[str, str] = {}
     while line:
         for pattern, key in _RULE_PARAMS:
@@ -473,6 +488,8 @@ def _rule(line: str, n: int, env: str) -> dict[str, object]:
         "direction": kind.upper(),
         "action": action,
         "macro": macro,
+        **({"verdict_text": verdict_text} if verdict_text else {}),
+        **({"group_text": m.group(1)} if kind == "group" and m.group(1) != "GROUP" else {}),
         "options": opts,
         "comment": comment,
         "line": n,
@@ -522,6 +539,52 @@ def _ipset_entry(
     return IpsetEntry(cidr, nomatch, comment, n, tuple(errors))
 
 
+_NFT_NAME = r"[A-Za-z][A-Za-z0-9_-]*"
+"""proxmox-ve-rs parse.rs match_name: an ASCII letter, then letters, digits, `-` and `_`."""
+
+
+def _nft_header(line: str, kind: str) -> tuple[str, str] | None:
+    """How proxmox-firewall reads a line starting with `[` (proxmox-ve-rs 840d1ed
+    proxmox-ve-config/src/firewall/common.rs Config::parse): ("options"|"aliases"|"rules"|
+    "ipset"|"groups", name) for a section header it takes, ("", why) for one it refuses the
+    whole file for, None when the line is no header to it. `[OPTIONS]`, `[ALIASES]`, `[RULES]`
+    in any ASCII case; `[IPSET` and `[group` spelt so (strip_prefix, case-sensitive), then
+    parse.rs parse_named_section_tail: blank, a match_name name, `]`, nothing or a `#` comment;
+    any other line starting with `[` is "invalid section". host.fw has no IP set scope ("IPSET in
+    config, but no scope set"), and host.rs and guest.rs refuse groups, host.rs aliases too."""
+    if not line.startswith("["):
+        return None
+    plain = line.lower()
+    if plain in ("[options]", "[aliases]", "[rules]"):
+        if kind == "host" and plain == "[aliases]":
+            return "aliases", ""  # refused by host.rs only when an alias follows
+        return plain[1:-1], ""
+    for prefix, section in (("[IPSET", "ipset"), ("[group", "groups")):
+        if line.startswith(prefix):
+            m = re.fullmatch(rf"\s+({_NFT_NAME})\](?:\s*#.*|\s*)", line[len(prefix) :], re.A)
+            if not m:
+                return "", f"an {section} section header proxmox-firewall cannot parse"
+            if section == "ipset" and kind == "host":
+                return "", "an IP set in host.fw, which proxmox-firewall refuses"
+            if section == "groups" and kind != "cluster":
+                return "", "a security group outside cluster.fw, which proxmox-firewall refuses"
+            return section, m.group(1)
+    return "", 'no section header proxmox-firewall knows ("invalid section")'
+
+
+def _nft_disabled(line: str, kind: str) -> bool:
+    """`| IN DROP`: pve-firewall cannot parse the rule (`^(\\S+)\\s+(\\S+)` after the `|`),
+    proxmox-firewall reads a disabled rule (rule.rs `strip_prefix('|')` then `trim_start`):
+    neither applies it, when the rest is a rule."""
+    if not (line.startswith("|") and line[1:2].isspace()):
+        return False
+    try:
+        _rule(line[1:].lstrip(" \t"), 0, kind)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_firewall(
     text: str, name: str, kind: str | None = None, cluster: FirewallFile | None = None
 ) -> FirewallFile:
@@ -541,14 +604,25 @@ def parse_firewall(
     # pve-firewall reads `while ($raw =~ /^\h*(.*?)\h*$/gm)`: lines end at \n only (a \r stays
     # in the line, so a CRLF file has no section header it recognises), and its regexes run on
     # bytes: \s, \d, \S and /i are ASCII (re.A), never Unicode spaces, digits or case folds
-    for n, raw in enumerate(text.split("\n"), 1):
+    rows = text.split("\n")
+
+    def nft(n: int, why: str, refused: bool = True) -> None:
+        fw.nft_lines.append((n, f"`{rows[n - 1].strip()}`: {why}", refused))
+
+    for n, raw in enumerate(rows, 1):
         line = raw.strip(" \t")
         if not line or line.startswith("#"):
             continue
+        # proxmox-firewall's reading of the same line (`_nft_header`), set beside pve-firewall's
+        nft_header = _nft_header(line.strip(), kind)
+        if nft_header is not None and nft_header[0] == "":
+            nft(n, nft_header[1])
         header = re.fullmatch(r"\[(options|aliases|rules)\]", line, re.I | re.A)
         if header and header.group(1).lower() in allowed:
             section = header.group(1).lower()
             continue
+        if nft_header is not None and nft_header[0] in ("options", "aliases", "rules"):
+            nft(n, "a section header to proxmox-firewall, not to pve-firewall here", False)
         named = re.fullmatch(r"\[(group|ipset)\s+(\S+)\]\s*(?:#\s*(.*?)\s*)?", line, re.I | re.A)
         if named:
             which = "groups" if named.group(1).lower() == "group" else "ipset"
@@ -577,6 +651,8 @@ def parse_firewall(
                 continue
         if section is None:
             warn(n, "skip line - no section")
+            if nft_header is None:
+                nft(n, "outside any section to pve-firewall", False)
             continue
         try:
             if section == "options":
@@ -605,6 +681,35 @@ def parse_firewall(
                 fw.ipsets[group].append(_ipset_entry(line, n, fw, cluster, seen))
         except ValueError as exc:
             warn(n, f"{exc}; pve-firewall skips the line")
+            if section != "options" and nft_header is None and not _nft_disabled(line, kind):
+                nft(n, f"pve-firewall skips it ({exc})", False)
+    # what proxmox-firewall's parser refuses of the lines pve-firewall keeps: a rule type that is
+    # no direction it allows (rule.rs Direction::from_str; common.rs parse_rule "found not
+    # allowed direction"; `GROUP` spelt so: rule.rs `line.starts_with("GROUP")`), an action that
+    # is no verdict in any case (rule_match.rs parse_action, Verdict::from_str), an IP set entry
+    # that is no network and no alias name (ipset.rs IpsetAddress::from_str, "trailing
+    # characters in ipset entry")
+    for r in fw.rules + [r for g in fw.groups.values() for r in g]:
+        texts = [str(e) for e in r["errors"]] if isinstance(r["errors"], list) else []
+        why = next(
+            (
+                e
+                for e in texts
+                if e.startswith(("invalid rule type", "unknown action", "iface: value does not"))
+                and not e.startswith("invalid rule type 'group'")  # a group's entry: Rule parse
+            ),
+            None,
+        )
+        if why or r.get("group_text"):
+            why = why or f"a security group rule spelt `{r['group_text']}`"
+            nft(int(str(r["line"])), why)
+    for entries in fw.ipsets.values():
+        for e in entries:
+            bad = [x for x in e.errors if x.startswith(("value does not", "not one address"))]
+            if bad:
+                nft(e.line, f"an IP set entry proxmox-firewall cannot parse ({bad[0]})")
+    option_rows = {n for n, _ in fw.option_lines}
+    fw.nft_lines = sorted({row for row in fw.nft_lines if row[0] not in option_rows})
     for r in fw.rules + [r for g in fw.groups.values() for r in g]:
         errors = r["errors"]
         if isinstance(errors, list) and errors:

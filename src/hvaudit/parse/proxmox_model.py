@@ -1560,7 +1560,11 @@ def _nft_reading(bundle: Bundle, px: ProxmoxHost, shared: ProxmoxHost, vm_dir: s
     option it refuses in any of them fails the whole update: handle_firewall returns before any
     nft command and run_firewall only logs "error updating firewall rules", the ruleset it
     loaded before (if any) staying. The node's cluster.fw fact is unavailable then (each
-    firewall verdict asks). Otherwise its options are read as proxmox-serde reads them
+    firewall verdict asks). The same holds for the lines of the other sections it reads
+    otherwise (`FirewallFile.nft_lines`, P21F-2): common.rs Config::parse bails on a line
+    outside any section, a header it does not know, a rule or IP set entry it cannot parse, and
+    skips none, so a line pve-firewall skips is refused or applied there, which hvaudit's
+    reading does not settle. Otherwise its options are read as proxmox-serde reads them
     (`enable: yes` is on, pve-firewall skips the line), for this node only."""
     if not px.host_firewall.known or px.host_firewall.get().options.get("nftables") != "1":
         return
@@ -1576,11 +1580,36 @@ def _nft_reading(bundle: Bundle, px: ProxmoxHost, shared: ProxmoxHost, vm_dir: s
     if cluster is not None:
         files.insert(0, ("cluster.fw", cluster))
     read = {name: nft_options(fw, name) for name, fw in files}
-    refused = [why for _, whys in read.values() for why in whys]
-    if refused:
+    # the lines of the other sections it reads otherwise (P21F-2): common.rs Config::parse
+    # skips no line but blank and `#` ones, and bails (`?`) on each it cannot parse
+    refused = [
+        why
+        for name, fw in files
+        for why in [
+            *read[name][1],
+            *(f"{name} line {n} {w}" for n, w, sure in fw.nft_lines if sure),
+        ]
+    ]
+    other = [
+        f"{name} line {n} {w}" for name, fw in files for n, w, sure in fw.nft_lines if not sure
+    ]
+    if refused or other:
+        why = (
+            [
+                f"{'; '.join(refused)}, which proxmox-firewall (host.fw `nftables: 1`) refuses: it "
+                "then applies no change and the ruleset it loaded before (if any) stays"
+            ]
+            if refused
+            else []
+        )
+        if other:
+            why.append(
+                f"{'; '.join(other)}: proxmox-firewall (host.fw `nftables: 1`) skips no line "
+                "(proxmox-ve-rs common.rs Config::parse): it refuses the whole update, or applies "
+                "what pve-firewall's reading leaves out"
+            )
         px.cluster_firewall = Fact.unavailable(
-            f"{'; '.join(refused)}, which proxmox-firewall (host.fw `nftables: 1`) refuses: it "
-            "then applies no change and the ruleset it loaded before (if any) stays",
+            "; and ".join(why),
             *shared.cluster_firewall.sources,
             *px.host_firewall.sources,
         )
