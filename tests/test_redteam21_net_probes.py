@@ -27,6 +27,10 @@ Findings (R21N-n):
   with no accepting rule at all (conftest's hardened ruleset) admits nothing and keeps the
   pass. New fact: HostFacts.firewall_accepts (any accept verdict in `nft -j list ruleset`
   rules and maps, else any `-j ACCEPT` in `iptables -S` / `ip6tables -S`).
+- R21N-2 (false pass) R21N-1 as landed counted only interfaces of type='network' as the
+  network's guests: a VM whose `<interface type='bridge'>` names virbr0 is a port of the same
+  bridge (formatdomain, "Bridge to LAN") and reaches the host the same way; HVA-210 passed.
+  Now an interface of type bridge on a network's bridge counts too.
 
 Held (kept as tests): R21N-1's edges: an IPv6 management listener beside an IPv4-only NAT
 network, and a NAT network no VM is defined on, keep the pass (input accepted by default);
@@ -44,9 +48,9 @@ iptables rules (tcp, udp, all ...), which run after the ebtables chains that dec
 (parse/nwfilter.py _INDEXED), one of the values the plain variable admits, so a paired rule
 looks no narrower than libvirt's.
 
-Tally: 5 cases in 4 test functions; 2 failed before the fix (R21N-1, on main 14a2017: run with
-PYTHONPATH=/work/main/src), the 3 held cases passed before and after. No golden verdict
-changed.
+Tally: 6 cases in 5 test functions; 3 failed before their fixes (R21N-1 2 on main 14a2017,
+R21N-2 1 on 00934a5: run with PYTHONPATH=/work/main/src), the 3 held cases passed before and
+after. No golden verdict changed (the SARIF golden carries HVA-210's docstring).
 
 Leads left (not settled in the time):
 - HVA-210 yields one item per host: where R21N-1's question and the route_localnet question
@@ -185,3 +189,18 @@ def test_rule_free_drop_admits_nothing_and_keeps_the_pass(host_scan) -> None:
     assert HARDENED_HOST["nft-ruleset"][0] == NFT_DROP
     a = host_scan(domains=[NATVM], networks=[NAT])
     assert outcomes(a, "HVA-210") == {"hv1": "pass"}, messages(a, "HVA-210")
+
+
+def test_vm_plugged_into_the_nat_bridge_directly_is_a_guest_too(host_scan) -> None:
+    """R21N-2. A VM whose <interface type='bridge'> names virbr0, the NAT network's bridge,
+    is on that bridge as much as one of type='network' (formatdomain, "Bridge to LAN": the
+    tap is added to the named bridge), and sends to the host's addresses through it. R21N-1
+    counted only interfaces of type='network' and passed; right: the same fail."""
+    vm = domain_xml(
+        "onbridge",
+        body="<devices><interface type='bridge'><mac address='52:54:00:21:0a:02'/>"
+        "<source bridge='virbr0'/><model type='virtio'/></interface></devices>",
+    )
+    a = host_scan({"nft-ruleset": (NFT_ACCEPT, 0)}, domains=[vm], networks=[NAT])
+    assert outcomes(a, "HVA-210") == {"hv1": "fail"}, messages(a, "HVA-210")
+    assert "default (virbr0, 192.168.122.1)" in messages(a, "HVA-210")["hv1"]

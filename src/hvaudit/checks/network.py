@@ -137,15 +137,16 @@ def _gateway_networks(ctx: Context, host: str) -> dict[int, list[str]]:
     (bridge_driver.c networkSetIPv6Sysctls: disable_ipv6 "1" unless an AF_INET6 <ip>), so
     its guests reach the host over the versions of its addresses only (R21N-1)."""
     on = {
-        i.source
+        (i.type, i.source)
         for v in ctx.deployment.vms
         if v.host == host
         for i in v.interfaces
-        if i.type == "network"
+        if i.type in ("network", "bridge")
     }
     out: dict[int, list[str]] = {}
     for n in ctx.deployment.networks:
-        if n.host != host or n.name not in on or not n.bridge:
+        # an <interface type='bridge'> on the network's bridge is a port of it too
+        if n.host != host or not n.bridge or not on & {("network", n.name), ("bridge", n.bridge)}:
             continue
         if n.forward_mode not in ("nat", "route", "isolated", "open"):
             continue
