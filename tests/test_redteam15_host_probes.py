@@ -167,7 +167,8 @@ def test_never_rule_in_a_rules_file_sorted_first(host_scan) -> None:
     10-quiet.rules last; hvaudit read the files in that order, saw the watch first and passed
     HVA-214 (audit.rules, not yet rebuilt, still holds the watch alone). Right: R14H-4's
     question (the boot's rebuild drops the watch). The order is now `ls -1v`'s (gnulib
-    filevercmp, checked against coreutils' `ls -1v` on 17 names)."""
+    filevercmp, checked against coreutils' `ls -1v` on 17 names). The message names the never
+    rule (R21A-8, tests/test_redteam21_host3_probes.py)."""
     rules = (
         str(HARDENED_HOST["audit-rules-files"][0])
         + "/etc/audit/rules.d/10-quiet.rules:-a never,exit -F dir=/etc/libvirt -F perm=wa\n"
@@ -176,9 +177,9 @@ def test_never_rule_in_a_rules_file_sorted_first(host_scan) -> None:
     assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
     assert messages(a, "HVA-214")["hv1"] == (
         "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
-        "/etc/audit/audit.rules watches /etc/libvirt, but no /etc/audit/rules.d/*.rules file "
-        "does: `augenrules --load` at boot rebuilds audit.rules from those files and drops the "
-        "watch"
+        "/etc/audit/audit.rules watches /etc/libvirt, but in /etc/audit/rules.d/*.rules (`ls "
+        "-1v` order) `-a never,exit -F dir=/etc/libvirt -F perm=wa` comes before their watch: "
+        "`augenrules --load` at boot rebuilds audit.rules from those files and drops the watch"
     )
 
 

@@ -54,6 +54,11 @@ Findings (ID-n):
 - R21A-7 (wrong fail) HVA-142: `mallory, eve ALL=() NOPASSWD: /usr/bin/virt-top` counted both
   as root: sudoers(5) Runas_Spec "If both lists are empty, the command may only be run as the
   invoking user"; _sudo_runas read an empty `()`/`(:)` as root. Now it names no other account.
+- R21A-8 (wrong message) HVA-214: the rebuilt-rules question said "audit.rules watches
+  /etc/libvirt, but no /etc/audit/rules.d/*.rules file does" where libvirt.rules does but a
+  whole-tree never rule in 05-quiet.rules comes first in `ls -1v` order (the rounds 18-20
+  lead); the verdict (the question) was right. Now the message names that rule (_first_never);
+  test_redteam15_host_probes' R15H-4 case, which pinned the old words, expects the new ones.
 
 Held (kept as tests): with the hardened `@includedir /etc/sudoers.d`, or no /etc/sudoers line
 in the probe, the directory's grant counts (R21A-2); `@include /etc/sudoers.%h` (outside the
@@ -66,10 +71,10 @@ a `(root)` command after `()` in the same rule still counts (R21A-7).
 Probed by script, not kept (the verdict was right): none beyond the held cases (each probe was
 kept as a test).
 
-Tally: 23 cases in 14 test functions (R21A-6/7 hold their held twin in the same function);
-20 failed on main before their fixes (run with PYTHONPATH=/work/main/src: R21A-1 6, R21A-2 1,
+Tally: 24 cases in 15 test functions (R21A-6/7 hold their held twin in the same function);
+21 failed on main before their fixes (run with PYTHONPATH=/work/main/src: R21A-1 6, R21A-2 1,
 R21A-3 2 (one of them the held question's message), R21A-4 2 on 14a2017; R21A-5 6, R21A-6 1,
-R21A-7 2 on e760295); the 3 other held cases passed before and after. The SARIF golden carries
+R21A-7 2 on e760295; R21A-8 1 on 2b0238c); the 3 other held cases passed before and after. The SARIF golden carries
 HVA-214's docstring (regenerated); no golden verdict changed.
 
 Leads left (not settled in the time):
@@ -79,9 +84,7 @@ Leads left (not settled in the time):
   pam_wheel trust or pam_permit would let them in) and scoped Defaults (`Defaults:user`,
   `Defaults>runas`) read; NOPASSWD still grants. `Defaults runas_default=www-data` (rules
   without a Runas_Spec run as it, sudoers(5)) is still read as root (a wrong fail).
-- HVA-214: the `rebuilt` question ("audit.rules watches X, but no rules.d file does") also fires
-  where a rules.d file watches X but a whole-tree never rule comes first in `ls -1v` order (the
-  wording, not the verdict); a b64-only watch or a process never rule in the boot set only
+- HVA-214: a b64-only watch or a process never rule in the boot set only
   (_compat_unwatched, _drops(every=False)) is not judged for the next boot; `-A` (prepend) in a
   rules file reorders the boot set (read in file order); `-D` in a hand-loaded audit.rules
   after the watch deletes it (augenrules hoists -D; auditctl -R does not).
@@ -371,3 +374,23 @@ def test_empty_runas_spec_is_the_invoking_user(host_scan, runas: str) -> None:
         _sudoers(f"/etc/sudoers.d/ops:mallory, eve ALL={runas} /usr/bin/virt-top, (root) /bin/sh")
     )
     assert "eve, mallory" in _142(a)[1], _142(a)
+
+
+# --- R21A-8: the rebuilt-rules question names the never rule ----------------------------------
+
+
+def test_rebuilt_question_names_never_rule_before_watch(host_scan) -> None:
+    """R21A-8 (wrong message) HVA-214: with `-a never,exit -F dir=/etc/libvirt` in
+    /etc/audit/rules.d/05-quiet.rules (before libvirt.rules' watch in `ls -1v` order) and
+    audit.rules as generated before it, the question said "/etc/audit/audit.rules watches
+    /etc/libvirt, but no /etc/audit/rules.d/*.rules file does", though libvirt.rules does.
+    Now it names the never rule that comes first; the question is unchanged."""
+    never = "-a never,exit -F dir=/etc/libvirt"
+    a = host_scan(_boot_rules(f"/etc/audit/rules.d/05-quiet.rules:{never}"))
+    assert _214(a) == (
+        "manual",
+        "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+        "/etc/audit/audit.rules watches /etc/libvirt, but in /etc/audit/rules.d/*.rules "
+        f"(`ls -1v` order) `{never}` comes before their watch: `augenrules --load` at boot "
+        "rebuilds audit.rules from those files and drops the watch",
+    )

@@ -1433,12 +1433,20 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 and not _watched(tuple(r for rs in rules_d.get().values() for r in rs), p)
             ]
         ):
+            d_rules = tuple(r for rs in rules_d.get().values() for r in rs)
+            first = _first_never(d_rules, rebuilt)
             yield manual(
                 s,
                 "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
-                f"/etc/audit/audit.rules watches {', '.join(rebuilt)}, but no "
-                "/etc/audit/rules.d/*.rules file does: `augenrules --load` at boot rebuilds "
-                "audit.rules from those files and drops the watch",
+                f"/etc/audit/audit.rules watches {', '.join(rebuilt)}, but "
+                + (
+                    f"in /etc/audit/rules.d/*.rules (`ls -1v` order) `{first}` comes before "
+                    "their watch"
+                    if first
+                    else "no /etc/audit/rules.d/*.rules file does"
+                )
+                + ": `augenrules --load` at boot rebuilds audit.rules from those files and "
+                "drops the watch",
                 *f.sources,
                 *rules_d.sources,
                 question=f"Does host {h.name} load /etc/audit/audit.rules itself at boot "
@@ -1468,6 +1476,21 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 *h.facts.audit_daemon.sources,
                 *h.facts.audit_sink.sources,
             )
+
+
+def _first_never(rules: tuple[str, ...], paths: list[str]) -> str | None:
+    """The never rule that decides _watched for one of `paths` in `rules` (listed before any
+    watch of it: the exit list stops at the first match), where a later rule does watch it;
+    None where no rule watches (R21A-8: the message names the rule rather than "no file")."""
+    for path in paths:
+        verdicts = [
+            (v, rule)
+            for rule in rules
+            if (o := _audit_rule(rule)) is not None and (v := _watch_of_writes(o, path))
+        ]
+        if verdicts and verdicts[0][0] == "never" and any(v == "always" for v, _ in verdicts):
+            return verdicts[0][1]
+    return None
 
 
 def _boot_drops(host: Host) -> Outcome | None:
