@@ -87,6 +87,9 @@ DEDICATED = {
         "HVA-238",
         "fail",
     ): "test_vm_leads19.py::test_network_disk_without_tls_or_authentication_fails",
+    # console clipboard and file channels (CL21-1): replayed libvirt domains
+    ("HVA-239", "pass"): "test_clipboard_check.py::test_libvirt_clipboard_and_file_channels",
+    ("HVA-239", "fail"): "test_clipboard_check.py::test_libvirt_clipboard_and_file_channels",
     ("HVA-100", "pass"): "test_cli.py::test_demo_findings_are_exact",
     ("HVA-100", "fail"): "test_cli.py::test_demo_findings_are_exact",
     ("HVA-133", "pass"): "test_checks_vm.py::test_secrets_must_be_private",

@@ -258,8 +258,8 @@ def test_the_deployments_hold_pending_definitions_and_interacting_vms(
     assert pve.platform == "proxmox-ve" and pve.next_boot
     # HVA-058 compares VMs (peers "disks", VL16-7); HVA-091 their CPUs (VL17-2); HVA-031
     # reads other VMs' user-mode networking (peers "interfaces", "raw_hypervisor_arguments", R17-5)
-    # HVA-238 (network disks, VL19-1) judges each VM alone
-    assert len(PER_VM) == 18
+    # HVA-238 (network disks, VL19-1) and HVA-239 (console clipboard, CL21-1) judge each VM alone
+    assert len(PER_VM) == 19
 
 
 @pytest.mark.parametrize("chk", PER_VM, ids=lambda c: c.meta.id)

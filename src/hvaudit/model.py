@@ -153,6 +153,31 @@ class Graphics:
     """The XML sets passwd='' (libvirt hands QEMU that empty password, not qemu.conf's)."""
     tls: bool | None = None
     """TLS as the command line sets it (Proxmox VE's SPICE `tls-port`); None: qemu.conf's."""
+    copypaste: bool | None = None
+    """SPICE: `<clipboard copypaste='yes'|'no'/>`; None when absent, where spice-server's
+    default (on) holds (HVA-239)."""
+    filetransfer: bool | None = None
+    """SPICE: `<filetransfer enable='yes'|'no'/>`; None when absent (spice-server: on)."""
+
+
+SPICE_WEBDAV = "org.spice-space.webdav.0"
+"""The SPICE port of folder sharing: the client's folder served to the guest's spice-webdavd
+(qemu-server "Enable folder sharing via SPICE. Needs Spice-WebDAV daemon installed in the VM")."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentChannel:
+    """A channel between a console client and the guest (HVA-239): the SPICE agent's port
+    (libvirt <channel type='spicevmc'>), QEMU's own vdagent (<channel type='qemu-vdagent'>)
+    or a named SPICE port (<channel type='spiceport'>, e.g. org.spice-space.webdav.0)."""
+
+    kind: str
+    """spicevmc, qemu-vdagent or spiceport."""
+    name: str
+    """The port's name (the guest-side virtio name; a spiceport's SPICE channel name)."""
+    source: Source
+    clipboard: bool | None = None
+    """qemu-vdagent: `<source><clipboard copypaste=...>`; None when absent (QEMU: off)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,6 +518,8 @@ class Vm:
     """Whether the collection could see raw hypervisor arguments at all (libvirt's test driver
     drops the QEMU namespace from domain XML)."""
     chardevs: tuple[Chardev, ...] = ()
+    agent_channels: tuple[AgentChannel, ...] = ()
+    """Channels a console client can exchange clipboard data or files with the guest over."""
     cpu_affinity: CpuAffinity | None = None
     """Per-vCPU host CPU sets, where the platform's parser reads them."""
     realtime_threads: tuple[str, ...] = ()

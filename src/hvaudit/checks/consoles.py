@@ -43,7 +43,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.guest import esxi_version
 from hvaudit.checks.vmware import HOST_CONFIG, host_default_questions, own_keys_pass
-from hvaudit.model import Chardev, Fact, Graphics, Host, Source, Vm
+from hvaudit.model import SPICE_WEBDAV, Chardev, Fact, Graphics, Host, Source, Vm
 from hvaudit.parse.qemu_args import (
     QemuOption,
     monitor_chardevs,
@@ -1314,3 +1314,198 @@ def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
         r.fails.append(f"{what} without TLS (chardev_tls = {tls}): {carried} travels in cleartext")
     else:
         r.proven.append(f"{what} over TLS (chardev_tls = 1)")
+
+
+#: Displays of `-display` that give no client a clipboard: none, the OpenGL renderer without a
+#: window (egl-headless), the text console of the host's terminal (curses).
+_NO_CLIENT_DISPLAYS = ("none", "egl-headless", "curses")
+
+
+@dataclass
+class _Sharing:
+    """What a VM's definition and raw arguments give a console client (HVA-239)."""
+
+    consoles: list[str] = field(default_factory=list)
+    spice: list[str] = field(default_factory=list)
+    """The SPICE server's spellings (libvirt <graphics type='spice'>, raw -spice)."""
+    copypaste: tuple[bool, str] = (True, "no <clipboard copypaste='no'/>: spice-server's default")
+    filetransfer: tuple[bool, str] = (
+        True,
+        "no <filetransfer enable='no'/>: spice-server's default",
+    )
+    refs: list[Source] = field(default_factory=list)
+
+
+def _spice_setting(o: QemuOption, key: str) -> tuple[bool, str] | None:
+    """A raw -spice's disable-copy-paste / disable-agent-file-xfer, as (sharing on, why)."""
+    if key not in o.props:
+        return None
+    off = _on(o.props, key)
+    return (not off, f"-spice {key}={o.props[key] or 'on'}")
+
+
+def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, Source]]]:
+    """The consoles, the SPICE server with its effective copy-paste and file-transfer settings,
+    and the agent channels (kind, name, clipboard, where) of `v`, from its definition and its
+    raw arguments. QEMU keeps one SPICE server: `-spice` is merge_lists (ui/spice-core.c
+    qemu_spice_opts, `.merge_lists = true`, `.allow_flag_options = true`), so a raw -spice
+    after libvirt's or qemu-server's (raw arguments come last: libvirt's <qemu:commandline>,
+    qemu-server config_to_command `push @$cmd, @$aa`) sets its keys for that one server, the
+    last one given winning (qemu_opt_get_bool reads the last)."""
+    s = _Sharing()
+    agents = [(a.kind, a.name, a.clipboard, a.source) for a in v.agent_channels]
+    for g in v.graphics:
+        if g.type == "egl-headless":
+            continue
+        s.consoles.append(f"<graphics type='{g.type}'>")
+        s.refs.append(g.source)
+        if g.type == "spice":
+            s.spice.append("<graphics type='spice'>")
+            if g.copypaste is False:
+                s.copypaste = (False, "<clipboard copypaste='no'/>")
+            elif g.copypaste:
+                s.copypaste = (True, "<clipboard copypaste='yes'/>")
+            if g.filetransfer is False:
+                s.filetransfer = (False, "<filetransfer enable='no'/>")
+            elif g.filetransfer:
+                s.filetransfer = (True, "<filetransfer enable='yes'/>")
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        kind = o.text.split(",", 1)[0]
+        if o.name == "vnc" and kind != "none":
+            s.consoles.append(o.shown())
+        elif o.name == "display" and kind.split("=", 1)[0] not in _NO_CLIENT_DISPLAYS:
+            s.consoles.append(o.shown())
+            if kind == "spice-app":  # ui/spice-app.c: a SPICE server on a UNIX socket
+                s.spice.append(o.shown())
+        elif o.name == "spice":
+            s.consoles.append(o.shown())
+            s.spice.append(o.shown())
+            s.copypaste = _spice_setting(o, "disable-copy-paste") or s.copypaste
+            s.filetransfer = _spice_setting(o, "disable-agent-file-xfer") or s.filetransfer
+        elif o.name == "chardev" and o.kind == "qemu-vdagent":
+            agents.append(("qemu-vdagent", o.shown(), o.flag("clipboard"), v.source))
+        elif o.name == "chardev" and o.kind == "spicevmc" and o.props.get("name") == "vdagent":
+            agents.append(("spicevmc", o.shown(), None, v.source))
+        elif o.name == "chardev" and o.kind == "spiceport":
+            agents.append(("spiceport", o.props.get("name", ""), None, v.source))
+    return s, agents
+
+
+@check(
+    id="HVA-239",
+    title="Console clients share no clipboard or files with the guest",
+    scope="vm",
+    severity=Severity.MEDIUM,
+    recommendations={"sp800-125a-2014": ["HY-SR-5"], "sp800-125a-r1": ["HY-SR-7"]},
+    interpretations={
+        "sp800-125a-2014:HY-SR-5": (
+            "The SPICE agent and QEMU's vdagent are channels from the guest into the QEMU "
+            "process and on to the console client; hvaudit files closing them under the 2014 "
+            "draft's device-emulation recommendation, as it does VMware Tools' (HVA-401)."
+        ),
+        "sp800-125a-r1:HY-SR-7": (
+            "HY-SR-7 limits each VM process to its own devices; hvaudit counts clipboard and "
+            "file transfer between the guest and a console client's host as device access the "
+            "VM should not have (HVA-401's KVM and Proxmox VE twin)."
+        ),
+    },
+    remediation={
+        "*": "In <graphics type='spice'> add <clipboard copypaste='no'/> and <filetransfer "
+        "enable='no'/> (or remove the <channel type='spicevmc'> agent channel); give a <channel "
+        "type='qemu-vdagent'> no <clipboard copypaste='yes'/>; remove a <channel "
+        "type='spiceport'> org.spice-space.webdav.0; in raw arguments, drop clipboard=on and "
+        "give -spice disable-copy-paste=on,disable-agent-file-xfer=on.",
+        "proxmox-ve": "Remove clipboard=vnc from vga: and foldersharing from "
+        "spice_enhancements:; for a SPICE display (vga: qxl*, virtio*) use a VNC display (vga: "
+        "std) or add `args: -spice disable-copy-paste=on,disable-agent-file-xfer=on`.",
+    },
+    platforms=QEMU,
+    per_vm=True,
+)
+@qemu_config_unread(
+    "a clipboard or file channel ([chardev] qemu-vdagent with clipboard=on, spicevmc, spiceport, a [spice] section)"
+)
+@raw_arguments_unseen(
+    "a clipboard or file channel (-chardev qemu-vdagent,clipboard=on, -chardev spicevmc or spiceport, -spice without disable-copy-paste)"
+)
+def console_clipboard(ctx: Context) -> Iterator[Outcome]:
+    """The KVM and Proxmox VE twin of HVA-401: a console client's clipboard and files reach
+    the guest only through an agent channel. SPICE: spice-server turns copy-paste and file
+    transfer on by default (server/reds.c `agent_copypaste = TRUE`, `agent_file_xfer = TRUE`,
+    read with `find_string`; formatdomain: both "enabled by default"), carried by the
+    `<channel type='spicevmc'>` agent port (com.redhat.spice.0) of a VM with a SPICE server
+    ("The domain must also have a SPICE server"); libvirt's <clipboard copypaste='no'/> and
+    <filetransfer enable='no'/> (QEMU's -spice disable-copy-paste, disable-agent-file-xfer,
+    ui/spice-core.c) turn them off. A `spiceport` named org.spice-space.webdav.0 serves the
+    client's folder to the guest (SPICE folder sharing) whatever those say. QEMU's own vdagent
+    (`<channel type='qemu-vdagent'>`, `-chardev qemu-vdagent`) shares the clipboard with VNC,
+    D-Bus and GTK clients only with clipboard on: "Default is off" (QEMU f0349f4, ui/vdagent.c
+    VDAGENT_CLIPBOARD_DEFAULT false; formatdomain: "disabled by default"). Proxmox VE
+    (qemu-server config_to_command): vga qxl* and virtio* start SPICE with the spicevmc agent
+    and no disable option; `vga: ...,clipboard=vnc` puts qemu-vdagent with clipboard=on in its
+    place; spice_enhancements foldersharing=1 adds the webdav port. A VM without a console a
+    client connects to (no graphics, or egl-headless alone) is n/a."""
+    for v in ctx.deployment.vms:
+        subj = vm_subject(v)
+        s, agents = _sharing(v)
+        if not s.consoles:
+            yield not_applicable(
+                subj,
+                "no graphical console (no <graphics>, vga: none or serialN): no console client "
+                "to share a clipboard or files with",
+                v.source,
+            )
+            continue
+        fails: list[str] = []
+        goods: list[str] = []
+        refs = list(s.refs)
+        spice = " and ".join(dict.fromkeys(s.spice))
+        for kind, name, clip, where in agents:
+            refs.append(where)
+            if kind == "spicevmc":
+                what = f"SPICE agent channel (spicevmc, {name})"
+                if not s.spice:
+                    goods.append(f"{what} without a SPICE server")
+                    continue
+                on = [
+                    f"{label} on ({why})"
+                    for label, (shared, why) in (
+                        ("clipboard copy-paste", s.copypaste),
+                        ("file transfer", s.filetransfer),
+                    )
+                    if shared
+                ]
+                if on:
+                    fails.append(f"{what} with {spice}: {', '.join(on)}")
+                else:
+                    goods.append(
+                        f"{what} with copy-paste and file transfer off ({s.copypaste[1]}, "
+                        f"{s.filetransfer[1]})"
+                    )
+            elif kind == "qemu-vdagent":
+                what = f"qemu-vdagent channel ({name})"
+                if clip:
+                    fails.append(
+                        f"{what} with its clipboard on (<clipboard copypaste='yes'/>, "
+                        "clipboard=on): the guest's clipboard is shared with VNC, D-Bus and GTK "
+                        "console clients"
+                    )
+                else:
+                    goods.append(f"{what} with its clipboard off (QEMU's default)")
+            elif name == SPICE_WEBDAV and s.spice:
+                fails.append(
+                    f"SPICE folder sharing (spiceport {name}): the client's folder is served to "
+                    "the guest"
+                )
+            else:
+                goods.append(f"spiceport {name or '(unnamed)'} (a named SPICE port, not the agent)")
+        consoles = ", ".join(dict.fromkeys(s.consoles))
+        if fails:
+            yield failed(subj, "; ".join(fails), *refs)
+        else:
+            yield passed(
+                subj,
+                f"{consoles}: "
+                + ("; ".join(goods) if goods else "no SPICE agent or qemu-vdagent channel"),
+                *refs,
+            )

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from hvaudit.model import (
+    AgentChannel,
     Chardev,
     CpuAffinity,
     Disk,
@@ -576,6 +577,7 @@ def parse_domain(
     groups = _throttle_groups(root)
     graphics, interfaces, disks, passthrough, legacy = [], [], [], [], []
     chardevs: list[Chardev] = []
+    agents: list[AgentChannel] = []
     chr_kept: list[tuple[str, str, str, Source]] = []
     shared_dirs: list[SharedDirectory] = []
     shmem: list[str] = []
@@ -680,6 +682,9 @@ def parse_domain(
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):
                 chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
+                agents.extend(
+                    _agent_channel(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]"))
+                )
                 # a host serial line, parallel port or terminal handed to the guest (R17-2); a
                 # <console> repeating the first <serial> names the same device
                 src_el = el.find("source")
@@ -948,6 +953,7 @@ def parse_domain(
         security_labels=labels,
         raw_arguments_visible=raw_visible,
         chardevs=tuple(unique),
+        agent_channels=tuple(agents),
         cpu_affinity=affinity,
         realtime_threads=tuple(realtime),
         realtime_cpus=rt_cpus,
@@ -1155,6 +1161,34 @@ def _chardev(el: Element, tag: str, src: Source) -> list[Chardev]:
     return out
 
 
+def _agent_channel(el: Element, tag: str, src: Source) -> list[AgentChannel]:
+    """A console client's channel into the guest (HVA-239), as formatdomain ("Channel", read
+    with `read_file`) describes them: `<channel type='spicevmc'>` is the SPICE agent's port
+    (target name "defaults to name='com.redhat.spice.0'"; libvirt's spicevmc chardev of a
+    channel is the vdagent); `<channel type='qemu-vdagent'>` is QEMU's own vdagent, whose
+    clipboard "is disabled by default, and can be enabled by setting the copypaste property to
+    yes" (`<source><clipboard copypaste='yes'/>`); a `spiceport` chardev (any element) is a
+    named SPICE port, `<source channel=NAME>`."""
+    ctype = el.get("type") or ""
+    target = el.find("target")
+    tname = (target.get("name") if target is not None else None) or ""
+    if tag == "channel" and ctype in ("spicevmc", "qemu-vdagent"):
+        clip = el.find("source/clipboard")
+        return [
+            AgentChannel(
+                ctype,
+                tname or "com.redhat.spice.0",
+                src,
+                clipboard=(clip.get("copypaste") == "yes") if clip is not None else None,
+            )
+        ]
+    if ctype == "spiceport":
+        source_el = el.find("source")
+        name = (source_el.get("channel") if source_el is not None else None) or tname
+        return [AgentChannel("spiceport", name, src)]
+    return []
+
+
 def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
     gtype = g.get("type") or "unknown"
     listens: list[Listen] = []
@@ -1186,6 +1220,10 @@ def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
     if g.get("passwd") == "":
         password = Fact.of(True, Source(src.artefact, src.locator + "/@passwd"))
     channels = tuple((c.get("name") or "", c.get("mode") or "any") for c in g.findall("channel"))
+    # formatdomain, spice: "Copy & Paste functionality (via Spice agent) is set by the
+    # clipboard element. It is enabled by default"; "File transfer functionality (via Spice
+    # agent) ... is enabled by default" (HVA-239). libvirt reads yes/no (virTristateBool).
+    clip, xfer = g.find("clipboard"), g.find("filetransfer")
     # formatdomain: defaultMode "any" (secure if possible, insecure otherwise) when absent.
     return Graphics(
         gtype,
@@ -1195,6 +1233,8 @@ def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
         g.get("defaultMode") or "any",
         channels,
         empty_password=g.get("passwd") == "",
+        copypaste=None if clip is None else clip.get("copypaste") != "no",
+        filetransfer=None if xfer is None else xfer.get("enable") != "no",
     )
 
 

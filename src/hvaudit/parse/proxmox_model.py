@@ -33,6 +33,8 @@ from hvaudit.collect.proxmox import (
 from hvaudit.collect.proxmox_api import SDN_RUNNING, bridges_artefact, run_state_artefact
 from hvaudit.errors import InputError
 from hvaudit.model import (
+    SPICE_WEBDAV,
+    AgentChannel,
     Container,
     CpuAffinity,
     Deployment,
@@ -1017,6 +1019,8 @@ def _vm(
             )
         )
         if vga.startswith(("qxl", "virtio")):
+            # SPICE with spice-server's defaults: clipboard and file transfer on (no
+            # disable-copy-paste / disable-agent-file-xfer in qemu-server's -spice, HVA-239)
             graphics.append(
                 Graphics(
                     "spice",
@@ -1027,6 +1031,7 @@ def _vm(
                     tls=True,
                 )
             )
+    agents = _pve_agent_channels(v, vga, at)
     efi = pve.parse_property_string(v.get("efidisk0", ""), "file")
     firmware = _pve_firmware(v, efi, arch)
     # CPUConfig.pm get_default_cpu_type($arch, $kvm): kvm64 with KVM, qemu64 without; on aarch64
@@ -1102,6 +1107,7 @@ def _vm(
         realtime_vcpus=False,
         nested_virtualization=cpu.get("cputype") in ("host", "max"),
         graphics=tuple(graphics),
+        agent_channels=agents,
         interfaces=tuple(interfaces),
         disks=tuple(disks),
         # a raw -device vfio-pci is PCI passthrough as hostpciN is (R60); a raw `-object
@@ -1193,6 +1199,31 @@ def _pve_old_machine(machine: str) -> bool:
     2, 9)` false); an unpinned one runs at the node's QEMU version (at least 6.0)."""
     m = _PVE_MACHINE_VERSION.match(machine)
     return m is not None and (int(m.group(1)), int(m.group(2))) < (2, 9)
+
+
+def _pve_agent_channels(
+    v: dict[str, str], vga: str, at: Callable[[str], Source]
+) -> tuple[AgentChannel, ...]:
+    """The console clients' channels into the guest qemu-server gives a VM (QemuServer.pm
+    config_to_command, e6352be; HVA-239): with a SPICE display (`$is_spice = $qxlnum ||
+    $vga->{type} =~ /^virtio/`) or `vga: ...,clipboard=vnc` a virtserialport
+    com.redhat.spice.0 on `-chardev qemu-vdagent,...,clipboard=on` where clipboard=vnc, else
+    on `-chardev spicevmc,id=vdagent,name=vdagent` (the SPICE agent); with SPICE,
+    `spice_enhancements: foldersharing=1` adds `-chardev
+    spiceport,id=foldershare,name=org.spice-space.webdav.0` ("Enable folder sharing via
+    SPICE"). `vga: none` or serialN with clipboard=vnc stops the start (assert_clipboard_config)."""
+    conf = pve.parse_property_string(v.get("vga", ""), "type")
+    vnc_clip = conf.get("clipboard") == "vnc"
+    spice = vga.startswith(("qxl", "virtio"))
+    out: list[AgentChannel] = []
+    if vnc_clip and vga != "none" and not vga.startswith("serial"):
+        out.append(AgentChannel("qemu-vdagent", "com.redhat.spice.0", at("vga"), clipboard=True))
+    elif spice:
+        out.append(AgentChannel("spicevmc", "com.redhat.spice.0", at("vga")))
+    enh = pve.parse_property_string(v.get("spice_enhancements", ""))
+    if spice and _flag(enh.get("foldersharing"), False):
+        out.append(AgentChannel("spiceport", SPICE_WEBDAV, at("spice_enhancements")))
+    return tuple(out)
 
 
 def _pve_default_vga(arch: str, machine: str, ostype: str) -> str:
