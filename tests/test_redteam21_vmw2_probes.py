@@ -145,3 +145,91 @@ def test_v21b_1_held_filters_reported_off(tmp_path: Path) -> None:
     """Held: logFiltersEnable reported false (the STIG's value): the pass, as before."""
     a = _syslog_host(tmp_path, {**SYSLOG, "Syslog.global.logFiltersEnable": False})
     assert _verdict(a, "HVA-420") == ("pass", "logs to ssl://10.0.0.5:1514, certificates verified")
+
+
+# --- V21B-2: a NIC whose backing names no port group ---------------------------------------------
+
+
+def _nic(tmp_path: Path, backing: Any, portgroup: str) -> Any:
+    """One VM whose NIC has `backing`, on a host with a hardened standard port group named
+    `portgroup` (VLAN 20, rejecting all) and vCenter's dvportgroup-20; host record, dvs.json and
+    .vmx are the collector's own (_host_record, _dvs_record, render_vmx)."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _dvs_record, _host_record, render_vmx
+    from test_redteam13_vmw_probes import _dv_group
+
+    dvpgs = {"dvportgroup-20": _dv_group("Prod", trunk=False, forged=False)}
+    nic = vim.vm.device.VirtualVmxnet3(key=4000, macAddress="00:50:56:aa:00:01", backing=backing)
+    props = {
+        "name": "vm-1",
+        "runtime.powerState": "poweredOn",
+        "config.hardware.device": [nic],
+        "config.extraConfig": [],
+    }
+    host = _host_record({"name": "esx1"}, dvpgs)
+    host["portgroups"] = [
+        *host.get("portgroups", []),
+        {
+            "name": portgroup,
+            "switch": "vSwitch0",
+            "vlan": [20],
+            "trunk": False,
+            "security": {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": False},
+        },
+    ]
+    return _vsphere(tmp_path, host, dvs=_dvs_record([], dvpgs), vmx=render_vmx(props, dvpgs))
+
+
+def _opaque() -> Any:
+    from pyVmomi import vim
+
+    return vim.vm.device.VirtualEthernetCard.OpaqueNetworkBackingInfo(
+        opaqueNetworkId="seg-1", opaqueNetworkType="nsx.LogicalSwitch"
+    )
+
+
+def _standalone_port() -> Any:
+    from pyVmomi import vim
+
+    return vim.vm.device.VirtualEthernetCard.DistributedVirtualPortBackingInfo(
+        port=vim.dvs.PortConnection(switchUuid="u", portKey="17")
+    )
+
+
+@pytest.mark.parametrize(
+    ("backing", "portgroup", "network"),
+    [
+        (_opaque, "bridged", "(opaque network seg-1 of type nsx.LogicalSwitch)"),
+        (_standalone_port, "None", "(distributed port 17 of switch u, in no port group)"),
+    ],
+    ids=["nsx-opaque", "standalone-dv-port"],
+)
+def test_v21b_2_nic_on_no_port_group_is_not_judged_on_a_namesake(
+    tmp_path: Path, backing: Any, portgroup: str, network: str
+) -> None:
+    """V21B-2: an NSX opaque network (VirtualEthernetCardOpaqueNetworkBackingInfo: no deviceName)
+    and a distributed port connected on its own (DistributedVirtualSwitchPortConnection with
+    portKey, portgroupKey unset: "Optional", read with `search`). render_vmx wrote networkName
+    "" (the parser then takes the .vmx default connection "bridged") and "None"; a standard
+    port group of that name on the host was taken for the NIC's: HVA-192 passed "1
+    interface(s), none trunked" and HVA-191 credited "MAC spoofing stopped at the port". Right:
+    the NIC's network is named as the backing says, and its policy is not in the evidence."""
+    a = _nic(tmp_path, backing(), portgroup)
+    assert _verdict(a, "HVA-192", "vm-1") == (
+        "manual",
+        f"evidence unavailable: the VLAN settings of network(s) {network} were not collected",
+    )
+    assert _verdict(a, "HVA-191", "vm-1") == (
+        "manual",
+        f"port group {network!r} was not found on the VM's host",
+    )
+
+
+def test_v21b_2_held_a_standard_port_group_nic(tmp_path: Path) -> None:
+    """Held: a NIC backed by the standard port group named in deviceName is judged on it."""
+    from pyVmomi import vim
+
+    backing = vim.vm.device.VirtualEthernetCard.NetworkBackingInfo(deviceName="Web")
+    a = _nic(tmp_path, backing, "Web")
+    assert _verdict(a, "HVA-192", "vm-1") == ("pass", "1 interface(s), none trunked")

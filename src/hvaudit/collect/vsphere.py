@@ -1074,14 +1074,30 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
             out[f"ethernet{n}.present"] = "TRUE"
             out[f"ethernet{n}.virtualDev"] = NIC_MODELS[kind]
             port = getattr(backing, "port", None)
-            if port is not None:
-                name = dvpgs.get(getattr(port, "portgroupKey", ""), {}).get(
-                    "name", port.portgroupKey
+            group = getattr(port, "portgroupKey", None) if port is not None else None
+            # V21B-2: a backing that names no port group (a distributed port connected on its
+            # own: DistributedVirtualSwitchPortConnection.portgroupKey is Optional, portKey
+            # "represents a connection ... between an individual DistributedVirtualPort and a
+            # Virtual NIC"; an NSX opaque network, VirtualEthernetCardOpaqueNetworkBackingInfo;
+            # a network backing without deviceName) is written under a name no port group has
+            # (parenthesised): it was "None", or "" which the parser reads as the .vmx default
+            # connection "bridged", and a port group of that name on the host was taken for it
+            if group:
+                name = dvpgs.get(group, {}).get("name", group)
+            elif port is not None:
+                name = (
+                    f"(distributed port {getattr(port, 'portKey', None) or '?'} of switch "
+                    f"{getattr(port, 'switchUuid', None) or '?'}, in no port group)"
+                )
+            elif wsdl_type(backing) == "VirtualEthernetCardOpaqueNetworkBackingInfo":
+                name = (
+                    f"(opaque network {getattr(backing, 'opaqueNetworkId', None) or '?'} of "
+                    f"type {getattr(backing, 'opaqueNetworkType', None) or '?'})"
                 )
             else:
-                name = getattr(backing, "deviceName", "") or ""
+                name = getattr(backing, "deviceName", "") or "(no network named by the backing)"
             out[f"ethernet{n}.networkName"] = name
-            if port is not None:
+            if group:
                 # the key a .vmx itself records (`ethernet0.dvs.portgroupId = "dvportgroup-75"`
                 # beside dvs.switchId and dvs.portId in VMware .vmx files, read with
                 # `find_string`): the key, not the name, says which port group it is (V13-3)
