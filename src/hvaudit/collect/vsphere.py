@@ -1101,7 +1101,7 @@ def render_vmx(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> str:
                 # the key a .vmx itself records (`ethernet0.dvs.portgroupId = "dvportgroup-75"`
                 # beside dvs.switchId and dvs.portId in VMware .vmx files, read with
                 # `find_string`): the key, not the name, says which port group it is (V13-3)
-                out[f"ethernet{n}.dvs.portgroupId"] = port.portgroupKey
+                out[f"ethernet{n}.dvs.portgroupId"] = group
             if getattr(d, "macAddress", None):
                 out[f"ethernet{n}.address"] = d.macAddress
             if kind == "VirtualSriovEthernetCard":
