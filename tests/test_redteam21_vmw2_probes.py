@@ -20,15 +20,69 @@ Findings (V21B-n):
   too). A cross-check of every advanced option the checks name against ADVANCED found only
   these two missing.
 
-Held (kept as tests): V21B-1 filters reported off: the pass, unchanged.
+- V21B-2 (false pass): a NIC whose backing names no port group was judged on a standard port
+  group that happened to bear the name render_vmx left it: an NSX opaque network
+  (VirtualEthernetCardOpaqueNetworkBackingInfo, no deviceName) got networkName "", which the
+  parser reads as the .vmx default connection "bridged", and a distributed port connected on
+  its own (DistributedVirtualSwitchPortConnection: portgroupKey "Optional", portKey "represents
+  a connection ... between an individual DistributedVirtualPort and a Virtual NIC", vSphere
+  API, read with `search`) got networkName and dvs.portgroupId "None" (str of the unset key).
+  With a hardened standard port group "bridged" or "None" on the host, HVA-192 passed "1
+  interface(s), none trunked" and HVA-191 credited "MAC spoofing stopped at the port". Now
+  render_vmx names such a network as its backing does, in parentheses (no port group's name:
+  "(opaque network seg-1 of type nsx.LogicalSwitch)", "(distributed port 17 of switch u, in no
+  port group)", "(no network named by the backing)") and writes dvs.portgroupId only for a
+  port group key: the NIC's policy and VLAN are not in the evidence, asked as any NIC on an
+  unknown port group is.
 
-Probed by script, not kept (the verdict was right): (see the next landing)
+Held (kept as tests): V21B-1 filters reported off: the pass, unchanged. V21B-2 a NIC on the
+standard port group its deviceName names is judged on it (HVA-192 pass).
+
+Probed by script, not kept (the verdict was right):
+- Lead 1, DVS override flags: securityPolicyOverrideAllowed false with
+  macManagementOverrideAllowed unset passes HVA-417. VMwareDVSPortgroupPolicy (vSphere API 8.0,
+  read with `search`): securityPolicyOverrideAllowed is Required and "Deprecated. As of vSphere
+  API 6.7.1, use macManagementOverrideAllowed", which is Optional and "Since vSphere API
+  6.7.1": a vCenter before 6.7.1 reports only the first, so one flag false with the other
+  unset is that vCenter's whole answer (the collector's _dv_security reads the two security
+  policies the same way). True in either fails; neither reported is asked (L19-3V).
+  uplinkTeamingOverrideAllowed and the others are no security or VLAN setting.
+- Lead 2, the isolation keys: isolation.tools.setGUIOptions.enable TRUE beside copy/paste
+  .disable TRUE: vSphere 7 Security, "Enable Copy and Paste Operations Between Guest OS and
+  Remote Console" (read with `search`) asks all three to open copy and paste, so the .disable
+  keys HVA-401 reads still close it. tools.guest.desktop.autolock: no check reads it (coverage,
+  not a wrong verdict).
+- HVA-423 min=8,8,8,8,15 and min=disabled,8,... : passwdqc refuses increasing values, failed
+  as refused; min=15,15,15,15,15 passes.
+- A vmknic on a lone distributed port or an NSX opaque network: its port group is "None" or ""
+  and its VLAN unknown: HVA-433/434 ask (no namesake matched, vlan_of(None)).
+- VM and host property paths the collector reads against VM_PATHS, HOST_PATHS, DVPG_PATHS,
+  DVS_PATHS: every one retrieved (only the advanced options of V21B-1 were missing).
+- The vcsim harness (tests/test_vsphere.py, hardened standalone and the vCenter scan) with
+  Syslog.global.logFiltersEnable false among HARDENED_OPTIONS: unchanged.
 
 Tally: V21B-1 5 cases (3 functions), 4 failed on main c0e986b (filters on, enable not
 reported, filters not reported, the firewall question without the filters); the held case
-passed there too.
+passed there too. V21B-2 3 cases (2 functions), 2 failed on main 430dd9a (opaque network,
+lone distributed port); the held case passed there too.
 
 Leads left (not settled in the time):
+- HVA-427: ESXi 8 has a runtime execInstalledOnly beside the boot option (vSphere 8.0
+  Security, "execInstalledOnly ... is both a boot and an internal runtime option ... a
+  previously enabled execInstalledOnly boot option overwrites the internal runtime option";
+  `esxcli system settings advanced set -o /User/execInstalledOnly -i 0` turns the runtime one
+  off). VMkernel.Boot.execInstalledOnly true set since the last boot, with the runtime option
+  off, runs unsigned binaries until the reboot; the check reads the configured boot value only,
+  as ESXI-80-000244 does. Whether the API reports the runtime option (User.execInstalledOnly)
+  was not checked.
+- HVA-420 passes log filtering enabled with no filter set; ESXI-80-000246 finds
+  LogFilteringEnabled true by itself (a stricter reading; not changed).
+- HVA-416 for a HostSystem inside a DRS cluster: as round 19 left it (no VMware text found).
+- An extraConfig key twice in different case: hostd's dictionary is case-insensitive
+  (HASH_ISTRING_KEY), so a real report cannot hold both; not changed.
+- HVA-419: HostDateTimeInfo.ntpConfig not reported is read as "no NTP server configured" (a
+  possible wrong fail; the collector's _ntp reads info.ntpConfig.server without telling unset
+  from empty).
 """
 
 from __future__ import annotations
