@@ -235,12 +235,11 @@ def test_l19_14p_enable_yes_is_on_under_proxmox_firewall(tmp_path: Path) -> None
     off" for 200.fw `enable: yes`: pve-firewall skips both lines (parse_clusterfw_option
     `enable: (\\d+)`, parse_vmfw_option `(0|1)`), proxmox-firewall reads `yes` as true (perl.rs
     visit_str), and with host.fw `nftables: 1` it applies the rules. Now they read as
-    `enable: 1` does."""
+    `enable: 1` does. The cluster.fw half no longer holds where pve-firewall runs (its own
+    reading gates proxmox-firewall: tests/test_redteam21_pve2_probes.py P21F-4); the guest's
+    .fw is read by proxmox-firewall alone."""
     base = _nft(tmp_path / "a", {})
-    got = _nft(
-        tmp_path / "b",
-        {CLUSTER: ("enable: 1", "enable: yes"), VM200: ("enable: 1", "enable: YES")},
-    )
+    got = _nft(tmp_path / "b", {VM200: ("enable: 1", "enable: YES")})
     assert got == base
     assert [got[(c, "pve-h1")][0] for c in FW_CHECKS] == ["pass", "pass", "pass"]
     assert got[("HVA-303", "web-10")][1].startswith(

@@ -40,26 +40,44 @@ Findings (P21F-n):
   that proxmox-firewall may parse (it skips none), "refuses the whole update, or applies what
   pve-firewall's reading leaves out". Each check asks.
 
+- P21F-3 (false pass): host.fw `NFTABLES: 1` (the key in another case). pve-firewall
+  parse_hostfw_option takes keys in any case (`/i`, `lc($1)`): get_nftables_option is on and,
+  with proxmox-firewall installed, update() removes its own chains; proxmox-ve-rs host.rs
+  Options' serde field `nftables` takes only that spelling, so proxmox-firewall's `nftables()`
+  is its default false and handle_firewall only removes its tables. Neither daemon applies a
+  rule, yet hvaudit read pve-firewall's `nftables: 1`, then proxmox-firewall's options without
+  it, and judged pve-firewall's rules: HVA-301/302/313 and HVA-191/303 passed. Now
+  `FirewallFile.daemons_off` names the line and firewall_daemon answers "absent" with it where
+  proxmox-firewall runs: every firewall check fails.
+- P21F-4 (false pass, L19-14P's cluster half): cluster.fw `enable: yes` with `nftables: 1`
+  where pve-firewall runs. pve-firewall 6f1311f is_enabled_and_not_nftables ->
+  update_force_nftables_disable_flag (since 719bdfa, 2024-04-26) writes
+  /run/proxmox-nftables-firewall-force-disable unless its own reading has cluster `enable` and
+  host `nftables` on (parse_clusterfw_option skips `yes`), and proxmox-firewall a752659
+  run_firewall only removes its tables while that file exists; pve-firewall's update removes
+  its chains too. L19-14P read proxmox-firewall's true alone: pass. Now _nft_reading keeps
+  pve-firewall's reading of cluster.fw when pve-firewall runs (or the processes were not read:
+  it is the node's standard service): "off: the cluster firewall is off".
+
 Held (kept as tests): P21F-1: without `nftables: 1` `IN accept` stays unapplied (pass).
 P21F-2: without `nftables: 1` every edit keeps the unedited verdicts (pve-firewall skips the
 line); `| IN DROP` (a blank after the `|`: pve-firewall cannot parse it, proxmox-firewall reads
 a disabled rule, rule.rs `strip_prefix('|')` then `trim_start`) keeps the pass under
-proxmox-firewall.
+proxmox-firewall. P21F-3: host.fw `nftables: yes` keeps pve-firewall's verdicts (it skips the
+line, applies its rules and writes the force-disable file, so proxmox-firewall, which reads yes,
+removes its tables). L19-14P's guest half (200.fw `enable: YES`) still reads as on.
 
 Probed by script, not kept (the verdict was right): `IN HTTPS(accept)` in host.fw under
 proxmox-firewall passes HVA-301/313 (port 443 is no management port, and a macro rule is not
 read as opening every packet); host.fw `[FOO]` inside [OPTIONS] was already L19-12P's question
-("is no `key: value` option"). Read, not probed further: host.fw `nftables: yes` (lead 2):
-pve-firewall skips the line (parse_hostfw_option `nftables: (0|1)`), so is_enabled_and_not_
-nftables keeps its iptables rules, while proxmox-firewall reads yes (perl.rs visit_str) and
-applies its nftables tables too; a packet passes the node only if both accept it (netfilter
-runs every table's base chain at the hook; a drop in either is final), so judging pve-
-firewall's rules alone can err only on the fail side (hvaudit reads `nftables: yes` as
-pve-firewall's, no change).
+("is no `key: value` option"); host.fw `nftables: 1` with a later `NFTABLES: 0` is
+proxmox-firewall's (pve-firewall's last key wins, `nftables: 1`; proxmox-firewall ignores
+`NFTABLES`).
 
-Tally: 14 cases; 11 failed before their fixes (on main 59d4fb6), 3 held (one of them two
-configurations). test_proxmox_parsers' `in accept` case now reads the rule as one pve-firewall
-alone refuses (deliberate).
+Tally: 18 cases; 14 failed before their fixes (on main 59d4fb6; P21F-3/4 on 49e0c57), 4 held
+(one of them two configurations). test_proxmox_parsers' `in accept` case now reads the rule as
+one pve-firewall alone refuses, and test_pve_leads19b's L19-14P keeps only its guest half
+(deliberate).
 
 Leads left (not settled in the time):
 - the rules pve-firewall keeps but does not apply (verify_rule errors: unknown macro, an
@@ -74,6 +92,10 @@ Leads left (not settled in the time):
 - proxmox-firewall's IP set names keep their case (common.rs `Sec::Ipset(name.to_string())`)
   where pve-firewall lower-cases them; a rule's `+Management` may resolve there (P15-6 reads
   pve-firewall's "no such ipset"), not probed;
+- P21F-4's gate assumes pve-firewall runs where the processes were not read (its standard
+  service); a node that runs proxmox-firewall alone with cluster.fw `enable: yes` is then a
+  wrong fail; where the force-disable file predates 719bdfa (pve-firewall before 2024-04-26)
+  L19-14P's reading would hold;
 - HVA-305 with a reverse proxy in front of a loopback pveproxy (lead 3) was not reached: no
   evidence of the forwarder (nginx) is collected; L19-31P's question stands.
 """
@@ -208,3 +230,49 @@ def test_p21f_2_held_disabled_rule_with_a_blank(tmp_path: Path) -> None:
     trim_start): neither applies it, the pass stands under proxmox-firewall."""
     got = _nft(tmp_path, {HOST: (PING, PING + "\n| IN DROP -p tcp -dport 9999")})
     assert [got[(c, "pve-h1")][0] for c in FW_CHECKS] == ["pass", "pass", "pass"]
+
+
+# --- P21F-3: host.fw `NFTABLES: 1` (a key in another case) ------------------------------------
+
+
+@pytest.mark.parametrize("key", ["NFTABLES", "Nftables"])
+def test_p21f_3_nftables_key_in_another_case_leaves_no_firewall(tmp_path: Path, key: str) -> None:
+    """Were HVA-301/302/313 and HVA-191/303 of both VMs pass on pve-firewall's rules.
+    pve-firewall 6f1311f parse_hostfw_option takes the key in any case (`/i`, `lc($1)`), so
+    get_nftables_option is on (proxmox-firewall installed: it runs) and update() removes its
+    chains (`!is_enabled_and_not_nftables` -> remove_pvefw_chains); proxmox-ve-rs 840d1ed
+    host.rs Options' serde field `nftables` takes only that spelling (no deny_unknown_fields:
+    `NFTABLES` is ignored), `nftables()` is HOST_NFTABLES_DEFAULT (false), and proxmox-firewall
+    a752659 handle_firewall `if !firewall.is_enabled() { return remove_firewall() }`. Neither
+    daemon applies a rule: each check fails, naming the line."""
+    got = _nft(tmp_path, {HOST: ("enable: 1\n", f"enable: 1\n{key}: 1\n")}, nftables=False)
+    why = f"host.fw `{key}: 1`: pve-firewall reads it as nftables on"
+    for check in (*FW_CHECKS, "HVA-191", "HVA-303"):
+        for subject in ("pve-h1",) if check in FW_CHECKS else ("web-10", "api-11"):
+            status, message = got[(check, subject)]
+            assert status == "fail" and why in message, (check, subject, message)
+
+
+def test_p21f_3_held_nftables_yes_is_pve_firewall(tmp_path: Path) -> None:
+    """Held: `nftables: yes`: pve-firewall skips the line (`(0|1)`), applies its rules and
+    writes /run/proxmox-nftables-firewall-force-disable (update_force_nftables_disable_flag),
+    so proxmox-firewall, which reads yes, only removes its tables: pve-firewall's verdicts."""
+    base = _nft(tmp_path / "a", {}, nftables=False)
+    got = _nft(tmp_path / "b", {HOST: ("enable: 1\n", "enable: 1\nnftables: yes\n")}, False)
+    assert got == base
+
+
+# --- P21F-4: cluster.fw `enable: yes` under proxmox-firewall, pve-firewall running --------------
+
+
+def test_p21f_4_pve_firewall_gates_proxmox_firewall(tmp_path: Path) -> None:
+    """Were pass (L19-14P read `enable: yes` as proxmox-firewall's true). pve-firewall
+    6f1311f is_enabled_and_not_nftables -> update_force_nftables_disable_flag (since 719bdfa,
+    2024-04-26) writes /run/proxmox-nftables-firewall-force-disable unless its own reading has
+    cluster `enable` and host `nftables` on; parse_clusterfw_option `enable: (\\d+)` skips
+    `yes` (off). proxmox-firewall a752659 run_firewall: `if force_disable_flag.exists() {
+    remove_firewall() ... continue }`, and pve-firewall's update removes its chains: no rule."""
+    got = _nft(tmp_path, {CLUSTER: ("enable: 1", "enable: yes")})
+    for check in FW_CHECKS:
+        assert got[(check, "pve-h1")][0] == "fail", check
+    assert got[("HVA-302", "pve-h1")] == ("fail", "off: the cluster firewall is off")

@@ -467,7 +467,9 @@ def _pve_daemon_unobserved(h: Host) -> str | None:
         return None
     fw = h.proxmox.host_firewall
     nftables = fw.get().options.get("nftables") == "1" if fw.known else None
-    state, why = firewall_daemon(h.facts.programs, nftables)
+    state, why = firewall_daemon(
+        h.facts.programs, nftables, fw.get().daemons_off if fw.known else ""
+    )
     return why if state == "unknown" else None
 
 

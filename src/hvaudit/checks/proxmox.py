@@ -57,7 +57,7 @@ def _daemon(h: Host, px: ProxmoxHost) -> tuple[str, str]:
     proxmox_model.firewall_daemon: "running", "absent" or "unknown", with why)."""
     fw = px.host_firewall
     nftables = fw.get().options.get("nftables") == "1" if fw.known else None
-    return firewall_daemon(h.facts.programs, nftables)
+    return firewall_daemon(h.facts.programs, nftables, fw.get().daemons_off if fw.known else "")
 
 
 def _unenforced(s: Subject, h: Host, head: str, why: str, *refs: Source) -> Outcome:

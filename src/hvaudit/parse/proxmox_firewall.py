@@ -198,6 +198,9 @@ class FirewallFile:
     does not read as pve-firewall does (P21F-2, L19-12P's reading of the other sections):
     refused True where its parser fails the whole file on it, False where pve-firewall skips a
     line that proxmox-firewall, which skips none, either refuses or applies."""
+    daemons_off: str = ""
+    """host.fw only: why neither pve-firewall nor proxmox-firewall applies the files although
+    both run (hvaudit.parse.proxmox_model._nft_reading, P21F-3); empty otherwise."""
     enable_stamp: int | None = None
     """cluster.fw only: `enable: N` with N above 1, pve-firewall's anti-lockout time stamp (epoch
     seconds); `options["enable"]` then holds what pve-firewall made of it when the evidence was

@@ -94,7 +94,9 @@ DAEMON_QUESTION = (
 )
 
 
-def firewall_daemon(programs: Fact[tuple[str, ...]], nftables: bool | None) -> tuple[str, str]:
+def firewall_daemon(
+    programs: Fact[tuple[str, ...]], nftables: bool | None, off: str = ""
+) -> tuple[str, str]:
     """Whether the daemon that applies this node's firewall files runs: ("running", ""),
     ("absent", why) or ("unknown", why); `nftables` is host.fw's `nftables` option (None when
     host.fw was not read).
@@ -114,12 +116,16 @@ def firewall_daemon(programs: Fact[tuple[str, ...]], nftables: bool | None) -> t
     tables unless host.fw sets `nftables: 1`, and removes them when it stops. So without
     `nftables: 1` only pve-firewall counts; with it, proxmox-firewall, or pve-firewall when
     proxmox-firewall is not installed (which the evidence does not show). Processes not read
-    (an offline copy of /etc/pve, an API scan) leave it unknown, never absent."""
+    (an offline copy of /etc/pve, an API scan) leave it unknown, never absent. `off`: why
+    neither daemon applies host.fw as written (`FirewallFile.daemons_off`)."""
     if not programs.known:
         return "unknown", f"running processes: {programs.reason}"
     running = [d for d in FIREWALL_DAEMONS if d in programs.get()]
     if not running:
         return "absent", NO_FIREWALL_DAEMON
+    if off and "proxmox-firewall" in running:
+        # neither daemon applies the files (`_nft_reading`, P21F-3)
+        return "absent", off
     if nftables is None:
         if len(running) == 2:
             return "running", ""
@@ -435,6 +441,7 @@ def _spoofing(
     src: Source,
     nftables: bool | None = False,
     programs: Fact[tuple[str, ...]] | None = None,
+    off: str = "",
 ) -> Fact[SpoofProtection]:
     """What pve-firewall (its iptables/ebtables backend) filters at this NIC, as its source shows.
 
@@ -469,7 +476,7 @@ def _spoofing(
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: the VM firewall is off"), src)
     if not _flag(nic.get("firewall"), False):
         return Fact.of(SpoofProtection(frozenset(), "", "no filter: firewall=0 on the NIC"), src)
-    daemon, why = firewall_daemon(programs, nftables) if programs is not None else ("", "")
+    daemon, why = firewall_daemon(programs, nftables, off) if programs is not None else ("", "")
     if daemon == "absent" and programs is not None:
         return Fact.of(
             SpoofProtection(frozenset(), "", f"no filter: {why}: no rule is applied"),
@@ -861,6 +868,7 @@ def _vm(
                         if px.host_firewall.known
                         else None,
                         programs,
+                        px.host_firewall.get().daemons_off if px.host_firewall.known else "",
                     ),
                 )
             )
@@ -1583,7 +1591,13 @@ def resolve_enable_stamp(fw: pve.FirewallFile, collected_at: object) -> None:
     fw.options["enable"] = "0" if now - stamp > 60 else "1"
 
 
-def _nft_reading(bundle: Bundle, px: ProxmoxHost, shared: ProxmoxHost, vm_dir: str) -> None:
+def _nft_reading(
+    bundle: Bundle,
+    px: ProxmoxHost,
+    shared: ProxmoxHost,
+    vm_dir: str,
+    programs: Fact[tuple[str, ...]],
+) -> None:
     """Under proxmox-firewall (host.fw `nftables: 1`) the node's firewall files as it reads
     them (`nft_options`, L19-8P, L19-12P): it parses cluster.fw, host.fw and the .fw of each
     guest on the node (proxmox-firewall a752659 src/config.rs FirewallConfig::new:
@@ -1596,8 +1610,27 @@ def _nft_reading(bundle: Bundle, px: ProxmoxHost, shared: ProxmoxHost, vm_dir: s
     outside any section, a header it does not know, a rule or IP set entry it cannot parse, and
     skips none, so a line pve-firewall skips is refused or applied there, which hvaudit's
     reading does not settle. Otherwise its options are read as proxmox-serde reads them
-    (`enable: yes` is on, pve-firewall skips the line), for this node only."""
+    (`enable: yes` is on, pve-firewall skips the line), for this node only.
+
+    pve-firewall's own reading gates proxmox-firewall (github:proxmox/pve-firewall 6f1311f
+    Firewall.pm is_enabled_and_not_nftables -> update_force_nftables_disable_flag, since
+    719bdfa 2024-04-26): unless its cluster.fw `enable` and host.fw `nftables` (keys in any
+    case) are both on, it writes /run/proxmox-nftables-firewall-force-disable, and
+    proxmox-firewall a752659 run_firewall then only removes its tables (P21F-4). So where
+    pve-firewall runs (or its processes were not read: it is the node's standard service) and
+    reads the cluster firewall off, no ruleset is in force: the cluster options stay as it reads
+    them. And proxmox-firewall applies its rules only when its own reading of host.fw has
+    `nftables` on (config.rs is_enabled, proxmox-ve-rs host.rs: the serde field `nftables` as
+    spelt): `NFTABLES: 1` turns pve-firewall aside and proxmox-firewall off (P21F-3), which
+    `FirewallFile.daemons_off` carries to `firewall_daemon`."""
     if not px.host_firewall.known or px.host_firewall.get().options.get("nftables") != "1":
+        return
+    pve_runs = not programs.known or "pve-firewall" in programs.get()
+    if (
+        pve_runs
+        and shared.cluster_firewall.known
+        and shared.cluster_firewall.get().options.get("enable", "0") != "1"
+    ):
         return
     guests: dict[str, pve.FirewallFile] = {}
     for where in (vm_dir, vm_dir.replace("/qemu-server/", "/lxc/")):
@@ -1650,8 +1683,20 @@ def _nft_reading(bundle: Bundle, px: ProxmoxHost, shared: ProxmoxHost, vm_dir: s
             dataclasses.replace(cluster, options=read["cluster.fw"][0]),
             *shared.cluster_firewall.sources,
         )
+    host_options = read["host.fw"][0]
+    off = ""
+    if host_options.get("nftables") != "1":
+        written = next(
+            (line for _, line in host.option_lines if line.lower().startswith("nftables")), ""
+        )
+        off = (
+            f"host.fw `{written}`: pve-firewall reads it as nftables on (keys in any case) "
+            "and leaves the rules to proxmox-firewall, which takes only the key `nftables` as "
+            "spelt and so applies nothing (its nftables default is off)"
+        )
+        host_options = {**host_options, "nftables": "1"}
     px.host_firewall = Fact.of(
-        dataclasses.replace(host, options=read["host.fw"][0]), *px.host_firewall.sources
+        dataclasses.replace(host, options=host_options, daemons_off=off), *px.host_firewall.sources
     )
     px.vm_firewalls = dict(shared.vm_firewalls) | {
         vmid: dataclasses.replace(fw, options=read[f"{vmid}.fw"][0]) for vmid, fw in guests.items()
@@ -1731,7 +1776,6 @@ def _add_node(
         lambda: Fact.of(pve.FirewallFile(kind="host"), Source(at(host_fw), "absent: defaults")),
         artefact=at(host_fw),
     )
-    _nft_reading(bundle, px, shared, vm_dir)
     px.interfaces = _file(
         bundle,
         pve.INTERFACES,
@@ -1788,6 +1832,7 @@ def _add_node(
             missing=missing,
         )
     )
+    _nft_reading(bundle, px, shared, vm_dir, facts.programs)
     run = _node_run_state(bundle, hostname)
     node_arch = _node_arch(bundle)
     for vm_entry in bundle.under(vm_dir):
