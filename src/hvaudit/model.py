@@ -898,6 +898,9 @@ class HostFacts:
     cpu_virtualization: Fact[str] = field(default_factory=_na)
     """vmx or svm when the CPU offers it and /dev/kvm exists; empty string when not."""
     memory_virtualization: Fact[bool] = field(default_factory=_na)
+    memory_virtualization_next_load: Fact[str] = field(default_factory=lambda: Fact.of(""))
+    """Where the KVM module's next load turns EPT/NPT off while it is on now (modprobe.d
+    `options kvm_intel ept=0`, `kvm_amd.npt=0` on the kernel command line); "" if not (R21K-2)."""
     iommu_active: Fact[bool] = field(default_factory=_na)
     nested_virtualization: Fact[bool] = field(default_factory=_na)
     """KVM offers nested virtualization to guests (kvm_intel/kvm_amd parameter `nested`)."""
@@ -933,6 +936,12 @@ class HostFacts:
     kernel/module/signing.c, built only with CONFIG_MODULE_SIG)."""
     kernel_taint: Fact[int] = field(default_factory=_na)
     cpu_vulnerabilities: Fact[dict[str, str]] = field(default_factory=_na)
+    kvm_mitigations_next_load: Fact[tuple[tuple[str, str], ...]] = field(
+        default_factory=lambda: Fact.of(())
+    )
+    """(flaw, where) for each KVM mitigation the module's next load turns off (modprobe.d
+    `options kvm nx_huge_pages=off`: itlb_multihit; `options kvm_intel vmentry_l1d_flush=never`:
+    l1tf), the sysfs line showing the running load's (R21K-3)."""
     smt_control: Fact[str] = field(default_factory=_na)
     cpu_vendor: Fact[str] = field(default_factory=_na)
     """/proc/cpuinfo's vendor_id ("GenuineIntel", "AuthenticAMD", ...), "" where it prints none."""

@@ -290,7 +290,11 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
     from the outer hypervisor, which runs such a guest's nested page tables on shadow page
     tables (kernel Documentation/virt/kvm/api.rst, KVM_PRE_FAULT_MEMORY: "the guest is using
     shadow page tables (for example because it is running a nested guest with nested page
-    tables)"): a fail (R10H-9)."""
+    tables)"): a fail (R10H-9). kvm_intel's ept and kvm_amd's npt are read-only at run time
+    (vmx.c `module_param_named(ept, enable_ept, bool, 0444)`, svm.c npt likewise), so sysfs shows
+    the running load's and modprobe.d (`options kvm_intel ept=0`), the kernel command line or an
+    install command's modprobe the one every boot gives: EPT on now but off at the next load is a
+    fail, the next load unknown (modprobe.d unreadable) a question (R21K-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.memory_virtualization
@@ -298,6 +302,7 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
         vendor = [m for m in (mods.get() if mods.known else ()) if m in ("kvm_intel", "kvm_amd")]
         other = [m for m in (mods.get() if mods.known else ()) if m.startswith("kvm_")]
         nested = h.facts.on_hypervisor
+        later = h.facts.memory_virtualization_next_load  # R21K-2
         if not f.known:
             yield unknown(s, f, "EPT (Intel) or NPT (AMD) is enabled in the KVM module")
         elif f.get() and nested.known and nested.get():
@@ -308,6 +313,27 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                 "shadow page tables, in software",
                 *f.sources,
                 *nested.sources,
+            )
+        elif f.get() and later.known and later.get():
+            yield failed(
+                s,
+                f"EPT/NPT enabled in the KVM module now, but {later.get()} turns it off at the "
+                "module's next load (every boot): KVM will use shadow paging",
+                *f.sources,
+                *later.sources,
+            )
+        elif f.get() and not later.known:
+            yield manual(
+                s,
+                "EPT/NPT enabled in the KVM module now, but what its next load (every boot) "
+                f"sets is not known: {later.reason}",
+                *f.sources,
+                *later.sources,
+                question=f"Does the KVM module of host {h.name} keep EPT/NPT on at its next load? "
+                "Evidence: `modprobe -c | grep -E '^(options|install) kvm[-_](intel|amd) '` and "
+                f"/proc/cmdline on {h.name}. Pass: yes, no ept=0/N (kvm_intel) or npt=0/N "
+                "(kvm_amd) in an options line, a kvm_intel.ept= or kvm_amd.npt= word, or the "
+                "modprobe of an install command; fail: one of them turns it off.",
             )
         elif f.get():
             yield passed(s, "EPT/NPT enabled in the KVM module", *f.sources)

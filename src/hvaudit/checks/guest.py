@@ -493,33 +493,42 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
         )
     elif nested.get():
         yield failed(s, f"{what}, and the host's KVM has nested on", v.source, *nested.sources)
-    elif h.facts.nested_next_load.known and h.facts.nested_next_load.get():
-        # R20H-4: the parameter is read-only at run time; the files set the next load's
-        yield failed(
+    else:
+        yield _nested_off_now(v, h, what, "host")
+
+
+def _nested_off_now(v: Vm, h: Host, what: str, node: str) -> Outcome:
+    """HVA-049's verdict where the host's (`node`: "host" or "node") KVM has nested off now: a
+    fail where its next load turns it on (R20H-4: the parameter is read-only at run time, the
+    files set the next load's), a question where that is not known (R20H-9: modprobe.d
+    unreadable, or an install command that runs something else), else the pass. Proxmox VE
+    nodes load kvm_intel/kvm_amd with modprobe.d's options too (R21K-1)."""
+    s = vm_subject(v)
+    nested, later = h.facts.nested_virtualization, h.facts.nested_next_load
+    if later.known and later.get():
+        return failed(
             s,
-            f"{what}; the host's KVM has nested off now, but {h.facts.nested_next_load.get()} "
-            "turns it on at the module's next load (every boot)",
+            f"{what}; the {node}'s KVM has nested off now, but {later.get()} turns it on at the "
+            "module's next load (every boot)",
             v.source,
             *nested.sources,
-            *h.facts.nested_next_load.sources,
+            *later.sources,
         )
-    elif not (later := h.facts.nested_next_load).known:
-        # R20H-9: modprobe.d unreadable, or an install command that runs something else
-        yield manual(
+    if not later.known:
+        return manual(
             s,
-            f"{what}; the host's KVM has nested off now, but what its next load (every boot) "
+            f"{what}; the {node}'s KVM has nested off now, but what its next load (every boot) "
             f"sets is not known: {later.reason}",
             v.source,
             *nested.sources,
             *later.sources,
-            question=f"Does the KVM module of host {h.name} keep nested off at its next load? "
+            question=f"Does the KVM module of {node} {h.name} keep nested off at its next load? "
             f"Evidence: `modprobe -c | grep -E '^(options|install) kvm[-_](intel|amd) '` and "
             f"/proc/cmdline on {h.name}. Pass: yes, no nested=1, Y or bare `nested` in an "
             "options line, a kvm_intel.nested= or kvm_amd.nested= word, or the modprobe of an "
             "install command; fail: one of them turns nested on.",
         )
-    else:
-        yield passed(s, f"{what}, but the host's KVM has nested off", v.source, *nested.sources)
+    return passed(s, f"{what}, but the {node}'s KVM has nested off", v.source, *nested.sources)
 
 
 def _vmx_nesting(v: Vm) -> Outcome | None:
@@ -598,7 +607,7 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
             )
         if nested.get():
             return failed(s, f"{what}, and the node's KVM has nested on", v.source, *nested.sources)
-        return passed(s, f"{what}, but the node's KVM has nested off", v.source, *nested.sources)
+        return _nested_off_now(v, h, what, "node")
     if model.startswith("custom-"):
         name = model.removeprefix("custom-")
         return manual(

@@ -3142,7 +3142,16 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
     Meltdown, L1TF, MDS, TAA, iTLB multihit, SRBDS, MMIO stale data, GDS, RFDS and ITS are
     Intel's, SRSO AMD's and Hygon's, TSA AMD's; hvaudit.parse.host.X86_FLAWS_NOT_OF) is not
     asked about on this one. When that question and the STIBP one (SMT state unread) are both
-    open, one item asks both."""
+    open, one item asks both.
+
+    Two of KVM's mitigations are module parameters the sysfs line shows for the running load
+    only: kvm's nx_huge_pages (itlb_multihit "KVM: Mitigation: Split huge pages", "KVM:
+    Vulnerable" when off; mmu.c set_nx_huge_pages takes off/never/force/auto or a kstrtobool) and
+    kvm_intel's vmentry_l1d_flush (l1tf "VMX: vulnerable" with `never`; vmx.c vmentry_l1d_param).
+    Where the flaw's KVM part is mitigated now but modprobe.d (`options kvm nx_huge_pages=off`),
+    the kernel command line or an install command's modprobe turns it off at the module's next
+    load (every boot), the flaw counts as unmitigated; modprobe.d unreadable there is a question
+    (R21K-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.cpu_vulnerabilities
@@ -3162,6 +3171,11 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             or (smt_on and k in stibp_off)
             or k in ibpb_off
         )
+        # R21K-3: a KVM mitigation in force now that the module's next load turns off
+        later = h.facts.kvm_mitigations_next_load
+        kvm_part = sorted(k for k, v in f.get().items() if _kvm_mitigated(k, v) and k not in bad)
+        turned_off = {k: w for k, w in later.get() if k in kvm_part} if later.known else {}
+        bad = sorted([*bad, *turned_off])
         if bad:
             on = f" (SMT control: {smt.get()})" if smt.known else ""
             sibling = [k for k in bad if "SMT vulnerable" in f.get()[k] or k in stibp_off]
@@ -3169,7 +3183,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 s,
                 "vulnerable: "
                 + ", ".join(
-                    f"{k} ({_shown(f.get()[k], 100 if k in sibling else 60, 'IBPB: disabled')})"
+                    f"{k} ({_shown(f.get()[k], 100 if k in sibling or k in turned_off else 60, 'IBPB: disabled')})"
                     + (": STIBP disabled while SMT is on" if smt_on and k in stibp_off else "")
                     + (
                         ": IBPB disabled, no barrier when a CPU switches from one VM's vCPU to "
@@ -3177,11 +3191,18 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                         if k in ibpb_off
                         else ""
                     )
+                    + (
+                        f": {turned_off[k]} turns KVM's mitigation off at the module's next "
+                        "load (every boot)"
+                        if k in turned_off
+                        else ""
+                    )
                     for k in bad[:6]
                 )
                 + (on if sibling else ""),
                 *f.sources,
                 *(smt.sources if on and sibling else ()),
+                *(later.sources if turned_off else ()),
             )
             continue
         stibp = (
@@ -3204,6 +3225,21 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             yield gap
         elif stibp is not None:
             yield manual(s, stibp, *f.sources, *smt.sources, question=_STIBP_QUESTION)
+        elif kvm_part and not later.known:
+            yield manual(
+                s,
+                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated, but "
+                f"{' and '.join(kvm_part)} rest on KVM module parameters whose next load (every "
+                f"boot) is not known: {later.reason}",
+                *f.sources,
+                *later.sources,
+                question=f"Does the next load of KVM on host {h.name} keep its mitigations? "
+                "Evidence: `modprobe -c | grep -E '^(options|install) kvm([-_]intel)? '` and "
+                f"/proc/cmdline on {h.name}. Pass: no nx_huge_pages=off/never/0/N (kvm) and no "
+                "vmentry_l1d_flush=never (kvm_intel) in an options line, a kvm.nx_huge_pages= or "
+                "kvm-intel.vmentry_l1d_flush= word, or the modprobe of an install command; fail: "
+                "one of them is there.",
+            )
         else:
             yield passed(
                 s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
@@ -3246,6 +3282,20 @@ def _unreported_flaws(s: Subject, facts: HostFacts) -> Outcome | None:
         'booting a kernel that reports them. Pass: none affects this CPU ("Not affected"); '
         "fail: one does (the running kernel does not mitigate it).",
     )
+
+
+def _kvm_mitigated(name: str, line: str) -> bool:
+    """A flaw whose mitigation against guests rests on a KVM module parameter and is (or, the
+    module not loaded yet, will be) in force: itlb_multihit "KVM: Mitigation: ..." (bugs.c
+    itlb_multihit_show_state: "Split huge pages" while kvm's nx_huge_pages is on, "VMX disabled"
+    before KVM turns VMX on; not "VMX unsupported") and l1tf "Mitigation: PTE Inversion" with
+    the VMX part not "flush not necessary" (bugs.c l1tf_show_state, l1tf_vmx_states; kvm_intel's
+    vmentry_l1d_flush=never makes it "VMX: vulnerable"). R21K-3."""
+    if name == "itlb_multihit":
+        return line.startswith("KVM: Mitigation") and "VMX unsupported" not in line
+    if name == "l1tf":
+        return line.startswith("Mitigation: PTE Inversion") and "flush not necessary" not in line
+    return False
 
 
 def _part_vulnerable(name: str, line: str) -> bool:

@@ -292,9 +292,13 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         ev.get(_file("/sys/module/kvm_amd/parameters/npt")),
     )
     f.kvm_modules = _kvm_modules(ev, ept, npt)
-    for got in (ept, npt):
+    for got, module, param in ((ept, "kvm_intel", "ept"), (npt, "kvm_amd", "npt")):
         if got.state == "ok":
             f.memory_virtualization = Fact.of(_first(got) in ("Y", "1"), got.source)
+            if f.memory_virtualization.get():
+                f.memory_virtualization_next_load = _off_next_load(
+                    ev, module, param, lambda v: not _kernel_bool(v or "1")
+                )
             break
     else:
         if ept.state == "absent" and npt.state == "absent":
@@ -431,6 +435,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(out, g.source)
 
     f.cpu_vulnerabilities = ev.fact(_cmd("cpu-vulnerabilities"), vulns)
+    f.kvm_mitigations_next_load = _kvm_mitigations_next_load(ev)
     vendor = next(
         (
             line.partition(":")[2].strip()
@@ -5768,6 +5773,55 @@ def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
     else:
         on = _kernel_bool(value or "1")
     return Fact.of(where if on else "", *setting.sources)
+
+
+def _off_next_load(
+    ev: HostEvidence, module: str, param: str, off: Callable[[str], bool]
+) -> Fact[str]:
+    """Where the next load of `module` (`_next_load_setting`: modprobe.d's `options`, the kernel
+    command line's `module.param=`, an `install` command's modprobe) gives `param` a value
+    `off` reads as turning a protection off; "" when none does. An older bundle without the
+    modprobe-d probe keeps sysfs alone (as `_nested_next_load`); unavailable when modprobe.d or
+    an install command could not be read."""
+    if ev.get(_cmd("modprobe-d")).state == "uncollected":
+        return Fact.of("")
+    setting = _next_load_setting(ev, module, param)
+    if not setting.known:
+        return Fact.unavailable(setting.reason, *setting.sources)
+    found = setting.get()
+    return Fact.of(found[0] if found is not None and off(found[1]) else "", *setting.sources)
+
+
+def _nx_huge_pages_off(value: str) -> bool:
+    """kvm's nx_huge_pages as arch/x86/kvm/mmu/mmu.c set_nx_huge_pages reads it: "off" and
+    "never" turn it off, "force" on, "auto" on where the CPU has the bug, anything else through
+    kstrtobool (n/N/f/F/0 off; a bare name is no value: -EINVAL, the load fails)."""
+    v = value.strip()
+    if v in ("force", "auto"):
+        return False
+    return v in ("off", "never") or (v[:1] in ("n", "N", "f", "F", "0") and v != "")
+
+
+def _kvm_mitigations_next_load(ev: HostEvidence) -> Fact[tuple[tuple[str, str], ...]]:
+    """The KVM mitigations the modules' next load turns off (R21K-3): kvm's nx_huge_pages
+    (itlb_multihit: bugs.c itlb_multihit_show_state prints "KVM: Mitigation: Split huge pages"
+    only while it is on, "KVM: Vulnerable" else) and kvm_intel's vmentry_l1d_flush=never (l1tf:
+    l1tf_vmx_states[VMENTER_L1D_FLUSH_NEVER] "vulnerable", vmx.c vmentry_l1d_param "never").
+    Both are writable at run time (module_param_cb ... 0644), so sysfs shows the running load's
+    value and modprobe.d the one every boot gives."""
+    out: list[tuple[str, str]] = []
+    srcs = []
+    for flaw, module, param, off in (
+        ("itlb_multihit", "kvm", "nx_huge_pages", _nx_huge_pages_off),
+        ("l1tf", "kvm_intel", "vmentry_l1d_flush", lambda v: v.strip() == "never"),
+    ):
+        later = _off_next_load(ev, module, param, off)
+        if not later.known:
+            return Fact.unavailable(later.reason, *later.sources)
+        srcs = [*later.sources]
+        if later.get():
+            out.append((flaw, later.get()))
+    return Fact.of(tuple(out), *srcs)
 
 
 def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) -> Fact[str]:
