@@ -27,19 +27,27 @@ Findings (ID-n):
   vmentry_l1d_param ("never" -> VMENTER_L1D_FLUSH_NEVER, l1tf_vmx_states "vulnerable"); read
   with `search`/`find_string` (kernel tree and the "never" patch thread). Now the flaw fails
   naming the line; modprobe.d unreadable with such a flaw mitigated asks.
+- R21K-4 (wrong fail) HVA-050 failed a VFIO passthrough VM (vfio_iommu_type1 not loaded) on
+  `vfio_iommu_type1.allow_unsafe_interrupts=1` in /proc/cmdline though an install command gives
+  `allow_unsafe_interrupts=0` after it (its modprobe's own words follow the command line's:
+  libkmod kmod_config_parse_kcmdline then module_options_concat, R20H-9) or `install
+  vfio_iommu_type1 /bin/true` loads nothing: _vfio_unsafe_interrupts' early command-line check
+  came before the install command was read (R20H's lead). Now an install command read decides.
 
 Held (kept as tests): kvm_amd `options kvm_amd nested=Y` (svm.c `module_param(nested, int,
 0444)`, read with `find_string`: kstrtoint refuses Y, parse_args fails the load, so no nesting)
-keeps the pass; l1tf "VMX: flush not necessary" with vmentry_l1d_flush=never keeps the pass (the
+keeps the pass; the command-line allow_unsafe_interrupts=1 without an install command keeps
+HVA-050's fail naming the word (R21K-4's edge); l1tf "VMX: flush not necessary" with vmentry_l1d_flush=never keeps the pass (the
 CPU needs no flush); `options kvm nx_huge_pages=force` keeps the pass (a first cut read
 "force" as kstrtobool's f: caught by this case); the hardened host keeps HVA-011/181's passes.
 
 Probed by script, not kept (the verdict was right): `options kvm_amd nested=true` (kstrtoint
 refuses it too) passed before and after.
 
-Tally: 13 cases in 9 test functions; 9 failed before their fixes (on main 00934a5, run with
-PYTHONPATH=/work/main/src: R21K-1 1, R21K-2 3, R21K-3 5), the 4 held cases passed before and
-after. No golden verdict changed.
+Tally: 16 cases in 11 test functions; 11 failed before their fixes (run with
+PYTHONPATH=/work/main/src: R21K-1 1, R21K-2 3, R21K-3 5 on main 00934a5, R21K-4 2 on 435cb46),
+the 5 held cases passed before and after. No golden verdict changed (the SARIF golden carries
+HVA-011's and HVA-181's docstrings).
 
 Leads left (not settled in the time):
 - The next boot's kernel command line (/etc/default/grub GRUB_CMDLINE_LINUX(_DEFAULT) and
@@ -52,8 +60,6 @@ Leads left (not settled in the time):
 - `options ALIAS ...` for an alias of kvm_intel: libkmod applies an option line to the module
   looked up by that name (kmod_module_get_options matches mod->name or the alias used), so it
   applies only when something loads the alias; not confirmed in kmod source, not changed.
-- HVA-050: a cmdline `vfio_iommu_type1.allow_unsafe_interrupts=1` with an install command's
-  later `=0` still fails (_vfio_unsafe_interrupts' early cmdline check; wrong fail, probed).
 - HVA-181: other module-parameter mitigations (kvm_intel/kvm_amd `mitigate_smt_rsb`,
   spectre_bhi's KVM part) and `mitigations=off` in the next boot's command line: not reached.
 """
@@ -65,7 +71,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import messages, outcomes, with_current_kernel
+from conftest import HARDENED_HOST, messages, outcomes, with_current_kernel
 from test_redteam2_probes import AMD_NESTING_HOST, PVE_HARDENED
 from test_redteam20_host2_probes import PT, PT_WHAT
 from test_redteam20_host2_probes import _modprobe as _mp
@@ -239,3 +245,49 @@ def test_the_hardened_host_keeps_its_passes(host_scan) -> None:
     a = host_scan({})
     assert outcomes(a, "HVA-011") == {"hv1": "pass"}
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}
+
+
+# --- HVA-050: an install command after the kernel command line (R21K-4) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "install",
+    [
+        "install vfio_iommu_type1 /sbin/modprobe -i vfio_iommu_type1 allow_unsafe_interrupts=0",
+        "install vfio_iommu_type1 /bin/true",
+    ],
+    ids=["later-zero", "not-loaded"],
+)
+def test_an_install_command_overrides_the_command_line(host_scan, install: str) -> None:
+    """R21K-4 (wrong fail) HVA-050: vfio_iommu_type1 not loaded, the command line's
+    `vfio_iommu_type1.allow_unsafe_interrupts=1` is given by modprobe before an install
+    command's own words (libkmod kmod_config_parse_kcmdline, module_options_concat; R20H-9), and
+    `install ... /bin/true` loads nothing: _vfio_unsafe_interrupts failed on the command-line
+    word before reading the install command. Now the pass."""
+    from test_redteam10_host_probes import _modprobe as _mp10
+    from test_redteam20_host4_probes import GPU, GROUPS
+
+    cmdline = (
+        HARDENED_HOST["/proc/cmdline"].strip() + " vfio_iommu_type1.allow_unsafe_interrupts=1\n"
+    )
+    a = host_scan(
+        {**_mp10(f"/etc/modprobe.d/vfio.conf:{install}"), "/proc/cmdline": cmdline}, domains=GPU
+    )
+    assert outcomes(a, "HVA-050") == {"gpu": "pass"}
+    assert messages(a, "HVA-050") == {"gpu": GROUPS}
+
+
+def test_the_command_line_alone_keeps_the_fail(host_scan) -> None:
+    """Held (R21K-4's edge): the command-line word with no install command still fails,
+    naming the word."""
+    from test_redteam20_host4_probes import GPU
+
+    word = "vfio_iommu_type1.allow_unsafe_interrupts=1"
+    a = host_scan(
+        {"/proc/cmdline": HARDENED_HOST["/proc/cmdline"].strip() + f" {word}\n"}, domains=GPU
+    )
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}
+    assert messages(a, "HVA-050") == {
+        "gpu": f"passthrough of pci 0000:65:00.0 with {word}: the device's interrupts (MSIs) "
+        "are not remapped, so it can inject interrupts into the host"
+    }

@@ -5842,7 +5842,20 @@ def _vfio_unsafe_interrupts(ev: HostEvidence, cmdline: Fact[tuple[str, ...]]) ->
         return Fact.of(f"{param}={_first(got)} (sysfs)" if on else "", got.source)
     if cmdline.known:
         words = [w for w in cmdline.get() if w.startswith(param + "=")]
-        if words and _kernel_bool(words[-1].split("=", 1)[1]):
+        later = (
+            _next_load_setting(ev, "vfio_iommu_type1", "allow_unsafe_interrupts")
+            if got.state == "absent" and ev.get(_cmd("modprobe-d")).state != "uncollected"
+            else None
+        )
+        # the module not loaded, an install command runs instead of the load: its modprobe's
+        # own words come after the command line's, `/bin/true` gives none (_next_load_setting),
+        # so where one is read it decides (R21K-4)
+        installed = (
+            later is not None
+            and later.known
+            and ((found := later.get()) is None or found[0].startswith("install "))
+        )
+        if words and _kernel_bool(words[-1].split("=", 1)[1]) and not installed:
             return Fact.of(words[-1], *cmdline.sources)
         if got.state == "absent" and words and ev.get(_cmd("modprobe-d")).state == "uncollected":
             return Fact.of("", *cmdline.sources, got.source)  # an older bundle, as before
