@@ -39,6 +39,7 @@ from hvaudit.collect.host import (
     QEMU_LABEL_ARGV,
     QEMU_MAPS_ARGV,
     QEMU_STATUS_ARGV,
+    TIME_DAEMON_PROBES,
     VIRT_ADMIN_LOG_OUTPUTS,
     HostCollector,
 )
@@ -412,6 +413,19 @@ HARDENED_HOST: dict[str, Any] = {
     ),
     # `timedatectl show -p NTPSynchronized --value`: chronyd keeps the clock synchronised
     "time-synchronized": ("yes\n", 0),
+    # `chronyc -n tracking` (asked while chronyd runs; chrony 4.3 client.c
+    # process_cmd_tracking): synchronised to the site's time server 10.0.0.2, not the host
+    "chrony-tracking": (
+        "Reference ID    : 0A000002 (10.0.0.2)\nStratum         : 3\n"
+        "Ref time (UTC)  : Wed Nov 27 07:58:12 2024\n"
+        "System time     : 0.000012345 seconds fast of NTP time\n"
+        "Last offset     : +0.000003211 seconds\nRMS offset      : 0.000010482 seconds\n"
+        "Frequency       : 12.004 ppm slow\nResidual freq   : +0.001 ppm\n"
+        "Skew            : 0.021 ppm\nRoot delay      : 0.001234567 seconds\n"
+        "Root dispersion : 0.000456789 seconds\nUpdate interval : 64.2 seconds\n"
+        "Leap status     : Normal\n",
+        0,
+    ),
     "nft-ruleset": (NFT_DROP, 0),
     "dpkg-packages": (
         "libvirt-daemon\t9.0.0-4+deb12u2\tii \nqemu-system-x86\t1:7.2+dfsg-7+deb12u7\tii \n"
@@ -606,7 +620,7 @@ HARDENED_HOST: dict[str, Any] = {
     "rsyslog-config": (DEBIAN_RSYSLOG_MAIN + RSYSLOG_REMOTE, 0),
 }
 
-_PROBE_BY_ARGV = {p.argv: p.name for p in COMMANDS}
+_PROBE_BY_ARGV = {p.argv: p.name for p in (*COMMANDS, *(p for _, p in TIME_DAEMON_PROBES))}
 
 
 class ReplayRunner:

@@ -119,7 +119,10 @@ def chrony_probe(tmp_path: Path, files: dict[str, str]) -> tuple[str, int, str]:
 
 
 def scan(host_scan, tmp_path: Path, files: dict[str, str], **more):
-    return host_scan({"chrony-conf": chrony_probe(tmp_path, files), **more})
+    # the files alone: no `chronyc -n tracking` answer (R21T-2 reads that one)
+    return host_scan(
+        {"chrony-tracking": None, "chrony-conf": chrony_probe(tmp_path, files), **more}
+    )
 
 
 # --- L19-1D: chronyd whose every source is on the host itself -----------------------------------

@@ -1024,6 +1024,13 @@ class HostFacts:
     """chronyd's configured time sources as (kind, lines): kind "" where one is an outside
     source (or none is configured), "own" where every selectable one is the host's RTC, "ask"
     where none is outside: the host's own address, or a refclock another program feeds."""
+    chrony_reference: Fact[tuple[str, str]] = field(default_factory=_na)
+    """What chronyd is synchronised to now (`chronyc -n tracking`) as (kind, shown): kind ""
+    an NTP server outside the host, "self" one on the host itself, "refclock" a reference
+    clock, "local" its `local` reference, "unsync" none."""
+    timesync_server: Fact[tuple[str, str]] = field(default_factory=_na)
+    """The server systemd-timesyncd uses now (`timedatectl show-timesync`) as (kind, shown):
+    kind "self" where it is the host itself, "" where not."""
     clock_synchronized: Fact[bool] = field(default_factory=_na)
     """Whether the kernel reports the clock synchronised (`timedatectl show -p NTPSynchronized`:
     adjtimex()'s maximum error below 16 s)."""

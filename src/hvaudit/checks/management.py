@@ -3684,6 +3684,68 @@ def libvirt_records_filtered(rules: tuple[str, ...]) -> tuple[str, bool] | None:
     return audit_records_filtered(rules, VIRT_RECORD_TYPES, user=True)
 
 
+def _chrony_on_host_question(host: str) -> str:
+    """L19-1D's question: chronyd's sources are all on the host itself."""
+    return (
+        f"Does a source outside host {host} steer the time sources chronyd reads there? "
+        f"Evidence: `chronyc -n sources -v` and `chronyc tracking` on {host}, and what feeds "
+        "each source: the program answering NTP on the host's own address (`ss -ulpn 'sport = "
+        ":123'`), ptp4l and phc2sys for a PHC refclock, gpsd for SOCK or SHM, the receiver for "
+        "PPS. Pass: a PTP grandmaster, a GNSS receiver or a remote NTP server steers them; "
+        "fail: nothing outside the host does (a free-running PHC, a local NTP server with no "
+        "upstream, the host's own clock)."
+    )
+
+
+def _ntp_on_host_question(host: str, daemon: str) -> str:
+    """The question for a daemon whose NTP server is the host itself: another program answers
+    it (chronyd never takes itself, ntp_core.c check_sync_loop; systemd-timesyncd serves no
+    NTP), and the clock is as good as that program's own source."""
+    return (
+        f"What answers NTP on host {host} for {daemon}, and does a source outside the host "
+        f"steer it? Evidence: `ss -ulpn 'sport = :123'` on {host} and that program's own "
+        "sources (`chronyc -n tracking`, `ntpq -pn`, its configuration). Pass: a remote NTP "
+        "server, a PTP grandmaster or a GNSS receiver steers it; fail: nothing outside the host "
+        "does (no upstream, a local reference, the host's own clock)."
+    )
+
+
+def _chrony_tracked(s: Subject, host: str, ref: tuple[str, str], *srcs: Source) -> Outcome:
+    """HVA-202's verdict from what chronyd is synchronised to now (R21T-2)."""
+    kind, shown = ref
+    said = f"`chronyc -n tracking`: {shown}"
+    if kind == "unsync":
+        return failed(
+            s,
+            f"chronyd running, but it is synchronised to no source ({said}, Not synchronised): "
+            "nothing steers the clock",
+            *srcs,
+        )
+    if kind == "local":
+        return failed(
+            s,
+            f"chronyd running, but its reference is its own `local` clock ({said}): the clock "
+            "runs free, steered by nothing outside the host",
+            *srcs,
+        )
+    if kind == "self":
+        return manual(
+            s,
+            f"chronyd running, but the NTP server it is synchronised to is host {host} itself "
+            f"({said})",
+            *srcs,
+            question=_ntp_on_host_question(host, "chronyd"),
+        )
+    if kind == "refclock":
+        return manual(
+            s,
+            f"chronyd running, synchronised to a reference clock on host {host} ({said})",
+            *srcs,
+            question=_chrony_on_host_question(host),
+        )
+    return passed(s, "chronyd running", *srcs)
+
+
 @check(
     id="HVA-202",
     title="Host clock is synchronised",
@@ -3716,7 +3778,14 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     program or device feeds) is asked what steers them (L19-1D). Where chronyd's sources
     cannot be read (a file it reads not collected, none in the files: `chronyc add server`
     adds one at run time), a synchronised clock does not say which source steers it: asked
-    (R21H-1); directives on chronyd's command line replace its file (R21H-3)."""
+    (R21H-1); directives on chronyd's command line replace its file (R21H-3). What chronyd is
+    synchronised to now (`chronyc -n tracking`, asked while it runs) settles its files: an
+    outside NTP server passes, its `local` reference or no reference fails, a server on the host
+    itself or a refclock is asked; unanswered, the files decide as above (R21T-2). A
+    systemd-timesyncd is judged by the server it uses (`timedatectl show-timesync`
+    ServerAddress, whichever of the link's, NTP= or FallbackNTP= it came from): the host itself
+    asked, not read asked (R21T-1). The host's own addresses and names count as the host
+    itself for every daemon (R21T-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -3758,6 +3827,40 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 f"NTPSynchronized` on {h.name}. Pass: Leap status Normal or NTPSynchronized=yes; "
                 "fail: Not synchronised, or NTPSynchronized=no.",
             )
+        elif (
+            f.get() == "chronyd"
+            and (ref := h.facts.chrony_reference).known
+            and not (ref.get()[0] == "refclock" and cs.known and cs.get()[0] == "own")
+        ):
+            # what chronyd is synchronised to now settles its files' sources (R21T-2); an RTC
+            # refclock read from its files fails below
+            yield _chrony_tracked(s, h.name, ref.get(), *f.sources, *ref.sources)
+        elif f.get() == "systemd-timesyncd" and (ts := h.facts.timesync_server).sources:
+            # the server timesyncd uses now, from the link's, NTP= or FallbackNTP= (R21T-1)
+            if not ts.known:
+                yield manual(
+                    s,
+                    f"systemd-timesyncd running, but which NTP server it uses is not in the "
+                    f"evidence ({ts.reason})",
+                    *f.sources,
+                    *ts.sources,
+                    question=f"Which NTP server does systemd-timesyncd on host {h.name} use, "
+                    f"and is it outside the host? Evidence: `timedatectl timesync-status` "
+                    f"(Server) on {h.name}, and what answers NTP there where it is the host "
+                    "itself (`ss -ulpn 'sport = :123'`). Pass: a remote NTP server; fail: the "
+                    "host itself with no upstream, or no server.",
+                )
+            elif ts.get()[0] == "self":
+                yield manual(
+                    s,
+                    f"systemd-timesyncd running, but the NTP server it uses is host {h.name} "
+                    f"itself ({ts.get()[1]})",
+                    *f.sources,
+                    *ts.sources,
+                    question=_ntp_on_host_question(h.name, "systemd-timesyncd"),
+                )
+            else:
+                yield passed(s, f"{f.get()} running", *f.sources, *ts.sources)
         elif f.get() in ("ntpd", "ntpsec") and (own := h.facts.ntp_own_clock).known and own.get():
             # the LOCAL driver (or the host itself) as ntpd's only source: ntpd reports itself
             # synchronised to the host's own clock, so NTPSynchronized=yes proves nothing (R17H-5)
@@ -3789,14 +3892,7 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                     f"itself ({lines})",
                     *f.sources,
                     *cs.sources,
-                    question=f"Does a source outside host {h.name} steer the time sources "
-                    f"chronyd reads there? Evidence: `chronyc -n sources -v` and `chronyc "
-                    f"tracking` on {h.name}, and what feeds each source: the program answering "
-                    "NTP on the host's own address (`ss -ulpn 'sport = :123'`), ptp4l and "
-                    "phc2sys for a PHC refclock, gpsd for SOCK or SHM, the receiver for PPS. "
-                    "Pass: a PTP grandmaster, a GNSS receiver or a remote NTP server steers "
-                    "them; fail: nothing outside the host does (a free-running PHC, a local NTP "
-                    "server with no upstream, the host's own clock).",
+                    question=_chrony_on_host_question(h.name),
                 )
         elif f.get() == "chronyd" and not cs.known and cs.sources:
             # the sync status says a source steers the clock, not which one: chronyd's own

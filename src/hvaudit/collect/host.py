@@ -24,6 +24,7 @@ __all__ = [
     "QEMU_STATUS_ARGV",
     "SYSCTL_CONF",
     "SYSCTL_D",
+    "TIME_DAEMON_PROBES",
     "UNIT_DAEMONS",
     "USERDB_DIRS",
     "VIRT_ADMIN_LOG_OUTPUTS",
@@ -718,6 +719,33 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
 )
 
+#: Asked of a time daemon only while it runs (the `processes` listing names it): what it
+#: synchronises to now, whatever its files say (sources added at run time, DHCP, drop-ins).
+#: `chronyc -n tracking` (chronyc(1): a monitoring command; -n prints addresses, no DNS): chrony
+#: client.c process_cmd_tracking prints "Reference ID    : %R (%s)", the refid in hex and, for
+#: an NTP source, its address (mlichvar/chrony 8f2db83, read with `fetch`). `timedatectl
+#: show-timesync` reads org.freedesktop.timesync1's properties (systemd timedatectl.c
+#: verb_show_timesync; ServerAddress printed by map_server_address as in_addr_to_string):
+#: asked only while systemd-timesyncd runs, since the bus would otherwise start it
+#: (org.freedesktop.timesync1.service SystemdService=dbus-org.freedesktop.timesync1.service).
+TIME_DAEMON_PROBES: tuple[tuple[str, CommandProbe], ...] = (
+    ("chronyd", CommandProbe("chrony-tracking", ("chronyc", "-n", "tracking"), 10.0)),
+    (
+        "systemd-timesyncd",
+        CommandProbe(
+            "timesync-server",
+            (
+                "timedatectl",
+                "show-timesync",
+                "--all",
+                "--property=ServerName",
+                "--property=ServerAddress",
+            ),
+            10.0,
+        ),
+    ),
+)
+
 #: Per running QEMU process: its seccomp mode and effective capabilities (the pid is validated).
 QEMU_STATUS_ARGV: tuple[str, ...] = ("grep", "-H", "-E", "^(Seccomp|CapEff):")
 #: Per running QEMU process: the binary it runs; "(deleted)" when an update replaced it since.
@@ -758,6 +786,8 @@ VM_HELPER = re.compile(
 
 #: A running libvirtd or virtqemud (the `ps -eo pid=,user:32=,args=` line).
 _LOG_DAEMON = re.compile(r"^\s*([0-9]+)\s+\S+\s+(\S*/)?(libvirtd|virtqemud)(\s|$)")
+#: A running time daemon of TIME_DAEMON_PROBES (the `ps -eo pid=,user:32=,args=` line).
+_TIME_DAEMON = re.compile(r"^\s*[0-9]+\s+\S+\s+(\S*/)?(chronyd|systemd-timesyncd)(\s|$)")
 
 
 def _label_argv(pid: str) -> tuple[str, ...]:
@@ -828,6 +858,16 @@ class HostCollector:
                 self.runner.run(argv, 5.0),
                 allow_rc=True,
             )
+        running = {m.group(2) for m in map(_TIME_DAEMON.match, lines) if m}
+        for daemon, probe in TIME_DAEMON_PROBES:
+            if daemon in running:
+                self._store(
+                    writer,
+                    command_artefact(probe.name),
+                    " ".join(probe.argv),
+                    self.runner.run(probe.argv, probe.timeout),
+                    allow_rc=True,
+                )
         for pid in pids[:4096]:
             self._pid_probe(
                 writer, "qemu-status", pid, (*QEMU_STATUS_ARGV, f"/proc/{int(pid)}/status")

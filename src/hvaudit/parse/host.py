@@ -506,8 +506,6 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _time_sync(processes)
     f.clock_synchronized = ev.fact(_cmd("time-synchronized"), _clock_synchronized)
-    f.ntp_own_clock = _ntp_own_clock(ev)
-    f.chrony_sources = _chrony_sources(ev, processes)
     f.libvirt_sasl_mechanisms = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_mechanisms)
     f.libvirt_sasl_options = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_options)
     f.vfio_unsafe_interrupts = _vfio_unsafe_interrupts(ev, f.kernel_cmdline)
@@ -552,6 +550,12 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.sriov_vfs = _sriov_vfs(links)
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
     f.host_names = _host_names(ev, f.addresses)
+    # the host's own addresses and names: a time source there is the host itself (R21T-3)
+    itself = _itself(ev, f.host_names)
+    f.ntp_own_clock = _ntp_own_clock(ev, itself)
+    f.chrony_sources = _chrony_sources(ev, processes, itself)
+    f.chrony_reference = _chrony_reference(ev, itself)
+    f.timesync_server = _timesync_server(ev, itself)
     f.monitoring_agents = _monitoring(f.packages, processes)
 
     def units(g: Got) -> Fact[dict[str, str]]:
@@ -4214,7 +4218,7 @@ def _clock_synchronized(g: Got) -> Fact[bool]:
 NTP_CONFS = ("/etc/ntp.conf", "/etc/ntpsec/ntp.conf")
 
 
-def _ntp_own_clock(ev: HostEvidence) -> Fact[str]:
+def _ntp_own_clock(ev: HostEvidence, itself: frozenset[str] = frozenset()) -> Fact[str]:
     """The source lines of ntp.conf where every time source ntpd is given is the host's own
     clock, "" where one is not, unavailable where that is not known.
 
@@ -4256,7 +4260,7 @@ def _ntp_own_clock(ev: HostEvidence) -> Fact[str]:
                 named = [w for w in words[1:] if not w.startswith("-")][:1]
                 addr = named[0].lower().strip("[]") if named else ""
                 local = addr.startswith("127.127.1.")
-                if not (local or (not addr.startswith("127.127.") and _this_host(addr))):
+                if not (local or (not addr.startswith("127.127.") and _on_host(addr, itself))):
                     return Fact.of("", *sources)
                 found.append(f"{path}: {words[0]} {named[0]}")
     if not sources:
@@ -4312,7 +4316,9 @@ def _chronyd_conf_file(processes: Fact[str]) -> tuple[str, list[str]]:
     return "", []
 
 
-def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, str]]:
+def _chrony_sources(
+    ev: HostEvidence, processes: Fact[str], itself: frozenset[str] = frozenset()
+) -> Fact[tuple[str, str]]:
     """chronyd's time sources as its configuration gives them (L19-1D): ("", "") where one is
     an outside NTP server; unavailable where none is in the files read (chronyc(1) "add server
     ... allows a new NTP server to be added whilst chronyd is running": such a source is in no
@@ -4412,7 +4418,7 @@ def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, s
         if not words or any(w.lower() == "noselect" for w in words[1:]):
             return
         shown = f"{path}: {key} {words[0]}"
-        (ask if _this_host(words[0]) else real).append(shown)
+        (ask if _on_host(words[0], itself) else real).append(shown)
 
     def read(path: str, depth: int, sources_only: bool = False) -> None:
         if depth > 10:  # conf.c MAX_INCLUDE_LEVEL
@@ -4459,6 +4465,136 @@ def _chrony_sources(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[str, s
             f"chrony's configuration names {unread[0]}, not collected", got.source
         )
     return Fact.of(("ask" if ask else "own", "; ".join((ask or own)[:4])), got.source)
+
+
+def _itself(ev: HostEvidence, names: Fact[tuple[str, ...]]) -> frozenset[str]:
+    """The host's own addresses (`ip -j addr`, every scope but host: the loopback ones are
+    `_this_host`'s) and the names it answers to (`_host_names`), as `_canonical` gives them: an
+    NTP server there is the host itself, whatever answers it (R21T-3)."""
+    own = {
+        _canonical(str(a))
+        for addrs in _own_addresses(ev).values()
+        for a in (addrs.addresses if addrs is not None else ())
+    }
+    own.update(_canonical(n) for n in (names.get() if names.known else ()))
+    own.discard("")
+    return frozenset(own)
+
+
+def _canonical(addr: str) -> str:
+    """An address in one spelling (IPv4 as inet_aton(3) reads it, as glibc's getaddrinfo does a
+    numeric name; IPv6 compressed, an IPv4-mapped one as its IPv4 address; `[...]` and a `%zone`
+    dropped), a name in lower case without its final dot."""
+    a = addr.strip().strip("[]").lower().partition("%")[0]
+    if a and not any(c.isspace() for c in a):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(a))
+        except OSError:
+            pass
+    try:
+        ip = ipaddress.ip_address(a)
+    except ValueError:
+        return a.rstrip(".")
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return str(mapped or ip)
+
+
+def _on_host(addr: str, itself: frozenset[str]) -> bool:
+    """Whether an NTP server is the host itself: `_this_host` (loopback, unspecified), or one of
+    the host's own addresses or names (`_itself`): Linux delivers a datagram to a local address
+    over the loopback device (net/ipv4/route.c: a destination in the local table routes to
+    RTN_LOCAL), so another program on this host answers it (R21T-3)."""
+    return _this_host(addr) or _canonical(addr) in itself
+
+
+#: chronyd's refids that are no source (chrony ntp.h): NTP_REFID_UNSYNC, no reference;
+#: NTP_REFID_LOCAL, its `local` reference (the host's own clock).
+CHRONY_REFID_UNSYNC = "00000000"
+CHRONY_REFID_LOCAL = "7F7F0101"
+
+
+def _chrony_reference(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]:
+    """What chronyd is synchronised to now, from `chronyc -n tracking` (R21T-2), as (kind,
+    shown): "" an NTP server outside the host, "self" an NTP server on the host itself
+    (`_on_host`), "refclock" a reference clock, "local" its `local` reference, "unsync" none.
+    Unavailable where the probe did not answer; with no source where it was not run (no
+    chronyd, chronyc not installed, a bundle older than the probe).
+
+    chrony (mlichvar/chrony 8f2db83, read with `fetch`): client.c process_cmd_tracking prints
+    "Reference ID    : %R (%s)", the refid as 8 hex digits (PRIX32) and a name from
+    format_name: the source's address where tracking reports one (with -n UTI_IPToString), else
+    the refid's printable characters (UTI_RefidToString). reference.c REF_GetTrackingReport
+    reports the address only while synchronised; REF_GetReferenceParams gives the local
+    reference NTP_REFID_LOCAL 0x7F7F0101 and no reference NTP_REFID_UNSYNC 0 (ntp.h), "Leap
+    status : Not synchronised"; a refclock's refid is its `refid` option or the driver's first
+    three letters and its index (refclock.c RCL_AddRefclock: "PHC0", "SOC0", "RTC0")."""
+    got = ev.get(_cmd("chrony-tracking"))
+    if got.state in ("absent", "uncollected"):
+        return Fact.unavailable("`chronyc -n tracking` was not collected")
+    fields: dict[str, str] = {}
+    for line in got.text.splitlines():
+        key, colon, value = line.partition(":")
+        if colon:
+            fields.setdefault(key.strip().lower(), value.strip())
+    m = re.fullmatch(r"([0-9A-F]{8}) \((.*)\)", fields.get("reference id", ""))
+    if got.state != "ok" or got.rc != 0 or m is None:
+        said = (got.reason or got.text).strip().splitlines()
+        return Fact.unavailable(
+            f"`chronyc -n tracking` did not answer ({said[0][:60] if said else got.state})",
+            got.source,
+        )
+    refid, name = m.groups()
+    leap = fields.get("leap status", "")
+    shown = f"Reference ID {refid} ({name})"
+    src = Source(got.source.artefact, f"{shown}, Leap status {leap or '?'}")
+    if refid == CHRONY_REFID_UNSYNC or leap.lower() == "not synchronised":
+        return Fact.of(("unsync", shown), src)
+    if refid == CHRONY_REFID_LOCAL:
+        return Fact.of(("local", shown), src)
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return Fact.of(("refclock", shown), src)
+    return Fact.of(("self" if _on_host(name, itself) else "", shown), src)
+
+
+def _timesync_server(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]:
+    """The server systemd-timesyncd uses now, from `timedatectl show-timesync` (R21T-1), as
+    (kind, shown): "self" where it is the host itself (`_on_host`), "" where it is not.
+    Unavailable where the probe did not answer or names no server (ServerAddress empty: none
+    reached yet); with no source where it was not run (no timesyncd running, an older bundle).
+
+    systemd timedatectl.c (read with `read_file`): verb_show_timesync prints the
+    org.freedesktop.timesync1 properties as NAME=VALUE lines; ServerName is the name of the
+    server in use, ServerAddress (iay) printed by map_server_address with in_addr_to_string,
+    empty where timesyncd has none. It picks that server from the per-link servers
+    (networkd's NTP= and DHCP), NTP= of timesyncd.conf and its drop-ins, then FallbackNTP=
+    (timesyncd.conf(5)): the address it uses settles every one of those files."""
+    got = ev.get(_cmd("timesync-server"))
+    if got.state in ("absent", "uncollected"):
+        return Fact.unavailable("`timedatectl show-timesync` was not collected")
+    kv: dict[str, str] = {}
+    for line in got.text.splitlines():
+        key, eq, value = line.partition("=")
+        if eq:
+            kv.setdefault(key.strip(), value.strip())
+    if got.state != "ok" or got.rc != 0 or not ({"ServerName", "ServerAddress"} & kv.keys()):
+        said = (got.reason or got.text).strip().splitlines()
+        return Fact.unavailable(
+            f"`timedatectl show-timesync` did not answer ({said[0][:60] if said else got.state})",
+            got.source,
+        )
+    name, addr = kv.get("ServerName", ""), kv.get("ServerAddress", "")
+    if not addr:
+        return Fact.unavailable(
+            "systemd-timesyncd names no server it uses (ServerAddress empty"
+            + (f", ServerName {name})" if name else ")"),
+            got.source,
+        )
+    shown = f"{name} ({addr})" if name and name != addr else addr
+    return Fact.of(
+        ("self" if _on_host(addr, itself) else "", shown), Source(got.source.artefact, shown)
+    )
 
 
 def _this_host(addr: str) -> bool:
