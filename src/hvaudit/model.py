@@ -1285,6 +1285,11 @@ class ProxmoxHost:
     )
     """The applied SDN VNets (/etc/pve/sdn/.running-config `vnets`): name -> options (zone, tag,
     vlanaware, isolate-ports)."""
+    pci_mappings: Fact[dict[str, list[dict[str, str]]]] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    """The cluster's PCI mappings (/etc/pve/mapping/pci.cfg): mapping id -> its `map` entries
+    pve-guest-common keeps (node, path, id, ...), for hostpciN `mapping=`."""
     bridge_vlan_filtering: dict[str, bool] = field(default_factory=dict)
     """The node's Linux bridges whose VLAN filtering the kernel reported (the API's SDN bridges
     endpoint): name -> vlan_filtering; a bridge not listed is not observed."""

@@ -52,6 +52,9 @@ PVE_FILES = (
     # the SDN configuration last applied (pve-network PVE::Network::SDN running_config, JSON):
     # its VNets' isolate-ports and vlanaware are what qemu-server plugs a VM's port with
     "/etc/pve/sdn/.running-config",
+    # the cluster's PCI mappings (pve-guest-common PVE::Mapping::PCI): what a hostpciN
+    # `mapping=<id>` passes through on each node
+    "/etc/pve/mapping/pci.cfg",
 )
 COROSYNC_LOCAL = "/etc/corosync/corosync.conf"
 """The node's own corosync.conf, the file corosync reads (pve-cluster src/pmxcfs/cfs-utils.h

@@ -914,6 +914,75 @@ def _section_config(text: str, name: str) -> dict[str, dict[str, str]]:
     return out
 
 
+#: pve-guest-common PVE/Mapping/PCI.pm $map_fmt (github:proxmox/pve-guest-common 4a8f6cb, read
+#: with `fetch`): the format of each `map` line of a PCI mapping; `node` is pve-common's
+#: pve-node (pve_verify_node_name), `path` one or more functions joined by `;`, each with its
+#: domain ($PCI_RE `[a-f0-9]{4,}:[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])?`, case-sensitive).
+_PCI_MAP_RE = r"[a-f0-9]{4,}:[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])?"
+PCI_MAP_FORMAT: dict[str, _Prop] = {
+    "node": _Prop(optional=False, pattern=re.compile(r"[a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?")),
+    "id": _Prop(optional=False, pattern=re.compile(r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}")),
+    "subsystem-id": _Prop(pattern=re.compile(r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}")),
+    "path": _Prop(optional=False, pattern=re.compile(rf"(?:{_PCI_MAP_RE};)*{_PCI_MAP_RE}")),
+    "iommugroup": _Prop("integer"),
+    "description": _Prop(max_length=4096),
+}
+_PCI_MAPPING_OPTIONS = frozenset({"description", "mdev", "live-migration-capable", "map"})
+
+
+def parse_pci_mapping(text: str, name: str) -> dict[str, list[dict[str, str]]]:
+    r"""/etc/pve/mapping/pci.cfg as pve-guest-common's PVE::Mapping::PCI reads it (a SectionConfig,
+    pve-common f665029 SectionConfig.pm parse_config; read with `fetch`): mapping id -> the `map`
+    entries it keeps, each {'node', 'path', 'id', ...}. A header is `m/^(\S+)\s*$/` (no type:
+    parse_section_header), an id pve_verify_configid refuses (`[a-z][a-z0-9_-]+`, any case)
+    skips the section; its lines `m/^\s+(\S+)(\s+(.*\S))?\s*$/` run to the first empty line (a
+    line of only `#` comment is skipped); an option the type lacks, a second value of a plain
+    option or a `map` item $map_fmt refuses (parse_property_string: a key it lacks, `node`,
+    `id` or `path` missing, a value off its pattern) is dropped ("unable to parse value"); a
+    section without a `map` line fails check_config ("missing value for required option 'map'")
+    and is no mapping."""
+    out: dict[str, list[dict[str, str]]] = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if re.match(r"\s*#", line, re.A) or not line or line == "0":
+            continue
+        m = re.fullmatch(r"(\S+)\s*", line, re.A)
+        skip = m is None or not re.fullmatch(r"[a-z][a-z0-9_-]+", m.group(1), re.I | re.A)
+        if m is None:
+            continue  # "ignore config line" (not a header; no section follows it)
+        entries: list[dict[str, str]] | None = None
+        seen: set[str] = set()
+        while i < len(lines):
+            body = lines[i]
+            if re.match(r"\s*#", body, re.A):
+                i += 1
+                continue
+            if not body or body == "0":
+                break
+            i += 1
+            if skip or (b := re.fullmatch(r"\s+(\S+)(?:\s+(.*\S))?\s*", body, re.A)) is None:
+                continue
+            key, value = b.group(1), b.group(2)
+            if key not in _PCI_MAPPING_OPTIONS:
+                continue  # "unexpected property"
+            if key != "map":
+                if key in seen:
+                    continue  # "duplicate attribute"
+                seen.add(key)
+                continue
+            if value is None or property_string_error(value, PCI_MAP_FORMAT) is not None:
+                continue
+            entries = [*(entries or []), parse_property_string(value)]
+        if not skip and entries is not None:
+            out[m.group(1)] = entries
+        elif not skip:
+            out.pop(m.group(1), None)
+    return out
+
+
 def parse_realms(text: str, name: str) -> dict[str, dict[str, str]]:
     """Parse /etc/pve/domains.cfg (same section format as storage.cfg): realm -> {'type': ...}.
 

@@ -260,6 +260,25 @@ def _file(
         return Fact.failed(str(exc), Source(artefact))
 
 
+PCI_MAPPINGS = "/etc/pve/mapping/pci.cfg"
+
+
+def _mapped_functions(px: ProxmoxHost, mapping: str, node: str) -> str | None:
+    """The PCI functions a hostpciN `mapping=<id>` passes through on `node`, joined by `;` as a
+    hostpci `host` list is, or None where the evidence does not give them. qemu-server e6352be
+    PCI.pm parse_hostpci: `PVE::Mapping::PCI::find_on_current_node($mapping)` (pve-guest-common
+    Mapping/PCI.pm get_node_mapping: the mapping's `map` entries whose `node` is the node's
+    name, exactly), "PCI device mapping not found" without one, and each entry's `path` split
+    at `;` is one alternative (choose_hostpci_devices takes the first one free): the VM may get
+    any of them, so each is judged. A mapping with no entry for the node stops the VM's start;
+    a VM running then was started with an earlier mapping, so that stays the question."""
+    if not px.pci_mappings.known:
+        return None
+    entries = [e for e in px.pci_mappings.get().get(mapping, []) if e.get("node") == node]
+    paths = [f for e in entries for f in e.get("path", "").split(";") if f]
+    return ";".join(dict.fromkeys(paths)) or None
+
+
 def _hwrng(value: str) -> str | None:
     """The bound on the guest's reads of the node's hardware RNG `rng0` hands it (qemu-server
     e6352be src/PVE/QemuServer/RNG.pm): "" for none, None when rng0 reads no hardware RNG.
@@ -881,17 +900,28 @@ def _vm(
                 if pci.get("mapping")
                 else "?"
             )
+            ref, named = at(key), bool(pci.get("host"))
+            if not pci.get("host") and pci.get("mapping"):
+                mapped = _mapped_functions(px, pci["mapping"], host)
+                if mapped is not None:
+                    named = True
+                    what = mapped
+                    ref = Source(
+                        artefact,
+                        f"{ref.locator} (cluster mapping {pci['mapping']}: the entries of node "
+                        f"{host} in {PCI_MAPPINGS})",
+                    )
             mdev = pci.get("mdev")
-            if mdev and pci.get("host") and not re.fullmatch(r"nvidia-[0-9]+", mdev):
+            if mdev and named and not re.fullmatch(r"nvidia-[0-9]+", mdev):
                 # qemu-server PCI.pm: with `mdev` an instance of that type is created on the
                 # function (pci_create_mdev_device) and QEMU gets `vfio-pci,sysfsdev=/sys/bus/
                 # mdev/devices/<uuid>`, the function staying with its host driver: a mediated
                 # device, libvirt's <hostdev type='mdev'> (P12-5). An `nvidia-NN` type on an
                 # NVIDIA function becomes a whole VF instead (parse_hostpci_devices), which host
                 # facts not collected decide: judged as a function
-                passthrough.append(Passthrough("mdev", f"{mdev} on {what}", at(key)))
+                passthrough.append(Passthrough("mdev", f"{mdev} on {what}", ref))
             else:
-                passthrough.append(Passthrough("pci", what, at(key)))
+                passthrough.append(Passthrough("pci", what, ref))
         elif re.fullmatch(r"usb[0-9]+", key) and (
             (usb := pve.parse_property_string(val, "host")).get("mapping")
             or usb.get("host", "spice") != "spice"
@@ -1547,6 +1577,14 @@ def _cluster_facts(
         label,
         lambda: Fact.of({}, Source(pve_artefact(SDN_RUNNING), "absent: no SDN applied")),
     )
+    px.pci_mappings = _file(
+        bundle,
+        PCI_MAPPINGS,
+        pve.parse_pci_mapping,
+        problems,
+        label,
+        lambda: Fact.of({}, Source(pve_artefact(PCI_MAPPINGS), "absent: no PCI mapping")),
+    )
     px.corosync = _file(
         bundle,
         "/etc/pve/corosync.conf",
@@ -1764,6 +1802,7 @@ def _add_node(
         realms=shared.realms,
         tfa=shared.tfa,
         sdn_vnets=shared.sdn_vnets,
+        pci_mappings=shared.pci_mappings,
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
     cluster_fw = shared.cluster_firewall.get() if shared.cluster_firewall.known else None
