@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from test_redteam2_probes import PVE_HARDENED
+from test_redteam8_pve_probes import _api
+from test_proxmox_api import seeded  # noqa: F401 - a fixture
 
 VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 CONF200 = "etc/pve/qemu-server/200.conf"
@@ -101,3 +104,34 @@ def test_p21c_1_held_unresolved_mapping_asks(tmp_path: Path, cfg: str | None) ->
     status, message = _live(tmp_path, files)
     assert status == "manual", message
     assert "of cluster mapping gpu (/etc/pve/mapping/pci.cfg)" in message, message
+
+
+def test_p21c_1_api_path_reads_the_mappings(
+    seeded: str,  # noqa: F811
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The API path reads GET /cluster/mapping/pci (pve-manager API2/Cluster/Mapping/PCI.pm
+    index: each mapping as pci.cfg holds it, `map` a list of its entries): the API path reads
+    no IOMMU groups, so HVA-050 asks, of the function this node's entry names (was "of cluster
+    mapping gpu")."""
+    fakepve.add_vm(
+        102, "gpu-vm", status="running", config={"name": "gpu-vm", "hostpci0": "mapping=gpu"}
+    )
+    canned = {
+        "/cluster/mapping/pci": [
+            {
+                "id": "gpu",
+                "map": [
+                    "node=elsewhere,path=0000:00:1f.3,id=8086:a170",
+                    "node=pve1,path=0000:65:00.0,id=10de:1db6",
+                ],
+            }
+        ]
+    }
+    got, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch, canned=canned)
+    assert got[("HVA-050", "gpu-vm")] == "manual", msg[("HVA-050", "gpu-vm")]
+    assert "pci 0000:65:00.0" in msg[("HVA-050", "gpu-vm")], msg[("HVA-050", "gpu-vm")]
+    assert "1f.3" not in msg[("HVA-050", "gpu-vm")]

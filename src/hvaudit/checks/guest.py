@@ -1940,8 +1940,8 @@ def _storage_controllers(v: Vm, h: Host) -> tuple[list[str], list[Passthrough]]:
         if p.kind != "pci":
             continue
         if p.address.startswith("of cluster mapping"):
-            # Proxmox VE hostpci mapping=<id>: this node's function of it is in
-            # /etc/pve/mapping/pci.cfg, not collected (P13-1)
+            # Proxmox VE hostpci mapping=<id> the model could not resolve against
+            # /etc/pve/mapping/pci.cfg (P13-1, P21C-1)
             unclassed.append(p)
             continue
         # a Proxmox VE hostpci address may omit the domain and the function (every function

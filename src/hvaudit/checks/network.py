@@ -1763,8 +1763,8 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                         v.name
                     )
                 elif p.kind == "pci" and (m := _MAPPING.fullmatch(p.address)) is not None:
-                    # Proxmox VE hostpci mapping=<id>: the function is the map entry of this
-                    # node in /etc/pve/mapping/pci.cfg, not collected (R62)
+                    # Proxmox VE hostpci mapping=<id> the model could not resolve: pci.cfg not
+                    # collected, or no entry of this node there (R62, P21C-1)
                     orphan.setdefault(
                         f"cluster mapping {m[1]} (/etc/pve/mapping/pci.cfg: a PCI function this "
                         "node maps it to)",
@@ -1942,8 +1942,8 @@ def _whole_functions(v: Vm, h: Host) -> list[tuple[str, str, Source]]:
         if p.kind != "pci":
             continue
         if (m := _MAPPING.fullmatch(p.address)) is not None:
-            # Proxmox VE hostpci mapping=<id>: the function is this node's entry of the mapping
-            # in /etc/pve/mapping/pci.cfg, not collected (as HVA-211 reads it)
+            # Proxmox VE hostpci mapping=<id> the model could not resolve against
+            # /etc/pve/mapping/pci.cfg (as HVA-211 reads it; P21C-1)
             out.append(
                 (
                     f"cluster mapping {m[1]}",

@@ -17,7 +17,8 @@ Calls made (all GET): /nodes, /cluster/resources?type=vm (guests and their run s
 /cluster/firewall/{options,rules,ipset,ipset/{name},aliases,groups,groups/{group}},
 /nodes/{node}/firewall/{options,rules}, /cluster/options, /storage,
 /access/{users,groups,roles,acl,tfa,domains}, /cluster/config/totem, /nodes/{node}/network,
-/nodes/{node}/status, /cluster/sdn/{vnets,zones}?running=1, /nodes/{node}/sdn/zones/{zone}/bridges.
+/nodes/{node}/status, /cluster/sdn/{vnets,zones}?running=1, /nodes/{node}/sdn/zones/{zone}/bridges,
+/cluster/mapping/pci.
 
 GET /nodes/{node}/network is pve-common's reading of /etc/network/interfaces alone (PVE::Network::
 Interfaces __read_etc_network_interfaces ends a stanza at a `source` line and follows none; INotify
@@ -48,6 +49,7 @@ from hvaudit.parse import proxmox as pve
 from hvaudit.redact import remember
 
 __all__ = [
+    "PCI_MAPPINGS",
     "SDN_RUNNING",
     "TOKEN_ENV",
     "ProxmoxApiCollector",
@@ -90,6 +92,27 @@ def render_sdn_running(vnets: list[dict[str, Any]], zones: list[dict[str, Any]])
     return dump_json(
         {"vnets": {"ids": ids(vnets, "vnet")}, "zones": {"ids": ids(zones, "zone")}}
     ).decode()
+
+
+PCI_MAPPINGS = "/etc/pve/mapping/pci.cfg"
+
+
+def render_pci_mappings(mappings: list[dict[str, Any]]) -> str:
+    """/etc/pve/mapping/pci.cfg from GET /cluster/mapping/pci: each mapping's id and `map`
+    entries as the SectionConfig file writes them (a header line, tab-indented options, an
+    empty line between sections)."""
+    out = []
+    for m in mappings if isinstance(mappings, list) else []:
+        if not isinstance(m, dict) or not isinstance(m.get("id"), str):
+            continue
+        entries = m.get("map")
+        lines = (
+            [f"\tmap {_one_line(e)}\n" for e in entries if isinstance(e, str)]
+            if isinstance(entries, list)
+            else []
+        )
+        out.append(f"{_one_line(m['id'])}\n" + "".join(lines))
+    return "\n".join(out)
 
 
 def _one_line(text: object) -> str:
@@ -503,6 +526,24 @@ class ProxmoxApiCollector:
             ]
             writer.add(
                 pve_artefact(SDN_RUNNING), render_sdn_running(vnets, zones).encode(), origin=origin
+            )
+        # the cluster's PCI mappings (hostpciN mapping=): pve-manager API2/Cluster/Mapping/PCI.pm
+        # index lists each mapping the token may see (Mapping.Audit, .Use or .Modify on
+        # /mapping/pci/<id>) as pci.cfg holds it; one it may not see stays unresolved (asked)
+        origin = "GET /cluster/mapping/pci"
+        try:
+            mappings = self._get(api, "cluster/mapping/pci")
+        except _ApiError as exc:
+            writer.record(
+                pve_artefact(PCI_MAPPINGS),
+                status="unavailable",
+                origin=origin,
+                reason=str(exc),
+                collected_at=utc_now(),
+            )
+        else:
+            writer.add(
+                pve_artefact(PCI_MAPPINGS), render_pci_mappings(mappings).encode(), origin=origin
             )
         self._store(
             writer,

@@ -30,7 +30,12 @@ from hvaudit.collect.proxmox import (
     node_artefact,
     pve_artefact,
 )
-from hvaudit.collect.proxmox_api import SDN_RUNNING, bridges_artefact, run_state_artefact
+from hvaudit.collect.proxmox_api import (
+    PCI_MAPPINGS,
+    SDN_RUNNING,
+    bridges_artefact,
+    run_state_artefact,
+)
 from hvaudit.errors import InputError
 from hvaudit.model import (
     SPICE_WEBDAV,
@@ -258,9 +263,6 @@ def _file(
     except InputError as exc:
         problems.append(ParseProblem("host", host, artefact, str(exc)))
         return Fact.failed(str(exc), Source(artefact))
-
-
-PCI_MAPPINGS = "/etc/pve/mapping/pci.cfg"
 
 
 def _mapped_functions(px: ProxmoxHost, mapping: str, node: str) -> str | None:
