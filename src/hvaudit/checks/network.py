@@ -1096,8 +1096,8 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
     bridge (`-netdev type=tap` with /var/lib/qemu-server/pve-bridge, pve-common
     PVE::Network::tap_plug); qemu-server has no setting that hands the guest's receive filter
     to a host device (no macvtap, no NIC_RX_FILTER_CHANGED handling: github:proxmox/qemu-server
-    searched), so only its hostpciN functions can be such VFs, a cluster mapping's (mapping=,
-    /etc/pve/mapping/pci.cfg, not collected) included. A NIC raw QEMU arguments add (`-netdev`,
+    searched), so only its hostpciN functions can be such VFs, a cluster mapping's (mapping=:
+    this node's entries of /etc/pve/mapping/pci.cfg, P21C-1) included. A NIC raw QEMU arguments add (`-netdev`,
     `-nic`, `-net`: hvaudit.parse.qemu_args.raw_nics) is an interface, never "no network
     interface": it has no trustGuestRxFilters (formatdomain, `<rxfilters trustGuest>`: the host
     trusts the guest's "changes to the interface mac address and receive filters" only when it
