@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
+from test_proxmox_api import seeded  # noqa: F401 - a fixture
 from test_redteam2_probes import PVE_HARDENED
 from test_redteam8_pve_probes import _api
-from test_proxmox_api import seeded  # noqa: F401 - a fixture
 
 VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 CONF200 = "etc/pve/qemu-server/200.conf"
@@ -135,3 +135,44 @@ def test_p21c_1_api_path_reads_the_mappings(
     assert got[("HVA-050", "gpu-vm")] == "manual", msg[("HVA-050", "gpu-vm")]
     assert "pci 0000:65:00.0" in msg[("HVA-050", "gpu-vm")], msg[("HVA-050", "gpu-vm")]
     assert "1f.3" not in msg[("HVA-050", "gpu-vm")]
+
+
+# --- P21C-2: raw lxc.* lines pve-container does not apply as raw keys -------------------------
+
+CT300 = (PVE_HARDENED / "etc/pve/lxc/300.conf").read_text()
+CONF300 = "etc/pve/lxc/300.conf"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["lxc.environment.runtime: TZ=UTC", "lxc.rootfs.path: /", "lxc.foo.bar = 1"],
+    ids=["env", "rootfs-path", "unknown-key"],
+)
+def test_p21c_2_lines_pve_container_does_not_apply_raw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    """pve-container 94f5585 LXC/Config.pm parse_pct_config files `lxc.environment.runtime` as
+    the `env` option (LXC.pm update_lxc_config writes it back from `env`), and skips a raw key
+    is_valid_lxc_conf_key refuses (not in $valid_lxc_conf_keys nor its deprecated names, nor
+    under lxc.cgroup2./lxc.cgroup./lxc.prlimit./lxc.net./lxc.limit.; lxc.rootfs.path "is auto
+    generated from rootfs"). Was fail "raw LXC keys: ..." on a hardened container."""
+    from test_redteam2_probes import pve_result, pve_scan
+
+    report = pve_scan(tmp_path, capsys, {CONF300: CT300 + line + "\n"})
+    assert pve_result(report, "HVA-314", "dns-01")[0] == "pass"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["lxc.aa_profile: unconfined", "lxc.cgroup2.devices.allow: a", "lxc.cap.drop:"],
+    ids=["deprecated-name", "cgroup2", "cap-drop"],
+)
+def test_p21c_2_held_raw_keys_pve_container_takes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    """Held: a deprecated name (is_valid_lxc_conf_key: "is deprecated and was renamed", kept),
+    a lxc.cgroup2.* key and lxc.cap.drop cleared still fail."""
+    from test_redteam2_probes import pve_result, pve_scan
+
+    report = pve_scan(tmp_path, capsys, {CONF300: CT300 + line + "\n"})
+    assert pve_result(report, "HVA-314", "dns-01")[0] == "fail"

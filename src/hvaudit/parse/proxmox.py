@@ -549,6 +549,16 @@ def parse_lxc_config(text: str, name: str) -> QemuConfig:
             continue
         if (m := _LXC_RAW.match(line)) is not None:
             key, value = m.group(1), m.group(2)
+            if key == "lxc.environment.runtime":
+                # parse_pct_config files it as the `env` option (NUL-joined), which
+                # update_lxc_config writes back as `lxc.environment.runtime` lines: Proxmox's own
+                # setting, no raw key (pve-container 94f5585; P21C-2)
+                prev = section.get("env")
+                section["env"] = value if prev is None else f"{prev}\0{value}"
+                continue
+            if (why := lxc_key_refused(key)) is not None:
+                cfg.skipped.append((n, f"{key}: {why}; the line is not applied"))
+                continue
             section[key] = f"{section[key]}\n{value}" if key in section else value
             continue
         if line.startswith("description:") or _QM_SNAPSTATE.search(line):
@@ -683,6 +693,48 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
             cfg.unknown.append((key, n))
     cfg.description = "\n".join(description)
     return cfg
+
+
+#: The raw LXC keys pve-container takes (LXC/Config.pm $valid_lxc_conf_keys, 94f5585, read with
+#: `fetch`); is_valid_lxc_conf_key also takes its deprecated names and every key under
+#: lxc.limit., lxc.cgroup., lxc.cgroup2., lxc.prlimit. and lxc.net.
+_LXC_VALID_KEYS = frozenset(
+    {
+        "apparmor.profile", "apparmor.allow_incomplete", "apparmor.allow_nesting", "apparmor.raw",
+        "selinux.context", "include", "arch", "uts.name", "signal.halt", "signal.reboot",
+        "signal.stop", "init.cmd", "init.cwd", "init.uid", "init.gid", "init.groups", "pty.max",
+        "console.logfile", "console.path", "tty.max", "devtty.dir", "hook.autodev", "autodev",
+        "kmsg", "mount.fstab", "mount.entry", "mount.auto", "rootfs.mount", "cap.drop",
+        "cap.keep", "seccomp.profile", "seccomp.notify.proxy", "seccomp.notify.cookie", "idmap",
+        "hook.pre-start", "hook.pre-mount", "hook.mount", "hook.start", "hook.stop",
+        "hook.post-stop", "hook.clone", "hook.destroy", "hook.version", "log.level", "log.file",
+        "start.auto", "start.delay", "start.order", "group", "environment", "environment.runtime",
+        "environment.hooks", "sysctl.fs.mqueue", "sysctl.kernel.msgmax", "sysctl.kernel.msgmnb",
+        "sysctl.kernel.msgmni", "sysctl.kernel.sem", "sysctl.kernel.shmall",
+        "sysctl.kernel.shmmax", "sysctl.kernel.shmmni", "sysctl.kernel.shm_rmid_forced",
+        "aa_profile", "aa_allow_incomplete", "console", "devttydir", "haltsignal", "rebootsignal",
+        "stopsignal", "id_map", "init_cmd", "loglevel", "logfile", "mount", "network.type",
+        "network.flags", "network.link", "network.mtu", "network.name", "network.hwaddr",
+        "network.ipv4", "network.ipv4.gateway", "network.ipv6", "network.ipv6.gateway",
+        "network.script.up", "network.script.down", "pts", "se_context", "seccomp", "tty",
+        "utsname",
+    }
+)  # fmt: skip
+_LXC_VALID_PREFIXES = ("lxc.limit.", "lxc.cgroup.", "lxc.cgroup2.", "lxc.prlimit.", "lxc.net.")
+
+
+def lxc_key_refused(key: str) -> str | None:
+    """Why pve-container's is_valid_lxc_conf_key refuses a raw key, None when it takes it:
+    parse_pct_config then warns and skips the line ("unable to parse config", or its message
+    for lxc.rootfs.path and lxc.rootfs.options), so it is never written to the container's LXC
+    configuration."""
+    if key.startswith(_LXC_VALID_PREFIXES) or key.removeprefix("lxc.") in _LXC_VALID_KEYS:
+        return None
+    if key == "lxc.rootfs.path":
+        return "lxc.rootfs.path is auto generated from rootfs"
+    if key == "lxc.rootfs.options":
+        return "lxc.rootfs.options is not supported"
+    return "unable to parse config (no raw key pve-container takes)"
 
 
 #: pve-container parse_pct_config's raw LXC key line: `lxc.KEY: VALUE` or `lxc.KEY = VALUE`
