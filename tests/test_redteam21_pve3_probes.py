@@ -1,15 +1,76 @@
-"""Red team 21 (third), Proxmox VE: hostpciN `mapping=` resolved against /etc/pve/mapping/pci.cfg.
+r"""Red team 21 (third), Proxmox VE: hostpciN `mapping=` resolved against /etc/pve/mapping/pci.cfg,
+raw `lxc.*` lines pve-container does not apply as raw keys.
 
 Harness: the hardened node's tree (tests/fixtures/proxmox-hardened) scanned as a live node with
 its commands replayed (test_redteam3_host_probes.pve_scan: conftest's HARDENED_HOST, whose IOMMU
 groups put 0000:65:00.0 alone under vfio-pci and 0000:00:1f.3 beside 0000:00:1f.0 held by
-lpc_ich; the tree gets /sys/kernel/iommu_groups so that the IOMMU is active), files replaced.
-Sources read with `fetch`: github:proxmox/qemu-server e6352be, pve-guest-common 4a8f6cb,
-pve-common f665029.
+lpc_ich; the tree gets /sys/kernel/iommu_groups so that the IOMMU is active), as a copied tree
+(test_redteam2_probes.pve_scan), or through fakepve (test_redteam8_pve_probes._api), files
+replaced. Sources read with `fetch`: github:proxmox/qemu-server e6352be, pve-guest-common
+4a8f6cb, pve-common f665029, pve-container 94f5585, pve-access-control 5ccd07d; pve-manager
+API2/Cluster/Mapping/PCI.pm with `find_string`.
 
 Findings (each pinned below):
 
+- P21C-1 (a question where the evidence settles the verdict, both ways): HVA-050 (and HVA-211,
+  the storage-controller check) read a hostpciN `mapping=<id>` as "of cluster mapping <id>":
+  /etc/pve/mapping/pci.cfg was not collected, so every mapped device was the IOMMU question.
+  qemu-server PCI.pm parse_hostpci: PVE::Mapping::PCI::find_on_current_node (pve-guest-common
+  Mapping/PCI.pm get_node_mapping: the `map` entries whose `node` is the node's name, compared
+  exactly), "PCI device mapping not found" without one; each entry's `path` (`;`-joined
+  functions with their domain, $PCI_RE lower case) is one alternative and choose_hostpci_devices
+  takes the first free one. pci.cfg is a SectionConfig (header `m/^(\S+)\s*$/`, id a
+  pve-configid, options to the first empty line, a `map` item $map_fmt refuses dropped, a
+  section without `map` no mapping). The files collector reads pci.cfg now, the API path GET
+  /cluster/mapping/pci; the model gives the node's functions (every alternative judged), so a
+  mapped function sharing its group with a host device fails, an isolated one passes. A
+  mapping with no entry the node keeps stays the question (the VM cannot start with it; a
+  running VM was started with an earlier mapping).
+- P21C-2 (wrong fail): HVA-314 failed "raw LXC keys" for `lxc.environment.runtime: X=Y`, which
+  pve-container's parse_pct_config files as the `env` option (LXC.pm update_lxc_config writes it
+  back from `env`), and for a raw key is_valid_lxc_conf_key refuses (`lxc.rootfs.path` "is auto
+  generated from rootfs", any key outside $valid_lxc_conf_keys, its deprecated names and the
+  lxc.cgroup2./cgroup./prlimit./net./limit. prefixes), which parse_pct_config skips with a
+  warning: never written to the container's LXC configuration. Such a line is now a note
+  (hvaudit.parse.proxmox.lxc_key_refused).
+
+Held (kept as tests): P21C-1: no pci.cfg, only another node's entry, an entry without `id`, an
+upper-case path or node name, an entry after an empty line, a section id that is no configid:
+the question stays. P21C-2: a deprecated raw name (`lxc.aa_profile`, kept by pve-container),
+`lxc.cgroup2.devices.allow: a`, `lxc.cap.drop:` cleared still fail.
+
+Probed by script, not kept (the verdict was right, or only the fail side): lead 2, `hostpci16:`
+(past MAX_HOSTPCI_DEVICES 16: an unknown key qemu-server skips) and `hostpci0: 0000:00:1f.3,
+pcie=1` (key ` pcie` refused: the value dropped) still fail HVA-050 for a device the VM does not
+get (a wrong fail, left: see the leads); netN / usbN / serialN values the schema refuses were
+read, not probed: each removes a device hvaudit still judges, so no case turns into a pass;
+`hostpci0: mapping=x,host=...` dies "Cannot set both" (the VM does not start). Lead 4, user.cfg: pve-access-control parse_user_config
+skips a `user:` line, a group member and an ACL member verify_username refuses by the same test,
+so a name refused on its user line is refused everywhere: hvaudit keeping it is the fail side
+only. LXC: `unprivileged: 0`, `lxc.apparmor.profile: unconfined`, `lxc.cap.drop:` cleared,
+`features: nesting=1`, `mp0: /host/path`, `lxc.cgroup2.devices.allow: a` all fail HVA-314;
+`features: nesting=off` / `nesting=No` read as off (parse_boolean).
+
+Tally: 18 cases; P21C-1: 5 failed on main b428101 (4 live, 1 API), 7 held; P21C-2: 3 failed on
+main b428101, 3 held.
+
 Leads left (not settled in the time):
+- HVA-060 counts VMs only: a container's `memory` (pve-container writes it as the cgroup's
+  memory.max) competes for the same RAM, and a node whose onboot containers promise more than
+  its RAM passes (`memory: 180000` on the 125.8 GiB fixture: ratio 0.06). Whether containers
+  belong in HY-SR-6's "combined virtual RAM" is a team decision; their run state is not
+  collected on the files path (the process list is read for QEMU's `-id` only).
+- Container `cpuunits` / `cpulimit` / `cores` are read by no check (no verdict to be wrong).
+- P21C-1: Mapping/PCI.pm assert_valid refuses to start a VM whose mapped device's vendor:device,
+  subsystem id or IOMMU group differs from the entry (hardware changed): not modelled (the
+  device is judged by the node's groups, the fail side at worst). /etc/pve/mapping/usb.cfg is not
+  collected (HVA-050 judges USB as host-mediated whatever the device); dir.cfg (virtiofs) stays
+  the existing question. The API lists only the mappings the token may see (Mapping.Audit,
+  .Use or .Modify on /mapping/pci/<id>): a hidden one stays the question.
+- hostpciN (and netN, usbN, serialN) values qemu-server's schema refuses, and indexes past its
+  limits, are still read as devices (P20-1's _QM_FORMATS has no $hostpci_fmt yet): wrong fails.
+- pve-container's deprecated raw names (`lxc.aa_profile`, ...) are kept untranslated and LXC 3+
+  does not know them (the container may not start): still failed as raw keys.
 """
 
 from __future__ import annotations
