@@ -51,8 +51,8 @@ only. LXC: `unprivileged: 0`, `lxc.apparmor.profile: unconfined`, `lxc.cap.drop:
 `features: nesting=1`, `mp0: /host/path`, `lxc.cgroup2.devices.allow: a` all fail HVA-314;
 `features: nesting=off` / `nesting=No` read as off (parse_boolean).
 
-Tally: 18 cases; P21C-1: 5 failed on main b428101 (4 live, 1 API), 7 held; P21C-2: 3 failed on
-main b428101, 3 held.
+Tally: 18 cases; P21C-1: 5 failed on main 6ecd422 (4 live, 1 API), 7 held; P21C-2: 3 failed on
+main 6ecd422, 3 held.
 
 Leads left (not settled in the time):
 - HVA-060 counts VMs only: a container's `memory` (pve-container writes it as the cgroup's
