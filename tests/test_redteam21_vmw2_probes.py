@@ -35,8 +35,20 @@ Findings (V21B-n):
   port group key: the NIC's policy and VLAN are not in the evidence, asked as any NIC on an
   unknown port group is.
 
+- V21B-3 (false pass): HVA-419 passed "ntpd running (policy on), servers 127.127.1.0 prefer"
+  for a host whose only NTP server is ntpd's local clock, written with an option.
+  HostNtpConfig.server (vSphere API, read with `search`): "Each entry may optionally specify
+  one or more space separated 'server' ntp.conf command options. Any comments appended to an
+  entry after a '#' will not be retained". V16-2 and L19-2V read the whole entry as the
+  address, so "127.127.1.0 prefer", "localhost iburst", "0.0.0.0 iburst" and "127.127.1.0 #
+  ..." were remote servers, and "192.0.2.20 iburst" was a DNS name to the firewall reading
+  (a question where its address is outside the ntpClient ruleset's list). Now each entry is
+  judged by its address (checks.vmware._ntp_address: the first word before '#', after -4/-6)
+  and shown as written.
+
 Held (kept as tests): V21B-1 filters reported off: the pass, unchanged. V21B-2 a NIC on the
-standard port group its deviceName names is judged on it (HVA-192 pass).
+standard port group its deviceName names is judged on it (HVA-192 pass). V21B-3 "10.0.0.5
+iburst" beside 127.127.1.0: pass.
 
 Probed by script, not kept (the verdict was right):
 - Lead 1, DVS override flags: securityPolicyOverrideAllowed false with
@@ -64,7 +76,9 @@ Probed by script, not kept (the verdict was right):
 Tally: V21B-1 5 cases (3 functions), 4 failed on main c0e986b (filters on, enable not
 reported, filters not reported, the firewall question without the filters); the held case
 passed there too. V21B-2 3 cases (2 functions), 2 failed on main 430dd9a (opaque network,
-lone distributed port); the held case passed there too.
+lone distributed port); the held case passed there too. V21B-3 6 cases (3 functions), 5
+failed on main 492e5e2 (four own-clock entries with options or a comment, the address outside
+the ruleset's list); the held case passed there too.
 
 Leads left (not settled in the time):
 - HVA-427: ESXi 8 has a runtime execInstalledOnly beside the boot option (vSphere 8.0
@@ -80,9 +94,10 @@ Leads left (not settled in the time):
 - HVA-416 for a HostSystem inside a DRS cluster: as round 19 left it (no VMware text found).
 - An extraConfig key twice in different case: hostd's dictionary is case-insensitive
   (HASH_ISTRING_KEY), so a real report cannot hold both; not changed.
-- HVA-419: HostDateTimeInfo.ntpConfig not reported is read as "no NTP server configured" (a
-  possible wrong fail; the collector's _ntp reads info.ntpConfig.server without telling unset
-  from empty).
+- HVA-419: HostDateTimeInfo.ntpConfig ("Need not be set") not reported is read as "no NTP
+  server configured" (a possible wrong fail; the collector's _ntp reads info.ntpConfig.server
+  without telling unset from empty). HostNtpConfig.configFile (ntp.conf lines, API 6.7+) is
+  not collected: `server` lines there beside the server list are not read.
 """
 
 from __future__ import annotations
@@ -287,3 +302,81 @@ def test_v21b_2_held_a_standard_port_group_nic(tmp_path: Path) -> None:
     backing = vim.vm.device.VirtualEthernetCard.NetworkBackingInfo(deviceName="Web")
     a = _nic(tmp_path, backing, "Web")
     assert _verdict(a, "HVA-192", "vm-1") == ("pass", "1 interface(s), none trunked")
+
+
+# --- V21B-3: HVA-419 and NTP server entries with ntp.conf options ---------------------------------
+
+
+def _ntp_host(tmp_path: Path, servers: list[str], firewall: Any = None) -> tuple[str, str]:
+    """A host whose config.dateTimeInfo (real pyVmomi objects through the collector's _ntp)
+    lists `servers`, ntpd running with policy on; outgoing traffic not blocked unless
+    `firewall` is given."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _ntp
+
+    info = vim.host.DateTimeInfo(ntpConfig=vim.host.NtpConfig(server=servers))
+    host = {
+        "ntp": _ntp(info),
+        "services": {"ntpd": {"running": True, "policy": "on"}},
+        "firewall": firewall
+        or {"incoming_blocked": True, "outgoing_blocked": False, "rulesets": []},
+    }
+    return _verdict(_vsphere(tmp_path, host), "HVA-419")
+
+
+OWN_CLOCK = "(loopback or ntpd's local clock 127.127.1.0: the host's own clock)"
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        ("127.127.1.0 prefer", OWN_CLOCK),
+        ("localhost iburst", OWN_CLOCK),
+        ("127.127.1.0 # local clock", OWN_CLOCK),
+        (
+            "0.0.0.0 iburst",
+            "(the unspecified address 0.0.0.0 or ::, loopback or ntpd's local clock "
+            "127.127.1.0: no time source but the host's own clock)",
+        ),
+    ],
+    ids=["local-clock-prefer", "localhost-iburst", "comment", "unspecified-iburst"],
+)
+def test_v21b_3_ntp_entry_with_options_is_judged_by_its_address(
+    tmp_path: Path, entry: str, why: str
+) -> None:
+    """V21B-3: HostNtpConfig.server (vSphere API, read with `search`): "Each entry may
+    optionally specify one or more space separated 'server' ntp.conf command options. Any
+    comments appended to an entry after a '#' will not be retained". V16-2 and L19-2V fail a host
+    whose every server is its own clock (127.127.1.0, ntpd's undisciplined local clock,
+    loopback) or the unspecified address, but read the whole entry as the address: "127.127.1.0
+    prefer" passed "ntpd running (policy on), servers 127.127.1.0 prefer". Right: judged by the
+    entry's address, fail."""
+    assert _ntp_host(tmp_path, [entry]) == (
+        "fail",
+        f"no NTP server off the host: {entry} {why}",
+    )
+
+
+def test_v21b_3_options_do_not_hide_the_address_from_the_firewall(tmp_path: Path) -> None:
+    """V21B-3 and L16-16's firewall reading: outgoing traffic blocked, the ntpClient ruleset
+    enabled for 10.0.0.0/24 only. "192.0.2.20 iburst" was taken for a name ("named by DNS": a
+    question); its address is outside the list: fail, as for "192.0.2.20" (test_vmw_leads16)."""
+    from test_vmw_leads16 import _firewall
+
+    assert _ntp_host(
+        tmp_path, ["192.0.2.20 iburst"], _firewall("ntpClient", ["10.0.0.0/24"], [])
+    ) == (
+        "fail",
+        "ntpd cannot reach its servers: outgoing traffic is blocked by default and the ntpClient "
+        "firewall ruleset admits only 10.0.0.0/24, not 192.0.2.20",
+    )
+
+
+def test_v21b_3_held_remote_server_with_options(tmp_path: Path) -> None:
+    """Held: a remote server with options ("10.0.0.5 iburst") beside the local clock still
+    synchronises the host: pass, shown as written."""
+    assert _ntp_host(tmp_path, ["10.0.0.5 iburst", "127.127.1.0"]) == (
+        "pass",
+        "ntpd running (policy on), servers 10.0.0.5 iburst, 127.127.1.0",
+    )

@@ -1479,7 +1479,10 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     where every server is the host itself, it fails (`_own_clock`), and so does one that is the
     unspecified address 0.0.0.0 or :: (`unspecified_address`, as V20-1 reads syslog targets: L19-2V).
     A PTP host whose ptpConfig (HostDateTimeInfo.ptpConfig, API 7.0.3) has no active port
-    (deviceType none: "this port is inactive") fails; one with a port is asked (L19-2V)."""
+    (deviceType none: "this port is inactive") fails; one with a port is asked (L19-2V). A
+    server entry may carry ntp.conf `server` options and a comment after its address
+    (HostNtpConfig.server): it is judged by its address (`_ntp_address`, V21B-3: "127.127.1.0
+    prefer" passed)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1557,12 +1560,16 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, _gap("the ntpd service", esx.source), "ntpd runs, policy on")
             continue
         svc = states[0]["ntpd"]
-        servers = [str(x) for x in esx.ntp.get("servers") or []]
-        own = [x for x in servers if _own_clock(x) or unspecified_address(x)]
+        entries = [str(x) for x in esx.ntp.get("servers") or []]
+        # V21B-3: an entry is the address followed by ntp.conf `server` options (`127.127.1.0
+        # prefer` passed as a remote server); judged by its address, shown as written
+        address = {x: _ntp_address(x) for x in entries}
+        servers = [x for x in entries if address[x]]
+        own = [x for x in servers if _own_clock(address[x]) or unspecified_address(address[x])]
         bad = []
         if not servers:
             bad.append("no NTP server configured")
-        elif len(own) == len(servers) and any(unspecified_address(x) for x in own):
+        elif len(own) == len(servers) and any(unspecified_address(address[x]) for x in own):
             # L19-2V: the unspecified address is no time source (RFC 1122 3.2.1.3: 0.0.0.0
             # "MUST NOT be sent, except as a source address"), as V20-1 reads it for syslog
             bad.append(
@@ -1580,7 +1587,9 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
         remote = [x for x in servers if x not in own]
-        reach, why = _outbound(esx, "ntpClient", remote) if remote else ("open", "")
+        reach, why = (
+            _outbound(esx, "ntpClient", [address[x] for x in remote]) if remote else ("open", "")
+        )
         if reach == "blocked":
             bad.append(f"ntpd cannot reach its servers: {why}")
         if bad:
@@ -1594,6 +1603,19 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
+
+
+def _ntp_address(entry: str) -> str:
+    """The address of a HostNtpConfig.server entry: "List of time servers, specified as either
+    IP addresses or fully qualified domain names (FQDNs). Each entry may optionally specify one
+    or more space separated 'server' ntp.conf command options. Any comments appended to an entry
+    after a '#' will not be retained" (vSphere API, read with `search`): the first word before
+    any '#', after an address family flag (-4, -6: ntp.conf `server [-4|-6] address`, as
+    L19-9V reads Linux's ntp.conf); "" for an entry with none."""
+    words = entry.partition("#")[0].split()
+    while words and words[0] in ("-4", "-6"):
+        words = words[1:]
+    return words[0] if words else ""
 
 
 def _own_clock(server: str) -> bool:
