@@ -34,25 +34,30 @@ Findings (each pinned below):
   warning: never written to the container's LXC configuration. Such a line is now a note
   (hvaudit.parse.proxmox.lxc_key_refused).
 
+- P21C-3 (wrong fail): HVA-050 failed a hostpciN qemu-server's schema refuses as a device
+  passed through: parse_vm_config's check_type drops `hostpci16` (no $confdesc key past
+  $MAX_HOSTPCI_DEVICES 16: "unknown setting") and a value PCI.pm $hostpci_fmt refuses (a key it
+  lacks, ` pcie` with its blank included; `pcie=2`; a `host` off $PCIRE's lower-case hex; a
+  `driver` outside vfio/keep), so the VM gets no device; hostpci0..15 are in
+  hvaudit.parse.proxmox._QM_FORMATS now and the value is dropped with a note.
 Held (kept as tests): P21C-1: no pci.cfg, only another node's entry, an entry without `id`, an
 upper-case path or node name, an entry after an empty line, a section id that is no configid:
-the question stays. P21C-2: a deprecated raw name (`lxc.aa_profile`, kept by pve-container),
+the question stays. P21C-3: hostpci15 with every other key of $hostpci_fmt at a
+value it takes still fails. P21C-2: a deprecated raw name (`lxc.aa_profile`, kept by pve-container),
 `lxc.cgroup2.devices.allow: a`, `lxc.cap.drop:` cleared still fail.
 
-Probed by script, not kept (the verdict was right, or only the fail side): lead 2, `hostpci16:`
-(past MAX_HOSTPCI_DEVICES 16: an unknown key qemu-server skips) and `hostpci0: 0000:00:1f.3,
-pcie=1` (key ` pcie` refused: the value dropped) still fail HVA-050 for a device the VM does not
-get (a wrong fail, left: see the leads); netN / usbN / serialN values the schema refuses were
-read, not probed: each removes a device hvaudit still judges, so no case turns into a pass;
-`hostpci0: mapping=x,host=...` dies "Cannot set both" (the VM does not start). Lead 4, user.cfg: pve-access-control parse_user_config
+Probed by script, not kept (the verdict was right, or only the fail side): lead 2, netN / usbN /
+serialN values the schema refuses were read, not probed: each removes a device hvaudit still
+judges, so no case turns into a pass; `hostpci0: mapping=x,host=...` dies "Cannot set both" in
+parse_hostpci (the VM does not start: the fail side). Lead 4, user.cfg: pve-access-control parse_user_config
 skips a `user:` line, a group member and an ACL member verify_username refuses by the same test,
 so a name refused on its user line is refused everywhere: hvaudit keeping it is the fail side
 only. LXC: `unprivileged: 0`, `lxc.apparmor.profile: unconfined`, `lxc.cap.drop:` cleared,
 `features: nesting=1`, `mp0: /host/path`, `lxc.cgroup2.devices.allow: a` all fail HVA-314;
 `features: nesting=off` / `nesting=No` read as off (parse_boolean).
 
-Tally: 18 cases; P21C-1: 5 failed on main 6ecd422 (4 live, 1 API), 7 held; P21C-2: 3 failed on
-main 6ecd422, 3 held.
+Tally: 24 cases; P21C-1: 5 failed on main 6ecd422 (4 live, 1 API), 7 held; P21C-2: 3 failed on
+main 6ecd422, 3 held; P21C-3: 5 failed on main c14ba75, 1 held.
 
 Leads left (not settled in the time):
 - HVA-060 counts VMs only: a container's `memory` (pve-container writes it as the cgroup's
@@ -67,8 +72,8 @@ Leads left (not settled in the time):
   collected (HVA-050 judges USB as host-mediated whatever the device); dir.cfg (virtiofs) stays
   the existing question. The API lists only the mappings the token may see (Mapping.Audit,
   .Use or .Modify on /mapping/pci/<id>): a hidden one stays the question.
-- hostpciN (and netN, usbN, serialN) values qemu-server's schema refuses, and indexes past its
-  limits, are still read as devices (P20-1's _QM_FORMATS has no $hostpci_fmt yet): wrong fails.
+- netN, usbN, serialN and parallelN values qemu-server's schema refuses, and indexes past their
+  limits (MAX_NETS 32, usb 14, serial 4, parallel 3), are still read as devices: wrong fails.
 - pve-container's deprecated raw names (`lxc.aa_profile`, ...) are kept untranslated and LXC 3+
   does not know them (the container may not start): still failed as raw keys.
 """
@@ -237,3 +242,38 @@ def test_p21c_2_held_raw_keys_pve_container_takes(
 
     report = pve_scan(tmp_path, capsys, {CONF300: CT300 + line + "\n"})
     assert pve_result(report, "HVA-314", "dns-01")[0] == "fail"
+
+
+# --- P21C-3: a hostpciN value qemu-server refuses passes nothing through -------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "hostpci16: 0000:00:1f.3",
+        "hostpci0: 0000:00:1f.3, pcie=1",
+        "hostpci0: 0000:00:1f.3,pcie=2",
+        "hostpci0: 0000:00:1F.3",
+        "hostpci0: 0000:00:1f.3,driver=stub",
+    ],
+    ids=["index-16", "blank-key", "pcie-2", "upper-case", "driver"],
+)
+def test_p21c_3_refused_hostpci_is_no_device(tmp_path: Path, line: str) -> None:
+    """qemu-server e6352be parse_vm_config -> check_type: hostpci16 is no $confdesc key
+    ("unknown setting", $MAX_HOSTPCI_DEVICES 16), and PCI.pm $hostpci_fmt refuses a key it
+    lacks (` pcie`), a boolean other than parse_boolean's words, a `host` off $PCIRE (lower-case
+    hex) and a `driver` outside vfio/keep: the value is dropped, the VM gets no device. Was fail
+    "0000:00:1f.3 shares IOMMU group 3 ..."."""
+    assert _live(tmp_path, {CONF200: VM200 + line + "\n"}) == (
+        "not_applicable",
+        "no device passthrough",
+    )
+
+
+def test_p21c_3_held_valid_hostpci(tmp_path: Path) -> None:
+    """Held: every other key with a value $hostpci_fmt takes keeps the device (fail)."""
+    line = (
+        "hostpci15: 00:1f.3,pcie=on,rombar=0,x-vga=1,romfile=vbios.bin,vendor-id=0x8086,"
+        "device-id=0xa170,sub-vendor-id=0x1234,sub-device-id=0xABCD,driver=keep,legacy-igd=0"
+    )
+    assert _live(tmp_path, {CONF200: VM200 + line + "\n"}) == FAIL_1F3

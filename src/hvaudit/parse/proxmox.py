@@ -319,6 +319,27 @@ _QM_FORMATS: dict[str, dict[str, _Prop]] = {
     },
 }
 
+#: qemu-server PCI.pm $hostpci_fmt (format pve-qm-hostpci, e6352be): hostpci0 to hostpci15
+#: ($MAX_HOSTPCI_DEVICES 16; a higher index is no setting of $confdesc: "unknown setting").
+_PCI_ID = r"(?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])?"
+_PCI_HEX_ID = _Prop(pattern=re.compile(r"0x[0-9a-fA-F]{4}"))
+_HOSTPCI_FORMAT = {
+    "host": _Prop(default_key=True, pattern=re.compile(rf"{_PCI_ID}(;{_PCI_ID})*")),
+    "mapping": _Prop(pattern=re.compile(r"[a-z][a-z0-9_-]+", re.I)),
+    "rombar": _Prop("boolean"),
+    "romfile": _Prop(pattern=re.compile(r"[^,;]+")),
+    "pcie": _Prop("boolean"),
+    "x-vga": _Prop("boolean"),
+    "legacy-igd": _Prop("boolean"),
+    "mdev": _Prop(pattern=re.compile(r"[^/.:]+")),
+    "vendor-id": _PCI_HEX_ID,
+    "device-id": _PCI_HEX_ID,
+    "sub-vendor-id": _PCI_HEX_ID,
+    "sub-device-id": _PCI_HEX_ID,
+    "driver": _Prop(enum=frozenset({"vfio", "keep"})),
+}
+_QM_FORMATS.update({f"hostpci{i}": _HOSTPCI_FORMAT for i in range(16)})
+
 #: The CPU flags a VM's own `cpu` may set (CPUFlags.pm $supported_vm_specific_cpu_flags_by_arch,
 #: e6352be; "VM-specific flags must be from the following set for security reasons"): `+vmx` or
 #: `+svm` is no VM flag, only `nested-virt` is (since qemu-server 9e319737, 2025-11-14).
@@ -664,6 +685,9 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
             value = flag
         elif key in _QM_PLAIN_STRINGS and not cloudinit:
             value = re.sub(r'^"(.*)"$', r"\1", value)  # check_type unquotes a plain string
+        elif key.startswith("hostpci") and key not in _QM_FORMATS and not cloudinit:
+            cfg.refused.append((key, n, value, f"unknown setting '{key}' (hostpci0 to hostpci15)"))
+            continue
         elif (
             key in _QM_FORMATS
             and not cloudinit
