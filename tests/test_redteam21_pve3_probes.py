@@ -33,13 +33,13 @@ Findings (each pinned below):
   lxc.cgroup2./cgroup./prlimit./net./limit. prefixes), which parse_pct_config skips with a
   warning: never written to the container's LXC configuration. Such a line is now a note
   (hvaudit.parse.proxmox.lxc_key_refused).
-
 - P21C-3 (wrong fail): HVA-050 failed a hostpciN qemu-server's schema refuses as a device
   passed through: parse_vm_config's check_type drops `hostpci16` (no $confdesc key past
   $MAX_HOSTPCI_DEVICES 16: "unknown setting") and a value PCI.pm $hostpci_fmt refuses (a key it
   lacks, ` pcie` with its blank included; `pcie=2`; a `host` off $PCIRE's lower-case hex; a
   `driver` outside vfio/keep), so the VM gets no device; hostpci0..15 are in
   hvaudit.parse.proxmox._QM_FORMATS now and the value is dropped with a note.
+
 Held (kept as tests): P21C-1: no pci.cfg, only another node's entry, an entry without `id`, an
 upper-case path or node name, an entry after an empty line, a section id that is no configid:
 the question stays. P21C-3: hostpci15 with every other key of $hostpci_fmt at a
