@@ -169,15 +169,18 @@ SPICE_WEBDAV = "org.spice-space.webdav.0"
 class AgentChannel:
     """A channel between a console client and the guest (HVA-239): the SPICE agent's port
     (libvirt <channel type='spicevmc'>), QEMU's own vdagent (<channel type='qemu-vdagent'>)
-    or a named SPICE port (<channel type='spiceport'>, e.g. org.spice-space.webdav.0)."""
+    or a named SPICE port (<channel type='spiceport'>, e.g. org.spice-space.webdav.0), or a
+    SPICE USB redirection channel (<redirdev type='spicevmc'>, Proxmox VE `usbN: spice`)."""
 
     kind: str
-    """spicevmc, qemu-vdagent or spiceport."""
+    """spicevmc, qemu-vdagent, spiceport or usbredir."""
     name: str
     """The port's name (the guest-side virtio name; a spiceport's SPICE channel name)."""
     source: Source
     clipboard: bool | None = None
     """qemu-vdagent: `<source><clipboard copypaste=...>`; None when absent (QEMU: off)."""
+    filtered: bool = False
+    """usbredir: a <redirfilter> (QEMU usb-redir `filter`) limits the devices it accepts."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1344,7 +1344,7 @@ def _spice_setting(o: QemuOption, key: str) -> tuple[bool, str] | None:
     return (not off, f"-spice {key}={o.props[key] or 'on'}")
 
 
-def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, Source]]]:
+def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, bool, Source]]]:
     """The consoles, the SPICE server with its effective copy-paste and file-transfer settings,
     and the agent channels (kind, name, clipboard, where) of `v`, from its definition and its
     raw arguments. QEMU keeps one SPICE server: `-spice` is merge_lists (ui/spice-core.c
@@ -1353,7 +1353,12 @@ def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, Source]
     qemu-server config_to_command `push @$cmd, @$aa`) sets its keys for that one server, the
     last one given winning (qemu_opt_get_bool reads the last)."""
     s = _Sharing()
-    agents = [(a.kind, a.name, a.clipboard, a.source) for a in v.agent_channels]
+    agents = [(a.kind, a.name, a.clipboard, a.filtered, a.source) for a in v.agent_channels]
+    # a raw usb-redir with `filter=` accepts only what its rules allow (hw/usb/redirect.c)
+    raw_filter = any(
+        o.name == "device" and o.kind == "usb-redir" and "filter" in o.props
+        for o in qemu_options(v.raw_hypervisor_arguments)
+    )
     for g in v.graphics:
         if g.type == "egl-headless":
             continue
@@ -1383,11 +1388,13 @@ def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, Source]
             s.copypaste = _spice_setting(o, "disable-copy-paste") or s.copypaste
             s.filetransfer = _spice_setting(o, "disable-agent-file-xfer") or s.filetransfer
         elif o.name == "chardev" and o.kind == "qemu-vdagent":
-            agents.append(("qemu-vdagent", o.shown(), o.flag("clipboard"), v.source))
+            agents.append(("qemu-vdagent", o.shown(), o.flag("clipboard"), False, v.source))
         elif o.name == "chardev" and o.kind == "spicevmc" and o.props.get("name") == "vdagent":
-            agents.append(("spicevmc", o.shown(), None, v.source))
+            agents.append(("spicevmc", o.shown(), None, False, v.source))
+        elif o.name == "chardev" and o.kind == "spicevmc" and o.props.get("name") == "usbredir":
+            agents.append(("usbredir", o.shown(), None, raw_filter, v.source))
         elif o.name == "chardev" and o.kind == "spiceport":
-            agents.append(("spiceport", o.props.get("name", ""), None, v.source))
+            agents.append(("spiceport", o.props.get("name", ""), None, False, v.source))
     return s, agents
 
 
@@ -1413,10 +1420,11 @@ def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, Source]
         "*": "In <graphics type='spice'> add <clipboard copypaste='no'/> and <filetransfer "
         "enable='no'/> (or remove the <channel type='spicevmc'> agent channel); give a <channel "
         "type='qemu-vdagent'> no <clipboard copypaste='yes'/>; remove a <channel "
-        "type='spiceport'> org.spice-space.webdav.0; in raw arguments, drop clipboard=on and "
+        "type='spiceport'> org.spice-space.webdav.0; remove <redirdev type='spicevmc'> (or add a "
+        "<redirfilter> rejecting USB storage); in raw arguments, drop clipboard=on and "
         "give -spice disable-copy-paste=on,disable-agent-file-xfer=on.",
-        "proxmox-ve": "Remove clipboard=vnc from vga: and foldersharing from "
-        "spice_enhancements:; for a SPICE display (vga: qxl*, virtio*) use a VNC display (vga: "
+        "proxmox-ve": "Remove clipboard=vnc from vga:, foldersharing from "
+        "spice_enhancements: and `usbN: spice`; for a SPICE display (vga: qxl*, virtio*) use a VNC display (vga: "
         "std) or add `args: -spice disable-copy-paste=on,disable-agent-file-xfer=on`.",
     },
     platforms=QEMU,
@@ -1444,7 +1452,15 @@ def console_clipboard(ctx: Context) -> Iterator[Outcome]:
     (qemu-server config_to_command): vga qxl* and virtio* start SPICE with the spicevmc agent
     and no disable option; `vga: ...,clipboard=vnc` puts qemu-vdagent with clipboard=on in its
     place; spice_enhancements foldersharing=1 adds the webdav port. A VM without a console a
-    client connects to (no graphics, or egl-headless alone) is n/a."""
+    client connects to (no graphics, or egl-headless alone) is n/a.
+
+    SPICE USB redirection (<redirdev type='spicevmc'>, `-chardev spicevmc,name=usbredir`,
+    Proxmox VE `usbN: spice`) plugs a client's USB device, a storage stick among them, into
+    the guest: a file path whatever the agent settings (R21M-1). QEMU's usb-redir accepts every
+    device unless it has filter rules (hw/usb/redirect.c usbredir_check_filter `if
+    (dev->filter_rules)`; libvirt's <redirfilter> becomes that filter), and with them rejects a
+    device no rule matches (usbredirfilter.h: "-ENOENT None of the rules matched"), so a
+    filter is the question of which classes its rules allow."""
     for v in ctx.deployment.vms:
         subj = vm_subject(v)
         s, agents = _sharing(v)
@@ -1458,11 +1474,24 @@ def console_clipboard(ctx: Context) -> Iterator[Outcome]:
             continue
         fails: list[str] = []
         goods: list[str] = []
+        filters: list[str] = []
         refs = list(s.refs)
         spice = " and ".join(dict.fromkeys(s.spice))
-        for kind, name, clip, where in agents:
+        for kind, name, clip, filtered, where in agents:
             refs.append(where)
-            if kind == "spicevmc":
+            if kind == "usbredir":
+                what = f"SPICE USB redirection ({name})"
+                if not s.spice:
+                    goods.append(f"{what} without a SPICE server")
+                elif filtered:
+                    filters.append(f"{what} with {spice}, limited by a USB filter")
+                else:
+                    fails.append(
+                        f"{what} with {spice} and no USB filter: the client plugs its USB "
+                        "devices, a USB storage stick among them, into the guest, and files pass "
+                        "both ways"
+                    )
+            elif kind == "spicevmc":
                 what = f"SPICE agent channel (spicevmc, {name})"
                 if not s.spice:
                     goods.append(f"{what} without a SPICE server")
@@ -1502,6 +1531,21 @@ def console_clipboard(ctx: Context) -> Iterator[Outcome]:
         consoles = ", ".join(dict.fromkeys(s.consoles))
         if fails:
             yield failed(subj, "; ".join(fails), *refs)
+        elif filters:
+            yield manual(
+                subj,
+                "; ".join(filters)
+                + ": whether it rejects USB storage is in its rules"
+                + (f" ({'; '.join(goods)})" if goods else ""),
+                *refs,
+                question=f"Does the USB redirection filter of VM {v.name} (libvirt <devices>"
+                "<redirfilter>, QEMU usb-redir filter=) reject every USB device that carries "
+                "files, mass storage (class 0x08) and phones or cameras (MTP/PTP, class 0x06) "
+                "among them? Evidence: `virsh dumpxml` <redirfilter>: QEMU takes the first "
+                "<usbdev> rule matching the device and each of its interfaces, and rejects one "
+                "no rule matches. Pass: no allow='yes' rule matches such a device (no class "
+                "-1, 0x08 or 0x06 allowed beyond approved vendor/product ids); fail: one does.",
+            )
         else:
             yield passed(
                 subj,

@@ -682,8 +682,14 @@ def parse_domain(
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):
                 chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
+                # QEMU's usb-redir accepts only what a <redirfilter> allows (hw/usb/redirect.c
+                # usbredir_check_filter: a device no rule matches is rejected)
+                filtered = tag == "redirdev" and devices.find("redirfilter") is not None
                 agents.extend(
-                    _agent_channel(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]"))
+                    dataclasses.replace(a, filtered=filtered)
+                    for a in _agent_channel(
+                        el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")
+                    )
                 )
                 # a host serial line, parallel port or terminal handed to the guest (R17-2); a
                 # <console> repeating the first <serial> names the same device
@@ -1168,8 +1174,13 @@ def _agent_channel(el: Element, tag: str, src: Source) -> list[AgentChannel]:
     channel is the vdagent); `<channel type='qemu-vdagent'>` is QEMU's own vdagent, whose
     clipboard "is disabled by default, and can be enabled by setting the copypaste property to
     yes" (`<source><clipboard copypaste='yes'/>`); a `spiceport` chardev (any element) is a
-    named SPICE port, `<source channel=NAME>`."""
+    named SPICE port, `<source channel=NAME>`. A `<redirdev type='spicevmc'>` is a SPICE USB
+    redirection channel: "USB device redirection ... through a character device" whose
+    spicevmc backend is the SPICE client (formatdomain "Redirected devices"; libvirt gives
+    QEMU `-chardev spicevmc,name=usbredir -device usb-redir`)."""
     ctype = el.get("type") or ""
+    if tag == "redirdev" and ctype == "spicevmc":
+        return [AgentChannel("usbredir", "<redirdev type='spicevmc'>", src)]
     target = el.find("target")
     tname = (target.get("name") if target is not None else None) or ""
     if tag == "channel" and ctype in ("spicevmc", "qemu-vdagent"):

@@ -1251,7 +1251,8 @@ def _pve_agent_channels(
     on `-chardev spicevmc,id=vdagent,name=vdagent` (the SPICE agent); with SPICE,
     `spice_enhancements: foldersharing=1` adds `-chardev
     spiceport,id=foldershare,name=org.spice-space.webdav.0` ("Enable folder sharing via
-    SPICE"). `vga: none` or serialN with clipboard=vnc stops the start (assert_clipboard_config)."""
+    SPICE"). `vga: none` or serialN with clipboard=vnc stops the start (assert_clipboard_config).
+    `usbN: spice` adds a SPICE USB redirection channel (no filter: qm.conf has none)."""
     conf = pve.parse_property_string(v.get("vga", ""), "type")
     vnc_clip = conf.get("clipboard") == "vnc"
     spice = vga.startswith(("qxl", "virtio"))
@@ -1263,6 +1264,14 @@ def _pve_agent_channels(
     enh = pve.parse_property_string(v.get("spice_enhancements", ""))
     if spice and _flag(enh.get("foldersharing"), False):
         out.append(AgentChannel("spiceport", SPICE_WEBDAV, at("spice_enhancements")))
+    # `usbN: spice`: `-chardev spicevmc,id=usbredirchardevN,name=usbredir -device usb-redir`
+    # (QemuServer.pm, read with `find_string`), a SPICE client's USB device in the guest
+    out.extend(
+        AgentChannel("usbredir", f"{k}: spice", at(k))
+        for k, val in sorted(v.items())
+        if re.fullmatch(r"usb[0-9]+", k)
+        and pve.parse_property_string(val, "host").get("host") == "spice"
+    )
     return tuple(out)
 
 
