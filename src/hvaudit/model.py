@@ -885,6 +885,36 @@ class SysctlD:
         return tuple(dict.fromkeys(out))
 
 
+@dataclass(frozen=True, slots=True)
+class SocketUnitConf:
+    """A systemd socket unit's [Socket] settings for its next start, from its unit file and
+    drop-ins in the order systemd applies them (`systemctl cat`: a later assignment of
+    SocketMode=, SocketUser= or SocketGroup= replaces the earlier one; ListenStream= adds an
+    address and the empty string resets the list; systemd.socket(5))."""
+
+    files: tuple[str, ...]
+    """The unit file, then its drop-ins."""
+    mode: str | None
+    """SocketMode= as last set; None when no file sets it (systemd's default 0666)."""
+    mode_file: str
+    """The file that set `mode` ("" when none did)."""
+    user: str | None
+    group: str | None
+    listen: tuple[tuple[str, str], ...]
+    """ListenStream= addresses after resets, each with the file that added it."""
+
+    def effective_mode(self) -> str:
+        """The mode the unit creates its socket with: SocketMode=, else systemd.socket(5)'s
+        "Defaults to 0666"."""
+        return self.mode if self.mode is not None else "0666"
+
+    def origin(self, unit: str) -> str:
+        """Where the mode comes from, for a message."""
+        if self.mode is None:
+            return f"{unit} sets no SocketMode= (systemd's default 0666; {', '.join(self.files)})"
+        return f"{unit}: SocketMode={self.mode} in {self.mode_file}"
+
+
 #: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under
 #: /etc) and "enabled-runtime" (links under /run, for the running boot); systemctl(1), is-enabled.
 UNIT_ENABLED_STATES = ("enabled", "enabled-runtime")
@@ -1075,6 +1105,9 @@ class HostFacts:
     socket_units: Fact[dict[str, str]] = field(default_factory=_na)
     """systemd socket unit -> enablement (libvirtd-tcp.socket: disabled ...); empty without systemd.
     Enabled means one of UNIT_ENABLED_STATES."""
+    socket_unit_files: Fact[dict[str, SocketUnitConf]] = field(default_factory=_na)
+    """libvirt's systemd socket unit -> its [Socket] settings for the next start (unit file and
+    drop-ins); a unit with no file (not installed, or masked) is absent."""
     monitoring_agents: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Security monitoring or introspection tools found running or installed."""
     kvm_modules: Fact[tuple[str, ...]] = field(default_factory=_na)

@@ -1833,6 +1833,8 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
         bad, open_q, rules_q, sasl_q, ok = [], [], [], [], []
         refs: list[Source] = [*lh.sockets.sources]
+        if h.facts.socket_unit_files.known and h.facts.socket_unit_files.get():
+            refs += list(h.facts.socket_unit_files.sources)
         for file in files:
             daemon = file.removesuffix(".conf")
             auth, asrc = conf_value(h, file, "auth_unix_rw")
@@ -1878,26 +1880,26 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             elif auth != "none":
                 ok.append(f"{file}: {label}")
                 continue
-            if path in socks:
-                mode = socks[path].split()[0]
-                origin = f"{path} is mode {socks[path]}"
-            elif units.get(f"{daemon}.socket") in UNIT_ENABLED_STATES:
+            # the socket as it is, and as its enabled unit creates it at its next start (a
+            # drop-in may widen SocketMode=: R21U-1)
+            modes = (
+                [(socks[path].split()[0], f"{path} is mode {socks[path]}")] if path in socks else []
+            )
+            if (nxt := _next_start(h, f"{daemon}.socket")) is not None:
+                modes.append(nxt)
+            if not modes and units.get(f"{daemon}.socket") in UNIT_ENABLED_STATES:
                 open_q.append(
                     f"{file}: {label} and {daemon}.socket creates the socket "
                     "(its SocketMode applies, not unix_sock_rw_perms)"
                 )
                 continue
-            else:
-                mode = str(perms)
+            if not modes:
                 origin = f"unix_sock_rw_perms = {perms}" + (" (default)" if psrc.default else "")
-            try:
-                world = int(mode, 8) & 0o002 != 0
-            except ValueError:
-                world = True
-            if world:
-                bad.append(f"{file}: {label}, {origin}: any local user controls every VM")
+                modes.append((str(perms), origin))
+            if wide := [o for m, o in modes if _world_writable(m)]:
+                bad.append(f"{file}: {label}, {'; '.join(wide)}: any local user controls every VM")
             else:
-                ok.append(f"{file}: {label}, {origin}")
+                ok.append(f"{file}: {label}, {', '.join(o for _, o in modes)}")
         for file in files:
             daemon = file.removesuffix(".conf")
             admin, adsrc = conf_value(h, file, "unix_sock_admin_perms")
@@ -1917,6 +1919,13 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                         "limits, TLS files)"
                     )
                     continue
+            nxt = _next_start(h, f"{daemon}-admin.socket")
+            if nxt is not None and _world_writable(nxt[0]):
+                bad.append(
+                    f"{nxt[1]}: any local user administers the daemon through its admin socket "
+                    "(virt-admin: log outputs, client limits, TLS files)"
+                )
+                continue
             # the file's perms as well: without socket activation the next start applies them
             if admin is None or admin_unit:
                 continue  # under socket activation the unit's SocketMode applies
@@ -1934,14 +1943,18 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         for path in LOG_LOCK_SOCKETS:
             # virtlogd/virtlockd: root daemons whose protocols check no client identity; only
             # their sockets' modes keep other users out (R17H-6)
-            if path not in socks:
+            reach = LOG_LOCK_REACH[path.split("/")[-1]]
+            if path in socks and _world_writable(socks[path].split()[0]):
+                bad.append(f"{path} is mode {socks[path]}: {reach}")
                 continue
-            try:
-                world = int(socks[path].split()[0], 8) & 0o002 != 0
-            except ValueError:
-                world = True
-            if world:
-                bad.append(f"{path} is mode {socks[path]}: {LOG_LOCK_REACH[path.split('/')[-1]]}")
+            # the unit as its next start creates the socket: libvirtd.service and the modular
+            # daemons' units Require virtlogd.socket and virtlockd.socket, virtlogd.service and
+            # virtlockd.service their -admin.socket, so an installed unit starts whatever its
+            # enablement (R21U-3)
+            unit = path.split("/")[-1].removesuffix("-sock") + ".socket"
+            nxt = _next_start(h, unit, required=True)
+            if nxt is not None and _world_writable(nxt[0]):
+                bad.append(f"{nxt[1]}: {reach}")
         for pid, program, path, ports in _relay_ports(h, loopback=True):
             refs += list(h.facts.socket_relays.sources)
             bad.append(
@@ -1992,6 +2005,32 @@ def _polkit_manage_unresolved(lh: LibvirtHost) -> list[str]:
 
 
 #: What a local user does through a world-writable virtlogd/virtlockd socket (R17H-6).
+def _world_writable(mode: str) -> bool:
+    """Whether a socket mode lets every local user connect (connect(2) on a UNIX socket needs
+    write permission, unix(7)); a mode that is not octal counts as open."""
+    try:
+        return int(mode, 8) & 0o002 != 0
+    except ValueError:
+        return True
+
+
+def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str] | None:
+    """The mode a libvirt socket unit creates its socket with at its next start, and where it
+    comes from (its unit file and drop-ins, hvaudit.model.SocketUnitConf): for a unit that is
+    enabled (or, `required`, started by another unit whatever its enablement) and whose files
+    were read; None otherwise (an older bundle without them keeps the live socket's verdict).
+    systemd.socket(5): SocketMode= "specifies the file system access mode used when creating
+    the file node ... Defaults to 0666"."""
+    fact = h.facts.socket_unit_files
+    if not fact.known or unit not in fact.get():
+        return None
+    units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
+    if not required and units.get(unit) not in UNIT_ENABLED_STATES:
+        return None
+    conf = fact.get()[unit]
+    return conf.effective_mode(), f"{conf.origin(unit)} (the socket's next start)"
+
+
 LOG_LOCK_REACH = {
     "virtlogd-sock": "any local user has virtlogd (root) open, read and append to any file it "
     "names (log_daemon_dispatch.c takes the path from the client and checks no identity)",

@@ -256,6 +256,17 @@ LOG_LOCK_SOCKETS: tuple[str, ...] = (
 )
 
 
+#: The libvirt socket units whose files hvaudit reads: each daemon's read-write, read-only and
+#: admin socket (libvirt src/remote/libvirtd*.socket.in and the modular daemons' virtd
+#: templates), the remote daemons' -tcp and -tls ones, and virtlogd's and virtlockd's socket
+#: and admin socket (src/logging/virtlogd*.socket.in, src/locking/virtlockd*.socket.in).
+SOCKET_UNITS: tuple[str, ...] = (
+    *(f"{d}{s}.socket" for d in LIBVIRT_DAEMONS for s in ("", "-ro", "-admin")),
+    *(f"{d}{s}.socket" for d in ("libvirtd", "virtproxyd") for s in ("-tcp", "-tls")),
+    *(f"{d}{s}.socket" for d in ("virtlogd", "virtlockd") for s in ("", "-admin")),
+)
+
+
 def libvirt_socket(daemon: str) -> str:
     """The read-write UNIX socket a libvirt daemon serves (libvirtd and virtproxyd: libvirt-sock;
     every other modular daemon: <name>-sock, its socket unit's ListenStream)."""
@@ -535,6 +546,15 @@ COMMANDS: tuple[CommandProbe, ...] = (
             *dict.fromkeys(libvirt_admin_socket(d) for d in LIBVIRT_DAEMONS),
             *LOG_LOCK_SOCKETS,
         ),
+    ),
+    # The libvirt socket units' files and drop-ins as systemd merges them (systemctl(1) cat:
+    # each file after a "# PATH" line, the unit file first, then its drop-ins in the order
+    # applied): SocketMode=, SocketUser=, SocketGroup= and ListenStream= there are what the
+    # unit's next start creates, which a drop-in may widen while the live socket is still
+    # narrow (systemd.socket(5); R21U-1). Read-only; a missing unit only prints "No files found".
+    CommandProbe(
+        "libvirt-socket-unit-files",
+        ("systemctl", "cat", "--no-pager", *SOCKET_UNITS),
     ),
     # The TLS server key's mode, owner and group and those of the directories above it, whose
     # search bits decide whether its mode matters (HVA-030): metadata only, never the key. -L

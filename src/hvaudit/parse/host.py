@@ -52,6 +52,7 @@ from hvaudit.model import (
     NwFilter,
     NwFilterRule,
     QemuProcess,
+    SocketUnitConf,
     Source,
     SshdMatch,
     SysctlD,
@@ -569,6 +570,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(out, g.source)
 
     f.socket_units = ev.fact(_cmd("libvirt-socket-units"), units)
+    f.socket_unit_files = ev.fact(_cmd("libvirt-socket-unit-files"), _socket_unit_files)
     f.ssh_server = _ssh_server(ev, processes, f.listeners)
     f.sshd = _sshd_fact(ev, f.ssh_server)
     f.sshd_match = _sshd_match(ev, f.ssh_server)
@@ -6369,6 +6371,58 @@ def _unit_file_lines(text: str) -> list[str]:
         else:
             chunk.append(line)
     return out + _systemd_lines(chunk)
+
+
+def _socket_unit_files(g: Got) -> Fact[dict[str, SocketUnitConf]]:
+    """libvirt's socket units as `systemctl cat` prints them (each file after a "# PATH" line,
+    the unit file first, then its drop-ins in the order systemd applies them): per unit its
+    [Socket] SocketMode=, SocketUser=, SocketGroup= and ListenStream= for the next start.
+    systemd.socket(5) (read with `search`): SocketMode= "Defaults to 0666"; a later assignment
+    replaces an earlier one (a mode that is not octal is ignored with a warning: conf-parser
+    config_parse_mode); ListenStream= may be given more than once and "If the empty string is
+    assigned to any of these options, the list of addresses to listen on is reset". A unit
+    with no file (not installed, masked) is absent."""
+    if g.state == "absent":
+        return Fact.of({}, Source(g.source.artefact, "no systemd"))
+    files: dict[str, list[str]] = {}
+    settings: dict[str, list[tuple[str, str, str]]] = {}
+    unit, section, path = "", "", ""
+    for line in _unit_file_lines(g.text):
+        header = re.fullmatch(r"# (/\S+)", line)
+        if header:
+            path = header.group(1)
+            base = path.split(".socket.d/", 1)[0] + ".socket" if ".socket.d/" in path else path
+            unit, section = base.rsplit("/", 1)[-1], ""
+            if unit.endswith(".socket"):
+                files.setdefault(unit, []).append(path)
+            continue
+        body = line.strip()
+        if not unit.endswith(".socket") or not body or body[0] in "#;":
+            continue
+        if body.startswith("["):
+            section = body
+            continue
+        key, eq, value = body.partition("=")
+        if section == "[Socket]" and eq:
+            settings.setdefault(unit, []).append((path, key.strip(), value.strip()))
+    out = {}
+    for name, paths in files.items():
+        mode: str | None = None
+        mode_file = ""
+        user: str | None = None
+        group: str | None = None
+        listen: list[tuple[str, str]] = []
+        for path, key, value in settings.get(name, []):
+            if key == "SocketMode" and re.fullmatch(r"[0-7]{1,4}", value):
+                mode, mode_file = value, path
+            elif key == "SocketUser":
+                user = value or None
+            elif key == "SocketGroup":
+                group = value or None
+            elif key == "ListenStream":
+                listen = [*listen, (value, path)] if value else []
+        out[name] = SocketUnitConf(tuple(paths), mode, mode_file, user, group, tuple(listen))
+    return Fact.of(out, g.source)
 
 
 def _service_settings(text: str, daemon: str) -> Iterator[tuple[str, str, str]]:
