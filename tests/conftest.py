@@ -401,6 +401,22 @@ HARDENED_HOST: dict[str, Any] = {
         "find: '/run/sysctl.d': No such file or directory\n"
         "find: '/usr/local/lib/sysctl.d': No such file or directory\n",
     ),
+    # the next boot's kernel command line (`find -L ... -print -exec grep -H`): Debian 12's
+    # /etc/default/grub (its GRUB_CMDLINE_* lines), no /etc/kernel/cmdline, no loader entries
+    "boot-cmdline": (
+        "/etc/default/grub\n"
+        "/etc/default/grub:# If you change this file, run 'update-grub' afterwards to update\n"
+        "/etc/default/grub:GRUB_DEFAULT=0\n"
+        "/etc/default/grub:GRUB_TIMEOUT=5\n"
+        "/etc/default/grub:GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`\n"
+        '/etc/default/grub:GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'
+        '/etc/default/grub:GRUB_CMDLINE_LINUX=""\n'
+        "/etc/default/grub:#GRUB_DISABLE_OS_PROBER=false\n",
+        1,
+        "find: '/etc/default/grub.d': No such file or directory\n"
+        "find: '/etc/kernel/cmdline': No such file or directory\n"
+        "find: '/boot/loader/entries': No such file or directory\n",
+    ),
     # modprobe.d: Debian 12's systemd.conf only (grep exits 2 for the directories not there)
     "modprobe-d": (
         "/lib/modprobe.d/systemd.conf:# Unlike other network interfaces, bonding and dummy "

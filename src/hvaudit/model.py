@@ -801,6 +801,19 @@ class QemuProcess:
 
 
 @dataclass(frozen=True, slots=True)
+class BootCmdline:
+    """One source of the next boot's kernel command line (R21B-1): `source` names its file(s),
+    `words` are its words as the kernel matches them (None where the file could not be
+    evaluated, `why` says what stopped it)."""
+
+    source: str
+    words: tuple[str, ...] | None
+    why: str = ""
+    origins: tuple[str, ...] = ()
+    """The file each word came from, where `source` names more than one (GRUB's defaults)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SysctlSetting:
     """One sysctl.d assignment as systemd-sysctl keeps it (hvaudit.parse.host._sysctl_d)."""
 
@@ -1002,6 +1015,10 @@ class HostFacts:
     name memory), "v2" (otherwise, where a `cgroup2` mount is) or "" (neither mounted)."""
     kernel_cmdline: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The words of the running kernel's command line (/proc/cmdline)."""
+    kernel_cmdline_next_boot: Fact[tuple[BootCmdline, ...]] = field(default_factory=_na)
+    """Each place the next boot's kernel command line is kept on this host (GRUB's defaults,
+    /etc/kernel/cmdline, each Boot Loader Specification entry), R21B-1: which of them the boot
+    loader uses is not read."""
     os_release: Fact[dict[str, str]] = field(default_factory=_na)
     packages: Fact[dict[str, str]] = field(default_factory=_na)
     pending_security_updates: Fact[tuple[str, ...]] = field(default_factory=_na)

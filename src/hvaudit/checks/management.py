@@ -4,6 +4,7 @@ control, accounts, patching, the host firewall and logging (2014 HY-SR-4, 13..20
 from __future__ import annotations
 
 import fnmatch
+import functools
 import ipaddress
 import re
 import socket
@@ -43,6 +44,7 @@ from hvaudit.checks._loopback import (
     reach_words,
     vsock_guests,
 )
+from hvaudit.checks._nextboot import next_boot_adds
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -3244,6 +3246,17 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 *(later.sources if turned_off else ()),
             )
             continue
+        # R21B-1: mitigated now, but the next boot's command line turns a mitigation off
+        nb = next_boot_adds(h, functools.partial(_mitigation_off, vulns=f.get()))
+        if nb is not None and nb.settled:
+            yield failed(
+                s,
+                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated now, but the next "
+                f"boot turns mitigations off: {nb.text()}",
+                *f.sources,
+                *nb.sources,
+            )
+            continue
         stibp = (
             f"{', '.join(stibp_off)} reports STIBP: disabled and the SMT state is unknown "
             f"({smt.reason})"
@@ -3279,10 +3292,67 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 "kvm-intel.vmentry_l1d_flush= word, or the modprobe of an install command; fail: "
                 "one of them is there.",
             )
+        elif nb is not None:
+            yield manual(
+                s,
+                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated now, but "
+                f"{nb.text()} turns mitigations off at the next boot if the boot loader takes it",
+                *f.sources,
+                *nb.sources,
+                question=nb.question(h.name, "it boots with one of them (the flaw is unmitigated)"),
+            )
         else:
             yield passed(
                 s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
             )
+
+
+#: Kernel parameters that turn one flaw's mitigation off, with the sysfs file of that flaw
+#: (Documentation/admin-guide/kernel-parameters.txt, each `=off` entry and `mitigations=off`'s
+#: "Equivalent to" list; read with `search`).
+_FLAW_OFF: dict[str, str] = {
+    "nopti": "meltdown",
+    "pti=off": "meltdown",
+    "nospectre_v1": "spectre_v1",
+    "nospectre_v2": "spectre_v2",
+    "spectre_v2=off": "spectre_v2",
+    "spectre_v2_user=off": "spectre_v2",
+    "spectre_bhi=off": "spectre_v2",
+    "nospec_store_bypass_disable": "spec_store_bypass",
+    "spec_store_bypass_disable=off": "spec_store_bypass",
+    "l1tf=off": "l1tf",
+    "kvm_intel.vmentry_l1d_flush=never": "l1tf",
+    "mds=off": "mds",
+    "tsx_async_abort=off": "tsx_async_abort",
+    "mmio_stale_data=off": "mmio_stale_data",
+    "retbleed=off": "retbleed",
+    "spec_rstack_overflow=off": "spec_rstack_overflow",
+    "gather_data_sampling=off": "gather_data_sampling",
+    "reg_file_data_sampling=off": "reg_file_data_sampling",
+    "srbds=off": "srbds",
+    "indirect_target_selection=off": "indirect_target_selection",
+    "tsa=off": "tsa",
+    "vmscape=off": "vmscape",
+}
+
+
+def _mitigation_off(word: str, vulns: dict[str, str]) -> bool:
+    """A kernel command-line word that turns off a mitigation this CPU needs (R21B-1):
+    `mitigations=off` (kernel/cpu.c mitigations_parse_cmdline: CPU_MITIGATIONS_OFF; the flaws
+    its "Equivalent to" list names) wherever a flaw is not "Not affected", a flaw's own `=off`
+    word (_FLAW_OFF) where that flaw's file is not "Not affected", and kvm.nx_huge_pages off
+    (mmu.c set_nx_huge_pages: off, never or a false kstrtobool) where itlb_multihit is."""
+    affected = {k for k, v in vulns.items() if not v.startswith("Not affected")}
+    name, _, value = word.partition("=")
+    if name == "mitigations":
+        return value.lower() == "off" and bool(affected)
+    if name == "kvm.nx_huge_pages":
+        low = value.lower()
+        return "itlb_multihit" in affected and (
+            low in ("off", "never") or low[:1] in ("n", "0") or low.startswith("of")
+        )
+    flaw = _FLAW_OFF.get(word)
+    return flaw is not None and flaw in affected
 
 
 def _shown(line: str, width: int, keep: str) -> str:

@@ -13,6 +13,7 @@ from hvaudit.bundle import BundleWriter, utc_now
 from hvaudit.collect.runner import Runner, RunResult
 
 __all__ = [
+    "BOOT_CMDLINE",
     "COMMANDS",
     "FILES",
     "LIBVIRT_DAEMONS",
@@ -239,6 +240,18 @@ SYSCTL_D: tuple[str, ...] = (
 )
 SYSCTL_CONF = "/etc/sysctl.conf"
 
+#: Where the next boot's kernel command line is kept (R21B-1): grub-mkconfig's /etc/default/grub
+#: and /etc/default/grub.d/*.cfg (util/grub-mkconfig.in sources both; util/grub.d/10_linux.in
+#: puts GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT on a normal entry's `linux` line),
+#: kernel-install's and proxmox-boot-tool's /etc/kernel/cmdline (pve-docs system-booting.adoc)
+#: and the Boot Loader Specification's /boot/loader/entries/*.conf (`options`).
+BOOT_CMDLINE: tuple[str, ...] = (
+    "/etc/default/grub",
+    "/etc/default/grub.d",
+    "/etc/kernel/cmdline",
+    "/boot/loader/entries",
+)
+
 #: nss-systemd(8): the directories of static drop-in JSON user records.
 USERDB_DIRS: tuple[str, ...] = ("/etc/userdb", "/run/userdb", "/run/host/userdb", "/usr/lib/userdb")
 
@@ -405,6 +418,46 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "1",
             "-name",
             "*.conf",
+            "-print",
+            "-exec",
+            "grep",
+            "-D",
+            "skip",
+            "-H",
+            "",
+            "{}",
+            ";",
+        ),
+    ),
+    # The next boot's kernel command line, which /proc/cmdline (the running boot's) does not
+    # show (R21B-1): GRUB's /etc/default/grub and the /etc/default/grub.d/*.cfg grub-mkconfig
+    # sources after it (GRUB_CMDLINE_LINUX, GRUB_CMDLINE_LINUX_DEFAULT), /etc/kernel/cmdline
+    # (kernel-install, proxmox-boot-tool with systemd-boot) and the Boot Loader Specification
+    # entries' `options`. Each file's path is printed before its lines (`find -L -print -exec
+    # grep -H`), so an empty file is seen.
+    CommandProbe(
+        "boot-cmdline",
+        (
+            "find",
+            "-L",
+            *BOOT_CMDLINE,
+            "-maxdepth",
+            "1",
+            "-type",
+            "f",
+            "(",
+            "-path",
+            "/etc/default/grub",
+            "-o",
+            "-path",
+            "/etc/default/grub.d/*.cfg",
+            "-o",
+            "-path",
+            "/etc/kernel/cmdline",
+            "-o",
+            "-path",
+            "/boot/loader/entries/*.conf",
+            ")",
             "-print",
             "-exec",
             "grep",

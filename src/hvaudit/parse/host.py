@@ -43,6 +43,7 @@ from hvaudit.errors import InputError
 from hvaudit.model import (
     UNIT_ENABLED_STATES,
     Account,
+    BootCmdline,
     Fact,
     FactState,
     HostFacts,
@@ -647,6 +648,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.net_device_paths = ev.fact(_cmd("net-devices"), _net_device_paths)
     f.pci_slots = ev.fact(_cmd("pci-slots"), _pci_slots)
     f.sysctl_d = _sysctl_d(ev)
+    f.kernel_cmdline_next_boot = _boot_cmdline(ev)
     f.route_localnet = _route_localnet_next_boot(
         ev.fact(_cmd("route-localnet"), _route_localnet), ev.get(_cmd("route-localnet")), f.sysctl_d
     )
@@ -5691,6 +5693,161 @@ def _sysctl_d(ev: HostEvidence) -> Fact[SysctlD]:
                 )
             )
     return Fact.of(SysctlD(settings, unlinked, tuple(cmdline)), got.source)
+
+
+_GRUB_VARS = ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT")
+_GRUB_ASSIGN = re.compile(r"^(?:export\s+)?(GRUB_CMDLINE_LINUX(?:_DEFAULT)?)(\+?)=(.*)$")
+
+
+def _sh_value(text: str, env: dict[str, str]) -> str | None:
+    """The value of a simple shell assignment's right-hand side (`'...'`, `"..."` with `$VAR`
+    or `${VAR}` of the GRUB_CMDLINE_* variables, bare words), a `#` comment after a blank
+    dropped; None for anything else (command substitution, another variable, a second word)."""
+    out, i, n = [], 0, len(text)
+
+    def var(j: int) -> tuple[str, int] | None:
+        m = re.match(r"\$(?:\{(\w+)\}|(\w+))", text[j:])
+        if not m or (m.group(1) or m.group(2)) not in _GRUB_VARS:
+            return None
+        return env.get(m.group(1) or m.group(2), ""), j + m.end()
+
+    while i < n and text[i] not in " \t":
+        c = text[i]
+        if c == "'":
+            end = text.find("'", i + 1)
+            if end < 0:
+                return None
+            out.append(text[i + 1 : end])
+            i = end + 1
+        elif c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] in "`\\":
+                    return None
+                if text[i] == "$":
+                    got = var(i)
+                    if got is None:
+                        return None
+                    out.append(got[0])
+                    i = got[1]
+                else:
+                    out.append(text[i])
+                    i += 1
+            if i >= n:
+                return None
+            i += 1
+        elif c == "$":
+            got = var(i)
+            if got is None:
+                return None
+            out.append(got[0])
+            i = got[1]
+        elif c in "`\\;&|<>()":
+            return None
+        else:
+            out.append(c)
+            i += 1
+    rest = text[i:].strip()
+    return "".join(out) if not rest or rest.startswith("#") else None
+
+
+def _grub_defaults(files: dict[str, list[str]]) -> BootCmdline | None:
+    """GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT as grub-mkconfig leaves them: it sources
+    /etc/default/grub, then each /etc/default/grub.d/*.cfg in the shell's glob order (GRUB
+    util/grub-mkconfig.in as Debian and Ubuntu ship it), a later assignment replacing an
+    earlier one, and 10_linux puts both on a normal entry's `linux` line (util/grub.d/
+    10_linux.in linux_entry with "${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}"; the
+    recovery entry has _LINUX only). grub-mkconfig runs under /bin/sh: an assignment this
+    reader cannot evaluate (a `+=`, which dash does not take, a command substitution, a
+    condition) leaves the line unsettled. None where no such file exists."""
+    paths = [p for p in files if p == "/etc/default/grub"] + sorted(
+        p for p in files if p.startswith("/etc/default/grub.d/") and p.endswith(".cfg")
+    )
+    if not paths:
+        return None
+    env: dict[str, str] = {}
+    origin: dict[str, list[tuple[str, str]]] = {}
+    for path in paths:
+        for raw in files[path]:
+            line = raw.strip()
+            if not line or line.startswith("#") or "GRUB_CMDLINE_LINUX" not in line:
+                continue
+            m = _GRUB_ASSIGN.match(line)
+            value = _sh_value(m.group(3), env) if m and not m.group(2) else None
+            if m is None or value is None:
+                return BootCmdline(
+                    ", ".join(paths), None, f"{path} sets the command line as `{line[:80]}`"
+                )
+            # a word the variable had keeps the file it came from, a new one is this file's
+            had = dict(origin.get(m.group(1), []))
+            origin[m.group(1)] = [(w, had.get(w, path)) for w in _cmdline_words(value)]
+            env[m.group(1)] = value
+    words = [*origin.get("GRUB_CMDLINE_LINUX", []), *origin.get("GRUB_CMDLINE_LINUX_DEFAULT", [])]
+    return BootCmdline(
+        ", ".join(paths),
+        tuple(_kernel_param(w) for w, _ in words),
+        origins=tuple(where for _, where in words),
+    )
+
+
+def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
+    """The next boot's kernel command line, per place it is kept (R21B-1): GRUB's defaults
+    (_grub_defaults), /etc/kernel/cmdline (kernel-install(8): "the kernel command line to pass
+    to the kernel", read by proxmox-boot-tool for systemd-boot, pve-docs system-booting.adoc
+    "Editing the Kernel Commandline"; its lines joined) and each Boot Loader Specification
+    entry (/boot/loader/entries/*.conf: its `options` lines, joined in order). Which of them
+    the boot loader takes is not read here."""
+    got = ev.get(_cmd("boot-cmdline"))
+    if got.state == "uncollected":
+        return Fact.unavailable(f"{_cmd('boot-cmdline')} was not collected")
+    errors = [
+        e
+        for e in got.reason.splitlines()
+        if "No such file or directory" not in e and "Is a directory" not in e
+    ]
+    if got.state != "ok" or got.rc not in (0, 1) or errors:
+        why = (errors[0] if errors else got.reason) or (
+            f"exited {got.rc}" if got.state == "ok" else got.state
+        )
+        return Fact.unavailable(
+            f"the next boot's kernel command line could not be read ({why})", got.source
+        )
+    files: dict[str, list[str]] = {}
+    current = ""
+    for line in got.text.splitlines():
+        if current and line.startswith(current + ":"):
+            files[current].append(line[len(current) + 1 :])
+        elif line.startswith("/") and ":" not in line:
+            current = line
+            files.setdefault(current, [])
+    out: list[BootCmdline] = []
+    grub = _grub_defaults(files)
+    if grub is not None:
+        out.append(grub)
+    if "/etc/kernel/cmdline" in files:
+        text = " ".join(
+            ln for ln in files["/etc/kernel/cmdline"] if not ln.lstrip().startswith("#")
+        )
+        out.append(
+            BootCmdline(
+                "/etc/kernel/cmdline", tuple(_kernel_param(w) for w in _cmdline_words(text))
+            )
+        )
+    for path in sorted(p for p in files if p.startswith("/boot/loader/entries/")):
+        opts = [
+            ln.strip()[len("options") :]
+            for ln in files[path]
+            if ln.strip().startswith(("options ", "options\t"))
+        ]
+        text = " ".join(opts)
+        if "$" in text:
+            # RHEL 8's `options $kernelopts`: a grubenv variable, not read here
+            out.append(
+                BootCmdline(path, None, f"{path} takes its options from `{text.strip()[:60]}`")
+            )
+            continue
+        out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
+    return Fact.of(tuple(out), got.source)
 
 
 def _modprobe_files(ev: HostEvidence) -> Fact[tuple[tuple[str, tuple[str, ...]], ...]]:
