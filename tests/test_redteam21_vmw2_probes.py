@@ -168,11 +168,12 @@ FILTERS_QUESTION = (
             ("manual", f"logs to ssl://10.0.0.5:1514, certificates verified; {FILTERS_QUESTION}"),
         ),
         (
+            # V21C-1 (team decision): enabled fails by itself, as ESXI-80-000246 reads it
             {"Syslog.global.logFiltersEnable": True},
             (
-                "manual",
-                "logs to ssl://10.0.0.5:1514, certificates verified; log filters on "
-                "(Syslog.global.logFiltersEnable) and Syslog.global.logFilters not reported",
+                "fail",
+                "log filtering enabled (Syslog.global.logFiltersEnable), Syslog.global.logFilters "
+                "not reported: vSphere 8 STIG ESXI-80-000246 wants LogFilteringEnabled false",
             ),
         ),
     ],

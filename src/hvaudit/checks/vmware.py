@@ -1486,16 +1486,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
-            yield unknown(
-                s,
-                _gap("config.dateTimeInfo", esx.source),
-                f"Does host {h.name} synchronise its clock with the site's NTP servers, ntpd "
-                "running and started with the host? Evidence: the vSphere Client, host "
-                f"{h.name} > Configure > Time Configuration (NTP servers, service status and "
-                "startup policy), or `esxcli system ntp get` there. Pass: yes, servers set, "
-                "running, 'Start and stop with host'; fail: no server, stopped, or another "
-                "policy.",
-            )
+            yield unknown(s, _gap("config.dateTimeInfo", esx.source), _ntp_question(h))
             continue
         if esx.ntp.get("protocol") == "ptp":
             ptp = _service_states(esx, ("ptpd",))
@@ -1560,7 +1551,38 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, _gap("the ntpd service", esx.source), "ntpd runs, policy on")
             continue
         svc = states[0]["ntpd"]
+        stopped = (
+            ""
+            if svc.get("running") and svc.get("policy") == "on"
+            else f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
+        )
+        if stopped and esx.ntp.get("servers") is None:
+            # ntpd not running (or not started with the host) fails whatever its servers
+            yield failed(s, stopped, esx.source)
+            continue
+        if esx.ntp.get("servers") is None:
+            # V21C-2: HostDateTimeInfo.ntpConfig "Need not be set" (vSphere API, read with
+            # `search`): not reported is no empty server list
+            yield unknown(s, _gap("config.dateTimeInfo.ntpConfig", esx.source), _ntp_question(h))
+            continue
         entries = [str(x) for x in esx.ntp.get("servers") or []]
+        conf = [
+            line.strip()
+            for line in esx.ntp.get("config_file") or []
+            if str(line).split("#")[0].split()[:1] in (["server"], ["pool"], ["peer"])
+        ]
+        if not entries and conf and not stopped:
+            # V21C-2: HostNtpConfig.configFile ("Content of ntp.conf host configuration file,
+            # split by lines", API 6.0) names time sources the server list does not: whether
+            # ntpd uses them is asked, not failed as "no NTP server configured"
+            yield manual(
+                s,
+                "config.dateTimeInfo.ntpConfig.server is empty but its ntp.conf (configFile) "
+                f"holds {'; '.join(conf)[:160]}",
+                esx.source,
+                question=_ntp_question(h),
+            )
+            continue
         # V21B-3: an entry is the address followed by ntp.conf `server` options (`127.127.1.0
         # prefer` passed as a remote server); judged by its address, shown as written
         address = {x: _ntp_address(x) for x in entries}
@@ -1603,6 +1625,18 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
+
+
+def _ntp_question(h: Host) -> str:
+    """HVA-419's question of a host whose NTP configuration is not (wholly) in the evidence."""
+    return (
+        f"Does host {h.name} synchronise its clock with the site's NTP servers, ntpd "
+        "running and started with the host? Evidence: the vSphere Client, host "
+        f"{h.name} > Configure > Time Configuration (NTP servers, service status and "
+        "startup policy), or `esxcli system ntp get` there. Pass: yes, servers set, "
+        "running, 'Start and stop with host'; fail: no server, stopped, or another "
+        "policy."
+    )
 
 
 def _ntp_address(entry: str) -> str:
@@ -1761,8 +1795,9 @@ def _log_filters(esx: VmwareHost) -> tuple[str, str]:
     CIS ESXi 8 "Host must deactivate log filtering" (L1) and the VCF 9 STIG (VCFE-9X-000235, log
     filtering; vSphere 8 STIG ESXI-80-000246, V-258800, read with `find_string`: "If
     "LogFilteringEnabled" is not set to "false", this is a finding") keep it off (L16-18). An option the host did not report is no "off" (V21B-1: the
-    collector did not retrieve either, so filters on passed): logFiltersEnable not reported, or
-    reported true with logFilters not reported, is the question of the filters."""
+    collector did not retrieve either, so filters on passed): logFiltersEnable not reported is
+    the question of the filters. Enabled fails with no filter set or the filters not reported
+    too, as ESXI-80-000246 reads it (V21C-1, a team decision: it passed with none set)."""
     enable = _option(esx, "Syslog.global.logFiltersEnable")
     rules = _option(esx, "Syslog.global.logFilters")
     if enable is None:
@@ -1774,13 +1809,15 @@ def _log_filters(esx: VmwareHost) -> tuple[str, str]:
         if _true(enable) is None:
             return "", f"Syslog.global.logFiltersEnable = {str(enable)[:12]} is not a boolean"
         return "", ""
-    if rules is None:
-        return "", (
-            "log filters on (Syslog.global.logFiltersEnable) and Syslog.global.logFilters not "
-            "reported"
-        )
-    if not str(rules).strip():
-        return "", ""
+    if rules is None or not str(rules).strip():
+        # V21C-1 (team decision: the STIG's reading): ESXI-80-000246 finds log filtering
+        # enabled by itself ("If "LogFilteringEnabled" is not set to "false", this is a
+        # finding"), with or without a filter set; a filter added later drops messages silently
+        return (
+            "log filtering enabled (Syslog.global.logFiltersEnable), Syslog.global.logFilters "
+            + ("not reported" if rules is None else "empty")
+            + ": vSphere 8 STIG ESXI-80-000246 wants LogFilteringEnabled false"
+        ), ""
     return (
         "log filters on (Syslog.global.logFiltersEnable): messages matching Syslog.global."
         f"logFilters = {str(rules).strip()[:120]} are dropped once counted, never forwarded"
@@ -1794,8 +1831,8 @@ def _filters_question(h: Host) -> str:
         "logfilter get` there (Log Filtering Enabled) and `esxcli system syslog config "
         "logfilter list`, or its advanced settings Syslog.global.logFiltersEnable and "
         "Syslog.global.logFilters (ESXi 7.0 Update 1 and later). Pass: LogFilteringEnabled "
-        "false (vSphere 8 STIG ESXI-80-000246), or no filter set; fail: enabled with a filter "
-        "(matching messages are dropped, never forwarded)."
+        "false; fail: enabled, with or without a filter (vSphere 8 STIG ESXI-80-000246; "
+        "matching messages are dropped, never forwarded)."
     )
 
 
@@ -2694,17 +2731,42 @@ def vib_acceptance(ctx: Context) -> Iterator[Outcome]:
 def exec_installed_only(ctx: Context) -> Iterator[Outcome]:
     """Ransomware on ESXi copies its own binary to the host and runs it; with execInstalledOnly the
     VMkernel runs only what came in a signed VIB. vSphere 8 STIG ESXI-80-000244 (default false on
-    8.0 Update 3, true on 9.0, per the vSphere Security Configuration Guide)."""
+    8.0 Update 3, true on 9.0, per the vSphere Security Configuration Guide).
+
+    ESXi 8.0 adds an internal runtime option beside the boot option (vSphere 8.0 Security,
+    "execInstalledOnly ... is both a boot and an internal runtime option ... a previously
+    enabled execInstalledOnly boot option overwrites the internal runtime option if you set
+    both", read with `search`), turned off at once by `esxcli system settings advanced set -o
+    /User/execInstalledOnly -i 0` (no reboot; read with `find_string`). The boot option the API
+    reports is the configured one: set true since the last boot, it does not yet overwrite a
+    runtime option that is off, and unsigned binaries run until the reboot. Where the host
+    reports the runtime option (User.execInstalledOnly) off beside the boot option true, whether
+    the host booted with it is asked (V21C-3: it passed); off with the boot option off fails."""
     key = "VMkernel.Boot.execInstalledOnly"
+    runtime_key = "User.execInstalledOnly"
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         value = _option(esx, key)
+        runtime = _option(esx, runtime_key)
         if value is None:
             yield _no_option(s, esx, [key], f"{key} is true")
-        elif _true(value) is True:
-            yield passed(s, f"{key} = true", esx.source)
-        else:
+        elif _true(value) is not True:
             yield failed(s, f"{key} = {str(value)[:12]}", esx.source)
+        elif runtime is not None and _true(runtime) is not True:
+            yield manual(
+                s,
+                f"{key} = true, but the runtime option {runtime_key} = {str(runtime)[:12]}: "
+                "unsigned binaries run unless the host booted with the boot option on",
+                esx.source,
+                question=f"Does host {h.name}'s running kernel enforce execInstalledOnly? "
+                "Evidence: `esxcli system settings kernel list -o execInstalledOnly` there (its "
+                "Runtime value: the boot option the host booted with). Pass: Runtime TRUE (a boot "
+                "option the host booted with overwrites the runtime option, vSphere 8.0 "
+                f"Security); fail: Runtime FALSE ({runtime_key} 0 lets unsigned binaries run "
+                "until the reboot).",
+            )
+        else:
+            yield passed(s, f"{key} = true", esx.source)
 
 
 @check(

@@ -113,6 +113,9 @@ ADVANCED = (
     "Security.PasswordHistory",
     "DCUI.Access",
     "VMkernel.Boot.execInstalledOnly",
+    # HVA-427's runtime option (ESXi 8.0: `esxcli system settings advanced list -o
+    # /User/execInstalledOnly`; V21C-3), read where the host reports it
+    "User.execInstalledOnly",
     "UserVars.ESXiVPsDisabledProtocols",
     "UserVars.SuppressHyperthreadWarning",
     "Config.HostAgent.plugins.hostsvc.esxAdminsGroup",
@@ -918,7 +921,16 @@ def _ntp(info: Any) -> dict[str, Any] | None:
     # PCI function): the network ptpd reaches its master over (HVA-419, L19-2V)
     ptp = getattr(info, "ptpConfig", None)
     return {
-        "servers": [str(s) for s in getattr(info.ntpConfig, "server", None) or []],
+        # HostDateTimeInfo.ntpConfig "Need not be set" (vSphere API): not reported is None, no
+        # empty list (V21C-2: it was read as "no NTP server configured"); HostNtpConfig.configFile
+        # (API 6.0: "Content of ntp.conf host configuration file, split by lines") is kept for
+        # the `server` lines it may hold beside an empty server list
+        "servers": None
+        if getattr(info, "ntpConfig", None) is None
+        else [str(s) for s in getattr(info.ntpConfig, "server", None) or []],
+        "config_file": None
+        if getattr(info, "ntpConfig", None) is None
+        else [str(x) for x in getattr(info.ntpConfig, "configFile", None) or []],
         "protocol": str(protocol) if protocol else None,
         "ptp": {
             "domain": getattr(ptp, "domain", None),
