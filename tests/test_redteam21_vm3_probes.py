@@ -33,7 +33,10 @@ Probed by script, not kept (the verdict was right): <watchdog model='i6300esb' a
 is named by HVA-067 ("written to its disk too", auto_dump_path); <launchSecurity type='sev'>
 with policy 0x0000 fails HVA-067 (NODBG clear), 0x0001 passes; <memoryBacking><locked/> without
 <memtune><hard_limit> fails HVA-070; a spiceport org.qemu.console.serial.0 beside SPICE is a byte
-pipe to a guest serial console, not clipboard or file sharing, and is named in HVA-239's pass.
+pipe to a guest serial console, not clipboard or file sharing, and is named in HVA-239's pass;
+<launchSecurity type='sev-snp'> (replayed: the test driver of libvirt 9.0 rejects the type) with
+<policy>0x000b0000</policy> fails HVA-067 (DEBUG, bit 19), 0x00030000 and no policy (QEMU's
+default 0x30000) pass; an externally started virtiofsd (<source socket>) is HVA-058's question.
 
 Tally: 9 cases in 2 test functions (4 collected): R21M-1 6 pinned (libvirt redirdev with the
 agent closed, without an agent, raw usbredir, a <redirfilter>, raw filter=, Proxmox VE usb0:
@@ -46,6 +49,19 @@ Leads left (not settled in the time):
   per interface; QEMU rejects a device no rule matches) could be judged, e.g. no allow='yes'
   rule of class -1, 0x08 or 0x06 passes; not encoded (composite devices, vendor-specific
   class 0xff MTP phones).
+- <interface type='vhostuser'> with <source mode='server'> (and raw `-chardev
+  socket,path=...,server=on -netdev vhost-user`): QEMU listens on a UNIX socket, and whoever
+  connects is sent the guest's memory (vhost-user VHOST_USER_SET_MEM_TABLE passes the memory
+  regions' fds); no check asks who may connect (the socket's owner, mode and label); HVA-191/192
+  ask only about the switch.
+- <memoryBacking><source type='file'/><access mode='shared'/>: guest RAM is a MAP_SHARED file
+  in qemu.conf memory_backing_dir (default /var/lib/libvirt/qemu/ram), written back to that
+  disk unless it is tmpfs/hugetlbfs; HVA-067's "written to its disk too" does not name it (its
+  verdict is the question either way; libvirt qemuBuildMemoryBackendProps not re-read).
+- HVA-047 still passes <parallel> (isa-parallel), <disk bus='usb'> (usb-storage) and the ib700
+  watchdog: no CVE found for them in the time, so not encoded (a catalog decision). A SCSI
+  <controller> without a model occurs only on the test driver (a real daemon's post-parse
+  writes the model, qemuDomainSetSCSIControllerModel): not a verdict on real evidence.
 """
 
 from __future__ import annotations
