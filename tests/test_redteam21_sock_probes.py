@@ -30,19 +30,25 @@ Findings (ID-n):
   root daemon that checks no client identity): judged on the live socket only. virtlogd and
   virtlockd units are judged whenever installed (libvirtd.service Requires= them).
 
-Held (kept as tests): the shipped units with auth_unix_rw = polkit pass unchanged; a drop-in
+- R21U-4 (false pass) HVA-030 passed "only TLS 16514 listening, client certificates
+  verified" where libvirtd-tcp.socket's drop-in resets ListenStream= and listens on 16514 (the
+  unit started by hand, not enabled): the port is the cleartext transport. remote_ports() now
+  adds the -tcp/-tls units' ListenStream= ports (hvaudit.checks._libvirt.unit_ports) and takes
+  a -tcp unit's port out of the TLS ones.
+
+Held (kept as tests): the shipped units with auth_unix_rw = polkit pass unchanged; the shipped
+-tcp unit leaves 16514 TLS; a drop-in
 narrowing libvirtd.socket to 0660 keeps the pass (naming it); a bundle without the probe keeps
 today's verdict (the live socket's).
 
 Probed by script, not kept (the verdict was right): none beyond the above.
 
-Tally: 8 cases; 6 failed before their fixes (on main bf5f0de; the narrowing case for its new
+Tally: 10 cases; 7 failed before their fixes (on main bf5f0de; the narrowing case for its new
 wording naming the drop-in).
 
 Leads left (not settled in the time):
-- HVA-030/034: ListenStream= of libvirtd-tcp/-tls and virtproxyd-tcp/-tls units is now parsed
-  (SocketUnitConf.listen) but not judged: a drop-in moving -tcp to another port or address,
-  and remote_ports() still assumes 16509/16514.
+- HVA-030: a -tcp unit's ListenStream= address (127.0.0.1:16509 vs 0.0.0.0) is not used to
+  judge exposure, and the enabled -tcp unit's message still names TCP 16509 whatever its port.
 - SocketUser=/SocketGroup= are parsed, not judged (a non-root SocketUser with 0600 hands one
   account the read-write socket; a group-writable mode's group members are not checked, as for
   the live socket).
@@ -216,4 +222,37 @@ def test_narrowing_drop_in_and_older_bundle_keep_the_pass(host_scan) -> None:
             "hv1": "libvirtd.conf: auth_unix_rw = none, /run/libvirt/libvirt-sock is mode 660 root "
             "libvirt"
         },
+    )
+
+
+SYSTEMD_16514 = HARDENED_HOST["listeners"][0] + (
+    "tcp   LISTEN 0      1000       0.0.0.0:16514     0.0.0.0:*    "
+    'users:(("systemd",pid=1,fd=50))\n'
+)
+
+
+def test_tcp_unit_moved_onto_the_tls_port_is_cleartext(host_scan) -> None:
+    """R21U-4 (false pass) HVA-030: libvirtd-tcp.socket.d/p.conf `ListenStream=` (reset) then
+    `ListenStream=16514`, the unit started by hand (libvirt docs/remote.rst starts the -tcp and
+    -tls units with `systemctl start`, so it is not enabled): systemd holds 16514 for the
+    cleartext transport, which hvaudit took for TLS ("only TLS 16514 listening")."""
+    path = f"{ETC}/libvirtd-tcp.socket.d/p.conf"
+    a = host_scan(
+        {
+            "listeners": (SYSTEMD_16514, 0),
+            UNITS: _cat({"libvirtd-tcp.socket": [(path, "ListenStream=\nListenStream=16514")]}),
+        }
+    )
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == (
+        {"hv1": "fail"},
+        {"hv1": "TCP 16514 listening with auth_tcp = 'sasl' (cleartext unless SASL encrypts)"},
+    )
+
+
+def test_tls_port_with_the_shipped_units_stays_tls(host_scan) -> None:
+    """Held: the shipped -tcp unit (ListenStream=16509) leaves 16514 the TLS port."""
+    a = host_scan({"listeners": (SYSTEMD_16514, 0), UNITS: _cat()})
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == (
+        {"hv1": "pass"},
+        {"hv1": "only TLS 16514 listening, client certificates verified"},
     )

@@ -102,8 +102,15 @@ LIBVIRT_TCP, LIBVIRT_TLS = 16509, 16514
 def remote_ports(host: Host, files: list[str]) -> tuple[set[int], set[int]]:
     """The TCP and TLS ports libvirt's remote listeners may use: the defaults (socket units listen
     there) and the `tcp_port` / `tls_port` each file sets ("Override the port for accepting
-    insecure TCP connections", libvirtd.conf.in; used when the daemon runs with --listen)."""
+    insecure TCP connections", libvirtd.conf.in; used when the daemon runs with --listen), and
+    the -tcp/-tls socket units' ListenStream= ports (unit_ports), a -tcp unit's port taken out
+    of the TLS ones."""
     tcp, tls = {LIBVIRT_TCP}, {LIBVIRT_TLS}
+    # the -tcp and -tls socket units' ListenStream= as their files and drop-ins set it: a port a
+    # -tcp unit listens on is the cleartext transport, whatever the TLS default says (R21U-4)
+    unit_tcp, unit_tls = unit_ports(host, "tcp"), unit_ports(host, "tls")
+    tcp |= unit_tcp
+    tls = (tls | unit_tls) - unit_tcp
     for file in files:
         fact = conf_fact(host, file)
         if not fact.known:
@@ -113,6 +120,27 @@ def remote_ports(host: Host, files: list[str]) -> tuple[set[int], set[int]]:
             if value is not None and digits(str(value).strip()):
                 ports.add(int(str(value).strip()))
     return tcp, tls
+
+
+def unit_ports(host: Host, kind: str) -> set[int]:
+    """The TCP ports the libvirtd and virtproxyd `-<kind>.socket` units (kind tcp or tls) listen
+    on at their next start: each ListenStream= after resets (hvaudit.model.SocketUnitConf) that
+    is a port ("16509") or an address with a port ("0.0.0.0:16509", "[::]:16509"); UNIX paths
+    and other families are not ports (systemd.socket(5) ListenStream=). Empty when the unit
+    files were not read."""
+    fact = host.facts.socket_unit_files
+    if not fact.known:
+        return set()
+    out = set()
+    for daemon in ("libvirtd", "virtproxyd"):
+        conf = fact.get().get(f"{daemon}-{kind}.socket")
+        for value, _ in conf.listen if conf is not None else ():
+            if value.startswith(("/", "@", "vsock:")):
+                continue
+            m = re.fullmatch(r"(?:.*:)?(\d{1,5})", value)
+            if m and 0 < int(m.group(1)) < 65536:
+                out.add(int(m.group(1)))
+    return out
 
 
 def moved_remote_listeners(host: Host, files: list[str]) -> list[str]:
