@@ -1666,21 +1666,41 @@ def _nft_reading(
     719bdfa 2024-04-26): unless its cluster.fw `enable` and host.fw `nftables` (keys in any
     case) are both on, it writes /run/proxmox-nftables-firewall-force-disable, and
     proxmox-firewall a752659 run_firewall then only removes its tables (P21F-4). So where
-    pve-firewall runs (or its processes were not read: it is the node's standard service) and
-    reads the cluster firewall off, no ruleset is in force: the cluster options stay as it reads
-    them. And proxmox-firewall applies its rules only when its own reading of host.fw has
+    `ps` shows pve-firewall and it reads the cluster firewall off, no ruleset is in force: the
+    cluster options stay as it reads them. Where the process list was not read and the two
+    readings differ (`enable: yes`), the verdict hangs on which daemon runs and on the flag
+    file (pve-firewall before 719bdfa writes none): the node's cluster.fw fact asks (P21D-1). And proxmox-firewall applies its rules only when its own reading of host.fw has
     `nftables` on (config.rs is_enabled, proxmox-ve-rs host.rs: the serde field `nftables` as
     spelt): `NFTABLES: 1` turns pve-firewall aside and proxmox-firewall off (P21F-3), which
     `FirewallFile.daemons_off` carries to `firewall_daemon`."""
     if not px.host_firewall.known or px.host_firewall.get().options.get("nftables") != "1":
         return
-    pve_runs = not programs.known or "pve-firewall" in programs.get()
     if (
-        pve_runs
-        and shared.cluster_firewall.known
+        shared.cluster_firewall.known
         and shared.cluster_firewall.get().options.get("enable", "0") != "1"
     ):
-        return
+        if programs.known and "pve-firewall" in programs.get():
+            return
+        cluster_fw = shared.cluster_firewall.get()
+        if not programs.known and nft_options(cluster_fw, "cluster.fw")[0].get("enable") == "1":
+            # pve-firewall reads the cluster firewall off, proxmox-firewall on (P21D-1): which
+            # reading holds depends on the daemon that runs and on the force-disable file
+            # (pve-firewall before 719bdfa does not write it), neither of which was read
+            written = next(
+                (line for _, line in cluster_fw.option_lines if line.lower().startswith("enable")),
+                "enable",
+            )
+            px.cluster_firewall = Fact.unavailable(
+                f"cluster.fw `{written}` is off as pve-firewall reads it (`enable: (\\d+)`) and on "
+                "as proxmox-firewall (host.fw `nftables: 1`) reads it, and the process list was "
+                "not read: which firewall daemon runs on this node (pve-firewall, "
+                "proxmox-firewall or both), and does /run/proxmox-nftables-firewall-force-disable "
+                "exist (pve-firewall writes it while it reads the cluster firewall off; "
+                "proxmox-firewall then removes its ruleset)?",
+                *shared.cluster_firewall.sources,
+                *px.host_firewall.sources,
+            )
+            return
     guests: dict[str, pve.FirewallFile] = {}
     for where in (vm_dir, vm_dir.replace("/qemu-server/", "/lxc/")):
         for entry in bundle.under(where):
@@ -1918,6 +1938,7 @@ def _add_node(
                 later, name=vm.name, uuid=vm.uuid, running=vm.running
             )
     ct_dir = vm_dir.replace("/qemu-server/", "/lxc/")
+    found, whole = _container_run_state(bundle, hostname)
     for ct_entry in bundle.under(ct_dir):
         if ct_entry.status != "ok" or "/" in ct_entry.path.removeprefix(ct_dir):
             continue
@@ -1934,12 +1955,14 @@ def _add_node(
         ] + [
             f"{ct_entry.path}:{n}: {why} (pve-container parse_pct_config)" for n, why in ct.skipped
         ]
-        now = _container(ct, ct_entry.path, run[0])
+        # a container the list leaves out is stopped only where the list is whole (the API's)
+        running = True if found.get(ct.vmid) == "running" else False if whole else None
+        now = _container(ct, ct_entry.path, running)
         if ct.pending:
             # pve-container: `[pve:pending]` holds what a running container takes at its next
             # start (vmconfig_apply_pending), as a VM's [PENDING] does
             now = dataclasses.replace(
-                now, next_start=_container(_with_pending(ct), ct_entry.path, run[0])
+                now, next_start=_container(_with_pending(ct), ct_entry.path, running)
             )
         px.containers.append(now)
 
@@ -2079,7 +2102,30 @@ def _node_run_state(bundle: Bundle, node: str) -> tuple[dict[str, str] | None, s
     )
 
 
-def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None) -> Container:
+def _container_run_state(bundle: Bundle, node: str) -> tuple[dict[str, str], bool]:
+    """vmid -> 'running' for the containers that run on `node`, and whether the list is the
+    whole truth (a container it leaves out is stopped). The API's `status` per guest
+    (GET /cluster/resources lists containers too) is; the process list shows the ones whose
+    `lxc-start -F -n <vmid>` (pve-container src/pve-container@.service ExecStart) or LXC monitor
+    (`[lxc monitor] <path> <vmid>`) it holds, and one it does not show is not settled (P21D-2):
+    qemu-server's `-id` and pid files, which _node_run_state reads, say nothing of containers."""
+    api = bundle.entry(run_state_artefact(node))
+    if api is not None and api.status == "ok":
+        data = json.loads(bundle.text(api.path))
+        return ({str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}), True
+    ps = bundle.entry(command_artefact("processes"))
+    if ps is not None and ps.status == "ok":
+        ids = re.findall(
+            r"^\s*[0-9]+\s+\S+\s+(?:\S*lxc-start\s.*?-n\s*|\[lxc monitor\]\s+\S+\s+)"
+            r"([0-9]+)\s*$",
+            bundle.text(ps.path),
+            re.M,
+        )
+        return dict.fromkeys(ids, "running"), False
+    return {}, False
+
+
+def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Container:
     """What decides whether a container is isolated from the node (pct.adoc, pve-container)."""
     v = ct.values
     features = pve.parse_property_string(v.get("features", ""))
@@ -2127,9 +2173,11 @@ def _container(ct: pve.QemuConfig, artefact: str, states: dict[str, str] | None)
         devices=tuple(devices),
         host_mounts=tuple(mounts),
         raw_keys=other,
-        running=None if states is None else states.get(ct.vmid) == "running",
+        running=running,
         autostart=_flag(v.get("onboot"), False),
         source=Source(artefact),
+        # pve-container LXC.pm update_lxc_config: `my $memory = $conf->{memory} || 512`
+        memory_mib=int(v["memory"]) if v.get("memory", "").isdigit() and int(v["memory"]) else 512,
     )
 
 
