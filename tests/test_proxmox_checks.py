@@ -127,9 +127,10 @@ def test_hardened_node_has_no_failure(capsys: pytest.CaptureFixture[str]) -> Non
     )
     assert msg(report, "HVA-301", "pve-h1") == PVE_H1_DAEMON_UNKNOWN
     # the node's size comes from the copied proc files; VM 200 runs (pid file), 201 is stopped
+    # container 300 (onboot, memory 512) shares the node's RAM (P21D-2)
     assert msg(report, "HVA-060", "pve-h1") == (
-        "1 running or autostart VM(s) configured with 8.0 GiB on 125.8 GiB of host RAM: "
-        "ratio 0.06 (limit 1.5)"
+        "1 running or autostart VM(s) configured with 8.0 GiB and 1 running or onboot "
+        "container(s) limited to 0.5 GiB on 125.8 GiB of host RAM: ratio 0.07 (limit 1.5)"
     )
     assert msg(report, "HVA-080", "web-10") == "4 vCPU(s) on a host with 16 physical core(s)"
     assert msg(report, "HVA-070", "api-11") == (

@@ -1379,6 +1379,9 @@ class Container:
     source: Source
     next_start: Container | None = None
     """The container as it starts next, when its `[pve:pending]` section changes it."""
+    memory_mib: int = 512
+    """`memory` in MiB (pve-container Config.pm: default 512), which LXC.pm update_lxc_config
+    writes as the cgroup's hard limit `lxc.cgroup2.memory.max`: a cap, not a reservation."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Disk, Host, Setting, Vm
+from hvaudit.model import Container, Disk, Host, Setting, Vm
 from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES
 from hvaudit.parse.qemu_args import qemu_options, raw_nics, raw_taps
 from hvaudit.textsafe import digits
@@ -94,14 +94,25 @@ def memory_of(v: Vm) -> int:
     return best
 
 
+def _container_kib(c: Container) -> int:
+    """A container's `memory` in KiB, the larger of now and its next start (more is judged,
+    never less). pve-container LXC.pm update_lxc_config writes it as `lxc.cgroup2.memory.max`,
+    the cgroup v2 hard limit (Documentation/admin-guide/cgroup-v2.rst memory.max: "memory usage
+    hard limit"; memory.min/low are the protections, which it does not set): like a VM's
+    configured memory, a cap the guest may fill from the node's RAM, not a reservation."""
+    later = c.next_start.memory_mib if c.next_start else 0
+    return max(c.memory_mib, later) * 1024
+
+
 @check(
     id="HVA-060",
     title="Memory configured for VMs stays within the over-commit ratio",
     scope="host",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-6"], "sp800-125a-r1": ["HY-SR-3"]},
-    remediation="Reduce the memory of running and autostarted VMs, move VMs to other hosts, or add "
-    "RAM until the ratio is within the profile's ram_overcommit_max.",
+    remediation="Reduce the memory of running and autostarted VMs (and of Proxmox VE containers), "
+    "move guests to other hosts, or add RAM until the ratio is within the profile's "
+    "ram_overcommit_max.",
     platforms=ANY,
 )
 def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
@@ -110,7 +121,10 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
     example ratio is 1.5:1; Rev. 1 wants over-commit off by default. On a simulated host the RAM
     is the libvirt test driver's invention (src/test/test_driver.c defaultNodeInfo "3 GB", or the
     node file's <memory>): the VMs prove the memory configured, and the host's RAM is asked.
-    A raw QEMU `-m` can give a guest more memory than <memory> (memory_of, R10-10)."""
+    A raw QEMU `-m` can give a guest more memory than <memory> (memory_of, R10-10). A Proxmox
+    VE node's LXC containers share its RAM: each running or onboot container's `memory` (the
+    cgroup's hard limit, _container_kib) is counted with the VMs' (P21D-2); one whose run state
+    the evidence does not settle and that does not start at boot is asked, as a VM's is."""
     limit = ctx.profile.ram_overcommit_max
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -144,31 +158,57 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 "fail: less.",
             )
             continue
-        ratio = total / h.memory_kib
+        # a Proxmox VE node's LXC containers draw on the same RAM (P21D-2)
+        cts = h.proxmox.containers if h.proxmox else []
+        counted = [c for c in cts if c.running or c.autostart]
+        ct_maybe = [c for c in cts if c.running is None and not c.autostart]
+        ct_total = sum(_container_kib(c) for c in counted)
+        ratio = (total + ct_total) / h.memory_kib
+        held = (
+            f" and {len(counted)} running or onboot container(s) limited to {_gib(ct_total)}"
+            if counted
+            else ""
+        )
         msg = (
-            f"{len(vms)} running or autostart VM(s) configured with {_gib(total)} on "
+            f"{len(vms)} running or autostart VM(s) configured with {_gib(total)}{held} on "
             f"{_gib(h.memory_kib)} of host RAM: ratio {ratio:.2f} (limit {limit:g})"
         )
         maybe = _unknown_run_state(ctx, h.name)
-        worst = (total + sum(memory_of(v) for v in maybe)) / h.memory_kib
+        worst = (
+            total
+            + ct_total
+            + sum(memory_of(v) for v in maybe)
+            + sum(_container_kib(c) for c in ct_maybe)
+        ) / h.memory_kib
+        doubt = [
+            *([f"{_names(maybe)} ({maybe[0].running_unknown})"] if maybe else []),
+            *(
+                [
+                    f"container(s) {', '.join(c.name for c in ct_maybe[:5])} (run state not "
+                    "settled by the evidence, onboot off)"
+                ]
+                if ct_maybe
+                else []
+            ),
+        ]
         if ratio > limit:
-            yield failed(s, msg, h.source)
-        elif maybe and worst > limit:
+            yield failed(s, msg, h.source, *(c.source for c in counted[:8]))
+        elif doubt and worst > limit:
             yield manual(
                 s,
-                f"{msg}; run state unknown for {_names(maybe)} ({maybe[0].running_unknown}): "
+                f"{msg}; run state unknown for {' and '.join(doubt)}: "
                 f"ratio {worst:.2f} if they run",
                 h.source,
-                question="Are the VMs whose run state is unknown stopped and not started at "
-                "boot, so that the memory of running VMs stays within the over-commit ratio? "
-                "Evidence: their state on the host (`virsh list --all --autostart`, `qm list`, "
-                "the vSphere Client). Pass: yes, all stopped and none autostarts; fail: any of "
-                "them runs or autostarts.",
+                *(c.source for c in ct_maybe[:8]),
+                question="Are the VMs and containers whose run state is unknown stopped and not "
+                "started at boot, so that the memory of running guests stays within the "
+                "over-commit ratio? Evidence: their state on the host (`virsh list --all "
+                "--autostart`, `qm list`, `pct list`, the vSphere Client). Pass: yes, all stopped "
+                "and none autostarts; fail: any of them runs or autostarts.",
             )
         else:
-            yield passed(
-                s, msg + (f"; {worst:.2f} if {_names(maybe)} run" if maybe else ""), h.source
-            )
+            names = ", ".join([*(v.name for v in maybe[:5]), *(c.name for c in ct_maybe[:5])])
+            yield passed(s, msg + (f"; {worst:.2f} if {names} run" if doubt else ""), h.source)
 
 
 @check(
