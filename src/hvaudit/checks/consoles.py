@@ -1423,9 +1423,11 @@ def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, bool, S
         "type='spiceport'> org.spice-space.webdav.0; remove <redirdev type='spicevmc'> (or add a "
         "<redirfilter> rejecting USB storage); in raw arguments, drop clipboard=on and "
         "give -spice disable-copy-paste=on,disable-agent-file-xfer=on.",
-        "proxmox-ve": "Remove clipboard=vnc from vga:, foldersharing from "
-        "spice_enhancements: and `usbN: spice`; for a SPICE display (vga: qxl*, virtio*) use a VNC display (vga: "
-        "std) or add `args: -spice disable-copy-paste=on,disable-agent-file-xfer=on`.",
+        "proxmox-ve": "For a SPICE display (vga: qxl*, virtio*) use `vga: std` (noVNC) or a "
+        "serial console (`vga: serial0`); remove clipboard=vnc from vga:, foldersharing from "
+        "spice_enhancements: and `usbN: spice`. `args: -spice "
+        "disable-copy-paste=on,disable-agent-file-xfer=on` also closes SPICE's clipboard and "
+        "file transfer, but raw arguments fail HVA-046.",
     },
     platforms=QEMU,
     per_vm=True,
