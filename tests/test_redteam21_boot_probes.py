@@ -36,22 +36,29 @@ Findings (ID-n):
   "Not affected"; /etc/kernel/cmdline off while GRUB's defaults are not (a Proxmox node on
   systemd-boot keeps Debian's /etc/default/grub), or GRUB's line unsettled, is the question
   "Which kernel command line does host hv1 boot with next?".
+- R21B-2 (false pass) HVA-052 passed "no pcie_acs_override= on the kernel command line" from
+  /proc/cmdline with `pcie_acs_override=downstream,multifunction` in GRUB_CMDLINE_LINUX (or
+  `pcie-acs-override="downstream"` in /etc/kernel/cmdline: kernel/params.c parameq takes dashes
+  as underscores, next_arg drops the quotes) waiting for the next boot. Now a fail naming the
+  word and file; one source of two with it is the question.
 
 Held (kept as tests): a later grub.d assignment without the word wins over /etc/default/grub's
 mitigations=off; l1tf=off and mds=off on a CPU the hardened host reports "Not affected" for
 both; a commented-out line and `mitigations=auto,nosmt`; Debian's /etc/default/grub
-(GRUB_CMDLINE_LINUX_DEFAULT="quiet"); a bundle without the probe keeps the live pass.
+(GRUB_CMDLINE_LINUX_DEFAULT="quiet"); a bundle without the probe keeps the live pass;
+pcie_acs_override= after `--` in GRUB's line is init's (HVA-052 passes).
 
 Probed by script, not kept (the verdict was right): none beyond the held cases.
 
-Tally: 12 cases in 5 test functions; 9 failed before their fixes (on main bf5f0de,
-PYTHONPATH=/work/main/src): the 8 cases of R21B-1 and the held older-bundle case (whose harness
-finds no boot-cmdline artefact to take out of an old collector's bundle); the 3 other held cases
-passed before and after.
+Tally: 15 cases in 7 test functions; 12 failed before their fixes: on main bf5f0de
+(PYTHONPATH=/work/main/src) the 8 cases of R21B-1 and the held older-bundle case (whose harness
+finds no boot-cmdline artefact to take out of an old collector's bundle), on main 5d7cd52
+(R21B-1 landed) the 3 cases of R21B-2 (the `--` pass shares a function with the question); the
+3 other held cases passed before and after.
 
 Leads left (not settled in the time):
-- Only HVA-181 reads the next boot's line so far. The other checks that read /proc/cmdline
-  still judge the running boot alone: HVA-052 pcie_acs_override, HVA-050 allow_unsafe_interrupts
+- Only HVA-181 and HVA-052 read the next boot's line so far. The other checks that read /proc/cmdline
+  still judge the running boot alone: HVA-050 allow_unsafe_interrupts
   (vfio_iommu_type1.) and iommu=off / intel_iommu=off / amd_iommu=off or a dropped
   intel_iommu=on, HVA-011 kvm-intel.ept=0, nested (kvm-intel.nested=1), audit=0
   (_libvirt.kernel_audit_off), apparmor=0 / selinux=0 / security= (HVA-043 reads the LSM state
@@ -240,3 +247,44 @@ def test_the_hardened_host_and_an_older_bundle_keep_the_pass(
     assert outcomes(host_scan({}), "HVA-181") == {"hv1": "pass"}
     old = older_bundle_scan({}, gone=command_artefact("boot-cmdline"))
     assert outcomes(old, "HVA-181") == {"hv1": "pass"}
+
+
+# --- HVA-052: pcie_acs_override added by the next boot (R21B-2) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "grub", "shown"),
+    [
+        (
+            [_grub("quiet", "pcie_acs_override=downstream,multifunction")],
+            False,
+            "pcie_acs_override=downstream,multifunction in /etc/default/grub",
+        ),
+        (
+            [("/etc/kernel/cmdline", 'root=ZFS=rpool/ROOT/pve-1 pcie-acs-override="downstream"')],
+            False,
+            "pcie_acs_override=downstream in /etc/kernel/cmdline",
+        ),
+    ],
+    ids=["grub", "kernel-cmdline-dashes"],
+)
+def test_acs_override_at_the_next_boot_fails(host_scan, files, grub: bool, shown: str) -> None:
+    """R21B-2 (false pass) HVA-052 passed "no pcie_acs_override= on the kernel command line"
+    from /proc/cmdline where the next boot's line adds it (the Proxmox VE passthrough write-ups'
+    GRUB_CMDLINE_LINUX edit, waiting for its reboot)."""
+    a = host_scan({"boot-cmdline": _boot(*files, grub=grub)})
+    assert outcomes(a, "HVA-052") == {"hv1": "fail"}
+    assert messages(a, "HVA-052") == {
+        "hv1": "no pcie_acs_override= on the running kernel's command line, but the next boot "
+        f"adds it: {shown}"
+    }
+
+
+def test_acs_override_in_one_source_asks_and_after_dashes_passes(host_scan) -> None:
+    """R21B-2: one source of two adds it: the question; a word after `--` is init's (held)."""
+    a = host_scan({"boot-cmdline": _boot(("/etc/kernel/cmdline", "pcie_acs_override=downstream"))})
+    assert outcomes(a, "HVA-052") == {"hv1": "manual"}
+    b = host_scan(
+        {"boot-cmdline": _boot(_grub("quiet -- pcie_acs_override=downstream"), grub=False)}
+    )
+    assert outcomes(b, "HVA-052") == {"hv1": "pass"}

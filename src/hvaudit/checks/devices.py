@@ -20,6 +20,7 @@ from hvaudit.checks._libvirt import (
     unseen_networks,
     volume_path,
 )
+from hvaudit.checks._nextboot import next_boot_adds
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -3027,7 +3028,10 @@ def acs_not_overridden(ctx: Context) -> Iterator[Outcome]:
     groups the hardware does not isolate: a passed-through device can then reach its neighbours'
     memory by peer-to-peer DMA, outside the IOMMU. Only the words before a `--` are the
     kernel's (kernel/params.c parse_args "Stop at --"; kernel-parameters.rst: "Everything after
-    "--" is passed as an argument to init"): one after it overrides nothing (R11H-4)."""
+    "--" is passed as an argument to init"): one after it overrides nothing (R11H-4). The word
+    in the next boot's command line (GRUB's defaults, /etc/kernel/cmdline, a loader entry;
+    hvaudit.checks._nextboot) fails where every source has it, and is a question where only
+    some do (R21B-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         cmdline = h.facts.kernel_cmdline
@@ -3037,8 +3041,27 @@ def acs_not_overridden(ctx: Context) -> Iterator[Outcome]:
         params = kernel_params(cmdline.get())
         words = [w for w in params if w.startswith("pcie_acs_override=")]
         for_init = [w for w in cmdline.get()[len(params) :] if w.startswith("pcie_acs_override=")]
+        # R21B-2: the next boot's command line adds the override
+        nb = next_boot_adds(h, lambda w: w.startswith("pcie_acs_override="))
         if words:
             yield failed(s, f"kernel booted with {' '.join(words)}", *cmdline.sources)
+        elif nb is not None and nb.settled:
+            yield failed(
+                s,
+                f"no pcie_acs_override= on the running kernel's command line, but the next boot "
+                f"adds it: {nb.text()}",
+                *cmdline.sources,
+                *nb.sources,
+            )
+        elif nb is not None:
+            yield manual(
+                s,
+                f"no pcie_acs_override= on the running kernel's command line, but {nb.text()} "
+                "adds it at the next boot if the boot loader takes it",
+                *cmdline.sources,
+                *nb.sources,
+                question=nb.question(h.name, "it boots with one of them (ACS overridden)"),
+            )
         elif for_init:
             yield passed(
                 s,
