@@ -40,18 +40,27 @@ Findings (P21D-n):
   ...` side by side; the raw argument itself fails HVA-046. Team decision: `vga: std` (or a
   serial console, qemu-server's vga types serial0..3) first, the `args:` form named with its
   HVA-046 cost.
+- P21D-4 (wrong fail / wrong question, P21C's lead, indexes only): `serial4`, `parallel3`,
+  `usb14`, `net32` and a padded `serial01` were read as devices (HVA-050's host character
+  device question, a NIC judged by the network checks). qemu-server e6352be QemuServer.pm
+  builds $confdesc for net0..31 ($MAX_NETS 32), serial0..3 ($MAX_SERIAL_PORTS 4), parallel0..2
+  ($MAX_PARALLEL_PORTS 3), usb0..13 (USB.pm $MAX_USB_DEVICES 14); check_type dies "unknown
+  setting '$key'" on any other key and parse_vm_config drops it: the VM has no such device.
+  hvaudit.parse.proxmox `_QM_INDEXED` (hostpci's P21C-3 rule, generalised) refuses them with a
+  note.
 
 Held (kept as tests): P21D-1: `ps` showing pve-firewall keeps P21F-4's fail (in
 test_redteam21_pve2_probes); `ps` unread with `enable: 0` (both daemons read it off) fails;
 proxmox-firewall alone in `ps` passes on `enable: yes`. P21D-2: `memory: 180000` onboot is
 ratio 1.46, under the 1.5 limit: pass, naming the container; an onboot-off container whose
-run state is unknown but would keep the ratio passes, naming it.
+run state is unknown but would keep the ratio passes, naming it. P21D-4: serial3 (the last
+index) stays a device.
 
 Probed by script, not kept (the verdict was right): the API path (test_proxmox_api's
 ci-runner container, stopped in the API's status) keeps its HVA-060 message.
 
-Tally: 11 cases; 7 failed before their fixes (on main bf5f0de), 4 held (the two HVA-060
-ones kept their status there, their message now names the container).
+Tally: 17 cases; 12 failed before their fixes (P21D-1..3 on main bf5f0de, P21D-4 on 38bf318),
+5 held (the two HVA-060 ones kept their status there, their message now names the container).
 
 Leads left (not settled in the time):
 - a raw `lxc.cgroup2.memory.max` (or `lxc.cgroup.memory.limit_in_bytes`) key overrides the
@@ -62,7 +71,9 @@ Leads left (not settled in the time):
 - the LXC monitor's process title (`[lxc monitor] /var/lib/lxc <vmid>`) was taken from LXC's
   setproctitle as remembered, not re-read; an lxc-start line in another form leaves the
   container's run state unknown (the question, not a pass);
-- netN/usbN/serialN/parallelN values qemu-server refuses (task 4) not reached.
+- netN/usbN/serialN/parallelN *values* qemu-server's formats refuse (a key the format lacks, a
+  model outside its enum; not probed) are still read as devices; only
+  the indexes are settled (P21D-4).
 """
 
 from __future__ import annotations
@@ -218,3 +229,44 @@ def test_p21d_3_proxmox_fix_text_puts_vga_std_first() -> None:
     text = meta.remediations["proxmox-ve"]
     assert text.index("`vga: std`") < text.index("args: -spice"), text
     assert "`vga: serial0`" in text and "fail HVA-046" in text, text
+
+
+# --- P21D-4: indexed device keys past qemu-server's limits ------------------------------------
+
+
+VM = "etc/pve/qemu-server/200.conf"
+
+
+def _vm200(tmp_path: Path, extra: str) -> dict[tuple[str, str], Any]:
+    """VM 200's verdicts (web-10) with `extra` added to its current configuration."""
+    from test_pve_leads18 import _node
+
+    text = (Path(__file__).parent / "fixtures" / "proxmox-hardened" / VM).read_text()
+    head, sep, rest = text.partition("\n[")
+    got = _node(tmp_path, {VM: head.rstrip("\n") + "\n" + extra + "\n" + sep.lstrip("\n") + rest})
+    return {k: v for k, v in got.items() if k[1] == "web-10"}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "serial4: /dev/ttyS0",
+        "parallel3: /dev/parport0",
+        "usb14: host=1234:5678",
+        "net32: virtio=BC:24:11:00:02:99,bridge=vmbr9",
+        "serial01: /dev/ttyS0",
+    ],
+    ids=["serial4", "parallel3", "usb14", "net32", "serial01"],
+)
+def test_p21d_4_key_past_the_limit_is_no_device(tmp_path: Path, extra: str) -> None:
+    """Were read as devices (HVA-050's host character device question, HVA-050 not
+    applicable for USB, net32 judged as a NIC): qemu-server e6352be $confdesc holds net0..31
+    ($MAX_NETS 32), serial0..3, parallel0..2, usb0..13 (USB.pm $MAX_USB_DEVICES 14);
+    check_type dies "unknown setting" on any other key and parse_vm_config drops it."""
+    assert _vm200(tmp_path, extra) == _vm200(tmp_path / "base", "")
+
+
+def test_p21d_4_held_last_index_is_a_device(tmp_path: Path) -> None:
+    """Held: serial3 is qemu-server's last serial port: the host device is HVA-050's question."""
+    got = _vm200(tmp_path, "serial3: /dev/ttyS0")
+    assert got[("HVA-050", "web-10")][0] == "manual"

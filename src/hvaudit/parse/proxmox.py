@@ -340,6 +340,15 @@ _HOSTPCI_FORMAT = {
 }
 _QM_FORMATS.update({f"hostpci{i}": _HOSTPCI_FORMAT for i in range(16)})
 
+#: The indexed device keys qemu-server's $confdesc holds (QemuServer.pm e6352be: $MAX_NETS 32,
+#: $MAX_SERIAL_PORTS 4, $MAX_PARALLEL_PORTS 3, USB.pm $MAX_USB_DEVICES 14, PCI.pm
+#: $MAX_HOSTPCI_DEVICES 16): parse_vm_config's check_type dies "unknown setting '$key'" on any
+#: other (`net32`, `serial4`, `usb14`, `net01`), so the VM gets no such device (P21D-4).
+_QM_INDEXED = {
+    prefix: frozenset(f"{prefix}{i}" for i in range(count))
+    for prefix, count in (("hostpci", 16), ("net", 32), ("usb", 14), ("serial", 4), ("parallel", 3))
+}
+
 #: The CPU flags a VM's own `cpu` may set (CPUFlags.pm $supported_vm_specific_cpu_flags_by_arch,
 #: e6352be; "VM-specific flags must be from the following set for security reasons"): `+vmx` or
 #: `+svm` is no VM flag, only `nested-virt` is (since qemu-server 9e319737, 2025-11-14).
@@ -685,8 +694,15 @@ def parse_qemu_config(text: str, name: str) -> QemuConfig:
             value = flag
         elif key in _QM_PLAIN_STRINGS and not cloudinit:
             value = re.sub(r'^"(.*)"$', r"\1", value)  # check_type unquotes a plain string
-        elif key.startswith("hostpci") and key not in _QM_FORMATS and not cloudinit:
-            cfg.refused.append((key, n, value, f"unknown setting '{key}' (hostpci0 to hostpci15)"))
+        elif (
+            (m := re.fullmatch(r"(hostpci|net|usb|serial|parallel)[0-9]+", key))
+            and key not in _QM_INDEXED[m.group(1)]
+            and not cloudinit
+        ):
+            last = len(_QM_INDEXED[m.group(1)]) - 1
+            cfg.refused.append(
+                (key, n, value, f"unknown setting '{key}' ({m.group(1)}0 to {m.group(1)}{last})")
+            )
             continue
         elif (
             key in _QM_FORMATS
