@@ -824,6 +824,24 @@ def messages(a: Assessment, check_id: str) -> dict[str, str]:
     return {r.outcome.subject.name: r.outcome.message for r in a.results if r.check.id == check_id}
 
 
+def question_line(a: Assessment, check_id: str, subject: str) -> str:
+    """The `question = "..."` line of an attestation of `check_id` for `subject` (TYPE:GLOB or
+    GLOB): the question the first manual item it names asks, as an auditor copies it from the
+    report (an item's own question is answered only by an attestation naming it, R21Q-3);
+    "" where the items ask the check's declared question or none is manual."""
+    import fnmatch
+
+    stype, sep, glob = subject.partition(":")
+    for r in a.results:
+        s = r.outcome.subject
+        if r.check.id != check_id or r.outcome.question is None or r.status.value != "manual":
+            continue
+        if (sep and s.type != stype) or not fnmatch.fnmatchcase(s.name, glob if sep else subject):
+            continue
+        return f"question = {json.dumps(r.outcome.question, ensure_ascii=False)}\n"
+    return ""
+
+
 @pytest.fixture
 def host_scan(tmp_path: Path):
     """Assess a replayed host (hardened baseline plus overrides) with one plain VM."""

@@ -19,7 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_bundle, domain_xml, messages, outcomes, run_assessment, write_node
+from conftest import (
+    build_bundle,
+    domain_xml,
+    messages,
+    outcomes,
+    question_line,
+    run_assessment,
+    write_node,
+)
 from hvaudit.engine import Assessment
 from hvaudit.waivers import apply_attestations, load_attestations
 from test_next_boot import _scan
@@ -44,7 +52,7 @@ def _attest(a: Assessment, tmp_path: Path, *entries: tuple[str, str, str, str]) 
     text = "".join(
         f'[[attestation]]\nid = "A-{i}"\ncheck = "{check}"\nsubject = "{subject}"\n'
         f'answer = "{answer}"\nattested_by = "{BY}"\nattested_at = {at}\nvalid_days = 30\n'
-        f'evidence = "{EVIDENCE}"\n'
+        f'evidence = "{EVIDENCE}"\n' + question_line(a, check, subject)
         for i, (check, subject, answer, at) in enumerate(entries, 1)
     )
     path = tmp_path / "attestations.toml"

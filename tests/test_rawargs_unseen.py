@@ -32,6 +32,7 @@ from conftest import (
     domain_xml,
     messages,
     outcomes,
+    question_line,
     run_assessment,
     write_node,
 )
@@ -341,6 +342,7 @@ def test_one_attestation_answers_the_question_for_every_vm(tmp_path: Path) -> No
         '[[attestation]]\nid = "A-raw"\ncheck = "HVA-405"\nsubject = "vm:*"\nanswer = "yes"\n'
         'attested_by = "auditor@example.com"\nattested_at = 2026-12-01\nvalid_days = 365\n'
         'evidence = "virsh dumpxml of each VM on hv-sim: no <qemu:commandline>"\n'
+        + question_line(a, "HVA-405", "vm:*")
     )
     apply_attestations(a, load_attestations(answers), dt.date(2026, 12, 2))
     assert outcomes(a, "HVA-405") == dict.fromkeys(("web-1", "web-2", "web-3"), "pass")

@@ -69,6 +69,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import question_line
 from hvaudit.engine import Assessment
 from hvaudit.waivers import apply_attestations, load_attestations
 from test_redteam13_vmw_probes import _vsphere
@@ -141,7 +142,7 @@ def _attest(a: Assessment, tmp_path: Path, answer: str, subject: str = "host:esx
     path.write_text(
         f'[[attestation]]\ncheck = "HVA-444"\nsubject = "{subject}"\nanswer = "{answer}"\n'
         f'attested_by = "{BY}"\nattested_at = 2026-12-01\nvalid_days = 30\n'
-        'evidence = "stat -c %s /etc/vmware/settings: 0"\n'
+        'evidence = "stat -c %s /etc/vmware/settings: 0"\n' + question_line(a, "HVA-444", subject)
     )
     apply_attestations(a, load_attestations(path), dt.date(2026, 12, 2))
 

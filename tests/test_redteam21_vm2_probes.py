@@ -221,11 +221,11 @@ def test_vsock_listeners_unknown_beside_a_vsock_vm_asks_hva210(tmp_path: Path) -
     )
     q = next(r.outcome.question or "" for r in a.results if r.check.id == "HVA-210")
     assert q == (
-        "Does a management service (sshd, libvirt's daemons, a web console) on host hv1 listen "
-        "on AF_VSOCK, bound to any CID (*) or to the host's CID 2? Evidence: `modprobe "
+        "Is host hv1 free of management services (sshd, libvirt's daemons, a web console) "
+        "listening on AF_VSOCK, bound to any CID (*) or to the host's CID 2? Evidence: `modprobe "
         "vsock_diag; ss --vsock -l -n -p` on the host (without vsock_diag ss prints nothing). "
-        f"Pass: none; fail: one, which the guest of {VSOCK_VM} reaches by connecting to CID 2 "
-        "on its port."
+        f"Pass: yes, none listens there; fail: one does, which the guest of {VSOCK_VM} reaches "
+        "by connecting to CID 2 on its port."
     )
 
 

@@ -570,7 +570,7 @@ def test_character_device_naming_its_service_by_name_asks(host_scan) -> None:
     )
     q = next(r.outcome.question for r in a.results if r.check.id == "HVA-033")
     assert q is not None and q.startswith(
-        "Does /etc/services on hv1 map any of redis/tcp to tcp/6379? Evidence: `getent "
+        "Does /etc/services on hv1 map none of redis/tcp to tcp/6379? Evidence: `getent "
         "services NAME/PROTOCOL` on the host"
     )
     b = host_scan(

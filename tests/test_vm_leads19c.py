@@ -102,8 +102,8 @@ SOCAT = (
 )
 NO_DIAG = ("", 1)  # grep found no vsock_diag line in /proc/modules
 QUESTION_START = (
-    "Does any process on host hv1 other than an approved service listen on AF_VSOCK, bound to "
-    "any CID (*) or to the host's CID 2? Evidence: `modprobe vsock_diag; ss --vsock -l -n -p`"
+    "Is every process on host hv1 that listens on AF_VSOCK, bound to any CID (*) or to the "
+    "host's CID 2, an approved service? Evidence: `modprobe vsock_diag; ss --vsock -l -n -p`"
 )
 
 

@@ -621,7 +621,13 @@ def _assess_and_report(
         if w["state"] != "active":
             _say(f"warning: waiver {w['id']} is {w['state']}")
     for t in assessment.attestations:
-        if t["state"] != "active":
+        if t["state"] == "stale":
+            # R21Q-3: the item asks another question than the one the attestation answered
+            _say(
+                f"warning: attestation {t['id']} is stale: its check and subject ask another "
+                "question now (name the item's question in `question`)"
+            )
+        elif t["state"] != "active":
             _say(f"warning: attestation {t['id']} is {t['state']}")
     if failed:
         return failed

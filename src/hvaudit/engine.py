@@ -110,6 +110,9 @@ class Assessment:
     """Every waiver of the waiver file with its state: active (and how many results), expired,
     or unmatched."""
     attestations: list[dict[str, str]] = field(default_factory=list)
+    """Every attestation with its state: active, expired, stale (its check and subject ask
+    another question than the one it answered: hvaudit.waivers.Attestation.answers) or
+    unmatched."""
 
     def counts(self) -> Counter[str]:
         """Results per status."""

@@ -26,6 +26,14 @@ the item is manual again, and the report says so.
     attested_at = 2026-10-01
     valid_days = 365
     evidence = "GRC-7781: Keylime verifier report"
+    question = "Is ...? Evidence: ... Pass: ...; fail: ..."   # the item's own question
+
+An attestation answers the question it names: an item whose question is its own (put on the
+result: what hvaudit found open on that subject, "Question:" in the reports) is answered only by
+an attestation whose `question` is that text (whitespace aside); one without `question` answers
+only the check's declared question (`hvaudit explain CHECK`). When a later scan asks something
+else of the subject (another open condition, another listener), the old answer does not cover
+it: the item stays manual and the attestation is reported stale (R21Q-3).
 """
 
 from __future__ import annotations
@@ -106,11 +114,26 @@ class Attestation:
     attested_at: dt.date
     valid_days: int
     evidence: str
+    question: str | None = None
+    """The question answered, or None for the check's declared one."""
+
+    def answers(self, r: Result) -> bool:
+        """True when this attestation answers the question `r` asks (R21Q-3): the item's own
+        question where it has one, else the check's declared question."""
+        asked = r.outcome.question or r.check.question
+        if self.question is not None:
+            return asked is not None and _words(asked) == _words(self.question)
+        return asked is None or asked == r.check.question
 
     @property
     def valid_until(self) -> dt.date:
         """The last day the answer counts."""
         return self.attested_at + dt.timedelta(days=self.valid_days)
+
+
+def _words(text: str) -> str:
+    """`text` with its runs of whitespace as single spaces (a TOML multi-line string wraps)."""
+    return " ".join(text.split())
 
 
 def _text(entry: dict[str, Any], key: str, where: str) -> str:
@@ -209,6 +232,7 @@ def load_attestations(path: Path) -> list[Attestation]:
                 attested_at=_date(entry, "attested_at", where),
                 valid_days=days,
                 evidence=_text(entry, "evidence", where),
+                question=_text(entry, "question", where) if "question" in entry else None,
             )
         )
     return out
@@ -220,9 +244,13 @@ def apply_attestations(a: Assessment, attestations: list[Attestation], today: dt
     arguments (`_answer_unseen_raw_arguments`)."""
     for att in attestations:
         expired = today > att.valid_until
-        matched = 0
+        matched = stale = 0
         for i, r in enumerate(a.results):
             if r.attested is not None or r.status is not Status.MANUAL or not att.target.matches(r):
+                continue
+            if not att.answers(r):
+                # the item asks another question than the one answered (R21Q-3)
+                stale += 1
                 continue
             matched += 1
             if expired:
@@ -245,7 +273,7 @@ def apply_attestations(a: Assessment, attestations: list[Attestation], today: dt
                     Status.MANUAL,
                 ),
             )
-        state = "expired" if expired else "active" if matched else "unmatched"
+        state = "expired" if expired else "active" if matched else "stale" if stale else "unmatched"
         a.attestations.append(
             {
                 "id": att.id,

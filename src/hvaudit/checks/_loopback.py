@@ -397,8 +397,8 @@ def named_question(h: Host, dials: list[Dial], ports: Iterable[tuple[str, int]])
     names = sorted({f"{d.service}/{d.protocol}" for d in dials if _port_number(d.service) is None})
     at = ", ".join(f"{p}/{n}" for p, n in sorted(set(ports)))
     return (
-        f"Does /etc/services on {h.name} map any of {', '.join(names)} to {at}? Evidence: "
+        f"Does /etc/services on {h.name} map none of {', '.join(names)} to {at}? Evidence: "
         "`getent services NAME/PROTOCOL` on the host for each name (QEMU resolves the name "
-        f"with getaddrinfo when it connects). Pass: none maps to {at}; fail: one does, and "
-        "QEMU relays that VM's guest to the listener on that port."
+        f"with getaddrinfo when it connects). Pass: yes, none maps to {at}; fail: one does, "
+        "and QEMU relays that VM's guest to the listener on that port."
     )

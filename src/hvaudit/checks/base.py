@@ -571,6 +571,44 @@ def raw_unseen_also(question: str, host: str | None, what: str) -> str:
     )
 
 
+def joint_question(questions: Iterable[str]) -> str:
+    """The questions of one subject's one item as one question, passed only when each part
+    passes: an attestation answers a check's item per subject, so an item that asked only the
+    first of its open questions passed the others unasked on a "yes" (R20N-2, R21Q-1). Each
+    question in the house form ("A? Evidence: E. Pass: P; fail: F.", "yes" passing) becomes a
+    part of "A1, and a2? Evidence: E1; E2. Pass: P1, and P2; fail: F1, or F2."; one question is
+    returned as it is. A question of another form makes the parts a numbered list in one
+    question ("Is each of these answered yes: (1) ...; (2) ...?")."""
+    qs = list(dict.fromkeys(questions))
+    if len(qs) == 1:
+        return qs[0]
+    parts: list[tuple[str, str, str, str]] = []
+    for q in qs:
+        asked, sep, rest = q.partition("? Evidence: ")
+        evidence, sep2, verdict = rest.partition(" Pass: ")
+        passes, sep3, fails = verdict.partition("; fail: ")
+        if not (sep and sep2 and sep3) or "?" in asked:
+            listed = "; ".join(
+                f"({n}) {x.replace('?', ':').rstrip().rstrip('.')}" for n, x in enumerate(qs, 1)
+            )
+            return (
+                f"Is each of these answered yes: {listed}? Evidence: what each part names. "
+                "Pass: every part passes; fail: one fails."
+            )
+        ev, ok, bad = (p.rstrip().rstrip(".") for p in (evidence, passes, fails))
+        parts.append((asked, ev, ok, bad))
+    asked = ", and ".join(
+        p[0] if n == 0 else p[0][0].lower() + p[0][1:] for n, p in enumerate(parts)
+    )
+    passes = ", and ".join(
+        p[2] if n == 0 else p[2].removeprefix("yes, ") for n, p in enumerate(parts)
+    )
+    return (
+        f"{asked}? Evidence: {'; '.join(p[1] for p in parts)}. Pass: {passes}; fail: "
+        f"{', or '.join(p[3] for p in parts)}."
+    )
+
+
 def readconfig_files(v: Vm) -> list[str]:
     """The files a VM's raw QEMU arguments load with -readconfig, in order."""
     return [o.text for o in qemu_options(v.raw_hypervisor_arguments) if o.name == "readconfig"]

@@ -57,6 +57,7 @@ from hvaudit.checks.base import (
     failed,
     first_unknown,
     host_subject,
+    joint_question,
     manual,
     not_applicable,
     passed,
@@ -926,7 +927,8 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     probe, or `ss` without the kernel's vsock_diag, which prints nothing) the check asks instead
     of passing. A VM without a vsock device changes nothing. A systemd-held vsock socket, or
     one named "sshd", counts as the SSH server only on an `sshd -T` port (systemd-ssh-generator
-    binds SSH to AF_VSOCK port 22, systemd-ssh-generator(8))."""
+    binds SSH to AF_VSOCK port 22, systemd-ssh-generator(8)). A host with several of these
+    questions gets them as one item whose one question asks each (R21Q-1)."""
     allowed = set(ctx.profile.allowed_listeners)
     vsocks = vsock_guests(ctx.deployment.vms)
     guests = loopback_guests(ctx.deployment.vms)
@@ -1053,6 +1055,11 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             },
             key=lambda x: (x[0], x[1], x[2] or 0),
         )
+        # every open condition in the one item: an attestation answers the host's item, so a
+        # "yes" to the first question alone would pass the others unasked (R21Q-1)
+        asks: list[str] = []
+        questions: list[str] = []
+        refs = [*f.sources]
         if doubtful:
             named = ", ".join(
                 f"{proto}/{port}" + (f" (pid {pid})" if pid is not None else "")
@@ -1061,20 +1068,19 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             pid = next((p for _, _, p in doubtful if p is not None), None)
             proc = f"/proc/{pid}" if pid is not None else "/proc/PID"
             listed = ", ".join(str(p) for p in sorted(ssh_ports)) or "none"
-            yield manual(
-                s,
+            asks.append(
                 f'a listener named "sshd" on {named}, a port `sshd -T` does not list '
-                f"({listed}): not shown to be the SSH server hvaudit read",
-                *f.sources,
-                *h.facts.sshd.sources,
-                question=f'Is each process listening as "sshd" on {named} the distribution\'s '
+                f"({listed}): not shown to be the SSH server hvaudit read"
+            )
+            refs += h.facts.sshd.sources
+            questions.append(
+                f'Is each process listening as "sshd" on {named} the distribution\'s '
                 "OpenSSH server, run with the configuration the SSH checks read? Evidence: "
                 f"`ls -l {proc}/exe` and `tr '\\0' ' ' < {proc}/cmdline` on the host. Pass: "
                 "/usr/sbin/sshd with no -f (its -p or -o Port naming that port); fail: another "
                 "binary named sshd, or an sshd with a configuration of its own (-f), which is "
-                "an unreviewed SSH service.",
+                "an unreviewed SSH service."
             )
-            continue
         # a device naming its service by name reaches the port /etc/services gives it, which
         # hvaudit does not read: a question (chardev_named, VL18-6)
         by_name = {
@@ -1083,8 +1089,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             if unapproved(lst) and (hows := chardev_named(dials.get(h.name, []), h, lst))
         }
         if by_name:
-            yield manual(
-                s,
+            asks.append(
                 "unapproved listeners on the loopback that a character device may reach by a "
                 "service name, which QEMU resolves with the host's /etc/services (not "
                 "collected): "
@@ -1094,43 +1099,43 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                         + ", ".join(hows)
                         for lst, hows in by_name.values()
                     )[:5]
-                ),
-                *f.sources,
-                *h.facts.qemu_processes.sources,
-                question=named_question(
+                )
+            )
+            refs += h.facts.qemu_processes.sources
+            questions.append(
+                named_question(
                     h,
                     dials.get(h.name, []),
                     [(lst.protocol, lst.port) for lst, _ in by_name.values()],
-                ),
+                )
             )
-            continue
         if vsock_unknown is not None:
-            vf = h.facts.vsock_listeners
-            yield manual(
-                s,
+            asks.append(
                 f"{len(exposed)} non-loopback listener(s), all approved; the host's AF_VSOCK "
                 f"listeners, which the vsock device of {vsock_vms} reaches, are not known "
-                f"({vsock_unknown})",
-                *f.sources,
-                *vf.sources,
-                question=f"Does any process on host {h.name} other than an approved service "
-                "listen on AF_VSOCK, bound to any CID (*) or to the host's CID 2? Evidence: "
-                "`modprobe vsock_diag; ss --vsock -l -n -p` on the host (without vsock_diag ss "
-                "prints nothing). Pass: none, or approved services only; fail: another "
-                f"listener, which the guest of {vsock_vms} reaches by connecting to CID 2 on "
-                "its port.",
+                f"({vsock_unknown})"
             )
-            continue
+            refs += h.facts.vsock_listeners.sources
+            questions.append(
+                f"Is every process on host {h.name} that listens on AF_VSOCK, bound to any CID "
+                "(*) or to the host's CID 2, an approved service? Evidence: `modprobe "
+                "vsock_diag; ss --vsock -l -n -p` on the host (without vsock_diag ss prints "
+                "nothing). Pass: yes, approved services only, or none listens there; fail: "
+                f"another listener, which the guest of {vsock_vms} reaches by connecting to "
+                "CID 2 on its port."
+            )
         hidden = sorted(
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in local4 if unapproved(lst)}
         )
         if hidden and scope.unread is not None:
+            asks.append(
+                f"unapproved listeners on 127/8: {', '.join(hidden[:12])}; {scope.why_unread()}"
+            )
+            refs += scope.sources
+            questions.append(LOCALNET_QUESTION)
+        if asks:
             yield manual(
-                s,
-                f"unapproved listeners on 127/8: {', '.join(hidden[:12])}; {scope.why_unread()}",
-                *f.sources,
-                *scope.sources,
-                question=LOCALNET_QUESTION,
+                s, "; ".join(asks), *dict.fromkeys(refs), question=joint_question(questions)
             )
         else:
             note = f"; {scope.note}: {', '.join(hidden[:12])}" if hidden and scope.assumed else ""

@@ -40,6 +40,7 @@ from hvaudit.checks.base import (
     failed,
     first_unknown,
     host_subject,
+    joint_question,
     manual,
     not_applicable,
     passed,
@@ -1412,7 +1413,9 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     accepts to the host's input path (DHCP, DNS, TFTP). A management service bound to another
     host address of a version the network has fails where the input firewall accepts by
     default, and is a question about the rules that accept its port where it drops by default
-    and some rule accepts (R21N-1)."""
+    and some rule accepts (R21N-1). A host with several of these questions gets them as one
+    item whose one question asks each (R21Q-1): an attestation answers the host's item, and a
+    "yes" to the first question alone would pass the others unasked."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
@@ -1558,76 +1561,83 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 *(vf.sources if on_vsock else ()),
                 *(policy.sources if open_input else ()),
             )
-        elif through and not (
-            policy.known
-            and policy.get() == "drop"
-            and h.facts.firewall_accepts.known
-            and h.facts.firewall_accepts.get() is False
-        ):
-            listed = ", ".join(sorted(through)[:8])
-            bridges = ", ".join(sorted({n.split(" (")[1].split(",")[0] for n in gw_nets}))
-            seen = policy.get() if policy.known else f"not read ({policy.reason})"
-            yield manual(
-                s,
-                f"management listener(s) {listed}: the guests of libvirt network(s) "
-                f"{', '.join(gw_nets[:5])} reach every host address through the host, their "
-                "gateway (Linux takes a packet for any of its addresses on whatever interface "
-                f"it arrives); host firewall input policy: {seen}",
-                *f.sources,
-                *policy.sources,
-                *h.facts.firewall_accepts.sources,
-                question=f"Does the input firewall of host {h.name} drop connections that "
-                f"arrive on {bridges} (the bridge(s) of network(s) {', '.join(gw_nets[:5])}) "
-                f"for {listed}? Evidence: `nft list ruleset` (or `iptables -S`) on the host: "
-                "every rule that accepts those ports, with its input-interface and source "
-                "matches. Pass: none accepts them from those bridges or the networks' subnets "
-                "(libvirt's own rules there accept only DHCP, DNS and TFTP); fail: one does "
-                "(any interface or source included), so a guest reaches the management "
-                "service.",
-            )
-        elif named_at := {
-            (lst.protocol, lst.port): f"{name} on {lst.address} by {', '.join(hows)}"
-            for lst, name in named
-            if name is not None
-            and lst.loopback
-            and (hows := chardev_named(dials.get(h.name, []), h, lst))
-        }:
-            # a device naming its service by name reaches the port /etc/services gives it,
-            # which hvaudit does not read (chardev_named, VL18-6)
-            yield manual(
-                s,
-                "on the loopback, and a character device may reach them by a service name, "
-                "which QEMU resolves with the host's /etc/services (not collected): "
-                + "; ".join(sorted(named_at.values())[:5]),
-                *f.sources,
-                *h.facts.qemu_processes.sources,
-                question=named_question(h, dials.get(h.name, []), named_at),
-            )
-        elif local4 and scope.unread is not None:
-            yield manual(
-                s,
-                f"listening on 127/8: {', '.join(local4)}; {scope.why_unread()}",
-                *f.sources,
-                *scope.sources,
-                question=LOCALNET_QUESTION,
-            )
-        elif near_v and not vf.known:
-            # the listeners a vsock guest reaches are not known (R21V-2)
-            mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
-            yield manual(
-                s,
-                f"{len(mgmt)} management listener(s), none on a wildcard address; the host's "
-                f"AF_VSOCK listeners, which the vsock device of {_first(near_v)} reaches, are not known "
-                f"({vf.reason or vf.state.value})",
-                *f.sources,
-                *vf.sources,
-                question=f"Does a management service (sshd, libvirt's daemons, a web console) "
-                f"on host {h.name} listen on AF_VSOCK, bound to any CID (*) or to the host's "
-                "CID 2? Evidence: `modprobe vsock_diag; ss --vsock -l -n -p` on the host "
-                "(without vsock_diag ss prints nothing). Pass: none; fail: one, which the guest "
-                f"of {_first(near_v)} reaches by connecting to CID 2 on its port.",
-            )
         else:
+            # every open condition in the one item: an attestation answers the host's item, so
+            # a "yes" to the first question alone would pass the others unasked (R21Q-1)
+            asks: list[str] = []
+            questions: list[str] = []
+            refs = [*f.sources]
+            if through and not (
+                policy.known
+                and policy.get() == "drop"
+                and h.facts.firewall_accepts.known
+                and h.facts.firewall_accepts.get() is False
+            ):
+                listed = ", ".join(sorted(through)[:8])
+                bridges = ", ".join(sorted({n.split(" (")[1].split(",")[0] for n in gw_nets}))
+                seen = policy.get() if policy.known else f"not read ({policy.reason})"
+                asks.append(
+                    f"management listener(s) {listed}: the guests of libvirt network(s) "
+                    f"{', '.join(gw_nets[:5])} reach every host address through the host, their "
+                    "gateway (Linux takes a packet for any of its addresses on whatever "
+                    f"interface it arrives); host firewall input policy: {seen}"
+                )
+                refs += [*policy.sources, *h.facts.firewall_accepts.sources]
+                questions.append(
+                    f"Does the input firewall of host {h.name} drop connections that "
+                    f"arrive on {bridges} (the bridge(s) of network(s) {', '.join(gw_nets[:5])}) "
+                    f"for {listed}? Evidence: `nft list ruleset` (or `iptables -S`) on the host: "
+                    "every rule that accepts those ports, with its input-interface and source "
+                    "matches. Pass: none accepts them from those bridges or the networks' "
+                    "subnets (libvirt's own rules there accept only DHCP, DNS and TFTP); fail: "
+                    "one does (any interface or source included), so a guest reaches the "
+                    "management service."
+                )
+            if named_at := {
+                (lst.protocol, lst.port): f"{name} on {lst.address} by {', '.join(hows)}"
+                for lst, name in named
+                if name is not None
+                and lst.loopback
+                and (hows := chardev_named(dials.get(h.name, []), h, lst))
+            }:
+                # a device naming its service by name reaches the port /etc/services gives
+                # it, which hvaudit does not read (chardev_named, VL18-6)
+                asks.append(
+                    "on the loopback, and a character device may reach them by a service "
+                    "name, which QEMU resolves with the host's /etc/services (not collected): "
+                    + "; ".join(sorted(named_at.values())[:5])
+                )
+                refs += h.facts.qemu_processes.sources
+                questions.append(named_question(h, dials.get(h.name, []), named_at))
+            if local4 and scope.unread is not None:
+                asks.append(f"listening on 127/8: {', '.join(local4)}; {scope.why_unread()}")
+                refs += scope.sources
+                questions.append(LOCALNET_QUESTION)
+            if near_v and not vf.known:
+                # the listeners a vsock guest reaches are not known (R21V-2)
+                mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
+                asks.append(
+                    f"{len(mgmt)} management listener(s), none on a wildcard address; the "
+                    f"host's AF_VSOCK listeners, which the vsock device of {_first(near_v)} "
+                    f"reaches, are not known ({vf.reason or vf.state.value})"
+                )
+                refs += vf.sources
+                questions.append(
+                    f"Is host {h.name} free of management services (sshd, libvirt's daemons, "
+                    "a web console) listening on AF_VSOCK, bound to any CID (*) or to the "
+                    "host's CID 2? Evidence: `modprobe vsock_diag; ss --vsock -l -n -p` on the "
+                    "host (without vsock_diag ss prints nothing). Pass: yes, none listens "
+                    f"there; fail: one does, which the guest of {_first(near_v)} reaches by "
+                    "connecting to CID 2 on its port."
+                )
+            if asks:
+                yield manual(
+                    s,
+                    "; ".join(asks),
+                    *dict.fromkeys(refs),
+                    question=joint_question(questions),
+                )
+                continue
             mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
             note = f"; {scope.note}: {', '.join(local4)}" if local4 and scope.assumed else ""
             yield passed(
@@ -1664,7 +1674,9 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     type=internal`) is a port of some OVS bridge, but `ip -d link` shows every OVS port as
     `master ovs-system`, the datapath: ovs-vsctl's Bridge/Port/Interface tables tell which bridge
     holds it; where they were not read and VMs sit on an OVS bridge, it is a question
-    (`ovs-vsctl port-to-br PORT`), never a pass."""
+    (`ovs-vsctl port-to-br PORT`), never a pass. A host with several of these questions (OVS
+    ports, VFs whose PF is not in the evidence, VLAN interfaces) gets them as one item whose
+    one question asks each, every port named (R21Q-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, addrs = h.facts.bridges, h.facts.addresses
@@ -1839,67 +1851,86 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         ]
         if parts:
             yield failed(s, "; ".join(parts), *bridges.sources, *addrs.sources)
-        elif ovs_q:
-            port = ovs_q[0].split(" ")[0]
-            on = ", ".join(ovs_vm_bridges)
-            yield manual(
-                s,
-                f"host address on Open vSwitch port(s) {', '.join(ovs_q)}, whose bridge only "
-                f"ovs-vsctl shows; VMs are on Open vSwitch bridge(s) {on}",
-                *bridges.sources,
-                *addrs.sources,
-                *h.facts.link_info.sources,
-                question=f"Is the Open vSwitch port {port} on a bridge that no VM port is on "
-                f"(not {on})? Evidence: `ovs-vsctl port-to-br {port}` and `ovs-vsctl "
-                f"list-ports BRIDGE` for {on} on the host. Pass: yes, its bridge carries no VM "
-                "port; fail: it is a port of a bridge VMs are on.",
-            )
-        elif vf_q and not vlan_q:
-            nics = sorted(d for d in held if held[d] and d != "lo")
-            mapped = [k.split(" ")[2] for k in sorted(orphan) if k.startswith("cluster mapping ")]
-            listed = [k.split(" ")[0] for k in sorted(orphan) if not k.startswith("cluster ")]
-            first = listed[0] if listed else "<that address>"
-            find = (
-                f"for mapping {mapped[0]}, the path= of its `map` entry with node={h.name} in "
-                f"/etc/pve/mapping/pci.cfg (`pvesh get /cluster/mapping/pci/{mapped[0]}`); "
-                if mapped
-                else ""
-            )
-            what = f"VF {listed[0]}" if listed else f"the function mapping {mapped[0]} gives"
-            yield manual(
-                s,
-                "PCI function(s) VMs get whose physical function is not in the evidence: "
-                + "; ".join(vf_q),
-                *bridges.sources,
-                *addrs.sources,
-                question=f"Is the physical function of {what} (and of every other VF or mapped "
-                "function listed; a function that is no VF is its own PF) a NIC that holds none of the host's addresses "
-                f"({', '.join(nics[:6]) or 'none reported'})? Evidence: {find}`readlink "
-                f"/sys/bus/pci/devices/{first}/physfn` on the host, then `ls "
-                "/sys/bus/pci/devices/<that PF>/net` and `ip -br addr`. Pass: yes, each VF's PF "
-                "holds no host address; fail: a VF's PF holds one (the guest shares the "
-                "management NIC's port).",
-            )
-        elif vlan_q:
-            also = (
-                "; also SR-IOV VF(s) named only by PCI address, their PF not in the evidence: "
-                + "; ".join(vf_q)
-                if vf_q
-                else ""
-            )
-            yield manual(
-                s,
-                f"host address on a VLAN interface of a bridge with VM ports: {', '.join(vlan_q)}"
-                + also,
-                *bridges.sources,
-                *addrs.sources,
-                *h.facts.link_info.sources,
-                question=f"Is the VLAN of {vlan_q[0].split(' ')[0]} kept off every VM port of "
-                "that bridge? Evidence: `bridge vlan show` on the host (the VLANs of each "
-                "vnet/tap port and of the management interface's VLAN). Pass: yes, no VM port "
-                "carries that VLAN; fail: a VM port carries it (tagged or as PVID).",
-            )
         else:
+            # every open condition in the one item, each port or VLAN interface named: an
+            # attestation answers the host's item, so a "yes" to the first question alone
+            # would pass the others unasked (R21Q-1)
+            asks: list[str] = []
+            questions: list[str] = []
+            if ovs_q:
+                held_by = [q.split(" ")[0] for q in ovs_q]
+                port = held_by[0] if len(held_by) == 1 else "PORT"
+                which = (
+                    f"the Open vSwitch port {held_by[0]}"
+                    if len(held_by) == 1
+                    else f"each of the Open vSwitch ports {', '.join(held_by)}"
+                )
+                on = ", ".join(ovs_vm_bridges)
+                asks.append(
+                    f"host address on Open vSwitch port(s) {', '.join(ovs_q)}, whose bridge only "
+                    f"ovs-vsctl shows; VMs are on Open vSwitch bridge(s) {on}"
+                )
+                questions.append(
+                    f"Is {which} on a bridge that no VM port is on (not {on})? Evidence: "
+                    f"`ovs-vsctl port-to-br {port}` and `ovs-vsctl list-ports BRIDGE` for {on} "
+                    "on the host. Pass: yes, its bridge carries no VM port; fail: it is a port "
+                    "of a bridge VMs are on."
+                )
+            if vlan_q:
+                asks.append(
+                    "host address on a VLAN interface of a bridge with VM ports: "
+                    + ", ".join(vlan_q)
+                )
+                devs = [q.split(" ")[0] for q in vlan_q]
+                of = devs[0] if len(devs) == 1 else f"each of {', '.join(devs)}"
+                questions.append(
+                    f"Is the VLAN of {of} kept off every VM port of that bridge? Evidence: "
+                    "`bridge vlan show` on the host (the VLANs of each vnet/tap port and of the "
+                    "management interface's VLAN). Pass: yes, no VM port carries that VLAN; "
+                    "fail: a VM port carries it (tagged or as PVID)."
+                )
+            if vf_q:
+                nics = sorted(d for d in held if held[d] and d != "lo")
+                mapped = [
+                    k.split(" ")[2] for k in sorted(orphan) if k.startswith("cluster mapping ")
+                ]
+                listed = [k.split(" ")[0] for k in sorted(orphan) if not k.startswith("cluster ")]
+                first = listed[0] if listed else "<that address>"
+                find = (
+                    f"for mapping {mapped[0]}, the path= of its `map` entry with node={h.name} "
+                    f"in /etc/pve/mapping/pci.cfg (`pvesh get /cluster/mapping/pci/{mapped[0]}`); "
+                    if mapped
+                    else ""
+                )
+                what = f"VF {listed[0]}" if listed else f"the function mapping {mapped[0]} gives"
+                asks.append(
+                    (
+                        "also SR-IOV VF(s) named only by PCI address, their PF not in the evidence: "
+                        if asks
+                        else "PCI function(s) VMs get whose physical function is not in the "
+                        "evidence: "
+                    )
+                    + "; ".join(vf_q)
+                )
+                questions.append(
+                    f"Is the physical function of {what} (and of every other VF or mapped "
+                    "function listed; a function that is no VF is its own PF) a NIC that holds "
+                    f"none of the host's addresses ({', '.join(nics[:6]) or 'none reported'})? "
+                    f"Evidence: {find}`readlink /sys/bus/pci/devices/{first}/physfn` on the "
+                    "host, then `ls /sys/bus/pci/devices/<that PF>/net` and `ip -br addr`. "
+                    "Pass: yes, each VF's PF holds no host address; fail: a VF's PF holds one "
+                    "(the guest shares the management NIC's port)."
+                )
+            if asks:
+                yield manual(
+                    s,
+                    "; ".join(asks),
+                    *bridges.sources,
+                    *addrs.sources,
+                    *(h.facts.link_info.sources if ovs_q or vlan_q else ()),
+                    question=joint_question(questions),
+                )
+                continue
             yield passed(
                 s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources
             )
@@ -1987,6 +2018,21 @@ def _functions_text(functions: list[tuple[str, str, Source]]) -> str:
     return ", ".join(f"{a} ({what})" for a, what, _ in functions)
 
 
+_SOURCES_QUESTION = (
+    "Do the host's firewall and the firewalls upstream of it admit this host's "
+    "management ports only from the designated management subnets? Evidence: the list of "
+    "designated subnets and every rule that admits a management port, on the host (`nft list "
+    "ruleset`; on Proxmox VE also /etc/pve/firewall/cluster.fw and "
+    "/etc/pve/nodes/<node>/host.fw) and upstream (the network firewall's policy for the host's "
+    "management address). The ports: SSH 22, libvirt TLS 16514, VNC/SPICE consoles from 5900 and "
+    "migration 49152-49215 (qemu.conf remote_display_port_min, migration_port_min/max); on "
+    "Proxmox VE SSH 22, web UI and API 8006, VNC web consoles 5900-5999, SPICE proxy 3128 and "
+    "migration 60000-60050. Pass: every rule admitting them is limited to the designated "
+    "subnets; fail: any rule admits another source, or no firewall filters them."
+)
+"""HVA-212's declared question."""
+
+
 @check(
     id="HVA-212",
     title="Management ports admit only designated subnets",
@@ -1996,21 +2042,18 @@ def _functions_text(functions: list[tuple[str, str, Source]]) -> str:
     remediation="Restrict the firewall rules for SSH, libvirt TLS and consoles to the enterprise "
     "management subnets, upstream and on the host.",
     automation="manual",
-    question="Do the host's firewall and the firewalls upstream of it admit this host's "
-    "management ports only from the designated management subnets? Evidence: the list of "
-    "designated subnets and every rule that admits a management port, on the host (`nft list "
-    "ruleset`; on Proxmox VE also /etc/pve/firewall/cluster.fw and "
-    "/etc/pve/nodes/<node>/host.fw) and upstream (the network firewall's policy for the host's "
-    "management address). The ports: SSH 22, libvirt TLS 16514, VNC/SPICE consoles from 5900 and "
-    "migration 49152-49215 (qemu.conf remote_display_port_min, migration_port_min/max); on "
-    "Proxmox VE SSH 22, web UI and API 8006, VNC web consoles 5900-5999, SPICE proxy 3128 and "
-    "migration 60000-60050. Pass: every rule admitting them is limited to the designated "
-    "subnets; fail: any rule admits another source, or no firewall filters them.",
+    question=_SOURCES_QUESTION,
     platforms=LINUX_HOST,
 )
 def management_sources(ctx: Context) -> Iterator[Outcome]:
     """Which subnets are 'designated' is the site's decision and the upstream firewall is not on
-    the host; the report shows what it saw and asks."""
+    the host; the report shows what it saw and asks. The guests of a libvirt network whose
+    bridge holds a host address (nat, route, open, isolated; a VM defined on it) are a source
+    on the host itself, past every upstream firewall: they reach every host address through
+    that bridge (Linux takes a packet for any of its addresses on whatever interface it
+    arrives, ip-sysctl.rst arp_filter; libvirt adds only DHCP, DNS and TFTP accepts to the
+    input path: R21N-1). The question names those networks and their bridges as well, in the
+    one item (R21Q-4), where the declared question left them to the auditor."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         if h.simulated:
@@ -2018,7 +2061,34 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
             continue
         f = h.facts.firewall_input_policy
         seen = f.get() if f.known else f"unknown ({f.reason})"
-        yield manual(s, f"host firewall input policy: {seen}", *f.sources)
+        gateways = _gateway_networks(ctx, h.name)
+        nets = sorted({n for ns in gateways.values() for n in ns})
+        if not nets:
+            yield manual(s, f"host firewall input policy: {seen}", *f.sources)
+            continue
+        listed = ", ".join(nets[:5])
+        bridges = ", ".join(sorted({n.split(" (")[1].split(",")[0] for n in nets}))
+        yield manual(
+            s,
+            f"host firewall input policy: {seen}; the guests of libvirt network(s) {listed} are "
+            "a source on the host: they reach every host address through the host, their "
+            "gateway (Linux takes a packet for any of its addresses on whatever interface it "
+            "arrives)",
+            *f.sources,
+            question=joint_question(
+                [
+                    _SOURCES_QUESTION,
+                    f"Does the input firewall of host {h.name} drop connections to its "
+                    f"management ports that arrive on {bridges} (the bridge(s) of libvirt "
+                    f"network(s) {listed})? Evidence: every rule of `nft list ruleset` (or "
+                    "`iptables -S`) on the host that accepts a management port, with its "
+                    "input-interface and source matches. Pass: none accepts one from those "
+                    "bridges or the networks' subnets (libvirt's own rules there accept only "
+                    "DHCP, DNS and TFTP); fail: one does (any interface or source included), so "
+                    "a guest reaches the management port.",
+                ]
+            ),
+        )
 
 
 def _below_vlans(dev: str, info: dict[str, tuple[str, str, str]]) -> str:
