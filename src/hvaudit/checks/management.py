@@ -82,6 +82,7 @@ from hvaudit.parse.host import (
     APT_STALE,
     DNF_BLIND,
     EVERY_USER,
+    EVERY_USER_ROOTPW,
     LOG_LOCK_SOCKETS,
     MERGED,
     TLS_KEY,
@@ -2314,7 +2315,11 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     may have more members than /etc/group lists, perhaps none: not counted, but never a pass
     on the local list alone (HVA-142 lead, session 12). An account other than root that
     /etc/passwd gives uid 0 holds root's rights whatever sudoers says (the kernel checks the
-    uid, not the name; HVA-141 asks for its removal): it counts as a principal (R16H-5)."""
+    uid, not the name; HVA-141 asks for its removal): it counts as a principal (R16H-5). A
+    sudoers rule for ALL users under a global `Defaults rootpw` or `targetpw` (SUSE's default
+    pair) asks for root's password (sudoers(5); sudo's check.c get_authpw), so it adds no one
+    who is not root already, if /etc/pam.d/sudo (not collected) really checks that password:
+    a question naming the flag, never a pass; with NOPASSWD it stays a fail (R21D-1)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -2333,8 +2338,26 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
             msg += f" ({', '.join(uid0)}: uid 0 in /etc/passwd)"
         every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
         groups = [n.removesuffix(UNRESOLVED) for n in names if n.endswith(UNRESOLVED)]
-        if len(names) > limit or every_user:
+        root_pw = [n for n in names if n.startswith(EVERY_USER_ROOTPW)]
+        others = [n for n in names if not n.startswith(EVERY_USER_ROOTPW)]
+        if len(others) > limit or every_user:
             yield failed(s, msg, *refs)
+        elif root_pw:
+            flag = root_pw[0].removeprefix(EVERY_USER_ROOTPW).rstrip(")")
+            also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
+            yield manual(
+                s,
+                f"{msg}{also}; sudoers lets every user run commands as root under `Defaults "
+                f"{flag}`, which asks for root's password, not the caller's; /etc/pam.d/sudo "
+                "(which checks it) is not in the evidence",
+                *refs,
+                question="Does /etc/pam.d/sudo (with the files it includes) admit a sudo "
+                "caller only on the target account's (root's) password, with no module that "
+                "succeeds without it (pam_permit, pam_rootok, pam_wheel trust, pam_succeed_if, "
+                "pam_exec, a fingerprint or token module)? Evidence: /etc/pam.d/sudo and its "
+                f"includes. Pass: yes, and the other principals listed (at most {limit}) "
+                "are the named administrators; fail: no.",
+            )
         elif merged:
             where = merged[0][1].strip(" )")
             also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""

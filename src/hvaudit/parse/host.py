@@ -2107,7 +2107,11 @@ def _gid_names(ev: HostEvidence) -> dict[str, str]:
 
 
 def _sudo_runas(
-    specs: str, ev: HostEvidence, groups: dict[str, set[str]], admin_groups: Iterable[str] = ()
+    specs: str,
+    ev: HostEvidence,
+    groups: dict[str, set[str]],
+    admin_groups: Iterable[str] = (),
+    default: str = "root",
 ) -> set[str] | None:
     """The accounts a sudoers user specification's command part (after the Host_List's `=`)
     lets its users act as, or None when it lets them act as root or as an administrator.
@@ -2123,10 +2127,17 @@ def _sudo_runas(
     specifies both a user and group, the command may be run as that user and group"; `(:grp)`
     alone runs it as the invoking user with that group), so a group that is root-equivalent on
     this host (`admin_groups`: a container daemon's socket group, a group polkit lets manage
-    libvirt, a libvirt socket group with auth none) makes the rule administrative too (R14H-2)."""
+    libvirt, a libvirt socket group with auth none) makes the rule administrative too (R14H-2).
+    A first Cmnd_Spec without a Runas_Spec runs as `default`, the runas_default account
+    (match.c runaslist_matches: "If no runas user listed in sudoers, use the default value";
+    R21D-2)."""
     text = specs.strip()
     runas = re.findall(r"\(([^)]*)\)", text)
-    if not text.startswith("(") or not runas:
+    if not text.startswith("("):
+        if default == "root":
+            return None
+        runas = [default, *runas]
+    if not runas:
         return None
     uids = {}
     passwd = ev.get(_file("/etc/passwd"))
@@ -2178,6 +2189,79 @@ MERGED = " (+members merged from"
 follow, then ")"): those members are not in the evidence, and there may be none."""
 EVERY_USER = "ALL (every user)"
 """The principal a sudoers rule for ALL users grants."""
+EVERY_USER_ROOTPW = "ALL (every user, with root's password: Defaults "
+"""Starts the principal a sudoers rule for ALL users grants where a global `Defaults rootpw`,
+`runaspw` (runas_default root) or `targetpw` makes sudo ask for root's password, not the
+caller's; the flag's name and ")" follow (R21D-1)."""
+_SUDO_PASSWORD_FLAGS = ("rootpw", "runaspw", "targetpw")
+
+
+def _sudo_defaults(stmts: Iterable[str]) -> tuple[dict[str, str | bool], set[str]]:
+    """The global `Defaults` settings of sudoers statements in order (the last one wins) and the
+    names set by a scoped Defaults (`Defaults:user`, `Defaults@host`, `Defaults!cmnd`,
+    `Defaults>runas`), which apply to some rules only. sudoers(5): `Default_Entry ::= Default_Type
+    Parameter_List`, a Parameter `Parameter '=' Value`, `'+=' / '-='` or `'!'* Parameter` (a
+    flag, off where negated); a Value may be double-quoted (sudo tree 2e18923c2,
+    docs/sudoers.man.in "Defaults")."""
+    settings: dict[str, str | bool] = {}
+    scoped: set[str] = set()
+    for stmt in stmts:
+        m = re.match(r"Defaults(?:([:@!>])[^\s]*)?(?:\s+|$)", stmt)
+        if m is None:
+            continue
+        params = re.findall(r'(?:"(?:[^"\\]|\\.)*"|[^,"])+', stmt[m.end() :])
+        for param in params:
+            p = re.match(
+                r"\s*((?:!\s*)*)([A-Za-z_][A-Za-z0-9_]*)\s*(?:([+-]?=)\s*(.*?))?\s*$", param
+            )
+            if p is None:
+                continue
+            name = p.group(2)
+            if m.group(1):
+                scoped.add(name)
+            elif p.group(3) == "=":
+                value = p.group(4)
+                if len(value) > 1 and value.startswith('"') and value.endswith('"'):
+                    value = value[1:-1]
+                settings[name] = _sudoers_unescape(value)
+            elif p.group(3) is None:
+                settings[name] = p.group(1).count("!") % 2 == 0
+            else:
+                settings[name] = ""  # a list added to or taken from: not a value read here
+    return settings, scoped
+
+
+def _sudo_runas_default(settings: dict[str, str | bool], scoped: set[str]) -> str:
+    """The account a rule without a Runas_Spec runs commands as: sudoers(5) runas_default "The
+    default user to run commands as if the -u option is not specified", root unless a global
+    `Defaults runas_default=NAME` says otherwise (match.c runaslist_matches: "If no runas user
+    listed in sudoers, use the default value"). A scoped setting is not resolved: root (errs
+    towards counting)."""
+    value = settings.get("runas_default")
+    if "runas_default" in scoped or not isinstance(value, str) or not value:
+        return "root"
+    return value
+
+
+def _sudo_password_flag(settings: dict[str, str | bool], scoped: set[str]) -> str | None:
+    """The global Defaults flag that makes sudo ask for root's password rather than the
+    caller's, or None. sudo's check.c get_authpw: `rootpw` (root's), else `runaspw`
+    (runas_default's: root's only where that is root), else `targetpw` (the -u account's,
+    runas_default's without -u). A flag (or `authenticate`) set in a scoped Defaults may differ
+    for some rules, and `!authenticate` asks for no password: None (errs towards counting)."""
+    if scoped & {*_SUDO_PASSWORD_FLAGS, "authenticate", "runas_default"}:
+        return None
+    if settings.get("authenticate") is False:
+        return None
+    if settings.get("rootpw") is True:
+        return "rootpw"
+    if settings.get("runaspw") is True:
+        return "runaspw" if _sudo_runas_default(settings, scoped) == "root" else None
+    if settings.get("targetpw") is True:
+        return "targetpw" if _sudo_runas_default(settings, scoped) == "root" else None
+    return None
+
+
 _SUDOERS_SKIP = ("Runas_Alias", "Host_Alias", "Cmnd_Alias", "Cmd_Alias")
 _USER_LIST = re.compile(r"\s*((?:[^\s,=]+\s*,\s*)*[^\s,=]+)\s+\S.*=")
 """A user specification: its User_List (comma-separated, blanks allowed around the commas), then
@@ -2384,9 +2468,13 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     polkit_groups += [g for d, g in CONTAINER_DAEMON_GROUPS if d in running]
     admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
     aliases: dict[str, list[str]] = {}
-    lists: list[list[str]] = []
+    lists: list[tuple[list[str], bool]] = []
     chained: list[tuple[list[str], set[str]]] = []
-    for stmt in _sudoers_statements(got.text, shost):
+    stmts = list(_sudoers_statements(got.text, shost))
+    settings, scoped = _sudo_defaults(stmts)
+    runas_default = _sudo_runas_default(settings, scoped)
+    password_flag = _sudo_password_flag(settings, scoped)
+    for stmt in stmts:
         if (
             stmt.startswith(("@include", "#include", "Defaults"))
             or stmt.split()[0] in _SUDOERS_SKIP
@@ -2420,15 +2508,17 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         ]
         if not here:
             continue
-        runas_sets = [_sudo_runas(cmnds, ev, groups, admin_groups) for cmnds in here]
+        runas_sets = [_sudo_runas(cmnds, ev, groups, admin_groups, runas_default) for cmnds in here]
         if any(r is None for r in runas_sets):
-            lists.append(users)
+            # a NOPASSWD tag (sudoers(5) Tag_Spec) runs its commands without asking for any
+            # password, whatever rootpw/targetpw say
+            lists.append((users, any(re.search(r"\bNOPASSWD\s*:", c) for c in here)))
         else:
             chained.append((users, set().union(*(r for r in runas_sets if r is not None))))
     principals: set[str] = set()
     gid_names = _gid_names(ev)
 
-    def add(item: str, seen: frozenset[str]) -> None:
+    def add(item: str, seen: frozenset[str], every: str = EVERY_USER) -> None:
         if item.startswith("!"):
             return
         if item.startswith("%#") and digits(item[2:]) and item[2:] in gid_names:
@@ -2436,7 +2526,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             item = "%" + gid_names[item[2:]]
         if item in aliases and item not in seen:
             for member in aliases[item]:
-                add(member, seen | {item})
+                add(member, seen | {item}, every)
         elif item.startswith("%") and groups.get(item[1:]):
             principals.update(groups[item[1:]])
         elif item.startswith(("%", "+")):
@@ -2444,13 +2534,18 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             # (directory or primary-group members): its size is not in the evidence
             principals.add(item + UNRESOLVED)
         elif item == "ALL":
-            principals.add(EVERY_USER)
+            principals.add(every)
         else:
             principals.add(item)
 
-    for user_list in lists:
+    for user_list, nopasswd in lists:
+        # with rootpw/targetpw sudo asks ALL's users for root's password (R21D-1): whoever knows
+        # it is root already, if /etc/pam.d/sudo checks it (the check asks)
+        every = (
+            f"{EVERY_USER_ROOTPW}{password_flag})" if password_flag and not nopasswd else EVERY_USER
+        )
         for item in user_list:
-            add(item, frozenset())
+            add(item, frozenset(), every)
     doas = ev.get(_file("/etc/doas.conf"))
     doas_src: list[Source] = []
     if doas.state == "failed":

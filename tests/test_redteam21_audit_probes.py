@@ -1,0 +1,197 @@
+"""Twenty-first red-team review, accounts-and-auditing leads of round 21 (rt21audit).
+
+Same harness as tests/test_redteam21_host3_probes.py: libvirt's test driver serves one plain
+VM, and host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only
+where a probe says so), through the real collector, parser and engine; each test asserts
+HVA-142's exact status and message. Sources read in the sudo tree fetched with `fetch`
+(sudo-project/sudo 2e18923c2: docs/sudoers.man.in, plugins/sudoers/check.c, match.c).
+
+Findings (ID-n):
+- R21D-1 (wrong fail; team decision: a question) HVA-142: SUSE's default sudoers, `Defaults
+  targetpw` with `ALL ALL=(ALL) ALL`, failed "ALL (every user)". sudoers(5) targetpw: sudo
+  "will prompt for the password of the user specified by the -u option (defaults to the value
+  of runas_default) instead of the password of the invoking user"; rootpw asks for root's;
+  check.c get_authpw takes rootpw, else runaspw (runas_default's password), else targetpw.
+  Whoever knows root's password is root already, so the grant adds no one, if /etc/pam.d/sudo
+  (not collected) really checks it. Now a question naming the flag and asking what
+  /etc/pam.d/sudo accepts (never a pass). It stays a fail where the ALL rule carries NOPASSWD,
+  `Defaults !authenticate` holds, the last global setting turns the flag off, a scoped
+  Defaults (`Defaults:user`, `@host`, `!cmnd`, `>runas`) sets the flag, authenticate or
+  runas_default (it may differ for some rules: not resolved), or runaspw/targetpw meet a
+  runas_default other than root (_sudo_defaults, _sudo_password_flag).
+- R21D-2 (wrong fail) HVA-142: `Defaults runas_default=www-data` with `deploy, eve ALL =
+  /usr/bin/systemctl reload nginx` counted deploy and eve as root (4 principals, a fail).
+  sudoers(5) runas_default: "The default user to run commands as if the -u option is not
+  specified"; match.c runaslist_matches: "If no runas user listed in sudoers, use the default
+  value". A rule without a Runas_Spec runs as that account: now read as `(www-data)` (the
+  hardened pass). A scoped `Defaults:deploy runas_default=...` is not resolved: root (held).
+
+Held (kept as tests): NOPASSWD in the ALL rule, `!authenticate`, a later `!targetpw`, a
+scoped `Defaults:eve !targetpw`, runaspw with runas_default=www-data: each keeps the fail
+(R21D-1); a scoped runas_default keeps deploy's and eve's count (R21D-2).
+
+Probed by script, not kept (the verdict was right): none.
+
+Tally: see the lead's report.
+
+Leads left (not settled in the time):
+- see the lead's report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+HARDENED_142 = "2 administrative principal(s) (limit 3): alice, root"
+SUDOERS_MAIN = str(HARDENED_HOST["sudoers"][0])
+PASSWD_WWW = (
+    str(HARDENED_HOST["/etc/passwd"]) + "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+)
+GROUP_WWW = str(HARDENED_HOST["/etc/group"]) + "www-data:x:33:\n"
+
+
+def _sudoers(*lines: str, main: str = SUDOERS_MAIN, **more: Any) -> dict[str, Any]:
+    return {"sudoers": (main + "".join(f"{ln}\n" for ln in lines), 0), **more}
+
+
+def _142(a: Any) -> tuple[str, str]:
+    return outcomes(a, "HVA-142")["hv1"], messages(a, "HVA-142")["hv1"]
+
+
+# --- R21D-1: Defaults targetpw / rootpw with a rule for ALL users ------------------------------
+
+SUSE = "/etc/sudoers.d/suse:ALL ALL=(ALL) ALL"
+
+
+@pytest.mark.parametrize(
+    ("lines", "flag"),
+    [
+        (("/etc/sudoers.d/suse:Defaults targetpw", SUSE), "targetpw"),
+        (("/etc/sudoers.d/suse:Defaults always_set_home, targetpw", SUSE), "targetpw"),
+        (("/etc/sudoers.d/suse:Defaults rootpw", SUSE), "rootpw"),
+        (("/etc/sudoers.d/suse:Defaults runaspw", SUSE), "runaspw"),
+        (
+            (
+                "/etc/sudoers.d/suse:Defaults !targetpw",
+                "/etc/sudoers.d/suse:Defaults targetpw",
+                "/etc/sudoers.d/suse:User_Alias EVERYONE = ALL",
+                "/etc/sudoers.d/suse:EVERYONE ALL=(ALL) ALL",
+            ),
+            "targetpw",
+        ),
+    ],
+    ids=["suse", "in-a-list", "rootpw", "runaspw", "alias-last-wins"],
+)
+def test_rule_for_all_under_targetpw_asks_about_pam(
+    host_scan, lines: tuple[str, ...], flag: str
+) -> None:
+    """R21D-1 (wrong fail; the team's decision: a question) HVA-142. sudoers(5) targetpw: sudo
+    "will prompt for the password of the user specified by the -u option ... instead of the
+    password of the invoking user"; rootpw: "the root password"; runaspw: runas_default's
+    (root). check.c get_authpw. SUSE ships `Defaults targetpw` with `ALL ALL=(ALL) ALL`: the
+    rule adds no one who does not know root's password, if /etc/pam.d/sudo (not collected)
+    checks it. hvaudit failed "ALL (every user)"; now the question names the flag."""
+    status, msg = _142(host_scan(_sudoers(*lines)))
+    assert status == "manual", (status, msg)
+    assert msg == (
+        f"3 administrative principal(s) (limit 3): ALL (every user, with root's password: "
+        f"Defaults {flag}), alice, root; sudoers lets every user run commands as root under "
+        f"`Defaults {flag}`, which asks for root's password, not the caller's; /etc/pam.d/sudo "
+        "(which checks it) is not in the evidence"
+    )
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        (
+            "/etc/sudoers.d/suse:Defaults targetpw",
+            "/etc/sudoers.d/suse:ALL ALL=(ALL) NOPASSWD: ALL",
+        ),
+        (
+            "/etc/sudoers.d/suse:Defaults targetpw",
+            "/etc/sudoers.d/suse:ALL ALL=(ALL) ALL, NOPASSWD: /usr/bin/virsh",
+        ),
+        ("/etc/sudoers.d/suse:Defaults targetpw, !authenticate", SUSE),
+        ("/etc/sudoers.d/suse:Defaults targetpw", "/etc/sudoers.d/suse:Defaults !targetpw", SUSE),
+        (
+            "/etc/sudoers.d/suse:Defaults targetpw",
+            "/etc/sudoers.d/suse:Defaults:eve !targetpw",
+            SUSE,
+        ),
+        (
+            "/etc/sudoers.d/suse:Defaults targetpw",
+            "/etc/sudoers.d/suse:Defaults>root !targetpw",
+            SUSE,
+        ),
+        ("/etc/sudoers.d/suse:Defaults runaspw, runas_default=www-data", SUSE),
+        (
+            "/etc/sudoers.d/suse:Defaults targetpw",
+            "/etc/sudoers.d/suse:Defaults!/usr/bin/virsh !authenticate",
+            SUSE,
+        ),
+    ],
+    ids=[
+        "nopasswd",
+        "nopasswd-later",
+        "no-authenticate",
+        "turned-off",
+        "scoped-user",
+        "scoped-runas",
+        "runaspw-www",
+        "scoped-cmnd",
+    ],
+)
+def test_rule_for_all_without_root_password_fails(host_scan, lines: tuple[str, ...]) -> None:
+    """Held (R21D-1's edge): where a command runs without root's password for some or every
+    user (NOPASSWD, `!authenticate`, the flag turned off by a later or scoped Defaults, runaspw
+    asking www-data's password) the rule for ALL users stays a fail."""
+    a = host_scan(_sudoers(*lines, **{"/etc/passwd": PASSWD_WWW, "/etc/group": GROUP_WWW}))
+    assert _142(a) == (
+        "fail",
+        "3 administrative principal(s) (limit 3): ALL (every user), alice, root",
+    )
+
+
+# --- R21D-2: runas_default names the account a rule without a Runas_Spec runs as -------------
+
+
+def test_runas_default_is_the_target_without_runas_spec(host_scan) -> None:
+    """R21D-2 (wrong fail) HVA-142. sudoers(5) runas_default: "The default user to run
+    commands as if the -u option is not specified"; match.c runaslist_matches: "If no runas
+    user listed in sudoers, use the default value". `deploy, eve ALL = /usr/bin/systemctl
+    reload nginx` under `Defaults runas_default=www-data` runs as www-data: hvaudit read it as
+    root (4 principals, a fail). Right: the hardened pass."""
+    a = host_scan(
+        _sudoers(
+            '/etc/sudoers.d/web:Defaults runas_default="www-data"',
+            "/etc/sudoers.d/web:deploy, eve ALL = /usr/bin/systemctl reload nginx",
+            **{"/etc/passwd": PASSWD_WWW, "/etc/group": GROUP_WWW},
+        )
+    )
+    assert _142(a) == ("pass", HARDENED_142)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "Defaults:deploy runas_default=www-data",
+        "Defaults runas_default=root",
+        "Defaults runas_default=#0",
+    ],
+)
+def test_runas_default_scoped_or_root_counts(host_scan, setting: str) -> None:
+    """Held (R21D-2's edge): a scoped runas_default (not resolved) or one naming root keeps the
+    rule's users as root."""
+    a = host_scan(
+        _sudoers(
+            f"/etc/sudoers.d/web:{setting}",
+            "/etc/sudoers.d/web:deploy, eve ALL = /usr/bin/systemctl reload nginx",
+            **{"/etc/passwd": PASSWD_WWW, "/etc/group": GROUP_WWW},
+        )
+    )
+    assert _142(a) == ("fail", "4 administrative principal(s) (limit 3): alice, deploy, eve, root")
