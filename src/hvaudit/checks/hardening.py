@@ -1078,9 +1078,60 @@ def _audit_rule(rule: str) -> dict[str, list[str]] | None:
         return None
     opts: dict[str, list[str]] = {}
     for flag, value in itertools.pairwise(words):
-        if flag in ("-w", "-p", "-a", "-A", "-S", "-F", "-k"):
+        if flag in ("-w", "-p", "-a", "-A", "-S", "-F", "-k", "-d", "-W"):
             opts.setdefault(flag, []).append(value)
     return opts
+
+
+def _rule_key(opts: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A rule's options compared as auditctl's -d/-W do ("The rule is deleted only if it exactly
+    matches syscall name(s) and every field name and value", auditctl(8)): -d as -a, -W as -w."""
+    alias = {"-d": "-a", "-A": "-a", "-W": "-w"}
+    out: dict[str, list[str]] = {}
+    for flag, values in opts.items():
+        out.setdefault(alias.get(flag, flag), []).extend(values)
+    return tuple(sorted((k, tuple(sorted(v))) for k, v in out.items()))
+
+
+def _load_order(lines: tuple[str, ...], augenrules: bool) -> tuple[str, ...]:
+    """The rules a rules file leaves loaded, in the kernel's list order, as `auditctl -R` reads
+    it line by line (auditctl(8)): `-A list,action` adds a rule "to the beginning" of its list
+    (an `-A never,exit` after a watch comes before it), `-D` deletes all rules and watches
+    (with `-k KEY`, those of that key), `-d`/`-W` delete the rule or watch that matches
+    exactly. augenrules (audit-userspace init.d/augenrules.in, fetched) emits "the last
+    processed -D directive without an option ... as the first line" of the rebuilt
+    audit.rules, so with `augenrules` a bare -D deletes none of the set's rules; a hand-loaded
+    audit.rules (`auditctl -R`) deletes where it stands (R21D-3)."""
+    out: list[str] = []
+    for line in lines:
+        words = line.split()
+        if not words:
+            continue
+        flag = words[0]
+        opts = _audit_rule(line)
+        if flag == "-D":
+            keys = (opts or {}).get("-k", [])
+            if not keys:
+                if not augenrules:
+                    out = []
+                continue
+            out = [
+                r
+                for r in out
+                if not (
+                    (o := _audit_rule(r)) is not None
+                    and set(keys)
+                    & {*o.get("-k", []), *(f[4:] for f in o.get("-F", []) if f.startswith("key="))}
+                )
+            ]
+        elif flag in ("-d", "-W") and opts is not None:
+            gone = _rule_key(opts)
+            out = [r for r in out if (o := _audit_rule(r)) is None or _rule_key(o) != gone]
+        elif flag == "-A":
+            out.insert(0, line)
+        else:
+            out.append(line)
+    return tuple(out)
 
 
 def _covers(watched: str, path: str) -> bool:
@@ -1297,7 +1348,10 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     differ, and audit-rules.service runs `augenrules --load` at boot (R14H-4). A never rule in
     the rules the next boot loads that drops the watched writes (_drops over the rules.d files
     in `ls -1v` order, and over audit.rules) fails where every such set holds it, and is a
-    question where one does (R21A-4, _boot_drops)."""
+    question where one does (R21A-4, _boot_drops). The boot's rule files are read as they
+    load (_load_order): an `-A` rule goes to the front of its list and a `-D` deletes the rules
+    before it in a hand-loaded audit.rules (augenrules hoists a bare -D), so a watch they hide
+    or delete is no watch (R21D-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules
@@ -1410,13 +1464,26 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 "trees matches it; fail: an administrator's, daemon's or job's writes there do.",
             )
         elif (boot := h.facts.audit_rules_persistent).known and (
-            gone := [p for p in ("/etc/libvirt", "/etc/polkit-1") if not _watched(boot.get(), p)]
+            gone := [
+                p
+                for p in ("/etc/libvirt", "/etc/polkit-1")
+                if not any(_watched(rules, p) for _, rules in _boot_sets(h))
+            ]
         ):
+            ahead = next(
+                (x for _, rules in _boot_sets(h) if (x := _first_never(rules, gone))), None
+            )
             yield manual(
                 s,
                 "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but neither "
                 "/etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches "
-                f"{', '.join(gone)}: a rule loaded with auditctl alone is gone at the next boot",
+                f"{', '.join(gone)}"
+                + (
+                    f" (`{ahead}` comes before the watch as the rules load: an -A rule goes "
+                    "to the front of its list)"
+                    if ahead
+                    else ": a rule loaded with auditctl alone is gone at the next boot"
+                ),
                 *f.sources,
                 *boot.sources,
                 question="Does the host load the audit watches of "
@@ -1430,10 +1497,14 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 p
                 for p in ("/etc/libvirt", "/etc/polkit-1")
                 if rules_d.get()
-                and not _watched(tuple(r for rs in rules_d.get().values() for r in rs), p)
+                and not _watched(
+                    d_rules := _load_order(
+                        tuple(r for rs in rules_d.get().values() for r in rs), augenrules=True
+                    ),
+                    p,
+                )
             ]
         ):
-            d_rules = tuple(r for rs in rules_d.get().values() for r in rs)
             first = _first_never(d_rules, rebuilt)
             yield manual(
                 s,
@@ -1456,6 +1527,31 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
                 "auditctl -R loads audit.rules as it is, or augenrules --check reports no "
                 f"change; fail: augenrules --load runs, so the watch of {' and '.join(rebuilt)} "
                 "is gone after the next boot.",
+            )
+        elif len(sets := _boot_sets(h)) > 1 and (
+            hand := [
+                p
+                for p in ("/etc/libvirt", "/etc/polkit-1")
+                if _watched(_audit_rules_file(h), p) and not _watched(sets[0][1], p)
+            ]
+        ):
+            first = _first_never(sets[0][1], hand)
+            yield manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+                f"/etc/audit/audit.rules holds the watch of {', '.join(hand)}, but as `auditctl "
+                "-R` loads it (an -A rule goes to the front of its list, a -D deletes the rules "
+                "before it) "
+                + (f"`{first}` comes before the watch" if first else "the watch is deleted")
+                + "; /etc/audit/rules.d/*.rules as `augenrules --load` builds it keeps the watch",
+                *f.sources,
+                *boot.sources,
+                question=f"Does host {h.name} build its boot audit rules with `augenrules --load`? "
+                "Evidence: `systemctl cat audit-rules.service auditd.service` (ExecStart or "
+                "ExecStartPost running `augenrules --load`, or `auditctl -R "
+                "/etc/audit/audit.rules`). Pass: augenrules --load runs at boot; fail: audit.rules "
+                f"is loaded as it is, so the watch of {' and '.join(hand)} is gone after the next "
+                "boot.",
             )
         elif (later := _boot_drops(h)) is not None:
             yield later
@@ -1493,6 +1589,36 @@ def _first_never(rules: tuple[str, ...], paths: list[str]) -> str | None:
     return None
 
 
+def _audit_rules_file(host: Host) -> tuple[str, ...]:
+    """/etc/audit/audit.rules' rule lines in file order (audit_rules_persistent holds them, then
+    the rules.d files' lines, _audit_rules_files); empty when unread."""
+    boot, rules_d = host.facts.audit_rules_persistent, host.facts.audit_rules_d
+    if not boot.known:
+        return ()
+    n = sum(len(rs) for rs in rules_d.get().values()) if rules_d.known else 0
+    return boot.get()[: len(boot.get()) - n]
+
+
+def _boot_sets(host: Host) -> list[tuple[str, tuple[str, ...]]]:
+    """The rule sets the next boot may load, each in the kernel's list order (_load_order):
+    /etc/audit/audit.rules as `auditctl -R` loads it, then (where rules.d holds files) the
+    /etc/audit/rules.d/*.rules files in `ls -1v` order as `augenrules --load` builds them.
+    audit_rules_persistent holds audit.rules' lines, then the rules.d files'
+    (_audit_rules_files); empty when unread."""
+    boot, rules_d = host.facts.audit_rules_persistent, host.facts.audit_rules_d
+    if not boot.known:
+        return []
+    from_d = (
+        tuple(r for rs in rules_d.get().values() for r in rs)
+        if rules_d.known and rules_d.get()
+        else ()
+    )
+    sets = [("/etc/audit/audit.rules", _load_order(_audit_rules_file(host), augenrules=False))]
+    if from_d:
+        sets.append(("/etc/audit/rules.d/*.rules", _load_order(from_d, augenrules=True)))
+    return sets
+
+
 def _boot_drops(host: Host) -> Outcome | None:
     """HVA-214's outcome when the rules the next boot loads hold a never rule that drops writes
     the watches record (_drops over the boot's rule set, R21A-4): augenrules (audit-userspace
@@ -1505,15 +1631,7 @@ def _boot_drops(host: Host) -> Outcome | None:
     boot, rules_d = host.facts.audit_rules_persistent, host.facts.audit_rules_d
     if not boot.known:
         return None
-    from_d = (
-        tuple(r for rs in rules_d.get().values() for r in rs)
-        if rules_d.known and rules_d.get()
-        else ()
-    )
-    # audit_rules_persistent holds audit.rules' lines, then the rules.d files' (_audit_rules_files)
-    sets = [("/etc/audit/audit.rules", boot.get()[: len(boot.get()) - len(from_d)])]
-    if from_d:
-        sets.append(("/etc/audit/rules.d/*.rules", from_d))
+    sets = _boot_sets(host)
     found = [(name, d) for name, rules in sets if (d := _drops(host, rules, every=True))]
     if not found:
         return None
