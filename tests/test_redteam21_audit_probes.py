@@ -18,7 +18,9 @@ Findings (ID-n):
   `Defaults !authenticate` holds, the last global setting turns the flag off, a scoped
   Defaults (`Defaults:user`, `@host`, `!cmnd`, `>runas`) sets the flag, authenticate or
   runas_default (it may differ for some rules: not resolved), or runaspw/targetpw meet a
-  runas_default other than root (_sudo_defaults, _sudo_password_flag).
+  runas_default other than root (_sudo_defaults, _sudo_password_flag). SUSE's file writes
+  `Defaults targetpw   # ask for the password ...`: a '#' not followed by a digit starts a
+  comment (sudoers(5)), now cut from a Defaults line (it hid the flag: landed later).
 - R21D-2 (wrong fail) HVA-142: `Defaults runas_default=www-data` with `deploy, eve ALL =
   /usr/bin/systemctl reload nginx` counted deploy and eve as root (4 principals, a fail).
   sudoers(5) runas_default: "The default user to run commands as if the -u option is not
@@ -48,8 +50,9 @@ fail (R21D-1); a scoped, root or `#0` runas_default keeps deploy's and eve's cou
 
 Probed by script, not kept (the verdict was right): none (each probe was kept as a test).
 
-Tally: 24 cases in 8 test functions; 9 failed on main bf5f0de before their fixes (R21D-1 5,
-R21D-2 1, R21D-3 3); the 15 held cases passed before and after. The SARIF golden carries
+Tally: 25 cases in 8 test functions; 10 failed before their fixes (R21D-1 5, R21D-2 1,
+R21D-3 3 on main bf5f0de; R21D-1's commented SUSE file 1 on 978faf0); the 15 held cases
+passed before and after. The SARIF golden carries
 HVA-142's and HVA-214's docstrings (regenerated); no golden verdict changed.
 
 Leads left (not settled in the time):
@@ -97,6 +100,14 @@ SUSE = "/etc/sudoers.d/suse:ALL ALL=(ALL) ALL"
     ("lines", "flag"),
     [
         (("/etc/sudoers.d/suse:Defaults targetpw", SUSE), "targetpw"),
+        (
+            (
+                "/etc/sudoers.d/suse:Defaults targetpw   # ask for the password of the target "
+                "user i.e. root",
+                SUSE + "   # WARNING! Only use this together with 'Defaults targetpw'!",
+            ),
+            "targetpw",
+        ),
         (("/etc/sudoers.d/suse:Defaults always_set_home, targetpw", SUSE), "targetpw"),
         (("/etc/sudoers.d/suse:Defaults rootpw", SUSE), "rootpw"),
         (("/etc/sudoers.d/suse:Defaults runaspw", SUSE), "runaspw"),
@@ -110,7 +121,7 @@ SUSE = "/etc/sudoers.d/suse:ALL ALL=(ALL) ALL"
             "targetpw",
         ),
     ],
-    ids=["suse", "in-a-list", "rootpw", "runaspw", "alias-last-wins"],
+    ids=["suse", "suse-comments", "in-a-list", "rootpw", "runaspw", "alias-last-wins"],
 )
 def test_rule_for_all_under_targetpw_asks_about_pam(
     host_scan, lines: tuple[str, ...], flag: str

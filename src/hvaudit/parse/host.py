@@ -2209,7 +2209,11 @@ def _sudo_defaults(stmts: Iterable[str]) -> tuple[dict[str, str | bool], set[str
         m = re.match(r"Defaults(?:([:@!>])[^\s]*)?(?:\s+|$)", stmt)
         if m is None:
             continue
-        params = re.findall(r'(?:"(?:[^"\\]|\\.)*"|[^,"])+', stmt[m.end() :])
+        # a '#' not followed by a digit starts a comment to the end of the line (sudoers(5)
+        # "Other special characters and reserved words"; SUSE's `Defaults targetpw   # ask for
+        # the password of the target user i.e. root`)
+        body = re.sub(r'^((?:"(?:[^"\\]|\\.)*"|[^"#])*)#(?![0-9]).*$', r"\1", stmt[m.end() :])
+        params = re.findall(r'(?:"(?:[^"\\]|\\.)*"|[^,"])+', body)
         for param in params:
             p = re.match(
                 r"\s*((?:!\s*)*)([A-Za-z_][A-Za-z0-9_]*)\s*(?:([+-]?=)\s*(.*?))?\s*$", param
