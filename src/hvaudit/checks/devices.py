@@ -777,7 +777,9 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
     fail; a label libvirt does not give: a question); one whose label was not read is a
     question. Where the process list itself was not read, a pass on libvirt's profiles says
     nothing of them: running VMs with a virtiofs filesystem or an emulated TPM make it one
-    question."""
+    question. A next boot's kernel command line that keeps the module from starting
+    (apparmor=0, selinux=0, security= or lsm= naming others; _lsm_off) fails where every source
+    has it, and turns a pass into a question where only some do (R21B2-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -824,7 +826,11 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                     "or Disabled.",
                 )
             elif se.get():
-                yield _with_every_qemu(ctx, h, "selinux", _selinux_domains_outcome(ctx, h))
+                yield _lsm_next_boot(
+                    h,
+                    "selinux",
+                    _with_every_qemu(ctx, h, "selinux", _selinux_domains_outcome(ctx, h)),
+                )
             elif se.get() is None:
                 yield failed(s, "the selinux driver is reported but SELinux is off", *se.sources)
             else:
@@ -834,7 +840,9 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                     *se.sources,
                 )
         elif model.get() == "apparmor":
-            yield _with_every_qemu(ctx, h, "apparmor", _apparmor_outcome(ctx, h))
+            yield _lsm_next_boot(
+                h, "apparmor", _with_every_qemu(ctx, h, "apparmor", _apparmor_outcome(ctx, h))
+            )
         else:
             yield manual(
                 s,
@@ -847,6 +855,57 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
                 "the module enforces; fail: a QEMU process is unlabelled or unconfined, or the "
                 "module only logs.",
             )
+
+
+def _lsm_off(word: str, lsm: str) -> bool:
+    """A kernel command-line word that keeps `lsm` (apparmor or selinux) from starting
+    (R21B2-2): `apparmor=` false (security/apparmor/lsm.c: apparmor_enabled is a bool boot
+    parameter, kstrtobool's 0/n/N/f/F/off), `selinux=0` (security/selinux/hooks.c
+    selinux_enabled_setup; kernel-parameters.txt: selinux= "Disable or enable SELinux at boot
+    time. Format: { "0" | "1" }"), `security=` naming another module (kernel-parameters.txt:
+    "Choose a legacy "major" security module to enable at boot"), and `lsm=` whose list leaves
+    it out ("Choose order of LSM initialization. This overrides CONFIG_LSM, and the
+    "security=" parameter"; security/security.c enables only the listed modules)."""
+    name, _, value = word.partition("=")
+    v = value.strip()
+    if name == "apparmor" and lsm == "apparmor":
+        return v[:1] in ("0", "n", "N", "f", "F") or v.lower() == "off"
+    if name == "selinux" and lsm == "selinux":
+        return v.isdigit() and int(v) == 0
+    if name == "security":
+        return v != lsm
+    if name == "lsm":
+        return lsm not in v.split(",")
+    return False
+
+
+def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
+    """HVA-043's verdict on a host whose `lsm` confines QEMU now, with the next boot's kernel
+    command line (hvaudit.checks._nextboot): a word that keeps the module from starting fails
+    where every source has it, and turns a pass into the question where only some do
+    (R21B2-2). The running state is judged as before."""
+    nb = next_boot_adds(h, lambda w: _lsm_off(w, lsm))
+    if nb is None or outcome.status is Status.FAIL:
+        return outcome
+    s = host_subject(h)
+    if nb.settled:
+        return failed(
+            s,
+            f"{lsm} confines QEMU on the running kernel, but the next boot does not start it: "
+            f"{nb.text()}",
+            *outcome.evidence,
+            *nb.sources,
+        )
+    if outcome.status is not Status.PASS:
+        return outcome
+    return manual(
+        s,
+        f"{outcome.message}; but {nb.text()} keeps {lsm} from starting at the next boot if the "
+        "boot loader takes it",
+        *outcome.evidence,
+        *nb.sources,
+        question=nb.question(h.name, f"it boots with one of them ({lsm} off, QEMU unconfined)"),
+    )
 
 
 def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Outcome:
@@ -2534,7 +2593,10 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     question (_host_ttys, R17-2; was "no device passthrough"), and so is one raw arguments open
     (`-serial /dev/...`, `-chardev serial,path=`; R17-4), or a Proxmox VE `serialN: /dev/...`
     or `parallelN:` (qemu-server config_to_command `-chardev serial|parallel,path=$path`;
-    L18-4P, was "serial devices stay host-mediated")."""
+    L18-4P, was "serial devices stay host-mediated"). The next boot's kernel command line
+    (GRUB's defaults, /etc/kernel/cmdline, a loader entry; hvaudit.checks._nextboot) that turns
+    the IOMMU or interrupt remapping off (_iommu_weakened) fails where every source has it, and
+    turns a pass into a question where only some do (R21B2-1)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -2657,6 +2719,29 @@ def _iommu_outcome(
             *unsafe.sources,
         )
     outcome = _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
+    # R21B2-1: the next boot's command line turns the IOMMU or interrupt remapping off
+    nb = next_boot_adds(h, lambda w: _iommu_weakened(w, h))
+    if nb is not None and outcome.status is not Status.FAIL:
+        if nb.settled:
+            return failed(
+                s,
+                f"passthrough of {devices}, but the next boot turns the device's isolation "
+                f"off: {nb.text()}",
+                *refs,
+                *nb.sources,
+            )
+        if outcome.status is Status.PASS:
+            return manual(
+                s,
+                f"{outcome.message}; but {nb.text()} turns the device's isolation off at the "
+                "next boot if the boot loader takes it",
+                *outcome.evidence,
+                *nb.sources,
+                question=nb.question(
+                    h.name,
+                    "it boots with one of them (the IOMMU off, or interrupts not remapped)",
+                ),
+            )
     if outcome.status is Status.PASS and unsafe.state is FactState.UNAVAILABLE:
         if h.platform == "vmware-esxi":
             # no vfio on ESXi: its interrupt remapper is the boot option iovDisableIR
@@ -2688,6 +2773,27 @@ def _iommu_outcome(
             "allow_unsafe_interrupts=1.",
         )
     return outcome
+
+
+def _iommu_weakened(word: str, h: Host) -> bool:
+    """A kernel command-line word that leaves a passed-through device without DMA or interrupt
+    isolation (R21B2-1): `vfio_iommu_type1.allow_unsafe_interrupts` set true (a bare name sets
+    a bool, kernel/params.c param_set_bool; kstrtobool's y/Y/1/t/T/on), `iommu=off` (x86
+    arch/x86/kernel/pci-dma.c iommu_setup: "off" sets no_iommu, which intel_iommu_init and the
+    AMD IOMMU's detection honour), `intel_iommu=off` on an Intel CPU and `amd_iommu=off` on an
+    AMD or Hygon one (kernel-parameters.txt: intel_iommu "off [Default Off] Disables intel iommu
+    driver", amd_iommu "off - do not initialize any AMD IOMMU found in the system"; each takes a
+    comma list). The other vendor's word does nothing; an unknown vendor counts either."""
+    name, eq, value = word.partition("=")
+    if name == "vfio_iommu_type1.allow_unsafe_interrupts":
+        v = value.strip() if eq else "1"
+        return v[:1] in ("y", "Y", "1", "t", "T") or v.lower() == "on"
+    vendor = h.facts.cpu_vendor.get() if h.facts.cpu_vendor.known else None
+    if name == "intel_iommu" and vendor not in (None, "GenuineIntel"):
+        return False
+    if name == "amd_iommu" and vendor not in (None, "AuthenticAMD", "HygonGenuine"):
+        return False
+    return name in ("iommu", "intel_iommu", "amd_iommu") and "off" in value.split(",")
 
 
 #: Host devices that are the host's own consoles whatever its command line says: the kernel
