@@ -304,7 +304,7 @@ def test_unknown_tls_priority_token_is_asked(host_scan) -> None:
     assert _question(a, "HVA-030") == (
         "Does libvirt's tls_priority on host hv1 enable only protocols and ciphers GnuTLS counts "
         "as secure? Evidence: the tls_priority line of libvirtd.conf, /etc/gnutls/config "
-        "([priorities], [overrides]) and `gnutls-cli --priority '<the string>' --list`. Pass: no "
+        "([priorities], [overrides]) and `gnutls-cli --priority '<the string>' --list`. Pass: yes, no "
         "SSL 3.0, TLS 1.0 or 1.1 (RFC 8996), NULL, RC4, DES/3DES, export or MD5 entry is listed; "
         "fail: one is."
     )

@@ -73,12 +73,12 @@ def test_kernel_without_the_2025_flaws(host_scan, cpuinfo: str, status: str, mes
     if status == "manual":
         names = message.split("nothing of ")[1].split(":")[0]
         assert question(a, "HVA-181") == (
-            f"Is this host's CPU affected by any of {names}? "
+            f"Is this host's CPU unaffected by every one of {names}? "
             "Evidence: the CPU's family, model and stepping (/proc/cpuinfo) against the vendor's "
             "advisories or the kernel's Documentation/admin-guide/hw-vuln, or "
             "/sys/devices/system/cpu/vulnerabilities after booting a kernel that reports them. "
-            'Pass: none affects this CPU ("Not affected"); fail: one does (the running kernel '
-            "does not mitigate it)."
+            'Pass: yes, none affects this CPU ("Not affected"); fail: no, one does (the running '
+            "kernel does not mitigate it)."
         )
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
+from hvaudit import checks as checks_package
 from hvaudit.checks import all_checks
 from hvaudit.checks.base import Status, Subject, confirm_question
 from hvaudit.cli import main
@@ -31,6 +33,10 @@ from hvaudit.waivers import apply_attestations, load_attestations
 FIXTURES = Path(__file__).parent / "fixtures"
 YES_NO = ("Is ", "Are ", "Does ", "Do ", "Has ", "Have ", "Can ")
 MANUAL = {c.meta.id for c in all_checks() if c.meta.automation == "manual"}
+# A question whose truthful "yes" is the bad case ("Is any ... ?" with "Pass: none"): an
+# attestation's "yes" passes it (R21W-1).
+NAYS = re.compile(r"(no|none|not|neither|never)\b", re.IGNORECASE)
+ANY_ASKED = re.compile(r"(Is|Are|Does|Do|Has|Have|Can) any\b")
 
 
 def shape_problems(question: str | None) -> list[str]:
@@ -46,6 +52,9 @@ def shape_problems(question: str | None) -> list[str]:
         problems.append("not in the order: question? Evidence: ... Pass: ...")
     if "; fail: " not in q[criterion:]:
         problems.append("Pass: names no fail case")
+    passes, _, fails = q[criterion + len(" Pass: ") :].partition("; fail: ")
+    if criterion >= 0 and (NAYS.match(passes) or fails.startswith("yes") or ANY_ASKED.match(q)):
+        problems.append('"yes" would fail it')
     return problems
 
 
@@ -456,3 +465,46 @@ def test_a_check_may_hand_unknown_its_whole_question() -> None:
 def _uri(fixture: str) -> str:
     scheme = "vmx+dir" if fixture == "vmx" else "pve+dir"
     return f"{scheme}://{FIXTURES / fixture}"
+
+
+# R21W-1 (false pass by attestation, R21Q-2's class): an attestation answers "yes" (pass) or
+# "no" (fail), but some questions asked the bad case ("Is any of these volumes ... inside a
+# directory VM ... shares?", "Is any of PCI device(s) ... a storage controller?", "Do Ceph OSDs
+# on node ... hold placement groups ...?", "does any Match block ... set DenyUsers ...?", "Is this
+# host's CPU affected by any of ...?", "Does /etc/services ... give any of these service names a
+# management port?", HVA-197's "Is tap device(s) ... without port isolation?" and "Is any tap of
+# VM(s) ...?", HVA-056's "Does any host device path ... lead to the host's TPM?", "May the ports
+# of distributed port group ... override ...?", "Can host ... run 32-bit programs?", the Proxmox
+# VE default-route altname question with "Pass: no; fail: yes") and an honest "yes" passed the
+# fail case. Each is now put so that "yes" passes, and a question whose `Pass:` reads as a "no"
+# (no, none, not, neither, never), whose `fail:` reads "yes", or that asks "Is/Does ... any" is a
+# shape problem, in every test that checks the shape.
+def test_r21w_1_yes_never_answers_the_bad_case() -> None:
+    ok = "Is every tap isolated? Evidence: `bridge -d link show`. Pass: yes, each; fail: no."
+    assert shape_problems(ok) == []
+    for bad in (
+        "Is any tap unisolated? Evidence: `bridge -d link show`. Pass: none is; fail: one is.",
+        "Do OSDs on h hold them? Evidence: `ceph osd tree`. Pass: none is on h; fail: any is.",
+        "Can h run 32-bit programs? Evidence: `uname -m`. Pass: no, it cannot; fail: yes.",
+        "Is it off? Evidence: the file. Pass: not set; fail: set.",
+    ):
+        assert shape_problems(bad) == ['"yes" would fail it'], bad
+
+
+def test_r21w_1_no_check_source_asks_the_bad_case() -> None:
+    """Every question literal under src/hvaudit/checks (adjacent string pieces joined), including
+    those only a rare world produces: no `Pass:` that reads as a "no", no `fail: yes`, and no
+    question that asks whether any thing is bad."""
+    bad = re.compile(
+        r"Pass: (?:no|none|not|neither|never)\b|; fail: yes\b"
+        r"|question=f?[\"'](?:Is|Are|Does|Do|Has|Have|Can) any\b"
+    )
+    joined = re.compile(r"[\"']\s*\n\s*\+?\s*f?[\"']")
+    src = Path(checks_package.__file__).parent
+    hits = [
+        f"{p.name}: ...{t[max(0, m.start() - 80) : m.end() + 20]}"
+        for p in sorted(src.glob("*.py"))
+        for t in [joined.sub("", p.read_text())]
+        for m in bad.finditer(t)
+    ]
+    assert hits == []

@@ -702,11 +702,12 @@ def test_stibp_question_is_asked_beside_the_kernel_question(host_scan) -> None:
         "vmscape: it predates them, so it neither reports nor mitigates them on this "
         "GenuineIntel CPU; spectre_v2 reports STIBP: disabled and the SMT state is unknown "
         "(host/files/sys/devices/system/cpu/smt/control: Permission denied)",
-        "(1) Is this host's CPU affected by any of vmscape? Evidence: the CPU's family, model "
+        "(1) Is this host's CPU unaffected by every one of vmscape? Evidence: the CPU's family, model "
         "and stepping (/proc/cpuinfo) against the vendor's advisories or the kernel's "
         "Documentation/admin-guide/hw-vuln, or /sys/devices/system/cpu/vulnerabilities after "
-        'booting a kernel that reports them. Pass: none affects this CPU ("Not affected"); '
-        "fail: one does (the running kernel does not mitigate it). (2) Is SMT off on this host, "
+        'booting a kernel that reports them. Pass: yes, none affects this CPU ("Not '
+        'affected"); fail: no, one does (the running kernel does not mitigate it). (2) Is SMT '
+        "off on this host, "
         "or is STIBP in use? Evidence: `cat /sys/devices/system/cpu/smt/control` and the "
         "spectre_v2 line of /sys/devices/system/cpu/vulnerabilities. Pass: SMT control is off, "
         "forceoff or notsupported, or spectre_v2 no longer says STIBP: disabled; fail: SMT is "

@@ -146,8 +146,8 @@ def test_a_sourced_file_not_collected_is_a_question_naming_it(
         "is VLAN-aware; an Open vSwitch bridge is `ovs-vsctl br-exists vmbr1`), and for an SDN "
         "VNet its `vlanaware` in /etc/pve/sdn/vnets.cfg; the file(s) /etc/network/interfaces "
         f"sources that were not read: {missing.split(' (sourced')[0]} (a stanza `iface vmbr1` "
-        "there with `bridge-vlan-aware` yes, on, 1 or fast makes it VLAN-aware). Pass: no, "
-        "vlan_filtering 0 and no Open vSwitch bridge; fail: VLAN-aware or Open vSwitch, where a "
+        "there with `bridge-vlan-aware` yes, on, 1 or fast makes it VLAN-aware). Pass: yes, "
+        "vlan_filtering 0 and no Open vSwitch bridge; fail: no, VLAN-aware or Open vSwitch, where a "
         "port without a tag receives every VLAN of the bridge."
     )
     # a tagged NIC is an access port whatever the sourced file says: not asked

@@ -475,10 +475,10 @@ def test_l18_9p_link_the_evidence_cannot_resolve_is_the_question(tmp_path: Path,
     a = pve_scan(tmp_path / "qa", running, tree)
     q = {r.check.id: r.outcome.question for r in a.results if r.outcome.subject.name == "web-10"}
     assert q["HVA-056"] == (
-        f"Does any host device path VM web-10 is given on host pve-h1 ({path}) lead to the "
-        f"host's TPM? Evidence: `readlink -f {path}` (each path) and `ls -l /dev/tpm* "
-        "/dev/char/` on pve-h1. Pass: each resolves to a device other than /dev/tpmN and "
-        "/dev/tpmrmN; fail: one resolves to either."
+        f"Does every host device path VM web-10 is given on host pve-h1 ({path}) lead to a "
+        f"device other than the host's TPM? Evidence: `readlink -f {path}` (each path) and `ls "
+        "-l /dev/tpm* /dev/char/` on pve-h1. Pass: yes, each resolves to a device other than "
+        "/dev/tpmN and /dev/tpmrmN; fail: no, one resolves to either."
     )
     assert f"Evidence: `readlink -f {path}` (each link), the console=" in q["HVA-050"]
 

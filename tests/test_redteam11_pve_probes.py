@@ -285,10 +285,11 @@ def test_p11_6_held_a_remote_server_passes(
 # --- P11-7: a pveceph-managed Ceph storage is on the nodes -----------------------------------------
 
 CEPH_QUESTION = (
-    "Do Ceph OSDs on node pve-h1 hold placement groups of the Ceph pool behind storage {0}? "
+    "Are the Ceph OSDs that hold placement groups of the Ceph pool behind storage {0} all on "
+    "nodes other than pve-h1? "
     "Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's `pool` in /etc/pve/storage.cfg, "
-    "or the CephFS data pool) and `ceph osd tree` (the host of each OSD). Pass: none of them is "
-    "on pve-h1; fail: any is, so images are stored on the hypervisor's own disks."
+    "or the CephFS data pool) and `ceph osd tree` (the host of each OSD). Pass: yes, none of them "
+    "is on pve-h1; fail: no, one is, so images are stored on the hypervisor's own disks."
 )
 
 

@@ -167,10 +167,10 @@ def test_p12_2_ceph_question_names_the_storage_not_a_libvirt_pool(
     )
     assert (r["status"], r["question"]) == (
         "manual",
-        "Do Ceph OSDs on node pve-h1 hold placement groups of the Ceph pool behind storage "
-        "ceph-local? Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's `pool` in "
+        "Are the Ceph OSDs that hold placement groups of the Ceph pool behind storage "
+        "ceph-local all on nodes other than pve-h1? Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's `pool` in "
         "/etc/pve/storage.cfg, or the CephFS data pool) and `ceph osd tree` (the host of each "
-        "OSD). Pass: none of them is on pve-h1; fail: any is, so images are stored on the "
+        "OSD). Pass: yes, none of them is on pve-h1; fail: no, one is, so images are stored on the "
         "hypervisor's own disks.",
     )
 

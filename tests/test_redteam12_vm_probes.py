@@ -119,10 +119,10 @@ def test_ethernet_tap_placed_outside_libvirt_is_a_question(
         r for r in taps.results if r.check.id == "HVA-197" and r.outcome.subject.name == vm
     )
     assert result.outcome.question == (
-        f"Is tap device(s) {tap} of VM {vm} a port of a Linux bridge on host hv1 without port "
-        "isolation? Evidence: `bridge -d link show dev TAP` on host hv1 for each (a `master` "
-        "bridge, and `isolated on`). Pass: none is a bridge port, or each shows `isolated on`, "
-        "or the VM has a documented layer-2 flow to a named VM on that bridge; fail: one is a "
+        f"Is each of tap device(s) {tap} of VM {vm} either no port of a Linux bridge on host "
+        "hv1 or an isolated one? Evidence: `bridge -d link show dev TAP` on host hv1 for each (a `master` "
+        "bridge, and `isolated on`). Pass: yes, none is a bridge port, or each shows `isolated "
+        "on`, or the VM has a documented layer-2 flow to a named VM on that bridge; fail: no, one is a "
         "port of a bridge without `isolated on` and the VM needs no layer-2 traffic there."
     )
 

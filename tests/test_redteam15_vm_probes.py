@@ -392,8 +392,10 @@ def test_isolated_port_beside_a_tap_placed_outside_libvirt_is_a_question(tmp_pat
         r for r in a.results if r.check.id == "HVA-197" and r.outcome.subject.name == "isoa"
     )
     assert result.outcome.question == (
-        "Is any tap of VM(s) ethc on host hv1 a port of bridge(s) br0 without port isolation? "
+        "Does every tap of VM(s) ethc on host hv1 that is a port of bridge(s) br0 have port "
+        "isolation? "
         "Evidence: `bridge -d link show` on host hv1 (each tap's `master` and `isolated on`). "
-        "Pass: none is a port of br0, or each that is shows `isolated on`; fail: one is a port "
+        "Pass: yes, none is a port of br0, or each that is shows `isolated on`; fail: no, one is a "
+        "port "
         "there without `isolated on`, so VM isoa's isolated port still exchanges frames with it."
     )

@@ -1671,8 +1671,8 @@ def test_pve_nic_on_an_unread_sdn_vnet_is_a_question(
         "is VLAN-aware; an Open vSwitch bridge is `ovs-vsctl br-exists vnet1`), and for an SDN "
         "VNet its `vlanaware` in /etc/pve/sdn/vnets.cfg; the file(s) /etc/network/interfaces "
         "sources that were not read: /etc/network/interfaces.d/* (a stanza `iface vnet1` there "
-        "with `bridge-vlan-aware` yes, on, 1 or fast makes it VLAN-aware). Pass: no, "
-        "vlan_filtering 0 and no Open vSwitch bridge; fail: VLAN-aware or Open vSwitch, where a "
+        "with `bridge-vlan-aware` yes, on, 1 or fast makes it VLAN-aware). Pass: yes, "
+        "vlan_filtering 0 and no Open vSwitch bridge; fail: no, VLAN-aware or Open vSwitch, where a "
         "port without a tag receives every VLAN of the bridge."
     )
     # the same NIC with a tag is an access port on any bridge (a VLAN-aware VNet, a classic one)

@@ -333,8 +333,8 @@ def test_raw_tap_set_up_outside_is_hva197_question(
         "bridge is outside the definition"
     )
     assert str(o.question).startswith(
-        f"Is tap device(s) the one QEMU argument -netdev {arg} opens of VM {vm} a port of a "
-        "Linux bridge on host hv1 without port isolation?"
+        f"Is each of tap device(s) the one QEMU argument -netdev {arg} opens of VM {vm} either "
+        "no port of a Linux bridge on host hv1 or an isolated one?"
     )
 
 

@@ -246,10 +246,10 @@ def test_share_beside_a_volume_of_an_unknown_pool_is_a_question(volumes: Assessm
         if r.check.id == "HVA-058" and r.outcome.subject.name == "imgshare"
     )
     assert result.outcome.question == (
-        f"Is any of these volumes ({gone}) a file inside a directory VM imgshare shares "
+        f"Is every one of these volumes ({gone}) outside the directories VM imgshare shares "
         "(/var/lib/libvirt/images)? Evidence: `virsh pool-dumpxml POOL` (gone) and `virsh "
-        "vol-path --pool POOL VOLUME` on host hv1. Pass: no volume path is inside a shared "
-        "directory (or SELinux confines the VMs); fail: one is, so the guest reaches that VM's "
+        "vol-path --pool POOL VOLUME` on host hv1. Pass: yes, no volume path is inside a "
+        "shared directory (or SELinux confines the VMs); fail: no, one is, so the guest reaches that VM's "
         "disk through the share."
     )
 

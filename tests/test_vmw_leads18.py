@@ -197,8 +197,8 @@ WHOLE_QUESTION = (
     "hypervisor? Evidence: on host esx1, the function's class and whether it is an SR-IOV VF "
     "(vSphere Client: host > Configure > Hardware > PCI Devices; Linux: `lspci -nn -s ADDR`, "
     "`readlink /sys/bus/pci/devices/ADDR/physfn`), then a VF's port VLAN on its physical "
-    "function, or the physical switch port a whole NIC is cabled to. Pass: no network function, "
-    "a VF with a port VLAN, or a NIC on an access port; fail: a VF without a port VLAN, or a NIC "
+    "function, or the physical switch port a whole NIC is cabled to. Pass: yes, no network "
+    "function, a VF with a port VLAN, or a NIC on an access port; fail: no, a VF without a port VLAN, or a NIC "
     "on a trunk port, so the guest can tag its own frames onto any VLAN the port carries."
 )
 WHOLE = (

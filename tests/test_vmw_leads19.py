@@ -351,10 +351,12 @@ def test_l19_3v_held_flags_false_pass_and_question_form(tmp_path: Path) -> None:
         "VLAN",
     )
     assert o.question == (
-        "May the ports of distributed port group Tenants override its VLAN? Evidence: the "
+        "Does distributed port group Tenants keep its VLAN for every port (no port may override "
+        "it)? Evidence: the "
         "vSphere Client, the port group > Configure > Settings > Properties or Edit Settings > "
         "Advanced (Override port policies: VLAN), or its config.policy.vlanOverrideAllowed. "
-        "Pass: not allowed, the port group's setting holds for every port; fail: allowed."
+        "Pass: yes, override not allowed, the port group's setting holds for every port; fail: "
+        "no, override allowed."
     )
 
 

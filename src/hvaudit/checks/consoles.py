@@ -1545,7 +1545,7 @@ def console_clipboard(ctx: Context) -> Iterator[Outcome]:
                 "files, mass storage (class 0x08) and phones or cameras (MTP/PTP, class 0x06) "
                 "among them? Evidence: `virsh dumpxml` <redirfilter>: QEMU takes the first "
                 "<usbdev> rule matching the device and each of its interfaces, and rejects one "
-                "no rule matches. Pass: no allow='yes' rule matches such a device (no class "
+                "no rule matches. Pass: yes, no allow='yes' rule matches such a device (no class "
                 "-1, 0x08 or 0x06 allowed beyond approved vendor/product ids); fail: one does.",
             )
         else:

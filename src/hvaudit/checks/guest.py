@@ -804,10 +804,11 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
                 f"host character device(s) {paths} given to the guest: a link whose target the "
                 "evidence does not hold, which may be the host's TPM",
                 *(p.source_ref for p in links),
-                question=f"Does any host device path VM {v.name} is given on host {v.host} "
-                f"({paths}) lead to the host's TPM? Evidence: `readlink -f {links[0].address}` "
-                f"(each path) and `ls -l /dev/tpm* /dev/char/` on {v.host}. Pass: each resolves to "
-                "a device other than /dev/tpmN and /dev/tpmrmN; fail: one resolves to either.",
+                question=f"Does every host device path VM {v.name} is given on host {v.host} "
+                f"({paths}) lead to a device other than the host's TPM? Evidence: `readlink -f "
+                f"{links[0].address}` (each path) and `ls -l /dev/tpm* /dev/char/` on {v.host}. "
+                "Pass: yes, each resolves to a device other than /dev/tpmN and /dev/tpmrmN; "
+                "fail: no, one resolves to either.",
             )
         elif not v.tpm_backends and (emulated := _raw_tpm_emulators(v)):
             # an swtpm that raw arguments connect is a TPM, and not the host's (R10-11)
@@ -1278,12 +1279,12 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 f"disk volume(s) of other VMs whose pool the evidence lacks ({listed}): where "
                 "their files are is not known, and the directories this VM shares may hold them",
                 *(d.source for d in v.shared_directories),
-                question=f"Is any of these volumes ({listed}) a file inside a "
-                f"directory VM {v.name} shares ("
+                question=f"Is every one of these volumes ({listed}) outside the "
+                f"directories VM {v.name} shares ("
                 + ", ".join(d.host_path for d in v.shared_directories if d.host_path)
                 + f")? Evidence: `virsh pool-dumpxml POOL` ({pools}) and `virsh vol-path "
-                f"--pool POOL VOLUME` on host {v.host}. Pass: no volume path is inside a "
-                "shared directory (or SELinux confines the VMs); fail: one is, so the guest "
+                f"--pool POOL VOLUME` on host {v.host}. Pass: yes, no volume path is inside "
+                "a shared directory (or SELinux confines the VMs); fail: no, one is, so the guest "
                 "reaches that VM's disk through the share.",
             )
             continue
@@ -1773,10 +1774,10 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"PCI device(s) {addrs} passed through, of a class the evidence does not show",
                 *(p.source_ref for p in unclassed),
-                question=f"Is any of PCI device(s) {addrs} passed through to VM {v.name} a "
-                f"storage controller? Evidence: `cat /sys/bus/pci/devices/ADDRESS/class` on "
-                f"host {v.host} for each. Pass: none is of base class 0x01 (mass storage) or class 0x0c04 (Fibre Channel); "
-                "fail: one is, so the guest sends any command to the disks behind it.",
+                question=f"Is every one of PCI device(s) {addrs} passed through to VM {v.name} "
+                f"other than a storage controller? Evidence: `cat /sys/bus/pci/devices/ADDRESS/class` on "
+                f"host {v.host} for each. Pass: yes, none is of base class 0x01 (mass storage) "
+                "or class 0x0c04 (Fibre Channel); fail: no, one is, so the guest sends any command to the disks behind it.",
             )
             continue
         if not luns and not scsi and not vhost and not raw and not bad:
@@ -1917,8 +1918,8 @@ def _pve_scsi_question(v: Vm, generic: list[Disk], unclassed: list[Passthrough])
         "; ".join(parts),
         *(d.source_ref for d in generic),
         *(p.source_ref for p in unclassed),
-        question=f"{question}? Evidence: {'; '.join(evidence)}. Pass: "
-        f"{'; and '.join(rules)}; fail: a tape or a storage controller, whose guest sends any "
+        question=f"{question}? Evidence: {'; '.join(evidence)}. Pass: yes, "
+        f"{'; and '.join(rules)}; fail: no, a tape or a storage controller, whose guest sends any "
         "SCSI command to the device.",
     )
 

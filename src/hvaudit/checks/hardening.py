@@ -673,8 +673,8 @@ def stale_qemu(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 question="Do the QEMU processes listed map only the shared libraries installed "
                 "now? Evidence: `grep -F ' (deleted)' /proc/PID/maps` on the host for each "
-                "listed process (or `needrestart -b`). Pass: no .so path ends in '(deleted)'; "
-                "fail: one does, so that VM still runs a library an update replaced.",
+                "listed process (or `needrestart -b`). Pass: yes, no .so path ends in '(deleted)'; "
+                "fail: no, one does, so that VM still runs a library an update replaced.",
             )
         elif unread:
             names = ", ".join(p.guest or str(p.pid) for p in unread[:8])
@@ -1741,10 +1741,10 @@ def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
         s,
         what,
         *f.sources,
-        question=f"Can host {host.name} run 32-bit programs? Evidence: `uname -m`, "
+        question=f"Is host {host.name} unable to run 32-bit programs? Evidence: `uname -m`, "
         "CONFIG_COMPAT / CONFIG_IA32_EMULATION in /boot/config-$(uname -r) and the kernel "
-        "command line (ia32_emulation=). Pass: no, the kernel has no 32-bit system calls; "
-        "fail: yes, add the same audit rules with -F arch=b32.",
+        "command line (ia32_emulation=). Pass: yes, the kernel has no 32-bit system calls; "
+        "fail: no, it can: add the same audit rules with -F arch=b32.",
     )
 
 

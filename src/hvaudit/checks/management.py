@@ -305,7 +305,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 question=f"Does libvirt's tls_priority on host {h.name} enable only protocols "
                 "and ciphers GnuTLS counts as secure? Evidence: the tls_priority line of "
                 f"{' and '.join(files)}, /etc/gnutls/config ([priorities], [overrides]) and "
-                "`gnutls-cli --priority '<the string>' --list`. Pass: no SSL 3.0, TLS 1.0 or "
+                "`gnutls-cli --priority '<the string>' --list`. Pass: yes, no SSL 3.0, TLS 1.0 or "
                 "1.1 (RFC 8996), NULL, RC4, DES/3DES, export or MD5 entry is listed; fail: one "
                 "is.",
             )
@@ -337,7 +337,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 question=f"Does libvirtd on host {h.name} start without --listen, or with "
                 "listen_tcp = 0? Evidence: `systemctl cat libvirtd.service` (ExecStart=, "
                 "Environment=, each EnvironmentFile=) and listen_tcp, auth_tcp in "
-                "libvirtd.conf. Pass: no --listen, or listen_tcp = 0, or auth_tcp = sasl over "
+                "libvirtd.conf. Pass: yes, no --listen, or listen_tcp = 0, or auth_tcp = sasl over "
                 "an encrypting mechanism; fail: --listen with listen_tcp = 1 and auth_tcp = none.",
             )
         elif moved:
@@ -1272,20 +1272,22 @@ def _rbd_pool(p: Pool, h: Host, here: list[str]) -> Outcome:
     mons = f" (its Ceph monitor(s) {', '.join(here)} on this host keep the cluster map only)"
     # a Proxmox VE storage is no libvirt pool: its Ceph pool is storage.cfg's `pool` (P12-2)
     ask = (
-        f"Do Ceph OSDs on node {h.name} hold placement groups of the Ceph pool behind "
-        f"storage {p.name}? Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's "
+        f"Are the Ceph OSDs that hold placement groups of the Ceph pool behind storage "
+        f"{p.name} all on nodes other than {h.name}? Evidence: `ceph pg ls-by-pool POOL` (POOL is the storage's "
         "`pool` in /etc/pve/storage.cfg, or the CephFS data pool) and `ceph osd tree` (the "
-        f"host of each OSD). Pass: none of them is on {h.name}; fail: any is, so images are "
+        f"host of each OSD). Pass: yes, none of them is on {h.name}; fail: no, one is, so images "
+        "are "
         "stored on the hypervisor's own disks."
     )
     question = (
         ask
         if h.platform == "proxmox-ve"
         else (
-            f"Do OSDs on host {h.name} hold placement groups of the Ceph pool behind libvirt pool "
-            f"{p.name}? Evidence: `ceph pg ls-by-pool POOL` (the acting OSDs of each placement "
+            f"Are the OSDs that hold placement groups of the Ceph pool behind libvirt pool "
+            f"{p.name} all on hosts other than {h.name}? Evidence: `ceph pg ls-by-pool POOL` (the acting OSDs of each placement "
             "group; POOL is the libvirt pool's <source><name>) and `ceph osd tree` (the host of "
-            f"each OSD). Pass: none of them is on {h.name}; fail: any is, so images are stored on "
+            f"each OSD). Pass: yes, none of them is on {h.name}; fail: no, one is, so images are "
+            "stored on "
             "the hypervisor's own disks."
         )
     )
@@ -2588,11 +2590,11 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 yield unknown(
                     s,
                     blocks,
-                    "sshd -T shows PermitRootLogin no outside Match blocks; does any Match block "
-                    "of /etc/ssh/sshd_config or a file it includes set PermitRootLogin to "
-                    "anything but no? Evidence: those files (or `sshd -T -C user=root,host=H,"
-                    "addr=A` for each admin address A). Pass: no Match block that can apply to "
-                    "root sets it",
+                    "Does every Match block of /etc/ssh/sshd_config or a file it includes "
+                    "leave PermitRootLogin at no (sshd -T shows PermitRootLogin no outside Match "
+                    "blocks)? Evidence: those files (or `sshd -T -C user=root,host=H,addr=A` for "
+                    "each admin address A). Pass: yes, no Match block that can apply to root sets "
+                    "it to anything but no; fail: no, one does.",
                 )
                 continue
             allowing = []
@@ -2624,10 +2626,11 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 yield unknown(
                     s,
                     blocks,
-                    f"sshd -T shows DenyUsers {deny} (PermitRootLogin {prl}) outside Match "
-                    "blocks; does any Match block of /etc/ssh/sshd_config or a file it includes "
-                    "set DenyUsers (which replaces the list) for logins that may be root's? "
-                    "Evidence: those files. Pass: no such Match block",
+                    "Does every Match block of /etc/ssh/sshd_config or a file it includes "
+                    "leave DenyUsers (which a Match block replaces) unset for logins that may be "
+                    f"root's (sshd -T shows DenyUsers {deny}, PermitRootLogin {prl}, outside "
+                    "Match blocks)? Evidence: those files. Pass: yes, no such Match block sets "
+                    "it; fail: no, one does.",
                 )
                 continue
             if not h.facts.accounts.known:
@@ -2681,11 +2684,12 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                 yield unknown(
                     s,
                     blocks,
-                    f"sshd -T shows AllowUsers {allow} (no entry for root; PermitRootLogin {prl}) "
-                    "outside Match blocks; does any Match block of /etc/ssh/sshd_config or a file "
-                    "it includes set AllowUsers (which replaces the list) to one admitting root "
-                    "for logins that may be root's? Evidence: those files. Pass: no such Match "
-                    "block",
+                    "Does every Match block of /etc/ssh/sshd_config or a file it includes "
+                    "leave AllowUsers (which a Match block replaces) without an entry admitting "
+                    f"root for logins that may be root's (sshd -T shows AllowUsers {allow}, no "
+                    f"entry for root, PermitRootLogin {prl}, outside Match blocks)? Evidence: "
+                    "those files. Pass: yes, no such Match block admits root; fail: no, one "
+                    "does.",
                 )
                 continue
             if not h.facts.accounts.known:
@@ -2911,11 +2915,11 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
                 yield unknown(
                     s,
                     blocks,
-                    f"sshd -T shows {'; '.join(f'{k} {v}' for k, v in allow.items())} outside "
-                    "Match blocks; does any Match block of /etc/ssh/sshd_config or a file it "
-                    "includes replace them with a list that admits every name? Evidence: those "
-                    "files. Pass: no Match block sets AllowUsers or AllowGroups to a pattern "
-                    "matching every name",
+                    "Does every Match block of /etc/ssh/sshd_config or a file it includes "
+                    "keep AllowUsers and AllowGroups from a list that admits every name (sshd -T "
+                    f"shows {'; '.join(f'{k} {v}' for k, v in allow.items())} outside Match "
+                    "blocks)? Evidence: those files. Pass: yes, no Match block sets AllowUsers or "
+                    "AllowGroups to a pattern matching every name; fail: no, one does.",
                 )
             elif wide := _match_blocks_admitting_everyone(allow, blocks.get()):
                 yield failed(
@@ -3315,10 +3319,10 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 *later.sources,
                 question=f"Does the next load of KVM on host {h.name} keep its mitigations? "
                 "Evidence: `modprobe -c | grep -E '^(options|install) kvm([-_]intel)? '` and "
-                f"/proc/cmdline on {h.name}. Pass: no nx_huge_pages=off/never/0/N (kvm) and no "
+                f"/proc/cmdline on {h.name}. Pass: yes, no nx_huge_pages=off/never/0/N (kvm) and no "
                 "vmentry_l1d_flush=never (kvm_intel) in an options line, a kvm.nx_huge_pages= or "
                 "kvm-intel.vmentry_l1d_flush= word, or the modprobe of an install command; fail: "
-                "one of them is there.",
+                "no, one of them is there.",
             )
         elif nb is not None:
             yield manual(
@@ -3413,11 +3417,11 @@ def _unreported_flaws(s: Subject, facts: HostFacts) -> Outcome | None:
         f"reports nothing of {names}: it predates them, so it neither reports nor mitigates "
         f"them on this {facts.cpu_vendor.get()} CPU",
         *missing.sources,
-        question=f"Is this host's CPU affected by any of {names}? Evidence: the CPU's family, "
+        question=f"Is this host's CPU unaffected by every one of {names}? Evidence: the CPU's family, "
         "model and stepping (/proc/cpuinfo) against the vendor's advisories or the kernel's "
         "Documentation/admin-guide/hw-vuln, or /sys/devices/system/cpu/vulnerabilities after "
-        'booting a kernel that reports them. Pass: none affects this CPU ("Not affected"); '
-        "fail: one does (the running kernel does not mitigate it).",
+        'booting a kernel that reports them. Pass: yes, none affects this CPU ("Not '
+        'affected"); fail: no, one does (the running kernel does not mitigate it).',
     )
 
 

@@ -953,7 +953,7 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 "host > Configure > Hardware > PCI Devices; Linux: `lspci -nn -s ADDR`, "
                 "`readlink /sys/bus/pci/devices/ADDR/physfn`), then a VF's port VLAN on its "
                 "physical function, or the physical switch port a whole NIC is cabled to. Pass: "
-                "no network function, a VF with a port VLAN, or a NIC on an access port; fail: a "
+                "yes, no network function, a VF with a port VLAN, or a NIC on an access port; fail: no, a "
                 "VF without a port VLAN, or a NIC on a trunk port, so the guest can tag its own "
                 "frames onto any VLAN the port carries.",
             )
@@ -993,7 +993,7 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                     if sourced
                     else ""
                 )
-                + ". Pass: no, vlan_filtering 0 and no Open vSwitch bridge; fail: VLAN-aware or "
+                + ". Pass: yes, vlan_filtering 0 and no Open vSwitch bridge; fail: no, VLAN-aware or "
                 "Open vSwitch, where a port without a tag receives every VLAN of the bridge.",
             )
         elif raw_ask:
@@ -1170,7 +1170,7 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 *h.facts.pci_classes.sources,
                 question=f"{ask_whole[0].upper()}{ask_whole[1:]}? Evidence: {find_whole}. Pass: "
-                "not a network function, no physfn, or trust off; fail: a VF with trust on, so "
+                "yes, not a network function, no physfn, or trust off; fail: no, a VF with trust on, so "
                 "the guest can turn on promiscuous mode.",
             )
         elif unread:
@@ -1588,7 +1588,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     f"arrive on {bridges} (the bridge(s) of network(s) {', '.join(gw_nets[:5])}) "
                     f"for {listed}? Evidence: `nft list ruleset` (or `iptables -S`) on the host: "
                     "every rule that accepts those ports, with its input-interface and source "
-                    "matches. Pass: none accepts them from those bridges or the networks' "
+                    "matches. Pass: yes, none accepts them from those bridges or the networks' "
                     "subnets (libvirt's own rules there accept only DHCP, DNS and TFTP); fail: "
                     "one does (any interface or source included), so a guest reaches the "
                     "management service."
@@ -2082,7 +2082,7 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
                     f"management ports that arrive on {bridges} (the bridge(s) of libvirt "
                     f"network(s) {listed})? Evidence: every rule of `nft list ruleset` (or "
                     "`iptables -S`) on the host that accepts a management port, with its "
-                    "input-interface and source matches. Pass: none accepts one from those "
+                    "input-interface and source matches. Pass: yes, none accepts one from those "
                     "bridges or the networks' subnets (libvirt's own rules there accept only "
                     "DHCP, DNS and TFTP); fail: one does (any interface or source included), so "
                     "a guest reaches the management port.",
@@ -2425,11 +2425,11 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 + ": whether it is a port of a host bridge is outside the definition",
                 *(i.source_ref for i in outside),
                 *([v.source] if set_up else []),
-                question=f"Is tap device(s) {', '.join(taps)} of VM {v.name} a port of a Linux "
-                f"bridge on host {v.host} without port isolation? Evidence: `bridge -d link "
+                question=f"Is each of tap device(s) {', '.join(taps)} of VM {v.name} either no "
+                f"port of a Linux bridge on host {v.host} or an isolated one? Evidence: `bridge -d link "
                 f"show dev TAP` on host {v.host} for each (a `master` bridge, and `isolated "
-                "on`). Pass: none is a bridge port, or each shows `isolated on`, or the VM has a "
-                "documented layer-2 flow to a named VM on that bridge; fail: one is a port of a "
+                "on`). Pass: yes, none is a bridge port, or each shows `isolated on`, or the VM has a "
+                "documented layer-2 flow to a named VM on that bridge; fail: no, one is a port of a "
                 "bridge without `isolated on` and the VM needs no layer-2 traffic there.",
             )
             continue
@@ -2511,10 +2511,10 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 f"{len(ports)} bridge port(s) isolated, but VM(s) {names} have taps set up "
                 "outside libvirt, which may be ports of the same bridge without isolation",
                 *refs,
-                question=f"Is any tap of VM(s) {names} on host {v.host} a port of bridge(s) "
-                f"{bridges} without port isolation? Evidence: `bridge -d link show` on host "
-                f"{v.host} (each tap's `master` and `isolated on`). Pass: none is a port of "
-                f"{bridges}, or each that is shows `isolated on`; fail: one is a port there "
+                question=f"Does every tap of VM(s) {names} on host {v.host} that is a port of "
+                f"bridge(s) {bridges} have port isolation? Evidence: `bridge -d link show` on host "
+                f"{v.host} (each tap's `master` and `isolated on`). Pass: yes, none is a port of "
+                f"{bridges}, or each that is shows `isolated on`; fail: no, one is a port there "
                 f"without `isolated on`, so VM {v.name}'s isolated port still exchanges frames "
                 "with it.",
             )

@@ -989,20 +989,19 @@ def _altname_question(
         *(px.host_firewall.sources if px.host_firewall.known else ()),
         *px.interfaces.sources,
         *(h.facts.programs.sources if both else ()),
-        question=f"Is the interface {maybe[0]} names an altname of the interface of the "
-        f"node's default route"
+        question=f"Is the interface {maybe[0]} names other than an altname of the interface "
+        f"of the node's default route"
         + (
-            ", or is neither pve-firewall nor proxmox-firewall running and enabled on node "
-            f"{h.name}"
+            f", and is pve-firewall or proxmox-firewall running and enabled on node {h.name}"
             if both
             else ""
         )
         + f"? Evidence: `ip route show default` and `ip -details link show` on {h.name} (the "
         "route's `dev` and its `altname` lines)"
         + ("; `pve-firewall status` there" if both else "")
-        + ". Pass: no"
+        + ". Pass: yes, no altname of that interface"
         + (", and the daemon running" if both else "")
-        + "; fail: yes, so the rule admits every packet from beyond the node's own networks"
+        + "; fail: no, an altname of it, so the rule admits every packet from beyond the node's own networks"
         + (", or no daemon applies the rules" if both else "")
         + ".",
     )
@@ -2778,10 +2777,10 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 f"(netbase) does not define ({listed}): the node's own /etc/services gives "
                 "their ports",
                 *refs,
-                question=f"Does /etc/services on node {h.name} give any of these service names "
-                "a management port? Evidence: the rules "
-                f"({listed}) and `getent services NAME` on {h.name} for each. Pass: no such "
-                "name (the daemon then refuses the rule) or another port; fail: 22, 8006, 3128 "
+                question=f"Does /etc/services on node {h.name} leave every one of these service "
+                "names without a management port? Evidence: the rules "
+                f"({listed}) and `getent services NAME` on {h.name} for each. Pass: yes, no "
+                "such name (the daemon then refuses the rule) or another port; fail: no, 22, 8006, 3128 "
                 "or 5900-5999, which the rule admits from any source.",
             )
         elif daemon[0] == "unknown" and maybe:

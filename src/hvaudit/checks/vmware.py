@@ -1400,11 +1400,12 @@ def _override_unreported(
         status=Status.MANUAL,
         message=f"{outcome.message}; whether each port may override its {policy} "
         f"(config.policy.{flags}) was not reported",
-        question=f"May the ports of distributed port group {name} override its {policy}? "
+        question=f"Does distributed port group {name} keep its {policy} for every port (no "
+        "port may override it)? "
         "Evidence: the vSphere Client, the port group > Configure > Settings > Properties or "
         f"Edit Settings > Advanced (Override port policies: {setting}), or its config.policy."
-        f"{flags}. Pass: not allowed, the port group's setting holds for every port; fail: "
-        "allowed.",
+        f"{flags}. Pass: yes, override not allowed, the port group's setting holds for "
+        "every port; fail: no, override allowed.",
     )
 
 
