@@ -5733,17 +5733,16 @@ def _sysctl_order(settings: Iterable[SysctlSetting]) -> tuple[SysctlSetting, ...
     return tuple(held.values())
 
 
-def _sysctl_d(ev: HostEvidence) -> Fact[SysctlD]:
-    """sysctl.d's files as systemd-sysctl reads them at boot (sysctl.d(5) "CONFIGURATION
-    DIRECTORIES AND PRECEDENCE": a file in /etc hides the files of its name in /run and /usr,
-    an empty file or a link to /dev/null masks them, all are read in the lexical order of their
-    names whatever their directory; conf-files.c conf_files_list_strv, SYSCTL_D). The probe
-    prints each file's path before its lines (`find -L ... -print -exec grep -H`)."""
-    got = ev.get(_cmd("sysctl-d"))
+def _found_files(
+    ev: HostEvidence, probe: str, what: str, is_path: Callable[[str], bool]
+) -> Fact[dict[str, list[str]]]:
+    """The files of a `find ... -print -exec grep -H '' {} ;` probe, each path (a line
+    `is_path` takes) to its lines, in the order printed. find exits 1 for the directories a
+    host does not have ("No such file or directory"), grep writes any file it could not read to
+    the same stream: any other complaint makes the whole answer unavailable."""
+    got = ev.get(_cmd(probe))
     if got.state == "uncollected":
-        return Fact.unavailable(f"{_cmd('sysctl-d')} was not collected")
-    # find exits 1 for the directories a host does not have ("No such file or directory"),
-    # grep writes any file it could not read to the same stream
+        return Fact.unavailable(f"{_cmd(probe)} was not collected")
     errors = [
         e
         for e in got.reason.splitlines()
@@ -5753,15 +5752,30 @@ def _sysctl_d(ev: HostEvidence) -> Fact[SysctlD]:
         why = (errors[0] if errors else got.reason) or (
             f"exited {got.rc}" if got.state == "ok" else got.state
         )
-        return Fact.unavailable(f"sysctl.d could not be read ({why})", got.source)
+        return Fact.unavailable(f"{what} could not be read ({why})", got.source)
     files: dict[str, list[str]] = {}
     current = ""
     for line in got.text.splitlines():
         if current and line.startswith(current + ":"):
             files[current].append(line[len(current) + 1 :])
-        elif line.endswith(".conf") and line.startswith("/"):
+        elif is_path(line):
             current = line
             files.setdefault(current, [])
+    return Fact.of(files, got.source)
+
+
+def _sysctl_d(ev: HostEvidence) -> Fact[SysctlD]:
+    """sysctl.d's files as systemd-sysctl reads them at boot (sysctl.d(5) "CONFIGURATION
+    DIRECTORIES AND PRECEDENCE": a file in /etc hides the files of its name in /run and /usr,
+    an empty file or a link to /dev/null masks them, all are read in the lexical order of their
+    names whatever their directory; conf-files.c conf_files_list_strv, SYSCTL_D). The probe
+    prints each file's path before its lines (`find -L ... -print -exec grep -H`)."""
+    found = _found_files(
+        ev, "sysctl-d", "sysctl.d", lambda line: line.endswith(".conf") and line.startswith("/")
+    )
+    if not found.known:
+        return Fact.unavailable(found.reason, *found.sources)
+    files = found.get()
     chosen: dict[str, str] = {}
     for root in SYSCTL_D:
         for path in files:
@@ -5791,7 +5805,7 @@ def _sysctl_d(ev: HostEvidence) -> Fact[SysctlD]:
                     word,
                 )
             )
-    return Fact.of(SysctlD(settings, unlinked, tuple(cmdline)), got.source)
+    return Fact.of(SysctlD(settings, unlinked, tuple(cmdline)), *found.sources)
 
 
 _GRUB_VARS = ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT")
@@ -5896,29 +5910,15 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     "Editing the Kernel Commandline"; its lines joined) and each Boot Loader Specification
     entry (/boot/loader/entries/*.conf: its `options` lines, joined in order). Which of them
     the boot loader takes is not read here."""
-    got = ev.get(_cmd("boot-cmdline"))
-    if got.state == "uncollected":
-        return Fact.unavailable(f"{_cmd('boot-cmdline')} was not collected")
-    errors = [
-        e
-        for e in got.reason.splitlines()
-        if "No such file or directory" not in e and "Is a directory" not in e
-    ]
-    if got.state != "ok" or got.rc not in (0, 1) or errors:
-        why = (errors[0] if errors else got.reason) or (
-            f"exited {got.rc}" if got.state == "ok" else got.state
-        )
-        return Fact.unavailable(
-            f"the next boot's kernel command line could not be read ({why})", got.source
-        )
-    files: dict[str, list[str]] = {}
-    current = ""
-    for line in got.text.splitlines():
-        if current and line.startswith(current + ":"):
-            files[current].append(line[len(current) + 1 :])
-        elif line.startswith("/") and ":" not in line:
-            current = line
-            files.setdefault(current, [])
+    found = _found_files(
+        ev,
+        "boot-cmdline",
+        "the next boot's kernel command line",
+        lambda line: line.startswith("/") and ":" not in line,
+    )
+    if not found.known:
+        return Fact.unavailable(found.reason, *found.sources)
+    files = found.get()
     out: list[BootCmdline] = []
     grub = _grub_defaults(files)
     if grub is not None:
@@ -5946,7 +5946,7 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
             )
             continue
         out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
-    return Fact.of(tuple(out), got.source)
+    return Fact.of(tuple(out), *found.sources)
 
 
 def _modprobe_files(ev: HostEvidence) -> Fact[tuple[tuple[str, tuple[str, ...]], ...]]:
