@@ -475,7 +475,9 @@ def _uri(fixture: str) -> str:
 # management port?", HVA-197's "Is tap device(s) ... without port isolation?" and "Is any tap of
 # VM(s) ...?", HVA-056's "Does any host device path ... lead to the host's TPM?", "May the ports
 # of distributed port group ... override ...?", "Can host ... run 32-bit programs?", the Proxmox
-# VE default-route altname question with "Pass: no; fail: yes") and an honest "yes" passed the
+# VE default-route altname question with "Pass: no; fail: yes", HVA-197's "Does bridge(s) ... hold
+# a port, not isolated, that is no VM's?", "Does this host's kernel load modules at all?" with
+# "Pass: CONFIG_MODULES is not set") and an honest "yes" passed the
 # fail case. Each is now put so that "yes" passes, and a question whose `Pass:` reads as a "no"
 # (no, none, not, neither, never), whose `fail:` reads "yes", or that asks "Is/Does ... any" is a
 # shape problem, in every test that checks the shape.

@@ -280,9 +280,11 @@ def test_attested_isolation_keeps_the_links_question(tmp_path: Path) -> None:
     )
     (r,) = [x for x in a.results if x.check.id == "HVA-197" and x.outcome.subject.name == "hard-1"]
     assert r.outcome.question == (
-        "Does bridge(s) virbr0 on host hv-sim hold a port, not isolated, that is no VM's? "
+        "Does every port of bridge(s) virbr0 on host hv-sim that is no VM's show port "
+        "isolation, or belong to a documented peer of VM hard-1? "
         "Evidence: `bridge -d link show` on host hv-sim (each port's `master` and `isolated "
-        "on`) and what holds each port (`ip -d link show DEV`). Pass: every port of no VM there "
-        "shows `isolated on`, or belongs to a documented peer of VM hard-1; fail: one does not, "
+        "on`) and what holds each port (`ip -d link show DEV`). Pass: yes, every port of no VM "
+        "there shows `isolated on`, or belongs to a documented peer of VM hard-1; fail: no, one "
+        "does not, "
         "so VM hard-1's isolated port still exchanges frames with it."
     )

@@ -253,9 +253,10 @@ def test_a_hardened_vms_pass_on_the_xml_alone_is_asked_where_raw_arguments_are_u
         assert len(asked) == 3  # one per VM: each names its VM
         assert all(
             q.startswith(
-                "Does bridge(s) virbr0 on host hv-sim hold a port, not isolated, that is no "
-                "VM's, and do this VM's raw QEMU arguments"
+                "Does every port of bridge(s) virbr0 on host hv-sim that is no VM's show port "
+                "isolation, or belong to a documented peer of VM hard-"
             )
+            and ", and do this VM's raw QEMU arguments" in q
             for q in asked
         ), asked
     else:

@@ -435,10 +435,10 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
                 "no module's signature, or without loadable modules",
                 *sig.sources,
                 *lock.sources,
-                question="Does this host's kernel load modules at all? Evidence: /proc/modules "
-                "and CONFIG_MODULES, CONFIG_MODULE_SIG in /boot/config-$(uname -r). Pass: "
-                "CONFIG_MODULES is not set (no module can be loaded); fail: modules load and "
-                "their signatures are not checked.",
+                question="Is this host's kernel built without loadable modules? Evidence: "
+                "/proc/modules and CONFIG_MODULES, CONFIG_MODULE_SIG in /boot/config-$(uname "
+                "-r). Pass: yes, CONFIG_MODULES is not set (no module can be loaded); fail: no, "
+                "modules load and their signatures are not checked.",
             )
         elif lock.get() in ("integrity", "confidentiality"):
             yield passed(

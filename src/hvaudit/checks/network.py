@@ -2545,11 +2545,12 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 f"on host {v.host} were not read: a port of no VM there, not isolated, still "
                 "exchanges frames with them",
                 *refs,
-                question=f"Does bridge(s) {bridges} on host {v.host} hold a port, not isolated, "
-                f"that is no VM's? Evidence: `bridge -d link show` on host {v.host} (each "
+                question=f"Does every port of bridge(s) {bridges} on host {v.host} that is no "
+                f"VM's show port isolation, or belong to a documented peer of VM {v.name}? "
+                f"Evidence: `bridge -d link show` on host {v.host} (each "
                 "port's `master` and `isolated on`) and what holds each port (`ip -d link show "
-                "DEV`). Pass: every port of no VM there shows `isolated on`, or belongs to a "
-                f"documented peer of VM {v.name}; fail: one does not, so VM {v.name}'s isolated "
+                "DEV`). Pass: yes, every port of no VM there shows `isolated on`, or belongs to "
+                f"a documented peer of VM {v.name}; fail: no, one does not, so VM {v.name}'s isolated "
                 "port still exchanges frames with it.",
             )
         elif not open_ and (
