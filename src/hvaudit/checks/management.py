@@ -1816,7 +1816,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     activation the -admin.socket unit's SocketMode=, which a drop-in may widen: systemd.socket(5)
     SocketMode= "specifies the file system access mode used when creating the file node"; an
     older bundle without it keeps the file's verdict; without socket activation the file's
-    unix_sock_admin_perms is judged too, the next start applying it). A relay (socat TCP-LISTEN on a loopback address + UNIX-CONNECT to the socket)
+    unix_sock_admin_perms is judged too, the next start applying it). A socket unit starts with
+    its daemon's service whether or not it is enabled (libvirtd.service.in: Requires=
+    libvirtd.socket, libvirtd-ro.socket, libvirtd-admin.socket; Debian's 9.0.0 unit Wants=
+    them; virtproxyd.service.in Requires= its three), so its next start is judged unless it is
+    masked (R22U-1). A relay (socat TCP-LISTEN on a loopback address + UNIX-CONNECT to the socket)
     lets every local user in with the relay's credentials, past polkit. With auth_unix_rw =
     "polkit" the daemon asks polkit for org.libvirt.unix.manage (libvirt docs/auth.rst), so a
     rule that answers YES (or AUTH_SELF) for it without testing the subject (polkit(8): the first
@@ -1890,12 +1894,14 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             elif auth != "none":
                 ok.append(f"{file}: {label}")
                 continue
-            # the socket as it is, and as its enabled unit creates it at its next start (a
-            # drop-in may widen SocketMode=: R21U-1)
+            # the socket as it is, and as its unit creates it at its next start (a drop-in may
+            # widen SocketMode=: R21U-1), enabled or not: the daemon's service pulls it in
+            # (libvirtd.service.in Requires=libvirtd.socket, -ro, -admin; Debian 9.0.0 Wants=;
+            # virtproxyd.service.in Requires=), so only a masked unit stays down (R22U-1)
             modes = (
                 [(socks[path].split()[0], f"{path} is mode {socks[path]}")] if path in socks else []
             )
-            if (nxt := _next_start(h, f"{daemon}.socket")) is not None:
+            if (nxt := _next_start(h, f"{daemon}.socket", required=True)) is not None:
                 modes.append(nxt)
             if not modes and units.get(f"{daemon}.socket") in UNIT_ENABLED_STATES:
                 open_q.append(
@@ -1929,7 +1935,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                         "limits, TLS files)"
                     )
                     continue
-            nxt = _next_start(h, f"{daemon}-admin.socket")
+            nxt = _next_start(h, f"{daemon}-admin.socket", required=True)
             if nxt is not None and _world_writable(nxt[0]):
                 bad.append(
                     f"{nxt[1]}: any local user administers the daemon through its admin socket "
@@ -2028,13 +2034,16 @@ def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str] |
     """The mode a libvirt socket unit creates its socket with at its next start, and where it
     comes from (its unit file and drop-ins, hvaudit.model.SocketUnitConf): for a unit that is
     enabled (or, `required`, started by another unit whatever its enablement) and whose files
-    were read; None otherwise (an older bundle without them keeps the live socket's verdict).
+    were read; None otherwise, and for a masked unit (an older bundle without them keeps the
+    live socket's verdict).
     systemd.socket(5): SocketMode= "specifies the file system access mode used when creating
     the file node ... Defaults to 0666"."""
     fact = h.facts.socket_unit_files
     if not fact.known or unit not in fact.get():
         return None
     units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
+    if units.get(unit) in ("masked", "masked-runtime"):
+        return None  # a masked unit never starts, whoever wants it (systemctl(1) mask)
     if not required and units.get(unit) not in UNIT_ENABLED_STATES:
         return None
     conf = fact.get()[unit]

@@ -1,0 +1,114 @@
+"""Twenty-second red-team review, libvirt's daemons, their files and socket units (rt22sock).
+
+Harness: as tests/test_redteam21_sock_probes.py: libvirt's test driver serves the VMs, host
+evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only where a probe
+says so) through the real collector, parser and engine; `systemctl cat` of the socket units is
+that file's `_cat` (Debian 12's libvirt 9.0.0 units, with drop-ins), `systemctl list-unit-files`
+is given per probe.
+
+Findings (ID-n):
+- R22U-1 (false pass) HVA-132: a libvirtd.socket or libvirtd-admin.socket whose drop-in widens
+  SocketMode= to 0666 was judged for its next start only when `systemctl list-unit-files` said
+  enabled; a disabled (not masked) unit starts with its daemon's service anyway. libvirt
+  src/remote/libvirtd.service.in (read with `read_file`, libvirt/libvirt 0366c3a3):
+  "Requires=libvirtd.socket / Requires=libvirtd-ro.socket / Requires=libvirtd-admin.socket",
+  and its [Install] has "Also=libvirtd.socket", "Also=libvirtd-ro.socket" but no -admin, so
+  `systemctl enable libvirtd` leaves libvirtd-admin.socket disabled; Debian 12's 9.0.0 unit
+  installed here has "Wants=libvirtd.socket ... Wants=libvirtd-admin.socket" ("Use Wants
+  instead of Requires so that users can disable these three .socket units"); virtproxyd.service.in
+  "Requires=virtproxyd.socket / -ro / -admin". Reverting to the traditional mode masks them
+  (libvirtd(8) SYSTEM SOCKET ACTIVATION; `search` docs). Now the units of the daemons in use
+  are judged for their next start unless `list-unit-files` says masked.
+
+Held (kept as tests): a masked libvirtd-admin.socket with a widening drop-in keeps the pass.
+
+Probed by script, not kept: libvirt's reader keeps a key set twice at its FIRST value
+(hvaudit.parse.libvirt_conf.parse_conf, virconf.c virConfGetValue), already right.
+
+Tally: 4 cases in 3 test functions; 3 failed on main 506cbea before the fix.
+
+Leads left (not settled in the time):
+- (being probed)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam21_sock_probes import AUTH_NONE, ETC, UNITS, _cat
+
+
+def _states(**states: str) -> tuple[str, int]:
+    """`systemctl list-unit-files --no-legend --no-pager libvirtd*.socket virtproxyd*.socket`:
+    the conftest baseline's units, each in the state given (UNIT_STATE or default enabled)."""
+    base = {
+        "libvirtd.socket": "enabled",
+        "libvirtd-ro.socket": "enabled",
+        "libvirtd-admin.socket": "enabled",
+        "libvirtd-tcp.socket": "disabled",
+        "libvirtd-tls.socket": "disabled",
+    }
+    for k, v in states.items():
+        base[k.replace("_", "-") + ".socket"] = v
+    return "".join(f"{u:22} {st} enabled\n" for u, st in base.items()), 0
+
+
+@pytest.mark.parametrize("state", ["disabled", "static"])
+def test_disabled_rw_unit_started_by_the_service_is_judged(host_scan, state) -> None:
+    """R22U-1 (false pass) HVA-132: auth_unix_rw = none, the live socket 0660, libvirtd.socket
+    not enabled but pulled in by libvirtd.service (Requires=/Wants=libvirtd.socket), a drop-in
+    SocketMode=0666: the next start of libvirtd opens the socket to every local user."""
+    path = f"{ETC}/libvirtd.socket.d/zz.conf"
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            "libvirt-socket-units": _states(libvirtd=state),
+            UNITS: _cat({"libvirtd.socket": [(path, "SocketMode=0666")]}),
+        }
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "libvirtd.conf: auth_unix_rw = none, libvirtd.socket: SocketMode=0666 in "
+            f"{path} (the socket's next start): any local user controls every VM"
+        },
+    )
+
+
+def test_disabled_admin_unit_started_by_the_service_is_judged(host_scan) -> None:
+    """R22U-1 (false pass) HVA-132: libvirtd-admin.socket disabled (libvirtd.service.in's
+    [Install] has no Also=libvirtd-admin.socket, so `systemctl enable libvirtd` leaves it so)
+    with a drop-in SocketMode=0666 while the live admin socket is 0600: libvirtd.service
+    Requires= (Debian: Wants=) it, so the next start hands virt-admin to every local user."""
+    path = f"{ETC}/libvirtd-admin.socket.d/a.conf"
+    a = host_scan(
+        {
+            "libvirt-socket-units": _states(libvirtd_admin="disabled"),
+            UNITS: _cat({"libvirtd-admin.socket": [(path, "SocketMode=0666")]}),
+        }
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": f"libvirtd-admin.socket: SocketMode=0666 in {path} (the socket's next "
+            "start): any local user administers the daemon through its admin socket "
+            "(virt-admin: log outputs, client limits, TLS files)"
+        },
+    )
+
+
+def test_masked_admin_unit_keeps_the_pass(host_scan) -> None:
+    """Held: a masked libvirtd-admin.socket never starts (systemctl(1) mask links it to
+    /dev/null), so its drop-in's 0666 is not the next start's mode."""
+    path = f"{ETC}/libvirtd-admin.socket.d/a.conf"
+    a = host_scan(
+        {
+            "libvirt-socket-units": _states(libvirtd_admin="masked"),
+            UNITS: _cat({"libvirtd-admin.socket": [(path, "SocketMode=0666")]}),
+        }
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "pass"},
+        {"hv1": "libvirtd.conf: auth_unix_rw = polkit"},
+    )
