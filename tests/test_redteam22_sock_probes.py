@@ -20,12 +20,24 @@ Findings (ID-n):
   (libvirtd(8) SYSTEM SOCKET ACTIVATION; `search` docs). Now the units of the daemons in use
   are judged for their next start unless `list-unit-files` says masked.
 
-Held (kept as tests): a masked libvirtd-admin.socket with a widening drop-in keeps the pass.
+- R22U-2 (false pass) HVA-034: auth_tls = sasl over gssapi passed "sasl_allowed_username_list
+  ['admin@EXAMPLE.COM', '*']" and "['*@EXAMPLE.COM']" as a restriction: the list counted as
+  open only when every entry was a wildcard, and a realm with a wildcard user part as a name.
+  libvirt admits a name any entry matches (virNetSASLContextCheckIdentity with
+  g_pattern_match_simple), and libvirtd.conf.in (read with `find_string`): "Kerberos
+  usernames look like username@REALM ... This list may contain wildcards such as
+  "*@EXAMPLE.COM"": any principal of the realm, as with no list (HL13-1's fail). Now one
+  entry matching every name, or every user of a realm with a Kerberos mechanism, fails naming
+  it (hvaudit.checks._libvirt.sasl_clients; HVA-132's and HVA-030's SASL readings share it).
+
+Held (kept as tests): a masked libvirtd-admin.socket with a widening drop-in keeps the pass;
+"*@EXAMPLE.COM" over scram-sha-256 and libvirt's sasldb keeps the pass.
 
 Probed by script, not kept: libvirt's reader keeps a key set twice at its FIRST value
 (hvaudit.parse.libvirt_conf.parse_conf, virconf.c virConfGetValue), already right.
 
-Tally: 4 cases in 3 test functions; 3 failed on main 506cbea before the fix.
+Tally: 7 cases in 5 test functions; 5 failed before their fixes (R22U-1's 3 on main 506cbea,
+R22U-2's 2 on main bbf7e01).
 
 Leads left (not settled in the time):
 - (being probed)
@@ -35,7 +47,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam12_host_probes import _TLS_LISTEN
 from test_redteam21_sock_probes import AUTH_NONE, ETC, UNITS, _cat
 
 
@@ -111,4 +124,57 @@ def test_masked_admin_unit_keeps_the_pass(host_scan) -> None:
     assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
         {"hv1": "pass"},
         {"hv1": "libvirtd.conf: auth_unix_rw = polkit"},
+    )
+
+
+# --- HVA-034: sasl_allowed_username_list entries that fix no user name -----------------------
+
+CONF = "/etc/libvirt/libvirtd.conf"
+KRB = HARDENED_HOST[CONF] + 'listen_tls = 1\nauth_tls = "sasl"\n'
+TLS_UP = {"listeners": (_TLS_LISTEN, 0)}
+
+
+@pytest.mark.parametrize(
+    ("entries", "entry"),
+    [('"admin@EXAMPLE.COM", "*"', "*"), ('"*@EXAMPLE.COM"', "*@EXAMPLE.COM")],
+    ids=["star-beside-a-name", "realm-wildcard"],
+)
+def test_username_list_entry_admitting_the_realm_fails(host_scan, entries, entry) -> None:
+    """R22U-2 (false pass) HVA-034: auth_tls = sasl, shipped `mech_list: gssapi`, no DN list,
+    and a sasl_allowed_username_list with an entry that fixes no user name. libvirt admits a
+    name any entry matches (virNetSASLContextCheckIdentity, g_pattern_match_simple), so `"*"`
+    beside a name admits everyone, and libvirtd.conf.in's own example "*@EXAMPLE.COM" ("This
+    list may contain wildcards such as "*@EXAMPLE.COM""; "Kerberos usernames look like
+    username@REALM", read with `find_string`) admits every principal of the realm: the same
+    as no list, which fails (HL13-1). The old code counted the list as a restriction when
+    not every entry was a wildcard, and any "@REALM" as a fixed name."""
+    a = host_scan({CONF: KRB + f"sasl_allowed_username_list = [ {entries} ]\n", **TLS_UP})
+    assert (outcomes(a, "HVA-034"), messages(a, "HVA-034")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "TLS listener admits any principal of the Kerberos realm (libvirtd.conf: "
+            "auth_tls = sasl (any certificate the CA signed), /etc/sasl2/libvirt.conf mech_list "
+            "gssapi: any principal of the Kerberos realm (sasl_allowed_username_list entry "
+            f"{entry!r} in libvirtd.conf admits every user name))"
+        },
+    )
+
+
+def test_realm_wildcard_over_sasldb_passwords_keeps_the_pass(host_scan) -> None:
+    """Held: "*@EXAMPLE.COM" over a password mechanism and libvirt's own sasldb admits the
+    accounts added to it one by one (libvirtd.sasl: "saslpasswd2 -a libvirt [username]"), as
+    without a list."""
+    a = host_scan(
+        {
+            CONF: KRB + 'sasl_allowed_username_list = [ "*@EXAMPLE.COM" ]\n',
+            "/etc/sasl2/libvirt.conf": "mech_list: scram-sha-256\n",
+            **TLS_UP,
+        }
+    )
+    assert (outcomes(a, "HVA-034"), messages(a, "HVA-034")) == (
+        {"hv1": "pass"},
+        {
+            "hv1": "TLS clients restricted: auth_tls = sasl (libvirtd.conf; SASL scram-sha-256, "
+            "sasl_allowed_username_list ['*@EXAMPLE.COM'] (libvirtd.conf))"
+        },
     )

@@ -536,7 +536,17 @@ def sasl_clients(host: Host, file: str) -> SaslClients:
             else mechs.reason
         )
         return SaslClients(None, f"/etc/sasl2/libvirt.conf {why}", None, "", srcs)
-    every = listed is None or all(not u.strip("*?@") for u in listed)
+    # one entry that matches every name admits everyone, whatever the others say (libvirt
+    # admits an identity any entry matches: virNetSASLContextCheckIdentity); one whose user
+    # part is only wildcards ("*@EXAMPLE.COM", libvirtd.conf.in's own example) admits every
+    # principal of that realm (R22U-2)
+    anyone = [u for u in listed or [] if not u.strip("*?@")]
+    realm_wide = [
+        u
+        for u in listed or []
+        if (part := u.rpartition("@"))[1] and "*" in part[0] and not part[0].strip("*?")
+    ]
+    every = listed is None or bool(anyone)
 
     def admits(identity: str) -> bool:
         return listed is None or any(_glob(u, identity) for u in listed)
@@ -565,8 +575,9 @@ def sasl_clients(host: Host, file: str) -> SaslClients:
         return SaslClients(
             None, f"/etc/sasl2/libvirt.conf {names}: whom {what} admits is not read", None, "", srcs
         )
+    kerberos = [m for m in rest if m in SASL_KERBEROS]
     who = f"sasl_allowed_username_list {listed} ({file})" if not every else ""
-    if who:
+    if who and not (kerberos and realm_wide):
         return SaslClients(None, None, None, f"SASL {' '.join(rest)}, {who}", srcs)
     o = opts.get() if opts.known else {}
     srcs = (*srcs, *opts.sources)
@@ -584,10 +595,14 @@ def sasl_clients(host: Host, file: str) -> SaslClients:
             store.append(
                 f"pwcheck_method {check} (plain/login passwords checked outside libvirt's sasldb)"
             )
-    kerberos = [m for m in rest if m in SASL_KERBEROS]
+    why = (
+        f"no sasl_allowed_username_list in {file}"
+        if listed is None
+        else f"sasl_allowed_username_list entry {(anyone or realm_wide)[0]!r} in {file} admits "
+        "every user name"
+    )
     realm = (
-        f"/etc/sasl2/libvirt.conf {names}: any principal of the Kerberos realm (no "
-        f"sasl_allowed_username_list in {file})"
+        f"/etc/sasl2/libvirt.conf {names}: any principal of the Kerberos realm ({why})"
         if kerberos
         else None
     )

@@ -683,8 +683,9 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     SASL is what restricts, whom it admits decides (hvaudit.checks._libvirt.sasl_clients): an
     ANONYMOUS mechanism whose "anonymous" identity sasl_allowed_username_list does not refuse
     admits anyone; Kerberos (gssapi) with no username list admits any principal of the realm
-    ("By default, no Username's are checked", libvirtd.conf.in), the counterpart of no DN list;
-    both fail. A username list, or password mechanisms over libvirt's own sasldb (libvirtd.sasl:
+    ("By default, no Username's are checked", libvirtd.conf.in), the counterpart of no DN list,
+    and so does a list with one entry that fixes no user name ("*", or "*@EXAMPLE.COM", the
+    file's own example of a wildcard: any entry matching admits the name); both fail. A username list, or password mechanisms over libvirt's own sasldb (libvirtd.sasl:
     "saslpasswd2 -a libvirt [username]"), pass; a store outside it (pwcheck_method saslauthd,
     an ldapdb or sql auxprop_plugin), an unknown mechanism or the file unread is a question."""
     for h in ctx.deployment.hosts:
