@@ -716,6 +716,9 @@ class Pool:
     nodes: tuple[str, ...] = ()
     """The nodes a cluster-wide storage is restricted to (Proxmox VE storage.cfg `nodes`: "List
     of nodes for which the storage configuration applies"), empty for every node."""
+    auth: bool = False
+    """A network pool's <source><auth> (iSCSI CHAP, a Ceph user), which libvirt copies into a
+    volume disk it translates to a network disk (R22V-1)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3287,6 +3287,30 @@ def _network_source_verdict(
     return "ask", f"{what}: protocol hvaudit does not know", None
 
 
+def _pool_network_disk(d: Disk, pool: Pool | None) -> tuple[str, NetworkLayer] | None:
+    """A `<disk type='volume'>` that libvirt's storage driver hands QEMU as a network disk
+    (R22V-1), as (the prefix naming it, its network source): a volume of an iSCSI pool in
+    mode='direct' becomes protocol iscsi on the pool's hosts, and so does one of an
+    iscsi-direct pool (formatstorage: it "does not use iscsiadm, instead it uses libiscsi"),
+    with the pool's <auth> copied into it (virStorageTranslateDiskSourcePool: `actualtype =
+    VIR_STORAGE_TYPE_NETWORK; protocol = VIR_STORAGE_NET_PROTOCOL_ISCSI`, then
+    virStorageTranslateDiskSourcePoolAuth and virStorageAddISCSIPoolSourceHost; R8-7's
+    _direct_iscsi for HVA-059). None for any other disk, or a volume whose pool the bundle
+    lacks (its auth and servers are unknown)."""
+    if d.type != "volume" or d.protocol is not None or pool is None:
+        return None
+    if pool.type == "iscsi-direct":
+        how = "an iscsi-direct pool, opened by QEMU's own iSCSI initiator"
+    elif pool.type == "iscsi" and d.pool_mode == "direct":
+        how = "mode='direct', opened by QEMU's own iSCSI initiator"
+    else:
+        return None
+    layer = NetworkLayer(
+        "volume", "iscsi", d.source, auth=d.auth or pool.auth, servers=pool.source_hosts
+    )
+    return f"volume of pool {pool.name} ({how}): ", layer
+
+
 @check(
     id="HVA-238",
     title="VM disks served over the network travel encrypted and authenticated",
@@ -3326,6 +3350,7 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
     layer, whose host key check the image's backing file name may turn off unseen: R21V-3). A VM without network disks
     is n/a (HVA-237 asks how a host's images arrive)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
+    pools = {(p.host, p.name): p for p in ctx.deployment.pools}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
@@ -3340,6 +3365,8 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
             ]
             if d.type == "network" and d.protocol is not None:
                 sources.insert(0, ("", d))
+            elif (vol := _pool_network_disk(d, pools.get((v.host, d.pool or "")))) is not None:
+                sources.insert(0, vol)  # R22V-1: a pool volume QEMU opens over the network
             if sources:
                 refs.append(d.source_ref)
             for prefix, x in sources:
@@ -3352,7 +3379,7 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
                     x.tls,
                     x.ssl_verify,
                     x.auth,
-                    layer=bool(prefix),
+                    layer=isinstance(x, NetworkLayer) and x.role != "volume",
                     backing=isinstance(x, NetworkLayer) and x.role == "backing file",
                 )
                 buckets[kind].append(prefix + text)

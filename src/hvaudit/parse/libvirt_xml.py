@@ -1975,6 +1975,7 @@ def parse_pool(xml: str, artefact: str, host: str) -> Pool:
         source_hosts=tuple(
             name.strip() for h in root.findall("source/host") if (name := h.get("name"))
         ),
+        auth=root.find("source/auth") is not None,
     )
 
 

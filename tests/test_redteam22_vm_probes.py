@@ -1,0 +1,141 @@
+"""Twenty-second red-team review, VM side (rt22vm): libvirt domain devices judged per VM, on
+the leads of tests/test_redteam21_vm_probes.py, test_redteam21_vm2_probes.py and
+test_redteam21_vm3_probes.py (network disks, USB redirection filters, shared memory, legacy
+devices).
+
+Harness: libvirt test-driver nodes (conftest.write_node with domains and storage pools) built
+into a bundle on the replayed hardened Debian host (conftest.build_bundle, HARDENED_HOST) and
+assessed by the real collector, parser and engine; the SPICE cases replay domains as the QEMU
+driver reports them (test_redteam10_vm_probes._replayed_on, as test_redteam21_vm3_probes).
+
+Findings (R22V-n):
+
+- R22V-1 (false pass) HVA-238: a `<disk type='volume'>` of an iSCSI pool in mode='direct', or
+  of an iscsi-direct pool, was "not applicable: no network disks", though libvirt hands it to
+  QEMU as a network disk of protocol iscsi, read over the network by QEMU's own initiator,
+  with the pool's <auth> (or none: an initiator name any client can claim). Source: libvirt's
+  disk source translation (virStorageTranslateDiskSourcePool, read with `find_string`):
+  "case VIR_STORAGE_SOURCE_POOL_MODE_DIRECT: def->src->srcpool->actualtype =
+  VIR_STORAGE_TYPE_NETWORK; def->src->protocol = VIR_STORAGE_NET_PROTOCOL_ISCSI; if
+  (virStorageTranslateDiskSourcePoolAuth(def, &pooldef->source) ..." and
+  virStorageAddISCSIPoolSourceHost; an iscsi-direct pool's volume goes through
+  virDomainDiskTranslateISCSIDirect (the function named in libvirt's RHEL patch list, read
+  with `find_string`), as R8-7 relied on for HVA-059 (guest._direct_iscsi). Now HVA-238 judges such a
+  volume as a protocol='iscsi' disk on the pool's hosts: a fail without <auth> (the disk's or
+  the pool's), the question with it; a volume in mode='host' (the kernel's initiator) stays
+  n/a here (HVA-237 asks how the host's images arrive).
+
+Held (kept as tests): an iSCSI pool volume in mode='host' (the default) stays n/a for HVA-238.
+
+Probed by script, not kept (the verdict was right): an rbd pool volume is n/a (libvirt refuses
+to start it: the same translation's "case VIR_STORAGE_POOL_RBD: ... virReportError(
+VIR_ERR_CONFIG_UNSUPPORTED", read with `find_string`).
+
+Tally: 4 cases in 1 test function; 3 failed on main bbf7e01 before the fix (the held
+mode='host' case passed there too).
+
+Leads left (not settled in the time):
+- A `<disk type='volume' mode='direct'>` whose pool the bundle lacks stays n/a for HVA-238
+  (its auth and hosts are the pool's, unseen); a question would be the honest verdict.
+- Proxmox VE iscsidirect and ZFS-over-iSCSI storages give QEMU `iscsi://` volume paths
+  (guest._PVE_ISCSI_URL_STORAGE); whether HVA-238 judges them was not probed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import verdict
+
+# --- R22V-1: HVA-238, an iSCSI pool volume QEMU opens over the network ------------------------
+
+ISCSI_POOL = (
+    "<pool type='iscsi'><name>san</name><source><host name='192.0.2.10' port='3260'/>"
+    "<device path='iqn.2013-07.com.example:iscsi-pool'/>{auth}</source>"
+    "<target><path>/dev/disk/by-path</path></target></pool>"
+)
+DIRECT_POOL = (
+    "<pool type='iscsi-direct'><name>{name}</name><source><host name='192.0.2.11'/>"
+    "<device path='iqn.2013-07.com.example:direct'/>"
+    "<initiator><iqn name='iqn.2013-07.com.example:client'/></initiator>{auth}</source></pool>"
+)
+CHAP = "<auth type='chap' username='myname'><secret usage='libvirtiscsi'/></auth>"
+
+
+def _volume(pool: str, mode: str = "") -> str:
+    attr = f" mode='{mode}'" if mode else ""
+    return (
+        "<devices><disk type='volume' device='disk'><driver name='qemu' type='raw'/>"
+        f"<source pool='{pool}' volume='unit:0:0:1'{attr}/><target dev='vda' bus='virtio'/>"
+        "</disk></devices>"
+    )
+
+
+@pytest.fixture(scope="module")
+def pool_volumes(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt22vol")
+    doms = {
+        "direct": _volume("san", "direct"),
+        "hostmode": _volume("san", "host"),
+        "idirect": _volume("open"),
+        "idirect_chap": _volume("chap"),
+    }
+    pools = [
+        ISCSI_POOL.format(auth=""),
+        DIRECT_POOL.format(name="open", auth=""),
+        DIRECT_POOL.format(name="chap", auth=CHAP),
+    ]
+    uri = write_node(tmp / "n.xml", [domain_xml(k, body=b) for k, b in doms.items()], pools=pools)
+    return run_assessment(build_bundle(tmp, uri, HARDENED_HOST, name="b"))
+
+
+DIRECT = "mode='direct', opened by QEMU's own iSCSI initiator"
+IDIRECT = "an iscsi-direct pool, opened by QEMU's own iSCSI initiator"
+
+
+@pytest.mark.parametrize(
+    ("vm", "want"),
+    [
+        (
+            "direct",
+            (
+                "fail",
+                f"volume of pool san ({DIRECT}): iscsi disk unit:0:0:1 (192.0.2.10): no <auth> "
+                "(no CHAP)",
+            ),
+        ),
+        (
+            "idirect",
+            (
+                "fail",
+                f"volume of pool open ({IDIRECT}): iscsi disk unit:0:0:1 (192.0.2.11): no "
+                "<auth> (no CHAP)",
+            ),
+        ),
+        (
+            "idirect_chap",
+            (
+                "manual",
+                f"volume of pool chap ({IDIRECT}): iscsi disk unit:0:0:1 (192.0.2.11): QEMU's "
+                "iscsi client has no TLS",
+            ),
+        ),
+        ("hostmode", ("not_applicable", "no network disks")),
+    ],
+)
+def test_iscsi_pool_volume_opened_by_qemu_is_a_network_disk_hva238(
+    pool_volumes: Assessment, vm: str, want: tuple[str, str]
+) -> None:
+    """R22V-1 (false pass). libvirt translates a volume of an iSCSI pool in mode='direct' (and
+    any volume of an iscsi-direct pool) into a network disk of protocol iscsi on the pool's
+    hosts with the pool's <auth> (virStorageTranslateDiskSourcePool: "actualtype =
+    VIR_STORAGE_TYPE_NETWORK; def->src->protocol = VIR_STORAGE_NET_PROTOCOL_ISCSI",
+    virStorageTranslateDiskSourcePoolAuth, virStorageAddISCSIPoolSourceHost; read with
+    `find_string`). main called all of them "no network disks" (n/a); right: judged as a
+    protocol='iscsi' source, a fail without CHAP, the path question with it. Held: mode='host'
+    (the kernel initiator's /dev/disk/by-path node) stays n/a."""
+    assert verdict(pool_volumes, "HVA-238", vm) == want
