@@ -3347,7 +3347,10 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
     per disk. The network layers of a disk's `<backingStore>` chain and a block job's
     `<mirror type='network'>` are judged the same way, named by role (VL19-7; an nbd layer
     without a tls attribute on a host with nbd_tls = 1 is asked, and so is an ssh backing
-    layer, whose host key check the image's backing file name may turn off unseen: R21V-3). A VM without network disks
+    layer, whose host key check the image's backing file name may turn off unseen: R21V-3). A
+    `<disk type='volume'>` of an iSCSI pool in mode='direct', or of an iscsi-direct pool, is
+    such an iscsi disk too: libvirt hands it to QEMU's own initiator with the pool's hosts and
+    <auth> (_pool_network_disk, R22V-1). A VM without network disks
     is n/a (HVA-237 asks how a host's images arrive)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
