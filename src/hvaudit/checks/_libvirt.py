@@ -325,10 +325,17 @@ def kernel_audit_off(host: Host) -> tuple[str, Source] | None:
     if not cmdline.known:
         return None
     for word in kernel_params(cmdline.get()):
-        name, _, value = word.partition("=")
-        if name == "audit" and (value == "0" or value.lower() == "off"):
+        if audit_off_word(word):
             return word, cmdline.sources[0]
     return None
+
+
+def audit_off_word(word: str) -> bool:
+    """A kernel command-line word that keeps kernel auditing off for the boot (kernel_audit_off):
+    `audit=0` or `audit=off` in any case (kernel-parameters.txt audit= "0 | off - kernel audit
+    is disabled and can not be enabled until the next reboot", read with `find_string`)."""
+    name, _, value = word.partition("=")
+    return name == "audit" and (value == "0" or value.lower() == "off")
 
 
 def audit_switched_off(host: Host) -> tuple[str, Source] | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hvaudit.checks._libvirt import kernel_params
+from hvaudit.checks._libvirt import audit_off_word, kernel_params
+from hvaudit.checks.base import Outcome, Status, failed, joint_question, manual
 from hvaudit.model import Host, Source
 
 
@@ -72,3 +73,50 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
     if not found:
         return None
     return NextBoot(tuple(found), tuple(others), fact.sources)
+
+
+def with_next_boot(
+    outcome: Outcome, nb: NextBoot | None, host: str, *, off: str, does: str, fail: str
+) -> Outcome:
+    """A check's verdict on the running boot (`outcome`) with the next boot's weakening words
+    (`nb`, next_boot_adds): where every source adds one, a fail ("..., but the next boot `off`:
+    WORD in FILE"); where only some do, a pass becomes the question and a question already
+    asked is joined with it (joint_question: an attestation of the first alone passed the next
+    boot unasked, R22B-2). A fail stays (the running state is judged first), and so do an
+    error and a not-applicable subject. `does` says what the words do ("turns kernel auditing
+    off"), `fail` the question's fail case."""
+    if nb is None or outcome.status not in (Status.PASS, Status.MANUAL):
+        return outcome
+    if nb.settled:
+        return failed(
+            outcome.subject,
+            f"{outcome.message}, but the next boot {off}: {nb.text()}",
+            *outcome.evidence,
+            *nb.sources,
+        )
+    asked = nb.question(host, fail)
+    return manual(
+        outcome.subject,
+        f"{outcome.message}; but {nb.text()} {does} at the next boot if the boot loader takes it",
+        *outcome.evidence,
+        *nb.sources,
+        question=asked
+        if outcome.status is Status.PASS or outcome.question is None
+        else joint_question([outcome.question, asked]),
+    )
+
+
+def audit_at_next_boot(outcome: Outcome, host: Host) -> Outcome:
+    """An audit check's verdict (HVA-214, HVA-201) with an `audit=0`/`audit=off` the next boot's
+    command line adds (R22B-1): kernel-parameters.txt audit= "0 | off - kernel audit is disabled
+    and can not be enabled until the next reboot" (read with `find_string`), so after that boot
+    no rule records anything and auditd receives nothing (_libvirt.kernel_audit_off is the
+    running boot's)."""
+    return with_next_boot(
+        outcome,
+        next_boot_adds(host, audit_off_word),
+        host.name,
+        off="turns kernel auditing off",
+        does="turns kernel auditing off",
+        fail="it boots with one of them (kernel auditing off, nothing recorded)",
+    )

@@ -42,6 +42,7 @@ from hvaudit.checks._loopback import (
     loopback_guests,
     loopback_scope,
 )
+from hvaudit.checks._nextboot import audit_at_next_boot
 from hvaudit.checks.base import (
     LINUX_HOST,
     QEMU,
@@ -1352,6 +1353,13 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     load (_load_order): an `-A` rule goes to the front of its list and a `-D` deletes the rules
     before it in a hand-loaded audit.rules (augenrules hoists a bare -D), so a watch they hide
     or delete is no watch (R21D-3)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for o in _audit_rules_now(ctx):
+        yield audit_at_next_boot(o, hosts[o.subject.name])
+
+
+def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
+    """HVA-214 on the running boot (audit_rules; audit_at_next_boot adds the next one's)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.audit_rules

@@ -44,7 +44,7 @@ from hvaudit.checks._loopback import (
     reach_words,
     vsock_guests,
 )
-from hvaudit.checks._nextboot import next_boot_adds
+from hvaudit.checks._nextboot import audit_at_next_boot, next_boot_adds
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -3703,6 +3703,13 @@ def libvirt_audit(ctx: Context) -> Iterator[Outcome]:
     yes) or hands them to an active dispatcher plugin (auditd-plugins(5)): write_logs = no with
     no plugin active discards every record. A boot rules file with `-e 0` (augenrules(8) applies
     the last -e last) switches auditing off at the next boot: a question (R13H-4)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for o in _libvirt_audit_now(ctx):
+        yield audit_at_next_boot(o, hosts[o.subject.name])
+
+
+def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
+    """HVA-201 on the running boot (libvirt_audit; audit_at_next_boot adds the next one's)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
