@@ -158,6 +158,9 @@ class Graphics:
     default (on) holds (HVA-239)."""
     filetransfer: bool | None = None
     """SPICE: `<filetransfer enable='yes'|'no'/>`; None when absent (spice-server: on)."""
+    plain_port: bool = True
+    """SPICE: whether QEMU gets a plaintext port besides the TLS one (libvirt: autoport, or a
+    `port` other than 0); without one every channel runs over TLS whatever its mode (R22M-2)."""
 
 
 SPICE_WEBDAV = "org.spice-space.webdav.0"

@@ -56,7 +56,9 @@ from hvaudit.parse.vmx import vmx_bool
 WILDCARD = ("0.0.0.0", "::", "[::]", "")
 #: libvirt's SPICE channel names (formatdomain, "Graphical framebuffers": main, display,
 #: inputs, cursor, playback, record, smartcard, usbredir): a channel's `mode` overrides
-#: `defaultMode`, so with every one of them `secure` no channel can run in plaintext.
+#: `defaultMode`, so with every one of them `secure` none of these runs in plaintext. spice-server
+#: has two more, "port" and "webdav" (server/utils.c channel_names), the channels of a spiceport
+#: character device, which libvirt cannot name: `defaultMode` decides them (R22M-1).
 SPICE_CHANNELS = (
     "main",
     "display",
@@ -102,6 +104,9 @@ class _Verdict:
     """The VM's own user-mode guest (127/8, ::1): it reaches its own QEMU's monitor (VL18-2)."""
     own_reached: set[int] = field(default_factory=set)
     """The loopback families on which the VM's own guest reaches its monitor (VL18-2)."""
+    spice_ports: list[str] = field(default_factory=list)
+    """The VM's spiceport character devices (their SPICE port names): carried on spice-server's
+    port and webdav channels, which only `defaultMode` secures (R22M-1)."""
 
 
 def _local(r: _Verdict, address: str | None) -> bool:
@@ -309,6 +314,10 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             [how for vm, how in guests6.get(v.host, []) if vm == v.name],
         )
         r = _Verdict(scope=loopback_scope(h), guests=others, guests6=others6, own=own)
+        # a <console> repeating a <serial> names the same spiceport
+        r.spice_ports = list(
+            dict.fromkeys(a.name or "(unnamed)" for a in v.agent_channels if a.kind == "spiceport")
+        )
         for g in consoles:
             _graphics(h, g, r)
         for g, (transport, host, port) in buses:
@@ -1093,15 +1102,21 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
                 "connection"
             )
             return
-    if t == "spice":
+    if t == "spice" and g.plain_port:
+        # without a plaintext port (a tlsPort only) every channel runs over TLS (R22M-2)
         plain = [n for n, m in g.channel_modes if m == "insecure"]
         modes = dict(g.channel_modes)
         every_secure = all(modes.get(c) == "secure" for c in SPICE_CHANNELS)
-        if (g.default_mode != "secure" and not every_secure) or plain:
+        if (g.default_mode != "secure" and not (every_secure and not r.spice_ports)) or plain:
             why = (
                 f"channel(s) {', '.join(plain)} mode='insecure'"
                 if plain
                 else f"defaultMode='{g.default_mode}'"
+                + (
+                    f", which alone decides the channel of spiceport {', '.join(r.spice_ports)}"
+                    if every_secure
+                    else ""
+                )
             )
             r.fails.append(f"spice on {where} admits plaintext channels ({why})")
             return

@@ -1236,6 +1236,11 @@ def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
     # agent) ... is enabled by default" (HVA-239). libvirt reads yes/no (virTristateBool).
     clip, xfer = g.find("clipboard"), g.find("filetransfer")
     # formatdomain: defaultMode "any" (secure if possible, insecure otherwise) when absent.
+    # A SPICE plaintext port exists with autoport (qemu_process.c
+    # qemuProcessSPICEAllocatePorts allocates one whenever defaultMode or a channel is not
+    # secure) or a port other than 0 (-1 is allocated too); qemu_command.c
+    # qemuBuildGraphicsSPICECommandLine gives QEMU `port=` only `if (port > 0)` (R22M-2).
+    plain_port = g.get("autoport") == "yes" or (g.get("port") or "0").strip() not in ("", "0")
     return Graphics(
         gtype,
         tuple(listens),
@@ -1246,6 +1251,7 @@ def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
         empty_password=g.get("passwd") == "",
         copypaste=None if clip is None else clip.get("copypaste") != "no",
         filetransfer=None if xfer is None else xfer.get("enable") != "no",
+        plain_port=plain_port if gtype == "spice" else True,
     )
 
 
