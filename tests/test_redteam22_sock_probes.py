@@ -30,14 +30,25 @@ Findings (ID-n):
   entry matching every name, or every user of a realm with a Kerberos mechanism, fails naming
   it (hvaudit.checks._libvirt.sasl_clients; HVA-132's and HVA-030's SASL readings share it).
 
+- R22U-3 (false pass) HVA-132: auth_unix_rw = none with the read-write socket 0660 root:users
+  (live, or a drop-in's SocketMode=0660 + SocketGroup=users for the next start) passed on the
+  mode alone, though every local login account has users as its primary group (SUSE's
+  useradd, R9H-3). connect(2) needs write permission (unix(7)); systemd.socket(5)
+  SocketUser=/SocketGroup= (read with `search`): "all AF_UNIX sockets ... are owned by the
+  specified user and group. If unset (the default), the nodes are owned by the root
+  user/group". Now a group-writable socket whose group holds every local account of uid 1000
+  and up (primary group or listed member, at least two) fails naming them; SocketUser=
+  without SocketGroup= (the user's default group) is not judged.
+
 Held (kept as tests): a masked libvirtd-admin.socket with a widening drop-in keeps the pass;
-"*@EXAMPLE.COM" over scram-sha-256 and libvirt's sasldb keeps the pass.
+"*@EXAMPLE.COM" over scram-sha-256 and libvirt's sasldb keeps the pass; a 0660 socket whose
+group holds no one keeps the pass.
 
 Probed by script, not kept: libvirt's reader keeps a key set twice at its FIRST value
 (hvaudit.parse.libvirt_conf.parse_conf, virconf.c virConfGetValue), already right.
 
-Tally: 7 cases in 5 test functions; 5 failed before their fixes (R22U-1's 3 on main 506cbea,
-R22U-2's 2 on main bbf7e01).
+Tally: 10 cases in 8 test functions; 7 failed before their fixes (R22U-1's 3 on main 506cbea,
+R22U-2's 2 on main bbf7e01, R22U-3's 2 on main 41bb052).
 
 Leads left (not settled in the time):
 - (being probed)
@@ -176,5 +187,73 @@ def test_realm_wildcard_over_sasldb_passwords_keeps_the_pass(host_scan) -> None:
         {
             "hv1": "TLS clients restricted: auth_tls = sasl (libvirtd.conf; SASL scram-sha-256, "
             "sasl_allowed_username_list ['*@EXAMPLE.COM'] (libvirtd.conf))"
+        },
+    )
+
+
+# --- HVA-132: a group-writable socket whose group holds every local account --------------------
+
+SUSE_USERS = {
+    "/etc/passwd": HARDENED_HOST["/etc/passwd"].replace("alice:x:1000:1000:", "alice:x:1000:100:")
+    + "bob:x:1001:100:Bob:/home/bob:/bin/bash\ncarol:x:1002:100:Carol:/home/carol:/bin/bash\n",
+    "/etc/group": HARDENED_HOST["/etc/group"] + "users:x:100:\n",
+}
+EVERYONE = (
+    "group users (gid 100) holds every local login account of uid 1000 and up (alice, bob, carol)"
+)
+
+
+def test_socket_group_of_every_account_fails(host_scan) -> None:
+    """R22U-3 (false pass) HVA-132: auth_unix_rw = none and the live socket 0660 root:users on a
+    host whose useradd gives every account the primary group users (SUSE, R9H-3): connect(2)
+    needs write permission (unix(7)), which every account has through its primary group, so
+    the socket is as open as 0666. hvaudit passed "mode 660 root users"."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **SUSE_USERS,
+            "libvirt-sockets": ("660 root users /run/libvirt/libvirt-sock\n", 1),
+        }
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "libvirtd.conf: auth_unix_rw = none, /run/libvirt/libvirt-sock is mode 660 "
+            f"root users: {EVERYONE}: any local user controls every VM"
+        },
+    )
+
+
+def test_socket_group_drop_in_of_every_account_fails(host_scan) -> None:
+    """R22U-3 (false pass) HVA-132: the live socket 0660 root:libvirt, but a drop-in
+    SocketMode=0660 SocketGroup=users gives the socket to every account at the unit's next
+    start (systemd.socket(5) SocketGroup=: "all AF_UNIX sockets ... are owned by the specified
+    user and group", read with `search`)."""
+    path = f"{ETC}/libvirtd.socket.d/g.conf"
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **SUSE_USERS,
+            UNITS: _cat({"libvirtd.socket": [(path, "SocketMode=0660\nSocketGroup=users")]}),
+        }
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "libvirtd.conf: auth_unix_rw = none, libvirtd.socket: SocketMode=0660 in "
+            f"{path} (the socket's next start): {EVERYONE}: any local user controls every VM"
+        },
+    )
+
+
+def test_socket_group_of_named_members_keeps_the_pass(host_scan) -> None:
+    """Held: the same host, the socket 0660 root:libvirt, libvirt's group naming no one and
+    no one's primary group: pass, as before."""
+    a = host_scan({**AUTH_NONE, **SUSE_USERS})
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "pass"},
+        {
+            "hv1": "libvirtd.conf: auth_unix_rw = none, /run/libvirt/libvirt-sock is mode 660 "
+            "root libvirt"
         },
     )

@@ -1834,7 +1834,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     sockets, where collected, fail when any user may write to them: both daemons run as root
     and check no client identity (virtlogd opens, reads and appends to the path a client
     names: log_daemon_dispatch.c), so their socket units' SocketMode=0600 is their only guard
-    (R17H-6)."""
+    (R17H-6). A group-writable read-write socket whose group (the live socket's, its unit's
+    SocketGroup=, systemd.socket(5) "If unset (the default), the nodes are owned by the root
+    user/group"; else unix_sock_group, libvirtd.conf.in "restricted to 'root' by default")
+    holds every local login account, as primary group (SUSE's `users`, R9H-3) or member, is
+    open to every local user as world-writable is (R22U-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -1900,10 +1904,12 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             # (libvirtd.service.in Requires=libvirtd.socket, -ro, -admin; Debian 9.0.0 Wants=;
             # virtproxyd.service.in Requires=), so only a masked unit stays down (R22U-1)
             modes = (
-                [(socks[path].split()[0], f"{path} is mode {socks[path]}")] if path in socks else []
+                [(socks[path].split()[0], f"{path} is mode {socks[path]}", socks[path].split()[2:])]
+                if path in socks
+                else []
             )
             if (nxt := _next_start(h, f"{daemon}.socket", required=True)) is not None:
-                modes.append(nxt)
+                modes.append((nxt[0], nxt[1], [nxt[2]] if nxt[2] else []))
             if not modes and units.get(f"{daemon}.socket") in UNIT_ENABLED_STATES:
                 open_q.append(
                     f"{file}: {label} and {daemon}.socket creates the socket "
@@ -1912,11 +1918,25 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 continue
             if not modes:
                 origin = f"unix_sock_rw_perms = {perms}" + (" (default)" if psrc.default else "")
-                modes.append((str(perms), origin))
-            if wide := [o for m, o in modes if _world_writable(m)]:
+                group, gsrc = conf_value(h, file, "unix_sock_group")
+                refs.append(gsrc)
+                modes.append((str(perms), origin, [str(group or "root")]))
+            # a group every local login account is in opens a group-writable socket to them all
+            # as world-writable would (R22U-3)
+            everyone = [
+                f"{o}: {why}"
+                for m, o, g in modes
+                if g and _group_writable(m) and (why := _group_of_everyone(h, g[0]))
+            ]
+            if wide := [o for m, o, _ in modes if _world_writable(m)]:
                 bad.append(f"{file}: {label}, {'; '.join(wide)}: any local user controls every VM")
+            elif everyone:
+                refs += [*h.facts.groups.sources, *h.facts.accounts.sources]
+                bad.append(
+                    f"{file}: {label}, {'; '.join(everyone)}: any local user controls every VM"
+                )
             else:
-                ok.append(f"{file}: {label}, {', '.join(o for _, o in modes)}")
+                ok.append(f"{file}: {label}, {', '.join(o for _, o, _ in modes)}")
         for file in files:
             daemon = file.removesuffix(".conf")
             admin, adsrc = conf_value(h, file, "unix_sock_admin_perms")
@@ -2031,7 +2051,30 @@ def _world_writable(mode: str) -> bool:
         return True
 
 
-def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str] | None:
+def _group_writable(mode: str) -> bool:
+    """Whether a socket mode lets its group connect (write permission, unix(7))."""
+    try:
+        return int(mode, 8) & 0o020 != 0
+    except ValueError:
+        return True
+
+
+def _group_of_everyone(h: Host, group: str) -> str | None:
+    """Why `group` holds every local login account of uid 1000 and up (at least two), as its
+    primary group (passwd's fourth field: SUSE's useradd gives every account `users`, R9H-3)
+    or as a listed member (/etc/group's fourth field); None otherwise or unread."""
+    groups, accounts = h.facts.groups, h.facts.accounts
+    if not groups.known or not accounts.known or group not in groups.get():
+        return None
+    gid, members = groups.get()[group]
+    people = [a for a in accounts.get() if a.interactive and a.uid >= 1000 and a.uid != 65534]
+    if len(people) < 2 or not all(a.gid == gid or a.name in members for a in people):
+        return None
+    names = ", ".join(a.name for a in people[:6])
+    return f"group {group} (gid {gid}) holds every local login account of uid 1000 and up ({names})"
+
+
+def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str, str] | None:
     """The mode a libvirt socket unit creates its socket with at its next start, and where it
     comes from (its unit file and drop-ins, hvaudit.model.SocketUnitConf): for a unit that is
     enabled (or, `required`, started by another unit whatever its enablement) and whose files
@@ -2048,7 +2091,14 @@ def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str] |
     if not required and units.get(unit) not in UNIT_ENABLED_STATES:
         return None
     conf = fact.get()[unit]
-    return conf.effective_mode(), f"{conf.origin(unit)} (the socket's next start)"
+    # SocketGroup= unset: "If unset (the default), the nodes are owned by the root user/group
+    # ... If only a user is specified but no group, then the group is derived from the user's
+    # default group" (systemd.socket(5)): that one is not looked up here ("")
+    return (
+        conf.effective_mode(),
+        f"{conf.origin(unit)} (the socket's next start)",
+        conf.group or ("" if conf.user else "root"),
+    )
 
 
 LOG_LOCK_REACH = {
