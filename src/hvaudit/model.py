@@ -1385,9 +1385,13 @@ class Container:
     source: Source
     next_start: Container | None = None
     """The container as it starts next, when its `[pve:pending]` section changes it."""
-    memory_mib: int = 512
+    memory_mib: int | None = 512
     """`memory` in MiB (pve-container Config.pm: default 512), which LXC.pm update_lxc_config
-    writes as the cgroup's hard limit `lxc.cgroup2.memory.max`: a cap, not a reservation."""
+    writes as the cgroup's hard limit `lxc.cgroup2.memory.max`: a cap, not a reservation; a raw
+    `lxc.cgroup2.memory.max` (or v1 `lxc.cgroup.memory.limit_in_bytes`) above it is taken
+    instead, and None is no cap at all (`max`, P22-1)."""
+    memory_raw: str = ""
+    """The raw `lxc.*` line that set `memory_mib` instead of `memory`, if any."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,14 +94,30 @@ def memory_of(v: Vm) -> int:
     return best
 
 
-def _container_kib(c: Container) -> int:
+def _container_kib(c: Container, ram_kib: int) -> int:
     """A container's `memory` in KiB, the larger of now and its next start (more is judged,
     never less). pve-container LXC.pm update_lxc_config writes it as `lxc.cgroup2.memory.max`,
     the cgroup v2 hard limit (Documentation/admin-guide/cgroup-v2.rst memory.max: "memory usage
     hard limit"; memory.min/low are the protections, which it does not set): like a VM's
-    configured memory, a cap the guest may fill from the node's RAM, not a reservation."""
-    later = c.next_start.memory_mib if c.next_start else 0
-    return max(c.memory_mib, later) * 1024
+    configured memory, a cap the guest may fill from the node's RAM, not a reservation. A raw
+    `lxc.cgroup2.memory.max` above it is the cap instead, and `max` lifts it: such a container
+    may fill all of the node's RAM, `ram_kib`, and is counted so (P22-1)."""
+    caps = [c.memory_mib, *([c.next_start.memory_mib] if c.next_start else [])]
+    if None in caps:
+        return ram_kib
+    return max(m for m in caps if m is not None) * 1024
+
+
+def _uncapped(cts: list[Container]) -> str:
+    """The containers whose raw `lxc.*` line raises or lifts the cap `memory` sets (P22-1)."""
+    raised = [
+        f"{c.name} ({w.memory_raw}"
+        + (": no limit, counted as the host's RAM)" if w.memory_mib is None else ")")
+        for c in cts
+        for w in (c, c.next_start)
+        if w is not None and w.memory_raw
+    ]
+    return f"; raw LXC memory limits: {', '.join(raised[:5])}" if raised else ""
 
 
 @check(
@@ -162,7 +178,7 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         cts = h.proxmox.containers if h.proxmox else []
         counted = [c for c in cts if c.running or c.autostart]
         ct_maybe = [c for c in cts if c.running is None and not c.autostart]
-        ct_total = sum(_container_kib(c) for c in counted)
+        ct_total = sum(_container_kib(c, h.memory_kib) for c in counted)
         ratio = (total + ct_total) / h.memory_kib
         held = (
             f" and {len(counted)} running or onboot container(s) limited to {_gib(ct_total)}"
@@ -172,13 +188,14 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         msg = (
             f"{len(vms)} running or autostart VM(s) configured with {_gib(total)}{held} on "
             f"{_gib(h.memory_kib)} of host RAM: ratio {ratio:.2f} (limit {limit:g})"
+            f"{_uncapped([*counted, *ct_maybe])}"
         )
         maybe = _unknown_run_state(ctx, h.name)
         worst = (
             total
             + ct_total
             + sum(memory_of(v) for v in maybe)
-            + sum(_container_kib(c) for c in ct_maybe)
+            + sum(_container_kib(c, h.memory_kib) for c in ct_maybe)
         ) / h.memory_kib
         doubt = [
             *([f"{_names(maybe)} ({maybe[0].running_unknown})"] if maybe else []),

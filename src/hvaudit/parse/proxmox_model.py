@@ -2163,6 +2163,7 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
         for k, val in sorted(raw.items())
         if k not in ("lxc.apparmor.profile", "lxc.mount.entry") and "devices.allow" not in k
     )
+    memory = _container_memory(v, raw)
     return Container(
         vmid=ct.vmid,
         name=v.get("hostname") or f"ct{ct.vmid}",
@@ -2176,9 +2177,38 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
         running=running,
         autostart=_flag(v.get("onboot"), False),
         source=Source(artefact),
-        # pve-container LXC.pm update_lxc_config: `my $memory = $conf->{memory} || 512`
-        memory_mib=int(v["memory"]) if v.get("memory", "").isdigit() and int(v["memory"]) else 512,
+        memory_mib=memory[0],
+        memory_raw=memory[1],
     )
+
+
+def _container_memory(v: dict[str, str], raw: dict[str, str]) -> tuple[int | None, str]:
+    """The container's memory cap in MiB (None: none) and the raw line that set it (P22-1).
+    pve-container LXC.pm update_lxc_config writes `my $memory = $conf->{memory} || 512` as
+    `lxc.cgroup2.memory.max` and then appends every raw `lxc.*` entry after its own lines
+    (`foreach my $entry (@$lxcconf) { ... $raw .= "$k = $v\n"; }`), so a raw
+    `lxc.cgroup2.memory.max` is written to the same cgroup file after it. The kernel reads the
+    value with page_counter_memparse(buf, "max", &max) (mm/memcontrol.c memory_max_write; v1
+    memory.limit_in_bytes takes "-1"): `max` is no limit, a number takes memparse's K/M/G/T/P/E
+    suffixes. The largest cap any of them names is taken (more is judged, never less); a value
+    the kernel refuses changes nothing here."""
+    memory = int(v["memory"]) if v.get("memory", "").isdigit() and int(v["memory"]) else 512
+    out: tuple[int | None, str] = (memory, "")
+    for key, unlimited in (
+        ("lxc.cgroup2.memory.max", "max"),
+        ("lxc.cgroup.memory.limit_in_bytes", "-1"),
+    ):
+        for item in raw[key].split("\n") if key in raw else []:
+            value = item.strip()
+            if value == unlimited:
+                return None, f"{key}: {value}"
+            m = re.fullmatch(r"([0-9]+)([kmgtpe]?)", value, re.I)
+            if m is None:
+                continue
+            mib = -(-int(m.group(1)) * 1024 ** "bkmgtpe".index(m.group(2).lower() or "b") // 2**20)
+            if mib > (out[0] or 0):
+                out = (mib, f"{key}: {value}")
+    return out
 
 
 PVE_IO_RATES = {
