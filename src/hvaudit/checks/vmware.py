@@ -1483,7 +1483,9 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     (deviceType none: "this port is inactive") fails; one with a port is asked (L19-2V). A
     server entry may carry ntp.conf `server` options and a comment after its address
     (HostNtpConfig.server): it is judged by its address (`_ntp_address`, V21B-3: "127.127.1.0
-    prefer" passed)."""
+    prefer" passed). One marked `noselect` is "discarded by the selection algorithm" (ntp's
+    Server Options): where every server is the host's own clock or such an entry, it fails
+    (V22-1: "10.0.0.5 noselect" passed)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1589,9 +1591,18 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
         address = {x: _ntp_address(x) for x in entries}
         servers = [x for x in entries if address[x]]
         own = [x for x in servers if _own_clock(address[x]) or unspecified_address(address[x])]
+        # V22-1: an entry's `noselect` option ("Marks the server as unused, except for display
+        # purposes. The server is discarded by the selection algorithm", ntp's Server Options,
+        # read with `find_string`) keeps ntpd from synchronising to it
+        unused = [x for x in servers if x not in own and _ntp_noselect(x)]
         bad = []
         if not servers:
             bad.append("no NTP server configured")
+        elif unused and len(own) + len(unused) == len(servers):
+            bad.append(
+                f'no NTP server ntpd selects: {", ".join(servers)[:120]} (`noselect`: "discarded '
+                "by the selection algorithm\"; any other is the host's own clock)"
+            )
         elif len(own) == len(servers) and any(unspecified_address(address[x]) for x in own):
             # L19-2V: the unspecified address is no time source (RFC 1122 3.2.1.3: 0.0.0.0
             # "MUST NOT be sent, except as a source address"), as V20-1 reads it for syslog
@@ -1609,7 +1620,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
-        remote = [x for x in servers if x not in own]
+        remote = [x for x in servers if x not in own and x not in unused]
         reach, why = (
             _outbound(esx, "ntpClient", [address[x] for x in remote]) if remote else ("open", "")
         )
@@ -1651,6 +1662,13 @@ def _ntp_address(entry: str) -> str:
     while words and words[0] in ("-4", "-6"):
         words = words[1:]
     return words[0] if words else ""
+
+
+def _ntp_noselect(entry: str) -> bool:
+    """Whether a HostNtpConfig.server entry carries ntp.conf's `noselect` option among the
+    words after its address (before any '#')."""
+    words = entry.partition("#")[0].lower().split()
+    return "noselect" in words[1:]
 
 
 def _own_clock(server: str) -> bool:
