@@ -25,14 +25,29 @@ Findings (R22V-n):
   the pool's), the question with it; a volume in mode='host' (the kernel's initiator) stays
   n/a here (HVA-237 asks how the host's images arrive).
 
-Held (kept as tests): an iSCSI pool volume in mode='host' (the default) stays n/a for HVA-238.
+- R22V-2 (a question where the evidence settles the fail) HVA-239: a SPICE USB redirection
+  with a <redirfilter> (raw usb-redir filter=) was always the filter question, even where the
+  filter's first rule for a USB storage device of any vendor allows it (a leading `<usbdev
+  allow='yes'/>`, `class='0x08' allow='yes'`, raw `filter=-1:-1:-1:-1:1`). Source: usbredir
+  usbredirfilter.c usbredirfilter_check1, "Found a match ! ... return rules[i].allow ? 0 :
+  -EPERM" on the first rule whose fields are -1 or the device's, -ENOENT when none matches
+  (read with `find_string`); libvirt's <usbdev> fields "are optional, default value is -1"
+  and "-1 can be used to allow any value for a field" (libvir-list, the <redirfilter> patch,
+  read with `search`). Now such a filter fails, naming the rule
+  (qemu_args.usbredir_filter_opening); others keep the question.
+
+Held (kept as tests): an iSCSI pool volume in mode='host' (the default) stays n/a for HVA-238;
+a filter denying 0x08 and 0x06 before allowing the rest, one allowing an approved
+vendor/product stick only, and raw `filter=0x03:-1:-1:-1:1|-1:-1:-1:-1:0` keep the question
+(a denied-class filter still admits class 0xff MTP phones: the question says so).
 
 Probed by script, not kept (the verdict was right): an rbd pool volume is n/a (libvirt refuses
 to start it: the same translation's "case VIR_STORAGE_POOL_RBD: ... virReportError(
 VIR_ERR_CONFIG_UNSUPPORTED", read with `find_string`).
 
-Tally: 4 cases in 1 test function; 3 failed on main bbf7e01 before the fix (the held
-mode='host' case passed there too).
+Tally: 12 cases in 2 test functions (5 collected); R22V-1: 3 failed on main bbf7e01 before
+the fix (the held mode='host' case passed there too); R22V-2: 5 pinned cases failed on main
+d3243ad (the function failed), the 3 held passed there.
 
 Leads left (not settled in the time):
 - A `<disk type='volume' mode='direct'>` whose pool the bundle lacks stays n/a for HVA-238
@@ -139,3 +154,120 @@ def test_iscsi_pool_volume_opened_by_qemu_is_a_network_disk_hva238(
     protocol='iscsi' source, a fail without CHAP, the path question with it. Held: mode='host'
     (the kernel initiator's /dev/disk/by-path node) stays n/a."""
     assert verdict(pool_volumes, "HVA-238", vm) == want
+
+
+# --- R22V-2: HVA-239, a USB redirection filter whose rules let USB storage through -----------
+
+USB = "<controller type='usb' model='qemu-xhci'/>"
+REDIR = "<redirdev bus='usb' type='spicevmc'/>"
+OPEN_MSG = (
+    "SPICE USB redirection ({name}) with <graphics type='spice'> and a USB filter whose rule "
+    "{rule} (class:vendor:product:version:allow) is the first to match USB mass storage (0x08) "
+    "or MTP/PTP (0x06) devices of any vendor and allows them: the client plugs them into the "
+    "guest, and files pass both ways"
+)
+LIBVIRT_REDIR = "<redirdev type='spicevmc'>"
+RAW_REDIR = "-chardev spicevmc,id=ur0,name=usbredir"
+ASK_MSG = (
+    "SPICE USB redirection ({name}) with <graphics type='spice'>, limited by a USB filter: "
+    "whether it rejects USB storage is in its rules (SPICE agent channel (spicevmc, "
+    "com.redhat.spice.0) with copy-paste and file transfer off (<clipboard copypaste='no'/>, "
+    "<filetransfer enable='no'/>))"
+)
+
+
+def _filter(*rules: str) -> str:
+    return "<redirfilter>" + "".join(f"<usbdev {r}/>" for r in rules) + "</redirfilter>"
+
+
+def _raw_redir(rules: str) -> tuple[str, ...]:
+    return (
+        "-chardev",
+        "spicevmc,id=ur0,name=usbredir",
+        "-device",
+        f"usb-redir,chardev=ur0,id=ur0dev,filter={rules}",
+    )
+
+
+def test_usb_redirection_filter_that_lets_storage_through_fails_hva239(tmp_path: Path) -> None:
+    """R22V-2 (wrong verdict: a question where the evidence settles the fail). usbredir's
+    usbredirfilter_check1 takes the first rule whose class, vendor, product and version are
+    each -1 or the device's ("Found a match ! ... return rules[i].allow ? 0 : -EPERM"; no
+    match: -ENOENT), per device and interface class (read with `find_string`); libvirt's
+    <usbdev> fields other than allow are "optional, default value is -1" and "-1 can be used to
+    allow any value for a field" (libvir-list, the <redirfilter> patch, read with `search`).
+    So a filter whose first rule for any device of class 0x08 (or 0x06) allows it, e.g. a
+    leading `<usbdev allow='yes'/>` or raw `filter=-1:-1:-1:-1:1`, plugs every USB stick into
+    the guest: main asked the filter question; right: the fail, naming the rule. Held: a filter
+    that denies 0x08 and 0x06 before allowing the rest (0xff MTP phones unknown), and one
+    allowing an approved vendor/product stick only, keep the question."""
+    from test_clipboard_check import AGENT, OFF, SPICE, _dev
+    from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+
+    quiet = SPICE.format(inner=OFF)
+    cases: dict[str, tuple[str, tuple[str, ...]]] = {
+        "allow_all": (_dev(quiet, AGENT, USB, REDIR, _filter("allow='yes'")), ()),
+        "allow_all_spelled": (
+            _dev(
+                quiet,
+                AGENT,
+                USB,
+                REDIR,
+                _filter("class='-1' vendor='-1' product='-1' version='-1' allow='yes'"),
+            ),
+            (),
+        ),
+        "storage_allowed": (
+            _dev(
+                quiet,
+                AGENT,
+                USB,
+                REDIR,
+                _filter("class='0x03' allow='yes'", "class='0x08' allow='yes'", "allow='no'"),
+            ),
+            (),
+        ),
+        "mtp_open": (
+            _dev(quiet, AGENT, USB, REDIR, _filter("class='0x08' allow='no'", "allow='yes'")),
+            (),
+        ),
+        "raw_open": (_dev(quiet, AGENT, USB), _raw_redir("-1:-1:-1:-1:1")),
+        "held_denied": (
+            _dev(
+                quiet,
+                AGENT,
+                USB,
+                REDIR,
+                _filter("class='0x08' allow='no'", "class='0x06' allow='no'", "allow='yes'"),
+            ),
+            (),
+        ),
+        "held_vendor": (
+            _dev(
+                quiet,
+                AGENT,
+                USB,
+                REDIR,
+                _filter(
+                    "class='0x08' vendor='0x1234' product='0xbeef' version='2.00' allow='yes'",
+                    "allow='no'",
+                ),
+            ),
+            (),
+        ),
+        "held_raw": (_dev(quiet, AGENT, USB), _raw_redir("0x03:-1:-1:-1:1|-1:-1:-1:-1:0")),
+    }
+    doms = {n: _raw_cpu_domain(n, body, *args) for n, (body, args) in cases.items()}
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, doms))
+    got = {n: verdict(a, "HVA-239", n) for n in cases}
+    lv = LIBVIRT_REDIR
+    assert got == {
+        "allow_all": ("fail", OPEN_MSG.format(name=lv, rule="-1:-1:-1:-1:1")),
+        "allow_all_spelled": ("fail", OPEN_MSG.format(name=lv, rule="-1:-1:-1:-1:1")),
+        "storage_allowed": ("fail", OPEN_MSG.format(name=lv, rule="0x08:-1:-1:-1:1")),
+        "mtp_open": ("fail", OPEN_MSG.format(name=lv, rule="-1:-1:-1:-1:1")),
+        "raw_open": ("fail", OPEN_MSG.format(name=RAW_REDIR, rule="-1:-1:-1:-1:1")),
+        "held_denied": ("manual", ASK_MSG.format(name=lv)),
+        "held_vendor": ("manual", ASK_MSG.format(name=lv)),
+        "held_raw": ("manual", ASK_MSG.format(name=RAW_REDIR)),
+    }

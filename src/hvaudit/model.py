@@ -184,6 +184,9 @@ class AgentChannel:
     """qemu-vdagent: `<source><clipboard copypaste=...>`; None when absent (QEMU: off)."""
     filtered: bool = False
     """usbredir: a <redirfilter> (QEMU usb-redir `filter`) limits the devices it accepts."""
+    filter_opens: str = ""
+    """usbredir: the filter's rule (class:vendor:product:version:allow) that accepts a USB
+    storage device of any vendor, "" where none does or it is unread (R22V-2)."""
 
 
 @dataclass(frozen=True, slots=True)

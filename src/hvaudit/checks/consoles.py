@@ -50,6 +50,8 @@ from hvaudit.parse.qemu_args import (
     parse_option,
     parse_opts,
     qemu_options,
+    raw_usbredir_rules,
+    usbredir_filter_opening,
 )
 from hvaudit.parse.vmx import vmx_bool
 
@@ -1359,7 +1361,7 @@ def _spice_setting(o: QemuOption, key: str) -> tuple[bool, str] | None:
     return (not off, f"-spice {key}={o.props[key] or 'on'}")
 
 
-def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, bool, Source]]]:
+def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, bool, str, Source]]]:
     """The consoles, the SPICE server with its effective copy-paste and file-transfer settings,
     and the agent channels (kind, name, clipboard, where) of `v`, from its definition and its
     raw arguments. QEMU keeps one SPICE server: `-spice` is merge_lists (ui/spice-core.c
@@ -1368,11 +1370,26 @@ def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, bool, S
     qemu-server config_to_command `push @$cmd, @$aa`) sets its keys for that one server, the
     last one given winning (qemu_opt_get_bool reads the last)."""
     s = _Sharing()
-    agents = [(a.kind, a.name, a.clipboard, a.filtered, a.source) for a in v.agent_channels]
-    # a raw usb-redir with `filter=` accepts only what its rules allow (hw/usb/redirect.c)
-    raw_filter = any(
-        o.name == "device" and o.kind == "usb-redir" and "filter" in o.props
+    agents = [
+        (a.kind, a.name, a.clipboard, a.filtered, a.filter_opens, a.source)
+        for a in v.agent_channels
+    ]
+    # a raw usb-redir with `filter=` accepts only what its rules allow (hw/usb/redirect.c),
+    # all of USB storage where a rule for any device of its class allows it (R22V-2)
+    raw_filters = [
+        o.props["filter"]
         for o in qemu_options(v.raw_hypervisor_arguments)
+        if o.name == "device" and o.kind == "usb-redir" and "filter" in o.props
+    ]
+    raw_filter = bool(raw_filters)
+    raw_opens = next(
+        (
+            opens
+            for f in raw_filters
+            if (rules := raw_usbredir_rules(f)) is not None
+            and (opens := usbredir_filter_opening(rules))
+        ),
+        "",
     )
     for g in v.graphics:
         if g.type == "egl-headless":
@@ -1403,13 +1420,13 @@ def _sharing(v: Vm) -> tuple[_Sharing, list[tuple[str, str, bool | None, bool, S
             s.copypaste = _spice_setting(o, "disable-copy-paste") or s.copypaste
             s.filetransfer = _spice_setting(o, "disable-agent-file-xfer") or s.filetransfer
         elif o.name == "chardev" and o.kind == "qemu-vdagent":
-            agents.append(("qemu-vdagent", o.shown(), o.flag("clipboard"), False, v.source))
+            agents.append(("qemu-vdagent", o.shown(), o.flag("clipboard"), False, "", v.source))
         elif o.name == "chardev" and o.kind == "spicevmc" and o.props.get("name") == "vdagent":
-            agents.append(("spicevmc", o.shown(), None, False, v.source))
+            agents.append(("spicevmc", o.shown(), None, False, "", v.source))
         elif o.name == "chardev" and o.kind == "spicevmc" and o.props.get("name") == "usbredir":
-            agents.append(("usbredir", o.shown(), None, raw_filter, v.source))
+            agents.append(("usbredir", o.shown(), None, raw_filter, raw_opens, v.source))
         elif o.name == "chardev" and o.kind == "spiceport":
-            agents.append(("spiceport", o.props.get("name", ""), None, False, v.source))
+            agents.append(("spiceport", o.props.get("name", ""), None, False, "", v.source))
     return s, agents
 
 
@@ -1477,7 +1494,9 @@ def console_clipboard(ctx: Context) -> Iterator[Outcome]:
     device unless it has filter rules (hw/usb/redirect.c usbredir_check_filter `if
     (dev->filter_rules)`; libvirt's <redirfilter> becomes that filter), and with them rejects a
     device no rule matches (usbredirfilter.h: "-ENOENT None of the rules matched"), so a
-    filter is the question of which classes its rules allow."""
+    filter is the question of which classes its rules allow, and a fail where the first rule
+    matching a mass-storage (0x08) or MTP/PTP (0x06) device of any vendor allows it, such as a
+    leading `<usbdev allow='yes'/>` (qemu_args.usbredir_filter_opening, R22V-2)."""
     for v in ctx.deployment.vms:
         subj = vm_subject(v)
         s, agents = _sharing(v)
@@ -1494,12 +1513,20 @@ def console_clipboard(ctx: Context) -> Iterator[Outcome]:
         filters: list[str] = []
         refs = list(s.refs)
         spice = " and ".join(dict.fromkeys(s.spice))
-        for kind, name, clip, filtered, where in agents:
+        for kind, name, clip, filtered, opens, where in agents:
             refs.append(where)
             if kind == "usbredir":
                 what = f"SPICE USB redirection ({name})"
                 if not s.spice:
                     goods.append(f"{what} without a SPICE server")
+                elif filtered and opens:
+                    # R22V-2: the first rule for a storage device of any vendor allows it
+                    fails.append(
+                        f"{what} with {spice} and a USB filter whose rule {opens} (class:vendor:"
+                        "product:version:allow) is the first to match USB mass storage (0x08) or "
+                        "MTP/PTP (0x06) devices of any vendor and allows them: the client plugs "
+                        "them into the guest, and files pass both ways"
+                    )
                 elif filtered:
                     filters.append(f"{what} with {spice}, limited by a USB filter")
                 else:

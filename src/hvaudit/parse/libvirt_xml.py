@@ -40,6 +40,7 @@ from hvaudit.parse.qemu_args import (
     raw_pci_passthrough,
     raw_rng_passthrough,
     rng_source,
+    usbredir_filter_opening,
 )
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
@@ -685,8 +686,22 @@ def parse_domain(
                 # QEMU's usb-redir accepts only what a <redirfilter> allows (hw/usb/redirect.c
                 # usbredir_check_filter: a device no rule matches is rejected)
                 filtered = tag == "redirdev" and devices.find("redirfilter") is not None
+                opens = (
+                    usbredir_filter_opening(
+                        (
+                            u.get("class") or "-1",
+                            u.get("vendor") or "-1",
+                            u.get("product") or "-1",
+                            u.get("version") or "-1",
+                            u.get("allow") == "yes",
+                        )
+                        for u in devices.findall("redirfilter/usbdev")
+                    )
+                    if filtered
+                    else None
+                )
                 agents.extend(
-                    dataclasses.replace(a, filtered=filtered)
+                    dataclasses.replace(a, filtered=filtered, filter_opens=opens or "")
                     for a in _agent_channel(
                         el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")
                     )

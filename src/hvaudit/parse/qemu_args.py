@@ -351,6 +351,54 @@ def pci_host_address(text: str) -> str:
 
 
 #: vfio-pci's device types (hw/vfio/pci.c TYPE_VFIO_PCI and TYPE_VFIO_PCI_NOHOTPLUG)
+#: USB interface classes that carry files: mass storage (0x08) and still image, the class of
+#: MTP/PTP phones and cameras (0x06) (usb.org class codes; HVA-239's question names them).
+USB_FILE_CLASSES = (0x08, 0x06)
+
+
+def usbredir_filter_opening(rules: Iterable[tuple[str, str, str, str, bool]]) -> str | None:
+    """The rule of a USB redirection filter that accepts a USB storage device (or MTP/PTP
+    phone) of any vendor, as `class:vendor:product:version:allow`, or None where none does or a
+    rule cannot be read (R22V-2). usbredir's usbredirfilter.c usbredirfilter_check1 takes the
+    first rule whose class, vendor, product and version each are -1 or equal the device's
+    ("Found a match ! ... return rules[i].allow ? 0 : -EPERM"), and rejects a device no rule
+    matches (-ENOENT), per device class and per interface class (read with `find_string`);
+    libvirt's <usbdev> attributes other than allow are "optional, default value is -1", and
+    "-1 can be used to allow any value for a field" (libvir-list, the <redirfilter> patch). A
+    rule naming a vendor, product or version matches only those devices (approved sticks, the
+    question's case); the first rule naming none that matches a file-carrying class decides
+    for every other device of that class."""
+    read: list[tuple[int, bool, bool]] = []
+    for cls_text, *ids, allow in rules:
+        try:
+            cls = int(cls_text.strip() or "-1", 0)
+        except ValueError:
+            return None
+        # a vendor, product or version other than -1 (in any spelling) names some devices only
+        read.append((cls, all(i.strip() in ("", "-1") for i in ids), allow))
+    for wanted in USB_FILE_CLASSES:
+        for cls, any_device, allow in read:
+            if cls in (-1, wanted) and any_device:
+                if allow:
+                    shown = "-1" if cls == -1 else f"0x{cls:02x}"
+                    return f"{shown}:-1:-1:-1:1"
+                break
+    return None
+
+
+def raw_usbredir_rules(text: str) -> list[tuple[str, str, str, str, bool]] | None:
+    """A raw `-device usb-redir,filter=` string's rules (`<class>:<vendor>:<product>:<version>:
+    <allow>`, joined by `|`; qemu-options / the RHEL guide "Setting a Limit on Device
+    Redirection"), None where one cannot be read."""
+    out = []
+    for rule in text.split("|"):
+        parts = rule.split(":")
+        if len(parts) != 5 or parts[4].strip() not in ("0", "1"):
+            return None
+        out.append((parts[0], parts[1], parts[2], parts[3], parts[4].strip() == "1"))
+    return out
+
+
 VFIO_PCI_DRIVERS = ("vfio-pci", "vfio-pci-nohotplug")
 
 
