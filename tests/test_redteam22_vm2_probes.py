@@ -47,14 +47,35 @@ backing-store <seclabel relabel='no'>, a label without MCS category, a serial fi
 (/dev/tpm0, /dev/tpmrm0: HVA-056 fails); OVMF code/vars pairs, enrolled-keys='no',
 stateless loader (HVA-066 fails or asks); type='qemu' (HVA-012 fails); emulator /opt
 (HVA-064 fails); host-passthrough + vmx require, EPYC + svm force (HVA-049 fails); cputune
-shares only, memtune hard_limit only, iotune zeros (HVA-090/070/092 fail).
+shares only, memtune hard_limit only, iotune zeros (HVA-090/070/092 fail). Later, on the
+landed code: a static SELinux label shared by two VMs (also as `c2,c1`), one spanning c0.c5 or
+c0.c1023, and `<seclabel type='none'/>` without a model (HVA-044 fails each); a UNIX-socket
+<serial>, <channel> or vhost-user interface source with relabel='no' in bind/server mode
+(HVA-044 passes: QEMU creates that socket itself, libvirt labels only a socket it connects
+to); a TLS telnets serial on 0.0.0.0 with chardev_tls_x509_verify's default 1 (pass);
+emulator paths /usr/libexec/qemu-kvm, /usr/bin/kvm, `//usr/bin/...`, `/usr/bin/./...`
+(pass), /usr/sbin, /snap/bin, /tmp, a relative name, a `-spice` suffixed name (fail),
+qemu-system-aarch64 on an x86 host (asked); two VMs pinned to one host CPU, pins to every
+host CPU, quota -1 and emulator_quota only (HVA-090 fails the reservation or the limit);
+qemu:override, qemu:capabilities add/del and an env-only qemu:commandline on the replayed
+host (HVA-046 fails).
 
 Tally: 7 cases in 4 test functions; 3 failed on main 506cbea before the fixes (R22M-1 2,
 R22M-2 1); the 4 held cases passed there too.
 
 Leads left (not settled in the time):
-- A raw `-spice` (libvirt <qemu:commandline>, Proxmox VE `args:`) with `tls-channel=` for
-  each libvirt channel and a `-chardev spiceport` was not probed for R22M-1.
+- HVA-046 fails `<qemu:deprecation behavior='reject'/>` as "raw QEMU arguments", though
+  libvirt builds it into QEMU's `-compat deprecated-input=...` itself, a stricter QEMU; whether
+  libvirt taints the domain for it (VIR_DOMAIN_TAINT_DEPRECATED_CONFIG is for deprecated
+  configuration, not this element) was not read: a possible wrong fail for the team to decide.
+- A vhost-user interface in client mode (QEMU connects) whose <source> carries <seclabel
+  relabel='no'>: whether libvirt's SELinux driver labels that socket at all
+  (virSecuritySELinuxSetAllLabel over def->nets) was not read; HVA-044 passes it.
+- A raw `-spice` (libvirt <qemu:commandline>, Proxmox VE `args:`) is failed whenever it has a
+  plaintext `port=`, whatever its `tls-channel=`s (conservative; not refined).
+- R22M-2 reads a running domain's live XML as the definition: with autoport the live XML
+  shows the ports allocated, which the rule reads the same way; a port='0' written by hand
+  beside autoport='no' was not run on a real libvirtd.
 """
 
 from __future__ import annotations
