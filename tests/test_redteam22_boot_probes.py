@@ -15,18 +15,26 @@ Findings (ID-n):
   question "Which kernel command line does host hv1 boot with next?" where one does; a
   question already asked (a boot rules file's `-e 0`, R13H-4) is joined with it
   (_nextboot.with_next_boot, audit_at_next_boot).
+- R22B-2 (false pass) HVA-181, HVA-043 and HVA-050 dropped one of two open questions: the
+  next boot's question (one source of the next boot's line weakens it, R21B-1/R21B2-1/R21B2-2)
+  was put to a pass only, so a CPU question (a kernel that predates vmscape), an unread
+  helper's label (virtiofsd) or, for HVA-050, the unreadable allow_unsafe_interrupts (asked of
+  a pass only, after the next boot's question had replaced the pass) was asked alone, and an
+  attestation answering it "yes" passed the other unasked (base.joint_question: "an item that
+  asked only the first of its open questions passed the others unasked"). Now one item asks
+  both (_nextboot.ask_with).
 
 Held (kept as tests): `audit=1` in the next boot's line and `audit=0` after `--` (init's, not
 the kernel's) keep both passes.
 
 Probed by script, not kept (the verdict was right): none beyond the held cases.
 
-Tally: 8 cases in 4 test functions; 6 failed on main 506cbea before the fix
-(PYTHONPATH=/work/main/src); the 2 held cases passed before and after.
+Tally: 11 cases in 7 test functions; 9 failed before their fixes (PYTHONPATH=/work/main/src):
+R22B-1's 6 on main 506cbea, R22B-2's 3 on main 2f746e0 (R22B-1 landed); the 2 held cases
+passed before and after.
 
 Leads left (not settled in the time):
-- HVA-181, HVA-050 and HVA-043 still drop the next boot's question where the running state
-  already asks another (only a pass becomes the question); _nextboot.with_next_boot joins them.
+- HVA-052 asks nothing else, so its next-boot question stands alone (no join needed).
 """
 
 from __future__ import annotations
@@ -34,8 +42,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import messages, outcomes
+from test_network_leads import _kernel_without
 from test_redteam13_host_probes import BOOT_RULES
+from test_redteam20_host4_probes import GPU, GROUPS
 from test_redteam21_boot_probes import _boot, _grub
+from test_vm_leads import PROCS, VIRTIOFSD
 
 WATCHED = "audit rules watch /etc/libvirt and /etc/polkit-1"
 LEVEL = "audit_level = 2, auditd running"
@@ -153,3 +164,74 @@ def test_next_boots_that_keep_auditing_pass(host_scan, line: str) -> None:
     assert messages(a, "HVA-214") == {"hv1": WATCHED}
     assert outcomes(a, "HVA-201") == {"hv1": "pass"}
     assert messages(a, "HVA-201") == {"hv1": LEVEL}
+
+
+# --- HVA-181, HVA-043, HVA-050: a question asked now keeps the next boot's (R22B-2) ---------------
+
+#: /etc/kernel/cmdline alone weakens the next boot; Debian's /etc/default/grub does not
+ONE_SOURCE = _boot(
+    ("/etc/kernel/cmdline", "root=/dev/sda1 mitigations=off apparmor=0 intel_iommu=off")
+)
+JOINED = "Is each of these answered yes: (1) "
+NEXT = "; (2) Which kernel command line does host hv1 boot with next: {} in /etc/kernel/cmdline, "
+
+
+def test_a_cpu_question_keeps_the_next_boots(host_scan) -> None:
+    """R22B-2 (false pass) HVA-181: a kernel that predates vmscape is a question (is this CPU
+    unaffected?), and /etc/kernel/cmdline's mitigations=off was dropped from the item: the
+    `elif` chain asked the next boot's question only where nothing else was asked, so a "yes"
+    to the CPU question passed the next boot's mitigations=off unasked. Now one item asks both
+    (base.joint_question)."""
+    a = host_scan(
+        {"cpu-vulnerabilities": (_kernel_without("vmscape"), 0), "boot-cmdline": ONE_SOURCE}
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181")["hv1"].endswith(
+        "reports nothing of vmscape: it predates them, so it neither reports nor mitigates them "
+        "on this GenuineIntel CPU; but mitigations=off in /etc/kernel/cmdline turns mitigations "
+        "off at the next boot if the boot loader takes it"
+    )
+    q = _question(a, "HVA-181")
+    assert q.startswith(JOINED + "Is this host's CPU unaffected by every one of vmscape: ")
+    assert NEXT.format("mitigations=off") in q
+
+
+def test_a_helper_question_keeps_the_next_boots(host_scan) -> None:
+    """R22B-2 (false pass) HVA-043: a virtiofsd whose label was not read is a question, and
+    the next boot's apparmor=0 (one source of two) was dropped: _lsm_next_boot turned only a
+    pass into the next boot's question. Now one item asks both."""
+    a = host_scan({"processes": (PROCS + VIRTIOFSD, 0), "boot-cmdline": ONE_SOURCE})
+    assert outcomes(a, "HVA-043") == {"hv1": "manual"}
+    assert messages(a, "HVA-043") == {
+        "hv1": "helper process(es) libvirt starts for VMs, their confinement not read: "
+        "virtiofsd (pid 1301, user root); but apparmor=0 in /etc/kernel/cmdline keeps apparmor "
+        "from starting at the next boot if the boot loader takes it"
+    }
+    q = _question(a, "HVA-043")
+    assert q.startswith(JOINED + "Is every QEMU process on host hv1 confined by an AppArmor")
+    assert NEXT.format("apparmor=0") in q
+
+
+def test_the_unsafe_interrupts_question_and_the_next_boots_are_both_asked(host_scan) -> None:
+    """R22B-2 (false pass) HVA-050: with allow_unsafe_interrupts unreadable (a question) and
+    /etc/kernel/cmdline's intel_iommu=off (one source of two), the next boot's question came
+    first and the unsafe-interrupts one was never asked (it was put to a pass only). Now one
+    item asks both."""
+    a = host_scan(
+        {
+            "/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts": PermissionError(
+                "Permission denied"
+            ),
+            "boot-cmdline": ONE_SOURCE,
+        },
+        domains=GPU,
+    )
+    assert outcomes(a, "HVA-050") == {"gpu": "manual"}
+    assert messages(a, "HVA-050") == {
+        "gpu": f"{GROUPS}; but vfio_iommu_type1.allow_unsafe_interrupts could not be read "
+        "(Permission denied); but intel_iommu=off in /etc/kernel/cmdline turns the device's "
+        "isolation off at the next boot if the boot loader takes it"
+    }
+    q = _question(a, "HVA-050")
+    assert q.startswith(JOINED + "Does vfio_iommu_type1 on host hv1 refuse an IOMMU without ")
+    assert NEXT.format("intel_iommu=off") in q

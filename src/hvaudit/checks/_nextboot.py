@@ -100,10 +100,18 @@ def with_next_boot(
         f"{outcome.message}; but {nb.text()} {does} at the next boot if the boot loader takes it",
         *outcome.evidence,
         *nb.sources,
-        question=asked
-        if outcome.status is Status.PASS or outcome.question is None
-        else joint_question([outcome.question, asked]),
+        question=ask_with(outcome, asked),
     )
+
+
+def ask_with(outcome: Outcome, asked: str) -> str:
+    """The question of a manual item that asks the next boot's `asked` on top of `outcome`:
+    `asked` alone where the running boot passed, else one item asking both (joint_question:
+    an attestation answering the running boot's question alone passed the next boot unasked,
+    R22B-2)."""
+    if outcome.status is Status.PASS or not outcome.question:
+        return asked
+    return joint_question([outcome.question, asked])
 
 
 def audit_at_next_boot(outcome: Outcome, host: Host) -> Outcome:

@@ -20,7 +20,7 @@ from hvaudit.checks._libvirt import (
     unseen_networks,
     volume_path,
 )
-from hvaudit.checks._nextboot import next_boot_adds
+from hvaudit.checks._nextboot import ask_with, next_boot_adds
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -896,7 +896,7 @@ def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
             *outcome.evidence,
             *nb.sources,
         )
-    if outcome.status is not Status.PASS:
+    if outcome.status not in (Status.PASS, Status.MANUAL):
         return outcome
     return manual(
         s,
@@ -904,7 +904,9 @@ def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
         "boot loader takes it",
         *outcome.evidence,
         *nb.sources,
-        question=nb.question(h.name, f"it boots with one of them ({lsm} off, QEMU unconfined)"),
+        question=ask_with(
+            outcome, nb.question(h.name, f"it boots with one of them ({lsm} off, QEMU unconfined)")
+        ),
     )
 
 
@@ -2719,6 +2721,37 @@ def _iommu_outcome(
             *unsafe.sources,
         )
     outcome = _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
+    if outcome.status is Status.PASS and unsafe.state is FactState.UNAVAILABLE:
+        if h.platform == "vmware-esxi":
+            # no vfio on ESXi: its interrupt remapper is the boot option iovDisableIR
+            # (Broadcom KB 317585: "VT-d interrupt remapper disabled (ESXi boot option
+            # iovDisableIR set to TRUE)"; `esxcli system settings kernel list -o
+            # iovDisableIR`)
+            outcome = manual(
+                s,
+                f"{outcome.message}; but {unsafe.reason}",
+                *outcome.evidence,
+                *unsafe.sources,
+                question=f"Does ESXi host {h.name} use the VT-d interrupt remapper? "
+                "Evidence: `esxcli system settings kernel list -o iovDisableIR` there "
+                "(Configured and Runtime). Pass: FALSE in both; fail: TRUE (interrupt "
+                "remapping off: a passed-through device's interrupts are not remapped).",
+            )
+        else:
+            outcome = manual(
+                s,
+                f"{outcome.message}; but {unsafe.reason}",
+                *outcome.evidence,
+                *unsafe.sources,
+                question=f"Does vfio_iommu_type1 on host {h.name} refuse an IOMMU without "
+                "interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/parameters/"
+                "allow_unsafe_interrupts` once the module is loaded, else the `options "
+                "vfio_iommu_type1` and `install vfio_iommu_type1` lines of /etc/modprobe.d, "
+                "/run/modprobe.d, /usr/lib/modprobe.d and /lib/modprobe.d (`modprobe -c | grep "
+                "vfio_iommu_type1`; an install command runs instead of loading the module) and "
+                "/proc/cmdline. Pass: N, or no allow_unsafe_interrupts set to 1/Y; fail: Y or "
+                "allow_unsafe_interrupts=1.",
+            )
     # R21B2-1: the next boot's command line turns the IOMMU or interrupt remapping off
     nb = next_boot_adds(h, lambda w: _iommu_weakened(w, h))
     if nb is not None and outcome.status is not Status.FAIL:
@@ -2730,48 +2763,21 @@ def _iommu_outcome(
                 *refs,
                 *nb.sources,
             )
-        if outcome.status is Status.PASS:
+        if outcome.status in (Status.PASS, Status.MANUAL):
             return manual(
                 s,
                 f"{outcome.message}; but {nb.text()} turns the device's isolation off at the "
                 "next boot if the boot loader takes it",
                 *outcome.evidence,
                 *nb.sources,
-                question=nb.question(
-                    h.name,
-                    "it boots with one of them (the IOMMU off, or interrupts not remapped)",
+                question=ask_with(
+                    outcome,
+                    nb.question(
+                        h.name,
+                        "it boots with one of them (the IOMMU off, or interrupts not remapped)",
+                    ),
                 ),
             )
-    if outcome.status is Status.PASS and unsafe.state is FactState.UNAVAILABLE:
-        if h.platform == "vmware-esxi":
-            # no vfio on ESXi: its interrupt remapper is the boot option iovDisableIR
-            # (Broadcom KB 317585: "VT-d interrupt remapper disabled (ESXi boot option
-            # iovDisableIR set to TRUE)"; `esxcli system settings kernel list -o
-            # iovDisableIR`)
-            return manual(
-                s,
-                f"{outcome.message}; but {unsafe.reason}",
-                *outcome.evidence,
-                *unsafe.sources,
-                question=f"Does ESXi host {h.name} use the VT-d interrupt remapper? "
-                "Evidence: `esxcli system settings kernel list -o iovDisableIR` there "
-                "(Configured and Runtime). Pass: FALSE in both; fail: TRUE (interrupt "
-                "remapping off: a passed-through device's interrupts are not remapped).",
-            )
-        return manual(
-            s,
-            f"{outcome.message}; but {unsafe.reason}",
-            *outcome.evidence,
-            *unsafe.sources,
-            question=f"Does vfio_iommu_type1 on host {h.name} refuse an IOMMU without "
-            "interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/parameters/"
-            "allow_unsafe_interrupts` once the module is loaded, else the `options "
-            "vfio_iommu_type1` and `install vfio_iommu_type1` lines of /etc/modprobe.d, "
-            "/run/modprobe.d, /usr/lib/modprobe.d and /lib/modprobe.d (`modprobe -c | grep "
-            "vfio_iommu_type1`; an install command runs instead of loading the module) and "
-            "/proc/cmdline. Pass: N, or no allow_unsafe_interrupts set to 1/Y; fail: Y or "
-            "allow_unsafe_interrupts=1.",
-        )
     return outcome
 
 

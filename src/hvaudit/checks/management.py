@@ -44,7 +44,7 @@ from hvaudit.checks._loopback import (
     reach_words,
     vsock_guests,
 )
-from hvaudit.checks._nextboot import audit_at_next_boot, next_boot_adds
+from hvaudit.checks._nextboot import ask_with, audit_at_next_boot, next_boot_adds
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -3358,7 +3358,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
         gap = _unreported_flaws(s, h.facts)
         if gap is not None and stibp is not None and gap.status is Status.MANUAL:
             # both questions stay open: one item asks both (the STIBP one was dropped)
-            yield manual(
+            o = manual(
                 s,
                 f"{gap.message}; {stibp}",
                 *gap.evidence,
@@ -3366,11 +3366,11 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 question=f"(1) {gap.question} (2) {_STIBP_QUESTION}",
             )
         elif gap is not None:
-            yield gap
+            o = gap
         elif stibp is not None:
-            yield manual(s, stibp, *f.sources, *smt.sources, question=_STIBP_QUESTION)
+            o = manual(s, stibp, *f.sources, *smt.sources, question=_STIBP_QUESTION)
         elif kvm_part and not later.known:
-            yield manual(
+            o = manual(
                 s,
                 f"{len(f.get())} CPU vulnerabilities reported, none unmitigated, but "
                 f"{' and '.join(kvm_part)} rest on KVM module parameters whose next load (every "
@@ -3393,10 +3393,24 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 *nb.sources,
                 question=nb.question(h.name, "it boots with one of them (the flaw is unmitigated)"),
             )
+            continue
         else:
-            yield passed(
+            o = passed(
                 s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
             )
+        if nb is not None and o.status is Status.MANUAL:
+            # R22B-2: a question asked on the running boot keeps the next boot's beside it
+            o = manual(
+                s,
+                f"{o.message}; but {nb.text()} turns mitigations off at the next boot if the "
+                "boot loader takes it",
+                *o.evidence,
+                *nb.sources,
+                question=ask_with(
+                    o, nb.question(h.name, "it boots with one of them (the flaw is unmitigated)")
+                ),
+            )
+        yield o
 
 
 #: Kernel parameters that turn one flaw's mitigation off, with the sysfs file of that flaw
