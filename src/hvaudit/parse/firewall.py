@@ -313,16 +313,23 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
         return _NARROW
     version = walk.version
     op, left, right = match.get("op", "=="), match.get("left"), match.get("right")
+    if isinstance(left, dict) and isinstance(left.get("concat"), list):
+        return _nft_concat_reach(left["concat"], str(op), right, walk, sets)
     meta = left.get("meta") if isinstance(left, dict) else None
     if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
         return _ALL if right == "lo" else _NARROW
     if op in ("==", "in") and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
         names = _nft_values(right, sets) or []
         return _interface_reach([str(n) for n in names if isinstance(n, str)], walk.own)
-    if isinstance(meta, dict) and meta.get("key") == "protocol" and op in ("==", "in"):
-        # the ethertype (`meta protocol ip`): every packet of the version it names
+    if isinstance(meta, dict) and meta.get("key") in ("protocol", "nfproto"):
+        # the ethertype (`meta protocol ip`) or the hook's family (`meta nfproto ipv4`): every
+        # packet of the version it names; a set of both, or `!=` the other version, names it
+        # too (R22N-5)
         kinds = {str(v) for v in _nft_values(right, sets) or []}
-        return _ALL if {"IPv4": "ip", "IPv6": "ip6"}[version] in kinds else _NARROW
+        mine = {"protocol": _NFT_WHOLE_FAMILY[version][0], "nfproto": _NFT_WHOLE_FAMILY[version][1]}
+        if op in ("==", "in"):
+            return _ALL if mine[str(meta.get("key"))] in kinds else _NARROW
+        return _ALL if op == "!=" and kinds and mine[str(meta.get("key"))] not in kinds else _NARROW
     flags = left.get("&") if isinstance(left, dict) else None
     if isinstance(left, dict) and left.get("payload") == {"protocol": "tcp", "field": "flags"}:
         flags = [left, []]
@@ -349,6 +356,8 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
             return _ALL if "new" in named else _NARROW
         return _ALL if op == "!=" and "new" not in named else _NARROW
     fib = left.get("fib") if isinstance(left, dict) else None
+    if isinstance(fib, dict) and _nft_fib_route_back(fib, str(op), right):
+        return _BROAD
     if isinstance(fib, dict):
         flags = fib.get("flags")
         local = right == "local" or (isinstance(right, dict) and right.get("set") == ["local"])
@@ -360,8 +369,13 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     proto_field = (isinstance(meta, dict) and meta.get("key") == "l4proto") or (
         isinstance(payload, dict)
         and (payload.get("protocol"), payload.get("field"))
-        in (("ip", "protocol"), ("ip6", "nexthdr"))
+        == {"IPv4": ("ip", "protocol"), "IPv6": ("ip6", "nexthdr")}[version]
     )
+    ip_field = (
+        (payload.get("protocol"), payload.get("field")) if isinstance(payload, dict) else None
+    )
+    if not proto_field and ip_field in (("ip", "protocol"), ("ip6", "nexthdr")):
+        return _NARROW  # the other version's header: none of this version's packets (R22N-4)
     if proto_field:
         if op == "!=":
             return _BROAD
@@ -375,6 +389,13 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
         # the sender chooses its source port: `udp sport 53` admits whoever sends from port
         # 53, to every port (P17-1), as the protocol alone does
         return _BROAD
+    if isinstance(payload, dict) and payload.get("field") in _NFT_SENDER_FIELDS.get(
+        str(payload.get("protocol")), ()
+    ):
+        # `ip ttl 64`, `ip length > 0`, `ip6 hoplimit 64`: a header field the sender sets as
+        # it likes, to every address and port (R22N-3); an IPv6 packet has no `ip` header
+        same = payload.get("protocol") == _NFT_WHOLE_FAMILY[version][0]
+        return _BROAD if same else _NARROW
     if (
         isinstance(payload, dict)
         and payload.get("protocol") in _PORT_PROTOCOLS
@@ -382,9 +403,9 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     ):
         admitted = _nft_ports_admitted(str(op), right, sets)
         return _BROAD if admitted > _BROAD_PORTS else _NARROW
-    proto, nfproto, _, _ = _NFT_WHOLE_FAMILY[version]
+    proto = _NFT_WHOLE_FAMILY[version][0]
     if isinstance(meta, dict):
-        return _ALL if meta.get("key") == "nfproto" and right == nfproto and op == "==" else _NARROW
+        return _NARROW
     if not (isinstance(payload, dict) and payload.get("protocol") == proto):
         return _NARROW
     if payload.get("field") not in ("saddr", "daddr"):
@@ -400,6 +421,60 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     if payload.get("field") == "daddr":
         return _destination_reach(blocks, version, walk.own)
     return _ALL if _cover_all(blocks, version) else _NARROW
+
+
+def _nft_concat_reach(
+    parts: list[Any], op: str, right: Any, walk: _Walk, sets: Mapping[str, list[Any]]
+) -> int:
+    """The reach of a match on a concatenation (nft(8) CONCATENATIONS: `ip saddr . tcp dport {
+    10.0.0.0/8 . 22 }`, in `nft -j` {"concat": [...]} on both sides): an element matches when
+    every part matches its value, so each element reaches as far as its narrowest part, and
+    the match as far as its widest element. A part whose share hvaudit does not read (meta
+    mark ...) narrows nothing here; `!=` and values it cannot pair are _NARROW, as before
+    (R22N-2)."""
+    if op not in ("==", "in"):
+        return _NARROW
+    widest = _NARROW
+    for value in _nft_values(right, sets) or []:
+        if isinstance(value, dict) and isinstance(value.get("elem"), dict):
+            value = value["elem"].get("val")
+        values = value.get("concat") if isinstance(value, dict) else None
+        if not (isinstance(values, list) and len(values) == len(parts)):
+            continue
+        reach = _ALL
+        for part, val in zip(parts, values, strict=True):
+            one = {"op": "==", "left": part, "right": val}
+            if _nft_match_kind(one) is None:
+                reach = min(reach, _nft_reach(one, walk, sets))
+        widest = max(widest, reach)
+    return widest
+
+
+#: IP header fields a sender sets as it likes, whatever address and port it sends to (nft(8)
+#: PAYLOAD EXPRESSIONS, IPV4 HEADER EXPRESSION: version, hdrlength, dscp, ecn, length, id,
+#: frag-off, ttl, checksum; IPV6 HEADER EXPRESSION: version, dscp, ecn, flowlabel, length,
+#: hoplimit): a match on one of them picks packets by how they are sent, not by who sends them
+#: or to which service, as a source port does (R22N-3).
+_NFT_SENDER_FIELDS = {
+    "ip": frozenset(
+        {"version", "hdrlength", "dscp", "ecn", "length", "id", "frag-off", "ttl", "checksum"}
+    ),
+    "ip6": frozenset({"version", "dscp", "ecn", "flowlabel", "length", "hoplimit"}),
+}
+
+
+def _nft_fib_route_back(fib: Mapping[str, Any], op: str, right: Any) -> bool:
+    """Whether a fib match admits every source the host routes back to (nftables wiki
+    "Matching routing information": `fib saddr . iif oif eq 0 drop` is reverse path filtering,
+    "Accept if from any valid interface: ... fib saddr oif accept"; `nft -j` prints `exists` as
+    true and `!= 0` as "0"): every sender of a routable address, to every port (R22N-3)."""
+    flags = fib.get("flags")
+    flags = flags if isinstance(flags, list) else [flags]
+    if "saddr" not in flags or fib.get("result") not in ("oif", "oifname"):
+        return False
+    exists = op == "==" and right is True
+    not_none = op == "!=" and right in (0, "0", False, "")
+    return exists or not_none
 
 
 @dataclass(frozen=True, slots=True)
@@ -598,8 +673,12 @@ def _nft_source_accept(
 def _vmap_rules(rule: dict[str, Any], maps: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
     """A rule whose verdict is a verdict map (nft(8) MAPS, `vmap`: the verdict is the one the
     map holds for the key) as one rule per entry: the rule's matches, `key == value`, and that
-    entry's verdict (`ct state vmap { new : accept }` is `ct state new accept`). A map that is
-    not in the ruleset, or an entry hvaudit cannot read, leaves a rule of no verdict."""
+    entry's verdict (`ct state vmap { new : accept }` is `ct state new accept`). The catch-all
+    element `*` ("If the lookup fails to find an element (or range) in the set, then the
+    catch-all element is selected": kernel commit aaa31047a6d2, "netfilter: nftables: add
+    catch-all set element support"; nftables src/json.c set_elem_catchall_expr_json prints it
+    as "*") is the rule's matches alone, after every keyed entry (R22N-1). A map that is not
+    in the ruleset, or an entry hvaudit cannot read, leaves a rule of no verdict."""
     exprs = rule.get("expr") or []
     at = next((k for k, e in enumerate(exprs) if isinstance(e, dict) and "vmap" in e), None)
     if at is None:
@@ -610,15 +689,19 @@ def _vmap_rules(rule: dict[str, Any], maps: Mapping[str, list[Any]]) -> list[dic
         entries: Any = maps.get(data[1:])
     else:
         entries = data.get("set") if isinstance(data, dict) else None
-    out = []
+    out, last = [], []
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("elem"), dict):
             entry = entry["elem"].get("val")
         if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], dict)):
             continue
         key, verdict = entry
+        if key == "*":
+            last.append(dict(rule, expr=[*exprs[:at], verdict, *exprs[at + 1 :]], catchall=1))
+            continue
         match = {"match": {"op": "==", "left": vmap.get("key"), "right": key}}
         out.append(dict(rule, expr=[*exprs[:at], match, verdict, *exprs[at + 1 :]]))
+    out += last
     return out or [dict(rule, expr=[*exprs[:at], {"vmap-unread": None}])]
 
 
@@ -683,6 +766,8 @@ def _nft_chain_outcome(
             where += f" ({what}; {', '.join(read.paced)} restricts neither source nor port)"
         elif reach == _BROAD:
             where += " (matches every port of a protocol or every source but some)"
+        elif rule.get("catchall"):
+            where += " (its verdict map's catch-all `*`: every packet no other key holds)"
         elif any(isinstance(e, dict) and "match" in e for e in rule.get("expr") or []):
             where += f" (matches every {version} packet)"
         if verdict == "accept":
