@@ -61,7 +61,8 @@ Leads left (not probed or not fixed for lack of time):
 - chrony: `local stratum` without a server leaves the kernel unsynchronised (NTPSynchronized=no
   fails already); chrony.conf (and its confdir/sourcedir) is not collected, so `server
   127.0.0.1` to itself, `allow`/`cmdallow` to all and NTS without `nocerttimecheck` are unjudged.
-- ntpd started with `-c` another file, or ntp.conf includefile: not judged (pass kept).
+- ntpd started with `-c` another file, or ntp.conf includefile: not judged (pass kept; since
+  R22T-1 asked where no outside source was read).
 - rsyslog `StreamDriverPermittedPeers` wildcards (`*.*.*` matches any three-label name) and
   `StreamDriver.PermitExpiredCerts="on"` (probed: HVA-200 passes; nsd_gtls accepts an expired
   server certificate) are not judged; syslog-ng destinations not re-probed.
@@ -330,14 +331,14 @@ def test_ntpd_synchronised_to_its_own_clock_fails(
     [
         "server 127.127.1.0\nfudge 127.127.1.0 stratum 10\npool 2.debian.pool.ntp.org iburst\n",
         "server 127.127.28.0\nfudge 127.127.28.0 refid GPS\n",
-        "includefile /etc/ntp/servers.conf\nserver 127.127.1.0\n",
+        "includefile /etc/ntp/servers.conf\npool 2.debian.pool.ntp.org iburst\n",
     ],
-    ids=["local-as-fallback", "shm-refclock", "includefile"],
+    ids=["local-as-fallback", "shm-refclock", "includefile-beside-a-pool"],
 )
 def test_ntpd_with_an_outside_source_keeps_the_pass(host_scan, conf: str) -> None:
     """R17H-5's held probes: the LOCAL driver as the last resort beside a pool, a real
-    reference clock (127.127.28.0, the SHM driver gpsd feeds) and a file included from
-    elsewhere (not read: not judged) keep the pass."""
+    reference clock (127.127.28.0, the SHM driver gpsd feeds) and a file included beside an
+    outside pool keep the pass (an includefile with no outside source is asked: R22T-1)."""
     a = host_scan({"processes": (NTPD, 0), "/etc/ntp.conf": conf})
     assert messages(a, "HVA-202") == {"hv1": "ntpd running"}
     assert outcomes(a, "HVA-202") == {"hv1": "pass"}

@@ -4007,7 +4007,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     systemd-timesyncd is judged by the server it uses (`timedatectl show-timesync`
     ServerAddress, whichever of the link's, NTP= or FallbackNTP= it came from): the host itself
     asked, not read asked (R21T-1). The host's own addresses and names count as the host
-    itself for every daemon (R21T-3)."""
+    itself for every daemon (R21T-3). An ntpd whose sources are not all read (started with -c
+    another file than /etc/ntp.conf or /etc/ntpsec/ntp.conf, an `includefile`, no outside source
+    in what was read) is asked which source steers it, as chronyd is (R22T-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -4093,6 +4095,26 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 "the clock runs free, steered by nothing outside the host",
                 *f.sources,
                 *own.sources,
+            )
+        elif (
+            f.get() in ("ntpd", "ntpsec")
+            and not (own := h.facts.ntp_own_clock).known
+            and own.sources
+            and not own.reason.startswith("no ntp.conf")
+        ):
+            # a file ntpd reads was not read (-c another file, includefile): a synchronised
+            # clock does not say which source steers it, the LOCAL driver counts too (R22T-1)
+            yield manual(
+                s,
+                f"{f.get()} running, but which time source steers it is not in the evidence "
+                f"({own.reason})",
+                *f.sources,
+                *own.sources,
+                question=f"Does a source outside host {h.name} steer ntpd there? Evidence: "
+                f"`ntpq -pn` on {h.name} (the peer marked '*') and every configuration file "
+                "ntpd reads (its -c file and each includefile). Pass: yes, a remote NTP server, "
+                "a PTP grandmaster or a GNSS receiver; fail: only the LOCAL driver "
+                "(127.127.1.0, `refclock local`), the host itself, or no source.",
             )
         elif f.get() == "chronyd" and cs.known and cs.get()[0]:
             kind, lines = cs.get()

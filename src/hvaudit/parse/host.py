@@ -554,7 +554,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.host_names = _host_names(ev, f.addresses)
     # the host's own addresses and names: a time source there is the host itself (R21T-3)
     itself = _itself(ev, f.host_names)
-    f.ntp_own_clock = _ntp_own_clock(ev, itself)
+    f.ntp_own_clock = _ntp_own_clock(ev, itself, processes)
     f.chrony_sources = _chrony_sources(ev, processes, itself)
     f.chrony_reference = _chrony_reference(ev, itself)
     f.timesync_server = _timesync_server(ev, itself)
@@ -4321,7 +4321,52 @@ def _clock_synchronized(g: Got) -> Fact[bool]:
 NTP_CONFS = ("/etc/ntp.conf", "/etc/ntpsec/ntp.conf")
 
 
-def _ntp_own_clock(ev: HostEvidence, itself: frozenset[str] = frozenset()) -> Fact[str]:
+#: ntpd's short options that take an argument (ntp's ntpd-opts.def and ntpsec's ntpd.c getopt:
+#: -c conffile, -D level, -f driftfile, -i jaildir, -I interface, -k keyfile, -l logfile,
+#: -p pidfile, -P priority, -r delay, -s statsdir, -t key, -u user, -U interval, -v/-V variable,
+#: -w wait); in a cluster such as `-gc FILE` the rest of the word or the next word is its value.
+_NTPD_ARG_OPTS = frozenset("cDfiIklpPrstuUvVw")
+
+
+def _ntpd_conf_file(processes: Fact[str] | None) -> str:
+    """The configuration file the running ntpd reads ("" for the default): ntpd(8) "-c conffile:
+    Specify the name and path of the configuration file, default /etc/ntp.conf" (long form
+    --configfile). Debian's ntp and ntpsec wrappers pass `-c /run/ntp.conf.dhcp` (or
+    /run/ntpsec/ntp.conf.dhcp) when dhclient's exit hook wrote one, ntpsec `-c
+    /etc/ntpsec/ntp.conf` otherwise."""
+    if processes is None or not processes.known:
+        return ""
+    for exe, words in _commands(processes.get()):
+        if exe != "ntpd":
+            continue
+        conf, i = "", 1
+        while i < len(words):
+            arg = words[i]
+            i += 1
+            if arg == "--":
+                break
+            if arg.startswith("--configfile"):
+                conf = arg.partition("=")[2] if "=" in arg else (words[i] if i < len(words) else "")
+                i += "=" not in arg
+                continue
+            if not arg.startswith("-") or arg.startswith("--"):
+                continue
+            for j, letter in enumerate(arg[1:], 1):
+                if letter in _NTPD_ARG_OPTS:
+                    value = arg[j + 1 :]
+                    if not value and i < len(words):
+                        value = words[i]
+                        i += 1
+                    if letter == "c":
+                        conf = value
+                    break
+        return conf
+    return ""
+
+
+def _ntp_own_clock(
+    ev: HostEvidence, itself: frozenset[str] = frozenset(), processes: Fact[str] | None = None
+) -> Fact[str]:
     """The source lines of ntp.conf where every time source ntpd is given is the host's own
     clock, "" where one is not, unavailable where that is not known.
 
@@ -4333,11 +4378,20 @@ def _ntp_own_clock(ev: HostEvidence, itself: frozenset[str] = frozenset()) -> Fa
     it, reports itself synchronised and keeps the kernel's maximum error low (ntp_loopfilter.c
     local_clock), so timedatectl says NTPSynchronized=yes while nothing outside steers the
     clock. A loopback or unspecified address is the host itself (`_this_host`: Linux routes
-    0.0.0.0 and :: to loopback). Judged only where every collected ntp.conf
-    that exists gives only such sources and includes no other file (`includefile`)."""
+    0.0.0.0 and :: to loopback). One outside source settles it; with none, a file ntpd reads
+    that was not read leaves it unknown (R22T-1): another `-c` file than the collected ones
+    (`_ntpd_conf_file`; with `-c` one of them, only that one), or an `includefile` (ntp.conf(5)
+    "additional configuration commands to be included from a separate file")."""
     found: list[str] = []
     sources: list[Source] = []
-    for path in NTP_CONFS:
+    conf = _ntpd_conf_file(processes)
+    if conf and conf not in NTP_CONFS:
+        src = processes.sources[0] if processes and processes.sources else Source("processes")
+        return Fact.unavailable(
+            f"ntpd runs with -c {conf}, a configuration file hvaudit does not read", src
+        )
+    included = ""
+    for path in (conf,) if conf else NTP_CONFS:
         got = ev.get(_file(path))
         if got.state in ("absent", "uncollected"):
             continue
@@ -4350,7 +4404,8 @@ def _ntp_own_clock(ev: HostEvidence, itself: frozenset[str] = frozenset()) -> Fa
                 continue
             key = words[0].lower()
             if key == "includefile":
-                return Fact.unavailable(f"{path} includes another file", got.source)
+                included = included or f"{path} includes {' '.join(words[1:2]) or 'another file'}"
+                continue
             if key in ("broadcastclient", "manycastclient", "multicastclient"):
                 return Fact.of("", *sources)
             if key == "refclock":
@@ -4366,6 +4421,8 @@ def _ntp_own_clock(ev: HostEvidence, itself: frozenset[str] = frozenset()) -> Fa
                 if not (local or (not addr.startswith("127.127.") and _on_host(addr, itself))):
                     return Fact.of("", *sources)
                 found.append(f"{path}: {words[0]} {named[0]}")
+    if included:
+        return Fact.unavailable(f"{included}, which was not read", *sources)
     if not sources:
         return Fact.unavailable("no ntp.conf was read", ev.get(_file(NTP_CONFS[0])).source)
     return Fact.of("; ".join(found[:4]), *sources)
