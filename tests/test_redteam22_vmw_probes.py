@@ -24,15 +24,36 @@ Probed by script, not kept (the verdict was right):
 - HVA-419 `restrict` lines: HostNtpConfig.configFile (vSphere API 8.0, read with `search`):
   "any 'restrict' or 'drift' commands will be ignored as the those are set to fixed defaults":
   no `restrict default ignore` can be set through the API.
-- HVA-419 ntpd policy 'automatic' or 'off', or stopped: fails (ESXI-80-000124 asks for "Start
-  and stop with host"); an empty list with ntpd stopped reads "no NTP server configured; ntpd
-  stopped, policy off".
+- HVA-419 ntpd policy 'automatic' fails "ntpd running, policy automatic" (ESXI-80-000124 asks
+  for "Start and stop with host"); an empty list with ntpd stopped, policy off, fails "no NTP
+  server configured; ntpd stopped, policy off" (both run through _ntp and the engine).
+- HVA-419 PTP: HostDateTimeInfo.systemClockProtocol is reported from API 7.0 (pyVmomi's
+  _typeinfo_vim, vim.version.v7_0), the release that brought host PTP: no PTP host is judged
+  on ntpd for want of it.
+- By reading, not run: HVA-416 (propagate False, group principals, NoAccess/ReadOnly roles
+  hold no VirtualMachine.* privilege), HVA-417/418 (dvPortgroup trunk ranges and PVLAN ids,
+  VLAN 4095 on standard port groups), the .vmx readers (vmx_bool/vmx_long values, a repeated
+  key keeps its first value, parse.vmx), HVA-410/431 (any policy but off, or running, fails
+  SSH/Shell/SLP/CIM), HVA-432 (8.0.3 and later asked for the TLS profile).
 
-Tally: 3 cases in 2 test functions; 2 failed on main bbf7e01 before the fixes.
+Tally: 3 cases in 2 test functions; 2 failed on main bbf7e01 before the fixes (the held case
+passed there too).
 
 Leads left (not settled in the time):
 - HVA-419: HostNtpConfig.configFile `server` lines beside a non-empty server list are not read
   (ESXi writes the list into ntp.conf; whether the two can disagree was not found).
+- HVA-419: HostDateTimeInfo's API 7.0.3 run-time fields (enabled, serviceSync, inFallbackState,
+  disableFallback, lastSyncTime, remoteNtpServer: pyVmomi _typeinfo_vim) are not collected; a
+  PTP host in NTP fallback, or a host whose time service reports no sync, is judged on its
+  configuration only. Their documented meaning was not read.
+- HVA-419: other ntp.conf `server` options that stop synchronisation (`key N` with no such key
+  in ntp.keys) are not read.
+- HVA-416: a role cloned from Administrator under a new name, granted inventory-wide, fails
+  ("VM administration granted inventory-wide") where Administrator itself, NoCryptoAdmin and
+  NoTrustedAdmin are asked: a consistency question for the team (it is no false pass).
+- HVA-443: a VM with more than 3 snapshots whose oldest creation time (or the collection time)
+  is unreadable is asked about the age and the count's fail is dropped (the collector always
+  gives both, so not reached through a real collection).
 """
 
 from __future__ import annotations
