@@ -18,7 +18,9 @@ Findings (ID-n):
   instead of Requires so that users can disable these three .socket units"); virtproxyd.service.in
   "Requires=virtproxyd.socket / -ro / -admin". Reverting to the traditional mode masks them
   (libvirtd(8) SYSTEM SOCKET ACTIVATION; `search` docs). Now the units of the daemons in use
-  are judged for their next start unless `list-unit-files` says masked.
+  are judged for their next start unless `list-unit-files` says masked; and (wrong fail) a
+  disabled, unmasked -admin unit no longer lets the file's unix_sock_admin_perms fail (the
+  daemon takes the unit's socket: "not honoured under socket activation").
 
 - R22U-2 (false pass) HVA-034: auth_tls = sasl over gssapi passed "sasl_allowed_username_list
   ['admin@EXAMPLE.COM', '*']" and "['*@EXAMPLE.COM']" as a restriction: the list counted as
@@ -37,8 +39,9 @@ Findings (ID-n):
   SocketUser=/SocketGroup= (read with `search`): "all AF_UNIX sockets ... are owned by the
   specified user and group. If unset (the default), the nodes are owned by the root
   user/group". Now a group-writable socket whose group holds every local account of uid 1000
-  and up (primary group or listed member, at least two) fails naming them; SocketUser=
-  without SocketGroup= (the user's default group) is not judged.
+  and up (primary group or listed member, at least two) fails naming them, on the read-write,
+  admin, virtlogd and virtlockd sockets alike; SocketUser= without SocketGroup= (the user's
+  default group) is not judged.
 
 Held (kept as tests): a masked libvirtd-admin.socket with a widening drop-in keeps the pass;
 "*@EXAMPLE.COM" over scram-sha-256 and libvirt's sasldb keeps the pass; a 0660 socket whose
@@ -47,8 +50,9 @@ group holds no one keeps the pass.
 Probed by script, not kept: libvirt's reader keeps a key set twice at its FIRST value
 (hvaudit.parse.libvirt_conf.parse_conf, virconf.c virConfGetValue), already right.
 
-Tally: 10 cases in 8 test functions; 7 failed before their fixes (R22U-1's 3 on main 506cbea,
-R22U-2's 2 on main bbf7e01, R22U-3's 2 on main 41bb052).
+Tally: 12 cases in 10 test functions; 9 failed before their fixes (R22U-1's 3 on main 506cbea,
+R22U-2's 2 on main bbf7e01, R22U-3's 2 on main 41bb052, the admin/virtlogd group and the
+admin-perms wrong fail on main 7cbdb07).
 
 Leads left (not settled in the time):
 - (being probed)
@@ -256,4 +260,52 @@ def test_socket_group_of_named_members_keeps_the_pass(host_scan) -> None:
             "hv1": "libvirtd.conf: auth_unix_rw = none, /run/libvirt/libvirt-sock is mode 660 "
             "root libvirt"
         },
+    )
+
+
+def test_admin_and_virtlogd_sockets_of_every_account_fail(host_scan) -> None:
+    """R22U-3 (false pass) HVA-132, the same class on the sockets without authentication of
+    their own: the admin socket live 0660 root:users (virt-admin for every account), and
+    virtlogd.socket's drop-in SocketMode=0660 SocketGroup=users (virtlogd runs as root and
+    checks no client identity, R17H-6)."""
+    path = f"{ETC}/virtlogd.socket.d/g.conf"
+    a = host_scan(
+        {
+            **SUSE_USERS,
+            "libvirt-sockets": (
+                "777 root root /run/libvirt/libvirt-sock\n"
+                "660 root users /run/libvirt/libvirt-admin-sock\n",
+                1,
+            ),
+            UNITS: _cat({"virtlogd.socket": [(path, "SocketMode=0660\nSocketGroup=users")]}),
+        }
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}
+    assert messages(a, "HVA-132")["hv1"].split("; ") == [
+        f"/run/libvirt/libvirt-admin-sock is mode 660 root users: {EVERYONE}: any local user "
+        "administers the daemon through its admin socket (virt-admin: log outputs, client "
+        "limits, TLS files)",
+        f"virtlogd.socket: SocketMode=0660 in {path} (the socket's next start): {EVERYONE}: "
+        "any local user has virtlogd (root) open, read and append to any file it names "
+        "(log_daemon_dispatch.c takes the path from the client and checks no identity)",
+    ]
+
+
+def test_admin_perms_ignored_under_a_disabled_admin_unit(host_scan) -> None:
+    """R22U-1 (wrong fail) HVA-132: unix_sock_admin_perms = "0777" with libvirtd-admin.socket
+    disabled but installed and not masked: libvirtd.service starts it (Requires=/Wants=) and
+    the daemon takes the admin socket from systemd, so the file's perms do not apply ("not
+    honoured under socket activation"); the unit's SocketMode=0600 does. Was a fail on the
+    file's perms because the unit was not enabled."""
+    conf = HARDENED_HOST[CONF] + 'unix_sock_admin_perms = "0777"\n'
+    a = host_scan(
+        {
+            CONF: conf,
+            "libvirt-socket-units": _states(libvirtd_admin="disabled"),
+            UNITS: _cat(),
+        }
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "pass"},
+        {"hv1": "libvirtd.conf: auth_unix_rw = polkit"},
     )

@@ -1940,28 +1940,23 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         for file in files:
             daemon = file.removesuffix(".conf")
             admin, adsrc = conf_value(h, file, "unix_sock_admin_perms")
-            admin_unit = units.get(f"{daemon}-admin.socket") in UNIT_ENABLED_STATES
+            nxt = _next_start(h, f"{daemon}-admin.socket", required=True)
+            admin_unit = (
+                units.get(f"{daemon}-admin.socket") in UNIT_ENABLED_STATES or nxt is not None
+            )
             admin_path = libvirt_admin_socket(daemon)
+            admin_reach = (
+                "any local user administers the daemon through its admin socket (virt-admin: "
+                "log outputs, client limits, TLS files)"
+            )
             if admin_path in socks:
                 # the socket as it is: its unit's SocketMode (a drop-in's) or the daemon's perms
-                mode = socks[admin_path].split()[0]
-                try:
-                    world = int(mode, 8) & 0o002 != 0
-                except ValueError:
-                    world = True
-                if world:
-                    bad.append(
-                        f"{admin_path} is mode {socks[admin_path]}: any local user administers "
-                        "the daemon through its admin socket (virt-admin: log outputs, client "
-                        "limits, TLS files)"
-                    )
+                mode, *owner = socks[admin_path].split()
+                if (why := _everyone_reaches(h, mode, owner[1:2])) is not None:
+                    bad.append(f"{admin_path} is mode {socks[admin_path]}{why}: {admin_reach}")
                     continue
-            nxt = _next_start(h, f"{daemon}-admin.socket", required=True)
-            if nxt is not None and _world_writable(nxt[0]):
-                bad.append(
-                    f"{nxt[1]}: any local user administers the daemon through its admin socket "
-                    "(virt-admin: log outputs, client limits, TLS files)"
-                )
+            if nxt is not None and (why := _everyone_reaches(h, nxt[0], nxt[2:])) is not None:
+                bad.append(f"{nxt[1]}{why}: {admin_reach}")
                 continue
             # the file's perms as well: without socket activation the next start applies them
             if admin is None or admin_unit:
@@ -1972,26 +1967,24 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 world = True
             if world:
                 refs.append(adsrc)
-                bad.append(
-                    f"{file}: unix_sock_admin_perms = {admin}: any local user administers the "
-                    "daemon through its admin socket (virt-admin: log outputs, client limits, "
-                    "TLS files)"
-                )
+                bad.append(f"{file}: unix_sock_admin_perms = {admin}: {admin_reach}")
         for path in LOG_LOCK_SOCKETS:
             # virtlogd/virtlockd: root daemons whose protocols check no client identity; only
             # their sockets' modes keep other users out (R17H-6)
             reach = LOG_LOCK_REACH[path.split("/")[-1]]
-            if path in socks and _world_writable(socks[path].split()[0]):
-                bad.append(f"{path} is mode {socks[path]}: {reach}")
-                continue
+            if path in socks:
+                mode, *owner = socks[path].split()
+                if (why := _everyone_reaches(h, mode, owner[1:2])) is not None:
+                    bad.append(f"{path} is mode {socks[path]}{why}: {reach}")
+                    continue
             # the unit as its next start creates the socket: libvirtd.service and the modular
             # daemons' units Require virtlogd.socket and virtlockd.socket, virtlogd.service and
             # virtlockd.service their -admin.socket, so an installed unit starts whatever its
             # enablement (R21U-3)
             unit = path.split("/")[-1].removesuffix("-sock") + ".socket"
             nxt = _next_start(h, unit, required=True)
-            if nxt is not None and _world_writable(nxt[0]):
-                bad.append(f"{nxt[1]}: {reach}")
+            if nxt is not None and (why := _everyone_reaches(h, nxt[0], nxt[2:])) is not None:
+                bad.append(f"{nxt[1]}{why}: {reach}")
         for pid, program, path, ports in _relay_ports(h, loopback=True):
             refs += list(h.facts.socket_relays.sources)
             bad.append(
@@ -2049,6 +2042,17 @@ def _world_writable(mode: str) -> bool:
         return int(mode, 8) & 0o002 != 0
     except ValueError:
         return True
+
+
+def _everyone_reaches(h: Host, mode: str, group: Sequence[str]) -> str | None:
+    """ "" where a socket's mode lets every local user connect, ": <why>" where its group does
+    (_group_of_everyone; `group` holds the group's name, or nothing when unknown), None where
+    neither (R22U-3)."""
+    if _world_writable(mode):
+        return ""
+    if group and group[0] and _group_writable(mode) and (why := _group_of_everyone(h, group[0])):
+        return f": {why}"
+    return None
 
 
 def _group_writable(mode: str) -> bool:
