@@ -55,7 +55,11 @@ PVE_FILES = (
     # the cluster's PCI mappings (pve-guest-common PVE::Mapping::PCI): what a hostpciN
     # `mapping=<id>` passes through on each node
     "/etc/pve/mapping/pci.cfg",
+    # pve-firewall's flag (PVE::Firewall::Helpers $FORCE_NFT_DISABLE_FLAG_FILE): while it
+    # exists proxmox-firewall only removes its tables (P22-2)
+    "/run/proxmox-nftables-firewall-force-disable",
 )
+NFT_FORCE_DISABLE = "/run/proxmox-nftables-firewall-force-disable"
 COROSYNC_LOCAL = "/etc/corosync/corosync.conf"
 """The node's own corosync.conf, the file corosync reads (pve-cluster src/pmxcfs/cfs-utils.h
 HOST_CLUSTER_CONF_FN); pmxcfs copies /etc/pve/corosync.conf there only when its config_version

@@ -21,6 +21,7 @@ from hvaudit.bundle import Bundle
 from hvaudit.collect.host import command_artefact, file_artefact
 from hvaudit.collect.proxmox import (
     COROSYNC_LOCAL,
+    NFT_FORCE_DISABLE,
     NODE_NAME,
     RUN_ARTEFACT,
     TFA_ARTEFACT,
@@ -1646,6 +1647,7 @@ def _nft_reading(
     shared: ProxmoxHost,
     vm_dir: str,
     programs: Fact[tuple[str, ...]],
+    flag_artefact: str = "",
 ) -> None:
     """Under proxmox-firewall (host.fw `nftables: 1`) the node's firewall files as it reads
     them (`nft_options`, L19-8P, L19-12P): it parses cluster.fw, host.fw and the .fw of each
@@ -1764,6 +1766,29 @@ def _nft_reading(
             "spelt and so applies nothing (its nftables default is off)"
         )
         host_options = {**host_options, "nftables": "1"}
+    elif programs.known and set(programs.get()) & set(FIREWALL_DAEMONS) == {"proxmox-firewall"}:
+        # pve-firewall writes its force-disable flag while it reads the cluster firewall off
+        # or host.fw `nftables` off, and removes it only when it reads both on (Firewall.pm
+        # update_force_nftables_disable_flag); nothing else removes it before a reboot (/run).
+        # With pve-firewall stopped a flag it left stays, and proxmox-firewall a752659
+        # run_firewall then only removes its tables (P22-2)
+        flag = bundle.entry(flag_artefact)
+        if flag is not None and flag.status == "ok":
+            off = (
+                f"{NFT_FORCE_DISABLE} exists and pve-firewall, which alone removes it, does not "
+                "run: proxmox-firewall removes its tables while the flag exists"
+            )
+        elif flag is None or flag.status != "absent":
+            px.cluster_firewall = Fact.unavailable(
+                "only proxmox-firewall runs on this node (host.fw `nftables: 1`) and "
+                f"{NFT_FORCE_DISABLE} was not read"
+                + (f" ({flag.reason})" if flag is not None and flag.reason else "")
+                + f": is {NFT_FORCE_DISABLE} absent (pve-firewall writes it while it reads the "
+                "cluster firewall or `nftables` off and removes it only while it runs; "
+                "proxmox-firewall removes its ruleset while it exists)?",
+                *shared.cluster_firewall.sources,
+                *px.host_firewall.sources,
+            )
     px.host_firewall = Fact.of(
         dataclasses.replace(host, options=host_options, daemons_off=off), *px.host_firewall.sources
     )
@@ -1902,7 +1927,7 @@ def _add_node(
             missing=missing,
         )
     )
-    _nft_reading(bundle, px, shared, vm_dir, facts.programs)
+    _nft_reading(bundle, px, shared, vm_dir, facts.programs, at(NFT_FORCE_DISABLE))
     run = _node_run_state(bundle, hostname)
     node_arch = _node_arch(bundle)
     for vm_entry in bundle.under(vm_dir):
