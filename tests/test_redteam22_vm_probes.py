@@ -36,6 +36,15 @@ Findings (R22V-n):
   read with `search`). Now such a filter fails, naming the rule
   (qemu_args.usbredir_filter_opening); others keep the question.
 
+- R22V-3 (a question where the evidence settles the fail) HVA-058: a writable virtio-9p share
+  with accessmode passthrough or squash, on a host where another VM has a <disk
+  type='volume'> whose pool the bundle lacks (or, with the security driver unread, beside
+  another VM's image in the shared tree), got VL16-2's / R14-5's question, asked before the
+  passthrough fail was reached. Source: formatdomain "Filesystems" (passthrough "is the default
+  accessmode", the source "accessed with the permissions of the user inside the guest"; quoted
+  in HVA-058's docstring, confirmed by earlier rounds with `read_file`). Now the writable
+  passthrough 9p share fails first; a mapped share keeps the question.
+
 Held (kept as tests): an iSCSI pool volume in mode='host' (the default) stays n/a for HVA-238;
 a filter denying 0x08 and 0x06 before allowing the rest, one allowing an approved
 vendor/product stick only, and raw `filter=0x03:-1:-1:-1:1|-1:-1:-1:-1:0` keep the question
@@ -45,9 +54,10 @@ Probed by script, not kept (the verdict was right): an rbd pool volume is n/a (l
 to start it: the same translation's "case VIR_STORAGE_POOL_RBD: ... virReportError(
 VIR_ERR_CONFIG_UNSUPPORTED", read with `find_string`).
 
-Tally: 12 cases in 2 test functions (5 collected); R22V-1: 3 failed on main bbf7e01 before
+Tally: 15 cases in 3 test functions (6 collected); R22V-1: 3 failed on main bbf7e01 before
 the fix (the held mode='host' case passed there too); R22V-2: 5 pinned cases failed on main
-d3243ad (the function failed), the 3 held passed there.
+d3243ad (the function failed), the 3 held passed there; R22V-3: 3 cases in 1 function, the
+2 pinned failed on main 334cef9, the held mapped share passed there.
 
 Leads left (not settled in the time):
 - A `<disk type='volume' mode='direct'>` whose pool the bundle lacks stays n/a for HVA-238
@@ -271,3 +281,53 @@ def test_usb_redirection_filter_that_lets_storage_through_fails_hva239(tmp_path:
         "held_vendor": ("manual", ASK_MSG.format(name=lv)),
         "held_raw": ("manual", ASK_MSG.format(name=RAW_REDIR)),
     }
+
+
+# --- R22V-3: HVA-058, a question asked before a settled fail ------------------------------------
+
+
+def _fs(path: str, mode: str, extra: str = "") -> str:
+    return (
+        f"<devices><filesystem type='mount' accessmode='{mode}'><source dir='{path}'/>"
+        f"<target dir='hostshare'/>{extra}</filesystem></devices>"
+    )
+
+
+ELSEWHERE = (
+    "<devices><disk type='volume' device='disk'><driver name='qemu' type='raw'/>"
+    "<source pool='elsewhere' volume='v.img'/><target dev='vda' bus='virtio'/></disk></devices>"
+)
+
+
+def test_writable_passthrough_9p_share_fails_before_the_unplaced_volume_question_hva058(
+    tmp_path: Path,
+) -> None:
+    """R22V-3 (a question where the evidence settles the fail). A writable virtio-9p share
+    with accessmode passthrough or squash fails HVA-058 by itself (formatdomain,
+    "Filesystems": passthrough "is the default accessmode", the source "accessed with the
+    permissions of the user inside the guest"; squash only ignores a failing chown). Beside
+    another VM's <disk type='volume'> whose pool the bundle lacks, main asked VL16-2's question
+    (is that volume outside the shared directory?) and never reached the fail; right: the fail.
+    Held: a mapped share beside the same volume keeps the question."""
+    doms = {
+        "pt": _fs("/srv/data", "passthrough"),
+        "sq": _fs("/srv/other", "squash"),
+        "held_mapped": _fs("/srv/third", "mapped"),
+        "other": ELSEWHERE,
+    }
+    uri = write_node(tmp_path / "n.xml", [domain_xml(k, body=b) for k, b in doms.items()])
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
+    assert verdict(a, "HVA-058", "pt") == (
+        "fail",
+        "writable virtio-9p share(s) with passthrough ownership: /srv/data",
+    )
+    assert verdict(a, "HVA-058", "sq") == (
+        "fail",
+        "writable virtio-9p share(s) with passthrough ownership: /srv/other (accessmode squash)",
+    )
+    assert verdict(a, "HVA-058", "held_mapped") == (
+        "manual",
+        "disk volume(s) of other VMs whose pool the evidence lacks (VM other: volume v.img of "
+        "pool elsewhere): where their files are is not known, and the directories this VM "
+        "shares may hold them",
+    )

@@ -1221,7 +1221,8 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
     guest's own 9p client makes a special file of its kernel (fs/9p/vfs_inode.c
     v9fs_init_inode: `init_special_inode(inode, inode->i_mode, inode->i_rdev)` for S_IFBLK),
     not the host's device: not counted (a guest speaking 9p itself could still ask QEMU to
-    open such a node: not judged)."""
+    open such a node: not judged). A writable 9p share with passthrough ownership fails before
+    these questions are asked: it fails whatever they would answer (R22V-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1240,6 +1241,15 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             continue
         shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v), *_raw_vvfat(v), *_fat_disks(v))
         held = _shares_holding_disks(ctx, v, v.shared_directories)
+        # a writable 9p share with passthrough ownership is a fail whatever the questions below
+        # would ask (R22V-3: they came first and turned the settled fail into a question)
+        nine = [
+            d
+            for d in shares
+            if d.driver != "virtiofs"
+            and d.access_mode in ("passthrough", "squash")
+            and not d.readonly
+        ]
         lv = hosts[v.host].libvirt
         model = lv.security_model if lv is not None else None
         if held and not (model is not None and model.known and model.get() == "selinux"):
@@ -1255,7 +1265,8 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                     *(d.source for d in v.shared_directories),
                     *model.sources,
                 )
-            else:
+                continue
+            if not nine:
                 yield manual(
                     s,
                     f"{what}: {listed}; the host's security driver is not in the evidence",
@@ -1267,8 +1278,8 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                     "or none (the share's AppArmor rule covers the directory and every running "
                     "VM's image belongs to the one QEMU user).",
                 )
-            continue
-        unplaced = [] if held else _unplaced_volumes(ctx, v)
+                continue
+        unplaced = [] if held or nine else _unplaced_volumes(ctx, v)
         if unplaced and not (model is not None and model.known and model.get() == "selinux"):
             listed = ", ".join(
                 f"VM {vm}: volume {vol} of pool {pool}" for vm, pool, vol in unplaced[:5]
@@ -1289,7 +1300,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         mapped = [d for d in shares if d.mapping]
-        if mapped:
+        if mapped and not nine:
             names = ", ".join(f"virtiofs dirid={d.mapping}" for d in mapped)
             yield manual(
                 s,
@@ -1319,15 +1330,13 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             for d in shares
             if d.driver == "virtiofs" and (how := _readonly_daemon(v, hosts[v.host], d))
         }
-        risky = [
+        vfs = [
             d
             for d in shares
-            if d.access_mode in ("passthrough", "squash")
-            and (not d.readonly or d.driver == "virtiofs")
+            if d.driver == "virtiofs"
+            and d.access_mode in ("passthrough", "squash")
             and id(d) not in enforced
         ]
-        nine = [d for d in risky if d.driver != "virtiofs"]
-        vfs = [d for d in risky if d.driver == "virtiofs"]
         refs = [d.source for d in shares]
         if nine:
             yield failed(
