@@ -23,25 +23,53 @@ Findings (ID-n):
   attestation answering it "yes" passed the other unasked (base.joint_question: "an item that
   asked only the first of its open questions passed the others unasked"). Now one item asks
   both (_nextboot.ask_with).
+- R22B-3 (false pass) HVA-181 passed "none unmitigated" where mds reported "SMT disabled"
+  because the running line held `mitigations=auto,nosmt` (or nosmt, l1tf=full,force) and the
+  next boot's line dropped it: only words the next boot adds were read. kernel-parameters.txt
+  mitigations= "auto,nosmt  Mitigate all CPU vulnerabilities, disabling SMT if needed", l1tf=
+  "full,force ... Implies the 'nosmt=force' command line option", "flush,nosmt Disables SMT"
+  (read with `search`); with SMT on, bugs.c mds_show_state prints "SMT vulnerable", which
+  HVA-181 fails. A unit may still turn SMT off at run time ("SMT control via
+  /sys/devices/system/cpu/smt/control is still possible after boot"), so it is the question
+  "Does host hv1 keep SMT off at the next boot, although no nosmt word is in ...?"
+  (management._smt_off_lost), joined with any other open question.
 
 Held (kept as tests): `audit=1` in the next boot's line and `audit=0` after `--` (init's, not
-the kernel's) keep both passes.
+the kernel's) keep both passes; a next boot keeping mitigations=auto,nosmt or l1tf=flush,nosmt
+keeps HVA-181's pass (SMT off by the running line).
 
 Probed by script, not kept (the verdict was right): none beyond the held cases.
 
-Tally: 11 cases in 7 test functions; 9 failed before their fixes (PYTHONPATH=/work/main/src):
-R22B-1's 6 on main 506cbea, R22B-2's 3 on main 2f746e0 (R22B-1 landed); the 2 held cases
-passed before and after.
+Tally: 15 cases in 9 test functions; 12 failed before their fixes (PYTHONPATH=/work/main/src):
+R22B-1's 6 on main 506cbea, R22B-2's 3 on main 2f746e0 (R22B-1 landed), R22B-3's 3 on main
+f481f6d; the 3 held cases (2 audit, 1 SMT function) passed before and after.
 
 Leads left (not settled in the time):
 - HVA-052 asks nothing else, so its next-boot question stands alone (no join needed).
+- Other dropped words are not judged: intel_iommu=on / amd_iommu=on (the default rests on
+  CONFIG_INTEL_IOMMU_DEFAULT_ON, /boot/config-* not read; VFIO then refuses the device rather
+  than running it unisolated), module.sig_enforce=1 (HVA-040), lockdown=, apparmor=1 /
+  security=apparmor where the kernel's CONFIG_LSM leaves AppArmor out.
+- Repeated words: the kernel takes the last `mitigations=` (kernel/cpu.c) and the last
+  `intel_iommu=` option, but next_boot_adds judges each word alone and drops a word the live
+  line also holds (`w not in now`): a live `mitigations=off mitigations=auto` hides a next
+  boot's lone `mitigations=off` (false pass), a next `mitigations=off mitigations=auto` fails
+  (wrong fail). Both rare.
+- proxmox-boot-tool takes only the first line of /etc/kernel/cmdline (proxmox-kernel-helper
+  src/proxmox-boot/zz-proxmox-boot `CMDLINE=$(get_first_line /etc/kernel/cmdline)`, read with
+  `read_file` on jiangcuo/proxmox-kernel-helper), kernel-install every line; hvaudit joins
+  the lines (a word on line 2 of a Proxmox node's file is a wrong fail). Which loader is in
+  use (/etc/kernel/proxmox-boot-uuids, `bootctl status`) is still not read, so disagreeing
+  sources ask.
+- GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) for Xen dom0 entries (20_linux_xen) and
+  GRUB_CMDLINE_XEN are not read.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 from test_network_leads import _kernel_without
 from test_redteam13_host_probes import BOOT_RULES
 from test_redteam20_host4_probes import GPU, GROUPS
@@ -235,3 +263,51 @@ def test_the_unsafe_interrupts_question_and_the_next_boots_are_both_asked(host_s
     q = _question(a, "HVA-050")
     assert q.startswith(JOINED + "Does vfio_iommu_type1 on host hv1 refuse an IOMMU without ")
     assert NEXT.format("intel_iommu=off") in q
+
+
+# --- HVA-181: SMT off now by a word the next boot's line drops (R22B-3) ---------------------------
+
+VULNS = str(HARDENED_HOST["cpu-vulnerabilities"][0]).replace(
+    "mds:Not affected", "mds:Mitigation: Clear CPU buffers; SMT disabled"
+)
+LIVE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {}\n"
+
+
+def _smt_off_scan(host_scan, live_word: str, next_line: str):
+    return host_scan(
+        {
+            "cpu-vulnerabilities": (VULNS, 0),
+            "/sys/devices/system/cpu/smt/control": "off\n",
+            "/proc/cmdline": LIVE.format(live_word),
+            "boot-cmdline": _boot(_grub(next_line), grub=False),
+        }
+    )
+
+
+@pytest.mark.parametrize("live", ["mitigations=auto,nosmt", "nosmt", "l1tf=full,force"])
+def test_smt_off_dropped_from_the_next_boot_asks(host_scan, live: str) -> None:
+    """R22B-3 (false pass) HVA-181 passed "none unmitigated" where mds reports "SMT disabled"
+    because the running line holds `mitigations=auto,nosmt` (or nosmt, l1tf=full,force) and
+    the next boot's line (GRUB_CMDLINE_LINUX_DEFAULT="quiet") drops it: kernel-parameters.txt
+    mitigations= "auto,nosmt  Mitigate all CPU vulnerabilities, disabling SMT if needed", l1tf=
+    "full,force ... Implies the 'nosmt=force' command line option" (read with `search`); with
+    SMT on bugs.c mds_show_state prints "SMT vulnerable", which HVA-181 fails. A unit may
+    still write off to smt/control ("SMT control via /sys/devices/system/cpu/smt/control is
+    still possible after boot"), so the question."""
+    a = _smt_off_scan(host_scan, live, "quiet")
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181")["hv1"].endswith(
+        f"none unmitigated; but the running kernel turned SMT off with {live}, not in "
+        "/etc/default/grub: mds report SMT vulnerable after the next boot"
+    )
+    assert _question(a, "HVA-181").startswith(
+        "Does host hv1 keep SMT off at the next boot, although no nosmt word is in "
+        "/etc/default/grub? Evidence: "
+    )
+
+
+def test_smt_off_kept_by_the_next_boot_passes(host_scan) -> None:
+    """Held: the next boot's line keeps mitigations=auto,nosmt (or l1tf=flush,nosmt)."""
+    for line in ("quiet mitigations=auto,nosmt", "quiet l1tf=flush,nosmt"):
+        a = _smt_off_scan(host_scan, "mitigations=auto,nosmt", line)
+        assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")

@@ -21,6 +21,7 @@ from hvaudit.checks._libvirt import (
     conf_value,
     daemon_files,
     kernel_audit_off,
+    kernel_params,
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
@@ -3402,6 +3403,31 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             o = passed(
                 s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
             )
+        if (lost := _smt_off_lost(h, f.get())) is not None and o.status in (
+            Status.PASS,
+            Status.MANUAL,
+        ):
+            # R22B-3: SMT is off by a word of the running line the next boot's line lacks
+            word, flaws, srcs = lost
+            o = manual(
+                s,
+                f"{o.message}; but the running kernel turned SMT off with {word}, not in "
+                f"{', '.join(srcs)}: {', '.join(flaws)} report SMT vulnerable after the next "
+                "boot",
+                *o.evidence,
+                *h.facts.kernel_cmdline.sources,
+                *h.facts.kernel_cmdline_next_boot.sources,
+                question=ask_with(
+                    o,
+                    f"Does host {h.name} keep SMT off at the next boot, although no nosmt "
+                    f"word is in {', '.join(srcs)}? Evidence: the boot loader's default "
+                    "entry (`bootctl status`, `proxmox-boot-tool status`, the `linux` line of "
+                    "/boot/grub/grub.cfg) and any unit writing off or forceoff to "
+                    "/sys/devices/system/cpu/smt/control. Pass: yes, the entry it boots carries "
+                    "nosmt (or mitigations=auto,nosmt, l1tf=full), or a unit turns SMT off; "
+                    f"fail: no, SMT is back on and {', '.join(flaws)} are SMT vulnerable.",
+                ),
+            )
         if nb is not None and o.status is Status.MANUAL:
             # R22B-2: a question asked on the running boot keeps the next boot's beside it
             o = manual(
@@ -3444,6 +3470,49 @@ _FLAW_OFF: dict[str, str] = {
     "tsa=off": "tsa",
     "vmscape=off": "vmscape",
 }
+
+
+def _smt_off_word(word: str) -> bool:
+    """A kernel command-line word that turns SMT off at boot (kernel-parameters.txt, read with
+    `search`): `nosmt` and `nosmt=force`; mitigations= "auto,nosmt  Mitigate all CPU
+    vulnerabilities, disabling SMT if needed"; l1tf= "full ... Disables SMT", "full,force Same
+    as 'full' ... Implies the 'nosmt=force' command line option", "flush,nosmt Disables SMT";
+    and the `,nosmt` forms of mds=, tsx_async_abort=, mmio_stale_data= and retbleed=."""
+    name, _, value = word.partition("=")
+    if name == "nosmt":
+        return True
+    if name == "l1tf":
+        return value in ("full", "full,force", "flush,nosmt")
+    return name in (
+        "mitigations",
+        "mds",
+        "tsx_async_abort",
+        "mmio_stale_data",
+        "retbleed",
+    ) and value.endswith(",nosmt")
+
+
+def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[str, list[str], list[str]] | None:
+    """SMT off for this boot by a word of the running command line (R22B-3) that a source of
+    the next boot's line lacks: the flaws that report "SMT disabled" now (bugs.c mds/taa/
+    mmio_stale_data_show_state, l1tf: "SMT vulnerable" while sched_smt_active()) report "SMT
+    vulnerable" after that boot unless something else turns SMT off (the smt/control file:
+    "SMT control via /sys/devices/system/cpu/smt/control is still possible after boot").
+    The live word, those flaws and the sources without such a word; None where nothing is
+    lost or the command lines were not read."""
+    flaws = [k for k, v in vulns.items() if "SMT disabled" in v]
+    live, nxt = h.facts.kernel_cmdline, h.facts.kernel_cmdline_next_boot
+    if not flaws or not live.known or not nxt.known:
+        return None
+    word = next((w for w in kernel_params(live.get()) if _smt_off_word(w)), None)
+    lacking = [
+        src.source
+        for src in nxt.get()
+        if src.words is not None and not any(_smt_off_word(w) for w in kernel_params(src.words))
+    ]
+    if word is None or not lacking:
+        return None
+    return word, flaws, lacking
 
 
 def _mitigation_off(word: str, vulns: dict[str, str]) -> bool:
