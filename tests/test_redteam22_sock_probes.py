@@ -55,7 +55,16 @@ R22U-2's 2 on main bbf7e01, R22U-3's 2 on main 41bb052, the admin/virtlogd group
 admin-perms wrong fail on main 7cbdb07).
 
 Leads left (not settled in the time):
-- (being probed)
+- A -tcp/-tls socket unit pulled in by a drop-in on the daemon's service (libvirtd.service.d
+  `Wants=libvirtd-tcp.socket`) is not judged from its next start; only its enablement or a
+  live listener is (the libvirt-units probe has the service's text).
+- HVA-030: an enabled -tcp unit whose ListenStream= is reset to nothing (systemd starts no
+  such socket) still fails "TCP 16509 ... from the next start" (a wrong fail); a -tcp unit's
+  loopback ListenStream= address and non-default port are still not used in the wording.
+- HVA-132: SocketUser= without SocketGroup= (the group is the user's default group) and a
+  non-root SocketUser= (that account owns the socket) are not judged; group members from a
+  directory (nsswitch sss/ldap) are not read for R22U-3.
+- HVA-201 (audit_level/audit_logging) and HVA-213 (log outputs) were not reached.
 """
 
 from __future__ import annotations
