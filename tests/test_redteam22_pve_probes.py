@@ -39,7 +39,11 @@ Findings (P22-n):
 Held (kept as tests):
 - a raw `lxc.cgroup2.memory.max` below `memory` leaves `memory` counted (more is judged).
 
-Probed by script, not kept: -
+Probed by script, not kept: user.cfg ACL lines naming a group or user defined on a later line
+(pve-access-control 5ccd07d parse_user_config warns "ignore invalid acl group" but still files
+the ACL: `$acl_node->{groups}->{$group}->{$role} = $propagate`; hvaudit keeps them too);
+`features: nesting=off` (read as off); qemu-server USB.pm `usbN: spice` (usb-redir only for
+`m/^spice$/`, as hvaudit reads it).
 
 Tally: 6 cases in 4 test functions; 4 failed on main d3243ad before the fixes.
 
@@ -51,9 +55,9 @@ Leads left (not settled in the time):
 - `usbN: SPICE`: the schema takes any case (`[Ss][Pp][Ii][Cc][Ee]`) but get_usb_devices matches
   `m/^spice$/` only, so print_usbdevice_full dies "no usb id or path given" (the VM does not
   start); hvaudit reads a host USB device "SPICE" (HVA-050 fail side).
-- user.cfg: an ACL line naming a group defined on a later line is ignored by
-  parse_user_config (`ignore invalid acl group`); hvaudit's reading of that order was not
-  checked (roles and tokens are, P18-7).
+- HVA-060 counts a container's cap, not its `swap` (memory.swap.max is not RAM); HA-managed
+  guests (`ha/resources.cfg` state started) that are stopped and not onboot are not counted as
+  starting (the HA manager starts them): not collected.
 """
 
 from __future__ import annotations
