@@ -33,6 +33,13 @@ Findings (ID-n):
   /sys/devices/system/cpu/smt/control is still possible after boot"), so it is the question
   "Does host hv1 keep SMT off at the next boot, although no nosmt word is in ...?"
   (management._smt_off_lost), joined with any other open question.
+- R22B-4 (false pass) HVA-214 and HVA-201 (and every next-boot check) passed with
+  `GRUB_CMDLINE_LINUX_DEFAULT="quiet \\"audit=0\\""`: _sh_value refused every backslash, the
+  line was unsettled, and with no other source next_boot_adds found nothing. POSIX sh 2.2.3
+  Double-Quotes: the backslash "shall retain its special meaning as an escape character only
+  when followed by one of the following characters: $ ` " \\ <newline>" (read with
+  `find_string`); the kernel gets `"audit=0"`, which next_arg unquotes. Now read as sh does:
+  a fail naming the word.
 
 Held (kept as tests): `audit=1` in the next boot's line and `audit=0` after `--` (init's, not
 the kernel's) keep both passes; a next boot keeping mitigations=auto,nosmt or l1tf=flush,nosmt
@@ -43,17 +50,16 @@ Probed by script, not kept (the verdict was right): `PCIE_ACS_OVERRIDE=downstrea
 parameter; HVA-052 and HVA-214 pass), `audit=00` (audit_enable takes "0", "off", "1", "on"
 only; anything else is an error that leaves auditing on: pass).
 
-Tally: 15 cases in 9 test functions; 12 failed before their fixes (PYTHONPATH=/work/main/src):
+Tally: 16 cases in 10 test functions; 13 failed before their fixes (PYTHONPATH=/work/main/src):
 R22B-1's 6 on main 506cbea, R22B-2's 3 on main 2f746e0 (R22B-1 landed), R22B-3's 3 on main
-f481f6d; the 3 held cases (2 audit, 1 SMT function) passed before and after.
+f481f6d, R22B-4's 1 on main 129af46; the 3 held cases (2 audit, 1 SMT function) passed
+before and after.
 
 Leads left (not settled in the time):
-- An unsettled GRUB line alone keeps every next-boot check's pass (next_boot_adds finds no
-  word, so returns None): `GRUB_CMDLINE_LINUX_DEFAULT="quiet \\"audit=0\\""` (sh gives the kernel
-  `"audit=0"`, which next_arg unquotes: auditing off) is unsettled by _sh_value's backslash
-  rule, and HVA-214/201 pass (probed: pass on main acc09ed); so would `$(...)` or `+=`. The
-  team must decide: ask (every such host, six checks) or evaluate more of sh (backslash
-  escapes inside double quotes are easy). Not fixed in the time.
+- An unsettled GRUB line alone still keeps every next-boot check's pass (next_boot_adds
+  finds no word, so returns None): `$(...)`, `+=`, another variable, a backslash before
+  another character. The team must decide: ask (every such host, six checks) or read more
+  of sh (R22B-4 reads escapes inside double quotes).
 - HVA-052 asks nothing else, so its next-boot question stands alone (no join needed).
 - Other dropped words are not judged: intel_iommu=on / amd_iommu=on (the default rests on
   CONFIG_INTEL_IOMMU_DEFAULT_ON, /boot/config-* not read; VFIO then refuses the device rather
@@ -320,3 +326,22 @@ def test_smt_off_kept_by_the_next_boot_passes(host_scan) -> None:
     for line in ("quiet mitigations=auto,nosmt", "quiet l1tf=flush,nosmt"):
         a = _smt_off_scan(host_scan, "mitigations=auto,nosmt", line)
         assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+# --- GRUB's line with escaped double quotes (R22B-4) ----------------------------------------------
+
+
+def test_escaped_quotes_in_grubs_line_are_read(host_scan) -> None:
+    """R22B-4 (false pass) `GRUB_CMDLINE_LINUX_DEFAULT="quiet \\"audit=0\\""` left GRUB's line
+    unsettled (_sh_value refused every backslash), and with no other source HVA-214 and
+    HVA-201 passed. POSIX sh, double quotes: the backslash "shall retain its special meaning
+    as an escape character only when followed by one of the following characters: $ ` " \\
+    <newline>"; grub-mkconfig runs under /bin/sh, so the `linux` line gets `"audit=0"`, which
+    kernel/params.c next_arg unquotes. Now read as sh does: a fail naming the word."""
+    a = host_scan({"boot-cmdline": _boot(_grub('quiet \\"audit=0\\"'), grub=False)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert messages(a, "HVA-214") == {
+        "hv1": f"{WATCHED}, but the next boot turns kernel auditing off: audit=0 in "
+        "/etc/default/grub"
+    }
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}

@@ -5892,6 +5892,11 @@ def _sh_value(text: str, env: dict[str, str]) -> str | None:
         elif c == '"':
             i += 1
             while i < n and text[i] != '"':
+                if text[i] == "\\" and i + 1 < n and text[i + 1] in '$`"\\':
+                    # sh: inside double quotes a backslash escapes $ ` " and itself (R22B-4)
+                    out.append(text[i + 1])
+                    i += 2
+                    continue
                 if text[i] in "`\\":
                     return None
                 if text[i] == "$":
