@@ -45,25 +45,40 @@ Findings (R22V-n):
   in HVA-058's docstring, confirmed by earlier rounds with `read_file`). Now the writable
   passthrough 9p share fails first; a mapped share keeps the question.
 
+- R22V-4 (false n/a) HVA-238: a `<disk type='volume' mode='direct'>` whose pool the bundle
+  lacks was n/a "no network disks"; mode is read only for an iSCSI pool, whose direct volume
+  QEMU's own initiator opens (the translation quoted for R22V-1). Now the question, naming
+  the volume and pool.
+
 Held (kept as tests): an iSCSI pool volume in mode='host' (the default) stays n/a for HVA-238;
 a filter denying 0x08 and 0x06 before allowing the rest, one allowing an approved
 vendor/product stick only, and raw `filter=0x03:-1:-1:-1:1|-1:-1:-1:-1:0` keep the question
 (a denied-class filter still admits class 0xff MTP phones: the question says so).
 
-Probed by script, not kept (the verdict was right): an rbd pool volume is n/a (libvirt refuses
-to start it: the same translation's "case VIR_STORAGE_POOL_RBD: ... virReportError(
-VIR_ERR_CONFIG_UNSUPPORTED", read with `find_string`).
+Probed by script, not kept (the verdict was right): ivshmem-doorbell and ivshmem-plain <shmem>
+fail HVA-057; <memoryBacking><source type='file'/><access mode='shared'/> passes HVA-057
+(memory_backing_dir holds a file of the VM's own, no other VM maps it); an rbd pool volume is
+n/a (libvirt refuses to start it: the same translation's "case VIR_STORAGE_POOL_RBD: ...
+virReportError(VIR_ERR_CONFIG_UNSUPP...", read with `find_string`).
 
-Tally: 15 cases in 3 test functions (6 collected); R22V-1: 3 failed on main bbf7e01 before
+Tally: 16 cases in 4 test functions (7 collected); R22V-1: 3 failed on main bbf7e01 before
 the fix (the held mode='host' case passed there too); R22V-2: 5 pinned cases failed on main
 d3243ad (the function failed), the 3 held passed there; R22V-3: 3 cases in 1 function, the
-2 pinned failed on main 334cef9, the held mapped share passed there.
+2 pinned failed on main 334cef9, the held mapped share passed there; R22V-4: 1 case, failed
+on main 651a3fc.
 
 Leads left (not settled in the time):
-- A `<disk type='volume' mode='direct'>` whose pool the bundle lacks stays n/a for HVA-238
-  (its auth and hosts are the pool's, unseen); a question would be the honest verdict.
 - Proxmox VE iscsidirect and ZFS-over-iSCSI storages give QEMU `iscsi://` volume paths
   (guest._PVE_ISCSI_URL_STORAGE); whether HVA-238 judges them was not probed.
+- HVA-239: a <redirfilter> that denies 0x08 and 0x06 and allows the rest is still the
+  question (vendor-specific class 0xff MTP phones); a <redirdev type='tcp'> (a remote usbredir
+  server plugging devices) is judged by the TCP chardev checks, not as a file path.
+- <interface type='vhostuser'> / vhost-user-fs / vhost-user-blk with a QEMU-side server socket
+  (mode='server'): whoever connects is handed the guest's memory; no check asks who may
+  connect (the socket's owner, mode, label), as round 21 left it.
+- HVA-047 still passes <parallel>, <disk bus='usb'> (usb-storage) and ib700; the catalog
+  row (SR05B-KVM-08: "only allowlisted device models (prefer virtio)") reads as an allowlist,
+  which would fail them: a team decision (it moves goldens and e2e fixtures).
 """
 
 from __future__ import annotations
@@ -330,4 +345,22 @@ def test_writable_passthrough_9p_share_fails_before_the_unplaced_volume_question
         "disk volume(s) of other VMs whose pool the evidence lacks (VM other: volume v.img of "
         "pool elsewhere): where their files are is not known, and the directories this VM "
         "shares may hold them",
+    )
+
+
+def test_direct_mode_volume_of_a_pool_not_in_the_evidence_is_asked_hva238(
+    tmp_path: Path,
+) -> None:
+    """R22V-4 (false n/a). libvirt reads a volume's mode only for an iSCSI pool, and
+    mode='direct' hands it to QEMU's own initiator over the network
+    (virStorageTranslateDiskSourcePool, "case VIR_STORAGE_POOL_ISCSI: ... switch
+    (def->src->srcpool->mode) ... case VIR_STORAGE_SOURCE_POOL_MODE_DIRECT", read with
+    `find_string`; R22V-1). Where the bundle lacks the pool, its type, hosts and <auth> are
+    unknown. main: n/a "no network disks"; right: the question, naming the volume."""
+    uri = write_node(tmp_path / "n.xml", [domain_xml("lost", body=_volume("gone", "direct"))])
+    a = run_assessment(build_bundle(tmp_path, uri, HARDENED_HOST, name="b"))
+    assert verdict(a, "HVA-238", "lost") == (
+        "manual",
+        "volume unit:0:0:1 of pool gone in mode='direct' (of an iSCSI pool, opened by QEMU's "
+        "own initiator): the pool, its hosts and <auth> are not in the evidence",
     )

@@ -3356,7 +3356,8 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
     layer, whose host key check the image's backing file name may turn off unseen: R21V-3). A
     `<disk type='volume'>` of an iSCSI pool in mode='direct', or of an iscsi-direct pool, is
     such an iscsi disk too: libvirt hands it to QEMU's own initiator with the pool's hosts and
-    <auth> (_pool_network_disk, R22V-1). A VM without network disks
+    <auth> (_pool_network_disk, R22V-1); one in mode='direct' whose pool the evidence lacks is
+    asked about (R22V-4). A VM without network disks
     is n/a (HVA-237 asks how a host's images arrive)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
@@ -3376,6 +3377,16 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
                 sources.insert(0, ("", d))
             elif (vol := _pool_network_disk(d, pools.get((v.host, d.pool or "")))) is not None:
                 sources.insert(0, vol)  # R22V-1: a pool volume QEMU opens over the network
+            elif d.type == "volume" and d.pool_mode == "direct" and d.protocol is None:
+                # R22V-4: mode='direct' is read for an iSCSI pool's volume, which QEMU's own
+                # initiator then opens (virStorageTranslateDiskSourcePool); the pool, with its
+                # type, hosts and <auth>, is not in the evidence
+                refs.append(d.source_ref)
+                asks.append(
+                    f"volume {d.source or '?'} of pool {d.pool or '?'} in mode='direct' (of an "
+                    "iSCSI pool, opened by QEMU's own initiator): the pool, its hosts and <auth> "
+                    "are not in the evidence"
+                )
             if sources:
                 refs.append(d.source_ref)
             for prefix, x in sources:
