@@ -44,6 +44,16 @@ Findings (R22N-n):
   tests/statements/inet/meta.t.json shows the set and `!=` forms, `search`). Now a set naming
   the version, or `!=` the other one, is every packet of the version (`meta protocol` too).
 
+- R22N-6 (false pass) HVA-190: a payload match on any other header field (a raw payload
+  `@nh,0,8 0x45`, nft(8) RAW PAYLOAD EXPRESSION; `udp length`, `tcp window`, `ether type ip`)
+  or on an extension header or option (`exthdr`, `tcp option`, `ip option`: nft(8) EXTENSION
+  HEADER EXPRESSIONS) was read as narrowing, so an accept under it passed; the same rules in
+  iptables (`-m length`, `-m ttl`, `-m tos`, `-m u32`) were already a question (probed:
+  "hands traffic to what the rules read do not show"). Now a payload match is read only on
+  the fields _nft_reach judges (IP addresses and protocol, R22N-3's sender fields, ports, TCP
+  flags, ICMP, Ethernet addresses, VLAN); any other is a match whose share the evidence does
+  not show: its accept is the question, naming it.
+
 Held (kept as tests): the reverse-path drop `fib saddr . iif oif 0 drop` with service-port
 vmap entries and no catch-all, and a concatenation of one subnet and port 22, keep the pass.
 
@@ -53,16 +63,18 @@ address> accept`, `meta l4proto { tcp, udp } accept`, `th dport 0-65535 accept` 
 accept` does not open IPv4; `meta nfproto ipv4 drop`, `ip saddr 0.0.0.0/0 drop` and `ct state
 new drop` under policy accept are a default deny.
 
-Tally: 15 cases in 7 test functions; 13 failed on main 83f7dd3 before the fixes (run with
-PYTHONPATH=/work/main/src), the 2 held cases passed before and after.
+Tally: 19 cases in 8 test functions; 17 failed before their fixes (R22N-1..5's 13 on main
+83f7dd3, R22N-6's 4 on main 5e27bb2: run with PYTHONPATH=/work/main/src), the 2 held cases
+passed before and after.
 
 Leads left (not settled in the time):
 - A concatenation part whose share hvaudit does not read (`meta mark . tcp dport`) narrows
   nothing in _nft_concat_reach (an accept may fail where a question would do); a masked part
   (`ip saddr and 255.255.255.0 . ...`, the wiki's hash:net form) is read as narrow.
 - A catch-all `*` inside a plain anonymous or named set (not a map) is read as one value.
-- `meta iiftype ether`, `ether type ip` and other link-layer matches are read as narrow; an
-  accept under them opens nearly every packet.
+- `meta iiftype ether` is read as narrow (an interface type, _NFT_META_NARROW); an accept
+  under it opens nearly every packet. A masked address (`ip saddr & 0.0.0.0 == 0.0.0.0`) is
+  read as narrow too.
 - The area's other leads were not reached: OVS protected ports and OVS VLAN trunks on VM ports
   (HVA-192/211), HVA-033 reach of listeners (virbr0-only addresses vs outside; a wildcard
   listener behind a drop), <forward mode='open'> networks (libvirt adds no rules), and
@@ -300,3 +312,30 @@ def test_service_accepts_keep_the_pass(host_scan, rules: list[list[dict[str, Any
     and port 22, open no broad share: pass, as before."""
     a = host_scan({"nft-ruleset": (_nft(*rules), 0)})
     assert _verdict(a) == ("pass", "inbound default policy drops (inet filter input: policy drop)")
+
+
+# --- R22N-6 HVA-190: header fields and options hvaudit does not read -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("match", "shown"),
+    [
+        (_m({"payload": {"base": "nh", "offset": 0, "len": 8}}, 69), "@nh,0,8 69"),
+        (_m(_p("udp", "length"), 0, "!="), "udp length != 0"),
+        (_m(_p("ether", "type"), "ip"), "ether type ip"),
+        (_m({"tcp option": {"name": "maxseg", "field": "size"}}, 1460, ">"), "tcp option"),
+    ],
+    ids=["raw-payload", "udp-length", "ether-type", "tcp-option"],
+)
+def test_accept_under_an_unread_header_match_is_asked(host_scan, match, shown: str) -> None:
+    """R22N-6. A raw payload match (`@nh,0,8 0x45`: nft(8) RAW PAYLOAD EXPRESSION, the first
+    byte of every option-less IPv4 header), `udp length != 0`, `ether type ip` (every IPv4
+    frame) and a TCP option were read as narrow and passed; iptables' modules hvaudit does not
+    read (`-m length`, `-m ttl`, `-m tos`) were already a question. Right: the question,
+    naming the match."""
+    a = host_scan({"nft-ruleset": (_nft([match, ACCEPT]), 0)})
+    assert _verdict(a) == (
+        "manual",
+        "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 20 "
+        f"(accept under {shown}, a match whose share hvaudit cannot read)",
+    )

@@ -513,9 +513,40 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
         return None if key in _NFT_CT_NARROW else ("unread", _nft_match_text(f"ct {key}", match))
     if kind in _NFT_PACED_EXPRS:
         return "paced", str(kind)
-    if kind in ("socket", "osf", "ipsec", "rt"):
+    if kind in ("socket", "osf", "ipsec", "rt", *_NFT_HEADER_OPTIONS):
         return "unread", str(kind)
+    if kind == "payload" and isinstance(arg, dict) and not _nft_payload_read(arg):
+        field = (
+            f"{arg.get('protocol')} {arg.get('field')}"
+            if "protocol" in arg
+            else f"@{arg.get('base')},{arg.get('offset')},{arg.get('len')}"
+        )
+        return "unread", _nft_match_text(field, match)
     return None
+
+
+#: Expressions on extension headers and options (nft(8) EXTENSION HEADER EXPRESSIONS: `exthdr`,
+#: `tcp option`, `ip option`, `sctp chunk`, `dccp option`): a sender writes them as it likes,
+#: and hvaudit does not judge their share (R22N-6).
+_NFT_HEADER_OPTIONS = ("exthdr", "tcp option", "ip option", "sctp chunk", "dccp option")
+
+
+def _nft_payload_read(payload: Mapping[str, Any]) -> bool:
+    """Whether _nft_reach judges a payload match on this header field: the IP addresses and
+    protocol, the header fields a sender sets (_NFT_SENDER_FIELDS), transport ports, TCP
+    flags, ICMP and ICMPv6 fields, Ethernet addresses and the VLAN header. Any other field (a
+    raw payload `@nh,0,8`, `ether type`, `udp length`, `tcp window` ...) is one whose share the
+    evidence does not show: an accept under it is a question, as iptables' unread modules are
+    (R22N-6)."""
+    proto, field = str(payload.get("protocol")), str(payload.get("field"))
+    if proto in ("ip", "ip6"):
+        ip_read = {"saddr", "daddr", "protocol", "nexthdr"} | _NFT_SENDER_FIELDS[proto]
+        return field in ip_read
+    if proto in _PORT_PROTOCOLS and field in ("sport", "dport"):
+        return True
+    if proto == "ether":
+        return field in ("saddr", "daddr")
+    return (proto, field) == ("tcp", "flags") or proto in ("icmp", "icmpv6", "vlan")
 
 
 def _nft_match_text(name: str, match: Mapping[str, Any]) -> str:
