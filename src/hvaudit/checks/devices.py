@@ -362,8 +362,10 @@ def _static_key(model: str, label: str) -> object:
 TAINT_BITS = {
     0: "proprietary module (P)",
     1: "force-loaded module (F)",
+    10: "staging driver (C)",
     12: "out-of-tree module (O)",
     13: "unsigned module (E)",
+    18: "test module (N)",
 }
 NON_ROOT_BUILDS = (
     "debian",
@@ -507,8 +509,11 @@ def kernel_taint(ctx: Context) -> Iterator[Outcome]:
     signing: exactly the uncertified drivers the recommendation wants kept out. Bits from Linux
     Documentation/admin-guide/tainted-kernels.rst: 0 P (proprietary), 1 F ("module was force
     loaded", `insmod -f`: past the version checks, a module not built for this kernel, R9H-9;
-    its E bit is set only on kernels built with CONFIG_MODULE_SIG), 12 O (out of tree), 13 E
-    (unsigned)."""
+    its E bit is set only on kernels built with CONFIG_MODULE_SIG), 10 C ("staging driver was
+    loaded": kernel/module/main.c check_modinfo warns "module is from the staging directory, the
+    quality is unknown, you have been warned", R22H-1), 12 O (out of tree), 13 E (unsigned), 18 N
+    (a module tagged MODULE_INFO(test): check_modinfo "loading test module taints kernel", KUnit
+    and other in-kernel test code, no driver for production, R22H-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.kernel_taint
