@@ -45,15 +45,38 @@ class NextBoot:
         )
 
 
+#: Parameters whose handler assigns one value per word, so the last word of the name on the
+#: line is the one the kernel keeps (R22K-1): kernel/cpu.c mitigations_parse_cmdline
+#: (`cpu_mitigations = CPU_MITIGATIONS_OFF` / `_AUTO` / `_AUTO_NOSMT`, an early_param, read with
+#: `find_string`), called by kernel/params.c parse_args for each word in order. Not `audit=`:
+#: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later `audit=1`.
+_LAST_WINS = frozenset({"mitigations"})
+
+
+def kept(words: tuple[str, ...]) -> tuple[int, ...]:
+    """The indexes of the kernel's words (kernel_params) that take effect: all but a word of a
+    _LAST_WINS parameter that a later word of the same name replaces (R22K-1)."""
+    last = {w.partition("=")[0]: i for i, w in enumerate(words) if "=" in w}
+    return tuple(
+        i
+        for i, w in enumerate(words)
+        if "=" not in w or w.partition("=")[0] not in _LAST_WINS or last[w.partition("=")[0]] == i
+    )
+
+
 def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
     """The next boot's words for which `weak(word)` holds that the running command line does
     not have (a word the live line already has is judged on the live evidence); None where
-    no source adds one, or the sources were not collected or read (today's verdict stands)."""
+    no source adds one, or the sources were not collected or read (today's verdict stands).
+    A word a later one of its name replaces (kept) is neither the live line's nor the next
+    boot's: a live `mitigations=off mitigations=auto` runs mitigated, so a next boot's lone
+    `mitigations=off` adds it (R22K-1)."""
     fact = host.facts.kernel_cmdline_next_boot
     if not fact.known:
         return None
     live = host.facts.kernel_cmdline
-    now = set(kernel_params(live.get())) if live.known else set()
+    live_words = kernel_params(live.get()) if live.known else ()
+    now = {live_words[i] for i in kept(live_words)}
     found: list[tuple[str, str]] = []
     others: list[str] = []
     for src in fact.get():
@@ -61,10 +84,11 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
             others.append(f"{src.source} ({src.why})")
             continue
         origins = src.origins or (src.source,) * len(src.words)
+        words = kernel_params(src.words)
         hit = [
-            (where, w)
-            for w, where in zip(kernel_params(src.words), origins, strict=False)
-            if weak(w) and w not in now
+            (origins[i] if i < len(origins) else src.source, words[i])
+            for i in kept(words)
+            if weak(words[i]) and words[i] not in now
         ]
         if hit:
             found.extend(hit)

@@ -1,0 +1,92 @@
+"""Twenty-second red-team review, host side, second pass (rt22boot2): repeated kernel words.
+
+Harness: as tests/test_redteam22_boot_probes.py (rt22boot): libvirt's test driver serves the
+VMs, host evidence comes from `ReplayRunner` (conftest's hardened Debian host, changed only
+where a probe says so), /proc/cmdline replaced where a probe says so, and the `boot-cmdline`
+probe's output built by rt21boot's `_boot`/`_grub`, through the real collector, parser and
+engine.
+
+Findings (ID-n):
+- R22K-1 (false pass) HVA-181 passed "none unmitigated" where the running line held
+  `mitigations=off mitigations=auto` and the next boot's (GRUB_CMDLINE_LINUX_DEFAULT) a lone
+  `mitigations=off`: _nextboot.next_boot_adds dropped every next-boot word the live line
+  also holds (`w not in now`), though the live `mitigations=off` had been replaced by the
+  later `mitigations=auto`. The same reading made a next boot's `mitigations=off
+  mitigations=auto` a fail (wrong fail). kernel/cpu.c mitigations_parse_cmdline assigns
+  (`if (!strcmp(arg, "off")) cpu_mitigations = CPU_MITIGATIONS_OFF; else if (!strcmp(arg,
+  "auto")) cpu_mitigations = CPU_MITIGATIONS_AUTO; ...`, an early_param, read with
+  `find_string`), and kernel/params.c parse_args hands it each word in order, so the last
+  one is kept. Now a word of such a parameter (_nextboot._LAST_WINS) that a later word of
+  its name replaces is judged on neither line (_nextboot.kept): the first case fails naming
+  the word, the second passes.
+
+Held (kept as tests): a next boot's `audit=0 audit=1` still fails HVA-214: kernel/audit.c
+audit_enable sets `audit_initialized = AUDIT_DISABLED` on "0"/"off", which the later `audit=1`
+does not undo (read with `find_string`), so `audit=` is not a last-wins parameter.
+
+Probed by script, not kept: a live and a next `mitigations=off mitigations=auto` (the same
+line) passed before and after.
+
+Tally: 3 cases in 3 test functions; 2 failed on main 42dfe19 before the fix
+(PYTHONPATH=/work/main/src), the held audit case passed before and after.
+
+Leads left (not settled in the time):
+- Other single-value parameters are still judged word by word: a flaw's own `=off` word
+  (mds=, spectre_v2=, l1tf=, ...: bugs.c's handlers assign one value; spectre_v2 reads the
+  line with cmdline_find_option) and kvm.nx_huge_pages= (a module parameter: each word goes
+  to its set op). Add them to _LAST_WINS once each is confirmed; intel_iommu= and
+  pcie_acs_override= take comma options that add up, so they must stay out.
+- R22B-3's SMT reading (management._smt_off_lost) credits a live `mitigations=auto,nosmt`
+  that a later `mitigations=auto` replaced.
+- Dropped words still not judged: module.sig_enforce=1 (HVA-040), intel_iommu=on /
+  amd_iommu=on (HVA-050, CONFIG_INTEL_IOMMU_DEFAULT_ON not read), lockdown=.
+- proxmox-boot-tool takes only the first line of /etc/kernel/cmdline; hvaudit joins all
+  lines (a word on line 2 of a Proxmox node's file is a wrong fail).
+- GRUB_CMDLINE_XEN / GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) (20_linux_xen) not read.
+"""
+
+from __future__ import annotations
+
+from conftest import messages, outcomes
+from test_redteam21_boot_probes import _boot, _grub
+
+LIVE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {}\n"
+NONE = "17 CPU vulnerabilities reported, none unmitigated"
+
+
+def _scan(host_scan, live: str, next_line: str):
+    return host_scan(
+        {"/proc/cmdline": LIVE.format(live), "boot-cmdline": _boot(_grub(next_line), grub=False)}
+    )
+
+
+def test_a_replaced_live_word_does_not_hide_the_next_boots(host_scan) -> None:
+    """R22K-1 (false pass) HVA-181: the running line's `mitigations=off mitigations=auto` runs
+    mitigated (kernel/cpu.c mitigations_parse_cmdline assigns cpu_mitigations for each word,
+    the last kept), so the next boot's lone `mitigations=off` turns mitigations off; it was
+    dropped because the live line held the same word."""
+    a = _scan(host_scan, "mitigations=off mitigations=auto", "quiet mitigations=off")
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: mitigations=off in "
+        "/etc/default/grub"
+    }
+
+
+def test_a_replaced_next_boot_word_passes(host_scan) -> None:
+    """R22K-1 (wrong fail) HVA-181: the next boot's `mitigations=off mitigations=auto` boots
+    with CPU_MITIGATIONS_AUTO (the later word's assignment), so nothing is turned off."""
+    a = _scan(host_scan, "", "quiet mitigations=off mitigations=auto")
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}
+    assert messages(a, "HVA-181") == {"hv1": NONE}
+
+
+def test_audit_off_is_not_undone_by_a_later_audit_on(host_scan) -> None:
+    """Held: kernel/audit.c audit_enable sets `audit_initialized = AUDIT_DISABLED` on "0" or
+    "off" and a later `audit=1` does not reset it, so `audit=0 audit=1` still fails."""
+    a = _scan(host_scan, "", "quiet audit=0 audit=1")
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1, but the next boot turns "
+        "kernel auditing off: audit=0 in /etc/default/grub"
+    }
