@@ -3219,15 +3219,46 @@ RAW_DISK_PROTOCOLS = (
 )
 
 
+#: QEMU options whose argument is an image file name: vl.c hands it to drive_add as the
+#: drive's `file=` (`case QEMU_OPTION_cdrom: drive_add(IF_DEFAULT, 2, optarg, CDROM_OPTS)`,
+#: and so -hda..-hdd, -fda, -fdb, -sd, -mtdblock, -pflash), so a protocol prefix opens a
+#: network disk there as in -drive file= (R22D-1).
+RAW_IMAGE_OPTIONS = ("hda", "hdb", "hdc", "hdd", "fda", "fdb", "cdrom", "sd", "mtdblock", "pflash")
+#: `"driver": "NAME"` in a `json:{...}` file name (block.c parse_json_filename).
+_JSON_DRIVER = re.compile(r'"driver"\s*:\s*"([^"]*)"')
+
+
+def _file_protocols(name: str) -> set[str]:
+    """The block protocols a QEMU file name opens (R22D-1): the word before its first `:`
+    (block.c path_has_protocol: `p = path + strcspn(path, ":/"); return *p == ':'`, so none
+    where a `/` comes first), its transport suffix dropped (QEMU's nbd driver reads the URI
+    schemes nbd, nbd+tcp and nbd+unix, gluster gluster+tcp, gluster+unix and gluster+rdma);
+    the `json:` pseudo-protocol (parse_json_filename) opens every driver its JSON names."""
+    name = name.strip()
+    if name.startswith("json:"):
+        return {d.lower().partition("+")[0] for d in _JSON_DRIVER.findall(name)}
+    head, colon, _ = name.partition(":")
+    if not colon or "/" in head:
+        return set()
+    return {head.lower().partition("+")[0]}
+
+
 def _raw_network_disks(v: Vm) -> list[str]:
-    """Raw `-drive` / `-blockdev` arguments of `v` that open a network disk."""
+    """Raw QEMU arguments of `v` that open a network disk: a `-drive` or `-blockdev` whose
+    driver (at any depth: `file.driver`, `file.file.driver`, `backing.driver`) or file name
+    names a network protocol, and an image option (-cdrom, -hda, ...) whose file name does
+    (R22D-1: `nbd+tcp://`, `gluster+tcp://`, `json:{"driver": "nbd", ...}` and `-cdrom
+    http://...` were "no network disks")."""
     out = []
     for o in qemu_options(v.raw_hypervisor_arguments):
-        if o.name not in ("drive", "blockdev"):
+        if o.name in ("drive", "blockdev"):
+            values = {val.lower() for key, val in o.props.items() if key.split(".")[-1] == "driver"}
+            for key in ("file", "file.filename", "filename"):
+                values |= _file_protocols(o.props.get(key, ""))
+        elif o.name in RAW_IMAGE_OPTIONS:
+            values = _file_protocols(o.text)
+        else:
             continue
-        values = {o.props.get("driver", ""), o.props.get("file.driver", "")}
-        file = o.props.get("file", "")
-        values.add(file.partition(":")[0].lower() if ":" in file else "")
         if values & set(RAW_DISK_PROTOCOLS):
             out.append(f"-{o.name} {o.text}")
     return out
