@@ -1134,6 +1134,10 @@ class HostFacts:
     socket_unit_files: Fact[dict[str, SocketUnitConf]] = field(default_factory=_na)
     """libvirt's systemd socket unit -> its [Socket] settings for the next start (unit file and
     drop-ins); a unit with no file (not installed, or masked) is absent."""
+    socket_unit_pulls: Fact[dict[str, tuple[str, str]]] = field(default_factory=_na)
+    """libvirt socket unit -> (the daemon whose service pulls it in, "Wants= in <file>"): a
+    [Unit] Wants=, Requires=, BindsTo= or Upholds= of `<daemon>.service` (its unit file or a
+    drop-in) naming it, so the daemon's next start starts it whatever its enablement."""
     monitoring_agents: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Security monitoring or introspection tools found running or installed."""
     kvm_modules: Fact[tuple[str, ...]] = field(default_factory=_na)

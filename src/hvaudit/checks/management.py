@@ -195,6 +195,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         tcp_units = sorted(
             u for u, st in units.items() if u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES
         )
+        pulled = _pulled_units(h, files, "-tcp.socket")
         traditional, traditional_unread = _traditional_listens(h, files)
         problems = []
         sasl: list[str] = []  # TLS whose clients SASL authenticates, certificates unchecked
@@ -202,6 +203,8 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         tls_unread: list[str] = []  # tls_priority tokens whose effect is not read
         key_unread: list[str] = []  # a server key whose permissions were not read
         refs: list[Source] = [*h.facts.listeners.sources, *h.facts.socket_units.sources]
+        if pulled:
+            refs += h.facts.socket_unit_pulls.sources
         for file in files:
             auth_tcp, tsrc = conf_value(h, file, "auth_tcp")
             noverify, vsrc = conf_value(h, file, "tls_no_verify_certificate")
@@ -222,6 +225,13 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 problems.append(
                     f"{', '.join(tcp_units)} enabled: TCP {LIBVIRT_TCP} with auth_tcp = "
                     f"{auth_tcp!r}{where} {tcp} from the next start"
+                )
+            elif pulled:
+                # a unit the daemon's service Wants=/Requires= starts with it, enabled or not
+                problems.append(
+                    f"{'; '.join(f'{u} pulled in by {w}' for u, w in sorted(pulled.items()))}: "
+                    f"TCP {LIBVIRT_TCP} with auth_tcp = {auth_tcp!r}{where} {tcp} from the next "
+                    "start"
                 )
             elif any(f == file and t == "tcp" for f, t, _ in traditional):
                 why = next(w for f, t, w in traditional if f == file and t == "tcp")
@@ -644,11 +654,34 @@ def _traditional_listens(h: Host, files: list[str]) -> tuple[list[tuple[str, str
     return out, ""
 
 
+def _pulled_units(h: Host, files: list[str], suffix: str) -> dict[str, str]:
+    """The socket units ending in `suffix` that are not enabled but that the service of a daemon
+    in use (its file in `files`) pulls in by Wants=, Requires=, BindsTo= or Upholds= (a drop-in
+    `Wants=libvirtd-tcp.socket`), with where: they start with the daemon at its next start
+    (systemd.unit(5) Requires=: "If this unit gets activated, the units listed here will be
+    activated as well"); a masked unit, or one not installed, never starts."""
+    fact = h.facts.socket_unit_pulls
+    if not fact.known or not h.facts.socket_units.known:
+        return {}
+    units = h.facts.socket_units.get()
+    used = {f.removesuffix(".conf") for f in files}
+    return {
+        u: why
+        for u, (daemon, why) in fact.get().items()
+        if u.endswith(suffix)
+        and daemon in used
+        and u in units
+        and units[u] not in (*UNIT_ENABLED_STATES, "masked", "masked-runtime")
+    }
+
+
 def _tls_enabled(h: Host, files: list[str]) -> bool:
-    """An enabled -tls socket unit, or a daemon that opens tls_port itself at its next start
-    (_traditional_listens)."""
+    """An enabled -tls socket unit (or one the daemon's service pulls in, _pulled_units), or a
+    daemon that opens tls_port itself at its next start (_traditional_listens)."""
     units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
     if any(u.endswith("-tls.socket") and st in UNIT_ENABLED_STATES for u, st in units.items()):
+        return True
+    if _pulled_units(h, files, "-tls.socket"):
         return True
     return any(t == "tls" for _, t, _ in _traditional_listens(h, files)[0])
 

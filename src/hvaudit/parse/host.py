@@ -572,6 +572,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
 
     f.socket_units = ev.fact(_cmd("libvirt-socket-units"), units)
     f.socket_unit_files = ev.fact(_cmd("libvirt-socket-unit-files"), _socket_unit_files)
+    f.socket_unit_pulls = ev.fact(_cmd("libvirt-units"), _socket_unit_pulls)
     f.ssh_server = _ssh_server(ev, processes, f.listeners)
     f.sshd = _sshd_fact(ev, f.ssh_server)
     f.sshd_match = _sshd_match(ev, f.ssh_server)
@@ -6740,6 +6741,40 @@ def _socket_unit_files(g: Got) -> Fact[dict[str, SocketUnitConf]]:
             elif key == "ListenStream":
                 listen = [*listen, (value, path)] if value else []
         out[name] = SocketUnitConf(tuple(paths), mode, mode_file, user, group, tuple(listen))
+    return Fact.of(out, g.source)
+
+
+def _socket_unit_pulls(g: Got) -> Fact[dict[str, tuple[str, str]]]:
+    """The socket units libvirt's daemon services pull in, from `systemctl cat` of the services
+    (each file after a "# PATH" line, the unit file first, then its drop-ins): socket unit ->
+    (the daemon, "<Key>= in <file>") for each [Unit] Wants=, Requires=, BindsTo= or Upholds=
+    naming it (space-separated lists, systemd.unit(5): Requires= "If this unit gets activated,
+    the units listed here will be activated as well", Wants= "a weaker version of Requires=";
+    read with `search`). A drop-in's `Wants=libvirtd-tcp.socket` thus starts that unit with the
+    daemon, enabled or not; a masked unit still never starts (the checks keep that apart)."""
+    if g.state == "absent":
+        return Fact.of({}, Source(g.source.artefact, "no systemd"))
+    out: dict[str, tuple[str, str]] = {}
+    unit, section, path = "", "", ""
+    for line in _unit_file_lines(g.text):
+        header = re.fullmatch(r"# (/\S+)", line)
+        if header:
+            path = header.group(1)
+            base = path.split(".service.d/", 1)[0] if ".service.d/" in path else path
+            unit, section = base.rsplit("/", 1)[-1].removesuffix(".service"), ""
+            continue
+        body = line.strip()
+        if not unit or not body or body[0] in "#;":
+            continue
+        if body.startswith("["):
+            section = body
+            continue
+        key, eq, value = body.partition("=")
+        key = key.strip()
+        if section == "[Unit]" and eq and key in ("Wants", "Requires", "BindsTo", "Upholds"):
+            for name in value.split():
+                if name.endswith(".socket"):
+                    out.setdefault(name, (unit, f"{unit}.service {key}= in {path}"))
     return Fact.of(out, g.source)
 
 
