@@ -102,7 +102,7 @@ UNKNOWN_AUTH = (
 
 _OBJECT = re.compile(r"\b(action|global|include|module)\s*\(", re.I)
 _PARAM = re.compile(
-    r"""([A-Za-z][\w.]*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|\[[^\]]*\]|[^\s)"']+)""", re.S
+    r"""([A-Za-z][\w.]*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|\[[^\]]*\]|[^\s)"']+)""", re.S
 )
 _LEGACY_FWD = re.compile(r"(?<![\w$])(@@?)(\([^)]*\))?\[?([\w.\-:]+?)\]?(:[0-9]+)?(;\S+)?\s*$")
 _DIRECTIVE = re.compile(r"\$(\w+)\s*(.*)$")
@@ -169,6 +169,20 @@ def _value(raw: str) -> str:
 def _params(body: str) -> dict[str, str]:
     """An object's parameters, names lower-cased (RainerScript names are case-insensitive)."""
     return {m.group(1).lower(): m.group(2) for m in _PARAM.finditer(body)}
+
+
+def _enabled(params: dict[str, str]) -> str:
+    """An object's `config.enabled`: "on" when it is used, "off" when rsyslogd ignores it, "env"
+    when a backtick takes it from the environment rsyslogd starts in. rsyslog "configuration
+    objects" (8.33.0+): "All configuration objects have a config.enabled parameter ... If set to
+    on or not specified, the construct will be used, if set to any other value, it will be
+    ignored"; a backtick value is `echo $VAR` of rsyslogd's environment."""
+    raw = params.get("config.enabled")
+    if raw is None:
+        return "on"
+    if raw.startswith("`"):
+        return "env"
+    return "on" if _value(raw) == "on" else "off"
 
 
 def _uncomment(lines: list[str]) -> str:
@@ -383,6 +397,14 @@ def rsyslog_forwarding(
             if kind == "line" and (scope.condition or not body.startswith("$")):
                 rule(body)
                 continue
+            enabled = _enabled(_params(body)) if kind.startswith("object:") else "on"
+            if enabled == "env" and kind == "object:include":
+                unread.append(
+                    f"include({' '.join(body.split())}) (config.enabled from the environment)"
+                )
+                continue
+            if enabled != "on" and not (enabled == "env" and kind == "object:action"):
+                continue
             if kind == "object:global":
                 params = _params(body)
                 if "defaultnetstreamdriver" in params:
@@ -407,6 +429,8 @@ def rsyslog_forwarding(
                 kind = _value(params.get("type", "")).lower()
                 if kind not in ("omfwd", "omrelp"):
                     continue
+                if enabled == "env":
+                    filters = (*filters, f"config.enabled={params['config.enabled']}")
                 act = (_relp if kind == "omrelp" else _action)(params, selector, filters)
                 act.stopped = tuple(stops) if not filters else ()
                 act.stopped_if = stops_before(filters)
