@@ -20,15 +20,30 @@ Findings (ID-n):
   its name replaces is judged on neither line (_nextboot.kept): the first case fails naming
   the word, the second passes.
 
+- R22K-2 (false pass) HVA-040 passed "module.sig_enforce is on" (or "kernel lockdown
+  'integrity' enforces signed modules") where the running line's module.sig_enforce=1 (or
+  lockdown=integrity) set it and the next boot's line has no such word. kernel/module/
+  signing.c `static bool sig_enforce = IS_ENABLED(CONFIG_MODULE_SIG_FORCE);
+  module_param(sig_enforce, bool_enable_only, 0644);` under MODULE_PARAM_PREFIX "module.",
+  security/lockdown/lockdown.c `early_param("lockdown", lockdown_param)` and
+  CONFIG_LOCK_DOWN_KERNEL_FORCE_* / CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT (read with
+  `find_string`): without the word the kernel's configuration or Secure Boot decides, and
+  /boot/config-* and the Secure Boot state are not read. Now the question "Does host hv1's
+  kernel refuse unsigned modules after the next boot, although WORD is not in FILE?"
+  (devices._signing_lost, _nextboot.live_word_dropped).
+
 Held (kept as tests): a next boot's `audit=0 audit=1` still fails HVA-214: kernel/audit.c
 audit_enable sets `audit_initialized = AUDIT_DISABLED` on "0"/"off", which the later `audit=1`
-does not undo (read with `find_string`), so `audit=` is not a last-wins parameter.
+does not undo (read with `find_string`), so `audit=` is not a last-wins parameter. HVA-040
+keeps its pass where the next boot keeps module.sig_enforce=1, where lockdown is on by other
+means (no lockdown= word), and where sig_enforce is Y with no word.
 
 Probed by script, not kept: a live and a next `mitigations=off mitigations=auto` (the same
 line) passed before and after.
 
-Tally: 3 cases in 3 test functions; 2 failed on main 42dfe19 before the fix
-(PYTHONPATH=/work/main/src), the held audit case passed before and after.
+Tally: 9 cases in 5 test functions; 5 failed before their fixes (PYTHONPATH=/work/main/src):
+R22K-1's 2 on main 42dfe19, R22K-2's 3 on main 9e2ab58 (R22K-1 landed); the 4 held cases
+passed before and after.
 
 Leads left (not settled in the time):
 - Other single-value parameters are still judged word by word: a flaw's own `=off` word
@@ -38,8 +53,9 @@ Leads left (not settled in the time):
   pcie_acs_override= take comma options that add up, so they must stay out.
 - R22B-3's SMT reading (management._smt_off_lost) credits a live `mitigations=auto,nosmt`
   that a later `mitigations=auto` replaced.
-- Dropped words still not judged: module.sig_enforce=1 (HVA-040), intel_iommu=on /
-  amd_iommu=on (HVA-050, CONFIG_INTEL_IOMMU_DEFAULT_ON not read), lockdown=.
+- Dropped words still not judged: intel_iommu=on / amd_iommu=on (HVA-050,
+  CONFIG_INTEL_IOMMU_DEFAULT_ON not read). HVA-040 does not read a unit that writes 1 to
+  sig_enforce at run time (the parameter is 0644), which the question's evidence leaves out.
 - proxmox-boot-tool takes only the first line of /etc/kernel/cmdline; hvaudit joins all
   lines (a word on line 2 of a Proxmox node's file is a wrong fail).
 - GRUB_CMDLINE_XEN / GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) (20_linux_xen) not read.
@@ -47,10 +63,18 @@ Leads left (not settled in the time):
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import messages, outcomes
 from test_redteam21_boot_probes import _boot, _grub
 
 LIVE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {}\n"
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
 NONE = "17 CPU vulnerabilities reported, none unmitigated"
 
 
@@ -90,3 +114,87 @@ def test_audit_off_is_not_undone_by_a_later_audit_on(host_scan) -> None:
         "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1, but the next boot turns "
         "kernel auditing off: audit=0 in /etc/default/grub"
     }
+
+
+# --- HVA-040: signature enforcement from a word the next boot drops (R22K-2) ----------------------
+
+SIG = "/sys/module/module/parameters/sig_enforce"
+LOCK = "/sys/kernel/security/lockdown"
+UNLOCKED = "[none] integrity confidentiality\n"
+LOCKED = "none [integrity] confidentiality\n"
+ASKED = (
+    "Does host hv1's kernel refuse unsigned modules after the next boot, although {} is not "
+    "in /etc/default/grub? Evidence: CONFIG_MODULE_SIG_FORCE and "
+)
+
+
+def _sig_scan(host_scan, live: str, next_line: str, sig: str, lock: str):
+    return host_scan(
+        {
+            "/proc/cmdline": LIVE.format(live),
+            "boot-cmdline": _boot(_grub(next_line), grub=False),
+            SIG: sig,
+            LOCK: lock,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("live", "sig", "lock", "shown"),
+    [
+        ("module.sig_enforce=1", "Y\n", UNLOCKED, "module.sig_enforce is on"),
+        (
+            "lockdown=integrity",
+            "N\n",
+            LOCKED,
+            "kernel lockdown 'integrity' enforces signed modules",
+        ),
+        (
+            "lockdown=integrity module.sig_enforce=1",
+            "Y\n",
+            LOCKED,
+            "module.sig_enforce is on",
+        ),
+    ],
+    ids=["sig_enforce", "lockdown", "both"],
+)
+def test_signing_from_a_word_the_next_boot_drops_asks(
+    host_scan, live: str, sig: str, lock: str, shown: str
+) -> None:
+    """R22K-2 (false pass) HVA-040 passed on sig_enforce = Y (or lockdown 'integrity') that
+    the running line's module.sig_enforce=1 (lockdown=integrity) set, where the next boot's
+    line (GRUB_CMDLINE_LINUX_DEFAULT="quiet") has no such word. kernel/module/signing.c
+    `static bool sig_enforce = IS_ENABLED(CONFIG_MODULE_SIG_FORCE); module_param(sig_enforce,
+    bool_enable_only, 0644)` (prefix "module."), security/lockdown/lockdown.c
+    `early_param("lockdown", lockdown_param)` (both read with `find_string`): without the word
+    the kernel's own configuration or Secure Boot decides, which the evidence does not show.
+    Now the question."""
+    a = _sig_scan(host_scan, live, "quiet", sig, lock)
+    word = live.split()[-1]
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}
+    assert messages(a, "HVA-040") == {
+        "hv1": f"{shown}; but the running kernel has it from {word}, not in /etc/default/grub: "
+        "unsigned modules can be loaded after the next boot unless the kernel enforces it by "
+        "itself"
+    }
+    assert _question(a, "HVA-040").startswith(ASKED.format(word))
+
+
+@pytest.mark.parametrize(
+    ("live", "next_line", "lock"),
+    [
+        ("module.sig_enforce=1", "quiet module.sig_enforce=1", UNLOCKED),
+        ("module.sig_enforce=1", "quiet", LOCKED),
+        ("", "quiet", UNLOCKED),
+    ],
+    ids=["kept", "lockdown-by-other-means", "no-word"],
+)
+def test_signing_the_next_boot_keeps_passes(
+    host_scan, live: str, next_line: str, lock: str
+) -> None:
+    """Held: the next boot keeps module.sig_enforce=1; a dropped word while lockdown is on by
+    other means (lockdown refuses unsigned modules where signing is built, which sig_enforce's
+    presence shows); sig_enforce = Y with no word (CONFIG_MODULE_SIG_FORCE)."""
+    a = _sig_scan(host_scan, live, next_line, "Y\n", lock)
+    assert outcomes(a, "HVA-040") == {"hv1": "pass"}
+    assert messages(a, "HVA-040") == {"hv1": "module.sig_enforce is on"}

@@ -152,3 +152,26 @@ def audit_at_next_boot(outcome: Outcome, host: Host) -> Outcome:
         does="turns kernel auditing off",
         fail="it boots with one of them (kernel auditing off, nothing recorded)",
     )
+
+
+def live_word_dropped(
+    host: Host, holds: Callable[[str], bool]
+) -> tuple[str, tuple[str, ...]] | None:
+    """A word of the running command line for which `holds(word)` (one the kernel keeps, kept)
+    and the next boot's read sources that have no such word (R22K-2): a pass that rests on that
+    word lasts only this boot there. None where the live line has none, every read source
+    keeps one, or the lines were not read (today's verdict stands)."""
+    live, nxt = host.facts.kernel_cmdline, host.facts.kernel_cmdline_next_boot
+    if not live.known or not nxt.known:
+        return None
+    words = kernel_params(live.get())
+    word = next((words[i] for i in kept(words) if holds(words[i])), None)
+    if word is None:
+        return None
+    lacking = tuple(
+        src.source
+        for src in nxt.get()
+        if src.words is not None
+        and not any(holds(src.words[i]) for i in kept(kernel_params(src.words)))
+    )
+    return (word, lacking) if lacking else None

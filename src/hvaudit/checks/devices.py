@@ -20,7 +20,7 @@ from hvaudit.checks._libvirt import (
     unseen_networks,
     volume_path,
 )
-from hvaudit.checks._nextboot import ask_with, next_boot_adds
+from hvaudit.checks._nextboot import ask_with, live_word_dropped, next_boot_adds
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -418,6 +418,8 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
         gap = first_unknown(sig, lock)
         if gap is not None:
             yield unknown(s, gap, "the kernel enforces module signatures")
+        elif sig.get() and (lost := _signing_lost(h, "sig")) is not None:
+            yield lost
         elif sig.get():
             yield passed(s, "module.sig_enforce is on", *sig.sources)
         elif disabled and boot in ("older", "set"):
@@ -442,6 +444,11 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
                 "-r). Pass: yes, CONFIG_MODULES is not set (no module can be loaded); fail: no, "
                 "modules load and their signatures are not checked.",
             )
+        elif (
+            lock.get() in ("integrity", "confidentiality")
+            and (lost := _signing_lost(h, "lockdown")) is not None
+        ):
+            yield lost
         elif lock.get() in ("integrity", "confidentiality"):
             yield passed(
                 s, f"kernel lockdown '{lock.get()}' enforces signed modules", *lock.sources
@@ -468,6 +475,67 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
                 *sig.sources,
                 *lock.sources,
             )
+
+
+def _sig_enforce_word(word: str) -> bool:
+    """`module.sig_enforce` set true on the command line: kernel/module/signing.c `static bool
+    sig_enforce = IS_ENABLED(CONFIG_MODULE_SIG_FORCE); module_param(sig_enforce,
+    bool_enable_only, 0644)` under MODULE_PARAM_PREFIX "module." (read with `find_string`);
+    kernel/params.c param_set_bool takes a bare name as "1" and kstrtobool's y/Y/1/on, and
+    parameq reads '-' as '_'."""
+    name, eq, value = word.partition("=")
+    if name.replace("-", "_") != "module.sig_enforce":
+        return False
+    return not eq or value[:1] in ("y", "Y", "1") or value.lower() == "on"
+
+
+def _lockdown_word(word: str) -> bool:
+    """`lockdown=integrity` or `lockdown=confidentiality`: security/lockdown/lockdown.c
+    lockdown_param (an early_param; strcmp, anything else is -EINVAL), read with
+    `find_string`."""
+    return word in ("lockdown=integrity", "lockdown=confidentiality")
+
+
+def _signing_lost(h: Host, basis: str) -> Outcome | None:
+    """HVA-040's pass by sig_enforce (`basis` "sig") or by lockdown ("lockdown") where the
+    running command line's word that set it is missing from a source of the next boot's line
+    (R22K-2): sig_enforce's default is CONFIG_MODULE_SIG_FORCE and lockdown's the kernel's
+    CONFIG_LOCK_DOWN_KERNEL_FORCE_* or a distribution's Secure Boot patch (lockdown.c
+    init_lockdown, CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT), none of them in the evidence: a
+    question. A sig_enforce word dropped while lockdown stays on by other means keeps the
+    pass (lockdown refuses unsigned modules where signing is built, which the parameter shows).
+    None where the pass stands."""
+    s = host_subject(h)
+    sig, lock = h.facts.module_sig_enforce, h.facts.lockdown
+    lost = live_word_dropped(h, _sig_enforce_word if basis == "sig" else _lockdown_word)
+    if lost is None:
+        return None
+    locked = lock.get() in ("integrity", "confidentiality")
+    if basis == "sig" and locked and live_word_dropped(h, _lockdown_word) is None:
+        return None
+    word, srcs = lost
+    where = ", ".join(srcs)
+    shown = (
+        "module.sig_enforce is on"
+        if basis == "sig"
+        else f"kernel lockdown '{lock.get()}' enforces signed modules"
+    )
+    return manual(
+        s,
+        f"{shown}; but the running kernel has it from {word}, not in {where}: unsigned "
+        "modules can be loaded after the next boot unless the kernel enforces it by itself",
+        *(sig.sources if basis == "sig" else lock.sources),
+        *h.facts.kernel_cmdline.sources,
+        *h.facts.kernel_cmdline_next_boot.sources,
+        question=f"Does host {h.name}'s kernel refuse unsigned modules after the next boot, "
+        f"although {word} is not in {where}? Evidence: CONFIG_MODULE_SIG_FORCE and "
+        "CONFIG_LOCK_DOWN_KERNEL_FORCE_* in the /boot/config-* of the kernel it boots, "
+        "`mokutil --sb-state` (Debian's and Ubuntu's kernels lock down under Secure Boot) and "
+        "the boot loader's default entry (`bootctl status`, `proxmox-boot-tool status`, the "
+        "`linux` line of /boot/grub/grub.cfg). Pass: yes, one of those options is set, Secure "
+        "Boot locks the kernel down, or the entry it boots carries module.sig_enforce=1 or "
+        "lockdown=integrity; fail: no, unsigned modules load after the next boot.",
+    )
 
 
 def _modules_disabled_at_boot(h: Host) -> tuple[str, str]:
