@@ -27,6 +27,8 @@ Findings (R22D-n):
   file name (transport suffix dropped, json: read for its drivers) and the file name of
   -cdrom, -hdX, -fdX, -sd, -mtdblock and -pflash are read (devices._file_protocols): the VM
   gets HVA-238's question naming the argument.
+  The question asked where raw arguments are not observable names the image options too
+  (goldens regenerated: that question's text only).
 
 Held (kept as tests): a local image whose name has a colon after a `/`
 (`file=/srv/a:b.qcow2`) and `-cdrom /srv/x.iso` stay "no network disks" (path_has_protocol).

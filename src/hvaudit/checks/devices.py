@@ -3437,7 +3437,8 @@ def _pool_network_disk(d: Disk, pool: Pool | None) -> tuple[str, NetworkLayer] |
     per_vm=True,
 )
 @raw_arguments_unseen(
-    "a network disk (-drive or -blockdev over nbd, http, iscsi, rbd, gluster, ssh or nfs)"
+    "a network disk (-drive, -blockdev or an image option such as -cdrom or -hda over nbd, "
+    "http, iscsi, rbd, gluster, ssh or nfs)"
 )
 def network_disks(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-12 wants the image server reached only over a secure protocol such as TLS.
