@@ -544,14 +544,27 @@ def _spoofing(
             "them is this VM's own is not in the evidence",
             src,
         )
-    v4 = [e for e in entries if re.fullmatch(r"[0-9.]+(/[0-9]+)?", e.cidr)]
-    aliased = [e for e in entries if not re.fullmatch(r"[0-9A-Fa-f.:]+(/[0-9]+)?", e.cidr)]
+    # compile_ebtables_filter reads every entry of the set through parse_ip_or_cidr, a `!` one
+    # and one the parser flagged included: an entry that is no address (an alias, `10.0.0.300`)
+    # dies inside the VM's eval, so the VM gets no ebtables rule; a `!` entry's address becomes
+    # an `--arp-ip-src` RETURN, an ARP source the VM may claim (P22B-1)
+    v4 = [e for e in entries if _pve_ip_version(e.cidr) == 4]
+    unparsed = [e.cidr for e in entries if _pve_ip_version(e.cidr) is None]
+    excepted = [e.cidr for e in v4 if e.nomatch]
     note = ""
     if not ebtables:
         note = "cluster option ebtables: 0 turns off pve-firewall's ARP filter"
-    elif aliased:
+    elif unparsed and re.fullmatch(r"(dc/|guest/)?[A-Za-z][A-Za-z0-9_-]+", unparsed[0], re.A):
+        note = f"IP set {ipset} names an alias ({unparsed[0]}): pve-firewall builds no ARP filter"
+    elif unparsed:
         note = (
-            f"IP set {ipset} names an alias ({aliased[0].cidr}): pve-firewall builds no ARP filter"
+            f"IP set {ipset} holds {unparsed[0]}, no IP address or network: pve-firewall builds "
+            "no ARP filter"
+        )
+    elif excepted:
+        note = (
+            f"IP set {ipset} excepts {', '.join('!' + x for x in excepted)}: pve-firewall's ARP "
+            "filter admits an excepted address as an ARP source"
         )
     elif v4:
         covers.add("arp")
@@ -566,6 +579,16 @@ def _spoofing(
         ),
         src,
     )
+
+
+def _pve_ip_version(cidr: str) -> int | None:
+    """pve-firewall parse_ip_or_cidr: the IP version of an address with an optional `/digits`
+    ($IPV6RE or $IPV4RE, no mask bound), None for anything else (it dies)."""
+    m = re.fullmatch(r"([0-9A-Fa-f.:]+)(?:/[0-9]+)?", cidr, re.A)
+    try:
+        return ipaddress.ip_address(m.group(1)).version if m else None
+    except ValueError:
+        return None
 
 
 def _subnet(cidr: str) -> bool:
