@@ -38,6 +38,12 @@ Leads left (not settled in the time):
   previous action is suspended) passes as a plain forward.
 - `call_indirect` into the ruleset holding the forward reads as an unbound ruleset (fail):
   maybe a wrong fail.
+- syslog-ng (probed with `_syslog_ng_used`/`_syslog_ng_tls`, likely false passes, not fixed in
+  the time): the collector greps /etc/syslog-ng with its comments, so a `#log { ...
+  destination(d); };` commented out still marks `d` as used and passes (syslog-ng comments
+  start with `#`: not confirmed from syslog-ng's own docs in the time); a log path whose only
+  source is network() (not system()/internal(), so none of the host's logs), a log path with
+  filter() (rsyslog's filtered twin asks), and an earlier path with flags(final) all pass.
 """
 
 from __future__ import annotations
