@@ -193,9 +193,13 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         tls_up = [p for p in ports if p in tls_ports]
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
         tcp_units = sorted(
-            u for u, st in units.items() if u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES
+            u
+            for u, st in units.items()
+            if u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES and _has_listen(h, u)
         )
-        pulled = _pulled_units(h, files, "-tcp.socket")
+        pulled = {
+            u: w for u, w in _pulled_units(h, files, "-tcp.socket").items() if _has_listen(h, u)
+        }
         traditional, traditional_unread = _traditional_listens(h, files)
         problems = []
         sasl: list[str] = []  # TLS whose clients SASL authenticates, certificates unchecked
@@ -652,6 +656,16 @@ def _traditional_listens(h: Host, files: list[str]) -> tuple[list[tuple[str, str
             if conf_value(h, file, key)[0] == 1:
                 out.append((file, transport, why))
     return out, ""
+
+
+def _has_listen(h: Host, unit: str) -> bool:
+    """False for a socket unit whose files were read and leave no ListenStream= (a drop-in's
+    empty `ListenStream=` resets the list, systemd.socket(5)): systemd refuses to load it
+    (src/core/socket.c socket_verify: "Unit has no Listen setting (ListenStream=,
+    ListenDatagram=, ListenFIFO=, ...). Refusing."), so it opens no TCP port. True otherwise."""
+    fact = h.facts.socket_unit_files
+    conf = fact.get().get(unit) if fact.known else None
+    return conf is None or bool(conf.listen)
 
 
 def _pulled_units(h: Host, files: list[str], suffix: str) -> dict[str, str]:
