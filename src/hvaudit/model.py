@@ -752,6 +752,10 @@ class Listener:
     socket_activated: bool = False
     pid: int | None = None
     """The process that holds the socket (the first other than systemd's pid 1)."""
+    device: str | None = None
+    """The interface the socket is bound to (SO_BINDTODEVICE, or the scope of a link-local
+    address): `ss` prints it after the address as ADDR%IFNAME (iproute2 ss.c sock_addr_print);
+    None when it is bound to none."""
 
     @property
     def loopback(self) -> bool:

@@ -1378,7 +1378,9 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     too, and so does a socket systemd holds for a management service (socket activation:
     libvirtd-tcp.socket's ListenStream=16509 has no address, so it is every address). An address
     that is a libvirt network's <ip address> is the host's address on the guests' bridge (their
-    gateway in a NAT or routed network; formatnetwork), so a service bound there faces the VMs.
+    gateway in a NAT or routed network; formatnetwork), so a service bound there faces the VMs;
+    so does one bound to that bridge itself, which `ss` shows as ADDR%BRIDGE (a link-local
+    address of the bridge, or SO_BINDTODEVICE; iproute2 ss.c sock_addr_print, R22O-1).
     Every address in any spelling counts as such: `ss` shows an IPv6 socket bound to the
     v4-mapped ::ffff:0.0.0.0 as [::ffff:0.0.0.0], and it receives on every IPv4 address (Linux
     net/ipv6/af_inet6.c __inet6_bind, see is_every_address). A listener on 127/8 is local
@@ -1442,11 +1444,21 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
         vm_nets = {
             a: n.name for n in ctx.deployment.networks if n.host == h.name for a in n.host_addresses
         }
+        # a socket bound to a VM network's bridge (`ss`: ADDR%virbr0; a link-local address
+        # there, or SO_BINDTODEVICE) receives on that bridge whatever its address (R22O-1)
+        vm_bridges = {
+            n.bridge: n.name
+            for n in ctx.deployment.networks
+            if n.host == h.name and n.bridge and n.host_addresses
+        }
         on_vm_net = sorted(
             {
-                f"{name} on {lst.address} (network {vm_nets[lst.address.strip('[]')]})"
+                f"{name} on {lst.address}%{lst.device} (network {bound})"
+                if (bound := vm_bridges.get(lst.device or ""))
+                else f"{name} on {lst.address} (network {vm_nets[lst.address.strip('[]')]})"
                 for lst, name in named
-                if name is not None and lst.address.strip("[]") in vm_nets
+                if name is not None
+                and (lst.address.strip("[]") in vm_nets or (lst.device or "") in vm_bridges)
             }
         )
         local4 = sorted(

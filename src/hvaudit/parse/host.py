@@ -5203,6 +5203,7 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
                     process,
                     held,
                     pids[0] if pids else None,
+                    addr.partition("%")[2] or None,
                 )
             )
         except ValueError:
