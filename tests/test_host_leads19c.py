@@ -207,10 +207,13 @@ def test_negated_list_membership_is_every_other_action(host_scan, body: str) -> 
     includes; `return` ends the function, polkit(8) "Returning null will continue checking other
     rules"). The literal shortcut took the listed id as granted: HVA-132 failed "every local user
     controls every VM", HVA-142 counted ALL. Right: HVA-132/142 keep the hardened passes, and
-    HVA-131 fails, since every domain action (not listed) is granted to every account."""
+    HVA-131 fails, since every domain action (not listed) is granted to every account.
+    HVA-142 fails since R22A-1: every other action includes pkexec's
+    org.freedesktop.policykit.exec (pkexec(1): runs PROGRAM "as the administrative super user,
+    root"), so every account is root."""
     v = _verdicts(_scan(host_scan, body))
     assert v["HVA-132"] == ("pass", HARDENED_132)
-    assert v["HVA-142"] == ("pass", HARDENED_142)
+    assert v["HVA-142"] == ("fail", EVERYONE_142)
     assert v["HVA-131"] == ("fail", _blanket("every user"))
 
 

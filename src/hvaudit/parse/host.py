@@ -115,6 +115,8 @@ ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt", "disk")
 access to disks. Mostly equivalent to root access", Debian wiki SystemGroups; on a hypervisor the
 disks are every VM's storage too)."""
 #: Container daemons whose socket group is root-equivalent: (daemon, group).
+PKEXEC_ACTION = "org.freedesktop.policykit.exec"
+"""pkexec's polkit action: whoever it is granted to runs any program as root (pkexec(1))."""
 CONTAINER_DAEMON_GROUPS = (("dockerd", "docker"), ("lxd", "lxd"), ("incusd", "incus-admin"))
 """Incus's docs, "Authorization": "When interacting with Incus over the Unix socket, members of
 the incus-admin group will have full access to the Incus API" (found with `search`)."""
@@ -2687,6 +2689,10 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     function or a .pkla section (parse/polkit.py), and every identity administrator
     authentication accepts (addAdminRule, AdminIdentities: their own password then passes every
     auth_admin action, pkexec's org.freedesktop.policykit.exec, i.e. a root shell, among them).
+    A grant of org.freedesktop.policykit.exec itself counts the same way (pkexec(1): "pkexec
+    allows an authorized user to execute PROGRAM as another user. If username is not specified,
+    then the program will be executed as the administrative super user, root"; found with
+    `search`): whatever program the rule names, as a narrow sudo rule counts (R22A-1).
     EVERY_USER when a grant tests no subject; a subject test of another shape is unresolved."""
     got = ev.get(_cmd("polkit-rules"))
     if got.state != "ok":
@@ -2694,7 +2700,11 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     files = _by_file(got.text)
     groups: list[str] = []
     users: list[str] = []
-    found = [*polkit.grants(files, "org.libvirt.unix.manage"), *polkit.admin_identities(files)]
+    found = [
+        *polkit.grants(files, "org.libvirt.unix.manage"),
+        *polkit.grants(files, PKEXEC_ACTION),
+        *polkit.admin_identities(files),
+    ]
     for g in found:
         if g.name == polkit.EVERYONE:
             users.append(EVERY_USER)
