@@ -32,6 +32,12 @@ Findings (ID-n):
   kernel refuse unsigned modules after the next boot, although WORD is not in FILE?"
   (devices._signing_lost, _nextboot.live_word_dropped).
 
+- R22K-3 (false pass) HVA-181 passed "none unmitigated" with SMT off by the running line's
+  `nosmt` where the next boot's line holds `mitigations=auto,nosmt mitigations=auto`:
+  management._smt_off_lost (R22B-3) took any nosmt word, though mitigations_parse_cmdline
+  keeps the last word's CPU_MITIGATIONS_AUTO (R22K-1's source). Now it reads only the words
+  the kernel keeps (_nextboot.kept): the question.
+
 Held (kept as tests): a next boot's `audit=0 audit=1` still fails HVA-214: kernel/audit.c
 audit_enable sets `audit_initialized = AUDIT_DISABLED` on "0"/"off", which the later `audit=1`
 does not undo (read with `find_string`), so `audit=` is not a last-wins parameter. HVA-040
@@ -41,9 +47,9 @@ means (no lockdown= word), and where sig_enforce is Y with no word.
 Probed by script, not kept: a live and a next `mitigations=off mitigations=auto` (the same
 line) passed before and after.
 
-Tally: 9 cases in 5 test functions; 5 failed before their fixes (PYTHONPATH=/work/main/src):
-R22K-1's 2 on main 42dfe19, R22K-2's 3 on main 9e2ab58 (R22K-1 landed); the 4 held cases
-passed before and after.
+Tally: 10 cases in 6 test functions; 6 failed before their fixes (PYTHONPATH=/work/main/src):
+R22K-1's 2 on main 42dfe19, R22K-2's 3 on main 9e2ab58 (R22K-1 landed), R22K-3's 1 on main
+31d5e17; the 4 held cases passed before and after.
 
 Leads left (not settled in the time):
 - Other single-value parameters are still judged word by word: a flaw's own `=off` word
@@ -51,8 +57,6 @@ Leads left (not settled in the time):
   line with cmdline_find_option) and kvm.nx_huge_pages= (a module parameter: each word goes
   to its set op). Add them to _LAST_WINS once each is confirmed; intel_iommu= and
   pcie_acs_override= take comma options that add up, so they must stay out.
-- R22B-3's SMT reading (management._smt_off_lost) credits a live `mitigations=auto,nosmt`
-  that a later `mitigations=auto` replaced.
 - Dropped words still not judged: intel_iommu=on / amd_iommu=on (HVA-050,
   CONFIG_INTEL_IOMMU_DEFAULT_ON not read). HVA-040 does not read a unit that writes 1 to
   sig_enforce at run time (the parameter is 0644), which the question's evidence leaves out.
@@ -65,7 +69,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 from test_redteam21_boot_probes import _boot, _grub
 
 LIVE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {}\n"
@@ -198,3 +202,32 @@ def test_signing_the_next_boot_keeps_passes(
     a = _sig_scan(host_scan, live, next_line, "Y\n", lock)
     assert outcomes(a, "HVA-040") == {"hv1": "pass"}
     assert messages(a, "HVA-040") == {"hv1": "module.sig_enforce is on"}
+
+
+# --- HVA-181: SMT off kept by a word a later one replaces (R22K-3) --------------------------------
+
+SMT_VULNS = str(HARDENED_HOST["cpu-vulnerabilities"][0]).replace(
+    "mds:Not affected", "mds:Mitigation: Clear CPU buffers; SMT disabled"
+)
+
+
+def test_a_replaced_nosmt_word_does_not_keep_smt_off(host_scan) -> None:
+    """R22K-3 (false pass) HVA-181: SMT is off now by the running line's `nosmt`, and the next
+    boot's `mitigations=auto,nosmt mitigations=auto` was read as keeping it off (R22B-3's
+    reading took any word); kernel/cpu.c mitigations_parse_cmdline keeps the last word's
+    CPU_MITIGATIONS_AUTO, so nothing turns SMT off at the next boot. Now the question."""
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": (SMT_VULNS, 0),
+            "/sys/devices/system/cpu/smt/control": "off\n",
+            "/proc/cmdline": LIVE.format("nosmt"),
+            "boot-cmdline": _boot(
+                _grub("quiet mitigations=auto,nosmt mitigations=auto"), grub=False
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE}; but the running kernel turned SMT off with nosmt, not in "
+        "/etc/default/grub: mds report SMT vulnerable after the next boot"
+    }

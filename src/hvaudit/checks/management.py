@@ -45,7 +45,7 @@ from hvaudit.checks._loopback import (
     reach_words,
     vsock_guests,
 )
-from hvaudit.checks._nextboot import ask_with, audit_at_next_boot, next_boot_adds
+from hvaudit.checks._nextboot import ask_with, audit_at_next_boot, kept, next_boot_adds
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -3551,11 +3551,16 @@ def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[str, list[str], list[
     live, nxt = h.facts.kernel_cmdline, h.facts.kernel_cmdline_next_boot
     if not flaws or not live.known or not nxt.known:
         return None
-    word = next((w for w in kernel_params(live.get()) if _smt_off_word(w)), None)
+    # R22K-3: a mitigations= word a later one replaces (kept) turns nothing off
+    words = kernel_params(live.get())
+    word = next((words[i] for i in kept(words) if _smt_off_word(words[i])), None)
     lacking = [
         src.source
         for src in nxt.get()
-        if src.words is not None and not any(_smt_off_word(w) for w in kernel_params(src.words))
+        if src.words is not None
+        and not any(
+            _smt_off_word(kernel_params(src.words)[i]) for i in kept(kernel_params(src.words))
+        )
     ]
     if word is None or not lacking:
         return None
