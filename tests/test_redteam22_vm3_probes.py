@@ -30,6 +30,12 @@ Findings (R22D-n):
   The question asked where raw arguments are not observable names the image options too
   (goldens regenerated: that question's text only).
 
+- R22D-2 (false n/a) HVA-238: `-drive file=iser://PORTAL/TARGET/LUN` (QEMU's iSCSI initiator
+  over RDMA) was "no network disks": the protocol list lacked it. Source: QEMU block/iscsi.c
+  `static BlockDriver bdrv_iser = { .format_name = "iser", .protocol_name = "iser", ...
+  .bdrv_parse_filename = iscsi_parse_filename,` (read with `find_string`). Now asked, as an
+  iscsi:// argument is.
+
 Held (kept as tests): a local image whose name has a colon after a `/`
 (`file=/srv/a:b.qcow2`) and `-cdrom /srv/x.iso` stay "no network disks" (path_has_protocol).
 
@@ -37,8 +43,8 @@ Probed by script, not kept: `-drive file=nbd://...`, `file=iscsi://...`, `file=s
 `file.filename=http://...,file.driver=http`, `-blockdev driver=raw,file.driver=nbd` and the
 JSON -blockdev with `"file": {"driver": "nbd"}` were already asked.
 
-Tally: 6 cases in 2 test functions; the 5 pinned R22D-1 cases failed on main 42dfe19 before
-the fix (the held case passed there too).
+Tally: 7 cases in 2 test functions; the 5 pinned R22D-1 cases failed on main 42dfe19 before
+the fix (the held case passed there too); the R22D-2 case failed on main 6517eb8.
 
 Leads left (not settled in the time):
 - A raw `-cdrom http://...` / `-blockdev driver=http` is asked, while a <disk> of protocol
@@ -88,6 +94,7 @@ RAW = {
         f'"backing":{NBD_JSON}}}',
     ),
     "cdrom": ("-cdrom", "http://192.0.2.7/install.iso"),
+    "iser": ("-drive", "file=iser://192.0.2.8/iqn.2001-04.com.example:t/1,if=virtio"),
     "local": ("-drive", "file=/srv/a:b.qcow2,if=virtio", "-cdrom", "/srv/x.iso"),
 }
 
@@ -98,7 +105,7 @@ def raw_disks(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
     return run_assessment(replayed_domains(tmp, {k: _raw_domain(k, *a) for k, a in RAW.items()}))
 
 
-@pytest.mark.parametrize("vm", ["nbdtcp", "gluster", "json", "backing", "cdrom"])
+@pytest.mark.parametrize("vm", ["nbdtcp", "gluster", "json", "backing", "cdrom", "iser"])
 def test_r22d_1_raw_network_disk_spellings_are_asked(raw_disks: Assessment, vm: str) -> None:
     """R22D-1: each spelling opens a network disk (nbd+tcp, gluster+tcp, json:, an nbd backing
     node, -cdrom http://): HVA-238's question naming the argument, not "no network disks"."""

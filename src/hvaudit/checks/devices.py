@@ -3280,6 +3280,9 @@ RAW_DISK_PROTOCOLS = (
     "ftp",
     "ftps",
     "iscsi",
+    # block/iscsi.c `static BlockDriver bdrv_iser = { .format_name = "iser", .protocol_name =
+    # "iser", ...` (libiscsi over RDMA, iscsi_parse_filename; R22D-2)
+    "iser",
     "rbd",
     "gluster",
     "ssh",
