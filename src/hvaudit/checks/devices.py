@@ -449,6 +449,23 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
             and (lost := _signing_lost(h, "lockdown")) is not None
         ):
             yield lost
+        elif lock.get() in ("integrity", "confidentiality") and (
+            unset := _lockdown_unset_at_boot(h)
+        ):
+            yield manual(
+                s,
+                f"kernel lockdown '{lock.get()}' now, but {unset}: a level written to "
+                "/sys/kernel/security/lockdown lasts until the next boot",
+                *lock.sources,
+                *h.facts.secure_boot.sources,
+                *h.facts.kernel_cmdline.sources,
+                question=f"Does {h.name}'s kernel lock itself down at every boot? Evidence: "
+                "`journalctl -k -b | grep 'Kernel is locked down from'` and "
+                "CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY or _CONFIDENTIALITY in "
+                "/boot/config-$(uname -r). Pass: yes, the kernel's configuration locks it "
+                "down, or a unit that runs at every boot writes the level; fail: no, it was "
+                "locked from securityfs by hand.",
+            )
         elif lock.get() in ("integrity", "confidentiality"):
             yield passed(
                 s, f"kernel lockdown '{lock.get()}' enforces signed modules", *lock.sources
@@ -536,6 +553,37 @@ def _signing_lost(h: Host, basis: str) -> Outcome | None:
         "Boot locks the kernel down, or the entry it boots carries module.sig_enforce=1 or "
         "lockdown=integrity; fail: no, unsigned modules load after the next boot.",
     )
+
+
+def _lockdown_unset_at_boot(h: Host) -> str:
+    """Why the kernel's lockdown is not known to come back at the next boot, "" when it is (or
+    the bundle has no evidence either way). security/lockdown/lockdown.c raises the level from
+    the kernel's configuration (CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY/_CONFIDENTIALITY), the
+    `lockdown=` boot parameter (lockdown_param: "integrity" or "confidentiality"), or a write to
+    securityfs (lockdown_write -> lock_kernel_down("securityfs", level)), which holds until the
+    next boot only; Debian's kernel (CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT) adds integrity when
+    it boots with Secure Boot, which shim's MokSBStateRT = 1 turns off (HVA-021). Read with
+    `read_file` (torvalds/linux security/lockdown/lockdown.c), R22H-2."""
+    cmdline, sb, shim = h.facts.kernel_cmdline, h.facts.secure_boot, h.facts.shim_validation_off
+    if not cmdline.sources or not sb.sources:
+        return ""  # a bundle without the evidence: the level alone, as before
+    words = cmdline.get() if cmdline.known else ()
+    words = words[: words.index("--")] if "--" in words else words  # parse_args stops at --
+    if any(_lockdown_word(w) for w in words):
+        return ""
+    if sb.known and sb.get() and not (shim.known and shim.get()):
+        return ""
+    if not cmdline.known or not sb.known:
+        return (
+            "whether Secure Boot or lockdown= on the kernel command line sets it at boot was "
+            "not read"
+        )
+    if sb.get():
+        return (
+            "shim's validation is off (MokSBStateRT = 1), so Secure Boot does not lock the "
+            "kernel down, and no lockdown= is on the kernel command line"
+        )
+    return "the host boots without Secure Boot and no lockdown= is on the kernel command line"
 
 
 def _modules_disabled_at_boot(h: Host) -> tuple[str, str]:
