@@ -4269,17 +4269,49 @@ def _clock_left_alone(args: list[str]) -> bool:
     """Does this chronyd command line carry -x? chronyd(8): "-x This option disables the control
     of the system clock. chronyd will not try to make any adjustments of the clock" (it then only
     serves time to others)."""
-    for arg in args[1:]:
+    options, _ = _getopt(args, _CHRONYD_ARG_OPTS)
+    return any(letter == "x" for letter, _ in options)
+
+
+def _getopt(
+    words: list[str], takes_value: frozenset[str], long_opts: dict[str, str] | None = None
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """A daemon's command line (words[0] its name) as glibc's getopt reads it: the short options
+    in order as (letter, value), and the operands, the words that are neither an option nor an
+    option's value (every word after `--`; glibc moves options before them). In a cluster such
+    as `-gc FILE` or `-dfFILE` the rest of the word after a letter of `takes_value`, or else the
+    next word, is its value. A long option in `long_opts` (`--name=VALUE` or `--name VALUE`)
+    counts as the letter it maps to; other long options are passed over."""
+    options: list[tuple[str, str]] = []
+    operands: list[str] = []
+    i = 1
+    while i < len(words):
+        arg = words[i]
+        i += 1
         if arg == "--":
+            operands += words[i:]
             break
-        if not arg.startswith("-") or arg.startswith("--"):
+        if not arg.startswith("-") or arg == "-":
+            operands.append(arg)
             continue
-        for letter in arg[1:]:
-            if letter == "x":
-                return True
-            if letter in _CHRONYD_ARG_OPTS:
+        if arg.startswith("--"):
+            name, eq, value = arg.partition("=")
+            if long_opts and name in long_opts:
+                if not eq:
+                    value = words[i] if i < len(words) else ""
+                    i += 1
+                options.append((long_opts[name], value))
+            continue
+        for j, letter in enumerate(arg[1:], 1):
+            if letter in takes_value:
+                value = arg[j + 1 :]
+                if not value and i < len(words):
+                    value = words[i]
+                    i += 1
+                options.append((letter, value))
                 break
-    return False
+            options.append((letter, ""))
+    return options, operands
 
 
 LIBVIRT_SASL_CONF = "/etc/sasl2/libvirt.conf"
@@ -4350,28 +4382,8 @@ def _ntpd_conf_file(processes: Fact[str] | None) -> str:
     for exe, words in _commands(processes.get()):
         if exe != "ntpd":
             continue
-        conf, i = "", 1
-        while i < len(words):
-            arg = words[i]
-            i += 1
-            if arg == "--":
-                break
-            if arg.startswith("--configfile"):
-                conf = arg.partition("=")[2] if "=" in arg else (words[i] if i < len(words) else "")
-                i += "=" not in arg
-                continue
-            if not arg.startswith("-") or arg.startswith("--"):
-                continue
-            for j, letter in enumerate(arg[1:], 1):
-                if letter in _NTPD_ARG_OPTS:
-                    value = arg[j + 1 :]
-                    if not value and i < len(words):
-                        value = words[i]
-                        i += 1
-                    if letter == "c":
-                        conf = value
-                    break
-        return conf
+        options, _ = _getopt(words, _NTPD_ARG_OPTS, {"--configfile": "c"})
+        return next((value for letter, value in reversed(options) if letter == "c"), "")
     return ""
 
 
@@ -4461,29 +4473,8 @@ def _chronyd_conf_file(processes: Fact[str]) -> tuple[str, list[str]]:
     for exe, words in _commands(processes.get()):
         if exe != "chronyd":
             continue
-        conf, lines = "", []
-        i = 1
-        while i < len(words):
-            arg = words[i]
-            i += 1
-            if arg == "--":
-                lines += words[i:]
-                break
-            if not arg.startswith("-") or arg == "-":
-                lines.append(arg)
-                continue
-            if arg.startswith("--"):
-                continue
-            for j, letter in enumerate(arg[1:], 1):
-                if letter in _CHRONYD_ARG_OPTS:
-                    value = arg[j + 1 :]
-                    if not value and i < len(words):
-                        value = words[i]
-                        i += 1
-                    if letter == "f":
-                        conf = value
-                    break
-        return conf, lines
+        options, lines = _getopt(words, _CHRONYD_ARG_OPTS)
+        return next((value for letter, value in reversed(options) if letter == "f"), ""), lines
     return "", []
 
 
