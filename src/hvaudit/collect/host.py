@@ -252,6 +252,10 @@ BOOT_CMDLINE: tuple[str, ...] = (
     "/boot/loader/entries",
 )
 
+#: The tail of a `find` that prints each file's path before its lines (`-print -exec grep -H`),
+#: so an empty file is seen; `-D skip` passes over device files.
+_PRINT_AND_GREP: tuple[str, ...] = ("-print", "-exec", "grep", "-D", "skip", "-H", "", "{}", ";")
+
 #: nss-systemd(8): the directories of static drop-in JSON user records.
 USERDB_DIRS: tuple[str, ...] = ("/etc/userdb", "/run/userdb", "/run/host/userdb", "/usr/lib/userdb")
 
@@ -418,15 +422,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "1",
             "-name",
             "*.conf",
-            "-print",
-            "-exec",
-            "grep",
-            "-D",
-            "skip",
-            "-H",
-            "",
-            "{}",
-            ";",
+            *_PRINT_AND_GREP,
         ),
     ),
     # The next boot's kernel command line, which /proc/cmdline (the running boot's) does not
@@ -458,15 +454,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "-path",
             "/boot/loader/entries/*.conf",
             ")",
-            "-print",
-            "-exec",
-            "grep",
-            "-D",
-            "skip",
-            "-H",
-            "",
-            "{}",
-            ";",
+            *_PRINT_AND_GREP,
         ),
     ),
     # sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY": every conf.d/*.conf (not
