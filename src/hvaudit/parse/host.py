@@ -4061,7 +4061,9 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     ng = ev.get(_cmd("syslog-ng-config"))
     if ng.state == "ok":
         sources.append(ng.source)
-        body = _syslog_ng_used("\n".join(ln.partition(":")[2] for ln in ng.text.splitlines()))
+        body = _syslog_ng_used(
+            "\n".join(_syslog_ng_uncommented(ln.partition(":")[2]) for ln in ng.text.splitlines())
+        )
         pattern = r"(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;"
         found["syslog-ng"].extend(
             _syslog_ng_tls(m.group(2), m.group(3)) for m in re.finditer(pattern, body, re.S)
@@ -4224,6 +4226,28 @@ def _syslog_ng_tls(target: str, options: str) -> tuple[str, bool]:
             False,
         )
     return target, tls
+
+
+def _syslog_ng_uncommented(line: str) -> str:
+    """One syslog-ng configuration line without its comment: syslog-ng's lexer (lib/cfg-lex.l,
+    `<INITIAL>\\#  { _process_commented_line(...) }`) skips from a `#` outside a "..." or '...'
+    string to the end of the line, so a commented-out `#log { ... destination(d); };` routes
+    nothing."""
+    quote = ""
+    escaped = False
+    for i, ch in enumerate(line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            return line[:i]
+    return line
 
 
 def _syslog_ng_used(body: str) -> str:
