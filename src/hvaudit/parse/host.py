@@ -117,6 +117,16 @@ disks are every VM's storage too)."""
 #: Container daemons whose socket group is root-equivalent: (daemon, group).
 PKEXEC_ACTION = "org.freedesktop.policykit.exec"
 """pkexec's polkit action: whoever it is granted to runs any program as root (pkexec(1))."""
+ROOT_COMMAND_ACTIONS = (
+    "org.freedesktop.systemd1.manage-units",
+    "org.freedesktop.machine1.host-shell",
+)
+"""polkit actions that run a command of the caller's choosing as root (R22P-1): systemd's
+manage-units (StartTransientUnit, `systemd-run` "create and start a transient .service ... unit
+and run the specified COMMAND in it", as root by default) and machined's host-shell
+(`machinectl shell root@.host`, OpenShell on the host's machine object). A rule narrowing them
+with action.lookup() (the transient unit's name, which `systemd-run --unit=` lets the caller
+pick; the target user of host-shell) is not read: its subjects are asked about."""
 CONTAINER_DAEMON_GROUPS = (("dockerd", "docker"), ("lxd", "lxd"), ("incusd", "incus-admin"))
 """Incus's docs, "Authorization": "When interacting with Incus over the Unix socket, members of
 the incus-admin group will have full access to the Incus API" (found with `search`)."""
@@ -2705,6 +2715,14 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
         *polkit.grants(files, PKEXEC_ACTION),
         *polkit.admin_identities(files),
     ]
+    for action in ROOT_COMMAND_ACTIONS:
+        for g in polkit.grants(files, action):
+            if re.search(r"\baction\s*\.\s*lookup\b", "\n".join(files.get(g.path, []))):
+                # narrowed by a detail (unit name, target user) hvaudit does not read
+                g = polkit.Grant(
+                    g.path, "unresolved", f"{g.path} ({action} narrowed by action.lookup)"
+                )
+            found.append(g)
     for g in found:
         if g.name == polkit.EVERYONE:
             users.append(EVERY_USER)
