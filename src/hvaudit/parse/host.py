@@ -6799,8 +6799,21 @@ def _socket_unit_pulls(g: Got) -> Fact[dict[str, tuple[str, str]]]:
     if g.state == "absent":
         return Fact.of({}, Source(g.source.artefact, "no systemd"))
     out: dict[str, tuple[str, str]] = {}
+    for unit, section, path, key, value in _service_unit_settings(g.text):
+        if section == "[Unit]" and key in ("Wants", "Requires", "BindsTo", "Upholds"):
+            for name in value.split():
+                if name.endswith(".socket"):
+                    out.setdefault(name, (unit, f"{unit}.service {key}= in {path}"))
+    return Fact.of(out, g.source)
+
+
+def _service_unit_settings(text: str) -> Iterator[tuple[str, str, str, str, str]]:
+    """Every `key=value` setting of the services in `systemctl cat` output, in the order systemd
+    applies them (each file after a "# PATH" line, the unit file first, then its drop-ins): (the
+    service's name without `.service`, the section header, the file, the key, the value), key
+    and value stripped; comments and lines before the first file skipped."""
     unit, section, path = "", "", ""
-    for line in _unit_file_lines(g.text):
+    for line in _unit_file_lines(text):
         header = re.fullmatch(r"# (/\S+)", line)
         if header:
             path = header.group(1)
@@ -6814,12 +6827,8 @@ def _socket_unit_pulls(g: Got) -> Fact[dict[str, tuple[str, str]]]:
             section = body
             continue
         key, eq, value = body.partition("=")
-        key = key.strip()
-        if section == "[Unit]" and eq and key in ("Wants", "Requires", "BindsTo", "Upholds"):
-            for name in value.split():
-                if name.endswith(".socket"):
-                    out.setdefault(name, (unit, f"{unit}.service {key}= in {path}"))
-    return Fact.of(out, g.source)
+        if eq:
+            yield unit, section, path, key.strip(), value.strip()
 
 
 def _service_settings(text: str, daemon: str) -> Iterator[tuple[str, str, str]]:
@@ -6827,23 +6836,9 @@ def _service_settings(text: str, daemon: str) -> Iterator[tuple[str, str, str]]:
     systemd applies them (each file after a "# PATH" line, the unit file first, then its
     drop-ins): (the file, the key, the value), both stripped; comments and other sections
     skipped."""
-    unit, section, path = "", "", ""
-    for line in _unit_file_lines(text):
-        header = re.fullmatch(r"# (/\S+)", line)
-        if header:
-            path = header.group(1)
-            base = path.split(".service.d/", 1)[0] if ".service.d/" in path else path
-            unit, section = base.rsplit("/", 1)[-1].removesuffix(".service"), ""
-            continue
-        body = line.strip()
-        if unit != daemon or not body or body[0] in "#;":
-            continue
-        if body.startswith("["):
-            section = body
-            continue
-        key, eq, value = body.partition("=")
-        if section == "[Service]" and eq:
-            yield path, key.strip(), value.strip()
+    for unit, section, path, key, value in _service_unit_settings(text):
+        if unit == daemon and section == "[Service]":
+            yield path, key, value
 
 
 def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]]:
