@@ -275,6 +275,10 @@ class Interface:
     """A passt user interface's host port forwards (libvirt `<portForward>`), each (protocol,
     host address or "" for none, ports as passt's -t/-u takes them: `2022:22`, `all`)."""
 
+    socket_mode: str | None = None
+    """A vhost-user interface's `<source mode>`: "server" where QEMU creates and listens on the
+    socket (and hands the guest's memory to whatever connects), "client" where it connects to
+    a back end's; None for other interfaces or where the definition gives none."""
     tap_placed_outside: str | None = None
     """An <interface type='ethernet'> whose tap something outside libvirt may put on a host
     bridge: a pre-created tap (`<target managed='no'>`) or an ifup <script>, shown as such;

@@ -1037,6 +1037,19 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
                 "QEMU maps a file of each VM's own; fail: a file, which every VM naming it maps "
                 "shared and writes into.",
             )
+        elif listening := _vhost_user_listening(v):
+            paths = ", ".join(sorted({p for p, _ in listening}))
+            yield manual(
+                s,
+                "vhost-user socket(s) QEMU listens on, whose peer is handed the guest's memory: "
+                + ", ".join(t for _, t in listening),
+                v.source,
+                question=f"Can only the VM's vhost-user back end connect to each socket {paths} "
+                f"on host {v.host}? Evidence: `ls -lZ PATH` and the permissions and label of "
+                f"its directory on {v.host}, `ss -xlp` for the listener. Pass: yes, only the "
+                "back end's user and label may connect; fail: another user, another VM's QEMU "
+                "or another label can connect first, and QEMU maps the guest's memory into it.",
+            )
         else:
             none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
             yield passed(s, none, v.source)
@@ -1048,6 +1061,50 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         "it sets it to TRUE and the host runs ESXi 5.0 or older, where it takes effect",
         "vmci0.unrestricted",
     )
+
+
+def _vhost_user_listening(v: Vm) -> list[tuple[str, str]]:
+    """The vhost-user sockets QEMU creates and listens on for `v`, each (path, as shown)
+    (R23V-1). The vhost-user front end hands its back end the guest's memory: QEMU
+    docs/interop/vhost-user.rst, VHOST_USER_SET_MEM_TABLE, "Sets the memory map regions on the
+    back-end so it can translate the vring addresses. In the ancillary data there is an array
+    of file descriptors for each memory mapped region" (read with `find_string`), and either
+    side may listen ("Master and slave can be either a client (i.e. connecting) or server
+    (listening)", rust-vmm/vhost README, read with `search`). Where QEMU listens, the back end
+    is whoever connects first: a libvirt `<interface type='vhostuser'>` whose `<source
+    mode='server'>`, or raw arguments' `-chardev socket,server=on` named by a `-netdev
+    vhost-user` or a `-device vhost-user-*` (libvirt formatdomain: "when ``mode='server'`` is
+    used, the hypervisor will wait for the incoming connection", read with `search`). libvirt
+    labels a socket QEMU binds only where it exists before QEMU starts (security_selinux.c
+    virSecuritySELinuxSetChardevLabel and security_dac.c: `if (!dev_source->data.nix.listen ||
+    (dev_source->data.nix.path && virFileExists(dev_source->data.nix.path)))`, "Also label
+    mode='bind' sockets if they exist", read with `find_string`); one QEMU creates has QEMU's
+    owner and label, so who may connect is its directory's and the labels' business, which the
+    definition does not show. A socket QEMU connects to is the back end's own (mode='client')."""
+    out = [
+        (i.source, f"vhost-user interface socket {i.source} (mode server)")
+        for i in v.interfaces
+        if i.type == "vhostuser" and i.socket_mode == "server"
+    ]
+    opts = qemu_options(v.raw_hypervisor_arguments)
+    servers = {
+        o.props.get("id"): o
+        for o in opts
+        if o.name == "chardev" and o.kind == "socket" and o.flag("server") and o.props.get("path")
+    }
+    for o in opts:
+        user = (o.name == "netdev" and o.kind == "vhost-user") or (
+            o.name == "device" and o.kind.startswith("vhost-user-")
+        )
+        chardev = servers.get(o.props.get("chardev")) if user else None
+        if chardev is not None:
+            out.append(
+                (
+                    chardev.props["path"],
+                    f"QEMU argument {chardev.shown()} (listening, for {o.shown()})",
+                )
+            )
+    return out
 
 
 #: What each of Vm.boot_files' kinds is to the VM, as HVA-057 names it (R19-9).

@@ -1323,6 +1323,7 @@ def _interface(itf: Element, src: Source) -> Interface:
         trust_guest_rx_filters_set=trust is not None,
         portgroup=source_el.get("portgroup") if source_el is not None else None,
         macvtap_mode=mode if itype == "direct" else None,
+        socket_mode=mode if itype == "vhostuser" else None,
         port_isolated=_yes(port.get("isolated")) if port is not None else None,
         virtualport=vport.get("type") if vport is not None else None,
         bandwidth_limited=bandwidth is not None and len(bandwidth) > 0,
