@@ -273,6 +273,8 @@ HARDENED_HOST: dict[str, Any] = {
     "/sys/module/kvm_intel/parameters/ept": "Y\n",
     "/sys/kernel/mm/ksm/run": "0\n",
     "/sys/kernel/mm/ksm/pages_shared": "0\n",
+    # `systemctl list-unit-files --no-legend ksm.service ksmtuned.service`: neither installed
+    "ksm-units": ("", 1),
     "/sys/devices/system/cpu/smt/control": "on\n",
     "/sys/class/tpm/tpm0/tpm_version_major": "2\n",
     "/etc/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n',

@@ -1023,6 +1023,9 @@ class HostFacts:
     (vfio_iommu_type1 allow_unsafe_interrupts on), "" when it is not."""
     ksm_tuner: Fact[str] = field(default_factory=_na)
     """The running daemon that switches KSM on under memory pressure (ksmtuned), "" if none."""
+    ksm_boot_units: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The enabled systemd units that switch KSM on at the next boot (ksm.service,
+    ksmtuned.service), whether or not they run now."""
     ceph_osd: Fact[bool] = field(default_factory=_na)
     """A Ceph OSD daemon (ceph-osd), which stores a Ceph cluster's objects, runs on the host."""
     virtiofs_daemons: Fact[tuple[VirtiofsDaemon, ...]] = field(default_factory=_na)

@@ -265,7 +265,12 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     "off" either where pages were merged before: it stops ksmd "but keep[s] merged pages"
     (Documentation/admin-guide/mm/ksm.rst, run; only 2 "unmerge[s] all pages currently merged"),
     so the guests' merged pages stay shared until written: /sys/kernel/mm/ksm/pages_shared ("how
-    many shared pages are being used") above 0 is judged as merging (R10H-1)."""
+    many shared pages are being used") above 0 is judged as merging (R10H-1). Neither the
+    running state nor the process list shows the next boot: an enabled ksm.service (`ksmctl
+    start`, run = 1) or ksmtuned.service that is not running now switches KSM on when the host
+    restarts (Debian's ksmtuned package "ships the ksm and ksmtuned services", the units
+    /lib/systemd/system/ksm.service and ksmtuned.service; read with `search`), so an enabled one
+    is judged as merging; the unit states unread, a question (R23H-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.page_merging
@@ -277,12 +282,22 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, tuner, "KSM is off and no ksmtuned runs to switch it on")
             continue
         kept = h.facts.ksm_pages_shared
+        units = h.facts.ksm_boot_units
+        boot: tuple[str, ...] = ()
         if not f.get() and not tuner.get():
             if not kept.known:
                 yield unknown(s, kept, "KSM is off and keeps no merged page (pages_shared 0)")
                 continue
-            if not kept.get():
-                yield passed(s, "KSM is off", *f.sources, *tuner.sources, *kept.sources)
+            if not units.known:
+                yield unknown(
+                    s, units, "KSM is off and no ksm or ksmtuned unit is enabled to start at boot"
+                )
+                continue
+            boot = units.get()
+            if not kept.get() and not boot:
+                yield passed(
+                    s, "KSM is off", *f.sources, *tuner.sources, *kept.sources, *units.sources
+                )
                 continue
         if f.get():
             merging, refs = "KSM is merging guest memory pages", tuple(f.sources)
@@ -292,6 +307,13 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
                 "committed to QEMU exceeds its threshold"
             )
             refs = (*f.sources, *tuner.sources)
+        elif boot:
+            merging = (
+                f"KSM is off now, but {' and '.join(boot)} "
+                f"{'is' if len(boot) == 1 else 'are'} enabled and switch"
+                f"{'es' if len(boot) == 1 else ''} it on at the next boot"
+            )
+            refs = (*f.sources, *units.sources)
         else:
             merging = (
                 f"KSM is stopped (run = 0), but the {kept.get()} page(s) it merged stay shared "
@@ -313,6 +335,8 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
                 if f.get()
                 else f"{tuner.get()} may switch KSM on"
                 if tuner.get()
+                else f"{' and '.join(boot)} may switch KSM on"
+                if boot
                 else f"KSM keeps {kept.get()} merged page(s)"
             )
             yield passed(

@@ -283,6 +283,12 @@ SOCKET_UNITS: tuple[str, ...] = (
     *(f"{d}{s}.socket" for d in ("virtlogd", "virtlockd") for s in ("", "-admin")),
 )
 
+#: The systemd units that switch KSM on: ksm.service runs `ksmctl start` (run = 1) once at boot,
+#: ksmtuned.service starts ksmtuned, which sets run = 1 under memory pressure (Debian's ksmtuned
+#: package: /lib/systemd/system/ksm.service, ksmtuned.service; RHEL qemu-kvm, Proxmox
+#: ksm-control-daemon).
+KSM_UNITS: tuple[str, ...] = ("ksm.service", "ksmtuned.service")
+
 
 def libvirt_socket(daemon: str) -> str:
     """The read-write UNIX socket a libvirt daemon serves (libvirtd and virtproxyd: libvirt-sock;
@@ -574,6 +580,14 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "--no-pager",
             *(f"{d}*.socket" for d in LIBVIRT_DAEMONS),
         ),
+    ),
+    # The units that switch KSM on at boot: ksm.service (`ksmctl start`, run = 1) and
+    # ksmtuned.service, shipped by RHEL's qemu-kvm, Debian's ksmtuned and Proxmox's
+    # ksm-control-daemon; one that is enabled but not running now still starts at the next boot
+    # (HVA-061, R23H-1)
+    CommandProbe(
+        "ksm-units",
+        ("systemctl", "list-unit-files", "--no-legend", "--no-pager", *KSM_UNITS),
     ),
     CommandProbe(
         "libvirt-sockets",

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
+    KSM_UNITS,
     LIBVIRT_DAEMONS,
     LOG_DAEMONS,
     LOG_LOCK_SOCKETS,
@@ -526,6 +527,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.ksm_tuner = _running(
         processes, ("ksmtuned",), lambda names: names[0] if names else "", scripts=True
     )
+    f.ksm_boot_units = ev.fact(_cmd("ksm-units"), _ksm_boot_units)
     f.firewall_input_policy = _firewall(ev)
     f.firewall_accepts = _firewall_accepts(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
@@ -744,6 +746,22 @@ def _kvm_modules(ev: HostEvidence, ept: Got, npt: Got) -> Fact[tuple[str, ...]]:
     if mods.state == "failed":
         return Fact.failed(f"/proc/modules: {mods.reason}", mods.source)
     return Fact.unavailable("/proc/modules could not be read", mods.source)
+
+
+def _ksm_boot_units(g: Got) -> Fact[tuple[str, ...]]:
+    """The KSM units the next boot starts (`systemctl list-unit-files`: UNIT FILE, STATE and,
+    since systemd 245, PRESET): ksm.service runs `ksmctl start` (run = 1) and ksmtuned.service
+    the tuner that sets it under memory pressure (Debian's ksmtuned package: "ships the ksm and
+    ksmtuned services to control Kernel Samepage Merging"). Enabled means one of
+    UNIT_ENABLED_STATES; without systemctl there is no systemd to start them (R23H-1)."""
+    if g.state == "absent":
+        return Fact.of((), Source(g.source.artefact, "no systemd"))
+    found = []
+    for line in g.text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in KSM_UNITS and parts[1] in UNIT_ENABLED_STATES:
+            found.append(parts[0])
+    return Fact.of(tuple(found), g.source)
 
 
 def _ksm_pages_shared(ev: HostEvidence) -> Fact[int]:
