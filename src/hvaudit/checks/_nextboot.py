@@ -45,23 +45,77 @@ class NextBoot:
         )
 
 
-#: Parameters whose handler assigns one value per word, so the last word of the name on the
-#: line is the one the kernel keeps (R22K-1): kernel/cpu.c mitigations_parse_cmdline
-#: (`cpu_mitigations = CPU_MITIGATIONS_OFF` / `_AUTO` / `_AUTO_NOSMT`, an early_param, read with
-#: `find_string`), called by kernel/params.c parse_args for each word in order. Not `audit=`:
-#: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later `audit=1`.
-_LAST_WINS = frozenset({"mitigations"})
+#: Parameters whose handler assigns one mode per word, so the last word of the name that sets
+#: one is the mode the kernel keeps (R22K-1, R23B-1), with the values that set it (a value the
+#: handler does not know sets nothing: the earlier word stands). kernel/cpu.c
+#: mitigations_parse_cmdline (`cpu_mitigations = CPU_MITIGATIONS_OFF` / `_AUTO` / `_AUTO_NOSMT`,
+#: else pr_crit "Unsupported mitigations=%s, system may still be vulnerable"); arch/x86/kernel/
+#: cpu/bugs.c mds_cmdline, tsx_async_abort_parse_cmdline and mmio_stale_data_parse_cmdline
+#: (`!strcmp(str, "off")` / "full" / "full,nosmt" each assign the one *_mitigation), l1tf_cmdline
+#: (off, flush,nowarn, flush, flush,nosmt, full, full,force) and retbleed_parse_cmdline (a comma
+#: list whose off/auto/unret/ibpb/stuff each assign retbleed_cmd, later retbleed_mitigation, and
+#: whose nosmt sets only retbleed_nosmt); all early_params, called by kernel/params.c parse_args
+#: for each word in order (read with `find_string`). kvm.nx_huge_pages: arch/x86/kvm/mmu/mmu.c
+#: set_nx_huge_pages takes off, force, auto, never or a kstrtobool, else -EINVAL (no change).
+#: Not `audit=`: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later
+#: `audit=1`; not intel_iommu= or pcie_acs_override=, whose comma options add up.
+_LAST_WINS: dict[str, frozenset[str]] = {
+    "mitigations": frozenset({"off", "auto", "auto,nosmt"}),
+    "mds": frozenset({"off", "full", "full,nosmt"}),
+    "tsx_async_abort": frozenset({"off", "full", "full,nosmt"}),
+    "mmio_stale_data": frozenset({"off", "full", "full,nosmt"}),
+    "l1tf": frozenset({"off", "flush,nowarn", "flush", "flush,nosmt", "full", "full,force"}),
+    "retbleed": frozenset({"off", "auto", "unret", "ibpb", "stuff"}),
+    "kvm.nx_huge_pages": frozenset({"off", "force", "auto", "never"}),
+}
+
+#: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
+#: taa_nosmt, mmio_nosmt, retbleed_nosmt): it disables SMT unless the mode the kernel keeps is
+#: off (R23B-1).
+_NOSMT_STICKS = frozenset({"mds", "tsx_async_abort", "mmio_stale_data", "retbleed"})
+
+
+def _mode(name: str, value: str) -> str | None:
+    """The mode a word of a _LAST_WINS parameter sets, None where it sets none: retbleed's last
+    mode option of its comma list; kvm.nx_huge_pages's named mode or a kstrtobool (lib/kstrtox.c:
+    y, Y, 1, n, N, 0, on, off in any case) as off or force."""
+    modes = _LAST_WINS[name]
+    if name == "retbleed":
+        return next((o for o in reversed(value.split(",")) if o in modes), None)
+    if name == "kvm.nx_huge_pages" and value not in modes:
+        if value[:1] in ("y", "Y", "1") or value[:2].lower() == "on":
+            return "force"
+        if value[:1] in ("n", "N", "0") or value[:2].lower() == "of":
+            return "off"
+        return None
+    return value if value in modes else None
 
 
 def kept(words: tuple[str, ...]) -> tuple[int, ...]:
     """The indexes of the kernel's words (kernel_params) that take effect: all but a word of a
-    _LAST_WINS parameter that a later word of the same name replaces (R22K-1)."""
-    last = {w.partition("=")[0]: i for i, w in enumerate(words) if "=" in w}
-    return tuple(
-        i
-        for i, w in enumerate(words)
-        if "=" not in w or w.partition("=")[0] not in _LAST_WINS or last[w.partition("=")[0]] == i
-    )
+    _LAST_WINS parameter that a later word of the same name replaces (R22K-1) by setting a mode
+    (_mode). A `,nosmt` flag that sticks (_NOSMT_STICKS) stays unless the mode kept is off, and
+    kvm.nx_huge_pages=never stays (set_nx_huge_pages: `nx_hugepage_mitigation_hard_disabled =
+    true`, after which every write returns -EPERM)."""
+    out = []
+    for i, w in enumerate(words):
+        name, eq, value = w.partition("=")
+        if not eq or name not in _LAST_WINS:
+            out.append(i)
+            continue
+        later = [
+            m
+            for n, _, v in (x.partition("=") for x in words[i + 1 :])
+            if n == name and (m := _mode(n, v)) is not None
+        ]
+        sticks = name in _NOSMT_STICKS and "nosmt" in value.split(",")
+        if (
+            not later
+            or (sticks and later[-1] != "off")
+            or (name == "kvm.nx_huge_pages" and value == "never")
+        ):
+            out.append(i)
+    return tuple(out)
 
 
 def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
