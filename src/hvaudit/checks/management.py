@@ -4134,7 +4134,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     asked, not read asked (R21T-1). The host's own addresses and names count as the host
     itself for every daemon (R21T-3). An ntpd whose sources are not all read (started with -c
     another file than /etc/ntp.conf or /etc/ntpsec/ntp.conf, an `includefile`, no outside source
-    in what was read) is asked which source steers it, as chronyd is (R22T-1)."""
+    in what was read) is asked which source steers it, as chronyd is (R22T-1); so is one whose
+    file is absent (ntpsec's ntp.d directory is not read), while the servers on its command line
+    count as its sources (R23T-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync

@@ -12,6 +12,7 @@ import fnmatch
 import ipaddress
 import itertools
 import json
+import posixpath
 import re
 import shlex
 import socket
@@ -4431,20 +4432,52 @@ NTP_CONFS = ("/etc/ntp.conf", "/etc/ntpsec/ntp.conf")
 _NTPD_ARG_OPTS = frozenset("cDfiIklpPrstuUvVw")
 
 
-def _ntpd_conf_file(processes: Fact[str] | None) -> str:
-    """The configuration file the running ntpd reads ("" for the default): ntpd(8) "-c conffile:
-    Specify the name and path of the configuration file, default /etc/ntp.conf" (long form
-    --configfile). Debian's ntp and ntpsec wrappers pass `-c /run/ntp.conf.dhcp` (or
-    /run/ntpsec/ntp.conf.dhcp) when dhclient's exit hook wrote one, ntpsec `-c
-    /etc/ntpsec/ntp.conf` otherwise."""
+#: ntpd's long options that take a value, as the short letter they stand for ("" where none):
+#: ntpsec's ntpd.c longoptions (has_arg 1; its "driftile" spelling too) and ntp's ntpd-opts.def
+#: (driftfile, propagationdelay, saveconfigquit, var, dvar, wait-sync, pccfreq). `--name VALUE`
+#: takes the next word, which is then no server operand.
+_NTPD_LONG_OPTS = {
+    "--configfile": "c",
+    "--set-debug-level": "D",
+    "--driftfile": "f",
+    "--driftile": "f",
+    "--jaildir": "i",
+    "--interface": "I",
+    "--keyfile": "k",
+    "--logfile": "l",
+    "--pidfile": "p",
+    "--priority": "P",
+    "--propagationdelay": "r",
+    "--saveconfigquit": "",
+    "--statsdir": "s",
+    "--trustedkey": "t",
+    "--user": "u",
+    "--updateinterval": "U",
+    "--var": "v",
+    "--dvar": "V",
+    "--wait-sync": "w",
+    "--pccfreq": "",
+}
+
+
+def _ntpd_command(processes: Fact[str] | None) -> tuple[str, list[str]]:
+    """The configuration file the running ntpd reads ("" for the default) and the servers its
+    command line names. ntpd(8) "-c conffile: Specify the name and path of the configuration
+    file, default /etc/ntp.conf" (long form --configfile). Debian's ntp and ntpsec wrappers pass
+    `-c /run/ntp.conf.dhcp` (or /run/ntpsec/ntp.conf.dhcp) when dhclient's exit hook wrote one,
+    ntpsec `-c /etc/ntpsec/ntp.conf` otherwise. The operands are servers: ntpsec's synopsis
+    "ntpd ... [server...]" and ntp_config.c config_peers "add servers named on the command line
+    with iburst implied" (ntp's ntpd.c too: "save list of servers from cmd line for
+    config_peers() use"; read with `fetch` and `find_string`)."""
     if processes is None or not processes.known:
-        return ""
+        return "", []
     for exe, words in _commands(processes.get()):
         if exe != "ntpd":
             continue
-        options, _ = _getopt(words, _NTPD_ARG_OPTS, {"--configfile": "c"})
-        return next((value for letter, value in reversed(options) if letter == "c"), "")
-    return ""
+        options, servers = _getopt(words, _NTPD_ARG_OPTS, _NTPD_LONG_OPTS)
+        conf = next((value for letter, value in reversed(options) if letter == "c"), "")
+        return conf, servers
+    return "", []
 
 
 def _ntp_own_clock(
@@ -4463,19 +4496,33 @@ def _ntp_own_clock(
     clock. A loopback or unspecified address is the host itself (`_this_host`: Linux routes
     0.0.0.0 and :: to loopback). One outside source settles it; with none, a file ntpd reads
     that was not read leaves it unknown (R22T-1): another `-c` file than the collected ones
-    (`_ntpd_conf_file`; with `-c` one of them, only that one), or an `includefile` (ntp.conf(5)
-    "additional configuration commands to be included from a separate file")."""
+    (`_ntpd_command`; with `-c` one of them, only that one), or an `includefile` (ntp.conf(5)
+    "additional configuration commands to be included from a separate file"). The servers on
+    ntpd's command line count as `server` lines (`_ntpd_command`). Where the file ntpd reads is
+    absent, its sources are not in the evidence (R23T-1): ntpsec also reads "the configuration
+    directory, if it exists ... /etc/ntp.d, but if the -c option is specified the /etc will be
+    specified by the directory name of the -c argument", every "*.conf" there (ntpsec
+    ntpd-body.adoc; ntp_config.c readconfig "parse configs in parallel subdirectory if that
+    exists", read with `fetch`), which is not collected; ntp's getconfig starts with no source
+    but the command line's. Not collected at all (an older bundle), no source."""
     found: list[str] = []
     sources: list[Source] = []
-    conf = _ntpd_conf_file(processes)
+    conf, operands = _ntpd_command(processes)
+    src = processes.sources[0] if processes and processes.sources else Source("processes")
+    for word in operands:
+        if not _on_host(word.lower().strip("[]"), itself):
+            return Fact.of("", src)
+        found.append(f"ntpd's command line: server {word}")
     if conf and conf not in NTP_CONFS:
-        src = processes.sources[0] if processes and processes.sources else Source("processes")
         return Fact.unavailable(
             f"ntpd runs with -c {conf}, a configuration file hvaudit does not read", src
         )
+    absent: list[str] = []
     included = ""
     for path in (conf,) if conf else NTP_CONFS:
         got = ev.get(_file(path))
+        if got.state == "absent":
+            absent.append(path)
         if got.state in ("absent", "uncollected"):
             continue
         if got.state != "ok":
@@ -4506,6 +4553,14 @@ def _ntp_own_clock(
                 found.append(f"{path}: {words[0]} {named[0]}")
     if included:
         return Fact.unavailable(f"{included}, which was not read", *sources)
+    if not sources and absent:
+        # ntpd reads no file hvaudit has: ntpsec's ntp.d beside it may hold its sources (R23T-1)
+        where = posixpath.join(posixpath.dirname(conf or NTP_CONFS[0]), "ntp.d")
+        return Fact.unavailable(
+            f"{' and '.join(absent)} {'is' if len(absent) == 1 else 'are'} absent, and "
+            f"{where}/*.conf (which ntpsec reads too) was not read",
+            ev.get(_file(absent[0])).source,
+        )
     if not sources:
         return Fact.unavailable("no ntp.conf was read", ev.get(_file(NTP_CONFS[0])).source)
     return Fact.of("; ".join(found[:4]), *sources)
