@@ -3379,7 +3379,7 @@ def _raw_network_disks(v: Vm) -> list[str]:
         else:
             continue
         if values & set(RAW_DISK_PROTOCOLS):
-            out.append(f"-{o.name} {o.text}")
+            out.append(f"-{o.name} {o.text}" if o.spelled else f"{o.text} (an image word, as -hda)")
     return out
 
 

@@ -135,9 +135,10 @@ class QemuOption:
         return [v for k, v in self.pairs if k == key or item.fullmatch(k)]
 
     def shown(self) -> str:
-        """The option as written, for a message (with the -set arguments that changed it)."""
+        """The option as written, for a message (with the -set arguments that changed it); a
+        bare image word (no option word: `spelled` empty) as the word alone."""
         sets = "".join(f" -set {s}" for s in self.set_by)
-        return f"{self.spelled} {self.text}{sets}"
+        return f"{self.spelled} {self.text}{sets}" if self.spelled else self.text
 
     @property
     def qemu_opts(self) -> bool:
@@ -159,10 +160,39 @@ def option_name(word: str) -> str | None:
     return None if name.startswith("-") or not name else name
 
 
+#: QEMU options that take no argument (qemu-options.hx `DEF("snapshot", 0,
+#: QEMU_OPTION_snapshot`, and so -S, -s, -nographic, -no-reboot, -no-shutdown, -enable-kvm,
+#: -nodefaults, -no-user-config, -daemonize, -usb; read with `find_string`): the word after
+#: one is not its argument but a word of its own.
+NO_ARGUMENT = frozenset(
+    {
+        "snapshot",
+        "S",
+        "s",
+        "nographic",
+        "no-reboot",
+        "no-shutdown",
+        "enable-kvm",
+        "nodefaults",
+        "no-user-config",
+        "daemonize",
+        "usb",
+    }
+)
+
+
 def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
     """Every option word of `args` with the word after it as its argument. Each option word is
     read with the next word, even where that is itself an option (a word QEMU might take as
-    the argument of an option without one is read both ways: more is judged, never less)."""
+    the argument of an option without one is read both ways: more is judged, never less).
+
+    A word that is no option and no option's argument is a disk image, read as `-hda WORD`
+    with an empty `spelled` (R23V-2): vl.c's second pass, `if (argv[optind][0] != '-') {
+    loc_set_cmdline(argv, optind, 1); drive_add(IF_DEFAULT, 0, argv[optind++], HD_OPTS); }`,
+    as `case QEMU_OPTION_hda` adds index 0 (read with `find_string`). So is the first word:
+    raw arguments follow the launcher's own options and their arguments (libvirt appends
+    <qemu:arg> values after its command line). Where the word before is an option word,
+    the word is read as an image only after an option known to take none (NO_ARGUMENT)."""
     if args == ():  # most VMs have no raw arguments, and about 28 checks ask for each VM's
         return ()
     words = list(args)
@@ -170,6 +200,9 @@ def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
     for n, word in enumerate(words):
         name = option_name(word)
         if name is None:
+            before = option_name(words[n - 1]) if n else None
+            if word and not word.startswith("-") and (before is None or before in NO_ARGUMENT):
+                out.append(QemuOption("hda", "", word))
             continue
         text = words[n + 1] if n + 1 < len(words) else ""
         out.append(parse_option(name, word, text))
