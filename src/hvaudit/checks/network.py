@@ -160,6 +160,30 @@ def _gateway_networks(ctx: Context, host: str) -> dict[int, list[str]]:
     return out
 
 
+def _gateway_bridges(ctx: Context, h: Host) -> dict[int, list[str]]:
+    """The host's own bridges (br0: no libvirt NAT, routed, open or isolated network's) that
+    hold a host address and carry a VM (a port now, an <interface type='bridge'>, a libvirt
+    network in bridge mode, a raw QEMU tap), by the IP version of that address ("BRIDGE
+    (ADDRESS)"). A guest there sends to any host address through the host's address on the
+    bridge, as a guest of a NAT network does through its gateway: Linux takes a packet for any
+    of its addresses on whatever interface it arrives (ip-sysctl.rst arp_filter, "IP addresses
+    are owned by the complete host on Linux"; R23N-1)."""
+    if not (h.facts.bridges.known and h.facts.addresses.known):
+        return {}
+    internal = _libvirt_internal_bridges(ctx, h.name)
+    carried = defined_bridges(ctx, h.name)
+    out: dict[int, list[str]] = {}
+    for b, members in sorted(h.facts.bridges.get().items()):
+        live = any(m.startswith(("vnet", "tap", "macvtap", "veth")) for m in members)
+        if b in internal or not (live or b in carried):
+            continue
+        for a in h.facts.addresses.get().get(b, ()):
+            version = _address_version(a)
+            if version is not None:
+                out.setdefault(version, []).append(f"{b} ({a})")
+    return out
+
+
 def _address_version(address: str) -> int | None:
     """The IP version a listener's address receives on (an IPv4-mapped IPv6 address: IPv4),
     None for a link-local address (its own link only) or one that is no address."""
@@ -1417,7 +1441,9 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     default, and is a question about the rules that accept its port where it drops by default
     and some rule accepts (R21N-1). A host with several of these questions gets them as one
     item whose one question asks each (R21Q-1): an attestation answers the host's item, and a
-    "yes" to the first question alone would pass the others unasked."""
+    "yes" to the first question alone would pass the others unasked. A host bridge (br0,
+    Proxmox VE's vmbr0) that holds a host address and carries a VM is such a way in too: its
+    guests send to any host address through the host's address there (R23N-1)."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
@@ -1511,18 +1537,26 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
         # address through that bridge, and Linux takes it (R21N-1): what stops it is the
         # host's input firewall, which libvirt leaves open (it adds accepts only)
         gateways = _gateway_networks(ctx, h.name)
+        # so does a guest on a host bridge (br0) holding a host address (R23N-1)
+        host_brs = _gateway_bridges(ctx, h)
         through: dict[str, int] = {}
         for lst, name in named:
             version = _address_version(lst.address)
             if (
                 name is not None
                 and not lst.loopback
-                and version in gateways
+                and (version in gateways or version in host_brs)
                 and lst.address.strip("[]") not in vm_nets
                 and not is_every_address(lst.address)
             ):
                 through[f"{name} on {lst.address}"] = version
-        gw_nets = sorted({n for v in set(through.values()) for n in gateways[v]})
+        gw_nets = sorted({n for v in set(through.values()) for n in gateways.get(v, [])})
+        gw_brs = sorted({b for v in set(through.values()) for b in host_brs.get(v, [])})
+        who = " and ".join(
+            ([f"libvirt network(s) {', '.join(gw_nets[:5])}"] if gw_nets else [])
+            + ([f"host bridge(s) {', '.join(gw_brs[:5])}"] if gw_brs else [])
+        )
+        via = "the host's address on their bridge" if gw_brs else "the host, their gateway"
         policy = h.facts.firewall_input_policy
         open_input = bool(through) and policy.known and policy.get() == "accept"
         if wild or on_vm_net or on_loop or by_guest or dialled or on_vsock or open_input:
@@ -1558,10 +1592,9 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 )
             if open_input:
                 parts.append(
-                    "listening on host addresses that the guests of libvirt network(s) "
-                    f"{', '.join(gw_nets[:5])} reach through the host, their gateway (Linux "
-                    "takes a packet for any of its addresses on whatever interface it "
-                    "arrives), and the host's input firewall accepts by default: "
+                    f"listening on host addresses that the guests of {who} reach through "
+                    f"{via} (Linux takes a packet for any of its addresses on whatever "
+                    "interface it arrives), and the host's input firewall accepts by default: "
                     + ", ".join(sorted(through)[:8])
                 )
             yield failed(
@@ -1586,18 +1619,26 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 and h.facts.firewall_accepts.get() is False
             ):
                 listed = ", ".join(sorted(through)[:8])
-                bridges = ", ".join(sorted({n.split(" (")[1].split(",")[0] for n in gw_nets}))
+                bridges = ", ".join(
+                    sorted(
+                        {n.split(" (")[1].split(",")[0] for n in gw_nets}
+                        | {b.split(" (")[0] for b in gw_brs}
+                    )
+                )
                 seen = policy.get() if policy.known else f"not read ({policy.reason})"
                 asks.append(
-                    f"management listener(s) {listed}: the guests of libvirt network(s) "
-                    f"{', '.join(gw_nets[:5])} reach every host address through the host, their "
-                    "gateway (Linux takes a packet for any of its addresses on whatever "
-                    f"interface it arrives); host firewall input policy: {seen}"
+                    f"management listener(s) {listed}: the guests of {who} reach every host "
+                    f"address through {via} (Linux takes a packet for any of its addresses on "
+                    f"whatever interface it arrives); host firewall input policy: {seen}"
+                )
+                of = "; ".join(
+                    ([f"the bridge(s) of network(s) {', '.join(gw_nets[:5])}"] if gw_nets else [])
+                    + ([f"host bridge(s) {', '.join(gw_brs[:5])}"] if gw_brs else [])
                 )
                 refs += [*policy.sources, *h.facts.firewall_accepts.sources]
                 questions.append(
                     f"Does the input firewall of host {h.name} drop connections that "
-                    f"arrive on {bridges} (the bridge(s) of network(s) {', '.join(gw_nets[:5])}) "
+                    f"arrive on {bridges} ({of}) "
                     f"for {listed}? Evidence: `nft list ruleset` (or `iptables -S`) on the host: "
                     "every rule that accepts those ports, with its input-interface and source "
                     "matches. Pass: yes, none accepts them from those bridges or the networks' "

@@ -101,10 +101,18 @@ _NFT_META_PACED = frozenset({"pkttype", "time", "day", "hour", "random", "length
 #: interface or bridge port (an output interface: none on the input path), the IP version and
 #: transport protocol, the local socket's owner (nft(8) META EXPRESSIONS).
 _NFT_META_NARROW = frozenset(
-    {"iif", "iifname", "iiftype", "iifgroup", "iifkind", "ibrname", "ibrpvid", "ibrvproto"}
+    {"iif", "iifname", "ibrname", "ibrpvid", "ibrvproto"}
     | {"oif", "oifname", "oiftype", "oifgroup", "oifkind", "obrname", "sdif", "sdifname"}
     | {"nfproto", "l4proto", "protocol", "skuid", "skgid"}
 )
+#: meta selectors of the input interface's class, not its name: its type (`iiftype ether`: the
+#: device's dev->type, ARPHRD_ETHER for every Ethernet NIC, bond, bridge and VLAN), its group
+#: (`iifgroup default`: dev->group, 0 for every device no one moved) and its kind (`iifkind
+#: bridge`): nf_tables.h NFT_META_IIFTYPE "packet input interface type (dev->type)",
+#: NFT_META_IIFGROUP "packet input interface group". Which of the host's interfaces they hold
+#: the evidence does not show (no `ip -d link` group or type is read), so a match on one is
+#: unread, but `iiftype loopback` (lo alone) (R23N-2).
+_NFT_META_IFACE_CLASS = frozenset({"iiftype", "iifgroup", "iifkind"})
 #: conntrack keys read as narrowing (nft(8) CONNTRACK EXPRESSIONS): the state (judged by
 #: itself), the status (`ct status dnat`: connections a nat rule of the ruleset rewrote, as
 #: firewalld's filter_INPUT accepts them) and the original or reply tuple (addresses,
@@ -331,6 +339,10 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
             return _ALL if mine[str(meta.get("key"))] in kinds else _NARROW
         return _ALL if op == "!=" and kinds and mine[str(meta.get("key"))] not in kinds else _NARROW
     flags = left.get("&") if isinstance(left, dict) else None
+    if isinstance(flags, list) and (length := _nft_mask_prefix(flags)) is not None:
+        # `ip saddr & 255.255.255.0 == 10.0.0.0` is `ip saddr 10.0.0.0/24` (R23N-2)
+        prefix = {"prefix": {"addr": right, "len": length}}
+        return _nft_reach({"op": op, "left": flags[0], "right": prefix}, walk, sets)
     if isinstance(left, dict) and left.get("payload") == {"protocol": "tcp", "field": "flags"}:
         flags = [left, []]
     if isinstance(flags, list) and flags and isinstance(flags[0], dict):
@@ -423,6 +435,26 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     return _ALL if _cover_all(blocks, version) else _NARROW
 
 
+def _nft_mask_prefix(masked: list[Any]) -> int | None:
+    """The prefix length of an address match under a contiguous mask (`ip saddr & 255.255.0.0`,
+    `nft -j` {"&": [payload, "255.255.0.0"]}), None for anything else."""
+    field = masked[0].get("payload") if masked and isinstance(masked[0], dict) else None
+    if not (isinstance(field, dict) and len(masked) == 2 and isinstance(masked[1], str)):
+        return None
+    if (field.get("protocol"), field.get("field")) not in {
+        (p, f) for p in ("ip", "ip6") for f in ("saddr", "daddr")
+    }:
+        return None
+    try:
+        address = ipaddress.ip_address(masked[1])
+    except ValueError:
+        return None
+    bits, mask = address.max_prefixlen, int(address)
+    length = bin(mask).count("1")
+    full = (1 << bits) - 1
+    return length if mask == (full << (bits - length)) & full else None
+
+
 def _nft_concat_reach(
     parts: list[Any], op: str, right: Any, walk: _Walk, sets: Mapping[str, list[Any]]
 ) -> int:
@@ -501,10 +533,30 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
     if not isinstance(left, dict) or len(left) != 1:
         return None
     ((kind, arg),) = left.items()
+    if kind == "&" and isinstance(arg, list) and arg:
+        # a masked field is read as the field, an address under a contiguous mask as its
+        # prefix; any other mask on an address (`ip saddr & 0.0.0.255 == 0.0.0.5`: one in 256
+        # of every network) is not read (R23N-2)
+        inner = _nft_match_kind({**match, "left": arg[0]})
+        if inner is not None:
+            return inner
+        field = arg[0].get("payload") if isinstance(arg[0], dict) else None
+        if not isinstance(field, dict) or field.get("field") not in ("saddr", "daddr"):
+            return None
+        if field.get("protocol") in ("ip", "ip6") and _nft_mask_prefix(arg) is None:
+            mask = str(arg[1]) if len(arg) > 1 else "?"
+            return "unread", _nft_match_text(
+                f"{field['protocol']} {field['field']} & {mask}", match
+            )
+        return None
     if kind == "meta" and isinstance(arg, dict):
         key = str(arg.get("key"))
         if key in _NFT_META_PACED:
             return "paced", _nft_match_text(f"meta {key}", match)
+        if key in _NFT_META_IFACE_CLASS:
+            lo = key == "iiftype" and match.get("op", "==") in ("==", "in")
+            lo = lo and {str(v) for v in _nft_values(match.get("right"), {}) or []} == {"loopback"}
+            return None if lo else ("unread", _nft_match_text(f"meta {key}", match))
         return (
             None if key in _NFT_META_NARROW else ("unread", _nft_match_text(f"meta {key}", match))
         )
