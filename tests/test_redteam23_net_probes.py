@@ -30,6 +30,16 @@ Findings (R23N-n):
   the evidence does not show (the question, as `meta mark`), but `iiftype loopback`; an
   address under a contiguous mask is read as its prefix, under any other mask asked.
 
+- R23N-3 (false pass) HVA-190: a catch-all `*` in a plain named set (not a map: R22N-1
+  read maps) was read as one more value: `tcp dport @ports accept` with `set ports { type
+  inet_service; elements = { 22, * } }` and `ip saddr @srcs accept` with `{ 10.1.0.0/16, * }`
+  passed "policy drop". Kernel commit aaa31047a6d2 ("netfilter: nftables: add catch-all set
+  element support", read with `search` for R22N-1): "If the lookup fails to find an element
+  (or range) in the set, then the catch-all element is selected"; `nft -j` prints it "*"
+  (nftables src/json.c set_elem_catchall_expr_json, `find_string`). Now a match on a set
+  holding `*` holds for every packet with the field: every port of the protocol (the fail
+  "every port of a protocol"), every source (the fail "every IPv4 packet").
+
 Held (kept as tests): a VM on br0 without a host address keeps HVA-210's pass (the guests
 reach no host address there); `meta iiftype loopback accept` and `ip saddr & 255.255.255.0 ==
 10.0.0.0 accept` (one /24) keep HVA-190's pass.
@@ -38,7 +48,7 @@ Probed by script, not kept: a masked `ct mark & 0xff == 1 accept` is now the `ct
 question (was narrow); `tcp flags & (fin|syn|rst|ack) == syn accept` still fails ("every port
 of a protocol").
 
-Tally: 10 cases in 6 test functions; 7 failed on main 3fb626d before the fixes (run with
+Tally: 12 cases in 7 test functions; 9 failed on main 3fb626d before the fixes (run with
 PYTHONPATH=/work/main/src), the 3 held cases passed before and after.
 
 Leads left (not settled in the time):
@@ -50,8 +60,8 @@ Leads left (not settled in the time):
   addresses (weak host, unless disable_ipv6).
 - An OVS bridge patched (patch ports) to the OVS bridge holding the management address;
   <forward mode='open'>; a listener bound to another interface (ADDR%eno3) counted as reached
-  through virbr0 (wrong fail); a catch-all `*` in a plain set; a concatenation part hvaudit
-  does not read (`meta mark . tcp dport`), all from round 22, not reached.
+  through virbr0 (wrong fail); a concatenation part hvaudit does not read (`meta mark . tcp
+  dport`), all from round 22, not reached.
 """
 
 from __future__ import annotations
@@ -206,3 +216,49 @@ def test_loopback_type_and_one_subnet_mask_keep_the_pass(host_scan, match: dict[
     10.0.0.0/24. Pass, as before."""
     a = host_scan({"nft-ruleset": (_nft([match, ACCEPT]), 0)})
     assert _verdict(a) == ("pass", "inbound default policy drops (inet filter input: policy drop)")
+
+
+# --- R23N-3 HVA-190: a catch-all `*` in a plain named set ---------------------------------------
+
+
+def _named_set(name: str, kind: str, elem: list[Any], flags: tuple[str, ...] = ()) -> Any:
+    body = {"family": "inet", "table": "filter", "name": name, "type": kind, "elem": elem}
+    return {"set": {**body, **({"flags": list(flags)} if flags else {})}}
+
+
+@pytest.mark.parametrize(
+    ("field", "extra", "why"),
+    [
+        (
+            _p("tcp", "dport"),
+            _named_set("ports", "inet_service", [22, "*"]),
+            ("matches every port of a protocol or every source but some", "that traffic"),
+        ),
+        (
+            _p("ip", "saddr"),
+            _named_set(
+                "srcs",
+                "ipv4_addr",
+                [{"prefix": {"addr": "10.1.0.0", "len": 16}}, "*"],
+                ("interval",),
+            ),
+            ("matches every IPv4 packet", "all traffic"),
+        ),
+    ],
+    ids=["ports-set", "sources-set"],
+)
+def test_accept_on_a_set_with_a_catch_all_opens_the_host(
+    host_scan, field: dict[str, Any], extra: Any, why: tuple[str, str]
+) -> None:
+    """R23N-3. Kernel commit aaa31047a6d2: "If the lookup fails to find an element (or range)
+    in the set, then the catch-all element is selected"; `nft -j` prints it "*" (nftables
+    src/json.c set_elem_catchall_expr_json). `tcp dport @ports` with `{ 22, * }` holds for every
+    TCP port, `ip saddr @srcs` with `{ 10.1.0.0/16, * }` for every source. hvaudit read `*` as
+    one more value and passed; right: fail."""
+    name = extra["set"]["name"]
+    a = host_scan({"nft-ruleset": (_nft([_m(field, f"@{name}"), ACCEPT], extra=(extra,)), 0)})
+    assert _verdict(a) == (
+        "fail",
+        "inbound traffic is accepted by default (inet filter input: policy drop, but inet "
+        f"filter input rule handle 20 ({why[0]}) accepts {why[1]})",
+    )

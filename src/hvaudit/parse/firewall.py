@@ -323,6 +323,8 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     op, left, right = match.get("op", "=="), match.get("left"), match.get("right")
     if isinstance(left, dict) and isinstance(left.get("concat"), list):
         return _nft_concat_reach(left["concat"], str(op), right, walk, sets)
+    if op in ("==", "in") and "*" in (_nft_values(right, sets) or []):
+        return _nft_catch_all_reach(left, version)
     meta = left.get("meta") if isinstance(left, dict) else None
     if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
         return _ALL if right == "lo" else _NARROW
@@ -433,6 +435,20 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     if payload.get("field") == "daddr":
         return _destination_reach(blocks, version, walk.own)
     return _ALL if _cover_all(blocks, version) else _NARROW
+
+
+def _nft_catch_all_reach(left: Any, version: str) -> int:
+    """The reach of a match on a set holding the catch-all `*` (`tcp dport @ports` with `elements
+    = { 22, * }`; `nft -j` prints it "*", nftables src/json.c set_elem_catchall_expr_json):
+    kernel commit aaa31047a6d2, "If the lookup fails to find an element (or range) in the set,
+    then the catch-all element is selected", so the match holds for every packet that has the
+    field: every port of a transport protocol (_BROAD), every packet of the version for any
+    other field, none for the other IP version's header (R23N-3)."""
+    payload = left.get("payload") if isinstance(left, dict) else None
+    proto = str(payload.get("protocol")) if isinstance(payload, dict) else ""
+    if proto in ("ip", "ip6"):
+        return _ALL if proto == _NFT_WHOLE_FAMILY[version][0] else _NARROW
+    return _BROAD if proto in _PORT_PROTOCOLS | {"icmp", "icmpv6"} else _ALL
 
 
 def _nft_mask_prefix(masked: list[Any]) -> int | None:
