@@ -31,6 +31,20 @@ Findings (ID-n):
   taa_nosmt, mmio_nosmt, retbleed_nosmt) stays unless the mode kept is off, and
   kvm.nx_huge_pages=never always stays.
 
+- R23B-2 (false pass) HVA-181/HVA-214 (every check reading the next boot's line): hvaudit
+  joined /etc/kernel/cmdline's lines and dropped `#` lines, but neither reader does that.
+  proxmox-boot-tool takes the first line alone (proxmox-kernel-helper zz-proxmox-boot:
+  `CMDLINE=$(get_first_line /etc/kernel/cmdline)`, functions get_first_line reads one line;
+  read with `read_file`), so line 1's `mitigations=off` with line 2's `mitigations=auto`
+  passed where a Proxmox node boots with mitigations off; kernel-install copies every line,
+  a `#` line too (systemd src/kernel-install/90-loaderentry.install.in: `BOOT_OPTIONS="$(tr
+  -s "$IFS" ' ' </etc/kernel/cmdline)"`, read with `read_file`), so `# audit=0` on a line of
+  its own reached the kernel and HVA-214 passed. A second line's `mitigations=off` failed a
+  Proxmox node that never boots with it (wrong fail). Now a file of more than one line (or a
+  `#` first line) is two sources, "/etc/kernel/cmdline (kernel-install)" (every line) and
+  "/etc/kernel/cmdline line 1 (proxmox-boot-tool)" (parse.host._kernel_cmdline_file): a word
+  in one only is the question which the boot loader takes.
+
 Held (kept as tests): a next boot's `retbleed=off retbleed=nosmt` keeps retbleed off (a
 nosmt-only word sets no mode); `kvm.nx_huge_pages=never kvm.nx_huge_pages=auto` still fails;
 the running line's `mds=full,nosmt mds=full` still keeps SMT off (mds_nosmt sticks), so a next
@@ -39,8 +53,9 @@ boot without it is asked about.
 Probed by script, not kept: a next boot's `mds=full,nosmt mds=full` with a live `nosmt` passes
 before and after.
 
-Tally: 9 cases in 4 test functions; 6 failed on main 3fb626d before the fixes (R23B-1's 6),
-the 3 held cases passed before and after.
+Tally: 12 cases in 7 test functions; 9 failed before their fixes (PYTHONPATH=/work/main/src):
+R23B-1's 6 on main 3fb626d, R23B-2's 3 on main 0368eec (R23B-1 landed); the 3 held cases
+passed before and after.
 
 Leads left (not settled in the time):
 - spectre_v2= (cmdline_find_option on older kernels: which occurrence it returns was not
@@ -176,3 +191,76 @@ def test_a_sticking_nosmt_flag_is_kept(host_scan) -> None:
         "/etc/default/grub: mds report SMT vulnerable after the next boot"
     }
     assert _question(a, "HVA-181").startswith(SMT_Q)
+
+
+# --- R23B-2: /etc/kernel/cmdline as kernel-install and proxmox-boot-tool read it --------------------
+
+ZFS = "root=ZFS=rpool/ROOT/pve-1 boot=zfs"
+KI = "/etc/kernel/cmdline (kernel-install)"
+PBT = "/etc/kernel/cmdline line 1 (proxmox-boot-tool)"
+
+
+def _kernel_cmdline_scan(host_scan, text: str):
+    return host_scan({"boot-cmdline": _boot(("/etc/kernel/cmdline", text), grub=False)})
+
+
+def _asked(words: str, there: str, not_there: str, fail: str) -> str:
+    return (
+        f"Which kernel command line does host hv1 boot with next? {words} in {there}, but not in "
+        f"{not_there}. Evidence: the boot loader in use (`bootctl status`, `proxmox-boot-tool "
+        "status`, `efibootmgr -v`) and the `linux` line of its default entry (/boot/grub/grub.cfg"
+        " after `update-grub`, or the ESP's loader entries after `proxmox-boot-tool refresh`). "
+        f"Pass: it takes none of {there}'s words; fail: {fail}."
+    )
+
+
+def test_proxmox_boot_tool_takes_the_first_line_only(host_scan) -> None:
+    """R23B-2 (false pass) HVA-181 passed where /etc/kernel/cmdline's first line holds
+    `mitigations=off` and its second `mitigations=auto`: hvaudit joined the lines, so the later
+    word replaced the first, but proxmox-boot-tool writes the first line alone to the ESP's
+    entries (proxmox-kernel-helper zz-proxmox-boot: `CMDLINE=$(get_first_line
+    /etc/kernel/cmdline)`; functions get_first_line reads one line and echoes it; read with
+    `read_file`), while kernel-install joins every line (systemd 90-loaderentry.install.in:
+    `BOOT_OPTIONS="$(tr -s "$IFS" ' ' </etc/kernel/cmdline)"`, read with `read_file`). Which
+    one makes the entry is the boot loader's: the question."""
+    a = _kernel_cmdline_scan(host_scan, f"{ZFS} mitigations=off\nmitigations=auto")
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but mitigations=off in {PBT} turns mitigations off at the next "
+        "boot if the boot loader takes it"
+    }
+    assert _question(a, "HVA-181") == _asked(
+        "mitigations=off", PBT, KI, "it boots with one of them (the flaw is unmitigated)"
+    )
+
+
+def test_a_commented_line_reaches_kernel_installs_entry(host_scan) -> None:
+    """R23B-2 (false pass) HVA-214 passed where /etc/kernel/cmdline has a line `# audit=0`:
+    hvaudit dropped `#` lines, but kernel-install's `tr -s "$IFS" ' '` copies every line to the
+    entry's `options`, so the kernel gets `#` (an unknown word, handed to init) and `audit=0`
+    (kernel-parameters.txt: "kernel audit is disabled and can not be enabled until the next
+    reboot"). proxmox-boot-tool takes line 1 only, without it: the question."""
+    a = _kernel_cmdline_scan(host_scan, f"{ZFS}\n# audit=0")
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1; but audit=0 in "
+        f"{KI} turns kernel auditing off at the next boot if the boot loader takes it"
+    }
+    assert _question(a, "HVA-214") == _asked(
+        "audit=0", KI, PBT, "it boots with one of them (kernel auditing off, nothing recorded)"
+    )
+
+
+def test_a_second_line_is_not_proxmox_boot_tools(host_scan) -> None:
+    """R23B-2 (wrong fail) HVA-181 failed a Proxmox node whose /etc/kernel/cmdline holds
+    `mitigations=off` on its second line only: proxmox-boot-tool's entries never get it
+    (get_first_line), kernel-install's would. Now the question."""
+    a = _kernel_cmdline_scan(host_scan, f"{ZFS}\nmitigations=off")
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but mitigations=off in {KI} turns mitigations off at the next "
+        "boot if the boot loader takes it"
+    }
+    assert _question(a, "HVA-181") == _asked(
+        "mitigations=off", KI, PBT, "it boots with one of them (the flaw is unmitigated)"
+    )

@@ -6083,11 +6083,36 @@ def _grub_defaults(files: dict[str, list[str]]) -> BootCmdline | None:
     )
 
 
+def _kernel_cmdline_file(lines: list[str]) -> tuple[BootCmdline, ...]:
+    """/etc/kernel/cmdline as its two readers take it (R23B-2). kernel-install joins every
+    line, a `#` line too (systemd src/kernel-install/90-loaderentry.install.in: `BOOT_OPTIONS=
+    "$(tr -s "$IFS" ' ' </etc/kernel/cmdline)"`, written to the entry's `options`);
+    proxmox-boot-tool takes the first line only (proxmox-kernel-helper zz-proxmox-boot:
+    `CMDLINE=$(get_first_line /etc/kernel/cmdline)`, whose get_first_line reads one line; both
+    read with `read_file`). One source where the two agree (one line, not a comment), else
+    each reader's as a source of its own: which of them makes the next boot's entry is the
+    boot loader's (proxmox-boot-tool status), not read here."""
+    path = "/etc/kernel/cmdline"
+    every = tuple(_kernel_param(w) for w in _cmdline_words(" ".join(lines)))
+    first = lines[0].strip() if lines else ""
+    if not any(ln.strip() for ln in lines[1:]) and not first.startswith("#"):
+        return (BootCmdline(path, every),)
+    pbt = f"{path} line 1 (proxmox-boot-tool)"
+    return (
+        BootCmdline(f"{path} (kernel-install)", every),
+        BootCmdline(pbt, tuple(_kernel_param(w) for w in _cmdline_words(first)))
+        if first and not first.startswith("#")
+        else BootCmdline(
+            pbt, None, f"its first line, the one proxmox-boot-tool takes, is {first[:40]!r}"
+        ),
+    )
+
+
 def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     """The next boot's kernel command line, per place it is kept (R21B-1): GRUB's defaults
     (_grub_defaults), /etc/kernel/cmdline (kernel-install(8): "the kernel command line to pass
     to the kernel", read by proxmox-boot-tool for systemd-boot, pve-docs system-booting.adoc
-    "Editing the Kernel Commandline"; its lines joined) and each Boot Loader Specification
+    "Editing the Kernel Commandline"; _kernel_cmdline_file) and each Boot Loader Specification
     entry (/boot/loader/entries/*.conf: its `options` lines, joined in order). Which of them
     the boot loader takes is not read here."""
     found = _found_files(
@@ -6104,14 +6129,7 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     if grub is not None:
         out.append(grub)
     if "/etc/kernel/cmdline" in files:
-        text = " ".join(
-            ln for ln in files["/etc/kernel/cmdline"] if not ln.lstrip().startswith("#")
-        )
-        out.append(
-            BootCmdline(
-                "/etc/kernel/cmdline", tuple(_kernel_param(w) for w in _cmdline_words(text))
-            )
-        )
+        out.extend(_kernel_cmdline_file(files["/etc/kernel/cmdline"]))
     for path in sorted(p for p in files if p.startswith("/boot/loader/entries/")):
         opts = [
             ln.strip()[len("options") :]
