@@ -427,6 +427,8 @@ def rsyslog_forwarding(
                 params = _params(body)
                 selector, filters = current()
                 kind = _value(params.get("type", "")).lower()
+                if kind == "omdiscard" and enabled == "on":
+                    stop(selector, filters)
                 if kind not in ("omfwd", "omrelp"):
                     continue
                 if enabled == "env":
@@ -515,15 +517,13 @@ def rsyslog_forwarding(
                 action(text)
                 return
 
-    def action(text: str) -> None:
-        """A legacy action (`@@host`, a file, `stop` ...): it uses up the waiting filters."""
-        selector, filters = current()
-        if re.match(r"^(stop|~)\s*;?$", text) and not filters:
-            # rsyslog "stop": processing of the message ends here; a stop under a selector only
-            # (`daemon.* /var/log/daemon.log` then `& stop`) drops those messages for every
-            # later action of the ruleset.
+    def stop(selector: str, filters: tuple[str, ...]) -> None:
+        """A `stop` under these filters (rsyslog "stop": processing of the message ends here)."""
+        if not filters:
+            # a stop under a selector only (`daemon.* /var/log/daemon.log` then `& stop`) drops
+            # those messages for every later action of the ruleset.
             stops.append(selector or "*.*")
-        elif re.match(r"^(stop|~)\s*;?$", text):
+        else:
             # a stop under a filter kept as text drops what that filter matches (libvirt's
             # messages, perhaps): the later actions of its ruleset forward only the rest
             shown = [f for f in filters if not f.startswith("ruleset ")]
@@ -531,6 +531,15 @@ def rsyslog_forwarding(
                 sel = f"{selector} " if selector and selector != "*.*" else ""
                 rulesets = tuple(f for f in filters if f.startswith("ruleset "))
                 filtered_stops.append((rulesets, f"{sel}{' and '.join(shown)} then stop"))
+
+    def action(text: str) -> None:
+        """A legacy action (`@@host`, a file, `stop` ...): it uses up the waiting filters. The
+        discard action, `~` or the omdiscard module's `:omdiscard:`, is a stop: rsyslog's
+        optimizer (grammar/rainerscript.c cnfstmtOptimizeAct) replaces every action of module
+        "builtin:omdiscard" by S_STOP (R23L-2)."""
+        selector, filters = current()
+        if re.match(r"^(stop|~|:omdiscard:(;\S*)?)\s*;?\s*$", text):
+            stop(selector, filters)
         if text.endswith("{"):  # a block hvaudit does not read (foreach ... do {): its own filter
             scope.blocks.append((f"the block `{' '.join(text.split())[:60]}`",))
         m = _LEGACY_FWD.search(text)
