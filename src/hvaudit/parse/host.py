@@ -4003,6 +4003,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     filtered: list[str] = []
     journal_note = ""
     expiry_note = ""
+    ng_starved: list[str] = []
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
@@ -4098,13 +4099,10 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     ng = ev.get(_cmd("syslog-ng-config"))
     if ng.state == "ok":
         sources.append(ng.source)
-        body = _syslog_ng_used(
+        fed, ng_starved = _syslog_ng_routes(
             "\n".join(_syslog_ng_uncommented(ln.partition(":")[2]) for ln in ng.text.splitlines())
         )
-        pattern = r"(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;"
-        found["syslog-ng"].extend(
-            _syslog_ng_tls(m.group(2), m.group(3)) for m in re.finditer(pattern, body, re.S)
-        )
+        found["syslog-ng"].extend(fed)
     ju_url, ju_sources, ju_unread = _journal_upload_url(ev, processes)
     sources.extend(ju_sources)
     if ju_unread and running is not None and FORWARDERS["journal-upload"] in running:
@@ -4177,6 +4175,13 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         )
     if expiry_note and "rsyslog" not in idle:
         sources.append(Source(rs.source.artefact, f"expired certificates unknown: {expiry_note}"))
+    if ng_starved and FORWARDERS["syslog-ng"] in (running or ()):
+        sources.append(
+            Source(
+                ng.source.artefact,
+                "configured but fed none of the host's logs: syslog-ng " + "; ".join(ng_starved),
+            )
+        )
     if journal_note and "rsyslog" not in idle:
         sources.append(Source(_journald_main(ev)[1].source.artefact, journal_note))
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
@@ -4287,20 +4292,103 @@ def _syslog_ng_uncommented(line: str) -> str:
     return line
 
 
-def _syslog_ng_used(body: str) -> str:
-    """syslog-ng's configuration without the named destinations no log path uses:
-    syslog-ng.conf(5), "log paths define what syslog-ng does with a message, connecting the
-    sources to the destinations", so a `destination NAME { ... };` that no `destination(NAME)`
-    reference names receives nothing."""
-    used = {m.group(1) for m in re.finditer(r"\bdestination\s*\(\s*([\w-]+)\s*\)", body)}
-    out, pos = [], 0
-    for m in re.finditer(r"\bdestination\s+([\w-]+)\s*\{", body):
-        end = _brace_end(body, m.end())
-        if m.group(1) not in used and m.start() >= pos:
-            out.append(body[pos : m.start()])
-            pos = end
-    out.append(body[pos:])
-    return "".join(out)
+#: syslog-ng source drivers that read the host's own logs: system() (the platform's local log
+#: sources), the /dev/log sockets, the journal (syslog-ng's modules/systemd-journal and
+#: systemd-syslog); internal() is syslog-ng's own messages, network()/syslog()/tcp()/udp()
+#: other hosts' (R23L-1)
+_SYSLOG_NG_HOST_SOURCE = re.compile(
+    r"\b(system|systemd[-_]journal|systemd[-_]syslog|unix[-_]dgram|unix[-_]stream)\s*\("
+)
+_SYSLOG_NG_REMOTE = re.compile(r"\b(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;", re.S)
+
+
+def _syslog_ng_blocks(body: str) -> Iterator[tuple[str, str]]:
+    """The top-level `HEADER { BODY };` statements of a syslog-ng configuration, in order:
+    (header words such as `source s_src` or `log`, the text between the braces)."""
+    pos, quote, start = 0, "", 0
+    while pos < len(body):
+        ch = body[pos]
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ";":
+            start = pos + 1
+        elif ch == "{":
+            end = _brace_end(body, pos + 1)
+            # pragmas (`@version: 3.38`, `@include "..."`) take their line
+            lines = body[start:pos].splitlines()
+            header = " ".join(ln for ln in lines if not ln.lstrip().startswith("@"))
+            yield " ".join(header.split()), body[pos + 1 : end - 1]
+            pos = start = end
+            continue
+        elif ch == "}":
+            start = pos + 1
+        pos += 1
+
+
+def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str]]:
+    """(target, over authenticated TLS) of the syslog-ng network()/syslog()/tcp() destinations
+    that a log path feeds with the host's own logs, and the remote destinations a log path uses
+    but none feeds so (named with why). syslog-ng.conf(5): "log paths define what syslog-ng
+    does with a message, connecting the sources to the destinations. A log path consists of one
+    or more sources and one or more destinations: messages arriving from a source are sent to
+    every destination listed in the log path": a destination no path names receives nothing
+    (R3), and one whose paths read only network()/syslog() sources or internal() relays other
+    hosts' logs or syslog-ng's own, none of this host's (R23L-1). A path with flags(catch-all)
+    reads every source (lib/cfg-tree.c cfg_tree_compile: `LC_CATCHALL` adds all source
+    objects); an earlier path with flags(final) and no filter takes its sources' messages from
+    every later path (cfg-tree.c `LC_FINAL` sets `PIF_BRANCH_FINAL` on the path: "final" in
+    syslog-ng.conf(5), messages processed by it are not processed by later paths)."""
+    blocks = list(_syslog_ng_blocks(body))
+    named_sources = {
+        h.split()[1]: text for h, text in blocks if h.startswith("source ") and len(h.split()) == 2
+    }
+    named_dests = {
+        h.split()[1]: text
+        for h, text in blocks
+        if h.startswith("destination ") and len(h.split()) == 2
+    }
+    host_sources = {n for n, text in named_sources.items() if _SYSLOG_NG_HOST_SOURCE.search(text)}
+    taken: set[str] = set()  # host sources a final path before took
+    fed: dict[str, tuple[str, bool]] = {}
+    starved: dict[str, str] = {}
+    for header, text in blocks:
+        if header.split()[:1] != ["log"]:
+            continue
+        refs = re.findall(r"\bsource\s*\(\s*([\w-]+)\s*\)", text)
+        inline = list(re.finditer(r"\bsource\s*\{", text))
+        flags = " ".join(re.findall(r"\bflags\s*\(([^)]*)\)", text)).replace("_", "-")
+        catch_all = bool(re.search(r"\bcatch-?all\b", flags))
+        reading = (host_sources if catch_all else {r for r in refs if r in host_sources}) - taken
+        if any(
+            _SYSLOG_NG_HOST_SOURCE.search(text[m.end() : _brace_end(text, m.end())]) for m in inline
+        ):
+            reading = reading | {"inline"}
+        dests = [
+            named_dests.get(d, "") for d in re.findall(r"\bdestination\s*\(\s*([\w-]+)\s*\)", text)
+        ]
+        dests += [
+            text[m.end() : _brace_end(text, m.end())]
+            for m in re.finditer(r"\bdestination\s*\{", text)
+        ]
+        for dest in dests:
+            for m in _SYSLOG_NG_REMOTE.finditer(dest):
+                target = _syslog_ng_tls(m.group(2), m.group(3))
+                if reading:
+                    fed[target[0]] = target
+                    starved.pop(target[0], None)
+                elif target[0] not in fed:
+                    read = ", ".join(refs) or "no source"
+                    why = (
+                        f"an earlier log path with flags(final) took {', '.join(sorted(taken))}"
+                        if (host_sources & set(refs)) or catch_all
+                        else f"its log path reads {read}, no system() or /dev/log source"
+                    )
+                    starved[target[0]] = f"{m.group(2)} ({why})"
+        if re.search(r"\bfinal\b", flags) and not re.search(r"\b(filter|if)\s*[({]", text):
+            taken |= host_sources if catch_all else {r for r in refs if r in host_sources}
+    return list(fed.values()), list(starved.values())
 
 
 def _brace_end(text: str, start: int) -> int:
