@@ -34,16 +34,27 @@ Findings (ID-n):
   like `stop`: under a selector only they take its messages from later actions (fail), under a
   filter (`:programname, isequal, "cron" :omdiscard:`, which also passed) they make the later
   actions filtered (asked, as the `stop` twin is).
+- R23L-3 (false pass) HVA-200: an omfwd action with action.execOnlyWhenPreviousIsSuspended="on"
+  (legacy `$ActionExecOnlyWhenPreviousIsSuspended on` before `& @@host`) after a file action
+  passed "logs forwarded over TLS" although it forwards only while the file action is
+  suspended. rsyslog docs "$ActionExecOnlyWhenPreviousIsSuspended" (read with `search`, docs
+  corpus): "This parameter allows to specify if actions should always be executed ("off," the
+  default) or only if the previous action is suspended ("on")", "the secondaries and the local
+  log buffer are only used if the one before them does not work"; its modern equivalent is
+  action.execOnlyWhenPreviousIsSuspended. Now such a forward carries that setting as a filter:
+  over TLS it is asked (filtered), never a pass; a host with an unconditional TLS forward
+  before it still passes on that one.
 
 Held (kept as tests):
 - the syslog-ng path reading s_src (system(); internal()) passes; a final path before it that
   has a filter() does not take its source (pass).
-- a file action in place of the discard keeps the pass.
+- a file action in place of the discard keeps the pass; action.execOnlyWhenPreviousIsSuspended
+  "off" keeps the pass.
 
 Probed by script, not kept: flags(catch-all) with no source() and an inline `source {
 system(); }` both pass (right).
 
-Tally: 9 cases in 2 test functions; 6 failed on main 3fb626d before the fixes.
+Tally: 12 cases in 3 test functions; 8 failed on main 3fb626d before the fixes.
 
 Leads left (not settled in the time):
 - syslog-ng: a log path with filter() feeding the TLS destination still passes (rsyslog's
@@ -51,9 +62,9 @@ Leads left (not settled in the time):
   syslog-ng); flags(final) is applied in the order of the grep output, which across
   /etc/syslog-ng files is directory order, not @include order; strings spanning lines (the
   comment stripper works line by line); flags(fallback) paths.
-- rsyslog: action.execOnlyWhenPreviousIsSuspended="on" (failover-only forward) passes as a
-  plain forward; `call_indirect` into the ruleset holding the forward reads as unbound (maybe a
-  wrong fail).
+- rsyslog: `call_indirect` into the ruleset holding the forward reads as unbound (maybe a wrong
+  fail); the stop message names `*.* stop` for an omdiscard too; `if previous_action_suspended()
+  then` around a forward is already a kept-as-text filter (not probed).
 """
 
 from __future__ import annotations
@@ -158,6 +169,53 @@ def test_rsyslog_omdiscard_is_a_stop(host_scan, before: str, status: str, messag
     Under a property filter it is a filtered stop (asked); held twin: a file action in its place
     keeps the pass."""
     text = DEBIAN_RSYSLOG_MAIN + "".join(R + ln + "\n" for ln in (before, GOOD))
+    a = host_scan({"rsyslog-config": (text, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+FAILOVER_ASKED = (
+    "rsyslog forwards over authenticated TLS only under a filter: logs.example.internal gets "
+    "only what `{}` lets through"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        (
+            ("*.* /var/log/all.log", GOOD[:-1] + ' action.execOnlyWhenPreviousIsSuspended="on")'),
+            "manual",
+            FAILOVER_ASKED.format('action.execOnlyWhenPreviousIsSuspended="on"'),
+        ),
+        (
+            (
+                "$ActionSendStreamDriver gtls",
+                "$ActionSendStreamDriverMode 1",
+                "$ActionSendStreamDriverAuthMode x509/name",
+                "*.* /var/log/all.log",
+                "$ActionExecOnlyWhenPreviousIsSuspended on",
+                "& @@logs.example.internal:6514",
+            ),
+            "manual",
+            FAILOVER_ASKED.format("$ActionExecOnlyWhenPreviousIsSuspended on"),
+        ),
+        (
+            ("*.* /var/log/all.log", GOOD[:-1] + ' action.execOnlyWhenPreviousIsSuspended="off")'),
+            "pass",
+            "logs forwarded over TLS to logs.example.internal",
+        ),
+    ],
+)
+def test_rsyslog_failover_forward_is_asked(
+    host_scan, lines: tuple[str, ...], status: str, message: str
+) -> None:
+    """R23L-3: rsyslog "$ActionExecOnlyWhenPreviousIsSuspended": "actions should always be
+    executed ("off," the default) or only if the previous action is suspended ("on")", whose
+    modern equivalent is action.execOnlyWhenPreviousIsSuspended: a failover forward after a
+    file action forwards nothing while the file is written, so it is a filter the text cannot
+    settle (asked, never a pass). Held twin: "off" keeps the pass."""
+    text = DEBIAN_RSYSLOG_MAIN + "".join(R + ln + "\n" for ln in lines)
     a = host_scan({"rsyslog-config": (text, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

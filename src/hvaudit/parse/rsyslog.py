@@ -158,6 +158,15 @@ class _Legacy:
     mode: int = 0
     mode_set: bool = False
     auth: str | None = None
+    failover: bool = False
+    """$ActionExecOnlyWhenPreviousIsSuspended on (action.c cs.bActExecWhenPrevSusp)."""
+
+
+#: rsyslog "Actions", action.execOnlyWhenPreviousIsSuspended (legacy
+#: $ActionExecOnlyWhenPreviousIsSuspended): "actions should always be executed ("off," the
+#: default) or only if the previous action is suspended ("on")", a failover destination that
+#: gets nothing while the action before it works (R23L-3)
+FAILOVER = 'action.execOnlyWhenPreviousIsSuspended="on"'
 
 
 def _value(raw: str) -> str:
@@ -436,6 +445,9 @@ def rsyslog_forwarding(
                 act = (_relp if kind == "omrelp" else _action)(params, selector, filters)
                 act.stopped = tuple(stops) if not filters else ()
                 act.stopped_if = stops_before(filters)
+                failover = params.get("action.execonlywhenpreviousissuspended", "off")
+                if _value(failover).lower() not in ("off", "no", "0"):
+                    act.filters = (*act.filters, FAILOVER)
                 pending.append(act)
             elif body.startswith("$"):
                 d = _DIRECTIVE.match(body)
@@ -462,6 +474,8 @@ def rsyslog_forwarding(
                     legacy.mode, legacy.mode_set = _mode(word) or 0, True
                 elif name == "actionsendstreamdriverauthmode":
                     legacy.auth = word.lower() or None
+                elif name == "actionexeconlywhenpreviousissuspended":
+                    legacy.failover = word.lower() in ("on", "yes", "1")
                 elif name == "resetconfigvariables":
                     legacy = _Legacy()
 
@@ -556,7 +570,9 @@ def rsyslog_forwarding(
                 legacy.auth if tcp else None,
                 tls_asked=False,
                 selector=selector,
-                filters=filters,
+                filters=(*filters, "$ActionExecOnlyWhenPreviousIsSuspended on")
+                if legacy.failover
+                else filters,
                 stopped=tuple(stops) if not filters else (),
                 stopped_if=stops_before(filters),
             )
