@@ -1886,7 +1886,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     SocketGroup=, systemd.socket(5) "If unset (the default), the nodes are owned by the root
     user/group"; else unix_sock_group, libvirtd.conf.in "restricted to 'root' by default")
     holds every local login account, as primary group (SUSE's `users`, R9H-3) or member, is
-    open to every local user as world-writable is (R22U-3)."""
+    open to every local user as world-writable is (R22U-3); a group given as a number (SocketGroup=,
+    get_group_creds; unix_sock_group, virGetGroupID, "+N" always a gid) is the group of that gid,
+    and SocketUser= without SocketGroup= gives the socket that user's default group ("If only a
+    user is specified but no group, then the group is derived from the user's default group",
+    systemd.socket(5)): passwd's gid of the account (R23U-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -2114,11 +2118,21 @@ def _group_writable(mode: str) -> bool:
 def _group_of_everyone(h: Host, group: str) -> str | None:
     """Why `group` holds every local login account of uid 1000 and up (at least two), as its
     primary group (passwd's fourth field: SUSE's useradd gives every account `users`, R9H-3)
-    or as a listed member (/etc/group's fourth field); None otherwise or unread."""
+    or as a listed member (/etc/group's fourth field); None otherwise or unread. A number
+    ("100", libvirt's "+100") is the group of that gid (R23U-1)."""
     groups, accounts = h.facts.groups, h.facts.accounts
-    if not groups.known or not accounts.known or group not in groups.get():
+    if not groups.known or not accounts.known:
         return None
-    gid, members = groups.get()[group]
+    if group in groups.get():
+        gid, members = groups.get()[group]
+    elif group.removeprefix("+").isdigit():
+        # a number names the gid: libvirt's virGetGroupID (unix_sock_group; "+N" always a
+        # number) and systemd's get_group_creds (SocketGroup=, parse_gid) both take one (R23U-1)
+        gid = int(group.removeprefix("+"))
+        named = [(n, m) for n, (g, m) in groups.get().items() if g == gid]
+        group, members = named[0] if named else (group.removeprefix("+"), ())
+    else:
+        return None
     people = [a for a in accounts.get() if a.interactive and a.uid >= 1000 and a.uid != 65534]
     if len(people) < 2 or not all(a.gid == gid or a.name in members for a in people):
         return None
@@ -2145,12 +2159,16 @@ def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str, s
     conf = fact.get()[unit]
     # SocketGroup= unset: "If unset (the default), the nodes are owned by the root user/group
     # ... If only a user is specified but no group, then the group is derived from the user's
-    # default group" (systemd.socket(5)): that one is not looked up here ("")
-    return (
-        conf.effective_mode(),
-        f"{conf.origin(unit)} (the socket's next start)",
-        conf.group or ("" if conf.user else "root"),
-    )
+    # default group" (systemd.socket(5); socket.c takes get_user_creds' gid, a name or a
+    # numeric uid): that user's primary group from passwd, "" where it is not read (R23U-1)
+    origin = f"{conf.origin(unit)} (the socket's next start)"
+    group = conf.group or "root"
+    if conf.user and not conf.group:
+        origin += f", SocketUser={conf.user} without SocketGroup= (the user's default group)"
+        accounts = h.facts.accounts.get() if h.facts.accounts.known else ()
+        owner = [a for a in accounts if conf.user in (a.name, str(a.uid))]
+        group = str(owner[0].gid) if owner and owner[0].gid is not None else ""
+    return conf.effective_mode(), origin, group
 
 
 LOG_LOCK_REACH = {
