@@ -1,9 +1,10 @@
-"""Twenty-third red-team review, host time (rt23time): HVA-202 for an ntpd whose file is absent.
+"""Twenty-third red-team review, host time (rt23time): HVA-202 for ntpd's absent file, its peer.
 
 Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
 engine (host_scan), with chronyd's ps line replaced by ntpd's (the argv Debian's ntp and ntpsec
 wrappers start it with, or servers on its command line) and /etc/ntp.conf, /etc/ntpsec/ntp.conf
-answered or left absent; timedatectl says NTPSynchronized=yes as on the hardened host. Each test
+answered or left absent, and the new `ntpq -pn` probe (ntpq-peers) answered with the peer table
+ntp's and ntpsec's ntpq print; timedatectl says NTPSynchronized=yes as on the hardened host. Each test
 asserts the exact status and message.
 
 Findings (ID-n):
@@ -25,19 +26,51 @@ Findings (ID-n):
   given an outside server on its command line failed on an ntp.conf holding only the LOCAL
   driver); the value of a long option (`--user ntp:ntp`, ntpsec's ntpd.c longoptions and
   ntp's ntpd-opts) is no server. A bundle that did not collect the files keeps the pass.
+- R23T-2 (false pass) HVA-202: an ntp.conf with an outside server or pool and the LOCAL driver
+  as its fallback (`server 127.127.1.0`, `fudge 127.127.1.0 stratum 10`, the classic recipe)
+  passed "ntpd running" whatever ntpd follows: while the outside source is not reached, ntpd
+  selects the LOCAL driver, reports itself synchronised and keeps NTPSynchronized=yes (R17H-5),
+  and nothing asked ntpd. The peer table says which: ntpsec pylib/util.py PeerSummary prints
+  each line after the tally code `" x.-+#*o"[CTL_PEER_STATVAL(rstatus) & 0x7]` ('*' the
+  system peer, 'o' the PPS peer), refids that are no address in dots, a refclock's type 'l';
+  the LOCAL driver's refid is "LOCL" (refclock_local.c `memcpy(&pp->refid, "LOCL",
+  REFIDLEN)`), both read with `fetch` of ntpsec/ntpsec fa2a479; ntp's ntpq prints the same
+  ("*127.127.1.0     .LOCL.          10 l ..." from `ntpq -np`, and "*LOCAL(0) .LOCL. 10 l"
+  without -n, in public notes read with `find_string`). Now the collector asks `ntpq -pn`
+  while ntpd runs (as `chronyc -n tracking` for chronyd, R21T-2), and the system peer settles
+  the files: the LOCAL driver fails, an outside server passes (the reverse, a wrong fail: a
+  stale ntp.conf holding only the LOCAL driver failed an ntpd whose peer is outside, e.g. from
+  ntpsec's ntp.d); a server on the host itself, another refclock, no system peer or no answer:
+  the files decide as before.
 
-Held (kept as tests): none.
+Held (kept as tests): R23T-2's "no system peer" case (no '*' line: the files decide, the
+fallback file passes as before).
 
 Probed by script, not kept: an own-address server on the command line beside an outside pool
 in ntp.conf keeps the pass.
 
-Tally: 6 cases in 2 test functions; 5 failed on main 3fb626d before the fix (run with the old
-src and this file: the three absent-file cases, the wrong fail, and the loopback server on the
-command line, whose fail named only the file's line); the outside command-line server with no
-file passed on main for another reason (no file judged). The SARIF golden carries HVA-202's
-docstring (regenerated).
+Tally: 10 cases in 3 test functions; 8 failed on main before the fixes (run with the old src
+and this file): 5 on 3fb626d before R23T-1 (the three absent-file cases, the wrong fail, and
+the loopback server on the command line, whose fail named only the file's line; the outside
+command-line server with no file passed for another reason, no file judged), 3 on f7811fb
+before R23T-2 (the held no-peer case passed). The SARIF golden carries HVA-202's docstring
+(regenerated).
 
-Leads left (not settled in the time): see the round's report.
+Leads left (not settled in the time):
+- ntpsec's ntp.d directory (/etc/ntp.d, or ntp.d beside the -c file) is not collected: an
+  ntp.conf holding only the LOCAL driver still fails an ntpsec whose ntp.d names an outside
+  server when `ntpq -pn` did not answer (a possible wrong fail); collect it as chrony-conf does.
+- ntpd's system peer on the host itself or another refclock (`ntpq -pn`: "other") falls back to
+  the files; ntpd's own-address server fails while chronyd's is asked (R22T lead: ntp_proto.c
+  not read in the time; the team should confirm or make both ask).
+- OpenNTPD still passes on presence (/etc/openntpd/ntpd.conf not read). Not a wrong fail:
+  openntpd-portable's update_time_sync_status clears STA_UNSYNC and sets maxerror 0 when
+  synced (its compat adjfreq for Linux, read with `find_string`), so NTPSynchronized works;
+  a false pass remains only for an openntpd whose servers are all on the host itself.
+- HVA-419: HostNtpConfig.configFile ("Content of ntp.conf host configuration file, split by
+  lines for ntpd version 4.2.8", vSphere API, read with `search`) is read only for its server
+  lines when the server list is empty; its `disable ntp`, LOCAL driver fallback and `key`
+  lines beside a server list, and HostDateTimeInfo's run-time fields, were not probed.
 """
 
 from __future__ import annotations
@@ -119,6 +152,76 @@ def test_ntpd_command_line_servers_count(
     so an outside one failed beside an ntp.conf holding only the LOCAL driver (wrong fail).
     Right: an outside one passes; one on the host itself counts as the host's own clock."""
     a = host_scan({"processes": (_ntpd(argv), 0), **({"/etc/ntp.conf": conf} if conf else {})})
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
+        {"hv1": status},
+        {"hv1": message},
+    )
+
+
+PEERS_HEAD = (
+    "     remote           refid      st t when poll reach   delay   offset  jitter\n"
+    "==============================================================================\n"
+)
+FALLBACK = (
+    "driftfile /var/lib/ntp/ntp.drift\npool 2.debian.pool.ntp.org iburst\n"
+    "server 127.127.1.0\nfudge 127.127.1.0 stratum 10\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("conf", "peers", "status", "message"),
+    [
+        (
+            FALLBACK,
+            " 2.debian.pool.n .POOL.          16 p    -   64    0    0.000   +0.000   0.000\n"
+            "*127.127.1.0     .LOCL.          10 l   12   64  377    0.000   +0.000   0.000\n",
+            "fail",
+            "ntpd running, but the peer it is synchronised to is its LOCAL driver, the host's "
+            "own clock (`ntpq -pn`: *127.127.1.0 .LOCL. 10 l): the clock runs free, steered by "
+            "nothing outside the host",
+        ),
+        (
+            FALLBACK,
+            "*LOCAL(0)        .LOCL.          10 l   12   64  377    0.000   +0.000   0.000\n",
+            "fail",
+            "ntpd running, but the peer it is synchronised to is its LOCAL driver, the host's "
+            "own clock (`ntpq -pn`: *LOCAL(0) .LOCL. 10 l): the clock runs free, steered by "
+            "nothing outside the host",
+        ),
+        (
+            LOCAL_ONLY,
+            "*192.0.2.10      193.79.237.14    2 u   33   64  377    0.412   -0.118   0.051\n"
+            " 127.127.1.0     .LOCL.          10 l  24d   64    0    0.000   +0.000   0.000\n",
+            "pass",
+            "ntpd running",
+        ),
+        (
+            FALLBACK,
+            "+192.0.2.10      193.79.237.14    2 u   33   64  377    0.412   -0.118   0.051\n"
+            " 127.127.1.0     .LOCL.          10 l  24d   64    0    0.000   +0.000   0.000\n",
+            "pass",
+            "ntpd running",
+        ),
+    ],
+    ids=["local-driver-selected", "local-driver-by-name", "outside-peer-settles", "no-sys-peer"],
+)
+def test_ntpd_system_peer_settles_its_files(
+    host_scan, conf: str, peers: str, status: str, message: str
+) -> None:
+    """R23T-2. ntpsec pylib/util.py PeerSummary: the tally code `" x.-+#*o"[...]`, '*' the
+    system peer; refclock_local.c refid "LOCL". Was: an ntp.conf with an outside pool and the
+    LOCAL driver as fallback passed "ntpd running" while ntpd followed the LOCAL driver (the
+    pool not reached); NTPSynchronized=yes (R17H-5). Right: the system peer decides: LOCAL
+    fails, an outside server passes (also over a stale file holding only the LOCAL driver: a
+    wrong fail before); no system peer, the files decide (the fallback file passes)."""
+    argv = "/usr/sbin/ntpd -p /var/run/ntpd.pid -g -u 109:115"
+    a = host_scan(
+        {
+            "processes": (_ntpd(argv), 0),
+            "/etc/ntp.conf": conf,
+            "ntpq-peers": (PEERS_HEAD + peers, 0),
+        }
+    )
     assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
         {"hv1": status},
         {"hv1": message},

@@ -1098,6 +1098,10 @@ class HostFacts:
     """What chronyd is synchronised to now (`chronyc -n tracking`) as (kind, shown): kind ""
     an NTP server outside the host, "self" one on the host itself, "refclock" a reference
     clock, "local" its `local` reference, "unsync" none."""
+    ntp_peer: Fact[tuple[str, str]] = field(default_factory=_na)
+    """ntpd's system peer now (`ntpq -pn`, the line marked '*' or 'o') as (kind, shown): kind
+    "local" its LOCAL driver, "" an NTP server outside the host, "other" anything else (a
+    server on the host itself, another reference clock, no system peer)."""
     timesync_server: Fact[tuple[str, str]] = field(default_factory=_na)
     """The server systemd-timesyncd uses now (`timedatectl show-timesync`) as (kind, shown):
     kind "self" where it is the host itself, "" where not."""

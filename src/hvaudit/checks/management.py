@@ -4154,7 +4154,10 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     another file than /etc/ntp.conf or /etc/ntpsec/ntp.conf, an `includefile`, no outside source
     in what was read) is asked which source steers it, as chronyd is (R22T-1); so is one whose
     file is absent (ntpsec's ntp.d directory is not read), while the servers on its command line
-    count as its sources (R23T-1)."""
+    count as its sources (R23T-1). What ntpd is synchronised to now (`ntpq -pn`, its system
+    peer marked '*') settles its files: the LOCAL driver fails (a fallback beside an outside
+    server is what ntpd follows while that server is not reached), an outside NTP server
+    passes; anything else, or unanswered, the files decide as above (R23T-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -4230,6 +4233,21 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 )
             else:
                 yield passed(s, f"{f.get()} running", *f.sources, *ts.sources)
+        elif f.get() == "ntpd" and (peer := h.facts.ntp_peer).known and peer.get()[0] != "other":
+            # ntpd's system peer now settles its files (R23T-2): the LOCAL driver as a fallback
+            # beside an outside server is what ntpd follows while that server is not reached
+            kind, shown = peer.get()
+            if kind == "local":
+                yield failed(
+                    s,
+                    f"ntpd running, but the peer it is synchronised to is its LOCAL driver, the "
+                    f"host's own clock (`ntpq -pn`: {shown}): the clock runs free, steered by "
+                    "nothing outside the host",
+                    *f.sources,
+                    *peer.sources,
+                )
+            else:
+                yield passed(s, "ntpd running", *f.sources, *peer.sources)
         elif f.get() in ("ntpd", "ntpsec") and (own := h.facts.ntp_own_clock).known and own.get():
             # the LOCAL driver (or the host itself) as ntpd's only source: ntpd reports itself
             # synchronised to the host's own clock, so NTPSynchronized=yes proves nothing (R17H-5)

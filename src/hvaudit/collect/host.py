@@ -803,8 +803,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
 #: verb_show_timesync; ServerAddress printed by map_server_address as in_addr_to_string):
 #: asked only while systemd-timesyncd runs, since the bus would otherwise start it
 #: (org.freedesktop.timesync1.service SystemdService=dbus-org.freedesktop.timesync1.service).
+#: `ntpq -pn` (ntp's and ntpsec's ntpq: -p the peer table, -n numeric addresses) marks ntpd's
+#: system peer with '*' (or 'o', the PPS peer) in its first column (R23T-2).
 TIME_DAEMON_PROBES: tuple[tuple[str, CommandProbe], ...] = (
     ("chronyd", CommandProbe("chrony-tracking", ("chronyc", "-n", "tracking"), 10.0)),
+    ("ntpd", CommandProbe("ntpq-peers", ("ntpq", "-pn"), 10.0)),
     (
         "systemd-timesyncd",
         CommandProbe(
@@ -862,7 +865,7 @@ VM_HELPER = re.compile(
 #: A running libvirtd or virtqemud (the `ps -eo pid=,user:32=,args=` line).
 _LOG_DAEMON = re.compile(r"^\s*([0-9]+)\s+\S+\s+(\S*/)?(libvirtd|virtqemud)(\s|$)")
 #: A running time daemon of TIME_DAEMON_PROBES (the `ps -eo pid=,user:32=,args=` line).
-_TIME_DAEMON = re.compile(r"^\s*[0-9]+\s+\S+\s+(\S*/)?(chronyd|systemd-timesyncd)(\s|$)")
+_TIME_DAEMON = re.compile(r"^\s*[0-9]+\s+\S+\s+(\S*/)?(chronyd|ntpd|systemd-timesyncd)(\s|$)")
 
 
 def _label_argv(pid: str) -> tuple[str, ...]:

@@ -573,6 +573,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.chrony_sources = _chrony_sources(ev, processes, itself)
     f.chrony_reference = _chrony_reference(ev, itself)
     f.timesync_server = _timesync_server(ev, itself)
+    f.ntp_peer = _ntp_peer(ev, itself)
     f.monitoring_agents = _monitoring(f.packages, processes)
 
     def units(g: Got) -> Fact[dict[str, str]]:
@@ -4921,6 +4922,49 @@ def _chrony_reference(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[st
     except ValueError:
         return Fact.of(("refclock", shown), src)
     return Fact.of(("self" if _on_host(name, itself) else "", shown), src)
+
+
+def _ntp_peer(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]:
+    """ntpd's system peer now, from `ntpq -pn` (R23T-2), as (kind, shown): "local" where it is
+    the LOCAL driver, "" an NTP server outside the host, "other" anything else (a server on the
+    host itself, another reference clock, no peer marked). Unavailable where the probe did not
+    answer; with no source where it was not run (no ntpd, an older bundle).
+
+    The peer table (ntpsec pylib/util.py PeerSummary, read with `fetch`): each line starts with
+    the tally code `" x.-+#*o"[CTL_PEER_STATVAL(rstatus) & 0x7]`, '*' the system peer and 'o'
+    the PPS peer, then remote, refid, st, t; refids that are no address are printed in dots
+    (".LOCL."), a refclock's type is 'l'. The LOCAL driver's refid is "LOCL" (ntpsec
+    refclock_local.c `memcpy(&pp->refid, "LOCL", REFIDLEN)`), its address 127.127.1.u; ntp's
+    ntpq prints it so too ("*127.127.1.0     .LOCL.          10 l" from `ntpq -np`, public
+    notes read with `find_string`)."""
+    got = ev.get(_cmd("ntpq-peers"))
+    if got.state in ("absent", "uncollected"):
+        return Fact.unavailable("`ntpq -pn` was not collected")
+    lines = got.text.splitlines()
+    if (
+        got.state != "ok"
+        or got.rc != 0
+        or not any(ln.lstrip().startswith("remote") for ln in lines)
+    ):
+        said = (got.reason or got.text).strip().splitlines()
+        return Fact.unavailable(
+            f"`ntpq -pn` did not answer ({said[0][:60] if said else got.state})", got.source
+        )
+    peer = next((ln for ln in lines if ln[:1] in ("*", "o") and len(ln[1:].split()) >= 4), "")
+    if not peer:
+        return Fact.of(("other", "no system peer"), got.source)
+    remote, refid, _, kind = peer[1:].split()[:4]
+    shown = " ".join(peer.split()[:4])
+    src = Source(got.source.artefact, shown)
+    if refid.upper() == ".LOCL." or remote.startswith("127.127.1."):
+        return Fact.of(("local", shown), src)
+    try:
+        ipaddress.ip_address(remote.strip("[]").partition("%")[0])
+    except ValueError:
+        return Fact.of(("other", shown), src)
+    if kind == "l" or remote.startswith("127.127.") or _on_host(remote, itself):
+        return Fact.of(("other", shown), src)
+    return Fact.of(("", shown), src)
 
 
 def _timesync_server(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]:
