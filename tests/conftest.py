@@ -259,6 +259,9 @@ HARDENED_HOST: dict[str, Any] = {
     "vmx flags\t: vnmi preemption_timer invvpid ept_x_only ept_ad flexpriority tsc_offset vtpr ept vpid\n",
     "/proc/meminfo": "MemTotal:       65843912 kB\n",
     "/proc/cmdline": "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet\n",
+    "/proc/sys/kernel/osrelease": "6.1.0-28-amd64\n",
+    # `find /boot -maxdepth 1 -name vmlinuz-*`: the running kernel and an older one kept by apt
+    "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n/boot/vmlinuz-6.1.0-27-amd64\n", 0),
     "/proc/sys/kernel/hostname": "hv1\n",
     "/proc/sys/kernel/tainted": "0\n",
     "/proc/modules": "kvm_intel 380928 0 - Live 0x0000000000000000\n"

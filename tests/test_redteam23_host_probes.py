@@ -14,16 +14,30 @@ Findings (ID-n):
   --no-legend --no-pager ksm.service ksmtuned.service` is now collected (ksm-units): an enabled
   unit (UNIT_ENABLED_STATES) is judged as merging, a fail where a VM does not opt out; not
   collected, a question; no systemctl, no unit.
+- R23H-2 (false pass) HVA-180: "no pending security update" was judged by the package
+  simulation alone, so a host that installed a kernel update but never rebooted passed while
+  it ran the old kernel (dnf5-needs-restarting(8): the system "should be rebooted to fully
+  apply changes from package installations and upgrades" of "important packages", which
+  include "the kernel"; read with `search`). /proc/sys/kernel/osrelease and `find /boot
+  -maxdepth 1 -name vmlinuz-*` are now collected: a newer kernel of the running one's flavour
+  (its letter runs: amd64 vs rt-amd64, bpo, +debug) fails naming both; no image in /boot, a
+  question. Rescue images are not compared.
 
 Held (kept as tests):
 - a disabled or masked ksm/ksmtuned unit with run = 0 passes "KSM is off".
 - no systemctl (no systemd to start a unit) with run = 0 passes "KSM is off".
+- the running kernel the newest of its flavour, beside an older one or an unused -rt or
+  backports kernel, passes HVA-180.
 
 Probed by script, not kept:
 
-Tally: 6 cases in 4 test functions; 4 failed on main 3fb626d before the fixes.
+Tally: 12 cases in 7 test functions; 4 failed on main 3fb626d before R23H-1, 4 on main
+fcd8937 before R23H-2.
 
 Leads left (not settled in the time):
+- HVA-180: a Debian kernel updated in place within one ABI (linux-image-6.1.0-28-amd64 from
+  6.1.119-1 to 6.1.123-1 keeps the release name) is not seen: /proc/version's "Debian
+  6.1.119-1" against the package's installed version would show it.
 """
 
 from __future__ import annotations
@@ -90,3 +104,74 @@ def test_no_systemctl_passes(host_scan) -> None:
     a = host_scan({"ksm-units": None})
     assert outcomes(a, "HVA-061") == {"hv1": "pass"}, messages(a, "HVA-061")
     assert messages(a, "HVA-061")["hv1"] == "KSM is off"
+
+
+# --- HVA-180: a newer kernel installed, the old one running (R23H-2) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("running", "kernels", "newest"),
+    [
+        (
+            "6.1.0-28-amd64",
+            "/boot/vmlinuz-6.1.0-28-amd64\n/boot/vmlinuz-6.1.0-30-amd64\n",
+            "6.1.0-30-amd64",
+        ),
+        (
+            "5.14.0-427.13.1.el9_4.x86_64",
+            "/boot/vmlinuz-0-rescue-0123456789abcdef\n"
+            "/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64\n"
+            "/boot/vmlinuz-5.14.0-503.11.1.el9_5.x86_64\n",
+            "5.14.0-503.11.1.el9_5.x86_64",
+        ),
+        (
+            "6.8.12-4-pve",
+            "/boot/vmlinuz-6.8.12-4-pve\n/boot/vmlinuz-6.8.12-10-pve\n",
+            "6.8.12-10-pve",
+        ),
+    ],
+)
+def test_newer_kernel_installed_not_booted_fails(
+    host_scan, running: str, kernels: str, newest: str
+) -> None:
+    """R23H-2. dnf5-needs-restarting(8) (read with `search`): the command "determines whether
+    the system should be rebooted to fully apply changes from package installations and
+    upgrades", the "important packages" including "the kernel". A host whose administrator ran
+    the upgrade (nothing pending in the simulation) but did not reboot runs the old kernel and
+    its flaws; HVA-180 passed "no pending security update". Debian, RHEL (a rescue image beside
+    them, not compared) and Proxmox release names."""
+    a = host_scan({"/proc/sys/kernel/osrelease": running + "\n", "boot-kernels": (kernels, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        f"kernel {newest} is installed but {running} runs (the update takes effect at the next "
+        "reboot)"
+    )
+
+
+@pytest.mark.parametrize(
+    "kernels",
+    [
+        "/boot/vmlinuz-6.1.0-28-amd64\n/boot/vmlinuz-6.1.0-27-amd64\n",
+        # an installed but unused realtime and backports kernel: another flavour
+        "/boot/vmlinuz-6.1.0-28-amd64\n/boot/vmlinuz-6.1.0-30-rt-amd64\n"
+        "/boot/vmlinuz-6.10.11+bpo-amd64\n",
+    ],
+)
+def test_running_newest_kernel_passes(host_scan, kernels: str) -> None:
+    """R23H-2, held: the running kernel is the newest of its flavour; an older one kept for
+    fallback or a kernel of another flavour is no reboot pending."""
+    a = host_scan({"boot-kernels": (kernels, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "no pending security update (as of the package lists on the host)"
+    )
+
+
+def test_boot_kernels_not_found_is_a_question(host_scan) -> None:
+    """R23H-2: no vmlinuz in /boot (a layout hvaudit does not read, a UKI on the ESP): whether a
+    newer kernel waits for a reboot is not shown; never a pass."""
+    a = host_scan({"boot-kernels": ("", 1, "find: '/boot': No such file or directory\n")})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180")["hv1"] == (
+        "evidence unavailable: no kernel image found in /boot (vmlinuz-*)"
+    )

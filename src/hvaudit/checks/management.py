@@ -3215,7 +3215,12 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     Release of the security archive; older than 7 days before the collection (Debian's security
     archive signs its Release valid for 7 days: Valid-Until = Date + 7 days), or past its own
     Valid-Until, the empty simulation is a question, and so is a bundle without that evidence
-    (an older collector's: the age unknown is no pass) (HL10-1)."""
+    (an older collector's: the age unknown is no pass) (HL10-1). An installed update is not
+    in effect until what it replaced restarts: a kernel in /boot (vmlinuz-RELEASE) newer than
+    the running one (/proc/sys/kernel/osrelease) of the same flavour waits for a reboot
+    (dnf5-needs-restarting(8): the system "should be rebooted to fully apply changes from
+    package installations and upgrades" of important packages, "the kernel" first among them;
+    read with `search`), a fail naming both; the kernels not read, a question (R23H-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f, held = h.facts.pending_security_updates, h.facts.held_packages
@@ -3263,7 +3268,19 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "no security update is pending and no package is held back")
             continue
+        kernel = h.facts.kernel_not_booted
+        if not kernel.known:
+            yield unknown(
+                s, kernel, "the running kernel is the newest installed one (no reboot pending)"
+            )
+            continue
         problems = []
+        if kernel.get():
+            running, newest = kernel.get()
+            problems.append(
+                f"kernel {newest} is installed but {running} runs (the update takes effect at "
+                "the next reboot)"
+            )
         if f.get():
             names = ", ".join(f.get()[:10]) + (" ..." if len(f.get()) > 10 else "")
             problems.append(f"{len(f.get())} pending security update(s): {names}")
@@ -3271,10 +3288,13 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
             names = ", ".join(held.get()[:10]) + (" ..." if len(held.get()) > 10 else "")
             problems.append(f"{len(held.get())} package(s) kept back or on hold: {names}")
         if problems:
-            yield failed(s, "; ".join(problems), *f.sources, *held.sources)
+            yield failed(s, "; ".join(problems), *f.sources, *held.sources, *kernel.sources)
         else:
             yield passed(
-                s, "no pending security update (as of the package lists on the host)", *f.sources
+                s,
+                "no pending security update (as of the package lists on the host)",
+                *f.sources,
+                *kernel.sources,
             )
 
 

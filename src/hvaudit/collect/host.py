@@ -56,6 +56,8 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/cpuinfo"),
     FileProbe("/proc/meminfo"),
     FileProbe("/proc/cmdline"),
+    # The running kernel's release, compared with the kernels installed in /boot (R23H-2)
+    FileProbe("/proc/sys/kernel/osrelease"),
     FileProbe("/proc/sys/kernel/hostname"),
     # The names that resolve to this host (a storage pool served "by name" by the host itself).
     FileProbe("/etc/hosts"),
@@ -585,6 +587,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # ksmtuned.service, shipped by RHEL's qemu-kvm, Debian's ksmtuned and Proxmox's
     # ksm-control-daemon; one that is enabled but not running now still starts at the next boot
     # (HVA-061, R23H-1)
+    # The kernels installed for booting: each kernel package puts its image at
+    # /boot/vmlinuz-RELEASE (Debian/Proxmox linux-image-*/proxmox-kernel-*, RHEL kernel-core);
+    # one newer than the running release is an update that is not in effect until a reboot
+    # (R23H-2)
+    CommandProbe("boot-kernels", ("find", "/boot", "-maxdepth", "1", "-name", "vmlinuz-*")),
     CommandProbe(
         "ksm-units",
         ("systemctl", "list-unit-files", "--no-legend", "--no-pager", *KSM_UNITS),

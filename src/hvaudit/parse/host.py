@@ -510,6 +510,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.os_release = ev.fact(_file("/etc/os-release"), os_release)
     f.packages = _packages(ev)
     f.pending_security_updates = _updates(ev)
+    f.kernel_not_booted = _kernel_not_booted(ev)
     f.accounts = ev.fact(_file("/etc/passwd"), _accounts)
     f.groups = ev.fact(_file("/etc/group"), _group_file)
     f.admin_principals = _admins(ev)
@@ -748,6 +749,55 @@ def _kvm_modules(ev: HostEvidence, ept: Got, npt: Got) -> Fact[tuple[str, ...]]:
     if mods.state == "failed":
         return Fact.failed(f"/proc/modules: {mods.reason}", mods.source)
     return Fact.unavailable("/proc/modules could not be read", mods.source)
+
+
+def _kernel_release_key(release: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A kernel release's flavour (its letter runs: Debian `amd64` and `rt-amd64`, RHEL `el`,
+    `x86_64` and `+debug`, Proxmox `pve` differ) and its numbers in order, which order releases
+    of one flavour (6.1.0-28-amd64 < 6.1.0-30-amd64; 5.14.0-427.13.1.el9_4 <
+    5.14.0-503.11.1.el9_5; 6.8.12-4-pve < 6.8.12-10-pve)."""
+    low = release.lower()
+    return tuple(re.findall(r"[a-z]+", low)), tuple(int(n) for n in re.findall(r"\d+", low))
+
+
+def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, str]]:
+    """The running kernel (/proc/sys/kernel/osrelease) against the kernels installed in /boot
+    (vmlinuz-RELEASE): a newer one of the same flavour is installed and waits for a reboot
+    (dnf5-needs-restarting(8): the system "should be rebooted to fully apply changes from
+    package installations and upgrades" of "important packages", which include "the kernel").
+    A kernel of another flavour (an unused -rt or backports kernel, a rescue image) is not
+    compared (R23H-2)."""
+    if ev.missing is not None:
+        return ev.missing
+    rel = ev.get(_file("/proc/sys/kernel/osrelease"))
+    if rel.state != "ok" or not _first(rel):
+        return ev.fact(
+            _file("/proc/sys/kernel/osrelease"),
+            lambda g: Fact.unavailable("/proc/sys/kernel/osrelease could not be read", g.source),
+        )
+    running = _first(rel)
+
+    def parse(g: Got) -> Fact[tuple[str, str]]:
+        names = [
+            line.strip().rsplit("/", 1)[-1].removeprefix("vmlinuz-")
+            for line in g.text.splitlines()
+            if line.strip().startswith("/boot/vmlinuz-")
+        ]
+        names = [n for n in names if "-rescue-" not in n and not n.endswith(".old")]
+        if g.state != "ok" or not names:
+            return Fact.unavailable("no kernel image found in /boot (vmlinuz-*)", g.source)
+        flavour, mine = _kernel_release_key(running)
+        newer = [
+            n
+            for n in names
+            if _kernel_release_key(n)[0] == flavour and _kernel_release_key(n)[1] > mine
+        ]
+        if not newer:
+            return Fact.of((), rel.source, g.source)
+        newest = max(newer, key=lambda n: _kernel_release_key(n)[1])
+        return Fact.of((running, newest), rel.source, g.source)
+
+    return ev.fact(_cmd("boot-kernels"), parse)
 
 
 def _ksm_boot_units(g: Got) -> Fact[tuple[str, ...]]:
