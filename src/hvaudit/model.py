@@ -1045,7 +1045,7 @@ class HostFacts:
     accounts: Fact[tuple[Account, ...]] = field(default_factory=_na)
     admin_principals: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Users and %groups granted administrative rights by sudoers, plus members of admin groups."""
-    kernel_not_booted: Fact[tuple[str, str]] = field(default_factory=_na)
+    kernel_not_booted: Fact[tuple[str, ...]] = field(default_factory=_na)
     """(running release, newest installed release of the same flavour) where a kernel newer than
     the running one is installed in /boot (an update not in effect until a reboot); () if none."""
     sshd: Fact[dict[str, str]] = field(default_factory=_na)

@@ -760,7 +760,7 @@ def _kernel_release_key(release: str) -> tuple[tuple[str, ...], tuple[int, ...]]
     return tuple(re.findall(r"[a-z]+", low)), tuple(int(n) for n in re.findall(r"\d+", low))
 
 
-def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, str]]:
+def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     """The running kernel (/proc/sys/kernel/osrelease) against the kernels installed in /boot
     (vmlinuz-RELEASE): a newer one of the same flavour is installed and waits for a reboot
     (dnf5-needs-restarting(8): the system "should be rebooted to fully apply changes from
@@ -777,7 +777,7 @@ def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, str]]:
         )
     running = _first(rel)
 
-    def parse(g: Got) -> Fact[tuple[str, str]]:
+    def parse(g: Got) -> Fact[tuple[str, ...]]:
         names = [
             line.strip().rsplit("/", 1)[-1].removeprefix("vmlinuz-")
             for line in g.text.splitlines()
