@@ -45,7 +45,18 @@ Findings (ID-n):
   "/etc/kernel/cmdline line 1 (proxmox-boot-tool)" (parse.host._kernel_cmdline_file): a word
   in one only is the question which the boot loader takes.
 
-Held (kept as tests): a next boot's `retbleed=off retbleed=nosmt` keeps retbleed off (a
+- R23B-3 (false pass) HVA-181/HVA-214: a GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) assignment
+  left GRUB's whole line unsettled (the reader knew only _LINUX and _LINUX_DEFAULT), and an
+  unsettled source keeps today's verdict, so neither `mitigations=off` in the Xen replacement
+  nor `audit=0` in the Linux entries' line was judged. GRUB util/grub.d/20_linux_xen.in:
+  "Allow overriding GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT. if [
+  "${GRUB_CMDLINE_LINUX_XEN_REPLACE}" ]; then GRUB_CMDLINE_LINUX=
+  "${GRUB_CMDLINE_LINUX_XEN_REPLACE}"" (and _DEFAULT alike; read with `find_string`). Now
+  both are read; where one is set, "/etc/default/grub (Xen entries)" is a source of its own
+  (parse.host._grub_defaults), and a word in one of the two only is the question.
+
+Held (kept as tests): a benign Xen replacement with GRUB_CMDLINE_XEN_DEFAULT passes; a next
+boot's `retbleed=off retbleed=nosmt` keeps retbleed off (a
 nosmt-only word sets no mode); `kvm.nx_huge_pages=never kvm.nx_huge_pages=auto` still fails;
 the running line's `mds=full,nosmt mds=full` still keeps SMT off (mds_nosmt sticks), so a next
 boot without it is asked about.
@@ -53,9 +64,9 @@ boot without it is asked about.
 Probed by script, not kept: a next boot's `mds=full,nosmt mds=full` with a live `nosmt` passes
 before and after.
 
-Tally: 12 cases in 7 test functions; 9 failed before their fixes (PYTHONPATH=/work/main/src):
-R23B-1's 6 on main 3fb626d, R23B-2's 3 on main 0368eec (R23B-1 landed); the 3 held cases
-passed before and after.
+Tally: 15 cases in 10 test functions; 11 failed before their fixes (PYTHONPATH=/work/main/src):
+R23B-1's 6 on main 3fb626d, R23B-2's 3 on main 0368eec (R23B-1 landed), R23B-3's 2 on main
+459a8a8; the 4 held cases passed before and after.
 
 Leads left (not settled in the time):
 - spectre_v2= (cmdline_find_option on older kernels: which occurrence it returns was not
@@ -63,6 +74,12 @@ Leads left (not settled in the time):
   gather_data_sampling=, srbds=, reg_file_data_sampling=, indirect_target_selection=, tsa=,
   vmscape= and pti= are still judged word by word.
 - mitigations= attack vectors (6.17: `mitigations=auto,no_guest_host` ...) are not judged.
+- Which GRUB entry is the default on a Xen dom0 (Debian's /etc/default/grub.d/xen.cfg
+  XEN_OVERRIDE_GRUB_DEFAULT) is not read, nor GRUB_CMDLINE_LINUX_RECOVERY (still unsettles
+  GRUB's line); /etc/kernel/proxmox-boot-uuids (whether proxmox-boot-tool is in use) is not
+  collected, so R23B-2 asks where it could decide.
+- Dropped intel_iommu=on / amd_iommu=on on the next boot (HVA-050; the default rests on
+  CONFIG_INTEL_IOMMU_DEFAULT_ON in /boot/config-*) not settled.
 """
 
 from __future__ import annotations
@@ -264,3 +281,74 @@ def test_a_second_line_is_not_proxmox_boot_tools(host_scan) -> None:
     assert _question(a, "HVA-181") == _asked(
         "mitigations=off", KI, PBT, "it boots with one of them (the flaw is unmitigated)"
     )
+
+
+# --- R23B-3: GRUB's Xen entries replace the Linux line ----------------------------------------------
+
+XEN = "/etc/default/grub (Xen entries)"
+
+
+def _grub_scan(host_scan, text: str):
+    return host_scan({"boot-cmdline": _boot(("/etc/default/grub", text), grub=False)})
+
+
+def test_xen_entries_replace_the_linux_line(host_scan) -> None:
+    """R23B-3 (false pass) HVA-181 passed where /etc/default/grub sets
+    GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="quiet mitigations=off": the assignment left GRUB's
+    line unsettled, and an unsettled source with no other adding the word kept today's pass.
+    GRUB util/grub.d/20_linux_xen.in ("Allow overriding GRUB_CMDLINE_LINUX and
+    GRUB_CMDLINE_LINUX_DEFAULT": `if [ "${GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT}" ]; then
+    GRUB_CMDLINE_LINUX_DEFAULT="${GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT}"`, read with
+    `find_string`) boots dom0 of the Xen entries with it. Now a source of its own."""
+    a = _grub_scan(
+        host_scan,
+        'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n'
+        'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="quiet mitigations=off"\n',
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but mitigations=off in {XEN} turns mitigations off at the next "
+        "boot if the boot loader takes it"
+    }
+    assert _question(a, "HVA-181") == _asked(
+        "mitigations=off",
+        XEN,
+        "/etc/default/grub",
+        "it boots with one of them (the flaw is unmitigated)",
+    )
+
+
+def test_a_xen_replace_line_leaves_the_linux_line_read(host_scan) -> None:
+    """R23B-3 (false pass) HVA-214 passed where GRUB_CMDLINE_LINUX_DEFAULT holds audit=0 and
+    GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="quiet" is set: the REPLACE line left the whole of
+    GRUB unsettled, so the Linux entries' audit=0 went unread. Now the Linux entries keep it and
+    the Xen entries do not: the question."""
+    a = _grub_scan(
+        host_scan,
+        'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet audit=0"\n'
+        'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="quiet"\n',
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1; but audit=0 in "
+        "/etc/default/grub turns kernel auditing off at the next boot if the boot loader takes it"
+    }
+    assert _question(a, "HVA-214") == _asked(
+        "audit=0",
+        "/etc/default/grub",
+        XEN,
+        "it boots with one of them (kernel auditing off, nothing recorded)",
+    )
+
+
+def test_a_benign_xen_line_passes(host_scan) -> None:
+    """Held: GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="console=hvc0 quiet" and
+    GRUB_CMDLINE_XEN_DEFAULT (Xen's own line, not the kernel's) weaken nothing."""
+    a = _grub_scan(
+        host_scan,
+        'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'
+        'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="console=hvc0 quiet"\n'
+        'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=4G"\n',
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}
+    assert messages(a, "HVA-181") == {"hv1": NONE}

@@ -6165,8 +6165,15 @@ def _sysctl_d(ev: HostEvidence) -> Fact[SysctlD]:
     return Fact.of(SysctlD(settings, unlinked, tuple(cmdline)), *found.sources)
 
 
-_GRUB_VARS = ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT")
-_GRUB_ASSIGN = re.compile(r"^(?:export\s+)?(GRUB_CMDLINE_LINUX(?:_DEFAULT)?)(\+?)=(.*)$")
+_GRUB_VARS = (
+    "GRUB_CMDLINE_LINUX",
+    "GRUB_CMDLINE_LINUX_DEFAULT",
+    "GRUB_CMDLINE_LINUX_XEN_REPLACE",
+    "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
+)
+_GRUB_ASSIGN = re.compile(
+    r"^(?:export\s+)?(GRUB_CMDLINE_LINUX(?:_DEFAULT|_XEN_REPLACE|_XEN_REPLACE_DEFAULT)?)(\+?)=(.*)$"
+)
 
 
 def _sh_value(text: str, env: dict[str, str]) -> str | None:
@@ -6226,7 +6233,7 @@ def _sh_value(text: str, env: dict[str, str]) -> str | None:
     return "".join(out) if not rest or rest.startswith("#") else None
 
 
-def _grub_defaults(files: dict[str, list[str]]) -> BootCmdline | None:
+def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | None:
     """GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT as grub-mkconfig leaves them: it sources
     /etc/default/grub, then each /etc/default/grub.d/*.cfg in the shell's glob order (GRUB
     util/grub-mkconfig.in as Debian and Ubuntu ship it), a later assignment replacing an
@@ -6234,7 +6241,9 @@ def _grub_defaults(files: dict[str, list[str]]) -> BootCmdline | None:
     10_linux.in linux_entry with "${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}"; the
     recovery entry has _LINUX only). grub-mkconfig runs under /bin/sh: an assignment this
     reader cannot evaluate (a `+=`, which dash does not take, a command substitution, a
-    condition) leaves the line unsettled. None where no such file exists."""
+    condition) leaves the line unsettled. None where no such file exists. Where
+    GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) is set, 20_linux_xen's entries boot dom0 with it
+    in place of _LINUX (_DEFAULT): a second source, "... (Xen entries)" (R23B-3)."""
     paths = [p for p in files if p == "/etc/default/grub"] + sorted(
         p for p in files if p.startswith("/etc/default/grub.d/") and p.endswith(".cfg")
     )
@@ -6250,18 +6259,37 @@ def _grub_defaults(files: dict[str, list[str]]) -> BootCmdline | None:
             m = _GRUB_ASSIGN.match(line)
             value = _sh_value(m.group(3), env) if m and not m.group(2) else None
             if m is None or value is None:
-                return BootCmdline(
-                    ", ".join(paths), None, f"{path} sets the command line as `{line[:80]}`"
+                return (
+                    BootCmdline(
+                        ", ".join(paths), None, f"{path} sets the command line as `{line[:80]}`"
+                    ),
                 )
             # a word the variable had keeps the file it came from, a new one is this file's
             had = dict(origin.get(m.group(1), []))
             origin[m.group(1)] = [(w, had.get(w, path)) for w in _cmdline_words(value)]
             env[m.group(1)] = value
     words = [*origin.get("GRUB_CMDLINE_LINUX", []), *origin.get("GRUB_CMDLINE_LINUX_DEFAULT", [])]
-    return BootCmdline(
+    linux = BootCmdline(
         ", ".join(paths),
         tuple(_kernel_param(w) for w, _ in words),
         origins=tuple(where for _, where in words),
+    )
+    # R23B-3: util/grub.d/20_linux_xen.in, "Allow overriding GRUB_CMDLINE_LINUX and
+    # GRUB_CMDLINE_LINUX_DEFAULT": `if [ "${GRUB_CMDLINE_LINUX_XEN_REPLACE}" ]; then
+    # GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX_XEN_REPLACE}"` (and _DEFAULT alike) for the
+    # dom0 kernel of the Xen entries
+    replace = {
+        "GRUB_CMDLINE_LINUX": "GRUB_CMDLINE_LINUX_XEN_REPLACE",
+        "GRUB_CMDLINE_LINUX_DEFAULT": "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
+    }
+    if not any(env.get(rep) for rep in replace.values()):
+        return (linux,)
+    xen = [
+        w for var, rep in replace.items() for w, _ in origin.get(rep if env.get(rep) else var, [])
+    ]
+    return (
+        linux,
+        BootCmdline(f"{', '.join(paths)} (Xen entries)", tuple(_kernel_param(w) for w in xen)),
     )
 
 
@@ -6309,7 +6337,7 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     out: list[BootCmdline] = []
     grub = _grub_defaults(files)
     if grub is not None:
-        out.append(grub)
+        out.extend(grub)
     if "/etc/kernel/cmdline" in files:
         out.extend(_kernel_cmdline_file(files["/etc/kernel/cmdline"]))
     for path in sorted(p for p in files if p.startswith("/boot/loader/entries/")):
