@@ -44,22 +44,31 @@ Findings (ID-n):
   action.execOnlyWhenPreviousIsSuspended. Now such a forward carries that setting as a filter:
   over TLS it is asked (filtered), never a pass; a host with an unconditional TLS forward
   before it still passes on that one.
+- R23L-4 (false pass) HVA-200: a syslog-ng log path with filter() (or an inline `if (...)`
+  filter) in front of the TLS destination passed as forwarding the host's logs, while rsyslog's
+  filtered twin asks. syslog-ng.conf(5) (doc/man/syslog-ng.conf.5 in the `fetch`ed
+  syslog-ng/syslog-ng): "Optionally, log paths can include filters. Filters are rules that
+  select only certain messages ... If a log path includes filters, syslog-ng OSE sends only the
+  messages satisfying the filter rules to the destinations set in the log path". Now a TLS
+  destination that only filtered paths feed is asked (MANUAL, a syslog-ng-worded question as
+  rsyslog's); an unfiltered path to it keeps the pass.
 
 Held (kept as tests):
 - the syslog-ng path reading s_src (system(); internal()) passes; a final path before it that
-  has a filter() does not take its source (pass).
+  has a filter() does not take its source (pass); a filtered and an unfiltered path to the same
+  TLS destination pass.
 - a file action in place of the discard keeps the pass; action.execOnlyWhenPreviousIsSuspended
   "off" keeps the pass.
 
 Probed by script, not kept: flags(catch-all) with no source() and an inline `source {
 system(); }` both pass (right).
 
-Tally: 12 cases in 3 test functions; 8 failed on main 3fb626d before the fixes.
+Tally: 15 cases in 3 test functions; 8 failed on main 3fb626d before R23L-1..3, and the 2
+  R23L-4 cases failed on main 6900097 (R23L-1..3 landed) before R23L-4.
 
 Leads left (not settled in the time):
-- syslog-ng: a log path with filter() feeding the TLS destination still passes (rsyslog's
-  filtered twin asks; HVA-200's filtered question names rsyslog, so it needs rewording for
-  syslog-ng); flags(final) is applied in the order of the grep output, which across
+- syslog-ng: a plain (non-TLS) destination behind a filter still counts as plain (fail, as
+  rsyslog's); parser() with drop-invalid and junctions/channels are read flat; flags(final) is applied in the order of the grep output, which across
   /etc/syslog-ng files is directory order, not @include order; strings spanning lines (the
   comment stripper works line by line); flags(fallback) paths.
 - rsyslog: `call_indirect` into the ruleset holding the forward reads as unbound (maybe a wrong
@@ -114,6 +123,24 @@ NG_PASS = "logs forwarded over TLS to logs.example.internal"
         ),
         ("log { source(s_src); destination(d_tls); };", "pass", NG_PASS),
         (
+            "log { source(s_src); filter(f_auth); destination(d_tls); };",
+            "manual",
+            "syslog-ng forwards over authenticated TLS only under a filter: "
+            "logs.example.internal gets only what `filter(f_auth)` lets through",
+        ),
+        (
+            'log { source(s_src); if (program("cron")) { destination(d_tls); }; };',
+            "manual",
+            "syslog-ng forwards over authenticated TLS only under a filter: "
+            "logs.example.internal gets only what an inline filter lets through",
+        ),
+        (
+            "log { source(s_src); filter(f_auth); destination(d_tls); };\n"
+            "log { source(s_src); destination(d_tls); };",
+            "pass",
+            NG_PASS,
+        ),
+        (
             "log { source(s_src); filter(f_auth); destination(d_local); flags(final); };\n"
             "log { source(s_src); destination(d_tls); };",
             "pass",
@@ -126,7 +153,10 @@ def test_syslog_ng_path_feeds_host_logs(host_scan, paths: str, status: str, mess
     listed in the log path": a path reading only a network() listener relays other hosts' logs,
     none of this host's; lib/cfg-tree.c `LC_FINAL` -> `PIF_BRANCH_FINAL`: an unfiltered final
     path before takes its sources' messages from the later ones. Held twins: the path reading
-    system() passes, and a final path with a filter() takes only what the filter matches."""
+    system() passes, and a final path with a filter() takes only what the filter matches.
+    R23L-4: syslog-ng.conf(5) "If a log path includes filters, syslog-ng OSE sends only the
+    messages satisfying the filter rules to the destinations set in the log path": a TLS
+    destination only filtered paths feed is asked; with an unfiltered path too it passes."""
     conf = "".join(f"/etc/syslog-ng/syslog-ng.conf:{ln}\n" for ln in (NG_HEAD + paths).splitlines())
     procs = HARDENED_HOST["processes"][0].replace(
         "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"

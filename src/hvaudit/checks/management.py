@@ -3820,6 +3820,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             for x in f.sources
             if x.locator.startswith("filtered: ")
         ]
+        ng_filtered = [
+            x.locator.removeprefix("syslog-ng filtered: ")
+            for x in f.sources
+            if x.locator.startswith("syslog-ng filtered: ")
+        ]
         expiry = [
             x.locator.removeprefix("expired certificates unknown: ")
             for x in f.sources
@@ -3865,6 +3870,20 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 "expression, property filter or ruleset around the omfwd action. Pass: yes, it "
                 "drops only messages of no security value; fail: it forwards only some programs' "
                 "or some messages' logs.",
+            )
+        elif not targets and ng_filtered:
+            yield manual(
+                s,
+                "syslog-ng forwards over authenticated TLS only under a filter: "
+                + "; ".join(ng_filtered),
+                *f.sources,
+                question=f"Does the syslog-ng filter in front of the TLS forwarding on host "
+                f"{h.name} let the host's own security messages through, the libvirt daemons' "
+                "(daemon facility), the kernel's (kern) and the logins' (auth, authpriv)? "
+                f"Evidence: /etc/syslog-ng on {h.name}, the filter() and if statements of the "
+                "log path naming the network() destination. Pass: yes, it drops only messages "
+                "of no security value; fail: it forwards only some programs' or some messages' "
+                "logs.",
             )
         elif not targets:
             yield failed(

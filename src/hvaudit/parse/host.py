@@ -4055,6 +4055,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     journal_note = ""
     expiry_note = ""
     ng_starved: list[str] = []
+    ng_filtered: list[str] = []
     rs = ev.get(_cmd("rsyslog-config"))
     if rs.state == "ok":
         sources.append(rs.source)
@@ -4150,7 +4151,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     ng = ev.get(_cmd("syslog-ng-config"))
     if ng.state == "ok":
         sources.append(ng.source)
-        fed, ng_starved = _syslog_ng_routes(
+        fed, ng_starved, ng_filtered = _syslog_ng_routes(
             "\n".join(_syslog_ng_uncommented(ln.partition(":")[2]) for ln in ng.text.splitlines())
         )
         found["syslog-ng"].extend(fed)
@@ -4226,6 +4227,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         )
     if expiry_note and "rsyslog" not in idle:
         sources.append(Source(rs.source.artefact, f"expired certificates unknown: {expiry_note}"))
+    if ng_filtered and FORWARDERS["syslog-ng"] in (running or ()):
+        sources.append(Source(ng.source.artefact, f"syslog-ng filtered: {'; '.join(ng_filtered)}"))
     if ng_starved and FORWARDERS["syslog-ng"] in (running or ()):
         sources.append(
             Source(
@@ -4378,7 +4381,7 @@ def _syslog_ng_blocks(body: str) -> Iterator[tuple[str, str]]:
         pos += 1
 
 
-def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str]]:
+def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
     """(target, over authenticated TLS) of the syslog-ng network()/syslog()/tcp() destinations
     that a log path feeds with the host's own logs, and the remote destinations a log path uses
     but none feeds so (named with why). syslog-ng.conf(5): "log paths define what syslog-ng
@@ -4390,7 +4393,11 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str]]:
     reads every source (lib/cfg-tree.c cfg_tree_compile: `LC_CATCHALL` adds all source
     objects); an earlier path with flags(final) and no filter takes its sources' messages from
     every later path (cfg-tree.c `LC_FINAL` sets `PIF_BRANCH_FINAL` on the path: "final" in
-    syslog-ng.conf(5), messages processed by it are not processed by later paths)."""
+    syslog-ng.conf(5), messages processed by it are not processed by later paths). A TLS
+    destination fed only through a path with filter(), filterx or if forwards what the filter
+    lets through (syslog-ng.conf(5): "If a log path includes filters, syslog-ng OSE sends only the
+    messages satisfying the filter rules to the destinations set in the log path"):
+    named third, as rsyslog's filtered twins are (R23L-4)."""
     blocks = list(_syslog_ng_blocks(body))
     named_sources = {
         h.split()[1]: text for h, text in blocks if h.startswith("source ") and len(h.split()) == 2
@@ -4404,6 +4411,7 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str]]:
     taken: set[str] = set()  # host sources a final path before took
     fed: dict[str, tuple[str, bool]] = {}
     starved: dict[str, str] = {}
+    filtered: dict[str, str] = {}
     for header, text in blocks:
         if header.split()[:1] != ["log"]:
             continue
@@ -4423,13 +4431,24 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str]]:
             text[m.end() : _brace_end(text, m.end())]
             for m in re.finditer(r"\bdestination\s*\{", text)
         ]
+        shown = [
+            f"`{' '.join(f.split())}`" if f.startswith("filter(") else "an inline filter"
+            for f in re.findall(r"\bfilter\s*\(\s*[\w-]+\s*\)|\b(?:filter|filterx|if)\s*[({]", text)
+        ]
         for dest in dests:
             for m in _SYSLOG_NG_REMOTE.finditer(dest):
                 target = _syslog_ng_tls(m.group(2), m.group(3))
-                if reading:
+                if reading and shown and target[1] and target[0] not in fed:
+                    # a filtered path forwards only what its filters let through (R23L-4)
+                    filtered[target[0]] = (
+                        f"{m.group(2)} gets only what {' and '.join(shown)} lets through"
+                    )
+                    starved.pop(target[0], None)
+                elif reading:
                     fed[target[0]] = target
                     starved.pop(target[0], None)
-                elif target[0] not in fed:
+                    filtered.pop(target[0], None)
+                elif target[0] not in fed and target[0] not in filtered:
                     read = ", ".join(refs) or "no source"
                     why = (
                         f"an earlier log path with flags(final) took {', '.join(sorted(taken))}"
@@ -4439,7 +4458,7 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str]]:
                     starved[target[0]] = f"{m.group(2)} ({why})"
         if re.search(r"\bfinal\b", flags) and not re.search(r"\b(filter|if)\s*[({]", text):
             taken |= host_sources if catch_all else {r for r in refs if r in host_sources}
-    return list(fed.values()), list(starved.values())
+    return list(fed.values()), list(starved.values()), list(filtered.values())
 
 
 def _brace_end(text: str, start: int) -> int:
