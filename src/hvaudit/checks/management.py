@@ -2451,7 +2451,11 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     sudoers rule for ALL users under a global `Defaults rootpw` or `targetpw` (SUSE's default
     pair) asks for root's password (sudoers(5); sudo's check.c get_authpw), so it adds no one
     who is not root already, if /etc/pam.d/sudo (not collected) really checks that password:
-    a question naming the flag, never a pass; with NOPASSWD it stays a fail (R21D-1)."""
+    a question naming the flag, never a pass; with NOPASSWD it stays a fail (R21D-1). A polkit
+    grant of systemd's manage-unit-files counts (EnableUnitFiles/LinkUnitFiles take a unit file
+    of the caller's, run as root at the next boot; R23A-1), and a group that may write to a
+    container daemon's API socket counts whether or not the daemon runs (docker.socket starts
+    dockerd on the first connection; R23A-2)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

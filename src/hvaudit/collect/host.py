@@ -15,6 +15,7 @@ from hvaudit.collect.runner import Runner, RunResult
 __all__ = [
     "BOOT_CMDLINE",
     "COMMANDS",
+    "CONTAINER_SOCKETS",
     "FILES",
     "LIBVIRT_DAEMONS",
     "LOG_DAEMONS",
@@ -272,6 +273,19 @@ LOG_LOCK_SOCKETS: tuple[str, ...] = (
     "/run/libvirt/virtlogd-admin-sock",
     "/run/libvirt/virtlockd-sock",
     "/run/libvirt/virtlockd-admin-sock",
+)
+
+
+#: The container daemons' API sockets (moby's contrib/init/systemd/docker.socket
+#: `ListenStream=/run/docker.sock`, `SocketMode=0660`, `SocketGroup=docker`; LXD's snap and
+#: package paths; Incus's): under socket activation (docker.socket, snap.lxd.daemon.unix.socket,
+#: incus.socket) systemd holds the socket and starts the daemon on the first connection, so the
+#: daemon need not run for its group to be root-equivalent (R23A-2).
+CONTAINER_SOCKETS: tuple[str, ...] = (
+    "/run/docker.sock",
+    "/var/snap/lxd/common/lxd/unix.socket",
+    "/var/lib/lxd/unix.socket",
+    "/var/lib/incus/unix.socket",
 )
 
 
@@ -623,6 +637,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # follows a symbolic link to the file the daemon opens.
     CommandProbe("libvirt-tls-key", ("stat", "-L", "-c", "%a %U %G %n", *TLS_KEY_PATHS)),
     CommandProbe("processes", ("ps", "-eo", "pid=,user:32=,args=")),
+    # The container daemons' API sockets (mode, owner, group): a socket-activated daemon
+    # (docker.socket) starts on the first connection, so its socket's group is root-equivalent
+    # while the daemon is not running (R23A-2). Missing sockets: stat exits 1.
+    CommandProbe("container-sockets", ("stat", "-c", "%a %U %G %n", *CONTAINER_SOCKETS)),
     # When each process started, in UTC ("Wed Dec  2 03:54:17 2026", procps lstart in the C
     # locale), and when each libvirt configuration file was last changed (epoch seconds): a
     # libvirt daemon reads its .conf and the QEMU driver qemu.conf only when it starts

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
+    CONTAINER_SOCKETS,
     KSM_UNITS,
     LIBVIRT_DAEMONS,
     LOG_DAEMONS,
@@ -122,13 +123,21 @@ PKEXEC_ACTION = "org.freedesktop.policykit.exec"
 ROOT_COMMAND_ACTIONS = (
     "org.freedesktop.systemd1.manage-units",
     "org.freedesktop.machine1.host-shell",
+    "org.freedesktop.systemd1.manage-unit-files",
 )
 """polkit actions that run a command of the caller's choosing as root (R22P-1): systemd's
 manage-units (StartTransientUnit, `systemd-run` "create and start a transient .service ... unit
 and run the specified COMMAND in it", as root by default) and machined's host-shell
 (`machinectl shell root@.host`, OpenShell on the host's machine object). A rule narrowing them
 with action.lookup() (the transient unit's name, which `systemd-run --unit=` lets the caller
-pick; the target user of host-shell) is not read: its subjects are asked about."""
+pick; the target user of host-shell) is not read: its subjects are asked about. systemd's
+manage-unit-files guards LinkUnitFiles and EnableUnitFiles (dbus-manager.c
+method_enable_unit_files_generic: bus_verify_manage_unit_files_async, with no details), and
+`systemctl enable /path/x.service` links a unit file from outside the unit paths (systemctl(1)
+link: "Link a unit file that is not in the unit file search path into the unit file search
+path") and enables it: the caller's own unit runs as root at the next boot (R23A-1).
+machined's host-login (a getty asking for a password, container-getty@.service) and
+host-open-pty (a bare pty) run nothing of the caller's: not counted."""
 CONTAINER_DAEMON_GROUPS = (("dockerd", "docker"), ("lxd", "lxd"), ("incusd", "incus-admin"))
 """Incus's docs, "Authorization": "When interacting with Incus over the Unix socket, members of
 the incus-admin group will have full access to the Incus API" (found with `search`)."""
@@ -2553,6 +2562,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     ps = ev.get(_cmd("processes"))
     running = {exe for exe, _ in _commands(ps.text)} if ps.state == "ok" else set()
     polkit_groups += [g for d, g in CONTAINER_DAEMON_GROUPS if d in running]
+    polkit_groups += _container_socket_groups(ev)
     admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
     aliases: dict[str, list[str]] = {}
     lists: list[tuple[list[str], bool]] = []
@@ -2873,6 +2883,22 @@ def _nss_database(ev: HostEvidence, text: str, database: str) -> tuple[list[str]
             "glibc version was not read"
         )
     return (lines[-1] if version >= GLIBC_LAST_NSS_LINE else lines[0])[1], ""
+
+
+def _container_socket_groups(ev: HostEvidence) -> list[str]:
+    """The groups that may write to a container daemon's API socket (CONTAINER_SOCKETS), as stat
+    reports it: connect(2) needs write permission on the socket file, and a socket-activated
+    daemon starts on that connection whether or not it runs now (R23A-2). Group root adds no
+    one."""
+    got = ev.get(_cmd("container-sockets"))
+    out: list[str] = []
+    for line in got.text.splitlines() if got.state == "ok" else []:
+        parts = line.split()
+        if len(parts) != 4 or not digits(parts[0]) or parts[3] not in CONTAINER_SOCKETS:
+            continue
+        if int(parts[0], 8) & 0o020 and parts[2] not in ("root", "0"):
+            out.append(parts[2])
+    return out
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
