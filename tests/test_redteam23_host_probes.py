@@ -38,6 +38,13 @@ Leads left (not settled in the time):
 - HVA-180: a Debian kernel updated in place within one ABI (linux-image-6.1.0-28-amd64 from
   6.1.119-1 to 6.1.123-1 keeps the release name) is not seen: /proc/version's "Debian
   6.1.119-1" against the package's installed version would show it.
+- HVA-010/011 on an arm64 host (wrong fail, not probed by test): KVM is built in there, with no
+  kvm_intel/kvm_amd module and no vmx/svm flag, so "/dev/kvm exists but neither kvm_intel nor
+  kvm_amd is loaded" fails it; arch/arm64/kvm/arm.c kvm_arm_init returns -ENODEV ("HYP mode not
+  available") before /dev/kvm is registered, so /dev/kvm there proves EL2 (read with
+  `find_string`). Needs the architecture in the facts (cpuinfo "CPU implementer").
+- HVA-061 on a host without systemd: a SysV ksm init script enabled in rc3.d is not read.
+- HVA-180: a RHEL kernel-uki-virt (a UKI on the ESP, no /boot/vmlinuz-*) is not compared.
 """
 
 from __future__ import annotations
