@@ -1374,6 +1374,11 @@ class ProxmoxHost:
     )
     """The cluster's PCI mappings (/etc/pve/mapping/pci.cfg): mapping id -> its `map` entries
     pve-guest-common keeps (node, path, id, ...), for hostpciN `mapping=`."""
+    ha_resources: Fact[dict[str, str]] = field(
+        default_factory=lambda: Fact.unavailable("not collected")
+    )
+    """The HA manager's resources (/etc/pve/ha/resources.cfg): `vm:<vmid>` or `ct:<vmid>` -> the
+    requested state (`started` where none is given, `enabled` read as `started`)."""
     bridge_vlan_filtering: dict[str, bool] = field(default_factory=dict)
     """The node's Linux bridges whose VLAN filtering the kernel reported (the API's SDN bridges
     endpoint): name -> vlan_filtering; a bridge not listed is not observed."""

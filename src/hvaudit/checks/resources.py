@@ -140,7 +140,10 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
     A raw QEMU `-m` can give a guest more memory than <memory> (memory_of, R10-10). A Proxmox
     VE node's LXC containers share its RAM: each running or onboot container's `memory` (the
     cgroup's hard limit, _container_kib) is counted with the VMs' (P21D-2); one whose run state
-    the evidence does not settle and that does not start at boot is asked, as a VM's is."""
+    the evidence does not settle and that does not start at boot is asked, as a VM's is. A
+    Proxmox VE guest the HA manager manages starts by its ha/resources.cfg state, not onboot:
+    `started` (the default) is counted as autostarted, `stopped`/`disabled` is not (pve-manager
+    startall skips HA-managed guests; P23-1)."""
     limit = ctx.profile.ram_overcommit_max
     for h in ctx.deployment.hosts:
         s = host_subject(h)

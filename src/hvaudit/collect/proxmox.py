@@ -55,6 +55,9 @@ PVE_FILES = (
     # the cluster's PCI mappings (pve-guest-common PVE::Mapping::PCI): what a hostpciN
     # `mapping=<id>` passes through on each node
     "/etc/pve/mapping/pci.cfg",
+    # the HA manager's resources (pve-ha-manager PVE::HA::Config): a guest it keeps `started`
+    # is started by it, whatever its onboot says (pve-manager startall skips HA-managed guests)
+    "/etc/pve/ha/resources.cfg",
     # pve-firewall's flag (PVE::Firewall::Helpers $FORCE_NFT_DISABLE_FLAG_FILE): while it
     # exists proxmox-firewall only removes its tables (P22-2)
     "/run/proxmox-nftables-firewall-force-disable",

@@ -18,7 +18,7 @@ Calls made (all GET): /nodes, /cluster/resources?type=vm (guests and their run s
 /nodes/{node}/firewall/{options,rules}, /cluster/options, /storage,
 /access/{users,groups,roles,acl,tfa,domains}, /cluster/config/totem, /nodes/{node}/network,
 /nodes/{node}/status, /cluster/sdn/{vnets,zones}?running=1, /nodes/{node}/sdn/zones/{zone}/bridges,
-/cluster/mapping/pci.
+/cluster/mapping/pci, /cluster/ha/resources.
 
 GET /nodes/{node}/network is pve-common's reading of /etc/network/interfaces alone (PVE::Network::
 Interfaces __read_etc_network_interfaces ends a stanza at a `source` line and follows none; INotify
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
@@ -49,6 +50,7 @@ from hvaudit.parse import proxmox as pve
 from hvaudit.redact import remember
 
 __all__ = [
+    "HA_RESOURCES",
     "PCI_MAPPINGS",
     "SDN_RUNNING",
     "TOKEN_ENV",
@@ -95,6 +97,22 @@ def render_sdn_running(vnets: list[dict[str, Any]], zones: list[dict[str, Any]])
 
 
 PCI_MAPPINGS = "/etc/pve/mapping/pci.cfg"
+HA_RESOURCES = "/etc/pve/ha/resources.cfg"
+
+
+def render_ha_resources(resources: list[dict[str, Any]]) -> str:
+    """/etc/pve/ha/resources.cfg from GET /cluster/ha/resources (pve-ha-manager API2/HA/
+    Resources.pm index: each section's options and its `sid`, `vm:<vmid>` or `ct:<vmid>`):
+    the header and the requested `state` where the file sets one."""
+    out = []
+    for r in resources if isinstance(resources, list) else []:
+        sid = r.get("sid") if isinstance(r, dict) else None
+        if not isinstance(sid, str) or not re.fullmatch(r"[a-z]+:[0-9]+", sid):
+            continue
+        kind, _, vmid = sid.partition(":")
+        state = f"\tstate {_one_line(r['state'])}\n" if r.get("state") is not None else ""
+        out.append(f"{kind}: {vmid}\n{state}")
+    return "\n".join(out)
 
 
 def render_pci_mappings(mappings: list[dict[str, Any]]) -> str:
@@ -544,6 +562,23 @@ class ProxmoxApiCollector:
         else:
             writer.add(
                 pve_artefact(PCI_MAPPINGS), render_pci_mappings(mappings).encode(), origin=origin
+            )
+        # the HA manager's resources (Sys.Audit on `/`, which PVEAuditor holds); unread, a
+        # guest's onboot stays the reading of what starts without an operator
+        origin = "GET /cluster/ha/resources"
+        try:
+            resources = self._get(api, "cluster/ha/resources")
+        except _ApiError as exc:
+            writer.record(
+                pve_artefact(HA_RESOURCES),
+                status="unavailable",
+                origin=origin,
+                reason=str(exc),
+                collected_at=utc_now(),
+            )
+        else:
+            writer.add(
+                pve_artefact(HA_RESOURCES), render_ha_resources(resources).encode(), origin=origin
             )
         self._store(
             writer,

@@ -1006,6 +1006,21 @@ def _section_config(text: str, name: str) -> dict[str, dict[str, str]]:
     return out
 
 
+def parse_ha_resources(text: str, name: str) -> dict[str, str]:
+    """/etc/pve/ha/resources.cfg as pve-ha-manager reads it (a SectionConfig; github:proxmox/
+    pve-ha-manager b71218f src/PVE/HA/Resources.pm, read with `fetch`): `vm:<vmid>` or
+    `ct:<vmid>` -> the requested state. parse_section_header lower-cases the type (`my ($type,
+    $name) = (lc($1), $2)`); `state` is optional with `default => 'started'`, and Config.pm
+    read_and_check_resources_config reads `enabled` as `started` ("backward compatibility")."""
+    out: dict[str, str] = {}
+    for sid, opts in _section_config(
+        re.sub(r"^([A-Za-z0-9]+):", lambda m: m.group(1).lower() + ":", text, flags=re.M), name
+    ).items():
+        state = opts.get("state", "started")
+        out[f"{opts['type']}:{sid}"] = "started" if state == "enabled" else state
+    return out
+
+
 #: pve-guest-common PVE/Mapping/PCI.pm $map_fmt (github:proxmox/pve-guest-common 4a8f6cb, read
 #: with `fetch`): the format of each `map` line of a PCI mapping; `node` is pve-common's
 #: pve-node (pve_verify_node_name), `path` one or more functions joined by `;`, each with its

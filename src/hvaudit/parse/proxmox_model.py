@@ -32,6 +32,7 @@ from hvaudit.collect.proxmox import (
     pve_artefact,
 )
 from hvaudit.collect.proxmox_api import (
+    HA_RESOURCES,
     PCI_MAPPINGS,
     SDN_RUNNING,
     bridges_artefact,
@@ -1620,6 +1621,14 @@ def _cluster_facts(
         label,
         lambda: Fact.of({}, Source(pve_artefact(PCI_MAPPINGS), "absent: no PCI mapping")),
     )
+    px.ha_resources = _file(
+        bundle,
+        HA_RESOURCES,
+        pve.parse_ha_resources,
+        problems,
+        label,
+        lambda: Fact.of({}, Source(pve_artefact(HA_RESOURCES), "absent: no HA resource")),
+    )
     px.corosync = _file(
         bundle,
         "/etc/pve/corosync.conf",
@@ -1882,6 +1891,7 @@ def _add_node(
         tfa=shared.tfa,
         sdn_vnets=shared.sdn_vnets,
         pci_mappings=shared.pci_mappings,
+        ha_resources=shared.ha_resources,
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
     cluster_fw = shared.cluster_firewall.get() if shared.cluster_firewall.known else None
@@ -1977,13 +1987,18 @@ def _add_node(
             for k, n, val, why in cfg.refused
         ]
         vm = _vm(cfg, vm_entry.path, hostname, px, run, facts.programs, node_arch)
+        vm = dataclasses.replace(vm, autostart=_starts(px, f"vm:{cfg.vmid}", vm.autostart))
         dep.vms.append(vm)
         if cfg.pending:
             later = _vm(
                 _with_pending(cfg), vm_entry.path, hostname, px, run, facts.programs, node_arch
             )
             dep.next_boot[vm.uuid] = dataclasses.replace(
-                later, name=vm.name, uuid=vm.uuid, running=vm.running
+                later,
+                name=vm.name,
+                uuid=vm.uuid,
+                running=vm.running,
+                autostart=_starts(px, f"vm:{cfg.vmid}", later.autostart),
             )
     ct_dir = vm_dir.replace("/qemu-server/", "/lxc/")
     found, whole = _container_run_state(bundle, hostname)
@@ -2006,13 +2021,35 @@ def _add_node(
         # a container the list leaves out is stopped only where the list is whole (the API's)
         running = True if found.get(ct.vmid) == "running" else False if whole else None
         now = _container(ct, ct_entry.path, running)
+        now = dataclasses.replace(now, autostart=_starts(px, f"ct:{ct.vmid}", now.autostart))
         if ct.pending:
             # pve-container: `[pve:pending]` holds what a running container takes at its next
             # start (vmconfig_apply_pending), as a VM's [PENDING] does
+            nxt = _container(_with_pending(ct), ct_entry.path, running)
             now = dataclasses.replace(
-                now, next_start=_container(_with_pending(ct), ct_entry.path, running)
+                now,
+                next_start=dataclasses.replace(
+                    nxt, autostart=_starts(px, f"ct:{ct.vmid}", nxt.autostart)
+                ),
             )
         px.containers.append(now)
+
+
+def _starts(px: ProxmoxHost, sid: str, onboot: bool) -> bool:
+    """Whether the guest `sid` (`vm:<vmid>`, `ct:<vmid>`) is started without an operator: by
+    its onboot flag, unless the HA manager manages it (P23-1). pve-manager 14a22df
+    PVE/API2/Nodes.pm get_filtered_vmlist, which startall (the node's boot) uses: `return if
+    !$ha_managed && PVE::HA::Config::vm_is_ha_managed($vmid)`, so onboot starts no HA-managed
+    guest; pve-ha-manager b71218f Resources.pm: "`started`;; The CRM tries to start the
+    resource", the state's `default => 'started'`; Config.pm $service_check_ha_state: an
+    `ignored` resource "behave[s] as if they were not managed by HA" (onboot applies). Read
+    with `fetch`. Where resources.cfg is not known, onboot stays the reading."""
+    if not px.ha_resources.known:
+        return onboot
+    state = px.ha_resources.get().get(sid)
+    if state is None or state == "ignored":
+        return onboot
+    return state == "started"
 
 
 def _with_sourced(
