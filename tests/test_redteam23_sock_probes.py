@@ -20,9 +20,22 @@ Findings (ID-n):
   takes that account's passwd gid, and a numeric group is the /etc/group entry of that gid (or
   that gid alone, its primary-group members): a group of every local account fails as R22U-3's
   named one does, the derivation named in the message.
+- R23U-2 (false n/a; wrong fail) HVA-035: tcp_min_ssf was judged only where a TCP listener was
+  up or a -tcp unit enabled, not for the plain TCP listeners HVA-030 fails from the next start:
+  a -tcp unit pulled in by a drop-in on the daemon's service (R22S-1, systemd.unit(5) Requires=
+  "the units listed here will be activated as well", read with `search` in round 22) and
+  libvirtd's --listen with its socket units masked (R20H-3, libvirtd(8) "If the --listen
+  parameter is given, it will also listen on TCP/IP socket(s), according to the listen_tcp and
+  listen_tls options") were "libvirt does not listen on TCP 16509" (not applicable) over
+  libvirt's default tcp_min_ssf 56; and an enabled -tcp unit whose drop-in resets ListenStream=
+  to nothing (src/core/socket.c socket_verify "Unit has no Listen setting ... Refusing.",
+  R22S-2, read with `find_string` in round 22) still failed. Now HVA-035 and HVA-030 share one
+  reading (hvaudit.checks.management.tcp_at_next_start): the first two fail "... from the next
+  start (<why>)", the third is not applicable; --listen not read is a question.
 
 Held (kept as tests): SocketUser=bob without SocketGroup= where bob's default group is his own
-keeps the pass (its message now names the derivation).
+keeps the pass (its message now names the derivation); a masked -tcp unit wanted by the service
+keeps HVA-035 not applicable.
 
 Probed by script, not kept: `systemctl add-wants libvirtd.service libvirtd-tcp.socket` (a link
 in /etc/systemd/system/libvirtd.service.wants/, round 22's lead): systemd 252's `systemctl
@@ -31,10 +44,14 @@ multi-user.target.wants/), so HVA-030 already fails it as an enabled -tcp unit; 
 /usr/lib/systemd/system/libvirtd.service.wants/ reports "static" (vendor directory, not an
 administrator's path).
 
-Tally: 6 cases in 3 test functions; 6 failed on main fcd8937 before the fixes (5 verdicts, the
-held case's message).
+Tally: 10 cases in 7 test functions; 9 failed before their fixes (R23U-1's 5 verdicts and the
+held case's message on main fcd8937, R23U-2's 3 on main 7af82b4).
 
 Leads left (not settled in the time):
+- HVA-030/035: a -tcp unit's ListenStream= on 127.0.0.1 (local users only unless route_localnet)
+  and a non-default port still fail as "TCP 16509" from the next start (wording; possibly HVA-132's
+  every-local-user case rather than HVA-030's).
+- HVA-035: mechanisms other than digest-md5 with a weak layer (kerberos_v4, srp) not listed.
 - HVA-132: a non-root SocketUser= (that account owns the socket and reaches it through the
   owner bits) is not judged; group members from a directory (nsswitch sss/ldap) are not read.
 """
@@ -43,9 +60,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam20_host2_probes import MASKED, NO_LIBVIRTD
 from test_redteam21_sock_probes import AUTH_NONE, ETC, UNITS, _cat
-from test_redteam22_sock_probes import EVERYONE, SUSE_USERS
+from test_redteam22_sock2_probes import DROPIN, _units
+from test_redteam22_sock_probes import EVERYONE, SUSE_USERS, _states
 
 CONF = "/etc/libvirt/libvirtd.conf"
 
@@ -131,4 +150,88 @@ def test_socket_user_whose_own_group_holds_no_one_keeps_the_pass(host_scan) -> N
             f"root libvirt, libvirtd.socket: SocketMode=0660 in {path} (the socket's next "
             "start), SocketUser=bob without SocketGroup= (the user's default group)"
         },
+    )
+
+
+# --- HVA-035: the plain TCP listeners of the next start, as HVA-030 reads them ------------------
+
+DEFAULT_SSF = "TCP transport weaker than SSF 112 from the next start ({}): libvirtd.conf: " + (
+    "tcp_min_ssf = 56 (default)"
+)
+
+
+def test_pulled_tcp_unit_is_judged_for_its_ssf(host_scan) -> None:
+    """R23U-2 (false n/a) HVA-035: libvirtd-tcp.socket disabled but wanted by a drop-in on
+    libvirtd.service (R22S-1: systemd.unit(5) "the units listed here will be activated as
+    well"), auth_tcp = sasl and tcp_min_ssf at libvirt's default 56 (remote_daemon_config.c
+    daemonConfigNew): HVA-030 failed the listener of the next start, but HVA-035 said "libvirt
+    does not listen on TCP 16509" (not applicable) and so never judged its weak SSF."""
+    a = host_scan({"libvirt-units": _units("Wants"), "libvirt-socket-units": _states()})
+    assert (outcomes(a, "HVA-035"), messages(a, "HVA-035")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": DEFAULT_SSF.format(
+                f"libvirtd-tcp.socket pulled in by libvirtd.service Wants= in {DROPIN}"
+            )
+        },
+    )
+
+
+def test_listen_with_masked_units_is_judged_for_its_ssf(host_scan) -> None:
+    """R23U-2 (false n/a) HVA-035: libvirtd's socket units masked and LIBVIRTD_ARGS="--listen"
+    with listen_tcp = 1, libvirtd stopped: libvirtd(8) "If the --listen parameter is given, it
+    will also listen on TCP/IP socket(s), according to the listen_tcp and listen_tls options"
+    (R20H-3, which HVA-030 fails); HVA-035 said not applicable."""
+    a = host_scan(
+        {
+            "libvirt-socket-units": MASKED,
+            "processes": NO_LIBVIRTD,
+            "/etc/default/libvirtd": 'LIBVIRTD_ARGS="--listen"\n',
+            CONF: HARDENED_HOST[CONF] + "listen_tcp = 1\nlisten_tls = 0\n",
+        }
+    )
+    assert (outcomes(a, "HVA-035"), messages(a, "HVA-035")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": DEFAULT_SSF.format(
+                "libvirtd starts with --listen (LIBVIRTD_ARGS='--listen' in "
+                "/etc/default/libvirtd), its socket units masked"
+            )
+        },
+    )
+
+
+def test_enabled_tcp_unit_with_no_listen_stream_is_not_judged(host_scan) -> None:
+    """R23U-2 (wrong fail) HVA-035: libvirtd-tcp.socket enabled, but a drop-in's empty
+    `ListenStream=` leaves it no address: systemd refuses to load it (src/core/socket.c
+    socket_verify: "Unit has no Listen setting ... Refusing.", R22S-2), so nothing listens on
+    TCP and HVA-030 passes; HVA-035 still failed "auth_tcp = 'none', no SASL encryption"."""
+    a = host_scan(
+        {
+            "libvirt-socket-units": _states(libvirtd_tcp="enabled"),
+            CONF: HARDENED_HOST[CONF] + 'auth_tcp = "none"\n',
+            UNITS: _cat(
+                {
+                    "libvirtd-tcp.socket": [
+                        (f"{ETC}/libvirtd-tcp.socket.d/off.conf", "ListenStream=")
+                    ]
+                }
+            ),
+        }
+    )
+    assert (outcomes(a, "HVA-035"), messages(a, "HVA-035")) == (
+        {"hv1": "not_applicable"},
+        {"hv1": "libvirt does not listen on TCP 16509"},
+    )
+
+
+def test_masked_pulled_tcp_unit_keeps_not_applicable(host_scan) -> None:
+    """Held HVA-035: the same Wants= with libvirtd-tcp.socket masked never starts (systemctl(1)
+    mask), so no TCP transport is there to judge."""
+    a = host_scan(
+        {"libvirt-units": _units("Wants"), "libvirt-socket-units": _states(libvirtd_tcp="masked")}
+    )
+    assert (outcomes(a, "HVA-035"), messages(a, "HVA-035")) == (
+        {"hv1": "not_applicable"},
+        {"hv1": "libvirt does not listen on TCP 16509"},
     )

@@ -59,7 +59,8 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import UNIT_ENABLED_STATES, Fact, FactState, Host, Source, Vm
+from hvaudit.checks.management import tcp_at_next_start
+from hvaudit.model import Fact, FactState, Host, Source, Vm
 from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS, X86_VENDORS
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_incoming
@@ -87,7 +88,9 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
     """With auth_tcp = "sasl", libvirt's TCP transport is encrypted by the SASL mechanism only as
     strongly as tcp_min_ssf demands. libvirt's default is 56 ("good enough for kerberos",
     src/remote/remote_daemon_config.c daemonConfigNew; lower values are refused), a DES-era
-    strength. The setting matters only where the TCP listener is up or its socket unit enabled;
+    strength. The setting matters only where the TCP listener is up or listens from the next
+    start as HVA-030 reads it (an enabled -tcp unit that keeps a ListenStream=, one the daemon's
+    service pulls in, --listen with the units masked: management.tcp_at_next_start, R23U-2);
     a libvirt daemon on a TCP port its files do not name (a socket unit's ListenStream, libvirt
     docs/remote.rst) may be that listener: a question, not n/a. The strength is the SASL
     mechanism's too: /etc/sasl2/libvirt.conf mech_list (libvirt's libvirtd.sasl ships gssapi: "previously DIGEST-MD5 was set as the default mechanism for
@@ -102,10 +105,10 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, gap, f"tcp_min_ssf is at least {MIN_SSF} where libvirt listens on TCP")
             continue
         ports = {lst.port for lst in h.facts.listeners.get()}
-        units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
-        tcp_unit = any(
-            u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES for u, st in units.items()
-        )
+        # TCP from the next start as HVA-030 reads it: an enabled -tcp unit that keeps a
+        # ListenStream=, one the daemon's service pulls in, --listen with the units masked
+        nxt, nxt_unread = tcp_at_next_start(h, files)
+        tcp_unit = bool(nxt)
         tcp_ports = remote_ports(h, files)[0]
         moved = moved_remote_listeners(h, files)
         if moved and not ports & tcp_ports and not tcp_unit:
@@ -118,6 +121,18 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
                 question=moved_listener_question(h.name, moved),
             )
             continue
+        if not ports & tcp_ports and not tcp_unit and nxt_unread:
+            yield manual(
+                s,
+                f"libvirtd's socket units are masked and {nxt_unread}",
+                *h.facts.socket_units.sources,
+                question=f"Does libvirtd on host {h.name} start without --listen, or with "
+                f"listen_tcp = 0, or with tcp_min_ssf = {MIN_SSF} or more? Evidence: `systemctl "
+                "cat libvirtd.service` (ExecStart=, Environment=, each EnvironmentFile=) and "
+                "listen_tcp, auth_tcp, tcp_min_ssf in libvirtd.conf. Pass: yes; fail: --listen "
+                f"with listen_tcp = 1 and tcp_min_ssf below {MIN_SSF} or auth_tcp not sasl.",
+            )
+            continue
         if not ports & tcp_ports and not tcp_unit:
             yield not_applicable(
                 s,
@@ -126,6 +141,8 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         weak, refs = [], []
+        if tcp_unit and not ports & tcp_ports:
+            refs += [*h.facts.socket_units.sources, *h.facts.socket_unit_pulls.sources]
         for file in files:
             ssf, src = conf_value(h, file, "tcp_min_ssf")
             auth, asrc = conf_value(h, file, "auth_tcp")
@@ -143,7 +160,14 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
                 "security layer is RC4 or 3DES at that strength)"
             )
         if weak:
-            yield failed(s, f"TCP transport weaker than SSF {MIN_SSF}: {'; '.join(weak)}", *refs)
+            when = (
+                f" from the next start ({'; '.join(nxt)})"
+                if tcp_unit and not ports & tcp_ports
+                else ""
+            )
+            yield failed(
+                s, f"TCP transport weaker than SSF {MIN_SSF}{when}: {'; '.join(weak)}", *refs
+            )
         elif not mechs.known:
             yield manual(
                 s,

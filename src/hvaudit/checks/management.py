@@ -689,6 +689,28 @@ def _pulled_units(h: Host, files: list[str], suffix: str) -> dict[str, str]:
     }
 
 
+def tcp_at_next_start(h: Host, files: list[str]) -> tuple[list[str], str]:
+    """Why libvirt's plain TCP transport listens from the remote daemon's next start, as HVA-030
+    judges it: an enabled -tcp socket unit that keeps a ListenStream= (_has_listen), one the
+    daemon's service pulls in (_pulled_units), or the daemon opening tcp_port itself with its
+    socket units masked (_traditional_listens); and why the last cannot be told ("" when it
+    can). HVA-035 judges the same listeners (R23U-2)."""
+    units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
+    out = [
+        f"{u} enabled"
+        for u, st in sorted(units.items())
+        if u.endswith("-tcp.socket") and st in UNIT_ENABLED_STATES and _has_listen(h, u)
+    ]
+    out += [
+        f"{u} pulled in by {w}"
+        for u, w in sorted(_pulled_units(h, files, "-tcp.socket").items())
+        if _has_listen(h, u)
+    ]
+    traditional, unread = _traditional_listens(h, files)
+    out += [w for _, t, w in traditional if t == "tcp"]
+    return list(dict.fromkeys(out)), unread
+
+
 def _tls_enabled(h: Host, files: list[str]) -> bool:
     """An enabled -tls socket unit (or one the daemon's service pulls in, _pulled_units), or a
     daemon that opens tls_port itself at its next start (_traditional_listens)."""
