@@ -161,9 +161,16 @@ def option_name(word: str) -> str | None:
 
 
 #: QEMU options that take no argument (qemu-options.hx `DEF("snapshot", 0,
-#: QEMU_OPTION_snapshot`, and so -S, -s, -nographic, -no-reboot, -no-shutdown, -enable-kvm,
-#: -nodefaults, -no-user-config, -daemonize, -usb; read with `find_string`): the word after
-#: one is not its argument but a word of its own.
+#: QEMU_OPTION_snapshot`, `DEF("no-hpet", 0, QEMU_OPTION_no_hpet`, `DEF("perfmap", 0,
+#: QEMU_OPTION_perfmap`, `DEF("enable-sync-profile", 0, ...`, and of releases that had them
+#: `DEF("no-kvm", 0, ...`, `DEF("sdl", 0, ...`, `DEF("curses", 0, ...`, `DEF("alt-grab", 0,
+#: ...`, `DEF("ctrl-grab", 0, ...`, `DEF("no-quit", 0, ...`, `DEF("no-frame", 0, ...`,
+#: `DEF("show-cursor", 0, ...`, `DEF("rtc-td-hack", 0, ...`, `DEF("nodefconfig", 0, ...`,
+#: `DEF("enable-fips", 0, ...`, `DEF("jitdump", 0, ...`, all read with `find_string`; each
+#: of QEMU 7.2's was also confirmed with qemu-system-x86_64 7.2.22, `-OPT -readconfig
+#: -readconfig /nonexist/x` opening /nonexist/x as a disk image): the word after one is not
+#: its argument but a word of its own (R23M-1; a release without the option exits on it).
+#: -h, -help, -version and -audio-help are left out: QEMU exits on them before any disk.
 NO_ARGUMENT = frozenset(
     {
         "snapshot",
@@ -177,6 +184,37 @@ NO_ARGUMENT = frozenset(
         "no-user-config",
         "daemonize",
         "usb",
+        # the rest of QEMU 7.2's (R23M-1)
+        "async-teardown",
+        "enable-sync-profile",
+        "full-screen",
+        "mem-prealloc",
+        "no-acpi",
+        "no-fd-bootchk",
+        "no-hpet",
+        "old-param",
+        "only-migratable",
+        "portrait",
+        "preconfig",
+        "semihosting",
+        "singlestep",
+        "win2k-hack",
+        "xen-attach",
+        "xen-domid-restrict",
+        # older releases' (-no-kvm, -sdl, -curses, ... since removed) and newer ones'
+        "alt-grab",
+        "ctrl-grab",
+        "curses",
+        "enable-fips",
+        "jitdump",
+        "no-frame",
+        "no-kvm",
+        "no-quit",
+        "nodefconfig",
+        "perfmap",
+        "rtc-td-hack",
+        "sdl",
+        "show-cursor",
     }
 )
 
@@ -191,17 +229,26 @@ def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
     loc_set_cmdline(argv, optind, 1); drive_add(IF_DEFAULT, 0, argv[optind++], HD_OPTS); }`,
     as `case QEMU_OPTION_hda` adds index 0 (read with `find_string`). So is the first word:
     raw arguments follow the launcher's own options and their arguments (libvirt appends
-    <qemu:arg> values after its command line). Where the word before is an option word,
-    the word is read as an image only after an option known to take none (NO_ARGUMENT)."""
+    <qemu:arg> values after its command line). Which words are arguments is read as
+    lookup_opt reads them, left to right: an option word takes the next word, whatever it
+    is, unless it is one known to take none (NO_ARGUMENT); so `-append -v WORD` opens WORD
+    (R23M-1)."""
     if args == ():  # most VMs have no raw arguments, and about 28 checks ask for each VM's
         return ()
     words = list(args)
+    arguments: set[int] = set()
+    n = 0
+    while n < len(words):
+        name = option_name(words[n])
+        if name is not None and name not in NO_ARGUMENT:
+            arguments.add(n + 1)
+            n += 1
+        n += 1
     out: list[QemuOption] = []
     for n, word in enumerate(words):
         name = option_name(word)
         if name is None:
-            before = option_name(words[n - 1]) if n else None
-            if word and not word.startswith("-") and (before is None or before in NO_ARGUMENT):
+            if word and not word.startswith("-") and n not in arguments:
                 out.append(QemuOption("hda", "", word))
             continue
         text = words[n + 1] if n + 1 < len(words) else ""

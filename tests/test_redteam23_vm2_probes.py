@@ -1,0 +1,107 @@
+"""Twenty-third red-team review, VM side, second pass (rt23vm2): raw QEMU arguments' image
+words (qemu_args.NO_ARGUMENT), on the leads of tests/test_redteam23_vm_probes.py.
+
+Harness: domains replayed as a daemon with the QEMU driver reports them, <qemu:commandline>
+kept (test_redteam3_vm_probes.replayed_domains: the test driver supplies the host, the domain
+artefacts are written as collected), assessed by the real parser and engine.
+
+Findings (R23M-n):
+
+- R23M-1 (false n/a) HVA-238, HVA-058: a bare image word after a QEMU option that takes no
+  argument other than the eleven R23V-2 listed (`-no-hpet http://...`, `-only-migratable
+  nbd://...`, `-no-acpi fat:rw:DIR`), or after an option whose argument starts with a dash
+  (`-append -v iscsi://...`), was read as that option's argument, though QEMU opens it as the
+  guest's first disk. Sources: qemu-options.hx `DEF("no-hpet", 0, QEMU_OPTION_no_hpet`,
+  `DEF("perfmap", 0, QEMU_OPTION_perfmap`, `DEF("enable-sync-profile", 0, ...`, and of the
+  releases that had them `DEF("no-kvm", 0, ...`, `DEF("sdl", 0, ...`, `DEF("alt-grab", 0,
+  ...` and others (read with `find_string`); every argument-less option of QEMU 7.2
+  (-no-acpi, -no-hpet, -only-migratable, -full-screen, -mem-prealloc, -no-fd-bootchk,
+  -win2k-hack, -async-teardown, -preconfig, -singlestep, ...) confirmed with the installed
+  qemu-system-x86_64 7.2.22: `-OPT -readconfig -readconfig /nonexist/x` fails on opening
+  /nonexist/x as a disk image after each, and on "-readconfig /nonexist/x" after an option
+  that takes one. vl.c lookup_opt takes the next word as an option's argument whatever it is
+  (`if (popt->flags & HAS_ARG) { ... optarg = argv[optind++];`, read with `find_string`).
+  Now NO_ARGUMENT lists them all and qemu_options reads which words are arguments left to
+  right as lookup_opt does: HVA-238 asks its question naming the word, HVA-058 reads the
+  FAT share.
+
+Held (kept as tests): `-k http://...` (an option with an argument) stays "no network disks".
+
+Probed by script, not kept: `-no-hpet /srv/a.qcow2` (a local image: HVA-238 not applicable
+either way).
+
+Tally: 5 cases in 3 test functions; the 4 R23M-1 cases failed on main 4b90336 before the
+fix (the held case passed there too).
+
+Leads left (not settled in the time):
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_assessment
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import QEMU_NS, replayed_domains, verdict
+
+
+def _domain(name: str, args: tuple[str, ...] = ()) -> str:
+    words = "".join(f"<qemu:arg value='{a}'/>" for a in args)
+    return (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>{name}</name>"
+        "<memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+        "<os><type arch='x86_64' machine='pc-q35-8.2'>hvm</type></os>"
+        f"<devices></devices><qemu:commandline>{words}</qemu:commandline></domain>"
+    )
+
+
+DOMAINS = {
+    "nohpet": _domain("nohpet", ("-no-hpet", "http://192.0.2.9/disk.img")),
+    "onlymig": _domain("onlymig", ("-only-migratable", "nbd://192.0.2.5:10809/exp")),
+    "dashed": _domain("dashed", ("-append", "-v", "iscsi://192.0.2.8/iqn.2001-04.com.example:t/1")),
+    "fat": _domain("fat", ("-no-acpi", "fat:rw:/srv/share")),
+    "keymap": _domain("keymap", ("-k", "http://192.0.2.9/disk.img")),
+}
+
+
+@pytest.fixture(scope="module")
+def probes(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp: Path = tmp_path_factory.mktemp("rt23m")
+    return run_assessment(replayed_domains(tmp, DOMAINS))
+
+
+@pytest.mark.parametrize(
+    ("vm", "word"),
+    [
+        ("nohpet", "http://192.0.2.9/disk.img"),
+        ("onlymig", "nbd://192.0.2.5:10809/exp"),
+        ("dashed", "iscsi://192.0.2.8/iqn.2001-04.com.example:t/1"),
+    ],
+)
+def test_r23m_1_image_word_after_argumentless_option(
+    probes: Assessment, vm: str, word: str
+) -> None:
+    """R23M-1: `DEF("no-hpet", 0, ...` (and -only-migratable, confirmed on QEMU 7.2.22) take
+    no argument, and lookup_opt gives -append the next word even when it starts with a dash:
+    the word after is opened as -hda, a network disk, asked."""
+    assert verdict(probes, "HVA-238", vm) == (
+        "manual",
+        f"raw QEMU argument {word} (an image word, as -hda)",
+    )
+
+
+def test_r23m_1_fat_word_after_no_acpi_is_a_shared_directory(probes: Assessment) -> None:
+    """R23M-1: `-no-acpi` takes no argument (QEMU 7.2.22 opens the next word as a disk), so
+    `fat:rw:DIR` after it is QEMU's virtual FAT disk of DIR (HVA-058's share, R12-4)."""
+    assert verdict(probes, "HVA-058", "fat") == (
+        "pass",
+        "shared directories read-only or with mapped ownership: /srv/share (QEMU virtual FAT, "
+        "written back: QEMU argument fat:rw:/srv/share)",
+    )
+
+
+def test_r23m_1_held_option_argument(probes: Assessment) -> None:
+    """Held: `-k` takes the next word as its keyboard layout (`DEF("k", HAS_ARG, ...`)."""
+    assert verdict(probes, "HVA-238", "keymap") == ("not_applicable", "no network disks")
