@@ -52,6 +52,11 @@ Leads left (not settled in the time):
   and a non-default port still fail as "TCP 16509" from the next start (wording; possibly HVA-132's
   every-local-user case rather than HVA-030's).
 - HVA-035: mechanisms other than digest-md5 with a weak layer (kerberos_v4, srp) not listed.
+- HVA-030/035: `systemctl cat` of the services (libvirt-units) exiting 1 with only an error
+  ("Failed to connect to bus: Access denied", no "# PATH" text) is read as libvirtd.service
+  without --listen, so masked units + listen_tcp = 1 passed HVA-030 in a script probe; rc 1 is
+  also its normal exit for a missing unit, so telling the two apart needs the stderr read.
+  HVA-035's new question for --listen not read (R23U-2) has no test yet.
 - HVA-132: a non-root SocketUser= (that account owns the socket and reaches it through the
   owner bits) is not judged; group members from a directory (nsswitch sss/ldap) are not read.
 """
