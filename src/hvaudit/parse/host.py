@@ -4177,9 +4177,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     ng = ev.get(_cmd("syslog-ng-config"))
     if ng.state == "ok":
         sources.append(ng.source)
-        fed, ng_starved, ng_filtered = _syslog_ng_routes(
-            "\n".join(_syslog_ng_uncommented(ln.partition(":")[2]) for ln in ng.text.splitlines())
-        )
+        fed, ng_starved, ng_filtered = _syslog_ng_routes(_syslog_ng_config(ng.text))
         found["syslog-ng"].extend(fed)
     ju_url, ju_sources, ju_unread = _journal_upload_url(ev, processes)
     sources.extend(ju_sources)
@@ -4348,6 +4346,69 @@ def _syslog_ng_tls(target: str, options: str) -> tuple[str, bool]:
             False,
         )
     return target, tls
+
+
+#: syslog-ng's main configuration file and its include path (lib/cfg.c cfg_set_global_paths:
+#: "include-path" is the sysconfdir, then the SCL include directory, not collected)
+_SYSLOG_NG_MAIN = "/etc/syslog-ng/syslog-ng.conf"
+_SYSLOG_NG_INCLUDE = re.compile(r"^\s*@include\s+([\"'])(.*?)\1")
+_SYSLOG_NG_INCLUDE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _syslog_ng_config(text: str) -> str:
+    """The syslog-ng configuration that syslog-ng loads, comments stripped, from the `grep -R -H
+    ''` lines of /etc/syslog-ng: the main file with every `@include` replaced by the files it
+    names, in place (R23G-1, R23G-2). syslog-ng lib/cfg-lexer.c (`fetch`
+    github:syslog-ng/syslog-ng): cfg_lexer_include_file looks the name up along the include path
+    (absolute names as they are), includes a file, or a directory's files whose names are
+    `[-_a-zA-Z0-9.]+` not starting with "." (cfg_lexer_include_directory), or else glob()'s
+    matches; cfg_lexer_include_level_file_add keeps them `g_slist_insert_sorted(..., strcmp)`,
+    read in that order where the @include stands. So a file no @include reaches (a
+    `conf.d/remote.conf.disabled`, a backup) configures nothing, and a path in syslog-ng.conf
+    before `@include "/etc/syslog-ng/conf.d/*.conf"` comes before the included ones whatever
+    order grep lists the files in. Without the main file in the output every file is read, in
+    the order listed."""
+    files: dict[str, list[str]] = {}
+    for ln in text.splitlines():
+        path, _, line = ln.partition(":")
+        files.setdefault(path, []).append(line)
+    if _SYSLOG_NG_MAIN not in files:
+        return "\n".join(_syslog_ng_uncommented(ln) for lines in files.values() for ln in lines)
+
+    def included(name: str) -> list[str]:
+        base = posixpath.normpath(posixpath.join("/etc/syslog-ng", name))
+        if base in files:
+            return [base]
+        inside = sorted(
+            p
+            for p in files
+            if posixpath.dirname(p) == base
+            and not posixpath.basename(p).startswith(".")
+            and _SYSLOG_NG_INCLUDE_NAME.fullmatch(posixpath.basename(p))
+        )
+        if inside:
+            return inside
+        parts = base.split("/")
+        return sorted(
+            p
+            for p in files
+            if len(p.split("/")) == len(parts)
+            and all(
+                fnmatch.fnmatchcase(seg, pat) and not (seg.startswith(".") and pat[:1] != ".")
+                for seg, pat in zip(p.split("/"), parts, strict=True)
+            )
+        )
+
+    def expand(path: str, depth: int) -> Iterator[str]:
+        for line in files[path]:
+            m = _SYSLOG_NG_INCLUDE.match(line)
+            if m and depth < 15:
+                for target in included(m.group(2)):
+                    yield from expand(target, depth + 1)
+            else:
+                yield _syslog_ng_uncommented(line)
+
+    return "\n".join(expand(_SYSLOG_NG_MAIN, 0))
 
 
 def _syslog_ng_uncommented(line: str) -> str:

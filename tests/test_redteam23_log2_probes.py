@@ -1,0 +1,127 @@
+"""Red team 23 (host logging, second pass): HVA-200 with syslog-ng's @include graph.
+
+Harness: conftest `host_scan` replays the hardened Debian 12 host through the real collector,
+parser and engine, with rsyslog's configuration absent, syslog-ng running instead of rsyslogd
+(`processes` rewritten) and the `syslog-ng-config` probe (`grep -R -H '' /etc/syslog-ng`, one
+`path:line` per line, files in the order grep walks the directory) replaced by the files under
+test. Each test asserts the exact status and message.
+
+Findings (ID-n):
+- R23G-1 (false pass) HVA-200: every file grep listed under /etc/syslog-ng was read as
+  configuration, so a log path to a TLS destination in a file no @include reaches
+  (`conf.d/remote.conf.disabled` beside Debian's `@include "/etc/syslog-ng/conf.d/*.conf"`, a
+  `syslog-ng.conf.dpkg-old`, a conf.d file with no @include of conf.d at all) passed "logs
+  forwarded over TLS". syslog-ng lib/cfg-lexer.c (`fetch` github:syslog-ng/syslog-ng):
+  cfg_lexer_include_file looks the name up along the include path (lib/cfg.c
+  cfg_set_global_paths: sysconfdir, then the SCL include dir), includes the file, a directory's
+  files named `[-_a-zA-Z0-9.]+` not starting with "." (cfg_lexer_include_directory), or glob()'s
+  matches (cfg_lexer_include_file_glob_at); packaging/debian/syslog-ng.conf ends with
+  `@include "/etc/syslog-ng/conf.d/*.conf"`. Now the configuration is syslog-ng.conf with each
+  @include replaced by the files it names; an unreached file configures nothing (fail "no remote
+  log destination configured").
+- R23G-2 (false pass) HVA-200: log paths were taken in grep's order (directory order), so a
+  `flags(final)` path in syslog-ng.conf before the @include of conf.d did not take s_src from
+  the forwarding path in conf.d when grep listed conf.d first (pass), and, the other way round,
+  a final path after the @include took it from the included path (wrong fail).
+  cfg_lexer_include_level_file_add: `g_slist_insert_sorted(level->file.files, ..., strcmp)`,
+  the files read where the @include stands (cfg_lexer_start_next_include). Now the order is the
+  include order, files of one @include sorted by name.
+
+Held (kept as tests): conf.d listed before syslog-ng.conf, included at its end (pass); a relative
+directory include `@include "conf.d"` (pass).
+
+Probed by script, not kept: none.
+
+Tally: 7 cases in 1 test function; 5 failed on main 14c2746 before R23G-1/R23G-2.
+
+Leads left (not settled in the time):
+- without /etc/syslog-ng/syslog-ng.conf in the output (another sysconfdir, `-f`), every file is
+  still read flat in grep's order; @include of files outside /etc/syslog-ng is not collected.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+MAIN = "/etc/syslog-ng/syslog-ng.conf"
+HEAD = """@version: 3.38
+@include "scl.conf"
+source s_src { system(); internal(); };
+destination d_local { file("/var/log/messages"); };
+"""
+REMOTE = """destination d_tls {
+    network("logs.example.internal" port(6514) transport("tls")
+        tls(ca-dir("/etc/syslog-ng/ca.d")));
+};
+log { source(s_src); destination(d_tls); };
+"""
+INCLUDE = '@include "/etc/syslog-ng/conf.d/*.conf"\n'
+FINAL = "log { source(s_src); destination(d_local); flags(final); };\n"
+PASS = "logs forwarded over TLS to logs.example.internal"
+NONE = "no remote log destination configured"
+TAKEN = (
+    "no running forwarder sends the host's logs to a remote destination (configured but fed "
+    "none of the host's logs: syslog-ng logs.example.internal (an earlier log path with "
+    "flags(final) took s_src))"
+)
+
+
+def _grep(*files: tuple[str, str]) -> str:
+    return "".join(f"{path}:{ln}\n" for path, text in files for ln in text.splitlines())
+
+
+def _scan(host_scan, conf: str):
+    procs = HARDENED_HOST["processes"][0].replace(
+        "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+    )
+    return host_scan(
+        {"rsyslog-config": None, "syslog-ng-config": (conf, 0), "processes": (procs, 0)}
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "message"),
+    [
+        # R23G-1: files no @include reaches
+        (
+            ((MAIN, HEAD + INCLUDE), ("/etc/syslog-ng/conf.d/remote.conf.disabled", REMOTE)),
+            "fail",
+            NONE,
+        ),
+        (
+            ((MAIN, HEAD + INCLUDE), ("/etc/syslog-ng/syslog-ng.conf.dpkg-old", HEAD + REMOTE)),
+            "fail",
+            NONE,
+        ),
+        (((MAIN, HEAD), ("/etc/syslog-ng/conf.d/remote.conf", REMOTE)), "fail", NONE),
+        # R23G-2: the final path in syslog-ng.conf comes before the included files
+        (
+            (("/etc/syslog-ng/conf.d/remote.conf", REMOTE), (MAIN, HEAD + FINAL + INCLUDE)),
+            "fail",
+            TAKEN,
+        ),
+        # ... and after them when the @include stands first (was a wrong fail)
+        (
+            ((MAIN, HEAD + INCLUDE + FINAL), ("/etc/syslog-ng/conf.d/remote.conf", REMOTE)),
+            "pass",
+            PASS,
+        ),
+        # held
+        ((("/etc/syslog-ng/conf.d/remote.conf", REMOTE), (MAIN, HEAD + INCLUDE)), "pass", PASS),
+        (
+            ((MAIN, HEAD + '@include "conf.d"\n'), ("/etc/syslog-ng/conf.d/remote.conf", REMOTE)),
+            "pass",
+            PASS,
+        ),
+    ],
+)
+def test_syslog_ng_include_graph(host_scan, files, status: str, message: str) -> None:
+    """R23G-1/R23G-2: syslog-ng lib/cfg-lexer.c reads only what an @include reaches from
+    syslog-ng.conf (a file, a directory's `[-_a-zA-Z0-9.]+` files, glob() matches), each
+    include's files `g_slist_insert_sorted(..., strcmp)` and read where the @include stands; so
+    a `flags(final)` path before the include takes s_src from the included forwarding path, one
+    after it does not."""
+    a = _scan(host_scan, _grep(*files))
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == ({"hv1": status}, {"hv1": message})
