@@ -658,7 +658,9 @@ def stale_qemu(ctx: Context) -> Iterator[Outcome]:
     process points to a deleted file ("(deleted)"). The same holds for the shared libraries it
     maps (proc(5) /proc/pid/maps, " (deleted)" after a replaced file's path; what needrestart
     reads): a process on an unlinked libgnutls keeps the unpatched TLS of its consoles and
-    migration (R9H-8). A bundle without the maps asks about the libraries."""
+    migration (R9H-8). A bundle without the maps asks about the libraries; where a binary is
+    unread too, one question asks about both (R23R-1): a "yes" about the binaries alone would
+    pass the libraries unasked."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.qemu_processes
@@ -700,6 +702,23 @@ def stale_qemu(ctx: Context) -> Iterator[Outcome]:
                 "now? Evidence: `grep -F ' (deleted)' /proc/PID/maps` on the host for each "
                 "listed process (or `needrestart -b`). Pass: yes, no .so path ends in '(deleted)'; "
                 "fail: no, one does, so that VM still runs a library an update replaced.",
+            )
+        elif unread and (maps_unread := [p for p in procs if p.replaced_libraries is None]):
+            # one item asks both: a "yes" about the binaries alone would pass the libraries
+            # unasked (R23R-1)
+            names = ", ".join(p.guest or str(p.pid) for p in unread[:8])
+            libs_names = ", ".join(p.guest or str(p.pid) for p in maps_unread[:8])
+            yield manual(
+                s,
+                f"the binary of {len(unread)} QEMU process(es) could not be read: {names}; the "
+                f"libraries {len(maps_unread)} of them map were not read: {libs_names}",
+                *f.sources,
+                question="Do the QEMU processes listed run the QEMU binary installed now and map "
+                "only the shared libraries installed now? Evidence: `ls -l /proc/PID/exe` and "
+                "`grep -F ' (deleted)' /proc/PID/maps` on the host for each listed process (or "
+                "`needrestart -b`). Pass: yes, no link and no .so path ends in '(deleted)'; "
+                "fail: no, one does, so that VM still runs the QEMU or a library an update "
+                "replaced.",
             )
         elif unread:
             names = ", ".join(p.guest or str(p.pid) for p in unread[:8])
