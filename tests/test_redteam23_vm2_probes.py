@@ -1,5 +1,6 @@
 """Twenty-third red-team review, VM side, second pass (rt23vm2): raw QEMU arguments' image
-words (qemu_args.NO_ARGUMENT), on the leads of tests/test_redteam23_vm_probes.py.
+words (qemu_args.NO_ARGUMENT) and vhost-user sockets QEMU connects to (HVA-057), on the leads
+of tests/test_redteam23_vm_probes.py.
 
 Harness: domains replayed as a daemon with the QEMU driver reports them, <qemu:commandline>
 kept (test_redteam3_vm_probes.replayed_domains: the test driver supplies the host, the domain
@@ -25,13 +26,30 @@ Findings (R23M-n):
   right as lookup_opt does: HVA-238 asks its question naming the word, HVA-058 reads the
   FAT share.
 
-Held (kept as tests): `-k http://...` (an option with an argument) stays "no network disks".
+- R23M-2 (false pass) HVA-057: a vhost-user socket QEMU connects to (an <interface
+  type='vhostuser'> in mode='client', a <disk type='vhostuser'>, a virtiofs <filesystem>'s
+  <source socket>, raw `-chardev socket,path=...` without server=on for `-netdev
+  vhost-user`) in /tmp, /var/tmp or /dev/shm passed "no <shmem> device", though QEMU hands
+  the guest's whole memory to whatever listens on that path (QEMU docs/interop/vhost-user.rst
+  VHOST_USER_SET_MEM_TABLE, R23V-1) and in a directory of mode 1777 any local user may bind
+  the name before the back end does or after it exits (and QEMU reconnects). Sources:
+  systemd tmpfiles.d/tmp.conf `D /tmp 1777 root root` and `q /var/tmp 1777 root root 30d`,
+  mount-setup.c `{ "tmpfs", "/dev/shm", "tmpfs", "mode=1777", ...` (read with `find_string`); libvirt formatdomain's own example `<disk type='vhostuser'>
+  <source type='unix' path='/tmp/vhost-blk.sock'><reconnect enabled='yes' timeout='10'/>`
+  (read with `find_string`); libvirt runs an outside virtiofsd's share as `-chardev
+  socket,id=chr-vu-fs0,path=/tmp/...` with no server=on (a libvirt log, read with
+  `find_string`). Now HVA-057 asks whether only the VM's own back end creates and listens
+  on each such socket (guest._vhost_user_bindable); a socket elsewhere (OVS-DPDK's
+  /run/openvswitch) still passes, as the back end's own directory.
+
+Held (kept as tests): `-k http://...` (an option with an argument) stays "no network
+disks"; a client socket under /tmpdata (not /tmp) still passes HVA-057.
 
 Probed by script, not kept: `-no-hpet /srv/a.qcow2` (a local image: HVA-238 not applicable
 either way).
 
-Tally: 5 cases in 3 test functions; the 4 R23M-1 cases failed on main 4b90336 before the
-fix (the held case passed there too).
+Tally: 11 cases in 6 test functions; the 4 R23M-1 cases failed on main 4b90336 before the
+fix, the 5 R23M-2 cases on main affa503 (the 2 held cases passed there too).
 
 Leads left (not settled in the time):
 """
@@ -47,14 +65,35 @@ from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import QEMU_NS, replayed_domains, verdict
 
 
-def _domain(name: str, args: tuple[str, ...] = ()) -> str:
+def _domain(name: str, args: tuple[str, ...] = (), devices: str = "") -> str:
     words = "".join(f"<qemu:arg value='{a}'/>" for a in args)
+    line = f"<qemu:commandline>{words}</qemu:commandline>" if args else ""
     return (
         f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>{name}</name>"
         "<memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+        "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
         "<os><type arch='x86_64' machine='pc-q35-8.2'>hvm</type></os>"
-        f"<devices></devices><qemu:commandline>{words}</qemu:commandline></domain>"
+        f"<devices>{devices}</devices>{line}</domain>"
     )
+
+
+def _vhostuser(path: str, mode: str) -> str:
+    return (
+        "<interface type='vhostuser'><mac address='52:54:00:00:00:02'/>"
+        f"<source type='unix' path='{path}' mode='{mode}'/><model type='virtio'/></interface>"
+    )
+
+
+VU_DISK = (
+    "<disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+    "<source type='unix' path='/tmp/vhost-blk.sock'><reconnect enabled='yes' timeout='10'/>"
+    "</source><target dev='vdf' bus='virtio'/></disk>"
+)
+VU_FS = (
+    "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
+    "<source socket='/var/tmp/vfsd.sock'/><target dir='share'/></filesystem>"
+)
+CLI_NET = "socket,id=vu1,path=/dev/shm/vu1.sock"
 
 
 DOMAINS = {
@@ -63,6 +102,25 @@ DOMAINS = {
     "dashed": _domain("dashed", ("-append", "-v", "iscsi://192.0.2.8/iqn.2001-04.com.example:t/1")),
     "fat": _domain("fat", ("-no-acpi", "fat:rw:/srv/share")),
     "keymap": _domain("keymap", ("-k", "http://192.0.2.9/disk.img")),
+    "vutmp": _domain("vutmp", devices=_vhostuser("/tmp/vhost1.sock", "client")),
+    "vudisk": _domain("vudisk", devices=VU_DISK),
+    "vufs": _domain("vufs", devices=VU_FS),
+    "vuraw": _domain(
+        "vuraw",
+        (
+            "-chardev",
+            CLI_NET,
+            "-netdev",
+            "vhost-user,id=n1,chardev=vu1",
+            "-device",
+            "virtio-net-pci,netdev=n1",
+        ),
+    ),
+    "vuboth": _domain(
+        "vuboth",
+        devices=_vhostuser("/run/vm/srv.sock", "server") + _vhostuser("/tmp/cli.sock", "client"),
+    ),
+    "vuown": _domain("vuown", devices=_vhostuser("/tmpdata/vhu1", "client")),
 }
 
 
@@ -105,3 +163,46 @@ def test_r23m_1_fat_word_after_no_acpi_is_a_shared_directory(probes: Assessment)
 def test_r23m_1_held_option_argument(probes: Assessment) -> None:
     """Held: `-k` takes the next word as its keyboard layout (`DEF("k", HAS_ARG, ...`)."""
     assert verdict(probes, "HVA-238", "keymap") == ("not_applicable", "no network disks")
+
+
+BIND = (
+    "vhost-user socket(s) QEMU connects to in a directory every local user may create files "
+    "in, whose listener is handed the guest's memory: "
+)
+
+
+@pytest.mark.parametrize(
+    ("vm", "shown"),
+    [
+        ("vutmp", "vhost-user interface socket /tmp/vhost1.sock (mode client)"),
+        ("vudisk", "vhost-user disk socket /tmp/vhost-blk.sock"),
+        ("vufs", "virtiofs socket /var/tmp/vfsd.sock"),
+        (
+            "vuraw",
+            f"QEMU argument -chardev {CLI_NET} (connecting, for -netdev vhost-user,id=n1,chardev=vu1)",
+        ),
+    ],
+)
+def test_r23m_2_vhost_user_client_socket_in_tmp_is_asked(
+    probes: Assessment, vm: str, shown: str
+) -> None:
+    """R23M-2: QEMU connects to the path and maps the guest's memory into whoever listens
+    there; in /tmp, /var/tmp or /dev/shm (mode 1777) any local user may bind it first."""
+    assert verdict(probes, "HVA-057", vm) == ("manual", BIND + shown)
+
+
+def test_r23m_2_listening_and_bindable_both_named(probes: Assessment) -> None:
+    """R23M-2: a VM with a socket QEMU listens on and one it connects to in /tmp names both."""
+    assert verdict(probes, "HVA-057", "vuboth") == (
+        "manual",
+        "vhost-user socket(s) QEMU listens on, whose peer is handed the guest's memory: "
+        "vhost-user interface socket /run/vm/srv.sock (mode server); "
+        + BIND
+        + "vhost-user interface socket /tmp/cli.sock (mode client)",
+    )
+
+
+def test_r23m_2_held_socket_outside_world_writable_dirs_passes(probes: Assessment) -> None:
+    """Held: a client socket in a directory of the back end's own (not /tmp: /tmpdata is not
+    under it) is the back end's, as OVS-DPDK's /run/openvswitch ports are."""
+    assert verdict(probes, "HVA-057", "vuown") == ("pass", "no <shmem> device")

@@ -1037,19 +1037,39 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
                 "QEMU maps a file of each VM's own; fail: a file, which every VM naming it maps "
                 "shared and writes into.",
             )
-        elif listening := _vhost_user_listening(v):
-            paths = ", ".join(sorted({p for p, _ in listening}))
-            yield manual(
-                s,
-                "vhost-user socket(s) QEMU listens on, whose peer is handed the guest's memory: "
-                + ", ".join(t for _, t in listening),
-                v.source,
-                question=f"Can only the VM's vhost-user back end connect to each socket {paths} "
-                f"on host {v.host}? Evidence: `ls -lZ PATH` and the permissions and label of "
-                f"its directory on {v.host}, `ss -xlp` for the listener. Pass: yes, only the "
-                "back end's user and label may connect; fail: another user, another VM's QEMU "
-                "or another label can connect first, and QEMU maps the guest's memory into it.",
-            )
+        elif (listening := _vhost_user_listening(v)) + (bindable := _vhost_user_bindable(v)):
+            parts, questions = [], []
+            if listening:
+                paths = ", ".join(sorted({p for p, _ in listening}))
+                parts.append(
+                    "vhost-user socket(s) QEMU listens on, whose peer is handed the guest's "
+                    "memory: " + ", ".join(t for _, t in listening)
+                )
+                questions.append(
+                    f"Can only the VM's vhost-user back end connect to each socket {paths} "
+                    f"on host {v.host}? Evidence: `ls -lZ PATH` and the permissions and label "
+                    f"of its directory on {v.host}, `ss -xlp` for the listener. Pass: yes, only "
+                    "the back end's user and label may connect; fail: another user, another "
+                    "VM's QEMU or another label can connect first, and QEMU maps the guest's "
+                    "memory into it."
+                )
+            if bindable:
+                paths = ", ".join(sorted({p for p, _ in bindable}))
+                parts.append(
+                    "vhost-user socket(s) QEMU connects to in a directory every local user may "
+                    "create files in, whose listener is handed the guest's memory: "
+                    + ", ".join(t for _, t in bindable)
+                )
+                questions.append(
+                    f"Is each vhost-user socket {paths} on host {v.host} created and listened "
+                    "on only by the VM's own vhost-user back end, whenever the VM starts or "
+                    f"reconnects? Evidence: `ls -l PATH` (the socket's owner) and `ss -xlp` "
+                    f"(the listening process) on {v.host}. Pass: yes, the back end's user owns "
+                    "each socket and the back end listens on it; fail: another user can bind "
+                    "the path first in that world-writable directory, and QEMU, connecting to "
+                    "it, maps the guest's memory into that user's process."
+                )
+            yield manual(s, "; ".join(parts), v.source, question=" ".join(questions))
         else:
             none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
             yield passed(s, none, v.source)
@@ -1102,6 +1122,72 @@ def _vhost_user_listening(v: Vm) -> list[tuple[str, str]]:
                 (
                     chardev.props["path"],
                     f"QEMU argument {chardev.shown()} (listening, for {o.shown()})",
+                )
+            )
+    return out
+
+
+#: Directories every local user may create files in: systemd's tmpfiles.d/tmp.conf `D /tmp
+#: 1777 root root` and `q /var/tmp 1777 root root 30d`, and /dev/shm (systemd mount-setup.c
+#: `{ "tmpfs", "/dev/shm", "tmpfs", "mode=1777", ...`), read with `find_string` (R23M-2).
+_WORLD_WRITABLE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")  # noqa: S108 - host paths, named
+
+
+def _vhost_user_bindable(v: Vm) -> list[tuple[str, str]]:
+    """The vhost-user sockets QEMU connects to for `v` whose path lies in a directory every
+    local user may create files in, each (path, as shown) (R23M-2). QEMU hands the guest's
+    memory to the vhost-user back end (VHOST_USER_SET_MEM_TABLE, _vhost_user_listening), and
+    where QEMU is the client that back end is whoever listens on the path: in /tmp (mode 1777,
+    the sticky bit stops removing another user's file, not creating a name) any local user may
+    bind it before the back end does, or after the back end exits and QEMU reconnects
+    (<reconnect enabled='yes'>). The sockets QEMU connects to: a `<interface
+    type='vhostuser'>` whose `<source mode='client'>`, a `<disk type='vhostuser'>`'s `<source
+    type='unix' path>` (formatdomain's example `path='/tmp/vhost-blk.sock'` with `<reconnect
+    enabled='yes' timeout='10'/>`), a virtiofs `<filesystem>`'s `<source socket>` of a
+    virtiofsd started outside libvirt (libvirt runs `-chardev socket,id=chr-vu-fs0,path=...`
+    with no server=on, a libvirt log read with `find_string`), and raw arguments' `-chardev
+    socket,path=...` without server=on named by a `-netdev vhost-user` or a `-device
+    vhost-user-*`. A socket in a directory of the back end's own (OVS-DPDK's
+    /run/openvswitch) is left to it."""
+
+    def shared(path: str) -> bool:
+        norm = posixpath.normpath(path)
+        return any(norm.startswith(d + "/") for d in _WORLD_WRITABLE_DIRS)
+
+    out = [
+        (i.source, f"vhost-user interface socket {i.source} (mode client)")
+        for i in v.interfaces
+        if i.type == "vhostuser" and i.socket_mode != "server" and shared(i.source)
+    ]
+    out += [
+        (d.source, f"vhost-user disk socket {d.source}")
+        for d in v.disks
+        if d.type == "vhostuser" and d.source and shared(d.source)
+    ]
+    out += [
+        (f.socket, f"virtiofs socket {f.socket}")
+        for f in v.shared_directories
+        if f.socket and shared(f.socket)
+    ]
+    opts = qemu_options(v.raw_hypervisor_arguments)
+    clients = {
+        o.props.get("id"): o
+        for o in opts
+        if o.name == "chardev"
+        and o.kind == "socket"
+        and not o.flag("server")
+        and shared(o.props.get("path", ""))
+    }
+    for o in opts:
+        user = (o.name == "netdev" and o.kind == "vhost-user") or (
+            o.name == "device" and o.kind.startswith("vhost-user-")
+        )
+        chardev = clients.get(o.props.get("chardev")) if user else None
+        if chardev is not None:
+            out.append(
+                (
+                    chardev.props["path"],
+                    f"QEMU argument {chardev.shown()} (connecting, for {o.shown()})",
                 )
             )
     return out
