@@ -195,7 +195,8 @@ def test_sources_that_disagree_ask(host_scan) -> None:
 
 def test_an_unsettled_grub_line_with_another_source_off_asks(host_scan) -> None:
     """R21B-1: a `+=` (not an assignment for grub-mkconfig's /bin/sh) leaves GRUB's line
-    unknown; /etc/kernel/cmdline turning mitigations off is then a question, not a fail."""
+    unknown; /etc/kernel/cmdline turning mitigations off is then a question, not a fail. (R23K-1:
+    the reason names the variable it could not read, GRUB_CMDLINE_LINUX.)"""
     a = host_scan(
         {
             "boot-cmdline": _boot(
@@ -207,7 +208,7 @@ def test_an_unsettled_grub_line_with_another_source_off_asks(host_scan) -> None:
     assert outcomes(a, "HVA-181") == {"hv1": "manual"}
     q = next(str(r.outcome.question) for r in a.results if r.check.id == "HVA-181")
     assert (
-        'but not in /etc/default/grub, /etc/default/grub.d/x.cfg (/etc/default/grub.d/x.cfg sets the command line as `GRUB_CMDLINE_LINUX+=" nosmt"`)'
+        'but not in /etc/default/grub, /etc/default/grub.d/x.cfg (/etc/default/grub.d/x.cfg sets GRUB_CMDLINE_LINUX as `GRUB_CMDLINE_LINUX+=" nosmt"`)'
         in q
     )
 

@@ -25,15 +25,36 @@ class NextBoot:
     others: tuple[str, ...]
     """The sources without one, each with why where it could not be read ("FILE (WHY)")."""
     sources: tuple[Source, ...]
+    unread: str = ""
+    """Why the next boot's only source, GRUB's defaults, could not be read ("FILE sets VAR as
+    `LINE`"), where no source adds a weakening word (R23K-1): the words it adds are unknown."""
 
     @property
     def settled(self) -> bool:
-        return not self.others
+        return bool(self.found) and not self.others
 
     def text(self) -> str:
         return "; ".join(f"{w} in {src}" for src, w in self.found)
 
-    def question(self, host: str, fail: str) -> str:
+    def says(self, does: str) -> str:
+        """What the next boot's line does, for a message ("WORD in FILE turns ... off at the
+        next boot if the boot loader takes it"), or that it is not known."""
+        if not self.found:
+            return (
+                f"{self.unread}, which hvaudit cannot evaluate: whether the next boot's line "
+                f"{does} is not known"
+            )
+        return f"{self.text()} {does} at the next boot if the boot loader takes it"
+
+    def question(self, host: str, fail: str, does: str = "") -> str:
+        if not self.found:
+            return (
+                f"Does the next boot of host {host} leave out every kernel parameter that "
+                f"{does}, although hvaudit could not evaluate GRUB's line ({self.unread})? "
+                "Evidence: the `linux` line of the default entry `update-grub` (`grub-mkconfig "
+                "-o /dev/stdout`) writes to /boot/grub/grub.cfg. Pass: yes, that line has none "
+                f"of them; fail: {fail}."
+            )
         where = ", ".join(dict.fromkeys(src for src, _ in self.found))
         return (
             f"Which kernel command line does host {host} boot with next? {self.text()}, but "
@@ -118,10 +139,15 @@ def kept(words: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(out)
 
 
+#: The GRUB defaults source's name (parse.host._grub_defaults: its files, joined).
+GRUB = "/etc/default/grub"
+
+
 def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
     """The next boot's words for which `weak(word)` holds that the running command line does
     not have (a word the live line already has is judged on the live evidence); None where
-    no source adds one, or the sources were not collected or read (today's verdict stands).
+    no source adds one, or the sources were not collected or read (today's verdict stands),
+    except where GRUB's defaults, the only source, could not be read (NextBoot.unread, R23K-1).
     A word a later one of its name replaces (kept) is neither the live line's nor the next
     boot's: a live `mitigations=off mitigations=auto` runs mitigated, so a next boot's lone
     `mitigations=off` adds it (R22K-1)."""
@@ -149,6 +175,13 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         else:
             others.append(src.source)
     if not found:
+        # R23K-1: GRUB's defaults, the only source, set the line in a way not read here (a
+        # command substitution, `+=`, another variable): the words it adds are unknown, a
+        # question (evidence not settled is never a pass). Beside another source, which of
+        # them the boot loader takes is not read, and today's verdict stands.
+        grub = fact.get()
+        if len(grub) == 1 and grub[0].words is None and grub[0].source.startswith(GRUB):
+            return NextBoot((), (), fact.sources, grub[0].why)
         return None
     return NextBoot(tuple(found), tuple(others), fact.sources)
 
@@ -172,10 +205,10 @@ def with_next_boot(
             *outcome.evidence,
             *nb.sources,
         )
-    asked = nb.question(host, fail)
+    asked = nb.question(host, fail, does)
     return manual(
         outcome.subject,
-        f"{outcome.message}; but {nb.text()} {does} at the next boot if the boot loader takes it",
+        f"{outcome.message}; but {nb.says(does)}",
         *outcome.evidence,
         *nb.sources,
         question=ask_with(outcome, asked),

@@ -1021,12 +1021,16 @@ def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
         return outcome
     return manual(
         s,
-        f"{outcome.message}; but {nb.text()} keeps {lsm} from starting at the next boot if the "
-        "boot loader takes it",
+        f"{outcome.message}; but {nb.says(f'keeps {lsm} from starting')}",
         *outcome.evidence,
         *nb.sources,
         question=ask_with(
-            outcome, nb.question(h.name, f"it boots with one of them ({lsm} off, QEMU unconfined)")
+            outcome,
+            nb.question(
+                h.name,
+                f"it boots with one of them ({lsm} off, QEMU unconfined)",
+                f"keeps {lsm} from starting",
+            ),
         ),
     )
 
@@ -2887,8 +2891,7 @@ def _iommu_outcome(
         if outcome.status in (Status.PASS, Status.MANUAL):
             return manual(
                 s,
-                f"{outcome.message}; but {nb.text()} turns the device's isolation off at the "
-                "next boot if the boot loader takes it",
+                f"{outcome.message}; but {nb.says(ISOLATION_OFF)}",
                 *outcome.evidence,
                 *nb.sources,
                 question=ask_with(
@@ -2896,10 +2899,14 @@ def _iommu_outcome(
                     nb.question(
                         h.name,
                         "it boots with one of them (the IOMMU off, or interrupts not remapped)",
+                        ISOLATION_OFF,
                     ),
                 ),
             )
     return outcome
+
+
+ISOLATION_OFF = "turns the device's isolation off"
 
 
 def _iommu_weakened(word: str, h: Host) -> bool:
@@ -3287,13 +3294,15 @@ def acs_not_overridden(ctx: Context) -> Iterator[Outcome]:
                 *nb.sources,
             )
         elif nb is not None:
+            adds = "adds it" if nb.found else "adds pcie_acs_override="
             yield manual(
                 s,
-                f"no pcie_acs_override= on the running kernel's command line, but {nb.text()} "
-                "adds it at the next boot if the boot loader takes it",
+                f"no pcie_acs_override= on the running kernel's command line, but {nb.says(adds)}",
                 *cmdline.sources,
                 *nb.sources,
-                question=nb.question(h.name, "it boots with one of them (ACS overridden)"),
+                question=nb.question(
+                    h.name, "it boots with one of them (ACS overridden)", "overrides ACS"
+                ),
             )
         elif for_init:
             yield passed(

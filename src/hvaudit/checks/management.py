@@ -3504,10 +3504,12 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             yield manual(
                 s,
                 f"{len(f.get())} CPU vulnerabilities reported, none unmitigated now, but "
-                f"{nb.text()} turns mitigations off at the next boot if the boot loader takes it",
+                f"{nb.says(MITIGATIONS_OFF)}",
                 *f.sources,
                 *nb.sources,
-                question=nb.question(h.name, "it boots with one of them (the flaw is unmitigated)"),
+                question=nb.question(
+                    h.name, "it boots with one of them (the flaw is unmitigated)", MITIGATIONS_OFF
+                ),
             )
             continue
         else:
@@ -3543,16 +3545,22 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             # R22B-2: a question asked on the running boot keeps the next boot's beside it
             o = manual(
                 s,
-                f"{o.message}; but {nb.text()} turns mitigations off at the next boot if the "
-                "boot loader takes it",
+                f"{o.message}; but {nb.says(MITIGATIONS_OFF)}",
                 *o.evidence,
                 *nb.sources,
                 question=ask_with(
-                    o, nb.question(h.name, "it boots with one of them (the flaw is unmitigated)")
+                    o,
+                    nb.question(
+                        h.name,
+                        "it boots with one of them (the flaw is unmitigated)",
+                        MITIGATIONS_OFF,
+                    ),
                 ),
             )
         yield o
 
+
+MITIGATIONS_OFF = "turns mitigations off"
 
 #: Kernel parameters that turn one flaw's mitigation off, with the sysfs file of that flaw
 #: (Documentation/admin-guide/kernel-parameters.txt, each `=off` entry and `mitigations=off`'s

@@ -6276,9 +6276,11 @@ _GRUB_VARS = (
     "GRUB_CMDLINE_LINUX_DEFAULT",
     "GRUB_CMDLINE_LINUX_XEN_REPLACE",
     "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
+    "GRUB_CMDLINE_LINUX_RECOVERY",
 )
 _GRUB_ASSIGN = re.compile(
-    r"^(?:export\s+)?(GRUB_CMDLINE_LINUX(?:_DEFAULT|_XEN_REPLACE|_XEN_REPLACE_DEFAULT)?)(\+?)=(.*)$"
+    r"^(?:export\s+)?(GRUB_CMDLINE_LINUX(?:_DEFAULT|_XEN_REPLACE|_XEN_REPLACE_DEFAULT|_RECOVERY)?)"
+    r"(\+?)=(.*)$"
 )
 
 
@@ -6347,7 +6349,10 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     10_linux.in linux_entry with "${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}"; the
     recovery entry has _LINUX only). grub-mkconfig runs under /bin/sh: an assignment this
     reader cannot evaluate (a `+=`, which dash does not take, a command substitution, a
-    condition) leaves the line unsettled. None where no such file exists. Where
+    condition) leaves the line unsettled. GRUB_CMDLINE_LINUX_RECOVERY is read for the
+    assignments that name it, but no normal entry takes it (10_linux.in: `linux_entry "${OS}"
+    "${version}" recovery "${GRUB_CMDLINE_LINUX_RECOVERY} ${GRUB_CMDLINE_LINUX}"` only, R23K-2).
+    None where no such file exists. Where
     GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) is set, 20_linux_xen's entries boot dom0 with it
     in place of _LINUX (_DEFAULT): a second source, "... (Xen entries)" (R23B-3)."""
     paths = [p for p in files if p == "/etc/default/grub"] + sorted(
@@ -6364,11 +6369,17 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
                 continue
             m = _GRUB_ASSIGN.match(line)
             value = _sh_value(m.group(3), env) if m and not m.group(2) else None
+            if m and m.group(1) == "GRUB_CMDLINE_LINUX_RECOVERY" and value is None:
+                # R23K-2: only the recovery entries take it; unread, it unsettles a line only
+                # where an assignment names it (the NUL stands for the value not read)
+                env[m.group(1)] = "\0"
+                continue
+            if value is not None and "\0" in value:
+                value = None
             if m is None or value is None:
+                name = m.group(1) if m else re.findall(r"GRUB_CMDLINE_LINUX\w*", line)[0]
                 return (
-                    BootCmdline(
-                        ", ".join(paths), None, f"{path} sets the command line as `{line[:80]}`"
-                    ),
+                    BootCmdline(", ".join(paths), None, f"{path} sets {name} as `{line[:80]}`"),
                 )
             # a word the variable had keeps the file it came from, a new one is this file's
             had = dict(origin.get(m.group(1), []))

@@ -1,0 +1,184 @@
+"""Twenty-third red-team review, host side (rt23boot2): a next-boot GRUB line hvaudit cannot read.
+
+Harness: as tests/test_redteam23_boot_probes.py (rt23boot): libvirt's test driver serves the
+VMs, host evidence comes from `ReplayRunner` (conftest's hardened Debian host), and the
+`boot-cmdline` probe's output is built by rt21boot's `_boot`, through the real collector,
+parser and engine. Only /etc/default/grub is in the probe's output (no /etc/kernel/cmdline,
+no loader entries) unless a probe says so.
+
+Findings (ID-n):
+- R23K-1 (false pass) HVA-181, HVA-214, HVA-201, HVA-043, HVA-052 (and HVA-050: every check
+  reading next_boot_adds): a /etc/default/grub line hvaudit cannot evaluate (`$(...)`,
+  backticks, `+=`, another variable, a backslash before another character) left GRUB's line
+  unsettled, and an unsettled source with no other adding a weakening word kept today's
+  verdict: `GRUB_CMDLINE_LINUX="$(cat /etc/perf-args)"` passed HVA-181 although the file it
+  reads may hold `mitigations=off`, and HVA-214 although it may hold `audit=0`. Evidence
+  hvaudit cannot settle is a question, never a pass (the team's decision, round 23). Now where
+  GRUB's defaults are the next boot's only source (no /etc/kernel/cmdline, no Boot Loader
+  Specification entry: GRUB is what makes the next boot's line), next_boot_adds returns the
+  unread source (NextBoot.unread) and each check asks one question naming the file and the
+  variable, "yes" the secure case, joined with the check's other questions (ask_with,
+  joint_question). Beside another source, which of them the boot loader takes is not read and
+  today's verdict stands (held below; a lead).
+- R23K-2 (false pass) HVA-214/HVA-181: a GRUB_CMDLINE_LINUX_RECOVERY assignment left GRUB's
+  whole line unsettled (the reader knew no such variable), so `audit=0` in
+  GRUB_CMDLINE_LINUX_DEFAULT beside `GRUB_CMDLINE_LINUX_RECOVERY="single"` passed. GRUB
+  util/grub.d/10_linux.in (eworm-de/grub, read with `read_file`) gives the normal entries
+  `linux_entry "${OS}" "${version}" advanced "${GRUB_CMDLINE_LINUX}
+  ${GRUB_CMDLINE_LINUX_DEFAULT}"` and only the recovery entry `linux_entry "${OS}"
+  "${version}" recovery "${GRUB_CMDLINE_LINUX_RECOVERY} ${GRUB_CMDLINE_LINUX}"` (Ubuntu's
+  10_linux sets it itself, `GRUB_CMDLINE_LINUX_RECOVERY=recovery` / `single`, seen with
+  `find_string`). Now it is read as a variable (an assignment naming it takes its value) and
+  never enters the next boot's line; an assignment of it hvaudit cannot evaluate unsettles the
+  line only where another assignment names it.
+
+Held (kept as tests): an unread GRUB line beside /etc/kernel/cmdline keeps the pass (which
+source the boot loader takes is not read).
+
+Probed by script, not kept: HVA-040 (a pass resting on a live word, live_word_dropped) and
+HVA-050 (no passthrough on the hardened host) keep their verdicts with an unread GRUB line.
+
+Tally: 7 cases in 4 test functions; 6 failed on main c7592ba before the fixes (the held one
+passed before and after).
+
+Leads left (not settled in the time):
+- live_word_dropped (HVA-040) and _smt_off_lost (HVA-181's SMT) do not ask on an unread GRUB
+  line either: a pass resting on a live `module.sig_enforce=1`/`nosmt` the unread line may
+  drop stands.
+- Whether GRUB is the boot loader in use is not collected (/boot/grub/grub.cfg, `bootctl
+  status`, /etc/kernel/proxmox-boot-uuids): beside /etc/kernel/cmdline or loader entries an
+  unread GRUB line keeps today's verdict (team decision: ask there too?). RHEL 8's `options
+  $kernelopts` entries (grubenv) still keep today's verdict.
+- Last-wins for spectre_v2_user=, spec_store_bypass_disable=, gather_data_sampling=, srbds=,
+  reg_file_data_sampling=, pti= not settled.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam21_boot_probes import _boot
+
+NONE = "17 CPU vulnerabilities reported, none unmitigated"
+LINE = 'GRUB_CMDLINE_LINUX="$(cat /etc/perf-args)"'
+UNREAD = f'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n{LINE}\n'
+WHY = f"/etc/default/grub sets GRUB_CMDLINE_LINUX as `{LINE}`"
+
+
+def _scan(host_scan, *files: tuple[str, str]):
+    return host_scan({"boot-cmdline": _boot(*files, grub=False)})
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
+def _asked(does: str, fail: str) -> str:
+    return (
+        f"Does the next boot of host hv1 leave out every kernel parameter that {does}, although "
+        f"hvaudit could not evaluate GRUB's line ({WHY})? Evidence: the `linux` line of the "
+        "default entry `update-grub` (`grub-mkconfig -o /dev/stdout`) writes to "
+        f"/boot/grub/grub.cfg. Pass: yes, that line has none of them; fail: {fail}."
+    )
+
+
+# --- R23K-1: GRUB's line, the only source, not read --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("check", "now", "does", "fail"),
+    [
+        (
+            "HVA-181",
+            f"{NONE} now, but ",
+            "turns mitigations off",
+            "it boots with one of them (the flaw is unmitigated)",
+        ),
+        (
+            "HVA-214",
+            "audit rules watch /etc/libvirt and /etc/polkit-1; but ",
+            "turns kernel auditing off",
+            "it boots with one of them (kernel auditing off, nothing recorded)",
+        ),
+        (
+            "HVA-201",
+            "audit_level = 2, auditd running; but ",
+            "turns kernel auditing off",
+            "it boots with one of them (kernel auditing off, nothing recorded)",
+        ),
+        (
+            "HVA-043",
+            "libvirt confines QEMU with AppArmor, 1 libvirt-<uuid> profile(s) enforcing; but ",
+            "keeps apparmor from starting",
+            "it boots with one of them (apparmor off, QEMU unconfined)",
+        ),
+    ],
+)
+def test_an_unread_grub_line_is_asked(
+    host_scan, check: str, now: str, does: str, fail: str
+) -> None:
+    """R23K-1 (false pass): `GRUB_CMDLINE_LINUX="$(cat /etc/perf-args)"` in /etc/default/grub,
+    the next boot's only source, may add `mitigations=off`, `audit=0` or `apparmor=0`;
+    hvaudit cannot evaluate a command substitution (parse.host._sh_value) and kept the pass.
+    Evidence it cannot settle is a question: one, naming the file and the variable, "yes" the
+    secure case."""
+    a = _scan(host_scan, ("/etc/default/grub", UNREAD))
+    assert outcomes(a, check) == {"hv1": "manual"}
+    assert messages(a, check) == {
+        "hv1": f"{now}{WHY}, which hvaudit cannot evaluate: whether the next boot's line "
+        f"{does} is not known"
+    }
+    assert _question(a, check) == _asked(does, fail)
+
+
+def test_an_unread_grub_line_may_override_acs(host_scan) -> None:
+    """R23K-1 (false pass) HVA-052 passed "no pcie_acs_override= on the kernel command line"
+    with GRUB's only line unread: the next boot may add the override."""
+    a = _scan(host_scan, ("/etc/default/grub", UNREAD))
+    assert outcomes(a, "HVA-052") == {"hv1": "manual"}
+    assert messages(a, "HVA-052") == {
+        "hv1": f"no pcie_acs_override= on the running kernel's command line, but {WHY}, which "
+        "hvaudit cannot evaluate: whether the next boot's line adds pcie_acs_override= is not "
+        "known"
+    }
+    assert _question(a, "HVA-052") == _asked(
+        "overrides ACS", "it boots with one of them (ACS overridden)"
+    )
+
+
+def test_an_unread_grub_line_beside_another_source_keeps_the_pass(host_scan) -> None:
+    """Held: beside /etc/kernel/cmdline (proxmox-boot-tool, kernel-install) which source the
+    boot loader takes is not read; the unread GRUB line keeps today's verdict (a lead)."""
+    a = _scan(
+        host_scan,
+        ("/etc/default/grub", UNREAD),
+        ("/etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet"),
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}
+    assert messages(a, "HVA-181") == {"hv1": NONE}
+
+
+# --- R23K-2: GRUB_CMDLINE_LINUX_RECOVERY is the recovery entries' ----------------------------------
+
+
+def test_a_recovery_line_leaves_the_normal_line_read(host_scan) -> None:
+    """R23K-2 (false pass) HVA-214 passed where GRUB_CMDLINE_LINUX_DEFAULT holds audit=0 beside
+    `GRUB_CMDLINE_LINUX_RECOVERY="single"`: the assignment unsettled GRUB's line. GRUB
+    util/grub.d/10_linux.in puts it on the recovery entry only (`linux_entry "${OS}"
+    "${version}" recovery "${GRUB_CMDLINE_LINUX_RECOVERY} ${GRUB_CMDLINE_LINUX}"`; the normal
+    entries take "${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}", read with
+    `read_file`), so the normal entries boot with audit=0."""
+    a = _scan(
+        host_scan,
+        (
+            "/etc/default/grub",
+            'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet audit=0"\n'
+            'GRUB_CMDLINE_LINUX_RECOVERY="single"\n',
+        ),
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1, but the next boot turns "
+        "kernel auditing off: audit=0 in /etc/default/grub"
+    }
