@@ -729,6 +729,9 @@ class Pool:
     auth: bool = False
     """A network pool's <source><auth> (iSCSI CHAP, a Ceph user), which libvirt copies into a
     volume disk it translates to a network disk (R22V-1)."""
+    kernel_client: bool = False
+    """The host kernel, not QEMU, reads the pool's volumes over the network (Proxmox VE: an rbd
+    storage with `krbd`, mapped as /dev/rbdN)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3481,6 +3481,43 @@ def _pool_network_disk(d: Disk, pool: Pool | None) -> tuple[str, NetworkLayer] |
     return f"volume of pool {pool.name} ({how}): ", layer
 
 
+#: Proxmox VE storage types whose volumes QEMU itself reads over the network (pve-storage
+#: `path`, github:proxmox/pve-storage 0c56bad, read with `fetch`): iscsidirect and zfs (ZFS over
+#: iSCSI) give `"iscsi://$portal/$target/$lun"` (QEMU's libiscsi), rbd without krbd
+#: `"rbd:${rbd_path}"` (librbd), glusterfs `"gluster://$server/$glustervolume/images/..."`
+#: (GlusterfsPlugin.pm before 7669a99 removed it); the model's pool type -> (protocol, what).
+PVE_QEMU_NETWORK_STORAGE = {
+    "iscsi-direct": (
+        "iscsi",
+        "iscsidirect, opened by QEMU's libiscsi, which pve-storage gives no CHAP user",
+    ),
+    "zfs": (
+        "iscsi",
+        "ZFS over iSCSI, opened by QEMU's libiscsi, which pve-storage gives no CHAP user",
+    ),
+    "rbd": ("rbd", "Ceph RBD through QEMU's librbd (krbd off)"),
+    "gluster": ("gluster", "GlusterFS through QEMU's gluster driver"),
+}
+
+
+def _pve_network_volume(d: Disk, pool: Pool | None) -> tuple[str, NetworkLayer] | None:
+    """A Proxmox VE VM volume QEMU reads from its storage's server itself (P23-2: HVA-238 ran
+    on libvirt only, so these had no verdict). ISCSIDirectPlugin.pm and ZFSPlugin.pm `sub
+    options` list portal, target, nodes, disable, content, bwlimit (and the ZFS provider's
+    own) and no user or secret, and qemu-server passes the `iscsi://` path as the drive's
+    file: the target sees an initiator name any client can claim (judged as an iSCSI disk
+    without CHAP). RBD and GlusterFS are asked, as QEMU's clients of theirs have no TLS (and
+    whether librbd authenticates hangs on a keyring file: CephConfig.pm ceph_connect_option
+    `auth_supported = (defined $cmd_option->{keyring}) ? 'cephx' : 'none'`)."""
+    if pool is None or pool.kernel_client or pool.type not in PVE_QEMU_NETWORK_STORAGE:
+        return None
+    proto, how = PVE_QEMU_NETWORK_STORAGE[pool.type]
+    layer = NetworkLayer(
+        "volume", proto, d.source, auth=proto != "iscsi", servers=pool.source_hosts
+    )
+    return f"volume of storage {pool.name} ({how}): ", layer
+
+
 @check(
     id="HVA-238",
     title="VM disks served over the network travel encrypted and authenticated",
@@ -3491,10 +3528,16 @@ def _pool_network_disk(d: Disk, pool: Pool | None) -> tuple[str, NetworkLayer] |
         "sp800-125a-r1:HY-SR-12": "a disk QEMU reads from a server while the VM runs (NBD, "
         "HTTP, iSCSI, RBD) is an image fetched from an image server, block by block",
     },
-    remediation="Give NBD disks <source tls='yes'> (or set nbd_tls = 1 in qemu.conf), serve "
-    "images over https/ftps with certificate verification, give iSCSI and RBD disks <auth> and "
-    "encrypt their path (Ceph ms_mode=secure, IPsec); replace http, ftp and tftp sources.",
+    remediation={
+        "*": "Give NBD disks <source tls='yes'> (or set nbd_tls = 1 in qemu.conf), serve "
+        "images over https/ftps with certificate verification, give iSCSI and RBD disks <auth> "
+        "and encrypt their path (Ceph ms_mode=secure, IPsec); replace http, ftp and tftp sources.",
+        "proxmox-ve": "Move disks off iscsidirect and ZFS over iSCSI storages (QEMU's iSCSI "
+        "initiator gets no CHAP there) or protect their path with IPsec; encrypt Ceph RBD "
+        "(ms_mode=secure) and GlusterFS (client.ssl) traffic.",
+    },
     per_vm=True,
+    platforms=QEMU,
 )
 @raw_arguments_unseen(
     "a network disk (-drive, -blockdev or an image option such as -cdrom or -hda over nbd, "
@@ -3522,10 +3565,17 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
     `<disk type='volume'>` of an iSCSI pool in mode='direct', or of an iscsi-direct pool, is
     such an iscsi disk too: libvirt hands it to QEMU's own initiator with the pool's hosts and
     <auth> (_pool_network_disk, R22V-1); one in mode='direct' whose pool the evidence lacks is
-    asked about (R22V-4). A VM without network disks
+    asked about (R22V-4). A Proxmox VE volume QEMU reads from its storage's server itself is
+    judged the same way (P23-2, _pve_network_volume): one of an iscsidirect or ZFS over iSCSI
+    storage is an iSCSI disk without CHAP (pve-storage gives QEMU `iscsi://portal/target/lun`
+    and has no CHAP option), one of an rbd storage without krbd or of a glusterfs storage is
+    asked about; a storage the node's kernel mounts or maps (nfs, cifs, cephfs, iscsi, rbd
+    with krbd) is not read by QEMU. A VM without network disks
     is n/a (HVA-237 asks how a host's images arrive)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
+    # Proxmox VE's storage.cfg is the cluster's: a VM on any node names its storages by id
+    storages = {p.name: p for p in ctx.deployment.pools}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
@@ -3542,6 +3592,10 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
                 sources.insert(0, ("", d))
             elif (vol := _pool_network_disk(d, pools.get((v.host, d.pool or "")))) is not None:
                 sources.insert(0, vol)  # R22V-1: a pool volume QEMU opens over the network
+            elif h.proxmox is not None and (
+                (vol := _pve_network_volume(d, storages.get(d.pool or ""))) is not None
+            ):
+                sources.insert(0, vol)  # P23-2: a Proxmox VE volume QEMU reads over the network
             elif d.type == "volume" and d.pool_mode == "direct" and d.protocol is None:
                 # R22V-4: mode='direct' is read for an iSCSI pool's volume, which QEMU's own
                 # initiator then opens (virStorageTranslateDiskSourcePool); the pool, with its

@@ -1494,12 +1494,18 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
                     opts.get("path") or opts.get("export") or opts.get("datastore"),
                     Source(pve_artefact("/etc/pve/storage.cfg"), sid),
                     content,
-                    source_hosts=_storage_servers(opts) if opts["type"] in REMOTE_STORAGE else (),
+                    # `zfs` is ZFS over iSCSI: its volumes are read from `portal` (P23-2)
+                    source_hosts=_storage_servers(opts)
+                    if opts["type"] in REMOTE_STORAGE or opts["type"] == "zfs"
+                    else (),
                     # pve-storage CephConfig.pm ceph_connect_option: `my $pveceph_managed =
                     # !defined($scfg->{monhost})` -> /etc/pve/ceph.conf, the Ceph cluster
                     # pveceph runs on the Proxmox VE nodes themselves (P11-7)
                     ceph_on_nodes=opts["type"] in ("rbd", "cephfs") and not opts.get("monhost"),
                     nodes=nodes,
+                    # pve-storage RBDPlugin.pm krbd "Always access rbd through krbd kernel
+                    # module": path gives /dev/rbd... then, else `rbd:` for QEMU's librbd (P23-2)
+                    kernel_client=opts["type"] == "rbd" and _flag(opts.get("krbd"), False),
                 )
             )
     for host in dep.hosts:
