@@ -26,13 +26,23 @@ Findings (ID-n):
   cfg_lexer_include_level_file_add: `g_slist_insert_sorted(level->file.files, ..., strcmp)`,
   the files read where the @include stands (cfg_lexer_start_next_include). Now the order is the
   include order, files of one @include sorted by name.
+- R23G-3 (false pass) HVA-200: a log path with flags(fallback) to the TLS destination passed
+  although another log path without it reads the same system() source unfiltered, so the
+  fallback path gets no message. syslog-ng lib/logmpx.c log_multiplexer_queue (`fetch`
+  github:syslog-ng/syslog-ng): `for (fallback = 0; (fallback == 0) || (fallback == 1 &&
+  self->fallback_exists && !delivered); fallback++)`, branches flagged PIF_BRANCH_FALLBACK
+  skipped in the first pass (lib/cfg-tree.c: LC_FALLBACK -> PIF_BRANCH_FALLBACK). Now such a
+  path's source is taken (fail, naming why); where only filtered paths read it the fallback
+  path gets what their filters leave (asked, as a filtered forward).
 
-Held (kept as tests): conf.d listed before syslog-ng.conf, included at its end (pass); a relative
+Held (kept as tests): a fallback TLS path whose source no other path reads (pass); a fallback
+file path beside the unfiltered TLS path (pass); conf.d listed before syslog-ng.conf, included at its end (pass); a relative
 directory include `@include "conf.d"` (pass).
 
 Probed by script, not kept: none.
 
-Tally: 7 cases in 1 test function; 5 failed on main 14c2746 before R23G-1/R23G-2.
+Tally: 12 cases in 2 test functions; 5 failed on main 14c2746 before R23G-1/R23G-2, and the 3
+  R23G-3 cases failed on main 2099bff (R23G-1/R23G-2 landed) before R23G-3.
 
 Leads left (not settled in the time):
 - without /etc/syslog-ng/syslog-ng.conf in the output (another sysconfdir, `-f`), every file is
@@ -124,4 +134,58 @@ def test_syslog_ng_include_graph(host_scan, files, status: str, message: str) ->
     a `flags(final)` path before the include takes s_src from the included forwarding path, one
     after it does not."""
     a = _scan(host_scan, _grep(*files))
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == ({"hv1": status}, {"hv1": message})
+
+
+NG = (
+    HEAD
+    + REMOTE.replace("log { source(s_src); destination(d_tls); };\n", "")
+    + (
+        'source s_net { network(ip("0.0.0.0") port(514) transport("tcp")); };\n'
+        "filter f_auth { facility(auth, authpriv); };\n"
+    )
+)
+FALLBACK = "log { source(s_src); destination(d_tls); flags(fallback); };\n"
+
+
+@pytest.mark.parametrize(
+    ("paths", "status", "message"),
+    [
+        (
+            "log { source(s_src); destination(d_local); };\n" + FALLBACK,
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (configured but "
+            "fed none of the host's logs: syslog-ng logs.example.internal (log paths without "
+            "flags(fallback) take every message of s_src before this flags(fallback) path))",
+        ),
+        (
+            FALLBACK + "log { source(s_net); source(s_src); destination(d_local); };\n",
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (configured but "
+            "fed none of the host's logs: syslog-ng logs.example.internal (log paths without "
+            "flags(fallback) take every message of s_src before this flags(fallback) path))",
+        ),
+        (
+            "log { source(s_src); filter(f_auth); destination(d_local); };\n" + FALLBACK,
+            "manual",
+            "syslog-ng forwards over authenticated TLS only under a filter: "
+            "logs.example.internal gets only what `flags(fallback)` (the messages no other log "
+            "path matched) lets through",
+        ),
+        ("log { source(s_net); destination(d_local); };\n" + FALLBACK, "pass", PASS),
+        (
+            "log { source(s_src); destination(d_tls); };\n"
+            "log { source(s_src); destination(d_local); flags(fallback); };\n",
+            "pass",
+            PASS,
+        ),
+    ],
+)
+def test_syslog_ng_fallback_path(host_scan, paths: str, status: str, message: str) -> None:
+    """R23G-3: syslog-ng lib/logmpx.c log_multiplexer_queue runs the PIF_BRANCH_FALLBACK
+    branches only `fallback == 1 && self->fallback_exists && !delivered`: a flags(fallback)
+    path gets none of a source another path reads unfiltered, what the filters leave where
+    only filtered paths read it; held twins: no other path reads the source, or the fallback
+    path is not the forward."""
+    a = _scan(host_scan, _grep((MAIN, NG + paths)))
     assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == ({"hv1": status}, {"hv1": message})

@@ -4484,7 +4484,11 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
     destination fed only through a path with filter(), filterx or if forwards what the filter
     lets through (syslog-ng.conf(5): "If a log path includes filters, syslog-ng OSE sends only the
     messages satisfying the filter rules to the destinations set in the log path"):
-    named third, as rsyslog's filtered twins are (R23L-4)."""
+    named third, as rsyslog's filtered twins are (R23L-4). A path with flags(fallback) gets a
+    message only when no path without it matched the message (lib/logmpx.c
+    log_multiplexer_queue: the fallback branches run `fallback == 1 && self->fallback_exists &&
+    !delivered`), so it gets none of a source another path reads unfiltered, and of one only
+    filtered paths read, what their filters leave: filtered (R23G-3)."""
     blocks = list(_syslog_ng_blocks(body))
     named_sources = {
         h.split()[1]: text for h, text in blocks if h.startswith("source ") and len(h.split()) == 2
@@ -4496,6 +4500,20 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
     }
     host_sources = {n for n, text in named_sources.items() if _SYSLOG_NG_HOST_SOURCE.search(text)}
     taken: set[str] = set()  # host sources a final path before took
+    # host sources a log path without flags(fallback) reads: True when one reads it unfiltered
+    # (it delivers every message, so no fallback path gets one), False when only filtered
+    claimed: dict[str, bool] = {}
+    for header, text in blocks:
+        flags = " ".join(re.findall(r"\bflags\s*\(([^)]*)\)", text)).replace("_", "-")
+        if header.split()[:1] != ["log"] or re.search(r"\bfallback\b", flags):
+            continue
+        unfiltered = not re.search(r"\b(filter|filterx|if)\s*[({]", text)
+        for r in (
+            host_sources
+            if re.search(r"\bcatch-?all\b", flags)
+            else set(re.findall(r"\bsource\s*\(\s*([\w-]+)\s*\)", text)) & host_sources
+        ):
+            claimed[r] = claimed.get(r, False) or unfiltered
     fed: dict[str, tuple[str, bool]] = {}
     starved: dict[str, str] = {}
     filtered: dict[str, str] = {}
@@ -4507,6 +4525,11 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
         flags = " ".join(re.findall(r"\bflags\s*\(([^)]*)\)", text)).replace("_", "-")
         catch_all = bool(re.search(r"\bcatch-?all\b", flags))
         reading = (host_sources if catch_all else {r for r in refs if r in host_sources}) - taken
+        # a flags(fallback) path gets a source's message only when no other path matched it
+        # (lib/logmpx.c log_multiplexer_queue, R23G-3)
+        fallback = bool(re.search(r"\bfallback\b", flags))
+        gone = {r for r in reading | taken if claimed.get(r)} if fallback else set()
+        reading -= gone
         if any(
             _SYSLOG_NG_HOST_SOURCE.search(text[m.end() : _brace_end(text, m.end())]) for m in inline
         ):
@@ -4522,6 +4545,8 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
             f"`{' '.join(f.split())}`" if f.startswith("filter(") else "an inline filter"
             for f in re.findall(r"\bfilter\s*\(\s*[\w-]+\s*\)|\b(?:filter|filterx|if)\s*[({]", text)
         ]
+        if fallback and reading & claimed.keys():
+            shown.append("`flags(fallback)` (the messages no other log path matched)")
         for dest in dests:
             for m in _SYSLOG_NG_REMOTE.finditer(dest):
                 target = _syslog_ng_tls(m.group(2), m.group(3))
@@ -4538,7 +4563,10 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
                 elif target[0] not in fed and target[0] not in filtered:
                     read = ", ".join(refs) or "no source"
                     why = (
-                        f"an earlier log path with flags(final) took {', '.join(sorted(taken))}"
+                        f"log paths without flags(fallback) take every message of "
+                        f"{', '.join(sorted(gone))} before this flags(fallback) path"
+                        if gone
+                        else f"an earlier log path with flags(final) took {', '.join(sorted(taken))}"
                         if (host_sources & set(refs)) or catch_all
                         else f"its log path reads {read}, no system() or /dev/log source"
                     )
