@@ -32,14 +32,31 @@ Findings (ID-n):
   never enters the next boot's line; an assignment of it hvaudit cannot evaluate unsettles the
   line only where another assignment names it.
 
+- R23K-3 (false pass) HVA-181: spectre_v2_user=, spec_store_bypass_disable=,
+  gather_data_sampling=, reg_file_data_sampling= and srbds= were judged word by word, so the
+  running line's `NAME=off NAME=on` (mitigated: the later word's mode is kept) hid a next
+  boot's lone `NAME=off` as already there; a next boot's `NAME=off NAME=<mode>` failed (wrong
+  fail). arch/x86/kernel/cpu/bugs.c spectre_v2_user_parse_cmdline (`if (!strcmp(str, "auto"))
+  spectre_v2_user_cmd = SPECTRE_V2_USER_CMD_AUTO; else if (!strcmp(str, "off")) ...`, unknown
+  values "Ignoring unknown spectre_v2_user option"), ssb_parse_cmdline (auto, on, off, prctl,
+  seccomp), gds_parse_cmdline (`off` / `force`), rfds_parse_cmdline (`off` / `on`), all
+  early_params, and srbds_parse_cmdline (`srbds_off = !strcmp(str, "off")`: every value sets
+  it); older kernels read spectre_v2_user= and spec_store_bypass_disable= with
+  arch/x86/lib/cmdline.c cmdline_find_option, "if this option is repeated, this returns the
+  last instance on the command line" (find_string, read_file torvalds/linux). Now in
+  _nextboot._LAST_WINS (srbds: any value sets the mode).
+
 Held (kept as tests): an unread GRUB line beside /etc/kernel/cmdline keeps the pass (which
-source the boot loader takes is not read).
+source the boot loader takes is not read); `spec_store_bypass_disable=off
+spec_store_bypass_disable=bogus` still fails (an unknown value sets no mode on the early_param
+kernels; older ones switched to auto: a wrong fail there at worst).
 
 Probed by script, not kept: HVA-040 (a pass resting on a live word, live_word_dropped) and
 HVA-050 (no passthrough on the hardened host) keep their verdicts with an unread GRUB line.
 
-Tally: 7 cases in 4 test functions; 6 failed on main c7592ba before the fixes (the held one
-passed before and after).
+Tally: 16 cases in 7 test functions; 14 failed before their fixes (PYTHONPATH=/work/main/src):
+R23K-1/2's 6 on main c7592ba, R23K-3's 8 on main d567406 (R23K-1/2 landed); the 2 held cases
+passed before and after.
 
 Leads left (not settled in the time):
 - live_word_dropped (HVA-040) and _smt_off_lost (HVA-181's SMT) do not ask on an unread GRUB
@@ -49,8 +66,12 @@ Leads left (not settled in the time):
   status`, /etc/kernel/proxmox-boot-uuids): beside /etc/kernel/cmdline or loader entries an
   unread GRUB line keeps today's verdict (team decision: ask there too?). RHEL 8's `options
   $kernelopts` entries (grubenv) still keep today's verdict.
-- Last-wins for spectre_v2_user=, spec_store_bypass_disable=, gather_data_sampling=, srbds=,
-  reg_file_data_sampling=, pti= not settled.
+- pti= is still judged word by word: `nopti` and pti= interact differently by kernel
+  version (pti_check_boottime_disable with cmdline_find_option before, early_params after),
+  not settled; nor spectre_v2=, spec_rstack_overflow=, indirect_target_selection=, tsa=,
+  vmscape=.
+- The existing multi-source question ("Which kernel command line does host ... boot with
+  next?") is not a yes/no question; it was not reworded here.
 """
 
 from __future__ import annotations
@@ -58,7 +79,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import messages, outcomes
-from test_redteam21_boot_probes import _boot
+from test_redteam21_boot_probes import _boot, _grub
+from test_redteam22_boot_probes import VULNS
 
 NONE = "17 CPU vulnerabilities reported, none unmitigated"
 LINE = 'GRUB_CMDLINE_LINUX="$(cat /etc/perf-args)"'
@@ -181,4 +203,94 @@ def test_a_recovery_line_leaves_the_normal_line_read(host_scan) -> None:
     assert messages(a, "HVA-214") == {
         "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1, but the next boot turns "
         "kernel auditing off: audit=0 in /etc/default/grub"
+    }
+
+
+# --- R23K-3: more single-mode parameters, the last word that sets a mode wins -----------------------
+
+LIVE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {}\n"
+AFFECTED = (
+    VULNS.replace("srbds:Not affected", "srbds:Mitigation: Microcode")
+    .replace("gather_data_sampling:Not affected", "gather_data_sampling:Mitigation: Microcode")
+    .replace(
+        "reg_file_data_sampling:Not affected",
+        "reg_file_data_sampling:Mitigation: Clear Register File",
+    )
+    .replace(
+        "spec_store_bypass:Not affected",
+        "spec_store_bypass:Mitigation: Speculative Store Bypass disabled via prctl",
+    )
+)
+
+
+def _cpu_scan(host_scan, live: str, next_line: str):
+    return host_scan(
+        {
+            "cpu-vulnerabilities": (AFFECTED, 0),
+            "/sys/devices/system/cpu/smt/control": "off\n",
+            "/proc/cmdline": LIVE.format(live),
+            "boot-cmdline": _boot(_grub(next_line), grub=False),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "spectre_v2_user",
+        "spec_store_bypass_disable",
+        "gather_data_sampling",
+        "reg_file_data_sampling",
+        "srbds",
+    ],
+)
+def test_a_replaced_live_word_does_not_hide_the_next_boots(host_scan, name: str) -> None:
+    """R23K-3 (false pass) HVA-181: the running line's `NAME=off NAME=<mode>` runs mitigated
+    (the later word's mode is kept), so the next boot's lone `NAME=off` turns the mitigation
+    off; it was dropped as already on the live line. bugs.c: spectre_v2_user_parse_cmdline
+    (`if (!strcmp(str, "auto")) spectre_v2_user_cmd = SPECTRE_V2_USER_CMD_AUTO; else if
+    (!strcmp(str, "off")) ... else pr_err("Ignoring unknown spectre_v2_user option (%s).")`),
+    ssb_parse_cmdline (auto, on, off, prctl, seccomp), gds_parse_cmdline (off, force),
+    rfds_parse_cmdline (off, on), each an early_param; srbds_parse_cmdline `srbds_off =
+    !strcmp(str, "off")`. Before the early_params, spectre_v2_user= and
+    spec_store_bypass_disable= were read with arch/x86/lib/cmdline.c cmdline_find_option:
+    "if this option is repeated, this returns the last instance on the command line" (all
+    read with `find_string` and `read_file`)."""
+    mode = {"gather_data_sampling": "force", "srbds": "on"}.get(name, "on")
+    a = _cpu_scan(host_scan, f"{name}=off {name}={mode}", f"quiet {name}=off")
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: {name}=off in "
+        "/etc/default/grub"
+    }
+
+
+@pytest.mark.parametrize(
+    "next_line",
+    [
+        "quiet spectre_v2_user=off spectre_v2_user=prctl,ibpb",
+        "quiet gather_data_sampling=off gather_data_sampling=force",
+        "quiet srbds=off srbds=any",
+    ],
+)
+def test_a_replaced_next_boot_off_word_passes(host_scan, next_line: str) -> None:
+    """R23K-3 (wrong fail) HVA-181: the next boot's `NAME=off` followed by a word of its name
+    that sets a mode boots mitigated (the handlers above assign per word; srbds's any value
+    clears srbds_off)."""
+    a = _cpu_scan(host_scan, "", next_line)
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}
+    assert messages(a, "HVA-181") == {"hv1": NONE}
+
+
+def test_an_unknown_later_value_keeps_off(host_scan) -> None:
+    """Held: `spec_store_bypass_disable=off spec_store_bypass_disable=bogus` keeps off on the
+    early_param kernels (ssb_parse_cmdline: "Ignoring unknown spec_store_bypass_disable
+    option"), so it still fails."""
+    a = _cpu_scan(
+        host_scan, "", "quiet spec_store_bypass_disable=off spec_store_bypass_disable=bogus"
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: "
+        "spec_store_bypass_disable=off in /etc/default/grub"
     }

@@ -78,6 +78,14 @@ class NextBoot:
 #: whose nosmt sets only retbleed_nosmt); all early_params, called by kernel/params.c parse_args
 #: for each word in order (read with `find_string`). kvm.nx_huge_pages: arch/x86/kvm/mmu/mmu.c
 #: set_nx_huge_pages takes off, force, auto, never or a kstrtobool, else -EINVAL (no change).
+#: spectre_v2_user_parse_cmdline, ssb_parse_cmdline, gds_parse_cmdline and rfds_parse_cmdline
+#: (bugs.c early_params since the 6.16 rework) assign one mode per known value by strcmp and
+#: ignore the rest ("Ignoring unknown spectre_v2_user option"); before it, spectre_v2_user= and
+#: spec_store_bypass_disable= were read with arch/x86/lib/cmdline.c cmdline_find_option, which
+#: "if this option is repeated, ... returns the last instance on the command line" (an unknown
+#: last value switched to auto there; here it replaces nothing). srbds_parse_cmdline's
+#: `srbds_off = !strcmp(str, "off")` makes every srbds= word set the mode (_mode; R23K-3; all
+#: read with `find_string` and `read_file`). Not pti=: `nopti` and pti= interact by version.
 #: Not `audit=`: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later
 #: `audit=1`; not intel_iommu= or pcie_acs_override=, whose comma options add up.
 _LAST_WINS: dict[str, frozenset[str]] = {
@@ -88,6 +96,13 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "l1tf": frozenset({"off", "flush,nowarn", "flush", "flush,nosmt", "full", "full,force"}),
     "retbleed": frozenset({"off", "auto", "unret", "ibpb", "stuff"}),
     "kvm.nx_huge_pages": frozenset({"off", "force", "auto", "never"}),
+    "spectre_v2_user": frozenset(
+        {"auto", "off", "on", "prctl", "prctl,ibpb", "seccomp", "seccomp,ibpb"}
+    ),
+    "spec_store_bypass_disable": frozenset({"auto", "on", "off", "prctl", "seccomp"}),
+    "gather_data_sampling": frozenset({"off", "force"}),
+    "reg_file_data_sampling": frozenset({"off", "on"}),
+    "srbds": frozenset({"off"}),
 }
 
 #: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
@@ -99,8 +114,10 @@ _NOSMT_STICKS = frozenset({"mds", "tsx_async_abort", "mmio_stale_data", "retblee
 def _mode(name: str, value: str) -> str | None:
     """The mode a word of a _LAST_WINS parameter sets, None where it sets none: retbleed's last
     mode option of its comma list; kvm.nx_huge_pages's named mode or a kstrtobool (lib/kstrtox.c:
-    y, Y, 1, n, N, 0, on, off in any case) as off or force."""
+    y, Y, 1, n, N, 0, on, off in any case) as off or force; srbds's any value."""
     modes = _LAST_WINS[name]
+    if name == "srbds":
+        return value  # srbds_off = !strcmp(str, "off"): any value sets it
     if name == "retbleed":
         return next((o for o in reversed(value.split(",")) if o in modes), None)
     if name == "kvm.nx_huge_pages" and value not in modes:
