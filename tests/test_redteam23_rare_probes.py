@@ -15,7 +15,19 @@ Findings (ID-n):
   question asks both, with both lists in the message (the R20N-2 rule: one item, every
   condition it stands for).
 
-Held (kept as tests): a binary unread with the maps read keeps its binary-only question.
+- R23R-2 (false pass) HVA-182 passed "1 QEMU process(es) run the installed binary" while the
+  VM's swtpm ran a /usr/bin/swtpm an update had replaced (/proc/PID/exe " (deleted)") or mapped
+  a replaced libtpms: libvirt starts swtpm with the VM and for it (src/qemu/qemu_tpm.c
+  qemuTPMEmulatorStart "start the external TPM Emulator and sync with it before QEMU start",
+  read with `find_string`), likewise virtiofsd (qemu_virtiofs.c qemuVirtioFSStart, read with
+  `find_string`), passt and libvirt's dbus-daemon: each runs until the VM stops, so its update
+  is not in effect either. Only QEMU's exe and maps were collected; the helpers (VM_HELPER)
+  had their label read only. Now their exe and maps are collected read-only too and judged as
+  QEMU's: replaced, a fail naming the helper and its pid; unread (a bundle older than the
+  probe), asked.
+
+Held (kept as tests): a binary unread with the maps read keeps its binary-only question; an
+swtpm on the installed binary passes ("; so do 1 VM helper process(es)").
 
 Probed by script, not kept (the verdict was right): HVA-215 stdio_handler spellings (libvirt
 qemu_conf.c accepts "logd" and "file" only and refuses to start otherwise); HVA-133 private=
@@ -24,15 +36,14 @@ passthrough; HVA-062 "0x1" / "01" in sysctl.d (the kernel's proc_get_long reads 
 `strtoul_lenient(p, &p, 0, val)`, read with `find_string`: "0x1" is asked, "01" fails, right
 or on the safe side).
 
-Tally: 2 cases in 2 test functions; 1 failed on main 83c1568 before the fix (run with
-PYTHONPATH=/work/main/src), the held twin passed before and after. The SARIF golden carries
+Tally: 6 cases in 6 test functions; 1 failed on main 83c1568 before R23R-1's fix and 4 on
+main 406fed3 before R23R-2's (run with PYTHONPATH=/work/main/src; the swtpm pass twin among
+them, its message now names the helper), the binary-only twin passed before and after. The SARIF golden carries
 HVA-182's docstring: regenerated (HVAUDIT_UPDATE_GOLDEN=1), no verdict in it changed.
 
 Leads left (not settled in the time):
-- HVA-182 reads /proc/PID/exe and maps of QEMU (and qemu-pr-helper) only; the VM helpers libvirt
-  starts beside it (swtpm, virtiofsd, passt, VM_HELPER) get their label read but not their exe:
-  an swtpm or virtiofsd update is not in effect until the VM restarts either. Needs the exe probe
-  per helper and a decision whether HVA-182's title covers them.
+- HVA-182's title says QEMU; it now judges the VM helpers too (R23R-2). Whether the title and
+  remediation should name them is the team's call (the check's docstring does).
 - HVA-182 does not see firmware: OVMF_CODE.fd is opened as a pflash blockdev (an fd, not a
   mapping), so an edk2 security update shows only as " (deleted)" in /proc/PID/fd, not read.
 - HVA-062 reads a sysctl.d value with `[+-]?[0-9]+`; the kernel's proc_get_long refuses a
@@ -47,7 +58,7 @@ Leads left (not settled in the time):
 
 from __future__ import annotations
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 
 #: `ls -l /proc/1200/exe` run without the right to read the link (ls exits 1)
 EXE_DENIED = (
@@ -93,4 +104,77 @@ def test_qemu_binary_unread_maps_read_keeps_binary_question(host_scan) -> None:
     )
     assert _question(a, "HVA-182").startswith(
         "Do the QEMU processes listed run the QEMU binary installed now? "
+    )
+
+
+# --- R23R-2: the VM's helpers (swtpm, virtiofsd) are patched only by a restart too -------------
+
+SWTPM = (
+    " 1300 tss      /usr/bin/swtpm socket --ctrl type=unixio,path=/run/libvirt/qemu/swtpm/"
+    "1-web01-swtpm.sock,mode=0600 --tpmstate dir=/var/lib/libvirt/swtpm/x/tpm2,mode=0600\n"
+)
+SWTPM_EXE = ("lrwxrwxrwx 1 tss tss 0 Nov 27 04:00 /proc/1300/exe -> /usr/bin/swtpm\n", 0)
+SWTPM_EXE_DELETED = (
+    "lrwxrwxrwx 1 tss tss 0 Nov 27 04:00 /proc/1300/exe -> /usr/bin/swtpm (deleted)\n",
+    0,
+)
+
+
+def _with_swtpm(**probes: object) -> dict[str, object]:
+    out, rc = HARDENED_HOST["processes"]
+    return {"processes": (out + SWTPM, rc), **probes}
+
+
+def test_swtpm_on_a_replaced_binary_fails(host_scan) -> None:
+    """R23R-2. libvirt starts swtpm with the VM and for it (src/qemu/qemu_tpm.c
+    qemuTPMEmulatorStart: "start the external TPM Emulator and sync with it before QEMU start",
+    read with `find_string`), as it starts virtiofsd (qemu_virtiofs.c qemuVirtioFSStart); the
+    helper runs until the VM stops. An swtpm update (a TPM command parsing fix) replaces
+    /usr/bin/swtpm, and the running helper keeps the old one: /proc/1300/exe ends in
+    " (deleted)" (proc(5)). hvaudit read /proc/PID/exe of QEMU only and passed "1 QEMU
+    process(es) run the installed binary". Right: a fail naming the helper."""
+    a = host_scan(_with_swtpm(**{"qemu-exe-1300": SWTPM_EXE_DELETED, "qemu-maps-1300": ("", 1)}))
+    assert outcomes(a, "HVA-182") == {"hv1": "fail"}, messages(a, "HVA-182")
+    assert messages(a, "HVA-182")["hv1"] == (
+        "1 VM helper process(es) run a binary replaced by an update: swtpm (pid 1300)"
+    )
+
+
+def test_swtpm_on_a_replaced_library_fails(host_scan) -> None:
+    """R23R-2, the maps: swtpm maps libtpms, which carries the TPM itself; an update of
+    libtpms0 leaves the running helper on the deleted copy (proc(5) /proc/pid/maps)."""
+    maps = (
+        "7f3a1c000000-7f3a1c0a2000 r-xp 00000000 fd:01 1311 "
+        "/usr/lib/x86_64-linux-gnu/libtpms.so.0.9.6 (deleted)\n",
+        0,
+    )
+    a = host_scan(_with_swtpm(**{"qemu-exe-1300": SWTPM_EXE, "qemu-maps-1300": maps}))
+    assert outcomes(a, "HVA-182") == {"hv1": "fail"}, messages(a, "HVA-182")
+    assert messages(a, "HVA-182")["hv1"] == (
+        "1 VM helper process(es) run shared libraries replaced by an update: swtpm (pid 1300) "
+        "(libtpms.so.0.9.6)"
+    )
+
+
+def test_swtpm_unread_is_asked(host_scan) -> None:
+    """R23R-2, unread: a bundle without the helper's exe and maps (older than the probe) asks
+    about both, naming the helper; never the pass."""
+    a = host_scan(_with_swtpm())
+    assert outcomes(a, "HVA-182") == {"hv1": "manual"}, messages(a, "HVA-182")
+    assert messages(a, "HVA-182")["hv1"] == (
+        "the binary of 1 VM helper process(es) could not be read: swtpm (pid 1300); the "
+        "libraries 1 of them map were not read: swtpm (pid 1300)"
+    )
+    assert _question(a, "HVA-182").startswith(
+        "Do the VM helper processes listed run the binary installed now and map only the shared "
+        "libraries installed now?"
+    )
+
+
+def test_swtpm_current_passes(host_scan) -> None:
+    """Held twin of R23R-2: the helper runs the installed swtpm and no deleted library."""
+    a = host_scan(_with_swtpm(**{"qemu-exe-1300": SWTPM_EXE, "qemu-maps-1300": ("", 1)}))
+    assert outcomes(a, "HVA-182") == {"hv1": "pass"}, messages(a, "HVA-182")
+    assert messages(a, "HVA-182")["hv1"] == (
+        "1 QEMU process(es) run the installed binary; so do 1 VM helper process(es)"
     )

@@ -60,7 +60,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.management import tcp_at_next_start
-from hvaudit.model import Fact, FactState, Host, Source, Vm
+from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
 from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS, X86_VENDORS
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_incoming
@@ -660,79 +660,122 @@ def stale_qemu(ctx: Context) -> Iterator[Outcome]:
     reads): a process on an unlinked libgnutls keeps the unpatched TLS of its consoles and
     migration (R9H-8). A bundle without the maps asks about the libraries; where a binary is
     unread too, one question asks about both (R23R-1): a "yes" about the binaries alone would
-    pass the libraries unasked."""
+    pass the libraries unasked. The same holds for the helpers libvirt starts with a VM and
+    which emulate part of its devices (swtpm, its TPM: qemu_tpm.c qemuTPMEmulatorStart "start
+    the external TPM Emulator and sync with it before QEMU start"; virtiofsd, its shared
+    filesystem: qemu_virtiofs.c qemuVirtioFSStart; passt, libvirt's dbus-daemon): an swtpm
+    update is not in effect until the VM restarts either, so their binaries and maps are
+    judged alike (R23R-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.qemu_processes
         if not f.known:
             yield unknown(s, f, "every QEMU process runs the installed QEMU binary")
             continue
-        procs = f.get()
-        if not procs:
+        qemus = f.get()
+        if not qemus:
             yield not_applicable(s, "no QEMU process running", *f.sources)
             continue
+        pids = {p.pid for p in qemus}
+        vh = h.facts.vm_helpers
+        helpers = [p for p in (vh.get() if vh.known else ()) if p.pid not in pids]
+        refs = [*f.sources, *(vh.sources if helpers else ())]
+        procs = [*qemus, *helpers]
+
         stale = [p for p in procs if p.binary_replaced]
         unread = [p for p in procs if p.binary_replaced is None]
         libs = [p for p in procs if p.replaced_libraries]
+        maps_unread = [p for p in procs if p.replaced_libraries is None]
         if stale:
-            names = ", ".join(p.guest or str(p.pid) for p in stale[:8])
+            names = ", ".join(_proc_name(p, pids) for p in stale[:8])
             yield failed(
                 s,
-                f"{len(stale)} QEMU process(es) run a binary replaced by an update: {names}",
-                *f.sources,
+                f"{len(stale)} {_proc_kind(stale, pids)} run a binary replaced by an update: {names}",
+                *refs,
             )
         elif libs:
             names = ", ".join(
-                f"{p.guest or p.pid} ({', '.join((p.replaced_libraries or ())[:4])})"
+                f"{_proc_name(p, pids)} ({', '.join((p.replaced_libraries or ())[:4])})"
                 for p in libs[:8]
             )
             yield failed(
                 s,
-                f"{len(libs)} QEMU process(es) run shared libraries replaced by an update: {names}",
-                *f.sources,
+                f"{len(libs)} {_proc_kind(libs, pids)} run shared libraries replaced by an update: {names}",
+                *refs,
             )
-        elif not unread and (maps_unread := [p for p in procs if p.replaced_libraries is None]):
-            names = ", ".join(p.guest or str(p.pid) for p in maps_unread[:8])
+        elif not unread and maps_unread:
+            names = ", ".join(_proc_name(p, pids) for p in maps_unread[:8])
             yield manual(
                 s,
-                f"{len(procs)} QEMU process(es) run the installed binary; the libraries "
+                f"{len(procs)} {_proc_kind(procs, pids)} run the installed binary; the libraries "
                 f"{len(maps_unread)} of them map were not read: {names}",
-                *f.sources,
-                question="Do the QEMU processes listed map only the shared libraries installed "
-                "now? Evidence: `grep -F ' (deleted)' /proc/PID/maps` on the host for each "
-                "listed process (or `needrestart -b`). Pass: yes, no .so path ends in '(deleted)'; "
-                "fail: no, one does, so that VM still runs a library an update replaced.",
+                *refs,
+                question=f"Do the {_proc_listed(maps_unread, pids)} listed map only the shared libraries "
+                "installed now? Evidence: `grep -F ' (deleted)' /proc/PID/maps` on the host for "
+                "each listed process (or `needrestart -b`). Pass: yes, no .so path ends in "
+                "'(deleted)'; fail: no, one does, so that VM still runs a library an update "
+                "replaced.",
             )
-        elif unread and (maps_unread := [p for p in procs if p.replaced_libraries is None]):
+        elif unread and maps_unread:
             # one item asks both: a "yes" about the binaries alone would pass the libraries
             # unasked (R23R-1)
-            names = ", ".join(p.guest or str(p.pid) for p in unread[:8])
-            libs_names = ", ".join(p.guest or str(p.pid) for p in maps_unread[:8])
+            names = ", ".join(_proc_name(p, pids) for p in unread[:8])
+            libs_names = ", ".join(_proc_name(p, pids) for p in maps_unread[:8])
             yield manual(
                 s,
-                f"the binary of {len(unread)} QEMU process(es) could not be read: {names}; the "
+                f"the binary of {len(unread)} {_proc_kind(unread, pids)} could not be read: {names}; the "
                 f"libraries {len(maps_unread)} of them map were not read: {libs_names}",
-                *f.sources,
-                question="Do the QEMU processes listed run the QEMU binary installed now and map "
-                "only the shared libraries installed now? Evidence: `ls -l /proc/PID/exe` and "
-                "`grep -F ' (deleted)' /proc/PID/maps` on the host for each listed process (or "
-                "`needrestart -b`). Pass: yes, no link and no .so path ends in '(deleted)'; "
-                "fail: no, one does, so that VM still runs the QEMU or a library an update "
+                *refs,
+                question=f"Do the {_proc_listed(unread + maps_unread, pids)} listed run the "
+                f"{_proc_binary(unread + maps_unread, pids)} installed now and map only the shared libraries "
+                "installed now? Evidence: `ls -l /proc/PID/exe` and `grep -F ' (deleted)' "
+                "/proc/PID/maps` on the host for each listed process (or `needrestart -b`). "
+                "Pass: yes, no link and no .so path ends in '(deleted)'; fail: no, one does, so "
+                f"that VM still runs the {_proc_program(unread + maps_unread, pids)} or a library an update "
                 "replaced.",
             )
         elif unread:
-            names = ", ".join(p.guest or str(p.pid) for p in unread[:8])
+            names = ", ".join(_proc_name(p, pids) for p in unread[:8])
             yield manual(
                 s,
-                f"the binary of {len(unread)} QEMU process(es) could not be read: {names}",
-                *f.sources,
-                question="Do the QEMU processes listed run the QEMU binary installed now? "
-                "Evidence: `ls -l /proc/PID/exe` on the host for each listed process. Pass: yes, "
-                "no link ends in '(deleted)'; fail: one does, so that VM still runs the QEMU an "
-                "update replaced.",
+                f"the binary of {len(unread)} {_proc_kind(unread, pids)} could not be read: {names}",
+                *refs,
+                question=f"Do the {_proc_listed(unread, pids)} listed run the {_proc_binary(unread, pids)} installed "
+                "now? Evidence: `ls -l /proc/PID/exe` on the host for each listed process. Pass: "
+                "yes, no link ends in '(deleted)'; fail: one does, so that VM still runs the "
+                f"{_proc_program(unread, pids)} an update replaced.",
             )
         else:
-            yield passed(s, f"{len(procs)} QEMU process(es) run the installed binary", *f.sources)
+            also = f"; so do {len(helpers)} VM helper process(es)" if helpers else ""
+            yield passed(s, f"{len(qemus)} QEMU process(es) run the installed binary{also}", *refs)
+
+
+def _proc_name(p: QemuProcess, pids: set[int]) -> str:
+    """A QEMU process by its guest (else its pid), a VM helper by its program and pid."""
+    if p.pid in pids:
+        return p.guest or str(p.pid)
+    return f"{p.binary.rsplit('/', 1)[-1]} (pid {p.pid})"
+
+
+def _proc_kind(ps: list[QemuProcess], pids: set[int]) -> str:
+    """What the processes listed are: QEMU (pids), VM helpers, or both."""
+    helper = any(p.pid not in pids for p in ps)
+    qemu = any(p.pid in pids for p in ps)
+    if helper and qemu:
+        return "QEMU and VM helper process(es)"
+    return "VM helper process(es)" if helper else "QEMU process(es)"
+
+
+def _proc_listed(ps: list[QemuProcess], pids: set[int]) -> str:
+    return _proc_kind(ps, pids).replace("process(es)", "processes")
+
+
+def _proc_binary(ps: list[QemuProcess], pids: set[int]) -> str:
+    return "QEMU binary" if _proc_kind(ps, pids) == "QEMU process(es)" else "binary"
+
+
+def _proc_program(ps: list[QemuProcess], pids: set[int]) -> str:
+    return "QEMU" if _proc_kind(ps, pids) == "QEMU process(es)" else "QEMU or helper"
 
 
 @check(

@@ -940,6 +940,9 @@ class HostCollector:
         helpers = [m.group(1) or m.group(6) for m in map(VM_HELPER.match, lines) if m]
         for pid in helpers[:4096]:
             self._pid_probe(writer, "qemu-label", pid, _label_argv(pid))
+            # an update of swtpm or virtiofsd is not in effect until the VM restarts (R23R-2)
+            self._pid_probe(writer, "qemu-exe", pid, (*QEMU_EXE_ARGV, f"/proc/{int(pid)}/exe"))
+            self._pid_probe(writer, "qemu-maps", pid, (*QEMU_MAPS_ARGV, f"/proc/{int(pid)}/maps"))
         daemons: dict[str, str] = {}
         for m in map(_LOG_DAEMON.match, lines):
             if m:

@@ -5755,15 +5755,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         status = ev.get(_cmd(f"qemu-status-{pid}"))
         seccomp = re.search(r"Seccomp:\s*([0-9])", status.text)
         caps = re.search(r"CapEff:\s*([0-9a-fA-F]+)", status.text)
-        exe = ev.get(_cmd(f"qemu-exe-{pid}"))
-        replaced = (
-            "(deleted)" in exe.text if exe.state == "ok" and exe.rc == 0 and exe.text else None
-        )
-        target = (
-            re.search(r" -> (.+?)(?: \(deleted\))?\s*$", exe.text.splitlines()[0])
-            if replaced is not None
-            else None
-        )
+        replaced, target = _exe_replaced(ev.get(_cmd(f"qemu-exe-{pid}")))
         label = _qemu_label(ev.get(_cmd(f"qemu-label-{pid}")), pid)
         libraries = _replaced_libraries(ev.get(_cmd(f"qemu-maps-{pid}")))
         uuid = re.search(r"-uuid\s+([0-9a-fA-F-]{36})(?:\s|$)", args)
@@ -5786,12 +5778,21 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 label,
                 uuid.group(1).lower() if uuid else "",
                 m.group(3),
-                target.group(1) if target else None,
+                target,
                 libraries,
                 older,
             )
         )
     return Fact.of(tuple(out), *processes.sources)
+
+
+def _exe_replaced(exe: Got) -> tuple[bool | None, str | None]:
+    """`ls -l /proc/PID/exe`: whether the executed file was deleted since (proc(5): " (deleted)"
+    after the target) and the target without the mark; (None, None) when not read."""
+    if not (exe.state == "ok" and exe.rc == 0 and exe.text):
+        return None, None
+    target = re.search(r" -> (.+?)(?: \(deleted\))?\s*$", exe.text.splitlines()[0])
+    return "(deleted)" in exe.text, target.group(1) if target else None
 
 
 _SHARED_LIBRARY = re.compile(r"^/.*\.so(?:\.[\w.+-]*)?$")
@@ -5818,7 +5819,8 @@ def _vm_helpers(
 ) -> Fact[tuple[QemuProcess, ...]]:
     """The helper processes libvirt starts beside a VM's QEMU (virtiofsd, swtpm, passt, its own
     dbus-daemon, and qemu-pr-helper from the QEMU list), each with the label read from its
-    /proc/<pid>/attr (None when not read)."""
+    /proc/<pid>/attr (None when not read) and, like QEMU's, its /proc/<pid>/exe and the
+    replaced libraries of its maps (R23R-2)."""
     if not processes.known:
         return processes  # type: ignore[return-value]
     out = [
@@ -5833,7 +5835,21 @@ def _vm_helpers(
         pid, user = int(m.group(1) or m.group(6)), m.group(2) or m.group(7)
         binary = line.split(None, 2)[2].split()[0]
         label = _qemu_label(ev.get(_cmd(f"qemu-label-{pid}")), pid)
-        out.append(QemuProcess(pid, user, "", False, None, label=label, binary=binary))
+        replaced, target = _exe_replaced(ev.get(_cmd(f"qemu-exe-{pid}")))
+        out.append(
+            QemuProcess(
+                pid,
+                user,
+                "",
+                False,
+                None,
+                binary_replaced=replaced,
+                label=label,
+                binary=binary,
+                executable=target,
+                replaced_libraries=_replaced_libraries(ev.get(_cmd(f"qemu-maps-{pid}"))),
+            )
+        )
     return Fact.of(tuple(out), *processes.sources)
 
 
