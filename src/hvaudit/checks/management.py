@@ -3,7 +3,6 @@ control, accounts, patching, the host firewall and logging (2014 HY-SR-4, 13..20
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import ipaddress
 import re
@@ -2641,6 +2640,17 @@ def admin_mfa(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"SSH logins need a single factor: {mfa.get()[1]}", *mfa.sources)
 
 
+def ssh_pattern_match(name: str, pattern: str) -> bool:
+    """Whether OpenSSH matches `name` against one pattern as match.c match_pattern does (read
+    with `find_string`: "Returns true if the given string matches the pattern (which may contain
+    ? and * as wildcards)"): `*` and `?` are the only wildcards, every other character (`[`, `]`)
+    stands for itself, case-sensitive. Python's fnmatch reads `[...]` as a character class, so
+    `DenyUsers [r]oot` or `Match User !r[o]ot,*` was taken to name root, which sshd never does
+    (R23S-1)."""
+    rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(rx, name, re.DOTALL) is not None
+
+
 def _match_may_apply_to_root(criteria: str, names: Iterable[str] = ("root",)) -> bool:
     """Whether a Match line may select a root login: only a `User` list that cannot match root
     rules it out (sshd_config(5) Match and PATTERNS: comma-separated patterns with * and ?, a
@@ -2672,9 +2682,9 @@ def _match_users(criteria: str, name: str, every: bool) -> bool:
                 return False
             continue
         patterns = value.split(",")
-        if any(p.startswith("!") and fnmatch.fnmatchcase(name, p[1:]) for p in patterns):
+        if any(p.startswith("!") and ssh_pattern_match(name, p[1:]) for p in patterns):
             return False
-        if not any(not p.startswith("!") and fnmatch.fnmatchcase(name, p) for p in patterns):
+        if not any(not p.startswith("!") and ssh_pattern_match(name, p) for p in patterns):
             return False
     return True
     if not words or len(words) % 2:
@@ -2683,9 +2693,9 @@ def _match_users(criteria: str, name: str, every: bool) -> bool:
         patterns = value.split(",")
         if key.lower() != "user":
             return False
-        if any(p.startswith("!") and fnmatch.fnmatchcase("root", p[1:]) for p in patterns):
+        if any(p.startswith("!") and ssh_pattern_match("root", p[1:]) for p in patterns):
             return False
-        if not any(not p.startswith("!") and fnmatch.fnmatchcase("root", p) for p in patterns):
+        if not any(not p.startswith("!") and ssh_pattern_match("root", p) for p in patterns):
             return False
     return True
 
@@ -2969,7 +2979,7 @@ def _deny_users_root(entries: str, name: str = "root") -> str:
         user, _, host = entry.partition("@")
         if host not in ("", "*") or user.startswith("!"):
             continue
-        if fnmatch.fnmatchcase(name, user):
+        if ssh_pattern_match(name, user):
             return entry
     return ""
 
@@ -2979,11 +2989,11 @@ def _allow_users_root(entries: str, name: str = "root") -> str:
     "If specified, login is allowed only for user names that match one of the patterns"; auth.c
     allowed_user() refuses every other account before any authentication method (R14H-7). An
     entry USER@HOST admits root from those hosts, so the host part does not matter; the user
-    part is one pattern with * and ? (match.c match_pattern: no `!` or character classes, so
-    an entry with `[` is taken to admit root)."""
+    part is one pattern with * and ? (match.c match_pattern: no `!` or character classes;
+    ssh_pattern_match)."""
     for entry in entries.split():
         user = entry.partition("@")[0]
-        if "[" in user or fnmatch.fnmatchcase(name, user):
+        if ssh_pattern_match(name, user):
             return entry
     return ""
 
