@@ -4059,7 +4059,7 @@ def snapshots(ctx: Context) -> Iterator[Outcome]:
             hours = (collected - oldest).total_seconds() / 3600
             if hours > SNAPSHOT_AGE_HOURS:
                 bad.append(f"oldest snapshot {hours / 24:.0f} days old")
-        elif count and (oldest is None or collected is None):
+        elif count and (oldest is None or collected is None) and not bad:
             gap = Fact[bool].unavailable("the snapshots' creation time", ref)
             yield unknown(s, gap, "no snapshot older than 72 hours")
             continue

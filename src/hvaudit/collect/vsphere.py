@@ -330,12 +330,21 @@ class VsphereCollector:
         for obj, props in self._retrieve(content, vim.VirtualMachine, VM_PATHS):
             host = props.get("runtime.host")
             hid = hosts.get(host._moId, "unknown-host") if host is not None else "unknown-host"
+            path = f"vmware/vmx/{hid}/{_safe_id(obj._moId)}.vmx"
+            origin = f"VirtualMachine {obj._moId}: {', '.join(VM_PATHS)}"
+            if props.get("config.uuid") is None and props.get("config.hardware.device") is None:
+                # VirtualMachineConnectionState inaccessible and invalid (vSphere API, read with
+                # `search`): "no configuration can be returned for a virtual machine". A .vmx
+                # rendered from the rest had no devices, no settings and no snapshots, and passed
+                # or was not applicable where nothing was read (V23-1: HVA-443 "0 snapshot(s)",
+                # HVA-191/192 "no network interface"); like a domain whose XML libvirt does not
+                # give, it is a VM not collected, with an error
+                reason = "VirtualMachine.config not returned (the VM is inaccessible or invalid)"
+                writer.record(path, status="failed", origin=origin, reason=reason)
+                writer.error(f"VM {props.get('name') or obj._moId}: {reason}")
+                continue
             text = render_vmx(props, dvpgs)
-            writer.add(
-                f"vmware/vmx/{hid}/{_safe_id(obj._moId)}.vmx",
-                text.encode(),
-                origin=f"VirtualMachine {obj._moId}: {', '.join(VM_PATHS)}",
-            )
+            writer.add(path, text.encode(), origin=origin)
 
     def _retrieve(
         self, content: Any, kind: Any, paths: tuple[str, ...]
