@@ -1,6 +1,7 @@
 """Twenty-third red-team review, VM side, second pass (rt23vm2): raw QEMU arguments' image
-words (qemu_args.NO_ARGUMENT) and vhost-user sockets QEMU connects to (HVA-057), on the leads
-of tests/test_redteam23_vm_probes.py.
+words (qemu_args.NO_ARGUMENT), vhost-user sockets QEMU connects to (HVA-057) and a raw
+`-global` lifting the UEFI flash's SMM protection (HVA-066), on the leads of
+tests/test_redteam23_vm_probes.py.
 
 Harness: domains replayed as a daemon with the QEMU driver reports them, <qemu:commandline>
 kept (test_redteam3_vm_probes.replayed_domains: the test driver supplies the host, the domain
@@ -42,14 +43,33 @@ Findings (R23M-n):
   on each such socket (guest._vhost_user_bindable); a socket elsewhere (OVS-DPDK's
   /run/openvswitch) still passes, as the back end's own directory.
 
+- R23M-3 (false pass) HVA-066: raw `-global driver=cfi.pflash01,property=secure,value=off`
+  (any order of its keys, `--global`, value off/no/false/n) kept HVA-066's store question
+  ("Secure Boot enabled with the template's keys" passes), though it overrides libvirt's
+  own `-global driver=cfi.pflash01,property=secure,value=on` and leaves the variable store
+  writable by the guest OS. Sources: libvirt tests/qemuxml2argvdata/bios-nvram-secure.args
+  (`-machine pc-q35-2.5,...,smm=on -global driver=cfi.pflash01,property=secure,value=on`,
+  before the raw arguments; read with `read_file`); qom/object.c object_apply_global_props,
+  "Applied in order, later entries override earlier ones"; qdev-monitor.c
+  qemu_global_option (`sscanf(str, "%63[^.=].%63[^=]%n", ...)`, else QemuOpts driver,
+  property, value); hw/block/pflash_cfi01.c pflash_mem_write_with_attrs `if ((pfl->features
+  & (1 << PFLASH_SECURE)) && !attrs.secure) { return MEMTX_ERROR; }` (all read with
+  `find_string`); edk2 OvmfPkg/VirtHstiDxe/README.md, VIRT_HSTI_BYTE0_SMM_SECURE_VARS_FLASH
+  "Verify the variable store is not writable for normal (not SMM) code" (read with
+  `read_file`). Now HVA-066 fails naming the argument (guest._flash_unprotected), as P12-1
+  fails a Proxmox VE Secure Boot firmware without SMM.
+
 Held (kept as tests): `-k http://...` (an option with an argument) stays "no network
-disks"; a client socket under /tmpdata (not /tmp) still passes HVA-057.
+disks"; a client socket under /tmpdata (not /tmp) still passes HVA-057; the short form
+`-global cfi.pflash01.secure=off` (it names driver `cfi`) and a later `value=on` keep
+HVA-066's store question.
 
 Probed by script, not kept: `-no-hpet /srv/a.qcow2` (a local image: HVA-238 not applicable
 either way).
 
-Tally: 11 cases in 6 test functions; the 4 R23M-1 cases failed on main 4b90336 before the
-fix, the 5 R23M-2 cases on main affa503 (the 2 held cases passed there too).
+Tally: 15 cases in 8 test functions; the 4 R23M-1 cases failed on main 4b90336 before the
+fix, the 5 R23M-2 cases on main affa503, the 2 R23M-3 cases on main 58e7d52 (the 4 held
+cases passed there too).
 
 Leads left (not settled in the time):
 """
@@ -77,6 +97,19 @@ def _domain(name: str, args: tuple[str, ...] = (), devices: str = "") -> str:
     )
 
 
+def _efi_sb(name: str, args: tuple[str, ...]) -> str:
+    words = "".join(f"<qemu:arg value='{a}'/>" for a in args)
+    return (
+        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>{name}</name>"
+        "<memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+        "<os firmware='efi'><type arch='x86_64' machine='pc-q35-8.2'>hvm</type>"
+        "<firmware><feature enabled='yes' name='secure-boot'/>"
+        "<feature enabled='yes' name='enrolled-keys'/></firmware></os>"
+        "<features><smm state='on'/></features><devices></devices>"
+        f"<qemu:commandline>{words}</qemu:commandline></domain>"
+    )
+
+
 def _vhostuser(path: str, mode: str) -> str:
     return (
         "<interface type='vhostuser'><mac address='52:54:00:00:00:02'/>"
@@ -94,6 +127,8 @@ VU_FS = (
     "<source socket='/var/tmp/vfsd.sock'/><target dir='share'/></filesystem>"
 )
 CLI_NET = "socket,id=vu1,path=/dev/shm/vu1.sock"
+FLASH_OFF = "driver=cfi.pflash01,property=secure,value=off"
+FLASH_NO = "property=secure,value=no,driver=cfi.pflash01"
 
 
 DOMAINS = {
@@ -121,6 +156,12 @@ DOMAINS = {
         devices=_vhostuser("/run/vm/srv.sock", "server") + _vhostuser("/tmp/cli.sock", "client"),
     ),
     "vuown": _domain("vuown", devices=_vhostuser("/tmpdata/vhu1", "client")),
+    "sboff": _efi_sb("sboff", ("-global", FLASH_OFF)),
+    "sbno": _efi_sb("sbno", ("--global", FLASH_NO)),
+    "sbshort": _efi_sb("sbshort", ("-global", "cfi.pflash01.secure=off")),
+    "sbback": _efi_sb(
+        "sbback", ("-global", FLASH_OFF, "-global", "driver=cfi.pflash01,property=secure,value=on")
+    ),
 }
 
 
@@ -206,3 +247,32 @@ def test_r23m_2_held_socket_outside_world_writable_dirs_passes(probes: Assessmen
     """Held: a client socket in a directory of the back end's own (not /tmp: /tmpdata is not
     under it) is the back end's, as OVS-DPDK's /run/openvswitch ports are."""
     assert verdict(probes, "HVA-057", "vuown") == ("pass", "no <shmem> device")
+
+
+STORE = (
+    "UEFI Secure Boot with enrolled keys (firmware features secure-boot and enrolled-keys); "
+    "the VM's variable store was created from the template they select, whether Secure Boot "
+    "is on now is in the store"
+)
+
+
+@pytest.mark.parametrize(
+    ("vm", "shown"), [("sboff", f"-global {FLASH_OFF}"), ("sbno", f"--global {FLASH_NO}")]
+)
+def test_r23m_3_flash_secure_off_fails(probes: Assessment, vm: str, shown: str) -> None:
+    """R23M-3: a later `-global driver=cfi.pflash01,property=secure,value=off` overrides
+    libvirt's `value=on` (object_apply_global_props: "later entries override earlier ones"),
+    and QEMU's flash then takes non-SMM writes: the guest OS rewrites the variable store."""
+    assert verdict(probes, "HVA-066", vm) == (
+        "fail",
+        f"{STORE}; but QEMU argument {shown} lifts the SMM write protection of the UEFI flash: "
+        "the guest OS can rewrite the variable store and turn Secure Boot off",
+    )
+
+
+@pytest.mark.parametrize("vm", ["sbshort", "sbback"])
+def test_r23m_3_held_short_form_and_later_on(probes: Assessment, vm: str) -> None:
+    """Held: the short form `cfi.pflash01.secure=off` names driver `cfi` (qemu_global_option's
+    `%63[^.=].%63[^=]`: the driver ends at the first dot), and a later `value=on` wins: the
+    store question stays."""
+    assert verdict(probes, "HVA-066", vm) == ("manual", STORE)

@@ -2573,10 +2573,65 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     platforms = {h.name: h.platform for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         outcome = _secure_boot_outcome(v, platforms.get(v.host))
+        if outcome.status is not Status.FAIL and (lifted := _flash_unprotected(v)) is not None:
+            # the store question would pass a store the guest OS may rewrite (R23M-3)
+            outcome = failed(
+                vm_subject(v),
+                f"{outcome.message}; but QEMU argument {lifted} lifts the SMM write protection "
+                "of the UEFI flash: the guest OS can rewrite the variable store and turn Secure "
+                "Boot off",
+                v.source,
+            )
         booted = _direct_kernel(v)
         if booted is not None and outcome.status is not Status.FAIL:
             outcome = _direct_boot_question(v, outcome, *booted)
         yield outcome
+
+
+#: QEMU's bool words (qapi/qapi-util.c qapi_bool_parse: "on", "yes", "true", "y" and "off",
+#: "no", "false", "n", compared exactly).
+_QAPI_FALSE = frozenset({"off", "no", "false", "n"})
+
+
+def _global_setting(text: str) -> tuple[str, str, str] | None:
+    """A `-global` argument as (driver, property, value), as qdev-monitor.c qemu_global_option
+    reads it: `sscanf(str, "%63[^.=].%63[^=]%n", driver, property, &offset)` and `str[offset] ==
+    '='` for the short form (the driver ends at the first dot, so a driver whose name holds one
+    is reachable only by the long form: qemu-options.hx "The longhand syntax works even when
+    driver contains a dot"), else QemuOpts with the keys driver, property and value."""
+    m = re.match(r"([^.=]{1,63})\.([^=]{1,63})=", text)
+    if m is not None:
+        return m.group(1), m.group(2), text[m.end() :]
+    opts = parse_opts(text)
+    if all(k in opts for k in ("driver", "property", "value")):
+        return opts["driver"], opts["property"], opts["value"]
+    return None
+
+
+def _flash_unprotected(v: Vm) -> str | None:
+    """The raw `-global` that leaves the UEFI flash writable outside SMM, as shown, or None
+    (R23M-3). libvirt gives an SMM-protected loader (<loader secure='yes'>, and a firmware
+    autoselected for secure-boot) `-global driver=cfi.pflash01,property=secure,value=on`
+    before its other options (tests/qemuxml2argvdata/bios-nvram-secure.args: `-machine
+    pc-q35-2.5,...,smm=on -global driver=cfi.pflash01,property=secure,value=on`, read with
+    `read_file`), and <qemu:commandline> values come after it; global properties are "Applied
+    in order, later entries override earlier ones" (qom/object.c object_apply_global_props,
+    read with `find_string`), so a later `value=off` wins. With it off, QEMU's flash takes
+    writes that do not come from SMM (hw/block/pflash_cfi01.c pflash_mem_write_with_attrs
+    refuses a non-secure write only `if ((pfl->features & (1 << PFLASH_SECURE)) &&
+    !attrs.secure)`), and edk2's own table (OvmfPkg/VirtHstiDxe/README.md, "qemu flash
+    configuration": SMM_REQUIRE=TRUE, normal mode, OVMF_VARS.fd "read-only" with that
+    -global; VIRT_HSTI_BYTE0_SMM_SECURE_VARS_FLASH "Verify the variable store is not writable
+    for normal (not SMM) code"), read with `read_file`: the guest OS writes PK and
+    SecureBootEnable itself."""
+    last: tuple[str, bool] | None = None
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name != "global" or (g := _global_setting(o.text)) is None:
+            continue
+        driver, prop, value = g
+        if driver == "cfi.pflash01" and prop == "secure":
+            last = (o.shown(), value in _QAPI_FALSE)
+    return last[0] if last is not None and last[1] else None
 
 
 def _secure_boot_outcome(v: Vm, platform: str | None) -> Outcome:
