@@ -25,6 +25,12 @@ Findings (ID-n):
   had their label read only. Now their exe and maps are collected read-only too and judged as
   QEMU's: replaced, a fail naming the helper and its pid; unread (a bundle older than the
   probe), asked.
+- R23R-3 (wrong fail, and a question where the evidence settles it) HVA-062 read a sysctl.d
+  value with `[+-]?[0-9]+`; Linux kernel/sysctl.c proc_get_long (read with `find_string`)
+  refuses a leading '+' (`if (!isdigit(*p)) return -EINVAL`) and reads base 0
+  (`strtoul_lenient(p, &p, 0, val)`). "vm.overcommit_memory = +1" failed though the kernel
+  refuses the write; "= 0x1", which sets 1, was asked. Now read as the kernel reads it: 0x1
+  fails, +1 is asked as a value the kernel does not read.
 
 Held (kept as tests): a binary unread with the maps read keeps its binary-only question; an
 swtpm on the installed binary passes ("; so do 1 VM helper process(es)").
@@ -32,13 +38,13 @@ swtpm on the installed binary passes ("; so do 1 VM helper process(es)").
 Probed by script, not kept (the verdict was right): HVA-215 stdio_handler spellings (libvirt
 qemu_conf.c accepts "logd" and "file" only and refuses to start otherwise); HVA-133 private=
 spellings (secret-dumpxml writes 'yes'/'no' only, virSecretDefFormat); HVA-051 with VFIO-only
-passthrough; HVA-062 "0x1" / "01" in sysctl.d (the kernel's proc_get_long reads base 0,
-`strtoul_lenient(p, &p, 0, val)`, read with `find_string`: "0x1" is asked, "01" fails, right
-or on the safe side).
+passthrough; HVA-062 "01" in sysctl.d (octal 1 for the kernel, 1 for hvaudit: a fail
+either way) and "010" (octal 8, refused by overcommit's 0..2 range: the pass is right).
 
 Tally: 6 cases in 6 test functions; 1 failed on main 83c1568 before R23R-1's fix and 4 on
 main 406fed3 before R23R-2's (run with PYTHONPATH=/work/main/src; the swtpm pass twin among
-them, its message now names the helper), the binary-only twin passed before and after. The SARIF golden carries
+them, its message now names the helper), the binary-only twin passed before and after;
+8 cases in 8 functions with R23R-3, whose 2 failed on main 2e46778 before its fix. The SARIF golden carries
 HVA-182's docstring: regenerated (HVAUDIT_UPDATE_GOLDEN=1), no verdict in it changed.
 
 Leads left (not settled in the time):
@@ -46,11 +52,9 @@ Leads left (not settled in the time):
   remediation should name them is the team's call (the check's docstring does).
 - HVA-182 does not see firmware: OVMF_CODE.fd is opened as a pflash blockdev (an fd, not a
   mapping), so an edk2 security update shows only as " (deleted)" in /proc/PID/fd, not read.
-- HVA-062 reads a sysctl.d value with `[+-]?[0-9]+`; the kernel's proc_get_long refuses a
-  leading "+" (`if (!isdigit(*p)) return -EINVAL`) and reads base 0 ("0x1" is 1): "+1" fails
-  although the kernel rejects the write (a wrong fail), "0x1" is asked where it could fail.
-  The same optional-plus spelling is in devices.py _modules_disabled_at_boot (next-boot code, the
-  other reviewer's area): "+1" counts as set, though the kernel refuses it; "0x1" as unset.
+- devices.py _modules_disabled_at_boot (next-boot code, the other reviewer's area) reads
+  kernel.modules_disabled with `\\+?0*1`: "+1" counts as set though proc_get_long refuses it
+  (a pass where modules stay loadable), "0x1" as unset. R23R-3's reading would fit it.
 - HVA-215 is judged from qemu.conf and virtlogd.conf only; a VM's <qemu:commandline> -chardev
   file or -D logfile writes past virtlogd (file chardevs and <log> themselves go through
   virtlogd when stdio_handler is logd). Not probed.
@@ -177,4 +181,41 @@ def test_swtpm_current_passes(host_scan) -> None:
     assert outcomes(a, "HVA-182") == {"hv1": "pass"}, messages(a, "HVA-182")
     assert messages(a, "HVA-182")["hv1"] == (
         "1 QEMU process(es) run the installed binary; so do 1 VM helper process(es)"
+    )
+
+
+# --- R23R-3: a sysctl.d value read as the kernel reads it -----------------------------------------
+
+
+def _sysctl_d(body: str) -> tuple[str, int, str]:
+    """The sysctl-d probe's output for one /etc/sysctl.d file (as test_redteam21_host2's)."""
+    path = "/etc/sysctl.d/90-db.conf"
+    out = path + "\n" + "".join(f"{path}:{line}\n" for line in body.splitlines())
+    return out, 1, HARDENED_HOST["sysctl-d"][2]
+
+
+def test_overcommit_in_hex_from_the_next_boot_fails(host_scan) -> None:
+    """R23R-3. Linux kernel/sysctl.c proc_get_long (read with `find_string`): `if
+    (strtoul_lenient(p, &p, 0, val)) return -EINVAL;`, base 0, so systemd-sysctl writing
+    "0x1" sets vm.overcommit_memory to 1 at every boot. hvaudit read the value with
+    `[+-]?[0-9]+` and asked ("not a number the kernel reads"). Right: the fail R21S-1 gives 1."""
+    a = host_scan({"sysctl-d": _sysctl_d("vm.overcommit_memory = 0x1")})
+    assert outcomes(a, "HVA-062") == {"hv1": "fail"}, messages(a, "HVA-062")
+    assert messages(a, "HVA-062")["hv1"] == (
+        "vm.overcommit_memory = 0 (heuristic) now, but /etc/sysctl.d/90-db.conf sets it to 1 "
+        "from the next boot (vm.overcommit_memory = 0x1): allocations will always succeed, "
+        "the OOM killer decides which VM dies"
+    )
+
+
+def test_overcommit_with_a_plus_sign_is_refused_by_the_kernel(host_scan) -> None:
+    """R23R-3 (wrong fail). The same proc_get_long takes an optional '-' and then `if
+    (!isdigit(*p)) return -EINVAL;`: "+1" is refused, the write fails and the kernel keeps its
+    value. hvaudit read "+1" as 1 and failed the host. Right: the value is not one the kernel
+    reads, asked as R21S-1 asks any other."""
+    a = host_scan({"sysctl-d": _sysctl_d("vm.overcommit_memory = +1")})
+    assert outcomes(a, "HVA-062") == {"hv1": "manual"}, messages(a, "HVA-062")
+    assert messages(a, "HVA-062")["hv1"] == (
+        "vm.overcommit_memory = 0 (heuristic) now; the value from the next boot is not known: "
+        "vm.overcommit_memory = +1 (/etc/sysctl.d/90-db.conf) is not a number the kernel reads"
     )

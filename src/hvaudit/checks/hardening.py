@@ -638,9 +638,18 @@ def overcommit_memory(ctx: Context) -> Iterator[Outcome]:
 
 
 def _sysctl_value(value: str) -> int | None:
-    """A sysctl.d value read as the kernel's proc_dointvec reads one integer, else None."""
-    v = value.strip()
-    return int(v) if re.fullmatch(r"[+-]?[0-9]{1,18}", v) else None
+    """A sysctl.d value read as the kernel's proc_dointvec reads one integer, else None: Linux
+    kernel/sysctl.c proc_get_long takes an optional '-', then wants a digit (`if
+    (!isdigit(*p)) return -EINVAL`: a '+' is refused, the write fails) and reads it in base 0
+    (`strtoul_lenient(p, &p, 0, val)`: "0x1" is 1, "01" octal 1), read with `find_string`
+    (R23R-3)."""
+    m = re.fullmatch(r"(-?)(0[xX][0-9a-fA-F]{1,16}|0[0-7]{0,21}|[1-9][0-9]{0,18})", value.strip())
+    if m is None:
+        return None
+    digits = m.group(2)
+    base = 16 if digits[:2] in ("0x", "0X") else 8 if digits[:1] == "0" else 10
+    n = int(digits[2:] if base == 16 else digits, base)
+    return -n if m.group(1) else n
 
 
 @check(
