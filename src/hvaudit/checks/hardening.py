@@ -121,6 +121,11 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
                 question=moved_listener_question(h.name, moved),
             )
             continue
+        if not ports & tcp_ports and not tcp_unit and not h.facts.socket_units.known:
+            # which socket units are enabled or masked decides the next start's TCP (R23P-2)
+            what = f"tcp_min_ssf is at least {MIN_SSF} where libvirt listens on TCP"
+            yield unknown(s, h.facts.socket_units, what)
+            continue
         if not ports & tcp_ports and not tcp_unit and nxt_unread:
             yield manual(
                 s,

@@ -309,6 +309,9 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         note = f" ({scope.note}: {'; '.join(local4)})" if local4 and scope.assumed else ""
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
+        elif not h.facts.socket_units.known:
+            # which socket units are enabled or masked decides the next start's TCP (R23P-2)
+            yield unknown(s, h.facts.socket_units, "libvirt listens on no unauthenticated TCP port")
         elif sasl_unread:
             yield manual(s, "; ".join(sasl_unread), *refs, question=sasl_question(h.name, files))
         elif tls_unread:

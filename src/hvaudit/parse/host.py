@@ -589,6 +589,9 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     def units(g: Got) -> Fact[dict[str, str]]:
         if g.state == "absent":
             return Fact.of({}, Source(g.source.artefact, "no systemd"))
+        why = _systemctl_unanswered(g)
+        if why:
+            return Fact.failed(f"libvirt's socket units were not listed ({why})", g.source)
         out = {}
         for line in g.text.splitlines():
             parts = line.split()
@@ -817,6 +820,9 @@ def _ksm_boot_units(g: Got) -> Fact[tuple[str, ...]]:
     UNIT_ENABLED_STATES; without systemctl there is no systemd to start them (R23H-1)."""
     if g.state == "absent":
         return Fact.of((), Source(g.source.artefact, "no systemd"))
+    why = _systemctl_unanswered(g)
+    if why:
+        return Fact.failed(f"the KSM units were not listed ({why})", g.source)
     found = []
     for line in g.text.splitlines():
         parts = line.split()
@@ -922,6 +928,30 @@ def _not_answered(g: Got) -> str:
     if g.state == "absent":
         return "not installed"
     return g.reason.strip()[:120] or g.state
+
+
+def _systemctl_unanswered(g: Got) -> str:
+    """Why a `systemctl cat` or `systemctl list-unit-files` probe gave no answer ("" when it
+    did), as systemd's systemctl sets its exit status (systemd src/systemctl, read with
+    `read_file`): verb_cat connects to the manager first (acquire_bus: "Failed to connect to
+    bus: ..." on stderr, exit 1, nothing printed) and skips a unit with no file, logging "No
+    files found for %s." (unit_find_paths) and ending with -ENOENT (exit 1); any other error
+    stops it part-way. list-unit-files ends with -ENOENT when no unit matches, printing
+    nothing. So exit 1 is an answer only with nothing but those "No files found" lines (and
+    verb_cat's "# Warning: ... changed on disk" notes) on stderr; a failed bus connection,
+    access denied or a timeout is not "no unit"."""
+    if g.state != "ok":
+        return g.reason.strip()[:120] or g.state
+    errors = [
+        line.strip()
+        for line in g.reason.splitlines()
+        if line.strip()
+        and not line.startswith("#")
+        and not re.fullmatch(r"No files found for \S+\.", line.strip())
+    ]
+    if g.rc == 0 or (g.rc == 1 and not errors):
+        return ""
+    return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
 
 
 def _apparmor(ev: HostEvidence) -> Fact[dict[str, str] | None]:
@@ -7209,6 +7239,9 @@ def _socket_unit_files(g: Got) -> Fact[dict[str, SocketUnitConf]]:
     with no file (not installed, masked) is absent."""
     if g.state == "absent":
         return Fact.of({}, Source(g.source.artefact, "no systemd"))
+    why = _systemctl_unanswered(g)
+    if why:
+        return Fact.failed(f"libvirt's socket unit files were not read ({why})", g.source)
     files: dict[str, list[str]] = {}
     settings: dict[str, list[tuple[str, str, str]]] = {}
     unit, section, path = "", "", ""
@@ -7260,6 +7293,9 @@ def _socket_unit_pulls(g: Got) -> Fact[dict[str, tuple[str, str]]]:
     daemon, enabled or not; a masked unit still never starts (the checks keep that apart)."""
     if g.state == "absent":
         return Fact.of({}, Source(g.source.artefact, "no systemd"))
+    why = _systemctl_unanswered(g)
+    if why:
+        return Fact.failed(f"libvirt's service units were not read ({why})", g.source)
     out: dict[str, tuple[str, str]] = {}
     for unit, section, path, key, value in _service_unit_settings(g.text):
         if section == "[Unit]" and key in ("Wants", "Requires", "BindsTo", "Upholds"):
@@ -7397,9 +7433,10 @@ def _libvirtd_listen(ev: HostEvidence) -> Fact[str]:
     units = ev.get(_cmd("libvirt-units"))
     if units.state in ("uncollected", "absent"):
         return Fact.of("", units.source)
-    if units.state != "ok":
+    why = _systemctl_unanswered(units)
+    if why:
         return Fact.unavailable(
-            f"libvirtd.service's command line was not read ({units.reason})", units.source
+            f"libvirtd.service's command line was not read ({why})", units.source
         )
     got = _unit_args(ev, units, "libvirtd")
     if not got.known:
@@ -7651,9 +7688,10 @@ def _log_outputs_override(
                 continue
         if units.state in ("uncollected", "absent"):
             continue  # an older collector, or no systemctl: no unit passes an environment
-        if units.state != "ok":
+        why = _systemctl_unanswered(units)
+        if why:
             out[daemon] = Fact.unavailable(
-                f"{daemon}.service's environment was not read ({units.reason})", units.source
+                f"{daemon}.service's environment was not read ({why})", units.source
             )
             continue
         env, where, sources, unread = _daemon_unit_env(ev, units, daemon)
@@ -7754,6 +7792,12 @@ def _log_debug_env(
                     got.source,
                 )
                 continue
+        unit_why = "" if units.state in ("uncollected", "absent") else _systemctl_unanswered(units)
+        if unit_why:
+            out[daemon] = Fact.unavailable(
+                f"{daemon}.service's environment was not read ({unit_why})", units.source
+            )
+            continue
         if units.state == "ok":
             env, where, unit_srcs, unread = _daemon_unit_env(ev, units, daemon)
             sources += unit_srcs
