@@ -52,8 +52,8 @@ before (a SysV init script reading /etc/default/libvirtd is R20H-3's lead, not a
 a failed list-unit-files beside a libvirtd.service Requires= nothing changes nothing else.
 
 Tally: 7 cases in 4 test functions; 5 failed on main 81ee4a1 before the fixes (R23P-1 2,
-R23P-2 2, R23P-3 1); the 2 held cases (a missing unit's "No files found", a timed-out probe, which was
-already a question) passed before and after.
+R23P-2 2, R23P-3 1); the 2 held cases (a missing unit's "No files found", a timed-out
+probe, which was already a question) passed before and after.
 
 Leads left (not settled in the time):
 - _unit_config_options (HVA-030 --config FILE for the next start) and _daemons (daemons in use
