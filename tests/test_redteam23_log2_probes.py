@@ -34,15 +34,27 @@ Findings (ID-n):
   skipped in the first pass (lib/cfg-tree.c: LC_FALLBACK -> PIF_BRANCH_FALLBACK). Now such a
   path's source is taken (fail, naming why); where only filtered paths read it the fallback
   path gets what their filters leave (asked, as a filtered forward).
+- R23G-4 (wrong fail) HVA-200: the rsyslog ruleset holding the TLS forward, reached by
+  `call_indirect "fwd";`, `call_indirect $syslogtag;` or the legacy omruleset action
+  (`$ActionOmrulesetRulesetName fwd` + `*.* :omruleset:`), failed as "no local input or call
+  reaches" it, while its `call fwd` twin is asked. rsyslog docs (read with `search`, docs
+  corpus): "The rsyslog "call_indirect" statement is equivalent to "call" statement except
+  that the name of the to be called ruleset is not constant but an expression"; omruleset:
+  "$ActionOmrulesetRulesetName my_ruleset / *.* :omruleset: It means: Send every message (*.*)
+  to the ruleset named my_ruleset. Replace it with: call my_ruleset". Now a constant name
+  reaches that ruleset, an expression any ruleset, omruleset its named one: asked as `call`.
 
-Held (kept as tests): a fallback TLS path whose source no other path reads (pass); a fallback
+Held (kept as tests): `call fwd` (asked); `call_indirect "other";` (fail); a fallback TLS path whose source no other path reads (pass); a fallback
 file path beside the unfiltered TLS path (pass); conf.d listed before syslog-ng.conf, included at its end (pass); a relative
 directory include `@include "conf.d"` (pass).
 
-Probed by script, not kept: none.
+Probed by script, not kept: rsyslog `if previous_action_suspended() then { forward }` is
+asked as a filter (right); `call fwd` under `if $programname == "cron"` or a selector is asked
+(the ruleset is a filter, right).
 
 Tally: 12 cases in 2 test functions; 5 failed on main 14c2746 before R23G-1/R23G-2, and the 3
-  R23G-3 cases failed on main 2099bff (R23G-1/R23G-2 landed) before R23G-3.
+  R23G-3 cases failed on main 2099bff (R23G-1/R23G-2 landed) before R23G-3; 17 cases in 3
+  test functions, the 3 R23G-4 cases failing on main 58e7d52 before R23G-4.
 
 Leads left (not settled in the time):
 - without /etc/syslog-ng/syslog-ng.conf in the output (another sysconfdir, `-f`), every file is
@@ -53,7 +65,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, messages, outcomes
 
 MAIN = "/etc/syslog-ng/syslog-ng.conf"
 HEAD = """@version: 3.38
@@ -188,4 +200,46 @@ def test_syslog_ng_fallback_path(host_scan, paths: str, status: str, message: st
     only filtered paths read it; held twins: no other path reads the source, or the fallback
     path is not the forward."""
     a = _scan(host_scan, _grep((MAIN, NG + paths)))
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == ({"hv1": status}, {"hv1": message})
+
+
+RS = "/etc/rsyslog.d/50-remote.conf:"
+GOOD = (
+    'action(type="omfwd" target="logs.example.internal" port="6514" protocol="tcp" '
+    'StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name")'
+)
+RULESET_ASKED = (
+    "rsyslog forwards over authenticated TLS only under a filter: logs.example.internal gets "
+    "only what `ruleset fwd` lets through"
+)
+
+
+@pytest.mark.parametrize(
+    ("calls", "status", "message"),
+    [
+        (('call_indirect "fwd";',), "manual", RULESET_ASKED),
+        (("call_indirect $syslogtag;",), "manual", RULESET_ASKED),
+        (("$ActionOmrulesetRulesetName fwd", "*.* :omruleset:"), "manual", RULESET_ASKED),
+        (("call fwd",), "manual", RULESET_ASKED),
+        (
+            ('call_indirect "other";',),
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (selectors "
+            "forward no daemon message (libvirt's): logs.example.internal (ruleset fwd, which no "
+            "local input (imuxsock, imjournal, imklog) or call reaches))",
+        ),
+    ],
+)
+def test_rsyslog_indirect_call_reaches_ruleset(
+    host_scan, calls: tuple[str, ...], status: str, message: str
+) -> None:
+    """R23G-4: rsyslog "The rsyslog call_indirect statement": "equivalent to "call" statement
+    except that the name of the to be called ruleset is not constant but an expression";
+    omruleset docs: `$ActionOmrulesetRulesetName my_ruleset` + `*.* :omruleset:` "Send every
+    message (*.*) to the ruleset named my_ruleset. Replace it with: call my_ruleset". Each
+    reaches the forwarding ruleset as `call fwd` does (asked, the ruleset a filter); held
+    twins: `call fwd`, and call_indirect of another constant name (fail)."""
+    lines = ('ruleset(name="fwd") {', GOOD, "}", *calls)
+    text = DEBIAN_RSYSLOG_MAIN + "".join(RS + ln + "\n" for ln in lines)
+    a = host_scan({"rsyslog-config": (text, 0)})
     assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == ({"hv1": status}, {"hv1": message})

@@ -619,7 +619,11 @@ def _local_rulesets(texts: dict[str, str]) -> dict[str, bool]:
     module of LOCAL_INPUTS bound to it (`ruleset=`), or a `call` of it. rsyslog "Basic
     Structure": inputs submit messages to rulesets; "if the ruleset is not specifically bound,
     the default ruleset is used", so a ruleset only network inputs are bound to and that no
-    rule calls never sees a local message."""
+    rule calls never sees a local message. rsyslog "The rsyslog call_indirect statement": it
+    "is equivalent to "call" statement except that the name of the to be called ruleset is not
+    constant but an expression" (`call_indirect "fwd";` calls fwd; `call_indirect $syslogtag;`
+    any ruleset, key "*"), and the deprecated omruleset (`$ActionOmrulesetRulesetName fwd`,
+    `*.* :omruleset:`) does what `call fwd` does (R23G-4)."""
     out: dict[str, bool] = {}
     for text in texts.values():
         for m in re.finditer(r"\b(input|module)\s*\(([^)]*)\)", text, re.I):
@@ -629,6 +633,13 @@ def _local_rulesets(texts: dict[str, str]) -> dict[str, bool]:
             if name:
                 out[name] = out.get(name, False) or kind in LOCAL_INPUTS
         for m in re.finditer(r"\bcall\s+([\w.-]+)", text):
+            out[m.group(1).lower()] = True
+        # `call_indirect EXPR;` calls the ruleset the expression names (a constant string: that
+        # one, else any: "*"); the legacy omruleset action calls $ActionOmrulesetRulesetName's
+        for m in re.finditer(r"\bcall_indirect\s+([^;]*);", text):
+            const = re.fullmatch(r"\"([^\"\\]*)\"|'([^'\\]*)'", m.group(1).strip())
+            out[(const.group(1) or const.group(2) or "").lower() if const else "*"] = True
+        for m in re.finditer(r"^\s*\$ActionOmrulesetRulesetName\s+(\S+)", text, re.M | re.I):
             out[m.group(1).lower()] = True
         # legacy bindings: `$InputTCPServerBindRuleset relay` (imtcp, a network input),
         # `$InputUnixListenSocketBindRuleset X` (imuxsock, the local socket), and
@@ -742,7 +753,9 @@ def _judge(
     dest = _judge_tls(p, default_driver, strict, version)
     filters = tuple(dict.fromkeys((*p.filters, *p.stopped_if)))
     for f in filters:
-        if f.startswith("ruleset ") and not local.get(f[len("ruleset ") :].lower(), False):
+        if f.startswith("ruleset ") and not (
+            local.get(f[len("ruleset ") :].lower(), False) or local.get("*", False)
+        ):
             why = f"{f}, which no local input (imuxsock, imjournal, imklog) or call reaches"
             return RsyslogDestination(
                 dest.name,
