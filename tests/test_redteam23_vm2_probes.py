@@ -72,6 +72,20 @@ fix, the 5 R23M-2 cases on main affa503, the 2 R23M-3 cases on main 58e7d52 (the
 cases passed there too).
 
 Leads left (not settled in the time):
+- Proxmox VE: qemu-server e6352be6 adds no `-global driver=cfi.pflash01,property=secure,
+  value=on` (`git grep` of src/PVE finds none; OVMF.pm print_ovmf_commandline maps pflash0
+  and pflash1 only). Unless pve-qemu turns the property on by default (not checked), a
+  Proxmox VE Secure Boot VM's variable store is writable by the guest OS and HVA-066's store
+  question would pass it. A team decision (a fail for every such VM if confirmed).
+- HVA-044: a device-level `<seclabel relabel='no'/>` without a model attribute (formatdomain's
+  own disk example) is read by no check (libvirt_xml._selinux_override takes model='selinux'
+  only); libvirt's virStorageSourceGetSecurityLabelDef matches models with STREQ_NULLABLE,
+  and where libvirt gives such a label its model was not found (the test driver keeps it
+  model-less). Not settled.
+- Raw `-global` is read for cfi.pflash01's secure property only; other device defaults a
+  raw `-global` changes (and -readconfig [global] sections) are read by no check.
+- vhost-user sockets in a directory another non-root user owns or may write (other than
+  /tmp, /var/tmp, /dev/shm) still pass: the collection holds no directory modes.
 """
 
 from __future__ import annotations
