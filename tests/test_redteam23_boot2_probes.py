@@ -46,22 +46,30 @@ Findings (ID-n):
   last instance on the command line" (find_string, read_file torvalds/linux). Now in
   _nextboot._LAST_WINS (srbds: any value sets the mode).
 
+- R23K-4 (false pass) HVA-040/HVA-181: a pass resting on a word of the running line
+  (`lockdown=integrity`, `module.sig_enforce=1`; `nosmt` for HVA-181's SMT) stood where
+  GRUB's line, the next boot's only source, could not be read: live_word_dropped and
+  _smt_off_lost counted only the read sources. Now the unread line counts as a source that
+  may lack the word ("GRUB's line as hvaudit read it (...)"): R22K-2's and R22B-3's questions.
+- R23K-5 (false pass) HVA-181: where the next boot's words were asked (a word in some sources
+  only, or the unread GRUB line), the check returned that question alone and dropped R22B-3's
+  SMT question: the live `nosmt` in neither GRUB's line nor /etc/kernel/cmdline, an
+  attestation "it boots GRUB's line" passed a host whose mds reports SMT vulnerable after the
+  next boot. Now the next boot's question joins the SMT one (ask_with, joint_question).
+
 Held (kept as tests): an unread GRUB line beside /etc/kernel/cmdline keeps the pass (which
 source the boot loader takes is not read); `spec_store_bypass_disable=off
 spec_store_bypass_disable=bogus` still fails (an unknown value sets no mode on the early_param
 kernels; older ones switched to auto: a wrong fail there at worst).
 
-Probed by script, not kept: HVA-040 (a pass resting on a live word, live_word_dropped) and
-HVA-050 (no passthrough on the hardened host) keep their verdicts with an unread GRUB line.
+Probed by script, not kept: HVA-050 has no passthrough on the hardened host (not applicable
+before and after; its next-boot path is next_boot_adds, covered above).
 
-Tally: 16 cases in 7 test functions; 14 failed before their fixes (PYTHONPATH=/work/main/src):
-R23K-1/2's 6 on main c7592ba, R23K-3's 8 on main d567406 (R23K-1/2 landed); the 2 held cases
-passed before and after.
+Tally: 19 cases in 10 test functions; 17 failed before their fixes (PYTHONPATH=/work/main/src):
+R23K-1/2's 6 on main c7592ba, R23K-3's 8 on main d567406 (R23K-1/2 landed), R23K-4/5's 3 on
+main 39bd108; the 2 held cases passed before and after.
 
 Leads left (not settled in the time):
-- live_word_dropped (HVA-040) and _smt_off_lost (HVA-181's SMT) do not ask on an unread GRUB
-  line either: a pass resting on a live `module.sig_enforce=1`/`nosmt` the unread line may
-  drop stands.
 - Whether GRUB is the boot loader in use is not collected (/boot/grub/grub.cfg, `bootctl
   status`, /etc/kernel/proxmox-boot-uuids): beside /etc/kernel/cmdline or loader entries an
   unread GRUB line keeps today's verdict (team decision: ask there too?). RHEL 8's `options
@@ -294,3 +302,88 @@ def test_an_unknown_later_value_keeps_off(host_scan) -> None:
         "hv1": f"{NONE} now, but the next boot turns mitigations off: "
         "spec_store_bypass_disable=off in /etc/default/grub"
     }
+
+
+# --- R23K-4, R23K-5: a live word the next boot may lose ----------------------------------------------
+
+GRUB_READ = (
+    "GRUB's line as hvaudit read it (/etc/default/grub sets GRUB_CMDLINE_LINUX as "
+    f"`{LINE}`, not evaluated)"
+)
+
+
+def test_a_live_lockdown_word_an_unread_grub_line_may_drop_is_asked(host_scan) -> None:
+    """R23K-4 (false pass) HVA-040 passed "kernel lockdown 'integrity' enforces signed
+    modules" where the running kernel has it from `lockdown=integrity` and GRUB's line, the next
+    boot's only source, could not be read: live_word_dropped counted only the read sources, so
+    a line that may drop the word kept the pass (R22K-2 asks where a read source lacks it).
+    Now the unread line is such a source: R22K-2's question."""
+    a = host_scan(
+        {
+            "/proc/cmdline": LIVE.format("lockdown=integrity"),
+            "boot-cmdline": _boot(("/etc/default/grub", UNREAD), grub=False),
+        }
+    )
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}
+    assert messages(a, "HVA-040") == {
+        "hv1": "kernel lockdown 'integrity' enforces signed modules; but the running kernel has "
+        f"it from lockdown=integrity, not in {GRUB_READ}: unsigned modules can be loaded after "
+        "the next boot unless the kernel enforces it by itself"
+    }
+    assert _question(a, "HVA-040").startswith(
+        "Does host hv1's kernel refuse unsigned modules after the next boot, although "
+        f"lockdown=integrity is not in {GRUB_READ}? Evidence: "
+    )
+
+
+SMT_Q = "Does host hv1 keep SMT off at the next boot, although no nosmt word is in "
+
+
+def test_smt_dropped_is_asked_beside_the_next_boots_words(host_scan) -> None:
+    """R23K-5 (false pass) HVA-181: where the next boot's line asked about a word turning a
+    mitigation off (a word in some sources only), the check returned that question alone and
+    dropped R22B-3's: SMT is off now by the live `nosmt`, which neither GRUB's line nor
+    /etc/kernel/cmdline keeps, so an attestation answering "it boots GRUB's line" passed a host
+    whose mds reports SMT vulnerable after the next boot. Now one joint item asks both."""
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": (VULNS, 0),
+            "/sys/devices/system/cpu/smt/control": "off\n",
+            "/proc/cmdline": LIVE.format("nosmt"),
+            "boot-cmdline": _boot(
+                _grub("quiet"), ("/etc/kernel/cmdline", "quiet mitigations=off"), grub=False
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE}; but the running kernel turned SMT off with nosmt, not in "
+        "/etc/default/grub, /etc/kernel/cmdline: mds report SMT vulnerable after the next boot; "
+        "but mitigations=off in /etc/kernel/cmdline turns mitigations off at the next boot if "
+        "the boot loader takes it"
+    }
+    q = _question(a, "HVA-181")
+    assert q.startswith(f"Is each of these answered yes: (1) {SMT_Q}/etc/default/grub, ")
+    assert "(2) Which kernel command line does host hv1 boot with next: " in q
+
+
+def test_smt_dropped_by_an_unread_grub_line_is_asked(host_scan) -> None:
+    """R23K-4/R23K-5 (false pass) HVA-181: SMT off now by `nosmt`, GRUB's line the only
+    source and unread: both the SMT question and the next boot's words are asked, in one
+    item (joint_question)."""
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": (VULNS, 0),
+            "/sys/devices/system/cpu/smt/control": "off\n",
+            "/proc/cmdline": LIVE.format("nosmt"),
+            "boot-cmdline": _boot(("/etc/default/grub", UNREAD), grub=False),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE}; but the running kernel turned SMT off with nosmt, not in {GRUB_READ}: "
+        f"mds report SMT vulnerable after the next boot; but {WHY}, which hvaudit cannot "
+        "evaluate: whether the next boot's line turns mitigations off is not known"
+    }
+    q = _question(a, "HVA-181")
+    assert q.startswith(f"{SMT_Q}{GRUB_READ}, and does the next boot of host hv1 leave out ")

@@ -160,6 +160,25 @@ def kept(words: tuple[str, ...]) -> tuple[int, ...]:
 GRUB = "/etc/default/grub"
 
 
+def unread_grub(host: Host) -> str:
+    """Why GRUB's defaults, the next boot's only source, could not be read ("FILE sets VAR as
+    `LINE`"), "" where they were or another source is there (R23K-1): a command substitution,
+    `+=` or another variable leaves the words the next boot gets unknown, a question (evidence
+    not settled is never a pass). Beside another source, which of them the boot loader takes
+    is not read, and today's verdict stands."""
+    fact = host.facts.kernel_cmdline_next_boot
+    srcs = fact.get() if fact.known else ()
+    if len(srcs) == 1 and srcs[0].words is None and srcs[0].source.startswith(GRUB):
+        return srcs[0].why
+    return ""
+
+
+def unread_grub_source(host: Host) -> tuple[str, ...]:
+    """unread_grub's source as a place a live word is not seen in (R23K-4), () where none."""
+    why = unread_grub(host)
+    return (f"GRUB's line as hvaudit read it ({why}, not evaluated)",) if why else ()
+
+
 def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
     """The next boot's words for which `weak(word)` holds that the running command line does
     not have (a word the live line already has is judged on the live evidence); None where
@@ -192,14 +211,8 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         else:
             others.append(src.source)
     if not found:
-        # R23K-1: GRUB's defaults, the only source, set the line in a way not read here (a
-        # command substitution, `+=`, another variable): the words it adds are unknown, a
-        # question (evidence not settled is never a pass). Beside another source, which of
-        # them the boot loader takes is not read, and today's verdict stands.
-        grub = fact.get()
-        if len(grub) == 1 and grub[0].words is None and grub[0].source.startswith(GRUB):
-            return NextBoot((), (), fact.sources, grub[0].why)
-        return None
+        why = unread_grub(host)
+        return NextBoot((), (), fact.sources, why) if why else None
     return NextBoot(tuple(found), tuple(others), fact.sources)
 
 
@@ -264,7 +277,8 @@ def live_word_dropped(
     """A word of the running command line for which `holds(word)` (one the kernel keeps, kept)
     and the next boot's read sources that have no such word (R22K-2): a pass that rests on that
     word lasts only this boot there. None where the live line has none, every read source
-    keeps one, or the lines were not read (today's verdict stands)."""
+    keeps one, or the lines were not read (today's verdict stands), except where GRUB's
+    defaults, the only source, could not be read (unread_grub_source, R23K-4)."""
     live, nxt = host.facts.kernel_cmdline, host.facts.kernel_cmdline_next_boot
     if not live.known or not nxt.known:
         return None
@@ -277,5 +291,5 @@ def live_word_dropped(
         for src in nxt.get()
         if src.words is not None
         and not any(holds(src.words[i]) for i in kept(kernel_params(src.words)))
-    )
+    ) or unread_grub_source(host)
     return (word, lacking) if lacking else None

@@ -44,7 +44,13 @@ from hvaudit.checks._loopback import (
     reach_words,
     vsock_guests,
 )
-from hvaudit.checks._nextboot import ask_with, audit_at_next_boot, kept, next_boot_adds
+from hvaudit.checks._nextboot import (
+    ask_with,
+    audit_at_next_boot,
+    kept,
+    next_boot_adds,
+    unread_grub_source,
+)
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -3513,18 +3519,6 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 "kvm-intel.vmentry_l1d_flush= word, or the modprobe of an install command; fail: "
                 "no, one of them is there.",
             )
-        elif nb is not None:
-            yield manual(
-                s,
-                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated now, but "
-                f"{nb.says(MITIGATIONS_OFF)}",
-                *f.sources,
-                *nb.sources,
-                question=nb.question(
-                    h.name, "it boots with one of them (the flaw is unmitigated)", MITIGATIONS_OFF
-                ),
-            )
-            continue
         else:
             o = passed(
                 s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
@@ -3554,11 +3548,15 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                     f"fail: no, SMT is back on and {', '.join(flaws)} are SMT vulnerable.",
                 ),
             )
-        if nb is not None and o.status is Status.MANUAL:
-            # R22B-2: a question asked on the running boot keeps the next boot's beside it
+        if nb is not None and o.status in (Status.PASS, Status.MANUAL):
+            # R22B-2: a question asked on the running boot keeps the next boot's beside it,
+            # the SMT one too (R23K-5: it was dropped where the next boot's was asked)
             o = manual(
                 s,
-                f"{o.message}; but {nb.says(MITIGATIONS_OFF)}",
+                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated now, but "
+                f"{nb.says(MITIGATIONS_OFF)}"
+                if o.status is Status.PASS
+                else f"{o.message}; but {nb.says(MITIGATIONS_OFF)}",
                 *o.evidence,
                 *nb.sources,
                 question=ask_with(
@@ -3630,8 +3628,9 @@ def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[str, list[str], list[
     mmio_stale_data_show_state, l1tf: "SMT vulnerable" while sched_smt_active()) report "SMT
     vulnerable" after that boot unless something else turns SMT off (the smt/control file:
     "SMT control via /sys/devices/system/cpu/smt/control is still possible after boot").
-    The live word, those flaws and the sources without such a word; None where nothing is
-    lost or the command lines were not read."""
+    The live word, those flaws and the sources without such a word (or GRUB's line hvaudit
+    could not evaluate, the only source: R23K-4); None where nothing is lost or the command
+    lines were not read."""
     flaws = [k for k, v in vulns.items() if "SMT disabled" in v]
     live, nxt = h.facts.kernel_cmdline, h.facts.kernel_cmdline_next_boot
     if not flaws or not live.known or not nxt.known:
@@ -3646,7 +3645,7 @@ def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[str, list[str], list[
         and not any(
             _smt_off_word(kernel_params(src.words)[i]) for i in kept(kernel_params(src.words))
         )
-    ]
+    ] or list(unread_grub_source(h))
     if word is None or not lacking:
         return None
     return word, flaws, lacking
