@@ -2378,7 +2378,113 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
                 f"Pass: at most {limit} accounts with a login shell in all; fail: more.",
             )
             continue
+        sftp = _sftp_only_accounts(h)
+        if sftp is not None and len(names) <= limit < len(names) + len(sftp[1]) and not every_user:
+            # sshd's internal-sftp runs no shell: a nologin account with a password or a key
+            # reaches the host's files over SSH (R23S-2)
+            where, cands = sftp
+            yield manual(
+                s,
+                f"{msg}; sshd serves SFTP in-process ({where}), which runs no login shell, so "
+                f"accounts without one may log in for files too: {', '.join(cands[:15])}",
+                *f.sources,
+                *h.facts.sshd.sources,
+                question=f"Can at most {limit} accounts log in to host {h.name}, SFTP-only "
+                f"accounts included? Evidence: for each of {', '.join(cands[:15])} on host "
+                f"{h.name}, whether it can authenticate to sshd: `passwd -S NAME` (P: a usable "
+                "password) and its authorized keys (AuthorizedKeysFile, AuthorizedKeysCommand). "
+                f"Pass: at most {limit} accounts with a login shell or such credentials in all; "
+                "fail: more.",
+            )
+            continue
         yield (failed if len(names) > limit or every_user else passed)(s, msg, *f.sources)
+
+
+def _sftp_only_accounts(h: Host) -> tuple[str, list[str]] | None:
+    """Where the running sshd serves SFTP in-process, what says so and the accounts without a
+    login shell that its lists do not refuse; None otherwise. OpenSSH session.c do_child runs
+    `sftp_server_main` for SUBSYSTEM_INT_SFTP (`Subsystem NAME internal-sftp`, or `ForceCommand
+    internal-sftp`) before the shell would be executed (read with `find_string`), and auth.c
+    allowed_user() asks of the shell only that it exist and be executable, so a nologin or
+    false shell stops no SFTP session (R23S-2). The global AllowUsers, AllowGroups and
+    DenyUsers narrow the accounts unless a Match block sets one of them (then none narrows).
+    Match blocks that were not read add nothing (a lead)."""
+    server, sshd, accts = h.facts.ssh_server, h.facts.sshd, h.facts.accounts
+    if not (server.known and server.get() == "running" and sshd.known and accts.known):
+        return None
+    conf = sshd.get()
+    where = []
+    if "internal-sftp" in conf.get("subsystem", "").split():
+        where.append(f"Subsystem {conf['subsystem']}")
+    if conf.get("forcecommand", "").split()[:1] == ["internal-sftp"]:
+        where.append(f"ForceCommand {conf['forcecommand']}")
+    everyone = bool(where)  # a global setting holds for every account
+    blocks = h.facts.sshd_match.get() if h.facts.sshd_match.known else ()
+    sftp_blocks = []
+    for b in blocks:
+        for key, value in b.settings:
+            if (key == "forcecommand" and value.split()[:1] == ["internal-sftp"]) or (
+                key == "subsystem" and "internal-sftp" in value.split()
+            ):
+                where.append(f"Match {b.criteria} ({b.where}) {key} {value}")
+                sftp_blocks.append(b)
+    if not where:
+        return None
+    lists = ("allowusers", "allowgroups", "denyusers")
+    narrowed = not any(k in lists for b in blocks for k, _ in b.settings)
+    groups = h.facts.groups.get() if h.facts.groups.known else None
+    cands = []
+    for a in accts.get():
+        if a.interactive:
+            continue
+        mine = (
+            {n for n, (gid, members) in groups.items() if gid == a.gid or a.name in members}
+            if groups is not None
+            else None
+        )
+        if not everyone and not any(
+            _match_may_select(b.criteria, a.name, mine) for b in sftp_blocks
+        ):
+            continue
+        if narrowed and _deny_users_root(conf.get("denyusers", ""), a.name):
+            continue
+        if (
+            narrowed
+            and conf.get("allowusers")
+            and not _allow_users_root(conf["allowusers"], a.name)
+        ):
+            continue
+        if (
+            narrowed
+            and conf.get("allowgroups")
+            and mine is not None
+            and not any(ssh_pattern_match(g, p) for g in mine for p in conf["allowgroups"].split())
+        ):
+            continue
+        cands.append(a.name)
+    return "; ".join(where[:3]), cands
+
+
+def _match_may_select(criteria: str, name: str, groups: set[str] | None) -> bool:
+    """Whether a Match line may select a login as `name`, a member of `groups` (None: not
+    read): its User lists as `_match_users` reads them, its Group lists against the account's
+    groups of /etc/group (sshd_config(5) Match Group; OpenSSH groupaccess.c
+    ga_match_pattern_list: a `!` pattern matching a group refuses, else a pattern matching one
+    admits); every other criterion may hold."""
+    if not _match_users(criteria, name, every=False):
+        return False
+    words = criteria.split()
+    for key, value in zip(words[::2], words[1::2], strict=False):
+        if key.lower() != "group" or groups is None:
+            continue
+        patterns = value.split(",")
+        if any(p.startswith("!") and ssh_pattern_match(g, p[1:]) for p in patterns for g in groups):
+            return False
+        if not any(
+            not p.startswith("!") and ssh_pattern_match(g, p) for p in patterns for g in groups
+        ):
+            return False
+    return True
 
 
 @check(
