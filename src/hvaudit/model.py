@@ -1417,6 +1417,9 @@ class Container:
     autostart: bool
     source: Source
     next_start: Container | None = None
+    start_unknown: str = ""
+    """Why whether something starts this stopped, not-onboot container without an operator (the
+    HA manager) is not in the evidence ('' when it is)."""
     """The container as it starts next, when its `[pve:pending]` section changes it."""
     memory_mib: int | None = 512
     """`memory` in MiB (pve-container Config.pm: default 512), which LXC.pm update_lxc_config

@@ -143,7 +143,10 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
     the evidence does not settle and that does not start at boot is asked, as a VM's is. A
     Proxmox VE guest the HA manager manages starts by its ha/resources.cfg state, not onboot:
     `started` (the default) is counted as autostarted, `stopped`/`disabled` is not (pve-manager
-    startall skips HA-managed guests; P23-1)."""
+    startall skips HA-managed guests; P23-1). Where resources.cfg is not in the evidence (a
+    bundle of an earlier hvaudit, an API token without Sys.Audit on `/`), a stopped guest that
+    is not onboot may be one the HA manager keeps started: asked as one whose run state is
+    unknown, never left out (P23B-1)."""
     limit = ctx.profile.ram_overcommit_max
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -180,7 +183,11 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         # a Proxmox VE node's LXC containers draw on the same RAM (P21D-2)
         cts = h.proxmox.containers if h.proxmox else []
         counted = [c for c in cts if c.running or c.autostart]
-        ct_maybe = [c for c in cts if c.running is None and not c.autostart]
+        ct_maybe = [
+            c
+            for c in cts
+            if not c.autostart and (c.running is None or (not c.running and c.start_unknown))
+        ]
         ct_total = sum(_container_kib(c, h.memory_kib) for c in counted)
         ratio = (total + ct_total) / h.memory_kib
         held = (
@@ -204,10 +211,17 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
             *([f"{_names(maybe)} ({maybe[0].running_unknown})"] if maybe else []),
             *(
                 [
-                    f"container(s) {', '.join(c.name for c in ct_maybe[:5])} (run state not "
+                    f"container(s) {', '.join(c.name for c in unsettled[:5])} (run state not "
                     "settled by the evidence, onboot off)"
                 ]
-                if ct_maybe
+                if (unsettled := [c for c in ct_maybe if c.running is None])
+                else []
+            ),
+            *(
+                [
+                    f"container(s) {', '.join(c.name for c in stopped[:5])} ({stopped[0].start_unknown})"
+                ]
+                if (stopped := [c for c in ct_maybe if c.running is not None])
                 else []
             ),
         ]
@@ -223,8 +237,9 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 question="Are the VMs and containers whose run state is unknown stopped and not "
                 "started at boot, so that the memory of running guests stays within the "
                 "over-commit ratio? Evidence: their state on the host (`virsh list --all "
-                "--autostart`, `qm list`, `pct list`, the vSphere Client). Pass: yes, all stopped "
-                "and none autostarts; fail: any of them runs or autostarts.",
+                "--autostart`, `qm list`, `pct list`, `ha-manager config`, the vSphere Client). "
+                "Pass: yes, all stopped and none autostarts or is an HA resource in state "
+                "started; fail: any of them runs or autostarts.",
             )
         else:
             names = ", ".join([*(v.name for v in maybe[:5]), *(c.name for c in ct_maybe[:5])])

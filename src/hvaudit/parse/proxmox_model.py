@@ -1994,6 +1994,8 @@ def _add_node(
         ]
         vm = _vm(cfg, vm_entry.path, hostname, px, run, facts.programs, node_arch)
         vm = dataclasses.replace(vm, autostart=_starts(px, f"vm:{cfg.vmid}", vm.autostart))
+        if not (vm.running or vm.autostart or vm.running_unknown) and (why := _ha_unread(px)):
+            vm = dataclasses.replace(vm, running_unknown=why)
         dep.vms.append(vm)
         if cfg.pending:
             later = _vm(
@@ -2028,6 +2030,8 @@ def _add_node(
         running = True if found.get(ct.vmid) == "running" else False if whole else None
         now = _container(ct, ct_entry.path, running)
         now = dataclasses.replace(now, autostart=_starts(px, f"ct:{ct.vmid}", now.autostart))
+        if now.running is False and not now.autostart and (why := _ha_unread(px)):
+            now = dataclasses.replace(now, start_unknown=why)
         if ct.pending:
             # pve-container: `[pve:pending]` holds what a running container takes at its next
             # start (vmconfig_apply_pending), as a VM's [PENDING] does
@@ -2056,6 +2060,17 @@ def _starts(px: ProxmoxHost, sid: str, onboot: bool) -> bool:
     if state is None or state == "ignored":
         return onboot
     return state == "started"
+
+
+def _ha_unread(px: ProxmoxHost) -> str:
+    """Why whether the HA manager starts a stopped guest that is not onboot is not in the
+    evidence ('' where resources.cfg was read, or found absent: no HA resource). A bundle of
+    an earlier hvaudit holds no resources.cfg, and GET /cluster/ha/resources needs Sys.Audit
+    on `/`; such a guest may be one the HA manager keeps `started` (P23-1), so HVA-060 counts
+    it as it counts a guest whose run state is unknown (P23B-1)."""
+    if px.ha_resources.known:
+        return ""
+    return f"whether the HA manager starts it is not in the evidence: {px.ha_resources.reason}"
 
 
 def _with_sourced(
