@@ -57,6 +57,11 @@ Tally: 12 cases in 2 test functions; 5 failed on main 14c2746 before R23G-1/R23G
   test functions, the 3 R23G-4 cases failing on main 58e7d52 before R23G-4.
 
 Leads left (not settled in the time):
+- rsyslog: a `call fwd` only inside a ruleset that network inputs alone are bound to still
+  counts as reaching fwd (asked, where it forwards none of the host's logs: fail); `call` in a
+  file no $IncludeConfig reaches counts too (texts of every listed file are read for calls).
+- syslog-ng: log paths and destinations inside user-defined `block`s (instantiated) are not
+  read (a wrong fail at worst); strings spanning lines are uncommented line by line.
 - without /etc/syslog-ng/syslog-ng.conf in the output (another sysconfdir, `-f`), every file is
   still read flat in grep's order; @include of files outside /etc/syslog-ng is not collected.
 """

@@ -4429,16 +4429,19 @@ def _syslog_ng_config(text: str) -> str:
             )
         )
 
-    def expand(path: str, depth: int) -> Iterator[str]:
+    def expand(path: str, stack: tuple[str, ...]) -> Iterator[str]:
         for line in files[path]:
             m = _SYSLOG_NG_INCLUDE.match(line)
-            if m and depth < 15:
+            if m:
+                # a file including itself again stops syslog-ng at MAX_INCLUDE_DEPTH (256,
+                # lib/cfg-lexer.h): read each file once per include chain
                 for target in included(m.group(2)):
-                    yield from expand(target, depth + 1)
+                    if target not in stack:
+                        yield from expand(target, (*stack, target))
             else:
                 yield _syslog_ng_uncommented(line)
 
-    return "\n".join(expand(_SYSLOG_NG_MAIN, 0))
+    return "\n".join(expand(_SYSLOG_NG_MAIN, (_SYSLOG_NG_MAIN,)))
 
 
 def _syslog_ng_uncommented(line: str) -> str:
