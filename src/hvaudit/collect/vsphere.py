@@ -294,8 +294,31 @@ class VsphereCollector:
         hosts: dict[str, str] = {}
         records: dict[str, dict[str, Any]] = {}
         managers: dict[str, Any] = {}
+        stale: dict[str, str] = {}
         for obj, props in self._retrieve(content, vim.HostSystem, HOST_PATHS):
             hosts[obj._moId] = _safe_id(obj._moId)
+            state = str(props.get("runtime.connectionState") or "")
+            if state and state != "connected":
+                # V23B-1: HostSystemConnectionState (vSphere API, read with `search`):
+                # notResponding "VirtualCenter is not receiving heartbeats from the server",
+                # disconnected "The user has explicitly taken the host down"; HostSystem.config
+                # "might not be available for a disconnected host", and what vCenter returns is
+                # its last copy, not the host's state now (its VMs' too). Judged on it, such a
+                # host passed HVA-419 "ntpd running" and HVA-411; like a VM whose configuration
+                # is not returned (V23-1), it is a host not collected, with an error
+                reason = (
+                    f"runtime.connectionState {state}: vCenter's cached configuration, "
+                    "not the host's"
+                )
+                stale[obj._moId] = f"{props.get('name') or obj._moId} ({state})"
+                writer.record(
+                    f"vmware/hosts/{hosts[obj._moId]}.json",
+                    status="failed",
+                    origin=f"HostSystem {obj._moId}: {', '.join(HOST_PATHS)}",
+                    reason=reason,
+                )
+                writer.error(f"host {props.get('name') or obj._moId}: {reason}")
+                continue
             records[obj._moId] = _host_record(props, dvpgs)
             records[obj._moId]["acceptance"] = self._acceptance(
                 props.get("configManager.imageConfigManager")
@@ -332,6 +355,12 @@ class VsphereCollector:
             hid = hosts.get(host._moId, "unknown-host") if host is not None else "unknown-host"
             path = f"vmware/vmx/{hid}/{_safe_id(obj._moId)}.vmx"
             origin = f"VirtualMachine {obj._moId}: {', '.join(VM_PATHS)}"
+            if host is not None and host._moId in stale:
+                # V23B-1: a VM of a host vCenter does not reach is vCenter's copy too
+                reason = f"its host {stale[host._moId]} is not connected to vCenter"
+                writer.record(path, status="failed", origin=origin, reason=reason)
+                writer.error(f"VM {props.get('name') or obj._moId}: {reason}")
+                continue
             if props.get("config.uuid") is None and props.get("config.hardware.device") is None:
                 # VirtualMachineConnectionState inaccessible and invalid (vSphere API, read with
                 # `search`): "no configuration can be returned for a virtual machine". A .vmx
