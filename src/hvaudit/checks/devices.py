@@ -56,6 +56,7 @@ from hvaudit.model import (
     Source,
     Vm,
 )
+from hvaudit.parse.host import sysctl_int
 from hvaudit.parse.libvirt_xml import NVME_DISK
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
@@ -591,16 +592,20 @@ def _modules_disabled_at_boot(h: Host) -> tuple[str, str]:
     line and file), ("unset", why not known), or ("older", "") for a bundle made before the
     sysctl-d probe. The kernel takes only 1 (kernel/sysctl.c kern_table, kernel/module/kmod.c
     in later kernels: proc_dointvec_minmax with extra1 = extra2 = SYSCTL_ONE, read with
-    `find_string`), and systemd-sysctl writes sysctl.d's value at boot."""
+    `find_string`), and systemd-sysctl writes sysctl.d's value at boot as the file has it: the
+    value is read as the kernel reads it (sysctl_int: "+1" is refused and modules stay
+    loadable, "0x1" is 1; R23D-1)."""
     cfg = h.facts.sysctl_d
     if not cfg.known:
         return ("unset", cfg.reason) if cfg.sources else ("older", "")
     key = "kernel/modules_disabled"
     later = cfg.get().next_boot(key)
-    if later is not None and re.fullmatch(r"\+?0*1", (later.value or "").strip()):
+    if later is not None and sysctl_int(later.value or "") == 1:
         return "set", f"{later.line} ({later.path})"
     if later is not None:
-        return "unset", f"sysctl.d sets {later.line} ({later.path})"
+        return "unset", (
+            f"{later.path} sets {later.line}, a value the kernel refuses (it takes only 1)"
+        )
     conf = cfg.get().conf_only(key)
     if conf is not None:
         return "unset", (

@@ -61,7 +61,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.management import tcp_at_next_start
 from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
-from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS, X86_VENDORS
+from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS, X86_VENDORS, sysctl_int
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_incoming
 from hvaudit.textsafe import digits
@@ -608,7 +608,7 @@ def overcommit_memory(ctx: Context) -> Iterator[Outcome]:
             continue
         later = cfg.get().next_boot(key) if cfg.known else None
         conf = cfg.get().conf_only(key) if cfg.known else None
-        value = _sysctl_value(later.value) if later and later.value is not None else None
+        value = sysctl_int(later.value) if later and later.value is not None else None
         if later is not None and value == 1:
             yield failed(
                 s,
@@ -622,7 +622,7 @@ def overcommit_memory(ctx: Context) -> Iterator[Outcome]:
             doubt = cfg.reason
         elif later is not None and value is None:
             doubt = f"{later.line} ({later.path}) is not a number the kernel reads"
-        elif later is None and conf is not None and _sysctl_value(conf.value or "") != 0:
+        elif later is None and conf is not None and sysctl_int(conf.value or "") != 0:
             doubt = (
                 f"{conf.line} ({conf.path}, which no sysctl.d file includes: procps `sysctl "
                 "--system` applies it at boot, systemd-sysctl does not)"
@@ -640,21 +640,6 @@ def overcommit_memory(ctx: Context) -> Iterator[Outcome]:
             "/etc/sysctl.conf counts only where a sysctl.d file links to it or procps `sysctl "
             "--system` runs at boot). Pass: 0 or 2, or none (the kernel's 0); fail: 1.",
         )
-
-
-def _sysctl_value(value: str) -> int | None:
-    """A sysctl.d value read as the kernel's proc_dointvec reads one integer, else None: Linux
-    kernel/sysctl.c proc_get_long takes an optional '-', then wants a digit (`if
-    (!isdigit(*p)) return -EINVAL`: a '+' is refused, the write fails) and reads it in base 0
-    (`strtoul_lenient(p, &p, 0, val)`: "0x1" is 1, "01" octal 1), read with `find_string`
-    (R23R-3)."""
-    m = re.fullmatch(r"(-?)(0[xX][0-9a-fA-F]{1,16}|0[0-7]{0,21}|[1-9][0-9]{0,18})", value.strip())
-    if m is None:
-        return None
-    digits = m.group(2)
-    base = 16 if digits[:2] in ("0x", "0X") else 8 if digits[:1] == "0" else 10
-    n = int(digits[2:] if base == 16 else digits, base)
-    return -n if m.group(1) else n
 
 
 @check(

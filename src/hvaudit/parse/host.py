@@ -1671,10 +1671,20 @@ def _route_localnet(g: Got) -> Fact[tuple[str, ...]]:
     return Fact.of(tuple(dict.fromkeys(on)), g.source)
 
 
-def _sysctl_int(value: str) -> int | None:
-    """A sysctl.d value the kernel's proc_dointvec reads as one integer, else None."""
-    v = value.strip()
-    return int(v) if re.fullmatch(r"[+-]?[0-9]{1,18}", v) else None
+def sysctl_int(value: str) -> int | None:
+    """A sysctl value (sysctl.d's, or a `sysctl.` word of the command line, which
+    process_sysctl_arg writes through the same handler) read as the kernel's proc_dointvec
+    family reads one integer, else None: Linux kernel/sysctl.c proc_get_long takes an optional
+    '-', then wants a digit (`if (!isdigit(*p)) return -EINVAL`: a '+' is refused, the write
+    fails) and reads it in base 0 (`strtoul_lenient(p, &p, 0, val)`: "0x1" is 1, "01" octal 1),
+    read with `find_string` (R23R-3; one reader for every check since R23D-1)."""
+    m = re.fullmatch(r"(-?)(0[xX][0-9a-fA-F]{1,16}|0[0-7]{0,21}|[1-9][0-9]{0,18})", value.strip())
+    if m is None:
+        return None
+    digits = m.group(2)
+    base = 16 if digits[:2] in ("0x", "0X") else 8 if digits[:1] == "0" else 10
+    n = int(digits[2:] if base == 16 else digits, base)
+    return -n if m.group(1) else n
 
 
 def _route_localnet_next_boot(
@@ -1713,14 +1723,14 @@ def _route_localnet_next_boot(
         key = f"net/ipv4/conf/{iface}/route_localnet"
         s = cfg.next_boot(key)
         if s is not None and s.value is not None:
-            n = _sysctl_int(s.value)
+            n = sysctl_int(s.value)
             if n is None:
                 doubt.append(f"{s.line} ({s.path}) is not a number the kernel reads")
             elif n:
                 persisted.setdefault((s.path, s.line), []).append(iface)
                 continue
         c = cfg.conf_only(key)
-        if c is not None and c.value is not None and _sysctl_int(c.value) != 0:
+        if c is not None and c.value is not None and sysctl_int(c.value) != 0:
             doubt.append(
                 f"{c.line} ({c.path}, which no sysctl.d file includes: procps `sysctl --system` "
                 "applies it, systemd-sysctl does not)"
