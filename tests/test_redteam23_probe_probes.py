@@ -41,19 +41,31 @@ Findings (ID-n):
   failed the same way was read as "neither unit installed": KSM off now passed "KSM is off"
   although an enabled ksm.service/ksmtuned.service (R23H-1) may switch it on at the next boot.
   Now the unit list is a failed fact (same helper) and HVA-061 gives an error naming it.
+- R23P-4 (false pass) HVA-142 HVA-132: the sudoers and polkit rule greps (`grep -R -H ""`)
+  ignored grep's exit status: GNU grep manual, Exit Status (found with `search`): "Normally the
+  exit status is 0 if a line is selected, 1 if no lines were selected, and 2 if an error
+  occurred". "grep: /etc/sudoers: Permission denied" (a collector without root) left no sudo
+  rule, so HVA-142 passed with 2 administrators; "grep: /etc/polkit-1/rules.d: Permission
+  denied" left no polkit grant, so HVA-132 passed auth_unix_rw = polkit though a rule there may
+  grant org.libvirt.unix.manage to everyone. A second helper, parse.host._grep_unanswered,
+  accepts exit 2 only when every error is "No such file or directory"; the sudoers/admins
+  fact is then failed (HVA-142 error) and the polkit facts unavailable (HVA-132, HVA-131
+  manual).
 
 Held (kept as tests): a timed-out `systemctl cat` (state failed) was already a question;
 systemctl cat's exit 1 with "No files found for virtqemud.service." and a
 "# Warning: libvirtd.service changed on disk" note on stderr is an answer: the masked units with
---listen still fail HVA-030 (R20H-3).
+--listen still fail HVA-030 (R20H-3); grep's exit 2 with only "No such file or directory"
+(polkit rule directories not there) keeps HVA-131's pass (R23P-4).
 
 Probed by script, not kept: systemctl not installed (state absent) keeps "no systemd", as
 before (a SysV init script reading /etc/default/libvirtd is R20H-3's lead, not a failed probe);
 a failed list-unit-files beside a libvirtd.service Requires= nothing changes nothing else.
 
-Tally: 7 cases in 4 test functions; 5 failed on main 81ee4a1 before the fixes (R23P-1 2,
-R23P-2 2, R23P-3 1); the 2 held cases (a missing unit's "No files found", a timed-out
-probe, which was already a question) passed before and after.
+Tally: 11 cases in 6 test functions; 8 failed on main before the fixes (R23P-1 2, R23P-2 2,
+R23P-3 1 on 81ee4a1; R23P-4 3 on 4ac851c); the 3 held cases (a missing unit's "No files
+found", a timed-out probe, which was already a question, missing polkit directories) passed
+before and after.
 
 Leads left (not settled in the time):
 - _unit_config_options (HVA-030 --config FILE for the next start) and _daemons (daemons in use
@@ -62,9 +74,10 @@ Leads left (not settled in the time):
 - HVA-034 (TLS): a failed socket unit list leaves _tls_enabled at "no -tls unit": an enabled,
   not yet started libvirtd-tls.socket gives n/a "no libvirt TLS listener".
 - _log_debug_env: a unit EnvironmentFile= that was not read is taken as an empty value.
-- Other probes with the same shape not reached: `systemctl is-active` (sshd-units), `stat` of sockets (exit 1 for a missing path and for
-  permission denied alike), grep -R of polkit/sudoers directories (exit 2 for a missing
-  directory and for an unreadable file alike), `find` (exit 1 on any unreadable entry).
+- Other probes with the same shape not reached: `systemctl is-active` (sshd-units), `stat`
+  of sockets (exit 1 for a missing path and for permission denied alike), the other `grep -R` probes (sshd_config.d, rsyslog, audit rules,
+  modprobe.d, journald drop-ins) could use _grep_unanswered; `find` exits 1 on any
+  unreadable entry.
 """
 
 from __future__ import annotations
@@ -199,4 +212,70 @@ def test_a_failed_ksm_unit_list_is_not_no_ksm_unit(host_scan) -> None:
     assert messages(a, "HVA-061") == {
         "hv1": "evidence could not be collected: the KSM units were not listed (exit status 1: "
         "Failed to connect to bus: Access denied)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("over", "check", "status", "message"),
+    [
+        (
+            {"sudoers": ("", 2, "grep: /etc/sudoers: Permission denied\n")},
+            "HVA-142",
+            "error",
+            "evidence could not be collected: sudoers could not be read (exit status 2: grep: "
+            "/etc/sudoers: Permission denied)",
+        ),
+        (
+            {"polkit-rules": ("", 2, "grep: /etc/polkit-1/rules.d: Permission denied\n")},
+            "HVA-142",
+            "error",
+            "evidence could not be collected: the polkit rules could not be read (exit status 2: "
+            "grep: /etc/polkit-1/rules.d: Permission denied): who they let manage libvirt or run "
+            "pkexec is unknown",
+        ),
+        (
+            {"polkit-rules": ("", 2, "grep: /etc/polkit-1/rules.d: Permission denied\n")},
+            "HVA-132",
+            "manual",
+            "libvirtd.conf: auth_unix_rw = polkit, but the polkit rules were not read (the polkit "
+            "rules could not be read (exit status 2: grep: /etc/polkit-1/rules.d: Permission "
+            "denied))",
+        ),
+    ],
+)
+def test_an_unreadable_rule_directory_is_not_an_empty_one(
+    host_scan, over, check, status, message
+) -> None:
+    """R23P-4 (false pass) HVA-142 HVA-132: `grep -R -H "" /etc/sudoers /etc/sudoers.d` and the
+    polkit rules grep ignored grep's exit status: GNU grep(1) EXIT STATUS, "Normally the exit
+    status is 0 if a line is selected, 1 if no lines were selected, and 2 if an error occurred"
+    (read with `search`), each error named on stderr. A collector without root cannot read
+    /etc/sudoers (mode 0440) or polkit's /etc/polkit-1/rules.d (not for every user): grep exited 2 with "Permission
+    denied" and printed nothing from there, and hvaudit counted no sudo rule (HVA-142 passed
+    with 2 administrators though sudoers may make every user one) and no polkit grant
+    (HVA-132 passed though a rule there may grant org.libvirt.unix.manage to everyone). Now
+    exit 2 is an answer only when every error is "No such file or directory" (a directory not
+    there holds no rule); otherwise the evidence is not known."""
+    a = host_scan(over)
+    assert outcomes(a, check) == {"hv1": status}
+    assert messages(a, check) == {"hv1": message}
+
+
+def test_a_missing_rule_directory_is_an_answer(host_scan) -> None:
+    """Held (R23P-4): grep's exit 2 with only "No such file or directory" (most of the seven
+    polkit rule directories do not exist on a host) is an answer: the hardened host's per-VM
+    rule in /etc/polkit-1/rules.d still passes HVA-131."""
+    a = host_scan(
+        {
+            "polkit-rules": (
+                HARDENED_HOST["polkit-rules"][0],
+                2,
+                "grep: /run/polkit-1/rules.d: No such file or directory\n"
+                "grep: /etc/polkit-1/localauthority: No such file or directory\n",
+            )
+        }
+    )
+    assert outcomes(a, "HVA-131") == {"hv1": "pass"}
+    assert messages(a, "HVA-131") == {
+        "hv1": "per-VM rules in /etc/polkit-1/rules.d/80-libvirt-acl.rules"
     }

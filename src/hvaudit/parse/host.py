@@ -954,6 +954,25 @@ def _systemctl_unanswered(g: Got) -> str:
     return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
 
 
+def _grep_unanswered(g: Got) -> str:
+    """Why a `grep -R -H "" PATH...` probe of configuration files gave no full answer ("" when
+    it did). GNU grep(1) EXIT STATUS: "Normally the exit status is 0 if a line is selected, 1 if
+    no lines were selected, and 2 if an error occurred", each error named on stderr ("grep:
+    PATH: No such file or directory", "grep: PATH: Permission denied"). A path that does not
+    exist holds no rule; one grep could not read (a collector without root: /etc/sudoers is
+    mode 0440, polkit's rules.d is not for every user to read) holds rules unseen (R23P-4)."""
+    if g.state != "ok":
+        return g.reason.strip()[:120] or g.state
+    errors = [
+        line.strip()
+        for line in g.reason.splitlines()
+        if line.strip() and not line.strip().endswith(": No such file or directory")
+    ]
+    if g.rc in (0, 1) or (g.rc == 2 and not errors):
+        return ""
+    return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
+
+
 def _apparmor(ev: HostEvidence) -> Fact[dict[str, str] | None]:
     enabled = ev.get(_file("/sys/module/apparmor/parameters/enabled"))
     profiles = ev.get(_file("/sys/kernel/security/apparmor/profiles"))
@@ -2566,6 +2585,17 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             Fact.failed(f"sudoers: {got.reason}", got.source)
             if got.state == "failed"
             else Fact.unavailable("sudoers could not be read", got.source)
+        )
+    why = _grep_unanswered(got)
+    if why:
+        return Fact.failed(f"sudoers could not be read ({why})", got.source)
+    polkit_got = ev.get(_cmd("polkit-rules"))
+    why = "" if polkit_got.state in ("uncollected", "absent") else _grep_unanswered(polkit_got)
+    if why:
+        return Fact.failed(
+            f"the polkit rules could not be read ({why}): who they let manage libvirt or run "
+            "pkexec is unknown",
+            polkit_got.source,
         )
     group_file = ev.get(_file("/etc/group"))
     if group_file.state != "ok":
@@ -8168,6 +8198,9 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.libvirtd_listen = _libvirtd_listen(ev)
 
     def polkit_rules(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
+        why = _grep_unanswered(g)
+        if why:
+            return Fact.unavailable(f"the polkit rules could not be read ({why})", g.source)
         files = _by_file(g.text)
         # every .rules file: one that never names libvirt grants its actions too where a
         # function tests no action id or tests it in a way that takes them (R18H-5)
@@ -8183,6 +8216,9 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         # pklocalauthority(8): a section grants the actions its Action globs match to its
         # Identity, and cannot test the VM (no domain_name): a grant of any domain action
         # is one on every VM (R18H-5)
+        why = _grep_unanswered(g)
+        if why:
+            return Fact.unavailable(f"the polkit rules could not be read ({why})", g.source)
         files = _by_file(g.text)
         found = {
             (x.path, f"{x.kind}:{x.name}")
@@ -8195,6 +8231,9 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     def manage_grants(g: Got) -> Fact[tuple[tuple[str, str], ...]]:
         if g.state != "ok":
             return Fact.unavailable(f"the polkit rules could not be read ({g.state})", g.source)
+        why = _grep_unanswered(g)
+        if why:
+            return Fact.unavailable(f"the polkit rules could not be read ({why})", g.source)
         found = polkit.grants(_by_file(g.text), "org.libvirt.unix.manage")
         return Fact.of(tuple((x.path, f"{x.kind}:{x.name}") for x in found), g.source)
 
