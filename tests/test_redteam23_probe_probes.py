@@ -75,9 +75,9 @@ Leads left (not settled in the time):
   not yet started libvirtd-tls.socket gives n/a "no libvirt TLS listener".
 - _log_debug_env: a unit EnvironmentFile= that was not read is taken as an empty value.
 - Other probes with the same shape not reached: `systemctl is-active` (sshd-units), `stat`
-  of sockets (exit 1 for a missing path and for permission denied alike), the other `grep -R` probes (sshd_config.d, rsyslog, audit rules,
-  modprobe.d, journald drop-ins) could use _grep_unanswered; `find` exits 1 on any
-  unreadable entry.
+  of sockets (exit 1 for a missing path and for permission denied alike), the other
+  `grep -R` probes (sshd_config.d, rsyslog, audit rules, modprobe.d, journald drop-ins)
+  could use _grep_unanswered; `find` exits 1 on any unreadable entry.
 """
 
 from __future__ import annotations
@@ -247,15 +247,16 @@ def test_an_unreadable_rule_directory_is_not_an_empty_one(
     host_scan, over, check, status, message
 ) -> None:
     """R23P-4 (false pass) HVA-142 HVA-132: `grep -R -H "" /etc/sudoers /etc/sudoers.d` and the
-    polkit rules grep ignored grep's exit status: GNU grep(1) EXIT STATUS, "Normally the exit
-    status is 0 if a line is selected, 1 if no lines were selected, and 2 if an error occurred"
-    (read with `search`), each error named on stderr. A collector without root cannot read
-    /etc/sudoers (mode 0440) or polkit's /etc/polkit-1/rules.d (not for every user): grep exited 2 with "Permission
-    denied" and printed nothing from there, and hvaudit counted no sudo rule (HVA-142 passed
-    with 2 administrators though sudoers may make every user one) and no polkit grant
-    (HVA-132 passed though a rule there may grant org.libvirt.unix.manage to everyone). Now
-    exit 2 is an answer only when every error is "No such file or directory" (a directory not
-    there holds no rule); otherwise the evidence is not known."""
+    polkit rules grep ignored grep's exit status: GNU grep manual, Exit Status, "Normally the
+    exit status is 0 if a line is selected, 1 if no lines were selected, and 2 if an error
+    occurred" (found with `search`), each error named on stderr. A collector without root
+    cannot read /etc/sudoers (mode 0440) or polkit's /etc/polkit-1/rules.d (not for every
+    user): grep exited 2 with "Permission denied" and printed nothing from there, and hvaudit
+    counted no sudo rule (HVA-142 passed with 2 administrators though sudoers may make every
+    user one) and no polkit grant (HVA-132 passed though a rule there may grant
+    org.libvirt.unix.manage to everyone). Now exit 2 is an answer only when every error is "No
+    such file or directory" (a directory not there holds no rule); otherwise the evidence is
+    not known."""
     a = host_scan(over)
     assert outcomes(a, check) == {"hv1": status}
     assert messages(a, check) == {"hv1": message}
