@@ -763,13 +763,21 @@ def _kvm_modules(ev: HostEvidence, ept: Got, npt: Got) -> Fact[tuple[str, ...]]:
     return Fact.unavailable("/proc/modules could not be read", mods.source)
 
 
-def _kernel_release_key(release: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+def _kernel_release_key(
+    release: str,
+) -> tuple[tuple[str, ...], tuple[tuple[int, int, str], ...]]:
     """A kernel release's flavour (its letter runs: Debian `amd64` and `rt-amd64`, RHEL `el`,
-    `x86_64` and `+debug`, Proxmox `pve` differ) and its numbers in order, which order releases
-    of one flavour (6.1.0-28-amd64 < 6.1.0-30-amd64; 5.14.0-427.13.1.el9_4 <
-    5.14.0-503.11.1.el9_5; 6.8.12-4-pve < 6.8.12-10-pve)."""
+    `x86_64` and `+debug`, Proxmox `pve` differ) and its digit and letter runs in order, which
+    order releases of one flavour as rpmvercmp does (6.1.0-28-amd64 < 6.1.0-30-amd64;
+    5.14.0-427.13.1.el9_4 < 5.14.0-503.11.1.el9_5; 6.8.12-4-pve < 6.8.12-10-pve): runs
+    compared in turn, numbers as numbers, and "numeric segments are always newer than alpha
+    segments" (rpm's rpmio/rpmvercmp.c), so RHEL's first kernel of a minor release,
+    4.18.0-553.el8_10, is older than its update 4.18.0-553.5.1.el8_10 (R23W-1)."""
     low = release.lower()
-    return tuple(re.findall(r"[a-z]+", low)), tuple(int(n) for n in re.findall(r"\d+", low))
+    runs = tuple(
+        (1, int(r), "") if r.isdigit() else (0, 0, r) for r in re.findall(r"\d+|[a-z]+", low)
+    )
+    return tuple(re.findall(r"[a-z]+", low)), runs
 
 
 def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
