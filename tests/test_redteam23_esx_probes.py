@@ -24,6 +24,16 @@ Findings (V23B-n):
   it are not collected either (their configuration is vCenter's copy too); the bundle is
   partial and no verdict is given on them. A host that reports no state (an ESXi reached
   directly: "For ESX Server, this is always the setting", connected) is collected as before.
+- V23B-2 (false pass) HVA-443 and every VM check: a VM whose runtime.connectionState is
+  orphaned (on a connected host) was assessed on vCenter's copy: HVA-443 passed "0
+  snapshot(s), none older than 72 hours" and HVA-191 was not applicable.
+  VirtualMachineConnectionState (vSphere API, read with `search`): "orphaned: The virtual machine is no longer
+  registered on the host it is associated with. For example, a virtual machine that is
+  unregistered or deleted directly on a host managed by VirtualCenter shows up in this state";
+  "disconnected: The server is currently disconnected from the virtual machine, since its host
+  is disconnected". The collector did not read the property (round 23's lead). It now
+  retrieves runtime.connectionState with the VM, and an orphaned or disconnected VM is a VM
+  not collected (V23-1's way), with a collection error; the host is still assessed.
 
 Held (kept as tests): V23B-1 the same host connected passes HVA-419 and its VM is collected.
 
@@ -31,8 +41,8 @@ Probed by script, not kept:
 - HVA-419 with runtime.connectionState notResponding and disconnected through the record
   (tests/test_redteam13_vmw_probes._vsphere): both passed on main, as connected does.
 
-Tally: 3 cases in 2 test functions; 2 failed on main 5957371 before the fix (the held case
-passed there too).
+Tally: 4 cases in 3 test functions; 3 failed on main before the fixes (V23B-1 on 5957371,
+V23B-2 on 073c35a; the held case passed there too).
 
 Leads left (not settled in the time):
 - HVA-419: HostDateTimeInfo's API 7.0.3 run-time fields (enabled, inFallbackState,
@@ -41,8 +51,6 @@ Leads left (not settled in the time):
   judged on its configuration only.
 - HVA-419: HostNtpConfig.configFile beside a non-empty server list (`disable ntp`, a `key N`
   option without the key, a LOCAL driver fudge line) is not read.
-- A VM's own runtime.connectionState (orphaned, on a connected host) is not read: an orphaned
-  VM with a cached configuration is assessed as any other.
 - A host in maintenance mode or standby (runtime.inMaintenanceMode, powerState standBy) is
   assessed on its configuration; whether that is right was not settled.
 """
@@ -62,10 +70,11 @@ from test_redteam11_vmw_probes import _verdict
 
 
 def _collect(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str, vm_state: str = "connected"
 ) -> tuple[Assessment, bool]:
     """VsphereCollector._collect over one host (esx1, runtime.connectionState `state`) whose
-    NTP configuration, ntpd and firewall are those HVA-419 passes, and one VM (web) on it."""
+    NTP configuration, ntpd and firewall are those HVA-419 passes, and one VM (web) on it whose
+    runtime.connectionState is `vm_state`."""
     vim = pytest.importorskip("pyVmomi").vim
     from hvaudit.collect.vsphere import VsphereCollector
 
@@ -101,6 +110,7 @@ def _collect(
         "config.uuid": "4210c0de-0000-0000-0000-000000000001",
         "config.hardware.device": [],
         "runtime.host": host,
+        "runtime.connectionState": vim.VirtualMachine.ConnectionState(vm_state),
     }
 
     def retrieve(_content: Any, kind: Any, paths: tuple[str, ...]) -> Any:
@@ -160,3 +170,26 @@ def test_v23b_1_held_connected_host_is_assessed(
         "ntpd running (policy on), servers 10.0.0.5",
     )
     assert [v.name for v in a.deployment.vms] == ["web"]
+
+
+def test_v23b_2_orphaned_vm_is_not_assessed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """V23B-2: VirtualMachineConnectionState (vSphere API, read with `search`): "orphaned: The
+    virtual machine is no longer registered on the host it is associated with. For example, a
+    virtual machine that is unregistered or deleted directly on a host managed by VirtualCenter
+    shows up in this state". Its cached configuration was assessed (HVA-443 passed "0
+    snapshot(s)"); right: a VM not collected, with a collection error, no verdict on it."""
+    a, complete = _collect(tmp_path, monkeypatch, "connected", "orphaned")
+    assert not complete
+    assert [r.check.id for r in a.results if r.outcome.subject.name == "web"] == []
+    reason = "runtime.connectionState orphaned: vCenter's cached configuration, not the VM's"
+    assert [n for n in a.deployment.notes if "vm-7" in n or "web" in n] == [
+        f"vmware/vmx/host-1/vm-7.vmx: collection failed ({reason})",
+        f"collection error: VM web: {reason}",
+    ]
+    assert [v.name for v in a.deployment.vms] == []
+    assert _verdict(a, "HVA-419", "esx1") == (
+        "pass",
+        "ntpd running (policy on), servers 10.0.0.5",
+    )

@@ -53,6 +53,7 @@ VM_PATHS = (
     "config.flags",
     "runtime.powerState",
     "runtime.host",
+    "runtime.connectionState",
     "snapshot",
     "config.keyId",
     "config.migrateEncryption",
@@ -358,6 +359,19 @@ class VsphereCollector:
             if host is not None and host._moId in stale:
                 # V23B-1: a VM of a host vCenter does not reach is vCenter's copy too
                 reason = f"its host {stale[host._moId]} is not connected to vCenter"
+                writer.record(path, status="failed", origin=origin, reason=reason)
+                writer.error(f"VM {props.get('name') or obj._moId}: {reason}")
+                continue
+            state = str(props.get("runtime.connectionState") or "")
+            if state in ("orphaned", "disconnected"):
+                # V23B-2: VirtualMachineConnectionState (vSphere API, read with `search`):
+                # orphaned "The virtual machine is no longer registered on the host it is
+                # associated with. For example, a virtual machine that is unregistered or
+                # deleted directly on a host"; disconnected "since its host is disconnected".
+                # What vCenter returns is its last copy of a VM the host does not run as such
+                reason = (
+                    f"runtime.connectionState {state}: vCenter's cached configuration, not the VM's"
+                )
                 writer.record(path, status="failed", origin=origin, reason=reason)
                 writer.error(f"VM {props.get('name') or obj._moId}: {reason}")
                 continue
