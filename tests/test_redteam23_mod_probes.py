@@ -3,7 +3,8 @@
 Harness: conftest's `host_scan` (the hardened Debian host replayed through `ReplayRunner`, the
 real collector, parser and engine), changed in one fact per probe: the sysctl-d probe's output
 for one /etc/sysctl.d file, with kernel.modules_disabled 1 now and lockdown none (HVA-040), or
-migration on 127.0.0.1 (HVA-036, route_localnet).
+migration on 127.0.0.1 (HVA-036, route_localnet); the modprobe-d probe's output on
+test_redteam2's AMD host with kvm_amd nested 0 in sysfs and a host-passthrough VM (HVA-049).
 
 Findings (ID-n):
 - R23D-1 (false pass) HVA-040: `_modules_disabled_at_boot` read sysctl.d's
@@ -19,22 +20,30 @@ Findings (ID-n):
   read by R23R-3's reader, moved to hvaudit.parse.host.sysctl_int and shared by HVA-062,
   HVA-040 and the route_localnet fact (whose own `[+-]?[0-9]+` copy read "+1" as 1 and asked
   "0x1"): +1 is R21S-3's question naming the refused value, 0x1 the pass.
+- R23D-2 (false pass) HVA-049: `_nested_next_load` read modprobe.d's `options kvm_amd
+  nested=` with `-?[0-9]+`, so `nested=0x1` or `nested=+1` counted as nesting off at the next
+  load and a host-passthrough VM passed "the host's KVM has nested off". kvm_amd's nested is an
+  int parameter (svm.c `module_param(nested, int, S_IRUGO)`, R17H-4), set by kernel/params.c
+  param_set_int through kstrtoint(val, 0, ...): lib/kstrtox.c kstrtoull `if (s[0] == '+')
+  s++;` and base 0 (_parse_integer_fixup_radix), read with `find_string`. Now read by
+  hvaudit.parse.host.param_int (the same base-0 reader as sysctl_int, with kstrtoint's '+'):
+  the fail R20H-4 gives nested=1.
 
 Held (kept as tests): "01" (octal 1 for the kernel) keeps HVA-040's pass.
 
 Probed by script, not kept: kernel.modules_disabled = 0 in sysctl.d (the kernel refuses 0 too,
 minmax 1..1: R21S-3's question, as before, message now says the kernel refuses it).
 
-Tally: 4 cases in 3 test functions; 3 failed on main 4c76f52 before the fix (the +1 pass, the
-0x1 question, the route_localnet 0x1 question; run with PYTHONPATH=/work/main/src), the "01"
-pass passed before and after.
+Tally: 6 cases in 4 test functions; 3 failed on main 4c76f52 before R23D-1's fix (the +1
+pass, the 0x1 question, the route_localnet 0x1 question; run with PYTHONPATH=/work/main/src),
+the "01" pass passed before and after; both R23D-2 cases failed on main 0d041d5 before its fix
+(pass "the host's KVM has nested off").
 
 Leads left (not settled in the time):
-- hvaudit.parse.host `_nested_next_load` (modprobe.d `options kvm_amd nested=`) reads the int
-  with `-?[0-9]+`: param_set_int uses kstrtoint(val, 0, ...), which takes "+1" and "0x1", so
-  `nested=0x1` or `nested=+1` would read as nesting off at the next load (a possible false pass
-  of the nested-virtualization check); `/sys/module/kvm_amd/parameters/nested` prints %d, so the
-  live value is fine. Not probed.
+- param_int reads an int above INT_MAX as nesting on; kstrtoint refuses it (-ERANGE) and the
+  module's load fails. A wrong fail at worst, on a value nobody writes; not changed.
+- Other modprobe.d / command-line int parameters read with a decimal regex were not surveyed
+  (grep `-?[0-9]+` in hvaudit.parse.host against param_set_int / param_set_uint users).
 - A sysctl.d value with trailing words ("1 2", "1 # note": systemd-sysctl keeps a '#' after the
   value in it) is read as unknown (None): proc_dointvec on a one-int table may accept the first
   number; the verdict is a question either way, not a pass.
@@ -44,7 +53,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 from test_leads10 import _migration_on
 
 PATH = "/etc/sysctl.d/90-lock.conf"
@@ -104,4 +113,34 @@ def test_route_localnet_in_hex_routes_127_8_from_the_next_boot(host_scan) -> Non
     assert messages(a, "HVA-036") == {
         "hv1": "migration_address = 127.0.0.1: route_localnet = 1 on all from the next boot "
         f"({body}, {k8s}) opens 127/8 to the network"
+    }
+
+
+# --- R23D-2: kvm_amd's nested from modprobe.d, read as kstrtoint reads it -------------------------
+
+
+@pytest.mark.parametrize("value", ["0x1", "+1"], ids=["hex", "plus"])
+def test_kvm_amd_nested_in_modprobe_d_read_as_kstrtoint(host_scan, value) -> None:
+    """R23D-2 (false pass) HVA-049. kvm_amd's nested is an int parameter (svm.c
+    `module_param(nested, int, S_IRUGO)`), set by kernel/params.c param_set_int, kstrtoint(val,
+    0, ...): lib/kstrtox.c kstrtoull `if (s[0] == '+') s++; return _kstrtoull(s, base, res);`
+    and base 0 ("If it begins with 0x the number will be parsed as a hexadecimal"), read with
+    `find_string`. hvaudit read modprobe.d's value with `-?[0-9]+` and passed "nested off"."""
+    from test_redteam2_probes import AMD_NESTING_HOST
+
+    conf = "/etc/modprobe.d/kvm.conf"
+    base, rc, err = HARDENED_HOST["modprobe-d"]
+    a = host_scan(
+        {
+            **AMD_NESTING_HOST,
+            "/sys/module/kvm_amd/parameters/nested": "0\n",
+            "modprobe-d": (base + f"{conf}:options kvm_amd nested={value}\n", rc, err),
+        },
+        domains=[domain_xml("pt", body="<cpu mode='host-passthrough'/>")],
+    )
+    assert outcomes(a, "HVA-049") == {"pt": "fail"}, messages(a, "HVA-049")
+    assert messages(a, "HVA-049") == {
+        "pt": "CPU mode host-passthrough passes the host's vmx/svm through when KVM nests; the "
+        f"host's KVM has nested off now, but options kvm_amd nested={value} ({conf}) turns it "
+        "on at the module's next load (every boot)"
     }

@@ -1705,13 +1705,27 @@ def sysctl_int(value: str) -> int | None:
     '-', then wants a digit (`if (!isdigit(*p)) return -EINVAL`: a '+' is refused, the write
     fails) and reads it in base 0 (`strtoul_lenient(p, &p, 0, val)`: "0x1" is 1, "01" octal 1),
     read with `find_string` (R23R-3; one reader for every check since R23D-1)."""
-    m = re.fullmatch(r"(-?)(0[xX][0-9a-fA-F]{1,16}|0[0-7]{0,21}|[1-9][0-9]{0,18})", value.strip())
+    return _base0_int(value.strip(), "-?")
+
+
+def param_int(value: str) -> int | None:
+    """An int module parameter's value (modprobe.d `options`, a `module.param=` word) read as
+    kernel/params.c param_set_int reads it, kstrtoint(val, 0, ...), else None: lib/kstrtox.c
+    kstrtoull `if (s[0] == '+') s++;` (kstrtoll takes a '-'), then base 0 as proc_get_long
+    ("0x1" is 1), read with `find_string` (R23D-2)."""
+    return _base0_int(value, "[-+]?")
+
+
+def _base0_int(text: str, sign: str) -> int | None:
+    """`text` as an optional `sign` and a base-0 number (lib/kstrtox.c
+    _parse_integer_fixup_radix: "0x" hex, a leading "0" octal, else decimal), else None."""
+    m = re.fullmatch(f"({sign})" + r"(0[xX][0-9a-fA-F]{1,16}|0[0-7]{0,21}|[1-9][0-9]{0,18})", text)
     if m is None:
         return None
     digits = m.group(2)
     base = 16 if digits[:2] in ("0x", "0X") else 8 if digits[:1] == "0" else 10
     n = int(digits[2:] if base == 16 else digits, base)
-    return -n if m.group(1) else n
+    return -n if m.group(1) == "-" else n
 
 
 def _route_localnet_next_boot(
@@ -6812,10 +6826,8 @@ def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
     if (found := setting.get()) is None:
         return Fact.of("", *setting.sources)
     where, value = found
-    if module == "kvm_amd":
-        on = bool(re.fullmatch(r"-?[0-9]+", value)) and int(value) != 0
-    else:
-        on = _kernel_bool(value or "1")
+    amd = module == "kvm_amd"
+    on = param_int(value) not in (None, 0) if amd else _kernel_bool(value or "1")
     return Fact.of(where if on else "", *setting.sources)
 
 
