@@ -130,8 +130,10 @@ def test_p12_1_amd_sev_snp_ignores_the_efidisk(
 def test_p12_1_held_q35_is_the_store_question(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Held: q35 gets `4m-ms` (OVMF_CODE_4M.secboot.fd, SMM): the store decides."""
-    report = _vm(tmp_path, capsys, VM200)
+    """Held: q35 gets `4m-ms` (OVMF_CODE_4M.secboot.fd, SMM): the store decides, once `args:`
+    turns on the flash protection qemu-server does not (P23C-1)."""
+    secure = "args: -global driver=cfi.pflash01,property=secure,value=on\n"
+    report = _vm(tmp_path, capsys, VM200 + secure)
     status, message = pve_result(report, "HVA-066", "web-10")
     assert (status, message.split(";")[0]) == (
         "manual",

@@ -211,7 +211,9 @@ def test_p20_2_quoted_ostype_is_read(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_p20_2_quoted_bios_is_ovmf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Likewise `bios: "ovmf"` is OVMF: HVA-066 keeps the store question. Was fail "BIOS
     firmware: no Secure Boot" (a wrong fail)."""
-    conf = VM200.replace("bios: ovmf", 'bios: "ovmf"')
+    # the flash protected (P23C-1), so that the store is the question
+    secure = "args: -global driver=cfi.pflash01,property=secure,value=on\n"
+    conf = VM200.replace("bios: ovmf", 'bios: "ovmf"') + secure
     report = pve_scan(tmp_path, capsys, {CONF: conf})
     status, msg = pve_result(report, "HVA-066", "web-10")
     assert status == "manual"

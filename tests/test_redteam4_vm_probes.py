@@ -1192,7 +1192,13 @@ def test_pve_property_boolean_words_in_parity_checks(
     from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
 
     vm200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
-    conf = vm200 + edit if edit else vm200.replace("pre-enrolled-keys=1", "pre-enrolled-keys=on")
+    # the flash protected (P23C-1), so that the store is the question
+    secure = "args: -global driver=cfi.pflash01,property=secure,value=on\n"
+    conf = (
+        vm200 + edit
+        if edit
+        else vm200.replace("pre-enrolled-keys=1", "pre-enrolled-keys=on") + secure
+    )
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
     status, msg = pve_result(report, check, "web-10")
     # HVA-066: `on` is read as 1 (the template with keys); the efidisk it seeded settles it

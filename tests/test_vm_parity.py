@@ -132,9 +132,16 @@ PVE_CASES = [
     ),
     ("HVA-066", "-efidisk0", "fail", "OVMF without efidisk0: a temporary variable store"),
     ("HVA-066", "-bios", "fail", "BIOS firmware: no Secure Boot"),
-    # the template with keys seeds the efidisk; the store settles it (qm.conf(5): "can still be
-    # turned off from within the VM")
-    ("HVA-066", "-cpu", "manual", "OVMF efidisk0 efitype=4m, pre-enrolled-keys=1; the VM's"),
+    # q35 with the keys template: qemu-server leaves cfi.pflash01's secure property at QEMU's
+    # default (off), so the guest OS rewrites the store (P23C-1); with `args:` turning it on,
+    # the store settles it (qm.conf(5): "can still be turned off from within the VM")
+    ("HVA-066", "-cpu", "fail", "OVMF_CODE_4M.secboot.fd on q35 with SMM, but no -global"),
+    (
+        "HVA-066",
+        "args: -global driver=cfi.pflash01,property=secure,value=on",
+        "manual",
+        "OVMF efidisk0 efitype=4m, pre-enrolled-keys=1; the VM's",
+    ),
     # HVA-067: amd-sev no-debug defaults to 0 (debugging allowed); intel-tdx
     ("HVA-067", "amd-sev: type=std", "fail", "launch security sev with no-debug=0"),
     ("HVA-067", "amd-sev: snp", "fail", "launch security sev-snp with no-debug=0"),
@@ -180,7 +187,8 @@ def test_proxmox_hardened_vms_pass_every_parity_check(capsys: pytest.CaptureFixt
         "HVA-059": "not_applicable",
         "HVA-064": "pass",
         "HVA-065": "pass",
-        "HVA-066": "manual",
+        # no qm.conf key protects the UEFI flash: only `args:` (HVA-046) can (P23C-1)
+        "HVA-066": "fail",
         "HVA-067": "manual",
     }
     assert got == {(c, vm): s for c, s in want.items() for vm in ("web-10", "api-11")}

@@ -41,8 +41,10 @@ from hvaudit.checks.vmware import host_default_questions, own_keys_pass
 from hvaudit.model import Disk, Host, Passthrough, Pool, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
+    QAPI_FALSE,
     host_device_name,
     parse_opts,
+    pflash_secure,
     qemu_options,
     same_file,
 )
@@ -2528,7 +2530,8 @@ def _raw_tpm_emulators(v: Vm) -> list[tuple[str, str]]:
         "name='secure-boot'/>"
         "<feature enabled='yes' name='enrolled-keys'/></firmware> (and <smm state='on'/>).",
         "proxmox-ve": "Set bios: ovmf, machine: q35 (SMM) and an efidisk0 of efitype=4m and "
-        "pre-enrolled-keys=1.",
+        "pre-enrolled-keys=1, and protect the UEFI flash, which qemu-server leaves writable: "
+        "args: -global driver=cfi.pflash01,property=secure,value=on.",
         "vmware-esxi": 'Set firmware = "efi" and uefi.secureBoot.enabled = "TRUE" (Boot '
         "Options, Secure Boot).",
     },
@@ -2588,26 +2591,6 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
         yield outcome
 
 
-#: QEMU's bool words (qapi/qapi-util.c qapi_bool_parse: "on", "yes", "true", "y" and "off",
-#: "no", "false", "n", compared exactly).
-_QAPI_FALSE = frozenset({"off", "no", "false", "n"})
-
-
-def _global_setting(text: str) -> tuple[str, str, str] | None:
-    """A `-global` argument as (driver, property, value), as qdev-monitor.c qemu_global_option
-    reads it: `sscanf(str, "%63[^.=].%63[^=]%n", driver, property, &offset)` and `str[offset] ==
-    '='` for the short form (the driver ends at the first dot, so a driver whose name holds one
-    is reachable only by the long form: qemu-options.hx "The longhand syntax works even when
-    driver contains a dot"), else QemuOpts with the keys driver, property and value."""
-    m = re.match(r"([^.=]{1,63})\.([^=]{1,63})=", text)
-    if m is not None:
-        return m.group(1), m.group(2), text[m.end() :]
-    opts = parse_opts(text)
-    if all(k in opts for k in ("driver", "property", "value")):
-        return opts["driver"], opts["property"], opts["value"]
-    return None
-
-
 def _flash_unprotected(v: Vm) -> str | None:
     """The raw `-global` that leaves the UEFI flash writable outside SMM, as shown, or None
     (R23M-3). libvirt gives an SMM-protected loader (<loader secure='yes'>, and a firmware
@@ -2624,14 +2607,8 @@ def _flash_unprotected(v: Vm) -> str | None:
     -global; VIRT_HSTI_BYTE0_SMM_SECURE_VARS_FLASH "Verify the variable store is not writable
     for normal (not SMM) code"), read with `read_file`: the guest OS writes PK and
     SecureBootEnable itself."""
-    last: tuple[str, bool] | None = None
-    for o in qemu_options(v.raw_hypervisor_arguments):
-        if o.name != "global" or (g := _global_setting(o.text)) is None:
-            continue
-        driver, prop, value = g
-        if driver == "cfi.pflash01" and prop == "secure":
-            last = (o.shown(), value in _QAPI_FALSE)
-    return last[0] if last is not None and last[1] else None
+    last = pflash_secure(v.raw_hypervisor_arguments)
+    return last[0] if last is not None and last[1] in QAPI_FALSE else None
 
 
 def _secure_boot_outcome(v: Vm, platform: str | None) -> Outcome:

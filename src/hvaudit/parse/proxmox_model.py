@@ -68,6 +68,8 @@ from hvaudit.parse.proxmox_firewall import IpsetEntry, nft_options
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
     HOST_RNG,
+    QAPI_TRUE,
+    pflash_secure,
     raw_chardev_passthrough,
     raw_input_passthrough,
     raw_pci_passthrough,
@@ -1351,7 +1353,15 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str], arch: str) -> tuple[bo
     `4m-no-smm-ms`, OVMF_CODE_4M.fd, which pve-edk2-firmware builds without SMM_REQUIRE
     (debian/rules OVMF_4M_FLAGS; only OVMF_CODE_4M.secboot.fd has -DSMM_REQUIRE=TRUE), so the
     variable store is flash the guest OS writes directly and Secure Boot is not protected from
-    it (libvirt kbase "Secure Boot": secure boot needs the SMM-protected loader); amd-sev
+    it (libvirt kbase "Secure Boot": secure boot needs the SMM-protected loader). A q35 VM gets
+    OVMF_CODE_4M.secboot.fd, but SMM guards the store only where QEMU refuses flash writes from
+    outside SMM, cfi.pflash01's `secure` property: `DEFINE_PROP_BIT("secure", PFlashCFI01,
+    features, PFLASH_SECURE, 0)` (hw/block/pflash_cfi01.c), which qemu-server never sets (no
+    `-global` for it in the tree nor in its expected command line src/test/cfg2cmd/
+    efi-secboot-and-tpm-q35.conf.cmd) and no pve-qemu patch changes (qemu-server e6352be6,
+    pve-qemu b4321283, read with `fetch`): such a VM fails unless its `args:` turns the property
+    on, the last `-global` for it deciding (P23C-1; libvirt adds `-global driver=cfi.pflash01,
+    property=secure,value=on` for an SMM loader, R23M-3). amd-sev
     std/es get `4m-sev`, OVMF_SEV_CODE_4M.fd (OVMF_SEV_4M_FLAGS, no SMM) with the vars template
     OVMF_SEV_VARS_4M.fd (no keys enrolled); snp boots `-bios OVMF_SEV_4M.fd`, ignoring the
     efidisk ("EFI disks are not supported with Confidential Virtual Machines", print_ovmf_
@@ -1401,6 +1411,22 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str], arch: str) -> tuple[bo
             "OVMF_CODE_4M.fd on an i440FX machine (no SMM): the guest OS can rewrite the "
             "variable store, so Secure Boot is not protected"
         )
+    if arch == "x86_64":
+        # SMM guards the store only where QEMU refuses flash writes from outside SMM, its
+        # cfi.pflash01 `secure` property (default 0), which qemu-server never sets (P23C-1)
+        secure = pflash_secure(_pve_args(v.get("args", "")))
+        if secure is None or secure[1] not in QAPI_TRUE:
+            said = (
+                f"args sets {secure[0]}"
+                if secure is not None
+                else "no -global driver=cfi.pflash01,property=secure,value=on (qemu-server "
+                "adds none, and QEMU's default is off)"
+            )
+            return False, (
+                f"OVMF_CODE_4M.secboot.fd on q35 with SMM, but {said}: QEMU takes flash "
+                "writes from outside SMM, the guest OS can rewrite the variable store, so "
+                "Secure Boot is not protected"
+            )
     return True, "OVMF efidisk0 efitype=4m, pre-enrolled-keys=1"
 
 

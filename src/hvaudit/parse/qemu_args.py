@@ -951,3 +951,38 @@ def raw_monitor_ports(args: Iterable[str]) -> frozenset[int]:
                 if parse_opts(rest).get("server", "off").lower() in ("on", "yes", "true", "y"):
                     ports.add(addr.split(":", 1)[1].partition(":")[2])
     return frozenset(int(p) for p in ports if p.isdigit())
+
+
+#: QEMU's bool words (qapi/qapi-util.c qapi_bool_parse: "on", "yes", "true", "y" and "off",
+#: "no", "false", "n", compared exactly).
+QAPI_TRUE = frozenset({"on", "yes", "true", "y"})
+QAPI_FALSE = frozenset({"off", "no", "false", "n"})
+
+
+def global_setting(text: str) -> tuple[str, str, str] | None:
+    """A `-global` argument as (driver, property, value), as qdev-monitor.c qemu_global_option
+    reads it: `sscanf(str, "%63[^.=].%63[^=]%n", driver, property, &offset)` and `str[offset] ==
+    '='` for the short form (the driver ends at the first dot, so a driver whose name holds one
+    is reachable only by the long form: qemu-options.hx "The longhand syntax works even when
+    driver contains a dot"), else QemuOpts with the keys driver, property and value."""
+    m = re.match(r"([^.=]{1,63})\.([^=]{1,63})=", text)
+    if m is not None:
+        return m.group(1), m.group(2), text[m.end() :]
+    opts = parse_opts(text)
+    if all(k in opts for k in ("driver", "property", "value")):
+        return opts["driver"], opts["property"], opts["value"]
+    return None
+
+
+def pflash_secure(args: Iterable[str]) -> tuple[str, str] | None:
+    """The last raw `-global` that sets cfi.pflash01's secure property, as (the option shown,
+    its value), or None: global properties are "Applied in order, later entries override
+    earlier ones" (qom/object.c object_apply_global_props), so the last one decides (R23M-3)."""
+    last: tuple[str, str] | None = None
+    for o in qemu_options(args):
+        if o.name != "global" or (g := global_setting(o.text)) is None:
+            continue
+        driver, prop, value = g
+        if driver == "cfi.pflash01" and prop == "secure":
+            last = (o.shown(), value)
+    return last
