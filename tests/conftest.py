@@ -260,6 +260,9 @@ HARDENED_HOST: dict[str, Any] = {
     "/proc/meminfo": "MemTotal:       65843912 kB\n",
     "/proc/cmdline": "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet\n",
     "/proc/sys/kernel/osrelease": "6.1.0-28-amd64\n",
+    "/proc/version": "Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) (gcc-12 "
+    "(Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC "
+    "Debian 6.1.119-1 (2024-11-22)\n",
     # `find /boot -maxdepth 1 -name vmlinuz-*`: the running kernel and an older one kept by apt
     "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n/boot/vmlinuz-6.1.0-27-amd64\n", 0),
     "/proc/sys/kernel/hostname": "hv1\n",

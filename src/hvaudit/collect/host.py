@@ -59,6 +59,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/cmdline"),
     # The running kernel's release, compared with the kernels installed in /boot (R23H-2)
     FileProbe("/proc/sys/kernel/osrelease"),
+    # The running build's package version (`... #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1
+    # (2024-11-22)`), compared with the installed package of the same release (R23E-1)
+    FileProbe("/proc/version"),
     FileProbe("/proc/sys/kernel/hostname"),
     # The names that resolve to this host (a storage pool served "by name" by the host itself).
     FileProbe("/etc/hosts"),

@@ -813,11 +813,79 @@ def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             if _kernel_release_key(n)[0] == flavour and _kernel_release_key(n)[1] > mine
         ]
         if not newer:
-            return Fact.of((), rel.source, g.source)
+            return _kernel_rebuilt_in_place(ev, running, rel.source, g.source)
         newest = max(newer, key=lambda n: _kernel_release_key(n)[1])
         return Fact.of((running, newest), rel.source, g.source)
 
     return ev.fact(_cmd("boot-kernels"), parse)
+
+
+#: The packages that install /boot/vmlinuz-RELEASE: Debian linux-image-RELEASE (signed) or
+#: linux-image-RELEASE-unsigned, Proxmox proxmox-kernel-RELEASE-signed (or unsigned), older
+#: pve-kernel-RELEASE.
+_KERNEL_PACKAGES = (
+    "linux-image-{}",
+    "linux-image-{}-unsigned",
+    "proxmox-kernel-{}-signed",
+    "proxmox-kernel-{}",
+    "pve-kernel-{}",
+)
+
+
+def _kernel_rebuilt_in_place(
+    ev: HostEvidence, running: str, *sources: Source
+) -> Fact[tuple[str, ...]]:
+    """A kernel updated in place: Debian keeps the release name (the ABI name) across package
+    versions (debian-kernel-handbook ch. 5: the kernel version "is not changed for every new
+    package version"), so linux-image-6.1.0-28-amd64 6.1.119-1 -> 6.1.123-1 replaces
+    /boot/vmlinuz-6.1.0-28-amd64 and no newer name appears. The running build's package
+    version is in /proc/version, after the build number (`#1 SMP PREEMPT_DYNAMIC Debian
+    6.1.119-1 (2024-11-22)`; Proxmox `... PMX 6.8.12-4 (2024-11-06T15:04Z)`); the installed
+    one is dpkg's. They differ: the installed build waits for a reboot. A kernel package of
+    the running release installed but /proc/version or dpkg unread, a question; a kernel not
+    built by Debian or Proxmox (no such marker) is not compared (R23E-1)."""
+    pk = _packages(ev)
+    ver = ev.get(_file("/proc/version"))
+    tail = ver.text.rsplit(") #", 1)[-1] if ver.state == "ok" else ""
+    mark = re.search(r"\b(?:Debian|PMX) (\S+) \(", tail)
+    if not pk.known:
+        if mark:
+            return Fact.unavailable(
+                f"the installed package of kernel {running} is unknown ({pk.reason})",
+                *sources,
+                *pk.sources,
+            )
+        return Fact.of((), *sources)
+    installed = next(
+        (
+            (name, pk.get()[name])
+            for name in (t.format(running) for t in _KERNEL_PACKAGES)
+            if name in pk.get()
+        ),
+        None,
+    )
+    if installed is None:
+        return Fact.of((), *sources)
+    name, version = installed
+    if ver.state == "ok" and not mark:
+        # a kernel built elsewhere under a packaged name: no build version to compare
+        return Fact.of((), *sources)
+    if not mark:
+        return Fact.unavailable(
+            f"/proc/version could not be read: whether the running {running} is the installed "
+            f"{name} {version} is not shown",
+            *sources,
+            ver.source,
+        )
+    built = mark.group(1)
+    if re.sub(r"\+b\d+$", "", version) == built:
+        return Fact.of((), *sources, ver.source, *pk.sources)
+    return Fact.of(
+        (f"{running} ({built})", f"{running} ({name} {version})"),
+        *sources,
+        ver.source,
+        *pk.sources,
+    )
 
 
 def _ksm_boot_units(g: Got) -> Fact[tuple[str, ...]]:
