@@ -3371,7 +3371,12 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     the running one (/proc/sys/kernel/osrelease) of the same flavour waits for a reboot
     (dnf5-needs-restarting(8): the system "should be rebooted to fully apply changes from
     package installations and upgrades" of important packages, "the kernel" first among them;
-    read with `search`), a fail naming both; the kernels not read, a question (R23H-2)."""
+    read with `search`), a fail naming both; the kernels not read, a question (R23H-2). Debian
+    keeps the release name across package versions (debian-kernel-handbook ch. 5: the kernel
+    version "is not changed for every new package version"), so an update in place is seen in
+    /proc/version's build version ("Debian 6.1.119-1", Proxmox "PMX 6.8.12-4") against the
+    installed linux-image-RELEASE / proxmox-kernel-RELEASE-signed: they differ, a fail; the
+    package installed but /proc/version unread, a question (R23E-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f, held = h.facts.pending_security_updates, h.facts.held_packages
