@@ -43,6 +43,13 @@ Leads left (not settled in the time):
   host, hardened or not: whether they can authenticate needs /etc/shadow's locked field and
   their authorized_keys, which are not collected. Collecting `passwd -S -a` (status L/NP/P)
   and reading PasswordAuthentication/KbdInteractiveAuthentication would settle most of them.
+- HVA-210 (R23N-1, needless question): br0 holding 192.168.1.5 with a VM, policy drop and
+  only `iifname "eno3" tcp dport 22 accept` (sshd on 10.0.0.10, eno3) is still asked whether
+  the firewall drops br0's connections, which that ruleset settles (no accept matches br0);
+  also with `ip saddr 10.0.0.0/24` or `iifname "br0"` on the accept (the latter rightly a
+  fail-worthy case). R21N-1's question fires on any accept (firewall_accepts); reading each
+  accept's input-interface match for the listener's port (HVA-190's _nft_reach) would settle
+  it. Held on the probe: br0 with only an fe80:: address keeps the pass.
 - HVA-181/214 (R23K-1): a grub.d line that only reads GRUB_CMDLINE_LINUX (`if [ -z
   "$GRUB_CMDLINE_LINUX" ]; then ...`) is taken as an unread assignment and unsettles the line.
 - HVA-202 (R23T-2): a system peer with refid .LOCL. that is an outside server (a LAN server
