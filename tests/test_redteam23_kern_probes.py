@@ -25,13 +25,20 @@ Findings (ID-n):
   differ, a fail naming both; the package installed but /proc/version unread, a question. A
   /boot image's mtime against the boot time was not used: dpkg keeps the archive's mtimes
   (the build's), not the install time.
+- R23E-2 (false pass) HVA-180: R23E-1 took the build version after "Debian" or "PMX" only;
+  Proxmox VE 7's pve-kernel prints "PVE" there and is updated in place under one release
+  name ("5.15.30-2-pve #1 SMP PVE 5.15.30-3 (Fri, 22 Apr 2022 ...)", "5.15.108-1-pve #1 SMP
+  PVE 5.15.108-2 (2023-07-20T10:06Z)" while dpkg lists "pve-kernel-5.15.108-1-pve
+  5.15.108-1" elsewhere: read with `find_string`), so the old build ran unseen. "PVE V" is now
+  read too.
 
 Held (kept as tests):
 - the running build the installed package's version (Debian, Proxmox) passes.
 
 Probed by script, not kept:
 
-Tally: 6 cases in 3 test functions; 4 failed on main 073c35a before R23E-1.
+Tally: 7 cases in 3 test functions; 4 failed on main 073c35a before R23E-1, 1 on main
+1bf76aa before R23E-2.
 
 Leads left (not settled in the time):
 - HVA-180 on Ubuntu: /proc/version "#101-Ubuntu SMP" carries the upload number of package
@@ -81,8 +88,17 @@ _DPKG = HARDENED_HOST["dpkg-packages"][0]
             "kernel 6.8.12-4-pve (proxmox-kernel-6.8.12-4-pve-signed 6.8.12-5) is installed but "
             "6.8.12-4-pve (6.8.12-4) runs (the update takes effect at the next reboot)",
         ),
+        (
+            "5.15.30-2-pve",
+            "Linux version 5.15.30-2-pve (build@proxmox) (gcc (Debian 10.2.1-6) 10.2.1 "
+            "20210110, GNU ld (GNU Binutils for Debian) 2.35.2) #1 SMP PVE 5.15.30-2 (Tue, 12 "
+            "Apr 2022 13:52:28 +0200)\n",
+            "pve-kernel-5.15.30-2-pve\t5.15.30-3\tii \n",
+            "kernel 5.15.30-2-pve (pve-kernel-5.15.30-2-pve 5.15.30-3) is installed but "
+            "5.15.30-2-pve (5.15.30-2) runs (the update takes effect at the next reboot)",
+        ),
     ],
-    ids=["debian-signed", "debian-unsigned", "proxmox"],
+    ids=["debian-signed", "debian-unsigned", "proxmox", "pve7"],
 )
 def test_kernel_updated_in_place_fails(
     host_scan, running: str, proc_version: str, package: str, message: str
@@ -91,7 +107,8 @@ def test_kernel_updated_in_place_fails(
     (uname -r, the /boot file name, the package name) "is not changed for every new package
     version"; /proc/version carries the running build's package version after the build
     number ("#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)"; Proxmox "PMX 6.8.12-4",
-    package proxmox-kernel-6.8.12-4-pve-signed 6.8.12-4: read with `find_string`). A security
+    package proxmox-kernel-6.8.12-4-pve-signed 6.8.12-4; R23E-2, Proxmox VE 7 "PVE 5.15.30-3"
+    on 5.15.30-2-pve: read with `find_string`). A security
     update under the same release name replaced /boot/vmlinuz-RELEASE; the old build runs
     until the reboot and HVA-180 passed. The compiler's "(Debian 12.2.0-14)" is not taken."""
     a = host_scan(

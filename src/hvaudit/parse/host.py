@@ -840,14 +840,15 @@ def _kernel_rebuilt_in_place(
     package version"), so linux-image-6.1.0-28-amd64 6.1.119-1 -> 6.1.123-1 replaces
     /boot/vmlinuz-6.1.0-28-amd64 and no newer name appears. The running build's package
     version is in /proc/version, after the build number (`#1 SMP PREEMPT_DYNAMIC Debian
-    6.1.119-1 (2024-11-22)`; Proxmox `... PMX 6.8.12-4 (2024-11-06T15:04Z)`); the installed
+    6.1.119-1 (2024-11-22)`; Proxmox `... PMX 6.8.12-4 (2024-11-06T15:04Z)`, Proxmox VE 7's
+    pve-kernel `5.15.30-2-pve #1 SMP PVE 5.15.30-3 (Fri, 22 Apr 2022 ...)`: R23E-2); the installed
     one is dpkg's. They differ: the installed build waits for a reboot. A kernel package of
     the running release installed but /proc/version or dpkg unread, a question; a kernel not
     built by Debian or Proxmox (no such marker) is not compared (R23E-1)."""
     pk = _packages(ev)
     ver = ev.get(_file("/proc/version"))
     tail = ver.text.rsplit(") #", 1)[-1] if ver.state == "ok" else ""
-    mark = re.search(r"\b(?:Debian|PMX) (\S+) \(", tail)
+    mark = re.search(r"\b(?:Debian|PMX|PVE) (\S+) \(", tail)
     if not pk.known:
         if mark:
             return Fact.unavailable(
