@@ -42,6 +42,11 @@ Findings (ID-n):
   stale ntp.conf holding only the LOCAL driver failed an ntpd whose peer is outside, e.g. from
   ntpsec's ntp.d); a server on the host itself, another refclock, no system peer or no answer:
   the files decide as before.
+- R23T-3 (wrong fail, found by the round's wrong-fail review R23W, lead 4) HVA-202: a system
+  peer on the LAN whose refid is ".LOCL." (type 'u': another host that follows its own LOCAL
+  driver) was read as this host's LOCAL driver and failed "the host's own clock". Now only the
+  127.127.1.u address or a refclock line (type 'l') with that refid is the LOCAL driver; the
+  LAN server is a server outside the host (chrony's tracking shows no more of its upstream).
 
 Held (kept as tests): R23T-2's "no system peer" case (no '*' line: the files decide, the
 fallback file passes as before).
@@ -49,11 +54,11 @@ fallback file passes as before).
 Probed by script, not kept: an own-address server on the command line beside an outside pool
 in ntp.conf keeps the pass.
 
-Tally: 10 cases in 3 test functions; 8 failed on main before the fixes (run with the old src
+Tally: 11 cases in 3 test functions; 9 failed on main before the fixes (run with the old src
 and this file): 5 on 3fb626d before R23T-1 (the three absent-file cases, the wrong fail, and
 the loopback server on the command line, whose fail named only the file's line; the outside
 command-line server with no file passed for another reason, no file judged), 3 on f7811fb
-before R23T-2 (the held no-peer case passed). The SARIF golden carries HVA-202's docstring
+before R23T-2 (the held no-peer case passed), 1 on 7ffbd0d before R23T-3. The SARIF golden carries HVA-202's docstring
 (regenerated).
 
 Leads left (not settled in the time):
@@ -202,8 +207,21 @@ FALLBACK = (
             "pass",
             "ntpd running",
         ),
+        (
+            LOCAL_ONLY,
+            "*192.0.2.10      .LOCL.          11 u   33   64  377    0.412   -0.118   0.051\n"
+            " 127.127.1.0     .LOCL.          10 l  24d   64    0    0.000   +0.000   0.000\n",
+            "pass",
+            "ntpd running",
+        ),
     ],
-    ids=["local-driver-selected", "local-driver-by-name", "outside-peer-settles", "no-sys-peer"],
+    ids=[
+        "local-driver-selected",
+        "local-driver-by-name",
+        "outside-peer-settles",
+        "no-sys-peer",
+        "lan-server-on-its-own-clock",
+    ],
 )
 def test_ntpd_system_peer_settles_its_files(
     host_scan, conf: str, peers: str, status: str, message: str

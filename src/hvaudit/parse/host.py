@@ -5284,7 +5284,9 @@ def _ntp_peer(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]
     (".LOCL."), a refclock's type is 'l'. The LOCAL driver's refid is "LOCL" (ntpsec
     refclock_local.c `memcpy(&pp->refid, "LOCL", REFIDLEN)`), its address 127.127.1.u; ntp's
     ntpq prints it so too ("*127.127.1.0     .LOCL.          10 l" from `ntpq -np`, public
-    notes read with `find_string`)."""
+    notes read with `find_string`). A server of type 'u' whose refid is ".LOCL." is another
+    host that follows its own LOCAL driver: a server outside the host, as chrony's tracking
+    shows it (R23W lead 4), not this host's clock."""
     got = ev.get(_cmd("ntpq-peers"))
     if got.state in ("absent", "uncollected"):
         return Fact.unavailable("`ntpq -pn` was not collected")
@@ -5304,7 +5306,7 @@ def _ntp_peer(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]
     remote, refid, _, kind = peer[1:].split()[:4]
     shown = " ".join(peer.split()[:4])
     src = Source(got.source.artefact, shown)
-    if refid.upper() == ".LOCL." or remote.startswith("127.127.1."):
+    if remote.startswith("127.127.1.") or (refid.upper() == ".LOCL." and kind == "l"):
         return Fact.of(("local", shown), src)
     try:
         ipaddress.ip_address(remote.strip("[]").partition("%")[0])
