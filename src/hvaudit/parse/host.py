@@ -1180,10 +1180,11 @@ def _sshd_match(ev: HostEvidence, server: Fact[str]) -> Fact[tuple[SshdMatch, ..
         return Fact.unavailable(f"{SSHD_CONFIG} was not read ({main.reason})", main.source)
     dropins: dict[str, list[str]] = {}
     d = ev.get(_cmd("sshd-config-d"))
-    if d.state == "ok" and (d.rc in (0, 1) or "No such file" in d.reason):
+    why = "" if d.state == "absent" else _grep_unanswered(d)
+    if why:
+        return Fact.unavailable(f"{SSHD_CONFIG_D} was not read ({why})", d.source)
+    if d.state == "ok":
         dropins = _by_file(d.text)
-    elif d.state != "absent":
-        return Fact.unavailable(f"{SSHD_CONFIG_D} was not read ({d.reason})", d.source)
     blocks: list[SshdMatch] = []
     unread: list[str] = []
     sources: list[Source] = [main.source, d.source]
@@ -4007,7 +4008,7 @@ def _journald_files(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
 def _journald_dropins(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
     """journald.conf.d's drop-ins in the order journald reads them, or None when not read."""
     drop = ev.get(_cmd("journald-conf-d"))
-    if drop.state in ("uncollected", "failed"):
+    if drop.state in ("uncollected", "failed") or (drop.state == "ok" and _grep_unanswered(drop)):
         return None
     files = _by_file(drop.text if drop.state == "ok" else "")
     chosen = _systemd_dropins(files, JOURNALD_CONF_D)
@@ -4026,6 +4027,8 @@ def _journald_unread(ev: HostEvidence) -> str:
         return f"{main_path} and journald.conf.d were not collected"
     if main.state == "failed" or drop.state == "failed":
         return f"{main_path} and journald.conf.d were not read"
+    if drop.state == "ok" and (why := _grep_unanswered(drop)):
+        return f"journald.conf.d was not read ({why})"
     return ""
 
 
