@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from hvaudit.checks._libvirt import (
     conf_fact,
@@ -1108,23 +1108,34 @@ def _vhost_user_listening(v: Vm) -> list[tuple[str, str]]:
         for i in v.interfaces
         if i.type == "vhostuser" and i.socket_mode == "server"
     ]
+    return out + _raw_vhost_user_sockets(v, listening=True, where=bool)
+
+
+def _raw_vhost_user_sockets(
+    v: Vm, *, listening: bool, where: Callable[[str], bool]
+) -> list[tuple[str, str]]:
+    """Raw arguments' `-chardev socket,path=...` named by a `-netdev vhost-user` or a `-device
+    vhost-user-*`, QEMU listening on it (server=on) or connecting to it as `listening` says,
+    whose path `where` keeps; each (path, as shown)."""
     opts = qemu_options(v.raw_hypervisor_arguments)
-    servers = {
+    chardevs = {
         o.props.get("id"): o
         for o in opts
-        if o.name == "chardev" and o.kind == "socket" and o.flag("server") and o.props.get("path")
+        if o.name == "chardev"
+        and o.kind == "socket"
+        and o.flag("server") == listening
+        and where(o.props.get("path", ""))
     }
+    how = "listening" if listening else "connecting"
+    out = []
     for o in opts:
         user = (o.name == "netdev" and o.kind == "vhost-user") or (
             o.name == "device" and o.kind.startswith("vhost-user-")
         )
-        chardev = servers.get(o.props.get("chardev")) if user else None
+        chardev = chardevs.get(o.props.get("chardev")) if user else None
         if chardev is not None:
             out.append(
-                (
-                    chardev.props["path"],
-                    f"QEMU argument {chardev.shown()} (listening, for {o.shown()})",
-                )
+                (chardev.props["path"], f"QEMU argument {chardev.shown()} ({how}, for {o.shown()})")
             )
     return out
 
@@ -1171,28 +1182,7 @@ def _vhost_user_bindable(v: Vm) -> list[tuple[str, str]]:
         for f in v.shared_directories
         if f.socket and shared(f.socket)
     ]
-    opts = qemu_options(v.raw_hypervisor_arguments)
-    clients = {
-        o.props.get("id"): o
-        for o in opts
-        if o.name == "chardev"
-        and o.kind == "socket"
-        and not o.flag("server")
-        and shared(o.props.get("path", ""))
-    }
-    for o in opts:
-        user = (o.name == "netdev" and o.kind == "vhost-user") or (
-            o.name == "device" and o.kind.startswith("vhost-user-")
-        )
-        chardev = clients.get(o.props.get("chardev")) if user else None
-        if chardev is not None:
-            out.append(
-                (
-                    chardev.props["path"],
-                    f"QEMU argument {chardev.shown()} (connecting, for {o.shown()})",
-                )
-            )
-    return out
+    return out + _raw_vhost_user_sockets(v, listening=False, where=shared)
 
 
 #: What each of Vm.boot_files' kinds is to the VM, as HVA-057 names it (R19-9).

@@ -548,38 +548,20 @@ class ProxmoxApiCollector:
         # the cluster's PCI mappings (hostpciN mapping=): pve-manager API2/Cluster/Mapping/PCI.pm
         # index lists each mapping the token may see (Mapping.Audit, .Use or .Modify on
         # /mapping/pci/<id>) as pci.cfg holds it; one it may not see stays unresolved (asked)
-        origin = "GET /cluster/mapping/pci"
-        try:
-            mappings = self._get(api, "cluster/mapping/pci")
-        except _ApiError as exc:
-            writer.record(
-                pve_artefact(PCI_MAPPINGS),
-                status="unavailable",
-                origin=origin,
-                reason=str(exc),
-                collected_at=utc_now(),
-            )
-        else:
-            writer.add(
-                pve_artefact(PCI_MAPPINGS), render_pci_mappings(mappings).encode(), origin=origin
-            )
+        self._store_optional(
+            writer,
+            pve_artefact(PCI_MAPPINGS),
+            "GET /cluster/mapping/pci",
+            lambda: render_pci_mappings(self._get(api, "cluster/mapping/pci")),
+        )
         # the HA manager's resources (Sys.Audit on `/`, which PVEAuditor holds); unread, a
         # guest's onboot stays the reading of what starts without an operator
-        origin = "GET /cluster/ha/resources"
-        try:
-            resources = self._get(api, "cluster/ha/resources")
-        except _ApiError as exc:
-            writer.record(
-                pve_artefact(HA_RESOURCES),
-                status="unavailable",
-                origin=origin,
-                reason=str(exc),
-                collected_at=utc_now(),
-            )
-        else:
-            writer.add(
-                pve_artefact(HA_RESOURCES), render_ha_resources(resources).encode(), origin=origin
-            )
+        self._store_optional(
+            writer,
+            pve_artefact(HA_RESOURCES),
+            "GET /cluster/ha/resources",
+            lambda: render_ha_resources(self._get(api, "cluster/ha/resources")),
+        )
         self._store(
             writer,
             pve_artefact("/etc/pve/domains.cfg"),
@@ -756,6 +738,21 @@ class ProxmoxApiCollector:
             )
             if status == "failed":
                 writer.error(str(exc))
+            return
+        writer.add(path, text.encode(), origin=origin)
+
+    @staticmethod
+    def _store_optional(
+        writer: BundleWriter, path: str, origin: str, render: Callable[[], str]
+    ) -> None:
+        """As _store, for an artefact the scan can go without: an API error records it
+        unavailable (its reason kept for the checks that ask) and is no collection error."""
+        try:
+            text = render()
+        except _ApiError as exc:
+            writer.record(
+                path, status="unavailable", origin=origin, reason=str(exc), collected_at=utc_now()
+            )
             return
         writer.add(path, text.encode(), origin=origin)
 
