@@ -4014,33 +4014,30 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 "where rsyslog's imuxsock reads the system socket; fail: Storage=none and no such "
                 "forwarding.",
             )
-        elif not targets and filtered:
-            yield manual(
-                s,
-                "rsyslog forwards over authenticated TLS only under a filter: "
-                + "; ".join(filtered),
-                *f.sources,
-                question=f"Does the rsyslog filter in front of the TLS forwarding on host "
-                f"{h.name} let the host's own security messages through, the libvirt daemons' "
-                "(daemon facility), the kernel's (kern) and the logins' (auth, authpriv)? "
-                f"Evidence: /etc/rsyslog.conf and /etc/rsyslog.d on {h.name}, the `if` "
-                "expression, property filter or ruleset around the omfwd action. Pass: yes, it "
-                "drops only messages of no security value; fail: it forwards only some programs' "
-                "or some messages' logs.",
+        elif not targets and (filtered or ng_filtered):
+            daemon, evidence = (
+                (
+                    "rsyslog",
+                    f"/etc/rsyslog.conf and /etc/rsyslog.d on {h.name}, the `if` "
+                    "expression, property filter or ruleset around the omfwd action",
+                )
+                if filtered
+                else (
+                    "syslog-ng",
+                    f"/etc/syslog-ng on {h.name}, the filter() and if "
+                    "statements of the log path naming the network() destination",
+                )
             )
-        elif not targets and ng_filtered:
             yield manual(
                 s,
-                "syslog-ng forwards over authenticated TLS only under a filter: "
-                + "; ".join(ng_filtered),
+                f"{daemon} forwards over authenticated TLS only under a filter: "
+                + "; ".join(filtered or ng_filtered),
                 *f.sources,
-                question=f"Does the syslog-ng filter in front of the TLS forwarding on host "
+                question=f"Does the {daemon} filter in front of the TLS forwarding on host "
                 f"{h.name} let the host's own security messages through, the libvirt daemons' "
                 "(daemon facility), the kernel's (kern) and the logins' (auth, authpriv)? "
-                f"Evidence: /etc/syslog-ng on {h.name}, the filter() and if statements of the "
-                "log path naming the network() destination. Pass: yes, it drops only messages "
-                "of no security value; fail: it forwards only some programs' or some messages' "
-                "logs.",
+                f"Evidence: {evidence}. Pass: yes, it drops only messages of no security "
+                "value; fail: it forwards only some programs' or some messages' logs.",
             )
         elif not targets:
             yield failed(
