@@ -30,12 +30,14 @@ iiftype/iifgroup/iifkind, masks or catch-all sets).
 
 Tally: 6 cases in 4 test functions; 0 failed on main 3fb626d (all held).
 
+Settled after the review (R23X-1, no verdict changed): libvirt_xml.parse_domain appends
+marker words (`env NAME`, `qemu:override`, `qemu:capabilities`, `qemu:deprecation`) to
+raw_hypervisor_arguments; since R23V-2 qemu_options read each as a bare image word (-hda).
+libvirt rejects env names other than [A-Za-z_][A-Za-z0-9_]*, so none named a protocol, but any
+check on image words saw them; qemu_options now leaves them out
+(test_markers_are_no_image_words, failed on main 44315a1).
+
 Leads left (not settled in the time):
-- libvirt_xml.parse_domain appends marker words (`env NAME`, `qemu:override`,
-  `qemu:capabilities`, `qemu:deprecation`) to raw_hypervisor_arguments; since R23V-2
-  qemu_options reads each as a bare image word (-hda). No verdict changed in the sweep (libvirt
-  rejects env names other than [A-Za-z_][A-Za-z0-9_]*, so none names a protocol), but any
-  future check on image words would see them: keep them out of qemu_options' input.
 - HVA-066's R23M-3 fail also fires on aarch64 (confirmed by script: an AAVMF secure-boot VM on
   virt-8.2 with the raw -global value=off fails "lifts the SMM write protection"), where there
   is no SMM and cfi.pflash01's secure property is TrustZone's, off by default: the message is
@@ -110,3 +112,16 @@ def test_held_env_only_commandline_has_no_network_disk(probes: Assessment) -> No
     """Held: a <qemu:commandline> with only <qemu:env> passes QEMU no argument; hvaudit's
     `env NAME` marker is no network image."""
     assert verdict(probes, "HVA-238", "envonly") == ("not_applicable", "no network disks")
+
+
+def test_markers_are_no_image_words() -> None:
+    """R23X-1: the words parse_domain adds for <qemu:env>, <qemu:capabilities>,
+    <qemu:override> and <qemu:deprecation> are no QEMU argument, so no image word; a real
+    bare word beside them still is."""
+    from hvaudit.parse.qemu_args import qemu_options
+
+    got = qemu_options(["env FOO", "qemu:capabilities", "qemu:override", "qemu:deprecation"])
+    assert got == ()
+    assert [(o.name, o.text) for o in qemu_options(["/srv/a.qcow2", "env FOO"])] == [
+        ("hda", "/srv/a.qcow2")
+    ]

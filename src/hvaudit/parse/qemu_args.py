@@ -219,6 +219,17 @@ NO_ARGUMENT = frozenset(
 )
 
 
+def _marker(word: str) -> bool:
+    """A word libvirt_xml.parse_domain adds to a domain's raw arguments for what
+    <qemu:commandline> and the QEMU namespace hold besides arguments (`env NAME`,
+    `qemu:capabilities`, `qemu:override`, `qemu:deprecation`): no word QEMU reads."""
+    return word.startswith("env ") or word in (
+        "qemu:capabilities",
+        "qemu:override",
+        "qemu:deprecation",
+    )
+
+
 def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
     """Every option word of `args` with the word after it as its argument. Each option word is
     read with the next word, even where that is itself an option (a word QEMU might take as
@@ -248,7 +259,7 @@ def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
     for n, word in enumerate(words):
         name = option_name(word)
         if name is None:
-            if word and not word.startswith("-") and n not in arguments:
+            if word and not word.startswith("-") and n not in arguments and not _marker(word):
                 out.append(QemuOption("hda", "", word))
             continue
         text = words[n + 1] if n + 1 < len(words) else ""
