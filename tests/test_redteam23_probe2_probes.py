@@ -30,6 +30,14 @@ Findings (ID-n):
   `search`: manpages.ubuntu.com journald.conf.5), and drop-ins "have higher precedence and
   override the main configuration file". Now the drop-ins are unread (same helper) and
   HVA-213 asks, naming grep's error.
+- R23Q-3 (false pass) HVA-200: `grep -R -H "" /etc/rsyslog.conf /etc/rsyslog.d` that exited 2
+  with "Permission denied" on /etc/rsyslog.d/10-local.conf was read as complete: the TLS
+  forwarding in 50-remote.conf passed HVA-200, though 10-local.conf is read first and a
+  `stop` there discards every message before it. rsyslog $IncludeConfig (found with
+  `search`, rsyslog.com rsconf1_includeconfig): "if multiple files are included, they are
+  processed in ascending sort order of the file name"; include(): "This is especially
+  important if you use statements like stop". Now the forwarding fact is failed (same
+  helper) and HVA-200 gives an error naming grep's error.
 
 Held (kept as tests): grep's exit 2 with only "No such file or directory" (journald.conf.d
 directories absent: the hardened host's case, and sshd_config.d absent) is an answer: HVA-213
@@ -42,16 +50,16 @@ rules.d) with one rules.d file unreadable beside readable ones: read as complete
 no verdict changed on the hardened host (the audit watch check skips an unknown file list),
 see Leads.
 
-Tally: 6 cases in 4 test functions; 4 failed on main 4373f41 before the fixes (R23Q-1 3,
-R23Q-2 1); the 2 held cases passed before and after.
+Tally: 7 cases in 5 test functions; 5 failed on main before the fixes (R23Q-1 3, R23Q-2 1
+on 4373f41; R23Q-3 1 on e6eb6ff); the 2 held cases passed before and after.
 
 Leads left (not settled in the time):
 - _audit_rules_files/_audit_rules_d accept exit 2 whenever some text was read: a
   /etc/audit/rules.d file grep could not read (a `-a never,exit` rule ordered before the
   watches by augenrules' `ls -1v`) is unseen; the audit watch check passes. Needs the check to
   ask when audit_rules_persistent/audit_rules_d are unknown, not only to skip the branch.
-- rsyslog-config (state "ok", exit 2, "Permission denied" on an rsyslog.d file) is read as
-  complete (rsyslog_forwarding); syslog-ng-config likewise; chrony-conf and modprobe-d and the
+- the other rsyslog-config readers (journald's imuxsock check, the rsyslog mtimes/main-file
+  readers) and syslog-ng-config still take exit 2 as complete; chrony-conf, modprobe-d and the
   `find -exec grep` readers (_found_files) already reject it.
 - `stat` of sockets (exit 1 for a missing path and for permission denied alike), `find` exit
   1 on an unreadable entry, _unit_config_options/_daemons reading a failed systemctl as
@@ -62,7 +70,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 
 SSHD_D = (
     "",
@@ -148,3 +156,25 @@ def test_missing_journald_dropin_directories_are_an_answer(host_scan) -> None:
     a = host_scan({"journald-conf-d": ("", 2, MISSING)})
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}
     assert messages(a, "HVA-213") == {"hv1": "libvirtd.conf: log_outputs unset (the journal)"}
+
+
+def test_an_unreadable_rsyslog_dropin_is_not_no_dropin(host_scan) -> None:
+    """R23Q-3 (false pass) HVA-200: rsyslog reads /etc/rsyslog.d/*.conf "in ascending sort order
+    of the file name" ($IncludeConfig) and a `stop` in an earlier file discards the message
+    before a later file's forwarding action (include(): "especially important if you use
+    statements like stop"). 10-local.conf grep could not read (exit 2, "Permission denied")
+    was taken as no file: 50-remote.conf's TLS forwarding passed HVA-200. Now an error."""
+    a = host_scan(
+        {
+            "rsyslog-config": (
+                HARDENED_HOST["rsyslog-config"][0],
+                2,
+                "grep: /etc/rsyslog.d/10-local.conf: Permission denied\n",
+            )
+        }
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "error"}
+    assert messages(a, "HVA-200") == {
+        "hv1": "evidence could not be collected: rsyslog configuration could not be read (exit "
+        "status 2: grep: /etc/rsyslog.d/10-local.conf: Permission denied)"
+    }

@@ -4247,7 +4247,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     ng_starved: list[str] = []
     ng_filtered: list[str] = []
     rs = ev.get(_cmd("rsyslog-config"))
-    if rs.state == "ok":
+    rs_why = _grep_unanswered(rs) if rs.state == "ok" else ""
+    if rs.state == "ok" and not rs_why:
         sources.append(rs.source)
         # the installed rsyslog decides an unset permitExpiredCerts (HL18-7)
         pk = _packages(ev)
@@ -4338,6 +4339,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         unread = fwd.unread
     elif rs.state == "failed":
         return Fact.failed(f"rsyslog configuration: {rs.reason}", rs.source)
+    elif rs_why:
+        return Fact.failed(f"rsyslog configuration could not be read ({rs_why})", rs.source)
     ng = ev.get(_cmd("syslog-ng-config"))
     if ng.state == "ok":
         sources.append(ng.source)
