@@ -1657,6 +1657,20 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                 next_boot[1],
                 question=audit_off_question(h.name),
             )
+        elif (boot := h.facts.audit_rules_persistent).state is FactState.FAILED:
+            yield manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but "
+                f"{boot.reason}, so whether the next boot loads them is unknown",
+                *f.sources,
+                *boot.sources,
+                question=f"Do /etc/audit/audit.rules and /etc/audit/rules.d/*.rules on host "
+                f"{h.name} keep the audit watches of /etc/libvirt and /etc/polkit-1 at the next "
+                "boot? Evidence: the files read as root (`augenrules --check`; a never rule "
+                "listed before the watches, -D after them or -e 0 in any file). Pass: yes, every "
+                "file loads the watches and nothing drops them; fail: a file drops the watches "
+                "or their records.",
+            )
         else:
             yield passed(
                 s,

@@ -1493,7 +1493,11 @@ def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
 def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
     """The rule lines of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules (augenrules(8):
     "files in /etc/audit/rules.d ... that end in .rules" are merged into audit.rules). grep
-    exits 2 when a path is missing; nothing read at all is unavailable."""
+    exits 2 when a path is missing; nothing read at all is unavailable. A file grep could not
+    read (exit 2, "Permission denied") may hold a never rule, -D or -e 0 unseen: failed
+    (_grep_unanswered, R23Y-1)."""
+    if g.state == "ok" and (why := _grep_unanswered(g)):
+        return Fact.failed(f"the audit rules files were not all read ({why})", g.source)
     if g.state != "ok" or (g.rc == 2 and not g.text):
         return Fact.unavailable(
             f"the audit rules files were not read ({g.reason or g.state})", g.source
@@ -1585,7 +1589,9 @@ def _audit_rules_d(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
     (audit-userspace init.d/augenrules, read with `read_file`) cats every `ls -1v` name ending
     in .rules into a new file and, unless it is identical, copies it over
     /etc/audit/audit.rules before loading it; audit-rules.service runs `augenrules --load` at
-    boot (older auditd.service units as ExecStartPost)."""
+    boot (older auditd.service units as ExecStartPost). An unread file: failed (R23Y-1)."""
+    if g.state == "ok" and (why := _grep_unanswered(g)):
+        return Fact.failed(f"the audit rules files were not all read ({why})", g.source)
     if g.state != "ok" or (g.rc == 2 and not g.text):
         return Fact.unavailable(
             f"the audit rules files were not read ({g.reason or g.state})", g.source
