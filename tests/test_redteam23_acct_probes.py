@@ -58,27 +58,11 @@ from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST
+from test_redteam22_pk_probes import GROUP_OPS, _142, _rule
 
-RULES = "/etc/polkit-1/rules.d/60-units.rules"
-GROUP_OPS = str(HARDENED_HOST["/etc/group"]) + "ops:x:1001:bob,carol\n"
 GROUP_DOCKER = str(HARDENED_HOST["/etc/group"]) + "docker:x:998:bob,carol\n"
 FILES = "org.freedesktop.systemd1.manage-unit-files"
-
-
-def _rules(body: str) -> dict[str, Any]:
-    return {"polkit-rules": ("".join(f"{RULES}:{ln}\n" for ln in body.splitlines()), 0)}
-
-
-def _rule(cond: str, result: str = "YES") -> dict[str, Any]:
-    return _rules(
-        "polkit.addRule(function(action, subject) {\n"
-        f"  if ({cond})\n    return polkit.Result.{result};\n}});"
-    )
-
-
-def _142(a: Any) -> tuple[str, str]:
-    return outcomes(a, "HVA-142")["hv1"], messages(a, "HVA-142")["hv1"]
 
 
 @pytest.mark.parametrize(

@@ -97,18 +97,11 @@ import pytest
 from conftest import run_assessment
 from hvaudit.engine import Assessment
 from test_redteam3_vm_probes import QEMU_NS, replayed_domains, verdict
+from test_redteam23_vm_probes import _domain as _vm_domain
 
 
 def _domain(name: str, args: tuple[str, ...] = (), devices: str = "") -> str:
-    words = "".join(f"<qemu:arg value='{a}'/>" for a in args)
-    line = f"<qemu:commandline>{words}</qemu:commandline>" if args else ""
-    return (
-        f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'><name>{name}</name>"
-        "<memory unit='MiB'>512</memory><vcpu>1</vcpu>"
-        "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
-        "<os><type arch='x86_64' machine='pc-q35-8.2'>hvm</type></os>"
-        f"<devices>{devices}</devices>{line}</domain>"
-    )
+    return _vm_domain(name, devices, args)
 
 
 def _efi_sb(name: str, args: tuple[str, ...]) -> str:
