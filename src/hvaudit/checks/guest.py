@@ -42,6 +42,7 @@ from hvaudit.model import Disk, Host, Passthrough, Pool, SharedDirectory, Vm
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
     QAPI_FALSE,
+    QemuOption,
     host_device_name,
     parse_opts,
     pflash_secure,
@@ -1039,7 +1040,11 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
                 "QEMU maps a file of each VM's own; fail: a file, which every VM naming it maps "
                 "shared and writes into.",
             )
-        elif (listening := _vhost_user_listening(v)) + (bindable := _vhost_user_bindable(v)):
+        elif (
+            (listening := _vhost_user_listening(v))
+            + (bindable := _vhost_user_bindable(v))
+            + (abstract := _vhost_user_abstract(v))
+        ):
             parts, questions = [], []
             if listening:
                 paths = ", ".join(sorted({p for p, _ in listening}))
@@ -1070,6 +1075,21 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
                     "each socket and the back end listens on it; fail: another user can bind "
                     "the path first in that world-writable directory, and QEMU, connecting to "
                     "it, maps the guest's memory into that user's process."
+                )
+            if abstract:
+                names = ", ".join(sorted({p for p, _ in abstract}))
+                parts.append(
+                    "vhost-user socket(s) QEMU connects to in the abstract socket namespace, "
+                    "whose name every local process may bind and whose listener is handed the "
+                    "guest's memory: " + ", ".join(t for _, t in abstract)
+                )
+                questions.append(
+                    f"Is each abstract vhost-user socket {names} on host {v.host} bound only by "
+                    "the VM's own vhost-user back end, whenever the VM starts or reconnects? "
+                    f"Evidence: `ss -xlp` on {v.host} (the process listening on @NAME). Pass: "
+                    "yes, the back end listens on each name; fail: another local process can "
+                    "bind the name first (no file permission guards an abstract socket), and "
+                    "QEMU, connecting to it, maps the guest's memory into that process."
                 )
             yield manual(s, "; ".join(parts), v.source, question=" ".join(questions))
         else:
@@ -1108,23 +1128,25 @@ def _vhost_user_listening(v: Vm) -> list[tuple[str, str]]:
         for i in v.interfaces
         if i.type == "vhostuser" and i.socket_mode == "server"
     ]
-    return out + _raw_vhost_user_sockets(v, listening=True, where=bool)
+    return out + _raw_vhost_user_sockets(v, listening=True, where=lambda o: bool(_path(o)))
+
+
+def _path(o: QemuOption) -> str:
+    """A -chardev's path= value."""
+    return o.props.get("path", "")
 
 
 def _raw_vhost_user_sockets(
-    v: Vm, *, listening: bool, where: Callable[[str], bool]
+    v: Vm, *, listening: bool, where: Callable[[QemuOption], bool]
 ) -> list[tuple[str, str]]:
     """Raw arguments' `-chardev socket,path=...` named by a `-netdev vhost-user` or a `-device
     vhost-user-*`, QEMU listening on it (server=on) or connecting to it as `listening` says,
-    whose path `where` keeps; each (path, as shown)."""
+    which `where` keeps; each (path, as shown)."""
     opts = qemu_options(v.raw_hypervisor_arguments)
     chardevs = {
         o.props.get("id"): o
         for o in opts
-        if o.name == "chardev"
-        and o.kind == "socket"
-        and o.flag("server") == listening
-        and where(o.props.get("path", ""))
+        if o.name == "chardev" and o.kind == "socket" and o.flag("server") == listening and where(o)
     }
     how = "listening" if listening else "connecting"
     out = []
@@ -1142,8 +1164,11 @@ def _raw_vhost_user_sockets(
 
 #: Directories every local user may create files in: systemd's tmpfiles.d/tmp.conf `D /tmp
 #: 1777 root root` and `q /var/tmp 1777 root root 30d`, and /dev/shm (systemd mount-setup.c
-#: `{ "tmpfs", "/dev/shm", "tmpfs", "mode=1777", ...`), read with `find_string` (R23M-2).
-_WORLD_WRITABLE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")  # noqa: S108 - host paths, named
+#: `{ "tmpfs", "/dev/shm", "tmpfs", "mode=1777", ...`), read with `find_string` (R23M-2); and
+#: on Debian and the distributions built on it (Proxmox VE) /run/lock, which /var/lock links to:
+#: Debian's systemd patch "Make /run/lock tmpfs an API fs", "The /run/lock directory is
+#: world-writable in Debian due to historic reasons" (read with `search`, R24V-1).
+_WORLD_WRITABLE_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock")  # noqa: S108
 
 
 def _vhost_user_bindable(v: Vm) -> list[tuple[str, str]]:
@@ -1164,7 +1189,9 @@ def _vhost_user_bindable(v: Vm) -> list[tuple[str, str]]:
     /run/openvswitch) is left to it."""
 
     def shared(path: str) -> bool:
-        norm = posixpath.normpath(path)
+        # a leading `//` is kept by normpath (POSIX leaves it implementation-defined) but is
+        # `/` to Linux's path walk (R24V-1)
+        norm = posixpath.normpath("/" + path.lstrip("/")) if path.startswith("/") else path
         return any(norm.startswith(d + "/") for d in _WORLD_WRITABLE_DIRS)
 
     out = [
@@ -1182,7 +1209,21 @@ def _vhost_user_bindable(v: Vm) -> list[tuple[str, str]]:
         for f in v.shared_directories
         if f.socket and shared(f.socket)
     ]
-    return out + _raw_vhost_user_sockets(v, listening=False, where=shared)
+    return out + _raw_vhost_user_sockets(
+        v, listening=False, where=lambda o: not o.flag("abstract") and shared(_path(o))
+    )
+
+
+def _vhost_user_abstract(v: Vm) -> list[tuple[str, str]]:
+    """Raw arguments' `-chardev socket,path=NAME,abstract=on` QEMU connects to for a vhost-user
+    device, each (name, as shown) (R24V-1). qemu-options.hx: "``abstract=on|off`` specifies
+    the use of the abstract socket namespace, rather than the filesystem", and unix(7):
+    "Socket permissions have no meaning for abstract sockets" (both read with `find_string`):
+    any local process of the host's network namespace may bind the name before the back end
+    does, or after it exits, and QEMU hands the guest's memory to it (_vhost_user_bindable)."""
+    return _raw_vhost_user_sockets(
+        v, listening=False, where=lambda o: o.flag("abstract") and bool(_path(o))
+    )
 
 
 #: What each of Vm.boot_files' kinds is to the VM, as HVA-057 names it (R19-9).
