@@ -1096,6 +1096,9 @@ class HostFacts:
     ntp_own_clock: Fact[str] = field(default_factory=_na)
     """Where ntpd's only time sources are the host's own clock (the LOCAL driver or a loopback
     address), the lines that say so; "" where it has another source."""
+    ntp_discipline_off: Fact[str] = field(default_factory=_na)
+    """The `disable ntp` line of the file ntpd reads (its clock discipline off), "" where
+    none."""
     chrony_sources: Fact[tuple[str, str]] = field(default_factory=_na)
     """chronyd's configured time sources as (kind, lines): kind "" where one is an outside
     source (or none is configured), "own" where every selectable one is the host's RTC, "ask"

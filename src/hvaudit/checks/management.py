@@ -4350,7 +4350,10 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     count as its sources (R23T-1). What ntpd is synchronised to now (`ntpq -pn`, its system
     peer marked '*') settles its files: the LOCAL driver fails (a fallback beside an outside
     server is what ntpd follows while that server is not reached), an outside NTP server
-    passes; anything else, or unanswered, the files decide as above (R23T-2)."""
+    passes; anything else, or unanswered, the files decide as above (R23T-2). An ntpd whose
+    file says `disable ntp` corrects nothing, whatever peer it selects: a fail, as chronyd -x
+    (R24T-1); a `noselect` source is no source (R24T-2), and a file with no source ntpd selects
+    is asked (R24T-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -4371,6 +4374,19 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
             )
         elif not f.known:
             yield unknown(s, f, "a time-synchronisation daemon is running")
+        elif (
+            f.get() in ("ntpd", "ntpsec")
+            and (off := h.facts.ntp_discipline_off).known
+            and off.get()
+        ):
+            # `disable ntp` opens ntpd's loop: it selects a peer and corrects nothing (R24T-1)
+            yield failed(
+                s,
+                f"{f.get()} running, but its clock discipline is off ({off.get()}): it "
+                "corrects nothing, the clock runs free",
+                *f.sources,
+                *off.sources,
+            )
         elif f.get() and synced.known and not synced.get():
             yield failed(
                 s,

@@ -580,6 +580,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # the host's own addresses and names: a time source there is the host itself (R21T-3)
     itself = _itself(ev, f.host_names)
     f.ntp_own_clock = _ntp_own_clock(ev, itself, processes)
+    f.ntp_discipline_off = _ntp_discipline_off(ev, processes)
     f.chrony_sources = _chrony_sources(ev, processes, itself)
     f.chrony_reference = _chrony_reference(ev, itself)
     f.timesync_server = _timesync_server(ev, itself)
@@ -4953,7 +4954,10 @@ def _ntp_own_clock(
     specified by the directory name of the -c argument", every "*.conf" there (ntpsec
     ntpd-body.adoc; ntp_config.c readconfig "parse configs in parallel subdirectory if that
     exists", read with `fetch`), which is not collected; ntp's getconfig starts with no source
-    but the command line's. Not collected at all (an older bundle), no source."""
+    but the command line's. Not collected at all (an older bundle), no source. A `noselect`
+    source ("discarded by the selection algorithm", ntpsec assoc-options.adoc) is none
+    (R24T-2); a file with no source ntpd selects leaves it unknown: ntp.d, or ntpq's :config
+    at run time, holds it (R24T-3)."""
     found: list[str] = []
     sources: list[Source] = []
     conf, operands = _ntpd_command(processes)
@@ -4967,6 +4971,7 @@ def _ntp_own_clock(
             f"ntpd runs with -c {conf}, a configuration file hvaudit does not read", src
         )
     absent: list[str] = []
+    read: list[str] = []
     included = ""
     for path in (conf,) if conf else NTP_CONFS:
         got = ev.get(_file(path))
@@ -4977,6 +4982,7 @@ def _ntp_own_clock(
         if got.state != "ok":
             return Fact.unavailable(f"{path} could not be read", got.source)
         sources.append(got.source)
+        read.append(path)
         for raw in got.text.splitlines():
             words = raw.split("#", 1)[0].split()
             if not words:
@@ -4988,10 +4994,14 @@ def _ntp_own_clock(
             if key in ("broadcastclient", "manycastclient", "multicastclient"):
                 return Fact.of("", *sources)
             if key == "refclock":
+                if any(w.lower() == "noselect" for w in words[2:]):
+                    continue
                 if words[1:2] != ["local"]:
                     return Fact.of("", *sources)
                 found.append(f"{path}: {' '.join(words[:2])}")
             elif key in ("server", "pool", "peer") and len(words) > 1:
+                if any(w.lower() == "noselect" for w in words[2:]):
+                    continue  # "discarded by the selection algorithm": steers nothing (R24T-2)
                 # ntpd's ntp_parser.y: "address : ip_address | address_fam T_String", address_fam
                 # T_Ipv4_flag / T_Ipv6_flag (-4, -6): a family flag may come before the address
                 named = [w for w in words[1:] if not w.startswith("-")][:1]
@@ -5012,7 +5022,48 @@ def _ntp_own_clock(
         )
     if not sources:
         return Fact.unavailable("no ntp.conf was read", ev.get(_file(NTP_CONFS[0])).source)
+    if not found:
+        # no source ntpd selects in what was read: ntpsec's ntp.d, or a source added at run
+        # time (ntpq's :config), holds the one that steers it, the LOCAL driver too (R24T-3)
+        where = posixpath.join(posixpath.dirname(read[0]), "ntp.d")
+        return Fact.unavailable(
+            f"{' and '.join(read)} {'names' if len(read) == 1 else 'name'} no time source "
+            f"ntpd selects, and {where}/*.conf (which ntpsec reads too) was not read",
+            *sources,
+        )
     return Fact.of("; ".join(found[:4]), *sources)
+
+
+def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) -> Fact[str]:
+    """The line of the file ntpd reads that turns its clock discipline off (`disable ntp`), ""
+    where none does; unavailable where no such file was read (R24T-1).
+
+    ntpsec misc-options.adoc: "enable [auth | calibrate | kernel | monitor | ntp | stats];
+    disable [...]", `ntp`: "Enables time and frequency discipline. In effect, this switch opens
+    and closes the feedback loop"; ntp's miscopt.html: "If disabled, the local clock free-runs
+    at its intrinsic time and frequency offset" (read with `find_string`). ntpsec ntp_config.c
+    config_system_opts applies every `enable` line, then every `disable` line, so a `disable
+    ntp` anywhere wins; ntp_loopfilter.c local_clock: with ntp_enable false "monitor and record
+    the offsets anyway ... and then go home", "no corrections of any kind are made" (read with
+    `fetch` of ntpsec/ntpsec fa2a479). ntpd still selects a system peer, so `ntpq -pn` shows
+    one while nothing steers the clock; the kernel's maximum error grows for hours before
+    NTPSynchronized says no."""
+    conf, _ = _ntpd_command(processes)
+    sources: list[Source] = []
+    for path in (conf,) if conf else NTP_CONFS:
+        got = ev.get(_file(path))
+        if got.state != "ok":
+            continue
+        sources.append(got.source)
+        for raw in got.text.splitlines():
+            words = raw.split("#", 1)[0].split()
+            if words[:1] == ["disable"] and "ntp" in words[1:]:
+                return Fact.of(
+                    f"{path}: {' '.join(words)}", Source(got.source.artefact, raw.strip())
+                )
+    if not sources:
+        return Fact.unavailable("no ntp.conf was read")
+    return Fact.of("", *sources)
 
 
 #: The files and directories the chrony-conf probe reads (collect.host: chrony's default main
