@@ -34,16 +34,24 @@ Findings (ID-n):
   which hvaudit does not collect, and NTPSynchronized=yes does not say which source (the
   LOCAL driver keeps it yes, R17H-5). Now the R22T-1 question, naming the file and ntp.d;
   an outside system peer in `ntpq -pn` still passes (R23T-2).
+- R24T-4 (false pass) HVA-419: an ESXi host whose HostNtpConfig.configFile holds `disable
+  ntp` beside a server list passed "ntpd running (policy on), servers ...". configFile is
+  the host's ntp.conf: "Content of ntp.conf host configuration file, split by lines for ntpd
+  version 4.2.8" (vSphere API HostNtpConfig, read with `search`), and ntp 4.2.8's `disable
+  ntp` lets "the local clock free-run at its intrinsic time and frequency offset" (ntp's
+  miscopt.html, read with `find_string`). Harness: the V21C-2 helper (collector's _ntp over
+  a pyVmomi DateTimeInfo, ntpd running, policy on). Now a fail naming the line.
 
 Held (kept as tests): R24T-3's file with no source beside `ntpq -pn` showing an outside
-system peer passes (the peer settles the files).
+system peer passes (the peer settles the files); R24T-4's configFile with `disable monitor`
+and a commented `# disable ntp` passes.
 
 Probed by script, not kept: an OpenNTPD (`/usr/sbin/openntpd -f /etc/openntpd/ntpd.conf`)
 passes on its presence ("openntpd running"; Leads left).
 
-Tally: 6 cases in 3 test functions; 5 failed on main beaf619 before the fixes (run with the
-old src and this file; the held case passed). The SARIF golden carries HVA-202's docstring
-(regenerated).
+Tally: 8 cases in 4 test functions; 6 failed on main before the fixes (run with the old src
+and this file; the two held cases passed): 5 on beaf619 before R24T-1..3, 1 on 5c85dd4 before
+R24T-4. The SARIF golden carries HVA-202's docstring (regenerated); HVA-419's is not in it.
 
 Leads left (not settled in the time):
 - OpenNTPD is still judged on its presence: /etc/openntpd/ntpd.conf (`server`, `servers`,
@@ -55,8 +63,10 @@ Leads left (not settled in the time):
   authenticates and is not selected; the keys file is not collected. `restrict default
   ignore` without a restrict for the server drops its replies (ntp's access-control docs);
   both end in NTPSynchronized=no after hours, not probed beyond that.
-- HVA-419 (ESXi): HostNtpConfig.configFile lines beside a server list (`disable ntp`, the
-  LOCAL driver, `noselect`) and HostDateTimeInfo's run-time fields were not probed.
+- HVA-419 (ESXi): HostNtpConfig.configFile's other lines beside a server list (the LOCAL
+  driver as a fallback, `server ... noselect`, `key N`) and HostDateTimeInfo's API 7.0.3
+  run-time fields (inFallbackState, lastSyncTime) were not probed; whether ESXi keeps
+  configFile and the server list apart was not found.
 """
 
 from __future__ import annotations
@@ -172,3 +182,36 @@ def test_file_without_source_is_asked(
     if status == "manual":
         r = next(r for r in a.results if r.check.id == "HVA-202")
         assert r.outcome.question == QUESTION
+
+
+@pytest.mark.parametrize(
+    ("conf", "status", "message"),
+    [
+        (
+            ["server 10.0.0.5 iburst", "enable ntp", "disable monitor ntp # no discipline"],
+            "fail",
+            "ntpd's clock discipline is off (ntp.conf: disable monitor ntp # no discipline): it "
+            "corrects nothing, the clock runs free",
+        ),
+        (
+            ["server 10.0.0.5 iburst", "disable monitor", "# disable ntp"],
+            "pass",
+            "ntpd running (policy on), servers 10.0.0.5",
+        ),
+    ],
+    ids=["disable-ntp", "held-other-flags"],
+)
+def test_esx_ntp_conf_disable_ntp_fails(
+    tmp_path, conf: list[str], status: str, message: str
+) -> None:
+    """R24T-4. HostNtpConfig.configFile: "Content of ntp.conf host configuration file, split by
+    lines for ntpd version 4.2.8" (vSphere API); ntp's miscopt.html `ntp`: "If disabled, the
+    local clock free-runs at its intrinsic time and frequency offset". Was: "ntpd running
+    (policy on), servers 10.0.0.5" (pass). Right: a fail naming the line; other flags pass."""
+    from pyVmomi import vim
+
+    from test_redteam21_vmw3_probes import _ntp
+
+    info = vim.host.DateTimeInfo(ntpConfig=vim.host.NtpConfig(server=["10.0.0.5"], configFile=conf))
+    result = _ntp(tmp_path, info)
+    assert (result.status.value, result.outcome.message) == (status, message)

@@ -1485,7 +1485,11 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     (HostNtpConfig.server): it is judged by its address (`_ntp_address`, V21B-3: "127.127.1.0
     prefer" passed). One marked `noselect` is "discarded by the selection algorithm" (ntp's
     Server Options): where every server is the host's own clock or such an entry, it fails
-    (V22-1: "10.0.0.5 noselect" passed)."""
+    (V22-1: "10.0.0.5 noselect" passed). HostNtpConfig.configFile is the host's ntp.conf
+    ("Content of ntp.conf host configuration file, split by lines for ntpd version 4.2.8",
+    vSphere API, read with `search`): a `disable ntp` there turns ntpd's clock discipline off
+    ("If disabled, the local clock free-runs at its intrinsic time and frequency offset", ntp's
+    miscopt.html, read with `find_string`): a fail whatever the servers (R24T-4)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1615,6 +1619,19 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"no NTP server off the host: {', '.join(own)[:120]} (loopback or ntpd's local "
                 "clock 127.127.1.0: the host's own clock)"
+            )
+        off = [
+            line.strip()
+            for line in esx.ntp.get("config_file") or []
+            if (w := str(line).split("#")[0].split())[:1] == ["disable"] and "ntp" in w[1:]
+        ]
+        if off:
+            # R24T-4: configFile is the host's ntp.conf ("Content of ntp.conf host configuration
+            # file, split by lines for ntpd version 4.2.8", vSphere API); its `disable ntp` opens
+            # ntpd's loop ("the local clock free-runs", ntp's miscopt.html), whatever the servers
+            bad.append(
+                f"ntpd's clock discipline is off (ntp.conf: {off[0]}): it corrects nothing, the "
+                "clock runs free"
             )
         if not svc.get("running") or svc.get("policy") != "on":
             bad.append(
