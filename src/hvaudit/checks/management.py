@@ -775,6 +775,15 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             continue
         tls = bool(_libvirt_listeners(h, remote_ports(h, files)[1])) or _tls_enabled(h, files)
         moved = [] if tls else moved_remote_listeners(h, files)
+        if not tls and not moved and not h.facts.socket_units.known:
+            # an enabled -tls socket unit listens from the next boot: unlisted, no listener now
+            # is not "no TLS listener" (R24P-2, as HVA-030's R23P-2)
+            yield unknown(
+                s,
+                h.facts.socket_units,
+                "libvirt's TLS listener admits only listed certificate names",
+            )
+            continue
         if not tls and not moved:
             yield not_applicable(s, "no libvirt TLS listener", *h.facts.listeners.sources)
             continue
@@ -1930,6 +1939,10 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             continue
         lh = h.libvirt
         assert lh is not None
+        if lh.sockets.state is FactState.FAILED:
+            # a socket stat could not reach: its live mode decides as much as the files (R24P-1)
+            yield unknown(s, lh.sockets, "the libvirt read-write socket requires authorization")
+            continue
         socks = lh.sockets.get() if lh.sockets.known else {}
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
         bad, open_q, rules_q, sasl_q, ok = [], [], [], [], []

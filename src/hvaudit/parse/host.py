@@ -1051,6 +1051,26 @@ def _grep_unanswered(g: Got) -> str:
     return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
 
 
+def _stat_unanswered(g: Got) -> str:
+    """Why a `stat -c FORMAT PATH...` probe gave no full answer ("" when it did). GNU coreutils
+    stat.c do_stat: a path it cannot stat is named on stderr (`error (0, errno, _("cannot statx
+    %s"), quoteaf (filename)); return false;`) and main goes on with the next (`ok &= ...
+    do_stat (argv[i], ...)`, then `ok ? EXIT_SUCCESS : EXIT_FAILURE`), so exit 1 is given alike
+    for a path that does not exist ("No such file or directory": nothing there) and for one
+    stat could not reach ("Permission denied" on a directory above it: something may be there,
+    unseen) (R24P-1)."""
+    if g.state != "ok":
+        return g.reason.strip()[:120] or g.state
+    errors = [
+        line.strip()
+        for line in g.reason.splitlines()
+        if line.strip() and not line.strip().endswith(": No such file or directory")
+    ]
+    if g.rc == 0 or (g.rc == 1 and not errors):
+        return ""
+    return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
+
+
 def _apparmor(ev: HostEvidence) -> Fact[dict[str, str] | None]:
     enabled = ev.get(_file("/sys/module/apparmor/parameters/enabled"))
     profiles = ev.get(_file("/sys/kernel/security/apparmor/profiles"))
@@ -2696,6 +2716,19 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             "pkexec is unknown",
             polkit_got.source,
         )
+    # a socket stat could not reach may be group-writable: its group is unknown (R24P-1)
+    for name, what in (
+        ("libvirt-sockets", "libvirt's sockets"),
+        ("container-sockets", "the container daemons' API sockets"),
+    ):
+        st = ev.get(_cmd(name))
+        why = "" if st.state in ("uncollected", "absent") else _stat_unanswered(st)
+        if why:
+            return Fact.failed(
+                f"{what} could not all be stat'ed ({why}): the groups that may write to them "
+                "are unknown",
+                st.source,
+            )
     group_file = ev.get(_file("/etc/group"))
     if group_file.state != "ok":
         return Fact.unavailable(
@@ -8015,21 +8048,39 @@ def _tls_key(ev: HostEvidence) -> Fact[dict[str, str]]:
         return Fact.of({}, got.source)
     if got.state == "failed":
         return Fact.failed(got.reason, got.source)
-    found = _sockets(got)
-    if not found.known:
-        return found
-    return Fact.of({p: m for p, m in found.get().items() if p in TLS_KEY_PATHS}, got.source)
+    if got.state == "absent":
+        return Fact.unavailable("stat is not installed", got.source)
+    stats = {p: m for p, m in _stat_lines(got.text).items() if p in TLS_KEY_PATHS}
+    # a path stat could not reach may be the key, readable by all; unless a directory stat
+    # read denies others search above it (path_resolution(7)), that is not known (R24P-1)
+    closed = any(
+        re.fullmatch(r"[0-7]{1,4}", stats.get(d, "").split(" ", 1)[0])
+        and not int(stats[d].split(" ", 1)[0], 8) & 0o001
+        for d in TLS_KEY_PATHS[:-1]
+    )
+    if (why := _stat_unanswered(got)) and not closed:
+        return Fact.failed(f"stat could not read every path ({why})", got.source)
+    return Fact.of(stats, got.source)
 
 
 def _sockets(g: Got) -> Fact[dict[str, str]]:
+    """path -> "mode user group" as `stat -c '%a %U %G %n'` reports them; a path stat did not
+    find is absent, one it could not reach leaves the answer incomplete (_stat_unanswered)."""
     if g.state == "absent":
         return Fact.unavailable("stat is not installed", g.source)
+    if why := _stat_unanswered(g):
+        return Fact.failed(f"stat could not read every path ({why})", g.source)
+    return Fact.of(_stat_lines(g.text), g.source)
+
+
+def _stat_lines(text: str) -> dict[str, str]:
+    """path -> "mode user group" of each `stat -c '%a %U %G %n'` line."""
     out = {}
-    for line in g.text.splitlines():
+    for line in text.splitlines():
         parts = line.split()
         if len(parts) == 4 and digits(parts[0]):
             out[parts[3]] = " ".join(parts[:3])
-    return Fact.of(out, g.source)
+    return out
 
 
 #: Default priorities of nwfilter chains, by the protocol prefix of the chain's name, as libvirt
