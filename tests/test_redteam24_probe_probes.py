@@ -28,20 +28,27 @@ Findings (ID-n):
   as "no libvirt TLS listener" (not applicable), though an enabled libvirtd-tls.socket listens
   from the next boot. HVA-030 and HVA-133 already ask in that case (R23P-2); HVA-034 now gives
   the same unknown.
+- R24P-3 (false pass, not applicable for a subject that exists) HVA-034: a failed `systemctl
+  cat` of libvirt's services (libvirt-units, exit 1 "Failed to connect to bus") left
+  _pulled_units reading "no drop-in pulls a socket", and with no TLS listener now HVA-034 was
+  not applicable, though a drop-in's `Wants=libvirtd-tls.socket` starts the TLS socket with the
+  daemon (systemd.unit(5): Wants= "a weaker version of Requires=", Requires= "If this unit gets
+  activated, the units listed here will be activated as well", as quoted in
+  parse.host._socket_unit_pulls, R22U-1). Now the same unknown.
 
 Held (kept as tests): the TLS key's stat denied under a private directory stat read as 750 (no
 search for others) still passes HVA-030.
 
 Probed by script, not kept: a failed `systemctl cat` of libvirt's services (libvirt-units) was
-already a question for HVA-213; HVA-034 and HVA-031 with it failed: see Leads.
+already a question for HVA-213.
 
-Tally: 6 cases in 4 test functions; 4 functions (5 cases) failed on main beaf619 before the fixes;
-the held case passed before and after.
+Tally: 7 cases in 5 test functions; 6 cases failed before the fixes (R24P-1 and R24P-2: 5 on main
+beaf619; R24P-3: 1 on b6a9527); the held case passed before and after.
 
 Leads left (not settled in the time):
-- _pulled_units / tcp_at_next_start / _tls_enabled read an unknown socket_unit_pulls (a failed
-  `systemctl cat` of the services) as "no drop-in pulls a -tcp/-tls socket": HVA-030, HVA-133
-  and HVA-034 may pass or be n/a while a Wants= drop-in starts a listener.
+- tcp_at_next_start still reads an unknown socket_unit_pulls (a failed `systemctl cat` of the
+  services) as "no drop-in pulls a -tcp socket": HVA-030 and HVA-133 may pass while a Wants=
+  drop-in starts the TCP listener (HVA-034 fixed in R24P-3).
 - _daemons reads a failed libvirt-socket-units as "no socket-enabled daemon" (daemon_files falls
   back to the files present, so no false pass was found); _unit_config_options skips a failed
   libvirt-units silently (its callers not walked).
@@ -139,5 +146,19 @@ def test_unlisted_socket_units_are_not_no_tls_listener(host_scan) -> None:
     assert outcomes(a, "HVA-034") == {"hv1": "error"}
     assert messages(a, "HVA-034") == {
         "hv1": "evidence could not be collected: libvirt's socket units were not listed (exit "
+        "status 1: Failed to connect to bus: Permission denied)"
+    }
+
+
+def test_unread_service_units_are_not_no_tls_listener(host_scan) -> None:
+    """R24P-3 (false n/a) HVA-034: `systemctl cat` of libvirt's services failed ("Failed to
+    connect to bus", exit 1); with no TLS listener now HVA-034 said "no libvirt TLS listener",
+    though a drop-in's `Wants=libvirtd-tls.socket` starts that unit with the daemon, enabled or
+    not (systemd.unit(5) Wants=, R22U-1; parse.host._socket_unit_pulls)."""
+    units = ("", 1, "Failed to connect to bus: Permission denied\n")
+    a = host_scan({"libvirt-units": units})
+    assert outcomes(a, "HVA-034") == {"hv1": "error"}
+    assert messages(a, "HVA-034") == {
+        "hv1": "evidence could not be collected: libvirt's service units were not read (exit "
         "status 1: Failed to connect to bus: Permission denied)"
     }

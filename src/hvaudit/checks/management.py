@@ -775,6 +775,11 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             continue
         tls = bool(_libvirt_listeners(h, remote_ports(h, files)[1])) or _tls_enabled(h, files)
         moved = [] if tls else moved_remote_listeners(h, files)
+        pulls = h.facts.socket_unit_pulls
+        if not tls and not moved and pulls.state is FactState.FAILED:
+            # a drop-in's Wants=libvirtd-tls.socket starts it with the daemon (R24P-3)
+            yield unknown(s, pulls, "libvirt's TLS listener admits only listed certificate names")
+            continue
         if not tls and not moved and not h.facts.socket_units.known:
             # an enabled -tls socket unit listens from the next boot: unlisted, no listener now
             # is not "no TLS listener" (R24P-2, as HVA-030's R23P-2)
