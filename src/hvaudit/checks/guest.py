@@ -1042,7 +1042,7 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             )
         elif (
             (listening := _vhost_user_listening(v))
-            + (bindable := _vhost_user_bindable(v))
+            + (bindable := _vhost_user_bindable(v, h))
             + (abstract := _vhost_user_abstract(v))
         ):
             parts, questions = [], []
@@ -1170,8 +1170,30 @@ def _raw_vhost_user_sockets(
 #: world-writable in Debian due to historic reasons" (read with `search`, R24V-1).
 _WORLD_WRITABLE_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock")  # noqa: S108
 
+#: The distributions (os-release ID or ID_LIKE) whose /run/lock is upstream systemd's
+#: tmpfiles.d/legacy.conf `d /run/lock 0755 root root -` (`L /var/lock - - - - ../run/lock`),
+#: which only root may create files in (systemd/systemd tmpfiles.d/legacy.conf.in, read with
+#: `read_file`): Fedora and the RHEL family ship it as it is, and Arch too (arch-dev-public
+#: "/run/lock permissions": "let us follow whatever is configured in
+#: /usr/lib/tmpfiles.d/legacy.conf"; a user wanting lock files there edits its `d /run/lock
+#: 0755 root root -` line; read with `search` and `find_string`) (R24W-1). Any other
+#: distribution, or an os-release not read, keeps /run/lock as world-writable as Debian's.
+_ROOT_ONLY_RUN_LOCK = frozenset({"fedora", "rhel", "centos", "arch"})
 
-def _vhost_user_bindable(v: Vm) -> list[tuple[str, str]]:
+
+def _world_writable_dirs(h: Host) -> tuple[str, ...]:
+    """_WORLD_WRITABLE_DIRS on host `h`: /run/lock and /var/lock only where the host is not
+    known to run a distribution whose /run/lock is root's alone (_ROOT_ONLY_RUN_LOCK)."""
+    osr = h.facts.os_release
+    ids = set()
+    if osr.known:
+        ids = {osr.get().get("ID", ""), *osr.get().get("ID_LIKE", "").split()}
+    if ids & _ROOT_ONLY_RUN_LOCK and not ids & {"debian", "ubuntu"}:
+        return tuple(d for d in _WORLD_WRITABLE_DIRS if d not in ("/run/lock", "/var/lock"))
+    return _WORLD_WRITABLE_DIRS
+
+
+def _vhost_user_bindable(v: Vm, h: Host) -> list[tuple[str, str]]:
     """The vhost-user sockets QEMU connects to for `v` whose path lies in a directory every
     local user may create files in, each (path, as shown) (R23M-2). QEMU hands the guest's
     memory to the vhost-user back end (VHOST_USER_SET_MEM_TABLE, _vhost_user_listening), and
@@ -1186,13 +1208,16 @@ def _vhost_user_bindable(v: Vm) -> list[tuple[str, str]]:
     with no server=on, a libvirt log read with `find_string`), and raw arguments' `-chardev
     socket,path=...` without server=on named by a `-netdev vhost-user` or a `-device
     vhost-user-*`. A socket in a directory of the back end's own (OVS-DPDK's
-    /run/openvswitch) is left to it."""
+    /run/openvswitch) is left to it; so is /run/lock on a host whose distribution keeps it
+    root's alone (_world_writable_dirs, R24W-1)."""
+
+    dirs = _world_writable_dirs(h)
 
     def shared(path: str) -> bool:
         # a leading `//` is kept by normpath (POSIX leaves it implementation-defined) but is
         # `/` to Linux's path walk (R24V-1)
         norm = posixpath.normpath("/" + path.lstrip("/")) if path.startswith("/") else path
-        return any(norm.startswith(d + "/") for d in _WORLD_WRITABLE_DIRS)
+        return any(norm.startswith(d + "/") for d in dirs)
 
     out = [
         (i.source, f"vhost-user interface socket {i.source} (mode client)")

@@ -1,0 +1,151 @@
+"""Twenty-fourth red-team review, wrong fails (rt24wf): needless questions and wrong fails the
+round's false-pass fixes brought to hardened hosts.
+
+Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
+engine (HARDENED_HOST with overrides), here with domain artefacts written as a daemon with the
+QEMU driver reports them (<qemu:commandline> kept, as test_redteam3_vm_probes.replayed_domains
+writes them) beside the replayed host facts, so the host's os-release reaches HVA-057. Each
+test asserts the exact status and message.
+
+Findings (ID-n):
+- R24W-1 (needless question) HVA-057: R24V-1 took /run/lock and /var/lock (its link) as
+  world-writable on every host, so a vhost-user socket QEMU connects to there (a libvirt
+  `<source mode='client'>` or raw `-chardev socket,path=/var/lock/...`) on Fedora or RHEL was
+  asked "in a directory every local user may create files in", which it is not there:
+  upstream systemd's tmpfiles.d/legacy.conf.in says `d /run/lock 0755 root root -` and `L
+  /var/lock - - - - ../run/lock` (systemd/systemd, read with `read_file`); Fedora and the
+  RHEL family ship it as it is, Arch too (arch-dev-public "/run/lock permissions": "let us
+  follow whatever is configured in /usr/lib/tmpfiles.d/legacy.conf"; a user wanting lock
+  files there must edit its `d /run/lock 0755 root root -` line; read with `search` and
+  `find_string`); only Debian patches it world-writable ("The /run/lock directory is
+  world-writable in Debian due to historic reasons", R24V-1). Now /run/lock counts as
+  world-writable unless the host's os-release ID or ID_LIKE names fedora, rhel, centos or
+  arch (and not debian or ubuntu); an os-release not read keeps the question.
+
+Held (kept as tests): on Debian 12 (HARDENED_HOST's os-release) and with no os-release the
+/run/lock socket is still asked (R24V-1); on RHEL a client socket in /tmp is still asked
+(R23M-2), one in /run/openvswitch still passes.
+
+Probed by script, not kept:
+- HVA-202 after R24T-1..3: an ntp.conf with `# disable ntp` and `disable monitor`, `server
+  127.127.1.0` plus `fudge 127.127.1.0 stratum 10` beside `pool 2.debian.pool.ntp.org iburst`
+  (with and without `ntpq -pn` showing the pool server as system peer), `server -4
+  ntp1.example.org iburst` before an `includefile`: all pass "ntpd running".
+- HVA-419 after R24T-4: an ESXi configFile with `disable monitor` and `#disable ntp` passes
+  (held in tests/test_redteam24_time_probes.py).
+- HVA-142/132/030 after R24P-1: `stat` exit 1 with only "No such file or directory" lines
+  (the modular daemons' sockets absent on a libvirtd host) keeps the passes; the collector
+  runs every command with LC_ALL=C (collect/runner.py), so the English message is what stat
+  prints.
+- HVA-034 after R24P-2/3: `systemctl cat` exit 1 with only "No files found for
+  virtqemud.service." and a host without systemd (stat absent) stay answered.
+
+Tally: see the test functions below; R24W-1's 2 cases failed on main 57d8239 before the fix
+(the held cases passed there too).
+
+Leads left (not settled in the time): see the report.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import (
+    HARDENED_HOST,
+    ReplayRunner,
+    _replay_secmodel,
+    domain_xml,
+    from_qemu_driver,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import BundleWriter, dump_json
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import Assessment
+from test_redteam23_vm_probes import _domain, _vhostuser
+from test_redteam24_vm_probes import _raw_net
+
+
+def _scan(tmp: Path, host: dict[str, Any], domains: dict[str, str]) -> Assessment:
+    """The replayed host `host` with `domains` written as its QEMU driver reports them."""
+    uri = write_node(tmp / f"n{time.monotonic_ns()}.xml", [domain_xml("plain")])
+    writer = BundleWriter(
+        tmp / f"b{time.monotonic_ns()}",
+        target="qemu+ssh://root@hv1/system",
+        platform="kvm-libvirt",
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    del writer.entries["libvirt/domains/index.json"]
+    assert writer.root is not None
+    (writer.root / "libvirt/domains/index.json").unlink()
+    index = []
+    for name, xml in domains.items():
+        path = f"libvirt/domains/{name}.xml"
+        writer.add(path, xml.encode(), origin="virDomainGetXMLDesc")
+        index.append({"uuid": name, "file": path, "autostart": False})
+    writer.add("libvirt/domains/index.json", dump_json({"domains": index}), origin="test")
+    writer.meta["collector"]["libvirt"]["simulated"] = False
+    writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    from_qemu_driver(writer)
+    _replay_secmodel(writer, "apparmor")
+    HostCollector(ReplayRunner(host)).collect(writer)
+    return run_assessment(writer.close(complete=True))
+
+
+# --- HVA-057: /run/lock is root's alone on Fedora, RHEL and Arch (R24W-1) --------------------
+
+RHEL = 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nID_LIKE="fedora"\nVERSION_ID="9.4"\n'
+FEDORA = 'NAME="Fedora Linux"\nVERSION_ID=40\nID=fedora\n'
+LOCK_DOMAINS = {
+    "lock": _domain("lock", _vhostuser("/run/lock/vhu.sock", "client")),
+    "rawlock": _raw_net("rawlock", "socket,id=vu2,path=/var/lock/vhost0", "vu2"),
+    "tmp": _domain("tmp", _vhostuser("/tmp/vhu.sock", "client")),
+    "ovs": _domain("ovs", _vhostuser("/run/openvswitch/vhu1", "client")),
+}
+BIND = (
+    "vhost-user socket(s) QEMU connects to in a directory every local user may create files "
+    "in, whose listener is handed the guest's memory: "
+)
+ASKED = {
+    "lock": ("manual", BIND + "vhost-user interface socket /run/lock/vhu.sock (mode client)"),
+    "rawlock": (
+        "manual",
+        BIND + "QEMU argument -chardev socket,id=vu2,path=/var/lock/vhost0 (connecting, for "
+        "-netdev vhost-user,id=nvu2,chardev=vu2)",
+    ),
+}
+TMP = ("manual", BIND + "vhost-user interface socket /tmp/vhu.sock (mode client)")
+OVS = ("pass", "no <shmem> device")
+
+
+def _verdicts(a: Assessment) -> dict[str, tuple[str, str]]:
+    status, text = outcomes(a, "HVA-057"), messages(a, "HVA-057")
+    return {vm: (status[vm], text[vm]) for vm in status}
+
+
+@pytest.mark.parametrize("os_release", [RHEL, FEDORA], ids=["rhel-9", "fedora-40"])
+def test_r24w_1_run_lock_is_roots_on_fedora_and_rhel(tmp_path: Path, os_release: str) -> None:
+    """R24W-1: upstream systemd's legacy.conf `d /run/lock 0755 root root -`, as Fedora and
+    RHEL ship it: only root may create the socket QEMU connects to. Was: asked as a directory
+    every local user may create files in (a needless question). Right: no <shmem> device;
+    /tmp is still asked (held), /run/openvswitch still passes (held)."""
+    a = _scan(tmp_path, dict(HARDENED_HOST, **{"/etc/os-release": os_release}), LOCK_DOMAINS)
+    assert _verdicts(a) == {"lock": OVS, "rawlock": OVS, "tmp": TMP, "ovs": OVS}
+
+
+@pytest.mark.parametrize("os_release", ["debian", None], ids=["debian-12", "os-release-absent"])
+def test_r24w_1_held_run_lock_is_asked_on_debian(tmp_path: Path, os_release: str | None) -> None:
+    """Held: Debian's /run/lock is world-writable (R24V-1); with no os-release read the
+    distribution is not known, and the question stays."""
+    host = dict(HARDENED_HOST)
+    if os_release is None:
+        host["/etc/os-release"] = None
+    a = _scan(tmp_path, host, LOCK_DOMAINS)
+    assert _verdicts(a) == {**ASKED, "tmp": TMP, "ovs": OVS}
