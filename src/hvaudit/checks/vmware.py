@@ -1489,7 +1489,12 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     ("Content of ntp.conf host configuration file, split by lines for ntpd version 4.2.8",
     vSphere API, read with `search`): a `disable ntp` there turns ntpd's clock discipline off
     ("If disabled, the local clock free-runs at its intrinsic time and frequency offset", ntp's
-    miscopt.html, read with `find_string`): a fail whatever the servers (R24T-4)."""
+    miscopt.html, read with `find_string`): a fail whatever the servers (R24T-4). What the host
+    reports of its time services now (HostDateTimeInfo, API 7.0.3: enabled, serviceSync from
+    ntpd's leap indicator, remoteNtpServer) settles its configuration: time services down, the
+    clock not synchronised, or synchronised to the host's own clock fails, as HVA-202 fails
+    NTPSynchronized=no; a host older than 7.0.3, which reports none of them, is judged on its
+    configuration as before (V24-1, `_time_service_state`)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1563,9 +1568,16 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             if svc.get("running") and svc.get("policy") == "on"
             else f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
         )
+        # V24-1: what the host reports of its time services now (HostDateTimeInfo, API 7.0.3)
+        unsynced = _time_service_state(esx.ntp)
         if stopped and esx.ntp.get("servers") is None:
             # ntpd not running (or not started with the host) fails whatever its servers
-            yield failed(s, stopped, esx.source)
+            yield failed(s, "; ".join([stopped, *unsynced]), esx.source)
+            continue
+        if unsynced and not esx.ntp.get("servers"):
+            # no server list to judge (not reported, or empty beside ntp.conf lines): the
+            # host's own report that its clock is not synchronised settles it
+            yield failed(s, "; ".join(unsynced), esx.source)
             continue
         if esx.ntp.get("servers") is None:
             # V21C-2: HostDateTimeInfo.ntpConfig "Need not be set" (vSphere API, read with
@@ -1637,6 +1649,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
+        bad.extend(unsynced)
         remote = [x for x in servers if x not in own and x not in unused]
         reach, why = (
             _outbound(esx, "ntpClient", [address[x] for x in remote]) if remote else ("open", "")
@@ -1654,6 +1667,39 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
+
+
+def _time_service_state(ntp: dict[str, Any]) -> list[str]:
+    """V24-1: why the host's own report of its time services (HostDateTimeInfo, vSphere API
+    7.0.3: unset on older hosts, so nothing is read from an absent field) says its clock is not
+    synchronised: enabled false ("Present state of the time services subsystem"), serviceSync
+    false ("Report true if time is synchronized with remote time source ... For
+    NetworkTimeProtocol this obtained from Leap Indicator value"; lastSyncTime unset: "time
+    services have never established synchronization"), or remoteNtpServer ("the NTP server
+    that the host is synced with from the set of servers configured") the host's own clock
+    (the LOCAL driver 127.127.1.0, loopback: ntpd's leap indicator is then 0, so serviceSync
+    says true). Empty where none of these says so."""
+    out = []
+    if ntp.get("enabled") is False:
+        out.append(
+            "the host reports its time services down (config.dateTimeInfo.enabled false: "
+            '"Present state of the time services subsystem")'
+        )
+    if ntp.get("service_sync") is False:
+        last = ntp.get("last_sync")
+        out.append(
+            "the host reports its clock not synchronised with a remote time source "
+            "(config.dateTimeInfo.serviceSync false, from ntpd's leap indicator; "
+            + (f"last in sync {last})" if last else "lastSyncTime unset: never synchronised)")
+        )
+    remote = _ntp_address(str(ntp.get("remote_server") or ""))
+    if remote and (_own_clock(remote) or unspecified_address(remote)):
+        out.append(
+            f"the host reports ntpd synchronised to {remote} (config.dateTimeInfo."
+            "remoteNtpServer), the host's own clock (loopback or ntpd's local clock "
+            "127.127.1.0), not a time source"
+        )
+    return out
 
 
 def _ntp_question(h: Host) -> str:

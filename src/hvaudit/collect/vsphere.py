@@ -961,6 +961,18 @@ def _attestation(info: Any) -> dict[str, Any] | None:
     }
 
 
+def _opt_bool(value: Any) -> bool | None:
+    """A boolean property that need not be set: None where it is not."""
+    return None if value is None else bool(value)
+
+
+def _iso(value: Any) -> str | None:
+    """A dateTime property that need not be set, as ISO 8601 text (None where it is not)."""
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _ntp(info: Any) -> dict[str, Any] | None:
     if info is None:
         return None
@@ -984,6 +996,16 @@ def _ntp(info: Any) -> dict[str, Any] | None:
         if getattr(info, "ntpConfig", None) is None
         else [str(x) for x in getattr(info.ntpConfig, "configFile", None) or []],
         "protocol": str(protocol) if protocol else None,
+        # V24-1: the time services' state (HostDateTimeInfo, vSphere API 7.0.3; unset on older
+        # hosts, kept as None): enabled "Present state of the time services subsystem",
+        # serviceSync "Report true if time is synchronized with remote time source ... For
+        # NetworkTimeProtocol this obtained from Leap Indicator value", lastSyncTime "If not
+        # set, time services have never established synchronization", remoteNtpServer "the NTP
+        # server that the host is synced with from the set of servers configured"
+        "enabled": _opt_bool(getattr(info, "enabled", None)),
+        "service_sync": _opt_bool(getattr(info, "serviceSync", None)),
+        "last_sync": _iso(getattr(info, "lastSyncTime", None)),
+        "remote_server": str(getattr(info, "remoteNtpServer", None) or "") or None,
         "ptp": {
             "domain": getattr(ptp, "domain", None),
             "ports": [
