@@ -2587,7 +2587,8 @@ def _raw_tpm_emulators(v: Vm) -> list[tuple[str, str]]:
         "<feature enabled='yes' name='enrolled-keys'/></firmware> (and <smm state='on'/>).",
         "proxmox-ve": "Set bios: ovmf, machine: q35 (SMM) and an efidisk0 of efitype=4m and "
         "pre-enrolled-keys=1, and protect the UEFI flash, which qemu-server leaves writable: "
-        "args: -global driver=cfi.pflash01,property=secure,value=on.",
+        "args: -global driver=cfi.pflash01,property=secure,value=on. An aarch64 VM's variable "
+        "store cannot be protected (no secure world under KVM): run such guests on x86_64.",
         "vmware-esxi": 'Set firmware = "efi" and uefi.secureBoot.enabled = "TRUE" (Boot '
         "Options, Secure Boot).",
     },
@@ -2611,7 +2612,8 @@ def guest_secure_boot(ctx: Context) -> Iterator[Outcome]:
     (qemu_firmware.c qemuFirmwareMatchDomain; R10-5). Proxmox VE: the parser resolves qm.conf's bios ("default =
     seabios") and efidisk0 (efitype "default = 2m", pre-enrolled-keys with efitype=4m picks the
     template "with distribution-specific and Microsoft Standard keys enrolled" that "will enable
-    Secure Boot by default"; QemuServer.pm get_ovmf_files). VMware: `firmware = "efi"` with
+    Secure Boot by default"; QemuServer.pm get_ovmf_files); an aarch64 VM's store is flash
+    its OS can write (QEMU's virt board, no secure world under KVM): a fail (P24-1). VMware: `firmware = "efi"` with
     `uefi.secureBoot.enabled = "TRUE"` (the .vmx keys of Boot Options > Secure Boot; a .vmx
     without `firmware` boots BIOS).
 

@@ -1370,8 +1370,18 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str], arch: str) -> tuple[bo
     OVMF_SEV_CODE_4M.fd. amd-sev wins over intel-tdx (CPUConfig.pm get_cvm_type). An aarch64 VM
     (`arch: aarch64`) takes AAVMF: get_ovmf_files reads no efitype there, and pre-enrolled-keys
     selects `ms`, AAVMF_CODE.secboot.fd with AAVMF_VARS.ms.fd, if the node's firmware package
-    ships the secboot image (qemu-server 9.2.6 OVMF.pm, read with `fetch`); what the store holds
-    is the check's question either way (L13-6)."""
+    ships the secboot image (qemu-server 9.2.6 OVMF.pm, read with `fetch`; L13-6), else drops the
+    keys. Either way the store is the virt board's second flash, which QEMU maps where the
+    guest OS reaches it: hw/arm/virt.c virt_flash_map, "The second flash device is visible to
+    both secure and nonsecure", and machvirt_init refuses `secure=on` under KVM ("KVM does not
+    support providing Security extensions (TrustZone) to the guest CPU"); pve-edk2-firmware
+    cb8a6609 builds AAVMF_CODE.secboot.fd as ArmVirtQemu with AAVMF_SECBOOT_FLAGS
+    (SECURE_BOOT_ENABLE=TRUE, no QEMU_PV_VARS: no host variable service), so the variable
+    driver and the OS share the flash; QEMU docs/devel/uefi-vars.rst: secure boot "comes with
+    the requirement that the UEFI variable storage must be protected against direct access by
+    the OS", the host variable service "allows support for secure boot on arm without
+    implementing secure world (el3) emulation in kvm". So it fails, as the unprotected q35
+    store does (P24-1, was the store question)."""
     if v.get("bios") != "ovmf":
         return False, None
     sev = pve.parse_property_string(v.get("amd-sev", ""), "type").get("type")
@@ -1396,10 +1406,23 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str], arch: str) -> tuple[bo
         # warning and the keys dropped (pve-edk2-firmware-aarch64 <= 4.2025.05-2 lacks it)
         if not _flag(efi.get("pre-enrolled-keys"), False):
             return False, "AAVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled"
-        return True, (
+        # the store is pflash1 of QEMU's virt board, visible to the guest's normal world (the
+        # OS); ArmVirtQemu has no SMM and KVM no secure world (EL3) to guard it (P24-1). A raw
+        # `-global` turning cfi.pflash01's `secure` on makes QEMU refuse every write, the
+        # firmware's too (none is secure without a secure world): what then holds is the store
+        secure = pflash_secure(_pve_args(v.get("args", "")))
+        if secure is not None and secure[1] in QAPI_TRUE:
+            return True, (
+                "AAVMF efidisk0 pre-enrolled-keys=1 (aarch64: efitype does not apply), args sets "
+                f"{secure[0]}: QEMU refuses every write to the variable store flash, the "
+                "firmware's included"
+            )
+        return False, (
             "AAVMF efidisk0 pre-enrolled-keys=1 (aarch64: efitype does not apply): "
-            "AAVMF_VARS.ms.fd where the node's pve-edk2-firmware-aarch64 ships "
-            "AAVMF_CODE.secboot.fd (after 4.2025.05-2, else the keys are dropped)"
+            "AAVMF_CODE.secboot.fd with AAVMF_VARS.ms.fd, but QEMU's virt board maps the "
+            "variable store flash into the guest's normal world and KVM gives the guest no "
+            "secure world to guard it: the guest OS can rewrite the variable store, so Secure "
+            "Boot is not protected"
         )
     if efi.get("efitype", "2m") != "4m":
         return False, f"OVMF with efitype={efi.get('efitype', '2m')}: no Secure Boot template"

@@ -1,0 +1,118 @@
+r"""Red team 24, Proxmox VE: the Secure Boot variable store of an aarch64 VM (rt24pve).
+
+Harness: the hardened Proxmox VE node's tree (tests/fixtures/proxmox-hardened) scanned as a
+copied tree (pve+dir://, test_redteam2_probes.pve_scan), web-10's qm.conf given `arch:
+aarch64` and no `machine:` (test_pvevmw_leads13._aarch64's edit), its efidisk0 as written in
+each case; HVA-066 of web-10 through the real collector, parser and engine. Sources read with
+`fetch`: github:proxmox/qemu-server e6352be (src/PVE/QemuServer/OVMF.pm),
+github:proxmox/pve-edk2-firmware cb8a6609 (debian/rules); QEMU hw/arm/virt.c and
+docs/devel/uefi-vars.rst with `find_string` / `read_file`.
+
+Findings (P24-n):
+- P24-1 (false pass) HVA-066: an aarch64 VM with `efidisk0: ...,pre-enrolled-keys=1` was the
+  store question (manual, "Pass: Secure Boot enabled with the template's keys"), but its
+  variable store is flash the guest OS can rewrite, the class P12-1 (i440FX, no SMM) and P23C-1
+  (q35, flash writable outside SMM) fail on x86_64. qemu-server OVMF.pm get_ovmf_files picks
+  `ms` (AAVMF_CODE.secboot.fd, AAVMF_VARS.ms.fd) and print_ovmf_drive_commandlines /
+  generate_ovmf_blockdev attach the efidisk as the second pflash; QEMU hw/arm/virt.c
+  virt_flash_map: "the first flash device should be made visible only there [the secure view].
+  The second flash device is visible to both secure and nonsecure", and machvirt_init refuses
+  a secure world under KVM ("mach-virt: KVM does not support providing Security extensions
+  (TrustZone) to the guest CPU", QEMU commit of 2022-04-04, found with `find_string`);
+  pve-edk2-firmware debian/rules builds AAVMF_CODE.secboot.fd from ArmVirtQemu with
+  AAVMF_SECBOOT_FLAGS = AAVMF_FLAGS + `-DSECURE_BOOT_ENABLE=TRUE` (no QEMU_PV_VARS, so no host
+  variable service); QEMU docs/devel/uefi-vars.rst: Secure Boot "comes with the requirement
+  that the UEFI variable storage must be protected against direct access by the OS", and the
+  host service "allows support for secure boot on arm without implementing secure world (el3)
+  emulation in kvm". No qm.conf key or `args:` -global changes where the store is mapped. Now
+  fail, naming the unprotected store; test_pvevmw_leads13's L13-6 case (the store question)
+  follows. The firmware choice L13-6 settled (pre-enrolled-keys, not efitype) is unchanged.
+
+Held (kept as tests):
+- aarch64 without pre-enrolled-keys stays "no keys enrolled" (L13-6's twin).
+- aarch64 with `args: -global driver=cfi.pflash01,property=secure,value=on`: QEMU then refuses
+  every write to the flash (pflash_mem_write_with_attrs refuses a write that is not secure, and
+  without a secure world none is), the firmware's too, so the store stays as created: the store
+  question, as before (whether such a VM boots is not settled: the question, never a pass).
+
+Probed by script, not kept: the known lead of the brief (qemu-server adds no `-global
+driver=cfi.pflash01,property=secure,value=on` for OVMF) is P23C-1, on main since 02a8be4:
+`git grep -i "pflash01\|property=secure"` over qemu-server e6352be finds nothing, and the
+hardened q35 fixture fails HVA-066 ("OVMF_CODE_4M.secboot.fd on q35 with SMM, but no -global
+..."), so nothing was left to land for it.
+
+Tally: 5 cases in 3 test functions; 4 failed on main 57d8239 before P24-1 (3 by verdict,
+manual there; the held `secure=on` case by its message only), 1 held passed before and after;
+test_pvevmw_leads13's L13-6 case changed deliberately (manual -> fail).
+
+Leads left (not settled in the time):
+- libvirt aarch64 VMs: the Vm model carries no `arch` for libvirt (model.Vm.arch is Proxmox
+  VE's), so a libvirt aarch64 guest on a Secure Boot AAVMF loader with an enrolled template is
+  still the store question, though its store is the same guest-visible flash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_pvevmw_leads13 import _aarch64
+
+AAVMF_UNPROTECTED = (
+    "fail",
+    "UEFI AAVMF efidisk0 pre-enrolled-keys=1 (aarch64: efitype does not apply): "
+    "AAVMF_CODE.secboot.fd with AAVMF_VARS.ms.fd, but QEMU's virt board maps the variable store "
+    "flash into the guest's normal world and KVM gives the guest no secure world to guard it: "
+    "the guest OS can rewrite the variable store, so Secure Boot is not protected",
+)
+
+
+@pytest.mark.parametrize(
+    "efidisk",
+    [
+        "efidisk0: local-lvm:vm-200-disk-0,efitype=4m,pre-enrolled-keys=1,size=4M\n",
+        "efidisk0: local-lvm:vm-200-disk-0,pre-enrolled-keys=1,size=4M\n",
+        "efidisk0: local-lvm:vm-200-disk-0,efitype=4m,pre-enrolled-keys=1,size=4M\n"
+        "args: -global driver=cfi.pflash01,property=secure,value=off\n",
+    ],
+    ids=["4m", "efitype-default", "args-secure-off"],
+)
+def test_p24_1_aarch64_secure_boot_store_is_guest_writable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], efidisk: str
+) -> None:
+    """P24-1: was manual (the store question); the virt board's second flash is visible to the
+    guest's normal world and KVM gives no secure world, whatever efitype says."""
+    assert _aarch64(tmp_path, capsys, efidisk) == AAVMF_UNPROTECTED
+
+
+def test_p24_1_held_aarch64_flash_refusing_every_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: `args:` turning cfi.pflash01's `secure` on makes QEMU refuse every write that is
+    not secure (hw/block/pflash_cfi01.c pflash_mem_write_with_attrs, R23M-3), and without a
+    secure world none is, the firmware's included: the store stays as it is, so what it holds
+    is the question (as before, with the -global named)."""
+    efidisk = (
+        "efidisk0: local-lvm:vm-200-disk-0,efitype=4m,pre-enrolled-keys=1,size=4M\n"
+        "args: -global driver=cfi.pflash01,property=secure,value=on\n"
+    )
+    status, message = _aarch64(tmp_path, capsys, efidisk)
+    assert status == "manual"
+    assert message.startswith(
+        "UEFI Secure Boot with enrolled keys: AAVMF efidisk0 pre-enrolled-keys=1 (aarch64: "
+        "efitype does not apply), args sets -global driver=cfi.pflash01,property=secure,"
+        "value=on: QEMU refuses every write to the variable store flash, the firmware's "
+        "included; the VM's variable store was created from that template"
+    ), message
+
+
+def test_p24_1_held_aarch64_without_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: no pre-enrolled-keys, AAVMF_VARS.fd (no keys): the fail as before."""
+    efidisk = "efidisk0: local-lvm:vm-200-disk-0,efitype=4m,size=4M\n"
+    assert _aarch64(tmp_path, capsys, efidisk) == (
+        "fail",
+        "UEFI AAVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled",
+    )
