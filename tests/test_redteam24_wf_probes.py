@@ -21,6 +21,12 @@ Findings (ID-n):
   world-writable in Debian due to historic reasons", R24V-1). Now /run/lock counts as
   world-writable unless the host's os-release ID or ID_LIKE names fedora, rhel, centos or
   arch (and not debian or ubuntu); an os-release not read keeps the question.
+- R24W-2 (question not singular) HVA-057: a VM with vhost-user sockets of more than one kind
+  (one QEMU listens on, R23V-1; one it connects to in /tmp, R23M-2; an abstract one, R24V-1)
+  was handed each kind's question joined into one manual item: two or three question marks,
+  which one attestation's "yes" or "no" cannot answer (issue 8: "exactly one question";
+  tests/test_manual_questions.py shape_problems). Now one question naming each socket and
+  what "yes" means for it (guest._vhost_user_question); a VM with one kind keeps its question.
 
 Held (kept as tests): on Debian 12 (HARDENED_HOST's os-release) and with no os-release the
 /run/lock socket is still asked (R24V-1); on RHEL a client socket in /tmp is still asked
@@ -40,8 +46,8 @@ Probed by script, not kept:
 - HVA-034 after R24P-2/3: `systemctl cat` exit 1 with only "No files found for
   virtqemud.service." and a host without systemd (stat absent) stay answered.
 
-Tally: see the test functions below; R24W-1's 2 cases failed on main 57d8239 before the fix
-(the held cases passed there too).
+Tally: 5 cases in 3 test functions; R24W-1's 2 cases failed on main 57d8239 before the fix
+(the held cases passed there too), R24W-2's 1 on e4386fa.
 
 Leads left (not settled in the time): see the report.
 """
@@ -149,3 +155,61 @@ def test_r24w_1_held_run_lock_is_asked_on_debian(tmp_path: Path, os_release: str
         host["/etc/os-release"] = None
     a = _scan(tmp_path, host, LOCK_DOMAINS)
     assert _verdicts(a) == {**ASKED, "tmp": TMP, "ovs": OVS}
+
+
+# --- HVA-057: one question for sockets of several kinds (R24W-2) ------------------------------
+
+VFS = (
+    "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
+    "<source socket='/tmp/vfsd.sock'/><target dir='share'/></filesystem>"
+)
+ABS_ARGS = (
+    "-chardev",
+    "socket,id=vu2,path=vhost-net0,abstract=on",
+    "-netdev",
+    "vhost-user,id=nvu2,chardev=vu2",
+    "-device",
+    "virtio-net-pci,netdev=nvu2",
+)
+MIXED = {
+    "two": _domain("two", _vhostuser("/run/vm/srv.sock", "server") + VFS),
+    "three": _domain("three", _vhostuser("/run/vm/srv.sock", "server") + VFS, args=ABS_ARGS),
+}
+SRV_KIND = "/run/vm/srv.sock, which QEMU listens on: only the back end may connect"
+TMP_KIND = (
+    "/tmp/vfsd.sock, which QEMU connects to in a world-writable directory: only the back end "
+    "creates and listens on it"
+)
+ABS_KIND = "abstract vhost-net0, which QEMU connects to: only the back end binds the name"
+
+
+def _one_question(vm: str, kinds: str) -> str:
+    return (
+        f"Is each vhost-user socket of VM {vm} on host hv1 used only by its own vhost-user back "
+        f"end, whenever the VM starts or reconnects ({kinds})? Evidence: `ls -lZ PATH` and the "
+        "permissions and label of its directory, and `ss -xlp` (the process listening on each "
+        "path or @NAME) on hv1. Pass: yes, for every socket; fail: another user, another VM's "
+        "QEMU or another local process can connect to one QEMU listens on, or bind one QEMU "
+        "connects to first, and QEMU maps the guest's memory into it."
+    )
+
+
+def test_r24w_2_sockets_of_several_kinds_get_one_question(tmp_path: Path) -> None:
+    """R24W-2: a VM with a vhost-user socket QEMU listens on (R23V-1) beside a virtiofs socket
+    in /tmp (R23M-2), and an abstract one (R24V-1), was handed their questions joined: two or
+    three question marks in one manual item, which one attestation ("yes" or "no") cannot
+    answer (tests/test_manual_questions.py shape_problems). Right: one question naming each
+    socket and what "yes" means for it."""
+    from test_manual_questions import shape_problems
+
+    a = _scan(tmp_path, dict(HARDENED_HOST), MIXED)
+    asked = {
+        r.outcome.subject.name: r.outcome.question
+        for r in a.results
+        if r.check.id == "HVA-057" and r.status.value == "manual"
+    }
+    assert asked == {
+        "two": _one_question("two", f"{SRV_KIND}; {TMP_KIND}"),
+        "three": _one_question("three", f"{SRV_KIND}; {TMP_KIND}; {ABS_KIND}"),
+    }
+    assert {vm: shape_problems(q) for vm, q in asked.items()} == {"two": [], "three": []}

@@ -1091,7 +1091,10 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
                     "bind the name first (no file permission guards an abstract socket), and "
                     "QEMU, connecting to it, maps the guest's memory into that process."
                 )
-            yield manual(s, "; ".join(parts), v.source, question=" ".join(questions))
+            if len(questions) > 1:
+                # one question an attestation answers, not one per kind of socket (R24W-2)
+                questions = [_vhost_user_question(v, listening, bindable, abstract)]
+            yield manual(s, "; ".join(parts), v.source, question=questions[0])
         else:
             none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
             yield passed(s, none, v.source)
@@ -1102,6 +1105,39 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         "it to FALSE",
         "it sets it to TRUE and the host runs ESXi 5.0 or older, where it takes effect",
         "vmci0.unrestricted",
+    )
+
+
+def _vhost_user_question(
+    v: Vm,
+    listening: list[tuple[str, str]],
+    bindable: list[tuple[str, str]],
+    abstract: list[tuple[str, str]],
+) -> str:
+    """The one question for a VM with vhost-user sockets of more than one kind: QEMU listening
+    on some (_vhost_user_listening), connecting to others in a world-writable directory
+    (_vhost_user_bindable) or in the abstract namespace (_vhost_user_abstract) (R24W-2)."""
+    kinds = []
+    if listening:
+        paths = ", ".join(sorted({p for p, _ in listening}))
+        kinds.append(f"{paths}, which QEMU listens on: only the back end may connect")
+    if bindable:
+        paths = ", ".join(sorted({p for p, _ in bindable}))
+        kinds.append(
+            f"{paths}, which QEMU connects to in a world-writable directory: only the back "
+            "end creates and listens on it"
+        )
+    if abstract:
+        names = ", ".join(sorted({p for p, _ in abstract}))
+        kinds.append(f"abstract {names}, which QEMU connects to: only the back end binds the name")
+    return (
+        f"Is each vhost-user socket of VM {v.name} on host {v.host} used only by its own "
+        f"vhost-user back end, whenever the VM starts or reconnects ({'; '.join(kinds)})? "
+        f"Evidence: `ls -lZ PATH` and the permissions and label of its directory, and `ss "
+        f"-xlp` (the process listening on each path or @NAME) on {v.host}. Pass: yes, for every "
+        "socket; fail: another user, another VM's QEMU or another local process can connect "
+        "to one QEMU listens on, or bind one QEMU connects to first, and QEMU maps the "
+        "guest's memory into it."
     )
 
 
