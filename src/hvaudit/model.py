@@ -1086,7 +1086,13 @@ class HostFacts:
     """kernel.modules_disabled = 1: no module can be loaded or unloaded until the next boot."""
     on_hypervisor: Fact[bool] = field(default_factory=_na)
     """The host is itself a virtual machine: /proc/cpuinfo's `hypervisor` flag (CPUID 1 ECX bit
-    31, X86_FEATURE_HYPERVISOR "Running on a hypervisor")."""
+    31, X86_FEATURE_HYPERVISOR "Running on a hypervisor"); unavailable on an arm64 host, whose
+    /proc/cpuinfo has no such flag (R24M-1)."""
+    arm64: Fact[bool] = field(default_factory=_na)
+    """The host runs an arm64 kernel: /proc/cpuinfo's `CPU architecture: 8` lines and no x86
+    `vendor_id` (arch/arm64/kernel/cpuinfo.c). KVM there is built in (arch/arm64/kvm/Kconfig
+    `menuconfig KVM` is a bool), has no vendor module, and creates /dev/kvm only when the
+    kernel was booted at EL2 (R24M-1)."""
     libvirt_sasl_mechanisms: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The SASL mechanisms /etc/sasl2/libvirt.conf's mech_list lets libvirt offer (lower case);
     unavailable where the file or its mech_list is absent."""

@@ -15,6 +15,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Subject,
     check,
     failed,
     first_unknown,
@@ -26,7 +27,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Vm
+from hvaudit.model import Fact, Source, Vm
 from hvaudit.parse.qemu_args import parse_opts, qemu_options
 
 #: Packages that put a display server, a remote desktop, a display manager or a desktop session
@@ -234,6 +235,10 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         other = [m for m in mods.get() if m.startswith("kvm_") and m not in vendor]
         refs = (*f.sources, *mods.sources)
         nested = h.facts.on_hypervisor
+        arm = h.facts.arm64
+        if arm.known and arm.get():
+            yield _arm64_cpu_virtualization(s, h.name, has_kvm, nested, *refs, *arm.sources)
+            continue
         if has_kvm and vendor and nested.known and nested.get():
             yield failed(
                 s,
@@ -274,6 +279,53 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "the CPU reports neither vmx nor svm and /dev/kvm is missing", *refs)
 
 
+def _bare_metal_question(host: str, what: str) -> str:
+    """The one question of an arm64 host with /dev/kvm (R24M-1)."""
+    return (
+        f"Is host {host} bare metal, not itself a virtual machine whose hypervisor offers "
+        f"nested virtualization? On arm64, {what}, and /proc/cpuinfo has no hypervisor flag to "
+        f"tell a guest from bare metal. Evidence: `systemd-detect-virt` on {host} and the "
+        "machine's inventory record. Pass: it prints none (bare metal); fail: it names a "
+        "hypervisor (kvm, qemu, microsoft, apple, vmware, ...): KVM then runs on the outer "
+        "hypervisor's emulated EL2."
+    )
+
+
+def _arm64_cpu_virtualization(
+    s: Subject, host: str, has_kvm: bool, nested: Fact[bool], *refs: Source
+) -> Outcome:
+    """HVA-010 on an arm64 host (R24M-1). KVM/arm64 is built into the kernel (arch/arm64/kvm/
+    Kconfig: `menuconfig KVM` is a `bool`, so no kvm_intel/kvm_amd or other module) and its
+    init refuses to run without the virtualization extensions (arch/arm64/kvm/arm.c
+    kvm_arm_init: `if (!is_hyp_mode_available()) { kvm_info("HYP mode not available\\n");
+    return -ENODEV; }`): /dev/kvm there is hardware virtualization, as libvirt's
+    virt-host-validate treats it (tools/virt-host-validate-qemu.c checks a CPU flag on x86,
+    s390 and ppc64 only, and /dev/kvm everywhere). What it does not show is a guest of an
+    outer hypervisor with nested virtualization (KVM's kvm-arm.mode=nested on FEAT_NV2
+    hardware runs the guest's EL2 on "shadow Stage-2 page tables", commit "KVM: arm64: nv:
+    Support multiple nested Stage-2 mmu structures"): the x86 `hypervisor` CPU flag has no
+    arm64 counterpart in /proc/cpuinfo, so that is one question, never a pass."""
+    if not has_kvm:
+        return failed(
+            s,
+            "arm64 host without /dev/kvm: KVM did not initialise (it needs the kernel booted "
+            "at EL2; its log says `kvm [1]: HYP mode not available`)",
+            *refs,
+        )
+    seen = "arm64 host with /dev/kvm: KVM/arm64 initialised at EL2 (hardware virtualization)"
+    if nested.known and nested.get():
+        return failed(s, f"{seen}, but the host is itself a virtual machine", *refs)
+    if nested.known:
+        return passed(s, seen, *refs)
+    return manual(
+        s,
+        f"{seen}, but whether the host is itself a virtual machine is not shown ({nested.reason})",
+        *refs,
+        *nested.sources,
+        question=_bare_metal_question(host, "/dev/kvm proves KVM runs at EL2"),
+    )
+
+
 @check(
     id="HVA-011",
     title="Hardware memory virtualization (EPT/NPT) is enabled",
@@ -303,8 +355,35 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
         other = [m for m in (mods.get() if mods.known else ()) if m.startswith("kvm_")]
         nested = h.facts.on_hypervisor
         later = h.facts.memory_virtualization_next_load  # R21K-2
+        arm = h.facts.arm64.known and h.facts.arm64.get()
         if not f.known:
             yield unknown(s, f, "EPT (Intel) or NPT (AMD) is enabled in the KVM module")
+        elif arm and f.get() and not nested.known:
+            # R24M-1: KVM/arm64 always translates through stage 2 (arm.c kvm_arch_init_vm ->
+            # kvm_init_stage2_mmu); only a nested host's stage 2 is shadowed in software
+            yield manual(
+                s,
+                "arm64 KVM translates guest memory with stage-2 page tables (no shadow paging "
+                "to fall back to), but whether the host is itself a virtual machine is not "
+                f"shown ({nested.reason})",
+                *f.sources,
+                *nested.sources,
+                question=_bare_metal_question(
+                    h.name, "KVM always gives its guests stage-2 translation"
+                ),
+            )
+        elif f.get() and not nested.known:
+            yield manual(
+                s,
+                "EPT/NPT enabled in the KVM module, but whether the host is itself a virtual "
+                f"machine (whose nested page tables run on shadow paging) is not known: "
+                f"{nested.reason}",
+                *f.sources,
+                *nested.sources,
+                question=f"Is host {h.name} bare metal, not itself a virtual machine? Evidence: "
+                f"`grep -cw hypervisor /proc/cpuinfo` and `systemd-detect-virt` on {h.name}. "
+                "Pass: 0 and none; fail: the hypervisor flag is set or a hypervisor is named.",
+            )
         elif f.get() and nested.known and nested.get():
             yield failed(
                 s,

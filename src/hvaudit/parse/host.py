@@ -306,11 +306,33 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(value, cpuinfo.source, got.source)
 
     f.cpu_virtualization = ev.fact(_cmd("dev-kvm"), cpu_virt)
-    f.on_hypervisor = (
-        Fact.of("hypervisor" in flags, cpuinfo.source)
+    # arm64: arch/arm64/kernel/cpuinfo.c prints `CPU architecture: 8` for every CPU and no
+    # x86 `vendor_id` or `flags` (its features are on `Features` lines), as
+    # proxmox_model._node_arch reads it (R24M-1)
+    arm64 = cpuinfo.state == "ok" and bool(
+        re.search(r"^CPU architecture\s*:\s*8\s*$", cpuinfo.text, re.M)
+        and not re.search(r"^vendor_id\s*:", cpuinfo.text, re.M)
+    )
+    f.arm64 = (
+        Fact.of(arm64, cpuinfo.source)
         if cpuinfo.state == "ok"
         else Fact.unavailable(f"/proc/cpuinfo: {cpuinfo.reason or cpuinfo.state}", cpuinfo.source)
     )
+    if arm64:
+        # No CPUID hypervisor bit on arm64: a guest with nested virtualization (KVM's
+        # kvm-arm.mode=nested on FEAT_NV2 hardware) gets /dev/kvm like bare metal (R24M-1)
+        f.on_hypervisor = Fact.unavailable(
+            "an arm64 kernel's /proc/cpuinfo has no hypervisor flag",
+            cpuinfo.source,
+        )
+    else:
+        f.on_hypervisor = (
+            Fact.of("hypervisor" in flags, cpuinfo.source)
+            if cpuinfo.state == "ok"
+            else Fact.unavailable(
+                f"/proc/cpuinfo: {cpuinfo.reason or cpuinfo.state}", cpuinfo.source
+            )
+        )
 
     ept, npt = (
         ev.get(_file("/sys/module/kvm_intel/parameters/ept")),
@@ -326,7 +348,18 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
                 )
             break
     else:
-        if ept.state == "absent" and npt.state == "absent":
+        dev_kvm = ev.get(_cmd("dev-kvm"))
+        if arm64 and ept.state == "absent" and npt.state == "absent":
+            # KVM/arm64 gives every VM a stage-2 translation table (arch/arm64/kvm/arm.c
+            # kvm_arch_init_vm -> kvm_init_stage2_mmu): no shadow paging to fall back to
+            if dev_kvm.state == "ok" and dev_kvm.rc == 0:
+                f.memory_virtualization = Fact.of(True, cpuinfo.source, dev_kvm.source)
+            else:
+                f.memory_virtualization = Fact.unavailable(
+                    "no /dev/kvm: KVM/arm64 did not initialise (HYP mode not available)",
+                    dev_kvm.source,
+                )
+        elif ept.state == "absent" and npt.state == "absent":
             if f.kvm_modules.known and any(
                 m.startswith("kvm_") and m not in ("kvm_intel", "kvm_amd")
                 for m in f.kvm_modules.get()
