@@ -59,7 +59,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.checks.management import tcp_at_next_start
+from hvaudit.checks.management import pulls_unread, tcp_at_next_start
 from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
 from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS, X86_VENDORS, sysctl_int
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
@@ -125,6 +125,11 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
             # which socket units are enabled or masked decides the next start's TCP (R23P-2)
             what = f"tcp_min_ssf is at least {MIN_SSF} where libvirt listens on TCP"
             yield unknown(s, h.facts.socket_units, what)
+            continue
+        gap = None if ports & tcp_ports or tcp_unit else pulls_unread(h, "-tcp.socket")
+        if gap is not None:
+            # a drop-in in the unread service files may pull in the -tcp unit (R24Q-1)
+            yield unknown(s, gap, f"tcp_min_ssf is at least {MIN_SSF} where libvirt listens on TCP")
             continue
         if not ports & tcp_ports and not tcp_unit and nxt_unread:
             yield manual(

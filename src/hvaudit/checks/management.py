@@ -8,6 +8,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
@@ -72,6 +73,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import (
     UNIT_ENABLED_STATES,
+    Fact,
     FactState,
     Host,
     HostFacts,
@@ -206,6 +208,11 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             u: w for u, w in _pulled_units(h, files, "-tcp.socket").items() if _has_listen(h, u)
         }
         traditional, traditional_unread = _traditional_listens(h, files)
+        tls_on = bool(tls_up) or _tls_enabled(h, files)
+        # the services' files unread: a drop-in may pull in a -tcp or -tls unit (R24Q-1)
+        tcp_pull_gap = pulls_unread(h, "-tcp.socket")
+        tls_pull_gap = None if tls_on else pulls_unread(h, "-tls.socket")
+        tls_maybe = False  # TLS, if a -tls unit were pulled in, would fail or ask
         problems = []
         sasl: list[str] = []  # TLS whose clients SASL authenticates, certificates unchecked
         sasl_unread: list[str] = []  # ... where who SASL admits was not read
@@ -253,8 +260,11 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                     f"{why}: TCP {port or LIBVIRT_TCP} with listen_tcp = 1 and auth_tcp = "
                     f"{auth_tcp!r}{where} {tcp} from the next start"
                 )
+            marks = (len(problems), len(tls_unread), len(key_unread), len(sasl_unread))
+            if tls_pull_gap is not None:
+                tls_on = True  # judged as if pulled in; what it finds is a question below
             priority, psrc = conf_value(h, file, "tls_priority")
-            if (tls_up or _tls_enabled(h, files)) and isinstance(priority, str):
+            if tls_on and isinstance(priority, str):
                 refs.append(psrc)
                 weak, unread = tls_priority_weakness(priority)
                 if weak:
@@ -267,7 +277,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                         f"tls_priority = {priority!r}{where}: what {' '.join(unread)} enables "
                         "is not read"
                     )
-            if tls_up or _tls_enabled(h, files):
+            if tls_on:
                 key_file, ksrc = conf_value(h, file, "key_file")
                 readable, key_why = _tls_key_readable(h, key_file)
                 if readable:
@@ -276,7 +286,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 elif key_why:
                     refs.append(ksrc)
                     key_unread.append(key_why)
-            if (tls_up or _tls_enabled(h, files)) and noverify == 1 and auth_tls == "sasl":
+            if tls_on and noverify == 1 and auth_tls == "sasl":
                 sc = sasl_clients(h, file)
                 refs += list(sc.sources)
                 if sc.anyone:
@@ -293,8 +303,14 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                     sasl.append(
                         f"auth_tls = sasl ({file}; tls_no_verify_certificate = 1; {sc.how})"
                     )
-            elif (tls_up or _tls_enabled(h, files)) and noverify == 1:
+            elif tls_on and noverify == 1:
                 problems.append(f"TLS with tls_no_verify_certificate = 1{where}")
+            if tls_pull_gap is not None:
+                tls_on = False
+                now = (len(problems), len(tls_unread), len(key_unread), len(sasl_unread))
+                tls_maybe = tls_maybe or now != marks
+                del problems[marks[0] :], tls_unread[marks[1] :]
+                del key_unread[marks[2] :], sasl_unread[marks[3] :]
         others = guests_reaching(guests.get(h.name, []), h)
         others6 = guests_reaching(guests6.get(h.name, []), h)
         relays = _relays_onto_tcp(h, others, others6)
@@ -318,6 +334,12 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         elif not h.facts.socket_units.known:
             # which socket units are enabled or masked decides the next start's TCP (R23P-2)
             yield unknown(s, h.facts.socket_units, "libvirt listens on no unauthenticated TCP port")
+        elif tcp_pull_gap is not None or (tls_maybe and tls_pull_gap is not None):
+            # a drop-in in the unread service files may start a -tcp unit, or a -tls unit whose
+            # settings here fail or ask (R24Q-1)
+            gap = tcp_pull_gap if tcp_pull_gap is not None else tls_pull_gap
+            assert gap is not None
+            yield unknown(s, gap, "libvirt listens on no unauthenticated TCP port")
         elif sasl_unread:
             yield manual(s, "; ".join(sasl_unread), *refs, question=sasl_question(h.name, files))
         elif tls_unread:
@@ -695,6 +717,26 @@ def _pulled_units(h: Host, files: list[str], suffix: str) -> dict[str, str]:
         and u in units
         and units[u] not in (*UNIT_ENABLED_STATES, "masked", "masked-runtime")
     }
+
+
+def pulls_unread(h: Host, suffix: str) -> Fact[Any] | None:
+    """The unknown socket_unit_pulls when it could decide whether a socket unit ending in
+    `suffix` starts with the daemon: the services' `systemctl cat` failed or was not collected
+    while such a unit is installed, neither enabled nor masked, and keeps a ListenStream=
+    (_has_listen). A drop-in's `Wants=libvirtd-tcp.socket` in the unread files starts it with
+    the daemon (systemd.unit(5) Wants=, Requires=; _pulled_units), so "no drop-in pulls it" is
+    not known (R24Q-1). None when the pulls are known or nothing could be pulled."""
+    fact = h.facts.socket_unit_pulls
+    if fact.known or fact.state is FactState.NOT_APPLICABLE or not h.facts.socket_units.known:
+        return None
+    pullable = [
+        u
+        for u, st in h.facts.socket_units.get().items()
+        if u.endswith(suffix)
+        and st not in (*UNIT_ENABLED_STATES, "masked", "masked-runtime")
+        and _has_listen(h, u)
+    ]
+    return fact if pullable else None
 
 
 def tcp_at_next_start(h: Host, files: list[str]) -> tuple[list[str], str]:

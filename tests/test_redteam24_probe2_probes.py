@@ -1,0 +1,92 @@
+"""Twenty-fourth red-team review, second pass: a probe that failed is not "nothing there" (rt24probe2).
+
+Harness: libvirt's test driver serves one plain VM; host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host, changed only where a probe says so), through the real
+collector, bundle, parser and engine. A failed probe is replayed as the tool gives it:
+`(stdout, rc, stderr)`. systemctl (systemd src/systemctl verb_cat, as parse.host
+_systemctl_unanswered quotes it, R23P): a manager it cannot reach prints "Failed to connect to
+bus: ..." and nothing else, exit 1.
+
+Findings (ID-n):
+- R24Q-1 (false pass, not applicable for a subject that exists) HVA-030 HVA-035: with
+  `systemctl cat` of libvirt's services failed (libvirt-units, exit 1 "Failed to connect to
+  bus"), socket_unit_pulls was unknown and _pulled_units read it as "no drop-in pulls a
+  socket unit": with libvirtd-tcp.socket installed and disabled (the hardened host's case),
+  HVA-030 passed "libvirt listens on local UNIX sockets only" and HVA-035 said "libvirt does
+  not listen on TCP 16509", though a drop-in's `Wants=libvirtd-tcp.socket` starts the TCP
+  listener with the daemon, enabled or not (systemd.unit(5) Requires=: "If this unit gets
+  activated, the units listed here will be activated as well", Wants= a weaker Requires=;
+  found with `search`: Red Hat's RHEL 10 "Important [Unit] section options": Requires "The
+  units listed in Requires are activated together with the unit", Wants "Configures weaker
+  dependencies than Requires"). The TLS unit likewise for HVA-030 where the file's TLS
+  settings (tls_no_verify_certificate = 1) would fail. Now management.pulls_unread gives the
+  unknown pulls where a -tcp (or -tls) unit is installed, neither enabled nor masked, and keeps
+  a ListenStream=; HVA-030 and HVA-035 give an error naming systemctl's error (HVA-034 did
+  since R24P-3).
+
+Held (kept as tests): the same failed `systemctl cat` with libvirt's -tcp and -tls units
+masked (nothing a drop-in could start) keeps HVA-030's pass and HVA-035's n/a; with the -tcp
+unit masked and the -tls unit disabled, TLS settings that would pass keep HVA-030's pass.
+
+Probed by script, not kept: (none yet)
+
+Tally: see the end of the findings list (updated as findings land).
+
+Leads left (not settled in the time): see below.
+"""
+
+from __future__ import annotations
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+BUS = ("", 1, "Failed to connect to bus: Permission denied\n")
+UNREAD = (
+    "evidence could not be collected: libvirt's service units were not read (exit status 1: "
+    "Failed to connect to bus: Permission denied)"
+)
+CONF = "/etc/libvirt/libvirtd.conf"
+
+
+def _units(tcp: str, tls: str) -> tuple[str, int]:
+    return (
+        "libvirtd.socket        enabled enabled\nlibvirtd-ro.socket     enabled enabled\n"
+        f"libvirtd-admin.socket  enabled enabled\nlibvirtd-tcp.socket    {tcp} disabled\n"
+        f"libvirtd-tls.socket    {tls} disabled\n",
+        0,
+    )
+
+
+def test_unread_service_units_are_not_no_tcp_listener(host_scan) -> None:
+    """R24Q-1 (false pass, false n/a) HVA-030 HVA-035: `systemctl cat` of libvirt's services
+    failed ("Failed to connect to bus", exit 1) with libvirtd-tcp.socket installed and
+    disabled; HVA-030 passed "local UNIX sockets only" and HVA-035 was n/a, though a drop-in's
+    `Wants=libvirtd-tcp.socket` opens TCP 16509 with the daemon (auth_tcp = "none" here)."""
+    conf = str(HARDENED_HOST[CONF]) + 'auth_tcp = "none"\n'
+    for over in ({"libvirt-units": BUS}, {"libvirt-units": BUS, CONF: conf}):
+        a = host_scan(over)
+        assert outcomes(a, "HVA-030") == {"hv1": "error"}
+        assert messages(a, "HVA-030") == {"hv1": UNREAD}
+        assert outcomes(a, "HVA-035") == {"hv1": "error"}
+        assert messages(a, "HVA-035") == {"hv1": UNREAD}
+
+
+def test_unread_service_units_tls_unit_that_would_fail(host_scan) -> None:
+    """R24Q-1 (false pass) HVA-030: the -tcp unit masked, libvirtd-tls.socket disabled, the
+    services' files unread and tls_no_verify_certificate = 1: a drop-in pulling in the TLS unit
+    would give every certificate holder the API (HVA-030 fails that when the unit is enabled);
+    HVA-030 passed. Held: with the file's TLS settings sound the pass stays, and with both
+    units masked nothing could be pulled in: HVA-030 passes and HVA-035 stays n/a."""
+    conf = str(HARDENED_HOST[CONF]) + "tls_no_verify_certificate = 1\n"
+    a = host_scan(
+        {"libvirt-units": BUS, "libvirt-socket-units": _units("masked", "disabled"), CONF: conf}
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "error"}
+    assert messages(a, "HVA-030") == {"hv1": UNREAD}
+    a = host_scan({"libvirt-units": BUS, "libvirt-socket-units": _units("masked", "disabled")})
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}
+    a = host_scan(
+        {"libvirt-units": BUS, "libvirt-socket-units": _units("masked", "masked"), CONF: conf}
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}
+    assert messages(a, "HVA-030") == {"hv1": "libvirt listens on local UNIX sockets only"}
+    assert outcomes(a, "HVA-035") == {"hv1": "not_applicable"}
