@@ -22,13 +22,29 @@ Findings (V24-n):
   HVA-202 fails NTPSynchronized=no (checks.vmware._time_service_state); an unset field (a host
   older than 7.0.3) is judged on the configuration as before.
 
+- V24-2 (false pass) HVA-419: ntp.conf `tos` lines that leave ntpd no server to select passed
+  "ntpd running (policy on), servers 10.0.0.5": `tos minsane 3` beside one server (or two, one
+  marked noselect), `tos floor 16`, `tos ceiling 1`. HostNtpConfig.configFile is ntp.conf "for
+  ntpd version 4.2.8", only `restrict` and `drift` "set to fixed defaults" (vSphere API, read
+  with `search`); ntp 4.2.8 miscopt.html (nwtime/ntpwww, read with `read_file`): minsane "the
+  number of servers used by the selection algorithm as the minimum to set the system clock",
+  default 1; ceiling "the maximum stratum (exclusive) for acceptable server packets", default
+  16; floor "the minimum stratum (inclusive)", default 1; maxdist "the synchronization distance
+  threshold used by the clock selection algorithm", default 1.5 s; ntp_proto.c peer_unfit
+  ("peer->stratum < sys_floor || peer->stratum >= sys_ceiling", root distance against
+  sys_maxdist, read with `find_string`). Now a minsane above the servers ntpd can select, or a
+  floor and ceiling no stratum 1-15 fits, fails; a floor above 1, a ceiling below 16 or a
+  maxdist below 1.5 s is asked (`ntpq -pn`), as it rests on the servers' stratum and distance
+  (checks.vmware._ntp_tos); a later value replaces an earlier one.
+
 Held (kept as tests): V24-1 serviceSync true, enabled true, remoteNtpServer the outside server:
-pass.
+pass. V24-2 two servers for minsane 2, maxdist 16 beside a commented `# tos minsane 3`, and
+`tos minsane 3` then `tos minsane 1`: pass.
 
 Probed by script, not kept: (filled in as findings land)
 
-Tally: 5 cases in 2 test functions; 4 failed before the fixes on main 57d8239 (the held case
-passed there too).
+Tally: 14 cases in 4 test functions; 10 failed before the fixes (run with main's src and this
+file; the held cases passed there too): 4 on 57d8239 before V24-1, 6 on b5de5bb before V24-2.
 
 Leads left: (filled in as findings land)
 """
@@ -116,4 +132,111 @@ def test_v24_1_held_host_reporting_sync_to_an_outside_server_passes(tmp_path: Pa
     assert (result.status.value, result.outcome.message) == (
         "pass",
         "ntpd running (policy on), servers 10.0.0.5",
+    )
+
+
+# --- V24-2: HVA-419 and ntp.conf's `tos` lines ----------------------------------------------------
+
+
+def _conf(servers: list[str], conf: list[str]) -> Any:
+    from pyVmomi import vim
+
+    return vim.host.DateTimeInfo(ntpConfig=vim.host.NtpConfig(server=servers, configFile=conf))
+
+
+TIGHT = "ntpd running (policy on), servers 10.0.0.5; ntp.conf narrows the servers ntpd accepts: "
+
+
+@pytest.mark.parametrize(
+    ("servers", "conf", "status", "message"),
+    [
+        (
+            ["10.0.0.5"],
+            ["server 10.0.0.5", "tos minsane 3"],
+            "fail",
+            "ntp.conf `tos minsane 3`: ntpd sets the clock only with that many servers "
+            "selected, and it names 1 it can select",
+        ),
+        (
+            ["10.0.0.5", "10.0.0.6 noselect"],
+            ["tos minsane 2"],
+            "fail",
+            "ntp.conf `tos minsane 2`: ntpd sets the clock only with that many servers "
+            "selected, and it names 1 it can select",
+        ),
+        (
+            ["10.0.0.5"],
+            ["tos floor 16"],
+            "fail",
+            "ntp.conf's `tos` floor 16, ceiling 16 (ntp's defaults 1 and 16 where not set) "
+            "accept no server stratum (peer_unfit: below the floor or at or above the "
+            "ceiling): ntpd selects none",
+        ),
+        (
+            ["10.0.0.5"],
+            ["tos ceiling 1"],
+            "fail",
+            "ntp.conf's `tos` floor 1, ceiling 1 (ntp's defaults 1 and 16 where not set) "
+            "accept no server stratum (peer_unfit: below the floor or at or above the "
+            "ceiling): ntpd selects none",
+        ),
+        (
+            ["10.0.0.5"],
+            ["tos floor 2"],
+            "manual",
+            TIGHT + "tos floor 2 (servers of a lower stratum refused)",
+        ),
+        (
+            ["10.0.0.5"],
+            ["tos maxdist 0.01"],
+            "manual",
+            TIGHT + "tos maxdist 0.01 (servers farther refused; default 1.5 s)",
+        ),
+    ],
+    ids=[
+        "minsane-above-one",
+        "minsane-beside-noselect",
+        "floor-16",
+        "ceiling-1",
+        "floor-2",
+        "maxdist",
+    ],
+)
+def test_v24_2_tos_lines_that_keep_ntpd_from_selecting(
+    tmp_path: Path, servers: list[str], conf: list[str], status: str, message: str
+) -> None:
+    """V24-2: HostNtpConfig.configFile is ntp.conf "for ntpd version 4.2.8" (only `restrict`
+    and `drift` are fixed by the host: vSphere API, read with `search`). ntp 4.2.8 miscopt.html
+    (read with `read_file` of nwtime/ntpwww): minsane "the number of servers used by the
+    selection algorithm as the minimum to set the system clock" (default 1); ceiling "the
+    maximum stratum (exclusive) for acceptable server packets" (16), floor "the minimum stratum
+    (inclusive)" (1), maxdist "the synchronization distance threshold" (1.5 s); ntp_proto.c
+    peer_unfit: "peer->stratum < sys_floor || peer->stratum >= sys_ceiling" is unfit (read
+    with `find_string`). Was: "ntpd running (policy on), servers ..." (pass). Right: no server
+    can be selected fails; a tighter limit that rests on the servers' stratum or distance is
+    asked."""
+    result = _ntp(tmp_path, _conf(servers, conf))
+    assert (result.status.value, result.outcome.message) == (status, message)
+    if status == "manual":
+        assert "`ntpq -pn`" in (result.outcome.question or "")
+
+
+@pytest.mark.parametrize(
+    ("servers", "conf"),
+    [
+        (["10.0.0.5", "10.0.0.6"], ["tos minsane 2"]),
+        (["10.0.0.5"], ["tos maxdist 16", "# tos minsane 3"]),
+        (["10.0.0.5"], ["tos minsane 3", "tos minsane 1"]),
+    ],
+    ids=["minsane-met", "maxdist-looser-and-comment", "later-line-wins"],
+)
+def test_v24_2_held_tos_that_leaves_a_server_selectable_passes(
+    tmp_path: Path, servers: list[str], conf: list[str]
+) -> None:
+    """V24-2 held: enough servers for minsane, a looser maxdist, a commented line, and a later
+    `tos minsane 1` (a later value replaces an earlier one) leave the pass."""
+    result = _ntp(tmp_path, _conf(servers, conf))
+    assert (result.status.value, result.outcome.message) == (
+        "pass",
+        f"ntpd running (policy on), servers {', '.join(servers)}",
     )

@@ -1494,7 +1494,10 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     ntpd's leap indicator, remoteNtpServer) settles its configuration: time services down, the
     clock not synchronised, or synchronised to the host's own clock fails, as HVA-202 fails
     NTPSynchronized=no; a host older than 7.0.3, which reports none of them, is judged on its
-    configuration as before (V24-1, `_time_service_state`)."""
+    configuration as before (V24-1, `_time_service_state`). ntp.conf's `tos` lines set what
+    ntpd's selection accepts: a minsane above the servers ntpd can select, or a floor and
+    ceiling no stratum fits, fail; a floor, ceiling or maxdist tighter than ntp's defaults is
+    asked, as it rests on the servers' stratum and distance (V24-2, `_ntp_tos`)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1649,6 +1652,9 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
+        # V24-2: ntp.conf `tos` sets what ntpd's selection accepts
+        selection, tight = _ntp_tos(esx.ntp.get("config_file") or [], servers, unused)
+        bad.extend(selection)
         bad.extend(unsynced)
         remote = [x for x in servers if x not in own and x not in unused]
         reach, why = (
@@ -1665,8 +1671,83 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 esx.source,
                 question=_reach_question(h, "ntpClient", "ntpd's queries", remote),
             )
+        elif tight:
+            yield manual(
+                s,
+                f"ntpd running (policy on), servers {', '.join(servers)[:120]}; ntp.conf "
+                f"narrows the servers ntpd accepts: {'; '.join(tight)}",
+                esx.source,
+                question=f"Do host {h.name}'s NTP servers pass its ntp.conf `tos` limits, ntpd "
+                f"synchronised to one of them? Evidence: `ntpq -pn` on the host (ESXi Shell or "
+                "SSH: the line marked '*', its stratum `st` and its distance), or the vSphere "
+                f"Client, host {h.name} > Configure > Time Configuration (service status). "
+                "Pass: yes, an outside server marked '*'; fail: none selected, every server's "
+                "stratum or distance outside the limits.",
+            )
         else:
             yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
+
+
+#: ntp 4.2.8's `tos` defaults (miscopt.html, read with `read_file` of nwtime/ntpwww): ceiling
+#: "The default is 16", floor "The default is 1", maxdist "The default is 1.5 s", minsane "The
+#: default is 1"
+_TOS_DEFAULTS = {"ceiling": 16.0, "floor": 1.0, "maxdist": 1.5, "minsane": 1.0}
+
+
+def _ntp_tos(
+    lines: list[Any], servers: list[str], unused: list[str]
+) -> tuple[list[str], list[str]]:
+    """V24-2: what ntp.conf's `tos` lines (HostNtpConfig.configFile, "for ntpd version 4.2.8";
+    only `restrict` and `drift` are fixed by the host) leave of ntpd's selection, as (why no
+    server can be selected, limits whose effect rests on the servers). ntp 4.2.8's miscopt.html:
+    minsane "the number of servers used by the selection algorithm as the minimum to set the
+    system clock"; ceiling "the maximum stratum (exclusive) for acceptable server packets",
+    floor "the minimum stratum (inclusive)", maxdist "the synchronization distance threshold
+    used by the clock selection algorithm"; ntp_proto.c peer_unfit marks a peer unfit where
+    "peer->stratum < sys_floor || peer->stratum >= sys_ceiling" or its root distance reaches
+    sys_maxdist (read with `find_string`). A later value replaces an earlier one; a value that
+    is no number is left to ntpd."""
+    tos: dict[str, float] = {}
+    for line in lines:
+        words = str(line).partition("#")[0].split()
+        if words[:1] != ["tos"]:
+            continue
+        for key, value in zip(words[1::2], words[2::2], strict=False):
+            try:
+                tos[key.lower()] = float(value)
+            except ValueError:
+                continue
+    get = {k: tos.get(k, d) for k, d in _TOS_DEFAULTS.items()}
+    bad: list[str] = []
+    tight: list[str] = []
+    floor, ceiling = get["floor"], get["ceiling"]
+    if ceiling <= max(floor, 1.0) or floor >= 16:
+        # a synchronised server's stratum is 1 to 15: none is at or above the floor and below
+        # the ceiling
+        bad.append(
+            f"ntp.conf's `tos` floor {floor:g}, ceiling {ceiling:g} (ntp's defaults 1 and 16 "
+            "where not set) accept no server stratum (peer_unfit: below the floor or at or "
+            "above the ceiling): ntpd selects none"
+        )
+    else:
+        if floor > 1:
+            tight.append(f"tos floor {floor:g} (servers of a lower stratum refused)")
+        if ceiling < 16:
+            tight.append(f"tos ceiling {ceiling:g} (servers of this stratum or higher refused)")
+    if get["maxdist"] < _TOS_DEFAULTS["maxdist"]:
+        tight.append(f"tos maxdist {get['maxdist']:g} (servers farther refused; default 1.5 s)")
+    selectable = [x for x in servers if x not in unused]
+    # a `pool` line mobilises as many servers as the pool's name gives (up to tos maxclock):
+    # not counted here
+    pools = [x for x in lines if str(x).partition("#")[0].split()[:1] == ["pool"]]
+    if get["minsane"] > len(selectable) and not pools and selectable:
+        bad.append(
+            f"ntp.conf `tos minsane {get['minsane']:g}`: ntpd sets the clock only with that "
+            f"many servers selected, and it names {len(selectable)} it can select"
+        )
+    elif get["minsane"] > 1 and pools:
+        tight.append(f"tos minsane {get['minsane']:g} (servers of a pool, counted at run time)")
+    return bad, tight
 
 
 def _time_service_state(ntp: dict[str, Any]) -> list[str]:
