@@ -27,6 +27,12 @@ Findings (ID-n):
   which one attestation's "yes" or "no" cannot answer (issue 8: "exactly one question";
   tests/test_manual_questions.py shape_problems). Now one question naming each socket and
   what "yes" means for it (guest._vhost_user_question); a VM with one kind keeps its question.
+- R24W-3 (false pass) HVA-057: a vhost-user socket QEMU connects to under /var/run/lock
+  (libvirt `<source path='/var/run/lock/vhu.sock' mode='client'>`, or raw `-chardev
+  socket,path=/var/run/lock/...`) on Debian passed "no <shmem> device", though /var/run is a
+  link to /run (systemd tmpfiles.d/var.conf.in `L /var/run - - - - ../run`, read with
+  `read_file`) and so /var/run/lock is the world-writable /run/lock R24V-1 asks about. Now a
+  path under /var/run is read as under /run; on RHEL it still passes (R24W-1).
 
 Held (kept as tests): on Debian 12 (HARDENED_HOST's os-release) and with no os-release the
 /run/lock socket is still asked (R24V-1); on RHEL a client socket in /tmp is still asked
@@ -46,8 +52,8 @@ Probed by script, not kept:
 - HVA-034 after R24P-2/3: `systemctl cat` exit 1 with only "No files found for
   virtqemud.service." and a host without systemd (stat absent) stay answered.
 
-Tally: 5 cases in 3 test functions; R24W-1's 2 cases failed on main 57d8239 before the fix
-(the held cases passed there too), R24W-2's 1 on e4386fa.
+Tally: 7 cases in 5 test functions; R24W-1's 2 cases failed on main 57d8239 before the fix
+(the held cases passed there too), R24W-2's 1 on e4386fa, R24W-3's 1 on e6c035f.
 
 Leads left (not settled in the time): see the report.
 """
@@ -213,3 +219,39 @@ def test_r24w_2_sockets_of_several_kinds_get_one_question(tmp_path: Path) -> Non
         "three": _one_question("three", f"{SRV_KIND}; {TMP_KIND}; {ABS_KIND}"),
     }
     assert {vm: shape_problems(q) for vm, q in asked.items()} == {"two": [], "three": []}
+
+
+# --- HVA-057: /var/run/lock is /run/lock (R24W-3) ---------------------------------------------
+
+VAR_RUN = {
+    "varrunlock": _domain("varrunlock", _vhostuser("/var/run/lock/vhu.sock", "client")),
+    "rawvarrun": _raw_net("rawvarrun", "socket,id=vu2,path=/var/run/lock/vhost0", "vu2"),
+    "ovsvarrun": _domain("ovsvarrun", _vhostuser("/var/run/openvswitch/vhu1", "client")),
+}
+VAR_RUN_ASKED = {
+    "varrunlock": (
+        "manual",
+        BIND + "vhost-user interface socket /var/run/lock/vhu.sock (mode client)",
+    ),
+    "rawvarrun": (
+        "manual",
+        BIND + "QEMU argument -chardev socket,id=vu2,path=/var/run/lock/vhost0 (connecting, for "
+        "-netdev vhost-user,id=nvu2,chardev=vu2)",
+    ),
+    "ovsvarrun": OVS,
+}
+
+
+def test_r24w_3_var_run_lock_is_run_lock(tmp_path: Path) -> None:
+    """R24W-3: /var/run is a link to /run (systemd tmpfiles.d/var.conf.in `L /var/run - - -
+    - ../run`), so on Debian /var/run/lock is the world-writable /run/lock. Was: "no <shmem>
+    device" (a false pass; R24V-1 named /run/lock and /var/lock only). Right: R23M-2's
+    question; /var/run/openvswitch (OVS's own directory) still passes (held)."""
+    a = _scan(tmp_path, dict(HARDENED_HOST), VAR_RUN)
+    assert _verdicts(a) == VAR_RUN_ASKED
+
+
+def test_r24w_3_held_var_run_lock_on_rhel_passes(tmp_path: Path) -> None:
+    """Held: on RHEL /run/lock, so /var/run/lock, is root's alone (R24W-1)."""
+    a = _scan(tmp_path, dict(HARDENED_HOST, **{"/etc/os-release": RHEL}), VAR_RUN)
+    assert _verdicts(a) == {"varrunlock": OVS, "rawvarrun": OVS, "ovsvarrun": OVS}

@@ -1253,6 +1253,10 @@ def _vhost_user_bindable(v: Vm, h: Host) -> list[tuple[str, str]]:
         # a leading `//` is kept by normpath (POSIX leaves it implementation-defined) but is
         # `/` to Linux's path walk (R24V-1)
         norm = posixpath.normpath("/" + path.lstrip("/")) if path.startswith("/") else path
+        if norm.startswith("/var/run/"):
+            # /var/run is a link to /run (systemd tmpfiles.d/var.conf.in `L /var/run - - - -
+            # ../run`, read with `read_file`): /var/run/lock is /run/lock (R24W-3)
+            norm = norm.removeprefix("/var")
         return any(norm.startswith(d + "/") for d in dirs)
 
     out = [
