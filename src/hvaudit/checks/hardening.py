@@ -61,7 +61,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.management import pulls_unread, tcp_at_next_start
 from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
-from hvaudit.parse.host import LIBVIRT_DEBUG_LEVELS, X86_VENDORS, sysctl_int
+from hvaudit.parse.host import AUDIT_RULES_NONE, LIBVIRT_DEBUG_LEVELS, X86_VENDORS, sysctl_int
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_incoming
 from hvaudit.textsafe import digits
@@ -1571,11 +1571,16 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
             ahead = next(
                 (x for _, rules in _boot_sets(h) if (x := _first_never(rules, gone))), None
             )
+            none = any(x.locator == AUDIT_RULES_NONE for x in boot.sources)
             yield manual(
                 s,
-                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but neither "
-                "/etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches "
-                f"{', '.join(gone)}"
+                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but "
+                + (
+                    f"{AUDIT_RULES_NONE}, the files the boot loads its rules from"
+                    if none
+                    else "neither /etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches "
+                    f"{', '.join(gone)}"
+                )
                 + (
                     f" (`{ahead}` comes before the watch as the rules load: an -A rule goes "
                     "to the front of its list)"

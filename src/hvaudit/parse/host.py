@@ -1544,6 +1544,28 @@ def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
     return Fact.of(rules, g.source)
 
 
+#: What the boot's audit rules files hold where neither exists (_audit_rules_none).
+AUDIT_RULES_NONE = "neither /etc/audit/audit.rules nor /etc/audit/rules.d exists"
+
+
+def _audit_rules_none(g: Got) -> bool:
+    """Whether grep answered that neither /etc/audit/audit.rules nor /etc/audit/rules.d exists
+    (exit 2, nothing printed, "grep: PATH: No such file or directory" for both: GNU grep(1) EXIT
+    STATUS, as _grep_unanswered reads it). Then the boot loads no rule from them: augenrules(8)
+    builds audit.rules from rules.d/*.rules and auditd.service loads audit.rules (`augenrules
+    --load` or `auditctl -R /etc/audit/audit.rules`), so a watch loaded now was loaded by hand
+    or by a unit of its own, not settled rules (R24L-2). An exit 2 without those two lines (a
+    bundle whose stderr was not kept) stays unread."""
+    if g.state != "ok" or g.rc != 2 or g.text.strip():
+        return False
+    missing = {
+        line.strip().removeprefix("grep: ").removesuffix(": No such file or directory")
+        for line in g.reason.splitlines()
+        if line.strip().endswith(": No such file or directory")
+    }
+    return {"/etc/audit/audit.rules", "/etc/audit/rules.d"} <= missing
+
+
 def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
     """The rule lines of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules (augenrules(8):
     "files in /etc/audit/rules.d ... that end in .rules" are merged into audit.rules). grep
@@ -1552,6 +1574,8 @@ def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
     (_grep_unanswered, R23Y-1)."""
     if g.state == "ok" and (why := _grep_unanswered(g)):
         return Fact.failed(f"the audit rules files were not all read ({why})", g.source)
+    if _audit_rules_none(g):
+        return Fact.of((), Source(g.source.artefact, AUDIT_RULES_NONE))
     if g.state != "ok" or (g.rc == 2 and not g.text):
         return Fact.unavailable(
             f"the audit rules files were not read ({g.reason or g.state})", g.source
@@ -1646,6 +1670,8 @@ def _audit_rules_d(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
     boot (older auditd.service units as ExecStartPost). An unread file: failed (R23Y-1)."""
     if g.state == "ok" and (why := _grep_unanswered(g)):
         return Fact.failed(f"the audit rules files were not all read ({why})", g.source)
+    if _audit_rules_none(g):
+        return Fact.of({}, Source(g.source.artefact, AUDIT_RULES_NONE))
     if g.state != "ok" or (g.rc == 2 and not g.text):
         return Fact.unavailable(
             f"the audit rules files were not read ({g.reason or g.state})", g.source
@@ -3906,6 +3932,22 @@ def _systemd_cmdline(ev: HostEvidence) -> list[str]:
     return [_kernel_param(w) for w in words]
 
 
+def _no_journald(ev: HostEvidence) -> bool:
+    """Whether the host shows no systemd-journald at all: no journald.conf in any of the four
+    directories, no journald.conf.d drop-in, and no systemctl (the KSM unit probe answered
+    "command not found"), so a syslog daemon reads /dev/log itself. A missing main file alone
+    is no sign of it: journald.conf(5) "The default configuration is set during compilation, so
+    configuration is only needed when it is necessary to deviate from those defaults", the shipped
+    file says "Defaults can be restored by simply deleting this file and all drop-ins" (systemd's
+    src/journal/journald.conf; both read with `search`), and the drop-ins and the kernel command
+    line's systemd.journald.forward_to_syslog= still apply without it (R24L-1)."""
+    if _journald_main(ev)[1].state != "absent":
+        return False
+    if _journald_dropins(ev):
+        return False
+    return ev.get(_cmd("ksm-units")).state == "absent"
+
+
 def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
     """(whether systemd-journald hands its messages to the syslog socket, where that is said),
     (None, why) when the evidence does not settle it. journald.conf(5): ForwardToSyslog= in
@@ -4352,7 +4394,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             and fwd.main_read
             and "imuxsock" in fwd.inputs
             and ("imjournal" not in fwd.inputs or stored is not None)
-            and (_journald_main(ev)[1].state != "absent" or unsure)
+            and (not _no_journald(ev) or unsure)
         ):
             # On a systemd host journald owns /dev/log and hands a syslog daemon's socket
             # (imuxsock) only what it forwards (systemd-journald.service(8):
