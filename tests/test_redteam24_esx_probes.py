@@ -37,14 +37,25 @@ Findings (V24-n):
   maxdist below 1.5 s is asked (`ntpq -pn`), as it rests on the servers' stratum and distance
   (checks.vmware._ntp_tos); a later value replaces an earlier one.
 
+- V24-3 (false pass) HVA-419: ntp.conf's server lines were read only where the server list is
+  empty (V21C-2): a list "10.0.0.5" beside a configFile whose server line marks it noselect, or
+  names only the LOCAL driver 127.127.1.0, passed "ntpd running (policy on), servers 10.0.0.5".
+  HostNtpConfig.configFile is "Content of ntp.conf host configuration file, split by lines for
+  ntpd version 4.2.8" (vSphere API, read with `search`): the file ntpd reads. Now where the
+  file's server, peer and pool lines name other sources than the list (address, or noselect:
+  other options do not count, checks.vmware._ntp_sources), HVA-419 judges the file's and names
+  the difference; a file that passes where the list differs is asked.
+
 Held (kept as tests): V24-1 serviceSync true, enabled true, remoteNtpServer the outside server:
 pass. V24-2 two servers for minsane 2, maxdist 16 beside a commented `# tos minsane 3`, and
-`tos minsane 3` then `tos minsane 1`: pass.
+`tos minsane 3` then `tos minsane 1`: pass. V24-3 a file naming the list's server with
+iburst, a comment or -4, or no server line: pass.
 
 Probed by script, not kept: (filled in as findings land)
 
-Tally: 14 cases in 4 test functions; 10 failed before the fixes (run with main's src and this
-file; the held cases passed there too): 4 on 57d8239 before V24-1, 6 on b5de5bb before V24-2.
+Tally: 20 cases in 6 test functions; 13 failed before the fixes (run with main's src and this
+file; the held cases passed there too): 4 on 57d8239 before V24-1, 6 on b5de5bb before V24-2,
+3 on 05d8064 before V24-3.
 
 Leads left: (filled in as findings land)
 """
@@ -239,4 +250,66 @@ def test_v24_2_held_tos_that_leaves_a_server_selectable_passes(
     assert (result.status.value, result.outcome.message) == (
         "pass",
         f"ntpd running (policy on), servers {', '.join(servers)}",
+    )
+
+
+# --- V24-3: HVA-419 and ntp.conf's server lines beside the server list -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("servers", "conf", "status", "message"),
+    [
+        (
+            ["10.0.0.5"],
+            ["restrict default kod nomodify notrap nopeer noquery", "server 10.0.0.5 noselect"],
+            "fail",
+            'no NTP server ntpd selects: 10.0.0.5 noselect (`noselect`: "discarded by the '
+            "selection algorithm\"; any other is the host's own clock); ntp.conf (configFile) "
+            "names server 10.0.0.5 noselect, the server list (ntpConfig.server) 10.0.0.5",
+        ),
+        (
+            ["10.0.0.5"],
+            ["server 127.127.1.0"],
+            "fail",
+            "no NTP server off the host: 127.127.1.0 (loopback or ntpd's local clock "
+            "127.127.1.0: the host's own clock); ntp.conf (configFile) names server "
+            "127.127.1.0, the server list (ntpConfig.server) 10.0.0.5",
+        ),
+        (
+            ["127.127.1.0"],
+            ["server 10.0.0.5 iburst"],
+            "manual",
+            "ntpd running (policy on); ntp.conf (configFile) names server 10.0.0.5 iburst, the "
+            "server list (ntpConfig.server) 127.127.1.0",
+        ),
+    ],
+    ids=["file-noselect", "file-local-clock", "file-remote-list-local"],
+)
+def test_v24_3_ntp_conf_servers_that_differ_from_the_list(
+    tmp_path: Path, servers: list[str], conf: list[str], status: str, message: str
+) -> None:
+    """V24-3: HostNtpConfig.configFile is "Content of ntp.conf host configuration file, split
+    by lines for ntpd version 4.2.8" (vSphere API, read with `search`): the file ntpd reads.
+    HVA-419 judged the server list (ntpConfig.server) alone, so a file whose only server is
+    marked noselect (V22-1) or is the LOCAL driver (V16-2) passed "ntpd running (policy on),
+    servers 10.0.0.5". Right: judged on the file's server lines, the difference named; a file
+    that passes where the list does not is asked, not passed."""
+    result = _ntp(tmp_path, _conf(servers, conf))
+    assert (result.status.value, result.outcome.message) == (status, message)
+    if status == "manual":
+        assert "`ntpq -pn`" in (result.outcome.question or "")
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [["server 10.0.0.5 iburst # site"], ["server -4 10.0.0.5"], ["driftfile /etc/ntp.drift"]],
+    ids=["options-only", "address-family", "no-server-line"],
+)
+def test_v24_3_held_file_naming_the_same_sources_passes(tmp_path: Path, conf: list[str]) -> None:
+    """V24-3 held: a file whose server lines name the list's sources (options such as iburst, an
+    address family flag, a comment aside), or none, leaves the pass on the list."""
+    result = _ntp(tmp_path, _conf(["10.0.0.5"], conf))
+    assert (result.status.value, result.outcome.message) == (
+        "pass",
+        "ntpd running (policy on), servers 10.0.0.5",
     )

@@ -1497,7 +1497,10 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     configuration as before (V24-1, `_time_service_state`). ntp.conf's `tos` lines set what
     ntpd's selection accepts: a minsane above the servers ntpd can select, or a floor and
     ceiling no stratum fits, fail; a floor, ceiling or maxdist tighter than ntp's defaults is
-    asked, as it rests on the servers' stratum and distance (V24-2, `_ntp_tos`)."""
+    asked, as it rests on the servers' stratum and distance (V24-2, `_ntp_tos`). Where the
+    file's server, peer and pool lines name other sources than the server list (an address, or
+    noselect), ntpd's sources are the file's: judged on them, the difference named; a file that
+    passes where the list differs is asked (V24-3, `_ntp_sources`)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1605,6 +1608,17 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 question=_ntp_question(h),
             )
             continue
+        # V24-3: configFile is the ntp.conf ntpd reads ("Content of ntp.conf host configuration
+        # file", vSphere API); where its server, peer and pool lines name other addresses, or
+        # mark one noselect the list does not, ntpd's sources are the file's: judged on them
+        in_file = [" ".join(w[1:]) for x in conf if len(w := x.partition("#")[0].split()) > 1]
+        differs = ""
+        if entries and in_file and _ntp_sources(in_file) != _ntp_sources(entries):
+            differs = (
+                f"ntp.conf (configFile) names {'; '.join(conf)[:120]}, the server list "
+                f"(ntpConfig.server) {', '.join(entries)[:80]}"
+            )
+            entries = in_file
         # V21B-3: an entry is the address followed by ntp.conf `server` options (`127.127.1.0
         # prefer` passed as a remote server); judged by its address, shown as written
         address = {x: _ntp_address(x) for x in entries}
@@ -1663,7 +1677,20 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
         if reach == "blocked":
             bad.append(f"ntpd cannot reach its servers: {why}")
         if bad:
-            yield failed(s, "; ".join(bad), esx.source)
+            yield failed(s, "; ".join([*bad, differs] if differs else bad), esx.source)
+        elif differs:
+            # V24-3: the file passes where the list says otherwise: which one ntpd runs with is
+            # asked, not passed
+            yield manual(
+                s,
+                f"ntpd running (policy on); {differs}",
+                esx.source,
+                question=f"Which NTP servers does ntpd on host {h.name} use, and is it "
+                "synchronised to one off the host? Evidence: `cat /etc/ntp.conf` and `ntpq "
+                "-pn` on the host (ESXi Shell or SSH), or `esxcli system ntp get`. Pass: "
+                "ntp.conf's servers are the site's, one marked '*' in `ntpq -pn`; fail: the "
+                "host's own clock, `noselect`, or none marked '*'.",
+            )
         elif reach == "unknown":
             yield manual(
                 s,
@@ -1806,6 +1833,12 @@ def _ntp_address(entry: str) -> str:
     while words and words[0] in ("-4", "-6"):
         words = words[1:]
     return words[0] if words else ""
+
+
+def _ntp_sources(entries: list[str]) -> set[tuple[str, bool]]:
+    """The time sources a list of ntp.conf `server` entries names, as (address, noselect):
+    what HVA-419 judges of them, so options such as `iburst` do not tell two lists apart."""
+    return {(_ntp_address(x).lower(), _ntp_noselect(x)) for x in entries if _ntp_address(x)}
 
 
 def _ntp_noselect(entry: str) -> bool:
