@@ -814,6 +814,22 @@ def redact_doas_conf(text: str) -> str:
     return redact_text(_DOAS_SETENV.sub(block, text))
 
 
+def redact_gshadow(text: str) -> str:
+    """/etc/gshadow (gshadow(5) `name:password:administrators:members`): each password becomes
+    REDACTED, kept empty where empty and `!` where it starts with `!` or `*` (locked: no crypt(3)
+    result equals it), so whether newgrp asks non-members for one stays readable."""
+
+    def line(raw: str) -> str:
+        parts = raw.split(":")
+        if len(parts) < 2:
+            return raw
+        secret = parts[1]
+        parts[1] = "" if not secret else "!" if secret.startswith(("!", "*")) else REDACTED
+        return ":".join(parts)
+
+    return "\n".join(line(raw) for raw in text.split("\n"))
+
+
 # JSON -------------------------------------------------------------------------------------------
 
 
@@ -853,6 +869,7 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("host/files/etc/sasl2/*.conf", functools.partial(redact_conf, names=SASL_NAMES)),
     ArtefactFormat("host/files/etc/rsyslog.conf", redact_syslog),
     ArtefactFormat("host/files/etc/doas.conf", redact_doas_conf),
+    ArtefactFormat("host/files/etc/gshadow", redact_gshadow),
     ArtefactFormat("pve/*/user.cfg", redact_user_cfg),
     ArtefactFormat("pve/*/qemu-server/*.conf", redact_pve_vm_conf),
     ArtefactFormat("pve/*/lxc/*.conf", redact_pve_ct_conf),

@@ -91,6 +91,7 @@ from hvaudit.parse.host import (
     DNF_BLIND,
     EVERY_USER,
     EVERY_USER_ROOTPW,
+    GROUP_PASSWORD,
     LOG_LOCK_SOCKETS,
     MERGED,
     TLS_KEY,
@@ -2651,7 +2652,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     grant of systemd's manage-unit-files counts (EnableUnitFiles/LinkUnitFiles take a unit file
     of the caller's, run as root at the next boot; R23A-1), and a group that may write to a
     container daemon's API socket counts whether or not the daemon runs (docker.socket starts
-    dockerd on the first connection; R23A-2)."""
+    dockerd on the first connection; R23A-2). /etc/gshadow's members (newgrp admits them) and
+    administrators (gpasswd lets them add members) count wherever the group does, and a group
+    password there is a question (R24A-1)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -2670,6 +2673,7 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
             msg += f" ({', '.join(uid0)}: uid 0 in /etc/passwd)"
         every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
         groups = [n.removesuffix(UNRESOLVED) for n in names if n.endswith(UNRESOLVED)]
+        passworded = [n.removesuffix(GROUP_PASSWORD) for n in names if n.endswith(GROUP_PASSWORD)]
         root_pw = [n for n in names if n.startswith(EVERY_USER_ROOTPW)]
         others = [n for n in names if not n.startswith(EVERY_USER_ROOTPW)]
         if len(others) > limit or every_user:
@@ -2704,6 +2708,19 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
                 f"Evidence: `getent group` for each on the host (nsswitch.conf's group line "
                 f"merges {where}'s members into the local groups). Pass: at most {limit} "
                 "principals in all; fail: more.",
+            )
+        elif passworded:
+            also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
+            yield manual(
+                s,
+                f"{msg}{also}; /etc/gshadow sets a password on {', '.join(passworded)}: newgrp "
+                "admits whoever knows it to the group, member or not",
+                *refs,
+                question=f"Who knows the group password /etc/gshadow sets on "
+                f"{', '.join(passworded)}, and do they, with the other principals listed, number "
+                f"at most {limit} named administrators? Evidence: who set it and who was given "
+                "it, or `gpasswd -R` locking it since. Pass: at most "
+                f"{limit} principals in all; fail: more.",
             )
         elif groups:
             yield manual(

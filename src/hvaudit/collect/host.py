@@ -92,6 +92,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/os-release"),
     FileProbe("/etc/passwd"),
     FileProbe("/etc/group"),
+    # gshadow(5): each group's password, administrators and members; newgrp admits its members
+    # and gpasswd lets its administrators add members (R24A-1). The password field is redacted.
+    FileProbe("/etc/gshadow"),
     FileProbe("/etc/nsswitch.conf"),
     # doas(1)'s rules (OpenDoas, Debian/Ubuntu package opendoas; OpenBSD's doas.conf(5) SYNOPSIS
     # /etc/doas.conf): who may run commands as root besides sudoers. Users and groups, no secrets.

@@ -23,6 +23,7 @@ from email.utils import parsedate_to_datetime
 from functools import cmp_to_key
 from typing import Any, TypeVar
 
+from hvaudit.redact import REDACTED
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
     CONTAINER_SOCKETS,
@@ -2516,6 +2517,8 @@ UNRESOLVED = " (members not read)"
 MERGED = " (+members merged from"
 """Marks a local group into which nsswitch merges the members of another source (the sources
 follow, then ")"): those members are not in the evidence, and there may be none."""
+GROUP_PASSWORD = " (group password set in /etc/gshadow)"
+"""Marks a group whose gshadow entry has a password: newgrp admits whoever knows it (R24A-1)."""
 EVERY_USER = "ALL (every user)"
 """The principal a sudoers rule for ALL users grants."""
 EVERY_USER_ROOTPW = "ALL (every user, with root's password: Defaults "
@@ -2816,6 +2819,21 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             got.source,
         )
     groups = _groups(ev)
+    gshadow = ev.get(_file("/etc/gshadow"))
+    if gshadow.state == "failed":
+        return Fact.failed(
+            f"/etc/gshadow: {gshadow.reason}: who newgrp and gpasswd let into sudo's and the "
+            "administrative groups is unknown",
+            gshadow.source,
+        )
+    # gshadow members newgrp admits and administrators gpasswd lets add themselves (R24A-1)
+    gsh, gsh_password = _gshadow_reach(gshadow.text if gshadow.state == "ok" else "", groups)
+
+    def extra(group: str) -> set[str]:
+        return gsh.get(group, set()) | (
+            {f"%{group}{GROUP_PASSWORD}"} if group in gsh_password else set()
+        )
+
     polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
     # Docker: "The docker group grants privileges equivalent to the root user"; LXD: "all
     # members of the lxd group can interact with the local daemon" (full control): while the
@@ -2886,11 +2904,12 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             for member in aliases[item]:
                 add(member, seen | {item}, every)
         elif item.startswith("%") and groups.get(item[1:]):
-            principals.update(groups[item[1:]])
+            principals.update(groups[item[1:]] | extra(item[1:]))
         elif item.startswith(("%", "+")):
             # a directory (%:name), netgroup (+name) or group with no members in /etc/group
             # (directory or primary-group members): its size is not in the evidence
             principals.add(item + UNRESOLVED)
+            principals.update(extra(item[1:]) if item.startswith("%") else set())
         elif item == "ALL":
             principals.add(every)
         else:
@@ -2923,6 +2942,8 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         granted: set[str] = set()
         for permit, identity, target, restricted in rules:
             who = _doas_identity(identity, ev, groups, gid_names)
+            if identity.startswith(":"):
+                who |= extra(gid_names.get(identity[1:], identity[1:]))
             if target not in (None, "root", "0"):
                 if permit:
                     # doas as another account: an administrator only if that account is one
@@ -2935,7 +2956,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     principals.update(polkit_users)
     principals.update(_socket_writers(ev)[1])
     for group in admin_groups:
-        principals.update(groups.get(group, set()))
+        principals.update(groups.get(group, set()) | extra(group))
     # a group polkit or a socket names that /etc/group does not hold: where nsswitch's group
     # line asks another source (sss, ldap, winbind, systemd ...), a directory group whose
     # members are not in the evidence; with `files` alone no such group exists (HL14-6)
@@ -2956,14 +2977,45 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                     add(item, frozenset())
                 grown = grown or len(principals) > before
     merge_src = [nss.source] if nss.state == "ok" and _group_merge_sources(nss.text) else []
+    gsh_src = [gshadow.source] if gshadow.state == "ok" and (gsh or gsh_password) else []
     return Fact.of(
         tuple(sorted(principals)),
         got.source,
         Source(_file("/etc/group")),
+        *gsh_src,
         *merge_src,
         *doas_src,
         *polkit_src,
     )
+
+
+def _gshadow_reach(text: str, groups: dict[str, set[str]]) -> tuple[dict[str, set[str]], set[str]]:
+    """Who /etc/gshadow lets into each group /etc/group holds, beyond its members there: (group
+    -> its gshadow members and administrators, the groups with a password set). gshadow(5):
+    `name:password:administrators:members`. shadow-utils' newgrp.c (read with `read_file`)
+    takes the group's password and member list from gshadow (`grp->gr_passwd =
+    sgrp->sg_passwd; grp->gr_mem = sgrp->sg_mem;`), admits a listed member without a password
+    and adds the gid to the caller's group set (`LSEARCH(&gid, gids, &ngroups); setgroups`),
+    and asks anyone else for the group's password (check_perms; an empty field, or a `!`/`*`
+    one no crypt(3) result equals, admits no one). gpasswd.c check_perms: "1) you must be root
+    or 2) you must be listed as an administrative member" (`!is_on_list (sg->sg_adm, myname)`),
+    and `gpasswd -a user group` then adds any user, the administrator too, to /etc/group's
+    member list. Groups /etc/group does not hold are left out (newgrp's getgrnam finds none)."""
+    reach: dict[str, set[str]] = {}
+    password: set[str] = set()
+    for raw in text.split("\n"):
+        parts = raw.split(":")
+        if len(parts) != 4 or not parts[0] or parts[0] not in groups:
+            continue
+        name, secret, admins, members = parts
+        names = {m.strip() for m in f"{admins},{members}".split(",") if m.strip()}
+        names -= groups[name]
+        if names:
+            reach[name] = names
+        # the bundle writer keeps `!` and "" and replaces a password by REDACTED (`***...`)
+        if secret == REDACTED or (secret and not secret.startswith(("!", "*"))):
+            password.add(name)
+    return reach, password
 
 
 def _short_hostname(ev: HostEvidence) -> str | None:
