@@ -91,9 +91,9 @@ from hvaudit.parse.host import (
     DNF_BLIND,
     EVERY_USER,
     EVERY_USER_ROOTPW,
-    GROUP_PASSWORD,
     LOG_LOCK_SOCKETS,
     MERGED,
+    NEWGRP_ANYONE,
     TLS_KEY,
     TLS_KEY_PATHS,
     UNRESOLVED,
@@ -2673,7 +2673,7 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
             msg += f" ({', '.join(uid0)}: uid 0 in /etc/passwd)"
         every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
         groups = [n.removesuffix(UNRESOLVED) for n in names if n.endswith(UNRESOLVED)]
-        passworded = [n.removesuffix(GROUP_PASSWORD) for n in names if n.endswith(GROUP_PASSWORD)]
+        passworded = [n.removesuffix(NEWGRP_ANYONE) for n in names if n.endswith(NEWGRP_ANYONE)]
         root_pw = [n for n in names if n.startswith(EVERY_USER_ROOTPW)]
         others = [n for n in names if not n.startswith(EVERY_USER_ROOTPW)]
         if len(others) > limit or every_user:

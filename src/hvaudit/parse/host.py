@@ -23,7 +23,6 @@ from email.utils import parsedate_to_datetime
 from functools import cmp_to_key
 from typing import Any, TypeVar
 
-from hvaudit.redact import REDACTED
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
     CONTAINER_SOCKETS,
@@ -92,6 +91,7 @@ from hvaudit.parse.pam import (
     unread_auth_files,
 )
 from hvaudit.parse.rsyslog import expired_by_default, rsyslog_forwarding
+from hvaudit.redact import REDACTED
 from hvaudit.safexml import parse_xml
 from hvaudit.textsafe import digits
 
@@ -2517,7 +2517,7 @@ UNRESOLVED = " (members not read)"
 MERGED = " (+members merged from"
 """Marks a local group into which nsswitch merges the members of another source (the sources
 follow, then ")"): those members are not in the evidence, and there may be none."""
-GROUP_PASSWORD = " (group password set in /etc/gshadow)"
+NEWGRP_ANYONE = " (group password set in /etc/gshadow)"
 """Marks a group whose gshadow entry has a password: newgrp admits whoever knows it (R24A-1)."""
 EVERY_USER = "ALL (every user)"
 """The principal a sudoers rule for ALL users grants."""
@@ -2831,7 +2831,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
 
     def extra(group: str) -> set[str]:
         return gsh.get(group, set()) | (
-            {f"%{group}{GROUP_PASSWORD}"} if group in gsh_password else set()
+            {f"%{group}{NEWGRP_ANYONE}"} if group in gsh_password else set()
         )
 
     polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
