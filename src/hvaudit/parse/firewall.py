@@ -113,19 +113,48 @@ _NFT_META_NARROW = frozenset(
 #: the evidence does not show (no `ip -d link` group or type is read), so a match on one is
 #: unread, but `iiftype loopback` (lo alone) (R23N-2).
 _NFT_META_IFACE_CLASS = frozenset({"iiftype", "iifgroup", "iifkind"})
-#: conntrack keys read as narrowing (nft(8) CONNTRACK EXPRESSIONS): the state (judged by
-#: itself), the status (`ct status dnat`: connections a nat rule of the ruleset rewrote, as
-#: firewalld's filter_INPUT accepts them) and the original or reply tuple (addresses,
-#: protocol, ports), and the direction ("Direction of the packet relative to the connection",
-#: original or reply: `ct direction original` is every packet a peer sends to open or continue
-#: its own connection, read as `ct state new`; `reply` only answers to connections opened from
-#: here). `ct helper` ("Helper associated with the connection") is read by _nft_helper_reach:
-#: a connection has the helpers the ruleset's `ct helper set` rules assign. Others (`ct mark`,
-#: `label`, `zone`, `bytes` ...) hold what rules or helpers set as packets pass: the evidence
-#: does not show their share.
-_NFT_CT_NARROW = frozenset(
-    {"state", "status", "saddr", "daddr", "ip saddr", "ip daddr", "ip6 saddr", "ip6 daddr"}
-    | {"l3proto", "protocol", "proto-src", "proto-dst", "direction"}
+#: conntrack keys _nft_ct_reach reads (nft(8) CONNTRACK EXPRESSIONS, read with `search`: "ct
+#: {state | direction | status | mark | expiration | helper | label | l3proto | protocol | bytes
+#: | packets | avgpkt | zone}", "ct {original | reply} {l3proto | protocol | saddr | daddr |
+#: proto-src | proto-dst | bytes | packets | avgpkt | zone}"; `nft -j` {"ct": {"key": "ip
+#: saddr", "dir": "original"}}, nftables-json tests/statements/ip/ct.t.json): the state (judged
+#: by itself), the direction ("Direction of the packet relative to the connection": `original`
+#: is every packet a peer sends to open or continue its own connection, read as `ct state new`;
+#: `reply` only answers to connections opened from here), the status, the layer 3 and 4
+#: protocol of the connection, and its tuple (_NFT_CT_TUPLE). `ct helper` ("Helper associated
+#: with the connection") is read by _nft_helper_reach. Others (`ct mark`, `label`, `zone`,
+#: `bytes`, `packets`, `expiration` ...) hold what rules, helpers or the traffic itself set as
+#: packets pass: the evidence does not show their share.
+_NFT_CT_READ = frozenset({"state", "direction", "status", "l3proto", "protocol"})
+#: What each conntrack tuple key is to a packet the input hook sees from a peer opening a
+#: connection (nf_conntrack_core.c: the reply tuple is the original one inverted, and only a
+#: nat rule alters it: a prerouting dnat before the filter hook, an input snat after it,
+#: nftables "NAT statements": "snat ... only valid in the postrouting and input chains"):
+#: `ct original saddr` and `ct reply daddr` are its source (`iptables-translate` turns
+#: `--ctorigsrc` into `ct original saddr`, libxt_conntrack.txlate), `ct original daddr` and
+#: `ct reply saddr` its destination (the address asked for, and the host's after a dnat), and
+#: the ports likewise. A packet that answers a connection the host opened has the host's
+#: address on the other side: a match on a tuple key admits nothing the sender's own address
+#: or port would not. A tuple key needs its direction; without one it is not read.
+_NFT_CT_TUPLE = {
+    ("original", "saddr"): "source",
+    ("reply", "daddr"): "source",
+    ("original", "daddr"): "destination",
+    ("reply", "saddr"): "destination",
+    ("original", "proto-src"): "sport",
+    ("reply", "proto-dst"): "sport",
+    ("original", "proto-dst"): "dport",
+    ("reply", "proto-src"): "dport",
+}
+#: conntrack status flags (nft(8) DATA TYPES, ct_status: expected, seen-reply, assured,
+#: confirmed, snat, dnat, dying). None of them is set on the first packet of a connection a
+#: peer opens to the host (confirmed and seen-reply come after it, snat from an input nat rule
+#: after the filter hook), but dnat where a prerouting nat rule rewrote it and expected where a
+#: helper awaited it: a match on one of them (`ct status dnat`, as firewalld's filter_INPUT
+#: accepts) holds no such first packet but those, which the nat rules and helpers decide;
+#: `ct status != dnat` holds every other one, every new connection to the host.
+_NFT_CT_STATUS = frozenset(
+    {"expected", "seen-reply", "assured", "confirmed", "snat", "dnat", "dying"}
 )
 #: Expressions that pick a share of the packets by number or hash, not by who or which port
 #: (nft(8) NUMGEN and HASH EXPRESSIONS: `numgen random mod 2`, `jhash ip saddr mod 2`).
@@ -172,6 +201,8 @@ class _Walk:
     version: str
     own: Addresses
     maps: Mapping[tuple[str, str, str], list[Any]] = dataclass_field(default_factory=dict)
+    filled: Mapping[tuple[str, str, str], str] = dataclass_field(default_factory=dict)
+    """The named sets a rule fills as packets pass (_nft_filled_sets), each with that rule."""
 
 
 def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
@@ -358,17 +389,8 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
             return _BROAD
         return _NARROW
     ct = left.get("ct") if isinstance(left, dict) else None
-    if isinstance(ct, dict) and ct.get("key") == "direction":
-        dirs = {str(x) for x in _nft_values(right, sets) or []}
-        if op in ("==", "in"):
-            return _ALL if "original" in dirs else _NARROW
-        return _ALL if op == "!=" and "original" not in dirs else _NARROW
-    if isinstance(ct, dict) and ct.get("key") == "state":
-        states = right.get("set") if isinstance(right, dict) else right
-        named = {str(x) for x in (states if isinstance(states, list) else [states])}
-        if op in ("==", "in"):
-            return _ALL if "new" in named else _NARROW
-        return _ALL if op == "!=" and "new" not in named else _NARROW
+    if isinstance(ct, dict):
+        return _nft_ct_reach(ct, str(op), right, walk, sets)
     fib = left.get("fib") if isinstance(left, dict) else None
     if isinstance(fib, dict) and _nft_fib_route_back(fib, str(op), right):
         return _BROAD
@@ -437,6 +459,102 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     return _ALL if _cover_all(blocks, version) else _NARROW
 
 
+def _nft_ct_field(ct: Mapping[str, Any]) -> tuple[str, str]:
+    """The IP family ("" for either) and the key of a conntrack expression: `ct original ip
+    saddr` is {"key": "ip saddr"} or {"key": "saddr", "family": "ip"} (libnftables-json(5) CT:
+    "family": "ip" | "ip6")."""
+    family, _, key = str(ct.get("key")).rpartition(" ")
+    return family or str(ct.get("family") or ""), key
+
+
+def _nft_ct_known(ct: Mapping[str, Any], match: Mapping[str, Any]) -> bool:
+    """Whether _nft_ct_reach reads this conntrack match: the state and direction, the status
+    flags by name (_NFT_CT_STATUS), the layer 3 and 4 protocol, and a tuple key with its
+    direction (_NFT_CT_TUPLE), compared by ==, `in` or !=. Any other key, a tuple key without a
+    direction, another operator or a value hvaudit cannot name is not read (R24N-1)."""
+    key, direction = str(ct.get("key")), ct.get("dir")
+    op = str(match.get("op", "=="))
+    if key in ("state", "direction"):
+        return True
+    if key not in _NFT_CT_READ and key.rpartition(" ")[2] not in (
+        "saddr",
+        "daddr",
+        "proto-src",
+        "proto-dst",
+    ):
+        return False
+    if op not in ("==", "in", "!=") or direction not in (None, "original", "reply"):
+        return False
+    if key == "status":
+        flat: list[Any] = []
+        for value in _nft_values(match.get("right"), {}) or []:
+            flat += value if isinstance(value, list) else [value]
+        return bool(flat) and all(str(v) in _NFT_CT_STATUS for v in flat)
+    if key in _NFT_CT_READ:
+        return True
+    family, field = _nft_ct_field(ct)
+    return family in ("", "ip", "ip6") and (str(direction), field) in _NFT_CT_TUPLE
+
+
+def _nft_ct_reach(
+    ct: Mapping[str, Any], op: str, right: Any, walk: _Walk, sets: Mapping[str, list[Any]]
+) -> int:
+    """The reach of a conntrack match _nft_ct_known reads (nft(8) CONNTRACK EXPRESSIONS):
+    `ct state` admitting new and `ct direction original` are every packet of the version;
+    `ct l3proto` the connection's IP version (nf_proto: ipv4, ipv6), every packet of the one
+    it names; `ct protocol` the connection's transport protocol, as `meta l4proto`; `ct
+    status` a share the nat rules and helpers decide, or with != every new connection
+    (_NFT_CT_STATUS); a tuple key as the packet's own field (_NFT_CT_TUPLE): a source as `ip
+    saddr`, a destination as `ip daddr`, a source port as `tcp sport` (the sender picks it), a
+    destination port as `tcp dport`. The tuple of the other IP version's connections holds
+    none of this version's packets (R24N-1: these were read as narrowing whatever they held,
+    so `ct original saddr 0.0.0.0/0 accept` passed)."""
+    version = walk.version
+    key, direction = str(ct.get("key")), str(ct.get("dir"))
+    values = _nft_values(right, sets)
+    if key == "direction":
+        dirs = {str(x) for x in values or []}
+        if op in ("==", "in"):
+            return _ALL if "original" in dirs else _NARROW
+        return _ALL if op == "!=" and "original" not in dirs else _NARROW
+    if key == "state":
+        states = right.get("set") if isinstance(right, dict) else right
+        named = {str(x) for x in (states if isinstance(states, list) else [states])}
+        if op in ("==", "in"):
+            return _ALL if "new" in named else _NARROW
+        return _ALL if op == "!=" and "new" not in named else _NARROW
+    if key == "l3proto":
+        kinds = {str(v).lower() for v in values or []}
+        mine = {"IPv4": {"ipv4", "ip", "2"}, "IPv6": {"ipv6", "ip6", "10"}}[version]
+        if op == "!=":
+            return _ALL if kinds and not kinds & mine else _NARROW
+        return _ALL if kinds & mine else _NARROW
+    if key == "protocol":
+        if op == "!=":
+            return _BROAD
+        return _BROAD if any(str(v) in _TRANSPORTS for v in values or []) else _NARROW
+    if key == "status":
+        return _ALL if op == "!=" else _NARROW
+    family, field = _nft_ct_field(ct)
+    if family and family != _NFT_WHOLE_FAMILY[version][0]:
+        return _NARROW  # `ct original ip saddr`: IPv4 connections only
+    role = _NFT_CT_TUPLE.get((direction, field))
+    if role == "sport":
+        return _BROAD
+    if role == "dport":
+        return _BROAD if _nft_ports_admitted(op, right, sets) > _BROAD_PORTS else _NARROW
+    if values is None:
+        return _NARROW  # a named set not in the ruleset
+    blocks = _networks(values, version)
+    if not family and values and not blocks:
+        return _NARROW  # `ct original saddr` of addresses of the other version only
+    if op == "!=":
+        return _BROAD
+    if role == "destination":
+        return _destination_reach(blocks, version, walk.own)
+    return _ALL if _cover_all(blocks, version) else _NARROW
+
+
 def _nft_catch_all_reach(left: Any, version: str) -> int:
     """The reach of a match on a set holding the catch-all `*` (`tcp dport @ports` with `elements
     = { 22, * }`; `nft -j` prints it "*", nftables src/json.c set_elem_catchall_expr_json):
@@ -454,10 +572,18 @@ def _nft_catch_all_reach(left: Any, version: str) -> int:
 def _nft_mask_prefix(masked: list[Any]) -> int | None:
     """The prefix length of an address match under a contiguous mask (`ip saddr & 255.255.0.0`,
     `nft -j` {"&": [payload, "255.255.0.0"]}), None for anything else."""
-    field = masked[0].get("payload") if masked and isinstance(masked[0], dict) else None
-    if not (isinstance(field, dict) and len(masked) == 2 and isinstance(masked[1], str)):
+    left = masked[0] if masked and isinstance(masked[0], dict) else {}
+    field, ct = left.get("payload"), left.get("ct")
+    if not (len(masked) == 2 and isinstance(masked[1], str)):
         return None
-    if (field.get("protocol"), field.get("field")) not in {
+    if isinstance(ct, dict):
+        # a conntrack address of the tuple (`ct original saddr & 255.255.0.0`, R24N-1)
+        family, name = _nft_ct_field(ct)
+        if family not in ("", "ip", "ip6") or (str(ct.get("dir")), name) not in _NFT_CT_TUPLE:
+            return None
+        if name not in ("saddr", "daddr"):
+            return None
+    elif not isinstance(field, dict) or (field.get("protocol"), field.get("field")) not in {
         (p, f) for p in ("ip", "ip6") for f in ("saddr", "daddr")
     }:
         return None
@@ -543,7 +669,7 @@ class _NftRule:
 def _nft_match_kind(match: Any) -> tuple[str, str] | None:
     """("paced", name) for a match that restricts only when or how a packet arrives
     (_NFT_META_PACED, _NFT_PACED_EXPRS); ("unread", name) for one whose share the evidence does
-    not show (a meta or conntrack key outside _NFT_META_NARROW / _NFT_CT_NARROW, a socket, osf,
+    not show (a meta or conntrack key outside _NFT_META_NARROW / _nft_ct_known, a socket, osf,
     ipsec or rt expression); None for the matches _nft_reach reads."""
     left = match.get("left") if isinstance(match, dict) else None
     if not isinstance(left, dict) or len(left) != 1:
@@ -552,19 +678,26 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
     if kind == "&" and isinstance(arg, list) and arg:
         # a masked field is read as the field, an address under a contiguous mask as its
         # prefix; any other mask on an address (`ip saddr & 0.0.0.255 == 0.0.0.5`: one in 256
-        # of every network) is not read (R23N-2)
+        # of every network) is not read (R23N-2), nor any other masked field but TCP flags
+        # (`tcp dport & 0 == 0`, `ct state & new != 0`: R24N-1)
         inner = _nft_match_kind({**match, "left": arg[0]})
         if inner is not None:
             return inner
-        field = arg[0].get("payload") if isinstance(arg[0], dict) else None
-        if not isinstance(field, dict) or field.get("field") not in ("saddr", "daddr"):
+        if _nft_mask_prefix(arg) is not None:
             return None
-        if field.get("protocol") in ("ip", "ip6") and _nft_mask_prefix(arg) is None:
-            mask = str(arg[1]) if len(arg) > 1 else "?"
-            return "unread", _nft_match_text(
-                f"{field['protocol']} {field['field']} & {mask}", match
-            )
-        return None
+        if isinstance(arg[0], dict) and arg[0].get("payload") == {
+            "protocol": "tcp",
+            "field": "flags",
+        }:
+            return None
+        mask = (
+            "?"
+            if len(arg) < 2
+            else str(arg[1])
+            if isinstance(arg[1], str)
+            else (_nft_value_text(arg[1]))
+        )
+        return "unread", _nft_match_text(f"{_nft_left_text(arg[0])} & {mask}", match)
     if kind == "meta" and isinstance(arg, dict):
         key = str(arg.get("key"))
         if key in _NFT_META_PACED:
@@ -578,7 +711,8 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
         )
     if kind == "ct" and isinstance(arg, dict):
         key = str(arg.get("key"))
-        return None if key in _NFT_CT_NARROW else ("unread", _nft_match_text(f"ct {key}", match))
+        named = f"ct {arg['dir']} {key}" if arg.get("dir") else f"ct {key}"
+        return None if _nft_ct_known(arg, match) else ("unread", _nft_match_text(named, match))
     if kind in _NFT_PACED_EXPRS:
         return "paced", str(kind)
     if kind in ("socket", "osf", "ipsec", "rt", *_NFT_HEADER_OPTIONS):
@@ -615,6 +749,19 @@ def _nft_payload_read(payload: Mapping[str, Any]) -> bool:
     if proto == "ether":
         return field in ("saddr", "daddr")
     return (proto, field) == ("tcp", "flags") or proto in ("icmp", "icmpv6", "vlan")
+
+
+def _nft_left_text(left: Any) -> str:
+    """The field of a match as nft lists it (`tcp dport`, `ct original saddr`, `meta mark`)."""
+    if isinstance(left, dict) and len(left) == 1:
+        ((kind, arg),) = left.items()
+        if kind == "payload" and isinstance(arg, dict) and "protocol" in arg:
+            return f"{arg.get('protocol')} {arg.get('field')}"
+        if kind == "concat" and isinstance(arg, list):
+            return " . ".join(_nft_left_text(x) for x in arg)
+        if kind in ("ct", "meta") and isinstance(arg, dict):
+            return " ".join(str(x) for x in (kind, arg.get("dir"), arg.get("key")) if x)
+    return json.dumps(left, separators=(",", ":"), sort_keys=True)
 
 
 def _nft_match_text(name: str, match: Mapping[str, Any]) -> str:
@@ -669,6 +816,53 @@ def _nft_helper_reach(walk: _Walk) -> int | None:
     return widest
 
 
+def _nft_filled_sets(
+    rules: Mapping[tuple[str, str, str], list[dict[str, Any]]],
+) -> dict[tuple[str, str, str], str]:
+    """The named sets and maps a rule fills from the packets it matches, each with the first
+    such rule: the set statement `add @NAME { ip saddr }` / `update @NAME { ... }` (`nft -j`
+    {"set": {"op": "add", "elem": ..., "set": "@NAME"}}, libnftables-json(5) SET "Dynamically
+    add/update elements to a set"), the map statement likewise ({"map": {..., "map":
+    "@NAME"}}) and a meter (`meter NAME { ip saddr ... }`, {"meter": {"name": NAME}}: nftables
+    wiki "Meters", a meter is a dynamic set of that name). What such a set holds grows as
+    packets arrive (port knocking: `tcp dport 7000 add @knock { ip saddr }`), so the elements
+    `nft list ruleset` printed bound nothing (R24N-2), as an iptables recent list a `--set`
+    rule fills."""
+    out: dict[tuple[str, str, str], str] = {}
+    for (family, table, chain), chain_rules in rules.items():
+        for rule in chain_rules:
+            for e in rule.get("expr") or []:
+                if not (isinstance(e, dict) and len(e) == 1):
+                    continue
+                ((kind, arg),) = e.items()
+                if not isinstance(arg, dict):
+                    continue
+                if kind == "meter":
+                    name = str(arg.get("name"))
+                elif kind in ("set", "map") and isinstance(arg.get(kind), str):
+                    name = str(arg[kind]).removeprefix("@")
+                else:
+                    continue
+                out.setdefault(
+                    (family, table, name),
+                    f"{family} {table} {chain} rule handle {rule.get('handle')}",
+                )
+    return out
+
+
+def _nft_filled_match(match: Any, rule: Mapping[str, Any], walk: _Walk) -> str | None:
+    """The match as written when it looks up a set a rule fills as packets arrive, else None."""
+    right = match.get("right") if isinstance(match, dict) else None
+    if not (isinstance(right, str) and right.startswith("@")):
+        return None
+    where = walk.filled.get((str(rule.get("family")), str(rule.get("table")), right[1:]))
+    if where is None:
+        return None
+    op = str(match.get("op", "=="))
+    written = f"{_nft_left_text(match.get('left'))}{'' if op in ('==', 'in') else ' ' + op} {right}"
+    return f"{written}, whose set {where} fills with what the packets it matches carry"
+
+
 def _nft_update_paced(kind: str, arg: Any) -> bool:
     """Whether a meter or set update statement holds a limit, quota or ct count for its key."""
     if not isinstance(arg, dict):
@@ -715,8 +909,12 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
                     judged = None  # as narrow as the rules that assign the helper
                 elif helped is None:
                     judged = ("unread", f"{judged[1]}, assigned by no nft rule")
+            if judged is None and (grown := _nft_filled_match(arg, rule, walk)) is not None:
+                judged = ("grown", grown)
             if judged is None:
                 reach = min(reach, _nft_reach(arg, walk, sets))
+            elif judged[0] == "grown":
+                unread.append(judged[1])
             elif judged[0] == "paced":
                 paced.append(judged[1])
             else:
@@ -760,10 +958,19 @@ def _nft_source_accept(
     m = matches[0]
     left = m.get("left") if isinstance(m, dict) else None
     payload = left.get("payload") if isinstance(left, dict) else None
+    ct = left.get("ct") if isinstance(left, dict) else None
     proto = _NFT_WHOLE_FAMILY[version][0]
-    if not (isinstance(payload, dict) and payload.get("protocol") == proto):
+    if isinstance(ct, dict):
+        # `ct original saddr` / `ct reply daddr`: the sender, as `ip saddr` (R24N-1)
+        family, name = _nft_ct_field(ct)
+        role = _NFT_CT_TUPLE.get((str(ct.get("dir")), name))
+        if family not in ("", proto) or role != "source":
+            return None
+    elif not (isinstance(payload, dict) and payload.get("protocol") == proto) or (
+        payload.get("field") != "saddr"
+    ):
         return None
-    if payload.get("field") != "saddr" or m.get("op", "==") not in ("==", "in"):
+    if m.get("op", "==") not in ("==", "in"):
         return None
     values = _nft_values(m.get("right"), sets)
     return (_networks(values, version) or None) if values is not None else None
@@ -825,7 +1032,10 @@ def _nft_chain_outcome(
             if verdict in ("drop", "reject"):
                 continue  # a drop of some share decides nothing
             under = ["an iptables-nft match nft does not show"] if read.xt else []
-            under += [f"{u}, a match whose share hvaudit cannot read" for u in read.unread]
+            under += [
+                u if " fills with " in u else f"{u}, a match whose share hvaudit cannot read"
+                for u in read.unread
+            ]
             unseen.append(
                 f"{' '.join(chain)} rule handle {rule.get('handle')} ({verdict} under "
                 f"{'; '.join(under)})"
@@ -948,8 +1158,9 @@ def nft_input_verdicts(
         if any(isinstance(e, dict) and "xt" in e for e in r.get("expr") or [])
     }
     verdicts: dict[str, tuple[str, str]] = {}
+    filled = _nft_filled_sets(rules)
     for version, families in NFT_FAMILIES.items():
-        walk = _Walk(rules, sets, version, own.get(version), maps)
+        walk = _Walk(rules, sets, version, own.get(version), maps, filled)
         findings = []
         effective = "accept"
         unsure: list[str] = []
@@ -1100,7 +1311,14 @@ _IPT_RECENT_FLAGS = frozenset({"--set", "--rsource", "--rdest", "--reap", "--rtt
 #: options do: ICMP types (icmp, icmp6), a source MAC (mac), a bridge port (physdev), a source
 #: address type (addrtype), the connection's original source (conntrack `--ctorigsrc`) and an
 #: output interface (none on the input path).
-_IPT_WHO_OPTIONS = frozenset({"--mac-source", "--physdev-in", "--src-type", "--ctorigsrc"})
+_IPT_WHO_OPTIONS = frozenset({"--mac-source", "--physdev-in", "--src-type"})
+#: iptables-extensions(8) conntrack's tuple options, read as the packet's own (_NFT_CT_TUPLE):
+#: `[!] --ctorigsrc address[/mask]` and `--ctrepldst` the sender, `--ctorigdst` and
+#: `--ctreplsrc` the address asked for, `--ctproto` the protocol, `--ctorigsrcport` and
+#: `--ctrepldstport` the sender's port, `--ctorigdstport` and `--ctreplsrcport` the port asked
+#: for (R24N-1: `--ctorigsrc 0.0.0.0/0` was read as narrow)
+_IPT_CT_SOURCE = frozenset({"--ctorigsrc", "--ctrepldst"})
+_IPT_CT_DESTINATION = frozenset({"--ctorigdst", "--ctreplsrc"})
 _IPT_NARROW_OPTIONS = _IPT_WHO_OPTIONS | {"--icmp-type", "--icmpv6-type", "-o", "--out-interface"}
 
 
@@ -1374,10 +1592,10 @@ def _iptables_reach(
             if f"-m {module}" not in paced:
                 paced.append(f"-m {module}")
             i += 1 if w in _IPT_PACED_FLAGS else 2
-        elif w in ("-p", "--protocol"):
+        elif w in ("-p", "--protocol", "--ctproto"):
             reach = min(reach, _BROAD if negate or arg.lower() in _TRANSPORTS else _NARROW)
             i += 2
-        elif w in ("-s", "--source", "-d", "--destination"):
+        elif w in ("-s", "--source", "-d", "--destination", *_IPT_CT_SOURCE, *_IPT_CT_DESTINATION):
             try:
                 blocks = [ipaddress.ip_network(x, strict=False) for x in arg.split(",")]
             except ValueError:
@@ -1387,7 +1605,7 @@ def _iptables_reach(
                 reach = min(reach, _BROAD)
             elif every:
                 pass
-            elif w in ("-d", "--destination"):
+            elif w in ("-d", "--destination", *_IPT_CT_DESTINATION):
                 reach = min(reach, _destination_reach(blocks, version, own))
             else:
                 reach = _NARROW
@@ -1411,13 +1629,13 @@ def _iptables_reach(
             else:
                 reach = _NARROW
             i += 2
-        elif w in _IPT_SENDER_PORT_OPTIONS:
+        elif w in _IPT_SENDER_PORT_OPTIONS or w in ("--ctorigsrcport", "--ctrepldstport"):
             # the sender chooses its source port (`nmap --source-port 53`): `--sport 53`, and
             # multiport `--ports` (source or destination port), admit whoever sends from it,
             # to every port the rest of the rule leaves (P17-1)
             reach = min(reach, _BROAD)
             i += 2
-        elif w in _IPT_PORT_OPTIONS:
+        elif w in _IPT_PORT_OPTIONS or w in ("--ctorigdstport", "--ctreplsrcport"):
             intervals = _ipt_port_intervals(arg)
             held = _port_count(intervals) if intervals is not None else 0
             admitted = _PORTS - held if negate and intervals is not None else held
@@ -1571,11 +1789,11 @@ def _ipt_chain_outcome(
     for rule in rules.get(chain, []):
         matches = _iptables_reach(rule.conds, version, own, lists)
         target, reach = rule.target, matches.reach
-        if target == "ACCEPT" and len(rule.conds) == 2 and rule.conds[0] in ("-s", "--source"):
+        alone = rule.conds[2:] if rule.conds[:2] == ["-m", "conntrack"] else rule.conds
+        source = ("-s", "--source") if alone is rule.conds else tuple(_IPT_CT_SOURCE)
+        if target == "ACCEPT" and len(alone) == 2 and alone[0] in source:
             try:
-                accepted += [
-                    ipaddress.ip_network(x, strict=False) for x in rule.conds[1].split(",")
-                ]
+                accepted += [ipaddress.ip_network(x, strict=False) for x in alone[1].split(",")]
             except ValueError:
                 pass
             else:
