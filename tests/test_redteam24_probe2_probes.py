@@ -23,6 +23,19 @@ Findings (ID-n):
   unknown pulls where a -tcp (or -tls) unit is installed, neither enabled nor masked, and keeps
   a ListenStream=; HVA-030 and HVA-035 give an error naming systemctl's error (HVA-034 did
   since R24P-3).
+- R24Q-2 (false pass, not applicable for a subject that exists) HVA-030 HVA-035: libvirtd's
+  socket units masked (the traditional mode: `--listen` opens listen_tcp, libvirtd(8)), and
+  /etc/default/libvirtd, libvirtd.service's EnvironmentFile=, not read ("Permission denied"):
+  parse.host._unit_args asked for the file only where no Environment= set the variable, and
+  Debian's unit sets `Environment=LIBVIRTD_ARGS="--timeout 120"`, so the arguments were read as
+  "--timeout 120", no --listen, and HVA-030 passed "local UNIX sockets only" with listen_tcp =
+  1 and auth_tcp = "none" (HVA-035 n/a), though the unread file's LIBVIRTD_ARGS="--listen" wins:
+  systemd.exec(5) EnvironmentFile= (found with `search`: the man page change "document changed
+  EnvironmentFile= behaviour", elogind/systemd commit f1779fd2): "Settings from these files
+  override settings made with Environment=". Now any variable ExecStart= uses leaves the
+  arguments unknown while an EnvironmentFile= is unread: both checks ask with the file's error
+  (the --config reader _unit_config_options and the LIBVIRT_DEBUG/log outputs readers share
+  the helper or already asked).
 
 Held (kept as tests): the same failed `systemctl cat` with libvirt's -tcp and -tls units
 masked (nothing a drop-in could start) keeps HVA-030's pass and HVA-035's n/a; with the -tcp
@@ -90,3 +103,28 @@ def test_unread_service_units_tls_unit_that_would_fail(host_scan) -> None:
     assert outcomes(a, "HVA-030") == {"hv1": "pass"}
     assert messages(a, "HVA-030") == {"hv1": "libvirt listens on local UNIX sockets only"}
     assert outcomes(a, "HVA-035") == {"hv1": "not_applicable"}
+
+
+def test_unread_environment_file_is_not_the_unit_default(host_scan) -> None:
+    """R24Q-2 (false pass, false n/a) HVA-030 HVA-035: libvirtd's socket units masked,
+    listen_tcp = 1 and auth_tcp = "none", /etc/default/libvirtd not read (Permission denied):
+    libvirtd.service's own `Environment=LIBVIRTD_ARGS="--timeout 120"` was taken for the
+    arguments, so "no --listen", though the unread EnvironmentFile= wins over Environment=
+    (systemd.exec(5): "Settings from these files override settings made with Environment=")
+    and libvirt's shipped copy offers `#LIBVIRTD_ARGS="--listen"` (src/remote/libvirtd.sysconf,
+    as parse.host._libvirtd_listen quotes it). HVA-030 passed and
+    HVA-035 was n/a. Held: the file read with LIBVIRTD_ARGS="--listen" fails both (R20H-3)."""
+    from test_redteam23_probe_probes import MASKED, NO_LIBVIRTD, PLAIN_TCP
+
+    base = {"libvirt-socket-units": MASKED, CONF: PLAIN_TCP, "processes": NO_LIBVIRTD}
+    a = host_scan({**base, "/etc/default/libvirtd": PermissionError("Permission denied")})
+    reason = (
+        "libvirtd's socket units are masked and /etc/default/libvirtd could not be read "
+        "(Permission denied)"
+    )
+    for check in ("HVA-030", "HVA-035"):
+        assert outcomes(a, check) == {"hv1": "manual"}
+        assert messages(a, check) == {"hv1": reason}
+    a = host_scan({**base, "/etc/default/libvirtd": 'LIBVIRTD_ARGS="--listen"\n'})
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}
+    assert outcomes(a, "HVA-035") == {"hv1": "fail"}

@@ -7819,7 +7819,10 @@ def _unit_args(ev: HostEvidence, units: Got, daemon: str) -> Fact[_UnitArgs | No
     the program with its environment's variables put in (systemd.service(5): `$FOO` as a word
     of its own is the value split at whitespace, `${FOO}` the value as one word), the variables
     used, the environment, where each variable is set, and the file that sets ExecStart=; None
-    where the unit has no ExecStart=; unavailable where a variable it uses was not read."""
+    where the unit has no ExecStart=; unavailable where it uses a variable while an
+    EnvironmentFile= was not read, even one Environment= sets: systemd.exec(5) EnvironmentFile=
+    (found with `search`, the man page change of 2011 "document changed EnvironmentFile=
+    behaviour"): "Settings from these files override settings made with Environment=" (R24Q-2)."""
     cmd, origin = _unit_exec_start(units.text, daemon)
     if not cmd:
         return Fact.of(None, units.source)
@@ -7834,13 +7837,13 @@ def _unit_args(ev: HostEvidence, units: Got, daemon: str) -> Fact[_UnitArgs | No
         whole = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", w)
         if whole:
             name = whole.group(1)
-            if unread and name not in env:
+            if unread:
                 return Fact.unavailable(unread, *sources)
             args += env.get(name, "").split()
             from_var.append(name)
             continue
         names = re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", w)
-        if unread and any(n not in env for n in names):
+        if unread and names:
             return Fact.unavailable(unread, *sources)
         args.append(re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: env.get(m.group(1), ""), w))
         from_var += names
