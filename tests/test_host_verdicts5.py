@@ -456,11 +456,12 @@ ONLY_IF = "(-i eno3: the only interface with the node's addresses)"
             "fail: cluster.fw line 19 `IN ACCEPT -i eno3` accepts every inbound packet "
             f"{ONLY_IF}, management ports included",
         ),
-        (  # the VM bridge: no address, no gateway
+        (  # the VM bridge: no address, no gateway; but every port from any source arriving
+            # there, the management ports included (P24-2, tests/test_redteam24_pve_probes.py)
             "IN ACCEPT -i vmbr0",
             "pass: cluster firewall on, input policy DROP",
-            "pass: IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens "
-            "management ports wider",
+            "fail: cluster.fw:19 accepts management ports from any source (`IN ACCEPT -i "
+            "vmbr0`: every TCP port, management ports included)",
         ),
         (  # a source narrows it again
             "IN ACCEPT -i vmbr1 -source 10.0.0.0/24",

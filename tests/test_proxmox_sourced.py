@@ -288,32 +288,48 @@ HOST_FW = (HARDENED / "etc/pve/nodes/pve-h1/host.fw").read_text()
 COPY = "running processes: a copied configuration tree has no live host to read facts from"
 
 
+#: HVA-313 since P24-2 (tests/test_redteam24_pve_probes.py): an ACCEPT of every port on an
+#: interface admits the management ports from every source arriving there, whichever
+#: interface has the gateway; the gateway question below is HVA-301's.
+EVERY_PORT = (
+    "fail",
+    "host.fw:9 accepts management ports from any source (`IN ACCEPT -i vmbr2`: every TCP "
+    "port, management ports included)",
+)
+
+
 @pytest.mark.parametrize(
-    ("extra", "status", "message"),
+    ("extra", "status", "message", "hva313"),
     [
         (
             {"etc/network/interfaces.d/uplink": "iface vmbr2 inet static\n\tgateway 10.9.0.1\n"},
             "fail",
-            "host.fw line 9 `IN ACCEPT -i vmbr2` accepts every inbound packet (-i vmbr2: the "
-            "default gateway's interface), management ports included",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -i vmbr2` "
+            "accepts every inbound packet (-i vmbr2: the default gateway's interface) before "
+            "the policy",
+            (
+                "fail",
+                "host.fw line 9 `IN ACCEPT -i vmbr2` accepts every inbound packet (-i vmbr2: the "
+                "default gateway's interface), management ports included",
+            ),
         ),
         (
             {"etc/network/interfaces.d/uplink": "iface vmbr2 inet manual\n"},
             "manual",
-            "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management "
-            "ports wider, but whether pve-firewall or proxmox-firewall applies the rules on node "
-            f"pve-h1 is not in the evidence ({COPY})",
+            "cluster.fw enables the firewall (input policy DROP), but whether pve-firewall or "
+            f"proxmox-firewall applies it on this node is not in the evidence ({COPY})",
+            EVERY_PORT,
         ),
         (
             None,
             "manual",
-            "IP set `management` admits specific networks only, but host.fw line 9 `IN ACCEPT "
-            "-i vmbr2` accepts every inbound packet if that interface has the node's default "
-            "gateway, which a file /etc/network/interfaces sources may give it: "
-            "/etc/network/interfaces.d/* was not read (sourced at /etc/network/interfaces:32: "
-            "the copied tree has no directory /etc/network/interfaces.d); and whether "
-            "pve-firewall or proxmox-firewall applies the rules on node pve-h1 is not in the "
-            f"evidence ({COPY})",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -i vmbr2` "
+            "accepts every inbound packet if that interface has the node's default gateway, "
+            "which a file /etc/network/interfaces sources may give it: /etc/network/interfaces.d/* "
+            "was not read (sourced at /etc/network/interfaces:32: the copied tree has no "
+            "directory /etc/network/interfaces.d); and whether pve-firewall or proxmox-firewall "
+            f"applies the rules on node pve-h1 is not in the evidence ({COPY})",
+            EVERY_PORT,
         ),
     ],
     ids=["gateway-in-sourced-file", "no-gateway-there", "sourced-dir-not-in-copy"],
@@ -324,11 +340,13 @@ def test_the_gateway_interface_of_an_accept_rule_is_read_from_sourced_files(
     extra: dict[str, str] | None,
     status: str,
     message: str,
+    hva313: tuple[str, str],
 ) -> None:
-    """HVA-313 (and HVA-301): `IN ACCEPT -i IFACE` admits every packet from beyond the node's
+    """HVA-301 (and HVA-313): `IN ACCEPT -i IFACE` admits every packet from beyond the node's
     networks when IFACE has the default gateway; a gateway set in a sourced file counts
     (ifupdown2's address addon takes every `gateway` of the squashed stanzas), and one in a
-    file not read is a question, never a pass."""
+    file not read is a question, never a pass. HVA-313 fails whichever interface it is: every
+    port, the management ports included, from any source arriving there (P24-2)."""
     results = scan(
         tmp_path,
         capsys,
@@ -339,17 +357,11 @@ def test_the_gateway_interface_of_an_accept_rule_is_read_from_sourced_files(
         },
         dirs=("etc/network/interfaces.d",) if extra is not None else (),
     )
-    assert result(results, "HVA-313", "pve-h1") == (status, message)
-    if status == "fail":
-        assert result(results, "HVA-301", "pve-h1") == (
-            "fail",
-            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -i vmbr2` "
-            "accepts every inbound packet (-i vmbr2: the default gateway's interface) before "
-            "the policy",
-        )
+    assert result(results, "HVA-301", "pve-h1") == (status, message)
+    assert result(results, "HVA-313", "pve-h1") == hva313
     if extra is None:
         (r,) = [
-            r for r in results if (r["check_id"], r["subject"]["name"]) == ("HVA-313", "pve-h1")
+            r for r in results if (r["check_id"], r["subject"]["name"]) == ("HVA-301", "pve-h1")
         ]
         assert r["question"] == (
             "Does the node's default route leave through an interface other than the one "

@@ -1,12 +1,16 @@
-r"""Red team 24, Proxmox VE: the Secure Boot variable store of an aarch64 VM (rt24pve).
+r"""Red team 24, Proxmox VE: the Secure Boot variable store of an aarch64 VM; management ports
+opened by an ACCEPT of every port on an interface (rt24pve).
 
-Harness: the hardened Proxmox VE node's tree (tests/fixtures/proxmox-hardened) scanned as a
+Harness (P24-1): the hardened Proxmox VE node's tree (tests/fixtures/proxmox-hardened) scanned as a
 copied tree (pve+dir://, test_redteam2_probes.pve_scan), web-10's qm.conf given `arch:
 aarch64` and no `machine:` (test_pvevmw_leads13._aarch64's edit), its efidisk0 as written in
 each case; HVA-066 of web-10 through the real collector, parser and engine. Sources read with
 `fetch`: github:proxmox/qemu-server e6352be (src/PVE/QemuServer/OVMF.pm),
 github:proxmox/pve-edk2-firmware cb8a6609 (debian/rules); QEMU hw/arm/virt.c and
-docs/devel/uefi-vars.rst with `find_string` / `read_file`.
+docs/devel/uefi-vars.rst with `find_string` / `read_file`. Harness (P24-2): the live hardened
+node (pve+ssh replayed, pve-firewall running: test_redteam14_pve_probes._live), one rule
+appended to host.fw (line 9); HVA-313 of node pve-h1. Source read with `fetch`:
+github:proxmox/pve-firewall 6f1311f.
 
 Findings (P24-n):
 - P24-1 (false pass) HVA-066: an aarch64 VM with `efidisk0: ...,pre-enrolled-keys=1` was the
@@ -28,12 +32,32 @@ Findings (P24-n):
   fail, naming the unprotected store; test_pvevmw_leads13's L13-6 case (the store question)
   follows. The firmware choice L13-6 settled (pre-enrolled-keys, not efitype) is unchanged.
 
+- P24-2 (false pass) HVA-313: a host.fw or cluster.fw `IN ACCEPT -i vmbr0` (or `-i vmbr0 -p
+  tcp`, `-i eno1 -p tcp -sport 1024:65535`) passed "no rule opens management ports wider",
+  while the same rule with `-dport 8006` failed "accepts management ports from any source":
+  the management-port test read only a rule's -dport, and `_accepts_everything` counts `-i`
+  of an interface without the node's gateway as a narrowing (L16-8's HVA-301 reading).
+  pve-firewall 6f1311f src/PVE/Firewall.pm enable_host_firewall sets `$rule->{iface_in}` for
+  host.fw's and cluster.fw's rules, and ipt_rule_to_cmds writes `-i $rule->{iface_in}`, `-p
+  $proto` and a port match only `if defined($rule->{dport})`: with no -dport the rule accepts
+  every port arriving on that interface (the VM bridge: the guests; the physical segment
+  behind it), before the set's own ACCEPTs; Linux delivers a packet for any of the node's
+  addresses on any interface (kernel ip-sysctl.rst arp_filter, "IP addresses are owned by the
+  complete host on Linux", as R21N-1 cites). Now fail, naming the rule and "every TCP port,
+  management ports included"; HVA-301 is unchanged (the interface narrows who arrives).
+  Changed deliberately: test_host_verdicts5 `vm-bridge` (HVA-313 pass -> fail),
+  test_proxmox_sourced's gateway cases and test_redteam8 P8-3 (HVA-313 manual -> fail; their
+  gateway question is now asserted on HVA-301, where it stays).
+
 Held (kept as tests):
 - aarch64 without pre-enrolled-keys stays "no keys enrolled" (L13-6's twin).
 - aarch64 with `args: -global driver=cfi.pflash01,property=secure,value=on`: QEMU then refuses
   every write to the flash (pflash_mem_write_with_attrs refuses a write that is not secure, and
   without a secure world none is), the firmware's too, so the store stays as created: the store
   question, as before (whether such a VM boots is not settled: the question, never a pass).
+- P24-2: the `-dport 8006` twin fails as before; `-i vmbr0 -p udp` (the management ports are
+  TCP), `-i lo` (PVEFW-HOST-IN accepts the loopback first anyway) and `-i vmbr0 -source
+  +management` pass.
 
 Probed by script, not kept: the known lead of the brief (qemu-server adds no `-global
 driver=cfi.pflash01,property=secure,value=on` for OVMF) is P23C-1, on main since 02a8be4:
@@ -41,9 +65,10 @@ driver=cfi.pflash01,property=secure,value=on` for OVMF) is P23C-1, on main since
 hardened q35 fixture fails HVA-066 ("OVMF_CODE_4M.secboot.fd on q35 with SMM, but no -global
 ..."), so nothing was left to land for it.
 
-Tally: 5 cases in 3 test functions; 4 failed on main 57d8239 before P24-1 (3 by verdict,
+Tally: 12 cases in 5 test functions. P24-1: 5 cases, 4 failed on main 57d8239 (3 by verdict,
 manual there; the held `secure=on` case by its message only), 1 held passed before and after;
-test_pvevmw_leads13's L13-6 case changed deliberately (manual -> fail).
+test_pvevmw_leads13's L13-6 case changed deliberately (manual -> fail). P24-2: 7 cases, 3
+failed on main d1746e8 (pass there), 4 held passed before and after.
 
 Leads left (not settled in the time):
 - libvirt aarch64 VMs: the Vm model carries no `arch` for libvirt (model.Vm.arch is Proxmox
@@ -58,6 +83,7 @@ from pathlib import Path
 import pytest
 
 from test_pvevmw_leads13 import _aarch64
+from test_redteam14_pve_probes import _host_rule, _live
 
 AAVMF_UNPROTECTED = (
     "fail",
@@ -116,3 +142,56 @@ def test_p24_1_held_aarch64_without_keys(
         "fail",
         "UEFI AAVMF efidisk0 without pre-enrolled-keys=1: no keys enrolled",
     )
+
+
+# --- P24-2: HVA-313, an ACCEPT of every port narrowed only by `-i` ------------------------------
+
+MGMT_PASS = (
+    "pass",
+    "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports wider",
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "narrowed"),
+    [
+        ("IN ACCEPT -i vmbr0", "-i vmbr0"),
+        ("IN ACCEPT -i vmbr0 -p tcp", "-i vmbr0 -p tcp"),
+        ("IN ACCEPT -i eno1 -p tcp -sport 1024:65535", "-i eno1 -p tcp -sport 1024:65535"),
+    ],
+    ids=["iface", "iface-tcp", "iface-tcp-sport"],
+)
+def test_p24_2_every_port_on_an_interface_opens_management(
+    tmp_path: Path, rule: str, narrowed: str
+) -> None:
+    """P24-2: was pass "no rule opens management ports wider", while the same rule with
+    `-dport 8006` failed. pve-firewall enable_host_firewall maps the rule's `-i` (`iface_in`)
+    and ipt_rule_to_cmds writes `-i`, `-p` and a port match only `if defined($rule->{dport})`:
+    with no -dport the rule accepts every TCP port arriving on that interface, 22, 8006, 3128
+    and 5900-5999 included, from any source, before the set's own ACCEPTs. The interface
+    narrows who arrives (so HVA-301 passes, L16-8's held reading), not which ports."""
+    assert _live(tmp_path, _host_rule(rule), "HVA-313") == (
+        "fail",
+        f"host.fw:9 accepts management ports from any source (`IN ACCEPT {narrowed}`: every "
+        "TCP port, management ports included)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "want"),
+    [
+        (
+            "IN ACCEPT -i vmbr0 -p tcp -dport 8006",
+            ("fail", "host.fw:9 accepts management ports from any source"),
+        ),
+        ("IN ACCEPT -i vmbr0 -p udp", MGMT_PASS),
+        ("IN ACCEPT -i lo", MGMT_PASS),
+        ("IN ACCEPT -i vmbr0 -source +management", MGMT_PASS),
+    ],
+    ids=["dport-twin", "udp", "loopback", "management-source"],
+)
+def test_p24_2_held(tmp_path: Path, rule: str, want: tuple[str, str]) -> None:
+    """Held: the -dport 8006 twin fails as before; every UDP port (the management ports are
+    TCP), the loopback (pve-firewall accepts `-i lo` itself, PVEFW-HOST-IN's first rule) and a
+    source in the `management` set open nothing wider."""
+    assert _live(tmp_path, _host_rule(rule), "HVA-313") == want

@@ -340,13 +340,19 @@ def test_p8_3_accept_on_a_bridge_without_gateway_through_the_api_is_a_question(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Was pass for HVA-301 and HVA-313: vmbr0 has no gateway in the main file, but a file it
-    sources may give it one, and then `IN ACCEPT -i vmbr0` admits every packet from beyond."""
+    sources may give it one, and then `IN ACCEPT -i vmbr0` admits every packet from beyond.
+    HVA-313 fails since P24-2 (tests/test_redteam24_pve_probes.py): every port from any source
+    arriving on vmbr0, the management ports included, whichever interface has the gateway."""
     admin = _admin(fakepve_url_of(seeded), fakepve_cafile)
     admin.nodes("pve1").firewall.rules.post(type="in", action="ACCEPT", iface="vmbr0", enable=1)
     got, msg = _api(fakepve, fakepve_cafile, seeded, capsys, monkeypatch)
-    assert (got[("HVA-301", "pve1")], got[("HVA-313", "pve1")]) == ("manual", "manual"), msg
+    assert (got[("HVA-301", "pve1")], got[("HVA-313", "pve1")]) == ("manual", "fail"), msg
     assert msg[("HVA-313", "pve1")] == (
-        "IP set `management` admits specific networks only, but host.fw line 4 `IN ACCEPT -i "
+        "host.fw:4 accepts management ports from any source (`IN ACCEPT -i vmbr0`: every TCP "
+        "port, management ports included)"
+    )
+    assert msg[("HVA-301", "pve1")] == (
+        "cluster firewall on, input policy DROP, but host.fw line 4 `IN ACCEPT -i "
         "vmbr0` accepts every inbound packet if that interface has the node's default gateway, "
         "which a file /etc/network/interfaces sources may give it: /etc/network/interfaces.d/* "
         "or any other file it sources was not read (" + API_UNREAD.split(" (", 1)[1] + "; and "

@@ -2624,7 +2624,12 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     matches only the versions of the set's entries (L18-5P). A -dport service name is a port of the node's /etc/services: of the stock
     (netbase) names only `ssh` is a management port, and an ACCEPT from any source of a name
     netbase does not define is a question, its port being in a file the evidence lacks
-    (_NETBASE_SERVICES, L17-4)."""
+    (_NETBASE_SERVICES, L17-4). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
+    pve-firewall) accepts every TCP port, the management ports included, as its `-dport 8006`
+    twin does: `-i` of an interface (the loopback aside) or `-sport` narrows who arrives, not
+    which ports, and Linux delivers a packet for any of the node's addresses on any interface
+    (ip-sysctl.rst arp_filter: "IP addresses are owned by the complete host on Linux"), so it
+    fails from a wide source (P24-2)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -2747,9 +2752,43 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 for x in source.split(",")
                 if x.strip().lower() not in ("+management", "+dc/management")
             )
-            if r["type"] == "in" and r["action"] == "ACCEPT" and opens_mgmt and every:
+            # an ACCEPT of every TCP port (no -dport; no -p, or TCP, or protocol 0 under
+            # pve-firewall) opens the management ports as its -dport 8006 twin does, whatever
+            # `-i` (but the loopback) or `-sport` narrow it to (ipt_rule_to_cmds writes a port
+            # match only for a dport); `_accepts_everything` reports it where nothing narrows
+            # it (P24-2)
+            every_port = (
+                not macro
+                and "dport" not in opts
+                and "dest" not in opts
+                and str(opts.get("iface") or "") != "lo"
+                and (
+                    not opts.get("proto")
+                    or proto.lower() == "tcp"
+                    or (proto in IPTABLES_ALL_PROTOCOLS and not nft)
+                )
+                and not any(o.startswith(f"{where} line {r['line']} ") for o in opened)
+            )
+            if (
+                r["type"] == "in"
+                and r["action"] == "ACCEPT"
+                and (opens_mgmt or every_port)
+                and every
+            ):
                 what = f"from {source}" if source else "from any source"
-                problems.append(f"{where}:{r['line']} accepts management ports {what}")
+                narrowed = "".join(
+                    f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {opts[k]}"
+                    for k in ("iface", "proto", "sport")
+                    if k in opts
+                )
+                problems.append(
+                    f"{where}:{r['line']} accepts management ports {what}"
+                    + (
+                        f" (`IN ACCEPT{narrowed}`: every TCP port, management ports included)"
+                        if every_port and not opens_mgmt
+                        else ""
+                    )
+                )
             elif r["type"] == "in" and r["action"] == "ACCEPT" and every and not macro:
                 # a service name netbase does not know is one the node's /etc/services may
                 # give any port, a management port too (L17-4)
