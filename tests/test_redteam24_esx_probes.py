@@ -46,16 +46,31 @@ Findings (V24-n):
   other options do not count, checks.vmware._ntp_sources), HVA-419 judges the file's and names
   the difference; a file that passes where the list differs is asked.
 
+- V24-4 (false pass) HVA-419 HVA-420 HVA-421: a time or log target that is the host's own
+  inventory name (HostSystem.name) or a VMkernel address of its own counted as off the host:
+  HVA-419 passed "ntpd running (policy on), servers esx1", HVA-420 passed "logs to
+  ssl://esx1:1514, certificates verified", HVA-421 counted the audit records forwarded. Only
+  loopback, `localhost` and the unspecified address were the host itself (V16-2, V20-1). ntpd
+  polling itself gets an unsynchronised server's replies, unfit (ntp_proto.c peer_unfit: "A
+  stratum error occurs if (1) the server has never been synchronized", read with
+  `find_string`); ESXI-80-000114 asks for "a site-specific syslog server"; HVA-202 on Linux
+  counts the host's own names and addresses as the host itself (R21T-3). The collector now
+  keeps each VMkernel adapter's addresses (HostVirtualNicSpec.ip: HostIpConfig.ipAddress and
+  ipV6Config.ipV6Address, collect.vsphere._vnic_addresses), and checks.vmware._itself and
+  _is_itself compare targets with them and the host's name (any case, trailing dot, canonical
+  IP form): where every target is the host itself, the checks fail.
+
 Held (kept as tests): V24-1 serviceSync true, enabled true, remoteNtpServer the outside server:
 pass. V24-2 two servers for minsane 2, maxdist 16 beside a commented `# tos minsane 3`, and
 `tos minsane 3` then `tos minsane 1`: pass. V24-3 a file naming the list's server with
-iburst, a comment or -4, or no server line: pass.
+iburst, a comment or -4, or no server line: pass. V24-4 the host's name beside another
+server, and a log host elsewhere: pass.
 
 Probed by script, not kept: (filled in as findings land)
 
-Tally: 20 cases in 6 test functions; 13 failed before the fixes (run with main's src and this
+Tally: 27 cases in 9 test functions; 19 failed before the fixes (run with main's src and this
 file; the held cases passed there too): 4 on 57d8239 before V24-1, 6 on b5de5bb before V24-2,
-3 on 05d8064 before V24-3.
+3 on 05d8064 before V24-3, 6 on cc0a583 before V24-4.
 
 Leads left: (filled in as findings land)
 """
@@ -313,3 +328,124 @@ def test_v24_3_held_file_naming_the_same_sources_passes(tmp_path: Path, conf: li
         "pass",
         "ntpd running (policy on), servers 10.0.0.5",
     )
+
+
+# --- V24-4: HVA-419, HVA-420, HVA-421 and targets that are the host's own name or address ----------
+
+
+def _self_host(
+    tmp_path: Path, servers: list[str] | None, loghost: str | None, vmk: list[str]
+) -> dict[str, tuple[str, str]]:
+    """Host esx1 (its inventory name), one VMkernel adapter with the addresses `vmk` as the
+    collector's _vnic_addresses reads them, ntpd running with `servers`, and the syslog and
+    audit-record options of a hardened host with Syslog.global.logHost `loghost`."""
+    from pyVmomi import vim
+
+    from hvaudit.collect import vsphere
+    from test_redteam13_vmw_probes import _vsphere
+
+    v4 = [a for a in vmk if ":" not in a]
+    ip = vim.host.IpConfig(
+        ipAddress=v4[0] if v4 else None,
+        ipV6Config=vim.host.IpConfig.IpV6AddressConfiguration(
+            ipV6Address=[
+                vim.host.IpConfig.IpV6Address(ipAddress=a, prefixLength=64) for a in vmk if ":" in a
+            ]
+        ),
+    )
+    host: dict[str, Any] = {
+        "firewall": {"incoming_blocked": True, "outgoing_blocked": False, "rulesets": []},
+        "services": {"ntpd": {"running": True, "policy": "on"}},
+        "vmknics": [
+            {
+                "device": "vmk0",
+                "portgroup": "Management Network",
+                "dvs_portgroup": "",
+                "netstack": "defaultTcpipStack",
+                # the collector's reading where it has one (before V24-4 it kept none)
+                "addresses": vsphere._vnic_addresses(ip)
+                if hasattr(vsphere, "_vnic_addresses")
+                else vmk,
+            }
+        ],
+    }
+    if servers is not None:
+        info = vim.host.DateTimeInfo(ntpConfig=vim.host.NtpConfig(server=servers))
+        host["ntp"] = vsphere._ntp(info)
+    if loghost is not None:
+        host["advanced"] = {
+            "Syslog.global.logHost": loghost,
+            "Syslog.global.certificate.checkSSLCerts": True,
+            "Syslog.global.logFiltersEnable": False,
+            "Syslog.global.auditRecord.storageEnable": True,
+            "Syslog.global.auditRecord.storageCapacity": 100,
+            "Syslog.global.auditRecord.remoteEnable": True,
+        }
+    a = _vsphere(tmp_path, host)
+    return {
+        r.check.id: (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id in ("HVA-419", "HVA-420", "HVA-421")
+    }
+
+
+SELF_NTP = (
+    "(the host's own name or address, loopback or ntpd's local clock 127.127.1.0: ntpd would "
+    "poll itself)"
+)
+
+
+@pytest.mark.parametrize(
+    ("servers", "vmk"),
+    [
+        (["esx1"], []),
+        (["ESX1. iburst"], []),
+        (["192.0.2.11"], ["192.0.2.11"]),
+        (["2001:db8::0:11"], ["2001:db8::11"]),
+    ],
+    ids=["inventory-name", "name-any-case-trailing-dot", "vmk-ipv4", "vmk-ipv6-other-spelling"],
+)
+def test_v24_4_ntp_server_that_is_the_host_itself(
+    tmp_path: Path, servers: list[str], vmk: list[str]
+) -> None:
+    """V24-4: an NTP server that is the host's own inventory name (HostSystem.name) or a
+    VMkernel address of its own (HostVirtualNicSpec.ip: HostIpConfig.ipAddress,
+    ipV6Config.ipV6Address) passed "ntpd running (policy on), servers esx1". ntpd polling itself
+    gets replies from an unsynchronised server, unfit: ntp_proto.c peer_unfit "A stratum error
+    occurs if (1) the server has never been synchronized" (read with `find_string`); HVA-202
+    counts the host's own addresses and names as the host itself (R21T-3). Right: fail."""
+    result = _self_host(tmp_path, servers, None, vmk)["HVA-419"]
+    assert result == ("fail", f"no NTP server off the host: {servers[0]} {SELF_NTP}")
+
+
+@pytest.mark.parametrize(
+    ("loghost", "vmk"),
+    [("ssl://esx1:1514", []), ("ssl://[2001:db8::11]:1514", ["2001:db8::11"])],
+    ids=["inventory-name", "vmk-ipv6"],
+)
+def test_v24_4_log_host_that_is_the_host_itself(
+    tmp_path: Path, loghost: str, vmk: list[str]
+) -> None:
+    """V24-4: Syslog.global.logHost naming only the host itself (its inventory name, a
+    VMkernel address) passed HVA-420 "logs to ssl://esx1:1514, certificates verified"; V20-1
+    fails loopback targets ("no log host off the host": ESXI-80-000114 asks for "a
+    site-specific syslog server"). Right: fail, and HVA-421's forwarding likewise."""
+    result = _self_host(tmp_path, None, loghost, vmk)
+    assert result["HVA-420"] == (
+        "fail",
+        f"no log host off the host: Syslog.global.logHost = {loghost} (the host's own name or "
+        "address, loopback or unspecified address: the host itself, not a remote log server)",
+    )
+    assert result["HVA-421"][0] == "fail"
+    assert (
+        f"audit records not forwarded off the host: Syslog.global.logHost = {loghost}"
+        in result["HVA-421"][1]
+    )
+
+
+def test_v24_4_held_targets_off_the_host_pass(tmp_path: Path) -> None:
+    """V24-4 held: another host's address beside the host's own, and a log host elsewhere,
+    keep their passes."""
+    result = _self_host(tmp_path, ["esx1", "192.0.2.12"], "ssl://log.example:1514", ["192.0.2.11"])
+    assert result["HVA-419"] == ("pass", "ntpd running (policy on), servers esx1, 192.0.2.12")
+    assert result["HVA-420"] == ("pass", "logs to ssl://log.example:1514, certificates verified")

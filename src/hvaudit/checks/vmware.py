@@ -1500,7 +1500,9 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     asked, as it rests on the servers' stratum and distance (V24-2, `_ntp_tos`). Where the
     file's server, peer and pool lines name other sources than the server list (an address, or
     noselect), ntpd's sources are the file's: judged on them, the difference named; a file that
-    passes where the list differs is asked (V24-3, `_ntp_sources`)."""
+    passes where the list differs is asked (V24-3, `_ntp_sources`). A server that is the
+    host's own inventory name or a VMkernel address of its own is the host itself too (V24-4,
+    `_itself`)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1624,6 +1626,11 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
         address = {x: _ntp_address(x) for x in entries}
         servers = [x for x in entries if address[x]]
         own = [x for x in servers if _own_clock(address[x]) or unspecified_address(address[x])]
+        # V24-4: the host's own name or address: ntpd would poll itself, whose replies carry
+        # "the server has never been synchronized" until it is, unfit (ntp_proto.c peer_unfit)
+        itself = _itself(h, esx)
+        selfs = [x for x in servers if x not in own and _is_itself(address[x], itself)]
+        own += selfs
         # V22-1: an entry's `noselect` option ("Marks the server as unused, except for display
         # purposes. The server is discarded by the selection algorithm", ntp's Server Options,
         # read with `find_string`) keeps ntpd from synchronising to it
@@ -1643,6 +1650,11 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 f"no NTP server off the host: {', '.join(own)[:120]} (the unspecified address "
                 "0.0.0.0 or ::, loopback or ntpd's local clock 127.127.1.0: no time source but "
                 "the host's own clock)"
+            )
+        elif len(own) == len(servers) and selfs:
+            bad.append(
+                f"no NTP server off the host: {', '.join(own)[:120]} (the host's own name or "
+                "address, loopback or ntpd's local clock 127.127.1.0: ntpd would poll itself)"
             )
         elif len(own) == len(servers):
             bad.append(
@@ -1896,6 +1908,16 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
                 esx.source,
             )
             continue
+        if own := _own_log_hosts(targets, _itself(h, esx)):
+            # V24-4: every target the host's own name or a VMkernel address of its own
+            yield failed(
+                s,
+                f"no log host off the host: Syslog.global.logHost = {own} (the host's own name "
+                "or address, loopback or unspecified address: the host itself, not a remote "
+                "log server)",
+                esx.source,
+            )
+            continue
         plain = [t for t in targets if not t.lower().startswith("ssl://")]
         if plain:
             yield failed(s, f"not over TLS: {', '.join(plain)[:200]}", esx.source)
@@ -1967,7 +1989,7 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
 LOG_TARGET = re.compile(r"(?i)(?:tcp|udp|ssl)://(?:\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::[0-9]{1,5})?")
 
 
-def _own_log_hosts(targets: list[str]) -> str:
+def _own_log_hosts(targets: list[str], itself: set[str] | None = None) -> str:
     """The targets of Syslog.global.logHost, where every one is the host itself, or "" (V20-1).
     vSphere 8 STIG ESXI-80-000114 (DISA's InSpec control, read with `find_string`): "Remote
     logging to a central log host provides a secure, centralized store for ESXi logs. By
@@ -1977,9 +1999,43 @@ def _own_log_hosts(targets: list[str]) -> str:
     reading of NTP servers) is the host itself, and the unspecified address is no destination
     (RFC 1122 3.2.1.3: 0.0.0.0 "This host on this network. MUST NOT be sent, except as a source
     address"; read with `search`): where every target is one, no log leaves the host, and an
-    intruder who owns it erases them (HY-SR-20). One remote target among them still forwards."""
-    own = [t for t in targets if _own_clock(h := _target_host(t)) or unspecified_address(h)]
+    intruder who owns it erases them (HY-SR-20). One remote target among them still forwards.
+    With `itself` (`_itself`), a target that is the host's own name or address counts as the
+    host too (V24-4)."""
+    own = [
+        t
+        for t in targets
+        if _own_clock(h := _target_host(t))
+        or unspecified_address(h)
+        or _is_itself(h, itself or set())
+    ]
     return ", ".join(own)[:120] if own and len(own) == len(targets) else ""
+
+
+def _itself(h: Host, esx: VmwareHost) -> set[str]:
+    """V24-4: the host's own names and addresses: its inventory name (HostSystem.name, the name
+    or address vCenter knows it by) and its VMkernel adapters' addresses (HostVirtualNicSpec.ip),
+    as `_is_itself` compares them. A time or log target among them is the host itself, as the
+    host's own addresses and names are for HVA-202 on Linux (R21T-3)."""
+    out = {_self_key(h.name)} if h.name else set()
+    for n in esx.vmknics or []:
+        out.update(_self_key(str(a)) for a in n.get("addresses") or [])
+    return out - {""}
+
+
+def _self_key(name: str) -> str:
+    """A name or address as `_itself` keeps it: lower case, no trailing dot, no brackets or
+    zone, an IP address in its canonical form."""
+    a = name.strip().strip("[]").lower().rstrip(".").partition("%")[0]
+    try:
+        return str(ipaddress.ip_address(a))
+    except ValueError:
+        return a
+
+
+def _is_itself(target: str, itself: set[str]) -> bool:
+    """Whether a target host (a name or address) is one of the host's own (`_itself`)."""
+    return bool(target) and _self_key(target) in itself
 
 
 def _log_filters(esx: VmwareHost) -> tuple[str, str]:
@@ -2197,7 +2253,7 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
             bad.append("audit records not forwarded")
         elif loghost is not None and not str(loghost).strip():
             bad.append("audit records not forwarded: Syslog.global.logHost is empty")
-        elif own := _own_log_hosts(log_targets):
+        elif own := _own_log_hosts(log_targets, _itself(h, esx)):
             bad.append(f"audit records not forwarded off the host: Syslog.global.logHost = {own}")
         elif reach[0] == "blocked":
             bad.append(f"audit records not forwarded: {reach[1]}")

@@ -841,6 +841,10 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 # HostVirtualNicSpec.netStackInstanceKey: the TCP/IP stack, `vmotion` "Stack
                 # key used for vMotion applications" (HostNetStackInstanceSystemStackKey)
                 "netstack": str(getattr(n.spec, "netStackInstanceKey", None) or ""),
+                # V24-4: HostVirtualNicSpec.ip (HostIpConfig: ipAddress, ipV6Config.
+                # ipV6Address[].ipAddress): the host's own addresses, so a time or log target
+                # that is one of them is known for the host itself
+                "addresses": _vnic_addresses(getattr(n.spec, "ip", None)),
             }
             for n in props.get("config.network.vnic") or []
         ]
@@ -959,6 +963,20 @@ def _attestation(info: Any) -> dict[str, Any] | None:
         "time": str(getattr(info, "time", "") or ""),
         "message": str(getattr(getattr(info, "message", None), "message", "") or ""),
     }
+
+
+def _vnic_addresses(ip: Any) -> list[str]:
+    """A VMkernel adapter's IPv4 and IPv6 addresses (HostIpConfig), empty where none is set."""
+    if ip is None:
+        return []
+    out = [str(ip.ipAddress)] if getattr(ip, "ipAddress", None) else []
+    v6 = getattr(ip, "ipV6Config", None)
+    out += [
+        str(a.ipAddress)
+        for a in getattr(v6, "ipV6Address", None) or []
+        if getattr(a, "ipAddress", None)
+    ]
+    return out
 
 
 def _opt_bool(value: Any) -> bool | None:
