@@ -24,7 +24,20 @@ Findings (R24M-n):
   EL2. The same gap on x86 (cpuinfo unreadable, so the `hypervisor` flag unread) passed
   HVA-011 "EPT/NPT enabled"; it now asks.
 
-Held (kept as tests): the hardened x86 host still passes HVA-010 and HVA-011.
+- R24M-2 (false pass) HVA-215: stdio_handler = "logd" passed "QEMU's output goes through
+  virtlogd" while a VM's raw QEMU arguments wrote what its guest sends straight to a host file:
+  `-chardev file,path=...` (qemu-options.hx: "Log all traffic received from the guest to a
+  file"), `-serial file:PATH` (chardev/char.c qemu_chr_parse_compat, the `file:` short form), a
+  chardev's `logfile=`, `-D PATH` with `-d guest_errors` (`-D` "only does this redirection if
+  some log item is also enabled with `-d`", qemu-devel, read with `find_string`). libvirt
+  routes its own file backends and <log file> through virtlogd for exactly this reason
+  (libvir-list: "This avoids the possibility of a guest denial of service by writing too much
+  data to the log file", read with `search`); these bypass it, with no size limit. Now a fail
+  naming each VM and argument (qemu_args.raw_file_outputs), as HVA-036 judges a raw
+  `-incoming`.
+
+Held (kept as tests): the hardened x86 host still passes HVA-010 and HVA-011; `-D` without
+`-d` (nothing logged) still passes HVA-215.
 
 Probed by script, not kept:
 - HVA-044, a disk's `<source><seclabel relabel='no'/>` without a model (lead): no false pass.
@@ -36,8 +49,8 @@ Probed by script, not kept:
   "Security driver model '%1$s' is not available"): the VM either does not start or its image
   is labelled as usual; hvaudit's reading (only model='selinux' overrides) matches.
 
-Tally: 5 cases in 4 test functions; the 3 R24M-1 cases failed on main 57d8239 before the fix
-(the 2 held cases passed there too).
+Tally: 10 cases in 6 test functions; 7 failed before the fixes (R24M-1: 3 on main 57d8239;
+R24M-2: 4 on e6c035f); the 3 held cases passed there too.
 
 Leads left (not settled in the time):
 - ppc64 (kvm_hv is hardware-assisted, kvm_pr is not) and s390x (`sie` feature) hosts: HVA-010
@@ -46,11 +59,14 @@ Leads left (not settled in the time):
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes, run_assessment
+from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
 
 ARM64_CPUINFO = "".join(
     f"processor\t: {n}\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 "
@@ -108,3 +124,46 @@ def test_r24m_1_x86_cpuinfo_unread_does_not_pass_hva011(host_scan) -> None:
 def test_r24m_1_held_hardened_x86(host_scan, cid: str) -> None:
     """Held: the hardened x86 host (kvm_intel, vmx, no hypervisor flag) still passes."""
     assert outcomes(host_scan(), cid) == {"hv1": "pass"}
+
+
+RAW_FILES = {
+    "cf": (
+        "-chardev",
+        "file,id=c0,path=/var/lib/libvirt/qemu/cf-serial.log",
+        "-serial",
+        "chardev:c0",
+    ),
+    "sf": ("-serial", "file:/var/log/sf.log"),
+    "dd": ("-d", "guest_errors,unimp", "-D", "/var/log/qemu-dd.log"),
+    "lf": (
+        "-chardev",
+        "socket,id=s0,path=/run/vm/s0.sock,server=on,wait=off,logfile=/var/log/s0.log",
+    ),
+}
+SHOWN = {
+    "cf": "-chardev file,id=c0,path=/var/lib/libvirt/qemu/cf-serial.log",
+    "sf": "-serial file:/var/log/sf.log",
+    "dd": "-D /var/log/qemu-dd.log",
+    "lf": "-chardev socket,id=s0,path=/run/vm/s0.sock,server=on,wait=off,logfile=/var/log/s0.log",
+}
+
+
+@pytest.mark.parametrize("vm", sorted(RAW_FILES))
+def test_r24m_2_raw_file_output_bypasses_virtlogd(tmp_path: Path, vm: str) -> None:
+    """R24M-2 (false pass) HVA-215: the hardened host (stdio_handler "logd" by default) passed
+    while a VM's raw arguments let its guest write a host file with no size limit."""
+    a = run_assessment(
+        _replayed_on(tmp_path, HARDENED_HOST, {vm: _raw_cpu_domain(vm, "", *RAW_FILES[vm])})
+    )
+    assert verdict(a, "HVA-215", "hv1") == (
+        "fail",
+        "raw QEMU arguments write what the guest sends straight to a host file, outside "
+        f"virtlogd (no size limit, no rollover): VM {vm}: {SHOWN[vm]}",
+    )
+
+
+def test_r24m_2_held_log_file_without_log_items(tmp_path: Path) -> None:
+    """Held: `-D` alone opens no log (no `-d` item): HVA-215 still passes."""
+    dom = _raw_cpu_domain("donly", "", "-D", "/var/log/qemu-donly.log")
+    a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"donly": dom}))
+    assert verdict(a, "HVA-215", "hv1")[0] == "pass"

@@ -63,7 +63,7 @@ from hvaudit.checks.management import pulls_unread, tcp_at_next_start
 from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
 from hvaudit.parse.host import AUDIT_RULES_NONE, LIBVIRT_DEBUG_LEVELS, X86_VENDORS, sysctl_int
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
-from hvaudit.parse.qemu_args import raw_incoming
+from hvaudit.parse.qemu_args import raw_file_outputs, raw_incoming
 from hvaudit.textsafe import digits
 
 #: Minimum SASL strength for libvirt's TCP transport: 112 bits (NIST SP 800-131A's floor for
@@ -1935,10 +1935,28 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
     limit, so a guest that makes QEMU print fills the host's disk; "logd" (the default,
     src/qemu/qemu_conf.c stdioLogD = true; qemu.conf comments) sends it through virtlogd, which
     rolls the files over at virtlogd.conf's max_size (2 MB by default); max_size = 0 turns the
-    rollover off (src/util/virrotatingfile.c rolls over only `if (file->maxlen != 0)`, R6-4)."""
+    rollover off (src/util/virrotatingfile.c rolls over only `if (file->maxlen != 0)`, R6-4).
+    A VM's raw QEMU arguments that write what its guest sends straight to a host file (`-chardev
+    file`, `-serial file:`, a chardev's `logfile=`, `-D` with `-d`: qemu_args.raw_file_outputs)
+    bypass virtlogd whatever stdio_handler says, as HVA-036 judges a raw `-incoming`: a fail
+    naming them (R24M-2)."""
+    raw: dict[str, list[tuple[Vm, list[str]]]] = {}
+    for v in ctx.deployment.vms:
+        if outs := raw_file_outputs(v.raw_hypervisor_arguments):
+            raw.setdefault(v.host or "", []).append((v, outs))
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
+        direct = raw.get(h.name, [])
+        if direct and qc.state is not FactState.NOT_APPLICABLE:
+            yield failed(
+                s,
+                "raw QEMU arguments write what the guest sends straight to a host file, "
+                "outside virtlogd (no size limit, no rollover): "
+                + "; ".join(f"VM {v.name}: {', '.join(outs)}" for v, outs in direct),
+                *(v.source for v, _ in direct),
+            )
+            continue
         if not qc.known:
             yield unknown(s, qc, 'qemu.conf stdio_handler is "logd"')
             continue

@@ -658,6 +658,35 @@ def raw_chardev_passthrough(args: Iterable[str], source: Source) -> list[Passthr
     return out
 
 
+#: Options whose argument is a character device in chardev/char.c qemu_chr_parse_compat's
+#: short form (`file:PATH` among them), after an optional `mon:` (R24M-2)
+_COMPAT_CHARDEV_OPTIONS = ("serial", "parallel", "monitor", "qmp", "qmp-pretty", "debugcon")
+
+
+def raw_file_outputs(args: Iterable[str]) -> list[str]:
+    """The raw arguments that make QEMU write what the guest sends straight to a host file
+    (R24M-2), each as written: `-chardev file,path=PATH` (qemu-options.hx: "Log all traffic
+    received from the guest to a file"), the short form `file:PATH` of -serial, -parallel,
+    -monitor, -qmp or -debugcon (chardev/char.c qemu_chr_parse_compat: `strstart(filename,
+    "file:", &p)` is the file backend with that path), any chardev's `logfile=PATH` (its copy
+    of the traffic), and `-D PATH` where `-d` enables a log item (`-D` "belongs to the logging
+    framework and it only does this redirection if some log item is also enabled with `-d`",
+    qemu-devel "Send error_report() to the log file"; `-d guest_errors` or `unimp` log what the
+    guest does). libvirt's own file backends and <log file> go through virtlogd when
+    stdio_handler is "logd" (libvir-list "If use of virtlogd is enabled, then use it for
+    backing the character device log files too. This avoids the possibility of a guest denial
+    of service by writing too much data to the log file"); these do not."""
+    out: list[str] = []
+    options = qemu_options(args)
+    logging = any(o.name == "d" and o.text.strip() for o in options)
+    for o in options:
+        chardev = o.name == "chardev" and (o.kind == "file" or bool(o.props.get("logfile")))
+        compat = o.name in _COMPAT_CHARDEV_OPTIONS and o.text.removeprefix("mon:")[:5] == "file:"
+        if chardev or compat or (o.name == "D" and bool(o.text.strip()) and logging):
+            out.append(f"{o.spelled} {o.text}")
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class RawNic:
     """A host network backend raw QEMU arguments add (`-netdev`, `-nic`, `-net` other than the
