@@ -34,8 +34,17 @@ Findings (ID-n):
   EnvironmentFile= behaviour", elogind/systemd commit f1779fd2): "Settings from these files
   override settings made with Environment=". Now any variable ExecStart= uses leaves the
   arguments unknown while an EnvironmentFile= is unread: both checks ask with the file's error
-  (the --config reader _unit_config_options and the LIBVIRT_DEBUG/log outputs readers share
-  the helper or already asked).
+  (the log outputs reader already asked; _unit_config_options shares the helper but skips an
+  unknown, see Leads).
+- R24Q-3 (false pass) HVA-130 (and every check judging the files of the daemons in use,
+  checks._libvirt.daemon_files): with libvirt's socket unit list failed (`systemctl
+  list-unit-files`, exit 1 "Failed to connect to bus"), _daemons kept only the running daemons,
+  so on a modular host (libvirt docs/daemons.rst: the modular daemons are socket-activated and
+  exit when idle, `--timeout 120`) an idle virtsecretd started on demand by its enabled socket
+  was not "in use": HVA-130 passed from virtqemud.conf alone, though virtsecretd.conf sets no
+  access driver (a fail when the list answers). Now parse.host records why the list failed
+  (LibvirtHost.daemons_unlisted) and daemon_files judges, beside the running daemons, every
+  daemon of the role whose file exists (its own fallback when none is seen; the worst counts).
 
 Held (kept as tests): the same failed `systemctl cat` with libvirt's -tcp and -tls units
 masked (nothing a drop-in could start) keeps HVA-030's pass and HVA-035's n/a; with the -tcp
@@ -43,7 +52,8 @@ unit masked and the -tls unit disabled, TLS settings that would pass keep HVA-03
 
 Probed by script, not kept: (none yet)
 
-Tally: see the end of the findings list (updated as findings land).
+Tally: 10 cases in 4 test functions; 5 failed before the fixes (R24Q-1: 3 on main 57d8239;
+R24Q-2: 1 on 6a623ab; R24Q-3: 1 on 1d64f1c); the held cases passed before and after.
 
 Leads left (not settled in the time): see below.
 """
@@ -128,3 +138,41 @@ def test_unread_environment_file_is_not_the_unit_default(host_scan) -> None:
     a = host_scan({**base, "/etc/default/libvirtd": 'LIBVIRTD_ARGS="--listen"\n'})
     assert outcomes(a, "HVA-030") == {"hv1": "fail"}
     assert outcomes(a, "HVA-035") == {"hv1": "fail"}
+
+
+#: a modular host (libvirt docs/daemons.rst): virtqemud runs (it holds the VMs); virtproxyd and
+#: virtsecretd are idle, started on demand by their enabled socket units (--timeout 120)
+QEMUD_ONLY = (
+    "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+    "  700 root     /usr/sbin/virtqemud --timeout 120\n"
+    "  800 root     sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n"
+    "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+    "  403 root     /usr/sbin/rsyslogd -n -iNONE\n"
+)
+
+
+def test_unlisted_socket_units_keep_idle_modular_daemons(host_scan) -> None:
+    """R24Q-3 (false pass) HVA-130: a modular host whose virtsecretd is idle (its enabled socket
+    starts it on demand) and whose virtsecretd.conf sets no access driver; with `systemctl
+    list-unit-files` of the sockets failed ("Failed to connect to bus", exit 1) _daemons saw
+    only the running virtqemud, and HVA-130 passed "access_drivers = ['polkit']" from
+    virtqemud.conf alone, though virtsecretd serves the secrets API with no access control
+    (HVA-130 fails it when the list answers). Held: the list answered, the same fail."""
+    from test_redteam3_host_probes import MODULAR_UNITS
+
+    qemud = 'auth_unix_rw = "polkit"\naccess_drivers = [ "polkit" ]\naudit_level = 2\n'
+    base = {
+        "processes": (QEMUD_ONLY, 0),
+        "/etc/libvirt/libvirtd.conf": None,
+        "/etc/libvirt/virtqemud.conf": qemud,
+        "/etc/libvirt/virtproxyd.conf": 'auth_unix_rw = "polkit"\n',
+        "/etc/libvirt/virtsecretd.conf": 'auth_unix_rw = "polkit"\n',
+    }
+    want = {
+        "hv1": "no access driver: every connected client may do everything on every VM "
+        "(virtsecretd.conf)"
+    }
+    for units in ((MODULAR_UNITS, 0), BUS):
+        a = host_scan({**base, "libvirt-socket-units": units})
+        assert outcomes(a, "HVA-130") == {"hv1": "fail"}
+        assert messages(a, "HVA-130") == want

@@ -1305,6 +1305,9 @@ class LibvirtHost:
     """Whether each daemon configuration file exists on the host."""
     daemons: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The libvirt daemons in use: running, or started by an enabled socket unit; () if none seen."""
+    daemons_unlisted: str = ""
+    """Why the socket-enabled daemons are unknown (libvirt's socket unit list failed: an idle
+    daemon its enabled socket starts on demand is not seen); "" when the list answered."""
     sockets: Fact[dict[str, str]] = field(default_factory=_na)
     """UNIX socket path -> "mode user group" as the host reports it (the mode in effect)."""
     tls_key: Fact[dict[str, str]] = field(default_factory=_na)

@@ -198,6 +198,9 @@ def daemon_files(host: Host, role: str) -> list[str]:
 
     The daemons seen running or socket-enabled decide; when none was seen, every daemon of the
     role whose file exists is judged (the worst counts), and libvirtd.conf when none exists.
+    Where libvirt's socket unit list failed, an idle daemon that its enabled socket unit starts
+    on demand (the modular daemons exit after --timeout 120, libvirt docs/daemons.rst) is not
+    seen: every daemon of the role whose file exists is judged beside those running (R24Q-3).
     """
     daemons = ROLES[role]
     lh = host.libvirt
@@ -205,6 +208,8 @@ def daemon_files(host: Host, role: str) -> list[str]:
         return [f"{daemons[0]}.conf"]
     if lh.daemons.known:
         used = [d for d in daemons if d in lh.daemons.get()]
+        if used and lh.daemons_unlisted:
+            return [f"{d}.conf" for d in daemons if d in used or lh.conf_present.get(f"{d}.conf")]
         if used:
             return [f"{d}.conf" for d in used]
     present = [d for d in daemons if lh.conf_present.get(f"{d}.conf")]

@@ -8525,6 +8525,11 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.libvirtd_conf = lh.daemon_confs["libvirtd.conf"]
     lh.virtlogd_conf = _virtlogd_conf(ev, lh)
     lh.daemons = _daemons(ev, processes)
+    unit_list = ev.get(_cmd("libvirt-socket-units"))
+    if unit_list.state not in ("uncollected", "absent") and (
+        why := _systemctl_unanswered(unit_list)
+    ):
+        lh.daemons_unlisted = f"libvirt's socket units were not listed ({why})"
     lh.log_outputs_override = _log_outputs_override(ev, processes)
     lh.log_debug_env = _log_debug_env(ev, processes)
     lh.log_filters_env = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS")
