@@ -56,7 +56,9 @@ Findings (V24-n):
   `find_string`); ESXI-80-000114 asks for "a site-specific syslog server"; HVA-202 on Linux
   counts the host's own names and addresses as the host itself (R21T-3). The collector now
   keeps each VMkernel adapter's addresses (HostVirtualNicSpec.ip: HostIpConfig.ipAddress and
-  ipV6Config.ipV6Address, collect.vsphere._vnic_addresses), and checks.vmware._itself and
+  ipV6Config.ipV6Address, collect.vsphere._vnic_addresses) and the host's DNS names
+  (config.network.dnsConfig: HostDnsConfig hostName, "The host name portion of DNS name", with
+  domainName; collect.vsphere._dns_names), and checks.vmware._itself and
   _is_itself compare targets with them and the host's name (any case, trailing dot, canonical
   IP form): where every target is the host itself, the checks fail.
 
@@ -68,9 +70,9 @@ server, and a log host elsewhere: pass.
 
 Probed by script, not kept: (filled in as findings land)
 
-Tally: 27 cases in 9 test functions; 19 failed before the fixes (run with main's src and this
+Tally: 28 cases in 10 test functions; 20 failed before the fixes (run with main's src and this
 file; the held cases passed there too): 4 on 57d8239 before V24-1, 6 on b5de5bb before V24-2,
-3 on 05d8064 before V24-3, 6 on cc0a583 before V24-4.
+3 on 05d8064 before V24-3, 6 on cc0a583 before V24-4 and 1 (the host's DNS name) on 66325ea.
 
 Leads left: (filled in as findings land)
 """
@@ -449,3 +451,31 @@ def test_v24_4_held_targets_off_the_host_pass(tmp_path: Path) -> None:
     result = _self_host(tmp_path, ["esx1", "192.0.2.12"], "ssl://log.example:1514", ["192.0.2.11"])
     assert result["HVA-419"] == ("pass", "ntpd running (policy on), servers esx1, 192.0.2.12")
     assert result["HVA-420"] == ("pass", "logs to ssl://log.example:1514, certificates verified")
+
+
+def test_v24_4_ntp_server_that_is_the_hosts_dns_name(tmp_path: Path) -> None:
+    """V24-4: a host added to vCenter by its address (HostSystem.name 192.0.2.11) whose NTP
+    server is its own DNS name (HostDnsConfig hostName "The host name portion of DNS name",
+    domainName "The domain name portion of the DNS name"; vSphere API) passed "ntpd running
+    (policy on), servers esx-a.corp.example". Right: fail, as for its inventory name."""
+    from pyVmomi import vim
+
+    from hvaudit.collect import vsphere
+    from test_redteam13_vmw_probes import _vsphere
+
+    dns = vim.host.DnsConfig(hostName="esx-a", domainName="corp.example")
+    host: dict[str, Any] = {
+        "name": "192.0.2.11",
+        "firewall": {"incoming_blocked": True, "outgoing_blocked": False, "rulesets": []},
+        "services": {"ntpd": {"running": True, "policy": "on"}},
+        "ntp": vsphere._ntp(
+            vim.host.DateTimeInfo(ntpConfig=vim.host.NtpConfig(server=["esx-a.corp.example"]))
+        ),
+        # the collector's reading where it has one (before V24-4 it kept none)
+        "dns_names": vsphere._dns_names(dns) if hasattr(vsphere, "_dns_names") else [],
+    }
+    (result,) = [r for r in _vsphere(tmp_path, host).results if r.check.id == "HVA-419"]
+    assert (result.status.value, result.outcome.message) == (
+        "fail",
+        f"no NTP server off the host: esx-a.corp.example {SELF_NTP}",
+    )

@@ -1467,6 +1467,8 @@ class VmwareHost:
     ntp: dict[str, Any] | None = None
     directory: list[dict[str, Any]] | None = None
     vmknics: list[dict[str, Any]] | None = None
+    dns_names: list[str] = field(default_factory=list)
+    """The host's own DNS names (HostDnsConfig hostName, and with its domainName): V24-4."""
     vmknic_traffic: dict[str, list[str]] | None = None
     """Traffic type (management, vmotion, vsan, ...) -> the vmknics selected for it."""
     pci_passthrough: list[dict[str, Any]] | None = None

@@ -2014,10 +2014,12 @@ def _own_log_hosts(targets: list[str], itself: set[str] | None = None) -> str:
 
 def _itself(h: Host, esx: VmwareHost) -> set[str]:
     """V24-4: the host's own names and addresses: its inventory name (HostSystem.name, the name
-    or address vCenter knows it by) and its VMkernel adapters' addresses (HostVirtualNicSpec.ip),
+    or address vCenter knows it by), its DNS names (HostDnsConfig hostName, and with its
+    domainName) and its VMkernel adapters' addresses (HostVirtualNicSpec.ip),
     as `_is_itself` compares them. A time or log target among them is the host itself, as the
     host's own addresses and names are for HVA-202 on Linux (R21T-3)."""
     out = {_self_key(h.name)} if h.name else set()
+    out.update(_self_key(n) for n in esx.dns_names)
     for n in esx.vmknics or []:
         out.update(_self_key(str(a)) for a in n.get("addresses") or [])
     return out - {""}

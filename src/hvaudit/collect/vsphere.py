@@ -78,6 +78,9 @@ HOST_PATHS = (
     "config.dateTimeInfo",
     "config.authenticationManagerInfo",
     "config.network.vnic",
+    # V24-4: HostDnsConfig hostName ("The host name portion of DNS name") and domainName ("The
+    # domain name portion of the DNS name"): the names a time or log target may give the host
+    "config.network.dnsConfig",
     "config.virtualNicManagerInfo",
     "config.pciPassthruInfo",
     "capability",
@@ -830,6 +833,7 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         "portgroups": portgroups,
         "switches": standard if props.get("config.network.vswitch") is not None else None,
         "ntp": _ntp(props.get("config.dateTimeInfo")),
+        "dns_names": _dns_names(props.get("config.network.dnsConfig")),
         "directory": _directory(props.get("config.authenticationManagerInfo")),
         "vmknics": [
             {
@@ -963,6 +967,15 @@ def _attestation(info: Any) -> dict[str, Any] | None:
         "time": str(getattr(info, "time", "") or ""),
         "message": str(getattr(getattr(info, "message", None), "message", "") or ""),
     }
+
+
+def _dns_names(dns: Any) -> list[str]:
+    """The host's own DNS names (HostDnsConfig): its host name, and that name in its domain."""
+    name = str(getattr(dns, "hostName", None) or "").strip()
+    domain = str(getattr(dns, "domainName", None) or "").strip().strip(".")
+    if not name:
+        return []
+    return [name, f"{name}.{domain}"] if domain and "." not in name else [name]
 
 
 def _vnic_addresses(ip: Any) -> list[str]:

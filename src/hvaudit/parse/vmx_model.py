@@ -418,6 +418,7 @@ def _host(
             ntp=_dict(record, "ntp"),
             directory=_list(record, "directory"),
             vmknics=_list(record, "vmknics"),
+            dns_names=[str(x) for x in _list(record, "dns_names") or []],
             vmknic_traffic=_dict(record, "vmknic_traffic"),
             pci_passthrough=_list(record, "pci_passthrough"),
             capability=_dict(record, "capability"),
