@@ -40,7 +40,8 @@ Held (kept as tests): the hardened x86 host still passes HVA-010 and HVA-011; `-
 `-d` (nothing logged) still passes HVA-215.
 
 Probed by script, not kept:
-- HVA-044, a disk's `<source><seclabel relabel='no'/>` without a model (lead): no false pass.
+- HVA-044, a disk's `<source><seclabel relabel='no'/>` without a model (lead): no false pass
+  (kept as a held test: it reads as the plain dynamic VM).
   libvirt keeps the model NULL (domain_conf.c virSecurityDeviceLabelDefParseXML sets
   `seclabels[i]->model` only `if (model)`), the SELinux driver looks the override up by name
   (storage_source_conf.c virStorageSourceGetSecurityLabelDef: `STREQ_NULLABLE(src->
@@ -49,10 +50,18 @@ Probed by script, not kept:
   "Security driver model '%1$s' is not available"): the VM either does not start or its image
   is labelled as usual; hvaudit's reading (only model='selinux' overrides) matches.
 
-Tally: 10 cases in 6 test functions; 7 failed before the fixes (R24M-1: 3 on main 57d8239;
-R24M-2: 4 on e6c035f); the 3 held cases passed there too.
+Tally: 11 cases in 7 test functions; 7 failed before the fixes (R24M-1: 3 on main 57d8239;
+R24M-2: 4 on e6c035f); the 4 held cases passed there too.
 
 Leads left (not settled in the time):
+- HVA-182 and UEFI firmware (the lead): a running VM keeps the OVMF/AAVMF code it loaded at
+  start after an edk2 update (pflash is read at start; a ROM `-bios` is copied into guest
+  memory), and neither /proc/PID/exe nor /proc/PID/maps shows that. That firmware runs inside
+  the guest, not in a host process, so it is outside HVA-182's claim ("Running QEMU processes
+  use the installed QEMU"); a check of its own would compare each VM's start (`ps -o lstart`,
+  collected) with its loader's mtime (not collected).
+- libvirt `<audio type='file'>` (QEMU's wav backend) and raw `-audiodev wav,path=` also write
+  guest output to a host file without a size limit; HVA-215 (R24M-2) does not count them.
 - ppc64 (kvm_hv is hardware-assisted, kvm_pr is not) and s390x (`sie` feature) hosts: HVA-010
   reads any kvm_* module other than kvm_intel/kvm_amd as "KVM without hardware virtualization".
 """
@@ -167,3 +176,25 @@ def test_r24m_2_held_log_file_without_log_items(tmp_path: Path) -> None:
     dom = _raw_cpu_domain("donly", "", "-D", "/var/log/qemu-donly.log")
     a = run_assessment(_replayed_on(tmp_path, HARDENED_HOST, {"donly": dom}))
     assert verdict(a, "HVA-215", "hv1")[0] == "pass"
+
+
+def test_held_modelless_device_seclabel_is_no_override(tmp_path: Path) -> None:
+    """Held (the HVA-044 lead): libvirt keeps a device seclabel's model NULL when none is given
+    (domain_conf.c virSecurityDeviceLabelDefParseXML sets it only `if (model)`), the SELinux
+    driver finds an override by its model's name (virStorageSourceGetSecurityLabelDef:
+    `STREQ_NULLABLE(src->seclabels[i]->model, model)`), and a start checks every device
+    label's model (virSecurityManagerCheckDiskLabel -> virSecurityManagerCheckModel, "Security
+    driver model '%1$s' is not available"): such a disk is labelled as the VM's other disks,
+    or the VM does not start. HVA-044 reads it as the plain VM."""
+    from conftest import build_bundle, domain_xml, write_node
+    from test_redteam11_vm_probes import DYNAMIC, _disk
+    from test_redteam_probes import SELINUX_HOST
+
+    doms = {
+        "nomodel": DYNAMIC + _disk("nomodel", "<seclabel relabel='no'/>"),
+        "plain": DYNAMIC + _disk("plain", ""),
+    }
+    uri = write_node(tmp_path / "n.xml", [domain_xml(k, body=v) for k, v in doms.items()])
+    a = run_assessment(build_bundle(tmp_path, uri, SELINUX_HOST, name="b"))
+    assert verdict(a, "HVA-044", "nomodel") == verdict(a, "HVA-044", "plain")
+    assert verdict(a, "HVA-044", "plain")[0] == "pass"
