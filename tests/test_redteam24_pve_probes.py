@@ -1,5 +1,5 @@
 r"""Red team 24, Proxmox VE: the Secure Boot variable store of an aarch64 VM; management ports
-opened by an ACCEPT of every port on an interface (rt24pve).
+opened by an ACCEPT of every port on an interface; an efidisk on network storage (rt24pve).
 
 Harness (P24-1): the hardened Proxmox VE node's tree (tests/fixtures/proxmox-hardened) scanned as a
 copied tree (pve+dir://, test_redteam2_probes.pve_scan), web-10's qm.conf given `arch:
@@ -10,7 +10,10 @@ github:proxmox/pve-edk2-firmware cb8a6609 (debian/rules); QEMU hw/arm/virt.c and
 docs/devel/uefi-vars.rst with `find_string` / `read_file`. Harness (P24-2): the live hardened
 node (pve+ssh replayed, pve-firewall running: test_redteam14_pve_probes._live), one rule
 appended to host.fw (line 9); HVA-313 of node pve-h1. Source read with `fetch`:
-github:proxmox/pve-firewall 6f1311f.
+github:proxmox/pve-firewall 6f1311f. Harness (P24-3): the live hardened node (pve+ssh
+replayed), an iscsidirect or rbd storage added to storage.cfg and web-10's efidisk0 moved to
+it; HVA-238 of web-10. Source read with `fetch`: github:proxmox/qemu-server e6352be
+(src/PVE/QemuServer/OVMF.pm, Blockdev.pm).
 
 Findings (P24-n):
 - P24-1 (false pass) HVA-066: an aarch64 VM with `efidisk0: ...,pre-enrolled-keys=1` was the
@@ -49,12 +52,23 @@ Findings (P24-n):
   test_proxmox_sourced's gateway cases and test_redteam8 P8-3 (HVA-313 manual -> fail; their
   gateway question is now asserted on HVA-301, where it stays).
 
+- P24-3 (false n/a) HVA-238: a VM whose efidisk0 is a volume of an iscsidirect storage
+  (scsi0 local) was "no network disks": the Proxmox VE model kept efidisk0 out of the VM's
+  disks (P23-2's lead). qemu-server e6352be OVMF.pm generate_ovmf_blockdev hands the efidisk
+  to Blockdev.pm generate_drive_blockdev, whose generate_file_blockdev takes a storage
+  volume's options from PVE::Storage::qemu_blockdev_options, as for a disk: QEMU's own
+  iSCSI initiator (no CHAP, P23-2) reads and writes the store holding PK, db and
+  SecureBootEnable. Now model.Vm.firmware_store carries it (bios ovmf only, not amd-sev snp
+  or intel-tdx, which boot `-bios` and ignore it) and HVA-238 judges it with the disks: fail
+  for iscsidirect / ZFS over iSCSI, the path question for rbd without krbd and glusterfs.
+
 Held (kept as tests):
 - aarch64 without pre-enrolled-keys stays "no keys enrolled" (L13-6's twin).
 - aarch64 with `args: -global driver=cfi.pflash01,property=secure,value=on`: QEMU then refuses
   every write to the flash (pflash_mem_write_with_attrs refuses a write that is not secure, and
   without a secure world none is), the firmware's too, so the store stays as created: the store
   question, as before (whether such a VM boots is not settled: the question, never a pass).
+- P24-3: under SeaBIOS the same efidisk0 is opened by nobody: "no network disks".
 - P24-2: the `-dport 8006` twin fails as before; `-i vmbr0 -p udp` (the management ports are
   TCP), `-i lo` (PVEFW-HOST-IN accepts the loopback first anyway) and `-i vmbr0 -source
   +management` pass.
@@ -65,12 +79,15 @@ driver=cfi.pflash01,property=secure,value=on` for OVMF) is P23C-1, on main since
 hardened q35 fixture fails HVA-066 ("OVMF_CODE_4M.secboot.fd on q35 with SMM, but no -global
 ..."), so nothing was left to land for it.
 
-Tally: 12 cases in 5 test functions. P24-1: 5 cases, 4 failed on main 57d8239 (3 by verdict,
+Tally: 15 cases in 8 test functions. P24-1: 5 cases, 4 failed on main 57d8239 (3 by verdict,
 manual there; the held `secure=on` case by its message only), 1 held passed before and after;
 test_pvevmw_leads13's L13-6 case changed deliberately (manual -> fail). P24-2: 7 cases, 3
-failed on main d1746e8 (pass there), 4 held passed before and after.
+failed on main d1746e8 (pass there), 4 held passed before and after. P24-3: 3 cases, 2
+failed on main dc9d056 (not applicable there), 1 held.
 
 Leads left (not settled in the time):
+- tpmstate0 on a network storage is not judged by HVA-238 (swtpm, not QEMU, opens the
+  state; whether qemu-server maps such a volume for it was not read).
 - libvirt aarch64 VMs: the Vm model carries no `arch` for libvirt (model.Vm.arch is Proxmox
   VE's), so a libvirt aarch64 guest on a Secure Boot AAVMF loader with an enrolled template is
   still the store question, though its store is the same guest-visible flash.
@@ -78,11 +95,15 @@ Leads left (not settled in the time):
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from test_pvevmw_leads13 import _aarch64
+from test_redteam2_probes import PVE_HARDENED
+from test_redteam3_host_probes import PVE_PROCS
+from test_redteam3_host_probes import pve_scan as pve_scan_live
 from test_redteam14_pve_probes import _host_rule, _live
 
 AAVMF_UNPROTECTED = (
@@ -195,3 +216,63 @@ def test_p24_2_held(tmp_path: Path, rule: str, want: tuple[str, str]) -> None:
     TCP), the loopback (pve-firewall accepts `-i lo` itself, PVEFW-HOST-IN's first rule) and a
     source in the `management` set open nothing wider."""
     assert _live(tmp_path, _host_rule(rule), "HVA-313") == want
+
+
+# --- P24-3: HVA-238, efidisk0 on a storage QEMU reads over the network -------------------------
+
+STORAGE_CFG = (PVE_HARDENED / "etc/pve/storage.cfg").read_text()
+SAN = (
+    "iscsidirect: san\n\tportal 198.51.100.7\n\ttarget iqn.2003-01.org.example:t1\n"
+    "\tcontent images\n"
+)
+CEPH = "rbd: ceph\n\tpool vms\n\tmonhost 198.51.100.9\n\tcontent images\n"
+
+
+def _efidisk_on(tmp_path: Path, storage: str, volume: str, bios: str = "ovmf") -> tuple[str, str]:
+    """HVA-238 of VM 200 (web-10, running; scsi0 on local-lvm) whose efidisk0 is `volume` of
+    `storage` (added to storage.cfg), booting `bios`."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / "etc/pve/storage.cfg").write_text(STORAGE_CFG + "\n" + storage)
+    conf = tree / "etc/pve/qemu-server/200.conf"
+    text = conf.read_text()
+    assert "efidisk0: local-lvm:vm-200-disk-0,efitype" in text and "bios: ovmf\n" in text
+    text = text.replace("local-lvm:vm-200-disk-0,efitype", f"{volume},efitype")
+    conf.write_text(text.replace("bios: ovmf\n", f"bios: {bios}\n"))
+    a = pve_scan_live(tmp_path, {"processes": (PVE_PROCS, 0)}, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-238", "web-10"))
+    return r.status.value, r.outcome.message
+
+
+def test_p24_3_efidisk_on_iscsidirect_fails(tmp_path: Path) -> None:
+    """P24-3: was not applicable ("no network disks"): the Proxmox VE model left efidisk0 out
+    of the VM's disks. qemu-server e6352be OVMF.pm generate_ovmf_blockdev passes the efidisk
+    to Blockdev.pm generate_drive_blockdev, whose generate_file_blockdev takes a storage
+    volume's options from PVE::Storage::qemu_blockdev_options, as for every disk: QEMU's own
+    iSCSI initiator opens the UEFI variable store (PK, db, SecureBootEnable) on a target that
+    authenticates no initiator (P23-2's reading of ISCSIDirectPlugin.pm)."""
+    assert _efidisk_on(tmp_path, SAN, "san:0.0.2.scsi-36001405bb") == (
+        "fail",
+        "efidisk0 (the UEFI variable store), volume of storage san (iscsidirect, opened by "
+        "QEMU's libiscsi, which pve-storage gives no CHAP user): iscsi disk "
+        "san:0.0.2.scsi-36001405bb (198.51.100.7): no <auth> (no CHAP)",
+    )
+
+
+def test_p24_3_efidisk_on_rbd_is_asked(tmp_path: Path) -> None:
+    """P24-3: an rbd storage without krbd: QEMU's librbd, no TLS: the path question (P23-2)."""
+    status, message = _efidisk_on(tmp_path, CEPH, "ceph:vm-200-disk-0")
+    assert (status, message) == (
+        "manual",
+        "efidisk0 (the UEFI variable store), volume of storage ceph (Ceph RBD through QEMU's "
+        "librbd (krbd off)): rbd disk ceph:vm-200-disk-0 (198.51.100.9): QEMU's rbd client has "
+        "no TLS",
+    )
+
+
+def test_p24_3_held_efidisk_unused_by_seabios(tmp_path: Path) -> None:
+    """Held: under SeaBIOS qemu-server opens no efidisk (print_ovmf_commandline runs for bios
+    ovmf only): no network disk."""
+    assert _efidisk_on(tmp_path, SAN, "san:0.0.2.scsi-36001405bb", bios="seabios") == (
+        "not_applicable",
+        "no network disks",
+    )

@@ -3520,7 +3520,8 @@ def _pve_network_volume(d: Disk, pool: Pool | None) -> tuple[str, NetworkLayer] 
     layer = NetworkLayer(
         "volume", proto, d.source, auth=proto != "iscsi", servers=pool.source_hosts
     )
-    return f"volume of storage {pool.name} ({how}): ", layer
+    what = "efidisk0 (the UEFI variable store), " if d.bus == "efidisk" else ""
+    return f"{what}volume of storage {pool.name} ({how}): ", layer
 
 
 @check(
@@ -3575,7 +3576,9 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
     storage is an iSCSI disk without CHAP (pve-storage gives QEMU `iscsi://portal/target/lun`
     and has no CHAP option), one of an rbd storage without krbd or of a glusterfs storage is
     asked about; a storage the node's kernel mounts or maps (nfs, cifs, cephfs, iscsi, rbd
-    with krbd) is not read by QEMU. A VM without network disks
+    with krbd) is not read by QEMU. Proxmox VE's efidisk0, the UEFI variable store, is
+    opened from its storage the same way (qemu-server OVMF.pm generate_ovmf_blockdev through
+    Blockdev.pm generate_drive_blockdev) and judged with the disks (P24-3). A VM without network disks
     is n/a (HVA-237 asks how a host's images arrive)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
@@ -3589,7 +3592,8 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
         goods: list[str] = []
         refs: list[Source] = []
         buckets = {"fail": fails, "ask": asks, "good": goods}
-        for d in v.disks:
+        # P24-3: Proxmox VE's efidisk0 is opened by QEMU from its storage as a disk is
+        for d in (*v.disks, *((v.firmware_store,) if v.firmware_store is not None else ())):
             sources: list[tuple[str, Disk | NetworkLayer]] = [
                 (f"{x.role} of disk {d.source or '?'}: ", x) for x in d.network_layers
             ]

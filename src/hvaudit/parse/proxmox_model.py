@@ -1177,6 +1177,7 @@ def _vm(
         agent_channels=agents,
         interfaces=tuple(interfaces),
         disks=tuple(disks),
+        firmware_store=_pve_firmware_store(v, efi, arch, at("efidisk0")),
         # a raw -device vfio-pci is PCI passthrough as hostpciN is (R60); a raw `-object
         # input-linux,evdev=` (R14-3), `-chardev serial,path=` or `-serial /dev/...` (R17-4) a
         # host input or character device as libvirt's <qemu:commandline> ones are (L18-4P)
@@ -1451,6 +1452,33 @@ def _pve_firmware(v: dict[str, str], efi: dict[str, str], arch: str) -> tuple[bo
                 "Secure Boot is not protected"
             )
     return True, "OVMF efidisk0 efitype=4m, pre-enrolled-keys=1"
+
+
+def _pve_firmware_store(
+    v: dict[str, str], efi: dict[str, str], arch: str, ref: Source
+) -> Disk | None:
+    """efidisk0's volume where QEMU opens it (P24-3): qemu-server OVMF.pm generate_ovmf_blockdev
+    (print_ovmf_drive_commandlines before -blockdev) hands it to Blockdev.pm
+    generate_drive_blockdev with the VM's disks, so a volume of an iscsidirect, ZFS over
+    iSCSI, rbd (no krbd) or glusterfs storage is read and written by QEMU's own client as a
+    disk there is; with bios ovmf only, and not for amd-sev snp or intel-tdx, which boot
+    `-bios` and ignore it (print_ovmf_commandline)."""
+    if v.get("bios") != "ovmf" or not efi.get("file"):
+        return None
+    sev = pve.parse_property_string(v.get("amd-sev", ""), "type").get("type")
+    tdx = pve.parse_property_string(v.get("intel-tdx", ""), "type").get("type")
+    if arch == "x86_64" and (sev == "snp" or (not sev and tdx == "tdx")):
+        return None
+    store = _PVE_VOLUME.fullmatch(efi["file"])
+    return Disk(
+        device="disk",
+        bus="efidisk",
+        source=efi["file"],
+        pool=store.group(1) if store else None,
+        readonly=False,
+        io_limited=False,
+        source_ref=ref,
+    )
 
 
 def _pve_launch_security(sev: dict[str, str], tdx: dict[str, str]) -> str | None:
