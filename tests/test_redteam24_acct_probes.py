@@ -19,13 +19,39 @@ Findings (ID-n):
   group does (sudoers %group, doas :group, the administrative, socket and polkit groups); a
   group password (newgrp asks non-members for it) is a question naming the group; an
   unreadable gshadow is an error.
+- R24A-2 (false pass) HVA-142: a polkit grant whose subject tests mixed a read shape
+  (`subject.isInGroup("sudo")`) with another (`subject.user.indexOf("adm-") == 0`,
+  `/^adm-/.test(subject.user)`, `subject.user.startsWith(...)`, `subject.groups.indexOf(...)`)
+  counted the named group alone. polkit(8), AUTHORIZATION RULES (man.archlinux.org polkit.8,
+  found with `search`): the Subject has `string user`, `string[] groups`, seat, session,
+  system_unit, local, active, and isInGroup / isInNetGroup, any of which a rule may test in any
+  JavaScript expression. A grant to sudo's members or any `adm-` account passed "2
+  administrative principal(s)" with adm-bob and adm-carol on the host. Now a subject test of
+  another shape beside the read ones makes the rule's grant unresolved (a question), unless no
+  account outside the named groups and users reaches the grant (`&&` tests only narrow it).
+- R24A-3 (false pass) HVA-142: addAdminRule() identities built at run time were not read.
+  openSUSE's polkit 50-default.rules (build.opensuse.org, found with `search`): `for (var i in
+  polkit._suse_admin_groups) { var g = polkit._suse_admin_groups[i]; if (subject.isInGroup(g))
+  return ["unix-user:"+subject.user]; rules.push("unix-group:"+g); }`: the members of every
+  listed group authenticate as administrators with their own password (pkexec's auth_admin
+  among the actions). A host setting `polkit._suse_admin_groups = ["ops"]` passed "2
+  administrative principal(s)"; so did a rule returning `["unix-user:" + subject.user]` (every
+  account its own administrator). Now the openSUSE idiom is read where every assignment of the
+  list in the rules files is a literal array (or `.push` of literals): its groups count; a
+  bare `"unix-user:" + subject.user` in a function that tests nothing is every user; any other
+  built identity is unresolved.
 
 Held (kept as tests): gshadow entries of groups that administer nothing add no one; a locked
-(`!`) or empty gshadow password admits no one.
+(`!`) or empty gshadow password admits no one; a subject test that only narrows a group grant
+(`&& subject.seat == "seat0"`, `&& subject.local && subject.active`) adds no one; openSUSE's
+shipped empty `_suse_admin_groups` adds no one.
 
-Probed by script, not kept: none yet.
+Probed by script, not kept (the verdict was right): a grant to `["adm-bob",
+"adm-carol"].indexOf(subject.user) >= 0` (unresolved already), a `polkit.log("user " +
+subject.user)` line before a group grant (no test: still a pass).
 
-Tally: 6 cases in 2 test functions; 5 failed on main 57d8239 before the fixes (R24A-1).
+Tally: 17 cases in 5 test functions; 13 failed before the fixes (R24A-1: 5 on main 57d8239;
+R24A-2 and R24A-3: 8 on main 1d64f1c).
 
 Leads left (not settled in the time):
 """
@@ -107,3 +133,160 @@ def test_gshadow_passwords_never_enter_the_bundle() -> None:
     assert redact_artefact("host/files/etc/gshadow", data) == (
         b"root:!::\nsudo:***REDACTED***:bob:alice\nlibvirt:!::carol\nkvm:::\n"
     )
+
+
+RULES = "/etc/polkit-1/rules.d/60-libvirt.rules"
+PASSWD_ADM = (
+    str(HARDENED_HOST["/etc/passwd"])
+    + "adm-bob:x:1001:1001::/home/adm-bob:/bin/bash\n"
+    + "adm-carol:x:1002:1002::/home/adm-carol:/bin/bash\n"
+)
+MANAGE = 'action.id == "org.libvirt.unix.manage"'
+
+
+def _rules(path: str, body: str) -> str:
+    return "".join(f"{path}:{ln}\n" for ln in body.splitlines())
+
+
+def _grant(cond: str) -> dict[str, Any]:
+    body = (
+        "polkit.addRule(function(action, subject) {\n"
+        f"  if ({cond})\n    return polkit.Result.YES;\n}});"
+    )
+    return {"polkit-rules": (_rules(RULES, body), 0), "/etc/passwd": PASSWD_ADM}
+
+
+UNREAD = (
+    "manual",
+    "3 administrative principal(s) (limit 3): alice, polkit rule {path} ({what}) (members not "
+    "read), root; the members of polkit rule {path} ({what}) are not in the evidence",
+)
+
+
+@pytest.mark.parametrize(
+    ("over", "what"),
+    [
+        (
+            _grant(f'{MANAGE} && (subject.isInGroup("sudo") || subject.user.indexOf("adm-") == 0)'),
+            "user",
+        ),
+        (_grant(f'{MANAGE} && (subject.isInGroup("sudo") || /^adm-/.test(subject.user))'), "user"),
+        (
+            _grant(f'{MANAGE} && (subject.isInGroup("sudo") || subject.user.startsWith("adm"))'),
+            "user",
+        ),
+        (
+            _grant(
+                f'{MANAGE} && (subject.isInGroup("sudo") || subject.groups.indexOf("ops") >= 0)'
+            ),
+            "groups",
+        ),
+    ],
+    ids=["user-indexof", "user-regex", "user-startswith", "groups-array"],
+)
+def test_polkit_subject_test_beside_a_group_test_is_asked(
+    host_scan, over: dict[str, Any], what: str
+) -> None:
+    """R24A-2 (false pass) HVA-142. polkit(8), AUTHORIZATION RULES (man.archlinux.org
+    polkit.8, found with `search`): the Subject has `string user`, `string[] groups`, seat,
+    session, system_unit, local, active (and isInGroup / isInNetGroup); a rule may test any of
+    them in any JavaScript expression. A grant to `isInGroup("sudo") ||` a test of another shape
+    counted the sudo group only: adm-bob and adm-carol, whom the `adm-` prefix admits, were left
+    out and hvaudit passed "2 administrative principal(s)"."""
+    status, msg = UNREAD
+    assert _142(host_scan(over)) == (status, msg.format(path=RULES, what=what))
+
+
+@pytest.mark.parametrize(
+    "cond",
+    [
+        f'{MANAGE} && subject.isInGroup("sudo") && subject.seat == "seat0"',
+        f'{MANAGE} && subject.isInGroup("sudo") && subject.local && subject.active',
+    ],
+    ids=["narrowed-by-seat", "local-active"],
+)
+def test_polkit_narrowing_subject_test_holds(host_scan, cond: str) -> None:
+    """Held (R24A-2): a test that only narrows a group grant (`&&`) admits no one outside the
+    group: the sudo group's alice is still all it adds."""
+    assert _142(host_scan(_grant(cond))) == (
+        "pass",
+        "2 administrative principal(s) (limit 3): alice, root",
+    )
+
+
+SUSE_DEFAULT = "/usr/share/polkit-1/rules.d/50-default.rules"
+# openSUSE's polkit package, 50-default.rules (build.opensuse.org, found with `search`)
+SUSE_RULES = (
+    "polkit._suse_admin_groups = [];\n"
+    "polkit.addAdminRule(function(action, subject) {\n"
+    '\tvar rules = ["unix-user:0"];\n'
+    "\tfor (var i in polkit._suse_admin_groups) {\n"
+    "\t\tvar g = polkit._suse_admin_groups[i];\n"
+    "\t\tif (subject.isInGroup(g))\n"
+    '\t\t\treturn ["unix-user:"+subject.user];\n'
+    '\t\trules.push("unix-group:"+g);\n'
+    "\t}\n"
+    "\treturn rules;\n"
+    "});"
+)
+ADMINS = "/etc/polkit-1/rules.d/40-admins.rules"
+GROUP_ADM = str(HARDENED_HOST["/etc/group"]) + "ops:x:1001:adm-carol\n"
+
+
+def _suse(local: str) -> dict[str, Any]:
+    text = _rules(SUSE_DEFAULT, SUSE_RULES) + (_rules(ADMINS, local) if local else "")
+    return {"polkit-rules": (text, 0), "/etc/passwd": PASSWD_ADM, "/etc/group": GROUP_ADM}
+
+
+def _admin_rule(body: str) -> dict[str, Any]:
+    rule = f"polkit.addAdminRule(function(action, subject) {{\n{body}\n}});"
+    return {"polkit-rules": (_rules(ADMINS, rule), 0), "/etc/passwd": PASSWD_ADM}
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        (
+            _suse('polkit._suse_admin_groups = ["ops"];'),
+            ("fail", "4 administrative principal(s) (limit 3): adm-bob, adm-carol, alice, root"),
+        ),
+        (
+            _suse('polkit._suse_admin_groups.push("ops");'),
+            ("fail", "4 administrative principal(s) (limit 3): adm-bob, adm-carol, alice, root"),
+        ),
+        (
+            _admin_rule('  return ["unix-user:" + subject.user];'),
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            _admin_rule('  var g = pick();\n  return ["unix-group:" + g];'),
+            (
+                "manual",
+                "3 administrative principal(s) (limit 3): alice, polkit rule "
+                f'{ADMINS} (administrator identity "unix-group:" + g) (members not read), root; '
+                f'the members of polkit rule {ADMINS} (administrator identity "unix-group:" + g) '
+                "are not in the evidence",
+            ),
+        ),
+        (_suse(""), ("pass", "2 administrative principal(s) (limit 3): alice, root")),
+    ],
+    ids=[
+        "suse-admin-groups",
+        "suse-admin-groups-push",
+        "every-user-self",
+        "built-group",
+        "suse-default",
+    ],
+)
+def test_polkit_admin_identities_built_at_run_time(
+    host_scan, over: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    """R24A-3 (false pass) HVA-142. polkit(8): an addAdminRule() function returns the
+    identities administrator authentication accepts, any strings it computes. openSUSE's
+    50-default.rules builds them: for each group of `polkit._suse_admin_groups` a member gets
+    `"unix-user:"+subject.user` (their own password) and anyone else `"unix-group:"+g`. hvaudit
+    read only whole literals ("unix-user:0"), so a host setting `polkit._suse_admin_groups =
+    ["ops"]` passed "2 administrative principal(s)" although every ops member passes pkexec's
+    auth_admin with their own password; a rule returning `["unix-user:" + subject.user]` makes
+    every account its own administrator. Held: openSUSE's shipped empty list adds no one."""
+    assert _142(host_scan(over)) == expected

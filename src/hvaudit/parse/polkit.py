@@ -268,11 +268,37 @@ def rule_grants(
     users += re.findall(_STR + r"\s*===?\s*subject\s*\.\s*user\b", rule)
     out += [Grant(path, "user", u) for u in users]
     if out:
+        # a subject test of another shape beside the ones read (`subject.user.indexOf("adm-")
+        # == 0`, `/^adm-/.test(subject.user)`, subject.groups) may grant accounts they do not
+        # name, unless no account outside them reaches the grant (`isInGroup("g") &&
+        # subject.seat == "seat0"` only narrows it) (R24A-2)
+        left = _unread_subject_tests(rule)
+        if left and reach is not False:
+            out.append(Grant(path, "unresolved", f"{path} ({', '.join(left)})"))
         return out
     tests = set(re.findall(r"\bsubject\s*\.\s*(\w+)", rule))
     if tests <= {"local", "active"}:
         return [Grant(path, "user", EVERYONE)]
     return [Grant(path, "unresolved", f"{path} ({', '.join(sorted(tests))})")]
+
+
+_READ_SUBJECT = re.compile(
+    r"\bsubject\s*\.\s*isIn(?:Net)?Group\(\s*" + _STR + r"\s*\)"
+    r"|\bsubject\s*\.\s*user\s*===?\s*" + _STR + r"|" + _STR + r"\s*===?\s*subject\s*\.\s*user\b"
+    r"|\bsubject\s*\.\s*(?:local|active)\b(?!\s*\.)"
+)
+#: `polkit.log(...)` / `polkit.spawn(...)`-free text: a log line naming subject.user tests nothing.
+_LOG_CALL = re.compile(r"\bpolkit\s*\.\s*log\s*\((?:[^()]|\([^()]*\))*\)")
+
+
+def _unread_subject_tests(rule: str) -> list[str]:
+    """The subject properties a function uses in other shapes than rule_grants reads (plain
+    isInGroup / isInNetGroup calls with a literal, `subject.user ==` a literal, subject.local
+    and subject.active); polkit.log() arguments are no test. polkit(8), AUTHORIZATION RULES:
+    the Subject has pid, user, groups, seat, session, local, active and system_unit, and
+    isInGroup / isInNetGroup; a rule may test any of them in any JavaScript expression."""
+    rest = _READ_SUBJECT.sub(" ", _LOG_CALL.sub(" ", rule))
+    return sorted({m.group(1) for m in _SUBJECT.finditer(rest)})
 
 
 def _code_only(code: str) -> str:
@@ -1120,8 +1146,11 @@ def admin_identities(files: dict[str, list[str]]) -> list[Grant]:
             continue
         code = js_without_comments("\n".join(lines))
         for rule in rule_functions(code, "addAdminRule"):
-            for literal in re.findall(r"""["'](unix-(?:group|user|netgroup):[^"']+)["']""", rule):
+            for literal in re.findall(
+                r"""["'](unix-(?:group|user|netgroup):[^"']+)["'](?!\s*\+)""", rule
+            ):
                 out += _identities(path, literal)
+            out += _built_identities(path, rule, files)
     confs = sorted(
         (p.rsplit("/", 1)[-1], p)
         for p in files
@@ -1135,6 +1164,86 @@ def admin_identities(files: dict[str, list[str]]) -> list[Grant]:
                 last = _identities(path, value)
     out += last
     return [g for g in out if not (g.kind == "user" and g.name in ("0", "root"))]
+
+
+_BUILT = re.compile(r"""["']unix-(group|user|netgroup):([^"'\n]*)["']\s*\+\s*([\w$.]+)""")
+
+
+def _built_identities(path: str, rule: str, files: dict[str, list[str]]) -> list[Grant]:
+    """The identities an addAdminRule() function builds at run time (`"unix-group:" + g`,
+    `"unix-user:" + subject.user`): polkit(8) takes whatever strings the function returns.
+    openSUSE's 50-default.rules (read with `search`): `for (var i in polkit._suse_admin_groups)
+    { var g = polkit._suse_admin_groups[i]; if (subject.isInGroup(g)) return ["unix-user:" +
+    subject.user]; rules.push("unix-group:" + g); }`: the members of every group in the list are
+    administrators (each with their own password). That idiom is read where every assignment of
+    the list in the rules files is an array of string literals (or a `.push` of one); `"unix-user:"
+    + subject.user` in a function that tests nothing makes every account its own administrator
+    (EVERYONE); any other built identity is unresolved (R24A-3)."""
+    built = _BUILT.findall(rule)
+    if not built:
+        return []
+    loop = re.search(r"\bfor\s*\(\s*(?:var|let|const)?\s*(\w+)\s+in\s+([\w$.]+)\s*\)", rule)
+    items = _literal_list(loop.group(2), files) if loop else None
+    out: list[Grant] = []
+    unread: list[str] = []
+    for kind, prefix, expr in built:
+        bound = loop is not None and re.search(
+            r"\b(?:var|let|const)\s+"
+            + re.escape(expr)
+            + r"\s*=\s*"
+            + re.escape(loop.group(2))
+            + r"\s*\[\s*"
+            + re.escape(loop.group(1))
+            + r"\s*\]",
+            rule,
+        )
+        in_loop_user = (
+            loop is not None
+            and kind == "user"
+            and not prefix
+            and re.fullmatch(r"subject\s*\.\s*user", expr)
+            and rule.find("unix-user:", loop.start()) > loop.start()
+        )
+        if items is not None and not prefix and ((kind == "group" and bound) or in_loop_user):
+            out += [Grant(path, "group", g) for g in items]
+        elif (
+            kind == "user"
+            and not prefix
+            and re.fullmatch(r"subject\s*\.\s*user", expr)
+            and not re.search(r"\b(?:if|for|while|switch)\b|\?", _code_only(rule))
+        ):
+            out.append(Grant(path, "user", EVERYONE))
+        else:
+            unread.append(f'"unix-{kind}:{prefix}" + {expr}')
+    if unread:
+        out.append(
+            Grant(path, "unresolved", f"{path} (administrator identity {', '.join(unread)})")
+        )
+    return list(dict.fromkeys(out))
+
+
+def _literal_list(name: str, files: dict[str, list[str]]) -> list[str] | None:
+    """The strings every assignment of `name` in the .rules files gives it (`name = ["a",
+    "b"];` and `name.push("c")`), all of them together; None where one is of another shape."""
+    items: list[str] = []
+    seen = False
+    for path, lines in files.items():
+        if is_local_authority(path) or not path.endswith(".rules"):
+            continue
+        code = js_without_comments("\n".join(lines))
+        for m in re.finditer(r"(?<![\w$.])" + re.escape(name) + r"\s*(=(?!=)|\.\s*\w+\s*\()", code):
+            seen = True
+            rest = code[m.end() :]
+            if m.group(1).startswith("="):
+                lit = re.match(r"\s*" + _ARRAY + r"\s*;", rest)
+            elif re.match(r"\.\s*push\s*\(", m.group(1)):
+                lit = re.match(r"\s*((?:[\"'][^\"'\n]*[\"']\s*,?\s*)*)\)", rest)
+            else:
+                lit = None
+            if lit is None:
+                return None
+            items += re.findall(r"""["']([^"'\n]*)["']""", lit.group(1))
+    return list(dict.fromkeys(items)) if seen else None
 
 
 #: The actions of libvirt's per-VM API: src/access/viraccessperm.c virAccessPermDomain's names,
