@@ -62,17 +62,28 @@ Findings (V24-n):
   _is_itself compare targets with them and the host's name (any case, trailing dot, canonical
   IP form): where every target is the host itself, the checks fail.
 
+- V24-5 (false pass) HVA-419: ntp.conf `interface ignore all` (or `nic drop all`) passed
+  "ntpd running (policy on), servers 10.0.0.5". ntp 4.2.8 miscopt.html (nwtime/ntpwww, read
+  with `read_file`): "ignore prevents opening matching addresses, drop causes ntpd to open the
+  address and drop all received packets without examination ... The last rule which matches a
+  particular address determines the action for it". Now a last `all` rule that ignores or drops,
+  with no `listen` rule, fails; other ignore or drop rules are asked (`ntpq -pn`), except an
+  ipv4/ipv6 rule where every outside server is a literal address of the other family
+  (checks.vmware._ntp_interfaces).
+
 Held (kept as tests): V24-1 serviceSync true, enabled true, remoteNtpServer the outside server:
 pass. V24-2 two servers for minsane 2, maxdist 16 beside a commented `# tos minsane 3`, and
 `tos minsane 3` then `tos minsane 1`: pass. V24-3 a file naming the list's server with
 iburst, a comment or -4, or no server line: pass. V24-4 the host's name beside another
-server, and a log host elsewhere: pass.
+server, and a log host elsewhere: pass. V24-5 `interface listen all`, `interface ignore ipv6`
+beside an IPv4 server, a commented rule: pass.
 
 Probed by script, not kept: (filled in as findings land)
 
-Tally: 28 cases in 10 test functions; 20 failed before the fixes (run with main's src and this
+Tally: 34 cases in 12 test functions; 23 failed before the fixes (run with main's src and this
 file; the held cases passed there too): 4 on 57d8239 before V24-1, 6 on b5de5bb before V24-2,
-3 on 05d8064 before V24-3, 6 on cc0a583 before V24-4 and 1 (the host's DNS name) on 66325ea.
+3 on 05d8064 before V24-3, 6 on cc0a583 before V24-4 and 1 (the host's DNS name) on 66325ea,
+3 on 7994047 before V24-5.
 
 Leads left: (filled in as findings land)
 """
@@ -478,4 +489,64 @@ def test_v24_4_ntp_server_that_is_the_hosts_dns_name(tmp_path: Path) -> None:
     assert (result.status.value, result.outcome.message) == (
         "fail",
         f"no NTP server off the host: esx-a.corp.example {SELF_NTP}",
+    )
+
+
+# --- V24-5: HVA-419 and ntp.conf's `interface` rules ----------------------------------------------
+
+IFACE = "ntpd running (policy on), servers 10.0.0.5; ntp.conf narrows the servers ntpd accepts: "
+
+
+@pytest.mark.parametrize(
+    ("conf", "status", "message"),
+    [
+        (
+            ["interface ignore all"],
+            "fail",
+            "ntp.conf `interface ignore all`: ntpd opens no network address, so no server's "
+            "reply reaches it",
+        ),
+        (
+            ["nic drop all"],
+            "fail",
+            "ntp.conf `nic drop all`: ntpd drops every packet it receives, so no server's reply "
+            "reaches it",
+        ),
+        (
+            ["interface ignore wildcard", "interface listen 127.0.0.1"],
+            "manual",
+            IFACE + "interface ignore wildcard (addresses ntpd ignores or drops)",
+        ),
+    ],
+    ids=["ignore-all", "nic-drop-all", "ignore-wildcard-listen-loopback"],
+)
+def test_v24_5_interface_rules_that_close_ntpd(
+    tmp_path: Path, conf: list[str], status: str, message: str
+) -> None:
+    """V24-5: ntp 4.2.8 miscopt.html (read with `read_file` of nwtime/ntpwww): "interface
+    [listen | ignore | drop] [all | ipv4 | ipv6 | wildcard | name | address[/prefixlen]]":
+    "ignore prevents opening matching addresses, drop causes ntpd to open the address and drop
+    all received packets without examination ... The last rule which matches a particular
+    address determines the action for it"; `nic` is its alias. configFile lines other than
+    `restrict` and `drift` reach ntp.conf (vSphere API HostNtpConfig). Was: "ntpd running
+    (policy on), servers 10.0.0.5" (pass). Right: every address ignored or dropped fails; a
+    narrower rule is asked."""
+    result = _ntp(tmp_path, _conf(["10.0.0.5"], conf))
+    assert (result.status.value, result.outcome.message) == (status, message)
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [["interface listen all"], ["interface ignore ipv6"], ["# interface ignore all"]],
+    ids=["listen-all", "ipv6-ignored-ipv4-server", "commented"],
+)
+def test_v24_5_held_interface_rules_that_leave_the_server_reachable(
+    tmp_path: Path, conf: list[str]
+) -> None:
+    """V24-5 held: `listen all`, IPv6 ignored beside an IPv4 server, and a commented rule
+    leave the pass."""
+    result = _ntp(tmp_path, _conf(["10.0.0.5"], conf))
+    assert (result.status.value, result.outcome.message) == (
+        "pass",
+        "ntpd running (policy on), servers 10.0.0.5",
     )

@@ -1497,7 +1497,9 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     configuration as before (V24-1, `_time_service_state`). ntp.conf's `tos` lines set what
     ntpd's selection accepts: a minsane above the servers ntpd can select, or a floor and
     ceiling no stratum fits, fail; a floor, ceiling or maxdist tighter than ntp's defaults is
-    asked, as it rests on the servers' stratum and distance (V24-2, `_ntp_tos`). Where the
+    asked, as it rests on the servers' stratum and distance (V24-2, `_ntp_tos`); `interface`
+    rules that ignore or drop every address fail, narrower ones are asked (V24-5,
+    `_ntp_interfaces`). Where the
     file's server, peer and pool lines name other sources than the server list (an address, or
     noselect), ntpd's sources are the file's: judged on them, the difference named; a file that
     passes where the list differs is asked (V24-3, `_ntp_sources`). A server that is the
@@ -1681,6 +1683,13 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
         # V24-2: ntp.conf `tos` sets what ntpd's selection accepts
         selection, tight = _ntp_tos(esx.ntp.get("config_file") or [], servers, unused)
         bad.extend(selection)
+        # V24-5: ntp.conf `interface` rules that leave ntpd no address to talk on
+        closed, narrowed = _ntp_interfaces(
+            esx.ntp.get("config_file") or [],
+            [address[x] for x in servers if x not in own and x not in unused],
+        )
+        bad.extend(closed)
+        tight.extend(narrowed)
         bad.extend(unsynced)
         remote = [x for x in servers if x not in own and x not in unused]
         reach, why = (
@@ -1716,12 +1725,13 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 f"ntpd running (policy on), servers {', '.join(servers)[:120]}; ntp.conf "
                 f"narrows the servers ntpd accepts: {'; '.join(tight)}",
                 esx.source,
-                question=f"Do host {h.name}'s NTP servers pass its ntp.conf `tos` limits, ntpd "
+                question=f"Do host {h.name}'s NTP servers pass its ntp.conf limits (`tos`, "
+                "`interface`), ntpd "
                 f"synchronised to one of them? Evidence: `ntpq -pn` on the host (ESXi Shell or "
                 "SSH: the line marked '*', its stratum `st` and its distance), or the vSphere "
                 f"Client, host {h.name} > Configure > Time Configuration (service status). "
                 "Pass: yes, an outside server marked '*'; fail: none selected, every server's "
-                "stratum or distance outside the limits.",
+                "stratum or distance outside the limits, or no reply reaching ntpd.",
             )
         else:
             yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
@@ -1787,6 +1797,55 @@ def _ntp_tos(
     elif get["minsane"] > 1 and pools:
         tight.append(f"tos minsane {get['minsane']:g} (servers of a pool, counted at run time)")
     return bad, tight
+
+
+def _ntp_interfaces(lines: list[Any], remote: list[str]) -> tuple[list[str], list[str]]:
+    """V24-5: what ntp.conf's `interface` (alias `nic`) rules leave of ntpd's network, as (why
+    it has none, rules whose effect rests on the host's addresses). ntp 4.2.8 miscopt.html (read
+    with `read_file` of nwtime/ntpwww): "interface [listen | ignore | drop] [all | ipv4 | ipv6 |
+    wildcard | name | address[/prefixlen]]": "ignore prevents opening matching addresses, drop
+    causes ntpd to open the address and drop all received packets without examination ... The
+    last rule which matches a particular address determines the action for it". A last `all`
+    rule that ignores or drops, with no `listen` rule, leaves ntpd nothing to reach its servers
+    on (no socket, or every reply dropped): a fail; an `ipv4` or `ipv6` rule where every
+    outside server (`remote`) is an address of the other family changes nothing; any other
+    ignore or drop rule is asked."""
+    families = set()
+    for a in remote:
+        try:
+            families.add(f"ipv{ipaddress.ip_address(a.strip('[]').partition('%')[0]).version}")
+        except ValueError:
+            families.add("name")
+    rules = []
+    for line in lines:
+        words = str(line).partition("#")[0].lower().split()
+        if words[:1] in (["interface"], ["nic"]) and len(words) >= 3:
+            rules.append((words[1], words[2], str(line).strip()))
+    closing = [
+        r
+        for r in rules
+        if r[0] in ("ignore", "drop")
+        and not (
+            r[1] in ("ipv4", "ipv6")
+            and families
+            and r[1] not in families
+            and "name" not in families
+        )
+    ]
+    if not closing:
+        return [], []
+    alls = [r for r in rules if r[1] == "all"]
+    if alls and alls[-1][0] in ("ignore", "drop") and not any(r[0] == "listen" for r in rules):
+        return [
+            f"ntp.conf `{alls[-1][2][:60]}`: ntpd "
+            + (
+                "opens no network address"
+                if alls[-1][0] == "ignore"
+                else "drops every packet it receives"
+            )
+            + ", so no server's reply reaches it"
+        ], []
+    return [], ["; ".join(r[2][:60] for r in closing[:3]) + " (addresses ntpd ignores or drops)"]
 
 
 def _time_service_state(ntp: dict[str, Any]) -> list[str]:
