@@ -34,15 +34,31 @@ Findings (ID-n):
   as OpenWrt's auditd init script runs `auditctl -R /etc/audit/rules.d/audit.rules`; the same
   question R11H-6 asks for watches in neither file).
 
+- R24L-3 (false pass) HVA-201: with a boot rules file grep could not read ("Permission
+  denied": a `-e 0` or an exclude rule of libvirt's records unseen), HVA-201 passed "audit_level
+  = 2, auditd running" where HVA-214 asks (R23Y-1). Now the same question.
+- R24L-4 (false pass) HVA-201 and R24L-5 (false pass) HVA-214: an exclude (or never,user) rule in
+  the rules files the next boot loads, not loaded now, was not read: HVA-201 passed though the
+  next boot drops libvirt's VIRT_* records, HVA-214 passed though it drops the PATH or SYSCALL
+  records of the watches (kernel/auditfilter.c audit_filter: a matching exclude rule drops,
+  `if (e->rule.action == AUDIT_NEVER || listtype == AUDIT_FILTER_EXCLUDE)`; the loaded rules were
+  already judged, _libvirt.audit_records_filtered). Now judged over each set the boot may load
+  (hardening._boot_sets: audit.rules as `auditctl -R` loads it, rules.d as `augenrules --load`
+  builds it; management.boot_records_filtered), as HVA-214's never rules are (R21A-4): in every
+  set and for every process a fail, else a question.
+
 Held (kept as tests): a drop-in's ForwardToSyslog=no overridden by a later-sorted drop-in's yes,
 and an /etc drop-in masking a /usr/lib one of the same name, keep the pass; a host with no
 systemd (no systemctl, no journald file or drop-in) keeps the pass (a syslog daemon owns
-/dev/log there); grep's "No such file" for rules.d alone, with audit.rules read, keeps the pass.
+/dev/log there); grep's "No such file" for rules.d alone, with audit.rules read, keeps the pass;
+an exclude rule a hand-loaded audit.rules lists before its -D is deleted there (R21D-3), so
+with the same rule in rules.d HVA-201 asks rather than fails.
 
 Probed by script, not kept: HVA-201 keeps its pass with /etc/audit/auditd.conf absent too
 (auditd's compiled-in defaults, write_logs yes).
 
-Tally: 10 cases in 4 test functions; 6 failed before the fixes on main 57d8239.
+Tally: 16 cases in 6 test functions; 12 failed before the fixes (R24L-1, R24L-2: 6 on main
+57d8239; R24L-3 to R24L-5: 6 on 89b59af).
 
 Leads left (not settled in the time): see the report.
 """
@@ -147,3 +163,74 @@ def test_no_audit_rules_files_is_asked(host_scan) -> None:
     )
     a = host_scan({"audit-rules-files": (audit_rules, 2, NO_SUCH.format("/etc/audit/rules.d"))})
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}
+
+
+BOOT = str(HARDENED_HOST["audit-rules-files"][0])
+VIRT_EXCLUDE = "-a always,exclude -F msgtype=VIRT_CONTROL"
+PATH_EXCLUDE = "-a always,exclude -F msgtype=PATH"
+
+
+def test_unread_boot_rules_are_asked_for_libvirt_audit(host_scan) -> None:
+    """R24L-3 (false pass) HVA-201: a boot rules file grep could not read ("Permission denied")
+    may hold `-e 0` or an exclude rule of libvirt's VIRT_* records (R23Y-1's lead): HVA-214
+    asked, HVA-201 passed "audit_level = 2, auditd running". Now the question."""
+    denied = "grep: /etc/audit/rules.d/10-x.rules: Permission denied\n"
+    a = host_scan({"audit-rules-files": (BOOT, 2, denied)})
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}
+    assert messages(a, "HVA-201") == {
+        "hv1": "audit_level = 2, auditd running, but the audit rules files were not all read "
+        f"(exit status 2: {denied.strip()}), so whether the next boot keeps auditing on and "
+        "libvirt's records unfiltered is unknown"
+    }
+
+
+def test_boot_rules_that_drop_the_records(host_scan) -> None:
+    """R24L-4 (false pass) HVA-201 and R24L-5 (false pass) HVA-214: an exclude rule in the rules
+    files the next boot loads, not loaded now, drops libvirt's VIRT_CONTROL records (HVA-201)
+    or the PATH records the watches write (HVA-214) from that boot on: kernel/auditfilter.c
+    audit_filter returns 0 (dropped) `if (e->rule.action == AUDIT_NEVER || listtype ==
+    AUDIT_FILTER_EXCLUDE)` for the first matching rule, and audit_log_start drops a record the
+    exclude list matches (as _libvirt.audit_records_filtered quotes it for the loaded rules).
+    Both passed. As for HVA-214's never rules (R21A-4, _boot_drops): in both audit.rules and
+    rules.d (augenrules --load or auditctl -R alike) a fail; in rules.d only (augenrules has
+    not rebuilt audit.rules yet) a question. A rules.d `-A exclude,always` counts (auditctl(8):
+    -A adds the rule at the front of its list)."""
+    both = (
+        BOOT
+        + f"/etc/audit/audit.rules:{VIRT_EXCLUDE}\n"
+        + "/etc/audit/rules.d/05-x.rules:-A exclude,always -F msgtype=VIRT_CONTROL\n"
+    )
+    a = host_scan({"audit-rules-files": (both, 0)})
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}
+    assert messages(a, "HVA-201") == {
+        "hv1": "audit_level = 2, auditd running, but the rules the next boot loads drop "
+        f"libvirt's VIRT_* records before auditd sees them: `{VIRT_EXCLUDE}`"
+    }
+    a = host_scan(
+        {"audit-rules-files": (BOOT + f"/etc/audit/rules.d/05-x.rules:{VIRT_EXCLUDE}\n", 0)}
+    )
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}
+    assert messages(a, "HVA-201") == {
+        "hv1": f"audit_level = 2, auditd running, but a rules file the next boot loads holds "
+        f"`{VIRT_EXCLUDE}`, which drops libvirt's VIRT_* records (in one of "
+        "/etc/audit/audit.rules and /etc/audit/rules.d/*.rules only)"
+    }
+    both = BOOT + "".join(
+        f"/etc/audit/{f}:{PATH_EXCLUDE}\n" for f in ("audit.rules", "rules.d/05-x.rules")
+    )
+    a = host_scan({"audit-rules-files": (both, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but the rules "
+        f"the next boot loads drop the records they write: `{PATH_EXCLUDE}`"
+    }
+    a = host_scan(
+        {"audit-rules-files": (BOOT + f"/etc/audit/rules.d/05-x.rules:{PATH_EXCLUDE}\n", 0)}
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}
+    # held: the -D of a hand-loaded audit.rules deletes an exclude rule listed before it
+    # (_load_order, R21D-3), so only rules.d holds it: a question, not a fail
+    early = f"/etc/audit/audit.rules:{VIRT_EXCLUDE}\n" + BOOT
+    early += f"/etc/audit/rules.d/05-x.rules:{VIRT_EXCLUDE}\n"
+    a = host_scan({"audit-rules-files": (early, 0)})
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}

@@ -59,7 +59,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.checks.management import pulls_unread, tcp_at_next_start
+from hvaudit.checks.management import boot_records_filtered, pulls_unread, tcp_at_next_start
 from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
 from hvaudit.parse.host import AUDIT_RULES_NONE, LIBVIRT_DEBUG_LEVELS, X86_VENDORS, sysctl_int
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
@@ -1658,6 +1658,37 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
             )
         elif (later := _boot_drops(h)) is not None:
             yield later
+        elif (
+            excluded := boot_records_filtered(h, WATCH_RECORD_TYPES, user=False)
+        ) is not None and excluded[1]:
+            yield failed(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but the rules "
+                f"the next boot loads drop the records they write: `{excluded[0]}`",
+                *f.sources,
+                *h.facts.audit_rules_persistent.sources,
+            )
+        elif excluded is not None:
+            yield manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but a rules "
+                f"file the next boot loads holds `{excluded[0]}`, which drops the records they "
+                "write"
+                + (
+                    " (in one of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules only)"
+                    if excluded[2]
+                    else " for the processes it matches"
+                ),
+                *f.sources,
+                *h.facts.audit_rules_persistent.sources,
+                question=f"Does the audit rule `{excluded[0]}` leave the records of writes to "
+                f"/etc/libvirt and /etc/polkit-1 on host {h.name} alone after the next boot? "
+                "Evidence: /etc/audit/audit.rules, /etc/audit/rules.d/*.rules, how the boot "
+                "loads them (`systemctl cat audit-rules.service auditd.service`: `augenrules "
+                "--load` or `auditctl -R`) and the processes its other fields match. Pass: the "
+                "rule is not loaded, or excludes no writer of those trees; fail: it is loaded "
+                "and drops their SYSCALL or PATH records.",
+            )
         elif (next_boot := audit_off_at_next_boot(h)) is not None:
             yield manual(
                 s,

@@ -4295,6 +4295,49 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 "never,user`). Pass: yes, no such rule; fail: one drops them, so VM starts, stops "
                 "and migrations go unrecorded.",
             )
+        elif (
+            later := boot_records_filtered(h, VIRT_RECORD_TYPES, user=True)
+        ) is not None and later[1]:
+            yield failed(
+                s,
+                f"{shown}, auditd running, but the rules the next boot loads drop libvirt's "
+                f"VIRT_* records before auditd sees them: `{later[0]}`",
+                *srcs,
+                *h.facts.audit_rules_persistent.sources,
+            )
+        elif later is not None:
+            yield manual(
+                s,
+                f"{shown}, auditd running, but a rules file the next boot loads holds "
+                f"`{later[0]}`, which drops libvirt's VIRT_* records"
+                + (
+                    " (in one of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules only)"
+                    if later[2]
+                    else " for the processes it matches"
+                ),
+                *srcs,
+                *h.facts.audit_rules_persistent.sources,
+                question=f"Does the audit rule `{later[0]}` leave libvirt's records on host "
+                f"{h.name} alone after the next boot? Evidence: /etc/audit/audit.rules, "
+                "/etc/audit/rules.d/*.rules, how the boot loads them (`systemctl cat "
+                "audit-rules.service auditd.service`: `augenrules --load` or `auditctl -R`) and "
+                "the libvirt daemon's pid, uid, gid, exe and SELinux context. Pass: the rule is "
+                "not loaded, or matches none of the daemon's records; fail: it is loaded and "
+                "matches them, so VM starts, stops and migrations go unrecorded.",
+            )
+        elif (boot := h.facts.audit_rules_persistent).state is FactState.FAILED:
+            yield manual(
+                s,
+                f"{shown}, auditd running, but {boot.reason}, so whether the next boot keeps "
+                "auditing on and libvirt's records unfiltered is unknown",
+                *srcs,
+                *boot.sources,
+                question=f"Do /etc/audit/audit.rules and /etc/audit/rules.d/*.rules on host "
+                f"{h.name} leave libvirt's audit records alone at the next boot? Evidence: the "
+                "files read as root (`augenrules --check`; `-e 0`, and exclude or never,user "
+                "rules naming msgtype VIRT_CONTROL, VIRT_RESOURCE or VIRT_MACHINE_ID). Pass: no "
+                "file switches auditing off or drops those records; fail: one does.",
+            )
         elif (next_boot := audit_off_at_next_boot(h)) is not None:
             yield manual(
                 s,
@@ -4311,6 +4354,30 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
 #: libvirt's audit record types (libaudit.h AUDIT_VIRT_CONTROL 2500, AUDIT_VIRT_RESOURCE 2501,
 #: AUDIT_VIRT_MACHINE_ID 2502; `auditctl -l` prints them by these names).
 VIRT_RECORD_TYPES = {"VIRT_CONTROL": 2500, "VIRT_RESOURCE": 2501, "VIRT_MACHINE_ID": 2502}
+
+
+def boot_records_filtered(
+    h: Host, types: dict[str, int], *, user: bool
+) -> tuple[str, bool, bool] | None:
+    """The rule of the boot's rules files that drops records of `types` at the next boot
+    (audit_records_filtered over each set the boot may load: /etc/audit/audit.rules as
+    `auditctl -R` loads it, /etc/audit/rules.d/*.rules as `augenrules --load` builds it;
+    hardening._boot_sets), whether it is certain (in every set, for every process), and whether
+    it is in one set only; None where no set drops them (R24L-4). A rule file's `-A` adds to the
+    front of its list (auditctl(8)); for the exclude list's verdict it counts as `-a` does (any
+    matching exclude rule drops, kernel/auditfilter.c audit_filter)."""
+    from hvaudit.checks.hardening import _boot_sets  # hardening imports this module
+
+    hits = []
+    for _, rules in _boot_sets(h):
+        added = {re.sub(r"(^|\s)-A(\s)", r"\1-a\2", rule): rule for rule in rules}
+        hit = audit_records_filtered(tuple(added), types, user=user)
+        hits.append(None if hit is None else (added[hit[0]], hit[1]))
+    found = [x for x in hits if x is not None]
+    if not found:
+        return None
+    every = len(found) == len(hits)
+    return found[0][0], every and all(x[1] for x in found), not every
 
 
 def libvirt_records_filtered(rules: tuple[str, ...]) -> tuple[str, bool] | None:
