@@ -1685,7 +1685,7 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                 f"/etc/libvirt and /etc/polkit-1 on host {h.name} alone after the next boot? "
                 "Evidence: /etc/audit/audit.rules, /etc/audit/rules.d/*.rules, how the boot "
                 "loads them (`systemctl cat audit-rules.service auditd.service`: `augenrules "
-                "--load` or `auditctl -R`) and the processes its other fields match. Pass: the "
+                "--load` or `auditctl -R`) and the processes its other fields match. Pass: yes, the "
                 "rule is not loaded, or excludes no writer of those trees; fail: it is loaded "
                 "and drops their SYSCALL or PATH records.",
             )

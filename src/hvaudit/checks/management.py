@@ -4321,7 +4321,7 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 f"{h.name} alone after the next boot? Evidence: /etc/audit/audit.rules, "
                 "/etc/audit/rules.d/*.rules, how the boot loads them (`systemctl cat "
                 "audit-rules.service auditd.service`: `augenrules --load` or `auditctl -R`) and "
-                "the libvirt daemon's pid, uid, gid, exe and SELinux context. Pass: the rule is "
+                "the libvirt daemon's pid, uid, gid, exe and SELinux context. Pass: yes, the rule is "
                 "not loaded, or matches none of the daemon's records; fail: it is loaded and "
                 "matches them, so VM starts, stops and migrations go unrecorded.",
             )
@@ -4335,8 +4335,9 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 question=f"Do /etc/audit/audit.rules and /etc/audit/rules.d/*.rules on host "
                 f"{h.name} leave libvirt's audit records alone at the next boot? Evidence: the "
                 "files read as root (`augenrules --check`; `-e 0`, and exclude or never,user "
-                "rules naming msgtype VIRT_CONTROL, VIRT_RESOURCE or VIRT_MACHINE_ID). Pass: no "
-                "file switches auditing off or drops those records; fail: one does.",
+                "rules naming msgtype VIRT_CONTROL, VIRT_RESOURCE or VIRT_MACHINE_ID). Pass: yes, "
+                "every file keeps auditing on and lets those records through; fail: one "
+                "switches auditing off or drops them.",
             )
         elif (next_boot := audit_off_at_next_boot(h)) is not None:
             yield manual(
