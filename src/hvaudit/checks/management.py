@@ -4325,13 +4325,13 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 "not loaded, or matches none of the daemon's records; fail: it is loaded and "
                 "matches them, so VM starts, stops and migrations go unrecorded.",
             )
-        elif (boot := h.facts.audit_rules_persistent).state is FactState.FAILED:
+        elif (boot_rules := h.facts.audit_rules_persistent).state is FactState.FAILED:
             yield manual(
                 s,
-                f"{shown}, auditd running, but {boot.reason}, so whether the next boot keeps "
+                f"{shown}, auditd running, but {boot_rules.reason}, so whether the next boot keeps "
                 "auditing on and libvirt's records unfiltered is unknown",
                 *srcs,
-                *boot.sources,
+                *boot_rules.sources,
                 question=f"Do /etc/audit/audit.rules and /etc/audit/rules.d/*.rules on host "
                 f"{h.name} leave libvirt's audit records alone at the next boot? Evidence: the "
                 "files read as root (`augenrules --check`; `-e 0`, and exclude or never,user "
