@@ -1130,6 +1130,8 @@ class HostFacts:
     firewall_input_policy: Fact[str] = field(default_factory=_na)
     """"drop" when inbound traffic is denied by default, "accept" when not."""
     firewall_accepts: Fact[bool] = field(default_factory=_na)
+    firewall_input_on: Fact[dict[str, str]] = field(default_factory=_na)
+    """firewall_input_policy for the packets that arrive on one interface, by interface."""
     """Whether any rule of the host's nftables ruleset or iptables filter table accepts a packet
     (a rule-free drop admits nothing, R21N-1)."""
     listeners: Fact[tuple[Listener, ...]] = field(default_factory=_na)

@@ -1443,7 +1443,9 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     item whose one question asks each (R21Q-1): an attestation answers the host's item, and a
     "yes" to the first question alone would pass the others unasked. A host bridge (br0,
     Proxmox VE's vmbr0) that holds a host address and carries a VM is such a way in too: its
-    guests send to any host address through the host's address there (R23N-1)."""
+    guests send to any host address through the host's address there (R23N-1). The input
+    policy counts as it is for what arrives on the guests' bridge: an accept on another input
+    interface (`iifname "eno3" accept`) takes none of their packets (R24N-4)."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
@@ -1558,7 +1560,15 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
         )
         via = "the host's address on their bridge" if gw_brs else "the host, their gateway"
         policy = h.facts.firewall_input_policy
-        open_input = bool(through) and policy.known and policy.get() == "accept"
+        # the policy for what arrives on the guests' bridges: an input-interface match holds
+        # all of it or none, so `iifname "eno3" accept` opens nothing on virbr0 (R24N-4)
+        ways = sorted(
+            {n.split(" (")[1].split(",")[0] for n in gw_nets} | {b.split(" (")[0] for b in gw_brs}
+        )
+        on = h.facts.firewall_input_on
+        by_way = {w: on.get()[w] for w in ways if on.known and w in on.get()}
+        whole = policy.get() if policy.known else None
+        open_input = bool(through) and any(by_way.get(w, whole) == "accept" for w in ways or [""])
         if wild or on_vm_net or on_loop or by_guest or dialled or on_vsock or open_input:
             parts = [f"listening on all addresses: {', '.join(wild)}"] if wild else []
             if on_loop:
@@ -1626,6 +1636,12 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     )
                 )
                 seen = policy.get() if policy.known else f"not read ({policy.reason})"
+                if any(p != whole for p in by_way.values()):
+                    seen += (
+                        " ("
+                        + ", ".join(f"{p} for what arrives on {w}" for w, p in by_way.items())
+                        + ")"
+                    )
                 asks.append(
                     f"management listener(s) {listed}: the guests of {who} reach every host "
                     f"address through {via} (Linux takes a packet for any of its addresses on "

@@ -53,6 +53,10 @@ class HostAddresses:
 
     addresses: tuple[Any, ...]
     interfaces: tuple[str, ...]
+    arrival: str | None = None
+    """The one interface the packets judged arrive on, or None for every interface: an input
+    interface match then holds all of them or none (`iifname "eno3" accept` admits nothing
+    that arrives on virbr0)."""
 
 
 #: The host's own addresses of one IP version (None when `ip -j addr` was not read).
@@ -266,17 +270,34 @@ def _interface_reach(names: list[str], own: Addresses) -> int:
     the host (besides lo, where every packet from the network arrives), _BROAD when they are
     some of them (every port on that interface's network), else _NARROW (an interface without
     an address, or the host's addresses not read)."""
+    if own is not None and own.arrival is not None:
+        return _ALL if _iface_hit(own.arrival, names) else _NARROW
     held = own.interfaces if own is not None else ()
-
-    def hit(dev: str) -> bool:
-        return any(
-            dev == n or (n[-1:] in ("*", "+") and dev.startswith(n[:-1])) for n in names if n
-        )
-
-    mine = [d for d in held if hit(d)]
+    mine = [d for d in held if _iface_hit(d, names)]
     if mine and len(mine) == len(held):
         return _ALL
     return _BROAD if mine else _NARROW
+
+
+def _iface_hit(dev: str, names: list[str]) -> bool:
+    """Whether an interface is one of the names (a trailing `*` or `+` is a wildcard)."""
+    return any(dev == n or (n[-1:] in ("*", "+") and dev.startswith(n[:-1])) for n in names if n)
+
+
+def _negated_interface_reach(names: list[str], own: Addresses) -> int:
+    """The reach of a match on every input interface but these (`iifname != "virbr0"`,
+    iptables `! -i virbr0`): _ALL when they are lo alone, or none of the interfaces holding an
+    address of the host; else _BROAD: every other interface's network, and a packet on an
+    interface without an address reaches the host's addresses too (ip-sysctl.rst arp_filter:
+    "IP addresses are owned by the complete host on Linux, not by particular interfaces").
+    Never _NARROW: `iifname != "virbr0" accept` was read so and passed (R24N-3)."""
+    if own is not None and own.arrival is not None:
+        return _NARROW if _iface_hit(own.arrival, names) else _ALL
+    if set(names) == {"lo"}:
+        return _ALL
+    if own is None or not names:
+        return _BROAD  # the host's interfaces, or the names (a set not listed), not read
+    return _ALL if _interface_reach(names, own) == _NARROW and own.interfaces else _BROAD
 
 
 def _port_count(intervals: list[tuple[int, int]]) -> int:
@@ -358,7 +379,8 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
         return _nft_catch_all_reach(left, version)
     meta = left.get("meta") if isinstance(left, dict) else None
     if op == "!=" and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
-        return _ALL if right == "lo" else _NARROW
+        names = _nft_values(right, sets) or []
+        return _negated_interface_reach([str(n) for n in names if isinstance(n, str)], walk.own)
     if op in ("==", "in") and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
         names = _nft_values(right, sets) or []
         return _interface_reach([str(n) for n in names if isinstance(n, str)], walk.own)
@@ -1561,7 +1583,7 @@ def _iptables_reach(
             i += 2
         elif w in ("-i", "--in-interface"):
             if negate:
-                reach = min(reach, _ALL if arg == "lo" else _NARROW)
+                reach = min(reach, _negated_interface_reach([arg], own))
             else:
                 reach = min(reach, _interface_reach([arg], own))
             i += 2

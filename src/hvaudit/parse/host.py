@@ -575,6 +575,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.ksm_boot_units = ev.fact(_cmd("ksm-units"), _ksm_boot_units)
     f.firewall_input_policy = _firewall(ev)
     f.firewall_accepts = _firewall_accepts(ev)
+    f.firewall_input_on = _firewall_on(ev)
     f.listeners = ev.fact(_cmd("listeners"), _listeners)
     f.vsock_listeners = _vsock_listeners(ev)
     f.qemu_processes = _qemu(ev, processes)
@@ -5921,14 +5922,46 @@ def _kernel_lists(ev: HostEvidence) -> KernelLists:
     return KernelLists(sets, recent_read, adders)
 
 
-def _firewall(ev: HostEvidence) -> Fact[str]:
+def _firewall_on(ev: HostEvidence) -> Fact[dict[str, str]]:
+    """The input policy (as _firewall: "drop", "accept" or "unknown") for the packets that
+    arrive on each interface `ip -j addr` lists but lo: a match on the input interface holds
+    all of them or none, so `iifname "eno3" accept` opens nothing arriving on virbr0 (R24N-4).
+    Unread as the whole policy is."""
+    whole = _firewall(ev)
+    if not whole.known:
+        return Fact.unavailable(whole.reason, *whole.sources)
+    got = ev.get(_cmd("ip-addr"))
+    try:
+        links = json.loads(got.text or "[]") if got.state == "ok" and got.rc == 0 else []
+    except ValueError:
+        links = []
+    names = [
+        str(link.get("ifname"))
+        for link in (links if isinstance(links, list) else [])
+        if isinstance(link, dict) and link.get("ifname") not in (None, "lo")
+    ]
+    out: dict[str, str] = {}
+    for name in dict.fromkeys(names):
+        on = _firewall(ev, name)
+        out[name] = on.get() if on.known else "unknown"
+    return Fact.of(out, *whole.sources)
+
+
+def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
     """ "drop" when the host's input path ends in drop for traffic no rule admits, for IPv4 and
     for IPv6 (when the host has an IPv6 address), "accept" when not (hvaudit.parse.firewall walks
     the rules). nftables: every input-hook base chain of a family that sees the IP version (an
     `ip` table sees IPv4 only; nftables wiki, "Nftables families"). Without nftables:
     `iptables -S` (IPv4) and `ip6tables -S` (IPv6), every chain of the filter table, INPUT's
-    jumps followed."""
+    jumps followed. With `arrival`, for the packets that arrive on that interface only."""
     own = _own_addresses(ev)
+    if arrival is not None:
+        own = {
+            k: HostAddresses(v.addresses, v.interfaces, arrival)
+            if v is not None
+            else HostAddresses((), (), arrival)
+            for k, v in own.items()
+        }
     lists = _kernel_lists(ev)
     nft = ev.get(_cmd("nft-ruleset"))
     if nft.state == "ok" and nft.rc == 0:
