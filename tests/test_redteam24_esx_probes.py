@@ -1,10 +1,11 @@
-"""Twenty-fourth red-team review, VMware ESXi time sync (rt24esx): HVA-419 for what the host
-reports of its time services now.
+"""Twenty-fourth red-team review, VMware ESXi (rt24esx): HVA-419 for what the host reports of
+its time services and what its ntp.conf says, HVA-420/421 for log targets that are the host.
 
 Harness: the collector's own code over real pyVmomi objects (collect.vsphere._ntp over a
-vim.host.DateTimeInfo), the bundle writer and the engine, through the V21C-2 helper
-(tests/test_redteam21_vmw3_probes._ntp: ntpd running, policy on, outgoing traffic not blocked).
-Each test asserts the exact status and message.
+vim.host.DateTimeInfo, _vnic_addresses over a HostIpConfig, _dns_names over a HostDnsConfig),
+the bundle writer and the engine, through the V21C-2 helper (tests/test_redteam21_vmw3_probes.
+_ntp: ntpd running, policy on, outgoing traffic not blocked) or a host record built the same
+way (_self_host). Each test asserts the exact status and message.
 
 Findings (V24-n):
 - V24-1 (false pass) HVA-419: a host whose own report says its clock is not synchronised passed
@@ -21,7 +22,6 @@ Findings (V24-n):
   is then 0: R23T-2 fails the same system peer on Linux). Now each fails naming the field, as
   HVA-202 fails NTPSynchronized=no (checks.vmware._time_service_state); an unset field (a host
   older than 7.0.3) is judged on the configuration as before.
-
 - V24-2 (false pass) HVA-419: ntp.conf `tos` lines that leave ntpd no server to select passed
   "ntpd running (policy on), servers 10.0.0.5": `tos minsane 3` beside one server (or two, one
   marked noselect), `tos floor 16`, `tos ceiling 1`. HostNtpConfig.configFile is ntp.conf "for
@@ -78,14 +78,46 @@ iburst, a comment or -4, or no server line: pass. V24-4 the host's name beside a
 server, and a log host elsewhere: pass. V24-5 `interface listen all`, `interface ignore ipv6`
 beside an IPv4 server, a commented rule: pass.
 
-Probed by script, not kept: (filled in as findings land)
+Probed by script, not kept (the verdict was right, or is the existing reading):
+- HVA-419: an empty server list beside ntp.conf server lines stays V21C-2's question, but fails
+  where the host reports serviceSync false (V24-1); `tos maxdist 16`, `interface ignore ipv6`
+  beside IPv4 servers pass; `tos floor 2`, `tos maxdist 0.01`, `interface ignore wildcard` are
+  asked.
+- .vmx readers, by reading and a few runs: keys compare case-insensitively (ASCII only,
+  parse.vmx _ASCII_LOWER), a repeated key keeps its first value with a note (VMware's
+  dictionary refuses the repeat: "Variable ... is already defined", V-prior rounds), booleans
+  as Dictionary_StringToBool ("TRUE", "true", "1", "yes", "on", "" TRUE; " TRUE" and anything
+  else FALSE), numbers as strtol base 0 (tools.setInfo.sizeLimit, RemoteDisplay.maxConnections).
+  floppy0.present defaults TRUE (libvirt vmx.c, V14-5); serialN/parallelN default not present;
+  serial network endPoint defaults to server (libvirt src/vmx/vmx.c's key table, read with
+  `read_file`). No false verdict found there.
+
+Decisions for the team:
+- V24-1 trusts HostDateTimeInfo's run-time fields as collected through vCenter's
+  PropertyCollector (config.dateTimeInfo); whether vCenter refreshes serviceSync and
+  lastSyncTime between host configuration changes was not found. A stale serviceSync false
+  would fail a host that has since synchronised (a transient after boot fails too, as HVA-202
+  fails NTPSynchronized=no on Linux).
+- V24-3 judges ntp.conf's server lines over the server list when they differ (the file is what
+  ntpd reads): a file that fails fails even if the list would pass; a file that passes where
+  the list differs is asked, not passed.
 
 Tally: 34 cases in 12 test functions; 23 failed before the fixes (run with main's src and this
 file; the held cases passed there too): 4 on 57d8239 before V24-1, 6 on b5de5bb before V24-2,
 3 on 05d8064 before V24-3, 6 on cc0a583 before V24-4 and 1 (the host's DNS name) on 66325ea,
 3 on 7994047 before V24-5.
 
-Leads left: (filled in as findings land)
+Leads left (not settled in the time):
+- HVA-419: a server entry with ntp.conf's `key N` (or `autokey`) and no `keys`/`trustedkey`
+  line in configFile: whether ESXi starts ntpd with a key file of its own (-k) was not found;
+  on 7.0.3 and later serviceSync (V24-1) shows the outcome.
+- HVA-419: the PTP path ignores serviceSync and inFallbackState (a running ptpd with an active
+  port is asked, so no false pass); `interface ignore ipv4` beside IPv4 servers is asked where
+  it may be a fail.
+- extraConfig entries whose keys differ only in case (render_vmx keeps the first the API
+  returns): whether hostd can hold two such entries was not found.
+- A NIC without ethernetN.virtualDev: libvirt's vmx.c key table says "default depends on
+  guestOS value" (read with `read_file`); the table was not found (R14 lead).
 """
 
 from __future__ import annotations
