@@ -1,5 +1,5 @@
 r"""Red team 24, Proxmox VE: the Secure Boot variable store of an aarch64 VM; management ports
-opened by an ACCEPT of every port on an interface; an efidisk on network storage (rt24pve).
+opened by an ACCEPT of every port on an interface; an efidisk or tpmstate on network storage (rt24pve).
 
 Harness (P24-1): the hardened Proxmox VE node's tree (tests/fixtures/proxmox-hardened) scanned as a
 copied tree (pve+dir://, test_redteam2_probes.pve_scan), web-10's qm.conf given `arch:
@@ -62,6 +62,15 @@ Findings (P24-n):
   or intel-tdx, which boot `-bios` and ignore it) and HVA-238 judges it with the disks: fail
   for iscsidirect / ZFS over iSCSI, the path question for rbd without krbd and glusterfs.
 
+- P24-4 (false n/a) HVA-238: a tpmstate0 on an iscsidirect storage was "no network disks"
+  too: qemu-server e6352be start_swtpm exports a volume Drive.pm drive_uses_qsd_fuse picks
+  (an `iscsi://` path: "The iSCSIDirect and ZFS-over-iSCSI plugins do not implement
+  map_volume() and only provide an iscsi protocol path. Use QSD", since 85eed9f6, 2026-05-06)
+  to swtpm through qemu-storage-daemon, which QSD.pm add_fuse_export attaches with
+  Blockdev.pm attach, the disks' blockdev options: libiscsi without CHAP reads and writes the
+  vTPM's state. Now model.Vm.state_volumes (which replaces P24-3's firmware_store) carries it
+  and HVA-238 fails it; a tpmstate0 of another storage is mapped by the node (map_volume).
+
 Held (kept as tests):
 - aarch64 without pre-enrolled-keys stays "no keys enrolled" (L13-6's twin).
 - aarch64 with `args: -global driver=cfi.pflash01,property=secure,value=on`: QEMU then refuses
@@ -69,6 +78,7 @@ Held (kept as tests):
   without a secure world none is), the firmware's too, so the store stays as created: the store
   question, as before (whether such a VM boots is not settled: the question, never a pass).
 - P24-3: under SeaBIOS the same efidisk0 is opened by nobody: "no network disks".
+- P24-4: an rbd tpmstate0 (raw, mapped by the node's krbd through map_volume): not applicable.
 - P24-2: the `-dport 8006` twin fails as before; `-i vmbr0 -p udp` (the management ports are
   TCP), `-i lo` (PVEFW-HOST-IN accepts the loopback first anyway) and `-i vmbr0 -source
   +management` pass.
@@ -79,15 +89,16 @@ driver=cfi.pflash01,property=secure,value=on` for OVMF) is P23C-1, on main since
 hardened q35 fixture fails HVA-066 ("OVMF_CODE_4M.secboot.fd on q35 with SMM, but no -global
 ..."), so nothing was left to land for it.
 
-Tally: 15 cases in 8 test functions. P24-1: 5 cases, 4 failed on main 57d8239 (3 by verdict,
+Tally: 17 cases in 10 test functions. P24-1: 5 cases, 4 failed on main 57d8239 (3 by verdict,
 manual there; the held `secure=on` case by its message only), 1 held passed before and after;
 test_pvevmw_leads13's L13-6 case changed deliberately (manual -> fail). P24-2: 7 cases, 3
 failed on main d1746e8 (pass there), 4 held passed before and after. P24-3: 3 cases, 2
-failed on main dc9d056 (not applicable there), 1 held.
+failed on main dc9d056 (not applicable there), 1 held. P24-4: 2 cases, 1 failed on main
+14bd673, 1 held.
 
 Leads left (not settled in the time):
-- tpmstate0 on a network storage is not judged by HVA-238 (swtpm, not QEMU, opens the
-  state; whether qemu-server maps such a volume for it was not read).
+- a non-raw tpmstate0 (drive_uses_qsd_fuse: `return $format ne 'raw'`) on a storage QEMU
+  reads over the network (glusterfs qcow2) also goes through qemu-storage-daemon; not judged.
 - libvirt aarch64 VMs: the Vm model carries no `arch` for libvirt (model.Vm.arch is Proxmox
   VE's), so a libvirt aarch64 guest on a Secure Boot AAVMF loader with an enrolled template is
   still the store question, though its store is the same guest-visible flash.
@@ -273,6 +284,46 @@ def test_p24_3_held_efidisk_unused_by_seabios(tmp_path: Path) -> None:
     """Held: under SeaBIOS qemu-server opens no efidisk (print_ovmf_commandline runs for bios
     ovmf only): no network disk."""
     assert _efidisk_on(tmp_path, SAN, "san:0.0.2.scsi-36001405bb", bios="seabios") == (
+        "not_applicable",
+        "no network disks",
+    )
+
+
+# --- P24-4: HVA-238, tpmstate0 on an iSCSI storage ----------------------------------------------
+
+
+def _tpmstate_on(tmp_path: Path, storage: str, volume: str) -> tuple[str, str]:
+    """HVA-238 of VM 200 (web-10) whose tpmstate0 is `volume` of `storage`."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / "etc/pve/storage.cfg").write_text(STORAGE_CFG + "\n" + storage)
+    conf = tree / "etc/pve/qemu-server/200.conf"
+    old = "tpmstate0: local-lvm:vm-200-disk-2,"
+    assert old in conf.read_text()
+    conf.write_text(conf.read_text().replace(old, f"tpmstate0: {volume},"))
+    a = pve_scan_live(tmp_path, {"processes": (PVE_PROCS, 0)}, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-238", "web-10"))
+    return r.status.value, r.outcome.message
+
+
+def test_p24_4_tpmstate_on_iscsidirect_fails(tmp_path: Path) -> None:
+    """P24-4: was not applicable ("no network disks"). qemu-server e6352be start_swtpm: a
+    volume Drive.pm drive_uses_qsd_fuse picks (`return 1 if $path =~ m!^iscsi://!`, "The
+    iSCSIDirect and ZFS-over-iSCSI plugins do not implement map_volume() ... Use QSD", since
+    85eed9f6) is exported to swtpm by qemu-storage-daemon, which QSD.pm add_fuse_export
+    attaches with Blockdev.pm attach, the disks' blockdev options: libiscsi without CHAP
+    reads and writes the vTPM's state."""
+    assert _tpmstate_on(tmp_path, SAN, "san:0.0.3.scsi-36001405cc") == (
+        "fail",
+        "tpmstate0 (the vTPM's state, exported to swtpm by qemu-storage-daemon), volume of "
+        "storage san (iscsidirect, opened by QEMU's libiscsi, which pve-storage gives no CHAP "
+        "user): iscsi disk san:0.0.3.scsi-36001405cc (198.51.100.7): no <auth> (no CHAP)",
+    )
+
+
+def test_p24_4_held_tpmstate_on_rbd_is_mapped_by_the_node(tmp_path: Path) -> None:
+    """Held: an rbd tpmstate0 is raw and no iscsi:// path, so start_swtpm maps it with
+    PVE::Storage::map_volume (the node's krbd), not QEMU's librbd: no network disk."""
+    assert _tpmstate_on(tmp_path, CEPH, "ceph:vm-200-disk-2") == (
         "not_applicable",
         "no network disks",
     )

@@ -485,10 +485,11 @@ class Vm:
     graphics: tuple[Graphics, ...] = ()
     interfaces: tuple[Interface, ...] = ()
     disks: tuple[Disk, ...] = ()
-    firmware_store: Disk | None = None
-    """The UEFI variable store QEMU opens as a block device besides the disks, where the parser
-    resolves it (Proxmox VE efidisk0: qemu-server attaches its volume as the second pflash,
-    opened by QEMU from its storage as a disk is); None elsewhere. Only HVA-238 reads it."""
+    state_volumes: tuple[Disk, ...] = ()
+    """Volumes QEMU (or its storage daemon) opens besides the disks, where the parser resolves
+    them: Proxmox VE efidisk0, the UEFI variable store qemu-server attaches as the second
+    pflash (bus `efidisk`), and tpmstate0, the vTPM state (bus `tpmstate`); () elsewhere. Only
+    HVA-238 reads them."""
     passthrough: tuple[Passthrough, ...] = ()
     emulated_legacy_devices: tuple[str, ...] = ()
     accelerated_3d: tuple[str, ...] = ()

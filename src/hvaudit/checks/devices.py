@@ -3517,10 +3517,15 @@ def _pve_network_volume(d: Disk, pool: Pool | None) -> tuple[str, NetworkLayer] 
     if pool is None or pool.kernel_client or pool.type not in PVE_QEMU_NETWORK_STORAGE:
         return None
     proto, how = PVE_QEMU_NETWORK_STORAGE[pool.type]
+    if d.bus == "tpmstate" and proto != "iscsi":
+        return None  # the node maps it for swtpm (map_volume): not QEMU's client (P24-4)
     layer = NetworkLayer(
         "volume", proto, d.source, auth=proto != "iscsi", servers=pool.source_hosts
     )
-    what = "efidisk0 (the UEFI variable store), " if d.bus == "efidisk" else ""
+    what = {
+        "efidisk": "efidisk0 (the UEFI variable store), ",
+        "tpmstate": "tpmstate0 (the vTPM's state, exported to swtpm by qemu-storage-daemon), ",
+    }.get(d.bus or "", "")
     return f"{what}volume of storage {pool.name} ({how}): ", layer
 
 
@@ -3578,7 +3583,9 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
     asked about; a storage the node's kernel mounts or maps (nfs, cifs, cephfs, iscsi, rbd
     with krbd) is not read by QEMU. Proxmox VE's efidisk0, the UEFI variable store, is
     opened from its storage the same way (qemu-server OVMF.pm generate_ovmf_blockdev through
-    Blockdev.pm generate_drive_blockdev) and judged with the disks (P24-3). A VM without network disks
+    Blockdev.pm generate_drive_blockdev) and judged with the disks (P24-3), and so is a
+    tpmstate0 on an iscsidirect or ZFS over iSCSI storage, which qemu-storage-daemon opens for
+    swtpm the same way (qemu-server start_swtpm, drive_uses_qsd_fuse; P24-4). A VM without network disks
     is n/a (HVA-237 asks how a host's images arrive)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
@@ -3592,8 +3599,9 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
         goods: list[str] = []
         refs: list[Source] = []
         buckets = {"fail": fails, "ask": asks, "good": goods}
-        # P24-3: Proxmox VE's efidisk0 is opened by QEMU from its storage as a disk is
-        for d in (*v.disks, *((v.firmware_store,) if v.firmware_store is not None else ())):
+        # P24-3/4: Proxmox VE's efidisk0 (and an iSCSI tpmstate0) is opened from its storage
+        # as a disk is
+        for d in (*v.disks, *v.state_volumes):
             sources: list[tuple[str, Disk | NetworkLayer]] = [
                 (f"{x.role} of disk {d.source or '?'}: ", x) for x in d.network_layers
             ]

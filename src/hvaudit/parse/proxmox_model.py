@@ -1177,7 +1177,10 @@ def _vm(
         agent_channels=agents,
         interfaces=tuple(interfaces),
         disks=tuple(disks),
-        firmware_store=_pve_firmware_store(v, efi, arch, at("efidisk0")),
+        state_volumes=(
+            *((store,) if (store := _pve_firmware_store(v, efi, arch, at("efidisk0"))) else ()),
+            *_pve_tpm_state(v, at("tpmstate0")),
+        ),
         # a raw -device vfio-pci is PCI passthrough as hostpciN is (R60); a raw `-object
         # input-linux,evdev=` (R14-3), `-chardev serial,path=` or `-serial /dev/...` (R17-4) a
         # host input or character device as libvirt's <qemu:commandline> ones are (L18-4P)
@@ -1478,6 +1481,31 @@ def _pve_firmware_store(
         readonly=False,
         io_limited=False,
         source_ref=ref,
+    )
+
+
+def _pve_tpm_state(v: dict[str, str], ref: Source) -> tuple[Disk, ...]:
+    """tpmstate0's volume (P24-4): qemu-server start_swtpm gives swtpm a storage volume through
+    a qemu-storage-daemon FUSE export when Drive.pm drive_uses_qsd_fuse says so (`return 1 if
+    $path =~ m!^iscsi://!`: "The iSCSIDirect and ZFS-over-iSCSI plugins do not implement
+    map_volume() and only provide an iscsi protocol path. Use QSD", qemu-server 85eed9f6,
+    2026-05-06), and QSD.pm add_fuse_export attaches it with Blockdev.pm attach, the disks'
+    blockdev options; other volumes are mapped by the node (map_volume). HVA-238 judges it on
+    those iSCSI storages only."""
+    tpm = pve.parse_property_string(v.get("tpmstate0", ""), "file")
+    store = _PVE_VOLUME.fullmatch(tpm.get("file") or "")
+    if store is None:
+        return ()
+    return (
+        Disk(
+            device="disk",
+            bus="tpmstate",
+            source=tpm["file"],
+            pool=store.group(1),
+            readonly=False,
+            io_limited=False,
+            source_ref=ref,
+        ),
     )
 
 
