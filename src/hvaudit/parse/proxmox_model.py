@@ -1178,7 +1178,11 @@ def _vm(
         interfaces=tuple(interfaces),
         disks=tuple(disks),
         state_volumes=(
-            *((store,) if (store := _pve_firmware_store(v, efi, arch, at("efidisk0"))) else ()),
+            *(
+                (efi_store,)
+                if (efi_store := _pve_firmware_store(v, efi, arch, at("efidisk0")))
+                else ()
+            ),
             *_pve_tpm_state(v, at("tpmstate0")),
         ),
         # a raw -device vfio-pci is PCI passthrough as hostpciN is (R60); a raw `-object
