@@ -47,18 +47,29 @@ Findings (ID-n):
   builds it; management.boot_records_filtered), as HVA-214's never rules are (R21A-4): in every
   set and for every process a fail, else a question.
 
+- R24L-6 (false pass) HVA-200: an omfwd action over TLS with no target, `target=""` or a blank
+  one passed "logs forwarded over TLS to (unnamed)". rsyslog tools/omfwd.c actpdescr (read with
+  `read_file`): `{"target", eCmdHdlrArray, CNFPARAM_REQUIRED}`; the action is refused without
+  it and an empty name is no host. Now such a destination forwards nothing (rsyslog.py _judge),
+  and with no other HVA-200 fails.
+- R24L-7 (false pass) HVA-200: TLS forwarding to the host itself (127.0.0.1, localhost, ::1, its
+  own host name: parse.host._on_host, R21T-3) passed as forwarding "to a remote server"; what
+  listens there may keep the logs on the host. Now, where it is the only TLS destination, the
+  question whether that listener relays them to a remote server over authenticated TLS.
+
 Held (kept as tests): a drop-in's ForwardToSyslog=no overridden by a later-sorted drop-in's yes,
 and an /etc drop-in masking a /usr/lib one of the same name, keep the pass; a host with no
 systemd (no systemctl, no journald file or drop-in) keeps the pass (a syslog daemon owns
 /dev/log there); grep's "No such file" for rules.d alone, with audit.rules read, keeps the pass;
 an exclude rule a hand-loaded audit.rules lists before its -D is deleted there (R21D-3), so
-with the same rule in rules.d HVA-201 asks rather than fails.
+with the same rule in rules.d HVA-201 asks rather than fails; a loopback TLS destination beside a
+remote one keeps the pass.
 
 Probed by script, not kept: HVA-201 keeps its pass with /etc/audit/auditd.conf absent too
 (auditd's compiled-in defaults, write_logs yes).
 
-Tally: 16 cases in 6 test functions; 12 failed before the fixes (R24L-1, R24L-2: 6 on main
-57d8239; R24L-3 to R24L-5: 6 on 89b59af).
+Tally: 23 cases in 8 test functions; 19 failed before the fixes (R24L-1, R24L-2: 6 on main
+57d8239; R24L-3 to R24L-5: 6 on 89b59af; R24L-6, R24L-7: 7 on d0db5b3).
 
 Leads left (not settled in the time): see the report.
 """
@@ -67,7 +78,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, messages, outcomes
 
 PASS = {"hv1": "logs forwarded over TLS to logs.example.internal"}
 
@@ -234,3 +245,45 @@ def test_boot_rules_that_drop_the_records(host_scan) -> None:
     early += f"/etc/audit/rules.d/05-x.rules:{VIRT_EXCLUDE}\n"
     a = host_scan({"audit-rules-files": (early, 0)})
     assert outcomes(a, "HVA-201") == {"hv1": "manual"}
+
+
+def _omfwd(*targets: str) -> dict[str, tuple[str, int]]:
+    """Debian's rsyslog.conf and an rsyslog.d file with one TLS omfwd action per target."""
+    f = "/etc/rsyslog.d/50-remote.conf"
+    text = "".join(
+        f'{f}:action(type="omfwd" {t} port="6514" protocol="tcp" StreamDriver="gtls"\n'
+        f'{f}:       StreamDriverMode="1" StreamDriverAuthMode="x509/name")\n'
+        for t in targets
+    )
+    return {"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0)}
+
+
+@pytest.mark.parametrize("target", ['target=""', "", 'target=" "'])
+def test_omfwd_without_a_target_forwards_nothing(host_scan, target: str) -> None:
+    """R24L-6 (false pass) HVA-200: an omfwd action over TLS with no target, or an empty one,
+    passed "logs forwarded over TLS to (unnamed)". rsyslog tools/omfwd.c actpdescr:
+    `{"target", eCmdHdlrArray, CNFPARAM_REQUIRED}` (read with `read_file`): rsyslog refuses the
+    action ("parameter 'target' required but not specified", as its omudpspoof test shows for
+    the same flag), and an empty name resolves to no host. Now the destination forwards
+    nothing, and with no other the check fails."""
+    a = host_scan(_omfwd(target))
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}
+    assert "no target host: omfwd sends nothing without one" in messages(a, "HVA-200")["hv1"]
+
+
+@pytest.mark.parametrize("target", ["127.0.0.1", "localhost", "::1", "hv1"])
+def test_tls_forwarding_to_the_host_itself_is_asked(host_scan, target: str) -> None:
+    """R24L-7 (false pass) HVA-200: TLS forwarding to the host itself (loopback, localhost, its
+    own name: the check's docstring, "Logs kept only on the host die with it") passed "logs
+    forwarded over TLS to 127.0.0.1". What listens there may relay them (a local relay), which
+    the evidence does not show: now the question. Held: beside a remote TLS destination the
+    pass stands."""
+    a = host_scan(_omfwd(f'target="{target}"'))
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}
+    assert messages(a, "HVA-200") == {
+        "hv1": f"rsyslog forwards over authenticated TLS only to the host itself ({target}): "
+        "the logs stay on the host unless what listens there relays them"
+    }
+    a = host_scan(_omfwd(f'target="{target}"', 'target="logs.example.internal"'))
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+    assert messages(a, "HVA-200") == PASS

@@ -4412,6 +4412,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     filtered: list[str] = []
     journal_note = ""
     expiry_note = ""
+    on_host: list[str] = []
     ng_starved: list[str] = []
     ng_filtered: list[str] = []
     rs = ev.get(_cmd("rsyslog-config"))
@@ -4425,6 +4426,17 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         if version and any(expired_by_default(version) and not d.tls for d in fwd.destinations):
             sources.extend(pk.sources)
         carried = [d for d in fwd.destinations if d.carries_host_logs and not (d.tls and d.filters)]
+        # a TLS destination on the host itself (loopback, localhost, one of its own addresses
+        # or names: _on_host, R21T-3) is no remote server: the logs stay on the host unless
+        # what listens there relays them on, which the evidence does not show (R24L-7)
+        itself = _itself(ev, _host_names(ev, ev.fact(_cmd("ip-addr"), _addresses)))
+        here = [
+            d
+            for d in carried
+            if d.tls and all(_on_host(t.strip(), itself) for t in d.name.split(","))
+        ]
+        carried = [d for d in carried if d not in here]
+        on_host = [d.name for d in here]
         journal_on: bool | None = True
         journal_where = ""
         # journald.conf(5) Storage=none: "all log data received will be dropped (but forwarding
@@ -4595,6 +4607,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 "configured but fed none of the host's logs: syslog-ng " + "; ".join(ng_starved),
             )
         )
+    if on_host and rsyslog_runs:
+        sources.append(Source(rs.source.artefact, f"on the host itself: {', '.join(on_host)}"))
     if journal_note and "rsyslog" not in idle:
         sources.append(Source(_journald_main(ev)[1].source.artefact, journal_note))
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)

@@ -767,6 +767,14 @@ def _judge(
                 expiry_unknown=dest.expiry_unknown,
             )
     sel = p.selector if p.selector and p.selector != "*.*" else ""
+    if p.name == "(unnamed)" or not p.name.strip():
+        # omfwd.c actpdescr: {"target", eCmdHdlrArray, CNFPARAM_REQUIRED}: an action without
+        # one is refused ("parameter 'target' required but not specified"), and an empty name
+        # resolves to no host: nothing is sent (R24L-6)
+        why = "no target host: omfwd sends nothing without one"
+        return RsyslogDestination(
+            dest.name, dest.tls, sel, False, why, filters, expiry_unknown=dest.expiry_unknown
+        )
     if selects(sel or "*.*", "daemon", "err") is False:
         return RsyslogDestination(
             dest.name, dest.tls, sel, False, sel, filters, expiry_unknown=dest.expiry_unknown
