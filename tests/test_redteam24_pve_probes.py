@@ -83,7 +83,14 @@ Held (kept as tests):
   TCP), `-i lo` (PVEFW-HOST-IN accepts the loopback first anyway) and `-i vmbr0 -source
   +management` pass.
 
-Probed by script, not kept: the known lead of the brief (qemu-server adds no `-global
+Probed by script, not kept (the verdict was right): /etc/default/pveproxy values built from
+shell variables (`DENY_FROM="$ALL"`, `${X:-all}`, `$(...)`): HVA-305 asks; `[PENDING]` `net0:
+...,firewall=0`, `bios: seabios`, `machine: pc`, `delete: args` (with the secure -global):
+HVA-303/191/066 fail "at its next start"; a host.fw `GROUP WEBSERVER` for `[group webserver]`
+(pve-firewall lower-cases the section name but not the rule's, generate_group_rules "no such
+security group": an empty chain, as hvaudit reads it); `vga: serial0` with `serial0: socket`
+(-nographic, no VNC: HVA-031 n/a); `hostpci0: mapping=` and `virtiofs0:` (asked).
+The known lead of the brief (qemu-server adds no `-global
 driver=cfi.pflash01,property=secure,value=on` for OVMF) is P23C-1, on main since 02a8be4:
 `git grep -i "pflash01\|property=secure"` over qemu-server e6352be finds nothing, and the
 hardened q35 fixture fails HVA-066 ("OVMF_CODE_4M.secboot.fd on q35 with SMM, but no -global
@@ -97,6 +104,12 @@ failed on main dc9d056 (not applicable there), 1 held. P24-4: 2 cases, 1 failed 
 14bd673, 1 held.
 
 Leads left (not settled in the time):
+- HVA-313 (P24-2) still ignores -dest for the every-port case (a -dest not holding the node's
+  address matches no packet for it: left to `_accepts_everything`), and the migration ports
+  60000:60050 the management set is also admitted to are no management port to it.
+- `efidisk0: ...` without pre-enrolled-keys fails "no keys enrolled" though a store created
+  with keys (or enrolled by hand) keeps them (a wrong fail at worst; qemu-server reads the
+  key only when it creates the disk, OVMF.pm create_efidisk).
 - a non-raw tpmstate0 (drive_uses_qsd_fuse: `return $format ne 'raw'`) on a storage QEMU
   reads over the network (glusterfs qcow2) also goes through qemu-storage-daemon; not judged.
 - libvirt aarch64 VMs: the Vm model carries no `arch` for libvirt (model.Vm.arch is Proxmox
