@@ -56,6 +56,10 @@ Findings (ID-n):
   own host name: parse.host._on_host, R21T-3) passed as forwarding "to a remote server"; what
   listens there may keep the logs on the host. Now, where it is the only TLS destination, the
   question whether that listener relays them to a remote server over authenticated TLS.
+- R24L-8 (false pass) HVA-201 HVA-214: auditd.conf `log_format = NOLOG` (no plugin active)
+  passed "auditd running": audit-userspace auditd-config.c log_format_parser sets
+  `config->write_logs = 0` ("The NOLOG option is overriding the write_logs current setting").
+  Now read as write_logs = no (the last of the two lines wins), and the messages name the line.
 
 Held (kept as tests): a drop-in's ForwardToSyslog=no overridden by a later-sorted drop-in's yes,
 and an /etc drop-in masking a /usr/lib one of the same name, keep the pass; a host with no
@@ -63,13 +67,13 @@ systemd (no systemctl, no journald file or drop-in) keeps the pass (a syslog dae
 /dev/log there); grep's "No such file" for rules.d alone, with audit.rules read, keeps the pass;
 an exclude rule a hand-loaded audit.rules lists before its -D is deleted there (R21D-3), so
 with the same rule in rules.d HVA-201 asks rather than fails; a loopback TLS destination beside a
-remote one keeps the pass.
+remote one keeps the pass; `log_format = NOLOG` followed by `write_logs = yes` keeps the pass.
 
 Probed by script, not kept: HVA-201 keeps its pass with /etc/audit/auditd.conf absent too
 (auditd's compiled-in defaults, write_logs yes).
 
-Tally: 23 cases in 8 test functions; 19 failed before the fixes (R24L-1, R24L-2: 6 on main
-57d8239; R24L-3 to R24L-5: 6 on 89b59af; R24L-6, R24L-7: 7 on d0db5b3).
+Tally: 25 cases in 9 test functions; 20 failed before the fixes (R24L-1, R24L-2: 6 on main
+57d8239; R24L-3 to R24L-5: 6 on 89b59af; R24L-6, R24L-7: 7 on d0db5b3; R24L-8: 1 on bbf8ae5).
 
 Leads left (not settled in the time): see the report.
 """
@@ -287,3 +291,27 @@ def test_tls_forwarding_to_the_host_itself_is_asked(host_scan, target: str) -> N
     a = host_scan(_omfwd(f'target="{target}"', 'target="logs.example.internal"'))
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
     assert messages(a, "HVA-200") == PASS
+
+
+NO_PLUGINS = ("", 2, "grep: /etc/audit/plugins.d: No such file or directory\n")
+
+
+def test_log_format_nolog_writes_no_log(host_scan) -> None:
+    """R24L-8 (false pass) HVA-201 HVA-214: auditd.conf `log_format = NOLOG` with no plugin
+    active passed both checks "auditd running". audit-userspace src/auditd-config.c
+    log_format_parser (read with `read_file`): "The NOLOG option is overriding the write_logs
+    current setting", `config->write_logs = 0` (auditd 3.x dropped NOLOG and refuses the file:
+    either way no log is written by the running configuration). Now both fail naming it, as for
+    write_logs = no. Held: a later `write_logs = yes` line sets it again (the parsers run line by
+    line): pass."""
+    a = host_scan({"/etc/audit/auditd.conf": "log_format = NOLOG\n", "audit-plugins": NO_PLUGINS})
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}
+    assert messages(a, "HVA-201") == {
+        "hv1": "audit_level = 2, auditd running, but it writes no log (log_format = NOLOG) and "
+        "no dispatcher plugin is active: libvirt's records are discarded"
+    }
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    conf = "log_format = NOLOG\nwrite_logs = yes\n"
+    a = host_scan({"/etc/audit/auditd.conf": conf, "audit-plugins": NO_PLUGINS})
+    assert outcomes(a, "HVA-201") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}

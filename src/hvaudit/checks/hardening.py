@@ -59,7 +59,12 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.checks.management import boot_records_filtered, pulls_unread, tcp_at_next_start
+from hvaudit.checks.management import (
+    audit_no_log,
+    boot_records_filtered,
+    pulls_unread,
+    tcp_at_next_start,
+)
 from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
 from hvaudit.parse.host import AUDIT_RULES_NONE, LIBVIRT_DEBUG_LEVELS, X86_VENDORS, sysctl_int
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
@@ -1928,7 +1933,7 @@ def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome
         return failed(
             s,
             "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
-            "(write_logs = no) and no dispatcher plugin is active: their records are discarded",
+            f"({audit_no_log(sink)}) and no dispatcher plugin is active: their records are discarded",
             *rule_sources,
             *sink.sources,
         )
@@ -1936,7 +1941,7 @@ def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome
     return manual(
         s,
         "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
-        f"(write_logs = no); only its active plugin(s) {names} receive their records",
+        f"({audit_no_log(sink)}); only its active plugin(s) {names} receive their records",
         *rule_sources,
         *sink.sources,
         question=f"Do the active audit plugins ({names}) on host {host.name} store or forward "

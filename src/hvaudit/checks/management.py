@@ -4262,7 +4262,7 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
         elif not sink.get()[0] and not sink.get()[1]:
             yield failed(
                 s,
-                f"{shown}, auditd running, but it writes no log (write_logs = no) and no "
+                f"{shown}, auditd running, but it writes no log ({audit_no_log(sink)}) and no "
                 "dispatcher plugin is active: libvirt's records are discarded",
                 *srcs,
                 *sink.sources,
@@ -4271,7 +4271,7 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
             plugins = ", ".join(sink.get()[1])
             yield manual(
                 s,
-                f"{shown}, auditd running, but it writes no log (write_logs = no); only its "
+                f"{shown}, auditd running, but it writes no log ({audit_no_log(sink)}); only its "
                 f"active plugin(s) {plugins} receive the records",
                 *srcs,
                 *sink.sources,
@@ -4374,6 +4374,12 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
 #: libvirt's audit record types (libaudit.h AUDIT_VIRT_CONTROL 2500, AUDIT_VIRT_RESOURCE 2501,
 #: AUDIT_VIRT_MACHINE_ID 2502; `auditctl -l` prints them by these names).
 VIRT_RECORD_TYPES = {"VIRT_CONTROL": 2500, "VIRT_RESOURCE": 2501, "VIRT_MACHINE_ID": 2502}
+
+
+def audit_no_log(sink: Fact[tuple[bool, tuple[str, ...]]]) -> str:
+    """The auditd.conf setting that stops auditd writing its log (parse.host._audit_sink puts it
+    in its first source's locator: write_logs = no, or log_format = NOLOG, R24L-8)."""
+    return next((x.locator for x in sink.sources if x.locator), "write_logs = no")
 
 
 def boot_records_filtered(

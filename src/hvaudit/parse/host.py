@@ -1728,11 +1728,17 @@ def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
         return Fact.unavailable("/etc/audit/auditd.conf was not collected", conf.source)
     if conf.state == "failed":
         return Fact.failed(f"/etc/audit/auditd.conf: {conf.reason}", conf.source)
-    write = True
+    write, setting = True, ""
     for line in conf.text.splitlines():
         key, sep, value = line.partition("=")
-        if sep and not key.strip().startswith("#") and key.strip().lower() == "write_logs":
-            write = value.strip().lower() != "no"
+        name, val = key.strip().lower(), value.strip().lower()
+        if sep and not name.startswith("#") and name == "write_logs":
+            write, setting = val != "no", "write_logs = no"
+        elif sep and not name.startswith("#") and name == "log_format" and val == "nolog":
+            # audit-userspace src/auditd-config.c log_format_parser (read with `read_file`):
+            # "The NOLOG option is overriding the write_logs current setting",
+            # `config->write_logs = 0`; a later write_logs line sets it again (R24L-8)
+            write, setting = False, "log_format = NOLOG"
     if write:
         return Fact.of((True, ()), conf.source)
     if plugins.state in ("uncollected", "failed"):
@@ -1747,7 +1753,11 @@ def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
         key, eq, value = rest.partition("=")
         if sep and eq and key.strip().lower() == "active" and value.strip().lower() == "yes":
             active.append(path.rsplit("/", 1)[-1].removesuffix(".conf"))
-    return Fact.of((False, tuple(dict.fromkeys(active))), conf.source, plugins.source)
+    return Fact.of(
+        (False, tuple(dict.fromkeys(active))),
+        Source(conf.source.artefact, setting),
+        plugins.source,
+    )
 
 
 def _links_down(links: Fact[list[dict[str, Any]]]) -> Fact[tuple[str, ...]]:
