@@ -60,23 +60,36 @@ Findings (R24N-n):
   only where it accepts on a guests' bridge; elsewhere R21N-1's question, naming the policy
   for what arrives there.
 
+- R24N-5 (false pass) HVA-190: `ct state untracked` was read as narrow whatever went
+  untracked: a raw prerouting `notrack` for every packet beside `ct state { established,
+  related, untracked } accept` passed "policy drop", though it accepts every packet
+  (libnftables-json(5) NOTRACK "Disable connection tracking for the packet"). Now the match
+  is as wide as the rules that exempt packets from tracking (the question where an iptables-nft
+  NOTRACK or CT target, shown by name only, may).
+
 Held (kept as tests): `ct original saddr 10.0.0.0/8 accept`, `ct status dnat accept` (firewalld's
 filter_INPUT) and `-m conntrack --ctorigsrc 10.0.0.0/8 -j ACCEPT` keep the pass; `ip saddr
 @knock tcp dport 22 accept` keeps it too (port 22 alone, as `tcp dport 22 accept`: HVA-190
 asks for a default deny, not who reaches the port); `ct mark 1 accept` stays a question;
-HVA-210 keeps R21N-1's fail under policy accept and under `iifname "virbr0" accept`.
+HVA-210 keeps R21N-1's fail under policy accept and under `iifname "virbr0" accept`; `ct
+state untracked` beside `tcp dport 22 notrack`, or beside no notrack rule, keeps the pass.
 
 Probed by script, not kept: `ct original daddr 10.0.0.10 accept` (every address of the host)
 and `ct original ip saddr 0.0.0.0/0` now fail as `ip daddr` / `ip saddr` do; the existing
 firewall test files (49 files, 1635 cases) pass unchanged.
 
-Tally: 28 cases in 12 test functions; 21 failed on main before their fixes (R24N-1/2's 15
-on 6a623ab, R24N-3/4's 6 on d13030d: run with PYTHONPATH=/work/main/src), the 7 held cases
-passed before and after.
+Tally: 30 cases in 14 test functions; 22 failed on main before their fixes (R24N-1/2's 15
+on 6a623ab, R24N-3/4's 6 on d13030d, R24N-5's 1 on 155adaf: run with
+PYTHONPATH=/work/main/src), the 8 held cases passed before and after.
 
 Leads left (not settled in the time):
 - `ct reply daddr` is read as the sender: true at a filter chain of the input hook before the
   nat input chain (priority 100) runs its snat; a filter chain after it sees the snat address.
+- `ct state untracked` beside an iptables-legacy raw `-j NOTRACK` (not in `nft -j`) is read
+  as nothing untracked.
+- `ip saddr != 10.0.0.0/8 drop` under policy accept fails (a drop of a broad share decides
+  nothing), though only 10/8 gets in, as `ip saddr 10.0.0.0/8 accept` under policy drop,
+  which passes (wrong fail; needs the walk to carry what is left after a broad drop).
 - A verdict map a rule fills (`add @m { ip saddr : accept }`) is not looked for: the kernel's
   dynset is not known here to refuse verdict data.
 - `tcp flags != syn` compares the whole flags byte (an ECN SYN is not `syn`): read as narrow.
@@ -413,3 +426,59 @@ def test_input_open_to_the_guests_bridge_keeps_the_fail(host_scan, policy: str) 
         "of its addresses on whatever interface it arrives), and the host's input firewall "
         "accepts by default: sshd (tcp/22) on 10.0.0.10",
     )
+
+
+# --- R24N-5 HVA-190: `ct state untracked` beside a notrack rule ---------------------------------
+
+
+def _raw(*matches: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """An inet raw table whose prerouting chain (priority raw, -300) exempts the packets the
+    matches select from connection tracking (`notrack`)."""
+    return (
+        {"table": {"family": "inet", "name": "raw", "handle": 9}},
+        {
+            "chain": {
+                "family": "inet",
+                "table": "raw",
+                "name": "prerouting",
+                "handle": 1,
+                "type": "filter",
+                "hook": "prerouting",
+                "prio": -300,
+                "policy": "accept",
+            }
+        },
+        {
+            "rule": {
+                "family": "inet",
+                "table": "raw",
+                "chain": "prerouting",
+                "handle": 2,
+                "expr": [*matches, {"notrack": None}],
+            }
+        },
+    )
+
+
+ESTABLISHED_OR_UNTRACKED = [
+    _m({"ct": {"key": "state"}}, {"set": ["established", "related", "untracked"]}, "in"),
+    ACCEPT,
+]
+
+
+def test_untracked_accept_beside_a_notrack_of_everything_opens_the_host(host_scan) -> None:
+    """R24N-5. libnftables-json(5) NOTRACK: "Disable connection tracking for the packet";
+    nft(8) ct_state `untracked`. `notrack` for every packet in raw prerouting leaves every
+    packet untracked, and `ct state { established, related, untracked } accept` then accepts
+    every packet. hvaudit read `untracked` as narrow (no `new`) and passed "policy drop".
+    Right: the match is as wide as the rules that exempt packets; fail."""
+    a = host_scan({"nft-ruleset": (_nft(ESTABLISHED_OR_UNTRACKED, extra=_raw()), 0)})
+    assert _verdict(a) == ("fail", OPEN_ALL)
+
+
+def test_untracked_accept_beside_a_narrow_notrack_keeps_the_pass(host_scan) -> None:
+    """Held. `tcp dport 22 notrack`: only port 22 goes untracked, so the accept admits port 22
+    alone (as `tcp dport 22 accept`); and with no notrack rule nothing is untracked."""
+    for raw in (_raw(_m(_p("tcp", "dport"), 22)), ()):
+        a = host_scan({"nft-ruleset": (_nft(ESTABLISHED_OR_UNTRACKED, extra=raw), 0)})
+        assert _verdict(a) == PASS

@@ -814,6 +814,53 @@ def _nft_value_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
+def _nft_notrack_reach(walk: _Walk) -> int | None:
+    """How much traffic goes untracked: the widest reach of the rules that exempt packets from
+    connection tracking (`notrack`, {"notrack": null} in `nft -j`: nft(8) "notrack: Disable
+    connection tracking for the packet"; libnftables-json(5) NOTRACK). A match `ct state
+    untracked` selects those packets, so it is as narrow as those rules (R24N-5: read as
+    narrow whatever they held, so `notrack` in raw prerouting beside `ct state { established,
+    related, untracked } accept` passed). _NARROW when no rule of a family that sees the IP
+    version exempts any; None when an iptables-nft target (`-j NOTRACK`, `-j CT --notrack`,
+    an `xt` target nft shows by name only) may."""
+    widest = _NARROW
+    for (family, table, _), rules in walk.rules.items():
+        if family not in NFT_FAMILIES[walk.version]:
+            continue
+        named = {n: e for (f, t, n), e in walk.sets.items() if (f, t) == (family, table)}
+        for rule in rules:
+            exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
+            if any(
+                "xt" in e
+                and isinstance(e["xt"], dict)
+                and str(e["xt"].get("name")).upper() in ("CT", "NOTRACK")
+                for e in exprs
+            ):
+                return None
+            if not any("notrack" in e for e in exprs):
+                continue
+            reach = _ALL
+            for e in exprs:
+                if "match" in e and _nft_match_kind(e["match"]) is None:
+                    reach = min(reach, _nft_reach(e["match"], walk, named))
+            widest = max(widest, reach)
+    return widest
+
+
+def _nft_untracked(match: Any) -> bool:
+    """Whether a `ct state` match admits untracked packets and not new ones (a state match
+    admitting new is every packet already)."""
+    left = match.get("left") if isinstance(match, dict) else None
+    if not (isinstance(left, dict) and left.get("ct") == {"key": "state"}):
+        return False
+    right, op = match.get("right"), str(match.get("op", "=="))
+    states = right.get("set") if isinstance(right, dict) else right
+    named = {str(x) for x in (states if isinstance(states, list) else [states])}
+    if op in ("==", "in"):
+        return "untracked" in named and "new" not in named
+    return op == "!=" and "untracked" not in named and "new" in named
+
+
 def _nft_helper_reach(walk: _Walk) -> int | None:
     """How much traffic the connections given a helper can hold: the widest reach of the rules
     that assign one (`ct helper set "ftp-std"`, {"ct helper": ...} in `nft -j`: nft(8) CT
@@ -931,6 +978,16 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
                     judged = None  # as narrow as the rules that assign the helper
                 elif helped is None:
                     judged = ("unread", f"{judged[1]}, assigned by no nft rule")
+            if judged is None and _nft_untracked(arg):
+                untracked = _nft_notrack_reach(walk)
+                if untracked is None:
+                    judged = (
+                        "unread",
+                        "ct state untracked, beside an iptables-nft NOTRACK or CT target",
+                    )
+                else:
+                    reach = min(reach, untracked)
+                    continue
             if judged is None and (grown := _nft_filled_match(arg, rule, walk)) is not None:
                 judged = ("grown", grown)
             if judged is None:
