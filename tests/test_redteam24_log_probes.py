@@ -60,6 +60,10 @@ Findings (ID-n):
   passed "auditd running": audit-userspace auditd-config.c log_format_parser sets
   `config->write_logs = 0` ("The NOLOG option is overriding the write_logs current setting").
   Now read as write_logs = no (the last of the two lines wins), and the messages name the line.
+- R24L-9 (false pass) HVA-201 HVA-214: auditd.conf `local_events = no` passed "auditd running";
+  auditd.conf(5): "whether or not to include local events ... set this to no is when you want
+  to aggregate events only from the network", so neither its log nor a plugin gets this host's
+  records. Now both fail naming it (parse.host._audit_sink, management.audit_discards).
 
 Held (kept as tests): a drop-in's ForwardToSyslog=no overridden by a later-sorted drop-in's yes,
 and an /etc drop-in masking a /usr/lib one of the same name, keep the pass; a host with no
@@ -67,13 +71,14 @@ systemd (no systemctl, no journald file or drop-in) keeps the pass (a syslog dae
 /dev/log there); grep's "No such file" for rules.d alone, with audit.rules read, keeps the pass;
 an exclude rule a hand-loaded audit.rules lists before its -D is deleted there (R21D-3), so
 with the same rule in rules.d HVA-201 asks rather than fails; a loopback TLS destination beside a
-remote one keeps the pass; `log_format = NOLOG` followed by `write_logs = yes` keeps the pass.
+remote one keeps the pass; `log_format = NOLOG` followed by `write_logs = yes` keeps the pass; `local_events = yes` passes.
 
 Probed by script, not kept: HVA-201 keeps its pass with /etc/audit/auditd.conf absent too
 (auditd's compiled-in defaults, write_logs yes).
 
-Tally: 25 cases in 9 test functions; 20 failed before the fixes (R24L-1, R24L-2: 6 on main
-57d8239; R24L-3 to R24L-5: 6 on 89b59af; R24L-6, R24L-7: 7 on d0db5b3; R24L-8: 1 on bbf8ae5).
+Tally: 27 cases in 10 test functions; 21 failed before the fixes (R24L-1, R24L-2: 6 on main
+57d8239; R24L-3 to R24L-5: 6 on 89b59af; R24L-6, R24L-7: 7 on d0db5b3; R24L-8: 1 on bbf8ae5;
+R24L-9: 1 on 0f1b99f).
 
 Leads left (not settled in the time): see the report.
 """
@@ -313,5 +318,28 @@ def test_log_format_nolog_writes_no_log(host_scan) -> None:
     assert outcomes(a, "HVA-214") == {"hv1": "fail"}
     conf = "log_format = NOLOG\nwrite_logs = yes\n"
     a = host_scan({"/etc/audit/auditd.conf": conf, "audit-plugins": NO_PLUGINS})
+    assert outcomes(a, "HVA-201") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}
+
+
+def test_local_events_no_keeps_none_of_the_hosts_records(host_scan) -> None:
+    """R24L-9 (false pass) HVA-201 HVA-214: auditd.conf `local_events = no` passed both checks
+    "auditd running". auditd.conf(5) (found with `search`): local_events "specifies whether or
+    not to include local events ... Cases where you would set this to no is when you want to
+    aggregate events only from the network": this host's records (libvirt's VIRT_*, the
+    watches') reach neither auditd's log nor its plugins. Now both fail naming the line (the
+    keyword and value are case-insensitive, auditd.conf(5)). Held: `local_events = yes` passes."""
+    a = host_scan({"/etc/audit/auditd.conf": "LOCAL_EVENTS = No\n", "audit-plugins": NO_PLUGINS})
+    why = "takes none of this host's own events (local_events = no: events from the network only)"
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}
+    assert messages(a, "HVA-201") == {
+        "hv1": f"audit_level = 2, auditd running, but it {why}: libvirt's records are discarded"
+    }
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd "
+        f"{why}: their records are discarded"
+    }
+    a = host_scan({"/etc/audit/auditd.conf": "local_events = yes\n", "audit-plugins": NO_PLUGINS})
     assert outcomes(a, "HVA-201") == {"hv1": "pass"}
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}

@@ -60,6 +60,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.management import (
+    audit_discards,
     audit_no_log,
     boot_records_filtered,
     pulls_unread,
@@ -1932,8 +1933,8 @@ def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome
     if not plugins:
         return failed(
             s,
-            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
-            f"({audit_no_log(sink)}) and no dispatcher plugin is active: their records are discarded",
+            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd "
+            f"{audit_discards(sink)}: their records are discarded",
             *rule_sources,
             *sink.sources,
         )

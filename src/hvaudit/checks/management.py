@@ -4262,8 +4262,8 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
         elif not sink.get()[0] and not sink.get()[1]:
             yield failed(
                 s,
-                f"{shown}, auditd running, but it writes no log ({audit_no_log(sink)}) and no "
-                "dispatcher plugin is active: libvirt's records are discarded",
+                f"{shown}, auditd running, but it {audit_discards(sink)}: libvirt's records "
+                "are discarded",
                 *srcs,
                 *sink.sources,
             )
@@ -4380,6 +4380,19 @@ def audit_no_log(sink: Fact[tuple[bool, tuple[str, ...]]]) -> str:
     """The auditd.conf setting that stops auditd writing its log (parse.host._audit_sink puts it
     in its first source's locator: write_logs = no, or log_format = NOLOG, R24L-8)."""
     return next((x.locator for x in sink.sources if x.locator), "write_logs = no")
+
+
+def audit_discards(sink: Fact[tuple[bool, tuple[str, ...]]]) -> str:
+    """What auditd does that keeps none of the records (sink known, not written, no plugin):
+    `local_events = no` takes none of the host's own events (auditd.conf(5): "whether or not to
+    include local events ... Cases where you would set this to no is when you want to aggregate
+    events only from the network", R24L-9), otherwise no log and no active plugin."""
+    setting = audit_no_log(sink)
+    if setting == "local_events = no":
+        return (
+            "takes none of this host's own events (local_events = no: events from the network only)"
+        )
+    return f"writes no log ({setting}) and no dispatcher plugin is active"
 
 
 def boot_records_filtered(

@@ -1739,6 +1739,15 @@ def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
             # "The NOLOG option is overriding the write_logs current setting",
             # `config->write_logs = 0`; a later write_logs line sets it again (R24L-8)
             write, setting = False, "log_format = NOLOG"
+    local = all(
+        not (sep and k.strip().lower() == "local_events" and v.strip().lower() == "no")
+        for k, sep, v in (line.partition("=") for line in conf.text.splitlines())
+    )
+    if not local:
+        # auditd.conf(5) local_events: "whether or not to include local events ... set this to
+        # no is when you want to aggregate events only from the network" (R24L-9): neither its
+        # log nor a plugin gets this host's records
+        return Fact.of((False, ()), Source(conf.source.artefact, "local_events = no"))
     if write:
         return Fact.of((True, ()), conf.source)
     if plugins.state in ("uncollected", "failed"):
