@@ -122,6 +122,15 @@ def test_r24m_1_arm64_host_without_dev_kvm_fails(host_scan) -> None:
     assert "HYP mode not available" in messages(a, "HVA-010")["hv1"]
 
 
+def test_r24m_1_arm64_dev_kvm_unread_is_an_error(host_scan) -> None:
+    """R24M-1: a `ls -l /dev/kvm` that could not run is no answer: an error, not "no /dev/kvm"."""
+    host = _arm64()
+    host["dev-kvm"] = RuntimeError("timed out")
+    a = host_scan(host)
+    assert outcomes(a, "HVA-010") == {"hv1": "error"}
+    assert outcomes(a, "HVA-011") == {"hv1": "error"}, messages(a, "HVA-011")
+
+
 def test_r24m_1_x86_cpuinfo_unread_does_not_pass_hva011(host_scan) -> None:
     """R24M-1 (false pass) HVA-011: with /proc/cpuinfo unreadable the x86 `hypervisor` flag is
     unread; EPT=Y alone passed, though a nested host's EPT is its hypervisor's shadow paging."""

@@ -355,6 +355,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             # kvm_arch_init_vm -> kvm_init_stage2_mmu): no shadow paging to fall back to
             if dev_kvm.state == "ok" and dev_kvm.rc == 0:
                 f.memory_virtualization = Fact.of(True, cpuinfo.source, dev_kvm.source)
+            elif dev_kvm.state != "ok":
+                f.memory_virtualization = Fact.failed(
+                    f"ls -l /dev/kvm: {dev_kvm.reason or dev_kvm.state}", dev_kvm.source
+                )
             else:
                 f.memory_virtualization = Fact.unavailable(
                     "no /dev/kvm: KVM/arm64 did not initialise (HYP mode not available)",
