@@ -50,8 +50,8 @@ Probed by script, not kept:
   "Security driver model '%1$s' is not available"): the VM either does not start or its image
   is labelled as usual; hvaudit's reading (only model='selinux' overrides) matches.
 
-Tally: 11 cases in 7 test functions; 7 failed before the fixes (R24M-1: 3 on main 57d8239;
-R24M-2: 4 on e6c035f); the 4 held cases passed there too.
+Tally: 12 cases in 8 test functions; 8 failed before the fixes (R24M-1: 3 on main 57d8239,
+1 more on d5ecdac; R24M-2: 4 on e6c035f); the 4 held cases passed there too.
 
 Leads left (not settled in the time):
 - HVA-182 and UEFI firmware (the lead): a running VM keeps the OVMF/AAVMF code it loaded at
