@@ -33,6 +33,21 @@ Findings (ID-n):
   link to /run (systemd tmpfiles.d/var.conf.in `L /var/run - - - - ../run`, read with
   `read_file`) and so /var/run/lock is the world-writable /run/lock R24V-1 asks about. Now a
   path under /var/run is read as under /run; on RHEL it still passes (R24W-1).
+- R24W-4 (needless question) HVA-049: every aarch64 VM of an arm64 host (R24M-1's hosts)
+  was asked "Is nested virtualization off in KVM on host ...? Evidence:
+  /sys/module/kvm_intel/parameters/nested ..." ("no kvm_intel or kvm_amd `nested` parameter:
+  the KVM module is not loaded"), or whether an Arm CPU model carries vmx or svm. KVM/arm64
+  is built into the kernel, with no such parameter, and gives a vCPU EL2 (a guest
+  hypervisor) only where the host kernel runs in kvm-arm.mode=nested (kernel-parameters.txt:
+  "nested: VHE-based mode with support for nested virtualization. Requires at least ARMv8.4
+  hardware (with FEAT_NV2)") and the VMM asks for it per vCPU (uapi asm/kvm.h
+  `KVM_ARM_VCPU_HAS_EL2 7 /* Support nested virtualization */`; QEMU's virt board
+  `virtualization=on`) (read with `find_string`). Now an aarch64 guest (libvirt's <os><type
+  arch>, now kept in Vm.arch as Proxmox VE's is) on an arm64 host passes where neither
+  /proc/cmdline nor the next boot's command line (next_boot_adds) has kvm-arm.mode=nested;
+  with it, or the command line unread, one question whether QEMU asks for EL2; a raw
+  `-machine virtualization=on` on a nested-mode host fails. Other guests on an arm64 host
+  (x86 under TCG) keep the checks as before.
 
 Held (kept as tests): on Debian 12 (HARDENED_HOST's os-release) and with no os-release the
 /run/lock socket is still asked (R24V-1); on RHEL a client socket in /tmp is still asked
@@ -49,11 +64,21 @@ Probed by script, not kept:
   (the modular daemons' sockets absent on a libvirtd host) keeps the passes; the collector
   runs every command with LC_ALL=C (collect/runner.py), so the English message is what stat
   prints.
-- HVA-034 after R24P-2/3: `systemctl cat` exit 1 with only "No files found for
-  virtqemud.service." and a host without systemd (stat absent) stay answered.
+- HVA-034 after R24P-2/3 and HVA-030/035 after R24Q-1: `systemctl cat` exit 1 with only "No
+  files found for virtqemud.service." stays answered.
+- A sweep of every check's verdict, main beaf619 (before round 24) against main 55faff3, on
+  the hardened Debian host, the same with RHEL's os-release, with ntpsec (Debian's argv and
+  stock ntpsec.conf with a commented NTS server, and a LOCAL fallback beside a server), with
+  the real stat and systemctl stderr, with a TLS listener (tls_allowed_dn_list, key 0600 in a
+  0700/0750 private directory, libvirtd-tls.socket enabled), on an arm64 host, and on the
+  proxmox-node and proxmox-hardened fixtures: no verdict changed but R24M-1's arm64 HVA-010
+  and HVA-011 (fail and question -> one bare-metal question each), and R24W-4's HVA-049.
+- HVA-419 after V24-2: the tos limits read only with numbers; `tos orphan`, `maxclock` and
+  `minclock` are not judged.
 
-Tally: 7 cases in 5 test functions; R24W-1's 2 cases failed on main 57d8239 before the fix
-(the held cases passed there too), R24W-2's 1 on e4386fa, R24W-3's 1 on e6c035f.
+Tally: 12 cases in 8 test functions; R24W-1's 2 cases failed on main 57d8239 before the fix
+(the held cases passed there too), R24W-2's 1 on e4386fa, R24W-3's 1 on e6c035f, R24W-4's 5
+on 55faff3 (a pass, three Arm questions and a fail that were the x86 question there).
 
 Leads left (not settled in the time): see the report.
 """
@@ -81,7 +106,7 @@ from hvaudit.bundle import BundleWriter, dump_json
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.engine import Assessment
-from test_redteam23_vm_probes import _domain, _vhostuser
+from test_redteam23_vm_probes import QEMU_NS, _domain, _vhostuser
 from test_redteam24_vm_probes import _raw_net
 
 
@@ -255,3 +280,135 @@ def test_r24w_3_held_var_run_lock_on_rhel_passes(tmp_path: Path) -> None:
     """Held: on RHEL /run/lock, so /var/run/lock, is root's alone (R24W-1)."""
     a = _scan(tmp_path, dict(HARDENED_HOST, **{"/etc/os-release": RHEL}), VAR_RUN)
     assert _verdicts(a) == {"varrunlock": OVS, "rawvarrun": OVS, "ovsvarrun": OVS}
+
+
+# --- HVA-049: KVM/arm64 nests only with kvm-arm.mode=nested (R24W-4) --------------------------
+
+#: An arm64 host as R24M-1 reads it (arch/arm64/kernel/cpuinfo.c: `CPU architecture: 8`, no
+#: vendor_id), KVM built in (no kvm_intel/kvm_amd module), Debian's arm64 kernel.
+ARM64_HOST = {
+    "/proc/cpuinfo": "".join(
+        f"processor\t: {i}\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 "
+        "sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp ssbs\nCPU "
+        "implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x3\nCPU part\t: 0xd0c\n"
+        "CPU revision\t: 1\n\n"
+        for i in range(2)
+    ),
+    "/proc/modules": "nf_tables 303104 0 - Live 0x0000000000000000\n",
+    "/sys/module/kvm_intel/parameters/ept": None,
+    "/proc/cmdline": "BOOT_IMAGE=/vmlinuz-6.1.0-28-arm64 root=/dev/mapper/vg-root ro quiet\n",
+    "/proc/sys/kernel/osrelease": "6.1.0-28-arm64\n",
+    "boot-kernels": ("/boot/vmlinuz-6.1.0-28-arm64\n/boot/vmlinuz-6.1.0-27-arm64\n", 0),
+}
+
+
+def _aarch64(name: str, cpu: str) -> str:
+    return (
+        f"<domain type='kvm'><name>{name}</name><memory unit='MiB'>1024</memory><vcpu>2</vcpu>"
+        f"<os><type arch='aarch64' machine='virt-8.2'>hvm</type></os>{cpu}<devices></devices>"
+        "</domain>"
+    )
+
+
+ARM_DOMAINS = [
+    _aarch64("hp", "<cpu mode='host-passthrough'/>"),
+    _aarch64("a57", "<cpu mode='custom'><model>cortex-a57</model></cpu>"),
+]
+ARM_WHAT = "aarch64 guest: KVM/arm64 gives it EL2 only on a host booted with kvm-arm.mode=nested"
+ARM_ASKED = (
+    "Does VM hp run without EL2 (no nested virtualization) on arm64 host hv1? Evidence: the "
+    "QEMU command line of VM hp on hv1 (`ps -ww -o args` of its qemu-system-aarch64: -machine "
+    "virt,...) and /proc/cmdline there. Pass: yes, the machine has no virtualization=on (KVM "
+    "gives a vCPU EL2 only when QEMU asks, KVM_ARM_VCPU_HAS_EL2), or the host kernel runs "
+    "without kvm-arm.mode=nested; fail: virtualization=on on a host booted with "
+    "kvm-arm.mode=nested, so the guest can run a hypervisor."
+)
+NESTED_NOW = {"/proc/cmdline": ARM64_HOST["/proc/cmdline"].strip() + " kvm-arm.mode=nested\n"}
+
+
+def test_r24w_4_arm64_host_without_nested_mode_passes(host_scan) -> None:
+    """R24W-4: KVM/arm64 is built in (no kvm_intel/kvm_amd, no `nested` module parameter) and
+    gives a vCPU EL2 only where the host kernel runs in kvm-arm.mode=nested (kernel-parameters
+    .txt: "nested: VHE-based mode with support for nested virtualization. Requires at least
+    ARMv8.4 hardware (with FEAT_NV2)") and QEMU asks for it (uapi asm/kvm.h
+    `KVM_ARM_VCPU_HAS_EL2 7 /* Support nested virtualization */`). Was: every aarch64 VM of
+    an arm64 host asked about /sys/module/kvm_intel/parameters/nested ("no kvm_intel or
+    kvm_amd `nested` parameter: the KVM module is not loaded"), or about vmx/svm in an Arm
+    CPU model: needless questions R24M-1's arm64 hosts brought. Right: a command line without
+    kvm-arm.mode=nested, now and at the next boot, passes."""
+    a = host_scan(ARM64_HOST, domains=ARM_DOMAINS)
+    ok = f"{ARM_WHAT}, and host hv1 runs without it (nor does its next boot's command line add it)"
+    assert (outcomes(a, "HVA-049"), messages(a, "HVA-049")) == (
+        {"hp": "pass", "a57": "pass"},
+        {"hp": ok, "a57": ok},
+    )
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        (
+            NESTED_NOW,
+            f"{ARM_WHAT}, and host hv1 runs with kvm-arm.mode=nested: whether QEMU asks for EL2 "
+            "(virtualization=on) is not in the definition",
+        ),
+        (
+            {
+                "boot-cmdline": (
+                    str(HARDENED_HOST["boot-cmdline"][0]).replace(
+                        'GRUB_CMDLINE_LINUX=""', 'GRUB_CMDLINE_LINUX="kvm-arm.mode=nested"'
+                    ),
+                    0,
+                )
+            },
+            f"{ARM_WHAT}; host hv1 runs without it, but kvm_arm.mode=nested in "
+            "/etc/default/grub selects the nested mode at the next boot if the boot loader "
+            "takes it",
+        ),
+        (
+            {"/proc/cmdline": None},
+            f"{ARM_WHAT}, and the host's kernel command line was not read (/proc/cmdline could "
+            "not be read)",
+        ),
+    ],
+    ids=["nested-now", "nested-next-boot", "cmdline-unread"],
+)
+def test_r24w_4_held_arm64_nested_mode_is_asked(
+    host_scan, over: dict[str, Any], message: str
+) -> None:
+    """Held: with kvm-arm.mode=nested now, in GRUB's defaults for the next boot, or the
+    command line unread, whether QEMU asks for EL2 is the one question (never a pass)."""
+    a = host_scan({**ARM64_HOST, **over}, domains=ARM_DOMAINS[:1])
+    asked = {
+        r.outcome.subject.name: r.outcome.question
+        for r in a.results
+        if r.check.id == "HVA-049" and r.status.value == "manual"
+    }
+    assert (outcomes(a, "HVA-049"), messages(a, "HVA-049"), asked) == (
+        {"hp": "manual"},
+        {"hp": message},
+        {"hp": ARM_ASKED},
+    )
+
+
+def test_r24w_4_raw_virtualization_on_nested_host_fails(tmp_path: Path) -> None:
+    """R24W-4: a raw `-machine virtualization=on` (QEMU docs/system/arm/virt.rst: "emulating a
+    guest CPU which implements the Arm Virtualization Extensions"), on a host booted with
+    kvm-arm.mode=nested, gives the guest EL2: a fail."""
+    dom = (
+        _aarch64("rawel2", "<cpu mode='host-passthrough'/>")
+        .replace("<domain type='kvm'>", f"<domain type='kvm' xmlns:qemu='{QEMU_NS}'>")
+        .replace(
+            "</domain>",
+            "<qemu:commandline><qemu:arg value='-machine'/>"
+            "<qemu:arg value='virtualization=on'/></qemu:commandline></domain>",
+        )
+    )
+    a = _scan(tmp_path, {**HARDENED_HOST, **ARM64_HOST, **NESTED_NOW}, {"rawel2": dom})
+    assert (outcomes(a, "HVA-049"), messages(a, "HVA-049")) == (
+        {"rawel2": "fail"},
+        {
+            "rawel2": "QEMU argument -machine virtualization=on asks for EL2, and host hv1 runs "
+            "with kvm-arm.mode=nested: the aarch64 guest can run a hypervisor"
+        },
+    )

@@ -645,7 +645,7 @@ class Vm:
     """The machine type the definition names (libvirt <os><type machine=...>), None if none."""
     arch: str | None = None
     """The guest CPU architecture (Proxmox VE `arch`, else the node's: qemu-server Helpers.pm
-    get_vm_arch), None where the parser does not resolve it."""
+    get_vm_arch; libvirt's <os><type arch>), None where the parser does not resolve it."""
 
 
 @dataclass(frozen=True, slots=True)

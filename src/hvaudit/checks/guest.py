@@ -19,8 +19,10 @@ from hvaudit.checks._libvirt import (
     conf_value,
     disk_file,
     host_settings_manual,
+    kernel_params,
     volume_path,
 )
+from hvaudit.checks._nextboot import next_boot_adds
 from hvaudit.checks.base import (
     LINUX_HOST,
     Context,
@@ -387,6 +389,9 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
     if h.platform == "proxmox-ve":
         yield _pve_nesting(v, h)
         return
+    if v.arch == "aarch64" and h.facts.arm64.known and h.facts.arm64.get():
+        yield _arm64_nesting(v, h)
+        return
     feat = _nesting_policy(v, h)
     carried = _carried_svm(v, h) if feat is None else None
     unknown = _unknown_model(v) if feat is None else None
@@ -498,6 +503,82 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
         yield failed(s, f"{what}, and the host's KVM has nested on", v.source, *nested.sources)
     else:
         yield _nested_off_now(v, h, what, "host")
+
+
+def _arm64_nested_mode(word: str) -> bool:
+    """A kernel command-line word (as the kernel matches it) selecting KVM/arm64's nested mode."""
+    return word == "kvm_arm.mode=nested"
+
+
+def _arm64_nesting(v: Vm, h: Host) -> Outcome:
+    """HVA-049 of an aarch64 guest on an arm64 host (R24W-4). KVM/arm64 is built into the
+    kernel, with no kvm_intel/kvm_amd `nested` parameter, and gives a vCPU EL2 (a guest
+    hypervisor) only where two things meet: the host kernel runs in the mode kernel-parameters
+    .txt `kvm-arm.mode=` names "nested: VHE-based mode with support for nested virtualization.
+    Requires at least ARMv8.4 hardware (with FEAT_NV2)", and the VMM asks for it per vCPU
+    (arch/arm64/include/uapi/asm/kvm.h `KVM_ARM_VCPU_HAS_EL2 7 /* Support nested
+    virtualization */`, which QEMU's virt board sets with virtualization=on) (both read with
+    `find_string`). vmx/svm and x86 CPU models do not apply. So the running command line
+    (/proc/cmdline) and the next boot's (next_boot_adds) without kvm-arm.mode=nested pass;
+    with it, or not read, whether the VM asks for EL2 is the question."""
+    s = vm_subject(v)
+    live = h.facts.kernel_cmdline
+    question = (
+        f"Does VM {v.name} run without EL2 (no nested virtualization) on arm64 host {h.name}? "
+        f"Evidence: the QEMU command line of VM {v.name} on {h.name} (`ps -ww -o args` of its "
+        "qemu-system-aarch64: -machine virt,...) and /proc/cmdline there. Pass: yes, the "
+        "machine has no virtualization=on (KVM gives a vCPU EL2 only when QEMU asks, "
+        "KVM_ARM_VCPU_HAS_EL2), or the host kernel runs without kvm-arm.mode=nested; fail: "
+        "virtualization=on on a host booted with kvm-arm.mode=nested, so the guest can run a "
+        "hypervisor."
+    )
+    what = "aarch64 guest: KVM/arm64 gives it EL2 only on a host booted with kvm-arm.mode=nested"
+    if not live.known:
+        return manual(
+            s,
+            f"{what}, and the host's kernel command line was not read ({live.reason})",
+            v.source,
+            *live.sources,
+            question=question,
+        )
+    now = [w for w in kernel_params(live.get()) if _arm64_nested_mode(w)]
+    nb = next_boot_adds(h, _arm64_nested_mode)
+    machine: dict[str, str] = {}
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name in ("machine", "M"):
+            machine.update(parse_opts(o.text, "type"))
+    if now and machine.get("virtualization", "").lower() in ("on", "yes", "true", "y"):
+        return failed(
+            s,
+            f"QEMU argument -machine virtualization=on asks for EL2, and host {h.name} runs with "
+            "kvm-arm.mode=nested: the aarch64 guest can run a hypervisor",
+            v.source,
+            *live.sources,
+        )
+    if now:
+        return manual(
+            s,
+            f"{what}, and host {h.name} runs with kvm-arm.mode=nested: whether QEMU asks for EL2 "
+            "(virtualization=on) is not in the definition",
+            v.source,
+            *live.sources,
+            question=question,
+        )
+    if nb is not None:
+        return manual(
+            s,
+            f"{what}; host {h.name} runs without it, but {nb.says('selects the nested mode')}",
+            v.source,
+            *live.sources,
+            *nb.sources,
+            question=question,
+        )
+    return passed(
+        s,
+        f"{what}, and host {h.name} runs without it (nor does its next boot's command line add it)",
+        v.source,
+        *live.sources,
+    )
 
 
 def _nested_off_now(v: Vm, h: Host, what: str, node: str) -> Outcome:

@@ -957,6 +957,7 @@ def parse_domain(
             dict.fromkeys(legacy + ([] if "floppy drive" in legacy else _machine_legacy(root)))
         ),
         machine=_machine(root),
+        arch=_arch(root),
         accelerated_3d=tuple(accel3d),
         memory_dumps=tuple(_memory_dumps(root)),
         vsock=tuple(_vsock(root)),
@@ -1800,6 +1801,13 @@ def _memory_device_access(root: Element, m: Element) -> str | None:
 def _machine(root: Element) -> str | None:
     os_type = _first(root, "os", "type")
     return (os_type.get("machine") or None) if os_type is not None else None
+
+
+def _arch(root: Element) -> str | None:
+    """The guest architecture the definition names (<os><type arch=...>), None where it names
+    none (HVA-049 judges an aarch64 guest on an arm64 host by KVM/arm64's rules, R24W-4)."""
+    os_type = _first(root, "os", "type")
+    return (os_type.get("arch") or None) if os_type is not None else None
 
 
 def _vsock(root: Element) -> list[str]:
