@@ -66,27 +66,33 @@ Findings (R24N-n):
   (libnftables-json(5) NOTRACK "Disable connection tracking for the packet"). Now the match
   is as wide as the rules that exempt packets from tracking (the question where an iptables-nft
   NOTRACK or CT target, shown by name only, may).
+- R24N-6 (false pass) HVA-190, R24N-5 in iptables: `--ctstate RELATED,ESTABLISHED,UNTRACKED
+  -j ACCEPT` beside a raw table `-A PREROUTING -j CT --notrack` (iptables-extensions(8) CT
+  "--notrack: Disables connection tracking for this packet", read from `iptables-save`)
+  passed. Now UNTRACKED is as wide as the raw table's NOTRACK / CT --notrack rules; the
+  question where `iptables-save` was not read.
 
 Held (kept as tests): `ct original saddr 10.0.0.0/8 accept`, `ct status dnat accept` (firewalld's
 filter_INPUT) and `-m conntrack --ctorigsrc 10.0.0.0/8 -j ACCEPT` keep the pass; `ip saddr
 @knock tcp dport 22 accept` keeps it too (port 22 alone, as `tcp dport 22 accept`: HVA-190
 asks for a default deny, not who reaches the port); `ct mark 1 accept` stays a question;
 HVA-210 keeps R21N-1's fail under policy accept and under `iifname "virbr0" accept`; `ct
-state untracked` beside `tcp dport 22 notrack`, or beside no notrack rule, keeps the pass.
+state untracked` beside `tcp dport 22 notrack`, or beside no notrack rule, keeps the pass, and
+iptables' UNTRACKED beside `--dport 22 -j NOTRACK` too.
 
 Probed by script, not kept: `ct original daddr 10.0.0.10 accept` (every address of the host)
 and `ct original ip saddr 0.0.0.0/0` now fail as `ip daddr` / `ip saddr` do; the existing
 firewall test files (49 files, 1635 cases) pass unchanged.
 
-Tally: 30 cases in 14 test functions; 22 failed on main before their fixes (R24N-1/2's 15
-on 6a623ab, R24N-3/4's 6 on d13030d, R24N-5's 1 on 155adaf: run with
-PYTHONPATH=/work/main/src), the 8 held cases passed before and after.
+Tally: 32 cases in 15 test functions; 23 failed on main before their fixes (R24N-1/2's 15
+on 6a623ab, R24N-3/4's 6 on d13030d, R24N-5's 1 on 155adaf, R24N-6's 1 on 95730b5: run with
+PYTHONPATH=/work/main/src), the 9 held cases passed before and after.
 
 Leads left (not settled in the time):
 - `ct reply daddr` is read as the sender: true at a filter chain of the input hook before the
   nat input chain (priority 100) runs its snat; a filter chain after it sees the snat address.
-- `ct state untracked` beside an iptables-legacy raw `-j NOTRACK` (not in `nft -j`) is read
-  as nothing untracked.
+- nft's `ct state untracked` beside an iptables-legacy raw `-j NOTRACK` (in `iptables-save`,
+  not in `nft -j`) is read as nothing untracked.
 - `ip saddr != 10.0.0.0/8 drop` under policy accept fails (a drop of a broad share decides
   nothing), though only 10/8 gets in, as `ip saddr 10.0.0.0/8 accept` under policy drop,
   which passes (wrong fail; needs the walk to carry what is left after a broad drop).
@@ -482,3 +488,40 @@ def test_untracked_accept_beside_a_narrow_notrack_keeps_the_pass(host_scan) -> N
     for raw in (_raw(_m(_p("tcp", "dport"), 22)), ()):
         a = host_scan({"nft-ruleset": (_nft(ESTABLISHED_OR_UNTRACKED, extra=raw), 0)})
         assert _verdict(a) == PASS
+
+
+UNTRACKED_ACCEPT = "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED,UNTRACKED -j ACCEPT\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "-A PREROUTING -j CT --notrack\n",
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -m conntrack --ctstate "
+                "RELATED,ESTABLISHED,UNTRACKED -j ACCEPT (matches every packet or every new "
+                "connection))",
+            ),
+        ),
+        (
+            "-A PREROUTING -p tcp -m tcp --dport 22 -j NOTRACK\n",
+            ("pass", "inbound default policy drops (policy DROP; ip6tables policy DROP)"),
+        ),
+    ],
+    ids=["ct-notrack-everything", "held-notrack-port-22"],
+)
+def test_iptables_untracked_accept_is_as_wide_as_the_notrack_rules(
+    host_scan, raw: str, expected: tuple[str, str]
+) -> None:
+    """R24N-6 (R24N-5 in iptables). iptables-extensions(8) CT "--notrack: Disables connection
+    tracking for this packet"; conntrack `--ctstate` UNTRACKED. `-t raw -A PREROUTING -j CT
+    --notrack` (in `iptables-save`) leaves every packet untracked, and `--ctstate
+    RELATED,ESTABLISHED,UNTRACKED -j ACCEPT` accepts them all. hvaudit read UNTRACKED as
+    narrow and passed; right: as wide as the raw table's notrack rules (fail here; port 22
+    only keeps the pass)."""
+    from test_network_leads import _ipt_lists
+
+    save = f"*raw\n:PREROUTING ACCEPT [0:0]\n{raw}COMMIT\n"
+    assert _ipt_lists(host_scan, UNTRACKED_ACCEPT, save_extra=save) == expected

@@ -1468,6 +1468,10 @@ def list_adders(texts: Sequence[str]) -> dict[tuple[str, str], tuple[_IptRule, .
         conds = body[:at] if at is not None else body
         target = body[at + 1] if at is not None and at + 1 < len(body) else ""
         rule = _IptRule(line.strip(), conds, "-j", target)
+        if target == "NOTRACK" or (target == "CT" and "--notrack" in body):
+            # iptables-extensions(8) CT `--notrack`: "Disables connection tracking for this
+            # packet" (NOTRACK: its older alias); what it exempts is `--ctstate UNTRACKED`
+            out.setdefault(("notrack", ""), []).append(rule)
         if target == "SET" and "--add-set" in body[:-1]:
             out.setdefault(("set", body[body.index("--add-set") + 1]), []).append(rule)
         if "--set" in conds and "recent" in conds:
@@ -1565,6 +1569,23 @@ def _ipset_reach(
     if covers:
         return _BROAD if s.nomatch else _ALL
     return _NARROW
+
+
+def _ipt_untracked_reach(lists: KernelLists | None, version: str, own: Addresses) -> int | None:
+    """How much traffic goes untracked in iptables: the widest reach of the rules of every
+    table (`iptables-save`: the raw table's PREROUTING) whose target is NOTRACK or `CT
+    --notrack` (iptables-extensions(8) CT "--notrack: Disables connection tracking for this
+    packet"); _NARROW when none does; None when `iptables-save` was not read or such a rule
+    holds a match hvaudit does not read."""
+    if lists is None or lists.adders is None:
+        return None
+    widest = _NARROW
+    for rule in lists.adders.get(("notrack", ""), ()):
+        reach = _iptables_reach(rule.conds, version, own).reach
+        if reach == _OPAQUE:
+            return None
+        widest = max(widest, reach)
+    return widest
 
 
 @dataclass(frozen=True, slots=True)
@@ -1723,7 +1744,21 @@ def _iptables_reach(
         elif w in ("--ctstate", "--state"):
             states = {x.upper() for x in arg.split(",")}
             admits_new = ("NEW" not in states) if negate else ("NEW" in states)
-            reach = min(reach, _ALL if admits_new else _NARROW)
+            untracked = ("UNTRACKED" not in states) if negate else ("UNTRACKED" in states)
+            if admits_new:
+                pass
+            elif untracked:
+                # the packets the raw table's NOTRACK / CT --notrack rules exempt (R24N-6)
+                exempt = _ipt_untracked_reach(lists, version, own)
+                if exempt is None:
+                    unread.append(
+                        f"{'! ' if negate else ''}{w} {arg}, whose untracked packets the raw "
+                        "table's rules (iptables-save, not read) pick"
+                    )
+                else:
+                    reach = min(reach, exempt)
+            else:
+                reach = _NARROW
             i += 2
         elif w == "--match-set":
             # iptables-extensions(8) set (libxt_set.man): "[!] --match-set setname
