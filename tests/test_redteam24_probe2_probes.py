@@ -45,17 +45,43 @@ Findings (ID-n):
   access driver (a fail when the list answers). Now parse.host records why the list failed
   (LibvirtHost.daemons_unlisted) and daemon_files judges, beside the running daemons, every
   daemon of the role whose file exists (its own fallback when none is seen; the worst counts).
+- R24Q-4 (false pass) HVA-200 HVA-140 HVA-150: the mtime probes (`find ... -printf '%T@ %p'`
+  of rsyslog's and SSSD's files) were read whatever find said: a timeout, or exit 1 with
+  "Permission denied" on /etc/sssd/conf.d beside the listed sssd.conf, was read as "no file
+  changed since the daemon started", so the checks passed from the files, though rsyslogd and
+  sssd read them only at start (R11H-5, R11H-3). find(1) EXIT STATUS (found with
+  `find_string`): "find exits with status 0 if all files are processed successfully, greater
+  than 0 if errors occur", "if the return value is non-zero, you should not rely on the
+  correctness of the results of find". Now _changed_after, where the daemon runs, reads any
+  error but "No such file or directory" (_stat_unanswered: find names each error on stderr
+  as stat does) as "when its files last changed was not read", and the checks ask.
 
 Held (kept as tests): the same failed `systemctl cat` with libvirt's -tcp and -tls units
 masked (nothing a drop-in could start) keeps HVA-030's pass and HVA-035's n/a; with the -tcp
 unit masked and the -tls unit disabled, TLS settings that would pass keep HVA-030's pass.
 
-Probed by script, not kept: (none yet)
+Probed by script, not kept: the other `find` probes: iommu-group-devices, pci-drivers and
+pci-classes already reject any exit status but 0 (_sysfs_pairs, _pci_classes, unavailable);
+userdb-records accepts exit 1 only with "No such file or directory" lines; boot-kernels (`find
+/boot -maxdepth 1`) reads one directory, so it cannot answer in part, and with /boot unread no
+kernel is found and the fact is unavailable. A failed libvirt-socket-units with libvirtd
+running on a monolithic host (daemon_files already judged libvirtd.conf) changes nothing.
 
-Tally: 10 cases in 4 test functions; 5 failed before the fixes (R24Q-1: 3 on main 57d8239;
-R24Q-2: 1 on 6a623ab; R24Q-3: 1 on 1d64f1c); the held cases passed before and after.
+Tally: 14 cases in 5 test functions; 8 failed before the fixes (R24Q-1: 3 on main 57d8239;
+R24Q-2: 1 on 6a623ab; R24Q-3: 1 on 1d64f1c; R24Q-4: 3 on f097fd6); the 6 held cases passed
+before and after.
 
-Leads left (not settled in the time): see below.
+Leads left (not settled in the time):
+- _unit_config_options skips a daemon whose unit arguments are unknown (a failed `systemctl
+  cat`, an unread EnvironmentFile=): a `--config FILE` there is unseen and
+  /etc/libvirt/<daemon>.conf is still taken as what the next start reads. Making every
+  libvirtd.conf check ask on such a failure is wide; the team should decide.
+- R24Q-3 judges every present file of the role beside the running daemons when the socket
+  list failed: a file of a daemon not in use with weak defaults can then fail a check (the
+  same worst-counts rule daemon_files already used when no daemon is seen); an error there
+  would be the stricter reading.
+- _starts_and_mtimes (libvirt-conf-mtimes, stat) still reads a failed stat as "no file
+  changed since the daemon started" ({}), as _changed_after did before R24Q-4.
 """
 
 from __future__ import annotations
@@ -176,3 +202,36 @@ def test_unlisted_socket_units_keep_idle_modular_daemons(host_scan) -> None:
         a = host_scan({**base, "libvirt-socket-units": units})
         assert outcomes(a, "HVA-130") == {"hv1": "fail"}
         assert messages(a, "HVA-130") == want
+
+
+def test_unread_mtimes_are_not_unchanged_files(host_scan) -> None:
+    """R24Q-4 (false pass) HVA-200 HVA-140 HVA-150: the `find ... -printf '%T@ %p'` of
+    rsyslog's and SSSD's files failed (a timeout; exit 1 with "Permission denied" on
+    /etc/sssd/conf.d beside the listed sssd.conf), and _changed_after read it as "no file
+    changed since the daemon started": the checks passed from the files, though a daemon reads
+    them only at its start (rsyslog v4+ HUP, sssd(8) SIGHUP: R11H-5, R11H-3). find(1): "if the
+    return value is non-zero, you should not rely on the correctness of the results of find".
+    Held: exit 1 with only "No such file or directory" (no /etc/rsyslog.d) is an answer."""
+    a = host_scan({"rsyslog-mtimes": TimeoutError("timed out after 20s")})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}
+    assert messages(a, "HVA-200") == {
+        "hv1": "evidence unavailable: rsyslogd runs, but when its files last changed was not "
+        "read (`find`: timed out after 20s): rsyslogd reads its configuration only when it "
+        "starts (HUP does not re-read it), so its destinations may differ from the files"
+    }
+    gone = (
+        "1732095000.0 /etc/rsyslog.conf\n",
+        1,
+        "find: '/etc/rsyslog.d': No such file or directory\n",
+    )
+    assert outcomes(host_scan({"rsyslog-mtimes": gone}), "HVA-200") == {"hv1": "pass"}
+    denied = "find: '/etc/sssd/conf.d': Permission denied\n"
+    a = host_scan({"sssd-conf-mtimes": ("1732095000.0 /etc/sssd/sssd.conf\n", 1, denied)})
+    why = (
+        "evidence unavailable: sssd runs, but when its files last changed was not read (`find`: "
+        f"exit status 1: {denied.strip()}): SSSD reads its configuration only when it starts, "
+        "so what it runs may differ from the files"
+    )
+    for check in ("HVA-140", "HVA-150"):
+        assert outcomes(a, check) == {"hv1": "manual"}
+        assert messages(a, check) == {"hv1": why}

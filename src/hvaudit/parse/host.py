@@ -3341,6 +3341,12 @@ def _sssd_changed_since_start(ev: HostEvidence) -> tuple[str, list[Source]] | No
     if found is None:
         return None
     path, mtime, start = found
+    if not mtime:
+        return (
+            f"sssd runs, but {path}: SSSD reads its configuration only when it starts, so "
+            "what it runs may differ from the files",
+            [ev.get(_cmd("sssd-conf-mtimes")).source, ev.get(_cmd("process-starts")).source],
+        )
     return (
         f"{path} was changed at {_utc(mtime)}, after sssd started at {_utc(start)}; "
         "SSSD reads its configuration only when it starts, so what it runs may differ "
@@ -4399,6 +4405,14 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         changed = _changed_after(
             ev, "rsyslog-mtimes", "rsyslogd", "/etc/rsyslog", _rsyslog_reads(ev)
         )
+        if changed is not None and not changed[1]:
+            return Fact.unavailable(
+                f"rsyslogd runs, but {changed[0]}: rsyslogd reads its configuration only when "
+                "it starts (HUP does not re-read it), so its destinations may differ from the "
+                "files",
+                processes.source,
+                ev.get(_cmd("rsyslog-mtimes")).source,
+            )
         if changed is not None:
             path, mtime, start = changed
             return Fact.unavailable(
@@ -7564,12 +7578,18 @@ def _changed_after(
 ) -> tuple[str, int, int] | None:
     """(path, its mtime, the program's start) for the first file of `probe` (`find ... -printf
     '%T@ %p\\n'` lines) under `prefix` changed after the earliest running `program` process
-    started; None when none was, or the times were not read. With `counts`, only the paths it
-    accepts (the files the program reads and the directories holding them) are weighed."""
+    started; None when none was, or the times were not collected (an older bundle). With
+    `counts`, only the paths it accepts (the files the program reads and the directories holding
+    them) are weighed. Where the program runs but the `find` failed (why, 0, its start: the
+    reason in the path's place), the files may have changed unseen: find(1) EXIT STATUS (found
+    with `find_string`): "find exits with status 0 if all files are processed successfully,
+    greater than 0 if errors occur", "if the return value is non-zero, you should not rely on
+    the correctness of the results of find"; a start path that does not exist ("No such file or
+    directory") is an answer (R24Q-4)."""
     starts = _process_starts(ev)
     got = ev.get(_cmd(probe))
     ps = ev.get(_cmd("processes"))
-    if not starts or got.state != "ok" or ps.state != "ok":
+    if not starts or got.state in ("uncollected", "absent") or ps.state != "ok":
         return None
     begun = []
     for line in ps.text.splitlines():
@@ -7584,6 +7604,9 @@ def _changed_after(
     if not begun:
         return None
     start = min(begun)
+    why = _stat_unanswered(got)  # find names each error on stderr as stat does
+    if why:
+        return f"when its files last changed was not read (`find`: {why})", 0, start
     for line in got.text.splitlines():
         stamp, _, path = line.strip().partition(" ")
         try:
