@@ -73,6 +73,8 @@ Probed by script, not kept:
   0700/0750 private directory, libvirtd-tls.socket enabled), on an arm64 host, and on the
   proxmox-node and proxmox-hardened fixtures: no verdict changed but R24M-1's arm64 HVA-010
   and HVA-011 (fail and question -> one bare-metal question each), and R24W-4's HVA-049.
+  Rerun on main 29f2bd5 (every round-24 landing to then): one more, HVA-200 on the Debian
+  rsyslog.conf with RHEL's os-release, pass -> R24L-1's ForwardToSyslog question (Leads).
 - HVA-419 after V24-2: the tos limits read only with numbers; `tos orphan`, `maxclock` and
   `minclock` are not judged.
 
@@ -80,7 +82,25 @@ Tally: 12 cases in 8 test functions; R24W-1's 2 cases failed on main 57d8239 bef
 (the held cases passed there too), R24W-2's 1 on e4386fa, R24W-3's 1 on e6c035f, R24W-4's 5
 on 55faff3 (a pass, three Arm questions and a fail that were the x86 question there).
 
-Leads left (not settled in the time): see the report.
+Leads left (not settled in the time):
+- HVA-200 (R24L-1): "no file sets ForwardToSyslog and this distribution's default is not
+  known" on a RHEL-family host; upstream journald's default is ForwardToSyslog=no, so where
+  rsyslog reads no journal the answer may be settled (a fail-or-pass decision, not probed on a
+  real RHEL rsyslog.conf, which loads imjournal).
+- HVA-010/HVA-011 (R24M-1): every arm64 host gets the same bare-metal question twice (one
+  per check); `systemd-detect-virt` or /sys/class/dmi/id is not collected and would settle it.
+- HVA-049 (R24W-4): whether libvirt ever sets the virt board's virtualization=on for an
+  aarch64 KVM guest was not found; on a kvm-arm.mode=nested host it is asked, not failed.
+- HVA-202: ntpd run without -c reads only /etc/ntp.conf (ntpd(8) "default /etc/ntp.conf"),
+  but _ntp_own_clock and _ntp_discipline_off read /etc/ntpsec/ntp.conf too: a stale ntpsec
+  file with `disable ntp` fails a host whose ntpd never reads it (confirmed by script), and a
+  stale outside server there hides an /etc/ntp.conf with only the LOCAL driver (a false pass;
+  whether Debian's ntpsec binary defaults to /etc/ntpsec/ntp.conf was not settled).
+- HVA-202 (R24T-3): the question's Evidence names "its -c file and each includefile", not
+  ntpsec's ntp.d/*.conf, which the message says was not read.
+- HVA-057: other world-writable directories (Ubuntu's /var/crash 1777) are not listed; a
+  non-root collector's Permission denied on a symlinked TLS key (stat -L into /etc/ssl/private
+  0710) leaves HVA-030 unknown though the key is closed to others.
 """
 
 from __future__ import annotations
