@@ -64,6 +64,10 @@ Findings (ID-n):
   auditd.conf(5): "whether or not to include local events ... set this to no is when you want
   to aggregate events only from the network", so neither its log nor a plugin gets this host's
   records. Now both fail naming it (parse.host._audit_sink, management.audit_discards).
+- R24L-10 (wrong fail) HVA-200: plain forwarding to the host itself (`@@127.0.0.1`, omfwd tcp to
+  localhost, `@127.0.0.1` UDP) failed "logs forwarded without authenticated TLS", though nothing
+  crosses the network there and a local relay (stunnel, a second daemon) may carry it on over
+  TLS. Now the same question as R24L-7; a plain remote destination beside it still fails.
 
 Held (kept as tests): a drop-in's ForwardToSyslog=no overridden by a later-sorted drop-in's yes,
 and an /etc drop-in masking a /usr/lib one of the same name, keep the pass; a host with no
@@ -76,9 +80,9 @@ remote one keeps the pass; `log_format = NOLOG` followed by `write_logs = yes` k
 Probed by script, not kept: HVA-201 keeps its pass with /etc/audit/auditd.conf absent too
 (auditd's compiled-in defaults, write_logs yes).
 
-Tally: 27 cases in 10 test functions; 21 failed before the fixes (R24L-1, R24L-2: 6 on main
+Tally: 30 cases in 11 test functions; 24 failed before the fixes (R24L-1, R24L-2: 6 on main
 57d8239; R24L-3 to R24L-5: 6 on 89b59af; R24L-6, R24L-7: 7 on d0db5b3; R24L-8: 1 on bbf8ae5;
-R24L-9: 1 on 0f1b99f).
+R24L-9: 1 on 0f1b99f; R24L-10: 3 on 95730b5).
 
 Leads left (not settled in the time): see the report.
 """
@@ -290,8 +294,8 @@ def test_tls_forwarding_to_the_host_itself_is_asked(host_scan, target: str) -> N
     a = host_scan(_omfwd(f'target="{target}"'))
     assert outcomes(a, "HVA-200") == {"hv1": "manual"}
     assert messages(a, "HVA-200") == {
-        "hv1": f"rsyslog forwards over authenticated TLS only to the host itself ({target}): "
-        "the logs stay on the host unless what listens there relays them"
+        "hv1": f"rsyslog forwards only to the host itself ({target}): the logs stay on the "
+        "host unless what listens there relays them"
     }
     a = host_scan(_omfwd(f'target="{target}"', 'target="logs.example.internal"'))
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
@@ -343,3 +347,26 @@ def test_local_events_no_keeps_none_of_the_hosts_records(host_scan) -> None:
     a = host_scan({"/etc/audit/auditd.conf": "local_events = yes\n", "audit-plugins": NO_PLUGINS})
     assert outcomes(a, "HVA-201") == {"hv1": "pass"}
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "*.* @@127.0.0.1:10514",
+        'action(type="omfwd" target="localhost" port="10514" protocol="tcp")',
+        "*.* @127.0.0.1:514",
+    ],
+)
+def test_plain_forwarding_to_a_local_relay_is_asked(host_scan, line: str) -> None:
+    """R24L-10 (wrong fail) HVA-200: plain forwarding to the host itself failed "logs forwarded
+    without authenticated TLS to 127.0.0.1", though nothing crosses the network there: the
+    usual local relay (stunnel, or a second daemon) carries it on over TLS, which the evidence
+    does not show. Now the same question as R24L-7. Held: a plain remote destination beside it
+    still fails."""
+    f = "/etc/rsyslog.d/50-remote.conf"
+    a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + f"{f}:{line}\n", 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}
+    assert messages(a, "HVA-200")["hv1"].startswith("rsyslog forwards only to the host itself (")
+    text = DEBIAN_RSYSLOG_MAIN + f"{f}:{line}\n{f}:*.* @@logs.example.internal:514\n"
+    a = host_scan({"rsyslog-config": (text, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}

@@ -4072,13 +4072,12 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         if not targets and here:
             yield manual(
                 s,
-                "rsyslog forwards over authenticated TLS only to the host itself "
-                f"({'; '.join(here)}): the logs stay on the host unless what listens there "
-                "relays them",
+                f"rsyslog forwards only to the host itself ({'; '.join(here)}): the logs "
+                "stay on the host unless what listens there relays them",
                 *f.sources,
                 question=f"Does the program listening at {'; '.join(here)} on host {h.name} "
                 "relay the logs it receives to a log server outside the host over "
-                f"authenticated TLS? Evidence: `ss -tlnp` on {h.name} (the listener's program) "
+                f"authenticated TLS? Evidence: `ss -tulnp` on {h.name} (the listener's program) "
                 "and that program's configuration (its forwarding target and TLS settings). "
                 "Pass: yes, to a remote server over TLS that authenticates it; fail: it keeps "
                 "them on the host or forwards them in plain text.",

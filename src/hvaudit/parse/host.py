@@ -4463,14 +4463,19 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         if version and any(expired_by_default(version) and not d.tls for d in fwd.destinations):
             sources.extend(pk.sources)
         carried = [d for d in fwd.destinations if d.carries_host_logs and not (d.tls and d.filters)]
-        # a TLS destination on the host itself (loopback, localhost, one of its own addresses
-        # or names: _on_host, R21T-3) is no remote server: the logs stay on the host unless
-        # what listens there relays them on, which the evidence does not show (R24L-7)
+        # a destination on the host itself (loopback, localhost, one of its own addresses or
+        # names: _on_host, R21T-3) is no remote server: the logs stay on the host unless what
+        # listens there relays them on, which the evidence does not show (R24L-7); in plain
+        # text they do not cross the network there (a local relay such as stunnel), so the
+        # question is the relay's, not a fail (R24L-10)
         itself = _itself(ev, _host_names(ev, ev.fact(_cmd("ip-addr"), _addresses)))
         here = [
             d
             for d in carried
-            if d.tls and all(_on_host(t.strip(), itself) for t in d.name.split(","))
+            if all(
+                _on_host(t.split(" (", 1)[0].strip(), itself)
+                for t in d.name.split(" (", 1)[0].split(",")
+            )
         ]
         carried = [d for d in carried if d not in here]
         on_host = [d.name for d in here]
