@@ -1050,8 +1050,12 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             else:
                 unshapeable.append(i)
         raw_bad, raw_ask = _raw_unlimited(v)
+        # a host SCSI device is storage no throttle sees (R24R-1, _scsi_hostdevs)
+        scsi_bad, scsi_ask = _scsi_hostdevs(v)
         if (
             not disks
+            and not scsi_bad
+            and not scsi_ask
             and not backed
             and not nics
             and not switched
@@ -1205,8 +1209,8 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         ]
         if inherited:
             note += f" ({'; '.join(inherited)})"
-        bad += raw_bad
-        ask += raw_ask + net_ask
+        bad += raw_bad + scsi_bad
+        ask += raw_ask + scsi_ask + net_ask
         if bad:
             yield failed(s, "; ".join(bad) + note, v.source)
         elif ask:
@@ -1215,7 +1219,8 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 "; ".join(ask) + note,
                 v.source,
                 question="Is this VM's I/O limited where libvirt does not do it: a <blkiotune> "
-                "device throttle on the host device under each listed disk, a throttle in the "
+                "device throttle on the host device under each listed disk (or each vhost-scsi "
+                "device's LIO backing store), a throttle in the "
                 "backend of each vhost-user disk, a rate limit on each vhost-user port in its "
                 "switch, a max_tx_rate on each SR-IOV VF, and a tc rate limit on each tap raw "
                 "QEMU arguments open"
@@ -1287,6 +1292,43 @@ def _raw_unlimited(v: Vm) -> tuple[list[str], list[str]]:
     known, unsure = raw_taps(raw_nics(v.raw_hypervisor_arguments))
     bad += [f"QEMU argument {n.shown}: a tap on {n.bridge} no <bandwidth> shapes" for n in known]
     return bad, [f"QEMU argument {n.shown}: a tap its script or fd sets up" for n in unsure]
+
+
+def _scsi_hostdevs(v: Vm) -> tuple[list[str], list[str]]:
+    """The VM's host SCSI devices, which neither <iotune> nor <blkiotune> limits, as (fails,
+    questions) (R24R-1). <iotune> is a child of <disk> only (formatdomain, "Hard drives,
+    floppy disks, CDROMs"): a <hostdev type='scsi'> has none. libvirt hands QEMU the host
+    device's SCSI generic node (qemu_process.c qemuProcessPrepareHostHostdev: `src->path =
+    g_strdup_printf("/dev/%s", devstr)` from virSCSIDeviceGetSgName), or an iSCSI LUN through
+    libiscsi, behind a scsi-generic device ("full implementation of the SCSI protocol", the
+    oVirt hostdev_scsi hook's README), which sends every guest command as an SG_IO ioctl, as a
+    SCSI LUN disk's scsi-block does (R8-5): QEMU's throttling is on the read and write paths
+    only and the kernel's block throttle never sees passthrough requests (_iotune_applies,
+    R8-12). A <hostdev type='scsi_host'> (vhost-scsi) is served by the kernel's vhost-scsi
+    and LIO target, outside QEMU's block layer; only a <blkiotune> throttle of the LIO backing
+    device could reach it, which the definition does not name: asked where the VM has one,
+    failed otherwise."""
+    bad: list[str] = []
+    ask: list[str] = []
+    for p in v.passthrough:
+        if p.kind == "scsi":
+            bad.append(
+                f"host SCSI device {p.address}: no rate limit (a <hostdev> has no <iotune>, and "
+                "QEMU's scsi-generic passes the guest's commands as SG_IO ioctls, which neither "
+                "QEMU's I/O throttling nor the kernel's block throttle sees)"
+            )
+        elif p.kind == "scsi_host":
+            (ask if v.blkio_throttles else bad).append(
+                f"vhost-scsi device {p.address}: no rate limit (a <hostdev> has no <iotune>; the "
+                "kernel's vhost-scsi target serves it outside QEMU"
+                + (
+                    f", and whether <blkiotune> ({', '.join(v.blkio_throttles)}) throttles its "
+                    "backing device is not in the definition)"
+                    if v.blkio_throttles
+                    else ")"
+                )
+            )
+    return bad, ask
 
 
 def _iotune_applies(d: Disk) -> bool:
