@@ -54,6 +54,15 @@ Tally: 17 cases in 5 test functions; 13 failed before the fixes (R24A-1: 5 on ma
 R24A-2 and R24A-3: 8 on main 1d64f1c).
 
 Leads left (not settled in the time):
+- HVA-142: a group password in /etc/group's own second field (a group with no gshadow entry:
+  newgrp then uses it) is not read; only gshadow's is.
+- HVA-142: polkit identities `unix-user:1000` (a uid) count as a principal named "1000", not
+  as the account with that uid (a double count, so at worst a wrong fail).
+- HVA-142: a rootful podman or containerd API socket given a group by a drop-in
+  (/run/podman/podman.sock, /run/containerd/containerd.sock) is not stat'ed.
+- HVA-142: root-equivalent polkit actions beyond those counted (AccountsService's
+  org.freedesktop.accounts.user-administration, PackageKit's package-install-untrusted,
+  udisks2's modify-device) are not counted; confirm each before counting.
 """
 
 from __future__ import annotations
