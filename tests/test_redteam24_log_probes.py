@@ -84,7 +84,18 @@ Tally: 30 cases in 11 test functions; 24 failed before the fixes (R24L-1, R24L-2
 57d8239; R24L-3 to R24L-5: 6 on 89b59af; R24L-6, R24L-7: 7 on d0db5b3; R24L-8: 1 on bbf8ae5;
 R24L-9: 1 on 0f1b99f; R24L-10: 3 on 95730b5).
 
-Leads left (not settled in the time): see the report.
+Leads left (not settled in the time):
+- HVA-200 judges a selector only for daemon.err, while its filter question asks for daemon,
+  kern, auth and authpriv: `*.*;auth,authpriv.none @@remote` (TLS) passes though the logins'
+  records never leave the host. Whether the forwarding must carry auth/authpriv is a standard
+  decision for the team (fail if it must; the `if` question's Pass then matches).
+- R24L-7/R24L-10 cover rsyslog only: syslog-ng network() and systemd-journal-upload URLs on the
+  host itself are not yet asked about; an omfwd target that is a backquoted or variable
+  expression (`echo x`) passes as a name.
+- auditd.conf disk_full_action / disk_error_action / max_log_file_action: not claimed by
+  HVA-201/214 (they judge where records go now), not walked.
+- HVA-214/HVA-201 treat an unavailable (uncollected, grep absent) boot rules list as the pass
+  (R11H-6); only "failed" and "both paths absent" ask.
 """
 
 from __future__ import annotations
