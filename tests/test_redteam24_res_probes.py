@@ -17,6 +17,14 @@ Findings (R24R-n):
   kernel's block throttle sees (R8-5, R8-12); vhost-scsi is served by the kernel's target
   outside QEMU. Now a SCSI host device fails HVA-092 (named), and a vhost-scsi device fails, or
   is asked where the VM has a <blkiotune> throttle that might sit under its LIO backing store.
+- R24R-2 (false pass, not applicable for a subject that exists) HVA-092: a directory shared
+  with the guest (<filesystem type='mount'>: virtio-9p, served by QEMU's fsdev, or virtiofs,
+  served by virtiofsd) was not looked at, though the guest reads and writes host storage through
+  it with no rate limit: libvirt's qemuBuildFSDevStr (qemu_command.c, read with `find_string`)
+  writes the fsdev's driver, security_model, writeout, id, path and readonly, never QEMU's fsdev
+  throttling.* options, and <filesystem> has no <iotune>. A VM with a rate-limited disk and a
+  9p share passed; a VM with a virtiofs share alone was not applicable. Now each share fails
+  HVA-092 (named), or is asked where the VM has a <blkiotune> throttle.
 
 Held (kept as tests): the same VM without the host device still passes HVA-092; a PCI host
 device (a whole function given to the VM) is not judged as storage.
@@ -34,8 +42,9 @@ Leads left (not settled in the time):
 - A VM's CPU reservation is judged against other VMs only; host processes and <vcpu
   placement='auto'> (numad overrides cpuset) were not walked.
 
-Tally: 4 cases in 2 test functions; 3 failed before the fix on main 899d9cc (R24R-1: sanlun and
-vhostscsi passed, onlylun was not applicable); the held case passed there too.
+Tally: 6 cases in 3 test functions; 5 failed before the fixes (R24R-1: 3 on main 899d9cc,
+sanlun and vhostscsi passed, onlylun was not applicable; R24R-2: 2 on main 35b1e83); the held
+case passed before and after.
 """
 
 from __future__ import annotations
@@ -63,6 +72,14 @@ VHOST_SCSI = (
     "<hostdev mode='subsystem' type='scsi_host'><source protocol='vhost' "
     "wwpn='naa.5001405df3e54061'/></hostdev>"
 )
+SHARE_9P = (
+    "<filesystem type='mount' accessmode='mapped'><source dir='/srv/exports/data'/>"
+    "<target dir='data'/></filesystem>"
+)
+VIRTIOFS = (
+    "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
+    "<source dir='/srv/exports/fs'/><target dir='fs'/></filesystem>"
+)
 PCI_HOSTDEV = (
     "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' "
     "bus='0x05' slot='0x00' function='0x0'/></source></hostdev>"
@@ -82,6 +99,8 @@ def res(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
         _vm("vhostscsi", LIMITED_DISK.format(n="vhostscsi") + VHOST_SCSI),
         _vm("plain", LIMITED_DISK.format(n="plain")),
         _vm("gpu", LIMITED_DISK.format(n="gpu") + PCI_HOSTDEV),
+        _vm("share9p", LIMITED_DISK.format(n="share9p") + SHARE_9P),
+        _vm("onlyfs", VIRTIOFS),
     ]
     uri = write_node(tmp / "n.xml", doms)
     return run_assessment(build_bundle(tmp, uri, dict(HARDENED_HOST), name="b"))
@@ -111,3 +130,22 @@ def test_limited_disks_alone_still_pass(res: Assessment) -> None:
     """Held: the rate-limited disk alone, or beside a PCI host device, keeps the pass."""
     assert verdict(res, "HVA-092", "plain")[0] == "pass", verdict(res, "HVA-092", "plain")
     assert verdict(res, "HVA-092", "gpu")[0] == "pass", verdict(res, "HVA-092", "gpu")
+
+
+# --- R24R-2: HVA-092, a shared directory is host storage libvirt cannot limit --------------------
+
+
+@pytest.mark.parametrize(
+    ("vm", "what"),
+    [
+        ("share9p", "shared directory /srv/exports/data (path)"),
+        ("onlyfs", "shared directory /srv/exports/fs (virtiofs)"),
+    ],
+)
+def test_shared_directory_is_not_rate_limited(res: Assessment, vm: str, what: str) -> None:
+    """A <filesystem> share (virtio-9p served by QEMU's fsdev, virtiofs by virtiofsd) lets the
+    guest read and write host storage with no rate limit: libvirt's qemuBuildFSDevStr never
+    writes QEMU's fsdev throttling options and <filesystem> has no <iotune> (R24R-2)."""
+    status, msg = verdict(res, "HVA-092", vm)
+    assert status == "fail", msg
+    assert what in msg, msg

@@ -1220,7 +1220,7 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 v.source,
                 question="Is this VM's I/O limited where libvirt does not do it: a <blkiotune> "
                 "device throttle on the host device under each listed disk (or each vhost-scsi "
-                "device's LIO backing store), a throttle in the "
+                "device's LIO backing store or shared directory), a throttle in the "
                 "backend of each vhost-user disk, a rate limit on each vhost-user port in its "
                 "switch, a max_tx_rate on each SR-IOV VF, and a tc rate limit on each tap raw "
                 "QEMU arguments open"
@@ -1307,7 +1307,12 @@ def _scsi_hostdevs(v: Vm) -> tuple[list[str], list[str]]:
     R8-12). A <hostdev type='scsi_host'> (vhost-scsi) is served by the kernel's vhost-scsi
     and LIO target, outside QEMU's block layer; only a <blkiotune> throttle of the LIO backing
     device could reach it, which the definition does not name: asked where the VM has one,
-    failed otherwise."""
+    failed otherwise. A directory shared with the guest (<filesystem type='mount'>, virtio-9p or
+    virtiofs; Proxmox VE virtiofs) is host storage the guest reads and writes with no rate
+    limit either: libvirt's qemuBuildFSDevStr (qemu_command.c) writes the fsdev's driver,
+    security_model, writeout, id, path and readonly, never QEMU's fsdev throttling.* options,
+    and formatdomain's <filesystem> has no <iotune>; virtiofsd does the I/O in its own process
+    (R24R-2)."""
     bad: list[str] = []
     ask: list[str] = []
     for p in v.passthrough:
@@ -1328,6 +1333,19 @@ def _scsi_hostdevs(v: Vm) -> tuple[list[str], list[str]]:
                     else ")"
                 )
             )
+    for d in v.shared_directories:
+        where = d.host_path or d.socket or d.mapping or "(no path)"
+        (ask if v.blkio_throttles else bad).append(
+            f"shared directory {where} ({d.driver}): no rate limit (libvirt gives a <filesystem> "
+            "no <iotune> and QEMU's fsdev no throttling option; a virtiofs share is served by "
+            "virtiofsd"
+            + (
+                f"; whether <blkiotune> ({', '.join(v.blkio_throttles)}) throttles the host "
+                "device under it is not in the definition)"
+                if v.blkio_throttles
+                else ")"
+            )
+        )
     return bad, ask
 
 
