@@ -78,6 +78,7 @@ from hvaudit.parse.libvirt_conf import (
     effective_daemon_conf,
     effective_qemu_conf,
     parse_conf,
+    qemu_conf_refused,
 )
 from hvaudit.parse.pam import (
     KNOWLEDGE_MODULES,
@@ -6636,6 +6637,10 @@ def _conf(
     if isinstance(read, Fact):
         return read
     got, values, lines = read
+    if daemon is None and (refused := qemu_conf_refused(values, lines, path)):
+        # a value of a type libvirt does not read stops the qemu driver (R24H-1): what the
+        # file says is no daemon's setting, never a pass
+        return Fact.failed(refused, got.source)
     lh.conf_present[prefix] = got.state == "ok"
     effective, defaulted = (
         effective_daemon_conf(daemon, values) if daemon else effective_qemu_conf(values)

@@ -50,6 +50,7 @@ __all__ = [
     "effective_daemon_conf",
     "effective_qemu_conf",
     "parse_conf",
+    "qemu_conf_refused",
 ]
 
 ConfValue = int | str | list[str] | None
@@ -264,6 +265,84 @@ def parse_conf(text: str, name: str) -> tuple[dict[str, ConfValue], dict[str, in
             values[key] = value
             lines[key] = line
     return values, lines
+
+
+#: How libvirt's qemu driver reads the qemu.conf keys hvaudit judges (src/qemu/qemu_conf.c,
+#: virQEMUDriverConfigLoad*Entry): virConfGetValueBool takes only an unsigned number 0 or 1,
+#: virConfGetValueInt only a number, virConfGetValueString only a quoted string,
+#: virConfGetValueStringList only a list of strings ("list" also a single string where
+#: compatString is true: security_driver). Any other value fails virQEMUDriverConfigLoadFile,
+#: and the qemu driver does not start (src/util/virconf.c "expected a bool for '%s' parameter").
+_QEMU_KEY_TYPES: dict[str, str] = {
+    **{
+        k: "bool"
+        for k in (
+            "security_default_confined",
+            "security_require_confined",
+            "vnc_auto_unix_socket",
+            "spice_auto_unix_socket",
+            "vnc_tls",
+            "spice_tls",
+            "vnc_sasl",
+            "spice_sasl",
+            "vnc_tls_x509_verify",
+            "chardev_tls",
+            "chardev_tls_x509_verify",
+            "nbd_tls",
+            "vxhs_tls",
+            "default_tls_x509_verify",
+            "migrate_tls_force",
+            "migrate_tls_x509_verify",
+            "relaxed_acs_check",
+            "dynamic_ownership",
+            "remember_owner",
+        )
+    },
+    "seccomp_sandbox": "int",
+    **{
+        k: "string"
+        for k in (
+            "user",
+            "group",
+            "vnc_listen",
+            "spice_listen",
+            "vnc_password",
+            "spice_password",
+            "migration_address",
+            "stdio_handler",
+        )
+    },
+    "security_driver": "string or list",
+    "cgroup_device_acl": "list",
+    "namespaces": "list",
+}
+
+
+def qemu_conf_refused(values: dict[str, ConfValue], lines: dict[str, int], name: str) -> str:
+    """Why libvirt's qemu driver refuses qemu.conf for a key hvaudit judges whose value has a
+    type its reader does not take (see _QEMU_KEY_TYPES), or "" when none has."""
+    for key, kind in _QEMU_KEY_TYPES.items():
+        if key not in values:
+            continue
+        v = values[key]
+        if kind == "bool":
+            ok = isinstance(v, int) and v in (0, 1)
+            want = "a bool (0 or 1)"
+        elif kind == "int":
+            ok = isinstance(v, int)
+            want = "a number"
+        elif kind == "string":
+            ok = isinstance(v, str)
+            want = "a string"
+        else:
+            ok = isinstance(v, list) or (kind == "string or list" and isinstance(v, str))
+            want = "a string list" if kind == "list" else "a string or string list"
+        if not ok:
+            return (
+                f"{name}:{lines.get(key, 0)}: libvirt's qemu driver refuses the file "
+                f"(expected {want} for '{key}', found {v!r}), so it does not start with it"
+            )
+    return ""
 
 
 def effective_daemon_conf(
