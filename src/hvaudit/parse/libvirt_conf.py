@@ -274,9 +274,8 @@ def parse_conf(text: str, name: str) -> tuple[dict[str, ConfValue], dict[str, in
 #: compatString is true: security_driver). Any other value fails virQEMUDriverConfigLoadFile,
 #: and the qemu driver does not start (src/util/virconf.c "expected a bool for '%s' parameter").
 _QEMU_KEY_TYPES: dict[str, str] = {
-    **{
-        k: "bool"
-        for k in (
+    **dict.fromkeys(
+        (
             "security_default_confined",
             "security_require_confined",
             "vnc_auto_unix_socket",
@@ -296,12 +295,12 @@ _QEMU_KEY_TYPES: dict[str, str] = {
             "relaxed_acs_check",
             "dynamic_ownership",
             "remember_owner",
-        )
-    },
+        ),
+        "bool",
+    ),
     "seccomp_sandbox": "int",
-    **{
-        k: "string"
-        for k in (
+    **dict.fromkeys(
+        (
             "user",
             "group",
             "vnc_listen",
@@ -310,8 +309,9 @@ _QEMU_KEY_TYPES: dict[str, str] = {
             "spice_password",
             "migration_address",
             "stdio_handler",
-        )
-    },
+        ),
+        "string",
+    ),
     "security_driver": "string or list",
     "cgroup_device_acl": "list",
     "namespaces": "list",
