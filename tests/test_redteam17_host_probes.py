@@ -318,7 +318,9 @@ def test_ntpd_synchronised_to_its_own_clock_fails(
     the kernel's maximum error low, so `timedatectl` shows NTPSynchronized=yes while nothing
     outside steers the clock; a loopback server is the host itself. hvaudit passed HVA-202
     "ntpd running" (the class of VMware's V16-2 on Linux). Right: the fail naming the lines."""
-    a = host_scan({"processes": (NTPD, 0), path: conf})
+    # ntpsec reads /etc/ntpsec/ntp.conf only with Debian's `-c` (R24U-1)
+    procs = NTPD if path == "/etc/ntp.conf" else NTPD.replace(" -g ", f" -g -c {path} ")
+    a = host_scan({"processes": (procs, 0), path: conf})
     assert outcomes(a, "HVA-202") == {"hv1": "fail"}, messages(a, "HVA-202")
     assert messages(a, "HVA-202") == {
         "hv1": f"ntpd running, but its only time source is the host's own clock ({shown}): the "

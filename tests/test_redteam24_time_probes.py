@@ -80,6 +80,7 @@ CHRONYD = "_chrony   /usr/sbin/chronyd -F 1"
 assert CHRONYD in PROCS
 ARGV = "/usr/sbin/ntpd -p /var/run/ntpd.pid -g -u 109:115"
 NTPD = PROCS.replace(CHRONYD, f"ntp      {ARGV}")
+NTPSEC = "/usr/sbin/ntpd -p /run/ntpd.pid -c /etc/ntpsec/ntp.conf -u ntpsec:ntpsec"
 PEERS = (
     "     remote           refid      st t when poll reach   delay   offset  jitter\n"
     "==============================================================================\n"
@@ -170,7 +171,8 @@ def test_file_without_source_is_asked(
     system peer (`ntpq -pn`) still settles it."""
     a = host_scan(
         {
-            "processes": (NTPD, 0),
+            # ntpsec reads /etc/ntpsec/ntp.conf only with Debian's `-c` (R24U-1)
+            "processes": (NTPD if path == "/etc/ntp.conf" else NTPD.replace(ARGV, NTPSEC), 0),
             path: conf,
             **({"ntpq-peers": (peers, 0)} if peers else {}),
         }

@@ -5092,6 +5092,13 @@ def _clock_synchronized(g: Got) -> Fact[bool]:
 #: ntpd's configuration files (ntp's /etc/ntp.conf, ntpsec's on Debian /etc/ntpsec/ntp.conf).
 NTP_CONFS = ("/etc/ntp.conf", "/etc/ntpsec/ntp.conf")
 
+#: The file an ntpd started without -c reads, ntp's and ntpsec's alike: ntp's ntpd.c "-c
+#: conffile ... default /etc/ntp.conf", ntpsec's include/ntp_config.h `#define CONFIG_FILE
+#: "/etc/ntp.conf"` (ntp_config.c getconfig `config_file = CONFIG_FILE`, read with `fetch` of
+#: ntpsec/ntpsec fa2a479). Debian's ntpsec wrapper passes `-c /etc/ntpsec/ntp.conf`, so that
+#: file is read only when the command line names it (R24U-1).
+NTP_DEFAULT_CONF = NTP_CONFS[0]
+
 
 #: ntpd's short options that take an argument (ntp's ntpd-opts.def and ntpsec's ntpd.c getopt:
 #: -c conffile, -D level, -f driftfile, -i jaildir, -I interface, -k keyfile, -l logfile,
@@ -5164,9 +5171,10 @@ def _ntp_own_clock(
     clock. A loopback or unspecified address is the host itself (`_this_host`: Linux routes
     0.0.0.0 and :: to loopback). One outside source settles it; with none, a file ntpd reads
     that was not read leaves it unknown (R22T-1): another `-c` file than the collected ones
-    (`_ntpd_command`; with `-c` one of them, only that one), or an `includefile` (ntp.conf(5)
-    "additional configuration commands to be included from a separate file"). The servers on
-    ntpd's command line count as `server` lines (`_ntpd_command`). Where the file ntpd reads is
+    (`_ntpd_command`; with `-c` one of them, only that one; without `-c` only /etc/ntp.conf,
+    the default of ntp and ntpsec alike, `NTP_DEFAULT_CONF`, R24U-1), or an `includefile`
+    (ntp.conf(5) "additional configuration commands to be included from a separate file").
+    The servers on ntpd's command line count as `server` lines (`_ntpd_command`). Where the file ntpd reads is
     absent, its sources are not in the evidence (R23T-1): ntpsec also reads "the configuration
     directory, if it exists ... /etc/ntp.d, but if the -c option is specified the /etc will be
     specified by the directory name of the -c argument", every "*.conf" there (ntpsec
@@ -5191,7 +5199,7 @@ def _ntp_own_clock(
     absent: list[str] = []
     read: list[str] = []
     included = ""
-    for path in (conf,) if conf else NTP_CONFS:
+    for path in (conf or NTP_DEFAULT_CONF,):
         got = ev.get(_file(path))
         if got.state == "absent":
             absent.append(path)
@@ -5265,10 +5273,11 @@ def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) ->
     the offsets anyway ... and then go home", "no corrections of any kind are made" (read with
     `fetch` of ntpsec/ntpsec fa2a479). ntpd still selects a system peer, so `ntpq -pn` shows
     one while nothing steers the clock; the kernel's maximum error grows for hours before
-    NTPSynchronized says no."""
+    NTPSynchronized says no. Only the file ntpd reads counts: its -c file, else
+    /etc/ntp.conf (`NTP_DEFAULT_CONF`), never a stale file of the other ntpd (R24U-1)."""
     conf, _ = _ntpd_command(processes)
     sources: list[Source] = []
-    for path in (conf,) if conf else NTP_CONFS:
+    for path in (conf or NTP_DEFAULT_CONF,):
         got = ev.get(_file(path))
         if got.state != "ok":
             continue
