@@ -22,13 +22,17 @@ Held (kept as tests): with `-c /etc/ntpsec/ntp.conf` the same `disable ntp` ther
 Probed by script, not kept: none beyond the kept cases.
 
 Tally: 3 cases in 2 test functions; 2 failed on main before the fix (run with the old src and
-this file; the held case passed).
+this file; the held case passed), on main 746e10d. Existing probes that gave ntpsec's file to an
+ntpd started without -c now start it with Debian ntpsec's `-c /etc/ntpsec/ntp.conf` (R17H-5,
+R24T-3), and R23T-1's absent-file reason names /etc/ntp.conf alone.
 
 Leads left (not settled in the time):
 - Whether Debian's ntpsec binary is built with another CONFIG_FILE than upstream's
   /etc/ntp.conf was not found (its wrapper always passes -c, so it matters only for a unit
   an administrator rewrote without -c); nothing tells ntp's ntpd from ntpsec's in the argv
-  (both are /usr/sbin/ntpd), the dpkg-packages probe would.
+  (both are /usr/sbin/ntpd), the dpkg-packages probe would. Debian's ntpsec ships only
+  /etc/ntpsec/ntp.conf (packages.debian.org file list, bookworm), so such a unit with no
+  /etc/ntp.conf is asked (R23T-1); only a leftover /etc/ntp.conf beside it is judged.
 """
 
 from __future__ import annotations

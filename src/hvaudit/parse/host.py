@@ -5174,8 +5174,8 @@ def _ntp_own_clock(
     (`_ntpd_command`; with `-c` one of them, only that one; without `-c` only /etc/ntp.conf,
     the default of ntp and ntpsec alike, `NTP_DEFAULT_CONF`, R24U-1), or an `includefile`
     (ntp.conf(5) "additional configuration commands to be included from a separate file").
-    The servers on ntpd's command line count as `server` lines (`_ntpd_command`). Where the file ntpd reads is
-    absent, its sources are not in the evidence (R23T-1): ntpsec also reads "the configuration
+    The servers on ntpd's command line count as `server` lines (`_ntpd_command`). Where the
+    file ntpd reads is absent, its sources are not in the evidence (R23T-1): ntpsec also reads "the configuration
     directory, if it exists ... /etc/ntp.d, but if the -c option is specified the /etc will be
     specified by the directory name of the -c argument", every "*.conf" there (ntpsec
     ntpd-body.adoc; ntp_config.c readconfig "parse configs in parallel subdirectory if that
