@@ -1048,6 +1048,25 @@ def _not_answered(g: Got) -> str:
     return g.reason.strip()[:120] or g.state
 
 
+def _unanswered(
+    g: Got, quiet: Callable[[str], bool], *, answers: tuple[int, ...], quiet_rc: int
+) -> str:
+    """Why a probe gave no full answer ("" when it did): it did not run, or it exited with a
+    status outside `answers`, unless that status is `quiet_rc` and every stderr line is one
+    `quiet` says is still an answer (a path that does not exist, a unit with no file). The
+    reason names the exit status and the first other stderr line."""
+    if g.state != "ok":
+        return g.reason.strip()[:120] or g.state
+    errors = [line.strip() for line in g.reason.splitlines() if line.strip() and not quiet(line)]
+    if g.rc in answers or (g.rc == quiet_rc and not errors):
+        return ""
+    return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
+
+
+def _no_such_file(line: str) -> bool:
+    return line.strip().endswith(": No such file or directory")
+
+
 def _systemctl_unanswered(g: Got) -> str:
     """Why a `systemctl cat` or `systemctl list-unit-files` probe gave no answer ("" when it
     did), as systemd's systemctl sets its exit status (systemd src/systemctl, read with
@@ -1058,18 +1077,14 @@ def _systemctl_unanswered(g: Got) -> str:
     nothing. So exit 1 is an answer only with nothing but those "No files found" lines (and
     verb_cat's "# Warning: ... changed on disk" notes) on stderr; a failed bus connection,
     access denied or a timeout is not "no unit"."""
-    if g.state != "ok":
-        return g.reason.strip()[:120] or g.state
-    errors = [
-        line.strip()
-        for line in g.reason.splitlines()
-        if line.strip()
-        and not line.startswith("#")
-        and not re.fullmatch(r"No files found for \S+\.", line.strip())
-    ]
-    if g.rc == 0 or (g.rc == 1 and not errors):
-        return ""
-    return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
+    return _unanswered(
+        g,
+        lambda line: (
+            line.startswith("#") or bool(re.fullmatch(r"No files found for \S+\.", line.strip()))
+        ),
+        answers=(0,),
+        quiet_rc=1,
+    )
 
 
 def _grep_unanswered(g: Got) -> str:
@@ -1079,16 +1094,7 @@ def _grep_unanswered(g: Got) -> str:
     PATH: No such file or directory", "grep: PATH: Permission denied"). A path that does not
     exist holds no rule; one grep could not read (a collector without root: /etc/sudoers is
     mode 0440, polkit's rules.d is not for every user to read) holds rules unseen (R23P-4)."""
-    if g.state != "ok":
-        return g.reason.strip()[:120] or g.state
-    errors = [
-        line.strip()
-        for line in g.reason.splitlines()
-        if line.strip() and not line.strip().endswith(": No such file or directory")
-    ]
-    if g.rc in (0, 1) or (g.rc == 2 and not errors):
-        return ""
-    return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
+    return _unanswered(g, _no_such_file, answers=(0, 1), quiet_rc=2)
 
 
 def _stat_unanswered(g: Got) -> str:
@@ -1099,16 +1105,7 @@ def _stat_unanswered(g: Got) -> str:
     for a path that does not exist ("No such file or directory": nothing there) and for one
     stat could not reach ("Permission denied" on a directory above it: something may be there,
     unseen) (R24P-1)."""
-    if g.state != "ok":
-        return g.reason.strip()[:120] or g.state
-    errors = [
-        line.strip()
-        for line in g.reason.splitlines()
-        if line.strip() and not line.strip().endswith(": No such file or directory")
-    ]
-    if g.rc == 0 or (g.rc == 1 and not errors):
-        return ""
-    return f"exit status {g.rc}" + (f": {errors[0][:120]}" if errors else "")
+    return _unanswered(g, _no_such_file, answers=(0,), quiet_rc=1)
 
 
 def _apparmor(ev: HostEvidence) -> Fact[dict[str, str] | None]:
