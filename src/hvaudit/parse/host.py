@@ -6230,6 +6230,9 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
         return processes  # type: ignore[return-value]
     starts, mtimes = _starts_and_mtimes(ev)
     qemu_conf = mtimes.get("qemu.conf")
+    qemu_conf_unread = _mtimes_unread(ev).get("qemu.conf", "")
+    if qemu_conf_unread:
+        starts = _process_starts(ev)
     out = []
     for line in processes.get().splitlines():
         m = re.match(r"^\s*([0-9]+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s.*|)$", line)
@@ -6249,6 +6252,9 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
             f"its QEMU (pid {pid}) started at {_utc(start)}, before /etc/libvirt/qemu.conf was "
             f"changed at {_utc(qemu_conf)}"
             if start is not None and qemu_conf is not None and qemu_conf > start
+            else f"when /etc/libvirt/qemu.conf was last changed was not read (`stat`: "
+            f"{qemu_conf_unread}), so whether its QEMU (pid {pid}) started before is unknown"
+            if qemu_conf_unread
             else ""
         )
         out.append(
@@ -7503,7 +7509,8 @@ def _changed_since_start(
     start (`ps -o lstart` in UTC) may hold settings the daemon does not run. Either artefact
     missing (a bundle of an older collector) settles nothing: nothing is returned."""
     starts, mtimes = _starts_and_mtimes(ev)
-    if not processes.known or not starts or not mtimes:
+    unread = _mtimes_unread(ev)
+    if not processes.known or not _process_starts(ev) or not (mtimes or unread):
         return {}, []
     srcs = [ev.get(_cmd("process-starts")).source, ev.get(_cmd("libvirt-conf-mtimes")).source]
     pids: dict[str, list[str]] = {}
@@ -7514,6 +7521,15 @@ def _changed_since_start(
             pids.setdefault(exe, []).append(parts[0])
     out: dict[str, str] = {}
     for name, readers in _CONF_READERS.items():
+        running = [(d, pid) for d in readers for pid in pids.get(d, [])]
+        if name in unread and running:
+            daemon, pid = running[0]
+            out[name] = (
+                f"when /etc/libvirt/{name} was last changed was not read (`stat`: "
+                f"{unread[name]}); {daemon} (pid {pid}) reads it only when it starts, so what "
+                "it runs may differ from the file"
+            )
+            continue
         if name not in mtimes:
             continue
         for daemon in readers:
@@ -7648,6 +7664,28 @@ def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]
         if digits(stamp) and path.startswith("/etc/libvirt/"):
             mtimes[path.removeprefix("/etc/libvirt/")] = int(stamp)
     return (starts, mtimes) if starts and mtimes else ({}, {})
+
+
+def _mtimes_unread(ev: HostEvidence) -> dict[str, str]:
+    """The libvirt files (name -> why) whose last change the libvirt-conf-mtimes probe (`stat
+    -c '%Y %n'`) did not answer: stat printed no time for them and did not name them "No such
+    file or directory" (coreutils stat.c: an error line per path it could not stat, exit 1 for
+    any, _stat_unanswered), or the probe failed as a whole (a timeout). Such a file may have
+    changed after the daemon that reads it started (R24S-1). Empty when the probe answered or
+    was not collected (a bundle of an older collector)."""
+    got = ev.get(_cmd("libvirt-conf-mtimes"))
+    if got.state in ("uncollected", "absent"):
+        return {}
+    why = _stat_unanswered(got) if got.state == "ok" else (got.reason or got.state)
+    if not why:
+        return {}
+    printed = {ln.strip().partition(" ")[2] for ln in got.text.splitlines()}
+    printed |= {
+        m.group(1)
+        for ln in got.reason.splitlines()
+        if _no_such_file(ln) and (m := re.search(r"'(/etc/libvirt/[^']+)'", ln))
+    }
+    return {n: why for n in _CONF_READERS if f"/etc/libvirt/{n}" not in printed}
 
 
 def _utc(epoch: int) -> str:
