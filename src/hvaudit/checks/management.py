@@ -4064,16 +4064,20 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             for x in f.sources
             if x.locator.startswith("expired certificates unknown: ")
         ]
-        here = [
-            x.locator.removeprefix("on the host itself: ")
+        # "on the host itself (DAEMON): TARGETS", one per forwarder (R24L-7, R24G-1)
+        own = [
+            x.locator.removeprefix("on the host itself (").split("): ", 1)
             for x in f.sources
-            if x.locator.startswith("on the host itself: ")
+            if x.locator.startswith("on the host itself (")
         ]
+        here = [t for _, t in own]
+        daemons = " and ".join(d for d, _ in own)
         if not targets and here:
             yield manual(
                 s,
-                f"rsyslog forwards only to the host itself ({'; '.join(here)}): the logs "
-                "stay on the host unless what listens there relays them",
+                f"{daemons} forward{'s' if len(own) == 1 else ''} only to the host itself "
+                f"({'; '.join(here)}): the logs stay on the host unless what listens there "
+                "relays them",
                 *f.sources,
                 question=f"Does the program listening at {'; '.join(here)} on host {h.name} "
                 "relay the logs it receives to a log server outside the host over "

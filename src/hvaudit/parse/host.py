@@ -16,6 +16,7 @@ import posixpath
 import re
 import shlex
 import socket
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -4450,6 +4451,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     on_host: list[str] = []
     ng_starved: list[str] = []
     ng_filtered: list[str] = []
+    itself = _itself(ev, _host_names(ev, ev.fact(_cmd("ip-addr"), _addresses)))
     rs = ev.get(_cmd("rsyslog-config"))
     rs_why = _grep_unanswered(rs) if rs.state == "ok" else ""
     if rs.state == "ok" and not rs_why:
@@ -4466,7 +4468,6 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         # listens there relays them on, which the evidence does not show (R24L-7); in plain
         # text they do not cross the network there (a local relay such as stunnel), so the
         # question is the relay's, not a fail (R24L-10)
-        itself = _itself(ev, _host_names(ev, ev.fact(_cmd("ip-addr"), _addresses)))
         here = [
             d
             for d in carried
@@ -4612,6 +4613,15 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             *sources,
         )
     idle = [n for n in configured if running is not None and FORWARDERS[n] not in running]
+    # syslog-ng's and systemd-journal-upload's destinations on the host itself are no remote
+    # server either, as rsyslog's (R24L-7, R24L-10): the same question (R24G-1)
+    here_by = {"rsyslog": on_host} if on_host and "rsyslog" not in idle else {}
+    for n in ("syslog-ng", "journal-upload"):
+        if n in configured and n not in idle:
+            mine = [t for t in configured[n] if _on_host(_forward_host(n, t[0]), itself)]
+            configured[n] = [t for t in configured[n] if t not in mine]
+            here_by[n] = [t for t, _ in mine]
+    configured = {n: dests for n, dests in configured.items() if dests}
     if unread and FORWARDERS["rsyslog"] in (running or ()):
         live = [t for n, dests in configured.items() if n not in idle for t in dests]
         if all(tls for _, tls in live):
@@ -4647,12 +4657,45 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 "configured but fed none of the host's logs: syslog-ng " + "; ".join(ng_starved),
             )
         )
-    if on_host and rsyslog_runs:
-        sources.append(Source(rs.source.artefact, f"on the host itself: {', '.join(on_host)}"))
+    for n, dests in here_by.items():
+        if dests and (n != "rsyslog" or rsyslog_runs):
+            artefact = {
+                "rsyslog": rs.source.artefact,
+                "syslog-ng": ng.source.artefact,
+            }.get(n, ju_sources[0].artefact if ju_sources else processes.source.artefact)
+            sources.append(
+                Source(artefact, f"on the host itself ({_FORWARDER_NAMES[n]}): {', '.join(dests)}")
+            )
     if journal_note and "rsyslog" not in idle:
         sources.append(Source(_journald_main(ev)[1].source.artefact, journal_note))
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
     return Fact.of(targets, *sources)
+
+
+#: the forwarders as HVA-200 names them
+_FORWARDER_NAMES = {
+    "rsyslog": "rsyslog",
+    "syslog-ng": "syslog-ng",
+    "journal-upload": "systemd-journal-upload",
+}
+
+
+def _forward_host(name: str, target: str) -> str:
+    """The host a syslog-ng or systemd-journal-upload destination (as `_log_forwarding` shows
+    it) sends to. syslog-ng: network("<destination-address>" ...) and syslog(host ...) take the
+    host as their first argument (syslog-ng OSE guide, network() and syslog() destination
+    drivers); the shown target is that, with a note in parentheses after it. journal-upload:
+    systemd-journal-upload(8) `--url=[https://]URL[:PORT]`, "URL may specify either just the
+    hostname or both the protocol and hostname. https is the default" (journal-upload.c
+    prepends "https://" to a URL without a scheme)."""
+    shown = target.split(" (", 1)[0].strip()
+    if name != "journal-upload":
+        return shown
+    url = shown if "://" in shown else f"https://{shown}"
+    try:
+        return urllib.parse.urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _journal_upload_url(
