@@ -4657,14 +4657,14 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 "configured but fed none of the host's logs: syslog-ng " + "; ".join(ng_starved),
             )
         )
-    for n, dests in here_by.items():
-        if dests and (n != "rsyslog" or rsyslog_runs):
+    for n, shown in here_by.items():
+        if shown and (n != "rsyslog" or rsyslog_runs):
             artefact = {
                 "rsyslog": rs.source.artefact,
                 "syslog-ng": ng.source.artefact,
             }.get(n, ju_sources[0].artefact if ju_sources else processes.source.artefact)
             sources.append(
-                Source(artefact, f"on the host itself ({_FORWARDER_NAMES[n]}): {', '.join(dests)}")
+                Source(artefact, f"on the host itself ({_FORWARDER_NAMES[n]}): {', '.join(shown)}")
             )
     if journal_note and "rsyslog" not in idle:
         sources.append(Source(_journald_main(ev)[1].source.artefact, journal_note))
