@@ -502,6 +502,9 @@ class Vm:
     """What writes the guest's memory to the host's disk (libvirt <watchdog action='dump'>,
     <on_crash>coredump-*), or holds it there (Proxmox VE vmstate volumes), as the definition
     names it."""
+    audio_files: tuple[str, ...] = ()
+    """Host files the VM's audio backend writes what its guest plays to (libvirt `<audio
+    type='file'>`, QEMU's wav backend), as the definition names them (R24O-1)."""
     vsock: tuple[str, ...] = ()
     """The VM's vsock devices as its definition names them (libvirt `<vsock model=...>`,
     formatdomain "Vsock": "A vsock host/guest interface. The model attribute defaults to

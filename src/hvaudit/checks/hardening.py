@@ -1976,10 +1976,12 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
     A VM's raw QEMU arguments that write what its guest sends straight to a host file (`-chardev
     file`, `-serial file:`, a chardev's `logfile=`, `-D` with `-d`: qemu_args.raw_file_outputs)
     bypass virtlogd whatever stdio_handler says, as HVA-036 judges a raw `-incoming`: a fail
-    naming them (R24M-2)."""
+    naming them (R24M-2). So does a libvirt `<audio type='file'>` and a raw `-audiodev wav`:
+    QEMU's wav backend opens the file itself and writes what the guest plays, with no
+    size limit (Vm.audio_files, R24O-1)."""
     raw: dict[str, list[tuple[Vm, list[str]]]] = {}
     for v in ctx.deployment.vms:
-        if outs := raw_file_outputs(v.raw_hypervisor_arguments):
+        if outs := [*v.audio_files, *raw_file_outputs(v.raw_hypervisor_arguments)]:
             raw.setdefault(v.host or "", []).append((v, outs))
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -1988,7 +1990,8 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
         if direct and qc.state is not FactState.NOT_APPLICABLE:
             yield failed(
                 s,
-                "raw QEMU arguments write what the guest sends straight to a host file, "
+                ("audio backends or " if any(v.audio_files for v, _ in direct) else "")
+                + "raw QEMU arguments write what the guest sends straight to a host file, "
                 "outside virtlogd (no size limit, no rollover): "
                 + "; ".join(f"VM {v.name}: {', '.join(outs)}" for v, outs in direct),
                 *(v.source for v, _ in direct),

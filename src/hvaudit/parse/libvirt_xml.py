@@ -960,6 +960,7 @@ def parse_domain(
         arch=_arch(root),
         accelerated_3d=tuple(accel3d),
         memory_dumps=tuple(_memory_dumps(root)),
+        audio_files=tuple(_audio_files(root)),
         vsock=tuple(_vsock(root)),
         dump_core=_dump_core(root),
         gl_displays=tuple(gl_displays),
@@ -1818,6 +1819,21 @@ def _vsock(root: Element) -> list[str]:
     return [
         f"<vsock model='{v.get('model') or 'virtio'}'>"
         for v in (devices.findall("vsock") if devices is not None else ())
+    ]
+
+
+def _audio_files(root: Element) -> list[str]:
+    """The `<audio type='file'>` backends of the domain, as written (R24O-1). formatdomain,
+    "Audio backends": the file backend records the guest's audio to a host file (`path`);
+    libvirt's QEMU driver gives it to QEMU as its wav backend (qemu_command.c
+    qemuAudioDriverTypeToString: `case VIR_DOMAIN_AUDIO_TYPE_FILE: return "wav";`, read with
+    `find_string`), which QEMU opens itself (audio/wavaudio.c wav_init_out: `fopen(wav_path,
+    "wb")`, default qemu.wav): no virtlogd between the guest and the file."""
+    devices = root.find("devices")
+    return [
+        f"<audio type='file' path='{a.get('path') or ''}'>"
+        for a in (devices.findall("audio") if devices is not None else ())
+        if a.get("type") == "file"
     ]
 
 

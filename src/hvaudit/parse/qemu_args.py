@@ -669,20 +669,26 @@ def raw_file_outputs(args: Iterable[str]) -> list[str]:
     received from the guest to a file"), the short form `file:PATH` of -serial, -parallel,
     -monitor, -qmp or -debugcon (chardev/char.c qemu_chr_parse_compat: `strstart(filename,
     "file:", &p)` is the file backend with that path), any chardev's `logfile=PATH` (its copy
-    of the traffic), and `-D PATH` where `-d` enables a log item (`-D` "belongs to the logging
+    of the traffic), `-D PATH` where `-d` enables a log item (`-D` "belongs to the logging
     framework and it only does this redirection if some log item is also enabled with `-d`",
     qemu-devel "Send error_report() to the log file"; `-d guest_errors` or `unimp` log what the
-    guest does). libvirt's own file backends and <log file> go through virtlogd when
-    stdio_handler is "logd" (libvir-list "If use of virtlogd is enabled, then use it for
-    backing the character device log files too. This avoids the possibility of a guest denial
-    of service by writing too much data to the log file"); these do not."""
+    guest does), and the wav audio backend, `-audiodev wav` or `-audio wav` (qemu-options.hx:
+    "-audiodev wav,id=id[,prop[=value][,...]]", "path= path of wav file to record", "Default
+    is qemu.wav"; audio/wavaudio.c wav_init_out opens it with `fopen(wav_path, "wb")` and
+    writes what the guest plays, R24O-1). libvirt's own file backends and <log file> go
+    through virtlogd when stdio_handler is "logd" (libvir-list "If use of virtlogd is enabled,
+    then use it for backing the character device log files too. This avoids the possibility
+    of a guest denial of service by writing too much data to the log file"); these do not."""
     out: list[str] = []
     options = qemu_options(args)
     logging = any(o.name == "d" and o.text.strip() for o in options)
     for o in options:
         chardev = o.name == "chardev" and (o.kind == "file" or bool(o.props.get("logfile")))
         compat = o.name in _COMPAT_CHARDEV_OPTIONS and o.text.removeprefix("mon:")[:5] == "file:"
-        if chardev or compat or (o.name == "D" and bool(o.text.strip()) and logging):
+        wav = o.name in ("audiodev", "audio") and (
+            parse_opts(o.text, "driver").get("driver", "").strip() == "wav"
+        )
+        if chardev or compat or wav or (o.name == "D" and bool(o.text.strip()) and logging):
             out.append(f"{o.spelled} {o.text}")
     return out
 
