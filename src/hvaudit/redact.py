@@ -814,20 +814,28 @@ def redact_doas_conf(text: str) -> str:
     return redact_text(_DOAS_SETENV.sub(block, text))
 
 
-def redact_gshadow(text: str) -> str:
+def redact_gshadow(text: str, keep: tuple[str, ...] = ()) -> str:
     """/etc/gshadow (gshadow(5) `name:password:administrators:members`): each password becomes
     REDACTED, kept empty where empty and `!` where it starts with `!` or `*` (locked: no crypt(3)
-    result equals it), so whether newgrp asks non-members for one stays readable."""
+    result equals it), so whether newgrp asks non-members for one stays readable. Values in
+    `keep` stay as they are."""
 
     def line(raw: str) -> str:
         parts = raw.split(":")
-        if len(parts) < 2:
+        if len(parts) < 2 or parts[1] in keep:
             return raw
         secret = parts[1]
         parts[1] = "" if not secret else "!" if secret.startswith(("!", "*")) else REDACTED
         return ":".join(parts)
 
     return "\n".join(line(raw) for raw in text.split("\n"))
+
+
+def redact_group(text: str) -> str:
+    """/etc/group (group(5) `group_name:password:GID:user_list`): its password field as
+    gshadow's (redact_gshadow), `x` ("the password is stored in /etc/gshadow") kept; newgrp uses
+    a password written here for a group gshadow has no entry for (R24E-1)."""
+    return redact_text(redact_gshadow(text, keep=("x",)))
 
 
 # JSON -------------------------------------------------------------------------------------------
@@ -870,6 +878,7 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("host/files/etc/rsyslog.conf", redact_syslog),
     ArtefactFormat("host/files/etc/doas.conf", redact_doas_conf),
     ArtefactFormat("host/files/etc/gshadow", redact_gshadow),
+    ArtefactFormat("host/files/etc/group", redact_group),
     ArtefactFormat("pve/*/user.cfg", redact_user_cfg),
     ArtefactFormat("pve/*/qemu-server/*.conf", redact_pve_vm_conf),
     ArtefactFormat("pve/*/lxc/*.conf", redact_pve_ct_conf),

@@ -94,6 +94,7 @@ from hvaudit.parse.host import (
     LOG_LOCK_SOCKETS,
     MERGED,
     NEWGRP_ANYONE,
+    NEWGRP_ANYONE_GROUP,
     TLS_KEY,
     TLS_KEY_PATHS,
     UNRESOLVED,
@@ -2654,7 +2655,8 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     container daemon's API socket counts whether or not the daemon runs (docker.socket starts
     dockerd on the first connection; R23A-2). /etc/gshadow's members (newgrp admits them) and
     administrators (gpasswd lets them add members) count wherever the group does, and a group
-    password there is a question (R24A-1)."""
+    password there is a question (R24A-1), as is one in /etc/group's own field for a group
+    gshadow has no entry for (newgrp's `if (NULL != sgrp)` then keeps it; R24E-1)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -2674,6 +2676,18 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
         every_user = EVERY_USER in names  # sudoers `ALL` in a User_List: no count is low enough
         groups = [n.removesuffix(UNRESOLVED) for n in names if n.endswith(UNRESOLVED)]
         passworded = [n.removesuffix(NEWGRP_ANYONE) for n in names if n.endswith(NEWGRP_ANYONE)]
+        # a password in /etc/group's own field where gshadow has no entry (R24E-1)
+        grp_passworded = [
+            n.removesuffix(NEWGRP_ANYONE_GROUP) for n in names if n.endswith(NEWGRP_ANYONE_GROUP)
+        ]
+        set_on = [
+            f"{file} sets a password on {', '.join(gs)}{note}"
+            for file, gs, note in (
+                ("/etc/gshadow", passworded, ""),
+                ("/etc/group", grp_passworded, " (no /etc/gshadow entry overrides it)"),
+            )
+            if gs
+        ]
         root_pw = [n for n in names if n.startswith(EVERY_USER_ROOTPW)]
         others = [n for n in names if not n.startswith(EVERY_USER_ROOTPW)]
         if len(others) > limit or every_user:
@@ -2709,15 +2723,15 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
                 f"merges {where}'s members into the local groups). Pass: at most {limit} "
                 "principals in all; fail: more.",
             )
-        elif passworded:
+        elif set_on:
+            asked = " and ".join(set_on).replace(" sets a password on ", " sets on ")
             also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
             yield manual(
                 s,
-                f"{msg}{also}; /etc/gshadow sets a password on {', '.join(passworded)}: newgrp "
-                "admits whoever knows it to the group, member or not",
+                f"{msg}{also}; {'; '.join(set_on)}: newgrp admits whoever knows it to the group, "
+                "member or not",
                 *refs,
-                question=f"Who knows the group password /etc/gshadow sets on "
-                f"{', '.join(passworded)}, and do they, with the other principals listed, number "
+                question=f"Who knows the group password {asked}, and do they, with the other principals listed, number "
                 f"at most {limit} named administrators? Evidence: who set it and who was given "
                 "it, or `gpasswd -R` locking it since. Pass: at most "
                 f"{limit} principals in all; fail: more.",

@@ -2542,6 +2542,9 @@ MERGED = " (+members merged from"
 follow, then ")"): those members are not in the evidence, and there may be none."""
 NEWGRP_ANYONE = " (group password set in /etc/gshadow)"
 """Marks a group whose gshadow entry has a password: newgrp admits whoever knows it (R24A-1)."""
+NEWGRP_ANYONE_GROUP = " (group password set in /etc/group)"
+"""Marks a group whose /etc/group entry has a password and gshadow none: newgrp then asks for
+that one and admits whoever knows it (R24E-1)."""
 EVERY_USER = "ALL (every user)"
 """The principal a sudoers rule for ALL users grants."""
 EVERY_USER_ROOTPW = "ALL (every user, with root's password: Defaults "
@@ -2850,11 +2853,16 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             gshadow.source,
         )
     # gshadow members newgrp admits and administrators gpasswd lets add themselves (R24A-1)
-    gsh, gsh_password = _gshadow_reach(gshadow.text if gshadow.state == "ok" else "", groups)
+    gsh_text = gshadow.text if gshadow.state == "ok" else ""
+    gsh, gsh_password = _gshadow_reach(gsh_text, groups)
+    # a password in /etc/group's own field, for a group gshadow has no entry for (R24E-1)
+    grp_password = _group_file_passwords(group_file.text, gsh_text)
 
     def extra(group: str) -> set[str]:
-        return gsh.get(group, set()) | (
-            {f"%{group}{NEWGRP_ANYONE}"} if group in gsh_password else set()
+        return (
+            gsh.get(group, set())
+            | ({f"%{group}{NEWGRP_ANYONE}"} if group in gsh_password else set())
+            | ({f"%{group}{NEWGRP_ANYONE_GROUP}"} if group in grp_password else set())
         )
 
     polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
@@ -3039,6 +3047,27 @@ def _gshadow_reach(text: str, groups: dict[str, set[str]]) -> tuple[dict[str, se
         if secret == REDACTED or (secret and not secret.startswith(("!", "*"))):
             password.add(name)
     return reach, password
+
+
+def _is_group_password(secret: str) -> bool:
+    """Whether a (redacted) group password field holds a password newgrp can match: the bundle
+    writer keeps "", `!` and /etc/group's `x` and replaces a password by REDACTED (`***...`)."""
+    return secret == REDACTED or (secret not in ("", "x") and not secret.startswith(("!", "*")))
+
+
+def _group_file_passwords(group_text: str, gshadow_text: str) -> set[str]:
+    """The groups whose /etc/group entry (group(5) `group_name:password:GID:user_list`) holds a
+    password that newgrp uses: those gshadow has no entry for. shadow-utils newgrp.c (read with
+    `read_file`) takes the password from gshadow only `if (NULL != sgrp)` (`sgrp =
+    getsgnam (group)`), else keeps getgrnam's `grp->gr_passwd`, and check_perms asks a
+    non-member for it (`pw_encrypt (cp, grp->gr_passwd)` must equal it). `x` (group(5): kept in
+    gshadow) and `!`/`*` match no crypt(3) result; an empty one admits no one."""
+    shadowed = {parts[0] for raw in gshadow_text.split("\n") if len(parts := raw.split(":")) == 4}
+    return {
+        name
+        for name, _, _, parts in _nss_entries(group_text, 4)
+        if name not in shadowed and _is_group_password(parts[1])
+    }
 
 
 def _short_hostname(ev: HostEvidence) -> str | None:
