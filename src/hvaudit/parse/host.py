@@ -76,6 +76,7 @@ from hvaudit.parse.firewall import (
 )
 from hvaudit.parse.libvirt_conf import (
     ConfValue,
+    daemon_conf_refused,
     effective_daemon_conf,
     effective_qemu_conf,
     parse_conf,
@@ -6721,9 +6722,14 @@ def _conf(
     if isinstance(read, Fact):
         return read
     got, values, lines = read
-    if daemon is None and (refused := qemu_conf_refused(values, lines, path)):
-        # a value of a type libvirt does not read stops the qemu driver (R24H-1): what the
-        # file says is no daemon's setting, never a pass
+    refused = (
+        daemon_conf_refused(daemon, values, lines, path)
+        if daemon
+        else qemu_conf_refused(values, lines, path)
+    )
+    if refused:
+        # a value of a type libvirt does not read stops the qemu driver (R24H-1) or the
+        # daemon (R24D-1): what the file says is no daemon's setting, never a pass
         return Fact.failed(refused, got.source)
     lh.conf_present[prefix] = got.state == "ok"
     effective, defaulted = (

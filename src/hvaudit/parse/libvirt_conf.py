@@ -47,6 +47,7 @@ __all__ = [
     "HISTORIC_DEVICE_ACL",
     "LIBVIRTD_DEFAULTS",
     "QEMU_DEFAULTS",
+    "daemon_conf_refused",
     "effective_daemon_conf",
     "effective_qemu_conf",
     "parse_conf",
@@ -318,10 +319,87 @@ _QEMU_KEY_TYPES: dict[str, str] = {
 }
 
 
-def qemu_conf_refused(values: dict[str, ConfValue], lines: dict[str, int], name: str) -> str:
-    """Why libvirt's qemu driver refuses qemu.conf for a key hvaudit judges whose value has a
-    type its reader does not take (see _QEMU_KEY_TYPES), or "" when none has."""
-    for key, kind in _QEMU_KEY_TYPES.items():
+#: How libvirt's remote daemons (libvirtd, virtqemud, virtproxyd, ...) read their .conf
+#: (src/remote/remote_daemon_config.c daemonConfigLoadOptions, every key read on each start):
+#: virConfGetValueBool, String, StringList(compatString false: a list only), UInt (an unsigned
+#: number up to UINT_MAX: virconf.c "expected an unsigned integer") and Int; remoteConfigGetAuth
+#: reads the auth_* keys with virConfGetValueString and refuses any value but "none", "sasl",
+#: "polkit" ("unsupported auth", compared with STREQ). Any refusal fails daemonConfigLoadFile and
+#: the daemon does not start. The keys under `#ifdef WITH_IP` are read only by the daemons built
+#: with it, the ones that listen on the network (libvirtd, virtproxyd): _DAEMON_IP_KEY_TYPES.
+_DAEMON_KEY_TYPES: dict[str, str] = {
+    **dict.fromkeys(("auth_unix_rw", "auth_unix_ro"), "auth"),
+    **dict.fromkeys(("access_drivers", "sasl_allowed_username_list"), "list"),
+    **dict.fromkeys(
+        (
+            "unix_sock_group",
+            "unix_sock_admin_perms",
+            "unix_sock_ro_perms",
+            "unix_sock_rw_perms",
+            "unix_sock_dir",
+            "host_uuid",
+            "host_uuid_source",
+            "log_filters",
+            "log_outputs",
+        ),
+        "string",
+    ),
+    **dict.fromkeys(
+        (
+            "min_workers",
+            "max_workers",
+            "max_clients",
+            "max_queued_clients",
+            "max_anonymous_clients",
+            "prio_workers",
+            "max_client_requests",
+            "admin_min_workers",
+            "admin_max_workers",
+            "admin_max_clients",
+            "admin_max_queued_clients",
+            "admin_max_client_requests",
+            "audit_level",
+            "log_level",
+            "keepalive_count",
+            "admin_keepalive_count",
+            "ovs_timeout",
+        ),
+        "uint",
+    ),
+    "audit_logging": "bool",
+    **dict.fromkeys(("keepalive_interval", "admin_keepalive_interval"), "int"),
+}
+_DAEMON_IP_KEY_TYPES: dict[str, str] = {
+    **dict.fromkeys(
+        ("listen_tcp", "listen_tls", "tls_no_sanity_certificate", "tls_no_verify_certificate"),
+        "bool",
+    ),
+    **dict.fromkeys(
+        (
+            "tls_port",
+            "tcp_port",
+            "listen_addr",
+            "key_file",
+            "cert_file",
+            "ca_file",
+            "crl_file",
+            "tls_priority",
+        ),
+        "string",
+    ),
+    **dict.fromkeys(("auth_tcp", "auth_tls"), "auth"),
+    "tls_allowed_dn_list": "list",
+    "tcp_min_ssf": "uint",
+}
+_IP_DAEMONS = ("libvirtd", "virtproxyd")
+
+
+def _refused(
+    types: dict[str, str], values: dict[str, ConfValue], lines: dict[str, int]
+) -> tuple[str, int, str, ConfValue] | None:
+    """The first key of `types` whose value in `values` libvirt's typed getter refuses: the key,
+    its line, the type libvirt wants and the value found; None when every one is taken."""
+    for key, kind in types.items():
         if key not in values:
             continue
         v = values[key]
@@ -331,18 +409,50 @@ def qemu_conf_refused(values: dict[str, ConfValue], lines: dict[str, int], name:
         elif kind == "int":
             ok = isinstance(v, int)
             want = "a number"
+        elif kind == "uint":
+            ok = isinstance(v, int) and 0 <= v <= 0xFFFFFFFF
+            want = "an unsigned number"
         elif kind == "string":
             ok = isinstance(v, str)
             want = "a string"
+        elif kind == "auth":
+            ok = v in ("none", "sasl", "polkit")
+            want = 'one of the strings "none", "sasl", "polkit"'
         else:
             ok = isinstance(v, list) or (kind == "string or list" and isinstance(v, str))
             want = "a string list" if kind == "list" else "a string or string list"
         if not ok:
-            return (
-                f"{name}:{lines.get(key, 0)}: libvirt's qemu driver refuses the file "
-                f"(expected {want} for '{key}', found {v!r}), so it does not start with it"
-            )
-    return ""
+            return key, lines.get(key, 0), want, v
+    return None
+
+
+def qemu_conf_refused(values: dict[str, ConfValue], lines: dict[str, int], name: str) -> str:
+    """Why libvirt's qemu driver refuses qemu.conf for a key hvaudit judges whose value has a
+    type its reader does not take (see _QEMU_KEY_TYPES), or "" when none has."""
+    if (bad := _refused(_QEMU_KEY_TYPES, values, lines)) is None:
+        return ""
+    key, line, want, v = bad
+    return (
+        f"{name}:{line}: libvirt's qemu driver refuses the file "
+        f"(expected {want} for '{key}', found {v!r}), so it does not start with it"
+    )
+
+
+def daemon_conf_refused(
+    daemon: str, values: dict[str, ConfValue], lines: dict[str, int], name: str
+) -> str:
+    """Why `daemon` refuses its .conf for a key whose value its reader does not take (see
+    _DAEMON_KEY_TYPES), or "" when none has."""
+    types = _DAEMON_KEY_TYPES
+    if daemon in _IP_DAEMONS:
+        types = {**_DAEMON_IP_KEY_TYPES, **types}
+    if (bad := _refused(types, values, lines)) is None:
+        return ""
+    key, line, want, v = bad
+    return (
+        f"{name}:{line}: {daemon} refuses the file "
+        f"(expected {want} for '{key}', found {v!r}), so it does not start with it"
+    )
 
 
 def effective_daemon_conf(
