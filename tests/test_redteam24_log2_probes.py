@@ -36,9 +36,11 @@ Probed by script, not kept: none.
 Tally: 10 cases in 2 test functions; 9 failed before the fix on main 0fed398 (the held
 remote journal-upload URL passes there too).
 
-Leads left: syslog-ng's `tcp()`/`udp()` legacy drivers and `server()` option spelling (as in
-`syslog-ng(server(...))`) are not read by _SYSLOG_NG_REMOTE; a journal-upload URL naming the
-host by an /etc/hosts alias hvaudit did not collect passes.
+Leads left: parse.host._SYSLOG_NG_REMOTE reads network(), syslog() and tcp() only: a plain
+udp()/udp6()/tcp6() destination (or the syslog-ng() driver's `server(...)` option) beside a TLS
+one is unread, so the TLS one may pass where a plain one should fail (not probed); a
+journal-upload URL naming the host by a name outside `hostname`, `hostname --fqdn` and
+/etc/hosts is read as remote.
 """
 
 from __future__ import annotations
