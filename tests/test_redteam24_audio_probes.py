@@ -10,7 +10,8 @@ Findings (R24O-n):
   while a VM recorded what its guest plays to a host file with no size limit: libvirt's
   `<audio type='file' path=...>` (libvirt qemu_command.c qemuAudioDriverTypeToString: `case
   VIR_DOMAIN_AUDIO_TYPE_FILE: return "wav";`, read with `find_string`), raw `-audiodev
-  wav,path=...` and QEMU 7.1's `-audio wav` / `driver=wav` (qemu-options.hx: "-audiodev
+  wav,path=...` (or its JSON form: audio/audio.c audio_parse_option reads it with
+  `qobject_input_visitor_new_str(opt, "driver", ...)`) and QEMU 7.1's `-audio wav` / `driver=wav` (qemu-options.hx: "-audiodev
   wav,id=id[,prop[=value][,...]]", "path= path of wav file to record", default qemu.wav).
   QEMU opens that file itself (audio/wavaudio.c wav_init_out: `wav->f = fopen(wav_path,
   "wb")`), so virtlogd's max_size never applies, as for R24M-2's `-chardev file`. Now a fail
@@ -27,8 +28,8 @@ virLogManagerDomainOpenLogFile `if (cfg->stdioLogD)`, read with `find_string`).
 
 Probed by script, not kept: none.
 
-Tally: 7 cases in 2 test functions; 4 failed before the fix on main 0fed398 (the 3 held cases
-passed there too).
+Tally: 8 cases in 2 test functions; 5 failed before the fix (4 on main 0fed398, the JSON
+`-audiodev` on 31ae653); the 3 held cases passed there too.
 
 Leads left: other QEMU backends that write a guest-fed host file without virtlogd and are not
 counted: `-object filter-dump,file=` (a NIC's traffic as pcap), `-object memory-backend-file`
@@ -66,6 +67,12 @@ AUDIO = {
         ("-audio", "driver=wav,model=hda,path=/var/log/au.wav"),
         "raw QEMU arguments write what the guest sends straight to a host file, "
         f"{PREFIX}VM au: -audio driver=wav,model=hda,path=/var/log/au.wav",
+    ),
+    "aj": (
+        "",
+        ("-audiodev", '{"driver":"wav","id":"snd0","path":"/var/log/aj.wav"}'),
+        "raw QEMU arguments write what the guest sends straight to a host file, "
+        f'{PREFIX}VM aj: -audiodev {{"driver":"wav","id":"snd0","path":"/var/log/aj.wav"}}',
     ),
     "aw": (
         "",

@@ -685,12 +685,21 @@ def raw_file_outputs(args: Iterable[str]) -> list[str]:
     for o in options:
         chardev = o.name == "chardev" and (o.kind == "file" or bool(o.props.get("logfile")))
         compat = o.name in _COMPAT_CHARDEV_OPTIONS and o.text.removeprefix("mon:")[:5] == "file:"
-        wav = o.name in ("audiodev", "audio") and (
-            parse_opts(o.text, "driver").get("driver", "").strip() == "wav"
-        )
+        wav = o.name in ("audiodev", "audio") and _audio_driver(o.text) == "wav"
         if chardev or compat or wav or (o.name == "D" and bool(o.text.strip()) and logging):
             out.append(f"{o.spelled} {o.text}")
     return out
+
+
+def _audio_driver(text: str) -> str:
+    """The driver of an `-audiodev` or `-audio` argument: audio/audio.c audio_parse_option
+    reads it with `qobject_input_visitor_new_str(opt, "driver", ...)`, so as JSON when it
+    starts with `{`, else as a key=value list whose implied key is driver (R24O-1)."""
+    if text.lstrip().startswith("{"):
+        obj = _qemu_json(text)
+        driver = obj.get("driver") if isinstance(obj, dict) else None
+        return driver.strip() if isinstance(driver, str) else ""
+    return parse_opts(text, "driver").get("driver", "").strip()
 
 
 @dataclass(frozen=True, slots=True)
