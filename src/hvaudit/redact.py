@@ -838,6 +838,13 @@ def redact_group(text: str) -> str:
     return redact_text(redact_gshadow(text, keep=("x",)))
 
 
+def redact_passwd(text: str) -> str:
+    """/etc/passwd (passwd(5) `name:password:UID:GID:GECOS:directory:shell`): its password field
+    as /etc/group's (redact_group). `x` says the hash is in /etc/shadow, which is not collected;
+    a host without shadow passwords keeps the hash here, and it stays out of the bundle."""
+    return redact_group(text)
+
+
 # JSON -------------------------------------------------------------------------------------------
 
 
@@ -879,6 +886,7 @@ ARTEFACT_FORMATS: tuple[ArtefactFormat, ...] = (
     ArtefactFormat("host/files/etc/doas.conf", redact_doas_conf),
     ArtefactFormat("host/files/etc/gshadow", redact_gshadow),
     ArtefactFormat("host/files/etc/group", redact_group),
+    ArtefactFormat("host/files/etc/passwd", redact_passwd),
     ArtefactFormat("pve/*/user.cfg", redact_user_cfg),
     ArtefactFormat("pve/*/qemu-server/*.conf", redact_pve_vm_conf),
     ArtefactFormat("pve/*/lxc/*.conf", redact_pve_ct_conf),
