@@ -429,13 +429,7 @@ def _refused(
 def qemu_conf_refused(values: dict[str, ConfValue], lines: dict[str, int], name: str) -> str:
     """Why libvirt's qemu driver refuses qemu.conf for a key hvaudit judges whose value has a
     type its reader does not take (see _QEMU_KEY_TYPES), or "" when none has."""
-    if (bad := _refused(_QEMU_KEY_TYPES, values, lines)) is None:
-        return ""
-    key, line, want, v = bad
-    return (
-        f"{name}:{line}: libvirt's qemu driver refuses the file "
-        f"(expected {want} for '{key}', found {v!r}), so it does not start with it"
-    )
+    return _refusal(_QEMU_KEY_TYPES, values, lines, name, "libvirt's qemu driver")
 
 
 def daemon_conf_refused(
@@ -446,11 +440,18 @@ def daemon_conf_refused(
     types = _DAEMON_KEY_TYPES
     if daemon in _IP_DAEMONS:
         types = {**_DAEMON_IP_KEY_TYPES, **types}
+    return _refusal(types, values, lines, name, daemon)
+
+
+def _refusal(
+    types: dict[str, str], values: dict[str, ConfValue], lines: dict[str, int], name: str, who: str
+) -> str:
+    """The one-line reason `who` refuses file `name` (_refused), or "" when it takes it."""
     if (bad := _refused(types, values, lines)) is None:
         return ""
     key, line, want, v = bad
     return (
-        f"{name}:{line}: {daemon} refuses the file "
+        f"{name}:{line}: {who} refuses the file "
         f"(expected {want} for '{key}', found {v!r}), so it does not start with it"
     )
 
