@@ -4905,7 +4905,29 @@ def _syslog_ng_uncommented(line: str) -> str:
 _SYSLOG_NG_HOST_SOURCE = re.compile(
     r"\b(system|systemd[-_]journal|systemd[-_]syslog|unix[-_]dgram|unix[-_]stream)\s*\("
 )
-_SYSLOG_NG_REMOTE = re.compile(r"\b(network|syslog|tcp)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;", re.S)
+#: syslog-ng's network destination drivers, named by the address they send to: network(),
+#: syslog() and the older tcp(), tcp6(), udp(), udp6() take it as their first parameter (syslog-ng
+#: OSE admin guide: "tcp(host [options]); udp(host [options]); tcp6(host [options]);
+#: udp6(host [options]);" send "to another host ... using the UDP or TCP protocol"), the
+#: syslog-ng() driver in its server() option ("you have to set the address of the destination
+#: server using the server() parameter"; "a special version of the network() destination
+#: driver") (R24Y-1)
+_SYSLOG_NG_REMOTE = re.compile(
+    r"(?<![\w-])(network|syslog|tcp6?|udp6?)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;"
+    r"|(?<![\w-])(syslog-ng)\s*\((.*?\bserver\s*\(\s*\"([^\"]+)\".*?)\)\s*;",
+    re.S,
+)
+
+
+def _syslog_ng_remote(dest: str) -> Iterator[tuple[str, str, bool]]:
+    """(address, options, can carry TLS) of each network destination driver in a syslog-ng
+    destination's text. udp() and udp6() send datagrams, which syslog-ng's TLS (over TCP: "The
+    syslog-ng application supports TLS ... over TCP") never wraps, whatever their options say."""
+    for m in _SYSLOG_NG_REMOTE.finditer(dest):
+        if m.group(4):
+            yield m.group(6), m.group(5), True
+        else:
+            yield m.group(2), m.group(3), not m.group(1).startswith("udp")
 
 
 def _syslog_ng_blocks(body: str) -> Iterator[tuple[str, str]]:
@@ -4934,7 +4956,7 @@ def _syslog_ng_blocks(body: str) -> Iterator[tuple[str, str]]:
 
 
 def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
-    """(target, over authenticated TLS) of the syslog-ng network()/syslog()/tcp() destinations
+    """(target, over authenticated TLS) of the syslog-ng network destinations (R24Y-1)
     that a log path feeds with the host's own logs, and the remote destinations a log path uses
     but none feeds so (named with why). syslog-ng.conf(5): "log paths define what syslog-ng
     does with a message, connecting the sources to the destinations. A log path consists of one
@@ -5013,12 +5035,14 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
         if fallback and reading & claimed.keys():
             shown.append("`flags(fallback)` (the messages no other log path matched)")
         for dest in dests:
-            for m in _SYSLOG_NG_REMOTE.finditer(dest):
-                target = _syslog_ng_tls(m.group(2), m.group(3))
+            for address, options, can_tls in _syslog_ng_remote(dest):
+                target = _syslog_ng_tls(address, options)
+                if not can_tls:
+                    target = (address, False)
                 if reading and shown and target[1] and target[0] not in fed:
                     # a filtered path forwards only what its filters let through (R23L-4)
                     filtered[target[0]] = (
-                        f"{m.group(2)} gets only what {' and '.join(shown)} lets through"
+                        f"{address} gets only what {' and '.join(shown)} lets through"
                     )
                     starved.pop(target[0], None)
                 elif reading:
@@ -5035,7 +5059,7 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
                         if (host_sources & set(refs)) or catch_all
                         else f"its log path reads {read}, no system() or /dev/log source"
                     )
-                    starved[target[0]] = f"{m.group(2)} ({why})"
+                    starved[target[0]] = f"{address} ({why})"
         if re.search(r"\bfinal\b", flags) and not re.search(r"\b(filter|if)\s*[({]", text):
             taken |= host_sources if catch_all else {r for r in refs if r in host_sources}
     return list(fed.values()), list(starved.values()), list(filtered.values())
