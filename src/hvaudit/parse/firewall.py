@@ -356,6 +356,87 @@ def _nft_ports_admitted(op: str, right: Any, sets: Mapping[str, list[Any]]) -> i
     return {"<": x, "<=": x + 1, ">": _PORTS - 1 - x, ">=": _PORTS - x}.get(op, 0)
 
 
+#: TCP flag bits by nft's names (nft(8) TCP HEADER EXPRESSION: fin, syn, rst, psh, ack, urg,
+#: ecn, cwr; the flags byte of RFC 9293 3.1 with RFC 3168's ECE and CWR).
+_TCP_FLAG_BITS = {
+    "fin": 0x01,
+    "syn": 0x02,
+    "rst": 0x04,
+    "psh": 0x08,
+    "ack": 0x10,
+    "urg": 0x20,
+    "ecn": 0x40,
+    "cwr": 0x80,
+}
+
+#: The flags bytes of a segment that opens a TCP connection to a listener: SYN without ACK,
+#: RST or FIN, with any of PSH, URG, ECE and CWR (an ECN-setup SYN carries ECE and CWR,
+#: RFC 3168 6.1.1; Linux's tcp_rcv_state_process in LISTEN drops only ACK, RST and SYN+FIN).
+_TCP_OPENING_FLAGS = tuple(
+    0x02 | extra for extra in range(256) if extra & ~(0x08 | 0x20 | 0x40 | 0x80) == 0
+)
+
+
+def _nft_tcp_flag_value(value: Any) -> int | None:
+    """The bits of a TCP flags value in `nft -j`: a name, a number, a list of names (`syn,ack`)
+    or an `{"|": [...]}` of them; None when it cannot be read."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value & 0xFF
+    if isinstance(value, str):
+        if value in _TCP_FLAG_BITS:
+            return _TCP_FLAG_BITS[value]
+        try:
+            return int(value, 0) & 0xFF
+        except ValueError:
+            return None
+    parts = value.get("|") if isinstance(value, dict) else value
+    if isinstance(parts, list) and parts:
+        bits = 0
+        for part in parts:
+            one = _nft_tcp_flag_value(part)
+            if one is None:
+                return None
+            bits |= one
+        return bits
+    return None
+
+
+def _nft_tcp_flags_open(
+    mask: Any, op: str, right: Any, sets: Mapping[str, list[Any]]
+) -> bool | None:
+    """Does a `tcp flags` match admit a segment that opens a connection (_TCP_OPENING_FLAGS)?
+
+    nft(8) and nftables' tests/py/inet/tcp.t: `tcp flags syn` (`nft -j` op "in") is
+    `tcp flags & syn != 0`; `tcp flags == syn` and `tcp flags != syn` compare the whole byte, so
+    an ECN SYN (syn|ecn|cwr) is not `== syn` and is `!= syn`; `tcp flags & (fin|syn|rst|ack)
+    != syn` masks first. None when the match cannot be read."""
+    bits = 0xFF if mask == [] else _nft_tcp_flag_value(mask)
+    values = _nft_values(right, sets)
+    if bits is None or values is None:
+        return None
+    wanted: list[int] = []
+    for value in values:
+        if isinstance(value, dict) and isinstance(value.get("elem"), dict):
+            value = value["elem"].get("val")
+        one = _nft_tcp_flag_value(value)
+        if one is None:
+            return None
+        wanted.append(one)
+    for flags in _TCP_OPENING_FLAGS:
+        seen = flags & bits
+        if op == "in" and any(seen & w for w in wanted):
+            return True
+        if op == "==" and seen in wanted:
+            return True
+        if op == "!=" and seen not in wanted:
+            return True
+        if op not in ("in", "==", "!="):
+            return None
+    return False
+
+
 def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     """How much of the IP version's traffic from the network one `match` expression selects.
 
@@ -405,11 +486,14 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
         # to any port (iptables-extensions(8) --syn: "used to request TCP connection
         # initiation")
         field = flags[0].get("payload") or {}
+        if field != {"protocol": "tcp", "field": "flags"}:
+            return _NARROW
+        opens = _nft_tcp_flags_open(flags[1] if len(flags) > 1 else [], str(op), right, sets)
+        if opens is not None:
+            return _BROAD if opens else _NARROW
         wanted = _nft_values(right, sets) or []
         syn = any("syn" in (v if isinstance(v, list) else [v]) for v in wanted)
-        if field == {"protocol": "tcp", "field": "flags"} and op in ("==", "in") and syn:
-            return _BROAD
-        return _NARROW
+        return _BROAD if op in ("==", "in") and syn else _NARROW
     ct = left.get("ct") if isinstance(left, dict) else None
     if isinstance(ct, dict):
         return _nft_ct_reach(ct, str(op), right, walk, sets)
