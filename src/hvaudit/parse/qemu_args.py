@@ -675,7 +675,13 @@ def raw_file_outputs(args: Iterable[str]) -> list[str]:
     guest does), and the wav audio backend, `-audiodev wav` or `-audio wav` (qemu-options.hx:
     "-audiodev wav,id=id[,prop[=value][,...]]", "path= path of wav file to record", "Default
     is qemu.wav"; audio/wavaudio.c wav_init_out opens it with `fopen(wav_path, "wb")` and
-    writes what the guest plays, R24O-1). libvirt's own file backends and <log file> go
+    writes what the guest plays, R24O-1), and a NIC's traffic dump, `-object
+    filter-dump,netdev=N,file=PATH` in either the key=value or the JSON form (qemu-options.hx:
+    "Dump the network traffic on netdev dev to the file specified by filename. At most len
+    bytes (64k by default) per packet are stored": maxlen caps each packet, not the file;
+    net/dump.c filter_dump_setup refuses one without file, dump_receive_iov writes every
+    packet, R24F-1; the legacy `-net dump` was removed in QEMU 2.12, docs/about/
+    removed-features.rst). libvirt's own file backends and <log file> go
     through virtlogd when stdio_handler is "logd" (libvir-list "If use of virtlogd is enabled,
     then use it for backing the character device log files too. This avoids the possibility
     of a guest denial of service by writing too much data to the log file"); these do not."""
@@ -686,7 +692,8 @@ def raw_file_outputs(args: Iterable[str]) -> list[str]:
         chardev = o.name == "chardev" and (o.kind == "file" or bool(o.props.get("logfile")))
         compat = o.name in _COMPAT_CHARDEV_OPTIONS and o.text.removeprefix("mon:")[:5] == "file:"
         wav = o.name in ("audiodev", "audio") and _audio_driver(o.text) == "wav"
-        if chardev or compat or wav or (o.name == "D" and bool(o.text.strip()) and logging):
+        dump = o.name == "object" and o.kind == "filter-dump" and bool(o.props.get("file"))
+        if chardev or compat or wav or dump or (o.name == "D" and bool(o.text.strip()) and logging):
             out.append(f"{o.spelled} {o.text}")
     return out
 
