@@ -333,14 +333,14 @@ def test_ntpd_synchronised_to_its_own_clock_fails(
     [
         "server 127.127.1.0\nfudge 127.127.1.0 stratum 10\npool 2.debian.pool.ntp.org iburst\n",
         "server 127.127.28.0\nfudge 127.127.28.0 refid GPS\n",
-        "includefile /etc/ntp/servers.conf\npool 2.debian.pool.ntp.org iburst\n",
     ],
-    ids=["local-as-fallback", "shm-refclock", "includefile-beside-a-pool"],
+    ids=["local-as-fallback", "shm-refclock"],
 )
 def test_ntpd_with_an_outside_source_keeps_the_pass(host_scan, conf: str) -> None:
-    """R17H-5's held probes: the LOCAL driver as the last resort beside a pool, a real
-    reference clock (127.127.28.0, the SHM driver gpsd feeds) and a file included beside an
-    outside pool keep the pass (an includefile with no outside source is asked: R22T-1)."""
+    """R17H-5's held probes: the LOCAL driver as the last resort beside a pool and a real
+    reference clock (127.127.28.0, the SHM driver gpsd feeds) keep the pass (an includefile
+    with no outside source is asked: R22T-1; beside an outside pool too, since the included
+    file may say `disable ntp`: R24I-1, tests/test_redteam24_ntpinc_probes.py)."""
     a = host_scan({"processes": (NTPD, 0), "/etc/ntp.conf": conf})
     assert messages(a, "HVA-202") == {"hv1": "ntpd running"}
     assert outcomes(a, "HVA-202") == {"hv1": "pass"}

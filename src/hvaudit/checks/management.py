@@ -4504,6 +4504,28 @@ def _chrony_tracked(s: Subject, host: str, ref: tuple[str, str], *srcs: Source) 
     return passed(s, "chronyd running", *srcs)
 
 
+def _ntp_off_unread(f: Fact[str], off: Fact[str]) -> bool:
+    """ntpd runs and a file its configuration includes was not read, so a `disable ntp` there
+    is not seen (R24I-1)."""
+    return f.get() in ("ntpd", "ntpsec") and not off.known and bool(off.sources)
+
+
+def _ntp_off_asked(s: Subject, host: str, f: Fact[str], off: Fact[str]) -> Outcome:
+    """The question for an ntpd whose clock discipline may be turned off in a file it includes
+    (R24I-1): `disable ntp` anywhere wins over `enable ntp` (ntpsec config_system_opts)."""
+    return manual(
+        s,
+        f"{f.get()} running, but whether its clock discipline is on is not in the evidence "
+        f"({off.reason})",
+        *f.sources,
+        *off.sources,
+        question=f"Does a file ntpd on host {host} includes turn its clock discipline off? "
+        f"Evidence: on {host}, each file an `includefile` line of ntpd's configuration names "
+        "(every *.conf of a directory it names, and the includes those make). Pass: none says "
+        "`disable ntp`; fail: one does (ntpd then corrects nothing, the clock runs free).",
+    )
+
+
 @check(
     id="HVA-202",
     title="Host clock is synchronised",
@@ -4553,7 +4575,8 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     passes; anything else, or unanswered, the files decide as above (R23T-2). An ntpd whose
     file says `disable ntp` corrects nothing, whatever peer it selects: a fail, as chronyd -x
     (R24T-1); a `noselect` source is no source (R24T-2), and a file with no source ntpd selects
-    is asked (R24T-3)."""
+    is asked (R24T-3). A file it includes (`includefile`, not collected) may say `disable ntp`:
+    what would pass is asked (R24I-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -4655,6 +4678,8 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                     *f.sources,
                     *peer.sources,
                 )
+            elif _ntp_off_unread(f, h.facts.ntp_discipline_off):
+                yield _ntp_off_asked(s, h.name, f, h.facts.ntp_discipline_off)
             else:
                 yield passed(s, "ntpd running", *f.sources, *peer.sources)
         elif f.get() in ("ntpd", "ntpsec") and (own := h.facts.ntp_own_clock).known and own.get():
@@ -4726,6 +4751,8 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 "PTP grandmaster or a GNSS receiver; fail: nothing outside the host (a local "
                 "NTP server with no upstream, a free-running PHC, the host's own clock).",
             )
+        elif _ntp_off_unread(f, h.facts.ntp_discipline_off):
+            yield _ntp_off_asked(s, h.name, f, h.facts.ntp_discipline_off)
         elif f.get():
             yield passed(s, f"{f.get()} running", *f.sources)
         else:

@@ -5368,9 +5368,14 @@ def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) ->
     `fetch` of ntpsec/ntpsec fa2a479). ntpd still selects a system peer, so `ntpq -pn` shows
     one while nothing steers the clock; the kernel's maximum error grows for hours before
     NTPSynchronized says no. Only the file ntpd reads counts: its -c file, else
-    /etc/ntp.conf (`NTP_DEFAULT_CONF`), never a stale file of the other ntpd (R24U-1)."""
+    /etc/ntp.conf (`NTP_DEFAULT_CONF`), never a stale file of the other ntpd (R24U-1). A file
+    it names with `includefile` (ntpsec ntp.conf(5): "evaluated as though the text of the file
+    - or all files of the directory with the extension ".conf" - were textually spliced in",
+    read with `search`) is not collected: with no `disable ntp` in what was read, unknown
+    (R24I-1)."""
     conf, _ = _ntpd_command(processes)
     sources: list[Source] = []
+    included = ""
     for path in (conf or NTP_DEFAULT_CONF,):
         got = ev.get(_file(path))
         if got.state != "ok":
@@ -5382,8 +5387,12 @@ def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) ->
                 return Fact.of(
                     f"{path}: {' '.join(words)}", Source(got.source.artefact, raw.strip())
                 )
+            if words[:1] and words[0].lower() == "includefile" and not included:
+                included = f"{path} includes {' '.join(words[1:2]) or 'another file'}"
     if not sources:
         return Fact.unavailable("no ntp.conf was read")
+    if included:
+        return Fact.unavailable(f"{included}, which was not read", *sources)
     return Fact.of("", *sources)
 
 
