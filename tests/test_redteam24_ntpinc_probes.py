@@ -61,9 +61,9 @@ PEERS = (
 
 def _question(include: str) -> str:
     return (
-        "Does a file ntpd on host hv1 includes turn its clock discipline off? Evidence: on hv1, "
-        "each file an `includefile` line of ntpd's configuration names (every *.conf of a "
-        "directory it names, and the includes those make). Pass: none says `disable ntp`; "
+        "Does every file ntpd on host hv1 includes leave its clock discipline on? Evidence: on "
+        "hv1, each file an `includefile` line of ntpd's configuration names (every *.conf of a "
+        "directory it names, and the includes those make). Pass: yes, none says `disable ntp`; "
         "fail: one does (ntpd then corrects nothing, the clock runs free)."
     )
 

@@ -4519,10 +4519,10 @@ def _ntp_off_asked(s: Subject, host: str, f: Fact[str], off: Fact[str]) -> Outco
         f"({off.reason})",
         *f.sources,
         *off.sources,
-        question=f"Does a file ntpd on host {host} includes turn its clock discipline off? "
+        question=f"Does every file ntpd on host {host} includes leave its clock discipline on? "
         f"Evidence: on {host}, each file an `includefile` line of ntpd's configuration names "
-        "(every *.conf of a directory it names, and the includes those make). Pass: none says "
-        "`disable ntp`; fail: one does (ntpd then corrects nothing, the clock runs free).",
+        "(every *.conf of a directory it names, and the includes those make). Pass: yes, none "
+        "says `disable ntp`; fail: one does (ntpd then corrects nothing, the clock runs free).",
     )
 
 
