@@ -135,9 +135,11 @@ def test_a_failed_systemctl_cat_is_not_a_unit_without_listen(host_scan, stderr, 
         }
     )
     why = error if stderr is None else f"exit status 1: {error}"
+    # R24C-1: the unread unit also leaves the file libvirtd's next start reads unknown
     reason = (
-        f"libvirtd's socket units are masked and libvirtd.service's command line was not read "
-        f"({why})"
+        f"evidence unavailable: libvirtd is not running and libvirt's service units were not "
+        f"read ({why}): whether libvirtd.service starts it with --config FILE (another file "
+        "than /etc/libvirt/libvirtd.conf) is unknown"
     )
     assert outcomes(a, "HVA-030") == {"hv1": "manual"}
     assert messages(a, "HVA-030") == {"hv1": reason}

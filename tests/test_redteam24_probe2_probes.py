@@ -154,9 +154,11 @@ def test_unread_environment_file_is_not_the_unit_default(host_scan) -> None:
 
     base = {"libvirt-socket-units": MASKED, CONF: PLAIN_TCP, "processes": NO_LIBVIRTD}
     a = host_scan({**base, "/etc/default/libvirtd": PermissionError("Permission denied")})
+    # R24C-1: the unread file also leaves the file libvirtd's next start reads unknown
     reason = (
-        "libvirtd's socket units are masked and /etc/default/libvirtd could not be read "
-        "(Permission denied)"
+        "evidence unavailable: libvirtd is not running and /etc/default/libvirtd could not be "
+        "read (Permission denied): whether libvirtd.service starts it with --config FILE "
+        "(another file than /etc/libvirt/libvirtd.conf) is unknown"
     )
     for check in ("HVA-030", "HVA-035"):
         assert outcomes(a, check) == {"hv1": "manual"}

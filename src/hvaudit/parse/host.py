@@ -8143,6 +8143,35 @@ def _unit_config_options(ev: HostEvidence) -> dict[str, tuple[str, tuple[Source,
     return out
 
 
+def _unit_config_unknown(ev: HostEvidence) -> dict[str, tuple[str, tuple[Source, ...]]]:
+    """daemon -> (why, sources) for each libvirt daemon whose unit's next-start arguments were
+    not read: `systemctl cat` of libvirt's services gave no answer (_systemctl_unanswered), or
+    the unit's ExecStart= uses a variable while an EnvironmentFile= was unread (_unit_args).
+    A `-f FILE` / `--config FILE` there (libvirt src/remote/remote_daemon.c, read with
+    `find_string`: `{ "config", required_argument, NULL, 'f' }`) would make another file than
+    /etc/libvirt/<daemon>.conf the one its next start reads (R24C-1). A host without systemctl
+    (absent) or a bundle without the probe has no such unit and is left alone."""
+    units = ev.get(_cmd("libvirt-units"))
+    if units.state in ("uncollected", "absent", "not_applicable"):
+        return {}
+    failed = _systemctl_unanswered(units)
+    out: dict[str, tuple[str, tuple[Source, ...]]] = {}
+    for daemon in UNIT_DAEMONS:
+        if failed:
+            why, srcs = f"libvirt's service units were not read ({failed})", (units.source,)
+        else:
+            got = _unit_args(ev, units, daemon)
+            if got.known:
+                continue
+            why, srcs = got.reason, got.sources
+        out[daemon] = (
+            f"{daemon} is not running and {why}: whether {daemon}.service starts it with "
+            f"--config FILE (another file than /etc/libvirt/{daemon}.conf) is unknown",
+            srcs,
+        )
+    return out
+
+
 #: systemd src/basic/env-file.c: the characters a backslash unescapes inside double quotes
 #: (SHELL_NEED_ESCAPE, as the shell does); before any other character the backslash is kept.
 _SHELL_NEED_ESCAPE = '"\\`$'
@@ -8772,6 +8801,17 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     for daemon, (why, srcs) in _unit_config_options(ev).items():
         if lh.daemon_confs[f"{daemon}.conf"].known:
             lh.daemon_confs[f"{daemon}.conf"] = Fact.unavailable(why, *srcs)
+    # a daemon whose unit's arguments are unknown: its running process's argv (above) settles
+    # the file it reads; an idle one (socket-activated, --timeout) has none to settle it
+    running = (
+        {w[0].rsplit("/", 1)[-1] for _, w in _commands(processes.get()) if w}
+        if processes.known
+        else set()
+    )
+    for daemon, (why, srcs) in _unit_config_unknown(ev).items():
+        key = f"{daemon}.conf"
+        if daemon in LIBVIRT_DAEMONS and daemon not in running and lh.daemon_confs[key].known:
+            lh.daemon_confs[key] = Fact.unavailable(why, *srcs)
     changed, since_srcs = _changed_since_start(ev, processes)
     for name, reason in changed.items():
         if name == "qemu.conf" and lh.qemu_conf.known:
