@@ -8157,8 +8157,9 @@ def _unit_config_unknown(ev: HostEvidence) -> dict[str, tuple[str, tuple[Source,
     failed = _systemctl_unanswered(units)
     out: dict[str, tuple[str, tuple[Source, ...]]] = {}
     for daemon in UNIT_DAEMONS:
+        srcs: tuple[Source, ...] = (units.source,)
         if failed:
-            why, srcs = f"libvirt's service units were not read ({failed})", (units.source,)
+            why = f"libvirt's service units were not read ({failed})"
         else:
             got = _unit_args(ev, units, daemon)
             if got.known:
