@@ -142,6 +142,32 @@ link: "Link a unit file that is not in the unit file search path into the unit f
 path") and enables it: the caller's own unit runs as root at the next boot (R23A-1).
 machined's host-login (a getty asking for a password, container-getty@.service) and
 host-open-pty (a bare pty) run nothing of the caller's: not counted."""
+ROOT_EQUIVALENT_ACTIONS = (
+    "org.freedesktop.accounts.user-administration",
+    "org.freedesktop.packagekit.package-install-untrusted",
+    "org.freedesktop.udisks2.open-device-system",
+    "org.freedesktop.systemd1.set-environment",
+)
+"""polkit actions whose grant is root's power by another road (R25A-3), counted as
+ROOT_COMMAND_ACTIONS are (action.lookup narrowing asked about):
+
+- AccountsService's user-administration (pop-os/accountsservice src/user.c, read with
+  `read_file`): user_set_password checks it and runs `usermod -p` on the account named (root's
+  own among them); user_set_account_type checks it and, for an administrator, adds the account
+  to ADMIN_GROUP (wheel or sudo) with `usermod -G`.
+- PackageKit's package-install-untrusted (PackageKit/PackageKit src/pk-transaction.c
+  pk_transaction_role_to_actions: InstallFiles, InstallPackages or UpdatePackages without
+  ONLY_TRUSTED): the caller's own unsigned package file is installed, its maintainer scripts
+  run as root.
+- udisks2's open-device-system (storaged-project/udisks src/udiskslinuxblock.c
+  handle_open_for_restore: `open (device, O_WRONLY | O_SYNC | O_CLOEXEC | O_EXCL)` of a system
+  device, the descriptor handed to the caller): raw writes to the host's own disks, as the disk
+  group has (ADMIN_GROUPS).
+- systemd's set-environment (systemd/systemd src/core/dbus-util.c
+  bus_verify_set_environment_async, guarding SetEnvironment, `systemctl set-environment`):
+  systemd-system.conf(5) DefaultEnvironment= calls these "manager environment variables passed
+  to all executed processes", so LD_PRELOAD of the caller's library runs in the next root
+  service the manager starts."""
 CONTAINER_DAEMON_GROUPS = (("dockerd", "docker"), ("lxd", "lxd"), ("incusd", "incus-admin"))
 """Incus's docs, "Authorization": "When interacting with Incus over the Unix socket, members of
 the incus-admin group will have full access to the Incus API" (found with `search`)."""
@@ -3161,7 +3187,7 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
         *polkit.grants(files, PKEXEC_ACTION),
         *polkit.admin_identities(files),
     ]
-    for action in ROOT_COMMAND_ACTIONS:
+    for action in (*ROOT_COMMAND_ACTIONS, *ROOT_EQUIVALENT_ACTIONS):
         for g in polkit.grants(files, action):
             if re.search(r"\baction\s*\.\s*lookup\b", "\n".join(files.get(g.path, []))):
                 # narrowed by a detail (unit name, target user) hvaudit does not read
