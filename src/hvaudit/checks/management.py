@@ -3945,10 +3945,19 @@ def _part_vulnerable(name: str, line: str) -> bool:
         return True
     if name == "tsa" and "user/kernel boundary" in line:
         return True
-    for part in line.split(";")[1:]:
-        value = part.partition(":")[2].strip().lower()
-        if value.startswith("vulnerable") and "kvm: sw loop" not in value:
-            return True
+    # R25B-1: the parts after the first, split at ";" and at ",": Linux 5.4 stable's
+    # spectre_v2 joins them with ", " (bugs.c pbrsb_eibrs_state: `return ", PBRSB-eIBRS:
+    # Vulnerable"`, stable patch "x86/speculation: Add RSB VM Exit protections"), mainline
+    # with "; ". arm64's ", but not BHB" (arch/arm64/kernel/proton-pack.c
+    # get_bhb_affected_string: SPECTRE_VULNERABLE, printed as "Mitigation: CSV2, but not
+    # BHB") is Spectre-BHB left open.
+    for n, segment in enumerate(line.split(";")):
+        if "kvm: sw loop" in segment.lower():
+            continue
+        for part in segment.split(",")[0 if n else 1 :]:
+            value = part.partition(":")[2].strip().lower()
+            if value.startswith("vulnerable") or part.strip().lower().startswith("but not "):
+                return True
     return False
 
 

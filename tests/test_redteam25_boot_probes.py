@@ -1,0 +1,117 @@
+"""Red-team round 25 probes: boot chain, kernel command line, CPU and patching (rt25boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host replayed through the real collector,
+parser and engine, one libvirt test-driver VM), changed only where a probe says so: the
+arm64 host of tests/test_redteam24_vm2_probes.py (`_arm64`), the CPU flaws of
+tests/test_redteam22_boot_probes.py (VULNS), and the `boot-cmdline` probe's output built by
+tests/test_redteam21_boot_probes.py's `_boot`/`_grub`.
+
+Findings (R25B-n):
+
+- R25B-1 (false pass) HVA-181: a mitigated line whose later part is left open passed "none
+  unmitigated" where that part was not after a ";". arm64 prints Spectre-BHB inside
+  spectre_v2 as "Mitigation: CSV2, but not BHB" (or "Branch predictor hardening, but not
+  BHB"): arch/arm64/kernel/proton-pack.c get_bhb_affected_string returns ", but not BHB" for
+  SPECTRE_VULNERABLE and ", BHB" for SPECTRE_MITIGATED, cpu_show_spectre_v2 prints
+  "Mitigation: %s%s" (read with `find_string`; the line is in real listings, e.g. beside
+  "spec_store_bypass Vulnerable" on an arm64 server). Linux 5.4 stable joins spectre_v2's
+  parts with ", " (stable patch "[PATCH 5.4 37/51] x86/speculation: Add RSB VM Exit
+  protections": pbrsb_eibrs_state `return ", PBRSB-eIBRS: Vulnerable"`), mainline with "; ",
+  so "Mitigation: Enhanced IBRS, IBPB: conditional, RSB filling, PBRSB-eIBRS: Vulnerable"
+  passed. Now every part after the first, split at ";" and ",", is read
+  (management._part_vulnerable); "BHI: Vulnerable, KVM: SW loop" stays mitigated.
+
+Held (kept as tests): arm64 "Mitigation: CSV2, BHB" passes; 5.4's "PBRSB-eIBRS: SW sequence"
+and mainline's "BHI: Vulnerable, KVM: SW loop" pass.
+
+Probed by script, not kept:
+
+Tally:
+
+Leads left:
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam22_boot_probes import VULNS
+from test_redteam24_vm2_probes import _arm64
+
+VULN = "/sys/devices/system/cpu/vulnerabilities/"
+
+
+def _arm64_vulns(spectre_v2: str) -> str:
+    """An arm64 kernel's listing (grep -r -H): its own three flaws, the rest "Not affected"
+    (drivers/base/cpu.c's weak fallback)."""
+    own = {
+        "spectre_v1": "Mitigation: __user pointer sanitization",
+        "spectre_v2": spectre_v2,
+        "spec_store_bypass": "Mitigation: Speculative Store Bypass disabled via prctl",
+    }
+    rest = ("meltdown", "l1tf", "mds", "itlb_multihit", "retbleed", "srbds", "tsx_async_abort")
+    return "".join(f"{VULN}{k}:{v}\n" for k, v in own.items()) + "".join(
+        f"{VULN}{k}:Not affected\n" for k in rest
+    )
+
+
+# --- R25B-1: a mitigated line's "but not" / comma-separated Vulnerable part ----------------------
+
+
+@pytest.mark.parametrize(
+    "spectre_v2",
+    [
+        "Mitigation: CSV2, but not BHB",
+        "Mitigation: Branch predictor hardening, but not BHB",
+    ],
+)
+def test_r25b_1_arm64_spectre_bhb_unmitigated_fails(host_scan, spectre_v2: str) -> None:
+    """R25B-1 (false pass) HVA-181: arm64's ", but not BHB" is Spectre-BHB unmitigated
+    (arch/arm64/kernel/proton-pack.c get_bhb_affected_string, SPECTRE_VULNERABLE)."""
+    host = _arm64()
+    host["cpu-vulnerabilities"] = (_arm64_vulns(spectre_v2), 0)
+    a = host_scan(host)
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181")["hv1"] == f"vulnerable: spectre_v2 ({spectre_v2})"
+
+
+def test_r25b_1_arm64_spectre_bhb_mitigated_passes(host_scan) -> None:
+    """R25B-1 held: "Mitigation: CSV2, BHB" (get_bhb_affected_string, SPECTRE_MITIGATED)."""
+    host = _arm64()
+    host["cpu-vulnerabilities"] = (_arm64_vulns("Mitigation: CSV2, BHB"), 0)
+    a = host_scan(host)
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+PBRSB_54 = "Mitigation: Enhanced IBRS, IBPB: conditional, RSB filling, PBRSB-eIBRS: Vulnerable"
+
+
+def test_r25b_1_comma_separated_pbrsb_vulnerable_fails(host_scan) -> None:
+    """R25B-1 (false pass) HVA-181: Linux 5.4 stable joins spectre_v2's parts with ", "
+    (pbrsb_eibrs_state `return ", PBRSB-eIBRS: Vulnerable"`, stable patch "x86/speculation:
+    Add RSB VM Exit protections"): the Vulnerable part counts as after a ";"."""
+    vulns = VULNS.replace(
+        "spectre_v2:Mitigation: Enhanced / Automatic IBRS", f"spectre_v2:{PBRSB_54}"
+    )
+    a = host_scan({"cpu-vulnerabilities": (vulns, 0)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181")["hv1"].startswith("vulnerable: spectre_v2 (")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mitigation: Enhanced IBRS, IBPB: conditional, RSB filling, PBRSB-eIBRS: SW sequence",
+        "Mitigation: Enhanced / Automatic IBRS; IBPB: conditional; RSB filling; "
+        "PBRSB-eIBRS: SW sequence; BHI: Vulnerable, KVM: SW loop",
+    ],
+)
+def test_r25b_1_mitigated_spectre_v2_lines_pass(host_scan, line: str) -> None:
+    """R25B-1 held: a comma part that is mitigated, and mainline's spectre_bhi=vmexit ("BHI:
+    Vulnerable, KVM: SW loop": the history cleared on every VM exit)."""
+    vulns = VULNS.replace("spectre_v2:Mitigation: Enhanced / Automatic IBRS", f"spectre_v2:{line}")
+    a = host_scan(
+        {"cpu-vulnerabilities": (vulns, 0), "/sys/devices/system/cpu/smt/control": "off\n"}
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
