@@ -1450,6 +1450,16 @@ class Container:
     instead, and None is no cap at all (`max`, P22-1)."""
     memory_raw: str = ""
     """The raw `lxc.*` line that set `memory_mib` instead of `memory`, if any."""
+    cpus: int | None = None
+    """The node CPUs the container may run on: its `cores` (pve-container Config.pm "The
+    number of cores assigned to the container. A container can use all available cores by
+    default"), which pve-manager's pvestatd rebalance_lxc_containers enacts as a cpuset of that
+    many CPUs; None where none is set, every CPU of the node (`$conf->{cores} || $cpucount`).
+    A raw `lxc.cgroup2.cpuset.cpus` (or v1 `lxc.cgroup.cpuset.cpus`) is the set instead
+    (pvestatd leaves such a container alone): its CPU count, None where it does not read
+    (R25R-1)."""
+    cpus_raw: str = ""
+    """The raw `lxc.*` line that set `cpus` instead of `cores`, if any."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -639,7 +639,12 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
     invention (src/test/test_driver.c defaultNodeInfo, or the node file's <cpu>): the VMs prove
     their vCPUs, and the host's cores are asked. Where libvirt's nodeinfo reports its fallback
     topology (every CPU counted as a core), /proc/cpuinfo's (physical id, core id) pairs give the
-    physical cores, as for HVA-080 (R10H-4)."""
+    physical cores, as for HVA-080 (R10H-4). A Proxmox VE node's LXC containers run on the same
+    cores: each running or onboot container's `cores` is counted with the VMs' vCPUs, and one
+    with none set may use every CPU of the node (pve-manager pvestatd.pm
+    rebalance_lxc_containers, `$conf->{cores} || $cpucount`) and is counted so; one whose run
+    state the evidence does not settle and that does not start at boot is asked, as for HVA-060
+    (R25R-1)."""
     limit = ctx.profile.vcpu_to_core_ratio_max
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -673,31 +678,98 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 f"Pass: yes, at least {need}; fail: fewer.",
             )
             continue
-        ratio = total / h.cores if h.cores else float("inf")
+        # a Proxmox VE node's LXC containers run on the same cores (R25R-1)
+        cts = h.proxmox.containers if h.proxmox else []
+        counted = [c for c in cts if c.running or c.autostart]
+        ct_maybe = [
+            c
+            for c in cts
+            if not c.autostart and (c.running is None or (not c.running and c.start_unknown))
+        ]
+        ct_total = sum(_container_cpus(c, h) for c in counted)
+        ratio = (total + ct_total) / h.cores
+        held = (
+            f" and {ct_total} CPU(s) of {len(counted)} running or onboot container(s)"
+            if counted
+            else ""
+        )
         msg = (
-            f"{total} vCPU(s) across {len(vms)} running or autostart VM(s) on {h.cores} core(s): "
-            f"ratio {ratio:.2f} (limit {limit:g})"
+            f"{total} vCPU(s) across {len(vms)} running or autostart VM(s){held} on {h.cores} "
+            f"core(s): ratio {ratio:.2f} (limit {limit:g}){_all_cpus([*counted, *ct_maybe], h)}"
         )
         maybe = _unknown_run_state(ctx, h.name)
-        worst = (total + sum(vcpus_of(v)[0] for v in maybe)) / h.cores
+        worst = (
+            total
+            + ct_total
+            + sum(vcpus_of(v)[0] for v in maybe)
+            + sum(_container_cpus(c, h) for c in ct_maybe)
+        ) / h.cores
+        names = [*(v.name for v in maybe), *(c.name for c in ct_maybe)]
         if ratio > limit:
-            yield failed(s, msg, h.source)
-        elif maybe and worst > limit:
+            yield failed(s, msg, h.source, *(c.source for c in counted[:8]))
+        elif names and worst > limit:
+            why = [
+                *([f"{_names(maybe)} ({maybe[0].running_unknown})"] if maybe else []),
+                *(
+                    [
+                        f"container(s) {', '.join(c.name for c in unsettled[:5])} (run state "
+                        "not settled by the evidence, onboot off)"
+                    ]
+                    if (unsettled := [c for c in ct_maybe if c.running is None])
+                    else []
+                ),
+                *(
+                    [
+                        f"container(s) {', '.join(c.name for c in stopped[:5])} "
+                        f"({stopped[0].start_unknown})"
+                    ]
+                    if (stopped := [c for c in ct_maybe if c.running is not None])
+                    else []
+                ),
+            ]
             yield manual(
                 s,
-                f"{msg}; run state unknown for {_names(maybe)} ({maybe[0].running_unknown}): "
-                f"ratio {worst:.2f} if they run",
+                f"{msg}; run state unknown for {' and '.join(why)}: ratio {worst:.2f} if they run",
                 h.source,
-                question="Are the VMs whose run state is unknown stopped and not started at "
-                "boot, so that the vCPUs of running VMs stay within the host's cores? Evidence: "
-                "their state on the host (`virsh list --all --autostart`, `qm list`, the vSphere "
-                "Client). Pass: yes, all stopped and none autostarts; fail: any of them runs or "
-                "autostarts.",
+                *(c.source for c in ct_maybe[:8]),
+                question="Are the VMs and containers whose run state is unknown stopped and not "
+                "started at boot, so that the vCPUs of running VMs and the CPUs of running "
+                "containers stay within the host's cores? Evidence: their state on the host "
+                "(`virsh list --all --autostart`, `qm list`, `pct list`, `ha-manager config`, "
+                "the vSphere Client). Pass: yes, all stopped and none autostarts or is an HA "
+                "resource in state started; fail: any of them runs or autostarts.",
             )
         else:
             yield passed(
-                s, msg + (f"; {worst:.2f} if {_names(maybe)} run" if maybe else ""), h.source
+                s,
+                msg + (f"; {worst:.2f} if {', '.join(names[:10])} run" if names else ""),
+                h.source,
             )
+
+
+def _container_cpus(c: Container, h: Host) -> int:
+    """The node CPUs a container may run on, the larger of now and its next start (R25R-1):
+    its `cores`, or every CPU of the node where none is set (pve-manager pvestatd.pm
+    rebalance_lxc_containers: `$conf->{cores} || $cpucount`, capped at $cpucount, the node's
+    logical CPUs in its cpuset cgroup)."""
+    node = h.threads or h.cores
+    counts = [c.cpus, *([c.next_start.cpus] if c.next_start else [])]
+    if None in counts:
+        return node
+    return min(max(n for n in counts if n is not None), node)
+
+
+def _all_cpus(cts: list[Container], h: Host) -> str:
+    """The containers that may run on every CPU of the node: no `cores`, or a raw cpuset."""
+    said = [
+        f"{c.name} ({w.cpus_raw})"
+        if w.cpus_raw
+        else f"{c.name} (no cores: all {h.threads or h.cores})"
+        for c in cts
+        for w in (c, c.next_start)
+        if w is not None and (w.cpus is None or w.cpus_raw)
+    ]
+    return f"; container CPUs: {', '.join(dict.fromkeys(said[:5]))}" if said else ""
 
 
 @check(

@@ -2379,6 +2379,7 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
         if k not in ("lxc.apparmor.profile", "lxc.mount.entry") and "devices.allow" not in k
     )
     memory = _container_memory(v, raw)
+    cpus = _container_cpus(v, raw)
     return Container(
         vmid=ct.vmid,
         name=v.get("hostname") or f"ct{ct.vmid}",
@@ -2394,7 +2395,40 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
         source=Source(artefact),
         memory_mib=memory[0],
         memory_raw=memory[1],
+        cpus=cpus[0],
+        cpus_raw=cpus[1],
     )
+
+
+_CPULIST = re.compile(r"[0-9]{1,5}(?:-[0-9]{1,5})?(?:,[0-9]{1,5}(?:-[0-9]{1,5})?)*")
+
+
+def _container_cpus(v: dict[str, str], raw: dict[str, str]) -> tuple[int | None, str]:
+    """How many node CPUs the container may run on (None: all of them) and the raw line that
+    set it (R25R-1). pve-manager PVE/Service/pvestatd.pm rebalance_lxc_containers: a container
+    with no raw `lxc.cgroup.cpuset.cpus` / `lxc.cgroup2.cpuset.cpus` entry gets `my $cores =
+    $conf->{cores} || $cpucount; $cores = $cpucount if $cores > $cpucount;` CPUs of the node's
+    cpuset (pve-container Config.pm `cores`: "A container can use all available cores by
+    default"); one with such an entry keeps the set LXC writes from it. Where several are
+    written, the largest set is taken, and one that does not read as a CPU list counts as
+    every CPU (more is judged, never less)."""
+    best: tuple[int | None, str] | None = None
+    for key in ("lxc.cgroup2.cpuset.cpus", "lxc.cgroup.cpuset.cpus"):
+        for value in (i.strip() for i in raw[key].split("\n")) if key in raw else ():
+            if not _CPULIST.fullmatch(value):
+                return None, f"{key}: {value}"
+            cpus: set[int] = set()
+            for part in value.split(","):
+                lo, _, hi = part.partition("-")
+                cpus.update(range(int(lo), int(hi or lo) + 1))
+            if not cpus:  # a range the kernel's cpulist_parse refuses ("5-3")
+                return None, f"{key}: {value}"
+            if best is None or (best[0] or 0) < len(cpus):
+                best = (len(cpus), f"{key}: {value}")
+    if best is not None:
+        return best
+    cores = v.get("cores", "").strip()
+    return (int(cores) if digits(cores) and int(cores) else None), ""
 
 
 def _container_memory(v: dict[str, str], raw: dict[str, str]) -> tuple[int | None, str]:
