@@ -2629,7 +2629,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     twin does: `-i` of an interface (the loopback aside) or `-sport` narrows who arrives, not
     which ports, and Linux delivers a packet for any of the node's addresses on any interface
     (ip-sysctl.rst arp_filter: "IP addresses are owned by the complete host on Linux"), so it
-    fails from a wide source (P24-2)."""
+    fails from a wide source (P24-2); so does a -dest holding one of the node's addresses,
+    which narrows which address, not which port (PVEFW-HOST-IN sees only packets for the
+    node; `_dest_reaches`, R25P-1)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -2757,10 +2759,14 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             # `-i` (but the loopback) or `-sport` narrow it to (ipt_rule_to_cmds writes a port
             # match only for a dport); `_accepts_everything` reports it where nothing narrows
             # it (P24-2)
+            # a -dest holding one of the node's addresses narrows which of them, not which
+            # ports: PVEFW-HOST-IN sees only packets for the node, and pveproxy and sshd listen
+            # on every address (R25P-1)
+            reach = _dest_reaches(str(opts.get("dest") or ""), h, px, cluster, nft)
             every_port = (
                 not macro
                 and "dport" not in opts
-                and "dest" not in opts
+                and reach is not None
                 and str(opts.get("iface") or "") != "lo"
                 and (
                     not opts.get("proto")
@@ -2778,13 +2784,14 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 what = f"from {source}" if source else "from any source"
                 narrowed = "".join(
                     f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {opts[k]}"
-                    for k in ("iface", "proto", "sport")
+                    for k in ("iface", "proto", "sport", "dest")
                     if k in opts
                 )
                 problems.append(
                     f"{where}:{r['line']} accepts management ports {what}"
                     + (
-                        f" (`IN ACCEPT{narrowed}`: every TCP port, management ports included)"
+                        f" (`IN ACCEPT{narrowed}`: every TCP port, management ports included"
+                        f"{reach})"
                         if every_port and not opens_mgmt
                         else ""
                     )
@@ -2854,6 +2861,29 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
 #: node's management addresses). A `local_network` alias of a /7 (IPv6 /32) or wider network opens the
 #: management ports to it (P14-7).
 MANAGEMENT_LOCAL_NETWORK = "local_network"
+
+
+def _dest_reaches(
+    dest: str, h: Host, px: ProxmoxHost, cluster: FirewallFile, nft: bool
+) -> str | None:
+    """Whether an ACCEPT's -dest reaches the node (HVA-313's every-port rule, R25P-1): "" for
+    no -dest, a note naming the node's address an element holds (`_holds`: an address,
+    network, range, alias or IP set), or None when it holds none of them (the rule then
+    matches no packet of PVEFW-HOST-IN, which sees only packets for the node's own
+    addresses). The addresses are every non-loopback one of `_node_addresses` (any interface:
+    Linux delivers a packet for any of the node's addresses on any interface, ip-sysctl.rst
+    arp_filter; P24-2), as P14-2 reads a -dest; with none known, the -dest reaches the node."""
+    items = [x.strip() for x in dest.split(",") if x.strip()]
+    if not items:
+        return ""
+    addrs = [(a, i) for i, ips in _node_addresses(h, px).items() for a in ips]
+    if not addrs:
+        return f"; -dest {dest}: the node's addresses are not in the evidence"
+    for x in items:
+        for a, iface in addrs:
+            if _holds(x, a, cluster, nft):
+                return f"; -dest {x} holds {a}, the node's address on {iface}"
+    return None
 
 
 def _resolve_alias(text: str, cluster: FirewallFile) -> str:
