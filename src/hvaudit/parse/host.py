@@ -4817,16 +4817,50 @@ def _journal_upload_url(
     return None, sources, unread
 
 
-def _syslog_ng_tls(target: str, options: str) -> tuple[str, bool]:
-    """(destination, over authenticated TLS) of a syslog-ng network()/syslog()/tcp()
-    destination: TLS when its transport is "tls" (with no transport() given, when it has tls()
-    options), authenticated unless peer-verify() lets an unverified server through: syslog-ng's
-    lib/transport/tls-context.c maps optional-untrusted to SSL_VERIFY_NONE and required-untrusted
-    to a certificate it accepts unchecked (the default is required-trusted; `no` is
-    optional-untrusted)."""
-    low = options.lower()
-    transport = re.search(r"transport\s*\(\s*[\"']?([\w-]+)", low)
-    tls = transport.group(1) == "tls" if transport else "tls" in low
+def _syslog_ng_masked(options: str) -> str:
+    """A syslog-ng driver's options with every string emptied (`""`) but the argument of
+    transport() and peer-verify(): a "tls" inside persist-name("fwd-tls"), a template or a
+    ca-dir() path is no option (R25L-2)."""
+
+    def keep(m: re.Match[str]) -> str:
+        before = options[: m.start()]
+        return (
+            m.group(0) if re.search(r"(transport|peer[-_]verify)\s*\(\s*$", before, re.I) else '""'
+        )
+
+    return re.sub(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'", keep, options, flags=re.S)
+
+
+def _syslog_ng_tls(target: str, options: str, driver: str = "network") -> tuple[str, bool]:
+    """(destination, over authenticated TLS) of a syslog-ng network()/syslog()/tcp()/tcp6()/
+    syslog-ng() destination. syslog-ng modules/afsocket (`fetch` github:syslog-ng/syslog-ng):
+    network(), syslog() and the syslog-ng() block (scl/ewmm/ewmm.conf: `ewmm(ip('127.0.0.1')
+    transport(tcp) ...)`) default to transport "tcp" (transport-mapper-inet.c
+    transport_mapper_network_new / transport_mapper_syslog_new:
+    `transport_mapper_inet_new_instance("tcp")`), and only transport("tls") requires TLS
+    (`require_tls_configuration`); tls() options under transport tcp are refused ("tls()
+    options specified for a transport that doesn't allow TLS encryption"), so a network() with
+    tls() and no transport("tls") sends no TLS, or does not load (R25L-2). The legacy tcp() and
+    tcp6() drivers, which take no transport(), start TLS when they have tls() options
+    (transport_mapper_tcp_new `allow_tls_configuration`, since commit f2d0d97bd "when legacy tcp
+    driver used with tls options require TLS", syslog-ng 3.16). Options are read with their
+    strings emptied (_syslog_ng_masked). Authenticated unless peer-verify() lets an unverified
+    server through: syslog-ng's lib/transport/tls-context.c maps optional-untrusted to
+    SSL_VERIFY_NONE and required-untrusted to a certificate it accepts unchecked (the default is
+    required-trusted; `no` is optional-untrusted)."""
+    low = _syslog_ng_masked(options).lower()
+    transport = re.search(r"(?<![\w-])transport\s*\(\s*[\"']?([\w-]+)", low)
+    has_tls = bool(re.search(r"(?<![\w-])tls\s*\(", low))
+    if transport:
+        tls = transport.group(1) == "tls"
+    else:
+        tls = driver.lower() in ("tcp", "tcp6") and has_tls
+        if has_tls and not tls:
+            return (
+                f'{target} (tls() options without transport("tls"): {driver}() sends plain '
+                "TCP, or syslog-ng refuses the file)",
+                False,
+            )
     verify = re.search(r"peer[-_]verify\s*\(\s*[\"']?([\w-]+)", low)
     if tls and verify and verify.group(1) in ("optional-untrusted", "required-untrusted", "no"):
         return (
@@ -4938,22 +4972,31 @@ _SYSLOG_NG_HOST_SOURCE = re.compile(
 #: syslog-ng() driver in its server() option ("you have to set the address of the destination
 #: server using the server() parameter"; "a special version of the network() destination
 #: driver") (R24Y-1)
+_SYSLOG_NG_ADDRESS = r"(?:\"((?:[^\"\\]|\\.)*)\"|'([^']*)'|([^\s#'\"(){}\[\]\\;,|@:]+)(?=[\s,)]))"
 _SYSLOG_NG_REMOTE = re.compile(
-    r"(?<![\w-])(network|syslog|tcp6?|udp6?)\s*\(\s*\"([^\"]+)\"(.*?)\)\s*;"
-    r"|(?<![\w-])(syslog-ng)\s*\((.*?\bserver\s*\(\s*\"([^\"]+)\".*?)\)\s*;",
+    r"(?<![\w-])(network|syslog|tcp6?|udp6?)\s*\(\s*" + _SYSLOG_NG_ADDRESS + r"(.*?)\)\s*;"
+    r"|(?<![\w-])(syslog-ng)\s*\((.*?\bserver\s*\(\s*" + _SYSLOG_NG_ADDRESS + r".*?)\)\s*;",
     re.S,
 )
 
 
-def _syslog_ng_remote(dest: str) -> Iterator[tuple[str, str, bool]]:
-    """(address, options, can carry TLS) of each network destination driver in a syslog-ng
-    destination's text. udp() and udp6() send datagrams, which syslog-ng's TLS (over TCP: "The
-    syslog-ng application supports TLS ... over TCP") never wraps, whatever their options say."""
+def _syslog_ng_remote(dest: str) -> Iterator[tuple[str, str, bool, str]]:
+    """(address, options, can carry TLS, driver) of each network destination driver in a
+    syslog-ng destination's text. The address is a string in double or single quotes or an
+    unquoted word: syslog-ng's grammar takes `string: LL_IDENTIFIER | LL_STRING` (lib/cfg-grammar.y)
+    for it (dest_afinet_udp_params, dest_afnetwork_params... in
+    modules/afsocket/afsocket-grammar.ym), and its lexer (lib/cfg-lex.l) reads `'...'` as a
+    string and `({word}+(\\.)?)*{word}+` as an identifier, so `udp(loghost)` and
+    `network(10.1.2.3 transport(udp))` send to loghost and 10.1.2.3 (R25L-1). udp() and udp6()
+    send datagrams, which syslog-ng's TLS (over TCP: "The syslog-ng application supports TLS ...
+    over TCP") never wraps, whatever their options say."""
     for m in _SYSLOG_NG_REMOTE.finditer(dest):
-        if m.group(4):
-            yield m.group(6), m.group(5), True
+        if m.group(6):
+            address = next(g for g in m.group(8, 9, 10) if g is not None)
+            yield address, m.group(7), True, "syslog-ng"
         else:
-            yield m.group(2), m.group(3), not m.group(1).startswith("udp")
+            address = next(g for g in m.group(2, 3, 4) if g is not None)
+            yield address, m.group(5), not m.group(1).startswith("udp"), m.group(1)
 
 
 def _syslog_ng_blocks(body: str) -> Iterator[tuple[str, str]]:
@@ -5061,8 +5104,8 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
         if fallback and reading & claimed.keys():
             shown.append("`flags(fallback)` (the messages no other log path matched)")
         for dest in dests:
-            for address, options, can_tls in _syslog_ng_remote(dest):
-                target = _syslog_ng_tls(address, options)
+            for address, options, can_tls, driver in _syslog_ng_remote(dest):
+                target = _syslog_ng_tls(address, options, driver)
                 if not can_tls:
                     target = (address, False)
                 if reading and shown and target[1] and target[0] not in fed:

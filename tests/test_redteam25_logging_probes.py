@@ -1,0 +1,167 @@
+"""Red-team round 25 probes: remote logging and audit (rt25log).
+
+Harness: libvirt's test driver serves one plain VM; host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host, changed only where a probe says so), through the real
+collector, bundle, parser and engine. For syslog-ng the `processes` probe runs
+`/usr/sbin/syslog-ng -F` in place of rsyslogd and `rsyslog-config` is not collected (as
+tests/test_redteam24_log2_probes.py does).
+
+Findings (R25L-n):
+- R25L-1 (false pass) HVA-200: a syslog-ng destination whose address is unquoted or in single
+  quotes (`udp(loghost port(514))`, `network(10.1.2.3 transport(udp))`, `udp('loghost')`,
+  `syslog-ng(server(loghost))`) was not read: beside a TLS destination the host passed "logs
+  forwarded over TLS to ..." while its logs also crossed the network in plain text (and a TLS
+  destination written so was missed: "no remote log destination", a wrong fail). syslog-ng's
+  grammar takes the address as `string: LL_IDENTIFIER | LL_STRING` (lib/cfg-grammar.y;
+  dest_afinet_udp_params, dest_afnetwork_params in modules/afsocket/afsocket-grammar.ym), and
+  its lexer (lib/cfg-lex.l) reads `'...'` as a string and `({word}+(\\.)?)*{word}+` as an
+  identifier (`fetch` github:syslog-ng/syslog-ng, b55e8d0). Now parse.host._SYSLOG_NG_REMOTE
+  reads all three forms.
+- R25L-2 (false pass) HVA-200: a syslog-ng network()/syslog() destination without
+  transport() counted as TLS whenever "tls" appeared anywhere in its options: in
+  persist-name("fwd-tls"), in a template, or in tls() options. network() and syslog() default to
+  transport "tcp" (transport-mapper-inet.c transport_mapper_network_new / _syslog_new:
+  `transport_mapper_inet_new_instance("tcp")`), only transport("tls") sets
+  `require_tls_configuration`, and tls() options under "tcp" are refused ("tls() options
+  specified for a transport that doesn't allow TLS encryption"); before syslog-ng 3.16 they
+  were accepted and unused (commit f2d0d97bd). The legacy tcp()/tcp6() drivers with tls()
+  options do start TLS (transport_mapper_tcp_new, since f2d0d97bd "when legacy tcp driver used
+  with tls options require TLS"). Now the options are read with their strings emptied
+  (transport() and peer-verify() arguments kept), and TLS needs transport("tls") or tcp()/tcp6()
+  with tls().
+
+Held (kept as tests): tcp() with tls() options passes; a quoted peer-verify("required-untrusted")
+still fails; an unquoted TLS destination alone now passes.
+
+Probed by script, not kept: none.
+
+Tally: 2 findings, 2 false passes (one wrong-fail twin); 12 tests in 3 functions, 10 failed on
+main 54fb3cb before the fixes (the held tcp() and peer-verify cases pass there too).
+
+Leads left: none yet.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+SYSLOG_NG = """@version: 3.38
+source s_src {{ system(); internal(); }};
+destination d_tls {{
+    network("logs.example.internal" port(6514) transport("tls")
+        tls(ca-dir("/etc/syslog-ng/ca.d")));
+}};
+{extra}
+"""
+TLS_PATH = "log { source(s_src); destination(d_tls); };"
+
+
+def _syslog_ng(host_scan, text: str):
+    procs = HARDENED_HOST["processes"][0].replace(
+        "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+    )
+    conf = "".join(f"/etc/syslog-ng/syslog-ng.conf:{ln}\n" for ln in text.splitlines())
+    return host_scan(
+        {"rsyslog-config": None, "syslog-ng-config": (conf, 0), "processes": (procs, 0)}
+    )
+
+
+@pytest.mark.parametrize(
+    ("dest", "target"),
+    [
+        ("udp(loghost port(514));", "loghost"),
+        ("network(10.1.2.3 port(514) transport(udp));", "10.1.2.3"),
+        ("udp('loghost' port(514));", "loghost"),
+        ("syslog-ng(server(loghost) port(514));", "loghost"),
+        ("tcp(loghost.example.internal, port(601));", "loghost.example.internal"),
+    ],
+)
+def test_syslog_ng_unquoted_plain_destination_beside_tls_fails(
+    host_scan, dest: str, target: str
+) -> None:
+    """R25L-1 (false pass) HVA-200: a plain syslog-ng destination whose address is unquoted or
+    single-quoted (lib/cfg-grammar.y `string: LL_IDENTIFIER | LL_STRING`; lib/cfg-lex.l) beside
+    a TLS one passed "logs forwarded over TLS to logs.example.internal"."""
+    extra = (
+        f"destination d_plain {{ {dest} }};\n"
+        "log { source(s_src); destination(d_tls); destination(d_plain); };"
+    )
+    a = _syslog_ng(host_scan, SYSLOG_NG.format(extra=extra))
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}
+    assert messages(a, "HVA-200") == {
+        "hv1": f"logs forwarded without authenticated TLS to {target}"
+    }
+
+
+def test_syslog_ng_unquoted_tls_destination_passes(host_scan) -> None:
+    """R25L-1 (wrong fail, the twin): a TLS destination with an unquoted address was not read,
+    so the host failed "no remote log destination configured"."""
+    text = """@version: 3.38
+source s_src { system(); internal(); };
+destination d_tls {
+    network(logs.example.internal port(6514) transport(tls) tls(ca-dir("/etc/syslog-ng/ca.d")));
+};
+log { source(s_src); destination(d_tls); };
+"""
+    a = _syslog_ng(host_scan, text)
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+
+
+PLAIN_TCP = "logs forwarded without authenticated TLS to logs.example.internal"
+NO_TRANSPORT = (
+    PLAIN_TCP + ' (tls() options without transport("tls"): {d}() sends plain TCP, or syslog-ng '
+    "refuses the file)"
+)
+
+
+@pytest.mark.parametrize(
+    ("dest", "status", "message"),
+    [
+        ('network("logs.example.internal" port(514) persist-name("fwd-tls"));', "fail", PLAIN_TCP),
+        (
+            'network("logs.example.internal" port(514) template("$ISODATE tls $MSG\\n"));',
+            "fail",
+            PLAIN_TCP,
+        ),
+        (
+            'network("logs.example.internal" port(6514) tls(ca-dir("/etc/syslog-ng/ca.d")));',
+            "fail",
+            NO_TRANSPORT.format(d="network"),
+        ),
+        (
+            'syslog("logs.example.internal" port(6514) tls(ca-dir("/etc/syslog-ng/ca.d")));',
+            "fail",
+            NO_TRANSPORT.format(d="syslog"),
+        ),
+        (
+            'tcp("logs.example.internal" port(6514) tls(ca-dir("/etc/syslog-ng/ca.d")));',
+            "pass",
+            "logs forwarded over TLS to logs.example.internal",
+        ),
+        (
+            'network("logs.example.internal" port(6514) transport("tls") '
+            'tls(ca-dir("/etc/syslog-ng/ca.d") peer-verify("required-untrusted")));',
+            "fail",
+            PLAIN_TCP + " (peer-verify(required-untrusted): the log server is not authenticated)",
+        ),
+    ],
+    ids=["persist-name", "template", "network-tls-opts", "syslog-tls-opts", "tcp", "peer-verify"],
+)
+def test_syslog_ng_tls_needs_transport_tls(host_scan, dest: str, status: str, message: str) -> None:
+    """R25L-2 (false pass) HVA-200: a network()/syslog() destination without transport("tls")
+    passed "logs forwarded over TLS" when "tls" appeared anywhere in its options. syslog-ng
+    modules/afsocket/transport-mapper-inet.c: network() and syslog() default to transport
+    "tcp", only transport("tls") requires TLS, tls() options under "tcp" are refused. Held:
+    tcp() with tls() (transport_mapper_tcp_new, since 3.16) passes; a quoted
+    peer-verify("required-untrusted") fails."""
+    text = f"""@version: 3.38
+source s_src {{ system(); internal(); }};
+destination d_fwd {{ {dest} }};
+log {{ source(s_src); destination(d_fwd); }};
+"""
+    a = _syslog_ng(host_scan, text)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
