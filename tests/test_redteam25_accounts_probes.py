@@ -5,6 +5,19 @@ Harness: libvirt's test driver serves one plain VM, and host evidence comes from
 collector, parser and engine; each test asserts HVA-142's exact status and message.
 
 Findings (R25A-n):
+- R25A-1 (false pass) HVA-142: a socket others may write to, or whose owner is not root, counted
+  no one. unix(7): connecting to a UNIX socket needs write permission on its file. A
+  `chmod 666 /run/docker.sock` (or Incus's, LXD's), and a world-writable libvirt admin, virtlogd
+  or virtlockd socket (remote_daemon.c adds the admin socket with REMOTE_AUTH_NONE; virtlogd and
+  virtlockd check no client identity) passed "2 administrative principal(s)"; a docker socket
+  owned by bob (mode 0600) did not count bob. Now others' write bit counts every user (a fail)
+  and a container socket's owner other than root counts, as libvirt's owners did (HL18-10).
+- R25A-2 (false pass) HVA-142: rootful Podman's and containerd's API sockets were not stat'ed.
+  containers/podman contrib/systemd/system/podman.socket: `ListenStream=%t/podman/podman.sock`,
+  `SocketMode=0660` (group root unless a drop-in sets SocketGroup=); containerd-config.toml(5)
+  [grpc]: address "/run/containerd/containerd.sock", gid default 0. Whoever connects runs
+  containers as root; a group given either socket passed "2 administrative principal(s)". Now
+  /run/podman/podman.sock and /run/containerd/containerd.sock are stat'ed with the others.
 - R25A-3 (false pass) HVA-142: polkit grants of actions that are root's power by another road
   counted no one. AccountsService's org.freedesktop.accounts.user-administration
   (pop-os/accountsservice src/user.c: user_set_password checks it and runs `usermod -p` on the
@@ -21,7 +34,8 @@ Findings (R25A-n):
   about).
 
 Held (kept as tests): a grant of PackageKit's package-install (signed packages of the
-configured repositories only) and of udisks2's modify-device-system adds no one.
+configured repositories only) and of udisks2's modify-device-system adds no one; group root's
+0660 docker, podman and containerd sockets add no one.
 
 Probed by script: see the tally.
 
@@ -135,3 +149,102 @@ def test_root_equivalent_action_narrowed_by_lookup_is_asked(host_scan) -> None:
         f"{path} (org.freedesktop.udisks2.open-device-system narrowed by action.lookup) "
         "are not in the evidence",
     )
+
+
+LIBVIRT_SOCKETS = (
+    "777 root root /run/libvirt/libvirt-sock\n600 root root /run/libvirt/libvirt-admin-sock\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        (
+            {"container-sockets": ("666 root root /run/docker.sock\n", 1)},
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            {"container-sockets": ("666 root root /var/lib/incus/unix.socket\n", 1)},
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            {"container-sockets": ("600 bob root /run/docker.sock\n", 1)},
+            ("pass", "3 administrative principal(s) (limit 3): alice, bob, root"),
+        ),
+        (
+            {
+                "libvirt-sockets": (
+                    LIBVIRT_SOCKETS.replace(
+                        "600 root root /run/libvirt/libvirt-admin",
+                        "666 root root /run/libvirt/libvirt-admin",
+                    ),
+                    1,
+                )
+            },
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            {
+                "libvirt-sockets": (
+                    LIBVIRT_SOCKETS + "666 root root /run/libvirt/virtlockd-sock\n",
+                    1,
+                )
+            },
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            {"container-sockets": ("660 root root /run/docker.sock\n", 1)},
+            ("pass", "2 administrative principal(s) (limit 3): alice, root"),
+        ),
+    ],
+    ids=[
+        "docker-666",
+        "incus-666",
+        "docker-owner",
+        "libvirt-admin-666",
+        "virtlockd-666",
+        "docker-660-root",
+    ],
+)
+def test_sockets_others_or_owner_may_write_count(
+    host_scan, over: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    """R25A-1 (false pass) HVA-142. unix(7): connecting to a UNIX socket needs write
+    permission on its file, so others' write bit lets every local account in and the owner's
+    lets its owner in. moby's docker.socket is `SocketMode=0660` `SocketGroup=docker`, and
+    Docker's docs ("Docker daemon attack surface": the docker group "grants privileges
+    equivalent to the root user"); a `chmod 666 /run/docker.sock` or a world-writable libvirt
+    admin, virtlogd or virtlockd socket (remote_daemon.c: the admin socket asks for no
+    authorization) passed "2 administrative principal(s)" before the fix, and an owner bob was
+    not counted. Group root's 0660 socket held."""
+    assert _142(host_scan({**BASE, **over})) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "660 root staff /run/podman/podman.sock\n",
+            ("fail", "4 administrative principal(s) (limit 3): alice, bob, carol, root"),
+        ),
+        (
+            "660 root staff /run/containerd/containerd.sock\n",
+            ("fail", "4 administrative principal(s) (limit 3): alice, bob, carol, root"),
+        ),
+        (
+            "660 root root /run/podman/podman.sock\n660 root root /run/containerd/containerd.sock\n",
+            ("pass", "2 administrative principal(s) (limit 3): alice, root"),
+        ),
+    ],
+    ids=["podman-staff", "containerd-staff", "root-group"],
+)
+def test_podman_and_containerd_sockets_are_read(
+    host_scan, line: str, expected: tuple[str, str]
+) -> None:
+    """R25A-2 (false pass) HVA-142. containers/podman contrib/systemd/system/podman.socket
+    (`ListenStream=%t/podman/podman.sock`, `SocketMode=0660`, the group a drop-in's
+    SocketGroup= sets) and containerd-config.toml(5) ([grpc] address
+    "/run/containerd/containerd.sock", gid default 0): whoever may connect runs containers as
+    root. Neither socket was stat'ed, so a group given either passed "2 administrative
+    principal(s)"; group root held."""
+    assert _142(host_scan({**BASE, "container-sockets": (line, 1)})) == expected

@@ -286,12 +286,18 @@ LOG_LOCK_SOCKETS: tuple[str, ...] = (
 #: `ListenStream=/run/docker.sock`, `SocketMode=0660`, `SocketGroup=docker`; LXD's snap and
 #: package paths; Incus's): under socket activation (docker.socket, snap.lxd.daemon.unix.socket,
 #: incus.socket) systemd holds the socket and starts the daemon on the first connection, so the
-#: daemon need not run for its group to be root-equivalent (R23A-2).
+#: daemon need not run for its group to be root-equivalent (R23A-2). Rootful Podman's API socket
+#: (containers/podman contrib/systemd/system/podman.socket: `ListenStream=%t/podman/podman.sock`,
+#: `SocketMode=0660`, group root unless a drop-in sets SocketGroup=) and containerd's
+#: (containerd-config.toml(5) [grpc]: address "/run/containerd/containerd.sock", uid and gid 0
+#: by default) run containers as root for whoever connects (R25A-2).
 CONTAINER_SOCKETS: tuple[str, ...] = (
     "/run/docker.sock",
     "/var/snap/lxd/common/lxd/unix.socket",
     "/var/lib/lxd/unix.socket",
     "/var/lib/incus/unix.socket",
+    "/run/podman/podman.sock",
+    "/run/containerd/containerd.sock",
 )
 
 

@@ -3013,6 +3013,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         principals |= granted
     principals.update(polkit_users)
     principals.update(_socket_writers(ev)[1])
+    principals.update(_container_socket_writers(ev)[1])
     for group in admin_groups:
         principals.update(groups.get(group, set()) | extra(group))
     # a group polkit or a socket names that /etc/group does not hold: where nsswitch's group
@@ -3282,15 +3283,30 @@ def _container_socket_groups(ev: HostEvidence) -> list[str]:
     reports it: connect(2) needs write permission on the socket file, and a socket-activated
     daemon starts on that connection whether or not it runs now (R23A-2). Group root adds no
     one."""
+    return _container_socket_writers(ev)[0]
+
+
+def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
+    """(groups, accounts) that may write to a container daemon's API socket: its group where
+    the mode lets the group write, its owner other than root where it lets the owner write, and
+    EVERY_USER where it lets others write (`chmod 666 /run/docker.sock`): connect(2) on a UNIX
+    socket needs write permission (unix(7)), so a world-writable socket hands the daemon to
+    every local account (R25A-1)."""
     got = ev.get(_cmd("container-sockets"))
-    out: list[str] = []
+    groups: list[str] = []
+    users: list[str] = []
     for line in got.text.splitlines() if got.state == "ok" else []:
         parts = line.split()
         if len(parts) != 4 or not digits(parts[0]) or parts[3] not in CONTAINER_SOCKETS:
             continue
-        if int(parts[0], 8) & 0o020 and parts[2] not in ("root", "0"):
-            out.append(parts[2])
-    return out
+        bits = int(parts[0], 8)
+        if bits & 0o020 and parts[2] not in ("root", "0"):
+            groups.append(parts[2])
+        if bits & 0o200 and parts[1] not in ("root", "0"):
+            users.append(parts[1])
+        if bits & 0o002:
+            users.append(EVERY_USER)
+    return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
@@ -3321,7 +3337,8 @@ def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     its group-writable perms. Group root adds no one. The socket's owner other than root who may
     write to it (stat's mode 0600 owned by bob: a unit's SocketUser=) connects as well (connect(2)
     EACCES "Write permission is denied on the socket file": write is what connecting needs)
-    (HL18-10)."""
+    (HL18-10), and a socket others may write to (mode 0666, 0777) lets every local account
+    connect: EVERY_USER (R25A-1)."""
     stats: dict[str, tuple[str, str, str]] = {}
     st = ev.get(_cmd("libvirt-sockets"))
     for line in st.text.splitlines() if st.state == "ok" else []:
@@ -3340,6 +3357,9 @@ def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
             out.append(group)
         if bits & 0o200 and owner and owner not in ("root", "0"):
             owners.append(owner)
+        if bits & 0o002:
+            # every local account may connect (unix(7): connecting needs write permission)
+            owners.append(EVERY_USER)
 
     for daemon in LIBVIRT_DAEMONS:
         conf = ev.get(_file(f"/etc/libvirt/{daemon}.conf"))
