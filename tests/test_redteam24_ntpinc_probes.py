@@ -61,10 +61,13 @@ PEERS = (
 
 def _question(include: str) -> str:
     return (
-        "Does every file ntpd on host hv1 includes leave its clock discipline on? Evidence: on "
-        "hv1, each file an `includefile` line of ntpd's configuration names (every *.conf of a "
-        "directory it names, and the includes those make). Pass: yes, none says `disable ntp`; "
-        "fail: one does (ntpd then corrects nothing, the clock runs free)."
+        # R25T-1/2 widened the question to every file ntpd reads that was not read
+        "Does every configuration file ntpd on host hv1 reads leave its clock discipline on? "
+        "Evidence: on hv1, the file its -c option names (else /etc/ntp.conf), every *.conf of "
+        "the ntp.d directory beside that file where ntpd is ntpsec's, and each file an "
+        "`includefile` line names (every *.conf of a directory it names, and the includes those "
+        "make). Pass: yes, none says `disable ntp`; fail: one does (ntpd then corrects nothing, "
+        "the clock runs free)."
     )
 
 

@@ -4520,18 +4520,22 @@ def _ntp_off_unread(f: Fact[str], off: Fact[str]) -> bool:
 
 
 def _ntp_off_asked(s: Subject, host: str, f: Fact[str], off: Fact[str]) -> Outcome:
-    """The question for an ntpd whose clock discipline may be turned off in a file it includes
-    (R24I-1): `disable ntp` anywhere wins over `enable ntp` (ntpsec config_system_opts)."""
+    """The question for an ntpd whose clock discipline may be turned off in a file it reads
+    that was not read (R24I-1: an includefile; R25T-2: its -c file; R25T-1: ntpsec's ntp.d
+    where which ntpd runs is not known): `disable ntp` anywhere wins over `enable ntp` (ntpsec
+    config_system_opts)."""
     return manual(
         s,
         f"{f.get()} running, but whether its clock discipline is on is not in the evidence "
         f"({off.reason})",
         *f.sources,
         *off.sources,
-        question=f"Does every file ntpd on host {host} includes leave its clock discipline on? "
-        f"Evidence: on {host}, each file an `includefile` line of ntpd's configuration names "
-        "(every *.conf of a directory it names, and the includes those make). Pass: yes, none "
-        "says `disable ntp`; fail: one does (ntpd then corrects nothing, the clock runs free).",
+        question=f"Does every configuration file ntpd on host {host} reads leave its clock "
+        f"discipline on? Evidence: on {host}, the file its -c option names (else "
+        "/etc/ntp.conf), every *.conf of the ntp.d directory beside that file where ntpd is "
+        "ntpsec's, and each file an `includefile` line names (every *.conf of a directory it "
+        "names, and the includes those make). Pass: yes, none says `disable ntp`; fail: one "
+        "does (ntpd then corrects nothing, the clock runs free).",
     )
 
 
@@ -4585,7 +4589,10 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     file says `disable ntp` corrects nothing, whatever peer it selects: a fail, as chronyd -x
     (R24T-1); a `noselect` source is no source (R24T-2), and a file with no source ntpd selects
     is asked (R24T-3). A file it includes (`includefile`, not collected) may say `disable ntp`:
-    what would pass is asked (R24I-1)."""
+    what would pass is asked (R24I-1); so is a -c file hvaudit does not read (R25T-2). ntpsec
+    also reads every *.conf of the ntp.d directory beside its file (collected): a `disable ntp`
+    there fails where ntpsec is the installed ntpd, and is asked where no package list names
+    it (R25T-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync

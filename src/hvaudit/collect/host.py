@@ -829,6 +829,15 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/run/chrony-dhcp",
         ),
     ),
+    # ntpsec's configuration directory (R25T-1): ntp_config.c readconfig "parse configs in
+    # parallel subdirectory if that exists", ntp.d beside the file ntpd reads (include/
+    # ntp_config.h CONFIG_DIR "ntp.d"; ntp_scanner.c lex_push_file: every entry ending in
+    # ".conf", recursing into such directories; ntpsec/ntpsec fa2a479): /etc/ntp.d beside the
+    # default /etc/ntp.conf, /etc/ntpsec/ntp.d beside Debian's -c /etc/ntpsec/ntp.conf.
+    CommandProbe(
+        "ntp-conf-dirs",
+        ("grep", *CONFIG_GREP, "-H", "--include=*.conf", "", "/etc/ntp.d", "/etc/ntpsec/ntp.d"),
+    ),
 )
 
 #: Asked of a time daemon only while it runs (the `processes` listing names it): what it

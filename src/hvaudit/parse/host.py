@@ -5443,6 +5443,52 @@ def _ntp_own_clock(
     return Fact.of("; ".join(found[:4]), *sources)
 
 
+#: The ntp.d directories the ntp-conf-dirs probe reads (collect.host): ntpsec's configuration
+#: directory beside each file of NTP_CONFS (R25T-1).
+NTP_DIRS = tuple(posixpath.join(posixpath.dirname(c), "ntp.d") for c in NTP_CONFS)
+
+
+def _ntpsec_installed(ev: HostEvidence) -> bool | None:
+    """Whether the installed ntpd is ntpsec's (its package in dpkg's or rpm's list), None where
+    no list answered: ntp's and ntpsec's daemons are both /usr/sbin/ntpd (R24U lead)."""
+    packages = _packages(ev)
+    return "ntpsec" in packages.get() if packages.known else None
+
+
+def _ntp_dir(
+    ev: HostEvidence, conf: str
+) -> tuple[str, list[tuple[str, list[str]]] | None, Got | None]:
+    """The ntp.d directory ntpsec reads beside its file `conf`, the files it reads there as
+    (path, lines) in path order (None where the probe failed), and the probe's answer (None
+    where the directory was not collected: not one of NTP_DIRS, or an older bundle).
+
+    ntpsec ntp_config.c readconfig "parse configs in parallel subdirectory if that exists":
+    reparent(dirpath, ..., config_file, CONFIG_DIR), CONFIG_DIR "ntp.d" (include/ntp_config.h),
+    with no directive naming it; ntp_scanner.c lex_push_file pushes every entry whose name ends
+    in ".conf" (CONF_ENABLE), recursing into such directories (read with `fetch` of
+    ntpsec/ntpsec fa2a479). `grep -R --include=*.conf` also reads a .conf file in a
+    subdirectory of another name, which ntpsec skips: only paths whose every part below ntp.d
+    ends in ".conf" count (R25T-1)."""
+    where = posixpath.join(posixpath.dirname(conf), "ntp.d")
+    got = ev.get(_cmd("ntp-conf-dirs"))
+    if where not in NTP_DIRS or got.state in ("absent", "uncollected"):
+        return where, [], None
+    errors = [ln for ln in got.reason.splitlines() if ln.strip()] if got.rc == 2 else []
+    if (
+        got.state != "ok"
+        or got.rc not in (0, 1, 2)
+        or any("No such file" not in ln for ln in errors)
+    ):
+        return where, None, got
+    files = [
+        (path, lines)
+        for path, lines in sorted(_by_file(got.text).items())
+        if path.startswith(f"{where}/")
+        and all(part.endswith(".conf") for part in path[len(where) + 1 :].split("/"))
+    ]
+    return where, files, got
+
+
 def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) -> Fact[str]:
     """The line of the file ntpd reads that turns its clock discipline off (`disable ntp`), ""
     where none does; unavailable where no such file was read (R24T-1).
@@ -5461,25 +5507,49 @@ def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) ->
     it names with `includefile` (ntpsec ntp.conf(5): "evaluated as though the text of the file
     - or all files of the directory with the extension ".conf" - were textually spliced in",
     read with `search`) is not collected: with no `disable ntp` in what was read, unknown
-    (R24I-1)."""
+    (R24I-1). Nor is a -c file other than NTP_CONFS (Debian's DHCP copy /run/ntpsec/ntp.conf.dhcp
+    of the main file, R25T-2). ntpsec also reads the ntp.d directory beside its file
+    (`_ntp_dir`, R25T-1): a `disable ntp` there counts where ntpsec is the installed ntpd, and
+    is asked where no package list names it (ntp's ntpd reads no such directory)."""
     conf, _ = _ntpd_command(processes)
-    sources: list[Source] = []
+    if conf and conf not in NTP_CONFS:
+        src = processes.sources[0] if processes and processes.sources else Source("processes")
+        return Fact.unavailable(
+            f"ntpd runs with -c {conf}, a configuration file hvaudit does not read", src
+        )
+    path = conf or NTP_DEFAULT_CONF
+    got = ev.get(_file(path))
+    where, extra, dgot = _ntp_dir(ev, path)
+    ntpsec = _ntpsec_installed(ev) if dgot is not None else False
+    texts: list[tuple[str, list[str], Got]] = []
+    if got.state == "ok":
+        texts.append((path, got.text.splitlines(), got))
+    if dgot is not None:
+        texts += [(p, lines, dgot) for p, lines in extra or ()]
+    if not texts:
+        return Fact.unavailable("no ntp.conf was read")
+    sources = list(dict.fromkeys(g.source for _, _, g in texts))
     included = ""
-    for path in (conf or NTP_DEFAULT_CONF,):
-        got = ev.get(_file(path))
-        if got.state != "ok":
-            continue
-        sources.append(got.source)
-        for raw in got.text.splitlines():
+    for name, lines, g in texts:
+        for raw in lines:
             words = raw.split("#", 1)[0].split()
             if words[:1] == ["disable"] and "ntp" in words[1:]:
-                return Fact.of(
-                    f"{path}: {' '.join(words)}", Source(got.source.artefact, raw.strip())
-                )
+                shown = f"{name}: {raw.strip()}" if g is dgot else raw.strip()
+                line = Source(g.source.artefact, shown)
+                if name != path and not ntpsec:
+                    return Fact.unavailable(
+                        f"{name} says `disable ntp`: ntpsec reads that directory, ntp's ntpd "
+                        "does not, and no package list names ntpsec",
+                        line,
+                    )
+                return Fact.of(f"{name}: {' '.join(words)}", line)
             if words[:1] and words[0].lower() == "includefile" and not included:
-                included = f"{path} includes {' '.join(words[1:2]) or 'another file'}"
-    if not sources:
-        return Fact.unavailable("no ntp.conf was read")
+                included = f"{name} includes {' '.join(words[1:2]) or 'another file'}"
+    if dgot is not None and extra is None and ntpsec is not False:
+        return Fact.unavailable(
+            f"{where}/*.conf, which ntpsec reads, could not be read ({dgot.reason[:60]})",
+            dgot.source,
+        )
     if included:
         return Fact.unavailable(f"{included}, which was not read", *sources)
     return Fact.of("", *sources)

@@ -1,0 +1,155 @@
+"""Red-team round 25 probes: host time synchronisation (rt25time)
+
+Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
+engine (host_scan), with chronyd's ps line replaced by ntpd's (the argv Debian's ntpsec wrapper
+starts it with) or by linuxptp's phc2sys, /etc/ntpsec/ntp.conf answered, and, where said, the
+new ntpsec-directory probe (ntp-conf-dirs: `grep -R -H` of /etc/ntp.d and /etc/ntpsec/ntp.d),
+`ntpq -pn` (ntpq-peers) with an outside system peer, and dpkg's list with ntpsec; timedatectl
+says NTPSynchronized=yes as on the hardened host. Each test asserts the exact status and
+message.
+
+Findings (ID-n):
+- R25T-1 (false pass) HVA-202: ntpsec reads ntp.d beside its configuration file with no
+  directive naming it, and a `disable ntp` there (it wins wherever it stands, R24T-1) passed
+  "ntpd running": the directory was not collected. ntpsec ntp_config.c readconfig "parse
+  configs in parallel subdirectory if that exists" (reparent(dirpath, ..., config_file,
+  CONFIG_DIR), include/ntp_config.h CONFIG_DIR "ntp.d"); ntp_scanner.c lex_push_file pushes
+  every entry whose name ends in ".conf" (CONF_ENABLE), recursing into such directories (read
+  with `fetch` of ntpsec/ntpsec fa2a479). Now the collector reads /etc/ntp.d and
+  /etc/ntpsec/ntp.d (*.conf) and HVA-202 fails on a `disable ntp` there where ntpsec is the
+  installed ntpd (dpkg/rpm list); ntp's ntpd reads no such directory (its ntpd.c: one -c
+  file), so without ntpsec in the list it is asked.
+- R25T-2 (false pass) HVA-202: an ntpd started with `-c` naming a file hvaudit does not read
+  (Debian's DHCP copy /run/ntpsec/ntp.conf.dhcp, "a copy of the default /etc/ntp.conf with a
+  modified server list from the DHCP server", Cumulus Linux docs read with `find_string`)
+  passed "ntpd running" on an outside system peer in `ntpq -pn`, though that file may say
+  `disable ntp` (ntpd then selects its peer and corrects nothing, R24T-1). The includefile
+  case was asked (R24I-1); the unread -c file, the same evidence gap, was not. Now asked.
+
+Held (kept as tests): a `disable ntp` in a subdirectory of ntp.d whose name does not end in
+.conf (ntpsec skips it) and a commented `# disable ntp` in ntp.d pass.
+
+Probed by script: 4 inputs before the tests (the DHCP -c file with and without `ntpq -pn`,
+Debian's ntpsec argv with and without it).
+
+Tally: 2 findings, 2 false passes; 5 cases in 2 test functions; 4 failed on main 54fb3cb
+before the fixes (the held case passed).
+
+Leads left: see the report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+PROCS = str(HARDENED_HOST["processes"][0])
+CHRONYD = "_chrony   /usr/sbin/chronyd -F 1"
+assert CHRONYD in PROCS
+NTPSEC = "/usr/sbin/ntpd -p /run/ntpd.pid -c /etc/ntpsec/ntp.conf -u ntpsec:ntpsec"
+NTPSEC_PS = PROCS.replace(CHRONYD, f"ntpsec   {NTPSEC}")
+PEERS = (
+    "     remote           refid      st t when poll reach   delay   offset  jitter\n"
+    "==============================================================================\n"
+    "*192.0.2.10      193.79.237.14    2 u   33   64  377    0.412   -0.118   0.051\n"
+)
+CONF = "driftfile /var/lib/ntpsec/ntp.drift\npool 2.debian.pool.ntp.org iburst\n"
+DPKG = str(HARDENED_HOST["dpkg-packages"][0])
+WITH_NTPSEC = DPKG + "ntpsec\t1.2.2+dfsg1-1+deb12u1\tii \n"
+OFF_QUESTION = (
+    "Does every configuration file ntpd on host hv1 reads leave its clock discipline on? "
+    "Evidence: on hv1, the file its -c option names (else /etc/ntp.conf), every *.conf of the "
+    "ntp.d directory beside that file where ntpd is ntpsec's, and each file an `includefile` "
+    "line names (every *.conf of a directory it names, and the includes those make). Pass: "
+    "yes, none says `disable ntp`; fail: one does (ntpd then corrects nothing, the clock runs "
+    "free)."
+)
+
+
+def _dirs(*lines: str) -> tuple[str, int, str]:
+    """`grep -R -H --include=*.conf "" /etc/ntp.d /etc/ntpsec/ntp.d` with /etc/ntp.d absent."""
+    return ("".join(f"{ln}\n" for ln in lines), 2, "grep: /etc/ntp.d: No such file or directory\n")
+
+
+@pytest.mark.parametrize(
+    ("dirs", "dpkg", "status", "message"),
+    [
+        (
+            _dirs("/etc/ntpsec/ntp.d/local.conf:disable ntp"),
+            WITH_NTPSEC,
+            "fail",
+            "ntpd running, but its clock discipline is off (/etc/ntpsec/ntp.d/local.conf: "
+            "disable ntp): it corrects nothing, the clock runs free",
+        ),
+        (
+            _dirs("/etc/ntpsec/ntp.d/site.conf/10-off.conf:disable monitor ntp"),
+            WITH_NTPSEC,
+            "fail",
+            "ntpd running, but its clock discipline is off (/etc/ntpsec/ntp.d/site.conf/"
+            "10-off.conf: disable monitor ntp): it corrects nothing, the clock runs free",
+        ),
+        (
+            _dirs("/etc/ntpsec/ntp.d/local.conf:disable ntp"),
+            DPKG,
+            "manual",
+            "ntpd running, but whether its clock discipline is on is not in the evidence "
+            "(/etc/ntpsec/ntp.d/local.conf says `disable ntp`: ntpsec reads that directory, "
+            "ntp's ntpd does not, and no package list names ntpsec)",
+        ),
+        (
+            _dirs(
+                "/etc/ntpsec/ntp.d/old/local.conf:disable ntp",
+                "/etc/ntpsec/ntp.d/local.conf:# disable ntp",
+            ),
+            WITH_NTPSEC,
+            "pass",
+            "ntpd running",
+        ),
+    ],
+    ids=["ntpsec-ntp-d", "ntpsec-ntp-d-subdir", "ntpd-unknown", "held-unread-subdir-comment"],
+)
+def test_ntp_d_disable_ntp(host_scan, dirs, dpkg: str, status: str, message: str) -> None:
+    """R25T-1. ntpsec ntp_config.c readconfig: "parse configs in parallel subdirectory if that
+    exists" (CONFIG_DIR "ntp.d"), ntp_scanner.c lex_push_file: every "*.conf" entry, recursing
+    into such directories; config_system_opts applies every `disable` after every `enable`.
+    Was: "ntpd running" (pass) over an outside system peer. Right: a fail naming the line where
+    ntpsec is installed; asked where the package list names no ntpsec (ntp's ntpd reads no
+    ntp.d); a subdirectory whose name does not end in .conf and a comment are not read."""
+    a = host_scan(
+        {
+            "processes": (NTPSEC_PS, 0),
+            "/etc/ntpsec/ntp.conf": CONF,
+            "ntpq-peers": (PEERS, 0),
+            "ntp-conf-dirs": dirs,
+            "dpkg-packages": (dpkg, 0),
+        }
+    )
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
+    if status == "manual":
+        r = next(r for r in a.results if r.check.id == "HVA-202")
+        assert r.outcome.question == OFF_QUESTION
+
+
+def test_unread_c_file_asked(host_scan) -> None:
+    """R25T-2. Debian's DHCP hook starts ntpd with `-c /run/ntpsec/ntp.conf.dhcp`, a copy of
+    the main file with the DHCP servers; hvaudit does not read it, so a `disable ntp` there is
+    not seen. Was: "ntpd running" (pass) on an outside system peer. Right: asked."""
+    dhcp = NTPSEC.replace("/etc/ntpsec/ntp.conf", "/run/ntpsec/ntp.conf.dhcp")
+    a = host_scan(
+        {
+            "processes": (PROCS.replace(CHRONYD, f"ntpsec   {dhcp}"), 0),
+            "/etc/ntpsec/ntp.conf": CONF,
+            "ntpq-peers": (PEERS, 0),
+        }
+    )
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "ntpd running, but whether its clock discipline is on is not in the evidence "
+            "(ntpd runs with -c /run/ntpsec/ntp.conf.dhcp, a configuration file hvaudit does "
+            "not read)"
+        },
+    )
+    r = next(r for r in a.results if r.check.id == "HVA-202")
+    assert r.outcome.question == OFF_QUESTION
