@@ -373,15 +373,18 @@ def test_single_quoted_string_is_valid(host_scan) -> None:
     assert outcomes(a, "HVA-031") == {"plainvnc": "fail"}
 
 
-def test_multiline_list_with_comments_is_read(host_scan) -> None:
+def test_multiline_list_with_comments_is_refused(host_scan) -> None:
+    """R25C-1 changed this: libvirt src/util/virconf.c virConfParseValue separates a list's
+    items with SKIP_BLANKS_AND_EOL (blanks and line ends only), so a `#` comment inside a list
+    is a syntax error and libvirt reads nothing of the file: an error, not the list's verdict."""
     conf = HARDENED_HOST["/etc/libvirt/qemu.conf"] + (
         'cgroup_device_acl = [\n    "/dev/null", "/dev/full", "/dev/zero",  # defaults\n'
         '    "/dev/random", "/dev/urandom",\n    "/dev/ptmx", "/dev/kvm",\n'
         '    "/dev/sdb"   # a raw disk for every VM\n]\n'
     )
     a = host_scan({"/etc/libvirt/qemu.conf": conf})
-    assert outcomes(a, "HVA-053") == {"hv1": "fail"}
-    assert "/dev/sdb" in messages(a, "HVA-053")["hv1"]
+    assert outcomes(a, "HVA-053") == {"hv1": "error"}
+    assert "qemu.conf:12: a '#' comment inside a list" in messages(a, "HVA-053")["hv1"]
 
 
 def test_empty_namespaces_list_fails(host_scan) -> None:

@@ -134,14 +134,41 @@ LIBVIRTD_DEFAULTS: dict[str, ConfValue] = {
 }
 
 
+class Signed(int):
+    """A number written with a leading `-` (virconf.c virConfParseValue: `type = (CUR == '-') ?
+    VIR_CONF_LLONG : VIR_CONF_ULLONG`): virConfGetValueBool and virConfGetValueUInt take only
+    VIR_CONF_ULLONG, so they refuse `-0` as they refuse `-1` (R25C-2)."""
+
+    def __repr__(self) -> str:
+        return "-0" if self == 0 else int.__repr__(self)
+
+
+class MixedList(list[str]):
+    """A list with an item that is no string (a number or a list, kept here as its text):
+    virConfGetValueStringList refuses it ("expected a string list", virconf.c: every
+    `eval->type != VIR_CONF_STRING`) (R25C-2). Its repr is the list as written."""
+
+    def __init__(self, items: list[ConfValue]) -> None:
+        super().__init__(str(i) for i in items)
+        self.shown = f"[{', '.join(repr(i) for i in items)}]"
+
+    def __repr__(self) -> str:
+        return self.shown
+
+
 class _ConfReader:
     """libvirt's configuration grammar as src/util/virconf.c reads it (virConfParse): statements
     `name = value` separated by a line end or `;`, `#` comments (whole lines or after a value);
     names start with a letter and go on with letters, digits and `_`; values are decimal
     integers with an optional sign (virConfParseLong: `0777` is 777), strings in '...' or
     "..." on one line or in \"\"\"...\"\"\" across lines (virConfParseString, no escapes), and
-    [ lists ] of values separated by commas, a trailing comma allowed. One leniency: a `#`
-    comment inside a multi-line list is skipped (hvaudit has always read such lists)."""
+    [ lists ] of values separated by commas, a trailing comma allowed. Inside a list only
+    blanks and line ends separate the items (SKIP_BLANKS_AND_EOL: IS_BLANK or IS_EOL, no `#`):
+    a `#` comment there is a syntax error ("expecting a value" / "expecting a separator in
+    list") and libvirt reads nothing of the file (R25C-1; it was skipped). A number written
+    with `-` is virconf's VIR_CONF_LLONG, which the Bool and UInt getters refuse (`-0` too,
+    kept as `Signed`); a list holding a number or a list is kept as `MixedList`, which
+    virConfGetValueStringList refuses (R25C-2)."""
 
     def __init__(self, text: str, name: str) -> None:
         self.text, self.name, self.pos, self.line = text, name, 0, 1
@@ -156,7 +183,7 @@ class _ConfReader:
         while self.peek() in (" ", "\t"):
             self.pos += 1
 
-    def skip_blanks_and_eol(self, comments: bool = False) -> None:
+    def skip_blanks_and_eol(self) -> None:
         while self.pos < len(self.text):
             ch = self.peek()
             if ch in " \t\r":
@@ -164,8 +191,6 @@ class _ConfReader:
             elif ch == "\n":
                 self.pos += 1
                 self.line += 1
-            elif ch == "#" and comments:
-                self.skip_to_eol()
             else:
                 return
 
@@ -192,15 +217,15 @@ class _ConfReader:
         self.pos += 1
         return self.text[begin : self.pos - 1]
 
-    def value(self, in_list: bool = False) -> ConfValue:
+    def value(self) -> ConfValue:
         self.skip_blanks()
         ch = self.peek()
         if ch in ("'", '"'):
             return self.string()
-        if ch == "[" and not in_list:
+        if ch == "[":
             self.pos += 1
-            items: list[str] = []
-            self.skip_blanks_and_eol(comments=True)
+            items: list[ConfValue] = []
+            self._list_blanks()
             while self.peek() != "]":
                 if self.pos >= len(self.text):
                     raise self.error("unterminated list (not closed with ])")
@@ -208,20 +233,34 @@ class _ConfReader:
                     if self.peek() != ",":
                         raise self.error("expecting a separator in list")
                     self.pos += 1
-                    self.skip_blanks_and_eol(comments=True)
+                    self._list_blanks()
                     if self.peek() == "]":
                         break
                     if self.pos >= len(self.text):
                         raise self.error("unterminated list (not closed with ])")
-                items.append(str(self.value(in_list=True)))
-                self.skip_blanks_and_eol(comments=True)
+                items.append(self.value())
+                self._list_blanks()
             self.pos += 1
-            return items
+            if all(isinstance(i, str) for i in items):
+                return [str(i) for i in items]
+            return MixedList(items)
         m = re.compile(r"[-+]?[0-9]+").match(self.text, self.pos)
         if m is None:
             raise self.error(f"cannot read value {self.text[self.pos : self.pos + 40]!r}")
         self.pos = m.end()
-        return int(m.group(0))
+        number = int(m.group(0))
+        return Signed(number) if m.group(0).startswith("-") else number
+
+    def _list_blanks(self) -> None:
+        """Blanks and line ends between a list's items; a `#` there is where libvirt's reader
+        stops (virconf.c virConfParseValue: SKIP_BLANKS_AND_EOL, then "expecting a value" or
+        "expecting a separator in list"), so the whole file is refused (R25C-1)."""
+        self.skip_blanks_and_eol()
+        if self.peek() == "#":
+            raise self.error(
+                "a '#' comment inside a list: libvirt's reader refuses the file "
+                "(virconf.c: only blanks and line ends may separate a list's items)"
+            )
 
     def entries(self) -> Iterator[tuple[str, ConfValue, int]]:
         while True:
@@ -403,14 +442,16 @@ def _refused(
         if key not in values:
             continue
         v = values[key]
+        # virconf.c: Bool and UInt take only an unsigned number (a `-` one, -0 too, is
+        # VIR_CONF_LLONG: Signed), Int any number from INT_MIN to INT_MAX (R25C-2)
         if kind == "bool":
-            ok = isinstance(v, int) and v in (0, 1)
+            ok = isinstance(v, int) and not isinstance(v, Signed) and v in (0, 1)
             want = "a bool (0 or 1)"
         elif kind == "int":
-            ok = isinstance(v, int)
-            want = "a number"
+            ok = isinstance(v, int) and -(2**31) <= v < 2**31
+            want = "a number from -2147483648 to 2147483647" if isinstance(v, int) else "a number"
         elif kind == "uint":
-            ok = isinstance(v, int) and 0 <= v <= 0xFFFFFFFF
+            ok = isinstance(v, int) and not isinstance(v, Signed) and 0 <= v <= 0xFFFFFFFF
             want = "an unsigned number"
         elif kind == "string":
             ok = isinstance(v, str)
@@ -419,7 +460,9 @@ def _refused(
             ok = v in ("none", "sasl", "polkit")
             want = 'one of the strings "none", "sasl", "polkit"'
         else:
-            ok = isinstance(v, list) or (kind == "string or list" and isinstance(v, str))
+            ok = (isinstance(v, list) and not isinstance(v, MixedList)) or (
+                kind == "string or list" and isinstance(v, str)
+            )
             want = "a string list" if kind == "list" else "a string or string list"
         if not ok:
             return key, lines.get(key, 0), want, v

@@ -1,0 +1,180 @@
+"""Red-team round 25 probes: libvirt daemon configuration (rt25conf)
+
+Harness: the hardened Debian host replay (conftest `host_scan`: HARDENED_HOST plus overrides,
+one plain libvirt test-driver VM web01), each case changing /etc/libvirt/qemu.conf or
+/etc/libvirt/libvirtd.conf; the parser (parse/libvirt_conf.py parse_conf) directly for the
+grammar cases.
+
+Findings:
+- R25C-1 (false pass) HVA-053, HVA-130 and every check that judges a libvirt .conf key: a `#`
+  comment inside a multi-line list (`cgroup_device_acl = [ ..., #"/dev/userfaultfd" ]`, the
+  stock qemu.conf's list half uncommented) was skipped, and the list judged (HVA-053 "only
+  default entries", HVA-130 "access_drivers = ['polkit']"). libvirt's reader
+  (libvirt/libvirt src/util/virconf.c virConfParseValue) separates a list's items with
+  SKIP_BLANKS_AND_EOL, which skips only IS_BLANK and IS_EOL characters; a `#` there fails with
+  "expecting a value" or "expecting a separator in list", virConfParse frees the file and the
+  daemon (or the qemu driver) does not start with it: what the file says is no daemon's
+  setting. Now an error naming the file and line. (test_redteam_probes.py's
+  test_multiline_list_with_comments_is_read asserted the old reading; it now expects the
+  error.)
+- R25C-2 (false pass) HVA-051, HVA-045, HVA-053, HVA-130, HVA-201 and every typed key: values
+  libvirt's typed getters refuse were taken. virconf.c virConfParseValue types a number
+  written with `-` VIR_CONF_LLONG (`type = (CUR == '-') ? VIR_CONF_LLONG : VIR_CONF_ULLONG`),
+  and virConfGetValueBool / virConfGetValueUInt accept only VIR_CONF_ULLONG, so `-0` is
+  refused ("expected a bool"); virConfGetValueInt refuses a value outside INT_MIN..INT_MAX
+  ("must be in range"), so `seccomp_sandbox = 4294967297` passed HVA-045 as "enabled";
+  virConfGetValueStringList refuses a list with any item that is not a string (`eval->type !=
+  VIR_CONF_STRING`), but hvaudit turned `[ "mount", 0 ]` into ['mount', '0']. Each is now the
+  R24H-1/R24D-1 refusal error (parse/libvirt_conf.py Signed, MixedList, _refused).
+
+Held (kept as tests):
+- `+1` is VIR_CONF_ULLONG, a bool libvirt takes: vnc_tls = +1 still passes HVA-048.
+- a key libvirt does not read may hold a nested list (virConfParseValue recurses into `[`, and
+  only a getter would refuse it): `foo = [ [ "x" ] ]` no longer makes the file unreadable (it
+  was a wrong error).
+- duplicate keys: the first wins (virConfGetValue walks the entries in file order); already
+  held by parse_conf, checked again here.
+
+Probed by script: 11 file variants through the full scan (comments in three lists, `-0` in
+three bools, a big seccomp_sandbox, numbers and a list inside two string lists, nested lists in
+a read and an unread key), 7 checks each.
+
+Tally: 2 findings, 2 false passes; 11 tests; 9 failed on main 54fb3cb before the fix.
+
+Leads left: see the final report of rt25conf (OpenRC LIBVIRTD_OPTS, tcp_min_ssf < 56 as a
+refusal rather than a fail, unit changed since daemon start).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.parse.libvirt_conf import parse_conf
+
+QEMU = "/etc/libvirt/qemu.conf"
+DAEMON = "/etc/libvirt/libvirtd.conf"
+QEMU_CONF = HARDENED_HOST[QEMU]
+LIBVIRTD_CONF = HARDENED_HOST[DAEMON]
+COMMENT = (
+    "a '#' comment inside a list: libvirt's reader refuses the file "
+    "(virconf.c: only blanks and line ends may separate a list's items)"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "check", "line"),
+    [
+        (
+            QEMU,
+            QEMU_CONF + 'cgroup_device_acl = [\n    "/dev/null", "/dev/full", "/dev/zero",\n'
+            '    "/dev/random", "/dev/urandom",\n    "/dev/ptmx", "/dev/kvm",\n'
+            '    #"/dev/userfaultfd"\n]\n',
+            "HVA-053",
+            15,
+        ),
+        (QEMU, QEMU_CONF + 'namespaces = [ "mount" # keep it\n]\n', "HVA-053", 11),
+        (
+            DAEMON,
+            LIBVIRTD_CONF.replace(
+                'access_drivers = [ "polkit" ]', 'access_drivers = [\n  # ACLs\n  "polkit"\n]'
+            ),
+            "HVA-130",
+            2,
+        ),
+    ],
+)
+def test_comment_inside_a_list_is_an_error(
+    host_scan, path: str, text: str, check: str, line: int
+) -> None:
+    """R25C-1. libvirt/libvirt src/util/virconf.c: SKIP_BLANKS_AND_EOL skips `IS_BLANK(CUR) ||
+    IS_EOL(CUR)` only; virConfParseValue's list loop then wants a value or `,` ("expecting a
+    value", "expecting a separator in list"), and virConfParse fails the whole file. hvaudit
+    skipped the comment and judged the list (pass)."""
+    a = host_scan({path: text})
+    assert outcomes(a, check) == {"hv1": "error"}, messages(a, check)
+    assert messages(a, check)["hv1"] == (
+        f"evidence could not be collected: {path}:{line}: {COMMENT}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "check", "refusal", "who"),
+    [
+        (
+            QEMU,
+            QEMU_CONF + "relaxed_acs_check = -0\n",
+            "HVA-051",
+            "expected a bool (0 or 1) for 'relaxed_acs_check', found -0",
+            "libvirt's qemu driver",
+        ),
+        (
+            QEMU,
+            QEMU_CONF + "seccomp_sandbox = 4294967297\n",
+            "HVA-045",
+            "expected a number from -2147483648 to 2147483647 for 'seccomp_sandbox', "
+            "found 4294967297",
+            "libvirt's qemu driver",
+        ),
+        (
+            QEMU,
+            QEMU_CONF + 'namespaces = [ "mount", 0 ]\n',
+            "HVA-053",
+            "expected a string list for 'namespaces', found ['mount', 0]",
+            "libvirt's qemu driver",
+        ),
+        (
+            DAEMON,
+            LIBVIRTD_CONF.replace(
+                'access_drivers = [ "polkit" ]', 'access_drivers = [ "polkit", 1 ]'
+            ),
+            "HVA-130",
+            "expected a string list for 'access_drivers', found ['polkit', 1]",
+            "libvirtd",
+        ),
+        (
+            DAEMON,
+            LIBVIRTD_CONF + "audit_logging = -0\n",
+            "HVA-130",
+            "expected a bool (0 or 1) for 'audit_logging', found -0",
+            "libvirtd",
+        ),
+    ],
+)
+def test_value_a_typed_getter_refuses_is_an_error(
+    host_scan, path: str, text: str, check: str, refusal: str, who: str
+) -> None:
+    """R25C-2. libvirt/libvirt src/util/virconf.c: virConfParseValue types `-0` VIR_CONF_LLONG;
+    virConfGetValueBool and virConfGetValueUInt take only VIR_CONF_ULLONG ("expected a bool",
+    "expected an unsigned integer"); virConfGetValueInt refuses `cval->l > INT_MAX`;
+    virConfGetValueStringList refuses a list item whose type is not VIR_CONF_STRING. The load
+    fails (qemu_conf.c virQEMUDriverConfigLoadFile, remote_daemon_config.c
+    daemonConfigLoadFile). hvaudit took -0 as 0, the big number as "enabled" and the numbers in
+    the lists as strings (pass)."""
+    a = host_scan({path: text})
+    line = text.count("\n", 0, text.index(refusal.split("'")[1] + " =")) + 1
+    assert outcomes(a, check) == {"hv1": "error"}, messages(a, check)
+    assert messages(a, check)["hv1"] == (
+        f"evidence could not be collected: {path}:{line}: {who} refuses the file "
+        f"({refusal}), so it does not start with it"
+    )
+
+
+def test_plus_one_is_a_bool_libvirt_takes(host_scan) -> None:
+    """Held: `+1` is VIR_CONF_ULLONG (virConfParseValue: only `-` makes LLONG), value 1."""
+    a = host_scan({QEMU: QEMU_CONF.replace("vnc_tls = 1", "vnc_tls = +1")})
+    assert outcomes(a, "HVA-048") == {"hv1": "pass"}, messages(a, "HVA-048")
+
+
+def test_nested_list_in_an_unread_key_is_read() -> None:
+    """Held (was a wrong error): virConfParseValue recurses for `[` inside a list; only a
+    getter refuses a nested list, and no getter reads `foo`."""
+    values, lines = parse_conf('foo = [ [ "x" ], 1 ]\nlisten_tcp = 0\n', "libvirtd.conf")
+    assert values["listen_tcp"] == 0 and lines["listen_tcp"] == 2
+    assert repr(values["foo"]) == "[['x'], 1]"
+
+
+def test_first_of_duplicate_keys_wins() -> None:
+    """Held: virconf.c virConfGetValue returns the first entry whose name matches."""
+    values, lines = parse_conf('auth_tcp = "none"\nauth_tcp = "sasl"\n', "libvirtd.conf")
+    assert values["auth_tcp"] == "none" and lines["auth_tcp"] == 1
