@@ -1,0 +1,100 @@
+"""Red-team round 25 probes: host firewall (rt25fw)
+
+Harness: conftest's `host_scan` (the replayed hardened Debian host: inet filter input, policy
+drop, no rule; eno3 10.0.0.10; no IPv6 address), its `nft -j list ruleset` given rules through
+test_redteam22_net_probes' _nft / _m / _p, or nft absent and `iptables -S` given
+(test_firewall_chains' IPT_HOST: INPUT policy DROP, `-i lo -j ACCEPT`), through the real
+collector, parser (hvaudit.parse.firewall) and engine; HVA-190's verdict and message.
+
+Findings (R25F-n):
+- R25F-1 (false pass) HVA-190: iptables `--tcp-flags mask comp` was read as every port only
+  when comp held SYN without ACK, so `--tcp-flags ACK NONE -j ACCEPT`, `--tcp-flags RST NONE`
+  and `! --tcp-flags FIN,SYN,RST,ACK ACK` passed "policy DROP", though each admits the SYN that
+  opens a connection to any port. The kernel's xt_tcpudp.c tcp_mt (read with `find_string`):
+  `NF_INVF(tcpinfo, XT_TCP_INV_FLAGS, (((unsigned char *)th)[13] & tcpinfo->flg_mask) ==
+  tcpinfo->flg_cmp)`; iptables extensions/libxt_tcp.c tcp_flag_names: FIN 0x01, SYN 0x02, RST
+  0x04, PSH 0x08, ACK 0x10, URG 0x20, ALL 0x3F, NONE 0. Now the mask and comp are read as bits
+  and tested against every opening flags byte (_TCP_OPENING_FLAGS, R24K-1), `!` inverting; a
+  name iptables does not know is a match not read (a question). The same class in nft (R24K-1's
+  lead): a `tcp flags` match _nft_tcp_flags_open cannot read (`tcp flags < ack`, a named set)
+  kept a reading of its own (narrow unless it named syn); now a match whose share hvaudit
+  cannot read: its accept is the question.
+
+Held (kept as tests): `--tcp-flags SYN,ACK SYN -j ACCEPT` keeps the fail; `--tcp-flags
+FIN,SYN,RST,ACK ACK -j ACCEPT` (no opener has ACK) and `--tcp-flags SYN NONE -j ACCEPT` keep
+the pass.
+
+Probed by script: 19 inputs (iptables and nft TCP flags, addrtype, fib, jump depth, named sets,
+the host's addresses unread).
+
+Tally: 1 finding (1 false pass); 7 cases in 2 test functions; 4 failed before the fix on main
+54fb3cb (PYTHONPATH=/work/main/src).
+
+Leads left: see the findings that follow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import messages, outcomes
+from test_firewall_chains import IPT_HOST
+from test_redteam22_net_probes import ACCEPT, _m, _nft, _p, _verdict
+
+IPT_PASS = ("pass", "inbound default policy drops (policy DROP; ip6tables policy DROP)")
+NFT_PASS = ("pass", "inbound default policy drops (inet filter input: policy drop)")
+
+
+def _ipt(host_scan: Any, rules: str, **probes: Any) -> tuple[str, str]:
+    """HVA-190 on `iptables -S` of INPUT policy DROP, `-i lo -j ACCEPT` and the rules."""
+    text = "-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n" + rules
+    return _verdict(host_scan(dict(IPT_HOST, **{"iptables-input": (text, 0)}, **probes)))
+
+
+def _ipt_open(rule: str) -> tuple[str, str]:
+    return (
+        "fail",
+        f"inbound traffic is accepted by default ({rule.strip()} (matches every port of a "
+        "protocol or every source but some))",
+    )
+
+
+# --- R25F-1 HVA-190: TCP flags -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (r := "-A INPUT -p tcp -m tcp --tcp-flags ACK NONE -j ACCEPT\n", _ipt_open(r)),
+        (r := "-A INPUT -p tcp -m tcp --tcp-flags RST NONE -j ACCEPT\n", _ipt_open(r)),
+        (r := "-A INPUT -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK ACK -j ACCEPT\n", _ipt_open(r)),
+        (r := "-A INPUT -p tcp -m tcp --tcp-flags SYN,ACK SYN -j ACCEPT\n", _ipt_open(r)),
+        ("-A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK ACK -j ACCEPT\n", IPT_PASS),
+        ("-A INPUT -p tcp -m tcp --tcp-flags SYN NONE -j ACCEPT\n", IPT_PASS),
+    ],
+    ids=["ack-clear", "rst-clear", "not-ack-only", "held-syn", "held-ack-only", "held-syn-clear"],
+)
+def test_iptables_tcp_flags_read_as_the_kernel_tests_them(
+    host_scan: Any, rule: str, expected: tuple[str, str]
+) -> None:
+    """R25F-1. xt_tcpudp.c tcp_mt: `(flags & flg_mask) == flg_cmp`, inverted by `!`
+    (libxt_tcp.c names the bits). `--tcp-flags ACK NONE` holds every segment without ACK, the
+    opening SYN among them: an accept of every port, as `--syn`. hvaudit read it as narrow
+    (comp holds no SYN) and passed. Right: fail; a mask whose comp no opener meets keeps the
+    pass."""
+    assert _ipt(host_scan, rule) == expected
+
+
+def test_nft_tcp_flags_match_not_read_is_a_question(host_scan: Any) -> None:
+    """R25F-1 in nft (R24K-1's lead). nft(8) RELATIONAL: `<` on the flags byte; `tcp flags <
+    ack` holds every byte below 0x10, the opening SYN among them. hvaudit kept the pass (its
+    value names no syn); right: a match hvaudit cannot read, so the accept is a question."""
+    rule = [_m(_p("tcp", "flags"), "ack", "<"), ACCEPT]
+    a = host_scan({"nft-ruleset": (_nft(rule), 0)})
+    assert (outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]) == (
+        "manual",
+        "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 20 "
+        "(accept under tcp flags < ack, a match whose share hvaudit cannot read)",
+    )
