@@ -21,8 +21,24 @@ Findings (R25B-n):
   passed. Now every part after the first, split at ";" and ",", is read
   (management._part_vulnerable); "BHI: Vulnerable, KVM: SW loop" stays mitigated.
 
+- R25B-2 (false pass) HVA-181: the next boot's `mitigations=auto,no_guest_host` (or
+  `no_guest_guest`, `mitigations=,no_guest_host`, `off,no_user_user`) passed "none
+  unmitigated": only a whole `off` was read. Linux 6.17's attack-vector controls (kernel/cpu.c
+  mitigations_parse_cmdline: mitigations_parse_global_opt takes "auto,nosmt", "auto" or "off"
+  by `strncmp`, then each "," option by `match_token` until an unknown one, `pr_crit(
+  "Unsupported mitigations options %s\n", s); return 0;`, those before it applied;
+  Documentation/admin-guide/hw-vuln/attack_vector_controls.rst: "'no_guest_host' Disables
+  guest-to-host mitigations.", "'no_guest_guest' Disables guest-to-guest mitigations"; bugs.c
+  should_mitigate_vuln: VMSCAPE only for CPU_MITIGATE_GUEST_HOST; all read with
+  `find_string`). The options only clear attack_vectors[] and nothing sets one back, so a
+  later `mitigations=auto` does not undo them (_nextboot.kept). The same reading failed
+  `mitigations=OFF` (wrong fail: the match is case-sensitive, and OFF is no option).
+  Now _nextboot.mitigations_word reads the word as the kernel does.
+
 Held (kept as tests): arm64 "Mitigation: CSV2, BHB" passes; 5.4's "PBRSB-eIBRS: SW sequence"
-and mainline's "BHI: Vulnerable, KVM: SW loop" pass.
+and mainline's "BHI: Vulnerable, KVM: SW loop" pass; the next boot's
+`mitigations=auto,no_user_user` and `mitigations=auto,bogus,no_guest_host` (the parser stops
+at bogus) pass.
 
 Probed by script, not kept:
 
@@ -36,6 +52,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import messages, outcomes
+from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot_probes import VULNS
 from test_redteam24_vm2_probes import _arm64
 
@@ -115,3 +132,65 @@ def test_r25b_1_mitigated_spectre_v2_lines_pass(host_scan, line: str) -> None:
         {"cpu-vulnerabilities": (vulns, 0), "/sys/devices/system/cpu/smt/control": "off\n"}
     )
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+# --- R25B-2: Linux 6.17's mitigations= attack vectors at the next boot ----------------------------
+
+LIVE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {}\n"
+NONE = "17 CPU vulnerabilities reported, none unmitigated"
+
+
+def _next(host_scan, next_line: str, live: str = ""):
+    return host_scan(
+        {
+            "cpu-vulnerabilities": (VULNS, 0),
+            "/sys/devices/system/cpu/smt/control": "off\n",
+            "/proc/cmdline": LIVE.format(live),
+            "boot-cmdline": _boot(_grub(next_line), grub=False),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("next_line", "word"),
+    [
+        ("quiet mitigations=auto,no_guest_host", "mitigations=auto,no_guest_host"),
+        ("quiet mitigations=auto,nosmt,no_guest_guest", "mitigations=auto,nosmt,no_guest_guest"),
+        (
+            "quiet mitigations=,no_guest_host,no_guest_guest",
+            "mitigations=,no_guest_host,no_guest_guest",
+        ),
+        # an option the parser does not know stops it; those before it stay applied
+        ("quiet mitigations=auto,no_guest_host,bogus", "mitigations=auto,no_guest_host,bogus"),
+        # attack_vectors[] are never set back: a later mitigations=auto leaves them off
+        ("quiet mitigations=auto,no_guest_host mitigations=auto", "mitigations=auto,no_guest_host"),
+        # off with options after it is off (strncmp on the global option)
+        ("quiet mitigations=off,no_user_user", "mitigations=off,no_user_user"),
+    ],
+)
+def test_r25b_2_next_boot_guest_vectors_off_fails(host_scan, next_line: str, word: str) -> None:
+    """R25B-2 (false pass) HVA-181: Linux 6.17's attack-vector controls turn the guest
+    mitigations off (kernel/cpu.c mitigations_parse_cmdline; attack_vector_controls.rst
+    "'no_guest_host' Disables guest-to-host mitigations.")."""
+    a = _next(host_scan, next_line)
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: {word} in /etc/default/grub"
+    }
+
+
+@pytest.mark.parametrize(
+    "next_line",
+    [
+        "quiet mitigations=auto,no_user_user",
+        # the parser stops at the unknown option: no_guest_host after it is never read
+        "quiet mitigations=auto,bogus,no_guest_host",
+        # strncmp is case-sensitive: OFF is no global option, and no "," follows
+        "quiet mitigations=OFF",
+    ],
+)
+def test_r25b_2_next_boot_without_guest_vectors_passes(host_scan, next_line: str) -> None:
+    """R25B-2 held: options that leave the guest vectors on, and words the parser rejects."""
+    a = _next(host_scan, next_line)
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": NONE}

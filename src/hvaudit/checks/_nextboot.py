@@ -111,6 +111,36 @@ _LAST_WINS: dict[str, frozenset[str]] = {
 _NOSMT_STICKS = frozenset({"mds", "tsx_async_abort", "mmio_stale_data", "retbleed"})
 
 
+#: mitigations='s attack-vector options that turn off the mitigations a hypervisor needs against
+#: its guests (Linux 6.17 kernel/cpu.c vector_mitigations; Documentation/admin-guide/hw-vuln/
+#: attack_vector_controls.rst: "'no_guest_host' Disables guest-to-host mitigations.",
+#: "'no_guest_guest' Disables guest-to-guest mitigations"; read with `find_string`, R25B-2).
+GUEST_VECTORS_OFF = frozenset({"no_guest_host", "no_guest_guest"})
+
+#: The attack-vector options mitigations_parse_cmdline knows (kernel/cpu.c vector_mitigations).
+_VECTORS = frozenset({"no_user_kernel", "no_user_user", *GUEST_VECTORS_OFF, "no_cross_thread"})
+
+
+def mitigations_word(value: str) -> tuple[str | None, tuple[str, ...]]:
+    """The global mode and the attack-vector options a `mitigations=VALUE` word sets, as Linux
+    6.17's kernel/cpu.c mitigations_parse_cmdline reads it (R25B-2): mitigations_parse_global_opt
+    takes the first of "auto,nosmt", "auto", "off" VALUE starts with (`strncmp`, case-sensitive),
+    then after a "," each option in order (`strsep(&p, ",")`, `match_token`) until one it does
+    not know (`pr_crit("Unsupported mitigations options %s\n", s); return 0;`: those before it
+    stay applied). Before 6.17 only an exact off, auto or auto,nosmt set a mode and no option
+    existed; an option word sets nothing there."""
+    mode = next((m for m in ("auto,nosmt", "auto", "off") if value.startswith(m)), None)
+    rest = value[len(mode) :] if mode else value
+    if not rest.startswith(","):
+        return mode, ()
+    opts: list[str] = []
+    for opt in rest[1:].split(","):
+        if opt not in _VECTORS:
+            break
+        opts.append(opt)
+    return mode, tuple(opts)
+
+
 def _mode(name: str, value: str) -> str | None:
     """The mode a word of a _LAST_WINS parameter sets, None where it sets none: retbleed's last
     mode option of its comma list; kvm.nx_huge_pages's named mode or a kstrtobool (lib/kstrtox.c:
@@ -147,8 +177,14 @@ def kept(words: tuple[str, ...]) -> tuple[int, ...]:
             if n == name and (m := _mode(n, v)) is not None
         ]
         sticks = name in _NOSMT_STICKS and "nosmt" in value.split(",")
+        # R25B-2: mitigations_parse_cmdline only clears attack_vectors[]; no later word sets
+        # one back, so a no_guest_host or no_guest_guest option stays whatever follows
+        vectors = name == "mitigations" and bool(
+            GUEST_VECTORS_OFF & set(mitigations_word(value)[1])
+        )
         if (
             not later
+            or vectors
             or (sticks and later[-1] != "off")
             or (name == "kvm.nx_huge_pages" and value == "never")
         ):

@@ -46,9 +46,11 @@ from hvaudit.checks._loopback import (
     vsock_guests,
 )
 from hvaudit.checks._nextboot import (
+    GUEST_VECTORS_OFF,
     ask_with,
     audit_at_next_boot,
     kept,
+    mitigations_word,
     next_boot_adds,
     unread_grub_source,
 )
@@ -3862,7 +3864,10 @@ def _mitigation_off(word: str, vulns: dict[str, str]) -> bool:
     affected = {k for k, v in vulns.items() if not v.startswith("Not affected")}
     name, _, value = word.partition("=")
     if name == "mitigations":
-        return value.lower() == "off" and bool(affected)
+        # R25B-2: Linux 6.17's attack vectors (`mitigations=auto,no_guest_host`) and an off
+        # with options after it (`off,...`) as mitigations_parse_cmdline reads them
+        mode, vectors = mitigations_word(value)
+        return (mode == "off" or bool(GUEST_VECTORS_OFF & set(vectors))) and bool(affected)
     if name == "kvm.nx_huge_pages":
         low = value.lower()
         return "itlb_multihit" in affected and (
