@@ -18,13 +18,33 @@ Findings (R25R-n):
   (HVA-060 counts their memory, P21D-2), and one whose run state is not settled and that does
   not start at boot is asked.
 
-Held (kept as tests): `cores: 1` (the fixture) and `cores: 12` (ratio 1.00) still pass.
+- R25R-2 (false pass) HVA-061: a VM marked <memoryBacking><nosharepages/> (or backed by huge
+  pages) counted as opted out of KSM whatever its raw QEMU arguments said. libvirt's
+  <nosharepages/> is the `mem-merge=off` of its own -machine (libvirt tests/qemuxmlconfdata/
+  nosharepages.x86_64-latest.args: `-machine pc,...,mem-merge=off,memory-backend=pc.ram` and a
+  pc.ram backend with no merge of its own); a raw `-machine mem-merge=on` is merged into the
+  same options and replaces it (system/vl.c keyval_parse_into(machine_opts_dict, ...); util/
+  keyval.c keyval_parse_put: "if it needs to map to this QString, and already maps to a
+  QString, replace it"), memory backends are created after the machine's options are applied
+  (system/vl.c object_create_early delays "memory-backend-") and take their merge from it
+  (backends/hostmem.c host_memory_backend_init `backend->merge = machine_mem_merge(machine)`),
+  and QEMU then madvises the RAM MADV_MERGEABLE (system/physmem.c memory_try_enable_merging).
+  A raw private RAM backend with merge=on, or one beside huge pages where the machine's merge
+  is on, is ordinary memory KSM merges. With KSM running, such a host passed "all 1 running or
+  autostart VM(s) opt out". Now qemu_args.raw_mergeable names the arguments and the VM is
+  counted as merged.
+
+Held (kept as tests): R25R-1: `cores: 1` (the fixture) and `cores: 12` (ratio 1.00) still
+pass. R25R-2: a later mem-merge=off in the same -machine, a RAM backend with no merge= under
+libvirt's mem-merge=off, a memfd backend (shared by default: backends/hostmem-memfd.c) and a
+hugetlb one (mm/ksm.c ksm_madvise skips VM_SHARED and VM_HUGETLB areas) still pass.
 
 Probed by script, not kept: <vcpu placement='auto' cpuset=...> (libvirt drops the cpuset, the
 vCPUs read as unpinned), <vcpu current> below the maximum (HVA-080/081 count the maximum).
 
-Tally: 1 finding, 1 false pass; 5 tests; 5 failed before the fix on main 54fb3cb (the held one by its
-message: a pass there too, which now names the container's CPUs).
+Tally: 2 findings, 2 false passes; 12 tests; 8 failed before the fixes (R25R-1: 5 on main
+54fb3cb, the held one by its message: a pass there too, which now names the container's CPUs;
+R25R-2: 3 on main after R25R-1, its 4 held cases passed there).
 
 Leads left:
 """
@@ -35,8 +55,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import HARDENED_HOST, run_assessment
 from test_pve_leads18 import _node
 from test_pve_leads19b import _text
+from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
 
 CT = "etc/pve/lxc/300.conf"
 
@@ -112,3 +135,67 @@ def test_r25r_1_held_container_within_cores(tmp_path: Path) -> None:
         "4 vCPU(s) across 1 running or autostart VM(s) and 12 CPU(s) of 1 running or onboot "
         "container(s) on 16 core(s): ratio 1.00 (limit 1)",
     )
+
+
+# --- R25R-2: HVA-061, raw QEMU arguments hand opted-out memory to KSM --------------------------
+
+NOSHARE = "<memoryBacking><nosharepages/></memoryBacking>"
+HUGE = "<memoryBacking><hugepages/></memoryBacking>"
+KSM_ON = dict(HARDENED_HOST, **{"/sys/kernel/mm/ksm/run": "1\n"})
+AGAIN = (
+    "KSM is merging guest memory pages; 1 of 1 running or autostart VM(s) without "
+    "<nosharepages/>: {vm}; raw QEMU arguments make opted-out memory mergeable again: VM {vm}: "
+)
+MERGEABLE = {
+    "mm1": (NOSHARE, ("-machine", "mem-merge=on"), "-machine mem-merge=on"),
+    "mm2": (
+        NOSHARE,
+        ("-object", "memory-backend-ram,id=m0,size=1G,merge=on", "-device", "pc-dimm,memdev=m0"),
+        "-object memory-backend-ram,id=m0,size=1G,merge=on",
+    ),
+    "mm3": (
+        HUGE,
+        ("-object", '{"qom-type":"memory-backend-ram","id":"m0","size":1073741824}'),
+        '-object {"qom-type":"memory-backend-ram","id":"m0","size":1073741824}',
+    ),
+}
+
+
+def _ksm(tmp_path: Path, vm: str, xml: str, args: tuple[str, ...]) -> tuple[str, str]:
+    """HVA-061 of hv1 (KSM running) with the autostart VM `vm` as the QEMU driver reports it."""
+    a = run_assessment(
+        _replayed_on(tmp_path, KSM_ON, {vm: _raw_cpu_domain(vm, xml, *args)}, autostart=True)
+    )
+    return verdict(a, "HVA-061", "hv1")
+
+
+@pytest.mark.parametrize("vm", sorted(MERGEABLE))
+def test_r25r_2_raw_arguments_make_memory_mergeable(tmp_path: Path, vm: str) -> None:
+    """Was pass "KSM runs, but all 1 running or autostart VM(s) opt out": libvirt's
+    <nosharepages/> is its own `-machine ...,mem-merge=off`; a raw -machine after it wins
+    (util/keyval.c keyval_parse_put replaces a key already given), and a memory backend's
+    merge defaults to the machine's (backends/hostmem.c host_memory_backend_init), so QEMU
+    madvises the memory MADV_MERGEABLE. A raw RAM backend beside huge pages is ordinary,
+    private memory KSM merges."""
+    xml, args, shown = MERGEABLE[vm]
+    assert _ksm(tmp_path, vm, xml, args) == ("fail", AGAIN.format(vm=vm) + shown)
+
+
+@pytest.mark.parametrize(
+    ("xml", "args"),
+    [
+        (NOSHARE, ("-M", "pc-q35-8.2,mem-merge=on,mem-merge=off")),
+        (NOSHARE, ("-object", "memory-backend-ram,id=m0,size=1G")),
+        (NOSHARE, ("-object", "memory-backend-memfd,id=m0,size=1G")),
+        (HUGE, ("-object", "memory-backend-memfd,id=m0,size=1G,share=off,hugetlb=on")),
+    ],
+    ids=["lastoff", "machineoff", "memfdshared", "memfdhuge"],
+)
+def test_r25r_2_held_memory_stays_unmergeable(
+    tmp_path: Path, xml: str, args: tuple[str, ...]
+) -> None:
+    """Held: a later mem-merge=off wins; a RAM backend without merge= takes libvirt's
+    mem-merge=off; a memfd backend is shared by default (hostmem-memfd.c), a hugetlb one is
+    huge pages: KSM merges neither (mm/ksm.c ksm_madvise skips VM_SHARED and VM_HUGETLB)."""
+    status, msg = _ksm(tmp_path, "mh", xml, args)
+    assert status == "pass", msg

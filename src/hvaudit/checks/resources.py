@@ -31,7 +31,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Container, Disk, Host, Setting, Vm
 from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES
-from hvaudit.parse.qemu_args import qemu_options, raw_nics, raw_taps
+from hvaudit.parse.qemu_args import qemu_options, raw_mergeable, raw_nics, raw_taps
 from hvaudit.textsafe import digits
 
 #: Interface types libvirt can shape (virNetDevSupportBandwidth).
@@ -288,7 +288,9 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
     start`, run = 1) or ksmtuned.service that is not running now switches KSM on when the host
     restarts (Debian's ksmtuned package "ships the ksm and ksmtuned services", the units
     /lib/systemd/system/ksm.service and ksmtuned.service; read with `search`), so an enabled one
-    is judged as merging; the unit states unread, a question (R23H-1)."""
+    is judged as merging; the unit states unread, a question (R23H-1). A VM's raw QEMU arguments
+    can undo its opt-out: a `-machine mem-merge=on` after libvirt's `mem-merge=off`, or a memory
+    backend of its own that QEMU marks mergeable (qemu_args.raw_mergeable, R25R-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.page_merging
@@ -339,12 +341,27 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
             )
             refs = (*f.sources, *kept.sources)
         vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
-        shared = sorted(v.name for v in vms if not (v.nosharepages or v.hugepage_backed))
+        # raw QEMU arguments can hand the memory of an opted-out VM to KSM again (R25R-2)
+        raw = {
+            v.name: r
+            for v in vms
+            if (v.nosharepages or v.hugepage_backed)
+            and (r := raw_mergeable(v.raw_hypervisor_arguments, v.nosharepages))
+        }
+        shared = sorted(
+            v.name for v in vms if not (v.nosharepages or v.hugepage_backed) or v.name in raw
+        )
         if shared:
             yield failed(
                 s,
                 f"{merging}; {len(shared)} of {len(vms)} running or "
-                f"autostart VM(s) without <nosharepages/>: {', '.join(shared[:8])}",
+                f"autostart VM(s) without <nosharepages/>: {', '.join(shared[:8])}"
+                + (
+                    "; raw QEMU arguments make opted-out memory mergeable again: "
+                    + "; ".join(f"VM {n}: {', '.join(r)}" for n, r in sorted(raw.items())[:5])
+                    if raw
+                    else ""
+                ),
                 *refs,
             )
         else:

@@ -698,6 +698,56 @@ def raw_file_outputs(args: Iterable[str]) -> list[str]:
     return out
 
 
+#: The memory backends QEMU allocates guest RAM from, and whether each maps it shared by default
+#: (backends/hostmem-memfd.c memfd_backend_instance_init: `MEMORY_BACKEND(obj)->share = true`;
+#: hostmem-ram and hostmem-file leave share off).
+_MEMORY_BACKENDS = {
+    "memory-backend-ram": False,
+    "memory-backend-file": False,
+    "memory-backend-memfd": True,
+}
+
+
+def raw_mergeable(args: Iterable[str], nosharepages: bool) -> list[str]:
+    """The raw arguments that hand guest memory to KSM (R25R-2), each as written. QEMU marks
+    RAM mergeable (madvise MADV_MERGEABLE) where the machine's `mem-merge` is on (system/
+    physmem.c memory_try_enable_merging: `if (!machine_mem_merge(current_machine)) return 0;`)
+    and a memory backend's `merge` defaults to it (backends/hostmem.c host_memory_backend_init:
+    `backend->merge = machine_mem_merge(machine)`). libvirt's <nosharepages/> is the
+    `mem-merge=off` it writes in its own -machine (tests/qemuxmlconfdata/nosharepages.x86_64-
+    latest.args: `-machine pc,...,mem-merge=off,memory-backend=pc.ram` and a pc.ram backend
+    with no merge of its own), and a raw -machine comes after it and is merged into the same
+    options, the later key winning (system/vl.c `keyval_parse_into(machine_opts_dict, optarg,
+    "type", ...)`); memory backends are created after the machine's options are applied
+    (system/vl.c object_create_early: "memory-backend-" objects are delayed). So a raw
+    `-machine mem-merge=on` undoes <nosharepages/>, and a raw memory backend (the memory of a
+    -device pc-dimm or -numa node it feeds) with `merge=on`, or no merge where the machine's
+    is on, is merged unless it maps its memory shared or from huge pages (KSM "only merges
+    anonymous (private) pages", Documentation/admin-guide/mm/ksm.rst; mm/ksm.c ksm_madvise
+    ignores VM_SHARED and VM_HUGETLB areas)."""
+    options = qemu_options(args)
+    merge = not nosharepages
+    turned_on: list[str] = []
+    for o in options:
+        if o.name in ("machine", "M"):
+            value = parse_opts(o.text, "type").get("mem-merge")
+            if value is not None:
+                merge = value.strip().lower() in QAPI_TRUE
+                turned_on = [o.shown()] if merge and nosharepages else []
+    out = list(turned_on)
+    for o in options:
+        if o.name != "object" or o.kind not in _MEMORY_BACKENDS:
+            continue
+        share = o.props.get("share", "").strip().lower()
+        shared = share in QAPI_TRUE if share else _MEMORY_BACKENDS[o.kind]
+        huge = o.flag("hugetlb") or o.props.get("mem-path", "").startswith("/dev/hugepages")
+        given = o.props.get("merge", "").strip().lower()
+        merged = given in QAPI_TRUE if given else merge
+        if merged and not shared and not huge:
+            out.append(o.shown())
+    return out
+
+
 def _audio_driver(text: str) -> str:
     """The driver of an `-audiodev` or `-audio` argument: audio/audio.c audio_parse_option
     reads it with `qobject_input_visitor_new_str(opt, "driver", ...)`, so as JSON when it
