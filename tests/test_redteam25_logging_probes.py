@@ -30,13 +30,24 @@ Findings (R25L-n):
   (transport() and peer-verify() arguments kept), and TLS needs transport("tls") or tcp()/tcp6()
   with tls().
 
+- R25L-3 (false pass) HVA-200: an earlier syslog-ng log path with a filter and flags(final)
+  (`log { source(s_src); filter(f_auth); destination(d_auth); flags(final); };`) keeps the
+  messages its filter matches from every later path, so the forwarding path after it gets only
+  the rest (here none of the logins' auth/authpriv records); it passed "logs forwarded over TLS".
+  syslog-ng lib/logmpx.c log_multiplexer_queue: a PIF_BRANCH_FINAL branch stops the later ones
+  only `if (matched)`. Only an unfiltered final path was read (it starves the later ones). Now
+  the later TLS destination is filtered, HVA-200's filter question (R23L-4), unless the final
+  path sends to it too.
+
 Held (kept as tests): tcp() with tls() options passes; a quoted peer-verify("required-untrusted")
-still fails; an unquoted TLS destination alone now passes.
+still fails; an unquoted TLS destination alone now passes;
+a filtered final path that also sends to the TLS destination passes.
 
 Probed by script, not kept: none.
 
-Tally: 2 findings, 2 false passes (one wrong-fail twin); 12 tests in 3 functions, 10 failed on
-main 54fb3cb before the fixes (the held tcp() and peer-verify cases pass there too).
+Tally: 3 findings, 3 false passes (one wrong-fail twin); 13 tests in 4 functions, 11 failed on
+main before their fixes (R25L-1/2: 10 of 12 on 54fb3cb, the held tcp() and peer-verify cases
+pass there too; R25L-3: 1 of 1 on 0040417).
 
 Leads left: none yet.
 """
@@ -165,3 +176,35 @@ log {{ source(s_src); destination(d_fwd); }};
     a = _syslog_ng(host_scan, text)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}
+
+
+FINAL_FIRST = """@version: 3.38
+source s_src {{ system(); internal(); }};
+filter f_auth {{ facility(auth, authpriv); }};
+destination d_auth {{ file("/var/log/auth.log"); }};
+destination d_tls {{
+    network("logs.example.internal" port(6514) transport("tls")
+        tls(ca-dir("/etc/syslog-ng/ca.d")));
+}};
+log {{ source(s_src); filter(f_auth); destination(d_auth); {also}flags(final); }};
+log {{ source(s_src); destination(d_tls); }};
+"""
+
+
+def test_syslog_ng_filtered_final_path_before_the_forwarding_is_asked(host_scan) -> None:
+    """R25L-3 (false pass) HVA-200: an earlier log path with a filter and flags(final) keeps the
+    messages its filter matches (the logins' auth and authpriv here) from every later path, so
+    the forwarding path gets only the rest; it passed "logs forwarded over TLS". syslog-ng
+    lib/logmpx.c log_multiplexer_queue: a branch with PIF_BRANCH_FINAL stops the later ones only
+    `if (matched)`, i.e. for the messages its filters let through. Now the filtered question
+    (R23L-4). Held: the same final path also sending to the TLS destination passes."""
+    a = _syslog_ng(host_scan, FINAL_FIRST.format(also=""))
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}
+    assert messages(a, "HVA-200") == {
+        "hv1": "syslog-ng forwards over authenticated TLS only under a filter: "
+        "logs.example.internal gets only what an earlier flags(final) log path, which keeps "
+        "what `filter(f_auth)` matches, lets through"
+    }
+    a = _syslog_ng(host_scan, FINAL_FIRST.format(also="destination(d_tls); "))
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+    assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}

@@ -5056,7 +5056,10 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
     reads every source (lib/cfg-tree.c cfg_tree_compile: `LC_CATCHALL` adds all source
     objects); an earlier path with flags(final) and no filter takes its sources' messages from
     every later path (cfg-tree.c `LC_FINAL` sets `PIF_BRANCH_FINAL` on the path: "final" in
-    syslog-ng.conf(5), messages processed by it are not processed by later paths). A TLS
+    syslog-ng.conf(5), messages processed by it are not processed by later paths); one with a
+    filter takes only the messages its filter matches (lib/logmpx.c log_multiplexer_queue stops
+    at a PIF_BRANCH_FINAL branch `if (matched)`), so a later path gets the rest: filtered, unless
+    the final path sends to the same destination itself (R25L-3). A TLS
     destination fed only through a path with filter(), filterx or if forwards what the filter
     lets through (syslog-ng.conf(5): "If a log path includes filters, syslog-ng OSE sends only the
     messages satisfying the filter rules to the destinations set in the log path"):
@@ -5093,6 +5096,8 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
     fed: dict[str, tuple[str, bool]] = {}
     starved: dict[str, str] = {}
     filtered: dict[str, str] = {}
+    # host sources an earlier filtered flags(final) path reads: what it keeps, and its targets
+    kept_by_final: dict[str, list[tuple[str, set[str]]]] = {}
     for header, text in blocks:
         if header.split()[:1] != ["log"]:
             continue
@@ -5123,15 +5128,21 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
         ]
         if fallback and reading & claimed.keys():
             shown.append("`flags(fallback)` (the messages no other log path matched)")
+        # an earlier flags(final) path with a filter keeps the messages its filter matches
+        # from this one (R25L-3)
+        kept = [k for r in sorted(reading) for k in kept_by_final.get(r, [])]
+        path_targets: set[str] = set()
         for dest in dests:
             for address, options, can_tls, driver in _syslog_ng_remote(dest):
                 target = _syslog_ng_tls(address, options, driver)
                 if not can_tls:
                     target = (address, False)
-                if reading and shown and target[1] and target[0] not in fed:
+                path_targets.add(target[0])
+                before = list(dict.fromkeys(k for k, tg in kept if target[0] not in tg))
+                if reading and (shown or before) and target[1] and target[0] not in fed:
                     # a filtered path forwards only what its filters let through (R23L-4)
                     filtered[target[0]] = (
-                        f"{address} gets only what {' and '.join(shown)} lets through"
+                        f"{address} gets only what {' and '.join([*before, *shown])} lets through"
                     )
                     starved.pop(target[0], None)
                 elif reading:
@@ -5149,8 +5160,19 @@ def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], lis
                         else f"its log path reads {read}, no system() or /dev/log source"
                     )
                     starved[target[0]] = f"{address} ({why})"
-        if re.search(r"\bfinal\b", flags) and not re.search(r"\b(filter|if)\s*[({]", text):
+        if re.search(r"\bfinal\b", flags) and not re.search(r"\b(filter|filterx|if)\s*[({]", text):
             taken |= host_sources if catch_all else {r for r in refs if r in host_sources}
+        elif re.search(r"\bfinal\b", flags) and not fallback:
+            # syslog-ng.conf(5) flags(final): the messages this path processes are not
+            # processed by later paths; with a filter it processes (and keeps) the ones the
+            # filter matches, and a later path gets only the rest: filtered (R25L-3)
+            what = (
+                f"an earlier flags(final) log path, which keeps what {' and '.join(shown)} matches,"
+            )
+            for r in (
+                host_sources if catch_all else {r for r in refs if r in host_sources}
+            ) - taken:
+                kept_by_final.setdefault(r, []).append((what, path_targets))
     return list(fed.values()), list(starved.values()), list(filtered.values())
 
 
