@@ -33,9 +33,20 @@ Findings (R25A-n):
   count as systemd's manage-units does (a rule narrowing them with action.lookup is asked
   about).
 
+- R25A-4 (false pass) HVA-142: the polkit actions' declared defaults were never read.
+  polkit(8), DECLARING ACTIONS: /usr/share/polkit-1/actions holds each action's `<defaults>`
+  (allow_any, allow_inactive, allow_active: the implicit authorizations for any subject, an
+  inactive and an active local console session; zbus_polkit's ActionDescription on docs.rs),
+  which decide where no rule returns a result. A .policy file edited to `yes` or auth_self for
+  systemd's manage-units, libvirt's unix.manage or pkexec's exec (blog recipes do this for
+  manage-units) handed root to every account and passed "2 administrative principal(s)". Now a
+  new probe keeps the id and allow_* lines of the declarations; a granting default of a counted
+  action counts every user, and an unreadable directory is an error.
+
 Held (kept as tests): a grant of PackageKit's package-install (signed packages of the
 configured repositories only) and of udisks2's modify-device-system adds no one; group root's
-0660 docker, podman and containerd sockets add no one.
+0660 docker, podman and containerd sockets add no one; shipped auth_admin defaults, a `yes`
+default of an action that is not root's (login1.reboot) and a host without polkit add no one.
 
 Probed by script: see the tally.
 
@@ -248,3 +259,93 @@ def test_podman_and_containerd_sockets_are_read(
     root. Neither socket was stat'ed, so a group given either passed "2 administrative
     principal(s)"; group root held."""
     assert _142(host_scan({**BASE, "container-sockets": (line, 1)})) == expected
+
+
+SYSTEMD_POLICY = "/usr/share/polkit-1/actions/org.freedesktop.systemd1.policy"
+
+
+def _declared(action: str, path: str = SYSTEMD_POLICY, **defaults: str) -> str:
+    """The lines `grep -R -D skip -H -E '<action|[[:space:]]id[[:space:]]*=|<allow_...>'`
+    keeps of one action's declaration (systemd's own defaults unless changed)."""
+    values = {"any": "auth_admin", "inactive": "auth_admin", "active": "auth_admin_keep"}
+    values.update(defaults)
+    lines = [f'        <action id="{action}">'] + [
+        f"                        <allow_{k}>{v}</allow_{k}>" for k, v in values.items()
+    ]
+    return "".join(f"{path}:{line}\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        (
+            (
+                _declared("org.freedesktop.systemd1.reload-daemon")
+                + _declared("org.freedesktop.systemd1.manage-units", any="yes"),
+                0,
+            ),
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            (
+                _declared(
+                    "org.libvirt.unix.manage",
+                    "/usr/share/polkit-1/actions/org.libvirt.unix.policy",
+                    active="auth_self_keep",
+                ),
+                0,
+            ),
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            (
+                "/usr/share/polkit-1/actions/org.freedesktop.policykit.policy:  <action "
+                'id="org.freedesktop.policykit.exec"><defaults><allow_any>no</allow_any>'
+                "<allow_inactive>no</allow_inactive><allow_active>yes</allow_active></defaults>\n",
+                0,
+            ),
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            (
+                _declared("org.freedesktop.systemd1.manage-units")
+                + _declared("org.freedesktop.login1.reboot", active="yes"),
+                0,
+            ),
+            ("pass", "2 administrative principal(s) (limit 3): alice, root"),
+        ),
+        (
+            ("", 2, "grep: /usr/share/polkit-1/actions: No such file or directory\n"),
+            ("pass", "2 administrative principal(s) (limit 3): alice, root"),
+        ),
+        (
+            ("", 2, "grep: /usr/share/polkit-1/actions: Permission denied\n"),
+            (
+                "error",
+                "evidence could not be collected: the polkit actions' declarations could not be "
+                "read (exit status 2: grep: /usr/share/polkit-1/actions: Permission denied): "
+                "whom their defaults let manage libvirt or run commands as root is unknown",
+            ),
+        ),
+    ],
+    ids=[
+        "manage-units-any-yes",
+        "libvirt-auth-self",
+        "pkexec-one-line",
+        "shipped",
+        "no-polkit",
+        "unreadable",
+    ],
+)
+def test_polkit_action_defaults_count(
+    host_scan, out: tuple[Any, ...], expected: tuple[str, str]
+) -> None:
+    """R25A-4 (false pass) HVA-142. polkit(8), DECLARING ACTIONS: actions are declared in
+    /usr/share/polkit-1/actions, each with `<defaults>` allow_any, allow_inactive and
+    allow_active (zbus_polkit's ActionDescription on docs.rs: the implicit authorizations for
+    any subject, an inactive and an active local console session), applied where no rule
+    returns a result. A .policy file edited to `yes` (or auth_self) for systemd's manage-units,
+    libvirt's unix.manage or pkexec's exec was never read: "2 administrative principal(s)"
+    passed. Shipped defaults (auth_admin*), a `yes` on an action that is not root's
+    (login1.reboot) and a host without polkit held."""
+    assert _142(host_scan({"polkit-actions": out})) == expected

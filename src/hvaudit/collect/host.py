@@ -734,6 +734,21 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "Interface",
         ),
     ),
+    # The polkit actions' declared implicit authorizations (polkit(8), DECLARING ACTIONS): the
+    # lines with each action's id and its allow_any, allow_inactive and allow_active, which
+    # decide where no rule returns a result; a default edited to `yes` for a root-equivalent
+    # action hands it to every account (R25A-4)
+    CommandProbe(
+        "polkit-actions",
+        (
+            "grep",
+            *CONFIG_GREP,
+            "-H",
+            "-E",
+            "<action|[[:space:]]id[[:space:]]*=|<allow_(any|inactive|active)>",
+            "/usr/share/polkit-1/actions",
+        ),
+    ),
     CommandProbe(
         "polkit-rules",
         (

@@ -2831,6 +2831,14 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             "pkexec is unknown",
             polkit_got.source,
         )
+    actions_got = ev.get(_cmd("polkit-actions"))
+    why = "" if actions_got.state in ("uncollected", "absent") else _grep_unanswered(actions_got)
+    if why:
+        return Fact.failed(
+            f"the polkit actions' declarations could not be read ({why}): whom their defaults "
+            "let manage libvirt or run commands as root is unknown",
+            actions_got.source,
+        )
     # a socket stat could not reach may be group-writable: its group is unknown (R24P-1)
     for name, what in (
         ("libvirt-sockets", "libvirt's sockets"),
@@ -3176,13 +3184,31 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     allows an authorized user to execute PROGRAM as another user. If username is not specified,
     then the program will be executed as the administrative super user, root"; found with
     `search`): whatever program the rule names, as a narrow sudo rule counts (R22A-1).
-    EVERY_USER when a grant tests no subject; a subject test of another shape is unresolved."""
-    got = ev.get(_cmd("polkit-rules"))
-    if got.state != "ok":
-        return [], [], []
-    files = _by_file(got.text)
+    EVERY_USER when a grant tests no subject; a subject test of another shape is unresolved.
+    EVERY_USER too where one of these actions' declared defaults (its .policy file's
+    allow_any, allow_inactive or allow_active) is yes or auth_self: polkit applies them to every
+    subject no rule answers for (R25A-4)."""
     groups: list[str] = []
     users: list[str] = []
+    sources: list[Source] = []
+    # an action's declared default (`<allow_any>yes</allow_any>`) lets through every subject
+    # no rule answers for (R25A-4)
+    declared = ev.get(_cmd("polkit-actions"))
+    if declared.state == "ok":
+        actions = _by_file(declared.text)
+        for action in (
+            "org.libvirt.unix.manage",
+            PKEXEC_ACTION,
+            *ROOT_COMMAND_ACTIONS,
+            *ROOT_EQUIVALENT_ACTIONS,
+        ):
+            if polkit.default_grants(actions, action):
+                users.append(EVERY_USER)
+                sources = [declared.source]
+    got = ev.get(_cmd("polkit-rules"))
+    if got.state != "ok":
+        return groups, users, sources
+    files = _by_file(got.text)
     found = [
         *polkit.grants(files, "org.libvirt.unix.manage"),
         *polkit.grants(files, PKEXEC_ACTION),
@@ -3207,7 +3233,7 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
             users.append(f"+{g.name}{UNRESOLVED}")
         else:
             users.append(f"polkit rule {g.name}{UNRESOLVED}")
-    return groups, users, [got.source] if found else []
+    return groups, users, [*sources, *([got.source] if found else [])]
 
 
 def _sudo_nss_sources(text: str) -> list[str]:

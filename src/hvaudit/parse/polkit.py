@@ -1301,3 +1301,53 @@ def covers_domain_actions(rule: str) -> bool | None:
     if True in answers:
         return True
     return None if None in answers else False
+
+
+#: Where polkitd reads the actions' declarations (polkit(8), DECLARING ACTIONS: "Actions are
+#: declared by dropping XML files into the /usr/share/polkit-1/actions directory").
+ACTIONS_DIR = "/usr/share/polkit-1/actions"
+#: Implicit authorizations that let a subject through without an administrator: `yes`, and
+#: `auth_self`/`auth_self_keep` (the subject's own password only).
+_DEFAULT_GRANTING = ("yes", "auth_self", "auth_self_keep")
+_ACTION_TOKEN = re.compile(
+    r"<action\b|\bid\s*=\s*[\"']([^\"']+)[\"']|<allow_(any|inactive|active)>\s*([A-Za-z_]+)\s*<"
+)
+
+
+def action_defaults(files: dict[str, list[str]]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each declared action's implicit authorizations, read from the lines of its .policy file
+    that `grep -E '<action|[[:space:]]id=|<allow_'` keeps: action id -> (file, {"any" |
+    "inactive" | "active": value}). polkit(8) DECLARING ACTIONS: each `<action id="...">` has a
+    `<defaults>` element whose allow_any, allow_inactive and allow_active are the implicit
+    authorizations for any subject, for a subject in an inactive local session and for one in an
+    active local session (the polkit ActionDescription implicit_any, implicit_inactive,
+    implicit_active), used where no rule returns a result. Where an action is declared twice,
+    the last file read holds."""
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for path, lines in files.items():
+        current: str | None = None
+        pending = False
+        for m in _ACTION_TOKEN.finditer("\n".join(lines)):
+            if m.group(0).startswith("<action"):
+                pending, current = True, None
+            elif m.group(1) is not None:
+                if pending:
+                    current, pending = m.group(1), False
+                    out[current] = (path, {})
+            elif current is not None:
+                out[current][1][m.group(2)] = m.group(3)
+    return out
+
+
+def default_grants(files: dict[str, list[str]], action: str) -> list[tuple[str, str, str]]:
+    """(file, kind, value) for each implicit authorization of `action` that lets a subject
+    through without an administrator (yes, auth_self, auth_self_keep): an edited or vendor
+    .policy file (`<allow_any>yes</allow_any>`) grants the action to every subject no rule
+    answers for (any: every local account; inactive and active: every account logged in at
+    the host's console)."""
+    path, defaults = action_defaults(files).get(action, ("", {}))
+    return [
+        (path, kind, value)
+        for kind, value in sorted(defaults.items())
+        if value.lower() in _DEFAULT_GRANTING
+    ]
