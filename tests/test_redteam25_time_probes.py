@@ -25,15 +25,28 @@ Findings (ID-n):
   passed "ntpd running" on an outside system peer in `ntpq -pn`, though that file may say
   `disable ntp` (ntpd then selects its peer and corrects nothing, R24T-1). The includefile
   case was asked (R24I-1); the unread -c file, the same evidence gap, was not. Now asked.
+- R25T-3 (false pass) HVA-202: a phc2sys keeping the system clock on a PTP hardware clock
+  passed "phc2sys (PTP) running" with no ptp4l or ts2phc running to steer that clock, and with
+  a -f file that may set clock_servo or free_running. linuxptp phc2sys.c (f98cb5d, read with
+  `fetch`): a locked servo on CLOCK_REALTIME calls sysclk_set_sync(), which clears STA_UNSYNC
+  and holds maxerror (clockadj.c), so NTPSynchronized=yes however freely the PHC runs, as the
+  LOCAL driver (R17H-5); phc2sys(8): the PHC "itself is synchronized by the ptp4l(8)
+  program". Now asked; ts2phc or ptp4l beside it passes as before.
+- R25T-4 (false pass) HVA-202: phc2sys's command line was read word by word: `-am` (getopt
+  "arC:c:d:f:s:E:...": -a -m, no -r) and `-E ntpshm` ("to allow another process to
+  synchronize the local clock", phc2sys(8)) counted as a phc2sys setting CLOCK_REALTIME, and,
+  listed before chronyd, passed over chronyd's own verdict (a SHM refclock, asked L19-1D). Now
+  read with phc2sys's getopt letters; such a phc2sys is no daemon.
 
 Held (kept as tests): a `disable ntp` in a subdirectory of ntp.d whose name does not end in
-.conf (ntpsec skips it) and a commented `# disable ntp` in ntp.d pass.
+.conf (ntpsec skips it) and a commented `# disable ntp` in ntp.d pass; phc2sys beside ts2phc
+passes.
 
-Probed by script: 4 inputs before the tests (the DHCP -c file with and without `ntpq -pn`,
-Debian's ntpsec argv with and without it).
+Probed by script: 10 inputs before the tests (the DHCP -c file with and without `ntpq -pn`,
+Debian's ntpsec argv with and without it, six phc2sys command lines).
 
-Tally: 2 findings, 2 false passes; 5 cases in 2 test functions; 4 failed on main 54fb3cb
-before the fixes (the held case passed).
+Tally: 4 findings, 4 false passes; 11 cases in 4 test functions; 9 failed on main before the
+fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7 before R25T-3/4; the held cases passed).
 
 Leads left: see the report.
 """
@@ -153,3 +166,89 @@ def test_unread_c_file_asked(host_scan) -> None:
     )
     r = next(r for r in a.results if r.check.id == "HVA-202")
     assert r.outcome.question == OFF_QUESTION
+
+
+NO_CHRONY = PROCS.replace("  402 _chrony   /usr/sbin/chronyd -F 1\n", "")
+PHC_QUESTION = (
+    "Does a source outside host hv1 steer the clock phc2sys there copies into the system "
+    "clock? Evidence: phc2sys's command line and its -f file on hv1 (-s, -c, -E, clock_servo, "
+    "free_running) and what keeps its source clock: ptp4l as a PTP client (`pmc -u -b 0 'GET "
+    "PORT_DATA_SET'` shows SLAVE) or ts2phc from a GNSS receiver, also in a container. Pass: "
+    "yes, phc2sys sets CLOCK_REALTIME (pi or linreg servo, not free_running) from a PTP "
+    "hardware clock a PTP grandmaster or GNSS receiver steers; fail: it leaves CLOCK_REALTIME "
+    "alone (ntpshm or refclock_sock servo, free_running 1) or nothing steers its source clock."
+)
+NO_STEERER = (
+    "phc2sys sets the system clock from a PTP hardware clock, but no ptp4l or ts2phc runs to "
+    "keep that clock on a time source"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "message"),
+    [
+        (
+            "  600 root     /usr/sbin/phc2sys -s eno1 -c CLOCK_REALTIME -O 0 -m\n",
+            "manual",
+            NO_STEERER,
+        ),
+        ("  600 root     /usr/sbin/phc2sys -s /dev/ptp0 -w\n", "manual", NO_STEERER),
+        (
+            "  600 root     /usr/sbin/phc2sys -s eno1 -O 0\n"
+            "  601 root     /usr/sbin/ts2phc -f /etc/linuxptp/ts2phc.cfg -s nmea -c eno1\n",
+            "pass",
+            "phc2sys (PTP) running",
+        ),
+        (
+            "  600 root     /usr/sbin/phc2sys -s eno1 -O 0 -f /etc/linuxptp/phc2sys.conf\n"
+            "  601 root     /usr/sbin/ptp4l -i eno1 -s\n",
+            "manual",
+            "phc2sys runs with a configuration file (-f) or a long option hvaudit does not read, "
+            "which may set clock_servo or free_running",
+        ),
+    ],
+    ids=["no-ptp4l", "no-ptp4l-device", "held-ts2phc", "config-file"],
+)
+def test_phc2sys_source_clock_unsteered(host_scan, extra: str, status: str, message: str) -> None:
+    """R25T-3. linuxptp phc2sys.c: a locked servo on CLOCK_REALTIME calls sysclk_set_sync(),
+    which clears STA_UNSYNC and keeps maxerror low (clockadj.c), so NTPSynchronized=yes however
+    free the PHC runs; phc2sys(8): the PHC "itself is synchronized by the ptp4l(8) program".
+    Was: "phc2sys (PTP) running" (pass) with no ptp4l or ts2phc. Right: asked; ts2phc beside it
+    passes; a -f file (clock_servo, free_running) is asked."""
+    a = host_scan({"processes": (NO_CHRONY + extra, 0)})
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
+    if status == "manual":
+        r = next(r for r in a.results if r.check.id == "HVA-202")
+        assert r.outcome.question == PHC_QUESTION
+
+
+SHM_TRACKING = (
+    "Reference ID    : 53484D30 (SHM0)\nStratum         : 1\n"
+    "Ref time (UTC)  : Wed Nov 27 07:58:12 2024\nLeap status     : Normal\n"
+)
+
+
+@pytest.mark.parametrize(
+    "phc2sys",
+    ["/usr/sbin/phc2sys -s eno1 -E ntpshm -M 0 -w", "/usr/sbin/phc2sys -am"],
+    ids=["ntpshm-servo", "clustered-a-m"],
+)
+def test_phc2sys_that_leaves_the_clock_is_no_daemon(host_scan, phc2sys: str) -> None:
+    """R25T-4. phc2sys(8) -E: "ntpshm and refclock_sock for the NTP SHM and chrony SOCK
+    reference clocks respectively to allow another process to synchronize the local clock";
+    getopt "arC:c:d:f:s:E:..." reads `-am` as -a -m, and -a without -r leaves CLOCK_REALTIME
+    (phc2sys.c). Was: "phc2sys (PTP) running" (pass), listed before chronyd, whose tracking
+    shows a SHM refclock (asked, L19-1D). Right: chronyd's verdict."""
+    procs = PROCS.replace(
+        "  402 _chrony   /usr/sbin/chronyd -F 1\n",
+        f"  390 root     {phc2sys}\n  391 root     /usr/sbin/ptp4l -i eno1 -s\n"
+        "  402 _chrony   /usr/sbin/chronyd -F 1\n",
+    )
+    a = host_scan({"processes": (procs, 0), "chrony-tracking": (SHM_TRACKING, 0)})
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "chronyd running, synchronised to a reference clock on host hv1 "
+            "(`chronyc -n tracking`: Reference ID 53484D30 (SHM0))"
+        },
+    )

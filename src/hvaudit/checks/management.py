@@ -4597,7 +4597,11 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     what would pass is asked (R24I-1); so is a -c file hvaudit does not read (R25T-2). ntpsec
     also reads every *.conf of the ntp.d directory beside its file (collected): a `disable ntp`
     there fails where ntpsec is the installed ntpd, and is asked where no package list names
-    it (R25T-1)."""
+    it (R25T-1). phc2sys copies a PTP hardware clock into the system clock and reports it
+    synchronised (sysclk_set_sync): with no ptp4l or ts2phc to steer that clock, or a -f file
+    or long option that may set its servo, it is asked (R25T-3); one that leaves the system
+    clock alone (-a without -r, an ntpshm or refclock_sock servo) is no daemon, so the daemon
+    that reads it is judged (R25T-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -4615,6 +4619,22 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 "software) as a client, free_running 0, so it steers CLOCK_REALTIME; fail: "
                 "hardware time stamping with no phc2sys setting CLOCK_REALTIME, free_running 1, "
                 "or master only.",
+            )
+        elif f.state is FactState.UNAVAILABLE and f.reason.startswith("phc2sys"):
+            # a PHC nothing seen steers, or a file that may turn phc2sys's servo off (R25T-3)
+            yield manual(
+                s,
+                f.reason,
+                *f.sources,
+                question=f"Does a source outside host {h.name} steer the clock phc2sys there "
+                f"copies into the system clock? Evidence: phc2sys's command line and its -f "
+                f"file on {h.name} (-s, -c, -E, clock_servo, free_running) and what keeps its "
+                "source clock: ptp4l as a PTP client (`pmc -u -b 0 'GET PORT_DATA_SET'` shows "
+                "SLAVE) or ts2phc from a GNSS receiver, also in a container. Pass: yes, "
+                "phc2sys sets CLOCK_REALTIME (pi or linreg servo, not free_running) from a PTP "
+                "hardware clock a PTP grandmaster or GNSS receiver steers; fail: it leaves "
+                "CLOCK_REALTIME alone (ntpshm or refclock_sock servo, free_running 1) or "
+                "nothing steers its source clock.",
             )
         elif not f.known:
             yield unknown(s, f, "a time-synchronisation daemon is running")

@@ -6009,11 +6009,28 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
         return processes
     ptp4l: list[list[str]] = []
     phc2sys = False
-    for exe, words in _commands(processes.get()):
+    commands = list(_commands(processes.get()))
+    # what keeps a PTP hardware clock on a time source: ptp4l (a PTP client) or ts2phc (a GNSS
+    # receiver's PPS); phc2sys only copies that clock into CLOCK_REALTIME (R25T-3)
+    steered = any(exe in ("ptp4l", "ts2phc") for exe, _ in commands)
+    asked = ""
+    for exe, words in commands:
         if exe in TIME_DAEMONS and not (exe == "chronyd" and _clock_left_alone(words)):
             return Fact.of(exe, *processes.sources)
-        if exe == "phc2sys" and _phc2sys_sets_system_clock(words):
-            return Fact.of("phc2sys (PTP)", *processes.sources)
+        if exe == "phc2sys":
+            mode = _phc2sys_mode(words)
+            if mode == "pps" or (mode == "system" and steered):
+                return Fact.of("phc2sys (PTP)", *processes.sources)
+            if mode == "system":
+                asked = asked or (
+                    "phc2sys sets the system clock from a PTP hardware clock, but no ptp4l or "
+                    "ts2phc runs to keep that clock on a time source"
+                )
+            elif mode == "unknown":
+                asked = asked or (
+                    "phc2sys runs with a configuration file (-f) or a long option hvaudit does "
+                    "not read, which may set clock_servo or free_running"
+                )
         phc2sys |= exe == "phc2sys"
         if exe == "ptp4l":
             ptp4l.append(words)
@@ -6031,6 +6048,8 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
             "is in its configuration, which was not read",
             *processes.sources,
         )
+    if asked:
+        return Fact.unavailable(asked, *processes.sources)
     return Fact.of("", *processes.sources)
 
 
@@ -6061,17 +6080,39 @@ def _ptp4l_mode(words: list[str]) -> str:
     return "phc"
 
 
-def _phc2sys_sets_system_clock(words: list[str]) -> bool:
-    """phc2sys(8) keeps the system clock (CLOCK_REALTIME) on a PTP hardware clock: with -a
-    "the system clock (CLOCK_REALTIME) is not synchronized, unless the -r option is also
-    specified"; without -a the slave clock is -c's, CLOCK_REALTIME by default."""
-    args = words[1:]
-    if "-a" in args:
-        return "-r" in args
-    if "-c" in args:
-        i = args.index("-c")
-        return args[i + 1 : i + 2] == ["CLOCK_REALTIME"]
-    return True
+#: phc2sys's short options that take a value (linuxptp phc2sys.c getopt
+#: "arC:c:d:f:s:E:P:I:S:F:R:N:O:L:M:i:u:wn:xz:l:t:mqvh").
+_PHC2SYS_ARG_OPTS = frozenset("CcdfsEPISFRNOLMiunzlt")
+
+
+def _phc2sys_mode(words: list[str]) -> str:
+    """Whether a phc2sys keeps the system clock (CLOCK_REALTIME) on a PTP hardware clock:
+    "system", "other" where it does not, "unknown" where a -f file or a long option (every
+    configuration option is also `--name value`, config.c config_long_options) may set
+    clock_servo or free_running. linuxptp phc2sys.c (read with `fetch`, f98cb5d): getopt
+    "arC:c:d:f:s:E:..." (`-am` is -a -m); with -a "the system clock (CLOCK_REALTIME) is not
+    synchronized, unless the -r option is also specified" (phc2sys(8)), -C naming another
+    system clock; without -a each -c is a sink clock, CLOCK_REALTIME where none is given ("pps"
+    where its source is a -d PPS device, no PTP hardware clock); -E
+    ntpshm or refclock_sock "allow another process to synchronize the local clock" (phc2sys(8)):
+    phc2sys then adjusts nothing itself."""
+    if any(w.startswith("--") and w != "--" for w in words[1:]):
+        return "unknown"
+    options, _ = _getopt(words, _PHC2SYS_ARG_OPTS)
+    letters = {letter for letter, _ in options}
+    if "f" in letters:
+        return "unknown"
+    servo = next((v for letter, v in reversed(options) if letter == "E"), "pi")
+    if servo.lower() not in ("pi", "linreg"):
+        return "other"
+    if "a" in letters:
+        clock = next((v for letter, v in reversed(options) if letter == "C"), "CLOCK_REALTIME")
+        return "system" if "r" in letters and clock == "CLOCK_REALTIME" else "other"
+    sinks = [v for letter, v in options if letter == "c"] or ["CLOCK_REALTIME"]
+    if "CLOCK_REALTIME" not in sinks:
+        return "other"
+    # -d alone: the system clock follows a PPS device's pulses, which no ptp4l keeps (hardpps)
+    return "pps" if "d" in letters and "s" not in letters else "system"
 
 
 _INTERPRETERS = ("bash", "sh", "dash", "python3", "python", "perl")
