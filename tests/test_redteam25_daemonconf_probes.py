@@ -26,23 +26,39 @@ Findings:
   virConfGetValueStringList refuses a list with any item that is not a string (`eval->type !=
   VIR_CONF_STRING`), but hvaudit turned `[ "mount", 0 ]` into ['mount', '0']. Each is now the
   R24H-1/R24D-1 refusal error (parse/libvirt_conf.py Signed, MixedList, _refused).
+- R25C-3 (false pass) HVA-030, HVA-035: on a host without systemd (no systemctl: OpenRC on
+  Gentoo or Alpine) libvirtd's next-start arguments were taken as "no --listen", so
+  `LIBVIRTD_OPTS="--listen"` in /etc/conf.d/libvirtd with listen_tcp = 1 and auth_tcp = "none"
+  passed HVA-030 "libvirt listens on local UNIX sockets only" until the next restart opened
+  TCP 16509 without authentication. OpenRC's libvirtd service runs `command_args="-d
+  ${LIBVIRTD_OPTS}"` (gentoo/gentoo app-emulation/libvirt/files/libvirtd.init-r18; the
+  shipped libvirtd.confd-r6 offers `#LIBVIRTD_OPTS="--listen"`; alpinelinux/aports
+  community/libvirt/libvirt.initd `command_args="${LIBVIRTD_OPTS}"`). /etc/conf.d/libvirtd is
+  now collected and its plain assignments read (parse/host.py _openrc_listen): --listen there
+  is the next start's listener (fail); the file absent, or shell beyond plain assignments,
+  is the --listen question (manual).
 
 Held (kept as tests):
 - `+1` is VIR_CONF_ULLONG, a bool libvirt takes: vnc_tls = +1 still passes HVA-048.
 - a key libvirt does not read may hold a nested list (virConfParseValue recurses into `[`, and
   only a getter would refuse it): `foo = [ [ "x" ] ]` no longer makes the file unreadable (it
   was a wrong error).
+- OpenRC's LIBVIRTD_OPTS="" (no --listen): HVA-030 still passes.
 - duplicate keys: the first wins (virConfGetValue walks the entries in file order); already
   held by parse_conf, checked again here.
 
 Probed by script: 11 file variants through the full scan (comments in three lists, `-0` in
 three bools, a big seccomp_sandbox, numbers and a list inside two string lists, nested lists in
-a read and an unread key), 7 checks each.
+a read and an unread key), 7 checks each; 4 OpenRC variants (--listen, empty, absent, an
+expansion) through HVA-030 and HVA-035.
 
-Tally: 2 findings, 2 false passes; 11 tests; 9 failed on main 54fb3cb before the fix.
+Tally: 3 findings, 3 false passes; 15 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
+the 4 OpenRC tests on 6eef24f (R25C-1/2 landed) before R25C-3.
 
-Leads left: see the final report of rt25conf (OpenRC LIBVIRTD_OPTS, tcp_min_ssf < 56 as a
-refusal rather than a fail, unit changed since daemon start).
+Leads left: virtproxyd without systemd (or without its socket unit) listens itself
+(ipsock 1), but _traditional_listens treats only a masked virtproxyd.socket as traditional;
+tcp_min_ssf < 56 is a refusal (daemon does not start), reported as a fail; a SysV init's
+/etc/default/libvirtd `libvirtd_opts` is not read (asked).
 """
 
 from __future__ import annotations
@@ -178,3 +194,71 @@ def test_first_of_duplicate_keys_wins() -> None:
     """Held: virconf.c virConfGetValue returns the first entry whose name matches."""
     values, lines = parse_conf('auth_tcp = "none"\nauth_tcp = "sasl"\n', "libvirtd.conf")
     assert values["auth_tcp"] == "none" and lines["auth_tcp"] == 1
+
+
+#: A host without systemd (no systemctl: the unit commands are "command not found"), libvirtd
+#: started by OpenRC without --listen now, libvirtd.conf asking for plain TCP without auth.
+OPENRC = {
+    "libvirt-units": None,
+    "libvirt-socket-units": None,
+    "libvirt-socket-unit-files": None,
+    DAEMON: LIBVIRTD_CONF + 'listen_tcp = 1\nauth_tcp = "none"\n',
+    "processes": (
+        HARDENED_HOST["processes"][0].replace(
+            "/usr/sbin/libvirtd --timeout 120", "/usr/sbin/libvirtd -d"
+        ),
+        *HARDENED_HOST["processes"][1:],
+    ),
+}
+OPENRC_UNREAD = (
+    "libvirtd's socket units are masked or absent and no systemd here, and /etc/conf.d/libvirtd "
+    "(OpenRC's LIBVIRTD_OPTS) is absent: the arguments libvirtd's init script starts it with are "
+    "not read"
+)
+
+
+def test_openrc_listen_option_is_the_next_start(host_scan) -> None:
+    """R25C-3. gentoo/gentoo app-emulation/libvirt/files/libvirtd.init-r18: `command_args="-d
+    ${LIBVIRTD_OPTS}"`, libvirtd.confd-r6 offers `#LIBVIRTD_OPTS="--listen"`;
+    alpinelinux/aports community/libvirt/libvirt.initd `command_args="${LIBVIRTD_OPTS}"`. With
+    --listen and no socket activation libvirtd opens listen_tcp (remote_daemon.c
+    daemonSetupNetworking). hvaudit read a host without systemctl as "no --listen": pass."""
+    a = host_scan({**OPENRC, "/etc/conf.d/libvirtd": 'rc_need="net"\nLIBVIRTD_OPTS="--listen"\n'})
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "libvirtd starts with --listen (LIBVIRTD_OPTS='--listen' in /etc/conf.d/libvirtd), no "
+        "socket unit installed: TCP 16509 with listen_tcp = 1 and auth_tcp = 'none' (no "
+        "authentication, cleartext) from the next start"
+    )
+    assert outcomes(a, "HVA-035") == {"hv1": "fail"}, messages(a, "HVA-035")
+
+
+@pytest.mark.parametrize(
+    ("confd", "why"),
+    [
+        (None, OPENRC_UNREAD),
+        (
+            'LIBVIRTD_OPTS="${EXTRA} -d"\n',
+            "libvirtd's socket units are masked or absent and /etc/conf.d/libvirtd:1 is shell "
+            "beyond a plain assignment ('LIBVIRTD_OPTS=\"${EXTRA} -d\"'): LIBVIRTD_OPTS is not read",
+        ),
+    ],
+)
+def test_openrc_arguments_unread_is_a_question(host_scan, confd: str | None, why: str) -> None:
+    """R25C-3. Without systemd and without a plain /etc/conf.d/libvirtd (a SysV script's
+    /etc/default/libvirtd, another init, or shell the file runs), libvirtd's next-start
+    arguments are not read: the --listen question, never "local UNIX sockets only"."""
+    a = host_scan({**OPENRC, "/etc/conf.d/libvirtd": confd})
+    for check in ("HVA-030", "HVA-035"):
+        assert outcomes(a, check) == {"hv1": "manual"}, messages(a, check)
+        assert messages(a, check)["hv1"] == why
+
+
+def test_openrc_without_listen_option_holds(host_scan) -> None:
+    """R25C-3, held: LIBVIRTD_OPTS without --listen (the shipped, commented-out file) opens no
+    TCP at the next start: HVA-030 passes as before."""
+    a = host_scan(
+        {**OPENRC, "/etc/conf.d/libvirtd": '#LIBVIRTD_OPTS="--listen"\nLIBVIRTD_OPTS=""\n'}
+    )
+    assert messages(a, "HVA-030") == {"hv1": "libvirt listens on local UNIX sockets only"}
+    assert outcomes(a, "HVA-030") == {"hv1": "pass"}

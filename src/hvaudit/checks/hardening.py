@@ -140,11 +140,12 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
         if not ports & tcp_ports and not tcp_unit and nxt_unread:
             yield manual(
                 s,
-                f"libvirtd's socket units are masked and {nxt_unread}",
+                f"libvirtd's socket units are masked or absent and {nxt_unread}",
                 *h.facts.socket_units.sources,
                 question=f"Does libvirtd on host {h.name} start without --listen, or with "
                 f"listen_tcp = 0, or with tcp_min_ssf = {MIN_SSF} or more? Evidence: `systemctl "
-                "cat libvirtd.service` (ExecStart=, Environment=, each EnvironmentFile=) and "
+                "cat libvirtd.service` (ExecStart=, Environment=, each EnvironmentFile=), or "
+                "without systemd LIBVIRTD_OPTS in /etc/conf.d/libvirtd (OpenRC), and "
                 "listen_tcp, auth_tcp, tcp_min_ssf in libvirtd.conf. Pass: yes; fail: --listen "
                 f"with listen_tcp = 1 and tcp_min_ssf below {MIN_SSF} or auth_tcp not sasl.",
             )

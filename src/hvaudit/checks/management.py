@@ -381,11 +381,13 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         elif traditional_unread:
             yield manual(
                 s,
-                f"libvirtd's socket units are masked and {traditional_unread}",
+                f"libvirtd's socket units are masked or absent and {traditional_unread}",
                 *refs,
                 question=f"Does libvirtd on host {h.name} start without --listen, or with "
                 "listen_tcp = 0? Evidence: `systemctl cat libvirtd.service` (ExecStart=, "
-                "Environment=, each EnvironmentFile=) and listen_tcp, auth_tcp in "
+                "Environment=, each EnvironmentFile=), or without systemd the init script's "
+                "arguments (OpenRC: LIBVIRTD_OPTS in /etc/conf.d/libvirtd), and listen_tcp, "
+                "auth_tcp in "
                 "libvirtd.conf. Pass: yes, no --listen, or listen_tcp = 0, or auth_tcp = sasl over "
                 "an encrypting mechanism; fail: --listen with listen_tcp = 1 and auth_tcp = none.",
             )

@@ -187,6 +187,9 @@ FILES += tuple(
     for daemon in UNIT_DAEMONS
     for d in ("/etc/default", "/etc/sysconfig")
 )
+#: OpenRC's libvirtd service settings (Gentoo, Alpine): LIBVIRTD_OPTS, which its init script
+#: passes to libvirtd (`--listen`, R25C-3). Shell-style variable assignments, no secrets.
+FILES += (FileProbe("/etc/conf.d/libvirtd"),)
 
 #: Per running QEMU-driver daemon: the log outputs it uses now, whatever set them (its file, its
 #: environment, or `virt-admin daemon-log-outputs OUTPUTS` at run time; libvirt

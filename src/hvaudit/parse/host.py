@@ -8294,8 +8294,10 @@ def _libvirtd_listen(ev: HostEvidence) -> Fact[str]:
     daemonSetupNetworking: "--listen parameter not permitted with systemd activation
     sockets")."""
     units = ev.get(_cmd("libvirt-units"))
-    if units.state in ("uncollected", "absent"):
+    if units.state == "uncollected":
         return Fact.of("", units.source)
+    if units.state == "absent":
+        return _openrc_listen(ev)
     why = _systemctl_unanswered(units)
     if why:
         return Fact.unavailable(
@@ -8315,6 +8317,55 @@ def _libvirtd_listen(ev: HostEvidence) -> Fact[str]:
         if _getopt_listen(value.split()):
             return Fact.of(f"{name}={value!r} in {where.get(name, 'libvirtd.service')}", *sources)
     return Fact.of(f"ExecStart= in {origin}", *sources)
+
+
+#: OpenRC's libvirtd service: openrc-run sources /etc/conf.d/<service> before the init script,
+#: whose `command_args` holds ${LIBVIRTD_OPTS} (gentoo/gentoo app-emulation/libvirt/files/
+#: libvirtd.init-r18 `command_args="-d ${LIBVIRTD_OPTS}"`, libvirtd.confd-r6
+#: `#LIBVIRTD_OPTS="--listen"`; alpinelinux/aports community/libvirt/libvirt.initd
+#: `command_args="${LIBVIRTD_OPTS}"`, installed as /etc/conf.d/libvirtd).
+OPENRC_LIBVIRTD = "/etc/conf.d/libvirtd"
+_SH_ASSIGN = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)")
+
+
+def _openrc_listen(ev: HostEvidence) -> Fact[str]:
+    """Where libvirtd's next start passes `--listen` on a host without systemd (no systemctl):
+    OpenRC's LIBVIRTD_OPTS in /etc/conf.d/libvirtd (R25C-3; it was read as "no --listen"). The
+    file is shell that openrc-run sources: plain `NAME=value` lines (the last one wins) are
+    read; any other line (a command, a test, an expansion) leaves the value unread, as does a
+    host whose init system keeps libvirtd's arguments elsewhere (no /etc/conf.d/libvirtd: a
+    SysV script's /etc/default/libvirtd, or another init)."""
+    got = ev.get(_file(OPENRC_LIBVIRTD))
+    if got.state != "ok":
+        return Fact.unavailable(
+            f"no systemd here, and {OPENRC_LIBVIRTD} (OpenRC's LIBVIRTD_OPTS) "
+            + ("is absent" if got.state == "absent" else f"was not read ({got.reason})")
+            + ": the arguments libvirtd's init script starts it with are not read",
+            got.source,
+        )
+    opts = ""
+    for n, raw in enumerate(got.text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _SH_ASSIGN.fullmatch(line)
+        words: list[str] | None = None
+        if m and not re.search(r"[$`\\]", m.group(2)):
+            try:
+                words = shlex.split(m.group(2), comments=True)
+            except ValueError:
+                words = None
+        if m is None or words is None:
+            return Fact.unavailable(
+                f"{OPENRC_LIBVIRTD}:{n} is shell beyond a plain assignment ({line[:60]!r}): "
+                "LIBVIRTD_OPTS is not read",
+                got.source,
+            )
+        if m.group(1) == "LIBVIRTD_OPTS":
+            opts = " ".join(words)
+    if _getopt_listen(shlex.split(opts)):
+        return Fact.of(f"LIBVIRTD_OPTS={opts!r} in {OPENRC_LIBVIRTD}", got.source)
+    return Fact.of("", got.source)
 
 
 _UnitArgs = tuple[list[str], list[str], dict[str, str], dict[str, str], str]
