@@ -41,7 +41,10 @@ Findings (R25A-n):
   systemd's manage-units, libvirt's unix.manage or pkexec's exec (blog recipes do this for
   manage-units) handed root to every account and passed "2 administrative principal(s)". Now a
   new probe keeps the id and allow_* lines of the declarations; a granting default of a counted
-  action counts every user, and an unreadable directory is an error.
+  action counts every user, and an unreadable directory is an error. HVA-132 passed
+  "auth_unix_rw = polkit" where libvirt's own org.libvirt.unix.manage default had been set to
+  `yes`: now that default is a grant to every account there (a fail), and unread declarations
+  a question.
 
 Held (kept as tests): a grant of PackageKit's package-install (signed packages of the
 configured repositories only) and of udisks2's modify-device-system adds no one; group root's
@@ -349,3 +352,59 @@ def test_polkit_action_defaults_count(
     passed. Shipped defaults (auth_admin*), a `yes` on an action that is not root's
     (login1.reboot) and a host without polkit held."""
     assert _142(host_scan({"polkit-actions": out})) == expected
+
+
+LIBVIRT_POLICY = "/usr/share/polkit-1/actions/org.libvirt.unix.policy"
+
+
+@pytest.mark.parametrize(
+    ("active", "expected"),
+    [
+        (
+            "yes",
+            (
+                "fail",
+                "libvirtd.conf: auth_unix_rw = polkit, but "
+                f"{LIBVIRT_POLICY} (default allow_active yes) grant(s) org.libvirt.unix.manage "
+                "with no subject test: every local user controls every VM",
+            ),
+        ),
+        ("auth_admin_keep", ("pass", "libvirtd.conf: auth_unix_rw = polkit")),
+    ],
+    ids=["manage-active-yes", "shipped"],
+)
+def test_libvirt_manage_default_opens_the_socket(
+    host_scan, active: str, expected: tuple[str, str]
+) -> None:
+    """R25A-4 (false pass) HVA-132. libvirt's org.libvirt.unix.policy (libvirt-daemon-system
+    ships allow_any, allow_inactive and allow_active auth_admin_keep: "Any program can use
+    libvirt in read/write mode if they provide the root password") decides for every subject no
+    rule answers for; edited to `yes`, any account at the console manages every VM over the
+    polkit-authorized socket. Before the fix HVA-132 passed "auth_unix_rw = polkit"."""
+    out = (
+        _declared(
+            "org.libvirt.unix.monitor", LIBVIRT_POLICY, any="yes", inactive="yes", active="yes"
+        )
+        + _declared(
+            "org.libvirt.unix.manage",
+            LIBVIRT_POLICY,
+            any="auth_admin_keep",
+            inactive="auth_admin_keep",
+            active=active,
+        ),
+        0,
+    )
+    a = host_scan({"polkit-actions": out})
+    assert (outcomes(a, "HVA-132")["hv1"], messages(a, "HVA-132")["hv1"]) == expected
+
+
+def test_libvirt_manage_declarations_unread_is_asked(host_scan) -> None:
+    """R25A-4: where grep could not read the declarations, HVA-132 asks rather than passes."""
+    err = "grep: /usr/share/polkit-1/actions: Permission denied\n"
+    a = host_scan({"polkit-actions": ("", 2, err)})
+    assert (outcomes(a, "HVA-132")["hv1"], messages(a, "HVA-132")["hv1"]) == (
+        "manual",
+        "libvirtd.conf: auth_unix_rw = polkit, but the polkit rules were not read (the polkit "
+        "actions' declarations could not be read (exit status 2: grep: "
+        "/usr/share/polkit-1/actions: Permission denied))",
+    )

@@ -3173,6 +3173,33 @@ def _doas_rules(text: str) -> list[tuple[bool, str, str | None, bool]]:
     return rules
 
 
+def _with_declared_default(
+    ev: HostEvidence, rules: Fact[tuple[tuple[str, str], ...]], action: str
+) -> Fact[tuple[tuple[str, str], ...]]:
+    """The grants of `action` the rules make (file, "kind:name"), with a grant to every account
+    (EVERYONE) where the action's declared default (its .policy file's allow_any,
+    allow_inactive or allow_active) is yes or auth_self: polkit applies it to every subject no
+    rule answers for (polkit(8), DECLARING ACTIONS; R25A-4). Unavailable where the declarations
+    could not be read."""
+    if not rules.known:
+        return rules
+    got = ev.get(_cmd("polkit-actions"))
+    why = "" if got.state in ("uncollected", "absent") else _grep_unanswered(got)
+    if why:
+        return Fact.unavailable(
+            f"the polkit actions' declarations could not be read ({why})", got.source
+        )
+    if got.state != "ok":
+        return rules
+    found = [
+        (f"{path} (default allow_{kind} {value})", f"user:{polkit.EVERYONE}")
+        for path, kind, value in polkit.default_grants(_by_file(got.text), action)
+    ]
+    if not found:
+        return rules
+    return Fact.of((*rules.get(), *found), *rules.sources, got.source)
+
+
 def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], list[Source]]:
     """Groups and users polkit lets manage libvirt or act as administrators: every grant of
     org.libvirt.unix.manage (full management of the daemon, libvirt docs/auth.rst; the ArchWiki
@@ -9176,7 +9203,9 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         return Fact.of(tuple((x.path, f"{x.kind}:{x.name}") for x in found), g.source)
 
     lh.polkit_rules = ev.fact(_cmd("polkit-rules"), polkit_rules)
-    lh.polkit_manage = ev.fact(_cmd("polkit-rules"), manage_grants)
+    lh.polkit_manage = _with_declared_default(
+        ev, ev.fact(_cmd("polkit-rules"), manage_grants), "org.libvirt.unix.manage"
+    )
     lh.polkit_domain_pkla = ev.fact(_cmd("polkit-rules"), domain_pkla)
     index = bundle.entry("libvirt/nwfilters/index.json")
     if index is None:
