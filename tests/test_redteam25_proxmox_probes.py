@@ -18,14 +18,27 @@ Findings:
   on that interface. Now fail, naming the rule and the address its -dest holds; a -dest
   holding none of the node's addresses (no packet of the chain matches it) still passes.
 
+- R25P-2 (false pass) HVA-305: /etc/default/pveproxy `ALLOW_FROM="0.0.0.0/1"` (or
+  `2000::/3`, every global unicast IPv6 address, or a range of half the IPv4 space) with
+  DENY_FROM="all" passed "everything else denied": only an ALLOW_FROM of the whole family
+  failed. Proxmox VE admin guide, pveproxy "Host based Access Control" (read with `search`):
+  a client matching only ALLOW_FROM is admitted, so every address of such a network reaches
+  the API; HVA-313 already holds a /7 (IPv6 /32) or wider network to designate nothing
+  (`_is_wide`, L17-3). Now fail when what ALLOW_FROM admits (minus DENY_FROM under POLICY
+  deny) holds as many public addresses (outside RFC 1918, RFC 6598 and RFC 4193) as such a
+  network.
+
 Held:
 - R25P-1: `-dest 192.0.2.99` (no address of the node) and `-p udp` (the management ports are
   TCP) pass as before.
+- R25P-2: the private ranges together (10/8, 172.16/12, 192.168/16, fd00::/8) and
+  `2001:db8::/33` pass as before.
 
 Probed by script: see Tally.
 
-Tally: 1 finding (1 false pass); 6 cases in 2 test functions, 4 failed on main 54fb3cb (pass
-there), 2 held passed before and after.
+Tally: 2 findings (2 false passes). R25P-1: 6 cases in 2 test functions, 4 failed on main
+54fb3cb (pass there), 2 held passed before and after. R25P-2: 6 cases in 2 test functions, 4
+failed on main 524e849 (pass there), 2 held passed before and after.
 
 Leads left:
 """
@@ -36,6 +49,7 @@ from pathlib import Path
 
 import pytest
 
+from test_pveproxy_access import _hva305
 from test_redteam14_pve_probes import _host_rule, _live
 
 MGMT_PASS = (
@@ -93,3 +107,60 @@ def test_r25p_1_held_dest_elsewhere_or_udp(tmp_path: Path, rule: str) -> None:
     """Held: a -dest holding none of the node's addresses matches no packet of PVEFW-HOST-IN;
     UDP reaches no management port (all TCP)."""
     assert _live(tmp_path, _host_rule(rule), "HVA-313") == MGMT_PASS
+
+
+# --- R25P-2: HVA-305, an ALLOW_FROM of a wide public network -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("conf", "message"),
+    [
+        (
+            'ALLOW_FROM="0.0.0.0/1"\nDENY_FROM="all"\n',
+            "ALLOW_FROM 0.0.0.0/1 admits over 2^30 public IPv4 addresses, as many as a /7 "
+            "network or more: no designated network",
+        ),
+        (
+            'ALLOW_FROM="10.0.0.0/24,2000::/3"\nDENY_FROM="all"\n',
+            "ALLOW_FROM 10.0.0.0/24,2000::/3 admits 2^125 (a /3) public IPv6 addresses, as many "
+            "as a /32 network or more: no designated network",
+        ),
+        (
+            'ALLOW_FROM="0.0.0.0-127.255.255.255"\nPOLICY="deny"\n',
+            "ALLOW_FROM 0.0.0.0-127.255.255.255 admits over 2^30 public IPv4 addresses, as many "
+            "as a /7 network or more: no designated network",
+        ),
+        (
+            'ALLOW_FROM="0.0.0.0/4"\nDENY_FROM="0.0.0.0/5"\nPOLICY="deny"\n',
+            "ALLOW_FROM 0.0.0.0/4 admits over 2^26 public IPv4 addresses, as many as a /7 "
+            "network or more: no designated network",
+        ),
+    ],
+    ids=["v4-half", "v6-global-unicast", "v4-range-deny", "deny-carves-too-little"],
+)
+def test_r25p_2_allow_from_a_wide_public_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], conf: str, message: str
+) -> None:
+    """R25P-2: was pass "ALLOW_FROM ..., everything else denied". Proxmox VE admin guide,
+    pveproxy "Host based Access Control": a client matching only ALLOW_FROM is admitted, so
+    every address of a /1 or of 2000::/3 (every global unicast IPv6 address) reaches the API;
+    HVA-313 holds a /7 (IPv6 /32) or wider network no designated one (`_is_wide`, L17-3)."""
+    assert _hva305(tmp_path, capsys, conf) == ("fail", message)
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [
+        'ALLOW_FROM="10/8,172.16.0.0/12,192.168.0.0/16,fd00::/8"\nDENY_FROM="all"\n',
+        'ALLOW_FROM="2001:db8::/33"\nDENY_FROM="all"\n',
+    ],
+    ids=["private", "v6-narrower-than-32"],
+)
+def test_r25p_2_held_private_or_narrower(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], conf: str
+) -> None:
+    """Held: the private ranges (RFC 1918, RFC 4193) and a public network narrower than the
+    threshold still pass."""
+    status, message = _hva305(tmp_path, capsys, conf)
+    assert status == "pass", message
+    assert message.endswith("everything else denied"), message

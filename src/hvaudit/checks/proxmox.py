@@ -1461,7 +1461,10 @@ def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
     file is evaluated by bash, so `#` starts a comment only at a word's start
     (`ALLOW_FROM=a#,b` is `a#,b`: hvaudit.parse.proxmox._bash_uncomment).
     Pass only when, in both address families, what is admitted lies within ALLOW_FROM and
-    ALLOW_FROM is not the whole family (ALLOW_FROM="all" or "0.0.0.0/0" designates nothing).
+    ALLOW_FROM is not the whole family (ALLOW_FROM="all" or "0.0.0.0/0" designates nothing),
+    nor as many public addresses as a /7 (IPv6 /32), HVA-313's wide network (`_is_wide`):
+    `0.0.0.0/1` or `2000::/3` designates none either (R25P-2; the private ranges, `_PRIVATE`,
+    are a site's own).
     spiceproxy (port 3128) reads the same file and binds the same LISTEN_IP
     (PVE/Service/spiceproxy.pm `read_proxy_config('pveproxy')`), so one verdict is both
     daemons'. A LISTEN_IP address literal narrows the families judged to its own (`_listen_families`:
@@ -1509,6 +1512,16 @@ def pveproxy_access(ctx: Context) -> Iterator[Outcome]:
                 gaps.append(f"ALLOW_FROM {allow} admits every IPv{family} address")
             elif policy != "deny" and not _covers(a + d, everything):
                 gaps.append(f"IPv{family} addresses outside ALLOW_FROM and DENY_FROM are admitted")
+            elif (public := _public_addresses(_minus(a, d) if policy == "deny" else a)) >= (
+                2 ** (32 - 7) if family == 4 else 2 ** (128 - IPV6_WIDE_PREFIX)
+            ):
+                # as wide as HVA-313's `_is_wide` (a /7, IPv6 /32) in public addresses: no
+                # designated network (R25P-2)
+                gaps.append(
+                    f"ALLOW_FROM {allow} admits {_span(public, family)} public IPv{family} "
+                    f"addresses, as many as a /{7 if family == 4 else IPV6_WIDE_PREFIX} network "
+                    "or more: no designated network"
+                )
         listen = f.get().get("LISTEN_IP", "").strip(" \t")
         if loopback and (gaps or not allow):
             yield manual(
@@ -1587,6 +1600,47 @@ def _net_list(value: str) -> list[_Net] | None:
             net = ipaddress.IPv4Network(f"{v4}/{net.prefixlen - 96}")
         nets.append(net)
     return nets
+
+
+#: Address space no Internet host is reached from: RFC 1918, RFC 6598 shared (carrier-grade
+#: NAT), RFC 4193 unique local; a site's own management networks sit there.
+_PRIVATE = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
+
+
+def _minus(nets: list[_Net], holes: list[_Net]) -> list[_Net]:
+    """The addresses of `nets` outside every network of `holes` (one family)."""
+    out = list(nets)
+    for hole in holes:
+        kept: list[_Net] = []
+        for n in out:
+            if n.version != hole.version or not n.overlaps(hole):
+                kept.append(n)
+            elif not n.subnet_of(hole):  # type: ignore[arg-type]
+                kept.extend(n.address_exclude(hole))  # type: ignore[arg-type]
+        out = kept
+    return out
+
+
+def _public_addresses(nets: list[_Net]) -> int:
+    """How many addresses of these networks (one family) lie outside _PRIVATE (HVA-305, R25P-2):
+    pveproxy "Host based Access Control" admits each address an ALLOW_FROM entry holds."""
+    return sum(
+        n.num_addresses
+        for n in ipaddress.collapse_addresses(_minus(nets, list(_PRIVATE)))  # type: ignore[type-var]
+    )
+
+
+def _span(count: int, family: int) -> str:
+    """An address count as a prefix length's worth (`2^25 (a /7)`)."""
+    bits = count.bit_length() - 1
+    return (
+        f"2^{bits} (a /{(32 if family == 4 else 128) - bits})"
+        if count == 2**bits
+        else (f"over 2^{bits}")
+    )
 
 
 def _covers(nets: list[_Net], everything: _Net) -> bool:
