@@ -1627,10 +1627,10 @@ def _minus(nets: list[_Net], holes: list[_Net]) -> list[_Net]:
 def _public_addresses(nets: list[_Net]) -> int:
     """How many addresses of these networks (one family) lie outside _PRIVATE (HVA-305, R25P-2):
     pveproxy "Host based Access Control" admits each address an ALLOW_FROM entry holds."""
-    return sum(
-        n.num_addresses
-        for n in ipaddress.collapse_addresses(_minus(nets, list(_PRIVATE)))  # type: ignore[type-var]
+    public: list[_Net] = list(
+        ipaddress.collapse_addresses(_minus(nets, list(_PRIVATE)))  # type: ignore[type-var]
     )
+    return sum((n.num_addresses for n in public), 0)
 
 
 def _span(count: int, family: int) -> str:
