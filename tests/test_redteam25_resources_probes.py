@@ -33,18 +33,28 @@ Findings (R25R-n):
   is on, is ordinary memory KSM merges. With KSM running, such a host passed "all 1 running or
   autostart VM(s) opt out". Now qemu_args.raw_mergeable names the arguments and the VM is
   counted as merged.
+- R25R-3 (false pass) HVA-215: a raw `-D PATH` counted as a host file only beside a `-d` log
+  item, and `-trace file=PATH` not at all. QEMU's default trace backend is log (meson_options.txt
+  `option('trace_backends', type: 'array', value: ['log']`), which always adds the LOG_TRACE
+  item (util/log.c qemu_set_log_internal: `#ifdef CONFIG_TRACE_LOG log_flags |= LOG_TRACE;`), so
+  `-D /var/log/x.log -trace enable=virtio_blk_*` writes a line per guest request to that file,
+  outside virtlogd and with no size limit; `-trace file=PATH` (the simple backend, qemu-options.hx
+  "Log output traces to file") writes there itself. The host passed 'stdio_handler = "logd"'. Now
+  both fail HVA-215, named (qemu_args.raw_file_outputs).
 
 Held (kept as tests): R25R-1: `cores: 1` (the fixture) and `cores: 12` (ratio 1.00) still
 pass. R25R-2: a later mem-merge=off in the same -machine, a RAM backend with no merge= under
 libvirt's mem-merge=off, a memfd backend (shared by default: backends/hostmem-memfd.c) and a
 hugetlb one (mm/ksm.c ksm_madvise skips VM_SHARED and VM_HUGETLB areas) still pass.
+R25R-3: `-trace` without -D (stderr, QEMU's log through virtlogd) and -D with nothing enabled
+still pass.
 
 Probed by script, not kept: <vcpu placement='auto' cpuset=...> (libvirt drops the cpuset, the
 vCPUs read as unpinned), <vcpu current> below the maximum (HVA-080/081 count the maximum).
 
-Tally: 2 findings, 2 false passes; 12 tests; 8 failed before the fixes (R25R-1: 5 on main
+Tally: 3 findings, 3 false passes; 17 tests; 11 failed before the fixes (R25R-1: 5 on main
 54fb3cb, the held one by its message: a pass there too, which now names the container's CPUs;
-R25R-2: 3 on main after R25R-1, its 4 held cases passed there).
+R25R-2: 3 on main after R25R-1, its 4 held cases passed there; R25R-3: 3, its 2 held passed).
 
 Leads left:
 """
@@ -199,3 +209,52 @@ def test_r25r_2_held_memory_stays_unmergeable(
     huge pages: KSM merges neither (mm/ksm.c ksm_madvise skips VM_SHARED and VM_HUGETLB)."""
     status, msg = _ksm(tmp_path, "mh", xml, args)
     assert status == "pass", msg
+
+
+# --- R25R-3: HVA-215, trace events QEMU writes to a host file ----------------------------------
+
+TRACED = {
+    "tr1": ("-D", "/var/log/tr1.log", "-trace", "enable=virtio_blk_*"),
+    "tr2": ("-trace", "enable=virtio_*,file=/var/log/tr2.bin"),
+    "tr3": ("-D", "/var/log/tr3.log", "-trace", "events=/etc/qemu-trace-events"),
+}
+SHOWN = {
+    "tr1": "-D /var/log/tr1.log",
+    "tr2": "-trace enable=virtio_*,file=/var/log/tr2.bin",
+    "tr3": "-D /var/log/tr3.log",
+}
+
+
+@pytest.mark.parametrize("vm", sorted(TRACED))
+def test_r25r_3_trace_events_to_a_host_file(tmp_path: Path, vm: str) -> None:
+    """Was pass 'stdio_handler = "logd" (default); virtlogd max_size 2097152 (default)': with
+    QEMU's default log trace backend (meson_options.txt trace_backends ['log']) LOG_TRACE is
+    always a log item (util/log.c qemu_set_log_internal), so -D's file receives every event
+    -trace enables, one line per guest I/O; -trace file= is the simple backend's own file."""
+    a = run_assessment(
+        _replayed_on(tmp_path, HARDENED_HOST, {vm: _raw_cpu_domain(vm, "", *TRACED[vm])})
+    )
+    assert verdict(a, "HVA-215", "hv1") == (
+        "fail",
+        "raw QEMU arguments write what the guest sends straight to a host file, outside "
+        f"virtlogd (no size limit, no rollover): VM {vm}: {SHOWN[vm]}",
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("-trace", "enable=virtio_*"), ("-D", "/var/log/quiet.log")],
+    ids=["tracestderr", "logfilealone"],
+)
+def test_r25r_3_held_trace_to_stderr_or_nothing_enabled(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Held: -trace without -D writes to stderr (QEMU's log, through virtlogd); -D with no
+    event and no -d item enabled writes nothing."""
+    a = run_assessment(
+        _replayed_on(tmp_path, HARDENED_HOST, {"tq": _raw_cpu_domain("tq", "", *args)})
+    )
+    assert verdict(a, "HVA-215", "hv1") == (
+        "pass",
+        'stdio_handler = "logd" (default); virtlogd max_size 2097152 (default)',
+    )

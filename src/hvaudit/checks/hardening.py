@@ -1975,8 +1975,9 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
     rolls the files over at virtlogd.conf's max_size (2 MB by default); max_size = 0 turns the
     rollover off (src/util/virrotatingfile.c rolls over only `if (file->maxlen != 0)`, R6-4).
     A VM's raw QEMU arguments that write what its guest sends straight to a host file (`-chardev
-    file`, `-serial file:`, a chardev's `logfile=`, `-D` with `-d`, `-object filter-dump`'s
-    pcap of a NIC's traffic: qemu_args.raw_file_outputs, R24F-1)
+    file`, `-serial file:`, a chardev's `logfile=`, `-D` with `-d` or `-trace`, `-trace file=`
+    (R25R-3), `-object filter-dump`'s pcap of a NIC's traffic: qemu_args.raw_file_outputs,
+    R24F-1)
     bypass virtlogd whatever stdio_handler says, as HVA-036 judges a raw `-incoming`: a fail
     naming them (R24M-2). So does a libvirt `<audio type='file'>` and a raw `-audiodev wav`:
     QEMU's wav backend opens the file itself and writes what the guest plays, with no

@@ -681,19 +681,35 @@ def raw_file_outputs(args: Iterable[str]) -> list[str]:
     bytes (64k by default) per packet are stored": maxlen caps each packet, not the file;
     net/dump.c filter_dump_setup refuses one without file, dump_receive_iov writes every
     packet, R24F-1; the legacy `-net dump` was removed in QEMU 2.12, docs/about/
-    removed-features.rst). libvirt's own file backends and <log file> go
+    removed-features.rst). `-D` writes trace events too: QEMU's default trace backend is log
+    (meson_options.txt `option('trace_backends', type: 'array', value: ['log']`), which always
+    sets the LOG_TRACE item (util/log.c qemu_set_log_internal: `#ifdef CONFIG_TRACE_LOG
+    log_flags |= LOG_TRACE;`), so `-D PATH` with `-trace enable=PATTERN` (or `events=FILE`)
+    writes every event the guest's I/O fires to PATH; `-trace file=PATH` (the simple backend,
+    qemu-options.hx: "Log output traces to file") writes them there itself (R25R-3).
+    libvirt's own file backends and <log file> go
     through virtlogd when stdio_handler is "logd" (libvir-list "If use of virtlogd is enabled,
     then use it for backing the character device log files too. This avoids the possibility
     of a guest denial of service by writing too much data to the log file"); these do not."""
     out: list[str] = []
     options = qemu_options(args)
-    logging = any(o.name == "d" and o.text.strip() for o in options)
+    # a trace event enabled with -trace is a log item too where QEMU has the log trace backend,
+    # its default (R25R-3)
+    logging = any(o.name in ("d", "trace") and o.text.strip() for o in options)
     for o in options:
+        traced = o.name == "trace" and bool(parse_opts(o.text, "enable").get("file", "").strip())
         chardev = o.name == "chardev" and (o.kind == "file" or bool(o.props.get("logfile")))
         compat = o.name in _COMPAT_CHARDEV_OPTIONS and o.text.removeprefix("mon:")[:5] == "file:"
         wav = o.name in ("audiodev", "audio") and _audio_driver(o.text) == "wav"
         dump = o.name == "object" and o.kind == "filter-dump" and bool(o.props.get("file"))
-        if chardev or compat or wav or dump or (o.name == "D" and bool(o.text.strip()) and logging):
+        if (
+            chardev
+            or compat
+            or wav
+            or dump
+            or traced
+            or (o.name == "D" and bool(o.text.strip()) and logging)
+        ):
             out.append(f"{o.spelled} {o.text}")
     return out
 
