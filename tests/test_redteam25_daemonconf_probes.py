@@ -37,6 +37,11 @@ Findings:
   now collected and its plain assignments read (parse/host.py _openrc_listen): --listen there
   is the next start's listener (fail); the file absent, or shell beyond plain assignments,
   is the --listen question (manual).
+- R25C-4 (false pass) HVA-030, HVA-035: the same host running virtproxyd: without any socket
+  unit virtproxyd opens listen_tcp itself (src/remote/remote_daemon.c daemonSetupNetworking,
+  "ipsock == 1 by default with virtproxyd"), but only a masked virtproxyd.socket was read as
+  that mode, so virtproxyd.conf's listen_tcp = 1, auth_tcp = "none" passed. Now, where no
+  libvirt socket unit is listed at all, virtproxyd's file is its next start's listener.
 
 Held (kept as tests):
 - `+1` is VIR_CONF_ULLONG, a bool libvirt takes: vnc_tls = +1 still passes HVA-048.
@@ -52,12 +57,11 @@ three bools, a big seccomp_sandbox, numbers and a list inside two string lists, 
 a read and an unread key), 7 checks each; 4 OpenRC variants (--listen, empty, absent, an
 expansion) through HVA-030 and HVA-035.
 
-Tally: 3 findings, 3 false passes; 15 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
-the 4 OpenRC tests on 6eef24f (R25C-1/2 landed) before R25C-3.
+Tally: 4 findings, 4 false passes; 16 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
+the 4 OpenRC tests on 6eef24f (R25C-1/2 landed) before R25C-3;
+the R25C-4 test on main before R25C-4.
 
-Leads left: virtproxyd without systemd (or without its socket unit) listens itself
-(ipsock 1), but _traditional_listens treats only a masked virtproxyd.socket as traditional;
-tcp_min_ssf < 56 is a refusal (daemon does not start), reported as a fail; a SysV init's
+Leads left: tcp_min_ssf < 56 is a refusal (daemon does not start), reported as a fail; a SysV init's
 /etc/default/libvirtd `libvirtd_opts` is not read (asked).
 """
 
@@ -262,3 +266,33 @@ def test_openrc_without_listen_option_holds(host_scan) -> None:
     )
     assert messages(a, "HVA-030") == {"hv1": "libvirt listens on local UNIX sockets only"}
     assert outcomes(a, "HVA-030") == {"hv1": "pass"}
+
+
+def test_virtproxyd_without_systemd_listens_itself(host_scan) -> None:
+    """R25C-4. Without systemd there is no activation socket, and virtproxyd opens listen_tcp
+    itself (src/remote/remote_daemon.c daemonSetupNetworking: "ipsock == 1 by default with
+    virtproxyd", `(ipsock && config->listen_tcp)` opens tcp_port). hvaudit took only a masked
+    virtproxyd.socket as that mode, so virtproxyd.conf's listen_tcp = 1 with auth_tcp = none
+    passed HVA-030 on an OpenRC host until its next start."""
+    procs = HARDENED_HOST["processes"]
+    a = host_scan(
+        {
+            **OPENRC,
+            DAEMON: None,
+            "/etc/libvirt/virtproxyd.conf": 'listen_tcp = 1\nauth_tcp = "none"\n',
+            "/etc/conf.d/libvirtd": "",
+            "processes": (
+                procs[0].replace(
+                    "/usr/sbin/libvirtd --timeout 120",
+                    "/usr/sbin/virtproxyd\n  701 root     /usr/sbin/virtqemud",
+                ),
+                *procs[1:],
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-030") == {"hv1": "fail"}, messages(a, "HVA-030")
+    assert messages(a, "HVA-030")["hv1"] == (
+        "no socket unit installed (virtproxyd listens itself): TCP 16509 with listen_tcp = 1 "
+        "and auth_tcp = 'none' (virtproxyd.conf) (no authentication, cleartext) from the next "
+        "start"
+    )

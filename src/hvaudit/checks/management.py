@@ -684,8 +684,14 @@ def _traditional_listens(h: Host, files: list[str]) -> tuple[list[tuple[str, str
                 continue
             mode = "its socket units masked" if state else "no socket unit installed"
             why = f"libvirtd starts with --listen ({where}), {mode}"
-        elif daemon == "virtproxyd" and state == "masked":
-            why = "virtproxyd.socket masked (virtproxyd listens itself)"
+        elif daemon == "virtproxyd" and (state == "masked" or not units):
+            # no libvirt socket unit at all: no systemd (OpenRC), virtproxyd opens its own
+            # sockets (R25C-4)
+            why = (
+                "virtproxyd.socket masked (virtproxyd listens itself)"
+                if state
+                else "no socket unit installed (virtproxyd listens itself)"
+            )
         else:
             continue
         for key, transport in (("listen_tcp", "tcp"), ("listen_tls", "tls")):
