@@ -37,16 +37,25 @@ Findings (ID-n):
   synchronize the local clock", phc2sys(8)) counted as a phc2sys setting CLOCK_REALTIME, and,
   listed before chronyd, passed over chronyd's own verdict (a SHM refclock, asked L19-1D). Now
   read with phc2sys's getopt letters; such a phc2sys is no daemon.
+- R25T-5 (wrong fail) HVA-202: with ntp.d now collected (R25T-1), its sources were still not
+  counted: an ntpsec whose file holds only the LOCAL driver while ntp.d names a pool failed
+  "its only time source is the host's own clock" where `ntpq -pn` did not answer (R23T lead),
+  and the R23T-1/R24T-3 questions said ntp.d "was not read" where it was. ntpsec reads ntp.d
+  as if spliced after its file (readconfig, above). Now ntp.d's sources count where ntpsec is
+  installed; where no package list answered, a file with only the host's own clock beside an
+  ntp.d is asked; ntp's ntpd is judged on its file alone.
 
 Held (kept as tests): a `disable ntp` in a subdirectory of ntp.d whose name does not end in
 .conf (ntpsec skips it) and a commented `# disable ntp` in ntp.d pass; phc2sys beside ts2phc
-passes.
+passes; ntp's ntpd (no ntpsec in dpkg's list) with only the LOCAL driver in its file fails
+whatever ntp.d holds.
 
 Probed by script: 10 inputs before the tests (the DHCP -c file with and without `ntpq -pn`,
 Debian's ntpsec argv with and without it, six phc2sys command lines).
 
-Tally: 4 findings, 4 false passes; 11 cases in 4 test functions; 9 failed on main before the
-fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7 before R25T-3/4; the held cases passed).
+Tally: 5 findings, 4 false passes and 1 wrong fail; 16 cases in 5 test functions; 13 failed
+on main before the fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7 before R25T-3/4, 4 on
+459074d before R25T-5; the held cases passed).
 
 Leads left: see the report.
 """
@@ -252,3 +261,75 @@ def test_phc2sys_that_leaves_the_clock_is_no_daemon(host_scan, phc2sys: str) -> 
             "(`chronyc -n tracking`: Reference ID 53484D30 (SHM0))"
         },
     )
+
+
+OWN_ONLY = "driftfile /var/lib/ntpsec/ntp.drift\nserver 127.127.1.0\nfudge 127.127.1.0 stratum 10\n"
+POOL_D = "/etc/ntpsec/ntp.d/pool.conf:pool 2.debian.pool.ntp.org iburst"
+LOCAL_D = "/etc/ntpsec/ntp.d/local.conf:server 127.127.1.0"
+ASKED = "ntpd running, but which time source steers it is not in the evidence ({})"
+
+
+@pytest.mark.parametrize(
+    ("conf", "dirs", "dpkg", "status", "message"),
+    [
+        (OWN_ONLY, _dirs(POOL_D), (WITH_NTPSEC, 0), "pass", "ntpd running"),
+        (
+            OWN_ONLY,
+            _dirs(POOL_D),
+            None,
+            "manual",
+            ASKED.format(
+                "the only sources read are the host's own clock (/etc/ntpsec/ntp.conf: server "
+                "127.127.1.0), and /etc/ntpsec/ntp.d/*.conf, which ntpsec reads and ntp's ntpd "
+                "does not, is not counted: no package list names ntpsec"
+            ),
+        ),
+        (
+            "driftfile /var/lib/ntpsec/ntp.drift\n",
+            _dirs(),
+            (WITH_NTPSEC, 0),
+            "manual",
+            ASKED.format(
+                "/etc/ntpsec/ntp.conf names no time source ntpd selects, and /etc/ntpsec/ntp.d "
+                "holds no *.conf file"
+            ),
+        ),
+        (
+            None,
+            _dirs(LOCAL_D),
+            (WITH_NTPSEC, 0),
+            "fail",
+            "ntpd running, but its only time source is the host's own clock "
+            "(/etc/ntpsec/ntp.d/local.conf: server 127.127.1.0): the clock runs free, steered "
+            "by nothing outside the host",
+        ),
+        (
+            OWN_ONLY,
+            _dirs(POOL_D),
+            (DPKG, 0),
+            "fail",
+            "ntpd running, but its only time source is the host's own clock "
+            "(/etc/ntpsec/ntp.conf: server 127.127.1.0): the clock runs free, steered by "
+            "nothing outside the host",
+        ),
+    ],
+    ids=["ntp-d-pool", "ntp-d-no-package-list", "ntp-d-empty", "ntp-d-local-only", "held-ntp"],
+)
+def test_ntp_d_sources(host_scan, conf, dirs, dpkg, status: str, message: str) -> None:
+    """R25T-5. ntpsec reads ntp.d as if spliced after its file (ntp_config.c readconfig, R25T-1),
+    so its sources are ntpsec's too. Was (no `ntpq -pn`): a fail "only time source is the host's
+    own clock" over a file with only the LOCAL driver while ntp.d names a pool; a question whose
+    reason said ntp.d "was not read" where it was read and empty; the question where ntp.d names
+    only the LOCAL driver. Right: the pool passes (asked where no package list says ntpsec runs),
+    the empty directory is named, the LOCAL driver alone fails; ntp's ntpd (no ntpsec in dpkg's
+    list) is judged on its file alone."""
+    a = host_scan(
+        {
+            "processes": (NTPSEC_PS, 0),
+            "/etc/ntpsec/ntp.conf": conf,
+            "ntp-conf-dirs": dirs,
+            "dpkg-packages": dpkg,
+            "rpm-packages": None,
+        }
+    )
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})

@@ -5457,17 +5457,42 @@ def _ntp_own_clock(
     absent: list[str] = []
     read: list[str] = []
     included = ""
-    for path in (conf or NTP_DEFAULT_CONF,):
-        got = ev.get(_file(path))
-        if got.state == "absent":
-            absent.append(path)
-        if got.state in ("absent", "uncollected"):
-            continue
-        if got.state != "ok":
-            return Fact.unavailable(f"{path} could not be read", got.source)
-        sources.append(got.source)
+    main = conf or NTP_DEFAULT_CONF
+    where, extra, dgot = _ntp_dir(ev, main)
+    ntpsec = _ntpsec_installed(ev) if dgot is not None else None
+    # what ntp.d adds (R25T-1): `pending` where it may hold a source that was not counted
+    pending = False
+    if dgot is None:
+        note = f"{where}/*.conf (which ntpsec reads too) was not read"
+    elif extra is None:
+        note = f"{where}/*.conf (which ntpsec reads too) could not be read"
+        pending = ntpsec is not False
+    elif ntpsec and extra:
+        note = f"{where}/*.conf names none either"
+    elif extra:
+        note = (
+            f"{where}/*.conf, which ntpsec reads and ntp's ntpd does not, is not counted: "
+            "no package list names ntpsec"
+        )
+        pending = ntpsec is None
+    else:
+        note = f"{where} holds no *.conf file"
+    texts: list[tuple[str, Got, list[str]]] = []
+    got = ev.get(_file(main))
+    if got.state == "absent":
+        absent.append(main)
+    if got.state not in ("ok", "absent", "uncollected"):
+        return Fact.unavailable(f"{main} could not be read", got.source)
+    if got.state == "ok":
+        texts.append((main, got, got.text.splitlines()))
+    if dgot is not None and ntpsec:
+        # ntpsec reads ntp.d as if spliced after its file (R25T-1): its sources count
+        texts += [(p, dgot, lines) for p, lines in extra or ()]
+    for path, got, lines in texts:
+        if got.source not in sources:
+            sources.append(got.source)
         read.append(path)
-        for raw in got.text.splitlines():
+        for raw in lines:
             words = raw.split("#", 1)[0].split()
             if not words:
                 continue
@@ -5496,24 +5521,27 @@ def _ntp_own_clock(
                 found.append(f"{path}: {words[0]} {named[0]}")
     if included:
         return Fact.unavailable(f"{included}, which was not read", *sources)
-    if not sources and absent:
+    if absent and not found and not any(p == main for p in read):
         # ntpd reads no file hvaudit has: ntpsec's ntp.d beside it may hold its sources (R23T-1)
-        where = posixpath.join(posixpath.dirname(conf or NTP_CONFS[0]), "ntp.d")
         return Fact.unavailable(
-            f"{' and '.join(absent)} {'is' if len(absent) == 1 else 'are'} absent, and "
-            f"{where}/*.conf (which ntpsec reads too) was not read",
+            f"{' and '.join(absent)} {'is' if len(absent) == 1 else 'are'} absent, and {note}",
             ev.get(_file(absent[0])).source,
+            *sources,
         )
     if not sources:
         return Fact.unavailable("no ntp.conf was read", ev.get(_file(NTP_CONFS[0])).source)
     if not found:
         # no source ntpd selects in what was read: ntpsec's ntp.d, or a source added at run
         # time (ntpq's :config), holds the one that steers it, the LOCAL driver too (R24T-3)
-        where = posixpath.join(posixpath.dirname(read[0]), "ntp.d")
         return Fact.unavailable(
-            f"{' and '.join(read)} {'names' if len(read) == 1 else 'name'} no time source "
-            f"ntpd selects, and {where}/*.conf (which ntpsec reads too) was not read",
+            f"{main} names no time source ntpd selects, and {note}",
             *sources,
+        )
+    if pending:
+        return Fact.unavailable(
+            f"the only sources read are the host's own clock ({'; '.join(found[:4])}), and {note}",
+            *sources,
+            *([dgot.source] if dgot is not None and dgot.source not in sources else []),
         )
     return Fact.of("; ".join(found[:4]), *sources)
 
