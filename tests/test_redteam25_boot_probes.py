@@ -35,10 +35,21 @@ Findings (R25B-n):
   `mitigations=OFF` (wrong fail: the match is case-sensitive, and OFF is no option).
   Now _nextboot.mitigations_word reads the word as the kernel does.
 
+- R25B-3 (false pass) HVA-181: a line by which the kernel says it cannot tell passed "none
+  unmitigated": gather_data_sampling's and srbds's "Unknown: Dependent on hypervisor status"
+  (bugs.c gds_strings[GDS_MITIGATION_HYPERVISOR], srbds_strings[SRBDS_MITIGATION_HYPERVISOR])
+  and mds's "Mitigation: Clear CPU buffers; SMT Host state unknown" (mds_show_state under
+  X86_FEATURE_HYPERVISOR; taa and mmio_stale_data alike), all read with `find_string`. Only
+  "Unknown: No mitigations" was counted. Now one question asks whether the outer hypervisor
+  mitigates them. In the same code, R21K-3's question (KVM's mitigations at the module's next
+  load, modprobe.d unreadable) was an `elif` after the unreported flaws' and STIBP's: where
+  one of those was asked, it was dropped, and the attestation of the first passed KVM's next
+  load unasked. Now each open question joins the item (ask_with, joint_question).
+
 Held (kept as tests): arm64 "Mitigation: CSV2, BHB" passes; 5.4's "PBRSB-eIBRS: SW sequence"
 and mainline's "BHI: Vulnerable, KVM: SW loop" pass; the next boot's
 `mitigations=auto,no_user_user` and `mitigations=auto,bogus,no_guest_host` (the parser stops
-at bogus) pass.
+at bogus) pass; "Unknown: No mitigations" still fails.
 
 Probed by script, not kept:
 
@@ -53,6 +64,7 @@ import pytest
 
 from conftest import messages, outcomes
 from test_redteam21_boot_probes import _boot, _grub
+from test_redteam21_host4_probes import _affected
 from test_redteam22_boot_probes import VULNS
 from test_redteam24_vm2_probes import _arm64
 
@@ -194,3 +206,72 @@ def test_r25b_2_next_boot_without_guest_vectors_passes(host_scan, next_line: str
     a = _next(host_scan, next_line)
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": NONE}
+
+
+# --- R25B-3: the kernel cannot tell (a guest of an outer hypervisor); a dropped question -------
+
+GDS_UNKNOWN = "Unknown: Dependent on hypervisor status"
+
+
+@pytest.mark.parametrize(
+    ("flaw", "line"),
+    [
+        ("gather_data_sampling", GDS_UNKNOWN),
+        ("srbds", GDS_UNKNOWN),
+        ("mds", "Mitigation: Clear CPU buffers; SMT Host state unknown"),
+    ],
+)
+def test_r25b_3_state_unknown_is_asked(host_scan, flaw: str, line: str) -> None:
+    """R25B-3 (false pass) HVA-181: bugs.c prints "Unknown: Dependent on hypervisor status"
+    (gds_strings/srbds_strings[..._MITIGATION_HYPERVISOR]) and "%s; SMT Host state unknown"
+    (mds_show_state under X86_FEATURE_HYPERVISOR): the kernel cannot tell, so no pass."""
+    vulns = VULNS.replace(f"{flaw}:Not affected", f"{flaw}:{line}").replace(
+        "mds:Mitigation: Clear CPU buffers; SMT disabled",
+        f"mds:{line}" if flaw == "mds" else "mds:Not affected",
+    )
+    a = host_scan(
+        {"cpu-vulnerabilities": (vulns, 0), "/sys/devices/system/cpu/smt/control": "off\n"}
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE}, but the kernel cannot tell whether {flaw} ({line}) is mitigated: it "
+        "runs on an outer hypervisor"
+    }
+    asked = next(r.outcome.question for r in a.results if r.check.id == "HVA-181")
+    assert asked is not None and asked.startswith(
+        f"Does the hypervisor that host hv1 runs on mitigate {flaw} for it?"
+    )
+
+
+def test_r25b_3_no_mitigations_still_fails(host_scan) -> None:
+    """R25B-3 held: "Unknown: No mitigations" (out of servicing) stays a fail."""
+    vulns = VULNS.replace("mmio_stale_data:Not affected", "mmio_stale_data:Unknown: No mitigations")
+    a = host_scan(
+        {"cpu-vulnerabilities": (vulns, 0), "/sys/devices/system/cpu/smt/control": "off\n"}
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}
+
+
+def test_r25b_3_kvm_next_load_asked_beside_unreported_flaws(host_scan) -> None:
+    """R25B-3 (false pass) HVA-181: an older kernel without a reg_file_data_sampling file (the unreported flaws'
+    question) and KVM's itlb_multihit/l1tf parts mitigated now with modprobe.d unreadable
+    (R21K-3's question): only the first was asked, so its attestation passed KVM's next load
+    unasked. One item now asks both."""
+    host = _affected()
+    vul, rc = host["cpu-vulnerabilities"]
+    host["cpu-vulnerabilities"] = (
+        "".join(line + "\n" for line in vul.splitlines() if "/reg_file_data_sampling:" not in line),
+        rc,
+    )
+    host["modprobe-d"] = ("", 2, "grep: /etc/modprobe.d/kvm.conf: Permission denied\n")
+    a = host_scan(host)
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    msg = messages(a, "HVA-181")["hv1"]
+    assert "this kernel reports nothing of reg_file_data_sampling" in msg
+    assert msg.endswith(
+        "; itlb_multihit and l1tf rest on KVM module parameters whose next load (every boot) "
+        "is not known: modprobe.d could not be read (grep: /etc/modprobe.d/kvm.conf: Permission "
+        "denied)"
+    )
+    asked = next(str(r.outcome.question) for r in a.results if r.check.id == "HVA-181")
+    assert "reg_file_data_sampling" in asked and "keep its mitigations" in asked, asked

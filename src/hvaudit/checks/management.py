@@ -3716,24 +3716,42 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             o = gap
         elif stibp is not None:
             o = manual(s, stibp, *f.sources, *smt.sources, question=_STIBP_QUESTION)
-        elif kvm_part and not later.known:
-            o = manual(
-                s,
-                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated, but "
+        else:
+            o = passed(
+                s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
+            )
+        if kvm_part and not later.known and o.status in (Status.PASS, Status.MANUAL):
+            # R25B-3: asked beside the unreported flaws' or STIBP's question (it was dropped
+            # where one of those was asked)
+            o = _also_asked(
+                o,
+                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated, but",
                 f"{' and '.join(kvm_part)} rest on KVM module parameters whose next load (every "
                 f"boot) is not known: {later.reason}",
-                *f.sources,
-                *later.sources,
-                question=f"Does the next load of KVM on host {h.name} keep its mitigations? "
+                (*f.sources, *later.sources),
+                f"Does the next load of KVM on host {h.name} keep its mitigations? "
                 "Evidence: `modprobe -c | grep -E '^(options|install) kvm([-_]intel)? '` and "
                 f"/proc/cmdline on {h.name}. Pass: yes, no nx_huge_pages=off/never/0/N (kvm) and no "
                 "vmentry_l1d_flush=never (kvm_intel) in an options line, a kvm.nx_huge_pages= or "
                 "kvm-intel.vmentry_l1d_flush= word, or the modprobe of an install command; fail: "
                 "no, one of them is there.",
             )
-        else:
-            o = passed(
-                s, f"{len(f.get())} CPU vulnerabilities reported, none unmitigated", *f.sources
+        unsure = sorted(k for k, v in f.get().items() if _state_unknown(v) and k not in bad)
+        if unsure and o.status in (Status.PASS, Status.MANUAL):
+            # R25B-3: the kernel says it cannot tell (a guest of an outer hypervisor)
+            o = _also_asked(
+                o,
+                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated, but",
+                "the kernel cannot tell whether "
+                + ", ".join(f"{k} ({f.get()[k][:100]})" for k in unsure)
+                + " is mitigated: it runs on an outer hypervisor",
+                tuple(f.sources),
+                f"Does the hypervisor that host {h.name} runs on mitigate "
+                f"{', '.join(unsure)} for it? Evidence: /sys/devices/system/cpu/vulnerabilities "
+                "on the outer hypervisor's host (or its operator's statement) and the microcode "
+                "and CPU features it passes to this host. Pass: yes, the outer host reports each "
+                "as mitigated or Not affected and passes the mitigation through; fail: no, or it "
+                "cannot be shown.",
             )
         if (lost := _smt_off_lost(h, f.get())) is not None and o.status in (
             Status.PASS,
@@ -3784,6 +3802,34 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
 
 
 MITIGATIONS_OFF = "turns mitigations off"
+
+
+def _state_unknown(line: str) -> bool:
+    """A sysfs line by which the kernel says it cannot tell the flaw's state (R25B-3): on a
+    guest of an outer hypervisor bugs.c prints gather_data_sampling's and srbds's
+    "Unknown: Dependent on hypervisor status" (gds_strings[GDS_MITIGATION_HYPERVISOR],
+    srbds_strings[SRBDS_MITIGATION_HYPERVISOR]) and mds/tsx_async_abort/mmio_stale_data's
+    "...; SMT Host state unknown" (the host's SMT state is not visible to a guest); read with
+    `find_string`. "Unknown: No mitigations" is a fail of its own (out of servicing)."""
+    return (
+        line.startswith("Unknown") and not line.startswith("Unknown: No mitigations")
+    ) or "host state unknown" in line.lower()
+
+
+def _also_asked(
+    o: Outcome, lead: str, what: str, evidence: tuple[Source, ...], question: str
+) -> Outcome:
+    """`o` (a pass or a question) with one more open question asked in the same item
+    (joint_question through ask_with: a question asked alone beside another one passed
+    the other on its attestation, R22B-2)."""
+    return manual(
+        o.subject,
+        f"{lead} {what}" if o.status is Status.PASS else f"{o.message}; {what}",
+        *o.evidence,
+        *evidence,
+        question=ask_with(o, question),
+    )
+
 
 #: Kernel parameters that turn one flaw's mitigation off, with the sysfs file of that flaw
 #: (Documentation/admin-guide/kernel-parameters.txt, each `=off` entry and `mitigations=off`'s
