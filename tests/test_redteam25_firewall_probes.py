@@ -19,16 +19,28 @@ Findings (R25F-n):
   lead): a `tcp flags` match _nft_tcp_flags_open cannot read (`tcp flags < ack`, a named set)
   kept a reading of its own (narrow unless it named syn); now a match whose share hvaudit
   cannot read: its accept is the question.
+- R25F-2 (false pass) HVA-190: of the address-type matches only `fib daddr type local` (one
+  value, ==) and `--dst-type LOCAL` were read; `fib daddr type { local, broadcast } accept`,
+  `fib daddr type != broadcast accept`, `fib daddr . iif type local accept`, `fib saddr type
+  unicast accept`, `-m addrtype --src-type UNICAST -j ACCEPT` and `-m addrtype ! --dst-type
+  BROADCAST -j ACCEPT` passed. The kernel's net/ipv4/fib_frontend.c __inet_dev_addr_type (read
+  with `find_string`), which nft_fib4_eval_type and xt_addrtype.c ask: `ret = RTN_UNICAST;`
+  unless the local table holds the address (on the input device, with `iif`), then its type:
+  every packet the input hook sees is `local` by its daddr, every sender outside the host
+  `unicast` by its saddr. Now a match admitting local on daddr is every packet (with iif a
+  broad share), one admitting unicast on saddr every sender.
 
 Held (kept as tests): `--tcp-flags SYN,ACK SYN -j ACCEPT` keeps the fail; `--tcp-flags
 FIN,SYN,RST,ACK ACK -j ACCEPT` (no opener has ACK) and `--tcp-flags SYN NONE -j ACCEPT` keep
-the pass.
+the pass. `fib daddr type local` keeps the fail; `fib daddr type { broadcast, multicast }`,
+`fib saddr type local`, `fib daddr type != local`, `--src-type LOCAL` and `! --dst-type LOCAL`
+accepts keep the pass; `! --src-type LOCAL` keeps the fail.
 
 Probed by script: 19 inputs (iptables and nft TCP flags, addrtype, fib, jump depth, named sets,
 the host's addresses unread).
 
-Tally: 1 finding (1 false pass); 7 cases in 2 test functions; 4 failed before the fix on main
-54fb3cb (PYTHONPATH=/work/main/src).
+Tally: 2 findings (2 false passes); 20 cases in 4 test functions; 10 failed before the fixes
+(R25F-1's 4 on main 54fb3cb, R25F-2's 6 on 459074d; PYTHONPATH=/work/main/src).
 
 Leads left: see the findings that follow.
 """
@@ -98,3 +110,93 @@ def test_nft_tcp_flags_match_not_read_is_a_question(host_scan: Any) -> None:
         "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 20 "
         "(accept under tcp flags < ack, a match whose share hvaudit cannot read)",
     )
+
+
+# --- R25F-2 HVA-190: address types (nft fib, iptables addrtype) ---------------------------------
+
+
+def _fib(*flags: str) -> dict[str, Any]:
+    """An nft fib expression of address type (`nft -j`: {"fib": {"result": "type", "flags":
+    [...]}}, nftables-json tests/statements/inet/fib.t.json)."""
+    return {"fib": {"result": "type", "flags": list(flags)}}
+
+
+NFT_OPEN_ALL = (
+    "fail",
+    "inbound traffic is accepted by default (inet filter input: policy drop, but inet filter "
+    "input rule handle 20 (matches every IPv4 packet) accepts all traffic)",
+)
+NFT_OPEN_SHARE = (
+    "fail",
+    "inbound traffic is accepted by default (inet filter input: policy drop, but inet filter "
+    "input rule handle 20 (matches every port of a protocol or every source but some) accepts "
+    "that traffic)",
+)
+
+
+@pytest.mark.parametrize(
+    ("match", "expected"),
+    [
+        (_m(_fib("daddr"), {"set": ["local", "broadcast"]}), NFT_OPEN_ALL),
+        (_m(_fib("daddr"), "broadcast", "!="), NFT_OPEN_ALL),
+        (_m(_fib("daddr", "iif"), "local"), NFT_OPEN_SHARE),
+        (_m(_fib("saddr"), "unicast"), NFT_OPEN_SHARE),
+        (_m(_fib("daddr"), "local"), NFT_OPEN_ALL),
+        (_m(_fib("daddr"), {"set": ["broadcast", "multicast"]}), NFT_PASS),
+        (_m(_fib("saddr"), "local"), NFT_PASS),
+        (_m(_fib("daddr"), "local", "!="), NFT_PASS),
+    ],
+    ids=[
+        "daddr-local-or-broadcast",
+        "daddr-not-broadcast",
+        "daddr-iif-local",
+        "saddr-unicast",
+        "held-daddr-local",
+        "held-daddr-broadcast-multicast",
+        "held-saddr-local",
+        "held-daddr-not-local",
+    ],
+)
+def test_nft_fib_address_type_accept(host_scan: Any, match: Any, expected: Any) -> None:
+    """R25F-2. nft(8) FIB EXPRESSIONS (`fib daddr type local`, `fib daddr . iif type`); the
+    kernel's nft_fib4_eval_type gives inet_dev_addr_type (the input device with `iif`), and
+    net/ipv4/fib_frontend.c __inet_dev_addr_type (read with `find_string`) answers RTN_UNICAST
+    for an address the local table does not hold: each packet on the input hook is `local` by
+    its daddr, each sender outside the host `unicast` by its saddr. hvaudit read only `fib
+    daddr type local` (one value, ==) and passed the rest; right: a match admitting `local` on
+    daddr is every packet (with iif, a broad share), `unicast` on saddr every sender."""
+    a = host_scan({"nft-ruleset": (_nft([match, ACCEPT]), 0)})
+    assert _verdict(a) == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (r := "-A INPUT -m addrtype --src-type UNICAST -j ACCEPT\n", _ipt_open(r)),
+        (
+            r := "-A INPUT -m addrtype ! --dst-type BROADCAST -j ACCEPT\n",
+            (
+                "fail",
+                f"inbound traffic is accepted by default ({r.strip()} (matches every packet or "
+                "every new connection))",
+            ),
+        ),
+        (r := "-A INPUT -m addrtype ! --src-type LOCAL -j ACCEPT\n", _ipt_open(r)),
+        ("-A INPUT -m addrtype --src-type LOCAL -j ACCEPT\n", IPT_PASS),
+        ("-A INPUT -m addrtype ! --dst-type LOCAL -j ACCEPT\n", IPT_PASS),
+    ],
+    ids=[
+        "src-unicast",
+        "dst-not-broadcast",
+        "held-src-not-local",
+        "held-src-local",
+        "held-dst-not-local",
+    ],
+)
+def test_iptables_address_type_accept(host_scan: Any, rule: str, expected: Any) -> None:
+    """R25F-2 in iptables. iptables-extensions(8) addrtype "--src-type type: Matches if the
+    source address is of given type", "[!] --dst-type type"; xt_addrtype.c asks the same
+    inet_addr_type. `--src-type UNICAST` is every sender outside the host and `! --dst-type
+    BROADCAST` every packet to the host's own (LOCAL) addresses; hvaudit read both as narrow and
+    passed. Right: fail; `--src-type LOCAL` and `! --dst-type LOCAL` keep the pass."""
+    assert _ipt(host_scan, rule) == expected

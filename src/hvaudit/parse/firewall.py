@@ -500,13 +500,10 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     fib = left.get("fib") if isinstance(left, dict) else None
     if isinstance(fib, dict) and _nft_fib_route_back(fib, str(op), right):
         return _BROAD
+    if isinstance(fib, dict) and fib.get("result") == "type":
+        return _nft_fib_type_reach(fib, str(op), right, sets)
     if isinstance(fib, dict):
-        flags = fib.get("flags")
-        local = right == "local" or (isinstance(right, dict) and right.get("set") == ["local"])
-        daddr_only = flags == "daddr" or flags == ["daddr"]
-        return (
-            _ALL if fib.get("result") == "type" and daddr_only and op == "==" and local else _NARROW
-        )
+        return _NARROW
     payload = left.get("payload") if isinstance(left, dict) else None
     proto_field = (isinstance(meta, dict) and meta.get("key") == "l4proto") or (
         isinstance(payload, dict)
@@ -741,6 +738,37 @@ _NFT_SENDER_FIELDS = {
     ),
     "ip6": frozenset({"version", "dscp", "ecn", "flowlabel", "length", "hoplimit"}),
 }
+
+
+def _nft_fib_type_reach(
+    fib: Mapping[str, Any], op: str, right: Any, sets: Mapping[str, list[Any]]
+) -> int:
+    """The reach of a fib address-type match (nft(8) FIB EXPRESSIONS: `fib daddr type local`;
+    the types of fib_addrtype: unicast, local, broadcast, multicast ...). The kernel's
+    nft_fib4_eval_type (net/ipv4/netfilter/nft_fib_ipv4.c) gives inet_dev_addr_type of the
+    address, with the input device when `iif` is among the flags; __inet_dev_addr_type
+    (net/ipv4/fib_frontend.c) answers RTN_UNICAST for an address the local table does not hold
+    (on that device). So the daddr of every packet the input hook sees is `local` (with `iif`:
+    of each packet to an address of its arrival interface, a broad share), and the saddr of
+    every sender outside the host is `unicast`. A match admitting `local` on daddr is every
+    packet (with `iif`, _BROAD); one admitting `unicast` on saddr every sender (_BROAD);
+    anything else _NARROW. R25F-2: only `fib daddr type local` (one value, ==) was read, so
+    `fib daddr type { local, broadcast } accept`, `fib daddr type != broadcast accept` and
+    `fib saddr type unicast accept` passed."""
+    flags = fib.get("flags")
+    keys = {str(f) for f in (flags if isinstance(flags, list) else [flags])}
+    types = {str(v) for v in _nft_values(right, sets) or []}
+    if not (op in ("==", "in") or (op == "!=" and types)):
+        return _NARROW
+
+    def admits(kind: str) -> bool:
+        return (kind in types) != (op == "!=")
+
+    if "daddr" in keys and not keys - {"daddr", "iif"} and admits("local"):
+        return _BROAD if "iif" in keys else _ALL
+    if "saddr" in keys and not keys - {"saddr", "iif"} and admits("unicast"):
+        return _BROAD
+    return _NARROW
 
 
 def _nft_fib_route_back(fib: Mapping[str, Any], op: str, right: Any) -> bool:
@@ -1503,10 +1531,10 @@ _IPT_PACED_FLAGS = frozenset(
 _IPT_RECENT_CHECKS = frozenset({"--rcheck", "--update", "--remove"})
 _IPT_RECENT_FLAGS = frozenset({"--set", "--rsource", "--rdest", "--reap", "--rttl"})
 #: Options that narrow who sends or what is asked for, as the address, interface and port
-#: options do: ICMP types (icmp, icmp6), a source MAC (mac), a bridge port (physdev), a source
-#: address type (addrtype), the connection's original source (conntrack `--ctorigsrc`) and an
-#: output interface (none on the input path).
-_IPT_WHO_OPTIONS = frozenset({"--mac-source", "--physdev-in", "--src-type"})
+#: options do: ICMP types (icmp, icmp6), a source MAC (mac), a bridge port (physdev), the
+#: connection's original source (conntrack `--ctorigsrc`) and an output interface (none on the
+#: input path). addrtype's `--src-type` is read on its own (R25F-2).
+_IPT_WHO_OPTIONS = frozenset({"--mac-source", "--physdev-in"})
 #: iptables-extensions(8) conntrack's tuple options, read as the packet's own (_NFT_CT_TUPLE):
 #: `[!] --ctorigsrc address[/mask]` and `--ctrepldst` the sender, `--ctorigdst` and
 #: `--ctreplsrc` the address asked for, `--ctproto` the protocol, `--ctorigsrcport` and
@@ -1831,9 +1859,20 @@ def _iptables_reach(
             # iptables-extensions(8) addrtype: "--dst-type type: Matches if the destination
             # address is of given type"; LOCAL (and UNICAST) is every packet the input hook
             # sees addressed to the host, as `fib daddr type local` in nft
+            # (R25F-2: `! --dst-type BROADCAST` was read as narrow, though it admits LOCAL)
             types = {t.upper() for t in arg.split(",")}
-            every = bool(types & {"LOCAL", "UNICAST"}) and not negate
+            every = ("LOCAL" not in types) if negate else bool(types & {"LOCAL", "UNICAST"})
             reach = min(reach, _ALL if every else _NARROW)
+            i += 2
+        elif w == "--src-type":
+            # addrtype "--src-type type: Matches if the source address is of given type": the
+            # kernel's xt_addrtype.c asks inet_addr_type, which answers UNICAST for every
+            # address the local table does not hold (net/ipv4/fib_frontend.c
+            # __inet_dev_addr_type: `ret = RTN_UNICAST` unless the lookup finds one), so
+            # UNICAST is every sender outside the host (R25F-2: read as narrow); negated, every
+            # sender but some types, as before
+            types = {t.upper() for t in arg.split(",")}
+            reach = min(reach, _BROAD if negate or "UNICAST" in types else _NARROW)
             i += 2
         elif w == "--limit-iface-in":
             i += 1  # the incoming interface's own addresses: still every packet addressed so
