@@ -46,6 +46,14 @@ Findings (R25A-n):
   `yes`: now that default is a grant to every account there (a fail), and unread declarations
   a question.
 
+- R25A-5 (false pass) HVA-142: pkexec's per-program actions were not counted. polkit's
+  src/programs/pkexec.c find_action_for_path (freedesktop/polkit): where a declared action's
+  org.freedesktop.policykit.exec.path annotation names the program, pkexec checks that action
+  instead of org.freedesktop.policykit.exec, and the program runs as root. A rule granting
+  Debian's org.dpkg.pkexec.update-alternatives to a group of two (update-alternatives
+  re-points any system command), or its default set to `yes`, passed "2 administrative
+  principal(s)". Now every action so annotated counts as pkexec's own does (R22A-1).
+
 Held (kept as tests): a grant of PackageKit's package-install (signed packages of the
 configured repositories only) and of udisks2's modify-device-system adds no one; group root's
 0660 docker, podman and containerd sockets add no one; shipped auth_admin defaults, a `yes`
@@ -408,3 +416,57 @@ def test_libvirt_manage_declarations_unread_is_asked(host_scan) -> None:
         "actions' declarations could not be read (exit status 2: grep: "
         "/usr/share/polkit-1/actions: Permission denied))",
     )
+
+
+DPKG_POLICY = "/usr/share/polkit-1/actions/org.dpkg.pkexec.update-alternatives.policy"
+UPDATE_ALTERNATIVES = "".join(
+    f"{DPKG_POLICY}:{line}\n"
+    for line in (
+        '  <action id="org.dpkg.pkexec.update-alternatives">',
+        "      <allow_any>auth_admin_keep</allow_any>",
+        "      <allow_inactive>auth_admin_keep</allow_inactive>",
+        "      <allow_active>auth_admin_keep</allow_active>",
+        '    <annotate key="org.freedesktop.policykit.exec.path">/usr/bin/update-alternatives'
+        "</annotate>",
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        (
+            {
+                "polkit-actions": (UPDATE_ALTERNATIVES, 0),
+                "polkit-rules": _rule("org.dpkg.pkexec.update-alternatives"),
+            },
+            ("fail", "4 administrative principal(s) (limit 3): alice, bob, carol, root"),
+        ),
+        (
+            {
+                "polkit-actions": (
+                    UPDATE_ALTERNATIVES.replace(
+                        "<allow_active>auth_admin_keep", "<allow_active>yes"
+                    ),
+                    0,
+                )
+            },
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            {"polkit-actions": (UPDATE_ALTERNATIVES, 0)},
+            ("pass", "2 administrative principal(s) (limit 3): alice, root"),
+        ),
+    ],
+    ids=["rule-grants-program-action", "program-action-default-yes", "shipped"],
+)
+def test_pkexec_program_actions_count(
+    host_scan, over: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    """R25A-5 (false pass) HVA-142. polkit's src/programs/pkexec.c find_action_for_path
+    (freedesktop/polkit): pkexec checks the action whose org.freedesktop.policykit.exec.path
+    annotation names the program, not org.freedesktop.policykit.exec; whoever that action
+    authorizes runs the program as root (dpkg's update-alternatives re-points any system
+    command). A grant of such an action, by rule or by its declared default, passed "2
+    administrative principal(s)" before the fix; Debian's shipped auth_admin_keep held."""
+    assert _142(host_scan({**BASE, **over})) == expected

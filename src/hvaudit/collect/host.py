@@ -740,7 +740,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # The polkit actions' declared implicit authorizations (polkit(8), DECLARING ACTIONS): the
     # lines with each action's id and its allow_any, allow_inactive and allow_active, which
     # decide where no rule returns a result; a default edited to `yes` for a root-equivalent
-    # action hands it to every account (R25A-4)
+    # action hands it to every account (R25A-4); and the programs pkexec runs under an action of
+    # their own (the org.freedesktop.policykit.exec.path annotation, R25A-5)
     CommandProbe(
         "polkit-actions",
         (
@@ -748,7 +749,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
             *CONFIG_GREP,
             "-H",
             "-E",
-            "<action|[[:space:]]id[[:space:]]*=|<allow_(any|inactive|active)>",
+            "<action|[[:space:]]id[[:space:]]*=|<allow_(any|inactive|active)>"
+            "|policykit\\.exec\\.path",
             "/usr/share/polkit-1/actions",
         ),
     ),

@@ -3214,13 +3214,17 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     EVERY_USER when a grant tests no subject; a subject test of another shape is unresolved.
     EVERY_USER too where one of these actions' declared defaults (its .policy file's
     allow_any, allow_inactive or allow_active) is yes or auth_self: polkit applies them to every
-    subject no rule answers for (R25A-4)."""
+    subject no rule answers for (R25A-4). Every action a .policy file annotates with
+    org.freedesktop.policykit.exec.path counts as pkexec's own does: pkexec checks it for that
+    program instead (polkit's pkexec.c find_action_for_path), run as root (R25A-5)."""
     groups: list[str] = []
     users: list[str] = []
     sources: list[Source] = []
     # an action's declared default (`<allow_any>yes</allow_any>`) lets through every subject
     # no rule answers for (R25A-4)
     declared = ev.get(_cmd("polkit-actions"))
+    # pkexec checks a program's own action where one is annotated with its path (R25A-5)
+    exec_actions = polkit.exec_actions(_by_file(declared.text)) if declared.state == "ok" else {}
     if declared.state == "ok":
         actions = _by_file(declared.text)
         for action in (
@@ -3228,6 +3232,7 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
             PKEXEC_ACTION,
             *ROOT_COMMAND_ACTIONS,
             *ROOT_EQUIVALENT_ACTIONS,
+            *exec_actions,
         ):
             if polkit.default_grants(actions, action):
                 users.append(EVERY_USER)
@@ -3241,7 +3246,7 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
         *polkit.grants(files, PKEXEC_ACTION),
         *polkit.admin_identities(files),
     ]
-    for action in (*ROOT_COMMAND_ACTIONS, *ROOT_EQUIVALENT_ACTIONS):
+    for action in (*ROOT_COMMAND_ACTIONS, *ROOT_EQUIVALENT_ACTIONS, *exec_actions):
         for g in polkit.grants(files, action):
             if re.search(r"\baction\s*\.\s*lookup\b", "\n".join(files.get(g.path, []))):
                 # narrowed by a detail (unit name, target user) hvaudit does not read

@@ -1311,7 +1311,11 @@ ACTIONS_DIR = "/usr/share/polkit-1/actions"
 _DEFAULT_GRANTING = ("yes", "auth_self", "auth_self_keep")
 _ACTION_TOKEN = re.compile(
     r"<action\b|\bid\s*=\s*[\"']([^\"']+)[\"']|<allow_(any|inactive|active)>\s*([A-Za-z_]+)\s*<"
+    r"|<annotate\s+key\s*=\s*[\"'](org\.freedesktop\.policykit\.exec\.path)[\"']\s*>\s*([^<\s]+)"
 )
+#: The annotation naming the program pkexec runs under an action (polkit's pkexec.c
+#: find_action_for_path).
+EXEC_PATH = "org.freedesktop.policykit.exec.path"
 
 
 def action_defaults(files: dict[str, list[str]]) -> dict[str, tuple[str, dict[str, str]]]:
@@ -1334,9 +1338,24 @@ def action_defaults(files: dict[str, list[str]]) -> dict[str, tuple[str, dict[st
                 if pending:
                     current, pending = m.group(1), False
                     out[current] = (path, {})
+            elif current is not None and m.group(4) is not None:
+                out[current][1][EXEC_PATH] = m.group(5)
             elif current is not None:
                 out[current][1][m.group(2)] = m.group(3)
     return out
+
+
+def exec_actions(files: dict[str, list[str]]) -> dict[str, str]:
+    """Action id -> program for each declared action annotated with
+    org.freedesktop.policykit.exec.path. polkit's src/programs/pkexec.c find_action_for_path
+    (freedesktop/polkit, found with `find_string`) enumerates the actions and, where one's
+    exec.path annotation names the program pkexec was asked to run, checks that action instead
+    of org.freedesktop.policykit.exec; whoever it authorizes runs that program as root."""
+    return {
+        action: defaults[EXEC_PATH]
+        for action, (_, defaults) in action_defaults(files).items()
+        if EXEC_PATH in defaults
+    }
 
 
 def default_grants(files: dict[str, list[str]], action: str) -> list[tuple[str, str, str]]:
@@ -1349,5 +1368,5 @@ def default_grants(files: dict[str, list[str]], action: str) -> list[tuple[str, 
     return [
         (path, kind, value)
         for kind, value in sorted(defaults.items())
-        if value.lower() in _DEFAULT_GRANTING
+        if kind != EXEC_PATH and value.lower() in _DEFAULT_GRANTING
     ]
