@@ -27,29 +27,44 @@ Findings:
   (`_is_wide`, L17-3). Now fail when what ALLOW_FROM admits (minus DENY_FROM under POLICY
   deny) holds as many public addresses (outside RFC 1918, RFC 6598 and RFC 4193) as such a
   network.
+- R25P-3 (false pass) HVA-303: a VM firewall rule `IN ACCEPT -dest 192.0.2.10` (the address
+  of the NIC's IP set ipfilter-net0; or `-dest +ipfilter-net0`, a network or range holding
+  it) passed "1 interface(s) behind the VM firewall": `_vm_opened` read any -dest short of a
+  /7 as narrowing. pve-firewall 6f1311f ruleset_create_vm_chain drops in the tap's OUT chain
+  every packet whose source is not in that set (`-m set ! --match-set ... src -j DROP`,
+  generate_tap_rules_direction: with `ipfilter: 1` or the set), so every exchange with the
+  guest is to an address of it and the rule accepts every inbound packet of that IP version
+  before the policy, as P14-2's -dest of the node's address does on the node. Now fail,
+  naming the address; the IP version is the address's.
 
 Held:
 - R25P-1: `-dest 192.0.2.99` (no address of the node) and `-p udp` (the management ports are
   TCP) pass as before.
+- R25P-3: `-dest 192.0.2.99` (outside the set) and `-dest 192.0.2.10 -p tcp -dport 443`
+  pass as before.
 - R25P-2: the private ranges together (10/8, 172.16/12, 192.168/16, fd00::/8) and
   `2001:db8::/33` pass as before.
 
 Probed by script: see Tally.
 
-Tally: 2 findings (2 false passes). R25P-1: 6 cases in 2 test functions, 4 failed on main
+Tally: 3 findings (3 false passes). R25P-1: 6 cases in 2 test functions, 4 failed on main
 54fb3cb (pass there), 2 held passed before and after. R25P-2: 6 cases in 2 test functions, 4
-failed on main 524e849 (pass there), 2 held passed before and after.
+failed on main 524e849 (pass there), 2 held passed before and after. R25P-3: 6 cases in 2
+test functions, 4 failed on main 968fcd0 (pass there), 2 held passed before and after.
 
 Leads left:
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from test_pveproxy_access import _hva305
+from test_redteam2_probes import PVE_HARDENED
+from test_redteam3_host_probes import PVE_PROCS, pve_scan
 from test_redteam14_pve_probes import _host_rule, _live
 
 MGMT_PASS = (
@@ -164,3 +179,71 @@ def test_r25p_2_held_private_or_narrower(
     status, message = _hva305(tmp_path, capsys, conf)
     assert status == "pass", message
     assert message.endswith("everything else denied"), message
+
+
+# --- R25P-3: HVA-303, a VM rule whose -dest is the guest's own address ------------------------
+
+VM200_FW = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
+
+
+def _vm_rule(tmp_path: Path, rule: str) -> tuple[str, str]:
+    """HVA-303 of web-10 on the live hardened node (pve-firewall running), `rule` appended to
+    its 200.fw (line 13), whose IP set ipfilter-net0 holds 192.0.2.10 with `ipfilter: 1`."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / "etc/pve/firewall/200.fw").write_text(VM200_FW + rule + "\n")
+    running = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}
+    a = pve_scan(tmp_path, running, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-303", "web-10"))
+    return r.status.value, r.outcome.message
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "IN ACCEPT -dest 192.0.2.10",
+            "1 of 1 interface(s) admit every inbound packet: net0: line 13 `IN ACCEPT` accepts "
+            "every inbound IPv4 packet before any rule drops or rejects (-dest 192.0.2.10: holds "
+            "192.0.2.10, the guest's address in IP set ipfilter-net0)",
+        ),
+        (
+            "IN ACCEPT -dest +ipfilter-net0",
+            "1 of 1 interface(s) admit every inbound packet: net0: line 13 `IN ACCEPT` accepts "
+            "every inbound IPv4 packet before any rule drops or rejects (-dest +ipfilter-net0: "
+            "holds 192.0.2.10, the guest's address in IP set ipfilter-net0)",
+        ),
+        (
+            "IN ACCEPT -dest 192.0.2.0/24 -p tcp",
+            "1 of 1 interface(s) admit every inbound packet or every port of a protocol: net0: "
+            "line 13 `IN ACCEPT -p tcp` accepts IPv4 every tcp port before any rule drops or "
+            "rejects (-dest 192.0.2.0/24: holds 192.0.2.10, the guest's address in IP set "
+            "ipfilter-net0)",
+        ),
+        (
+            "IN ACCEPT -dest 192.0.2.1-192.0.2.20",
+            "1 of 1 interface(s) admit every inbound packet: net0: line 13 `IN ACCEPT` accepts "
+            "every inbound IPv4 packet before any rule drops or rejects (-dest "
+            "192.0.2.1-192.0.2.20: holds 192.0.2.10, the guest's address in IP set "
+            "ipfilter-net0)",
+        ),
+    ],
+    ids=["address", "own-ipset", "network-tcp", "range"],
+)
+def test_r25p_3_dest_of_the_guest_accepts_everything(
+    tmp_path: Path, rule: str, message: str
+) -> None:
+    """R25P-3: was pass "1 interface(s) behind the VM firewall". pve-firewall 6f1311f
+    ruleset_create_vm_chain drops in the tap's OUT chain every packet whose source is not in
+    ipfilter-net0 (`-m set ! --match-set ... src`), so every exchange with the guest is to an
+    address of that set: a -dest holding it narrows nothing, as P14-2's -dest of the node."""
+    assert _vm_rule(tmp_path, rule) == ("fail", message)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["IN ACCEPT -dest 192.0.2.99", "IN ACCEPT -dest 192.0.2.10 -p tcp -dport 443"],
+    ids=["not-the-guest", "one-port"],
+)
+def test_r25p_3_held_dest_elsewhere_or_one_port(tmp_path: Path, rule: str) -> None:
+    """Held: a -dest outside the set, or one port of the guest's address, still passes."""
+    assert _vm_rule(tmp_path, rule) == ("pass", "1 interface(s) behind the VM firewall")

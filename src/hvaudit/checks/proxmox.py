@@ -1247,7 +1247,10 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     (L17-1). A DROP or REJECT before it closes an IP version only when it drops every address
     of it, and the ACCEPT policy ends the chain as an unrestricted ACCEPT: a DROP of some
     sources or ports leaves the rest to what follows (`_vm_opened`, the host chain's per-version
-    reading, L18-7P). A NIC without `bridge` is QEMU's user-mode network (`-netdev type=user`, no tap,
+    reading, L18-7P). An ACCEPT's -dest holding an address of the NIC's IP set
+    ipfilter-net<N> (in force with `ipfilter: 1` or the set: the guest sends from nothing
+    else) narrows nothing, as a -dest of the node's address does on the node (P14-2;
+    `_vm_dest_held`, R25P-3). A NIC without `bridge` is QEMU's user-mode network (`-netdev type=user`, no tap,
     so no firewall bridge and no VM chain): a fail, whatever `firewall=` says (L18-1)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -1394,6 +1397,17 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
         if not accept:
             # a DROP or REJECT reached, however narrow: the ACCEPT after it admits what it leaves
             partial |= reached
+        # a -dest holding the address the NIC's ipfilter set lets the guest use narrows
+        # nothing: the tap's IN chain sees the packets for the guest (R25P-3)
+        held = _vm_dest_held(str(opts.get("dest") or ""), fw, cluster, netid) if accept else None
+        why = ""
+        if held is not None:
+            reached &= {held[1].version}
+            opts = {k: v for k, v in opts.items() if k != "dest"}
+            why = (
+                f" (-dest {held[0]}: holds {held[1].network_address if held[1].num_addresses == 1 else held[1]}, "
+                f"the guest's address in IP set ipfilter-{netid})"
+            )
         reached &= _rule_versions(opts, reached, cluster, every=not accept, fw=fw)
         proto = str(opts.get("proto") or "").lower()
         key = {"6": "tcp", "17": "udp"}.get(proto, proto)
@@ -1434,8 +1448,64 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
                 for k in ("proto", "dport", "sport")
                 if k in shown
             )
-            return f"{netid}: line {g['line']} `{text}` accepts {family}{what}{before}"
-        return f"{netid}: line {g['line']} `IN ACCEPT` accepts every inbound {family}packet{before}"
+            return f"{netid}: line {g['line']} `{text}` accepts {family}{what}{before}{why}"
+        return (
+            f"{netid}: line {g['line']} `IN ACCEPT` accepts every inbound {family}packet{before}"
+            f"{why}"
+        )
+    return None
+
+
+def _vm_dest_held(
+    dest: str, fw: FirewallFile, cluster: FirewallFile, netid: str
+) -> tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """The -dest element of a VM rule and the entry of the NIC's IP set ipfilter-<netid> it
+    holds, or None (R25P-3). pve-firewall generate_tap_rules_direction filters the guest's
+    source addresses by that set when `ipfilter: 1` is set or the set exists (ruleset_create_
+    vm_chain: `-m set ! --match-set <set> src -j DROP` in the OUT chain), so every exchange
+    with the guest is to an address of it; a -dest holding one (an address, network, range,
+    alias, or IP set, the VM's own first: ipt_gen_src_or_dst_match) narrows nothing of it.
+    The set's `!` entries and entries that are no address are left out."""
+    name = f"ipfilter-{netid}"
+    if fw.options.get("ipfilter", "0") != "1" and name not in fw.ipsets:
+        return None
+    own = [
+        n
+        for e in fw.usable(name)
+        if not e.nomatch and (n := _network(fw.aliases.get(e.cidr.lower(), e.cidr))) is not None
+    ]
+
+    def nets(item: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        text = item.strip()
+        scope, _, bare = text.lstrip("+").rpartition("/")
+        if text.startswith("+"):
+            if scope != "dc" and bare.lower() in fw.ipsets:
+                entries, aliases = fw.usable(bare.lower()), fw.aliases
+            else:
+                entries, aliases = cluster.usable(bare.lower()), cluster.aliases
+            found = [
+                _network(_resolve_alias(aliases.get(e.cidr.lower(), e.cidr), cluster))
+                for e in entries
+                if not e.nomatch
+            ]
+            return [n for n in found if n is not None]
+        target = fw.aliases.get(bare.lower()) if scope != "dc" else None
+        target = _resolve_alias(target or text, cluster)
+        if "-" in target:
+            lo, _, hi = target.partition("-")
+            try:
+                first, last = ipaddress.ip_address(lo.strip()), ipaddress.ip_address(hi.strip())
+                return list(ipaddress.summarize_address_range(first, last))
+            except (ValueError, TypeError):
+                return []
+        n = _network(target)
+        return [n] if n is not None else []
+
+    for x in (x for x in dest.split(",") if x.strip()):
+        for d in nets(x):
+            for n in own:
+                if n.version == d.version and n.subnet_of(d):  # type: ignore[arg-type]
+                    return x.strip(), n
     return None
 
 
