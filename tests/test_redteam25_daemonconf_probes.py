@@ -42,6 +42,13 @@ Findings:
   "ipsock == 1 by default with virtproxyd"), but only a masked virtproxyd.socket was read as
   that mode, so virtproxyd.conf's listen_tcp = 1, auth_tcp = "none" passed. Now, where no
   libvirt socket unit is listed at all, virtproxyd's file is its next start's listener.
+- R25C-5 (false pass) HVA-130 and every check of libvirtd.conf / virtproxyd.conf: two values of
+  the right type that the daemon refuses were taken: `tcp_min_ssf` below 56 and
+  `max_workers = 0` (libvirt/libvirt src/remote/remote_daemon_config.c daemonConfigLoadOptions:
+  "minimum SSF levels lower than %d are not supported" with SSF_WARNING_LEVEL 56, "'max_workers'
+  must be greater than 0"; both return -1 and the daemon does not start). HVA-130 passed on
+  such a file and HVA-035 failed "tcp_min_ssf = 40" for a daemon that does not run with it;
+  both are now the R24D-1 refusal error.
 
 Held (kept as tests):
 - `+1` is VIR_CONF_ULLONG, a bool libvirt takes: vnc_tls = +1 still passes HVA-048.
@@ -57,11 +64,11 @@ three bools, a big seccomp_sandbox, numbers and a list inside two string lists, 
 a read and an unread key), 7 checks each; 4 OpenRC variants (--listen, empty, absent, an
 expansion) through HVA-030 and HVA-035.
 
-Tally: 4 findings, 4 false passes; 16 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
+Tally: 5 findings, 5 false passes; 18 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
 the 4 OpenRC tests on 6eef24f (R25C-1/2 landed) before R25C-3;
-the R25C-4 test on main before R25C-4.
+the R25C-4 test on main before R25C-4; both R25C-5 tests on main before R25C-5.
 
-Leads left: tcp_min_ssf < 56 is a refusal (daemon does not start), reported as a fail; a SysV init's
+Leads left: a SysV init's
 /etc/default/libvirtd `libvirtd_opts` is not read (asked).
 """
 
@@ -296,3 +303,33 @@ def test_virtproxyd_without_systemd_listens_itself(host_scan) -> None:
         "and auth_tcp = 'none' (virtproxyd.conf) (no authentication, cleartext) from the next "
         "start"
     )
+
+
+@pytest.mark.parametrize(
+    ("added", "refusal"),
+    [
+        (
+            "listen_tcp = 1\ntcp_min_ssf = 40\n",
+            "expected an unsigned number of at least 56 for 'tcp_min_ssf', found 40",
+        ),
+        (
+            "max_workers = 0\n",
+            "expected an unsigned number greater than 0 for 'max_workers', found 0",
+        ),
+    ],
+)
+def test_value_daemon_refuses_is_an_error(host_scan, added: str, refusal: str) -> None:
+    """R25C-5. libvirt/libvirt src/remote/remote_daemon_config.c daemonConfigLoadOptions:
+    `rc > 0 && data->tcp_min_ssf < SSF_WARNING_LEVEL` "minimum SSF levels lower than %d are
+    not supported" and `data->max_workers < 1` "'max_workers' must be greater than 0" return
+    -1: libvirtd does not start with the file. hvaudit judged its other keys (HVA-130 passed
+    "access_drivers = ['polkit']"; HVA-035 failed on tcp_min_ssf = 40)."""
+    text = LIBVIRTD_CONF + added
+    line = text.count("\n", 0, text.index(refusal.split("'")[1] + " =")) + 1
+    a = host_scan({DAEMON: text})
+    for check in ("HVA-130", "HVA-035") if "ssf" in added else ("HVA-130",):
+        assert outcomes(a, check) == {"hv1": "error"}, messages(a, check)
+        assert messages(a, check)["hv1"] == (
+            f"evidence could not be collected: {DAEMON}:{line}: libvirtd refuses the file "
+            f"({refusal}), so it does not start with it"
+        )

@@ -386,7 +386,6 @@ _DAEMON_KEY_TYPES: dict[str, str] = {
     **dict.fromkeys(
         (
             "min_workers",
-            "max_workers",
             "max_clients",
             "max_queued_clients",
             "max_anonymous_clients",
@@ -406,6 +405,7 @@ _DAEMON_KEY_TYPES: dict[str, str] = {
         "uint",
     ),
     "audit_logging": "bool",
+    "max_workers": "workers",
     **dict.fromkeys(("keepalive_interval", "admin_keepalive_interval"), "int"),
 }
 _DAEMON_IP_KEY_TYPES: dict[str, str] = {
@@ -428,7 +428,7 @@ _DAEMON_IP_KEY_TYPES: dict[str, str] = {
     ),
     **dict.fromkeys(("auth_tcp", "auth_tls"), "auth"),
     "tls_allowed_dn_list": "list",
-    "tcp_min_ssf": "uint",
+    "tcp_min_ssf": "ssf",
 }
 _IP_DAEMONS = ("libvirtd", "virtproxyd")
 
@@ -450,9 +450,16 @@ def _refused(
         elif kind == "int":
             ok = isinstance(v, int) and -(2**31) <= v < 2**31
             want = "a number from -2147483648 to 2147483647" if isinstance(v, int) else "a number"
-        elif kind == "uint":
+        elif kind in ("uint", "ssf", "workers"):
             ok = isinstance(v, int) and not isinstance(v, Signed) and 0 <= v <= 0xFFFFFFFF
             want = "an unsigned number"
+            # daemonConfigLoadOptions refuses two values of the right type (R25C-5):
+            # `tcp_min_ssf < SSF_WARNING_LEVEL` (56) "minimum SSF levels lower than 56 are not
+            # supported", `max_workers < 1` "'max_workers' must be greater than 0"
+            if ok and kind == "ssf" and isinstance(v, int) and v < 56:
+                ok, want = False, "an unsigned number of at least 56"
+            if ok and kind == "workers" and v == 0:
+                ok, want = False, "an unsigned number greater than 0"
         elif kind == "string":
             ok = isinstance(v, str)
             want = "a string"
