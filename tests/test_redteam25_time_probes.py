@@ -44,18 +44,23 @@ Findings (ID-n):
   as if spliced after its file (readconfig, above). Now ntp.d's sources count where ntpsec is
   installed; where no package list answered, a file with only the host's own clock beside an
   ntp.d is asked; ntp's ntpd is judged on its file alone.
+- R25T-6 (asked where the evidence fails; no false pass) HVA-419: a PTP host whose own report
+  says its clock is not synchronised (HostDateTimeInfo.serviceSync false, or enabled false,
+  vSphere API 7.0.3: serviceSync "Report true if time is synchronized with remote time
+  source", read with `search`) was asked whether it synchronises with its PTP master (V17-4);
+  the NTP branch fails on the same fields (V24-1). Now a fail naming the field.
 
 Held (kept as tests): a `disable ntp` in a subdirectory of ntp.d whose name does not end in
 .conf (ntpsec skips it) and a commented `# disable ntp` in ntp.d pass; phc2sys beside ts2phc
 passes; ntp's ntpd (no ntpsec in dpkg's list) with only the LOCAL driver in its file fails
-whatever ntp.d holds.
+whatever ntp.d holds; a PTP host reporting serviceSync true is still asked.
 
 Probed by script: 10 inputs before the tests (the DHCP -c file with and without `ntpq -pn`,
 Debian's ntpsec argv with and without it, six phc2sys command lines).
 
-Tally: 5 findings, 4 false passes and 1 wrong fail; 16 cases in 5 test functions; 13 failed
-on main before the fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7 before R25T-3/4, 4 on
-459074d before R25T-5; the held cases passed).
+Tally: 6 findings, 4 false passes, 1 wrong fail, 1 unsettled question; 19 cases in 6 test
+functions; 15 failed on main before the fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7
+before R25T-3/4, 4 on 459074d before R25T-5, 2 before R25T-6; the held cases passed).
 
 Leads left: see the report.
 """
@@ -333,3 +338,68 @@ def test_ntp_d_sources(host_scan, conf, dirs, dpkg, status: str, message: str) -
         }
     )
     assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "message"),
+    [
+        (
+            {"serviceSync": False},
+            "fail",
+            "clock protocol PTP, ptpd running, policy on, but the host reports its clock not "
+            "synchronised with a remote time source (config.dateTimeInfo.serviceSync false; "
+            "lastSyncTime unset: never synchronised)",
+        ),
+        (
+            {"enabled": False},
+            "fail",
+            "clock protocol PTP, ptpd running, policy on, but the host reports its time "
+            'services down (config.dateTimeInfo.enabled false: "Present state of the time '
+            'services subsystem")',
+        ),
+        (
+            {"serviceSync": True, "enabled": True},
+            "manual",
+            "clock protocol PTP, ptpd running, policy on; PTP port(s) vmk1 (virtualNic)",
+        ),
+    ],
+    ids=["not-synchronised", "services-down", "held-synchronised"],
+)
+def test_esx_ptp_reported_unsynchronised_fails(
+    tmp_path, fields: dict[str, bool], status: str, message: str
+) -> None:
+    """R25T-6. HostDateTimeInfo (vSphere API 7.0.3, read with `search`): serviceSync "Report
+    true if time is synchronized with remote time source", enabled "Present state of the time
+    services subsystem", lastSyncTime "If not set, time services have never established
+    synchronization". HVA-419 read them for NTP (V24-1) only; a PTP host reporting its clock
+    unsynchronised was asked whether it synchronises (V17-4). Right: a fail naming the field;
+    a synchronised one is still asked (the API names no master)."""
+    import json
+
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _host_record
+    from test_redteam10_vmw_probes import _vsphere
+    from test_vmw_leads19 import _ptp
+
+    info = vim.host.DateTimeInfo(
+        ntpConfig=vim.host.NtpConfig(server=[]),
+        systemClockProtocol="ptp",
+        ptpConfig=_ptp(("virtualNic", "vmk1")),
+        **fields,
+    )
+    service = vim.host.ServiceInfo(
+        service=[
+            vim.host.Service(
+                key=k, label=k, required=False, uninstallable=False, running=r, policy=p
+            )
+            for k, r, p in (("ntpd", False, "off"), ("ptpd", True, "on"))
+        ]
+    )
+    record = _host_record(
+        {"name": "esx1", "config.dateTimeInfo": info, "config.service": service}, {}
+    )
+    host = json.loads(json.dumps({k: record[k] for k in ("ntp", "services")}))
+    a = _vsphere(tmp_path, host)
+    (r,) = [x for x in a.results if x.check.id == "HVA-419"]
+    assert (r.status.value, r.outcome.message) == (status, message)

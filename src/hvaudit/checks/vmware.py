@@ -1494,7 +1494,8 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     ntpd's leap indicator, remoteNtpServer) settles its configuration: time services down, the
     clock not synchronised, or synchronised to the host's own clock fails, as HVA-202 fails
     NTPSynchronized=no; a host older than 7.0.3, which reports none of them, is judged on its
-    configuration as before (V24-1, `_time_service_state`). ntp.conf's `tos` lines set what
+    configuration as before (V24-1, `_time_service_state`); a PTP host's enabled and
+    serviceSync settle it the same way (R25T-6). ntp.conf's `tos` lines set what
     ntpd's selection accepts: a minsane above the servers ntpd can select, or a floor and
     ceiling no stratum fits, fail; a floor, ceiling or maxdist tighter than ntp's defaults is
     asked, as it rests on the servers' stratum and distance (V24-2, `_ntp_tos`); `interface`
@@ -1540,6 +1541,17 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                     "(config.dateTimeInfo.ptpConfig: no port, or every port's device type "
                     "none): no master reaches it",
                     esx.source,
+                )
+            elif (
+                svc.get("running")
+                and svc.get("policy") == "on"
+                and (unsynced := _time_service_state(esx.ntp, "ptpd"))
+            ):
+                # R25T-6: the host's own report (HostDateTimeInfo, API 7.0.3) that its time
+                # services are down or its clock is not synchronised settles PTP as it does NTP
+                # (V24-1)
+                yield failed(
+                    s, f"clock protocol PTP, ptpd {state}, but {'; '.join(unsynced)}", esx.source
                 )
             elif svc.get("running") and svc.get("policy") == "on":
                 # V17-4: ptpd synchronises over the PTP port(s) of ptpConfig (deviceType
@@ -1848,7 +1860,7 @@ def _ntp_interfaces(lines: list[Any], remote: list[str]) -> tuple[list[str], lis
     return [], ["; ".join(r[2][:60] for r in closing[:3]) + " (addresses ntpd ignores or drops)"]
 
 
-def _time_service_state(ntp: dict[str, Any]) -> list[str]:
+def _time_service_state(ntp: dict[str, Any], daemon: str = "ntpd") -> list[str]:
     """V24-1: why the host's own report of its time services (HostDateTimeInfo, vSphere API
     7.0.3: unset on older hosts, so nothing is read from an absent field) says its clock is not
     synchronised: enabled false ("Present state of the time services subsystem"), serviceSync
@@ -1857,7 +1869,8 @@ def _time_service_state(ntp: dict[str, Any]) -> list[str]:
     services have never established synchronization"), or remoteNtpServer ("the NTP server
     that the host is synced with from the set of servers configured") the host's own clock
     (the LOCAL driver 127.127.1.0, loopback: ntpd's leap indicator is then 0, so serviceSync
-    says true). Empty where none of these says so."""
+    says true). Empty where none of these says so. For ptpd (`daemon`) the first two only:
+    remoteNtpServer names an NTP server (R25T-6)."""
     out = []
     if ntp.get("enabled") is False:
         out.append(
@@ -1868,10 +1881,11 @@ def _time_service_state(ntp: dict[str, Any]) -> list[str]:
         last = ntp.get("last_sync")
         out.append(
             "the host reports its clock not synchronised with a remote time source "
-            "(config.dateTimeInfo.serviceSync false, from ntpd's leap indicator; "
+            "(config.dateTimeInfo.serviceSync false"
+            + (", from ntpd's leap indicator; " if daemon == "ntpd" else "; ")
             + (f"last in sync {last})" if last else "lastSyncTime unset: never synchronised)")
         )
-    remote = _ntp_address(str(ntp.get("remote_server") or ""))
+    remote = _ntp_address(str(ntp.get("remote_server") or "")) if daemon == "ntpd" else ""
     if remote and (_own_clock(remote) or unspecified_address(remote)):
         out.append(
             f"the host reports ntpd synchronised to {remote} (config.dateTimeInfo."
