@@ -1035,7 +1035,11 @@ def test_io_limits_by_interface_type_direction_and_blkiotune(tmp_path: Path) -> 
         "<disk type='file' device='disk'><source file='/i/ro.qcow2'/><target dev='vdc' "
         "bus='virtio'/><readonly/><iotune><read_iops_sec>400</read_iops_sec></iotune></disk>"
     )
-    disk = "<disk type='block' device='disk'><source dev='/dev/sdb'/><target dev='vda' bus='virtio'/></disk>"
+    # cache='none' (O_DIRECT): the <blkiotune> write limit holds on any cgroup version (R25R-4)
+    disk = (
+        "<disk type='block' device='disk'><driver name='qemu' cache='none'/>"
+        "<source dev='/dev/sdb'/><target dev='vda' bus='virtio'/></disk>"
+    )
     other = "<disk type='file' device='disk'><source file='/i/x.qcow2'/><target dev='vdb' bus='virtio'/></disk>"
     doms = [
         domain_xml(

@@ -41,20 +41,34 @@ Findings (R25R-n):
   outside virtlogd and with no size limit; `-trace file=PATH` (the simple backend, qemu-options.hx
   "Log output traces to file") writes there itself. The host passed 'stdio_handler = "logd"'. Now
   both fail HVA-215, named (qemu_args.raw_file_outputs).
+- R25R-4 (false pass) HVA-092: a disk limited only by a <blkiotune> device throttle passed
+  whatever its cache mode and the host's cgroup version. A disk without cache='none' or
+  'directsync' (QEMU's default is writeback) writes into the host page cache, which the kernel's
+  flusher writes out later; only the unified hierarchy charges that writeback to the cgroup that
+  dirtied the pages (Documentation/admin-guide/cgroup-v2.rst, "Writeback": "The io controller,
+  in conjunction with the memory controller, implements control of page cache writeback IOs";
+  writeback commit 52ebea749aae "On the default hierarchy, blkcg implicitly enables memcg. This
+  allows using memcg's page ownership for attributing writeback IOs"). On a host whose memory
+  controller is on cgroup v1 (the hybrid hierarchy of the replayed hardened host) the VM's
+  blkio.throttle.write_* never sees those writes. Now such a disk fails HVA-092 there and is
+  asked where the cgroup version is not known (a simulated host, cgroup mounts not read);
+  O_DIRECT disks and cgroup v2 keep the pass. Two older tests (test_checks_vm
+  blkioboth, test_vm_leads16 VL16-3) now give their disks cache='none' to keep their subject.
 
 Held (kept as tests): R25R-1: `cores: 1` (the fixture) and `cores: 12` (ratio 1.00) still
 pass. R25R-2: a later mem-merge=off in the same -machine, a RAM backend with no merge= under
 libvirt's mem-merge=off, a memfd backend (shared by default: backends/hostmem-memfd.c) and a
 hugetlb one (mm/ksm.c ksm_madvise skips VM_SHARED and VM_HUGETLB areas) still pass.
 R25R-3: `-trace` without -D (stderr, QEMU's log through virtlogd) and -D with nothing enabled
-still pass.
+still pass. R25R-4: cache='none', cache='directsync' and a cgroup v2 host still pass.
 
 Probed by script, not kept: <vcpu placement='auto' cpuset=...> (libvirt drops the cpuset, the
 vCPUs read as unpinned), <vcpu current> below the maximum (HVA-080/081 count the maximum).
 
-Tally: 3 findings, 3 false passes; 17 tests; 11 failed before the fixes (R25R-1: 5 on main
+Tally: 4 findings, 4 false passes; 24 tests; 15 failed before the fixes (R25R-1: 5 on main
 54fb3cb, the held one by its message: a pass there too, which now names the container's CPUs;
-R25R-2: 3 on main after R25R-1, its 4 held cases passed there; R25R-3: 3, its 2 held passed).
+R25R-2: 3 on main after R25R-1, its 4 held cases passed there; R25R-3: 3, its 2 held passed;
+R25R-4: 4, its 3 held passed).
 
 Leads left:
 """
@@ -65,7 +79,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HARDENED_HOST, run_assessment
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
 from test_pve_leads18 import _node
 from test_pve_leads19b import _text
 from test_redteam3_vm_probes import verdict
@@ -257,4 +271,80 @@ def test_r25r_3_held_trace_to_stderr_or_nothing_enabled(
     assert verdict(a, "HVA-215", "hv1") == (
         "pass",
         'stdio_handler = "logd" (default); virtlogd max_size 2097152 (default)',
+    )
+
+
+# --- R25R-4: HVA-092, a <blkiotune> write limit page-cache writeback escapes ------------------
+
+BLKIO = (
+    "<blkiotune><device><path>/dev/vg0/data</path><read_bytes_sec>10000000</read_bytes_sec>"
+    "<write_bytes_sec>10000000</write_bytes_sec></device></blkiotune>"
+    "<devices><disk type='block' device='disk'>{driver}<source dev='/dev/vg0/data'/>"
+    "<target dev='vda' bus='virtio'/></disk></devices>"
+)
+V2_ONLY = {"cgroup-mounts": ("cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec 0 0\n", 0)}
+UNREAD = {"cgroup-mounts": TimeoutError("grep timed out")}
+
+
+def _blkio(tmp_path: Path, driver: str, host: dict[str, object] | None = None) -> tuple[str, str]:
+    """HVA-092 of VM `wb`, its block disk throttled by <blkiotune> only, on the replayed host
+    (the hardened one keeps the memory controller on cgroup v1, a hybrid hierarchy)."""
+    dom = domain_xml("wb", body=BLKIO.format(driver=driver))
+    uri = write_node(tmp_path / "n.xml", [dom])
+    a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST, **(host or {})), name="b"))
+    return verdict(a, "HVA-092", "wb")
+
+
+@pytest.mark.parametrize(
+    ("driver", "cache"),
+    [
+        ("", "no cache mode: QEMU's writeback"),
+        ("<driver name='qemu' type='raw' cache='writeback'/>", "cache='writeback'"),
+        ("<driver name='qemu' type='raw' cache='writethrough'/>", "cache='writethrough'"),
+    ],
+    ids=["default", "writeback", "writethrough"],
+)
+def test_r25r_4_blkiotune_write_limit_misses_writeback_on_cgroup_v1(
+    tmp_path: Path, driver: str, cache: str
+) -> None:
+    """Was pass "1 disk(s) and 0 interface(s) limited (outbound)": a disk without O_DIRECT
+    writes into the host page cache, and only the unified hierarchy charges its writeback to
+    the cgroup that dirtied it (cgroup-v2.rst "Writeback": "The io controller, in conjunction
+    with the memory controller, implements control of page cache writeback IOs"); with memory
+    on cgroup v1 the flusher writes it out in the root cgroup, past the VM's throttle."""
+    assert _blkio(tmp_path, driver) == (
+        "fail",
+        f"disk /dev/vg0/data: <blkiotune> write limit does not hold ({cache} writes through "
+        "the host page cache, and with the memory controller on cgroup v1 its writeback is "
+        "charged to the root cgroup, not the VM's)",
+    )
+
+
+def test_r25r_4_cgroup_version_unknown_is_asked(tmp_path: Path) -> None:
+    """Where the cgroup mounts were not read, the write limit is asked, not passed."""
+    assert _blkio(tmp_path, "", UNREAD) == (
+        "manual",
+        "disk /dev/vg0/data: <blkiotune> write limit holds for page-cache writes only on cgroup "
+        "v2 (no cache mode: QEMU's writeback; the host's cgroup version is not known: "
+        "host/commands/cgroup-mounts.txt: grep timed out)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("driver", "host"),
+    [
+        ("<driver name='qemu' type='raw' cache='none'/>", None),
+        ("<driver name='qemu' type='raw' cache='directsync'/>", None),
+        ("", V2_ONLY),
+    ],
+    ids=["none", "directsync", "cgroupv2"],
+)
+def test_r25r_4_held_direct_io_or_cgroup_v2(
+    tmp_path: Path, driver: str, host: dict[str, object] | None
+) -> None:
+    """Held: O_DIRECT (cache none, directsync) is submitted by QEMU's own threads, in the VM's
+    cgroup; on the unified hierarchy writeback is charged to it: both still pass."""
+    assert _blkio(tmp_path, driver, host) == (
+        "pass",
+        "1 disk(s) and 0 interface(s) limited (outbound)",
     )

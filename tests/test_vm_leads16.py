@@ -263,9 +263,13 @@ BANDWIDTH = (
 
 
 def _throttled(rates: str) -> str:
+    # cache='none' (O_DIRECT): the <blkiotune> write limit holds on any cgroup version (R25R-4)
+    disk = _volume_disk("vg0", "lv1")[len("<devices>") : -len("</devices>")].replace(
+        "type='qcow2'/>", "type='qcow2' cache='none'/>"
+    )
     return (
         f"<blkiotune><device><path>/dev/vg0/lv1</path>{rates}</device></blkiotune>"
-        f"<devices>{_volume_disk('vg0', 'lv1')[len('<devices>') : -len('</devices>')]}"
+        f"<devices>{disk}"
         f"{BANDWIDTH}</devices>"
     )
 
@@ -278,7 +282,8 @@ def throttled(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
         "lvvol": _throttled(both),
         "lvhalf": _throttled("<read_bytes_sec>1000</read_bytes_sec>"),
         "lvblock": f"<blkiotune><device><path>/dev/vg0/lv1</path>{both}</device></blkiotune>"
-        "<devices><disk type='block' device='disk'><source dev='/dev/vg0/lv1'/>"
+        "<devices><disk type='block' device='disk'><driver name='qemu' cache='none'/>"
+        "<source dev='/dev/vg0/lv1'/>"
         f"<target dev='vda' bus='virtio'/></disk>{BANDWIDTH}</devices>",
     }
     uri = write_node(

@@ -371,6 +371,9 @@ class Disk:
     """The directions ("read", "write") a rate limit of the disk covers; `io_limited` is both."""
     type: str = "file"
     """The storage type (libvirt <disk type>: file, block, network, vhostuser, ...)."""
+    cache: str | None = None
+    """libvirt's <driver cache> (none, writeback, writethrough, directsync, unsafe, default);
+    None where not given, QEMU's default then (cache.direct off: the host page cache)."""
     pool: str | None = None
     """The storage pool of a <disk type='volume'> (its <source pool>)."""
     pool_mode: str | None = None

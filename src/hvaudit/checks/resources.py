@@ -1112,10 +1112,14 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     its major:minor), so a volume disk is matched by its volume's path, the TARGET/NAME of a
     logical or ZFS pool (hvaudit.checks._libvirt.volume_path, VL16-3), not by its volume name.
     An interface on a libvirt network whose definition the evidence lacks may take its port
-    group's <bandwidth>: asked, not failed (hvaudit.checks._libvirt.unseen_networks, R16-4)."""
+    group's <bandwidth>: asked, not failed (hvaudit.checks._libvirt.unseen_networks, R16-4).
+    A <blkiotune> write limit misses what a disk writes through the host page cache (any cache
+    mode but none and directsync) where the memory controller is on cgroup v1: that writeback
+    is charged to the root cgroup (_writeback_unthrottled, R25R-4)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
     platforms = {h.name: h.platform for h in ctx.deployment.hosts}
+    hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         # a volume disk is throttled by <blkiotune> under its host path, not its name (VL16-3)
@@ -1162,6 +1166,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         bad: list[str] = []
         ask: list[str] = []
         blkio_half = dict(v.blkio_half_throttles)
+        # a <blkiotune> write limit misses page-cache writeback where memory is on cgroup v1
+        # (R25R-4, _writeback_unthrottled)
+        wb_bad, wb_ask = _writeback_unthrottled(v, disks, hosts.get(v.host))
+        bad += wb_bad
+        ask += wb_ask
         # a LUN on a SCSI bus is limited by neither <iotune> nor <blkiotune> (R8-5, R8-12)
         bare_luns = []
         sees = {
@@ -1319,6 +1328,13 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                     if net_ask
                     else ""
                 )
+                + (
+                    ", and the memory and io controllers of the host on cgroup v2, so that "
+                    "<blkiotune> write limits reach what the disks write through the host page "
+                    "cache"
+                    if wb_ask
+                    else ""
+                )
                 + "? Evidence: `virsh blkiotune` of "
                 "the VM, the vhost-user disk backend's configuration (qemu-storage-daemon "
                 "throttle-group objects, SPDK bdev QoS), the switch's port settings (e.g. "
@@ -1328,6 +1344,12 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                     ", `virsh net-dumpxml NAME` for each listed network (the <portgroup> the "
                     "interface names, else its default='yes' one)"
                     if net_ask
+                    else ""
+                )
+                + (
+                    ", `grep cgroup /proc/mounts` on the host (a `cgroup` mount whose options "
+                    "name memory or blkio is v1)"
+                    if wb_ask
                     else ""
                 )
                 + ". Pass: yes, every listed disk, port, VF, tap and interface is limited; fail: "
@@ -1448,6 +1470,56 @@ def _iotune_applies(d: Disk) -> bool:
     submit_bio_noacct (block/blk-core.c `if (blk_throtl_bio(bio))`), which SG_IO's passthrough
     requests (REQ_OP_DRV_IN/OUT, "only used with passthrough requests") never pass (R8-12)."""
     return not (d.device == "lun" and d.bus in (None, "scsi"))
+
+
+#: libvirt's cache modes that open the image with O_DIRECT (formatdomain, "Hard drives": cache
+#: none and directsync; QEMU's cache.direct=on), past the host page cache.
+DIRECT_CACHE = ("none", "directsync")
+
+
+def _writeback_unthrottled(v: Vm, disks: list[Disk], h: Host | None) -> tuple[list[str], list[str]]:
+    """The disks whose write limit is a <blkiotune> device throttle that page-cache writeback
+    escapes, as (fails, questions) (R25R-4). A disk without cache='none' or 'directsync'
+    (QEMU's default is writeback: cache.direct off) writes into the host page cache, and the
+    kernel writes the dirty pages out later from its flusher. Only the unified hierarchy
+    attributes that writeback to the cgroup that dirtied the pages: "The io controller, in
+    conjunction with the memory controller, implements control of page cache writeback IOs"
+    (Documentation/admin-guide/cgroup-v2.rst, "Writeback"; writeback commit 52ebea749aae: "On
+    the default hierarchy, blkcg implicitly enables memcg. This allows using memcg's page
+    ownership for attributing writeback IOs"); cgroup v1 has no such link, so those writes go
+    out in the root cgroup and the VM's blkio.throttle.write_* never sees them. Where the
+    memory controller is on cgroup v1 the write limit does not hold; where its version is
+    not known (a simulated host, cgroup mounts not read), asked. An <iotune> write rate is
+    QEMU's own and holds either way."""
+    if not v.blkio_throttles and not v.blkio_half_throttles:
+        return [], []
+    written = {p for p, d in v.blkio_half_throttles if d == "write"} | set(v.blkio_throttles)
+    cgroup = _memory_cgroup(h)
+    bad: list[str] = []
+    ask: list[str] = []
+    for d in disks:
+        if (
+            d.source not in written
+            or not _iotune_applies(d)
+            or d.readonly
+            or "write" in d.io_directions
+            or (d.cache or "").lower() in DIRECT_CACHE
+        ):
+            continue
+        cache = f"cache='{d.cache}'" if d.cache else "no cache mode: QEMU's writeback"
+        if cgroup == "v1":
+            bad.append(
+                f"disk {d.source}: <blkiotune> write limit does not hold ({cache} writes "
+                "through the host page cache, and with the memory controller on cgroup v1 "
+                "its writeback is charged to the root cgroup, not the VM's)"
+            )
+        elif cgroup == "":
+            why = _cgroup_unknown(h) if h is not None else "no host facts"
+            ask.append(
+                f"disk {d.source}: <blkiotune> write limit holds for page-cache writes only "
+                f"on cgroup v2 ({cache}; the host's cgroup version is not known: {why})"
+            )
+    return bad, ask
 
 
 def _disk_limited(v: Vm, d: Disk) -> bool:

@@ -1525,6 +1525,7 @@ def _disk(d: Element, src: Source, groups: dict[str, set[str]] | None = None) ->
         else None,
         io_directions=frozenset(directions),
         type=d.get("type") or "file",
+        cache=next((drv.get("cache") for drv in d.findall("driver")[:1]), None),
         pool=source_el.get("pool") if source_el is not None else None,
         pool_mode=source_el.get("mode") if source_el is not None else None,
         selinux_override=_selinux_override(source_el),
