@@ -1539,6 +1539,7 @@ def test_rsyslog_tls_authentication_mode(host_scan, auth: str, status: str, mess
 
 def test_legacy_rsyslog_tls_in_anon_mode_fails(host_scan) -> None:
     conf = (
+        "/etc/rsyslog.conf:$ModLoad imuxsock\n"  # the system log socket (R25L-4)
         "/etc/rsyslog.conf:$DefaultNetstreamDriver gtls\n"
         "/etc/rsyslog.conf:$ActionSendStreamDriverMode 1\n"
         "/etc/rsyslog.conf:$ActionSendStreamDriverAuthMode anon\n"

@@ -270,6 +270,9 @@ def test_forwarding_with_an_unread_process_list_is_a_question(host_scan) -> None
 
 
 RSYSLOG = (
+    # imuxsock reads the system log socket: without it (or imjournal) rsyslog forwards the
+    # kernel's messages at most (R25L-4)
+    "/etc/rsyslog.conf:$ModLoad imuxsock\n"
     "/etc/rsyslog.conf:$DefaultNetstreamDriver gtls\n"
     "/etc/rsyslog.conf:$ActionSendStreamDriverMode 1\n"
     "/etc/rsyslog.conf:$ActionSendStreamDriverAuthMode x509/name\n"

@@ -39,15 +39,28 @@ Findings (R25L-n):
   the later TLS destination is filtered, HVA-200's filter question (R23L-4), unless the final
   path sends to it too.
 
+- R25L-4 (false pass) HVA-200: an rsyslog that reads neither the system log socket (imuxsock
+  not loaded, `module(load="imuxsock" SysSock.Use="off")`, legacy `$OmitLocalLogging on`) nor
+  the journal (no imjournal) gets the kernel's messages (imklog) at most, none of libvirt's nor
+  the logins'; its TLS forwarding passed (only imjournal without imuxsock was judged, R14H-1).
+  rsyslog loads no input unasked (tools/rsyslogd.c, `fetch` github:rsyslog/rsyslog ee72adc),
+  and its imuxsock SysSock.Use docs: "If this parameter is not enabled, then imuxsock will only
+  be of use if a custom input is configured". Now a fail naming why; an imuxsock socket of its
+  own (input(type="imuxsock" Socket=...), $AddUnixListenSocket) keeps the pass, a plain
+  destination still fails as plain. Fixtures of test_verdict_fixes.py, test_host_verdicts2.py
+  and test_checks_host.py that forwarded from a main file loading no input now load imuxsock.
+
 Held (kept as tests): tcp() with tls() options passes; a quoted peer-verify("required-untrusted")
 still fails; an unquoted TLS destination alone now passes;
-a filtered final path that also sends to the TLS destination passes.
+a filtered final path that also sends to the TLS destination passes; an imuxsock
+input socket of rsyslog's own keeps the pass.
 
 Probed by script, not kept: none.
 
-Tally: 3 findings, 3 false passes (one wrong-fail twin); 13 tests in 4 functions, 11 failed on
+Tally: 4 findings, 4 false passes (one wrong-fail twin); 17 tests in 5 functions, 14 failed on
 main before their fixes (R25L-1/2: 10 of 12 on 54fb3cb, the held tcp() and peer-verify cases
-pass there too; R25L-3: 1 of 1 on 0040417).
+pass there too; R25L-3: 1 of 1 on 0040417; R25L-4: 3 of 4 on a6f7ee4, the own-socket twin
+held).
 
 Leads left: none yet.
 """
@@ -56,7 +69,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
 
 SYSLOG_NG = """@version: 3.38
 source s_src {{ system(); internal(); }};
@@ -208,3 +221,45 @@ def test_syslog_ng_filtered_final_path_before_the_forwarding_is_asked(host_scan)
     a = _syslog_ng(host_scan, FINAL_FIRST.format(also="destination(d_tls); "))
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
     assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
+
+
+UXSOCK = 'module(load="imuxsock") # provides support for local system logging'
+NEITHER = (
+    "no running forwarder sends the host's logs to a remote destination (rsyslog reads neither "
+    "the system log socket (no imuxsock with SysSock.Use on) nor the journal (no imjournal), so "
+    "logs.example.internal get(s) the kernel's messages at most, not libvirt's)"
+)
+
+
+@pytest.mark.parametrize(
+    ("module", "status"),
+    [
+        ("", "fail"),
+        ('module(load="imuxsock" SysSock.Use="off")', "fail"),
+        ('$OmitLocalLogging on\n/etc/rsyslog.conf:module(load="imuxsock")', "fail"),
+        (
+            'module(load="imuxsock" SysSock.Use="off")\n'
+            '/etc/rsyslog.conf:input(type="imuxsock" Socket="/run/systemd/journal/syslog")',
+            "pass",
+        ),
+    ],
+    ids=["not-loaded", "syssock-off", "omit-local-logging", "own-socket"],
+)
+def test_rsyslog_reading_no_local_socket_nor_journal_forwards_no_host_logs(
+    host_scan, module: str, status: str
+) -> None:
+    """R25L-4 (false pass) HVA-200: an rsyslog that loads neither imuxsock reading the system
+    log socket nor imjournal (imuxsock not loaded, `SysSock.Use="off"`, legacy
+    `$OmitLocalLogging on`) gets the kernel's messages (imklog) at most, none of libvirt's nor
+    the logins'; its TLS forwarding passed. rsyslog loads no input unasked (tools/rsyslogd.c,
+    `fetch` github:rsyslog/rsyslog ee72adc: no imuxsock there), and rsyslog's imuxsock
+    SysSock.Use docs: "If this parameter is not enabled, then imuxsock will only be of use if a
+    custom input is configured". Held: with an imuxsock socket of its own (input(type="imuxsock"
+    Socket=...)) the pass stays (what that socket gets is not judged)."""
+    main = DEBIAN_RSYSLOG_MAIN.replace(UXSOCK, module)
+    assert main != DEBIAN_RSYSLOG_MAIN
+    a = host_scan({"rsyslog-config": (main + RSYSLOG_REMOTE, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {
+        "hv1": NEITHER if status == "fail" else "logs forwarded over TLS to logs.example.internal"
+    }

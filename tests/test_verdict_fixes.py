@@ -15,7 +15,13 @@ from conftest import domain_xml, messages, outcomes, with_current_kernel
 
 
 def _rsyslog(*files: tuple[str, str]) -> tuple[str, int]:
-    """`grep -r -H "" /etc/rsyslog.conf /etc/rsyslog.d` output for (path, text) files."""
+    """`grep -r -H "" /etc/rsyslog.conf /etc/rsyslog.d` output for (path, text) files, the main
+    file loading imuxsock first (the system log socket: without it or imjournal rsyslog forwards
+    the kernel's messages at most, R25L-4)."""
+    files = tuple(
+        (path, 'module(load="imuxsock")\n' + text if path == RS_MAIN else text)
+        for path, text in files
+    )
     return "".join(f"{path}:{line}\n" for path, text in files for line in text.splitlines()), 0
 
 

@@ -4119,7 +4119,14 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         notes = [
             x.locator
             for x in f.sources
-            if x.locator.startswith(("configured but", "selectors forward no", "journald hands"))
+            if x.locator.startswith(
+                (
+                    "configured but",
+                    "selectors forward no",
+                    "journald hands",
+                    "rsyslog reads neither",
+                )
+            )
         ]
         journal = [
             x.locator.removeprefix("journald forwarding unknown: ")

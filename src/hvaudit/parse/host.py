@@ -4581,6 +4581,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     narrow: list[str] = []
     filtered: list[str] = []
     journal_note = ""
+    socket_note = ""
     expiry_note = ""
     on_host: list[str] = []
     ng_starved: list[str] = []
@@ -4650,6 +4651,27 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         names = ", ".join(d.name for d in carried if d.tls)
         level, level_where = _journald_max_level_syslog(ev)
         dests = ", ".join(d.name for d in carried)
+        # rsyslog loads no input module unasked (tools/rsyslogd.c loads none), and imuxsock
+        # with SysSock.Use off (legacy $OmitLocalLogging on) reads no system log socket: "If
+        # this parameter is not enabled, then imuxsock will only be of use if a custom input is
+        # configured" (rsyslog imuxsock SysSock.Use). With neither it nor imjournal (nor an
+        # imuxsock socket of its own: input(type="imuxsock" ...), $AddUnixListenSocket), rsyslog
+        # gets the kernel's messages (imklog) at most: none of libvirt's, nor the logins'
+        # (R25L-4); a plain destination still fails as plain
+        if (
+            names
+            and fwd.main_read
+            and "imuxsock" not in fwd.inputs
+            and "imjournal" not in fwd.inputs
+            and not _rsyslog_own_sockets(rs.text, fwd.read_files)
+        ):
+            socket_note = (
+                "rsyslog reads neither the system log socket (no imuxsock with SysSock.Use on) "
+                f"nor the journal (no imjournal), so {names} get(s) the kernel's messages at "
+                "most, not libvirt's"
+            )
+            carried = [d for d in carried if not d.tls]
+            journal_on = True
         if journal_on is False:
             journal_note = (
                 f"journald hands rsyslog nothing: {journal_where}, and rsyslog reads no journal "
@@ -4802,8 +4824,22 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             )
     if journal_note and "rsyslog" not in idle:
         sources.append(Source(_journald_main(ev)[1].source.artefact, journal_note))
+    if socket_note and "rsyslog" not in idle:
+        sources.append(Source(rs.source.artefact, socket_note))
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
     return Fact.of(targets, *sources)
+
+
+def _rsyslog_own_sockets(text: str, read: Iterable[str]) -> bool:
+    """Whether a file rsyslogd reads opens a local socket of imuxsock's own (`input(type=
+    "imuxsock" Socket=...)`, legacy `$AddUnixListenSocket`): rsyslog imuxsock "Socket": "Adds an
+    additional unix socket"; what it receives is not judged (R25L-4)."""
+    files = _by_file(text)
+    body = "\n".join(ln for path in read for ln in files.get(path, ()))
+    return bool(
+        re.search(r"\binput\s*\(\s*type\s*=\s*[\"']?imuxsock\b", body, re.I)
+        or re.search(r"^\s*\$AddUnixListenSocket\b", body, re.I | re.M)
+    )
 
 
 #: the forwarders as HVA-200 names them
