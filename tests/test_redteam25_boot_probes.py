@@ -46,10 +46,23 @@ Findings (R25B-n):
   one of those was asked, it was dropped, and the attestation of the first passed KVM's next
   load unasked. Now each open question joins the item (ask_with, joint_question).
 
+- R25B-4 (false pass) HVA-180: "no pending security update" passed where the running kernel
+  is the newest installed but GRUB_DEFAULT names an older one by its 10_linux title
+  ("Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-27-amd64") or
+  id ("gnulinux-advanced-UUID>gnulinux-6.1.0-27-amd64-advanced-UUID"): GRUB
+  util/grub.d/10_linux.in titles each entry "%s, with Linux %s" and ids it
+  `gnulinux-$version-$type-$boot_device_id`, and grub-core/normal/menu.c
+  get_and_remove_first_entry_number picks the entry whose title or id matches (menuentry_eq;
+  all read with `find_string`), so the next boot runs the kernel the update replaced. A
+  grub.d/*.cfg is sourced after /etc/default/grub (its assignment stands). Now a fail naming
+  both kernels (parse.host._grub_default_older); a name with no kernel in /boot matches no
+  entry (GRUB starts at its first) and is not counted.
+
 Held (kept as tests): arm64 "Mitigation: CSV2, BHB" passes; 5.4's "PBRSB-eIBRS: SW sequence"
 and mainline's "BHI: Vulnerable, KVM: SW loop" pass; the next boot's
 `mitigations=auto,no_user_user` and `mitigations=auto,bogus,no_guest_host` (the parser stops
-at bogus) pass; "Unknown: No mitigations" still fails.
+at bogus) pass; "Unknown: No mitigations" still fails; GRUB_DEFAULT 0, saved, the running
+kernel's title, or a title of a kernel not in /boot passes HVA-180.
 
 Probed by script, not kept:
 
@@ -275,3 +288,61 @@ def test_r25b_3_kvm_next_load_asked_beside_unreported_flaws(host_scan) -> None:
     )
     asked = next(str(r.outcome.question) for r in a.results if r.check.id == "HVA-181")
     assert "reg_file_data_sampling" in asked and "keep its mitigations" in asked, asked
+
+
+# --- R25B-4: GRUB_DEFAULT pins an older kernel than the running one -------------------------------
+
+ADV = "Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux {}"
+UUID = "0b9a7c1e-54f3-4b8e-9d3c-2f6a1e0c7d11"
+
+
+def _pinned(host_scan, default: str, cfg: str = ""):
+    files = [
+        (
+            "/etc/default/grub",
+            f'GRUB_DEFAULT={default}\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'
+            'GRUB_CMDLINE_LINUX=""\n',
+        )
+    ]
+    if cfg:
+        files.append(("/etc/default/grub.d/pin.cfg", cfg))
+    return host_scan({"boot-cmdline": _boot(*files, grub=False)})
+
+
+@pytest.mark.parametrize(
+    ("default", "cfg"),
+    [
+        (f'"{ADV.format("6.1.0-27-amd64")}"', ""),
+        (f"'gnulinux-advanced-{UUID}>gnulinux-6.1.0-27-amd64-advanced-{UUID}'", ""),
+        # a grub.d drop-in is sourced after /etc/default/grub: its assignment stands
+        ("0", f'GRUB_DEFAULT="{ADV.format("6.1.0-27-amd64")}"\n'),
+    ],
+)
+def test_r25b_4_grub_default_pins_an_older_kernel_fails(host_scan, default: str, cfg: str) -> None:
+    """R25B-4 (false pass) HVA-180: the running kernel is the newest installed, but
+    GRUB_DEFAULT names the older 6.1.0-27-amd64 by its 10_linux title ("%s, with Linux %s")
+    or id (`gnulinux-$version-$type-$boot_device_id`; GRUB util/grub.d/10_linux.in): the
+    next boot runs the kernel the update replaced."""
+    a = _pinned(host_scan, default, cfg)
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT names the older kernel "
+        "6.1.0-27-amd64: the next boot goes back to it (its entry is the default once "
+        "update-grub runs)"
+    }
+
+
+@pytest.mark.parametrize(
+    "default",
+    [
+        "0",
+        "saved",
+        f'"{ADV.format("6.1.0-28-amd64")}"',
+        # no such kernel in /boot: GRUB finds no entry and boots its first
+        f'"{ADV.format("6.1.0-21-amd64")}"',
+    ],
+)
+def test_r25b_4_grub_default_newest_or_unnamed_passes(host_scan, default: str) -> None:
+    """R25B-4 held: GRUB_DEFAULT that names the running kernel, none, or one not installed."""
+    a = _pinned(host_scan, default)
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")

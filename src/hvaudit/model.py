@@ -1053,6 +1053,10 @@ class HostFacts:
     """Each place the next boot's kernel command line is kept on this host (GRUB's defaults,
     /etc/kernel/cmdline, each Boot Loader Specification entry), R21B-1: which of them the boot
     loader uses is not read."""
+    grub_default_older: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """(running release, pinned release) where GRUB_DEFAULT (/etc/default/grub and
+    grub.d/*.cfg) names an installed kernel (/boot/vmlinuz-RELEASE) of the running one's
+    flavour older than it, () otherwise (R25B-4)."""
     os_release: Fact[dict[str, str]] = field(default_factory=_na)
     packages: Fact[dict[str, str]] = field(default_factory=_na)
     pending_security_updates: Fact[tuple[str, ...]] = field(default_factory=_na)

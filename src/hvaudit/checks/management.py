@@ -3532,11 +3532,19 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         problems = []
+        pin = h.facts.grub_default_older
         if kernel.get():
             running, newest = kernel.get()
             problems.append(
                 f"kernel {newest} is installed but {running} runs (the update takes effect at "
                 "the next reboot)"
+            )
+        elif pin.known and pin.get():
+            # R25B-4: the running kernel is the newest, but GRUB_DEFAULT boots an older one
+            running, pinned = pin.get()
+            problems.append(
+                f"kernel {running} runs, but GRUB_DEFAULT names the older kernel {pinned}: the "
+                "next boot goes back to it (its entry is the default once update-grub runs)"
             )
         if f.get():
             names = ", ".join(f.get()[:10]) + (" ..." if len(f.get()) > 10 else "")
@@ -3545,7 +3553,14 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
             names = ", ".join(held.get()[:10]) + (" ..." if len(held.get()) > 10 else "")
             problems.append(f"{len(held.get())} package(s) kept back or on hold: {names}")
         if problems:
-            yield failed(s, "; ".join(problems), *f.sources, *held.sources, *kernel.sources)
+            yield failed(
+                s,
+                "; ".join(problems),
+                *f.sources,
+                *held.sources,
+                *kernel.sources,
+                *(pin.sources if pin.known and pin.get() else ()),
+            )
         else:
             yield passed(
                 s,

@@ -748,6 +748,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.pci_slots = ev.fact(_cmd("pci-slots"), _pci_slots)
     f.sysctl_d = _sysctl_d(ev)
     f.kernel_cmdline_next_boot = _boot_cmdline(ev)
+    f.grub_default_older = _grub_default_older(ev)
     f.route_localnet = _route_localnet_next_boot(
         ev.fact(_cmd("route-localnet"), _route_localnet), ev.get(_cmd("route-localnet")), f.sysctl_d
     )
@@ -7466,6 +7467,76 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
             continue
         out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
     return Fact.of(tuple(out), *found.sources)
+
+
+def _grub_default_kernel(ev: HostEvidence) -> Fact[str]:
+    """The kernel release GRUB_DEFAULT names (R25B-4), "" where it names none (0, saved, an
+    index, unset). grub-mkconfig sources /etc/default/grub, then each
+    /etc/default/grub.d/*.cfg, so the last assignment stands; 10_linux titles each entry
+    "%s, with Linux %s" (recovery: "%s, with Linux %s (recovery mode)") and gives it the id
+    `gnulinux-$version-$type-$boot_device_id` (GRUB util/grub.d/10_linux.in, read with
+    `find_string`): GRUB_DEFAULT="Advanced options for Debian GNU/Linux>Debian GNU/Linux, with
+    Linux 6.1.0-27-amd64" or "gnulinux-advanced-UUID>gnulinux-6.1.0-27-amd64-advanced-UUID"
+    boots that kernel whichever is newer."""
+    found = _found_files(
+        ev,
+        "boot-cmdline",
+        "the next boot's kernel command line",
+        lambda line: line.startswith("/") and ":" not in line,
+    )
+    if not found.known:
+        return Fact.unavailable(found.reason, *found.sources)
+    files = found.get()
+    paths = [p for p in files if p == "/etc/default/grub"] + sorted(
+        p for p in files if p.startswith("/etc/default/grub.d/") and p.endswith(".cfg")
+    )
+    value = ""
+    for path in paths:
+        for line in files[path]:
+            m = re.match(r"\s*(?:export\s+)?GRUB_DEFAULT=(.*)$", line)
+            if m:
+                value = m.group(1).strip()
+                if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]
+    m = re.search(r"with Linux ([^\s>()'\"]+)", value) or re.search(
+        r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
+    )
+    return Fact.of(m.group(1) if m else "", *found.sources)
+
+
+def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
+    """(running, pinned) where GRUB_DEFAULT names (_grub_default_kernel) a kernel installed in
+    /boot of the running kernel's flavour and older than it: after update-grub the next boot
+    runs it, and the updates the running kernel carries are gone (R25B-4). A named kernel not
+    in /boot has no entry: grub-core/normal/menu.c get_and_remove_first_entry_number matches
+    `default` against each entry's title or id (menuentry_eq) and returns -1 where none
+    matches, and the menu then starts at its first entry (read with `find_string`)."""
+    pin = _grub_default_kernel(ev)
+    if not pin.known:
+        return Fact.unavailable(pin.reason, *pin.sources)
+    if not pin.get():
+        return Fact.of((), *pin.sources)
+    rel = ev.get(_file("/proc/sys/kernel/osrelease"))
+    boot = ev.get(_cmd("boot-kernels"))
+    if rel.state != "ok" or not _first(rel) or boot.state != "ok":
+        return Fact.unavailable(
+            f"GRUB_DEFAULT names kernel {pin.get()}, but the running kernel or /boot's "
+            "kernels could not be read",
+            *pin.sources,
+            rel.source,
+            boot.source,
+        )
+    running = _first(rel)
+    installed = {
+        line.strip().rsplit("/", 1)[-1].removeprefix("vmlinuz-")
+        for line in boot.text.splitlines()
+        if line.strip().startswith("/boot/vmlinuz-")
+    }
+    flavour, mine = _kernel_release_key(running)
+    theirs = _kernel_release_key(pin.get())
+    if pin.get() in installed and theirs[0] == flavour and theirs[1] < mine:
+        return Fact.of((running, pin.get()), *pin.sources, rel.source, boot.source)
+    return Fact.of((), *pin.sources, rel.source, boot.source)
 
 
 def _modprobe_files(ev: HostEvidence) -> Fact[tuple[tuple[str, tuple[str, ...]], ...]]:
