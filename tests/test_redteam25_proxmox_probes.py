@@ -35,7 +35,8 @@ Findings:
   generate_tap_rules_direction: with `ipfilter: 1` or the set), so every exchange with the
   guest is to an address of it and the rule accepts every inbound packet of that IP version
   before the policy, as P14-2's -dest of the node's address does on the node. Now fail,
-  naming the address; the IP version is the address's.
+  naming the address; the IP version is the address's. An ipfilter-net0 entry naming an
+  alias (`guest/web`) counts as the alias's address (generate_ipset_chains resolves it).
 
 Held:
 - R25P-1: `-dest 192.0.2.99` (no address of the node) and `-p udp` (the management ports are
@@ -49,8 +50,9 @@ Probed by script: see Tally.
 
 Tally: 3 findings (3 false passes). R25P-1: 6 cases in 2 test functions, 4 failed on main
 54fb3cb (pass there), 2 held passed before and after. R25P-2: 6 cases in 2 test functions, 4
-failed on main 524e849 (pass there), 2 held passed before and after. R25P-3: 6 cases in 2
-test functions, 4 failed on main 968fcd0 (pass there), 2 held passed before and after.
+failed on main 524e849 (pass there), 2 held passed before and after. R25P-3: 7 cases in 3
+test functions, 4 failed on main 968fcd0 (pass there), the alias case on main e6082bc (after
+R25P-3 landed), 2 held passed before and after.
 
 Leads left:
 """
@@ -186,11 +188,11 @@ def test_r25p_2_held_private_or_narrower(
 VM200_FW = (PVE_HARDENED / "etc/pve/firewall/200.fw").read_text()
 
 
-def _vm_rule(tmp_path: Path, rule: str) -> tuple[str, str]:
+def _vm_rule(tmp_path: Path, rule: str, fw: str = VM200_FW) -> tuple[str, str]:
     """HVA-303 of web-10 on the live hardened node (pve-firewall running), `rule` appended to
     its 200.fw (line 13), whose IP set ipfilter-net0 holds 192.0.2.10 with `ipfilter: 1`."""
     tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
-    (tree / "etc/pve/firewall/200.fw").write_text(VM200_FW + rule + "\n")
+    (tree / "etc/pve/firewall/200.fw").write_text(fw + rule + "\n")
     running = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}
     a = pve_scan(tmp_path, running, tree)
     r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-303", "web-10"))
@@ -247,3 +249,19 @@ def test_r25p_3_dest_of_the_guest_accepts_everything(
 def test_r25p_3_held_dest_elsewhere_or_one_port(tmp_path: Path, rule: str) -> None:
     """Held: a -dest outside the set, or one port of the guest's address, still passes."""
     assert _vm_rule(tmp_path, rule) == ("pass", "1 interface(s) behind the VM firewall")
+
+
+def test_r25p_3_ipfilter_entry_naming_an_alias(tmp_path: Path) -> None:
+    """R25P-3: an ipfilter-net0 entry naming the VM's own alias is the alias's address to
+    pve-firewall (generate_ipset_chains: `resolve_alias` for an entry matching
+    $ip_alias_pattern, `guest/` or `dc/` scope): `-dest guest/web` holds it."""
+    fw = VM200_FW.replace(
+        "[IPSET ipfilter-net0] # the VM's own address\n192.0.2.10\n",
+        "[ALIASES]\nweb 192.0.2.10\n\n[IPSET ipfilter-net0] # the VM's own address\nguest/web\n",
+    )
+    assert fw != VM200_FW
+    status, message = _vm_rule(tmp_path, "IN ACCEPT -dest guest/web", fw)
+    assert (status, message.rpartition(" (")[2]) == (
+        "fail",
+        "-dest guest/web: holds 192.0.2.10, the guest's address in IP set ipfilter-net0)",
+    ), message

@@ -1469,28 +1469,31 @@ def _vm_dest_held(
     name = f"ipfilter-{netid}"
     if fw.options.get("ipfilter", "0") != "1" and name not in fw.ipsets:
         return None
-    own = [
-        n
-        for e in fw.usable(name)
-        if not e.nomatch and (n := _network(fw.aliases.get(e.cidr.lower(), e.cidr))) is not None
-    ]
+
+    def alias(text: str) -> str:
+        # an entry naming an alias: the VM's own first, then the cluster's (resolve_alias,
+        # `guest/` and `dc/` scopes); an address as it is
+        scope, _, bare = text.strip().rpartition("/")
+        if scope in ("", "guest") and bare.lower() in fw.aliases:
+            return fw.aliases[bare.lower()]
+        return _resolve_alias(text, cluster) if scope in ("", "dc") else text
+
+    own = [n for e in fw.usable(name) if not e.nomatch and (n := _network(alias(e.cidr)))]
 
     def nets(item: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         text = item.strip()
         scope, _, bare = text.lstrip("+").rpartition("/")
         if text.startswith("+"):
             if scope != "dc" and bare.lower() in fw.ipsets:
-                entries, aliases = fw.usable(bare.lower()), fw.aliases
+                found = [_network(alias(e.cidr)) for e in fw.usable(bare.lower()) if not e.nomatch]
             else:
-                entries, aliases = cluster.usable(bare.lower()), cluster.aliases
-            found = [
-                _network(_resolve_alias(aliases.get(e.cidr.lower(), e.cidr), cluster))
-                for e in entries
-                if not e.nomatch
-            ]
+                found = [
+                    _network(_resolve_alias(e.cidr, cluster))
+                    for e in cluster.usable(bare.lower())
+                    if not e.nomatch
+                ]
             return [n for n in found if n is not None]
-        target = fw.aliases.get(bare.lower()) if scope != "dc" else None
-        target = _resolve_alias(target or text, cluster)
+        target = alias(text)
         if "-" in target:
             lo, _, hi = target.partition("-")
             try:
