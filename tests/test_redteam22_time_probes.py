@@ -82,9 +82,10 @@ QUESTION = (
     ("argv", "conf", "reason"),
     [
         (
-            "/usr/sbin/ntpd -p /var/run/ntpd.pid -g -c /run/ntp.conf.dhcp -u 109:115",
+            "/usr/sbin/ntpd -p /var/run/ntpd.pid -g -c /var/lib/ntp/ntp.conf.dhcp -u 109:115",
             OUTSIDE,
-            "ntpd runs with -c /run/ntp.conf.dhcp, a configuration file hvaudit does not read",
+            "ntpd runs with -c /var/lib/ntp/ntp.conf.dhcp, a configuration file hvaudit does not "
+            "read",
         ),
         (
             "/usr/sbin/ntpd -p /var/run/ntpd.pid -gc/etc/ntp.local.conf -u 109:115",
@@ -92,9 +93,10 @@ QUESTION = (
             "ntpd runs with -c /etc/ntp.local.conf, a configuration file hvaudit does not read",
         ),
         (
-            "/usr/sbin/ntpd --configfile=/run/ntp.conf.dhcp -g",
+            "/usr/sbin/ntpd --configfile=/var/lib/ntp/ntp.conf.dhcp -g",
             LOCAL_ONLY,
-            "ntpd runs with -c /run/ntp.conf.dhcp, a configuration file hvaudit does not read",
+            "ntpd runs with -c /var/lib/ntp/ntp.conf.dhcp, a configuration file hvaudit does not "
+            "read",
         ),
         (
             "/usr/sbin/ntpd -p /run/ntpd.pid -g -u 106:112",
@@ -109,7 +111,8 @@ def test_ntpd_reading_an_unread_file_is_asked(host_scan, argv: str, conf: str, r
     default /etc/ntp.conf"; Debian's dhclient hook makes ntpd read /run/ntp.conf.dhcp (a real
     process list: "/usr/sbin/ntpd -p /var/run/ntpd.pid -g -c /run/ntp.conf.dhcp -u 109:115").
     ntp.conf(5) includefile: "additional configuration commands to be included from a separate
-    file". Was: the pass "ntpd running" whatever that file says (and a fail on a stale
+    file". R25T-7 collects /run/ntp.conf.dhcp, so the unread file here is older Debian's
+    /var/lib/ntp/ntp.conf.dhcp ("-c /var/lib/ntp/ntp.conf.dhcp" in a public service listing). Was: the pass "ntpd running" whatever that file says (and a fail on a stale
     /etc/ntp.conf with only the LOCAL driver). Right: the question, naming the unread file."""
     a = host_scan({"processes": (_ntpd(argv), 0), "/etc/ntp.conf": conf})
     assert outcomes(a, "HVA-202") == {"hv1": "manual"}

@@ -49,6 +49,13 @@ Findings (ID-n):
   vSphere API 7.0.3: serviceSync "Report true if time is synchronized with remote time
   source", read with `search`) was asked whether it synchronises with its PTP master (V17-4);
   the NTP branch fails on the same fields (V24-1). Now a fail naming the field.
+- R25T-7 (asked where the evidence settles it; no false pass) HVA-202: R25T-2 asked every ntpd
+  started on Debian's DHCP copy (`-c /run/ntpsec/ntp.conf.dhcp`, `-c /run/ntp.conf.dhcp`: "a
+  copy of the default /etc/ntp.conf with a modified server list from the DHCP server",
+  Cumulus Linux docs read with `find_string`), a common set-up. Now those two files (and the
+  ntp.d beside them, which ntpsec reads there instead of /etc's) are collected and judged:
+  `disable ntp` fails, an outside pool with an outside system peer passes. The R22T-1 and
+  R25T-2 cases now use older Debian's /var/lib/ntp/ntp.conf.dhcp, still unread.
 
 Held (kept as tests): a `disable ntp` in a subdirectory of ntp.d whose name does not end in
 .conf (ntpsec skips it) and a commented `# disable ntp` in ntp.d pass; phc2sys beside ts2phc
@@ -58,9 +65,10 @@ whatever ntp.d holds; a PTP host reporting serviceSync true is still asked.
 Probed by script: 10 inputs before the tests (the DHCP -c file with and without `ntpq -pn`,
 Debian's ntpsec argv with and without it, six phc2sys command lines).
 
-Tally: 6 findings, 4 false passes, 1 wrong fail, 1 unsettled question; 19 cases in 6 test
-functions; 15 failed on main before the fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7
-before R25T-3/4, 4 on 459074d before R25T-5, 2 before R25T-6; the held cases passed).
+Tally: 7 findings, 4 false passes, 1 wrong fail, 2 unsettled questions; 21 cases in 7 test
+functions; 17 failed on main before the fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7
+before R25T-3/4, 4 on 459074d before R25T-5, 2 before R25T-6, 2 before R25T-7; the held cases
+passed).
 
 Leads left: see the report.
 """
@@ -159,10 +167,12 @@ def test_ntp_d_disable_ntp(host_scan, dirs, dpkg: str, status: str, message: str
 
 
 def test_unread_c_file_asked(host_scan) -> None:
-    """R25T-2. Debian's DHCP hook starts ntpd with `-c /run/ntpsec/ntp.conf.dhcp`, a copy of
-    the main file with the DHCP servers; hvaudit does not read it, so a `disable ntp` there is
-    not seen. Was: "ntpd running" (pass) on an outside system peer. Right: asked."""
-    dhcp = NTPSEC.replace("/etc/ntpsec/ntp.conf", "/run/ntpsec/ntp.conf.dhcp")
+    """R25T-2. Older Debian releases start ntpd with `-c /var/lib/ntp/ntp.conf.dhcp` (a public
+    service listing read with `find_string`: "/usr/sbin/ntpd -p /var/run/ntpd.pid -g -c
+    /var/lib/ntp/ntp.conf.dhcp -u 109:114"), a copy of the main file with the DHCP servers;
+    hvaudit does not read it, so a `disable ntp` there is not seen. Was: "ntpd running" (pass)
+    on an outside system peer. Right: asked."""
+    dhcp = NTPSEC.replace("/etc/ntpsec/ntp.conf", "/var/lib/ntp/ntp.conf.dhcp")
     a = host_scan(
         {
             "processes": (PROCS.replace(CHRONYD, f"ntpsec   {dhcp}"), 0),
@@ -174,12 +184,45 @@ def test_unread_c_file_asked(host_scan) -> None:
         {"hv1": "manual"},
         {
             "hv1": "ntpd running, but whether its clock discipline is on is not in the evidence "
-            "(ntpd runs with -c /run/ntpsec/ntp.conf.dhcp, a configuration file hvaudit does "
+            "(ntpd runs with -c /var/lib/ntp/ntp.conf.dhcp, a configuration file hvaudit does "
             "not read)"
         },
     )
     r = next(r for r in a.results if r.check.id == "HVA-202")
     assert r.outcome.question == OFF_QUESTION
+
+
+@pytest.mark.parametrize(
+    ("conf", "status", "message"),
+    [
+        (
+            CONF + "disable ntp\n",
+            "fail",
+            "ntpd running, but its clock discipline is off (/run/ntpsec/ntp.conf.dhcp: disable "
+            "ntp): it corrects nothing, the clock runs free",
+        ),
+        (CONF, "pass", "ntpd running"),
+    ],
+    ids=["disable-ntp", "outside-pool"],
+)
+def test_dhcp_copy_is_read(host_scan, conf: str, status: str, message: str) -> None:
+    """R25T-7. Debian's dhclient hook starts ntpd with `-c /run/ntpsec/ntp.conf.dhcp` (`-c
+    /run/ntp.conf.dhcp` for ntp), "a copy of the default /etc/ntp.conf with a modified server
+    list from the DHCP server" (Cumulus Linux docs, read with `find_string`). Was: asked, the
+    file not collected (R25T-2 on a common DHCP host). Right: collected and judged: its
+    `disable ntp` fails, its outside pool with an outside system peer passes."""
+    dhcp = NTPSEC.replace("/etc/ntpsec/ntp.conf", "/run/ntpsec/ntp.conf.dhcp")
+    a = host_scan(
+        {
+            "processes": (PROCS.replace(CHRONYD, f"ntpsec   {dhcp}"), 0),
+            "/etc/ntpsec/ntp.conf": CONF,
+            "/run/ntpsec/ntp.conf.dhcp": conf,
+            "ntpq-peers": (PEERS, 0),
+            "ntp-conf-dirs": ("", 2, "grep: /etc/ntp.d: No such file or directory\n"),
+            "dpkg-packages": (WITH_NTPSEC, 0),
+        }
+    )
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
 
 
 NO_CHRONY = PROCS.replace("  402 _chrony   /usr/sbin/chronyd -F 1\n", "")

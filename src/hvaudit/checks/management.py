@@ -4670,7 +4670,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     file says `disable ntp` corrects nothing, whatever peer it selects: a fail, as chronyd -x
     (R24T-1); a `noselect` source is no source (R24T-2), and a file with no source ntpd selects
     is asked (R24T-3). A file it includes (`includefile`, not collected) may say `disable ntp`:
-    what would pass is asked (R24I-1); so is a -c file hvaudit does not read (R25T-2). ntpsec
+    what would pass is asked (R24I-1); so is a -c file hvaudit does not read (R25T-2); the
+    DHCP copies Debian's dhclient hooks start it on (/run/ntp.conf.dhcp, /run/ntpsec/
+    ntp.conf.dhcp) are read (R25T-7). ntpsec
     also reads every *.conf of the ntp.d directory beside its file (collected): a `disable ntp`
     there fails where ntpsec is the installed ntpd, and is asked where no package list names
     it (R25T-1); its sources count as the file's where ntpsec is installed, and may settle

@@ -150,6 +150,11 @@ FILES: tuple[FileProbe, ...] = (
     # 127.127.1.0) reports itself synchronised to nothing (R17H-5)
     FileProbe("/etc/ntp.conf"),
     FileProbe("/etc/ntpsec/ntp.conf"),
+    # the copies Debian's dhclient hooks write with the DHCP server's NTP servers and start ntpd
+    # on with -c ("a copy of the default /etc/ntp.conf with a modified server list from the
+    # DHCP server", Cumulus Linux docs; R25T-7)
+    FileProbe("/run/ntp.conf.dhcp"),
+    FileProbe("/run/ntpsec/ntp.conf.dhcp"),
 )
 
 #: The libvirt daemons whose configuration file hvaudit reads: the monolithic libvirtd, then the
@@ -853,10 +858,21 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # parallel subdirectory if that exists", ntp.d beside the file ntpd reads (include/
     # ntp_config.h CONFIG_DIR "ntp.d"; ntp_scanner.c lex_push_file: every entry ending in
     # ".conf", recursing into such directories; ntpsec/ntpsec fa2a479): /etc/ntp.d beside the
-    # default /etc/ntp.conf, /etc/ntpsec/ntp.d beside Debian's -c /etc/ntpsec/ntp.conf.
+    # default /etc/ntp.conf, /etc/ntpsec/ntp.d beside Debian's -c /etc/ntpsec/ntp.conf, and
+    # those beside the DHCP copies (R25T-7).
     CommandProbe(
         "ntp-conf-dirs",
-        ("grep", *CONFIG_GREP, "-H", "--include=*.conf", "", "/etc/ntp.d", "/etc/ntpsec/ntp.d"),
+        (
+            "grep",
+            *CONFIG_GREP,
+            "-H",
+            "--include=*.conf",
+            "",
+            "/etc/ntp.d",
+            "/etc/ntpsec/ntp.d",
+            "/run/ntp.d",
+            "/run/ntpsec/ntp.d",
+        ),
     ),
 )
 

@@ -5389,8 +5389,15 @@ def _clock_synchronized(g: Got) -> Fact[bool]:
     )
 
 
-#: ntpd's configuration files (ntp's /etc/ntp.conf, ntpsec's on Debian /etc/ntpsec/ntp.conf).
-NTP_CONFS = ("/etc/ntp.conf", "/etc/ntpsec/ntp.conf")
+#: ntpd's configuration files (ntp's /etc/ntp.conf, ntpsec's on Debian /etc/ntpsec/ntp.conf,
+#: and the copies with the DHCP server's NTP servers Debian's dhclient hooks write and start
+#: ntpd on with -c, R25T-7).
+NTP_CONFS = (
+    "/etc/ntp.conf",
+    "/etc/ntpsec/ntp.conf",
+    "/run/ntp.conf.dhcp",
+    "/run/ntpsec/ntp.conf.dhcp",
+)
 
 #: The file an ntpd started without -c reads, ntp's and ntpsec's alike: ntp's ntpd.c "-c
 #: conffile ... default /etc/ntp.conf", ntpsec's include/ntp_config.h `#define CONFIG_FILE
@@ -5652,8 +5659,8 @@ def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) ->
     it names with `includefile` (ntpsec ntp.conf(5): "evaluated as though the text of the file
     - or all files of the directory with the extension ".conf" - were textually spliced in",
     read with `search`) is not collected: with no `disable ntp` in what was read, unknown
-    (R24I-1). Nor is a -c file other than NTP_CONFS (Debian's DHCP copy /run/ntpsec/ntp.conf.dhcp
-    of the main file, R25T-2). ntpsec also reads the ntp.d directory beside its file
+    (R24I-1). Nor is a -c file other than NTP_CONFS (the DHCP copy /var/lib/ntp/ntp.conf.dhcp of
+    older Debian releases, R25T-2). ntpsec also reads the ntp.d directory beside its file
     (`_ntp_dir`, R25T-1): a `disable ntp` there counts where ntpsec is the installed ntpd, and
     is asked where no package list names it (ntp's ntpd reads no such directory)."""
     conf, _ = _ntpd_command(processes)
