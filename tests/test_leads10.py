@@ -216,17 +216,17 @@ def test_loopback_migration_address_with_route_localnet(host_scan) -> None:
     """HVA-036 passed "migration_address = loopback" with route_localnet = 1 on br0: an
     incoming migration's port on 127.0.0.1 is open to br0's network. Right: fail; the probe
     failing, the question; read as 0, the pass as before."""
-    a = host_scan({**_migration_on("127.0.0.1"), "route-localnet": ROUTED_BR0})
+    a = host_scan({**_migration_on("127.0.0.2"), "route-localnet": ROUTED_BR0})
     assert (outcomes(a, "HVA-036")["hv1"], messages(a, "HVA-036")["hv1"]) == (
         "fail",
-        "migration_address = 127.0.0.1: route_localnet = 1 on br0 opens 127/8 to the network",
+        "migration_address = 127.0.0.2: route_localnet = 1 on br0 opens 127/8 to the network",
     )
-    b = host_scan({**_migration_on("127.0.0.1"), "route-localnet": UNREAD})
+    b = host_scan({**_migration_on("127.0.0.2"), "route-localnet": UNREAD})
     assert (outcomes(b, "HVA-036")["hv1"], messages(b, "HVA-036")["hv1"]) == (
         "manual",
-        f"migration_address = 127.0.0.1; {WHY}",
+        f"migration_address = 127.0.0.2; {WHY}",
     )
-    c = host_scan(_migration_on("127.0.0.1"))
+    c = host_scan(_migration_on("127.0.0.2"))
     assert (outcomes(c, "HVA-036")["hv1"], messages(c, "HVA-036")["hv1"]) == (
         "pass",
         "migration_address = loopback, migrate_tls_x509_verify = 1",

@@ -127,15 +127,18 @@ def _migration_on(addr: str) -> dict[str, object]:
 def test_loopback_migration_address_beside_a_user_mode_guest_fails(host_scan) -> None:
     """R17-8 (false pass). migration_address = 127.0.0.1 (qemu.conf: the address incoming
     migrations listen on) passed as loopback; VM slirp's guest reaches 127.0.0.1 and can be the
-    first to send an incoming VM's state. Right: fail naming the VM."""
+    first to send an incoming VM's state. Right: fail naming the VM. R25C-6 changed this:
+    libvirt's qemu driver refuses migration_address = 127.0.0.1 (qemu_conf.c "must not be the
+    address of the local machine"), an error; 127.0.0.2 is out of slirp's reach (it connects
+    to 127.0.0.1 only): the loopback pass."""
     a = host_scan(_migration_on("127.0.0.1"), domains=_beside())
-    assert (outcomes(a, "HVA-036")["hv1"], messages(a, "HVA-036")["hv1"]) == (
-        "fail",
-        f"migration_address = 127.0.0.1: the user-mode networking of {SLIRP} opens 127/8 to "
-        "its guest (a connection to its host address becomes one to 127.0.0.1), which can "
-        "send an incoming VM's state",
+    assert outcomes(a, "HVA-036") == {"hv1": "error"}, messages(a, "HVA-036")
+    b = host_scan(_migration_on("127.0.0.2"), domains=_beside())
+    assert (outcomes(b, "HVA-036")["hv1"], messages(b, "HVA-036")["hv1"]) == (
+        "pass",
+        "migration_address = loopback, migrate_tls_x509_verify = 1",
     )
-    held = host_scan(_migration_on("127.0.0.1"))
+    held = host_scan(_migration_on("127.0.0.2"))
     assert (outcomes(held, "HVA-036")["hv1"], messages(held, "HVA-036")["hv1"]) == (
         "pass",
         "migration_address = loopback, migrate_tls_x509_verify = 1",

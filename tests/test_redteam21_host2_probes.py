@@ -233,10 +233,10 @@ def test_sysctl_d_routes_127_8_from_the_next_boot(host_scan, body, routed) -> No
     at every boot, a glob to every interface (apply_glob_option) and udev again to each later
     one (99-systemd.rules: `systemd-sysctl --prefix=/net/ipv4/conf/$name`); ip-sysctl.rst:
     loopback then is no martian on those interfaces. hvaudit passed migration on 127.0.0.1."""
-    a = host_scan({**_migration_on("127.0.0.1"), "sysctl-d": _sysctl((K8S, body))})
+    a = host_scan({**_migration_on("127.0.0.2"), "sysctl-d": _sysctl((K8S, body))})
     assert outcomes(a, "HVA-036") == {"hv1": "fail"}
     assert messages(a, "HVA-036") == {
-        "hv1": f"migration_address = 127.0.0.1: route_localnet = 1 on {routed} opens 127/8 to "
+        "hv1": f"migration_address = 127.0.0.2: route_localnet = 1 on {routed} opens 127/8 to "
         "the network"
     }
 
@@ -245,10 +245,10 @@ def test_sysctl_d_unread_leaves_127_8_a_question(host_scan) -> None:
     """R21S-2 (false pass) HVA-036: route_localnet 0 now and sysctl.d unreadable: the next
     boot's value is not known, the loopback rule's question (was the pass)."""
     unread = ("", 1, "grep: /etc/sysctl.d/50-k8s.conf: Permission denied\n")
-    a = host_scan({**_migration_on("127.0.0.1"), "sysctl-d": unread})
+    a = host_scan({**_migration_on("127.0.0.2"), "sysctl-d": unread})
     assert outcomes(a, "HVA-036") == {"hv1": "manual"}
     assert messages(a, "HVA-036") == {
-        "hv1": "migration_address = 127.0.0.1; whether the kernel routes 127/8 from the network "
+        "hv1": "migration_address = 127.0.0.2; whether the kernel routes 127/8 from the network "
         "is not known (route_localnet 0 now, but sysctl.d could not be read (grep: "
         "/etc/sysctl.d/50-k8s.conf: Permission denied))"
     }
@@ -267,7 +267,7 @@ def test_explicit_keys_beat_a_route_localnet_glob(host_scan) -> None:
         "net.ipv4.conf.default.route_localnet=0\nnet.ipv4.conf.bond0.route_localnet=0\n"
         "net.ipv4.conf.br0.route_localnet=0"
     )
-    a = host_scan({**_migration_on("127.0.0.1"), "sysctl-d": _sysctl((K8S, body))})
+    a = host_scan({**_migration_on("127.0.0.2"), "sysctl-d": _sysctl((K8S, body))})
     assert outcomes(a, "HVA-036") == {"hv1": "pass"}
     assert messages(a, "HVA-036") == {
         "hv1": "migration_address = loopback, migrate_tls_x509_verify = 1"
@@ -279,7 +279,7 @@ def test_a_bundle_older_than_the_sysctl_d_probe_keeps_the_live_value(
 ) -> None:
     """Held: a bundle made before the sysctl-d probe existed has the live value alone (the
     modprobe-d rule, R20H-10)."""
-    a = older_bundle_scan(_migration_on("127.0.0.1"), gone=command_artefact("sysctl-d"))
+    a = older_bundle_scan(_migration_on("127.0.0.2"), gone=command_artefact("sysctl-d"))
     assert outcomes(a, "HVA-036") == {"hv1": "pass"}
     assert outcomes(a, "HVA-062") == {"hv1": "pass"}
 

@@ -49,12 +49,28 @@ Findings:
   must be greater than 0"; both return -1 and the daemon does not start). HVA-130 passed on
   such a file and HVA-035 failed "tcp_min_ssf = 40" for a daemon that does not run with it;
   both are now the R24D-1 refusal error.
+- R25C-6 (false pass) HVA-036, HVA-215, HVA-053 and every qemu.conf check: values of the right
+  type that libvirt's qemu driver refuses were judged: stdio_handler other than "logd"/"file",
+  a namespace other than "mount", migration_address (or migration_host) "localhost...",
+  127.0.0.1 or [::1], a security driver named twice, allow_disk_format_probing = 1
+  (libvirt/libvirt src/qemu/qemu_conf.c virQEMUDriverConfigLoad*Entry: "Unknown stdio
+  handler", "Unknown namespace", "must not be the address of the local machine" with
+  src/util/virsocketaddr.c virSocketAddrIsNumericLocalhost, "Duplicate security driver", "no
+  longer supported"; each returns -1 and the driver does not start). HVA-036 passed
+  "migration_address = loopback" for 127.0.0.1. Now the R24H-1 refusal error
+  (parse/libvirt_conf.py _qemu_value_refused). Tests built on 127.0.0.1 (test_leads10,
+  test_redteam21_host2: route_localnet opens all of 127/8) now use 127.0.0.2, which libvirt
+  loads; test_loop17's R17-8 (slirp beside a loopback migration_address) now expects the
+  error for 127.0.0.1 and the loopback pass for 127.0.0.2, which slirp does not reach (libslirp
+  socket.c sotranslate_out rewrites the host address to loopback_addr, 127.0.0.1 only):
+  checks/hardening.py keeps that fail for 127.0.0.1 alone.
 
 Held (kept as tests):
 - `+1` is VIR_CONF_ULLONG, a bool libvirt takes: vnc_tls = +1 still passes HVA-048.
 - a key libvirt does not read may hold a nested list (virConfParseValue recurses into `[`, and
   only a getter would refuse it): `foo = [ [ "x" ] ]` no longer makes the file unreadable (it
   was a wrong error).
+- migration_address = 127.0.0.2 is loaded (only INADDR_LOOPBACK is "numeric localhost").
 - OpenRC's LIBVIRTD_OPTS="" (no --listen): HVA-030 still passes.
 - duplicate keys: the first wins (virConfGetValue walks the entries in file order); already
   held by parse_conf, checked again here.
@@ -64,9 +80,9 @@ three bools, a big seccomp_sandbox, numbers and a list inside two string lists, 
 a read and an unread key), 7 checks each; 4 OpenRC variants (--listen, empty, absent, an
 expansion) through HVA-030 and HVA-035.
 
-Tally: 5 findings, 5 false passes; 18 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
+Tally: 6 findings, 6 false passes; 26 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
 the 4 OpenRC tests on 6eef24f (R25C-1/2 landed) before R25C-3;
-the R25C-4 test on main before R25C-4; both R25C-5 tests on main before R25C-5.
+the R25C-4 test on main before R25C-4; both R25C-5 tests on main before R25C-5; the 7 R25C-6 refusal tests on main before R25C-6.
 
 Leads left: a SysV init's
 /etc/default/libvirtd `libvirtd_opts` is not read (asked).
@@ -333,3 +349,87 @@ def test_value_daemon_refuses_is_an_error(host_scan, added: str, refusal: str) -
             f"evidence could not be collected: {DAEMON}:{line}: libvirtd refuses the file "
             f"({refusal}), so it does not start with it"
         )
+
+
+def _migration(addr: str) -> str:
+    return QEMU_CONF.replace('migration_address = "10.0.1.10"', f'migration_address = "{addr}"')
+
+
+@pytest.mark.parametrize(
+    ("text", "check", "line", "refusal"),
+    [
+        (
+            QEMU_CONF + 'stdio_handler = "journald"\n',
+            "HVA-215",
+            11,
+            "expected one of the strings \"logd\", \"file\" for 'stdio_handler', found 'journald'",
+        ),
+        (
+            QEMU_CONF + 'namespaces = [ "mount", "net" ]\n',
+            "HVA-053",
+            11,
+            "expected a list of known namespaces (\"mount\") for 'namespaces', "
+            "found ['mount', 'net']",
+        ),
+        (
+            _migration("127.0.0.1"),
+            "HVA-036",
+            8,
+            "expected an address not of the local machine for 'migration_address', "
+            "found '127.0.0.1'",
+        ),
+        (
+            _migration("localhost"),
+            "HVA-036",
+            8,
+            "expected an address not of the local machine for 'migration_address', "
+            "found 'localhost'",
+        ),
+        (
+            _migration("[::1]"),
+            "HVA-036",
+            8,
+            "expected an address not of the local machine for 'migration_address', found '[::1]'",
+        ),
+        (
+            QEMU_CONF.replace(
+                'security_driver = "apparmor"', 'security_driver = [ "apparmor", "apparmor" ]'
+            ),
+            "HVA-053",
+            4,
+            "expected security drivers named once for 'security_driver', "
+            "found ['apparmor', 'apparmor']",
+        ),
+        (
+            QEMU_CONF + "allow_disk_format_probing = 1\n",
+            "HVA-053",
+            11,
+            "expected 0 (no longer supported) for 'allow_disk_format_probing', found 1",
+        ),
+    ],
+)
+def test_qemu_conf_value_the_driver_refuses_is_an_error(
+    host_scan, text: str, check: str, line: int, refusal: str
+) -> None:
+    """R25C-6. libvirt/libvirt src/qemu/qemu_conf.c virQEMUDriverConfigLoad*Entry return -1
+    (virQEMUDriverConfigLoadFile fails, the qemu driver does not start) on "Unknown stdio
+    handler", "Unknown namespace" (qemu_domain.c: the only namespace is "mount"),
+    "migration_address must not be the address of the local machine" (STRPREFIX "localhost"
+    or src/util/virsocketaddr.c virSocketAddrIsNumericLocalhost: 127.0.0.1, ::1, brackets
+    stripped), "Duplicate security driver" and "allow_disk_format_probing is no longer
+    supported". hvaudit judged the file (HVA-036 passed "migration_address = loopback")."""
+    a = host_scan({QEMU: text})
+    assert outcomes(a, check) == {"hv1": "error"}, messages(a, check)
+    assert messages(a, check)["hv1"] == (
+        f"evidence could not be collected: {QEMU}:{line}: libvirt's qemu driver refuses the "
+        f"file ({refusal}), so it does not start with it"
+    )
+
+
+def test_other_loopback_migration_address_is_taken(host_scan) -> None:
+    """R25C-6, held: virSocketAddrIsNumericLocalhost compares with INADDR_LOOPBACK only, so
+    migration_address = 127.0.0.2 is loaded and judged (loopback: pass)."""
+    a = host_scan({QEMU: _migration("127.0.0.2")})
+    assert messages(a, "HVA-036") == {
+        "hv1": "migration_address = loopback, migrate_tls_x509_verify = 1"
+    }

@@ -283,7 +283,11 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                 f"migration_address = {addr}: route_localnet = 1 on {', '.join(scope.routed)} "
                 "opens 127/8 to the network"
             )
-        elif loop4 and near:
+        elif loop4 and near and str(addr) == "127.0.0.1":
+            # slirp turns a connection to its host address into one to 127.0.0.1 only
+            # (libslirp socket.c sotranslate_out: `sin->sin_addr = loopback_addr`), so a
+            # listener on another 127/8 address is out of its guest's reach (R25C-6; libvirt
+            # refuses migration_address = 127.0.0.1 itself, see libvirt_conf._local_address)
             problems.append(
                 f"migration_address = {addr}: the user-mode networking of "
                 f"{', '.join(how for _, how in near[:5])} opens 127/8 to its guest (a connection "

@@ -37,6 +37,7 @@ Defaults that depend on other keys or on the daemon are resolved by `effective_d
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 
@@ -476,10 +477,66 @@ def _refused(
     return None
 
 
+def _local_address(addr: str) -> bool:
+    """libvirt's test for migration_address and migration_host (src/qemu/qemu_conf.c
+    virQEMUDriverConfigLoadNetworkEntry, after virStringStripIPv6Brackets): `STRPREFIX(addr,
+    "localhost")` or virSocketAddrIsNumericLocalhost (src/util/virsocketaddr.c: the IPv4 address
+    equal to INADDR_LOOPBACK, 127.0.0.1, or IN6_IS_ADDR_LOOPBACK, ::1)."""
+    if addr.startswith("[") and addr.endswith("]") and ":" in addr:
+        addr = addr[1:-1]
+    if addr.startswith("localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    return ip in (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))
+
+
+def _qemu_value_refused(
+    values: dict[str, ConfValue], lines: dict[str, int]
+) -> tuple[str, int, str, ConfValue] | None:
+    """The first value of the right type that libvirt's qemu driver still refuses
+    (src/qemu/qemu_conf.c virQEMUDriverConfigLoad*Entry, each `return -1`; R25C-6):
+    stdio_handler other than "logd"/"file" ("Unknown stdio handler"), a namespace other than
+    "mount" (qemu_domain.c VIR_ENUM_IMPL(qemuDomainNamespace, ..., "mount"): "Unknown
+    namespace"), migration_address or migration_host of the local machine ("must not be the
+    address of the local machine"), a security_driver named twice ("Duplicate security
+    driver"), allow_disk_format_probing = 1 ("no longer supported")."""
+    checks: list[tuple[str, str, bool]] = []
+    v = values.get("stdio_handler")
+    if isinstance(v, str):
+        checks.append(("stdio_handler", 'one of the strings "logd", "file"', v in ("logd", "file")))
+    v = values.get("namespaces")
+    if isinstance(v, list):
+        checks.append(("namespaces", 'a list of known namespaces ("mount")', set(v) <= {"mount"}))
+    for key in ("migration_address", "migration_host"):
+        v = values.get(key)
+        if isinstance(v, str):
+            checks.append((key, "an address not of the local machine", not _local_address(v)))
+    v = values.get("security_driver")
+    if isinstance(v, list):
+        checks.append(("security_driver", "security drivers named once", len(set(v)) == len(v)))
+    if values.get("allow_disk_format_probing") == 1:
+        checks.append(("allow_disk_format_probing", "0 (no longer supported)", False))
+    for key, want, ok in sorted(checks, key=lambda c: lines.get(c[0], 0)):
+        if not ok:
+            return key, lines.get(key, 0), want, values[key]
+    return None
+
+
 def qemu_conf_refused(values: dict[str, ConfValue], lines: dict[str, int], name: str) -> str:
     """Why libvirt's qemu driver refuses qemu.conf for a key hvaudit judges whose value has a
-    type its reader does not take (see _QEMU_KEY_TYPES), or "" when none has."""
-    return _refusal(_QEMU_KEY_TYPES, values, lines, name, "libvirt's qemu driver")
+    type its reader does not take (see _QEMU_KEY_TYPES), or a value it refuses
+    (_qemu_value_refused), or "" when none has."""
+    why = _refusal(_QEMU_KEY_TYPES, values, lines, name, "libvirt's qemu driver")
+    if why or (bad := _qemu_value_refused(values, lines)) is None:
+        return why
+    key, line, want, v = bad
+    return (
+        f"{name}:{line}: libvirt's qemu driver refuses the file "
+        f"(expected {want} for '{key}', found {v!r}), so it does not start with it"
+    )
 
 
 def daemon_conf_refused(
