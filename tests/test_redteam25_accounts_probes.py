@@ -54,6 +54,14 @@ Findings (R25A-n):
   re-points any system command), or its default set to `yes`, passed "2 administrative
   principal(s)". Now every action so annotated counts as pkexec's own does (R22A-1).
 
+- R25A-6 (false pass) HVA-142: groups pam_group grants at login were not read. group.conf(5)
+  (Linux-PAM): pam_group "grants group memberships (in the credential setting phase of the
+  authentication module) to the user", by `services;ttys;users;times;groups` lines in
+  /etc/security/group.conf; Debian's /etc/pam.d/login runs it. A rule granting libvirt to `*`
+  or sudo to bob|carol passed "2 administrative principal(s)". Now the file is collected and a
+  rule's users count wherever its group does (`*` every user; a %group, @netgroup or logic
+  expression is asked about).
+
 Held (kept as tests): a grant of PackageKit's package-install (signed packages of the
 configured repositories only) and of udisks2's modify-device-system adds no one; group root's
 0660 docker, podman and containerd sockets add no one; shipped auth_admin defaults, a `yes`
@@ -470,3 +478,40 @@ def test_pkexec_program_actions_count(
     command). A grant of such an action, by rule or by its declared default, passed "2
     administrative principal(s)" before the fix; Debian's shipped auth_admin_keep held."""
     assert _142(host_scan({**BASE, **over})) == expected
+
+
+@pytest.mark.parametrize(
+    ("conf", "expected"),
+    [
+        (
+            "# grant the hypervisor's group at every login\n*;*;*;Al0000-2400;libvirt\n",
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
+        ),
+        (
+            "login;tty*;bob|carol;Al0000-2400;audio, sudo\n",
+            ("fail", "4 administrative principal(s) (limit 3): alice, bob, carol, root"),
+        ),
+        (
+            "sshd;*;%staff;Al0000-2400;disk\n",
+            (
+                "manual",
+                "3 administrative principal(s) (limit 3): alice, pam_group users %staff (members "
+                "not read), root; the members of pam_group users %staff are not in the evidence",
+            ),
+        ),
+        (
+            "*;*;*;Al0000-2400;audio video\n# xsh; tty* ;sword;!Wk0900-1800;games, sound\n",
+            ("pass", "2 administrative principal(s) (limit 3): alice, root"),
+        ),
+    ],
+    ids=["everyone-libvirt", "named-sudo", "group-disk", "other-groups"],
+)
+def test_pam_group_grants_count(host_scan, conf: str, expected: tuple[str, str]) -> None:
+    """R25A-6 (false pass) HVA-142. group.conf(5) (Linux-PAM, man7.org): "The pam_group PAM
+    module does not authenticate the user, but instead it grants group memberships (in the
+    credential setting phase of the authentication module) to the user", by lines
+    `services;ttys;users;times;groups`; Debian's /etc/pam.d/login runs `auth optional
+    pam_group.so`. /etc/security/group.conf was not read: granting libvirt to every login, or
+    sudo to bob and carol, passed "2 administrative principal(s)". Rules granting other groups
+    held."""
+    assert _142(host_scan({**BASE, "/etc/security/group.conf": conf})) == expected

@@ -2666,7 +2666,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     dockerd on the first connection; R23A-2). /etc/gshadow's members (newgrp admits them) and
     administrators (gpasswd lets them add members) count wherever the group does, and a group
     password there is a question (R24A-1), as is one in /etc/group's own field for a group
-    gshadow has no entry for (newgrp's `if (NULL != sgrp)` then keeps it; R24E-1)."""
+    gshadow has no entry for (newgrp's `if (NULL != sgrp)` then keeps it; R24E-1). Whom
+    /etc/security/group.conf has pam_group grant a group at login counts wherever the group
+    does (R25A-6)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

@@ -95,6 +95,8 @@ FILES: tuple[FileProbe, ...] = (
     # gshadow(5): each group's password, administrators and members; newgrp admits its members
     # and gpasswd lets its administrators add members (R24A-1). The password field is redacted.
     FileProbe("/etc/gshadow"),
+    # pam_group's rules (group.conf(5)): groups granted at login, beyond /etc/group (R25A-6)
+    FileProbe("/etc/security/group.conf"),
     FileProbe("/etc/nsswitch.conf"),
     # doas(1)'s rules (OpenDoas, Debian/Ubuntu package opendoas; OpenBSD's doas.conf(5) SYNOPSIS
     # /etc/doas.conf): who may run commands as root besides sudoers. Users and groups, no secrets.

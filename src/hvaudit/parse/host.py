@@ -2894,9 +2894,20 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     # a password in /etc/group's own field, for a group gshadow has no entry for (R24E-1)
     grp_password = _group_file_passwords(group_file.text, gsh_text)
 
+    # groups pam_group grants at login (R25A-6)
+    pam_grp = ev.get(_file("/etc/security/group.conf"))
+    if pam_grp.state == "failed":
+        return Fact.failed(
+            f"/etc/security/group.conf: {pam_grp.reason}: which groups pam_group grants at "
+            "login is unknown",
+            pam_grp.source,
+        )
+    granted_at_login = _pam_group_grants(pam_grp.text) if pam_grp.state == "ok" else {}
+
     def extra(group: str) -> set[str]:
         return (
-            gsh.get(group, set())
+            granted_at_login.get(group, set())
+            | gsh.get(group, set())
             | ({f"%{group}{NEWGRP_ANYONE}"} if group in gsh_password else set())
             | ({f"%{group}{NEWGRP_ANYONE_GROUP}"} if group in grp_password else set())
         )
@@ -3046,6 +3057,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 grown = grown or len(principals) > before
     merge_src = [nss.source] if nss.state == "ok" and _group_merge_sources(nss.text) else []
     gsh_src = [gshadow.source] if gshadow.state == "ok" and (gsh or gsh_password) else []
+    gsh_src += [pam_grp.source] if granted_at_login else []
     return Fact.of(
         tuple(sorted(principals)),
         got.source,
@@ -3055,6 +3067,40 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         *doas_src,
         *polkit_src,
     )
+
+
+def _pam_group_grants(text: str) -> dict[str, set[str]]:
+    """Group -> who pam_group grants it to at login, from /etc/security/group.conf. group.conf(5)
+    (Linux-PAM, man7.org): "The pam_group PAM module does not authenticate the user, but instead
+    it grants group memberships (in the credential setting phase of the authentication module)
+    to the user"; each line is `services;ttys;users;times;groups`, a backslash before the
+    newline continues a line and '#' starts a comment; the users field is "a logic list of
+    users, or a UNIX group, or a netgroup" (`%group`, `@netgroup`; tokens with '!', '&', '|'
+    and the wildcard '*'); the groups field lists the groups granted. A users field of plain
+    names (joined by '|') is those accounts; `*` is EVERY_USER; any other (a group, a netgroup,
+    a negation, '&') is marked unresolved. Whether a PAM stack runs pam_group.so is not read
+    (Debian's /etc/pam.d/login does: `auth optional pam_group.so`), and the services, ttys and
+    times fields only narrow when a grant applies: neither is read, so a rule counts as if it
+    always applied."""
+    out: dict[str, set[str]] = {}
+    for line in text.replace("\\\n", " ").splitlines():
+        body = line.split("#", 1)[0]
+        fields = [f.strip() for f in body.split(";")]
+        if len(fields) != 5 or not fields[4]:
+            continue
+        users = re.sub(r"\s+", "", fields[2])
+        if users == "*":
+            who = {EVERY_USER}
+        elif users and re.fullmatch(
+            r"[A-Za-z0-9._][A-Za-z0-9._-]*(\|[A-Za-z0-9._][A-Za-z0-9._-]*)*", users
+        ):
+            who = set(users.split("|"))
+        else:
+            who = {f"pam_group users {users or '(empty)'}{UNRESOLVED}"}
+        for group in re.split(r"[\s,]+", fields[4]):
+            if group:
+                out.setdefault(group, set()).update(who)
+    return out
 
 
 def _gshadow_reach(text: str, groups: dict[str, set[str]]) -> tuple[dict[str, set[str]], set[str]]:
