@@ -50,6 +50,12 @@ Findings (R25L-n):
   destination still fails as plain. Fixtures of test_verdict_fixes.py, test_host_verdicts2.py
   and test_checks_host.py that forwarded from a main file loading no input now load imuxsock.
 
+- R25L-5 (false pass) HVA-200: a syslog-ng destination with transport("tls") and no tls()
+  options passed "logs forwarded over TLS"; syslog-ng refuses such a file ("transport(tls) was
+  specified, but tls() options missing", transport-mapper-inet.c
+  transport_mapper_inet_validate_tls_options; in afinet.c already in 2011, e6c54bf02), so
+  the daemon runs another file, or none after a restart. Now a fail naming why.
+
 Held (kept as tests): tcp() with tls() options passes; a quoted peer-verify("required-untrusted")
 still fails; an unquoted TLS destination alone now passes;
 a filtered final path that also sends to the TLS destination passes; an imuxsock
@@ -57,10 +63,10 @@ input socket of rsyslog's own keeps the pass.
 
 Probed by script, not kept: none.
 
-Tally: 4 findings, 4 false passes (one wrong-fail twin); 17 tests in 5 functions, 14 failed on
+Tally: 5 findings, 5 false passes (one wrong-fail twin); 18 tests in 6 functions, 15 failed on
 main before their fixes (R25L-1/2: 10 of 12 on 54fb3cb, the held tcp() and peer-verify cases
 pass there too; R25L-3: 1 of 1 on 0040417; R25L-4: 3 of 4 on a6f7ee4, the own-socket twin
-held).
+held; R25L-5: 1 of 1 on 5e2bf59).
 
 Leads left: none yet.
 """
@@ -262,4 +268,22 @@ def test_rsyslog_reading_no_local_socket_nor_journal_forwards_no_host_logs(
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {
         "hv1": NEITHER if status == "fail" else "logs forwarded over TLS to logs.example.internal"
+    }
+
+
+def test_syslog_ng_transport_tls_without_tls_options_fails(host_scan) -> None:
+    """R25L-5 (false pass) HVA-200: a syslog-ng destination with transport("tls") and no tls()
+    options passed "logs forwarded over TLS"; syslog-ng refuses such a file ("transport(tls) was
+    specified, but tls() options missing", modules/afsocket/transport-mapper-inet.c
+    transport_mapper_inet_validate_tls_options), so the running daemon read another, and a
+    restart stops the forwarding."""
+    text = """@version: 3.38
+source s_src { system(); internal(); };
+destination d_fwd { network("logs.example.internal" port(6514) transport("tls")); };
+log { source(s_src); destination(d_fwd); };
+"""
+    a = _syslog_ng(host_scan, text)
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}
+    assert messages(a, "HVA-200") == {
+        "hv1": PLAIN_TCP + ' (transport("tls") without tls() options: syslog-ng refuses the file)'
     }

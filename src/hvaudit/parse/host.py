@@ -5005,13 +5005,23 @@ def _syslog_ng_tls(target: str, options: str, driver: str = "network") -> tuple[
     tcp6() drivers, which take no transport(), start TLS when they have tls() options
     (transport_mapper_tcp_new `allow_tls_configuration`, since commit f2d0d97bd "when legacy tcp
     driver used with tls options require TLS", syslog-ng 3.16). Options are read with their
-    strings emptied (_syslog_ng_masked). Authenticated unless peer-verify() lets an unverified
+    strings emptied (_syslog_ng_masked). transport("tls") without tls() options is refused as
+    well ("transport(tls) was specified, but tls() options missing",
+    transport_mapper_inet_validate_tls_options; in afinet.c already in 2011, commit
+    e6c54bf02), so the file does not load and the daemon runs another, or none after a restart
+    (R25L-5). Authenticated unless peer-verify() lets an unverified
     server through: syslog-ng's lib/transport/tls-context.c maps optional-untrusted to
     SSL_VERIFY_NONE and required-untrusted to a certificate it accepts unchecked (the default is
     required-trusted; `no` is optional-untrusted)."""
     low = _syslog_ng_masked(options).lower()
     transport = re.search(r"(?<![\w-])transport\s*\(\s*[\"']?([\w-]+)", low)
     has_tls = bool(re.search(r"(?<![\w-])tls\s*\(", low))
+    if transport and transport.group(1) == "tls" and not has_tls:
+        # "transport(tls) was specified, but tls() options missing": refused (R25L-5)
+        return (
+            f'{target} (transport("tls") without tls() options: syslog-ng refuses the file)',
+            False,
+        )
     if transport:
         tls = transport.group(1) == "tls"
     else:
