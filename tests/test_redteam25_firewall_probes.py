@@ -29,6 +29,11 @@ Findings (R25F-n):
   every packet the input hook sees is `local` by its daddr, every sender outside the host
   `unicast` by its saddr. Now a match admitting local on daddr is every packet (with iif a
   broad share), one admitting unicast on saddr every sender.
+- R25F-3 (false pass) HVA-190: a jump more than eight chains below INPUT was skipped, nft and
+  iptables alike, so an accept nine chains deep passed "policy drop". The kernel follows 16
+  levels of nft jumps (include/net/netfilter/nf_tables.h NFT_JUMP_STACK_SIZE 16, read with
+  `find_string`); iptables(8) bounds user chains by nothing but the chains. Now both walks
+  follow 16 chains, and a jump past that hands its traffic to rules not followed: a question.
 
 Held (kept as tests): `--tcp-flags SYN,ACK SYN -j ACCEPT` keeps the fail; `--tcp-flags
 FIN,SYN,RST,ACK ACK -j ACCEPT` (no opener has ACK) and `--tcp-flags SYN NONE -j ACCEPT` keep
@@ -39,13 +44,16 @@ accepts keep the pass; `! --src-type LOCAL` keeps the fail.
 Probed by script: 19 inputs (iptables and nft TCP flags, addrtype, fib, jump depth, named sets,
 the host's addresses unread).
 
-Tally: 2 findings (2 false passes); 20 cases in 4 test functions; 10 failed before the fixes
-(R25F-1's 4 on main 54fb3cb, R25F-2's 6 on 459074d; PYTHONPATH=/work/main/src).
+Tally: 3 findings (3 false passes); 23 cases in 7 test functions; 13 failed before the fixes
+(R25F-1's 4 on main 54fb3cb, R25F-2's 6 on 459074d, R25F-3's 3 on c21d5cf;
+PYTHONPATH=/work/main/src).
 
 Leads left: see the findings that follow.
 """
 
 from __future__ import annotations
+
+import json
 
 from typing import Any
 
@@ -200,3 +208,82 @@ def test_iptables_address_type_accept(host_scan: Any, rule: str, expected: Any) 
     BROADCAST` every packet to the host's own (LOCAL) addresses; hvaudit read both as narrow and
     passed. Right: fail; `--src-type LOCAL` and `! --dst-type LOCAL` keep the pass."""
     assert _ipt(host_scan, rule) == expected
+
+
+# --- R25F-3 HVA-190: jumps deeper than hvaudit followed ---------------------------------------
+
+
+def _nft_chained(n: int) -> str:
+    """The hardened ruleset whose input chain jumps to c1, c1 to c2 ... and cN accepts."""
+    ruleset = json.loads(_nft([{"jump": {"target": "c1"}}]))
+    for k in range(1, n + 1):
+        ruleset["nftables"].append(
+            {"chain": {"family": "inet", "table": "filter", "name": f"c{k}", "handle": 100 + k}}
+        )
+        verdict = {"jump": {"target": f"c{k + 1}"}} if k < n else ACCEPT
+        ruleset["nftables"].append(
+            {
+                "rule": {
+                    "family": "inet",
+                    "table": "filter",
+                    "chain": f"c{k}",
+                    "handle": 200 + k,
+                    "expr": [verdict],
+                }
+            }
+        )
+    return json.dumps(ruleset)
+
+
+def test_nft_accept_nine_chains_deep_opens_the_host(host_scan: Any) -> None:
+    """R25F-3. nftables wiki "Jumping to chain": a jump evaluates the chain and returns; the
+    kernel allows 16 levels (include/net/netfilter/nf_tables.h NFT_JUMP_STACK_SIZE 16, read
+    with `find_string`). An accept nine chains below the input chain accepts every packet;
+    hvaudit stopped following at eight, skipped the jump, and passed "policy drop". Right:
+    followed to the kernel's bound, fail."""
+    a = host_scan({"nft-ruleset": (_nft_chained(9), 0)})
+    hops = " -> ".join(f"inet filter c{k} rule handle {200 + k}" for k in range(1, 10))
+    assert _verdict(a) == (
+        "fail",
+        "inbound traffic is accepted by default (inet filter input: policy drop, but inet "
+        f"filter input rule handle 20 -> {hops} accepts all traffic)",
+    )
+
+
+def test_nft_jump_past_the_kernel_bound_is_a_question(host_scan: Any) -> None:
+    """R25F-3. Past the 16 chains hvaudit follows (a ruleset the kernel would refuse, or a
+    bundle made by hand), the jump hands every packet to rules not read: a question, never the
+    policy's pass."""
+    a = host_scan({"nft-ruleset": (_nft_chained(20), 0)})
+    assert outcomes(a, "HVA-190")["hv1"] == "manual"
+    assert messages(a, "HVA-190")["hv1"].endswith(
+        "inet filter c16 rule handle 216 (a jump deeper than the 16 chains hvaudit follows)"
+    )
+
+
+def _ipt_chained(n: int) -> str:
+    return (
+        "".join(f"-N c{k}\n" for k in range(1, n + 1))
+        + "-A INPUT -j c1\n"
+        + "".join(f"-A c{k} -j c{k + 1}\n" for k in range(1, n))
+        + f"-A c{n} -j ACCEPT\n"
+    )
+
+
+def test_iptables_accept_ten_chains_deep_opens_the_host(host_scan: Any) -> None:
+    """R25F-3 in iptables. iptables(8) TARGETS: a jump to a user-defined chain evaluates its
+    rules (no depth bound but the chains themselves). `-A c10 -j ACCEPT` ten chains below
+    INPUT accepts every packet; hvaudit skipped the jump past eight and passed. Right: fail;
+    past 16 chains, a question."""
+    hops = " -> ".join(f"-A c{k} -j c{k + 1}" for k in range(1, 10))
+    assert _ipt(host_scan, _ipt_chained(10)) == (
+        "fail",
+        f"inbound traffic is accepted by default (-A INPUT -j c1 -> {hops} -> -A c10 -j ACCEPT "
+        "(first unconditional rule))",
+    )
+    verdict, message = _ipt(host_scan, _ipt_chained(20))
+    assert verdict == "manual"
+    assert message.endswith(
+        "hands traffic to what the rules read do not show: -A c16 -j c17 (first unconditional "
+        "rule) (a jump deeper than the 16 chains hvaudit follows)"
+    )

@@ -785,6 +785,14 @@ def _nft_fib_route_back(fib: Mapping[str, Any], op: str, right: Any) -> bool:
     return exists or not_none
 
 
+#: How many chains deep a walk follows jumps: the kernel's own bound for nftables
+#: (include/net/netfilter/nf_tables.h NFT_JUMP_STACK_SIZE 16; a deeper ruleset is refused).
+#: A jump past it, or a longer iptables jump chain, hands its traffic to rules not followed:
+#: a question (R25F-3: it was skipped, so an accept at the ninth chain passed "policy drop").
+_MAX_DEPTH = 16
+_TOO_DEEP = f"a jump deeper than the {_MAX_DEPTH} chains hvaudit follows"
+
+
 @dataclass(frozen=True, slots=True)
 class _NftRule:
     """One nft rule read: its final verdict (accept, drop, return, jump:CHAIN ...; None for
@@ -1308,15 +1316,17 @@ def _nft_chain_outcome(
             if reach == _ALL:
                 return (None, "") if returned else (verdict, where)
             continue
-        if depth < 8:
-            target = (chain[0], chain[1], verdict.split(":", 1)[1])
-            sub, sub_where = _nft_chain_outcome(target, walk, depth + 1)
-            if sub == "unknown":
-                unseen.append(sub_where)
-            elif sub == "accept" or (sub is not None and reach == _ALL and not returned):
-                return sub, f"{where} -> {sub_where}"
-            elif verdict.startswith("goto") and reach == _ALL:
-                break
+        if depth >= _MAX_DEPTH:
+            unseen.append(f"{where} ({_TOO_DEEP})")
+            continue
+        target = (chain[0], chain[1], verdict.split(":", 1)[1])
+        sub, sub_where = _nft_chain_outcome(target, walk, depth + 1)
+        if sub == "unknown":
+            unseen.append(sub_where)
+        elif sub == "accept" or (sub is not None and reach == _ALL and not returned):
+            return sub, f"{where} -> {sub_where}"
+        elif verdict.startswith("goto") and reach == _ALL:
+            break
     if unseen:
         return "unknown", "; ".join(unseen)
     return None, ""
@@ -2123,7 +2133,9 @@ def _ipt_chain_outcome(
             why = f"{rule.line} (under {'; '.join(under)})"
             if target in _IPT_ACCEPT or target in _IPT_USERSPACE:
                 unseen.append(why)
-            elif (target in declared or target in rules) and depth < 8:
+            elif (target in declared or target in rules) and depth >= _MAX_DEPTH:
+                unseen.append(f"{why} ({_TOO_DEEP})")
+            elif target in declared or target in rules:
                 sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own, lists)
                 if sub in ("accept", "unknown"):
                     unseen.append(f"{why} -> {sub_where}")
@@ -2146,7 +2158,8 @@ def _ipt_chain_outcome(
         if target in _IPT_USERSPACE:
             unseen.append(f"{rule.line} (a program in user space decides)")
         elif target in declared or target in rules:
-            if depth >= 8:
+            if depth >= _MAX_DEPTH:
+                unseen.append(f"{where} ({_TOO_DEEP})")
                 continue
             sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own, lists)
             via = f"{rule.line} ({what})" if rule.conds else rule.line
