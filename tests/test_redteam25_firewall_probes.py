@@ -54,7 +54,6 @@ Leads left: see the findings that follow.
 from __future__ import annotations
 
 import json
-
 from typing import Any
 
 import pytest
