@@ -348,7 +348,13 @@ def test_p13_5_affinity_zero_pins_nothing(
 
 def test_p13_5_held_affinity_one_pins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Held twin: `affinity: 1` is true to Perl, taskset --cpu-list 1 pins the VM."""
-    report = _vm(tmp_path, capsys, VM200 + "affinity: 1\n")
+    # the onboot container dns-01 kept on CPU 15 by a raw cpuset, off CPU 1 (R25R-5)
+    ct = (PVE_HARDENED / "etc/pve/lxc/300.conf").read_text() + "lxc.cgroup2.cpuset.cpus: 15\n"
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {"etc/pve/qemu-server/200.conf": VM200 + "affinity: 1\n", "etc/pve/lxc/300.conf": ct},
+    )
     status, message = pve_result(report, "HVA-090", "web-10")
     assert status == "pass"
     assert message.startswith("reservation: affinity 1, used by no other running or autostart VM")

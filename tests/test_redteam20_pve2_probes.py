@@ -67,12 +67,24 @@ from pathlib import Path
 
 import pytest
 
-from test_redteam2_probes import PVE_HARDENED, pve_result, pve_scan
+from test_redteam2_probes import PVE_HARDENED, pve_result
+from test_redteam2_probes import pve_scan as _pve_scan
 
 VM200 = (PVE_HARDENED / "etc/pve/qemu-server/200.conf").read_text()
 VM201 = (PVE_HARDENED / "etc/pve/qemu-server/201.conf").read_text()
 CONF200 = "etc/pve/qemu-server/200.conf"
 CONF201 = "etc/pve/qemu-server/201.conf"
+CT300 = "etc/pve/lxc/300.conf"
+
+
+def pve_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str], edits: dict[str, str]) -> dict:
+    """test_redteam2_probes.pve_scan with the onboot container dns-01 kept on host CPU 15 (a
+    raw cpuset), off the CPUs these VMs pin: pvestatd would otherwise give it any CPU, which
+    HVA-090 counts against a reservation (R25R-5)."""
+    ct = (PVE_HARDENED / CT300).read_text() + "lxc.cgroup2.cpuset.cpus: 15\n"
+    return _pve_scan(tmp_path, capsys, {CT300: ct, **edits})
+
+
 PLATFORM = "platform limitation: the platform has no CPU reservation setting; "
 
 

@@ -54,6 +54,15 @@ Findings (R25R-n):
   asked where the cgroup version is not known (a simulated host, cgroup mounts not read);
   O_DIRECT disks and cgroup v2 keep the pass. Two older tests (test_checks_vm
   blkioboth, test_vm_leads16 VL16-3) now give their disks cache='none' to keep their subject.
+- R25R-5 (false pass) HVA-090: a Proxmox VE VM's `affinity` was a reservation wherever no
+  other VM shared its CPUs, though the node's containers run there too: pve-manager
+  PVE/Service/pvestatd.pm rebalance_lxc_containers builds each container's cpuset from
+  `@allowed_cpus`, every CPU of the node, and never from what a VM's affinity takes. A VM pinned
+  to 2-5 beside an onboot container passed "affinity 2-5, used by no other running or autostart
+  VM". Now a running or onboot container without a raw cpuset of other CPUs fails the
+  reservation, and a guest whose run state is not settled (not onboot) is asked. Two older
+  held tests (test_redteam20_pve2_probes P20-3, test_redteam13_pve_probes P13-5) keep the
+  fixture's onboot container on CPU 15 with a raw cpuset, to keep their subject.
 
 Held (kept as tests): R25R-1: `cores: 1` (the fixture) and `cores: 12` (ratio 1.00) still
 pass. R25R-2: a later mem-merge=off in the same -machine, a RAM backend with no merge= under
@@ -61,14 +70,15 @@ libvirt's mem-merge=off, a memfd backend (shared by default: backends/hostmem-me
 hugetlb one (mm/ksm.c ksm_madvise skips VM_SHARED and VM_HUGETLB areas) still pass.
 R25R-3: `-trace` without -D (stderr, QEMU's log through virtlogd) and -D with nothing enabled
 still pass. R25R-4: cache='none', cache='directsync' and a cgroup v2 host still pass.
+R25R-5: a container with a raw lxc.cgroup2.cpuset.cpus of other CPUs keeps the pass.
 
 Probed by script, not kept: <vcpu placement='auto' cpuset=...> (libvirt drops the cpuset, the
 vCPUs read as unpinned), <vcpu current> below the maximum (HVA-080/081 count the maximum).
 
-Tally: 4 findings, 4 false passes; 24 tests; 15 failed before the fixes (R25R-1: 5 on main
+Tally: 5 findings, 5 false passes; 27 tests; 17 failed before the fixes (R25R-1: 5 on main
 54fb3cb, the held one by its message: a pass there too, which now names the container's CPUs;
 R25R-2: 3 on main after R25R-1, its 4 held cases passed there; R25R-3: 3, its 2 held passed;
-R25R-4: 4, its 3 held passed).
+R25R-4: 4, its 3 held passed; R25R-5: 2, its held one passed).
 
 Leads left:
 """
@@ -347,4 +357,52 @@ def test_r25r_4_held_direct_io_or_cgroup_v2(
     assert _blkio(tmp_path, driver, host) == (
         "pass",
         "1 disk(s) and 0 interface(s) limited (outbound)",
+    )
+
+
+# --- R25R-5: HVA-090, a Proxmox VE VM's affinity does not keep containers off its CPUs ---------
+
+VM200 = "etc/pve/qemu-server/200.conf"
+PINNED = ("cores: 4", "cores: 4\naffinity: 2-5")
+HAVE = "limit: cpulimit 2; priority: cpuunits 1024"
+
+
+def _pinned(tmp_path: Path, ct_edits: list[tuple[str, str]]) -> tuple[str, str]:
+    """HVA-090 of VM 200 (web-10) pinned to host CPUs 2-5, container 300 edited."""
+    ct = _text(CT)
+    for old, new in ct_edits:
+        assert old in ct, old
+        ct = ct.replace(old, new, 1)
+    got = _node(tmp_path, {VM200: _text(VM200).replace(*PINNED), CT: ct})
+    result: tuple[str, str] = got[("HVA-090", "web-10")]
+    return result
+
+
+def test_r25r_5_onboot_container_shares_the_pinned_cpus(tmp_path: Path) -> None:
+    """Was pass "reservation: affinity 2-5, used by no other running or autostart VM":
+    pve-manager pvestatd.pm rebalance_lxc_containers picks each container's CPUs from
+    `@allowed_cpus`, every CPU of the node, whatever a VM's affinity reserves."""
+    assert _pinned(tmp_path, []) == (
+        "fail",
+        "no CPU reservation (host CPU(s) 2-5 also open to container(s) dns-01 (pvestatd gives a "
+        f"container without a raw cpuset any of the node's CPUs)) ({HAVE})",
+    )
+
+
+def test_r25r_5_unsettled_container_is_asked(tmp_path: Path) -> None:
+    """A container whose run state the process list does not settle and that does not start at
+    boot may run on the pinned CPUs: asked, not passed."""
+    assert _pinned(tmp_path, [("onboot: 1", "onboot: 0")]) == (
+        "manual",
+        f"reservation: affinity 2-5, used by no other running or autostart VM; {HAVE}; run state "
+        "unknown for container dns-01, which may use the pinned host CPUs",
+    )
+
+
+def test_r25r_5_held_container_with_its_own_cpuset(tmp_path: Path) -> None:
+    """Held: a raw lxc.cgroup2.cpuset.cpus of other CPUs keeps the container off them
+    (pvestatd leaves such a container alone)."""
+    assert _pinned(tmp_path, [("cores: 1", "cores: 1\nlxc.cgroup2.cpuset.cpus: 0-1")]) == (
+        "pass",
+        f"reservation: affinity 2-5, used by no other running or autostart VM; {HAVE}",
     )

@@ -30,7 +30,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.model import Container, Disk, Host, Setting, Vm
-from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES
+from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES, parse_cpuset
 from hvaudit.parse.qemu_args import qemu_options, raw_mergeable, raw_nics, raw_taps
 from hvaudit.textsafe import digits
 
@@ -818,7 +818,10 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     a platform limitation: a manual item, never a failure of the VM. On a simulated host the CPU
     count is the libvirt test driver's invention (src/test/test_driver.c defaultNodeInfo): any
     unpinned neighbour may use the pinned CPUs, and a pin no neighbour shares is asked whether
-    the host has CPUs beyond it."""
+    the host has CPUs beyond it. A Proxmox VE node's running and onboot containers are
+    neighbours too: pvestatd places one without a raw cpuset on any of the node's CPUs
+    (_containers_on); a VM or container whose run state is not settled and that does not start
+    at boot is asked (R25R-5)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -878,8 +881,48 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 v.source,
                 *refs,
             )
+        elif aff is not None and (maybe := _maybe_sharing(ctx, v)):
+            # a neighbour whose run state the evidence does not settle may use the pinned CPUs
+            yield manual(
+                s,
+                "; ".join(have) + f"; run state unknown for {', '.join(maybe[:6])}, which may "
+                "use the pinned host CPUs",
+                v.source,
+                *refs,
+                question=f"Are {', '.join(maybe[:6])} on host {v.host} stopped and not started "
+                "at boot, so that no other guest runs on the host CPUs this VM is pinned to? "
+                "Evidence: `qm list`, `pct list` and `ha-manager config` on the node (or `virsh "
+                "list --all --autostart`). Pass: yes, all stopped and none starts at boot or is "
+                "an HA resource in state started; fail: any of them runs or starts.",
+            )
         else:
             yield passed(s, "; ".join(have), *refs)
+
+
+def _maybe_sharing(ctx: Context, v: Vm) -> list[str]:
+    """The guests of v's host whose run state the evidence does not settle, that do not start
+    at boot and may run on the host CPUs v's vCPUs are pinned to: VMs (running_unknown) and
+    Proxmox VE containers (R25R-5)."""
+    aff = v.cpu_affinity
+    if aff is None or any(c is None for c in aff.vcpus):
+        return []
+    mine: set[int] = set().union(*(c for c in aff.vcpus if c is not None))
+    out = []
+    for o in _unknown_run_state(ctx, v.host):
+        if o is v:
+            continue
+        oa = o.cpu_affinity
+        sets = [*oa.vcpus, oa.emulator, *oa.iothreads] if oa is not None else [None]
+        if any(c is None or c & mine for c in sets):
+            out.append(f"VM {o.name}")
+    h = next((x for x in ctx.deployment.hosts if x.name == v.host), None)
+    for c in h.proxmox.containers if h is not None and h.proxmox else []:
+        if c.autostart or not (c.running is None or (not c.running and c.start_unknown)):
+            continue
+        cpus = parse_cpuset(c.cpus_raw.split(":", 1)[1]) if c.cpus_raw else None
+        if cpus is None or cpus & mine:
+            out.append(f"container {c.name}")
+    return out
 
 
 def _cpus(cpus: set[int] | frozenset[int]) -> str:
@@ -891,6 +934,28 @@ def _cpus(cpus: set[int] | frozenset[int]) -> str:
         else:
             out.append([c, c])
     return ",".join(f"{a}" if a == b else f"{a}-{b}" for a, b in out)
+
+
+def _containers_on(ctx: Context, host: str, mine: set[int]) -> list[str]:
+    """The running or onboot Proxmox VE containers of `host` that may run on host CPUs `mine`
+    (R25R-5). pve-manager pvestatd.pm rebalance_lxc_containers builds each container's cpuset
+    from `@allowed_cpus`, every CPU of the node's cpuset cgroup, moving it to the least used
+    ones: a VM's `affinity` is not among what it avoids, so any container without a raw
+    `lxc.cgroup*.cpuset.cpus` entry may land on the CPUs a VM is pinned to; one with such an
+    entry keeps the set it names (now and at its next start)."""
+    h = next((x for x in ctx.deployment.hosts if x.name == host), None)
+    out: list[str] = []
+    for c in h.proxmox.containers if h is not None and h.proxmox else []:
+        if not (c.running or c.autostart):
+            continue
+        for w in (c, c.next_start):
+            if w is None:
+                continue
+            cpus = parse_cpuset(w.cpus_raw.split(":", 1)[1]) if w.cpus_raw else None
+            if cpus is None or cpus & mine:
+                out.append(c.name)
+                break
+    return out
 
 
 def _reservation(ctx: Context, v: Vm, host_cpus: int) -> tuple[Setting | None, str]:
@@ -918,10 +983,24 @@ def _reservation(ctx: Context, v: Vm, host_cpus: int) -> tuple[Setting | None, s
             used = set(mine)
         if used & mine:
             sharing.append(other.name)
-    if sharing:
+    cts = _containers_on(ctx, v.host, mine)
+    if sharing or cts:
         return (
             None,
-            f"host CPU(s) {_cpus(mine)} also open to VM(s) {', '.join(sorted(sharing)[:6])}",
+            f"host CPU(s) {_cpus(mine)} also open to "
+            + " and ".join(
+                [
+                    *([f"VM(s) {', '.join(sorted(sharing)[:6])}"] if sharing else []),
+                    *(
+                        [
+                            f"container(s) {', '.join(sorted(cts)[:6])} (pvestatd gives a "
+                            "container without a raw cpuset any of the node's CPUs)"
+                        ]
+                        if cts
+                        else []
+                    ),
+                ]
+            ),
         )
     assert v.cpu_reservation is not None
     return (
