@@ -58,11 +58,22 @@ Findings (R25B-n):
   both kernels (parse.host._grub_default_older); a name with no kernel in /boot matches no
   entry (GRUB starts at its first) and is not counted.
 
+- R25B-5 (false pass) HVA-021: "UEFI Secure Boot enabled" passed on SecureBoot = 1 alone,
+  where the firmware may be in Setup Mode (no Platform Key enrolled, SetupMode = 1): Linux
+  takes that boot as not secure (include/linux/efi.h efi_get_secureboot_mode and the EFI
+  stub's efi_get_secureboot: `if (secboot == 0 || setupmode == 1) return
+  efi_secureboot_mode_disabled;`, read with `find_string`), so no lockdown follows and
+  nothing verifies the boot loader. The collector now reads SetupMode as it reads SecureBoot
+  (`od -An -tu1 /sys/firmware/efi/efivars/SetupMode-8be4df61-...`); SetupMode = 1 fails, a
+  variable od cannot read counts as 0 (the kernel ignores that read's status), and an older
+  collector's bundle without it is a question.
+
 Held (kept as tests): arm64 "Mitigation: CSV2, BHB" passes; 5.4's "PBRSB-eIBRS: SW sequence"
 and mainline's "BHI: Vulnerable, KVM: SW loop" pass; the next boot's
 `mitigations=auto,no_user_user` and `mitigations=auto,bogus,no_guest_host` (the parser stops
 at bogus) pass; "Unknown: No mitigations" still fails; GRUB_DEFAULT 0, saved, the running
-kernel's title, or a title of a kernel not in /boot passes HVA-180.
+kernel's title, or a title of a kernel not in /boot passes HVA-180; SetupMode = 0 or unreadable
+keeps HVA-021's pass.
 
 Probed by script, not kept:
 
@@ -76,6 +87,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import messages, outcomes
+from test_redteam8_host_probes import _scan_without
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam21_host4_probes import _affected
 from test_redteam22_boot_probes import VULNS
@@ -346,3 +358,44 @@ def test_r25b_4_grub_default_newest_or_unnamed_passes(host_scan, default: str) -
     """R25B-4 held: GRUB_DEFAULT that names the running kernel, none, or one not installed."""
     a = _pinned(host_scan, default)
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+
+
+# --- R25B-5: SecureBoot = 1 with the firmware in Setup Mode ----------------------------------------
+
+
+def test_r25b_5_setup_mode_fails_secure_boot(host_scan) -> None:
+    """R25B-5 (false pass) HVA-021: the kernel takes SetupMode = 1 as Secure Boot off whatever
+    SecureBoot says (include/linux/efi.h efi_get_secureboot_mode: `if (secboot == 0 ||
+    setupmode == 1) return efi_secureboot_mode_disabled;`, the EFI stub alike)."""
+    a = host_scan({"setup-mode": ("   6   0   0   0   1\n", 0)})
+    assert outcomes(a, "HVA-021") == {"hv1": "fail"}, messages(a, "HVA-021")
+    assert messages(a, "HVA-021") == {
+        "hv1": "the firmware's SecureBoot variable is 1, but the firmware is in Setup Mode "
+        "(SetupMode = 1, no Platform Key enrolled): nothing verifies the boot loader's "
+        "signature and the kernel boots as without Secure Boot"
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ("   6   0   0   0   0\n", 0),
+        # od cannot read it: the kernel ignores the read's status (setupmode = 0)
+        ("", 1, "od: /sys/firmware/efi/efivars/SetupMode-8be4df61: No such file or directory\n"),
+    ],
+)
+def test_r25b_5_user_mode_keeps_the_pass(host_scan, value) -> None:
+    """R25B-5 held: SetupMode = 0 (User Mode), or no variable, passes as before."""
+    a = host_scan({"setup-mode": value})
+    assert outcomes(a, "HVA-021") == {"hv1": "pass"}, messages(a, "HVA-021")
+    assert messages(a, "HVA-021") == {"hv1": "UEFI Secure Boot enabled, shim validating"}
+
+
+def test_r25b_5_setup_mode_not_collected_is_asked(tmp_path) -> None:
+    """R25B-5: an older collector's bundle (no setup-mode artefact) shows SecureBoot = 1 but
+    not the mode: a question, never the pass it had."""
+    a = _scan_without(tmp_path, "host/commands/setup-mode.txt")
+    assert outcomes(a, "HVA-021") == {"hv1": "manual"}, messages(a, "HVA-021")
+    assert messages(a, "HVA-021") == {
+        "hv1": "evidence unavailable: host/commands/setup-mode.txt was not collected"
+    }

@@ -999,6 +999,8 @@ class HostFacts:
     """"2", "1.2", or "" when no TPM is present."""
     uefi: Fact[bool] = field(default_factory=_na)
     secure_boot: Fact[bool] = field(default_factory=_na)
+    uefi_setup_mode: Fact[bool] = field(default_factory=_na)
+    """The firmware is in Setup Mode (SetupMode = 1: no Platform Key enrolled), R25B-5."""
     shim_validation_off: Fact[bool] = field(default_factory=_na)
     """shim's validation is switched off (MokSBStateRT = 1, `mokutil --disable-validation`): the
     firmware's SecureBoot stays 1, shim and the kernel then boot as without Secure Boot."""

@@ -562,10 +562,10 @@ def secure_boot(ctx: Context) -> Iterator[Outcome]:
     lockdown follows from it either."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        shim = h.facts.shim_validation_off
+        shim, setup = h.facts.shim_validation_off, h.facts.uefi_setup_mode
         gap = first_unknown(h.facts.uefi, h.facts.secure_boot)
-        if gap is None and h.facts.uefi.get() and h.facts.secure_boot.get() and not shim.known:
-            gap = shim
+        if gap is None and h.facts.uefi.get() and h.facts.secure_boot.get():
+            gap = first_unknown(setup, shim)
         if gap is not None:
             yield unknown(
                 s,
@@ -575,6 +575,16 @@ def secure_boot(ctx: Context) -> Iterator[Outcome]:
             )
         elif not h.facts.uefi.get():
             yield failed(s, "legacy BIOS boot: no Secure Boot", *h.facts.uefi.sources)
+        elif h.facts.secure_boot.get() and setup.get():
+            # R25B-5: include/linux/efi.h efi_get_secureboot_mode
+            yield failed(
+                s,
+                "the firmware's SecureBoot variable is 1, but the firmware is in Setup Mode "
+                "(SetupMode = 1, no Platform Key enrolled): nothing verifies the boot loader's "
+                "signature and the kernel boots as without Secure Boot",
+                *h.facts.secure_boot.sources,
+                *setup.sources,
+            )
         elif h.facts.secure_boot.get() and shim.get():
             yield failed(
                 s,

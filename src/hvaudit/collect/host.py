@@ -415,6 +415,18 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c",
         ),
     ),
+    # the firmware's Setup Mode (no Platform Key enrolled): the kernel takes a boot in it as not
+    # secure whatever SecureBoot says (include/linux/efi.h efi_get_secureboot_mode: `if
+    # (secboot == 0 || setupmode == 1) return efi_secureboot_mode_disabled`; R25B-5)
+    CommandProbe(
+        "setup-mode",
+        (
+            "od",
+            "-An",
+            "-tu1",
+            "/sys/firmware/efi/efivars/SetupMode-8be4df61-93ca-11d2-aa0d-00e098032b8c",
+        ),
+    ),
     # shim's own state: `mokutil --disable-validation` sets MokSBStateRT (shim's GUID) to 1, and
     # then shim verifies nothing and the kernel treats the boot as not secure although the
     # firmware's SecureBoot variable stays 1 (Linux drivers/firmware/efi/libstub/secureboot.c

@@ -487,6 +487,14 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(g.rc == 0 and bool(numbers) and numbers[-1] == "1", g.source)
 
     f.shim_validation_off = ev.fact(_cmd("shim-validation"), shim_off)
+
+    def setup_mode(g: Got) -> Fact[bool]:
+        # include/linux/efi.h efi_get_secureboot_mode: `u8 secboot, setupmode = 0;` and the
+        # SetupMode read's status ignored, so a variable od cannot read counts as 0 (R25B-5)
+        numbers = g.text.split()
+        return Fact.of(g.rc == 0 and bool(numbers) and numbers[-1] == "1", g.source)
+
+    f.uefi_setup_mode = ev.fact(_cmd("setup-mode"), setup_mode)
     f.measured_boot_log = ev.fact(_cmd("measured-boot-log"), _event_log)
 
     def lockdown(g: Got) -> Fact[str]:
