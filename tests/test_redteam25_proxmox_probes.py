@@ -1,10 +1,14 @@
 r"""Red-team round 25 probes: Proxmox VE (rt25pve).
 
-Harness: the live hardened Proxmox VE node (tests/fixtures/proxmox-hardened scanned as pve+ssh
-with its commands replayed and pve-firewall running: test_redteam14_pve_probes._live), one rule
-appended to host.fw (line 9); the verdict of the named check on node pve-h1 through the real
-collector, parser and engine. Sources read with `fetch`: github:proxmox/pve-firewall 6f1311f
-(src/PVE/Firewall.pm).
+Harness: R25P-1, the live hardened Proxmox VE node (tests/fixtures/proxmox-hardened scanned as
+pve+ssh with its commands replayed and pve-firewall running: test_redteam14_pve_probes._live),
+one rule appended to host.fw (line 9), HVA-313 of node pve-h1; R25P-2, the hardened tree
+scanned as pve+dir:// with /etc/default/pveproxy replaced (test_pveproxy_access._hva305),
+HVA-305; R25P-3, the live node with a rule appended to web-10's 200.fw (line 13), HVA-303 of
+web-10; each through the real collector, parser and engine. Sources read with `fetch`:
+github:proxmox/pve-firewall 6f1311f (src/PVE/Firewall.pm), qemu-server e6352be (OVMF.pm,
+Drive.pm, Blockdev.pm, QemuServer.pm start_swtpm), pve-access-control 5ccd07d
+(AccessControl.pm), pve-common f665029 (Network.pm).
 
 Findings:
 - R25P-1 (false pass) HVA-313: a host.fw or cluster.fw `IN ACCEPT -dest 10.0.0.21 -i vmbr0 -p
@@ -46,7 +50,18 @@ Held:
 - R25P-2: the private ranges together (10/8, 172.16/12, 192.168/16, fd00::/8) and
   `2001:db8::/33` pass as before.
 
-Probed by script: see Tally.
+Probed by script, not kept (the verdict was right or the case is moot): 6 host.fw -dest
+variants (HVA-301/313), 9 pveproxy lists, 6 VM -dest rules (the kept cases among them); read
+and held without a test: group rules are first match (pve-firewall ruleset_add_group_rule
+jumps with `-g PVEFW-SET-ACCEPT-MARK`, so an ACCEPT inside a group ends it); a macro rule
+with a -dport its macro also sets is refused by pve-firewall ($apply_macro "already define in
+macro"), no macro lacks a protocol; realm `tfa` is enforced (authenticate_2nd_new_do "missing
+required 2nd keys"); user.cfg `token:` privsep and `acl:` parsing match parse_user_config; the
+built-in roles match $privgroups; the round-24 lead of a non-raw tpmstate0 on network storage
+is moot: drive_uses_qsd_fuse sends a non-raw volume to qemu-storage-daemon, and the only
+storage both non-raw and read by QEMU's own network client, GlusterFS, is gone from
+pve-storage (7669a99, 2025-06-16) before qemu-server exported a non-raw tpmstate through it
+(drive_uses_qsd_fuse, ae8ecb7c, 2026-04-24); rbd volumes are raw.
 
 Tally: 3 findings (3 false passes). R25P-1: 6 cases in 2 test functions, 4 failed on main
 54fb3cb (pass there), 2 held passed before and after. R25P-2: 6 cases in 2 test functions, 4
@@ -55,6 +70,22 @@ test functions, 4 failed on main 968fcd0 (pass there), the alias case on main e6
 R25P-3 landed), 2 held passed before and after.
 
 Leads left:
+- HVA-313's management-port ACCEPT (`-dport 8006` from any source) still ignores its -dest: a
+  -dest holding none of the node's addresses matches no packet, so it fails wrongly (rare).
+- R25P-1 reads the node's addresses from /etc/network/interfaces and `ip addr`; an offline
+  copy without the latter may miss a DHCP address a -dest holds (as P14-2 does).
+- R25P-3 knows the guest's addresses only from ipfilter-net<N>; without ipfilter a -dest of
+  the guest's address (unknown to the evidence) still reads as narrowing.
+- HVA-092: qemu-server turns mbps into `int($v * 1024 * 1024)` bytes (Blockdev.pm
+  generate_throttle_group) and pve-common tap_rate_limit `rate` likewise, so a value below
+  1/1048576 (`rate=0.0000001`) is 0, no limit, which `_positive` reads as a limit (contrived).
+- HVA-314: container features keyctl, mknod, force_rw_sys relax seccomp or /sys and still
+  pass (team decision; listed in the message).
+- HVA-066: `efidisk0` without pre-enrolled-keys fails "no keys enrolled" though keys enrolled
+  by hand persist (qemu-server reads the flag only at create_efidisk; wrong fail at worst,
+  only where args sets cfi.pflash01 secure=on).
+- HVA-305 counts fd00::/8 and the other private ranges as a site's own; HVA-313's `_is_wide`
+  fails an fd00::/8 management set entry (/8 is wider than /32): the two now differ there.
 """
 
 from __future__ import annotations
