@@ -59,18 +59,33 @@ Findings (ID-n):
 
 Held (kept as tests): a `disable ntp` in a subdirectory of ntp.d whose name does not end in
 .conf (ntpsec skips it) and a commented `# disable ntp` in ntp.d pass; phc2sys beside ts2phc
-passes; ntp's ntpd (no ntpsec in dpkg's list) with only the LOCAL driver in its file fails
-whatever ntp.d holds; a PTP host reporting serviceSync true is still asked.
+passes, and `--free_running=1` is asked; ntp's ntpd (no ntpsec in dpkg's list) with only the
+LOCAL driver in its file fails whatever ntp.d holds; a PTP host reporting serviceSync true is
+still asked.
 
-Probed by script: 10 inputs before the tests (the DHCP -c file with and without `ntpq -pn`,
-Debian's ntpsec argv with and without it, six phc2sys command lines).
+Probed by script: 21 inputs (the DHCP -c file with and without `ntpq -pn`, Debian's ntpsec
+argv with and without it, six phc2sys command lines before the fixes; after them an
+includefile inside ntp.d (asked, R24I-1), an unreadable and an empty ntp.d, and phc2sys with
+-C CLOCK_AUX0, two -c sinks, -rr, -E linreg, --step_threshold, -d PPS). Two became tests of
+the last commit: an unreadable ntp.d's reason carried grep's newline, and any long option
+(--step_threshold) was asked though only --clock_servo and --free_running turn the servo off.
 
-Tally: 7 findings, 4 false passes, 1 wrong fail, 2 unsettled questions; 21 cases in 7 test
-functions; 17 failed on main before the fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7
-before R25T-3/4, 4 on 459074d before R25T-5, 2 before R25T-6, 2 before R25T-7; the held cases
-passed).
+Tally: 7 findings, 4 false passes, 1 wrong fail, 2 unsettled questions; 24 cases in 7 test
+functions; 19 failed on main before the fixes (4 on 54fb3cb before R25T-1/2, 5 on f7a21f7
+before R25T-3/4, 4 on 459074d before R25T-5, 2 before R25T-6, 2 before R25T-7, 2 before the
+last refinement; the held cases passed).
 
-Leads left: see the report.
+Leads left:
+- ntpd's `includefile` targets are still not collected (asked, R24I-1); ntp.d, the -c file
+  and the DHCP copies now are.
+- A healthy ntpd with `disable kernel` never calls ntp_adjtime (ntpsec ntp_loopfilter.c:
+  start_kern_loop and the maxerror updates only with kern_enable), so the kernel keeps
+  STA_UNSYNC and HVA-202 fails it on NTPSynchronized=no (a wrong fail, not fixed).
+- phc2sys in manual mode beside a ptp4l that is master only (--serverOnly/--masterOnly 1,
+  or its -f file) copies a free-running PHC and passes; any ptp4l counts as the steerer.
+- OpenNTPD still passes on presence (servers on the host itself only).
+- HVA-419: `server ... key N` whose key is not trusted, and `tos orphan` (ntpd's own leap
+  indicator normal with no server), on hosts older than API 7.0.3.
 """
 
 from __future__ import annotations
@@ -133,6 +148,14 @@ def _dirs(*lines: str) -> tuple[str, int, str]:
             "ntp's ntpd does not, and no package list names ntpsec)",
         ),
         (
+            ("", 2, "grep: /etc/ntpsec/ntp.d/a.conf: Permission denied\n"),
+            WITH_NTPSEC,
+            "manual",
+            "ntpd running, but whether its clock discipline is on is not in the evidence "
+            "(/etc/ntpsec/ntp.d/*.conf, which ntpsec reads, could not be read: grep: "
+            "/etc/ntpsec/ntp.d/a.conf: Permission denied)",
+        ),
+        (
             _dirs(
                 "/etc/ntpsec/ntp.d/old/local.conf:disable ntp",
                 "/etc/ntpsec/ntp.d/local.conf:# disable ntp",
@@ -142,7 +165,13 @@ def _dirs(*lines: str) -> tuple[str, int, str]:
             "ntpd running",
         ),
     ],
-    ids=["ntpsec-ntp-d", "ntpsec-ntp-d-subdir", "ntpd-unknown", "held-unread-subdir-comment"],
+    ids=[
+        "ntpsec-ntp-d",
+        "ntpsec-ntp-d-subdir",
+        "ntpd-unknown",
+        "unreadable",
+        "held-unread-subdir-comment",
+    ],
 )
 def test_ntp_d_disable_ntp(host_scan, dirs, dpkg: str, status: str, message: str) -> None:
     """R25T-1. ntpsec ntp_config.c readconfig: "parse configs in parallel subdirectory if that
@@ -263,8 +292,28 @@ NO_STEERER = (
             "phc2sys runs with a configuration file (-f) or a long option hvaudit does not read, "
             "which may set clock_servo or free_running",
         ),
+        (
+            "  600 root     /usr/sbin/phc2sys -s eno1 -O 0 --free_running=1\n"
+            "  601 root     /usr/sbin/ptp4l -i eno1 -s\n",
+            "manual",
+            "phc2sys runs with a configuration file (-f) or a long option hvaudit does not read, "
+            "which may set clock_servo or free_running",
+        ),
+        (
+            "  600 root     /usr/sbin/phc2sys -s eno1 -O 0 --step_threshold 1\n"
+            "  601 root     /usr/sbin/ptp4l -i eno1 -s\n",
+            "pass",
+            "phc2sys (PTP) running",
+        ),
     ],
-    ids=["no-ptp4l", "no-ptp4l-device", "held-ts2phc", "config-file"],
+    ids=[
+        "no-ptp4l",
+        "no-ptp4l-device",
+        "held-ts2phc",
+        "config-file",
+        "free-running",
+        "held-other-long",
+    ],
 )
 def test_phc2sys_source_clock_unsteered(host_scan, extra: str, status: str, message: str) -> None:
     """R25T-3. linuxptp phc2sys.c: a locked servo on CLOCK_REALTIME calls sysclk_set_sync(),

@@ -5763,7 +5763,8 @@ def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) ->
                 included = f"{name} includes {' '.join(words[1:2]) or 'another file'}"
     if dgot is not None and extra is None and ntpsec is not False:
         return Fact.unavailable(
-            f"{where}/*.conf, which ntpsec reads, could not be read ({dgot.reason[:60]})",
+            f"{where}/*.conf, which ntpsec reads, could not be read: "
+            + ((dgot.reason.strip().splitlines() or [dgot.state])[0][:60]),
             dgot.source,
         )
     if included:
@@ -6255,16 +6256,16 @@ _PHC2SYS_ARG_OPTS = frozenset("CcdfsEPISFRNOLMiunzlt")
 
 def _phc2sys_mode(words: list[str]) -> str:
     """Whether a phc2sys keeps the system clock (CLOCK_REALTIME) on a PTP hardware clock:
-    "system", "other" where it does not, "unknown" where a -f file or a long option (every
-    configuration option is also `--name value`, config.c config_long_options) may set
-    clock_servo or free_running. linuxptp phc2sys.c (read with `fetch`, f98cb5d): getopt
+    "system", "other" where it does not, "unknown" where a -f file or the long options
+    --clock_servo or --free_running (every configuration option is also `--name value`,
+    config.c config_long_options) may turn its servo off. linuxptp phc2sys.c (read with `fetch`, f98cb5d): getopt
     "arC:c:d:f:s:E:..." (`-am` is -a -m); with -a "the system clock (CLOCK_REALTIME) is not
     synchronized, unless the -r option is also specified" (phc2sys(8)), -C naming another
     system clock; without -a each -c is a sink clock, CLOCK_REALTIME where none is given ("pps"
     where its source is a -d PPS device, no PTP hardware clock); -E
     ntpshm or refclock_sock "allow another process to synchronize the local clock" (phc2sys(8)):
     phc2sys then adjusts nothing itself."""
-    if any(w.startswith("--") and w != "--" for w in words[1:]):
+    if any(w[2:].split("=", 1)[0] in ("clock_servo", "free_running") for w in words[1:]):
         return "unknown"
     options, _ = _getopt(words, _PHC2SYS_ARG_OPTS)
     letters = {letter for letter, _ in options}
