@@ -64,6 +64,11 @@ Findings:
   error for 127.0.0.1 and the loopback pass for 127.0.0.2, which slirp does not reach (libslirp
   socket.c sotranslate_out rewrites the host address to loopback_addr, 127.0.0.1 only):
   checks/hardening.py keeps that fail for 127.0.0.1 alone.
+- R25C-7 (false pass) HVA-130 and every libvirtd.conf check on an OpenRC host: `--config FILE`
+  in LIBVIRTD_OPTS (src/remote/remote_daemon.c `{ "config", required_argument, NULL, 'f' }`)
+  makes another file the one libvirtd's next start reads; only systemd units were read for it
+  (R21S-4), so /etc/libvirt/libvirtd.conf was judged. Now that file is unavailable with the
+  reason, as for a unit's --config.
 
 Held (kept as tests):
 - `+1` is VIR_CONF_ULLONG, a bool libvirt takes: vnc_tls = +1 still passes HVA-048.
@@ -80,9 +85,9 @@ three bools, a big seccomp_sandbox, numbers and a list inside two string lists, 
 a read and an unread key), 7 checks each; 4 OpenRC variants (--listen, empty, absent, an
 expansion) through HVA-030 and HVA-035.
 
-Tally: 6 findings, 6 false passes; 26 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
+Tally: 7 findings, 7 false passes; 27 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
 the 4 OpenRC tests on 6eef24f (R25C-1/2 landed) before R25C-3;
-the R25C-4 test on main before R25C-4; both R25C-5 tests on main before R25C-5; the 7 R25C-6 refusal tests on main before R25C-6.
+the R25C-4 test on main before R25C-4; both R25C-5 tests on main before R25C-5; the 7 R25C-6 refusal tests on main before R25C-6; the R25C-7 test on main before R25C-7.
 
 Leads left: a SysV init's
 /etc/default/libvirtd `libvirtd_opts` is not read (asked).
@@ -433,3 +438,20 @@ def test_other_loopback_migration_address_is_taken(host_scan) -> None:
     assert messages(a, "HVA-036") == {
         "hv1": "migration_address = loopback, migrate_tls_x509_verify = 1"
     }
+
+
+def test_openrc_config_option_names_another_file(host_scan) -> None:
+    """R25C-7. libvirtd's `-f, --config FILE` (src/remote/remote_daemon.c `{ "config",
+    required_argument, NULL, 'f' }`) in OpenRC's LIBVIRTD_OPTS (gentoo libvirtd.init-r18
+    `command_args="-d ${LIBVIRTD_OPTS}"`) makes another file than /etc/libvirt/libvirtd.conf
+    the one its next start reads; hvaudit judged /etc/libvirt/libvirtd.conf (HVA-130 passed)."""
+    a = host_scan(
+        {**OPENRC, "/etc/conf.d/libvirtd": 'LIBVIRTD_OPTS="--config /etc/libvirt/alt.conf"\n'}
+    )
+    assert outcomes(a, "HVA-130") == {"hv1": "manual"}, messages(a, "HVA-130")
+    assert messages(a, "HVA-130")["hv1"] == (
+        "evidence unavailable: libvirtd's init script starts it with --config "
+        "/etc/libvirt/alt.conf (LIBVIRTD_OPTS='--config /etc/libvirt/alt.conf' in "
+        "/etc/conf.d/libvirtd), a file hvaudit does not collect: /etc/libvirt/libvirtd.conf is "
+        "not what its next start reads"
+    )

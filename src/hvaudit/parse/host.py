@@ -8575,6 +8575,9 @@ def _openrc_listen(ev: HostEvidence) -> Fact[str]:
     host whose init system keeps libvirtd's arguments elsewhere (no /etc/conf.d/libvirtd: a
     SysV script's /etc/default/libvirtd, or another init)."""
     got = ev.get(_file(OPENRC_LIBVIRTD))
+    opts = _openrc_opts(ev)
+    if not opts.known and got.state == "ok":
+        return Fact.unavailable(opts.reason, *opts.sources)
     if got.state != "ok":
         return Fact.unavailable(
             f"no systemd here, and {OPENRC_LIBVIRTD} (OpenRC's LIBVIRTD_OPTS) "
@@ -8582,6 +8585,18 @@ def _openrc_listen(ev: HostEvidence) -> Fact[str]:
             + ": the arguments libvirtd's init script starts it with are not read",
             got.source,
         )
+    value = opts.get()
+    if _getopt_listen(shlex.split(value)):
+        return Fact.of(f"LIBVIRTD_OPTS={value!r} in {OPENRC_LIBVIRTD}", got.source)
+    return Fact.of("", got.source)
+
+
+def _openrc_opts(ev: HostEvidence) -> Fact[str]:
+    """LIBVIRTD_OPTS as /etc/conf.d/libvirtd sets it (plain `NAME=value` lines, the last one
+    wins; "" when unset); unavailable for a file not read or with any other shell line."""
+    got = ev.get(_file(OPENRC_LIBVIRTD))
+    if got.state != "ok":
+        return Fact.unavailable(f"{OPENRC_LIBVIRTD} was not read ({got.state})", got.source)
     opts = ""
     for n, raw in enumerate(got.text.splitlines(), 1):
         line = raw.strip()
@@ -8602,9 +8617,7 @@ def _openrc_listen(ev: HostEvidence) -> Fact[str]:
             )
         if m.group(1) == "LIBVIRTD_OPTS":
             opts = " ".join(words)
-    if _getopt_listen(shlex.split(opts)):
-        return Fact.of(f"LIBVIRTD_OPTS={opts!r} in {OPENRC_LIBVIRTD}", got.source)
-    return Fact.of("", got.source)
+    return Fact.of(opts, got.source)
 
 
 _UnitArgs = tuple[list[str], list[str], dict[str, str], dict[str, str], str]
@@ -8654,6 +8667,22 @@ def _unit_config_options(ev: HostEvidence) -> dict[str, tuple[str, tuple[Source,
     The running daemon's own arguments are _config_options'."""
     units = ev.get(_cmd("libvirt-units"))
     out: dict[str, tuple[str, tuple[Source, ...]]] = {}
+    if units.state == "absent":
+        # no systemd: OpenRC's LIBVIRTD_OPTS (/etc/conf.d/libvirtd) is libvirtd's (R25C-7)
+        opts = _openrc_opts(ev)
+        value = opts.get() if opts.known else ""
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            words = value.split()
+        other = [p for p in _config_file_args(words) if p != "/etc/libvirt/libvirtd.conf"]
+        if other:
+            out["libvirtd"] = (
+                f"libvirtd's init script starts it with --config {', '.join(other)} "
+                f"(LIBVIRTD_OPTS={value!r} in {OPENRC_LIBVIRTD}), a file hvaudit does not "
+                "collect: /etc/libvirt/libvirtd.conf is not what its next start reads",
+                tuple(opts.sources),
+            )
     if units.state != "ok":
         return out
     for daemon in UNIT_DAEMONS:
