@@ -62,6 +62,16 @@ Findings (R25A-n):
   rule's users count wherever its group does (`*` every user; a %group, @netgroup or logic
   expression is asked about).
 
+- R25A-7 (false pass) HVA-142: a container socket whose gid no group entry names. coreutils
+  stat.c prints %G as "UNKNOWN" then; it was looked up as a group of that name, found empty, and
+  with nsswitch `group: files` passed. Now it is asked about (its members are the accounts
+  with that primary gid).
+- R25A-8 (false pass; and wrong fail) HVA-142: numeric polkit identities. polkit's
+  src/polkit/polkitidentity.c polkit_identity_from_string reads `unix-user:` / `unix-group:`
+  followed by digits as the uid / gid. `unix-group:50` was looked up as a group named "50" and
+  passed; `unix-user:1000` counted alice twice. Now both map through /etc/passwd and
+  /etc/group.
+
 Held (kept as tests): a grant of PackageKit's package-install (signed packages of the
 configured repositories only) and of udisks2's modify-device-system adds no one; group root's
 0660 docker, podman and containerd sockets add no one; shipped auth_admin defaults, a `yes`
@@ -515,3 +525,48 @@ def test_pam_group_grants_count(host_scan, conf: str, expected: tuple[str, str])
     sudo to bob and carol, passed "2 administrative principal(s)". Rules granting other groups
     held."""
     assert _142(host_scan({**BASE, "/etc/security/group.conf": conf})) == expected
+
+
+FILES_ONLY = {"/etc/nsswitch.conf": "passwd: files\ngroup: files\n"}
+PKLA = "/etc/polkit-1/localauthority/50-local.d/ops.pkla"
+
+
+def _pkla(identity: str) -> tuple[str, int]:
+    lines = ("[ops]", f"Identity={identity}", "Action=org.libvirt.unix.manage", "ResultActive=yes")
+    return "".join(f"{PKLA}:{line}\n" for line in lines), 0
+
+
+def test_socket_gid_without_a_name_is_asked(host_scan) -> None:
+    """R25A-7 (false pass) HVA-142. coreutils stat.c prints %G as `gw_ent ? gw_ent->gr_name :
+    "UNKNOWN"`: a docker socket whose gid no /etc/group entry names (its members are accounts
+    with that primary gid) was looked up as a group called UNKNOWN, found empty, and with
+    nsswitch's group line `files` alone passed "2 administrative principal(s)"."""
+    over = {**FILES_ONLY, "container-sockets": ("660 root UNKNOWN /run/docker.sock\n", 1)}
+    assert _142(host_scan({**BASE, **over})) == (
+        "manual",
+        "3 administrative principal(s) (limit 3): %UNKNOWN (a socket's gid with no group name) "
+        "(members not read), alice, root; the members of %UNKNOWN (a socket's gid with no group "
+        "name) are not in the evidence",
+    )
+
+
+@pytest.mark.parametrize(
+    ("identity", "expected"),
+    [
+        (
+            "unix-group:50",
+            ("fail", "4 administrative principal(s) (limit 3): alice, bob, carol, root"),
+        ),
+        ("unix-user:1000", ("pass", "2 administrative principal(s) (limit 3): alice, root")),
+        ("unix-user:1001", ("pass", "3 administrative principal(s) (limit 3): alice, bob, root")),
+    ],
+    ids=["gid", "uid-of-alice", "uid-of-bob"],
+)
+def test_numeric_polkit_identities(host_scan, identity: str, expected: tuple[str, str]) -> None:
+    """R25A-8 HVA-142. polkit's src/polkit/polkitidentity.c polkit_identity_from_string:
+    `unix-user:` or `unix-group:` followed by digits only (`*endptr == '\\0'`) is the uid or
+    gid, else a name. `unix-group:50` (staff: bob, carol) was looked up as a group named "50"
+    and, with nsswitch's group line `files` alone, passed "2 administrative principal(s)"
+    (false pass); `unix-user:1000` counted alice twice ("1000, alice": a wrong fail at the
+    limit)."""
+    assert _142(host_scan({**BASE, **FILES_ONLY, "polkit-rules": _pkla(identity)})) == expected

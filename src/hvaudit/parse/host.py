@@ -2571,6 +2571,9 @@ def _by_file(text: str) -> dict[str, list[str]]:
     return files
 
 
+#: What GNU stat's %G and %U print for an id no entry names (coreutils stat.c: `gw_ent ?
+#: gw_ent->gr_name : "UNKNOWN"`).
+STAT_UNNAMED = "UNKNOWN"
 UNRESOLVED = " (members not read)"
 """Marks a sudoers group or netgroup whose members the evidence does not list."""
 MERGED = " (+members merged from"
@@ -3050,7 +3053,11 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     group_sources, _ = _nss_database(ev, nss.text, "group") if nss.state == "ok" else ([], "")
     beyond_files = group_sources is None or any(src != "files" for src in group_sources)
     for group in dict.fromkeys((*_socket_groups(ev), *polkit_groups)):
-        if group not in groups and beyond_files:
+        if group == STAT_UNNAMED:
+            # coreutils stat.c %G: `gw_ent ? gw_ent->gr_name : "UNKNOWN"`: a gid no group entry
+            # names, whose members (accounts with it as their primary gid) are not read (R25A-7)
+            principals.add(f"%{group} (a socket's gid with no group name){UNRESOLVED}")
+        elif group not in groups and beyond_files:
             principals.add(f"%{group}{UNRESOLVED}")
     # users who may act as an account that is itself an administrator (through sudoers or a
     # group) administer too: resolved until nothing changes
@@ -3271,7 +3278,9 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     allow_any, allow_inactive or allow_active) is yes or auth_self: polkit applies them to every
     subject no rule answers for (R25A-4). Every action a .policy file annotates with
     org.freedesktop.policykit.exec.path counts as pkexec's own does: pkexec checks it for that
-    program instead (polkit's pkexec.c find_action_for_path), run as root (R25A-5)."""
+    program instead (polkit's pkexec.c find_action_for_path), run as root (R25A-5). A numeric
+    identity (`unix-user:1000`, `unix-group:50`) is the account or group with that id
+    (polkitidentity.c polkit_identity_from_string; R25A-8)."""
     groups: list[str] = []
     users: list[str] = []
     sources: list[Source] = []
@@ -3296,6 +3305,11 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
     if got.state != "ok":
         return groups, users, sources
     files = _by_file(got.text)
+    passwd = ev.get(_file("/etc/passwd"))
+    gid_names = _gid_names(ev)
+    uid_names: dict[int | None, str] = {}
+    for name, uid, _, _ in _nss_entries(passwd.text if passwd.state == "ok" else "", 7):
+        uid_names.setdefault(uid, name)
     found = [
         *polkit.grants(files, "org.libvirt.unix.manage"),
         *polkit.grants(files, PKEXEC_ACTION),
@@ -3313,7 +3327,11 @@ def _polkit_libvirt_managers(ev: HostEvidence) -> tuple[list[str], list[str], li
         if g.name == polkit.EVERYONE:
             users.append(EVERY_USER)
         elif g.kind == "group":
-            groups.append(g.name)
+            # `unix-group:50` is the group with that gid (R25A-8)
+            groups.append(gid_names.get(g.name, g.name) if digits(g.name) else g.name)
+        elif g.kind == "user" and digits(g.name):
+            # polkit's identity `unix-user:1000` is the account with that uid (R25A-8)
+            users.append(uid_names.get(_nss_id(g.name), g.name))
         elif g.kind == "user":
             users.append(g.name)
         elif g.kind == "netgroup":
