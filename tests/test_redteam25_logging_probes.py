@@ -61,14 +61,40 @@ still fails; an unquoted TLS destination alone now passes;
 a filtered final path that also sends to the TLS destination passes; an imuxsock
 input socket of rsyslog's own keeps the pass.
 
-Probed by script, not kept: none.
+Probed by script, not kept: 33 inputs. syslog-ng: unquoted/single-quoted addresses (6),
+persist-name/template "tls" (2), tls() without transport (3), peer-verify quoted, final paths
+(2). rsyslog: `if ... then { omfile; stop }` around libvirt (asked, held), legacy mode set after
+the @@ line (fail, held), legacy @@(o)...;RSYSLOG_SyslogProtocol23Format (pass, held),
+x509/certvalid and anon (fail, held), StreamDriver.Name, PermittedPeers="*", x509/fingerprint,
+CheckExtendedKeyPurpose (pass), `*.* stop` before $IncludeConfig (fail, held), imuxsock
+missing/off/OmitLocalLogging/own socket/imfile (R25L-4), omrelp tls without authMode (fail),
+with name or fingerprint (pass), permitExpiredCerts="on" (fail), authpriv stops (see leads).
+HVA-201/214: audit-rules-files uncollected (pass, see leads), timeout and grep missing (asked).
 
 Tally: 5 findings, 5 false passes (one wrong-fail twin); 18 tests in 6 functions, 15 failed on
 main before their fixes (R25L-1/2: 10 of 12 on 54fb3cb, the held tcp() and peer-verify cases
 pass there too; R25L-3: 1 of 1 on 0040417; R25L-4: 3 of 4 on a6f7ee4, the own-socket twin
 held; R25L-5: 1 of 1 on 5e2bf59).
 
-Leads left: none yet.
+Leads left (team decisions first):
+- HVA-200 authpriv: a selector stop (`authpriv.* stop`, `auth,authpriv.* ~`) before the
+  forward, or `*.*;auth,authpriv.none` on it, passes (selectors are judged for daemon.err only),
+  while `if $syslogfacility-text == 'authpriv' then stop` is asked with a question whose Pass
+  needs auth and authpriv through: the two disagree. Decide whether the forward must carry
+  auth/authpriv (then a fail for the selector forms).
+- HVA-201/HVA-214 pass when audit-rules-files is not in the bundle (R11H-6, held by
+  test_redteam11_host_probes as "a bundle of an older collector"); a timeout, a missing grep
+  or Permission denied are asked.
+- auditd.conf disk_full_action / disk_error_action / admin_space_left_action = ignore or
+  suspend (records dropped when the disk fills) are judged by no check.
+- rsyslog StreamDriverPermittedPeers wildcards (`*`, `*.*.*`: runtime/net.c
+  PermittedPeerWildcardMatch, one label per `*`) accept any CA-signed name of that shape under
+  x509/name; not judged.
+- R25L-4 does not weigh imfile or network inputs (a local relay into imtcp) feeding rsyslog:
+  a fail there may be wrong.
+- syslog-ng transport("auto") with tls() (TLS from 4.9.0, commit 87e8dfad8) and proxied-tls are
+  read as plain (wrong fail at worst); tcp() with tls() is read as TLS on releases before 3.16
+  too (f2d0d97bd).
 """
 
 from __future__ import annotations
