@@ -34,18 +34,27 @@ Findings (R25F-n):
   levels of nft jumps (include/net/netfilter/nf_tables.h NFT_JUMP_STACK_SIZE 16, read with
   `find_string`); iptables(8) bounds user chains by nothing but the chains. Now both walks
   follow 16 chains, and a jump past that hands its traffic to rules not followed: a question.
+- R25F-4 (false pass) HVA-190, R24N's lead: nft's `ct state { established, related, untracked
+  } accept` was read as wide as nft's own `notrack` rules, though an iptables-legacy raw table
+  (`-A PREROUTING -j NOTRACK`, `-j CT --notrack`: iptables-extensions(8) CT "--notrack:
+  Disables connection tracking for this packet") registers hooks of its own that `nft -j list
+  ruleset` does not show; with every packet untracked there, the host passed "policy drop".
+  Now the untracked share is also that of the `iptables-save` notrack rules (R24N-6's reading),
+  none where iptables-save is not installed, and a question where it did not answer.
 
 Held (kept as tests): `--tcp-flags SYN,ACK SYN -j ACCEPT` keeps the fail; `--tcp-flags
 FIN,SYN,RST,ACK ACK -j ACCEPT` (no opener has ACK) and `--tcp-flags SYN NONE -j ACCEPT` keep
 the pass. `fib daddr type local` keeps the fail; `fib daddr type { broadcast, multicast }`,
 `fib saddr type local`, `fib daddr type != local`, `--src-type LOCAL` and `! --dst-type LOCAL`
-accepts keep the pass; `! --src-type LOCAL` keeps the fail.
+accepts keep the pass; `! --src-type LOCAL` keeps the fail. A legacy NOTRACK of port 22 only
+keeps nft's untracked accept a pass.
 
 Probed by script: 19 inputs (iptables and nft TCP flags, addrtype, fib, jump depth, named sets,
 the host's addresses unread).
 
-Tally: 3 findings (3 false passes); 23 cases in 7 test functions; 13 failed before the fixes
-(R25F-1's 4 on main 54fb3cb, R25F-2's 6 on 459074d, R25F-3's 3 on c21d5cf;
+Tally: 4 findings (4 false passes); 27 cases in 8 test functions; 16 failed before the fixes
+(R25F-1's 4 on main 54fb3cb, R25F-2's 6 on 459074d, R25F-3's 3 on c21d5cf, R25F-4's 3 on
+the main R25F-3 landed on;
 PYTHONPATH=/work/main/src).
 
 Leads left: see the findings that follow.
@@ -286,3 +295,55 @@ def test_iptables_accept_ten_chains_deep_opens_the_host(host_scan: Any) -> None:
         "hands traffic to what the rules read do not show: -A c16 -j c17 (first unconditional "
         "rule) (a jump deeper than the 16 chains hvaudit follows)"
     )
+
+
+# --- R25F-4 HVA-190: nft's `ct state untracked` beside an iptables-legacy NOTRACK --------------
+
+UNTRACKED = [
+    _m({"ct": {"key": "state"}}, {"set": ["established", "related", "untracked"]}, "in"),
+    ACCEPT,
+]
+
+
+def _legacy_raw(rule: str, rc: int = 0) -> dict[str, Any]:
+    """`iptables-save` (iptables-legacy) holding a raw table with the rule; ip6tables-save of
+    an empty filter table."""
+    save = f"*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n{rule}COMMIT\n"
+    return {
+        "nft-ruleset": (_nft(UNTRACKED), 0),
+        "iptables-save": (save, rc),
+        "ip6tables-save": ("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", 0),
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule", "rc", "expected"),
+    [
+        ("-A PREROUTING -j NOTRACK\n", 0, NFT_OPEN_ALL),
+        ("-A PREROUTING -j CT --notrack\n", 0, NFT_OPEN_ALL),
+        (
+            "",
+            1,
+            (
+                "manual",
+                "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 20 "
+                "(accept under ct state untracked, whose untracked packets an iptables raw table "
+                "(`iptables-save`, not read) may pick, a match whose share hvaudit cannot read)",
+            ),
+        ),
+        ("-A PREROUTING -p tcp -m tcp --dport 22 -j NOTRACK\n", 0, NFT_PASS),
+    ],
+    ids=["legacy-notrack-everything", "legacy-ct-notrack", "save-unread", "held-port-22"],
+)
+def test_nft_untracked_accept_beside_a_legacy_notrack(
+    host_scan: Any, rule: str, rc: int, expected: Any
+) -> None:
+    """R25F-4 (R24N's lead). An iptables-legacy raw table registers hooks of its own, which
+    `nft -j list ruleset` does not show; iptables-extensions(8) NOTRACK / CT "--notrack:
+    Disables connection tracking for this packet" there leaves every packet untracked, and nft's
+    `ct state { established, related, untracked } accept` then accepts them all. hvaudit read
+    the untracked share from nft's own notrack rules only (none) and passed. Right: as wide as
+    the iptables-save notrack rules too (fail); `iptables-save` failing, a question; a port-22
+    NOTRACK keeps the pass."""
+    a = host_scan(_legacy_raw(rule, rc))
+    assert (outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]) == expected

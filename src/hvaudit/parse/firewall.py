@@ -40,6 +40,7 @@ __all__ = [
     "IpSet",
     "KernelLists",
     "iptables_policy",
+    "iptables_untracked",
     "list_adders",
     "nft_input_verdicts",
     "parse_ipset_save",
@@ -207,6 +208,9 @@ class _Walk:
     maps: Mapping[tuple[str, str, str], list[Any]] = dataclass_field(default_factory=dict)
     filled: Mapping[tuple[str, str, str], str] = dataclass_field(default_factory=dict)
     """The named sets a rule fills as packets pass (_nft_filled_sets), each with that rule."""
+    legacy_untracked: int | None = _NARROW
+    """How much traffic the iptables raw table's NOTRACK / CT --notrack rules exempt from
+    connection tracking (iptables_untracked), None when `iptables-save` was not read."""
 
 
 def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
@@ -1137,8 +1141,16 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
                         "unread",
                         "ct state untracked, beside an iptables-nft NOTRACK or CT target",
                     )
+                elif walk.legacy_untracked is None:
+                    # an iptables-legacy raw table's NOTRACK is in `iptables-save`, not in
+                    # `nft -j` (R25F-4)
+                    judged = (
+                        "unread",
+                        "ct state untracked, whose untracked packets an iptables raw table "
+                        "(`iptables-save`, not read) may pick",
+                    )
                 else:
-                    reach = min(reach, untracked)
+                    reach = min(reach, max(untracked, walk.legacy_untracked))
                     continue
             if judged is None and (grown := _nft_filled_match(arg, rule, walk)) is not None:
                 judged = ("grown", grown)
@@ -1342,6 +1354,7 @@ def nft_input_verdicts(
     items: Sequence[Any],
     own: Mapping[str, Addresses],
     xtables: Mapping[str, tuple[str, str] | None] | None = None,
+    untracked: Mapping[str, int | None] | None = None,
 ) -> dict[str, tuple[str, str]] | None:
     """Per IP version, ("drop", "accept" or "unknown", why) of the input-hook base chains of an
     `nft -j list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of
@@ -1353,7 +1366,10 @@ def nft_input_verdicts(
     as a question. The `ip filter` / `ip6 filter` tables iptables-nft keeps (their rules hold
     `xt` matches, which `nft -j` shows by name only) are judged from `iptables -S` /
     `ip6tables -S` instead (`xtables`, per version: the verdict of iptables_policy, None when
-    not read); without it, an accept under such a match is a question."""
+    not read); without it, an accept under such a match is a question. `untracked`, per
+    version: what the iptables raw table's notrack rules exempt from connection tracking
+    (iptables_untracked; an iptables-legacy table is not in `nft -j`), which `ct state
+    untracked` then matches too (R25F-4)."""
     bases: list[tuple[tuple[str, str, str], str]] = []
     rules: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     sets: dict[tuple[str, str, str], list[Any]] = {}
@@ -1393,7 +1409,8 @@ def nft_input_verdicts(
     verdicts: dict[str, tuple[str, str]] = {}
     filled = _nft_filled_sets(rules)
     for version, families in NFT_FAMILIES.items():
-        walk = _Walk(rules, sets, version, own.get(version), maps, filled)
+        legacy = _NARROW if untracked is None else untracked.get(version, _NARROW)
+        walk = _Walk(rules, sets, version, own.get(version), maps, filled, legacy)
         findings = []
         effective = "accept"
         unsure: list[str] = []
@@ -1740,6 +1757,17 @@ def _ipt_untracked_reach(lists: KernelLists | None, version: str, own: Addresses
             return None
         widest = max(widest, reach)
     return widest
+
+
+def iptables_untracked(
+    lists: KernelLists, version: str, own: Addresses, save_absent: bool
+) -> int | None:
+    """How much traffic the notrack rules of `iptables-save` exempt from connection tracking
+    (_ipt_untracked_reach), for nft's `ct state untracked`: an iptables-legacy raw table
+    (`-t raw -A PREROUTING -j NOTRACK`) registers its own hook, which `nft -j list ruleset`
+    does not show (xtables-legacy(8): "the legacy ... tools use the old kernel interface";
+    R25F-4). Nothing when iptables-save is not installed; None when it was not read."""
+    return _NARROW if save_absent else _ipt_untracked_reach(lists, version, own)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,7 @@ from hvaudit.parse.firewall import (
     HostAddresses,
     KernelLists,
     iptables_policy,
+    iptables_untracked,
     list_adders,
     nft_input_verdicts,
     parse_ipset_save,
@@ -6582,7 +6583,12 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
             xtables[version] = (
                 iptables_policy(got.text, version, own[version], lists) if ok else None
             )
-        verdicts = nft_input_verdicts(items if isinstance(items, list) else [], own, xtables)
+        # an iptables-legacy raw table's NOTRACK is in `iptables-save` only (R25F-4)
+        absent = ev.get(_cmd("iptables-save")).state == "absent"
+        untracked = {v: iptables_untracked(lists, v, own[v], absent) for v in own}
+        verdicts = nft_input_verdicts(
+            items if isinstance(items, list) else [], own, xtables, untracked
+        )
         if verdicts is not None:
             return _both_versions(ev, verdicts["IPv4"], verdicts["IPv6"], nft.source)
     ipt = ev.get(_cmd("iptables-input"))
