@@ -63,6 +63,12 @@ Findings (R25R-n):
   reservation, and a guest whose run state is not settled (not onboot) is asked. Two older
   held tests (test_redteam20_pve2_probes P20-3, test_redteam13_pve_probes P13-5) keep the
   fixture's onboot container on CPU 15 with a raw cpuset, to keep their subject.
+- R25R-6 (false pass) HVA-070: a huge-page-backed VM kept its guarantee ("backed by
+  pre-reserved huge pages") though raw QEMU arguments gave it a memory backend of the system
+  page size (`-object memory-backend-ram,id=d0 -device pc-dimm,memdev=d0`): memory QEMU
+  allocates on first touch, outside the reserved pool (the R8-4 class for a <memory> device
+  with the system page size, here from raw arguments). Now such memory takes the guarantee away
+  unless the memory is locked (qemu_args.raw_small_page_memory).
 
 Held (kept as tests): R25R-1: `cores: 1` (the fixture) and `cores: 12` (ratio 1.00) still
 pass. R25R-2: a later mem-merge=off in the same -machine, a RAM backend with no merge= under
@@ -71,14 +77,15 @@ hugetlb one (mm/ksm.c ksm_madvise skips VM_SHARED and VM_HUGETLB areas) still pa
 R25R-3: `-trace` without -D (stderr, QEMU's log through virtlogd) and -D with nothing enabled
 still pass. R25R-4: cache='none', cache='directsync' and a cgroup v2 host still pass.
 R25R-5: a container with a raw lxc.cgroup2.cpuset.cpus of other CPUs keeps the pass.
+R25R-6: an unattached backend and a hugetlb memfd backend keep the pass.
 
 Probed by script, not kept: <vcpu placement='auto' cpuset=...> (libvirt drops the cpuset, the
 vCPUs read as unpinned), <vcpu current> below the maximum (HVA-080/081 count the maximum).
 
-Tally: 5 findings, 5 false passes; 27 tests; 17 failed before the fixes (R25R-1: 5 on main
+Tally: 6 findings, 6 false passes; 30 tests; 18 failed before the fixes (R25R-1: 5 on main
 54fb3cb, the held one by its message: a pass there too, which now names the container's CPUs;
 R25R-2: 3 on main after R25R-1, its 4 held cases passed there; R25R-3: 3, its 2 held passed;
-R25R-4: 4, its 3 held passed; R25R-5: 2, its held one passed).
+R25R-4: 4, its 3 held passed; R25R-5: 2, its held one passed; R25R-6: 1, its 2 held passed).
 
 Leads left:
 """
@@ -406,3 +413,54 @@ def test_r25r_5_held_container_with_its_own_cpuset(tmp_path: Path) -> None:
         "pass",
         f"reservation: affinity 2-5, used by no other running or autostart VM; {HAVE}",
     )
+
+
+# --- R25R-6: HVA-070, raw memory of the system page size beside huge pages ---------------------
+
+HUGE_PRIO = (
+    "<memoryBacking><hugepages/></memoryBacking>"
+    "<memtune><soft_limit unit='KiB'>262144</soft_limit></memtune>"
+)
+HUGE_PASS = (
+    "backed by pre-reserved huge pages; memtune soft_limit 262144 KiB; configured size 0.5 GiB"
+)
+
+
+def _guarantee(tmp_path: Path, vm: str, *args: str) -> tuple[str, str]:
+    """HVA-070 of the huge-page-backed VM `vm` (soft_limit on the hardened host's cgroup v1)."""
+    a = run_assessment(
+        _replayed_on(tmp_path, HARDENED_HOST, {vm: _raw_cpu_domain(vm, HUGE_PRIO, *args)})
+    )
+    return verdict(a, "HVA-070", vm)
+
+
+def test_r25r_6_raw_dimm_of_small_pages_is_no_guarantee(tmp_path: Path) -> None:
+    """Was pass "backed by pre-reserved huge pages; ...": a raw memory-backend-ram a pc-dimm
+    hands the guest (qemu-options.hx memdev=) is ordinary memory allocated on touch, not from
+    the reserved huge page pool; the memory is not locked either."""
+    args = ("-object", "memory-backend-ram,id=d0,size=1G", "-device", "pc-dimm,memdev=d0")
+    assert _guarantee(tmp_path, "hd1", *args) == (
+        "fail",
+        "no memory guarantee (memtune soft_limit 262144 KiB; configured size 0.5 GiB): huge "
+        "pages back the memory, but raw QEMU arguments add memory of the system page size, "
+        "which nothing reserves: -object memory-backend-ram,id=d0,size=1G",
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("-object", "memory-backend-ram,id=d0,size=1G"),
+        (
+            "-object",
+            "memory-backend-memfd,id=d0,size=1G,hugetlb=on",
+            "-device",
+            "pc-dimm,memdev=d0",
+        ),
+    ],
+    ids=["unattached", "hugetlb"],
+)
+def test_r25r_6_held_unused_or_huge_backend(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """Held: a backend no device or NUMA node uses gives the guest nothing; a hugetlb memfd
+    backend is huge pages too."""
+    assert _guarantee(tmp_path, "hd2", *args) == ("pass", HUGE_PASS)

@@ -31,7 +31,13 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import Container, Disk, Host, Setting, Vm
 from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES, parse_cpuset
-from hvaudit.parse.qemu_args import qemu_options, raw_mergeable, raw_nics, raw_taps
+from hvaudit.parse.qemu_args import (
+    qemu_options,
+    raw_mergeable,
+    raw_nics,
+    raw_small_page_memory,
+    raw_taps,
+)
 from hvaudit.textsafe import digits
 
 #: Interface types libvirt can shape (virNetDevSupportBandwidth).
@@ -421,7 +427,10 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     on cgroup v1 only (memory.soft_limit_in_bytes); on cgroup v2 libvirt writes it to
     memory.high, a throttle (vircgroupv2.c virCgroupV2SetMemorySoftLimit), and the priority is
     the VM cgroup's memory.low or memory.min, which no definition sets: asked, as is a host
-    whose cgroup version is not known (VL17-1, hvaudit.parse.host._memory_cgroup)."""
+    whose cgroup version is not known (VL17-1, hvaudit.parse.host._memory_cgroup). Raw QEMU
+    arguments that hand a huge-page-backed guest a memory backend of the system page size (a
+    -device pc-dimm or -numa node with memdev=) add memory nothing reserves: no guarantee unless
+    the memory is locked (qemu_args.raw_small_page_memory, R25R-6)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -429,7 +438,14 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
         h = hosts.get(v.host)
         simulated = h is not None and h.simulated
         host_kib = h.memory_kib if h is not None and not simulated else 0
-        if v.memory_guarantee is None:
+        # raw memory backends of the system page size beside huge pages reserve nothing
+        # (R25R-6); locked memory is locked whatever backs it
+        small = (
+            raw_small_page_memory(v.raw_hypervisor_arguments)
+            if v.hugepage_backed and not v.memory_locked
+            else []
+        )
+        if v.memory_guarantee is None or small:
             missing.append("guarantee")
         if v.memory_locked and v.memory_limit is None:
             missing.append("hard limit (memory is locked without one)")
@@ -453,8 +469,9 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             or (cgroup == "" and not missing and not (simulated and v.memory_locked))
             or (cgroup == "" and not simulated and missing == ["priority"])
         )
-        have = [x.description for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
-        refs = [x.source for x in (v.memory_guarantee, v.memory_limit, v.memory_priority) if x]
+        kept = (None if small else v.memory_guarantee, v.memory_limit, v.memory_priority)
+        have = [x.description for x in kept if x]
+        refs = [x.source for x in kept if x]
         ceiling = f"configured size {_gib(v.memory_max_kib)}"
         given = v.huge_pages_reported
         if given and DEFAULT_HUGE_PAGES in given and missing == ["guarantee"] and h is not None:
@@ -513,6 +530,12 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})"
                 + (f": huge pages back the memory, but {given}" if given else "")
+                + (
+                    ": huge pages back the memory, but raw QEMU arguments add memory of the "
+                    f"system page size, which nothing reserves: {', '.join(small[:3])}"
+                    if small
+                    else ""
+                )
                 + (
                     f": the memory is locked, but {v.locked_memory_reported}"
                     if v.locked_memory_reported

@@ -764,6 +764,28 @@ def raw_mergeable(args: Iterable[str], nosharepages: bool) -> list[str]:
     return out
 
 
+def raw_small_page_memory(args: Iterable[str]) -> list[str]:
+    """The raw memory backends that give the guest memory of the system page size (R25R-6),
+    each as written: a `-object memory-backend-ram`, a `memory-backend-memfd` without
+    `hugetlb=on` or a `memory-backend-file` whose mem-path is not under /dev/hugepages (the
+    hugetlbfs mount point systemd's dev-hugepages.mount makes), that a `-device` (pc-dimm,
+    virtio-mem-pci, nvdimm: `memdev=`) or a `-numa node,memdev=` hands the guest
+    (qemu-options.hx: "memdev='id' ... -object memory-backend-*"). Beside <hugepages/> it is
+    ordinary host memory, allocated on first touch: no reservation."""
+    options = qemu_options(args)
+    used = {o.props.get("memdev", "") for o in options if o.name == "device"} | {
+        parse_opts(o.text, "type").get("memdev", "") for o in options if o.name == "numa"
+    }
+    out = []
+    for o in options:
+        if o.name != "object" or o.kind not in _MEMORY_BACKENDS or o.props.get("id") not in used:
+            continue
+        huge = o.flag("hugetlb") or o.props.get("mem-path", "").startswith("/dev/hugepages")
+        if not huge:
+            out.append(o.shown())
+    return out
+
+
 def _audio_driver(text: str) -> str:
     """The driver of an `-audiodev` or `-audio` argument: audio/audio.c audio_parse_option
     reads it with `qobject_input_visitor_new_str(opt, "driver", ...)`, so as JSON when it
