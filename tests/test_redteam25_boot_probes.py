@@ -68,12 +68,23 @@ Findings (R25B-n):
   variable od cannot read counts as 0 (the kernel ignores that read's status), and an older
   collector's bundle without it is a question.
 
+- R25B-6 (wrong fail) HVA-010 HVA-011: a POWER KVM host (kvm_hv on a PowerNV machine) failed
+  "/dev/kvm is provided by kvm_hv: KVM without hardware virtualization" and "no hardware
+  memory virtualization": only kvm_intel/kvm_amd counted. arch/powerpc/kvm/Kconfig
+  KVM_BOOK3S_HV_POSSIBLE: "KVM will use the hardware virtualization facilities of POWER7
+  (and later) processors", kvm_pr is for where "hypervisor mode is not available or not
+  usable" (read with `find_string`). Whether the host is itself a guest is /proc/cpuinfo's
+  `platform` (setup-common.c show_cpuinfo prints ppc_md.name: "PowerNV" for bare metal under
+  OPAL, platforms/powernv/setup.c define_machine(powernv); "pSeries" in an LPAR or a guest),
+  where the x86 `hypervisor` flag was read as absent, so a pSeries guest counted as bare
+  metal. Now kvm_hv on PowerNV passes both, on pSeries fails as nested, kvm_pr still fails.
+
 Held (kept as tests): arm64 "Mitigation: CSV2, BHB" passes; 5.4's "PBRSB-eIBRS: SW sequence"
 and mainline's "BHI: Vulnerable, KVM: SW loop" pass; the next boot's
 `mitigations=auto,no_user_user` and `mitigations=auto,bogus,no_guest_host` (the parser stops
 at bogus) pass; "Unknown: No mitigations" still fails; GRUB_DEFAULT 0, saved, the running
 kernel's title, or a title of a kernel not in /boot passes HVA-180; SetupMode = 0 or unreadable
-keeps HVA-021's pass.
+keeps HVA-021's pass; POWER's kvm_pr still fails HVA-010.
 
 Probed by script, not kept:
 
@@ -399,3 +410,51 @@ def test_r25b_5_setup_mode_not_collected_is_asked(tmp_path) -> None:
     assert messages(a, "HVA-021") == {
         "hv1": "evidence unavailable: host/commands/setup-mode.txt was not collected"
     }
+
+
+# --- R25B-6: POWER's kvm_hv is hardware virtualization ---------------------------------------------
+
+
+def _power(platform: str, module: str = "kvm_hv") -> dict:
+    """A POWER9 KVM host as /proc/cpuinfo (setup-common.c show_cpuinfo) and /proc/modules read."""
+    host: dict = {"/sys/module/kvm_intel/parameters/ept": None}
+    host["/proc/cpuinfo"] = (
+        "processor\t: 0\ncpu\t\t: POWER9 (raw), altivec supported\nclock\t\t: 3800.000000MHz\n"
+        "revision\t: 2.2 (pvr 004e 1202)\n\ntimebase\t: 512000000\n"
+        f"platform\t: {platform}\nmodel\t\t: 9006-22P\nmachine\t\t: {platform} 9006-22P\n"
+    )
+    host["/proc/modules"] = (
+        f"{module} 196608 0 - Live 0x0000000000000000\n"
+        f"kvm 212992 1 {module}, Live 0x0000000000000000\n"
+    )
+    return host
+
+
+def test_r25b_6_powernv_kvm_hv_passes(host_scan) -> None:
+    """R25B-6 (wrong fail) HVA-010 HVA-011: kvm_hv on a PowerNV (bare-metal OPAL) host runs
+    guests in the processor's hypervisor mode (arch/powerpc/kvm/Kconfig
+    KVM_BOOK3S_HV_POSSIBLE: "KVM will use the hardware virtualization facilities of POWER7
+    (and later) processors"); hvaudit failed it as "KVM without hardware virtualization"."""
+    a = host_scan(_power("PowerNV"))
+    assert outcomes(a, "HVA-010") == {"hv1": "pass"}, messages(a, "HVA-010")
+    assert messages(a, "HVA-010") == {
+        "hv1": "kvm_hv drives /dev/kvm (POWER hypervisor mode, platform PowerNV)"
+    }
+    assert outcomes(a, "HVA-011") == {"hv1": "pass"}, messages(a, "HVA-011")
+
+
+def test_r25b_6_pseries_kvm_hv_is_nested(host_scan) -> None:
+    """R25B-6: platform pSeries is a logical partition or a guest: kvm_hv there is nested."""
+    a = host_scan(_power("pSeries"))
+    assert outcomes(a, "HVA-010") == {"hv1": "fail"}, messages(a, "HVA-010")
+    assert messages(a, "HVA-010")["hv1"].startswith(
+        "kvm_hv drives /dev/kvm, but the host is itself a virtual machine (POWER platform pSeries)"
+    )
+    assert outcomes(a, "HVA-011") == {"hv1": "fail"}, messages(a, "HVA-011")
+
+
+def test_r25b_6_kvm_pr_still_fails(host_scan) -> None:
+    """R25B-6 held: kvm_pr emulates the privileged instructions (Kconfig: "where hypervisor
+    mode is not available or not usable"): no hardware virtualization."""
+    a = host_scan(_power("PowerNV", "kvm_pr"))
+    assert outcomes(a, "HVA-010") == {"hv1": "fail"}, messages(a, "HVA-010")

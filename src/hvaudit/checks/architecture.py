@@ -231,7 +231,9 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         value = f.get()
         flag = value.split()[0] if value and not value.startswith(("with", "without")) else ""
         has_kvm = value.endswith("with /dev/kvm") and "without" not in value
-        vendor = [m for m in mods.get() if m in ("kvm_intel", "kvm_amd")]
+        # R25B-6: POWER's kvm_hv runs guests in the processor's hypervisor mode
+        # (arch/powerpc/kvm/Kconfig KVM_BOOK3S_HV_POSSIBLE); kvm_pr emulates it
+        vendor = [m for m in mods.get() if m in ("kvm_intel", "kvm_amd", "kvm_hv")]
         other = [m for m in mods.get() if m.startswith("kvm_") and m not in vendor]
         refs = (*f.sources, *mods.sources)
         nested = h.facts.on_hypervisor
@@ -242,9 +244,11 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         if has_kvm and vendor and nested.known and nested.get():
             yield failed(
                 s,
-                f"{vendor[0]} drives /dev/kvm, but the host is itself a virtual machine (CPU flag "
-                f"hypervisor): its {flag or 'vmx/svm'} is the outer hypervisor's nested "
-                "virtualization, emulated in software, not the processor's",
+                f"{vendor[0]} drives /dev/kvm, but the host is itself a virtual machine ("
+                + ("POWER platform pSeries" if vendor[0] == "kvm_hv" else "CPU flag hypervisor")
+                + f"): its {flag or ('hypervisor mode' if vendor[0] == 'kvm_hv' else 'vmx/svm')} "
+                "is the outer hypervisor's nested virtualization, emulated in software, not the "
+                "processor's",
                 *refs,
                 *nested.sources,
             )
@@ -252,7 +256,13 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s,
                 f"{vendor[0]} drives /dev/kvm"
-                + (f", CPU flag {flag} present" if flag else " (CPU flags do not list vmx/svm)"),
+                + (
+                    " (POWER hypervisor mode, platform PowerNV)"
+                    if vendor[0] == "kvm_hv"
+                    else f", CPU flag {flag} present"
+                    if flag
+                    else " (CPU flags do not list vmx/svm)"
+                ),
                 *refs,
             )
         elif has_kvm and other:

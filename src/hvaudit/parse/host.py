@@ -349,7 +349,18 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         if cpuinfo.state == "ok"
         else Fact.unavailable(f"/proc/cpuinfo: {cpuinfo.reason or cpuinfo.state}", cpuinfo.source)
     )
-    if arm64:
+    # POWER (R25B-6): arch/powerpc/kernel/setup-common.c show_cpuinfo prints `cpu : POWER9 ...`
+    # and `platform : ` ppc_md.name, "PowerNV" on bare metal under OPAL (platforms/powernv/
+    # setup.c define_machine(powernv)) and "pSeries" in a logical partition or a guest
+    power = cpuinfo.state == "ok" and bool(re.search(r"^cpu\s*:\s*POWER", cpuinfo.text, re.M))
+    platform = re.search(r"^platform\s*:\s*(\S+)", cpuinfo.text, re.M) if power else None
+    if power:
+        f.on_hypervisor = (
+            Fact.of(platform.group(1) != "PowerNV", cpuinfo.source)
+            if platform
+            else Fact.unavailable("/proc/cpuinfo names no POWER platform", cpuinfo.source)
+        )
+    elif arm64:
         # No CPUID hypervisor bit on arm64: a guest with nested virtualization (KVM's
         # kvm-arm.mode=nested on FEAT_NV2 hardware) gets /dev/kvm like bare metal (R24M-1)
         f.on_hypervisor = Fact.unavailable(
@@ -394,6 +405,18 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
                     "no /dev/kvm: KVM/arm64 did not initialise (HYP mode not available)",
                     dev_kvm.source,
                 )
+        elif (
+            power
+            and ept.state == "absent"
+            and npt.state == "absent"
+            and f.kvm_modules.known
+            and "kvm_hv" in f.kvm_modules.get()
+        ):
+            # R25B-6: HV KVM runs guests in the processor's hypervisor mode with its own
+            # partition-scoped translation (arch/powerpc/kvm/Kconfig KVM_BOOK3S_HV_POSSIBLE:
+            # "KVM will use the hardware virtualization facilities of POWER7 (and later)
+            # processors"); kvm_pr ("where hypervisor mode is not available") does not
+            f.memory_virtualization = Fact.of(True, *f.kvm_modules.sources)
         elif ept.state == "absent" and npt.state == "absent":
             if f.kvm_modules.known and any(
                 m.startswith("kvm_") and m not in ("kvm_intel", "kvm_amd")
