@@ -83,14 +83,22 @@ Held (kept as tests):
 Probed by script: 11 file variants through the full scan (comments in three lists, `-0` in
 three bools, a big seccomp_sandbox, numbers and a list inside two string lists, nested lists in
 a read and an unread key), 7 checks each; 4 OpenRC variants (--listen, empty, absent, an
-expansion) through HVA-030 and HVA-035.
+expansion) through HVA-030 and HVA-035; 7 qemu.conf values of the right type the driver refuses
+through HVA-036/043/053/215; virtproxyd idle behind an active virtproxyd-tcp.socket with
+virtqemud running (held: virtproxyd.conf judged, HVA-030 and HVA-035 fail); grammar edge cases
+(CRLF, BOM, `listen_tcp = 1 2`, an empty value, `;;`, a value on the next line: hvaudit and
+virconf.c both refuse or both read).
 
 Tally: 7 findings, 7 false passes; 27 tests; 9 failed on main 54fb3cb before R25C-1/2, 3 of
 the 4 OpenRC tests on 6eef24f (R25C-1/2 landed) before R25C-3;
 the R25C-4 test on main before R25C-4; both R25C-5 tests on main before R25C-5; the 7 R25C-6 refusal tests on main before R25C-6; the R25C-7 test on main before R25C-7.
 
-Leads left: a SysV init's
-/etc/default/libvirtd `libvirtd_opts` is not read (asked).
+Leads left: a SysV init's /etc/default/libvirtd `libvirtd_opts` is not read (asked); qemu.conf
+`user`/`group` naming an account libvirt cannot resolve (virGetUserID fails, driver refused)
+is judged as set (NSS accounts make /etc/passwd alone insufficient); OpenRC init scripts of the
+modular daemons (virtproxyd's own options) are not read; the slirp loopback rule in
+checks/_loopback.py treats all of 127/8 as reachable for relays and listeners, while libslirp
+rewrites the host address to 127.0.0.1 only (R25C-6 narrowed it for migration_address alone).
 """
 
 from __future__ import annotations
