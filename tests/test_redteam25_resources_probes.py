@@ -1,9 +1,12 @@
 """Red-team round 25 probes: resource isolation and QEMU process checks (rt25res)
 
 Harness: the replayed hardened Proxmox VE node of tests/fixtures/proxmox-hardened
-(test_pve_leads18._node: pve+ssh, pve-firewall running), its files edited per case; the real
-collector, bundle, parser and engine judge them. Every fact a verdict rests on was read with the
-`search` / `find_string` / `read_file` tools and is cited here or in the code.
+(test_pve_leads18._node: pve+ssh, pve-firewall running), its files edited per case (R25R-1, -5);
+libvirt domains with <qemu:commandline> as a daemon with the QEMU driver reports them, on the
+replayed hardened host (test_redteam10_vm_probes._replayed_on: R25R-2, -3, -6); the test
+driver's node on the replayed hardened host (conftest.build_bundle: R25R-4). The real
+collector, bundle, parser and engine judge them. Every fact a verdict rests on was read with
+the `search` / `find_string` / `read_file` tools and is cited here or in the code.
 
 Findings (R25R-n):
 - R25R-1 (false pass) HVA-081: the vCPUs of running and onboot VMs were set against the node's
@@ -79,15 +82,37 @@ still pass. R25R-4: cache='none', cache='directsync' and a cgroup v2 host still 
 R25R-5: a container with a raw lxc.cgroup2.cpuset.cpus of other CPUs keeps the pass.
 R25R-6: an unattached backend and a hugetlb memfd backend keep the pass.
 
-Probed by script, not kept: <vcpu placement='auto' cpuset=...> (libvirt drops the cpuset, the
-vCPUs read as unpinned), <vcpu current> below the maximum (HVA-080/081 count the maximum).
+Probed by script, not kept (about 30 inputs; the verdict was right): <vcpu placement='auto'
+cpuset=...> (libvirt drops the cpuset: the vCPUs read as unpinned), <vcpu current> below the
+maximum (HVA-080/081 count the maximum), corpus memtune-unlimited.xml (hard_limit
+9007199254740991 on an unlocked VM: the configured size stays the bound), -M with mem-merge=on
+then off in one argument (the later key wins), -trace alone and -D alone (HVA-215), HVA-046's
+namespace reading (<qemu:commandline>/<qemu:env>/capabilities/override/deprecation).
 
 Tally: 6 findings, 6 false passes; 30 tests; 18 failed before the fixes (R25R-1: 5 on main
 54fb3cb, the held one by its message: a pass there too, which now names the container's CPUs;
 R25R-2: 3 on main after R25R-1, its 4 held cases passed there; R25R-3: 3, its 2 held passed;
 R25R-4: 4, its 3 held passed; R25R-5: 2, its held one passed; R25R-6: 1, its 2 held passed).
 
-Leads left:
+Leads left (team decisions or not settled in the time):
+- HVA-090: a pinned libvirt VM's CPUs are judged against other VMs only; host processes and
+  kernel threads (no isolcpus / systemd CPUAffinity=) may run there, as HVA-091 asks for
+  real-time threads. Team decision: should a reservation need that evidence too?
+- HVA-090: <quota>/<global_quota> limit vCPU threads only; the emulator and I/O threads (and
+  vhost workers, which join QEMU's cgroups) are unlimited without emulator_quota /
+  iothread_quota, so a vCPU-limited guest can still take CPU through device emulation.
+- HVA-092: CD-ROMs and floppies (and raw -drive media=cdrom) are not judged; a guest can read
+  an ISO on shared storage at any rate, and libvirt accepts <iotune> on them. Team decision.
+- HVA-092 (R25R-4): only the memory controller's version is read; blkio on v1 beside memory on
+  v2, and cgroup v2 writeback on filesystems without cgroup writeback support (cgroup-v2.rst
+  names ext2, ext4, btrfs, f2fs, xfs; others charge the root cgroup), are not judged.
+- HVA-081 (R25R-1): a container's cpulimit is not weighed (a container without cores counts as
+  every CPU whatever cpulimit says), as a VM's vCPUs count whatever its quota.
+- HVA-061: libvirt LXC domains without <nosharepages/> count as merged, though container memory
+  is not madvised mergeable (possible wrong fail); qemu-server's allow-ksm: 0 was taken to be
+  `-machine mem-merge=off` without reading QemuServer.pm.
+- HVA-215: a raw filter-dump with status=off still fails (it writes only the pcap header until
+  QMP turns it on): possible wrong fail, not probed further.
 """
 
 from __future__ import annotations
