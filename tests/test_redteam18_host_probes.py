@@ -221,11 +221,13 @@ def test_polkit_other_actions_held(host_scan, condition: str) -> None:
     negated libvirt prefix, indexOf == -1), or a libvirt substring test granting %sudo only:
     the hardened verdicts stand. A negated libvirt test grants every other action to everyone,
     pkexec's org.freedesktop.policykit.exec (a root shell, pkexec(1)) among them: HVA-142 counts
-    every user since R22A-1."""
+    every user since R22A-1. A udisks2 test grants org.freedesktop.udisks2.open-device-system
+    (raw access to the host's block devices) to everyone: HVA-142 counts every user since
+    R25A-3."""
     a = _polkit(host_scan, condition)
     assert outcomes(a, "HVA-132") == {"hv1": "pass"}, messages(a, "HVA-132")
     assert messages(a, "HVA-132") == {"hv1": HARDENED_132}
-    negated = condition.startswith("!") or condition.endswith("== -1")
+    negated = condition.startswith("!") or condition.endswith("== -1") or "udisks2" in condition
     every = "3 administrative principal(s) (limit 3): ALL (every user), alice, root"
     assert messages(a, "HVA-142") == {"hv1": every if negated else HARDENED_142}
 
