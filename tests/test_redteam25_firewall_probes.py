@@ -41,20 +41,24 @@ Findings (R25F-n):
   ruleset` does not show; with every packet untracked there, the host passed "policy drop".
   Now the untracked share is also that of the `iptables-save` notrack rules (R24N-6's reading),
   none where iptables-save is not installed, and a question where it did not answer.
+- R25F-5 (false pass) HVA-190: a named set with no element was taken for a set not in the
+  ruleset, so `tcp dport != @allowed accept` (every port) was read as narrow and passed.
+  nftables src/json.c set_print_json (read with `find_string`) prints "elem" only when the
+  set holds elements. Now a set or map listed without it is empty.
 
 Held (kept as tests): `--tcp-flags SYN,ACK SYN -j ACCEPT` keeps the fail; `--tcp-flags
 FIN,SYN,RST,ACK ACK -j ACCEPT` (no opener has ACK) and `--tcp-flags SYN NONE -j ACCEPT` keep
 the pass. `fib daddr type local` keeps the fail; `fib daddr type { broadcast, multicast }`,
 `fib saddr type local`, `fib daddr type != local`, `--src-type LOCAL` and `! --dst-type LOCAL`
 accepts keep the pass; `! --src-type LOCAL` keeps the fail. A legacy NOTRACK of port 22 only
-keeps nft's untracked accept a pass.
+keeps nft's untracked accept a pass. `tcp dport @allowed accept` of an empty set keeps the pass.
 
 Probed by script: 19 inputs (iptables and nft TCP flags, addrtype, fib, jump depth, named sets,
 the host's addresses unread).
 
-Tally: 4 findings (4 false passes); 27 cases in 8 test functions; 16 failed before the fixes
+Tally: 5 findings (5 false passes); 29 cases in 9 test functions; 17 failed before the fixes
 (R25F-1's 4 on main 54fb3cb, R25F-2's 6 on 459074d, R25F-3's 3 on c21d5cf, R25F-4's 3 on
-the main R25F-3 landed on;
+the main R25F-3 landed on, R25F-5's 1 on the main R25F-4 landed on;
 PYTHONPATH=/work/main/src).
 
 Leads left: see the findings that follow.
@@ -347,3 +351,27 @@ def test_nft_untracked_accept_beside_a_legacy_notrack(
     NOTRACK keeps the pass."""
     a = host_scan(_legacy_raw(rule, rc))
     assert (outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]) == expected
+
+
+# --- R25F-5 HVA-190: an empty named set ---------------------------------------------------------
+
+EMPTY_SET = {
+    "set": {"family": "inet", "table": "filter", "name": "allowed", "handle": 5}
+    | {"type": "inet_service"}
+}
+
+
+@pytest.mark.parametrize(
+    ("op", "expected"),
+    [("!=", NFT_OPEN_SHARE), ("==", NFT_PASS)],
+    ids=["not-in-empty-set", "held-in-empty-set"],
+)
+def test_nft_port_match_on_an_empty_named_set(host_scan: Any, op: str, expected: Any) -> None:
+    """R25F-5. nftables src/json.c set_print_json (read with `find_string`) prints "elem" only
+    for a set holding elements: `set allowed { type inet_service; }` with none is listed
+    without it. `tcp dport != @allowed accept` then accepts every port; hvaudit took the set
+    for one not in the ruleset, read the match as narrow and passed. Right: an empty set holds
+    nothing (fail); `tcp dport @allowed accept` keeps the pass."""
+    rule = [_m(_p("tcp", "dport"), "@allowed", op), ACCEPT]
+    a = host_scan({"nft-ruleset": (_nft(rule, extra=(EMPTY_SET,)), 0)})
+    assert _verdict(a) == expected

@@ -1385,12 +1385,16 @@ def nft_input_verdicts(
             table_flags[(str(table.get("family")), str(table.get("name")))] = [
                 str(f) for f in (flags if isinstance(flags, list) else [flags])
             ]
-        if isinstance(nset, dict) and isinstance(nset.get("elem"), list):
+        # an empty set or map is listed without "elem" (nftables src/json.c set_print_json:
+        # `if (!nft_output_terse(octx) && set->init && expr_set(set->init)->size > 0)`): it
+        # holds nothing, so `tcp dport != @empty` is every port (R25F-5: read as a set not in
+        # the ruleset, narrow)
+        if isinstance(nset, dict) and isinstance(nset.get("elem", []), list):
             skey = (str(nset.get("family")), str(nset.get("table")), str(nset.get("name")))
-            sets[skey] = list(nset["elem"])
-        if isinstance(nmap, dict) and isinstance(nmap.get("elem"), list):
+            sets[skey] = list(nset.get("elem", []))
+        if isinstance(nmap, dict) and isinstance(nmap.get("elem", []), list):
             mkey = (str(nmap.get("family")), str(nmap.get("table")), str(nmap.get("name")))
-            maps[mkey] = list(nmap["elem"])
+            maps[mkey] = list(nmap.get("elem", []))
         if isinstance(chain, dict):
             key = (str(chain.get("family")), str(chain.get("table")), str(chain.get("name")))
             if chain.get("hook") == "input":
