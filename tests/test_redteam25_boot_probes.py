@@ -87,10 +87,39 @@ kernel's title, or a title of a kernel not in /boot passes HVA-180; SetupMode = 
 keeps HVA-021's pass; POWER's kvm_pr still fails HVA-010.
 
 Probed by script, not kept:
+- Linux 5.4 stable's comma spectre_v2 line with "PBRSB-eIBRS: Vulnerable" after a mitigated
+  mode: that backport sets X86_FEATURE_RSB_VMEXIT_LITE in every eIBRS mode
+  (spectre_v2_determine_rsb_fill_type_at_vmexit), so the line is rare there; kept as a
+  test of the reading (R25B-1), not as a seen output.
+- HVA-021 with MokSBStateRT or SecureBoot unreadable (od exits non-zero): the kernel's own
+  defaults (shim "Default to secure", SecureBoot absent = disabled) are what hvaudit reads;
+  no false pass.
+- HVA-022 `wc -c` failing for permission (a non-root collector): a wrong fail ("no TPM boot
+  event log"), not a false pass; HVA-020/023 held.
+- HVA-182: the binary/maps questions are joined (R23R-1); no false pass found.
 
-Tally:
+Tally: 6 findings (5 false passes, 1 wrong fail); 34 cases in 17 test functions; 21 failed
+before their fixes (R25B-1: 3, R25B-2: 7, R25B-3: 4, R25B-4: 3, R25B-5: 2, R25B-6: 2, each on
+the main it landed on); the 13 held cases passed before and after.
 
 Leads left:
+- Linux 6.17+: `mitigations=off mitigations=auto` leaves every attack vector off
+  (mitigations_parse_cmdline's `memset(attack_vectors, 0, ...)` is never undone, and
+  should_mitigate_vuln reads only the vectors), so R22K-1's "a later auto wins" holds only
+  before 6.17: on a 6.17 kernel the next boot's pair is a false pass. Which kernel boots next
+  decides (team decision: fail, or ask).
+- A running line's `mitigations=auto,no_guest_host` on a 6.17+ kernel is judged only by
+  sysfs (vmscape turns "Vulnerable"; whether every guest-to-host part shows was not
+  settled); _smt_off_word does not read `mitigations=auto,nosmt,<vectors>` as SMT off (a
+  needless question, not a pass).
+- s390x: HVA-010 fails "neither kvm_intel nor kvm_amd" (KVM is the kvm module itself, the
+  `sie` feature in /proc/cpuinfo), and on_hypervisor reads "no hypervisor flag" as bare
+  metal there (z/VM or KVM guests: /proc/sysinfo's VM lines). Not fixed.
+- GRUB_DEFAULT=saved (RHEL/Fedora: grubenv saved_entry) and numeric submenu indexes
+  ("1>2") are not read (R25B-4 reads titles and ids only); a UKI's embedded .cmdline and
+  systemd-boot's loader.conf `default` are not collected.
+- A `grep -r` of /sys/devices/system/cpu/vulnerabilities that fails on one file (rc 2,
+  partial output) drops that flaw silently on arm64 (x86 asks for flaws with no file).
 """
 
 from __future__ import annotations
