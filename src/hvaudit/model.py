@@ -271,6 +271,11 @@ class Interface:
     tunnel_local: str | None = None
     """A UDP tunnel's local `address:port` (libvirt `<source><local address port>`), which QEMU
     binds (`-netdev socket,udp=...,localaddr=`); None for other interfaces."""
+    passt: bool = False
+    """libvirt runs passt for the interface (`<backend type='passt'/>`): on type='user', and
+    on type='vhostuser' since libvirt 11.1.0 (formatdomain: "you may prefer to use the passt
+    backend with the more efficient and performant type='vhostuser' rather than type='user'.
+    All the options related to passt ... also apply"; R25O-1)."""
     port_forwards: tuple[tuple[str, str, str], ...] = ()
     """A passt user interface's host port forwards (libvirt `<portForward>`), each (protocol,
     host address or "" for none, ports as passt's -t/-u takes them: `2022:22`, `all`)."""

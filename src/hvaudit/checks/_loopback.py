@@ -177,7 +177,8 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
     127.0.0.1 or ::1 ... Default is to translate the guest's default gateway address, unless
     --no-map-gw is given", quoted from the man page in a public repository, read with
     `find_string`; libvirt's qemu_passt.c qemuPasstBuildCommand passes neither option, read
-    with `find_string`), so it counts for both families. A VM's own guest reaching its own
+    with `find_string`), so it counts for both families, on type='vhostuser' as well
+    (libvirt 11.1.0: Interface.passt, R25O-1). A VM's own guest reaching its own
     console or port forward gains nothing it lacks, so a check counts the others
     (guests_reaching). HVA-031, HVA-030, HVA-033, HVA-036 and HVA-210 apply it (R17-5 to
     R17-9, VL18-1)."""
@@ -189,6 +190,11 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
                 # print_netdev_full, L18-1), named by its key
                 pve = re.fullmatch(r"line [0-9]+: (net[0-9]+)", i.source_ref.locator)
                 how = f"{pve.group(1)} without a bridge" if pve else "<interface type='user'>"
+                out.setdefault(v.host, []).append((v.name, f"VM {v.name} ({how})"))
+            elif i.passt:
+                # libvirt 11.1.0's passt backend on a vhost-user NIC runs the same passt
+                # (Interface.passt, R25O-1)
+                how = f"<interface type='{i.type}'> with <backend type='passt'/>"
                 out.setdefault(v.host, []).append((v.name, f"VM {v.name} ({how})"))
         for o in qemu_options(v.raw_hypervisor_arguments):
             if o.name in ("netdev", "nic", "net") and o.kind == "user" and not o.flag("restrict"):

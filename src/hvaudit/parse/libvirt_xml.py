@@ -1337,7 +1337,8 @@ def _interface(itf: Element, src: Source) -> Interface:
         # <outbound> whose average and floor are 0: an empty one is held, rate 0 (R20N-3)
         bandwidth_unset=bandwidth is not None and len(bandwidth) == 0,
         tunnel_local=tunnel_local,
-        port_forwards=_port_forwards(itf) if itype == "user" else (),
+        passt=_passt(itf, itype),
+        port_forwards=_port_forwards(itf) if _passt(itf, itype) else (),
         tap_placed_outside=_tap_placed_outside(itf) if itype == "ethernet" else None,
     )
 
@@ -1361,8 +1362,21 @@ def _dev(target: Element | None) -> str:
     return (target.get("dev") if target is not None else None) or "(named at start)"
 
 
+def _passt(itf: Element, itype: str) -> bool:
+    """libvirt runs passt for `itf`: `<backend type='passt'/>` on type='user' or, since
+    libvirt 11.1.0, type='vhostuser' (formatdomain, "Since 11.1.0 (QEMU and KVM only) you may
+    prefer to use the passt backend with the more efficient and performant type='vhostuser'
+    rather than type='user'. All the options related to passt in the paragraphs below here
+    also apply when using the passt backend with type='vhostuser'"; libvirt devel patch
+    "<interface type='vhostuser'><backend type='passt'/> needs to run the passt command just
+    as is done for interface type='user'", read with `search`; R25O-1)."""
+    backend = itf.find("backend")
+    return itype in ("user", "vhostuser") and backend is not None and backend.get("type") == "passt"
+
+
 def _port_forwards(itf: Element) -> tuple[tuple[str, str, str], ...]:
-    """The host ports a `<interface type='user'>` with `<backend type='passt'/>` forwards
+    """The host ports a `<interface type='user'>` (or, since libvirt 11.1.0, type='vhostuser',
+    _passt) with `<backend type='passt'/>` forwards
     (formatdomain, "Userspace connection using passt": `<portForward proto address dev>` with
     `<range start end to exclude>`), as libvirt hands them to passt (src/qemu/qemu_passt.c
     qemuPasstStart: `--tcp-ports`/`--udp-ports` `[ADDRESS[%DEV]/]` then each range, `~` for an
