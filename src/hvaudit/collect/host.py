@@ -16,6 +16,7 @@ __all__ = [
     "BOOT_CMDLINE",
     "COMMANDS",
     "CONTAINER_SOCKETS",
+    "CONTAINER_UNITS",
     "FILES",
     "LIBVIRT_DAEMONS",
     "LOG_DAEMONS",
@@ -101,6 +102,9 @@ FILES: tuple[FileProbe, ...] = (
     # doas(1)'s rules (OpenDoas, Debian/Ubuntu package opendoas; OpenBSD's doas.conf(5) SYNOPSIS
     # /etc/doas.conf): who may run commands as root besides sudoers. Users and groups, no secrets.
     FileProbe("/etc/doas.conf"),
+    # dockerd's configuration (moby docs/reference/commandline/dockerd.md: --config-file default
+    # "/etc/docker/daemon.json"): its "group" is the group of the sockets dockerd creates (R25E-1)
+    FileProbe("/etc/docker/daemon.json"),
     FileProbe("/etc/ssh/sshd_config"),
     # RHEL/Fedora's sshd_config.d/50-redhat.conf includes the crypto-policies back end (ciphers,
     # MACs, key exchange: no secrets); read so that its Include does not leave sshd unjudged.
@@ -301,6 +305,19 @@ LOG_LOCK_SOCKETS: tuple[str, ...] = (
 #: `SocketMode=0660`, group root unless a drop-in sets SocketGroup=) and containerd's
 #: (containerd-config.toml(5) [grpc]: address "/run/containerd/containerd.sock", uid and gid 0
 #: by default) run containers as root for whoever connects (R25A-2).
+#: The units that start a container daemon whose socket group is root-equivalent (moby's
+#: contrib/init/systemd docker.service and docker.socket; Incus's incus.service and
+#: incus.socket; LXD's deb units and its snap's snap.lxd.daemon units) (R25E-1).
+CONTAINER_UNITS: tuple[str, ...] = (
+    "docker.service",
+    "docker.socket",
+    "incus.service",
+    "incus.socket",
+    "lxd.service",
+    "lxd.socket",
+    "snap.lxd.daemon.service",
+    "snap.lxd.daemon.unix.socket",
+)
 CONTAINER_SOCKETS: tuple[str, ...] = (
     "/run/docker.sock",
     "/var/snap/lxd/common/lxd/unix.socket",
@@ -675,6 +692,13 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # (docker.socket) starts on the first connection, so its socket's group is root-equivalent
     # while the daemon is not running (R23A-2). Missing sockets: stat exits 1.
     CommandProbe("container-sockets", ("stat", "-c", "%a %U %G %n", *CONTAINER_SOCKETS)),
+    # The container daemons' units the next boot starts, and dockerd's configuration file
+    # (its "group" names the group of the sockets it creates): an enabled daemon that is
+    # stopped now, with no socket to stat, still hands its group root at the next boot (R25E-1)
+    CommandProbe(
+        "container-units",
+        ("systemctl", "list-unit-files", "--no-legend", "--no-pager", *CONTAINER_UNITS),
+    ),
     # When each process started, in UTC ("Wed Dec  2 03:54:17 2026", procps lstart in the C
     # locale), and when each libvirt configuration file was last changed (epoch seconds): a
     # libvirt daemon reads its .conf and the QEMU driver qemu.conf only when it starts

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
     CONTAINER_SOCKETS,
+    CONTAINER_UNITS,
     KSM_UNITS,
     LIBVIRT_DAEMONS,
     LOG_DAEMONS,
@@ -2952,8 +2953,10 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     # members of the lxd group can interact with the local daemon" (full control): while the
     # daemon runs, its group is root-equivalent
     ps = ev.get(_cmd("processes"))
-    running = {exe for exe, _ in _commands(ps.text)} if ps.state == "ok" else set()
-    polkit_groups += [g for d, g in CONTAINER_DAEMON_GROUPS if d in running]
+    daemons = _container_daemon_groups(ev, ps.text if ps.state == "ok" else "")
+    if isinstance(daemons, Fact):
+        return daemons
+    polkit_groups += daemons
     polkit_groups += _container_socket_groups(ev)
     admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
     aliases: dict[str, list[str]] = {}
@@ -3431,6 +3434,84 @@ def _nss_database(ev: HostEvidence, text: str, database: str) -> tuple[list[str]
             "glibc version was not read"
         )
     return (lines[-1] if version >= GLIBC_LAST_NSS_LINE else lines[0])[1], ""
+
+
+DOCKER_UNITS = ("docker.service", "docker.socket")
+CONTAINER_DAEMON_UNITS = {
+    "dockerd": DOCKER_UNITS,
+    "lxd": ("lxd.service", "lxd.socket", "snap.lxd.daemon.service", "snap.lxd.daemon.unix.socket"),
+    "incusd": ("incus.service", "incus.socket"),
+}
+
+
+def _container_daemon_groups(ev: HostEvidence, ps_text: str) -> list[str] | Fact[Any]:
+    """The groups a container daemon hands its API to, where the daemon runs now or one of its
+    units is enabled (it starts at the next boot, or on the first connection, whether or not a
+    socket is there to stat now) (R25E-1). dockerd's group is its `-G`/`--group` flag, else
+    daemon.json's "group", else "docker" (moby cmd/dockerd/config_unix.go:
+    `flags.StringVarP(&conf.SocketGroup, "group", "G", "docker", "Group for the unix socket")`):
+    every unix socket it creates, at whatever `-H unix://` path or daemon.json "hosts" entry,
+    gets that group, so the group counts wherever the socket is. A unit list systemctl did not
+    answer is an error, never "nothing enabled"; no systemctl is no systemd to start them."""
+    running: dict[str, list[str]] = {}
+    for exe, words in _commands(ps_text):
+        running.setdefault(exe, words)
+    units = ev.get(_cmd("container-units"))
+    enabled: set[str] = set()
+    if units.state not in ("uncollected", "absent"):
+        why = _systemctl_unanswered(units)
+        if why:
+            return Fact.failed(
+                f"the container daemons' units were not listed ({why}): whether docker, LXD or "
+                "Incus starts at the next boot is unknown",
+                units.source,
+            )
+        for line in units.text.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0] in CONTAINER_UNITS and parts[1] in UNIT_ENABLED_STATES:
+                enabled.add(parts[0])
+    groups: list[str] = []
+    for daemon, group in CONTAINER_DAEMON_GROUPS:
+        if daemon not in running and not enabled & set(CONTAINER_DAEMON_UNITS[daemon]):
+            continue
+        if daemon == "dockerd":
+            flag = _dockerd_group_flag(running.get(daemon, []))
+            conf = ev.get(_file("/etc/docker/daemon.json"))
+            if conf.state == "failed":
+                return Fact.failed(
+                    f"/etc/docker/daemon.json: {conf.reason}: the group dockerd gives its "
+                    "sockets is unknown",
+                    conf.source,
+                )
+            group = flag or _daemon_json_group(conf.text if conf.state == "ok" else "") or group
+        groups.append(group)
+    return groups
+
+
+def _dockerd_group_flag(words: list[str]) -> str:
+    """The last `-G GROUP`, `-GGROUP`, `--group GROUP` or `--group=GROUP` of dockerd's argv
+    (pflag syntax), "" without one."""
+    found = ""
+    for i, w in enumerate(words[1:], 1):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w in ("-G", "--group"):
+            found = nxt
+        elif w.startswith("--group="):
+            found = w.split("=", 1)[1]
+        elif w.startswith("-G") and not w.startswith("--"):
+            found = w[2:].lstrip("=")
+    return found
+
+
+def _daemon_json_group(text: str) -> str:
+    """daemon.json's "group" ("" when unset or not a JSON object: dockerd then refuses to start
+    or uses its default)."""
+    try:
+        data = json.loads(text) if text.strip() else {}
+    except ValueError:
+        return ""
+    value = data.get("group") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _container_socket_groups(ev: HostEvidence) -> list[str]:
