@@ -361,13 +361,28 @@ def audit_off_at_next_boot(host: Host) -> tuple[str, Source] | None:
     this can be used to temporarily disable auditing"; augenrules(8): "The last processed -e
     directive, if present, is always emitted as the last line in the resultant file", so it
     applies after every watch is loaded). Running auditing (`auditctl -s` enabled 1) does not
-    show it until the next boot (R13H-4). None when no such line is read."""
+    show it until the next boot (R13H-4). None when no such line is read. The lines come as
+    parse.host._auditctl_words spells them, and `-e 0` counts wherever it stands in one
+    (`-b 8192 -e 0`: auditctl's getopt loop applies every option of the line, R25U-1)."""
     boot = host.facts.audit_rules_persistent
     for rule in boot.get() if boot.known else ():
         words = rule.split()
-        if len(words) >= 2 and words[0] == "-e" and words[1] == "0":
-            return rule, boot.sources[0]
+        k = 0
+        while k < len(words):
+            if words[k] in _AUDITCTL_ARG_FLAGS:
+                if words[k] == "-e" and words[k + 1 : k + 2] == ["0"]:
+                    return rule, boot.sources[0]
+                k += 1
+            k += 1
     return None
+
+
+#: auditctl's options that take an argument (audit-userspace src/auditctl.c setopt's getopt
+#: string "hicslDvtC:e:f:r:b:a:A:d:S:F:m:R:w:W:k:p:q:" and long_opts' backlog_wait_time and
+#: signal): the word after one is its argument, not an option.
+_AUDITCTL_ARG_FLAGS = frozenset(
+    [*(f"-{c}" for c in "CefrbdaASFmRwWkpq"), "--backlog_wait_time", "--signal"]
+)
 
 
 def audit_off_question(host_name: str) -> str:

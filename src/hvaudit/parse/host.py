@@ -1632,6 +1632,58 @@ def _audit_rules_none(g: Got) -> bool:
     return {"/etc/audit/audit.rules", "/etc/audit/rules.d"} <= missing
 
 
+#: auditctl's short options that take an argument (audit-userspace src/auditctl.c setopt:
+#: `getopt_long(count, vars, "hicslDvtC:e:f:r:b:a:A:d:S:F:m:R:w:W:k:p:q:", long_opts, ...)`)
+#: and its long ones that do (long_opts: backlog_wait_time and signal take one).
+_AUDITCTL_ARG = frozenset("Cefrbda" + "ASFmRwWkpq")
+_AUDITCTL_LONG_ARG = frozenset({"--backlog_wait_time", "--signal"})
+
+
+def _auditctl_words(line: str) -> str:
+    """A rules file's line as `auditctl -l` spells it, one option and its argument per word
+    pair. `auditctl -R` (audit-userspace src/auditctl.c fileopt, fetched) splits each line on
+    blanks and hands the words to setopt, which reads them with getopt_long: an argument may be
+    attached to its option (`-e0`, `-anever,exit`, `-Fdir=/etc/libvirt`) and options without
+    one may be bundled (`-De0`), so `-e0` switches auditing off as `-e 0` does and a line
+    may hold several options (`-b 8192 -e 0`, R25U-1). Words that are no option stay as
+    they are, after the options (getopt permutes them to the end)."""
+    words = line.split()
+    out: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        i += 1
+        if w == "--":
+            rest.extend(words[i:])
+            break
+        if w.startswith("--"):
+            name, eq, value = w.partition("=")
+            out.append(name)
+            if name in _AUDITCTL_LONG_ARG:
+                if eq:
+                    out.append(value)
+                elif i < len(words):
+                    out.append(words[i])
+                    i += 1
+            elif eq:
+                out[-1] = w
+            continue
+        if not w.startswith("-") or w == "-":
+            rest.append(w)
+            continue
+        for j in range(1, len(w)):
+            out.append(f"-{w[j]}")
+            if w[j] in _AUDITCTL_ARG:
+                if j + 1 < len(w):
+                    out.append(w[j + 1 :])
+                elif i < len(words):
+                    out.append(words[i])
+                    i += 1
+                break
+    return " ".join(out + rest)
+
+
 def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
     """The rule lines of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules (augenrules(8):
     "files in /etc/audit/rules.d ... that end in .rules" are merged into audit.rules). grep
@@ -1653,7 +1705,7 @@ def _audit_rules_files(g: Got) -> Fact[tuple[str, ...]]:
         rule
         for path in [*others, *rules_d]
         for ln in by_file[path]
-        if (rule := ln.strip()).startswith("-")
+        if (rule := _auditctl_words(ln)).startswith("-")
     ]
     return Fact.of(tuple(rules), g.source)
 
@@ -1745,7 +1797,7 @@ def _audit_rules_d(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
     files: dict[str, list[str]] = {}
     by_file = _by_file(g.text)
     for path in _augenrules_order(p for p in by_file if _augenrules_reads(p)):
-        files[path] = [ln.strip() for ln in by_file[path] if ln.strip().startswith("-")]
+        files[path] = [r for ln in by_file[path] if (r := _auditctl_words(ln)).startswith("-")]
     return Fact.of({k: tuple(v) for k, v in files.items()}, g.source)
 
 
