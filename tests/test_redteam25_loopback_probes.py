@@ -19,13 +19,21 @@ Findings:
   local. Its `<portForward>` (passt listening on the host's ports) was dropped as well
   (_port_forwards was read for type='user' only): HVA-031 said not applicable (false n/a).
   Now: the passt backend counts, on either interface type (Interface.passt).
+- R25O-2 (false pass) HVA-033 and every check reading loopback_guests: QEMU 10.1's own
+  `-netdev passt` / `-nic passt` (qapi/net.json NetClientDriver "@passt: since 10.1";
+  net/passt.c net_passt_decode_args passes --map-host-loopback only when map-host-loopback=
+  is given, read with `find_string`) was not counted: only raw `user` netdevs were. passt's
+  default maps the guest's gateway to the host's 127.0.0.1 and ::1 (passt(1)
+  --map-host-loopback). Now counted unless map-host-loopback=none or param=--no-map-gw; its
+  ipv4=/ipv6= (--ipv6-only/--ipv4-only) pick the families.
 
-Held: none yet recorded.
+Held: the R25O-2 inputs with param=--no-map-gw and map-host-loopback=none (pass kept).
 
-Probed by script: 2 domain shapes (vhostuser+passt with and without <portForward>).
+Probed by script: 2 domain shapes (vhostuser+passt with and without <portForward>), 4 raw
+passt argument sets.
 
-Tally: 1 finding (1 false pass, with a false n/a of the same cause), 2 tests, 2 failed
-before the fix.
+Tally: 2 findings (2 false passes, R25O-1 with a false n/a of the same cause), 3 tests, 3
+failed before the fixes.
 
 Leads left: see the final section of this docstring as later findings land.
 """
@@ -35,7 +43,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import HARDENED_HOST, domain_xml, messages, outcomes, run_assessment
-from test_redteam10_vm_probes import _replayed_on
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
 
 VHOST_PASST = (
     "<memoryBacking><access mode='shared'/></memoryBacking>"
@@ -92,3 +100,43 @@ def test_vhostuser_passt_port_forward_listens(tmp_path: Path) -> None:
         "guest on every address port 2022, without authentication: whoever reaches it "
         "reaches the VM",
     )
+
+
+RAW_PASST = {
+    # QEMU 10.1's own passt backend, passt's defaults: the gateway is the host's loopback
+    "plain": (("-netdev", "passt,id=n0", "-device", "virtio-net-pci,netdev=n0"), True),
+    "nic": (("-nic", "passt,model=virtio-net-pci"), True),
+    # passt(1) --no-map-gw / --map-host-loopback none: the mapping is off
+    "nomap": (("-netdev", "passt,id=n0,param=--no-map-gw"), False),
+    "none": (("-netdev", "passt,id=n0,map-host-loopback=none"), False),
+}
+
+
+def test_raw_netdev_passt_guest_reaches_host_loopback(tmp_path: Path) -> None:
+    """R25O-2 (false pass). QEMU 10.1 added `-netdev passt` (qapi/net.json NetClientDriver
+    "@passt: since 10.1", NetdevPasstOptions; net/passt.c net_passt_decode_args starts passt
+    with `--map-host-loopback` only when map-host-loopback= is given, read with
+    `find_string`), so passt keeps its default: "Default is to translate the guest's default
+    gateway address" to the host's 127.0.0.1 and ::1 (passt(1) --map-host-loopback; "none"
+    and --no-map-gw turn it off). loopback_guests counted raw `user` netdevs only, so HVA-033
+    passed redis-server on 127.0.0.1 beside such a VM. Right: fail naming the argument; held
+    with --no-map-gw or map-host-loopback=none."""
+    host = dict(HARDENED_HOST, listeners=REDIS_127)
+    got = {}
+    for name, (args, reaches) in RAW_PASST.items():
+        (tmp_path / name).mkdir()
+        domains = {"web01": domain_xml("web01"), name: _raw_cpu_domain(name, "", *args)}
+        a = run_assessment(_replayed_on(tmp_path / name, host, domains))
+        got[name] = (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"])
+        shown = " ".join(args[:2])
+        want = (
+            (
+                "fail",
+                "unapproved listeners: redis-server (tcp/6379) (127/8 is reachable from guests: "
+                f"the user-mode networking of VM {name} (QEMU argument {shown}) turns a "
+                "guest's connection to its host address into one to 127.0.0.1)",
+            )
+            if reaches
+            else ("pass", "1 non-loopback listener(s), all approved")
+        )
+        assert got[name] == want, name

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import itertools
 import re
 import socket
 from collections.abc import Callable, Iterable, Mapping
@@ -178,7 +179,8 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
     --no-map-gw is given", quoted from the man page in a public repository, read with
     `find_string`; libvirt's qemu_passt.c qemuPasstBuildCommand passes neither option, read
     with `find_string`), so it counts for both families, on type='vhostuser' as well
-    (libvirt 11.1.0: Interface.passt, R25O-1). A VM's own guest reaching its own
+    (libvirt 11.1.0: Interface.passt, R25O-1), and so does QEMU 10.1's own `-netdev passt`
+    unless its passt is told not to map (_passt_maps_loopback, R25O-2). A VM's own guest reaching its own
     console or port forward gains nothing it lacks, so a check counts the others
     (guests_reaching). HVA-031, HVA-030, HVA-033, HVA-036 and HVA-210 apply it (R17-5 to
     R17-9, VL18-1)."""
@@ -203,7 +205,42 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
                 out.setdefault(v.host, []).append(
                     (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
                 )
+            elif (
+                o.name in ("netdev", "nic", "net")
+                and o.kind == "passt"
+                and _passt_maps_loopback(o)
+                and _passt_families(o)[version == 6]
+            ):
+                out.setdefault(v.host, []).append(
+                    (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
+                )
     return out
+
+
+def _passt_maps_loopback(o: QemuOption) -> bool:
+    """Whether the passt QEMU 10.1's `-netdev passt` starts maps the guest's gateway to the
+    host's loopback (R25O-2): net/passt.c net_passt_decode_args passes `--map-host-loopback`
+    only for map-host-loopback= and each param= as given (read with `find_string`), and
+    passt(1) --map-host-loopback: "Default is to translate the guest's default gateway
+    address, unless --no-map-gw is given"; `none` turns it off."""
+    params = [p.strip().lower() for p in o.values("param")]
+    if o.props.get("map-host-loopback", "").strip().lower() == "none":
+        return False
+    if "--no-map-gw" in params or "--map-host-loopback=none" in params:
+        return False
+    return not any(
+        a == "--map-host-loopback" and b == "none" for a, b in itertools.pairwise(params)
+    )
+
+
+def _passt_families(o: QemuOption) -> tuple[bool, bool]:
+    """(IPv4, IPv6) of a `-netdev passt`: ipv4=off starts passt with --ipv6-only, ipv6=off
+    with --ipv4-only (net/passt.c net_passt_decode_args); both by default, as are
+    param=--ipv4-only / -4 and --ipv6-only / -6 read."""
+    params = {p.strip().lower() for p in o.values("param")}
+    v4 = not ("ipv4" in o.props and not o.flag("ipv4")) and not params & {"--ipv6-only", "-6"}
+    v6 = not ("ipv6" in o.props and not o.flag("ipv6")) and not params & {"--ipv4-only", "-4"}
+    return v4, v6
 
 
 def vsock_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
