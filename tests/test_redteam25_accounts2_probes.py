@@ -20,20 +20,30 @@ Findings (R25E-n):
   /etc/docker/daemon.json are collected: an enabled unit counts its daemon's group as a
   running daemon does, dockerd's group is its flag, else daemon.json's, else "docker", and a
   unit list systemctl did not answer is an error.
+- R25E-2 (false pass) HVA-142: a dockerd listening on TCP without client-certificate
+  verification counted no one. moby cmd/dockerd/daemon.go loadListeners: authEnabled only
+  with tls.RequireAndVerifyClientCert, else "Binding to IP address without --tlsverify is
+  insecure and gives root access on this machine to everyone who has access to your network".
+  `dockerd -H fd:// -H tcp://0.0.0.0:2375`, `--host=tcp://127.0.0.1:2375 --tlsverify=false`,
+  or a daemon.json "hosts" tcp:// entry under an enabled docker.service passed "2
+  administrative principal(s)". Now such a dockerd counts every user (a fail); --tlsverify on
+  the command line or daemon.json "tlsverify": true adds no one.
 
 Held (kept as tests): docker.service disabled and stopped with no socket adds no one; an
-enabled docker.service with daemon.json "group": "root" adds no one.
+enabled docker.service with daemon.json "group": "root" adds no one; dockerd on TCP with
+--tlsverify (flag, or daemon.json "tlsverify": true) adds no one.
 
-Probed by script: none beyond the 8 kept cases (a short assignment).
+Probed by script: none beyond the 13 kept cases (a short assignment).
 
-Tally: 1 finding (R25E-1), a false pass; 8 cases in 3 test functions; 6 failed before the fix
-(the unanswered unit list included), 2 held.
+Tally: 2 findings (R25E-1, R25E-2), both false passes; 13 cases in 5 test functions; 9 failed
+before their fixes (R25E-1: 6 with the unanswered unit list, R25E-2: 3), 4 held.
 
 Leads left:
 - HVA-142: dockerd's unix sockets at non-default paths (`-H unix:///path`, daemon.json
   "hosts") are not stat'ed: a later chmod/chgrp of such a socket is not seen (its group at
-  creation counts); a `-H tcp://` without --tlsverify (the API for whoever reaches the port)
-  is not counted here.
+  creation counts); DOCKER_TLS_VERIFY in dockerd's environment (moby's default for
+  --tlsverify) is not read (at worst a wrong fail); a docker.socket drop-in ListenStream= on a
+  TCP port (`-H fd://`) is not read.
 - HVA-142: `-G` given in a drop-in's ExecStart of a stopped docker.service is not read (the
   unit files are not collected); podman.socket / containerd.service enablement with a
   drop-in SocketGroup= or a [grpc] gid is not read either.
@@ -135,3 +145,44 @@ def test_unit_list_unanswered_is_an_error(host_scan) -> None:
         "status 1: Failed to connect to bus: No such file or directory): whether docker, LXD or "
         "Incus starts at the next boot is unknown",
     )
+
+
+EMPTY_DOCKER = GROUP.replace("docker:x:998:bob,carol", "docker:x:998:")
+EVERYONE = (
+    "fail",
+    "3 administrative principal(s) (limit 3): ALL (every user), alice, root",
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "conf", "units", "expected"),
+    [
+        ("-H fd:// -H tcp://0.0.0.0:2375", None, None, EVERYONE),
+        ("--host=tcp://127.0.0.1:2375 --tlsverify=false", None, None, EVERYONE),
+        (
+            None,
+            '{"hosts": ["unix:///run/docker.sock", "tcp://10.0.0.10:2375"]}',
+            "enabled",
+            EVERYONE,
+        ),
+        ("-H tcp://0.0.0.0:2376 --tlsverify --tlscacert=/etc/docker/ca.pem", None, None, PASS2),
+        ("-H fd://", '{"hosts": ["tcp://0.0.0.0:2376"], "tlsverify": true}', None, PASS2),
+    ],
+    ids=["flag-tcp", "host-eq-verify-false", "json-hosts-enabled", "tlsverify", "json-tlsverify"],
+)
+def test_dockerd_tcp_without_tlsverify_counts_everyone(
+    host_scan, args: str | None, conf: str | None, units: str | None, expected: tuple[str, str]
+) -> None:
+    """R25E-2 (false pass) HVA-142. moby cmd/dockerd/daemon.go loadListeners: a TCP host
+    without client-certificate verification ("Binding to IP address without --tlsverify is
+    insecure and gives root access on this machine to everyone who has access to your
+    network") asks no one who connects for anything; counted no one, so "2 administrative
+    principal(s)" passed. --tlsverify (flag or daemon.json) held."""
+    over: dict[str, Any] = {**BASE, "/etc/group": EMPTY_DOCKER}
+    if args is not None:
+        over["processes"] = (PS + f"  900 root     /usr/bin/dockerd {args}\n", 0)
+    if conf is not None:
+        over["/etc/docker/daemon.json"] = conf + "\n"
+    if units is not None:
+        over["container-units"] = _units(f"docker.service {units} enabled")
+    assert _142(host_scan(over)) == expected

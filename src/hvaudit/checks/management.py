@@ -2671,7 +2671,7 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     does (R25A-6). A container daemon's group counts where a unit of it is enabled though it is
     stopped and has no socket now (it starts at the next boot), and dockerd's is its
     `-G`/`--group`, else /etc/docker/daemon.json's "group", else docker, at whatever socket
-    path (R25E-1)."""
+    path (R25E-1); a dockerd listening on TCP without --tlsverify counts every user (R25E-2)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

@@ -3008,7 +3008,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     daemons = _container_daemon_groups(ev, ps.text if ps.state == "ok" else "")
     if isinstance(daemons, Fact):
         return daemons
-    polkit_groups += daemons
+    polkit_groups += daemons[0]
     polkit_groups += _container_socket_groups(ev)
     admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
     aliases: dict[str, list[str]] = {}
@@ -3124,6 +3124,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     principals.update(polkit_users)
     principals.update(_socket_writers(ev)[1])
     principals.update(_container_socket_writers(ev)[1])
+    principals.update(daemons[1])
     for group in admin_groups:
         principals.update(groups.get(group, set()) | extra(group))
     # a group polkit or a socket names that /etc/group does not hold: where nsswitch's group
@@ -3496,15 +3497,23 @@ CONTAINER_DAEMON_UNITS = {
 }
 
 
-def _container_daemon_groups(ev: HostEvidence, ps_text: str) -> list[str] | Fact[Any]:
-    """The groups a container daemon hands its API to, where the daemon runs now or one of its
+def _container_daemon_groups(
+    ev: HostEvidence, ps_text: str
+) -> tuple[list[str], list[str]] | Fact[Any]:
+    """(groups, accounts) a container daemon hands its API to: the groups where the daemon runs now or one of its
     units is enabled (it starts at the next boot, or on the first connection, whether or not a
     socket is there to stat now) (R25E-1). dockerd's group is its `-G`/`--group` flag, else
     daemon.json's "group", else "docker" (moby cmd/dockerd/config_unix.go:
     `flags.StringVarP(&conf.SocketGroup, "group", "G", "docker", "Group for the unix socket")`):
     every unix socket it creates, at whatever `-H unix://` path or daemon.json "hosts" entry,
     gets that group, so the group counts wherever the socket is. A unit list systemctl did not
-    answer is an error, never "nothing enabled"; no systemctl is no systemd to start them."""
+    answer is an error, never "nothing enabled"; no systemctl is no systemd to start them.
+    A dockerd listening on TCP (`-H tcp://...` or a daemon.json "hosts" entry) without
+    --tlsverify (or daemon.json "tlsverify": true) asks no one who connects for anything: moby
+    cmd/dockerd/daemon.go loadListeners warns "Binding to IP address without --tlsverify is
+    insecure and gives root access on this machine to everyone who has access to your
+    network" (authEnabled only with tls.RequireAndVerifyClientCert), so it counts EVERY_USER
+    (R25E-2)."""
     running: dict[str, list[str]] = {}
     for exe, words in _commands(ps_text):
         running.setdefault(exe, words)
@@ -3523,11 +3532,13 @@ def _container_daemon_groups(ev: HostEvidence, ps_text: str) -> list[str] | Fact
             if len(parts) >= 2 and parts[0] in CONTAINER_UNITS and parts[1] in UNIT_ENABLED_STATES:
                 enabled.add(parts[0])
     groups: list[str] = []
+    users: list[str] = []
     for daemon, group in CONTAINER_DAEMON_GROUPS:
         if daemon not in running and not enabled & set(CONTAINER_DAEMON_UNITS[daemon]):
             continue
         if daemon == "dockerd":
-            flag = _dockerd_group_flag(running.get(daemon, []))
+            words = running.get(daemon, [])
+            flag = (_pflag_values(words, "-G", "--group") or [""])[-1]
             conf = ev.get(_file("/etc/docker/daemon.json"))
             if conf.state == "failed":
                 return Fact.failed(
@@ -3535,35 +3546,51 @@ def _container_daemon_groups(ev: HostEvidence, ps_text: str) -> list[str] | Fact
                     "sockets is unknown",
                     conf.source,
                 )
-            group = flag or _daemon_json_group(conf.text if conf.state == "ok" else "") or group
+            conf_data = _daemon_json(conf.text if conf.state == "ok" else "")
+            json_group = conf_data.get("group")
+            group = flag or (json_group if isinstance(json_group, str) else "") or group
+            json_hosts = conf_data.get("hosts")
+            hosts = _pflag_values(words, "-H", "--host") + [
+                h
+                for h in (json_hosts if isinstance(json_hosts, list) else [])
+                if isinstance(h, str)
+            ]
+            verify = [v.lower() for v in _pflag_values(words, "", "--tlsverify", boolean=True)]
+            verified = (
+                (verify[-1] in ("", "true", "1", "t"))
+                if verify
+                else (conf_data.get("tlsverify") is True)
+            )
+            if any(h.strip().lower().startswith("tcp://") for h in hosts) and not verified:
+                users.append(EVERY_USER)
         groups.append(group)
-    return groups
+    return groups, users
 
 
-def _dockerd_group_flag(words: list[str]) -> str:
-    """The last `-G GROUP`, `-GGROUP`, `--group GROUP` or `--group=GROUP` of dockerd's argv
-    (pflag syntax), "" without one."""
-    found = ""
+def _pflag_values(words: list[str], short: str, long: str, *, boolean: bool = False) -> list[str]:
+    """The values of a flag in dockerd's argv in order (pflag syntax: `-G GROUP`, `-GGROUP`,
+    `-G=GROUP`, `--group GROUP`, `--group=GROUP`); a boolean flag takes a value only after `=`
+    (bare: "")."""
+    found = []
     for i, w in enumerate(words[1:], 1):
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        if w in ("-G", "--group"):
-            found = nxt
-        elif w.startswith("--group="):
-            found = w.split("=", 1)[1]
-        elif w.startswith("-G") and not w.startswith("--"):
-            found = w[2:].lstrip("=")
+        if w == long or (short and w == short):
+            found.append("" if boolean else nxt)
+        elif w.startswith(long + "="):
+            found.append(w.split("=", 1)[1])
+        elif short and w.startswith(short) and not w.startswith("--"):
+            found.append(w[len(short) :].removeprefix("="))
     return found
 
 
-def _daemon_json_group(text: str) -> str:
-    """daemon.json's "group" ("" when unset or not a JSON object: dockerd then refuses to start
-    or uses its default)."""
+def _daemon_json(text: str) -> dict[str, Any]:
+    """daemon.json as a JSON object ({} when empty or not one: dockerd then refuses to start
+    or uses its defaults)."""
     try:
         data = json.loads(text) if text.strip() else {}
     except ValueError:
-        return ""
-    value = data.get("group") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else ""
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _container_socket_groups(ev: HostEvidence) -> list[str]:
