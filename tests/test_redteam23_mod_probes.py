@@ -108,10 +108,12 @@ def test_route_localnet_in_hex_routes_127_8_from_the_next_boot(host_scan) -> Non
     R21S-2 gives 1."""
     k8s = "/etc/sysctl.d/50-k8s.conf"
     body = "net.ipv4.conf.all.route_localnet = 0x1"
-    a = host_scan({**_migration_on("127.0.0.1"), "sysctl-d": _sysctl_d(body, k8s)})
+    # 127.0.0.2: libvirt refuses a migration_address of 127.0.0.1 (R25C-6); route_localnet
+    # exposes all of 127/8
+    a = host_scan({**_migration_on("127.0.0.2"), "sysctl-d": _sysctl_d(body, k8s)})
     assert outcomes(a, "HVA-036") == {"hv1": "fail"}, messages(a, "HVA-036")
     assert messages(a, "HVA-036") == {
-        "hv1": "migration_address = 127.0.0.1: route_localnet = 1 on all from the next boot "
+        "hv1": "migration_address = 127.0.0.2: route_localnet = 1 on all from the next boot "
         f"({body}, {k8s}) opens 127/8 to the network"
     }
 

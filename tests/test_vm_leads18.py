@@ -206,12 +206,12 @@ def test_migration_address_ipv6_loopback_beside_a_user_mode_guest_fails(
     incoming VM's state. A raw `-incoming tcp:[::1]:4444` of another VM was not even named.
     Held: a raw `-netdev user,ipv4=on` (QEMU's net_init_slirp turns IPv6 off: `user->has_ipv4
     && user->ipv4 && !user->has_ipv6`) reaches no ::1, so the raw listener keeps its pass."""
+    # since R25C-6 libvirt's refusal of a local migration_address (qemu_conf.c,
+    # virSocketAddrIsNumericLocalhost: 127.0.0.1 and ::1 in any spelling) comes first
     for addr in ("::1", "0:0:0:0:0:0:0:1"):
         a = host_scan(_migration_on(addr), domains=_beside())
-        assert (outcomes(a, "HVA-036")["hv1"], messages(a, "HVA-036")["hv1"]) == (
-            "fail",
-            f"migration_address = {addr}: {TO_V6}, which can send an incoming VM's state",
-        )
+        assert outcomes(a, "HVA-036")["hv1"] == "error", messages(a, "HVA-036")
+        assert "refuses the file" in messages(a, "HVA-036")["hv1"]
     (tmp_path / "a").mkdir()
     (tmp_path / "held").mkdir()
     domains = {
