@@ -7615,6 +7615,25 @@ def _sh_value(text: str, env: dict[str, str]) -> str | None:
     return "".join(out) if not rest or rest.startswith("#") else None
 
 
+def _boot_cmdline_files(ev: HostEvidence) -> Fact[dict[str, list[str]]]:
+    """The files the boot-cmdline probe read (path -> lines): GRUB's defaults, /etc/kernel/
+    cmdline and the Boot Loader Specification entries."""
+    return _found_files(
+        ev,
+        "boot-cmdline",
+        "the next boot's kernel command line",
+        lambda line: line.startswith("/") and ":" not in line,
+    )
+
+
+def _grub_default_files(files: dict[str, list[str]]) -> list[str]:
+    """/etc/default/grub, then /etc/default/grub.d/*.cfg in the shell's glob order: the order
+    grub-mkconfig sources them, so a later assignment stands."""
+    return [p for p in files if p == "/etc/default/grub"] + sorted(
+        p for p in files if p.startswith("/etc/default/grub.d/") and p.endswith(".cfg")
+    )
+
+
 def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | None:
     """GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT as grub-mkconfig leaves them: it sources
     /etc/default/grub, then each /etc/default/grub.d/*.cfg in the shell's glob order (GRUB
@@ -7629,9 +7648,7 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     None where no such file exists. Where
     GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) is set, 20_linux_xen's entries boot dom0 with it
     in place of _LINUX (_DEFAULT): a second source, "... (Xen entries)" (R23B-3)."""
-    paths = [p for p in files if p == "/etc/default/grub"] + sorted(
-        p for p in files if p.startswith("/etc/default/grub.d/") and p.endswith(".cfg")
-    )
+    paths = _grub_default_files(files)
     if not paths:
         return None
     env: dict[str, str] = {}
@@ -7716,12 +7733,7 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     "Editing the Kernel Commandline"; _kernel_cmdline_file) and each Boot Loader Specification
     entry (/boot/loader/entries/*.conf: its `options` lines, joined in order). Which of them
     the boot loader takes is not read here."""
-    found = _found_files(
-        ev,
-        "boot-cmdline",
-        "the next boot's kernel command line",
-        lambda line: line.startswith("/") and ":" not in line,
-    )
+    found = _boot_cmdline_files(ev)
     if not found.known:
         return Fact.unavailable(found.reason, *found.sources)
     files = found.get()
@@ -7757,18 +7769,11 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[str]:
     `find_string`): GRUB_DEFAULT="Advanced options for Debian GNU/Linux>Debian GNU/Linux, with
     Linux 6.1.0-27-amd64" or "gnulinux-advanced-UUID>gnulinux-6.1.0-27-amd64-advanced-UUID"
     boots that kernel whichever is newer."""
-    found = _found_files(
-        ev,
-        "boot-cmdline",
-        "the next boot's kernel command line",
-        lambda line: line.startswith("/") and ":" not in line,
-    )
+    found = _boot_cmdline_files(ev)
     if not found.known:
         return Fact.unavailable(found.reason, *found.sources)
     files = found.get()
-    paths = [p for p in files if p == "/etc/default/grub"] + sorted(
-        p for p in files if p.startswith("/etc/default/grub.d/") and p.endswith(".cfg")
-    )
+    paths = _grub_default_files(files)
     value = ""
     for path in paths:
         for line in files[path]:
