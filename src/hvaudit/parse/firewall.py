@@ -254,13 +254,31 @@ def _cover_all(blocks: list[Any], version: str) -> bool:
     return list(ipaddress.collapse_addresses(blocks)) == [every] if blocks else False
 
 
+#: Why a match on the host's own addresses or interfaces is a question when `ip -j addr` was
+#: not read (R25G-1).
+_OWN_UNREAD = "whose share the host's addresses and interfaces (`ip -j addr`, not read) decide"
+
+
+def _never_own(block: Any) -> bool:
+    """Whether no address of the block can be one of the host's addresses that HostAddresses
+    holds (loopback ones are left out there; multicast and the limited broadcast address are
+    no interface's address)."""
+    if block.is_loopback or block.is_multicast:
+        return True
+    return bool(block.version == 4 and block == ipaddress.ip_network("255.255.255.255/32"))
+
+
 def _destination_reach(blocks: list[Any], version: str, own: Addresses) -> int:
     """The reach of a match on these destination blocks: _ALL when they hold every address, or
     every address of the host (on the input hook each packet is addressed to the host); _BROAD
-    when they hold one of the host's addresses (every port and protocol to it); else _NARROW
-    (also when the host's addresses were not read)."""
+    when they hold one of the host's addresses (every port and protocol to it); else _NARROW.
+    When the host's addresses were not read (`ip -j addr` failed: iproute2 before 4.14 has no
+    `-j`), blocks that may hold one are _OPAQUE: `ip daddr 10.0.0.10 accept` may be every packet
+    (R25G-1: read as narrow, a pass); the caller names the match in its question."""
     if _cover_all(blocks, version):
         return _ALL
+    if own is None:
+        return _NARROW if all(_never_own(b) for b in blocks) else _OPAQUE
     held = own.addresses if own is not None else ()
     mine = [a for a in held if any(a in b for b in blocks)]
     if mine and len(mine) == len(held):
@@ -273,8 +291,12 @@ def _interface_reach(names: list[str], own: Addresses) -> int:
     trailing `*` or `+` is a wildcard): _ALL when they are every interface holding an address of
     the host (besides lo, where every packet from the network arrives), _BROAD when they are
     some of them (every port on that interface's network), else _NARROW (an interface without
-    an address, or the host's addresses not read)."""
-    if own is not None and own.arrival is not None:
+    an address). When the host's interfaces were not read, names other than lo are _OPAQUE:
+    `iifname "eno3" accept` may be every packet from the network (R25G-1: read as narrow, a
+    pass); the caller names the match in its question."""
+    if own is None:
+        return _NARROW if all(n == "lo" for n in names) else _OPAQUE
+    if own.arrival is not None:
         return _ALL if _iface_hit(own.arrival, names) else _NARROW
     held = own.interfaces if own is not None else ()
     mine = [d for d in held if _iface_hit(d, names)]
@@ -715,20 +737,25 @@ def _nft_concat_reach(
     (R22N-2)."""
     if op not in ("==", "in"):
         return _NARROW
-    widest = _NARROW
+    widest, opaque = _NARROW, False
     for value in _nft_values(right, sets) or []:
         if isinstance(value, dict) and isinstance(value.get("elem"), dict):
             value = value["elem"].get("val")
         values = value.get("concat") if isinstance(value, dict) else None
         if not (isinstance(values, list) and len(values) == len(parts)):
             continue
-        reach = _ALL
+        reach, unread = _ALL, False
         for part, val in zip(parts, values, strict=True):
             one = {"op": "==", "left": part, "right": val}
             if _nft_match_kind(one) is None:
-                reach = min(reach, _nft_reach(one, walk, sets))
-        widest = max(widest, reach)
-    return widest
+                got = _nft_reach(one, walk, sets)
+                if got == _OPAQUE:
+                    unread = True  # a part on the host's addresses, not read (R25G-1)
+                else:
+                    reach = min(reach, got)
+        opaque = opaque or (unread and reach != _NARROW)
+        widest = max(widest, reach if not unread else _NARROW)
+    return _OPAQUE if opaque and widest == _NARROW else widest
 
 
 #: IP header fields a sender sets as it likes, whatever address and port it sends to (nft(8)
@@ -970,6 +997,12 @@ def _nft_value_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
+def _opaque_as_broad(reach: int) -> int:
+    """A reach hvaudit cannot read (the host's addresses not read, R25G-1) as _BROAD: how much
+    traffic rules that assign something (notrack, a helper) can hold is over-read, not under."""
+    return _BROAD if reach == _OPAQUE else reach
+
+
 def _nft_notrack_reach(walk: _Walk) -> int | None:
     """How much traffic goes untracked: the widest reach of the rules that exempt packets from
     connection tracking (`notrack`, {"notrack": null} in `nft -j`: nft(8) "notrack: Disable
@@ -998,7 +1031,8 @@ def _nft_notrack_reach(walk: _Walk) -> int | None:
             reach = _ALL
             for e in exprs:
                 if "match" in e and _nft_match_kind(e["match"]) is None:
-                    reach = min(reach, _nft_reach(e["match"], walk, named))
+                    # the host's addresses not read (_OPAQUE): as broad, an over-read
+                    reach = min(reach, _opaque_as_broad(_nft_reach(e["match"], walk, named)))
             widest = max(widest, reach)
     return widest
 
@@ -1036,7 +1070,8 @@ def _nft_helper_reach(walk: _Walk) -> int | None:
                 if "match" in e:
                     judged = _nft_match_kind(e["match"])
                     if judged is None:
-                        reach = min(reach, _nft_reach(e["match"], walk, named))
+                        # the host's addresses not read (_OPAQUE): as broad, an over-read
+                        reach = min(reach, _opaque_as_broad(_nft_reach(e["match"], walk, named)))
             widest = reach if widest is None else max(widest, reach)
     return widest
 
@@ -1154,8 +1189,13 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
                     continue
             if judged is None and (grown := _nft_filled_match(arg, rule, walk)) is not None:
                 judged = ("grown", grown)
-            if judged is None:
-                reach = min(reach, _nft_reach(arg, walk, sets))
+            if judged is None and (got := _nft_reach(arg, walk, sets)) == _OPAQUE:
+                # a match on the host's addresses or interfaces, not read (R25G-1)
+                unread.append(
+                    f"{_nft_match_text(_nft_left_text(arg.get('left')), arg)}, {_OWN_UNREAD}"
+                )
+            elif judged is None:
+                reach = min(reach, got)
             elif judged[0] == "grown":
                 unread.append(judged[1])
             elif judged[0] == "paced":
@@ -1276,7 +1316,9 @@ def _nft_chain_outcome(
                 continue  # a drop of some share decides nothing
             under = ["an iptables-nft match nft does not show"] if read.xt else []
             under += [
-                u if " fills with " in u else f"{u}, a match whose share hvaudit cannot read"
+                u
+                if " fills with " in u or u.endswith(_OWN_UNREAD)
+                else f"{u}, a match whose share hvaudit cannot read"
                 for u in read.unread
             ]
             unseen.append(
@@ -1740,7 +1782,8 @@ def _ipset_reach(
     if negate:
         return _NARROW if covers and not s.nomatch else _ALL if not blocks else _BROAD
     if dims[0] == "dst":
-        return _destination_reach(blocks, version, own)
+        got = _destination_reach(blocks, version, own)
+        return f"ipset {name} of destinations, {_OWN_UNREAD}" if got == _OPAQUE else got
     if covers:
         return _BROAD if s.nomatch else _ALL
     return _NARROW
@@ -1870,10 +1913,11 @@ def _iptables_reach(
         elif w in ("--comment", "-c", "--set-counters"):
             i += 2
         elif w in ("-i", "--in-interface"):
-            if negate:
-                reach = min(reach, _negated_interface_reach([arg], own))
+            got = (_negated_interface_reach if negate else _interface_reach)([arg], own)
+            if got == _OPAQUE:
+                unread.append(f"{w} {arg}, {_OWN_UNREAD}")  # R25G-1
             else:
-                reach = min(reach, _interface_reach([arg], own))
+                reach = min(reach, got)
             i += 2
         elif w == "--syn":
             # iptables-extensions(8) tcp: "Only match TCP packets with the SYN bit set and the
@@ -1938,7 +1982,11 @@ def _iptables_reach(
             elif every:
                 pass
             elif w in ("-d", "--destination", *_IPT_CT_DESTINATION):
-                reach = min(reach, _destination_reach(blocks, version, own))
+                got = _destination_reach(blocks, version, own)
+                if got == _OPAQUE:
+                    unread.append(f"{w} {arg}, {_OWN_UNREAD}")  # R25G-1
+                else:
+                    reach = min(reach, got)
             else:
                 reach = _NARROW
             i += 2
@@ -1957,7 +2005,11 @@ def _iptables_reach(
             elif _cover_all(blocks, version):
                 pass
             elif w == "--dst-range":
-                reach = min(reach, _destination_reach(blocks, version, own))
+                got = _destination_reach(blocks, version, own)
+                if got == _OPAQUE:
+                    unread.append(f"{w} {arg}, {_OWN_UNREAD}")  # R25G-1
+                else:
+                    reach = min(reach, got)
             else:
                 reach = _NARROW
             i += 2
@@ -2159,7 +2211,9 @@ def _ipt_chain_outcome(
             # decides nothing)
             under = list(matches.sets)
             under += [
-                u if u.startswith("-m recent") else f"{u}, a match whose share hvaudit cannot read"
+                u
+                if u.startswith("-m recent") or u.endswith(_OWN_UNREAD)
+                else f"{u}, a match whose share hvaudit cannot read"
                 for u in matches.unread
             ]
             why = f"{rule.line} (under {'; '.join(under)})"
