@@ -15,7 +15,8 @@ Findings (R25G-n):
   narrow when `ip -j addr` was not read, so its accept passed "policy drop", though on this
   host eno3 is every interface holding an address and 10.0.0.10 every address (every packet
   the input hook sees: hvaudit's own reading where the addresses were read). iproute2 added
-  `-j` in 4.14 (iproute2 ip/ip.c `-j[son]`, read with `find_string`: "-json"), so an older
+  `-j` with commit d0e720111aad "ip: ipaddress.c: add support for json output" (2017-08-18,
+  git.proxmox.com mirror_iproute2, read with `search`; the 4.14 release), so an older
   host, or a probe that timed out, leaves the host's addresses unread. Now such a match, where
   hvaudit cannot rule out the host's addresses (anything but lo, loopback, multicast and the
   limited broadcast address), is a question naming the match; with the addresses read the

@@ -273,8 +273,8 @@ def _destination_reach(blocks: list[Any], version: str, own: Addresses) -> int:
     every address of the host (on the input hook each packet is addressed to the host); _BROAD
     when they hold one of the host's addresses (every port and protocol to it); else _NARROW.
     When the host's addresses were not read (`ip -j addr` failed: iproute2 before 4.14 has no
-    `-j`), blocks that may hold one are _OPAQUE: `ip daddr 10.0.0.10 accept` may be every packet
-    (R25G-1: read as narrow, a pass); the caller names the match in its question."""
+    `-j`, added by commit d0e720111aad, 2017-08), blocks that may hold one are _OPAQUE:
+    `ip daddr 10.0.0.10 accept` may be every packet (R25G-1: read as narrow, a pass); the caller names the match in its question."""
     if _cover_all(blocks, version):
         return _ALL
     if own is None:
