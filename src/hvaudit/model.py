@@ -1054,6 +1054,9 @@ class HostFacts:
     memory_cgroup: Fact[str] = field(default_factory=_na)
     """The cgroup version that holds the memory controller: "v1" (a `cgroup` mount whose options
     name memory), "v2" (otherwise, where a `cgroup2` mount is) or "" (neither mounted)."""
+    io_cgroup: Fact[str] = field(default_factory=_na)
+    """The cgroup version that holds the block I/O controller, as memory_cgroup: "v1" (a
+    `cgroup` mount whose options name blkio), "v2" or ""."""
     kernel_cmdline: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The words of the running kernel's command line (/proc/cmdline)."""
     kernel_cmdline_next_boot: Fact[tuple[BootCmdline, ...]] = field(default_factory=_na)

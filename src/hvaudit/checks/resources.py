@@ -573,12 +573,20 @@ def _memory_cgroup(h: Host | None) -> str:
     return f.get() if f.known and f.get() in ("v1", "v2") else ""
 
 
-def _cgroup_unknown(h: Host) -> str:
-    f = h.facts.memory_cgroup
+def _io_cgroup(h: Host | None) -> str:
+    """The cgroup version holding host h's block I/O controller, "" when not known (R26R-1)."""
+    if h is None or h.simulated:
+        return ""
+    f = h.facts.io_cgroup
+    return f.get() if f.known and f.get() in ("v1", "v2") else ""
+
+
+def _cgroup_unknown(h: Host, controller: str = "memory") -> str:
+    f = h.facts.io_cgroup if controller == "io" else h.facts.memory_cgroup
     if h.simulated:
         return "simulated host"
     if f.known:
-        return "no cgroup mount holds the memory controller"
+        return f"no cgroup mount holds the {controller} controller"
     return f.reason or "the cgroup mounts were not collected"
 
 
@@ -1592,11 +1600,17 @@ def _writeback_unthrottled(v: Vm, disks: list[Disk], h: Host | None) -> tuple[li
     out in the root cgroup and the VM's blkio.throttle.write_* never sees them. Where the
     memory controller is on cgroup v1 the write limit does not hold; where its version is
     not known (a simulated host, cgroup mounts not read), asked. An <iotune> write rate is
-    QEMU's own and holds either way."""
+    QEMU's own and holds either way. Both controllers must be on the unified hierarchy: the
+    kernel attributes writeback only where `cgroup_subsys_on_dfl(memory_cgrp_subsys) &&
+    cgroup_subsys_on_dfl(io_cgrp_subsys)` (include/linux/backing-dev.h inode_cgwb_enabled:
+    "both memcg and iocg have to be on the default hierarchy"), so blkio on a v1 mount beside
+    memory on cgroup v2 is judged as v1 too (R26R-1)."""
     if not v.blkio_throttles and not v.blkio_half_throttles:
         return [], []
     written = {p for p, d in v.blkio_half_throttles if d == "write"} | set(v.blkio_throttles)
-    cgroup = _memory_cgroup(h)
+    memory, io = _memory_cgroup(h), _io_cgroup(h)
+    v1 = [n for n, c in (("memory", memory), ("blkio", io)) if c == "v1"]
+    cgroup = "v1" if v1 else "v2" if memory == io == "v2" else ""
     bad: list[str] = []
     ask: list[str] = []
     for d in disks:
@@ -1612,11 +1626,12 @@ def _writeback_unthrottled(v: Vm, disks: list[Disk], h: Host | None) -> tuple[li
         if cgroup == "v1":
             bad.append(
                 f"disk {d.source}: <blkiotune> write limit does not hold ({cache} writes "
-                "through the host page cache, and with the memory controller on cgroup v1 "
-                "its writeback is charged to the root cgroup, not the VM's)"
+                f"through the host page cache, and with the {' and '.join(v1)} controller"
+                f"{'s' if len(v1) > 1 else ''} on cgroup v1 its writeback is charged to the root "
+                "cgroup, not the VM's)"
             )
         elif cgroup == "":
-            why = _cgroup_unknown(h) if h is not None else "no host facts"
+            why = _cgroup_unknown(h, "io" if memory == "v2" else "memory") if h else "no host facts"
             ask.append(
                 f"disk {d.source}: <blkiotune> write limit holds for page-cache writes only "
                 f"on cgroup v2 ({cache}; the host's cgroup version is not known: {why})"

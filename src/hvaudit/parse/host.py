@@ -598,6 +598,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     )
     f.ksm_pages_shared = _ksm_pages_shared(ev)
     f.memory_cgroup = ev.fact(_cmd("cgroup-mounts"), _memory_cgroup)
+    f.io_cgroup = ev.fact(_cmd("cgroup-mounts"), _io_cgroup)
 
     f.kernel_cmdline = ev.fact(
         _file("/proc/cmdline"),
@@ -1045,6 +1046,19 @@ def _memory_cgroup(g: Got) -> Fact[str]:
     virCgroupV1DetectMounts). A controller bound to a v1 hierarchy is not offered to v2
     (Documentation/admin-guide/cgroup-v2.rst, "Mounting"), so memory is v1 where a `cgroup`
     mount names it, else v2 where a cgroup2 mount is. grep exits 1 when nothing matched."""
+    return _controller_cgroup(g, "memory")
+
+
+def _io_cgroup(g: Got) -> Fact[str]:
+    """The cgroup version holding the block I/O controller (v1 `blkio`, v2 `io`: the same
+    io_cgrp_subsys, block/blk-cgroup.c `.legacy_name = "blkio"`), read as _memory_cgroup reads
+    memory's (R26R-1)."""
+    return _controller_cgroup(g, "blkio")
+
+
+def _controller_cgroup(g: Got, v1_name: str) -> Fact[str]:
+    """The cgroup version holding the controller a v1 `cgroup` mount names `v1_name`: "v1"
+    where such a mount names it, else "v2" where a cgroup2 mount is, else ""."""
     if g.state != "ok" or g.rc not in (0, 1):
         why = f"exited {g.rc}" if g.state == "ok" else (g.reason or g.state)
         return Fact.unavailable(f"the cgroup mounts were not read: {why}", g.source)
@@ -1053,7 +1067,7 @@ def _memory_cgroup(g: Got) -> Fact[str]:
         fields = line.split(" ")
         if len(fields) < 4:
             continue
-        if fields[2] == "cgroup" and "memory" in fields[3].split(","):
+        if fields[2] == "cgroup" and v1_name in fields[3].split(","):
             return Fact.of("v1", g.source)
         v2 = v2 or fields[2] == "cgroup2"
     return Fact.of("v2" if v2 else "", g.source)
