@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import ipaddress
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import TypeVar
@@ -2474,19 +2475,29 @@ throttling (bps/iops "either for all request types or for reads or writes only";
 
 
 def _pve_io_directions(options: dict[str, str]) -> set[str]:
+    """The directions a disk's rate options limit. An `mbps*` value is MiB per second that
+    qemu-server hands QEMU as whole bytes, `int($v * 1024 * 1024)` (Blockdev.pm
+    generate_throttle_group), and an `iops*` value as `int($v)`: a rate that truncates to 0 is
+    QEMU's "no limit" (R26P-1)."""
     out: set[str] = set()
     for key, covers in PVE_IO_RATES.items():
-        try:
-            if float(options.get(key, "0")) > 0:
-                out.update(covers)
-        except ValueError:
-            continue
+        if _limits(options.get(key), 2**20 if key.startswith("mbps") else 1):
+            out.update(covers)
     return out
 
 
 def _positive(value: str | None) -> bool:
-    """A Proxmox rate option that limits: a number above 0 (qm.adoc: "Rate limit in mbps")."""
+    """A NIC `rate` that limits (qm.adoc: "Rate limit in mbps"): pve-common Network.pm
+    tap_rate_limit makes it `int($rate * 1024 * 1024)` bytes per second and
+    setup_tc_rate_limit installs nothing for 0 (`return if !$rate;`), so a rate below one byte
+    per second (`rate=0.0000001`, `rate=1e-7`) is no limit (R26P-1)."""
+    return _limits(value, 2**20)
+
+
+def _limits(value: str | None, unit: int) -> bool:
+    """Whether a Proxmox rate in `unit` bytes (or operations) per second is a limit once made
+    whole as Perl's int() makes it (truncated towards zero): above 0."""
     try:
-        return value is not None and float(value) > 0
+        return value is not None and math.isfinite(v := float(value)) and int(v * unit) > 0
     except ValueError:
         return False
