@@ -140,3 +140,41 @@ def test_raw_netdev_passt_guest_reaches_host_loopback(tmp_path: Path) -> None:
             else ("pass", "1 non-loopback listener(s), all approved")
         )
         assert got[name] == want, name
+
+
+USER_NIC = (
+    "<devices><interface type='user'><mac address='52:54:00:25:00:03'/>"
+    "<model type='virtio'/></interface></devices>"
+)
+
+
+def test_listener_on_other_127_address_is_out_of_user_mode_reach(tmp_path: Path) -> None:
+    """R25O-3 (wrong fail). redis-server on 127.0.0.2:6379 beside VM slirp: HVA-033 failed it
+    as reached by the slirp guest. libslirp turns a guest's connection to its host address
+    into one to 127.0.0.1 alone (socket.c sotranslate_out4: `sin->sin_addr = loopback_addr`,
+    read with `find_string`), passt into 127.0.0.1 or ::1 (passt(1) --map-host-loopback);
+    127.0.0.2 is out of reach (R25C-6 took the same rule for HVA-036). Right: the pass a
+    127/8 listener has with no guest; held: 127.0.0.1 still fails."""
+    got = {}
+    for addr in ("127.0.0.2", "127.0.0.1"):
+        (tmp_path / addr).mkdir()
+        listeners = (
+            HARDENED_HOST["listeners"][0]
+            + f"tcp   LISTEN 0      511        {addr}:6379      0.0.0.0:*    "
+            'users:(("redis-server",pid=900,fd=6))\n',
+            0,
+        )
+        host = dict(HARDENED_HOST, listeners=listeners)
+        domains = {"web01": domain_xml("web01"), "slirp": domain_xml("slirp", body=USER_NIC)}
+        a = run_assessment(_replayed_on(tmp_path / addr, host, domains))
+        got[addr] = (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"])
+    assert got == {
+        # chronyd on 127.0.0.1:323 (approved) is the guest-reached one counted
+        "127.0.0.2": ("pass", "2 non-loopback listener(s), all approved"),
+        "127.0.0.1": (
+            "fail",
+            "unapproved listeners: redis-server (tcp/6379) (127/8 is reachable from guests: the "
+            "user-mode networking of VM slirp (<interface type='user'>) turns a guest's "
+            "connection to its host address into one to 127.0.0.1)",
+        ),
+    }

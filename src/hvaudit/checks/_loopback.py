@@ -131,11 +131,15 @@ def is_ipv4_loopback(address: str | None) -> bool:
 
 
 def guest_loopback(address: str | None) -> int | None:
-    """4 when `address` is IPv4's 127/8 (is_ipv4_loopback: any spelling, `localhost`), 6 when it
-    is ::1 (any spelling, in brackets or with a zone), None for any other address: the loopback
-    family a user-mode guest reaches a listener on (loopback_guests)."""
+    """4 when `address` names 127.0.0.1 (any spelling, `localhost`), 6 when it is ::1 (any
+    spelling, in brackets or with a zone), None for any other address: the loopback family a
+    user-mode guest reaches a listener on (loopback_guests). Its connection to its host
+    address arrives at 127.0.0.1 alone (libslirp sotranslate_out4 `sin->sin_addr =
+    loopback_addr`; passt(1) --map-host-loopback: "such packets will appear to have both
+    source and destination of 127.0.0.1 or ::1"), so a listener on 127.0.0.2 is out of its
+    reach (R25O-3)."""
     if is_ipv4_loopback(address):
-        return 4
+        return 4 if "127.0.0.1" in _loopback_ips(address or "") else None
     a = (address or "").strip("[]").lower().partition("%")[0]
     return 6 if loopback_version(a) == 6 else None
 

@@ -1111,8 +1111,9 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             )
             for v, group in ((4, local4), (6, local6))
             for lst in group
+            if guest_loopback(lst.address) == v  # 127.0.0.1 alone of 127/8 (R25O-3)
         }
-        by_guest = [lst for lst in [*([] if routed else local4), *local6] if reached[id(lst)]]
+        by_guest = [lst for lst in [*([] if routed else local4), *local6] if reached.get(id(lst))]
         # a VM's character device that connects to a loopback port hands its guest that port
         # (chardev_guests, VL18-3)
         dialled = {
@@ -1131,7 +1132,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in exposed if unapproved(lst)}
         )
         via_lst = [lst for lst in by_guest if unapproved(lst)]
-        via = sorted({how for lst in via_lst for how in reached[id(lst)]})
+        via = sorted({how for lst in via_lst for how in reached.get(id(lst), [])})
         dev_lst = [lst for lst in by_dev if unapproved(lst)]
         devs = (
             "; reached from guests by character devices: "
