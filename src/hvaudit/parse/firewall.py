@@ -43,6 +43,7 @@ __all__ = [
     "iptables_untracked",
     "list_adders",
     "nft_input_verdicts",
+    "nft_untracked_reach",
     "parse_ipset_save",
 ]
 
@@ -1392,26 +1393,21 @@ def _nft_chain_outcome(
 NFT_FAMILIES = {"IPv4": ("ip", "inet"), "IPv6": ("ip6", "inet")}
 
 
-def nft_input_verdicts(
-    items: Sequence[Any],
-    own: Mapping[str, Addresses],
-    xtables: Mapping[str, tuple[str, str] | None] | None = None,
-    untracked: Mapping[str, int | None] | None = None,
-) -> dict[str, tuple[str, str]] | None:
-    """Per IP version, ("drop", "accept" or "unknown", why) of the input-hook base chains of an
-    `nft -j list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of
-    a family that sees the version is read in rule order; an accept of _ALL or _BROAD reach
-    before any drop of _ALL reach opens the host whatever the chain's policy says. A packet must
-    pass every base chain of the hook, so one chain that drops the rest is a default deny. A
-    dormant table filters nothing; a table with a flag hvaudit cannot name (nftables 1.0.6
-    prints a dormant table's flags wrongly, as "filter") may or may not: its drop decides only
-    as a question. The `ip filter` / `ip6 filter` tables iptables-nft keeps (their rules hold
-    `xt` matches, which `nft -j` shows by name only) are judged from `iptables -S` /
-    `ip6tables -S` instead (`xtables`, per version: the verdict of iptables_policy, None when
-    not read); without it, an accept under such a match is a question. `untracked`, per
-    version: what the iptables raw table's notrack rules exempt from connection tracking
-    (iptables_untracked; an iptables-legacy table is not in `nft -j`), which `ct state
-    untracked` then matches too (R25F-4)."""
+@dataclass(frozen=True, slots=True)
+class _NftRuleset:
+    """An `nft -j list ruleset` read into its input-hook base chains (each with its policy),
+    every chain's rules, the named sets and maps (by family, table, name) and the tables'
+    flags."""
+
+    bases: list[tuple[tuple[str, str, str], str]]
+    rules: dict[tuple[str, str, str], list[dict[str, Any]]]
+    sets: dict[tuple[str, str, str], list[Any]]
+    maps: dict[tuple[str, str, str], list[Any]]
+    table_flags: dict[tuple[str, str], list[str]]
+
+
+def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
+    """The ruleset of `nft -j list ruleset` items (_NftRuleset)."""
     bases: list[tuple[tuple[str, str, str], str]] = []
     rules: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     sets: dict[tuple[str, str, str], list[Any]] = {}
@@ -1444,6 +1440,50 @@ def nft_input_verdicts(
         elif isinstance(rule, dict):
             key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
             rules.setdefault(key, []).append(rule)
+    return _NftRuleset(bases, rules, sets, maps, table_flags)
+
+
+def nft_untracked_reach(items: Sequence[Any], own: Mapping[str, Addresses]) -> dict[str, int | str]:
+    """Per IP version, how much traffic the `notrack` rules of an `nft -j list ruleset` exempt
+    from connection tracking (_nft_notrack_reach), or why that is not known: an iptables-nft
+    NOTRACK or CT target, which `nft -j` shows by name only. For iptables' `--ctstate
+    UNTRACKED`, which matches those packets whichever tool untracked them (R26F-1)."""
+    read = _nft_ruleset(items)
+    out: dict[str, int | str] = {}
+    for version in NFT_FAMILIES:
+        walk = _Walk(read.rules, read.sets, version, own.get(version), read.maps)
+        reach = _nft_notrack_reach(walk)
+        out[version] = (
+            "an iptables-nft NOTRACK or CT target (which `nft -j` shows by name only)"
+            if reach is None
+            else reach
+        )
+    return out
+
+
+def nft_input_verdicts(
+    items: Sequence[Any],
+    own: Mapping[str, Addresses],
+    xtables: Mapping[str, tuple[str, str] | None] | None = None,
+    untracked: Mapping[str, int | None] | None = None,
+) -> dict[str, tuple[str, str]] | None:
+    """Per IP version, ("drop", "accept" or "unknown", why) of the input-hook base chains of an
+    `nft -j list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of
+    a family that sees the version is read in rule order; an accept of _ALL or _BROAD reach
+    before any drop of _ALL reach opens the host whatever the chain's policy says. A packet must
+    pass every base chain of the hook, so one chain that drops the rest is a default deny. A
+    dormant table filters nothing; a table with a flag hvaudit cannot name (nftables 1.0.6
+    prints a dormant table's flags wrongly, as "filter") may or may not: its drop decides only
+    as a question. The `ip filter` / `ip6 filter` tables iptables-nft keeps (their rules hold
+    `xt` matches, which `nft -j` shows by name only) are judged from `iptables -S` /
+    `ip6tables -S` instead (`xtables`, per version: the verdict of iptables_policy, None when
+    not read); without it, an accept under such a match is a question. `untracked`, per
+    version: what the iptables raw table's notrack rules exempt from connection tracking
+    (iptables_untracked; an iptables-legacy table is not in `nft -j`), which `ct state
+    untracked` then matches too (R25F-4)."""
+    read = _nft_ruleset(items)
+    bases, rules, sets, maps = read.bases, read.rules, read.sets, read.maps
+    table_flags = read.table_flags
     if not bases:
         return None
     xt_tables = {
@@ -1648,6 +1688,10 @@ class KernelLists:
     ipsets: Mapping[str, IpSet] | None
     recent_read: bool
     adders: Mapping[tuple[str, str], tuple[_IptRule, ...]] | None
+    nft_untracked: Mapping[str, int | str] = dataclass_field(default_factory=dict)
+    """Per IP version, how much traffic nftables' own `notrack` rules exempt from connection
+    tracking (nft_untracked_reach), or why that is not known (a text); a version not named: none.
+    An iptables `--ctstate UNTRACKED` matches those packets too (R26F-1)."""
 
 
 def parse_ipset_save(text: str) -> dict[str, IpSet]:
@@ -2034,13 +2078,21 @@ def _iptables_reach(
             elif untracked:
                 # the packets the raw table's NOTRACK / CT --notrack rules exempt (R24N-6)
                 exempt = _ipt_untracked_reach(lists, version, own)
+                # nft's own `notrack` rules (a native table `nft -j` shows, `iptables-save` does
+                # not) leave their packets untracked too (R26F-1)
+                by_nft = _NARROW if lists is None else lists.nft_untracked.get(version, _NARROW)
                 if exempt is None:
                     unread.append(
                         f"{'! ' if negate else ''}{w} {arg}, whose untracked packets the raw "
                         "table's rules (iptables-save, not read) pick"
                     )
+                elif isinstance(by_nft, str):
+                    unread.append(
+                        f"{'! ' if negate else ''}{w} {arg}, whose untracked packets {by_nft} "
+                        "may pick"
+                    )
                 else:
-                    reach = min(reach, exempt)
+                    reach = min(reach, max(exempt, by_nft))
             else:
                 reach = _NARROW
             i += 2

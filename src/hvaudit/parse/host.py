@@ -74,6 +74,7 @@ from hvaudit.parse.firewall import (
     iptables_untracked,
     list_adders,
     nft_input_verdicts,
+    nft_untracked_reach,
     parse_ipset_save,
 )
 from hvaudit.parse.libvirt_conf import (
@@ -6766,11 +6767,23 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
         }
     lists = _kernel_lists(ev)
     nft = ev.get(_cmd("nft-ruleset"))
+    if nft.state != "absent" and not (nft.state == "ok" and nft.rc == 0):
+        # nft's own `notrack` rules, which an iptables `--ctstate UNTRACKED` matches too
+        # (R26F-1), not read
+        unread = "nftables' notrack rules (`nft list ruleset`, not read)"
+        lists = KernelLists(
+            lists.ipsets, lists.recent_read, lists.adders, dict.fromkeys(own, unread)
+        )
     if nft.state == "ok" and nft.rc == 0:
         try:
             items = json.loads(nft.text or "{}").get("nftables", [])
         except (ValueError, AttributeError):
             return Fact.failed("nft printed invalid JSON", nft.source)
+        items = items if isinstance(items, list) else []
+        # nft's own `notrack` rules untrack packets an iptables `--ctstate UNTRACKED` accepts,
+        # in iptables-nft's tables read from `iptables -S` and iptables-legacy's (R26F-1)
+        by_nft = nft_untracked_reach(items, own)
+        lists = KernelLists(lists.ipsets, lists.recent_read, lists.adders, by_nft)
         # iptables-nft's own tables hold matches nft shows by name only: read them from
         # `iptables -S` / `ip6tables -S` where those were collected
         xtables: dict[str, tuple[str, str] | None] = {}
@@ -6783,9 +6796,7 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
         # an iptables-legacy raw table's NOTRACK is in `iptables-save` only (R25F-4)
         absent = ev.get(_cmd("iptables-save")).state == "absent"
         untracked = {v: iptables_untracked(lists, v, own[v], absent) for v in own}
-        verdicts = nft_input_verdicts(
-            items if isinstance(items, list) else [], own, xtables, untracked
-        )
+        verdicts = nft_input_verdicts(items, own, xtables, untracked)
         if verdicts is not None:
             return _both_versions(ev, verdicts["IPv4"], verdicts["IPv6"], nft.source)
     ipt = ev.get(_cmd("iptables-input"))

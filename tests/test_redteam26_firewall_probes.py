@@ -1,0 +1,186 @@
+"""Red-team round 26 probes: host firewall (rt26fw)
+
+Harness: conftest's `host_scan` (the replayed hardened Debian host: eno3 10.0.0.10, no IPv6
+address), given `iptables -S` / `iptables-save` (test_network_leads' layout: INPUT policy DROP,
+`-i lo -j ACCEPT`) and an `nft -j list ruleset` built here (a raw table's prerouting chain, an
+iptables-nft `ip filter` table), through the real collector, parser (hvaudit.parse.firewall)
+and engine; HVA-190's verdict and message.
+
+Findings (R26F-n):
+- R26F-1 (false pass) HVA-190, R25F-4's mirror: iptables' `--ctstate
+  RELATED,ESTABLISHED,UNTRACKED -j ACCEPT` was read as wide as the NOTRACK / CT --notrack
+  rules of `iptables-save` alone, though nft's own `notrack` (a native table, which
+  `iptables-save` does not show) leaves its packets untracked as well: the kernel's
+  net/netfilter/nft_ct.c nft_notrack_eval (read with `find_string`) sets `nf_ct_set(skb, ct,
+  IP_CT_UNTRACKED)`, the state xt_conntrack's UNTRACKED matches. With `notrack` for every
+  packet in an nft raw prerouting chain, the host passed "policy DROP", on the iptables path
+  (no nft input chain) and on iptables-nft's `ip filter` table read from `iptables -S` alike.
+  Now the untracked share is also that of nft's notrack rules, and a question where `nft
+  list ruleset` did not answer.
+
+Held (kept as tests): nft `notrack` of port 22 only keeps the pass.
+
+Probed by script: 9 inputs (nft notrack beside iptables UNTRACKED on both paths, ip6tables
+NOTRACK, addrtype UNICAST and --limit-iface-in, a negated source drop).
+
+Tally: 1 finding (1 false pass); 5 cases in 1 test function; 3 failed before the fix
+(R26F-1's on main 2f30312, PYTHONPATH=/work/main/src).
+
+Leads left:
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conftest import messages, outcomes
+
+IPT = "-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n"
+UNTRACKED_ACCEPT = "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED,UNTRACKED -j ACCEPT\n"
+IPT_PASS = ("pass", "inbound default policy drops (policy DROP; ip6tables policy DROP)")
+IPT_OPEN = (
+    "fail",
+    "inbound traffic is accepted by default (-A INPUT -m conntrack --ctstate "
+    "RELATED,ESTABLISHED,UNTRACKED -j ACCEPT (matches every packet or every new connection))",
+)
+
+
+def _verdict(a: Any) -> tuple[str, str]:
+    return outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]
+
+
+def _raw(*exprs: Any) -> list[dict[str, Any]]:
+    """`table inet raw { chain pre { type filter hook prerouting priority raw; ... } }` with one
+    rule of the expressions (`nft -j`: {"notrack": null}, libnftables-json(5) NOTRACK)."""
+    return [
+        {"table": {"family": "inet", "name": "raw", "handle": 3}},
+        {
+            "chain": {
+                "family": "inet",
+                "table": "raw",
+                "name": "pre",
+                "handle": 1,
+                "type": "filter",
+                "hook": "prerouting",
+                "prio": -300,
+                "policy": "accept",
+            }
+        },
+        {
+            "rule": {
+                "family": "inet",
+                "table": "raw",
+                "chain": "pre",
+                "handle": 2,
+                "expr": list(exprs),
+            }
+        },
+    ]
+
+
+#: iptables-nft's `ip filter` table as `nft -j` shows it: INPUT policy drop, the conntrack
+#: match by name only (xtables-nft(8)).
+IP_FILTER = [
+    {"table": {"family": "ip", "name": "filter", "handle": 9}},
+    {
+        "chain": {
+            "family": "ip",
+            "table": "filter",
+            "name": "INPUT",
+            "handle": 1,
+            "type": "filter",
+            "hook": "input",
+            "prio": 0,
+            "policy": "drop",
+        }
+    },
+    {
+        "rule": {
+            "family": "ip",
+            "table": "filter",
+            "chain": "INPUT",
+            "handle": 4,
+            "expr": [{"xt": {"type": "match", "name": "conntrack"}}, {"accept": None}],
+        }
+    },
+]
+
+
+def _ruleset(*items: Any) -> str:
+    meta = {"metainfo": {"version": "1.0.6", "json_schema_version": 1}}
+    return json.dumps({"nftables": [meta, *items]})
+
+
+def _host(nft: Any) -> dict[str, Any]:
+    """iptables INPUT policy DROP accepting untracked packets; `iptables-save` of that filter
+    table and no raw table; the nft ruleset as given."""
+    return {
+        "nft-ruleset": nft,
+        "iptables-input": (IPT + UNTRACKED_ACCEPT, 0),
+        "ip6tables-input": ("-P INPUT DROP\n", 0),
+        "iptables-save": (f"*filter\n:INPUT DROP [0:0]\n{UNTRACKED_ACCEPT}COMMIT\n", 0),
+        "ip6tables-save": ("*filter\n:INPUT DROP [0:0]\nCOMMIT\n", 0),
+        "xt-recent": ("", 1),
+    }
+
+
+NOTRACK_ALL = _raw({"notrack": None})
+NOTRACK_22 = _raw(
+    {
+        "match": {
+            "op": "==",
+            "left": {"payload": {"protocol": "tcp", "field": "dport"}},
+            "right": 22,
+        }
+    },
+    {"notrack": None},
+)
+
+
+# --- R26F-1 HVA-190: iptables' UNTRACKED beside nft's notrack ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nft", "expected"),
+    [
+        ((_ruleset(*NOTRACK_ALL), 0), IPT_OPEN),
+        (
+            (_ruleset(*NOTRACK_ALL, *IP_FILTER), 0),
+            (
+                "fail",
+                "inbound traffic is accepted by default (ip filter INPUT: policy drop, but "
+                "(iptables-nft, read from `iptables -S`) -A INPUT -m conntrack --ctstate "
+                "RELATED,ESTABLISHED,UNTRACKED -j ACCEPT (matches every packet or every new "
+                "connection) accepts all traffic)",
+            ),
+        ),
+        (
+            ("Error: cache initialization failed: Operation not permitted\n", 1),
+            (
+                "manual",
+                "evidence unavailable: IPv4: INPUT (policy DROP) hands traffic to what the rules "
+                "read do not show: -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED,UNTRACKED "
+                "-j ACCEPT (under --ctstate RELATED,ESTABLISHED,UNTRACKED, whose untracked packets "
+                "nftables' notrack rules (`nft list ruleset`, not read) may pick, a match whose "
+                "share hvaudit cannot read)",
+            ),
+        ),
+        ((_ruleset(*NOTRACK_22), 0), IPT_PASS),
+        (None, IPT_PASS),
+    ],
+    ids=["nft-notrack-all", "iptables-nft-filter", "nft-unread", "held-port-22", "held-no-nft"],
+)
+def test_iptables_untracked_accept_beside_nft_notrack(
+    host_scan: Any, nft: Any, expected: tuple[str, str]
+) -> None:
+    """R26F-1 (R25F-4's mirror). nft_ct.c nft_notrack_eval: `nf_ct_set(skb, ct,
+    IP_CT_UNTRACKED)`; xt_conntrack's `--ctstate UNTRACKED` matches such a packet, whichever
+    tool untracked it. `notrack` for every packet in an nft raw table, which `iptables-save`
+    does not show, with `--ctstate RELATED,ESTABLISHED,UNTRACKED -j ACCEPT` accepts every
+    packet; hvaudit read the untracked share from iptables-save alone and passed, with no nft
+    input chain (the iptables path) and in iptables-nft's `ip filter` table alike. Right: fail;
+    nft unread, a question; a port-22 notrack, or no nft, keeps the pass."""
+    assert _verdict(host_scan(_host(nft))) == expected
