@@ -845,8 +845,16 @@ class BootCmdline:
     source: str
     words: tuple[str, ...] | None
     why: str = ""
+    """Where `words` is None, what stopped the reading; where `words` is set, which more words
+    the line takes that are not known (R26B-1: a Boot Loader Specification entry's
+    `$tuned_params`, set by grub.cfg): `words` is then a part of the line, not all of it."""
     origins: tuple[str, ...] = ()
     """The file each word came from, where `source` names more than one (GRUB's defaults)."""
+
+    @property
+    def partial(self) -> bool:
+        """Only some of the line's words are known (`why` says which are not)."""
+        return self.words is not None and bool(self.why)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,13 +28,16 @@ class NextBoot:
     unread: str = ""
     """Why the next boot's only source, GRUB's defaults, could not be read ("FILE sets VAR as
     `LINE`"), where no source adds a weakening word (R23K-1): the words it adds are unknown."""
+    partial: bool = False
+    """A source that adds one has words hvaudit did not read after it (R26B-1: a later word
+    of them may replace it), so the next boot's line is not settled."""
 
     @property
     def settled(self) -> bool:
-        return bool(self.found) and not self.others
+        return bool(self.found) and not self.others and not self.partial
 
     def text(self) -> str:
-        return "; ".join(f"{w} in {src}" for src, w in self.found)
+        return "; ".join(dict.fromkeys(f"{w} in {src}" for src, w in self.found))
 
     def says(self, does: str) -> str:
         """What the next boot's line does, for a message ("WORD in FILE turns ... off at the
@@ -231,6 +234,7 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
     now = {live_words[i] for i in kept(live_words)}
     found: list[tuple[str, str]] = []
     others: list[str] = []
+    partial = False
     for src in fact.get():
         if src.words is None:
             others.append(f"{src.source} ({src.why})")
@@ -244,12 +248,13 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         ]
         if hit:
             found.extend(hit)
+            partial = partial or src.partial
         else:
-            others.append(src.source)
+            others.append(f"{src.source} ({src.why})" if src.partial else src.source)
     if not found:
         why = unread_grub(host)
         return NextBoot((), (), fact.sources, why) if why else None
-    return NextBoot(tuple(found), tuple(others), fact.sources)
+    return NextBoot(tuple(found), tuple(others), fact.sources, partial=partial)
 
 
 def with_next_boot(
@@ -326,6 +331,7 @@ def live_word_dropped(
         src.source
         for src in nxt.get()
         if src.words is not None
+        and not src.partial
         and not any(holds(src.words[i]) for i in kept(kernel_params(src.words)))
     ) or unread_grub_source(host)
     return (word, lacking) if lacking else None

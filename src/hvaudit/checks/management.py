@@ -3547,10 +3547,15 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
             )
         elif pin.known and pin.get():
             # R25B-4: the running kernel is the newest, but GRUB_DEFAULT boots an older one
-            running, pinned = pin.get()
+            running, pinned, what = pin.get()
             problems.append(
-                f"kernel {running} runs, but GRUB_DEFAULT names the older kernel {pinned}: the "
-                "next boot goes back to it (its entry is the default once update-grub runs)"
+                f"kernel {running} runs, but {what} names the older kernel {pinned}: the "
+                "next boot goes back to it"
+                + (
+                    " (its entry is the default once update-grub runs)"
+                    if what == "GRUB_DEFAULT"
+                    else ""
+                )
             )
         if f.get():
             names = ", ".join(f.get()[:10]) + (" ..." if len(f.get()) > 10 else "")
@@ -3921,6 +3926,7 @@ def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[str, list[str], list[
         src.source
         for src in nxt.get()
         if src.words is not None
+        and not src.partial
         and not any(
             _smt_off_word(kernel_params(src.words)[i]) for i in kept(kernel_params(src.words))
         )

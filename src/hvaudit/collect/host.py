@@ -273,6 +273,11 @@ BOOT_CMDLINE: tuple[str, ...] = (
     "/etc/default/grub.d",
     "/etc/kernel/cmdline",
     "/boot/loader/entries",
+    # GRUB's environment block, which grub.cfg's load_env reads before the menu (R26B-1):
+    # RHEL 8's Boot Loader Specification entries take their words from its kernelopts
+    # (`options $kernelopts $tuned_params`), and GRUB_DEFAULT=saved boots its saved_entry
+    "/boot/grub2/grubenv",
+    "/boot/grub/grubenv",
 )
 
 #: The tail of a `find` that prints each file's path before its lines (`-print -exec grep -H`),
@@ -526,6 +531,12 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "-o",
             "-path",
             "/boot/loader/entries/*.conf",
+            "-o",
+            "-path",
+            "/boot/grub2/grubenv",
+            "-o",
+            "-path",
+            "/boot/grub/grubenv",
             ")",
             *_PRINT_AND_GREP,
         ),

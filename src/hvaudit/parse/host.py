@@ -7768,6 +7768,7 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
         out.extend(grub)
     if "/etc/kernel/cmdline" in files:
         out.extend(_kernel_cmdline_file(files["/etc/kernel/cmdline"]))
+    env = _grubenv(files)
     for path in sorted(p for p in files if p.startswith("/boot/loader/entries/")):
         opts = [
             ln.strip()[len("options") :]
@@ -7776,18 +7777,81 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
         ]
         text = " ".join(opts)
         if "$" in text:
-            # RHEL 8's `options $kernelopts`: a grubenv variable, not read here
-            out.append(
-                BootCmdline(path, None, f"{path} takes its options from `{text.strip()[:60]}`")
-            )
+            out.append(_bls_options(path, text, env))
             continue
         out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
     return Fact.of(tuple(out), *found.sources)
 
 
-def _grub_default_kernel(ev: HostEvidence) -> Fact[str]:
-    """The kernel release GRUB_DEFAULT names (R25B-4), "" where it names none (0, saved, an
-    index, unset). grub-mkconfig sources /etc/default/grub, then each
+#: GRUB's environment blocks as grub.cfg's `load_env` reads them ($prefix/grubenv: /boot/grub2
+#: on RHEL and Fedora, where /boot/grub2/grubenv is the ESP's file or a link to it, /boot/grub
+#: on Debian).
+GRUBENV = ("/boot/grub2/grubenv", "/boot/grub/grubenv")
+
+
+def _grubenv(files: dict[str, list[str]]) -> tuple[str, dict[str, str]] | None:
+    """(path, variables) of GRUB's environment block (R26B-1): "# GRUB Environment Block",
+    then one NAME=VALUE a line, "#" padding after them (grub-core/lib/envblk.c; grub-editenv
+    escapes a backslash or newline in a value with a backslash, so a value with one is not
+    read here). None where no block was collected, or two disagree (which one grub.cfg's
+    $prefix names is not read)."""
+    found: list[tuple[str, dict[str, str]]] = []
+    for path in GRUBENV:
+        if path not in files:
+            continue
+        env: dict[str, str] = {}
+        for line in files[path]:
+            if line.startswith("#") or "=" not in line:
+                continue
+            name, _, value = line.partition("=")
+            env[name] = "\0" if "\\" in value else value
+        found.append((path, env))
+    if not found or any(env != found[0][1] for _, env in found[1:]):
+        return None
+    return found[0]
+
+
+def _bls_options(path: str, text: str, env: tuple[str, dict[str, str]] | None) -> BootCmdline:
+    """A Boot Loader Specification entry's `options` with GRUB variables (R26B-1): RHEL 8's
+    `options $kernelopts $tuned_params`. GRUB's blscfg puts the line on the entry's `linux`
+    command, which expands each variable when the entry boots: `kernelopts` from grubenv
+    (00_header's `load_env` runs first; 10_linux's `if [ -z "${kernelopts}" ]; then set
+    kernelopts="root=... ${args}"` fallback only where grubenv has none; RHEL 8's documented
+    way to change every entry's words is `grub2-editenv - set kernelopts="..."`),
+    `tuned_params` and any other from grub.cfg (tuned's 00_tuned: `echo "set
+    tuned_params=\"$TUNED_BOOT_CMDLINE\""` from /etc/tuned/bootcmdline, after load_env;
+    read with `find_string` and `read_file`), which is not collected. The words grubenv gives
+    are the entry's words; a variable it does not give leaves the rest unknown (partial)."""
+    known: list[str] = []
+    origins: list[str] = []
+    unknown: list[str] = []
+    for word in _cmdline_words(text):
+        m = re.fullmatch(r"\$(?:\{(\w+)\}|(\w+))", word)
+        if m is None:
+            if "$" in word:
+                unknown.append(word)
+                continue
+            known.append(word)
+            origins.append(path)
+            continue
+        name = m.group(1) or m.group(2)
+        value = env[1].get(name) if env is not None and name == "kernelopts" else None
+        if not value or "\0" in value:
+            unknown.append(word)
+            continue
+        for w in _cmdline_words(value):
+            known.append(w)
+            origins.append(f"{env[0]}'s kernelopts" if env is not None else path)
+    if not known:
+        return BootCmdline(path, None, f"{path} takes its options from `{text.strip()[:60]}`")
+    why = f"the words of {' '.join(unknown)[:60]} are not read" if unknown else ""
+    return BootCmdline(path, tuple(_kernel_param(w) for w in known), why, origins=tuple(origins))
+
+
+def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str]]:
+    """The kernel release GRUB's default entry names (R25B-4) and what names it (R26B-2:
+    GRUB_DEFAULT, grubenv's saved_entry for GRUB_DEFAULT=saved, or its next_entry), "" where
+    it names none (0, an index, unset, saved without a grubenv). grub-mkconfig sources /etc/default/grub, then each
     /etc/default/grub.d/*.cfg, so the last assignment stands; 10_linux titles each entry
     "%s, with Linux %s" (recovery: "%s, with Linux %s (recovery mode)") and gives it the id
     `gnulinux-$version-$type-$boot_device_id` (GRUB util/grub.d/10_linux.in, read with
@@ -7807,29 +7871,71 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[str]:
                 value = m.group(1).strip()
                 if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
                     value = value[1:-1]
+    what = "GRUB_DEFAULT"
+    # R26B-2: grub.cfg's header (util/grub.d/00_header.in) loads grubenv, then `if [
+    # "${next_entry}" ] ; then set default="${next_entry}" ... else set default=
+    # "${GRUB_DEFAULT}"`, GRUB_DEFAULT=saved written as '${saved_entry}': grub-reboot's
+    # next_entry is the next boot's entry whatever GRUB_DEFAULT says, saved_entry (written by
+    # grub-set-default, grubby --set-default, or the kernel's install on RHEL) that of
+    # GRUB_DEFAULT=saved
+    env = _grubenv(files)
+    if env is not None and env[1].get("next_entry"):
+        value, what = env[1]["next_entry"], f"{env[0]}'s next_entry (grub-reboot)"
+    elif env is not None and value == "saved" and env[1].get("saved_entry"):
+        value, what = env[1]["saved_entry"], f"GRUB_DEFAULT=saved ({env[0]}'s saved_entry)"
     m = re.search(r"with Linux ([^\s>()'\"]+)", value) or re.search(
         r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
     )
-    return Fact.of(m.group(1) if m else "", *found.sources)
+    if m:
+        return Fact.of((m.group(1), what), *found.sources)
+    return Fact.of((_bls_entry_kernel(files, value), what), *found.sources)
+
+
+def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str:
+    """The kernel release of the Boot Loader Specification entry GRUB's default names (R26B-2),
+    "" where none: GRUB's blscfg makes a menu entry of each /boot/loader/entries/ID.conf with
+    the id ID (the file's name without .conf; RHEL and Fedora name it MACHINE-ID-RELEASE and
+    put that in saved_entry) and the entry's `title` (grub-core/commands/blscfg.c, menuentry_eq
+    matches either), booting its `linux` image; the release is its `version`, else the
+    image's vmlinuz-RELEASE name."""
+    if not name:
+        return ""
+    for path in sorted(p for p in files if p.startswith("/boot/loader/entries/")):
+        keys: dict[str, str] = {}
+        for line in files[path]:
+            key, _, val = line.strip().partition(" ")
+            keys.setdefault(key, val.strip())
+        stem = path.rsplit("/", 1)[-1].removesuffix(".conf")
+        if name not in (stem, keys.get("title")):
+            continue
+        image = keys.get("linux", "").rsplit("/", 1)[-1]
+        return keys.get("version") or (
+            image.removeprefix("vmlinuz-") if image.startswith("vmlinuz-") else ""
+        )
+    return ""
 
 
 def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
-    """(running, pinned) where GRUB_DEFAULT names (_grub_default_kernel) a kernel installed in
+    """(running, pinned, what names it) where GRUB_DEFAULT, grubenv's saved_entry for
+    GRUB_DEFAULT=saved, or grubenv's next_entry (R26B-2) names (_grub_default_kernel) a kernel
+    installed in
     /boot of the running kernel's flavour and older than it: after update-grub the next boot
     runs it, and the updates the running kernel carries are gone (R25B-4). A named kernel not
     in /boot has no entry: grub-core/normal/menu.c get_and_remove_first_entry_number matches
     `default` against each entry's title or id (menuentry_eq) and returns -1 where none
     matches, and the menu then starts at its first entry (read with `find_string`)."""
-    pin = _grub_default_kernel(ev)
-    if not pin.known:
-        return Fact.unavailable(pin.reason, *pin.sources)
+    got = _grub_default_kernel(ev)
+    if not got.known:
+        return Fact.unavailable(got.reason, *got.sources)
+    named, what = got.get()
+    pin = Fact.of(named, *got.sources)
     if not pin.get():
         return Fact.of((), *pin.sources)
     rel = ev.get(_file("/proc/sys/kernel/osrelease"))
     boot = ev.get(_cmd("boot-kernels"))
     if rel.state != "ok" or not _first(rel) or boot.state != "ok":
         return Fact.unavailable(
-            f"GRUB_DEFAULT names kernel {pin.get()}, but the running kernel or /boot's "
+            f"{what} names kernel {pin.get()}, but the running kernel or /boot's "
             "kernels could not be read",
             *pin.sources,
             rel.source,
@@ -7844,7 +7950,7 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     flavour, mine = _kernel_release_key(running)
     theirs = _kernel_release_key(pin.get())
     if pin.get() in installed and theirs[0] == flavour and theirs[1] < mine:
-        return Fact.of((running, pin.get()), *pin.sources, rel.source, boot.source)
+        return Fact.of((running, pin.get(), what), *pin.sources, rel.source, boot.source)
     return Fact.of((), *pin.sources, rel.source, boot.source)
 
 

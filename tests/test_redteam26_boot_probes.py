@@ -1,0 +1,236 @@
+"""Red-team round 26 probes: kernel command line, CPU mitigations, boot integrity (rt26boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host replayed through the real collector,
+parser and engine), changed only where a probe says so: a RHEL 8 host (`_rhel8`: its
+/etc/default/grub with GRUB_DEFAULT=saved and GRUB_ENABLE_BLSCFG=true, Boot Loader
+Specification entries as kernel-install writes them, `options $kernelopts $tuned_params`, and
+GRUB's environment block /boot/grub2/grubenv) fed as the `boot-cmdline` probe's output
+(tests/test_redteam21_boot_probes.py's `_boot`).
+
+Findings (R26B-n):
+
+- R26B-1 (false pass) HVA-181 (and every check reading the next boot's line): RHEL 8's BLS
+  entries take their words from GRUB variables (`options $kernelopts $tuned_params`), and
+  such an entry was not read at all; beside /etc/default/grub (which RHEL keeps) the pass
+  stood. `grub2-editenv - set kernelopts="... mitigations=off"` (RHEL 8's documented way to
+  change every entry's words) passed "none unmitigated", and so did a RHEL 9 entry's literal
+  `options root=... mitigations=off $tuned_params`. GRUB util/grub.d/00_header.in (rhboot/
+  grub2) writes `load_env` first, so grubenv's kernelopts is the entry's (10_linux's `if [ -z
+  "${kernelopts}" ]` fallback only where it is empty; grubenv and grub.cfg as RHEL 8 hosts
+  have them read with `find_string`); tuned's 00_tuned (redhat-performance/tuned) writes
+  `set tuned_params="$TUNED_BOOT_CMDLINE"` into grub.cfg after it, not collected. The
+  collector now reads /boot/grub2/grubenv and /boot/grub/grubenv (find -L follows RHEL 8
+  UEFI's link to the ESP's); an entry's $kernelopts is grubenv's, its literal words its own,
+  and a variable not read leaves the entry partial (BootCmdline.partial): a weakening word in
+  it is asked, never a settled fail (a later unread word may replace it), and it is never a
+  source that "lacks" a word.
+
+- R26B-2 (false pass) HVA-180: "no pending security update" passed where the running kernel
+  is the newest, but GRUB_DEFAULT=saved and grubenv's saved_entry names an older kernel's
+  entry (RHEL's BLS id MACHINE-ID-RELEASE, or its title; Debian's 10_linux id), or
+  grub-reboot's next_entry does (00_header.in: `if [ "${next_entry}" ] ; then set
+  default="${next_entry}" ... else set default="${GRUB_DEFAULT}"`, GRUB_DEFAULT=saved
+  written as '${saved_entry}'). Only GRUB_DEFAULT's own text was read (R25B-4). Now the
+  entry named is resolved through grubenv and the BLS entries (id = file name without
+  .conf, or `title`; release = `version`, else the `linux` image's name).
+
+Held (kept as tests): grubenv's kernelopts without a weakening word, or none (grub.cfg's
+fallback), keeps HVA-181's pass; an entry with a weakening word in its kernelopts and
+`$tuned_params` after it, where every source adds the word, is a question, not a fail;
+saved_entry naming the running kernel's entry, none, or an entry no BLS file has keeps
+HVA-180's pass.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam21_boot_probes import _boot
+
+ENTRY = "/boot/loader/entries/7b92728670d64c65879a91ae405012ed-{}.conf"
+RHEL_GRUB = (
+    "/etc/default/grub",
+    "GRUB_TIMEOUT=5\nGRUB_DISTRIBUTOR=\"$(sed 's, release .*$,,g' /etc/system-release)\"\n"
+    'GRUB_DEFAULT=saved\nGRUB_DISABLE_SUBMENU=true\nGRUB_TERMINAL_OUTPUT="console"\n'
+    'GRUB_CMDLINE_LINUX="crashkernel=auto resume=/dev/mapper/rhel-swap rd.lvm.lv=rhel/root '
+    'rd.lvm.lv=rhel/swap rhgb quiet"\nGRUB_DISABLE_RECOVERY="true"\nGRUB_ENABLE_BLSCFG=true\n',
+)
+RUNNING = "4.18.0-553.22.1.el8_10.x86_64"
+OLDER = "4.18.0-553.16.1.el8_10.x86_64"
+
+
+def _entry(release: str, options: str = "$kernelopts $tuned_params") -> tuple[str, str]:
+    """A RHEL 8 Boot Loader Specification entry as kernel-install writes it (its `options`
+    naming grubenv's kernelopts and grub.cfg's tuned_params)."""
+    return (
+        ENTRY.format(release),
+        f"title Red Hat Enterprise Linux ({release}) 8.10 (Ootpa)\nversion {release}\n"
+        f"linux /vmlinuz-{release}\ninitrd /initramfs-{release}.img $tuned_initrd\n"
+        f"options {options}\nid rhel-20240101000000-{release}\ngrub_users $grub_users\n"
+        "grub_arg --unrestricted\ngrub_class kernel\n",
+    )
+
+
+def _grubenv(*lines: str, path: str = "/boot/grub2/grubenv") -> tuple[str, str]:
+    """GRUB's environment block as grub2-editenv writes it (1024 bytes, "#" padding)."""
+    return (path, "# GRUB Environment Block\n" + "".join(f"{ln}\n" for ln in lines) + "#" * 700)
+
+
+KERNELOPTS = (
+    "kernelopts=root=/dev/mapper/rhel-root ro crashkernel=auto resume=/dev/mapper/rhel-swap "
+    "rd.lvm.lv=rhel/root rd.lvm.lv=rhel/swap rhgb quiet"
+)
+
+
+def _rhel8(*files: tuple[str, str], running: str = RUNNING, kernels: tuple[str, ...] = ()) -> dict:
+    """A RHEL 8 host's evidence: its GRUB defaults and `files` (BLS entries, grubenv)."""
+    kernels = kernels or (running,)
+    return {
+        "boot-cmdline": _boot(RHEL_GRUB, *files, grub=False),
+        "/proc/sys/kernel/osrelease": f"{running}\n",
+        "/proc/cmdline": f"BOOT_IMAGE=(hd0,msdos1)/vmlinuz-{running} "
+        + KERNELOPTS.removeprefix("kernelopts=")
+        + "\n",
+        "boot-kernels": ("".join(f"/boot/vmlinuz-{k}\n" for k in kernels), 0),
+    }
+
+
+# --- R26B-1: RHEL 8's `options $kernelopts`, its words in grubenv ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        # grub2-editenv - set kernelopts="... mitigations=off" (RHEL 8's way to change them)
+        _grubenv(
+            f"saved_entry=7b92728670d64c65879a91ae405012ed-{RUNNING}",
+            KERNELOPTS + " mitigations=off",
+            "boot_success=0",
+        ),
+        # RHEL 8 UEFI: /boot/grub2/grubenv is a link to the ESP's (find -L reads it)
+        _grubenv(KERNELOPTS + " mitigations=off"),
+    ],
+    ids=["bios", "no-saved-entry"],
+)
+def test_r26b_1_kernelopts_mitigations_off_asks(host_scan, env) -> None:
+    """R26B-1 (false pass) HVA-181: every BLS entry takes `$kernelopts` from grubenv, which
+    turns mitigations off; GRUB_CMDLINE_LINUX does not. Before: the entry was unread and the
+    pass stood."""
+    a = host_scan(_rhel8(_entry(RUNNING), env))
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but mitigations=off in "
+        "/boot/grub2/grubenv's kernelopts turns mitigations off at the next boot if the boot "
+        "loader takes it"
+    }
+
+
+def test_r26b_1_literal_options_with_tuned_params_asks(host_scan) -> None:
+    """R26B-1 (false pass) HVA-181: a RHEL 9 entry's literal options with `$tuned_params`
+    after them (`options root=... mitigations=off $tuned_params`) was unread as a whole."""
+    opts = "root=/dev/mapper/rhel-root ro crashkernel=auto mitigations=off $tuned_params"
+    a = host_scan(_rhel8(_entry(RUNNING, opts)))
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert f"mitigations=off in {ENTRY.format(RUNNING)} turns" in messages(a, "HVA-181")["hv1"]
+
+
+def test_r26b_1_partial_entry_is_not_settled(host_scan) -> None:
+    """R26B-1: where every source adds mitigations=off but an entry's `$tuned_params` follows
+    it unread (a later mitigations=auto there would replace it), the verdict is a question,
+    not a fail."""
+    grub = (RHEL_GRUB[0], RHEL_GRUB[1].replace('rhgb quiet"', 'rhgb quiet mitigations=off"'))
+    files = {
+        "boot-cmdline": _boot(
+            grub, _entry(RUNNING), _grubenv(KERNELOPTS + " mitigations=off"), grub=False
+        )
+    }
+    a = host_scan({**_rhel8(), **files})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+
+
+@pytest.mark.parametrize(
+    "env",
+    [_grubenv(KERNELOPTS), _grubenv("saved_entry=x")],
+    ids=["kernelopts-clean", "no-kernelopts"],
+)
+def test_r26b_1_kernelopts_clean_or_unset_passes(host_scan, env) -> None:
+    """R26B-1 held: grubenv's kernelopts without a weakening word, or none (grub.cfg's
+    fallback from GRUB_CMDLINE_LINUX, not collected), keeps the pass."""
+    a = host_scan(_rhel8(_entry(RUNNING), env))
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+# --- R26B-2: GRUB_DEFAULT=saved, grubenv's saved_entry / next_entry --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "what"),
+    [
+        (
+            _grubenv(f"saved_entry=7b92728670d64c65879a91ae405012ed-{OLDER}", KERNELOPTS),
+            "GRUB_DEFAULT=saved (/boot/grub2/grubenv's saved_entry)",
+        ),
+        (
+            _grubenv(f"saved_entry=Red Hat Enterprise Linux ({OLDER}) 8.10 (Ootpa)", KERNELOPTS),
+            "GRUB_DEFAULT=saved (/boot/grub2/grubenv's saved_entry)",
+        ),
+        (
+            _grubenv(
+                f"saved_entry=7b92728670d64c65879a91ae405012ed-{RUNNING}",
+                f"next_entry=7b92728670d64c65879a91ae405012ed-{OLDER}",
+                KERNELOPTS,
+            ),
+            "/boot/grub2/grubenv's next_entry (grub-reboot)",
+        ),
+    ],
+    ids=["saved-id", "saved-title", "next-entry"],
+)
+def test_r26b_2_saved_entry_pins_an_older_kernel_fails(host_scan, env, what: str) -> None:
+    """R26B-2 (false pass) HVA-180: GRUB_DEFAULT=saved boots grubenv's saved_entry (GRUB
+    util/grub.d/00_header.in), a BLS entry id or title of the older kernel; grub-reboot's
+    next_entry comes first whatever GRUB_DEFAULT says."""
+    ev = _rhel8(_entry(RUNNING), _entry(OLDER), env, kernels=(RUNNING, OLDER))
+    a = host_scan(ev)
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": f"kernel {RUNNING} runs, but {what} names the older kernel {OLDER}: the next "
+        "boot goes back to it"
+    }
+
+
+def test_r26b_2_debian_saved_entry_fails(host_scan) -> None:
+    """R26B-2 (false pass) HVA-180: Debian's GRUB_DEFAULT=saved with grub-set-default's
+    saved_entry naming the older kernel's 10_linux id."""
+    uuid = "0b9a7c1e-54f3-4b8e-9d3c-2f6a1e0c7d11"
+    grub = (
+        "/etc/default/grub",
+        'GRUB_DEFAULT=saved\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
+    )
+    env = _grubenv(
+        f"saved_entry=gnulinux-advanced-{uuid}>gnulinux-6.1.0-27-amd64-advanced-{uuid}",
+        path="/boot/grub/grubenv",
+    )
+    a = host_scan({"boot-cmdline": _boot(grub, env, grub=False)})
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT=saved (/boot/grub/grubenv's "
+        "saved_entry) names the older kernel 6.1.0-27-amd64: the next boot goes back to it"
+    }
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        _grubenv(f"saved_entry=7b92728670d64c65879a91ae405012ed-{RUNNING}", KERNELOPTS),
+        _grubenv(KERNELOPTS),
+        # an entry no BLS file has: GRUB finds none and boots its first
+        _grubenv("saved_entry=7b92728670d64c65879a91ae405012ed-4.18.0-80.el8.x86_64"),
+    ],
+    ids=["saved-running", "no-saved-entry", "saved-missing"],
+)
+def test_r26b_2_saved_entry_running_or_none_passes(host_scan, env) -> None:
+    """R26B-2 held: saved_entry naming the running kernel's entry, none, or no entry."""
+    ev = _rhel8(_entry(RUNNING), _entry(OLDER), env, kernels=(RUNNING, OLDER))
+    a = host_scan(ev)
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
