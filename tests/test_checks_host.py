@@ -1523,8 +1523,10 @@ RSYSLOG_FWD = (
             "pass",
             "logs forwarded over TLS to logs.example.internal",
         ),
-        (
-            ' StreamDriverAuthMode="x509/fingerprint"',
+        (  # a pinned fingerprint (R26L-1: one must be listed, else every server is refused)
+            ' StreamDriverAuthMode="x509/fingerprint" StreamDriverPermittedPeers="SHA256:'
+            + "AB:" * 31
+            + 'CD"',
             "pass",
             "logs forwarded over TLS to logs.example.internal",
         ),

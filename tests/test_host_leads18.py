@@ -324,9 +324,12 @@ REMOTE = "/etc/rsyslog.d/50-remote.conf"
 
 
 def _expired(value: str, auth: str = "x509/name") -> str:
+    # a pinned fingerprint names it (R26L-1: with none listed every server is refused)
+    pin = ' StreamDriverPermittedPeers="SHA1:' + "AB:" * 19 + 'CD"' if "finger" in auth else ""
     conf = RSYSLOG.replace(
         'StreamDriverAuthMode="x509/name")',
-        f'StreamDriverAuthMode="{auth}"\n{REMOTE}:       streamdriver.permitExpiredCerts="{value}")',
+        f'StreamDriverAuthMode="{auth}"{pin}\n{REMOTE}:       '
+        f'streamdriver.permitExpiredCerts="{value}")',
     )
     assert conf != RSYSLOG
     return conf

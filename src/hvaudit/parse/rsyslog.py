@@ -99,6 +99,24 @@ UNKNOWN_AUTH = (
     "StreamDriverAuthMode '{}', which no TLS driver knows: rsyslog fails every connection and "
     "sends nothing"
 )
+#: x509/fingerprint compares the server certificate's SHA1/SHA256 fingerprint with each permitted
+#: peer and refuses it when none matches (rsyslog runtime/nsd_gtls.c gtlsChkPeerFingerprint,
+#: runtime/net_ossl.c the same loop over pPermPeers; librelp src/tcp.c relpTcpChkPeerFingerprint),
+#: and librelp's "name" mode checks the certificate's names against the permitted peers only
+#: (relpTcpChkOnePeerName; omfwd's x509/name alone falls back to the target's name, nsd_gtls.c
+#: gtlsChkOnePeerName `pszConnectHost`): with no permitted peer every server is refused (R26L-1).
+NO_PEERS = (
+    "{auth} with no {peers}: the TLS driver matches the server's certificate against no "
+    "permitted peer and refuses every server, so nothing is sent"
+)
+#: A permitted peer holding `*` is a wildcard (rsyslog runtime/net.c PermittedPeerWildcardCompile
+#: and PermittedPeerWildcardMatch, one name label per `*` component, `*` alone any label; librelp
+#: src/tcp.c relpTcpChkOnePeerWildcard the same): any certificate of the CA whose name has that
+#: shape passes as the log server, as under x509/certvalid for those names (R26L-1).
+WILDCARD_PEER = (
+    "{peers} '{peer}' is a wildcard: any certificate of the CA with a name of that shape "
+    "passes as the log server"
+)
 
 _OBJECT = re.compile(r"\b(action|global|include|module)\s*\(", re.I)
 _PARAM = re.compile(
@@ -160,6 +178,10 @@ class _Legacy:
     auth: str | None = None
     failover: bool = False
     """$ActionExecOnlyWhenPreviousIsSuspended on (action.c cs.bActExecWhenPrevSusp)."""
+    peers: tuple[str, ...] = ()
+    """`$ActionSendStreamDriverPermittedPeer` values given since the last `@@` action: omfwd.c
+    setPermittedPeer adds each to cs.pPermPeers, and parseSelectorAct hands them to the next TCP
+    action (`pData->pPermPeers = cs.pPermPeers; cs.pPermPeers = NULL`)."""
 
 
 #: rsyslog "Actions", action.execOnlyWhenPreviousIsSuspended (legacy
@@ -314,6 +336,11 @@ class _Pending:
     text (`if $programname startswith "libvirt" then stop`): they take what they match."""
     expired: str = ""
     """omfwd's streamdriver.permitExpiredCerts as given ("" unset: off)."""
+    peers: tuple[str, ...] = ()
+    """The permitted peers (omfwd StreamDriverPermittedPeers, comma-separated, or the legacy
+    directive; omrelp tls.permittedPeer)."""
+    relp: bool = False
+    """An omrelp action (librelp checks names against the permitted peers only)."""
 
 
 _IF = re.compile(r"^if\b(.*?)\bthen\b\s*(.*)$", re.I | re.S)
@@ -474,6 +501,8 @@ def rsyslog_forwarding(
                     legacy.mode, legacy.mode_set = _mode(word) or 0, True
                 elif name == "actionsendstreamdriverauthmode":
                     legacy.auth = word.lower() or None
+                elif name == "actionsendstreamdriverpermittedpeer" and word:
+                    legacy.peers = (*legacy.peers, word)
                 elif name == "actionexeconlywhenpreviousissuspended":
                     legacy.failover = word.lower() in ("on", "yes", "1")
                 elif name == "resetconfigvariables":
@@ -575,8 +604,11 @@ def rsyslog_forwarding(
                 else filters,
                 stopped=tuple(stops) if not filters else (),
                 stopped_if=stops_before(filters),
+                peers=legacy.peers if tcp else (),
             )
         )
+        if tcp:
+            legacy.peers = ()
 
     def include(pattern: str, depth: int) -> None:
         if not pattern:
@@ -673,7 +705,18 @@ def _relp(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> _P
         tls_asked=False,
         selector=selector,
         filters=filters,
+        peers=_peers(params.get("tls.permittedpeer", "")),
+        relp=True,
     )
+
+
+def _peers(raw: str) -> tuple[str, ...]:
+    """Permitted peers as given: omfwd's StreamDriverPermittedPeers is one string split at commas
+    (omfwd.c newActInst, empty names ignored); omrelp's tls.permittedPeer an array or a string."""
+    raw = raw.strip()
+    if raw.startswith("["):
+        raw = raw[1:-1]
+    return tuple(v for part in raw.split(",") if (v := _value(part.strip()).strip()))
 
 
 def _flat(blocks: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -700,6 +743,7 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
         selector=selector,
         filters=filters,
         expired=_value(params.get("streamdriver.permitexpiredcerts", "")).lower(),
+        peers=_peers(_value(params.get("streamdriverpermittedpeers", ""))),
     )
 
 
@@ -810,6 +854,14 @@ def _judge_tls(
         return RsyslogDestination(f"{p.name} ({ANON_TLS})", False)
     if p.auth == "x509/certvalid":
         return RsyslogDestination(f"{p.name} ({CERTVALID_TLS})", False)
+    peers = "tls.permittedPeer" if p.relp else "StreamDriverPermittedPeers"
+    if not p.peers and (p.auth == "x509/fingerprint" or (p.relp and p.auth == "x509/name")):
+        auth = f"tls.authMode {p.auth[5:]}" if p.relp else f"StreamDriverAuthMode {p.auth}"
+        return RsyslogDestination(f"{p.name} ({NO_PEERS.format(auth=auth, peers=peers)})", False)
+    wild = next((x for x in p.peers if "*" in x), None)
+    if wild is not None and p.auth in (None, "x509/name"):
+        why = WILDCARD_PEER.format(peers=peers, peer=wild[:60])
+        return RsyslogDestination(f"{p.name} ({why})", False)
     if p.expired in EXPIRED_ACCEPTED and p.auth in (None, "x509/name"):
         return RsyslogDestination(f"{p.name} ({EXPIRED_TLS.format(p.expired)})", False)
     if not p.expired and p.auth in (None, "x509/name") and expired_by_default(version):
