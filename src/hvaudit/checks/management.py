@@ -4689,7 +4689,8 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     there fails where ntpsec is the installed ntpd, and is asked where no package list names
     it (R25T-1); its sources count as the file's where ntpsec is installed, and may settle
     what the file alone leaves open (R25T-5). phc2sys copies a PTP hardware clock into the system clock and reports it
-    synchronised (sysclk_set_sync): with no ptp4l or ts2phc to steer that clock, or a -f file
+    synchronised (sysclk_set_sync): with no ptp4l or ts2phc to steer that clock (a ptp4l its
+    command line makes server only or free running steers none, R26T-1), or a -f file
     or long option that may set its servo, it is asked (R25T-3); one that leaves the system
     clock alone (-a without -r, an ntpshm or refclock_sock servo) is no daemon, so the daemon
     that reads it is judged (R25T-4)."""

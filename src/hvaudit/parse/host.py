@@ -6397,8 +6397,10 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
     phc2sys = False
     commands = list(_commands(processes.get()))
     # what keeps a PTP hardware clock on a time source: ptp4l (a PTP client) or ts2phc (a GNSS
-    # receiver's PPS); phc2sys only copies that clock into CLOCK_REALTIME (R25T-3)
-    steered = any(exe in ("ptp4l", "ts2phc") for exe, _ in commands)
+    # receiver's PPS); phc2sys only copies that clock into CLOCK_REALTIME (R25T-3). A ptp4l whose
+    # command line makes it server only or free running adjusts no clock (R26T-1)
+    idle = [_ptp4l_idle(w) for exe, w in commands if exe == "ptp4l"]
+    steered = any(exe == "ts2phc" for exe, _ in commands) or any(not i for i in idle)
     asked = ""
     for exe, words in commands:
         if exe in TIME_DAEMONS and not (exe == "chronyd" and _clock_left_alone(words)):
@@ -6407,7 +6409,13 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
             mode = _phc2sys_mode(words)
             if mode == "pps" or (mode == "system" and steered):
                 return Fact.of("phc2sys (PTP)", *processes.sources)
-            if mode == "system":
+            if mode == "system" and idle:
+                asked = asked or (
+                    "phc2sys sets the system clock from a PTP hardware clock, but the ptp4l "
+                    f"beside it adjusts no clock ({idle[0]}) and no ts2phc runs: nothing keeps "
+                    "that clock on a time source"
+                )
+            elif mode == "system":
                 asked = asked or (
                     "phc2sys sets the system clock from a PTP hardware clock, but no ptp4l or "
                     "ts2phc runs to keep that clock on a time source"
@@ -6437,6 +6445,35 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
     if asked:
         return Fact.unavailable(asked, *processes.sources)
     return Fact.of("", *processes.sources)
+
+
+#: ptp4l's long options that leave its clocks alone, as the configuration item they set:
+#: linuxptp config.c (f98cb5d) config_alloc_longopts makes every item of config_tab a long
+#: option with a required value (`--name VALUE` or `--name=VALUE`), the deprecated masterOnly
+#: included (check_deprecated_options maps it to serverOnly).
+_PTP4L_IDLE_OPTS = {
+    "--serverOnly": "serverOnly",
+    "--masterOnly": "masterOnly",
+    "--free_running": "free_running",
+}
+
+
+def _ptp4l_idle(words: list[str]) -> str:
+    """The option of a ptp4l's command line that keeps it from steering any clock ("" where none
+    does): ptp4l(8) serverOnly "prevents the port from entering the client state. In addition,
+    the local clock will ignore Announce messages received on this port", so it follows no
+    master and its PHC runs free; free_running "Don't adjust the local clock if enabled" (read
+    with `fetch` of richardcochran/linuxptp f98cb5d). The last value of an item wins
+    (config_parse_option). A -f file may set them too: not read, so such a ptp4l still counts
+    (R26T-1, a lead)."""
+    options, _ = _getopt(words, _PTP4L_ARG_OPTS, _PTP4L_IDLE_OPTS)
+    last: dict[str, str] = {}
+    for item, value in options:
+        if item in _PTP4L_IDLE_OPTS.values():
+            # masterOnly sets serverOnly: the later of the two wins
+            last[item.replace("masterOnly", "serverOnly")] = f"--{item} {value.strip()}"
+    on = [shown for shown in last.values() if shown.split()[1].lstrip("+0") not in ("", "-")]
+    return on[0] if on else ""
 
 
 #: ptp4l's short options that take a value (linuxptp ptp4l.c getopt "AEP246HSLf:i:p:sl:mqvh").
