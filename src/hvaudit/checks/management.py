@@ -2672,7 +2672,14 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     does (R25A-6). A container daemon's group counts where a unit of it is enabled though it is
     stopped and has no socket now (it starts at the next boot), and dockerd's is its
     `-G`/`--group`, else /etc/docker/daemon.json's "group", else docker, at whatever socket
-    path (R25E-1); a dockerd listening on TCP without --tlsverify counts every user (R25E-2)."""
+    path (R25E-1); a dockerd listening on TCP without --tlsverify counts every user (R25E-2).
+    A container daemon's socket unit that starts with it (docker.socket, LXD's and Incus's, an
+    enabled podman.socket) gives its socket the group, owner and mode its file and drop-ins set
+    (systemd.socket(5)), which count as the live socket's do, and a ListenStream= TCP address
+    of docker's (without --tlsverify: `-H fd://` serves every socket systemd passes it) or
+    podman's counts every user (R26A-1); so does a TCP socket systemd passed to a running
+    `dockerd -H fd://` (R26A-2). k3s's containerd and CRI-O's sockets are stat'ed with the
+    others (R26A-3)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

@@ -16,6 +16,7 @@ __all__ = [
     "BOOT_CMDLINE",
     "COMMANDS",
     "CONTAINER_SOCKETS",
+    "CONTAINER_SOCKET_UNITS",
     "CONTAINER_UNITS",
     "FILES",
     "LIBVIRT_DAEMONS",
@@ -322,6 +323,17 @@ CONTAINER_UNITS: tuple[str, ...] = (
     "lxd.socket",
     "snap.lxd.daemon.service",
     "snap.lxd.daemon.unix.socket",
+    # rootful Podman's API socket unit (containers/podman contrib/systemd/system/podman.socket)
+    "podman.socket",
+)
+#: The socket units whose files (and drop-ins) set the container API sockets' group, mode and
+#: listening addresses at their next start (R26A-1).
+CONTAINER_SOCKET_UNITS: tuple[str, ...] = (
+    "docker.socket",
+    "podman.socket",
+    "incus.socket",
+    "lxd.socket",
+    "snap.lxd.daemon.unix.socket",
 )
 CONTAINER_SOCKETS: tuple[str, ...] = (
     "/run/docker.sock",
@@ -330,6 +342,11 @@ CONTAINER_SOCKETS: tuple[str, ...] = (
     "/var/lib/incus/unix.socket",
     "/run/podman/podman.sock",
     "/run/containerd/containerd.sock",
+    # k3s's (and RKE2's) embedded containerd, and CRI-O's CRI socket (crio.conf(5) [crio.api]
+    # listen = "/var/run/crio/crio.sock"): whoever connects creates privileged containers
+    # (R26A-3)
+    "/run/k3s/containerd/containerd.sock",
+    "/var/run/crio/crio.sock",
 )
 
 
@@ -709,6 +726,13 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe(
         "container-units",
         ("systemctl", "list-unit-files", "--no-legend", "--no-pager", *CONTAINER_UNITS),
+    ),
+    # The container daemons' socket units and drop-ins as systemd merges them: SocketGroup=,
+    # SocketMode= and ListenStream= a drop-in sets apply at the socket's next start, whatever
+    # the live socket shows now (systemd.socket(5); R26A-1). Read-only.
+    CommandProbe(
+        "container-socket-unit-files",
+        ("systemctl", "cat", "--no-pager", *CONTAINER_SOCKET_UNITS),
     ),
     # When each process started, in UTC ("Wed Dec  2 03:54:17 2026", procps lstart in the C
     # locale), and when each libvirt configuration file was last changed (epoch seconds): a

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
+    CONTAINER_SOCKET_UNITS,
     CONTAINER_SOCKETS,
     CONTAINER_UNITS,
     KSM_UNITS,
@@ -3534,6 +3535,7 @@ def _container_daemon_groups(
         running.setdefault(exe, words)
     units = ev.get(_cmd("container-units"))
     enabled: set[str] = set()
+    masked: set[str] = set()
     if units.state not in ("uncollected", "absent"):
         why = _systemctl_unanswered(units)
         if why:
@@ -3546,8 +3548,14 @@ def _container_daemon_groups(
             parts = line.split()
             if len(parts) >= 2 and parts[0] in CONTAINER_UNITS and parts[1] in UNIT_ENABLED_STATES:
                 enabled.add(parts[0])
+            if len(parts) >= 2 and parts[1] in ("masked", "masked-runtime"):
+                masked.add(parts[0])  # a masked unit never starts (systemctl(1) mask)
     groups: list[str] = []
     users: list[str] = []
+    # the socket units that start with a counted daemon (docker.service Requires=docker.socket,
+    # moby contrib/init/systemd), and whether their daemon serves a TCP socket unauthenticated
+    starting: set[str] = set()
+    tcp_served: dict[str, bool] = {}
     for daemon, group in CONTAINER_DAEMON_GROUPS:
         if daemon not in running and not enabled & set(CONTAINER_DAEMON_UNITS[daemon]):
             continue
@@ -3578,8 +3586,107 @@ def _container_daemon_groups(
             )
             if any(h.strip().lower().startswith("tcp://") for h in hosts) and not verified:
                 users.append(EVERY_USER)
+            if not verified and _dockerd_serves_tcp_fd(ev, hosts):
+                users.append(EVERY_USER)
+            tcp_served[DOCKER_UNITS[1]] = not verified
         groups.append(group)
+        starting.update(u for u in CONTAINER_SOCKET_UNITS if u in CONTAINER_DAEMON_UNITS[daemon])
+    if enabled & {"podman.socket"}:
+        # `podman system service` takes every socket systemd passes it; over TCP it asks no
+        # one for anything (podman-system-service(1): "the API grants full access to Podman's
+        # capabilities ... we strongly recommend against making the API socket available via
+        # the network")
+        starting.add("podman.socket")
+        tcp_served["podman.socket"] = True
+    starting -= masked
+    if starting:
+        more = _container_socket_unit_writers(ev, starting, tcp_served)
+        if isinstance(more, Fact):
+            return more
+        groups += more[0]
+        users += more[1]
     return groups, users
+
+
+def _dockerd_serves_tcp_fd(ev: HostEvidence, hosts: list[str]) -> bool:
+    """Whether dockerd, started with `-H fd://` (moby contrib/init/systemd/docker.service), holds
+    a TCP socket systemd passed it: moby daemon/listeners/listeners_linux.go listenFD serves
+    every socket-activated listener ("default to all fds just like unix:// and tcp://"), over
+    TLS only with a tlsConfig (--tlsverify). ss lists such a socket held by both dockerd and
+    systemd (pid 1) (a docker-tcp.socket with Service=docker.service, or a ListenStream= port in
+    docker.socket); a TCP socket dockerd holds alone (swarm mode's 2377 and 7946, mutual TLS)
+    is not its API (R26A-2)."""
+    if not any(h.strip().lower().startswith("fd://") for h in hosts):
+        return False
+    got = ev.get(_cmd("listeners"))
+    for line in got.text.splitlines() if got.state == "ok" else []:
+        owners = re.findall(r'\("([^"]+)",pid=([0-9]+)', line.partition("users:")[2])
+        if (
+            line.split()[:1] == ["tcp"]
+            and any(name == "dockerd" for name, _ in owners)
+            and ("systemd", "1") in owners
+        ):
+            return True
+    return False
+
+
+def _container_socket_unit_writers(
+    ev: HostEvidence, starting: set[str], tcp_served: dict[str, bool]
+) -> tuple[list[str], list[str]] | Fact[Any]:
+    """(groups, accounts) the container daemons' socket units that start (`starting`) give
+    their sockets to at their next start, from their unit files and drop-ins (systemctl cat):
+    the group where SocketMode= lets the group write (SocketGroup=, a gid by its /etc/group
+    name; SocketUser= without SocketGroup= gives the user's default group; none is root),
+    SocketUser= other than root where it lets the owner write, EVERY_USER where it lets others
+    write (systemd.socket(5): SocketMode= "Defaults to 0666"; connect(2) needs write permission,
+    unix(7)), and EVERY_USER for a ListenStream= port or IP address (systemd.socket(5): "a single
+    number ... port number to listen on via IPv6", "v.w.x.y:z", "[x]:y") of a unit whose daemon
+    serves it without authentication (`tcp_served`). A drop-in's setting replaces the unit
+    file's and an empty ListenStream= resets the list (_socket_unit_confs). dockerd `-H fd://`
+    serves the sockets systemd made and never re-groups them (moby daemon/listeners
+    listeners_linux.go: chgrp only for `unix://`), so docker.socket's SocketGroup= is its API's
+    group whatever `-G` says (R26A-1)."""
+    got = ev.get(_cmd("container-socket-unit-files"))
+    if got.state == "uncollected":
+        return [], []
+    confs = _socket_unit_confs(got, "the container daemons' socket unit files")
+    if not confs.known:
+        return Fact.failed(
+            f"{confs.reason}: the groups and addresses the container daemons' sockets get at "
+            "their next start are unknown",
+            got.source,
+        )
+    gid_names = _gid_names(ev)
+    pw = ev.get(_file("/etc/passwd"))
+    passwd = list(_nss_entries(pw.text if pw.state == "ok" else "", 7))
+    groups: list[str] = []
+    users: list[str] = []
+    for unit, conf in confs.get().items():
+        if unit not in starting:
+            continue
+        bits = int(conf.effective_mode(), 8)
+        group = conf.group or ""
+        owner = conf.user or ""
+        if owner.isdigit():
+            owner = next((n for n, uid, _, _ in passwd if str(uid) == owner), owner)
+        if owner and not conf.group:
+            # systemd.socket(5): "If only a user is specified but no group, then the group is
+            # derived from the user's default group"
+            group = next((str(g) for n, _, g, _ in passwd if n == owner), STAT_UNNAMED)
+        if group.isdigit():
+            group = gid_names.get(group, STAT_UNNAMED)
+        if bits & 0o020 and group and group not in ("root", "0"):
+            groups.append(group)
+        if bits & 0o200 and owner and owner not in ("root", "0"):
+            users.append(owner)
+        if bits & 0o002:
+            users.append(EVERY_USER)
+        if tcp_served.get(unit) and any(
+            re.fullmatch(r"[0-9]+|[0-9.]+:[0-9]+|\[[^\]]*\]:[0-9]+", addr)
+            for addr, _ in conf.listen
+        ):
+            users.append(EVERY_USER)
+    return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
 
 
 def _pflag_values(words: list[str], short: str, long: str, *, boolean: bool = False) -> list[str]:
@@ -8711,7 +8818,12 @@ def _unit_file_lines(text: str) -> list[str]:
 
 
 def _socket_unit_files(g: Got) -> Fact[dict[str, SocketUnitConf]]:
-    """libvirt's socket units as `systemctl cat` prints them (each file after a "# PATH" line,
+    """libvirt's socket units (_socket_unit_confs)."""
+    return _socket_unit_confs(g, "libvirt's socket unit files")
+
+
+def _socket_unit_confs(g: Got, what: str) -> Fact[dict[str, SocketUnitConf]]:
+    """Socket units as `systemctl cat` prints them (each file after a "# PATH" line,
     the unit file first, then its drop-ins in the order systemd applies them): per unit its
     [Socket] SocketMode=, SocketUser=, SocketGroup= and ListenStream= for the next start.
     systemd.socket(5) (read with `search`): SocketMode= "Defaults to 0666"; a later assignment
@@ -8723,7 +8835,7 @@ def _socket_unit_files(g: Got) -> Fact[dict[str, SocketUnitConf]]:
         return Fact.of({}, Source(g.source.artefact, "no systemd"))
     why = _systemctl_unanswered(g)
     if why:
-        return Fact.failed(f"libvirt's socket unit files were not read ({why})", g.source)
+        return Fact.failed(f"{what} were not read ({why})", g.source)
     files: dict[str, list[str]] = {}
     settings: dict[str, list[tuple[str, str, str]]] = {}
     unit, section, path = "", "", ""

@@ -1,0 +1,214 @@
+"""Red-team round 26 probes: privileged accounts and root-equivalent sockets (rt26acct)
+
+Harness: libvirt's test driver serves one plain VM, and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host, changed only where a probe says so), through the real
+collector, parser and engine; each test asserts HVA-142's exact status and message.
+
+Findings (R26A-n):
+- R26A-1 (false pass) HVA-142: the container daemons' socket units were not read. A socket
+  unit creates its socket at its next start with SocketGroup=, SocketMode= and ListenStream= as
+  its drop-ins leave them (systemd.socket(5): a later assignment replaces an earlier one,
+  SocketMode= "Defaults to 0666", an empty ListenStream= resets the list, "a single number" is
+  a port "via IPv6", "v.w.x.y:z" and "[x]:y" IP addresses). dockerd `-H fd://` (moby
+  contrib/init/systemd/docker.service, which Requires=docker.socket) serves every socket
+  systemd passes it, over TLS only with --tlsverify, and chgrps only `unix://` sockets (moby
+  daemon/listeners/listeners_linux.go Init, listenFD), so docker.socket's SocketGroup= is its
+  API's group. A /etc/systemd/system/docker.socket.d drop-in setting SocketGroup=staff (or
+  gid 50), SocketMode=0666, or ListenStream=2375 / 0.0.0.0:2375 under an enabled docker.service
+  passed "2 administrative principal(s)"; so did an enabled podman.socket with SocketGroup=staff
+  or a TCP ListenStream= (podman-system-service(1): "the API grants full access to Podman's
+  capabilities ... we strongly recommend against making the API socket available via the
+  network"). Now `systemctl cat` of docker.socket, podman.socket, incus.socket, lxd.socket and
+  snap.lxd.daemon.unix.socket is collected: for a unit that starts (its daemon counted, or
+  podman.socket enabled; not masked) its group, owner and others' bit count as a live socket's
+  do, and a TCP address of docker's (without --tlsverify) or podman's counts every user.
+- R26A-2 (false pass) HVA-142: dockerd `-H fd://` holding a TCP socket systemd passed it (a
+  separate docker-tcp.socket with Service=docker.service, a common recipe) counted no one: ss
+  showed `*:2375` held by dockerd and systemd, and "2 administrative principal(s)" passed. Now
+  such a listener without --tlsverify counts every user (one dockerd holds alone, swarm
+  mode's mutual-TLS 2377/7946, does not).
+- R26A-3 (false pass) HVA-142: k3s's (and RKE2's) embedded containerd socket
+  /run/k3s/containerd/containerd.sock and CRI-O's (crio.conf(5) [crio.api] listen =
+  "/var/run/crio/crio.sock") were not stat'ed: whoever connects creates privileged
+  containers (as containerd's own socket, R25A-2). Group staff given write passed "2
+  administrative principal(s)". Now both are stat'ed with the others.
+
+Held (kept as tests): the shipped docker.socket and podman.socket (group docker empty, group
+root), a drop-in whose empty ListenStream= resets the list to a path, a disabled podman.socket
+with a SocketGroup= drop-in, and dockerd's socket-activated TCP listener under --tlsverify.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+PASSWD = (
+    str(HARDENED_HOST["/etc/passwd"])
+    + "bob:x:1001:1001::/home/bob:/bin/bash\ncarol:x:1002:1002::/home/carol:/bin/bash\n"
+)
+# docker's group is empty: only a socket unit's own group or mode can add bob and carol
+GROUP = str(HARDENED_HOST["/etc/group"]) + "docker:x:998:\nstaff:x:50:bob,carol\n"
+BASE = {"/etc/group": GROUP, "/etc/passwd": PASSWD}
+PS = str(HARDENED_HOST["processes"][0])
+FAIL4 = ("fail", "4 administrative principal(s) (limit 3): alice, bob, carol, root")
+PASS2 = ("pass", "2 administrative principal(s) (limit 3): alice, root")
+EVERYONE = ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root")
+
+# moby contrib/init/systemd/docker.socket, as Debian installs it
+DOCKER_SOCKET = (
+    "# /lib/systemd/system/docker.socket\n"
+    "[Unit]\nDescription=Docker Socket for the API\nPartOf=docker.service\n\n"
+    "[Socket]\nListenStream=/run/docker.sock\nSocketMode=0660\nSocketUser=root\n"
+    "SocketGroup=docker\n\n[Install]\nWantedBy=sockets.target\n"
+)
+# containers/podman contrib/systemd/system/podman.socket
+PODMAN_SOCKET = (
+    "# /lib/systemd/system/podman.socket\n"
+    "[Unit]\nDescription=Podman API Socket\nDocumentation=man:podman-system-service(1)\n\n"
+    "[Socket]\nListenStream=%t/podman/podman.sock\nSocketMode=0660\n\n"
+    "[Install]\nWantedBy=sockets.target\n"
+)
+
+
+def _142(a: Any) -> tuple[str, str]:
+    return outcomes(a, "HVA-142")["hv1"], messages(a, "HVA-142")["hv1"]
+
+
+def _units(*lines: str) -> tuple[str, int]:
+    """`systemctl list-unit-files --no-legend` output (UNIT FILE, STATE, PRESET)."""
+    return "".join(f"{line}\n" for line in lines), 0
+
+
+def _dropin(unit: str, body: str, name: str = "override.conf") -> str:
+    return f"\n# /etc/systemd/system/{unit}.d/{name}\n{body}"
+
+
+@pytest.mark.parametrize(
+    ("units", "files", "expected"),
+    [
+        (
+            "docker.service enabled enabled",
+            DOCKER_SOCKET + _dropin("docker.socket", "[Socket]\nSocketGroup=staff\n"),
+            FAIL4,
+        ),
+        (
+            "docker.service enabled enabled",
+            DOCKER_SOCKET + _dropin("docker.socket", "[Socket]\nSocketGroup=50\n"),
+            FAIL4,
+        ),
+        (
+            "docker.socket enabled enabled",
+            DOCKER_SOCKET + _dropin("docker.socket", "[Socket]\nSocketMode=0666\n"),
+            EVERYONE,
+        ),
+        (
+            "docker.service enabled enabled",
+            DOCKER_SOCKET + _dropin("docker.socket", "[Socket]\nListenStream=2375\n"),
+            EVERYONE,
+        ),
+        (
+            "docker.service enabled enabled",
+            DOCKER_SOCKET + _dropin("docker.socket", "[Socket]\nListenStream=0.0.0.0:2375\n"),
+            EVERYONE,
+        ),
+        (
+            "podman.socket enabled enabled",
+            PODMAN_SOCKET + _dropin("podman.socket", "[Socket]\nSocketGroup=staff\n"),
+            FAIL4,
+        ),
+        (
+            "podman.socket enabled enabled",
+            PODMAN_SOCKET + _dropin("podman.socket", "[Socket]\nListenStream=[::]:8080\n"),
+            EVERYONE,
+        ),
+        # held: the shipped units, a drop-in that resets the list to a path, a disabled podman
+        ("docker.service enabled enabled", DOCKER_SOCKET, PASS2),
+        (
+            "docker.service enabled enabled",
+            DOCKER_SOCKET
+            + _dropin("docker.socket", "[Socket]\nListenStream=\nListenStream=/run/d.sock\n"),
+            PASS2,
+        ),
+        ("podman.socket enabled enabled", PODMAN_SOCKET, PASS2),
+        (
+            "podman.socket disabled enabled",
+            PODMAN_SOCKET + _dropin("podman.socket", "[Socket]\nSocketGroup=staff\n"),
+            PASS2,
+        ),
+    ],
+    ids=[
+        "docker-group",
+        "docker-gid",
+        "docker-mode",
+        "docker-tcp-port",
+        "docker-tcp-v4",
+        "podman-group",
+        "podman-tcp",
+        "docker-shipped",
+        "docker-reset-path",
+        "podman-shipped",
+        "podman-disabled",
+    ],
+)
+def test_container_socket_units_next_start(
+    host_scan, units: str, files: str, expected: tuple[str, str]
+) -> None:
+    """R26A-1 (false pass) HVA-142. A container daemon's socket unit creates its socket at its
+    next start with the unit's SocketGroup=, SocketMode= and ListenStream= as its drop-ins
+    leave them (systemd.socket(5)); dockerd's `-H fd://` (moby contrib/init/systemd/
+    docker.service) serves every socket systemd passes it (moby daemon/listeners/
+    listeners_linux.go listenFD: all activated listeners, TLS only with a tlsConfig) and never
+    re-groups them. The socket files were not read: a drop-in giving the socket to staff, to
+    gid 50, to mode 0666 or a TCP port passed "2 administrative principal(s)"."""
+    over = {
+        **BASE,
+        "container-units": _units(units),
+        "container-socket-unit-files": (files, 0),
+    }
+    assert _142(host_scan(over)) == expected
+
+
+def test_dockerd_live_tcp_listener_without_tls(host_scan) -> None:
+    """R26A-2 (false pass) HVA-142. dockerd `-H fd://` holding a TCP socket systemd passed it (a
+    separate docker-tcp.socket with Service=docker.service, a common recipe): moby's listenFD
+    serves it without TLS unless --tlsverify. ss shows dockerd listening on *:2375; counted no
+    one."""
+    ps = (
+        PS
+        + "  900 root     /usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n"
+    )
+    ss = str(HARDENED_HOST["listeners"][0]) + (
+        "tcp   LISTEN 0      4096       *:2375       *:*    "
+        'users:(("dockerd",pid=900,fd=3),("systemd",pid=1,fd=45))\n'
+    )
+    over = {**BASE, "processes": (ps, 0), "listeners": (ss, 0)}
+    assert _142(host_scan(over)) == EVERYONE
+
+
+def test_dockerd_live_tcp_listener_with_tlsverify_holds(host_scan) -> None:
+    """R26A-2 held: the same listener under --tlsverify (client certificates verified)."""
+    ps = (
+        PS + "  900 root     /usr/bin/dockerd -H fd:// --tlsverify --tlscacert=/etc/docker/ca.pem\n"
+    )
+    ss = str(HARDENED_HOST["listeners"][0]) + (
+        "tcp   LISTEN 0      4096       *:2376       *:*    "
+        'users:(("dockerd",pid=900,fd=3),("systemd",pid=1,fd=45))\n'
+    )
+    over = {**BASE, "processes": (ps, 0), "listeners": (ss, 0)}
+    assert _142(host_scan(over)) == PASS2
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/run/k3s/containerd/containerd.sock", "/var/run/crio/crio.sock"],
+    ids=["k3s", "crio"],
+)
+def test_other_container_runtime_sockets_stat(host_scan, path: str) -> None:
+    """R26A-3 (false pass) HVA-142. k3s's embedded containerd and CRI-O serve the CRI (create a
+    privileged container) on their own sockets; group staff given write counted no one."""
+    over = {**BASE, "container-sockets": (f"660 root staff {path}\n", 0)}
+    assert _142(host_scan(over)) == FAIL4
