@@ -1,8 +1,11 @@
 """Red-team round 26 probes: Proxmox VE (rt26pve).
 
 Harness: R26P-1, the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) scanned as
-pve+dir:// with web-10's 200.conf edited (test_redteam2_probes.pve_scan), HVA-092 of web-10,
-through the real collector, parser and engine. Sources read with `fetch`:
+pve+dir:// with web-10's 200.conf edited (test_redteam2_probes.pve_scan), HVA-092 of web-10;
+R26P-2, the live hardened node (pve+ssh, its commands replayed, pve-firewall running:
+test_redteam3_host_probes.pve_scan) with a DHCP bridge vmbr2 in /etc/network/interfaces, a
+rule appended to host.fw (line 9) and `ip -j addr show` failing, and the same tree as
+pve+dir://, HVA-313 of node pve-h1; each through the real collector, parser and engine. Sources read with `fetch`:
 github:proxmox/qemu-server e6352be6 (src/PVE/QemuServer/Blockdev.pm, Drive.pm, Network.pm),
 pve-common f665029 (src/PVE/Network.pm, src/PVE/JSONSchema.pm), pve-container 94f5585
 (src/PVE/LXC.pm, src/PVE/LXC/Config.pm), pve-firewall 6f1311f (src/PVE/Firewall.pm).
@@ -17,17 +20,33 @@ Findings:
   JSONSchema.pm is_number reads exponents, Network.pm `rate` has `minimum => 0`, Drive.pm's
   mbps no minimum). Now a rate limits when it is above 0 once made whole as Perl's int()
   does (`_limits`); an `iops*` value is `int($v)` already.
+- R26P-2 (false pass) HVA-313: on a live node whose `ip -j addr show` was not read, host.fw
+  `IN ACCEPT -dest 10.0.5.99 -p tcp -i vmbr2` (vmbr2 `inet dhcp`) passed "no rule opens
+  management ports wider": R25P-1's `_dest_reaches` took a -dest holding none of the
+  addresses /etc/network/interfaces gives as holding none of the node's, though a DHCP, SLAAC
+  or script-added address is in no file. pve-firewall 6f1311f src/PVE/Firewall.pm
+  enable_host_firewall compiles host.fw's rules into PVEFW-HOST-IN, and ipt_rule_to_cmds
+  writes a port match only `if defined($rule->{dport})`: if the -dest is the node's, every TCP
+  port of it is open to any source. On a copied tree (pve+dir://) it was a manual asking only
+  whether the daemon runs, so a "yes" signed a pass for the rule. Now a manual with one
+  question (does every such -dest hold none of the node's addresses; with the daemon unknown,
+  both in one question, as `_gateway_question` does).
 
 Held:
 - R26P-1: `mbps_wr=0.000001` (1 byte per second once whole) still passes; `bps_rd=`/`bps_wr=`
   still fail: Drive.pm parse_drive turns them into `m$opt = sprintf("%.3f", $bps / ...)` with
   `$bps = defined(delete ...)`, i.e. 1 byte, "0.000" MiB, 0 bytes once whole: no limit.
+- R26P-2: with the node's addresses read (none is 10.0.5.99) the rule matches no packet of
+  PVEFW-HOST-IN: pass as before.
 
 Probed by script, not kept (the verdict was right or the case is moot): 7 HVA-092 rate values
-(the kept cases among them, and `mbps_wr=-5`, which QEMU refuses: fail as before).
+(the kept cases among them, and `mbps_wr=-5`, which QEMU refuses: fail as before); 10 HVA-301
+/ HVA-313 -dest rules live and offline (a `-dport 8006` ACCEPT to a -dest of no node address
+still fails, round 25's lead; HVA-301 reads -dest on the gateway's interface only, P14-2).
 
-Tally: 1 finding (1 false pass). R26P-1: 6 cases in 2 test functions, 4 failed on main
-2f30312 (pass there), 2 held passed before and after.
+Tally: 2 findings (2 false passes). R26P-1: 6 cases in 2 test functions, 4 failed on main
+2f30312 (pass there), 2 held passed before and after. R26P-2: 3 tests, 2 failed on main
+(pass there; manual with the daemon question only), 1 held passed before and after.
 
 Leads left:
 - see the round-25 leads (HVA-313 -dest of no node address on a `-dport 8006` ACCEPT; HVA-314
@@ -36,11 +55,15 @@ Leads left:
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from test_redteam2_probes import VM200, pve_result, pve_scan
+from test_redteam2_probes import PVE_HARDENED, VM200, pve_result, pve_scan
+from test_redteam3_host_probes import PVE_PROCS
+from test_redteam3_host_probes import pve_scan as live_scan
+from test_redteam14_pve_probes import HOST_FW
 
 # --- R26P-1: HVA-092, a rate that is 0 once qemu-server or pve-common makes it whole -----------
 
@@ -99,3 +122,83 @@ def test_r26p_1_held_whole_rate_and_bps_keys(
     conf = VM200.replace("mbps_rd=200,mbps_wr=100", new)
     report = pve_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": conf})
     assert pve_result(report, "HVA-092", "web-10") == expected
+
+
+# --- R26P-2: HVA-313, an every-port ACCEPT to a -dest the evidence cannot place -----------------
+
+#: The hardened node's interfaces plus a DHCP bridge: its address is in no file.
+DHCP_BRIDGE = (PVE_HARDENED / "etc/network/interfaces").read_text() + (
+    "\nauto vmbr2\niface vmbr2 inet dhcp\n\tbridge-ports none\n"
+)
+RULE = "IN ACCEPT -dest 10.0.5.99 -p tcp -i vmbr2"
+MGMT_HEAD = (
+    "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports wider"
+)
+UNPLACED = (
+    f"{MGMT_HEAD} if host.fw line 9 (-dest 10.0.5.99) names none of the node's addresses: the "
+    "rule accepts every TCP port from any source to a -dest holding none of those "
+    "/etc/network/interfaces gives it, and the node's own list of its addresses was not read, "
+    "so whether the -dest holds one it has (DHCP, SLAAC, a script) is not in the evidence"
+)
+
+
+def _hva313(tmp_path: Path, overrides: dict[str, tuple[str, int]]) -> tuple[str, str, str]:
+    """The live node (pve+ssh, pve-firewall running) with a DHCP bridge and RULE in host.fw."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    (tree / "etc/network/interfaces").write_text(DHCP_BRIDGE)
+    (tree / "etc/pve/nodes/pve-h1/host.fw").write_text(HOST_FW + RULE + "\n")
+    running = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0), **overrides}
+    a = live_scan(tmp_path, running, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-313", "pve-h1"))
+    return r.status.value, r.outcome.message, r.outcome.question or ""
+
+
+def test_r26p_2_dest_unplaced_without_the_nodes_addresses(tmp_path: Path) -> None:
+    """R26P-2: was pass "IP set `management`: ...; no rule opens management ports wider". The
+    node's `ip -j addr show` failed, so its addresses are those /etc/network/interfaces gives,
+    and vmbr2 takes its address by DHCP: `-dest 10.0.5.99` holding none of the file's
+    addresses may still hold the node's. pve-firewall 6f1311f src/PVE/Firewall.pm
+    enable_host_firewall compiles host.fw's rules into PVEFW-HOST-IN (packets for the node),
+    and ipt_rule_to_cmds writes a port match only for a dport: if it is the node's, every TCP
+    port of it, 8006 and 22 included, is open to any source (R25P-1). Now a question."""
+    status, message, question = _hva313(tmp_path, {"ip-addr": ("", 1)})
+    assert (status, message) == ("manual", UNPLACED)
+    assert question == (
+        "Does every -dest of these rules (host.fw line 9 (-dest 10.0.5.99)) hold none of node "
+        "pve-h1's own addresses? Evidence: `ip -br addr` on pve-h1 (every interface's "
+        "addresses). Pass: yes, none of them; fail: a -dest holds one of its addresses, so the "
+        "rule admits every TCP port of it, the web UI's and SSH's included, from any source."
+    )
+
+
+def test_r26p_2_offline_tree_asks_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R26P-2: the copied tree (pve+dir://) has neither the node's addresses nor its processes:
+    was manual with the daemon question alone (an answer "pve-firewall runs" signed a pass for
+    the rule); now one question asks both, as _gateway_question does."""
+    report = pve_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/network/interfaces": DHCP_BRIDGE,
+            "etc/pve/nodes/pve-h1/host.fw": HOST_FW + RULE + "\n",
+        },
+    )
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-313", "pve-h1")
+    )
+    assert (r["status"], r["message"]) == (
+        "manual",
+        f"{UNPLACED}; and whether pve-firewall or proxmox-firewall applies the rules on node "
+        "pve-h1 is not in the evidence (running processes: a copied configuration tree has no "
+        "live host to read facts from)",
+    )
+    assert "and is pve-firewall (or proxmox-firewall" in r["question"]
+
+
+def test_r26p_2_held_addresses_read(tmp_path: Path) -> None:
+    """Held: where the node's addresses were read and none on vmbr2 is 10.0.5.99, the rule
+    matches no packet of PVEFW-HOST-IN: pass as before (R25P-1's held case)."""
+    status, message, _ = _hva313(tmp_path, {})
+    assert (status, message) == ("pass", MGMT_HEAD)

@@ -2758,7 +2758,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     (ip-sysctl.rst arp_filter: "IP addresses are owned by the complete host on Linux"), so it
     fails from a wide source (P24-2); so does a -dest holding one of the node's addresses,
     which narrows which address, not which port (PVEFW-HOST-IN sees only packets for the
-    node; `_dest_reaches`, R25P-1)."""
+    node; `_dest_reaches`, R25P-1). A -dest holding none of the addresses the files give,
+    where the node's own list of its addresses (`ip addr`) was not read, may hold one DHCP,
+    SLAAC or a script gave it: a question, never a pass (`_dest_question`, R26P-2)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -2832,6 +2834,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         # every source has taken before (L17-2)
         closed: dict[tuple[int, str], set[int]] = {}
         names: list[tuple[str, list[str]]] = []
+        unsettled: list[str] = []
         for where, r in walked:
             opts = r["options"]
             assert isinstance(opts, dict)
@@ -2890,10 +2893,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             # ports: PVEFW-HOST-IN sees only packets for the node, and pveproxy and sshd listen
             # on every address (R25P-1)
             reach = _dest_reaches(str(opts.get("dest") or ""), h, px, cluster, nft)
-            every_port = (
+            all_tcp = (
                 not macro
                 and "dport" not in opts
-                and reach is not None
                 and str(opts.get("iface") or "") != "lo"
                 and (
                     not opts.get("proto")
@@ -2902,6 +2904,19 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 )
                 and not any(o.startswith(f"{where} line {r['line']} ") for o in opened)
             )
+            every_port = all_tcp and reach is not None
+            # a -dest holding none of the addresses the files and the node gave: where the
+            # node's own report of them (`ip addr`) was not read, a DHCP or script-added
+            # address may be the one it names (R26P-2)
+            if (
+                all_tcp
+                and reach is None
+                and not h.facts.addresses.known
+                and r["type"] == "in"
+                and r["action"] == "ACCEPT"
+                and every
+            ):
+                unsettled.append(f"{where} line {r['line']} (-dest {opts['dest']})")
             if (
                 r["type"] == "in"
                 and r["action"] == "ACCEPT"
@@ -2955,6 +2970,16 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 f"({listed}) and `getent services NAME` on {h.name} for each. Pass: yes, no "
                 "such name (the daemon then refuses the rule) or another port; fail: no, 22, 8006, 3128 "
                 "or 5900-5999, which the rule admits from any source.",
+            )
+        elif unsettled:
+            nets = ", ".join(("!" if e.nomatch else "") + e.cidr for e in entries[:6])
+            yield _dest_question(
+                s,
+                h,
+                px,
+                f"IP set `management`: {nets}; no rule opens management ports wider",
+                unsettled,
+                daemon[1] if daemon[0] == "unknown" else None,
             )
         elif daemon[0] == "unknown" and maybe:
             yield _gateway_question(
@@ -3011,6 +3036,58 @@ def _dest_reaches(
             if _holds(x, a, cluster, nft):
                 return f"; -dest {x} holds {a}, the node's address on {iface}"
     return None
+
+
+def _dest_question(
+    s: Subject, h: Host, px: ProxmoxHost, head: str, unsettled: list[str], daemon: str | None
+) -> Outcome:
+    """HVA-313's question of an ACCEPT of every TCP port from any source whose -dest holds none
+    of the addresses /etc/network/interfaces gives, on a node whose own report of its addresses
+    (`ip addr`) was not read (R26P-2): an address DHCP, SLAAC or a script gave it is in no file,
+    and a -dest holding it narrows which address, not which port (R25P-1). `daemon`: why
+    whether the firewall daemon runs is unknown too; then one question asks both, as
+    `_gateway_question` does."""
+    both = daemon is not None
+    rules = "; ".join(unsettled[:4])
+    return manual(
+        s,
+        f"{head} if {rules} names none of the node's addresses: the rule accepts every TCP "
+        "port from any source to a -dest holding none of those /etc/network/interfaces gives "
+        "it, and the node's own list of its addresses was not read, so whether the -dest holds "
+        "one it has (DHCP, SLAAC, a script) is not in the evidence"
+        + (
+            f"; and whether pve-firewall or proxmox-firewall applies the rules on node {h.name} "
+            f"is not in the evidence ({daemon})"
+            if both
+            else ""
+        ),
+        *px.cluster_firewall.sources,
+        *px.host_firewall.sources,
+        *px.interfaces.sources,
+        *h.facts.addresses.sources,
+        *(h.facts.programs.sources if both else ()),
+        question=f"Does every -dest of these rules ({rules}) hold none of node {h.name}'s own "
+        "addresses"
+        + (
+            f", and is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and "
+            f"enabled on node {h.name}"
+            if both
+            else ""
+        )
+        + f"? Evidence: `ip -br addr` on {h.name} (every interface's addresses)"
+        + (
+            "; `pve-firewall status` and `systemctl is-active pve-firewall proxmox-firewall`, "
+            "`systemctl is-enabled pve-firewall proxmox-firewall` there"
+            if both
+            else ""
+        )
+        + ". Pass: yes, none of them"
+        + (", and the daemon running and enabled" if both else "")
+        + "; fail: a -dest holds one of its addresses, so the rule admits every TCP port of it, "
+        "the web UI's and SSH's included, from any source"
+        + (", or no daemon applies the rules" if both else "")
+        + ".",
+    )
 
 
 def _resolve_alias(text: str, cluster: FirewallFile) -> str:
