@@ -34,11 +34,22 @@ Findings (R26B-n):
   entry named is resolved through grubenv and the BLS entries (id = file name without
   .conf, or `title`; release = `version`, else the `linux` image's name).
 
+- R26B-3 (false pass) HVA-180: GRUB's default named by its position in the menu
+  (GRUB_DEFAULT="1>2", "2", or RHEL's `grub2-set-default 1`, saved_entry=1) passed: no
+  kernel was read from it. grub-core/normal/menu.c get_and_remove_first_entry_number takes a
+  number as the entry's position, a `>` entering a submenu; Debian's 10_linux lists the
+  kernels newest first in "Advanced options", each followed by its recovery entry (so "1>2"
+  is the second-newest kernel), RHEL's blscfg sorts its entries newest first (so 1 is the
+  older kernel's). Which kernel a position boots is grub.cfg's order, not collected: where an
+  older kernel of the running kernel's flavour is installed, a question naming them; top-level
+  0 keeps the pass.
+
 Held (kept as tests): grubenv's kernelopts without a weakening word, or none (grub.cfg's
 fallback), keeps HVA-181's pass; an entry with a weakening word in its kernelopts and
 `$tuned_params` after it, where every source adds the word, is a question, not a fail;
 saved_entry naming the running kernel's entry, none, or an entry no BLS file has keeps
-HVA-180's pass.
+HVA-180's pass; position 0, or a position with no older kernel of the running flavour
+installed, keeps it.
 """
 
 from __future__ import annotations
@@ -233,4 +244,80 @@ def test_r26b_2_saved_entry_running_or_none_passes(host_scan, env) -> None:
     """R26B-2 held: saved_entry naming the running kernel's entry, none, or no entry."""
     ev = _rhel8(_entry(RUNNING), _entry(OLDER), env, kernels=(RUNNING, OLDER))
     a = host_scan(ev)
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+
+
+# --- R26B-3: GRUB's default named by its position in the menu --------------------------------------
+
+
+def _debian_default(default: str) -> tuple[str, str]:
+    return (
+        "/etc/default/grub",
+        f'GRUB_DEFAULT="{default}"\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
+    )
+
+
+POSITION_Q = (
+    "Does the GRUB menu entry that {named} names on host hv1 boot the newest installed kernel, "
+    "{running}? Evidence: `grubby --default-kernel` (RHEL, Fedora), or the entries of "
+    "`grub-mkconfig -o /dev/stdout` (/boot/grub/grub.cfg) counted from 0, a `>` entering a "
+    "submenu. Pass: it boots {running}; fail: it boots one of {older}."
+)
+
+
+@pytest.mark.parametrize("default", ["1>2", "2"])
+def test_r26b_3_grub_default_position_asks(host_scan, default: str) -> None:
+    """R26B-3 (false pass) HVA-180: GRUB_DEFAULT="1>2" is the third entry of Debian's
+    "Advanced options" submenu (10_linux: each kernel newest first, then its recovery entry),
+    the older 6.1.0-27-amd64 here; grub-core/normal/menu.c takes a number as an entry's
+    position, `>` entering a submenu. hvaudit read no kernel from it and passed."""
+    a = host_scan({"boot-cmdline": _boot(_debian_default(default), grub=False)})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    named = f'GRUB_DEFAULT="{default}"'
+    assert messages(a, "HVA-180") == {
+        "hv1": f"no pending security update, kernel 6.1.0-28-amd64 runs, but {named} names "
+        "GRUB's default entry by its position in the menu, and hvaudit does not read which "
+        "kernel is there (older kernels installed: 6.1.0-27-amd64)"
+    }
+    assert [r.outcome.question for r in a.results if r.check.id == "HVA-180"] == [
+        POSITION_Q.format(named=named, running="6.1.0-28-amd64", older="6.1.0-27-amd64")
+    ]
+
+
+def test_r26b_3_rhel_saved_entry_position_asks(host_scan) -> None:
+    """R26B-3 (false pass) HVA-180: RHEL's saved_entry=1 (grub2-set-default 1): blscfg sorts
+    the entries newest first, so 1 is the older kernel's."""
+    ev = _rhel8(
+        _entry(RUNNING),
+        _entry(OLDER),
+        _grubenv("saved_entry=1", KERNELOPTS),
+        kernels=(RUNNING, OLDER),
+    )
+    a = host_scan(ev)
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert (
+        'GRUB_DEFAULT=saved (/boot/grub2/grubenv\'s saved_entry)="1" names'
+        in messages(a, "HVA-180")["hv1"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("default", "kernels"),
+    [
+        ("0", ("6.1.0-28-amd64", "6.1.0-27-amd64")),
+        # only the running kernel installed: no older one for a position to name
+        ("1>2", ("6.1.0-28-amd64",)),
+        # an older kernel of another flavour is not this kernel's update
+        ("1>2", ("6.1.0-28-amd64", "6.1.0-27-rt-amd64")),
+    ],
+)
+def test_r26b_3_position_zero_or_no_older_kernel_passes(host_scan, default, kernels) -> None:
+    """R26B-3 held: top-level 0 (the newest kernel's entry), or no older kernel of the running
+    kernel's flavour installed."""
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(_debian_default(default), grub=False),
+            "boot-kernels": ("".join(f"/boot/vmlinuz-{k}\n" for k in kernels), 0),
+        }
+    )
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")

@@ -3552,7 +3552,11 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 f"kernel {newest} is installed but {running} runs (the update takes effect at "
                 "the next reboot)"
             )
-        elif pin.known and pin.get():
+        position = None
+        if not kernel.get() and pin.known and pin.get() and not pin.get()[1]:
+            # R26B-3: a menu position, whose kernel hvaudit does not read
+            position = pin.get()
+        elif not kernel.get() and pin.known and pin.get():
             # R25B-4: the running kernel is the newest, but GRUB_DEFAULT boots an older one
             running, pinned, what = pin.get()
             problems.append(
@@ -3578,6 +3582,22 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 *held.sources,
                 *kernel.sources,
                 *(pin.sources if pin.known and pin.get() else ()),
+            )
+        elif position is not None:
+            running, _, named, older = position
+            yield manual(
+                s,
+                f"no pending security update, kernel {running} runs, but {named} names GRUB's "
+                f"default entry by its position in the menu, and hvaudit does not read which "
+                f"kernel is there (older kernels installed: {older})",
+                *f.sources,
+                *kernel.sources,
+                *pin.sources,
+                question=f"Does the GRUB menu entry that {named} names on host {h.name} boot "
+                f"the newest installed kernel, {running}? Evidence: `grubby --default-kernel` "
+                "(RHEL, Fedora), or the entries of `grub-mkconfig -o /dev/stdout` (/boot/grub/"
+                "grub.cfg) counted from 0, a `>` entering a submenu. Pass: it boots "
+                f"{running}; fail: it boots one of {older}.",
             )
         else:
             yield passed(

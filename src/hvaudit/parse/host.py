@@ -7992,10 +7992,10 @@ def _bls_options(path: str, text: str, env: tuple[str, dict[str, str]] | None) -
     return BootCmdline(path, tuple(_kernel_param(w) for w in known), why, origins=tuple(origins))
 
 
-def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str]]:
+def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     """The kernel release GRUB's default entry names (R25B-4) and what names it (R26B-2:
     GRUB_DEFAULT, grubenv's saved_entry for GRUB_DEFAULT=saved, or its next_entry), "" where
-    it names none (0, an index, unset, saved without a grubenv). grub-mkconfig sources /etc/default/grub, then each
+    it names none (0, an index, unset, saved without a grubenv), and the name itself. grub-mkconfig sources /etc/default/grub, then each
     /etc/default/grub.d/*.cfg, so the last assignment stands; 10_linux titles each entry
     "%s, with Linux %s" (recovery: "%s, with Linux %s (recovery mode)") and gives it the id
     `gnulinux-$version-$type-$boot_device_id` (GRUB util/grub.d/10_linux.in, read with
@@ -8031,8 +8031,8 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str]]:
         r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
     )
     if m:
-        return Fact.of((m.group(1), what), *found.sources)
-    return Fact.of((_bls_entry_kernel(files, value), what), *found.sources)
+        return Fact.of((m.group(1), what, value), *found.sources)
+    return Fact.of((_bls_entry_kernel(files, value), what, value), *found.sources)
 
 
 def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str:
@@ -8060,7 +8060,10 @@ def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str:
 
 
 def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
-    """(running, pinned, what names it) where GRUB_DEFAULT, grubenv's saved_entry for
+    """(running, "", 'WHAT="POSITION"', the older kernels) where GRUB's default names a menu
+    position other than 0 and an older kernel of the running kernel's flavour is installed
+    (R26B-3: which kernel the position boots is not read, a question); (running, pinned, what
+    names it) where GRUB_DEFAULT, grubenv's saved_entry for
     GRUB_DEFAULT=saved, or grubenv's next_entry (R26B-2) names (_grub_default_kernel) a kernel
     installed in
     /boot of the running kernel's flavour and older than it: after update-grub the next boot
@@ -8071,16 +8074,23 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     got = _grub_default_kernel(ev)
     if not got.known:
         return Fact.unavailable(got.reason, *got.sources)
-    named, what = got.get()
+    named, what, value = got.get()
     pin = Fact.of(named, *got.sources)
-    if not pin.get():
+    # R26B-3: a position in GRUB's menu ("2", "1>2": the submenu's third entry), which
+    # grub-core/normal/menu.c get_and_remove_first_entry_number takes as an entry number (a
+    # `>` enters a submenu); which kernel is there is grub.cfg's order (10_linux lists the
+    # kernels newest first, each with its recovery entry unless GRUB_DISABLE_RECOVERY; blscfg
+    # sorts the entries by version; other scripts add entries), not read here. Top-level 0 is
+    # the newest kernel's entry.
+    index = not named and bool(re.fullmatch(r"[0-9]+(?:>[0-9]+)*", value)) and value != "0"
+    if not pin.get() and not index:
         return Fact.of((), *pin.sources)
     rel = ev.get(_file("/proc/sys/kernel/osrelease"))
     boot = ev.get(_cmd("boot-kernels"))
     if rel.state != "ok" or not _first(rel) or boot.state != "ok":
         return Fact.unavailable(
-            f"{what} names kernel {pin.get()}, but the running kernel or /boot's "
-            "kernels could not be read",
+            f"{what} names {f'kernel {pin.get()}' if pin.get() else f'menu entry {value}'}, "
+            "but the running kernel or /boot's kernels could not be read",
             *pin.sources,
             rel.source,
             boot.source,
@@ -8092,6 +8102,25 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         if line.strip().startswith("/boot/vmlinuz-")
     }
     flavour, mine = _kernel_release_key(running)
+    if index:
+        # R26B-3: an older kernel the position may name, else nothing to ask
+        older = sorted(
+            (
+                k
+                for k in installed
+                if (key := _kernel_release_key(k))[0] == flavour and key[1] < mine
+            ),
+            key=lambda k: _kernel_release_key(k)[1],
+            reverse=True,
+        )
+        if older:
+            return Fact.of(
+                (running, "", f'{what}="{value}"', ", ".join(older)),
+                *pin.sources,
+                rel.source,
+                boot.source,
+            )
+        return Fact.of((), *pin.sources, rel.source, boot.source)
     theirs = _kernel_release_key(pin.get())
     if pin.get() in installed and theirs[0] == flavour and theirs[1] < mine:
         return Fact.of((running, pin.get(), what), *pin.sources, rel.source, boot.source)
