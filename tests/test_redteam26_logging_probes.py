@@ -24,22 +24,69 @@ Findings (R26L-n):
   parseSelectorAct: `pData->pPermPeers = cs.pPermPeers; cs.pPermPeers = NULL`). Now a fail
   naming why. Two older fixtures that pinned a fingerprint without listing it
   (test_checks_host "fingerprint", test_host_leads18 "pinned-fingerprint") now list one.
+- R26L-2 (false pass) HVA-214, HVA-201: `auditctl -s` printing `pid 0` (no audit daemon
+  registered: Linux kernel/audit.c AUDIT_GET `s.pid = auditd_pid_vnr()`, "0 on failure",
+  found with `find_string`) beside an auditd in the process list passed both checks "auditd
+  running". auditd registers at start only, and not at all with local_events = no
+  (audit-userspace src/auditd.c: `opt_aggregate_only = !config.local_events`, "This can only be
+  set at start up"; audit_set_pid only `if (!opt_aggregate_only ...)`; fetched
+  github:linux-audit/audit-userspace ea85502), so an auditd.conf edited since start misleads;
+  the kernel then queues and printk()s the records. Now a fail naming `pid 0`
+  (checks._libvirt.audit_unregistered, new fact audit_pid).
+- R26L-3 (false pass) HVA-200: StreamDriverMode 2 (any mode but 0 and 1) passed as TLS; the
+  drivers refuse it (rsyslog runtime/nsd_gtls.c, nsd_ossl.c, nsd_mbedtls.c SetMode: "driver
+  mode %d not supported") and omfwd.c's connection setup stops at
+  `CHKiRet(netstrm.SetDrvrMode(...))`: nothing is sent. Now a fail naming why.
+- R26L-4 (false pass) HVA-214, HVA-201: auditd's own options were not read: `-f` / cluster
+  `-nf` / `--fore` (src/auditd.c: D_FOREGROUND sets `config.write_logs = 0`;
+  src/auditd-event.c init_event `log_fd = 1 // stdout`; auditd(8) -f "Messages also go to
+  stderr rather than the audit log") keeps no audit log whatever write_logs says, and `-c DIR`
+  / `--config_file=DIR` (src/auditd-config.c set_config_dir: `%s/auditd.conf`) reads another
+  auditd.conf than the one collected; both passed on /etc/audit/auditd.conf. Now the sink
+  question (its wording names the command line).
 
-Held (kept as tests): x509/fingerprint with a fingerprint listed, x509/name with an exact
-permitted peer, omrelp name mode with an exact peer (test_redteam3_host_probes RELP_TLS).
+Held (kept as tests): R26L-1: x509/fingerprint with a fingerprint listed (action and legacy),
+x509/name with an exact permitted peer, omrelp name mode with an exact peer. R26L-2: `pid
+401`, the listed auditd. R26L-3: StreamDriverMode "01" is 1. R26L-4: `auditd -n`,
+`-s enable`, `-c /etc/audit/`.
 
-Probed by script: see the tally.
+Probed by script, not kept: legacy `*.* @@host` with `$ActionSendStreamDriverMode 0` (fail,
+held); omrelp name mode with no peer (in R26L-1); 8 auditd command lines (6 kept); omfwd
+x509/certvalid or anon with permitted peers (SetPermPeers refuses them: nothing sent, already
+a fail as certvalid/anon). 27 inputs in all.
 
-Tally: see the end of the findings.
+Tally: 4 findings, 4 false passes; 27 tests in 8 functions. Failed on main before their fix:
+R26L-1 10 of 14 (main of 13:05 UTC, before 1a82be6; the 4 held pass there too); R26L-2/3/4
+9 of 13 on 1a82be6 (1 + 2 + 6; the 4 held pass there too).
 
-Leads left: see the report.
+Leads left (team decisions first):
+- rsyslog gtls/ossl with no CA file (no global DefaultNetstreamDriverCAFile, no
+  streamdriver.CAFile): nsd_gtls.c gtlsInitCred only warns "CA certificate is not set", and
+  gtlsChkPeerCertValidity then aborts on "signer not found", so x509/name sends nothing. The
+  hardened fixture (conftest RSYSLOG_REMOTE) sets no CA itself: fixing it moves the baseline.
+- auditd.conf disk_full_action / disk_error_action / admin_space_left_action = suspend (the
+  upstream defaults) or ignore, max_log_file_action = suspend: the trail stops when the disk
+  or file fills; no check claims it and 800-125A names no action. Team decision.
+- `auditctl -s` pid naming a non-auditd program (auditbeat, go-audit hold the kernel's
+  connection, auditd then exits "Unable to set audit pid"): HVA-214/201 fail "auditd is not
+  running" though that program may keep the records (wrong fail at worst).
+- `auditd -s disable` (src/auditd.c audit_set_enabled(fd, 0) at start) where `auditctl -s` was
+  not read; `lost` > 0 / tiny backlog_limit (cumulative since boot, noisy) not judged.
+- /etc/audit/auditd.conf as a symlink without `auditd -l` (open with O_NOFOLLOW fails).
+- R25L-4's imfile-only / network-input-only rsyslog (a fail that may be wrong): not re-probed.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import DEBIAN_RSYSLOG_MAIN, messages, outcomes
+from conftest import (
+    DEBIAN_RSYSLOG_MAIN,
+    HARDENED_HOST,
+    messages,
+    outcomes,
+    question_line,
+)
 
 REMOTE = "/etc/rsyslog.d/50-remote.conf"
 OMFWD = (
@@ -208,10 +255,143 @@ def test_wildcard_permitted_peer_authenticates_no_one_server(
             RELP.format(extra='tls.authMode="name" tls.permittedPeer=["logs.example.internal"]'),
         ),
     ],
-    ids=["fingerprint-listed", "legacy-fingerprint-listed", "exact-name", "omrelp-exact-name"],
+    ids=[
+        "fingerprint-listed",
+        "legacy-fingerprint-listed",
+        "exact-name",
+        "omrelp-exact-name",
+    ],
 )
 def test_exact_permitted_peers_keep_the_pass(host_scan, lines: tuple[str, ...]) -> None:
     """R26L-1's held probes: a listed fingerprint or an exact name authenticates the server."""
     a = _rsyslog(host_scan, *lines)
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
     assert messages(a, "HVA-200") == {"hv1": OVER_TLS}
+
+
+STATUS = (
+    "enabled 1\nfailure 1\npid {pid}\nrate_limit 0\nbacklog_limit 8192\nlost 0\nbacklog 0\n"
+    "backlog_wait_time 60000\nbacklog_wait_time_actual 0\nloginuid_immutable 0 unlocked\n"
+)
+
+
+def test_auditd_running_but_not_registered_with_the_kernel_fails(host_scan) -> None:
+    """R26L-2 (false pass) HVA-214, HVA-201: `auditctl -s` prints `pid 0` (Linux kernel/audit.c
+    AUDIT_GET `s.pid = auditd_pid_vnr()`, "0 on failure": no audit daemon connected) while an
+    auditd is in the process list, as after one started with local_events = no (audit-userspace
+    src/auditd.c: `opt_aggregate_only = !config.local_events`, "This can only be set at start
+    up", and only `!opt_aggregate_only` calls audit_set_pid) whose auditd.conf was edited since.
+    The kernel then queues and printk()s the records, dropping the rest; both checks passed
+    "auditd running"."""
+    a = host_scan({"audit-status": (STATUS.format(pid=0), 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1, but no audit daemon receives "
+        "their records: auditd runs, yet the kernel has none registered (`auditctl -s` pid 0; "
+        "an auditd started with local_events = no never registers), so the kernel only prints "
+        "them to its log, rate-limited, and drops the rest"
+    }
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}
+    assert messages(a, "HVA-201") == {
+        "hv1": "audit_level = 2, auditd running, but the kernel has no audit daemon registered "
+        "(`auditctl -s` pid 0): libvirt's records reach no auditd"
+    }
+
+
+def test_auditd_registered_with_the_kernel_keeps_the_pass(host_scan) -> None:
+    """R26L-2's held probe: `pid 401`, the listed auditd, keeps both passes."""
+    a = host_scan({"audit-status": (STATUS.format(pid=401), 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-201") == {"hv1": "pass"}
+    assert messages(a, "HVA-201") == {"hv1": "audit_level = 2, auditd running"}
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        (OMFWD.replace('StreamDriverMode="1"', 'StreamDriverMode="2"').format(extra=""),),
+        (
+            "$DefaultNetstreamDriver gtls",
+            "$ActionSendStreamDriverMode 2",
+            "*.* @@logs.example.internal:6514",
+        ),
+    ],
+    ids=["action", "legacy"],
+)
+def test_stream_driver_mode_no_driver_knows_sends_nothing(
+    host_scan, lines: tuple[str, ...]
+) -> None:
+    """R26L-3 (false pass) HVA-200: the TLS drivers know modes 0 and 1 only (rsyslog
+    runtime/nsd_gtls.c, nsd_ossl.c, nsd_mbedtls.c SetMode: "error: driver mode %d not
+    supported", RS_RET_INVALID_DRVR_MODE) and omfwd.c's connection setup stops at
+    `CHKiRet(netstrm.SetDrvrMode(...))`, so StreamDriverMode 2 sends nothing; every mode but 0
+    passed as TLS. Held: "01" is 1 (es_str2num)."""
+    a = _rsyslog(host_scan, *lines)
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}
+    assert messages(a, "HVA-200") == {
+        "hv1": PLAIN.format(
+            why="StreamDriverMode 2, which no TLS driver knows: rsyslog fails every connection "
+            "and sends nothing"
+        )
+    }
+    held = _rsyslog(
+        host_scan,
+        OMFWD.replace('StreamDriverMode="1"', 'StreamDriverMode="01"').format(extra=""),
+    )
+    assert outcomes(held, "HVA-200") == {"hv1": "pass"}
+    assert messages(held, "HVA-200") == {"hv1": OVER_TLS}
+
+
+FOREGROUND = (
+    "evidence unavailable: auditd runs in the foreground (`auditd -f`): it writes its records "
+    "to its standard output, not to /var/log/audit/audit.log"
+)
+OTHER_CONF = (
+    "evidence unavailable: auditd reads /etc/audit-lab/auditd.conf (`auditd -c`), which was not "
+    "collected"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("/sbin/auditd -f", FOREGROUND),
+        ("/sbin/auditd -nf", FOREGROUND),
+        ("/sbin/auditd --fore", FOREGROUND),
+        ("/sbin/auditd -c /etc/audit-lab", OTHER_CONF),
+        ("/sbin/auditd -l -c/etc/audit-lab", OTHER_CONF),
+        ("/sbin/auditd --config_file=/etc/audit-lab", OTHER_CONF),
+    ],
+    ids=["f", "cluster", "long-prefix", "c", "c-attached", "c-long"],
+)
+def test_auditd_command_line_that_bypasses_auditd_conf_is_asked(
+    host_scan, command: str, message: str
+) -> None:
+    """R26L-4 (false pass) HVA-214, HVA-201: auditd's own options were not read. `-f`
+    (audit-userspace src/auditd.c: D_FOREGROUND, `config.write_logs = 0`; src/auditd-event.c
+    init_event: `log_fd = 1 // stdout`; auditd(8) -f: "Messages also go to stderr rather than
+    the audit log") writes no audit log whatever write_logs says; `-c DIR` (set_config_dir:
+    `%s/auditd.conf`) reads another auditd.conf than the one collected. Both passed on
+    /etc/audit/auditd.conf's write_logs. getopt_long "flns:c:" with long options
+    (foreground, config_file=) and clusters. Now the sink question. Held: `-n`, `-s enable`,
+    `-c /etc/audit/` keep the pass."""
+    procs = str(HARDENED_HOST["processes"][0]).replace("/sbin/auditd\n", command + "\n")
+    a = host_scan({"processes": (procs, 0)})
+    for check in ("HVA-214", "HVA-201"):
+        assert outcomes(a, check) == {"hv1": "manual"}
+        assert messages(a, check) == {"hv1": message}
+    assert "auditd's command line (`-f` writes them to its standard output" in question_line(
+        a, "HVA-214", "hv1"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/sbin/auditd -n", "/sbin/auditd -s enable", "/sbin/auditd -c /etc/audit/"],
+)
+def test_auditd_options_that_keep_its_log_keep_the_pass(host_scan, command: str) -> None:
+    """R26L-4's held probes."""
+    procs = str(HARDENED_HOST["processes"][0]).replace("/sbin/auditd\n", command + "\n")
+    a = host_scan({"processes": (procs, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}
+    assert messages(a, "HVA-201") == {"hv1": "audit_level = 2, auditd running"}

@@ -1110,6 +1110,8 @@ class HostFacts:
     (default yes) and the plugins.d files with `active = yes`."""
     audit_enabled: Fact[int] = field(default_factory=_na)
     """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
+    audit_pid: Fact[int] = field(default_factory=_na)
+    """The process the kernel hands its audit records to (`auditctl -s` pid), 0 for none."""
     time_sync: Fact[str] = field(default_factory=_na)
     """The running time-sync daemon, or ""."""
     sysctl_d: Fact[SysctlD] = field(default_factory=_na)

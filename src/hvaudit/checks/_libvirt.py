@@ -355,6 +355,22 @@ def audit_switched_off(host: Host) -> tuple[str, Source] | None:
     return None
 
 
+def audit_unregistered(host: Host) -> Source | None:
+    """An auditd in the process list that the kernel does not hand its records to: `auditctl
+    -s` prints `pid 0` (kernel/audit.c AUDIT_GET: `s.pid = auditd_pid_vnr()`, 0 when no audit
+    daemon is connected). auditd registers at start only (audit-userspace src/auditd.c: `if
+    (!opt_aggregate_only && audit_set_pid(fd, getpid(), WAIT_YES) < 0)`, with
+    `opt_aggregate_only = !config.local_events` and the comment "This can only be set at start
+    up"), so one started with local_events = no never registers whatever auditd.conf says now;
+    with no daemon connected the kernel queues the records up to the backlog limit and prints
+    them rate-limited (kauditd_hold_skb, kauditd_printk_skb), dropping the rest (R26L-2). None
+    when the kernel names a daemon, or auditd or `auditctl -s` was not read."""
+    pid, auditd = host.facts.audit_pid, host.facts.audit_daemon
+    if pid.known and pid.get() == 0 and auditd.known and auditd.get():
+        return pid.sources[0]
+    return None
+
+
 def audit_off_at_next_boot(host: Host) -> tuple[str, Source] | None:
     """A rules file the boot loads that switches kernel auditing off: `-e 0` in
     /etc/audit/audit.rules or /etc/audit/rules.d/*.rules (auditctl(8) -e: "When 0 is passed,

@@ -21,6 +21,7 @@ from hvaudit.checks._libvirt import (
     audit_off_question,
     audit_records_filtered,
     audit_switched_off,
+    audit_unregistered,
     conf_fact,
     conf_value,
     daemon_files,
@@ -1923,14 +1924,27 @@ def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome
             *rule_sources,
             *auditd.sources,
         )
+    if (unregistered := audit_unregistered(host)) is not None:
+        return failed(
+            s,
+            "audit rules watch /etc/libvirt and /etc/polkit-1, but no audit daemon receives "
+            "their records: auditd runs, yet the kernel has none registered (`auditctl -s` "
+            "pid 0; an auditd started with local_events = no never registers), so the kernel "
+            "only prints them to its log, rate-limited, and drops the rest",
+            *rule_sources,
+            *auditd.sources,
+            unregistered,
+        )
     if not sink.known:
         return unknown(
             s,
             sink,
             f"Does auditd on host {host.name} keep the records it receives? Evidence: "
-            "write_logs in /etc/audit/auditd.conf (default yes) and the `active` lines of "
-            "/etc/audit/plugins.d/*.conf. Pass: write_logs is yes or unset; fail: it is no and "
-            "no plugin is active",
+            "auditd's command line (`-f` writes them to its standard output, `-c DIR` reads "
+            "DIR/auditd.conf), write_logs in /etc/audit/auditd.conf (default yes) and the "
+            "`active` lines of /etc/audit/plugins.d/*.conf. Pass: write_logs is yes or unset "
+            "(or, with -f, its output goes to a kept log); fail: it is no and no plugin is "
+            "active",
         )
     write, plugins = sink.get()
     if write:

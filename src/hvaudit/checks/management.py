@@ -17,6 +17,7 @@ from hvaudit.checks._libvirt import (
     audit_off_question,
     audit_records_filtered,
     audit_switched_off,
+    audit_unregistered,
     conf_fact,
     conf_value,
     daemon_files,
@@ -4396,14 +4397,25 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"{'; '.join(off)}: libvirt auditing disabled", *srcs)
         elif not auditd.get():
             yield failed(s, f"{shown} but auditd is not running", *srcs, *auditd.sources)
+        elif (unregistered := audit_unregistered(h)) is not None:
+            yield failed(
+                s,
+                f"{shown}, auditd running, but the kernel has no audit daemon registered "
+                "(`auditctl -s` pid 0): libvirt's records reach no auditd",
+                *srcs,
+                *auditd.sources,
+                unregistered,
+            )
         elif not sink.known:
             yield unknown(
                 s,
                 sink,
                 f"Does auditd on host {h.name} keep the records it receives? Evidence: "
-                "write_logs in /etc/audit/auditd.conf (default yes) and the `active` lines of "
-                "/etc/audit/plugins.d/*.conf. Pass: write_logs is yes or unset; fail: it is no "
-                "and no plugin is active",
+                "auditd's command line (`-f` writes them to its standard output, `-c DIR` "
+                "reads DIR/auditd.conf), write_logs in /etc/audit/auditd.conf (default yes) and "
+                "the `active` lines of /etc/audit/plugins.d/*.conf. Pass: write_logs is yes or "
+                "unset (or, with -f, its output goes to a kept log); fail: it is no and no "
+                "plugin is active",
             )
         elif not sink.get()[0] and not sink.get()[1]:
             yield failed(

@@ -769,6 +769,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.audit_rules_persistent = ev.fact(_cmd("audit-rules-files"), _audit_rules_files)
     f.audit_rules_d = ev.fact(_cmd("audit-rules-files"), _audit_rules_d)
     f.audit_enabled = ev.fact(_cmd("audit-status"), _audit_enabled)
+    f.audit_pid = ev.fact(_cmd("audit-status"), _audit_pid)
     f.audit_sink = _audit_sink(ev)
     f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
     f.bridge_vlan_filtering = _vlan_filtering(links)
@@ -1617,6 +1618,18 @@ def _audit_enabled(g: Got) -> Fact[int]:
     return Fact.of(int(m.group(1)), g.source)
 
 
+def _audit_pid(g: Got) -> Fact[int]:
+    """The `pid` line of `auditctl -s`: the kernel's AUDIT_GET reply sets `s.pid =
+    auditd_pid_vnr()`, "the auditd PID relative to the namespace, 0 on failure", i.e. 0 when
+    no audit daemon is registered (Linux kernel/audit.c, found with `find_string`)."""
+    if g.state != "ok" or g.rc != 0:
+        return Fact.unavailable(f"auditctl -s did not answer ({g.state})", g.source)
+    m = re.search(r"(?m)^pid\s+([0-9]+)\s*$", g.text)
+    if m is None:
+        return Fact.unavailable("auditctl -s printed no pid", g.source)
+    return Fact.of(int(m.group(1)), Source(g.source.artefact, f"pid {int(m.group(1))}"))
+
+
 def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
     if g.state == "absent":
         return Fact.unavailable("auditctl is not installed", g.source)
@@ -1848,6 +1861,43 @@ def _taints(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
     return Fact.of({k: tuple(v) for k, v in out.items()}, g.source)
 
 
+def _auditd_options(args: list[str]) -> tuple[bool, str | None]:
+    """auditd's `-f` (foreground) and `-c DIR` (config directory) as its getopt_long reads them
+    (audit-userspace src/auditd.c: short options "flns:c:", long foreground, allow_links,
+    disable_fork, enable_state=, config_file=, unambiguous prefixes accepted)."""
+    longs = {"foreground": "f", "allow_links": "l", "disable_fork": "n"}
+    longs |= {"enable_state": "s", "config_file": "c"}
+    foreground, config_dir = False, None
+    i = 0
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if word == "--":
+            break
+        if word.startswith("--"):
+            name, eq, value = word[2:].partition("=")
+            hits = [o for n, o in longs.items() if n.startswith(name)] if name else []
+            if len(hits) != 1:
+                continue
+            opt = hits[0]
+            if opt in "sc" and not eq and i < len(args):
+                value, i = args[i], i + 1
+            foreground |= opt == "f"
+            config_dir = value if opt == "c" else config_dir
+            continue
+        if not word.startswith("-") or word == "-":
+            continue
+        for j, ch in enumerate(word[1:], 1):
+            if ch in "sc":
+                value = word[j + 1 :]
+                if not value and i < len(args):
+                    value, i = args[i], i + 1
+                config_dir = value if ch == "c" else config_dir
+                break
+            foreground |= ch == "f"
+    return foreground, config_dir
+
+
 def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
     """Whether auditd keeps what it receives. auditd.conf(5) (found with `search`): "write_logs:
     This yes/no keyword determines whether or not to write logs to the disk. Normally you want
@@ -1856,6 +1906,27 @@ def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
     the dispatcher's plugins whose file says `active = yes` (auditd-plugins(5))."""
     conf = ev.get(_file("/etc/audit/auditd.conf"))
     plugins = ev.get(_cmd("audit-plugins"))
+    procs = ev.get(_cmd("processes"))
+    for exe, words in _commands(procs.text) if procs.state == "ok" else ():
+        if exe != "auditd":
+            continue
+        foreground, config_dir = _auditd_options(words[1:])
+        if foreground:
+            # audit-userspace src/auditd.c: `-f` sets D_FOREGROUND and `config.write_logs = 0`;
+            # src/auditd-event.c init_event opens no log then: `log_fd = 1 // stdout` (auditd(8)
+            # -f: "Messages also go to stderr rather than the audit log") (R26L-4)
+            return Fact.unavailable(
+                "auditd runs in the foreground (`auditd -f`): it writes its records to its "
+                "standard output, not to /var/log/audit/audit.log",
+                procs.source,
+            )
+        if config_dir is not None and config_dir.rstrip("/") != "/etc/audit":
+            # src/auditd-config.c set_config_dir: `-c DIR` reads DIR/auditd.conf instead
+            return Fact.unavailable(
+                f"auditd reads {config_dir[:80]}/auditd.conf (`auditd -c`), which was not "
+                "collected",
+                procs.source,
+            )
     if conf.state == "uncollected":
         return Fact.unavailable("/etc/audit/auditd.conf was not collected", conf.source)
     if conf.state == "failed":

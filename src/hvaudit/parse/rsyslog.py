@@ -99,6 +99,14 @@ UNKNOWN_AUTH = (
     "StreamDriverAuthMode '{}', which no TLS driver knows: rsyslog fails every connection and "
     "sends nothing"
 )
+#: The TLS drivers know modes 0 (plain) and 1 (TLS) only: nsd_gtls.c, nsd_ossl.c and
+#: nsd_mbedtls.c SetMode refuse any other ("error: driver mode %d not supported",
+#: RS_RET_INVALID_DRVR_MODE), and omfwd.c's connection setup stops at
+#: `CHKiRet(netstrm.SetDrvrMode(...))`: nothing is sent (R26L-3).
+UNKNOWN_MODE = (
+    "StreamDriverMode {}, which no TLS driver knows: rsyslog fails every connection and sends "
+    "nothing"
+)
 #: x509/fingerprint compares the server certificate's SHA1/SHA256 fingerprint with each permitted
 #: peer and refuses it when none matches (rsyslog runtime/nsd_gtls.c gtlsChkPeerFingerprint,
 #: runtime/net_ossl.c the same loop over pPermPeers; librelp src/tcp.c relpTcpChkPeerFingerprint),
@@ -848,6 +856,8 @@ def _judge_tls(
     if mode == 0:
         why = f" (stream driver {driver} in mode 0: plain TCP)" if p.tls_asked else ""
         return RsyslogDestination(p.name + why, False)
+    if mode != 1:
+        return RsyslogDestination(f"{p.name} ({UNKNOWN_MODE.format(mode)})", False)
     if p.auth is not None and p.auth not in AUTH_MODES:
         return RsyslogDestination(f"{p.name} ({UNKNOWN_AUTH.format(p.auth[:40])})", False)
     if p.auth == "anon":
