@@ -44,12 +44,20 @@ Findings (R26B-n):
   older kernel of the running kernel's flavour is installed, a question naming them; top-level
   0 keeps the pass.
 
+- R26B-4 (false pass) HVA-181 (and every check reading the next boot's line): systemd-boot's
+  entries on the EFI system partition were not collected, only /boot/loader/entries. systemd
+  looks for the ESP at /efi, /boot and /boot/efi (src/shared/find-esp.c `FOREACH_STRING(dir,
+  "/efi", "/boot", "/boot/efi")`, read with `find_string`), and kernel-install writes the
+  entries to it where it is $BOOT: a systemd-boot host whose ESP at /efi holds the only entry,
+  with `options ... mitigations=off`, had no next-boot source and passed. The probe now reads
+  /efi/loader/entries and /boot/efi/loader/entries too (parse.host.BLS_ENTRIES).
+
 Held (kept as tests): grubenv's kernelopts without a weakening word, or none (grub.cfg's
 fallback), keeps HVA-181's pass; an entry with a weakening word in its kernelopts and
 `$tuned_params` after it, where every source adds the word, is a question, not a fail;
 saved_entry naming the running kernel's entry, none, or an entry no BLS file has keeps
 HVA-180's pass; position 0, or a position with no older kernel of the running flavour
-installed, keeps it.
+installed, keeps it; the ESP's entry without a weakening word keeps HVA-181's pass.
 """
 
 from __future__ import annotations
@@ -321,3 +329,47 @@ def test_r26b_3_position_zero_or_no_older_kernel_passes(host_scan, default, kern
         }
     )
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+
+
+# --- R26B-4: systemd-boot's entries on the EFI system partition ------------------------------------
+
+
+def _sdboot(path: str, options: str) -> tuple[str, str]:
+    """A Boot Loader Specification entry as kernel-install writes it for systemd-boot."""
+    return (
+        path,
+        "title      Debian GNU/Linux 12 (bookworm)\nversion    6.1.0-28-amd64\n"
+        "machine-id 0b9a7c1e54f34b8e9d3c2f6a1e0c7d11\nsort-key   debian\n"
+        f"options    {options}\n"
+        "linux      /0b9a7c1e54f34b8e9d3c2f6a1e0c7d11/6.1.0-28-amd64/linux\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/efi/loader/entries/0b9a7c1e54f34b8e9d3c2f6a1e0c7d11-6.1.0-28-amd64.conf",
+        "/boot/efi/loader/entries/0b9a7c1e54f34b8e9d3c2f6a1e0c7d11-6.1.0-28-amd64.conf",
+    ],
+)
+def test_r26b_4_esp_entry_mitigations_off_fails(host_scan, path: str) -> None:
+    """R26B-4 (false pass) HVA-181: a systemd-boot host (no GRUB) whose ESP, at /efi or
+    /boot/efi (systemd src/shared/find-esp.c searches "/efi", "/boot", "/boot/efi"), holds the
+    only entry, with mitigations=off: no source of the next boot's line was read, and the
+    running boot's pass stood."""
+    opts = "root=/dev/mapper/vg-root ro quiet mitigations=off"
+    a = host_scan({"boot-cmdline": _boot(_sdboot(path, opts), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
+        f"mitigations off: mitigations=off in {path}"
+    }
+
+
+def test_r26b_4_esp_entry_without_weak_word_passes(host_scan) -> None:
+    """R26B-4 held: the ESP's entry without a weakening word keeps the pass."""
+    path = "/efi/loader/entries/0b9a7c1e54f34b8e9d3c2f6a1e0c7d11-6.1.0-28-amd64.conf"
+    a = host_scan(
+        {"boot-cmdline": _boot(_sdboot(path, "root=/dev/mapper/vg-root ro quiet"), grub=False)}
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")

@@ -274,6 +274,11 @@ BOOT_CMDLINE: tuple[str, ...] = (
     "/etc/default/grub.d",
     "/etc/kernel/cmdline",
     "/boot/loader/entries",
+    # R26B-4: systemd-boot reads the entries of the EFI system partition too, which systemd
+    # looks for at /efi, /boot and /boot/efi (src/shared/find-esp.c: `FOREACH_STRING(dir,
+    # "/efi", "/boot", "/boot/efi")`); kernel-install writes them there where the ESP is $BOOT
+    "/efi/loader/entries",
+    "/boot/efi/loader/entries",
     # GRUB's environment block, which grub.cfg's load_env reads before the menu (R26B-1):
     # RHEL 8's Boot Loader Specification entries take their words from its kernelopts
     # (`options $kernelopts $tuned_params`), and GRUB_DEFAULT=saved boots its saved_entry
@@ -548,6 +553,12 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "-o",
             "-path",
             "/boot/loader/entries/*.conf",
+            "-o",
+            "-path",
+            "/efi/loader/entries/*.conf",
+            "-o",
+            "-path",
+            "/boot/efi/loader/entries/*.conf",
             "-o",
             "-path",
             "/boot/grub2/grubenv",

@@ -7971,7 +7971,8 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     (_grub_defaults), /etc/kernel/cmdline (kernel-install(8): "the kernel command line to pass
     to the kernel", read by proxmox-boot-tool for systemd-boot, pve-docs system-booting.adoc
     "Editing the Kernel Commandline"; _kernel_cmdline_file) and each Boot Loader Specification
-    entry (/boot/loader/entries/*.conf: its `options` lines, joined in order). Which of them
+    entry (/boot/loader/entries/*.conf and the ESP's, BLS_ENTRIES: its `options` lines, joined
+    in order). Which of them
     the boot loader takes is not read here."""
     found = _boot_cmdline_files(ev)
     if not found.known:
@@ -7984,7 +7985,8 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     if "/etc/kernel/cmdline" in files:
         out.extend(_kernel_cmdline_file(files["/etc/kernel/cmdline"]))
     env = _grubenv(files)
-    for path in sorted(p for p in files if p.startswith("/boot/loader/entries/")):
+    # R26B-4: the ESP's entries (/efi, /boot/efi) as well as /boot's
+    for path in sorted(p for p in files if p.startswith(BLS_ENTRIES)):
         opts = [
             ln.strip()[len("options") :]
             for ln in files[path]
@@ -7997,6 +7999,10 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
         out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
     return Fact.of(tuple(out), *found.sources)
 
+
+#: Where the Boot Loader Specification entries are read: /boot (GRUB's blscfg, systemd-boot's
+#: XBOOTLDR or an ESP mounted there) and the ESP at /efi or /boot/efi (systemd-boot, R26B-4).
+BLS_ENTRIES = ("/boot/loader/entries/", "/efi/loader/entries/", "/boot/efi/loader/entries/")
 
 #: GRUB's environment blocks as grub.cfg's `load_env` reads them ($prefix/grubenv: /boot/grub2
 #: on RHEL and Fedora, where /boot/grub2/grubenv is the ESP's file or a link to it, /boot/grub
