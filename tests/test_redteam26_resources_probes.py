@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import HARDENED_HOST, build_bundle, domain_xml, run_assessment, write_node
+from test_redteam3_vm_probes import verdict
 from test_redteam25_resources_probes import _blkio
 
 # --- R26R-1: HVA-092, blkio on cgroup v1 beside memory on cgroup v2 -----------------------------
@@ -76,4 +78,86 @@ def test_r26r_1_held_direct_io_on_blkio_v1(tmp_path: Path, driver: str) -> None:
     assert _blkio(tmp_path, driver, {"cgroup-mounts": (V2 + BLKIO_V1, 0)}) == (
         "pass",
         "1 disk(s) and 0 interface(s) limited (outbound)",
+    )
+
+
+# --- R26R-2: HVA-070, a <memtune><soft_limit> the VM's cgroup never exceeds -------------------
+
+HUGE = "<memoryBacking><hugepages/></memoryBacking>"
+
+
+def _memory(tmp_path: Path, memtune: str, host: dict[str, object] | None = None) -> tuple[str, str]:
+    """HVA-070 of VM `soft`, backed by huge pages (the guarantee), with `memtune`, on the
+    replayed hardened host (memory on cgroup v1) and the test driver's 16 GiB node."""
+    dom = domain_xml("soft", body=HUGE + f"<memtune>{memtune}</memtune>")
+    uri = write_node(tmp_path / "n.xml", [dom])
+    a = run_assessment(build_bundle(tmp_path, uri, dict(HARDENED_HOST, **(host or {})), name="m"))
+    return verdict(a, "HVA-070", "soft")
+
+
+HARD_2G = "<hard_limit unit='GiB'>2</hard_limit>"
+
+
+@pytest.mark.parametrize(
+    ("memtune", "have", "why"),
+    [
+        (
+            HARD_2G + "<soft_limit unit='GiB'>2</soft_limit>",
+            "memtune hard_limit 2097152 KiB; memtune soft_limit 2097152 KiB",
+            "<memtune><soft_limit> 2.0 GiB is at or above the hard limit (2.0 GiB)",
+        ),
+        (
+            HARD_2G + "<soft_limit unit='GiB'>200</soft_limit>",
+            "memtune hard_limit 2097152 KiB; memtune soft_limit 209715200 KiB",
+            "<memtune><soft_limit> 200.0 GiB is at or above the hard limit (2.0 GiB)",
+        ),
+        (
+            "<soft_limit unit='GiB'>100</soft_limit>",
+            "memtune soft_limit 104857600 KiB",
+            "<memtune><soft_limit> 100.0 GiB is at or above the host's memory (16.0 GiB)",
+        ),
+    ],
+    ids=["soft-eq-hard", "soft-above-hard", "soft-above-host"],
+)
+def test_r26r_2_unreached_soft_limit_is_no_priority(
+    tmp_path: Path, memtune: str, have: str, why: str
+) -> None:
+    """Was pass (the soft_limit counted as the priority): on cgroup v1 only cgroups above their
+    soft limit are reclaimed first (mm/memcontrol-v1.c soft_limit_excess), and usage never
+    exceeds the hard limit nor the host's RAM; cgroup-v1/memory.rst 7.1: "set the soft limit
+    always below the hard limit, otherwise the hard limit will take precedence"."""
+    assert _memory(tmp_path, memtune) == (
+        "fail",
+        f"no memory priority (backed by pre-reserved huge pages; {have}; configured size "
+        f"1.0 GiB): {why}, which the VM's memory cgroup never exceeds, so it is never "
+        "reclaimed first",
+    )
+
+
+def test_r26r_2_unreached_soft_limit_on_unknown_cgroup_is_asked(tmp_path: Path) -> None:
+    """Where the cgroup version is not known, such a soft_limit is asked as no soft_limit is
+    (VL18-8): on cgroup v2 a memory.low could be the priority. Was pass."""
+    got = _memory(
+        tmp_path,
+        HARD_2G + "<soft_limit unit='GiB'>2</soft_limit>",
+        {"cgroup-mounts": TimeoutError("grep timed out")},
+    )
+    assert got == (
+        "manual",
+        "backed by pre-reserved huge pages; memtune hard_limit 2097152 KiB; memtune "
+        "soft_limit 2097152 KiB; configured size 1.0 GiB; the cgroup version of host hv1 is "
+        "not known (host/commands/cgroup-mounts.txt: grep timed out): <memtune><soft_limit> "
+        "2.0 GiB is at or above the hard limit (2.0 GiB), which the VM's memory cgroup never "
+        "exceeds, so it is never reclaimed first: no priority on cgroup v1, and on cgroup v2 "
+        "the priority is the VM cgroup's memory.low or memory.min, which the definition does "
+        "not set",
+    )
+
+
+def test_r26r_2_held_soft_limit_below_hard_limit(tmp_path: Path) -> None:
+    """Held: a soft_limit below the hard limit (and the host's RAM) is still the priority."""
+    assert _memory(tmp_path, HARD_2G + "<soft_limit unit='GiB'>1</soft_limit>") == (
+        "pass",
+        "backed by pre-reserved huge pages; memtune hard_limit 2097152 KiB; memtune soft_limit "
+        "1048576 KiB; configured size 1.0 GiB",
     )

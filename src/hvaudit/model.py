@@ -627,6 +627,8 @@ class Vm:
     writes into the file through a MAP_SHARED mapping (mmap(2), HVA-057)."""
     memory_limit_kib: int = 0
     """The hard memory limit in KiB (0: none, or the platform states none in KiB)."""
+    memory_soft_limit_kib: int = 0
+    """The soft memory limit in KiB (libvirt <memtune><soft_limit>; 0: none)."""
     shared_directories: tuple[SharedDirectory, ...] = ()
     direct_kernel: str | None = None
     """The kernel the VM boots directly from a host file (libvirt <os><kernel>), None if none."""

@@ -427,7 +427,9 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
     on cgroup v1 only (memory.soft_limit_in_bytes); on cgroup v2 libvirt writes it to
     memory.high, a throttle (vircgroupv2.c virCgroupV2SetMemorySoftLimit), and the priority is
     the VM cgroup's memory.low or memory.min, which no definition sets: asked, as is a host
-    whose cgroup version is not known (VL17-1, hvaudit.parse.host._memory_cgroup). Raw QEMU
+    whose cgroup version is not known (VL17-1, hvaudit.parse.host._memory_cgroup). A
+    soft_limit at or above the hard limit or the host's RAM is never exceeded, so it is no
+    priority on either version: judged as none (_unreached_soft_limit, R26R-2). Raw QEMU
     arguments that hand a huge-page-backed guest a memory backend of the system page size (a
     -device pc-dimm or -numa node with memdev=) add memory nothing reserves: no guarantee unless
     the memory is locked (qemu_args.raw_small_page_memory, R25R-6)."""
@@ -456,7 +458,10 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             )
         # <memtune><soft_limit> is a reclaim priority on cgroup v1 only (VL17-1)
         cgroup = _memory_cgroup(h) if v.memtune_cgroup else "v1"
-        if v.memory_priority is None:
+        # a soft_limit the VM's memory cgroup can never exceed is no priority (R26R-2)
+        idle = _unreached_soft_limit(v, host_kib)
+        prio = None if idle else v.memory_priority
+        if prio is None:
             missing.append("priority")
         elif cgroup == "v2":
             missing.append(f"priority ({SOFT_LIMIT_V2})")
@@ -495,12 +500,12 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             )
             why = (
                 SOFT_LIMIT_V2
-                if v.memory_priority is not None
-                else "no <memtune><soft_limit>, and there the priority is the VM cgroup's "
+                if prio is not None
+                else f"{idle or 'no <memtune><soft_limit>'}, and there the priority is the VM cgroup's "
                 "memory.low or memory.min, which the definition does not set"
                 if cgroup == "v2"
-                else "no <memtune><soft_limit>: no priority on cgroup v1, and on cgroup v2 the "
-                "priority is the VM cgroup's memory.low or memory.min, which the definition "
+                else f"{idle or 'no <memtune><soft_limit>'}: no priority on cgroup v1, and on "
+                "cgroup v2 the priority is the VM cgroup's memory.low or memory.min, which the definition "
                 "does not set"
             )
             passes = (
@@ -508,7 +513,7 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 "memory.low or memory.min above 0; fail: cgroup v2 with neither, so its "
                 "soft_limit is memory.high, a throttle, and under contention the VM yields "
                 "like any other."
-                if v.memory_priority is not None
+                if prio is not None
                 else "cgroup v2 with a memory.low or memory.min above 0; fail: cgroup v1 (no "
                 "soft_limit: no priority) or cgroup v2 with neither, so under contention the "
                 "VM yields like any other."
@@ -529,6 +534,7 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             yield failed(
                 s,
                 f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})"
+                + (f": {idle}" if idle else "")
                 + (f": huge pages back the memory, but {given}" if given else "")
                 + (
                     ": huge pages back the memory, but raw QEMU arguments add memory of the "
@@ -557,6 +563,35 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, "; ".join([*have, ceiling]), *refs)
+
+
+def _unreached_soft_limit(v: Vm, host_kib: int) -> str:
+    """Why the VM's <memtune><soft_limit> can never take effect, "" when it can (R26R-2). On
+    cgroup v1 libvirt writes it to memory.soft_limit_in_bytes, and under contention only
+    cgroups above their soft limit are reclaimed first (mm/memcontrol-v1.c soft_limit_excess:
+    `if (nr_pages > soft_limit) excess = nr_pages - soft_limit;`, the soft limit tree holds
+    the cgroups with an excess); a cgroup's usage never exceeds its hard limit
+    (memory.limit_in_bytes, the <hard_limit>) nor the host's RAM. A soft limit at or above
+    either is the kernel's default, unlimited: "It is recommended to set the soft limit always
+    below the hard limit, otherwise the hard limit will take precedence"
+    (Documentation/admin-guide/cgroup-v1/memory.rst, 7.1). On cgroup v2 it is memory.high
+    (SOFT_LIMIT_V2), which such a value never reaches either."""
+    soft = v.memory_soft_limit_kib
+    if not v.memtune_cgroup or v.memory_priority is None or soft <= 0:
+        return ""
+    if 0 < v.memory_limit_kib <= soft:
+        return (
+            f"<memtune><soft_limit> {_gib(soft)} is at or above the hard limit "
+            f"({_gib(v.memory_limit_kib)}), which the VM's memory cgroup never exceeds, so it is "
+            "never reclaimed first"
+        )
+    if 0 < host_kib <= soft:
+        return (
+            f"<memtune><soft_limit> {_gib(soft)} is at or above the host's memory "
+            f"({_gib(host_kib)}), which the VM's memory cgroup never exceeds, so it is never "
+            "reclaimed first"
+        )
+    return ""
 
 
 SOFT_LIMIT_V2 = (

@@ -944,6 +944,7 @@ def parse_domain(
         memtune_cgroup=dtype in ("kvm", "qemu", "lxc"),
         memory_locked=locked,
         memory_limit_kib=_kib(hard) if hard is not None else 0,
+        memory_soft_limit_kib=_kib(soft) if soft is not None else 0,
         cpu_reservation=cpu_reservation,
         cpu_limit=cpu_limit,
         cpu_priority=cpu_priority,
