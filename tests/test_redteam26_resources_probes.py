@@ -1,6 +1,10 @@
 """Red-team round 26 probes: resource isolation (rt26res)
 
-Harness: PLACEHOLDER
+Harness: a test-driver node of one domain on the replayed hardened host (conftest.build_bundle
+with HARDENED_HOST, its `cgroup-mounts` command output replaced per case), as R25R-4's _blkio
+does; the real collector, bundle, parser and engine judge it. Every fact a verdict rests on
+was read with the `search` / `find_string` / `read_file` tools and is cited here or in the
+code.
 
 Findings (R26R-n):
 - R26R-1 (false pass) HVA-092: R25R-4 judged a <blkiotune> write limit against page-cache
@@ -14,14 +18,41 @@ Findings (R26R-n):
   limited (outbound)" for a writeback disk throttled only by <blkiotune>. Now the io
   controller's version is read from the same mounts (parse.host._io_cgroup) and either
   controller on v1 fails the write limit.
+- R26R-2 (false pass) HVA-070: any <memtune><soft_limit> counted as the VM's memory priority,
+  even one the VM's memory cgroup can never exceed. On cgroup v1 only cgroups above their soft
+  limit are reclaimed first (torvalds/linux mm/memcontrol-v1.c soft_limit_excess: `if (nr_pages
+  > soft_limit) excess = nr_pages - soft_limit;`), and usage never exceeds the hard limit nor
+  the host's RAM; Documentation/admin-guide/cgroup-v1/memory.rst 7.1: "It is recommended to set
+  the soft limit always below the hard limit, otherwise the hard limit will take precedence".
+  libvirt accepts such a value (src/conf/domain_validate.c virDomainDefMemtuneValidate checks
+  huge page node sets only). A soft_limit at or above the hard limit (or, without one, the
+  host's memory) passed as the priority; now it is judged as no soft_limit: a fail on cgroup
+  v1, the VL18-8 question where the version is not known, named (_unreached_soft_limit).
 
-Held: PLACEHOLDER
+Held: R26R-1: cache='none' and 'directsync' with blkio on v1 still pass. R26R-2: a soft_limit
+below the hard limit still passes.
 
-Probed by script, not kept: PLACEHOLDER
+Probed by script, not kept (about 10 inputs; the verdict was right): HVA-090 with <quota>-1,
+<period> without <quota>, <emulator_quota> alone (no vCPU limit: "no CPU ... limit"),
+<quota>50000 and <global_quota>50000 (a limit); HVA-070 with a locked VM without hard_limit;
+a soft_limit on cgroup v2 (asked, VL17-1). Read, not probed: libvirt formats memtune in KiB
+whatever unit was written (R20's probes), so unit spellings never reach hvaudit; Proxmox VE
+`allow-ksm` (qm.adoc: boolean, default 1) is read with that default.
 
-Tally: PLACEHOLDER
+Tally: 2 findings, 2 false passes; 9 tests; 6 failed before the fixes (R26R-1: 2 on main
+2f30312, its 2 held passed; R26R-2: 4 on main after R26R-1, its held one passed).
 
-Leads left: PLACEHOLDER
+Leads left (team decisions or not settled in the time):
+- HVA-061: libvirt LXC domains count as merged without <nosharepages/> (which the LXC driver
+  does not apply); their processes' memory is merged only if they madvise it MERGEABLE or use
+  prctl(PR_SET_MEMORY_MERGE): a fail there may be wrong, a question may be the right verdict.
+  Proxmox VE containers are not weighed at all (same question).
+- Proxmox VE containers are subjects of no resource check (HVA-070/090/092 are per VM):
+  `cpulimit` (default 0, unlimited), `cpuunits` and disk/network rates of a container are not
+  judged. Team decision: should containers be subjects there?
+- HVA-090: a <shares> equal to the default (1024 on v1, 100 on v2) counts as a priority.
+- HVA-092: an IOPS-only limit (<iotune> write_iops_sec) counts as a write limit though it
+  bounds no bandwidth (no size_iops_sec).
 """
 
 from __future__ import annotations
