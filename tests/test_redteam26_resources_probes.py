@@ -43,8 +43,8 @@ Tally: 2 findings, 2 false passes; 9 tests; 6 failed before the fixes (R26R-1: 2
 2f30312, its 2 held passed; R26R-2: 4 on main after R26R-1, its held one passed).
 
 Leads left (team decisions or not settled in the time):
-- HVA-061: libvirt LXC domains count as merged without <nosharepages/> (which the LXC driver
-  does not apply); their processes' memory is merged only if they madvise it MERGEABLE or use
+- HVA-061: libvirt LXC domains count as merged without <nosharepages/> (for QEMU it is
+  -machine mem-merge=off; what the LXC driver does with it was not read); their processes' memory is merged only if they madvise it MERGEABLE or use
   prctl(PR_SET_MEMORY_MERGE): a fail there may be wrong, a question may be the right verdict.
   Proxmox VE containers are not weighed at all (same question).
 - Proxmox VE containers are subjects of no resource check (HVA-070/090/092 are per VM):
