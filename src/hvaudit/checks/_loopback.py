@@ -41,6 +41,7 @@ __all__ = [
     "chardev_guests",
     "chardev_named",
     "chardev_reaching",
+    "dial_words",
     "guest_loopback",
     "guests_reaching",
     "is_ipv4_loopback",
@@ -384,14 +385,43 @@ def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[Dial]]:
                     f"VM {v.name} (<{c.device} type='{c.protocol}'> connecting to {host}:{service})"
                 )
                 out.setdefault(v.host, []).append(Dial(v.name, how, c.protocol, c.host, service))
+        for i in v.interfaces:
+            # a socket tunnel NIC whose remote end is the host's loopback sends the guest's
+            # frames there (R26O-1): `<interface type='udp'>` as datagrams to <source address
+            # port> (net/socket.c net_socket_receive_dgram: `sendto(s->fd, buf, size, 0,
+            # (struct sockaddr *)&s->dgram_dst, ...)`, the frame as the whole payload), and
+            # `<interface type='client'>` as a TCP stream to it (net_socket_receive: a 4-byte
+            # length, then the frame); the guest writes those bytes
+            if i.type in ("udp", "client"):
+                host, _, service = i.source.rpartition(":")
+                if _dialled_ips(host):
+                    proto = "udp" if i.type == "udp" else "tcp"
+                    shown = f"[{host.strip('[]')}]" if ":" in host else host
+                    how = (
+                        f"VM {v.name} (<interface type='{i.type}'> sending its guest's frames "
+                        f"to {shown}:{service})"
+                    )
+                    out.setdefault(v.host, []).append(Dial(v.name, how, proto, host, service))
         if v.raw_hypervisor_arguments:
             for d in raw_dials(v.raw_hypervisor_arguments):
                 if _dialled_ips(d.host):
-                    how = f"VM {v.name} (QEMU argument {d.shown})"
+                    frames = ", sending its guest's frames" if d.frames else ""
+                    how = f"VM {v.name} (QEMU argument {d.shown}{frames})"
                     out.setdefault(v.host, []).append(
                         Dial(v.name, how, d.protocol, d.host, d.port.strip())
                     )
     return out
+
+
+def dial_words(hows: Iterable[str], one: bool = False) -> str:
+    """What a message calls the devices `hows` (chardev_guests) are: character devices, or
+    with a socket tunnel NIC among them (R26O-1) character devices or socket tunnels; `one`
+    for the singular."""
+    words = "character device" + (" or socket tunnel" if any(_FRAMES in w for w in hows) else "")
+    return words if one else words.replace("device", "devices").replace("tunnel", "tunnels")
+
+
+_FRAMES = "its guest's frames"
 
 
 def chardev_reaching(chardevs: list[Dial], h: Host, lst: Listener) -> list[str]:

@@ -36,6 +36,7 @@ from hvaudit.checks._loopback import (
     chardev_guests,
     chardev_named,
     chardev_reaching,
+    dial_words,
     guest_loopback,
     guests_reaching,
     is_ipv4_loopback,
@@ -1136,7 +1137,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
         via = sorted({how for lst in via_lst for how in reached.get(id(lst), [])})
         dev_lst = [lst for lst in by_dev if unapproved(lst)]
         devs = (
-            "; reached from guests by character devices: "
+            f"; reached from guests by {dial_words(w for hs in dialled.values() for w in hs)}: "
             + ", ".join(
                 sorted(
                     {

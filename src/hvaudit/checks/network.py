@@ -19,6 +19,7 @@ from hvaudit.checks._loopback import (
     chardev_guests,
     chardev_named,
     chardev_reaching,
+    dial_words,
     guest_loopback,
     guests_reaching,
     is_ipv4_loopback,
@@ -1586,7 +1587,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 )
             if dialled:
                 parts.append(
-                    "on the loopback, but relayed to a guest by its character device: "
+                    f"on the loopback, but relayed to a guest by its {dial_words(dialled, True)}: "
                     + ", ".join(dialled[:5])
                 )
             if on_vm_net:

@@ -988,6 +988,8 @@ class RawDial:
     """tcp or udp."""
     host: str
     port: str
+    frames: bool = False
+    """A network backend sending the guest's Ethernet frames, not a character device."""
 
 
 def _compat_dial(spec: str) -> tuple[str, str, str] | None:
@@ -1045,6 +1047,28 @@ def raw_dials(args: Iterable[str]) -> list[RawDial]:
                 out.append(RawDial(o.shown(), "udp", p.get("host") or "localhost", p["port"]))
         elif o.name in ("serial", "parallel") and (got := _compat_dial(o.text)):
             out.append(RawDial(o.shown(), *got))
+        elif o.name in ("netdev", "nic", "net") and o.kind in ("socket", "stream", "dgram"):
+            # a socket backend whose remote end is a host address carries the guest's frames
+            # there (R26O-1): `socket,connect=H:P` and a `stream` client (net/stream.c, a
+            # client unless server=on) as a TCP stream, `socket,udp=H:P` and a unicast
+            # `dgram` remote as datagrams (net/socket.c net_socket_receive_dgram `sendto`)
+            p = o.props
+            if o.kind == "socket" and p.get("connect"):
+                host, _, port = p["connect"].rpartition(":")
+                out.append(RawDial(o.shown(), "tcp", host, port, True))
+            elif o.kind == "socket" and p.get("udp"):
+                host, _, port = p["udp"].rpartition(":")
+                out.append(RawDial(o.shown(), "udp", host, port, True))
+            elif o.kind == "stream" and not o.flag("server") and p.get("addr.type") == "inet":
+                out.append(
+                    RawDial(o.shown(), "tcp", p.get("addr.host", ""), p.get("addr.port", ""), True)
+                )
+            elif o.kind == "dgram" and p.get("remote.type") == "inet":
+                out.append(
+                    RawDial(
+                        o.shown(), "udp", p.get("remote.host", ""), p.get("remote.port", ""), True
+                    )
+                )
         elif o.name in ("netdev", "nic", "net") and o.kind == "user":
             for rule in o.values("guestfwd"):
                 dev = rule.partition("-")[2]
