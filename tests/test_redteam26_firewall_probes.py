@@ -17,14 +17,29 @@ Findings (R26F-n):
   (no nft input chain) and on iptables-nft's `ip filter` table read from `iptables -S` alike.
   Now the untracked share is also that of nft's notrack rules, and a question where `nft
   list ruleset` did not answer.
+- R26F-2 (false pass) HVA-190, R25F's lead: addrtype `--dst-type` was read as every packet
+  whenever it named LOCAL or UNICAST, for both IP versions and whatever `--limit-iface-in`
+  said. The kernel's net/netfilter/xt_addrtype.c (read with `find_string`): IPv4 match_type
+  `!!(mask & (1 << inet_dev_addr_type(net, dev, addr)))` (the host's address is LOCAL, never
+  UNICAST; with `--limit-iface-in` an address of another interface is UNICAST); IPv6
+  match_type6 tests MULTICAST, UNICAST and UNSPEC on the address's class, all of them, then
+  LOCAL by match_lookup_rt6 (with a dev, `nf_ipv6_chk_addr(net, addr, dev, true)`). So
+  `--dst-type UNICAST -j DROP` (IPv4: drops nothing on the input hook), `--dst-type LOCAL
+  --limit-iface-in -j DROP` (not the packets to another interface's address) and ip6tables
+  `--dst-type LOCAL,MULTICAST -j DROP` (a unicast address is not multicast: nothing) passed
+  "drops" under policy ACCEPT. Now read per version as the kernel tests it
+  (_ipt_dst_type_reach); with `--limit-iface-in` a share (_BROAD), as `fib daddr . iif`.
 
-Held (kept as tests): nft `notrack` of port 22 only keeps the pass.
+Held (kept as tests): nft `notrack` of port 22 only keeps the pass, and no nft at all.
+ip6tables `--dst-type UNICAST -j DROP` (every unicast IPv6 address) and iptables `--dst-type
+LOCAL -j DROP` keep the pass; an IPv4 `--dst-type UNICAST -j ACCEPT` (admits nothing) passes
+now.
 
 Probed by script: 9 inputs (nft notrack beside iptables UNTRACKED on both paths, ip6tables
 NOTRACK, addrtype UNICAST and --limit-iface-in, a negated source drop).
 
-Tally: 1 finding (1 false pass); 5 cases in 1 test function; 3 failed before the fix
-(R26F-1's on main 2f30312, PYTHONPATH=/work/main/src).
+Tally: 2 findings (2 false passes); 11 cases in 2 test functions; 7 failed before the fixes
+(R26F-1's 3 on main 2f30312, R26F-2's 4 on 8166ffc; PYTHONPATH=/work/main/src).
 
 Leads left:
 """
@@ -184,3 +199,95 @@ def test_iptables_untracked_accept_beside_nft_notrack(
     input chain (the iptables path) and in iptables-nft's `ip filter` table alike. Right: fail;
     nft unread, a question; a port-22 notrack, or no nft, keeps the pass."""
     assert _verdict(host_scan(_host(nft))) == expected
+
+
+# --- R26F-2 HVA-190: addrtype --dst-type read per IP version ------------------------------------
+
+#: The hardened host's addresses with an IPv6 one on eno3 (`ip -j addr`).
+IP_ADDR6 = json.dumps(
+    [
+        {"ifname": "lo", "addr_info": [{"family": "inet", "local": "127.0.0.1", "scope": "host"}]},
+        {
+            "ifname": "eno3",
+            "addr_info": [
+                {"family": "inet", "local": "10.0.0.10", "scope": "global"},
+                {"family": "inet6", "local": "2001:db8::10", "scope": "global"},
+            ],
+        },
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("v4", "v6", "expected"),
+    [
+        (
+            "-P INPUT ACCEPT\n-A INPUT -m addrtype --dst-type UNICAST -j DROP\n",
+            "-P INPUT DROP\n",
+            ("fail", "inbound traffic is accepted by default (policy ACCEPT)"),
+        ),
+        (
+            "-P INPUT ACCEPT\n-A INPUT -m addrtype --dst-type LOCAL --limit-iface-in -j DROP\n",
+            "-P INPUT DROP\n",
+            ("fail", "inbound traffic is accepted by default (policy ACCEPT)"),
+        ),
+        (
+            "-P INPUT DROP\n",
+            "-P INPUT ACCEPT\n-A INPUT -m addrtype --dst-type LOCAL,MULTICAST -j DROP\n",
+            (
+                "fail",
+                "inbound traffic is accepted by default (policy DROP; but IPv6 (ip6tables policy "
+                "ACCEPT) is accepted on 2001:db8::10)",
+            ),
+        ),
+        (
+            "-P INPUT DROP\n-A INPUT -m addrtype --dst-type UNICAST -j ACCEPT\n",
+            "-P INPUT DROP\n",
+            ("pass", "inbound default policy drops (policy DROP; ip6tables policy DROP)"),
+        ),
+        (
+            "-P INPUT DROP\n",
+            "-P INPUT ACCEPT\n-A INPUT -m addrtype --dst-type UNICAST -j DROP\n",
+            (
+                "pass",
+                "inbound default policy drops (policy DROP; ip6tables -A INPUT -m addrtype "
+                "--dst-type UNICAST -j DROP (matches every packet or every new connection))",
+            ),
+        ),
+        (
+            "-P INPUT ACCEPT\n-A INPUT -m addrtype --dst-type LOCAL -j DROP\n",
+            "-P INPUT DROP\n",
+            (
+                "pass",
+                "inbound default policy drops (-A INPUT -m addrtype --dst-type LOCAL -j DROP "
+                "(matches every packet or every new connection); ip6tables policy DROP)",
+            ),
+        ),
+    ],
+    ids=[
+        "v4-unicast-drop",
+        "v4-local-iface-drop",
+        "v6-local-and-multicast-drop",
+        "held-v4-unicast-accept",
+        "held-v6-unicast-drop",
+        "held-v4-local-drop",
+    ],
+)
+def test_addrtype_dst_type_read_as_the_kernel_tests_it(
+    host_scan: Any, v4: str, v6: str, expected: tuple[str, str]
+) -> None:
+    """R26F-2. xt_addrtype.c match_type (IPv4): `mask & (1 << inet_dev_addr_type(net, dev,
+    addr))`: the host's address is LOCAL, never UNICAST, and with `--limit-iface-in` an
+    address of another interface is UNICAST; match_type6 (IPv6): MULTICAST, UNICAST and UNSPEC
+    test the address's class and must all hold, LOCAL is then a route lookup. hvaudit read
+    UNICAST, and any mask naming LOCAL, as every packet, and `--limit-iface-in` as nothing, so
+    each drop above passed "drops" while it drops nothing, or the packets to eno3's own
+    addresses only. Right: fail; IPv6 UNICAST (every unicast address) and IPv4 LOCAL keep
+    their drop, an IPv4 UNICAST accept admits nothing."""
+    probes = {
+        "nft-ruleset": None,
+        "iptables-input": (v4, 0),
+        "ip6tables-input": (v6, 0),
+        "ip-addr": (IP_ADDR6, 0),
+    }
+    assert _verdict(host_scan(probes)) == expected

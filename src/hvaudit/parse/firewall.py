@@ -1915,6 +1915,39 @@ def _ipt_tcp_flag_bits(names: str) -> int | None:
     return bits
 
 
+def _ipt_dst_type_reach(types: set[str], negate: bool, iface: bool, version: str) -> int:
+    """The reach of `[!] --dst-type TYPES [--limit-iface-in]` (iptables-extensions(8) addrtype)
+    on the packets the input hook sees, addressed to the host, as the kernel's
+    net/netfilter/xt_addrtype.c tests them (read with `find_string`).
+
+    IPv4, match_type: `!!(mask & (1 << inet_dev_addr_type(net, dev, addr)))`, one type per
+    address, the types OR-ed: the host's own address is LOCAL, never UNICAST
+    (net/ipv4/fib_frontend.c __inet_dev_addr_type answers the local table's type); with
+    `--limit-iface-in` (dev: the input device) an address of another interface is UNICAST.
+    IPv6, match_type6: MULTICAST, UNICAST and UNSPEC test the address's class
+    (ipv6_addr_type: every unicast address, the host's own among them) and must all hold;
+    with LOCAL, ANYCAST or UNREACHABLE in the mask, match_lookup_rt6 then decides: LOCAL for
+    the host's address (with a dev, `nf_ipv6_chk_addr(net, addr, dev, true)`: an address of
+    that interface only).
+
+    A match admitting the packets to every address of the host is _ALL; with
+    `--limit-iface-in`, to the arrival interface's addresses or to the others' only, _BROAD
+    (as `fib daddr . iif type local`); neither, _NARROW. R26F-2: UNICAST was read as every
+    IPv4 packet, so `--dst-type UNICAST -j DROP` (none on the input hook) passed "drops"."""
+    if version == "IPv4":
+        own, other = "LOCAL" in types, "UNICAST" in types
+    else:
+        held = not types & {"MULTICAST", "UNSPEC"}
+        lookup = bool(types & {"LOCAL", "ANYCAST", "UNREACHABLE"})
+        own = held and (not lookup or "LOCAL" in types)
+        other = held and not lookup
+    if negate:
+        own, other = not own, not other
+    if not iface:
+        return _ALL if own else _NARROW
+    return _ALL if own and other else _BROAD if own or other else _NARROW
+
+
 def _iptables_reach(
     words: list[str], version: str, own: Addresses, lists: KernelLists | None = None
 ) -> _IptMatches:
@@ -1987,12 +2020,12 @@ def _iptables_reach(
             i += 3
         elif w == "--dst-type":
             # iptables-extensions(8) addrtype: "--dst-type type: Matches if the destination
-            # address is of given type"; LOCAL (and UNICAST) is every packet the input hook
-            # sees addressed to the host, as `fib daddr type local` in nft
-            # (R25F-2: `! --dst-type BROADCAST` was read as narrow, though it admits LOCAL)
+            # address is of given type" (R25F-2: `! --dst-type BROADCAST` was read as narrow,
+            # though it admits LOCAL); read per IP version as the kernel tests it
+            # (_ipt_dst_type_reach, R26F-2)
             types = {t.upper() for t in arg.split(",")}
-            every = ("LOCAL" not in types) if negate else bool(types & {"LOCAL", "UNICAST"})
-            reach = min(reach, _ALL if every else _NARROW)
+            iface = "--limit-iface-in" in words
+            reach = min(reach, _ipt_dst_type_reach(types, negate, iface, version))
             i += 2
         elif w == "--src-type":
             # addrtype "--src-type type: Matches if the source address is of given type": the
