@@ -1,7 +1,9 @@
 """Red-team round 26 probes: host time synchronisation (rt26time)
 
 Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
-engine (host_scan), with chronyd's ps line replaced by linuxptp's phc2sys and ptp4l; timedatectl
+engine (host_scan), with chronyd's ps line replaced by linuxptp's phc2sys and ptp4l, or by
+OpenNTPD's processes (Debian's /usr/sbin/openntpd -f /etc/openntpd/ntpd.conf and its "ntp
+engine" and "dns engine" children) with /etc/openntpd/ntpd.conf answered; timedatectl
 says NTPSynchronized=yes as on the hardened host. Each test asserts the exact status and
 message.
 
@@ -18,19 +20,40 @@ Findings (ID-n):
   locked servo still reports the system clock synchronised (sysclk_set_sync, R25T-3). Now
   asked, naming the option; `--serverOnly 0`, or a later `--masterOnly 0`, passes as before.
 
+- R26T-2 (false pass) HVA-202: OpenNTPD passed "openntpd running" on presence alone: its
+  ntpd.conf was not collected, so `servers 127.0.0.1` (the host itself) passed, where chronyd,
+  ntpd and systemd-timesyncd on the host itself are asked (R21T-3). OpenNTPD marks the clock
+  synchronised whatever server answered (compat/adjfreq_linux.c update_time_sync_status:
+  maxerror 0 once an adjustment completed), so NTPSynchronized=yes proves nothing there.
+  openntpd-portable/openntpd-openbsd src/usr.sbin/ntpd (read with `find_string`/`read_file`):
+  parse.y lookup (strcmp keywords: `server`, `servers` the NTP servers; `constraint(s)` only
+  bound them; `sensor` OpenBSD's hardware sensors, compat/fake-sensors.c elsewhere), ntpd.c
+  `conffile = CONFFILE`, getopt "df:nP:sSv". Now /etc/openntpd/ntpd.conf (Debian) and
+  /etc/ntpd.conf are collected: an outside server passes, servers only on the host itself are
+  asked what answers them, a file with no server, a -f file not collected, neither or both
+  default files present are asked which server steers it.
+
 Held (kept as tests): phc2sys beside `ptp4l -i eno1 --serverOnly 0` and beside `ptp4l -i eno1
---serverOnly 1 --masterOnly 0` (the later value wins) pass.
+--serverOnly 1 --masterOnly 0` (the later value wins) pass; OpenNTPD with `Servers
+127.0.0.1` (no keyword: keywords are case-sensitive), `server "127.0.0.1" weight 5` and
+`servers pool.ntp.org` passes.
 
 Probed by script: 6 inputs before the fix (phc2sys beside ptp4l with --serverOnly 1,
 --masterOnly=1, --free_running 1 and -f /etc/ptp4l.conf; OpenNTPD; ntpd -x).
 
-Tally: 1 finding, 1 false pass; 5 cases in 1 test function; 3 failed on main before the fix
-(the held cases passed).
+Tally: 2 findings, 2 false passes; 9 cases in 2 test functions; 6 failed on main before the
+fixes (3 before R26T-1, 3 before R26T-2; the held cases passed).
 
 Leads left:
 - A ptp4l started with -f (RHEL's ptp4l.service: OPTIONS="-f /etc/ptp4l.conf -i eth0") still
   counts as what steers phc2sys's source clock, though the file may say serverOnly 1 or
   free_running 1: the file is not collected.
+- ntpd started with -x (ntp's ntp_loopfilter.c: the kernel discipline is used only with a step
+  threshold under 0.5 s) or `disable kernel` may leave the kernel's maximum error growing, so
+  NTPSynchronized=no would fail an ntpd that steers the clock (R25 lead, not probed to the
+  end: the ntp classic source was not read).
+- OpenNTPD running as /usr/sbin/ntpd (Alpine, Arch) is judged as ntp's ntpd (asked: no
+  /etc/ntp.conf); its ntpd.conf is read only for a process named openntpd.
 """
 
 from __future__ import annotations
@@ -90,3 +113,76 @@ def test_phc2sys_beside_idle_ptp4l(host_scan, ptp4l: str, status: str, message: 
     if status == "manual":
         r = next(r for r in a.results if r.check.id == "HVA-202")
         assert r.outcome.question == PHC_QUESTION
+
+
+OPENNTPD_PS = NO_CHRONY + (
+    "  600 root     /usr/sbin/openntpd -f /etc/openntpd/ntpd.conf\n"
+    "  601 ntpd     openntpd: ntp engine\n"
+    "  602 ntpd     openntpd: dns engine\n"
+)
+OPENNTPD_ASKED = (
+    "Does an NTP server outside host hv1 steer OpenNTPD there? Evidence: `ntpctl -s peers` and "
+    "the ntpd.conf openntpd reads on hv1 (its -f file, else /etc/openntpd/ntpd.conf on Debian, "
+    "/etc/ntpd.conf elsewhere: server and servers lines). Pass: yes, a remote NTP server; "
+    "fail: no server, or only the host itself."
+)
+ON_HOST_ASKED = (
+    "What answers NTP on host hv1 for OpenNTPD, and does a source outside the host steer it? "
+    "Evidence: `ss -ulpn 'sport = :123'` on hv1 and that program's own sources (`chronyc -n "
+    "tracking`, `ntpq -pn`, its configuration). Pass: a remote NTP server, a PTP grandmaster "
+    "or a GNSS receiver steers it; fail: nothing outside the host does (no upstream, a local "
+    "reference, the host's own clock)."
+)
+
+
+@pytest.mark.parametrize(
+    ("procs", "conf", "status", "message", "question"),
+    [
+        (
+            OPENNTPD_PS,
+            'servers 127.0.0.1\nconstraints from "https://www.google.com"\n',
+            "manual",
+            "openntpd running, but every NTP server it is given is host hv1 itself "
+            "(/etc/openntpd/ntpd.conf: servers 127.0.0.1)",
+            ON_HOST_ASKED,
+        ),
+        (
+            OPENNTPD_PS,
+            '# servers pool.ntp.org\nsensor *\nconstraint from "9.9.9.9"\n',
+            "manual",
+            "openntpd running, but which NTP server steers it is not in the evidence "
+            "(/etc/openntpd/ntpd.conf names no NTP server (server, servers))",
+            OPENNTPD_ASKED,
+        ),
+        (
+            OPENNTPD_PS.replace("/etc/openntpd/ntpd.conf", "/srv/ntpd.conf"),
+            "servers pool.ntp.org\n",
+            "manual",
+            "openntpd running, but which NTP server steers it is not in the evidence "
+            "(openntpd runs with -f /srv/ntpd.conf, a file hvaudit does not read)",
+            OPENNTPD_ASKED,
+        ),
+        (
+            OPENNTPD_PS,
+            'Servers 127.0.0.1\nserver "127.0.0.1" weight 5\nservers pool.ntp.org\n',
+            "pass",
+            "openntpd running",
+            "",
+        ),
+    ],
+    ids=["servers-loopback", "no-server", "unread-f-file", "held-outside-pool"],
+)
+def test_openntpd_servers(
+    host_scan, procs: str, conf: str, status: str, message: str, question: str
+) -> None:
+    """R26T-2. openntpd-portable/openntpd-openbsd src/usr.sbin/ntpd: parse.y lookup (strcmp
+    keywords; `server`, `servers` the NTP servers, `constraint` only bounds them), ntpd.c
+    getopt "df:nP:sSv" (-f conffile); compat/adjfreq_linux.c update_time_sync_status sets the
+    kernel's maxerror to 0 once an adjustment completes, whatever server answered. Was:
+    "openntpd running" (pass) on presence alone. Right: the host itself and an unread or
+    serverless file asked; an outside pool passes (`Servers` is no keyword)."""
+    a = host_scan({"processes": (procs, 0), "/etc/openntpd/ntpd.conf": conf})
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
+    if status == "manual":
+        r = next(r for r in a.results if r.check.id == "HVA-202")
+        assert r.outcome.question == question

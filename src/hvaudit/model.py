@@ -1154,6 +1154,9 @@ class HostFacts:
     """ntpd's system peer now (`ntpq -pn`, the line marked '*' or 'o') as (kind, shown): kind
     "local" its LOCAL driver, "" an NTP server outside the host, "other" anything else (a
     server on the host itself, another reference clock, no system peer)."""
+    openntpd_servers: Fact[tuple[str, str]] = field(default_factory=_na)
+    """OpenNTPD's servers (ntpd.conf server/servers) as (kind, lines): kind "" where one is
+    outside the host, "self" where every one is the host itself."""
     timesync_server: Fact[tuple[str, str]] = field(default_factory=_na)
     """The server systemd-timesyncd uses now (`timedatectl show-timesync`) as (kind, shown):
     kind "self" where it is the host itself, "" where not."""

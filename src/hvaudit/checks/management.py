@@ -4733,7 +4733,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     command line makes server only or free running steers none, R26T-1), or a -f file
     or long option that may set its servo, it is asked (R25T-3); one that leaves the system
     clock alone (-a without -r, an ntpshm or refclock_sock servo) is no daemon, so the daemon
-    that reads it is judged (R25T-4)."""
+    that reads it is judged (R25T-4). OpenNTPD marks the clock synchronised whatever server
+    answers: judged by the servers of its ntpd.conf, the host itself or none read asked
+    (R26T-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -4838,6 +4840,32 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 )
             else:
                 yield passed(s, f"{f.get()} running", *f.sources, *ts.sources)
+        elif f.get() == "openntpd" and (os_ := h.facts.openntpd_servers).sources:
+            # OpenNTPD marks the clock synchronised to whatever server answers (R26T-2)
+            if not os_.known:
+                yield manual(
+                    s,
+                    f"openntpd running, but which NTP server steers it is not in the evidence "
+                    f"({os_.reason})",
+                    *f.sources,
+                    *os_.sources,
+                    question=f"Does an NTP server outside host {h.name} steer OpenNTPD there? "
+                    f"Evidence: `ntpctl -s peers` and the ntpd.conf openntpd reads on "
+                    f"{h.name} (its -f file, else /etc/openntpd/ntpd.conf on Debian, "
+                    "/etc/ntpd.conf elsewhere: server and servers lines). Pass: yes, a remote "
+                    "NTP server; fail: no server, or only the host itself.",
+                )
+            elif os_.get()[0] == "self":
+                yield manual(
+                    s,
+                    f"openntpd running, but every NTP server it is given is host {h.name} "
+                    f"itself ({os_.get()[1]})",
+                    *f.sources,
+                    *os_.sources,
+                    question=_ntp_on_host_question(h.name, "OpenNTPD"),
+                )
+            else:
+                yield passed(s, "openntpd running", *f.sources, *os_.sources)
         elif f.get() == "ntpd" and (peer := h.facts.ntp_peer).known and peer.get()[0] != "other":
             # ntpd's system peer now settles its files (R23T-2): the LOCAL driver as a fallback
             # beside an outside server is what ntpd follows while that server is not reached

@@ -162,6 +162,10 @@ FILES: tuple[FileProbe, ...] = (
     # DHCP server", Cumulus Linux docs; R25T-7)
     FileProbe("/run/ntp.conf.dhcp"),
     FileProbe("/run/ntpsec/ntp.conf.dhcp"),
+    # OpenNTPD's servers (ntpd.conf(5) server/servers; Debian builds it with /etc/openntpd,
+    # others with /etc): a server on the host itself steers nothing from outside (R26T-2)
+    FileProbe("/etc/openntpd/ntpd.conf"),
+    FileProbe("/etc/ntpd.conf"),
 )
 
 #: The libvirt daemons whose configuration file hvaudit reads: the monolithic libvirtd, then the

@@ -688,6 +688,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.chrony_sources = _chrony_sources(ev, processes, itself)
     f.chrony_reference = _chrony_reference(ev, itself)
     f.timesync_server = _timesync_server(ev, itself)
+    f.openntpd_servers = _openntpd_servers(ev, processes, itself)
     f.ntp_peer = _ntp_peer(ev, itself)
     f.monitoring_agents = _monitoring(f.packages, processes)
 
@@ -6479,6 +6480,78 @@ def _ntp_peer(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]
     if kind == "l" or remote.startswith("127.127.") or _on_host(remote, itself):
         return Fact.of(("other", shown), src)
     return Fact.of(("", shown), src)
+
+
+#: OpenNTPD's configuration files (collect.host): CONFFILE is SYSCONFDIR "/ntpd.conf", which
+#: Debian's build puts in /etc/openntpd, others in /etc.
+OPENNTPD_CONFS = ("/etc/openntpd/ntpd.conf", "/etc/ntpd.conf")
+
+
+def _openntpd_servers(
+    ev: HostEvidence, processes: Fact[str], itself: frozenset[str] = frozenset()
+) -> Fact[tuple[str, str]]:
+    """OpenNTPD's servers as (kind, lines) (R26T-2): ("", "") where one is outside the host,
+    ("self", lines) where every one is the host itself (`_on_host`); unavailable where its file
+    was not read or names no server; with no source where the files were not collected (an
+    older bundle) or no openntpd runs.
+
+    OpenNTPD (openntpd-portable/openntpd-openbsd src/usr.sbin/ntpd, read with `find_string`
+    and `read_file`): ntpd.c main `conffile = CONFFILE`, getopt "df:nP:sSv", -f naming another
+    file; parse.y lookup matches keywords with strcmp ("server", "servers", "sensor",
+    "constraint", "constraints", "listen", "query", ...), `#` starts a comment, and only
+    `server` and `servers` name the NTP servers it sets the clock from (a constraint only
+    bounds their answers). ntpd_adjtime marks the clock synchronised in the kernel
+    (compat/adjfreq_linux.c update_time_sync_status: maxerror 0) whenever its last
+    adjustment completed, whatever answered, so NTPSynchronized=yes does not say the server is
+    outside the host. Sensors are OpenBSD's hardware sensors (portable's compat/fake-sensors.c
+    on other systems): no source on Linux."""
+    if not processes.known:
+        return Fact.unavailable("no process list")
+    conf = ""
+    running = False
+    for exe, words in _commands(processes.get()):
+        if exe != "openntpd":
+            continue
+        running = True
+        if not words[0].endswith(":"):  # "openntpd: ntp engine" is a child's title
+            options, _ = _getopt(words, frozenset("fP"))
+            conf = next((v for letter, v in reversed(options) if letter == "f"), conf)
+    if not running:
+        return Fact.unavailable("OpenNTPD does not run")
+    gots = {c: ev.get(_file(c)) for c in OPENNTPD_CONFS}
+    if all(g.state == "uncollected" for g in gots.values()):
+        return Fact.unavailable("OpenNTPD's configuration was not collected")
+    src = processes.sources[0] if processes.sources else Source("processes")
+    if conf and conf not in OPENNTPD_CONFS:
+        return Fact.unavailable(f"openntpd runs with -f {conf}, a file hvaudit does not read", src)
+    if not conf:
+        present = [c for c, g in gots.items() if g.state != "absent"]
+        if len(present) != 1:
+            return Fact.unavailable(
+                f"{' and '.join(OPENNTPD_CONFS)} "
+                + (
+                    "both exist: which one openntpd reads depends on its build"
+                    if present
+                    else "are both absent"
+                ),
+                *(g.source for g in gots.values()),
+            )
+        conf = present[0]
+    got = gots[conf]
+    if got.state != "ok":
+        return Fact.unavailable(f"{conf} could not be read ({got.state})", got.source)
+    own: list[str] = []
+    for raw in got.text.splitlines():
+        words = raw.split("#", 1)[0].split()
+        if len(words) < 2 or words[0] not in ("server", "servers"):
+            continue
+        addr = words[1].strip("\"'")
+        if not _on_host(addr.lower().strip("[]"), itself):
+            return Fact.of(("", ""), got.source)
+        own.append(f"{conf}: {words[0]} {addr}")
+    if not own:
+        return Fact.unavailable(f"{conf} names no NTP server (server, servers)", got.source)
+    return Fact.of(("self", "; ".join(own[:4])), got.source)
 
 
 def _timesync_server(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]:
