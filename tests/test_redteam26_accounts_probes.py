@@ -32,6 +32,10 @@ Findings (R26A-n):
   "/var/run/crio/crio.sock") were not stat'ed: whoever connects creates privileged
   containers (as containerd's own socket, R25A-2). Group staff given write passed "2
   administrative principal(s)". Now both are stat'ed with the others.
+- R26A-4 (question) HVA-142: a group password in /etc/gshadow or /etc/group (R24A-1, R24E-1)
+  asked "Who knows the group password ..., and do they ... number at most 3 named
+  administrators?": two questions, the first answered by names, not yes or no. Now one
+  question, "yes" the compliant answer ("Pass: yes, ...; fail: no, ...").
 
 Held (kept as tests): the shipped docker.socket and podman.socket (group docker empty, group
 root), a drop-in whose empty ListenStream= resets the list to a path, a disabled podman.socket
@@ -44,7 +48,7 @@ from typing import Any
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes, question_line
 
 PASSWD = (
     str(HARDENED_HOST["/etc/passwd"])
@@ -212,3 +216,18 @@ def test_other_container_runtime_sockets_stat(host_scan, path: str) -> None:
     privileged container) on their own sockets; group staff given write counted no one."""
     over = {**BASE, "container-sockets": (f"660 root staff {path}\n", 0)}
     assert _142(host_scan(over)) == FAIL4
+
+
+def test_group_password_question_is_one_yes_no_question(host_scan) -> None:
+    """R26A-4 (question) HVA-142. A group password in /etc/gshadow (R24A-1) asked "Who knows
+    the group password ..., and do they ... number at most 3 ...?": two questions, the first
+    with no yes or no, so an answer could not be recorded as a pass. Now one question whose
+    "yes" is the compliant answer."""
+    a = host_scan({**BASE, "/etc/gshadow": "sudo:*::alice\nlibvirt:$6$salt$hash::\n"})
+    assert outcomes(a, "HVA-142")["hv1"] == "manual"
+    assert question_line(a, "HVA-142", "hv1") == (
+        'question = "Do the accounts that know the group password /etc/gshadow sets on '
+        "%libvirt, together with the other principals listed, number at most 3 named "
+        "administrators? Evidence: who set it and who was given it, or `gpasswd -R` locking it "
+        'since. Pass: yes, at most 3 principals in all; fail: no, more."\n'
+    )

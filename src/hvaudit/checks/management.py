@@ -2756,10 +2756,11 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
                 f"{msg}{also}; {'; '.join(set_on)}: newgrp admits whoever knows it to the group, "
                 "member or not",
                 *refs,
-                question=f"Who knows the group password {asked}, and do they, with the other principals listed, number "
-                f"at most {limit} named administrators? Evidence: who set it and who was given "
-                "it, or `gpasswd -R` locking it since. Pass: at most "
-                f"{limit} principals in all; fail: more.",
+                # one question, "yes" the compliant answer (R26A-4)
+                question=f"Do the accounts that know the group password {asked}, together with "
+                f"the other principals listed, number at most {limit} named administrators? "
+                "Evidence: who set it and who was given it, or `gpasswd -R` locking it since. "
+                f"Pass: yes, at most {limit} principals in all; fail: no, more.",
             )
         elif groups:
             yield manual(
