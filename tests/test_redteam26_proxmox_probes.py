@@ -1,6 +1,7 @@
 """Red-team round 26 probes: Proxmox VE (rt26pve).
 
-Harness: R26P-1, the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) scanned as
+Harness: R26P-3, the live node with web-10's 200.fw stripped of ipfilter and a rule appended
+(test_redteam25_proxmox_probes._vm_rule), HVA-303 of web-10. R26P-1, the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) scanned as
 pve+dir:// with web-10's 200.conf edited (test_redteam2_probes.pve_scan), HVA-092 of web-10;
 R26P-2, the live hardened node (pve+ssh, its commands replayed, pve-firewall running:
 test_redteam3_host_probes.pve_scan) with a DHCP bridge vmbr2 in /etc/network/interfaces, a
@@ -31,6 +32,15 @@ Findings:
   whether the daemon runs, so a "yes" signed a pass for the rule. Now a manual with one
   question (does every such -dest hold none of the node's addresses; with the daemon unknown,
   both in one question, as `_gateway_question` does).
+- R26P-3 (false pass) HVA-303: web-10's 200.fw without `ipfilter: 1` and IP set
+  ipfilter-net0, `IN ACCEPT -dest 192.0.2.10` (or `-p tcp`, or an IPv6 -dest) passed "1
+  interface(s) behind the VM firewall": `_vm_opened` read a -dest as narrowing wherever no
+  ipfilter set named the guest's address (round 25's lead). pve-firewall 6f1311f
+  ruleset_create_vm_chain drops foreign source addresses only with ipfilter, so without it the
+  guest sends from any address, and the tap's IN chain sees the packets for the guest: a
+  -dest holding the address it uses accepts every inbound packet (R25P-3). Now a manual with
+  one question (does every such -dest hold none of the guest's addresses; with the daemon
+  unknown, both), `_vm_dest_unknown`, `_vm_dest_question`.
 
 Held:
 - R26P-1: `mbps_wr=0.000001` (1 byte per second once whole) still passes; `bps_rd=`/`bps_wr=`
@@ -38,19 +48,27 @@ Held:
   `$bps = defined(delete ...)`, i.e. 1 byte, "0.000" MiB, 0 bytes once whole: no limit.
 - R26P-2: with the node's addresses read (none is 10.0.5.99) the rule matches no packet of
   PVEFW-HOST-IN: pass as before.
+- R26P-3: `-dport 443` (one port), a narrow -source, and with ipfilter a -dest outside the set
+  pass as before.
 
 Probed by script, not kept (the verdict was right or the case is moot): 7 HVA-092 rate values
 (the kept cases among them, and `mbps_wr=-5`, which QEMU refuses: fail as before); 10 HVA-301
 / HVA-313 -dest rules live and offline (a `-dport 8006` ACCEPT to a -dest of no node address
 still fails, round 25's lead; HVA-301 reads -dest on the gateway's interface only, P14-2).
 
-Tally: 2 findings (2 false passes). R26P-1: 6 cases in 2 test functions, 4 failed on main
+Tally: 3 findings (3 false passes). R26P-1: 6 cases in 2 test functions, 4 failed on main
 2f30312 (pass there), 2 held passed before and after. R26P-2: 3 tests, 2 failed on main
 (pass there; manual with the daemon question only), 1 held passed before and after.
+R26P-3: 6 cases in 2 test functions, 3 failed on main (pass there), 3 held passed before and
+after.
 
 Leads left:
-- see the round-25 leads (HVA-313 -dest of no node address on a `-dport 8006` ACCEPT; HVA-314
-  keyctl, mknod, force_rw_sys).
+- see the round-25 leads (HVA-313 -dest of no node address on a `-dport 8006` ACCEPT, a wrong
+  fail; HVA-314 keyctl, mknod, force_rw_sys: team decision).
+- cloud-init `ipconfigN: ip=...` (with a cloudinit drive) names the guest's address: R26P-3
+  could fail, not ask, where it holds the -dest.
+- LXC containers' own firewall (net0 firewall=1, <vmid>.fw) has no check: HVA-303 is VMs only.
+- HVA-092's Proxmox messages say `<iotune>`/`<bandwidth>` (libvirt words).
 """
 
 from __future__ import annotations
@@ -64,6 +82,7 @@ from test_redteam2_probes import PVE_HARDENED, VM200, pve_result, pve_scan
 from test_redteam3_host_probes import PVE_PROCS
 from test_redteam3_host_probes import pve_scan as live_scan
 from test_redteam14_pve_probes import HOST_FW
+from test_redteam25_proxmox_probes import VM200_FW, _vm_rule
 
 # --- R26P-1: HVA-092, a rate that is 0 once qemu-server or pve-common makes it whole -----------
 
@@ -202,3 +221,64 @@ def test_r26p_2_held_addresses_read(tmp_path: Path) -> None:
     matches no packet of PVEFW-HOST-IN: pass as before (R25P-1's held case)."""
     status, message, _ = _hva313(tmp_path, {})
     assert (status, message) == ("pass", MGMT_HEAD)
+
+
+# --- R26P-3: HVA-303, a VM ACCEPT whose -dest alone narrows it, without IP filter --------------
+
+#: web-10's 200.fw without `ipfilter: 1` and its IP set ipfilter-net0: the guest's addresses
+#: are in no file (the appended rule is line 10).
+NO_IPFILTER = VM200_FW.replace("ipfilter: 1\n", "").replace(
+    "[IPSET ipfilter-net0] # the VM's own address\n192.0.2.10\n", ""
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "opened"),
+    [
+        (
+            "IN ACCEPT -dest 192.0.2.10",
+            "net0: line 10 `IN ACCEPT` accepts every inbound IPv4 packet before any rule drops "
+            "or rejects (-dest 192.0.2.10: if it holds the guest's address)",
+        ),
+        (
+            "IN ACCEPT -dest 192.0.2.10 -p tcp",
+            "net0: line 10 `IN ACCEPT -p tcp` accepts IPv4 every tcp port before any rule drops "
+            "or rejects (-dest 192.0.2.10: if it holds the guest's address)",
+        ),
+        (
+            "IN ACCEPT -dest 2001:db8::10",
+            "net0: line 10 `IN ACCEPT` accepts every inbound IPv6 packet before any rule drops "
+            "or rejects (-dest 2001:db8::10: if it holds the guest's address)",
+        ),
+    ],
+    ids=["address", "tcp", "v6"],
+)
+def test_r26p_3_dest_without_ipfilter_is_a_question(tmp_path: Path, rule: str, opened: str) -> None:
+    """R26P-3: was pass "1 interface(s) behind the VM firewall". Without `ipfilter: 1` and an
+    IP set ipfilter-net0 (pve-firewall 6f1311f ruleset_create_vm_chain filters the guest's
+    source addresses only then) the guest sends from any address, and the tap's IN chain sees
+    the packets for it: a -dest holding the address it uses narrows nothing (R25P-3), and the
+    evidence cannot say whether it does. Now a question."""
+    fw = NO_IPFILTER
+    assert "ipfilter" not in fw
+    assert _vm_rule(tmp_path, rule, fw) == (
+        "manual",
+        "1 interface(s) behind the VM firewall, unless a rule's -dest holds the guest's address "
+        f"({opened}): no IP set ipfilter-net<N> tells the guest's addresses (ipfilter off), so "
+        "whether it does is not in the evidence",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "fw"),
+    [
+        ("IN ACCEPT -dest 192.0.2.10 -p tcp -dport 443", NO_IPFILTER),
+        ("IN ACCEPT -dest 192.0.2.10 -source 10.0.0.0/24", NO_IPFILTER),
+        ("IN ACCEPT -dest 192.0.2.99", VM200_FW),
+    ],
+    ids=["one-port", "narrow-source", "ipfilter-elsewhere"],
+)
+def test_r26p_3_held_narrow_or_filtered(tmp_path: Path, rule: str, fw: str) -> None:
+    """Held: one port, or a narrow -source, narrows the rule whatever the -dest; with
+    ipfilter-net0 the guest's address is known and 192.0.2.99 is not it (R25P-3)."""
+    assert _vm_rule(tmp_path, rule, fw) == ("pass", "1 interface(s) behind the VM firewall")

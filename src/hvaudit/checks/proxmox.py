@@ -1310,10 +1310,68 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                     + "; ".join(opened),
                     *refs,
                 )
+            elif fw is not None and (
+                guessed := [
+                    o
+                    for i in v.interfaces
+                    if (o := _vm_opened(fw, px, i.source_ref.locator.rpartition(" ")[2], True))
+                ]
+            ):
+                daemon = _daemon(hosts[v.host], px)
+                yield _vm_dest_question(
+                    s,
+                    hosts[v.host],
+                    head,
+                    guessed,
+                    daemon[1] if daemon[0] == "unknown" else None,
+                    *refs,
+                )
             elif (daemon := _daemon(hosts[v.host], px))[0] == "unknown":
                 yield _unenforced(s, hosts[v.host], head, daemon[1], *refs)
             else:
                 yield passed(s, head, *refs)
+
+
+def _vm_dest_question(
+    s: Subject, h: Host, head: str, guessed: list[str], daemon: str | None, *refs: Source
+) -> Outcome:
+    """HVA-303's question of a VM ACCEPT whose -dest alone narrows it, on a NIC without IP
+    filter: open if the -dest holds the address the guest uses (R26P-3). `daemon`: why whether
+    the firewall daemon runs is unknown too; then one question asks both."""
+    both = daemon is not None
+    rules = "; ".join(guessed[:4])
+    return manual(
+        s,
+        f"{head}, unless a rule's -dest holds the guest's address ({rules}): no IP set "
+        "ipfilter-net<N> tells the guest's addresses (ipfilter off), so whether it does is not "
+        "in the evidence"
+        + (
+            f"; and whether pve-firewall or proxmox-firewall applies the rules on node {h.name} "
+            f"is not in the evidence ({daemon})"
+            if both
+            else ""
+        ),
+        *refs,
+        *(h.facts.programs.sources if both else ()),
+        question=f"Does every -dest of these rules ({rules}) hold none of the addresses the guest "
+        "uses"
+        + (
+            f", and is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and "
+            f"enabled on node {h.name}"
+            if both
+            else ""
+        )
+        + "? Evidence: `ip addr` inside the guest (or the QEMU guest agent's "
+        "network-get-interfaces)"
+        + ("; `pve-firewall status` on the node" if both else "")
+        + ". Pass: yes, none of them"
+        + (", and the daemon running and enabled" if both else "")
+        + "; fail: a -dest holds one, so the rule admits every inbound packet (or every port of "
+        "its protocol) to that address"
+        + (", or no daemon applies the rules" if both else "")
+        + ". Setting `ipfilter: 1` with the guest's addresses in IP set ipfilter-net<N> lets "
+        "hvaudit settle it.",
+    )
 
 
 def _admits_everything(fw: FirewallFile, px: ProxmoxHost) -> bool:
@@ -1337,9 +1395,11 @@ def _admits_everything(fw: FirewallFile, px: ProxmoxHost) -> bool:
     return True
 
 
-def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
+def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = False) -> str | None:
     """Where the VM firewall's input chain of NIC `netid` accepts every inbound packet (of an IP
-    version) or every port of a protocol (L17-1): pve-firewall ruleset_generate_vm_rules adds
+    version) or every port of a protocol (L17-1). `assume`: read an ACCEPT's -dest as the
+    guest's own address where no IP set ipfilter-<netid> filters what the guest sends, so the
+    evidence does not know its addresses (R26P-3, `_vm_dest_unknown`). pve-firewall ruleset_generate_vm_rules adds
     the VM's rules in order (`next if $rule->{iface} && $rule->{iface} ne $netid`, a rule of
     one IP version only to that version's chain, a `GROUP` rule jumping to its security
     group's rules, ruleset_add_group_rule), then the policy (generate_tap_rules_direction
@@ -1401,7 +1461,11 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
         # nothing: the tap's IN chain sees the packets for the guest (R25P-3)
         held = _vm_dest_held(str(opts.get("dest") or ""), fw, cluster, netid) if accept else None
         why = ""
-        if held is not None:
+        if held is None and assume and accept and (guess := _vm_dest_unknown(opts, fw, netid)):
+            reached &= guess[1]
+            opts = {k: v for k, v in opts.items() if k != "dest"}
+            why = f" (-dest {guess[0]}: if it holds the guest's address)"
+        elif held is not None:
             reached &= {held[1].version}
             opts = {k: v for k, v in opts.items() if k != "dest"}
             why = (
@@ -1454,6 +1518,23 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str) -> str | None:
             f"{why}"
         )
     return None
+
+
+def _vm_dest_unknown(
+    opts: Mapping[str, object], fw: FirewallFile, netid: str
+) -> tuple[str, set[int]] | None:
+    """A VM ACCEPT's -dest and its IP versions where neither `ipfilter: 1` nor an IP set
+    ipfilter-<netid> tells the guest's addresses (R26P-3): the guest then sends from any
+    address it likes, and the tap's IN chain sees the packets for it, so a -dest holding the
+    address the guest uses narrows nothing (R25P-3) and the evidence cannot say whether it
+    does. None with ipfilter (`_vm_dest_held` decides) or no -dest."""
+    dest = str(opts.get("dest") or "")
+    if not dest.strip():
+        return None
+    if fw.options.get("ipfilter", "0") == "1" or f"ipfilter-{netid}" in fw.ipsets:
+        return None
+    versions = {6 if ":" in x else 4 for x in dest.split(",") if x.strip() and "+" not in x}
+    return dest, versions or {4, 6}
 
 
 def _vm_dest_held(
