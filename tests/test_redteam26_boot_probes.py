@@ -52,6 +52,13 @@ Findings (R26B-n):
   with `options ... mitigations=off`, had no next-boot source and passed. The probe now reads
   /efi/loader/entries and /boot/efi/loader/entries too (parse.host.BLS_ENTRIES).
 
+- R26B-5 (false pass) HVA-181: the CPU vulnerability probe (`grep -r -H ''
+  /sys/devices/system/cpu/vulnerabilities`) lists the files it read and exits 2 for one it
+  could not read; the partial listing was taken as whole. On x86 a flaw without a line is
+  asked (cpu_flaws_unreported), but on arm64 (POWER, s390x alike) it was nothing to judge:
+  spectre_v2 unread passed "3 CPU vulnerabilities reported, none unmitigated". Now a listing
+  grep did not finish is an error naming grep's complaint.
+
 Held (kept as tests): grubenv's kernelopts without a weakening word, or none (grub.cfg's
 fallback), keeps HVA-181's pass; an entry with a weakening word in its kernelopts and
 `$tuned_params` after it, where every source adds the word, is a question, not a fail;
@@ -66,6 +73,7 @@ import pytest
 
 from conftest import messages, outcomes
 from test_redteam21_boot_probes import _boot
+from test_redteam24_vm2_probes import _arm64
 
 ENTRY = "/boot/loader/entries/7b92728670d64c65879a91ae405012ed-{}.conf"
 RHEL_GRUB = (
@@ -373,3 +381,30 @@ def test_r26b_4_esp_entry_without_weak_word_passes(host_scan) -> None:
         {"boot-cmdline": _boot(_sdboot(path, "root=/dev/mapper/vg-root ro quiet"), grub=False)}
     )
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+# --- R26B-5: a CPU vulnerability listing grep could not read whole --------------------------------
+
+
+def test_r26b_5_partial_vulnerability_listing_is_an_error(host_scan) -> None:
+    """R26B-5 (false pass) HVA-181: `grep -r -H ''` lists the files it read and exits 2 for one
+    it could not; on arm64 (no x86 flaw list to find the gap) the flaw left out was read as
+    nothing to judge, and "none unmitigated" passed."""
+    vuln = "/sys/devices/system/cpu/vulnerabilities/"
+    host = _arm64()
+    listing = "".join(
+        f"{vuln}{k}:{v}\n"
+        for k, v in (
+            ("spectre_v1", "Mitigation: __user pointer sanitization"),
+            ("spec_store_bypass", "Mitigation: Speculative Store Bypass disabled via prctl"),
+            ("meltdown", "Not affected"),
+        )
+    )
+    err = f"grep: {vuln}spectre_v2: Input/output error\n"
+    host["cpu-vulnerabilities"] = (listing, 2, err)
+    a = host_scan(host)
+    assert outcomes(a, "HVA-181") == {"hv1": "error"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "evidence could not be collected: the CPU vulnerability listing is incomplete "
+        f"(grep: {vuln}spectre_v2: Input/output error)"
+    }
