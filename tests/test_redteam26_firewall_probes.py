@@ -29,6 +29,11 @@ Findings (R26F-n):
   `--dst-type LOCAL,MULTICAST -j DROP` (a unicast address is not multicast: nothing) passed
   "drops" under policy ACCEPT. Now read per version as the kernel tests it
   (_ipt_dst_type_reach); with `--limit-iface-in` a share (_BROAD), as `fib daddr . iif`.
+- R26F-3 (wrong fail) HVA-190, R25F's lead: the NOTRACK / CT --notrack rules of
+  `iptables-save` and `ip6tables-save` were pooled, so an ip6tables raw `-A PREROUTING -j
+  NOTRACK` made iptables' `--ctstate RELATED,ESTABLISHED,UNTRACKED -j ACCEPT` every IPv4
+  packet and failed the host. iptables(8): iptables and ip6tables set up the tables of IPv4
+  and IPv6 packet filter rules. Now each output's notrack rules count for its own version.
 
 Held (kept as tests): nft `notrack` of port 22 only keeps the pass, and no nft at all.
 ip6tables `--dst-type UNICAST -j DROP` (every unicast IPv6 address) and iptables `--dst-type
@@ -38,8 +43,9 @@ now.
 Probed by script: 9 inputs (nft notrack beside iptables UNTRACKED on both paths, ip6tables
 NOTRACK, addrtype UNICAST and --limit-iface-in, a negated source drop).
 
-Tally: 2 findings (2 false passes); 11 cases in 2 test functions; 7 failed before the fixes
-(R26F-1's 3 on main 2f30312, R26F-2's 4 on 8166ffc; PYTHONPATH=/work/main/src).
+Tally: 3 findings (2 false passes, 1 wrong fail); 13 cases in 3 test functions; 8 failed
+before the fixes (R26F-1's 3 on main 2f30312, R26F-2's 4 on 8166ffc, R26F-3's 1 on the main
+R26F-2 landed on; PYTHONPATH=/work/main/src).
 
 Leads left:
 """
@@ -290,4 +296,31 @@ def test_addrtype_dst_type_read_as_the_kernel_tests_it(
         "ip6tables-input": (v6, 0),
         "ip-addr": (IP_ADDR6, 0),
     }
+    assert _verdict(host_scan(probes)) == expected
+
+
+# --- R26F-3 HVA-190: ip6tables' NOTRACK counted for IPv4 ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("save4", "save6", "expected"),
+    [
+        ("", "-A PREROUTING -j NOTRACK\n", IPT_PASS),
+        ("-A PREROUTING -j NOTRACK\n", "", IPT_OPEN),
+    ],
+    ids=["ip6tables-notrack", "held-iptables-notrack"],
+)
+def test_ipv6_notrack_rules_untrack_no_ipv4_packet(
+    host_scan: Any, save4: str, save6: str, expected: tuple[str, str]
+) -> None:
+    """R26F-3. iptables(8): iptables and ip6tables set up the tables of IPv4 and IPv6 packet
+    filter rules; an `ip6tables-save` raw `-A PREROUTING -j NOTRACK` untracks IPv6 packets
+    only. hvaudit pooled the notrack rules of both outputs, so iptables' `--ctstate
+    RELATED,ESTABLISHED,UNTRACKED -j ACCEPT` was read as every IPv4 packet and failed a host
+    whose IPv4 packets are all tracked. Right: pass; the NOTRACK in iptables-save keeps the
+    fail."""
+    raw = "*raw\n:PREROUTING ACCEPT [0:0]\n{}COMMIT\n"
+    probes = dict(_host(None))
+    probes["iptables-save"] = (raw.format(save4) + probes["iptables-save"][0], 0)
+    probes["ip6tables-save"] = (raw.format(save6) + probes["ip6tables-save"][0], 0)
     assert _verdict(host_scan(probes)) == expected

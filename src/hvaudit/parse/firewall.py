@@ -1715,9 +1715,15 @@ def list_adders(texts: Sequence[str]) -> dict[tuple[str, str], tuple[_IptRule, .
     """The rules of `iptables-save` / `ip6tables-save` output (every table) that add sources to
     an ipset (iptables-extensions(8) SET: `--add-set setname flag[,flag...]`) or to a recent
     list (recent: `--set`, "This will add the source address of the packet to the list"; the
-    list is DEFAULT without `--name`)."""
+    list is DEFAULT without `--name`), and the NOTRACK / CT --notrack rules by the IP version
+    of the output they are in (`texts`: iptables-save's, then ip6tables-save's; iptables(8):
+    "iptables and ip6tables are used to set up ... the tables of IPv4 and IPv6 packet filter
+    rules": an ip6tables raw rule untracks IPv6 packets only, R26F-3)."""
     out: dict[tuple[str, str], list[_IptRule]] = {}
-    for line in (x for text in texts for x in text.splitlines()):
+    versions = ("IPv4", "IPv6")
+    for version, line in (
+        (versions[min(k, 1)], x) for k, text in enumerate(texts) for x in text.splitlines()
+    ):
         try:
             words = shlex.split(line)
         except ValueError:
@@ -1732,7 +1738,7 @@ def list_adders(texts: Sequence[str]) -> dict[tuple[str, str], tuple[_IptRule, .
         if target == "NOTRACK" or (target == "CT" and "--notrack" in body):
             # iptables-extensions(8) CT `--notrack`: "Disables connection tracking for this
             # packet" (NOTRACK: its older alias); what it exempts is `--ctstate UNTRACKED`
-            out.setdefault(("notrack", ""), []).append(rule)
+            out.setdefault(("notrack", version), []).append(rule)
         if target == "SET" and "--add-set" in body[:-1]:
             out.setdefault(("set", body[body.index("--add-set") + 1]), []).append(rule)
         if "--set" in conds and "recent" in conds:
@@ -1842,7 +1848,7 @@ def _ipt_untracked_reach(lists: KernelLists | None, version: str, own: Addresses
     if lists is None or lists.adders is None:
         return None
     widest = _NARROW
-    for rule in lists.adders.get(("notrack", ""), ()):
+    for rule in lists.adders.get(("notrack", version), ()):
         reach = _iptables_reach(rule.conds, version, own).reach
         if reach == _OPAQUE:
             return None
