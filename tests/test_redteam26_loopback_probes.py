@@ -23,14 +23,29 @@ Findings:
   memcached on UDP 127.0.0.1 as local. Now a fail naming the VM and its NIC or argument; the
   message says "character devices or socket tunnels" when a tunnel is among them.
 
+- R26O-2 (false pass) HVA-033: a user-mode guest's DNS queries go to the host's first
+  /etc/resolv.conf nameserver on port 53 (libslirp src/socket.c sotranslate_out4: `if
+  (!s->disable_dns && so->so_faddr.s_addr == s->vnameserver_addr.s_addr) { return
+  (so->so_fport == htons(53) && get_dns_addr(&sin->sin_addr, &sin->sin_port) >= 0); }`;
+  src/slirp.c get_dns_addr_resolv_conf: the first `nameserver%*[ \t]%256s` line inet_pton
+  reads; read with `find_string`). On a systemd-resolved host that is 127.0.0.53, which
+  R25O-3's 127.0.0.1-only rule left out: HVA-033 passed an unapproved listener there beside a
+  user-mode guest. /etc/resolv.conf is now collected (HostFacts.dns_server) and a loopback
+  listener on that address, port 53, counts as reached.
+
 Held: a raw `-netdev stream,server=on` on 127.0.0.1 (QEMU's own listener, not a dial: pass
-kept).
+kept); resolv.conf naming an upstream server first; resolved's 127.0.0.54 (not in
+resolv.conf).
 
-Probed by script: 2 libvirt tunnel NICs, 5 raw netdev argument sets.
+Probed by script: 2 libvirt tunnel NICs, 5 raw netdev argument sets, 2 resolv.conf files.
 
-Tally: 1 finding (1 false pass), 2 tests, 2 failed before the fix.
+Tally: 2 findings (2 false passes), 3 tests, 3 failed before the fixes.
 
-Leads left: see the final report.
+Leads left: a bundle without /etc/resolv.conf (older collector, or a read that failed)
+keeps the old reading for a loopback listener on port 53 other than 127.0.0.1 (no question
+yet); passt's DNS forwarding to a loopback host resolver (passt conf.c add_dns4 maps it
+through --map-host-loopback) is taken as slirp's, not read; HVA-210 (network.py) does not
+yet apply the DNS rule; the "127/8 is reachable from guests" wording of R25O-3.
 """
 
 from __future__ import annotations
@@ -146,3 +161,47 @@ def test_raw_socket_netdev_to_host_loopback(tmp_path: Path) -> None:
             else PASS
         )
     assert got == want
+
+
+RESOLVED = (
+    HARDENED_HOST["listeners"][0]
+    + "udp   UNCONN 0      0       127.0.0.53%lo:53        0.0.0.0:*    "
+    'users:(("systemd-resolve",pid=500,fd=13))\n'
+    + "tcp   LISTEN 0      4096    127.0.0.54:53        0.0.0.0:*    "
+    'users:(("systemd-resolve",pid=500,fd=16))\n',
+    0,
+)
+USER_NIC = (
+    "<devices><interface type='user'><mac address='52:54:00:26:00:06'/>"
+    "<model type='virtio'/></interface></devices>"
+)
+
+
+def test_user_mode_dns_reaches_host_stub_resolver(tmp_path: Path) -> None:
+    """R26O-2 (false pass). VM slirp's `<interface type='user'>` forwards its guest's DNS
+    queries (to 10.0.2.3, port 53) to the first nameserver of the host's /etc/resolv.conf
+    (libslirp sotranslate_out4 and get_dns_addr_resolv_conf): on a systemd-resolved host that
+    is its stub on 127.0.0.53, out of R25O-3's 127.0.0.1 rule, so HVA-033 passed the
+    unapproved systemd-resolve there. Right: fail naming the VM and the forwarding; held where
+    resolv.conf names an upstream server first, and for 127.0.0.54 (not in resolv.conf)."""
+    got = {}
+    for name, resolv in (
+        ("stub", "# systemd-resolved\nnameserver 127.0.0.53\noptions edns0 trust-ad\n"),
+        ("upstream", "nameserver 192.0.2.53\nnameserver 127.0.0.53\n"),
+    ):
+        (tmp_path / name).mkdir()
+        host = dict(HARDENED_HOST, listeners=RESOLVED, **{"/etc/resolv.conf": resolv})
+        domains = {"web01": domain_xml("web01"), "slirp": domain_xml("slirp", body=USER_NIC)}
+        a = run_assessment(_replayed_on(tmp_path / name, host, domains))
+        got[name] = (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"])
+    assert got == {
+        "stub": (
+            "fail",
+            "unapproved listeners: systemd-resolve (udp/53) (127/8 is reachable from guests: "
+            "the user-mode networking of VM slirp (<interface type='user'>) turns a guest's "
+            "connection to its host address into one to 127.0.0.1, and a DNS query to its DNS "
+            "server into one to 127.0.0.53:53 (the first nameserver of /etc/resolv.conf))",
+        ),
+        # sshd and chronyd on 127.0.0.1:323, which the guest reaches and the profile approves
+        "upstream": ("pass", "2 non-loopback listener(s), all approved"),
+    }

@@ -1022,6 +1022,9 @@ class HostFacts:
     measured_boot_log: Fact[bool] = field(default_factory=_na)
     lockdown: Fact[str] = field(default_factory=_na)
     module_sig_enforce: Fact[bool] = field(default_factory=_na)
+    dns_server: Fact[str] = field(default_factory=_na)
+    """The first IPv4 nameserver of /etc/resolv.conf ("" for none), where a user-mode guest's
+    DNS queries go (hvaudit.parse.host._dns_server, R26O-2)."""
     route_localnet: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The interfaces other than lo that accept packets for 127/8 from the wire
     (net.ipv4.conf.IFACE.route_localnet = 1; "all" = 1 is every interface)."""

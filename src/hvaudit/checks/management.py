@@ -1115,6 +1115,23 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             for lst in group
             if guest_loopback(lst.address) == v  # 127.0.0.1 alone of 127/8 (R25O-3)
         }
+        # a user-mode guest's DNS queries go to the host's first nameserver, port 53 (R26O-2):
+        # libslirp sotranslate_out4 `if (!s->disable_dns && so->so_faddr.s_addr ==
+        # s->vnameserver_addr.s_addr) { return (so->so_fport == htons(53) &&
+        # get_dns_addr(&sin->sin_addr, &sin->sin_port) >= 0); }` (read with `find_string`), a
+        # loopback stub such as systemd-resolved's 127.0.0.53 included
+        dns = h.facts.dns_server.get() if h.facts.dns_server.known else ""
+        dns_lst = {
+            id(lst)
+            for lst in local4
+            if dns != "127.0.0.1"
+            and is_ipv4_loopback(dns)
+            and lst.port == 53
+            and lst.address.strip("[]").partition("%")[0] == dns
+        }
+        for lst in local4:
+            if id(lst) in dns_lst:
+                reached[id(lst)] = guests_reaching(guests.get(h.name, []), h, lst.pid, lst.port)
         by_guest = [lst for lst in [*([] if routed else local4), *local6] if reached.get(id(lst))]
         # a VM's character device that connects to a loopback port hands its guest that port
         # (chardev_guests, VL18-3)
@@ -1153,6 +1170,8 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
         if extra and via:
             nets, to = reach_words({guest_loopback(lst.address) or 4 for lst in via_lst})
             are = "are" if " and " in nets else "is"
+            if any(id(lst) in dns_lst for lst in via_lst):
+                to += f", and a DNS query to its DNS server into one to {dns}:53 (the first nameserver of /etc/resolv.conf)"
             yield failed(
                 s,
                 f"unapproved listeners: {', '.join(extra[:12])} ({nets} {are} reachable from "
@@ -1160,6 +1179,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 f"connection to its host address into one to {to}{devs}){vsock_tail}",
                 *f.sources,
                 *h.facts.qemu_processes.sources,
+                *(h.facts.dns_server.sources if dns_lst else ()),
                 *(h.facts.vsock_listeners.sources if vsock_tail else ()),
             )
             continue

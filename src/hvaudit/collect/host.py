@@ -67,6 +67,8 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/sys/kernel/hostname"),
     # The names that resolve to this host (a storage pool served "by name" by the host itself).
     FileProbe("/etc/hosts"),
+    # The host's DNS server, to which a user-mode guest's DNS queries go (R26O-2)
+    FileProbe("/etc/resolv.conf"),
     FileProbe("/proc/sys/kernel/tainted"),
     FileProbe("/proc/modules"),
     FileProbe("/proc/sys/vm/overcommit_memory"),

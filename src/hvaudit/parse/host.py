@@ -796,10 +796,32 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.sysctl_d = _sysctl_d(ev)
     f.kernel_cmdline_next_boot = _boot_cmdline(ev)
     f.grub_default_older = _grub_default_older(ev)
+    f.dns_server = ev.fact(_file("/etc/resolv.conf"), _dns_server)
     f.route_localnet = _route_localnet_next_boot(
         ev.fact(_cmd("route-localnet"), _route_localnet), ev.get(_cmd("route-localnet")), f.sysctl_d
     )
     return f
+
+
+def _dns_server(g: Got) -> Fact[str]:
+    """The IPv4 nameserver a user-mode guest's DNS queries go to (R26O-2): libslirp's
+    get_dns_addr_resolv_conf (libslirp src/slirp.c, read with `find_string`) takes the first
+    line `sscanf(buff, "nameserver%*[ \t]%256s", buff2) == 1` whose address (cut at `%`)
+    inet_pton(AF_INET) reads; "" for a file without one (libslirp then falls back to
+    127.0.0.1) or an absent file."""
+    if g.state != "ok":
+        return Fact.of("", g.source)
+    for line in g.text.splitlines():
+        m = re.match(r"nameserver[ \t]+(\S{1,256})", line)
+        if m is None:
+            continue
+        addr = m.group(1).partition("%")[0]
+        try:
+            # glibc's inet_pton4, as ipaddress: four decimal parts, no leading zero
+            return Fact.of(str(ipaddress.IPv4Address(addr)), g.source)
+        except ValueError:
+            continue
+    return Fact.of("", g.source)
 
 
 #: the kernel's isspace() on ASCII (lib/ctype.c _S: HT, LF, VT, FF, CR and the space)
