@@ -44,20 +44,29 @@ Findings (R26L-n):
   / `--config_file=DIR` (src/auditd-config.c set_config_dir: `%s/auditd.conf`) reads another
   auditd.conf than the one collected; both passed on /etc/audit/auditd.conf. Now the sink
   question (its wording names the command line).
+- R26L-5 (false pass) HVA-200: systemd-journal-upload with trust "-" (`--trust=-`, or
+  `TrustedCertificateFile=-` in journal-upload.conf) passed; only `--trust=all` was read.
+  journal-upload.c: `if (STRPTR_IN_SET(arg_trust, "-", "all"))` sets CURLOPT_SSL_VERIFYPEER 0
+  (systemd PR 15347, v246, found with `search`), and parse_config reads TrustedCertificateFile=
+  with config_parse_path_or_ignore, which keeps "-" (src/shared/conf-parser.c, `find_string`;
+  "all" there is no absolute path and is ignored). Now a fail naming the setting. On systemd
+  245 a file's "-" was ignored (a wrong fail there; the setting's intent is no check).
 
 Held (kept as tests): R26L-1: x509/fingerprint with a fingerprint listed (action and legacy),
 x509/name with an exact permitted peer, omrelp name mode with an exact peer. R26L-2: `pid
 401`, the listed auditd. R26L-3: StreamDriverMode "01" is 1. R26L-4: `auditd -n`,
-`-s enable`, `-c /etc/audit/`.
+`-s enable`, `-c /etc/audit/`. R26L-5: TrustedCertificateFile=all (ignored), `--trust=PATH`
+over a file's "-", an empty TrustedCertificateFile= after "-".
 
 Probed by script, not kept: legacy `*.* @@host` with `$ActionSendStreamDriverMode 0` (fail,
 held); omrelp name mode with no peer (in R26L-1); 8 auditd command lines (6 kept); omfwd
 x509/certvalid or anon with permitted peers (SetPermPeers refuses them: nothing sent, already
-a fail as certvalid/anon). 27 inputs in all.
+a fail as certvalid/anon); 7 journal-upload trust spellings (6 kept). 34 inputs in all.
 
-Tally: 4 findings, 4 false passes; 27 tests in 8 functions. Failed on main before their fix:
+Tally: 5 findings, 5 false passes; 33 tests in 10 functions. Failed on main before their fix:
 R26L-1 10 of 14 (main of 13:05 UTC, before 1a82be6; the 4 held pass there too); R26L-2/3/4
-9 of 13 on 1a82be6 (1 + 2 + 6; the 4 held pass there too).
+9 of 13 on 1a82be6 (1 + 2 + 6; the 4 held pass there too); R26L-5 3 of 6 on f7abf9f (the 3 held
+pass there too).
 
 Leads left (team decisions first):
 - rsyslog gtls/ossl with no CA file (no global DefaultNetstreamDriverCAFile, no
@@ -395,3 +404,68 @@ def test_auditd_options_that_keep_its_log_keep_the_pass(host_scan, command: str)
     a = host_scan({"processes": (procs, 0)})
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}
     assert messages(a, "HVA-201") == {"hv1": "audit_level = 2, auditd running"}
+
+
+UPLOAD_PROCS = (
+    str(HARDENED_HOST["processes"][0])
+    + "  420 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state{args}\n"
+)
+UPLOAD_URL = "[Upload]\nURL=https://logs.example.internal\n"
+
+
+@pytest.mark.parametrize(
+    ("conf", "args", "shown"),
+    [
+        ("TrustedCertificateFile=-\n", "", "TrustedCertificateFile=-"),
+        ("", " --trust=-", "--trust=-"),
+        ("", " --trust -", "--trust=-"),
+    ],
+    ids=["config-dash", "argv-dash", "argv-dash-separate"],
+)
+def test_journal_upload_trust_dash_checks_no_server(
+    host_scan, conf: str, args: str, shown: str
+) -> None:
+    """R26L-5 (false pass) HVA-200: systemd-journal-upload turns the server check off for
+    trust "-" as for "all" (src/journal-remote/journal-upload.c: `if (STRPTR_IN_SET(arg_trust,
+    "-", "all")) easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0, ...)`; systemd PR 15347, v246, found
+    with `search`), and its config file keeps "-" (parse_config: TrustedCertificateFile= with
+    config_parse_path_or_ignore, which stores "-" as given, src/shared/conf-parser.c, found with
+    `find_string`). Only `--trust=all` was read: HVA-200 passed "logs forwarded over TLS"."""
+    a = host_scan(
+        {
+            "rsyslog-config": None,
+            "/etc/systemd/journal-upload.conf": UPLOAD_URL + conf,
+            "processes": (UPLOAD_PROCS.format(args=args), 0),
+        }
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}
+    assert messages(a, "HVA-200") == {
+        "hv1": "logs forwarded without authenticated TLS to https://logs.example.internal "
+        f"({shown}: the server is not authenticated)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("conf", "args"),
+    [
+        ("TrustedCertificateFile=all\n", ""),
+        ("TrustedCertificateFile=-\n", " --trust=/etc/ssl/ca/trusted.pem"),
+        ("TrustedCertificateFile=-\nTrustedCertificateFile=\n", ""),
+    ],
+    ids=["config-all-ignored", "argv-overrides", "reset"],
+)
+def test_journal_upload_trusted_ca_keeps_the_pass(host_scan, conf: str, args: str) -> None:
+    """R26L-5's held probes: "all" in the file is no absolute path, ignored with a warning
+    (config_parse_path_or_ignore), --trust given on the command line overrides the file
+    (parse_argv after parse_config), and an empty value resets it to the default CA file."""
+    a = host_scan(
+        {
+            "rsyslog-config": None,
+            "/etc/systemd/journal-upload.conf": UPLOAD_URL + conf,
+            "processes": (UPLOAD_PROCS.format(args=args), 0),
+        }
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+    assert messages(a, "HVA-200") == {
+        "hv1": "logs forwarded over TLS to https://logs.example.internal"
+    }

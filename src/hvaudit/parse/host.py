@@ -5236,12 +5236,12 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         )
         ju_url = None
     if ju_url:
-        url, trust_all = ju_url
+        url, trust_off = ju_url
         # systemd-journal-upload(8) --url: "https is the default"; --trust=all disables
-        # checking the server's certificate
-        tls = not url.lower().startswith("http://") and not trust_all
+        # checking the server's certificate, and so does "-" (R26L-5)
+        tls = not url.lower().startswith("http://") and not trust_off
         found["journal-upload"].append(
-            (url + (" (--trust=all: the server is not authenticated)" if trust_all else ""), tls)
+            (url + (f" ({trust_off}: the server is not authenticated)" if trust_off else ""), tls)
         )
     configured = {name: dests for name, dests in found.items() if dests}
     if configured and running is None:
@@ -5352,8 +5352,9 @@ def _forward_host(name: str, target: str) -> str:
 
 def _journal_upload_url(
     ev: HostEvidence, processes: Got
-) -> tuple[tuple[str, bool] | None, list[Source], str]:
-    """systemd-journal-upload's URL and whether it runs with --trust=all, the sources read, and
+) -> tuple[tuple[str, str] | None, list[Source], str]:
+    """systemd-journal-upload's URL and the setting that turns its server check off ("" for
+    none: --trust=all, see below), the sources read, and
     why the URL is unknown ("" when it is known). journal-upload.c main(): parse_config() reads
     journal-upload.conf and its drop-ins (journal-upload.conf(5): drop-ins in
     /etc, /run and /usr/lib .../journal-upload.conf.d override the main file, sorted by file
@@ -5379,12 +5380,20 @@ def _journal_upload_url(
             "the drop-ins of journal-upload.conf (/etc/systemd/journal-upload.conf.d) were "
             "not read, and they override its URL"
         )
+    trust = ""
     for text in texts:
         for line in _systemd_lines(text.splitlines()):
             # systemd conf-parser.c parse_line strips the key and the value around '='
             key, eq, value = line.partition("=")
             if eq and key.strip() == "URL":
                 url = value.strip()
+            elif eq and key.strip() == "TrustedCertificateFile":
+                # journal-upload.c parse_config: config_parse_path_or_ignore keeps "-" (and an
+                # absolute path; empty resets); "all", not absolute, is ignored with a warning
+                # (R26L-5)
+                value = value.strip()
+                if not value or value == "-" or value.startswith("/"):
+                    trust = "TrustedCertificateFile=-" if value == "-" else ""
     if main.state in ("unseen", "failed") and not url and not unread:
         # the main file's URL= stands where no drop-in sets one, and it overrides --url: unknown
         # (HL19-1)
@@ -5395,7 +5404,6 @@ def _journal_upload_url(
             (main.reason if main.state == "unseen" else f"{main_path} was not read ({main.reason})")
             + ", and it sets systemd-journal-upload's URL where no drop-in does",
         )
-    trust_all = False
     if processes.state == "ok":
         for exe, words in _commands(processes.text):
             if exe != "systemd-journal-upload":
@@ -5405,11 +5413,17 @@ def _journal_upload_url(
                     url = words[i + 1]
                 elif w.startswith("--url=") and not url:
                     url = w.split("=", 1)[1]
-                elif w == "--trust=all" or (w == "--trust" and words[i + 1 : i + 2] == ["all"]):
-                    trust_all = True
+                elif w.startswith("--trust=") or (w == "--trust" and i + 1 < len(words)):
+                    # parse_argv (after parse_config) sets arg_trust to the argument; the
+                    # upload then runs with CURLOPT_SSL_VERIFYPEER 0 where it is "-" or "all"
+                    # (journal-upload.c `STRPTR_IN_SET(arg_trust, "-", "all")`, systemd PR
+                    # 15347, v246; before it "-" named a CA file that does not exist, so
+                    # nothing was sent) (R26L-5)
+                    value = w.split("=", 1)[1] if "=" in w else words[i + 1]
+                    trust = f"--trust={value}" if value in ("-", "all") else ""
             sources.append(processes.source)
     if url:
-        return (url, trust_all), sources, ""
+        return (url, trust), sources, ""
     return None, sources, unread
 
 
