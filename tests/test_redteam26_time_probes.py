@@ -33,25 +33,35 @@ Findings (ID-n):
   asked what answers them, a file with no server, a -f file not collected, neither or both
   default files present are asked which server steers it.
 
+- R26T-3 (wrong fail) HVA-202: an ntpd (ntpsec) whose file says `disable kernel` failed "the
+  kernel reports the clock unsynchronised" over an outside system peer in `ntpq -pn`. ntpsec
+  ntpd/ntp_loopfilter.c (fa2a479, read with `fetch`): local_clock hands the kernel its
+  maximum error (ntp_adjtime MOD_MAXERROR) only with kern_enable; with the kernel discipline
+  off ntpd slews with adjtime and the kernel's maximum error grows to 16 s, so
+  NTPSynchronized=no (systemd time-util.c ntp_synced) says nothing about ntpd. Now an outside
+  system peer passes and anything else (ntpq not answering) is asked.
+
 Held (kept as tests): phc2sys beside `ptp4l -i eno1 --serverOnly 0` and beside `ptp4l -i eno1
 --serverOnly 1 --masterOnly 0` (the later value wins) pass; OpenNTPD with `Servers
 127.0.0.1` (no keyword: keywords are case-sensitive), `server "127.0.0.1" weight 5` and
-`servers pool.ntp.org` passes.
+`servers pool.ntp.org` passes; a commented `# disable kernel` fails on NTPSynchronized=no as
+before.
 
 Probed by script: 6 inputs before the fix (phc2sys beside ptp4l with --serverOnly 1,
 --masterOnly=1, --free_running 1 and -f /etc/ptp4l.conf; OpenNTPD; ntpd -x).
 
-Tally: 2 findings, 2 false passes; 9 cases in 2 test functions; 6 failed on main before the
-fixes (3 before R26T-1, 3 before R26T-2; the held cases passed).
+Tally: 3 findings, 2 false passes, 1 wrong fail; 12 cases in 3 test functions; 8 failed on
+main before the fixes (3 before R26T-1, 3 before R26T-2, 2 before R26T-3; the held cases
+passed).
 
 Leads left:
 - A ptp4l started with -f (RHEL's ptp4l.service: OPTIONS="-f /etc/ptp4l.conf -i eth0") still
   counts as what steers phc2sys's source clock, though the file may say serverOnly 1 or
   free_running 1: the file is not collected.
-- ntpd started with -x (ntp's ntp_loopfilter.c: the kernel discipline is used only with a step
-  threshold under 0.5 s) or `disable kernel` may leave the kernel's maximum error growing, so
-  NTPSynchronized=no would fail an ntpd that steers the clock (R25 lead, not probed to the
-  end: the ntp classic source was not read).
+- ntpd with a step threshold of 0.5 s or more (`tinker step`, ntp's -x; ntp_loopfilter.c:
+  "The kernel discipline is used only if the step threshold is less than 0.5 s") leaves the
+  kernel's maximum error growing as `disable kernel` does (R26T-3): still failed on
+  NTPSynchronized=no. `disable kernel` in an includefile is not read either.
 - OpenNTPD running as /usr/sbin/ntpd (Alpine, Arch) is judged as ntp's ntpd (asked: no
   /etc/ntp.conf); its ntpd.conf is read only for a process named openntpd.
 """
@@ -186,3 +196,65 @@ def test_openntpd_servers(
     if status == "manual":
         r = next(r for r in a.results if r.check.id == "HVA-202")
         assert r.outcome.question == question
+
+
+NTPSEC_PS = PROCS.replace(
+    CHRONYD,
+    "  402 ntpsec   /usr/sbin/ntpd -p /run/ntpd.pid -c /etc/ntpsec/ntp.conf -u ntpsec:ntpsec\n",
+)
+PEERS = (
+    "     remote           refid      st t when poll reach   delay   offset  jitter\n"
+    "==============================================================================\n"
+    "*192.0.2.10      193.79.237.14    2 u   33   64  377    0.412   -0.118   0.051\n"
+)
+KERNEL_OFF = "pool 2.debian.pool.ntp.org iburst\ndisable kernel\n"
+KERNEL_QUESTION = (
+    "Is ntpd on host hv1 synchronised to a source outside the host? Evidence: `ntpq -pn` on hv1 "
+    "(the peer marked '*') and `ntpq -c rv` (leap, sync_ntp). Pass: yes, its system peer is a "
+    "remote NTP server, a PTP grandmaster or a GNSS receiver; fail: no system peer, or the "
+    "LOCAL driver or the host itself."
+)
+
+
+@pytest.mark.parametrize(
+    ("conf", "peers", "status", "message"),
+    [
+        (KERNEL_OFF, (PEERS, 0), "pass", "ntpd running"),
+        (
+            KERNEL_OFF,
+            ("", 1, "ntpq: read: Connection refused\n"),
+            "manual",
+            "ntpd running with its kernel discipline off (/etc/ntpsec/ntp.conf: disable "
+            "kernel), so the kernel's NTPSynchronized=no does not say whether it steers the "
+            "clock",
+        ),
+        (
+            "pool 2.debian.pool.ntp.org iburst\n# disable kernel\n",
+            (PEERS, 0),
+            "fail",
+            "ntpd running, but the kernel reports the clock unsynchronised (timedatectl "
+            "NTPSynchronized=no: its maximum error has reached 16 s, no source is steering it)",
+        ),
+    ],
+    ids=["kernel-off-outside-peer", "kernel-off-no-ntpq", "held-comment"],
+)
+def test_ntpd_kernel_discipline_off(host_scan, conf, peers, status: str, message: str) -> None:
+    """R26T-3. ntpsec ntpd/ntp_loopfilter.c (fa2a479, read with `fetch`): local_clock hands the
+    kernel its maximum error (ntp_adjtime MOD_MAXERROR) only `if (clock_ctl.pll_control &&
+    clock_ctl.kern_enable && freq_cnt == 0)`; start_kern_loop leaves STA_UNSYNC with a maximum
+    error of sys_maxdisp. With `disable kernel` ntpd slews with adjtime and NTPSynchronized
+    (systemd time-util.c ntp_synced: maxerror < 16 s) says no however well it steers. Was:
+    "the kernel reports the clock unsynchronised" (fail) over an outside system peer. Right:
+    that peer passes; without `ntpq -pn`, asked; a commented line fails as before."""
+    a = host_scan(
+        {
+            "processes": (NTPSEC_PS, 0),
+            "/etc/ntpsec/ntp.conf": conf,
+            "ntpq-peers": peers,
+            "time-synchronized": ("no\n", 0),
+        }
+    )
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
+    if status == "manual":
+        r = next(r for r in a.results if r.check.id == "HVA-202")
+        assert r.outcome.question == KERNEL_QUESTION

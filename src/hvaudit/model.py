@@ -1145,6 +1145,9 @@ class HostFacts:
     ntp_discipline_off: Fact[str] = field(default_factory=_na)
     """The `disable ntp` line of the file ntpd reads (its clock discipline off), "" where
     none."""
+    ntp_kernel_off: Fact[str] = field(default_factory=_na)
+    """The `disable kernel` line of the file ntpd reads (the kernel's sync state then not
+    ntpd's), "" where none."""
     chrony_sources: Fact[tuple[str, str]] = field(default_factory=_na)
     """chronyd's configured time sources as (kind, lines): kind "" where one is an outside
     source (or none is configured), "own" where every selectable one is the host's RTC, "ask"

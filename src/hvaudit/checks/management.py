@@ -4756,7 +4756,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     clock alone (-a without -r, an ntpshm or refclock_sock servo) is no daemon, so the daemon
     that reads it is judged (R25T-4). OpenNTPD marks the clock synchronised whatever server
     answers: judged by the servers of its ntpd.conf, the host itself or none read asked
-    (R26T-2)."""
+    (R26T-2). An ntpd whose file says `disable kernel` never hands the kernel its maximum
+    error, so NTPSynchronized=no does not fail it: an outside system peer passes, anything else
+    is asked (R26T-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -4806,6 +4808,36 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *off.sources,
             )
+        elif (
+            f.get() in ("ntpd", "ntpsec")
+            and synced.known
+            and not synced.get()
+            and (ko := h.facts.ntp_kernel_off).known
+            and ko.get()
+        ):
+            # ntpd without its kernel discipline never hands the kernel a maximum error, so
+            # NTPSynchronized=no says nothing about it (R26T-3): its system peer decides
+            peer = h.facts.ntp_peer
+            if (
+                peer.known
+                and peer.get()[0] == ""
+                and not _ntp_off_unread(f, h.facts.ntp_discipline_off)
+            ):
+                yield passed(s, f"{f.get()} running", *f.sources, *ko.sources, *peer.sources)
+            else:
+                yield manual(
+                    s,
+                    f"{f.get()} running with its kernel discipline off ({ko.get()}), so the "
+                    "kernel's NTPSynchronized=no does not say whether it steers the clock",
+                    *f.sources,
+                    *ko.sources,
+                    *synced.sources,
+                    question=f"Is ntpd on host {h.name} synchronised to a source outside the "
+                    f"host? Evidence: `ntpq -pn` on {h.name} (the peer marked '*') and `ntpq -c "
+                    "rv` (leap, sync_ntp). Pass: yes, its system peer is a remote NTP server, "
+                    "a PTP grandmaster or a GNSS receiver; fail: no system peer, or the LOCAL "
+                    "driver or the host itself.",
+                )
         elif f.get() and synced.known and not synced.get():
             yield failed(
                 s,

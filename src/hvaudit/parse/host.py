@@ -694,6 +694,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     itself = _itself(ev, f.host_names)
     f.ntp_own_clock = _ntp_own_clock(ev, itself, processes)
     f.ntp_discipline_off = _ntp_discipline_off(ev, processes)
+    f.ntp_kernel_off = _ntp_discipline_off(ev, processes, "kernel")
     f.chrony_sources = _chrony_sources(ev, processes, itself)
     f.chrony_reference = _chrony_reference(ev, itself)
     f.timesync_server = _timesync_server(ev, itself)
@@ -6146,7 +6147,9 @@ def _ntp_dir(
     return where, files, got
 
 
-def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) -> Fact[str]:
+def _ntp_discipline_off(
+    ev: HostEvidence, processes: Fact[str] | None = None, flag: str = "ntp"
+) -> Fact[str]:
     """The line of the file ntpd reads that turns its clock discipline off (`disable ntp`), ""
     where none does; unavailable where no such file was read (R24T-1).
 
@@ -6167,7 +6170,12 @@ def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) ->
     (R24I-1). Nor is a -c file other than NTP_CONFS (the DHCP copy /var/lib/ntp/ntp.conf.dhcp of
     older Debian releases, R25T-2). ntpsec also reads the ntp.d directory beside its file
     (`_ntp_dir`, R25T-1): a `disable ntp` there counts where ntpsec is the installed ntpd, and
-    is asked where no package list names it (ntp's ntpd reads no such directory)."""
+    is asked where no package list names it (ntp's ntpd reads no such directory). With `flag`
+    "kernel", the `disable kernel` line (R26T-3): ntpsec ntp_loopfilter.c (fa2a479) hands the
+    kernel its maximum error (ntp_adjtime MOD_MAXERROR) only `if (clock_ctl.pll_control &&
+    clock_ctl.kern_enable ...)`, so with the kernel discipline off ntpd slews the clock with
+    adjtime and the kernel's maximum error grows to 16 s: NTPSynchronized=no says nothing
+    about ntpd's state."""
     conf, _ = _ntpd_command(processes)
     if conf and conf not in NTP_CONFS:
         src = processes.sources[0] if processes and processes.sources else Source("processes")
@@ -6190,12 +6198,12 @@ def _ntp_discipline_off(ev: HostEvidence, processes: Fact[str] | None = None) ->
     for name, lines, g in texts:
         for raw in lines:
             words = raw.split("#", 1)[0].split()
-            if words[:1] == ["disable"] and "ntp" in words[1:]:
+            if words[:1] == ["disable"] and flag in words[1:]:
                 shown = f"{name}: {raw.strip()}" if g is dgot else raw.strip()
                 line = Source(g.source.artefact, shown)
                 if name != path and not ntpsec:
                     return Fact.unavailable(
-                        f"{name} says `disable ntp`: ntpsec reads that directory, ntp's ntpd "
+                        f"{name} says `disable {flag}`: ntpsec reads that directory, ntp's ntpd "
                         "does not, and no package list names ntpsec",
                         line,
                     )
