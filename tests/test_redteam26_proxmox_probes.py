@@ -54,7 +54,17 @@ Held:
 Probed by script, not kept (the verdict was right or the case is moot): 7 HVA-092 rate values
 (the kept cases among them, and `mbps_wr=-5`, which QEMU refuses: fail as before); 10 HVA-301
 / HVA-313 -dest rules live and offline (a `-dport 8006` ACCEPT to a -dest of no node address
-still fails, round 25's lead; HVA-301 reads -dest on the gateway's interface only, P14-2).
+still fails, round 25's lead; HVA-301 reads -dest on the gateway's interface only, P14-2); 7
+VM -dest rules with and without ipfilter (the kept cases among them); 9 HVA-314 container
+configs, all right: `features: nesting=off` passes and `nesting=yes` fails (pve-common
+parse_boolean in parse_property_string), `unprivileged: 0`/`no` fail privileged, raw
+`lxc.mount.auto: sys:rw` and an empty `lxc.cap.drop:` fail as raw keys, a snapshot section's
+`unprivileged: 0` and `lxc.apparmor.profile: unconfined` are not the current config (pass),
+and `[pve:pending]` `delete: unprivileged` or `features: nesting=1` fail "at its next start".
+Read and held without a test: pve-container LXC.pm update_lxc_config takes `lxc.idmap` as
+unprivileged (`$conf->{unprivileged} || $custom_idmap`), a raw key that fails anyway;
+force_rw_sys restores LXC's own userns default `sys:rw` (the comment there), keyctl and mknod
+are seccomp relaxations for unprivileged containers only (make_seccomp_config).
 
 Tally: 3 findings (3 false passes). R26P-1: 6 cases in 2 test functions, 4 failed on main
 2f30312 (pass there), 2 held passed before and after. R26P-2: 3 tests, 2 failed on main
