@@ -36,6 +36,10 @@ Findings (R26A-n):
   asked "Who knows the group password ..., and do they ... number at most 3 named
   administrators?": two questions, the first answered by names, not yes or no. Now one
   question, "yes" the compliant answer ("Pass: yes, ...; fail: no, ...").
+- R26A-5 (wrong fail) HVA-142: a sudoers `#uid` (sudoers(5) User_List: "#uid" is a user ID)
+  counted as a principal of its own name: `#1000 ALL=(ALL) ALL` for alice, already counted by
+  %sudo, made "#1000, alice" two, and a host of three administrators failed with 4. Now a uid
+  names its /etc/passwd account.
 
 Held (kept as tests): the shipped docker.socket and podman.socket (group docker empty, group
 root), a drop-in whose empty ListenStream= resets the list to a path, a disabled podman.socket
@@ -231,3 +235,21 @@ def test_group_password_question_is_one_yes_no_question(host_scan) -> None:
         "administrators? Evidence: who set it and who was given it, or `gpasswd -R` locking it "
         'since. Pass: yes, at most 3 principals in all; fail: no, more."\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ("#1000", ("pass", "3 administrative principal(s) (limit 3): alice, bob, root")),
+        ("#1002", FAIL4),
+    ],
+    ids=["alice-uid", "carol-uid"],
+)
+def test_sudoers_uid_is_the_account(host_scan, user: str, expected: tuple[str, str]) -> None:
+    """R26A-5 (wrong fail) HVA-142. sudoers(5) User_List: "#uid" is a user ID. `#1000`
+    (alice's uid, already an administrator by %sudo) counted as a fourth principal "#1000"
+    beside alice: "4 administrative principal(s)" failed a host of three. Now a uid names
+    its /etc/passwd account (as polkit's numeric identities do, R25A-8)."""
+    head = str(HARDENED_HOST["sudoers"][0])
+    sudoers = head + f"/etc/sudoers:{user} ALL=(ALL) ALL\n/etc/sudoers:bob ALL=(ALL) ALL\n"
+    assert _142(host_scan({**BASE, "sudoers": (sudoers, 0)})) == expected

@@ -3181,10 +3181,18 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             chained.append((users, set().union(*(r for r in runas_sets if r is not None))))
     principals: set[str] = set()
     gid_names = _gid_names(ev)
+    pw_got = ev.get(_file("/etc/passwd"))
+    uid_names: dict[str, str] = {}
+    for pw_name, pw_uid, _, _ in _nss_entries(pw_got.text if pw_got.state == "ok" else "", 7):
+        uid_names.setdefault(str(pw_uid), pw_name)
 
     def add(item: str, seen: frozenset[str], every: str = EVERY_USER) -> None:
         if item.startswith("!"):
             return
+        if item.startswith("#") and digits(item[1:]) and item[1:] in uid_names:
+            # sudoers(5) User_List: "#uid" is the account with that uid, not a fourth name
+            # beside it (R26A-5)
+            item = uid_names[item[1:]]
         if item.startswith("%#") and digits(item[2:]) and item[2:] in gid_names:
             # sudoers(5) User_List: "%#gid" is the group with that gid
             item = "%" + gid_names[item[2:]]
