@@ -65,6 +65,27 @@ fallback), keeps HVA-181's pass; an entry with a weakening word in its kernelopt
 saved_entry naming the running kernel's entry, none, or an entry no BLS file has keeps
 HVA-180's pass; position 0, or a position with no older kernel of the running flavour
 installed, keeps it; the ESP's entry without a weakening word keeps HVA-181's pass.
+
+Probed by script, not kept: none beyond the held cases (the round's time went to the five
+fixes).
+
+Tally: 5 findings (5 false passes); 23 cases in 13 test functions; 13 failed before their
+fixes, each on the main it landed on (R26B-1: 3, R26B-2: 4, R26B-3: 3, R26B-4: 2, R26B-5:
+1); the 10 held cases passed before and after (R26B-1's partial-entry case was a question
+before too: the entry was unread then).
+
+Leads left:
+- Unified kernel images (/efi/EFI/Linux/*.efi, Type #2 entries): the .cmdline section baked
+  into the binary is not collected (objcopy/ukify are not on every host); /etc/kernel/cmdline,
+  which ukify and kernel-install build it from, is. loader.conf's `default` glob (which entry
+  systemd-boot boots) is not read: every entry counts as a candidate (a question where they
+  differ).
+- An unread source beside a read one (an entry whose every word is an unknown variable,
+  grub.cfg's 00_tuned `tuned_params`) still leaves today's verdict; grub.cfg itself (the
+  kernelopts fallback, tuned_params) is not collected.
+- `mitigations=auto,nosmt,<vectors>` is not read as SMT off by _smt_off_word (a needless
+  question, R25B's lead); `mitigations=off mitigations=auto` on 6.17+ (R25B's lead).
+- s390x HVA-010 / on_hypervisor (R25B's lead) not probed.
 """
 
 from __future__ import annotations
