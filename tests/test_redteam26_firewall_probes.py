@@ -38,16 +38,31 @@ Findings (R26F-n):
 Held (kept as tests): nft `notrack` of port 22 only keeps the pass, and no nft at all.
 ip6tables `--dst-type UNICAST -j DROP` (every unicast IPv6 address) and iptables `--dst-type
 LOCAL -j DROP` keep the pass; an IPv4 `--dst-type UNICAST -j ACCEPT` (admits nothing) passes
-now.
+now. An iptables-save NOTRACK keeps the IPv4 fail. By script (not kept): `ip saddr @allowed
+accept` of a set holding 0.0.0.0/0, a vmap `{ 0.0.0.0/0 : accept }`, a goto to a chain
+accepting ports 1-65535 and `meta l4proto udp jump` to a chain that accepts all each fail.
 
-Probed by script: 9 inputs (nft notrack beside iptables UNTRACKED on both paths, ip6tables
-NOTRACK, addrtype UNICAST and --limit-iface-in, a negated source drop).
+Probed by script: 14 inputs (nft notrack beside iptables UNTRACKED on both paths, ip6tables
+NOTRACK, addrtype UNICAST and --limit-iface-in, nft sets, a vmap, jump and goto, a negated
+source drop under policy accept).
 
 Tally: 3 findings (2 false passes, 1 wrong fail); 13 cases in 3 test functions; 8 failed
 before the fixes (R26F-1's 3 on main 2f30312, R26F-2's 4 on 8166ffc, R26F-3's 1 on the main
 R26F-2 landed on; PYTHONPATH=/work/main/src).
 
-Leads left:
+Leads left (not settled in the time):
+- (wrong fail, probed, team decision) `ip saddr != 10.0.0.0/8 drop` (or iptables `! -s
+  10.0.0.0/8 -j DROP`) under policy accept fails "policy accept", while `ip saddr 10.0.0.0/8
+  accept` under policy drop, which admits the same, passes: a drop of every source but some
+  leaves only those sources, as a narrow accept would.
+- Several input base chains each accepting a different broad share (one TCP, one UDP, each
+  policy drop) are read as "accept" though a packet must pass both (a wrong fail); a drop
+  policy in a prerouting filter chain is not read (a wrong fail).
+- `notrack` rules in an nft output-hook chain, or in a chain no prerouting chain jumps to, are
+  counted as untracking inbound traffic (an over-read); `--src-type` under `--limit-iface-in`
+  and IPv6 `--src-type` class tests (match_type6 AND-s the class bits) were not reread.
+- HVA-210's R21N-1 question (firewall_accepts: any accept verdict anywhere) and `fib daddr
+  oif` / `oifname` results (read as narrow) were not reached.
 """
 
 from __future__ import annotations
