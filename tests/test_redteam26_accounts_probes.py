@@ -44,6 +44,20 @@ Findings (R26A-n):
 Held (kept as tests): the shipped docker.socket and podman.socket (group docker empty, group
 root), a drop-in whose empty ListenStream= resets the list to a path, a disabled podman.socket
 with a SocketGroup= drop-in, and dockerd's socket-activated TCP listener under --tlsverify.
+
+Probed by script (not kept, all right): 18 sudoers inputs (User_Alias, Runas_Alias ALL, %#gid,
+#includedir/@include outside /etc/sudoers.d as unavailable evidence, Defaults targetpw with a
+User_Alias ALL, Defaults:bob targetpw, a shell as command, a negated Cmnd_Alias, (:root), Host_Alias
+ALL, a group inside a User_Alias, odd whitespace, a quoted "%staff", (#0), SETENV, sudoedit).
+
+Tally: 5 findings (3 false passes, 1 two-part question, 1 wrong fail); 19 cases, 13 failed before
+their fixes (R26A-1: 7, R26A-2: 1, R26A-3: 2, R26A-4: 1, R26A-5: 2), 6 held.
+
+Leads left: a docker-tcp.socket systemd holds alone (dockerd not started) and custom socket unit
+names; Docker on an abstract socket (ListenStream=@...); containerd config.toml [grpc] gid and
+containerd/crio service enablement not collected; dockerd -H unix:///other/path sockets not stat'ed;
+DOCKER_TLS_VERIFY in dockerd's environment unread; a TCP address in Incus/LXD socket units not
+counted (their handling unconfirmed).
 """
 
 from __future__ import annotations
