@@ -102,6 +102,7 @@ def _idle(option: str) -> str:
         ("/usr/sbin/ptp4l -i eno1 --serverOnly 1 -m", "manual", _idle("--serverOnly 1")),
         ("/usr/sbin/ptp4l -i eno1 --masterOnly=1", "manual", _idle("--masterOnly 1")),
         ("/usr/sbin/ptp4l -2 -i eno1 --free_running 1", "manual", _idle("--free_running 1")),
+        ("/usr/sbin/ptp4l -i eno1 --serverOn 1", "manual", _idle("--serverOnly 1")),
         ("/usr/sbin/ptp4l -i eno1 --serverOnly 0", "pass", "phc2sys (PTP) running"),
         (
             "/usr/sbin/ptp4l -i eno1 --serverOnly 1 --masterOnly 0",
@@ -109,14 +110,23 @@ def _idle(option: str) -> str:
             "phc2sys (PTP) running",
         ),
     ],
-    ids=["server-only", "master-only", "free-running", "held-zero", "held-later-zero"],
+    ids=[
+        "server-only",
+        "master-only",
+        "free-running",
+        "abbreviated",
+        "held-zero",
+        "held-later-zero",
+    ],
 )
 def test_phc2sys_beside_idle_ptp4l(host_scan, ptp4l: str, status: str, message: str) -> None:
     """R26T-1. linuxptp f98cb5d ptp4l(8): serverOnly "prevents the port from entering the
     client state ... the local clock will ignore Announce messages", free_running "Don't adjust
     the local clock"; config.c config_alloc_longopts: every item a long option (`--name VALUE`,
     `--name=VALUE`), masterOnly a deprecated name of serverOnly. Was: "phc2sys (PTP) running"
-    (pass) on a PHC nothing steers. Right: asked, naming the option; a 0 value passes."""
+    (pass) on a PHC nothing steers. Right: asked, naming the option; a 0 value passes. getopt_long
+    takes an unambiguous abbreviation (`--serverOn 1`) as the option (found in the mend that
+    read auditd's options with the shared _getopt)."""
     procs = NO_CHRONY + PHC2SYS + f"  601 root     {ptp4l}\n"
     a = host_scan({"processes": (procs, 0)})
     assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})

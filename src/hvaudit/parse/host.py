@@ -1894,41 +1894,19 @@ def _taints(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
     return Fact.of({k: tuple(v) for k, v in out.items()}, g.source)
 
 
-def _auditd_options(args: list[str]) -> tuple[bool, str | None]:
-    """auditd's `-f` (foreground) and `-c DIR` (config directory) as its getopt_long reads them
-    (audit-userspace src/auditd.c: short options "flns:c:", long foreground, allow_links,
-    disable_fork, enable_state=, config_file=, unambiguous prefixes accepted)."""
-    longs = {"foreground": "f", "allow_links": "l", "disable_fork": "n"}
-    longs |= {"enable_state": "s", "config_file": "c"}
-    foreground, config_dir = False, None
-    i = 0
-    while i < len(args):
-        word = args[i]
-        i += 1
-        if word == "--":
-            break
-        if word.startswith("--"):
-            name, eq, value = word[2:].partition("=")
-            hits = [o for n, o in longs.items() if n.startswith(name)] if name else []
-            if len(hits) != 1:
-                continue
-            opt = hits[0]
-            if opt in "sc" and not eq and i < len(args):
-                value, i = args[i], i + 1
-            foreground |= opt == "f"
-            config_dir = value if opt == "c" else config_dir
-            continue
-        if not word.startswith("-") or word == "-":
-            continue
-        for j, ch in enumerate(word[1:], 1):
-            if ch in "sc":
-                value = word[j + 1 :]
-                if not value and i < len(args):
-                    value, i = args[i], i + 1
-                config_dir = value if ch == "c" else config_dir
-                break
-            foreground |= ch == "f"
-    return foreground, config_dir
+#: auditd's long options that take a value and those that take none, as the short letter each
+#: stands for (audit-userspace src/auditd.c: short options "flns:c:", long foreground,
+#: allow_links, disable_fork, enable_state=, config_file=).
+_AUDITD_LONG_OPTS = {"--enable_state": "s", "--config_file": "c"}
+_AUDITD_LONG_FLAGS = {"--foreground": "f", "--allow_links": "l", "--disable_fork": "n"}
+
+
+def _auditd_options(words: list[str]) -> tuple[bool, str | None]:
+    """auditd's `-f` (foreground) and `-c DIR` (config directory), the last -c winning, as its
+    getopt_long reads its command line (words[0] its name)."""
+    options, _ = _getopt(words, frozenset("sc"), _AUDITD_LONG_OPTS, _AUDITD_LONG_FLAGS)
+    dirs = [value for letter, value in options if letter == "c"]
+    return any(letter == "f" for letter, _ in options), dirs[-1] if dirs else None
 
 
 def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
@@ -1943,7 +1921,7 @@ def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
     for exe, words in _commands(procs.text) if procs.state == "ok" else ():
         if exe != "auditd":
             continue
-        foreground, config_dir = _auditd_options(words[1:])
+        foreground, config_dir = _auditd_options(words)
         if foreground:
             # audit-userspace src/auditd.c: `-f` sets D_FOREGROUND and `config.write_logs = 0`;
             # src/auditd-event.c init_event opens no log then: `log_fd = 1 // stdout` (auditd(8)
@@ -5817,14 +5795,19 @@ def _clock_left_alone(args: list[str]) -> bool:
 
 
 def _getopt(
-    words: list[str], takes_value: frozenset[str], long_opts: dict[str, str] | None = None
+    words: list[str],
+    takes_value: frozenset[str],
+    long_opts: dict[str, str] | None = None,
+    long_flags: dict[str, str] | None = None,
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """A daemon's command line (words[0] its name) as glibc's getopt reads it: the short options
     in order as (letter, value), and the operands, the words that are neither an option nor an
     option's value (every word after `--`; glibc moves options before them). In a cluster such
     as `-gc FILE` or `-dfFILE` the rest of the word after a letter of `takes_value`, or else the
-    next word, is its value. A long option in `long_opts` (`--name=VALUE` or `--name VALUE`)
-    counts as the letter it maps to; other long options are passed over."""
+    next word, is its value. A long option in `long_opts` (`--name=VALUE` or `--name VALUE`), or
+    in `long_flags` (no value), counts as the letter it maps to, also when abbreviated as
+    getopt_long(3) allows ("Long option names may be abbreviated if the abbreviation is unique
+    or is an exact match for some defined option"); other long options are passed over."""
     options: list[tuple[str, str]] = []
     operands: list[str] = []
     i = 1
@@ -5839,11 +5822,16 @@ def _getopt(
             continue
         if arg.startswith("--"):
             name, eq, value = arg.partition("=")
-            if long_opts and name in long_opts:
-                if not eq:
+            known = {n: (o, True) for n, o in (long_opts or {}).items()}
+            known |= {n: (o, False) for n, o in (long_flags or {}).items()}
+            hits = {known[name]} if name in known else set()
+            hits = hits or {v for n, v in known.items() if len(name) > 2 and n.startswith(name)}
+            if len(hits) == 1:
+                ((letter, valued),) = hits
+                if valued and not eq:
                     value = words[i] if i < len(words) else ""
                     i += 1
-                options.append((long_opts[name], value))
+                options.append((letter, value if valued else ""))
             continue
         for j, letter in enumerate(arg[1:], 1):
             if letter in takes_value:
