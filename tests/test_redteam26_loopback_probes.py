@@ -205,3 +205,35 @@ def test_user_mode_dns_reaches_host_stub_resolver(tmp_path: Path) -> None:
         # sshd and chronyd on 127.0.0.1:323, which the guest reaches and the profile approves
         "upstream": ("pass", "2 non-loopback listener(s), all approved"),
     }
+
+
+def test_user_mode_dns_with_resolv_conf_unread_is_asked(tmp_path: Path) -> None:
+    """R26O-2 follow-up (false pass, found in the end-of-session review). With /etc/resolv.conf
+    not read (a read that failed, or a bundle of a collector before R26O-2) the first
+    nameserver was taken as absent, libslirp's 127.0.0.1 fallback, so systemd-resolve on
+    127.0.0.53:53 beside VM slirp passed. Right: one question on the first nameserver; held
+    where resolv.conf is absent (libslirp falls back to 127.0.0.1, out of 127.0.0.53)."""
+    got = {}
+    for name, resolv in (("unread", PermissionError("Permission denied")), ("absent", None)):
+        (tmp_path / name).mkdir()
+        host = dict(HARDENED_HOST, listeners=RESOLVED, **{"/etc/resolv.conf": resolv})
+        domains = {"web01": domain_xml("web01"), "slirp": domain_xml("slirp", body=USER_NIC)}
+        a = run_assessment(_replayed_on(tmp_path / name, host, domains))
+        r = next(r for r in a.results if r.check.id == "HVA-033")
+        got[name] = (r.outcome.status, r.outcome.message, r.outcome.question)
+    assert got == {
+        "unread": (
+            "manual",
+            "unapproved listeners on the loopback's DNS port: systemd-resolve on 127.0.0.53:53, "
+            "systemd-resolve on 127.0.0.54:53; a user-mode guest's DNS queries go to the first "
+            "nameserver of /etc/resolv.conf, which is not known "
+            "(host/files/etc/resolv.conf: Permission denied)",
+            "Does the first IPv4 `nameserver` line of /etc/resolv.conf on host hv1 name an "
+            "address none of these listeners holds (127.0.0.53, 127.0.0.54)? Evidence: `grep "
+            "'^nameserver' /etc/resolv.conf` on the host. Pass: yes, another address; fail: one "
+            "of them, whose listener the guests with user-mode networking then reach by their "
+            "DNS queries.",
+        ),
+        # sshd and chronyd on 127.0.0.1:323, which the guest reaches and the profile approves
+        "absent": ("pass", "2 non-loopback listener(s), all approved", None),
+    }

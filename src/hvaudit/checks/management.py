@@ -1295,6 +1295,36 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 f"another listener, which the guest of {vsock_vms} reaches by connecting to "
                 "CID 2 on its port."
             )
+        # the host's first nameserver not read: a loopback listener on port 53 may be the one a
+        # user-mode guest's DNS queries reach (R26O-2)
+        resolver = [
+            lst
+            for lst in local4
+            if not h.facts.dns_server.known
+            and lst.port == 53
+            and id(lst) not in dns_lst
+            and guest_loopback(lst.address) is None
+            and unapproved(lst)
+            and guests_reaching(guests.get(h.name, []), h, lst.pid, lst.port)
+        ]
+        if resolver:
+            shown = ", ".join(
+                sorted({f"{lst.process} on {lst.address}:53" for lst in resolver})[:5]
+            )
+            asks.append(
+                f"unapproved listeners on the loopback's DNS port: {shown}; a user-mode guest's "
+                "DNS queries go to the first nameserver of /etc/resolv.conf, which is not known "
+                f"({h.facts.dns_server.reason})"
+            )
+            refs += h.facts.dns_server.sources
+            questions.append(
+                f"Does the first IPv4 `nameserver` line of /etc/resolv.conf on host {h.name} "
+                "name an address none of these listeners holds ("
+                f"{', '.join(sorted({lst.address for lst in resolver}))})? Evidence: `grep "
+                "'^nameserver' /etc/resolv.conf` on the host. Pass: yes, another address; "
+                "fail: one of them, whose listener the guests with user-mode networking then "
+                "reach by their DNS queries."
+            )
         hidden = sorted(
             {f"{lst.process} ({lst.protocol}/{lst.port})" for lst in local4 if unapproved(lst)}
         )

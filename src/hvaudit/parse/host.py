@@ -809,9 +809,11 @@ def _dns_server(g: Got) -> Fact[str]:
     get_dns_addr_resolv_conf (libslirp src/slirp.c, read with `find_string`) takes the first
     line `sscanf(buff, "nameserver%*[ \t]%256s", buff2) == 1` whose address (cut at `%`)
     inet_pton(AF_INET) reads; "" for a file without one (libslirp then falls back to
-    127.0.0.1) or an absent file."""
-    if g.state != "ok":
+    127.0.0.1) or an absent file; unknown where the file could not be read."""
+    if g.state == "absent":
         return Fact.of("", g.source)
+    if g.state != "ok":
+        return Fact.unavailable(f"/etc/resolv.conf was not read ({g.reason or g.state})", g.source)
     for line in g.text.splitlines():
         m = re.match(r"nameserver[ \t]+(\S{1,256})", line)
         if m is None:
