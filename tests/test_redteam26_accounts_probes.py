@@ -267,3 +267,31 @@ def test_sudoers_uid_is_the_account(host_scan, user: str, expected: tuple[str, s
     head = str(HARDENED_HOST["sudoers"][0])
     sudoers = head + f"/etc/sudoers:{user} ALL=(ALL) ALL\n/etc/sudoers:bob ALL=(ALL) ALL\n"
     assert _142(host_scan({**BASE, "sudoers": (sudoers, 0)})) == expected
+
+
+def test_container_socket_units_uncollected_is_not_a_pass(tmp_path) -> None:
+    """R26A-1 follow-up (false pass, found in the end-of-session review). A bundle of a
+    collector before R26A-1 has no container-socket-unit-files: the socket units' groups and
+    TCP listeners were taken as none, so a starting docker.socket counted no one beyond
+    /var/run/docker.sock's own group. Right: the principals are not known (the units named);
+    held: the same bundle with the probe passes as before."""
+    from test_host_leads19b import _scan_without
+
+    over = {
+        **BASE,
+        "container-units": _units("docker.service enabled enabled"),
+        "container-socket-unit-files": (DOCKER_SOCKET, 0),
+    }
+    got = {
+        name: _142(_scan_without(tmp_path / name, (), drop, over))
+        for name, drop in (("old", ("container-socket-unit-files",)), ("new", ()))
+    }
+    assert got == {
+        "old": (
+            "manual",
+            "evidence unavailable: the socket unit files of docker.socket were not collected (a "
+            "bundle of an older hvaudit): the groups and addresses the container daemons' "
+            "sockets get at their next start are unknown",
+        ),
+        "new": ("pass", "2 administrative principal(s) (limit 3): alice, root"),
+    }

@@ -3740,7 +3740,13 @@ def _container_socket_unit_writers(
     group whatever `-G` says (R26A-1)."""
     got = ev.get(_cmd("container-socket-unit-files"))
     if got.state == "uncollected":
-        return [], []
+        # a bundle of a collector before R26A-1: the units' groups and TCP listeners unread
+        return Fact.unavailable(
+            f"the socket unit files of {', '.join(sorted(starting))} were not collected (a "
+            "bundle of an older hvaudit): the groups and addresses the container daemons' "
+            "sockets get at their next start are unknown",
+            got.source,
+        )
     confs = _socket_unit_confs(got, "the container daemons' socket unit files")
     if not confs.known:
         return Fact.failed(
