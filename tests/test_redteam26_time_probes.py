@@ -208,6 +208,25 @@ def test_openntpd_servers(
         assert r.outcome.question == question
 
 
+def test_openntpd_conf_uncollected_is_asked(tmp_path) -> None:
+    """R26T-2 follow-up (false pass, found in the end-of-session review). A bundle of a
+    collector before R26T-2 holds neither /etc/openntpd/ntpd.conf nor /etc/ntpd.conf: OpenNTPD
+    fell back to its presence and passed "openntpd running", the pass R26T-2 took away (its
+    NTPSynchronized=yes says nothing of the server). Right: the OpenNTPD question."""
+    from test_host_leads19b import _scan_without
+
+    files = ("/etc/openntpd/ntpd.conf", "/etc/ntpd.conf")
+    over = {"processes": (OPENNTPD_PS, 0), "/etc/openntpd/ntpd.conf": "servers 127.0.0.1\n"}
+    a = _scan_without(tmp_path, files, (), over)
+    r = next(r for r in a.results if r.check.id == "HVA-202")
+    assert (r.outcome.status, r.outcome.message, r.outcome.question) == (
+        "manual",
+        "openntpd running, but which NTP server steers it is not in the evidence (OpenNTPD's "
+        "configuration was not collected (a bundle of an older hvaudit))",
+        OPENNTPD_ASKED,
+    )
+
+
 NTPSEC_PS = PROCS.replace(
     CHRONYD,
     "  402 ntpsec   /usr/sbin/ntpd -p /run/ntpd.pid -c /etc/ntpsec/ntp.conf -u ntpsec:ntpsec\n",

@@ -6549,8 +6549,8 @@ def _openntpd_servers(
 ) -> Fact[tuple[str, str]]:
     """OpenNTPD's servers as (kind, lines) (R26T-2): ("", "") where one is outside the host,
     ("self", lines) where every one is the host itself (`_on_host`); unavailable where its file
-    was not read or names no server; with no source where the files were not collected (an
-    older bundle) or no openntpd runs.
+    was not read, was not collected (an older bundle) or names no server; with no source where
+    no openntpd runs.
 
     OpenNTPD (openntpd-portable/openntpd-openbsd src/usr.sbin/ntpd, read with `find_string`
     and `read_file`): ntpd.c main `conffile = CONFFILE`, getopt "df:nP:sSv", -f naming another
@@ -6576,9 +6576,12 @@ def _openntpd_servers(
     if not running:
         return Fact.unavailable("OpenNTPD does not run")
     gots = {c: ev.get(_file(c)) for c in OPENNTPD_CONFS}
-    if all(g.state == "uncollected" for g in gots.values()):
-        return Fact.unavailable("OpenNTPD's configuration was not collected")
     src = processes.sources[0] if processes.sources else Source("processes")
+    if all(g.state == "uncollected" for g in gots.values()):
+        # an older bundle: NTPSynchronized=yes settles nothing for OpenNTPD, so asked
+        return Fact.unavailable(
+            "OpenNTPD's configuration was not collected (a bundle of an older hvaudit)", src
+        )
     if conf and conf not in OPENNTPD_CONFS:
         return Fact.unavailable(f"openntpd runs with -f {conf}, a file hvaudit does not read", src)
     if not conf:
