@@ -852,6 +852,9 @@ class BootCmdline:
     `$tuned_params`, set by grub.cfg): `words` is then a part of the line, not all of it."""
     origins: tuple[str, ...] = ()
     """The file each word came from, where `source` names more than one (GRUB's defaults)."""
+    uncollected: bool = False
+    """The place was not collected (R27B-2: a bundle of an older hvaudit, whose probe did not
+    read it): its words are not known, and the next boot may take them."""
 
     @property
     def partial(self) -> bool:

@@ -31,6 +31,9 @@ class NextBoot:
     partial: bool = False
     """A source that adds one has words hvaudit did not read after it (R26B-1: a later word
     of them may replace it), so the next boot's line is not settled."""
+    uncollected: tuple[str, ...] = ()
+    """Where no source adds one: the places of the next boot's line a bundle of an older
+    hvaudit did not collect (R27B-2), whose words are not known."""
 
     @property
     def settled(self) -> bool:
@@ -42,6 +45,11 @@ class NextBoot:
     def says(self, does: str) -> str:
         """What the next boot's line does, for a message ("WORD in FILE turns ... off at the
         next boot if the boot loader takes it"), or that it is not known."""
+        if not self.found and self.uncollected:
+            return (
+                f"{' and '.join(self.uncollected)} were not collected (a bundle of an older "
+                f"hvaudit): whether the next boot's line {does} is not known"
+            )
         if not self.found:
             return (
                 f"{self.unread}, which hvaudit cannot evaluate: whether the next boot's line "
@@ -50,6 +58,15 @@ class NextBoot:
         return f"{self.text()} {does} at the next boot if the boot loader takes it"
 
     def question(self, host: str, fail: str, does: str = "") -> str:
+        if not self.found and self.uncollected:
+            return (
+                f"Does the next boot of host {host} leave out every kernel parameter that "
+                f"{does}, although hvaudit did not collect {' and '.join(self.uncollected)} "
+                "(a bundle of an older hvaudit)? Evidence: the `options` lines of the boot "
+                "loader's entries (`bootctl list`), GRUB's environment block (`grub2-editenv "
+                "list`), or a bundle collected again with the current hvaudit. Pass: yes, "
+                f"none of them has such a parameter; fail: {fail}."
+            )
         if not self.found:
             return (
                 f"Does the next boot of host {host} leave out every kernel parameter that "
@@ -222,7 +239,9 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
     """The next boot's words for which `weak(word)` holds that the running command line does
     not have (a word the live line already has is judged on the live evidence); None where
     no source adds one, or the sources were not collected or read (today's verdict stands),
-    except where GRUB's defaults, the only source, could not be read (NextBoot.unread, R23K-1).
+    except where GRUB's defaults, the only source, could not be read (NextBoot.unread, R23K-1),
+    or a bundle of an older hvaudit did not collect a place the next boot may take its line
+    from (NextBoot.uncollected, R27B-2: the probe ran, without it).
     A word a later one of its name replaces (kept) is neither the live line's nor the next
     boot's: a live `mitigations=off mitigations=auto` runs mitigated, so a next boot's lone
     `mitigations=off` adds it (R22K-1)."""
@@ -252,6 +271,10 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         else:
             others.append(f"{src.source} ({src.why})" if src.partial else src.source)
     if not found:
+        # R27B-2: a place an older hvaudit's probe did not read may hold such a word
+        gone = tuple(src.source for src in fact.get() if src.uncollected)
+        if gone:
+            return NextBoot((), (), fact.sources, uncollected=gone)
         why = unread_grub(host)
         return NextBoot((), (), fact.sources, why) if why else None
     return NextBoot(tuple(found), tuple(others), fact.sources, partial=partial)

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
+    BOOT_CMDLINE,
     CONTAINER_SOCKET_UNITS,
     CONTAINER_SOCKETS,
     CONTAINER_UNITS,
@@ -8130,7 +8131,47 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
             out.append(_bls_options(path, text, env))
             continue
         out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
+    out.extend(_boot_places_uncollected(ev, files))
     return Fact.of(tuple(out), *found.sources)
+
+
+def _boot_places_uncollected(ev: HostEvidence, files: dict[str, list[str]]) -> list[BootCmdline]:
+    """The places of the next boot's line that a bundle of an older hvaudit did not read
+    (R27B-2), each a source whose words are not known (BootCmdline.uncollected): the probe's
+    argv (the manifest's `origin`) lacks a place BOOT_CMDLINE names now. GRUB's environment
+    block (R26B-1) counts where a Boot Loader Specification entry takes a variable from it
+    (`options $kernelopts ...`), the EFI system partition's entries (R26B-4) where no GRUB
+    defaults were read (a host with GRUB's defaults boots GRUB's menu; one without them, a
+    systemd-boot host, may keep its only entries on the ESP at /efi or /boot/efi, which systemd
+    src/shared/find-esp.c searches)."""
+    entry = ev.bundle.entry(_cmd("boot-cmdline"))
+    if entry is None or not entry.origin:
+        return []
+    argv = entry.origin.split()
+    lacking = [p for p in BOOT_CMDLINE if p not in argv]
+    out: list[BootCmdline] = []
+    env = [p for p in lacking if p in GRUBENV]
+    bls = [p for p in files if p.startswith(BLS_ENTRIES)]
+    if env and any("$" in ln for p in bls for ln in files[p] if ln.strip().startswith("options")):
+        out.append(
+            BootCmdline(
+                f"GRUB's environment block ({', '.join(env)})",
+                None,
+                "not collected: a bundle of an older hvaudit",
+                uncollected=True,
+            )
+        )
+    esp = [p for p in lacking if p + "/" in BLS_ENTRIES]
+    if esp and not _grub_default_files(files):
+        out.append(
+            BootCmdline(
+                f"the EFI system partition's loader entries ({', '.join(esp)})",
+                None,
+                "not collected: a bundle of an older hvaudit",
+                uncollected=True,
+            )
+        )
+    return out
 
 
 #: Where the Boot Loader Specification entries are read: /boot (GRUB's blscfg, systemd-boot's

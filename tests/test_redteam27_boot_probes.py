@@ -1,0 +1,163 @@
+"""Red-team round 27 probes: kernel command line, CPU mitigations, boot integrity (rt27boot)
+
+Harness: conftest's hardened Debian host replayed through the real collector, parser and
+engine, changed only where a probe says so; the `boot-cmdline` probe's output is built by
+tests/test_redteam21_boot_probes.py's `_boot`, a RHEL 8 host by tests/
+test_redteam26_boot_probes.py's `_rhel8`. `_older` writes the bundle an older hvaudit's
+collector wrote: its boot-cmdline probe ran without the places R26B-1 and R26B-4 added (the
+manifest's `origin`, the argv joined, lacks them), so its output has none of their files.
+
+Findings (R27B-n):
+
+- R27B-2 (false pass) HVA-181 (and every check reading the next boot's line): a bundle of an
+  hvaudit older than R26B-1/R26B-4 read neither GRUB's environment block nor the EFI system
+  partition's loader entries, and the verdict stood on what it did read: RHEL 8's entry
+  `options $kernelopts $tuned_params` (its words in grubenv, not collected) was an unread source
+  beside no weakening word, and a systemd-boot host with no GRUB defaults and its only entries
+  on the ESP at /efi had no source at all; both passed "none unmitigated". Now the probe's argv
+  (the manifest's origin) tells the places not collected, and where they matter (grubenv where
+  an entry takes a variable, GRUB util/grub.d/00_header.in `load_env`; the ESP where no GRUB
+  defaults were read, systemd src/shared/find-esp.c searching "/efi", "/boot", "/boot/efi") the
+  next boot is asked (NextBoot.uncollected), and a weakening word elsewhere is a question, not a
+  settled fail.
+
+Held (kept as tests): a bundle of an older hvaudit on the hardened Debian host (GRUB's defaults
+read, no Boot Loader Specification entry) keeps HVA-181's pass; the current collector's RHEL 8
+entry with no grubenv on the host keeps it (R26B-1's held case, grub.cfg's fallback).
+
+Probed by script, not kept: see the tally.
+
+Tally: see the end of the round.
+
+Leads left: see the end of the round.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from conftest import (
+    HARDENED_HOST,
+    BundleWriter,
+    HostCollector,
+    LibvirtCollector,
+    LibvirtTarget,
+    ReplayRunner,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.collect.host import BOOT_CMDLINE, command_artefact
+from test_redteam21_boot_probes import _boot
+from test_redteam26_boot_probes import RUNNING, _entry, _rhel8
+
+#: The places the boot-cmdline probe read before R26B-1 and R26B-4
+OLD_PLACES = (
+    "/etc/default/grub",
+    "/etc/default/grub.d",
+    "/etc/kernel/cmdline",
+    "/boot/loader/entries",
+)
+
+
+def _older(tmp_path: Path, overrides: dict[str, Any]) -> Any:
+    """A replayed host (hardened plus `overrides`) in a bundle whose boot-cmdline probe ran as an
+    hvaudit older than R26B-1/R26B-4 ran it: its argv (the manifest's origin) names only
+    OLD_PLACES."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    uri = write_node(tmp_path / "node.xml", [domain_xml("web01")])
+    writer = BundleWriter(
+        tmp_path / "old", target="qemu+ssh://root@hv1/system", platform="kvm-libvirt"
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
+    HostCollector(ReplayRunner({**HARDENED_HOST, **overrides})).collect(writer)
+    art = command_artefact("boot-cmdline")
+    entry = writer.entries[art]
+    argv = entry.origin.split()
+    assert all(p in argv for p in BOOT_CMDLINE)
+    old = [w for w in argv if w not in BOOT_CMDLINE or w in OLD_PLACES]
+    writer.entries[art] = dataclasses.replace(entry, origin=" ".join(old))
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def _question(a: Any, check: str) -> list[str]:
+    return [r.outcome.question for r in a.results if r.check.id == check]
+
+
+# --- R27B-2: an older hvaudit's bundle, without grubenv and the ESP's entries --------------------
+
+OLD_Q = (
+    "Does the next boot of host hv1 leave out every kernel parameter that turns mitigations "
+    "off, although hvaudit did not collect {what} (a bundle of an older hvaudit)? Evidence: the "
+    "`options` lines of the boot loader's entries (`bootctl list`), GRUB's environment block "
+    "(`grub2-editenv list`), or a bundle collected again with the current hvaudit. Pass: yes, "
+    "none of them has such a parameter; fail: it boots with one of them (the flaw is "
+    "unmitigated)."
+)
+
+
+def test_r27b_2_older_bundle_rhel8_kernelopts_asks(tmp_path: Path) -> None:
+    """R27B-2 (false pass) HVA-181: RHEL 8's `options $kernelopts $tuned_params` takes its
+    words from grubenv (GRUB util/grub.d/00_header.in `load_env`), which an hvaudit older than
+    R26B-1 did not collect; `grub2-editenv - set kernelopts="... mitigations=off"` there passed
+    "none unmitigated"."""
+    a = _older(tmp_path, _rhel8(_entry(RUNNING)))
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    what = "GRUB's environment block (/boot/grub2/grubenv, /boot/grub/grubenv)"
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but "
+        f"{what} were not collected (a bundle of an older hvaudit): whether the next boot's "
+        "line turns mitigations off is not known"
+    }
+    assert _question(a, "HVA-181") == [OLD_Q.format(what=what)]
+
+
+def test_r27b_2_older_bundle_systemd_boot_asks(tmp_path: Path) -> None:
+    """R27B-2 (false pass) HVA-181: a systemd-boot host (no GRUB defaults) whose only entry is
+    on the ESP at /efi (systemd src/shared/find-esp.c searches "/efi", "/boot", "/boot/efi"),
+    in a bundle of an hvaudit older than R26B-4: no next-boot source was read and the pass
+    stood."""
+    a = _older(tmp_path, {"boot-cmdline": _boot(grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    what = (
+        "the EFI system partition's loader entries (/efi/loader/entries, /boot/efi/loader/entries)"
+    )
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but "
+        f"{what} were not collected (a bundle of an older hvaudit): whether the next boot's "
+        "line turns mitigations off is not known"
+    }
+    assert _question(a, "HVA-181") == [OLD_Q.format(what=what)]
+
+
+def test_r27b_2_older_bundle_weak_word_elsewhere_is_not_settled(tmp_path: Path) -> None:
+    """R27B-2: /etc/kernel/cmdline's mitigations=off on a systemd-boot host in an older bundle
+    is a question, not a fail: the ESP's entries, not collected, may be what boots."""
+    files = (("/etc/kernel/cmdline", "root=/dev/mapper/vg-root ro quiet mitigations=off"),)
+    a = _older(tmp_path, {"boot-cmdline": _boot(*files, grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but mitigations=off in "
+        "/etc/kernel/cmdline turns mitigations off at the next boot if the boot loader takes it"
+    }
+
+
+def test_r27b_2_older_bundle_grub_host_keeps_the_pass(tmp_path: Path) -> None:
+    """R27B-2 held: the hardened Debian host (GRUB's defaults read, no BLS entry) in an older
+    bundle: neither missing place bears on its next boot."""
+    a = _older(tmp_path, {})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+def test_r27b_2_current_bundle_rhel8_without_grubenv_passes(host_scan) -> None:
+    """R27B-2 held: the current collector read the places, and a RHEL 8 host without grubenv
+    (grub.cfg's fallback from GRUB_CMDLINE_LINUX) keeps the pass."""
+    a = host_scan(_rhel8(_entry(RUNNING)))
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
