@@ -1430,6 +1430,10 @@ class ProxmoxHost:
     """domains.cfg: realm -> {'type': pam|pve|ad|ldap|openid, ...}."""
     containers: list[Container] = field(default_factory=list)
     """The node's LXC containers: they share its kernel with every VM."""
+    unread_guests: list[tuple[str, str, str]] = field(default_factory=list)
+    """Guests whose configuration file was listed but not read or not parsed (a read that failed
+    or was refused, an API answer that failed, a file qemu-server or pve-container would not
+    take): (`VM` or `container`, vmid, why). They exist, but nothing of them is counted (R27P-1)."""
     sdn_vnets: Fact[dict[str, dict[str, str]]] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )

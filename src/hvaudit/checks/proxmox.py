@@ -3385,6 +3385,18 @@ def containers_confined(ctx: Context) -> Iterator[Outcome]:
         px = _px(h)
         if px is None:
             continue
+        for kind, vmid, why in px.unread_guests:
+            # a container listed but not read exists: its confinement is not in the evidence,
+            # never "no container" (R27P-1)
+            if kind == "container":
+                yield manual(
+                    Subject("container", f"ct{vmid}", h.name, vmid),
+                    f"container {vmid}: its configuration was not read ({why})",
+                    question=f"Is container {vmid} on node {h.name} unprivileged, on Proxmox's "
+                    "generated AppArmor profile, without nesting, fuse or mount= features, host "
+                    "devices, host paths or raw lxc.* keys? Evidence: `pct config "
+                    f"{vmid}` on {h.name}. Pass: yes; fail: any of them.",
+                )
         for c in px.containers:
             s = container_subject(c, h.name)
             bad = _unconfined(c)

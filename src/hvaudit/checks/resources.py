@@ -57,6 +57,25 @@ def _unknown_run_state(ctx: Context, host: str) -> list[Vm]:
     ]
 
 
+def _unread_guests(h: Host) -> str:
+    """The Proxmox VE guests of `h` whose configuration was listed but not read or not parsed
+    (R27P-1): they exist, and nothing of them is counted; '' where there is none."""
+    unread = h.proxmox.unread_guests if h.proxmox else []
+    shown = "; ".join(f"{kind} {vmid} ({why})" for kind, vmid, why in unread[:5])
+    return shown + (f"; and {len(unread) - 5} more" if len(unread) > 5 else "")
+
+
+def _unread_question(h: Host, what: str, limit: float) -> str:
+    """HVA-060's and HVA-081's question where a guest's configuration was not read (R27P-1)."""
+    return (
+        f"Counting the guests of node {h.name} whose configuration was not read, is the {what} "
+        f"ratio of its running and autostart guests within {limit:g}? Evidence: `qm "
+        f"config <vmid>` or `pct config <vmid>` of each of them, and `qm list` / `pct list` on "
+        f"{h.name} (which run). Pass: yes, with them the ratio stays within {limit:g}; fail: "
+        "it exceeds it."
+    )
+
+
 def _invented(h: Host, what: str) -> str:
     """What a simulated host's size facts are: the libvirt test driver's node info is fiction, its
     built-in defaultNodeInfo (src/test/test_driver.c: "i686", 3 GB, 16 CPUs, 2 nodes x 2 sockets x
@@ -233,6 +252,15 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         ]
         if ratio > limit:
             yield failed(s, msg, h.source, *(c.source for c in counted[:8]))
+        elif unread := _unread_guests(h):
+            # a guest listed but not read may hold any amount of memory (R27P-1)
+            yield manual(
+                s,
+                f"{msg}; not counted, their configuration not read: {unread}"
+                + (f"; run state unknown for {' and '.join(doubt)}" if doubt else ""),
+                h.source,
+                question=_unread_question(h, "memory over-commit", limit),
+            )
         elif doubt and worst > limit:
             yield manual(
                 s,
@@ -790,6 +818,15 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
         names = [*(v.name for v in maybe), *(c.name for c in ct_maybe)]
         if ratio > limit:
             yield failed(s, msg, h.source, *(c.source for c in counted[:8]))
+        elif unread := _unread_guests(h):
+            # a guest listed but not read may have any number of vCPUs (R27P-1)
+            yield manual(
+                s,
+                f"{msg}; not counted, their configuration not read: {unread}"
+                + (f"; run state unknown for {', '.join(names[:10])}" if names else ""),
+                h.source,
+                question=_unread_question(h, "vCPU-to-core", limit),
+            )
         elif names and worst > limit:
             why = [
                 *([f"{_names(maybe)} ({maybe[0].running_unknown})"] if maybe else []),

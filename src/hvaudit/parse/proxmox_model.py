@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from hvaudit.bundle import Bundle
+from hvaudit.bundle import ArtefactEntry, Bundle
 from hvaudit.collect.host import command_artefact, file_artefact
 from hvaudit.collect.proxmox import (
     COROSYNC_LOCAL,
@@ -2080,13 +2080,17 @@ def _add_node(
     run = _node_run_state(bundle, hostname)
     node_arch = _node_arch(bundle)
     for vm_entry in bundle.under(vm_dir):
-        if vm_entry.status != "ok" or "/" in vm_entry.path.removeprefix(vm_dir):
+        if "/" in vm_entry.path.removeprefix(vm_dir):
+            continue
+        if vm_entry.status != "ok":
+            _unread_guest(px, "VM", vm_dir, vm_entry)
             continue
         try:
             cfg = pve.parse_qemu_config(bundle.text(vm_entry.path), vm_entry.path)
         except InputError as exc:
             name = vm_entry.path.rsplit("/", 1)[-1]
             problems.append(ParseProblem("vm", name, vm_entry.path, str(exc)))
+            _unread_guest(px, "VM", vm_dir, vm_entry, f"could not be parsed: {exc}")
             continue
         px.unknown_keys += [(vm_entry.path, k, n) for k, n in cfg.unknown]
         dep.notes += [
@@ -2121,13 +2125,17 @@ def _add_node(
     ct_dir = vm_dir.replace("/qemu-server/", "/lxc/")
     found, whole = _container_run_state(bundle, hostname)
     for ct_entry in bundle.under(ct_dir):
-        if ct_entry.status != "ok" or "/" in ct_entry.path.removeprefix(ct_dir):
+        if "/" in ct_entry.path.removeprefix(ct_dir):
+            continue
+        if ct_entry.status != "ok":
+            _unread_guest(px, "container", ct_dir, ct_entry)
             continue
         try:
             ct = pve.parse_lxc_config(bundle.text(ct_entry.path), ct_entry.path)
         except InputError as exc:
             name = ct_entry.path.rsplit("/", 1)[-1]
             problems.append(ParseProblem("host", hostname, ct_entry.path, str(exc)))
+            _unread_guest(px, "container", ct_dir, ct_entry, f"could not be parsed: {exc}")
             continue
         dep.notes += [
             f"{ct_entry.path}:{n}: {k}: {val!r} is not a boolean; pve-container keeps it "
@@ -2153,6 +2161,22 @@ def _add_node(
                 ),
             )
         px.containers.append(now)
+
+
+def _unread_guest(
+    px: ProxmoxHost, kind: str, where: str, entry: ArtefactEntry, why: str = ""
+) -> None:
+    """Keep a guest whose configuration file was listed (the collector reads each `<vmid>.conf`
+    its directory listing or the API's guest list names) but not read or not parsed: it exists,
+    and what it runs with is not in the evidence (R27P-1). A file the node no longer holds
+    (`absent`: the guest was removed between the listing and the read) is no guest."""
+    vmid = entry.path.removeprefix(where).removesuffix(".conf")
+    if not digits(vmid) or (not why and entry.status in ("absent", "not_applicable")):
+        return
+    reason = why or f"{'collection failed' if entry.status == 'failed' else entry.status}" + (
+        f": {entry.reason}" if entry.reason else ""
+    )
+    px.unread_guests.append((kind, vmid, f"{entry.path.removeprefix('pve/files')} {reason}"))
 
 
 def _starts(px: ProxmoxHost, sid: str, onboot: bool) -> bool:

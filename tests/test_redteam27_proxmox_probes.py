@@ -1,0 +1,132 @@
+"""Red-team round 27 probes: Proxmox VE (rt27pve).
+
+Harness: the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) copied and scanned as
+pve+dir:// through the real collector, parser and engine (test_redteam2_probes.pve_scan's way),
+with one guest configuration replaced by a FIFO: the collector lists it (`ls -1
+/etc/pve/lxc`), the tree reader refuses to read it (hvaudit.fsguard: "a FIFO, not read") and
+records it `failed`, as a live read that times out or an API answer that fails is recorded.
+Sources read with `fetch`: github:proxmox/pve-container, qemu-server.
+
+Findings:
+- R27P-1 (false pass, false n/a) HVA-060, HVA-081, HVA-314: a guest configuration file the
+  collector listed but could not read (or parse) was dropped: `_add_node` skipped every entry
+  whose status was not ok. Container 300 (dns-01) unread gave HVA-314 "no container on this
+  host to evaluate" (n/a) for a container that exists, and HVA-060/HVA-081 passed their ratios
+  without its memory and CPUs; VM 200 (web-10, 8 GiB, 4 vCPUs, onboot) unread gave HVA-060
+  pass "0 running or autostart VM(s) configured with 0.0 GiB ...". Only a report note said the
+  read failed. Now the model keeps such guests (ProxmoxHost.unread_guests, with why); HVA-060
+  and HVA-081 ask instead of passing (a fail stays a fail: more guests only add), and HVA-314
+  asks for each unread container.
+
+Held:
+- R27P-1: with every guest read, HVA-060, HVA-081 and HVA-314 give what they gave before (the
+  round-26 and earlier tests); a guest file `absent` (removed between the listing and the read)
+  is no guest.
+
+Probed by script, not kept: a container file of undecodable bytes (pve-container's reader, as
+hvaudit's, takes it line by line: the container is judged, not dropped).
+
+Tally: 1 finding (1 false pass, 1 false n/a). R27P-1: 2 tests, 2 failed on main 1e7973c
+(n/a and passes there).
+
+Leads left:
+- see round 26's leads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hvaudit.cli import main
+from test_redteam2_probes import PVE_HARDENED
+
+# --- R27P-1: a guest configuration listed but not read ------------------------------------
+
+
+def _scan_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rel: str
+) -> tuple[dict[tuple[str, str], tuple[str, str, str | None]], Path]:
+    """Scan the hardened tree with `rel` (a guest's .conf) made a FIFO the reader refuses."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    (tree / rel).unlink()
+    os.mkfifo(tree / rel)
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    report = json.loads(out)
+    return {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"], r.get("question"))
+        for r in report["results"]
+    }, tree
+
+
+def _why(tree: Path, rel: str) -> str:
+    return f"/{rel} collection failed: {tree}/{rel}: a FIFO, not read"
+
+
+def _question(what: str, limit: str) -> str:
+    return (
+        "Counting the guests of node pve-h1 whose configuration was not read, is the "
+        f"{what} ratio of its running and autostart guests within {limit}? Evidence: `qm "
+        "config <vmid>` or `pct config <vmid>` of each of them, and `qm list` / `pct list` on "
+        f"pve-h1 (which run). Pass: yes, with them the ratio stays within {limit}; fail: it "
+        "exceeds it."
+    )
+
+
+def test_r27p_1_unread_container_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R27P-1: container 300 listed in /etc/pve/lxc but its file not read. Was HVA-314 n/a "no
+    container on this host to evaluate" and HVA-060/HVA-081 pass without it; now each asks."""
+    rel = "etc/pve/lxc/300.conf"
+    results, tree = _scan_unread(tmp_path, capsys, rel)
+    why = _why(tree, rel)
+    assert ("HVA-314", "pve-h1") not in results
+    assert results[("HVA-314", "ct300")] == (
+        "manual",
+        f"container 300: its configuration was not read ({why})",
+        "Is container 300 on node pve-h1 unprivileged, on Proxmox's generated AppArmor "
+        "profile, without nesting, fuse or mount= features, host devices, host paths or raw "
+        "lxc.* keys? Evidence: `pct config 300` on pve-h1. Pass: yes; fail: any of them.",
+    )
+    assert results[("HVA-060", "pve-h1")] == (
+        "manual",
+        "1 running or autostart VM(s) configured with 8.0 GiB on 125.8 GiB of host RAM: ratio "
+        f"0.06 (limit 1.5); not counted, their configuration not read: container 300 ({why})",
+        _question("memory over-commit", "1.5"),
+    )
+    assert results[("HVA-081", "pve-h1")] == (
+        "manual",
+        "4 vCPU(s) across 1 running or autostart VM(s) on 16 core(s): ratio 0.25 (limit 1); "
+        f"not counted, their configuration not read: container 300 ({why})",
+        _question("vCPU-to-core", "1"),
+    )
+
+
+def test_r27p_1_unread_vm_is_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R27P-1: VM 200 (web-10: 8 GiB, 4 vCPUs, onboot) listed but not read. Was HVA-060 pass
+    "0 running or autostart VM(s) configured with 0.0 GiB ..." and HVA-081 pass."""
+    rel = "etc/pve/qemu-server/200.conf"
+    results, tree = _scan_unread(tmp_path, capsys, rel)
+    why = _why(tree, rel)
+    assert results[("HVA-060", "pve-h1")] == (
+        "manual",
+        "0 running or autostart VM(s) configured with 0.0 GiB and 1 running or onboot "
+        "container(s) limited to 0.5 GiB on 125.8 GiB of host RAM: ratio 0.00 (limit 1.5); not "
+        f"counted, their configuration not read: VM 200 ({why})",
+        _question("memory over-commit", "1.5"),
+    )
+    assert results[("HVA-081", "pve-h1")] == (
+        "manual",
+        "0 vCPU(s) across 0 running or autostart VM(s) and 1 CPU(s) of 1 running or onboot "
+        "container(s) on 16 core(s): ratio 0.06 (limit 1); not counted, their configuration "
+        f"not read: VM 200 ({why})",
+        _question("vCPU-to-core", "1"),
+    )
+    assert results[("HVA-314", "dns-01")][0] == "pass"
