@@ -364,6 +364,100 @@ def _nft_port_intervals(values: list[Any]) -> tuple[list[tuple[int, int]], int] 
     return out, names
 
 
+#: The IANA numbers of the transport protocols whose every port a protocol match opens
+#: (_TRANSPORTS), and of the names nft prints for protocol numbers (its inet_proto type, from
+#: /etc/protocols) that a range may be bounded by.
+_TRANSPORT_NUMBERS = frozenset({6, 17, 33, 132, 136})
+_PROTOCOL_NUMBERS = {
+    **{"hopopt": 0, "icmp": 1, "igmp": 2, "ipencap": 4, "tcp": 6, "egp": 8, "udp": 17},
+    **{"dccp": 33, "ipv6": 41, "ipv6-route": 43, "ipv6-frag": 44, "rsvp": 46, "gre": 47},
+    **{"esp": 50, "ah": 51, "ipv6-icmp": 58, "icmpv6": 58, "ipv6-nonxt": 59, "ipv6-opts": 60},
+    **{"ospf": 89, "ipip": 94, "pim": 103, "comp": 108, "vrrp": 112, "l2tp": 115},
+    **{"sctp": 132, "udplite": 136, "mpls-in-ip": 137},
+}
+#: The relational operators that compare a field with one value (nft(8) RELATIONAL
+#: EXPRESSIONS: `<`, `>`, `<=`, `>=`; `nft -j` op "<", ">", "<=", ">=").
+_NFT_ORDERED = ("<", "<=", ">", ">=")
+
+
+def _ordered_interval(op: str, x: int, top: int) -> tuple[int, int] | None:
+    """The values 0..top that `field OP x` admits, as an inclusive interval (None: none)."""
+    lo, hi = {"<": (0, x - 1), "<=": (0, x), ">": (x + 1, top), ">=": (x, top)}[op]
+    return (max(lo, 0), min(hi, top)) if max(lo, 0) <= min(hi, top) else None
+
+
+def _protocol_number(value: Any) -> int | None:
+    """An IP protocol number from an nft value (a number, its digits, or a name)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).lower()
+    return int(text) if digits(text) else _PROTOCOL_NUMBERS.get(text)
+
+
+def _transport_admitted(op: str, right: Any, sets: Mapping[str, list[Any]]) -> bool:
+    """Whether a match on the transport protocol (`meta l4proto`, `ip protocol`, `ip6 nexthdr`,
+    `ct protocol`) admits one of the transports with service ports (_TRANSPORT_NUMBERS): by
+    name or number, a range (`meta l4proto 6-17`), a set of either, every protocol but some
+    (`!=`) or a relational operator (`meta l4proto >= 1`). nftables' tests/py/any/meta.t lists
+    `meta l4proto 33-45` as `meta l4proto >= 33 meta l4proto <= 45` in its early versions, and
+    nft(8) RELATIONAL EXPRESSIONS admits `<`, `>`, `<=`, `>=` on any such field (R27G-1: only
+    a name or number compared by == was read, a range or an ordering as narrow). A value
+    hvaudit cannot name in a range or ordering admits a transport (an over-read)."""
+    values = _nft_values(right, sets)
+    if values is None:
+        return op == "!="  # a named set not in the ruleset: every protocol but some, or some
+    held: set[int] = set()
+    for value in values:
+        if isinstance(value, dict) and isinstance(value.get("elem"), dict):
+            value = value["elem"].get("val")
+        bounds = value.get("range") if isinstance(value, dict) else None
+        if isinstance(bounds, list) and len(bounds) == 2:
+            lo, hi = (_protocol_number(b) for b in bounds)
+            if lo is None or hi is None:
+                return True
+            held |= set(range(min(lo, hi), max(lo, hi) + 1))
+            continue
+        number = _protocol_number(value)
+        if number is None:
+            if str(value).lower() in _TRANSPORTS:
+                return op != "!="
+            if op in _NFT_ORDERED:
+                return True
+            continue
+        held.add(number)
+    if op in _NFT_ORDERED:
+        if len(held) != 1:
+            return True
+        span = _ordered_interval(op, next(iter(held)), 255)
+        return span is not None and any(span[0] <= t <= span[1] for t in _TRANSPORT_NUMBERS)
+    if op == "!=":
+        return not held >= _TRANSPORT_NUMBERS
+    return bool(held & _TRANSPORT_NUMBERS)
+
+
+def _ordered_blocks(op: str, right: Any, version: str) -> list[Any] | None:
+    """The address blocks `ip saddr >= 10.0.0.0` (nft(8) RELATIONAL EXPRESSIONS `<`, `>`, `<=`,
+    `>=` on an address) admits, None when the value is no address of the version. Early nft
+    lists a range `ip saddr 192.168.1.3-192.168.33.55` as `ip saddr >= 192.168.1.3 ip saddr <=
+    192.168.33.55` (nftables tests/py/ip/ip.t), each match one such block (R27G-1)."""
+    try:
+        address = ipaddress.ip_address(str(right))
+    except ValueError:
+        return None
+    if address.version != (4 if version == "IPv4" else 6):
+        return None
+    top = (1 << address.max_prefixlen) - 1
+    span = _ordered_interval(op, int(address), top)
+    if span is None:
+        return []
+    lo, hi = (
+        ipaddress.ip_address(x) if version == "IPv4" else ipaddress.IPv6Address(x) for x in span
+    )
+    return list(ipaddress.summarize_address_range(lo, hi))
+
+
 def _nft_ports_admitted(op: str, right: Any, sets: Mapping[str, list[Any]]) -> int:
     """How many port numbers a port match admits (nft(8) RELATIONAL: ==, !=, <, >, <=, >=;
     values, ranges, anonymous and named sets); 0 when it cannot be read."""
@@ -543,10 +637,7 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     if not proto_field and ip_field in (("ip", "protocol"), ("ip6", "nexthdr")):
         return _NARROW  # the other version's header: none of this version's packets (R22N-4)
     if proto_field:
-        if op == "!=":
-            return _BROAD
-        values = _nft_values(right, sets) or []
-        return _BROAD if any(str(v) in _TRANSPORTS for v in values) else _NARROW
+        return _BROAD if _transport_admitted(str(op), right, sets) else _NARROW
     if (
         isinstance(payload, dict)
         and payload.get("protocol") in _PORT_PROTOCOLS
@@ -578,12 +669,15 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
         return _NARROW
     if op == "!=":
         return _BROAD
-    if op not in ("==", "in"):
+    if op in _NFT_ORDERED:
+        ordered = _ordered_blocks(str(op), right, version)
+        if ordered is None:
+            return _NARROW
+        blocks = ordered
+    elif op not in ("==", "in") or (addresses := _nft_values(right, sets)) is None:
         return _NARROW
-    addresses = _nft_values(right, sets)
-    if addresses is None:
-        return _NARROW
-    blocks = _networks(addresses, version)
+    else:
+        blocks = _networks(addresses, version)
     if payload.get("field") == "daddr":
         return _destination_reach(blocks, version, walk.own)
     return _ALL if _cover_all(blocks, version) else _NARROW
@@ -660,9 +754,7 @@ def _nft_ct_reach(
             return _ALL if kinds and not kinds & mine else _NARROW
         return _ALL if kinds & mine else _NARROW
     if key == "protocol":
-        if op == "!=":
-            return _BROAD
-        return _BROAD if any(str(v) in _TRANSPORTS for v in values or []) else _NARROW
+        return _BROAD if _transport_admitted(op, right, sets) else _NARROW
     if key == "status":
         return _ALL if op == "!=" else _NARROW
     family, field = _nft_ct_field(ct)
