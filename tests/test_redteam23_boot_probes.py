@@ -242,12 +242,21 @@ def test_proxmox_boot_tool_takes_the_first_line_only(host_scan) -> None:
     one makes the entry is the boot loader's: the question."""
     a = _kernel_cmdline_scan(host_scan, f"{ZFS} mitigations=off\nmitigations=auto")
     assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    # R27B-1: kernel-install's joined line keeps mitigations=off in view too (from Linux 6.17
+    # on the later mitigations=auto does not set the attack vectors back)
     assert messages(a, "HVA-181") == {
-        "hv1": f"{NONE} now, but mitigations=off in {PBT} turns mitigations off at the next "
-        "boot if the boot loader takes it"
+        "hv1": f"{NONE} now, but mitigations=off before mitigations=auto in {KI}; "
+        f"mitigations=off in {PBT} turns mitigations off at the next boot if the boot loader "
+        "takes it (and, where a later mitigations= word follows it, boots Linux 6.17 or later)"
     }
-    assert _question(a, "HVA-181") == _asked(
-        "mitigations=off", PBT, KI, "it boots with one of them (the flaw is unmitigated)"
+    assert _question(a, "HVA-181") == (
+        "Which kernel command line does host hv1 boot with next? mitigations=off before "
+        f"mitigations=auto in {KI}; mitigations=off in {PBT}, a later mitigations=auto in {KI} "
+        "takes mitigations=off back only on a kernel before Linux 6.17. Evidence: the boot "
+        "loader in use (`bootctl status`, `proxmox-boot-tool status`, `efibootmgr -v`) and the "
+        "`linux` line of its default entry (/boot/grub/grub.cfg after `update-grub`, or the "
+        "ESP's loader entries after `proxmox-boot-tool refresh`). Pass: it takes none of "
+        f"{KI}, {PBT}'s words; fail: it boots with one of them (the flaw is unmitigated)."
     )
 
 

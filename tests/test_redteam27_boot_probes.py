@@ -9,6 +9,22 @@ manifest's `origin`, the argv joined, lacks them), so its output has none of the
 
 Findings (R27B-n):
 
+- R27B-1 (false pass) HVA-181: the next boot's `mitigations=off mitigations=auto` (or
+  `... mitigations=auto,nosmt`, `mitigations=off,no_user_user mitigations=auto`) passed "none
+  unmitigated": _nextboot.kept took the later word as replacing the off whole (R22K-1), true
+  before Linux 6.17 only. Linux 6.17's kernel/cpu.c mitigations_parse_cmdline does
+  `memset(attack_vectors, 0, sizeof(attack_vectors))` for off and no later word sets a vector
+  back; x86's should_mitigate_vuln (arch/x86/kernel/cpu/bugs.c) reads only the vectors, so a
+  6.17+ kernel boots that line unmitigated (arch/x86/Kconfig `select
+  ARCH_HAS_CPU_ATTACK_VECTORS if CPU_MITIGATIONS`; all read with `find_string`). Which kernel
+  boots next (and whether a vendor kernel carries the controls) is not read: now a question
+  (NextBoot.undone) whose pass is the booted kernel's config without
+  CONFIG_ARCH_HAS_CPU_ATTACK_VECTORS=y. R22K-1's held pass (tests/test_redteam22_boot2_probes.py)
+  is now this question; R23B-2's proxmox-boot-tool case names kernel-install's joined line
+  too. In the same code the question where every source adds the word but one has unread
+  words after it (R26B-1's partial entry) read "..., but not in ." (no source without it): it
+  now names the words not read.
+
 - R27B-2 (false pass) HVA-181 (and every check reading the next boot's line): a bundle of an
   hvaudit older than R26B-1/R26B-4 read neither GRUB's environment block nor the EFI system
   partition's loader entries, and the verdict stood on what it did read: RHEL 8's entry
@@ -21,7 +37,8 @@ Findings (R27B-n):
   next boot is asked (NextBoot.uncollected), and a weakening word elsewhere is a question, not a
   settled fail.
 
-Held (kept as tests): a bundle of an older hvaudit on the hardened Debian host (GRUB's defaults
+Held (kept as tests): the running line with the same `mitigations=off mitigations=auto` pair
+as the next boot's keeps HVA-181's pass (the live sysfs lines judge it); a bundle of an older hvaudit on the hardened Debian host (GRUB's defaults
 read, no Boot Loader Specification entry) keeps HVA-181's pass; the current collector's RHEL 8
 entry with no grubenv on the host keeps it (R26B-1's held case, grub.cfg's fallback).
 
@@ -38,6 +55,8 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import (
     HARDENED_HOST,
     BundleWriter,
@@ -52,8 +71,8 @@ from conftest import (
     write_node,
 )
 from hvaudit.collect.host import BOOT_CMDLINE, command_artefact
-from test_redteam21_boot_probes import _boot
-from test_redteam26_boot_probes import RUNNING, _entry, _rhel8
+from test_redteam21_boot_probes import _boot, _grub
+from test_redteam26_boot_probes import KERNELOPTS, RHEL_GRUB, RUNNING, _entry, _grubenv, _rhel8
 
 #: The places the boot-cmdline probe read before R26B-1 and R26B-4
 OLD_PLACES = (
@@ -161,3 +180,92 @@ def test_r27b_2_current_bundle_rhel8_without_grubenv_passes(host_scan) -> None:
     (grub.cfg's fallback from GRUB_CMDLINE_LINUX) keeps the pass."""
     a = host_scan(_rhel8(_entry(RUNNING)))
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+# --- R27B-1: `mitigations=off` before a later mitigations= mode word --------------------------------
+
+LIVE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {}\n"
+UNDONE_Q = (
+    "Does the next boot of host hv1 keep its CPU mitigations, although {word} in {where}? "
+    "From Linux 6.17 on a later mitigations= word sets the mode back but not the attack "
+    "vectors mitigations=off cleared (kernel/cpu.c mitigations_parse_cmdline), so the kernel "
+    "that boots decides. Evidence: the boot loader's default entry (`bootctl status`, `grubby "
+    "--default-kernel`, the `linux` line of /boot/grub/grub.cfg) and the /boot/config-RELEASE "
+    "of the kernel it boots. Pass: yes, that kernel has no CONFIG_ARCH_HAS_CPU_ATTACK_VECTORS=y "
+    "(it predates the attack-vector controls, and the later word replaces mitigations=off "
+    "whole), or the entry it boots has no mitigations=off; fail: it boots with one of them "
+    "(the flaw is unmitigated)."
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "word", "where"),
+    [
+        (
+            [_grub("quiet mitigations=off mitigations=auto")],
+            "mitigations=off before mitigations=auto",
+            "/etc/default/grub",
+        ),
+        (
+            [
+                (
+                    "/etc/kernel/cmdline",
+                    "root=ZFS=rpool/ROOT/pve-1 mitigations=off mitigations=auto,nosmt",
+                )
+            ],
+            "mitigations=off before mitigations=auto,nosmt",
+            "/etc/kernel/cmdline",
+        ),
+        (
+            [_grub("quiet", "mitigations=off,no_user_user mitigations=auto")],
+            "mitigations=off,no_user_user before mitigations=auto",
+            "/etc/default/grub",
+        ),
+    ],
+    ids=["grub", "kernel-cmdline-nosmt", "off-with-vector"],
+)
+def test_r27b_1_off_before_a_later_mode_is_asked(host_scan, files, word: str, where: str) -> None:
+    """R27B-1 (false pass) HVA-181: Linux 6.17's kernel/cpu.c mitigations_parse_cmdline does
+    `memset(attack_vectors, 0, sizeof(attack_vectors))` for mitigations=off and no later word
+    sets a vector back, and x86's should_mitigate_vuln (arch/x86/kernel/cpu/bugs.c) reads only
+    the vectors: `mitigations=off mitigations=auto` boots a 6.17+ kernel unmitigated. kept()
+    took the later word as replacing the off whole (R22K-1, true before 6.17 only) and the
+    next boot passed."""
+    a = host_scan({"boot-cmdline": _boot(*files, grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but "
+        f"{word} in {where} turns mitigations off at the next boot if the boot loader takes "
+        "it (and, where a later mitigations= word follows it, boots Linux 6.17 or later)"
+    }
+    assert _question(a, "HVA-181") == [UNDONE_Q.format(word=word, where=where)]
+
+
+def test_r27b_1_same_pair_on_the_running_line_passes(host_scan) -> None:
+    """R27B-1 held: the running line has the same pair, so the live evidence (sysfs) judges it,
+    and the next boot adds nothing."""
+    pair = "mitigations=off mitigations=auto"
+    a = host_scan(
+        {
+            "/proc/cmdline": LIVE.format(pair),
+            "boot-cmdline": _boot(_grub(f"quiet {pair}"), grub=False),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+def test_r27b_1_partial_question_names_what_is_unread(host_scan) -> None:
+    """R27B-1 (question): where every source adds mitigations=off but a RHEL 8 entry's
+    `$tuned_params` follows it unread (R26B-1's partial case), the question read "..., but not
+    in ." (no source without the word); it now names the words not read."""
+    grub = (RHEL_GRUB[0], RHEL_GRUB[1].replace('rhgb quiet"', 'rhgb quiet mitigations=off"'))
+    env = _grubenv(KERNELOPTS + " mitigations=off")
+    a = host_scan({**_rhel8(), "boot-cmdline": _boot(grub, _entry(RUNNING), env, grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    q = _question(a, "HVA-181")[0]
+    assert "but not in ." not in q
+    assert (
+        "mitigations=off in /etc/default/grub; mitigations=off in /boot/grub2/grubenv's "
+        "kernelopts, /boot/loader/entries/7b92728670d64c65879a91ae405012ed-"
+        f"{RUNNING}.conf: the words of $tuned_params are not read. Evidence:"
+    ) in q

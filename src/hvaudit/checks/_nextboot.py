@@ -34,6 +34,12 @@ class NextBoot:
     uncollected: tuple[str, ...] = ()
     """Where no source adds one: the places of the next boot's line a bundle of an older
     hvaudit did not collect (R27B-2), whose words are not known."""
+    partial_why: tuple[str, ...] = ()
+    """Where `partial`, which words hvaudit did not read ("the words of $tuned_params are not
+    read"), for the question where every source adds one."""
+    undone: tuple[str, ...] = ()
+    """The `mitigations=off` words a later mitigations= mode word follows (R27B-1): the kernel
+    that boots decides whether they turn mitigations off (Linux 6.17 and later) or not."""
 
     @property
     def settled(self) -> bool:
@@ -55,7 +61,12 @@ class NextBoot:
                 f"{self.unread}, which hvaudit cannot evaluate: whether the next boot's line "
                 f"{does} is not known"
             )
-        return f"{self.text()} {does} at the next boot if the boot loader takes it"
+        kernel = (
+            " (and, where a later mitigations= word follows it, boots Linux 6.17 or later)"
+            if self.undone
+            else ""
+        )
+        return f"{self.text()} {does} at the next boot if the boot loader takes it{kernel}"
 
     def question(self, host: str, fail: str, does: str = "") -> str:
         if not self.found and self.uncollected:
@@ -75,10 +86,31 @@ class NextBoot:
                 "-o /dev/stdout`) writes to /boot/grub/grub.cfg. Pass: yes, that line has none "
                 f"of them; fail: {fail}."
             )
+        only_undone = all(" before mitigations=" in w for _, w in self.found)
+        if self.undone and only_undone and not self.others and not self.partial_why:
+            return (
+                f"Does the next boot of host {host} keep its CPU mitigations, although "
+                f"{self.text()}? From Linux 6.17 on a later mitigations= "
+                "word sets the mode back but not the attack vectors mitigations=off cleared "
+                "(kernel/cpu.c mitigations_parse_cmdline), so the kernel that boots decides. "
+                "Evidence: the boot loader's default entry (`bootctl status`, `grubby "
+                "--default-kernel`, the `linux` line of /boot/grub/grub.cfg) and the "
+                "/boot/config-RELEASE of the kernel it boots. Pass: yes, that kernel has no "
+                "CONFIG_ARCH_HAS_CPU_ATTACK_VECTORS=y (it predates the attack-vector controls, "
+                "and the later word replaces mitigations=off whole), or the entry it boots has "
+                f"no mitigations=off; fail: {fail}."
+            )
         where = ", ".join(dict.fromkeys(src for src, _ in self.found))
+        # every source adds one, but words not read follow one of them (R26B-1), or a later
+        # word takes one back only on some kernels (R27B-1)
+        besides = (
+            f"but not in {', '.join(self.others)}"
+            if self.others
+            else "; ".join((*self.partial_why, *self.undone))
+        )
         return (
-            f"Which kernel command line does host {host} boot with next? {self.text()}, but "
-            f"not in {', '.join(self.others)}. Evidence: the boot loader in use (`bootctl "
+            f"Which kernel command line does host {host} boot with next? {self.text()}, "
+            f"{besides}. Evidence: the boot loader in use (`bootctl "
             "status`, `proxmox-boot-tool status`, `efibootmgr -v`) and the `linux` line of its "
             f"default entry (/boot/grub/grub.cfg after `update-grub`, or the ESP's loader "
             f"entries after `proxmox-boot-tool refresh`). Pass: it takes none of {where}'s "
@@ -254,20 +286,43 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
     found: list[tuple[str, str]] = []
     others: list[str] = []
     partial = False
+    whys: list[str] = []
+    undone: list[str] = []
     for src in fact.get():
         if src.words is None:
             others.append(f"{src.source} ({src.why})")
             continue
         origins = src.origins or (src.source,) * len(src.words)
         words = kernel_params(src.words)
+        keep = kept(words)
         hit = [
             (origins[i] if i < len(origins) else src.source, words[i])
-            for i in kept(words)
+            for i in keep
             if weak(words[i]) and words[i] not in now
         ]
+        # R27B-1: a mitigations=off a later mode word replaces (kept) still turns every
+        # attack vector off from Linux 6.17 on: mitigations_parse_cmdline's `memset(
+        # attack_vectors, 0, ...)` for off is undone by no later word, and x86's
+        # should_mitigate_vuln reads only the vectors (arch/x86/kernel/cpu/bugs.c); before
+        # 6.17 the last word's mode stands (R22K-1). A live line with the same pair runs it
+        # already (the live evidence judges it)
+        for i, w in enumerate(words):
+            if i in keep or not _off_then_mode(w) or not weak(w) or w in live_words:
+                continue
+            later = next(
+                x
+                for x in reversed(words[i + 1 :])
+                if x.startswith("mitigations=") and mitigations_word(x[12:])[0] is not None
+            )
+            hit.append((origins[i] if i < len(origins) else src.source, f"{w} before {later}"))
+            undone.append(
+                f"a later {later} in {origins[i] if i < len(origins) else src.source} "
+                "takes mitigations=off back only on a kernel before Linux 6.17"
+            )
         if hit:
             found.extend(hit)
             partial = partial or src.partial
+            whys.extend([f"{src.source}: {src.why}"] if src.partial else [])
         else:
             others.append(f"{src.source} ({src.why})" if src.partial else src.source)
     if not found:
@@ -277,7 +332,21 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
             return NextBoot((), (), fact.sources, uncollected=gone)
         why = unread_grub(host)
         return NextBoot((), (), fact.sources, why) if why else None
-    return NextBoot(tuple(found), tuple(others), fact.sources, partial=partial)
+    return NextBoot(
+        tuple(found),
+        tuple(others),
+        fact.sources,
+        partial=partial or bool(undone),
+        partial_why=tuple(whys),
+        undone=tuple(dict.fromkeys(undone)),
+    )
+
+
+def _off_then_mode(word: str) -> bool:
+    """A `mitigations=` word whose mode is off (mitigations_word), the kind R27B-1 keeps in
+    view where a later word replaces it (kept drops it)."""
+    name, _, value = word.partition("=")
+    return name == "mitigations" and mitigations_word(value)[0] == "off"
 
 
 def with_next_boot(
