@@ -73,4 +73,4 @@ def test_container_unprivileged_yes_is_unprivileged(
         return pve_result(report, "HVA-314", "dns-01")
 
     assert verdict(words) == verdict(base)
-    assert verdict(base)[0] == "pass", verdict(base)
+    assert verdict(base)[0] == "manual", verdict(base)  # R27P-2: AppArmor unread

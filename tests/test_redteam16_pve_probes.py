@@ -288,7 +288,9 @@ def test_p16_5_held_mount_zero_adds_no_rule(
     ct = CT300.replace("features: keyctl=1", "features: keyctl=1,mount=0")
     report = pve_scan(tmp_path, capsys, {"etc/pve/lxc/300.conf": ct})
     assert pve_result(report, "HVA-314", "dns-01") == (
-        "pass",
+        "manual",  # R27P-2: the node's AppArmor is not in a copied tree
         "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths "
-        "(features: keyctl)",
+        "(features: keyctl)"
+        "; whether AppArmor is enabled on node pve-h1 is not in the evidence (a copied "
+        "configuration tree has no live host to read facts from)",
     )

@@ -225,7 +225,7 @@ def test_p21c_2_lines_pve_container_does_not_apply_raw(
     from test_redteam2_probes import pve_result, pve_scan
 
     report = pve_scan(tmp_path, capsys, {CONF300: CT300 + line + "\n"})
-    assert pve_result(report, "HVA-314", "dns-01")[0] == "pass"
+    assert pve_result(report, "HVA-314", "dns-01")[0] == "manual"  # R27P-2: AppArmor unread
 
 
 @pytest.mark.parametrize(

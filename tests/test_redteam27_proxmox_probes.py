@@ -5,7 +5,10 @@ pve+dir:// through the real collector, parser and engine (test_redteam2_probes.p
 with one guest configuration replaced by a FIFO: the collector lists it (`ls -1
 /etc/pve/lxc`), the tree reader refuses to read it (hvaudit.fsguard: "a FIFO, not read") and
 records it `failed`, as a live read that times out or an API answer that fails is recorded.
-Sources read with `fetch`: github:proxmox/pve-container, qemu-server.
+R27P-2 also on the live hardened node (pve+ssh, its commands and files replayed:
+test_redteam3_host_probes.pve_scan) with /sys/module/apparmor/parameters/* replaced. Sources
+read with `fetch`: github:proxmox/pve-container 94f5585 (src/PVE/LXC.pm, src/PVE/LXC/Config.pm);
+LXC's src/lxc/lsm/lsm.c and nop.c read with `find_string`.
 
 Findings:
 - R27P-1 (false pass, false n/a) HVA-060, HVA-081, HVA-314: a guest configuration file the
@@ -17,6 +20,16 @@ Findings:
   read failed. Now the model keeps such guests (ProxmoxHost.unread_guests, with why); HVA-060
   and HVA-081 ask instead of passing (a fail stays a fail: more guests only add), and HVA-314
   asks for each unread container.
+- R27P-2 (false pass) HVA-314: an unprivileged container passed "unprivileged, Proxmox's
+  AppArmor profile, ..." on a node whose AppArmor is disabled
+  (/sys/module/apparmor/parameters/enabled `N`) or in global complain mode, and on a copied
+  tree, where the node's AppArmor is not in the evidence. pve-container 94f5585 LXC.pm
+  make_apparmor_config writes `lxc.apparmor.profile = generated`, which LXC applies through
+  its AppArmor driver only: src/lxc/lsm/lsm.c lsm_init_static falls back to the nop driver
+  where AppArmor is not enabled, and nop.c's hooks do nothing (read with `find_string`): the
+  container runs under no profile, as `lxc.apparmor.profile: unconfined`, which fails. Now
+  fail where the node's AppArmor is off or complains, and a question where it is unknown
+  (the held tests of rounds 14 to 21 that scanned a copied tree now expect that question).
 
 Held:
 - R27P-1: with every guest read, HVA-060, HVA-081 and HVA-314 give what they gave before (the
@@ -26,8 +39,11 @@ Held:
 Probed by script, not kept: a container file of undecodable bytes (pve-container's reader, as
 hvaudit's, takes it line by line: the container is judged, not dropped).
 
-Tally: 1 finding (1 false pass, 1 false n/a). R27P-1: 2 tests, 2 failed on main 1e7973c
-(n/a and passes there).
+- R27P-2: on the live node, AppArmor enabled and enforcing: the pass stays.
+
+Tally: 2 findings (2 false passes, 1 false n/a). R27P-1: 2 tests, 2 failed on main 1e7973c
+(n/a and passes there). R27P-2: 4 tests, 3 failed on main a296bc2 (pass there), 1 held
+passed before and after.
 
 Leads left:
 - see round 26's leads.
@@ -129,4 +145,87 @@ def test_r27p_1_unread_vm_is_asked(tmp_path: Path, capsys: pytest.CaptureFixture
         f"not read: VM 200 ({why})",
         _question("vCPU-to-core", "1"),
     )
-    assert results[("HVA-314", "dns-01")][0] == "pass"
+    # dns-01 read: judged (manual on a copied tree since R27P-2, the node's AppArmor unread)
+    assert results[("HVA-314", "dns-01")][0] == "manual"
+
+
+# --- R27P-2: HVA-314, the node's AppArmor off, in complain mode, or not in the evidence --------
+
+PASS_HEAD = (
+    "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths "
+    "(features: keyctl)"
+)
+
+
+def _live314(tmp_path: Path, overrides: dict[str, str]) -> tuple[str, str]:
+    """The live hardened node (pve+ssh, its commands and files replayed, pve-firewall
+    running): HVA-314 of container dns-01 (300.conf: unprivileged, keyctl)."""
+    from test_redteam3_host_probes import PVE_PROCS
+    from test_redteam3_host_probes import pve_scan as live_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    running = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0), **overrides}
+    a = live_scan(tmp_path, running, tree)
+    r = next(r for r in a.results if (r.check.id, r.outcome.subject.name) == ("HVA-314", "dns-01"))
+    return r.status.value, r.outcome.message
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"/sys/module/apparmor/parameters/enabled": "N\n"},
+            "AppArmor is not enabled on node pve-h1: LXC starts the container under no profile "
+            "(its nop security driver), as lxc.apparmor.profile: unconfined does",
+        ),
+        (
+            {"/sys/module/apparmor/parameters/mode": "complain\n"},
+            "AppArmor's global mode on node pve-h1 is complain "
+            "(/sys/module/apparmor/parameters/mode): the container's profile only logs what it "
+            "would deny",
+        ),
+    ],
+    ids=["apparmor-off", "global-complain"],
+)
+def test_r27p_2_node_apparmor_off_confines_no_container(
+    tmp_path: Path, overrides: dict[str, str], message: str
+) -> None:
+    """R27P-2: was pass "unprivileged, Proxmox's AppArmor profile, ...". pve-container 94f5585
+    LXC.pm make_apparmor_config writes `lxc.apparmor.profile = generated`, which LXC applies
+    through its AppArmor driver only: src/lxc/lsm/lsm.c lsm_init_static falls back to the nop
+    driver where lsm_apparmor_ops_init finds AppArmor disabled (apparmor_enabled():
+    /sys/module/apparmor/parameters/enabled not `Y`), and nop.c's nop_prepare and
+    process_label_set do nothing (read with `find_string`): no profile, as `unconfined`. A
+    global mode `complain` makes every profile log only (COMPLAIN_MODE in
+    security/apparmor/include/policy.h)."""
+    assert _live314(tmp_path, overrides) == ("fail", message)
+
+
+def test_r27p_2_copied_tree_asks_for_the_nodes_apparmor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R27P-2: a copied tree (pve+dir://) has no host facts: whether the generated profile
+    confines anything is not in the evidence. Was pass; now one question."""
+    from test_redteam2_probes import pve_scan
+
+    report = pve_scan(tmp_path, capsys, {})
+    r = next(
+        r
+        for r in report["results"]
+        if (r["check_id"], r["subject"]["name"]) == ("HVA-314", "dns-01")
+    )
+    assert (r["status"], r["message"], r["question"]) == (
+        "manual",
+        f"{PASS_HEAD}; whether AppArmor is enabled on node pve-h1 is not in the evidence (a "
+        "copied configuration tree has no live host to read facts from)",
+        "Is AppArmor enabled and enforcing on node pve-h1, so that container dns-01 runs "
+        "under Proxmox's generated profile? Evidence: `cat /sys/module/apparmor/parameters/"
+        "enabled` (Y) and `aa-status` on pve-h1 (profile lxc-300_</var/lib/lxc> in enforce "
+        "mode while the container runs). Pass: yes; fail: AppArmor disabled, or the profile in "
+        "complain mode.",
+    )
+
+
+def test_r27p_2_held_apparmor_enabled(tmp_path: Path) -> None:
+    """Held: on the live node AppArmor is enabled (`Y`, enforce): the pass stays."""
+    assert _live314(tmp_path, {}) == ("pass", PASS_HEAD)

@@ -3380,7 +3380,12 @@ def containers_confined(ctx: Context) -> Iterator[Outcome]:
     `lxc.cgroup2.devices.allow` hand host devices and files in; any raw `lxc.*` key is outside
     Proxmox's control. Every one of them is reported, per container, and so is one the
     container's `[pve:pending]` section adds at its next start (pve-container parse_pct_config
-    `[pve:pending]` header, any case; vmconfig_apply_pending at start), as a VM's [PENDING] is."""
+    `[pve:pending]` header, any case; vmconfig_apply_pending at start), as a VM's [PENDING] is.
+    Proxmox's generated profile confines only where the node's AppArmor is enabled and
+    enforcing (`_node_apparmor_off`): where it is off or in complain mode every container
+    fails, and where the node's AppArmor is not in the evidence (a copied tree, the API) a
+    container that would pass is asked (R27P-2). A container whose configuration file was
+    listed but not read is asked too (R27P-1)."""
     for h in ctx.deployment.hosts:
         px = _px(h)
         if px is None:
@@ -3397,22 +3402,71 @@ def containers_confined(ctx: Context) -> Iterator[Outcome]:
                     "devices, host paths or raw lxc.* keys? Evidence: `pct config "
                     f"{vmid}` on {h.name}. Pass: yes; fail: any of them.",
                 )
+        aa = h.facts.apparmor_profiles
+        off = _node_apparmor_off(h)
         for c in px.containers:
             s = container_subject(c, h.name)
             bad = _unconfined(c)
+            if off and c.apparmor != "unconfined":
+                bad.append(off)
             later = [b for b in _unconfined(c.next_start) if b not in bad] if c.next_start else []
             if later:
                 bad.append(f"at its next start ([pve:pending]): {'; '.join(later)}")
+            extra = [f for f in c.features if f != "nesting"]
+            head = (
+                "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths"
+                + (f" (features: {', '.join(extra)})" if extra else "")
+            )
             if bad:
-                yield failed(s, "; ".join(bad), c.source)
-            else:
-                extra = [f for f in c.features if f != "nesting"]
-                yield passed(
+                yield failed(s, "; ".join(bad), c.source, *(aa.sources if off else ()))
+            elif not aa.known:
+                # the generated profile confines only where the node's AppArmor is enabled
+                # (`_node_apparmor_off`): a configuration file is no profile observed (R27P-2)
+                yield manual(
                     s,
-                    "unprivileged, Proxmox's AppArmor profile, no nesting, no host devices or paths"
-                    + (f" (features: {', '.join(extra)})" if extra else ""),
+                    f"{head}; whether AppArmor is enabled on node {h.name} is not in the "
+                    f"evidence ({aa.reason})",
                     c.source,
+                    *aa.sources,
+                    question=f"Is AppArmor enabled and enforcing on node {h.name}, so that "
+                    f"container {c.name} runs under Proxmox's generated profile? Evidence: "
+                    f"`cat /sys/module/apparmor/parameters/enabled` (Y) and `aa-status` on "
+                    f"{h.name} (profile lxc-{c.vmid}_</var/lib/lxc> in enforce mode while the "
+                    "container runs). Pass: yes; fail: AppArmor disabled, or the profile in "
+                    "complain mode.",
                 )
+            else:
+                yield passed(s, head, c.source)
+
+
+def _node_apparmor_off(h: Host) -> str:
+    """Why the node's AppArmor confines no container, '' where it does or is not known
+    (R27P-2). pve-container 94f5585 LXC.pm make_apparmor_config writes `lxc.apparmor.profile =
+    generated` and its `lxc.apparmor.raw` lines; LXC applies them through its AppArmor driver
+    only: src/lxc/lsm/lsm.c lsm_init_static takes lsm_apparmor_ops_init(), which returns NULL
+    where apparmor_enabled() is false (/sys/module/apparmor/parameters/enabled not `Y`), and
+    then the nop driver, whose nop_prepare and process_label_set do nothing (src/lxc/lsm/nop.c;
+    read with `find_string`): the container starts under no profile, as `unconfined` does.
+    AppArmor's global mode `complain` (or another but enforce and kill) makes every profile
+    log only (security/apparmor/include/policy.h COMPLAIN_MODE; hvaudit.parse.host
+    `_apparmor_global_mode`)."""
+    aa = h.facts.apparmor_profiles
+    if not aa.known:
+        return ""
+    profiles = aa.get()
+    if profiles is None:
+        return (
+            f"AppArmor is not enabled on node {h.name}: LXC starts the container under no "
+            "profile (its nop security driver), as lxc.apparmor.profile: unconfined does"
+        )
+    glob = sorted({m for m in profiles.values() if ": " in m})
+    if glob:
+        mode, _, where = glob[0].partition(": ")
+        return (
+            f"AppArmor's global mode on node {h.name} is {mode} ({where}): the container's "
+            "profile only logs what it would deny"
+        )
+    return ""
 
 
 def _unconfined(c: Container) -> list[str]:
