@@ -42,11 +42,34 @@ as the next boot's keeps HVA-181's pass (the live sysfs lines judge it); a bundl
 read, no Boot Loader Specification entry) keeps HVA-181's pass; the current collector's RHEL 8
 entry with no grubenv on the host keeps it (R26B-1's held case, grub.cfg's fallback).
 
-Probed by script, not kept: see the tally.
+Probed by script, not kept: 4 inputs. `mitigations=auto,nosmt,no_user_user` on the next boot
+beside a live `mitigations=auto,nosmt` is asked (R25B's "needless question" lead): before 6.17
+that word is "Unsupported" and sets nothing, so the next boot may run with SMT on; the question
+is right, not fixed. The R26B-1 partial entry's question (then fixed, kept as a test). An s390x
+/proc/cpuinfo ("vendor_id : IBM/S390", features `sie`) on the hardened host's modules: see
+Leads.
 
-Tally: see the end of the round.
+Tally: 2 findings (2 false passes), plus one malformed question fixed; 10 cases in 8 test
+functions; 7 failed before their fixes (R27B-2: 3 on main 1e7973c, R27B-1: 4 on main after
+R27B-2 landed); the 3 held cases passed before and after. Two older tests changed on purpose:
+R22K-1's held pass of the next boot's `mitigations=off mitigations=auto` is now R27B-1's
+question, and R23B-2's proxmox-boot-tool message names kernel-install's joined line too.
 
-Leads left: see the end of the round.
+Leads left:
+- s390x HVA-010: KVM is the `kvm` module itself (SIE: /proc/cpuinfo features `sie`, arch/s390/
+  kernel/processor.c setup_hwcaps `if (sclp.has_sief2) elf_hwcap |= HWCAP_SIE`), so a real
+  s390x host's modules give "/dev/kvm exists but neither kvm_intel nor kvm_amd is loaded"
+  (wrong fail); a KVM host in a z/VM guest (vSIE, nested) is not told from one in an LPAR
+  (/proc/sysinfo's VM lines not collected). Not fixed.
+- R27B-1 asks wherever the pair appears; reading the next kernel's /boot/config-RELEASE
+  (CONFIG_ARCH_HAS_CPU_ATTACK_VECTORS) would settle it (team decision: collect it, or keep
+  asking). The same memset makes a live `mitigations=off mitigations=auto,nosmt` keep
+  smt_mitigations as set by the later word only on 6.17+: _smt_off_word paths not re-probed.
+- R27B-2 asks for the ESP only where no GRUB defaults were read and for grubenv only where an
+  entry takes a variable; a wholly uncollected boot-cmdline probe (before R21B-1) still keeps
+  today's verdict (R21B's held test: team decision).
+- UKIs (/efi/EFI/Linux/*.efi .cmdline), loader.conf `default` globs and grub.cfg itself
+  (tuned_params, the kernelopts fallback) are still not collected.
 """
 
 from __future__ import annotations
