@@ -3677,7 +3677,9 @@ def _container_daemon_groups(
                 if verify
                 else (conf_data.get("tlsverify") is True)
             )
-            if any(h.strip().lower().startswith("tcp://") for h in hosts) and not verified:
+            # moby opts/hosts.go parseDockerDaemonHost: an address without "://" is TCP
+            # (`-H 0.0.0.0:2375`, `-H :2375`, daemon.json "hosts": ["0.0.0.0:2375"]) (R27A-1)
+            if any(_docker_tcp_host(h) for h in hosts) and not verified:
                 users.append(EVERY_USER)
             if not verified and _dockerd_serves_tcp_fd(ev, hosts):
                 users.append(EVERY_USER)
@@ -3699,6 +3701,14 @@ def _container_daemon_groups(
         groups += more[0]
         users += more[1]
     return groups, users
+
+
+def _docker_tcp_host(host: str) -> bool:
+    """Whether a dockerd `-H`/daemon.json "hosts" address is TCP: `tcp://...`, or any address
+    without "://" (moby opts/hosts.go parseDockerDaemonHost: `addrParts = []string{"tcp",
+    addrParts[0]}`) (R27A-1)."""
+    h = host.strip()
+    return h.lower().startswith("tcp://") or (h != "" and "://" not in h)
 
 
 def _dockerd_serves_tcp_fd(ev: HostEvidence, hosts: list[str]) -> bool:
@@ -3780,8 +3790,11 @@ def _container_socket_unit_writers(
             users.append(owner)
         if bits & 0o002:
             users.append(EVERY_USER)
+        # an abstract socket ("@name": unix(7) "permissions ... have no effect" on it) or an
+        # AF_VSOCK one ("vsock:x:y", reached from the guests) is checked by no mode either
+        # (systemd.socket(5) ListenStream=) (R27A-2)
         if tcp_served.get(unit) and any(
-            re.fullmatch(r"[0-9]+|[0-9.]+:[0-9]+|\[[^\]]*\]:[0-9]+", addr)
+            re.fullmatch(r"[0-9]+|[0-9.]+:[0-9]+|\[[^\]]*\]:[0-9]+|@.*|vsock:.*", addr)
             for addr, _ in conf.listen
         ):
             users.append(EVERY_USER)
