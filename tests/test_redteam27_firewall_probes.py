@@ -18,6 +18,12 @@ Findings (R27G-n):
   the host) passed "policy drop". Now the protocols (by number, name, range, set or ordering)
   and the addresses an ordering admits are read (_transport_admitted, _ordered_blocks).
 
+- R27G-2 (false pass) HVA-190: `ether saddr != 00:00:5e:00:53:01 accept` (every sender but
+  one MAC, to every port) was read as narrow, though iptables' `! --mac-source` in the same
+  module is read as broad (every sender but some, as `ip saddr != ...`). nft(8) ETHERNET
+  HEADER EXPRESSION: `ether saddr` is the frame's source MAC; `!=` admits every other one. Now
+  broad; a positive `ether saddr` stays narrow (one sender's NIC, as `--mac-source`).
+
 Held (kept as tests): `meta l4proto >= 6 meta l4proto <= 17 accept` already failed (the value 6
 read as TCP); `meta l4proto { icmp, ipv6-icmp } accept`, `meta l4proto >= 200 accept` and `ip
 daddr >= 10.0.0.11 accept` keep the pass.
@@ -27,8 +33,8 @@ saddr !=`, `ether type`, `vlan id !=`, `icmp type !=`, fib daddr/saddr oif, oifn
 with iif, two input base chains each accepting one protocol, a drop policy in a prerouting
 chain, `ip saddr != 10.0.0.0/8 drop` under policy accept).
 
-Tally: 1 finding (1 false pass); 8 cases in 1 test function; 4 failed before the fix (on main
-1e7973c, PYTHONPATH=/work/main/src).
+Tally: 2 findings (2 false passes); 10 cases in 2 test functions; 5 failed before the fixes
+(R27G-1's 4 on main 1e7973c, R27G-2's 1 on a296bc2; PYTHONPATH=/work/main/src).
 
 Leads left: see the report.
 """
@@ -155,4 +161,23 @@ def test_ranges_and_orderings_on_protocol_and_address(
     `ip daddr >= 10.0.0.0 ip daddr <= 10.0.0.255 accept` every packet to 10.0.0.10, the
     host's one address. hvaudit read both as narrow and passed. Right: fail; ICMP alone, the
     protocols from 200 up, or addresses above the host's keep the pass."""
+    assert _verdict(host_scan({"nft-ruleset": _ruleset(rule)})) == expected
+
+
+# --- R27G-2 HVA-190: every MAC but some ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("op", "expected"),
+    [("!=", _opened(10)), ("==", PASS)],
+    ids=["every-mac-but-one", "held-one-mac"],
+)
+def test_ether_saddr_negated_is_every_sender_but_some(
+    host_scan: Any, op: str, expected: tuple[str, str]
+) -> None:
+    """R27G-2. nft(8) ETHERNET HEADER EXPRESSION `ether saddr`: the sender's MAC. `ether saddr
+    != 00:00:5e:00:53:01 accept` admits every other sender on an Ethernet link, to every port;
+    hvaudit read it as narrow and passed, while iptables `! --mac-source` is read as broad.
+    Right: fail; `ether saddr 00:00:5e:00:53:01 accept` (one NIC) keeps the pass."""
+    rule = [_m(_pl("ether", "saddr"), "00:00:5e:00:53:01", op), ACCEPT]
     assert _verdict(host_scan({"nft-ruleset": _ruleset(rule)})) == expected

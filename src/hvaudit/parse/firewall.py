@@ -660,6 +660,14 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     ):
         admitted = _nft_ports_admitted(str(op), right, sets)
         return _BROAD if admitted > _BROAD_PORTS else _NARROW
+    if isinstance(payload, dict) and (payload.get("protocol"), payload.get("field")) == (
+        "ether",
+        "saddr",
+    ):
+        # nft(8) ETHERNET HEADER EXPRESSION `ether saddr`: the sender's MAC, as iptables'
+        # `--mac-source` (_IPT_WHO_OPTIONS); every MAC but some (`!=`) is every sender but
+        # some, to every port, as `! --mac-source` is read (R27G-2: read as narrow)
+        return _BROAD if op == "!=" else _NARROW
     proto = _NFT_WHOLE_FAMILY[version][0]
     if isinstance(meta, dict):
         return _NARROW
