@@ -37,7 +37,8 @@ Held:
   is no guest.
 
 Probed by script, not kept: a container file of undecodable bytes (pve-container's reader, as
-hvaudit's, takes it line by line: the container is judged, not dropped).
+hvaudit's, takes it line by line: the container is judged, not dropped); 5 host.fw
+management-port ACCEPTs with a -dest live (all fail, see the leads).
 
 - R27P-2: on the live node, AppArmor enabled and enforcing: the pass stays.
 
@@ -46,7 +47,23 @@ Tally: 2 findings (2 false passes, 1 false n/a). R27P-1: 2 tests, 2 failed on ma
 passed before and after.
 
 Leads left:
-- see round 26's leads.
+- The API path lists guests from GET /cluster/resources?type=vm, which skips every guest the
+  token lacks VM.Audit on (pve-manager 14a22df PVE/API2/Cluster.pm resources: `next if
+  !$rpcenv->check($authuser, "/vms/$vmid", ['VM.Audit'], 1)`): a token without VM.Audit on
+  /vms (or with NoAccess on /vms/<id> or its pool) gets a subset, and HVA-060/081 pass, HVA-314
+  is n/a, on what it sees. GET /access/permissions (pve-access-control 5ccd07d
+  get_effective_permissions: `/vms` and every ACL and pool path) could tell which are hidden.
+- A live node whose `ls -1 /etc/pve/qemu-server` or `/etc/pve/lxc` fails (not "No such
+  file") records nothing (ProxmoxFilesCollector._list): no guests, as R27P-1's class.
+- HVA-313: a management-port ACCEPT whose -dest holds none of the node's addresses fails (the
+  round-25 lead). Held as it is: such a -dest is most likely a floating address (keepalived)
+  that the node takes later; the same reasoning makes R25P-1's pass of an every-port ACCEPT
+  to such a -dest doubtful (team decision).
+- `lxc.apparmor.profile: generated` written by hand fails "not Proxmox's generated profile":
+  right, make_apparmor_config then returns '' and the `deny mount -> /proc/, /sys/` lines are
+  not written (held, no test).
+- Containers are no subject of HVA-070/090/092 nor of a firewall check (net0 firewall=1,
+  <vmid>.fw): team decision; see round 26's leads.
 """
 
 from __future__ import annotations
