@@ -18,8 +18,11 @@ Findings (R27A-n):
 
 Held: none kept beyond round 26's.
 
-Probed by script: 10 inputs (6 dockerd host forms, 4 ListenStream= forms); an upper-case
-`TCP://` is rejected by dockerd (the switch is case sensitive) and counts (safe side).
+Probed by script: 14 inputs (6 dockerd host forms, 4 ListenStream= forms, and 4 that held:
+`-H unix:///srv/d.sock` counts group docker's bob, with `-G staff` counts staff (moby
+listeners_linux.go gives every unix:// socket the -G group), and `-H tcp://...` or a bare
+address under --tlsverify/--tlsverify=true adds no one); an upper-case `TCP://` is rejected by
+dockerd (the switch is case sensitive) and counts (safe side).
 
 Tally: 2 findings (2 false passes); 9 cases, 9 failed before their fixes (R27A-1: 5, R27A-2: 4).
 
