@@ -24,6 +24,13 @@ Findings (R27G-n):
   HEADER EXPRESSION: `ether saddr` is the frame's source MAC; `!=` admits every other one. Now
   broad; a positive `ether saddr` stays narrow (one sender's NIC, as `--mac-source`).
 
+- R27G-3 (false pass) HVA-190: `fib daddr oif missing accept` and `fib daddr oifname != "eno3"
+  accept` were read as narrow, though the kernel gives every packet to a host address no
+  output interface: net/ipv4/netfilter/nft_fib_ipv4.c nft_fib4_eval `*dest = 0` then `case
+  RTN_LOCAL: /* Should not see RTN_LOCAL here */ return;`, nft_fib_ipv6.c nft_fib6_eval on
+  RTF_LOCAL the same (read with `find_string`). On the input hook both match every packet.
+  Now _ALL (_nft_fib_local_none); `fib daddr oif exists accept` keeps the pass.
+
 Held (kept as tests): `meta l4proto >= 6 meta l4proto <= 17 accept` already failed (the value 6
 read as TCP); `meta l4proto { icmp, ipv6-icmp } accept`, `meta l4proto >= 200 accept` and `ip
 daddr >= 10.0.0.11 accept` keep the pass.
@@ -33,8 +40,9 @@ saddr !=`, `ether type`, `vlan id !=`, `icmp type !=`, fib daddr/saddr oif, oifn
 with iif, two input base chains each accepting one protocol, a drop policy in a prerouting
 chain, `ip saddr != 10.0.0.0/8 drop` under policy accept).
 
-Tally: 2 findings (2 false passes); 10 cases in 2 test functions; 5 failed before the fixes
-(R27G-1's 4 on main 1e7973c, R27G-2's 1 on a296bc2; PYTHONPATH=/work/main/src).
+Tally: 3 findings (3 false passes); 13 cases in 3 test functions; 7 failed before the fixes
+(R27G-1's 4 on main 1e7973c, R27G-2's 1 on a296bc2, R27G-3's 2 on R27G-2's main;
+PYTHONPATH=/work/main/src).
 
 Leads left: see the report.
 """
@@ -180,4 +188,31 @@ def test_ether_saddr_negated_is_every_sender_but_some(
     hvaudit read it as narrow and passed, while iptables `! --mac-source` is read as broad.
     Right: fail; `ether saddr 00:00:5e:00:53:01 accept` (one NIC) keeps the pass."""
     rule = [_m(_pl("ether", "saddr"), "00:00:5e:00:53:01", op), ACCEPT]
+    assert _verdict(host_scan({"nft-ruleset": _ruleset(rule)})) == expected
+
+
+# --- R27G-3 HVA-190: fib daddr oif of a local packet is none ----------------------------------
+
+
+def _fib(result: str, right: Any, op: str = "==") -> list[Any]:
+    return [_m({"fib": {"result": result, "flags": ["daddr"]}}, right, op), ACCEPT]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (_fib("oif", False), _opened(10, "matches every IPv4 packet")),
+        (_fib("oifname", "eno3", "!="), _opened(10, "matches every IPv4 packet")),
+        (_fib("oif", True), PASS),
+    ],
+    ids=["oif-missing", "oifname-not-eno3", "held-oif-exists"],
+)
+def test_fib_daddr_oif_of_a_local_packet_is_none(
+    host_scan: Any, rule: list[Any], expected: tuple[str, str]
+) -> None:
+    """R27G-3. nft_fib_ipv4.c nft_fib4_eval: `*dest = 0;` then on `RTN_LOCAL: /* Should not see
+    RTN_LOCAL here */ return;` (nft_fib6_eval on RTF_LOCAL alike): a packet to the host's own
+    address has no fib daddr output interface, so `fib daddr oif missing accept` and `fib daddr
+    oifname != "eno3" accept` accept every packet on the input hook; hvaudit read them as
+    narrow and passed. Right: fail; `fib daddr oif exists accept` keeps the pass."""
     assert _verdict(host_scan({"nft-ruleset": _ruleset(rule)})) == expected

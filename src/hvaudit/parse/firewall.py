@@ -623,6 +623,8 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
         return _BROAD
     if isinstance(fib, dict) and fib.get("result") == "type":
         return _nft_fib_type_reach(fib, str(op), right, sets)
+    if isinstance(fib, dict) and _nft_fib_local_none(fib, str(op), right):
+        return _ALL
     if isinstance(fib, dict):
         return _NARROW
     payload = left.get("payload") if isinstance(left, dict) else None
@@ -901,6 +903,23 @@ def _nft_fib_type_reach(
     if "saddr" in keys and not keys - {"saddr", "iif"} and admits("unicast"):
         return _BROAD
     return _NARROW
+
+
+def _nft_fib_local_none(fib: Mapping[str, Any], op: str, right: Any) -> bool:
+    """Whether a `fib daddr oif` / `oifname` match admits the result the kernel gives a packet
+    to one of the host's addresses: none. net/ipv4/netfilter/nft_fib_ipv4.c nft_fib4_eval sets
+    `*dest = 0` and returns on RTN_LOCAL ("Should not see RTN_LOCAL here"), and
+    net/ipv6/netfilter/nft_fib_ipv6.c nft_fib6_eval likewise on RTF_LOCAL (read with
+    `find_string`). So on the input hook `fib daddr oif missing` (`nft -j` false) or `fib daddr
+    oifname != "eno3"` holds for every packet (R27G-3: read as narrow)."""
+    flags = fib.get("flags")
+    flags = flags if isinstance(flags, list) else [flags]
+    if "daddr" not in flags or fib.get("result") not in ("oif", "oifname"):
+        return False
+    none = right in (False, 0, "0", "")
+    if isinstance(right, int | str):  # bool is an int
+        return none if op == "==" else op == "!=" and not none
+    return False
 
 
 def _nft_fib_route_back(fib: Mapping[str, Any], op: str, right: Any) -> bool:
