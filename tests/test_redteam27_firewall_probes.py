@@ -44,7 +44,21 @@ Tally: 3 findings (3 false passes); 13 cases in 3 test functions; 7 failed befor
 (R27G-1's 4 on main 1e7973c, R27G-2's 1 on a296bc2, R27G-3's 2 on R27G-2's main;
 PYTHONPATH=/work/main/src).
 
-Leads left: see the report.
+Leads left (not settled in the time):
+- (false pass, team decision) a positive source match spanning most addresses is narrow: `ip
+  saddr 11.0.0.0-255.255.255.255 accept` (or `ip saddr > 1.0.0.0`, iptables `--src-range`,
+  `-s 0.0.0.0/1,128.0.0.0/2`, an ipset of such blocks) passes, while `ip saddr != 0.0.0.0/5`,
+  the same senders, fails; a line like _BROAD_PORTS (more than half) would settle it; IPv6
+  `ip6 saddr 2000::/3` (every global sender, 1/8 of the space) needs its own line.
+- `ether daddr` of the host's MAC (every unicast frame to it) is narrow; `ip -j addr` holds the
+  MACs (`address`) but HostAddresses does not keep them. `fib saddr oif "eno3"` (every sender
+  routed back through eno3) is narrow.
+- (wrong fail) two input base chains each accepting one protocol under policy drop fail
+  though a packet must pass both; a drop policy in a prerouting filter chain is not read;
+  `notrack` in an output chain counts as untracking inbound traffic; ip6tables `--src-type
+  LOCAL,UNICAST` (match_type6 AND-s the classes) is read as broad.
+- `ip saddr != 10.0.0.0/8 drop` under policy accept (fail) against `ip saddr 10.0.0.0/8
+  accept` under policy drop (pass): still a team decision (R26 lead).
 """
 
 from __future__ import annotations
