@@ -4788,7 +4788,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     answers: judged by the servers of its ntpd.conf, the host itself or none read asked
     (R26T-2). An ntpd whose file says `disable kernel` never hands the kernel its maximum
     error, so NTPSynchronized=no does not fail it: an outside system peer passes, anything else
-    is asked (R26T-3)."""
+    is asked (R26T-3); so does one started with -x, or whose file sets a `tinker` step
+    threshold of 0 or above 0.5 s (ntpd then leaves the kernel discipline off, unless an `enable
+    kernel` line turns it back on, R27T-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync

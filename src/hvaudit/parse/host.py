@@ -6213,9 +6213,23 @@ def _ntp_discipline_off(
         return Fact.unavailable("no ntp.conf was read")
     sources = list(dict.fromkeys(g.source for _, _, g in texts))
     included = ""
+    # what else turns the kernel discipline off (R27T-1): -x, then the tinker step thresholds in
+    # file order; an `enable kernel` anywhere turns it back on (`_ntp_kernel_steps`)
+    steps = _ntp_kernel_steps(processes) if flag == "kernel" else None
     for name, lines, g in texts:
         for raw in lines:
             words = raw.split("#", 1)[0].split()
+            if steps is not None and words[:1] in (["tinker"], ["enable"]):
+                shown = f"{name}: {raw.strip()}" if g is dgot else raw.strip()
+                turned = steps.line(
+                    words, f"{name}: {' '.join(words)}", Source(g.source.artefact, shown)
+                )
+                if turned and name != path and not ntpsec:
+                    steps.asked = (
+                        f"{name} says `{' '.join(words)}`, which turns ntpd's kernel discipline "
+                        "off: ntpsec reads that directory, ntp's ntpd does not, and no package "
+                        "list names ntpsec"
+                    )
             if words[:1] == ["disable"] and flag in words[1:]:
                 shown = f"{name}: {raw.strip()}" if g is dgot else raw.strip()
                 line = Source(g.source.artefact, shown)
@@ -6236,7 +6250,73 @@ def _ntp_discipline_off(
         )
     if included:
         return Fact.unavailable(f"{included}, which was not read", *sources)
+    if steps is not None and steps.off and not steps.enabled:
+        if steps.asked:
+            return Fact.unavailable(steps.asked, steps.off[1])
+        return Fact.of(steps.off[0], steps.off[1])
     return Fact.of("", *sources)
+
+
+#: The step threshold ntpd starts with (ntp_loopfilter.c CLOCK_MAX, "default step threshold").
+_NTP_CLOCK_MAX = 0.128
+
+
+class _NtpKernelSteps:
+    """What turns ntpd's kernel discipline off besides `disable kernel` (R27T-1), read as
+    ntpd applies it. ntpsec ntpd/ntp_loopfilter.c loop_config (fa2a479, read with `fetch`; ntp
+    4.2.8's is the same, read with `find_string`): LOOP_MAX (`tinker step`, and -x, ntpd.c
+    `loop_config(LOOP_MAX, 600)`) sets both step thresholds and calls select_loop(false) where
+    the value is 0 or above 0.5 s; LOOP_MAX_BACK and LOOP_MAX_FWD (`tinker stepback`,
+    `stepfwd`) set one and do so where either is 0 or above 0.5 s ("The kernel discipline is
+    used only if the step threshold is less than 0.5 s"). ntpd.c applies -x before readconfig;
+    ntp_config.c config_ntpd runs config_tinker, then config_system_opts, whose `enable
+    kernel` (proto_config PROTO_KERNEL, select_loop(1)) turns it back on and whose `disable
+    kernel` wins over both. ntpd-body.adoc -x: "Note: The kernel time discipline is disabled
+    with this option"."""
+
+    def __init__(self, slew: Source | None) -> None:
+        self.back = self.fwd = 600.0 if slew else _NTP_CLOCK_MAX
+        self.off: tuple[str, Source] | None = ("ntpd's command line: -x", slew) if slew else None
+        self.enabled = False
+        self.asked = ""
+
+    def line(self, words: list[str], shown: str, src: Source) -> bool:
+        """Apply an `enable` or `tinker` line; True where this line turned the discipline off."""
+        if words[0] == "enable":
+            self.enabled |= "kernel" in words[1:]
+            return False
+        for key, value in zip(words[1::2], words[2::2], strict=False):
+            try:
+                v = float(value)
+            except ValueError:
+                return False  # ntp_parser.y: `tinker_option_keyword number`, else an error
+            if key == "step":
+                self.back = self.fwd = v
+            elif key == "stepback":
+                self.back = v
+            elif key == "stepfwd":
+                self.fwd = v
+            else:
+                continue
+            if self.off is None and any(t == 0 or t > 0.5 for t in (self.back, self.fwd)):
+                self.off = (shown, src)
+                return True
+        return False
+
+
+def _ntp_kernel_steps(processes: Fact[str] | None) -> _NtpKernelSteps:
+    """The tinker state of the running ntpd's command line: -x (--slew, ntpsec's ntpd.c
+    longoptions `{ "slew", 0, 0, 'x' }`, ntp's ntpd-opts `-x, --slew`)."""
+    if processes is not None and processes.known:
+        for exe, words in _commands(processes.get()):
+            if exe != "ntpd":
+                continue
+            options, _ = _getopt(words, _NTPD_ARG_OPTS, _NTPD_LONG_OPTS, {"--slew": "x"})
+            if any(letter == "x" for letter, _ in options):
+                src = processes.sources[0] if processes.sources else Source("processes")
+                return _NtpKernelSteps(src)
+            break
+    return _NtpKernelSteps(None)
 
 
 #: The files and directories the chrony-conf probe reads (collect.host: chrony's default main
