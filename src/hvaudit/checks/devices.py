@@ -134,6 +134,22 @@ def _gids(h: Host) -> dict[str, int] | None:
     return {name: gid for name, (gid, _) in groups.get().items()} if groups.known else None
 
 
+def _unresolved_user(h: Host, user: object) -> str | None:
+    """Why qemu.conf's `user`, a name, has no uid in the evidence, else None. libvirt
+    src/util/virutil.c virGetUserID: a leading '+' is always a number; otherwise the name is
+    looked up first (virGetUserIDByName, getpwnam_r) and only a name not found is read as a
+    number (virStrToLong_ui), else "Failed to parse user" (R27O-1)."""
+    text = str(user).strip()
+    if text.startswith("+"):
+        return None
+    accts = h.facts.accounts
+    if not accts.known:
+        return None  # the caller asks through unknown() (R27O-1)
+    if text in {a.name for a in accts.get()} or digits(text):
+        return None
+    return "which /etc/passwd does not list (an NSS account, or none)"
+
+
 def _uid0_name(h: Host, user: object) -> Source | None:
     """The passwd evidence when qemu.conf's `user` names an account with uid 0 under another
     name: libvirt resolves a name through the passwd database (virGetUserID), so such an account
@@ -827,6 +843,34 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 f"{len(procs.get())} running QEMU process(es), as {', '.join(users)}",
                 src,
                 *procs.sources,
+            )
+        elif (
+            user is not None
+            and not str(user).strip().startswith("+")
+            and not h.facts.accounts.known
+        ):
+            # a name's uid comes from the passwd database (virGetUserID): unread, root is open
+            yield unknown(
+                s,
+                h.facts.accounts,
+                f"qemu.conf's user {str(user).strip()} is an account whose uid is not 0",
+            )
+        elif user is not None and (unresolved := _unresolved_user(h, user)) is not None:
+            # libvirt src/util/virutil.c virGetUserID: a name is looked up (getpwnam_r) before
+            # it is read as a number, so the name alone does not tell the uid; one /etc/passwd
+            # does not list (an NSS account, or none: "Failed to parse user" and the QEMU
+            # driver does not start) or a passwd file not read leaves root open (R27O-1)
+            name = str(user).strip()
+            yield manual(
+                s,
+                f"qemu.conf sets user = {name}, {unresolved}: its uid is not known",
+                src,
+                *h.facts.accounts.sources,
+                question=(
+                    f"Does `getent passwd {name}` on host {h.name} give an account whose uid is "
+                    f"not 0? Evidence: that command on host {h.name}. Pass: yes; fail: uid 0, "
+                    "or no such account (libvirt's QEMU driver then does not start)."
+                ),
             )
         elif user is not None:
             yield passed(s, f"qemu.conf sets user = {user}", src)
