@@ -17,18 +17,24 @@ Findings:
   from /etc/passwd is a manual item with one question (`getent passwd NAME`), and an unread
   /etc/passwd is the evidence's error (unknown()); a listed name, a bare number (`1000`,
   which no passwd name holds) and `+N` still pass.
+- R27O-2 (false pass) HVA-042: the same for qemu.conf `group = "NAME"`: libvirt's virGetGroupID
+  (src/util/virutil.c) looks the name up with getgrnam_r before reading a number ("if `group`
+  contains a leading '+', the rest of the string is always parsed as a guid"), so a group
+  /etc/group does not list has no gid in the evidence (an NSS group, possibly gid 0, or none
+  and the driver does not start); with no QEMU running the check passed on the user alone.
+  Now a manual item with one question (`getent group NAME`).
 
 Held (kept as tests):
 - user = "libvirt-qemu" listed in /etc/passwd (uid 64055), user = "1000" and user = "+64055"
   still pass with no QEMU running.
 
-Probed by script: 5 qemu.conf user values (a name absent from passwd, a listed name with
-passwd unreadable, a listed name, a bare number, a '+' number).
+Probed by script: 6 qemu.conf user/group values (a name absent from passwd, a listed name with
+passwd unreadable, a listed name, a bare number, a '+' number, a group absent from /etc/group).
 
-Tally: 1 finding, 1 false pass, 3 tests (5 cases), 2 cases failed before the fix.
+Tally: 2 findings, 2 false passes, 4 tests (6 cases), 3 cases failed before the fixes.
 
-Leads left: qemu.conf `group` naming a group /etc/group does not list (virGetGroupID, the same
-lookup) still passes as set; swtpm_user/swtpm_group likewise; the remaining leads of the brief
+Leads left: swtpm_user/swtpm_group naming an account or group the files do not list (the same
+lookups) are not asked; the remaining leads of the brief
 (listen_tcp under socket activation, passt DNS forwarding, JSON -netdev stream tunnels, the
 "127/8 is reachable" wording of reach_words, older bundles) were not reached in this round.
 """
@@ -90,3 +96,22 @@ def test_resolved_qemu_user_still_passes(host_scan, user: str) -> None:
     a = host_scan(_user(user))
     assert outcomes(a, "HVA-042") == {"hv1": "pass"}
     assert messages(a, "HVA-042") == {"hv1": f"qemu.conf sets user = {user}"}
+
+
+def test_qemu_group_missing_from_group_file_is_asked(host_scan) -> None:
+    """R27O-2: libvirt src/util/virutil.c virGetGroupID looks a name up (getgrnam_r) before
+    reading it as a number, as virGetUserID does; a group /etc/group does not list has no gid
+    in the evidence."""
+    over = _user("libvirt-qemu")
+    over[QEMU] = str(over[QEMU]).replace('group = "libvirt-qemu"', 'group = "qemugrp"')
+    a = host_scan(over)
+    assert outcomes(a, "HVA-042") == {"hv1": "manual"}
+    assert messages(a, "HVA-042") == {
+        "hv1": "qemu.conf sets group = qemugrp, which /etc/group does not list "
+        "(an NSS group, or none): its gid is not known"
+    }
+    assert _question(a, "HVA-042") == (
+        "Does `getent group qemugrp` on host hv1 give a group whose gid is not 0? "
+        "Evidence: that command on host hv1. Pass: yes; fail: gid 0, or no such group "
+        "(libvirt's QEMU driver then does not start)."
+    )

@@ -872,6 +872,27 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                     "or no such account (libvirt's QEMU driver then does not start)."
                 ),
             )
+        elif (
+            group is not None
+            and gids is not None
+            and not (gname := str(group).strip()).startswith("+")
+            and gname not in gids
+            and not digits(gname)
+        ):
+            # virGetGroupID looks a group name up (getgrnam_r) the way virGetUserID does a
+            # user's: one /etc/group does not list has no gid in the evidence (R27O-2)
+            yield manual(
+                s,
+                f"qemu.conf sets group = {gname}, which /etc/group does not list "
+                "(an NSS group, or none): its gid is not known",
+                gsrc,
+                *h.facts.groups.sources,
+                question=(
+                    f"Does `getent group {gname}` on host {h.name} give a group whose gid is "
+                    f"not 0? Evidence: that command on host {h.name}. Pass: yes; fail: gid 0, "
+                    "or no such group (libvirt's QEMU driver then does not start)."
+                ),
+            )
         elif user is not None:
             yield passed(s, f"qemu.conf sets user = {user}", src)
         else:
