@@ -82,6 +82,16 @@ CANNED: dict[str, Any] = {
         },
     ],
     "/access/tfa": [{"userid": "root@pam", "entries": [{"type": "totp", "id": "totp-1"}]}],
+    # the token's own privileges (pve-access-control RPCEnvironment get_effective_permissions):
+    # root@pam's token without privilege separation holds every privilege on every path (R28P-1)
+    "/access/permissions": {
+        p: {"Sys.Audit": 1, "VM.Audit": 1, "Datastore.Audit": 1, "Pool.Audit": 1}
+        for p in ("/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms")
+    }
+    | {
+        p: {"Sys.Audit": 1, "VM.Audit": 1, "Datastore.Audit": 1, "Pool.Audit": 1}
+        for p in ("/vms/101", "/pool/web")  # the ACL paths below: listed, as every ACL path is
+    },
     "/access/domains": [
         {"realm": "pam", "type": "pam", "comment": "Linux PAM standard authentication"},
         {"realm": "pve", "type": "pve", "comment": "Proxmox VE authentication server"},
@@ -111,6 +121,20 @@ def seeded(fakepve: Any, fakepve_url: str, fakepve_cafile: str) -> str:
         return await synthesise(match, method, info, user, values)
 
     fakepve.synthesise = answer
+    # fakepve answers root's token GET /access/permissions with `/` alone; PVE lists every
+    # default path and ACL path (pve-access-control RPCEnvironment get_effective_permissions)
+    stateful = fakepve.answer
+
+    async def effective(request: Any, match: Any, params: Any, user: Any, call: Any = None) -> Any:
+        if (
+            request.method == "GET"
+            and match is not None
+            and match.template == "/access/permissions"
+        ):
+            return CANNED[match.template]
+        return await stateful(request, match, params, user, call)
+
+    fakepve.answer = effective
     for vmid in (100, 101):
         config = main_section(NODE / "etc/pve/qemu-server" / f"{vmid}.conf")
         fakepve.add_vm(vmid, config["name"], config=config)

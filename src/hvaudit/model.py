@@ -1434,6 +1434,10 @@ class ProxmoxHost:
     """Guests whose configuration file was listed but not read or not parsed (a read that failed
     or was refused, an API answer that failed, a file qemu-server or pve-container would not
     take): (`VM` or `container`, vmid, why). They exist, but nothing of them is counted (R27P-1)."""
+    guests_unseen: str = ""
+    """Why the node's guest list may leave guests out, '' where it is the node's: the API path
+    lists the guests GET /cluster/resources answers, only those the token holds VM.Audit on
+    (R28P-1). A guest left out is neither counted nor a subject."""
     sdn_vnets: Fact[dict[str, dict[str, str]]] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )

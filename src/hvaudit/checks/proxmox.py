@@ -3385,11 +3385,25 @@ def containers_confined(ctx: Context) -> Iterator[Outcome]:
     enforcing (`_node_apparmor_off`): where it is off or in complain mode every container
     fails, and where the node's AppArmor is not in the evidence (a copied tree, the API) a
     container that would pass is asked (R27P-2). A container whose configuration file was
-    listed but not read is asked too (R27P-1)."""
+    listed but not read is asked too (R27P-1), and so, once per node, are the containers the
+    API token may not see (R28P-1: GET /cluster/resources lists only those it holds VM.Audit
+    on)."""
     for h in ctx.deployment.hosts:
         px = _px(h)
         if px is None:
             continue
+        if px.guests_unseen:
+            # a container the API token may not see is no subject here: asked, never "no
+            # container" (R28P-1)
+            yield manual(
+                host_subject(h),
+                f"the guest list of node {h.name} may be incomplete: {px.guests_unseen}",
+                question=f"Is every container on node {h.name} that this report does not list "
+                "unprivileged, on Proxmox's generated AppArmor profile, without nesting, fuse or "
+                "mount= features, host devices, host paths or raw lxc.* keys? Evidence: `pct "
+                f"list` run as root on {h.name} and `pct config <vmid>` of each container "
+                "missing here. Pass: yes, or there is none; fail: any of them.",
+            )
         for kind, vmid, why in px.unread_guests:
             # a container listed but not read exists: its confinement is not in the evidence,
             # never "no container" (R27P-1)

@@ -76,6 +76,18 @@ def _unread_question(h: Host, what: str, limit: float) -> str:
     )
 
 
+def _unseen_question(h: Host, what: str, limit: float) -> str:
+    """HVA-060's and HVA-081's question where the guest list may leave guests out (R28P-1)."""
+    return (
+        f"Counting every guest of node {h.name}, those the API token may not see included, is "
+        f"the {what} ratio of its running and autostart guests within {limit:g}? Evidence: "
+        f"`qm list` and `pct list` run as root on {h.name} (every guest), with `qm config "
+        f"<vmid>` / `pct config <vmid>` of those the scan did not report, or a scan with a "
+        f"token holding PVEAuditor on `/`. Pass: yes, with them the ratio stays within "
+        f"{limit:g}; fail: it exceeds it."
+    )
+
+
 def _invented(h: Host, what: str) -> str:
     """What a simulated host's size facts are: the libvirt test driver's node info is fiction, its
     built-in defaultNodeInfo (src/test/test_driver.c: "i686", 3 GB, 16 CPUs, 2 nodes x 2 sockets x
@@ -260,6 +272,14 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 + (f"; run state unknown for {' and '.join(doubt)}" if doubt else ""),
                 h.source,
                 question=_unread_question(h, "memory over-commit", limit),
+            )
+        elif h.proxmox and h.proxmox.guests_unseen:
+            # a guest the API token may not see is neither listed nor counted (R28P-1)
+            yield manual(
+                s,
+                f"{msg}; the guest list may be incomplete: {h.proxmox.guests_unseen}",
+                h.source,
+                question=_unseen_question(h, "memory over-commit", limit),
             )
         elif doubt and worst > limit:
             yield manual(
@@ -826,6 +846,14 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 + (f"; run state unknown for {', '.join(names[:10])}" if names else ""),
                 h.source,
                 question=_unread_question(h, "vCPU-to-core", limit),
+            )
+        elif h.proxmox and h.proxmox.guests_unseen:
+            # a guest the API token may not see is neither listed nor counted (R28P-1)
+            yield manual(
+                s,
+                f"{msg}; the guest list may be incomplete: {h.proxmox.guests_unseen}",
+                h.source,
+                question=_unseen_question(h, "vCPU-to-core", limit),
             )
         elif names and worst > limit:
             why = [

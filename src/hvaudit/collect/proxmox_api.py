@@ -18,7 +18,8 @@ Calls made (all GET): /nodes, /cluster/resources?type=vm (guests and their run s
 /nodes/{node}/firewall/{options,rules}, /cluster/options, /storage,
 /access/{users,groups,roles,acl,tfa,domains}, /cluster/config/totem, /nodes/{node}/network,
 /nodes/{node}/status, /cluster/sdn/{vnets,zones}?running=1, /nodes/{node}/sdn/zones/{zone}/bridges,
-/cluster/mapping/pci, /cluster/ha/resources.
+/cluster/mapping/pci, /cluster/ha/resources, /access/permissions (the token's own effective
+privileges: which guests /cluster/resources may leave out, R28P-1).
 
 GET /nodes/{node}/network is pve-common's reading of /etc/network/interfaces alone (PVE::Network::
 Interfaces __read_etc_network_interfaces ends a stanza at a `source` line and follows none; INotify
@@ -52,6 +53,7 @@ from hvaudit.redact import remember
 __all__ = [
     "HA_RESOURCES",
     "PCI_MAPPINGS",
+    "PERMISSIONS",
     "SDN_RUNNING",
     "TOKEN_ENV",
     "ProxmoxApiCollector",
@@ -97,6 +99,14 @@ def render_sdn_running(vnets: list[dict[str, Any]], zones: list[dict[str, Any]])
 
 
 PCI_MAPPINGS = "/etc/pve/mapping/pci.cfg"
+PERMISSIONS = "pve/api/permissions.json"
+"""The token's effective privileges, GET /access/permissions without a path (pve-access-control
+API2/AccessControl.pm `permissions`, which every user and token may ask of itself:
+RPCEnvironment get_effective_permissions, path -> privilege -> propagate, for `/`, `/access`,
+`/nodes`, `/pool`, `/sdn`, `/storage`, `/vms`, every ACL path and every pool member's `/vms/<id>`,
+a path where it holds nothing left out). GET /cluster/resources lists only the guests the token
+holds VM.Audit on (pve-manager PVE/API2/Cluster.pm resources: `next if !$rpcenv->check($authuser,
+"/vms/$vmid", ['VM.Audit'], 1)`), so these say whether the guest list is the node's (R28P-1)."""
 HA_RESOURCES = "/etc/pve/ha/resources.cfg"
 
 
@@ -561,6 +571,14 @@ class ProxmoxApiCollector:
             pve_artefact(HA_RESOURCES),
             "GET /cluster/ha/resources",
             lambda: render_ha_resources(self._get(api, "cluster/ha/resources")),
+        )
+        # which guests GET /cluster/resources may leave out (PERMISSIONS, R28P-1); unread, the
+        # guest list is not known to be whole (the model asks)
+        self._store_optional(
+            writer,
+            PERMISSIONS,
+            "GET /access/permissions",
+            lambda: dump_json(self._get(api, "access/permissions")).decode(),
         )
         self._store(
             writer,

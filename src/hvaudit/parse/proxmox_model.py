@@ -35,6 +35,7 @@ from hvaudit.collect.proxmox import (
 from hvaudit.collect.proxmox_api import (
     HA_RESOURCES,
     PCI_MAPPINGS,
+    PERMISSIONS,
     SDN_RUNNING,
     bridges_artefact,
     run_state_artefact,
@@ -1762,7 +1763,79 @@ def _cluster_facts(
             fw = pve.parse_firewall(bundle.text(entry.path), entry.path, "vm", cluster_fw)
             px.vm_firewalls[vmid] = fw
             notes += [f"pve-firewall: {w}" for w in fw.warnings]
+    px.guests_unseen = _guests_unseen(bundle, px)
+    if px.guests_unseen:
+        notes.append(f"the guest list may be incomplete: {px.guests_unseen}")
     return px
+
+
+def _guests_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
+    """Why the API path's guest list may leave guests out, '' where the token sees them all
+    (R28P-1). GET /cluster/resources skips every guest the token lacks VM.Audit on (pve-manager
+    14a22df PVE/API2/Cluster.pm resources: `next if !$rpcenv->check($authuser, "/vms/$vmid",
+    ['VM.Audit'], 1)`). pve-access-control 5ccd07d: a guest's privileges are the roles of the
+    nearest ACL on `/`, `/vms`, `/vms/<id>` that names the token, its user or a group of it
+    (AccessControl.pm roles: each level's roles replace the inherited ones, a role set with
+    propagate 0 only on its own path), and those of its pool's `/pool/<name>` ACLs
+    (RPCEnvironment.pm $compile_acl_path: a pool's NoAccess trumps), a privsep token's
+    intersected with its user's. So the token sees every guest when VM.Audit on `/vms`
+    propagates and no ACL on a `/vms/<id>` or `/pool` path takes it away: GET /access/permissions
+    (PERMISSIONS) answers the token's privileges on `/vms` and on each ACL path, GET /access/acl
+    every ACL where the token holds Sys.Audit on `/access` (API2/ACL.pm read_acl: else only those
+    it may modify). A files bundle reads the node's own directories: ''."""
+    meta = bundle.manifest.get("collector", {}).get("proxmox", {})
+    if not isinstance(meta, dict) or meta.get("mode") != "api":
+        return ""
+    hidden = (
+        "GET /cluster/resources lists only the guests the API token holds VM.Audit on "
+        "(pve-manager PVE/API2/Cluster.pm)"
+    )
+    entry = bundle.entry(PERMISSIONS)
+    if entry is None or entry.status != "ok":
+        why = (
+            entry.reason
+            if entry is not None and entry.reason
+            else "GET /access/permissions not collected"
+        )
+        return f"the API token's permissions are not known ({why}); {hidden}"
+    try:
+        perms = json.loads(bundle.text(entry.path))
+    except ValueError:
+        perms = None
+    if not isinstance(perms, dict):
+        return f"GET /access/permissions answered no map of paths; {hidden}"
+
+    def holds(path: str, priv: str, propagated: bool = False) -> bool:
+        held = perms.get(path)
+        if not isinstance(held, dict) or priv not in held:
+            return False
+        return not propagated or held[priv] not in (None, 0, "0", False, "")
+
+    if not holds("/vms", "VM.Audit", propagated=True):
+        return f"the API token holds no VM.Audit on /vms that propagates to every guest; {hidden}"
+    if not holds("/access", "Sys.Audit"):
+        return (
+            "the API token holds no Sys.Audit on /access, so GET /access/acl lists only the ACLs "
+            "it may modify (pve-access-control API2/ACL.pm read_acl): an ACL that takes "
+            f"VM.Audit away from a guest or a pool is not in the evidence; {hidden}"
+        )
+    if not px.users.known:
+        return f"the ACLs (user.cfg) were not read ({px.users.reason}); {hidden}"
+    paths = sorted(
+        {
+            str(a["path"])
+            for a in px.users.get().acls
+            if re.fullmatch(r"/vms/[0-9]+|/pool(/.*)?", str(a["path"]))
+            and not holds(str(a["path"]), "VM.Audit")
+        }
+    )
+    if paths:
+        return (
+            f"the API token holds no VM.Audit on {', '.join(paths[:5])}"
+            + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+            + f" (an ACL there); {hidden}"
+        )
+    return ""
 
 
 def resolve_enable_stamp(fw: pve.FirewallFile, collected_at: object) -> None:
@@ -2008,6 +2081,7 @@ def _add_node(
         sdn_vnets=shared.sdn_vnets,
         pci_mappings=shared.pci_mappings,
         ha_resources=shared.ha_resources,
+        guests_unseen=shared.guests_unseen,
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
     cluster_fw = shared.cluster_firewall.get() if shared.cluster_firewall.known else None

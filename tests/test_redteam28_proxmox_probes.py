@@ -1,0 +1,301 @@
+"""Red-team round 28 probes: Proxmox VE (rt28pve).
+
+Harness: R28P-1: the API path (pve+api://pve.example:8006/pve1) through the real
+ProxmoxApiCollector, parser and engine, proxmoxer's client replaced by one answering each GET
+from a table (`_answers`: node pve1 of 16 cores and 64 GiB, VM 100 web-01 of 2 GiB and 2
+vCPUs, container 300 dns-01; a GET the table lacks answers 501, as a node without the
+endpoint). Sources read with `fetch`: github:proxmox/pve-manager 14a22df
+(PVE/API2/Cluster.pm), github:proxmox/pve-access-control 5ccd07d (src/PVE/API2/
+AccessControl.pm, src/PVE/API2/ACL.pm, src/PVE/RPCEnvironment.pm, src/PVE/AccessControl.pm).
+
+Findings:
+- R28P-1 (false pass, false n/a) HVA-060, HVA-081, HVA-314: the API path takes its guests from
+  GET /cluster/resources?type=vm, which skips every guest the token lacks VM.Audit on
+  (Cluster.pm resources: `next if !$rpcenv->check($authuser, "/vms/$vmid", ['VM.Audit'],
+  1)`). A token with VM.Audit on one guest only, or with NoAccess on /vms/<id> or on a pool,
+  saw a subset: HVA-060 and HVA-081 passed their ratios without the others, HVA-314 was n/a
+  ("no container on this host to evaluate") with every container hidden; nothing said the list
+  was partial. Now the collector reads GET /access/permissions (the token's own effective
+  privileges: get_effective_permissions, `/vms` and every ACL path, a path where it holds
+  nothing left out) and the model proves the list whole only where VM.Audit on /vms
+  propagates, the ACL list is whole (Sys.Audit on /access: ACL.pm read_acl) and every ACL path
+  /vms/<id> and /pool[/<name>] keeps VM.Audit (AccessControl.pm roles: a nearer ACL replaces
+  the inherited roles; RPCEnvironment $compile_acl_path: a pool's NoAccess trumps); else
+  HVA-060/081 ask, HVA-314 asks once per node, and a report note says why.
+
+Held:
+- R28P-1: PVEAuditor on `/`, and a NoAccess ACL on /vms/200 for another user (it does not
+  apply to the token): pass, no node-wide question.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from hvaudit.cli import main
+
+proxmoxer = pytest.importorskip("proxmoxer")
+
+TOKEN = "audit@pve!hvaudit"
+SECRET = "5b1e-token-secret-77"
+GIB = 1024**3
+
+VM100 = {
+    "name": "web-01",
+    "memory": 2048,
+    "cores": 2,
+    "sockets": 1,
+    "onboot": 1,
+    "net0": "virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1",
+    "scsi0": "local-lvm:vm-100-disk-0,size=8G",
+}
+CT300 = {
+    "hostname": "dns-01",
+    "memory": 512,
+    "cores": 1,
+    "onboot": 1,
+    "unprivileged": 1,
+    "rootfs": "local-lvm:vm-300-disk-0,size=4G",
+    "net0": "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:03:00,firewall=1",
+}
+
+
+def _answers(permissions: Any, acl: list[dict[str, Any]], guests: list[str]) -> dict[str, Any]:
+    """What a node (pve1: 16 cores, 64 GiB) answers the collector's GETs; `guests`: the
+    guests GET /cluster/resources lists (`qemu/100`, `lxc/300`)."""
+    out: dict[str, Any] = {
+        "nodes": [{"node": "pve1", "status": "online"}],
+        "cluster/options": {},
+        "storage": [{"storage": "local-lvm", "type": "lvmthin", "content": "images,rootdir"}],
+        "access/users": [
+            {"userid": "root@pam", "enable": 1, "expire": 0},
+            {
+                "userid": "audit@pve",
+                "enable": 1,
+                "expire": 0,
+                "tokens": [{"tokenid": "hvaudit", "privsep": 1}],
+            },
+        ],
+        "access/groups": [],
+        "access/roles": [],
+        "access/acl": acl,
+        "access/tfa": [],
+        "access/domains": [{"realm": "pam", "type": "pam"}, {"realm": "pve", "type": "pve"}],
+        "cluster/firewall/options": {"enable": 1, "policy_in": "DROP"},
+        "cluster/firewall/rules": [],
+        "cluster/firewall/ipset": [],
+        "cluster/firewall/aliases": [],
+        "cluster/firewall/groups": [],
+        "cluster/config/totem": {"cluster_name": "lab", "secauth": "on", "version": "2"},
+        "cluster/resources": [
+            {
+                "type": g.split("/")[0],
+                "vmid": int(g.split("/")[1]),
+                "node": "pve1",
+                "status": "running",
+            }
+            for g in guests
+        ],
+        "nodes/pve1/firewall/options": {"enable": 1},
+        "nodes/pve1/firewall/rules": [],
+        "nodes/pve1/network": [],
+        "nodes/pve1/status": {"cpuinfo": {"cores": 16, "cpus": 32}, "memory": {"total": 64 * GIB}},
+        "nodes/pve1/qemu/100/config": VM100,
+        "nodes/pve1/qemu/100/pending": [],
+        "nodes/pve1/qemu/100/firewall/options": {"enable": 1},
+        "nodes/pve1/qemu/100/firewall/rules": [],
+        "nodes/pve1/qemu/100/firewall/aliases": [],
+        "nodes/pve1/qemu/100/firewall/ipset": [],
+        "nodes/pve1/lxc/300/config": CT300,
+        "nodes/pve1/lxc/300/pending": [],
+    }
+    if permissions is not None:
+        out["access/permissions"] = permissions
+    return out
+
+
+def _api_scan(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answers: dict[str, Any],
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """Scan pve+api://pve.example:8006/pve1 through the real API collector, parser and engine,
+    proxmoxer's client answering from `answers` (a GET it lacks: 501, as an old node's)."""
+
+    class FakeApi:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def get(self, path: str, **params: Any) -> Any:
+            if path in answers:
+                return json.loads(json.dumps(answers[path]))
+            raise proxmoxer.core.ResourceException(501, "Not Implemented", "")
+
+    monkeypatch.setattr(proxmoxer, "ProxmoxAPI", FakeApi)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    main(["scan", "--connect", "pve+api://pve.example:8006/pve1", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    report = json.loads(out)
+    return {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in report["results"]
+    }
+
+
+USER_ACL = {
+    "path": "/",
+    "type": "user",
+    "ugid": "audit@pve",
+    "roleid": "PVEAuditor",
+    "propagate": 1,
+}
+AUDITOR = dict.fromkeys(
+    ("Datastore.Audit", "Mapping.Audit", "Pool.Audit", "SDN.Audit", "Sys.Audit", "VM.Audit"), 1
+)
+TOP = ("/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms")
+
+
+def _acl(path: str, role: str, propagate: int = 1) -> dict[str, Any]:
+    return {"path": path, "type": "token", "ugid": TOKEN, "roleid": role, "propagate": propagate}
+
+
+def _run(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    perms: Any,
+    acl: list[dict[str, Any]],
+    guests: list[str],
+    roles: Sequence[dict[str, str]] = (),
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """_api_scan with these permissions, token ACLs (beside audit@pve's PVEAuditor on `/`),
+    listed guests and custom roles."""
+    answers = _answers(perms, [USER_ACL, *acl], guests)
+    answers["access/roles"] = list(roles)
+    return _api_scan(monkeypatch, capsys, answers)
+
+
+HIDDEN = (
+    "GET /cluster/resources lists only the guests the API token holds VM.Audit on "
+    "(pve-manager PVE/API2/Cluster.pm)"
+)
+RATIOS = {
+    "HVA-060": "1 running or autostart VM(s) configured with 2.0 GiB{ct} on 64.0 GiB of host RAM: "
+    "ratio {mem} (limit 1.5)",
+    "HVA-081": "2 vCPU(s) across 1 running or autostart VM(s){cpu} on 16 core(s): ratio {cores} "
+    "(limit 1)",
+}
+WITH_CT = {
+    "ct": " and 1 running or onboot container(s) limited to 0.5 GiB",
+    "mem": "0.04",
+    "cpu": " and 1 CPU(s) of 1 running or onboot container(s)",
+    "cores": "0.19",
+}
+NO_CT = {"ct": "", "mem": "0.03", "cpu": "", "cores": "0.12"}
+R28P1_CASES = {
+    # a token holding PVEAuditor on /vms/100 alone and a Sys.Audit role on `/`: GET
+    # /cluster/resources answers VM 100 only; VM 200 and container 300 exist unseen
+    "vm-audit-on-one-guest": (
+        {**{p: {"Sys.Audit": 1} for p in TOP if p != "/vms"}, "/vms/100": AUDITOR},
+        [_acl("/", "NodeAudit"), _acl("/vms/100", "PVEAuditor")],
+        ["qemu/100"],
+        [{"roleid": "NodeAudit", "privs": "Sys.Audit"}],
+        NO_CT,
+        "the API token holds no VM.Audit on /vms that propagates to every guest",
+    ),
+    # PVEAuditor on `/`, NoAccess on /vms/200: a path where the token holds nothing is left out
+    # of GET /access/permissions (get_effective_permissions: `if %$path_perms`)
+    "noaccess-on-one-guest": (
+        dict.fromkeys(TOP, AUDITOR),
+        [_acl("/", "PVEAuditor"), _acl("/vms/200", "NoAccess", 0)],
+        ["qemu/100", "lxc/300"],
+        [],
+        WITH_CT,
+        "the API token holds no VM.Audit on /vms/200 (an ACL there)",
+    ),
+    # NoAccess on a pool: every member's /vms/<id> is NoAccess ($compile_acl_path: "pool ACL
+    # NoAccess trumps regular ACL")
+    "noaccess-on-a-pool": (
+        dict.fromkeys(TOP, AUDITOR),
+        [_acl("/", "PVEAuditor"), _acl("/pool/db", "NoAccess")],
+        ["qemu/100", "lxc/300"],
+        [],
+        WITH_CT,
+        "the API token holds no VM.Audit on /pool/db (an ACL there)",
+    ),
+    # PVEAuditor on `/` but no Sys.Audit on /access: GET /access/acl lists only the ACLs the
+    # token may modify, so a NoAccess below /vms would not be in the evidence
+    "acl-list-partial": (
+        {**dict.fromkeys(TOP, AUDITOR), "/access": {"VM.Audit": 1}},
+        [_acl("/", "PVEAuditor")],
+        ["qemu/100", "lxc/300"],
+        [],
+        WITH_CT,
+        "the API token holds no Sys.Audit on /access, so GET /access/acl lists only the ACLs "
+        "it may modify (pve-access-control API2/ACL.pm read_acl): an ACL that takes VM.Audit "
+        "away from a guest or a pool is not in the evidence",
+    ),
+    # a node without GET /access/permissions (or one that refuses it)
+    "permissions-not-read": (
+        None,
+        [_acl("/", "PVEAuditor")],
+        ["qemu/100", "lxc/300"],
+        [],
+        WITH_CT,
+        "the API token's permissions are not known (GET /access/permissions: 501 Not Implemented)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(R28P1_CASES))
+def test_r28p1_guests_the_token_cannot_see_are_asked(
+    case: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R28P-1 (false pass, false n/a): the API path's guests are GET /cluster/resources',
+    which skips every guest the token lacks VM.Audit on (pve-manager 14a22df PVE/API2/
+    Cluster.pm resources: `next if !$rpcenv->check($authuser, "/vms/$vmid", ['VM.Audit'],
+    1)`). GET /access/permissions (pve-access-control 5ccd07d API2/AccessControl.pm,
+    RPCEnvironment.pm get_effective_permissions) answers what the token holds on /vms and on
+    every ACL path; GET /access/acl is whole only with Sys.Audit on /access (API2/ACL.pm
+    read_acl). HVA-060 and HVA-081 passed their ratios without the unseen guests, HVA-314 was
+    n/a ("no container on this host to evaluate") where containers were unseen."""
+    perms, acl, guests, roles, sizes, why = R28P1_CASES[case]
+    got = _run(monkeypatch, capsys, perms, acl, guests, roles)
+    reason = f"{why}; {HIDDEN}"
+    for check, text in RATIOS.items():
+        assert got[(check, "pve1")] == (
+            "manual",
+            f"{text.format(**sizes)}; the guest list may be incomplete: {reason}",
+        )
+    assert got[("HVA-314", "pve1")] == (
+        "manual",
+        f"the guest list of node pve1 may be incomplete: {reason}",
+    )
+
+
+def test_r28p1_held_token_seeing_every_guest_passes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R28P-1 held: PVEAuditor on `/` (VM.Audit propagating to /vms) and no ACL below it that
+    names the token: every guest is listed, the ratios pass, no node-wide HVA-314 question; a
+    NoAccess ACL on /vms/200 for another user does not hide VM 200 from this token
+    (AccessControl.pm roles: only ACLs naming the token, its user or its groups apply), and GET
+    /access/permissions lists the path with the token's own privileges."""
+    other = {
+        "path": "/vms/200",
+        "type": "user",
+        "ugid": "ops@pve",
+        "roleid": "NoAccess",
+        "propagate": 0,
+    }
+    perms = {**dict.fromkeys(TOP, AUDITOR), "/vms/200": AUDITOR}
+    got = _run(
+        monkeypatch, capsys, perms, [_acl("/", "PVEAuditor"), other], ["qemu/100", "lxc/300"]
+    )
+    for check, text in RATIOS.items():
+        assert got[(check, "pve1")] == ("pass", text.format(**WITH_CT))
+    assert ("HVA-314", "pve1") not in got
