@@ -22,8 +22,17 @@ Findings:
   /vms/<id> and /pool[/<name>] keeps VM.Audit (AccessControl.pm roles: a nearer ACL replaces
   the inherited roles; RPCEnvironment $compile_acl_path: a pool's NoAccess trumps); else
   HVA-060/081 ask, HVA-314 asks once per node, and a report note says why.
+- R28P-2 (false pass, false n/a) HVA-060, HVA-081, HVA-314: on a live node (pve+ssh, the
+  hardened node replayed: test_redteam3_host_probes) a failed `ls -1 /etc/pve/lxc` (refused)
+  or `ls -1 /etc/pve/qemu-server` (timed out) recorded nothing (ProxmoxFilesCollector._list
+  answered [] for any failure): no container or no VM, HVA-314 n/a, the ratios passed.
+  pmxcfs always shows both directories (pve-cluster 7091d92 src/pmxcfs/pmxcfs.c
+  cfs_plug_link_new; src/PVE/Cluster/Setup.pm gen_local_dirs). Now the failed listing is
+  recorded (pve/listings/etc/pve/<dir>.list, failed) and a collection error, and the node's
+  guest list is asked as in R28P-1.
 
 Held:
+- R28P-2: `ls` answering "No such file or directory" on a live node: no container (n/a).
 - R28P-1: PVEAuditor on `/`, and a NoAccess ACL on /vms/200 for another user (it does not
   apply to the token): pass, no node-wide question.
 """
@@ -32,11 +41,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hvaudit.cli import main
+from hvaudit.collect.runner import RunResult
 
 proxmoxer = pytest.importorskip("proxmoxer")
 
@@ -299,3 +310,77 @@ def test_r28p1_held_token_seeing_every_guest_passes(
     for check, text in RATIOS.items():
         assert got[(check, "pve1")] == ("pass", text.format(**WITH_CT))
     assert ("HVA-314", "pve1") not in got
+
+
+def _live_scan(tmp_path: Path, failing: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
+    """The live hardened node over SSH (test_redteam3_host_probes: its files from
+    tests/fixtures/proxmox-hardened, its host facts replayed), `ls -1 <dir>` answering
+    failing[dir] (a RunResult)."""
+    from conftest import HARDENED_HOST, run_assessment
+    from hvaudit.bundle import BundleWriter
+    from hvaudit.collect.proxmox import ProxmoxFilesCollector, ProxmoxTarget
+    from test_redteam3_host_probes import PVE_PROCS, _LiveNodeRunner
+
+    class Runner(_LiveNodeRunner):
+        def run(self, argv: tuple[str, ...], timeout: float) -> Any:
+            if argv[:2] == ("ls", "-1") and argv[2] in failing:
+                return failing[argv[2]]
+            return super().run(argv, timeout)
+
+    collector = ProxmoxFilesCollector(ProxmoxTarget.parse("pve+ssh://root@pve1/"))
+    collector.runner = Runner({**HARDENED_HOST, "processes": (PVE_PROCS, 0)})
+    writer = BundleWriter(tmp_path / "pve", target="pve+ssh://root@pve1/", platform="proxmox-ve")
+    collector.collect(writer)
+    a = run_assessment(writer.close(complete=True))
+    return {
+        (r.check.id, r.outcome.subject.name): (r.status.value, r.outcome.message) for r in a.results
+    }
+
+
+DENIED = "ls: cannot open directory '/etc/pve/lxc': Permission denied"
+
+
+@pytest.mark.parametrize(
+    ("failing", "why"),
+    [
+        (
+            {"/etc/pve/lxc": RunResult("ok", b"", 2, DENIED + "\n", "", 3)},
+            f"the node's container configurations are not known (/etc/pve/lxc could not be "
+            f"listed: {DENIED})",
+        ),
+        (
+            {"/etc/pve/qemu-server": RunResult("failed", b"", None, "", "timed out after 10s", 0)},
+            "the node's VM configurations are not known (/etc/pve/qemu-server could not be "
+            "listed: timed out after 10s)",
+        ),
+    ],
+    ids=["lxc-refused", "qemu-server-timed-out"],
+)
+def test_r28p2_guest_directory_not_listed_is_asked(
+    tmp_path: Path, failing: dict[str, Any], why: str
+) -> None:
+    """R28P-2 (false pass, false n/a): a live node whose `ls -1 /etc/pve/lxc` (or qemu-server)
+    failed was read as one without containers (VMs): ProxmoxFilesCollector._list answered []
+    for any failure. pmxcfs always shows both directories (pve-cluster 7091d92 src/pmxcfs/
+    pmxcfs.c: cfs_plug_link_new("qemu-server", ...) and ("lxc", ...) to nodes/<node>/;
+    src/PVE/Cluster/Setup.pm gen_local_dirs creates them), so a failed listing is guests not
+    known, never none. Container 300 (dns-01) unlisted gave HVA-314 n/a "no container on this
+    host to evaluate" and HVA-060/081 passed without it; VMs unlisted, the same."""
+    got = _live_scan(tmp_path, failing)
+    for check in ("HVA-060", "HVA-081"):
+        status, message = got[(check, "pve-h1")]
+        assert status == "manual"
+        assert message.endswith(f"; the guest list may be incomplete: {why}"), message
+    assert got[("HVA-314", "pve-h1")] == (
+        "manual",
+        f"the guest list of node pve-h1 may be incomplete: {why}",
+    )
+
+
+def test_r28p2_held_no_such_directory_is_no_guest(tmp_path: Path) -> None:
+    """R28P-2 held: `ls` answering "No such file or directory" on a live node: no container
+    directory, no container (HVA-314 n/a, no node-wide question)."""
+    gone = "ls: cannot access '/etc/pve/lxc': No such file or directory\n"
+    got = _live_scan(tmp_path, {"/etc/pve/lxc": RunResult("ok", b"", 2, gone, "", 1)})
+    assert got[("HVA-314", "pve-h1")] == ("not_applicable", "no container on this host to evaluate")
+    assert got[("HVA-060", "pve-h1")][0] == "pass"

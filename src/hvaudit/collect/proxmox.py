@@ -173,6 +173,30 @@ class ProxmoxFilesCollector:
         names = res.stdout.decode("utf-8", errors="replace").split()
         return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
 
+    def _guest_dir(self, writer: BundleWriter, path: str) -> list[str]:
+        """The names in a guest directory (/etc/pve/qemu-server, /etc/pve/lxc). A listing that
+        fails on a live node (refused, timed out; pmxcfs always shows both directories:
+        pve-cluster src/pmxcfs/pmxcfs.c cfs_plug_link_new("qemu-server", "lxc"), Cluster/
+        Setup.pm gen_local_dirs) is recorded at `listing_artefact(path)`: its guests are not
+        known, never none (R28P-2). "No such file" on a live node, or a copied tree without
+        the directory, stays no guest."""
+        res = self.runner.run(("ls", "-1", self.prefix + path), 10.0)
+        if res.status == "ok" and res.rc == 0:
+            names = res.stdout.decode("utf-8", errors="replace").split()
+            return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
+        if res.status == "ok" and (self.target.mode == "dir" or "No such file" in res.stderr):
+            return []
+        why = " ".join((res.reason or res.stderr or f"exit status {res.rc}").split())
+        writer.record(
+            listing_artefact(path),
+            status="unavailable" if res.status == "unavailable" else "failed",
+            origin=f"ls -1 {path}",
+            reason=f"{path} could not be listed: {why}",
+            collected_at=utc_now(),
+        )
+        writer.error(f"{path} could not be listed: {why}")
+        return []
+
     def _listing(self, writer: BundleWriter, path: str) -> list[str] | None:
         """The names in `path`, recorded; None when they are not known."""
         argv = (*LIST_SOURCED, self.prefix + path)
@@ -290,10 +314,10 @@ class ProxmoxFilesCollector:
         self._read_sourced(writer, COROSYNC_LOCAL)
         self._tfa(writer)
         self._sourced(writer)
-        for name in self._list("/etc/pve/qemu-server"):
+        for name in self._guest_dir(writer, "/etc/pve/qemu-server"):
             if name.endswith(".conf"):
                 self._read(writer, f"/etc/pve/qemu-server/{name}")
-        for name in self._list("/etc/pve/lxc"):
+        for name in self._guest_dir(writer, "/etc/pve/lxc"):
             if name.endswith(".conf"):
                 self._read(writer, f"/etc/pve/lxc/{name}")
         self._run_state(writer)

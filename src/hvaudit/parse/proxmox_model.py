@@ -1782,9 +1782,15 @@ def _guests_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
     propagates and no ACL on a `/vms/<id>` or `/pool` path takes it away: GET /access/permissions
     (PERMISSIONS) answers the token's privileges on `/vms` and on each ACL path, GET /access/acl
     every ACL where the token holds Sys.Audit on `/access` (API2/ACL.pm read_acl: else only those
-    it may modify). A files bundle reads the node's own directories: ''."""
+    it may modify). A files bundle lists the node's own directories: a listing of
+    /etc/pve/qemu-server or /etc/pve/lxc that failed leaves their guests unknown (R28P-2)."""
     meta = bundle.manifest.get("collector", {}).get("proxmox", {})
     if not isinstance(meta, dict) or meta.get("mode") != "api":
+        # a node's own guest directory that could not be listed (R28P-2)
+        for kind, path in (("VM", "/etc/pve/qemu-server"), ("container", "/etc/pve/lxc")):
+            entry = bundle.entry(listing_artefact(path))
+            if entry is not None and entry.status in ("failed", "unavailable"):
+                return f"the node's {kind} configurations are not known ({entry.reason})"
         return ""
     hidden = (
         "GET /cluster/resources lists only the guests the API token holds VM.Audit on "
