@@ -4786,9 +4786,10 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     clock alone (-a without -r, an ntpshm or refclock_sock servo) is no daemon, so the daemon
     that reads it is judged (R25T-4). OpenNTPD marks the clock synchronised whatever server
     answers: judged by the servers of its ntpd.conf, the host itself or none read asked
-    (R26T-2). An ntpd whose file says `disable kernel` never hands the kernel its maximum
-    error, so NTPSynchronized=no does not fail it: an outside system peer passes, anything else
-    is asked (R26T-3); so does one started with -x, or whose file sets a `tinker` step
+    (R26T-2), also where it is installed as ntpd (Alpine, Arch), told from ntp's ntpd by its
+    children's titles, "ntpd: ntp engine" (R28T-1). An ntpd whose file says `disable kernel`
+    never hands the kernel its maximum error, so NTPSynchronized=no does not fail it: an
+    outside system peer passes, anything else is asked (R26T-3); so does one started with -x, or whose file sets a `tinker` step
     threshold of 0 or above 0.5 s (ntpd then leaves the kernel discipline off, unless an `enable
     kernel` line turns it back on, R27T-1)."""
     for h in ctx.deployment.hosts:

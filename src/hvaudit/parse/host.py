@@ -5977,7 +5977,7 @@ def _ntpd_command(processes: Fact[str] | None) -> tuple[str, list[str]]:
     config_peers() use"; read with `fetch` and `find_string`)."""
     if processes is None or not processes.known:
         return "", []
-    for exe, words in _commands(processes.get()):
+    for exe, words in _time_commands(processes.get()):
         if exe != "ntpd":
             continue
         options, servers = _getopt(words, _NTPD_ARG_OPTS, _NTPD_LONG_OPTS)
@@ -6308,7 +6308,7 @@ def _ntp_kernel_steps(processes: Fact[str] | None) -> _NtpKernelSteps:
     """The tinker state of the running ntpd's command line: -x (--slew, ntpsec's ntpd.c
     longoptions `{ "slew", 0, 0, 'x' }`, ntp's ntpd-opts `-x, --slew`)."""
     if processes is not None and processes.known:
-        for exe, words in _commands(processes.get()):
+        for exe, words in _time_commands(processes.get()):
             if exe != "ntpd":
                 continue
             options, _ = _getopt(words, _NTPD_ARG_OPTS, _NTPD_LONG_OPTS, {"--slew": "x"})
@@ -6660,7 +6660,7 @@ def _openntpd_servers(
         return Fact.unavailable("no process list")
     conf = ""
     running = False
-    for exe, words in _commands(processes.get()):
+    for exe, words in _time_commands(processes.get()):
         if exe != "openntpd":
             continue
         running = True
@@ -6800,7 +6800,7 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
         return processes
     ptp4l: list[list[str]] = []
     phc2sys = False
-    commands = list(_commands(processes.get()))
+    commands = list(_time_commands(processes.get()))
     # what keeps a PTP hardware clock on a time source: ptp4l (a PTP client) or ts2phc (a GNSS
     # receiver's PPS); phc2sys only copies that clock into CLOCK_REALTIME (R25T-3). A ptp4l whose
     # command line makes it server only or free running adjusts no clock (R26T-1)
@@ -6958,6 +6958,33 @@ def _commands(ps_text: str) -> Iterator[tuple[str, list[str]]]:
             continue
         exe = words[0].rstrip(":").rsplit("/", 1)[-1]
         yield exe, words[1:] if words[0] == "sshd:" else words
+
+
+#: The titles OpenNTPD gives the processes it forks (openntpd-portable/openntpd-openbsd 958b2c6
+#: src/usr.sbin/ntpd: ntp.c `setproctitle("ntp engine")`, ntp_dns.c `setproctitle("dns
+#: engine")`, constraint.c `setproctitle("constraint from %s", addr)`, each child re-executed
+#: with `-P ntp_main` and the like by start_child). openntpd-portable cf202d1
+#: compat/setproctitle.c writes them as "__progname: title" over argv (m4/check-os-options.m4
+#: `*linux*` SPT_TYPE SPT_REUSEARGV), so ps shows "ntpd: ntp engine" where the program is
+#: installed as ntpd (src/Makefile.am `sbin_PROGRAMS = ntpd`: Alpine, Arch, PLD; only Debian
+#: renames it openntpd). ntp's and ntpsec's ntpd set no title.
+_OPENNTPD_TITLES = (("ntp", "engine"), ("dns", "engine"), ("constraint", "from"))
+
+
+def _time_commands(ps_text: str) -> Iterator[tuple[str, list[str]]]:
+    """`_commands`, with OpenNTPD installed as ntpd named "openntpd" (R28T-1): where a process
+    titled "ntpd: ntp engine" (or "dns engine", "constraint from ...") runs, OpenNTPD is the ntpd
+    of the host, so its parent "/usr/sbin/ntpd -d" is OpenNTPD too, not ntp's or ntpsec's ntpd
+    whose options, files and `ntpq` it shares nothing with (OpenNTPD's -s is a flag where
+    ntpd's takes a statistics directory; its file is ntpd.conf, not ntp.conf)."""
+    commands = list(_commands(ps_text))
+    openntpd = any(
+        exe == "ntpd" and words[0] == "ntpd:" and tuple(words[1:3]) in _OPENNTPD_TITLES
+        for exe, words in commands
+        if len(words) >= 3
+    )
+    for exe, words in commands:
+        yield ("openntpd" if openntpd and exe == "ntpd" else exe), words
 
 
 def _in_container(user: str) -> bool:

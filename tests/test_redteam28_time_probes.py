@@ -1,0 +1,115 @@
+"""Red-team round 28 probes: host time synchronisation (rt28time)
+
+Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
+engine (host_scan), with chronyd's ps line replaced by the daemon under test (its argv and, for
+OpenNTPD, the titles of the processes it forks) and its files answered. Each test asserts the
+exact status and message.
+
+Findings (ID-n):
+- R28T-1 (false pass) HVA-202: OpenNTPD installed as ntpd (openntpd-portable cf202d1
+  src/Makefile.am `sbin_PROGRAMS = ntpd`: Alpine, Arch, PLD; only Debian renames it openntpd)
+  was judged as ntp's ntpd. Its `-s` (a flag, openntpd-openbsd 958b2c6 ntpd.c getopt
+  "df:nP:sSv") was read as ntpd's -s STATSDIR, so `ntpd -s -f /etc/ntpd.conf` made
+  "/etc/ntpd.conf" a server operand outside the host: pass, though ntpd.conf names only
+  127.0.0.1; an /etc/ntp.conf left beside it (pool.ntp.org) passed too, though OpenNTPD never
+  reads it. OpenNTPD marks the clock synchronised whatever answers (R26T-2), so NTPSynchronized=yes
+  settles nothing. Now a process titled "ntpd: ntp engine", "ntpd: dns engine" or "ntpd:
+  constraint from ..." (ntp.c, ntp_dns.c, constraint.c setproctitle; portable's
+  compat/setproctitle.c writes "__progname: title" over argv on Linux, m4/check-os-options.m4
+  SPT_REUSEARGV; ntp's and ntpsec's ntpd set none) makes the host's ntpd OpenNTPD, judged by
+  its ntpd.conf as Debian's openntpd is; with `servers pool.ntp.org` it now passes where it
+  was asked ntp's `ntpq -pn` question ("/etc/ntp.conf is absent").
+
+Held (kept as tests): ntp's ntpd (no titles) with only the LOCAL driver still fails.
+
+Probed by script: see the tally.
+
+Tally: see the end of the module's findings.
+
+Leads left: see the report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+PROCS = str(HARDENED_HOST["processes"][0])
+CHRONYD = "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+assert CHRONYD in PROCS
+ENGINES = "  701 ntp      ntpd: ntp engine\n  702 ntp      ntpd: dns engine\n"
+SELF_Q = (
+    "What answers NTP on host hv1 for OpenNTPD, and does a source outside the host steer it? "
+    "Evidence: `ss -ulpn 'sport = :123'` on hv1 and that program's own sources (`chronyc -n "
+    "tracking`, `ntpq -pn`, its configuration). Pass: a remote NTP server, a PTP grandmaster or "
+    "a GNSS receiver steers it; fail: nothing outside the host does (no upstream, a local "
+    "reference, the host's own clock)."
+)
+
+
+def _self(line: str) -> str:
+    return f"openntpd running, but every NTP server it is given is host hv1 itself ({line})"
+
+
+@pytest.mark.parametrize(
+    ("ps", "files", "status", "message"),
+    [
+        (
+            "  700 root     /usr/sbin/ntpd -s -f /etc/ntpd.conf\n" + ENGINES,
+            {"/etc/ntpd.conf": "server 127.0.0.1\n"},
+            "manual",
+            _self("/etc/ntpd.conf: server 127.0.0.1"),
+        ),
+        (
+            "  700 root     /usr/bin/ntpd -d\n" + ENGINES,
+            {
+                "/etc/ntpd.conf": "listen on *\nserver 127.0.0.1\n",
+                "/etc/ntp.conf": "pool pool.ntp.org iburst\n",
+            },
+            "manual",
+            _self("/etc/ntpd.conf: server 127.0.0.1"),
+        ),
+        (
+            "  700 root     /usr/sbin/ntpd\n  703 ntp      ntpd: constraint from 192.0.2.1\n",
+            {"/etc/ntpd.conf": "server ::1\n", "/etc/ntp.conf": "server 192.0.2.10\n"},
+            "manual",
+            _self("/etc/ntpd.conf: server ::1"),
+        ),
+        (
+            "  700 root     /usr/sbin/ntpd -d\n" + ENGINES,
+            {"/etc/ntpd.conf": "servers pool.ntp.org\n"},
+            "pass",
+            "openntpd running",
+        ),
+        (
+            "  700 ntp      /usr/sbin/ntpd -p /run/ntpd.pid -g -u ntp:ntp\n",
+            {"/etc/ntp.conf": "server 127.127.1.0\n"},
+            "fail",
+            "ntpd running, but its only time source is the host's own clock (/etc/ntp.conf: "
+            "server 127.127.1.0): the clock runs free, steered by nothing outside the host",
+        ),
+    ],
+    ids=[
+        "openntpd-as-ntpd-s-flag",
+        "openntpd-as-ntpd-leftover-ntp-conf",
+        "openntpd-constraint-title",
+        "openntpd-as-ntpd-pool",
+        "held-ntp-local-driver",
+    ],
+)
+def test_openntpd_installed_as_ntpd(host_scan, ps: str, files, status: str, message: str) -> None:
+    """R28T-1. openntpd-portable cf202d1 src/Makefile.am `sbin_PROGRAMS = ntpd`, compat/
+    setproctitle.c ("__progname: title", SPT_REUSEARGV on Linux per m4/check-os-options.m4);
+    openntpd-openbsd 958b2c6 src/usr.sbin/ntpd ntpd.c getopt "df:nP:sSv" (-s a flag), CONFFILE
+    "/etc/ntpd.conf", ntp.c `setproctitle("ntp engine")`, ntp_dns.c "dns engine", constraint.c
+    "constraint from %s"; obarun-pkgbuild/openntpd PKGBUILD and pld-linux/openntpd
+    openntpd.service (ExecStart=/usr/sbin/ntpd -d) install it as ntpd. Was: "ntpd running"
+    (pass) on an -s read as ntpd's -s STATSDIR (the file name became a server operand) or on
+    an /etc/ntp.conf OpenNTPD never reads. Right: judged by ntpd.conf as openntpd."""
+    procs = PROCS.replace(CHRONYD, ps)
+    a = host_scan({"processes": (procs, 0), **files})
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
+    if status == "manual":
+        r = next(r for r in a.results if r.check.id == "HVA-202")
+        assert r.outcome.question == SELF_Q
