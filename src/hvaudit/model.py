@@ -1380,6 +1380,11 @@ class LibvirtHost:
     absent where neither was read."""
     log_filters_env: dict[str, Fact[tuple[tuple[str, str], ...]]] = field(default_factory=dict)
     """The same for LIBVIRT_LOG_FILTERS, which replaces the file's log_filters when not empty."""
+    unread_domains: list[tuple[str, str]] = field(default_factory=list)
+    """Domains the daemon listed whose definition was not read or not parsed (virDomainGetXMLDesc
+    refused, e.g. `domain:read-secure` under the polkit access driver, or failed; an XML hvaudit
+    could not take), or ("every domain", why) where the domain listing itself failed: (uuid or
+    name, why). They exist, but nothing of them is counted (R28D-1, R28D-2)."""
 
 
 @dataclass(slots=True)

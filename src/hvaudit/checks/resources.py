@@ -59,14 +59,32 @@ def _unknown_run_state(ctx: Context, host: str) -> list[Vm]:
 
 def _unread_guests(h: Host) -> str:
     """The Proxmox VE guests of `h` whose configuration was listed but not read or not parsed
-    (R27P-1): they exist, and nothing of them is counted; '' where there is none."""
+    (R27P-1), and the libvirt domains whose definition was not read or not parsed, or all of
+    them where the daemon's domain listing failed (R28D-1, R28D-2: a domain the polkit access
+    driver lets the scan list but not read with VIR_DOMAIN_XML_SECURE, remote_protocol.x
+    REMOTE_PROC_DOMAIN_GET_XML_DESC `@acl: domain:read_secure:VIR_DOMAIN_XML_SECURE`): they
+    exist, and nothing of them is counted; '' where there is none."""
     unread = h.proxmox.unread_guests if h.proxmox else []
-    shown = "; ".join(f"{kind} {vmid} ({why})" for kind, vmid, why in unread[:5])
+    if h.libvirt is not None:
+        unread = [*unread, *(("domain", uuid, why) for uuid, why in h.libvirt.unread_domains)]
+    shown = "; ".join(
+        f"{'every domain' if vmid == 'every domain' else f'{kind} {vmid}'} ({why})"
+        for kind, vmid, why in unread[:5]
+    )
     return shown + (f"; and {len(unread) - 5} more" if len(unread) > 5 else "")
 
 
 def _unread_question(h: Host, what: str, limit: float) -> str:
-    """HVA-060's and HVA-081's question where a guest's configuration was not read (R27P-1)."""
+    """HVA-060's and HVA-081's question where a guest's configuration was not read (R27P-1;
+    a libvirt domain's, R28D-1)."""
+    if h.platform == "kvm-libvirt":
+        return (
+            f"Counting the VMs of host {h.name} whose definition was not read, is the {what} "
+            f"ratio of its running and autostart VMs within {limit:g}? Evidence: `virsh dominfo "
+            "<uuid>` of each of them (Max memory, CPU(s)) and `virsh list --all --autostart` on "
+            f"{h.name} (which run or start at boot). Pass: yes, with them the ratio stays within "
+            f"{limit:g}; fail: it exceeds it."
+        )
     return (
         f"Counting the guests of node {h.name} whose configuration was not read, is the {what} "
         f"ratio of its running and autostart guests within {limit:g}? Evidence: `qm "

@@ -63,6 +63,27 @@ def _index(bundle: Bundle, kind: str) -> list[dict[str, object]]:
     return [d for d in data if isinstance(d, dict)]
 
 
+def _unread_domains(bundle: Bundle) -> list[tuple[str, str]]:
+    """The domains whose definition the collection did not get (R28D-1, R28D-2): each
+    `libvirt/domains/<uuid>.xml` the collector recorded as failed (collect/libvirt.py `_domains`:
+    virDomainGetXMLDesc refused or failed, left out of the index), or every domain where the
+    listing failed. A persistent twin (`.next.xml`) is not one: its running definition is read."""
+    index = bundle.entry("libvirt/domains/index.json")
+    if index is not None and index.status == "failed":
+        return [("every domain", f"{index.path}: collection failed ({index.reason})")]
+    return [
+        (
+            e.path.removeprefix("libvirt/domains/").removesuffix(".xml"),
+            f"{e.path}: collection failed ({e.reason})",
+        )
+        for e in bundle.entries.values()
+        if e.status == "failed"
+        and e.path.startswith("libvirt/domains/")
+        and e.path.endswith(".xml")
+        and not e.path.endswith(".next.xml")
+    ]
+
+
 def _parse_each(
     bundle: Bundle,
     kind: str,
@@ -362,9 +383,11 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         pools=[],
         artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
     )
+    unread = _unread_domains(bundle)
     for d in _index(bundle, "domains"):
         path = str(d.get("file", ""))
         if bundle.entry(path) is None or path not in bundle.files:
+            unread.append((str(d.get("uuid", path)), f"{path}: not in the bundle"))
             continue
         try:
             vm = parse_domain(
@@ -377,6 +400,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             )
         except InputError as exc:
             problems.append(ParseProblem("vm", str(d.get("uuid", path)), path, str(exc)))
+            unread.append((str(d.get("uuid", path)), f"{path}: not parsed ({exc})"))
             continue
         dep.vms.append(vm)
         nb = str(d.get("next_boot", ""))
@@ -406,6 +430,8 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
                     "vm", vm.name, nb, f"{nb}: the persistent definition names another domain"
                 )
             )
+    # listed domains whose definition was not read: counted by nothing (R28D-1, R28D-2)
+    libvirt_host.unread_domains = unread
     dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
     by_name = {n.name: n for n in dep.networks}
     # What a network or its port group hands an interface that does not set it itself.

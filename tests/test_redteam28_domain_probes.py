@@ -1,0 +1,162 @@
+"""Red-team round 28 probes: VM domain XML (rt28dom)
+
+Harness: the hardened Debian host replay (conftest HARDENED_HOST, 16 GiB of RAM and 8 cores),
+collected with the real LibvirtCollector from a test-driver node holding web01, then told what
+a real daemon refused: a domain whose virDomainGetXMLDesc failed is recorded as the collector
+records it (collect/libvirt.py `_domains`: `writer.record(path, status="failed", ...)`, a
+collection error, and no index entry), and a failed domain listing as `_domains` records it
+(index.json failed, "cannot list domains").
+
+Findings:
+- R28D-1 (false pass) HVA-060, HVA-081: a domain whose XML the daemon refused or that hvaudit
+  could not parse was dropped from the deployment, and the host's memory over-commit and
+  vCPU-to-core ratios were judged without it: pass "1 running or autostart VM(s) configured
+  with 1.0 GiB". With libvirt's polkit access driver (access_drivers = [ "polkit" ], which
+  HVA-130 asks for) the scanning account lists a domain with `domain:getattr` but reads its
+  XML with VIR_DOMAIN_XML_SECURE only with `domain:read-secure` (libvirt src/access/
+  viraccessperm.h VIR_ACCESS_PERM_DOMAIN_READ_SECURE, checked by virDomainGetXMLDescEnsureACL
+  when the flag is set; src/rpc/gendispatch.pl generates the check from remote_protocol.x
+  `@acl: domain:read_secure:VIR_DOMAIN_XML_SECURE`), so the refusal is an ordinary outcome of
+  a scan with --secure-xml. The domain exists and may run with any memory and vCPUs: the
+  ratio is now a question (the libvirt twin of R27P-1), naming the domain.
+- R28D-2 (false pass) HVA-060, HVA-081: a failed domain listing (virConnectListAllDomains
+  refused or failed: the collector records index.json as failed) read as a host with no VMs:
+  pass "0 running or autostart VM(s)". Now a question: nothing of the host's VMs was read.
+
+Held (probes that held; the leads of round 27 among them):
+- memory units: <memtune><hard_limit unit='P'> reaches hvaudit in KiB: libvirt parses every
+  unit virScaleInteger accepts (src/util/virutil.c: b, byte(s), k/KiB, KB ... p, e) and formats
+  memory elements in KiB (the test driver's re-format shows 1099511627776 KiB), so
+  parse.libvirt_xml._kib never sees a P or E unit in collected XML (R24 noted the same).
+- <listen type='network' network='default'>: failed as "on the address of network default"
+  (never loopback); <listen type='none'>: nothing listens, a pass; SPICE passwdValidTo in the
+  past with a password: a password (the expiry locks everyone out).
+- <seclabel type='dynamic' relabel='no'>: libvirt refuses it ("dynamic label type must use
+  resource relabeling"); a static AppArmor label 'unconfined' and type='none' fail HVA-044.
+- graphics on ::1, ::ffff:127.0.0.1, 127.1, localhost pass; 0, a host name, a second listen
+  on 0.0.0.0 fail; websocket on the same loopback address passes.
+- cputune quota -1 and emulator_quota alone are no CPU limit; iothreadsched/emulatorsched
+  fifo/rr fail HVA-091; <seclabel model='dac'> +0:+0 is HVA-042's (R-earlier).
+- HVA-056 passthrough TPM fails, external swtpm asked by HVA-065; ivshmem-doorbell fails
+  HVA-057; 9p squash fails HVA-058; virtiofs asked; rawio hostdev fails HVA-059; unfiltered
+  sgio is refused by libvirt 9.0.
+
+Probed by script: 46 hand-written domain definitions through the hardened host replay, and the
+494 domain XML files of libvirt 9.0.0's qemuxml2argvdata (every one collected through the test
+driver and assessed, 20 VM checks each: no crash; passes read one by one for HVA-031, 044, 047,
+050, 056, 058, 059, 065, 066, 067, 092).
+
+Tally: 2 findings, 2 false passes, 3 tests, 2 failed before the fix.
+
+Leads left: a refused domain still gets no per-VM outcome at all (only the report's collection
+note names it); its persistent twin (.next.xml) refused is skipped silently (the running
+definition is judged); SEV without ES (plain SEV, register state in the clear) passes HVA-067.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from conftest import (
+    HARDENED_HOST,
+    ReplayRunner,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import BundleWriter
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import Assessment
+
+REFUSED_UUID = "7d3b1c2a-0000-4000-8000-0000000000aa"
+REFUSED = "access denied: 'domain' read-secure"
+
+
+def _scan(tmp_path: Path, *, refused: bool = False, unlisted: bool = False) -> Assessment:
+    """The hardened host with web01, collected by the real collector; `refused` adds a domain
+    whose XML the daemon refused, `unlisted` makes the domain listing itself fail, each recorded
+    as collect/libvirt.py `_domains` records it."""
+    uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml", [domain_xml("web01")])
+    writer = BundleWriter(
+        tmp_path / f"b-{time.monotonic_ns()}",
+        target="qemu+ssh://root@hv1/system",
+        platform="kvm-libvirt",
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    if refused:
+        path = f"libvirt/domains/{REFUSED_UUID}.xml"
+        writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=REFUSED)
+        writer.error(f"domain {REFUSED_UUID}: {REFUSED}")
+    if unlisted:
+        for path in [p for p in writer.files if p.startswith("libvirt/domains/")]:
+            writer.files.pop(path)
+            writer.entries.pop(path)
+            assert writer.root is not None
+            (writer.root / path).unlink()
+        writer.record(
+            "libvirt/domains/index.json",
+            status="failed",
+            origin="virConnectListAllDomains",
+            reason="access denied: 'connect' search_domains",
+        )
+        writer.error("cannot list domains: access denied: 'connect' search_domains")
+    writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
+    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def test_refused_domain_xml_makes_the_ratios_a_question(tmp_path: Path) -> None:
+    """R28D-1. libvirt's polkit access driver checks `domain:read-secure` for
+    virDomainGetXMLDesc with VIR_DOMAIN_XML_SECURE (libvirt/libvirt src/access/viraccessperm.h
+    VIR_ACCESS_PERM_DOMAIN_READ_SECURE; src/remote/remote_protocol.x REMOTE_PROC_DOMAIN_GET_XML_DESC
+    `@acl: domain:read_secure:VIR_DOMAIN_XML_SECURE`), after virConnectListAllDomains listed the
+    domain with `domain:getattr`; the collector records that XML as failed. The domain's memory
+    and vCPUs are not known, so HVA-060 and HVA-081 cannot pass on web01 alone."""
+    a = _scan(tmp_path, refused=True)
+    assert outcomes(a, "HVA-060") == {"hv1": "manual"}
+    assert messages(a, "HVA-060")["hv1"] == (
+        "1 running or autostart VM(s) configured with 1.0 GiB on 16.0 GiB of host RAM: ratio "
+        "0.06 (limit 1.5); not counted, their configuration not read: domain "
+        f"{REFUSED_UUID} (libvirt/domains/{REFUSED_UUID}.xml: collection failed ({REFUSED}))"
+    )
+    assert outcomes(a, "HVA-081") == {"hv1": "manual"}
+    assert messages(a, "HVA-081")["hv1"].endswith(
+        f"not counted, their configuration not read: domain {REFUSED_UUID} (libvirt/domains/"
+        f"{REFUSED_UUID}.xml: collection failed ({REFUSED}))"
+    )
+    q = next(
+        r.outcome.question for r in a.results if r.check.id == "HVA-060" and r.outcome.question
+    )
+    assert q == (
+        "Counting the VMs of host hv1 whose definition was not read, is the memory over-commit "
+        "ratio of its running and autostart VMs within 1.5? Evidence: `virsh dominfo <uuid>` of "
+        "each of them (Max memory, CPU(s)) and `virsh list --all --autostart` on hv1 (which run "
+        "or start at boot). Pass: yes, with them the ratio stays within 1.5; fail: it exceeds it."
+    )
+
+
+def test_failed_domain_listing_is_no_pass(tmp_path: Path) -> None:
+    """R28D-2. virConnectListAllDomains failed (the collector records libvirt/domains/index.json
+    as failed, "cannot list domains"): the host's VMs are unknown, not none."""
+    a = _scan(tmp_path, unlisted=True)
+    assert outcomes(a, "HVA-060") == {"hv1": "manual"}
+    assert messages(a, "HVA-060")["hv1"] == (
+        "0 running or autostart VM(s) configured with 0.0 GiB on 16.0 GiB of host RAM: ratio "
+        "0.00 (limit 1.5); not counted, their configuration not read: every domain "
+        "(libvirt/domains/index.json: collection failed (access denied: 'connect' "
+        "search_domains))"
+    )
+    assert outcomes(a, "HVA-081") == {"hv1": "manual"}
+
+
+def test_every_domain_read_still_passes(tmp_path: Path) -> None:
+    """Twin: every domain read, the ratios pass as before."""
+    a = _scan(tmp_path)
+    assert outcomes(a, "HVA-060") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-081") == {"hv1": "pass"}
