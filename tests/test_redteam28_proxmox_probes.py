@@ -30,6 +30,12 @@ Findings:
   cfs_plug_link_new; src/PVE/Cluster/Setup.pm gen_local_dirs). Now the failed listing is
   recorded (pve/listings/etc/pve/<dir>.list, failed) and a collection error, and the node's
   guest list is asked as in R28P-1.
+- R28P-3 (false n/a, false pass) HVA-314, HVA-060, HVA-081: a copied tree (pve+dir, the
+  hardened tree copied) without etc/pve/lxc was read as a node without containers (HVA-314
+  n/a), one without etc/pve/qemu-server as one without VMs. A node always has both (pmxcfs,
+  as R28P-2), so the copy is not the whole node: the listing is now recorded unavailable and
+  the guest list asked, as a copied tree's missing sourced file or tfa.cfg is. The
+  proxmox-node fixture (a copy without containers) now holds an empty etc/pve/lxc.
 
 Held:
 - R28P-2: `ls` answering "No such file or directory" on a live node: no container (n/a).
@@ -40,6 +46,7 @@ Held:
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -384,3 +391,45 @@ def test_r28p2_held_no_such_directory_is_no_guest(tmp_path: Path) -> None:
     got = _live_scan(tmp_path, {"/etc/pve/lxc": RunResult("ok", b"", 2, gone, "", 1)})
     assert got[("HVA-314", "pve-h1")] == ("not_applicable", "no container on this host to evaluate")
     assert got[("HVA-060", "pve-h1")][0] == "pass"
+
+
+def _tree_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], drop: str
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """pve+dir:// of a copy of the hardened node's tree without etc/pve/`drop`."""
+    from test_redteam2_probes import PVE_HARDENED
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    shutil.rmtree(tree / "etc/pve" / drop)
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    return {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in json.loads(out)["results"]
+    }
+
+
+@pytest.mark.parametrize(("drop", "kind"), [("lxc", "container"), ("qemu-server", "VM")])
+def test_r28p3_copied_tree_without_guest_directory_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], drop: str, kind: str
+) -> None:
+    """R28P-3 (false n/a, false pass): a copied tree (pve+dir) without etc/pve/lxc was read as
+    a node without containers (HVA-314 n/a "no container on this host to evaluate"), one
+    without etc/pve/qemu-server as one without VMs. A node always has both (pmxcfs shows them:
+    pve-cluster 7091d92 src/pmxcfs/pmxcfs.c cfs_plug_link_new, Cluster/Setup.pm
+    gen_local_dirs), so the copy is not the whole node: what it lacks is unavailable, as a
+    copied tree's missing sourced file or tfa.cfg is."""
+    got = _tree_scan(tmp_path, capsys, drop)
+    why = (
+        f"the node's {kind} configurations are not known (the copied tree has no directory "
+        f"/etc/pve/{drop})"
+    )
+    assert got[("HVA-314", "pve-h1")] == (
+        "manual",
+        f"the guest list of node pve-h1 may be incomplete: {why}",
+    )
+    for check in ("HVA-060", "HVA-081"):
+        status, message = got[(check, "pve-h1")]
+        assert status == "manual"
+        assert why in message, message

@@ -327,7 +327,7 @@ def test_sweep_proxmox_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         "pam: pam\n\tcomment Linux PAM\n\nldap: corp\n\tbase_dn dc=corp,dc=example\n"
         "\tuser_attr uid\n\tserver1 ldap.corp.example\n\tpassword MkPveRealmPasswordZz\n"
     )
-    (pve / "lxc").mkdir()
+    (pve / "lxc").mkdir(exist_ok=True)
     (pve / "lxc" / "200.conf").write_text(
         "arch: amd64\nhostname: ct200\nmemory: 512\nostype: debian\n"
         "lxc.environment: DB_PASSWORD=MkPveLxcEnvZz\n"

@@ -178,13 +178,23 @@ class ProxmoxFilesCollector:
         fails on a live node (refused, timed out; pmxcfs always shows both directories:
         pve-cluster src/pmxcfs/pmxcfs.c cfs_plug_link_new("qemu-server", "lxc"), Cluster/
         Setup.pm gen_local_dirs) is recorded at `listing_artefact(path)`: its guests are not
-        known, never none (R28P-2). "No such file" on a live node, or a copied tree without
-        the directory, stays no guest."""
+        known, never none (R28P-2); so are those of a copied tree without the directory (R28P-3:
+        the copy is not the whole node). "No such file" on a live node stays no guest."""
         res = self.runner.run(("ls", "-1", self.prefix + path), 10.0)
         if res.status == "ok" and res.rc == 0:
             names = res.stdout.decode("utf-8", errors="replace").split()
             return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
-        if res.status == "ok" and (self.target.mode == "dir" or "No such file" in res.stderr):
+        if res.status == "ok" and self.target.mode == "dir":
+            # a node always has the directory: a copy without it is not the whole node (R28P-3)
+            writer.record(
+                listing_artefact(path),
+                status="unavailable",
+                origin=f"ls -1 {path}",
+                reason=f"the copied tree has no directory {path}",
+                collected_at=utc_now(),
+            )
+            return []
+        if res.status == "ok" and "No such file" in res.stderr:
             return []
         why = " ".join((res.reason or res.stderr or f"exit status {res.rc}").split())
         writer.record(
