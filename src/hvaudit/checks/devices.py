@@ -253,6 +253,73 @@ def _swtpm_root(
     return out
 
 
+def _swtpm_open(
+    h: Host,
+    s: Subject,
+    uids: dict[str, int] | None,
+    gids: dict[str, int] | None,
+    zero: set[str],
+    vtpm_vms: list[str],
+) -> Outcome | None:
+    """HVA-042's verdict on the TPM emulator of a host whose qemu.conf does not name root for
+    it (_swtpm_root found nothing), else None. A swtpm the process list shows as root fails
+    (qemu.conf changed since libvirt started it, or an NSS account with uid 0). libvirt reads
+    swtpm_user / swtpm_group with virGetUserID / virGetGroupID (src/qemu/qemu_conf.c
+    virQEMUDriverConfigLoadSWTPMEntry), which look a name up in the passwd / group database
+    (getpwnam_r / getgrnam_r) before reading it as a number, and falls back to root when
+    swtpm_user is unset and `virDoesUserExist("tss")` fails (virQEMUDriverConfigNew): a name
+    the files do not list has no id in the evidence (an NSS account, possibly uid 0, R28O-1,
+    as R27O-1 for `user`), and a passwd file not read leaves root open (R28O-2)."""
+    vh = h.facts.vm_helpers
+    swtpm_root = [
+        p
+        for p in (vh.get() if vh.known else ())
+        if p.binary.rsplit("/", 1)[-1] == "swtpm" and p.user in zero
+    ]
+    if swtpm_root:
+        # the process list shows what runs now, whatever qemu.conf says for the next start
+        return failed(
+            s,
+            f"{len(swtpm_root)} TPM emulator (swtpm) process(es) run as root: "
+            + ", ".join(str(p.pid) for p in swtpm_root[:5])
+            + f" (VM(s) with an emulated TPM: {', '.join(vtpm_vms[:6])})",
+            *vh.sources,
+        )
+    for key, ids, fact, file, what, cmd in (
+        ("swtpm_user", uids, h.facts.accounts, "/etc/passwd", "account", "passwd"),
+        ("swtpm_group", gids, h.facts.groups, "/etc/group", "group", "group"),
+    ):
+        value, where = conf_value(h, "qemu.conf", key)
+        name = SWTPM_DEFAULT if value is None else str(value).strip()
+        if name.startswith("+") or (value is not None and digits(name)):
+            continue  # a number: _swtpm_root judged it
+        if ids is None:
+            return unknown(
+                s,
+                fact,
+                f"the TPM emulator's {what} {name} (qemu.conf {key}"
+                + (", unset: libvirt's default" if value is None else "")
+                + f") is not {'uid' if what == 'account' else 'gid'} 0",
+            )
+        if value is not None and name not in ids:
+            num = "uid" if what == "account" else "gid"
+            return manual(
+                s,
+                f"qemu.conf sets {key} = {name}, which {file} does not list (an NSS {what}, "
+                f"or none): the {num} of the TPM emulator of VM(s) {', '.join(vtpm_vms[:6])} "
+                "is not known",
+                where,
+                *fact.sources,
+                question=(
+                    f"Does `getent {cmd} {name}` on host {h.name} give a{'n' if what == 'account' else ''} "
+                    f"{what} whose {num} is not 0? Evidence: that command on host {h.name}. "
+                    "Pass: yes; fail: "
+                    f"{num} 0, or no such {what} (libvirt's QEMU driver then does not start)."
+                ),
+            )
+    return None
+
+
 def _pci_ids(address: str, groups: dict[str, str]) -> list[str]:
     """The PCI functions an address names, as sysfs keys them (0000:65:00.0). Proxmox VE's
     hostpci takes `[domain:]bus:dev[.func]`, several joined by `;` (qemu-server PCI.pm $PCIRE:
@@ -704,7 +771,9 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     group is the host's `disk` group ("Raw access to disks. Mostly equivalent to root access",
     Debian base-passwd) fails the same way (R47). A running QEMU's user is the name ps gives
     its uid, the first /etc/passwd entry with it: every name passwd gives uid 0 is root there
-    (R16H-6)."""
+    (R16H-6). A swtpm the process list shows as root fails; a swtpm_user / swtpm_group name the
+    passwd or group file does not list is asked, and an unread passwd file is an error (libvirt
+    looks the name, or its default tss, up in the passwd database; _swtpm_open, R28O-1 to 3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         root_vms = [
@@ -821,6 +890,14 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         zero = {"root", "0", *(n for n, uid in (uids or {}).items() if uid == 0)}
         root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in zero]
         capable = [p for p in (procs.get() if procs.known else ()) if p.capabilities]
+        if (
+            vtpm_vms
+            and not root_procs
+            and not capable
+            and (open_swtpm := _swtpm_open(h, s, uids, gids, zero, vtpm_vms)) is not None
+        ):
+            yield open_swtpm
+            continue
         if capable and not root_procs:
             names = ", ".join(
                 f"{p.guest or p.pid} (CapEff {p.capabilities:#x})" for p in capable[:5]
