@@ -124,7 +124,9 @@ def test_a_set_of_another_table_is_not_this_tables_set(host_scan) -> None:
         ),
         ("-A INPUT ! -s 10.0.0.0/8 -j DROP\n-A INPUT -p icmp -j ACCEPT\n", "pass"),
         ("-A INPUT -i lo -j ACCEPT\n-A INPUT -p udp -j DROP\n", "pass"),
-        ("-A INPUT -s 0.0.0.0/1 -j ACCEPT\n-A INPUT -s 128.0.0.0/2 -j ACCEPT\n", "pass"),
+        # more than half of the senders, to every port, is broad (R28G-1; was "pass")
+        ("-A INPUT -s 0.0.0.0/1 -j ACCEPT\n-A INPUT -s 128.0.0.0/2 -j ACCEPT\n", "fail"),
+        ("-A INPUT -s 0.0.0.0/2 -j ACCEPT\n-A INPUT -s 128.0.0.0/3 -j ACCEPT\n", "pass"),
         ("-A INPUT -s 0.0.0.0/1 -j ACCEPT\n-A INPUT -s 128.0.0.0/1 -j ACCEPT\n", "fail"),
     ],
     ids=[
@@ -135,6 +137,7 @@ def test_a_set_of_another_table_is_not_this_tables_set(host_scan) -> None:
         "drop-outside",
         "udp-drop",
         "three-quarters",
+        "three-eighths",
         "both-halves",
     ],
 )

@@ -255,6 +255,53 @@ def _cover_all(blocks: list[Any], version: str) -> bool:
     return list(ipaddress.collapse_addresses(blocks)) == [every] if blocks else False
 
 
+#: The senders a positive source match must hold more than half of to be read as broad (R28G-1):
+#: every IPv4 address, and for IPv6 the global unicast block, the only one IANA assigns from
+#: (IANA "Internet Protocol Version 6 Address Space", 2000::/3 Global Unicast: "IANA unicast
+#: address assignments are currently limited to the IPv6 unicast address range of 2000::/3";
+#: ietf-ribose/iana-registries ipv6-address-space/ipv6-address-space.xml). hvaudit's line, as
+#: _BROAD_PORTS for ports: `ip saddr 11.0.0.0-255.255.255.255` admits the same senders as `ip
+#: saddr != 0.0.0.0/5`, read as broad; `ip6 saddr 2000::/3` is every routable IPv6 sender.
+_SENDER_SPACE = {
+    "IPv4": ipaddress.ip_network("0.0.0.0/0"),
+    "IPv6": ipaddress.ip_network("2000::/3"),
+}
+
+
+def _sender_share(blocks: list[Any], version: str) -> int:
+    """How many addresses of _SENDER_SPACE the blocks hold together."""
+    space = _SENDER_SPACE[version]
+    inside: list[Any] = []
+    for block in blocks:
+        if block.version != space.version:
+            continue
+        if block.subnet_of(space):
+            inside.append(block)
+        elif space.subnet_of(block):
+            inside.append(space)
+    return sum(n.num_addresses for n in ipaddress.collapse_addresses(inside))
+
+
+def _source_reach(blocks: list[Any], version: str) -> int:
+    """The reach of a positive match on these source blocks: _ALL when they hold every address,
+    _BROAD when they hold more than half of _SENDER_SPACE (every port, to most senders), else
+    _NARROW. R28G-1: only every address was read, so `ip saddr 11.0.0.0-255.255.255.255 accept`
+    passed while `ip saddr != 0.0.0.0/5 accept`, the same senders, failed."""
+    if _cover_all(blocks, version):
+        return _ALL
+    half = _SENDER_SPACE[version].num_addresses // 2
+    return _BROAD if _sender_share(blocks, version) > half else _NARROW
+
+
+def _most_senders_text(version: str) -> str:
+    """How a message names _SENDER_SPACE's broad line."""
+    return (
+        "more than half of the IPv4 addresses"
+        if version == "IPv4"
+        else "more than half of the global unicast IPv6 addresses (2000::/3)"
+    )
+
+
 #: Why a match on the host's own addresses or interfaces is a question when `ip -j addr` was
 #: not read (R25G-1).
 _OWN_UNREAD = "whose share the host's addresses and interfaces (`ip -j addr`, not read) decide"
@@ -690,7 +737,7 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
         blocks = _networks(addresses, version)
     if payload.get("field") == "daddr":
         return _destination_reach(blocks, version, walk.own)
-    return _ALL if _cover_all(blocks, version) else _NARROW
+    return _source_reach(blocks, version)
 
 
 def _nft_ct_field(ct: Mapping[str, Any]) -> tuple[str, str]:
@@ -784,7 +831,7 @@ def _nft_ct_reach(
         return _BROAD
     if role == "destination":
         return _destination_reach(blocks, version, walk.own)
-    return _ALL if _cover_all(blocks, version) else _NARROW
+    return _source_reach(blocks, version)
 
 
 def _nft_catch_all_reach(left: Any, version: str) -> int:
@@ -1459,6 +1506,12 @@ def _nft_chain_outcome(
                         f"{' '.join(chain)} rules up to handle {rule.get('handle')} accept "
                         f"sources that together cover every {version} address"
                     )
+                if _source_reach(accepted, version) == _BROAD:
+                    return "accept", (  # R28G-1
+                        f"{' '.join(chain)} rules up to handle {rule.get('handle')} (sources "
+                        f"that together cover {_most_senders_text(version)}, to every port of "
+                        "every protocol)"
+                    )
             continue
         if verdict == "return":
             if reach == _ALL:
@@ -1945,7 +1998,7 @@ def _ipset_reach(
         by_address = (
             _destination_reach(blocks, version, own)
             if dims[0] == "dst"
-            else (_BROAD if covers else _NARROW)
+            else _source_reach(blocks, version)
         )
         return _NARROW if by_address == _NARROW else unread
     if negate:
@@ -1955,7 +2008,9 @@ def _ipset_reach(
         return f"ipset {name} of destinations, {_OWN_UNREAD}" if got == _OPAQUE else got
     if covers:
         return _BROAD if s.nomatch else _ALL
-    return _NARROW
+    # entries flagged nomatch are left out of the set's share: without them, more than half
+    # of the senders is broad (R28G-1)
+    return _NARROW if s.nomatch else _source_reach(blocks, version)
 
 
 def _ipt_untracked_reach(lists: KernelLists | None, version: str, own: Addresses) -> int | None:
@@ -2190,7 +2245,7 @@ def _iptables_reach(
                 else:
                     reach = min(reach, got)
             else:
-                reach = _NARROW
+                reach = min(reach, _source_reach(blocks, version))  # R28G-1
             i += 2
         elif w in ("--src-range", "--dst-range"):
             # iptables-extensions(8) iprange: "[!] --src-range from[-to] Match source IP in the
@@ -2213,7 +2268,7 @@ def _iptables_reach(
                 else:
                     reach = min(reach, got)
             else:
-                reach = _NARROW
+                reach = min(reach, _source_reach(blocks, version))  # R28G-1
             i += 2
         elif w in _IPT_SENDER_PORT_OPTIONS or w in ("--ctorigsrcport", "--ctrepldstport"):
             # the sender chooses its source port (`nmap --source-port 53`): `--sport 53`, and
@@ -2408,6 +2463,11 @@ def _ipt_chain_outcome(
                 mine = [n for n in accepted if n.version == (4 if version == "IPv4" else 6)]
                 if _cover_all(mine, version) and not unseen:
                     return "accept", f"{rule.line} (with the rules before it, accepts every source)"
+                if _source_reach(mine, version) == _BROAD and not unseen:
+                    return "accept", (  # R28G-1
+                        f"{rule.line} (with the rules before it, accepts sources that together "
+                        f"cover {_most_senders_text(version)})"
+                    )
         if target == "RETURN":
             if reach == _ALL:
                 break
