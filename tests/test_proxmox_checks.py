@@ -317,7 +317,7 @@ def test_nic_rate_zero_limits_nothing(hardened: Path, capsys: pytest.CaptureFixt
     edit(conf, "tag=20,rate=50", "tag=20,rate=0")
     _, report = scan(hardened, capsys)
     assert got(report)[("HVA-092", "web-10")] == "fail"
-    assert msg(report, "HVA-092", "web-10").startswith("1 of 1 interface(s) without <bandwidth>")
+    assert msg(report, "HVA-092", "web-10").startswith("1 of 1 interface(s) without a rate= limit")
 
 
 def test_offline_tree_says_which_host_fact_is_missing(

@@ -100,8 +100,8 @@ from test_redteam25_proxmox_probes import VM200_FW, _vm_rule
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("rate=50", "rate=0.0000001", "1 of 1 interface(s) without <bandwidth>"),
-        ("rate=50", "rate=1e-7", "1 of 1 interface(s) without <bandwidth>"),
+        ("rate=50", "rate=0.0000001", "1 of 1 interface(s) without a rate= limit"),
+        ("rate=50", "rate=1e-7", "1 of 1 interface(s) without a rate= limit"),
         (
             "mbps_rd=200,mbps_wr=100",
             "mbps_rd=0.0000001,mbps_wr=100",
@@ -137,7 +137,7 @@ def test_r26p_1_rate_below_one_byte_is_no_limit(
         ),
         (
             "bps_rd=209715200,bps_wr=104857600",
-            ("fail", "1 of 1 disk(s) without <iotune> rate limits"),
+            ("fail", "1 of 1 disk(s) without mbps/iops rate limits"),
         ),
     ],
     ids=["one-byte-per-second", "bps-keys"],

@@ -36,8 +36,18 @@ Findings:
   as R28P-2), so the copy is not the whole node: the listing is now recorded unavailable and
   the guest list asked, as a copied tree's missing sourced file or tfa.cfg is. The
   proxmox-node fixture (a copy without containers) now holds an empty etc/pve/lxc.
+- R28P-4 (wording, verdict unchanged) HVA-092: a Proxmox VE VM without limits was told its
+  disks lack "<iotune>" and its NICs "<bandwidth>" (libvirt XML); now "mbps/iops rate limits"
+  and "a rate= limit", the settings `qm config` shows (qemu-server e6352be6
+  src/PVE/QemuServer/Drive.pm, Network.pm).
 
 Held:
+- HVA-314 features keyctl, mknod, force_rw_sys on an unprivileged container: pass naming them
+  ("(features: ...)"). pve-container 94f5585 LXC.pm make_seccomp_config: keyctl drops the
+  `keyctl errno 38` seccomp rule, mknod has pve-lxc-syscalld create char/block nodes (the
+  devices cgroup still decides which), force_rw_sys leaves /sys `rw` instead of `sys:mixed`;
+  each relaxes the default profile of a user-namespaced container without handing it host
+  privileges, unlike nesting or mount= (team decision whether they should be asked).
 - R28P-2: `ls` answering "No such file or directory" on a live node: no container (n/a).
 - R28P-1: PVEAuditor on `/`, and a NoAccess ACL on /vms/200 for another user (it does not
   apply to the token): pass, no node-wide question.
@@ -433,3 +443,19 @@ def test_r28p3_copied_tree_without_guest_directory_is_asked(
         status, message = got[(check, "pve-h1")]
         assert status == "manual"
         assert why in message, message
+
+
+def test_r28p4_hva092_says_proxmox_settings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R28P-4 (wording) HVA-092: a Proxmox VE VM without limits was told its disks lack
+    "<iotune>" and its NICs "<bandwidth>", libvirt XML it has not; an auditor finds neither in
+    `qm config`. Its limits are the disk's mbps/iops options (qemu-server e6352be6
+    src/PVE/QemuServer/Drive.pm $add_throttle_desc: mbps, mbps_rd, iops, ...) and the NIC's
+    rate= (src/PVE/QemuServer/Network.pm). The verdict (fail) is unchanged."""
+    perms = dict.fromkeys(TOP, AUDITOR)
+    got = _run(monkeypatch, capsys, perms, [_acl("/", "PVEAuditor")], ["qemu/100"])
+    assert got[("HVA-092", "web-01")] == (
+        "fail",
+        "1 of 1 disk(s) without mbps/iops rate limits; 1 of 1 interface(s) without a rate= limit",
+    )

@@ -1350,6 +1350,7 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
+        pve = platforms.get(v.host) == "proxmox-ve"
         # a volume disk is throttled by <blkiotune> under its host path, not its name (VL16-3)
         every_disk = [
             replace(d, source=path) if (path := volume_path(d, pools, v.host)) else d
@@ -1451,8 +1452,11 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 f"{', '.join(unlimited)} have no <iotune>"
             )
         elif unlimited or bare_luns:
+            # said in the VM's own configuration terms: a Proxmox VE disk's limits are its
+            # mbps/iops options (qemu-server PVE/QemuServer/Drive.pm), a NIC's its rate=
+            limits = "mbps/iops" if pve else "<iotune>"
             bad.append(
-                f"{len(unlimited) + len(bare_luns)} of {every} disk(s) without <iotune> rate limits"
+                f"{len(unlimited) + len(bare_luns)} of {every} disk(s) without {limits} rate limits"
             )
         for d in half:
             limited = "read" if "read" in d.io_directions else "write"
@@ -1487,7 +1491,10 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             elif "outbound" not in dirs:
                 (inbound_only if "inbound" in dirs else open_nics).append(i.mac or i.source)
         if open_nics:
-            bad.append(f"{len(open_nics)} of {len(nics)} interface(s) without <bandwidth>")
+            bad.append(
+                f"{len(open_nics)} of {len(nics)} interface(s) without "
+                + ("a rate= limit" if pve else "<bandwidth>")
+            )
         if floor_only:
             bad.append(
                 f"{', '.join(floor_only)}: <bandwidth> with no average rate (an inbound floor "
