@@ -22,6 +22,10 @@ Findings:
 - R28D-2 (false pass) HVA-060, HVA-081: a failed domain listing (virConnectListAllDomains
   refused or failed: the collector records index.json as failed) read as a host with no VMs:
   pass "0 running or autostart VM(s)". Now a question: nothing of the host's VMs was read.
+- R28D-3 (false pass) HVA-090: a VM whose vCPUs are pinned passed "used by no other running or
+  autostart VM" beside a domain whose XML was refused (R28D-1), which may run unpinned on every
+  host CPU (formatdomain, "CPU Tuning": a vCPU without <vcpupin> or <vcpu cpuset> runs
+  anywhere). Now a question naming the unread guests (Proxmox VE's unread guests of R27P-1 too).
 
 Held (probes that held; the leads of round 27 among them):
 - memory units: <memtune><hard_limit unit='P'> reaches hvaudit in KiB: libvirt parses every
@@ -46,7 +50,7 @@ Probed by script: 46 hand-written domain definitions through the hardened host r
 driver and assessed, 20 VM checks each: no crash; passes read one by one for HVA-031, 044, 047,
 050, 056, 058, 059, 065, 066, 067, 092).
 
-Tally: 2 findings, 2 false passes, 3 tests, 2 failed before the fix.
+Tally: 3 findings, 3 false passes, 5 tests, 3 failed before the fixes.
 
 Leads left: a refused domain still gets no per-VM outcome at all (only the report's collection
 note names it); its persistent twin (.next.xml) refused is skipped silently (the running
@@ -76,11 +80,13 @@ REFUSED_UUID = "7d3b1c2a-0000-4000-8000-0000000000aa"
 REFUSED = "access denied: 'domain' read-secure"
 
 
-def _scan(tmp_path: Path, *, refused: bool = False, unlisted: bool = False) -> Assessment:
+def _scan(
+    tmp_path: Path, *, refused: bool = False, unlisted: bool = False, body: str = ""
+) -> Assessment:
     """The hardened host with web01, collected by the real collector; `refused` adds a domain
     whose XML the daemon refused, `unlisted` makes the domain listing itself fail, each recorded
     as collect/libvirt.py `_domains` records it."""
-    uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml", [domain_xml("web01")])
+    uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml", [domain_xml("web01", body)])
     writer = BundleWriter(
         tmp_path / f"b-{time.monotonic_ns()}",
         target="qemu+ssh://root@hv1/system",
@@ -160,3 +166,40 @@ def test_every_domain_read_still_passes(tmp_path: Path) -> None:
     a = _scan(tmp_path)
     assert outcomes(a, "HVA-060") == {"hv1": "pass"}
     assert outcomes(a, "HVA-081") == {"hv1": "pass"}
+
+
+#: web01 with a priority, a limit and its one vCPU pinned to host CPU 3
+PINNED = (
+    "<cputune><shares>2048</shares><quota>50000</quota><vcpupin vcpu='0' cpuset='3'/></cputune>"
+)
+
+
+def test_refused_domain_may_share_the_pinned_cpus(tmp_path: Path) -> None:
+    """R28D-3. HVA-090's reservation is a pin no other running or autostart VM may use
+    (hvaudit.checks.resources._reservation). A domain whose XML the daemon refused (see R28D-1)
+    may run unpinned, on every host CPU (formatdomain, "CPU Tuning": a vCPU without <vcpupin>
+    or <vcpu cpuset> runs on any host CPU), so web01's pin is no proven reservation: asked."""
+    a = _scan(tmp_path, refused=True, body=PINNED)
+    assert outcomes(a, "HVA-090") == {"web01": "manual"}
+    assert messages(a, "HVA-090")["web01"] == (
+        "reservation: all 1 vCPU(s) pinned (<vcpupin>) to host CPU(s) 3, used by no other "
+        "running or autostart VM; limit: quota 50000 us; priority: cputune shares 2048; not "
+        f"read, may use the pinned host CPUs: domain {REFUSED_UUID} (libvirt/domains/"
+        f"{REFUSED_UUID}.xml: collection failed ({REFUSED}))"
+    )
+    q = next(
+        r.outcome.question for r in a.results if r.check.id == "HVA-090" and r.outcome.question
+    )
+    assert q == (
+        "Do the guests of host hv1 whose configuration was not read leave host CPU(s) 3 to VM "
+        "web01? Evidence: `virsh vcpupin <uuid>`, `virsh emulatorpin <uuid>` and `virsh "
+        "iothreadinfo <uuid>` of each of them, and `virsh list --all --autostart` on hv1. Pass: "
+        "yes, each is stopped and does not start at boot, or none of its threads may run on 3; "
+        "fail: any of them may."
+    )
+
+
+def test_pinned_vm_with_every_domain_read_still_passes(tmp_path: Path) -> None:
+    """Twin of R28D-3: every domain read, the pin is a reservation."""
+    a = _scan(tmp_path, body=PINNED)
+    assert outcomes(a, "HVA-090") == {"web01": "pass"}

@@ -970,7 +970,9 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     the host has CPUs beyond it. A Proxmox VE node's running and onboot containers are
     neighbours too: pvestatd places one without a raw cpuset on any of the node's CPUs
     (_containers_on); a VM or container whose run state is not settled and that does not start
-    at boot is asked (R25R-5)."""
+    at boot is asked (R25R-5). So is a pin beside a guest whose configuration was not read (a
+    libvirt domain whose XML the daemon refused, a Proxmox VE guest whose file was not read:
+    _unread_guests), which may run anywhere (R28D-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -1043,6 +1045,26 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 "Evidence: `qm list`, `pct list` and `ha-manager config` on the node (or `virsh "
                 "list --all --autostart`). Pass: yes, all stopped and none starts at boot or is "
                 "an HA resource in state started; fail: any of them runs or starts.",
+            )
+        elif aff is not None and (unread := _unread_guests(h)):
+            # a guest whose definition was not read may run on the pinned CPUs (R28D-3)
+            pinned = _cpus(set().union(*(c for c in aff.vcpus if c is not None)))
+            how = (
+                "`virsh vcpupin <uuid>`, `virsh emulatorpin <uuid>` and `virsh iothreadinfo "
+                "<uuid>` of each of them, and `virsh list --all --autostart`"
+                if h.platform == "kvm-libvirt"
+                else "`qm config <vmid>` / `pct config <vmid>` of each of them (affinity, "
+                "lxc.cgroup2.cpuset.cpus), and `qm list` / `pct list`"
+            )
+            yield manual(
+                s,
+                "; ".join(have) + f"; not read, may use the pinned host CPUs: {unread}",
+                v.source,
+                *refs,
+                question=f"Do the guests of host {h.name} whose configuration was not read "
+                f"leave host CPU(s) {pinned} to VM {v.name}? Evidence: {how} on {h.name}. Pass: "
+                f"yes, each is stopped and does not start at boot, or none of its threads may "
+                f"run on {pinned}; fail: any of them may.",
             )
         else:
             yield passed(s, "; ".join(have), *refs)
