@@ -1131,6 +1131,12 @@ class HostFacts:
     """The host is itself a virtual machine: /proc/cpuinfo's `hypervisor` flag (CPUID 1 ECX bit
     31, X86_FEATURE_HYPERVISOR "Running on a hypervisor"); unavailable on an arm64 host, whose
     /proc/cpuinfo has no such flag (R24M-1)."""
+    s390x: Fact[bool] = field(default_factory=_na)
+    """The host runs an s390x kernel: /proc/cpuinfo's `vendor_id : IBM/S390` (arch/s390/kernel/
+    processor.c show_cpu_summary). KVM there is the `kvm` module itself, which initialises only
+    where the machine offers SIE (arch/s390/kvm/kvm-s390.c kvm_s390_init: `if
+    (!sclp.has_sief2) { pr_info("SIE is not available\\n"); return -ENODEV; }`), so it has no
+    vendor module either (R28B-1)."""
     arm64: Fact[bool] = field(default_factory=_na)
     """The host runs an arm64 kernel: /proc/cpuinfo's `CPU architecture: 8` lines and no x86
     `vendor_id` (arch/arm64/kernel/cpuinfo.c). KVM there is built in (arch/arm64/kvm/Kconfig

@@ -241,6 +241,9 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         if arm.known and arm.get():
             yield _arm64_cpu_virtualization(s, h.name, has_kvm, nested, *refs, *arm.sources)
             continue
+        if h.facts.s390x.known and h.facts.s390x.get():
+            yield _s390x_cpu_virtualization(s, h.name, has_kvm, flag, nested, *refs)
+            continue
         if has_kvm and vendor and nested.known and nested.get():
             yield failed(
                 s,
@@ -336,6 +339,67 @@ def _arm64_cpu_virtualization(
     )
 
 
+def _lpar_question(host: str, what: str) -> str:
+    """The one question of an s390x host whose /proc/sysinfo was not read (R28B-1)."""
+    return (
+        f"Does host {host} run in a logical partition (LPAR), not as a guest of z/VM or KVM? "
+        f"On s390x, {what}, and /proc/cpuinfo has no hypervisor flag to tell a guest from an "
+        f"LPAR. Evidence: `grep 'Control Program' /proc/sysinfo` and `systemd-detect-virt` on "
+        f"{host}. Pass: no VM00 Control Program line and none; fail: a VM00 Control Program "
+        "line (z/VM or KVM/Linux) or zvm/kvm: its KVM then runs on the outer hypervisor's "
+        "virtual SIE (vSIE), emulated in software."
+    )
+
+
+def _s390x_cpu_virtualization(
+    s: Subject, host: str, has_kvm: bool, flag: str, nested: Fact[bool], *refs: Source
+) -> Outcome:
+    """HVA-010 on an s390x host (R28B-1). KVM there is the `kvm` module itself (no kvm_intel,
+    kvm_amd or other vendor module) and runs every guest under SIE, the machine's
+    interpretive-execution facility; it refuses to load without it (arch/s390/kvm/kvm-s390.c
+    kvm_s390_init: `if (!sclp.has_sief2) { pr_info("SIE is not available\\n"); return
+    -ENODEV; }`), and /proc/cpuinfo lists `sie` among its features where the machine has it
+    (arch/s390/kernel/processor.c setup_hwcaps), the flag libvirt's virt-host-validate requires
+    on s390x (tools/virt-host-validate-qemu.c VIR_HOST_VALIDATE_CPU_FLAG_SIE). A host that is
+    itself a guest of z/VM or KVM (/proc/sysinfo's VM00 Control Program line) gets the outer
+    hypervisor's vSIE (arch/s390/kvm/vsie.c), the nested virtualization HVA-049 counts against
+    HY-SR-2: a fail, as on x86."""
+    if not has_kvm:
+        return failed(
+            s,
+            "s390x host without /dev/kvm: KVM did not initialise"
+            + (
+                " (the kvm module not loaded)"
+                if flag
+                else " (no sie feature in /proc/cpuinfo: SIE is not available)"
+            ),
+            *refs,
+        )
+    seen = "kvm drives /dev/kvm" + (
+        ", CPU feature sie present (s390x SIE)"
+        if flag
+        else " (KVM on s390x runs only under SIE; /proc/cpuinfo lists no sie feature)"
+    )
+    if nested.known and nested.get():
+        return failed(
+            s,
+            f"{seen}, but the host is itself a virtual machine (s390x /proc/sysinfo names a "
+            "VM00 control program): its SIE is the outer hypervisor's vSIE, emulated in "
+            "software, not the machine's",
+            *refs,
+            *nested.sources,
+        )
+    if nested.known:
+        return passed(s, f"{seen}, in a logical partition", *refs, *nested.sources)
+    return manual(
+        s,
+        f"{seen}, but whether the host is itself a virtual machine is not shown ({nested.reason})",
+        *refs,
+        *nested.sources,
+        question=_lpar_question(host, "/dev/kvm proves KVM runs its guests under SIE"),
+    )
+
+
 @check(
     id="HVA-011",
     title="Hardware memory virtualization (EPT/NPT) is enabled",
@@ -366,8 +430,38 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
         nested = h.facts.on_hypervisor
         later = h.facts.memory_virtualization_next_load  # R21K-2
         arm = h.facts.arm64.known and h.facts.arm64.get()
+        s390 = h.facts.s390x.known and h.facts.s390x.get()
         if not f.known:
             yield unknown(s, f, "EPT (Intel) or NPT (AMD) is enabled in the KVM module")
+        elif s390 and f.get() and not nested.known:
+            # R28B-1: SIE translates guest addresses through the host's DAT tables (the
+            # guest's gmap); only a nested host's (vSIE) are shadowed in software
+            yield manual(
+                s,
+                "s390x KVM translates guest memory in SIE through the host's DAT tables (no "
+                "shadow paging to fall back to), but whether the host is itself a virtual "
+                f"machine is not shown ({nested.reason})",
+                *f.sources,
+                *nested.sources,
+                question=_lpar_question(h.name, "KVM always gives its guests SIE's translation"),
+            )
+        elif s390 and f.get() and nested.get():
+            yield failed(
+                s,
+                "s390x KVM translates guest memory in SIE, but the host is itself a virtual "
+                "machine (s390x /proc/sysinfo names a VM00 control program): the outer "
+                "hypervisor shadows its guests' translation tables in software (vSIE)",
+                *f.sources,
+                *nested.sources,
+            )
+        elif s390 and f.get():
+            yield passed(
+                s,
+                "s390x KVM translates guest memory in SIE through the host's DAT tables, in a "
+                "logical partition",
+                *f.sources,
+                *nested.sources,
+            )
         elif arm and f.get() and not nested.known:
             # R24M-1: KVM/arm64 always translates through stage 2 (arm.c kvm_arch_init_vm ->
             # kvm_init_stage2_mmu); only a nested host's stage 2 is shadowed in software

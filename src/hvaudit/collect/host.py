@@ -57,6 +57,11 @@ class CommandProbe:
 
 FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/cpuinfo"),
+    # s390x: whether the host runs in a logical partition or as a guest of z/VM or KVM, which
+    # its /proc/cpuinfo does not say (R28B-1): arch/s390/kernel/sysinfo.c stsi_3_2_2 prints a
+    # "VM00 Control Program:" line only under a virtual-machine hypervisor, as systemd's
+    # src/basic/virt.c detect_vm_zvm reads it; absent on every other architecture
+    FileProbe("/proc/sysinfo"),
     FileProbe("/proc/meminfo"),
     FileProbe("/proc/cmdline"),
     # The running kernel's release, compared with the kernels installed in /boot (R23H-2)

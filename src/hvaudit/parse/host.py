@@ -324,15 +324,36 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return f
 
     cpuinfo = ev.get(_file("/proc/cpuinfo"))
+    # s390x (R28B-1): arch/s390/kernel/processor.c show_cpu_summary prints `vendor_id :
+    # IBM/S390` and the hwcaps on a `features` line, `sie` where the machine offers the SIE
+    # interpretive-execution facility (setup_hwcaps: `if (sclp.has_sief2) elf_hwcap |=
+    # HWCAP_SIE`), the flag libvirt's virt-host-validate reads there (tools/
+    # virt-host-validate-qemu.c: VIR_ARCH_S390X, VIR_HOST_VALIDATE_CPU_FLAG_SIE)
+    s390 = cpuinfo.state == "ok" and bool(
+        re.search(r"^vendor_id\s*:\s*IBM/S390\s*$", cpuinfo.text, re.M)
+    )
+    f.s390x = (
+        Fact.of(s390, cpuinfo.source)
+        if cpuinfo.state == "ok"
+        else Fact.unavailable(f"/proc/cpuinfo: {cpuinfo.reason or cpuinfo.state}", cpuinfo.source)
+    )
     flags: set[str] = set()
     for line in cpuinfo.text.splitlines():
-        if line.startswith(("flags", "vmx flags")):
+        if line.startswith(("flags", "vmx flags")) or (s390 and line.startswith("features")):
             flags.update(line.partition(":")[2].split())
 
     def cpu_virt(got: Got) -> Fact[str]:
         if cpuinfo.state != "ok":
             return Fact.failed(f"/proc/cpuinfo: {cpuinfo.reason}", cpuinfo.source)
-        flag = "vmx" if "vmx" in flags else "svm" if "svm" in flags else ""
+        flag = (
+            "vmx"
+            if "vmx" in flags
+            else "svm"
+            if "svm" in flags
+            else "sie"
+            if s390 and "sie" in flags
+            else ""
+        )
         has_kvm = got.state == "ok" and got.rc == 0
         if has_kvm:
             value = f"{flag} with /dev/kvm".strip()
@@ -364,6 +385,32 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             if platform
             else Fact.unavailable("/proc/cpuinfo names no POWER platform", cpuinfo.source)
         )
+    elif s390:
+        # R28B-1: no hypervisor flag in an s390x /proc/cpuinfo (every s390x Linux runs at least
+        # in a logical partition); /proc/sysinfo has "VM00 Control Program: z/VM ..." (or
+        # "KVM/Linux") only at configuration level 3, a guest of a virtual-machine hypervisor
+        # (arch/s390/kernel/sysinfo.c stsi_3_2_2; systemd src/basic/virt.c detect_vm_zvm), whose
+        # SIE its KVM gets is the outer hypervisor's vSIE (arch/s390/kvm/vsie.c, shadow gmaps)
+        sysinfo = ev.get(_file("/proc/sysinfo"))
+        if sysinfo.state == "ok" and sysinfo.text.strip():
+            f.on_hypervisor = Fact.of(
+                bool(re.search(r"^VM\d\d Control Program:", sysinfo.text, re.M)),
+                cpuinfo.source,
+                sysinfo.source,
+            )
+        else:
+            f.on_hypervisor = Fact.unavailable(
+                "an s390x kernel's /proc/cpuinfo has no hypervisor flag, and /proc/sysinfo "
+                + (
+                    "was not collected (a bundle of an older hvaudit)"
+                    if sysinfo.state == "uncollected"
+                    else "is empty"
+                    if sysinfo.state == "ok"
+                    else f"could not be read ({sysinfo.reason or sysinfo.state})"
+                ),
+                cpuinfo.source,
+                sysinfo.source,
+            )
     elif arm64:
         # No CPUID hypervisor bit on arm64: a guest with nested virtualization (KVM's
         # kvm-arm.mode=nested on FEAT_NV2 hardware) gets /dev/kvm like bare metal (R24M-1)
@@ -407,6 +454,22 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             else:
                 f.memory_virtualization = Fact.unavailable(
                     "no /dev/kvm: KVM/arm64 did not initialise (HYP mode not available)",
+                    dev_kvm.source,
+                )
+        elif s390 and ept.state == "absent" and npt.state == "absent":
+            # R28B-1: SIE translates a guest's addresses through the host's own DAT tables
+            # (the guest's gmap, walked by the machine); only a nested guest's (vSIE) are
+            # shadowed in software (arch/s390/kvm/vsie.c, gmap_shadow), as on_hypervisor says
+            if dev_kvm.state == "ok" and dev_kvm.rc == 0:
+                f.memory_virtualization = Fact.of(True, cpuinfo.source, dev_kvm.source)
+            elif dev_kvm.state != "ok":
+                f.memory_virtualization = Fact.failed(
+                    f"ls -l /dev/kvm: {dev_kvm.reason or dev_kvm.state}", dev_kvm.source
+                )
+            else:
+                f.memory_virtualization = Fact.unavailable(
+                    "no /dev/kvm: KVM on s390x did not initialise (SIE not available, or the "
+                    "kvm module not loaded)",
                     dev_kvm.source,
                 )
         elif (

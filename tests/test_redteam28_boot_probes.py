@@ -1,0 +1,119 @@
+"""Red-team round 28 probes: boot, kernel and hardware assistance (rt28boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host replayed through the real collector,
+parser and engine, one libvirt test-driver VM), changed only where a probe says so: an s390x
+host (`_s390`: /proc/cpuinfo as arch/s390/kernel/processor.c prints it, /proc/sysinfo as
+arch/s390/kernel/sysinfo.c does, the `kvm` module alone).
+
+Findings (R28B-n):
+
+- R28B-1 (wrong fail) HVA-010 HVA-011: an s390x KVM host failed HVA-010 "/dev/kvm exists but
+  neither kvm_intel nor kvm_amd is loaded" and HVA-011 was an error ("the KVM module is not
+  loaded"). KVM on s390x is the `kvm` module itself and runs guests under SIE only
+  (arch/s390/kvm/kvm-s390.c kvm_s390_init: "SIE is not available" -> -ENODEV; processor.c
+  setup_hwcaps puts `sie` in /proc/cpuinfo's features; libvirt tools/virt-host-validate-qemu.c
+  passes s390x on VIR_HOST_VALIDATE_CPU_FLAG_SIE). The x86 reading also took every s390x host
+  for bare metal (no `hypervisor` flag there), so the fix alone would have passed a z/VM guest:
+  the collector now reads /proc/sysinfo, whose "VM00 Control Program:" line (sysinfo.c
+  stsi_3_2_2, level 3 only; systemd src/basic/virt.c detect_vm_zvm) marks a guest of z/VM or
+  KVM (a fail: vSIE), its absence a logical partition (a pass); unread, one question.
+
+Held: (see the end of the round)
+
+Probed by script: (see the end of the round)
+
+Tally: (see the end of the round)
+
+Leads left: (see the end of the round)
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import messages, outcomes
+
+#: An s390x KVM host's /proc/cpuinfo as arch/s390/kernel/processor.c show_cpu_summary prints it
+#: (`vendor_id : IBM/S390`, the hwcaps on a `features` line, `sie` where sclp.has_sief2)
+S390_CPUINFO = (
+    "vendor_id       : IBM/S390\n# processors    : 4\nbogomips per cpu: 3241.00\n"
+    "max thread id   : 0\n"
+    "features\t: esan3 zarch stfle msa ldisp eimm dfp edat etf3eh highgprs te vx vxd vxe gs "
+    "vxe2 vxp sort dflt sie\n"
+    "facilities      : 0 1 2 3 4 6 7 8 9 10 16 17 18 19 20 21 22 24 25 26 27 28\n"
+    "cache0          : level=1 type=Data scope=Private size=128K line_size=256 associativity=8\n"
+    "processor 0: version = FF,  identification = 0133E8,  machine = 8561\n"
+)
+
+#: /proc/sysinfo in a logical partition (arch/s390/kernel/sysinfo.c stsi_1_1_1, stsi_2_2_2;
+#: no stsi_3_2_2 VM lines below configuration level 3)
+LPAR_SYSINFO = (
+    "Manufacturer:         IBM\nType:                 8561\nModel:                716"
+    "              T01\nSequence Code:        00000000000A1B2C\nPlant:                02\n\n"
+    "LPAR Number:          12\nLPAR Characteristics: Shared \nLPAR Name:            KVMHV1"
+    "  \nLPAR Adjustment:      250\nLPAR CPUs Total:      16\nLPAR CPUs Configured: 4\n"
+)
+
+#: ... and in a z/VM guest (stsi_3_2_2: "VM%02d Control Program: %-16.16s")
+ZVM_SYSINFO = LPAR_SYSINFO + (
+    "\nVM00 Name:            LINUX01 \nVM00 Control Program: z/VM    7.3.0   \n"
+    "VM00 Adjustment:      62\nVM00 CPUs Total:      2\nVM00 CPUs Configured: 2\n"
+)
+
+SEEN = "kvm drives /dev/kvm, CPU feature sie present (s390x SIE)"
+
+
+def _s390(sysinfo: str | None = LPAR_SYSINFO) -> dict:
+    """An s390x KVM host: no kvm_intel/kvm_amd, the `kvm` module itself, /dev/kvm."""
+    return {
+        "/proc/cpuinfo": S390_CPUINFO,
+        "/proc/sysinfo": sysinfo,
+        "/sys/module/kvm_intel/parameters/ept": None,
+        "/proc/modules": "kvm 585728 0 - Live 0x000003ff80400000\n",
+    }
+
+
+def test_r28b_1_s390x_lpar_kvm_passes(host_scan) -> None:
+    """R28B-1 (wrong fail) HVA-010 HVA-011: KVM on s390x is the `kvm` module itself and runs
+    its guests under SIE (arch/s390/kvm/kvm-s390.c kvm_s390_init refuses to load "SIE is not
+    available" without it; processor.c setup_hwcaps lists `sie` in /proc/cpuinfo's features;
+    libvirt tools/virt-host-validate-qemu.c passes s390x on VIR_HOST_VALIDATE_CPU_FLAG_SIE).
+    In a logical partition (no VM00 line in /proc/sysinfo, arch/s390/kernel/sysinfo.c) it
+    failed "neither kvm_intel nor kvm_amd is loaded", and HVA-011 was an error."""
+    a = host_scan(_s390())
+    assert outcomes(a, "HVA-010") == {"hv1": "pass"}, messages(a, "HVA-010")
+    assert messages(a, "HVA-010") == {"hv1": f"{SEEN}, in a logical partition"}
+    assert outcomes(a, "HVA-011") == {"hv1": "pass"}, messages(a, "HVA-011")
+    assert messages(a, "HVA-011") == {
+        "hv1": "s390x KVM translates guest memory in SIE through the host's DAT tables, in a "
+        "logical partition"
+    }
+
+
+def test_r28b_1_s390x_zvm_guest_is_nested(host_scan) -> None:
+    """R28B-1: the s390x /proc/cpuinfo has no `hypervisor` flag, so the x86 reading took every
+    s390x host for bare metal; a guest of z/VM (sysinfo.c stsi_3_2_2 "VM00 Control Program:
+    z/VM", systemd src/basic/virt.c detect_vm_zvm) runs its KVM on vSIE: a fail."""
+    a = host_scan(_s390(ZVM_SYSINFO))
+    assert outcomes(a, "HVA-010") == {"hv1": "fail"}, messages(a, "HVA-010")
+    assert messages(a, "HVA-010") == {
+        "hv1": f"{SEEN}, but the host is itself a virtual machine (s390x /proc/sysinfo names a "
+        "VM00 control program): its SIE is the outer hypervisor's vSIE, emulated in software, "
+        "not the machine's"
+    }
+    assert outcomes(a, "HVA-011") == {"hv1": "fail"}, messages(a, "HVA-011")
+
+
+@pytest.mark.parametrize(
+    ("sysinfo", "why"), [("", "is empty"), (None, "could not be read (no such file)")]
+)
+def test_r28b_1_s390x_sysinfo_unread_is_asked(host_scan, sysinfo, why) -> None:
+    """R28B-1: /proc/sysinfo unread: whether the host is a guest is one question, not a pass."""
+    a = host_scan(_s390(sysinfo))
+    assert outcomes(a, "HVA-010") == {"hv1": "manual"}, messages(a, "HVA-010")
+    assert messages(a, "HVA-010") == {
+        "hv1": f"{SEEN}, but whether the host is itself a virtual machine is not shown (an "
+        f"s390x kernel's /proc/cpuinfo has no hypervisor flag, and /proc/sysinfo {why})"
+    }
+    assert outcomes(a, "HVA-011") == {"hv1": "manual"}, messages(a, "HVA-011")
+    q = {r.outcome.question for r in a.results if r.check.id in ("HVA-010", "HVA-011")}
+    assert all(x.startswith("Does host hv1 run in a logical partition (LPAR)") for x in q), q
