@@ -345,9 +345,10 @@ def _lpar_question(host: str, what: str) -> str:
         f"Does host {host} run in a logical partition (LPAR), not as a guest of z/VM or KVM? "
         f"On s390x, {what}, and /proc/cpuinfo has no hypervisor flag to tell a guest from an "
         f"LPAR. Evidence: `grep 'Control Program' /proc/sysinfo` and `systemd-detect-virt` on "
-        f"{host}. Pass: no VM00 Control Program line and none; fail: a VM00 Control Program "
-        "line (z/VM or KVM/Linux) or zvm/kvm: its KVM then runs on the outer hypervisor's "
-        "virtual SIE (vSIE), emulated in software."
+        f"{host}. Pass: yes, /proc/sysinfo ends at its LPAR lines (no VM00 Control Program "
+        "line) and systemd-detect-virt prints none; fail: a VM00 Control Program line (z/VM "
+        "or KVM/Linux) or zvm/kvm: its KVM then runs on the outer hypervisor's virtual SIE "
+        "(vSIE), emulated in software."
     )
 
 
