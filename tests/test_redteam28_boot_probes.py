@@ -30,6 +30,7 @@ Leads left: (see the end of the round)
 from __future__ import annotations
 
 import pytest
+
 from conftest import messages, outcomes
 
 #: An s390x KVM host's /proc/cpuinfo as arch/s390/kernel/processor.c show_cpu_summary prints it
