@@ -20,13 +20,24 @@ Findings:
   since libvirt started it, or an NSS swtpm account with uid 0) passed: HVA-042 read only
   QEMU's processes, not the VM helpers the collector already lists (collect/host.py
   VM_HELPER). Now a fail naming the pids.
+- R28O-4 (false pass) HVA-030: a socat relay of libvirt-sock onto 127.0.0.2 (any 127/8 address
+  but 127.0.0.1) passed "libvirt listens on local UNIX sockets only" with route_localnet = 1 on
+  br0, and passed instead of asking with route_localnet unread. route_localnet opens all of
+  127/8 ("Do not consider loopback addresses as martian source or destination while routing",
+  torvalds/linux Documentation/networking/ip-sysctl.rst); the user-mode guest's
+  127.0.0.1-only rule (R25O-3, libslirp sotranslate_out4) had been applied to it too. Now
+  _loopback4_relays takes every 127/8 address for route_localnet and 127.0.0.1 for guests.
 
 Held (kept as tests): swtpm_user/swtpm_group unset with tss listed, set to tss, set to numbers
-(+105, 112), and a swtpm running as tss, all still pass.
+(+105, 112), and a swtpm running as tss, all still pass; a relay on 127.0.0.2 beside a
+user-mode guest (route_localnet 0) passes, one on 127.0.0.1 fails.
 
-Probed by script: 9 swtpm inputs (above, and /etc/group unread: already an error).
+Probed by script: 9 swtpm inputs (above, and /etc/group unread: already an error); 9 relay
+inputs (127.0.0.1, 127.0.0.2, 127.1.2.3 x route_localnet 1, unread, 0); 6 libvirt files
+unreadable (libvirtd.conf, qemu.conf, virtproxyd.conf, virtqemud.conf, virtlogd.conf,
+/etc/sasl2/libvirt.conf) x 16 checks: none passed on a file it needs.
 
-Tally: 3 findings, 3 false passes, 5 tests (8 cases), 4 cases failed before the fixes.
+Tally: 4 findings, 4 false passes, 7 tests (12 cases), 6 cases failed before the fixes.
 
 Leads left: (filled in at the end of the round)
 """
@@ -36,6 +47,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from test_leads10 import PROCS, ROUTED_BR0, UNREAD, WHY
 
 QEMU = "/etc/libvirt/qemu.conf"
 QEMU_CONF = HARDENED_HOST[QEMU]
@@ -129,3 +141,66 @@ def test_swtpm_held(host_scan, extra: str, procs: str) -> None:
     a = host_scan({QEMU: QEMU_CONF + extra, "processes": (procs, 0)}, domains=[VTPM])
     assert outcomes(a, "HVA-042") == {"hv1": "pass"}
     assert messages(a, "HVA-042") == {"hv1": "1 running QEMU process(es), as libvirt+"}
+
+
+def _relay(addr: str) -> dict[str, object]:
+    """socat relaying libvirt's read-write socket onto `addr`:16600 (test_leads10's RELAY_127
+    on another loopback address)."""
+    return {
+        "processes": (
+            PROCS + f"  991 root     /usr/bin/socat TCP-LISTEN:16600,bind={addr},fork "
+            "UNIX-CONNECT:/run/libvirt/libvirt-sock\n",
+            0,
+        ),
+        "listeners": (
+            HARDENED_HOST["listeners"][0]
+            + f"tcp   LISTEN 0      5          {addr}:16600        0.0.0.0:*    "
+            'users:(("socat",pid=991,fd=5))\n',
+            0,
+        ),
+    }
+
+
+USER_NIC = (
+    "<devices><interface type='user'><mac address='52:54:00:28:00:06'/>"
+    "<model type='virtio'/></interface></devices>"
+)
+
+
+@pytest.mark.parametrize("addr", ["127.0.0.2", "127.1.2.3"])
+def test_relay_on_other_127_address_with_route_localnet(host_scan, addr: str) -> None:
+    """R28O-4 (false pass): route_localnet = 1 stops the kernel treating all of 127/8 as
+    martian ("Do not consider loopback addresses as martian source or destination while
+    routing", torvalds/linux Documentation/networking/ip-sysctl.rst), so br0's neighbours
+    reach a socat relay of libvirt-sock on 127.0.0.2 as on 127.0.0.1. HVA-030 applied the
+    user-mode guest's 127.0.0.1-only rule (R25O-3) to route_localnet too and passed; with
+    route_localnet unread it passed instead of asking."""
+    a = host_scan({**_relay(addr), "route-localnet": ROUTED_BR0})
+    assert (outcomes(a, "HVA-030")["hv1"], messages(a, "HVA-030")["hv1"]) == (
+        "fail",
+        f"socat (pid 991) relays /run/libvirt/libvirt-sock onto TCP {addr}:16600, on 127/8 "
+        "that route_localnet = 1 on br0 opens to the network: libvirt's full API without "
+        "authentication or encryption",
+    )
+    b = host_scan({**_relay(addr), "route-localnet": UNREAD})
+    assert (outcomes(b, "HVA-030")["hv1"], messages(b, "HVA-030")["hv1"]) == (
+        "manual",
+        f"socat (pid 991) relays /run/libvirt/libvirt-sock onto TCP {addr}:16600; " + WHY,
+    )
+
+
+def test_relay_on_other_127_address_beside_user_mode_guest_held(host_scan) -> None:
+    """Held: a user-mode guest reaches 127.0.0.1 alone (libslirp sotranslate_out4, R25O-3), so
+    a relay on 127.0.0.2 beside it passes with route_localnet 0, and one on 127.0.0.1 fails."""
+    doms = [domain_xml("web01"), domain_xml("slirp", USER_NIC)]
+    a = host_scan(_relay("127.0.0.2"), domains=doms)
+    assert (outcomes(a, "HVA-030")["hv1"], messages(a, "HVA-030")["hv1"]) == (
+        "pass",
+        "libvirt listens on local UNIX sockets only",
+    )
+    b = host_scan(_relay("127.0.0.1"), domains=doms)
+    assert outcomes(b, "HVA-030") == {"hv1": "fail"}
+    assert (
+        "the user-mode networking of VM slirp (<interface type='user'>)"
+        in (messages(b, "HVA-030")["hv1"])
+    )

@@ -467,7 +467,7 @@ def _relays_onto_tcp(h: Host, guests: list[str], guests6: Sequence[str] = ()) ->
             f"the user-mode networking of {', '.join(guests[:5])} opens to its guest (a "
             "connection to its host address becomes one to 127.0.0.1): libvirt's full API "
             "without authentication or encryption"
-            for pid, program, path, ports in _loopback4_relays(h)
+            for pid, program, path, ports in _loopback4_relays(h, guest=True)
         ]
     if guests6:
         out += [
@@ -475,17 +475,32 @@ def _relays_onto_tcp(h: Host, guests: list[str], guests6: Sequence[str] = ()) ->
             f"user-mode networking of {', '.join(guests6[:5])} opens to its guest (a "
             "connection to its host address becomes one to ::1): libvirt's full API without "
             "authentication or encryption"
-            for pid, program, path, ports in _loopback4_relays(h, version=6)
+            for pid, program, path, ports in _loopback4_relays(h, version=6, guest=True)
         ]
     return out
 
 
-def _loopback4_relays(h: Host, version: int = 4) -> list[tuple[int, str, str, list[str]]]:
+def _loopback4_relays(
+    h: Host, version: int = 4, *, guest: bool = False
+) -> list[tuple[int, str, str, list[str]]]:
     """The socket relays onto TCP on IPv4 loopback addresses (hvaudit.checks._loopback), or on
-    ::1 for `version` 6."""
+    ::1 for `version` 6. route_localnet = 1 opens all of 127/8 to an interface's network
+    ("Do not consider loopback addresses as martian source or destination while routing",
+    Linux Documentation/networking/ip-sysctl.rst), so every 127/8 address counts; a user-mode
+    guest (`guest`) reaches 127.0.0.1 alone (libslirp sotranslate_out4 `sin->sin_addr =
+    loopback_addr`, guest_loopback, R25O-3). R28O-4: the guest rule was applied to
+    route_localnet too, and a relay on 127.0.0.2 passed."""
     out = []
     for pid, program, path, ports in _relay_ports(h, loopback=True):
-        on = [p for p in ports if guest_loopback(p.rpartition(":")[0]) == version]
+        on = [
+            p
+            for p in ports
+            if (
+                guest_loopback(p.rpartition(":")[0]) == version
+                if guest or version == 6
+                else is_ipv4_loopback(p.rpartition(":")[0])
+            )
+        ]
         if on:
             out.append((pid, program, path, on))
     return out
