@@ -2746,7 +2746,10 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     of docker's (without --tlsverify: `-H fd://` serves every socket systemd passes it) or
     podman's counts every user (R26A-1); so does a TCP socket systemd passed to a running
     `dockerd -H fd://` (R26A-2). k3s's containerd and CRI-O's sockets are stat'ed with the
-    others (R26A-3)."""
+    others (R26A-3). A listening socket unit of any name whose service is a container daemon's
+    (the docker-tcp.socket recipe) starts it on the first connection: the daemon counts, an
+    address that is no file path counts every user (docker unless --tlsverify), and a file
+    socket whose group and mode are unread is a manual item (R28A-1)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

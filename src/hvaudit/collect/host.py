@@ -756,6 +756,22 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "container-socket-unit-files",
         ("systemctl", "cat", "--no-pager", *CONTAINER_SOCKET_UNITS),
     ),
+    # Every listening socket unit, its addresses and the service it activates (systemd
+    # src/systemctl/systemctl-list-units.c verb_list_sockets: LISTEN, UNIT, ACTIVATES; --full
+    # unabbreviated, "-" for no service): a socket unit of any name (docker-tcp.socket) whose
+    # service is a container daemon starts it on the first connection, whether or not it runs
+    # or is enabled now (R28A-1). Read-only.
+    CommandProbe(
+        "socket-activations",
+        (
+            "systemctl",
+            "list-sockets",
+            "--full",
+            "--no-legend",
+            "--no-pager",
+            "--state=active",
+        ),
+    ),
     # When each process started, in UTC ("Wed Dec  2 03:54:17 2026", procps lstart in the C
     # locale), and when each libvirt configuration file was last changed (epoch seconds): a
     # libvirt daemon reads its .conf and the QEMU driver qemu.conf only when it starts

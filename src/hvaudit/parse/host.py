@@ -3706,6 +3706,12 @@ def _container_daemon_groups(
                 enabled.add(parts[0])
             if len(parts) >= 2 and parts[1] in ("masked", "masked-runtime"):
                 masked.add(parts[0])  # a masked unit never starts (systemctl(1) mask)
+    # listening socket units of any name that activate a container daemon's service: the
+    # first connection starts it, running, enabled or not (R28A-1)
+    activations = _container_socket_activations(ev)
+    if isinstance(activations, Fact):
+        return activations
+    activated = {daemon for _, _, daemon in activations}
     groups: list[str] = []
     users: list[str] = []
     # the socket units that start with a counted daemon (docker.service Requires=docker.socket,
@@ -3713,7 +3719,11 @@ def _container_daemon_groups(
     starting: set[str] = set()
     tcp_served: dict[str, bool] = {}
     for daemon, group in CONTAINER_DAEMON_GROUPS:
-        if daemon not in running and not enabled & set(CONTAINER_DAEMON_UNITS[daemon]):
+        if (
+            daemon not in running
+            and daemon not in activated
+            and not enabled & set(CONTAINER_DAEMON_UNITS[daemon])
+        ):
             continue
         if daemon == "dockerd":
             words = running.get(daemon, [])
@@ -3747,8 +3757,32 @@ def _container_daemon_groups(
             if not verified and _dockerd_serves_tcp_fd(ev, hosts):
                 users.append(EVERY_USER)
             tcp_served[DOCKER_UNITS[1]] = not verified
+            # a socket systemd listens on for docker.service: `-H fd://` serves it, over TLS
+            # only with --tlsverify (moby listeners_linux.go listenFD) (R28A-1)
+            if not verified and any(
+                d == daemon and not addr.startswith("/") for addr, _, d in activations
+            ):
+                users.append(EVERY_USER)
         groups.append(group)
         starting.update(u for u in CONTAINER_SOCKET_UNITS if u in CONTAINER_DAEMON_UNITS[daemon])
+    if "podman" in activated and any(
+        d == "podman" and not addr.startswith("/") for addr, _, d in activations
+    ):
+        users.append(EVERY_USER)  # podman-system-service(1): no authentication (R28A-1)
+    unread = [
+        f"{unit} ({addr})"
+        for addr, unit, _ in activations
+        if addr.startswith("/")
+        and unit not in CONTAINER_SOCKET_UNITS
+        and addr not in CONTAINER_SOCKETS
+    ]
+    if unread:
+        return Fact.unavailable(
+            f"{', '.join(unread[:4])} starts a container daemon on the first connection; its "
+            "socket's group and mode were not collected: who may connect is unknown",
+            ev.get(_cmd("socket-activations")).source,
+        )
+    starting.update(unit for _, unit, _ in activations if unit in CONTAINER_SOCKET_UNITS)
     if enabled & {"podman.socket"}:
         # `podman system service` takes every socket systemd passes it; over TCP it asks no
         # one for anything (podman-system-service(1): "the API grants full access to Podman's
@@ -3764,6 +3798,46 @@ def _container_daemon_groups(
         groups += more[0]
         users += more[1]
     return groups, users
+
+
+#: The container daemons' services a socket unit may activate (moby contrib/init/systemd
+#: docker.service, containers/podman contrib/systemd/system/podman.service, Incus's and LXD's).
+CONTAINER_SERVICES = {
+    "docker.service": "dockerd",
+    "podman.service": "podman",
+    "incus.service": "incusd",
+    "lxd.service": "lxd",
+    "snap.lxd.daemon.service": "lxd",
+}
+
+
+def _container_socket_activations(ev: HostEvidence) -> list[tuple[str, str, str]] | Fact[Any]:
+    """(address, socket unit, daemon) for each address a listening socket unit holds for a
+    container daemon's service (`systemctl list-sockets --full --no-legend --state=active`:
+    LISTEN, UNIT, ACTIVATES columns, systemd src/systemctl/systemctl-list-units.c
+    output_sockets_list). Whatever its name (the docker-tcp.socket recipe, ListenStream=2375
+    with Service=docker.service), systemd starts the service on the first connection and
+    passes it the socket (systemd.socket(5)), so the daemon counts though it is stopped and
+    disabled, and an address that is no file path (IP, abstract "@", vsock) is checked by no
+    file mode (unix(7)) (R28A-1). A listing systemctl did not answer is an error; none
+    collected (an older bundle) or no systemctl adds nothing."""
+    got = ev.get(_cmd("socket-activations"))
+    if got.state in ("uncollected", "absent"):
+        return []
+    why = _systemctl_unanswered(got)
+    if why:
+        return Fact.failed(
+            f"the listening socket units were not listed ({why}): whether one starts a "
+            "container daemon on the first connection is unknown",
+            got.source,
+        )
+    out = []
+    for line in got.text.splitlines():
+        parts = line.split()
+        daemon = CONTAINER_SERVICES.get(parts[-1]) if len(parts) >= 3 else None
+        if daemon:
+            out.append((" ".join(parts[:-2]), parts[-2], daemon))
+    return out
 
 
 def _docker_tcp_host(host: str) -> bool:
