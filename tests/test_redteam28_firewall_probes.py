@@ -19,15 +19,26 @@ Findings (R28G-n):
   the IPv6 unicast address range of 2000::/3" (ietf-ribose/iana-registries
   ipv6-address-space/ipv6-address-space.xml, read with `search`).
 
+- R28G-2 (false pass) HVA-190: `fib saddr oif "eno3" accept`, `fib saddr oif missing accept`,
+  `fib saddr . iif oif missing accept` and `fib saddr . iif oifname != "virbr0" accept` were
+  read as narrow. torvalds/linux net/ipv4/netfilter/nft_fib_ipv4.c nft_fib4_eval (read with
+  `read_file`): for `saddr` the kernel looks up the route back to the sender (`fl4.daddr =
+  iph->saddr`) and gives its device (`FIB_RES_DEV(res)`), with `iif` none unless that route
+  uses the arrival interface (`fib_info_nh_uses_dev`). Behind a default route on eno3 the first
+  is every Internet sender; without one the second is nearly every sender. The routes are not
+  collected: now a question (_nft_fib_route_unread, _ROUTES_UNREAD); `fib saddr oif exists`
+  stays broad (R22N-3).
+
 Held (kept as tests): `ip saddr 10.0.0.0/8 accept`, `ip saddr 0.0.0.0/1 accept` (exactly half,
 not more), `ip6 saddr 2001:db8::/32 accept` and iptables `-s 0.0.0.0/1 -p tcp --dport 22`
-keep the pass.
+keep the pass; so do the reverse-path filter `fib saddr . iif oif missing drop` and `ip saddr
+10.0.0.0/8 fib saddr oif "eno3" accept`.
 
 Probed by script: 19 inputs (nft source ranges, orderings, sets and two-rule unions, iptables
 -s / --src-range, fib saddr oif / oifname with and without iif, ether daddr == / !=).
 
-Tally: 1 finding (1 false pass); 12 cases in 2 test functions; 7 failed before the fix (on
-main eff6a85, PYTHONPATH=/work/main/src). test_firewall_reach's `three-quarters` (two -s rules
+Tally: 2 findings (2 false passes); 18 cases in 3 test functions; 11 failed before the fixes
+(R28G-1's 7 on main eff6a85, R28G-2's 4 on R28G-1's main; PYTHONPATH=/work/main/src). test_firewall_reach's `three-quarters` (two -s rules
 holding 3/4 of the senders) now fails, as meant; `three-eighths` keeps the pass.
 
 Leads left:
@@ -199,3 +210,59 @@ def test_iptables_source_match_holding_most_senders(
     quarters of the senders; hvaudit passed both. Right: fail; half of the senders to port 22
     keeps the pass."""
     assert _verdict(host_scan(_iptables(rules))) == expected
+
+
+# --- R28G-2 HVA-190: fib saddr oif is the host's routes ----------------------------------------
+
+
+def _fib(result: str, flags: list[str], right: Any, op: str = "==") -> dict[str, Any]:
+    return _m({"fib": {"result": result, "flags": flags}}, right, op)
+
+
+def _routes(what: str) -> tuple[str, str]:
+    return (
+        "manual",
+        "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 10 (accept "
+        f"under {what}, whose share the host's routes (not collected) decide)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        ([[_fib("oif", ["saddr", "iif"], False), ACCEPT]], _routes("fib saddr . iif oif missing")),
+        ([[_fib("oif", ["saddr"], False), ACCEPT]], _routes("fib saddr oif missing")),
+        ([[_fib("oif", ["saddr"], "eno3"), ACCEPT]], _routes("fib saddr oif eno3")),
+        (
+            [[_fib("oifname", ["saddr", "iif"], "virbr0", "!="), ACCEPT]],
+            _routes("fib saddr . iif oifname != virbr0"),
+        ),
+        ([[_fib("oif", ["saddr", "iif"], False), {"drop": None}]], PASS),
+        (
+            [[_m(SADDR, _prefix("10.0.0.0", 8)), _fib("oif", ["saddr"], "eno3"), ACCEPT]],
+            PASS,
+        ),
+    ],
+    ids=[
+        "saddr-iif-oif-missing",
+        "saddr-oif-missing",
+        "saddr-oif-eno3",
+        "saddr-iif-oifname-not-virbr0",
+        "held-rpfilter-drop",
+        "held-beside-10/8",
+    ],
+)
+def test_fib_saddr_oif_is_the_hosts_routes(
+    host_scan: Any, rules: list[list[Any]], expected: tuple[str, str]
+) -> None:
+    """R28G-2. torvalds/linux net/ipv4/netfilter/nft_fib_ipv4.c nft_fib4_eval: for `fib saddr`
+    the kernel looks up the route back to the sender (`fl4.daddr = iph->saddr`) and gives its
+    device (`found = FIB_RES_DEV(res)`); with `iif`, none unless the route uses the arrival
+    interface (`if (!fib_info_nh_uses_dev(res.fi, oif)) return;` after `*dest = 0`). `fib saddr
+    oif "eno3" accept` is every sender routed back through eno3 (the whole Internet behind a
+    default route there), `fib saddr oif missing accept` every sender without a route back, and
+    `fib saddr . iif oif missing accept` every sender whose chosen source address routes through
+    another interface. hvaudit read them as narrow and passed. Right: a question (the routes
+    are not collected); the usual reverse-path `fib saddr . iif oif missing drop`, or the match
+    beside `ip saddr 10.0.0.0/8`, keeps the pass."""
+    assert _verdict(host_scan({"nft-ruleset": _ruleset(*rules)})) == expected

@@ -983,6 +983,37 @@ def _nft_fib_route_back(fib: Mapping[str, Any], op: str, right: Any) -> bool:
     return exists or not_none
 
 
+#: Why a `fib saddr` output-interface match is a question (R28G-2).
+_ROUTES_UNREAD = "whose share the host's routes (not collected) decide"
+
+
+def _nft_fib_route_unread(fib: Mapping[str, Any], match: Mapping[str, Any]) -> str | None:
+    """A `fib saddr [. iif] oif|oifname` match other than _nft_fib_route_back's, as nft lists it
+    with _ROUTES_UNREAD, or None. net/ipv4/netfilter/nft_fib_ipv4.c nft_fib4_eval (torvalds/linux;
+    nft_fib6_eval alike): without `daddr` it looks up the route back to the sender (`fl4.daddr =
+    iph->saddr`) and gives that route's device (`found = FIB_RES_DEV(res)`), with `iif` only
+    when the route uses the arrival interface (`if (!fib_info_nh_uses_dev(res.fi, oif))
+    return;`, the result left 0). So `fib saddr oif "eno3"` is every sender routed back
+    through eno3 (with a default route there, the whole Internet), `fib saddr oif missing`
+    every sender without a route back (without a default route, nearly every one), and `fib
+    saddr . iif oif missing` every sender whose address, which it chooses, routes through
+    another interface: the share lies in the routing table, which hvaudit does not collect.
+    R28G-2: all three were read as narrow, so their accept passed "policy drop"."""
+    flags = fib.get("flags")
+    flags = flags if isinstance(flags, list) else [flags]
+    result = fib.get("result")
+    if "saddr" not in flags or "daddr" in flags or result not in ("oif", "oifname"):
+        return None
+    op, right = str(match.get("op", "==")), match.get("right")
+    if _nft_fib_route_back(fib, op, right):
+        return None  # every routable sender: _BROAD
+    keys = " . ".join(str(f) for f in ("saddr", "mark", "iif", "oif") if f in flags)
+    value = "missing" if right is False else "exists" if right is True else None
+    field = f"fib {keys} {result}"
+    text = f"{field} {value}" if value and op == "==" else _nft_match_text(field, match)
+    return f"{text}, {_ROUTES_UNREAD}"
+
+
 #: How many chains deep a walk follows jumps: the kernel's own bound for nftables
 #: (include/net/netfilter/nf_tables.h NFT_JUMP_STACK_SIZE 16; a deeper ruleset is refused).
 #: A jump past it, or a longer iptables jump chain, hands its traffic to rules not followed:
@@ -1058,6 +1089,8 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
         return None if _nft_ct_known(arg, match) else ("unread", _nft_match_text(named, match))
     if kind in _NFT_PACED_EXPRS:
         return "paced", str(kind)
+    if kind == "fib" and isinstance(arg, dict) and (routed := _nft_fib_route_unread(arg, match)):
+        return "unread", routed
     if kind in ("socket", "osf", "ipsec", "rt", *_NFT_HEADER_OPTIONS):
         return "unread", str(kind)
     if kind == "payload" and isinstance(arg, dict) and not _nft_payload_read(arg):
@@ -1484,7 +1517,7 @@ def _nft_chain_outcome(
             under = ["an iptables-nft match nft does not show"] if read.xt else []
             under += [
                 u
-                if " fills with " in u or u.endswith(_OWN_UNREAD)
+                if " fills with " in u or u.endswith((_OWN_UNREAD, _ROUTES_UNREAD))
                 else f"{u}, a match whose share hvaudit cannot read"
                 for u in read.unread
             ]
