@@ -40,8 +40,14 @@ Findings:
   disks lack "<iotune>" and its NICs "<bandwidth>" (libvirt XML); now "mbps/iops rate limits"
   and "a rate= limit", the settings `qm config` shows (qemu-server e6352be6
   src/PVE/QemuServer/Drive.pm, Network.pm).
+- R28P-5 (false n/a) every per-VM check: where a node showed no VM and its guest list may be
+  incomplete (R28P-1, R28P-2, R28P-3, or R27P-1's VMs listed but not read), the engine's
+  fallback answered "no vm on this host to evaluate" (n/a). Now such a check asks, per node,
+  whether every VM on it meets the check (hvaudit.engine._no_subject); a node whose list is
+  whole and empty stays n/a.
 
 Held:
+- R28P-5: a copied tree with an empty etc/pve/qemu-server: per-VM checks n/a.
 - HVA-314 features keyctl, mknod, force_rw_sys on an unprivileged container: pass naming them
   ("(features: ...)"). pve-container 94f5585 LXC.pm make_seccomp_config: keyctl drops the
   `keyctl errno 38` seccomp rule, mknod has pve-lxc-syscalld create char/block nodes (the
@@ -404,13 +410,16 @@ def test_r28p2_held_no_such_directory_is_no_guest(tmp_path: Path) -> None:
 
 
 def _tree_scan(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], drop: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], drop: str, keep_empty: bool = False
 ) -> dict[tuple[str, str], tuple[str, str]]:
-    """pve+dir:// of a copy of the hardened node's tree without etc/pve/`drop`."""
+    """pve+dir:// of a copy of the hardened node's tree without etc/pve/`drop` (or with it
+    emptied: `keep_empty`)."""
     from test_redteam2_probes import PVE_HARDENED
 
     tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
     shutil.rmtree(tree / "etc/pve" / drop)
+    if keep_empty:
+        (tree / "etc/pve" / drop).mkdir()
     main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
     out, err = capsys.readouterr()
     assert out, err
@@ -459,3 +468,38 @@ def test_r28p4_hva092_says_proxmox_settings(
         "fail",
         "1 of 1 disk(s) without mbps/iops rate limits; 1 of 1 interface(s) without a rate= limit",
     )
+
+
+def test_r28p5_vm_checks_asked_where_no_vm_is_seen(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R28P-5 (false n/a) every per-VM check (HVA-012, HVA-090, HVA-303, ...): where the scan
+    saw no VM on a node whose guest list may be incomplete (R28P-1: a token without VM.Audit
+    on /vms sees none; R28P-3: a copied tree without etc/pve/qemu-server), the engine's
+    fallback said "no vm on this host to evaluate" (n/a) for VMs that may exist."""
+    perms = {p: {"Sys.Audit": 1} for p in TOP if p != "/vms"}
+    got = _run(
+        monkeypatch,
+        capsys,
+        perms,
+        [_acl("/", "NodeAudit")],
+        [],
+        [{"roleid": "NodeAudit", "privs": "Sys.Audit"}],
+    )
+    why = f"the API token holds no VM.Audit on /vms that propagates to every guest; {HIDDEN}"
+    for check in ("HVA-012", "HVA-090", "HVA-303"):
+        assert got[(check, "pve1")] == (
+            "manual",
+            f"no VM of node pve1 in the evidence; the guest list may be incomplete: {why}",
+        )
+    got = _tree_scan(tmp_path, capsys, "qemu-server")
+    assert got[("HVA-012", "pve-h1")] == (
+        "manual",
+        "no VM of node pve-h1 in the evidence; the guest list may be incomplete: the node's VM "
+        "configurations are not known (the copied tree has no directory /etc/pve/qemu-server)",
+    )
+    # held: a node whose guest list is whole and has no VM: n/a
+    tree = tmp_path / "held"
+    tree.mkdir()
+    got = _tree_scan(tree, capsys, "qemu-server", keep_empty=True)
+    assert got[("HVA-012", "pve-h1")] == ("not_applicable", "no vm on this host to evaluate")

@@ -19,7 +19,7 @@ from hvaudit.bundle import utc_now
 from hvaudit.catalog import EDITIONS
 from hvaudit.checks import all_checks
 from hvaudit.checks.base import Check, CheckMeta, Context, Outcome, Severity, Status, Subject
-from hvaudit.model import OWN_ONLY_FIELDS, Deployment, Source, Vm, definition_differences
+from hvaudit.model import OWN_ONLY_FIELDS, Deployment, Host, Source, Vm, definition_differences
 from hvaudit.parse import ParseProblem
 from hvaudit.profile import Profile
 
@@ -359,6 +359,38 @@ def _judged(planned: Planned, ctx: Context) -> list[Outcome]:
     return outcomes
 
 
+def _no_subject(meta: CheckMeta, h: Host) -> Outcome:
+    """A check that judged nothing: not applicable on host `h`, unless `h` is a Proxmox VE node
+    whose guest list may leave VMs out (R28P-5: the API token may not see them, R28P-1; a guest
+    directory was not listed, R28P-2, R28P-3; a VM's configuration listed but not read,
+    R27P-1): a VM check is then asked, never "no vm on this host"."""
+    s = Subject("host", h.name)
+    px = h.proxmox
+    unread = [vmid for kind, vmid, _ in px.unread_guests if kind == "VM"] if px else []
+    why = (
+        (
+            px.guests_unseen
+            or (
+                f"VM(s) {', '.join(unread[:5])} listed, their configuration not read"
+                if unread
+                else ""
+            )
+        )
+        if px is not None and meta.scope == "vm"
+        else ""
+    )
+    if not why:
+        return Outcome(s, Status.NOT_APPLICABLE, f"no {meta.scope} on this host to evaluate")
+    return Outcome(
+        s,
+        Status.MANUAL,
+        f"no VM of node {h.name} in the evidence; the guest list may be incomplete: {why}",
+        question=f'Does every VM on node {h.name} meet "{meta.title}"? Evidence: `qm list` '
+        f"run as root on {h.name} and `qm config <vmid>` of each VM. Pass: yes, or the node "
+        "has no VM; fail: any VM does not.",
+    )
+
+
 def run_check(planned: Planned, ctx: Context) -> list[Result]:
     """The results of one check, in report order (sorted by subject; a crash is one error).
 
@@ -368,14 +400,7 @@ def run_check(planned: Planned, ctx: Context) -> list[Result]:
     meta, severity = planned.meta, planned.severity
     outcomes = _judged(planned, ctx)
     if not outcomes:
-        outcomes = [
-            Outcome(
-                Subject("host", h.name),
-                Status.NOT_APPLICABLE,
-                f"no {meta.scope} on this host to evaluate",
-            )
-            for h in ctx.deployment.hosts
-        ]
+        outcomes = [_no_subject(meta, h) for h in ctx.deployment.hosts]
     results: list[Result] = []
     question = meta.question
     manual = Status.MANUAL
