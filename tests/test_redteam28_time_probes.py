@@ -20,7 +20,18 @@ Findings (ID-n):
   its ntpd.conf as Debian's openntpd is; with `servers pool.ntp.org` it now passes where it
   was asked ntp's `ntpq -pn` question ("/etc/ntp.conf is absent").
 
-Held (kept as tests): ntp's ntpd (no titles) with only the LOCAL driver still fails.
+- R28T-2 (false pass) HVA-202: a ptp4l started with -f FILE (the packaged way: Fedora/RHEL
+  /etc/sysconfig/ptp4l OPTIONS="-f /etc/ptp4l.conf -i eth0", Debian /etc/linuxptp/ptp4l.conf)
+  counted as steering its PTP hardware clock whatever the file said, so phc2sys copying that
+  clock into CLOCK_REALTIME (which marks it synchronised) passed with `free_running 1` or
+  `serverOnly`/`masterOnly 1` in the file (R26T-1 read the command line only). linuxptp
+  f98cb5d config.c config_read, config_tab (free_running global, serverOnly per port),
+  CFG_ITEM_LOCKED for command-line items. Now both packaged files are collected and read; a
+  -f file hvaudit does not read (or an older bundle) is asked.
+
+Held (kept as tests): ntp's ntpd (no titles) with only the LOCAL driver still fails; ptp4l's
+packaged default file, a port section's `serverOnly 0` over `[global]`'s 1, and a command-line
+`--free_running 0` over the file's 1 still pass.
 
 Probed by script: see the tally.
 
@@ -113,3 +124,106 @@ def test_openntpd_installed_as_ntpd(host_scan, ps: str, files, status: str, mess
     if status == "manual":
         r = next(r for r in a.results if r.check.id == "HVA-202")
         assert r.outcome.question == SELF_Q
+
+
+PHC2SYS = "  811 root     /usr/sbin/phc2sys -s eth0 -c CLOCK_REALTIME -w\n"
+PHC2SYS_AUTO = "  811 root     /usr/sbin/phc2sys -a -r\n"
+
+
+def _ptp4l(args: str) -> str:
+    return f"  810 root     /usr/sbin/ptp4l {args}\n"
+
+
+def _idle(shown: str) -> str:
+    return (
+        "phc2sys sets the system clock from a PTP hardware clock, but the ptp4l beside it "
+        f"adjusts no clock ({shown}) and no ts2phc runs: nothing keeps that clock on a time "
+        "source"
+    )
+
+
+PHC_Q = (
+    "Does a source outside host hv1 steer the clock phc2sys there copies into the system "
+    "clock? Evidence: phc2sys's command line and its -f file on hv1 (-s, -c, -E, clock_servo, "
+    "free_running) and what keeps its source clock: ptp4l as a PTP client (`pmc -u -b 0 'GET "
+    "PORT_DATA_SET'` shows SLAVE) or ts2phc from a GNSS receiver, also in a container. Pass: "
+    "yes, phc2sys sets CLOCK_REALTIME (pi or linreg servo, not free_running) from a PTP "
+    "hardware clock a PTP grandmaster or GNSS receiver steers; fail: it leaves CLOCK_REALTIME "
+    "alone (ntpshm or refclock_sock servo, free_running 1) or nothing steers its source clock."
+)
+
+
+@pytest.mark.parametrize(
+    ("ps", "files", "status", "message"),
+    [
+        (
+            _ptp4l("-f /etc/ptp4l.conf -i eth0") + PHC2SYS,
+            {"/etc/ptp4l.conf": "[global]\npriority1 128\nfree_running 1\n"},
+            "manual",
+            _idle("/etc/ptp4l.conf: free_running 1"),
+        ),
+        (
+            _ptp4l("-f /etc/ptp4l.conf -i eth0") + PHC2SYS_AUTO,
+            {"/etc/ptp4l.conf": "# grandmaster\n[global]\nserverOnly 1\n"},
+            "manual",
+            _idle("/etc/ptp4l.conf: serverOnly 1"),
+        ),
+        (
+            _ptp4l("-f /etc/linuxptp/ptp4l.conf -i eth0") + PHC2SYS,
+            {"/etc/linuxptp/ptp4l.conf": "[global]\ntime_stamping hardware\n[eth0]\nmasterOnly 1\n"},
+            "manual",
+            _idle("/etc/linuxptp/ptp4l.conf: masterOnly 1"),
+        ),
+        (
+            _ptp4l("-f /etc/ptp/gm.cfg -i eth0") + PHC2SYS,
+            {},
+            "manual",
+            "phc2sys sets the system clock from a PTP hardware clock, but whether the ptp4l "
+            "beside it steers that clock is in its -f file /etc/ptp/gm.cfg, which was not read "
+            "(serverOnly, free_running)",
+        ),
+        (
+            _ptp4l("-f /etc/ptp4l.conf -i eth0") + PHC2SYS,
+            {"/etc/ptp4l.conf": "[global]\nslaveOnly 0\npriority1 128\n"},
+            "pass",
+            "phc2sys (PTP) running",
+        ),
+        (
+            _ptp4l("-f /etc/ptp4l.conf -i eth0") + PHC2SYS,
+            {"/etc/ptp4l.conf": "[global]\nserverOnly 1\n[eth0]\nserverOnly 0\n"},
+            "pass",
+            "phc2sys (PTP) running",
+        ),
+        (
+            _ptp4l("-f /etc/ptp4l.conf -i eth0 --free_running 0") + PHC2SYS,
+            {"/etc/ptp4l.conf": "[global]\nfree_running 1\n"},
+            "pass",
+            "phc2sys (PTP) running",
+        ),
+    ],
+    ids=[
+        "rhel-free-running",
+        "rhel-server-only-auto",
+        "debian-port-master-only",
+        "other-file-unread",
+        "held-rhel-default-client",
+        "held-port-overrides-global",
+        "held-command-line-locks",
+    ],
+)
+def test_ptp4l_config_file(host_scan, ps: str, files, status: str, message: str) -> None:
+    """R28T-2. linuxptp f98cb5d config.c config_read (`[global]`, `[port]` sections, `#`
+    comments, check_deprecated_options masterOnly -> serverOnly), config_tab
+    GLOB_ITEM_INT("free_running"), PORT_ITEM_INT("serverOnly"), CFG_ITEM_LOCKED ("command line
+    value, may not be changed"); ptp4l.c config_read after getopt_long. Fedora/RHEL
+    linuxptp.spec: /etc/ptp4l.conf from configs/default.cfg, /etc/sysconfig/ptp4l
+    OPTIONS="-f /etc/ptp4l.conf -i eth0", phc2sys OPTIONS="-a -r"; Debian
+    /etc/linuxptp/ptp4l.conf (found with `find_string`). Was: "phc2sys (PTP) running" (pass)
+    whatever the -f file said. Right: free_running 1, or every port server only, leaves the
+    PHC free and is asked; a file not read is asked; the defaults still pass."""
+    procs = PROCS.replace(CHRONYD, ps)
+    a = host_scan({"processes": (procs, 0), **files})
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
+    if status == "manual":
+        r = next(r for r in a.results if r.check.id == "HVA-202")
+        assert r.outcome.question == PHC_Q

@@ -852,7 +852,9 @@ def test_ptp_synchronises_the_system_clock(host_scan) -> None:
         "  410 root     /usr/sbin/ptp4l -f /etc/linuxptp/ptp4l.conf -i eno1\n"
         "  411 root     /usr/sbin/phc2sys -a -r\n"
     )
-    a = host_scan({"processes": (procs, 0)})
+    # the -f file ptp4l reads (Debian's packaged one, defaults: a PTP client): R28T-2 reads it
+    conf = "[global]\nslaveOnly 0\ntime_stamping hardware\n"
+    a = host_scan({"processes": (procs, 0), "/etc/linuxptp/ptp4l.conf": conf})
     status, msg = verdict(a, "HVA-202")
     assert status == "pass", msg
 

@@ -4799,7 +4799,8 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     it (R25T-1); its sources count as the file's where ntpsec is installed, and may settle
     what the file alone leaves open (R25T-5). phc2sys copies a PTP hardware clock into the system clock and reports it
     synchronised (sysclk_set_sync): with no ptp4l or ts2phc to steer that clock (a ptp4l its
-    command line makes server only or free running steers none, R26T-1), or a -f file
+    command line or its -f file makes server only or free running steers none, R26T-1,
+    R28T-2; a -f file not read leaves it open), or a -f file
     or long option that may set its servo, it is asked (R25T-3); one that leaves the system
     clock alone (-a without -r, an ntpshm or refclock_sock servo) is no daemon, so the daemon
     that reads it is judged (R25T-4). OpenNTPD marks the clock synchronised whatever server

@@ -173,6 +173,11 @@ FILES: tuple[FileProbe, ...] = (
     # others with /etc): a server on the host itself steers nothing from outside (R26T-2)
     FileProbe("/etc/openntpd/ntpd.conf"),
     FileProbe("/etc/ntpd.conf"),
+    # ptp4l's configuration as linuxptp's packages install it (Fedora/RHEL /etc/ptp4l.conf,
+    # Debian /etc/linuxptp/ptp4l.conf): serverOnly or free_running there leaves the PTP
+    # hardware clock phc2sys copies running free (R28T-2)
+    FileProbe("/etc/ptp4l.conf"),
+    FileProbe("/etc/linuxptp/ptp4l.conf"),
 )
 
 #: The libvirt daemons whose configuration file hvaudit reads: the monolithic libvirtd, then the

@@ -706,7 +706,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.journal_discards = _journal_discards(ev)
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
-    f.time_sync = _time_sync(processes)
+    f.time_sync = _time_sync(processes, ev)
     f.clock_synchronized = ev.fact(_cmd("time-synchronized"), _clock_synchronized)
     f.libvirt_sasl_mechanisms = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_mechanisms)
     f.libvirt_sasl_options = ev.fact(_file(LIBVIRT_SASL_CONF), _sasl_options)
@@ -6930,7 +6930,7 @@ def unspecified_address(addr: str) -> bool:
     return ip.is_unspecified or (mapped is not None and mapped.is_unspecified)
 
 
-def _time_sync(processes: Fact[str]) -> Fact[str]:
+def _time_sync(processes: Fact[str], ev: HostEvidence | None = None) -> Fact[str]:
     """The first running daemon of TIME_DAEMONS that keeps the clock synchronised ("" for none);
     a chronyd started with -x serves time but leaves the host clock alone, so it does not count."""
     if not processes.known:
@@ -6941,8 +6941,12 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
     # what keeps a PTP hardware clock on a time source: ptp4l (a PTP client) or ts2phc (a GNSS
     # receiver's PPS); phc2sys only copies that clock into CLOCK_REALTIME (R25T-3). A ptp4l whose
     # command line makes it server only or free running adjusts no clock (R26T-1)
-    idle = [_ptp4l_idle(w) for exe, w in commands if exe == "ptp4l"]
-    steered = any(exe == "ts2phc" for exe, _ in commands) or any(not i for i in idle)
+    states = [_ptp4l_idle(w, ev) for exe, w in commands if exe == "ptp4l"]
+    idle = [shown for state, shown in states if state == "idle"]
+    unread = [shown for state, shown in states if state == "unknown"]
+    steered = any(exe == "ts2phc" for exe, _ in commands) or any(
+        state == "steers" for state, _ in states
+    )
     asked = ""
     for exe, words in commands:
         if exe in TIME_DAEMONS and not (exe == "chronyd" and _clock_left_alone(words)):
@@ -6951,7 +6955,14 @@ def _time_sync(processes: Fact[str]) -> Fact[str]:
             mode = _phc2sys_mode(words)
             if mode == "pps" or (mode == "system" and steered):
                 return Fact.of("phc2sys (PTP)", *processes.sources)
-            if mode == "system" and idle:
+            if mode == "system" and unread:
+                # the -f file may make ptp4l server only or free running (R28T-2)
+                asked = asked or (
+                    "phc2sys sets the system clock from a PTP hardware clock, but whether the "
+                    f"ptp4l beside it steers that clock is in its -f file {unread[0]}, which "
+                    "was not read (serverOnly, free_running)"
+                )
+            elif mode == "system" and idle:
                 asked = asked or (
                     "phc2sys sets the system clock from a PTP hardware clock, but the ptp4l "
                     f"beside it adjusts no clock ({idle[0]}) and no ts2phc runs: nothing keeps "
@@ -7000,22 +7011,79 @@ _PTP4L_IDLE_OPTS = {
 }
 
 
-def _ptp4l_idle(words: list[str]) -> str:
-    """The option of a ptp4l's command line that keeps it from steering any clock ("" where none
-    does): ptp4l(8) serverOnly "prevents the port from entering the client state. In addition,
-    the local clock will ignore Announce messages received on this port", so it follows no
-    master and its PHC runs free; free_running "Don't adjust the local clock if enabled" (read
-    with `fetch` of richardcochran/linuxptp f98cb5d). The last value of an item wins
-    (config_parse_option). A -f file may set them too: not read, so such a ptp4l still counts
-    (R26T-1, a lead)."""
+#: ptp4l's configuration files as linuxptp's packages install them (R28T-2): Fedora's and
+#: RHEL's linuxptp.spec `install -m 644 -p configs/default.cfg %{_sysconfdir}/ptp4l.conf` and
+#: /etc/sysconfig/ptp4l `OPTIONS="-f /etc/ptp4l.conf -i eth0"`; Debian's linuxptp
+#: /etc/linuxptp/ptp4l.conf (`ptp4l -f /etc/linuxptp/ptp4l.conf -i eth0`, read with
+#: `find_string`).
+PTP4L_CONFS = ("/etc/ptp4l.conf", "/etc/linuxptp/ptp4l.conf")
+
+
+def _ptp4l_on(value: str) -> bool:
+    """An integer item's value as ptp4l reads it for 0/1 items: anything but zero is on."""
+    return value.strip().lstrip("+0") not in ("", "-")
+
+
+def _ptp4l_idle(words: list[str], ev: HostEvidence | None = None) -> tuple[str, str]:
+    """Whether a ptp4l steers a clock, as (state, shown): ("steers", ""), ("idle", the option or
+    line that keeps it from steering any clock) or ("unknown", the file that was not read).
+    ptp4l(8) serverOnly "prevents the port from entering the client state. In addition, the
+    local clock will ignore Announce messages received on this port", so it follows no master
+    and its PHC runs free; free_running "Don't adjust the local clock if enabled" (read with
+    `fetch` of richardcochran/linuxptp f98cb5d). The last value of an item wins
+    (config_parse_option). The -f file (config.c config_read: `#` comments, `[global]` and
+    `[port]` sections, `name value` lines, masterOnly read as serverOnly by
+    check_deprecated_options) sets them too (R28T-2): free_running is a global item
+    (GLOB_ITEM_INT), serverOnly a port item (PORT_ITEM_INT) whose `[global]` value is every
+    port's default and whose `[port]` value that port's; a command-line item is locked
+    (CFG_ITEM_LOCKED, "command line value, may not be changed") against the file's `[global]`.
+    The ports are the -i interfaces and the file's port sections; every one server only
+    leaves the clock free. A file other than PTP4L_CONFS, or one not read, is unknown."""
     options, _ = _getopt(words, _PTP4L_ARG_OPTS, _PTP4L_IDLE_OPTS)
     last: dict[str, str] = {}
     for item, value in options:
         if item in _PTP4L_IDLE_OPTS.values():
             # masterOnly sets serverOnly: the later of the two wins
             last[item.replace("masterOnly", "serverOnly")] = f"--{item} {value.strip()}"
-    on = [shown for shown in last.values() if shown.split()[1].lstrip("+0") not in ("", "-")]
-    return on[0] if on else ""
+    conf = next((v for letter, v in reversed(options) if letter == "f"), "")
+    ports = {v for letter, v in options if letter == "i"}
+    free = last.get("free_running", "")
+    if free and _ptp4l_on(free.split()[-1]):
+        return "idle", free
+    server: dict[str, str] = {}  # "" for [global], else the port section's name
+    if conf:
+        got = ev.get(_file(conf)) if ev is not None and conf in PTP4L_CONFS else None
+        if got is None or got.state != "ok":
+            return "unknown", conf
+        section = None
+        for raw in got.text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                name = line.strip("[] \t")
+                section = "" if name.lower() == "global" else name
+                if name.lower() not in ("global", "unicast_master_table"):
+                    ports.add(name)
+                continue
+            key, value = (line.split(None, 1) + [""])[:2]
+            if section is None:
+                continue
+            if key == "free_running" and section == "" and not free and _ptp4l_on(value):
+                return "idle", f"{conf}: free_running {value}"
+            if key in ("serverOnly", "masterOnly"):
+                server[section] = f"{conf}: {key} {value}"
+    cli = last.get("serverOnly", "")
+    default = cli or server.get("", "")
+
+    def on(shown: str) -> bool:
+        return bool(shown) and _ptp4l_on(shown.split()[-1])
+
+    if ports and all(on(server.get(p, default)) for p in ports):
+        return "idle", next(server.get(p, default) for p in sorted(ports))
+    if not ports and on(default):
+        return "idle", default
+    return "steers", ""
 
 
 #: ptp4l's short options that take a value (linuxptp ptp4l.c getopt "AEP246HSLf:i:p:sl:mqvh").
