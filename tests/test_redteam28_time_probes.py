@@ -170,7 +170,9 @@ PHC_Q = (
         ),
         (
             _ptp4l("-f /etc/linuxptp/ptp4l.conf -i eth0") + PHC2SYS,
-            {"/etc/linuxptp/ptp4l.conf": "[global]\ntime_stamping hardware\n[eth0]\nmasterOnly 1\n"},
+            {
+                "/etc/linuxptp/ptp4l.conf": "[global]\ntime_stamping hardware\n[eth0]\nmasterOnly 1\n"
+            },
             "manual",
             _idle("/etc/linuxptp/ptp4l.conf: masterOnly 1"),
         ),

@@ -7066,7 +7066,7 @@ def _ptp4l_idle(words: list[str], ev: HostEvidence | None = None) -> tuple[str, 
                 if name.lower() not in ("global", "unicast_master_table"):
                     ports.add(name)
                 continue
-            key, value = (line.split(None, 1) + [""])[:2]
+            key, value = [*line.split(None, 1), ""][:2]
             if section is None:
                 continue
             if key == "free_running" and section == "" and not free and _ptp4l_on(value):
