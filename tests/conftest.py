@@ -215,8 +215,13 @@ APT_LISTS_RELEASE = (
     f"{_MAIN}:Date: Sat, 09 Nov 2024 10:44:46 UTC\n"
 )
 
-#: The hardened host's rsyslog.d file: an omfwd action over TLS that authenticates the server.
+#: The global CA certificate of rsyslog's TLS drivers (without one they refuse every server, R28L-1).
+RSYSLOG_CA = 'global(DefaultNetstreamDriverCAFile="/etc/ssl/certs/logs-ca.pem")'
+#: The hardened host's rsyslog.d file: an omfwd action over TLS that authenticates the server
+#: against the CA that signed the log server's certificate (without a CA the TLS drivers refuse
+#: every server, R28L-1).
 RSYSLOG_REMOTE = (
+    f"/etc/rsyslog.d/50-remote.conf:{RSYSLOG_CA}\n"
     '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" port="6514"\n'
     '/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" StreamDriverMode="1"\n'
     '/etc/rsyslog.d/50-remote.conf:       StreamDriverAuthMode="x509/name")\n'

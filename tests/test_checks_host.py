@@ -16,6 +16,7 @@ from conftest import (
     HARDENED_HOST,
     IP_LINK,
     NFT_DROP,
+    RSYSLOG_CA,
     WEB01_UUID,
     domain_xml,
     messages,
@@ -1502,7 +1503,8 @@ def test_cpu_flaws_open_across_smt_siblings(
     assert messages(a, "HVA-181")["hv1"] == message
 
 
-RSYSLOG_FWD = (
+RSYSLOG_FWD = (  # the CA: without one every server is refused (R28L-1)
+    f"/etc/rsyslog.d/50-remote.conf:{RSYSLOG_CA}\n"
     '/etc/rsyslog.d/50-remote.conf:action(type="omfwd" target="logs.example.internal" '
     'port="6514"\n/etc/rsyslog.d/50-remote.conf:       protocol="tcp" StreamDriver="gtls" '
     'StreamDriverMode="1"{auth})\n'
@@ -1543,6 +1545,7 @@ def test_legacy_rsyslog_tls_in_anon_mode_fails(host_scan) -> None:
     conf = (
         "/etc/rsyslog.conf:$ModLoad imuxsock\n"  # the system log socket (R25L-4)
         "/etc/rsyslog.conf:$DefaultNetstreamDriver gtls\n"
+        "/etc/rsyslog.conf:$DefaultNetstreamDriverCAFile /etc/ssl/certs/logs-ca.pem\n"  # R28L-1
         "/etc/rsyslog.conf:$ActionSendStreamDriverMode 1\n"
         "/etc/rsyslog.conf:$ActionSendStreamDriverAuthMode anon\n"
         "/etc/rsyslog.conf:*.* @@logs.example.internal:6514\n"

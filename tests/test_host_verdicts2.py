@@ -274,6 +274,7 @@ RSYSLOG = (
     # kernel's messages at most (R25L-4)
     "/etc/rsyslog.conf:$ModLoad imuxsock\n"
     "/etc/rsyslog.conf:$DefaultNetstreamDriver gtls\n"
+    "/etc/rsyslog.conf:$DefaultNetstreamDriverCAFile /etc/ssl/certs/logs-ca.pem\n"  # R28L-1
     "/etc/rsyslog.conf:$ActionSendStreamDriverMode 1\n"
     "/etc/rsyslog.conf:$ActionSendStreamDriverAuthMode x509/name\n"
 )

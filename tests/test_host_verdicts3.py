@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, domain_xml, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_CA, domain_xml, messages, outcomes
 from test_redteam_probes import SELINUX_HOST
 
 # --- HVA-043 / HVA-044: SELinux domain types made permissive one by one ---------------------------
@@ -153,7 +153,8 @@ LEGACY_TLS = (
 
 def _rsyslog(*lines: str, legacy: bool = False) -> tuple[str, int]:
     main = DEBIAN_RSYSLOG_MAIN  # includes /etc/rsyslog.d/*.conf
-    return (main + (LEGACY_TLS if legacy else "") + "".join(f"{RS}{ln}\n" for ln in lines), 0)
+    body = "".join(f"{RS}{ln}\n" for ln in (RSYSLOG_CA, *lines))  # the CA: R28L-1
+    return (main + (LEGACY_TLS if legacy else "") + body, 0)
 
 
 @pytest.mark.parametrize(

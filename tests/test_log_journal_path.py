@@ -287,6 +287,7 @@ def test_legacy_ruleset_of_a_network_input_names_it(host_scan) -> None:
         "$ModLoad imuxsock",
         "$ModLoad imtcp",
         "$DefaultNetstreamDriver gtls",
+        "$DefaultNetstreamDriverCAFile /etc/ssl/certs/logs-ca.pem",  # R28L-1
         "$RuleSet relay",
         "$ActionSendStreamDriverMode 1",
         "$ActionSendStreamDriverAuthMode x509/name",

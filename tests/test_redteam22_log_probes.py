@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEBIAN_RSYSLOG_MAIN, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, RSYSLOG_CA, messages, outcomes
 
 R = "/etc/rsyslog.d/50-remote.conf:"
 GOOD = (
@@ -60,7 +60,8 @@ GOOD = (
 
 
 def _rsyslog(main: str, remote: str) -> dict[str, tuple[str, int]]:
-    return {"rsyslog-config": (main + "".join(R + ln + "\n" for ln in remote.splitlines()), 0)}
+    lines = [RSYSLOG_CA, *remote.splitlines()]  # the CA: R28L-1
+    return {"rsyslog-config": (main + "".join(R + ln + "\n" for ln in lines), 0)}
 
 
 @pytest.mark.parametrize(

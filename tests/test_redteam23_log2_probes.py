@@ -70,7 +70,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_CA, messages, outcomes
 
 MAIN = "/etc/syslog-ng/syslog-ng.conf"
 HEAD = """@version: 3.38
@@ -245,6 +245,6 @@ def test_rsyslog_indirect_call_reaches_ruleset(
     reaches the forwarding ruleset as `call fwd` does (asked, the ruleset a filter); held
     twins: `call fwd`, and call_indirect of another constant name (fail)."""
     lines = ('ruleset(name="fwd") {', GOOD, "}", *calls)
-    text = DEBIAN_RSYSLOG_MAIN + "".join(RS + ln + "\n" for ln in lines)
+    text = DEBIAN_RSYSLOG_MAIN + "".join(RS + ln + "\n" for ln in (RSYSLOG_CA, *lines))
     a = host_scan({"rsyslog-config": (text, 0)})
     assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == ({"hv1": status}, {"hv1": message})

@@ -81,7 +81,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_CA, messages, outcomes
 
 NG_HEAD = """@version: 3.38
 source s_src { system(); internal(); };
@@ -203,7 +203,7 @@ def test_rsyslog_omdiscard_is_a_stop(host_scan, before: str, status: str, messag
     `:omdiscard:` and action(type="omdiscard") end the message's processing as `stop` does.
     Under a property filter it is a filtered stop (asked); held twin: a file action in its place
     keeps the pass."""
-    text = DEBIAN_RSYSLOG_MAIN + "".join(R + ln + "\n" for ln in (before, GOOD))
+    text = DEBIAN_RSYSLOG_MAIN + "".join(R + ln + "\n" for ln in (RSYSLOG_CA, before, GOOD))
     a = host_scan({"rsyslog-config": (text, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}
@@ -250,7 +250,7 @@ def test_rsyslog_failover_forward_is_asked(
     modern equivalent is action.execOnlyWhenPreviousIsSuspended: a failover forward after a
     file action forwards nothing while the file is written, so it is a filter the text cannot
     settle (asked, never a pass). Held twin: "off" keeps the pass."""
-    text = DEBIAN_RSYSLOG_MAIN + "".join(R + ln + "\n" for ln in lines)
+    text = DEBIAN_RSYSLOG_MAIN + "".join(R + ln + "\n" for ln in (RSYSLOG_CA, *lines))
     a = host_scan({"rsyslog-config": (text, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

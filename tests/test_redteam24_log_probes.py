@@ -102,7 +102,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_CA, messages, outcomes
 
 PASS = {"hv1": "logs forwarded over TLS to logs.example.internal"}
 
@@ -279,6 +279,7 @@ def _omfwd(*targets: str) -> dict[str, tuple[str, int]]:
         f'{f}:       StreamDriverMode="1" StreamDriverAuthMode="x509/name")\n'
         for t in targets
     )
+    text = f"{f}:{RSYSLOG_CA}\n" + text  # the CA (R28L-1)
     return {"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0)}
 
 

@@ -92,6 +92,7 @@ import pytest
 from conftest import (
     DEBIAN_RSYSLOG_MAIN,
     HARDENED_HOST,
+    RSYSLOG_CA,
     messages,
     outcomes,
     question_line,
@@ -112,7 +113,7 @@ FP = "SHA256:" + "AB:" * 31 + "CD"
 
 
 def _rsyslog(host_scan, *lines: str):  # type: ignore[no-untyped-def]
-    text = "".join(f"{REMOTE}:{line}\n" for line in lines)
+    text = "".join(f"{REMOTE}:{line}\n" for line in (RSYSLOG_CA, *lines))  # the CA: R28L-1
     return host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0)})
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import domain_xml, messages, outcomes, with_current_kernel
+from conftest import RSYSLOG_CA, domain_xml, messages, outcomes, with_current_kernel
 
 
 def _rsyslog(*files: tuple[str, str]) -> tuple[str, int]:
@@ -19,7 +19,7 @@ def _rsyslog(*files: tuple[str, str]) -> tuple[str, int]:
     file loading imuxsock first (the system log socket: without it or imjournal rsyslog forwards
     the kernel's messages at most, R25L-4)."""
     files = tuple(
-        (path, 'module(load="imuxsock")\n' + text if path == RS_MAIN else text)
+        (path, f'module(load="imuxsock")\n{RSYSLOG_CA}\n' + text if path == RS_MAIN else text)
         for path, text in files
     )
     return "".join(f"{path}:{line}\n" for path, text in files for line in text.splitlines()), 0

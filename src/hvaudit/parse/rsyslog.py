@@ -117,6 +117,23 @@ NO_PEERS = (
     "{auth} with no {peers}: the TLS driver matches the server's certificate against no "
     "permitted peer and refuses every server, so nothing is sent"
 )
+#: The CA certificate the TLS drivers check the server's chain against: the action's
+#: streamdriver.CAFile, else omfwd's module default (module(load="omfwd" streamdriver.CAFile=),
+#: tools/omfwd.c applyModuleTlsDefaults, for action() objects and legacy `@@` selectors alike),
+#: else the global DefaultNetstreamDriverCAFile (legacy $DefaultNetstreamDriverCAFile; runtime/
+#: glbl.c); the ossl driver also loads CAExtraFiles (action, module or global
+#: NetstreamDriverCAExtraFiles; runtime/net_ossl.c osslCtxInit). With none, gtls only warns "CA
+#: certificate is not set" (runtime/nsd_gtls.c gtlsInitCred) and gtlsChkPeerCertValidity
+#: refuses every server's certificate, "signer not found", in x509/name and x509/certvalid mode
+#: (x509/fingerprint checks no chain there); ossl verifies every mode but anon (SSL_VERIFY_PEER,
+#: runtime/nsd_ossl.c osslInitSession) and net_ossl_verify_callback fails any error but an
+#: expired certificate; mbedtls does the same (runtime/nsd_mbedtls.c CheckVerifyResult aborts
+#: on any verify flag): nothing is sent (R28L-1).
+NO_CA = (
+    "{auth} with no CA certificate ({where}): the TLS driver trusts no issuer, so it refuses "
+    "every server and nothing is sent"
+)
+CA_SETTINGS = "DefaultNetstreamDriverCAFile, streamdriver.CAFile"
 #: A permitted peer holding `*` is a wildcard (rsyslog runtime/net.c PermittedPeerWildcardCompile
 #: and PermittedPeerWildcardMatch, one name label per `*` component, `*` alone any label; librelp
 #: src/tcp.c relpTcpChkOnePeerWildcard the same): any certificate of the CA whose name has that
@@ -125,6 +142,14 @@ WILDCARD_PEER = (
     "{peers} '{peer}' is a wildcard: any certificate of the CA with a name of that shape "
     "passes as the log server"
 )
+
+#: The parameters that set a CA certificate outside an action (global, omfwd module).
+_CA_PARAMS = {
+    "defaultnetstreamdrivercafile",
+    "netstreamdrivercaextrafiles",
+    "streamdriver.cafile",
+    "streamdriver.caextrafiles",
+}
 
 _OBJECT = re.compile(r"\b(action|global|include|module)\s*\(", re.I)
 _PARAM = re.compile(
@@ -158,6 +183,17 @@ class RsyslogDestination:
     """TLS in x509/name mode with streamdriver.permitExpiredCerts unset, judged for no known
     rsyslog release: whether an expired server certificate is accepted depends on the release
     (EXPIRED_DEFAULT_ON), so the TLS the destination counts as is not settled (HL18-8)."""
+
+
+@dataclass(slots=True)
+class _Trust:
+    """The CA certificates configured outside the actions (NO_CA): the global ones
+    (DefaultNetstreamDriverCAFile, NetstreamDriverCAExtraFiles) and omfwd's module defaults;
+    `unsure` when a file or object that may set one was not read."""
+
+    ca: bool = False
+    extra: bool = False
+    unsure: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +385,10 @@ class _Pending:
     directive; omrelp tls.permittedPeer)."""
     relp: bool = False
     """An omrelp action (librelp checks names against the permitted peers only)."""
+    ca: bool = False
+    """The action sets streamdriver.CAFile."""
+    extra_ca: bool = False
+    """The action sets streamdriver.CAExtraFiles (read by the ossl driver only)."""
 
 
 _IF = re.compile(r"^if\b(.*?)\bthen\b\s*(.*)$", re.I | re.S)
@@ -419,6 +459,7 @@ def rsyslog_forwarding(
     filtered_stops: list[tuple[tuple[str, ...], str]] = []  # (rulesets, the stop as text)
     inputs: list[str] = []
     legacy_ruleset = ""  # `$RuleSet NAME` in force (rsyslog legacy multiple rulesets)
+    trust = _Trust()
 
     def current() -> tuple[str, tuple[str, ...]]:
         """The next action's selector and filters, the legacy ruleset it stands in included."""
@@ -442,6 +483,16 @@ def rsyslog_forwarding(
                 rule(body)
                 continue
             enabled = _enabled(_params(body)) if kind.startswith("object:") else "on"
+            if (
+                enabled == "env"
+                and kind in ("object:global", "object:module")
+                and set(_params(body)) & _CA_PARAMS
+            ):
+                # a CA certificate set or not depending on rsyslogd's environment (NO_CA)
+                unread.append(
+                    f"{kind[7:]}({' '.join(body.split())[:160]}) (config.enabled "
+                    "from the environment)"
+                )
             if enabled == "env" and kind == "object:include":
                 unread.append(
                     f"include({' '.join(body.split())}) (config.enabled from the environment)"
@@ -455,9 +506,14 @@ def rsyslog_forwarding(
                     default_driver = _value(params["defaultnetstreamdriver"]).lower()
                 if "compatibility.defaults.secure" in params:
                     strict = _value(params["compatibility.defaults.secure"]).lower() == "strict"
+                trust.ca = trust.ca or "defaultnetstreamdrivercafile" in params
+                trust.extra = trust.extra or "netstreamdrivercaextrafiles" in params
             elif kind == "object:module":
                 params = _params(body)
                 load = _value(params.get("load", "")).lower()
+                if load.removeprefix("builtin:") == "omfwd":
+                    trust.ca = trust.ca or "streamdriver.cafile" in params
+                    trust.extra = trust.extra or "streamdriver.caextrafiles" in params
                 off = _value(params.get("syssock.use", "on")).lower() in ("off", "0", "no")
                 if load and not (load == "imuxsock" and off):
                     inputs.append(load)
@@ -503,6 +559,10 @@ def rsyslog_forwarding(
                     inputs.append("-imuxsock")
                 elif name == "defaultnetstreamdriver":
                     default_driver = word.lower() or None
+                elif name == "defaultnetstreamdrivercafile" and word:
+                    trust.ca = True
+                elif name == "netstreamdrivercaextrafiles" and word:
+                    trust.extra = True
                 elif name == "actionsendstreamdriver":
                     legacy.driver = word.lower() or None
                 elif name == "actionsendstreamdrivermode":
@@ -640,8 +700,9 @@ def rsyslog_forwarding(
     loaded = [i for i in inputs if not i.startswith("-")]
     if "-imuxsock" in inputs:  # legacy $OmitLocalLogging on: imuxsock reads no system socket
         loaded = [i for i in loaded if i != "imuxsock"]
+    trust.unsure = bool(unread)
     return RsyslogForwarding(
-        tuple(_judge(p, default_driver, strict, local, version) for p in pending),
+        tuple(_judge(p, default_driver, strict, local, version, trust) for p in pending),
         tuple(dict.fromkeys(unread)),
         tuple(dict.fromkeys(loaded)),
         RSYSLOG_MAIN in files,
@@ -752,6 +813,8 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
         filters=filters,
         expired=_value(params.get("streamdriver.permitexpiredcerts", "")).lower(),
         peers=_peers(_value(params.get("streamdriverpermittedpeers", ""))),
+        ca="streamdriver.cafile" in params,
+        extra_ca="streamdriver.caextrafiles" in params,
     )
 
 
@@ -797,12 +860,13 @@ def _judge(
     strict: bool,
     local: dict[str, bool],
     version: str | None = None,
+    trust: _Trust | None = None,
 ) -> RsyslogDestination:
     """A destination carries the host's logs when libvirt's daemons' errors (daemon.err: libvirt
     logs to the daemon facility, virlog.c) reach it: its selector lets them through and no
     earlier `stop` under a selector took them (rsyslog "stop": processing of the message ends).
     An earlier stop under a filter kept as text joins the destination's filters."""
-    dest = _judge_tls(p, default_driver, strict, version)
+    dest = _judge_tls(p, default_driver, strict, version, trust)
     filters = tuple(dict.fromkeys((*p.filters, *p.stopped_if)))
     for f in filters:
         if f.startswith("ruleset ") and not (
@@ -843,7 +907,11 @@ def _judge(
 
 
 def _judge_tls(
-    p: _Pending, default_driver: str | None, strict: bool, version: str | None = None
+    p: _Pending,
+    default_driver: str | None,
+    strict: bool,
+    version: str | None = None,
+    trust: _Trust | None = None,
 ) -> RsyslogDestination:
     driver = p.driver or default_driver or "ptcp"
     tls_driver = driver in TLS_DRIVERS
@@ -864,6 +932,14 @@ def _judge_tls(
         return RsyslogDestination(f"{p.name} ({ANON_TLS})", False)
     if p.auth == "x509/certvalid":
         return RsyslogDestination(f"{p.name} ({CERTVALID_TLS})", False)
+    trust = trust or _Trust()
+    ossl = driver == "ossl"
+    has_ca = p.ca or trust.ca or (ossl and (p.extra_ca or trust.extra))
+    chain = p.auth in (None, "x509/name") or driver in ("ossl", "mbedtls")
+    if not p.relp and chain and not has_ca and not trust.unsure:
+        where = CA_SETTINGS + (", CAExtraFiles" if ossl else "")
+        auth = f"StreamDriverAuthMode {p.auth or 'x509/name (the default)'}"
+        return RsyslogDestination(f"{p.name} ({NO_CA.format(auth=auth, where=where)})", False)
     peers = "tls.permittedPeer" if p.relp else "StreamDriverPermittedPeers"
     if not p.peers and (p.auth == "x509/fingerprint" or (p.relp and p.auth == "x509/name")):
         auth = f"tls.authMode {p.auth[5:]}" if p.relp else f"StreamDriverAuthMode {p.auth}"
