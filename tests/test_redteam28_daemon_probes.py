@@ -27,27 +27,38 @@ Findings:
   torvalds/linux Documentation/networking/ip-sysctl.rst); the user-mode guest's
   127.0.0.1-only rule (R25O-3, libslirp sotranslate_out4) had been applied to it too. Now
   _loopback4_relays takes every 127/8 address for route_localnet and 127.0.0.1 for guests.
+- R28O-5 (wrong fail) HVA-031 and HVA-036: the converse. A VNC console on 127.0.0.2 and a raw
+  `-incoming tcp:127.0.0.2:4444` failed as reachable from a user-mode guest beside them, whose
+  connection to its host address becomes one to 127.0.0.1 alone (libslirp src/socket.c
+  sotranslate_out4 `sin->sin_addr = loopback_addr`; R25O-3). consoles._local and
+  hardening.raw_migration_listeners now apply guest_loopback; route_localnet still opens all
+  of 127/8.
 
 Held (kept as tests): swtpm_user/swtpm_group unset with tss listed, set to tss, set to numbers
 (+105, 112), and a swtpm running as tss, all still pass; a relay on 127.0.0.2 beside a
 user-mode guest (route_localnet 0) passes, one on 127.0.0.1 fails.
 
-Probed by script: 9 swtpm inputs (above, and /etc/group unread: already an error); 9 relay
+Probed by script: 4 inputs for R28O-5 (VNC and -incoming on 127.0.0.1 / 127.0.0.2 beside a
+user-mode guest); 9 swtpm inputs (above, and /etc/group unread: already an error); 9 relay
 inputs (127.0.0.1, 127.0.0.2, 127.1.2.3 x route_localnet 1, unread, 0); 6 libvirt files
 unreadable (libvirtd.conf, qemu.conf, virtproxyd.conf, virtqemud.conf, virtlogd.conf,
 /etc/sasl2/libvirt.conf) x 16 checks: none passed on a file it needs.
 
-Tally: 4 findings, 4 false passes, 7 tests (12 cases), 6 cases failed before the fixes.
+Tally: 5 findings, 4 false passes and 1 wrong fail, 9 tests (14 cases), 8 cases failed before
+the fixes.
 
 Leads left: (filled in at the end of the round)
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes, run_assessment
 from test_leads10 import PROCS, ROUTED_BR0, UNREAD, WHY
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
 
 QEMU = "/etc/libvirt/qemu.conf"
 QEMU_CONF = HARDENED_HOST[QEMU]
@@ -204,3 +215,58 @@ def test_relay_on_other_127_address_beside_user_mode_guest_held(host_scan) -> No
         "the user-mode networking of VM slirp (<interface type='user'>)"
         in (messages(b, "HVA-030")["hv1"])
     )
+
+
+def _vnc(addr: str) -> str:
+    return domain_xml(
+        "web01",
+        f"<devices><graphics type='vnc' port='5901' autoport='no' listen='{addr}'>"
+        f"<listen type='address' address='{addr}'/></graphics></devices>",
+    )
+
+
+def test_console_on_127_0_0_2_beside_user_mode_guest(host_scan) -> None:
+    """R28O-5 (wrong fail) HVA-031: a user-mode guest's connection to its host address
+    becomes one to 127.0.0.1 alone (libslirp src/socket.c sotranslate_out4 `sin->sin_addr =
+    loopback_addr`; passt(1) --map-host-loopback "both source and destination of 127.0.0.1";
+    R25O-3), so a VNC console on 127.0.0.2 is out of its reach; HVA-031 failed it as on the
+    network ("vnc on 127.0.0.2 without a password") beside VM slirp. Held: 127.0.0.1 fails."""
+    slirp = domain_xml("slirp", USER_NIC)
+    a = host_scan(domains=[_vnc("127.0.0.2"), slirp])
+    assert (outcomes(a, "HVA-031")["web01"], messages(a, "HVA-031")["web01"]) == (
+        "pass",
+        "console(s) reachable only from the host",
+    )
+    b = host_scan(domains=[_vnc("127.0.0.1"), slirp])
+    assert (outcomes(b, "HVA-031")["web01"], messages(b, "HVA-031")["web01"]) == (
+        "fail",
+        "vnc on 127.0.0.1 without a password; 127/8 is reachable from guests: the user-mode "
+        "networking of VM slirp (<interface type='user'>) turns a guest's connection to its "
+        "host address into one to 127.0.0.1",
+    )
+
+
+def test_raw_incoming_on_127_0_0_2_beside_user_mode_guest(tmp_path: Path) -> None:
+    """R28O-5 (wrong fail) HVA-036: the same rule for a raw `-incoming tcp:127.0.0.2:4444`
+    (hvaudit.checks.hardening raw_migration_listeners): out of a user-mode guest's reach, it
+    is judged as a loopback listener without one (a pass here); 127.0.0.1 still fails."""
+    got = {}
+    for addr in ("127.0.0.1", "127.0.0.2"):
+        (tmp_path / addr).mkdir()
+        doms = {
+            "web01": domain_xml("web01"),
+            "inc": _raw_cpu_domain("inc", "", "-incoming", f"tcp:{addr}:4444"),
+            "slirp": domain_xml("slirp", body=USER_NIC),
+        }
+        a = run_assessment(_replayed_on(tmp_path / addr, dict(HARDENED_HOST), doms))
+        got[addr] = (outcomes(a, "HVA-036")["hv1"], messages(a, "HVA-036")["hv1"])
+    assert got == {
+        "127.0.0.1": (
+            "fail",
+            "VM inc's QEMU argument -incoming tcp:127.0.0.1:4444: QEMU waits for a migration "
+            "stream (main channel) on 127.0.0.1, which the user-mode networking of VM slirp "
+            "(<interface type='user'>) opens to its guest (a connection to its host address "
+            "becomes one to 127.0.0.1)",
+        ),
+        "127.0.0.2": ("pass", "migration_address = 10.0.1.10, migrate_tls_x509_verify = 1"),
+    }

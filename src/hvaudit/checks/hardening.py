@@ -392,7 +392,8 @@ def raw_migration_listeners(
                         f"{waits} on {r.host}, which route_localnet = 1 on "
                         f"{', '.join(scope.routed)} opens to the network"
                     )
-                elif is_ipv4_loopback(r.host) and others:
+                elif guest_loopback(r.host) == 4 and others:
+                    # 127.0.0.1 alone of 127/8 is a user-mode guest's (R25O-3, R28O-5)
                     out.fails.append(
                         f"{waits} on {r.host}, which the user-mode networking of "
                         f"{', '.join(others[:5])} opens to its guest (a connection to its host "
