@@ -24,17 +24,29 @@ Findings (R28A-n):
   paths) makes the evidence unavailable, a manual item, never a pass; a listing systemctl
   did not answer ("Failed to connect to bus") is an error, never "no socket unit".
 
-Held (kept as tests): a docker-tcp.socket under daemon.json "tlsverify": true (pass, 2).
+- R28A-2 (false pass) HVA-142: containerd's socket counted only as stat saw it at
+  /run/containerd/containerd.sock. containerd-config.toml(5) [grpc] `address`, `uid`, `gid`
+  (0 by default) place and own it, and containerd chmods it 0660 and chowns it to uid:gid
+  wherever it is (containerd pkg/sys/socket_unix.go GetLocalListener). `gid = 50` (staff)
+  with the socket moved to /run/containerd/alt.sock, or with containerd stopped and
+  containerd.service enabled, passed "2 administrative principal(s)". Now
+  /etc/containerd/config.toml and containerd.service's state are collected; where containerd
+  runs or is enabled, a non-zero gid's group and uid's account count; a config given with
+  -c/--config, `imports`, or a file that could not be read is a manual item.
 
-Probed by script: 9 inputs (the 7 kept cases, and 2 that held by existing code: a listening snap.lxd.daemon.unix.socket whose stat'ed socket is
+Held (kept as tests): a docker-tcp.socket under daemon.json "tlsverify": true (pass, 2);
+containerd with the default [grpc] (uid, gid 0: pass, 2).
+
+Probed by script: 13 inputs (the 11 kept cases, and 2 that held by existing code: a listening snap.lxd.daemon.unix.socket whose stat'ed socket is
 group lxd, and `/run/docker.sock docker-custom.socket docker.service`, stat'ed already).
 
-Tally: 1 finding (1 false pass); 7 cases, 6 failed before the fix (R28A-1: 6), 1 held.
+Tally: 2 findings (2 false passes); 11 cases, 9 failed before the fixes (R28A-1: 6, R28A-2:
+3), 2 held.
 
 Leads left: a socket unit that is enabled but not listening now (list-sockets --state=active
-shows only live ones; its ACTIVATES is unknown until loaded); containerd's
-/etc/containerd/config.toml [grpc] address/gid (not collected; a moved socket is not
-stat'ed) and containerd/CRI-O enabled while stopped; DOCKER_TLS_VERIFY in docker.service's
+shows only live ones; its ACTIVATES is unknown until loaded); CRI-O enabled while stopped
+and crio.conf [crio.api] listen moved (the socket is stat'ed at the default path only);
+containerd's [grpc] tcp_address and k3s's own containerd config; DOCKER_TLS_VERIFY in docker.service's
 Environment= (moby cmd/dockerd: tlsverify defaults on when set; a wrong fail at most).
 """
 
@@ -42,7 +54,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_redteam26_accounts_probes import BASE, EVERYONE, PASS2, _142, _units
+from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, PASS2, PS, _142, _units
 
 
 def _sockets(*rows: str) -> tuple[str, int]:
@@ -129,4 +141,57 @@ def test_socket_listing_unanswered(host_scan) -> None:
         "evidence could not be collected: the listening socket units were not listed (exit "
         "status 1: Failed to connect to bus: No such file or directory): whether one starts a "
         "container daemon on the first connection is unknown",
+    )
+
+
+CONTAINERD_GID = 'version = 2\n\n[grpc]\n  address = "/run/containerd/alt.sock"\n  gid = 50\n'
+
+
+@pytest.mark.parametrize(
+    ("ps", "units"),
+    [
+        ("  950 root     /usr/bin/containerd\n", "docker.service disabled enabled"),
+        ("", "containerd.service enabled enabled"),
+    ],
+    ids=["running-moved-socket", "enabled-stopped"],
+)
+def test_containerd_grpc_gid(host_scan, ps: str, units: str) -> None:
+    """R28A-2 (false pass) HVA-142. containerd-config.toml(5) [grpc] gid owns the API socket,
+    which containerd chmods 0660 at whatever `address` (containerd pkg/sys/socket_unix.go
+    GetLocalListener: os.Chmod(path, 0660); os.Chown(path, uid, gid)): group staff (gid 50,
+    bob and carol) may create privileged containers. The socket moved off the stat'ed path, or
+    containerd stopped with containerd.service enabled: passed "2 administrative
+    principal(s)"."""
+    over = {
+        **BASE,
+        "processes": (PS + ps, 0),
+        "container-units": _units(units),
+        "/etc/containerd/config.toml": CONTAINERD_GID,
+    }
+    assert _142(host_scan(over)) == FAIL4
+
+
+def test_containerd_default_config_held(host_scan) -> None:
+    """Held. containerd's [grpc] uid and gid default to 0 (containerd-config.toml(5)): root
+    only."""
+    over = {
+        **BASE,
+        "processes": (PS + "  950 root     /usr/bin/containerd\n", 0),
+        "/etc/containerd/config.toml": 'version = 2\n\n[grpc]\n  address = "/run/containerd/containerd.sock"\n',
+    }
+    assert _142(host_scan(over)) == PASS2
+
+
+def test_containerd_other_config_unread(host_scan) -> None:
+    """R28A-2 (false pass) HVA-142. containerd -c/--config names the file it reads
+    (containerd-config.toml(5)); hvaudit collects only /etc/containerd/config.toml, so the
+    socket's gid is unknown: a manual item, not the pass of "2 administrative principal(s)"."""
+    over = {
+        **BASE,
+        "processes": (PS + "  950 root     /usr/bin/containerd --config /srv/ctrd.toml\n", 0),
+    }
+    assert _142(host_scan(over)) == (
+        "manual",
+        "evidence unavailable: containerd runs with --config /srv/ctrd.toml, which is not "
+        "collected: the uid and gid containerd gives its API socket ([grpc] uid, gid) are unknown",
     )

@@ -2749,7 +2749,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     others (R26A-3). A listening socket unit of any name whose service is a container daemon's
     (the docker-tcp.socket recipe) starts it on the first connection: the daemon counts, an
     address that is no file path counts every user (docker unless --tlsverify), and a file
-    socket whose group and mode are unread is a manual item (R28A-1)."""
+    socket whose group and mode are unread is a manual item (R28A-1). containerd's [grpc] gid
+    and uid (containerd-config.toml(5)) own its socket wherever its address puts it: they
+    count where containerd runs or is enabled (R28A-2)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

@@ -113,6 +113,9 @@ FILES: tuple[FileProbe, ...] = (
     # dockerd's configuration (moby docs/reference/commandline/dockerd.md: --config-file default
     # "/etc/docker/daemon.json"): its "group" is the group of the sockets dockerd creates (R25E-1)
     FileProbe("/etc/docker/daemon.json"),
+    # containerd's configuration (containerd-config.toml(5) [grpc]: address, uid, gid of its
+    # API socket, "/run/containerd/containerd.sock", 0, 0 by default) (R28A-2)
+    FileProbe("/etc/containerd/config.toml"),
     FileProbe("/etc/ssh/sshd_config"),
     # RHEL/Fedora's sshd_config.d/50-redhat.conf includes the crypto-policies back end (ciphers,
     # MACs, key exchange: no secrets); read so that its Include does not leave sshd unjudged.
@@ -346,6 +349,9 @@ CONTAINER_UNITS: tuple[str, ...] = (
     "snap.lxd.daemon.unix.socket",
     # rootful Podman's API socket unit (containers/podman contrib/systemd/system/podman.socket)
     "podman.socket",
+    # containerd's service (containerd/containerd containerd.service): it creates its socket
+    # with [grpc] gid at the next boot though it is stopped now (R28A-2)
+    "containerd.service",
 )
 #: The socket units whose files (and drop-ins) set the container API sockets' group, mode and
 #: listening addresses at their next start (R26A-1).

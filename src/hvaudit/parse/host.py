@@ -16,6 +16,7 @@ import posixpath
 import re
 import shlex
 import socket
+import tomllib
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -3790,6 +3791,11 @@ def _container_daemon_groups(
         # the network")
         starting.add("podman.socket")
         tcp_served["podman.socket"] = True
+    ctrd = _containerd_writers(ev, running, enabled - masked)
+    if isinstance(ctrd, Fact):
+        return ctrd
+    groups += ctrd[0]
+    users += ctrd[1]
     starting -= masked
     if starting:
         more = _container_socket_unit_writers(ev, starting, tcp_served)
@@ -3838,6 +3844,56 @@ def _container_socket_activations(ev: HostEvidence) -> list[tuple[str, str, str]
         if daemon:
             out.append((" ".join(parts[:-2]), parts[-2], daemon))
     return out
+
+
+CONTAINERD_CONFIG = "/etc/containerd/config.toml"
+
+
+def _containerd_writers(
+    ev: HostEvidence, running: dict[str, list[str]], enabled: set[str]
+) -> tuple[list[str], list[str]] | Fact[Any]:
+    """(groups, accounts) containerd gives its API socket where it runs or containerd.service
+    is enabled: containerd-config.toml(5) [grpc] `uid`, `gid` (0 by default) own the socket at
+    `address`, and containerd's sys.GetLocalListener chmods it 0660 and chowns it to them
+    (containerd/containerd pkg/sys/socket_unix.go), whatever the address, so the gid's group
+    and the uid's account count though the socket is elsewhere than the stat'ed path or not
+    there now (R28A-2). A config file that could not be read, another file given with
+    -c/--config, or one that imports others (`imports`) leaves them unknown."""
+    words = running.get("containerd")
+    if words is None and "containerd.service" not in enabled:
+        return [], []
+    flag = (_pflag_values(words or [], "-c", "--config") or [CONTAINERD_CONFIG])[-1]
+    conf = ev.get(_file(CONTAINERD_CONFIG))
+    why = ""
+    if flag != CONTAINERD_CONFIG:
+        why = f"containerd runs with --config {flag}, which is not collected"
+    elif conf.state == "failed":
+        why = f"{CONTAINERD_CONFIG}: {conf.reason}"
+    elif conf.state == "uncollected":
+        why = f"{CONTAINERD_CONFIG} was not collected (a bundle of an older hvaudit)"
+    try:
+        data = tomllib.loads(conf.text) if conf.state == "ok" else {}
+    except tomllib.TOMLDecodeError:
+        data = {}  # containerd refuses to start on a file it cannot parse
+    if not why and data.get("imports"):
+        why = f"{CONTAINERD_CONFIG} imports {data['imports']!r}, which are not collected"
+    if why:
+        return Fact.unavailable(
+            f"{why}: the uid and gid containerd gives its API socket ([grpc] uid, gid) are unknown",
+            conf.source,
+        )
+    grpc = data.get("grpc")
+    grpc = grpc if isinstance(grpc, dict) else {}
+    groups: list[str] = []
+    users: list[str] = []
+    gid, uid = grpc.get("gid", 0), grpc.get("uid", 0)
+    if isinstance(gid, int) and gid != 0:
+        groups.append(_gid_names(ev).get(str(gid), STAT_UNNAMED))
+    if isinstance(uid, int) and uid != 0:
+        pw = ev.get(_file("/etc/passwd"))
+        passwd = _nss_entries(pw.text if pw.state == "ok" else "", 7)
+        users.append(next((n for n, u, _, _ in passwd if str(u) == str(uid)), f"#{uid}"))
+    return groups, users
 
 
 def _docker_tcp_host(host: str) -> bool:
