@@ -29,16 +29,27 @@ Findings (R28G-n):
   collected: now a question (_nft_fib_route_unread, _ROUTES_UNREAD); `fib saddr oif exists`
   stays broad (R22N-3).
 
+- R28G-3 (false pass) HVA-190: `ether daddr 52:54:00:12:34:56 accept` (eno3's own MAC: every
+  unicast frame to the host from eno3's network) and `ether daddr != 02:00:00:00:00:99 accept`
+  (every frame but one to another NIC) were read as narrow. nft(8) ETHERNET HEADER EXPRESSION:
+  `ether daddr` is the frame's destination MAC; `ip -j addr` lists each link's MAC as
+  "address" (iproute2 ip/ipaddress.c print_linkinfo), which HostAddresses did not keep. Now
+  kept (HostAddresses.macs) and read (_nft_ether_daddr_reach): the host's MAC is every packet
+  of that interface, `!=` of a MAC not the host's every packet; a group MAC (I/G bit) is no
+  NIC's own; when the MACs are not listed, a question (_MACS_UNREAD).
+
 Held (kept as tests): `ip saddr 10.0.0.0/8 accept`, `ip saddr 0.0.0.0/1 accept` (exactly half,
 not more), `ip6 saddr 2001:db8::/32 accept` and iptables `-s 0.0.0.0/1 -p tcp --dport 22`
 keep the pass; so do the reverse-path filter `fib saddr . iif oif missing drop` and `ip saddr
-10.0.0.0/8 fib saddr oif "eno3" accept`.
+10.0.0.0/8 fib saddr oif "eno3" accept`; `ether daddr` of another NIC's MAC or of broadcast, and
+`ether daddr != <the host's MAC>`, keep the pass.
 
-Probed by script: 19 inputs (nft source ranges, orderings, sets and two-rule unions, iptables
+Probed by script: 27 inputs (nft source ranges, orderings, sets and two-rule unions, iptables
 -s / --src-range, fib saddr oif / oifname with and without iif, ether daddr == / !=).
 
-Tally: 2 findings (2 false passes); 18 cases in 3 test functions; 11 failed before the fixes
-(R28G-1's 7 on main eff6a85, R28G-2's 4 on R28G-1's main; PYTHONPATH=/work/main/src). test_firewall_reach's `three-quarters` (two -s rules
+Tally: 3 findings (3 false passes); 26 cases in 4 test functions; 16 failed before the fixes
+(R28G-1's 7 on main eff6a85, R28G-2's 4 on R28G-1's main, R28G-3's 5 on R28G-2's main;
+PYTHONPATH=/work/main/src). test_firewall_reach's `three-quarters` (two -s rules
 holding 3/4 of the senders) now fails, as meant; `three-eighths` keeps the pass.
 
 Leads left:
@@ -266,3 +277,80 @@ def test_fib_saddr_oif_is_the_hosts_routes(
     are not collected); the usual reverse-path `fib saddr . iif oif missing drop`, or the match
     beside `ip saddr 10.0.0.0/8`, keeps the pass."""
     assert _verdict(host_scan({"nft-ruleset": _ruleset(*rules)})) == expected
+
+
+# --- R28G-3 HVA-190: ether daddr of the host's own MAC -----------------------------------------
+
+HOST_MAC = "52:54:00:12:34:56"
+
+#: The hardened host's `ip -j addr` with each link's MAC ("address", as iproute2 prints it).
+IP_ADDR_MAC = json.dumps(
+    [
+        {
+            "ifname": "lo",
+            "address": "00:00:00:00:00:00",
+            "addr_info": [{"family": "inet", "local": "127.0.0.1", "scope": "host"}],
+        },
+        {
+            "ifname": "eno3",
+            "address": HOST_MAC,
+            "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}],
+        },
+        {"ifname": "br0", "address": "52:54:00:aa:bb:cc", "addr_info": []},
+    ]
+)
+
+EDADDR = _pl("ether", "daddr")
+EVERY = (
+    "fail",
+    "inbound traffic is accepted by default (inet filter input: policy drop, but inet filter "
+    "input rule handle 10 (matches every IPv4 packet) accepts all traffic)",
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "macs", "expected"),
+    [
+        ([_m(EDADDR, HOST_MAC), ACCEPT], True, EVERY),
+        ([_m(EDADDR, HOST_MAC.upper()), ACCEPT], True, EVERY),
+        ([_m(EDADDR, "02:00:00:00:00:99", "!="), ACCEPT], True, EVERY),
+        ([_m(EDADDR, "ff:ff:ff:ff:ff:ff", "!="), ACCEPT], True, EVERY),
+        (
+            [_m(EDADDR, HOST_MAC), ACCEPT],
+            False,
+            (
+                "manual",
+                "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 10 "
+                f'(accept under ether daddr "{HOST_MAC}", whose share the host\'s MACs (`ip -j '
+                'addr` "address", not listed) decide)',
+            ),
+        ),
+        ([_m(EDADDR, "02:00:00:00:00:99"), ACCEPT], True, PASS),
+        ([_m(EDADDR, "ff:ff:ff:ff:ff:ff"), ACCEPT], True, PASS),
+        ([_m(EDADDR, HOST_MAC, "!="), ACCEPT], True, PASS),
+    ],
+    ids=[
+        "host-mac",
+        "host-mac-upper-case",
+        "every-mac-but-another",
+        "every-mac-but-broadcast",
+        "host-mac-not-listed",
+        "held-another-mac",
+        "held-broadcast",
+        "held-every-mac-but-the-hosts",
+    ],
+)
+def test_ether_daddr_of_the_hosts_mac(
+    host_scan: Any, rule: list[Any], macs: bool, expected: tuple[str, str]
+) -> None:
+    """R28G-3. nft(8) ETHERNET HEADER EXPRESSION `ether daddr`: the frame's destination MAC;
+    every unicast frame to the host carries its NIC's MAC, which `ip -j addr` lists as
+    "address" (iproute2 ip/ipaddress.c print_linkinfo). `ether daddr 52:54:00:12:34:56 accept`
+    (eno3's MAC) is every packet from eno3's network, and `ether daddr != 02:00:00:00:00:99`
+    every one too; hvaudit read both as narrow and passed. Right: fail; a question when the
+    MACs are not listed; another NIC's MAC, the broadcast MAC, or every MAC but the host's keep the
+    pass."""
+    over: dict[str, Any] = {"nft-ruleset": _ruleset(rule)}
+    if macs:
+        over["ip-addr"] = (IP_ADDR_MAC, 0)
+    assert _verdict(host_scan(over)) == expected

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ class HostAddresses:
     """The one interface the packets judged arrive on, or None for every interface: an input
     interface match then holds all of them or none (`iifname "eno3" accept` admits nothing
     that arrives on virbr0)."""
+    macs: tuple[tuple[str, str], ...] = ()
+    """Each interface's MAC (`ip -j addr` "address", lower case) among `interfaces`, for those
+    `ip -j addr` lists one."""
 
 
 #: The host's own addresses of one IP version (None when `ip -j addr` was not read).
@@ -711,6 +715,11 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
         return _BROAD if admitted > _BROAD_PORTS else _NARROW
     if isinstance(payload, dict) and (payload.get("protocol"), payload.get("field")) == (
         "ether",
+        "daddr",
+    ):
+        return _nft_ether_daddr_reach(str(op), _nft_values(right, sets), walk.own)
+    if isinstance(payload, dict) and (payload.get("protocol"), payload.get("field")) == (
+        "ether",
         "saddr",
     ):
         # nft(8) ETHERNET HEADER EXPRESSION `ether saddr`: the sender's MAC, as iptables'
@@ -738,6 +747,41 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     if payload.get("field") == "daddr":
         return _destination_reach(blocks, version, walk.own)
     return _source_reach(blocks, version)
+
+
+_ETHER_DADDR = {"protocol": "ether", "field": "daddr"}
+#: Why `ether daddr` is a question: the host's MACs are not in the evidence (R28G-3).
+_MACS_UNREAD = 'whose share the host\'s MACs (`ip -j addr` "address", not listed) decide'
+
+
+def _nft_ether_daddr_reach(op: str, values: list[Any] | None, own: Addresses) -> int:
+    """The reach of `ether daddr` (nft(8) ETHERNET HEADER EXPRESSION: the frame's destination
+    MAC). Every unicast frame to the host carries the MAC of the NIC it arrives on, so `ether
+    daddr` of that MAC is every packet from that interface's network (_BROAD; _ALL when the
+    MACs are those of every interface holding an address, or of the arrival interface), and `!=`
+    a MAC not the host's is every such packet (_ALL). A group MAC (the I/G bit, the low bit of
+    the first octet: broadcast, multicast) is no NIC's own. When a MAC the values may be is not
+    known (`ip -j addr` not read, or without "address"), _OPAQUE. R28G-3: `ether daddr <the
+    host's MAC> accept` was read as narrow and passed."""
+    if values is None or op not in ("==", "in", "!="):
+        return _NARROW
+    named = {str(v).lower() for v in values if isinstance(v, str)}
+    macs = {m for m in named if re.fullmatch(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}", m)}
+    if len(macs) != len(values):
+        return _BROAD if op == "!=" else _NARROW  # a value hvaudit does not read
+    unicast = {m for m in macs if not int(m[:2], 16) & 1}
+    if op != "!=" and not unicast:
+        return _NARROW
+    if own is None:
+        return _OPAQUE
+    devs = (own.arrival,) if own.arrival is not None else own.interfaces
+    known = dict(own.macs)
+    if any(d not in known for d in devs):
+        return _OPAQUE
+    hit = [d for d in devs if known[d] in unicast]
+    if op == "!=":
+        return _NARROW if len(hit) == len(devs) else _ALL if not hit else _BROAD
+    return _NARROW if not hit else _ALL if len(hit) == len(devs) else _BROAD
 
 
 def _nft_ct_field(ct: Mapping[str, Any]) -> tuple[str, str]:
@@ -1390,10 +1434,11 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
             if judged is None and (grown := _nft_filled_match(arg, rule, walk)) is not None:
                 judged = ("grown", grown)
             if judged is None and (got := _nft_reach(arg, walk, sets)) == _OPAQUE:
-                # a match on the host's addresses or interfaces, not read (R25G-1)
-                unread.append(
-                    f"{_nft_match_text(_nft_left_text(arg.get('left')), arg)}, {_OWN_UNREAD}"
-                )
+                # a match on the host's addresses or interfaces, not read (R25G-1), or on its
+                # MACs, not listed (R28G-3)
+                left = arg.get("left")
+                why = _MACS_UNREAD if left == {"payload": _ETHER_DADDR} else _OWN_UNREAD
+                unread.append(f"{_nft_match_text(_nft_left_text(left), arg)}, {why}")
             elif judged is None:
                 reach = min(reach, got)
             elif judged[0] == "grown":
@@ -1517,7 +1562,7 @@ def _nft_chain_outcome(
             under = ["an iptables-nft match nft does not show"] if read.xt else []
             under += [
                 u
-                if " fills with " in u or u.endswith((_OWN_UNREAD, _ROUTES_UNREAD))
+                if " fills with " in u or u.endswith((_OWN_UNREAD, _ROUTES_UNREAD, _MACS_UNREAD))
                 else f"{u}, a match whose share hvaudit cannot read"
                 for u in read.unread
             ]

@@ -7385,6 +7385,14 @@ def _own_addresses(ev: HostEvidence) -> dict[str, Addresses]:
         return {"IPv4": None, "IPv6": None}
     out: dict[str, list[Any]] = {"IPv4": [], "IPv6": []}
     devs: dict[str, list[str]] = {"IPv4": [], "IPv6": []}
+    # each link's own MAC (iproute2 ipaddress.c print_linkinfo: "address", the link-layer
+    # address, printed for every link that has one): `ether daddr` of it is every unicast frame
+    # to that NIC (R28G-3)
+    macs = {
+        str(link.get("ifname")): str(link["address"]).lower()
+        for link in links
+        if isinstance(link, dict) and isinstance(link.get("address"), str)
+    }
     for link in links:
         for a in (link.get("addr_info") or []) if isinstance(link, dict) else []:
             if not isinstance(a, dict) or a.get("scope") == "host":
@@ -7396,7 +7404,14 @@ def _own_addresses(ev: HostEvidence) -> dict[str, Addresses]:
             version = "IPv4" if addr.version == 4 else "IPv6"
             out[version].append(addr)
             devs[version].append(str(link.get("ifname")))
-    return {k: HostAddresses(tuple(v), tuple(dict.fromkeys(devs[k]))) for k, v in out.items()}
+    return {
+        k: HostAddresses(
+            tuple(v),
+            tuple(dict.fromkeys(devs[k])),
+            macs=tuple((d, macs[d]) for d in dict.fromkeys(devs[k]) if d in macs),
+        )
+        for k, v in out.items()
+    }
 
 
 def _both_versions(
@@ -7490,7 +7505,7 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
     own = _own_addresses(ev)
     if arrival is not None:
         own = {
-            k: HostAddresses(v.addresses, v.interfaces, arrival)
+            k: HostAddresses(v.addresses, v.interfaces, arrival, v.macs)
             if v is not None
             else HostAddresses((), (), arrival)
             for k, v in own.items()
