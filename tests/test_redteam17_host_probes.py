@@ -340,8 +340,15 @@ def test_ntpd_with_an_outside_source_keeps_the_pass(host_scan, conf: str) -> Non
     """R17H-5's held probes: the LOCAL driver as the last resort beside a pool and a real
     reference clock (127.127.28.0, the SHM driver gpsd feeds) keep the pass (an includefile
     with no outside source is asked: R22T-1; beside an outside pool too, since the included
-    file may say `disable ntp`: R24I-1, tests/test_redteam24_ntpinc_probes.py)."""
-    a = host_scan({"processes": (NTPD, 0), "/etc/ntp.conf": conf})
+    file may say `disable ntp`: R24I-1, tests/test_redteam24_ntpinc_probes.py). R28T-3: the
+    LOCAL fallback passes where `ntpq -pn` names an outside system peer; with no peer read it
+    is asked (tests/test_redteam28_time_probes.py)."""
+    peers = (
+        "     remote           refid      st t when poll reach   delay   offset  jitter\n"
+        "==============================================================================\n"
+        "*192.0.2.10      193.79.237.14    2 u   33   64  377    0.412   -0.118   0.051\n"
+    )
+    a = host_scan({"processes": (NTPD, 0), "/etc/ntp.conf": conf, "ntpq-peers": (peers, 0)})
     assert messages(a, "HVA-202") == {"hv1": "ntpd running"}
     assert outcomes(a, "HVA-202") == {"hv1": "pass"}
 

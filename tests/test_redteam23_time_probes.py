@@ -135,7 +135,15 @@ def test_ntpd_with_no_file_is_asked(host_scan, argv: str, reason: str) -> None:
     ("argv", "conf", "status", "message"),
     [
         ("/usr/sbin/ntpd -g -u ntp:ntp 10.1.1.1", None, "pass", "ntpd running"),
-        ("/usr/sbin/ntpd -g -u ntp:ntp 10.1.1.1", LOCAL_ONLY, "pass", "ntpd running"),
+        (
+            # R28T-3: the LOCAL driver beside the outside server, no `ntpq -pn`: asked
+            "/usr/sbin/ntpd -g -u ntp:ntp 10.1.1.1",
+            LOCAL_ONLY,
+            "manual",
+            "ntpd running, but its file names the LOCAL driver, the host's own clock "
+            "(/etc/ntp.conf: server 127.127.1.0), beside its other sources, and which one "
+            "steers the clock is not in the evidence (`ntpq -pn` was not collected)",
+        ),
         (
             "/usr/sbin/ntpd -g -u ntp:ntp 127.0.0.1",
             LOCAL_ONLY,

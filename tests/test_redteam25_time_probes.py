@@ -369,7 +369,16 @@ ASKED = "ntpd running, but which time source steers it is not in the evidence ({
 @pytest.mark.parametrize(
     ("conf", "dirs", "dpkg", "status", "message"),
     [
-        (OWN_ONLY, _dirs(POOL_D), (WITH_NTPSEC, 0), "pass", "ntpd running"),
+        (
+            # R28T-3: the LOCAL driver beside ntp.d's pool, no `ntpq -pn`: asked
+            OWN_ONLY,
+            _dirs(POOL_D),
+            (WITH_NTPSEC, 0),
+            "manual",
+            "ntpd running, but its file names the LOCAL driver, the host's own clock "
+            "(/etc/ntpsec/ntp.conf: server 127.127.1.0), beside its other sources, and which "
+            "one steers the clock is not in the evidence (`ntpq -pn` was not collected)",
+        ),
         (
             OWN_ONLY,
             _dirs(POOL_D),

@@ -28,16 +28,35 @@ Findings (ID-n):
   f98cb5d config.c config_read, config_tab (free_running global, serverOnly per port),
   CFG_ITEM_LOCKED for command-line items. Now both packaged files are collected and read; a
   -f file hvaudit does not read (or an older bundle) is asked.
+- R28T-3 (false pass) HVA-202: an ntpd whose file names the LOCAL driver (`server
+  127.127.1.0`, `refclock local`) beside an outside pool or server passed "ntpd running" where
+  `ntpq -pn` did not answer (ntpsec's ntpq is the separate ntpsec-ntpq package) or was not
+  collected (an older bundle). ntpd follows the LOCAL driver whenever its outside sources are
+  not reached and then reports itself synchronised (ntp driver1.html "free-run using no outside
+  clock discipline source"; R23T-2), so NTPSynchronized=yes does not say which steers. Now
+  asked, naming the LOCAL line and why no peer was read; an outside system peer in `ntpq -pn`
+  passes as before. This reverses R17H-5's held "LOCAL as fallback beside a pool keeps the
+  pass" (file only), and R23T-1's and R25T-5's same-shaped cases (their tests now give an
+  outside peer or expect the question).
 
 Held (kept as tests): ntp's ntpd (no titles) with only the LOCAL driver still fails; ptp4l's
 packaged default file, a port section's `serverOnly 0` over `[global]`'s 1, and a command-line
-`--free_running 0` over the file's 1 still pass.
+`--free_running 0` over the file's 1 still pass; a `noselect` LOCAL line, and the LOCAL
+fallback under an outside system peer in `ntpq -pn`, pass.
 
-Probed by script: see the tally.
+Probed by script: 8 OpenNTPD/ntpd process and file shapes, 8 ptp4l -f file shapes, 3 ntpq
+answers for the LOCAL fallback (all kept as tests above).
 
-Tally: see the end of the module's findings.
+Tally: 3 findings, 3 false passes, 0 false n/a, 0 wrong fails; 17 cases in 3 test functions;
+11 failed on main before the fixes (4 + 4 + 3; run with PYTHONPATH=/work/main/src).
 
-Leads left: see the report.
+Leads left:
+- chrony `confdir`/`sourcedir`/`include` with globs and NetworkManager's chrony sources;
+  timesyncd drop-ins where `timedatectl show-timesync` did not answer.
+- An unread includefile with NTPSynchronized=no still fails (R27 lead): it may say `disable
+  kernel`; team decision.
+- ptp4l alone (no phc2sys) with -f: the file is now collected but `_ptp4l_mode` still asks
+  (time_stamping software and clientOnly in the file could settle it).
 """
 
 from __future__ import annotations
@@ -229,3 +248,97 @@ def test_ptp4l_config_file(host_scan, ps: str, files, status: str, message: str)
     if status == "manual":
         r = next(r for r in a.results if r.check.id == "HVA-202")
         assert r.outcome.question == PHC_Q
+
+
+NTPSEC_PS = (
+    "  402 ntpsec   /usr/sbin/ntpd -p /run/ntpd.pid -c /etc/ntpsec/ntp.conf -u ntpsec:ntpsec\n"
+)
+LOCAL_FALLBACK = (
+    "pool 2.debian.pool.ntp.org iburst\nserver 127.127.1.0\nfudge 127.127.1.0 stratum 10\n"
+)
+PEER_OUTSIDE = (
+    "     remote           refid      st t when poll reach   delay   offset  jitter\n"
+    "==============================================================================\n"
+    "*192.0.2.10      193.79.237.14    2 u   33   64  377    0.412   -0.118   0.051\n"
+)
+LOCAL_Q = (
+    "Is ntpd on host hv1 synchronised to a source outside the host, not its LOCAL driver? "
+    "Evidence: `ntpq -pn` on hv1 (the peer marked '*'). Pass: its system peer is a remote NTP "
+    "server, a PTP grandmaster or a GNSS receiver; fail: its system peer is the LOCAL driver "
+    "(127.127.1.0, refid .LOCL.), or it has none."
+)
+
+
+def _local(line: str, why: str) -> str:
+    return (
+        "ntpd running, but its file names the LOCAL driver, the host's own clock "
+        f"({line}), beside its other sources, and which one steers the clock is not in the "
+        f"evidence ({why})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("conf", "peers", "status", "message"),
+    [
+        (
+            LOCAL_FALLBACK,
+            ("", 127, "ntpq: command not found\n"),
+            "manual",
+            _local(
+                "/etc/ntpsec/ntp.conf: server 127.127.1.0",
+                "`ntpq -pn` did not answer (ntpq: command not found)",
+            ),
+        ),
+        (
+            LOCAL_FALLBACK,
+            None,
+            "manual",
+            _local("/etc/ntpsec/ntp.conf: server 127.127.1.0", "`ntpq -pn` was not collected"),
+        ),
+        (
+            "server 192.0.2.10 iburst\nrefclock local stratum 10\n",
+            ("", 1, "ntpq: read: Connection refused\n"),
+            "manual",
+            _local(
+                "/etc/ntpsec/ntp.conf: refclock local",
+                "`ntpq -pn` did not answer (ntpq: read: Connection refused)",
+            ),
+        ),
+        (LOCAL_FALLBACK, (PEER_OUTSIDE, 0), "pass", "ntpd running"),
+        (
+            "pool 2.debian.pool.ntp.org iburst\nserver 127.127.1.0 noselect\n",
+            None,
+            "pass",
+            "ntpd running",
+        ),
+    ],
+    ids=[
+        "local-fallback-no-ntpq",
+        "local-fallback-older-bundle",
+        "refclock-local-ntpq-refused",
+        "held-ntpq-outside-peer",
+        "held-noselect-local",
+    ],
+)
+def test_ntpd_local_fallback_peer_unknown(
+    host_scan, conf: str, peers, status: str, message: str
+) -> None:
+    """R28T-3. ntp driver1.html: the LOCAL driver lets a machine "free-run using no outside
+    clock discipline source"; ntpd selects it whenever its outside sources are not reached and
+    then reports itself synchronised (ntp_loopfilter.c local_clock keeps the kernel's maximum
+    error low), so NTPSynchronized=yes does not say which source steers. R23T-2 read the system
+    peer from `ntpq -pn`; ntpsec's ntpq is the separate ntpsec-ntpq package, and an older bundle
+    has no ntpq-peers. Was: "ntpd running" (pass) with the LOCAL driver beside a pool and no
+    peer read. Right: asked; an outside system peer, or a `noselect` LOCAL line, passes."""
+    procs = PROCS.replace(CHRONYD, NTPSEC_PS)
+    a = host_scan(
+        {
+            "processes": (procs, 0),
+            "/etc/ntpsec/ntp.conf": conf,
+            "ntpq-peers": peers,
+        }
+    )
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == ({"hv1": status}, {"hv1": message})
+    if status == "manual":
+        r = next(r for r in a.results if r.check.id == "HVA-202")
+        assert r.outcome.question == LOCAL_Q

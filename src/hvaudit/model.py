@@ -1151,6 +1151,9 @@ class HostFacts:
     ntp_own_clock: Fact[str] = field(default_factory=_na)
     """Where ntpd's only time sources are the host's own clock (the LOCAL driver or a loopback
     address), the lines that say so; "" where it has another source."""
+    ntp_local_driver: Fact[str] = field(default_factory=_na)
+    """The LOCAL driver lines (`server 127.127.1.u`, `refclock local`) of the files ntpd reads,
+    beside other sources or not; "" where none names it (R28T-3)."""
     ntp_discipline_off: Fact[str] = field(default_factory=_na)
     """The `disable ntp` line of the file ntpd reads (its clock discipline off), "" where
     none."""

@@ -5059,6 +5059,30 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 "PTP grandmaster or a GNSS receiver; fail: nothing outside the host (a local "
                 "NTP server with no upstream, a free-running PHC, the host's own clock).",
             )
+        elif (
+            f.get() in ("ntpd", "ntpsec")
+            and (ld := h.facts.ntp_local_driver).known
+            and ld.get()
+            and not h.facts.ntp_peer.known
+        ):
+            # the LOCAL driver beside outside sources: ntpd follows it whenever they are not
+            # reached and reports itself synchronised, so only its system peer settles it
+            # (R28T-3; R23T-2 reads that peer where `ntpq -pn` answered)
+            peer = h.facts.ntp_peer
+            yield manual(
+                s,
+                f"{f.get()} running, but its file names the LOCAL driver, the host's own clock "
+                f"({ld.get()}), beside its other sources, and which one steers the clock is not "
+                f"in the evidence ({peer.reason})",
+                *f.sources,
+                *ld.sources,
+                *peer.sources,
+                question=f"Is ntpd on host {h.name} synchronised to a source outside the host, "
+                f"not its LOCAL driver? Evidence: `ntpq -pn` on {h.name} (the peer marked '*'). "
+                "Pass: its system peer is a remote NTP server, a PTP grandmaster or a GNSS "
+                "receiver; fail: its system peer is the LOCAL driver (127.127.1.0, refid "
+                ".LOCL.), or it has none.",
+            )
         elif _ntp_off_unread(f, h.facts.ntp_discipline_off):
             yield _ntp_off_asked(s, h.name, f, h.facts.ntp_discipline_off)
         elif f.get():

@@ -758,6 +758,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # the host's own addresses and names: a time source there is the host itself (R21T-3)
     itself = _itself(ev, f.host_names)
     f.ntp_own_clock = _ntp_own_clock(ev, itself, processes)
+    f.ntp_local_driver = _ntp_local_driver(ev, processes)
     f.ntp_discipline_off = _ntp_discipline_off(ev, processes)
     f.ntp_kernel_off = _ntp_discipline_off(ev, processes, "kernel")
     f.chrony_sources = _chrony_sources(ev, processes, itself)
@@ -6310,6 +6311,38 @@ def _ntp_own_clock(
             *([dgot.source] if dgot is not None and dgot.source not in sources else []),
         )
     return Fact.of("; ".join(found[:4]), *sources)
+
+
+def _ntp_local_driver(ev: HostEvidence, processes: Fact[str] | None = None) -> Fact[str]:
+    """The LOCAL driver lines of the files ntpd reads (its -c file or /etc/ntp.conf, and
+    ntpsec's ntp.d where ntpsec is installed, as `_ntp_own_clock` reads them), "" where none
+    names it; unavailable where the main file was not read (R28T-3). ntpd follows the LOCAL
+    driver whenever no outside source is reachable (ntp driver1.html: "to free-run using no
+    outside clock discipline source"; R23T-2) and then reports itself synchronised, so beside
+    outside sources only `ntpq -pn` says which one steers the clock. `noselect` lines do not
+    count (R24T-2)."""
+    conf, _ = _ntpd_command(processes)
+    main = conf or NTP_DEFAULT_CONF
+    got = ev.get(_file(main))
+    if got.state != "ok":
+        return Fact.unavailable(f"{main} was not read ({got.state})", got.source)
+    texts = [(main, got.text.splitlines())]
+    _, extra, dgot = _ntp_dir(ev, main)
+    if dgot is not None and extra and _ntpsec_installed(ev):
+        texts += extra
+    found: list[str] = []
+    for path, lines in texts:
+        for raw in lines:
+            words = raw.split("#", 1)[0].split()
+            if len(words) < 2 or any(w.lower() == "noselect" for w in words[2:]):
+                continue
+            key = words[0].lower()
+            named = [w for w in words[1:] if not w.startswith("-")][:1]
+            if (key == "refclock" and words[1] == "local") or (
+                key in ("server", "peer") and named and named[0].startswith("127.127.1.")
+            ):
+                found.append(f"{path}: {words[0]} {words[1] if key == 'refclock' else named[0]}")
+    return Fact.of("; ".join(found[:4]), got.source)
 
 
 #: The ntp.d directories the ntp-conf-dirs probe reads (collect.host): ntpsec's configuration
