@@ -3,7 +3,8 @@
 Harness: conftest's `host_scan` (the hardened Debian host replayed through the real collector,
 parser and engine, one libvirt test-driver VM), changed only where a probe says so: an s390x
 host (`_s390`: /proc/cpuinfo as arch/s390/kernel/processor.c prints it, /proc/sysinfo as
-arch/s390/kernel/sysinfo.c does, the `kvm` module alone).
+arch/s390/kernel/sysinfo.c does, the `kvm` module alone); domains with raw QEMU arguments
+built by tests/test_redteam10_vm_probes.py's `_raw_cpu_domain` on the hardened host.
 
 Findings (R28B-n):
 
@@ -18,6 +19,14 @@ Findings (R28B-n):
   stsi_3_2_2, level 3 only; systemd src/basic/virt.c detect_vm_zvm) marks a guest of z/VM or
   KVM (a fail: vSIE), its absence a logical partition (a pass); unread, one question.
 
+- R28B-2 (false pass) HVA-012: a raw `-machine pseries,kvm-type=PR` (or `-M ...,kvm-type=pr`)
+  passed "hardware virtualization (kvm)". QEMU hw/ppc/spapr.c spapr_kvm_type maps "pr" (any
+  case) to KVM_VM_PPC_PR, and arch/powerpc/kvm/powerpc.c kvm_arch_init_vm then takes
+  kvmppc_pr_ops even where kvm_hv is loaded (only type 0, auto, prefers HV): kvm_pr emulates
+  the guest's hypervisor and privileged state (arch/powerpc/kvm/Kconfig KVM_BOOK3S_PR, "where
+  hypervisor mode is not available"). Now a fail naming the argument (the last kvm-type of the
+  merged -machine options wins).
+
 Held: (see the end of the round)
 
 Probed by script: (see the end of the round)
@@ -31,7 +40,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes, run_assessment
+from hvaudit.engine import Assessment
+from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
 
 #: An s390x KVM host's /proc/cpuinfo as arch/s390/kernel/processor.c show_cpu_summary prints it
 #: (`vendor_id : IBM/S390`, the hwcaps on a `features` line, `sie` where sclp.has_sief2)
@@ -118,3 +130,45 @@ def test_r28b_1_s390x_sysinfo_unread_is_asked(host_scan, sysinfo, why) -> None:
     assert outcomes(a, "HVA-011") == {"hv1": "manual"}, messages(a, "HVA-011")
     q = {r.outcome.question for r in a.results if r.check.id in ("HVA-010", "HVA-011")}
     assert all(x.startswith("Does host hv1 run in a logical partition (LPAR)") for x in q), q
+
+
+# --- R28B-2: HVA-012, a raw kvm-type=PR asks POWER's KVM for kvm_pr -----------------------------
+
+RAW_KVM_TYPE = {
+    "kvmpr": ("-machine", "pseries,kvm-type=PR"),
+    "kvmprlow": ("-M", "pseries-8.2,kvm-type=pr"),
+    "kvmhv": ("-machine", "pseries,kvm-type=HV"),
+    "kvmauto": ("-machine", "kvm-type=auto"),
+}
+
+
+@pytest.fixture(scope="module")
+def kvm_types(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    tmp = tmp_path_factory.mktemp("r28bkvmtype")
+    domains = {name: _raw_cpu_domain(name, "", *args) for name, args in RAW_KVM_TYPE.items()}
+    return run_assessment(_replayed_on(tmp, HARDENED_HOST, domains))
+
+
+@pytest.mark.parametrize(
+    ("vm", "shown"),
+    [("kvmpr", "-machine pseries,kvm-type=PR"), ("kvmprlow", "-M pseries-8.2,kvm-type=pr")],
+)
+def test_r28b_2_raw_kvm_type_pr_fails(kvm_types: Assessment, vm: str, shown: str) -> None:
+    """R28B-2 (false pass) HVA-012: QEMU's pseries `kvm-type=PR` (hw/ppc/spapr.c
+    spapr_kvm_type, `g_ascii_strcasecmp(vm_type, "pr")` -> KVM_VM_PPC_PR) makes the kernel run
+    the VM with kvm_pr even where kvm_hv is loaded (arch/powerpc/kvm/powerpc.c
+    kvm_arch_init_vm: only type 0 prefers HV): the guest's hypervisor and privileged state are
+    emulated, "where hypervisor mode is not available" (arch/powerpc/kvm/Kconfig KVM_BOOK3S_PR).
+    HVA-012 passed it "hardware virtualization (kvm)" on <domain type='kvm'> alone."""
+    assert verdict(kvm_types, "HVA-012", vm) == (
+        "fail",
+        f"kvm, but QEMU argument {shown} asks for PR KVM: the guest's hypervisor and "
+        "privileged state are emulated by kvm_pr, not run in the POWER processor's hypervisor "
+        "mode (kvm_hv)",
+    )
+
+
+@pytest.mark.parametrize("vm", ["kvmhv", "kvmauto"])
+def test_r28b_2_raw_kvm_type_hv_keeps_the_pass(kvm_types: Assessment, vm: str) -> None:
+    """R28B-2 held: kvm-type=HV or auto (kvm_hv first) keeps the pass."""
+    assert verdict(kvm_types, "HVA-012", vm) == ("pass", "hardware virtualization (kvm)")

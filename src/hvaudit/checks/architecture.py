@@ -563,8 +563,17 @@ def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
         s = vm_subject(v)
         f = v.hardware_accelerated
         raw = _raw_tcg(v) if f.known and f.get() else []
+        pr = _raw_kvm_pr(v) if f.known and f.get() else ""
         if not f.known:
             yield unknown(s, f, "the VM runs under hardware virtualization")
+        elif pr:
+            yield failed(
+                s,
+                f"{v.accelerator}, but QEMU argument {pr} asks for PR KVM: the guest's "
+                "hypervisor and privileged state are emulated by kvm_pr, not run in the POWER "
+                "processor's hypervisor mode (kvm_hv)",
+                *f.sources,
+            )
         elif raw:
             yield manual(
                 s,
@@ -582,6 +591,23 @@ def vm_hardware_accelerated(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, f"hardware virtualization ({v.accelerator})", *f.sources)
         else:
             yield failed(s, f"software emulation ({v.accelerator})", *f.sources)
+
+
+def _raw_kvm_pr(v: Vm) -> str:
+    """The raw QEMU machine option that asks for PR KVM (R28B-2), "" where none: the pseries
+    machine's `kvm-type` (hw/ppc/spapr.c spapr_kvm_type: `g_ascii_strcasecmp(vm_type, "pr")`
+    -> 2, KVM_VM_PPC_PR) makes the kernel run the VM with kvm_pr's ops even where kvm_hv is
+    loaded (arch/powerpc/kvm/powerpc.c kvm_arch_init_vm: `} else if (type ==
+    KVM_VM_PPC_PR) { ... kvm_ops = kvmppc_pr_ops;`; only type 0, auto, prefers HV). QEMU
+    merges every -machine, the last value of a key winning."""
+    last, shown = "", ""
+    for o in qemu_options(v.raw_hypervisor_arguments):
+        if o.name not in ("machine", "M"):
+            continue
+        value = parse_opts(o.text, "type").get("kvm-type")
+        if value is not None:
+            last, shown = value, o.shown()
+    return shown if last.strip().lower() == "pr" else ""
 
 
 def _raw_tcg(v: Vm) -> list[str]:
