@@ -27,6 +27,14 @@ Findings (R28B-n):
   hypervisor mode is not available"). Now a fail naming the argument (the last kvm-type of the
   merged -machine options wins).
 
+- R28B-3 (false pass) HVA-181 and every check reading the next boot's line: a unified kernel
+  image in $ESP/EFI/Linux (systemd-boot's Type #2 entries; systemd src/shared/find-esp.c: the
+  ESP at /efi, /boot, /boot/efi) boots with its own .cmdline PE section (systemd-stub(7)), a
+  line no collected file holds; the live line's pass stood. Now a `boot-uki` probe lists the
+  images, and where no read source adds a weakening word the next boot is one question (which
+  names `objcopy -O binary --only-section=.cmdline IMAGE /dev/stdout`); beside a source that
+  adds one, the image is a source not read (a question, not a settled fail).
+
 Held: (see the end of the round)
 
 Probed by script: (see the end of the round)
@@ -172,3 +180,32 @@ def test_r28b_2_raw_kvm_type_pr_fails(kvm_types: Assessment, vm: str, shown: str
 def test_r28b_2_raw_kvm_type_hv_keeps_the_pass(kvm_types: Assessment, vm: str) -> None:
     """R28B-2 held: kvm-type=HV or auto (kvm_hv first) keeps the pass."""
     assert verdict(kvm_types, "HVA-012", vm) == ("pass", "hardware virtualization (kvm)")
+
+
+# --- R28B-3: a unified kernel image's own command line is not read -----------------------------
+
+UKI = "/efi/EFI/Linux/debian-6.1.0-28-amd64.efi"
+
+
+def test_r28b_3_uki_next_boot_is_asked(host_scan) -> None:
+    """R28B-3 (false pass) HVA-181 (and every check reading the next boot's line): systemd-boot
+    boots each $ESP/EFI/Linux/*.efi as a Type #2 entry whose command line is the image's own
+    .cmdline PE section (systemd-stub(7): "The kernel command line to pass to the invoked
+    kernel"), built when the kernel was installed. hvaudit read only GRUB's defaults and the
+    loader entries: a host whose next boot is a UKI kept the live line's pass."""
+    a = host_scan({"boot-uki": (f"{UKI}\n", 0)})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the command line "
+        f"embedded in the unified kernel image(s) {UKI} is not read: whether the next boot's "
+        "line turns mitigations off is not known"
+    }
+    q = next(r.outcome.question for r in a.results if r.check.id == "HVA-181")
+    assert q.startswith("Does the next boot of host hv1 leave out every kernel parameter that"), q
+    assert "objcopy -O binary --only-section=.cmdline IMAGE /dev/stdout" in q
+
+
+def test_r28b_3_no_uki_keeps_the_pass(host_scan) -> None:
+    """R28B-3 held: no image in EFI/Linux (find exits 1 for the directories a host lacks)."""
+    a = host_scan({"boot-uki": ("", 1, "find: '/efi/EFI/Linux': No such file or directory")})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")

@@ -855,6 +855,9 @@ class BootCmdline:
     uncollected: bool = False
     """The place was not collected (R27B-2: a bundle of an older hvaudit, whose probe did not
     read it): its words are not known, and the next boot may take them."""
+    embedded: bool = False
+    """Unified kernel images (R28B-3): their line is their own .cmdline PE section, not read:
+    its words are not known, and the next boot may take them."""
 
     @property
     def partial(self) -> bool:

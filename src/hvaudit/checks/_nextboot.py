@@ -37,6 +37,9 @@ class NextBoot:
     partial_why: tuple[str, ...] = ()
     """Where `partial`, which words hvaudit did not read ("the words of $tuned_params are not
     read"), for the question where every source adds one."""
+    embedded: tuple[str, ...] = ()
+    """Where no source adds one: the unified kernel images whose embedded .cmdline is not
+    read (R28B-3), whose words are not known."""
     undone: tuple[str, ...] = ()
     """The `mitigations=off` words a later mitigations= mode word follows (R27B-1): the kernel
     that boots decides whether they turn mitigations off (Linux 6.17 and later) or not."""
@@ -51,6 +54,11 @@ class NextBoot:
     def says(self, does: str) -> str:
         """What the next boot's line does, for a message ("WORD in FILE turns ... off at the
         next boot if the boot loader takes it"), or that it is not known."""
+        if not self.found and self.embedded:
+            return (
+                f"the command line embedded in {' and '.join(self.embedded)} is not read: "
+                f"whether the next boot's line {does} is not known"
+            )
         if not self.found and self.uncollected:
             return (
                 f"{' and '.join(self.uncollected)} were not collected (a bundle of an older "
@@ -69,6 +77,15 @@ class NextBoot:
         return f"{self.text()} {does} at the next boot if the boot loader takes it{kernel}"
 
     def question(self, host: str, fail: str, does: str = "") -> str:
+        if not self.found and self.embedded:
+            return (
+                f"Does the next boot of host {host} leave out every kernel parameter that "
+                f"{does}, although hvaudit did not read the command line embedded in "
+                f"{' and '.join(self.embedded)}? Evidence: `bootctl list` (which entry boots "
+                "next) and each image's .cmdline section (`objcopy -O binary --only-section="
+                ".cmdline IMAGE /dev/stdout`). Pass: yes, the line of every image the boot "
+                f"loader may take has no such parameter; fail: {fail}."
+            )
         if not self.found and self.uncollected:
             return (
                 f"Does the next boot of host {host} leave out every kernel parameter that "
@@ -330,6 +347,10 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         gone = tuple(src.source for src in fact.get() if src.uncollected)
         if gone:
             return NextBoot((), (), fact.sources, uncollected=gone)
+        # R28B-3: a unified kernel image's own .cmdline, not read, may hold one
+        ukis = tuple(src.source for src in fact.get() if src.embedded)
+        if ukis:
+            return NextBoot((), (), fact.sources, embedded=ukis)
         why = unread_grub(host)
         return NextBoot((), (), fact.sources, why) if why else None
     return NextBoot(

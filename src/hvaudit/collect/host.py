@@ -305,6 +305,10 @@ BOOT_CMDLINE: tuple[str, ...] = (
     "/boot/grub/grubenv",
 )
 
+#: Where unified kernel images wait as Type #2 entries (R28B-3): $ESP/EFI/Linux and
+#: $XBOOTLDR/EFI/Linux, the ESP at /efi, /boot or /boot/efi (systemd src/shared/find-esp.c).
+UKI_DIRS: tuple[str, ...] = ("/efi/EFI/Linux", "/boot/EFI/Linux", "/boot/efi/EFI/Linux")
+
 #: The tail of a `find` that prints each file's path before its lines (`-print -exec grep -H`),
 #: so an empty file is seen; `-D skip` passes over device files.
 _PRINT_AND_GREP: tuple[str, ...] = ("-print", "-exec", "grep", "-D", "skip", "-H", "", "{}", ";")
@@ -589,6 +593,24 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/boot/grub/grubenv",
             ")",
             *_PRINT_AND_GREP,
+        ),
+    ),
+    # Unified kernel images (R28B-3): systemd-boot boots every EFI/Linux/*.efi of the ESP and
+    # XBOOTLDR partition as a Type #2 entry (Boot Loader Specification; systemd's find-esp.c
+    # looks for the ESP at /efi, /boot, /boot/efi), whose command line is the image's own
+    # .cmdline PE section (systemd-stub(7)), which no file above holds: listed, not read
+    CommandProbe(
+        "boot-uki",
+        (
+            "find",
+            "-L",
+            *UKI_DIRS,
+            "-maxdepth",
+            "1",
+            "-type",
+            "f",
+            "-iname",
+            "*.efi",
         ),
     ),
     # sssd.conf(5), "CONFIGURATION SNIPPETS FROM INCLUDE DIRECTORY": every conf.d/*.conf (not

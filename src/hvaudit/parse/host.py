@@ -8561,7 +8561,31 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
             continue
         out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
     out.extend(_boot_places_uncollected(ev, files))
+    out.extend(_boot_ukis(ev))
     return Fact.of(tuple(out), *found.sources)
+
+
+def _boot_ukis(ev: HostEvidence) -> list[BootCmdline]:
+    """The unified kernel images systemd-boot may boot (R28B-3), one source whose words are not
+    known: systemd-stub(7) passes the kernel the image's own .cmdline PE section ("The kernel
+    command line to pass to the invoked kernel"; a loader's is taken only where the image has
+    none or Secure Boot is off), which hvaudit does not read. None where the probe was not
+    collected or found none."""
+    got = ev.get(_cmd("boot-uki"))
+    if got.state != "ok":
+        return []
+    images = [ln.strip() for ln in got.text.splitlines() if ln.strip().startswith("/")]
+    if not images:
+        return []
+    shown = ", ".join(images[:4]) + (f" and {len(images) - 4} more" if len(images) > 4 else "")
+    return [
+        BootCmdline(
+            f"the unified kernel image(s) {shown}",
+            None,
+            "its .cmdline section is not read",
+            embedded=True,
+        )
+    ]
 
 
 def _boot_places_uncollected(ev: HostEvidence, files: dict[str, list[str]]) -> list[BootCmdline]:
