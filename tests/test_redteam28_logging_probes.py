@@ -20,16 +20,24 @@ Findings (R28L-n):
   a question when an include was not collected (it may set the CA). The hardened fixtures
   (conftest RSYSLOG_REMOTE, RSYSLOG_CA) and eleven older test helpers now set a CA.
 
+- R28L-2 (false pass) HVA-200: omrelp with tls="on" and tls.authMode="name" but no tls.caCert
+  passed. omrelp takes its CA from tls.caCert only (rsyslog plugins/omrelp/omrelp.c
+  relpCltSetCACert, no global default), and librelp's name mode verifies the chain before the
+  names (github rsyslog/librelp 6be42f4, src/tcp.c: GnuTLS relpTcpChkPeerName_gtls aborts when
+  gnutls_certificate_verify_peers2 reports any status, OpenSSL relpTcpChkPeerAuth when
+  SSL_get_verify_result is not X509_V_OK): every server is refused. Now a fail naming why.
+
 Held: the CA given by the global object, the legacy directive, the action's streamdriver.CAFile,
 omfwd's module default, ossl CAExtraFiles (global); gtls x509/fingerprint with no CA (gtls
-checks no chain for a pinned fingerprint, nsd_gtls.c gtlsChkPeerAuth).
+checks no chain for a pinned fingerprint, nsd_gtls.c gtlsChkPeerAuth); omrelp name mode with
+tls.caCert; omrelp fingerprint mode with no CA (librelp's GnuTLS path checks no chain there).
 
 Probed by script: the 13 inputs kept here, plus omfwd module CA with a legacy selector and
 CA spellings (case of the parameter names): 16 inputs.
 
-Tally: 1 finding, 1 false pass; 13 tests in 2 functions. Failed on main before the fix: 6 of 13
-(the 5 no-CA fails and the environment-gated CA; the uncollected include was a question
-already, the 6 held pass there too).
+Tally: 2 findings, 2 false passes; 16 tests in 3 functions. Failed on main before the fix:
+R28L-1 6 of 13 (the 5 no-CA fails and the environment-gated CA; the uncollected include was a
+question already, the 6 held pass there too); R28L-2 1 of 3 (the 2 held pass there too).
 
 Leads left: see the round-28 report.
 """
@@ -198,3 +206,38 @@ def test_ca_possibly_set_where_unread_is_asked(host_scan, lines: list[str], mess
     a = _scan(host_scan, *lines)
     assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
     assert message in messages(a, "HVA-200")["hv1"]
+
+
+RELP = 'action(type="omrelp" target="logs.example.internal" port="2514" tls="on" {extra})'
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "message"),
+    [
+        (
+            'tls.authMode="name" tls.permittedPeer=["logs.example.internal"]',
+            "fail",
+            "logs forwarded without authenticated TLS to logs.example.internal (tls.authMode name "
+            "with no CA certificate (tls.caCert): the TLS driver trusts no issuer, so it refuses "
+            "every server and nothing is sent)",
+        ),
+        (  # held: the CA given
+            f'tls.caCert="{CA}" tls.authMode="name" tls.permittedPeer=["logs.example.internal"]',
+            "pass",
+            OVER_TLS,
+        ),
+        (  # held: librelp's GnuTLS fingerprint mode checks no chain (relpTcpChkPeerFingerprint)
+            f'tls.authMode="fingerprint" tls.permittedPeer=["{FP}"]',
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=["name-no-ca", "name-ca", "fingerprint-no-ca"],
+)
+def test_relp_name_mode_without_a_ca_sends_nothing(
+    host_scan, extra: str, status: str, message: str
+) -> None:
+    """R28L-2: omrelp's name mode verifies the chain first; with no tls.caCert it fails."""
+    a = _scan(host_scan, 'module(load="omrelp")', RELP.format(extra=extra))
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == message

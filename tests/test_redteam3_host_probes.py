@@ -1087,6 +1087,7 @@ RELP_TLS = (
     '/etc/rsyslog.d/50-remote.conf:module(load="omrelp")\n'
     '/etc/rsyslog.d/50-remote.conf:action(type="omrelp" target="logs.example.internal" port="2514"\n'
     '/etc/rsyslog.d/50-remote.conf:       tls="on" tls.authMode="name"\n'
+    '/etc/rsyslog.d/50-remote.conf:       tls.caCert="/etc/ssl/certs/logs-ca.pem"\n'  # R28L-2
     '/etc/rsyslog.d/50-remote.conf:       tls.permittedPeer=["logs.example.internal"])\n'
 )
 

@@ -776,6 +776,7 @@ def _relp(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> _P
         filters=filters,
         peers=_peers(params.get("tls.permittedpeer", "")),
         relp=True,
+        ca="tls.cacert" in params,
     )
 
 
@@ -940,6 +941,16 @@ def _judge_tls(
         where = CA_SETTINGS + (", CAExtraFiles" if ossl else "")
         auth = f"StreamDriverAuthMode {p.auth or 'x509/name (the default)'}"
         return RsyslogDestination(f"{p.name} ({NO_CA.format(auth=auth, where=where)})", False)
+    if p.relp and p.auth == "x509/name" and not p.ca:
+        # omrelp takes its CA from tls.caCert only (plugins/omrelp/omrelp.c relpCltSetCACert;
+        # no global default), and librelp's name mode verifies the chain first: GnuTLS
+        # relpTcpChkPeerName_gtls aborts when gnutls_certificate_verify_peers2 reports any
+        # status, OpenSSL relpTcpChkPeerAuth when SSL_get_verify_result is not X509_V_OK
+        # (librelp src/tcp.c): with no CA every server is refused (R28L-2)
+        auth = "tls.authMode name"
+        return RsyslogDestination(
+            f"{p.name} ({NO_CA.format(auth=auth, where='tls.caCert')})", False
+        )
     peers = "tls.permittedPeer" if p.relp else "StreamDriverPermittedPeers"
     if not p.peers and (p.auth == "x509/fingerprint" or (p.relp and p.auth == "x509/name")):
         auth = f"tls.authMode {p.auth[5:]}" if p.relp else f"StreamDriverAuthMode {p.auth}"
