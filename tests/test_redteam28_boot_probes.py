@@ -35,13 +35,30 @@ Findings (R28B-n):
   names `objcopy -O binary --only-section=.cmdline IMAGE /dev/stdout`); beside a source that
   adds one, the image is a source not read (a question, not a settled fail).
 
-Held: (see the end of the round)
+Held (kept as tests): a raw kvm-type=HV or kvm-type=auto keeps HVA-012's pass (kvm_hv first);
+no image in EFI/Linux (find exits 1, "No such file or directory") keeps HVA-181's pass.
 
-Probed by script: (see the end of the round)
+Probed by script, not kept: 2 inputs (the s390x host with and without `sie` on the unfixed
+main: both failed HVA-010 alike and HVA-011 was an error). Read, not run: a POWER host with
+kvm_hv and kvm_pr both loaded keeps HVA-010's pass, since a VM gets kvm_pr only by asking
+(kvm_arch_init_vm: type 0 prefers HV), which R28B-2 now fails per VM.
 
-Tally: (see the end of the round)
+Tally: 3 findings (2 false passes, 1 wrong fail); 10 cases in 7 test functions; 7 failed
+before their fixes (R28B-1: 4 on main eff6a85, R28B-2: 2 and R28B-3: 1 on main after R28B-1
+landed); the 3 held cases passed before and after. One question reworded before landing
+(tests/test_manual_questions.py: "Pass:" must not read as a "no").
 
-Leads left: (see the end of the round)
+Leads left:
+- live_word_dropped (a protective live word the next boot may lose) skips the UKI source, and
+  a bundle without the boot-uki probe (older hvaudit) asks nothing about UKIs; the boot-uki
+  probe's source is not among the fact's evidence. Type #1 entries with `uki`/`efi` keys and
+  *.addon.efi .cmdline add-ons (systemd-stub(7)) are not read.
+- grub.cfg itself is still not collected (a hand-edited `linux` line, tuned_params, the
+  kernelopts fallback); loader.conf `default` globs are not read (every entry counts as a
+  source, so not a false pass by itself).
+- Team decision: whether kvm_pr loaded beside kvm_hv (any VM may ask for it) is itself a
+  fail of HVA-010. s390x: KVM in an LPAR counts as bare metal (PR/SM's two-level SIE);
+  HVA-049 (kvm.nested on s390x) and Secure Execution not probed.
 """
 
 from __future__ import annotations
