@@ -50,8 +50,7 @@ landed); the 3 held cases passed before and after. One question reworded before 
 
 Leads left:
 - live_word_dropped (a protective live word the next boot may lose) skips the UKI source, and
-  a bundle without the boot-uki probe (older hvaudit) asks nothing about UKIs; the boot-uki
-  probe's source is not among the fact's evidence. Type #1 entries with `uki`/`efi` keys and
+  a bundle without the boot-uki probe (older hvaudit) asks nothing about UKIs. Type #1 entries with `uki`/`efi` keys and
   *.addon.efi .cmdline add-ons (systemd-stub(7)) are not read.
 - grub.cfg itself is still not collected (a hand-edited `linux` line, tuned_params, the
   kernelopts fallback); loader.conf `default` globs are not read (every entry counts as a
@@ -220,6 +219,8 @@ def test_r28b_3_uki_next_boot_is_asked(host_scan) -> None:
     q = next(r.outcome.question for r in a.results if r.check.id == "HVA-181")
     assert q.startswith("Does the next boot of host hv1 leave out every kernel parameter that"), q
     assert "objcopy -O binary --only-section=.cmdline IMAGE /dev/stdout" in q
+    refs = {str(e) for r in a.results if r.check.id == "HVA-181" for e in r.outcome.evidence}
+    assert any("boot-uki" in e for e in refs), refs
 
 
 def test_r28b_3_no_uki_keeps_the_pass(host_scan) -> None:

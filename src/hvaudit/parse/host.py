@@ -8561,8 +8561,11 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
             continue
         out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
     out.extend(_boot_places_uncollected(ev, files))
-    out.extend(_boot_ukis(ev))
-    return Fact.of(tuple(out), *found.sources)
+    ukis = _boot_ukis(ev)
+    out.extend(ukis)
+    # R28B-3: the listing of the images is evidence of the question they raise
+    uki_src = (ev.get(_cmd("boot-uki")).source,) if ukis else ()
+    return Fact.of(tuple(out), *found.sources, *uki_src)
 
 
 def _boot_ukis(ev: HostEvidence) -> list[BootCmdline]:
