@@ -22,6 +22,11 @@ Findings:
 - R28D-2 (false pass) HVA-060, HVA-081: a failed domain listing (virConnectListAllDomains
   refused or failed: the collector records index.json as failed) read as a host with no VMs:
   pass "0 running or autostart VM(s)". Now a question: nothing of the host's VMs was read.
+- R28D-4 (false pass) every check of each VM (HVA-031, HVA-044, HVA-070, ...): the refused
+  domain of R28D-1 had no result at all, so web01's pass stood for a host with two VMs. Now
+  each such check gives it an error naming why its definition was not read (engine._unread_vms).
+- R28D-5 (false n/a) the same checks on a host whose domain listing failed (R28D-2): "no vm on
+  this host to evaluate". Now an error of the host naming the failed listing.
 - R28D-3 (false pass) HVA-090: a VM whose vCPUs are pinned passed "used by no other running or
   autostart VM" beside a domain whose XML was refused (R28D-1), which may run unpinned on every
   host CPU (formatdomain, "CPU Tuning": a vCPU without <vcpupin> or <vcpu cpuset> runs
@@ -50,10 +55,11 @@ Probed by script: 46 hand-written domain definitions through the hardened host r
 driver and assessed, 20 VM checks each: no crash; passes read one by one for HVA-031, 044, 047,
 050, 056, 058, 059, 065, 066, 067, 092).
 
-Tally: 3 findings, 3 false passes, 5 tests, 3 failed before the fixes.
+Tally: 5 findings, 4 false passes, 1 false n/a, 7 tests, 5 failed before the fixes.
 
-Leads left: a refused domain still gets no per-VM outcome at all (only the report's collection
-note names it); its persistent twin (.next.xml) refused is skipped silently (the running
+Leads left: checks that compare VMs (HVA-044 static labels, HVA-050 IOMMU groups, HVA-057/058
+files other VMs map or share) do not ask about a refused domain's part; a Proxmox VE unread
+guest (R27P-1) still has no per-VM result; a refused domain's persistent twin (.next.xml) refused is skipped silently (the running
 definition is judged); SEV without ES (plain SEV, register state in the clear) passes HVA-067.
 """
 
@@ -180,7 +186,7 @@ def test_refused_domain_may_share_the_pinned_cpus(tmp_path: Path) -> None:
     may run unpinned, on every host CPU (formatdomain, "CPU Tuning": a vCPU without <vcpupin>
     or <vcpu cpuset> runs on any host CPU), so web01's pin is no proven reservation: asked."""
     a = _scan(tmp_path, refused=True, body=PINNED)
-    assert outcomes(a, "HVA-090") == {"web01": "manual"}
+    assert outcomes(a, "HVA-090") == {"web01": "manual", REFUSED_UUID: "error"}
     assert messages(a, "HVA-090")["web01"] == (
         "reservation: all 1 vCPU(s) pinned (<vcpupin>) to host CPU(s) 3, used by no other "
         "running or autostart VM; limit: quota 50000 us; priority: cputune shares 2048; not "
@@ -203,3 +209,29 @@ def test_pinned_vm_with_every_domain_read_still_passes(tmp_path: Path) -> None:
     """Twin of R28D-3: every domain read, the pin is a reservation."""
     a = _scan(tmp_path, body=PINNED)
     assert outcomes(a, "HVA-090") == {"web01": "pass"}
+
+
+def test_refused_domain_is_an_error_of_each_vm_check(tmp_path: Path) -> None:
+    """R28D-4. The refused domain of R28D-1 had no result at all in a check of each VM (HVA-031,
+    HVA-044, HVA-070...): web01's pass was the whole answer for a host with two VMs. Now each
+    such check gives the refused domain an error naming why its definition was not read."""
+    a = _scan(tmp_path, refused=True)
+    assert outcomes(a, "HVA-044") == {"web01": "pass", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-044")[REFUSED_UUID] == (
+        f"the VM's definition was not read (libvirt/domains/{REFUSED_UUID}.xml: collection "
+        f"failed ({REFUSED})): not judged"
+    )
+    assert outcomes(a, "HVA-070")[REFUSED_UUID] == "error"
+
+
+def test_failed_domain_listing_is_no_vm_free_host(tmp_path: Path) -> None:
+    """R28D-5 (false n/a). With the domain listing failed (R28D-2) every check of each VM said
+    "no vm on this host to evaluate" (not applicable) for a host whose VMs were not listed. Now
+    an error of the host naming the failed listing."""
+    a = _scan(tmp_path, unlisted=True)
+    for check in ("HVA-031", "HVA-044", "HVA-070", "HVA-092"):
+        assert outcomes(a, check) == {"hv1": "error"}, check
+    assert messages(a, "HVA-031")["hv1"] == (
+        "the host's domains were not listed (libvirt/domains/index.json: collection failed "
+        "(access denied: 'connect' search_domains)): no VM of it is judged"
+    )

@@ -391,6 +391,24 @@ def _no_subject(meta: CheckMeta, h: Host) -> Outcome:
     )
 
 
+def _unread_vms(ctx: Context) -> list[Outcome]:
+    """An error for each libvirt domain the daemon listed but whose definition was not read or
+    not parsed, and for a host whose domain listing failed (R28D-4): the VM exists, and a check
+    of each VM judged it not at all (it had no result, or a host with no other VM read "no vm on
+    this host to evaluate")."""
+    out = []
+    for h in ctx.deployment.hosts:
+        for name, why in h.libvirt.unread_domains if h.libvirt is not None else ():
+            if name == "every domain":
+                subject = Subject("host", h.name)
+                message = f"the host's domains were not listed ({why}): no VM of it is judged"
+            else:
+                subject = Subject("vm", name, h.name, name)
+                message = f"the VM's definition was not read ({why}): not judged"
+            out.append(Outcome(subject, Status.ERROR, message))
+    return out
+
+
 def run_check(planned: Planned, ctx: Context) -> list[Result]:
     """The results of one check, in report order (sorted by subject; a crash is one error).
 
@@ -399,6 +417,8 @@ def run_check(planned: Planned, ctx: Context) -> list[Result]:
     (`_judged`)."""
     meta, severity = planned.meta, planned.severity
     outcomes = _judged(planned, ctx)
+    if meta.scope == "vm":
+        outcomes = [*outcomes, *_unread_vms(ctx)]
     if not outcomes:
         outcomes = [_no_subject(meta, h) for h in ctx.deployment.hosts]
     results: list[Result] = []
