@@ -4,7 +4,9 @@ Harness: R28P-1: the API path (pve+api://pve.example:8006/pve1) through the real
 ProxmoxApiCollector, parser and engine, proxmoxer's client replaced by one answering each GET
 from a table (`_answers`: node pve1 of 16 cores and 64 GiB, VM 100 web-01 of 2 GiB and 2
 vCPUs, container 300 dns-01; a GET the table lacks answers 501, as a node without the
-endpoint). Sources read with `fetch`: github:proxmox/pve-manager 14a22df
+endpoint). R28P-2: the live hardened node over SSH (test_redteam3_host_probes._LiveNodeRunner)
+with `ls -1 <guest dir>` failing; R28P-3, R28P-5: pve+dir:// of the hardened tree copied
+without (or with an empty) etc/pve/lxc or qemu-server. Sources read with `fetch`: github:proxmox/pve-manager 14a22df
 (PVE/API2/Cluster.pm), github:proxmox/pve-access-control 5ccd07d (src/PVE/API2/
 AccessControl.pm, src/PVE/API2/ACL.pm, src/PVE/RPCEnvironment.pm, src/PVE/AccessControl.pm).
 
@@ -57,6 +59,25 @@ Held:
 - R28P-2: `ls` answering "No such file or directory" on a live node: no container (n/a).
 - R28P-1: PVEAuditor on `/`, and a NoAccess ACL on /vms/200 for another user (it does not
   apply to the token): pass, no node-wide question.
+
+Probed by script, not kept: the API path with a token that sees no guest at all (every
+per-VM check n/a "no vm on this host", R28P-5's input); HVA-314 features keyctl, mknod and
+force_rw_sys (read against pve-container, held above).
+
+Tally: 5 findings (3 false passes: R28P-1, R28P-2, R28P-3; 4 false n/a: R28P-1, R28P-2,
+R28P-3, R28P-5; 1 wording: R28P-4); 13 tests, 11 failed before their fix (R28P-1 5 of 6,
+R28P-2 2 of 3, R28P-3 2 of 2, R28P-4 1 of 1, R28P-5 1 of 1, each against main before it).
+
+Leads left:
+- A node whose guest list is partial but not empty: the unseen VMs get no per-VM subject;
+  HVA-060/081/314 ask, the per-VM checks judge only the VMs seen (team decision: one
+  node-level question per VM check, as R28P-5 does for an empty list?).
+- The API path in cluster mode skips an offline node (a collection error): it is no host
+  subject, and cluster-wide checks judge without it.
+- HVA-092's other messages (half limits, floor-only) are libvirt-worded too where they cannot
+  arise on Proxmox VE; the remediation text was already Proxmox's.
+- fakepve answers GET /access/permissions for root with `/` alone, where PVE lists every
+  default and ACL path (test_proxmox_api overrides it).
 """
 
 from __future__ import annotations
