@@ -443,21 +443,9 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             break
     else:
         dev_kvm = ev.get(_cmd("dev-kvm"))
-        if arm64 and ept.state == "absent" and npt.state == "absent":
+        if (arm64 or s390) and ept.state == "absent" and npt.state == "absent":
             # KVM/arm64 gives every VM a stage-2 translation table (arch/arm64/kvm/arm.c
-            # kvm_arch_init_vm -> kvm_init_stage2_mmu): no shadow paging to fall back to
-            if dev_kvm.state == "ok" and dev_kvm.rc == 0:
-                f.memory_virtualization = Fact.of(True, cpuinfo.source, dev_kvm.source)
-            elif dev_kvm.state != "ok":
-                f.memory_virtualization = Fact.failed(
-                    f"ls -l /dev/kvm: {dev_kvm.reason or dev_kvm.state}", dev_kvm.source
-                )
-            else:
-                f.memory_virtualization = Fact.unavailable(
-                    "no /dev/kvm: KVM/arm64 did not initialise (HYP mode not available)",
-                    dev_kvm.source,
-                )
-        elif s390 and ept.state == "absent" and npt.state == "absent":
+            # kvm_arch_init_vm -> kvm_init_stage2_mmu): no shadow paging to fall back to.
             # R28B-1: SIE translates a guest's addresses through the host's own DAT tables
             # (the guest's gmap, walked by the machine); only a nested guest's (vSIE) are
             # shadowed in software (arch/s390/kvm/vsie.c, gmap_shadow), as on_hypervisor says
@@ -469,8 +457,10 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
                 )
             else:
                 f.memory_virtualization = Fact.unavailable(
-                    "no /dev/kvm: KVM on s390x did not initialise (SIE not available, or the "
-                    "kvm module not loaded)",
+                    "no /dev/kvm: KVM/arm64 did not initialise (HYP mode not available)"
+                    if arm64
+                    else "no /dev/kvm: KVM on s390x did not initialise (SIE not available, or "
+                    "the kvm module not loaded)",
                     dev_kvm.source,
                 )
         elif (
