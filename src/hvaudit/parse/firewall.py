@@ -1923,8 +1923,10 @@ class IpSet:
 
     type: str
     members: tuple[str, ...]
-    nomatch: bool = False
-    """An entry carries `nomatch` (hash:net: "the element is excluded from the set")."""
+    excluded: frozenset[str] = frozenset()
+    """The members added with `nomatch` (ipset(8) hash:*net* types: "the element is excluded
+    from the set"): an address whose most specific member is one of them is not matched
+    (_ipset_matched)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1948,7 +1950,7 @@ def parse_ipset_save(text: str) -> dict[str, IpSet]:
     """`ipset list -output save` (or `ipset save`) read into sets by name."""
     types: dict[str, str] = {}
     members: dict[str, list[str]] = {}
-    nomatch: set[str] = set()
+    nomatch: dict[str, set[str]] = {}
     for line in text.splitlines():
         words = line.split()
         if len(words) >= 3 and words[0] == "create":
@@ -1957,8 +1959,11 @@ def parse_ipset_save(text: str) -> dict[str, IpSet]:
         elif len(words) >= 3 and words[0] == "add":
             members.setdefault(words[1], []).append(words[2])
             if "nomatch" in words[3:]:
-                nomatch.add(words[1])
-    return {n: IpSet(types.get(n, "?"), tuple(members.get(n, [])), n in nomatch) for n in types}
+                nomatch.setdefault(words[1], set()).add(words[2])
+    return {
+        n: IpSet(types.get(n, "?"), tuple(members.get(n, [])), frozenset(nomatch.get(n, ())))
+        for n in types
+    }
 
 
 def list_adders(texts: Sequence[str]) -> dict[tuple[str, str], tuple[_IptRule, ...]]:
@@ -2028,11 +2033,83 @@ def _first_adder(rules: Sequence[_IptRule]) -> str | None:
     return rules[0].line if rules else None
 
 
+_Spans = list[tuple[int, int]]
+
+
+def _spans(blocks: Sequence[Any]) -> _Spans:
+    """Address blocks as sorted, merged (first, last) integer spans."""
+    return _merged([(int(b.network_address), int(b.broadcast_address)) for b in blocks])
+
+
+def _merged(spans: _Spans) -> _Spans:
+    """Integer spans sorted, overlapping and adjacent ones merged."""
+    out: _Spans = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _spans_minus(keep: _Spans, cut: _Spans) -> _Spans:
+    """The addresses of `keep` that are not in `cut` (both sorted and merged)."""
+    out: _Spans = []
+    k = 0
+    for lo, hi in keep:
+        while k < len(cut) and cut[k][1] < lo:
+            k += 1
+        j = k
+        while j < len(cut) and cut[j][0] <= hi:
+            if cut[j][0] > lo:
+                out.append((lo, cut[j][0] - 1))
+            lo = max(lo, cut[j][1] + 1)
+            j += 1
+        if lo <= hi:
+            out.append((lo, hi))
+    return out
+
+
+def _span_blocks(spans: _Spans, version: str) -> list[Any]:
+    """Integer spans of the IP version back to address blocks."""
+    make = ipaddress.IPv4Address if version == "IPv4" else ipaddress.IPv6Address
+    return [n for lo, hi in spans for n in ipaddress.summarize_address_range(make(lo), make(hi))]
+
+
+def _ipset_matched(
+    entries: list[tuple[Any, bool]], version: str, return_nomatch: bool
+) -> list[Any]:
+    """The addresses of the IP version a set of (block, flagged nomatch) entries matches: each
+    address as its most specific entry says, an entry flagged `nomatch` excluding it (the
+    kernel's hash:*net* lookup tries the set's prefix lengths from the longest and stops at the
+    first entry found, answering "no match" for a nomatch one: ipset tests/nethash.t, `add
+    1.1.1.0/30` inside `add 1.1.1.0/28 nomatch` inside `add 1.1.1.0/26`: 1.1.1.3 and 1.1.1.16
+    match, 1.1.1.4 does not). With `--return-nomatch` the answer is reversed (libxt_set.man:
+    "a match with an element flagged with nomatch returns true, while a match with a plain
+    element returns false"). R29F-1: the nomatch entries were counted as members."""
+    want = 4 if version == "IPv4" else 6
+    mine = [(b, f) for b, f in entries if b.version == want]
+    held: _Spans = []
+    # one prefix length at a time, from the least specific: each decides inside its blocks
+    for length in sorted({b.prefixlen for b, _ in mine}):
+        layer = [(b, f) for b, f in mine if b.prefixlen == length]
+        won = _spans([b for b, f in layer if f == return_nomatch])
+        lost = _spans([b for b, f in layer if f != return_nomatch])
+        held = _merged(_spans_minus(held, lost) + won)
+    return _span_blocks(held, version)
+
+
 def _ipset_reach(
-    name: str, flags: str, negate: bool, lists: KernelLists, version: str, own: Addresses
+    name: str,
+    flags: str,
+    negate: bool,
+    lists: KernelLists,
+    version: str,
+    own: Addresses,
+    return_nomatch: bool = False,
 ) -> int | str:
-    """How much traffic `[!] --match-set NAME FLAGS` selects, from the set's members, or why it
-    stays open (a text)."""
+    """How much traffic `[!] --match-set NAME FLAGS [--return-nomatch]` selects, from the set's
+    members (_ipset_matched), or why it stays open (a text)."""
     if lists.ipsets is None or lists.adders is None:
         return f"ipset {name}, whose members only `ipset list {name}` shows"
     s = lists.ipsets.get(name)
@@ -2055,22 +2132,23 @@ def _ipset_reach(
     rule = _first_adder(lists.adders.get(("set", name), ()))
     if rule is not None:
         return f"ipset {name}, to which `{rule}` adds the addresses of the packets it matches"
-    entries: list[Any] = []
+    entries: list[tuple[Any, bool]] = []
     for element in s.members:
         m = element.split(",", 1)[0] if combined else element
         first, _, last = m.partition("-")
+        flagged = element in s.excluded
         try:
             if last:
                 lo, hi = ipaddress.ip_address(first), ipaddress.ip_address(last)
-                entries += list(ipaddress.summarize_address_range(lo, hi))
+                entries += [(n, flagged) for n in ipaddress.summarize_address_range(lo, hi)]
             else:
-                entries.append(ipaddress.ip_network(m, strict=False))
+                entries.append((ipaddress.ip_network(m, strict=False), flagged))
         except (ValueError, TypeError):
             return f"ipset {name} entry {m}, which hvaudit does not read"
     want = 4 if version == "IPv4" else 6
-    blocks = [n for n in entries if n.version == want]
-    covers = _cover_all(blocks, version)
     if combined:
+        # every member's address, flagged or not, bounds what the set matches
+        blocks = [n for n, _ in entries if n.version == want]
         # the other dimensions may narrow a wide address dimension further: only a narrow one
         # settles the share (the set matches no more than its members' addresses)
         by_address = (
@@ -2079,16 +2157,22 @@ def _ipset_reach(
             else _source_reach(blocks, version)
         )
         return _NARROW if by_address == _NARROW else unread
+    blocks = _ipset_matched(entries, version, return_nomatch)
     if negate:
-        return _NARROW if covers and not s.nomatch else _ALL if not blocks else _BROAD
+        # every address the set does not match: none, all, or what is left of the space
+        if _cover_all(blocks, version):
+            return _NARROW
+        if not blocks or dims[0] == "dst":
+            return _ALL if not blocks else _BROAD
+        every = ipaddress.ip_network("0.0.0.0/0" if version == "IPv4" else "::/0")
+        rest = _spans_minus(_spans([every]), _spans(blocks))
+        return _source_reach(_span_blocks(rest, version), version)
     if dims[0] == "dst":
         got = _destination_reach(blocks, version, own)
         return f"ipset {name} of destinations, {_OWN_UNREAD}" if got == _OPAQUE else got
-    if covers:
-        return _BROAD if s.nomatch else _ALL
-    # entries flagged nomatch are left out of the set's share: without them, more than half
-    # of the senders is broad (R28G-1)
-    return _NARROW if s.nomatch else _source_reach(blocks, version)
+    # what the set matches once its nomatch entries are taken out: more than half of the
+    # senders is broad (R28G-1)
+    return _source_reach(blocks, version)
 
 
 def _ipt_untracked_reach(lists: KernelLists | None, version: str, own: Addresses) -> int | None:
@@ -2395,8 +2479,12 @@ def _iptables_reach(
             # does not. A set may hold every address (hash:net takes 0.0.0.0/1 and
             # 128.0.0.0/1), or none; negated, every address but its members
             flags = words[i + 2] if i + 2 < len(words) else ""
+            # this `-m set`'s own options run to the next module (`-m`) or target
+            after = words[i + 3 :]
+            ends = [k for k, x in enumerate(after) if x in ("-m", "--match", "-j", "-g")]
+            reverse = "--return-nomatch" in after[: ends[0] if ends else len(after)]
             judged = (
-                _ipset_reach(arg, flags, negate, lists, version, own)
+                _ipset_reach(arg, flags, negate, lists, version, own, reverse)
                 if lists is not None
                 else f"ipset {arg}, whose members only `ipset list {arg}` shows"
             )
