@@ -3849,7 +3849,13 @@ def _containerd_writers(
     (containerd/containerd pkg/sys/socket_unix.go), whatever the address, so the gid's group
     and the uid's account count though the socket is elsewhere than the stat'ed path or not
     there now (R28A-2). A config file that could not be read, another file given with
-    -c/--config, or one that imports others (`imports`) leaves them unknown."""
+    -c/--config, or one that imports others (`imports`) leaves them unknown. A [grpc]
+    `tcp_address` serves the CRI API on TCP where the CRI plugin's `disable_tcp_service` is
+    false (containerd cmd/containerd/server/server.go New registers every plugin's RegisterTCP
+    on the tcpServer; criService.RegisterTCP registers unless DisableTCPService, which
+    DefaultConfig sets true); that server asks for a client certificate only with both
+    `tcp_tls_cert` and `tcp_tls_ca` (tls.RequireAndVerifyClientCert), so without them
+    whoever reaches the port creates privileged containers: EVERY_USER (R29A-1)."""
     words = running.get("containerd")
     if words is None and "containerd.service" not in enabled:
         return [], []
@@ -3884,7 +3890,34 @@ def _containerd_writers(
         pw = ev.get(_file("/etc/passwd"))
         passwd = _nss_entries(pw.text if pw.state == "ok" else "", 7)
         users.append(next((n for n, u, _, _ in passwd if str(u) == str(uid)), f"#{uid}"))
+    if _containerd_serves_cri_tcp(data, grpc):
+        users.append(EVERY_USER)
     return groups, users
+
+
+#: The CRI plugin's names in containerd's config: version 2 and 3 files use the full id,
+#: version 1 files the short one (containerd cmd/containerd/server/config v1MigratePluginName).
+CONTAINERD_CRI_PLUGINS = ("io.containerd.grpc.v1.cri", "cri")
+
+
+def _containerd_serves_cri_tcp(data: dict[str, Any], grpc: dict[str, Any]) -> bool:
+    """Whether containerd serves its CRI API on [grpc] tcp_address to clients it does not
+    verify: the CRI plugin not disabled (disabled_plugins) and its disable_tcp_service set
+    false (default true), and no client CA with a server certificate (tcp_tls_ca is read only
+    beside tcp_tls_cert, server.go New) (R29A-1)."""
+    if not isinstance(grpc.get("tcp_address"), str) or not grpc["tcp_address"].strip():
+        return False
+    if grpc.get("tcp_tls_cert") and grpc.get("tcp_tls_ca"):
+        return False
+    disabled = data.get("disabled_plugins")
+    off = set(disabled) if isinstance(disabled, list) else set()
+    plugins = data.get("plugins")
+    plugins = plugins if isinstance(plugins, dict) else {}
+    for name in CONTAINERD_CRI_PLUGINS:
+        cri = plugins.get(name)
+        if name not in off and isinstance(cri, dict) and cri.get("disable_tcp_service") is False:
+            return True
+    return False
 
 
 def _docker_tcp_host(host: str) -> bool:
