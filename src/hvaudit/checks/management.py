@@ -4280,6 +4280,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             for x in f.sources
             if x.locator.startswith("expired certificates unknown: ")
         ]
+        release = [
+            x.locator.removeprefix("rsyslog release unknown: ")
+            for x in f.sources
+            if x.locator.startswith("rsyslog release unknown: ")
+        ]
         # "on the host itself (DAEMON): TARGETS", one per forwarder (R24L-7, R24G-1)
         own = [
             x.locator.removeprefix("on the host itself (").split("): ", 1)
@@ -4366,6 +4371,24 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         elif plain:
             yield failed(
                 s, f"logs forwarded without authenticated TLS to {', '.join(plain)}", *f.sources
+            )
+        elif release:
+            # rsyslog's CA settings and drivers came with given releases (parse.rsyslog SINCE):
+            # an older one ignores the setting, or lacks the driver, and sends nothing (R29L-2)
+            yield manual(
+                s,
+                f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but which "
+                f"rsyslog release runs is unknown, and it decides: {'; '.join(release)}",
+                *f.sources,
+                question=f"Does the rsyslog on host {h.name} know the TLS settings its forwarding "
+                "rests on? Evidence: `rsyslogd -v` on "
+                f"{h.name}. Pass: the action's streamdriver.CAFile with 8.2108.0 or later, "
+                "the global NetstreamDriverCAExtraFiles with 8.2210.0 or later, omfwd's module "
+                "defaults and the action's streamdriver.CAExtraFiles (ossl) with 8.2608.0 or "
+                "later, the mbedtls driver with 8.2512.0 or later; fail: an older release (it "
+                "ignores the setting, so the driver trusts no CA, or has no such driver), or "
+                "streamdriver.CAExtraFiles on a gtls or mbedtls action with 8.2608.0 or later "
+                "(the driver refuses it): nothing is sent.",
             )
         elif expiry:
             yield manual(

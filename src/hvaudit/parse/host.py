@@ -5291,6 +5291,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     journal_note = ""
     socket_note = ""
     expiry_note = ""
+    release_note = ""
     on_host: list[str] = []
     ng_starved: list[str] = []
     ng_filtered: list[str] = []
@@ -5402,6 +5403,19 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         found["rsyslog"].extend((d.name, d.tls) for d in carried)
         # an unset permitExpiredCerts means "on" from 8.1901.0 to before 8.2012.0 (HL18-7): with
         # no rsyslog release known, an x509/name destination's TLS is not settled (HL18-8)
+        # TLS resting on CA settings or a driver some rsyslog releases lack, with no release
+        # known (parse.rsyslog SINCE, R29L-2)
+        release_unknown = [
+            f"{d.name}: {d.release_unknown}" for d in carried if d.tls and d.release_unknown
+        ]
+        if release_unknown:
+            why = (
+                f"no rsyslog package among the installed ones ({pk.sources[0].artefact})"
+                if pk.known and pk.sources
+                else f"the installed packages are unknown ({pk.reason or 'not read'})"
+            )
+            release_note = f"{'; '.join(release_unknown)}; {why}"
+            sources.extend(pk.sources)
         expiry_unknown = [d.name for d in carried if d.tls and d.expiry_unknown]
         if expiry_unknown:
             why = (
@@ -5510,6 +5524,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 f"selectors forward no daemon message (libvirt's): {', '.join(narrow)}",
             )
         )
+    if release_note and "rsyslog" not in idle:
+        sources.append(Source(rs.source.artefact, f"rsyslog release unknown: {release_note}"))
     if expiry_note and "rsyslog" not in idle:
         sources.append(Source(rs.source.artefact, f"expired certificates unknown: {expiry_note}"))
     if ng_filtered and FORWARDERS["syslog-ng"] in (running or ()):

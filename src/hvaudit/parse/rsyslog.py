@@ -134,6 +134,52 @@ NO_CA = (
     "every server and nothing is sent"
 )
 CA_SETTINGS = "DefaultNetstreamDriverCAFile, streamdriver.CAFile"
+#: The releases that brought the CA settings hvaudit reads (rsyslog at ee72adc read with `fetch`,
+#: `git show` of each tag; `git log -S` names the commits): the action's streamdriver.CAFile came
+#: with 8.2108.0 (commit 39e81e133 "omfwd: add capability for action-specific TLS certificate
+#: settings"), the global NetstreamDriverCAExtraFiles with 8.2210.0 (commit 318449ad3 "Add
+#: mechanism to include extra CA files parameter"), omfwd's module defaults (streamdriver.CAFile,
+#: streamdriver.CAExtraFiles) and the action's streamdriver.CAExtraFiles with 8.2608.0 (commit
+#: 2a45fb831 "omfwd: support PKCS#11 URIs with ossl TLS"). An older release does not know the
+#: parameter: grammar/rainerscript.c nvlstChkUnused only reports "parameter '%s' not known --
+#: typo in config file?" and the object is used without it, so the driver gets no such CA
+#: (R29L-2). The mbedtls driver came with 8.2512.0 (commit e4f64a4fc adds runtime/nsd_mbedtls.c):
+#: before it netstrms.c loadDrvr finds no lmnsd_mbedtls and every connection fails.
+SINCE = {
+    "action CAFile": (8, 2108),
+    "global CAExtraFiles": (8, 2210),
+    "module": (8, 2608),
+    "action CAExtraFiles": (8, 2608),
+    "mbedtls": (8, 2512),
+}
+#: omfwd is built into rsyslogd under the name "builtin:omfwd" (runtime/rsconf.c
+#: regBuildInModule(modInitFwd, "builtin:omfwd")), and its module parameters are set by
+#: `module(load="builtin:omfwd" ...)` only (omfwd's module-parameter docs: "Module parameters
+#: are configured by loading the built-in module with module(load="builtin:omfwd" ...)"):
+#: runtime/modules.c Load() compares the name with strncmp (findModule), so `load="omfwd"` finds
+#: no built-in module and tries to dlopen omfwd.so, which no package ships (rsyslog's
+#: rosi-collector README: "omfwd is built-in in rsyslog and does not require
+#: module(load="omfwd"). If you see errors about omfwd.so missing, remove any explicit module
+#: load"); a second statement for the built-in module is refused ("parameters for built-in
+#: module %s already set - ignored"). The defaults are copied into each action when the action
+#: is read (tools/omfwd.c newActInst and parseSelectorAct call applyModuleTlsDefaults with
+#: loadModConf; grammar/grammar.y handles every object as it is parsed, `conf obj { cnfDoObj }`),
+#: so a module statement after an action gives that action nothing; the extra CA files default
+#: only to ossl actions (applyModuleTlsDefaults `if (osslDriver)`) (R29L-1).
+MODULE_DEFAULTS = 'module(load="builtin:omfwd")'
+#: The gtls and mbedtls drivers refuse extra CA files: runtime/nsd_gtls.c and nsd_mbedtls.c
+#: SetTlsCAExtraFiles return RS_RET_VALUE_NOT_SUPPORTED ("extra CA Files setting not supported
+#: by gtls netstream driver") for any value, and omfwd.c TCPSendInitTarget stops at
+#: `CHKiRet(netstrm.SetDrvrTlsCAExtraFiles(...))` before it connects: nothing is sent. Only the
+#: action's own setting reaches them (the module default goes to ossl actions only) (R29L-3).
+EXTRA_REFUSED = (
+    "streamdriver.CAExtraFiles, which the {driver} driver refuses (extra CA files are "
+    "supported by ossl only): rsyslog fails every connection and sends nothing"
+)
+NO_MBEDTLS = (
+    "StreamDriver mbedtls, which rsyslog {version} lacks (the mbedtls driver came with "
+    "8.2512.0): rsyslog fails every connection and sends nothing"
+)
 #: A permitted peer holding `*` is a wildcard (rsyslog runtime/net.c PermittedPeerWildcardCompile
 #: and PermittedPeerWildcardMatch, one name label per `*` component, `*` alone any label; librelp
 #: src/tcp.c relpTcpChkOnePeerWildcard the same): any certificate of the CA whose name has that
@@ -183,17 +229,29 @@ class RsyslogDestination:
     """TLS in x509/name mode with streamdriver.permitExpiredCerts unset, judged for no known
     rsyslog release: whether an expired server certificate is accepted depends on the release
     (EXPIRED_DEFAULT_ON), so the TLS the destination counts as is not settled (HL18-8)."""
+    release_unknown: str = ""
+    """TLS that rests on settings whose meaning depends on the rsyslog release (SINCE), judged
+    for no known release: what the release decides (R29L-2)."""
 
 
 @dataclass(slots=True)
 class _Trust:
     """The CA certificates configured outside the actions (NO_CA): the global ones
-    (DefaultNetstreamDriverCAFile, NetstreamDriverCAExtraFiles) and omfwd's module defaults;
+    (DefaultNetstreamDriverCAFile, NetstreamDriverCAExtraFiles) and omfwd's module defaults
+    (MODULE_DEFAULTS: the first `module(load="builtin:omfwd")` only, read where it stands);
     `unsure` when a file or object that may set one was not read."""
 
     ca: bool = False
     extra: bool = False
     unsure: bool = False
+    module_ca: bool = False
+    module_extra: bool = False
+    module_seen: bool = False
+    """A `module(load="builtin:omfwd")` was read (a later one is ignored)."""
+    module_ignored: str = ""
+    """Why a module statement that sets a CA default sets none (MODULE_DEFAULTS)."""
+    module_late: bool = False
+    """A CA default was set by a module statement after some action had been read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +447,10 @@ class _Pending:
     """The action sets streamdriver.CAFile."""
     extra_ca: bool = False
     """The action sets streamdriver.CAExtraFiles (read by the ossl driver only)."""
+    module_ca: bool = False
+    """omfwd's module default streamdriver.CAFile was in force when the action was read."""
+    module_extra: bool = False
+    """omfwd's module default streamdriver.CAExtraFiles was in force then (ossl only)."""
 
 
 _IF = re.compile(r"^if\b(.*?)\bthen\b\s*(.*)$", re.I | re.S)
@@ -473,6 +535,33 @@ def rsyslog_forwarding(
         here = tuple(f for f in filters if f.startswith("ruleset "))
         return tuple(text for where, text in filtered_stops if where == here)
 
+    def module_defaults(load: str, params: dict[str, str]) -> None:
+        """omfwd's module CA defaults (MODULE_DEFAULTS): the first `builtin:omfwd` statement's,
+        for the actions read after it; why a statement setting one gives none."""
+        sets = {"streamdriver.cafile", "streamdriver.caextrafiles"} & set(params)
+        if load != "builtin:omfwd":
+            if sets:
+                trust.module_ignored = (
+                    f'module(load="{load[:20]}") sets no default: omfwd is built in as '
+                    '"builtin:omfwd", and no omfwd.so exists to load'
+                )
+            return
+        if trust.module_seen:
+            if sets:
+                trust.module_ignored = (
+                    f"a second {MODULE_DEFAULTS} is ignored (its parameters are already set)"
+                )
+            return
+        trust.module_seen = True
+        trust.module_ca = "streamdriver.cafile" in params
+        trust.module_extra = "streamdriver.caextrafiles" in params
+        trust.module_late = bool(sets) and bool(pending)
+
+    def snapshot(act: _Pending) -> _Pending:
+        """The module defaults in force when the action is read (MODULE_DEFAULTS)."""
+        act.module_ca, act.module_extra = trust.module_ca, trust.module_extra
+        return act
+
     def read(path: str, depth: int) -> None:
         nonlocal default_driver, strict, legacy, legacy_ruleset
         if path in seen or depth > 16:
@@ -512,8 +601,7 @@ def rsyslog_forwarding(
                 params = _params(body)
                 load = _value(params.get("load", "")).lower()
                 if load.removeprefix("builtin:") == "omfwd":
-                    trust.ca = trust.ca or "streamdriver.cafile" in params
-                    trust.extra = trust.extra or "streamdriver.caextrafiles" in params
+                    module_defaults(_value(params.get("load", "")), params)
                 off = _value(params.get("syssock.use", "on")).lower() in ("off", "0", "no")
                 if load and not (load == "imuxsock" and off):
                     inputs.append(load)
@@ -533,7 +621,7 @@ def rsyslog_forwarding(
                     continue
                 if enabled == "env":
                     filters = (*filters, f"config.enabled={params['config.enabled']}")
-                act = (_relp if kind == "omrelp" else _action)(params, selector, filters)
+                act = snapshot((_relp if kind == "omrelp" else _action)(params, selector, filters))
                 act.stopped = tuple(stops) if not filters else ()
                 act.stopped_if = stops_before(filters)
                 failover = params.get("action.execonlywhenpreviousissuspended", "off")
@@ -658,21 +746,23 @@ def rsyslog_forwarding(
             return
         tcp = m.group(1) == "@@"
         pending.append(
-            _Pending(
-                m.group(3),
-                tcp,
-                legacy.driver if tcp else None,
-                legacy.mode if tcp else 0,
-                legacy.mode_set if tcp else False,
-                legacy.auth if tcp else None,
-                tls_asked=False,
-                selector=selector,
-                filters=(*filters, "$ActionExecOnlyWhenPreviousIsSuspended on")
-                if legacy.failover
-                else filters,
-                stopped=tuple(stops) if not filters else (),
-                stopped_if=stops_before(filters),
-                peers=legacy.peers if tcp else (),
+            snapshot(
+                _Pending(
+                    m.group(3),
+                    tcp,
+                    legacy.driver if tcp else None,
+                    legacy.mode if tcp else 0,
+                    legacy.mode_set if tcp else False,
+                    legacy.auth if tcp else None,
+                    tls_asked=False,
+                    selector=selector,
+                    filters=(*filters, "$ActionExecOnlyWhenPreviousIsSuspended on")
+                    if legacy.failover
+                    else filters,
+                    stopped=tuple(stops) if not filters else (),
+                    stopped_if=stops_before(filters),
+                    peers=legacy.peers if tcp else (),
+                )
             )
         )
         if tcp:
@@ -882,6 +972,7 @@ def _judge(
                 why,
                 filters,
                 expiry_unknown=dest.expiry_unknown,
+                release_unknown=dest.release_unknown,
             )
     sel = p.selector if p.selector and p.selector != "*.*" else ""
     if p.name == "(unnamed)" or not p.name.strip():
@@ -890,20 +981,46 @@ def _judge(
         # resolves to no host: nothing is sent (R24L-6)
         why = "no target host: omfwd sends nothing without one"
         return RsyslogDestination(
-            dest.name, dest.tls, sel, False, why, filters, expiry_unknown=dest.expiry_unknown
+            dest.name,
+            dest.tls,
+            sel,
+            False,
+            why,
+            filters,
+            expiry_unknown=dest.expiry_unknown,
+            release_unknown=dest.release_unknown,
         )
     if selects(sel or "*.*", "daemon", "err") is False:
         return RsyslogDestination(
-            dest.name, dest.tls, sel, False, sel, filters, expiry_unknown=dest.expiry_unknown
+            dest.name,
+            dest.tls,
+            sel,
+            False,
+            sel,
+            filters,
+            expiry_unknown=dest.expiry_unknown,
+            release_unknown=dest.release_unknown,
         )
     taken = next((st for st in p.stopped if selects(st, "daemon", "err") is True), None)
     if taken is not None:
         why = f"daemon messages stopped earlier by `{taken} stop`"
         return RsyslogDestination(
-            dest.name, dest.tls, sel, False, why, filters, expiry_unknown=dest.expiry_unknown
+            dest.name,
+            dest.tls,
+            sel,
+            False,
+            why,
+            filters,
+            expiry_unknown=dest.expiry_unknown,
+            release_unknown=dest.release_unknown,
         )
     return RsyslogDestination(
-        dest.name, dest.tls, sel, filters=filters, expiry_unknown=dest.expiry_unknown
+        dest.name,
+        dest.tls,
+        sel,
+        filters=filters,
+        expiry_unknown=dest.expiry_unknown,
+        release_unknown=dest.release_unknown,
     )
 
 
@@ -935,10 +1052,55 @@ def _judge_tls(
         return RsyslogDestination(f"{p.name} ({CERTVALID_TLS})", False)
     trust = trust or _Trust()
     ossl = driver == "ossl"
-    has_ca = p.ca or trust.ca or (ossl and (p.extra_ca or trust.extra))
+    release = _release(version)
+    shown = (version or "").rpartition(":")[2][:40]
+
+    def since(key: str) -> bool | None:
+        """Whether the running release knows SINCE[key]; None when the release is unknown."""
+        return None if release is None else release >= SINCE[key]
+
+    unknown: list[str] = []
+    if not p.relp and driver == "mbedtls":
+        if since("mbedtls") is False:
+            return RsyslogDestination(f"{p.name} ({NO_MBEDTLS.format(version=shown)})", False)
+        if since("mbedtls") is None:
+            unknown.append("StreamDriver mbedtls (the driver came with 8.2512.0)")
+    if not p.relp and p.extra_ca and driver != "ossl":
+        if since("action CAExtraFiles"):
+            why = EXTRA_REFUSED.format(driver=driver)
+            return RsyslogDestination(f"{p.name} ({why})", False)
+        if since("action CAExtraFiles") is None:
+            unknown.append(
+                f"the action's streamdriver.CAExtraFiles (from 8.2608.0 the {driver} driver "
+                "refuses it and nothing is sent)"
+            )
+    # (given, SINCE key or "" for every release, as the message names it)
+    sources = (
+        (trust.ca, "", "DefaultNetstreamDriverCAFile"),
+        (p.ca, "action CAFile", "the action's streamdriver.CAFile"),
+        (ossl and trust.extra, "global CAExtraFiles", "the global NetstreamDriverCAExtraFiles"),
+        (ossl and p.extra_ca, "action CAExtraFiles", "the action's streamdriver.CAExtraFiles"),
+        (p.module_ca, "module", "omfwd's module streamdriver.CAFile"),
+        (ossl and p.module_extra, "module", "omfwd's module streamdriver.CAExtraFiles"),
+    )
+    has_ca = any(given and (not key or since(key)) for given, key, _ in sources)
+    maybe = [name for given, key, name in sources if given and key and since(key) is None]
+    ignored = [
+        f"{name} is unknown to rsyslog {shown} (it came with {'.'.join(map(str, SINCE[key]))}.0)"
+        for given, key, name in sources
+        if given and key and since(key) is False
+    ]
+    if trust.module_ignored:
+        ignored.append(trust.module_ignored)
+    if trust.module_late and not (p.module_ca or p.module_extra):
+        ignored.append(f"{MODULE_DEFAULTS} stands after the action, which took no default")
     chain = p.auth in (None, "x509/name") or driver in ("ossl", "mbedtls")
-    if not p.relp and chain and not has_ca and not trust.unsure:
+    if not p.relp and chain and not has_ca and not trust.unsure and maybe:
+        unknown.append(f"{', '.join(maybe)}, the only CA certificate given")
+    elif not p.relp and chain and not has_ca and not trust.unsure:
         where = CA_SETTINGS + (", CAExtraFiles" if ossl else "")
+        if ignored:
+            where += f"; {'; '.join(ignored)}"
         auth = f"StreamDriverAuthMode {p.auth or 'x509/name (the default)'}"
         return RsyslogDestination(f"{p.name} ({NO_CA.format(auth=auth, where=where)})", False)
     if p.relp and p.auth == "x509/name" and not p.ca:
@@ -965,5 +1127,7 @@ def _judge_tls(
         why = EXPIRED_BY_DEFAULT.format((version or "").rpartition(":")[2])
         return RsyslogDestination(f"{p.name} ({why})", False)
     # no known release: an unset permitExpiredCerts is not taken as "off" (HL18-8)
-    unknown = not p.expired and p.auth in (None, "x509/name") and _release(version) is None
-    return RsyslogDestination(p.name, True, expiry_unknown=unknown)
+    expiry = not p.expired and p.auth in (None, "x509/name") and release is None
+    return RsyslogDestination(
+        p.name, True, expiry_unknown=expiry, release_unknown="; ".join(unknown)
+    )

@@ -1,0 +1,292 @@
+"""Red-team round 29 probes: logging and audit (rt29log)
+
+Harness: libvirt's test driver serves one plain VM; host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host, changed only where a probe says so), through the real
+collector, bundle, parser and engine. rsyslog probes replace /etc/rsyslog.d/50-remote.conf
+behind Debian's rsyslog.conf (conftest.DEBIAN_RSYSLOG_MAIN) and set the installed rsyslog
+release in `dpkg-packages` (the baseline's is 8.2302.0).
+
+Findings (R29L-n):
+- R29L-1 (false pass) HVA-200: omfwd's module CA default was counted however it was set.
+  omfwd is built into rsyslogd as "builtin:omfwd" (runtime/rsconf.c regBuildInModule) and its
+  module parameters are set by `module(load="builtin:omfwd" ...)` only (omfwd module-parameter
+  docs); runtime/modules.c Load() finds no module "omfwd" (findModule, strncmp) and dlopens
+  omfwd.so, which does not exist (rsyslog's rosi-collector README: "If you see errors about
+  omfwd.so missing, remove any explicit module load"); a second statement is refused
+  ("parameters for built-in module %s already set - ignored"); the defaults are copied into an
+  action when it is read (tools/omfwd.c newActInst / parseSelectorAct call
+  applyModuleTlsDefaults; grammar.y `conf obj { cnfDoObj }`), so a later statement gives it
+  none; and the module parameters streamdriver.CAFile / CAExtraFiles came with 8.2608.0
+  (commit 2a45fb831), so the baseline's 8.2302.0 reports "parameter not known" and ignores
+  them (grammar/rainerscript.c nvlstChkUnused). rsyslog ee72adc read with `fetch`. In each case
+  the gtls driver trusts no CA and sends nothing, yet it passed "logs forwarded over TLS" (R28's
+  held "module-ca", `load="omfwd"` on 8.2302.0, encoded it). Now a fail naming why.
+- R29L-2 (false pass) HVA-200: CA settings and a driver newer than the installed rsyslog
+  counted: the action's streamdriver.CAFile came with 8.2108.0 (commit 39e81e133), the global
+  NetstreamDriverCAExtraFiles with 8.2210.0 (318449ad3), the action's
+  streamdriver.CAExtraFiles (ossl) with 8.2608.0 (2a45fb831), the mbedtls driver with
+  8.2512.0 (e4f64a4fc); an older release ignores the parameter (Debian 11 and RHEL 8 ship
+  8.2102) or loads no driver, and nothing is sent. Now a fail naming the release; with no
+  rsyslog release known, a question (`rsyslogd -v`).
+- R29L-3 (false pass) HVA-200: streamdriver.CAExtraFiles on a gtls or mbedtls action
+  passed; runtime/nsd_gtls.c and nsd_mbedtls.c SetTlsCAExtraFiles refuse any value
+  (RS_RET_VALUE_NOT_SUPPORTED, "extra CA Files setting not supported by gtls netstream
+  driver"), and omfwd.c TCPSendInitTarget calls it for every connection before Connect
+  (`CHKiRet(netstrm.SetDrvrTlsCAExtraFiles(...))`), in every auth mode: nothing is sent.
+  Now a fail (8.2608.0 and later; older releases ignore the parameter, held).
+
+Held (kept as tests): `builtin:omfwd` before the action on 8.2608.0, for action() and a
+legacy `@@` selector; the action's CAFile on 8.2108.0; ossl CAExtraFiles (action) on 8.2608.0;
+global CAExtraFiles on 8.2210.0; mbedtls with a global CA on 8.2512.0; gtls CAExtraFiles on
+8.2302.0 (ignored there).
+
+Probed by script: the 19 inputs kept here (module name, release, order and repetition; each
+CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files).
+
+Tally: 3 findings, 3 false passes; 19 tests in 3 functions, 12 failed on main before the fix
+(3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; the 7 held pass there too).
+
+Leads left: see the report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, messages, outcomes
+
+REMOTE = "/etc/rsyslog.d/50-remote.conf"
+OMFWD = (
+    'action(type="omfwd" target="logs.example.internal" port="6514" protocol="tcp" '
+    'StreamDriver="{driver}" StreamDriverMode="1" {extra})'
+)
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+CA = "/etc/ssl/certs/logs-ca.pem"
+FP = "SHA256:" + "AB:" * 31 + "CD"
+GLOBAL_CA = f'global(DefaultNetstreamDriverCAFile="{CA}")'
+
+
+def _packages(release: str | None) -> tuple[str, int]:
+    """The baseline's dpkg list with rsyslog at `release` (None: no rsyslog package)."""
+    text = HARDENED_HOST["dpkg-packages"][0]
+    if release is None:
+        return ("".join(ln + "\n" for ln in text.splitlines() if not ln.startswith("rsyslog")), 0)
+    return (text.replace("8.2302.0-1+deb12u1", release), 0)
+
+
+def _scan(host_scan, lines: list[str], release: str | None):  # type: ignore[no-untyped-def]
+    text = "".join(f"{REMOTE}:{line}\n" for line in lines)
+    return host_scan(
+        {"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0), "dpkg-packages": _packages(release)}
+    )
+
+
+def _no_ca(ignored: str, ossl: bool = False) -> str:
+    where = "DefaultNetstreamDriverCAFile, streamdriver.CAFile" + (", CAExtraFiles" if ossl else "")
+    return (
+        "logs forwarded without authenticated TLS to logs.example.internal (StreamDriverAuthMode "
+        f"x509/name (the default) with no CA certificate ({where}; {ignored}): the TLS driver "
+        "trusts no issuer, so it refuses every server and nothing is sent)"
+    )
+
+
+def _refused(driver: str) -> str:
+    return (
+        f"logs forwarded without authenticated TLS to logs.example.internal (streamdriver."
+        f"CAExtraFiles, which the {driver} driver refuses (extra CA files are supported by ossl "
+        "only): rsyslog fails every connection and sends nothing)"
+    )
+
+
+MODULE = f'module(load="builtin:omfwd" streamdriver.cafile="{CA}")'
+NAMED = 'module(load="omfwd") sets no default: omfwd is built in as "builtin:omfwd", and no omfwd.so exists to load'
+
+
+@pytest.mark.parametrize(
+    ("lines", "release", "status", "message"),
+    [
+        (
+            [
+                f'module(load="omfwd" streamdriver.cafile="{CA}")',
+                OMFWD.format(driver="gtls", extra=""),
+            ],
+            "8.2608.0-1",
+            "fail",
+            _no_ca(NAMED),
+        ),
+        (
+            [MODULE, OMFWD.format(driver="gtls", extra="")],
+            "8.2302.0-1+deb12u1",
+            "fail",
+            _no_ca(
+                "omfwd's module streamdriver.CAFile is unknown to rsyslog 8.2302.0-1+deb12u1 "
+                "(it came with 8.2608.0)"
+            ),
+        ),
+        (  # read after the action: the action took the (empty) defaults already
+            [OMFWD.format(driver="gtls", extra=""), MODULE],
+            "8.2608.0-1",
+            "fail",
+            _no_ca('module(load="builtin:omfwd") stands after the action, which took no default'),
+        ),
+        (  # a second statement for the built-in module is refused
+            [
+                'module(load="builtin:omfwd" template="RSYSLOG_SyslogProtocol23Format")',
+                MODULE,
+                OMFWD.format(driver="gtls", extra=""),
+            ],
+            "8.2608.0-1",
+            "fail",
+            _no_ca(
+                'a second module(load="builtin:omfwd") is ignored (its parameters are already set)'
+            ),
+        ),
+        # held: the built-in module's default, read before the action, on 8.2608.0
+        ([MODULE, OMFWD.format(driver="gtls", extra="")], "8.2608.0-1", "pass", OVER_TLS),
+        (
+            [
+                MODULE,
+                "$DefaultNetstreamDriver gtls",
+                "$ActionSendStreamDriverMode 1",
+                "*.* @@logs.example.internal:6514",
+            ],
+            "8.2608.0-1",
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=["load-omfwd", "release-8.2302", "after-action", "second-module", "builtin", "legacy"],
+)
+def test_omfwd_module_ca_default(
+    host_scan, lines: list[str], release: str, status: str, message: str
+) -> None:
+    """R29L-1: omfwd's module CA default counts only as rsyslog applies it."""
+    a = _scan(host_scan, lines, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == message
+
+
+@pytest.mark.parametrize(
+    ("lines", "release", "status", "message"),
+    [
+        (
+            [OMFWD.format(driver="gtls", extra=f'streamdriver.CAFile="{CA}"')],
+            "8.2102.0-2+deb11u1",
+            "fail",
+            _no_ca(
+                "the action's streamdriver.CAFile is unknown to rsyslog 8.2102.0-2+deb11u1 (it "
+                "came with 8.2108.0)"
+            ),
+        ),
+        (
+            [OMFWD.format(driver="ossl", extra=f'streamdriver.CAExtraFiles="{CA}"')],
+            "8.2302.0-1+deb12u1",
+            "fail",
+            _no_ca(
+                "the action's streamdriver.CAExtraFiles is unknown to rsyslog 8.2302.0-1+deb12u1 "
+                "(it came with 8.2608.0)",
+                ossl=True,
+            ),
+        ),
+        (
+            [f'global(NetstreamDriverCAExtraFiles="{CA}")', OMFWD.format(driver="ossl", extra="")],
+            "8.2204.0-1",
+            "fail",
+            _no_ca(
+                "the global NetstreamDriverCAExtraFiles is unknown to rsyslog 8.2204.0-1 (it "
+                "came with 8.2210.0)",
+                ossl=True,
+            ),
+        ),
+        (
+            [GLOBAL_CA, OMFWD.format(driver="mbedtls", extra="")],
+            "8.2302.0-1+deb12u1",
+            "fail",
+            "logs forwarded without authenticated TLS to logs.example.internal (StreamDriver "
+            "mbedtls, which rsyslog 8.2302.0-1+deb12u1 lacks (the mbedtls driver came with "
+            "8.2512.0): rsyslog fails every connection and sends nothing)",
+        ),
+        (  # no rsyslog release known: a question, not a pass
+            [
+                OMFWD.format(
+                    driver="gtls",
+                    extra=f'streamdriver.CAFile="{CA}" streamdriver.permitExpiredCerts="off"',
+                )
+            ],
+            None,
+            "manual",
+            "logs forwarded over TLS to logs.example.internal, but which rsyslog release runs is "
+            "unknown, and it decides: logs.example.internal: the action's streamdriver.CAFile, "
+            "the only CA certificate given; no rsyslog package among the installed ones "
+            "(host/commands/dpkg-packages.txt)",
+        ),
+        # held: each setting on the release that brought it
+        (
+            [OMFWD.format(driver="gtls", extra=f'streamdriver.CAFile="{CA}"')],
+            "8.2108.0-1",
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            [OMFWD.format(driver="ossl", extra=f'streamdriver.CAExtraFiles="{CA}"')],
+            "8.2608.0-1",
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            [f'global(NetstreamDriverCAExtraFiles="{CA}")', OMFWD.format(driver="ossl", extra="")],
+            "8.2210.0-1",
+            "pass",
+            OVER_TLS,
+        ),
+        ([GLOBAL_CA, OMFWD.format(driver="mbedtls", extra="")], "8.2512.0-1", "pass", OVER_TLS),
+    ],
+    ids=[
+        "action-ca-8.2102",
+        "ossl-action-extra-8.2302",
+        "global-extra-8.2204",
+        "mbedtls-8.2302",
+        "release-unknown",
+        "action-ca-8.2108",
+        "ossl-action-extra-8.2608",
+        "global-extra-8.2210",
+        "mbedtls-8.2512",
+    ],
+)
+def test_ca_settings_newer_than_the_release(
+    host_scan, lines: list[str], release: str | None, status: str, message: str
+) -> None:
+    """R29L-2: a release older than a CA setting ignores it; with none known, a question."""
+    a = _scan(host_scan, lines, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == message
+
+
+EXTRA = f'streamdriver.CAFile="{CA}" streamdriver.CAExtraFiles="/etc/ssl/certs/extra.pem"'
+
+
+@pytest.mark.parametrize(
+    ("driver", "extra", "release", "status", "message"),
+    [
+        ("gtls", EXTRA, "8.2608.0-1", "fail", _refused("gtls")),
+        ("mbedtls", EXTRA, "8.2608.0-1", "fail", _refused("mbedtls")),
+        (  # every auth mode: the setting is refused before the connection
+            "gtls",
+            'StreamDriverAuthMode="x509/fingerprint" '
+            f'StreamDriverPermittedPeers="{FP}" streamdriver.CAExtraFiles="/etc/ssl/x.pem"',
+            "8.2608.0-1",
+            "fail",
+            _refused("gtls"),
+        ),
+        # held: before 8.2608.0 the parameter is unknown and ignored
+        ("gtls", EXTRA, "8.2302.0-1+deb12u1", "pass", OVER_TLS),
+    ],
+    ids=["gtls", "mbedtls", "gtls-fingerprint", "gtls-8.2302"],
+)
+def test_extra_ca_files_refused_by_gtls_and_mbedtls(
+    host_scan, driver: str, extra: str, release: str, status: str, message: str
+) -> None:
+    """R29L-3: gtls and mbedtls refuse streamdriver.CAExtraFiles: nothing is sent."""
+    a = _scan(host_scan, [OMFWD.format(driver=driver, extra=extra)], release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == message
