@@ -58,8 +58,9 @@ FP = "SHA256:" + "AB:" * 31 + "CD"
 CA = "/etc/ssl/certs/logs-ca.pem"
 
 
-def _no_ca(auth: str, ossl: bool = False) -> str:
+def _no_ca(auth: str, ossl: bool = False, ignored: str = "") -> str:
     where = "DefaultNetstreamDriverCAFile, streamdriver.CAFile" + (", CAExtraFiles" if ossl else "")
+    where += f"; {ignored}" if ignored else ""
     return (
         "logs forwarded without authenticated TLS to logs.example.internal ("
         f"StreamDriverAuthMode {auth} with no CA certificate ({where}): the TLS driver trusts no "
@@ -130,13 +131,18 @@ def _scan(host_scan, *lines: str, main: str = DEBIAN_RSYSLOG_MAIN):  # type: ign
             "pass",
             OVER_TLS,
         ),
-        (
+        (  # R29L-1: load="omfwd" loads nothing (omfwd is builtin:omfwd; no omfwd.so), and
+            # the baseline's rsyslog 8.2302.0 has no module CA default (8.2608.0): no CA
             [
                 f'module(load="omfwd" streamdriver.cafile="{CA}")',
                 OMFWD.format(driver="gtls", extra=""),
             ],
-            "pass",
-            OVER_TLS,
+            "fail",
+            _no_ca(
+                "x509/name (the default)",
+                ignored='module(load="omfwd") sets no default: omfwd is built in as '
+                '"builtin:omfwd", and no omfwd.so exists to load',
+            ),
         ),
         (
             [
