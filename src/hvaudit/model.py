@@ -980,9 +980,16 @@ class SocketUnitConf:
         return f"{unit}: SocketMode={self.mode} in {self.mode_file}"
 
 
-#: The `systemctl list-unit-files` states of a unit its target starts: "enabled" (links under
+#: The `systemctl list-unit-files` states of a unit the boot starts: "enabled" (links under
 #: /etc) and "enabled-runtime" (links under /run, for the running boot); systemctl(1), is-enabled.
-UNIT_ENABLED_STATES = ("enabled", "enabled-runtime")
+#: And "generated": a unit a generator wrote, which systemd reports so whatever links want it
+#: (systemd src/shared/install.c unit_file_lookup_state: a file under a generator directory is
+#: UNIT_FILE_GENERATED before any symlink is looked at; systemctl(1) is-enabled: "Generated unit
+#: files may not be enabled, they are enabled implicitly by their generator", as
+#: systemd-sysv-generator(8) wants an /etc/init.d script's unit from the runlevels its rc links
+#: enable), so it counts as starting (R29A-2). "transient" units live for the running boot only;
+#: "static", "indirect", "linked" and "disabled" ones start where something else pulls them in.
+UNIT_ENABLED_STATES = ("enabled", "enabled-runtime", "generated")
 
 
 def _na() -> Fact[Any]:
