@@ -2377,8 +2377,16 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
     CONFIG_SECCOMP: "seccomp support is disabled"). So the default proves the filter only with
     the QEMU side observed: running QEMU processes whose /proc/<pid>/status reads Seccomp: 2.
     With none running, or their seccomp mode not read, it is one question, never a pass. An
-    explicit seccomp_sandbox = 1 asks for the filter whatever the probe says (a QEMU that cannot
-    give it does not start), so it passes by itself. Seccomp: 2 shows a filter, not whose: a
+    explicit seccomp_sandbox = 1 (or 2, or any value but 0: virQEMUDriverConfigLoadSecurityEntry
+    reads it with virConfGetValueInt and no range) proves no more than the default: libvirt's
+    qemuBuildSeccompSandboxCommandLine (src/qemu/qemu_command.c) tests only
+    `cfg->seccompSandbox == 0`, and for every other value adds `-sandbox on,...` only `if
+    (virQEMUCapsGet(qemuCaps, QEMU_CAPS_SECCOMP_SANDBOX))`, else nothing, and the QEMU starts
+    without the filter; QEMU registers -sandbox only where it was built with seccomp and the
+    kernel takes a filter (system/qemu-seccomp.c seccomp_register, and QEMU commit 0dd693ef
+    "sandbox: disable -sandbox if CONFIG_SECCOMP undefined"), so the probe does not offer it
+    there. So an explicit value is asked like the default (R29Q-1; it passed by itself).
+    Seccomp: 2 shows a filter, not whose: a
     filter is inherited across fork and exec (seccomp(2): "If fork(2) or clone(2) is allowed
     by the filter, any child processes will be constrained by the same system call filters
     as the parent"), so a QEMU started under a container's or a unit's filter shows 2 without
@@ -2420,7 +2428,7 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
                 + " (their Seccomp: 2 is a filter inherited from the process that started them)",
                 *procs.sources,
             )
-        elif value != 1 and (not running or unread):
+        elif not running or unread:
             why = (
                 f"the QEMU processes were not read ({procs.reason})"
                 if not procs.known

@@ -1,0 +1,90 @@
+"""Red-team round 29 probes: libvirt daemon configuration (rt29qemu)
+
+Harness: the hardened Debian host replay (conftest `host_scan`: HARDENED_HOST plus overrides,
+one plain libvirt test-driver VM web01, QEMU running as libvirt-qemu with Seccomp: 2 and
+`-sandbox on,...`), with qemu.conf and the process list changed per probe.
+
+Findings:
+- R29Q-1 (false pass) HVA-045: an explicit `seccomp_sandbox = 1` passed by itself, with no QEMU
+  running or its seccomp mode unread ("asks for the filter whatever the probe says, a QEMU that
+  cannot give it does not start"). libvirt's qemuBuildSeccompSandboxCommandLine (libvirt/libvirt
+  src/qemu/qemu_command.c) tests only `cfg->seccompSandbox == 0`; for every other value it
+  adds `-sandbox on,obsolete=deny,...` only `if (virQEMUCapsGet(qemuCaps,
+  QEMU_CAPS_SECCOMP_SANDBOX))` and otherwise nothing, so QEMU starts without its filter; QEMU
+  offers -sandbox only where it was built with seccomp and the kernel takes a filter
+  (qemu/qemu system/qemu-seccomp.c seccomp_register; QEMU commit 0dd693ef "sandbox: disable
+  -sandbox if CONFIG_SECCOMP undefined", quoted by libvirt's Jan Tomko on qemu-devel, May
+  2023: "libvirt adds '-sandbox on' to all VMs it runs, unless the option is not available").
+  Now every value but 0 is asked as the default is (the lead's `seccomp_sandbox = 2` and -7
+  were already asked; 1 and 2 with a filtered QEMU running pass).
+
+Held (kept as tests):
+- seccomp_sandbox = 1 / 2 with the running QEMU at Seccomp: 2 and `-sandbox on,...` pass.
+
+Probed by script:
+
+Tally:
+
+Leads left:
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+QEMU = "/etc/libvirt/qemu.conf"
+QEMU_CONF = HARDENED_HOST[QEMU]
+NO_QEMU = "    1 root     /sbin/init\n  700 root     /usr/sbin/libvirtd --timeout 120\n"
+SECCOMP_Q = (
+    "Do the VMs of host hv1 run under QEMU's seccomp filter? Evidence: `grep Seccomp: "
+    "/proc/<pid>/status` of a running QEMU on hv1, or <flag name='seccomp-sandbox'/> in libvirt's "
+    "QEMU capabilities cache (/var/cache/libvirt/qemu/capabilities/*.xml) there. Pass: yes, "
+    "Seccomp: 2, or the flag is present; fail: Seccomp: 0, or the flag is absent, so QEMU starts "
+    "without -sandbox."
+)
+
+
+def _question(a, check_id: str) -> str | None:
+    return next(r.outcome.question for r in a.results if r.check.id == check_id)
+
+
+@pytest.mark.parametrize("value", ["1", "2", "-7"])
+@pytest.mark.parametrize(
+    ("override", "why"),
+    [
+        ({"processes": (NO_QEMU, 0)}, "no QEMU process runs to show it"),
+        (
+            {"qemu-status-1200": ("", 2)},
+            "the seccomp mode of running QEMU process(es) web01 was not read",
+        ),
+    ],
+    ids=["none-running", "status-unread"],
+)
+def test_explicit_seccomp_sandbox_without_qemu_observed_asks(
+    host_scan, value: str, override: dict[str, object], why: str
+) -> None:
+    """R29Q-1 (false pass): libvirt's qemuBuildSeccompSandboxCommandLine (libvirt/libvirt
+    src/qemu/qemu_command.c) tests only `cfg->seccompSandbox == 0`; for any other value it adds
+    `-sandbox on,obsolete=deny,...` only `if (virQEMUCapsGet(qemuCaps,
+    QEMU_CAPS_SECCOMP_SANDBOX))`, else nothing, and QEMU starts without its filter. QEMU offers
+    -sandbox only where it was built with seccomp and the kernel takes a filter
+    (qemu/qemu system/qemu-seccomp.c seccomp_register). An explicit `seccomp_sandbox = 1`
+    passed by itself ("forces it"); 2 and -7 were already asked."""
+    a = host_scan({QEMU: QEMU_CONF + f"seccomp_sandbox = {value}\n", **override})
+    assert outcomes(a, "HVA-045") == {"hv1": "manual"}
+    assert messages(a, "HVA-045") == {
+        "hv1": f"seccomp_sandbox = {value}: libvirt adds -sandbox on only where the QEMU binary "
+        f"supports it (built with seccomp), and {why}"
+    }
+    assert _question(a, "HVA-045") == SECCOMP_Q
+
+
+@pytest.mark.parametrize("value", ["1", "2"])
+def test_explicit_seccomp_sandbox_with_qemu_filtered_passes(host_scan, value: str) -> None:
+    """Held: with the running QEMU showing Seccomp: 2 and `-sandbox on,...` on its command line,
+    seccomp_sandbox = 1 or 2 passes (any value but 0 asks libvirt for the filter)."""
+    a = host_scan({QEMU: QEMU_CONF + f"seccomp_sandbox = {value}\n"})
+    assert outcomes(a, "HVA-045") == {"hv1": "pass"}
+    assert messages(a, "HVA-045") == {"hv1": f"seccomp_sandbox = {value}"}
