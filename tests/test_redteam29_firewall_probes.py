@@ -20,6 +20,27 @@ Findings (R29F-n):
   of the same reading went with it: `! --match-set` of a set matching every sender but
   10.0.0.0/8 admits that /8 only, and `--return-nomatch` over a set with no nomatch entry
   matches nothing (both failed, now pass).
+
+- R29F-2 (false pass) HVA-190: R28G-1 pooled the senders of accepts that match on the source
+  alone; a source match beside a match of every port of a protocol was not pooled, nor the
+  elements of a concatenation, and `!=` on a concatenation was read as narrow. So `ip saddr
+  0.0.0.0/1 meta l4proto tcp accept` with the same from 128.0.0.0/2, iptables `-s
+  0.0.0.0/1,128.0.0.0/2 -p tcp -j ACCEPT` (which `iptables -S` prints as one rule per
+  address), `ip saddr . meta l4proto { 0.0.0.0/1 . tcp, 128.0.0.0/2 . tcp } accept` (three
+  quarters of the senders to every TCP port, each) and `ip saddr . tcp dport != { 10.0.0.0/8
+  . 22 } accept` (every sender outside 10.0.0.0/8, to every port) passed "policy drop". nft(8)
+  CONCATENATIONS: an element matches when each part matches its value; a negated lookup
+  matches every packet no element holds, so every packet whose value of one part is none of
+  the elements'. Now such sources are pooled (_nft_source_accept, _ipt_source_rest,
+  _nft_concat_reach) and a negated concatenation is as wide as its widest part negated.
+
+- R29F-3 (false pass) HVA-190: the ports of accepts were judged one rule at a time, so `tcp
+  dport 1-32767 accept` with `tcp dport 32768-65535 accept` (every TCP port but 0, in two
+  rules or one verdict map), and iptables `--dport 1:32767` with `--dport 32768:65535`, passed
+  "policy drop", though either in one rule (`tcp dport 1-65535`) fails by hvaudit's own line
+  (_BROAD_PORTS: more than half of the ports is no service match). Now the ports of accepts
+  whose rest reaches every port of the protocol are pooled by protocol (_nft_port_accept,
+  _ipt_port_rest, _pooled_ports), as R28G-1 pools sources.
 """
 
 from __future__ import annotations
@@ -29,6 +50,8 @@ from typing import Any
 import pytest
 
 from test_network_leads import IPT_PASS, _ipt_lists
+from test_redteam27_firewall_probes import ACCEPT, L4, PASS, _m, _pl, _ruleset
+from test_redteam28_firewall_probes import _iptables, _prefix, _verdict
 
 
 def _set(*entries: str) -> str:
@@ -94,3 +117,277 @@ def test_ipset_nomatch_entries_are_taken_out(
     reversed set with nothing flagged matches nothing, and a negated set matching every sender
     but 10.0.0.0/8 admits that /8 only: both pass (both failed)."""
     assert _ipt_lists(host_scan, rule, _set(*entries)) == expected
+
+
+# --- R29F-2 HVA-190: sources pooled beside every port of a protocol -------------------------
+
+SADDR = _pl("ip", "saddr")
+DPORT = _pl("tcp", "dport")
+HALF, QUARTER = _prefix("0.0.0.0", 1), _prefix("128.0.0.0", 2)
+BROAD = "matches every port of a protocol or every source but some"
+
+
+def _concat(*parts: Any) -> dict[str, Any]:
+    return {"concat": list(parts)}
+
+
+def _handle(handle: int, what: str = BROAD) -> tuple[str, str]:
+    return (
+        "fail",
+        f"inbound traffic is accepted by default (inet filter input: policy drop, but inet "
+        f"filter input rule handle {handle} ({what}) accepts that traffic)",
+    )
+
+
+_POOLED = (
+    "fail",
+    "inbound traffic is accepted by default (inet filter input: policy drop, but inet filter "
+    "input rules up to handle 11 (sources that together cover more than half of the IPv4 "
+    "addresses, each to every port of a protocol or more) accepts that traffic)",
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            [[_m(SADDR, HALF), _m(L4, "tcp"), ACCEPT], [_m(SADDR, QUARTER), _m(L4, "tcp"), ACCEPT]],
+            _POOLED,
+        ),
+        (
+            [
+                [_m(SADDR, HALF), _m(DPORT, {"range": [1, 65535]}), ACCEPT],
+                [_m(SADDR, QUARTER), ACCEPT],
+            ],
+            _POOLED,
+        ),
+        (
+            [
+                [
+                    _m(
+                        _concat(SADDR, L4), {"set": [_concat(HALF, "tcp"), _concat(QUARTER, "tcp")]}
+                    ),
+                    ACCEPT,
+                ]
+            ],
+            _handle(10),
+        ),
+        (
+            [
+                [
+                    _m(_concat(SADDR, DPORT), {"set": [_concat(_prefix("10.0.0.0", 8), 22)]}, "!="),
+                    ACCEPT,
+                ]
+            ],
+            _handle(10),
+        ),
+        (
+            [[_m(SADDR, HALF), _m(DPORT, 22), ACCEPT], [_m(SADDR, QUARTER), _m(DPORT, 22), ACCEPT]],
+            PASS,
+        ),
+        (
+            [
+                [
+                    _m(_concat(SADDR, DPORT), {"set": [_concat(HALF, 22), _concat(QUARTER, 22)]}),
+                    ACCEPT,
+                ]
+            ],
+            PASS,
+        ),
+        (
+            [
+                [
+                    _m(_concat(SADDR, L4), {"set": [_concat(HALF, "tcp"), _concat(HALF, "udp")]}),
+                    ACCEPT,
+                ]
+            ],
+            PASS,
+        ),
+        (
+            [
+                [
+                    _m(_concat(SADDR, DPORT), {"set": [_concat(_prefix("10.0.0.0", 8), 22)]}, "!="),
+                    {"drop": None},
+                ]
+            ],
+            PASS,
+        ),
+    ],
+    ids=[
+        "two-rules-each-half-to-tcp",
+        "every-port-then-source-alone",
+        "concat-elements-to-tcp",
+        "concat-negated",
+        "held-two-rules-to-ssh",
+        "held-concat-elements-to-ssh",
+        "held-concat-half-to-tcp-and-udp",
+        "held-concat-negated-drop",
+    ],
+)
+def test_nft_sources_pooled_beside_every_port(
+    host_scan: Any, rules: list[list[Any]], expected: tuple[str, str]
+) -> None:
+    """R29F-2. `ip saddr 0.0.0.0/1 meta l4proto tcp accept` and `ip saddr 128.0.0.0/2 meta
+    l4proto tcp accept` admit three quarters of the senders to every TCP port, as the
+    concatenation `ip saddr . meta l4proto { 0.0.0.0/1 . tcp, 128.0.0.0/2 . tcp }` does (nft(8)
+    CONCATENATIONS); `ip saddr . tcp dport != { 10.0.0.0/8 . 22 } accept` admits every sender
+    outside 10.0.0.0/8 to every port. hvaudit pooled only source-only accepts (R28G-1), read
+    each element alone, and read the negated concatenation as narrow: all passed. Right: fail.
+    The same to port 22 only, half of the senders to TCP and UDP, or the negated concatenation
+    under a drop keep the pass."""
+    assert _verdict(host_scan({"nft-ruleset": _ruleset(*rules)})) == expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            "-A INPUT -s 0.0.0.0/1 -p tcp -j ACCEPT\n-A INPUT -s 128.0.0.0/2 -p tcp -j ACCEPT\n",
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -s 128.0.0.0/2 -p tcp -j ACCEPT "
+                "(with the rules before it, accepts sources that together cover more than half "
+                "of the IPv4 addresses, each to every port of a protocol or more))",
+            ),
+        ),
+        (
+            "-A INPUT -s 0.0.0.0/1 -p udp -m udp --dport 1:65535 -j ACCEPT\n"
+            "-A INPUT -s 128.0.0.0/2 -j ACCEPT\n",
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -s 128.0.0.0/2 -j ACCEPT (with "
+                "the rules before it, accepts sources that together cover more than half of the "
+                "IPv4 addresses, each to every port of a protocol or more))",
+            ),
+        ),
+        (
+            "-A INPUT -s 0.0.0.0/1 -p tcp -m tcp --dport 22 -j ACCEPT\n"
+            "-A INPUT -s 128.0.0.0/2 -p tcp -m tcp --dport 22 -j ACCEPT\n",
+            ("pass", "inbound default policy drops (policy DROP; no IPv6 address on the host)"),
+        ),
+        (
+            "-A INPUT -s 0.0.0.0/1 -p tcp -j ACCEPT\n-A INPUT -s 0.0.0.0/1 -p udp -j ACCEPT\n",
+            ("pass", "inbound default policy drops (policy DROP; no IPv6 address on the host)"),
+        ),
+    ],
+    ids=["two-rules-to-tcp", "every-udp-port-then-source-alone", "held-to-ssh", "held-half"],
+)
+def test_iptables_sources_pooled_beside_every_port(
+    host_scan: Any, rules: str, expected: tuple[str, str]
+) -> None:
+    """R29F-2 on the iptables path. iptables(8): `-s 0.0.0.0/1,128.0.0.0/2 -p tcp -j ACCEPT`
+    ("Multiple addresses can be specified, but this will expand to multiple rules") is two
+    rules in `iptables -S`, each half or a quarter of the senders to every TCP port; hvaudit
+    pooled only `-s` alone and passed. Right: fail; the same to port 22, or half of the senders
+    to TCP and UDP, keep the pass."""
+    assert _verdict(host_scan(_iptables(rules))) == expected
+
+
+# --- R29F-3 HVA-190: ports pooled across accepts ---------------------------------------------
+
+
+def _ports(lo: int, hi: int) -> dict[str, Any]:
+    return {"range": [lo, hi]}
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            [[_m(DPORT, _ports(1, 32767)), ACCEPT], [_m(DPORT, _ports(32768, 65535)), ACCEPT]],
+            (
+                "fail",
+                "inbound traffic is accepted by default (inet filter input: policy drop, but "
+                "inet filter input rules up to handle 11 (ports that together cover more than "
+                "half of every port of tcp) accepts that traffic)",
+            ),
+        ),
+        (
+            [
+                [
+                    {
+                        "vmap": {
+                            "key": DPORT,
+                            "data": {
+                                "set": [
+                                    [_ports(1, 32767), {"accept": None}],
+                                    [_ports(32768, 65535), {"accept": None}],
+                                ]
+                            },
+                        }
+                    }
+                ]
+            ],
+            (
+                "fail",
+                "inbound traffic is accepted by default (inet filter input: policy drop, but "
+                "inet filter input rules up to handle 10 (ports that together cover more than "
+                "half of every port of tcp) accepts that traffic)",
+            ),
+        ),
+        (
+            [
+                [_m(DPORT, _ports(1, 32767)), ACCEPT],
+                [_m(_pl("udp", "dport"), _ports(32768, 65535)), ACCEPT],
+            ],
+            PASS,
+        ),
+        (
+            [
+                [_m(DPORT, _ports(1, 32767)), ACCEPT],
+                [_m(SADDR, _prefix("10.0.0.0", 8)), _m(DPORT, _ports(32768, 65535)), ACCEPT],
+            ],
+            PASS,
+        ),
+    ],
+    ids=["two-rules-halves", "vmap-halves", "held-tcp-and-udp-halves", "held-second-from-10/8"],
+)
+def test_nft_ports_pooled_across_accepts(
+    host_scan: Any, rules: list[list[Any]], expected: tuple[str, str]
+) -> None:
+    """R29F-3. `tcp dport 1-32767 accept` then `tcp dport 32768-65535 accept` (or one verdict
+    map of both ranges, nft(8) MAPS) accept every TCP port but 0, as `tcp dport 1-65535
+    accept` does, which fails; hvaudit judged each half alone and passed. Right: fail; half of
+    the TCP ports and half of the UDP ports, or the second half from 10.0.0.0/8 only, keep the
+    pass."""
+    assert _verdict(host_scan({"nft-ruleset": _ruleset(*rules)})) == expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            "-A INPUT -p tcp -m tcp --dport 1:32767 -j ACCEPT\n"
+            "-A INPUT -p tcp -m tcp --dport 32768:65535 -j ACCEPT\n",
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -p tcp -m tcp --dport "
+                "32768:65535 -j ACCEPT (with the rules before it, accepts ports that together "
+                "cover more than half of every port of tcp))",
+            ),
+        ),
+        (
+            "-A INPUT -p udp -m multiport --dports 1:20000,20001:32767 -j ACCEPT\n"
+            "-A INPUT -p udp -m multiport --dports 32768:40000 -j ACCEPT\n",
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -p udp -m multiport --dports "
+                "32768:40000 -j ACCEPT (with the rules before it, accepts ports that together "
+                "cover more than half of every port of udp))",
+            ),
+        ),
+        (
+            "-A INPUT -p tcp -m tcp --dport 1:32767 -j ACCEPT\n"
+            "-A INPUT -p udp -m udp --dport 32768:65535 -j ACCEPT\n",
+            ("pass", "inbound default policy drops (policy DROP; no IPv6 address on the host)"),
+        ),
+    ],
+    ids=["two-rules-halves", "multiport-most", "held-tcp-and-udp-halves"],
+)
+def test_iptables_ports_pooled_across_accepts(
+    host_scan: Any, rules: str, expected: tuple[str, str]
+) -> None:
+    """R29F-3 on the iptables path (iptables-extensions(8) tcp `--dport port[:port]`, multiport
+    `--dports`): two rules holding together more than half of the ports of one protocol fail;
+    halves of two protocols keep the pass."""
+    assert _verdict(host_scan(_iptables(rules))) == expected

@@ -926,29 +926,61 @@ def _nft_concat_reach(
     """The reach of a match on a concatenation (nft(8) CONCATENATIONS: `ip saddr . tcp dport {
     10.0.0.0/8 . 22 }`, in `nft -j` {"concat": [...]} on both sides): an element matches when
     every part matches its value, so each element reaches as far as its narrowest part, and
-    the match as far as its widest element. A part whose share hvaudit does not read (meta
-    mark ...) narrows nothing here; `!=` and values it cannot pair are _NARROW, as before
-    (R22N-2)."""
-    if op not in ("==", "in"):
+    the match as far as its widest element, or as the elements' sources together when each of
+    them is narrow by its source alone (`ip saddr . meta l4proto { 0.0.0.0/1 . tcp, 128.0.0.0/2
+    . tcp }`: three quarters of the senders to every TCP port, as R28G-1 reads two rules). A
+    part whose share hvaudit does not read (meta mark ...) narrows nothing here. `!=` holds
+    every packet no element holds (the kernel's net/netfilter/nft_lookup.c nft_lookup_eval
+    inverts the lookup of the whole concatenated key, `priv->invert`): at least every packet
+    whose value of one part is none of the elements' values of it, so as wide as the widest
+    part so negated (`ip saddr . tcp dport
+    != { 10.0.0.0/8 . 22 }` is every sender outside 10.0.0.0/8, to every port). Values it cannot
+    pair are _NARROW, as before (R22N-2; R29F-2: `!=` was _NARROW, and the elements' sources
+    were not pooled)."""
+    if op not in ("==", "in", "!="):
         return _NARROW
     widest, opaque = _NARROW, False
+    pooled: dict[int, list[Any]] = {_ALL: [], _BROAD: []}  # sources by the rest's reach
+    columns: list[list[Any]] = [[] for _ in parts]
     for value in _nft_values(right, sets) or []:
         if isinstance(value, dict) and isinstance(value.get("elem"), dict):
             value = value["elem"].get("val")
         values = value.get("concat") if isinstance(value, dict) else None
         if not (isinstance(values, list) and len(values) == len(parts)):
             continue
-        reach, unread = _ALL, False
+        for column, val in zip(columns, values, strict=True):
+            column.append(val)
+        reach, rest, unread, source = _ALL, _ALL, False, None
         for part, val in zip(parts, values, strict=True):
             one = {"op": "==", "left": part, "right": val}
             if _nft_match_kind(one) is None:
                 got = _nft_reach(one, walk, sets)
                 if got == _OPAQUE:
                     unread = True  # a part on the host's addresses, not read (R25G-1)
+                    continue
+                reach = min(reach, got)
+                if source is None and (blocks := _nft_source_blocks(one, walk.version, sets)):
+                    source = blocks
                 else:
-                    reach = min(reach, got)
+                    rest = min(rest, got)
         opaque = opaque or (unread and reach != _NARROW)
         widest = max(widest, reach if not unread else _NARROW)
+        if source is not None and not unread and rest in pooled:
+            pooled[rest] += source
+            pooled[_BROAD] += source if rest == _ALL else []
+    if op == "!=":
+        widest = _NARROW
+        for part, column in zip(parts, columns, strict=True):
+            one = {"op": "!=", "left": part, "right": {"set": column}}
+            if column and _nft_match_kind(one) is None:
+                got = _nft_reach(one, walk, sets)
+                opaque = opaque or got == _OPAQUE
+                widest = max(widest, got)
+        return _OPAQUE if opaque and widest == _NARROW else widest
+    if _cover_all(pooled[_ALL], walk.version):
+        widest = _ALL
+    elif _source_reach(pooled[_BROAD], walk.version) != _NARROW:
+        widest = max(widest, _BROAD)
     return _OPAQUE if opaque and widest == _NARROW else widest
 
 
@@ -1472,18 +1504,9 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
     return _NftRule(verdict, capped, tuple(paced), reach, tuple(unread), xt)
 
 
-def _nft_source_accept(
-    rule: dict[str, Any], version: str, sets: Mapping[str, list[Any]]
-) -> list[Any] | None:
-    """The source blocks of a rule that accepts on one `ip saddr` / `ip6 saddr` match of
-    literal addresses and nothing else, or None."""
-    exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
-    matches = [e["match"] for e in exprs if "match" in e]
-    if len(matches) != 1 or not any("accept" in e for e in exprs):
-        return None
-    if any(next(iter(e)) not in ("match", "accept", *_NFT_NEUTRAL) for e in exprs):
-        return None
-    m = matches[0]
+def _nft_source_blocks(m: Any, version: str, sets: Mapping[str, list[Any]]) -> list[Any] | None:
+    """The source blocks of one `ip saddr` / `ip6 saddr` match (or a conntrack tuple key that is
+    the sender, `ct original saddr`) of literal addresses by == or `in`, or None."""
     left = m.get("left") if isinstance(m, dict) else None
     payload = left.get("payload") if isinstance(left, dict) else None
     ct = left.get("ct") if isinstance(left, dict) else None
@@ -1502,6 +1525,77 @@ def _nft_source_accept(
         return None
     values = _nft_values(m.get("right"), sets)
     return (_networks(values, version) or None) if values is not None else None
+
+
+def _nft_source_accept(
+    rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]]
+) -> tuple[list[Any], int] | None:
+    """The source blocks of a rule that accepts on one `ip saddr` / `ip6 saddr` match of
+    literal addresses, and the reach of the rest of the rule (_ALL when nothing else, _BROAD
+    when the rest is every port of a protocol, `meta l4proto tcp`), or None. R29F-2: only a
+    source match alone was pooled, so `ip saddr 0.0.0.0/1 meta l4proto tcp accept` and the
+    same from 128.0.0.0/2 (three quarters of the senders to every TCP port) passed."""
+    exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
+    if len(exprs) != len(rule.get("expr") or []) or not any("accept" in e for e in exprs):
+        return None
+    found = [
+        (k, blocks)
+        for k, e in enumerate(exprs)
+        if "match" in e and (blocks := _nft_source_blocks(e["match"], walk.version, sets))
+    ]
+    if len(found) != 1:
+        return None
+    at, blocks = found[0]
+    rest = _nft_verdict(dict(rule, expr=exprs[:at] + exprs[at + 1 :]), walk, sets)
+    if rest.verdict != "accept" or rest.reach not in (_ALL, _BROAD):
+        return None
+    return blocks, rest.reach
+
+
+def _nft_port_accept(
+    rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]]
+) -> tuple[str, list[tuple[int, int]]] | None:
+    """The protocol and port intervals of a rule that accepts on one destination port match
+    (`tcp dport 1-32767`, by ==, `in` or a set) whose rest reaches every port of the protocol
+    or more (nothing, `meta l4proto tcp`), or None. Such rules together open the ports they
+    cover, as one rule of them does (R29F-3: `tcp dport 1-32767 accept` and `tcp dport
+    32768-65535 accept`, every TCP port but 0, passed)."""
+    exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
+    if len(exprs) != len(rule.get("expr") or []) or not any("accept" in e for e in exprs):
+        return None
+    found = []
+    for k, e in enumerate(exprs):
+        m = e.get("match")
+        if not isinstance(m, dict):
+            continue
+        left = m.get("left")
+        payload = left.get("payload") if isinstance(left, dict) else None
+        if (
+            isinstance(payload, dict)
+            and payload.get("protocol") in _PORT_PROTOCOLS
+            and payload.get("field") == "dport"
+            and m.get("op", "==") in ("==", "in")
+        ):
+            values = _nft_values(m.get("right"), sets)
+            read = _nft_port_intervals(values) if values is not None else None
+            if read is not None:
+                found.append((k, str(payload["protocol"]), read[0]))
+    if len(found) != 1:
+        return None
+    at, protocol, intervals = found[0]
+    rest = _nft_verdict(dict(rule, expr=exprs[:at] + exprs[at + 1 :]), walk, sets)
+    if rest.verdict != "accept" or rest.reach not in (_ALL, _BROAD):
+        return None
+    return protocol, intervals
+
+
+def _pooled_ports(pooled: Mapping[str, list[tuple[int, int]]]) -> str | None:
+    """The protocol of which the pooled accepts hold more than half of the ports (`th`, the
+    transport header of any of them, counts for each), or None."""
+    for protocol in sorted(pooled):
+        if _port_count(pooled[protocol] + list(pooled.get("th", []))) > _BROAD_PORTS:
+            return protocol
+    return None
 
 
 def _vmap_rules(rule: dict[str, Any], maps: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
@@ -1550,6 +1644,8 @@ def _nft_chain_outcome(
     named = {n: e for (f, t, n), e in walk.sets.items() if (f, t) == chain[:2]}
     version = walk.version
     accepted: list[Any] = []  # sources accepted so far by rules that match on nothing else
+    some: list[Any] = []  # and by rules whose rest is every port of a protocol (R29F-2)
+    ports: dict[str, list[tuple[int, int]]] = {}  # ports accepted so far, by protocol (R29F-3)
     returned = False  # some packets have left the chain by a return
     unseen: list[str] = []  # rules whose matches nft does not show: the verdict is open
     maps = {n: e for (f, t, n), e in walk.maps.items() if (f, t) == chain[:2]}
@@ -1576,9 +1672,19 @@ def _nft_chain_outcome(
                 continue
             break  # whether any packet gets this far depends on what was not seen
         if verdict is None:
-            blocks = _nft_source_accept(rule, version, named)
-            if blocks:
-                accepted += blocks
+            opened = _nft_port_accept(rule, walk, named)
+            if opened is not None:
+                ports.setdefault(opened[0], []).extend(opened[1])
+                if (protocol := _pooled_ports(ports)) is not None:
+                    return "accept", (
+                        f"{' '.join(chain)} rules up to handle {rule.get('handle')} (ports "
+                        f"that together cover more than half of every port of {protocol})"
+                    )
+            pooled = _nft_source_accept(rule, walk, named)
+            if pooled is not None:
+                blocks, rest = pooled
+                accepted += blocks if rest == _ALL else []
+                some += blocks
                 if _cover_all(accepted, version):
                     return "accept", (
                         f"{' '.join(chain)} rules up to handle {rule.get('handle')} accept "
@@ -1589,6 +1695,12 @@ def _nft_chain_outcome(
                         f"{' '.join(chain)} rules up to handle {rule.get('handle')} (sources "
                         f"that together cover {_most_senders_text(version)}, to every port of "
                         "every protocol)"
+                    )
+                if _source_reach(some, version) != _NARROW:
+                    return "accept", (  # R29F-2
+                        f"{' '.join(chain)} rules up to handle {rule.get('handle')} (sources "
+                        f"that together cover {_most_senders_text(version)}, each to every "
+                        "port of a protocol or more)"
                     )
             continue
         if verdict == "return":
@@ -2600,6 +2712,48 @@ def _iptables_chains(text: str) -> tuple[dict[str, list[_IptRule]], dict[str, st
     return rules, policies, declared
 
 
+def _ipt_port_rest(
+    conds: list[str], version: str, own: Addresses, lists: KernelLists | None
+) -> tuple[str, list[tuple[int, int]]] | None:
+    """The protocol (`-p`) and destination ports of a rule with one destination port option
+    (tcp/udp `--dport`, multiport `--dports`) whose other matches reach every port of that
+    protocol or more, or None (R29F-3, as _nft_port_accept)."""
+    dest = ("--dport", "--destination-port", "--dports", "--destination-ports")
+    at = [k for k, w in enumerate(conds[:-1]) if w in dest]
+    proto = [conds[k + 1] for k, w in enumerate(conds[:-1]) if w in ("-p", "--protocol")]
+    if len(at) != 1 or len(proto) != 1 or (at[0] > 0 and conds[at[0] - 1] == "!"):
+        return None
+    k = at[0]
+    intervals = _ipt_port_intervals(conds[k + 1])
+    rest = _iptables_reach(conds[:k] + conds[k + 2 :], version, own, lists)
+    if intervals is None or rest.reach not in (_ALL, _BROAD):
+        return None
+    return proto[0], intervals
+
+
+def _ipt_source_rest(
+    conds: list[str], version: str, own: Addresses, lists: KernelLists | None
+) -> list[Any]:
+    """The source blocks of a rule with one `-s` (iptables -S prints `-s a,b` as one rule per
+    address) whose other matches reach every port of a protocol or more (`-s 0.0.0.0/1 -p
+    tcp`), else nothing: such rules together open the senders they cover, as R28G-1 reads
+    source-only ones (R29F-2: `-s 0.0.0.0/1 -p tcp` and `-s 128.0.0.0/2 -p tcp`, three quarters
+    of the senders to every TCP port, passed)."""
+    at = [k for k, w in enumerate(conds[:-1]) if w in ("-s", "--source")]
+    if len(at) != 1 or (at[0] > 0 and conds[at[0] - 1] == "!"):
+        return []
+    k = at[0]
+    rest = _iptables_reach(conds[:k] + conds[k + 2 :], version, own, lists)
+    if rest.reach not in (_ALL, _BROAD):
+        return []
+    want = 4 if version == "IPv4" else 6
+    try:
+        blocks = [ipaddress.ip_network(x, strict=False) for x in conds[k + 1].split(",")]
+    except ValueError:
+        return []
+    return [n for n in blocks if n.version == want]
+
+
 def _ipt_chain_outcome(
     chain: str,
     chains: tuple[dict[str, list[_IptRule]], set[str]],
@@ -2613,6 +2767,8 @@ def _ipt_chain_outcome(
     program in user space), as `_nft_chain_outcome` judges nftables."""
     rules, declared = chains
     accepted: list[Any] = []
+    some: list[Any] = []  # sources accepted to every port of a protocol or more (R29F-2)
+    ports: dict[str, list[tuple[int, int]]] = {}  # ports accepted so far, by protocol (R29F-3)
     returned = False
     unseen: list[str] = []  # what the evidence cannot follow: the verdict is open from there
     for rule in rules.get(chain, []):
@@ -2634,6 +2790,29 @@ def _ipt_chain_outcome(
                         f"{rule.line} (with the rules before it, accepts sources that together "
                         f"cover {_most_senders_text(version)})"
                     )
+        if (
+            target == "ACCEPT"
+            and reach == _NARROW
+            and (opened := _ipt_port_rest(rule.conds, version, own, lists)) is not None
+        ):
+            ports.setdefault(opened[0], []).extend(opened[1])
+            if (protocol := _pooled_ports(ports)) is not None and not unseen:
+                return "accept", (  # R29F-3
+                    f"{rule.line} (with the rules before it, accepts ports that together cover "
+                    f"more than half of every port of {protocol})"
+                )
+        if (
+            target == "ACCEPT"
+            and reach == _NARROW
+            and (pooled := _ipt_source_rest(rule.conds, version, own, lists))
+        ):
+            some += pooled
+            if _source_reach(some, version) != _NARROW and not unseen:
+                return "accept", (  # R29F-2
+                    f"{rule.line} (with the rules before it, accepts sources that together "
+                    f"cover {_most_senders_text(version)}, each to every port of a protocol "
+                    "or more)"
+                )
         if target == "RETURN":
             if reach == _ALL:
                 break
