@@ -23,13 +23,26 @@ Findings (R29A-n):
   its rc links enable. docker.service or docker.socket "generated" with dockerd stopped and a
   docker group of two passed "2 administrative principal(s)". Now "generated" counts as
   enabled (model.UNIT_ENABLED_STATES).
+- R29A-3 (false pass) HVA-142: a socket unit enabled but stopped at scan time was not seen.
+  R28A-1 reads `systemctl list-sockets --state=active`, listening units only; an enabled one
+  listens again from the next boot (systemctl(1) is-enabled "enabled": "Enabled via .wants/,
+  .requires/ or Alias= symlinks"; WantedBy=sockets.target) and its first connection starts the
+  container daemon it activates (systemd.socket(5)). docker-tcp.socket (ListenStream=2375,
+  Service=docker.service) enabled and stopped with dockerd stopped, or podman-tcp.socket
+  enabled-runtime, passed "2 administrative principal(s)". Now `systemctl list-sockets --all`
+  (systemd src/systemctl/systemctl-list-units.c get_listening, get_triggered_units: the
+  loaded unit's configured Listen and Triggers, stopped or not) and `systemctl
+  list-unit-files --type=socket` are collected: a stopped socket unit whose file is enabled
+  counts as a listening one (an address no file mode guards counts every user, a file socket
+  whose mode is unread is a manual item), and a listing systemctl did not answer is an error.
 
 Held (kept as tests): tcp_address with the CRI plugin's TCP service left off (the default), with
 a client CA, or with the CRI plugin in disabled_plugins adds no one; a transient docker.service (the running boot's
-only) and a disabled one add no one.
+only) and a disabled one add no one; a stopped docker-tcp.socket disabled or masked adds no
+one.
 
-Tally: 2 findings (2 false passes); 10 cases, 5 failed on main before the fixes (R29A-1: 3,
-R29A-2: 2), 5 held.
+Tally: 3 findings (3 false passes); 16 cases, 9 failed on main before the fixes (R29A-1: 3,
+R29A-2: 2, R29A-3: 4), 7 held.
 """
 
 from __future__ import annotations
@@ -115,3 +128,94 @@ def test_generated_container_unit_starts_at_boot(
     the docker group of two passed "2 administrative principal(s)"."""
     over = {**BASE, "/etc/group": DOCKER_GROUP, "container-units": _units(units)}
     assert _142(host_scan(over)) == expected
+
+
+def _states(*rows: str) -> tuple[str, int]:
+    """`systemctl list-unit-files --no-legend --no-pager --type=socket` (UNIT FILE, STATE,
+    PRESET)."""
+    return "".join(f"{row}\n" for row in rows), 0
+
+
+def _loaded(*rows: str) -> tuple[str, int]:
+    """`systemctl list-sockets --full --no-legend --no-pager --all` (LISTEN, UNIT, ACTIVATES)."""
+    return "".join(f"{row}\n" for row in rows), 0
+
+
+JOURNAL = "/run/systemd/journal/stdout   systemd-journald.socket   systemd-journald.service"
+DOCKER_TCP = "[::]:2375                     docker-tcp.socket         docker.service"
+PODMAN_TCP = "0.0.0.0:8080                  podman-tcp.socket         podman.service"
+
+
+@pytest.mark.parametrize(
+    ("loaded", "states", "expected"),
+    [
+        (
+            (JOURNAL, DOCKER_TCP),
+            ("systemd-journald.socket static -", "docker-tcp.socket enabled enabled"),
+            EVERYONE,
+        ),
+        (
+            (JOURNAL, PODMAN_TCP),
+            ("systemd-journald.socket static -", "podman-tcp.socket enabled-runtime enabled"),
+            EVERYONE,
+        ),
+        (
+            (JOURNAL, "/srv/docker-ci.sock  docker-ci.socket  docker.service"),
+            ("systemd-journald.socket static -", "docker-ci.socket enabled enabled"),
+            (
+                "manual",
+                "evidence unavailable: docker-ci.socket (/srv/docker-ci.sock) starts a "
+                "container daemon on the first connection; its socket's group and mode were "
+                "not collected: who may connect is unknown",
+            ),
+        ),
+        # held: the same units stopped and disabled (or masked) start nothing at the next boot
+        (
+            (JOURNAL, DOCKER_TCP),
+            ("systemd-journald.socket static -", "docker-tcp.socket disabled enabled"),
+            PASS2,
+        ),
+        (
+            (JOURNAL, DOCKER_TCP),
+            ("systemd-journald.socket static -", "docker-tcp.socket masked enabled"),
+            PASS2,
+        ),
+    ],
+    ids=["docker-tcp-enabled", "podman-tcp-runtime", "docker-unix-unread", "disabled", "masked"],
+)
+def test_enabled_socket_unit_stopped_now(
+    host_scan, loaded: tuple[str, ...], states: tuple[str, ...], expected: tuple[str, str]
+) -> None:
+    """R29A-3 (false pass) HVA-142. A socket unit enabled but stopped at scan time listens
+    again at the next boot (systemctl(1) is-enabled "enabled": "Enabled via .wants/,
+    .requires/ or Alias= symlinks"; the socket's WantedBy=sockets.target), and its first
+    connection starts the container daemon it activates (systemd.socket(5)). `list-sockets
+    --state=active` (R28A-1) shows only listening units, so docker-tcp.socket (ListenStream=2375,
+    Service=docker.service) enabled and stopped, with dockerd stopped too, passed "2
+    administrative principal(s)". `list-sockets --all` lists loaded units, stopped ones with
+    their Listen= and Triggers= (systemd src/systemctl/systemctl-list-units.c get_listening,
+    get_triggered_units read the unit's configured ports and triggers)."""
+    over = {
+        **BASE,
+        "socket-activations": ("", 0),
+        "socket-units-loaded": _loaded(*loaded),
+        "socket-unit-states": _states(*states),
+    }
+    assert _142(host_scan(over)) == expected
+
+
+def test_socket_unit_states_unanswered(host_scan) -> None:
+    """R29A-3 HVA-142. A unit-file listing systemctl did not answer leaves a stopped socket
+    unit's next boot unknown: an error, never "nothing enabled"."""
+    over = {
+        **BASE,
+        "socket-activations": ("", 0),
+        "socket-units-loaded": _loaded(JOURNAL, DOCKER_TCP),
+        "socket-unit-states": ("", 1, "Failed to connect to bus: No such file or directory\n"),
+    }
+    assert _142(host_scan(over)) == (
+        "error",
+        "evidence could not be collected: the socket units' enablement was not listed (exit "
+        "status 1: Failed to connect to bus: No such file or directory): whether a stopped one "
+        "starts a container daemon from the next boot is unknown",
+    )

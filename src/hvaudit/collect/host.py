@@ -805,6 +805,19 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "--state=active",
         ),
     ),
+    # Every loaded socket unit, listening or stopped, with the addresses and service its
+    # configuration gives it (list-sockets --all: get_listening and get_triggered_units read
+    # the unit's Listen and Triggers properties, set when it is loaded), and every socket unit
+    # file's enablement: a socket unit stopped now but enabled listens again from the next boot
+    # and starts its container daemon on the first connection (R29A-3). Read-only.
+    CommandProbe(
+        "socket-units-loaded",
+        ("systemctl", "list-sockets", "--full", "--no-legend", "--no-pager", "--all"),
+    ),
+    CommandProbe(
+        "socket-unit-states",
+        ("systemctl", "list-unit-files", "--no-legend", "--no-pager", "--type=socket"),
+    ),
     # When each process started, in UTC ("Wed Dec  2 03:54:17 2026", procps lstart in the C
     # locale), and when each libvirt configuration file was last changed (epoch seconds): a
     # libvirt daemon reads its .conf and the QEMU driver qemu.conf only when it starts

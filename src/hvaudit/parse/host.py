@@ -3772,7 +3772,11 @@ def _container_daemon_groups(
         return Fact.unavailable(
             f"{', '.join(unread[:4])} starts a container daemon on the first connection; its "
             "socket's group and mode were not collected: who may connect is unknown",
-            ev.get(_cmd("socket-activations")).source,
+            *(
+                g.source
+                for k in ("socket-activations", "socket-units-loaded", "socket-unit-states")
+                if (g := ev.get(_cmd(k))).state == "ok"
+            ),
         )
     starting.update(unit for _, unit, _ in activations if unit in CONTAINER_SOCKET_UNITS)
     if enabled & {"podman.socket"}:
@@ -3816,8 +3820,11 @@ def _container_socket_activations(ev: HostEvidence) -> list[tuple[str, str, str]
     with Service=docker.service), systemd starts the service on the first connection and
     passes it the socket (systemd.socket(5)), so the daemon counts though it is stopped and
     disabled, and an address that is no file path (IP, abstract "@", vsock) is checked by no
-    file mode (unix(7)) (R28A-1). A listing systemctl did not answer is an error; none
-    collected (an older bundle) or no systemctl adds nothing."""
+    file mode (unix(7)) (R28A-1). A socket unit stopped now counts too where its unit file is
+    enabled (UNIT_ENABLED_STATES): the next boot starts it (its [Install] WantedBy=
+    sockets.target), and `list-sockets --all` gives its configured addresses and service
+    (R29A-3). A listing systemctl did not answer is an error; none collected (an older
+    bundle) or no systemctl adds nothing."""
     got = ev.get(_cmd("socket-activations"))
     if got.state in ("uncollected", "absent"):
         return []
@@ -3828,13 +3835,34 @@ def _container_socket_activations(ev: HostEvidence) -> list[tuple[str, str, str]
             "container daemon on the first connection is unknown",
             got.source,
         )
+    rows = got.text.splitlines()
+    loaded, states = ev.get(_cmd("socket-units-loaded")), ev.get(_cmd("socket-unit-states"))
+    for g, what in ((loaded, "the stopped socket units"), (states, "the socket units' enablement")):
+        why = "" if g.state in ("uncollected", "absent") else _systemctl_unanswered(g)
+        if why:
+            return Fact.failed(
+                f"{what} {'were' if what.endswith('units') else 'was'} not listed ({why}): "
+                "whether a stopped one starts a container daemon from the next boot is unknown",
+                g.source,
+            )
+    if loaded.state == "ok" and states.state == "ok":
+        enabled = {
+            parts[0]
+            for parts in (line.split() for line in states.text.splitlines())
+            if len(parts) >= 2 and parts[1] in UNIT_ENABLED_STATES
+        }
+        rows += [
+            line
+            for line in loaded.text.splitlines()
+            if len(line.split()) >= 3 and line.split()[-2] in enabled
+        ]
     out = []
-    for line in got.text.splitlines():
+    for line in rows:
         parts = line.split()
         daemon = CONTAINER_SERVICES.get(parts[-1]) if len(parts) >= 3 else None
         if daemon:
             out.append((" ".join(parts[:-2]), parts[-2], daemon))
-    return out
+    return list(dict.fromkeys(out))
 
 
 CONTAINERD_CONFIG = "/etc/containerd/config.toml"
