@@ -82,9 +82,11 @@ class NextBoot:
                 f"Does the next boot of host {host} leave out every kernel parameter that "
                 f"{does}, although hvaudit did not read the command line embedded in "
                 f"{' and '.join(self.embedded)}? Evidence: `bootctl list` (which entry boots "
-                "next) and each image's .cmdline section (`objcopy -O binary --only-section="
-                ".cmdline IMAGE /dev/stdout`). Pass: yes, the line of every image the boot "
-                f"loader may take has no such parameter; fail: {fail}."
+                "next), each image's .cmdline section (`objcopy -O binary --only-section="
+                ".cmdline IMAGE /dev/stdout`) and that of its add-ons, which systemd-stub "
+                "appends (IMAGE.extra.d/*.addon.efi and loader/addons/*.addon.efi on the EFI "
+                "system partition). Pass: yes, the line of every image the boot loader may "
+                f"take, with its add-ons' words, has no such parameter; fail: {fail}."
             )
         if not self.found and self.uncollected:
             return (
@@ -425,14 +427,50 @@ def audit_at_next_boot(outcome: Outcome, host: Host) -> Outcome:
     )
 
 
-def live_word_dropped(
-    host: Host, holds: Callable[[str], bool]
-) -> tuple[str, tuple[str, ...]] | None:
+@dataclass(frozen=True)
+class Dropped:
+    """A protective word of the running command line the next boot may lose (live_word_dropped)."""
+
+    word: str
+    lacking: tuple[str, ...]
+    """The read sources without such a word (or GRUB's line hvaudit could not evaluate, the
+    only source: R23K-4)."""
+    unknown: tuple[str, ...] = ()
+    """The sources whose words are not (all) read, "SOURCE (WHY)" (R29B-1): a unified kernel
+    image's .cmdline, a place an older hvaudit did not collect, a line of variables not read;
+    whether they carry such a word is not known."""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (*self.lacking, *self.unknown)
+
+    def where(self) -> str:
+        """Where the word is missing or not shown ("not in A and not known to be in B (WHY)")."""
+        parts = [f"not in {', '.join(self.lacking)}"] if self.lacking else []
+        if self.unknown:
+            parts.append(f"not known to be in {', '.join(self.unknown)}")
+        return " and ".join(parts)
+
+    def evidence(self) -> str:
+        """The evidence for the sources not read, for a question's list ("" where all are)."""
+        if not self.unknown:
+            return ""
+        return (
+            ", and the words hvaudit did not read (a unified kernel image's .cmdline section, "
+            "`objcopy -O binary --only-section=.cmdline IMAGE /dev/stdout`, and that of its "
+            "add-ons: IMAGE.extra.d/*.addon.efi, loader/addons/*.addon.efi)"
+        )
+
+
+def live_word_dropped(host: Host, holds: Callable[[str], bool]) -> Dropped | None:
     """A word of the running command line for which `holds(word)` (one the kernel keeps, kept)
-    and the next boot's read sources that have no such word (R22K-2): a pass that rests on that
-    word lasts only this boot there. None where the live line has none, every read source
-    keeps one, or the lines were not read (today's verdict stands), except where GRUB's
-    defaults, the only source, could not be read (unread_grub_source, R23K-4)."""
+    and the next boot's sources that have no such word (R22K-2): a pass that rests on that
+    word lasts only this boot there. None where the live line has none, every source is read
+    and keeps one, or the lines were not read (today's verdict stands). A source whose words
+    are not known, or not all (`words` None, or partial without such a word among those read:
+    a unified kernel image's .cmdline R28B-3, a place an older hvaudit did not collect R27B-2,
+    GRUB's line hvaudit could not evaluate R23K-4, an entry's unread variables R26B-1), is not
+    shown to keep it (R29B-1: not knowing is not passing)."""
     live, nxt = host.facts.kernel_cmdline, host.facts.kernel_cmdline_next_boot
     if not live.known or not nxt.known:
         return None
@@ -440,11 +478,16 @@ def live_word_dropped(
     word = next((words[i] for i in kept(words) if holds(words[i])), None)
     if word is None:
         return None
-    lacking = tuple(
-        src.source
-        for src in nxt.get()
-        if src.words is not None
-        and not src.partial
-        and not any(holds(src.words[i]) for i in kept(kernel_params(src.words)))
-    ) or unread_grub_source(host)
-    return (word, lacking) if lacking else None
+    lacking: list[str] = []
+    unknown: list[str] = []
+    for src in nxt.get():
+        own = kernel_params(src.words) if src.words is not None else ()
+        if any(holds(own[i]) for i in kept(own)):
+            continue
+        if src.words is not None and not src.partial:
+            lacking.append(src.source)
+        elif not unread_grub(host):
+            unknown.append(f"{src.source} ({src.why})")
+    if not lacking and not unknown:
+        lacking = list(unread_grub_source(host))
+    return Dropped(word, tuple(lacking), tuple(unknown)) if lacking or unknown else None

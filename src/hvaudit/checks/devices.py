@@ -614,8 +614,7 @@ def _signing_lost(h: Host, basis: str) -> Outcome | None:
     locked = lock.get() in ("integrity", "confidentiality")
     if basis == "sig" and locked and live_word_dropped(h, _lockdown_word) is None:
         return None
-    word, srcs = lost
-    where = ", ".join(srcs)
+    word, where = lost.word, lost.where()
     shown = (
         "module.sig_enforce is on"
         if basis == "sig"
@@ -623,17 +622,19 @@ def _signing_lost(h: Host, basis: str) -> Outcome | None:
     )
     return manual(
         s,
-        f"{shown}; but the running kernel has it from {word}, not in {where}: unsigned "
-        "modules can be loaded after the next boot unless the kernel enforces it by itself",
+        f"{shown}; but the running kernel has it from {word}, {where}: unsigned "
+        f"modules {'can' if lost.lacking else 'may'} be loaded after the next boot unless the "
+        "kernel enforces it by itself",
         *(sig.sources if basis == "sig" else lock.sources),
         *h.facts.kernel_cmdline.sources,
         *h.facts.kernel_cmdline_next_boot.sources,
         question=f"Does host {h.name}'s kernel refuse unsigned modules after the next boot, "
-        f"although {word} is not in {where}? Evidence: CONFIG_MODULE_SIG_FORCE and "
+        f"although {word} is {where}? Evidence: CONFIG_MODULE_SIG_FORCE and "
         "CONFIG_LOCK_DOWN_KERNEL_FORCE_* in the /boot/config-* of the kernel it boots, "
         "`mokutil --sb-state` (Debian's and Ubuntu's kernels lock down under Secure Boot) and "
         "the boot loader's default entry (`bootctl status`, `proxmox-boot-tool status`, the "
-        "`linux` line of /boot/grub/grub.cfg). Pass: yes, one of those options is set, Secure "
+        f"`linux` line of /boot/grub/grub.cfg{lost.evidence()}). Pass: yes, one of those "
+        "options is set, Secure "
         "Boot locks the kernel down, or the entry it boots carries module.sig_enforce=1 or "
         "lockdown=integrity; fail: no, unsigned modules load after the next boot.",
     )

@@ -22,7 +22,6 @@ from hvaudit.checks._libvirt import (
     conf_value,
     daemon_files,
     kernel_audit_off,
-    kernel_params,
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
@@ -49,12 +48,12 @@ from hvaudit.checks._loopback import (
 )
 from hvaudit.checks._nextboot import (
     GUEST_VECTORS_OFF,
+    Dropped,
     ask_with,
     audit_at_next_boot,
-    kept,
+    live_word_dropped,
     mitigations_word,
     next_boot_adds,
-    unread_grub_source,
 )
 from hvaudit.checks.base import (
     ANY,
@@ -3884,21 +3883,23 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             Status.MANUAL,
         ):
             # R22B-3: SMT is off by a word of the running line the next boot's line lacks
-            word, flaws, srcs = lost
+            dropped, flaws = lost
             o = manual(
                 s,
-                f"{o.message}; but the running kernel turned SMT off with {word}, not in "
-                f"{', '.join(srcs)}: {', '.join(flaws)} report SMT vulnerable after the next "
-                "boot",
+                f"{o.message}; but the running kernel turned SMT off with {dropped.word}, "
+                f"{dropped.where()}: {', '.join(flaws)} "
+                f"{'report' if dropped.lacking else 'may report'} SMT vulnerable after the "
+                "next boot",
                 *o.evidence,
                 *h.facts.kernel_cmdline.sources,
                 *h.facts.kernel_cmdline_next_boot.sources,
                 question=ask_with(
                     o,
                     f"Does host {h.name} keep SMT off at the next boot, although no nosmt "
-                    f"word is in {', '.join(srcs)}? Evidence: the boot loader's default "
+                    f"word is {_in_or_known(dropped)}? Evidence: the boot loader's default "
                     "entry (`bootctl status`, `proxmox-boot-tool status`, the `linux` line of "
-                    "/boot/grub/grub.cfg) and any unit writing off or forceoff to "
+                    f"/boot/grub/grub.cfg{dropped.evidence()}) and any unit writing off or "
+                    "forceoff to "
                     "/sys/devices/system/cpu/smt/control. Pass: yes, the entry it boots carries "
                     "nosmt (or mitigations=auto,nosmt, l1tf=full), or a unit turns SMT off; "
                     f"fail: no, SMT is back on and {', '.join(flaws)} are SMT vulnerable.",
@@ -4006,34 +4007,26 @@ def _smt_off_word(word: str) -> bool:
     ) and value.endswith(",nosmt")
 
 
-def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[str, list[str], list[str]] | None:
+def _in_or_known(d: Dropped) -> str:
+    """Where no such word is ("in A" or "known to be in B (WHY)"), for a question."""
+    parts = [f"in {', '.join(d.lacking)}"] if d.lacking else []
+    return " or ".join([*parts, *([f"known to be in {', '.join(d.unknown)}"] if d.unknown else [])])
+
+
+def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[Dropped, list[str]] | None:
     """SMT off for this boot by a word of the running command line (R22B-3) that a source of
-    the next boot's line lacks: the flaws that report "SMT disabled" now (bugs.c mds/taa/
-    mmio_stale_data_show_state, l1tf: "SMT vulnerable" while sched_smt_active()) report "SMT
-    vulnerable" after that boot unless something else turns SMT off (the smt/control file:
-    "SMT control via /sys/devices/system/cpu/smt/control is still possible after boot").
-    The live word, those flaws and the sources without such a word (or GRUB's line hvaudit
-    could not evaluate, the only source: R23K-4); None where nothing is lost or the command
-    lines were not read."""
+    the next boot's line lacks, or is not shown to keep (live_word_dropped, R29B-1): the flaws
+    that report "SMT disabled" now (bugs.c mds/taa/mmio_stale_data_show_state, l1tf: "SMT
+    vulnerable" while sched_smt_active()) report "SMT vulnerable" after that boot unless
+    something else turns SMT off (the smt/control file: "SMT control via
+    /sys/devices/system/cpu/smt/control is still possible after boot"). The word and its
+    sources, and those flaws; None where nothing is lost or the command lines were not read.
+    A mitigations= word a later one replaces turns nothing off (kept, R22K-3)."""
     flaws = [k for k, v in vulns.items() if "SMT disabled" in v]
-    live, nxt = h.facts.kernel_cmdline, h.facts.kernel_cmdline_next_boot
-    if not flaws or not live.known or not nxt.known:
+    if not flaws:
         return None
-    # R22K-3: a mitigations= word a later one replaces (kept) turns nothing off
-    words = kernel_params(live.get())
-    word = next((words[i] for i in kept(words) if _smt_off_word(words[i])), None)
-    lacking = [
-        src.source
-        for src in nxt.get()
-        if src.words is not None
-        and not src.partial
-        and not any(
-            _smt_off_word(kernel_params(src.words)[i]) for i in kept(kernel_params(src.words))
-        )
-    ] or list(unread_grub_source(h))
-    if word is None or not lacking:
-        return None
-    return word, flaws, lacking
+    lost = live_word_dropped(h, _smt_off_word)
+    return (lost, flaws) if lost is not None else None
 
 
 def _mitigation_off(word: str, vulns: dict[str, str]) -> bool:
