@@ -915,8 +915,11 @@ def _kernel_param(word: str) -> str:
     quotes of a quoted word or value ("Don't include quotes in value"), and parameq treats
     dashes in a parameter's name as underscores (moduleparam.h: "Dashes (-) are considered equal
     to underscores (_)"), so `pcie-acs-override="downstream"` is pcie_acs_override=downstream."""
-    if word == "--":
-        return word  # the end of the kernel's parameters (parse_args "Stop at --"), no name
+    if word in ("--", '"--"'):
+        # the end of the kernel's parameters (parse_args "Stop at --"), no name; quoted too
+        # (R29B-4): next_arg skips the opening quote and cuts the closing one (`if (quoted &&
+        # i > 0 && args[i-1] == '"')`) before parse_args compares the name with "--"
+        return "--"
     word = word.strip('"') if word.startswith('"') else word
     name, eq, value = word.partition("=")
     if value.startswith('"') and value.endswith('"') and len(value) >= 2:
@@ -8617,6 +8620,17 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     env = _grubenv(files)
     # R26B-4: the ESP's entries (/efi, /boot/efi) as well as /boot's
     for path in sorted(p for p in files if p.startswith(BLS_ENTRIES)):
+        image = _bls_image(files[path])
+        if image:
+            out.append(
+                BootCmdline(
+                    f"{image} of {path}",
+                    None,
+                    "its .cmdline section, not the entry's options, is the line under Secure Boot",
+                    embedded=True,
+                )
+            )
+            continue
         opts = [
             ln.strip()[len("options") :]
             for ln in files[path]
@@ -8633,6 +8647,26 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
     # R28B-3: the listing of the images is evidence of the question they raise
     uki_src = (ev.get(_cmd("boot-uki")).source,) if ukis else ()
     return Fact.of(tuple(out), *found.sources, *uki_src)
+
+
+def _bls_image(lines: list[str]) -> str:
+    """The image a Type #1 entry boots that takes its line from itself (R29B-2), "" where it
+    boots a `linux` kernel with its `options`: systemd-boot's boot_entry_add_type1 (src/boot/
+    boot.c) makes an entry with `uki PATH` or `uki-url URL` a LOADER_UKI (LOADER_UKI_URL), and
+    one with `efi PATH` (Boot Loader Specification: "an arbitrary EFI program") a LOADER_EFI,
+    each passing `options` as the image's load options. A unified kernel image's stub takes
+    them only where Secure Boot is off or the image has no .cmdline section (systemd src/boot/
+    stub.c use_load_options: "We only allow custom command lines if we aren't in secure boot
+    or if no cmdline was baked into the stub image"), and appends its add-ons' .cmdline
+    (cmdline_append_and_measure_addons; systemd-stub(7): ESP/.../foo.efi.extra.d/*.addon.efi,
+    ESP/loader/addons/*.addon.efi); all read with `find_string` and `read_file`. So the words
+    the kernel gets are not the entry's."""
+    for line in lines:
+        key, _, value = line.strip().replace("\t", " ").partition(" ")
+        if key in ("uki", "uki-url", "efi") and value.strip():
+            what = "the EFI program" if key == "efi" else "the unified kernel image"
+            return f"{what} {value.strip()[:80]}"
+    return ""
 
 
 def _boot_ukis(ev: HostEvidence) -> list[BootCmdline]:
