@@ -1,0 +1,340 @@
+"""Red-team round 29 probes: boot, kernel command line, next boot (rt29boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host replayed through the real collector,
+parser and engine, one libvirt test-driver VM), changed only where a probe says so: the
+`boot-cmdline` probe's output built by tests/test_redteam21_boot_probes.py's `_boot`/`_grub`
+(a systemd-boot host has no /etc/default/grub: `NO_GRUB`), the `boot-uki` listing as in
+tests/test_redteam28_boot_probes.py, an older hvaudit's bundle by tests/
+test_redteam27_boot_probes.py's `_older`, the live line by tests/test_redteam22_boot2_probes.py's
+LIVE.
+
+Findings (R29B-n):
+
+- R29B-1 (false pass) HVA-040 HVA-181: a pass that rests on a word of the running command line
+  (module.sig_enforce=1 or lockdown=integrity for HVA-040, R22K-2; nosmt for HVA-181's SMT,
+  R22B-3) stood where the next boot's line is not known to keep it: _nextboot.
+  live_word_dropped (and management._smt_off_lost, a copy of it) counted only the read sources
+  that lack the word and skipped every source whose words are not read: a unified kernel
+  image's own .cmdline (R28B-3; systemd-stub(7), systemd src/boot/stub.c use_load_options: the
+  loader's line only "if we aren't in secure boot or if no cmdline was baked into the stub
+  image"), a place an older hvaudit did not collect (R27B-2), an entry with unread variables
+  (R26B-1). A systemd-boot host whose next boot is an image kept HVA-040's "module.sig_enforce
+  is on"; on HVA-181 only the image's mitigations question was asked, whose attestation passed
+  SMT's return unasked. Now such a source is "not known to be in" (live_word_dropped returns a
+  Dropped with the read sources that lack the word and those not read), a question whose
+  evidence names the image's .cmdline; _smt_off_lost is live_word_dropped.
+
+- R29B-2 (false pass) HVA-181 (and every check reading the next boot's line): a Boot Loader
+  Specification entry with `uki PATH`, `uki-url URL` or `efi PATH` boots that image with the
+  entry's `options` as load options (systemd src/boot/boot.c boot_entry_add_type1:
+  LOADER_UKI, LOADER_UKI_URL, LOADER_EFI; Boot Loader Specification: `efi` "refers to an
+  arbitrary EFI program"), which the image's stub ignores under Secure Boot where it carries a
+  .cmdline section (stub.c use_load_options), and appends its add-ons' words to (stub.c
+  cmdline_append_and_measure_addons). hvaudit read the entry's `options quiet` as the next
+  boot's line and passed "none unmitigated"; with `options ... module.sig_enforce=1` it kept
+  HVA-040's pass. The image may lie outside EFI/Linux, where the boot-uki probe does not look.
+  Now such an entry is a source whose line is embedded in its image (parse.host._bls_image): a
+  question, as R28B-3's images are.
+
+- R29B-3 (wording) HVA-181 (and every check asking R28B-3's question): the question for a
+  unified kernel image asked for "each image's .cmdline section" and passed where "the line of
+  every image ... has no such parameter"; systemd-stub appends the .cmdline of the image's
+  add-ons (systemd-stub(7): ESP/.../foo.efi.extra.d/*.addon.efi, ESP/loader/addons/*.addon.efi),
+  so an attestation of the image's own section passed an add-on's mitigations=off. The
+  question now names the add-ons in its evidence and its pass.
+
+- R29B-4 (false pass) HVA-040; (wrong fail) HVA-214: Linux's next_arg (lib/cmdline.c) skips a
+  word's opening quote and cuts its closing one, so `"--"` reaches parse_args as `--` and ends
+  the kernel's parameters (kernel/params.c "Stop at --"; the rest goes to init). hvaudit's
+  parse.host._kernel_param turned `"--"` into `__` (dashes read as underscores) and read on:
+  the next boot's `"--" module.sig_enforce=1` kept the running word (HVA-040 passed), and an
+  `audit=0` after it failed HVA-214 on the running and the next boot's line. Now a quoted
+  `"--"` is the end too.
+
+Held (kept as tests): every next-boot source read and keeping module.sig_enforce=1 (GRUB's
+defaults, or the ESP's entry alone) keeps HVA-040's pass; an entry booting a `linux` kernel
+is read by its `options` (HVA-181's pass); a quoted `"audit=0"` before a quoted end still
+fails HVA-214.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam21_boot_probes import NOT_THERE, _boot, _grub
+from test_redteam22_boot2_probes import LIVE, SMT_VULNS
+from test_redteam27_boot_probes import _older
+
+UKI = "/efi/EFI/Linux/debian-6.1.0-28-amd64.efi"
+SIG = "/sys/module/module/parameters/sig_enforce"
+LOCK = "/sys/kernel/security/lockdown"
+UNLOCKED = "[none] integrity confidentiality\n"
+LOCKED = "none [integrity] confidentiality\n"
+#: A systemd-boot host: no GRUB defaults (find's complaint for each place not there)
+NO_GRUB = ("", 1, NOT_THERE.format("/etc/default/grub"))
+UKI_SEEN = f"the unified kernel image(s) {UKI} (its .cmdline section is not read)"
+SIG_ON = "module.sig_enforce is on"
+NONE = "17 CPU vulnerabilities reported, none unmitigated"
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
+def _sig(live: str, boot: tuple[str, int, str], uki: str = "", lock: str = UNLOCKED) -> dict:
+    return {
+        "/proc/cmdline": LIVE.format(live),
+        "boot-cmdline": boot,
+        "boot-uki": (uki, 0) if uki else ("", 1, NOT_THERE.format("/efi/EFI/Linux")),
+        SIG: "Y\n" if "sig_enforce" in live else "N\n",
+        LOCK: lock,
+    }
+
+
+# --- R29B-1: a live word the next boot is not shown to keep (live_word_dropped) --------------
+
+
+@pytest.mark.parametrize(
+    ("live", "boot", "lock", "shown", "where"),
+    [
+        # a systemd-boot host whose only next-boot source is the image
+        ("module.sig_enforce=1", NO_GRUB, UNLOCKED, SIG_ON, f"not known to be in {UKI_SEEN}"),
+        # GRUB's defaults keep the word, the image beside them is not read
+        (
+            "lockdown=integrity",
+            _boot(_grub("quiet lockdown=integrity"), grub=False),
+            LOCKED,
+            "kernel lockdown 'integrity' enforces signed modules",
+            f"not known to be in {UKI_SEEN}",
+        ),
+        # one source lacks it, the image is not read
+        (
+            "module.sig_enforce=1",
+            _boot(_grub("quiet"), grub=False),
+            UNLOCKED,
+            SIG_ON,
+            f"not in /etc/default/grub and not known to be in {UKI_SEEN}",
+        ),
+    ],
+    ids=["uki-only", "grub-keeps-uki", "grub-lacks-uki"],
+)
+def test_r29b_1_signing_word_beside_an_unread_uki_is_asked(
+    host_scan, live: str, boot, lock: str, shown: str, where: str
+) -> None:
+    """R29B-1 (false pass) HVA-040: signature enforcement that the running line's word set
+    (module.sig_enforce=1, kernel/module/signing.c; lockdown=integrity, security/lockdown/
+    lockdown.c) passed where the next boot may be a unified kernel image, whose own .cmdline
+    section (systemd-stub(7); systemd src/boot/stub.c use_load_options: the loader's line only
+    "if we aren't in secure boot or if no cmdline was baked into the stub image") hvaudit does
+    not read: live_word_dropped counted only the read sources that lack the word."""
+    a = host_scan(_sig(live, boot, f"{UKI}\n", lock))
+    mays = "can" if "not in /etc" in where else "may"
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040") == {
+        "hv1": f"{shown}; but the running kernel has it from {live}, {where}: unsigned modules "
+        f"{mays} be loaded after the next boot unless the kernel enforces it by itself"
+    }
+    q = _question(a, "HVA-040")
+    assert q.startswith(
+        f"Does host hv1's kernel refuse unsigned modules after the next boot, although {live} "
+        f"is {where}? Evidence:"
+    ), q
+    assert "`objcopy -O binary --only-section=.cmdline IMAGE /dev/stdout`" in q
+
+
+def test_r29b_1_smt_word_beside_an_unread_uki_is_asked(host_scan) -> None:
+    """R29B-1 (false pass) HVA-181: SMT off by the running line's `nosmt` (R22B-3) where the next
+    boot is a unified kernel image: only the image's mitigations question was asked (R28B-3),
+    whose attestation ("no word turns mitigations off") passed SMT's return unasked."""
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": (SMT_VULNS, 0),
+            "/sys/devices/system/cpu/smt/control": "off\n",
+            "/proc/cmdline": LIVE.format("nosmt"),
+            "boot-cmdline": NO_GRUB,
+            "boot-uki": (f"{UKI}\n", 0),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE}; but the running kernel turned SMT off with nosmt, not known to be in "
+        f"{UKI_SEEN}: mds may report SMT vulnerable after the next boot; but the command line "
+        f"embedded in the unified kernel image(s) {UKI} is not read: whether the next boot's "
+        "line turns mitigations off is not known"
+    }
+    q = _question(a, "HVA-181")
+    assert q.startswith(
+        f"Does host hv1 keep SMT off at the next boot, although no nosmt word is known to be in "
+        f"{UKI_SEEN}, and does the next boot of host hv1 leave out every kernel parameter"
+    ), q
+
+
+def test_r29b_1_older_bundle_uncollected_esp_is_asked(tmp_path: Path) -> None:
+    """R29B-1 (false pass) HVA-040: a bundle of an hvaudit older than R26B-4 did not read the
+    ESP's loader entries (R27B-2); a systemd-boot host whose /boot entry keeps
+    module.sig_enforce=1 passed, though the ESP's entries (systemd src/shared/find-esp.c:
+    /efi, /boot, /boot/efi) may boot without it."""
+    entry = ("/boot/loader/entries/debian.conf", "options root=/dev/vda1 module.sig_enforce=1")
+    a = _older(tmp_path, _sig("module.sig_enforce=1", _boot(entry, grub=False)))
+    esp = (
+        "the EFI system partition's loader entries (/efi/loader/entries, "
+        "/boot/efi/loader/entries) (not collected: a bundle of an older hvaudit)"
+    )
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040") == {
+        "hv1": f"{SIG_ON}; but the running kernel has it from module.sig_enforce=1, not known "
+        f"to be in {esp}: unsigned modules may be loaded after the next boot unless the kernel "
+        "enforces it by itself"
+    }
+
+
+@pytest.mark.parametrize(
+    ("boot", "uki"),
+    [
+        (_boot(_grub("quiet module.sig_enforce=1"), grub=False), ""),
+        (
+            _boot(("/efi/loader/entries/a.conf", "options quiet module.sig_enforce=1"), grub=False),
+            "",
+        ),
+    ],
+    ids=["grub-keeps", "esp-entry-keeps"],
+)
+def test_r29b_1_every_source_read_and_keeping_passes(host_scan, boot, uki: str) -> None:
+    """R29B-1 held: every source read, each keeping module.sig_enforce=1, no image."""
+    a = host_scan(_sig("module.sig_enforce=1", boot, uki))
+    assert outcomes(a, "HVA-040") == {"hv1": "pass"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040") == {"hv1": SIG_ON}
+
+
+# --- R29B-2: a Type #1 entry that boots a unified kernel image (`uki`, `efi`) ----------------
+
+
+@pytest.mark.parametrize(
+    ("key", "what"),
+    [
+        ("uki /EFI/acme/acme-6.1.efi", "the unified kernel image /EFI/acme/acme-6.1.efi"),
+        (
+            "uki-url http://boot.example/acme.efi",
+            "the unified kernel image http://boot.example/acme.efi",
+        ),
+        ("efi\t/EFI/Linux/acme.efi", "the EFI program /EFI/Linux/acme.efi"),
+    ],
+    ids=["uki", "uki-url", "efi-tab"],
+)
+def test_r29b_2_entry_booting_an_image_is_asked(host_scan, key: str, what: str) -> None:
+    """R29B-2 (false pass) HVA-181 (and every check reading the next boot's line): a Boot Loader
+    Specification entry with `uki`, `uki-url` or `efi` (systemd src/boot/boot.c
+    boot_entry_add_type1: LOADER_UKI, LOADER_UKI_URL, LOADER_EFI) hands its `options` to the
+    image as load options, which the image's stub ignores under Secure Boot where it has a
+    .cmdline section (stub.c use_load_options). hvaudit read the entry's `options quiet` as
+    the next boot's line and passed "none unmitigated", whatever the image's own line says."""
+    path = "/efi/loader/entries/acme.conf"
+    a = host_scan(
+        {
+            "boot-cmdline": _boot((path, f"title Acme\n{key}\noptions quiet"), grub=False),
+            "boot-uki": ("", 1, NOT_THERE.format("/efi/EFI/Linux")),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the command line embedded in {what} of {path} is not read: "
+        "whether the next boot's line turns mitigations off is not known"
+    }
+
+
+def test_r29b_2_entry_booting_an_image_keeps_no_live_word(host_scan) -> None:
+    """R29B-2 (false pass) HVA-040: the entry's `options module.sig_enforce=1` was taken as the
+    next boot's line where the entry boots a unified kernel image (`uki`), whose own .cmdline
+    replaces it under Secure Boot (stub.c use_load_options)."""
+    path = "/efi/loader/entries/acme.conf"
+    boot = _boot((path, "uki /EFI/acme/acme.efi\noptions quiet module.sig_enforce=1"), grub=False)
+    a = host_scan(_sig("module.sig_enforce=1", boot))
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040") == {
+        "hv1": f"{SIG_ON}; but the running kernel has it from module.sig_enforce=1, not known to "
+        f"be in the unified kernel image /EFI/acme/acme.efi of {path} (its .cmdline section, "
+        "not the entry's options, is the line under Secure Boot): unsigned modules may be "
+        "loaded after the next boot unless the kernel enforces it by itself"
+    }
+
+
+def test_r29b_2_linux_entry_keeps_the_pass(host_scan) -> None:
+    """R29B-2 held: an entry booting a `linux` kernel is read by its `options`."""
+    path = "/efi/loader/entries/debian.conf"
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(
+                (path, "title Debian\nlinux /vmlinuz-6.1.0-28-amd64\noptions quiet"), grub=False
+            ),
+            "boot-uki": ("", 1, NOT_THERE.format("/efi/EFI/Linux")),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+# --- R29B-3: the image question leaves the add-ons out ---------------------------------------
+
+
+def test_r29b_3_uki_question_names_the_addons(host_scan) -> None:
+    """R29B-3 (wording) HVA-181: R28B-3's question for a unified kernel image asked for "each
+    image's .cmdline section" only; systemd-stub appends the .cmdline of the image's add-ons
+    (systemd-stub(7): ESP/.../foo.efi.extra.d/*.addon.efi, ESP/loader/addons/*.addon.efi;
+    stub.c cmdline_append_and_measure_addons), so an attestation of the image's own section
+    passed an add-on's mitigations=off."""
+    a = host_scan({"boot-uki": (f"{UKI}\n", 0)})
+    q = _question(a, "HVA-181")
+    assert (
+        "each image's .cmdline section (`objcopy -O binary --only-section=.cmdline IMAGE "
+        "/dev/stdout`) and that of its add-ons, which systemd-stub appends "
+        "(IMAGE.extra.d/*.addon.efi and loader/addons/*.addon.efi on the EFI system partition)"
+    ) in q, q
+    assert "with its add-ons' words, has no such parameter" in q, q
+
+
+# --- R29B-4: a quoted "--" ends the kernel's parameters too -----------------------------------
+
+ENTRY = "/efi/loader/entries/a.conf"
+
+
+def test_r29b_4_quoted_end_of_params_drops_the_kept_word(host_scan) -> None:
+    """R29B-4 (false pass) HVA-040: Linux's next_arg (lib/cmdline.c, read with `find_string`)
+    skips a word's opening quote and cuts its closing one (`if (quoted && i > 0 && args[i-1]
+    == '"') args[i-1] = '\\0';`), so `"--"` reaches parse_args as `--` and ends the kernel's
+    parameters ("Stop at --"); the words after it go to init. hvaudit turned `"--"` into `__`
+    (a name with dashes read as underscores) and read on: the next boot's `"--"
+    module.sig_enforce=1` kept the running line's word, and HVA-040 passed."""
+    boot = _boot((ENTRY, 'options quiet "--" module.sig_enforce=1'), grub=False)
+    a = host_scan(_sig("module.sig_enforce=1", boot))
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040") == {
+        "hv1": f"{SIG_ON}; but the running kernel has it from module.sig_enforce=1, not in "
+        f"{ENTRY}: unsigned modules can be loaded after the next boot unless the kernel "
+        "enforces it by itself"
+    }
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"/proc/cmdline": LIVE.format('"--" audit=0')},
+        {"boot-cmdline": _boot((ENTRY, 'options quiet "--" audit=0'), grub=False)},
+    ],
+    ids=["running", "next-boot"],
+)
+def test_r29b_4_audit_off_after_a_quoted_end_is_for_init(host_scan, over: dict) -> None:
+    """R29B-4 (wrong fail) HVA-214: `audit=0` after a quoted `"--"` is an argument of init, not
+    of the kernel (parse_args stops at the `--` next_arg hands it): kernel auditing stays on,
+    where hvaudit failed "the kernel booted with audit=0" (or the next boot's)."""
+    a = host_scan(over)
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {"hv1": "audit rules watch /etc/libvirt and /etc/polkit-1"}
+
+
+def test_r29b_4_quoted_word_before_the_end_still_counts(host_scan) -> None:
+    """R29B-4 held: a quoted `"audit=0"` before the end is the kernel's (next_arg drops its
+    quotes), and still fails."""
+    a = host_scan({"/proc/cmdline": LIVE.format('"audit=0" "--"')})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
