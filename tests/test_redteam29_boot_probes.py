@@ -55,6 +55,26 @@ Held (kept as tests): every next-boot source read and keeping module.sig_enforce
 defaults, or the ESP's entry alone) keeps HVA-040's pass; an entry booting a `linux` kernel
 is read by its `options` (HVA-181's pass); a quoted `"audit=0"` before a quoted end still
 fails HVA-214.
+
+Probed by script, not kept: the same inputs before the tests were written (HVA-040 with an
+image alone and beside GRUB's defaults; the `"--"` line on HVA-040 and HVA-214, running and
+next boot).
+
+Tally: 4 findings (3 false passes, R29B-4 also a wrong fail; 1 wording); 17 cases in 10 test
+functions; 13 failed on main 3722a3b before the fixes (R29B-1: 5, one of them, GRUB's defaults
+lacking the word beside an image, a question already whose message now names the image too;
+R29B-2: 4; R29B-3: 1; R29B-4: 3); the 4 held cases passed before and after.
+
+Leads left:
+- The kernel's bootconfig (CONFIG_BOOT_CONFIG with `bootconfig` on the line, or
+  CONFIG_BOOT_CONFIG_FORCE): the initrd's or the kernel's embedded bootconfig adds `kernel.*`
+  words to the next boot's line (init/main.c setup_boot_config, xbc_make_cmdline), which no
+  collected file holds; /proc/cmdline shows the running boot's with them.
+- grub.cfg itself, loader.conf `default` globs and LoaderEntryDefault/OneShot EFI variables
+  (which entry systemd-boot boots) are still not collected: every entry counts as a source.
+- s390x: HVA-049 asks about kvm_intel/kvm_amd `nested` (the s390x `kvm` module's own `nested`
+  parameter, arch/s390/kvm/kvm-s390.c, and the guest CPU model's sief2 are not read); IBM
+  Secure Execution (prot_virt) not probed.
 """
 
 from __future__ import annotations
