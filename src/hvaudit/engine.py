@@ -359,36 +359,76 @@ def _judged(planned: Planned, ctx: Context) -> list[Outcome]:
     return outcomes
 
 
+def _vms_unseen(h: Host) -> str:
+    """Why Proxmox VE node `h`'s VMs in the evidence may not be all of its VMs, '' where they
+    are (or `h` is no Proxmox VE node): the API token may not see them (R28P-1), a guest
+    directory was not listed (R28P-2, R28P-3), a VM's configuration was listed but not read
+    (R27P-1)."""
+    px = h.proxmox
+    if px is None:
+        return ""
+    if px.guests_unseen:
+        return px.guests_unseen
+    unread = [vmid for kind, vmid, _ in px.unread_guests if kind == "VM"]
+    return f"VM(s) {', '.join(unread[:5])} listed, their configuration not read" if unread else ""
+
+
+def _vm_question(meta: CheckMeta, h: Host, seen: int) -> str:
+    """The question a VM check asks of node `h`, whose guest list may leave VMs out."""
+    if not seen:
+        return (
+            f'Does every VM on node {h.name} meet "{meta.title}"? Evidence: `qm list` run as '
+            f"root on {h.name} and `qm config <vmid>` of each VM. Pass: yes, or the node has no "
+            "VM; fail: any VM does not."
+        )
+    return (
+        f'Does every VM on node {h.name} that this report does not judge meet "{meta.title}"? '
+        f"Evidence: `qm list` run as root on {h.name} (a VM it lists without a result of this "
+        "check here) and `qm config <vmid>` of each such VM. Pass: yes, or every VM it lists "
+        "is judged here; fail: any such VM does not."
+    )
+
+
 def _no_subject(meta: CheckMeta, h: Host) -> Outcome:
     """A check that judged nothing: not applicable on host `h`, unless `h` is a Proxmox VE node
-    whose guest list may leave VMs out (R28P-5: the API token may not see them, R28P-1; a guest
-    directory was not listed, R28P-2, R28P-3; a VM's configuration listed but not read,
-    R27P-1): a VM check is then asked, never "no vm on this host"."""
+    whose guest list may leave VMs out (R28P-5, `_vms_unseen`): a VM check is then asked, never
+    "no vm on this host"."""
     s = Subject("host", h.name)
-    px = h.proxmox
-    unread = [vmid for kind, vmid, _ in px.unread_guests if kind == "VM"] if px else []
-    why = (
-        (
-            px.guests_unseen
-            or (
-                f"VM(s) {', '.join(unread[:5])} listed, their configuration not read"
-                if unread
-                else ""
-            )
-        )
-        if px is not None and meta.scope == "vm"
-        else ""
-    )
+    why = _vms_unseen(h) if meta.scope == "vm" else ""
     if not why:
         return Outcome(s, Status.NOT_APPLICABLE, f"no {meta.scope} on this host to evaluate")
     return Outcome(
         s,
         Status.MANUAL,
         f"no VM of node {h.name} in the evidence; the guest list may be incomplete: {why}",
-        question=f'Does every VM on node {h.name} meet "{meta.title}"? Evidence: `qm list` '
-        f"run as root on {h.name} and `qm config <vmid>` of each VM. Pass: yes, or the node "
-        "has no VM; fail: any VM does not.",
+        question=_vm_question(meta, h, 0),
     )
+
+
+def _unseen_vms(meta: CheckMeta, ctx: Context, outcomes: list[Outcome]) -> list[Outcome]:
+    """A question for each Proxmox VE node whose guest list may leave VMs out and some of whose
+    VMs the check judged (R29P-1): a VM the API token does not see (R28P-1), or one listed but
+    not read (R27P-1), is no subject, so the check's verdicts on the VMs seen passed for the
+    node as if they were all of its VMs. A node none of whose VMs was judged is `_no_subject`'s.
+    """
+    judged: dict[str, set[str]] = {}
+    for o in outcomes:
+        if o.subject.type == "vm" and o.subject.host is not None:
+            judged.setdefault(o.subject.host, set()).add(o.subject.name)
+    out = []
+    for h in ctx.deployment.hosts:
+        seen = len(judged.get(h.name, ()))
+        if not seen or not (why := _vms_unseen(h)):
+            continue
+        out.append(
+            Outcome(
+                Subject("host", h.name),
+                Status.MANUAL,
+                f"{seen} VM(s) of node {h.name} judged; the guest list may be incomplete: {why}",
+                question=_vm_question(meta, h, seen),
+            )
+        )
+    return out
 
 
 def _unread_vms(ctx: Context) -> list[Outcome]:
@@ -418,7 +458,7 @@ def run_check(planned: Planned, ctx: Context) -> list[Result]:
     meta, severity = planned.meta, planned.severity
     outcomes = _judged(planned, ctx)
     if meta.scope == "vm":
-        outcomes = [*outcomes, *_unread_vms(ctx)]
+        outcomes = [*outcomes, *_unread_vms(ctx), *_unseen_vms(meta, ctx, outcomes)]
     if not outcomes:
         outcomes = [_no_subject(meta, h) for h in ctx.deployment.hosts]
     results: list[Result] = []
