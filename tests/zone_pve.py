@@ -35,6 +35,21 @@ async def serve(address: str, port: int, prefix: str, guests: int, pki: str) -> 
         return await synthesise(match, method, info, user, values)
 
     pve.synthesise = answer
+    # fakepve answers root's token GET /access/permissions with `/` alone; PVE lists every
+    # default path and ACL path (pve-access-control RPCEnvironment get_effective_permissions),
+    # and a list without /vms reads as a token that may not see every guest (R28P-1, R29P-1)
+    stateful = pve.answer
+
+    async def effective(request: Any, match: Any, params: Any, user: Any, call: Any = None) -> Any:
+        if (
+            request.method == "GET"
+            and match is not None
+            and match.template == "/access/permissions"
+        ):
+            return CANNED[match.template]
+        return await stateful(request, match, params, user, call)
+
+    pve.answer = effective
     token_id, _, secret = os.environ["ZONE_PVE_TOKEN"].partition("=")
     pve.apitokens[token_id] = secret
     for vmid in range(100, 100 + guests):
