@@ -6,7 +6,10 @@ table (test_redteam28_proxmox_probes._run: node pve1, VM 100 web-01, container 3
 and the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) copied and scanned as
 pve+dir:// with VM 200's configuration a FIFO the reader refuses
 (test_redteam27_proxmox_probes._scan_unread). Sources read with `fetch`:
-github:proxmox/pve-manager 14a22df (PVE/API2/Cluster.pm).
+github:proxmox/pve-manager 14a22df (PVE/API2/Cluster.pm, PVE/API2/Nodes.pm, PVE/API2Tools.pm),
+pve-access-control 5ccd07d (src/PVE/RPCEnvironment.pm). R29P-2: the same table over the whole
+cluster (pve+api://pve.example:8006), GET /nodes answering pve2 offline or unknown
+(`_cluster_scan`).
 
 Findings:
 - R29P-1 (false pass) every per-VM check (HVA-012, HVA-031, HVA-046, HVA-064, HVA-080,
@@ -19,36 +22,66 @@ Findings:
   R28P-5 asked only where no VM at all was seen (round 28's first lead). Now every per-VM
   check also asks, per such node, whether each VM it does not judge meets it
   (hvaudit.engine._unseen_vms), as libvirt's unread domains are errors (R28D-4).
+- R29P-2 (false pass) every check of a host, a VM or a container: the API path over a whole
+  cluster (pve+api://host:8006, no node) skips a node GET /nodes does not answer `online`
+  (pve-manager 14a22df PVE/API2/Nodes.pm index: status `unknown`, `online` or `offline`;
+  API2Tools.pm extract_node_stats). Only a report note and exit code 3 said so: every check
+  judged the other nodes alone, HVA-060 and HVA-012 passed and HVA-314 was n/a with pve2
+  and its VM 200 (listed by GET /cluster/resources) in no result, and no error counted in
+  the summary. Now the collector records the node (meta `unreached`), the model keeps it
+  (Deployment.unreached_hosts) and every check of a host, a VM or a container reports it as an
+  error (hvaudit.engine._unreached), as libvirt's unlisted domains are (R28D-4).
 
 Held:
 - R29P-1: a token seeing every guest (PVEAuditor on `/`) and the whole hardened tree: no
   node-wide question beside the per-VM verdicts.
+- R29P-2: a cluster whose every node is online: no error result.
 
-Probed by script: see "Leads left".
+Fixture: tests/zone_pve.py (the fleet zone tests' fake node) answered GET /access/permissions
+with fakepve's `/` alone, where PVE lists every default and ACL path (pve-access-control
+5ccd07d RPCEnvironment.pm get_effective_permissions); the scan read it as a token that may not
+see every guest, and R29P-1 then asked for HVA-012 (test_fleet_zones counted a third subject).
+It now answers as test_proxmox_api's node does.
 
-Tally: 1 finding (1 false pass); 3 tests, 2 failed on main 3722a3b (no node question there),
-1 held passed before and after.
+Probed by script, not kept: GET /nodes of PVE lists every node of the corosync nodelist
+whatever the token's rights (Nodes.pm index: `permissions => { user => 'all' }`; without
+Sys.Audit on /nodes/<node> only the stats are left out, the status is kept).
+
+Tally: 2 findings (2 false passes); 6 test cases in 5 functions, 4 failed on main 3722a3b
+(R29P-1 2 of 3: no node question; R29P-2 2 of 3: no pve2 result), 2 held passed before and
+after.
 
 Leads left:
-- The API path in cluster mode skips an offline node (a collection error, exit code 3, a
-  report note): its host checks and its VMs (GET /cluster/resources lists them) have no
-  subject.
+- R29P-2's error names no VM of the offline node; GET /cluster/resources lists them (vmid,
+  name), so each could be its own subject.
+- HVA-092's other messages (half limits, floor-only) are libvirt-worded (round 28's lead).
+- Firewall macro/alias/ipset resolution across cluster.fw / host.fw / <vmid>.fw, `enable: 0`
+  at different levels, IPv6 rules; datacenter.cfg migration; user.cfg/TFA: not probed this
+  round.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from hvaudit.cli import main
 from test_redteam27_proxmox_probes import _scan_unread
 from test_redteam28_proxmox_probes import (
     AUDITOR,
     HIDDEN,
     R28P1_CASES,
+    SECRET,
+    TOKEN,
     TOP,
+    USER_ACL,
     _acl,
+    _answers,
     _run,
+    proxmoxer,
 )
 
 VM_CHECKS = ("HVA-012", "HVA-031", "HVA-046", "HVA-064", "HVA-080", "HVA-405")
@@ -108,3 +141,74 @@ def test_r29p1_held_whole_guest_list_has_no_node_question(
     )
     assert got[("HVA-012", "web-01")] == ("pass", "hardware virtualization (kvm)")
     assert not [k for k in got if k[1] == "pve1" and k[0] in VM_CHECKS]
+
+
+def _cluster_scan(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    others: dict[str, str],
+) -> tuple[int, dict[tuple[str, str], tuple[str, str]]]:
+    """pve+api://pve.example:8006 (every node of the cluster) answered by round 28's table, with
+    `others` (node -> its GET /nodes status) beside pve1 (online) and VM 200 on each of them
+    listed by GET /cluster/resources."""
+    answers = _answers(
+        dict.fromkeys(TOP, AUDITOR), [USER_ACL, _acl("/", "PVEAuditor")], ["qemu/100"]
+    )
+    answers["nodes"] = [
+        {"node": "pve1", "status": "online"},
+        *({"node": n, "status": s} for n, s in others.items()),
+    ]
+    answers["cluster/resources"] += [
+        {"type": "qemu", "vmid": 200 + i, "node": n, "status": "unknown"}
+        for i, n in enumerate(others)
+    ]
+
+    class FakeApi:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def get(self, path: str, **params: Any) -> Any:
+            if path in answers:
+                return json.loads(json.dumps(answers[path]))
+            raise proxmoxer.core.ResourceException(501, "Not Implemented", "")
+
+    monkeypatch.setattr(proxmoxer, "ProxmoxAPI", FakeApi)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    code = main(["scan", "--connect", "pve+api://pve.example:8006", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    return code, {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in json.loads(out)["results"]
+    }
+
+
+@pytest.mark.parametrize("state", ["offline", "unknown"])
+def test_r29p2_offline_cluster_node_is_an_error_of_each_check(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], state: str
+) -> None:
+    """R29P-2 (false pass): the API path over a whole cluster skips a node GET /nodes does not
+    answer online (pve-manager 14a22df PVE/API2/Nodes.pm index: status `unknown`, `online` or
+    `offline`, API2Tools.pm extract_node_stats); only a report note and exit code 3 said so.
+    Every check then judged pve1 alone: HVA-060 and HVA-012 passed, HVA-314 was n/a, and pve2
+    and its VM 200 (listed by GET /cluster/resources) had no result."""
+    code, got = _cluster_scan(monkeypatch, capsys, {"pve2": state})
+    assert code == 3
+    why = f"node pve2 was not collected (GET /nodes answers its status {state!r})"
+    assert got[("HVA-060", "pve1")][0] == "pass"
+    assert got[("HVA-060", "pve2")] == ("error", f"{why}: it is not judged")
+    assert got[("HVA-301", "pve2")] == ("error", f"{why}: it is not judged")
+    assert got[("HVA-012", "web-01")] == ("pass", "hardware virtualization (kvm)")
+    assert got[("HVA-012", "pve2")] == ("error", f"{why}: its VMs are not judged")
+    assert got[("HVA-314", "pve1")] == ("not_applicable", "no container on this host to evaluate")
+    assert got[("HVA-314", "pve2")] == ("error", f"{why}: its containers are not judged")
+
+
+def test_r29p2_held_every_node_online_has_no_node_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R29P-2 held: a cluster whose every node is online (pve1 alone here): no error result."""
+    code, got = _cluster_scan(monkeypatch, capsys, {})
+    assert got[("HVA-060", "pve1")][0] == "pass"
+    assert not [k for k, (status, _) in got.items() if status == "error"]
+    assert code == 1

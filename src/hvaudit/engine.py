@@ -449,6 +449,25 @@ def _unread_vms(ctx: Context) -> list[Outcome]:
     return out
 
 
+_PER_HOST_SCOPES = frozenset(("host", "vm", "container"))
+"""The scopes of checks that judge each host, or what runs on it (`_unreached`)."""
+
+
+def _unreached(meta: CheckMeta, ctx: Context) -> list[Outcome]:
+    """An error for each host of the deployment the collection did not reach (R29P-2: a Proxmox
+    VE cluster node GET /nodes answered offline): neither the host nor what runs on it was
+    judged, and the check's verdicts on the other hosts are not the deployment's."""
+    what = {"host": "it is", "vm": "its VMs are", "container": "its containers are"}[meta.scope]
+    return [
+        Outcome(
+            Subject("host", name),
+            Status.ERROR,
+            f"node {name} was not collected ({why}): {what} not judged",
+        )
+        for name, why in ctx.deployment.unreached_hosts
+    ]
+
+
 def run_check(planned: Planned, ctx: Context) -> list[Result]:
     """The results of one check, in report order (sorted by subject; a crash is one error).
 
@@ -461,6 +480,8 @@ def run_check(planned: Planned, ctx: Context) -> list[Result]:
         outcomes = [*outcomes, *_unread_vms(ctx), *_unseen_vms(meta, ctx, outcomes)]
     if not outcomes:
         outcomes = [_no_subject(meta, h) for h in ctx.deployment.hosts]
+    if meta.scope in _PER_HOST_SCOPES:
+        outcomes = [*outcomes, *_unreached(meta, ctx)]
     results: list[Result] = []
     question = meta.question
     manual = Status.MANUAL

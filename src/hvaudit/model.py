@@ -1674,6 +1674,10 @@ class Deployment:
     """uuid -> the persistent definition of a running VM where it differs from what runs: what
     the VM becomes at its next start (`virsh define` / `edit` on a running domain). The engine
     judges those definitions too (`engine.run_check`)."""
+    unreached_hosts: list[tuple[str, str]] = field(default_factory=list)
+    """(name, why) of the deployment's hosts the collection did not reach (a Proxmox VE cluster
+    node GET /nodes answers offline): no host of `hosts`, so every check of a host, a VM or a
+    container reports it as an error (`engine.run_check`, R29P-2)."""
 
     def host(self, name: str) -> Host:
         """The host called `name`."""

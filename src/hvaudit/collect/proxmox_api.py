@@ -453,11 +453,13 @@ class ProxmoxApiCollector:
             self._node(api, writer, self.node, pve_artefact, "pve/api/node-status.json")
             self._vms(api, writer, guests, self.node, "/etc/pve/qemu-server")
         else:
-            online = {str(n["node"]) for n in nodes if n.get("status", "online") == "online"}
+            states = {str(n.get("node")): _one_line(n.get("status", "online"))[:40] for n in nodes}
             collected = []
+            unreached: dict[str, str] = {}
             for node in names:
-                if node not in online:
+                if states.get(node) != "online":
                     writer.error(f"node {node} is offline: not collected")
+                    unreached[node] = f"GET /nodes answers its status {states.get(node)!r}"
                     continue
                 self._node(
                     api,
@@ -469,6 +471,7 @@ class ProxmoxApiCollector:
                 self._vms(api, writer, guests, node, f"/etc/pve/nodes/{node}/qemu-server")
                 collected.append(node)
             writer.meta["collector"]["proxmox"]["nodes"] = collected
+            writer.meta["collector"]["proxmox"]["unreached"] = unreached
         writer.record(
             "host",
             status="unavailable",

@@ -1552,6 +1552,12 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
     )
     if cluster:
+        # a node GET /nodes answered offline was not collected (ProxmoxApiCollector.collect):
+        # it is a node of the cluster nothing judged, not a cluster without it (R29P-2)
+        unreached = meta.get("unreached")
+        for node, why in unreached.items() if isinstance(unreached, dict) else ():
+            if isinstance(node, str) and NODE_NAME.fullmatch(node) and node not in cluster:
+                dep.unreached_hosts.append((node, str(why)[:200]))
         for node in cluster:
             _add_node(
                 bundle,
