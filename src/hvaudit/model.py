@@ -288,6 +288,9 @@ class Interface:
     """An <interface type='ethernet'> whose tap something outside libvirt may put on a host
     bridge: a pre-created tap (`<target managed='no'>`) or an ifup <script>, shown as such;
     None otherwise (libvirt itself never attaches an ethernet tap to a bridge)."""
+    target_dev: str | None = None
+    """The host device of the port as the domain XML names it (libvirt `<target dev>`: the tap a
+    running domain's interface is, vnet0); None where none is named."""
 
     def inherited_from(self, setting: str) -> str | None:
         """Where an inherited setting came from, or None when the interface's own value holds."""

@@ -2074,6 +2074,9 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
     mismatch") and forwards it in the port's PVID with the guest's 802.1Q tag still in it, so
     it counts as a bridge without vlan_filtering.
 
+    A VM port is a tap libvirt names (vnet*, macvtap*; tap* and veth* of other tools) or one a
+    running VM's live XML names otherwise (`<target dev>`, R29N-3).
+
     A bridge that filters VLANs keeps a guest to its port's VLANs only: a tap the kernel adds
     gets the bridge's default_pvid alone, but a hook script (/etc/libvirt/hooks/qemu, `bridge
     vlan add dev vnet0 vid 10-20`) may make it a member of several, a trunk into each
@@ -2091,7 +2094,11 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "VM bridges with a trunk uplink filter VLAN tags")
             continue
-        vm_ports = ("vnet", "tap", "macvtap", "veth")
+        named = _vm_taps(ctx, h.name)  # taps a running VM's live XML names (R29N-3)
+
+        def vm_port(m: str, named: frozenset[str] = named) -> bool:
+            return m.startswith(("vnet", "tap", "macvtap", "veth")) or m in named
+
         defined = vm_bridges(ctx, h.name)
         refs: list[Source] = [*bridges.sources]
         unfiltered: list[str] = []
@@ -2101,15 +2108,15 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
         trunked: list[str] = []  # VM ports of filtering bridges in several VLANs
         port_vlans = h.facts.bridge_port_vlans
         for br, members in sorted(bridges.get().items()):
-            if not (br in defined or any(m.startswith(vm_ports) for m in members)):
+            if not (br in defined or any(vm_port(m) for m in members)):
                 continue
             if info.get().get(br, ("", "", ""))[0] == "openvswitch":
                 ovs.append(br)  # its ports (uplinks, VM taps) show master ovs-system only
                 continue
-            uplinks = [m for m in members if not m.startswith(vm_ports)]
+            uplinks = [m for m in members if not vm_port(m)]
             plain = [u for u in uplinks if info.get().get(u, ("", "", ""))[0] != "vlan"]
             if vf.get().get(br):
-                guests = [m for m in members if m.startswith(vm_ports)]
+                guests = [m for m in members if vm_port(m)]
                 if not plain or not guests:
                     continue
                 if not port_vlans.known:
@@ -2227,6 +2234,20 @@ def _joint(asks: list[tuple[str, str, str, str, str]]) -> str:
     return (
         f"{asked}? Evidence: {'; '.join(a[2] for a in asks)}. Pass: "
         f"{', and '.join(a[3] for a in asks)}; fail: {', or '.join(a[4] for a in asks)}."
+    )
+
+
+def _vm_taps(ctx: Context, host: str) -> frozenset[str]:
+    """The host devices the running libvirt VMs of `host` are ports by, as their live XML names
+    them (`<target dev>`): libvirt names a tap vnetN (macvtapN) unless the definition gives
+    another name (formatdomain, "Overriding the target element"), so a VM port of another name
+    is one only this shows (R29N-3)."""
+    return frozenset(
+        i.target_dev
+        for v in ctx.deployment.vms
+        if v.host == host and v.running
+        for i in v.interfaces
+        if i.target_dev and i.type in ("bridge", "network", "ethernet")
     )
 
 

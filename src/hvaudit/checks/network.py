@@ -49,6 +49,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
+from hvaudit.checks.hardening import _vlan_ranges
 from hvaudit.model import (
     VGPU,
     Fact,
@@ -239,7 +240,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     compare each frame with the interface's own address ($MAC is "the MAC address of the network
     interface", formatnwfilter "Usage of variables in filters"): two interfaces with one MAC on
     one switch can each send as the other, so the filter protects neither; so can two given one
-    $IP or $IPV6 where both trees read the variable (a parameter no rule reads admits nothing).
+    $IP or $IPV6 where both trees read the variable (a parameter no rule reads admits nothing),
+    and so can one given the host's own address on its switch (a network's <ip>, the guests'
+    gateway; the bridge's address in `ip -j addr`): it sends and answers ARP as the host
+    (R29N-1, _host_segment_addresses).
     A filter that checks $IP with no IP parameter leaves the address to libvirt's learning
     (CTRL_IP_LEARNING, "any" by default: the first address the guest uses; "dhcp": a DHCP
     server's lease): a question about the learned address, not a pass. On a Proxmox VE node
@@ -269,6 +273,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 holders.setdefault((v.host, seg, (i.mac or "").lower()), []).append(v.name)
                 for ip in _own_ips(i, hosts[v.host]):
                     ip_holders.setdefault((v.host, seg, _address_key(ip)), []).append(v.name)
+    host_ips = _host_segment_addresses(ctx, hosts)  # (host, segment, address) -> whose (R29N-1)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
@@ -361,6 +366,34 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     f"{', '.join(others[:5])}'s too on {_seg_key(v.host, i, bridges, hosts)}: "
                     f"filter {p.via!r} admits it as each one's own source, so each can send "
                     f"{sends} as the other"
+                )
+            elif hosted := sorted(
+                {
+                    (ip, whose)
+                    for ip in _own_ips(i, hosts[v.host])
+                    if (
+                        whose := host_ips.get(
+                            (v.host, _seg_key(v.host, i, bridges, hosts), _address_key(ip))
+                        )
+                    )
+                }
+            ):
+                ips = [ip for ip, _ in hosted]
+                v6 = [":" in ip for ip in ips]
+                what = (
+                    "IP set entry"
+                    if hosts[v.host].platform == "proxmox-ve"
+                    else "filter's "
+                    + " and ".join(p for p, on in (("IP", not all(v6)), ("IPV6", any(v6))) if on)
+                    + " parameter"
+                )
+                sends = " and ".join(
+                    x for x, on in (("IPv4 and ARP", not all(v6)), ("IPv6", any(v6))) if on
+                )
+                bad.append(
+                    f"{nic}: the {what} {', '.join(ips)} is {hosted[0][1]}: filter {p.via!r} "
+                    f"admits it as the VM's own source, so the guest can send {sends} as the host "
+                    "to every machine on that segment"
                 )
             elif (learn := _learned_ip(i, _filter_defs(hosts[v.host]))) is not None:
                 learned.append(
@@ -481,6 +514,39 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
             )
+
+
+def _host_segment_addresses(
+    ctx: Context, hosts: dict[str, Host]
+) -> dict[tuple[str, str, str], str]:
+    """The host's own addresses on each software switch its VMs are ports of, keyed as HVA-191
+    keys a filter's admitted sources (host, segment, address), each with whose it is (R29N-1).
+    A libvirt network's <ip address> "will be configured on the bridge device associated with
+    the virtual network. To the guests this IPv4 address will be their IPv4 default route"
+    (formatnetwork, "Addressing", read with `search`); `ip -j addr` shows every address the
+    host holds on a bridge (br0 of an <interface type='bridge'> or of a network in bridge
+    mode; vmbr0 of a Proxmox VE node, whose untagged guests share its segment). A filter that
+    admits one of them as the guest's own source (libvirt's no-ip-spoofing and
+    no-arp-ip-spoofing return IPv4 and ARP from $IP) lets the guest answer ARP for the host
+    and send as it: the other guests' gateway or the host itself, as a shared address lets two
+    guests send as each other (R17N-1)."""
+    out: dict[tuple[str, str, str], str] = {}
+    for n in ctx.deployment.networks:
+        seg = n.bridge or n.name
+        for a in n.host_addresses:
+            out.setdefault(
+                (n.host, seg, _address_key(a)),
+                f"host {n.host}'s own address on {seg} (network {n.name}'s <ip>)",
+            )
+    for h in hosts.values():
+        if not h.facts.addresses.known:
+            continue
+        for dev, addrs in h.facts.addresses.get().items():
+            for a in addrs:
+                out.setdefault(
+                    (h.name, dev, _address_key(a)), f"host {h.name}'s own address on {dev}"
+                )
+    return out
 
 
 def _pve_daemon_unobserved(h: Host) -> str | None:
@@ -824,7 +890,10 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
     hopping (HYP-T2 in the 2014 draft). On libvirt the interface's own <vlan> wins, then that of
     the port group it names (or the network's default='yes' one), then the network's
     (formatnetwork.rst, "Setting VLAN tag" and "Portgroups"; bridge_driver.c networkAllocatePort);
-    the parser resolves that chain, so a trunk handed down by a port group fails here. An Open
+    the parser resolves that chain, so a trunk handed down by a port group fails here. A
+    running VM's tap (its live XML's <target dev>) that `bridge -j vlan show` lists in several
+    VLANs of a vlan_filtering bridge is a trunk whatever the definition says (a hook script's
+    `bridge vlan add`; R29N-2, _live_port_trunk). An Open
     vSwitch port without a tag is a trunk of every VLAN (ovs-vswitchd.conf.db(5), Port
     vlan_mode: "If tag contains a value, the port is an access port ... Otherwise, the port is a
     trunk port"; trunks: "if it is empty, then the port trunks all VLANs"), but its tag may be set
@@ -888,7 +957,10 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
             if i.type == "network" and net is None and not (i.vlan_trunk or i.vlan_tags):
                 unseen.append(i.source)
             origin = i.inherited_from("vlan")
-            if i.vlan_trunk and i.vlan_tags and origin:
+            if live := _live_port_trunk(v, i, hosts[v.host]):
+                bad.append(f"{i.mac or i.source}: {live}")
+                refs.extend(hosts[v.host].facts.bridge_port_vlans.sources)
+            elif i.vlan_trunk and i.vlan_tags and origin:
                 bad.append(
                     f"{i.mac or i.source}: inherits trunk of VLANs {list(i.vlan_tags)} from {origin}"
                 )
@@ -1049,6 +1121,33 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 + (f" ({'; '.join(raw_fine)})" if raw_fine else ""),
                 *(refs or [v.source]),
             )
+
+
+def _live_port_trunk(v: Vm, i: Interface, h: Host) -> str | None:
+    """How the host's bridge makes a running libvirt VM's tap a trunk whatever its <vlan>
+    says (R29N-2), None where it does not or the evidence does not show it. A hook script
+    (/etc/libvirt/hooks/qemu) or an operator's `bridge vlan add dev vnet0 vid 10-12` makes the
+    tap a member of several VLANs of a vlan_filtering bridge, and the bridge admits a tagged
+    frame whose VID the port is a member of (Linux net/bridge/br_vlan.c __allowed_ingress;
+    R18N-3, HVA-195). The running domain's live XML names its tap (`<target dev>`, vnet0) and
+    `bridge -j vlan show` lists that port's VLANs (iproute2 bridge/vlan.c: "ifname", "vlans")."""
+    if not v.running or h.platform != "kvm-libvirt" or not i.target_dev:
+        return None
+    if i.type not in ("bridge", "network") or i.virtualport == "openvswitch":
+        return None
+    f = h.facts
+    if not (f.bridges.known and f.bridge_vlan_filtering.known and f.bridge_port_vlans.known):
+        return None
+    br = next((b for b, members in f.bridges.get().items() if i.target_dev in members), None)
+    if br is None or not f.bridge_vlan_filtering.get().get(br):
+        return None  # a bridge that does not filter forwards every tag: HVA-195's fail
+    ids = tuple(sorted(set(f.bridge_port_vlans.get().get(i.target_dev, ()))))
+    if len(ids) < 2:
+        return None
+    return (
+        f"its port {i.target_dev} on VLAN-filtering bridge {br} is in VLANs {_vlan_ranges(ids)} "
+        "(`bridge vlan show`): a trunk set outside the definition"
+    )
 
 
 def _raw_vlans(nics: list[RawNic]) -> tuple[list[str], list[str]]:

@@ -1341,6 +1341,7 @@ def _interface(itf: Element, src: Source) -> Interface:
         passt=_passt(itf, itype),
         port_forwards=_port_forwards(itf) if _passt(itf, itype) else (),
         tap_placed_outside=_tap_placed_outside(itf) if itype == "ethernet" else None,
+        target_dev=(target.get("dev") or None) if target is not None else None,
     )
 
 

@@ -1,0 +1,284 @@
+"""Twenty-ninth red-team review, KVM/libvirt virtual networks (rt29net): HVA-191 to HVA-230
+probed with shapes no earlier round tried.
+
+Harness: libvirt's test driver serves the domains and networks on conftest's replayed hardened
+(nesting) host, whose daemon reports the network filters given (tests/test_redteam3_vm_probes
+filtered_node, tests/test_checks_vm _with_filters), through the real collector, parser and
+engine; `ip -j addr` of the replayed host changed only where a probe says so. Every fact a probe
+rests on was read with the `search` / `find_string` / `read_file` tools and is cited in its
+docstring.
+
+Findings (R29N-n):
+- R29N-1 (false pass) HVA-191: a filter's IP (or IPV6) parameter was compared with the
+  addresses the other VMs' filters admit (R17N-1), never with the host's own address on the
+  same switch: a VM on network default given `<parameter name='IP' value='192.168.122.1'/>`
+  (the network's <ip address>, which formatnetwork says "will be configured on the bridge device
+  ... To the guests this IPv4 address will be their IPv4 default route") passed "1 interface(s)
+  filtered by clean-traffic", though clean-traffic's no-ip-spoofing and no-arp-ip-spoofing
+  return IPv4 and ARP from $IP: the guest answers ARP for its neighbours' gateway and sends as
+  it. So did a VM on br0 given the host's own address on br0 (`ip -j addr`). Now the host's
+  addresses on the segment (a network's <ip>, the bridge's addresses in `ip -j addr`) are
+  compared as the other VMs' are: the fail, naming whose address it is.
+- R29N-2 (false pass) HVA-192: a running VM's tap that `bridge -j vlan show` lists in several
+  VLANs of a vlan_filtering bridge (a hook script's `bridge vlan add dev vnet0 vid 10-12`,
+  R18N-3) passed "1 interface(s), none trunked": the check read the definition only (no
+  <vlan>), though Linux br_vlan.c __allowed_ingress admits a tagged frame whose VID the port
+  is a member of. The live XML's <target dev> (now Interface.target_dev) names the tap. Now
+  such a tap fails, naming the port and its VLANs (checks.network._live_port_trunk).
+- R29N-3 (false pass) HVA-195: a VM port was known by its name alone (vnet*, tap*, macvtap*,
+  veth*); a tap the definition names otherwise (formatdomain, "Overriding the target element";
+  the test driver's testnet0) was taken for an uplink, so a filtering bridge whose only VM
+  port it was had "no guests" and its VLANs 10-12 and 20 went unread: "every VM bridge with an
+  uplink filters VLANs or carries one VLAN" passed. Now the taps the running VMs' live XML
+  names are VM ports too (checks.hardening._vm_taps): R18N-3's question, naming the port.
+
+Held (kept as tests): an IP parameter that is neither the host's nor another VM's keeps the
+pass; a running tap in one VLAN keeps HVA-192's and HVA-195's pass.
+
+Probed by script, not kept: none beyond the kept cases (the earlier HVA-191/192/195 test
+files, 1303 + 47-file runs, pass unchanged; tests/test_e2e_libvirtd.py needs a libvirtd that
+this machine does not run).
+
+Tally: 3 findings, all false pass; 10 cases in 4 test functions; 7 failed on main 3722a3b
+before the fixes (R29N-1's 5, R29N-2's 1, R29N-3's 1), the 3 held cases passed before and
+after.
+
+Leads left:
+- nwfilter bindings (`virsh nwfilter-binding-list`, virConnectListAllNWFilterBindings) are
+  not collected: a running VM whose binding was deleted (`virsh nwfilter-binding-delete`) or
+  whose ebtables rules a firewall flush removed still shows its <filterref> in the live XML,
+  and HVA-191 passes it. Whether a read-only connection may list bindings (ACL
+  nwfilter_binding:getattr) was not settled in the time.
+- Other checks still know VM ports by name prefix (checks.network._gateway_bridges `live`,
+  HVA-197's and HVA-211's port reading): a custom <target dev> may be missed there too.
+- HVA-191 compares a parameter with the host's addresses on the VM's own segment only; a VM
+  on virbr0 given the host's management address (10.0.0.10 on eno3) is not compared
+  (routed, not on the segment: whether it can harm is a separate question).
+- Proxmox VE: a node address on vmbr0 in the VM's ipfilter set is now compared as libvirt's
+  (untagged NICs only: the node's address on a VLAN interface vmbr0.N is not mapped to the
+  tag's segment); no PVE case is kept for it.
+- Whether libvirt >= 9 adds a tap to an Open vSwitch bridge without <virtualport> (then
+  HVA-191's filter does not apply) is still unsettled (virnetdevtap.c virNetDevTapAttachBridge
+  in the version read calls virNetDevBridgeAddPort without one).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import IP_LINK, domain_xml, run_assessment, write_node
+from test_checks_vm import _with_filters
+from test_nwfilter_stock import STOCK
+from test_redteam2_probes import NESTING_HOST
+from test_redteam3_vm_probes import dev, verdict
+from test_redteam17_net_probes import DUAL
+
+NAT = (
+    "<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>"
+    "<ip address='192.168.122.1' netmask='255.255.255.0'/>"
+    "<ip family='ipv6' address='2001:db8:ca2:2::1' prefix='64'/></network>"
+)
+LAN = "<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/></network>"
+
+
+def _nic(kind: str, source: str, ip: str, ip6: str = "") -> str:
+    attr = "network" if kind == "network" else "bridge"
+    six = f"<parameter name='IPV6' value='{ip6}'/>" if ip6 else ""
+    return (
+        f"<interface type='{kind}'><mac address='52:54:00:29:01:01'/>"
+        f"<source {attr}='{source}'/><model type='virtio'/>"
+        f"<filterref filter='{'dual' if ip6 else 'clean-traffic'}'>"
+        f"<parameter name='IP' value='{ip}'/>{six}</filterref></interface>"
+    )
+
+
+def _scan(tmp_path: Path, nic: str, network: str, filters: dict[str, str], br0: str = ""):
+    host = dict(NESTING_HOST)
+    if br0:
+        addrs = json.loads(host["ip-addr"][0])
+        for d in addrs:
+            if d["ifname"] == "br0":
+                d["addr_info"] = [{"family": "inet", "local": br0, "scope": "global"}]
+        host["ip-addr"] = (json.dumps(addrs), 0)
+    uri = write_node(tmp_path / "n.xml", [dev("vm1", nic)], [network])
+    return run_assessment(_with_filters(tmp_path, uri, host, "b", filters))
+
+
+# --- R29N-1 HVA-191: the host's own address on the VM's switch given as the VM's ----------------
+
+
+@pytest.mark.parametrize(
+    ("nic", "network", "filters", "br0", "expected"),
+    [
+        (
+            _nic("network", "default", "192.168.122.1"),
+            NAT,
+            STOCK,
+            "",
+            "52:54:00:29:01:01: the filter's IP parameter 192.168.122.1 is host hv1's own "
+            "address on virbr0 (network default's <ip>): filter 'clean-traffic' admits it as the "
+            "VM's own source, so the guest can send IPv4 and ARP as the host to every machine on "
+            "that segment",
+        ),
+        (
+            _nic("network", "default", "192.168.122.001"),
+            NAT,
+            STOCK,
+            "",
+            "52:54:00:29:01:01: the filter's IP parameter 192.168.122.001 is host hv1's own "
+            "address on virbr0 (network default's <ip>): filter 'clean-traffic' admits it as the "
+            "VM's own source, so the guest can send IPv4 and ARP as the host to every machine on "
+            "that segment",
+        ),
+        (
+            _nic("network", "default", "192.168.122.7", "2001:DB8:CA2:2:0::1"),
+            NAT,
+            DUAL,
+            "",
+            "52:54:00:29:01:01: the filter's IPV6 parameter 2001:DB8:CA2:2:0::1 is host hv1's "
+            "own address on virbr0 (network default's <ip>): filter 'dual' admits it as the VM's "
+            "own source, so the guest can send IPv6 as the host to every machine on that segment",
+        ),
+        (
+            _nic("bridge", "br0", "10.0.0.20"),
+            LAN,
+            STOCK,
+            "10.0.0.20",
+            "52:54:00:29:01:01: the filter's IP parameter 10.0.0.20 is host hv1's own address on "
+            "br0: filter 'clean-traffic' admits it as the VM's own source, so the guest can send "
+            "IPv4 and ARP as the host to every machine on that segment",
+        ),
+        (
+            _nic("network", "lan", "10.0.0.20"),
+            LAN,
+            STOCK,
+            "10.0.0.20",
+            "52:54:00:29:01:01: the filter's IP parameter 10.0.0.20 is host hv1's own address on "
+            "br0: filter 'clean-traffic' admits it as the VM's own source, so the guest can send "
+            "IPv4 and ARP as the host to every machine on that segment",
+        ),
+    ],
+    ids=["nat-gateway", "nat-gateway-leading-zeros", "nat-gateway-ipv6", "bridge", "bridge-net"],
+)
+def test_ip_parameter_that_is_the_hosts_own_address_fails(
+    tmp_path: Path, nic: str, network: str, filters: dict[str, str], br0: str, expected: str
+) -> None:
+    """R29N-1. formatnetwork, "Addressing" (read with `search`): the <ip> address "will be
+    configured on the bridge device associated with the virtual network. To the guests this
+    IPv4 address will be their IPv4 default route"; `ip -j addr` shows the host's address on
+    br0. libvirt's no-ip-spoofing returns IPv4 from $IP and no-arp-ip-spoofing ARP whose sender
+    is $IP (tests/test_nwfilter_stock.STOCK, libvirt src/nwfilter/xml); the IPV6 tree of
+    test_redteam17_net_probes.DUAL returns IPv6 from $IPV6. A parameter naming the host's own
+    address lets the guest answer ARP (or send NDP and IPv6) as the host, its neighbours'
+    gateway; ebtables reads 192.168.122.001 as 192.168.122.1 (R17N-1). hvaudit compared the
+    parameter with the other VMs' only and passed. Right: the fail, naming whose address."""
+    a = _scan(tmp_path, nic, network, filters, br0)
+    assert verdict(a, "HVA-191", "vm1") == ("fail", expected)
+
+
+def test_ip_parameter_of_its_own_keeps_the_pass(tmp_path: Path) -> None:
+    """Held (R29N-1's twin): 192.168.122.50 is no address of the host on virbr0 nor another
+    VM's; the tree stops spoofing."""
+    a = _scan(tmp_path, _nic("network", "default", "192.168.122.50"), NAT, STOCK)
+    assert verdict(a, "HVA-191", "vm1") == ("pass", "1 interface(s) filtered by clean-traffic")
+
+
+# --- R29N-2 HVA-192, R29N-3 HVA-195: a running VM's tap in several VLANs of a filtering bridge ----
+
+#: The test driver names a running domain's tap testnetN (its live XML's <target dev>), as
+#: libvirt names one vnetN unless the definition gives another name (formatdomain, "Overriding
+#: the target element"); the replayed host shows it as a port of br0 (vlan_filtering 1).
+TAP_LINK = json.dumps(
+    [
+        *json.loads(IP_LINK),
+        {
+            "ifindex": 8,
+            "ifname": "testnet0",
+            "master": "br0",
+            "linkinfo": {"info_kind": "tun", "info_slave_kind": "bridge"},
+        },
+    ]
+)
+BRIDGED = (
+    "<devices><interface type='bridge'><mac address='52:54:00:29:02:01'/>"
+    "<source bridge='br0'/><model type='virtio'/></interface></devices>"
+)
+ACCESS = [{"vlan": 10, "flags": ["PVID", "Egress Untagged"]}]
+TRUNK = [{"vlan": 10, "vlanEnd": 12}, {"vlan": 20, "flags": []}]
+
+
+def _tap_vlans(vlans: list[dict[str, object]]) -> tuple[str, int]:
+    """`bridge -j vlan show` (iproute2 bridge/vlan.c: "ifname", "vlans", "vlanEnd" for a range)
+    with the running VM's tap in `vlans`."""
+    return (
+        json.dumps(
+            [
+                {"ifname": "bond0", "vlans": [{"vlan": 10}, {"vlan": 20}, {"vlan": 30}]},
+                {"ifname": "br0", "vlans": [{"vlan": 1, "flags": ["PVID", "Egress Untagged"]}]},
+                {"ifname": "testnet0", "vlans": vlans},
+            ]
+        ),
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("vlans", "expected"),
+    [
+        (
+            TRUNK,
+            (
+                "fail",
+                "52:54:00:29:02:01: its port testnet0 on VLAN-filtering bridge br0 is in VLANs "
+                "10-12, 20 (`bridge vlan show`): a trunk set outside the definition",
+            ),
+        ),
+        (ACCESS, ("pass", "1 interface(s), none trunked")),
+    ],
+    ids=["tap-in-several-vlans", "held-tap-in-one-vlan"],
+)
+def test_running_tap_in_several_vlans_is_a_trunk(host_scan, vlans, expected) -> None:
+    """R29N-2. web01 runs with `<interface type='bridge'>` on br0 and no <vlan>; its tap
+    (testnet0 in the live XML) is a member of VLANs 10-12 and 20 of br0, which filters VLANs (a
+    hook script's `bridge vlan add dev TAP vid 10-12`, R18N-3). Linux br_vlan.c
+    __allowed_ingress admits a tagged frame whose VID the port is a member of, so the guest
+    sends into each of those VLANs of the uplink. hvaudit read the definition alone and passed
+    "none trunked" while `bridge -j vlan show` showed the trunk. Right: the fail, naming the
+    port and its VLANs. Held: the tap in VLAN 10 alone keeps the pass."""
+    a = host_scan(
+        {"ip-link": (TAP_LINK, 0), "bridge-vlans": _tap_vlans(vlans)},
+        [domain_xml("web01", body=BRIDGED)],
+    )
+    assert verdict(a, "HVA-192", "web01") == expected
+
+
+@pytest.mark.parametrize(
+    ("vlans", "expected"),
+    [
+        (
+            TRUNK,
+            (
+                "manual",
+                "VM port(s) in several VLANs of a VLAN-filtering bridge: testnet0 on br0 (VLANs "
+                "10-12, 20): each guest can send tagged frames into every VLAN listed",
+            ),
+        ),
+        (ACCESS, ("pass", "every VM bridge with an uplink filters VLANs or carries one VLAN")),
+    ],
+    ids=["named-tap-in-several-vlans", "held-named-tap-in-one-vlan"],
+)
+def test_tap_of_another_name_is_a_vm_port(host_scan, vlans, expected) -> None:
+    """R29N-3. HVA-195 took a bridge port for a VM's by its name alone (vnet*, tap*, macvtap*,
+    veth*): a tap the definition names otherwise (formatdomain, "Overriding the target element";
+    the test driver's testnet0) was an uplink, so br0's only VM port was none and its VLANs
+    10-12 and 20 went unread: "every VM bridge with an uplink filters VLANs" passed. Now the
+    taps the running VMs' live XML names are VM ports too: R18N-3's question, naming it.
+    Held: the tap in one VLAN keeps the pass."""
+    a = host_scan(
+        {"ip-link": (TAP_LINK, 0), "bridge-vlans": _tap_vlans(vlans)},
+        [domain_xml("web01", body=BRIDGED)],
+    )
+    assert verdict(a, "HVA-195", "hv1") == expected
