@@ -459,7 +459,11 @@ HARDENED_HOST: dict[str, Any] = {
     "dpkg-packages": (
         "libvirt-daemon\t9.0.0-4+deb12u2\tii \nqemu-system-x86\t1:7.2+dfsg-7+deb12u7\tii \n"
         "openssh-server\t1:9.2p1-2+deb12u3\tii \nsuricata\t1:6.0.10-1\tii \n"
-        "puppet-agent\t7.28.0-1\tii \nrsyslog\t8.2302.0-1+deb12u1\tii \n",
+        "puppet-agent\t7.28.0-1\tii \nrsyslog\t8.2302.0-1+deb12u1\tii \n"
+        # rsyslog's TLS drivers and omrelp, which Debian ships apart (R29L-4): the forwarding's
+        # gtls, and those the probes' variants use
+        "rsyslog-gnutls\t8.2302.0-1+deb12u1\tii \nrsyslog-openssl\t8.2302.0-1+deb12u1\tii \n"
+        "rsyslog-relp\t8.2302.0-1+deb12u1\tii \n",
         0,
     ),
     "apt-upgrade-simulation": (

@@ -34,17 +34,29 @@ Findings (R29L-n):
   driver"), and omfwd.c TCPSendInitTarget calls it for every connection before Connect
   (`CHKiRet(netstrm.SetDrvrTlsCAExtraFiles(...))`), in every auth mode: nothing is sent.
   Now a fail (8.2608.0 and later; older releases ignore the parameter, held).
+- R29L-4 (false pass) HVA-200: Debian ships rsyslog's TLS stream drivers and omrelp in
+  packages of their own (packages.debian.org file lists, bullseye to sid: rsyslog-gnutls holds
+  lmnsd_gtls.so, rsyslog-openssl lmnsd_ossl.so, rsyslog-relp omrelp.so), and rsyslog loads the
+  driver when it connects (runtime/netstrms.c loadDrvr, obj.UseObj of "lmnsd_<driver>"; its
+  failure fails TCPSendInitTarget): a dpkg-installed rsyslog without the driver's package sends
+  nothing, yet it passed "logs forwarded over TLS" (the hardened baseline itself listed no
+  rsyslog-gnutls). Now a fail naming the package; an rsyslog dpkg does not manage, or an RPM
+  host (Fedora's rsyslog-gnutls, SUSE's rsyslog-module-gtls, spec files keeping the drivers in
+  the main package), is not judged so. The baseline (conftest) now lists the three packages.
 
 Held (kept as tests): `builtin:omfwd` before the action on 8.2608.0, for action() and a
 legacy `@@` selector; the action's CAFile on 8.2108.0; ossl CAExtraFiles (action) on 8.2608.0;
 global CAExtraFiles on 8.2210.0; mbedtls with a global CA on 8.2512.0; gtls CAExtraFiles on
-8.2302.0 (ignored there).
+8.2302.0 (ignored there); R29L-4: the gtls package installed while the others are missing; no
+rsyslog package (then the release is unknown: the expiry question).
 
-Probed by script: the 19 inputs kept here (module name, release, order and repetition; each
-CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files).
+Probed by script: the 24 inputs kept here (module name, release, order and repetition; each
+CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files;
+driver packages).
 
-Tally: 3 findings, 3 false passes; 19 tests in 3 functions, 12 failed on main before the fix
-(3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; the 7 held pass there too).
+Tally: 4 findings, 4 false passes; 24 tests in 4 functions, 15 failed on main before the fix
+(3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 5; the 9 held
+pass there too).
 
 Leads left: see the report.
 """
@@ -288,5 +300,82 @@ def test_extra_ca_files_refused_by_gtls_and_mbedtls(
 ) -> None:
     """R29L-3: gtls and mbedtls refuse streamdriver.CAExtraFiles: nothing is sent."""
     a = _scan(host_scan, [OMFWD.format(driver=driver, extra=extra)], release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == message
+
+
+def _without(*packages: str) -> tuple[str, int]:
+    """The baseline's dpkg list without these packages."""
+    text = HARDENED_HOST["dpkg-packages"][0]
+    kept = [ln for ln in text.splitlines() if ln.split("\t")[0] not in packages]
+    return ("".join(ln + "\n" for ln in kept), 0)
+
+
+def _missing(what: str, package: str) -> str:
+    return (
+        f"logs forwarded without authenticated TLS to logs.example.internal ({what} comes with "
+        f"the package {package}, which is not installed: rsyslog fails every connection and "
+        "sends nothing)"
+    )
+
+
+RELP_NAME = (
+    'action(type="omrelp" target="logs.example.internal" port="2514" tls="on" '
+    f'tls.caCert="{CA}" tls.authMode="name" tls.permittedPeer=["logs.example.internal"])'
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "packages", "status", "message"),
+    [
+        (  # the hardened host's own forwarding without rsyslog-gnutls
+            [GLOBAL_CA, OMFWD.format(driver="gtls", extra='StreamDriverAuthMode="x509/name"')],
+            _without("rsyslog-gnutls"),
+            "fail",
+            _missing("the gtls driver (lmnsd_gtls.so)", "rsyslog-gnutls"),
+        ),
+        (  # the default driver, named globally
+            [
+                'global(DefaultNetstreamDriver="ossl")',
+                GLOBAL_CA,
+                'action(type="omfwd" target="logs.example.internal" port="6514" protocol="tcp" '
+                'StreamDriverMode="1")',
+            ],
+            _without("rsyslog-openssl"),
+            "fail",
+            _missing("the ossl driver (lmnsd_ossl.so)", "rsyslog-openssl"),
+        ),
+        (
+            ['module(load="omrelp")', RELP_NAME],
+            _without("rsyslog-relp"),
+            "fail",
+            _missing("omrelp (omrelp.so)", "rsyslog-relp"),
+        ),
+        # held: the driver's package installed; another driver's missing does not matter
+        (
+            [GLOBAL_CA, OMFWD.format(driver="gtls", extra="")],
+            _without("rsyslog-openssl", "rsyslog-relp"),
+            "pass",
+            OVER_TLS,
+        ),
+        (  # an rsyslog that dpkg does not manage: its drivers' packaging is unknown
+            [GLOBAL_CA, OMFWD.format(driver="gtls", extra="")],
+            _without("rsyslog", "rsyslog-gnutls"),
+            "manual",
+            "logs forwarded over TLS to logs.example.internal, but "
+            "streamdriver.permitExpiredCerts is unset and which rsyslog release runs is unknown "
+            "(logs.example.internal; no rsyslog package among the installed ones "
+            "(host/commands/dpkg-packages.txt)): releases 8.1901.0 to 8.2010.0 take unset as "
+            "'on' and accept an expired server certificate",
+        ),
+    ],
+    ids=["gtls", "ossl-default-driver", "omrelp", "other-driver-missing", "no-rsyslog-package"],
+)
+def test_tls_driver_package_not_installed(
+    host_scan, lines: list[str], packages: tuple[str, int], status: str, message: str
+) -> None:
+    """R29L-4: Debian ships rsyslog's TLS drivers and omrelp apart; without them nothing is sent."""
+    text = "".join(f"{REMOTE}:{line}\n" for line in lines)
+    a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0), "dpkg-packages": packages})
     assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
     assert messages(a, "HVA-200")["hv1"] == message

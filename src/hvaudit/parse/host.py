@@ -8,6 +8,7 @@ makes every fact not applicable (simulated) or unavailable (no access), with the
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import fnmatch
 import ipaddress
 import itertools
@@ -5337,6 +5338,18 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         fwd = rsyslog_forwarding(_by_file(rs.text), version)
         if version and any(expired_by_default(version) and not d.tls for d in fwd.destinations):
             sources.extend(pk.sources)
+        missing = _rsyslog_driver_missing(ev, pk, version)
+        if any(d.tls and d.driver in missing for d in fwd.destinations):
+            sources.extend(pk.sources)
+            fwd = dataclasses.replace(
+                fwd,
+                destinations=tuple(
+                    dataclasses.replace(d, name=f"{d.name} ({missing[d.driver]})", tls=False)
+                    if d.tls and d.driver in missing
+                    else d
+                    for d in fwd.destinations
+                ),
+            )
         carried = [d for d in fwd.destinations if d.carries_host_logs and not (d.tls and d.filters)]
         # a destination on the host itself (loopback, localhost, one of its own addresses or
         # names: _on_host, R21T-3) is no remote server: the logs stay on the host unless what
@@ -5583,6 +5596,47 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         sources.append(Source(rs.source.artefact, socket_note))
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
     return Fact.of(targets, *sources)
+
+
+#: Debian's rsyslog ships its TLS stream drivers and omrelp in packages of their own (the
+#: packages' file lists on packages.debian.org, bullseye to sid: rsyslog-gnutls holds
+#: /usr/lib/<triplet>/rsyslog/lmnsd_gtls.so, rsyslog-openssl lmnsd_ossl.so, rsyslog-relp
+#: omrelp.so; each depends on rsyslog of the same version). rsyslog loads the driver when it
+#: connects (runtime/netstrms.c loadDrvr: obj.UseObj of "lmnsd_<driver>"; a failure fails the
+#: connection, omfwd.c TCPSendInitTarget), and an omrelp action needs omrelp.so: without the
+#: package nothing is sent (R29L-4). RPM distributions package them variously (Fedora's
+#: rsyslog-gnutls and rsyslog-openssl, SUSE's rsyslog-module-gtls, other spec files keep the
+#: drivers in the main package), so only a dpkg-managed rsyslog is judged.
+DEBIAN_DRIVER_PACKAGES = {
+    "gtls": "rsyslog-gnutls",
+    "ossl": "rsyslog-openssl",
+    "relp": "rsyslog-relp",
+}
+
+
+def _rsyslog_driver_missing(
+    ev: HostEvidence, pk: Fact[dict[str, str]], version: str | None
+) -> dict[str, str]:
+    """Driver -> why it cannot load, for the TLS drivers (and omrelp) whose Debian package is
+    not installed beside a dpkg-installed rsyslog (DEBIAN_DRIVER_PACKAGES)."""
+    dpkg = ev.get(_cmd("dpkg-packages"))
+    if not (pk.known and version and pk.sources and dpkg.state == "ok"):
+        return {}
+    if pk.sources[0].artefact != dpkg.source.artefact:
+        return {}
+    installed = pk.get()
+    out: dict[str, str] = {}
+    for driver, package in DEBIAN_DRIVER_PACKAGES.items():
+        if package in installed:
+            continue
+        what = (
+            "omrelp (omrelp.so)" if driver == "relp" else f"the {driver} driver (lmnsd_{driver}.so)"
+        )
+        out[driver] = (
+            f"{what} comes with the package {package}, which is not installed: rsyslog fails "
+            "every connection and sends nothing"
+        )
+    return out
 
 
 def _rsyslog_own_sockets(text: str, read: Iterable[str]) -> bool:

@@ -232,6 +232,8 @@ class RsyslogDestination:
     release_unknown: str = ""
     """TLS that rests on settings whose meaning depends on the rsyslog release (SINCE), judged
     for no known release: what the release decides (R29L-2)."""
+    driver: str = ""
+    """For TLS: the stream driver that carries it (gtls, ossl, mbedtls), "relp" for omrelp."""
 
 
 @dataclass(slots=True)
@@ -973,6 +975,7 @@ def _judge(
                 filters,
                 expiry_unknown=dest.expiry_unknown,
                 release_unknown=dest.release_unknown,
+                driver=dest.driver,
             )
     sel = p.selector if p.selector and p.selector != "*.*" else ""
     if p.name == "(unnamed)" or not p.name.strip():
@@ -989,6 +992,7 @@ def _judge(
             filters,
             expiry_unknown=dest.expiry_unknown,
             release_unknown=dest.release_unknown,
+            driver=dest.driver,
         )
     if selects(sel or "*.*", "daemon", "err") is False:
         return RsyslogDestination(
@@ -1000,6 +1004,7 @@ def _judge(
             filters,
             expiry_unknown=dest.expiry_unknown,
             release_unknown=dest.release_unknown,
+            driver=dest.driver,
         )
     taken = next((st for st in p.stopped if selects(st, "daemon", "err") is True), None)
     if taken is not None:
@@ -1013,6 +1018,7 @@ def _judge(
             filters,
             expiry_unknown=dest.expiry_unknown,
             release_unknown=dest.release_unknown,
+            driver=dest.driver,
         )
     return RsyslogDestination(
         dest.name,
@@ -1021,6 +1027,7 @@ def _judge(
         filters=filters,
         expiry_unknown=dest.expiry_unknown,
         release_unknown=dest.release_unknown,
+        driver=dest.driver,
     )
 
 
@@ -1129,5 +1136,9 @@ def _judge_tls(
     # no known release: an unset permitExpiredCerts is not taken as "off" (HL18-8)
     expiry = not p.expired and p.auth in (None, "x509/name") and release is None
     return RsyslogDestination(
-        p.name, True, expiry_unknown=expiry, release_unknown="; ".join(unknown)
+        p.name,
+        True,
+        expiry_unknown=expiry,
+        release_unknown="; ".join(unknown),
+        driver="relp" if p.relp else driver,
     )
