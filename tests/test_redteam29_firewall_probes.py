@@ -41,6 +41,16 @@ Findings (R29F-n):
   (_BROAD_PORTS: more than half of the ports is no service match). Now the ports of accepts
   whose rest reaches every port of the protocol are pooled by protocol (_nft_port_accept,
   _ipt_port_rest, _pooled_ports), as R28G-1 pools sources.
+
+- R29F-4 (false pass) HVA-210: a socket systemd holds was known as a management service's only
+  by its port (16509, 16514, 9090, or one of `sshd -T`'s), though the collector lists every
+  listening socket unit with the service it activates (`systemctl list-sockets`, collected
+  since R28A-1). So ssh.socket moved to 0.0.0.0:2222 by a drop-in (ListenStream=; `sshd -T`
+  still says port 22) and libvirtd-tcp.socket on 0.0.0.0:16600 passed "0 management
+  listener(s)" (HVA-033 failed them as unapproved `systemd`). systemd.socket(5): the unit
+  starts its service on the first connection and passes it the socket. Now the listing names
+  the socket's unit and services (_socket_units, Listener.units) and HVA-210 knows ssh, sshd,
+  libvirtd(-tcp/-tls), virtproxyd(-tcp/-tls) and cockpit by them (SOCKET_UNIT_SERVICES).
 """
 
 from __future__ import annotations
@@ -49,6 +59,7 @@ from typing import Any
 
 import pytest
 
+from conftest import messages, outcomes
 from test_network_leads import IPT_PASS, _ipt_lists
 from test_redteam27_firewall_probes import ACCEPT, L4, PASS, _m, _pl, _ruleset
 from test_redteam28_firewall_probes import _iptables, _prefix, _verdict
@@ -391,3 +402,72 @@ def test_iptables_ports_pooled_across_accepts(
     `--dports`): two rules holding together more than half of the ports of one protocol fail;
     halves of two protocols keep the pass."""
     assert _verdict(host_scan(_iptables(rules))) == expected
+
+
+# --- R29F-4 HVA-210: a socket unit names the service systemd holds a port for ----------------
+
+
+def _held(port: int) -> tuple[str, int]:
+    """`ss -tulpn` with systemd (pid 1) alone holding 0.0.0.0:PORT (socket activation)."""
+    return (
+        f"tcp   LISTEN 0      128        0.0.0.0:{port}        0.0.0.0:*    "
+        'users:(("systemd",pid=1,fd=40))\n'
+        "udp   UNCONN 0      0          127.0.0.1:323       0.0.0.0:*    "
+        'users:(("chronyd",pid=402,fd=5))\n',
+        0,
+    )
+
+
+NO_MANAGEMENT = ("pass", "0 management listener(s), none on a wildcard address")
+
+
+@pytest.mark.parametrize(
+    ("port", "row", "expected"),
+    [
+        (
+            2222,
+            "0.0.0.0:2222   ssh.socket   ssh.service",
+            (
+                "fail",
+                "listening on all addresses: sshd socket held by systemd (ssh.socket, tcp/2222)",
+            ),
+        ),
+        (
+            16600,
+            "0.0.0.0:16600   libvirtd-tcp.socket   libvirtd.service",
+            (
+                "fail",
+                "listening on all addresses: libvirt socket held by systemd "
+                "(libvirtd-tcp.socket, tcp/16600)",
+            ),
+        ),
+        (
+            2200,
+            "0.0.0.0:2200   mgmt.socket   sshd@.service",
+            (
+                "fail",
+                "listening on all addresses: sshd socket held by systemd (sshd@.service, tcp/2200)",
+            ),
+        ),
+        (111, "0.0.0.0:111   rpcbind.socket   rpcbind.service", NO_MANAGEMENT),
+        (2222, "/run/ssh-2222.sock   ssh.socket   ssh.service", NO_MANAGEMENT),
+    ],
+    ids=[
+        "ssh-socket-on-2222",
+        "libvirtd-tcp-on-16600",
+        "template-service",
+        "held-rpcbind",
+        "held-path",
+    ],
+)
+def test_socket_unit_names_the_service_systemd_holds_a_port_for(
+    host_scan: Any, port: int, row: str, expected: tuple[str, str]
+) -> None:
+    """R29F-4. systemd.socket(5): a socket unit starts its service on the first connection and
+    passes it the socket; `systemctl list-sockets --full --no-legend` lists LISTEN, UNIT,
+    ACTIVATES (systemd src/systemctl/systemctl-list-units.c). An ssh.socket on 0.0.0.0:2222
+    (`sshd -T` port 22), libvirtd-tcp.socket on 0.0.0.0:16600, or a socket activating
+    sshd@.service passed HVA-210 as no management listener. Right: fail, naming the unit;
+    rpcbind's socket, or a unit whose only address is a file path, keep the pass."""
+    a = host_scan({"listeners": _held(port), "socket-activations": (f"{row}\n", 0)})
+    assert (outcomes(a, "HVA-210")["hv1"], messages(a, "HVA-210")["hv1"]) == expected

@@ -100,6 +100,27 @@ SOCKET_ACTIVATED_PORTS = {16509: "libvirt", 16514: "libvirt", 9090: "cockpit"}
 units) and Cockpit's web console (cockpit's src/systemd/cockpit.socket.in ListenStream=9090)."""
 
 
+SOCKET_UNIT_SERVICES = {
+    "ssh": "sshd",
+    "sshd": "sshd",
+    "libvirtd": "libvirt",
+    "libvirtd-tcp": "libvirt",
+    "libvirtd-tls": "libvirt",
+    "virtproxyd": "libvirt",
+    "virtproxyd-tcp": "libvirt",
+    "virtproxyd-tls": "libvirt",
+    "cockpit": "cockpit",
+}
+"""Management services by the stem of a socket unit or of a service it activates (`systemctl
+list-sockets`), before any `@`: Debian's and Ubuntu's ssh.socket ("OpenBSD Secure Shell server
+socket", ListenStream=22, Accept=no activating ssh.service; Accept=yes in older releases,
+activating ssh@.service; admins move the port by editing its ListenStream, or add an
+ssh@2222.socket, while sshd_config keeps Port 22: read with `find_string`), sshd.socket /
+sshd.service elsewhere, libvirt's libvirtd.socket, libvirtd-tcp.socket and -tls.socket
+(Service=libvirtd.service) and virtproxyd's the same (libvirt src/remote/libvirtd-tcp.socket.in),
+Cockpit's cockpit.socket (R29F-4)."""
+
+
 def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
     """How HVA-210 names a listener that is a management interface, or None when it is not one.
 
@@ -107,7 +128,8 @@ def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
     the first connection (systemd.socket(5)), so `ss -p` names systemd, not the service. The
     service is known by its port: SOCKET_ACTIVATED_PORTS and the SSH server's ports from
     `sshd -T` (ssh.socket): its `port` lines and the ports of its `listenaddress` lines
-    (sshd_ports)."""
+    (sshd_ports); or, on any port, by the socket unit listening there or a service it
+    activates (`systemctl list-sockets`, SOCKET_UNIT_SERVICES; R29F-4)."""
     if lst.process in MANAGEMENT_PROCESSES or _is_qemu(lst.process):
         return f"{lst.process} ({lst.protocol}/{lst.port})"
     if lst.process == "systemd" and lst.port in SOCKET_ACTIVATED_PORTS:
@@ -115,6 +137,11 @@ def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
         return f"{service} socket held by systemd ({lst.protocol}/{lst.port})"
     if lst.process == "systemd" and lst.port in ssh_ports:
         return f"sshd socket held by systemd ({lst.protocol}/{lst.port})"
+    for unit in lst.units if lst.process == "systemd" else ():
+        # the socket unit that listens on the port, or a service it activates (R29F-4)
+        by_unit = SOCKET_UNIT_SERVICES.get(unit.split("@")[0].rsplit(".", 1)[0])
+        if by_unit is not None:
+            return f"{by_unit} socket held by systemd ({unit}, {lst.protocol}/{lst.port})"
     return None
 
 

@@ -20,7 +20,7 @@ import socket
 import tomllib
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import cmp_to_key
@@ -710,7 +710,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.firewall_input_policy = _firewall(ev)
     f.firewall_accepts = _firewall_accepts(ev)
     f.firewall_input_on = _firewall_on(ev)
-    f.listeners = ev.fact(_cmd("listeners"), _listeners)
+    f.listeners = _socket_units(ev, ev.fact(_cmd("listeners"), _listeners))
     f.vsock_listeners = _vsock_listeners(ev)
     f.qemu_processes = _qemu(ev, processes)
     f.vm_helpers = _vm_helpers(ev, processes, f.qemu_processes)
@@ -7783,6 +7783,40 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
         except ValueError:
             continue
     return Fact.of(tuple(out), g.source)
+
+
+def _socket_units(
+    ev: HostEvidence, listeners: Fact[tuple[Listener, ...]]
+) -> Fact[tuple[Listener, ...]]:
+    """The listeners, each one systemd holds given the socket unit that listens on its port and
+    the services that unit activates (`systemctl list-sockets --full --no-legend`: LISTEN,
+    UNIT, ACTIVATES; systemd src/systemctl/systemctl-list-units.c output_sockets_list). systemd
+    starts that service on the first connection and passes it the socket (systemd.socket(5)),
+    so it names the service a socket of any port is for: an ssh.socket moved to port 2222 by a
+    drop-in (ListenStream=) while `sshd -T` still says 22 (R29F-4). A listing not collected or
+    not answered adds nothing."""
+    got = ev.get(_cmd("socket-activations"))
+    if not listeners.known or got.state != "ok" or got.rc not in (0, None):
+        return listeners
+    by_port: dict[int, list[str]] = {}
+    for line in got.text.splitlines():
+        parts = line.split()
+        at = next((k for k, w in enumerate(parts) if w.endswith(".socket")), None)
+        if at is None or at == 0:
+            continue
+        port = " ".join(parts[:at]).rpartition(":")[2]
+        if digits(port) and not parts[0].startswith(("/", "@")):
+            by_port.setdefault(int(port), []).extend(parts[at:])
+    return Fact.of(
+        tuple(
+            replace(lst, units=tuple(by_port.get(lst.port, ())))
+            if lst.process == "systemd"
+            else lst
+            for lst in listeners.get()
+        ),
+        *listeners.sources,
+        got.source,
+    )
 
 
 #: One listening AF_VSOCK socket as `ss -H --vsock -l -n -p` prints it: netid (v_str for
