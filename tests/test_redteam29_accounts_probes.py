@@ -35,14 +35,27 @@ Findings (R29A-n):
   list-unit-files --type=socket` are collected: a stopped socket unit whose file is enabled
   counts as a listening one (an address no file mode guards counts every user, a file socket
   whose mode is unread is a manual item), and a listing systemctl did not answer is an error.
+- R29A-4 (false pass) HVA-142: a running dockerd with no -H and no daemon.json "hosts"
+  listens on the default host, which is TCP when TLS is on (moby cmd/dockerd/daemon.go
+  normalizeHosts: `config.Hosts = make([]string, 1)` then opts.ParseHost(useTLS, ...);
+  opts/hosts.go ParseHost `if defaultToTLS { host = DefaultTLSHost }`, tcp://localhost:2376),
+  and TLS is on with --tls or with tlsverify set at all, false included ("Regardless of
+  whether the user sets it to true or false, if they specify TLSVerify at all then we need to
+  turn on TLS"). `dockerd --tlsverify=false`, daemon.json "tlsverify": false, or `--tls`
+  alone passed "2 administrative principal(s)", every local account reaching the API
+  unverified (loadListeners: authEnabled only with tls.RequireAndVerifyClientCert). Now that
+  counts every user. (`--tls` alone: releases with loadDaemonCliConfig's `if conf.TLSVerify
+  == nil && conf.TLS != nil { conf.TLSVerify = conf.TLS }` verify clients; older ones do
+  not; the version is not collected, so it counts as R27A-1 counts `--tls` on a -H tcp://.)
 
 Held (kept as tests): tcp_address with the CRI plugin's TCP service left off (the default), with
 a client CA, or with the CRI plugin in disabled_plugins adds no one; a transient docker.service (the running boot's
 only) and a disabled one add no one; a stopped docker-tcp.socket disabled or masked adds no
-one.
+one; a dockerd without TLS, with --tlsverify, or with an explicit unix -H (no default host)
+adds no one.
 
-Tally: 3 findings (3 false passes); 16 cases, 9 failed on main before the fixes (R29A-1: 3,
-R29A-2: 2, R29A-3: 4), 7 held.
+Tally: 4 findings (4 false passes); 22 cases, 12 failed on main before the fixes (R29A-1: 3,
+R29A-2: 2, R29A-3: 4, R29A-4: 3), 10 held.
 """
 
 from __future__ import annotations
@@ -219,3 +232,43 @@ def test_socket_unit_states_unanswered(host_scan) -> None:
         "status 1: Failed to connect to bus: No such file or directory): whether a stopped one "
         "starts a container daemon from the next boot is unknown",
     )
+
+
+TLS_FILES = (
+    "--tlscacert=/etc/docker/ca.pem --tlscert=/etc/docker/cert.pem --tlskey=/etc/docker/key.pem"
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "conf", "expected"),
+    [
+        (f"--tlsverify=false {TLS_FILES}", None, EVERYONE),
+        (TLS_FILES, '{"tlsverify": false}', EVERYONE),
+        (f"--tls {TLS_FILES}", None, EVERYONE),
+        # held: no TLS (the default unix socket, group docker empty), TLS with client
+        # certificates verified, and an explicit -H (the default host is not added)
+        ("", None, PASS2),
+        (f"--tlsverify {TLS_FILES}", None, PASS2),
+        (f"-H unix:///run/docker.sock --tlsverify=false {TLS_FILES}", None, PASS2),
+    ],
+    ids=["tlsverify-false", "json-tlsverify-false", "tls-only", "plain", "tlsverify", "unix-host"],
+)
+def test_dockerd_default_host_under_tls(
+    host_scan, argv: str, conf: str | None, expected: tuple[str, str]
+) -> None:
+    """R29A-4 (false pass) HVA-142. dockerd with no -H and no daemon.json "hosts" listens on
+    the default host, which is TCP when TLS is on: moby cmd/dockerd/daemon.go normalizeHosts
+    (`config.Hosts = make([]string, 1)`, then opts.ParseHost(useTLS, ...)), opts/hosts.go
+    ParseHost (`if defaultToTLS { host = DefaultTLSHost }`, "tcp://localhost:2376"). TLS is on
+    with --tls, or wherever tlsverify is set at all, false included ("Regardless of whether
+    the user sets it to true or false, if they specify TLSVerify at all then we need to turn
+    on TLS"), and the client certificate is required only with TLSVerify (loadListeners:
+    authEnabled only with tls.RequireAndVerifyClientCert). `dockerd --tlsverify=false` passed
+    "2 administrative principal(s)": every local account reaches the API on localhost:2376."""
+    over: dict[str, object] = {
+        **BASE,
+        "processes": (PS + f"  900 root     /usr/bin/dockerd {argv}".rstrip() + "\n", 0),
+    }
+    if conf is not None:
+        over["/etc/docker/daemon.json"] = conf
+    assert _142(host_scan(over)) == expected

@@ -3750,6 +3750,20 @@ def _container_daemon_groups(
             # (`-H 0.0.0.0:2375`, `-H :2375`, daemon.json "hosts": ["0.0.0.0:2375"]) (R27A-1)
             if any(_docker_tcp_host(h) for h in hosts) and not verified:
                 users.append(EVERY_USER)
+            # a running dockerd with no -H and no "hosts" listens on the default host, TCP
+            # localhost:2376 where TLS is on (moby cmd/dockerd/daemon.go normalizeHosts,
+            # opts/hosts.go ParseHost: `if defaultToTLS { host = DefaultTLSHost }`); TLS is on
+            # with --tls or tlsverify set at all, false included ("if they specify TLSVerify
+            # at all then we need to turn on TLS") (R29A-4)
+            tls_flag = [v.lower() for v in _pflag_values(words, "", "--tls", boolean=True)]
+            tls_on = (
+                bool(verify)
+                or "tlsverify" in conf_data
+                or (tls_flag[-1] in ("", "true", "1", "t") if tls_flag else False)
+                or conf_data.get("tls") is True
+            )
+            if daemon in running and not hosts and tls_on and not verified:
+                users.append(EVERY_USER)
             if not verified and _dockerd_serves_tcp_fd(ev, hosts):
                 users.append(EVERY_USER)
             tcp_served[DOCKER_UNITS[1]] = not verified
