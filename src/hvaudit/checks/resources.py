@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from hvaudit.checks._libvirt import unseen_networks, volume_path
+from hvaudit.checks._libvirt import kernel_params, unseen_networks, volume_path
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -1229,32 +1229,55 @@ def no_realtime_vcpus(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, "no real-time scheduling of vCPU, emulator or I/O threads", v.source)
 
 
-def _isolated(h: Host) -> frozenset[int] | None:
+def _cpu_list(text: str) -> set[int] | None:
+    """A kernel CPU list ("2-3,6"), None where a part does not read as one."""
+    cpus: set[int] = set()
+    for p in text.split(","):
+        lo, _, hi = p.partition("-")
+        if not digits(lo) or (hi and not digits(hi)):
+            return None
+        cpus.update(range(int(lo), int(hi or lo) + 1))
+    return cpus
+
+
+def _isolated(h: Host) -> frozenset[int] | str | None:
     """The host CPUs isolcpus= removes from the scheduler (kernel-parameters.txt: "isolcpus=
     [flag-list,]<cpu-list>", flags nohz, domain, managed_irq, "domain" the default); None where
-    the command line is not known or its list does not read."""
+    the command line is not known, why where the words do not settle it. Only the words before
+    a `--` are the kernel's (kernel_params, R29B-5). Where several isolcpus= or nohz_full= words
+    name different CPU lists, which one stands depends on the kernel: the old isolated_cpu_setup
+    (kernel/sched/core.c) parsed each isolcpus= into cpu_isolated_map, the last replacing the
+    others; kernel/sched/isolation.c housekeeping_setup, which took both over, refuses a later
+    list unequal to the one already set ("Second setup call", pr_warn "Housekeeping: nohz_full=
+    must match isolcpus=": the first stands), comparing with the one housekeeping mask before it
+    kept one per type (all read with `find_string`). So such a line is asked (R29B-5)."""
     f = h.facts.kernel_cmdline
     if not f.known:
         return None
-    out: set[int] = set()
-    for word in f.get():
-        if not word.startswith("isolcpus="):
+    lists: list[tuple[str, set[int] | None]] = []
+    domain = False
+    for word in kernel_params(f.get()):
+        name, _, value = word.partition("=")
+        if name == "nohz_full":
+            lists.append((word, _cpu_list(value)))
+        if name != "isolcpus":
             continue
-        parts = word.split("=", 1)[1].split(",")
+        parts = value.split(",")
         flags = [p for p in parts if p in ("nohz", "domain", "managed_irq")]
-        if flags and "domain" not in flags:
-            out = set()
-            continue
-        cpus: set[int] = set()
-        for p in parts:
-            if p in flags:
-                continue
-            lo, _, hi = p.partition("-")
-            if not digits(lo) or (hi and not digits(hi)):
-                return None
-            cpus.update(range(int(lo), int(hi or lo) + 1))
-        out = cpus  # the last isolcpus= is the one the kernel keeps
-    return frozenset(out)
+        domain = domain or not flags or "domain" in flags
+        lists.append((word, _cpu_list(",".join(p for p in parts if p not in flags))))
+    if not domain:
+        return frozenset()
+    unread = [w for w, cpus in lists if cpus is None]
+    if unread:
+        return f"its kernel command line's {unread[0][:60]} does not read as a CPU list"
+    if any(cpus != lists[0][1] for _, cpus in lists[1:]):
+        shown = " ".join(w[:40] for w, _ in lists[:4])
+        return (
+            f"its kernel command line names different CPU lists ({shown}): which of them "
+            "the kernel keeps depends on its version"
+        )
+    return frozenset(lists[0][1] or ())
 
 
 def _reserved_realtime(ctx: Context, v: Vm, h: Host) -> Outcome:
@@ -1291,7 +1314,7 @@ def _reserved_realtime(ctx: Context, v: Vm, h: Host) -> Outcome:
         "running or autostart VM"
     )
     iso = _isolated(h)
-    if iso is not None and rt <= iso:
+    if isinstance(iso, frozenset) and rt <= iso:
         return passed(
             s,
             f"{pinned}, isolated from the host's scheduler (isolcpus)",
@@ -1299,7 +1322,9 @@ def _reserved_realtime(ctx: Context, v: Vm, h: Host) -> Outcome:
             *h.facts.kernel_cmdline.sources,
         )
     seen = (
-        f"isolcpus on its kernel command line covers {_cpus(iso) if iso else 'none of them'}"
+        iso
+        if isinstance(iso, str)
+        else f"isolcpus on its kernel command line covers {_cpus(iso) if iso else 'none of them'}"
         if iso is not None
         else "its kernel command line was not read"
     )
