@@ -51,19 +51,33 @@ Findings (R29B-n):
   `audit=0` after it failed HVA-214 on the running and the next boot's line. Now a quoted
   `"--"` is the end too.
 
+- R29B-5 (false pass) HVA-091: real-time vCPUs pinned to host CPUs 2-3 passed "isolated from
+  the host's scheduler (isolcpus)" on an isolcpus=2-3 the kernel does not keep: resources.
+  _isolated read every word of /proc/cmdline (one after `--` is init's), and took the last
+  isolcpus= as the kernel's, the old isolated_cpu_setup's reading (kernel/sched/core.c:
+  cpulist_parse into cpu_isolated_map, each word replacing it); kernel/sched/isolation.c
+  housekeeping_setup, which took isolcpus= and nohz_full= over, refuses a later list unequal
+  to the one already set ("Second setup call", pr_warn "Housekeeping: nohz_full= must match
+  isolcpus=": the first stands), before its per-type split for any earlier nohz_full= too
+  (both read with `find_string`). `isolcpus=4-7 isolcpus=2-3` or `nohz_full=2-7
+  isolcpus=2-3` passed. Now only the kernel's words count, and where they name different
+  lists the verdict is the question (which list stands depends on the kernel's version).
+
 Held (kept as tests): every next-boot source read and keeping module.sig_enforce=1 (GRUB's
 defaults, or the ESP's entry alone) keeps HVA-040's pass; an entry booting a `linux` kernel
 is read by its `options` (HVA-181's pass); a quoted `"audit=0"` before a quoted end still
-fails HVA-214.
+fails HVA-214; isolcpus= and nohz_full= words naming one list (tuned's cpu-partitioning form)
+keep HVA-091's pass.
 
 Probed by script, not kept: the same inputs before the tests were written (HVA-040 with an
 image alone and beside GRUB's defaults; the `"--"` line on HVA-040 and HVA-214, running and
 next boot).
 
-Tally: 4 findings (3 false passes, R29B-4 also a wrong fail; 1 wording); 17 cases in 10 test
-functions; 13 failed on main 3722a3b before the fixes (R29B-1: 5, one of them, GRUB's defaults
-lacking the word beside an image, a question already whose message now names the image too;
-R29B-2: 4; R29B-3: 1; R29B-4: 3); the 4 held cases passed before and after.
+Tally: 5 findings (4 false passes, R29B-4 also a wrong fail; 1 wording); 23 cases in 12 test
+functions; 17 failed before their fixes (R29B-1: 5, one of them, GRUB's defaults lacking the
+word beside an image, a question already whose message now names the image too; R29B-2: 4;
+R29B-3: 1; R29B-4: 3, all on main 3722a3b; R29B-5: 4 on main 0824615 after R29B-1..4 landed);
+the 6 held cases passed before and after.
 
 Leads left:
 - The kernel's bootconfig (CONFIG_BOOT_CONFIG with `bootconfig` on the line, or
@@ -84,9 +98,11 @@ from pathlib import Path
 import pytest
 
 from conftest import messages, outcomes
+from test_redteam3_vm_probes import verdict
 from test_redteam21_boot_probes import NOT_THERE, _boot, _grub
 from test_redteam22_boot2_probes import LIVE, SMT_VULNS
 from test_redteam27_boot_probes import _older
+from test_vm_leads17 import PINNED, _rt
 
 UKI = "/efi/EFI/Linux/debian-6.1.0-28-amd64.efi"
 SIG = "/sys/module/module/parameters/sig_enforce"
@@ -358,3 +374,53 @@ def test_r29b_4_quoted_word_before_the_end_still_counts(host_scan) -> None:
     quotes), and still fails."""
     a = host_scan({"/proc/cmdline": LIVE.format('"audit=0" "--"')})
     assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+
+
+# --- R29B-5: HVA-091, isolcpus= words the kernel does not keep ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "seen"),
+    [
+        # the words after `--` are init's (kernel/params.c parse_args "Stop at --")
+        ('"--" isolcpus=2-3', "isolcpus on its kernel command line covers none of them"),
+        ("-- isolcpus=2-3", "isolcpus on its kernel command line covers none of them"),
+        # a later isolcpus= unequal to the first is refused by housekeeping_setup
+        (
+            "isolcpus=4-7 isolcpus=2-3",
+            "its kernel command line names different CPU lists (isolcpus=4-7 isolcpus=2-3): "
+            "which of them the kernel keeps depends on its version",
+        ),
+        # so is an isolcpus= after a nohz_full= of another list (one housekeeping mask before
+        # the per-type split)
+        (
+            "nohz_full=2-7 isolcpus=2-3",
+            "its kernel command line names different CPU lists (nohz_full=2-7 isolcpus=2-3): "
+            "which of them the kernel keeps depends on its version",
+        ),
+    ],
+    ids=["quoted-end", "end", "two-isolcpus", "nohz-full-first"],
+)
+def test_r29b_5_isolcpus_the_kernel_may_not_keep_is_asked(host_scan, words: str, seen: str) -> None:
+    """R29B-5 (false pass) HVA-091: real-time vCPUs pinned to host CPUs 2-3 passed "isolated
+    from the host's scheduler (isolcpus)" on an isolcpus=2-3 the kernel does not keep: one
+    after `--` (init's argument; _isolated read every word of /proc/cmdline), or one after
+    another isolcpus= or nohz_full= naming a different list, which kernel/sched/isolation.c
+    housekeeping_setup refuses ("Housekeeping: nohz_full= must match isolcpus=", the first
+    stands), where hvaudit took the last (the old isolated_cpu_setup's reading, each word
+    replacing cpu_isolated_map)."""
+    a = host_scan({"/proc/cmdline": LIVE.format(words)}, domains=[_rt("rtiso")])
+    assert verdict(a, "HVA-091", "rtiso") == ("manual", f"{PINNED}; {seen}")
+
+
+@pytest.mark.parametrize(
+    "words", ["isolcpus=2-3 isolcpus=2-3", "nohz_full=2-3 isolcpus=managed_irq,domain,2-3"]
+)
+def test_r29b_5_agreeing_housekeeping_words_pass(host_scan, words: str) -> None:
+    """R29B-5 held: words naming the same list (tuned's cpu-partitioning writes nohz_full= and
+    isolcpus= of one list) keep the pass."""
+    a = host_scan({"/proc/cmdline": LIVE.format(words)}, domains=[_rt("rtiso")])
+    assert verdict(a, "HVA-091", "rtiso") == (
+        "pass",
+        f"{PINNED}, isolated from the host's scheduler (isolcpus)",
+    )
