@@ -405,6 +405,61 @@ def not_applicable(subject: Subject, reason: str, *evidence: Source) -> Outcome:
     return _outcome(subject, Status.NOT_APPLICABLE, reason, evidence)
 
 
+def unread_guests(h: Host) -> str:
+    """The Proxmox VE guests of `h` whose configuration was listed but not read or not parsed
+    (R27P-1), and the libvirt domains whose definition was not read or not parsed, or all of
+    them where the daemon's domain listing failed (R28D-1, R28D-2: a domain the polkit access
+    driver lets the scan list but not read with VIR_DOMAIN_XML_SECURE, remote_protocol.x
+    REMOTE_PROC_DOMAIN_GET_XML_DESC `@acl: domain:read_secure:VIR_DOMAIN_XML_SECURE`): they
+    exist, and nothing of them is counted; '' where there is none."""
+    unread = h.proxmox.unread_guests if h.proxmox else []
+    if h.libvirt is not None:
+        unread = [*unread, *(("domain", uuid, why) for uuid, why in h.libvirt.unread_domains)]
+    shown = "; ".join(
+        f"{'every domain' if vmid == 'every domain' else f'{kind} {vmid}'} ({why})"
+        for kind, vmid, why in unread[:5]
+    )
+    return shown + (f"; and {len(unread) - 5} more" if len(unread) > 5 else "")
+
+
+def unread_peers(o: Outcome, h: Host, may: str) -> Outcome:
+    """A VM's pass `o` that rests on comparing it with the other VMs of its host `h` (a static
+    label no other VM holds, a file no other VM opens, an IOMMU group member no other VM is
+    given, no other guest reaching the host's loopback), where some of them were not read
+    (unread_guests: a libvirt domain whose XML the daemon refused, R28D-1; a Proxmox VE guest
+    whose configuration was not read, R27P-1) or the node's guest list may leave some out (the
+    API token's view, R28P-1): the comparison left them out, so the pass is a question whether
+    none of them `may` (a verb phrase: "hold ...", "open ..."). Any other outcome stands
+    (R29D-1)."""
+    unread = unread_guests(h)
+    unseen = h.proxmox.guests_unseen if h.proxmox is not None else ""
+    if o.status is not Status.PASS or not (unread or unseen):
+        return o
+    parts = [
+        *([unread] if unread else []),
+        *([f"guests the scan may not see ({unseen})"] * bool(unseen)),
+    ]
+    if h.platform == "proxmox-ve":
+        evidence = (
+            f"`qm list` and `pct list` run as root on node {h.name}, and `qm config <vmid>` / "
+            "`pct config <vmid>` of each guest the scan did not read"
+        )
+    else:
+        evidence = (
+            f"`virsh dumpxml --security-info <uuid>` of each of them on host {h.name}, run by "
+            "an account the daemon lets read it (polkit `domain:read-secure` where the polkit "
+            "access driver is on)"
+        )
+    return manual(
+        o.subject,
+        f"{o.message}; not compared with the guests whose definition was not read, any of "
+        f"which may {may}: {'; '.join(parts)}",
+        *o.evidence,
+        question=f"Does none of the guests of host {h.name} whose definition the scan did not "
+        f"read {may}? Evidence: {evidence}. Pass: yes, none does; fail: one does.",
+    )
+
+
 def confirm_question(subject: Subject, what: str) -> str:
     """The question of a manual item whose evidence the scan could not read: does the check's
     condition `what` hold? Put so that an attestation's "yes" passes it (issue 8). A check may

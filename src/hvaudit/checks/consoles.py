@@ -39,6 +39,7 @@ from hvaudit.checks.base import (
     qemu_config_unread,
     raw_arguments_unseen,
     unknown,
+    unread_peers,
     vm_subject,
 )
 from hvaudit.checks.guest import esxi_version
@@ -106,6 +107,9 @@ class _Verdict:
     """The VM's own user-mode guest (127/8, ::1): it reaches its own QEMU's monitor (VL18-2)."""
     own_reached: set[int] = field(default_factory=set)
     """The loopback families on which the VM's own guest reaches its monitor (VL18-2)."""
+    reachable: list[str] = field(default_factory=list)
+    """Loopback addresses taken as local that a user-mode guest would reach (127.0.0.1, ::1:
+    guest_loopback): local only while no guest the scan did not read has one (R29D-1)."""
     spice_ports: list[str] = field(default_factory=list)
     """The VM's spiceport character devices (their SPICE port names): carried on spice-server's
     port and webdav channels, which only `defaultMode` secures (R22M-1)."""
@@ -121,6 +125,8 @@ def _local(r: _Verdict, address: str | None) -> bool:
     if not is_local_address(address):
         return False
     a = (address or "").strip("[]")
+    if guest_loopback(a) is not None:
+        r.reachable.append(a)
     if not is_ipv4_loopback(a):
         if r.guests6 and guest_loopback(a) == 6:
             r.demoted.append(a)
@@ -449,7 +455,17 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         else:
             what = "; ".join(r.proven) or "console(s) reachable only from the host"
             note = f" ({r.scope.note})" if r.credited and r.scope.assumed else ""
-            yield passed(s, what + note, *refs)
+            outcome = passed(s, what + note, *refs)
+            if r.reachable:
+                # a guest not read may have user-mode networking (R29D-1)
+                outcome = unread_peers(
+                    outcome,
+                    h,
+                    "have user-mode networking (QEMU's slirp or passt), whose guest reaches "
+                    f"the host's {_and(sorted(set(r.reachable)))}, where this VM's console(s) "
+                    "or socket(s) listen",
+                )
+            yield outcome
     yield from host_default_questions(
         ctx,
         relying,

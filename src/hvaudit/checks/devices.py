@@ -40,6 +40,7 @@ from hvaudit.checks.base import (
     qemu_config_unread,
     raw_arguments_unseen,
     unknown,
+    unread_peers,
     vm_subject,
 )
 from hvaudit.model import (
@@ -1565,12 +1566,18 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     the message naming which VMs write a file some of them only read (R19-10), and naming a
     file that some VM has as no disk (a memory device's backing file, firmware, boot or device
     file) as a file, with what it is to the other VMs, asked with `virsh dumpxml` rather than
-    `virsh domblklist`, which lists disks only (R20-6)."""
+    `virsh domblklist`, which lists disks only (R20-6). Both comparisons cover the VMs read
+    only: beside a guest whose definition was not read (a domain whose XML the daemon refused,
+    R28D-1), a static label's or a file's pass is a question whether that guest holds the label
+    or opens the file (unread_peers, R29D-1)."""
     twins = _disk_twins(ctx.deployment.vms, {(p.host, p.name): p for p in ctx.deployment.pools})
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    vms = {(v.host, v.name): v for v in ctx.deployment.vms}
     for o in _label_verdicts(ctx):
         got = twins.get((o.subject.host or "", o.subject.name))
         if o.status is not Status.PASS or not got:
-            yield o
+            v = vms[(o.subject.host or "", o.subject.name)]
+            yield _label_peers_unread(o, v, hosts[v.host])
             continue
         listed = "; ".join(text for text, *_ in got)
         mutual = all(m for _, m, _ in got)
@@ -1620,6 +1627,36 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
             *o.evidence,
             question=question,
         )
+
+
+def _label_peers_unread(o: Outcome, v: Vm, h: Host) -> Outcome:
+    """HVA-044's pass of VM `v` where a guest of its host was not read (R29D-1): a static label
+    is unique, and a file of the VM no other definition names (_disk_twins), only among the
+    VMs read; a guest whose definition was not read may hold the label or open the file
+    (unread_peers). A VM with a dynamic label and no file of its own keeps its pass: libvirt
+    gives each VM a label no other holds (virSecuritySELinuxMCSFind)."""
+    static = [
+        x.label for x in v.security_labels if x.type == "static" and x.label and x.model != "dac"
+    ]
+    files = bool(
+        v.boot_files
+        or v.shared_memory_files
+        or v.private_memory_files
+        or any(d.source or d.backing or d.mirror for d in v.disks)
+    )
+    what = (
+        f"disk, firmware, boot or memory files of VM {v.name} (libvirt labels such a file for "
+        "each VM that starts with it)"
+    )
+    if static:
+        may = f"hold its static label {static[0]}" + (
+            f" or open one of the {what}" if files else ""
+        )
+    elif files:
+        may = f"open one of the {what}"
+    else:
+        return o
+    return unread_peers(o, h, may)
 
 
 def _disk_twins(
@@ -2879,7 +2916,9 @@ def passthrough_needs_iommu(ctx: Context) -> Iterator[Outcome]:
     L18-4P, was "serial devices stay host-mediated"). The next boot's kernel command line
     (GRUB's defaults, /etc/kernel/cmdline, a loader entry; hvaudit.checks._nextboot) that turns
     the IOMMU or interrupt remapping off (_iommu_weakened) fails where every source has it, and
-    turns a pass into a question where only some do (R21B2-1)."""
+    turns a pass into a question where only some do (R21B2-1). A group member no VM read is
+    given, bound to vfio-pci or pci-stub or to no driver, may be given to a guest whose
+    definition was not read: the pass is then a question (unread_peers, R29D-1)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     owners: dict[tuple[str, str], str] = {}
@@ -3237,6 +3276,8 @@ def _group_outcome(
         for a in vgpus
     ]
     bridges: list[str] = []
+    # members no VM read is given, which a guest not read may be (R29D-1)
+    spare: list[str] = []
     for addr in sorted(mine):
         group = groups.get().get(addr)
         if group is None:
@@ -3268,11 +3309,15 @@ def _group_outcome(
                         f"{addr} shares IOMMU group {group} with {member} (driver {driver}), "
                         "left to the host"
                     )
+                else:
+                    spare.append(member)
             elif not _unused_by_host(driver):
                 bad.append(
                     f"{addr} shares IOMMU group {group} with {member} (driver {driver}), "
                     "left to the host"
                 )
+            else:
+                spare.append(member)
     src = (*refs, *groups.sources, *drivers.sources, *classes.sources)
     if bad:
         return failed(s, "; ".join(bad), *src)
@@ -3290,10 +3335,18 @@ def _group_outcome(
         if bridges
         else ""
     )
-    return passed(
+    outcome = passed(
         s,
         f"IOMMU active; each IOMMU group of {devices} goes wholly to this VM or is unused{kept}",
         *src,
+    )
+    if not spare:
+        return outcome
+    # a member bound to vfio-pci or pci-stub, or to no driver, is free for any VM's <hostdev>
+    # (managed='yes' detaches it at start): a guest whose definition was not read may be given
+    # it (R29D-1)
+    return unread_peers(
+        outcome, h, f"be given {', '.join(sorted(set(spare))[:5])}, in an IOMMU group of {devices}"
     )
 
 

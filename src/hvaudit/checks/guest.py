@@ -36,6 +36,7 @@ from hvaudit.checks.base import (
     passed,
     qemu_config_unread,
     raw_arguments_unseen,
+    unread_peers,
     vm_subject,
 )
 from hvaudit.checks.network import _pci_functions
@@ -1001,7 +1002,9 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     one writes into it too), a shared map of a read-only disk writes what its VM reads; a
     private map of a read-only disk is no channel. Both VMs fail, as for two mappings. The
     files of a VM's firmware, direct boot and devices count as its disks (R19-9): a UEFI
-    variable store is written, a kernel, initrd, option ROM or fw_cfg file read."""
+    variable store is written, a kernel, initrd, option ROM or fw_cfg file read. These
+    comparisons cover the VMs read only: beside a guest whose definition was not read, a VM
+    that maps a file or has one is asked whether that guest maps it (unread_peers, R29D-1)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     pools = {(p.host, p.name): p for p in ctx.deployment.pools}
     # (host, file) -> (VM, mapped by raw arguments, mapped shared) of each mapping
@@ -1178,7 +1181,21 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             yield manual(s, "; ".join(parts), v.source, question=questions[0])
         else:
             none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
-            yield passed(s, none, v.source)
+            mapped, own = _mapped_files(v), _disk_images(v, pools)
+            if not (mapped or own):
+                yield passed(s, none, v.source)
+                continue
+            # a guest not read may map this VM's files, or the file it maps (R29D-1)
+            may = " or ".join(
+                [
+                    *(["map a file VM " + v.name + " maps as memory"] * bool(mapped)),
+                    *(
+                        [f"map one of the disk, firmware or boot files of VM {v.name} as memory"]
+                        * bool(own)
+                    ),
+                ]
+            )
+            yield unread_peers(passed(s, none, v.source), h, may)
     yield from host_default_questions(
         ctx,
         relying,
@@ -1712,7 +1729,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 "set-uid programs or device nodes the host honours.",
             )
         else:
-            yield passed(
+            outcome = passed(
                 s,
                 "shared directories read-only or with mapped ownership: "
                 + ", ".join(
@@ -1723,6 +1740,13 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 *(hosts[v.host].facts.virtiofs_daemons.sources if enforced else ()),
             )
+            dirs = [d.host_path for d in v.shared_directories if d.host_path]
+            if dirs and not (model is not None and model.known and model.get() == "selinux"):
+                # a guest not read may keep its disk in a shared directory (R29D-1)
+                outcome = unread_peers(
+                    outcome, hosts[v.host], f"keep a disk image in {', '.join(dirs[:5])}"
+                )
+            yield outcome
 
 
 def _shares_holding_disks(

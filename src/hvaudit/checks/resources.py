@@ -29,6 +29,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
+from hvaudit.checks.base import unread_guests as _unread_guests
 from hvaudit.model import Container, Disk, Host, Setting, Vm
 from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES, parse_cpuset
 from hvaudit.parse.qemu_args import (
@@ -55,23 +56,6 @@ def _unknown_run_state(ctx: Context, host: str) -> list[Vm]:
         for v in ctx.deployment.vms
         if v.host == host and v.running_unknown and not (v.running or v.autostart)
     ]
-
-
-def _unread_guests(h: Host) -> str:
-    """The Proxmox VE guests of `h` whose configuration was listed but not read or not parsed
-    (R27P-1), and the libvirt domains whose definition was not read or not parsed, or all of
-    them where the daemon's domain listing failed (R28D-1, R28D-2: a domain the polkit access
-    driver lets the scan list but not read with VIR_DOMAIN_XML_SECURE, remote_protocol.x
-    REMOTE_PROC_DOMAIN_GET_XML_DESC `@acl: domain:read_secure:VIR_DOMAIN_XML_SECURE`): they
-    exist, and nothing of them is counted; '' where there is none."""
-    unread = h.proxmox.unread_guests if h.proxmox else []
-    if h.libvirt is not None:
-        unread = [*unread, *(("domain", uuid, why) for uuid, why in h.libvirt.unread_domains)]
-    shown = "; ".join(
-        f"{'every domain' if vmid == 'every domain' else f'{kind} {vmid}'} ({why})"
-        for kind, vmid, why in unread[:5]
-    )
-    return shown + (f"; and {len(unread) - 5} more" if len(unread) > 5 else "")
 
 
 def _unread_question(h: Host, what: str, limit: float) -> str:
