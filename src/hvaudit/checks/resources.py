@@ -44,6 +44,15 @@ from hvaudit.textsafe import digits
 #: Interface types libvirt can shape (virNetDevSupportBandwidth).
 SHAPEABLE = ("bridge", "network", "direct", "ethernet")
 
+#: Interface types whose traffic QEMU itself carries, through its user-mode network stack
+#: (user) or its own TCP, UDP or multicast sockets (server, client, udp, mcast; formatdomain,
+#: "Userspace connection", "Multicast tunnel", "TCP tunnel", "UDP unicast tunnel"): libvirt
+#: shapes none of them (netdev_bandwidth_conf.c virNetDevSupportsBandwidth: true only for
+#: bridge, network, direct and ethernet; a <bandwidth> on them is kept and only logged, "setting
+#: bandwidth on interfaces of type '%s' is not implemented yet", read with `find_string`), so no
+#: limit the definition sets applies to what the guest sends through them (R29D-2).
+QEMU_SOCKET_NICS = ("user", "server", "client", "mcast", "udp")
+
 
 def _gib(kib: int) -> str:
     return f"{kib / 1024 / 1024:.1f} GiB"
@@ -1347,7 +1356,9 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
     src/conf/netdev_bandwidth_conf.h); a vhost-user port is shaped by the switch that owns it,
     an SR-IOV VF (<interface type='hostdev'>, a hostdev network) by its PF's VF rate limiter
     (ip-link(8) `vf N max_tx_rate`, 0 disables it) and a vDPA device by the NIC it is carved
-    from, all asked (R6-7), and a user-mode interface cannot be limited by libvirt at all. A limit must cover
+    from, all asked (R6-7), and a user-mode interface cannot be limited by libvirt at all,
+    nor can a TCP, UDP or multicast tunnel (QEMU_SOCKET_NICS): the guest's traffic through
+    them is unlimited, a fail (R29D-2; was a pass, or "no interfaces libvirt can limit"). A limit must cover
     what the guest sends (`<outbound>`): an inbound-only limit leaves the VM free to flood.
     A read-only disk (<readonly/>) needs only its reads limited. A `<blkiotune><device>` with a
     read or a write limit alone is the same half limit as a one-directional <iotune>.
@@ -1402,6 +1413,10 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 switched.append(i)
             else:
                 unshapeable.append(i)
+        # the guest's traffic through QEMU's own user-mode stack or sockets: no libvirt limit
+        # applies, and nothing else in the definition limits it (R29D-2)
+        tunnels = [i for i in unshapeable if i.type in QEMU_SOCKET_NICS]
+        unshapeable = [i for i in unshapeable if i.type not in QEMU_SOCKET_NICS]
         raw_bad, raw_ask = _raw_unlimited(v)
         # a host SCSI device is storage no throttle sees (R24R-1, _scsi_hostdevs)
         scsi_bad, scsi_ask = _scsi_hostdevs(v)
@@ -1415,6 +1430,7 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             and not vfs
             and not raw_bad
             and not raw_ask
+            and not tunnels
         ):
             kinds = ", ".join(sorted({i.type for i in unshapeable}))
             yield not_applicable(
@@ -1525,6 +1541,19 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             bad.append(
                 f"{len(open_nics)} of {len(nics)} interface(s) without "
                 + ("a rate= limit" if pve else "<bandwidth>")
+            )
+        if tunnels:
+            kinds = ", ".join(sorted({i.type for i in tunnels}))
+            bad.append(
+                f"{', '.join(i.mac or i.source or '(no MAC)' for i in tunnels[:5])}: {kinds} "
+                "interface(s), whose traffic QEMU carries through its own user-mode stack or "
+                "sockets, "
+                + (
+                    "which qemu-server's rate= does not shape (it limits a bridged NIC's tap)"
+                    if pve
+                    else "which libvirt cannot shape (virNetDevSupportsBandwidth)"
+                )
+                + ": what the guest sends is unlimited"
             )
         if floor_only:
             bad.append(
