@@ -468,6 +468,43 @@ def _unreached(meta: CheckMeta, ctx: Context) -> list[Outcome]:
     ]
 
 
+def _next_unread(meta: CheckMeta, ctx: Context, outcomes: list[Outcome]) -> list[Outcome]:
+    """`outcomes`, where a running domain's persistent definition (the one it starts from next)
+    was not read or not parsed (LibvirtHost.unread_next, R29D-3) and its pass or n/a stood on
+    the running definition alone: a question about the next start. The next-start world that
+    `_judged` runs for a read persistent definition is missing for it, so only what it runs
+    now was judged."""
+    unread = {
+        (h.name, uuid): why
+        for h in ctx.deployment.hosts
+        if h.libvirt is not None
+        for uuid, why in h.libvirt.unread_next.items()
+    }
+    if not unread:
+        return outcomes
+    out = []
+    for o in outcomes:
+        s = o.subject
+        why = unread.get((s.host or "", s.id or "")) if s.type == "vm" else None
+        if why is None or o.status not in (Status.PASS, Status.NOT_APPLICABLE):
+            out.append(o)
+            continue
+        out.append(
+            Outcome(
+                s,
+                Status.MANUAL,
+                f"{o.message}; as it runs now: its persistent definition, from which it starts "
+                f"next, was not read ({why})",
+                o.evidence,
+                f'Does the persistent definition of VM {s.name} on host {s.host} meet "'
+                f'{meta.title}"? Evidence: `virsh dumpxml --inactive --security-info {s.id}` '
+                f"on {s.host} (what the VM starts from next). Pass: yes, it does, or the check does "
+                "not apply to it, as for the running definition; fail: it does not.",
+            )
+        )
+    return out
+
+
 def run_check(planned: Planned, ctx: Context) -> list[Result]:
     """The results of one check, in report order (sorted by subject; a crash is one error).
 
@@ -477,7 +514,11 @@ def run_check(planned: Planned, ctx: Context) -> list[Result]:
     meta, severity = planned.meta, planned.severity
     outcomes = _judged(planned, ctx)
     if meta.scope == "vm":
-        outcomes = [*outcomes, *_unread_vms(ctx), *_unseen_vms(meta, ctx, outcomes)]
+        outcomes = [
+            *_next_unread(meta, ctx, outcomes),
+            *_unread_vms(ctx),
+            *_unseen_vms(meta, ctx, outcomes),
+        ]
     if not outcomes:
         outcomes = [_no_subject(meta, h) for h in ctx.deployment.hosts]
     if meta.scope in _PER_HOST_SCOPES:

@@ -1410,6 +1410,10 @@ class LibvirtHost:
     refused, e.g. `domain:read-secure` under the polkit access driver, or failed; an XML hvaudit
     could not take), or ("every domain", why) where the domain listing itself failed: (uuid or
     name, why). They exist, but nothing of them is counted (R28D-1, R28D-2)."""
+    unread_next: dict[str, str] = field(default_factory=dict)
+    """Running domains whose persistent definition (VIR_DOMAIN_XML_INACTIVE, the one they start
+    from next) was not read or not parsed: uuid -> why. Each is judged as it runs now only
+    (R29D-3)."""
 
 
 @dataclass(slots=True)

@@ -269,6 +269,8 @@ class LibvirtCollector:
             path = f"libvirt/domains/{safe_name(uuid)}.next.xml"
             if not isinstance(got, str):
                 writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=_msg(got))
+                # the definition the domain starts from next is unknown (R29D-3)
+                writer.error(f"domain {uuid}: persistent definition: {_msg(got)}")
                 continue
             if got == _without_run_id(running):
                 continue

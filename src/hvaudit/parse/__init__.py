@@ -67,7 +67,8 @@ def _unread_domains(bundle: Bundle) -> list[tuple[str, str]]:
     """The domains whose definition the collection did not get (R28D-1, R28D-2): each
     `libvirt/domains/<uuid>.xml` the collector recorded as failed (collect/libvirt.py `_domains`:
     virDomainGetXMLDesc refused or failed, left out of the index), or every domain where the
-    listing failed. A persistent twin (`.next.xml`) is not one: its running definition is read."""
+    listing failed. A persistent twin (`.next.xml`) is not one: its running definition is read
+    (what it starts from next is _unread_next's, R29D-3)."""
     index = bundle.entry("libvirt/domains/index.json")
     if index is not None and index.status == "failed":
         return [("every domain", f"{index.path}: collection failed ({index.reason})")]
@@ -82,6 +83,23 @@ def _unread_domains(bundle: Bundle) -> list[tuple[str, str]]:
         and e.path.endswith(".xml")
         and not e.path.endswith(".next.xml")
     ]
+
+
+def _unread_next(bundle: Bundle) -> dict[str, str]:
+    """Running domains whose persistent definition the collection did not get (R29D-3): each
+    `libvirt/domains/<uuid>.next.xml` the collector recorded as failed (collect/libvirt.py
+    `_next_boot`: virDomainGetXMLDesc with VIR_DOMAIN_XML_INACTIVE failed), uuid -> why. The
+    domain runs from its live definition, which is read, but starts next from that one
+    (virsh define/edit on a running domain: "the changes will take effect on the next boot")."""
+    return {
+        e.path.removeprefix("libvirt/domains/").removesuffix(".next.xml"): (
+            f"{e.path}: collection failed ({e.reason})"
+        )
+        for e in bundle.entries.values()
+        if e.status == "failed"
+        and e.path.startswith("libvirt/domains/")
+        and e.path.endswith(".next.xml")
+    }
 
 
 def _parse_each(
@@ -384,6 +402,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
         artefact_digests={p: e.sha256 for p, e in bundle.entries.items() if e.sha256},
     )
     unread = _unread_domains(bundle)
+    unread_next = _unread_next(bundle)
     for d in _index(bundle, "domains"):
         path = str(d.get("file", ""))
         if bundle.entry(path) is None or path not in bundle.files:
@@ -417,6 +436,7 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
             )
         except InputError as exc:
             problems.append(ParseProblem("vm", vm.name, nb, str(exc)))
+            unread_next[vm.uuid] = f"{nb}: not parsed ({exc})"
             continue
         if twin.uuid == vm.uuid and twin.name == vm.name:
             # the inactive XML has no id (formatdomain: "Inactive machines have no id value"),
@@ -430,8 +450,10 @@ def build_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]]:
                     "vm", vm.name, nb, f"{nb}: the persistent definition names another domain"
                 )
             )
+            unread_next[vm.uuid] = f"{nb}: names another domain"
     # listed domains whose definition was not read: counted by nothing (R28D-1, R28D-2)
     libvirt_host.unread_domains = unread
+    libvirt_host.unread_next = unread_next
     dep.networks = _parse_each(bundle, "networks", parse_network, hostname, problems)
     by_name = {n.name: n for n in dep.networks}
     # What a network or its port group hands an interface that does not set it itself.
