@@ -1048,7 +1048,11 @@ def test_io_limits_by_interface_type_direction_and_blkiotune(tmp_path: Path) -> 
             + nic("<bandwidth><inbound average='1000'/></bandwidth>")
             + "</devices>",
         ),
-        domain_xml("useronly", body="<devices><interface type='user'/></devices>"),
+        domain_xml(
+            "useronly",
+            body="<devices><interface type='user'><mac address='52:54:00:00:00:77'/>"
+            "</interface></devices>",
+        ),
         domain_xml(
             "vhostuser",
             body="<memoryBacking><access mode='shared'/></memoryBacking><devices>"
@@ -1065,7 +1069,9 @@ def test_io_limits_by_interface_type_direction_and_blkiotune(tmp_path: Path) -> 
     got, msg = outcomes(a, "HVA-092"), messages(a, "HVA-092")
     assert got == {
         "inonly": "fail",
-        "useronly": "not_applicable",
+        # R29D-2: was n/a "no disks and no interfaces libvirt can limit": what the guest
+        # sends through QEMU's user-mode stack is unlimited
+        "useronly": "fail",
         "vhostuser": "manual",
         "blkio": "fail",  # a write-only device throttle leaves reads free
         "blkioother": "manual",
@@ -1075,7 +1081,9 @@ def test_io_limits_by_interface_type_direction_and_blkiotune(tmp_path: Path) -> 
     assert msg["blkio"] == "disk /dev/sdb: <blkiotune> write limit only, reads unlimited"
     assert msg["inonly"].endswith("inbound limit only, what the guest sends is unlimited")
     assert msg["useronly"] == (
-        "no disks and no interfaces libvirt can limit (user cannot be shaped by libvirt)"
+        "52:54:00:00:00:77: user interface(s), whose traffic QEMU carries through its own user-mode "
+        "stack or sockets, which libvirt cannot shape (virNetDevSupportsBandwidth): what the "
+        "guest sends is unlimited"
     )
     assert msg["vhostuser"] == "vhost-user port /run/vhu0 is shaped by its switch, not libvirt"
     assert (

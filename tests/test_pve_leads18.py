@@ -221,10 +221,13 @@ def test_l18_1_user_mode_nic_is_not_behind_the_vm_firewall(tmp_path: Path) -> No
         "net0: no bridge, so QEMU's user-mode (NATed) network, which pve-firewall does not "
         "filter: the guest reaches what the node reaches, as the node, and the node's 127/8",
     )
+    # R29D-2: was "pass ... (user interface(s) cannot be shaped ...)": what the guest sends
+    # through QEMU's user-mode stack is unlimited, a fail
     assert got[("HVA-092", "api-11")] == (
-        "pass",
-        "1 disk(s) and 0 interface(s) limited (outbound) (user interface(s) cannot be shaped: "
-        "qemu-server applies `rate` to a bridged NIC's tap only)",
+        "fail",
+        "BC:24:11:00:00:21: user interface(s), whose traffic QEMU carries through its own "
+        "user-mode stack or sockets, which qemu-server's rate= does not shape (it limits a "
+        "bridged NIC's tap): what the guest sends is unlimited",
     )
     assert got[("HVA-191", "api-11")] == (
         "not_applicable",
