@@ -1,0 +1,368 @@
+"""Red-team round 29 probes: VM domain XML (rt29dom)
+
+Harness: the hardened Debian host replay (conftest HARDENED_HOST, 16 GiB of RAM and 8 cores,
+AppArmor), collected with the real LibvirtCollector from a test-driver node holding web01 and
+marked as the QEMU driver's (conftest from_qemu_driver, so raw QEMU arguments count as seen),
+then told what a real daemon refused, as round 28 did: a domain whose virDomainGetXMLDesc was
+refused is recorded as collect/libvirt.py `_domains` records it (failed, a collection error,
+no index entry), and a running domain's persistent definition whose read failed as `_next_boot`
+records it (libvirt/domains/<uuid>.next.xml failed).
+
+Findings:
+- R29D-1 (false pass) HVA-044, HVA-050, HVA-031, HVA-057, HVA-058: the checks that compare a
+  VM with the other VMs of its host compared it with those read only. Beside a domain whose XML
+  the daemon refused (R28D-1: the polkit access driver lets the scan list it but not read it
+  with VIR_DOMAIN_XML_SECURE), web01 passed HVA-044 "static selinux label ..., unique on the
+  host" (the refused domain may hold the same label) and "dynamic apparmor label" with disks
+  (it may open them: _disk_twins' rule), HVA-050 "each IOMMU group ... goes wholly to this VM
+  or is unused" with a vfio-pci member no VM read is given (it may be the refused domain's
+  <hostdev>), HVA-031 "console(s) reachable only from the host" on 127.0.0.1 (the refused
+  domain may have user-mode networking, whose guest reaches it: libslirp sotranslate_out4),
+  HVA-057 "no <shmem> device" (it may map web01's disk as its nvdimm: R18-1), and HVA-058
+  "shared directories read-only or with mapped ownership" on AppArmor (it may keep its disk in
+  the shared directory). Each such pass is now a question naming the guests not read and what
+  they may do (hvaudit.checks.base.unread_peers; a Proxmox VE guest not read, R27P-1, and a
+  node whose guest list the API token may cut, R28P-1, alike).
+- R29D-2 (false pass, false n/a) HVA-092: a user-mode, multicast, UDP or TCP tunnel interface
+  passed with "0 interface(s) limited (... cannot be shaped by libvirt)", and a VM with only
+  such an interface was "no disks and no interfaces libvirt can limit" (n/a). libvirt shapes
+  bridge, network, direct and ethernet only (src/conf/netdev_bandwidth_conf.c
+  virNetDevSupportsBandwidth) and keeps a <bandwidth> on the others with a warning ("setting
+  bandwidth on interfaces of type '%s' is not implemented yet"): what the guest sends through
+  them is unlimited. Now a fail naming them (resources.QEMU_SOCKET_NICS).
+- R29D-3 (false pass, false n/a) every check of each VM: a running domain whose persistent
+  definition (virDomainGetXMLDesc with VIR_DOMAIN_XML_INACTIVE, what it starts from next) was
+  not read was judged on its running definition alone and silently: the collector recorded the
+  failure without a collection error, and the parser skipped it. Now each pass and n/a of that
+  VM is a question about its persistent definition (engine._next_unread), and the collector
+  records the failure as a collection error.
+
+Held (kept as tests):
+- a VM with a dynamic label and no file of its own keeps its HVA-044 pass beside a refused
+  domain (libvirt gives every VM its own label); every twin of R29D-1 with all domains read
+  still passes;
+- HVA-092: a bridge interface with an outbound <bandwidth> passes; a vhost-user port and a
+  vDPA device stay questions (R6-7).
+
+Probed by script, not kept (the verdict was right): vhost-user and vDPA interfaces with a
+<bandwidth> (still asked: libvirt applies none to them); `<interface type='null'>` and 'vds'
+(ESX driver types, left as "cannot be shaped"); HVA-031 on a UDP tunnel with a loopback peer.
+
+Tally: 3 findings (false pass 3, with a false n/a in 2 of them), 11 tests, 8 failed on main
+before the fixes.
+
+Leads left: plain SEV without SEV-ES (`<launchSecurity type='sev'>` whose policy lacks the ES
+bit 0x04, Proxmox VE `amd-sev: type=std`) passes HVA-067 "launch security sev": its memory is
+encrypted, but the host reads and writes its register state at every exit; whether that meets
+"encrypted against the host" is a team decision. The loopback_guests rule of the host checks
+HVA-030, HVA-033, HVA-036, HVA-210 (a user-mode guest reaches 127.0.0.1) has the same gap as
+R29D-1's HVA-031 beside an unread domain. HVA-191 and HVA-197 (peers: interfaces) were not
+probed for unread peers. `<interface type='null'>` / 'vds' under the QEMU driver (does it
+refuse them at start?) not confirmed.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid as uuidlib
+from pathlib import Path
+
+from conftest import (
+    HARDENED_HOST,
+    ReplayRunner,
+    _replay_secmodel,
+    domain_xml,
+    from_qemu_driver,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import BundleWriter
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import Assessment
+
+REFUSED_UUID = "7d3b1c2a-0000-4000-8000-0000000000aa"
+REFUSED = "access denied: 'domain' read-secure"
+UNREAD = (
+    f"domain {REFUSED_UUID} (libvirt/domains/{REFUSED_UUID}.xml: collection failed ({REFUSED}))"
+)
+WEB01 = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, "web01"))
+DISK = (
+    "<disk type='file' device='disk'><source file='/var/lib/libvirt/images/web01.qcow2'/>"
+    "<target dev='vda' bus='virtio'/></disk>"
+)
+LIMITED_DISK = DISK.replace(
+    "</disk>",
+    "<iotune><total_bytes_sec>10000000</total_bytes_sec><total_iops_sec>1000</total_iops_sec>"
+    "</iotune></disk>",
+)
+
+
+def _scan(
+    tmp_path: Path,
+    body: str = "",
+    *,
+    refused: bool = False,
+    next_failed: bool = False,
+    host: dict[str, object] | None = None,
+) -> Assessment:
+    """The hardened host with web01 (`body`), collected by the real collector as a QEMU-driver
+    daemon's; `refused` adds a domain whose XML the daemon refused, `next_failed` makes the read
+    of web01's persistent definition fail, each recorded as collect/libvirt.py records it."""
+    uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml", [domain_xml("web01", body)])
+    writer = BundleWriter(
+        tmp_path / f"b-{time.monotonic_ns()}",
+        target="qemu+ssh://root@hv1/system",
+        platform="kvm-libvirt",
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    if refused:
+        path = f"libvirt/domains/{REFUSED_UUID}.xml"
+        writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=REFUSED)
+        writer.error(f"domain {REFUSED_UUID}: {REFUSED}")
+    if next_failed:
+        path = f"libvirt/domains/{WEB01}.next.xml"
+        writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason="timed out")
+        writer.error(f"domain {WEB01}: persistent definition: timed out")
+    writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
+    from_qemu_driver(writer, uri)
+    _replay_secmodel(writer, "apparmor")
+    HostCollector(ReplayRunner(dict(host or HARDENED_HOST))).collect(writer)
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def _question(a: Assessment, check: str, subject: str) -> str | None:
+    return next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == check and r.outcome.subject.name == subject
+    )
+
+
+def test_static_label_beside_a_refused_domain_is_asked(tmp_path: Path) -> None:
+    """R29D-1, HVA-044. A static label is compared with the other VMs' labels: two VMs with
+    one label open each other's files (formatdomain, "Security label"). The refused domain's
+    label is unknown, so "unique on the host" is not proven."""
+    body = (
+        "<seclabel type='static' model='selinux' relabel='yes'>"
+        "<label>system_u:system_r:svirt_t:s0:c100,c200</label></seclabel>"
+    )
+    a = _scan(tmp_path, body, refused=True)
+    assert outcomes(a, "HVA-044") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-044")["web01"] == (
+        "static selinux label system_u:system_r:svirt_t:s0:c100,c200, unique on the host; not "
+        "compared with the guests whose definition was not read, any of which may hold its "
+        f"static label system_u:system_r:svirt_t:s0:c100,c200: {UNREAD}"
+    )
+    assert _question(a, "HVA-044", "web01") == (
+        "Does none of the guests of host hv1 whose definition the scan did not read hold its "
+        "static label system_u:system_r:svirt_t:s0:c100,c200? Evidence: `virsh dumpxml "
+        "--security-info <uuid>` of each of them on host hv1, run by an account the daemon "
+        "lets read it (polkit `domain:read-secure` where the polkit access driver is on). "
+        "Pass: yes, none does; fail: one does."
+    )
+    assert outcomes(_scan(tmp_path, body), "HVA-044") == {"web01": "pass"}
+
+
+def test_disks_beside_a_refused_domain_are_asked(tmp_path: Path) -> None:
+    """R29D-1, HVA-044. A dynamic label confines a VM to its own disks only while no other
+    definition names them (_disk_twins): the refused domain may name web01's disk."""
+    a = _scan(tmp_path, f"<devices>{DISK}</devices>", refused=True)
+    assert outcomes(a, "HVA-044") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-044")["web01"] == (
+        "no <seclabel>: driver default, a dynamic apparmor label (security_default_confined "
+        "= 1); not compared with the guests whose definition was not read, any of which may "
+        "open one of the disk, firmware, boot or memory files of VM web01 (libvirt labels such "
+        f"a file for each VM that starts with it): {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, f"<devices>{DISK}</devices>"), "HVA-044") == {"web01": "pass"}
+
+
+def test_vm_without_files_keeps_its_label_pass(tmp_path: Path) -> None:
+    """Held: a dynamic label is libvirt's own, unique per VM; with no file to share, the
+    refused domain changes nothing of web01's HVA-044 pass."""
+    a = _scan(tmp_path, refused=True)
+    assert outcomes(a, "HVA-044") == {"web01": "pass", REFUSED_UUID: "error"}
+
+
+#: web01's IOMMU group 2 holds the GPU it is given and the GPU's audio function, bound to
+#: vfio-pci and given to no VM read
+SPLIT_GROUP = dict(
+    HARDENED_HOST,
+    **{
+        "iommu-group-devices": (
+            str(HARDENED_HOST["iommu-group-devices"][0])  # type: ignore[index]
+            + "/sys/kernel/iommu_groups/2/devices/0000:65:00.1\n",
+            0,
+        ),
+        "pci-drivers": (
+            str(HARDENED_HOST["pci-drivers"][0])  # type: ignore[index]
+            + "/sys/bus/pci/drivers/vfio-pci/0000:65:00.1\n",
+            0,
+        ),
+        "pci-classes": (
+            str(HARDENED_HOST["pci-classes"][0])  # type: ignore[index]
+            + "/sys/bus/pci/devices/0000:65:00.1/class:0x040300\n",
+            0,
+        ),
+    },
+)
+GPU = (
+    "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address "
+    "domain='0x0000' bus='0x65' slot='0x00' function='0x0'/></source></hostdev></devices>"
+)
+
+
+def test_iommu_group_member_may_be_a_refused_domains(tmp_path: Path) -> None:
+    """R29D-1, HVA-050. The whole group goes to this VM or stays unused (vfio.rst): a member
+    bound to vfio-pci that no VM read is given may be the refused domain's <hostdev>."""
+    a = _scan(tmp_path, GPU, refused=True, host=SPLIT_GROUP)
+    assert outcomes(a, "HVA-050") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-050")["web01"] == (
+        "IOMMU active; each IOMMU group of pci 0000:65:00.0 goes wholly to this VM or is "
+        "unused; not compared with the guests whose definition was not read, any of which may "
+        f"be given 0000:65:00.1, in an IOMMU group of pci 0000:65:00.0: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, GPU, host=SPLIT_GROUP), "HVA-050") == {"web01": "pass"}
+
+
+VNC = "<devices><graphics type='vnc' listen='127.0.0.1' autoport='yes'/></devices>"
+
+
+def test_loopback_console_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R29D-1, HVA-031. A user-mode guest reaches the host's 127.0.0.1 (libslirp
+    sotranslate_out4, _loopback.loopback_guests): the refused domain may have one."""
+    a = _scan(tmp_path, VNC, refused=True)
+    assert outcomes(a, "HVA-031") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-031")["web01"] == (
+        "console(s) reachable only from the host; not compared with the guests whose "
+        "definition was not read, any of which may have user-mode networking (QEMU's slirp "
+        "or passt), whose guest reaches the host's 127.0.0.1, where this VM's console(s) or "
+        f"socket(s) listen: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, VNC), "HVA-031") == {"web01": "pass"}
+
+
+def test_memory_and_shares_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R29D-1, HVA-057 and HVA-058. The refused domain may map web01's disk as its nvdimm
+    (R18-1) or keep its disk in the directory web01 shares (AppArmor covers the directory)."""
+    fs = (
+        "<filesystem type='mount' accessmode='mapped'><source dir='/srv/share'/>"
+        "<target dir='tag0'/></filesystem>"
+    )
+    body = f"<devices>{DISK}{fs}</devices>"
+    a = _scan(tmp_path, body, refused=True)
+    assert outcomes(a, "HVA-057") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-057")["web01"] == (
+        "no <shmem> device; not compared with the guests whose definition was not read, any "
+        f"of which may map one of the disk, firmware or boot files of VM web01 as memory: {UNREAD}"
+    )
+    assert outcomes(a, "HVA-058") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-058")["web01"] == (
+        "shared directories read-only or with mapped ownership: /srv/share; not compared with "
+        "the guests whose definition was not read, any of which may keep a disk image in "
+        f"/srv/share: {UNREAD}"
+    )
+    read = _scan(tmp_path, body)
+    assert outcomes(read, "HVA-057") == {"web01": "pass"}
+    assert outcomes(read, "HVA-058") == {"web01": "pass"}
+
+
+TUNNEL_MESSAGE = (
+    "{mac}: {kind} interface(s), whose traffic QEMU carries through its own user-mode stack "
+    "or sockets, which libvirt cannot shape (virNetDevSupportsBandwidth): what the guest sends "
+    "is unlimited"
+)
+
+
+def test_user_mode_interface_is_unlimited(tmp_path: Path) -> None:
+    """R29D-2, HVA-092. A user-mode interface (even with a <bandwidth> libvirt keeps and does
+    not apply) and a multicast tunnel carry the guest's traffic unlimited."""
+    bw = "<bandwidth><outbound average='1000'/></bandwidth>"
+    for nic, kind in (
+        (
+            f"<interface type='user'><mac address='52:54:00:00:29:01'/>{bw}</interface>",
+            "user",
+        ),
+        (
+            "<interface type='mcast'><mac address='52:54:00:00:29:01'/><source "
+            "address='230.0.0.1' port='5558'/></interface>",
+            "mcast",
+        ),
+    ):
+        a = _scan(tmp_path, f"<devices>{LIMITED_DISK}{nic}</devices>")
+        assert outcomes(a, "HVA-092") == {"web01": "fail"}, kind
+        assert messages(a, "HVA-092")["web01"] == TUNNEL_MESSAGE.format(
+            mac="52:54:00:00:29:01", kind=kind
+        )
+
+
+def test_user_mode_interface_alone_is_no_na(tmp_path: Path) -> None:
+    """R29D-2 (false n/a). A VM with no disk and a user-mode interface only was "no disks and
+    no interfaces libvirt can limit"; its network traffic is unlimited."""
+    nic = "<interface type='user'><mac address='52:54:00:00:29:02'/></interface>"
+    a = _scan(tmp_path, f"<devices>{nic}</devices>")
+    assert outcomes(a, "HVA-092") == {"web01": "fail"}
+    assert messages(a, "HVA-092")["web01"] == TUNNEL_MESSAGE.format(
+        mac="52:54:00:00:29:02", kind="user"
+    )
+
+
+def test_shaped_and_asked_interfaces_hold(tmp_path: Path) -> None:
+    """Held: a bridge with an outbound limit passes; a vhost-user port is asked (R6-7)."""
+    bridge = (
+        "<interface type='bridge'><source bridge='br0'/><bandwidth><outbound average='1000'/>"
+        "</bandwidth></interface>"
+    )
+    a = _scan(tmp_path, f"<devices>{LIMITED_DISK}{bridge}</devices>")
+    assert outcomes(a, "HVA-092") == {"web01": "pass"}
+    vhost = (
+        "<interface type='vhostuser'><source type='unix' path='/run/vhu0.sock' mode='server'/>"
+        "<model type='virtio'/></interface>"
+    )
+    a = _scan(tmp_path, f"<devices>{LIMITED_DISK}{vhost}</devices>")
+    assert outcomes(a, "HVA-092") == {"web01": "manual"}
+    assert messages(a, "HVA-092")["web01"] == (
+        "vhost-user port /run/vhu0.sock is shaped by its switch, not libvirt"
+    )
+
+
+NEXT_UNREAD = (
+    f"as it runs now: its persistent definition, from which it starts next, was not read "
+    f"(libvirt/domains/{WEB01}.next.xml: collection failed (timed out))"
+)
+
+
+def test_unread_persistent_definition_is_asked(tmp_path: Path) -> None:
+    """R29D-3. web01 runs, and its persistent definition (VIR_DOMAIN_XML_INACTIVE) was not
+    read: it starts next from a definition nobody judged (virsh edit on a running domain: "the
+    changes will take effect on the next boot"). Its passes and n/a are questions about it."""
+    a = _scan(tmp_path, f"<devices>{DISK}</devices>", next_failed=True)
+    assert outcomes(a, "HVA-044") == {"web01": "manual"}
+    assert messages(a, "HVA-044")["web01"] == (
+        "no <seclabel>: driver default, a dynamic apparmor label (security_default_confined "
+        f"= 1); {NEXT_UNREAD}"
+    )
+    assert _question(a, "HVA-044", "web01") == (
+        'Does the persistent definition of VM web01 on host hv1 meet "VM is confined by its '
+        f'own security label"? Evidence: `virsh dumpxml --inactive --security-info {WEB01}` on '
+        "hv1 (what the VM starts from next). Pass: yes, it does, or the check does not apply to "
+        "it, as for the running definition; fail: it does not."
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "manual"}
+    assert messages(a, "HVA-031")["web01"] == (
+        f"no VNC, SPICE or RDP console and no TCP or UDP character device; {NEXT_UNREAD}"
+    )
+    # a fail stands: the running definition fails already
+    assert outcomes(a, "HVA-070") == {"web01": "fail"}
+
+
+def test_read_persistent_definition_keeps_the_verdicts(tmp_path: Path) -> None:
+    """Twin of R29D-3: every definition read, web01 passes and is n/a as before."""
+    a = _scan(tmp_path, f"<devices>{DISK}</devices>")
+    assert outcomes(a, "HVA-044") == {"web01": "pass"}
+    assert outcomes(a, "HVA-031") == {"web01": "not_applicable"}
