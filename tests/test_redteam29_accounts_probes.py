@@ -47,15 +47,22 @@ Findings (R29A-n):
   counts every user. (`--tls` alone: releases with loadDaemonCliConfig's `if conf.TLSVerify
   == nil && conf.TLS != nil { conf.TLSVerify = conf.TLS }` verify clients; older ones do
   not; the version is not collected, so it counts as R27A-1 counts `--tls` on a -H tcp://.)
+- R29A-5 (false pass) HVA-142: `podman system service` run by root on a TCP URI (a unit's
+  ExecStart=, a shell) counted no one: only a socket unit's TCP listener did (R28A-1).
+  containers/podman cmd/podman/system/service_abi.go restService listens with `case "tcp":`
+  on uri.Host or uri.Opaque ("tcp:<host>:<port> and tcp://<host>:<port>"), and
+  podman-system-service(1): the API "should be treated as allowing arbitrary code execution
+  as the user running the API". Root's podman on tcp://0.0.0.0:8888 or tcp:127.0.0.1:8080
+  passed "2 administrative principal(s)". Now it counts every user.
 
 Held (kept as tests): tcp_address with the CRI plugin's TCP service left off (the default), with
 a client CA, or with the CRI plugin in disabled_plugins adds no one; a transient docker.service (the running boot's
 only) and a disabled one add no one; a stopped docker-tcp.socket disabled or masked adds no
 one; a dockerd without TLS, with --tlsverify, or with an explicit unix -H (no default host)
-adds no one.
+adds no one; root's podman service on a unix URI and a rootless one on TCP add no one.
 
-Tally: 4 findings (4 false passes); 22 cases, 12 failed on main before the fixes (R29A-1: 3,
-R29A-2: 2, R29A-3: 4, R29A-4: 3), 10 held.
+Tally: 5 findings (5 false passes); 26 cases, 14 failed on main before the fixes (R29A-1: 3,
+R29A-2: 2, R29A-3: 4, R29A-4: 3, R29A-5: 2), 12 held.
 """
 
 from __future__ import annotations
@@ -271,4 +278,31 @@ def test_dockerd_default_host_under_tls(
     }
     if conf is not None:
         over["/etc/docker/daemon.json"] = conf
+    assert _142(host_scan(over)) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("root     /usr/bin/podman system service --time=0 tcp://0.0.0.0:8888", EVERYONE),
+        (
+            "root     /usr/bin/podman --log-level=info system service -t 0 tcp:127.0.0.1:8080",
+            EVERYONE,
+        ),
+        # held: a unix socket (root's umask leaves it root's), and a rootless service
+        ("root     /usr/bin/podman system service --time=0 unix:///run/podman/api.sock", PASS2),
+        ("alice    /usr/bin/podman system service --time=0 tcp://0.0.0.0:8888", PASS2),
+    ],
+    ids=["tcp-uri", "tcp-opaque-loopback", "unix", "rootless"],
+)
+def test_podman_service_on_tcp(host_scan, line: str, expected: tuple[str, str]) -> None:
+    """R29A-5 (false pass) HVA-142. `podman system service URI` run as root (a unit's
+    ExecStart=, a shell) listens where the URI says: containers/podman
+    cmd/podman/system/service_abi.go restService, `case "tcp":` net.Listen on uri.Host (or
+    uri.Opaque: "support tcp:<host>:<port> and tcp://<host>:<port>"), and the API asks no one
+    for anything (podman-system-service(1): "the API grants full access to Podman's
+    capabilities, and as such should be treated as allowing arbitrary code execution as the
+    user running the API"). Only a socket unit's TCP listener counted (R28A-1): root's
+    podman on tcp://0.0.0.0:8888 passed "2 administrative principal(s)"."""
+    over = {**BASE, "processes": (PS + f"  960 {line}\n", 0)}
     assert _142(host_scan(over)) == expected

@@ -3779,6 +3779,8 @@ def _container_daemon_groups(
         d == "podman" and not addr.startswith("/") for addr, _, d in activations
     ):
         users.append(EVERY_USER)  # podman-system-service(1): no authentication (R28A-1)
+    if _rootful_podman_tcp(ps_text):
+        users.append(EVERY_USER)  # the same API on a TCP URI it was given (R29A-5)
     unread = [
         f"{unit} ({addr})"
         for addr, unit, _ in activations
@@ -3817,6 +3819,26 @@ def _container_daemon_groups(
         groups += more[0]
         users += more[1]
     return groups, users
+
+
+def _rootful_podman_tcp(ps_text: str) -> bool:
+    """Whether root runs `podman system service` on a TCP URI: containers/podman
+    cmd/podman/system/service_abi.go restService listens with `case "tcp":` on uri.Host or
+    uri.Opaque ("tcp:<host>:<port> and tcp://<host>:<port>"; Go's url.Parse lowers the
+    scheme), and its API asks no one for anything (podman-system-service(1): "should be
+    treated as allowing arbitrary code execution as the user running the API"), so every
+    user who reaches it is root. A unix URI gets root's umask (root only); a rootless service
+    holds its own user's power only (R29A-5)."""
+    for line in ps_text.splitlines():
+        parts = line.split(None, 2)
+        words = parts[2].split() if len(parts) == 3 else []
+        if not words or parts[1] not in ("root", "0") or words[0].rsplit("/", 1)[-1] != "podman":
+            continue
+        if "system" not in words or "service" not in words[words.index("system") :]:
+            continue
+        if any(w.lower().startswith("tcp:") for w in words[words.index("service") + 1 :]):
+            return True
+    return False
 
 
 #: The container daemons' services a socket unit may activate (moby contrib/init/systemd
