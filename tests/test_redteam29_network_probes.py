@@ -30,18 +30,23 @@ Findings (R29N-n):
   the test driver's testnet0) was taken for an uplink, so a filtering bridge whose only VM
   port it was had "no guests" and its VLANs 10-12 and 20 went unread: "every VM bridge with an
   uplink filters VLANs or carries one VLAN" passed. Now the taps the running VMs' live XML
-  names are VM ports too (checks.hardening._vm_taps): R18N-3's question, naming the port.
+  names are VM ports too (checks._libvirt.vm_taps): R18N-3's question, naming the port.
+- R29N-4 (false pass) HVA-220, R29N-3's class: a bridge counted as a VM bridge only when a
+  port's name began vnet, tap, macvtap or veth, so br1, whose one uplink is eno3 and whose only
+  VM port is a running VM's tap named by its definition (testnet0), was left out and br0 (on a
+  bond of two NICs) passed "1 VM bridge(s), each on a bond of two or more NICs". Now the taps
+  the running VMs' live XML names are VM ports there too: the fail naming br1's one uplink.
 
 Held (kept as tests): an IP parameter that is neither the host's nor another VM's keeps the
-pass; a running tap in one VLAN keeps HVA-192's and HVA-195's pass.
+pass; a running tap in one VLAN keeps HVA-192's and HVA-195's pass; br1 on a bond of two NICs
+keeps HVA-220's pass (its message now counts br1: "2 VM bridge(s)", main said 1).
 
-Probed by script, not kept: none beyond the kept cases (the earlier HVA-191/192/195 test
-files, 1303 + 47-file runs, pass unchanged; tests/test_e2e_libvirtd.py needs a libvirtd that
-this machine does not run).
+Probed by script, not kept: none; the earlier HVA-191/192/195/220 test files pass unchanged
+(tests/test_e2e_libvirtd.py needs a libvirtd that this machine does not run).
 
-Tally: 3 findings, all false pass; 10 cases in 4 test functions; 7 failed on main 3722a3b
-before the fixes (R29N-1's 5, R29N-2's 1, R29N-3's 1), the 3 held cases passed before and
-after.
+Tally: 4 findings, all false pass; 12 cases in 5 test functions; 9 failed on main 3722a3b
+before the fixes (R29N-1's 5, R29N-2's 1, R29N-3's 1, R29N-4's 1, and R29N-4's held bond case,
+whose pass named one VM bridge for two), the other 3 held cases passed before and after.
 
 Leads left:
 - nwfilter bindings (`virsh nwfilter-binding-list`, virConnectListAllNWFilterBindings) are
@@ -50,7 +55,13 @@ Leads left:
   and HVA-191 passes it. Whether a read-only connection may list bindings (ACL
   nwfilter_binding:getattr) was not settled in the time.
 - Other checks still know VM ports by name prefix (checks.network._gateway_bridges `live`,
-  HVA-197's and HVA-211's port reading): a custom <target dev> may be missed there too.
+  HVA-211's bridges, HVA-197's port reading); each also counts the bridges VMs are defined
+  on, which covers a running libvirt VM's custom tap, but not a tap another tool names.
+- HVA-211 passes with the management address on eno3 while eno3 is a port of br1, a VM
+  bridge (R29N-4's probe): the address is on a bridge port, not the bridge; whether a guest on
+  br1 reaches it (the bridge's rx handler takes eno3's frames) was not settled.
+- HVA-220 counts only bridges with a live VM port: a shut-off VM defined on a bridge with one
+  uplink is not asked about (HVA-211 counts defined VMs); whether it should was not settled.
 - HVA-191 compares a parameter with the host's addresses on the VM's own segment only; a VM
   on virbr0 given the host's management address (10.0.0.10 on eno3) is not compared
   (routed, not on the segment: whether it can harm is a separate question).
@@ -282,3 +293,84 @@ def test_tap_of_another_name_is_a_vm_port(host_scan, vlans, expected) -> None:
         [domain_xml("web01", body=BRIDGED)],
     )
     assert verdict(a, "HVA-195", "hv1") == expected
+
+
+# --- R29N-4 HVA-220: a bridge whose only VM port has a name of the definition's -----------------
+
+
+def _br1_links(bonded: bool) -> str:
+    """The hardened host's links plus br1, whose uplink is eno3 alone or bond1 (eno3 and eno4),
+    with the running VM's tap testnet0 as its only VM port."""
+    links = json.loads(IP_LINK)
+    for link in links:
+        if link["ifname"] == "eno3":
+            link.update(
+                {
+                    "master": "bond1" if bonded else "br1",
+                    "linkinfo": {"info_slave_kind": "bond" if bonded else "bridge"},
+                    "parentbus": "pci",
+                    "parentdev": "0000:af:00.0",
+                }
+            )
+    links += [
+        {
+            "ifindex": 9,
+            "ifname": "br1",
+            "linkinfo": {"info_kind": "bridge", "info_data": {"vlan_filtering": 1}},
+        },
+        {
+            "ifindex": 8,
+            "ifname": "testnet0",
+            "master": "br1",
+            "linkinfo": {"info_kind": "tun", "info_slave_kind": "bridge"},
+        },
+    ]
+    if bonded:
+        links += [
+            {
+                "ifindex": 10,
+                "ifname": "eno4",
+                "master": "bond1",
+                "linkinfo": {"info_slave_kind": "bond"},
+                "parentbus": "pci",
+                "parentdev": "0000:d8:00.0",
+            },
+            {
+                "ifindex": 11,
+                "ifname": "bond1",
+                "master": "br1",
+                "linkinfo": {"info_kind": "bond", "info_slave_kind": "bridge"},
+            },
+        ]
+    return json.dumps(links)
+
+
+@pytest.mark.parametrize(
+    ("bonded", "expected"),
+    [
+        (False, ("fail", "VM bridge(s) without a redundant uplink: br1 (uplinks: eno3)")),
+        (True, ("pass", "2 VM bridge(s), each on a bond of two or more NICs")),
+    ],
+    ids=["single-nic", "held-bond"],
+)
+def test_bridge_whose_only_vm_port_has_another_name_carries_vms(
+    host_scan, bonded, expected
+) -> None:
+    """R29N-4. HVA-220 counted a bridge as a VM bridge only when a port's name began vnet, tap,
+    macvtap or veth; web01 runs on br1 through a tap its definition names otherwise
+    (formatdomain, "Overriding the target element"; the test driver's testnet0), br1's one
+    uplink is eno3, and br0 (on bond0 of two NICs) kept "1 VM bridge(s), each on a bond of two
+    or more NICs": a pass while every frame of web01 goes through one NIC. Now the taps the
+    running VMs' live XML names are VM ports too (checks._libvirt.vm_taps). Held: br1 on bond1
+    of two NICs passes with br0."""
+    a = host_scan(
+        {"ip-link": (_br1_links(bonded), 0)},
+        [
+            domain_xml(
+                "web01",
+                body="<devices><interface type='bridge'><mac address='52:54:00:29:03:01'/>"
+                "<source bridge='br1'/><model type='virtio'/></interface></devices>",
+            )
+        ],
+    )
+    assert verdict(a, "HVA-220", "hv1") == expected

@@ -427,6 +427,20 @@ def vm_bridges(ctx: Context, host: str) -> set[str]:
     return out
 
 
+def vm_taps(ctx: Context, host: str) -> frozenset[str]:
+    """The host devices the running libvirt VMs of `host` are ports by, as their live XML names
+    them (`<target dev>`): libvirt names a tap vnetN (macvtapN) unless the definition gives
+    another name (formatdomain, "Overriding the target element"), so a VM port of another name
+    is one only this shows (R29N-3)."""
+    return frozenset(
+        i.target_dev
+        for v in ctx.deployment.vms
+        if v.host == host and v.running
+        for i in v.interfaces
+        if i.target_dev and i.type in ("bridge", "network", "ethernet")
+    )
+
+
 _AUDIT_OPS = ("!=", "<=", ">=", "&=", "=", "<", ">", "&")
 
 

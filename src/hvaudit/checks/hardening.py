@@ -34,6 +34,7 @@ from hvaudit.checks._libvirt import (
     moved_remote_listeners,
     remote_ports,
     vm_bridges,
+    vm_taps,
 )
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
@@ -2094,7 +2095,7 @@ def bridge_vlan_filtering(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "VM bridges with a trunk uplink filter VLAN tags")
             continue
-        named = _vm_taps(ctx, h.name)  # taps a running VM's live XML names (R29N-3)
+        named = vm_taps(ctx, h.name)  # taps a running VM's live XML names (R29N-3)
 
         def vm_port(m: str, named: frozenset[str] = named) -> bool:
             return m.startswith(("vnet", "tap", "macvtap", "veth")) or m in named
@@ -2234,20 +2235,6 @@ def _joint(asks: list[tuple[str, str, str, str, str]]) -> str:
     return (
         f"{asked}? Evidence: {'; '.join(a[2] for a in asks)}. Pass: "
         f"{', and '.join(a[3] for a in asks)}; fail: {', or '.join(a[4] for a in asks)}."
-    )
-
-
-def _vm_taps(ctx: Context, host: str) -> frozenset[str]:
-    """The host devices the running libvirt VMs of `host` are ports by, as their live XML names
-    them (`<target dev>`): libvirt names a tap vnetN (macvtapN) unless the definition gives
-    another name (formatdomain, "Overriding the target element"), so a VM port of another name
-    is one only this shows (R29N-3)."""
-    return frozenset(
-        i.target_dev
-        for v in ctx.deployment.vms
-        if v.host == host and v.running
-        for i in v.interfaces
-        if i.target_dev and i.type in ("bridge", "network", "ethernet")
     )
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from hvaudit.checks._libvirt import is_every_address, sshd_ports, unseen_networks
+from hvaudit.checks._libvirt import is_every_address, sshd_ports, unseen_networks, vm_taps
 from hvaudit.checks._libvirt import vm_bridges as defined_bridges
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
@@ -2323,7 +2323,10 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     specified, otherwise serious network degradation will occur during link failures"; miimon
     "A value of zero disables MII link monitoring"): two members, but no failover. A member
     that is down now (operstate DOWN or LOWERLAYERDOWN, or not administratively UP: the kernel's
-    operstates.rst) carries nothing, so a bond left with one working member is one NIC today."""
+    operstates.rst) carries nothing, so a bond left with one working member is one NIC today.
+    A VM port is a tap libvirt names (vnet*, macvtap*; tap* and veth* of other tools) or one a
+    running VM's live XML names otherwise (`<target dev>`, formatdomain "Overriding the target
+    element"): a bridge whose only VM port has such a name carries VMs too (R29N-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, bonds, info = h.facts.bridges, h.facts.bonds, h.facts.link_info
@@ -2333,7 +2336,11 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "VM bridges are uplinked through a bond of two or more NICs")
             continue
-        vm_ports = ("vnet", "tap", "macvtap", "veth")
+        named = vm_taps(ctx, h.name)  # taps a running VM's live XML names (R29N-4)
+
+        def vm_port(m: str, named: frozenset[str] = named) -> bool:
+            return m.startswith(("vnet", "tap", "macvtap", "veth")) or m in named
+
         internal = _libvirt_internal_bridges(ctx, h.name)
         defined = defined_bridges(ctx, h.name)
         ovs = sorted(
@@ -2344,7 +2351,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
         vm_bridges = {
             b: m
             for b, m in bridges.get().items()
-            if b not in internal and b not in ovs and any(x.startswith(vm_ports) for x in m)
+            if b not in internal and b not in ovs and any(vm_port(x) for x in m)
         }
         if ovs:
             yield manual(
@@ -2366,7 +2373,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
         weak = []
         unmonitored = set(blind.get()) if blind.known else set()
         for b, members in vm_bridges.items():
-            uplinks = [m for m in members if not m.startswith(vm_ports)]
+            uplinks = [m for m in members if not vm_port(m)]
             below = {u: _below_vlans(u, info.get()) for u in uplinks}
             teamed = [u for u in uplinks if len(bonds.get().get(below[u], ())) >= 2]
             watched = [u for u in teamed if below[u] not in unmonitored]
