@@ -43,6 +43,13 @@ Findings (R29L-n):
   rsyslog-gnutls). Now a fail naming the package; an rsyslog dpkg does not manage, or an RPM
   host (Fedora's rsyslog-gnutls, SUSE's rsyslog-module-gtls, spec files keeping the drivers in
   the main package), is not judged so. The baseline (conftest) now lists the three packages.
+- R29L-5 (false pass) HVA-214, HVA-201: `auditctl -s` naming a pid that is not the running
+  auditd (auditbeat, go-audit, or a process gone) passed both "auditd running" and "audit rules
+  watch ...". The kernel keeps one receiver and refuses to replace a live one (Linux
+  kernel/audit.c audit_receive_msg AUDIT_SET: "replacing a healthy auditd is not allowed",
+  -EEXIST; found with `find_string`), so auditd's log holds none of the records. Now a question
+  naming the receiver (it may keep or ship them); R26L-2's `pid 0` stays a fail, the listed
+  auditd's pid a pass (held there).
 
 Held (kept as tests): `builtin:omfwd` before the action on 8.2608.0, for action() and a
 legacy `@@` selector; the action's CAFile on 8.2108.0; ossl CAExtraFiles (action) on 8.2608.0;
@@ -50,13 +57,13 @@ global CAExtraFiles on 8.2210.0; mbedtls with a global CA on 8.2512.0; gtls CAEx
 8.2302.0 (ignored there); R29L-4: the gtls package installed while the others are missing; no
 rsyslog package (then the release is unknown: the expiry question).
 
-Probed by script: the 24 inputs kept here (module name, release, order and repetition; each
+Probed by script: the 26 inputs kept here (module name, release, order and repetition; each
 CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files;
-driver packages).
+driver packages; the audit receiver).
 
-Tally: 4 findings, 4 false passes; 24 tests in 4 functions, 15 failed on main before the fix
-(3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 5; the 9 held
-pass there too).
+Tally: 5 findings, 5 false passes; 26 tests in 5 functions, 17 failed on main before the fix
+(3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 5; 44daa32:
+R29L-5 2 of 2; the 9 held pass there too).
 
 Leads left: see the report.
 """
@@ -379,3 +386,37 @@ def test_tls_driver_package_not_installed(
     a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0), "dpkg-packages": packages})
     assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
     assert messages(a, "HVA-200")["hv1"] == message
+
+
+STATUS = (
+    "enabled 1\nfailure 1\npid {pid}\nrate_limit 0\nbacklog_limit 8192\nlost 0\nbacklog 0\n"
+    "backlog_wait_time 60000\nbacklog_wait_time_actual 0\nloginuid_immutable 0 unlocked\n"
+)
+AUDITBEAT = "  905 root     /usr/share/auditbeat/bin/auditbeat -c /etc/auditbeat/auditbeat.yml\n"
+
+
+@pytest.mark.parametrize(
+    ("pid", "extra_ps", "receiver"),
+    [
+        (905, AUDITBEAT, "auditbeat (pid 905)"),
+        (906, "", "pid 906, not in the process list"),
+    ],
+    ids=["auditbeat", "gone"],
+)
+def test_audit_records_handed_to_another_program_are_asked(
+    host_scan, pid: int, extra_ps: str, receiver: str
+) -> None:
+    """R29L-5: the kernel's one audit receiver is not the running auditd."""
+    ps = HARDENED_HOST["processes"][0] + extra_ps
+    a = host_scan({"audit-status": (STATUS.format(pid=pid), 0), "processes": (ps, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"] == (
+        "audit rules watch /etc/libvirt and /etc/polkit-1, but the kernel hands their records "
+        f"to {receiver}, not to the running auditd (`auditctl -s` pid): auditd's log holds none "
+        "of them"
+    )
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}, messages(a, "HVA-201")
+    assert messages(a, "HVA-201")["hv1"] == (
+        f"audit_level = 2, auditd running, but the kernel hands the audit records to {receiver}, "
+        "not to auditd (`auditctl -s` pid): auditd's log holds none of libvirt's"
+    )

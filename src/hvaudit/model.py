@@ -1136,6 +1136,9 @@ class HostFacts:
     """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
     audit_pid: Fact[int] = field(default_factory=_na)
     """The process the kernel hands its audit records to (`auditctl -s` pid), 0 for none."""
+    audit_receiver: Fact[str] = field(default_factory=_na)
+    """The program the kernel hands its audit records to when it is not auditd ("" when it is
+    auditd or none is registered)."""
     time_sync: Fact[str] = field(default_factory=_na)
     """The running time-sync daemon, or ""."""
     sysctl_d: Fact[SysctlD] = field(default_factory=_na)

@@ -371,6 +371,30 @@ def audit_unregistered(host: Host) -> Source | None:
     return None
 
 
+def audit_elsewhere(host: Host) -> tuple[str, Source] | None:
+    """The kernel hands its audit records to a program other than the running auditd: the
+    process of `auditctl -s`'s pid is not auditd, or is not in the process list (parse.host
+    _audit_receiver; the kernel keeps one receiver and does not replace a live one, so auditd
+    gets none of them, R29L-5). (the receiver as shown, its source); None when it is auditd,
+    none is registered, or either was not read."""
+    got, auditd = host.facts.audit_receiver, host.facts.audit_daemon
+    if got.known and got.get() and auditd.known and auditd.get():
+        return got.get(), got.sources[0]
+    return None
+
+
+def audit_elsewhere_question(host_name: str, receiver: str, what: str) -> str:
+    """The question for a host whose kernel hands the audit records to another program."""
+    return (
+        f"Does {receiver}, the program the kernel hands its audit records to on host "
+        f"{host_name} (`auditctl -s` pid), keep or forward {what} to a log that is kept? "
+        f"Evidence: `auditctl -s` and `ps -p PID -o args` on {host_name}, and that program's "
+        "configuration (its output or the server it ships to). Pass: yes; fail: it drops "
+        "them, or the process is gone (the kernel then holds them in its backlog and prints "
+        "them rate-limited)."
+    )
+
+
 def audit_off_at_next_boot(host: Host) -> tuple[str, Source] | None:
     """A rules file the boot loads that switches kernel auditing off: `-e 0` in
     /etc/audit/audit.rules or /etc/audit/rules.d/*.rules (auditctl(8) -e: "When 0 is passed,

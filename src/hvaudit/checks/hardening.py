@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from hvaudit.checks._libvirt import (
+    audit_elsewhere,
+    audit_elsewhere_question,
     audit_off_at_next_boot,
     audit_off_question,
     audit_records_filtered,
@@ -1936,6 +1938,20 @@ def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome
             *rule_sources,
             *auditd.sources,
             unregistered,
+        )
+    if (other := audit_elsewhere(host)) is not None:
+        receiver, src = other
+        return manual(
+            s,
+            "audit rules watch /etc/libvirt and /etc/polkit-1, but the kernel hands their "
+            f"records to {receiver}, not to the running auditd (`auditctl -s` pid): auditd's "
+            "log holds none of them",
+            *rule_sources,
+            *auditd.sources,
+            src,
+            question=audit_elsewhere_question(
+                host.name, receiver, "the records of writes to /etc/libvirt and /etc/polkit-1"
+            ),
         )
     if not sink.known:
         return unknown(

@@ -13,6 +13,8 @@ from typing import Any
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
     LIBVIRT_TLS,
+    audit_elsewhere,
+    audit_elsewhere_question,
     audit_off_at_next_boot,
     audit_off_question,
     audit_records_filtered,
@@ -4493,6 +4495,18 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 *srcs,
                 *auditd.sources,
                 unregistered,
+            )
+        elif (other := audit_elsewhere(h)) is not None:
+            receiver, src = other
+            yield manual(
+                s,
+                f"{shown}, auditd running, but the kernel hands the audit records to "
+                f"{receiver}, not to auditd (`auditctl -s` pid): auditd's log holds none of "
+                "libvirt's",
+                *srcs,
+                *auditd.sources,
+                src,
+                question=audit_elsewhere_question(h.name, receiver, "libvirt's audit records"),
             )
         elif not sink.known:
             yield unknown(

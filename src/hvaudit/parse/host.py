@@ -838,6 +838,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.audit_rules_d = ev.fact(_cmd("audit-rules-files"), _audit_rules_d)
     f.audit_enabled = ev.fact(_cmd("audit-status"), _audit_enabled)
     f.audit_pid = ev.fact(_cmd("audit-status"), _audit_pid)
+    f.audit_receiver = _audit_receiver(f.audit_pid, processes)
     f.audit_sink = _audit_sink(ev)
     f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
     f.bridge_vlan_filtering = _vlan_filtering(links)
@@ -1723,6 +1724,29 @@ def _audit_pid(g: Got) -> Fact[int]:
     if m is None:
         return Fact.unavailable("auditctl -s printed no pid", g.source)
     return Fact.of(int(m.group(1)), Source(g.source.artefact, f"pid {int(m.group(1))}"))
+
+
+def _audit_receiver(pid: Fact[int], processes: Fact[str]) -> Fact[str]:
+    """The program the kernel hands its audit records to when it is not auditd: the program
+    name of `auditctl -s`'s pid in the process list (`ps -eo pid=,user:32=,args=`), or "pid N,
+    not in the process list"; "" for auditd or pid 0 (audit_unregistered judges that). The
+    kernel keeps one receiver and refuses to replace a live one (Linux kernel/audit.c
+    audit_receive_msg AUDIT_SET: "replacing a healthy auditd is not allowed", -EEXIST, found
+    with `find_string`), so while another program (auditbeat, go-audit) holds it, auditd gets
+    no record (R29L-5)."""
+    if not pid.known:
+        return pid  # type: ignore[return-value]
+    if not processes.known:
+        return processes
+    if pid.get() == 0:
+        return Fact.of("", *pid.sources)
+    for line in processes.get().splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[0] == str(pid.get()):
+            exe = parts[2].split()[0].rstrip(":").rsplit("/", 1)[-1]
+            name = "" if exe == "auditd" else f"{exe[:40]} (pid {pid.get()})"
+            return Fact.of(name, *pid.sources, *processes.sources)
+    return Fact.of(f"pid {pid.get()}, not in the process list", *pid.sources, *processes.sources)
 
 
 def _audit_rules(g: Got) -> Fact[tuple[str, ...]]:
