@@ -17,9 +17,20 @@ Findings:
   2023: "libvirt adds '-sandbox on' to all VMs it runs, unless the option is not available").
   Now every value but 0 is asked as the default is (the lead's `seccomp_sandbox = 2` and -7
   were already asked; 1 and 2 with a filtered QEMU running pass).
+- R29Q-2 (false pass) HVA-043, HVA-044: `security_driver = [ "none" ]` passed on the running
+  daemon's AppArmor model where `security_driver = "none"` fails. libvirt reads the key as a
+  string list, a string being a list of one (src/qemu/qemu_conf.c
+  virQEMUDriverConfigLoadSecurityEntry: virConfGetValueStringList, compatString true), and
+  qemuSecurityInit (src/qemu/qemu_driver.c) makes one security manager per name, so the list
+  of "none" is the nop driver (src/security/security_driver.c virSecurityDriverLookup), and
+  `[]` names none, so the default is probed as for an unset key (`cfg->securityDriverNames &&
+  cfg->securityDriverNames[0]`). effective_qemu_conf now resolves a list of one name to that
+  name and `[]` to unset, so every check compares one form.
 
 Held (kept as tests):
 - seccomp_sandbox = 1 / 2 with the running QEMU at Seccomp: 2 and `-sandbox on,...` pass.
+- security_driver = `[]`, `[ "apparmor" ]`, `[ "apparmor", "none" ]` pass HVA-043 on the
+  running QEMU's enforcing profile.
 
 Probed by script:
 
@@ -88,3 +99,41 @@ def test_explicit_seccomp_sandbox_with_qemu_filtered_passes(host_scan, value: st
     a = host_scan({QEMU: QEMU_CONF + f"seccomp_sandbox = {value}\n"})
     assert outcomes(a, "HVA-045") == {"hv1": "pass"}
     assert messages(a, "HVA-045") == {"hv1": f"seccomp_sandbox = {value}"}
+
+
+@pytest.mark.parametrize("procs", ["running", "none-running"])
+def test_security_driver_list_of_none_fails(host_scan, procs: str) -> None:
+    """R29Q-2 (false pass): libvirt reads security_driver as a string list, a string being a
+    list of one (libvirt/libvirt src/qemu/qemu_conf.c virQEMUDriverConfigLoadSecurityEntry:
+    virConfGetValueStringList with compatString true), and qemuSecurityInit (qemu_driver.c)
+    creates one security manager per name, so `[ "none" ]` is the nop driver as `"none"` is
+    (src/security/security_driver.c virSecurityDriverLookup). HVA-043 and HVA-044 compared the
+    value with the string "none" only, so the list passed on the running daemon's AppArmor
+    model (which a restart drops)."""
+    over: dict[str, object] = {QEMU: 'security_driver = [ "none" ]\n' + QEMU_CONF}
+    if procs == "none-running":
+        over["processes"] = (NO_QEMU, 0)
+    a = host_scan(over)
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}
+    assert messages(a, "HVA-043") == {
+        "hv1": 'qemu.conf security_driver = "none": QEMU is not confined'
+    }
+    assert outcomes(a, "HVA-044") == {"web01": "fail"}
+    assert messages(a, "HVA-044") == {
+        "web01": 'no <seclabel> and qemu.conf security_driver = "none": QEMU runs unconfined'
+    }
+
+
+@pytest.mark.parametrize(
+    "value", ["[]", '[ "apparmor" ]', '[ "apparmor", "none" ]'], ids=["empty", "one", "stacked"]
+)
+def test_security_driver_lists_that_confine_held(host_scan, value: str) -> None:
+    """Held: `[]` names no driver, so qemuSecurityInit probes the default as for an unset key
+    (`cfg->securityDriverNames && cfg->securityDriverNames[0]` false); `[ "apparmor" ]` is
+    "apparmor"; a stack with AppArmor first keeps it as the primary driver. Each passes on the
+    running QEMU's enforcing libvirt-<uuid> profile."""
+    a = host_scan({QEMU: f"security_driver = {value}\n" + QEMU_CONF})
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}
+    assert messages(a, "HVA-043") == {
+        "hv1": "libvirt confines QEMU with AppArmor, 1 libvirt-<uuid> profile(s) enforcing"
+    }

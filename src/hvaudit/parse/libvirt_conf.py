@@ -26,6 +26,9 @@ Defaults that depend on other keys or on the daemon are resolved by `effective_d
   `listen_tls` is 1 for libvirtd (honoured only with --listen) and 0 for the other daemons
   (virtproxyd); `tcp_min_ssf` is 56 ("good enough for kerberos"), and values below 56 are
   refused.
+- libvirt src/qemu/qemu_conf.c, virQEMUDriverConfigLoadSecurityEntry(): `security_driver` is a
+  string list (a string is a list of one), and qemuSecurityInit (qemu_driver.c) probes the
+  default driver where it names none: `[ "none" ]` is "none", `[]` is unset.
 - libvirt src/qemu/qemu_conf.c, virQEMUDriverConfigNew(): `namespaces` holds "mount" for a
   privileged daemon where mount namespaces exist; `stdio_handler` is logd (stdioLogD = true);
   virQEMUDriverConfigSetDefaults(): `migrate_tls_x509_verify` is `default_tls_x509_verify` when
@@ -581,6 +584,14 @@ def effective_qemu_conf(values: dict[str, ConfValue]) -> tuple[dict[str, object]
     """qemu.conf's effective settings from the keys the file sets (see the module docstring)."""
     out: dict[str, object] = dict(QEMU_DEFAULTS)
     out.update(values)
+    drivers = values.get("security_driver")
+    if isinstance(drivers, list) and len(drivers) <= 1:
+        # libvirt reads security_driver as a string list, a string being a list of one
+        # (qemu_conf.c virQEMUDriverConfigLoadSecurityEntry: virConfGetValueStringList with
+        # compatString true), and qemuSecurityInit (qemu_driver.c) probes the default driver
+        # only where `cfg->securityDriverNames && cfg->securityDriverNames[0]` is false: so
+        # [ "none" ] is "none" (the nop driver, virSecurityDriverLookup) and [] is unset (R29Q-2)
+        out["security_driver"] = drivers[0] if drivers else None
     if (
         "migrate_tls_x509_verify" not in values
         and values.get("default_tls_x509_verify") is not None
