@@ -31,11 +31,21 @@ Findings:
   the summary. Now the collector records the node (meta `unreached`), the model keeps it
   (Deployment.unreached_hosts) and every check of a host, a VM or a container reports it as an
   error (hvaudit.engine._unreached), as libvirt's unlisted domains are (R28D-4).
+- R29P-3 (false pass) HVA-313: on the live hardened node (pve+ssh, pve-firewall running:
+  test_redteam14_pve_probes._live), an IP set `management` of `3.0.0.0/8` and `52.0.0.0/8`
+  (or the two IPv6 /33 halves of a /32, or a rule `IN ACCEPT -source 3.0.0.0/8,52.0.0.0/8
+  -p tcp -dport 8006`) passed "no rule opens management ports wider": `_is_wide` read each
+  entry alone, and each is narrower than a /7. pve-firewall 6f1311f src/PVE/Firewall.pm
+  generate_ipset_chains loads every entry of the set, so the node admits each address any
+  entry holds, 2^25 public addresses, a /7's worth; HVA-305 counts pveproxy's ALLOW_FROM that
+  way (R25P-2). Now fail where the networks (aliases resolved, a set's `!` entries taken out)
+  hold together as many public addresses as a /7 (IPv6 /32) (`_wide_together`).
 
 Held:
 - R29P-1: a token seeing every guest (PVEAuditor on `/`) and the whole hardened tree: no
   node-wide question beside the per-VM verdicts.
 - R29P-2: a cluster whose every node is online: no error result.
+- R29P-3: the private ranges together with a public /9, and two /8s less a `!` /24, pass.
 
 Fixture: tests/zone_pve.py (the fleet zone tests' fake node) answered GET /access/permissions
 with fakepve's `/` alone, where PVE lists every default and ACL path (pve-access-control
@@ -43,13 +53,15 @@ with fakepve's `/` alone, where PVE lists every default and ACL path (pve-access
 see every guest, and R29P-1 then asked for HVA-012 (test_fleet_zones counted a third subject).
 It now answers as test_proxmox_api's node does.
 
-Probed by script, not kept: GET /nodes of PVE lists every node of the corosync nodelist
+Probed by script, not kept: a `-p udp -dport 8006` ACCEPT from the two /8s fails as its
+TCP twin (HVA-313 reads the port, not the protocol, as before); an ACCEPT of no port from them
+fails as every TCP port. GET /nodes of PVE lists every node of the corosync nodelist
 whatever the token's rights (Nodes.pm index: `permissions => { user => 'all' }`; without
 Sys.Audit on /nodes/<node> only the stats are left out, the status is kept).
 
-Tally: 2 findings (2 false passes); 6 test cases in 5 functions, 4 failed on main 3722a3b
-(R29P-1 2 of 3: no node question; R29P-2 2 of 3: no pve2 result), 2 held passed before and
-after.
+Tally: 3 findings (3 false passes); 11 test cases in 7 functions, 7 failed on main before
+their fix (R29P-1 2 of 3 on 3722a3b: no node question; R29P-2 2 of 3 on 3722a3b: no pve2
+result; R29P-3 3 of 5 on b2a97d8: pass), 4 held passed before and after.
 
 Leads left:
 - R29P-2's error names no VM of the offline node; GET /cluster/resources lists them (vmid,
@@ -69,6 +81,8 @@ from typing import Any
 import pytest
 
 from hvaudit.cli import main
+from test_redteam2_probes import PVE_HARDENED
+from test_redteam14_pve_probes import _live
 from test_redteam27_proxmox_probes import _scan_unread
 from test_redteam28_proxmox_probes import (
     AUDITOR,
@@ -212,3 +226,76 @@ def test_r29p2_held_every_node_online_has_no_node_error(
     assert got[("HVA-060", "pve1")][0] == "pass"
     assert not [k for k, (status, _) in got.items() if status == "error"]
     assert code == 1
+
+
+# --- R29P-3: narrow networks as wide as a /7 together ---------------------------------------
+
+CLUSTER_FW = (PVE_HARDENED / "etc/pve/firewall/cluster.fw").read_text()
+SET = "admin-lan\nvpn-pool # VPN users"
+UI_RULE = "IN ACCEPT -source +management -p tcp -dport 8006"
+TOGETHER4 = "2^25 (a /7) public IPv4 addresses together, as many as a /7 network or more"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # two /8s of a cloud provider's space: 2^25 addresses, a /7's worth
+        (
+            SET,
+            "3.0.0.0/8 # cloud\n52.0.0.0/8 # cloud",
+            f"IP set `management` admits {TOGETHER4}: no designated network",
+        ),
+        # the two halves of an IPv6 /32, each a /33
+        (
+            SET,
+            "2600:1f00::/33\n2600:1f00:8000::/33",
+            "IP set `management` admits 2^96 (a /32) public IPv6 addresses together, as many "
+            "as a /32 network or more: no designated network",
+        ),
+        (
+            UI_RULE,
+            "IN ACCEPT -source 3.0.0.0/8,52.0.0.0/8 -p tcp -dport 8006",
+            f"cluster.fw:20 accepts management ports from 3.0.0.0/8,52.0.0.0/8 ({TOGETHER4})",
+        ),
+    ],
+    ids=["set-two-slash8", "set-two-ipv6-slash33", "rule-source-list"],
+)
+def test_r29p3_narrow_networks_wide_together_fail(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    """R29P-3 (false pass) HVA-313: the `management` set (or a rule's -source list) of
+    networks each narrower than a /7 (IPv6 /32) but together as many public addresses passed
+    "IP set `management`: ...; no rule opens management ports wider" on the live node:
+    `_is_wide` read entry by entry. pve-firewall 6f1311f src/PVE/Firewall.pm
+    generate_ipset_chains loads every entry into the set, and a -source list becomes one set
+    or match of all its elements (ipt_gen_src_or_dst_match): the node admits each address any
+    of them holds, 2^25 public ones as a /7 does; HVA-305 counts pveproxy's ALLOW_FROM so
+    (R25P-2)."""
+    assert old in CLUSTER_FW
+    got = _live(tmp_path, {"etc/pve/firewall/cluster.fw": CLUSTER_FW.replace(old, new)}, "HVA-313")
+    assert got == ("fail", message)
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        # every private range together: a site's own (as HVA-305's R25P-2 holds)
+        (
+            "10.0.0.0/8\n172.16.0.0/12\n192.168.0.0/16\n100.64.0.0/10\n3.0.0.0/9",
+            "IP set `management`: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, "
+            "3.0.0.0/9, !10.0.8.13; no rule opens management ports wider",
+        ),
+        # a `!` exception takes its addresses out: under a /7's worth
+        (
+            "3.0.0.0/8\n52.0.0.0/8\n!52.0.0.0/24",
+            "IP set `management`: 3.0.0.0/8, 52.0.0.0/8, !52.0.0.0/24, !10.0.8.13; no rule "
+            "opens management ports wider",
+        ),
+    ],
+    ids=["private-ranges", "nomatch-taken-out"],
+)
+def test_r29p3_held_narrow_together_passes(tmp_path: Path, new: str, message: str) -> None:
+    """R29P-3 held: networks that together hold fewer public addresses than a /7 pass as
+    before."""
+    got = _live(tmp_path, {"etc/pve/firewall/cluster.fw": CLUSTER_FW.replace(SET, new)}, "HVA-313")
+    assert got == ("pass", message)

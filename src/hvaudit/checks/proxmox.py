@@ -2819,7 +2819,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     words), never a pass; a rule or set that is wrong still fails. A `GROUP name` rule of
     cluster.fw or host.fw is read as its security group's IN rules, which pve-firewall applies
     there (enable_host_firewall -> ruleset_add_group_rule). A rule's source that is an IP set
-    (`+name`) is as wide as the set's widest entry (`_wide`). A macro rule opens the management
+    (`+name`) is as wide as the set's widest entry (`_wide`); a source list, or the set
+    `management`, whose networks, each narrower, hold together as many public addresses as a
+    /7 (IPv6 /32) is as wide (`_wide_together`, R29P-3: the count HVA-305 makes, R25P-2). A macro rule opens the management
     ports its macro's do (MGMT_MACROS: PMG's 8006 and Squid's 3128 as well as SSH, SPICEproxy
     and VNC). Both daemons add the local network to the set whatever it holds
     (MANAGEMENT_LOCAL_NETWORK): a cluster.fw alias `local_network` of a /7 (IPv6 /32) or wider network
@@ -2897,6 +2899,11 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         ]
         if wide:
             problems.append(f"IP set `management` admits {', '.join(wide)}")
+        elif "management" in cluster.ipsets and (
+            together := _wide_together(["+management"], cluster)
+        ):
+            # each entry narrow, together as wide as a /7 (R29P-3)
+            problems.append(f"IP set `management` admits {together}: no designated network")
         local = cluster.aliases.get(MANAGEMENT_LOCAL_NETWORK)
         if local and _is_wide(local):
             problems.append(
@@ -2960,11 +2967,18 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             ):
                 continue
             # a wide `management` set is reported above, with its entries
-            every = not source or any(
-                _wide(x, cluster)
+            others = [
+                x
                 for x in source.split(",")
                 if x.strip().lower() not in ("+management", "+dc/management")
+            ]
+            # a list of narrow networks as wide as a /7 together is as wide (R29P-3)
+            together = (
+                ""
+                if not source or any(_wide(x, cluster) for x in others)
+                else _wide_together(others, cluster)
             )
+            every = not source or any(_wide(x, cluster) for x in others) or bool(together)
             # an ACCEPT of every TCP port (no -dport; no -p, or TCP, or protocol 0 under
             # pve-firewall) opens the management ports as its -dport 8006 twin does, whatever
             # `-i` (but the loopback) or `-sport` narrow it to (ipt_rule_to_cmds writes a port
@@ -3004,7 +3018,11 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 and (opens_mgmt or every_port)
                 and every
             ):
-                what = f"from {source}" if source else "from any source"
+                what = (
+                    f"from {source}" + (f" ({together})" if together else "")
+                    if source
+                    else "from any source"
+                )
                 narrowed = "".join(
                     f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {opts[k]}"
                     for k in ("iface", "proto", "sport", "dest")
@@ -3196,6 +3214,54 @@ def _wide(item: str, cluster: FirewallFile) -> bool:
             for e in cluster.usable(name)
         )
     return _is_wide(_resolve_alias(text, cluster))
+
+
+def _fw_networks(items: Iterable[str], cluster: FirewallFile) -> tuple[list[_Net], list[_Net]]:
+    """The networks these -source/-dest items or IP set entries hold (aliases resolved, an IP set
+    `+name` as its loaded entries), and those of the sets' `!` exceptions; an item that is no
+    address, network or range (an unknown alias) holds none."""
+
+    def nets(text: str) -> list[_Net]:
+        text = _resolve_alias(text, cluster)
+        try:
+            if "-" in text:
+                first, last = (ipaddress.ip_address(x.strip()) for x in text.split("-", 1))
+                return list(ipaddress.summarize_address_range(first, last))
+            return [ipaddress.ip_network(text, strict=False)]
+        except (ValueError, TypeError):
+            return []
+
+    held: list[_Net] = []
+    holes: list[_Net] = []
+    for item in (x.strip() for x in items):
+        if item.startswith("+"):
+            name = item[1:].lower().removeprefix("dc/").removeprefix("guest/")
+            for e in cluster.usable(name):
+                (holes if e.nomatch else held).extend(nets(e.cidr))
+        elif item:
+            held.extend(nets(item))
+    return held, holes
+
+
+def _wide_together(items: Iterable[str], cluster: FirewallFile) -> str:
+    """'' unless these -source items or IP set entries admit together, in one IP version, as many
+    public addresses (outside _PRIVATE) as a /7 (IPv6 /32) network, each narrower than that
+    (R29P-3): two /8s of a cloud provider's space are 2^25 addresses, a /7's worth, which
+    `_is_wide` reads entry by entry and HVA-305 counts together (R25P-2); else those words
+    (`2^25 (a /7) public IPv4 addresses together, as many as a /7 network or more`). A set's `!` exceptions are taken out."""
+    held, holes = _fw_networks(items, cluster)
+    for family, bits in ((4, 32 - 7), (6, 128 - IPV6_WIDE_PREFIX)):
+        count = _public_addresses(
+            _minus(
+                [n for n in held if n.version == family], [n for n in holes if n.version == family]
+            )
+        )
+        if count >= 2**bits:
+            return (
+                f"{_span(count, family)} public IPv{family} addresses together, as many as a "
+                f"/{32 - bits if family == 4 else IPV6_WIDE_PREFIX} network or more"
+            )
+    return ""
 
 
 def _is_wide(cidr: str) -> bool:
