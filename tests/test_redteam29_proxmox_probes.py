@@ -7,7 +7,8 @@ and the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) copied and sc
 pve+dir:// with VM 200's configuration a FIFO the reader refuses
 (test_redteam27_proxmox_probes._scan_unread). Sources read with `fetch`:
 github:proxmox/pve-manager 14a22df (PVE/API2/Cluster.pm, PVE/API2/Nodes.pm, PVE/API2Tools.pm),
-pve-access-control 5ccd07d (src/PVE/RPCEnvironment.pm). R29P-2: the same table over the whole
+pve-access-control 5ccd07d (src/PVE/RPCEnvironment.pm), pve-firewall 6f1311f (src/PVE/Firewall.pm,
+src/PVE/API2/Firewall/Rules.pm). R29P-2: the same table over the whole
 cluster (pve+api://pve.example:8006), GET /nodes answering pve2 offline or unknown
 (`_cluster_scan`).
 
