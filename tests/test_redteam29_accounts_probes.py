@@ -54,15 +54,26 @@ Findings (R29A-n):
   podman-system-service(1): the API "should be treated as allowing arbitrary code execution
   as the user running the API". Root's podman on tcp://0.0.0.0:8888 or tcp:127.0.0.1:8080
   passed "2 administrative principal(s)". Now it counts every user.
+- R29A-6 (false pass) HVA-142: the Kubernetes administrator's kubeconfig was not looked at.
+  k3s writes it (system:admin's client certificate and key) to /etc/rancher/k3s/k3s.yaml with
+  --write-kubeconfig-mode / --write-kubeconfig-group (docs.k3s.io cli/server; the installer's
+  K3S_KUBECONFIG_MODE="644" is a common recipe); RKE2's /etc/rancher/rke2/rke2.yaml and
+  kubeadm's /etc/kubernetes/admin.conf are the same. Whoever reads it is cluster-admin and
+  schedules a privileged pod with the host's root filesystem on this node (Kubernetes Pod
+  Security Standards, "Privileged": "Unrestricted policy ... allows for known privilege
+  escalations"). A 0644 k3s.yaml passed "2 administrative principal(s)"; a 0640 one of group
+  staff likewise. Now `stat -L` of the four paths is collected: others' read bit counts every
+  user, a group's read bit its members, an owner other than root counts, and a path stat could
+  not reach is an error.
 
 Held (kept as tests): tcp_address with the CRI plugin's TCP service left off (the default), with
 a client CA, or with the CRI plugin in disabled_plugins adds no one; a transient docker.service (the running boot's
 only) and a disabled one add no one; a stopped docker-tcp.socket disabled or masked adds no
 one; a dockerd without TLS, with --tlsverify, or with an explicit unix -H (no default host)
-adds no one; root's podman service on a unix URI and a rootless one on TCP add no one.
+adds no one; root's podman service on a unix URI and a rootless one on TCP add no one; k3s.yaml at its default 0600 root:root adds no one.
 
-Tally: 5 findings (5 false passes); 26 cases, 14 failed on main before the fixes (R29A-1: 3,
-R29A-2: 2, R29A-3: 4, R29A-4: 3, R29A-5: 2), 12 held.
+Tally: 6 findings (6 false passes); 31 cases, 18 failed on main before the fixes (R29A-1: 3,
+R29A-2: 2, R29A-3: 4, R29A-4: 3, R29A-5: 2, R29A-6: 4), 13 held.
 """
 
 from __future__ import annotations
@@ -306,3 +317,63 @@ def test_podman_service_on_tcp(host_scan, line: str, expected: tuple[str, str]) 
     podman on tcp://0.0.0.0:8888 passed "2 administrative principal(s)"."""
     over = {**BASE, "processes": (PS + f"  960 {line}\n", 0)}
     assert _142(host_scan(over)) == expected
+
+
+def _kube(*rows: str, rc: int = 0, err: str = "") -> tuple[str, int, str]:
+    """`stat -L -c "%a %U %G %n"` of the Kubernetes admin kubeconfigs (exit 1, named on stderr,
+    for a path that is not there)."""
+    return "".join(f"{row}\n" for row in rows), rc, err
+
+
+NO_KUBEADM = (
+    "stat: cannot statx '/etc/kubernetes/admin.conf': No such file or directory\n"
+    "stat: cannot statx '/etc/kubernetes/super-admin.conf': No such file or directory\n"
+    "stat: cannot statx '/etc/rancher/rke2/rke2.yaml': No such file or directory\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("644 root root /etc/rancher/k3s/k3s.yaml", EVERYONE),
+        ("640 root staff /etc/rancher/k3s/k3s.yaml", FAIL4),
+        (
+            "600 bob root /etc/rancher/k3s/k3s.yaml",
+            ("pass", "3 administrative principal(s) (limit 3): alice, bob, root"),
+        ),
+        # held: k3s's default mode (0600, root's)
+        ("600 root root /etc/rancher/k3s/k3s.yaml", PASS2),
+    ],
+    ids=["k3s-644", "k3s-group", "k3s-owner", "k3s-default"],
+)
+def test_kubernetes_admin_kubeconfig_readers(
+    host_scan, row: str, expected: tuple[str, str]
+) -> None:
+    """R29A-6 (false pass) HVA-142. k3s writes the cluster administrator's kubeconfig (client
+    certificate and key of system:admin) to /etc/rancher/k3s/k3s.yaml with the mode and group
+    of --write-kubeconfig-mode / --write-kubeconfig-group (docs.k3s.io cli/server; the
+    installer's K3S_KUBECONFIG_MODE="644" is a common recipe); kubeadm's /etc/kubernetes/
+    admin.conf and RKE2's /etc/rancher/rke2/rke2.yaml are the same. Whoever reads it is
+    cluster-admin, and a cluster administrator schedules a privileged pod with the host's
+    root filesystem on this node (Kubernetes Pod Security Standards, "Privileged":
+    "Unrestricted policy ... allows for known privilege escalations"). A 0644 k3s.yaml passed
+    "2 administrative principal(s)"."""
+    over = {**BASE, "kube-admin-configs": _kube(row, rc=1, err=NO_KUBEADM)}
+    assert _142(host_scan(over)) == expected
+
+
+def test_kubeconfig_stat_unreachable(host_scan) -> None:
+    """R29A-6 HVA-142. A kubeconfig stat could not reach (a directory above it not searchable)
+    may be readable by anyone: an error, never "no one reads it"."""
+    over = {
+        **BASE,
+        "kube-admin-configs": _kube(
+            rc=1, err="stat: cannot statx '/etc/rancher/k3s/k3s.yaml': Permission denied\n"
+        ),
+    }
+    assert _142(host_scan(over)) == (
+        "error",
+        "evidence could not be collected: the Kubernetes admin kubeconfigs could not all be "
+        "stat'ed (exit status 1: stat: cannot statx '/etc/rancher/k3s/k3s.yaml': Permission "
+        "denied): the groups that may read them are unknown",
+    )

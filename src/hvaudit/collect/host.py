@@ -19,6 +19,7 @@ __all__ = [
     "CONTAINER_SOCKET_UNITS",
     "CONTAINER_UNITS",
     "FILES",
+    "KUBE_ADMIN_CONFIGS",
     "LIBVIRT_DAEMONS",
     "LOG_DAEMONS",
     "MODPROBE_D",
@@ -378,6 +379,17 @@ CONTAINER_SOCKETS: tuple[str, ...] = (
     # (R26A-3)
     "/run/k3s/containerd/containerd.sock",
     "/var/run/crio/crio.sock",
+)
+
+#: The Kubernetes cluster administrator's kubeconfigs a node keeps: k3s's and RKE2's (written
+#: with --write-kubeconfig-mode and --write-kubeconfig-group, docs.k3s.io cli/server) and
+#: kubeadm's admin.conf and super-admin.conf. Whoever reads one is cluster-admin, who runs a
+#: privileged pod on this node (R29A-6).
+KUBE_ADMIN_CONFIGS: tuple[str, ...] = (
+    "/etc/rancher/k3s/k3s.yaml",
+    "/etc/rancher/rke2/rke2.yaml",
+    "/etc/kubernetes/admin.conf",
+    "/etc/kubernetes/super-admin.conf",
 )
 
 
@@ -775,6 +787,9 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # (docker.socket) starts on the first connection, so its socket's group is root-equivalent
     # while the daemon is not running (R23A-2). Missing sockets: stat exits 1.
     CommandProbe("container-sockets", ("stat", "-c", "%a %U %G %n", *CONTAINER_SOCKETS)),
+    # The Kubernetes admin kubeconfigs (mode, owner, group; -L: the file kubectl opens): read
+    # access is cluster-admin (R29A-6). Missing files: stat exits 1.
+    CommandProbe("kube-admin-configs", ("stat", "-L", "-c", "%a %U %G %n", *KUBE_ADMIN_CONFIGS)),
     # The container daemons' units the next boot starts, and dockerd's configuration file
     # (its "group" names the group of the sockets it creates): an enabled daemon that is
     # stopped now, with no socket to stat, still hands its group root at the next boot (R25E-1)

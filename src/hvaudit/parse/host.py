@@ -33,6 +33,7 @@ from hvaudit.collect.host import (
     CONTAINER_SOCKETS,
     CONTAINER_UNITS,
     KSM_UNITS,
+    KUBE_ADMIN_CONFIGS,
     LIBVIRT_DAEMONS,
     LOG_DAEMONS,
     LOG_LOCK_SOCKETS,
@@ -3113,15 +3114,16 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             actions_got.source,
         )
     # a socket stat could not reach may be group-writable: its group is unknown (R24P-1)
-    for name, what in (
-        ("libvirt-sockets", "libvirt's sockets"),
-        ("container-sockets", "the container daemons' API sockets"),
+    for name, what, verb in (
+        ("libvirt-sockets", "libvirt's sockets", "write to"),
+        ("container-sockets", "the container daemons' API sockets", "write to"),
+        ("kube-admin-configs", "the Kubernetes admin kubeconfigs", "read"),
     ):
         st = ev.get(_cmd(name))
         why = "" if st.state in ("uncollected", "absent") else _stat_unanswered(st)
         if why:
             return Fact.failed(
-                f"{what} could not all be stat'ed ({why}): the groups that may write to them "
+                f"{what} could not all be stat'ed ({why}): the groups that may {verb} them "
                 "are unknown",
                 st.source,
             )
@@ -4163,6 +4165,22 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
         if bits & 0o200 and parts[1] not in ("root", "0"):
             users.append(parts[1])
         if bits & 0o002:
+            users.append(EVERY_USER)
+    # a Kubernetes admin kubeconfig: reading it is cluster-admin, who schedules a privileged
+    # pod with the host's root filesystem on this node (Kubernetes Pod Security Standards,
+    # "Privileged": "Unrestricted policy ... allows for known privilege escalations"); k3s
+    # writes it with --write-kubeconfig-mode/-group (docs.k3s.io cli/server) (R29A-6)
+    kube = ev.get(_cmd("kube-admin-configs"))
+    for line in kube.text.splitlines() if kube.state == "ok" else []:
+        parts = line.split()
+        if len(parts) != 4 or not digits(parts[0]) or parts[3] not in KUBE_ADMIN_CONFIGS:
+            continue
+        bits = int(parts[0], 8)
+        if bits & 0o040 and parts[2] not in ("root", "0"):
+            groups.append(parts[2])
+        if bits & 0o400 and parts[1] not in ("root", "0"):
+            users.append(parts[1])
+        if bits & 0o004:
             users.append(EVERY_USER)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
 
