@@ -36,24 +36,42 @@ Findings (R29N-n):
   VM port is a running VM's tap named by its definition (testnet0), was left out and br0 (on a
   bond of two NICs) passed "1 VM bridge(s), each on a bond of two or more NICs". Now the taps
   the running VMs' live XML names are VM ports there too: the fail naming br1's one uplink.
+- R29N-5 (false pass) HVA-191: the filter a running VM's live XML names was taken as in force;
+  libvirt keeps what it instantiated as one nwfilter binding per port, and
+  virNWFilterBindingDelete (`virsh nwfilter-binding-delete`) "may be used to remove the
+  network port binding filter currently in use for the guest while the guest is running"
+  (src/libvirt-nwfilter.c; nwfilter_driver.c nwfilterBindingDelete tears the rules down,
+  "nothing stops an admin from deleting filter bindings created by the hypervisor drivers"),
+  leaving the <filterref> in the live XML: "1 interface(s) filtered by clean-traffic" passed
+  for a port no binding held. The collector now lists the bindings
+  (virConnectListAllNWFilterBindings: portDev, filterName, XMLDesc; the test driver has none:
+  unavailable), and a running VM's port (<target dev>) that the listed bindings do not hold
+  fails, naming it (checks.network._unbound).
 
 Held (kept as tests): an IP parameter that is neither the host's nor another VM's keeps the
 pass; a running tap in one VLAN keeps HVA-192's and HVA-195's pass; br1 on a bond of two NICs
-keeps HVA-220's pass (its message now counts br1: "2 VM bridge(s)", main said 1).
+keeps HVA-220's pass (its message now counts br1: "2 VM bridge(s)", main said 1); a binding
+that holds the running VM's port keeps HVA-191's pass.
 
 Probed by script, not kept: none; the earlier HVA-191/192/195/220 test files pass unchanged
 (tests/test_e2e_libvirtd.py needs a libvirtd that this machine does not run).
 
-Tally: 4 findings, all false pass; 12 cases in 5 test functions; 9 failed on main 3722a3b
-before the fixes (R29N-1's 5, R29N-2's 1, R29N-3's 1, R29N-4's 1, and R29N-4's held bond case,
-whose pass named one VM bridge for two), the other 3 held cases passed before and after.
+Tally: 5 findings, all false pass; 15 cases in 6 test functions; 11 failed on main 3722a3b
+before the fixes (R29N-1's 5, R29N-2's 1, R29N-3's 1, R29N-4's 1 and its held bond case, whose
+pass named one VM bridge for two, R29N-5's 2), the other 4 held cases passed before and after.
 
 Leads left:
-- nwfilter bindings (`virsh nwfilter-binding-list`, virConnectListAllNWFilterBindings) are
-  not collected: a running VM whose binding was deleted (`virsh nwfilter-binding-delete`) or
-  whose ebtables rules a firewall flush removed still shows its <filterref> in the live XML,
-  and HVA-191 passes it. Whether a read-only connection may list bindings (ACL
-  nwfilter_binding:getattr) was not settled in the time.
+- R29N-5 reads bindings only where they were collected: a bundle without them (an older
+  collector, a driver without nwfilter, a failed listing) keeps judging the definition, a
+  pass where the filter is good; whether that must become a question (it would turn every
+  earlier bundle's pass into one) is a team decision. A binding that holds the port with a
+  filter other than the definition's (`virsh nwfilter-binding-create` by hand) is not compared:
+  the filter in force is the binding's, whose coverage is not resolved. Whether the daemon
+  answers virConnectListAllNWFilterBindings on a read-only connection was not tried against a
+  real libvirtd here (src/libvirt-nwfilter.c refuses a read-only connection in
+  virNWFilterBindingDelete; the listing's code was not read); and the
+  firewall itself flushed under a binding (`nft flush ruleset` with no firewalld to signal
+  libvirt) is not visible in the bindings at all.
 - Other checks still know VM ports by name prefix (checks.network._gateway_bridges `live`,
   HVA-211's bridges, HVA-197's port reading); each also counts the bridges VMs are defined
   on, which covers a running libvirt VM's custom tap, but not a tap another tool names.
@@ -374,3 +392,75 @@ def test_bridge_whose_only_vm_port_has_another_name_carries_vms(
         ],
     )
     assert verdict(a, "HVA-220", "hv1") == expected
+
+
+# --- R29N-5 HVA-191: a filter the definition names but no binding holds -------------------------
+
+
+def _bundle_with_bindings(d: Path, uri: str, bindings: dict[str, str]) -> Path:
+    """The hardened replayed host whose daemon reports libvirt's stock clean-traffic tree and
+    these nwfilter bindings (port device -> filter), as LibvirtCollector writes them
+    (libvirt/nwfilter-bindings/index.json: name = virNWFilterBindingGetPortDev, filter =
+    virNWFilterBindingGetFilterName); the test driver has no nwfilter driver."""
+    from conftest import HARDENED_HOST, ReplayRunner, from_qemu_driver
+    from hvaudit.bundle import BundleWriter, dump_json
+    from hvaudit.collect.host import HostCollector
+    from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+
+    writer = BundleWriter(d / "b", target="qemu+ssh://root@hv1/system", platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    for kind, items in (("nwfilters", STOCK), ("nwfilter-bindings", bindings)):
+        writer.entries.pop(f"libvirt/{kind}/index.json", None)
+        index = []
+        for i, (name, value) in enumerate(items.items()):
+            path = f"libvirt/{kind}/{i:05d}-{name}.xml"
+            if kind == "nwfilters":
+                xml = value
+            else:
+                xml = (
+                    f"<filterbinding><portdev name='{name}'/>"
+                    f"<filterref filter='{value}'/></filterbinding>"
+                )
+            writer.add(path, xml.encode(), origin="test")
+            index.append({"name": name, "file": path, **({"filter": value} if value else {})})
+        writer.add(f"libvirt/{kind}/index.json", dump_json({kind: index}), origin="test")
+    writer.meta["collector"]["libvirt"]["simulated"] = False
+    writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    from_qemu_driver(writer, uri)
+    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
+    return writer.close(complete=True)
+
+
+UNBOUND = (
+    "fail",
+    "52:54:00:29:01:01: filter 'clean-traffic' is in its definition, but no nwfilter binding "
+    "holds its port testnet0 (virConnectListAllNWFilterBindings): no filter is in force there",
+)
+
+
+@pytest.mark.parametrize(
+    ("bindings", "expected"),
+    [
+        ({"testnet9": "clean-traffic"}, UNBOUND),
+        ({}, UNBOUND),
+        ({"testnet0": "clean-traffic"}, ("pass", "1 interface(s) filtered by clean-traffic")),
+    ],
+    ids=["other-port-bound", "no-binding", "held-port-bound"],
+)
+def test_running_port_without_a_binding_has_no_filter(tmp_path: Path, bindings, expected) -> None:
+    """R29N-5. web01 runs on network lan with clean-traffic and its own IP; its tap (testnet0 in
+    the live XML) is held by no nwfilter binding: an admin ran `virsh nwfilter-binding-delete`
+    (src/libvirt-nwfilter.c virNWFilterBindingDelete: "may be used to remove the network port
+    binding filter currently in use for the guest while the guest is running"; nwfilter_driver.c
+    nwfilterBindingDelete tears the rules down with virNWFilterTeardownFilter), and the live XML
+    still names the filter. hvaudit read the definition and passed "1 interface(s) filtered by
+    clean-traffic". Right: the fail, naming the port. Held: a binding for testnet0 keeps the
+    pass."""
+    nic = (
+        "<interface type='network'><mac address='52:54:00:29:01:01'/><source network='lan'/>"
+        "<model type='virtio'/><filterref filter='clean-traffic'>"
+        "<parameter name='IP' value='10.0.0.31'/></filterref></interface>"
+    )
+    uri = write_node(tmp_path / "n.xml", [dev("web01", nic)], [LAN])
+    a = run_assessment(_bundle_with_bindings(tmp_path, uri, bindings))
+    assert verdict(a, "HVA-191", "web01") == expected

@@ -1374,6 +1374,9 @@ class LibvirtHost:
     nwfilter_defs: dict[str, NwFilter] = field(default_factory=dict)
     """Defined network filters by name: chain, chain priority, rules and references in document
     order (what libvirt's nwfilter driver instantiates)."""
+    nwfilter_bindings: Fact[dict[str, str]] = field(default_factory=_na)
+    """The nwfilter bindings in force, port device -> filter name (virConnectListAllNWFilter
+    Bindings: libvirt instantiates one per filtered port of a running VM)."""
     secrets: Fact[tuple[LibvirtSecret, ...]] = field(default_factory=_na)
     security_model: Fact[str] = field(default_factory=_na)
     """The security driver the daemon reports (selinux, apparmor, none)."""

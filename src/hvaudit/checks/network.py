@@ -345,6 +345,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 asks.append(_where_asked(i))
                 continue
             p = i.spoofing.get()
+            if p.via and (gone := _unbound(v, i, hosts[v.host])) is not None:
+                bad.append(f"{nic}: {gone}")
+                refs.extend(_bindings(hosts[v.host]).sources)
+                continue
             lacking = sorted(SPOOF_KINDS - p.covers - p.beyond)
             if p.beyond:
                 beyond.append(p)
@@ -541,6 +545,35 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
             )
+
+
+def _bindings(h: Host) -> Fact[dict[str, str]]:
+    if h.libvirt is None:
+        return Fact.not_applicable("no libvirt daemon")
+    return h.libvirt.nwfilter_bindings
+
+
+def _unbound(v: Vm, i: Interface, h: Host) -> str | None:
+    """Why the filter a running libvirt VM's interface names is not in force at its port, None
+    where it is or the evidence does not say (R29N-5). libvirt keeps what it instantiated as
+    an nwfilter binding per port (libvirt-nwfilter: "a binding between a network filter and a
+    network port device", virConnectListAllNWFilterBindings). virNWFilterBindingDelete (`virsh
+    nwfilter-binding-delete`) "may be used to remove the network port binding filter currently
+    in use for the guest while the guest is running" (src/libvirt-nwfilter.c, read with
+    `find_string`), and the driver tears the rules down (nwfilter_driver.c
+    nwfilterBindingDelete: virNWFilterTeardownFilter; "nothing stops an admin from deleting
+    filter bindings created by the hypervisor drivers"), while the running VM's live XML keeps
+    its <filterref>. A running VM's port (its live XML's <target dev>) that no binding lists
+    has no filter in force, whatever the definition says."""
+    if not v.running or h.platform != "kvm-libvirt" or not i.target_dev or not i.filter:
+        return None
+    bound = _bindings(h)
+    if not bound.known or i.target_dev in bound.get():
+        return None
+    return (
+        f"filter {i.filter!r} is in its definition, but no nwfilter binding holds its port "
+        f"{i.target_dev} (virConnectListAllNWFilterBindings): no filter is in force there"
+    )
 
 
 def _host_segment_addresses(

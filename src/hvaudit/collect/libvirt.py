@@ -2,7 +2,8 @@
 
 The libvirt calls it makes are exactly these: open (read-only unless --secure-xml), getType,
 getLibVersion, getHostname, getCapabilities, getInfo, listAllDomains (all, autostart, running
-and persistent), XMLDesc of each domain (and of a running one's persistent definition), listAllNetworks + XMLDesc, listAllNWFilters + XMLDesc, listAllSecrets + XMLDesc (a
+and persistent), XMLDesc of each domain (and of a running one's persistent definition), listAllNetworks + XMLDesc, listAllNWFilters + XMLDesc, listAllNWFilterBindings + portDev,
+filterName and XMLDesc (the filters in force on running VMs' ports), listAllSecrets + XMLDesc (a
 secret's metadata, never its value), listAllStoragePools + XMLDesc.
 Secrets are redacted by the bundle writer before anything is stored (`hvaudit.redact`): console
 passwords become a marker, and so do inline secrets, cookies and secret QEMU arguments.
@@ -183,6 +184,13 @@ class LibvirtCollector:
         self._objects(
             libvirt,
             writer,
+            "nwfilter-bindings",
+            "virConnectListAllNWFilterBindings",
+            lambda: conn.listAllNWFilterBindings(0),
+        )
+        self._objects(
+            libvirt,
+            writer,
             "secrets",
             "virConnectListAllSecrets",
             lambda: conn.listAllSecrets(0),
@@ -297,7 +305,12 @@ class LibvirtCollector:
             return
         index = []
         for i, obj in enumerate(objects):
-            name = obj.UUIDString() if kind == "secrets" else obj.name()
+            if kind == "secrets":
+                name = obj.UUIDString()
+            elif kind == "nwfilter-bindings":
+                name = obj.portDev()  # a binding is named by the port it filters
+            else:
+                name = obj.name()
             path = f"libvirt/{kind}/{i:05d}-{safe_name(name)}.xml"
             try:
                 xml = obj.XMLDesc(0)
@@ -307,6 +320,11 @@ class LibvirtCollector:
                 continue
             writer.add(path, xml.encode(), origin=f"{call} XMLDesc")
             entry: dict[str, Any] = {"name": name, "file": path}
+            if kind == "nwfilter-bindings":
+                try:
+                    entry["filter"] = obj.filterName()
+                except (libvirt.libvirtError, *_UNDECODABLE):
+                    pass
             if kind in ("networks", "pools"):
                 try:
                     entry["active"] = bool(obj.isActive())

@@ -10619,6 +10619,26 @@ def _rule_priority(text: str | None) -> int:
     return value if -1000 <= value <= 1000 else 500
 
 
+def _nwfilter_bindings(bundle: Bundle) -> Fact[dict[str, str]]:
+    """The nwfilter bindings the daemon listed: port device -> the filter bound to it
+    (virNWFilterBindingGetPortDev, virNWFilterBindingGetFilterName: libvirt-nwfilter,
+    "binding between a network filter and a network port device"); unavailable where the
+    driver has none (the test driver) or the collector did not list them (R29N-5)."""
+    index = bundle.entry("libvirt/nwfilter-bindings/index.json")
+    if index is None:
+        return Fact.unavailable("nwfilter bindings were not collected")
+    if index.status == "unavailable":
+        return Fact.unavailable(index.reason, Source(index.path))
+    if index.status != "ok":
+        return Fact.failed(index.reason, Source(index.path))
+    try:
+        rows = json.loads(bundle.text(index.path)).get("nwfilter-bindings", [])
+        out = {str(b["name"]): str(b.get("filter") or "") for b in rows if b.get("name")}
+    except (ValueError, TypeError, AttributeError, KeyError, InputError) as exc:
+        return Fact.failed(f"unreadable nwfilter binding list: {exc}", Source(index.path))
+    return Fact.of(out, Source(index.path))
+
+
 def _nwfilters(
     bundle: Bundle, index_path: str
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, NwFilter]]:
@@ -10956,6 +10976,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
             lh.nwfilters = Fact.of(defs, Source(index.path))
         except InputError as exc:
             lh.nwfilters = Fact.failed(str(exc), Source(index.path))
+    lh.nwfilter_bindings = _nwfilter_bindings(bundle)
     try:
         lh.secrets = _secrets(bundle)
     except InputError as exc:
