@@ -2546,7 +2546,9 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
     on which Stefan Berger noted "the file backend does not lock access to the TPM state file
     like the dir backend does", both read with `search` / `read_file`): two VMs that name one
     state run one TPM, its endorsement key and sealed secrets included, as two VMs on one
-    external socket do: a fail (R14-6, was "per-VM emulated TPM (swtpm)")."""
+    external socket do: a fail (R14-6, was "per-VM emulated TPM (swtpm)"). Such a state is
+    compared with the VMs read only: beside a guest whose definition was not read, the pass is
+    a question whether that guest names it too (unread_peers, R29D-4)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     shared: dict[tuple[str, str], list[str]] = {}
     for v in ctx.deployment.vms:
@@ -2620,12 +2622,20 @@ def vtpm(ctx: Context) -> Iterator[Outcome]:
                 "changed in place).",
             )
         elif "emulator" in v.tpm_backends:
-            yield passed(
+            outcome = passed(
                 s,
                 "per-VM emulated TPM (swtpm"
                 + (", tpmstate0)" if platform == "proxmox-ve" else ")"),
                 v.source,
             )
+            if v.tpm_state_paths:
+                # a state the definition names is unique among the VMs read only (R29D-4)
+                outcome = unread_peers(
+                    outcome,
+                    hosts[v.host],
+                    f"name its TPM state {', '.join(v.tpm_state_paths)} too",
+                )
+            yield outcome
         elif "external" in v.tpm_backends:
             socks = ", ".join(v.tpm_external_sockets)
             others = sorted(
