@@ -946,7 +946,14 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
         "5.1 or later, where it has no effect.",
     },
     platforms=VM_PLATFORMS,
-    peers=("shared_memory_files", "raw_hypervisor_arguments", "disks", "boot_files"),
+    peers=(
+        "shared_memory_files",
+        "private_memory_files",
+        "shmem_files",
+        "raw_hypervisor_arguments",
+        "disks",
+        "boot_files",
+    ),
 )
 @qemu_config_unread("an ivshmem device (a [device] of driver ivshmem-plain or ivshmem-doorbell)")
 @raw_arguments_unseen(
@@ -2509,7 +2516,7 @@ def _running_executable(h: Host, v: Vm) -> tuple[int, str] | None:
         "needs a key provider in vCenter).",
     },
     platforms=VM_PLATFORMS,
-    peers=("tpm_external_sockets", "raw_hypervisor_arguments"),
+    peers=("tpm_external_sockets", "tpm_state_paths", "raw_hypervisor_arguments"),
 )
 def vtpm(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 HY-SR-1: "To extend [the chain of trust] to guest VMs, the hypervisor should expose
