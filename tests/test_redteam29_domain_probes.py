@@ -36,6 +36,17 @@ Findings:
   failure without a collection error, and the parser skipped it. Now each pass and n/a of that
   VM is a question about its persistent definition (engine._next_unread), and the collector
   records the failure as a collection error.
+- R29D-4 (false pass) HVA-065: R29D-1's class in the TPM check: an emulated TPM whose
+  definition names its own state (libvirt 10.x `<backend type='emulator'><source type='file'
+  path=...>`) passed "per-VM emulated TPM (swtpm)" beside a refused domain, which may name
+  the same state (R14-6: one TPM for both). Now a question (unread_peers); a TPM on swtpm's
+  default per-uuid state keeps its pass.
+- R29D-5 (false pass) HVA-057, HVA-065: the checks read fields of the other VMs that they did
+  not declare in `peers` (HVA-057: private_memory_files, shmem_files; HVA-065:
+  tpm_state_paths), so where the running VMs' persistent definitions changed only those
+  fields, the engine skipped the worlds where one VM restarts alone (engine._judged) and
+  passed vma "no <shmem> device" although, restarted alone beside vmb's running <shmem>, it
+  maps that file and reads vmb's writes. Both declare them now.
 
 Held (kept as tests):
 - a VM with a dynamic label and no file of its own keeps its HVA-044 pass beside a refused
@@ -46,9 +57,13 @@ Held (kept as tests):
 
 Probed by script, not kept (the verdict was right): vhost-user and vDPA interfaces with a
 <bandwidth> (still asked: libvirt applies none to them); `<interface type='null'>` and 'vds'
-(ESX driver types, left as "cannot be shaped"); HVA-031 on a UDP tunnel with a loopback peer.
+(ESX driver types, left as "cannot be shaped"); HVA-031 on a UDP tunnel with a loopback peer;
+HVA-049 on <cpu mode='maximum'>, host-model and a feature vmx of policy require, force,
+optional and disable; HVA-239 SPICE clipboard/file-transfer defaults and qemu-vdagent with and
+without <clipboard>; HVA-056 TPM passthrough; HVA-059 LUN defaults, rawio and vhost-scsi;
+HVA-091 fifo and batch <vcpusched>; all right.
 
-Tally: 3 findings (false pass 3, with a false n/a in 2 of them), 11 tests, 8 failed on main
+Tally: 5 findings (false pass 5, with a false n/a in 2 of them), 13 tests, 10 failed on main
 before the fixes.
 
 Leads left: plain SEV without SEV-ES (`<launchSecurity type='sev'>` whose policy lacks the ES
@@ -67,10 +82,13 @@ import time
 import uuid as uuidlib
 from pathlib import Path
 
+import pytest
+
 from conftest import (
     HARDENED_HOST,
     ReplayRunner,
     _replay_secmodel,
+    build_bundle,
     domain_xml,
     from_qemu_driver,
     messages,
@@ -78,10 +96,12 @@ from conftest import (
     run_assessment,
     write_node,
 )
-from hvaudit.bundle import BundleWriter
+from hvaudit.bundle import Bundle, BundleWriter
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
-from hvaudit.engine import Assessment
+from hvaudit.engine import Assessment, assess
+from hvaudit.parse import build_deployment
+from hvaudit.profile import load_profile
 
 REFUSED_UUID = "7d3b1c2a-0000-4000-8000-0000000000aa"
 REFUSED = "access denied: 'domain' read-secure"
@@ -107,10 +127,13 @@ def _scan(
     refused: bool = False,
     next_failed: bool = False,
     host: dict[str, object] | None = None,
+    edit: tuple[str, str] | None = None,
 ) -> Assessment:
     """The hardened host with web01 (`body`), collected by the real collector as a QEMU-driver
     daemon's; `refused` adds a domain whose XML the daemon refused, `next_failed` makes the read
-    of web01's persistent definition fail, each recorded as collect/libvirt.py records it."""
+    of web01's persistent definition fail, each recorded as collect/libvirt.py records it;
+    `edit` (old, new) rewrites web01's collected XML as a newer daemon reports it (an element the
+    test driver of libvirt 9.0 drops)."""
     uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml", [domain_xml("web01", body)])
     writer = BundleWriter(
         tmp_path / f"b-{time.monotonic_ns()}",
@@ -118,6 +141,13 @@ def _scan(
         platform="kvm-libvirt",
     )
     LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    if edit is not None:
+        path = f"libvirt/domains/{WEB01}.xml"
+        text = writer.files.pop(path).decode()
+        writer.entries.pop(path)
+        assert writer.root is not None and edit[0] in text
+        (writer.root / path).unlink()
+        writer.add(path, text.replace(*edit).encode(), origin="virDomainGetXMLDesc")
     if refused:
         path = f"libvirt/domains/{REFUSED_UUID}.xml"
         writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=REFUSED)
@@ -366,3 +396,80 @@ def test_read_persistent_definition_keeps_the_verdicts(tmp_path: Path) -> None:
     a = _scan(tmp_path, f"<devices>{DISK}</devices>")
     assert outcomes(a, "HVA-044") == {"web01": "pass"}
     assert outcomes(a, "HVA-031") == {"web01": "not_applicable"}
+
+
+TPM = "<devices><tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>"
+#: libvirt 10.x's own state location of an emulated TPM (formatdomain, "TPM device": <source
+#: type='file' path=...>), which the 9.0 test driver drops
+TPM_STATE = (
+    "<backend type='emulator' version='2.0'/>",
+    "<backend type='emulator' version='2.0'><source type='file' path='/srv/tpm/web01'/></backend>",
+)
+
+
+def test_named_tpm_state_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R29D-4, HVA-065. A TPM state the definition names is compared with the other VMs'
+    (R14-6: two VMs naming one state run one TPM): the refused domain may name it too. The
+    default state (swtpm's per-uuid directory) is the VM's alone and keeps its pass."""
+    a = _scan(tmp_path, TPM, refused=True, edit=TPM_STATE)
+    assert outcomes(a, "HVA-065") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-065")["web01"] == (
+        "per-VM emulated TPM (swtpm); not compared with the guests whose definition was not "
+        f"read, any of which may name its TPM state /srv/tpm/web01 too: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, TPM, edit=TPM_STATE), "HVA-065") == {"web01": "pass"}
+    assert outcomes(_scan(tmp_path, TPM, refused=True), "HVA-065") == {
+        "web01": "pass",
+        REFUSED_UUID: "error",
+    }
+
+
+NUMA = (
+    "<maxMemory slots='4' unit='MiB'>4096</maxMemory><cpu><numa><cell id='0' cpus='0' "
+    "memory='1024' unit='MiB'/></numa></cpu>"
+)
+#: an nvdimm mapped private over the file an ivshmem-plain <shmem name='chan'> maps shared
+#: (QEMU driver: mem-path /dev/shm/chan, share=on; hvaudit.checks.guest.no_shared_memory)
+NVDIMM = (
+    "<memory model='nvdimm' access='private'><source><path>/dev/shm/chan</path></source>"
+    "<target><size unit='MiB'>128</size><node>0</node></target></memory>"
+)
+SHMEM = "<shmem name='chan'><model type='ivshmem-plain'/><size unit='M'>4</size></shmem>"
+
+
+def test_next_start_alone_beside_a_shmem_peer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R29D-5, HVA-057. vma's persistent definition adds an nvdimm mapped private over
+    /dev/shm/chan; vmb runs with <shmem name='chan'> (that file, mapped shared) and its
+    persistent definition drops it. Both starting at once share nothing, but vma restarted
+    alone reads what vmb writes (engine._next_worlds' rolling restart). HVA-057 reads the other
+    VMs' private mappings and <shmem> files without naming them in `peers`, so the engine
+    took the changed fields (private_memory_files, shmem_files) for none it reads, skipped the
+    rolling-restart worlds and passed vma "no <shmem> device"."""
+    import libvirt
+
+    running = [
+        domain_xml("vma", f"{NUMA}<devices></devices>"),
+        domain_xml("vmb", f"<devices>{SHMEM}</devices>"),
+    ]
+    redefined = [
+        domain_xml("vma", f"{NUMA}<devices>{NVDIMM}</devices>"),
+        domain_xml("vmb", "<devices></devices>"),
+    ]
+    uri = write_node(tmp_path / "n.xml", running)
+    conn = libvirt.open(uri)
+    for xml in redefined:
+        conn.defineXML(xml)
+    monkeypatch.setattr(libvirt, "open", lambda name=None: conn)
+    monkeypatch.setattr(libvirt, "openReadOnly", lambda name=None: conn)
+    bundle = build_bundle(tmp_path, uri, HARDENED_HOST)
+    deployment, problems = build_deployment(Bundle.open(bundle))
+    assert sorted(v.name for v in deployment.next_boot.values()) == ["vma", "vmb"]
+    a = assess(deployment, problems, load_profile())
+    assert outcomes(a, "HVA-057") == {"vma": "fail", "vmb": "fail"}
+    assert messages(a, "HVA-057")["vma"] == (
+        "at its next start while the other VMs run as they run now (its persistent definition "
+        "differs from the running VM): inter-VM shared memory: /dev/shm/chan (mapped private "
+        "here, which reads what VM(s) vmb write into it shared)"
+    )
