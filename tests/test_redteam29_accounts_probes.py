@@ -65,6 +65,11 @@ Findings (R29A-n):
   staff likewise. Now `stat -L` of the four paths is collected: others' read bit counts every
   user, a group's read bit its members, an owner other than root counts, and a path stat could
   not reach is an error.
+- R29A-7 (question) HVA-142: dockerd's socket group given as a number (`-G 50`,
+  `--group=50`, daemon.json "group": "50") was looked up as a group named "50" and asked
+  ("the members of %50 are not in the evidence"), though moby daemon/listeners/group_unix.go
+  lookupGID takes the group of that name, else the number as the gid, and /etc/group gives gid
+  50 to staff (bob, carol). Now a number no group is named is its gid's group: a fail with 4.
 
 Held (kept as tests): tcp_address with the CRI plugin's TCP service left off (the default), with
 a client CA, or with the CRI plugin in disabled_plugins adds no one; a transient docker.service (the running boot's
@@ -72,8 +77,9 @@ only) and a disabled one add no one; a stopped docker-tcp.socket disabled or mas
 one; a dockerd without TLS, with --tlsverify, or with an explicit unix -H (no default host)
 adds no one; root's podman service on a unix URI and a rootless one on TCP add no one; k3s.yaml at its default 0600 root:root adds no one.
 
-Tally: 6 findings (6 false passes); 31 cases, 18 failed on main before the fixes (R29A-1: 3,
-R29A-2: 2, R29A-3: 4, R29A-4: 3, R29A-5: 2, R29A-6: 4), 13 held.
+Tally: 7 findings (6 false passes, 1 question the evidence answered); 34 cases, 21 failed on
+main before the fixes (R29A-1: 3, R29A-2: 2, R29A-3: 4, R29A-4: 3, R29A-5: 2, R29A-6: 4,
+R29A-7: 3), 13 held.
 """
 
 from __future__ import annotations
@@ -377,3 +383,23 @@ def test_kubeconfig_stat_unreachable(host_scan) -> None:
         "stat'ed (exit status 1: stat: cannot statx '/etc/rancher/k3s/k3s.yaml': Permission "
         "denied): the groups that may read them are unknown",
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "conf"),
+    [("-H fd:// -G 50", None), ("-H fd:// --group=50", None), ("-H fd://", '{"group": "50"}')],
+    ids=["flag", "long-flag", "daemon-json"],
+)
+def test_dockerd_numeric_group(host_scan, argv: str, conf: str | None) -> None:
+    """R29A-7 (question) HVA-142. dockerd's socket group given as a number is that gid where
+    no group bears the name (moby daemon/listeners/group_unix.go lookupGID: the group named so
+    first, then `strconv.Atoi(name)` as the gid). `-G 50` was looked up as a group named "50"
+    and asked "the members of %50 are not in the evidence", though /etc/group gives gid 50 to
+    staff (bob, carol): the answer was in the evidence."""
+    over: dict[str, object] = {
+        **BASE,
+        "processes": (PS + f"  900 root     /usr/bin/dockerd {argv}\n", 0),
+    }
+    if conf is not None:
+        over["/etc/docker/daemon.json"] = conf
+    assert _142(host_scan(over)) == FAIL4

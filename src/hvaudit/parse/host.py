@@ -2748,6 +2748,12 @@ def _host_sections(spec: str) -> list[tuple[str, str]]:
     return out
 
 
+def _group_names(ev: HostEvidence) -> set[str]:
+    """The names /etc/group holds."""
+    got = ev.get(_file("/etc/group"))
+    return {name for name, _, _, _ in _nss_entries(got.text if got.state == "ok" else "", 4)}
+
+
 def _gid_names(ev: HostEvidence) -> dict[str, str]:
     """gid -> the first /etc/group name with it."""
     got = ev.get(_file("/etc/group"))
@@ -3760,6 +3766,10 @@ def _container_daemon_groups(
             conf_data = _daemon_json(conf.text if conf.state == "ok" else "")
             json_group = conf_data.get("group")
             group = flag or (json_group if isinstance(json_group, str) else "") or group
+            if digits(group) and group not in _group_names(ev):
+                # moby daemon/listeners/group_unix.go lookupGID: the group of that name, else
+                # the number as a gid (R29A-7)
+                group = _gid_names(ev).get(str(int(group)), group)
             json_hosts = conf_data.get("hosts")
             hosts = _pflag_values(words, "-H", "--host") + [
                 h
