@@ -70,6 +70,14 @@ Findings (R29A-n):
   ("the members of %50 are not in the evidence"), though moby daemon/listeners/group_unix.go
   lookupGID takes the group of that name, else the number as the gid, and /etc/group gives gid
   50 to staff (bob, carol). Now a number no group is named is its gid's group: a fail with 4.
+- R29A-8 (false pass) HVA-142: Pacemaker's haclient group counted no one. Red Hat,
+  "Configuring and managing high availability clusters" 20.2: "When ACLs are not enabled, any
+  user who is a member of the group haclient on all nodes has full local read/write access to
+  the cluster configuration"; "root and hacluster user accounts always have full access ...
+  even when ACLs are enabled". The cluster configuration defines resources whose agents
+  pacemaker-execd runs as root (ocf:heartbeat:anything runs any binfile). bob in haclient
+  passed "2 administrative principal(s)". Now haclient is an administrative group
+  (ADMIN_GROUPS), hacluster (its primary member) counted with it.
 
 Held (kept as tests): tcp_address with the CRI plugin's TCP service left off (the default), with
 a client CA, or with the CRI plugin in disabled_plugins adds no one; a transient docker.service (the running boot's
@@ -77,9 +85,9 @@ only) and a disabled one add no one; a stopped docker-tcp.socket disabled or mas
 one; a dockerd without TLS, with --tlsverify, or with an explicit unix -H (no default host)
 adds no one; root's podman service on a unix URI and a rootless one on TCP add no one; k3s.yaml at its default 0600 root:root adds no one.
 
-Tally: 7 findings (6 false passes, 1 question the evidence answered); 34 cases, 21 failed on
+Tally: 8 findings (7 false passes, 1 question the evidence answered); 36 cases, 23 failed on
 main before the fixes (R29A-1: 3, R29A-2: 2, R29A-3: 4, R29A-4: 3, R29A-5: 2, R29A-6: 4,
-R29A-7: 3), 13 held.
+R29A-7: 3, R29A-8: 2), 13 held.
 """
 
 from __future__ import annotations
@@ -403,3 +411,39 @@ def test_dockerd_numeric_group(host_scan, argv: str, conf: str | None) -> None:
     if conf is not None:
         over["/etc/docker/daemon.json"] = conf
     assert _142(host_scan(over)) == FAIL4
+
+
+HACLUSTER = "hacluster:x:189:189:cluster user:/var/lib/pacemaker:/sbin/nologin\n"
+
+
+@pytest.mark.parametrize(
+    ("group_line", "expected"),
+    [
+        (
+            "haclient:x:189:bob\n",
+            ("fail", "4 administrative principal(s) (limit 3): alice, bob, hacluster, root"),
+        ),
+        # Pacemaker's own account (haclient its primary group) counts by itself
+        (
+            "haclient:x:189:\n",
+            ("pass", "3 administrative principal(s) (limit 3): alice, hacluster, root"),
+        ),
+    ],
+    ids=["member", "hacluster-only"],
+)
+def test_pacemaker_haclient(host_scan, group_line: str, expected: tuple[str, str]) -> None:
+    """R29A-8 (false pass) HVA-142. Pacemaker (the usual HA manager of KVM guests,
+    ocf:heartbeat:VirtualDomain): Red Hat's "Configuring and managing high availability
+    clusters", 20.2 "Setting local permissions using ACLs": "By default, ACLs are not enabled.
+    When ACLs are not enabled, any user who is a member of the group haclient on all nodes has
+    full local read/write access to the cluster configuration ... root and hacluster user
+    accounts always have full access to the cluster configuration, even when ACLs are
+    enabled". Whoever writes the cluster configuration defines resources whose agents
+    pacemaker-execd runs as root (ocf:heartbeat:anything runs the binfile it is given), and
+    every VM's placement. bob in haclient passed "2 administrative principal(s)"."""
+    over = {
+        **BASE,
+        "/etc/passwd": BASE["/etc/passwd"] + HACLUSTER,
+        "/etc/group": BASE["/etc/group"] + group_line,
+    }
+    assert _142(host_scan(over)) == expected

@@ -125,10 +125,17 @@ NON_LOGIN_SHELLS = ("nologin", "false", "sync", "halt", "shutdown", "true")
 #: /usr/bin/nologin; coreutils false and true, sync; systemd's halt and shutdown), merged /usr
 #: or not.
 SYSTEM_BIN_DIRS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin")
-ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt", "disk")
+ADMIN_GROUPS = ("sudo", "wheel", "admin", "libvirt", "disk", "haclient")
 """Groups whose members are root-equivalent on a hypervisor: sudo's, libvirt's and disk ("Raw
 access to disks. Mostly equivalent to root access", Debian wiki SystemGroups; on a hypervisor the
-disks are every VM's storage too)."""
+disks are every VM's storage too), and Pacemaker's haclient (Red Hat, "Configuring and managing
+high availability clusters" 20.2: "When ACLs are not enabled, any user who is a member of the
+group haclient on all nodes has full local read/write access to the cluster configuration";
+"root and hacluster user accounts always have full access ... even when ACLs are enabled"):
+the cluster configuration defines resources whose agents pacemaker-execd runs as root
+(ocf:heartbeat:anything runs any binfile), so its writers are root, hacluster (haclient's
+primary member) among them (R29A-8). The CIB's enable-acl is not read: ACLs that narrow
+haclient's members are not weighed (at worst a wrong fail)."""
 #: Container daemons whose socket group is root-equivalent: (daemon, group).
 PKEXEC_ACTION = "org.freedesktop.policykit.exec"
 """pkexec's polkit action: whoever it is granted to runs any program as root (pkexec(1))."""
