@@ -50,6 +50,13 @@ Findings (R29L-n):
   -EEXIST; found with `find_string`), so auditd's log holds none of the records. Now a question
   naming the receiver (it may keep or ship them); R26L-2's `pid 0` stays a fail, the listed
   auditd's pid a pass (held there).
+- R29L-6 (false pass) HVA-200: a stream driver named in another case (`StreamDriver="GTLS"`,
+  `DefaultNetstreamDriver="Ossl"`, `$ActionSendStreamDriver GTLS`) counted as TLS (hvaudit
+  lower-cased it). rsyslog loads the driver by the name as written: runtime/netstrms.c loadDrvr
+  builds "lmnsd_<name>" (SetDrvrName keeps it as given), runtime/obj.c FindObjInfo compares
+  with strcmp and runtime/modules.c Load() dlopens lmnsd_<name>.so, while the drivers are
+  installed as lmnsd_gtls.so, lmnsd_ossl.so, lmnsd_mbedtls.so: nothing is sent. Now a fail;
+  parameter names stay case-insensitive (held).
 
 Held (kept as tests): `builtin:omfwd` before the action on 8.2608.0, for action() and a
 legacy `@@` selector; the action's CAFile on 8.2108.0; ossl CAExtraFiles (action) on 8.2608.0;
@@ -57,13 +64,13 @@ global CAExtraFiles on 8.2210.0; mbedtls with a global CA on 8.2512.0; gtls CAEx
 8.2302.0 (ignored there); R29L-4: the gtls package installed while the others are missing; no
 rsyslog package (then the release is unknown: the expiry question).
 
-Probed by script: the 26 inputs kept here (module name, release, order and repetition; each
+Probed by script: the 30 inputs kept here (module name, release, order and repetition; each
 CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files;
-driver packages; the audit receiver).
+driver packages; the audit receiver; driver name case).
 
-Tally: 5 findings, 5 false passes; 26 tests in 5 functions, 17 failed on main before the fix
+Tally: 6 findings, 6 false passes; 30 tests in 6 functions, 20 failed on main before the fix
 (3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 5; 44daa32:
-R29L-5 2 of 2; the 9 held pass there too).
+R29L-5 2 of 2; db3e30f: R29L-6 3 of 4; the 10 held pass there too).
 
 Leads left: see the report.
 """
@@ -420,3 +427,56 @@ def test_audit_records_handed_to_another_program_are_asked(
         f"audit_level = 2, auditd running, but the kernel hands the audit records to {receiver}, "
         "not to auditd (`auditctl -s` pid): auditd's log holds none of libvirt's"
     )
+
+
+def _case(driver: str) -> str:
+    return (
+        f"logs forwarded without authenticated TLS to logs.example.internal (stream driver "
+        f"'{driver}': rsyslog loads driver modules by the name as written (lmnsd_{driver}), and "
+        f"only lmnsd_{driver.lower()} exists, so it fails every connection and sends nothing)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        ([GLOBAL_CA, OMFWD.format(driver="GTLS", extra="")], "fail", _case("GTLS")),
+        (
+            [
+                'global(DefaultNetstreamDriver="Ossl")',
+                GLOBAL_CA,
+                'action(type="omfwd" target="logs.example.internal" port="6514" protocol="tcp" '
+                'StreamDriverMode="1")',
+            ],
+            "fail",
+            _case("Ossl"),
+        ),
+        (
+            [
+                GLOBAL_CA,
+                "$ActionSendStreamDriver GTLS",
+                "$ActionSendStreamDriverMode 1",
+                "*.* @@logs.example.internal:6514",
+            ],
+            "fail",
+            _case("GTLS"),
+        ),
+        # held: the parameter's name in any case, its value as the module is named
+        (
+            [
+                GLOBAL_CA,
+                OMFWD.format(driver="gtls", extra="").replace("StreamDriver=", "STREAMDRIVER="),
+            ],
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=["action", "global-default", "legacy", "name-case"],
+)
+def test_stream_driver_names_are_case_sensitive(
+    host_scan, lines: list[str], status: str, message: str
+) -> None:
+    """R29L-6: rsyslog loads lmnsd_<name> by the name as written; `GTLS` loads nothing."""
+    a = _scan(host_scan, lines, "8.2302.0-1+deb12u1")
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == message

@@ -99,6 +99,17 @@ UNKNOWN_AUTH = (
     "StreamDriverAuthMode '{}', which no TLS driver knows: rsyslog fails every connection and "
     "sends nothing"
 )
+#: A stream driver is loaded by the name the configuration gives, as written: runtime/netstrms.c
+#: loadDrvr builds "lmnsd_<name>" from it (SetDrvrName keeps it as given), runtime/obj.c
+#: FindObjInfo compares object names with strcmp and runtime/modules.c Load() dlopens
+#: "<moddir>/lmnsd_<name>.so"; the drivers are installed as lmnsd_gtls.so, lmnsd_ossl.so and
+#: lmnsd_mbedtls.so, so `StreamDriver="GTLS"` loads nothing and every connection fails (R29L-6).
+#: (omfwd's parameter names are case-insensitive, its values are not.)
+DRIVER_CASE = (
+    "stream driver '{driver}': rsyslog loads driver modules by the name as written "
+    "(lmnsd_{driver}), and only lmnsd_{lower} exists, so it fails every connection and sends "
+    "nothing"
+)
 #: The TLS drivers know modes 0 (plain) and 1 (TLS) only: nsd_gtls.c, nsd_ossl.c and
 #: nsd_mbedtls.c SetMode refuse any other ("error: driver mode %d not supported",
 #: RS_RET_INVALID_DRVR_MODE), and omfwd.c's connection setup stops at
@@ -594,7 +605,7 @@ def rsyslog_forwarding(
             if kind == "object:global":
                 params = _params(body)
                 if "defaultnetstreamdriver" in params:
-                    default_driver = _value(params["defaultnetstreamdriver"]).lower()
+                    default_driver = _value(params["defaultnetstreamdriver"])
                 if "compatibility.defaults.secure" in params:
                     strict = _value(params["compatibility.defaults.secure"]).lower() == "strict"
                 trust.ca = trust.ca or "defaultnetstreamdrivercafile" in params
@@ -648,13 +659,13 @@ def rsyslog_forwarding(
                 elif name == "omitlocallogging" and word.lower() == "on":
                     inputs.append("-imuxsock")
                 elif name == "defaultnetstreamdriver":
-                    default_driver = word.lower() or None
+                    default_driver = word or None
                 elif name == "defaultnetstreamdrivercafile" and word:
                     trust.ca = True
                 elif name == "netstreamdrivercaextrafiles" and word:
                     trust.extra = True
                 elif name == "actionsendstreamdriver":
-                    legacy.driver = word.lower() or None
+                    legacy.driver = word or None
                 elif name == "actionsendstreamdrivermode":
                     legacy.mode, legacy.mode_set = _mode(word) or 0, True
                 elif name == "actionsendstreamdriverauthmode":
@@ -897,7 +908,7 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
     return _Pending(
         name or "(unnamed)",
         _value(params.get("protocol", "udp")).lower() == "tcp",
-        _value(driver).lower() if driver is not None else None,
+        _value(driver) if driver is not None else None,
         mode or 0,
         mode is not None,
         _value(auth).lower() if auth is not None else None,
@@ -1039,7 +1050,9 @@ def _judge_tls(
     trust: _Trust | None = None,
 ) -> RsyslogDestination:
     driver = p.driver or default_driver or "ptcp"
-    tls_driver = driver in TLS_DRIVERS
+    # glbl.c glblIsTlsCapableNetstrmDrvr compares with strcasecmp (the strict defaults), but
+    # the driver is loaded by its name as given (DRIVER_CASE)
+    tls_driver = driver.lower() in TLS_DRIVERS
     mode = 1 if (strict and p.tcp and tls_driver and not p.mode_set) else p.mode
     if not p.tcp:
         why = " (UDP: omfwd's protocol defaults to udp, which has no TLS)" if p.tls_asked else ""
@@ -1051,6 +1064,9 @@ def _judge_tls(
         return RsyslogDestination(p.name + why, False)
     if mode != 1:
         return RsyslogDestination(f"{p.name} ({UNKNOWN_MODE.format(mode)})", False)
+    if driver not in TLS_DRIVERS:
+        why = DRIVER_CASE.format(driver=driver[:20], lower=driver.lower())
+        return RsyslogDestination(f"{p.name} ({why})", False)
     if p.auth is not None and p.auth not in AUTH_MODES:
         return RsyslogDestination(f"{p.name} ({UNKNOWN_AUTH.format(p.auth[:40])})", False)
     if p.auth == "anon":
