@@ -51,6 +51,10 @@ Findings (R29F-n):
   starts its service on the first connection and passes it the socket. Now the listing names
   the socket's unit and services (_socket_units, Listener.units) and HVA-210 knows ssh, sshd,
   libvirtd(-tcp/-tls), virtproxyd(-tcp/-tls) and cockpit by them (SOCKET_UNIT_SERVICES).
+  Where the listing was not read (a bundle older than R28A-1's probe, systemctl not
+  answering), a socket systemd holds on every address on a port hvaudit cannot name is a
+  question naming the listing, not a pass (test_checks_host's rpcbind case now gives the
+  listing that names rpcbind.socket).
 """
 
 from __future__ import annotations
@@ -471,3 +475,15 @@ def test_socket_unit_names_the_service_systemd_holds_a_port_for(
     rpcbind's socket, or a unit whose only address is a file path, keep the pass."""
     a = host_scan({"listeners": _held(port), "socket-activations": (f"{row}\n", 0)})
     assert (outcomes(a, "HVA-210")["hv1"], messages(a, "HVA-210")["hv1"]) == expected
+
+
+def test_socket_systemd_holds_with_no_listing_is_a_question(host_scan: Any) -> None:
+    """R29F-4, an older bundle: no `systemctl list-sockets`, systemd holding 0.0.0.0:2222, and
+    `sshd -T` saying port 22. Which service that socket starts is not in the evidence: a
+    question naming the listing (was a pass)."""
+    a = host_scan({"listeners": _held(2222)})
+    assert (outcomes(a, "HVA-210")["hv1"], messages(a, "HVA-210")["hv1"]) == (
+        "manual",
+        "socket(s) systemd holds on every address for a service the evidence does not name: "
+        "tcp/2222 (`systemctl list-sockets` not read)",
+    )

@@ -784,9 +784,11 @@ class Listener:
     """The interface the socket is bound to (SO_BINDTODEVICE, or the scope of a link-local
     address): `ss` prints it after the address as ADDR%IFNAME (iproute2 ss.c sock_addr_print);
     None when it is bound to none."""
-    units: tuple[str, ...] = ()
+    units: tuple[str, ...] | None = None
     """For a socket systemd holds: the socket unit listening on its port and the services it
-    activates (`systemctl list-sockets` UNIT, ACTIVATES), empty when not listed."""
+    activates (`systemctl list-sockets` UNIT, ACTIVATES), empty when the listing shows none;
+    None when the listing was not read (an older bundle, systemctl not answering) or for a
+    socket systemd does not hold."""
 
     @property
     def loopback(self) -> bool:

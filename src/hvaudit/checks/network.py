@@ -137,7 +137,7 @@ def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
         return f"{service} socket held by systemd ({lst.protocol}/{lst.port})"
     if lst.process == "systemd" and lst.port in ssh_ports:
         return f"sshd socket held by systemd ({lst.protocol}/{lst.port})"
-    for unit in lst.units if lst.process == "systemd" else ():
+    for unit in (lst.units or ()) if lst.process == "systemd" else ():
         # the socket unit that listens on the port, or a service it activates (R29F-4)
         by_unit = SOCKET_UNIT_SERVICES.get(unit.split("@")[0].rsplit(".", 1)[0])
         if by_unit is not None:
@@ -1605,7 +1605,12 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     Proxmox VE's vmbr0) that holds a host address and carries a VM is such a way in too: its
     guests send to any host address through the host's address there (R23N-1). The input
     policy counts as it is for what arrives on the guests' bridge: an accept on another input
-    interface (`iifname "eno3" accept`) takes none of their packets (R24N-4)."""
+    interface (`iifname "eno3" accept`) takes none of their packets (R24N-4).
+
+    A socket systemd holds is its service's (systemd.socket(5)): the socket unit listening on
+    its port and the services it activates (`systemctl list-sockets`) name it on any port
+    (R29F-4); where that listing was not read (an older bundle), one on every address on a port
+    hvaudit cannot name is a question, not a pass."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
@@ -1842,6 +1847,28 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 asks.append(f"listening on 127/8: {', '.join(local4)}; {scope.why_unread()}")
                 refs += scope.sources
                 questions.append(LOCALNET_QUESTION)
+            if unheld := sorted(
+                {
+                    f"{lst.protocol}/{lst.port}"
+                    for lst, name in named
+                    if name is None
+                    and lst.process == "systemd"
+                    and lst.units is None
+                    and (lst.address in ("*", "[::]", "::") or is_every_address(lst.address))
+                }
+            ):
+                # which service a socket systemd holds on another port starts is in the
+                # socket units' listing, not read (R29F-4)
+                asks.append(
+                    f"socket(s) systemd holds on every address for a service the evidence "
+                    f"does not name: {_first(unheld)} (`systemctl list-sockets` not read)"
+                )
+                questions.append(
+                    f"Does any socket systemd holds on {_first(unheld)} on host {h.name} start a "
+                    "management service (sshd, libvirt's daemons, a web console)? Evidence: "
+                    "`systemctl list-sockets --full` on the host (the UNIT and ACTIVATES of each "
+                    "LISTEN address). Pass: none does; fail: one does, listening on every address."
+                )
             if near_v and not vf.known:
                 # the listeners a vsock guest reaches are not known (R21V-2)
                 mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
