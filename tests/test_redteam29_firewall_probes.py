@@ -55,6 +55,14 @@ Findings (R29F-n):
   answering), a socket systemd holds on every address on a port hvaudit cannot name is a
   question naming the listing, not a pass (test_checks_host's rpcbind case now gives the
   listing that names rpcbind.socket).
+
+- R29F-5 (false pass) HVA-190: R28G-1's and R29F-2's pooling of accepted senders read `-s`
+  only, so two iprange `--src-range`s (0.0.0.0-127.255.255.255 and 128.0.0.0-191.255.255.255),
+  two ipsets of those blocks (`--match-set a src`, `--match-set b src`), or one of them with
+  `-s 128.0.0.0/2`, each to every port or every TCP port, passed "policy DROP".
+  iptables-extensions(8) iprange `--src-range from[-to]`, set `--match-set setname src`: a
+  source match as `-s` is. Now each is pooled (_ipt_source_rest; an ipset through what it
+  matches, _ipset_sources).
 """
 
 from __future__ import annotations
@@ -487,3 +495,82 @@ def test_socket_systemd_holds_with_no_listing_is_a_question(host_scan: Any) -> N
         "socket(s) systemd holds on every address for a service the evidence does not name: "
         "tcp/2222 (`systemctl list-sockets` not read)",
     )
+
+
+# --- R29F-5 HVA-190: iprange and ipset sources pooled -----------------------------------------
+
+TWO_SETS = (
+    "create a hash:net family inet hashsize 1024 maxelem 65536\nadd a 0.0.0.0/1\n"
+    "create b hash:net family inet hashsize 1024 maxelem 65536\nadd b 128.0.0.0/2\n"
+)
+HALF_RANGE = "-m iprange --src-range 0.0.0.0-127.255.255.255"
+QUARTER_RANGE = "-m iprange --src-range 128.0.0.0-191.255.255.255"
+
+
+def _together(rule: str) -> tuple[str, str]:
+    return (
+        "fail",
+        f"inbound traffic is accepted by default ({rule} (with the rules before it, accepts "
+        "sources that together cover more than half of the IPv4 addresses, each to every port "
+        "of a protocol or more))",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            f"-A INPUT -p tcp {HALF_RANGE} -j ACCEPT\n-A INPUT -p tcp {QUARTER_RANGE} -j ACCEPT\n",
+            _together(f"-A INPUT -p tcp {QUARTER_RANGE} -j ACCEPT"),
+        ),
+        (
+            f"-A INPUT {HALF_RANGE} -j ACCEPT\n-A INPUT -s 128.0.0.0/2 -j ACCEPT\n",
+            _together("-A INPUT -s 128.0.0.0/2 -j ACCEPT"),
+        ),
+        (
+            f"-A INPUT -p tcp {HALF_RANGE} -m tcp --dport 22 -j ACCEPT\n"
+            f"-A INPUT -p tcp {QUARTER_RANGE} -m tcp --dport 22 -j ACCEPT\n",
+            ("pass", "inbound default policy drops (policy DROP; no IPv6 address on the host)"),
+        ),
+    ],
+    ids=["two-ranges-to-tcp", "range-then-s", "held-to-ssh"],
+)
+def test_iprange_sources_pooled(host_scan: Any, rules: str, expected: tuple[str, str]) -> None:
+    """R29F-5. iptables-extensions(8) iprange `--src-range from[-to]`: the senders it spans,
+    as `-s`. Half of the senders then a quarter, to every TCP port, or to every port with a
+    `-s` beside it, passed; right: fail. The same to port 22 keeps the pass."""
+    assert _verdict(host_scan(_iptables(rules))) == expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            "-A INPUT -m set --match-set a src -j ACCEPT\n"
+            "-A INPUT -m set --match-set b src -j ACCEPT\n",
+            _together("-A INPUT -m set --match-set b src -j ACCEPT"),
+        ),
+        (
+            "-A INPUT -p tcp -m set --match-set a src -j ACCEPT\n"
+            "-A INPUT -p tcp -s 128.0.0.0/2 -j ACCEPT\n",
+            _together("-A INPUT -p tcp -s 128.0.0.0/2 -j ACCEPT"),
+        ),
+        (
+            "-A INPUT -m set --match-set a src -j ACCEPT\n"
+            "-A INPUT -m set --match-set a src -p tcp -j ACCEPT\n",
+            IPT_PASS,
+        ),
+        (
+            "-A INPUT -p tcp -m set --match-set a src -m tcp --dport 22 -j ACCEPT\n"
+            "-A INPUT -p tcp -m set --match-set b src -m tcp --dport 22 -j ACCEPT\n",
+            IPT_PASS,
+        ),
+    ],
+    ids=["two-sets", "set-then-s-to-tcp", "held-one-set-twice", "held-to-ssh"],
+)
+def test_ipset_sources_pooled(host_scan: Any, rules: str, expected: tuple[str, str]) -> None:
+    """R29F-5. iptables-extensions(8) set `--match-set setname src`: the senders the ipset
+    holds (`ipset list`, read; no rule adds to it). Set a (0.0.0.0/1) and set b (128.0.0.0/2)
+    accepted in two rules, or set a and `-s 128.0.0.0/2` to every TCP port, passed; right:
+    fail. One set of half the senders twice, or both sets to port 22, keep the pass."""
+    assert _ipt_lists(host_scan, rules, TWO_SETS) == expected

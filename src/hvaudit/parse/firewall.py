@@ -2211,6 +2211,40 @@ def _ipset_matched(
     return _span_blocks(held, version)
 
 
+def _ipset_entries(s: IpSet, combined: bool) -> list[tuple[Any, bool]] | str:
+    """Each member's address block(s) (the first dimension of a `combined` type's element; a
+    range `a-b` as the blocks it spans) and whether it is flagged nomatch, or the member that
+    could not be read."""
+    entries: list[tuple[Any, bool]] = []
+    for element in s.members:
+        m = element.split(",", 1)[0] if combined else element
+        first, _, last = m.partition("-")
+        flagged = element in s.excluded
+        try:
+            if last:
+                lo, hi = ipaddress.ip_address(first), ipaddress.ip_address(last)
+                entries += [(n, flagged) for n in ipaddress.summarize_address_range(lo, hi)]
+            else:
+                entries.append((ipaddress.ip_network(m, strict=False), flagged))
+        except (ValueError, TypeError):
+            return m
+    return entries
+
+
+def _ipset_sources(
+    name: str, lists: KernelLists | None, version: str, return_nomatch: bool
+) -> list[Any] | None:
+    """The source addresses `--match-set NAME src` matches, for a set of addresses
+    (_IPSET_ADDRESS_TYPES) listed, read and filled by no rule (_ipset_matched), else None."""
+    s = lists.ipsets.get(name) if lists is not None and lists.ipsets is not None else None
+    if s is None or lists is None or lists.adders is None or s.type not in _IPSET_ADDRESS_TYPES:
+        return None
+    if _first_adder(lists.adders.get(("set", name), ())) is not None:
+        return None
+    entries = _ipset_entries(s, False)
+    return None if isinstance(entries, str) else _ipset_matched(entries, version, return_nomatch)
+
+
 def _ipset_reach(
     name: str,
     flags: str,
@@ -2244,19 +2278,9 @@ def _ipset_reach(
     rule = _first_adder(lists.adders.get(("set", name), ()))
     if rule is not None:
         return f"ipset {name}, to which `{rule}` adds the addresses of the packets it matches"
-    entries: list[tuple[Any, bool]] = []
-    for element in s.members:
-        m = element.split(",", 1)[0] if combined else element
-        first, _, last = m.partition("-")
-        flagged = element in s.excluded
-        try:
-            if last:
-                lo, hi = ipaddress.ip_address(first), ipaddress.ip_address(last)
-                entries += [(n, flagged) for n in ipaddress.summarize_address_range(lo, hi)]
-            else:
-                entries.append((ipaddress.ip_network(m, strict=False), flagged))
-        except (ValueError, TypeError):
-            return f"ipset {name} entry {m}, which hvaudit does not read"
+    entries = _ipset_entries(s, combined)
+    if isinstance(entries, str):
+        return f"ipset {name} entry {entries}, which hvaudit does not read"
     want = 4 if version == "IPv4" else 6
     if combined:
         # every member's address, flagged or not, bounds what the set matches
@@ -2734,22 +2758,39 @@ def _ipt_port_rest(
 def _ipt_source_rest(
     conds: list[str], version: str, own: Addresses, lists: KernelLists | None
 ) -> list[Any]:
-    """The source blocks of a rule with one `-s` (iptables -S prints `-s a,b` as one rule per
-    address) whose other matches reach every port of a protocol or more (`-s 0.0.0.0/1 -p
-    tcp`), else nothing: such rules together open the senders they cover, as R28G-1 reads
-    source-only ones (R29F-2: `-s 0.0.0.0/1 -p tcp` and `-s 128.0.0.0/2 -p tcp`, three quarters
-    of the senders to every TCP port, passed)."""
-    at = [k for k, w in enumerate(conds[:-1]) if w in ("-s", "--source")]
-    if len(at) != 1 or (at[0] > 0 and conds[at[0] - 1] == "!"):
+    """The source blocks of a rule with one source match, `-s` (iptables -S prints `-s a,b` as
+    one rule per address), iprange `--src-range from-to` or `--match-set NAME src` of an ipset
+    of addresses read from `ipset list` (_ipset_sources), whose other matches reach every port
+    of a protocol or more (`-s 0.0.0.0/1 -p tcp`), else nothing: such rules together open the
+    senders they cover, as R28G-1 reads `-s` alone (R29F-2: `-s 0.0.0.0/1 -p tcp` and `-s
+    128.0.0.0/2 -p tcp`, three quarters of the senders to every TCP port, passed; R29F-5: so did
+    two `--src-range`s, or two ipsets, of the same senders)."""
+    terms = [
+        (k, w)
+        for k, w in enumerate(conds[:-1])
+        if w in ("-s", "--source", "--src-range")
+        or (w == "--match-set" and conds[k + 2 : k + 3] == ["src"])
+    ]
+    if len(terms) != 1 or (terms[0][0] > 0 and conds[terms[0][0] - 1] == "!"):
         return []
-    k = at[0]
-    rest = _iptables_reach(conds[:k] + conds[k + 2 :], version, own, lists)
+    k, w = terms[0]
+    width = 3 if w == "--match-set" else 2
+    reverse = w == "--match-set" and "--return-nomatch" in conds
+    rest_words = [x for x in conds[:k] + conds[k + width :] if x != "--return-nomatch"]
+    rest = _iptables_reach(rest_words, version, own, lists)
     if rest.reach not in (_ALL, _BROAD):
         return []
     want = 4 if version == "IPv4" else 6
     try:
-        blocks = [ipaddress.ip_network(x, strict=False) for x in conds[k + 1].split(",")]
-    except ValueError:
+        if w == "--match-set":
+            blocks = _ipset_sources(conds[k + 1], lists, version, reverse) or []
+        elif w == "--src-range":
+            lo, _, hi = conds[k + 1].partition("-")
+            first, last = ipaddress.ip_address(lo), ipaddress.ip_address(hi or lo)
+            blocks = list(ipaddress.summarize_address_range(first, last))
+        else:
+            blocks = [ipaddress.ip_network(x, strict=False) for x in conds[k + 1].split(",")]
+    except (ValueError, TypeError):
         return []
     return [n for n in blocks if n.version == want]
 
