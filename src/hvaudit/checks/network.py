@@ -1864,10 +1864,11 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     f"does not name: {_first(unheld)} (`systemctl list-sockets` not read)"
                 )
                 questions.append(
-                    f"Does any socket systemd holds on {_first(unheld)} on host {h.name} start a "
-                    "management service (sshd, libvirt's daemons, a web console)? Evidence: "
-                    "`systemctl list-sockets --full` on the host (the UNIT and ACTIVATES of each "
-                    "LISTEN address). Pass: none does; fail: one does, listening on every address."
+                    f"Is each socket systemd holds on {_first(unheld)} on host {h.name} one that "
+                    "starts a service other than a management service (sshd, libvirt's daemons, "
+                    "a web console)? Evidence: `systemctl list-sockets --full` on the host (the "
+                    "UNIT and ACTIVATES of each LISTEN address). Pass: yes, each starts another "
+                    "service; fail: one starts a management service, listening on every address."
                 )
             if near_v and not vf.known:
                 # the listeners a vsock guest reaches are not known (R21V-2)
