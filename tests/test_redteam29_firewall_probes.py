@@ -1,9 +1,11 @@
 """Red-team round 29 probes: host firewall (rt29fw)
 
 Harness: conftest's `host_scan` (the replayed hardened Debian host: eno3 10.0.0.10, no IPv6
-address), given `iptables -S` / `iptables-save` (INPUT policy DROP, loopback accepted, the rule
-probed) with `ipset list -output save` (test_network_leads' `_ipt_lists`), through the real
-collector, parser (hvaudit.parse.firewall) and engine; HVA-190's verdict and message.
+address), given an `nft -j list ruleset` (test_redteam27_firewall_probes' `inet filter` input
+chain, policy drop, with the rules probed), or `iptables -S` / `iptables-save` (INPUT policy
+DROP) with `ipset list -output save` (test_network_leads' `_ipt_lists`), or `ss -tulpn` with
+`systemctl list-sockets`, through the real collector, parsers (hvaudit.parse.firewall,
+hvaudit.parse.host) and engine; HVA-190's or HVA-210's verdict and message.
 
 Findings (R29F-n):
 - R29F-1 (false pass) HVA-190: an ipset's `nomatch` entries were counted as members, and a
@@ -63,10 +65,49 @@ Findings (R29F-n):
   iptables-extensions(8) iprange `--src-range from[-to]`, set `--match-set setname src`: a
   source match as `-s` is. Now each is pooled (_ipt_source_rest; an ipset through what it
   matches, _ipset_sources).
+
+- R29F-6 (wrong fail) HVA-190: a `notrack` in an output-hook chain (a raw output chain
+  exempting what the host sends) counted as untracking inbound packets, so the usual `ct state
+  { established, related, untracked } accept` under policy drop failed "matches every IPv4
+  packet". nftables wiki "Netfilter hooks": traffic to the host sees the prerouting and input
+  hooks, traffic local processes generate the output and postrouting path. Now the notrack
+  rules of output-hook base chains are left out (_nft_notrack_reach, _NftRuleset.outbound);
+  the same notrack in prerouting still fails (R24N-5).
+
+Held (kept as tests): every `held-*` case above; a verdict map of sources (`ip saddr vmap {
+0.0.0.0/1 : accept, 128.0.0.0/2 : accept }`, R28G-1's pooling through _vmap_rules), `ct state
+vmap { established : accept, new : accept }`, `meta l4proto vmap { tcp : jump tcpin, udp : jump
+udpin }` whose udpin accepts everything, and a jump to a chain that returns 10.0.0.0/8 then
+accepts the rest, already failed (test_held_nft_shapes).
+
+Probed by script: 31 inputs (ipset nomatch / --return-nomatch / negated sets; nft
+concatenations with == and !=, verdict maps of sources, ports and protocols with jumps, set
+elements wrapped in `elem`, `ct original saddr` sets, `ip daddr != 255.255.255.255`; source and
+port unions across rules on nft and iptables, iprange, ipsets; socket-activated listeners with
+and without `systemctl list-sockets`).
+
+Tally: 6 findings (5 false passes, 1 wrong fail; R29F-1 also fixed 2 wrong fails, R29F-4
+turned an older bundle's pass into a question); 46 cases in 11 test functions; 23 failed
+before the fixes (PYTHONPATH of the worktree's base 3722a3bc: R29F-1 4, R29F-2 6, R29F-3 4,
+R29F-4 4, R29F-5 4, R29F-6 1).
+test_checks_host's rpcbind case now gives the socket listing (separate commit, says why).
+
+Leads left:
+- pooling stops at a chain's end: `tcp dport 1-32767 accept` in input and `tcp dport
+  32768-65535 accept` in a chain it jumps to (or ufw's user chains) pass; sources likewise.
+- (wrong fail) a `notrack` in a regular chain that only an output-hook chain jumps to still
+  counts (only output base chains are left out); two input base chains each accepting one
+  protocol; a drop policy in a prerouting chain; ip6tables `--src-type LOCAL,UNICAST`: still
+  open from round 27.
+- the HVA-210 question for an unlisted systemd socket covers TCP/UDP on every address; a
+  systemd-held AF_VSOCK socket on an unknown port beside a vsock guest is not asked.
+- `ip saddr != 10.0.0.0/8 drop` under policy accept (fail) against `ip saddr 10.0.0.0/8
+  accept` under policy drop (pass): a team decision since round 26.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -574,3 +615,159 @@ def test_ipset_sources_pooled(host_scan: Any, rules: str, expected: tuple[str, s
     accepted in two rules, or set a and `-s 128.0.0.0/2` to every TCP port, passed; right:
     fail. One set of half the senders twice, or both sets to port 22, keep the pass."""
     assert _ipt_lists(host_scan, rules, TWO_SETS) == expected
+
+
+# --- Held: nft shapes that already failed ------------------------------------------------
+
+
+def _with_chains(base: list[list[Any]], extra: dict[str, list[list[Any]]]) -> tuple[str, int]:
+    """_ruleset's table with regular chains (no hook) holding the rules given."""
+    items = json.loads(_ruleset(*base)[0])["nftables"]
+    for name, rules in extra.items():
+        items.append({"chain": {"family": "inet", "table": "filter", "name": name, "handle": 50}})
+        items += [
+            {
+                "rule": {
+                    "family": "inet",
+                    "table": "filter",
+                    "chain": name,
+                    "handle": 60 + n,
+                    "expr": exprs,
+                }
+            }
+            for n, exprs in enumerate(rules)
+        ]
+    return json.dumps({"nftables": items}), 0
+
+
+def _vmap(key: Any, *entries: list[Any]) -> dict[str, Any]:
+    return {"vmap": {"key": key, "data": {"set": list(entries)}}}
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "expected"),
+    [
+        (
+            _ruleset([_vmap(SADDR, [HALF, ACCEPT], [QUARTER, ACCEPT])]),
+            (
+                "fail",
+                "inbound traffic is accepted by default (inet filter input: policy drop, but "
+                "inet filter input rules up to handle 10 (sources that together cover more than "
+                "half of the IPv4 addresses, to every port of every protocol) accepts that "
+                "traffic)",
+            ),
+        ),
+        (
+            _ruleset([_vmap({"ct": {"key": "state"}}, ["established", ACCEPT], ["new", ACCEPT])]),
+            (
+                "fail",
+                "inbound traffic is accepted by default (inet filter input: policy drop, but "
+                "inet filter input rule handle 10 (matches every IPv4 packet) accepts all "
+                "traffic)",
+            ),
+        ),
+        (
+            _with_chains(
+                [
+                    [
+                        _vmap(
+                            L4,
+                            ["tcp", {"jump": {"target": "tcpin"}}],
+                            ["udp", {"jump": {"target": "udpin"}}],
+                        )
+                    ]
+                ],
+                {"tcpin": [[_m(DPORT, 22), ACCEPT]], "udpin": [[ACCEPT]]},
+            ),
+            (
+                "fail",
+                f"inbound traffic is accepted by default (inet filter input: policy drop, but "
+                f"inet filter input rule handle 10 ({BROAD}) -> inet filter udpin rule handle 60 "
+                "accepts that traffic)",
+            ),
+        ),
+        (
+            _with_chains(
+                [[{"jump": {"target": "x"}}]],
+                {"x": [[_m(SADDR, _prefix("10.0.0.0", 8)), {"return": None}], [ACCEPT]]},
+            ),
+            (
+                "fail",
+                "inbound traffic is accepted by default (inet filter input: policy drop, but "
+                "inet filter input rule handle 10 -> inet filter x rule handle 61 accepts all "
+                "traffic)",
+            ),
+        ),
+    ],
+    ids=["vmap-of-sources", "ct-state-vmap-new", "l4proto-vmap-jump", "jump-return-then-accept"],
+)
+def test_held_nft_shapes(
+    host_scan: Any, ruleset: tuple[str, int], expected: tuple[str, str]
+) -> None:
+    """Held. nft(8) MAPS (`vmap`: each key's verdict, jumps included) and jumps to a chain that
+    returns some packets (the nftables wiki "Jumping to chain"): the sources, states,
+    protocols and chains these accept were already read, and each fails."""
+    assert _verdict(host_scan({"nft-ruleset": ruleset})) == expected
+
+
+# --- R29F-6 HVA-190: notrack in the output hook ----------------------------------------------
+
+
+def _untracked_accepted(hook: str) -> tuple[str, int]:
+    """_ruleset's input chain accepting `ct state { established, related, untracked }`, with a
+    raw chain of the hook given (priority -300) whose one rule is `notrack`."""
+    state = _m({"ct": {"key": "state"}}, {"set": ["established", "related", "untracked"]})
+    items = json.loads(_ruleset([state, ACCEPT])[0])["nftables"]
+    items.append(
+        {
+            "chain": {
+                "family": "inet",
+                "table": "filter",
+                "name": "raw",
+                "handle": 50,
+                "type": "filter",
+                "hook": hook,
+                "prio": -300,
+                "policy": "accept",
+            }
+        }
+    )
+    items.append(
+        {
+            "rule": {
+                "family": "inet",
+                "table": "filter",
+                "chain": "raw",
+                "handle": 60,
+                "expr": [{"notrack": None}],
+            }
+        }
+    )
+    return json.dumps({"nftables": items}), 0
+
+
+@pytest.mark.parametrize(
+    ("hook", "expected"),
+    [
+        ("output", PASS),
+        (
+            "prerouting",
+            (
+                "fail",
+                "inbound traffic is accepted by default (inet filter input: policy drop, but "
+                "inet filter input rule handle 10 (matches every IPv4 packet) accepts all "
+                "traffic)",
+            ),
+        ),
+    ],
+    ids=["output-notrack", "held-prerouting-notrack"],
+)
+def test_notrack_in_the_output_hook_untracks_nothing_inbound(
+    host_scan: Any, hook: str, expected: tuple[str, str]
+) -> None:
+    """R29F-6 (wrong fail). nftables wiki "Netfilter hooks": what the host receives passes the
+    prerouting and input hooks, what it sends the output and postrouting ones, so a raw output
+    chain's `notrack` leaves every inbound packet tracked and `ct state untracked` in input
+    matches none of them; hvaudit counted it and failed. Right: pass; the same notrack in
+    prerouting untracks every inbound packet and still fails (R24N-5)."""
+    assert _verdict(host_scan({"nft-ruleset": _untracked_accepted(hook)})) == expected
