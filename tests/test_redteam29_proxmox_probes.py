@@ -32,7 +32,7 @@ Findings:
   the summary. Now the collector records the node (meta `unreached`), the model keeps it
   (Deployment.unreached_hosts) and every check of a host, a VM or a container reports it as an
   error (hvaudit.engine._unreached), as libvirt's unlisted domains are (R28D-4).
-- R29P-3 (false pass) HVA-313: on the live hardened node (pve+ssh, pve-firewall running:
+- R29P-3 (false pass) HVA-313, HVA-301, HVA-303: on the live hardened node (pve+ssh, pve-firewall running:
   test_redteam14_pve_probes._live), an IP set `management` of `3.0.0.0/8` and `52.0.0.0/8`
   (or the two IPv6 /33 halves of a /32, or a rule `IN ACCEPT -source 3.0.0.0/8,52.0.0.0/8
   -p tcp -dport 8006`) passed "no rule opens management ports wider": `_is_wide` read each
@@ -40,13 +40,19 @@ Findings:
   generate_ipset_chains loads every entry of the set, so the node admits each address any
   entry holds, 2^25 public addresses, a /7's worth; HVA-305 counts pveproxy's ALLOW_FROM that
   way (R25P-2). Now fail where the networks (aliases resolved, a set's `!` entries taken out)
-  hold together as many public addresses as a /7 (IPv6 /32) (`_wide_together`).
+  hold together as many public addresses as a /7 (IPv6 /32) (`_wide_together`). The same
+  list read element by element passed `IN ACCEPT -source 3.0.0.0/8,52.0.0.0/8` in host.fw
+  (HVA-301 "cluster firewall on, input policy DROP") and in web-10's 200.fw (HVA-303 "1
+  interface(s) behind the VM firewall"), where `-source 0.0.0.0/1` fails both
+  (ipt_gen_src_or_dst_match matches the list as one set of its elements): `_rule_versions`
+  now reads such a list as wide (`_together`, the VM's own aliases and sets first).
 
 Held:
 - R29P-1: a token seeing every guest (PVEAuditor on `/`) and the whole hardened tree: no
   node-wide question beside the per-VM verdicts.
 - R29P-2: a cluster whose every node is online: no error result.
-- R29P-3: the private ranges together with a public /9, and two /8s less a `!` /24, pass.
+- R29P-3: the private ranges together with a public /9, and two /8s less a `!` /24, pass
+  HVA-313; the private ranges and a /9 as a -source list pass HVA-301 and HVA-303.
 
 Fixture: tests/zone_pve.py (the fleet zone tests' fake node) answered GET /access/permissions
 with fakepve's `/` alone, where PVE lists every default and ACL path (pve-access-control
@@ -60,9 +66,10 @@ fails as every TCP port. GET /nodes of PVE lists every node of the corosync node
 whatever the token's rights (Nodes.pm index: `permissions => { user => 'all' }`; without
 Sys.Audit on /nodes/<node> only the stats are left out, the status is kept).
 
-Tally: 3 findings (3 false passes); 11 test cases in 7 functions, 7 failed on main before
+Tally: 3 findings (3 false passes); 13 test cases in 8 functions, 8 failed on main before
 their fix (R29P-1 2 of 3 on 3722a3b: no node question; R29P-2 2 of 3 on 3722a3b: no pve2
-result; R29P-3 3 of 5 on b2a97d8: pass), 4 held passed before and after.
+result; R29P-3 3 of 5 on b2a97d8 and 1 of 2 on 935aac7: pass), 5 held passed before and
+after.
 
 Leads left:
 - R29P-2's error names no VM of the offline node; GET /cluster/resources lists them (vmid,
@@ -83,7 +90,8 @@ import pytest
 
 from hvaudit.cli import main
 from test_redteam2_probes import PVE_HARDENED
-from test_redteam14_pve_probes import _live
+from test_redteam14_pve_probes import _host_rule, _live
+from test_redteam25_proxmox_probes import _vm_rule
 from test_redteam27_proxmox_probes import _scan_unread
 from test_redteam28_proxmox_probes import (
     AUDITOR,
@@ -300,3 +308,45 @@ def test_r29p3_held_narrow_together_passes(tmp_path: Path, new: str, message: st
     before."""
     got = _live(tmp_path, {"etc/pve/firewall/cluster.fw": CLUSTER_FW.replace(SET, new)}, "HVA-313")
     assert got == ("pass", message)
+
+
+@pytest.mark.parametrize(
+    ("source", "host", "vm"),
+    [
+        (
+            "3.0.0.0/8,52.0.0.0/8",
+            (
+                "fail",
+                "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts "
+                "every inbound packet before the policy",
+            ),
+            (
+                "fail",
+                "1 of 1 interface(s) admit every inbound packet: net0: line 13 `IN ACCEPT` "
+                "accepts every inbound IPv4 packet before any rule drops or rejects",
+            ),
+        ),
+        # held: a public /9 beside the private ranges is no /7's worth of public addresses
+        (
+            "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,3.0.0.0/9",
+            ("pass", "cluster firewall on, input policy DROP"),
+            ("pass", "1 interface(s) behind the VM firewall"),
+        ),
+    ],
+    ids=["two-slash8", "held-private-and-slash9"],
+)
+def test_r29p3_source_list_wide_together_host_and_vm(
+    tmp_path: Path, source: str, host: tuple[str, str], vm: tuple[str, str]
+) -> None:
+    """R29P-3 (false pass) HVA-301, HVA-303: `IN ACCEPT -source 3.0.0.0/8,52.0.0.0/8` in
+    host.fw (line 9) passed HVA-301 "cluster firewall on, input policy DROP", and in web-10's
+    200.fw (line 13) HVA-303 "1 interface(s) behind the VM firewall", where its twin `-source
+    0.0.0.0/1` fails both: `_rule_versions` read the list as wide as its widest element
+    (P14-1). pve-firewall 6f1311f src/PVE/Firewall.pm ipt_gen_src_or_dst_match matches a list
+    as one set of all its elements, so the rule admits every address of both, a /7's worth of
+    public addresses."""
+    rule = f"IN ACCEPT -source {source}"
+    (tmp_path / "h").mkdir()
+    (tmp_path / "v").mkdir()
+    assert _live(tmp_path / "h", _host_rule(rule), "HVA-301") == host
+    assert _vm_rule(tmp_path / "v", rule) == vm

@@ -3216,13 +3216,17 @@ def _wide(item: str, cluster: FirewallFile) -> bool:
     return _is_wide(_resolve_alias(text, cluster))
 
 
-def _fw_networks(items: Iterable[str], cluster: FirewallFile) -> tuple[list[_Net], list[_Net]]:
+def _fw_networks(
+    items: Iterable[str], cluster: FirewallFile, fw: FirewallFile | None = None
+) -> tuple[list[_Net], list[_Net]]:
     """The networks these -source/-dest items or IP set entries hold (aliases resolved, an IP set
-    `+name` as its loaded entries), and those of the sets' `!` exceptions; an item that is no
-    address, network or range (an unknown alias) holds none."""
+    `+name` as its loaded entries; a VM's own file `fw` first, as `_item_versions` reads it), and
+    those of the sets' `!` exceptions; an item that is no address, network or range (an
+    unknown alias) holds none."""
 
-    def nets(text: str) -> list[_Net]:
-        text = _resolve_alias(text, cluster)
+    def nets(text: str, own: FirewallFile | None) -> list[_Net]:
+        mine = own.aliases.get(text.strip().lower()) if own is not None else None
+        text = mine or _resolve_alias(text, cluster)
         try:
             if "-" in text:
                 first, last = (ipaddress.ip_address(x.strip()) for x in text.split("-", 1))
@@ -3234,22 +3238,28 @@ def _fw_networks(items: Iterable[str], cluster: FirewallFile) -> tuple[list[_Net
     held: list[_Net] = []
     holes: list[_Net] = []
     for item in (x.strip() for x in items):
+        scope, _, bare = item.lstrip("+").rpartition("/")
+        own = fw if fw is not None and scope != "dc" else None
         if item.startswith("+"):
-            name = item[1:].lower().removeprefix("dc/").removeprefix("guest/")
-            for e in cluster.usable(name):
-                (holes if e.nomatch else held).extend(nets(e.cidr))
+            name = bare.lower()
+            ipset = own if own is not None and name in own.ipsets else cluster
+            for e in ipset.usable(name):
+                (holes if e.nomatch else held).extend(nets(e.cidr, own))
         elif item:
-            held.extend(nets(item))
+            held.extend(nets(bare if own is not None and scope == "guest" else item, own))
     return held, holes
 
 
-def _wide_together(items: Iterable[str], cluster: FirewallFile) -> str:
-    """'' unless these -source items or IP set entries admit together, in one IP version, as many
-    public addresses (outside _PRIVATE) as a /7 (IPv6 /32) network, each narrower than that
-    (R29P-3): two /8s of a cloud provider's space are 2^25 addresses, a /7's worth, which
-    `_is_wide` reads entry by entry and HVA-305 counts together (R25P-2); else those words
-    (`2^25 (a /7) public IPv4 addresses together, as many as a /7 network or more`). A set's `!` exceptions are taken out."""
-    held, holes = _fw_networks(items, cluster)
+def _together(
+    items: Iterable[str], cluster: FirewallFile, fw: FirewallFile | None = None
+) -> dict[int, str]:
+    """The IP versions in which these -source items or IP set entries admit together as many
+    public addresses (outside _PRIVATE) as a /7 (IPv6 /32) network, each in words (`2^25 (a /7)
+    public IPv4 addresses together, as many as a /7 network or more`), R29P-3: two /8s of a
+    cloud provider's space are a /7's worth, which `_is_wide` reads entry by entry and HVA-305
+    counts together (R25P-2). A set's `!` exceptions are taken out."""
+    held, holes = _fw_networks(items, cluster, fw)
+    out = {}
     for family, bits in ((4, 32 - 7), (6, 128 - IPV6_WIDE_PREFIX)):
         count = _public_addresses(
             _minus(
@@ -3257,11 +3267,16 @@ def _wide_together(items: Iterable[str], cluster: FirewallFile) -> str:
             )
         )
         if count >= 2**bits:
-            return (
+            out[family] = (
                 f"{_span(count, family)} public IPv{family} addresses together, as many as a "
                 f"/{32 - bits if family == 4 else IPV6_WIDE_PREFIX} network or more"
             )
-    return ""
+    return out
+
+
+def _wide_together(items: Iterable[str], cluster: FirewallFile) -> str:
+    """`_together`'s words for the first IP version these items are wide in together, or ''."""
+    return next(iter(_together(items, cluster).values()), "")
 
 
 def _is_wide(cidr: str) -> bool:
@@ -3379,14 +3394,18 @@ def _rule_versions(
     fw: FirewallFile | None = None,
 ) -> set[int]:
     """The IP versions of `versions` for which a rule's -source and -dest (each a list, as
-    wide as its widest element, P14-1) are wide, or with `every` cover every address of the
+    wide as its widest element, P14-1, or as its elements together, R29P-3) are wide, or with `every` cover every address of the
     version (a DROP that leaves some sources to a later rule closes nothing for it: L18-5P).
     `fw`: a VM's own file, whose sets and aliases its rules name first (`_item_versions`)."""
     out = set(versions)
     for key in ("source", "dest"):
         items = [x for x in str(opts.get(key) or "").split(",") if x.strip()]
         if items:
-            out &= set().union(*(_item_versions(x, cluster, every, fw) for x in items))
+            wide = set().union(*(_item_versions(x, cluster, every, fw) for x in items))
+            if not every:
+                # narrow elements as wide as a /7 together (R29P-3)
+                wide |= set(_together(items, cluster, fw))
+            out &= wide
     return out
 
 
