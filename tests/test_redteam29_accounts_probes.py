@@ -85,9 +85,43 @@ only) and a disabled one add no one; a stopped docker-tcp.socket disabled or mas
 one; a dockerd without TLS, with --tlsverify, or with an explicit unix -H (no default host)
 adds no one; root's podman service on a unix URI and a rootless one on TCP add no one; k3s.yaml at its default 0600 root:root adds no one.
 
+Probed by script (not kept, all held): 10 HVA-160 Match shapes (`Match User root`, `User
+"root"`, `Group root`, `LocalPort 2222` with forced-commands-only, `Address` with tabs,
+lower-case `match user root` / `permitrootlogin=yes`, `User r*t`, `User *,!alice`, a
+sshd_config.d drop-in block: each fails; `Match User alice` passes) and 6 HVA-151
+AuthenticationMethods lists (`publickey,keyboard-interactive publickey`, `any`,
+`publickey,publickey` fail as single-factor; `keyboard-interactive:pam`,
+`publickey,password` pass on the two-factor PAM stack; `keyboard-interactive:bsdauth` has no
+device on Linux, so that list logs no one in).
+
 Tally: 8 findings (7 false passes, 1 question the evidence answered); 36 cases, 23 failed on
 main before the fixes (R29A-1: 3, R29A-2: 2, R29A-3: 4, R29A-4: 3, R29A-5: 2, R29A-6: 4,
 R29A-7: 3, R29A-8: 2), 13 held.
+
+Leads left:
+- HVA-142: dockerd `--tls` alone: releases with loadDaemonCliConfig's `if conf.TLSVerify ==
+  nil && conf.TLS != nil { conf.TLSVerify = conf.TLS }` verify clients, older ones do not; the
+  dockerd version is not collected, so `--tls` counts every user (R27A-1, R29A-4): a wrong
+  fail on current Docker (team decision: count, or ask for `dockerd --version`).
+- HVA-142: DOCKER_TLS_VERIFY in dockerd's environment (turns tlsverify on) is not read (a wrong
+  fail at most); podman.service enabled but stopped with a TCP URI in its ExecStart= (the
+  service unit is not collected); rootless API sockets of administrators are not weighed.
+- HVA-142: k3s `--write-kubeconfig` (another path) and config.yaml `write-kubeconfig-mode`
+  (applied at k3s's next start over a 0600 file now) are not read; copies of the admin
+  kubeconfig in home directories are not looked for.
+- HVA-142: Pacemaker's CIB `enable-acl` is not read (ACLs narrowing haclient's members: a wrong
+  fail at most); hacluster's password (pcsd authenticates it over the network, port 2224) is
+  not weighed beyond counting the account.
+- systemd unit states: "alias" (the queried name is a symlink to another unit file whose
+  enablement is not listed), and "static"/"disabled" units wanted from a vendor .wants
+  directory (/usr/lib/systemd/system/*.wants: started at boot, though list-unit-files reports
+  static or disabled) are not counted as starting; a socket unit enabled with --no-reload (not
+  loaded, so absent from `list-sockets --all`) is not seen.
+- CRI-O `[crio.api] listen` moved off /var/run/crio/crio.sock and containerd's [ttrpc] socket
+  gid are not read.
+- HVA-160: an AllowGroups list that refuses root is not weighed on the PermitRootLogin no
+  path, so a Match block setting PermitRootLogin yes fails even where AllowGroups keeps root
+  out (a wrong fail at most).
 """
 
 from __future__ import annotations
