@@ -26,11 +26,21 @@ Findings:
   `[]` names none, so the default is probed as for an unset key (`cfg->securityDriverNames &&
   cfg->securityDriverNames[0]`). effective_qemu_conf now resolves a list of one name to that
   name and `[]` to unset, so every check compares one form.
+- R29Q-3 (wrong fail) HVA-042: with swtpm_user / swtpm_group unset and tss missing from
+  /etc/passwd (or /etc/group), HVA-042 failed "libvirt then falls back to root" on a host whose
+  nsswitch resolves accounts through an SSSD directory too. libvirt tests the default with
+  virDoesUserExist("tss") / virDoesGroupExist("tss") (src/qemu/qemu_conf.c
+  virQEMUDriverConfigNew), which ask the passwd / group database (src/util/virutil.c
+  getpwnam_r / getgrnam_r), so tss may come from the directory. Now a question (`getent passwd
+  tss` / `getent group tss`) where the directory fact names a service or was not read, and
+  the fail stays where nsswitch resolves from the files alone.
 
 Held (kept as tests):
 - seccomp_sandbox = 1 / 2 with the running QEMU at Seccomp: 2 and `-sandbox on,...` pass.
 - security_driver = `[]`, `[ "apparmor" ]`, `[ "apparmor", "none" ]` pass HVA-043 on the
   running QEMU's enforcing profile.
+- tss missing from /etc/passwd with nsswitch `passwd: files` still fails as the fall back to
+  root.
 
 Probed by script:
 
@@ -43,7 +53,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 
 QEMU = "/etc/libvirt/qemu.conf"
 QEMU_CONF = HARDENED_HOST[QEMU]
@@ -136,4 +146,60 @@ def test_security_driver_lists_that_confine_held(host_scan, value: str) -> None:
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}
     assert messages(a, "HVA-043") == {
         "hv1": "libvirt confines QEMU with AppArmor, 1 libvirt-<uuid> profile(s) enforcing"
+    }
+
+
+VTPM = domain_xml(
+    "web01",
+    "<devices><tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>",
+)
+NO_TSS_PASSWD = "".join(
+    ln + "\n" for ln in HARDENED_HOST["/etc/passwd"].splitlines() if not ln.startswith("tss:")
+)
+NO_TSS_GROUP = "".join(
+    ln + "\n" for ln in HARDENED_HOST["/etc/group"].splitlines() if not ln.startswith("tss:")
+)
+FILES_ONLY = "passwd:         files\ngroup:          files\nhosts: files dns\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "key", "file", "what", "num", "cmd"),
+    [
+        ({"/etc/passwd": NO_TSS_PASSWD}, "swtpm_user", "/etc/passwd", "account", "uid", "passwd"),
+        ({"/etc/group": NO_TSS_GROUP}, "swtpm_group", "/etc/group", "group", "gid", "group"),
+    ],
+    ids=["user", "group"],
+)
+def test_default_tss_missing_from_files_with_nss_directory_is_asked(
+    host_scan, files: dict[str, str], key: str, file: str, what: str, num: str, cmd: str
+) -> None:
+    """R29Q-3 (wrong fail): with swtpm_user / swtpm_group unset libvirt runs swtpm as tss where
+    `virDoesUserExist("tss")` / `virDoesGroupExist("tss")` find it (libvirt/libvirt
+    src/qemu/qemu_conf.c virQEMUDriverConfigNew, "fall back to root" otherwise), and those ask
+    the passwd / group database (src/util/virutil.c getpwnam_r / getgrnam_r): on the hardened
+    host nsswitch has `passwd: files sss` with an SSSD directory domain, so a tss missing from
+    the files may come from the directory. HVA-042 failed "libvirt then falls back to root"."""
+    a = host_scan(files, domains=[VTPM])
+    assert outcomes(a, "HVA-042") == {"hv1": "manual"}
+    assert messages(a, "HVA-042") == {
+        "hv1": f"qemu.conf leaves {key} unset and {file} has no tss {what}, but nsswitch "
+        "passwd also resolves accounts through sss: libvirt runs the TPM emulator of VM(s) "
+        f"web01 with the {num} of tss if that lookup finds one, else as root"
+    }
+    n = "n" if what == "account" else ""
+    assert _question(a, "HVA-042") == (
+        f"Does `getent {cmd} tss` on host hv1 give a{n} {what} whose {num} is not 0? "
+        f"Evidence: that command on host hv1. Pass: yes; fail: {num} 0, or no such {what} "
+        "(libvirt then runs swtpm as root)."
+    )
+
+
+def test_default_tss_missing_with_files_only_still_fails(host_scan) -> None:
+    """Held: where nsswitch resolves accounts from the files alone, a tss missing from
+    /etc/passwd is libvirt's fall back to root."""
+    a = host_scan({"/etc/passwd": NO_TSS_PASSWD, "/etc/nsswitch.conf": FILES_ONLY}, domains=[VTPM])
+    assert outcomes(a, "HVA-042") == {"hv1": "fail"}
+    assert messages(a, "HVA-042") == {
+        "hv1": "qemu.conf leaves swtpm_user unset and /etc/passwd has no tss account (libvirt "
+        "then falls back to root): the TPM emulator of VM(s) web01 runs as root"
     }

@@ -243,7 +243,7 @@ def _swtpm_root(
         if value is not None:
             if _zero_id(value, ids) is not None:
                 out.append((f"{key} = {value}", where))
-        elif ids is not None and SWTPM_DEFAULT not in ids:
+        elif ids is not None and SWTPM_DEFAULT not in ids and _passwd_files_only(h):
             out.append(
                 (
                     f"qemu.conf leaves {key} unset and {file} has no {SWTPM_DEFAULT} {what} "
@@ -252,6 +252,17 @@ def _swtpm_root(
                 )
             )
     return out
+
+
+def _passwd_files_only(h: Host) -> bool:
+    """Whether nsswitch resolves accounts from the local files alone (the directory fact is
+    ""). libvirt's default swtpm account is looked up with virDoesUserExist("tss") /
+    virDoesGroupExist("tss") (src/qemu/qemu_conf.c virQEMUDriverConfigNew), which ask the
+    passwd / group database (src/util/virutil.c: getpwnam_r / getgrnam_r, so every nsswitch
+    service): only where nothing but the files answers does a tss missing from /etc/passwd or
+    /etc/group prove the fall back to root (R29Q-3)."""
+    d = h.facts.directory
+    return d.known and d.get() == ""
 
 
 def _swtpm_open(
@@ -316,6 +327,31 @@ def _swtpm_open(
                     f"{what} whose {num} is not 0? Evidence: that command on host {h.name}. "
                     "Pass: yes; fail: "
                     f"{num} 0, or no such {what} (libvirt's QEMU driver then does not start)."
+                ),
+            )
+        if value is None and name not in ids:
+            # _swtpm_root failed it where only the files answer: here NSS may give tss (R29Q-3)
+            d = h.facts.directory
+            num = "uid" if what == "account" else "gid"
+            via = (
+                f"nsswitch passwd also resolves accounts through {d.get()}"
+                if d.known
+                else f"whether nsswitch resolves accounts beyond the files is not known "
+                f"({d.reason})"
+            )
+            return manual(
+                s,
+                f"qemu.conf leaves {key} unset and {file} has no {SWTPM_DEFAULT} {what}, but "
+                f"{via}: libvirt runs the TPM emulator of VM(s) {', '.join(vtpm_vms[:6])} with "
+                f"the {num} of {SWTPM_DEFAULT} if that lookup finds one, else as root",
+                where,
+                *fact.sources,
+                *d.sources,
+                question=(
+                    f"Does `getent {cmd} {SWTPM_DEFAULT}` on host {h.name} give a"
+                    f"{'n' if what == 'account' else ''} {what} whose {num} is not 0? Evidence: "
+                    f"that command on host {h.name}. Pass: yes; fail: {num} 0, or no such "
+                    f"{what} (libvirt then runs swtpm as root)."
                 ),
             )
     return None
@@ -775,7 +811,8 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
     its uid, the first /etc/passwd entry with it: every name passwd gives uid 0 is root there
     (R16H-6). A swtpm the process list shows as root fails; a swtpm_user / swtpm_group name the
     passwd or group file does not list is asked, and an unread passwd file is an error (libvirt
-    looks the name, or its default tss, up in the passwd database; _swtpm_open, R28O-1 to 3)."""
+    looks the name, or its default tss, up in the passwd database; _swtpm_open, R28O-1 to 3);
+    so is a default tss the files lack where nsswitch resolves accounts beyond them (R29Q-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         root_vms = [
