@@ -326,25 +326,28 @@ NO_TSS_PASSWD = "".join(
 NO_TSS_GROUP = "".join(
     ln + "\n" for ln in HARDENED_HOST["/etc/group"].splitlines() if not ln.startswith("tss:")
 )
+#: nsswitch resolving accounts and groups from the files alone: only then does a tss missing
+#: from them prove libvirt's fall back to root (virDoesUserExist asks NSS; R29Q-3)
+FILES_ONLY_NSS = {"/etc/nsswitch.conf": "passwd:         files\ngroup:          files\n"}
 
 
 @pytest.mark.parametrize(
     ("files", "conf", "message"),
     [
         (
-            {"/etc/passwd": NO_TSS_PASSWD},
+            {"/etc/passwd": NO_TSS_PASSWD, **FILES_ONLY_NSS},
             "",
             "qemu.conf leaves swtpm_user unset and /etc/passwd has no tss account (libvirt then "
             "falls back to root): the TPM emulator of VM(s) vtpm runs as root",
         ),
         (
-            {"/etc/group": NO_TSS_GROUP},
+            {"/etc/group": NO_TSS_GROUP, **FILES_ONLY_NSS},
             "",
             "qemu.conf leaves swtpm_group unset and /etc/group has no tss group (libvirt then "
             "falls back to root): the TPM emulator of VM(s) vtpm runs as root",
         ),
         (
-            {"/etc/passwd": NO_TSS_PASSWD},
+            {"/etc/passwd": NO_TSS_PASSWD, **FILES_ONLY_NSS},
             'swtpm_group = "tss"\n',
             "qemu.conf leaves swtpm_user unset and /etc/passwd has no tss account",
         ),
