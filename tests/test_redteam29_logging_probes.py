@@ -57,6 +57,13 @@ Findings (R29L-n):
   with strcmp and runtime/modules.c Load() dlopens lmnsd_<name>.so, while the drivers are
   installed as lmnsd_gtls.so, lmnsd_ossl.so, lmnsd_mbedtls.so: nothing is sent. Now a fail;
   parameter names stay case-insensitive (held).
+- R29L-7 (false pass) HVA-200: omrelp in fingerprint mode with no tls.caCert passed whatever
+  TLS library librelp used (R28 held it for GnuTLS). With `module(load="omrelp"
+  tls.tlslib="openssl")` (omrelp.c setModCnf, librelp relpEngineSetTLSLibByName, strcasecmp;
+  Debian's and Ubuntu's librelp build with libssl-dev and libgnutls28-dev) the client checks
+  the chain first: librelp src/tcp.c relpTcpChkPeerAuth aborts unless SSL_get_verify_result is
+  X509_V_OK, and relpTcpInitTLS loads a CA from tls.caCert only: every server is refused. Now
+  a fail; GnuTLS (named or default) and a given CA keep the pass (held).
 
 Held (kept as tests): `builtin:omfwd` before the action on 8.2608.0, for action() and a
 legacy `@@` selector; the action's CAFile on 8.2108.0; ossl CAExtraFiles (action) on 8.2608.0;
@@ -64,13 +71,13 @@ global CAExtraFiles on 8.2210.0; mbedtls with a global CA on 8.2512.0; gtls CAEx
 8.2302.0 (ignored there); R29L-4: the gtls package installed while the others are missing; no
 rsyslog package (then the release is unknown: the expiry question).
 
-Probed by script: the 30 inputs kept here (module name, release, order and repetition; each
+Probed by script: the 34 inputs kept here (module name, release, order and repetition; each
 CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files;
-driver packages; the audit receiver; driver name case).
+driver packages; the audit receiver; driver name case; omrelp TLS library).
 
-Tally: 6 findings, 6 false passes; 30 tests in 6 functions, 20 failed on main before the fix
+Tally: 7 findings, 7 false passes; 34 tests in 7 functions, 21 failed on main before the fix
 (3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 5; 44daa32:
-R29L-5 2 of 2; db3e30f: R29L-6 3 of 4; the 10 held pass there too).
+R29L-5 2 of 2; db3e30f: R29L-6 3 of 4; 02e472f: R29L-7 1 of 4; the 13 held pass there too).
 
 Leads left: see the report.
 """
@@ -478,5 +485,38 @@ def test_stream_driver_names_are_case_sensitive(
 ) -> None:
     """R29L-6: rsyslog loads lmnsd_<name> by the name as written; `GTLS` loads nothing."""
     a = _scan(host_scan, lines, "8.2302.0-1+deb12u1")
+    assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == message
+
+
+RELP_FP = (
+    'action(type="omrelp" target="logs.example.internal" port="2514" tls="on" '
+    f'tls.authMode="fingerprint" tls.permittedPeer=["{FP}"] {{extra}})'
+)
+
+
+@pytest.mark.parametrize(
+    ("module", "extra", "status", "message"),
+    [
+        (
+            'module(load="omrelp" tls.tlslib="OpenSSL")',
+            "",
+            "fail",
+            "logs forwarded without authenticated TLS to logs.example.internal (tls.authMode "
+            "fingerprint with tls.tlslib openssl with no CA certificate (tls.caCert): the TLS "
+            "driver trusts no issuer, so it refuses every server and nothing is sent)",
+        ),
+        # held: the CA given; GnuTLS (named or the default) checks the fingerprint alone
+        ('module(load="omrelp" tls.tlslib="openssl")', f'tls.caCert="{CA}"', "pass", OVER_TLS),
+        ('module(load="omrelp" tls.tlslib="gnutls")', "", "pass", OVER_TLS),
+        ('module(load="omrelp")', "", "pass", OVER_TLS),
+    ],
+    ids=["openssl-no-ca", "openssl-ca", "gnutls", "default-lib"],
+)
+def test_relp_openssl_fingerprint_mode_needs_a_ca(
+    host_scan, module: str, extra: str, status: str, message: str
+) -> None:
+    """R29L-7: librelp's OpenSSL path verifies the chain before the fingerprint."""
+    a = _scan(host_scan, [module, RELP_FP.format(extra=extra)], "8.2302.0-1+deb12u1")
     assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
     assert messages(a, "HVA-200")["hv1"] == message

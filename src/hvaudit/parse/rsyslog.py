@@ -178,6 +178,16 @@ SINCE = {
 #: so a module statement after an action gives that action nothing; the extra CA files default
 #: only to ossl actions (applyModuleTlsDefaults `if (osslDriver)`) (R29L-1).
 MODULE_DEFAULTS = 'module(load="builtin:omfwd")'
+#: omrelp's module parameter tls.tlslib="openssl" makes librelp use OpenSSL (plugins/omrelp/
+#: omrelp.c setModCnf: relpEngineSetTLSLibByName; librelp relp.c, `strcasecmp(name,
+#: "openssl")`; Debian's and Ubuntu's librelp build with both libraries, libssl-dev and
+#: libgnutls28-dev in Build-Depends). Its client then checks the server's chain before any
+#: mode's own check: librelp src/tcp.c relpTcpChkPeerAuth aborts when SSL_get_verify_result is
+#: not X509_V_OK (OpenSSL verifies the chain and records the result under SSL_VERIFY_NONE too),
+#: and relpTcpInitTLS loads a CA only from tls.caCert (SSL_CTX_load_verify_locations): in
+#: fingerprint mode with no tls.caCert every server is refused, where the GnuTLS path checks
+#: the fingerprint alone (R29L-7; librelp 6be42f4 read with `fetch`).
+RELP_OPENSSL = "openssl"
 #: The gtls and mbedtls drivers refuse extra CA files: runtime/nsd_gtls.c and nsd_mbedtls.c
 #: SetTlsCAExtraFiles return RS_RET_VALUE_NOT_SUPPORTED ("extra CA Files setting not supported
 #: by gtls netstream driver") for any value, and omfwd.c TCPSendInitTarget stops at
@@ -265,6 +275,8 @@ class _Trust:
     """Why a module statement that sets a CA default sets none (MODULE_DEFAULTS)."""
     module_late: bool = False
     """A CA default was set by a module statement after some action had been read."""
+    relp_openssl: bool = False
+    """`module(load="omrelp" tls.tlslib="openssl")`: librelp's OpenSSL path (RELP_OPENSSL)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,6 +627,9 @@ def rsyslog_forwarding(
                 load = _value(params.get("load", "")).lower()
                 if load.removeprefix("builtin:") == "omfwd":
                     module_defaults(_value(params.get("load", "")), params)
+                if load == "omrelp" and "tls.tlslib" in params:
+                    # librelp relp.c relpEngineSetTLSLibByName compares with strcasecmp
+                    trust.relp_openssl = _value(params["tls.tlslib"]).lower() == RELP_OPENSSL
                 off = _value(params.get("syssock.use", "on")).lower() in ("off", "0", "no")
                 if load and not (load == "imuxsock" and off):
                     inputs.append(load)
@@ -1133,6 +1148,12 @@ def _judge_tls(
         # status, OpenSSL relpTcpChkPeerAuth when SSL_get_verify_result is not X509_V_OK
         # (librelp src/tcp.c): with no CA every server is refused (R28L-2)
         auth = "tls.authMode name"
+        return RsyslogDestination(
+            f"{p.name} ({NO_CA.format(auth=auth, where='tls.caCert')})", False
+        )
+    if p.relp and p.auth == "x509/fingerprint" and not p.ca and trust.relp_openssl:
+        # RELP_OPENSSL: librelp's OpenSSL path checks the chain in every mode but anon
+        auth = "tls.authMode fingerprint with tls.tlslib openssl"
         return RsyslogDestination(
             f"{p.name} ({NO_CA.format(auth=auth, where='tls.caCert')})", False
         )
