@@ -6,7 +6,9 @@ parser and engine, one libvirt test-driver VM), changed only where a probe says 
 (a systemd-boot host has no /etc/default/grub: `NO_GRUB`), the `boot-uki` listing as in
 tests/test_redteam28_boot_probes.py, an older hvaudit's bundle by tests/
 test_redteam27_boot_probes.py's `_older`, the live line by tests/test_redteam22_boot2_probes.py's
-LIVE.
+LIVE; real-time VMs by tests/test_vm_leads17.py's `_rt`; s390x VMs (`_s390_domain`) replayed by
+tests/test_redteam10_vm_probes.py's `_replayed_on` on tests/test_redteam28_boot_probes.py's
+s390x host (`_s390`, a logical partition) with the kvm module's `nested` as each case says.
 
 Findings (R29B-n):
 
@@ -63,21 +65,36 @@ Findings (R29B-n):
   isolcpus=2-3` passed. Now only the kernel's words count, and where they name different
   lists the verdict is the question (which list stands depends on the kernel's version).
 
+- R29B-6 (false pass) HVA-049: an s390x guest (on R28B-1's s390x host) was read as an x86
+  one. A guest runs a hypervisor there through SIE interpreted for it (vSIE), which KVM offers
+  only with its `kvm` module's nested=1 (arch/s390/kvm/kvm-s390.c `static int nested;`
+  default 0; kvm_s390_cpu_feat_init allows KVM_S390_VM_CPU_FEAT_SIEF2 only with it; vsie.c
+  kvm_s390_handle_vsie refuses the guest's SIE without it) to a guest whose CPU model carries
+  sief2. A VM with no <cpu> passed "CPU mode default (no <cpu>) without vmx/svm" on a host
+  with nested=1, though QEMU gives it the host model under KVM (target/s390x/kvm
+  kvm_arch_init: `mc->default_cpu_type = S390_CPU_TYPE_NAME("host")`); host-model was asked
+  about kvm_intel's or kvm_amd's `nested`, which an s390x host has not. The collector now
+  reads /sys/module/kvm/parameters/nested, the parser takes it as the s390x host's nesting
+  (its next load read as for x86), and guest._s390_nesting judges sief2's policy and the CPU
+  mode: nested=1 fails the host modes, 0 passes, unread is one question naming the file.
+
 Held (kept as tests): every next-boot source read and keeping module.sig_enforce=1 (GRUB's
 defaults, or the ESP's entry alone) keeps HVA-040's pass; an entry booting a `linux` kernel
 is read by its `options` (HVA-181's pass); a quoted `"audit=0"` before a quoted end still
 fails HVA-214; isolcpus= and nohz_full= words naming one list (tuned's cpu-partitioning form)
-keep HVA-091's pass.
+keep HVA-091's pass; an s390x guest with sief2 disabled passes HVA-049 whatever the host's
+nesting.
 
 Probed by script, not kept: the same inputs before the tests were written (HVA-040 with an
 image alone and beside GRUB's defaults; the `"--"` line on HVA-040 and HVA-214, running and
-next boot).
+next boot; four s390x VMs on the s390x host on main: HVA-010/011/012 held, HVA-049 as
+R29B-6 says).
 
-Tally: 5 findings (4 false passes, R29B-4 also a wrong fail; 1 wording); 23 cases in 12 test
-functions; 17 failed before their fixes (R29B-1: 5, one of them, GRUB's defaults lacking the
+Tally: 6 findings (5 false passes, R29B-4 also a wrong fail; 1 wording); 26 cases in 13 test
+functions; 20 failed before their fixes (R29B-1: 5, one of them, GRUB's defaults lacking the
 word beside an image, a question already whose message now names the image too; R29B-2: 4;
-R29B-3: 1; R29B-4: 3, all on main 3722a3b; R29B-5: 4 on main 0824615 after R29B-1..4 landed);
-the 6 held cases passed before and after.
+R29B-3: 1; R29B-4: 3, all on main 3722a3b; R29B-5: 4 on main 0824615 after R29B-1..4 landed;
+R29B-6: 3 on main 57eed43); the 6 held cases passed before and after.
 
 Leads left:
 - The kernel's bootconfig (CONFIG_BOOT_CONFIG with `bootconfig` on the line, or
@@ -86,9 +103,11 @@ Leads left:
   collected file holds; /proc/cmdline shows the running boot's with them.
 - grub.cfg itself, loader.conf `default` globs and LoaderEntryDefault/OneShot EFI variables
   (which entry systemd-boot boots) are still not collected: every entry counts as a source.
-- s390x: HVA-049 asks about kvm_intel/kvm_amd `nested` (the s390x `kvm` module's own `nested`
-  parameter, arch/s390/kvm/kvm-s390.c, and the guest CPU model's sief2 are not read); IBM
-  Secure Execution (prot_virt) not probed.
+- s390x: a named CPU model (z14 ...) on a nesting host is asked (whether QEMU's model carries
+  sief2 by default is not read); raw `-cpu` arguments on s390x, Proxmox VE on s390x and IBM
+  Secure Execution (prot_virt, <launchSecurity type='s390-pv'>) not probed.
+- HVA-091: isolcpus= words naming different lists are asked; the kernel's version (which
+  would settle first-wins or last-wins) is collected but not used there.
 """
 
 from __future__ import annotations
@@ -97,11 +116,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes, run_assessment
 from test_redteam3_vm_probes import verdict
+from test_redteam10_vm_probes import _replayed_on
 from test_redteam21_boot_probes import NOT_THERE, _boot, _grub
 from test_redteam22_boot2_probes import LIVE, SMT_VULNS
 from test_redteam27_boot_probes import _older
+from test_redteam28_boot_probes import _s390
 from test_vm_leads17 import PINNED, _rt
 
 UKI = "/efi/EFI/Linux/debian-6.1.0-28-amd64.efi"
@@ -424,3 +445,94 @@ def test_r29b_5_agreeing_housekeeping_words_pass(host_scan, words: str) -> None:
         "pass",
         f"{PINNED}, isolated from the host's scheduler (isolcpus)",
     )
+
+
+# --- R29B-6: HVA-049 on s390x, SIE for the guest (vSIE) --------------------------------------
+
+KVM_NESTED = "/sys/module/kvm/parameters/nested"
+
+
+def _s390_domain(name: str, cpu: str) -> str:
+    return (
+        f"<domain type='kvm'><name>{name}</name>"
+        f"<uuid>6a2f1c2e-0000-4000-8000-{abs(hash(name)) % 10**12:012d}</uuid>"
+        "<memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+        "<os><type arch='s390x' machine='s390-ccw-virtio-8.2'>hvm</type></os>"
+        f"{cpu}</domain>"
+    )
+
+
+S390_VMS = {
+    "nocpu": _s390_domain("nocpu", ""),
+    "hostmodel": _s390_domain("hostmodel", "<cpu mode='host-model'/>"),
+    "z14": _s390_domain("z14", "<cpu mode='custom'><model>z14</model></cpu>"),
+    "nosie": _s390_domain(
+        "nosie", "<cpu mode='host-model'><feature policy='disable' name='sief2'/></cpu>"
+    ),
+}
+NOCPU = (
+    "CPU mode default (no <cpu>: QEMU gives the host model under KVM) carries sief2 (SIE for "
+    "the guest) whenever the host's kvm module nests"
+)
+HOSTMODEL = (
+    "CPU mode host-model carries sief2 (SIE for the guest) whenever the host's kvm module nests"
+)
+Z14 = "CPU model z14 may carry sief2 (SIE for the guest)"
+
+
+@pytest.fixture(scope="module", params=["1\n", "0\n", None], ids=["nested", "off", "unread"])
+def s390_vms(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    host = {**HARDENED_HOST, **_s390(), KVM_NESTED: request.param}
+    tmp = tmp_path_factory.mktemp("r29bs390")
+    return request.param, run_assessment(_replayed_on(tmp, host, S390_VMS))
+
+
+def test_r29b_6_s390x_guest_nesting(s390_vms) -> None:
+    """R29B-6 (false pass) HVA-049: an s390x guest runs a hypervisor through SIE interpreted for
+    it (vSIE), which KVM offers only with its `kvm` module's nested=1 (arch/s390/kvm/
+    kvm-s390.c `static int nested;`, kvm_s390_cpu_feat_init allowing
+    KVM_S390_VM_CPU_FEAT_SIEF2 only with it; vsie.c kvm_s390_handle_vsie) to a guest whose CPU
+    model carries sief2. The x86 reading passed a VM with no <cpu> "without vmx/svm", though
+    QEMU gives it the host model under KVM (target/s390x/kvm kvm_arch_init: default_cpu_type
+    "host"), and asked for kvm_intel's or kvm_amd's `nested`, which an s390x host has not
+    (the kvm module's own was not collected). Now the kvm module's nested decides: 1 fails the
+    host CPU modes, 0 passes them (its next load read as for x86), unread asks for it."""
+    nested, a = s390_vms
+    got = {vm: verdict(a, "HVA-049", vm) for vm in S390_VMS}
+    nosie = ("pass", "sief2 policy='disable': the guest gets no SIE")
+    if nested == "1\n":
+        on = "and the host's kvm module has nested=1"
+        assert got == {
+            "nocpu": ("fail", f"{NOCPU}, {on}"),
+            "hostmodel": ("fail", f"{HOSTMODEL}, {on}"),
+            "z14": ("manual", f"{Z14}, {on}"),
+            "nosie": nosie,
+        }
+    elif nested == "0\n":
+        off = "but the host's kvm module has nested=0"
+        assert got == {
+            "nocpu": ("pass", f"{NOCPU}, {off}"),
+            "hostmodel": ("pass", f"{HOSTMODEL}, {off}"),
+            "z14": ("pass", f"{Z14}, {off}"),
+            "nosie": nosie,
+        }
+    else:
+        unknown = (
+            "and whether it nests is not known (no kvm `nested` parameter: the kvm module is "
+            "not loaded)"
+        )
+        assert got == {
+            "nocpu": ("manual", f"{NOCPU}, {unknown}"),
+            "hostmodel": ("manual", f"{HOSTMODEL}, {unknown}"),
+            "z14": ("manual", f"{Z14}, {unknown}"),
+            "nosie": nosie,
+        }
+        q = next(
+            str(r.outcome.question)
+            for r in a.results
+            if r.check.id == "HVA-049" and r.outcome.subject.name == "nocpu"
+        )
+        assert q.startswith(
+            "Does VM nocpu run without SIE for itself (no nested virtualization) on s390x host "
+            "hv1? Evidence: /sys/module/kvm/parameters/nested on hv1"
+        ), q

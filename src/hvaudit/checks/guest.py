@@ -393,6 +393,9 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
     if v.arch == "aarch64" and h.facts.arm64.known and h.facts.arm64.get():
         yield _arm64_nesting(v, h)
         return
+    if v.arch == "s390x" and h.facts.s390x.known and h.facts.s390x.get():
+        yield _s390_nesting(v, h)
+        return
     feat = _nesting_policy(v, h)
     carried = _carried_svm(v, h) if feat is None else None
     unknown = _unknown_model(v) if feat is None else None
@@ -504,6 +507,87 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
         yield failed(s, f"{what}, and the host's KVM has nested on", v.source, *nested.sources)
     else:
         yield _nested_off_now(v, h, what, "host")
+
+
+#: The CPU modes that give an s390x guest every feature the host's KVM offers: host-model and
+#: host-passthrough, and no <cpu> at all (QEMU target/s390x/kvm kvm_arch_init:
+#: `mc->default_cpu_type = S390_CPU_TYPE_NAME("host")` under KVM; read with `search`).
+_S390_HOST_MODES = (None, "host-model", "host-passthrough", "maximum")
+
+
+def _s390_nesting(v: Vm, h: Host) -> Outcome:
+    """HVA-049 of an s390x guest on an s390x host (R29B-6). A guest runs its own hypervisor
+    there through SIE interpreted for it (vSIE), which KVM offers only with its `kvm` module's
+    nested=1 (arch/s390/kvm/kvm-s390.c: `static int nested;` default 0, kvm_s390_cpu_feat_init
+    allows KVM_S390_VM_CPU_FEAT_SIEF2 only `if (... || !nested) return;`) and the guest's CPU
+    model carries sief2 (vsie.c kvm_s390_handle_vsie: -EOPNOTSUPP without it); read with
+    `find_string`. vmx and svm do not apply: the x86 reading passed a VM with no <cpu> "without
+    vmx/svm", though QEMU gives it the host model under KVM, and asked for kvm_intel's or
+    kvm_amd's parameter, which an s390x host has not."""
+    s = vm_subject(v)
+    policy = dict(v.nested_features).get("sief2")
+    nested, later = h.facts.nested_virtualization, h.facts.nested_next_load
+    if policy in ("require", "force"):
+        return failed(
+            s, f"<cpu> feature sief2 policy='{policy}': the guest can run a hypervisor", v.source
+        )
+    if policy in ("disable", "forbid"):
+        return passed(s, f"sief2 policy='{policy}': the guest gets no SIE", v.source)
+    mode = v.cpu_mode
+    what = (
+        f"CPU mode {mode or 'default (no <cpu>: QEMU gives the host model under KVM)'} carries "
+        "sief2 (SIE for the guest) whenever the host's kvm module nests"
+        if mode in _S390_HOST_MODES
+        else f"CPU model {v.cpu_model or mode} may carry sief2 (SIE for the guest)"
+    )
+    question = (
+        f"Does VM {v.name} run without SIE for itself (no nested virtualization) on s390x host "
+        f"{h.name}? Evidence: /sys/module/kvm/parameters/nested on {h.name} (and `modprobe -c "
+        "| grep -E '^(options|install) kvm '` with /proc/cmdline for its next load), and "
+        f"`grep -w sie /proc/cpuinfo` inside the running guest. Pass: nested reads 0 and no "
+        "options line or kvm.nested= word sets it, or the guest's features lack sie; fail: "
+        "the guest's features list sie, so it can run a hypervisor."
+    )
+    if not nested.known:
+        return manual(
+            s,
+            f"{what}, and whether it nests is not known ({nested.reason})",
+            v.source,
+            *nested.sources,
+            question=question,
+        )
+    if nested.get():
+        if mode in _S390_HOST_MODES:
+            return failed(
+                s, f"{what}, and the host's kvm module has nested=1", v.source, *nested.sources
+            )
+        return manual(
+            s,
+            f"{what}, and the host's kvm module has nested=1",
+            v.source,
+            *nested.sources,
+            question=question,
+        )
+    if later.known and later.get():
+        return failed(
+            s,
+            f"{what}; the host's kvm module has nested=0 now, but {later.get()} turns it on at "
+            "the module's next load (every boot)",
+            v.source,
+            *nested.sources,
+            *later.sources,
+        )
+    if not later.known:
+        return manual(
+            s,
+            f"{what}; the host's kvm module has nested=0 now, but what its next load sets is "
+            f"not known: {later.reason}",
+            v.source,
+            *nested.sources,
+            *later.sources,
+            question=question,
+        )
+    return passed(s, f"{what}, but the host's kvm module has nested=0", v.source, *nested.sources)
 
 
 def _arm64_nested_mode(word: str) -> bool:

@@ -92,6 +92,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/sys/module/kvm_amd/parameters/npt"),
     FileProbe("/sys/module/kvm_intel/parameters/nested"),
     FileProbe("/sys/module/kvm_amd/parameters/nested"),
+    # s390x: KVM is the kvm module itself, whose int `nested` (default 0) lets KVM offer its
+    # guests the SIE features (vSIE) (R29B-6; arch/s390/kvm/kvm-s390.c kvm_s390_cpu_feat_init)
+    FileProbe("/sys/module/kvm/parameters/nested"),
     FileProbe("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts"),
     FileProbe("/sys/kernel/mm/ksm/run"),
     # The pages KSM merged and still shares: run = 0 stops ksmd "but keep[s] merged pages"

@@ -504,7 +504,9 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     )
     nested = [ev.get(_file(f"/sys/module/{m}/parameters/nested")) for m in ("kvm_intel", "kvm_amd")]
     on = [g for g in nested if g.state == "ok"]
-    if on:
+    if f.s390x.known and f.s390x.get():
+        f.nested_virtualization, f.nested_next_load = _s390_nested(ev)
+    elif on:
         # kvm_intel's `nested` is a bool parameter (sysfs prints Y or N), kvm_amd's an int
         # (svm/svm.c `static int nested = true; module_param(nested, int, S_IRUGO)`: sysfs
         # prints it with %d and svm_hardware_setup nests `if (nested)`), so 2 or -1 nest as 1
@@ -9314,6 +9316,35 @@ def _next_load_setting(ev: HostEvidence, module: str, param: str) -> Fact[tuple[
     return Fact.of((where, value.strip('"')), *srcs)
 
 
+def _s390_nested(ev: HostEvidence) -> tuple[Fact[bool], Fact[str]]:
+    """Whether an s390x host's KVM offers its guests SIE (R29B-6), and where its next load turns
+    that on: the `kvm` module's `nested` (arch/s390/kvm/kvm-s390.c `static int nested;
+    module_param(nested, int, S_IRUGO)`, sysfs prints it with %d; kvm_s390_cpu_feat_init
+    allows KVM_S390_VM_CPU_FEAT_SIEF2 and the other SIE features only `if (... nested)`, and
+    vsie.c kvm_s390_handle_vsie refuses a guest's SIE without SIEF2: read with `find_string`
+    and `read_file`). kvm_intel's and kvm_amd's files do not exist there."""
+    g = ev.get(_file("/sys/module/kvm/parameters/nested"))
+    if g.state == "absent":
+        return (
+            Fact.unavailable("no kvm `nested` parameter: the kvm module is not loaded", g.source),
+            Fact.of(""),
+        )
+    if g.state == "uncollected":
+        why = f"{g.source.artefact} was not collected (a bundle of an older hvaudit)"
+        return Fact.unavailable(why, g.source), Fact.of("")
+    if g.state != "ok":
+        why = g.reason or f"{g.source.artefact} could not be read"
+        return Fact.unavailable(why, g.source), Fact.of("")
+    value = _first(g)
+    if not re.fullmatch(r"-?[0-9]+", value):
+        return (
+            Fact.unavailable(f"{g.source.artefact} reads {value[:20]!r}, not a number", g.source),
+            Fact.of(""),
+        )
+    on = int(value) != 0
+    return Fact.of(on, g.source), (Fact.of("") if on else _nested_next_load(ev, "kvm"))
+
+
 def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
     """Where the next load of `module` (kvm_intel or kvm_amd, loaded now with nested off) turns
     nested on (`_next_load_setting`: modprobe.d's `options` (modprobe.d(5): "every time it is
@@ -9331,8 +9362,8 @@ def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
     if (found := setting.get()) is None:
         return Fact.of("", *setting.sources)
     where, value = found
-    amd = module == "kvm_amd"
-    on = param_int(value) not in (None, 0) if amd else _kernel_bool(value or "1")
+    number = module in ("kvm_amd", "kvm")  # int parameters (svm.c; s390x kvm-s390.c)
+    on = param_int(value) not in (None, 0) if number else _kernel_bool(value or "1")
     return Fact.of(where if on else "", *setting.sources)
 
 

@@ -565,7 +565,8 @@ def parse_domain(
                 cpu_mode = "custom match='minimum'"
         for feat in cpu.findall("feature"):
             flag = feat.get("name") or ""
-            if flag in ("vmx", "svm"):
+            # s390x's SIE for the guest (QEMU's cpu feature sief2, R29B-6)
+            if flag in ("vmx", "svm", "sief2"):
                 nested_feature = feat.get("policy") or "require"
                 nested_features[flag] = nested_feature
         policies = set(nested_features.values())
