@@ -47,18 +47,26 @@ Findings (R29N-n):
   (virConnectListAllNWFilterBindings: portDev, filterName, XMLDesc; the test driver has none:
   unavailable), and a running VM's port (<target dev>) that the listed bindings do not hold
   fails, naming it (checks.network._unbound).
+- R29N-6 (false pass) HVA-194: macvtap passthrough was read as a mode that bridges nothing
+  ("macvtap modes: passthrough"), though it "attaches a virtual function of a SRIOV capable NIC
+  directly to a VM" (formatdomain, "Direct attachment to physical interface") and a network's
+  <forward mode='passthrough'><pf dev> draws that PF's VFs, which its embedded bridge switches
+  to each other unless the PF is in VEPA mode: HVA-194's own question for <interface
+  type='hostdev'> (R7-6). Now such an interface is that question, whose pass also admits a
+  device that is a whole NIC (no physfn).
 
 Held (kept as tests): an IP parameter that is neither the host's nor another VM's keeps the
 pass; a running tap in one VLAN keeps HVA-192's and HVA-195's pass; br1 on a bond of two NICs
 keeps HVA-220's pass (its message now counts br1: "2 VM bridge(s)", main said 1); a binding
-that holds the running VM's port keeps HVA-191's pass.
+that holds the running VM's port keeps HVA-191's pass; macvtap mode vepa keeps HVA-194's.
 
 Probed by script, not kept: none; the earlier HVA-191/192/195/220 test files pass unchanged
 (tests/test_e2e_libvirtd.py needs a libvirtd that this machine does not run).
 
-Tally: 5 findings, all false pass; 15 cases in 6 test functions; 11 failed on main 3722a3b
+Tally: 6 findings, all false pass; 18 cases in 7 test functions; 13 failed on main 3722a3b
 before the fixes (R29N-1's 5, R29N-2's 1, R29N-3's 1, R29N-4's 1 and its held bond case, whose
-pass named one VM bridge for two, R29N-5's 2), the other 4 held cases passed before and after.
+pass named one VM bridge for two, R29N-5's 2, R29N-6's 2), the other 5 held cases passed
+before and after.
 
 Leads left:
 - R29N-5 reads bindings only where they were collected: a bundle without them (an older
@@ -86,6 +94,9 @@ Leads left:
 - Proxmox VE: a node address on vmbr0 in the VM's ipfilter set is now compared as libvirt's
   (untagged NICs only: the node's address on a VLAN interface vmbr0.N is not mapped to the
   tag's segment); no PVE case is kept for it.
+- A macvtap passthrough device puts its lower NIC in promiscuous mode (Linux macvlan.c
+  macvlan_open, unless MACVLAN_FLAG_NOPROMISC, which libvirt was not seen to set): whether
+  HVA-193 should ask about it was not settled.
 - Whether libvirt >= 9 adds a tap to an Open vSwitch bridge without <virtualport> (then
   HVA-191's filter does not apply) is still unsettled (virnetdevtap.c virNetDevTapAttachBridge
   in the version read calls virNetDevBridgeAddPort without one).
@@ -104,6 +115,7 @@ from test_nwfilter_stock import STOCK
 from test_redteam2_probes import NESTING_HOST
 from test_redteam3_vm_probes import dev, verdict
 from test_redteam17_net_probes import DUAL
+from test_redteam18_net_probes import manual_question
 
 NAT = (
     "<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>"
@@ -464,3 +476,67 @@ def test_running_port_without_a_binding_has_no_filter(tmp_path: Path, bindings, 
     uri = write_node(tmp_path / "n.xml", [dev("web01", nic)], [LAN])
     a = run_assessment(_bundle_with_bindings(tmp_path, uri, bindings))
     assert verdict(a, "HVA-191", "web01") == expected
+
+
+# --- R29N-6 HVA-194: macvtap passthrough is an SR-IOV VF (or a whole NIC) -----------------------
+
+PASSTHRU_NIC = (
+    "<devices><interface type='{kind}'><mac address='52:54:00:29:05:01'/>{source}"
+    "<model type='virtio'/></interface></devices>"
+)
+PASSTHRU_ASK = (
+    ": macvtap passthrough hands the guest an SR-IOV VF (or a whole NIC), and VFs of one NIC "
+    "reach each other through its embedded bridge unless the PF is in VEPA mode"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "networks", "expected"),
+    [
+        (
+            "network",
+            "<source network='sriov'/>",
+            [
+                "<network><name>sriov</name><forward mode='passthrough'><pf dev='eth3'/></forward>"
+                "</network>"
+            ],
+            (
+                "manual",
+                "52:54:00:29:05:01 (macvtap passthrough on network sriov, over eth3)"
+                + PASSTHRU_ASK,
+            ),
+        ),
+        (
+            "direct",
+            "<source dev='eth3' mode='passthrough'/>",
+            [],
+            ("manual", "52:54:00:29:05:01 (macvtap passthrough on eth3)" + PASSTHRU_ASK),
+        ),
+        (
+            "direct",
+            "<source dev='eth3' mode='vepa'/>",
+            [],
+            ("pass", "macvtap modes: vepa"),
+        ),
+    ],
+    ids=["network-pf-pool", "direct-passthrough", "held-direct-vepa"],
+)
+def test_macvtap_passthrough_is_asked_as_a_vf(host_scan, kind, source, networks, expected) -> None:
+    """R29N-6. formatdomain, "Direct attachment to physical interface" (read with
+    `find_string`): passthrough "attaches a virtual function of a SRIOV capable NIC directly to a
+    VM ... All packets are sent to the VF/IF of the configured network device"; a network's
+    <forward mode='passthrough'><pf dev='eth3'/> draws its devices from that PF's VFs. VFs of
+    one NIC are switched by its embedded bridge unless the PF is in VEPA mode, HVA-194's own
+    reading of <interface type='hostdev'> (R7-6), but hvaudit took passthrough for a mode that
+    bridges nothing and passed "macvtap modes: passthrough". Right: the VF question, whose pass
+    also admits a whole NIC. Held: mode vepa keeps the pass."""
+    a = host_scan(
+        {},
+        [domain_xml("web01", body=PASSTHRU_NIC.format(kind=kind, source=source))],
+        networks,
+    )
+    assert verdict(a, "HVA-194", "web01") == expected
+    if expected[0] == "manual":
+        assert manual_question(a, "HVA-194", "web01").startswith(
+            "Is each device behind 52:54:00:29:05:01 (macvtap passthrough on "
+        )

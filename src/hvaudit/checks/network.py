@@ -1465,7 +1465,11 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     physical interface"). SR-IOV functions of one physical NIC are switched by the NIC's own
     embedded bridge unless the PF is in VEPA mode, which only the host shows; a PCI function of
     network class (0x02) or unknown class passed through whole (`<hostdev type='pci'>`, Proxmox
-    hostpciN, a cluster mapping's included) may be such a VF too (R7-6). Proxmox VE plugs
+    hostpciN, a cluster mapping's included) may be such a VF too (R7-6), and so is the device of
+    a macvtap in passthrough mode, which "attaches a virtual function of a SRIOV capable NIC
+    directly to a VM" (formatdomain, "Direct attachment to physical interface"; a network
+    with <forward mode='passthrough'><pf dev> draws a pool of that PF's VFs): asked, the
+    device may also be a whole NIC (R29N-6, was "macvtap modes: passthrough"). Proxmox VE plugs
     every VM NIC into a bridge as a tap device (no macvtap: HVA-193), so only its passed-through
     functions are judged there. An interface on a libvirt network whose definition the evidence
     lacks may be macvtap in any mode: asked (unseen_networks, R16-3; was "no macvtap or SR-IOV
@@ -1484,9 +1488,19 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
         for addr, what, ref in _whole_functions(v, h):
             vfs.append(f"PCI function {addr} ({what})")
             refs.append(ref)
+        passthru: list[str] = []  # macvtap passthrough: the device may be a VF (R29N-6)
         for i in v.interfaces:
             net = nets.get((v.host, i.source)) if i.type == "network" else None
-            if i.type == "direct":
+            if i.type == "direct" and i.macvtap_mode == "passthrough":
+                passthru.append(f"{i.mac or i.source} (macvtap passthrough on {i.source})")
+                refs.append(i.source_ref)
+            elif net is not None and net.forward_mode == "passthrough":
+                devs = ", ".join(net.forward_devices) or "a pool of devices"
+                passthru.append(
+                    f"{i.mac or i.source} (macvtap passthrough on network {net.name}, over {devs})"
+                )
+                refs += [i.source_ref, net.source]
+            elif i.type == "direct":
                 modes.append((i.source, i.macvtap_mode or "vepa"))
                 refs.append(i.source_ref)
             elif net is not None and net.macvtap:
@@ -1496,11 +1510,11 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
                 vfs.append(i.mac or i.source)
                 refs.append(i.source_ref)
         unseen = unseen_networks(v, nets, h.platform)
-        if not modes and not vfs and not unseen:
+        if not modes and not vfs and not unseen and not passthru:
             yield not_applicable(s, "no macvtap or SR-IOV interface")
             continue
         bridged = [where for where, mode in modes if mode == "bridge"]
-        if unseen and not bridged and not vfs:
+        if unseen and not bridged and not vfs and not passthru:
             # a network whose definition the scan lacks may be macvtap in bridge mode (R16-3)
             names = ", ".join(unseen)
             yield manual(
@@ -1522,6 +1536,23 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
             )
         elif bridged:
             yield failed(s, f"macvtap bridge mode on {', '.join(bridged)}", *refs)
+        elif passthru:
+            yield manual(
+                s,
+                f"{'; '.join(passthru + vfs)}: macvtap passthrough hands the guest an SR-IOV "
+                "VF (or a whole NIC), and VFs of one NIC reach each other through its embedded "
+                "bridge unless the PF is in VEPA mode",
+                *refs,
+                question="Is each device behind "
+                f"{', '.join(passthru + vfs)} either no SR-IOV VF, or a VF whose physical "
+                f"function is in VEPA mode? Evidence: on host {v.host}, `readlink "
+                "/sys/class/net/DEV/device/physfn` for each device (a VF names its PF; a "
+                "network's <pf dev> pool is always VFs of that PF) and `bridge link show dev "
+                "PF` (hwmode vepa or veb). Pass: no physfn (a whole NIC the guest has to itself), "
+                "or hwmode vepa, so the VFs' traffic goes through the switch; fail: hwmode veb "
+                "(the embedded bridge), so VMs on VFs of that NIC talk to each other past the "
+                "network's filters (VMs allowed to do so are a waiver, not a pass).",
+            )
         elif vfs:
             yield manual(
                 s,
