@@ -1548,8 +1548,9 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
                 f"function is in VEPA mode? Evidence: on host {v.host}, `readlink "
                 "/sys/class/net/DEV/device/physfn` for each device (a VF names its PF; a "
                 "network's <pf dev> pool is always VFs of that PF) and `bridge link show dev "
-                "PF` (hwmode vepa or veb). Pass: no physfn (a whole NIC the guest has to itself), "
-                "or hwmode vepa, so the VFs' traffic goes through the switch; fail: hwmode veb "
+                "PF` (hwmode vepa or veb). Pass: yes, a whole NIC the guest has to itself (it has "
+                "no physfn), or hwmode vepa, so the VFs' traffic goes through the switch; fail: "
+                "hwmode veb "
                 "(the embedded bridge), so VMs on VFs of that NIC talk to each other past the "
                 "network's filters (VMs allowed to do so are a waiver, not a pass).",
             )
