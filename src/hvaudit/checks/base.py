@@ -429,15 +429,24 @@ def unread_peers(o: Outcome, h: Host, may: str) -> Outcome:
     (unread_guests: a libvirt domain whose XML the daemon refused, R28D-1; a Proxmox VE guest
     whose configuration was not read, R27P-1) or the node's guest list may leave some out (the
     API token's view, R28P-1): the comparison left them out, so the pass is a question whether
-    none of them `may` (a verb phrase: "hold ...", "open ..."). Any other outcome stands
-    (R29D-1)."""
+    none of them `may` (a verb phrase: "hold ...", "open ..."). So is a pass beside a running
+    domain whose persistent definition, what it starts from next, was not read (R29D-6). Any
+    other outcome stands (R29D-1)."""
     unread = unread_guests(h)
     unseen = h.proxmox.guests_unseen if h.proxmox is not None else ""
-    if o.status is not Status.PASS or not (unread or unseen):
+    # another running domain's persistent definition not read: what it starts from next was
+    # compared with nothing (R29D-6; the VM's own is engine._next_unread's, R29D-3)
+    nexts = [
+        f"the persistent definition of domain {uuid} ({why})"
+        for uuid, why in (h.libvirt.unread_next.items() if h.libvirt is not None else ())
+        if uuid != o.subject.id
+    ]
+    if o.status is not Status.PASS or not (unread or unseen or nexts):
         return o
     parts = [
         *([unread] if unread else []),
         *([f"guests the scan may not see ({unseen})"] * bool(unseen)),
+        *nexts[:5],
     ]
     if h.platform == "proxmox-ve":
         evidence = (
@@ -449,6 +458,7 @@ def unread_peers(o: Outcome, h: Host, may: str) -> Outcome:
             f"`virsh dumpxml --security-info <uuid>` of each of them on host {h.name}, run by "
             "an account the daemon lets read it (polkit `domain:read-secure` where the polkit "
             "access driver is on)"
+            + (", with --inactive for a persistent definition" if nexts else "")
         )
     return manual(
         o.subject,
