@@ -47,6 +47,10 @@ Findings:
   fields, the engine skipped the worlds where one VM restarts alone (engine._judged) and
   passed vma "no <shmem> device" although, restarted alone beside vmb's running <shmem>, it
   maps that file and reads vmb's writes. Both declare them now.
+- R29D-6 (false pass) HVA-044 (and each check of R29D-1): R29D-1's class for a peer whose
+  persistent definition was not read (R29D-3): web01's disk was compared with db01's running
+  definition only, while db01 starts next from one nobody read, which may name it. Now the
+  same question, naming that definition (unread_peers).
 
 Held (kept as tests):
 - a VM with a dynamic label and no file of its own keeps its HVA-044 pass beside a refused
@@ -61,9 +65,12 @@ Probed by script, not kept (the verdict was right): vhost-user and vDPA interfac
 HVA-049 on <cpu mode='maximum'>, host-model and a feature vmx of policy require, force,
 optional and disable; HVA-239 SPICE clipboard/file-transfer defaults and qemu-vdagent with and
 without <clipboard>; HVA-056 TPM passthrough; HVA-059 LUN defaults, rawio and vhost-scsi;
-HVA-091 fifo and batch <vcpusched>; all right.
+HVA-091 fifo and batch <vcpusched>; HVA-058 on 9p without accessmode (passthrough, a fail),
+read-only, mapped, handle, virtiofs <readonly/>, and the LXC filesystem types template, file,
+block, ram and bind (n/a: the QEMU driver refuses them, "only supports mount filesystem
+type"); all right.
 
-Tally: 5 findings (false pass 5, with a false n/a in 2 of them), 13 tests, 10 failed on main
+Tally: 6 findings (false pass 6, with a false n/a in 2 of them), 14 tests, 11 failed on main
 before the fixes.
 
 Leads left: plain SEV without SEV-ES (`<launchSecurity type='sev'>` whose policy lacks the ES
@@ -128,13 +135,17 @@ def _scan(
     next_failed: bool = False,
     host: dict[str, object] | None = None,
     edit: tuple[str, str] | None = None,
+    others: tuple[str, ...] = (),
 ) -> Assessment:
     """The hardened host with web01 (`body`), collected by the real collector as a QEMU-driver
     daemon's; `refused` adds a domain whose XML the daemon refused, `next_failed` makes the read
     of web01's persistent definition fail, each recorded as collect/libvirt.py records it;
     `edit` (old, new) rewrites web01's collected XML as a newer daemon reports it (an element the
     test driver of libvirt 9.0 drops)."""
-    uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml", [domain_xml("web01", body)])
+    uri = write_node(
+        tmp_path / f"node-{time.monotonic_ns()}.xml",
+        [domain_xml("web01", body), *(domain_xml(name) for name in others)],
+    )
     writer = BundleWriter(
         tmp_path / f"b-{time.monotonic_ns()}",
         target="qemu+ssh://root@hv1/system",
@@ -152,10 +163,11 @@ def _scan(
         path = f"libvirt/domains/{REFUSED_UUID}.xml"
         writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=REFUSED)
         writer.error(f"domain {REFUSED_UUID}: {REFUSED}")
-    if next_failed:
-        path = f"libvirt/domains/{WEB01}.next.xml"
+    for name in (["web01"] if next_failed else []) + [n for n in others if n.startswith("db")]:
+        uid = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name))
+        path = f"libvirt/domains/{uid}.next.xml"
         writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason="timed out")
-        writer.error(f"domain {WEB01}: persistent definition: timed out")
+        writer.error(f"domain {uid}: persistent definition: timed out")
     writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
     from_qemu_driver(writer, uri)
     _replay_secmodel(writer, "apparmor")
@@ -473,3 +485,34 @@ def test_next_start_alone_beside_a_shmem_peer(
         "differs from the running VM): inter-VM shared memory: /dev/shm/chan (mapped private "
         "here, which reads what VM(s) vmb write into it shared)"
     )
+
+
+DB01 = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, "db01"))
+
+
+def test_peer_with_an_unread_persistent_definition(tmp_path: Path) -> None:
+    """R29D-6, HVA-044. db01 runs and its persistent definition was not read (R29D-3): what it
+    starts from next may name web01's disk, and web01's pass compared it with db01's running
+    definition only. Asked; db01 itself is R29D-3's question, and a peer whose persistent
+    definition was read changes nothing (the twin)."""
+    body = f"<devices>{DISK}</devices>"
+    a = _scan(tmp_path, body, others=("db01",))
+    # db01 runs without the AppArmor profile the replayed host loaded for web01 alone: its
+    # own verdict is HVA-043's rule, not this probe's
+    assert outcomes(a, "HVA-044")["web01"] == "manual"
+    assert messages(a, "HVA-044")["web01"] == (
+        "no <seclabel>: driver default, a dynamic apparmor label (security_default_confined "
+        "= 1); not compared with the guests whose definition was not read, any of which may "
+        "open one of the disk, firmware, boot or memory files of VM web01 (libvirt labels such "
+        f"a file for each VM that starts with it): the persistent definition of domain {DB01} "
+        f"(libvirt/domains/{DB01}.next.xml: collection failed (timed out))"
+    )
+    assert _question(a, "HVA-044", "web01") == (
+        "Does none of the guests of host hv1 whose definition the scan did not read open one "
+        "of the disk, firmware, boot or memory files of VM web01 (libvirt labels such a file "
+        "for each VM that starts with it)? Evidence: `virsh dumpxml --security-info <uuid>` of "
+        "each of them on host hv1, run by an account the daemon lets read it (polkit "
+        "`domain:read-secure` where the polkit access driver is on), with --inactive for a "
+        "persistent definition. Pass: yes, none does; fail: one does."
+    )
+    assert outcomes(_scan(tmp_path, body, others=("app01",)), "HVA-044")["web01"] == "pass"
