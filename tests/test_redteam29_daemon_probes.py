@@ -34,6 +34,11 @@ Findings:
   getpwnam_r / getgrnam_r), so tss may come from the directory. Now a question (`getent passwd
   tss` / `getent group tss`) where the directory fact names a service or was not read, and
   the fail stays where nsswitch resolves from the files alone.
+- R29Q-4 (crash: an error where a fail was due) HVA-031, every check reading a libvirt conf
+  string: a NUL inside a quoted value (`vnc_listen = "0.0.0.0<NUL>"`) crashed HVA-031 for
+  every VM ("check crashed: ValueError: embedded null character"). virConfParseString
+  (src/util/virconf.c) keeps the value with g_strndup, which stops at the first NUL, so
+  libvirt listens on 0.0.0.0. _ConfReader.string now cuts a value at its first NUL.
 
 Held (kept as tests):
 - seccomp_sandbox = 1 / 2 with the running QEMU at Seccomp: 2 and `-sandbox on,...` pass.
@@ -41,12 +46,38 @@ Held (kept as tests):
   running QEMU's enforcing profile.
 - tss missing from /etc/passwd with nsswitch `passwd: files` still fails as the fall back to
   root.
+- conf syntax (src/util/virconf.c): a key set twice keeps its first value (virConfAddEntry
+  appends, virConfGetValue returns the first match) both ways round; `;` between statements
+  with a trailing comment; '...' and triple-quoted strings.
 
-Probed by script:
+Probed by script: 7 qemu.conf security_driver values (`[]`, `""`, `[ "none" ]`, `[ "apparmor",
+"none" ]`, `[ "none", "apparmor" ]`, "selinux" and "dac" on an AppArmor host) x QEMU running or
+not, against HVA-043 / HVA-048: only `[ "none" ]` was a false pass; `""`, "dac" and "selinux"
+pass on the running daemon's AppArmor model while libvirt would refuse the driver at its next
+start (virSecurityDriverLookup: "not found" / "not enabled"), which confines nothing less;
+`namespaces = []` and `cgroup_device_acl = []` (HVA-053: fail and pass, as libvirt reads them);
+8 conf-syntax forms against HVA-031 (above); virconf.c's number overflow (`l = l * 10 + ...`
+wraps, so 18446744073709551617 is 1 to libvirt) only makes hvaudit report the file refused
+(an error), never a pass.
 
-Tally:
+Tally: 4 findings: 2 false passes (R29Q-1, R29Q-2), 1 wrong fail (R29Q-3), 1 crash (R29Q-4);
+8 tests (24 cases), 9 cases failed on main before the fixes. Two older tests encoded the
+wrong verdicts and were corrected in their own commits (test_vm_leads: seccomp_sandbox = 1
+"forces it"; test_host_verdicts3: tss missing on the files+sss host "falls back to root").
 
 Leads left:
+- passt DNS (`--dns-forward` / `--dns-host`, and passt's own default when the host's resolver
+  is a loopback stub) and passt `<portForward>` on host addresses: not reached this round.
+- JSON-form `-netdev '{"type":"stream","server":true,...}'` tunnels: not probed.
+- reach_words' "127/8 is reachable from guests" wording for user-mode guests (127.0.0.1 only):
+  not reached.
+- security_driver naming a driver the host cannot give (`"dac"`, `""`, "selinux" on AppArmor)
+  makes the QEMU driver fail at its next start: hvaudit judges the running daemon's model; a
+  `_qemu_value_refused` rule would need the build's driver list.
+- nss-systemd userdb records (`passwd: files systemd`) could also give tss: R29Q-3 reads only
+  the directory fact (sss, ldap, winbind, nis), and uses passwd's services for the group too.
+- libvirt releases before QEMU_CAPS_SECCOMP_BLACKLIST was retired added `-sandbox on` for
+  seccomp_sandbox > 0 whatever the probe: R29Q-1 asks on every release (conservative).
 """
 
 from __future__ import annotations
@@ -203,3 +234,49 @@ def test_default_tss_missing_with_files_only_still_fails(host_scan) -> None:
         "hv1": "qemu.conf leaves swtpm_user unset and /etc/passwd has no tss account (libvirt "
         "then falls back to root): the TPM emulator of VM(s) web01 runs as root"
     }
+
+
+VNC = domain_xml("web01", "<devices><graphics type='vnc' autoport='yes'/></devices>")
+VNC_OPEN = "vnc on 0.0.0.0 (bound to every address) without a password"
+VNC_LOCAL = "console(s) reachable only from the host"
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "message"),
+    [
+        ('vnc_listen = "0.0.0.0\x00"\n', "fail", VNC_OPEN),
+        ('vnc_listen = """0.0.0.0\x00\n"""\n', "fail", VNC_OPEN),
+        ('vnc_listen = "127.0.0.1\x00x"\n', "pass", VNC_LOCAL),
+    ],
+    ids=["nul-after-any", "nul-in-triple-quotes", "nul-after-loopback"],
+)
+def test_nul_inside_a_string_ends_it(host_scan, line: str, status: str, message: str) -> None:
+    """R29Q-4 (crash, an error where a fail was due): virConfParseString (libvirt/libvirt
+    src/util/virconf.c) keeps a quoted value with `g_strndup(base, ctxt->cur - base)`, which
+    stops at the first NUL, so `"0.0.0.0<NUL>"` is 0.0.0.0 to libvirt and VNC listens on every
+    address. hvaudit kept the NUL and HVA-031 crashed for every VM ("check crashed: ValueError:
+    embedded null character")."""
+    a = host_scan({QEMU: line + QEMU_CONF}, domains=[VNC])
+    assert outcomes(a, "HVA-031") == {"web01": status}
+    assert messages(a, "HVA-031") == {"web01": message}
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        ('vnc_listen = "127.0.0.1"\nvnc_listen = "0.0.0.0"\n', "pass", VNC_LOCAL),
+        ('vnc_listen = "0.0.0.0"\nvnc_listen = "127.0.0.1"\n', "fail", VNC_OPEN),
+        ('vnc_tls = 0; vnc_listen = "0.0.0.0" # trailing\n', "fail", VNC_OPEN),
+        ("vnc_listen = '0.0.0.0'\n", "fail", VNC_OPEN),
+        ('vnc_listen = """0.0.0.0"""\n', "fail", VNC_OPEN),
+    ],
+    ids=["first-wins-local", "first-wins-open", "semicolon", "single-quotes", "triple-quotes"],
+)
+def test_conf_syntax_forms_held(host_scan, lines: str, status: str, message: str) -> None:
+    """Held: virConfAddEntry appends each statement and virConfGetValue returns the first whose
+    name matches (src/util/virconf.c), so a key set twice has its first value; `;` separates
+    statements on one line (virConfParseSeparator); '...' and \"\"\"...\"\"\" are strings
+    (virConfParseString)."""
+    a = host_scan({QEMU: lines + QEMU_CONF}, domains=[VNC])
+    assert outcomes(a, "HVA-031") == {"web01": status}
+    assert messages(a, "HVA-031") == {"web01": message}

@@ -203,6 +203,12 @@ class _ConfReader:
             self.pos += 1
 
     def string(self) -> str:
+        """A quoted string as virConfParseString keeps it: g_strndup copies the bytes between
+        the quotes up to the first NUL, so a NUL inside cuts the value there (R29Q-4: `"0.0.0.0
+        <NUL>"` is 0.0.0.0 to libvirt, and crashed the checks that read it)."""
+        return self._quoted().partition("\x00")[0]
+
+    def _quoted(self) -> str:
         if self.peek(3) == '"""':
             end = self.text.find('"""', self.pos + 3)
             if end < 0:
