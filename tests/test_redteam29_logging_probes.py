@@ -64,6 +64,12 @@ Findings (R29L-n):
   the chain first: librelp src/tcp.c relpTcpChkPeerAuth aborts unless SSL_get_verify_result is
   X509_V_OK, and relpTcpInitTLS loads a CA from tls.caCert only: every server is refused. Now
   a fail; GnuTLS (named or default) and a given CA keep the pass (held).
+- R29L-8 (false pass) HVA-200: a CA parameter set to an empty value
+  (`DefaultNetstreamDriverCAFile=""`, `streamdriver.CAFile=" "`, omrelp `tls.caCert=""`)
+  counted as a CA. It names no file: gtls fails on it (runtime/nsd_gtls.c gtlsInitCred:
+  GNUTLS_E_FILE_ERROR, "error reading certificate file", the connection aborts), ossl too
+  (net_ossl.c osslCtxInit "CA certificate '%s' could not be accessed"), and librelp's
+  SSL_CTX_load_verify_locations / gnutls trust file fail: nothing is sent. Now no CA.
 
 Held (kept as tests): `builtin:omfwd` before the action on 8.2608.0, for action() and a
 legacy `@@` selector; the action's CAFile on 8.2108.0; ossl CAExtraFiles (action) on 8.2608.0;
@@ -71,13 +77,14 @@ global CAExtraFiles on 8.2210.0; mbedtls with a global CA on 8.2512.0; gtls CAEx
 8.2302.0 (ignored there); R29L-4: the gtls package installed while the others are missing; no
 rsyslog package (then the release is unknown: the expiry question).
 
-Probed by script: the 34 inputs kept here (module name, release, order and repetition; each
+Probed by script: the 37 inputs kept here (module name, release, order and repetition; each
 CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files;
-driver packages; the audit receiver; driver name case; omrelp TLS library).
+driver packages; the audit receiver; driver name case; omrelp TLS library; empty CA values).
 
-Tally: 7 findings, 7 false passes; 34 tests in 7 functions, 21 failed on main before the fix
+Tally: 8 findings, 8 false passes; 37 tests in 8 functions, 24 failed on main before the fix
 (3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 5; 44daa32:
-R29L-5 2 of 2; db3e30f: R29L-6 3 of 4; 02e472f: R29L-7 1 of 4; the 13 held pass there too).
+R29L-5 2 of 2; db3e30f: R29L-6 3 of 4; 02e472f: R29L-7 1 of 4; 5a4d6cd: R29L-8 3 of 3; the
+13 held pass there too).
 
 Leads left: see the report.
 """
@@ -519,4 +526,41 @@ def test_relp_openssl_fingerprint_mode_needs_a_ca(
     """R29L-7: librelp's OpenSSL path verifies the chain before the fingerprint."""
     a = _scan(host_scan, [module, RELP_FP.format(extra=extra)], "8.2302.0-1+deb12u1")
     assert outcomes(a, "HVA-200") == {"hv1": status}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200")["hv1"] == message
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (
+            ['global(DefaultNetstreamDriverCAFile="")', OMFWD.format(driver="gtls", extra="")],
+            "logs forwarded without authenticated TLS to logs.example.internal (StreamDriverAuthMode "
+            "x509/name (the default) with no CA certificate (DefaultNetstreamDriverCAFile, "
+            "streamdriver.CAFile): the TLS driver trusts no issuer, so it refuses every server "
+            "and nothing is sent)",
+        ),
+        (
+            [OMFWD.format(driver="gtls", extra='streamdriver.CAFile=" "')],
+            "logs forwarded without authenticated TLS to logs.example.internal (StreamDriverAuthMode "
+            "x509/name (the default) with no CA certificate (DefaultNetstreamDriverCAFile, "
+            "streamdriver.CAFile): the TLS driver trusts no issuer, so it refuses every server "
+            "and nothing is sent)",
+        ),
+        (
+            [
+                'module(load="omrelp")',
+                'action(type="omrelp" target="logs.example.internal" port="2514" tls="on" '
+                'tls.caCert="" tls.authMode="name" tls.permittedPeer=["logs.example.internal"])',
+            ],
+            "logs forwarded without authenticated TLS to logs.example.internal (tls.authMode name "
+            "with no CA certificate (tls.caCert): the TLS driver trusts no issuer, so it refuses "
+            "every server and nothing is sent)",
+        ),
+    ],
+    ids=["global-empty", "action-blank", "omrelp-empty"],
+)
+def test_empty_ca_file_is_no_ca(host_scan, lines: list[str], message: str) -> None:
+    """R29L-8: a CA parameter set to "" names no file; the driver fails on it."""
+    a = _scan(host_scan, lines, "8.2302.0-1+deb12u1")
+    assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
     assert messages(a, "HVA-200")["hv1"] == message

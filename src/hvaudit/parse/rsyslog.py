@@ -324,6 +324,15 @@ def _value(raw: str) -> str:
     return raw
 
 
+def _given(params: dict[str, str], name: str) -> bool:
+    """A CA parameter set to a file: an empty value names none, and the drivers fail on it
+    (runtime/nsd_gtls.c gtlsInitCred: gnutls_certificate_set_x509_trust_file of "" returns
+    GNUTLS_E_FILE_ERROR, "error reading certificate file", and the connection aborts; ossl
+    runtime/net_ossl.c osslCtxInit: "CA certificate '%s' could not be accessed"; librelp
+    relpTcpInitTLS: SSL_CTX_load_verify_locations fails), so it counts as no CA (R29L-8)."""
+    return bool(_value(params.get(name, "")).strip())
+
+
 def _params(body: str) -> dict[str, str]:
     """An object's parameters, names lower-cased (RainerScript names are case-insensitive)."""
     return {m.group(1).lower(): m.group(2) for m in _PARAM.finditer(body)}
@@ -578,8 +587,8 @@ def rsyslog_forwarding(
                 )
             return
         trust.module_seen = True
-        trust.module_ca = "streamdriver.cafile" in params
-        trust.module_extra = "streamdriver.caextrafiles" in params
+        trust.module_ca = _given(params, "streamdriver.cafile")
+        trust.module_extra = _given(params, "streamdriver.caextrafiles")
         trust.module_late = bool(sets) and bool(pending)
 
     def snapshot(act: _Pending) -> _Pending:
@@ -620,8 +629,8 @@ def rsyslog_forwarding(
                     default_driver = _value(params["defaultnetstreamdriver"])
                 if "compatibility.defaults.secure" in params:
                     strict = _value(params["compatibility.defaults.secure"]).lower() == "strict"
-                trust.ca = trust.ca or "defaultnetstreamdrivercafile" in params
-                trust.extra = trust.extra or "netstreamdrivercaextrafiles" in params
+                trust.ca = trust.ca or _given(params, "defaultnetstreamdrivercafile")
+                trust.extra = trust.extra or _given(params, "netstreamdrivercaextrafiles")
             elif kind == "object:module":
                 params = _params(body)
                 load = _value(params.get("load", "")).lower()
@@ -894,7 +903,7 @@ def _relp(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> _P
         filters=filters,
         peers=_peers(params.get("tls.permittedpeer", "")),
         relp=True,
-        ca="tls.cacert" in params,
+        ca=_given(params, "tls.cacert"),
     )
 
 
@@ -932,8 +941,8 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
         filters=filters,
         expired=_value(params.get("streamdriver.permitexpiredcerts", "")).lower(),
         peers=_peers(_value(params.get("streamdriverpermittedpeers", ""))),
-        ca="streamdriver.cafile" in params,
-        extra_ca="streamdriver.caextrafiles" in params,
+        ca=_given(params, "streamdriver.cafile"),
+        extra_ca=_given(params, "streamdriver.caextrafiles"),
     )
 
 
