@@ -46,11 +46,21 @@ Findings:
   interface(s) behind the VM firewall"), where `-source 0.0.0.0/1` fails both
   (ipt_gen_src_or_dst_match matches the list as one set of its elements): `_rule_versions`
   now reads such a list as wide (`_together`, the VM's own aliases and sets first).
+- R29P-4 (false pass) HVA-311, HVA-307 (HVA-306, HVA-312 where they pass): the API path's
+  users are GET /access/users', which lists only the users whose group the token holds
+  User.Modify or Sys.Audit on, and its own user, unless it holds one of them on /access/groups
+  (pve-access-control 5ccd07d src/PVE/API2/User.pm index `$canUserMod`; Group.pm index the
+  same for groups). A token holding VM.Audit alone there did not see ops@pve, an administrator
+  with an API token without privilege separation: HVA-311 passed "1 API token(s): none with a
+  privileged user's full rights", HVA-307 "no VM role is delegated". Now the model reads GET
+  /access/permissions' /access/groups (ProxmoxHost.users_partial) and each account check's
+  pass becomes a question naming why (`_users_passed`); a fail stays a fail.
 
 Held:
 - R29P-1: a token seeing every guest (PVEAuditor on `/`) and the whole hardened tree: no
   node-wide question beside the per-VM verdicts.
 - R29P-2: a cluster whose every node is online: no error result.
+- R29P-4: with Sys.Audit on /access/groups (PVEAuditor), HVA-311 and HVA-307 pass as before.
 - R29P-3: the private ranges together with a public /9, and two /8s less a `!` /24, pass
   HVA-313; the private ranges and a /9 as a -source list pass HVA-301 and HVA-303.
 
@@ -66,15 +76,20 @@ fails as every TCP port. GET /nodes of PVE lists every node of the corosync node
 whatever the token's rights (Nodes.pm index: `permissions => { user => 'all' }`; without
 Sys.Audit on /nodes/<node> only the stats are left out, the status is kept).
 
-Tally: 3 findings (3 false passes); 13 test cases in 8 functions, 8 failed on main before
+Tally: 4 findings (4 false passes); 15 test cases in 9 functions, 9 failed on main before
 their fix (R29P-1 2 of 3 on 3722a3b: no node question; R29P-2 2 of 3 on 3722a3b: no pve2
-result; R29P-3 3 of 5 on b2a97d8 and 1 of 2 on 935aac7: pass), 5 held passed before and
-after.
+result; R29P-3 3 of 5 on b2a97d8 and 1 of 2 on 935aac7: pass; R29P-4 1 of 2 on 516e218:
+pass), 6 held passed before and after.
 
 Leads left:
 - R29P-2's error names no VM of the offline node; GET /cluster/resources lists them (vmid,
   name), so each could be its own subject.
 - HVA-092's other messages (half limits, floor-only) are libvirt-worded (round 28's lead).
+- GET /access/tfa (PVE::API2::TFA list_tfa) lists only the token's own user's entries
+  without User.Modify or Sys.Audit on /access/users: HVA-306 then fails administrators who
+  have a second factor (a wrong fail, not probed). R29P-4 holds the user list partial only
+  where GET /access/permissions was read; without it (501) nothing is asked (as R28P-1 asks
+  for guests).
 - Firewall macro/alias/ipset resolution across cluster.fw / host.fw / <vmid>.fw, `enable: 0`
   at different levels, IPv6 rules; datacenter.cfg migration; user.cfg/TFA: not probed this
   round.
@@ -103,6 +118,7 @@ from test_redteam28_proxmox_probes import (
     USER_ACL,
     _acl,
     _answers,
+    _api_scan,
     _run,
     proxmoxer,
 )
@@ -350,3 +366,68 @@ def test_r29p3_source_list_wide_together_host_and_vm(
     (tmp_path / "v").mkdir()
     assert _live(tmp_path / "h", _host_rule(rule), "HVA-301") == host
     assert _vm_rule(tmp_path / "v", rule) == vm
+
+
+# --- R29P-4: a user list GET /access/users may cut ------------------------------------------
+
+PARTIAL_USERS = (
+    "; the user list may be incomplete: the API token holds neither Sys.Audit nor User.Modify "
+    "on /access/groups, so GET /access/users lists only the members of the groups it holds them "
+    "on and its own user (pve-access-control API2/User.pm index): an administrator, or an API "
+    "token of one, may be missing"
+)
+TOKENS_OK = (
+    "1 API token(s): none with a privileged user's full rights (privsep 0, or administration on "
+    "/ or below it for both token and user)"
+)
+NO_VM_ROLE = "no VM role is delegated: only administrators operate VMs"
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        (
+            {"VM.Audit": 1},
+            {
+                "HVA-311": ("manual", TOKENS_OK + PARTIAL_USERS),
+                "HVA-307": ("manual", NO_VM_ROLE + PARTIAL_USERS),
+                # a fail stays a fail: ops@pve is named by its ACL
+                "HVA-306": ("fail", "administrators without a second factor: ops@pve, root@pam"),
+            },
+        ),
+        (AUDITOR, {"HVA-311": ("pass", TOKENS_OK), "HVA-307": ("pass", NO_VM_ROLE)}),
+    ],
+    ids=["no-sys-audit-on-access-groups", "held-sys-audit-on-access-groups"],
+)
+def test_r29p4_user_list_the_token_may_not_see_whole_is_asked(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    groups: dict[str, int],
+    expected: dict[str, tuple[str, str]],
+) -> None:
+    """R29P-4 (false pass) HVA-311, HVA-307 (HVA-306 and HVA-312 where they pass): GET /access/users lists only
+    the users whose group the token holds User.Modify or Sys.Audit on, and its own user,
+    unless it holds one of them on /access/groups (pve-access-control 5ccd07d
+    src/PVE/API2/User.pm index, `$canUserMod`); GET /access/groups likewise (Group.pm index).
+    A token holding VM.Audit alone on /access/groups saw audit@pve only: ops@pve, an
+    administrator with an API token without privilege separation, was hidden, and HVA-311
+    passed "1 API token(s): none with a privileged user's full rights". GET
+    /access/permissions says what the token holds there; held: with Sys.Audit on
+    /access/groups (PVEAuditor) the list is whole and the verdicts stand."""
+    ops = {
+        "path": "/",
+        "type": "user",
+        "ugid": "ops@pve",
+        "roleid": "Administrator",
+        "propagate": 1,
+    }
+    answers = _answers(
+        {**dict.fromkeys(TOP, AUDITOR), "/access/groups": groups},
+        [USER_ACL, ops, _acl("/", "PVEAuditor")],
+        ["qemu/100"],
+    )
+    # GET /access/users as the token sees it: ops@pve (and its privsep-0 token) left out
+    answers["access/users"] = [u for u in answers["access/users"] if u["userid"] == "audit@pve"]
+    got = _api_scan(monkeypatch, capsys, answers)
+    for check, verdict in expected.items():
+        assert got[(check, "pve1")] == verdict

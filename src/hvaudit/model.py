@@ -1480,6 +1480,10 @@ class ProxmoxHost:
     """Why the node's guest list may leave guests out, '' where it is the node's: the API path
     lists the guests GET /cluster/resources answers, only those the token holds VM.Audit on
     (R28P-1). A guest left out is neither counted nor a subject."""
+    users_partial: str = ""
+    """Why the user list (user.cfg) may leave users, their groups' members and their API tokens
+    out, '' where it is whole: the API path's GET /access/users lists only the users the token
+    may audit (R29P-4). A user left out is judged by no account check."""
     sdn_vnets: Fact[dict[str, dict[str, str]]] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )

@@ -1772,7 +1772,42 @@ def _cluster_facts(
     px.guests_unseen = _guests_unseen(bundle, px)
     if px.guests_unseen:
         notes.append(f"the guest list may be incomplete: {px.guests_unseen}")
+    px.users_partial = _users_partial(bundle)
+    if px.users_partial:
+        notes.append(f"the user list may be incomplete: {px.users_partial}")
     return px
+
+
+def _users_partial(bundle: Bundle) -> str:
+    """Why the API path's user list (user.cfg rendered from GET /access/users?full=1 and GET
+    /access/groups) may leave users out, '' where it is whole or not known to be partial
+    (R29P-4). pve-access-control 5ccd07d src/PVE/API2/User.pm index: "The returned list is
+    restricted to users where you have 'User.Modify' or 'Sys.Audit' permissions on
+    '/access/groups' or on a group the user belongs too" (`$canUserMod = check_any($authuser,
+    "/access/groups", ['User.Modify', 'Sys.Audit'], 1)`, else only members of the groups it
+    holds them on and itself), and API2/Group.pm index lists only the groups it holds them
+    on: an administrator, a group's members and a user's API tokens may be missing. GET
+    /access/permissions answers what the token holds on /access/groups (RPCEnvironment.pm
+    get_effective_permissions: a default path, left out where it holds nothing)."""
+    meta = bundle.manifest.get("collector", {}).get("proxmox", {})
+    if not isinstance(meta, dict) or meta.get("mode") != "api":
+        return ""
+    entry = bundle.entry(PERMISSIONS)
+    if entry is None or entry.status != "ok":
+        return ""
+    try:
+        perms = json.loads(bundle.text(entry.path))
+    except ValueError:
+        return ""
+    held = perms.get("/access/groups") if isinstance(perms, dict) else None
+    if isinstance(held, dict) and ("Sys.Audit" in held or "User.Modify" in held):
+        return ""
+    return (
+        "the API token holds neither Sys.Audit nor User.Modify on /access/groups, so GET "
+        "/access/users lists only the members of the groups it holds them on and its own user "
+        "(pve-access-control API2/User.pm index): an administrator, or an API token of one, may "
+        "be missing"
+    )
 
 
 def _guests_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
@@ -2094,6 +2129,7 @@ def _add_node(
         pci_mappings=shared.pci_mappings,
         ha_resources=shared.ha_resources,
         guests_unseen=shared.guests_unseen,
+        users_partial=shared.users_partial,
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
     cluster_fw = shared.cluster_firewall.get() if shared.cluster_firewall.known else None
