@@ -58,7 +58,10 @@ start (virSecurityDriverLookup: "not found" / "not enabled"), which confines not
 `namespaces = []` and `cgroup_device_acl = []` (HVA-053: fail and pass, as libvirt reads them);
 8 conf-syntax forms against HVA-031 (above); virconf.c's number overflow (`l = l * 10 + ...`
 wraps, so 18446744073709551617 is 1 to libvirt) only makes hvaudit report the file refused
-(an error), never a pass.
+(an error), never a pass. 12 raw `-netdev` shapes against HVA-031 (test_network_leads'
+harness): JSON stream servers on 0.0.0.0, "" and ::, a JSON dgram on 0.0.0.0, a JSON socket
+listen and a JSON user hostfwd fail; `server=yes` and a bare `server` fail; JSON clients
+(server false, reconnect) and `-netdev passt` are n/a; a vsock stream server is n/a (lead).
 
 Tally: 4 findings: 2 false passes (R29Q-1, R29Q-2), 1 wrong fail (R29Q-3), 1 crash (R29Q-4);
 8 tests (24 cases), 9 cases failed on main before the fixes. Two older tests encoded the
@@ -68,7 +71,11 @@ wrong verdicts and were corrected in their own commits (test_vm_leads: seccomp_s
 Leads left:
 - passt DNS (`--dns-forward` / `--dns-host`, and passt's own default when the host's resolver
   is a loopback stub) and passt `<portForward>` on host addresses: not reached this round.
-- JSON-form `-netdev '{"type":"stream","server":true,...}'` tunnels: not probed.
+- `-netdev stream,server=on,addr.type=vsock,addr.cid=C,addr.port=P` is n/a in HVA-031:
+  net/stream.c net_stream_server_init listens on any SocketAddress
+  (qio_channel_socket_listen_async, no type check), so QEMU listens on AF_VSOCK and a guest
+  of another VM with a vsock device may reach this VM's network through CID 2 (or any CID);
+  consoles._socket_address drops vsock though its docstring names it. A possible false n/a.
 - reach_words' "127/8 is reachable from guests" wording for user-mode guests (127.0.0.1 only):
   not reached.
 - security_driver naming a driver the host cannot give (`"dac"`, `""`, "selinux" on AppArmor)
