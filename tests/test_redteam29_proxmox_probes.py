@@ -55,12 +55,19 @@ Findings:
   privileged user's full rights", HVA-307 "no VM role is delegated". Now the model reads GET
   /access/permissions' /access/groups (ProxmoxHost.users_partial) and each account check's
   pass becomes a question naming why (`_users_passed`); a fail stays a fail.
+- R29P-5 (wrong fail) HVA-306: with the same token, ops@pve and root@pam (administrators
+  named by ACLs, not listed by GET /access/users) failed "administrators without a second
+  factor", though GET /access/tfa filters its entries as GET /access/users does (pve-access-
+  control 5ccd07d src/PVE/API2/TFA.pm list_tfa: all entries only with User.Modify or
+  Sys.Audit on /access/groups, else the token's own user's and those of the groups it holds
+  them on). Now such an administrator is asked, not failed; one the lists show stays failed.
 
 Held:
 - R29P-1: a token seeing every guest (PVEAuditor on `/`) and the whole hardened tree: no
   node-wide question beside the per-VM verdicts.
 - R29P-2: a cluster whose every node is online: no error result.
-- R29P-4: with Sys.Audit on /access/groups (PVEAuditor), HVA-311 and HVA-307 pass as before.
+- R29P-4, R29P-5: with Sys.Audit on /access/groups (PVEAuditor), HVA-311 and HVA-307 pass
+  and HVA-306 fails as before.
 - R29P-3: the private ranges together with a public /9, and two /8s less a `!` /24, pass
   HVA-313; the private ranges and a /9 as a -source list pass HVA-301 and HVA-303.
 
@@ -76,20 +83,17 @@ fails as every TCP port. GET /nodes of PVE lists every node of the corosync node
 whatever the token's rights (Nodes.pm index: `permissions => { user => 'all' }`; without
 Sys.Audit on /nodes/<node> only the stats are left out, the status is kept).
 
-Tally: 4 findings (4 false passes); 15 test cases in 9 functions, 9 failed on main before
-their fix (R29P-1 2 of 3 on 3722a3b: no node question; R29P-2 2 of 3 on 3722a3b: no pve2
-result; R29P-3 3 of 5 on b2a97d8 and 1 of 2 on 935aac7: pass; R29P-4 1 of 2 on 516e218:
-pass), 6 held passed before and after.
+Tally: 5 findings (4 false passes, 1 wrong fail); 15 test cases in 9 functions, 9 failed on
+main before their fix (R29P-1 2 of 3 on 3722a3b: no node question; R29P-2 2 of 3 on 3722a3b:
+no pve2 result; R29P-3 3 of 5 on b2a97d8 and 1 of 2 on 935aac7: pass; R29P-4 and R29P-5 1
+of 2 on 516e218: pass, and fail where R29P-5 asks), 6 held passed before and after.
 
 Leads left:
 - R29P-2's error names no VM of the offline node; GET /cluster/resources lists them (vmid,
   name), so each could be its own subject.
 - HVA-092's other messages (half limits, floor-only) are libvirt-worded (round 28's lead).
-- GET /access/tfa (PVE::API2::TFA list_tfa) lists only the token's own user's entries
-  without User.Modify or Sys.Audit on /access/users: HVA-306 then fails administrators who
-  have a second factor (a wrong fail, not probed). R29P-4 holds the user list partial only
-  where GET /access/permissions was read; without it (501) nothing is asked (as R28P-1 asks
-  for guests).
+- R29P-4 holds the user list partial only where GET /access/permissions was read; without
+  it (a 501) nothing is asked (R28P-1 asks for guests then).
 - Firewall macro/alias/ipset resolution across cluster.fw / host.fw / <vmid>.fw, `enable: 0`
   at different levels, IPv6 rules; datacenter.cfg migration; user.cfg/TFA: not probed this
   round.
@@ -391,11 +395,23 @@ NO_VM_ROLE = "no VM role is delegated: only administrators operate VMs"
             {
                 "HVA-311": ("manual", TOKENS_OK + PARTIAL_USERS),
                 "HVA-307": ("manual", NO_VM_ROLE + PARTIAL_USERS),
-                # a fail stays a fail: ops@pve is named by its ACL
+                # R29P-5: GET /access/tfa hides their entries as GET /access/users hides them
+                "HVA-306": (
+                    "manual",
+                    "administrators whose second factor is not in the evidence: ops@pve (not "
+                    "listed by GET /access/users, nor its GET /access/tfa entries); root@pam (not "
+                    "listed by GET /access/users, nor its GET /access/tfa entries)",
+                ),
+            },
+        ),
+        (
+            AUDITOR,
+            {
+                "HVA-311": ("pass", TOKENS_OK),
+                "HVA-307": ("pass", NO_VM_ROLE),
                 "HVA-306": ("fail", "administrators without a second factor: ops@pve, root@pam"),
             },
         ),
-        (AUDITOR, {"HVA-311": ("pass", TOKENS_OK), "HVA-307": ("pass", NO_VM_ROLE)}),
     ],
     ids=["no-sys-audit-on-access-groups", "held-sys-audit-on-access-groups"],
 )

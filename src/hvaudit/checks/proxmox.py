@@ -1885,7 +1885,13 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
         missing, asked = [], []
         for u in sorted(enabled - enforced - idp):
             has = _second_factor(u, px.tfa, dc, cfg.users.get(u, {}).get("tfa_keys", ""))
-            if has is False:
+            if has is False and px.users_partial and u not in cfg.users:
+                # GET /access/tfa lists the entries of the users GET /access/users lists, no
+                # other (pve-access-control API2/TFA.pm list_tfa, R29P-5)
+                asked.append(
+                    f"{u} (not listed by GET /access/users, nor its GET /access/tfa entries)"
+                )
+            elif has is False:
                 missing.append(u)
             elif isinstance(has, str):
                 asked.append(f"{u} ({has})")
