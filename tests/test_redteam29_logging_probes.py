@@ -70,6 +70,12 @@ Findings (R29L-n):
   GNUTLS_E_FILE_ERROR, "error reading certificate file", the connection aborts), ossl too
   (net_ossl.c osslCtxInit "CA certificate '%s' could not be accessed"), and librelp's
   SSL_CTX_load_verify_locations / gnutls trust file fail: nothing is sent. Now no CA.
+- R29L-9 (false pass) HVA-214, HVA-201: auditd started with `-s disable` (any prefix, `-sd`,
+  `--enable_state=dis`: audit-userspace src/auditd.c matches startup_states with
+  `strncmp(optarg, state, strlen(optarg))`) switches kernel auditing off at its start
+  (audit_set_enabled(fd, startup_disable = 0) unless the kernel is locked); where `auditctl -s`
+  was not read both checks passed "auditd running". Now a question asking for the enabled
+  flag; with the flag read it decides (held), as do `-s enable` and `-s nochange` (held).
 
 Held (kept as tests): `builtin:omfwd` before the action on 8.2608.0, for action() and a
 legacy `@@` selector; the action's CAFile on 8.2108.0; ossl CAExtraFiles (action) on 8.2608.0;
@@ -77,14 +83,14 @@ global CAExtraFiles on 8.2210.0; mbedtls with a global CA on 8.2512.0; gtls CAEx
 8.2302.0 (ignored there); R29L-4: the gtls package installed while the others are missing; no
 rsyslog package (then the release is unknown: the expiry question).
 
-Probed by script: the 37 inputs kept here (module name, release, order and repetition; each
+Probed by script: the 43 inputs kept here (module name, release, order and repetition; each
 CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files;
-driver packages; the audit receiver; driver name case; omrelp TLS library; empty CA values).
+driver packages; the audit receiver; driver name case; omrelp TLS library; empty CA values; auditd -s).
 
-Tally: 8 findings, 8 false passes; 37 tests in 8 functions, 24 failed on main before the fix
-(3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 5; 44daa32:
-R29L-5 2 of 2; db3e30f: R29L-6 3 of 4; 02e472f: R29L-7 1 of 4; 5a4d6cd: R29L-8 3 of 3; the
-13 held pass there too).
+Tally: 9 findings, 9 false passes; 43 tests in 10 functions, 27 failed on main before the
+fix (3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 5; 44daa32:
+R29L-5 2 of 2; db3e30f: R29L-6 3 of 4; 02e472f: R29L-7 1 of 4; 5a4d6cd: R29L-8 3 of 3;
+fc922cc: R29L-9 3 of 6; the 16 held pass there too).
 
 Leads left: see the report.
 """
@@ -564,3 +570,44 @@ def test_empty_ca_file_is_no_ca(host_scan, lines: list[str], message: str) -> No
     a = _scan(host_scan, lines, "8.2302.0-1+deb12u1")
     assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
     assert messages(a, "HVA-200")["hv1"] == message
+
+
+@pytest.mark.parametrize(
+    ("auditd", "status214", "status201"),
+    [
+        ("/sbin/auditd -s disable", "manual", "manual"),
+        ("/sbin/auditd -n -sd", "manual", "manual"),  # a prefix of "disable", clustered
+        ("/sbin/auditd --enable_state=dis", "manual", "manual"),
+        # held: enable (the default) and nochange
+        ("/sbin/auditd -s enable", "pass", "pass"),
+        ("/sbin/auditd -s nochange", "pass", "pass"),
+    ],
+    ids=["disable", "cluster-prefix", "long-prefix", "enable", "nochange"],
+)
+def test_auditd_disabling_auditing_at_start_is_asked(
+    host_scan, auditd: str, status214: str, status201: str
+) -> None:
+    """R29L-9: `auditd -s disable` switches auditing off at start; `auditctl -s` unread."""
+    ps = HARDENED_HOST["processes"][0].replace("/sbin/auditd", auditd)
+    a = host_scan({"processes": (ps, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": status214}, messages(a, "HVA-214")
+    assert outcomes(a, "HVA-201") == {"hv1": status201}, messages(a, "HVA-201")
+    if status214 == "manual":
+        assert messages(a, "HVA-214")["hv1"] == (
+            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd was started with "
+            "`-s disable`, which switches kernel auditing off, and the kernel's enabled flag "
+            "(`auditctl -s`) was not read: the rules may record nothing"
+        )
+        assert messages(a, "HVA-201")["hv1"] == (
+            "audit_level = 2, auditd running, but auditd was started with `-s disable`, which "
+            "switches kernel auditing off, and the kernel's enabled flag (`auditctl -s`) was not "
+            "read: libvirt's audit records may go nowhere"
+        )
+
+
+def test_auditd_disable_with_the_flag_read_is_judged_by_it(host_scan) -> None:
+    """R29L-9 held: with `auditctl -s` read, its enabled flag decides (1: pass)."""
+    ps = HARDENED_HOST["processes"][0].replace("/sbin/auditd", "/sbin/auditd -s disable")
+    a = host_scan({"processes": (ps, 0), "audit-status": (STATUS.format(pid=401), 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+    assert outcomes(a, "HVA-201") == {"hv1": "pass"}, messages(a, "HVA-201")

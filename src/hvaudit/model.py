@@ -1138,6 +1138,9 @@ class HostFacts:
     """The kernel's audit `enabled` flag (`auditctl -s`): 0 off, 1 on, 2 on and locked."""
     audit_pid: Fact[int] = field(default_factory=_na)
     """The process the kernel hands its audit records to (`auditctl -s` pid), 0 for none."""
+    auditd_startup: Fact[str] = field(default_factory=_na)
+    """The kernel enabled state the running auditd set at its start (`auditd -s`): "disable",
+    "enable" (the default) or "nochange"; "" with no auditd running."""
     audit_receiver: Fact[str] = field(default_factory=_na)
     """The program the kernel hands its audit records to when it is not auditd ("" when it is
     auditd or none is registered)."""

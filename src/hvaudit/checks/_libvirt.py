@@ -371,6 +371,27 @@ def audit_unregistered(host: Host) -> Source | None:
     return None
 
 
+def audit_disabled_at_start(host: Host) -> Source | None:
+    """auditd started with `-s disable` switches kernel auditing off at its start (audit-userspace
+    src/auditd.c: audit_set_enabled(fd, startup_disable = 0)), and `auditctl -s` was not read:
+    whether a later `-e 1` turned it on again is unknown (R29L-9). None when the enabled flag
+    was read (audit_switched_off judges it) or auditd set no disable."""
+    mode, flag = host.facts.auditd_startup, host.facts.audit_enabled
+    if mode.known and mode.get() == "disable" and not flag.known:
+        return mode.sources[0]
+    return None
+
+
+def audit_disabled_question(host_name: str) -> str:
+    """The question for a host whose auditd switched auditing off at its start."""
+    return (
+        f"Is kernel auditing enabled on host {host_name}, although auditd was started with "
+        "`-s disable` (it switches auditing off when it starts)? Evidence: `auditctl -s` on "
+        f"{host_name} (the enabled line). Pass: enabled 1 or 2 (a later `auditctl -e 1`, e.g. "
+        "in the rules loaded after auditd, turned it on again); fail: enabled 0."
+    )
+
+
 def audit_elsewhere(host: Host) -> tuple[str, Source] | None:
     """The kernel hands its audit records to a program other than the running auditd: the
     process of `auditctl -s`'s pid is not auditd, or is not in the process list (parse.host

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from hvaudit.checks._libvirt import (
+    audit_disabled_at_start,
+    audit_disabled_question,
     audit_elsewhere,
     audit_elsewhere_question,
     audit_off_at_next_boot,
@@ -1938,6 +1940,17 @@ def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome
             *rule_sources,
             *auditd.sources,
             unregistered,
+        )
+    if (at_start := audit_disabled_at_start(host)) is not None:
+        return manual(
+            s,
+            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd was started with "
+            "`-s disable`, which switches kernel auditing off, and the kernel's enabled flag "
+            "(`auditctl -s`) was not read: the rules may record nothing",
+            *rule_sources,
+            *auditd.sources,
+            at_start,
+            question=audit_disabled_question(host.name),
         )
     if (other := audit_elsewhere(host)) is not None:
         receiver, src = other

@@ -13,6 +13,8 @@ from typing import Any
 from hvaudit.checks._libvirt import (
     LIBVIRT_TCP,
     LIBVIRT_TLS,
+    audit_disabled_at_start,
+    audit_disabled_question,
     audit_elsewhere,
     audit_elsewhere_question,
     audit_off_at_next_boot,
@@ -4495,6 +4497,17 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 *srcs,
                 *auditd.sources,
                 unregistered,
+            )
+        elif (at_start := audit_disabled_at_start(h)) is not None:
+            yield manual(
+                s,
+                f"{shown}, auditd running, but auditd was started with `-s disable`, which "
+                "switches kernel auditing off, and the kernel's enabled flag (`auditctl -s`) "
+                "was not read: libvirt's audit records may go nowhere",
+                *srcs,
+                *auditd.sources,
+                at_start,
+                question=audit_disabled_question(h.name),
             )
         elif (other := audit_elsewhere(h)) is not None:
             receiver, src = other

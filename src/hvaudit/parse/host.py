@@ -849,6 +849,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.audit_enabled = ev.fact(_cmd("audit-status"), _audit_enabled)
     f.audit_pid = ev.fact(_cmd("audit-status"), _audit_pid)
     f.audit_receiver = _audit_receiver(f.audit_pid, processes)
+    f.auditd_startup = _auditd_startup(processes)
     f.audit_sink = _audit_sink(ev)
     f.qemu_taints = ev.fact(_cmd("qemu-logs"), _taints)
     f.bridge_vlan_filtering = _vlan_filtering(links)
@@ -2003,6 +2004,32 @@ def _auditd_options(words: list[str]) -> tuple[bool, str | None]:
     options, _ = _getopt(words, frozenset("sc"), _AUDITD_LONG_OPTS, _AUDITD_LONG_FLAGS)
     dirs = [value for letter, value in options if letter == "c"]
     return any(letter == "f" for letter, _ in options), dirs[-1] if dirs else None
+
+
+#: auditd's `-s` / `--enable_state` states in the order it matches them (audit-userspace
+#: src/auditd.c: `startup_states[] = {"disable", "enable", "nochange"}`, the first with
+#: `strncmp(optarg, startup_states[i], strlen(optarg)) == 0`, so a prefix such as `-s d` is
+#: "disable"; unset is startup_enable). At start auditd calls audit_set_enabled(fd,
+#: opt_startup) unless the mode is nochange or the kernel is locked (enabled 2).
+AUDITD_STARTUP_STATES = ("disable", "enable", "nochange")
+
+
+def _auditd_startup(processes: Fact[str]) -> Fact[str]:
+    """The enabled state the running auditd set at its start: "disable", "enable" (its
+    default) or "nochange" (AUDITD_STARTUP_STATES); the last -s of any auditd that says
+    disable wins over the others (R29L-9)."""
+    if not processes.known:
+        return processes
+    states = []
+    for exe, words in _commands(processes.get()):
+        if exe != "auditd":
+            continue
+        options, _ = _getopt(words, frozenset("sc"), _AUDITD_LONG_OPTS, _AUDITD_LONG_FLAGS)
+        given = [value for letter, value in options if letter == "s"]
+        value = given[-1] if given else "enable"
+        states.append(next((st for st in AUDITD_STARTUP_STATES if st.startswith(value)), "?"))
+    state = "disable" if "disable" in states else (states[0] if states else "")
+    return Fact.of(state, *processes.sources)
 
 
 def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
