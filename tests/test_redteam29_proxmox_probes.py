@@ -7,10 +7,13 @@ and the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) copied and sc
 pve+dir:// with VM 200's configuration a FIFO the reader refuses
 (test_redteam27_proxmox_probes._scan_unread). Sources read with `fetch`:
 github:proxmox/pve-manager 14a22df (PVE/API2/Cluster.pm, PVE/API2/Nodes.pm, PVE/API2Tools.pm),
-pve-access-control 5ccd07d (src/PVE/RPCEnvironment.pm), pve-firewall 6f1311f (src/PVE/Firewall.pm,
-src/PVE/API2/Firewall/Rules.pm). R29P-2: the same table over the whole
-cluster (pve+api://pve.example:8006), GET /nodes answering pve2 offline or unknown
-(`_cluster_scan`).
+pve-access-control 5ccd07d (src/PVE/RPCEnvironment.pm, src/PVE/API2/User.pm, Group.pm,
+TFA.pm), pve-firewall 6f1311f (src/PVE/Firewall.pm, src/PVE/API2/Firewall/Rules.pm). R29P-2:
+the same table over the whole cluster (pve+api://pve.example:8006), GET /nodes answering pve2
+offline or unknown (`_cluster_scan`). R29P-3: the live hardened node (pve+ssh, pve-firewall
+running: test_redteam14_pve_probes._live, test_redteam25_proxmox_probes._vm_rule) with
+cluster.fw, host.fw or 200.fw edited. R29P-4, R29P-5: round 28's table (pve1) with GET
+/access/permissions' /access/groups and GET /access/users narrowed.
 
 Findings:
 - R29P-1 (false pass) every per-VM check (HVA-012, HVA-031, HVA-046, HVA-064, HVA-080,
