@@ -81,7 +81,10 @@ Held (kept as tests): `builtin:omfwd` before the action on 8.2608.0, for action(
 legacy `@@` selector; the action's CAFile on 8.2108.0; ossl CAExtraFiles (action) on 8.2608.0;
 global CAExtraFiles on 8.2210.0; mbedtls with a global CA on 8.2512.0; gtls CAExtraFiles on
 8.2302.0 (ignored there); R29L-4: the gtls package installed while the others are missing; no
-rsyslog package (then the release is unknown: the expiry question).
+rsyslog package (then the release is unknown: the expiry question); R29L-6: a parameter name
+in upper case; R29L-7: omrelp with a CA, with GnuTLS named or by default; R29L-9: `-s enable`,
+`-s nochange`, `-s disable` with `auditctl -s` read (enabled 1). R29L-5's `pid 401` and
+`pid 0` are R26L-2's (test_redteam26_logging_probes), rerun.
 
 Probed by script: the 43 inputs kept here (module name, release, order and repetition; each
 CA setting at the release before and at the one that brought it; gtls/mbedtls extra CA files;
@@ -92,7 +95,20 @@ fix (3722a3b: R29L-1 4 of 6, R29L-2 5 of 9, R29L-3 3 of 4; 188b9fd: R29L-4 3 of 
 R29L-5 2 of 2; db3e30f: R29L-6 3 of 4; 02e472f: R29L-7 1 of 4; 5a4d6cd: R29L-8 3 of 3;
 fc922cc: R29L-9 3 of 6; the 16 held pass there too).
 
-Leads left: see the report.
+Leads left:
+- A CA file named but absent on the host (8.2302.0 glbl.c drops an unreadable
+  DefaultNetstreamDriverCAFile; HEAD keeps it and gtls fails with "error reading certificate
+  file"): nothing is sent either way, but the collector reads no CA file, so it is not judged.
+- RPM hosts: driver packages are not judged (Fedora/RHEL rsyslog-gnutls / rsyslog-openssl,
+  SUSE rsyslog-module-gtls, some spec files keep the drivers in the main package), nor a Debian
+  mbedtls driver package; an rsyslog built from source has no release: the release question.
+- applyModuleTlsDefaults copies a module CA only when the action's effective driver is TLS at
+  the time the action is read; a global DefaultNetstreamDriver set after the action is not
+  modelled; an empty StreamDriver="" (loads "lmnsd_") falls back to the default here.
+- auditd.conf as a symlink (auditd opens it with O_NOFOLLOW unless `-l`), `lost` / backlog
+  counters, disk_full_action / disk_error_action = suspend or ignore (team decision, R26).
+- `auditctl -s` pid from a PID namespace (auditd_pid_vnr is 0 where the receiver is not
+  visible): the collector runs in the host's namespace, not re-probed.
 """
 
 from __future__ import annotations
