@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from hvaudit.bundle import Bundle, BundleWriter
+from hvaudit.bundle import Bundle, BundleWriter, dump_json
 from hvaudit.collect.host import (
     COMMANDS,
     LIBVIRT_DAEMONS,
@@ -49,6 +49,7 @@ from hvaudit.engine import Assessment, assess
 from hvaudit.parse import build_deployment
 from hvaudit.parse.host import X86_CPU_FLAWS
 from hvaudit.profile import Profile, load_profile
+from hvaudit.safexml import parse_xml
 
 REPO = Path(__file__).resolve().parent.parent
 #: libvirt 9.0.0's test files (LGPL-2.1-or-later, provenance in its README.md), kept in the
@@ -809,6 +810,37 @@ def from_qemu_driver(writer: BundleWriter, node_uri: str | None = None) -> None:
     namespace to drop; domain artefacts written as collected need no `node_uri`."""
     if node_uri is None or QEMU_NS_URI not in Path(node_uri.removeprefix("test://")).read_text():
         writer.meta["collector"]["libvirt"]["uri"] = "qemu+ssh://root@hv1/system"
+    _replay_bindings(writer)
+
+
+def _replay_bindings(writer: BundleWriter) -> None:
+    """The nwfilter bindings a daemon with the QEMU driver holds for the domains the test driver
+    reported: one per port of a running domain whose interface names a filter (libvirt keeps
+    each instantiated filter as a binding named by its port device, virConnectListAllNWFilter
+    Bindings), where the test driver implements none. A test that gives its own bindings
+    (an "ok" index) keeps them."""
+    index_path = "libvirt/nwfilter-bindings/index.json"
+    entry = writer.entries.get(index_path)
+    if entry is None or entry.status != "unavailable":
+        return
+    bound: dict[str, str] = {}
+    for path, data in writer.files.items():
+        if not (path.startswith("libvirt/domains/") and path.endswith(".xml")):
+            continue
+        if path.endswith(".next.xml"):
+            continue
+        for nic in parse_xml(data.decode(), path).iter("interface"):
+            target, ref = nic.find("target"), nic.find("filterref")
+            if target is not None and target.get("dev") and ref is not None and ref.get("filter"):
+                bound.setdefault(str(target.get("dev")), str(ref.get("filter")))
+    writer.entries.pop(index_path)
+    index = []
+    for i, (port, name) in enumerate(bound.items()):
+        path = f"libvirt/nwfilter-bindings/{i:05d}-{port}.xml"
+        xml = f"<filterbinding><portdev name='{port}'/><filterref filter='{name}'/></filterbinding>"
+        writer.add(path, xml.encode(), origin="virConnectListAllNWFilterBindings XMLDesc")
+        index.append({"name": port, "file": path, "filter": name})
+    writer.add(index_path, dump_json({"nwfilter-bindings": index}), origin="test")
 
 
 def _replay_secmodel(writer: BundleWriter, model: str) -> None:

@@ -69,15 +69,14 @@ pass named one VM bridge for two, R29N-5's 2, R29N-6's 2), the other 5 held case
 before and after.
 
 Leads left:
-- R29N-5 reads bindings only where they were collected: a bundle without them (an older
-  collector, a driver without nwfilter, a failed listing) keeps judging the definition, a
-  pass where the filter is good; whether that must become a question (it would turn every
-  earlier bundle's pass into one) is a team decision. A binding that holds the port with a
+- R29N-5 read bindings only where they were collected; a bundle without them (an older
+  collector, a driver without nwfilter, a failed listing) now asks instead of passing
+  (tests/test_nwfilter_bindings_unread.py; conftest.from_qemu_driver replays the bindings a
+  QEMU-driver daemon holds for the test driver's running domains). A binding that holds the port with a
   filter other than the definition's (`virsh nwfilter-binding-create` by hand) is not compared:
   the filter in force is the binding's, whose coverage is not resolved. Whether the daemon
-  answers virConnectListAllNWFilterBindings on a read-only connection was not tried against a
-  real libvirtd here (src/libvirt-nwfilter.c refuses a read-only connection in
-  virNWFilterBindingDelete; the listing's code was not read); and the
+  answers virConnectListAllNWFilterBindings on a read-only connection: it does (libvirt 9.0.0's
+  libvirtd here, `virsh -r -c qemu:///system nwfilter-binding-list`); and the
   firewall itself flushed under a binding (`nft flush ruleset` with no firewalld to signal
   libvirt) is not visible in the bindings at all.
 - Other checks still know VM ports by name prefix (checks.network._gateway_bridges `live`,

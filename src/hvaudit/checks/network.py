@@ -320,6 +320,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         refs: list[Source] = []
         beyond: list[SpoofProtection] = []  # parts the platform cannot enforce at the port
         learned: list[str] = []  # $IP left to libvirt's address learning
+        unbound_unread: list[str] = []  # ports whose binding the evidence does not show (R29N-5)
         for i in nics:
             refs.extend(i.spoofing.sources or (i.source_ref,))
             nic = i.mac or i.source
@@ -349,6 +350,8 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 bad.append(f"{nic}: {gone}")
                 refs.extend(_bindings(hosts[v.host]).sources)
                 continue
+            if p.via and _binding_unread(v, i, hosts[v.host]):
+                unbound_unread.append(f"{i.target_dev or nic} (filter {i.filter!r})")
             lacking = sorted(SPOOF_KINDS - p.covers - p.beyond)
             if p.beyond:
                 beyond.append(p)
@@ -541,6 +544,22 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 *hosts[v.host].facts.programs.sources,
                 question=DAEMON_QUESTION.format(node=v.host),
             )
+        elif unbound_unread:
+            bound = _bindings(hosts[v.host])
+            yield manual(
+                s,
+                f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))} in the "
+                f"definition, but whether a filter is in force at each running port is not in "
+                f"the evidence (nwfilter bindings: {bound.reason or bound.state.value})",
+                *refs,
+                *bound.sources,
+                question=f"Does `virsh nwfilter-binding-list` on host {v.host} list each port of "
+                f"running VM {v.name} with the filter its definition names: "
+                f"{', '.join(unbound_unread)}? Evidence: that listing (or `virsh "
+                "nwfilter-binding-dumpxml PORT`). Pass: every port is listed with its filter; "
+                "fail: a port is missing (its filter's rules were removed while the VM runs, "
+                "`virsh nwfilter-binding-delete`), so nothing stops spoofing there.",
+            )
         else:
             yield passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
@@ -574,6 +593,18 @@ def _unbound(v: Vm, i: Interface, h: Host) -> str | None:
         f"filter {i.filter!r} is in its definition, but no nwfilter binding holds its port "
         f"{i.target_dev} (virConnectListAllNWFilterBindings): no filter is in force there"
     )
+
+
+def _binding_unread(v: Vm, i: Interface, h: Host) -> bool:
+    """Whether the filter a running libvirt VM's interface names may not be in force because the
+    bindings that would show it were not read (R29N-5's other half): listing them failed, the
+    driver answered none (the test driver implements no nwfilter driver: a simulated host's
+    ports exist only in its definitions), or an older bundle never listed them. The definition
+    alone does not show the filter is instantiated at the port (`_unbound`), so the pass is
+    asked."""
+    if not v.running or h.platform != "kvm-libvirt" or not i.filter:
+        return False
+    return not _bindings(h).known
 
 
 def _host_segment_addresses(
