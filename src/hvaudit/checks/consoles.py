@@ -24,6 +24,7 @@ from hvaudit.checks._loopback import (
     loopback_guests,
     loopback_scope,
     reach_words,
+    vsock_guests,
 )
 from hvaudit.checks.base import (
     QEMU,
@@ -90,6 +91,8 @@ class _Verdict:
     hidden_password: Fact[bool] | None = None
     opaque: list[str] = field(default_factory=list)
     """Raw network backends on a socket the arguments do not show (fd=): what to confirm."""
+    vsock_guests: list[str] = field(default_factory=list)
+    """The other VMs on the host whose vsock device reaches a host AF_VSOCK listener."""
     loop_groups: list[str] = field(default_factory=list)
     """Multicast tunnels joined on a loopback interface: whether other multicast traffic of
     the host reaches them is the question."""
@@ -190,7 +193,7 @@ def _where(addr: str) -> str:
         "use the vSphere console (VMware Remote Console or the web console).",
     },
     platforms=(*QEMU, "vmware-esxi"),
-    peers=("interfaces", "raw_hypervisor_arguments"),
+    peers=("interfaces", "raw_hypervisor_arguments", "vsock"),
 )
 @qemu_config_unread(
     "a console that listens on the network (a [vnc] or [spice] section, a socket, udp or telnet [chardev] server, a [device] or [chardev] exposing the monitor or gdb)"
@@ -278,6 +281,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     relying: dict[str, list[Vm]] = {}
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
+    vsocks = vsock_guests(ctx.deployment.vms)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         if hosts[v.host].platform == "vmware-esxi":
@@ -325,6 +329,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             [how for vm, how in guests6.get(v.host, []) if vm == v.name],
         )
         r = _Verdict(scope=loopback_scope(h), guests=others, guests6=others6, own=own)
+        r.vsock_guests = [how for vm, how in vsocks.get(v.host, []) if vm != v.name]
         # a <console> repeating a <serial> names the same spiceport
         r.spice_ports = list(
             dict.fromkeys(a.name or "(unnamed)" for a in v.agent_channels if a.kind == "spiceport")
@@ -654,6 +659,8 @@ class _NetListener:
     group: str | None = None
     """A multicast tunnel's group (host is then the interface address it joins on, "" the
     one the kernel's route picks)."""
+    cid: str | None = None
+    """An AF_VSOCK listener's CID (host is then None and port the vsock port)."""
 
 
 def _raw_net_listeners(args: tuple[str, ...]) -> list[_NetListener]:
@@ -775,6 +782,11 @@ def _socket_address(
         out.append(_NetListener(shown, what, p.get(f"{key}.host", ""), p.get(f"{key}.port", "?")))
     elif kind == "fd":
         out.append(_NetListener(shown, what, None, p.get(f"{key}.str", "?")))
+    elif kind == "vsock":
+        what = what.replace("a TCP server", "an AF_VSOCK server")
+        out.append(
+            _NetListener(shown, what, None, p.get(f"{key}.port", "?"), cid=p.get(f"{key}.cid", ""))
+        )
 
 
 def _multicast(host: str) -> bool:
@@ -790,6 +802,9 @@ def _raw_net_verdict(n: _NetListener, r: _Verdict, src: Source) -> None:
     traffic (or reaches a guest service through QEMU) with no authentication; on a passed
     socket, what it is bound to is not in the arguments."""
     r.refs.append(src)
+    if n.cid is not None:
+        _vsock_net_verdict(n, r)
+        return
     if n.group is not None:
         where = f"group {n.group} port {n.port}"
         if n.host and _local(r, n.host):
@@ -810,6 +825,33 @@ def _raw_net_verdict(n: _NetListener, r: _Verdict, src: Source) -> None:
         r.fails.append(
             f"{n.shown}: {n.what} on {n.host or 'every address'} port {n.port}, without "
             "authentication: whoever reaches it reaches the VM"
+        )
+
+
+def _vsock_net_verdict(n: _NetListener, r: _Verdict) -> None:
+    """A raw network backend's AF_VSOCK server (`-netdev stream,server=on,addr.type=vsock`:
+    QEMU's net/stream.c listens on any QAPI SocketAddress, vsock included, and whoever
+    connects sends and receives the VM's network traffic with no authentication). Bound to
+    CID 1 (VMADDR_CID_LOCAL, vsock(7)) only the host's own processes reach it, as on a
+    loopback address. Bound to 2 (VMADDR_CID_HOST) or VMADDR_CID_ANY (-1, 4294967295), the
+    guest of every VM on the host with a vhost-vsock device reaches it: "a host vsock server
+    may want to be bound with VMADDR_CID_ANY, so that a guest vsock client can connect to the
+    host server with CID=VMADDR_CID_HOST" (Linux commit 1db8f5fc2e5c, virtio/vsock, read with
+    `search`); af_vsock.c __vsock_find_bound_socket matches a VMADDR_CID_ANY socket for any
+    address (checks._loopback.vsock_guests). With no such guest, only host processes do."""
+    where = f"vsock CID {n.cid or '(none)'} port {n.port}"
+    if n.cid == "1":
+        r.proven.append(f"{n.shown}: {n.what} on {where}: the host's own processes only")
+    elif r.vsock_guests:
+        r.fails.append(
+            f"{n.shown}: {n.what} on {where}, without authentication: the vsock device of "
+            f"{', '.join(r.vsock_guests[:5])} connects its guest to the host (CID 2) on any "
+            "port, so that guest sends and receives this VM's network traffic"
+        )
+    else:
+        r.proven.append(
+            f"{n.shown}: {n.what} on {where}: no other VM on the host has a vsock device, so "
+            "the host's own processes only"
         )
 
 
