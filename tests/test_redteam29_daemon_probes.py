@@ -75,7 +75,8 @@ Leads left:
   net/stream.c net_stream_server_init listens on any SocketAddress
   (qio_channel_socket_listen_async, no type check), so QEMU listens on AF_VSOCK and a guest
   of another VM with a vsock device may reach this VM's network through CID 2 (or any CID);
-  consoles._socket_address drops vsock though its docstring names it. A possible false n/a.
+  consoles._socket_address dropped vsock though its docstring names it: a false n/a, now
+  judged (tests/test_vsock_net_listener.py).
 - reach_words' "127/8 is reachable from guests" wording for user-mode guests (127.0.0.1 only):
   not reached.
 - security_driver naming a driver the host cannot give (`"dac"`, `""`, "selinux" on AppArmor)
