@@ -829,6 +829,9 @@ def _host_rules(fw: FirewallFile, cluster: FirewallFile) -> list[dict[str, objec
 #: proxmox-firewall (host.fw `nftables: 1`) writes `meta l4proto 0` for them
 #: (proxmox-ve-config Protocol::Numeric/Named, proxmox-firewall src/rule.rs), protocol 0 only.
 IPTABLES_ALL_PROTOCOLS = frozenset({"ip", "hopopt"})
+#: The transport protocols other than TCP that carry ports (names and IANA numbers, as
+#: /etc/protocols lists them): a -dport under one of them is not a TCP port.
+_OTHER_PORT_PROTOCOLS = frozenset({"udp", "17", "udplite", "136", "sctp", "132", "dccp", "33"})
 
 
 def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str | None:
@@ -2975,12 +2978,17 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             opts = {k: v for k, v in opts.items() if nft or k not in perl_false(opts)}
             macro = str(r["macro"]).lower()
             ports = _pve_port_intervals(str(opts.get("dport", "")))
-            opens_mgmt = macro in MGMT_MACROS or any(
-                lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS
-            )
             version = r.get("ipversion")
             versions = {version} if isinstance(version, int) else {4, 6}
             proto = {"6": "tcp", "17": "udp"}.get(str(opts.get("proto")), str(opts.get("proto")))
+            # the management services listen on TCP only (MGMT_PORTS): a -dport of their
+            # numbers under another port-bearing protocol (udp, udplite, sctp, dccp, by name
+            # or IANA number) reaches none of them; any other -p value keeps the TCP reading
+            tcp_reached = proto.lower() not in _OTHER_PORT_PROTOCOLS
+            opens_mgmt = macro in MGMT_MACROS or (
+                tcp_reached
+                and any(lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS)
+            )
             mine = {
                 p
                 for lo, hi in ports or [(0, 65535)]
