@@ -450,3 +450,34 @@ def test_r29p4_user_list_the_token_may_not_see_whole_is_asked(
     got = _api_scan(monkeypatch, capsys, answers)
     for check, verdict in expected.items():
         assert got[(check, "pve1")] == verdict
+
+
+def test_r29p4_user_list_with_permissions_unread_is_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R29P-4's other half (round-29 lead, false pass): where GET /access/permissions did not
+    answer (an older node's 501, a refusal), what the token holds on /access/groups is not
+    known, so GET /access/users may have left ops@pve out as above; HVA-311 passed "1 API
+    token(s): none with a privileged user's full rights". Now asked, as _guests_unseen asks
+    about the guest list then."""
+    ops = {
+        "path": "/",
+        "type": "user",
+        "ugid": "ops@pve",
+        "roleid": "Administrator",
+        "propagate": 1,
+    }
+    answers = _answers(
+        {**dict.fromkeys(TOP, AUDITOR)}, [USER_ACL, ops, _acl("/", "PVEAuditor")], ["qemu/100"]
+    )
+    del answers["access/permissions"]
+    answers["access/users"] = [u for u in answers["access/users"] if u["userid"] == "audit@pve"]
+    got = _api_scan(monkeypatch, capsys, answers)
+    assert got[("HVA-311", "pve1")] == (
+        "manual",
+        TOKENS_OK + "; the user list may be incomplete: the API token's permissions are not "
+        "known (GET /access/permissions: 501 Not Implemented); without Sys.Audit or User.Modify "
+        "on /access/groups, GET /access/users lists only the members of the groups it holds "
+        "them on and its own user (pve-access-control API2/User.pm index): an administrator, or "
+        "an API token of one, may be missing",
+    )

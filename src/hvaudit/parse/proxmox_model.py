@@ -1792,22 +1792,37 @@ def _users_partial(bundle: Bundle) -> str:
     meta = bundle.manifest.get("collector", {}).get("proxmox", {})
     if not isinstance(meta, dict) or meta.get("mode") != "api":
         return ""
+    lists = (
+        "GET /access/users lists only the members of the groups it holds them on and its own "
+        "user (pve-access-control API2/User.pm index): an administrator, or an API token of "
+        "one, may be missing"
+    )
     entry = bundle.entry(PERMISSIONS)
     if entry is None or entry.status != "ok":
-        return ""
+        # what the token holds on /access/groups is not known: the list may be cut (as
+        # _guests_unseen asks about the guest list then)
+        why = (
+            entry.reason
+            if entry is not None and entry.reason
+            else "GET /access/permissions not collected"
+        )
+        return (
+            f"the API token's permissions are not known ({why}); without Sys.Audit or "
+            f"User.Modify on /access/groups, {lists}"
+        )
     try:
         perms = json.loads(bundle.text(entry.path))
     except ValueError:
-        return ""
-    held = perms.get("/access/groups") if isinstance(perms, dict) else None
+        perms = None
+    if not isinstance(perms, dict):
+        return (
+            "GET /access/permissions answered no map of paths; without Sys.Audit or "
+            f"User.Modify on /access/groups, {lists}"
+        )
+    held = perms.get("/access/groups")
     if isinstance(held, dict) and ("Sys.Audit" in held or "User.Modify" in held):
         return ""
-    return (
-        "the API token holds neither Sys.Audit nor User.Modify on /access/groups, so GET "
-        "/access/users lists only the members of the groups it holds them on and its own user "
-        "(pve-access-control API2/User.pm index): an administrator, or an API token of one, may "
-        "be missing"
-    )
+    return f"the API token holds neither Sys.Audit nor User.Modify on /access/groups, so {lists}"
 
 
 def _guests_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
