@@ -95,8 +95,10 @@ Leads left:
 - R29P-2's error names no VM of the offline node; GET /cluster/resources lists them (vmid,
   name), so each could be its own subject.
 - HVA-092's other messages (half limits, floor-only) are libvirt-worded (round 28's lead).
-- R29P-4 holds the user list partial only where GET /access/permissions was read; without
-  it (a 501) nothing is asked (R28P-1 asks for guests then).
+- R29P-4 held the user list partial only where GET /access/permissions was read; without
+  it (a 501) nothing was asked: settled after the round (test_r29p4_user_list_with_
+  permissions_unread_is_asked). HVA-313's `-p udp -dport 8006` wrong fail: settled
+  (tests/test_pve_mgmt_ports_tcp.py).
 - Firewall macro/alias/ipset resolution across cluster.fw / host.fw / <vmid>.fw, `enable: 0`
   at different levels, IPv6 rules; datacenter.cfg migration; user.cfg/TFA: not probed this
   round.
