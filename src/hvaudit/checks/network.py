@@ -384,17 +384,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             ]:
                 ips = sorted({ip for ip, _ in shared})
                 others = sorted({n for _, n in shared})
-                v6 = [":" in ip for ip in ips]
-                what = (
-                    "IP set entry"
-                    if hosts[v.host].platform == "proxmox-ve"
-                    else "filter's "
-                    + " and ".join(p for p, on in (("IP", not all(v6)), ("IPV6", any(v6))) if on)
-                    + " parameter"
-                )
-                sends = " and ".join(
-                    x for x, on in (("IPv4 and ARP", not all(v6)), ("IPv6", any(v6))) if on
-                )
+                what, sends = _admitted_words(ips, hosts[v.host].platform)
                 bad.append(
                     f"{nic}: the {what} {', '.join(ips)} is VM(s) "
                     f"{', '.join(others[:5])}'s too on {_seg_key(v.host, i, bridges, hosts)}: "
@@ -413,17 +403,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 }
             ):
                 ips = [ip for ip, _ in hosted]
-                v6 = [":" in ip for ip in ips]
-                what = (
-                    "IP set entry"
-                    if hosts[v.host].platform == "proxmox-ve"
-                    else "filter's "
-                    + " and ".join(p for p, on in (("IP", not all(v6)), ("IPV6", any(v6))) if on)
-                    + " parameter"
-                )
-                sends = " and ".join(
-                    x for x, on in (("IPv4 and ARP", not all(v6)), ("IPv6", any(v6))) if on
-                )
+                what, sends = _admitted_words(ips, hosts[v.host].platform)
                 bad.append(
                     f"{nic}: the {what} {', '.join(ips)} is {hosted[0][1]}: filter {p.via!r} "
                     f"admits it as the VM's own source, so the guest can send {sends} as the host "
@@ -564,6 +544,21 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             yield passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
             )
+
+
+def _admitted_words(ips: list[str], platform: str) -> tuple[str, str]:
+    """(what admits these addresses as a guest's own source, what it can send from them):
+    a Proxmox VE IP set entry or a libvirt filter's IP/IPV6 parameter; IPv4 and ARP, IPv6."""
+    v6 = [":" in ip for ip in ips]
+    what = (
+        "IP set entry"
+        if platform == "proxmox-ve"
+        else "filter's "
+        + " and ".join(p for p, on in (("IP", not all(v6)), ("IPV6", any(v6))) if on)
+        + " parameter"
+    )
+    sends = " and ".join(x for x, on in (("IPv4 and ARP", not all(v6)), ("IPv6", any(v6))) if on)
+    return what, sends
 
 
 def _bindings(h: Host) -> Fact[dict[str, str]]:

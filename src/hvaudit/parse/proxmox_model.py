@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hvaudit.bundle import ArtefactEntry, Bundle
 from hvaudit.collect.host import command_artefact, file_artefact
@@ -1778,6 +1778,26 @@ def _cluster_facts(
     return px
 
 
+def _token_permissions(bundle: Bundle) -> tuple[dict[str, Any] | None, str]:
+    """The API token's privileges by path as GET /access/permissions answered them (PERMISSIONS),
+    or None and why they are not known (not collected, refused, no map of paths)."""
+    entry = bundle.entry(PERMISSIONS)
+    if entry is None or entry.status != "ok":
+        why = (
+            entry.reason
+            if entry is not None and entry.reason
+            else "GET /access/permissions not collected"
+        )
+        return None, f"the API token's permissions are not known ({why})"
+    try:
+        perms = json.loads(bundle.text(entry.path))
+    except ValueError:
+        perms = None
+    if not isinstance(perms, dict):
+        return None, "GET /access/permissions answered no map of paths"
+    return perms, ""
+
+
 def _users_partial(bundle: Bundle) -> str:
     """Why the API path's user list (user.cfg rendered from GET /access/users?full=1 and GET
     /access/groups) may leave users out, '' where it is whole or not known to be partial
@@ -1797,28 +1817,11 @@ def _users_partial(bundle: Bundle) -> str:
         "user (pve-access-control API2/User.pm index): an administrator, or an API token of "
         "one, may be missing"
     )
-    entry = bundle.entry(PERMISSIONS)
-    if entry is None or entry.status != "ok":
+    perms, why = _token_permissions(bundle)
+    if perms is None:
         # what the token holds on /access/groups is not known: the list may be cut (as
         # _guests_unseen asks about the guest list then)
-        why = (
-            entry.reason
-            if entry is not None and entry.reason
-            else "GET /access/permissions not collected"
-        )
-        return (
-            f"the API token's permissions are not known ({why}); without Sys.Audit or "
-            f"User.Modify on /access/groups, {lists}"
-        )
-    try:
-        perms = json.loads(bundle.text(entry.path))
-    except ValueError:
-        perms = None
-    if not isinstance(perms, dict):
-        return (
-            "GET /access/permissions answered no map of paths; without Sys.Audit or "
-            f"User.Modify on /access/groups, {lists}"
-        )
+        return f"{why}; without Sys.Audit or User.Modify on /access/groups, {lists}"
     held = perms.get("/access/groups")
     if isinstance(held, dict) and ("Sys.Audit" in held or "User.Modify" in held):
         return ""
@@ -1852,20 +1855,9 @@ def _guests_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
         "GET /cluster/resources lists only the guests the API token holds VM.Audit on "
         "(pve-manager PVE/API2/Cluster.pm)"
     )
-    entry = bundle.entry(PERMISSIONS)
-    if entry is None or entry.status != "ok":
-        why = (
-            entry.reason
-            if entry is not None and entry.reason
-            else "GET /access/permissions not collected"
-        )
-        return f"the API token's permissions are not known ({why}); {hidden}"
-    try:
-        perms = json.loads(bundle.text(entry.path))
-    except ValueError:
-        perms = None
-    if not isinstance(perms, dict):
-        return f"GET /access/permissions answered no map of paths; {hidden}"
+    perms, why = _token_permissions(bundle)
+    if perms is None:
+        return f"{why}; {hidden}"
 
     def holds(path: str, priv: str, propagated: bool = False) -> bool:
         held = perms.get(path)
