@@ -4192,42 +4192,41 @@ def _container_socket_groups(ev: HostEvidence) -> list[str]:
     return _container_socket_writers(ev)[0]
 
 
+def _stat_accessors(
+    got: Got, paths: Iterable[str], mode: int, groups: list[str], users: list[str]
+) -> None:
+    """Add to `groups` and `users` who holds the access `mode` (0o222 write, 0o444 read) to each
+    of `paths` that `stat -c '%a %U %G %n'` answered in `got`: the group where the group
+    bit grants it, the owner other than root where the owner bit does, EVERY_USER where the
+    others bit does."""
+    for line in got.text.splitlines() if got.state == "ok" else []:
+        parts = line.split()
+        if len(parts) != 4 or not digits(parts[0]) or parts[3] not in paths:
+            continue
+        bits = int(parts[0], 8)
+        if bits & mode & 0o070 and parts[2] not in ("root", "0"):
+            groups.append(parts[2])
+        if bits & mode & 0o700 and parts[1] not in ("root", "0"):
+            users.append(parts[1])
+        if bits & mode & 0o007:
+            users.append(EVERY_USER)
+
+
 def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     """(groups, accounts) that may write to a container daemon's API socket: its group where
     the mode lets the group write, its owner other than root where it lets the owner write, and
     EVERY_USER where it lets others write (`chmod 666 /run/docker.sock`): connect(2) on a UNIX
     socket needs write permission (unix(7)), so a world-writable socket hands the daemon to
     every local account (R25A-1)."""
-    got = ev.get(_cmd("container-sockets"))
     groups: list[str] = []
     users: list[str] = []
-    for line in got.text.splitlines() if got.state == "ok" else []:
-        parts = line.split()
-        if len(parts) != 4 or not digits(parts[0]) or parts[3] not in CONTAINER_SOCKETS:
-            continue
-        bits = int(parts[0], 8)
-        if bits & 0o020 and parts[2] not in ("root", "0"):
-            groups.append(parts[2])
-        if bits & 0o200 and parts[1] not in ("root", "0"):
-            users.append(parts[1])
-        if bits & 0o002:
-            users.append(EVERY_USER)
+    # a socket is used by writing to it (connect(2)), a file by reading it
+    _stat_accessors(ev.get(_cmd("container-sockets")), CONTAINER_SOCKETS, 0o222, groups, users)
     # a Kubernetes admin kubeconfig: reading it is cluster-admin, who schedules a privileged
     # pod with the host's root filesystem on this node (Kubernetes Pod Security Standards,
     # "Privileged": "Unrestricted policy ... allows for known privilege escalations"); k3s
     # writes it with --write-kubeconfig-mode/-group (docs.k3s.io cli/server) (R29A-6)
-    kube = ev.get(_cmd("kube-admin-configs"))
-    for line in kube.text.splitlines() if kube.state == "ok" else []:
-        parts = line.split()
-        if len(parts) != 4 or not digits(parts[0]) or parts[3] not in KUBE_ADMIN_CONFIGS:
-            continue
-        bits = int(parts[0], 8)
-        if bits & 0o040 and parts[2] not in ("root", "0"):
-            groups.append(parts[2])
-        if bits & 0o400 and parts[1] not in ("root", "0"):
-            users.append(parts[1])
-        if bits & 0o004:
-            users.append(EVERY_USER)
+    _stat_accessors(ev.get(_cmd("kube-admin-configs")), KUBE_ADMIN_CONFIGS, 0o444, groups, users)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
 
 

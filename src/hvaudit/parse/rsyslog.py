@@ -50,7 +50,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hvaudit.textsafe import digits
 
@@ -996,74 +996,37 @@ def _judge(
     An earlier stop under a filter kept as text joins the destination's filters."""
     dest = _judge_tls(p, default_driver, strict, version, trust)
     filters = tuple(dict.fromkeys((*p.filters, *p.stopped_if)))
+
+    def judged(selector: str, why: str | None = None) -> RsyslogDestination:
+        # the TLS verdict stands; the selector, filters and whether host logs reach it are set
+        return replace(
+            dest,
+            selector=selector,
+            carries_host_logs=why is None,
+            why_not=why or "",
+            filters=filters,
+        )
+
     for f in filters:
         if f.startswith("ruleset ") and not (
             local.get(f[len("ruleset ") :].lower(), False) or local.get("*", False)
         ):
-            why = f"{f}, which no local input (imuxsock, imjournal, imklog) or call reaches"
-            return RsyslogDestination(
-                dest.name,
-                dest.tls,
+            return judged(
                 p.selector,
-                False,
-                why,
-                filters,
-                expiry_unknown=dest.expiry_unknown,
-                release_unknown=dest.release_unknown,
-                driver=dest.driver,
+                f"{f}, which no local input (imuxsock, imjournal, imklog) or call reaches",
             )
     sel = p.selector if p.selector and p.selector != "*.*" else ""
     if p.name == "(unnamed)" or not p.name.strip():
         # omfwd.c actpdescr: {"target", eCmdHdlrArray, CNFPARAM_REQUIRED}: an action without
         # one is refused ("parameter 'target' required but not specified"), and an empty name
         # resolves to no host: nothing is sent (R24L-6)
-        why = "no target host: omfwd sends nothing without one"
-        return RsyslogDestination(
-            dest.name,
-            dest.tls,
-            sel,
-            False,
-            why,
-            filters,
-            expiry_unknown=dest.expiry_unknown,
-            release_unknown=dest.release_unknown,
-            driver=dest.driver,
-        )
+        return judged(sel, "no target host: omfwd sends nothing without one")
     if selects(sel or "*.*", "daemon", "err") is False:
-        return RsyslogDestination(
-            dest.name,
-            dest.tls,
-            sel,
-            False,
-            sel,
-            filters,
-            expiry_unknown=dest.expiry_unknown,
-            release_unknown=dest.release_unknown,
-            driver=dest.driver,
-        )
+        return judged(sel, sel)
     taken = next((st for st in p.stopped if selects(st, "daemon", "err") is True), None)
     if taken is not None:
-        why = f"daemon messages stopped earlier by `{taken} stop`"
-        return RsyslogDestination(
-            dest.name,
-            dest.tls,
-            sel,
-            False,
-            why,
-            filters,
-            expiry_unknown=dest.expiry_unknown,
-            release_unknown=dest.release_unknown,
-            driver=dest.driver,
-        )
-    return RsyslogDestination(
-        dest.name,
-        dest.tls,
-        sel,
-        filters=filters,
-        expiry_unknown=dest.expiry_unknown,
-        release_unknown=dest.release_unknown,
-        driver=dest.driver,
-    )
+        return judged(sel, f"daemon messages stopped earlier by `{taken} stop`")
+    return judged(sel)
 
 
 def _judge_tls(
