@@ -5575,22 +5575,18 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         release_unknown = [
             f"{d.name}: {d.release_unknown}" for d in carried if d.tls and d.release_unknown
         ]
+        # why no rsyslog release is known, for either note
+        no_release = (
+            f"no rsyslog package among the installed ones ({pk.sources[0].artefact})"
+            if pk.known and pk.sources
+            else f"the installed packages are unknown ({pk.reason or 'not read'})"
+        )
         if release_unknown:
-            why = (
-                f"no rsyslog package among the installed ones ({pk.sources[0].artefact})"
-                if pk.known and pk.sources
-                else f"the installed packages are unknown ({pk.reason or 'not read'})"
-            )
-            release_note = f"{'; '.join(release_unknown)}; {why}"
+            release_note = f"{'; '.join(release_unknown)}; {no_release}"
             sources.extend(pk.sources)
         expiry_unknown = [d.name for d in carried if d.tls and d.expiry_unknown]
         if expiry_unknown:
-            why = (
-                f"no rsyslog package among the installed ones ({pk.sources[0].artefact})"
-                if pk.known and pk.sources
-                else f"the installed packages are unknown ({pk.reason or 'not read'})"
-            )
-            expiry_note = f"{', '.join(expiry_unknown)}; {why}"
+            expiry_note = f"{', '.join(expiry_unknown)}; {no_release}"
             sources.extend(pk.sources)
         narrow = [
             f"{d.name} ({d.why_not or d.selector})"
