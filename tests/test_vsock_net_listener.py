@@ -63,6 +63,32 @@ def test_vsock_server_without_a_vsock_guest_is_the_hosts_only(tmp_path: Path) ->
     assert verdict(a, "HVA-031", "vs-any") == (
         "pass",
         f"QEMU argument -netdev {ANY}: an AF_VSOCK server carrying the VM's network on vsock "
-        "CID 4294967295 port 5000: no other VM on the host has a vsock device, so the host's "
-        "own processes only",
+        "CID 4294967295 port 5000: no other VM the scan read on the host has a vsock device, so "
+        "the host's own processes only",
     )
+
+
+def test_vsock_server_beside_an_unread_domain_is_asked(tmp_path: Path) -> None:
+    """ "No other VM on the host has a vsock device" compares the VM with the other VMs: beside a
+    domain whose XML the daemon refused (R28D-1), which may have one, the pass is a question
+    (checks.base.unread_peers, R29D-1). Harness: round 29's domain probes (web01 on the
+    replayed hardened host, its collected XML given the raw argument as a QEMU-driver daemon
+    reports it)."""
+    from test_redteam29_domain_probes import REFUSED_UUID, _scan
+
+    raw = (
+        "<qemu:commandline xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+        f"<qemu:arg value='-netdev'/><qemu:arg value='{ANY}'/></qemu:commandline></domain>"
+    )
+    a = _scan(tmp_path, edit=("</domain>", raw), refused=True)
+    assert verdict(a, "HVA-031", "web01") == (
+        "manual",
+        f"QEMU argument -netdev {ANY}: an AF_VSOCK server carrying the VM's network on vsock "
+        "CID 4294967295 port 5000: no other VM the scan read on the host has a vsock device, so "
+        "the host's own processes only; not compared with the guests whose definition was not "
+        "read, any of which may have a vsock device, whose guest connects to the host (CID 2) on "
+        "vsock port 5000, where this VM's network backend listens: domain "
+        f"{REFUSED_UUID} (libvirt/domains/{REFUSED_UUID}.xml: collection failed (access denied: "
+        "'domain' read-secure))",
+    )
+    assert verdict(a, "HVA-031", REFUSED_UUID)[0] == "error"

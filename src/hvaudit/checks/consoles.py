@@ -93,6 +93,9 @@ class _Verdict:
     """Raw network backends on a socket the arguments do not show (fd=): what to confirm."""
     vsock_guests: list[str] = field(default_factory=list)
     """The other VMs on the host whose vsock device reaches a host AF_VSOCK listener."""
+    vsock_open: list[str] = field(default_factory=list)
+    """AF_VSOCK listeners bound to CID 2 or any, local only while no guest the scan did not
+    read has a vsock device (R29D-1)."""
     loop_groups: list[str] = field(default_factory=list)
     """Multicast tunnels joined on a loopback interface: whether other multicast traffic of
     the host reaches them is the question."""
@@ -461,15 +464,28 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             what = "; ".join(r.proven) or "console(s) reachable only from the host"
             note = f" ({r.scope.note})" if r.credited and r.scope.assumed else ""
             outcome = passed(s, what + note, *refs)
-            if r.reachable:
-                # a guest not read may have user-mode networking (R29D-1)
-                outcome = unread_peers(
-                    outcome,
-                    h,
-                    "have user-mode networking (QEMU's slirp or passt), whose guest reaches "
-                    f"the host's {_and(sorted(set(r.reachable)))}, where this VM's console(s) "
-                    "or socket(s) listen",
-                )
+            # a guest not read may have user-mode networking, or a vsock device (R29D-1)
+            may = [
+                *(
+                    [
+                        "have user-mode networking (QEMU's slirp or passt), whose guest reaches "
+                        f"the host's {_and(sorted(set(r.reachable)))}, where this VM's console(s) "
+                        "or socket(s) listen"
+                    ]
+                    if r.reachable
+                    else []
+                ),
+                *(
+                    [
+                        "have a vsock device, whose guest connects to the host (CID 2) on "
+                        f"{_and(r.vsock_open)}, where this VM's network backend listens"
+                    ]
+                    if r.vsock_open
+                    else []
+                ),
+            ]
+            if may:
+                outcome = unread_peers(outcome, h, ", or ".join(may))
             yield outcome
     yield from host_default_questions(
         ctx,
@@ -849,9 +865,10 @@ def _vsock_net_verdict(n: _NetListener, r: _Verdict) -> None:
             "port, so that guest sends and receives this VM's network traffic"
         )
     else:
+        r.vsock_open.append(f"vsock port {n.port}")
         r.proven.append(
-            f"{n.shown}: {n.what} on {where}: no other VM on the host has a vsock device, so "
-            "the host's own processes only"
+            f"{n.shown}: {n.what} on {where}: no other VM the scan read on the host has a "
+            "vsock device, so the host's own processes only"
         )
 
 
