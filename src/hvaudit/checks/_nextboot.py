@@ -230,6 +230,14 @@ def _mode(name: str, value: str) -> str | None:
     return value if value in modes else None
 
 
+def mode_of(word: str) -> str | None:
+    """The mode a word of a _LAST_WINS parameter sets (_mode: retbleed's last mode option of its
+    comma list, so `retbleed=off,nosmt` sets off, R30B-1), None for any other word or a value
+    that sets none."""
+    name, eq, value = word.partition("=")
+    return _mode(name, value) if eq and name in _LAST_WINS else None
+
+
 def kept(words: tuple[str, ...]) -> tuple[int, ...]:
     """The indexes of the kernel's words (kernel_params) that take effect: all but a word of a
     _LAST_WINS parameter that a later word of the same name replaces (R22K-1) by setting a mode

@@ -57,6 +57,7 @@ from hvaudit.checks._nextboot import (
     audit_at_next_boot,
     live_word_dropped,
     mitigations_word,
+    mode_of,
     next_boot_adds,
 )
 from hvaudit.checks.base import (
@@ -105,6 +106,7 @@ from hvaudit.parse.host import (
     TLS_KEY,
     TLS_KEY_PATHS,
     UNRESOLVED,
+    X86_VENDORS,
     libvirt_admin_socket,
     libvirt_socket,
 )
@@ -3815,7 +3817,10 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         # R21B-1: mitigated now, but the next boot's command line turns a mitigation off
-        nb = next_boot_adds(h, functools.partial(_mitigation_off, vulns=f.get()))
+        vendor = h.facts.cpu_vendor.get() if h.facts.cpu_vendor.known else None
+        nb = next_boot_adds(
+            h, functools.partial(_mitigation_off, vulns=f.get(), x86=vendor in X86_VENDORS)
+        )
         if nb is not None and nb.settled:
             yield failed(
                 s,
@@ -4033,12 +4038,15 @@ def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[Dropped, list[str]] |
     return (lost, flaws) if lost is not None else None
 
 
-def _mitigation_off(word: str, vulns: dict[str, str]) -> bool:
+def _mitigation_off(word: str, vulns: dict[str, str], x86: bool = False) -> bool:
     """A kernel command-line word that turns off a mitigation this CPU needs (R21B-1):
     `mitigations=off` (kernel/cpu.c mitigations_parse_cmdline: CPU_MITIGATIONS_OFF; the flaws
     its "Equivalent to" list names) wherever a flaw is not "Not affected", a flaw's own `=off`
-    word (_FLAW_OFF) where that flaw's file is not "Not affected", and kvm.nx_huge_pages off
-    (mmu.c set_nx_huge_pages: off, never or a false kstrtobool) where itlb_multihit is."""
+    word (_FLAW_OFF, or a word whose kept mode is off, mode_of: `retbleed=off,nosmt`) where that
+    flaw's file is not "Not affected", another architecture's word (_non_x86_flaw) on a CPU
+    that is not x86 (`x86` false: its vendor_id is no x86 vendor's, or not read), and
+    kvm.nx_huge_pages off (mmu.c set_nx_huge_pages: off, never or a false kstrtobool) where
+    itlb_multihit is."""
     affected = {k for k, v in vulns.items() if not v.startswith("Not affected")}
     name, _, value = word.partition("=")
     if name == "mitigations":
@@ -4051,8 +4059,35 @@ def _mitigation_off(word: str, vulns: dict[str, str]) -> bool:
         return "itlb_multihit" in affected and (
             low in ("off", "never") or low[:1] in ("n", "0") or low.startswith("of")
         )
-    flaw = _FLAW_OFF.get(word)
+    # R30B-1: retbleed_parse_cmdline (arch/x86/kernel/cpu/bugs.c) reads a comma list in which
+    # "off" sets the mode and "nosmt" only retbleed_nosmt, so `retbleed=off,nosmt` is off
+    flaw = _FLAW_OFF.get(f"{name}=off" if mode_of(word) == "off" else word)
+    if flaw is None and not x86:
+        flaw = _non_x86_flaw(name, value)
     return flaw is not None and flaw in affected
+
+
+def _non_x86_flaw(name: str, value: str) -> str | None:
+    """The flaw whose mitigation a word of arm64 or POWER turns off (R30B-1), None for any
+    other word; x86 kernels ignore them. kernel-parameters.txt mitigations=off's "Equivalent
+    to" list names `kpti=0 [ARM64]`, `nospectre_bhb [ARM64]`, `ssbd=force-off [ARM64]` and
+    `no_stf_barrier`, `no_rfi_flush` [PPC]; read with `find_string`: arch/arm64/kernel/
+    cpufeature.c parse_kpti (kstrtobool, false sets `__kpti_forced = -1`: page-table isolation
+    off, the meltdown file's mitigation), arch/arm64/kernel/proton-pack.c
+    parse_spectre_bhb_param (any value sets __nospectre_bhb; the BHB part of the spectre_v2
+    line) and ssbd_cfg (`strncmp(buf, "force-off", len)`: spec_store_bypass), arch/powerpc/
+    kernel/security.c handle_no_stf_barrier (spec_store_bypass) and setup_64.c
+    handle_no_rfi_flush (the RFI flush, meltdown's line)."""
+    if name == "kpti":
+        # lib/kstrtox.c kstrtobool: n, N, 0 or o/O then f/F read false
+        return "meltdown" if value[:1] in ("n", "N", "0") or value[:2].lower() == "of" else None
+    if name == "ssbd":
+        return "spec_store_bypass" if value.startswith("force-off") else None
+    return {
+        "nospectre_bhb": "spectre_v2",
+        "no_stf_barrier": "spec_store_bypass",
+        "no_rfi_flush": "meltdown",
+    }.get(name)
 
 
 def _shown(line: str, width: int, keep: str) -> str:
