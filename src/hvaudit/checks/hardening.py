@@ -1210,13 +1210,20 @@ def _load_order(lines: tuple[str, ...], augenrules: bool) -> tuple[str, ...]:
     exactly. augenrules (audit-userspace init.d/augenrules.in, fetched) emits "the last
     processed -D directive without an option ... as the first line" of the rebuilt
     audit.rules, so with `augenrules` a bare -D deletes none of the set's rules; a hand-loaded
-    audit.rules (`auditctl -R`) deletes where it stands (R21D-3)."""
+    audit.rules (`auditctl -R`) deletes where it stands (R21D-3). In a hand-loaded audit.rules
+    `-e 2` locks the rules where it stands: the kernel refuses every rule change after it (Linux
+    kernel/audit.c audit_receive_msg, AUDIT_ADD_RULE / AUDIT_DEL_RULE with audit_enabled ==
+    AUDIT_LOCKED: -EPERM) and `auditctl -R` stops at the first error unless told to ignore it
+    (audit-userspace src/auditctl.c fileopt); augenrules emits the last -e as the last line, so
+    there it locks nothing early (R30L-4, _locked_early)."""
     out: list[str] = []
     for line in lines:
         words = line.split()
         if not words:
             continue
         flag = words[0]
+        if not augenrules and words[:2] == ["-e", "2"]:
+            break
         opts = _audit_rule(line)
         if flag == "-D":
             keys = (opts or {}).get("-k", [])
@@ -1590,6 +1597,7 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                 (x for _, rules in _boot_sets(h) if (x := _first_never(rules, gone))), None
             )
             none = any(x.locator == AUDIT_RULES_NONE for x in boot.sources)
+            locked = _locked_early(h, gone)
             yield manual(
                 s,
                 "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but "
@@ -1600,7 +1608,10 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                     f"{', '.join(gone)}"
                 )
                 + (
-                    f" (`{ahead}` comes before the watch as the rules load: an -A rule goes "
+                    f" (`{locked}` comes before the watch in /etc/audit/audit.rules: it locks "
+                    "the rules, and the kernel refuses every rule loaded after it)"
+                    if locked
+                    else f" (`{ahead}` comes before the watch as the rules load: an -A rule goes "
                     "to the front of its list)"
                     if ahead
                     else ": a rule loaded with auditctl alone is gone at the next boot"
@@ -1753,6 +1764,17 @@ def _first_never(rules: tuple[str, ...], paths: list[str]) -> str | None:
         if verdicts and verdicts[0][0] == "never" and any(v == "always" for v, _ in verdicts):
             return verdicts[0][1]
     return None
+
+
+def _locked_early(host: Host, paths: list[str]) -> str:
+    """The `-e 2` line of /etc/audit/audit.rules that stands before a watch of one of `paths`
+    in it ("" for none): `auditctl -R` loads nothing after it (_load_order, R30L-4)."""
+    lines = _audit_rules_file(host)
+    for i, line in enumerate(lines):
+        if line.split()[:2] == ["-e", "2"]:
+            rest = _load_order(lines[i + 1 :], augenrules=False)
+            return line.strip() if any(_watched(rest, p) for p in paths) else ""
+    return ""
 
 
 def _audit_rules_file(host: Host) -> tuple[str, ...]:
