@@ -5875,13 +5875,16 @@ def _journal_upload_url(
 
 def _syslog_ng_masked(options: str) -> str:
     """A syslog-ng driver's options with every string emptied (`""`) but the argument of
-    transport() and peer-verify(): a "tls" inside persist-name("fwd-tls"), a template or a
-    ca-dir() path is no option (R25L-2)."""
+    transport() and peer-verify() and the list of ssl-options(): a "tls" inside
+    persist-name("fwd-tls"), a template or a ca-dir() path is no option (R25L-2)."""
 
     def keep(m: re.Match[str]) -> str:
         before = options[: m.start()]
         return (
-            m.group(0) if re.search(r"(transport|peer[-_]verify)\s*\(\s*$", before, re.I) else '""'
+            m.group(0)
+            if re.search(r"(transport|peer[-_]verify)\s*\(\s*$", before, re.I)
+            or re.search(r"ssl[-_]options\s*\([^()]*$", before, re.I)
+            else '""'
         )
 
     return re.sub(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'", keep, options, flags=re.S)
@@ -5927,13 +5930,108 @@ def _syslog_ng_tls(target: str, options: str, driver: str = "network") -> tuple[
                 "TCP, or syslog-ng refuses the file)",
                 False,
             )
-    verify = re.search(r"peer[-_]verify\s*\(\s*[\"']?([\w-]+)", low)
-    if tls and verify and verify.group(1) in ("optional-untrusted", "required-untrusted", "no"):
+    if not tls:
+        return target, False
+    masked = _syslog_ng_masked(options)
+    shown, checks = _syslog_ng_peer_verify(masked)
+    if checks is None:
         return (
-            f"{target} (peer-verify({verify.group(1)}): the log server is not authenticated)",
+            f"{target} (peer-verify({shown}) is no mode syslog-ng knows: it refuses the file, "
+            '"unknown peer-verify() argument")',
             False,
         )
-    return target, tls
+    if not checks:
+        return (f"{target} (peer-verify({shown}): the log server is not authenticated)", False)
+    lax = _syslog_ng_lax_options(masked)
+    if lax:
+        return (f"{target} (ssl-options({lax[0]}): {lax[1]})", False)
+    if not re.search(
+        r"(?<![\w-])(ca[-_]dir|ca[-_]file|pkcs12[-_]file|openssl[-_]conf[-_]cmds)\s*\(", low
+    ):
+        mode = f"peer-verify({shown})" if shown else "peer-verify(required-trusted), the default,"
+        return (
+            f"{target} (tls() names no CA certificate (ca-file(), ca-dir(), pkcs12-file()) and "
+            f"{mode} checks the server's chain: OpenSSL trusts no issuer, so syslog-ng "
+            "refuses every server and nothing is sent)",
+            False,
+        )
+    return target, True
+
+
+#: peer-verify() modes by name and whether they check the server's certificate chain
+#: (TVM_TRUSTED): syslog-ng lib/transport/tls-context.c tls_context_set_verify_mode_by_name,
+#: compared with strcasecmp; "none" is optional-untrusted (R30L-1)
+_SYSLOG_NG_VERIFY_MODES = {
+    "optional-trusted": True,
+    "optional_trusted": True,
+    "required-trusted": True,
+    "required_trusted": True,
+    "optional-untrusted": False,
+    "optional_untrusted": False,
+    "none": False,
+    "required-untrusted": False,
+    "required_untrusted": False,
+}
+_SYSLOG_NG_VERIFY = re.compile(
+    r"(?<![\w-])peer[-_]verify\s*\(\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s()\"',]+)\s*\)", re.I
+)
+
+
+def _syslog_ng_peer_verify(masked: str) -> tuple[str, bool | None]:
+    """(the last peer-verify() argument as written, whether it checks the server's chain; None
+    when syslog-ng refuses it) of a tls() block read with _syslog_ng_masked; ("", True) when none
+    is set (the default, required-trusted). syslog-ng modules/afsocket/afsocket-grammar.ym
+    tls_option: `peer-verify(yesno)` is required-trusted for yes and optional-untrusted for no;
+    yesno (lib/cfg-grammar.y) is KW_YES / KW_NO, i.e. yes, on, no, off (lib/cfg-parser.c,
+    keywords compared case-sensitively in lib/cfg-lexer.c cfg_lexer_lookup_keyword), or a
+    number (LL_NUMBER: non-zero is yes, lib/cfg-lex.l hex, octal and decimal); any other word
+    or a quoted string is a mode name (_SYSLOG_NG_VERIFY_MODES), and an unknown one stops the
+    parse ("unknown peer-verify() argument", CHECK_ERROR). Each peer-verify() sets the mode, so
+    the last one stands (R30L-1)."""
+    found = _SYSLOG_NG_VERIFY.findall(masked)
+    if not found:
+        return "", True
+    shown = found[-1]
+    if shown[:1] in ("'", '"'):
+        checks = _SYSLOG_NG_VERIFY_MODES.get(shown[1:-1].lower())
+        return (shown if checks is None else shown[1:-1]), checks
+    if shown in ("yes", "on"):
+        return shown, True
+    if shown in ("no", "off"):
+        return shown, False
+    number = re.fullmatch(r"[-+]?(0x[0-9a-f]+|\d+)(?:[mgk]i?b?|b)?", shown.lower())
+    if number:
+        digits = number.group(1)
+        return shown, int(digits, 16 if digits.startswith("0x") else 10) != 0
+    return shown, _SYSLOG_NG_VERIFY_MODES.get(shown.lower())
+
+
+def _syslog_ng_lax_options(masked: str) -> tuple[str, str] | None:
+    """(the option, what it lets through) where the last ssl-options() of a tls() block turns a
+    server check off. syslog-ng lib/transport/tls-context.c: tls_context_set_ssl_options_by_name
+    resets the options at each ssl-options() and takes "ignore-hostname-mismatch" (then
+    tls_context_verify_peer accepts a certificate whatever name it holds) and
+    "ignore-validity-period" (tls-session.c tls_session_verify accepts an expired or not yet
+    valid one), both with `-` or `_`, strcasecmp; they came with syslog-ng 4.4.0 (commits
+    18b82aa84, c88015628), and an older release refuses the unknown option ("unknown
+    ssl-options() argument"), so the file does not load (R30L-2)."""
+    found = re.findall(r"(?<![\w-])ssl[-_]options\s*\(([^()]*)\)", masked, re.I)
+    if not found:
+        return None
+    words = {w.strip("\"'").lower().replace("_", "-") for w in re.split(r"[\s,]+", found[-1]) if w}
+    if "ignore-hostname-mismatch" in words:
+        return (
+            "ignore-hostname-mismatch",
+            "syslog-ng 4.4 and later take any certificate the CA issued as the log server, "
+            "whatever name it holds; an older release refuses the file",
+        )
+    if "ignore-validity-period" in words:
+        return (
+            "ignore-validity-period",
+            "syslog-ng 4.4 and later take an expired or not yet valid server certificate; an "
+            "older release refuses the file",
+        )
+    return None
 
 
 #: syslog-ng's main configuration file and its include path (lib/cfg.c cfg_set_global_paths:

@@ -1,0 +1,262 @@
+"""Red-team round 30 probes: logging and audit (rt30log)
+
+Harness: libvirt's test driver serves one plain VM; host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host, changed only where a probe says so), through the real
+collector, bundle, parser and engine. syslog-ng probes run `/usr/sbin/syslog-ng -F` in place of
+rsyslogd (rsyslog-config not collected) with /etc/syslog-ng/syslog-ng.conf sending the host's
+logs to one network() destination with transport("tls") and the tls() options under test (as
+tests/test_log_journal_path.py does); audit probes replace the boot rule files
+(`audit-rules-files`) with a hand-written /etc/audit/audit.rules and no rules.d file.
+
+Findings (R30L-n):
+- R30L-1 (false pass) HVA-200: syslog-ng peer-verify() spellings that check no server passed
+  "logs forwarded over TLS": only `no`, optional-untrusted and required-untrusted were read.
+  syslog-ng (github syslog-ng/syslog-ng b55e8d0, read with `fetch`)
+  modules/afsocket/afsocket-grammar.ym tls_option takes `peer-verify(yesno)`, optional-untrusted
+  for no, where lib/cfg-grammar.y yesno is KW_NO (`no`, `off`: lib/cfg-parser.c) or a number
+  (0 is no); any other argument is a mode name, lib/transport/tls-context.c
+  tls_context_set_verify_mode_by_name (strcasecmp), where "none" is optional-untrusted and
+  `optional_untrusted` / `required_untrusted` are the modes with `_`; each peer-verify() sets the
+  mode, so `peer-verify(yes) peer-verify(no)` is no; a quoted "yes" is a mode name it does not
+  know, "unknown peer-verify() argument", and the file does not load. Now a fail naming the
+  argument (tls-session.c tls_session_verify accepts any certificate under TVM_UNTRUSTED).
+- R30L-2 (false pass) HVA-200: syslog-ng `ssl-options(ignore-hostname-mismatch)` (then
+  tls-context.c tls_context_verify_peer accepts a certificate whatever name it holds: any
+  certificate the CA issued passes as the log server, what R26L-1's wildcard peers fail for)
+  and `ssl-options(ignore-validity-period)` (tls-session.c tls_session_verify accepts an expired
+  or not yet valid one, what rsyslog's permitExpiredCerts fails for) passed; both came with
+  syslog-ng 4.4.0 (commits 18b82aa84, c88015628), an older release refuses the file ("unknown
+  ssl-options() argument"). Now a fail naming the option; the last ssl-options() counts
+  (tls_context_set_ssl_options_by_name resets the options).
+- R30L-3 (false pass) HVA-200: a syslog-ng tls() block naming no CA (no ca-file(), ca-dir(),
+  pkcs12-file(), whose CA list tls_context_load_pkcs12 adds, or openssl-conf-cmds(), which may
+  name one) in a mode that checks the chain passed. tls-context.c tls_context_setup_context
+  loads verify locations from ca-dir() and ca-file() only (no SSL_CTX_set_default_verify_paths
+  in syslog-ng), so OpenSSL trusts no issuer and tls_session_verify refuses every server: nothing
+  is sent, as rsyslog's R28L-1. Now a fail naming why.
+- R30L-4 (false pass) HVA-214: a hand-written /etc/audit/audit.rules with `-e 2` before the
+  watches passed "audit rules watch ..." although the next boot loads none of them: `auditctl -R`
+  applies `-e 2` where it stands, the kernel then refuses every rule change (Linux kernel/audit.c
+  audit_receive_msg: AUDIT_ADD_RULE / AUDIT_DEL_RULE with audit_enabled == AUDIT_LOCKED return
+  -EPERM, found with `find_string`) and fileopt (audit-userspace src/auditctl.c, ea85502 read with
+  `fetch`) stops at the first error; augenrules (init.d/augenrules.in) loads audit.rules as it
+  is when rules.d holds no rule ("No rules", try_load) and emits only the last -e, last, when it
+  builds the file. Now the next-boot question, naming the `-e 2` line.
+
+Held (kept as tests): R30L-1 peer-verify(yes), (1), (optional-trusted), quoted
+"required-trusted"; R30L-2 ssl-options(no-sslv3); R30L-3 ca-file() alone, pkcs12-file() alone;
+R30L-4 `-e 2` as the last line.
+
+Probed by script: the inputs kept here.
+
+Tally: see the report of round 30.
+
+Leads left: see the report of round 30.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+SLNG = """@version: 4.8
+source s_src {{ system(); internal(); }};
+destination d_remote {{
+    network("logs.example.internal" port(6514) transport("tls")
+        tls({tls}));
+}};
+log {{ source(s_src); destination(d_remote); }};
+"""
+CADIR = 'ca-dir("/etc/syslog-ng/ca.d") '
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+PLAIN = "logs forwarded without authenticated TLS to logs.example.internal ({why})"
+
+
+def _syslog_ng(host_scan, tls: str):  # type: ignore[no-untyped-def]
+    conf = "".join(
+        f"/etc/syslog-ng/syslog-ng.conf:{line}\n" for line in SLNG.format(tls=tls).splitlines()
+    )
+    procs = HARDENED_HOST["processes"][0].replace(
+        "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+    )
+    return host_scan(
+        {"rsyslog-config": None, "syslog-ng-config": (conf, 0), "processes": (procs, 0)}
+    )
+
+
+def _unverified(arg: str) -> str:
+    return PLAIN.format(why=f"peer-verify({arg}): the log server is not authenticated")
+
+
+@pytest.mark.parametrize(
+    ("tls", "status", "message"),
+    [
+        (CADIR + "peer-verify(off)", "fail", _unverified("off")),
+        (CADIR + "peer-verify(0)", "fail", _unverified("0")),
+        (CADIR + "peer-verify(none)", "fail", _unverified("none")),
+        (CADIR + 'peer-verify("none")', "fail", _unverified("none")),
+        (CADIR + "peer-verify(optional_untrusted)", "fail", _unverified("optional_untrusted")),
+        (CADIR + "peer_verify(required_untrusted)", "fail", _unverified("required_untrusted")),
+        (CADIR + "peer-verify(yes) peer-verify(no)", "fail", _unverified("no")),
+        (
+            CADIR + 'peer-verify("yes")',
+            "fail",
+            PLAIN.format(
+                why='peer-verify("yes") is no mode syslog-ng knows: it refuses the file, '
+                '"unknown peer-verify() argument"'
+            ),
+        ),
+        # held
+        (CADIR + "peer-verify(yes)", "pass", OVER_TLS),
+        (CADIR + "peer-verify(1)", "pass", OVER_TLS),
+        (CADIR + "peer-verify(optional-trusted)", "pass", OVER_TLS),
+        (CADIR + 'peer-verify("required-trusted")', "pass", OVER_TLS),
+    ],
+    ids=[
+        "off",
+        "zero",
+        "none",
+        "quoted-none",
+        "optional_untrusted",
+        "required_untrusted",
+        "last-wins",
+        "quoted-yes-refused",
+        "held-yes",
+        "held-one",
+        "held-optional-trusted",
+        "held-quoted-required-trusted",
+    ],
+)
+def test_r30l1_peer_verify_spellings(host_scan, tls: str, status: str, message: str) -> None:
+    a = _syslog_ng(host_scan, tls)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+_NAME = (
+    "syslog-ng 4.4 and later take any certificate the CA issued as the log server, whatever name "
+    "it holds; an older release refuses the file"
+)
+_EXPIRY = (
+    "syslog-ng 4.4 and later take an expired or not yet valid server certificate; an older "
+    "release refuses the file"
+)
+
+
+@pytest.mark.parametrize(
+    ("tls", "status", "message"),
+    [
+        (
+            CADIR + 'ssl-options("ignore-hostname-mismatch")',
+            "fail",
+            PLAIN.format(why=f"ssl-options(ignore-hostname-mismatch): {_NAME}"),
+        ),
+        (
+            CADIR + "ssl_options(no-sslv3, ignore_hostname_mismatch)",
+            "fail",
+            PLAIN.format(why=f"ssl-options(ignore-hostname-mismatch): {_NAME}"),
+        ),
+        (
+            CADIR + 'ssl-options(no-sslv3 "ignore-validity-period")',
+            "fail",
+            PLAIN.format(why=f"ssl-options(ignore-validity-period): {_EXPIRY}"),
+        ),
+        # held: a lax option replaced by a later ssl-options()
+        (CADIR + "ssl-options(ignore-validity-period) ssl-options(no-sslv3)", "pass", OVER_TLS),
+        (CADIR + "ssl-options(no-sslv3, no-tlsv1)", "pass", OVER_TLS),
+    ],
+    ids=["hostname", "hostname-underscore-list", "validity", "held-replaced", "held-protocols"],
+)
+def test_r30l2_ssl_options_that_skip_a_check(
+    host_scan, tls: str, status: str, message: str
+) -> None:
+    a = _syslog_ng(host_scan, tls)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+def _no_ca(mode: str) -> str:
+    return PLAIN.format(
+        why="tls() names no CA certificate (ca-file(), ca-dir(), pkcs12-file()) and "
+        f"{mode} checks the server's chain: OpenSSL trusts no issuer, so syslog-ng refuses every "
+        "server and nothing is sent"
+    )
+
+
+@pytest.mark.parametrize(
+    ("tls", "status", "message"),
+    [
+        (
+            'cert-file("/etc/syslog-ng/c.pem") key-file("/etc/syslog-ng/k.pem")',
+            "fail",
+            _no_ca("peer-verify(required-trusted), the default,"),
+        ),
+        ("peer-verify(optional-trusted)", "fail", _no_ca("peer-verify(optional-trusted)")),
+        (  # a string naming ca-file() is no option
+            'cert-file("/etc/syslog-ng/ca-file(x).pem") peer-verify(yes)',
+            "fail",
+            _no_ca("peer-verify(yes)"),
+        ),
+        # held
+        ('ca-file("/etc/ssl/certs/ca-certificates.crt")', "pass", OVER_TLS),
+        ('pkcs12-file("/etc/syslog-ng/client.p12")', "pass", OVER_TLS),
+        ("peer-verify(optional-untrusted)", "fail", _unverified("optional-untrusted")),
+    ],
+    ids=[
+        "default-mode",
+        "optional-trusted",
+        "in-a-string",
+        "held-ca-file",
+        "held-pkcs12",
+        "untrusted",
+    ],
+)
+def test_r30l3_tls_without_a_ca(host_scan, tls: str, status: str, message: str) -> None:
+    a = _syslog_ng(host_scan, tls)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+LIBVIRT_WATCH = "-w /etc/libvirt -p wa -k libvirt-config"
+POLKIT_WATCH = "-w /etc/polkit-1 -p wa -k polkit"
+
+
+def _locked(gone: str) -> str:
+    return (
+        "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but neither "
+        f"/etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches {gone} (`-e 2` comes "
+        "before the watch in /etc/audit/audit.rules: it locks the rules, and the kernel refuses "
+        "every rule loaded after it)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("boot", "status", "message"),
+    [
+        (
+            ["-D", "-b 8192", "-e 2", LIBVIRT_WATCH, POLKIT_WATCH],
+            "manual",
+            _locked("/etc/libvirt, /etc/polkit-1"),
+        ),
+        (
+            ["-D", "-b 8192", LIBVIRT_WATCH, "-e 2", POLKIT_WATCH],
+            "manual",
+            _locked("/etc/polkit-1"),
+        ),
+        # held: locked after the watches
+        (
+            ["-D", "-b 8192", LIBVIRT_WATCH, POLKIT_WATCH, "-e 2"],
+            "pass",
+            "audit rules watch /etc/libvirt and /etc/polkit-1",
+        ),
+    ],
+    ids=["locked-first", "locked-between", "held-locked-last"],
+)
+def test_r30l4_rules_after_a_lock_never_load(
+    host_scan, boot: list[str], status: str, message: str
+) -> None:
+    text = "".join(f"/etc/audit/audit.rules:{line}\n" for line in boot)
+    a = host_scan({"audit-rules-files": (text, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": status}
+    assert messages(a, "HVA-214") == {"hv1": message}
