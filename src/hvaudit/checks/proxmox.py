@@ -2226,7 +2226,15 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             if raw.fails:
                 yield failed(s, "; ".join(raw.fails), *raw.refs, *raw.scope_refs(scope))
                 continue
-            yield unknown(s, f, "migration is of type secure")
+            yield unknown(
+                s,
+                f,
+                f"is live migration of type secure on node {h.name}'s cluster? Evidence: "
+                "/etc/pve/datacenter.cfg's `migration:` and `migration_unsecure:` lines, or "
+                "`pvesh get /cluster/options` (`migration`) run as root. Pass: neither line, "
+                "`type=secure` (or `secure`), or `migration_unsecure: 0` with no type; fail: "
+                "`insecure`, or `migration_unsecure: 1` with no type",
+            )
             continue
         dc = f.get()
         mig, refused = _migration_setting(dc["migration"]) if "migration" in dc else ({}, "")

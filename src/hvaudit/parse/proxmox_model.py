@@ -15,7 +15,7 @@ import ipaddress
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from hvaudit.bundle import ArtefactEntry, Bundle
@@ -1689,6 +1689,9 @@ def _cluster_facts(
         label,
         lambda: Fact.of({}, Source(pve_artefact("/etc/pve/datacenter.cfg"), "absent: defaults")),
     )
+    if px.datacenter.known and (cut := _datacenter_partial(bundle, px.datacenter.get())):
+        px.datacenter = Fact.unavailable(cut, *px.datacenter.sources)
+        notes.append(f"datacenter.cfg may be incomplete: {cut}")
     px.users = _file(bundle, "/etc/pve/user.cfg", pve.parse_user_config, problems, label)
     px.realms = _file(
         bundle,
@@ -1796,6 +1799,42 @@ def _token_permissions(bundle: Bundle) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(perms, dict):
         return None, "GET /access/permissions answered no map of paths"
     return perms, ""
+
+
+#: The datacenter options GET /cluster/options answers a token without Sys.Audit on `/`
+#: (pve-manager 14a22df PVE/API2/Cluster.pm get_options: `for my $k (qw(console tag-style))`),
+#: and the `allowed-tags` it adds for everyone.
+_DC_OPTIONS_FOR_ALL = frozenset({"console", "tag-style", "allowed-tags"})
+
+
+def _datacenter_partial(bundle: Bundle, dc: Mapping[str, object]) -> str:
+    """Why the API path's datacenter.cfg (rendered from GET /cluster/options) may leave options
+    out, '' where it is whole (R30P-1). pve-manager 14a22df PVE/API2/Cluster.pm get_options
+    ("Without 'Sys.Audit' on '/' not all options are returned", `permissions => { user =>
+    'all' }`) answers such a token console and tag-style alone, with no error: `migration:
+    insecure`, `webauthn`, `u2f` are left out, and an absent key reads as its default. GET
+    /access/permissions answers what the token holds on `/` (a default path,
+    RPCEnvironment.pm get_effective_permissions); where it was not read, a whole answer is
+    known by a key beyond those: pve-cluster 7091d92 src/PVE/DataCenterConfig.pm
+    parse_datacenter_config sets `description` (since 2ae1c0b, PVE 7.1) and `mac_prefix`
+    (since e6c91e0) on every read."""
+    meta = bundle.manifest.get("collector", {}).get("proxmox", {})
+    if not isinstance(meta, dict) or meta.get("mode") != "api":
+        return ""
+    lists = (
+        "GET /cluster/options answers such a token console and tag-style alone (pve-manager "
+        "PVE/API2/Cluster.pm get_options): `migration`, `webauthn` and `u2f` may be set and "
+        "not shown"
+    )
+    perms, why = _token_permissions(bundle)
+    if perms is None:
+        if set(dc) - _DC_OPTIONS_FOR_ALL:
+            return ""
+        return f"{why}; without Sys.Audit on /, {lists}"
+    held = perms.get("/")
+    if isinstance(held, dict) and "Sys.Audit" in held:
+        return ""
+    return f"the API token holds no Sys.Audit on /, so {lists}"
 
 
 def _users_partial(bundle: Bundle) -> str:

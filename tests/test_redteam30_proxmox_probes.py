@@ -1,0 +1,274 @@
+"""Red-team round 30 probes: Proxmox VE (rt30pve).
+
+Harness: the API path (pve+api://pve.example:8006/pve1) through the real ProxmoxApiCollector,
+parser and engine, proxmoxer's client answering each GET from round 28's table
+(test_redteam28_proxmox_probes._answers: node pve1, VM 100 web-01, container 300 dns-01; a GET
+the table lacks answers 501) with the answers changed per probe. Sources read with `fetch`:
+github:proxmox/pve-manager 14a22df (PVE/API2/Cluster.pm get_options), pve-cluster 7091d92
+(src/PVE/DataCenterConfig.pm parse_datacenter_config), pve-access-control 5ccd07d
+(src/PVE/API2/Domains.pm index, src/PVE/Auth/Plugin.pm $tfa_format), pve-firewall 6f1311f
+(src/PVE/API2/Firewall/Cluster.pm, src/PVE/Firewall.pm $pve_fw_macros), pve-storage 0c56bad
+(src/PVE/API2/Storage/Config.pm index).
+
+Findings:
+- R30P-1 (false pass) HVA-308: GET /cluster/options answers a token without Sys.Audit on `/`
+  console and tag-style alone, with no error (pve-manager 14a22df PVE/API2/Cluster.pm
+  get_options: "Without 'Sys.Audit' on '/' not all options are returned", `permissions => {
+  user => 'all' }`). The collector rendered that answer as datacenter.cfg, so a cluster whose
+  datacenter.cfg says `migration: insecure` passed "migration type secure (default) (no
+  dedicated network)". Now the model reads the file as unavailable where GET
+  /access/permissions shows no Sys.Audit on `/`, or, where that was not read, the answer holds
+  no key beyond console, tag-style and allowed-tags (pve-cluster 7091d92 DataCenterConfig.pm
+  parse_datacenter_config sets `description` and `mac_prefix` on every read): HVA-308 asks one
+  question naming datacenter.cfg's `migration`/`migration_unsecure` lines, and a report note
+  says why.
+- R30P-2 (wrong fail) HVA-306: GET /access/domains gives a realm's `tfa` as its type alone
+  (pve-access-control 5ccd07d src/PVE/API2/Domains.pm index: `$entry->{tfa} =
+  $tfa_cfg->{type}`, only where parse_tfa_config read the realm's setting whole). The collector
+  wrote it as `tfa oath`, which domains.cfg's grammar refuses ($tfa_format has no default key:
+  src/PVE/Auth/Plugin.pm), so an administrator of a realm that enforces OATH (AccessControl.pm
+  user_get_tfa: "missing required 2nd keys" without keys) failed "administrators without a
+  second factor" on the API path while the same cluster's files pass. Now written
+  `tfa type=oath`.
+
+Held:
+- R30P-1: PVEAuditor on `/` (Sys.Audit there): `migration: insecure` fails and an empty
+  answer passes as the default; with GET /access/permissions unread, an answer holding
+  `description` and `mac_prefix` (a whole one) is judged as before.
+- R30P-2: a realm the index gives no `tfa`: its administrator without an entry still fails.
+
+Probed by script, not kept: pve-firewall's macros ($pve_fw_macros, Firewall.pm 6f1311f): none
+takes every protocol or more than half a protocol's ports, so `_accepts_everything` and
+`_vm_opened` skipping macro rules loses no "every inbound packet" (GRE, IPIP, IPsec, OSPF,
+SixXS name one protocol; the widest port range is Ceph's tcp 6789,3300,6800:7568).
+
+Tally: 2 findings (1 false pass, 1 wrong fail); 9 test cases in 4 functions, 5 failed on main
+1f23f43 before the fix (R30P-1 3 of 6: pass, no question, no note; R30P-2 2 of 3: fail), 4
+held passed before and after.
+
+Leads left:
+- Other GETs pve-manager answers every token but filters without an error: GET /storage lists
+  only the storages the token holds Datastore.Audit or Datastore.AllocateSpace on (pve-storage
+  0c56bad src/PVE/API2/Storage/Config.pm index), so HVA-100 (a pool subject per storage) never
+  sees a hidden local ISO storage; GET /cluster/firewall/groups, /cluster/mapping/pci likewise
+  per entry (the SDN and PCI mapping readers already take a hidden entry as not shown).
+- R29P-2's error for an offline node still names no VM of it (GET /cluster/resources lists
+  them with vmid and name).
+- HVA-092's n/a on Proxmox VE says "no disks and no interfaces libvirt can limit".
+- Containers (LXC) have no firewall check (rounds 26, 27: team decision).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from hvaudit.cli import main
+from test_redteam28_proxmox_probes import (
+    AUDITOR,
+    SECRET,
+    TOKEN,
+    TOP,
+    USER_ACL,
+    _acl,
+    _answers,
+    _api_scan,
+    proxmoxer,
+)
+
+#: GET /cluster/options as pve-manager answers a token without Sys.Audit on `/` (get_options:
+#: console and tag-style where set, and allowed-tags for everyone)
+FOR_ALL = {"console": "html5", "allowed-tags": []}
+#: the same for a token holding Sys.Audit on `/`: the parsed datacenter.cfg, `description` and
+#: `mac_prefix` always set (pve-cluster DataCenterConfig.pm parse_datacenter_config)
+WHOLE = {"console": "html5", "description": "", "mac_prefix": "BC:24:11", "allowed-tags": []}
+#: what every test's HVA-308 pass says of a secure default
+SECURE = "migration type secure (default) (no dedicated network)"
+BELOW_ROOT = {p: AUDITOR for p in TOP if p != "/"}
+PARTIAL = (
+    "GET /cluster/options answers such a token console and tag-style alone (pve-manager "
+    "PVE/API2/Cluster.pm get_options): `migration`, `webauthn` and `u2f` may be set and not shown"
+)
+MIGRATION_QUESTION = (
+    "Is live migration of type secure on node pve1's cluster? Evidence: /etc/pve/datacenter.cfg's "
+    "`migration:` and `migration_unsecure:` lines, or `pvesh get /cluster/options` (`migration`) "
+    "run as root. Pass: neither line, `type=secure` (or `secure`), or `migration_unsecure: 0` "
+    "with no type; fail: `insecure`, or `migration_unsecure: 1` with no type"
+)
+
+
+def _report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], answers: dict[str, Any]
+) -> dict[str, Any]:
+    """The JSON report of pve+api://pve.example:8006/pve1 answered from `answers` (a GET it
+    lacks: 501), as test_redteam28_proxmox_probes._api_scan scans it."""
+
+    class FakeApi:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def get(self, path: str, **params: Any) -> Any:
+            if path in answers:
+                return json.loads(json.dumps(answers[path]))
+            raise proxmoxer.core.ResourceException(501, "Not Implemented", "")
+
+    monkeypatch.setattr(proxmoxer, "ProxmoxAPI", FakeApi)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    main(["scan", "--connect", "pve+api://pve.example:8006/pve1", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    report: dict[str, Any] = json.loads(out)
+    return report
+
+
+def _answers_with(
+    perms: Any, options: dict[str, Any], acl: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Round 28's table with these token permissions (None: GET /access/permissions 501), token
+    ACLs and GET /cluster/options answer."""
+    answers = _answers(perms, [USER_ACL, *(acl or [_acl("/", "PVEAuditor")])], ["qemu/100"])
+    answers["cluster/options"] = options
+    return answers
+
+
+def _scan(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    perms: Any,
+    options: dict[str, Any],
+    acl: list[dict[str, Any]] | None = None,
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(check, subject) -> (status, message) of a scan of `_answers_with`."""
+    report = _report(monkeypatch, capsys, _answers_with(perms, options, acl))
+    return {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in report["results"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("perms", "why"),
+    [
+        (BELOW_ROOT, f"the API token holds no Sys.Audit on /, so {PARTIAL}"),
+        (
+            None,
+            "the API token's permissions are not known (GET /access/permissions: 501 Not "
+            f"Implemented); without Sys.Audit on /, {PARTIAL}",
+        ),
+    ],
+    ids=["no-sys-audit-on-root", "permissions-not-read"],
+)
+def test_r30p1_datacenter_options_cut_by_permissions_are_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], perms: Any, why: str
+) -> None:
+    """R30P-1 (false pass): a token holding PVEAuditor on every path below `/` but none on `/`
+    gets console and allowed-tags from GET /cluster/options (pve-manager 14a22df
+    PVE/API2/Cluster.pm get_options), whatever datacenter.cfg's `migration` says: HVA-308 passed
+    the secure default. So with GET /access/permissions unread and an answer of those keys
+    alone."""
+    acl = [_acl(p, "PVEAuditor") for p in TOP if p != "/"]
+    got = _scan(monkeypatch, capsys, perms, FOR_ALL, acl)
+    assert got[("HVA-308", "pve1")] == ("manual", f"evidence unavailable: {why}")
+
+
+def test_r30p1_question_names_the_migration_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R30P-1: the question names what answers it (datacenter.cfg's two lines), and a report
+    note says why the file is not taken."""
+    acl = [_acl(p, "PVEAuditor") for p in TOP if p != "/"]
+    report = _report(monkeypatch, capsys, _answers_with(BELOW_ROOT, FOR_ALL, acl))
+    (r,) = [r for r in report["results"] if r["check_id"] == "HVA-308"]
+    assert r["question"] == MIGRATION_QUESTION
+    assert (
+        f"datacenter.cfg may be incomplete: the API token holds no Sys.Audit on /, so {PARTIAL}"
+        in report["notes"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("perms", "options", "want"),
+    [
+        (
+            dict.fromkeys(TOP, AUDITOR),
+            {**WHOLE, "migration": {"type": "insecure"}},
+            (
+                "fail",
+                "migration type insecure (migration): guest memory crosses the network in "
+                "cleartext",
+            ),
+        ),
+        (dict.fromkeys(TOP, AUDITOR), {}, ("pass", SECURE)),
+        (None, WHOLE, ("pass", SECURE)),
+    ],
+    ids=["sys-audit-insecure", "sys-audit-empty", "permissions-not-read-whole-answer"],
+)
+def test_r30p1_held_whole_datacenter_options_are_judged(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    perms: Any,
+    options: dict[str, Any],
+    want: tuple[str, str],
+) -> None:
+    """R30P-1 held: with Sys.Audit on `/` (PVEAuditor there) the answer is datacenter.cfg whole;
+    with the permissions unread, an answer holding description and mac_prefix is too."""
+    got = _scan(monkeypatch, capsys, perms, options)
+    assert got[("HVA-308", "pve1")] == want
+
+
+ADMIN_OPS = {
+    "path": "/",
+    "type": "user",
+    "ugid": "ops@corp",
+    "roleid": "Administrator",
+    "propagate": 1,
+}
+ROOT_TOTP = [{"userid": "root@pam", "entries": [{"type": "totp", "id": "t1"}]}]
+
+
+@pytest.mark.parametrize(
+    ("realm", "want"),
+    [
+        (
+            {"realm": "corp", "type": "ldap", "tfa": "oath"},
+            (
+                "pass",
+                "2 administrator(s), all with a second factor (ops@corp by their realm's tfa "
+                "setting)",
+            ),
+        ),
+        (
+            {"realm": "corp", "type": "ldap", "tfa": "yubico"},
+            (
+                "pass",
+                "2 administrator(s), all with a second factor (ops@corp by their realm's tfa "
+                "setting)",
+            ),
+        ),
+        (
+            {"realm": "corp", "type": "ldap"},
+            ("fail", "administrators without a second factor: ops@corp"),
+        ),
+    ],
+    ids=["realm-oath", "realm-yubico", "held-realm-without-tfa"],
+)
+def test_r30p2_realm_tfa_from_the_api_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    realm: dict[str, str],
+    want: tuple[str, str],
+) -> None:
+    """R30P-2 (wrong fail): ops@corp, Administrator on `/`, of an LDAP realm whose domains.cfg
+    sets `tfa type=oath` (GET /access/domains: `"tfa": "oath"`, pve-access-control 5ccd07d
+    API2/Domains.pm index), has a second factor enforced by the realm (AccessControl.pm
+    user_get_tfa) but failed HVA-306 on the API path: `tfa oath` is no value domains.cfg takes."""
+    answers = _answers(
+        dict.fromkeys(TOP, AUDITOR), [USER_ACL, _acl("/", "PVEAuditor"), ADMIN_OPS], ["qemu/100"]
+    )
+    answers["access/users"].append({"userid": "ops@corp", "enable": 1, "expire": 0})
+    answers["access/domains"].append(realm)
+    answers["access/tfa"] = ROOT_TOTP
+    got = _api_scan(monkeypatch, capsys, answers)
+    assert got[("HVA-306", "pve1")] == want
