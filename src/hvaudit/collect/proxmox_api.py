@@ -241,12 +241,17 @@ def render_firewall(
 
 
 def render_realms(domains: list[dict[str, Any]]) -> str:
-    """domains.cfg from /access/domains (realm and type; options are not needed)."""
+    """domains.cfg from /access/domains (realm and type; options are not needed). The index's
+    `tfa` is the realm's second-factor type alone (pve-access-control 5ccd07d
+    src/PVE/API2/Domains.pm index: `$entry->{tfa} = $tfa_cfg->{type}`, given only where
+    parse_tfa_config read the realm's `tfa` whole), so it is written as domains.cfg spells it,
+    `tfa type=<type>`: $tfa_format has no default key, and a bare `tfa oath` is a value
+    pve-access-control refuses (R30P-2)."""
     out = []
     for d in domains:
         out.append(f"{_one_line(d.get('type', ''))}: {_one_line(d.get('realm', ''))}")
         if d.get("tfa"):
-            out.append(f"\ttfa {_one_line(d['tfa'])}")
+            out.append(f"\ttfa type={_one_line(d['tfa'])}")
         out.append("")
     return "\n".join(out)
 
