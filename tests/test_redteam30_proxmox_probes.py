@@ -94,8 +94,9 @@ PARTIAL = (
 MIGRATION_QUESTION = (
     "Is live migration of type secure on node pve1's cluster? Evidence: /etc/pve/datacenter.cfg's "
     "`migration:` and `migration_unsecure:` lines, or `pvesh get /cluster/options` (`migration`) "
-    "run as root. Pass: neither line, `type=secure` (or `secure`), or `migration_unsecure: 0` "
-    "with no type; fail: `insecure`, or `migration_unsecure: 1` with no type"
+    "run as root. Pass: the secure default (both lines absent), `type=secure` (or `secure`), or "
+    "`migration_unsecure: 0` with no type; fail: `insecure`, or `migration_unsecure: 1` with no "
+    "type"
 )
 
 
