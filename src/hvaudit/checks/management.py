@@ -2756,7 +2756,10 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     address that is no file path counts every user (docker unless --tlsverify), and a file
     socket whose group and mode are unread is a manual item (R28A-1). containerd's [grpc] gid
     and uid (containerd-config.toml(5)) own its socket wherever its address puts it: they
-    count where containerd runs or is enabled (R28A-2)."""
+    count where containerd runs or is enabled (R28A-2). Whoever reads a Kubernetes cluster-admin
+    credential this node keeps (k3s's, RKE2's and kubeadm's admin kubeconfigs, MicroK8s's
+    client.config, whose group is microk8s by default, and the cluster CA keys that sign one)
+    counts: a cluster administrator runs a privileged pod on this node (R29A-6, R30A-1)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

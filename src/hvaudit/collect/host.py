@@ -385,14 +385,25 @@ CONTAINER_SOCKETS: tuple[str, ...] = (
 )
 
 #: The Kubernetes cluster administrator's kubeconfigs a node keeps: k3s's and RKE2's (written
-#: with --write-kubeconfig-mode and --write-kubeconfig-group, docs.k3s.io cli/server) and
-#: kubeadm's admin.conf and super-admin.conf. Whoever reads one is cluster-admin, who runs a
-#: privileged pod on this node (R29A-6).
+#: with --write-kubeconfig-mode and --write-kubeconfig-group, docs.k3s.io cli/server),
+#: kubeadm's admin.conf and super-admin.conf, MicroK8s's client.config, and the CA keys that
+#: mint such a credential. Whoever reads one is cluster-admin, who runs a privileged pod on
+#: this node (R29A-6, R30A-1).
 KUBE_ADMIN_CONFIGS: tuple[str, ...] = (
     "/etc/rancher/k3s/k3s.yaml",
     "/etc/rancher/rke2/rke2.yaml",
     "/etc/kubernetes/admin.conf",
     "/etc/kubernetes/super-admin.conf",
+    # MicroK8s's admin kubeconfig and cluster CA key (canonical/microk8s actions/common/
+    # utils.sh update_configs writes the admin token into credentials/client.config), whose
+    # directories its configure hook gives `chmod -R ug+rwX` and `chgrp -R` microk8s
+    # (snap_microk8s when strict): the group is cluster-admin by default (R30A-1)
+    "/var/snap/microk8s/current/credentials/client.config",
+    "/var/snap/microk8s/current/certs/ca.key",
+    # kubeadm's cluster CA key (kubernetes.io "PKI certificates and requirements": ca.crt,key,
+    # "Kubernetes general CA"): it signs a client certificate of any group, system:masters
+    # included (R30A-1)
+    "/etc/kubernetes/pki/ca.key",
 )
 
 
@@ -790,8 +801,8 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # (docker.socket) starts on the first connection, so its socket's group is root-equivalent
     # while the daemon is not running (R23A-2). Missing sockets: stat exits 1.
     CommandProbe("container-sockets", ("stat", "-c", "%a %U %G %n", *CONTAINER_SOCKETS)),
-    # The Kubernetes admin kubeconfigs (mode, owner, group; -L: the file kubectl opens): read
-    # access is cluster-admin (R29A-6). Missing files: stat exits 1.
+    # The Kubernetes admin kubeconfigs and CA keys (mode, owner, group; -L: the file kubectl
+    # opens): read access is cluster-admin (R29A-6, R30A-1). Missing files: stat exits 1.
     CommandProbe("kube-admin-configs", ("stat", "-L", "-c", "%a %U %G %n", *KUBE_ADMIN_CONFIGS)),
     # The container daemons' units the next boot starts, and dockerd's configuration file
     # (its "group" names the group of the sockets it creates): an enabled daemon that is

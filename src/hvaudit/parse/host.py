@@ -4225,7 +4225,9 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     # a Kubernetes admin kubeconfig: reading it is cluster-admin, who schedules a privileged
     # pod with the host's root filesystem on this node (Kubernetes Pod Security Standards,
     # "Privileged": "Unrestricted policy ... allows for known privilege escalations"); k3s
-    # writes it with --write-kubeconfig-mode/-group (docs.k3s.io cli/server) (R29A-6)
+    # writes it with --write-kubeconfig-mode/-group (docs.k3s.io cli/server) (R29A-6); so is
+    # reading MicroK8s's client.config (group microk8s by default) or a cluster CA key, which
+    # signs a system:masters client certificate (R30A-1)
     _stat_accessors(ev.get(_cmd("kube-admin-configs")), KUBE_ADMIN_CONFIGS, 0o444, groups, users)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
 

@@ -1,0 +1,53 @@
+"""Red-team round 30 probes: who administers the hypervisor (rt30acct)
+
+Harness: see below (docstring completed at the end of the round).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, GROUP, PASS2, _142
+
+# MicroK8s's group (snap/hooks/configure creates it), bob and carol its members
+MICROK8S_GROUP = GROUP + "microk8s:x:997:bob,carol\n"
+MICROK8S_CONFIG = "/var/snap/microk8s/current/credentials/client.config"
+MICROK8S_CA = "/var/snap/microk8s/current/certs/ca.key"
+KUBEADM_CA = "/etc/kubernetes/pki/ca.key"
+
+
+def _stat(*rows: str, err: str = "") -> tuple[str, int, str]:
+    """`stat -L -c "%a %U %G %n"` of the Kubernetes cluster-admin credentials (exit 1, each
+    path that is not there named on stderr)."""
+    return "".join(f"{row}\n" for row in rows), 1 if err else 0, err
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # the snap's configure hook: credentials/ and certs/ ug+rwX, o-rwX, group microk8s
+        ((f"660 root microk8s {MICROK8S_CONFIG}", f"660 root microk8s {MICROK8S_CA}"), FAIL4),
+        ((f"600 root root {MICROK8S_CONFIG}", f"640 root staff {MICROK8S_CA}"), FAIL4),
+        ((f"644 root root {KUBEADM_CA}",), EVERYONE),
+        # held: CIS-hardened MicroK8s (g-wr, o-wr) and kubeadm's own 0600 key add no one
+        ((f"600 root microk8s {MICROK8S_CONFIG}", f"600 root root {KUBEADM_CA}"), PASS2),
+    ],
+    ids=["microk8s-default", "microk8s-ca-group", "kubeadm-ca-644", "hardened"],
+)
+def test_kubernetes_cluster_admin_credentials(
+    host_scan, rows: tuple[str, ...], expected: tuple[str, str]
+) -> None:
+    """R30A-1 (false pass) HVA-142. MicroK8s keeps the cluster administrator's kubeconfig at
+    ${SNAP_DATA}/credentials/client.config (canonical/microk8s microk8s-resources/actions/
+    common/utils.sh update_configs: `sed -i 's/NAME/admin/g'`, the admin token) and the
+    cluster CA key under ${SNAP_DATA}/certs, and its configure hook (snap/hooks/configure)
+    gives both directories `chmod -R ug+rwX` and `chgrp ${group} -R` (microk8s, snap_microk8s
+    when strict; not under cis-hardening, which runs `chmod -R g-wr`). kubeadm keeps the
+    cluster CA's key at /etc/kubernetes/pki/ca.key (kubernetes.io "PKI certificates and
+    requirements": ca.crt,key, kubernetes-ca, "Kubernetes general CA"), which signs a client
+    certificate of any group, system:masters included. Only k3s's, RKE2's and kubeadm's
+    admin kubeconfigs were stat'ed (R29A-6): MicroK8s's group of two passed "2 administrative
+    principal(s)"."""
+    group = MICROK8S_GROUP if "microk8s" in " ".join(rows) else GROUP
+    over = {**BASE, "/etc/group": group, "kube-admin-configs": _stat(*rows)}
+    assert _142(host_scan(over)) == expected
