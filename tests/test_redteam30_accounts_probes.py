@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, GROUP, PASS2, _142
+from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, GROUP, PASS2, PS, _142
 
 # MicroK8s's group (snap/hooks/configure creates it), bob and carol its members
 MICROK8S_GROUP = GROUP + "microk8s:x:997:bob,carol\n"
@@ -50,4 +50,37 @@ def test_kubernetes_cluster_admin_credentials(
     principal(s)"."""
     group = MICROK8S_GROUP if "microk8s" in " ".join(rows) else GROUP
     over = {**BASE, "/etc/group": group, "kube-admin-configs": _stat(*rows)}
+    assert _142(host_scan(over)) == expected
+
+
+# alice in libvirt too: what runs as alice manages every VM without a password
+LIBVIRT_ALICE = GROUP.replace("libvirt:x:108:", "libvirt:x:108:alice")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("alice    /usr/bin/podman system service --time=0 tcp://0.0.0.0:8888", EVERYONE),
+        ("1000     podman --log-level=info system service -t 0 tcp:127.0.0.1:8080", EVERYONE),
+        # held: a rootless service of an account that administers nothing, and alice's on her
+        # own unix socket (under $XDG_RUNTIME_DIR, 0700: hers alone)
+        ("carol    /usr/bin/podman system service --time=0 tcp://0.0.0.0:8888", PASS2),
+        ("alice    /usr/bin/podman system service --time=0 unix:///run/user/1000/p.sock", PASS2),
+    ],
+    ids=["admin-tcp", "admin-uid-opaque", "non-admin-tcp", "admin-unix"],
+)
+def test_rootless_podman_service_of_an_administrator(
+    host_scan, line: str, expected: tuple[str, str]
+) -> None:
+    """R30A-2 (false pass) HVA-142. `podman system service tcp://...` run by an account asks
+    no one who connects for anything and runs what they send as that account
+    (podman-system-service(1): the API "should be treated as allowing arbitrary code execution
+    as the user running the API"; containers/podman cmd/podman/system/service_abi.go
+    restService listens on uri.Host or uri.Opaque for `case "tcp":`). Run by alice, whose
+    groups (libvirt here, sudo) administer the host, every user who reaches the port acts as
+    alice: libvirt's socket without a password, and alice's shell files, which her next sudo
+    runs. HVA-142 counts whoever may act as an administrator (a sudoers Runas of one, the
+    chained rule), but only root's service counted (R29A-5): passed "2 administrative
+    principal(s)"."""
+    over = {**BASE, "/etc/group": LIBVIRT_ALICE, "processes": (PS + f"  960 {line}\n", 0)}
     assert _142(host_scan(over)) == expected

@@ -2759,7 +2759,10 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     count where containerd runs or is enabled (R28A-2). Whoever reads a Kubernetes cluster-admin
     credential this node keeps (k3s's, RKE2's and kubeadm's admin kubeconfigs, MicroK8s's
     client.config, whose group is microk8s by default, and the cluster CA keys that sign one)
-    counts: a cluster administrator runs a privileged pod on this node (R29A-6, R30A-1)."""
+    counts: a cluster administrator runs a privileged pod on this node (R29A-6, R30A-1). A
+    `podman system service` on a TCP URI runs what anyone who reaches it sends as the account
+    that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
+    chained rule (whoever may act as an administrator is one) (R30A-2)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

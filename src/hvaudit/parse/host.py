@@ -3375,6 +3375,13 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             principals.add(f"%{group} (a socket's gid with no group name){UNRESOLVED}")
         elif group not in groups and beyond_files:
             principals.add(f"%{group}{UNRESOLVED}")
+    # every user reaches another account's `podman system service` on TCP and runs what they
+    # send as that account: where it is an administrator, every user is one (R30A-2)
+    chained.extend(
+        (["ALL"], {uid_names.get(runner, runner)})
+        for runner in _podman_tcp_users(ps.text if ps.state == "ok" else "")
+        if runner not in ("root", "0")
+    )
     # users who may act as an account that is itself an administrator (through sudoers or a
     # group) administer too: resolved until nothing changes
     grown = True
@@ -3851,7 +3858,7 @@ def _container_daemon_groups(
         d == "podman" and not addr.startswith("/") for addr, _, d in activations
     ):
         users.append(EVERY_USER)  # podman-system-service(1): no authentication (R28A-1)
-    if _rootful_podman_tcp(ps_text):
+    if any(u in ("root", "0") for u in _podman_tcp_users(ps_text)):
         users.append(EVERY_USER)  # the same API on a TCP URI it was given (R29A-5)
     unread = [
         f"{unit} ({addr})"
@@ -3893,24 +3900,27 @@ def _container_daemon_groups(
     return groups, users
 
 
-def _rootful_podman_tcp(ps_text: str) -> bool:
-    """Whether root runs `podman system service` on a TCP URI: containers/podman
-    cmd/podman/system/service_abi.go restService listens with `case "tcp":` on uri.Host or
-    uri.Opaque ("tcp:<host>:<port> and tcp://<host>:<port>"; Go's url.Parse lowers the
-    scheme), and its API asks no one for anything (podman-system-service(1): "should be
-    treated as allowing arbitrary code execution as the user running the API"), so every
-    user who reaches it is root. A unix URI gets root's umask (root only); a rootless service
-    holds its own user's power only (R29A-5)."""
+def _podman_tcp_users(ps_text: str) -> list[str]:
+    """The accounts (ps's user column: a name, or a uid no name is given for) that run
+    `podman system service` on a TCP URI: containers/podman cmd/podman/system/service_abi.go
+    restService listens with `case "tcp":` on uri.Host or uri.Opaque ("tcp:<host>:<port> and
+    tcp://<host>:<port>"; Go's url.Parse lowers the scheme), and its API asks no one for
+    anything (podman-system-service(1): "should be treated as allowing arbitrary code
+    execution as the user running the API"), so every user who reaches it acts as that
+    account: root's makes every user root (R29A-5), an administrator's every user an
+    administrator (R30A-2). A unix URI gets the account's umask and, rootless, its
+    $XDG_RUNTIME_DIR (the account's alone)."""
+    users: list[str] = []
     for line in ps_text.splitlines():
         parts = line.split(None, 2)
         words = parts[2].split() if len(parts) == 3 else []
-        if not words or parts[1] not in ("root", "0") or words[0].rsplit("/", 1)[-1] != "podman":
+        if not words or words[0].rsplit("/", 1)[-1] != "podman":
             continue
         if "system" not in words or "service" not in words[words.index("system") :]:
             continue
         if any(w.lower().startswith("tcp:") for w in words[words.index("service") + 1 :]):
-            return True
-    return False
+            users.append(parts[1])
+    return users
 
 
 #: The container daemons' services a socket unit may activate (moby contrib/init/systemd
