@@ -348,9 +348,10 @@ def test_dockerd_default_host_under_tls(
             "root     /usr/bin/podman --log-level=info system service -t 0 tcp:127.0.0.1:8080",
             EVERYONE,
         ),
-        # held: a unix socket (root's umask leaves it root's), and a rootless service
+        # held: a unix socket (root's umask leaves it root's), and a rootless service of an
+        # account that administers nothing (an administrator's counts: R30A-2)
         ("root     /usr/bin/podman system service --time=0 unix:///run/podman/api.sock", PASS2),
-        ("alice    /usr/bin/podman system service --time=0 tcp://0.0.0.0:8888", PASS2),
+        ("carol    /usr/bin/podman system service --time=0 tcp://0.0.0.0:8888", PASS2),
     ],
     ids=["tcp-uri", "tcp-opaque-loopback", "unix", "rootless"],
 )
