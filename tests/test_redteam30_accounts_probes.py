@@ -1,6 +1,41 @@
 """Red-team round 30 probes: who administers the hypervisor (rt30acct)
 
-Harness: see below (docstring completed at the end of the round).
+Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host with round 26's bob/carol/staff/docker accounts), through the
+real collector, parser and engine; each test asserts HVA-142's exact status and message.
+
+Findings (R30A-n):
+- R30A-1 (false pass) HVA-142: only k3s's, RKE2's and kubeadm's admin kubeconfigs were stat'ed
+  (R29A-6). MicroK8s keeps its cluster administrator's kubeconfig at
+  /var/snap/microk8s/current/credentials/client.config (canonical/microk8s
+  microk8s-resources/actions/common/utils.sh update_configs writes the admin token into it)
+  and its CA key under certs/, and its configure hook (snap/hooks/configure) gives both
+  directories `chmod -R ug+rwX` and `chgrp -R` microk8s (snap_microk8s when strict), so the
+  group is cluster-admin by default; kubeadm's /etc/kubernetes/pki/ca.key (kubernetes.io "PKI
+  certificates and requirements": ca.crt,key "Kubernetes general CA") signs a client
+  certificate of any group, system:masters included. MicroK8s's group of two, or a 0644
+  kubeadm CA key, passed "2 administrative principal(s)". Now the three paths are stat'ed
+  with the kubeconfigs (collect.host KUBE_ADMIN_CONFIGS).
+- R30A-2 (false pass) HVA-142: a rootless `podman system service tcp://...` run by an
+  administrator counted no one (R29A-5 counted root's only, and kept alice's as held).
+  podman-system-service(1): the API "should be treated as allowing arbitrary code execution as
+  the user running the API"; every user who reaches the port acts as alice (her libvirt
+  group without a password, her shell files before her next sudo). HVA-142 already counts
+  whoever may act as an administrator (a sudoers Runas of one, the chained rule). Now an
+  account's TCP service is a chained grant from every user to that account
+  (parse.host._podman_tcp_users): alice's fails with every user, carol's (no rights) adds no
+  one. Round 29's held alice case encoded the false pass; it is carol's now (separate commit).
+
+Held (kept as tests): CIS-hardened MicroK8s (credentials 0600) and kubeadm's own 0600 CA key
+add no one; a rootless TCP service of an account that administers nothing, and alice's on her
+own unix socket, add no one.
+
+Probed by script: (filled in below as the round goes).
+
+Tally: 2 findings (2 false passes); 8 cases, 5 failed on main before the fixes (R30A-1: 3,
+R30A-2: 2), 3 held.
+
+Leads left: (see the report).
 """
 
 from __future__ import annotations
