@@ -508,6 +508,26 @@ def _header(rep: _Report, a: Assessment, fail_on: Severity) -> None:
     )
 
 
+def _errors(rep: _Report, a: Assessment) -> None:
+    """The results in error, one line per subject and reason with the checks it holds back: a
+    cluster node that was not collected, or a VM whose definition was not read, is in error on
+    every check of its scope, and 80 lines saying the same would hide the one crashed check."""
+    errors = [r for r in a.results if r.outcome.status is Status.ERROR]
+    if not errors:
+        return
+    checks: dict[tuple[str, str], list[str]] = {}
+    for r in errors:
+        checks.setdefault((r.outcome.subject.label, r.outcome.message), []).append(r.check.id)
+    rep.heading(f"Errors ({len(errors)}): not assessed")
+    for (label, message), ids in checks.items():
+        if len(ids) == 1:
+            rep.line(f"{ids[0]} {clean(label)}: {clean(message)}", indent=2)
+        else:
+            rep.line(
+                f"{clean(label)}: {clean(message)}; {len(ids)} checks: {', '.join(ids)}", indent=2
+            )
+
+
 def render_terminal(
     a: Assessment,
     *,
@@ -543,14 +563,7 @@ def render_terminal(
                 ),
                 indent=2,
             )
-    errors = [r for r in a.results if r.outcome.status is Status.ERROR]
-    if errors:
-        rep.heading(f"Errors ({len(errors)}): not assessed")
-        for r in errors:
-            rep.line(
-                f"{r.check.id} {clean(r.outcome.subject.label)}: {clean(r.outcome.message)}",
-                indent=2,
-            )
+    _errors(rep, a)
     if dep_notes := a.deployment.notes:
         rep.heading(f"Notes ({len(dep_notes)})")
         for note in dep_notes:
