@@ -63,6 +63,7 @@ from hvaudit.model import (
     SpoofProtection,
     Vm,
 )
+from hvaudit.parse.nwfilter import spoof_coverage
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
 from hvaudit.parse.qemu_args import RawNic, raw_nics, raw_taps
 
@@ -301,6 +302,13 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 for ip in _own_ips(i, hosts[v.host]):
                     ip_holders.setdefault((v.host, seg, _address_key(ip)), []).append(v.name)
     host_ips = _host_segment_addresses(ctx, hosts)  # (host, segment, address) -> whose (R29N-1)
+    # a port device two running VMs name (a test driver's testnet0) is no one VM's: its
+    # binding is not compared with either definition (R30N-2)
+    claimed: dict[tuple[str, str], int] = {}
+    for v in ctx.deployment.vms:
+        for i in v.interfaces if v.running else ():
+            if i.target_dev:
+                claimed[(v.host, i.target_dev)] = claimed.get((v.host, i.target_dev), 0) + 1
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
@@ -321,6 +329,8 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         beyond: list[SpoofProtection] = []  # parts the platform cannot enforce at the port
         learned: list[str] = []  # $IP left to libvirt's address learning
         unbound_unread: list[str] = []  # ports whose binding the evidence does not show (R29N-5)
+        rebound: list[str] = []  # ports bound to another filter that may stop spoofing (R30N-2)
+        rebound_ports: list[str] = []
         for i in nics:
             refs.extend(i.spoofing.sources or (i.source_ref,))
             nic = i.mac or i.source
@@ -348,6 +358,16 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             p = i.spoofing.get()
             if p.via and (gone := _unbound(v, i, hosts[v.host])) is not None:
                 bad.append(f"{nic}: {gone}")
+                refs.extend(_bindings(hosts[v.host]).sources)
+                continue
+            if (
+                p.via
+                and claimed.get((v.host, i.target_dev or ""), 0) == 1
+                and (other := _rebound(v, i, hosts[v.host])) is not None
+            ):
+                held_by, known_bad = other  # the filter in force is the binding's (R30N-2)
+                (bad if known_bad else rebound).append(f"{nic}: {held_by}")
+                rebound_ports.append(str(i.target_dev))
                 refs.extend(_bindings(hosts[v.host]).sources)
                 continue
             if p.via and _binding_unread(v, i, hosts[v.host]):
@@ -470,6 +490,20 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 question=_spoof_question(v.host, asks),
             )
+        elif rebound:
+            yield manual(
+                s,
+                "; ".join(rebound),
+                *refs,
+                question=f"Does the nwfilter binding of each port named "
+                f"({', '.join(rebound_ports)}) "
+                f"of running VM {v.name} on host {v.host} stop MAC, IP and ARP spoofing with the "
+                "VM's own addresses? Evidence: `virsh nwfilter-binding-dumpxml PORT` (the filter "
+                "and its parameters: IP, IPV6, MAC) and `virsh nwfilter-dumpxml` of that filter "
+                "and each it references. Pass: its rules drop what the guest sends from any MAC "
+                "or IP that is not the VM's own, and its IP parameter is the VM's address; fail: "
+                "a kind of spoofing passes, or a parameter is another machine's address.",
+            )
         elif beyond:
             stops = "/".join(sorted({k for p in beyond for k in p.covers})).upper() or "nothing"
             controls = "; ".join(sorted({p.compensating for p in beyond if p.compensating}))
@@ -588,6 +622,42 @@ def _unbound(v: Vm, i: Interface, h: Host) -> str | None:
         f"filter {i.filter!r} is in its definition, but no nwfilter binding holds its port "
         f"{i.target_dev} (virConnectListAllNWFilterBindings): no filter is in force there"
     )
+
+
+def _rebound(v: Vm, i: Interface, h: Host) -> tuple[str, bool] | None:
+    """Why the filter in force at a running libvirt VM's port is not the one its definition
+    names, and whether it is known not to stop spoofing; None where the binding holds the
+    port with the definition's filter or the evidence does not say (R30N-2). An admin may
+    delete the binding (`virsh nwfilter-binding-delete`) and create another for the same port
+    (virNWFilterBindingCreateXML, src/libvirt-nwfilter.c: "may be used to associate a filter
+    with a currently running guest that does not have a filter defined for a specific network
+    port"; nwfilter_driver.c nwfilterBindingCreateXML instantiates the binding's own filter);
+    libvirt keeps it when it reconnects to the VM (src/conf/domain_nwfilter.c
+    virDomainConfNWFilterInstantiate: with ignoreExists, a binding found by
+    virNWFilterBindingLookupByPortDev is left as it is). Its filter is then the one in force:
+    resolved through the host's filter definitions as the definition's is, and asked where it
+    stops every kind, since its parameters (IP) are the binding's and not read here."""
+    if not v.running or h.platform != "kvm-libvirt" or not i.target_dev or not i.filter:
+        return None
+    bound = _bindings(h)
+    name = bound.get().get(i.target_dev) if bound.known else None
+    if not name or name == i.filter:
+        return None
+    held = (
+        f"its port {i.target_dev} is bound to filter {name!r}, not the definition's {i.filter!r} "
+        "(virConnectListAllNWFilterBindings)"
+    )
+    defs = _filter_defs(h)
+    if name not in defs:
+        return f"{held}, whose definition is not in the evidence", False
+    covers, why = spoof_coverage(name, defs)
+    if lacking := sorted(SPOOF_KINDS - covers):
+        return (
+            f"{held}, which does not stop {'/'.join(lacking).upper()} spoofing"
+            + (f" ({why})" if why else ""),
+            True,
+        )
+    return f"{held}, which stops MAC/IP/ARP spoofing with the binding's own parameters", False
 
 
 def _binding_unread(v: Vm, i: Interface, h: Host) -> bool:
@@ -2018,14 +2088,24 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             for n in raw_taps(raw_nics(v.raw_hypervisor_arguments))[0]:
                 defined.setdefault(str(n.bridge), []).append(v.name)
         shared = []
+        teams = h.facts.bonds.get() if h.facts.bonds.known else {}
         for b, members in bridges.get().items():
-            if b in internal or not addrs.get().get(b):
+            if b in internal:
                 continue
             live = any(m.startswith(vm_ports) for m in members)
-            if live or b in defined:
-                vms = sorted(set(defined.get(b, [])))
-                what = f"VMs defined on it: {', '.join(vms[:6])}" if vms else "VM ports"
+            if not (live or b in defined):
+                continue
+            vms = sorted(set(defined.get(b, [])))
+            what = f"VMs defined on it: {', '.join(vms[:6])}" if vms else "VM ports"
+            if addrs.get().get(b):
                 shared.append(f"{b} ({', '.join(addrs.get()[b])}; {what})")
+            # an address on a port of the bridge (or on a member of a bond that is one): the
+            # bridge takes every frame the port receives and passes the host's up as received
+            # on the bridge device (R30N-1, _port_addresses)
+            shared += [
+                f"{dev} ({', '.join(addrs.get()[dev])}; {how} bridge {b}; {what})"
+                for dev, how in _port_addresses(b, members, teams, addrs.get())
+            ]
         # An 802.1Q interface on such a bridge (br0.10: kind vlan, lower link br0): without
         # vlan_filtering the bridge forwards every tagged frame ("the switch must accept any
         # 802.1Q frames irrespective of their VLAN ID", kernel dsa.rst), so a guest that tags
@@ -2251,6 +2331,36 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+def _port_addresses(
+    bridge: str,
+    members: tuple[str, ...],
+    teams: dict[str, tuple[str, ...]],
+    held: dict[str, tuple[str, ...]],
+) -> list[tuple[str, str]]:
+    """The ports of a Linux bridge that hold a host address, and the members of a bond that is a
+    port, each with how it belongs to the bridge (R30N-1). The bridge registers an rx handler
+    on each port that takes every frame the port receives (Linux net/bridge/br_input.c
+    br_handle_frame); a frame for the host goes up with the bridge as its device
+    (br_pass_frame_up: `skb->dev = brdev`), as a bond's handler passes its members' frames to
+    the bond first. Linux owns an address on behalf of the whole host: it answers ARP for any
+    local address on any interface (ip-sysctl.rst arp_ignore, "0 - (default): reply for any
+    local target IP address, configured on any interface") and takes a packet for it on the
+    bridge, so the address a port holds is on the bridge's segment with every guest there:
+    the one the management network reaches through that port's uplink, too."""
+    out: list[tuple[str, str]] = []
+    for port in members:
+        if port == bridge:
+            continue
+        if held.get(port):
+            out.append((port, "a port of"))
+        out += [
+            (m, f"a member of bond {port}, a port of")
+            for m in teams.get(port, ())
+            if m != port and held.get(m)
+        ]
+    return out
+
+
 #: Proxmox VE's display of a hostpci `mapping=<id>` (parse/proxmox_model.py)
 _MAPPING = re.compile(r"of cluster mapping (\S+) \(/etc/pve/mapping/pci\.cfg\)")
 
@@ -2445,7 +2555,12 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     operstates.rst) carries nothing, so a bond left with one working member is one NIC today.
     A VM port is a tap libvirt names (vnet*, macvtap*; tap* and veth* of other tools) or one a
     running VM's live XML names otherwise (`<target dev>`, formatdomain "Overriding the target
-    element"): a bridge whose only VM port has such a name carries VMs too (R29N-4)."""
+    element"): a bridge whose only VM port has such a name carries VMs too (R29N-4). So does a
+    bridge with an uplink that a VM is defined on and no VM port is on now (a VM shut off,
+    autostart or not, or raw QEMU arguments' tap): at its next start its frames go through
+    that uplink (libvirt's src/qemu/qemu_interface.c qemuInterfaceBridgeConnect creates the
+    tap in the bridge the definition or its network names, virNetDevTapCreateInBridgePort, at
+    each start), as HVA-211 counts defined VMs (R30N-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, bonds, info = h.facts.bridges, h.facts.bonds, h.facts.link_info
@@ -2467,10 +2582,17 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
             for b in bridges.get()
             if info.get().get(b, ("", "", ""))[0] == "openvswitch" and b in defined
         )
+        # a bridge a VM is defined on (running or not: it attaches at the VM's next start)
+        # carries VMs when it has an uplink, as HVA-211 counts it (R30N-3)
         vm_bridges = {
             b: m
             for b, m in bridges.get().items()
-            if b not in internal and b not in ovs and any(vm_port(x) for x in m)
+            if b not in internal
+            and b not in ovs
+            and (
+                any(vm_port(x) for x in m)
+                or (b in defined and any(not vm_port(x) and x != b for x in m))
+            )
         }
         if ovs:
             yield manual(
