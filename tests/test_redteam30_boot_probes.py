@@ -20,8 +20,22 @@ Findings (R30B-n):
   no_stf_barrier, no_rfi_flush: arch/powerpc/kernel/security.c, setup_64.c) count on a CPU
   whose vendor_id is no x86 vendor's (x86 kernels ignore them).
 
+- R30B-2 (false pass) HVA-214 HVA-181 (and every check reading the next boot's line): a line
+  with `bootconfig` (or `bootconfig=VALUE`) makes a CONFIG_BOOT_CONFIG kernel add the kernel.*
+  keys of the boot configuration appended to its initrd (init/main.c setup_boot_config:
+  parse_args with bootconfig_params, `strcmp(param, "bootconfig") == 0`; xbc_make_cmdline(
+  "kernel") put before the loader's words by setup_command_line; tools/bootconfig `-a`
+  appends one, `-l` lists it), a line no collected file holds. Parameters that are not EARLY
+  (kernel-parameters.txt: early_param ones are "parsed before embedded parameters are
+  extracted from initrd") take effect from it: `kernel.audit = 0` (audit= is a __setup), an
+  LSM's words, module options (modprobe reads /proc/cmdline). GRUB's `quiet bootconfig`
+  passed HVA-214 and HVA-181. Now, where no read source adds a weakening word, such a source
+  makes the next boot a question (NextBoot.bootconfig) naming `bootconfig -l`; beside a
+  unified kernel image (R28B-3) one item asks both (joint_question).
+
 Held (kept as tests): `kpti=0` on an x86 host, `retbleed=off,auto` (a later mode option), arm64's
-`kpti=1` and `ssbd=kernel` keep HVA-181's pass.
+`kpti=1` and `ssbd=kernel` keep HVA-181's pass; a `bootconfig` after `--` (init's: parse_args
+stops there) keeps HVA-214's and HVA-181's passes.
 """
 
 from __future__ import annotations
@@ -116,3 +130,83 @@ def test_r30b_1_words_that_keep_the_mitigation_pass(host_scan, word: str, arm64:
     a = host_scan(host)
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": f"{4 if arm64 else 17} {NOW}"}
+
+
+# --- R30B-2: `bootconfig` on the next boot's line (the initrd's boot configuration) ------------
+
+#: The UKI tests/test_redteam29_boot_probes.py lists on the ESP
+UKI = "/efi/EFI/Linux/debian-6.1.0-28-amd64.efi"
+BOOTCONFIG_READS = (
+    "the initrd's boot configuration that `bootconfig` in /etc/default/grub adds is not read: "
+    "whether the next boot's line {} is not known"
+)
+BOOTCONFIG_ASKS = (
+    "Does the next boot of host hv1 leave out every kernel parameter that {}, although "
+    "`bootconfig` in /etc/default/grub makes the kernel add the kernel.* keys of the boot "
+    "configuration appended to its initrd, which hvaudit does not read? Evidence: `bootconfig "
+    "-l` on the initrd each entry loads (lists its keys; no boot configuration there: none "
+    "added). Pass: yes, no kernel.* key is such a parameter (or only one the kernel parses "
+    "early, marked EARLY in kernel-parameters.txt, which it does not take from there); fail: "
+    "it boots with one of them ({})."
+)
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
+@pytest.mark.parametrize("word", ["bootconfig", "bootconfig=1"])
+def test_r30b_2_bootconfig_on_the_next_boots_line_is_asked(host_scan, word: str) -> None:
+    """R30B-2 (false pass) HVA-214 HVA-181 (and every check reading the next boot's line): a
+    line with `bootconfig` makes a CONFIG_BOOT_CONFIG kernel add the kernel.* keys of the boot
+    configuration appended to its initrd (init/main.c setup_boot_config, bootconfig_params,
+    xbc_make_cmdline("kernel"); `bootconfig -a` appends one), so `kernel.audit = 0` there
+    turns auditing off (audit= is a __setup, not EARLY) in a line no collected file holds.
+    GRUB's `quiet bootconfig` passed both checks."""
+    a = host_scan({"boot-cmdline": _boot(_grub(f"quiet {word}"), grub=False)})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    off = "turns kernel auditing off"
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1; but "
+        + BOOTCONFIG_READS.format(off)
+    }
+    assert _question(a, "HVA-214") == BOOTCONFIG_ASKS.format(
+        off, "kernel auditing off, nothing recorded"
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    mit = "turns mitigations off"
+    assert messages(a, "HVA-181") == {"hv1": f"17 {NOW} now, but " + BOOTCONFIG_READS.format(mit)}
+    assert _question(a, "HVA-181") == BOOTCONFIG_ASKS.format(mit, "the flaw is unmitigated")
+
+
+def test_r30b_2_bootconfig_beside_a_uki_asks_both(host_scan) -> None:
+    """R30B-2: beside a unified kernel image (R28B-3) one item asks for both lines not read
+    (joint_question: an attestation of the image's line alone passed the initrd's unasked)."""
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(_grub("quiet bootconfig"), grub=False),
+            "boot-uki": (f"{UKI}\n", 0),
+        }
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1; but the command line "
+        f"embedded in the unified kernel image(s) {UKI} and the initrd's boot configuration that `bootconfig` in "
+        "/etc/default/grub adds are not read: whether the next boot's line turns kernel "
+        "auditing off is not known"
+    }
+    q = _question(a, "HVA-214")
+    assert q.startswith(
+        "Does the next boot of host hv1 leave out every kernel parameter that turns kernel "
+        "auditing off, although hvaudit did not read the command line embedded in "
+    ), q
+    assert "`bootconfig -l` on the initrd each entry loads" in q and "objcopy" in q, q
+
+
+def test_r30b_2_bootconfig_after_dashes_is_inits(host_scan) -> None:
+    """R30B-2 held: a `bootconfig` after `--` is init's (parse_args stops there, so
+    bootconfig_params never sees it): HVA-214 and HVA-181 keep their passes."""
+    a = host_scan({"boot-cmdline": _boot(_grub("quiet -- bootconfig"), grub=False)})
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": f"17 {NOW}"}

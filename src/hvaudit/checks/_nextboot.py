@@ -7,6 +7,7 @@ word that weakens it."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,6 +44,9 @@ class NextBoot:
     undone: tuple[str, ...] = ()
     """The `mitigations=off` words a later mitigations= mode word follows (R27B-1): the kernel
     that boots decides whether they turn mitigations off (Linux 6.17 and later) or not."""
+    bootconfig: tuple[str, ...] = ()
+    """Where no source adds one: the sources whose line has `bootconfig` (R30B-2), to which the
+    kernel adds the kernel.* keys of the boot configuration appended to the initrd, not read."""
 
     @property
     def settled(self) -> bool:
@@ -54,9 +58,17 @@ class NextBoot:
     def says(self, does: str) -> str:
         """What the next boot's line does, for a message ("WORD in FILE turns ... off at the
         next boot if the boot loader takes it"), or that it is not known."""
-        if not self.found and self.embedded:
+        if not self.found and (self.embedded or self.bootconfig):
+            unread = []
+            if self.embedded:
+                unread.append(f"the command line embedded in {' and '.join(self.embedded)}")
+            if self.bootconfig:
+                unread.append(
+                    "the initrd's boot configuration that `bootconfig` in "
+                    f"{' and '.join(self.bootconfig)} adds"
+                )
             return (
-                f"the command line embedded in {' and '.join(self.embedded)} is not read: "
+                f"{' and '.join(unread)} {'are' if len(unread) > 1 else 'is'} not read: "
                 f"whether the next boot's line {does} is not known"
             )
         if not self.found and self.uncollected:
@@ -77,6 +89,24 @@ class NextBoot:
         return f"{self.text()} {does} at the next boot if the boot loader takes it{kernel}"
 
     def question(self, host: str, fail: str, does: str = "") -> str:
+        if not self.found and self.embedded and self.bootconfig:
+            return joint_question(
+                [
+                    dataclasses.replace(self, bootconfig=()).question(host, fail, does),
+                    dataclasses.replace(self, embedded=()).question(host, fail, does),
+                ]
+            )
+        if not self.found and self.bootconfig:
+            return (
+                f"Does the next boot of host {host} leave out every kernel parameter that "
+                f"{does}, although `bootconfig` in {' and '.join(self.bootconfig)} makes the "
+                "kernel add the kernel.* keys of the boot configuration appended to its initrd, "
+                "which hvaudit does not read? Evidence: `bootconfig -l` on the initrd each "
+                "entry loads (lists its keys; no boot configuration there: none added). Pass: "
+                "yes, no kernel.* key is such a parameter (or only one the kernel parses early, "
+                "marked EARLY in kernel-parameters.txt, which it does not take from there); "
+                f"fail: {fail}."
+            )
         if not self.found and self.embedded:
             return (
                 f"Does the next boot of host {host} leave out every kernel parameter that "
@@ -357,10 +387,12 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         gone = tuple(src.source for src in fact.get() if src.uncollected)
         if gone:
             return NextBoot((), (), fact.sources, uncollected=gone)
-        # R28B-3: a unified kernel image's own .cmdline, not read, may hold one
+        # R28B-3: a unified kernel image's own .cmdline, not read, may hold one; R30B-2: so
+        # may the initrd's boot configuration a line with `bootconfig` takes
         ukis = tuple(src.source for src in fact.get() if src.embedded)
-        if ukis:
-            return NextBoot((), (), fact.sources, embedded=ukis)
+        boots = tuple(src.source for src in fact.get() if takes_bootconfig(src.words))
+        if ukis or boots:
+            return NextBoot((), (), fact.sources, embedded=ukis, bootconfig=boots)
         why = unread_grub(host)
         return NextBoot((), (), fact.sources, why) if why else None
     return NextBoot(
@@ -371,6 +403,21 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         partial_why=tuple(whys),
         undone=tuple(dict.fromkeys(undone)),
     )
+
+
+def takes_bootconfig(words: tuple[str, ...] | None) -> bool:
+    """A kernel command line that makes a CONFIG_BOOT_CONFIG kernel take the boot configuration
+    appended to its initrd (R30B-2): init/main.c setup_boot_config runs parse_args over the line
+    (which stops at `--`) with bootconfig_params, `strcmp(param, "bootconfig") == 0` setting
+    bootconfig_found (a value is allowed), then xbc_make_cmdline("kernel") makes its kernel.*
+    keys the extra command line, put before the loader's (setup_command_line); the kernel's
+    parameters from it other than early_param ones (Documentation/admin-guide/
+    kernel-parameters.txt's EARLY flag: "parsed before embedded parameters are extracted from
+    initrd"), and module options (modprobe reads /proc/cmdline), take effect. `bootconfig
+    -a FILE INITRD` appends one (tools/bootconfig). All read with `find_string` and `search`."""
+    if words is None:
+        return False
+    return any(w.partition("=")[0] == "bootconfig" for w in kernel_params(words))
 
 
 def _off_then_mode(word: str) -> bool:
