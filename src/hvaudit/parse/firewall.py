@@ -1593,7 +1593,71 @@ def _nft_port_accept(
     rest = _nft_verdict(dict(rule, expr=exprs[:at] + exprs[at + 1 :]), walk, sets)
     if rest.verdict != "accept" or rest.reach not in (_ALL, _BROAD):
         return None
+    if _nft_other_protocol(exprs[:at] + exprs[at + 1 :], protocol, sets):
+        return None
     return protocol, intervals
+
+
+def _nft_other_protocol(exprs: Sequence[Any], protocol: str, sets: Mapping[str, list[Any]]) -> bool:
+    """Whether a match beside a port match of `protocol` admits only other transports: `meta
+    l4proto udp` (or `ip protocol`, `ip6 nexthdr` by == or a set of literal names or numbers),
+    or a port match of another protocol's header (`udp dport != 53`; nft(8) PAYLOAD
+    EXPRESSIONS: a header match implies its protocol). A rule of the chain `meta l4proto udp
+    jump` goes to holds it too (R30F-1): its `tcp dport` matches nothing."""
+    if protocol == "th":
+        return False
+    want = _PROTOCOL_NUMBERS[protocol]
+    others = _PORT_PROTOCOLS - {"th", protocol}
+    for e in exprs:
+        m = e.get("match") if isinstance(e, dict) else None
+        if not isinstance(m, dict) or not isinstance(m.get("left"), dict):
+            continue
+        left = m["left"]
+        payload = left.get("payload") if isinstance(left.get("payload"), dict) else {}
+        field = (payload.get("protocol"), payload.get("field"))
+        if field[0] in others and field[1] in ("sport", "dport"):
+            return True
+        named = left == {"meta": {"key": "l4proto"}} or field in (
+            ("ip", "protocol"),
+            ("ip6", "nexthdr"),
+        )
+        if not named or m.get("op", "==") not in ("==", "in"):
+            continue
+        values = _nft_values(m.get("right"), sets)
+        numbers = [_protocol_number(v) for v in values or [None]]
+        if all(n is not None for n in numbers) and want not in numbers:
+            return True
+    return False
+    want = _PROTOCOL_NUMBERS[protocol]
+    for e in exprs:
+        m = e.get("match") if isinstance(e, dict) else None
+        left = m.get("left") if isinstance(m, dict) else None
+        if not isinstance(left, dict):
+            continue
+        payload = left.get("payload")
+        field = (payload.get("protocol"), payload.get("field")) if isinstance(payload, dict) else ()
+        if (
+            field
+            and field[0] in _PORT_PROTOCOLS - {"th", protocol}
+            and field[1]
+            in (
+                "sport",
+                "dport",
+            )
+        ):
+            return True
+        if left != {"meta": {"key": "l4proto"}} and field not in (
+            ("ip", "protocol"),
+            ("ip6", "nexthdr"),
+        ):
+            continue
+        if m.get("op", "==") not in ("==", "in"):
+            continue
+        values = _nft_values(m.get("right"), sets)
+        numbers = [_protocol_number(v) for v in values or [None]]
+        if all(n is not None for n in numbers) and want not in numbers:
+            return True
+    return False
 
 
 def _pooled_ports(pooled: Mapping[str, list[tuple[int, int]]]) -> str | None:
@@ -1603,6 +1667,33 @@ def _pooled_ports(pooled: Mapping[str, list[tuple[int, int]]]) -> str | None:
         if _port_count(pooled[protocol] + list(pooled.get("th", []))) > _BROAD_PORTS:
             return protocol
     return None
+
+
+@dataclass(slots=True)
+class _Pool:
+    """What the accepts read so far have opened, carried into the chains a rule jumps or goes
+    to (R30F-1: pooling stopped at a chain's end, so `tcp dport 1-32767 accept` in input and
+    `tcp dport 32768-65535 accept` in a chain input jumps to passed, though a jump only moves
+    the walk: nft(8) VERDICT STATEMENT "jump: Continue evaluation at the first rule of a
+    chain", "return: ... continue at the next rule of the last chain jumped to"; iptables(8)
+    TARGETS, the same for `-j` / `-g` of a user-defined chain). Each list is what R28G-1,
+    R29F-2 and R29F-3 pool within one chain; `before` counts the entries pooled before the walk
+    entered the chain being read."""
+
+    accepted: list[Any] = dataclass_field(default_factory=list)
+    """Sources accepted by rules that match on nothing else."""
+    some: list[Any] = dataclass_field(default_factory=list)
+    """Sources accepted by rules whose rest is every port of a protocol or more (R29F-2)."""
+    ports: dict[str, list[tuple[int, int]]] = dataclass_field(default_factory=dict)
+    """Ports accepted by rules whose rest is every port of the protocol or more (R29F-3)."""
+
+    def size(self) -> tuple[int, int, int]:
+        return len(self.accepted), len(self.some), sum(len(v) for v in self.ports.values())
+
+
+def _pooled_text(inherited: bool) -> str:
+    """How a pooled accept's message says the pool began in a chain that jumped here."""
+    return ", with the accepts read before this chain" if inherited else ""
 
 
 def _vmap_rules(rule: dict[str, Any], maps: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
@@ -1641,18 +1732,24 @@ def _vmap_rules(rule: dict[str, Any], maps: Mapping[str, list[Any]]) -> list[dic
 
 
 def _nft_chain_outcome(
-    chain: tuple[str, str, str], walk: _Walk, depth: int
+    chain: tuple[str, str, str],
+    walk: _Walk,
+    depth: int,
+    pool: _Pool | None = None,
+    guard: Sequence[Any] = (),
 ) -> tuple[str | None, str]:
     """The first verdict in a chain that every packet of the IP version meets (following jumps),
     with the rule that gave it. A rule of broad reach (every TCP port, every source but some)
     decides only when it accepts: it opens that share of the host whatever comes after, while
     its drop leaves the rest to the rules below. A return of every packet ends the chain; after
-    a return of some packets, a drop of the rest decides nothing for the whole chain."""
+    a return of some packets, a drop of the rest decides nothing for the whole chain. `pool`
+    holds what the accepts before the jump here opened, `guard` the matches of the rules that
+    jumped here: a rule here is pooled as if it held them too (R30F-1)."""
     named = {n: e for (f, t, n), e in walk.sets.items() if (f, t) == chain[:2]}
     version = walk.version
-    accepted: list[Any] = []  # sources accepted so far by rules that match on nothing else
-    some: list[Any] = []  # and by rules whose rest is every port of a protocol (R29F-2)
-    ports: dict[str, list[tuple[int, int]]] = {}  # ports accepted so far, by protocol (R29F-3)
+    pool = _Pool() if pool is None else pool
+    accepted, some, ports = pool.accepted, pool.some, pool.ports
+    before = pool.size()
     returned = False  # some packets have left the chain by a return
     unseen: list[str] = []  # rules whose matches nft does not show: the verdict is open
     maps = {n: e for (f, t, n), e in walk.maps.items() if (f, t) == chain[:2]}
@@ -1679,15 +1776,18 @@ def _nft_chain_outcome(
                 continue
             break  # whether any packet gets this far depends on what was not seen
         if verdict is None:
-            opened = _nft_port_accept(rule, walk, named)
+            # as if it held the matches of the rules that jumped here (R30F-1)
+            seen = dict(rule, expr=[*guard, *(rule.get("expr") or [])]) if guard else rule
+            opened = _nft_port_accept(seen, walk, named)
             if opened is not None:
                 ports.setdefault(opened[0], []).extend(opened[1])
                 if (protocol := _pooled_ports(ports)) is not None:
                     return "accept", (
                         f"{' '.join(chain)} rules up to handle {rule.get('handle')} (ports "
-                        f"that together cover more than half of every port of {protocol})"
+                        f"that together cover more than half of every port of {protocol}"
+                        f"{_pooled_text(before[2] > 0)})"
                     )
-            pooled = _nft_source_accept(rule, walk, named)
+            pooled = _nft_source_accept(seen, walk, named)
             if pooled is not None:
                 blocks, rest = pooled
                 accepted += blocks if rest == _ALL else []
@@ -1696,18 +1796,19 @@ def _nft_chain_outcome(
                     return "accept", (
                         f"{' '.join(chain)} rules up to handle {rule.get('handle')} accept "
                         f"sources that together cover every {version} address"
+                        f"{_pooled_text(before[0] > 0)}"
                     )
                 if _source_reach(accepted, version) == _BROAD:
                     return "accept", (  # R28G-1
                         f"{' '.join(chain)} rules up to handle {rule.get('handle')} (sources "
                         f"that together cover {_most_senders_text(version)}, to every port of "
-                        "every protocol)"
+                        f"every protocol{_pooled_text(before[0] > 0)})"
                     )
                 if _source_reach(some, version) != _NARROW:
                     return "accept", (  # R29F-2
                         f"{' '.join(chain)} rules up to handle {rule.get('handle')} (sources "
                         f"that together cover {_most_senders_text(version)}, each to every "
-                        "port of a protocol or more)"
+                        f"port of a protocol or more{_pooled_text(before[1] > 0)})"
                     )
             continue
         if verdict == "return":
@@ -1744,7 +1845,12 @@ def _nft_chain_outcome(
             unseen.append(f"{where} ({_TOO_DEEP})")
             continue
         target = (chain[0], chain[1], verdict.split(":", 1)[1])
-        sub, sub_where = _nft_chain_outcome(target, walk, depth + 1)
+        # the jump's own matches guard what the chain it jumps to accepts (R30F-1)
+        held = [
+            *guard,
+            *(e for e in rule.get("expr") or [] if not ("jump" in e or "goto" in e)),
+        ]
+        sub, sub_where = _nft_chain_outcome(target, walk, depth + 1, pool, held)
         if sub == "unknown":
             unseen.append(sub_where)
         elif sub == "accept" or (sub is not None and reach == _ALL and not returned):
@@ -2757,7 +2863,10 @@ def _ipt_port_rest(
     protocol or more, or None (R29F-3, as _nft_port_accept)."""
     dest = ("--dport", "--destination-port", "--dports", "--destination-ports")
     at = [k for k, w in enumerate(conds[:-1]) if w in dest]
-    proto = [conds[k + 1] for k, w in enumerate(conds[:-1]) if w in ("-p", "--protocol")]
+    # one protocol, named once or again by the rule that jumped here (R30F-1)
+    proto = list(
+        dict.fromkeys(conds[k + 1] for k, w in enumerate(conds[:-1]) if w in ("-p", "--protocol"))
+    )
     if len(at) != 1 or len(proto) != 1 or (at[0] > 0 and conds[at[0] - 1] == "!"):
         return None
     k = at[0]
@@ -2815,22 +2924,28 @@ def _ipt_chain_outcome(
     version: str,
     own: Addresses,
     lists: KernelLists | None = None,
+    pool: _Pool | None = None,
+    guard: Sequence[str] = (),
 ) -> tuple[str | None, str]:
     """The first verdict of the chain that every packet meets (accept, drop, or "unknown" when
     a rule hands a broad share of the traffic to a chain the output does not show or to a
-    program in user space), as `_nft_chain_outcome` judges nftables."""
+    program in user space), as `_nft_chain_outcome` judges nftables; `pool` and `guard` as
+    there: what the accepts before the jump here opened, and the matches of the rules that
+    jumped here (R30F-1)."""
     rules, declared = chains
-    accepted: list[Any] = []
-    some: list[Any] = []  # sources accepted to every port of a protocol or more (R29F-2)
-    ports: dict[str, list[tuple[int, int]]] = {}  # ports accepted so far, by protocol (R29F-3)
+    pool = _Pool() if pool is None else pool
+    accepted, some, ports = pool.accepted, pool.some, pool.ports
+    before = pool.size()
     returned = False
     unseen: list[str] = []  # what the evidence cannot follow: the verdict is open from there
     for rule in rules.get(chain, []):
         matches = _iptables_reach(rule.conds, version, own, lists)
         target, reach = rule.target, matches.reach
+        # as if it held the matches of the rules that jumped here (R30F-1)
+        seen = [*guard, *rule.conds]
         alone = rule.conds[2:] if rule.conds[:2] == ["-m", "conntrack"] else rule.conds
         source = ("-s", "--source") if alone is rule.conds else tuple(_IPT_CT_SOURCE)
-        if target == "ACCEPT" and len(alone) == 2 and alone[0] in source:
+        if target == "ACCEPT" and not guard and len(alone) == 2 and alone[0] in source:
             try:
                 accepted += [ipaddress.ip_network(x, strict=False) for x in alone[1].split(",")]
             except ValueError:
@@ -2838,34 +2953,37 @@ def _ipt_chain_outcome(
             else:
                 mine = [n for n in accepted if n.version == (4 if version == "IPv4" else 6)]
                 if _cover_all(mine, version) and not unseen:
-                    return "accept", f"{rule.line} (with the rules before it, accepts every source)"
+                    return "accept", (
+                        f"{rule.line} (with the rules before it, accepts every source"
+                        f"{_pooled_text(before[0] > 0)})"
+                    )
                 if _source_reach(mine, version) == _BROAD and not unseen:
                     return "accept", (  # R28G-1
                         f"{rule.line} (with the rules before it, accepts sources that together "
-                        f"cover {_most_senders_text(version)})"
+                        f"cover {_most_senders_text(version)}{_pooled_text(before[0] > 0)})"
                     )
         if (
             target == "ACCEPT"
             and reach == _NARROW
-            and (opened := _ipt_port_rest(rule.conds, version, own, lists)) is not None
+            and (opened := _ipt_port_rest(seen, version, own, lists)) is not None
         ):
             ports.setdefault(opened[0], []).extend(opened[1])
             if (protocol := _pooled_ports(ports)) is not None and not unseen:
                 return "accept", (  # R29F-3
                     f"{rule.line} (with the rules before it, accepts ports that together cover "
-                    f"more than half of every port of {protocol})"
+                    f"more than half of every port of {protocol}{_pooled_text(before[2] > 0)})"
                 )
         if (
             target == "ACCEPT"
             and reach == _NARROW
-            and (pooled := _ipt_source_rest(rule.conds, version, own, lists))
+            and (pooled := _ipt_source_rest(seen, version, own, lists))
         ):
             some += pooled
             if _source_reach(some, version) != _NARROW and not unseen:
                 return "accept", (  # R29F-2
                     f"{rule.line} (with the rules before it, accepts sources that together "
                     f"cover {_most_senders_text(version)}, each to every port of a protocol "
-                    "or more)"
+                    f"or more{_pooled_text(before[1] > 0)})"
                 )
         if target == "RETURN":
             if reach == _ALL:
@@ -2891,7 +3009,9 @@ def _ipt_chain_outcome(
             elif (target in declared or target in rules) and depth >= _MAX_DEPTH:
                 unseen.append(f"{why} ({_TOO_DEEP})")
             elif target in declared or target in rules:
-                sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own, lists)
+                sub, sub_where = _ipt_chain_outcome(
+                    target, chains, depth + 1, version, own, lists, pool, seen
+                )
                 if sub in ("accept", "unknown"):
                     unseen.append(f"{why} -> {sub_where}")
             elif target not in (*_IPT_DROP, *_IPT_CONTINUE, *rules, *declared):
@@ -2916,7 +3036,9 @@ def _ipt_chain_outcome(
             if depth >= _MAX_DEPTH:
                 unseen.append(f"{where} ({_TOO_DEEP})")
                 continue
-            sub, sub_where = _ipt_chain_outcome(target, chains, depth + 1, version, own, lists)
+            sub, sub_where = _ipt_chain_outcome(
+                target, chains, depth + 1, version, own, lists, pool, seen
+            )
             via = f"{rule.line} ({what})" if rule.conds else rule.line
             if sub == "unknown":
                 unseen.append(sub_where)

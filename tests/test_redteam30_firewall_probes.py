@@ -1,0 +1,297 @@
+"""Red-team round 30 probes: host firewall (rt30fw)
+
+Harness: conftest's `host_scan` (the replayed hardened Debian host: eno3 10.0.0.10, no IPv6
+address), given an `nft -j list ruleset` built here (an `inet filter` table whose input base
+chain drops by default, with regular chains it jumps or goes to), or `iptables -S` /
+`iptables-save` (INPUT policy DROP, test_redteam28_firewall_probes' `_iptables`; ufw's chain
+layout), through the real collector, parsers (hvaudit.parse.firewall, hvaudit.parse.host) and
+engine; HVA-190's verdict and message.
+
+Findings (R30F-n):
+- R30F-1 (false pass) HVA-190: the pooling of accepts (R28G-1's sources, R29F-2's sources to
+  every port of a protocol, R29F-3's ports) stopped at a chain's end, so `tcp dport 1-32767
+  accept` in input with `tcp dport 32768-65535 accept` in a chain input jumps or goes to (or
+  each in a chain of its own, or the second under `meta l4proto tcp jump`), `ip saddr
+  0.0.0.0/1 accept` with `ip saddr 128.0.0.0/2 accept` across a jump, and ufw's layout with
+  `--dport 1:32767` in ufw-before-input and `--dport 32768:65535` in ufw-user-input (or the
+  senders so split) passed "policy drop", though one chain of both rules fails. nft(8)
+  VERDICT STATEMENT: "jump: Continue evaluation at the first rule of a chain", "return: ...
+  continue at the next rule of the last chain jumped to"; iptables(8) TARGETS the same for a
+  user-defined chain: a jump moves the walk, it does not start a new one. Now what the accepts
+  opened is carried into the chains jumped or gone to (_Pool), each rule there read with the
+  matches of the rules that jumped to it (so `ip saddr 10.0.0.0/8 jump` or `-p udp -j` keep
+  them narrow).
+
+Held (kept as tests): see each test's `held-*` cases.
+
+Probed by script: 13 inputs (ports and senders split across a jump, a goto, two jumped chains,
+a jump under `meta l4proto tcp`, `meta l4proto udp` or `ip saddr 10.0.0.0/8`; ufw's
+before/user chains with ports, senders, senders to TCP; iptables -g under -p tcp and -j under
+-p udp).
+
+Tally: 1 finding (1 false pass); 14 cases in 2 test functions; 9 failed before the fix
+(R30F-1's 9 on main 1f23f438; PYTHONPATH=/work/main/src).
+
+Leads left: the round-29 wrong fails (a `notrack` in a regular chain only an output chain
+jumps to, two input base chains each accepting one protocol, a drop policy in prerouting,
+ip6tables `--src-type LOCAL,UNICAST`) were not reached.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam27_firewall_probes import ACCEPT, L4, _m, _pl
+from test_redteam28_firewall_probes import _iptables, _prefix
+
+DPORT = _pl("tcp", "dport")
+SADDR = _pl("ip", "saddr")
+PASS = ("pass", "inbound default policy drops (inet filter input: policy drop)")
+IPT_PASS = ("pass", "inbound default policy drops (policy DROP; no IPv6 address on the host)")
+
+
+def _verdict(a: Any) -> tuple[str, str]:
+    return outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]
+
+
+def _jump(target: str) -> dict[str, Any]:
+    return {"jump": {"target": target}}
+
+
+def _goto(target: str) -> dict[str, Any]:
+    return {"goto": {"target": target}}
+
+
+def _ports(lo: int, hi: int) -> dict[str, Any]:
+    return {"range": [lo, hi]}
+
+
+def _chains(**chains: list[list[Any]]) -> tuple[str, int]:
+    """`table inet filter` with the chains given: `input` (hook input, policy drop) and
+    regular chains, each with its rules (`nft -j`, libnftables-json(5)); the rules of the n-th
+    chain have handles 10n+10, 10n+11 ..."""
+    items: list[Any] = [
+        {"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
+        {"table": {"family": "inet", "name": "filter", "handle": 1}},
+    ]
+    for n, (name, rules) in enumerate(chains.items()):
+        chain: dict[str, Any] = {"family": "inet", "table": "filter", "name": name, "handle": n}
+        if name == "input":
+            chain.update(type="filter", hook="input", prio=0, policy="drop")
+        items.append({"chain": chain})
+        items += [
+            {
+                "rule": {
+                    "family": "inet",
+                    "table": "filter",
+                    "chain": name,
+                    "handle": 10 * n + 10 + k,
+                    "expr": exprs,
+                }
+            }
+            for k, exprs in enumerate(rules)
+        ]
+    return json.dumps({"nftables": items}), 0
+
+
+def _opened(path: str, what: str) -> tuple[str, str]:
+    accepts = "that traffic" if "every port of" in what else "all traffic"
+    return (
+        "fail",
+        f"inbound traffic is accepted by default (inet filter input: policy drop, but {path} "
+        f"({what}, with the accepts read before this chain) accepts {accepts})",
+    )
+
+
+LOW = [_m(DPORT, _ports(1, 32767)), ACCEPT]
+HIGH = [_m(DPORT, _ports(32768, 65535)), ACCEPT]
+TCP_PORTS = "ports that together cover more than half of every port of tcp"
+SENDERS = (
+    "sources that together cover more than half of the IPv4 addresses, to every port of every "
+    "protocol"
+)
+
+
+# --- R30F-1 HVA-190: pooling follows jumps and gotos ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chains", "expected"),
+    [
+        (
+            {"input": [LOW, [_jump("more")]], "more": [HIGH]},
+            _opened(
+                "inet filter input rule handle 11 -> inet filter more rules up to handle 20",
+                TCP_PORTS,
+            ),
+        ),
+        (
+            {"input": [LOW, [_goto("more")]], "more": [HIGH]},
+            _opened(
+                "inet filter input rule handle 11 -> inet filter more rules up to handle 20",
+                TCP_PORTS,
+            ),
+        ),
+        (
+            {"input": [[_jump("low")], [_jump("high")]], "low": [LOW], "high": [HIGH]},
+            _opened(
+                "inet filter input rule handle 11 -> inet filter high rules up to handle 30",
+                TCP_PORTS,
+            ),
+        ),
+        (
+            {"input": [LOW, [_m(L4, "tcp"), _jump("more")]], "more": [HIGH]},
+            _opened(
+                "inet filter input rule handle 11 (matches every port of a protocol or every "
+                "source but some) -> inet filter more rules up to handle 20",
+                TCP_PORTS,
+            ),
+        ),
+        (
+            {
+                "input": [[_m(SADDR, _prefix("0.0.0.0", 1)), ACCEPT], [_jump("more")]],
+                "more": [[_m(SADDR, _prefix("128.0.0.0", 2)), ACCEPT]],
+            },
+            _opened(
+                "inet filter input rule handle 11 -> inet filter more rules up to handle 20",
+                SENDERS,
+            ),
+        ),
+        (
+            {
+                "input": [LOW, [_m(SADDR, _prefix("10.0.0.0", 8)), _jump("more")]],
+                "more": [HIGH],
+            },
+            PASS,
+        ),
+        (
+            {"input": [LOW, [_m(L4, "udp"), _jump("more")]], "more": [HIGH]},
+            PASS,
+        ),
+        (
+            {
+                "input": [[_m(DPORT, 22), ACCEPT], [_jump("more")]],
+                "more": [[_m(DPORT, _ports(32769, 65535)), ACCEPT]],
+            },
+            PASS,
+        ),
+    ],
+    ids=[
+        "ports-across-a-jump",
+        "ports-across-a-goto",
+        "ports-in-two-jumped-chains",
+        "ports-across-a-jump-under-tcp",
+        "sources-across-a-jump",
+        "held-jump-from-one-/8",
+        "held-jump-of-udp-only",
+        "held-ssh-and-half-the-ports",
+    ],
+)
+def test_nft_pooling_follows_jumps(
+    host_scan: Any, chains: dict[str, list[list[Any]]], expected: tuple[str, str]
+) -> None:
+    """R30F-1. A jump moves the walk to another chain and a return brings it back (nft(8)
+    VERDICT STATEMENT): `tcp dport 1-32767 accept` before a jump to a chain that accepts `tcp
+    dport 32768-65535` opens every TCP port but 0, as the two in one chain do (R29F-3's fail);
+    hvaudit pooled within one chain only and passed. Right: fail. A jump only senders of
+    10.0.0.0/8 or only UDP take keeps the rest narrow (`meta l4proto udp` beside `tcp dport`
+    matches nothing), and port 22 with ports 32769-65535 is half of the ports, not more: these
+    keep the pass."""
+    assert _verdict(host_scan({"nft-ruleset": _chains(**chains)})) == expected
+
+
+UFW = (
+    "-N ufw-before-input\n-N ufw-user-input\n-N ufw-after-input\n"
+    "-A INPUT -j ufw-before-input\n-A INPUT -j ufw-after-input\n"
+    "-A ufw-before-input -i lo -j ACCEPT\n"
+    "-A ufw-before-input -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+    "{before}-A ufw-before-input -j ufw-user-input\n{user}"
+)
+_VIA = "-A INPUT -j ufw-before-input -> -A ufw-before-input -j ufw-user-input -> "
+
+
+def _ipt_opened(rule: str, what: str) -> tuple[str, str]:
+    return (
+        "fail",
+        f"inbound traffic is accepted by default ({rule} (with the rules before it, accepts "
+        f"{what}, with the accepts read before this chain))",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            UFW.format(
+                before="-A ufw-before-input -p tcp -m tcp --dport 1:32767 -j ACCEPT\n",
+                user="-A ufw-user-input -p tcp -m tcp --dport 32768:65535 -j ACCEPT\n",
+            ),
+            _ipt_opened(
+                f"{_VIA}-A ufw-user-input -p tcp -m tcp --dport 32768:65535 -j ACCEPT", TCP_PORTS
+            ),
+        ),
+        (
+            UFW.format(
+                before="-A ufw-before-input -s 0.0.0.0/1 -j ACCEPT\n",
+                user="-A ufw-user-input -s 128.0.0.0/2 -j ACCEPT\n",
+            ),
+            _ipt_opened(
+                f"{_VIA}-A ufw-user-input -s 128.0.0.0/2 -j ACCEPT",
+                "sources that together cover more than half of the IPv4 addresses",
+            ),
+        ),
+        (
+            UFW.format(
+                before="-A ufw-before-input -s 0.0.0.0/1 -p tcp -j ACCEPT\n",
+                user="-A ufw-user-input -s 128.0.0.0/2 -p tcp -j ACCEPT\n",
+            ),
+            _ipt_opened(
+                f"{_VIA}-A ufw-user-input -s 128.0.0.0/2 -p tcp -j ACCEPT",
+                "sources that together cover more than half of the IPv4 addresses, each to "
+                "every port of a protocol or more",
+            ),
+        ),
+        (
+            "-N more\n-A INPUT -p tcp -m tcp --dport 1:32767 -j ACCEPT\n-A INPUT -p tcp -g more\n"
+            "-A more -p tcp -m tcp --dport 32768:65535 -j ACCEPT\n",
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -p tcp -g more (matches every "
+                "port of a protocol or every source but some) -> -A more -p tcp -m tcp --dport "
+                "32768:65535 -j ACCEPT (with the rules before it, accepts ports that together "
+                "cover more than half of every port of tcp, with the accepts read before this "
+                "chain))",
+            ),
+        ),
+        (
+            "-N more\n-A INPUT -p tcp -m tcp --dport 1:32767 -j ACCEPT\n-A INPUT -p udp -j more\n"
+            "-A more -p tcp -m tcp --dport 32768:65535 -j ACCEPT\n",
+            IPT_PASS,
+        ),
+        (
+            UFW.format(before="", user="-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT\n"),
+            IPT_PASS,
+        ),
+    ],
+    ids=[
+        "ufw-ports-across-chains",
+        "ufw-sources-across-chains",
+        "ufw-sources-to-tcp-across-chains",
+        "goto-under-tcp",
+        "held-jump-of-udp-only",
+        "held-ufw-ssh",
+    ],
+)
+def test_iptables_pooling_follows_jumps(
+    host_scan: Any, rules: str, expected: tuple[str, str]
+) -> None:
+    """R30F-1 on the iptables path: ufw builds INPUT as jumps to ufw-before-input, which jumps
+    to ufw-user-input (`ufw allow` writes there); a before.rules accept of ports 1:32767 with
+    `ufw allow 32768:65535/tcp`, or the senders so split, open most of the host, as in one
+    chain (R29F-2, R29F-3); hvaudit passed. Right: fail. A jump UDP alone takes cannot pool
+    TCP ports, and ufw's `allow 22/tcp` keeps the pass."""
+    assert _verdict(host_scan(_iptables(rules))) == expected
