@@ -4752,6 +4752,18 @@ def _chrony_on_host_question(host: str) -> str:
     )
 
 
+def _chrony_which_question(host: str) -> str:
+    """R21H-1's question: which of chronyd's sources steers it is not in the evidence."""
+    return (
+        f"Which time source steers chronyd on host {host}, and is it outside the host? "
+        f"Evidence: `chronyc -n tracking` (Reference ID) and `chronyc -n sources -v` on {host}, "
+        "and what feeds a source on the host itself (`ss -ulpn 'sport = :123'`, ptp4l and "
+        "phc2sys, gpsd). Pass: a remote NTP server, a PTP grandmaster or a GNSS receiver; fail: "
+        "nothing outside the host (a local NTP server with no upstream, a free-running PHC, the "
+        "host's own clock)."
+    )
+
+
 def _ntp_on_host_question(host: str, daemon: str) -> str:
     """The question for a daemon whose NTP server is the host itself: another program answers
     it (chronyd never takes itself, ntp_core.c check_sync_loop; systemd-timesyncd serves no
@@ -4862,7 +4874,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     (R21H-1); directives on chronyd's command line replace its file (R21H-3). What chronyd is
     synchronised to now (`chronyc -n tracking`, asked while it runs) settles its files: an
     outside NTP server passes, its `local` reference or no reference fails, a server on the host
-    itself or a refclock is asked; unanswered, the files decide as above (R21T-2). A
+    itself or a refclock is asked; unanswered, the files decide as above (R21T-2), where a
+    refclock or a server on the host beside outside servers (or a file not read beside them) is
+    asked, since chronyd follows it alone while they are not reached (R30T-1). A
     systemd-timesyncd is judged by the server it uses (`timedatectl show-timesync`
     ServerAddress, whichever of the link's, NTP= or FallbackNTP= it came from): the host itself
     asked, not read asked (R21T-1). The host's own addresses and names count as the host
@@ -5107,7 +5121,22 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
             )
         elif f.get() == "chronyd" and cs.known and cs.get()[0]:
             kind, lines = cs.get()
-            if kind == "own":
+            if kind == "beside":
+                # a refclock or a server on the host beside outside servers: chronyd follows
+                # it alone while they are not reached, so only `chronyc -n tracking` settles
+                # which steers (R30T-1, as R28T-3 for ntpd's LOCAL driver)
+                ref = h.facts.chrony_reference
+                yield manual(
+                    s,
+                    f"chronyd running, but its configuration names a source on host {h.name} "
+                    f"itself ({lines}) beside its outside NTP servers, and which one steers the "
+                    f"clock is not in the evidence ({ref.reason})",
+                    *f.sources,
+                    *cs.sources,
+                    *ref.sources,
+                    question=_chrony_which_question(h.name),
+                )
+            elif kind == "own":
                 # refclock RTC only: chronyd synchronises to the host's own hardware clock
                 yield failed(
                     s,
@@ -5136,12 +5165,7 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 f"({cs.reason})",
                 *f.sources,
                 *cs.sources,
-                question=f"Which time source steers chronyd on host {h.name}, and is it outside "
-                f"the host? Evidence: `chronyc -n tracking` (Reference ID) and `chronyc -n "
-                f"sources -v` on {h.name}, and what feeds a source on the host itself (`ss "
-                "-ulpn 'sport = :123'`, ptp4l and phc2sys, gpsd). Pass: a remote NTP server, a "
-                "PTP grandmaster or a GNSS receiver; fail: nothing outside the host (a local "
-                "NTP server with no upstream, a free-running PHC, the host's own clock).",
+                question=_chrony_which_question(h.name),
             )
         elif (
             f.get() in ("ntpd", "ntpsec")

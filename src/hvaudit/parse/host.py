@@ -6953,7 +6953,19 @@ def _chrony_sources(
     chronyd never counts itself (ntp_core.c check_sync_loop: "Source %s is me"), and its
     `local` reference leaves it unsynchronised (reference.c REF_GetReferenceParams:
     `*is_synchronised = 0` in the local branch), so an own-address source that keeps the clock
-    synchronised is another daemon on the host: asked."""
+    synchronised is another daemon on the host: asked.
+
+    ("beside", lines) where such on-host sources stand beside an outside server (R30T-1), and
+    unavailable where an outside server stands beside a file not read: chronyd selects "the
+    one with the shortest synchronisation distance" (chrony.conf(5) reselectdist), which a
+    refclock or a server on the host has, `prefer` "Prefer this source over other selectable
+    sources", and minsources' default of 1 updates the clock from one source alone, so while
+    the outside servers are not reached chronyd follows the on-host one and reports the clock
+    synchronised. Only `require` on outside sources alone ("Require that at least one of the
+    sources specified with this option is selectable ... before updating the clock"; the
+    others "can be selected ... only if they agree with the trusted and required source")
+    keeps the clock on them (doc/chrony.conf.adoc, mlichvar/chrony 8f2db83, read with
+    `fetch`)."""
     got = ev.get(_cmd("chrony-conf"))
     if got.state in ("absent", "uncollected"):
         # no source: an older bundle, where the running daemon decides as before
@@ -7017,17 +7029,24 @@ def _chrony_sources(
                     chosen.setdefault(base, path)
         return [chosen[b] for b in sorted(chosen)]
 
+    required: list[bool] = []  # per outside source: whether it carries `require`
+
     def source(path: str, key: str, words: list[str]) -> None:
         shown = f"{path}: {key} {' '.join(words[:2])}".rstrip()
         if key.lower() == "refclock":
             if any(w.lower() == "noselect" for w in words[2:]):
                 return
             (own if words[:1] and words[0].upper() == "RTC" else ask).append(shown)
+            if any(w.lower() == "require" for w in words[2:]):
+                required.append(False)
             return
         if not words or any(w.lower() == "noselect" for w in words[1:]):
             return
         shown = f"{path}: {key} {words[0]}"
-        (ask if _on_host(words[0], itself) else real).append(shown)
+        outside = not _on_host(words[0], itself)
+        (real if outside else ask).append(shown)
+        if any(w.lower() == "require" for w in words[1:]):
+            required.append(outside)
 
     def read(path: str, depth: int, sources_only: bool = False) -> None:
         if depth > 10:  # conf.c MAX_INCLUDE_LEVEL
@@ -7058,6 +7077,16 @@ def _chrony_sources(
                     read(match, depth + 1, sources_only=key == "sourcedir")
 
     read(main, 1)
+    if real and unread:
+        # a file not read may name a refclock or a local server beside the outside ones (R30T-1)
+        return Fact.unavailable(
+            f"chrony's configuration names {unread[0]}, not collected", got.source
+        )
+    if real and (own or ask) and not (required and all(required)):
+        # chronyd follows the selectable source of shortest distance, an on-host one alone
+        # while the outside ones are not reached (R30T-1); only where every `require` source
+        # is outside does it never update the clock without one of them
+        return Fact.of(("beside", "; ".join((own + ask)[:4])), got.source)
     if real:
         return Fact.of(("", ""), got.source)
     if not (own or ask):
