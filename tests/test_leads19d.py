@@ -211,8 +211,10 @@ def test_l19_1d_chronyd_on_the_rtc_alone_fails(host_scan, tmp_path) -> None:
             "/etc/chrony/sources.d/ubuntu-ntp-pools.sources": "pool ntp.ubuntu.com iburst maxsources 4\n",
             "/etc/chrony/chrony.keys": "1 SHA256 HEX:00\n",
         },
-        {FEDORA: "server 0.0.0.0\npool 2.fedora.pool.ntp.org iburst\n"},
-        {DEBIAN: "refclock PHC /dev/ptp0\nserver 10.0.0.1 iburst\n"},
+        # beside a source on the host, only `require` on the outside ones keeps the clock on
+        # them (R30T-1: without it chronyd follows the on-host one while they are not reached)
+        {FEDORA: "server 0.0.0.0\npool 2.fedora.pool.ntp.org iburst require\n"},
+        {DEBIAN: "refclock PHC /dev/ptp0\nserver 10.0.0.1 iburst require\n"},
         {
             DEBIAN: "sourcedir /var/run/chrony-dhcp\n",
             "/run/chrony-dhcp/eth0.sources": "server 192.0.2.1 iburst\n",
