@@ -566,6 +566,11 @@ class Vm:
     blkio_half_throttles: tuple[tuple[str, str], ...] = ()
     """(host block device, the one direction limited) of a <blkiotune><device> that limits only
     reads or only writes."""
+    cpu_weight: int = 0
+    """The Linux cgroup CPU weight the VM's priority writes (libvirt <cputune><shares>, cpu.shares
+    on cgroup v1 and cpu.weight on v2; Proxmox VE cpuunits, CPUShares or CPUWeight of its scope),
+    0 where the priority is no such weight: equal to the hierarchy's default it favours the VM
+    over nothing (HVA-090, R30T-2)."""
     memtune_cgroup: bool = False
     """The VM's memory tuning is a Linux memory cgroup's (libvirt QEMU and LXC domains), whose
     version decides what <memtune><soft_limit> is (HVA-070, VL17-1)."""
@@ -1088,6 +1093,9 @@ class HostFacts:
     memory_cgroup: Fact[str] = field(default_factory=_na)
     """The cgroup version that holds the memory controller: "v1" (a `cgroup` mount whose options
     name memory), "v2" (otherwise, where a `cgroup2` mount is) or "" (neither mounted)."""
+    cpu_cgroup: Fact[str] = field(default_factory=_na)
+    """The cgroup version that holds the CPU controller, as memory_cgroup: "v1" (a `cgroup`
+    mount whose options name cpu), "v2" or "" (R30T-2)."""
     io_cgroup: Fact[str] = field(default_factory=_na)
     """The cgroup version that holds the block I/O controller, as memory_cgroup: "v1" (a
     `cgroup` mount whose options name blkio), "v2" or ""."""

@@ -675,8 +675,43 @@ def _io_cgroup(h: Host | None) -> str:
     return f.get() if f.known and f.get() in ("v1", "v2") else ""
 
 
+#: The CPU weight a cgroup has unless set: cpu.shares 1024 on v1 (IBM's libvirt domain XML
+#: reference, <shares>: "The default value is 1024"; "cfs shares default value is 1024 (see
+#: init_task_group_load in sched.c)", an OpenVZ kernel's fairsched.h, read with `search`),
+#: cpu.weight 100 on v2 (Documentation/admin-guide/
+#: cgroup-v2.rst, Weights: "All weights are in the range [1, 10000] with the default at 100";
+#: include/linux/cgroup.h CGROUP_WEIGHT_DFL). Proxmox VE's cpuunits default is the same
+#: ("cgroup v1: 1024, cgroup v2: 100", qemu-server QemuServer.pm).
+CPU_WEIGHT_DEFAULT = {"v1": 1024, "v2": 100}
+
+
+def _cpu_weight_priority(v: Vm, h: Host) -> tuple[Setting | None, str, str]:
+    """The VM's CPU priority as HVA-090 counts it (R30T-2), why it does not count, and the
+    cgroup version whose default its weight is where the host's version is not known. libvirt
+    writes <shares> to the VM cgroup's cpu.shares on v1 and, unconverted, to cpu.weight on v2
+    (vircgroupv1.c / vircgroupv2.c SetCpuShares; v2 also through systemd's CPUWeight), and
+    qemu-server its cpuunits to the scope's CPUShares or CPUWeight (QemuServer.pm vm_start):
+    weights are relative to the siblings' (cgroup-v2.rst, Weights: "the fraction matching the
+    ratio of its weight against the sum"), so the hierarchy's default is the weight of every
+    VM and service that sets none, and favours the VM over nothing."""
+    prio = v.cpu_priority
+    if prio is None or v.cpu_weight not in CPU_WEIGHT_DEFAULT.values():
+        return prio, "", ""
+    ver = "" if h.simulated else (f.get() if (f := h.facts.cpu_cgroup).known else "")
+    if CPU_WEIGHT_DEFAULT.get(ver) == v.cpu_weight:
+        return (
+            None,
+            f"{prio.description} is the default CPU weight on cgroup {ver}, which host "
+            f"{h.name}'s CPU controller is on: the weight of every VM without one",
+            "",
+        )
+    if ver in CPU_WEIGHT_DEFAULT:
+        return prio, "", ""
+    return prio, "", next(k for k, w in CPU_WEIGHT_DEFAULT.items() if w == v.cpu_weight)
+
+
 def _cgroup_unknown(h: Host, controller: str = "memory") -> str:
-    f = h.facts.io_cgroup if controller == "io" else h.facts.memory_cgroup
+    f = {"io": h.facts.io_cgroup, "cpu": h.facts.cpu_cgroup}.get(controller, h.facts.memory_cgroup)
     if h.simulated:
         return "simulated host"
     if f.known:
@@ -965,14 +1000,19 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
     (_containers_on); a VM or container whose run state is not settled and that does not start
     at boot is asked (R25R-5). So is a pin beside a guest whose configuration was not read (a
     libvirt domain whose XML the daemon refused, a Proxmox VE guest whose file was not read:
-    _unread_guests), which may run anywhere (R28D-3)."""
+    _unread_guests), which may run anywhere (R28D-3). A priority is a cgroup CPU weight
+    (<shares>, cpuunits) other than the default of the hierarchy the host's CPU controller is
+    on (1024 on cgroup v1, 100 on v2), which every VM without one has: the default is no
+    priority, and on a host whose version is not read it is asked (_cpu_weight_priority,
+    R30T-2)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
         host_cpus = 0 if h.simulated else h.threads
         reservation, why = _reservation(ctx, v, host_cpus)
-        parts = {"reservation": reservation, "limit": v.cpu_limit, "priority": v.cpu_priority}
+        prio, prio_note, prio_ver = _cpu_weight_priority(v, h)
+        parts = {"reservation": reservation, "limit": v.cpu_limit, "priority": prio}
         missing = [k for k, x in parts.items() if x is None]
         have = [f"{k}: {x.description}" for k, x in parts.items() if x]
         refs = [x.source for x in parts.values() if x]
@@ -1021,9 +1061,28 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"no CPU {', '.join(missing)}"
                 + (f" ({why})" if why else "")
+                + (f" ({prio_note})" if prio_note else "")
                 + (f" ({'; '.join(have)})" if have else ""),
                 v.source,
                 *refs,
+            )
+        elif prio_ver and v.cpu_priority is not None:
+            # a weight that is one cgroup version's default, on a host whose version is not
+            # known: a priority on the other version only (R30T-2)
+            yield manual(
+                s,
+                "; ".join(have) + f"; {v.cpu_priority.description} is the default CPU weight "
+                f"on cgroup {prio_ver}, and the cgroup version of host {h.name} is not known "
+                f"({_cgroup_unknown(h, 'cpu')})",
+                v.source,
+                *refs,
+                question=f"Does {v.cpu_priority.description} give VM {v.name} a CPU weight "
+                f"other than the default of host {h.name}'s cgroup version? Evidence: `grep "
+                f"cgroup /proc/mounts` on {h.name} (a `cgroup` mount whose options name cpu is "
+                "v1, else cgroup2 holds it). Pass: the value differs from that version's "
+                "default (cpu.shares 1024 on v1, cpu.weight 100 on v2), so under contention "
+                "the VM gets more or less CPU than its neighbours; fail: it is that default, "
+                "the weight of every VM and service without one, so it is no priority.",
             )
         elif aff is not None and (maybe := _maybe_sharing(ctx, v)):
             # a neighbour whose run state the evidence does not settle may use the pinned CPUs

@@ -676,6 +676,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.ksm_pages_shared = _ksm_pages_shared(ev)
     f.memory_cgroup = ev.fact(_cmd("cgroup-mounts"), _memory_cgroup)
     f.io_cgroup = ev.fact(_cmd("cgroup-mounts"), _io_cgroup)
+    f.cpu_cgroup = ev.fact(_cmd("cgroup-mounts"), _cpu_cgroup)
 
     f.kernel_cmdline = ev.fact(
         _file("/proc/cmdline"),
@@ -1164,6 +1165,13 @@ def _io_cgroup(g: Got) -> Fact[str]:
     io_cgrp_subsys, block/blk-cgroup.c `.legacy_name = "blkio"`), read as _memory_cgroup reads
     memory's (R26R-1)."""
     return _controller_cgroup(g, "blkio")
+
+
+def _cpu_cgroup(g: Got) -> Fact[str]:
+    """The cgroup version holding the CPU controller (v1 `cpu`, often co-mounted as
+    `cpu,cpuacct`), read as _memory_cgroup reads memory's (R30T-2): libvirt writes <shares> to
+    cpu.shares there, to cpu.weight on v2 (vircgroupv1.c / vircgroupv2.c SetCpuShares)."""
+    return _controller_cgroup(g, "cpu")
 
 
 def _controller_cgroup(g: Got, v1_name: str) -> Fact[str]:

@@ -943,6 +943,11 @@ def parse_domain(
         memory_limit=limit,
         memory_priority=priority,
         memtune_cgroup=dtype in ("kvm", "qemu", "lxc"),
+        # <shares> is the domain cgroup's cpu.shares (v1) or cpu.weight (v2) for the QEMU and
+        # LXC drivers (qemu_cgroup.c / lxc_cgroup.c -> virCgroupSetCpuShares), R30T-2
+        cpu_weight=_int(shares.text, 0)
+        if shares is not None and dtype in ("kvm", "qemu", "lxc")
+        else 0,
         memory_locked=locked,
         memory_limit_kib=_kib(hard) if hard is not None else 0,
         memory_soft_limit_kib=_kib(soft) if soft is not None else 0,

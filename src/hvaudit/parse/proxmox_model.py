@@ -1173,6 +1173,9 @@ def _vm(
         cpu_priority=Setting(f"cpuunits {v['cpuunits']}", at("cpuunits"))
         if "cpuunits" in v
         else None,
+        # qemu-server QemuServer.pm vm_start: cpuunits becomes the scope's CPUWeight (cgroup v2)
+        # or CPUShares (v1), clamped to [1, 10000] on v2 (PVE::CGroup::clamp_cpu_shares), R30T-2
+        cpu_weight=int(_float(v.get("cpuunits"))) if "cpuunits" in v else 0,
         realtime_vcpus=False,
         nested_virtualization=cpu.get("cputype") in ("host", "max"),
         graphics=tuple(graphics),
