@@ -353,7 +353,13 @@ def test_p13_5_held_affinity_one_pins(tmp_path: Path, capsys: pytest.CaptureFixt
     report = dir_scan(
         tmp_path,
         capsys,
-        {"etc/pve/qemu-server/200.conf": VM200 + "affinity: 1\n", "etc/pve/lxc/300.conf": ct},
+        # cpuunits 2048, not the fixture's 1024: that is cgroup v1's default weight, asked on a
+        # node whose cgroup version is not read (R30T-2)
+        {
+            "etc/pve/qemu-server/200.conf": VM200.replace("cpuunits: 1024", "cpuunits: 2048")
+            + "affinity: 1\n",
+            "etc/pve/lxc/300.conf": ct,
+        },
     )
     status, message = pve_result(report, "HVA-090", "web-10")
     assert status == "pass"

@@ -183,18 +183,20 @@ def test_p20_3_refused_cpuunits_is_no_priority(
 
 def test_p20_3_held_valid_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Held: blanks around a cpuset part (`0 , 1`: `\\s*` in parse_cpuset) and disjoint pins
-    keep both reservations; an integer with leading zeros is read as int($1) (`0100` is 100)."""
+    keep both reservations; an integer with leading zeros is read as int($1) (`0200` is 200;
+    `0100`, 100, is cgroup v2's default weight, asked on a node whose version is not read,
+    R30T-2)."""
     report = pve_scan(
         tmp_path,
         capsys,
         {
-            CONF200: VM200.replace("cpuunits: 1024", "cpuunits: 0100") + "affinity: 0 , 1\n",
+            CONF200: VM200.replace("cpuunits: 1024", "cpuunits: 0200") + "affinity: 0 , 1\n",
             CONF201: VM201 + "onboot: 1\naffinity: 2-3\n",
         },
     )
     assert pve_result(report, "HVA-090", "web-10") == (
         "pass",
         "reservation: affinity 0 , 1, used by no other running or autostart VM; limit: "
-        "cpulimit 2; priority: cpuunits 100",
+        "cpulimit 2; priority: cpuunits 200",
     )
     assert pve_result(report, "HVA-090", "api-11")[0] == "pass"
