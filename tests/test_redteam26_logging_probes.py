@@ -208,7 +208,7 @@ def test_pinned_mode_with_no_permitted_peer_sends_nothing(
         (
             (
                 OMFWD.format(
-                    extra='streamdriver.authmode="X509/name" StreamDriverPermittedPeers="*.*.*"'
+                    extra='StreamDriverAuthMode="X509/name" StreamDriverPermittedPeers="*.*.*"'
                 ),
             ),
             _wild("StreamDriverPermittedPeers", "*.*.*"),

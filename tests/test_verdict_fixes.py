@@ -55,8 +55,8 @@ PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
                     RS_MAIN,
                     "$DefaultNetstreamDriver ossl\n"
                     'action(type="omfwd" target="logs.example.internal" port="6514"\n'
-                    '       protocol="tcp" streamdriver.mode="1" '
-                    'streamdriver.authmode="x509/name")\n',
+                    '       protocol="tcp" StreamDriverMode="1" '
+                    'StreamDriverAuthMode="x509/name")\n',
                 )
             ],
             "pass",
@@ -74,7 +74,9 @@ PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
             "fail",
             f"{PLAIN} (TLS in anon mode: the log server is not authenticated)",
         ),
-        (  # the streamdriver.name / streamdriver.mode aliases (omfwd.c actpdescr)
+        (  # the streamdriver.name / streamdriver.mode aliases (omfwd.c actpdescr) came with
+            # 8.2502.0: the baseline's 8.2302.0 ignores them (R30L-5; read there in
+            # test_redteam30_logging_probes)
             [
                 (RS_MAIN, INCLUDE),
                 (
@@ -83,8 +85,9 @@ PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
                     'streamdriver.name="gtls" streamdriver.mode="1")\n',
                 ),
             ],
-            "pass",
-            TLS_OK,
+            "fail",
+            f"{PLAIN} (streamdriver.name, streamdriver.mode unknown to rsyslog 8.2302.0-1+deb12u1 "
+            "(the aliases came with 8.2502.0), which ignores them: the action sends plain TCP)",
         ),
         (  # protocol defaults to udp: the TLS settings are never used (false pass before)
             [
