@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, messages, outcomes
 
 SLNG = """@version: 4.8
 source s_src {{ system(); internal(); }};
@@ -260,3 +260,139 @@ def test_r30l4_rules_after_a_lock_never_load(
     a = host_scan({"audit-rules-files": (text, 0)})
     assert outcomes(a, "HVA-214") == {"hv1": status}
     assert messages(a, "HVA-214") == {"hv1": message}
+
+
+REMOTE = "/etc/rsyslog.d/50-remote.conf"
+CA = "/etc/ssl/certs/logs-ca.pem"
+OMFWD = 'action(type="omfwd" target="logs.example.internal" port="6514" protocol="tcp" {extra})'
+GLOBAL_CA = f'global(DefaultNetstreamDriverCAFile="{CA}")'
+BASELINE = "8.2302.0-1+deb12u1"
+
+
+def _packages(release: str | None) -> tuple[str, int]:
+    """The baseline's dpkg list with rsyslog at `release` (None: no rsyslog package)."""
+    text = HARDENED_HOST["dpkg-packages"][0]
+    if release is None:
+        return ("".join(ln + "\n" for ln in text.splitlines() if not ln.startswith("rsyslog")), 0)
+    return (text.replace(BASELINE, release), 0)
+
+
+def _rsyslog(host_scan, lines: list[str], release: str | None):  # type: ignore[no-untyped-def]
+    text = "".join(f"{REMOTE}:{line}\n" for line in lines)
+    return host_scan(
+        {"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0), "dpkg-packages": _packages(release)}
+    )
+
+
+def _ignored(names: str, why: str = "the action sends plain TCP") -> str:
+    return PLAIN.format(
+        why=f"{names} unknown to rsyslog {BASELINE} (the aliases came with 8.2502.0), which "
+        f"ignores them: {why}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "release", "status", "message"),
+    [
+        (  # R30L-5: the aliases alone, on a release before them
+            [GLOBAL_CA, OMFWD.format(extra='streamdriver.name="gtls" streamdriver.mode="1"')],
+            BASELINE,
+            "fail",
+            _ignored("streamdriver.name, streamdriver.mode"),
+        ),
+        (
+            [GLOBAL_CA, OMFWD.format(extra='StreamDriver="gtls" streamdriver.mode="1"')],
+            BASELINE,
+            "fail",
+            _ignored("streamdriver.mode", "stream driver gtls in mode 0: plain TCP"),
+        ),
+        (  # no known release: the TLS rests on the aliases
+            [GLOBAL_CA, OMFWD.format(extra='streamdriver.name="gtls" streamdriver.mode="1"')],
+            None,
+            "manual",
+            "logs forwarded over TLS to logs.example.internal, but which rsyslog release runs is "
+            "unknown, and it decides: logs.example.internal: streamdriver.name, streamdriver.mode "
+            "(aliases that came with 8.2502.0: an older release ignores them); no rsyslog "
+            "package among the installed ones (host/commands/dpkg-packages.txt)",
+        ),
+        (  # R30L-6: both names given, the alias wins (it is read later)
+            [
+                GLOBAL_CA,
+                OMFWD.format(
+                    extra='StreamDriver="gtls" streamdriver.name="ptcp" StreamDriverMode="1"'
+                ),
+            ],
+            "8.2502.0-1",
+            "fail",
+            "logs forwarded without authenticated TLS to logs.example.internal",
+        ),
+        (
+            [
+                GLOBAL_CA,
+                OMFWD.format(
+                    extra='StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" '
+                    'streamdriver.authmode="anon"'
+                ),
+            ],
+            "8.2502.0-1",
+            "fail",
+            PLAIN.format(why="TLS in anon mode: the log server is not authenticated"),
+        ),
+        (  # R30L-7: an empty driver name is no default
+            [
+                f'global(DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="{CA}")',
+                OMFWD.format(extra='StreamDriver="" StreamDriverMode="1"'),
+            ],
+            BASELINE,
+            "fail",
+            PLAIN.format(
+                why='StreamDriver="" names no driver: rsyslog loads the stream driver module '
+                '"lmnsd_", which does not exist, so it fails every connection and sends nothing'
+            ),
+        ),
+        # held
+        (
+            [GLOBAL_CA, OMFWD.format(extra='streamdriver.name="gtls" streamdriver.mode="1"')],
+            "8.2502.0-1",
+            "pass",
+            OVER_TLS,
+        ),
+        (  # an ignored alias that would weaken nothing: the action's own settings stand
+            [
+                GLOBAL_CA,
+                OMFWD.format(
+                    extra='StreamDriver="gtls" StreamDriverMode="1" streamdriver.authmode="anon"'
+                ),
+            ],
+            BASELINE,
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            [
+                f'global(DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="{CA}")',
+                OMFWD.format(extra='StreamDriverMode="1"'),
+            ],
+            BASELINE,
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=[
+        "aliases-before-8.2502",
+        "mode-alias-before-8.2502",
+        "aliases-release-unknown",
+        "alias-driver-wins",
+        "alias-authmode-wins",
+        "empty-driver",
+        "held-aliases-8.2502",
+        "held-ignored-anon-alias",
+        "held-default-driver",
+    ],
+)
+def test_r30l5_to_7_omfwd_driver_names(
+    host_scan, lines: list[str], release: str | None, status: str, message: str
+) -> None:
+    a = _rsyslog(host_scan, lines, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}

@@ -110,6 +110,27 @@ DRIVER_CASE = (
     "(lmnsd_{driver}), and only lmnsd_{lower} exists, so it fails every connection and sends "
     "nothing"
 )
+#: An empty StreamDriver="" is a name: omfwd.c newActInst keeps it (es_str2cstr), TCPSendInitTarget
+#: hands it to netstrms.SetDrvrName, which keeps any non-NULL name, and netstrms.c loadDrvr
+#: falls back to the global default only for no name (`pBaseDrvrName == NULL`), so it loads
+#: "lmnsd_", which does not exist, for every TCP connection: nothing is sent (R30L-7).
+EMPTY_DRIVER = (
+    'StreamDriver="" names no driver: rsyslog loads the stream driver module "lmnsd_", which '
+    "does not exist, so it fails every connection and sends nothing"
+)
+#: omfwd's streamdriver.name, streamdriver.mode and streamdriver.authmode are aliases of
+#: StreamDriver, StreamDriverMode and StreamDriverAuthMode that came with 8.2502.0 (commit
+#: 1bb837805 "omfwd: align some parameters with imtcp names"): an older release reports
+#: "parameter not known" and ignores them (grammar/rainerscript.c nvlstChkUnused), so the action
+#: keeps the defaults (driver from the global default, else ptcp; mode 0: plain TCP). Where
+#: both names are given the alias wins: newActInst walks actpdescr in order, and each alias is
+#: listed after its parameter and sets the same field (R30L-5, R30L-6).
+ALIASES = {
+    "streamdriver.name": "driver",
+    "streamdriver.mode": "mode",
+    "streamdriver.authmode": "auth",
+}
+ALIASES_SINCE = (8, 2502)
 #: The TLS drivers know modes 0 (plain) and 1 (TLS) only: nsd_gtls.c, nsd_ossl.c and
 #: nsd_mbedtls.c SetMode refuse any other ("error: driver mode %d not supported",
 #: RS_RET_INVALID_DRVR_MODE), and omfwd.c's connection setup stops at
@@ -485,6 +506,9 @@ class _Pending:
     """omfwd's module default streamdriver.CAFile was in force when the action was read."""
     module_extra: bool = False
     """omfwd's module default streamdriver.CAExtraFiles was in force then (ossl only)."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """The alias parameters given (ALIASES: streamdriver.name, .mode, .authmode) with their raw
+    values; driver, mode and auth hold the values of the original names only."""
 
 
 _IF = re.compile(r"^if\b(.*?)\bthen\b\s*(.*)$", re.I | re.S)
@@ -926,9 +950,9 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
         name = ", ".join(_value(t.strip()) for t in target[1:-1].split(",") if t.strip())
     else:
         name = _value(target)
-    driver = params.get("streamdriver", params.get("streamdriver.name"))
-    mode = _mode(params.get("streamdrivermode", params.get("streamdriver.mode")))
-    auth = params.get("streamdriverauthmode", params.get("streamdriver.authmode"))
+    driver = params.get("streamdriver")
+    mode = _mode(params.get("streamdrivermode"))
+    auth = params.get("streamdriverauthmode")
     return _Pending(
         name or "(unnamed)",
         _value(params.get("protocol", "udp")).lower() == "tcp",
@@ -943,6 +967,25 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
         peers=_peers(_value(params.get("streamdriverpermittedpeers", ""))),
         ca=_given(params, "streamdriver.cafile"),
         extra_ca=_given(params, "streamdriver.caextrafiles"),
+        aliases=tuple((name, params[name]) for name in ALIASES if name in params),
+    )
+
+
+def _aliased(p: _Pending) -> _Pending:
+    """The action as a release that knows the ALIASES reads it: each alias given overrides its
+    parameter (it comes later in omfwd's actpdescr)."""
+    given = {ALIASES[name]: raw for name, raw in p.aliases}
+    driver = _value(given["driver"]) if "driver" in given else p.driver
+    mode = _mode(given["mode"]) if "mode" in given else (p.mode if p.mode_set else None)
+    auth = _value(given["auth"]).lower() if "auth" in given else p.auth
+    return replace(
+        p,
+        driver=driver,
+        mode=mode or 0,
+        mode_set=mode is not None,
+        auth=auth,
+        tls_asked=True,
+        aliases=(),
     )
 
 
@@ -1029,6 +1072,40 @@ def _judge(
     return judged(sel)
 
 
+def _judge_aliases(
+    p: _Pending,
+    default_driver: str | None,
+    strict: bool,
+    version: str | None,
+    trust: _Trust | None,
+) -> RsyslogDestination:
+    """_judge_tls of an action that gives an alias parameter (ALIASES): from 8.2502.0 the alias
+    counts (and wins over its parameter), before it the action is judged without it, naming the
+    ignored alias; for no known release, TLS that rests on the alias is asked (release_unknown)."""
+    release = _release(version)
+    newer = _judge_tls(_aliased(p), default_driver, strict, version, trust)
+    if release is not None and release >= ALIASES_SINCE:
+        return newer
+    older = _judge_tls(replace(p, aliases=()), default_driver, strict, version, trust)
+    names = ", ".join(name for name, _ in p.aliases)
+    if release is None:
+        if newer.tls and not older.tls:
+            why = f"{names} (aliases that came with 8.2502.0: an older release ignores them)"
+            return replace(
+                newer, release_unknown="; ".join(x for x in (newer.release_unknown, why) if x)
+            )
+        return newer
+    if older.tls:
+        return older
+    shown = (version or "").rpartition(":")[2][:40]
+    inner = older.name[len(p.name) :].strip()[1:-1]
+    return replace(
+        older,
+        name=f"{p.name} ({names} unknown to rsyslog {shown} (the aliases came with 8.2502.0), "
+        f"which ignores them: {inner or 'the action sends plain TCP'})",
+    )
+
+
 def _judge_tls(
     p: _Pending,
     default_driver: str | None,
@@ -1036,6 +1113,10 @@ def _judge_tls(
     version: str | None = None,
     trust: _Trust | None = None,
 ) -> RsyslogDestination:
+    if p.aliases:
+        return _judge_aliases(p, default_driver, strict, version, trust)
+    if p.tcp and p.driver == "":
+        return RsyslogDestination(f"{p.name} ({EMPTY_DRIVER})", False)
     driver = p.driver or default_driver or "ptcp"
     # glbl.c glblIsTlsCapableNetstrmDrvr compares with strcasecmp (the strict defaults), but
     # the driver is loaded by its name as given (DRIVER_CASE)
