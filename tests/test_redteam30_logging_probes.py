@@ -42,16 +42,57 @@ Findings (R30L-n):
   `fetch`) stops at the first error; augenrules (init.d/augenrules.in) loads audit.rules as it
   is when rules.d holds no rule ("No rules", try_load) and emits only the last -e, last, when it
   builds the file. Now the next-boot question, naming the `-e 2` line.
+- R30L-5 (false pass; a wrong fail too) HVA-200: omfwd's streamdriver.name, streamdriver.mode
+  and streamdriver.authmode were read as StreamDriver, StreamDriverMode and
+  StreamDriverAuthMode on every release. They came with 8.2502.0 (rsyslog ee72adc, commit
+  1bb837805 "omfwd: align some parameters with imtcp names"; `git tag --contains`); an older
+  release reports "parameter not known" and ignores them (grammar/rainerscript.c
+  nvlstChkUnused), so on the baseline's 8.2302.0 `streamdriver.name="gtls"
+  streamdriver.mode="1"` sends plain TCP, yet it passed (test_verdict_fixes encoded it), and an
+  ignored `streamdriver.authmode="anon"` failed a host whose action stays in x509/name. Now the
+  aliases count from 8.2502.0, are dropped (and named) before it, and TLS that rests on them is
+  asked where no release is known.
+- R30L-6 (false pass) HVA-200: with both names given hvaudit took the original; omfwd.c
+  newActInst walks actpdescr in order and each alias, listed after its parameter, sets the same
+  field, so `StreamDriver="gtls" streamdriver.name="ptcp"` is ptcp (plain TCP) and
+  `StreamDriverAuthMode="x509/name" streamdriver.authmode="anon"` anon. Now the alias wins.
+- R30L-7 (false pass) HVA-200: `StreamDriver=""` fell back to the global default driver. omfwd
+  keeps the empty name (newActInst es_str2cstr), TCPSendInitTarget hands it to
+  netstrms.SetDrvrName, which keeps any non-NULL name, and runtime/netstrms.c loadDrvr uses the
+  default only for no name: it loads "lmnsd_", which does not exist, and nothing is sent. Now a
+  fail naming it.
 
 Held (kept as tests): R30L-1 peer-verify(yes), (1), (optional-trusted), quoted
-"required-trusted"; R30L-2 ssl-options(no-sslv3); R30L-3 ca-file() alone, pkcs12-file() alone;
-R30L-4 `-e 2` as the last line.
+"required-trusted"; R30L-2 ssl-options(no-sslv3, no-tlsv1), a lax option replaced by a later
+ssl-options(); R30L-3 ca-file() alone, pkcs12-file() alone, an untrusted mode with no CA (R30L-1's
+fail); R30L-4 `-e 2` as the last line; R30L-5 the aliases on 8.2502.0, the global default
+driver with no StreamDriver.
 
-Probed by script: the inputs kept here.
+Probed by script: the 35 inputs kept here, and transport("TLS") / transport-mapper-inet.c's
+strcasecmp (held: hvaudit lower-cases it too), proxied-tls transports (hvaudit counts them as
+no TLS: a wrong fail at worst, not kept).
 
-Tally: see the report of round 30.
+Tally: 7 findings, 7 false passes (R30L-5 also fixes a wrong fail); 35 tests in 5 functions.
+Failed on main before the fix: R30L-1 8 of 12, R30L-2 3 of 5, R30L-3 3 of 6, R30L-4 2 of 3
+(main 2efd436c; the 10 others pass there too); R30L-5/6/7 7 of 9 on 0792e309 (the wrong fail
+of the ignored anon alias among them, and the release-unknown case there a question with
+another message; the 2 held pass there too).
 
-Leads left: see the report of round 30.
+Leads left:
+- A CA file named but absent (rsyslog DefaultNetstreamDriverCAFile / streamdriver.CAFile,
+  syslog-ng ca-file()/ca-dir(), which tls_context_setup_context skips when _is_file_accessible
+  fails): the collector stats no path a configuration names (every path it reads is a constant
+  in collect/host.py), so it stays unjudged; a team decision (a stat of configured paths, or
+  a question beside every TLS pass).
+- syslog-ng ca-file("") / ca-dir("") (strings are masked: presence only), `openssl-conf-cmds()`
+  taken as naming a CA (it may not), trusted-keys()/trusted-dn() not read (they only narrow).
+- rsyslog action parameters given twice under one name (nvlst order), `StreamDriver=" gtls"`
+  (doGetWord: "contains whitespace", the parameter refused); the legacy
+  `$ActionSendStreamDriver` with no argument.
+- audit: `-e 0` after `-e 2` in a hand-loaded audit.rules is refused too (R13H-4's question
+  then asks needlessly: a wrong question at worst); `-i` / `-c` in a rules file (auditctl keeps
+  going after an error, the lock still refuses every later rule).
+- Round 29's RPM driver-package and auditd.conf symlink / PID-namespace leads: not re-probed.
 """
 
 from __future__ import annotations
@@ -357,7 +398,7 @@ def _ignored(names: str, why: str = "the action sends plain TCP") -> str:
             "pass",
             OVER_TLS,
         ),
-        (  # an ignored alias that would weaken nothing: the action's own settings stand
+        (  # R30L-5's wrong fail: the ignored alias weakens nothing
             [
                 GLOBAL_CA,
                 OMFWD.format(
@@ -386,7 +427,7 @@ def _ignored(names: str, why: str = "the action sends plain TCP") -> str:
         "alias-authmode-wins",
         "empty-driver",
         "held-aliases-8.2502",
-        "held-ignored-anon-alias",
+        "ignored-anon-alias-before-8.2502",
         "held-default-driver",
     ],
 )
