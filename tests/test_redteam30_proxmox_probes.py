@@ -30,28 +30,42 @@ Findings:
   user_get_tfa: "missing required 2nd keys" without keys) failed "administrators without a
   second factor" on the API path while the same cluster's files pass. Now written
   `tfa type=oath`.
+- R30P-3 (false n/a) HVA-100: GET /storage lists only the storages the token holds
+  Datastore.Audit or Datastore.AllocateSpace on, with no error (pve-storage 0c56bad
+  src/PVE/API2/Storage/Config.pm index: "Only list entries where you have 'Datastore.Audit' or
+  'Datastore.AllocateSpace' permissions on '/storage/<storage>'"). A token holding PVEAuditor
+  on /storage/local and /storage/local-lvm alone (or one whose ACL below /storage takes it
+  away) did not see a dir storage of ISO images on the node: HVA-100 judged the two it saw
+  "no ISO images or templates" (n/a) and said nothing of the rest. Now the model proves the
+  list whole as R28P-1 proves the guest list (one of the two privileges propagated from
+  /storage, Sys.Audit on /access, no ACL on /storage/<id> or /pool without them:
+  hvaudit.parse.proxmox_model._storages_unseen, ProxmoxHost.storages_unseen), else HVA-100
+  asks once for the storages it does not judge, and a report note says why.
 
 Held:
 - R30P-1: PVEAuditor on `/` (Sys.Audit there): `migration: insecure` fails and an empty
   answer passes as the default; with GET /access/permissions unread, an answer holding
   `description` and `mac_prefix` (a whole one) is judged as before.
 - R30P-2: a realm the index gives no `tfa`: its administrator without an entry still fails.
+- R30P-3: PVEAuditor on `/`: the storages GET /storage lists are all of them, no question.
 
 Probed by script, not kept: pve-firewall's macros ($pve_fw_macros, Firewall.pm 6f1311f): none
 takes every protocol or more than half a protocol's ports, so `_accepts_everything` and
 `_vm_opened` skipping macro rules loses no "every inbound packet" (GRE, IPIP, IPsec, OSPF,
 SixXS name one protocol; the widest port range is Ceph's tcp 6789,3300,6800:7568).
 
-Tally: 2 findings (1 false pass, 1 wrong fail); 9 test cases in 4 functions, 5 failed on main
-1f23f43 before the fix (R30P-1 3 of 6: pass, no question, no note; R30P-2 2 of 3: fail), 4
-held passed before and after.
+Tally: 3 findings (1 false pass, 1 wrong fail, 1 false n/a); 13 test cases in 6 functions, 8
+failed on main before their fix (R30P-1 3 of 6 on 1f23f43: pass, no question, no note; R30P-2
+2 of 3 on 1f23f43: fail; R30P-3 3 of 4 on 21bd4c0: no node question), 5 held passed before and
+after.
 
 Leads left:
-- Other GETs pve-manager answers every token but filters without an error: GET /storage lists
-  only the storages the token holds Datastore.Audit or Datastore.AllocateSpace on (pve-storage
-  0c56bad src/PVE/API2/Storage/Config.pm index), so HVA-100 (a pool subject per storage) never
-  sees a hidden local ISO storage; GET /cluster/firewall/groups, /cluster/mapping/pci likewise
-  per entry (the SDN and PCI mapping readers already take a hidden entry as not shown).
+- Other GETs that answer every token but filter per entry without an error: GET
+  /cluster/ha/resources and /pools were not read against their sources this round (the SDN
+  and PCI mapping readers already take a hidden entry as not shown, which only asks).
+- A storage hidden from the token is no subject of the per-VM checks that read a disk's
+  storage type (devices.py, guest.py `pools`): whether each asks rather than guesses was not
+  probed.
 - R29P-2's error for an offline node still names no VM of it (GET /cluster/resources lists
   them with vmid and name).
 - HVA-092's n/a on Proxmox VE says "no disks and no interfaces libvirt can limit".
@@ -273,3 +287,100 @@ def test_r30p2_realm_tfa_from_the_api_is_read(
     answers["access/tfa"] = ROOT_TOTP
     got = _api_scan(monkeypatch, capsys, answers)
     assert got[("HVA-306", "pve1")] == want
+
+
+#: a token holding Sys.Audit everywhere (a custom role on `/`), PVEAuditor on /vms and /access,
+#: and PVEAuditor on two storages alone
+STORAGE_PERMS = {
+    **{p: {"Sys.Audit": 1} for p in TOP},
+    "/vms": AUDITOR,
+    "/access": AUDITOR,
+    "/access/groups": AUDITOR,
+    "/storage/local": AUDITOR,
+    "/storage/local-lvm": AUDITOR,
+}
+STORAGE_ACL = [
+    _acl("/", "NodeAudit"),
+    _acl("/vms", "PVEAuditor"),
+    _acl("/access", "PVEAuditor"),
+    _acl("/storage/local", "PVEAuditor"),
+    _acl("/storage/local-lvm", "PVEAuditor"),
+]
+STORAGE_HIDDEN = (
+    "GET /storage lists only the storages the API token holds Datastore.Audit or "
+    "Datastore.AllocateSpace on (pve-storage PVE/API2/Storage/Config.pm)"
+)
+IMAGES_ONLY = ("not_applicable", "holds images: no ISO images or templates")
+
+
+def _storage_scan(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    perms: Any,
+    acl: list[dict[str, Any]],
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """Round 28's table, `local` narrowed to VM images (GET /storage: local and local-lvm), with
+    these token permissions and ACLs."""
+    answers = _answers(perms, [USER_ACL, *acl], ["qemu/100"])
+    answers["access/roles"] = [{"roleid": "NodeAudit", "privs": "Sys.Audit"}]
+    answers["storage"].append(
+        {"storage": "local", "type": "dir", "path": "/var/lib/vz", "content": "images,rootdir"}
+    )
+    return _api_scan(monkeypatch, capsys, answers)
+
+
+@pytest.mark.parametrize(
+    ("perms", "acl", "why"),
+    [
+        (
+            STORAGE_PERMS,
+            STORAGE_ACL,
+            "the API token holds neither Datastore.Audit nor Datastore.AllocateSpace on "
+            "/storage, propagated to every storage",
+        ),
+        (
+            dict.fromkeys(TOP, AUDITOR) | {"/storage/isos": {"Sys.Audit": 1}},
+            [_acl("/", "PVEAuditor"), _acl("/storage/isos", "NodeAudit")],
+            "the API token holds neither Datastore.Audit nor Datastore.AllocateSpace on "
+            "/storage/isos (an ACL there)",
+        ),
+        (
+            None,
+            [_acl("/", "PVEAuditor")],
+            "the API token's permissions are not known (GET /access/permissions: 501 Not "
+            "Implemented)",
+        ),
+    ],
+    ids=["audit-on-two-storages", "acl-below-storage", "permissions-not-read"],
+)
+def test_r30p3_storages_the_token_cannot_see_are_asked(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    perms: Any,
+    acl: list[dict[str, Any]],
+    why: str,
+) -> None:
+    """R30P-3 (false n/a): GET /storage lists only the storages the token holds
+    Datastore.Audit or Datastore.AllocateSpace on (pve-storage 0c56bad
+    src/PVE/API2/Storage/Config.pm index), so a dir storage `isos` of ISO images on the node
+    (a fail) was no subject: HVA-100 judged local and local-lvm, both "no ISO images or
+    templates", and the node's image library was judged by nothing. A NoAccess-like ACL below /storage
+    (a role without Datastore.Audit there replaces the inherited ones) hides it the same way."""
+    got = _storage_scan(monkeypatch, capsys, perms, acl)
+    assert got[("HVA-100", "local")] == IMAGES_ONLY
+    assert got[("HVA-100", "local-lvm")] == IMAGES_ONLY
+    assert got[("HVA-100", "pve1")] == (
+        "manual",
+        "2 storage(s) of the cluster judged; the storage list may be incomplete: "
+        f"{why}; {STORAGE_HIDDEN}",
+    )
+
+
+def test_r30p3_held_token_seeing_every_storage_has_no_question(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R30P-3 held: PVEAuditor on `/` (Datastore.Audit propagated to /storage, no ACL below it):
+    the storages judged are all of them, no node question."""
+    got = _storage_scan(monkeypatch, capsys, dict.fromkeys(TOP, AUDITOR), [_acl("/", "PVEAuditor")])
+    assert got[("HVA-100", "local")] == IMAGES_ONLY
+    assert ("HVA-100", "pve1") not in got

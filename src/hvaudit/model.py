@@ -1491,6 +1491,10 @@ class ProxmoxHost:
     """Why the node's guest list may leave guests out, '' where it is the node's: the API path
     lists the guests GET /cluster/resources answers, only those the token holds VM.Audit on
     (R28P-1). A guest left out is neither counted nor a subject."""
+    storages_unseen: str = ""
+    """Why the storage list (storage.cfg) may leave storages out, '' where it is the cluster's:
+    the API path's GET /storage lists only the storages the token holds Datastore.Audit or
+    Datastore.AllocateSpace on (R30P-3). A storage left out is no pool subject."""
     users_partial: str = ""
     """Why the user list (user.cfg) may leave users, their groups' members and their API tokens
     out, '' where it is whole: the API path's GET /access/users lists only the users the token

@@ -1402,7 +1402,10 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     (a corosync.conf nodelist `name` or `ringN_addr`) keeps the library on a hypervisor all the
     same: HY-SR-10 keeps images off hypervisor hosts, not only off the one that runs the VM, and
     a compromised node serving the library can tamper with every image the cluster starts: a
-    fail, as for the host itself."""
+    fail, as for the host itself. The API path's GET /storage lists only the storages the token
+    holds Datastore.Audit or Datastore.AllocateSpace on (pve-storage 0c56bad
+    src/PVE/API2/Storage/Config.pm index): where the list may leave storages out
+    (ProxmoxHost.storages_unseen), the ones not judged are asked about, once (R30P-3)."""
     remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage", "esxi")
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for p in ctx.deployment.pools:
@@ -1451,6 +1454,21 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
             yield failed(
                 s, f"{p.type} pool at {p.target or '(no path)'} keeps images on the host", p.source
             )
+    # a storage the API token may not see is no pool subject (R30P-3): storage.cfg is the
+    # cluster's, so one question, on the first node whose list may leave storages out
+    h = next((h for h in ctx.deployment.hosts if h.proxmox and h.proxmox.storages_unseen), None)
+    if h is not None and h.proxmox is not None:
+        yield manual(
+            host_subject(h),
+            f"{len(ctx.deployment.pools)} storage(s) of the cluster judged; the storage list may "
+            f"be incomplete: {h.proxmox.storages_unseen}",
+            question="Does every storage of /etc/pve/storage.cfg that this report does not judge "
+            "keep its ISO images and templates off the hypervisor nodes? Evidence: "
+            f"/etc/pve/storage.cfg read as root on node {h.name} (each storage's type, "
+            "`content`, `path` or server, and `nodes`). Pass: yes, or every storage it lists is "
+            "judged here; fail: a storage not judged here holds `iso` or `vztmpl` content on a "
+            "node's own disks or on a server that is a node of the cluster.",
+        )
 
 
 def _cluster_node(name: str, h: Host | None) -> str | None:

@@ -1778,6 +1778,9 @@ def _cluster_facts(
     px.guests_unseen = _guests_unseen(bundle, px)
     if px.guests_unseen:
         notes.append(f"the guest list may be incomplete: {px.guests_unseen}")
+    px.storages_unseen = _storages_unseen(bundle, px)
+    if px.storages_unseen:
+        notes.append(f"the storage list may be incomplete: {px.storages_unseen}")
     px.users_partial = _users_partial(bundle)
     if px.users_partial:
         notes.append(f"the user list may be incomplete: {px.users_partial}")
@@ -1928,6 +1931,72 @@ def _guests_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
     if paths:
         return (
             f"the API token holds no VM.Audit on {', '.join(paths[:5])}"
+            + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+            + f" (an ACL there); {hidden}"
+        )
+    return ""
+
+
+#: The privileges with which GET /storage lists a storage (pve-storage 0c56bad
+#: src/PVE/API2/Storage/Config.pm index: `check_any($authuser, "/storage/$storeid",
+#: ['Datastore.Audit', 'Datastore.AllocateSpace'], 1)`).
+_STORAGE_LISTED = ("Datastore.Audit", "Datastore.AllocateSpace")
+
+
+def _storages_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
+    """Why the API path's storage list (storage.cfg rendered from GET /storage) may leave
+    storages out, '' where the token sees them all (R30P-3). pve-storage 0c56bad
+    src/PVE/API2/Storage/Config.pm index ("Only list entries where you have 'Datastore.Audit'
+    or 'Datastore.AllocateSpace' permissions on '/storage/<storage>'", `user => 'all'`) skips
+    the others without an error. A storage's privileges are those of the nearest ACL on `/`,
+    `/storage`, `/storage/<id>` and of its pool's `/pool/<name>` ACLs (pve-access-control
+    5ccd07d RPCEnvironment.pm $compile_acl_path: a pool's storages take its roles, its
+    NoAccess trumps), as a guest's are (`_guests_unseen`): the list is whole where one of them
+    propagates from `/storage`, the ACL list is whole (Sys.Audit on /access) and no ACL on a
+    `/storage/<id>` or `/pool` path takes both away. A files bundle reads storage.cfg whole."""
+    meta = bundle.manifest.get("collector", {}).get("proxmox", {})
+    if not isinstance(meta, dict) or meta.get("mode") != "api":
+        return ""
+    hidden = (
+        "GET /storage lists only the storages the API token holds Datastore.Audit or "
+        "Datastore.AllocateSpace on (pve-storage PVE/API2/Storage/Config.pm)"
+    )
+    perms, why = _token_permissions(bundle)
+    if perms is None:
+        return f"{why}; {hidden}"
+
+    def holds(path: str, propagated: bool = False) -> bool:
+        held = perms.get(path)
+        return isinstance(held, dict) and any(
+            p in held and (not propagated or held[p] not in (None, 0, "0", False, ""))
+            for p in _STORAGE_LISTED
+        )
+
+    if not holds("/storage", propagated=True):
+        return (
+            "the API token holds neither Datastore.Audit nor Datastore.AllocateSpace on "
+            f"/storage, propagated to every storage; {hidden}"
+        )
+    if not (isinstance(perms.get("/access"), dict) and "Sys.Audit" in perms["/access"]):
+        return (
+            "the API token holds no Sys.Audit on /access, so GET /access/acl lists only the ACLs "
+            "it may modify (pve-access-control API2/ACL.pm read_acl): an ACL that takes "
+            f"Datastore.Audit away from a storage or a pool is not in the evidence; {hidden}"
+        )
+    if not px.users.known:
+        return f"the ACLs (user.cfg) were not read ({px.users.reason}); {hidden}"
+    paths = sorted(
+        {
+            str(a["path"])
+            for a in px.users.get().acls
+            if re.fullmatch(r"/storage/[^/]+|/pool(/.*)?", str(a["path"]))
+            and not holds(str(a["path"]))
+        }
+    )
+    if paths:
+        return (
+            "the API token holds neither Datastore.Audit nor Datastore.AllocateSpace on "
+            + ", ".join(paths[:5])
             + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
             + f" (an ACL there); {hidden}"
         )
@@ -2178,6 +2247,7 @@ def _add_node(
         pci_mappings=shared.pci_mappings,
         ha_resources=shared.ha_resources,
         guests_unseen=shared.guests_unseen,
+        storages_unseen=shared.storages_unseen,
         users_partial=shared.users_partial,
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
