@@ -119,3 +119,28 @@ def test_rootless_podman_service_of_an_administrator(
     principal(s)"."""
     over = {**BASE, "/etc/group": LIBVIRT_ALICE, "processes": (PS + f"  960 {line}\n", 0)}
     assert _142(host_scan(over)) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("virtmgr:x:108:bob,carol\n", FAIL4),  # libvirt's gid under another name
+        ("wheelish:x:27:bob,carol\n", FAIL4),  # sudo's gid: %sudo matches the gid's name
+        # held: a group of its own gid administers nothing
+        ("virtmgr:x:109:bob,carol\n", PASS2),
+    ],
+    ids=["libvirt-gid", "sudo-gid", "own-gid"],
+)
+def test_second_name_of_an_administrative_gid(
+    host_scan, line: str, expected: tuple[str, str]
+) -> None:
+    """R30A-3 (false pass) HVA-142. A process's groups are gids: glibc's nss_files
+    initgroups (nss/nss_files/files-initgroups.c _nss_files_initgroups_dyn: "We have to
+    iterate over the entire file", and every entry listing the user adds `grp.gr_gid`) gives
+    bob and carol gid 108 from `virtmgr:x:108:bob,carol` as from libvirt's own line; the
+    kernel checks libvirt's socket by gid, and sudo's user_in_group matches `%sudo` against
+    the names of the caller's gids (sudo_get_grlist: getgrgid(27) is the file's first gid-27
+    entry, sudo). Members were counted per name only: a second name for libvirt's (or
+    sudo's) gid holding two more accounts passed "2 administrative principal(s)"."""
+    over = {**BASE, "/etc/group": GROUP + line}
+    assert _142(host_scan(over)) == expected

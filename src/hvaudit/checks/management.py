@@ -2780,7 +2780,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     counts: a cluster administrator runs a privileged pod on this node (R29A-6, R30A-1). A
     `podman system service` on a TCP URI runs what anyone who reaches it sends as the account
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
-    chained rule (whoever may act as an administrator is one) (R30A-2)."""
+    chained rule (whoever may act as an administrator is one) (R30A-2). A group is its gid:
+    whoever another /etc/group name of an administrative group's gid lists is a member
+    (initgroups gives them the gid; R30A-3)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

@@ -2722,7 +2722,8 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
     (passwd(5), fourth field) it is; getgrouplist(3), which sudo and login use for the group
     vector, adds the primary group "if it was not among the groups defined for user in the group
     database". Where nsswitch merges another source's members into local groups
-    (_group_merge_sources), each group also holds a marker that its members are not all read."""
+    (_group_merge_sources), each group also holds a marker that its members are not all read.
+    Names that share a gid share their members: the gid is the group (R30A-3)."""
     got = ev.get(_file("/etc/group"))
     nss = ev.get(_file("/etc/nsswitch.conf"))
     merged = _group_merge_sources(nss.text) if nss.state == "ok" else []
@@ -2738,6 +2739,18 @@ def _groups(ev: HostEvidence) -> dict[str, set[str]]:
     for name, _, primary, _ in _nss_entries(passwd.text if passwd.state == "ok" else "", 7):
         if primary in by_gid:
             groups[by_gid[primary]].add(name)
+    # a gid under several names is one group: initgroups gives each entry's listed users its
+    # gid (glibc nss/nss_files/files-initgroups.c: "We have to iterate over the entire file",
+    # `groups[*start] = grp.gr_gid`), the kernel checks a socket's gid, and sudo matches
+    # `%name` against the names getgrgid gives the caller's gids (sudo_get_grlist) (R30A-3)
+    names_of: dict[int, set[str]] = {}
+    for name, gid, _, _ in _nss_entries(got.text, 4):
+        names_of.setdefault(gid, set()).add(name)
+    for names in names_of.values():
+        if len(names) > 1:
+            members = {m for n in names for m in groups[n] if not m.startswith("%")}
+            for n in names:
+                groups[n] |= members
     return groups
 
 
