@@ -25,15 +25,24 @@ Findings (R30A-n):
   account's TCP service is a chained grant from every user to that account
   (parse.host._podman_tcp_users): alice's fails with every user, carol's (no rights) adds no
   one. Round 29's held alice case encoded the false pass; it is carol's now (separate commit).
+- R30A-3 (false pass) HVA-142: members were counted per group name, so a second /etc/group
+  name for an administrative group's gid (`virtmgr:x:108:bob,carol` beside libvirt's 108, or
+  `wheelish:x:27:...` beside sudo's 27) added no one. glibc's nss_files initgroups
+  (nss/nss_files/files-initgroups.c _nss_files_initgroups_dyn: "We have to iterate over the
+  entire file", each entry listing the user adds `grp.gr_gid`) gives them the gid; the kernel
+  checks libvirt's socket by gid, and sudo's user_in_group matches `%sudo` against the names
+  getgrgid gives the caller's gids (sudo_get_grlist). Both passed "2 administrative
+  principal(s)". Now names sharing a gid share their members (parse.host._groups).
 
 Held (kept as tests): CIS-hardened MicroK8s (credentials 0600) and kubeadm's own 0600 CA key
 add no one; a rootless TCP service of an account that administers nothing, and alice's on her
-own unix socket, add no one.
+own unix socket, add no one; a group of its own gid adds no one. Probed and already right: a
+second line of the same name (R17H-1) and a primary gid of libvirt's or sudo's count.
 
 Probed by script: (filled in below as the round goes).
 
-Tally: 2 findings (2 false passes); 8 cases, 5 failed on main before the fixes (R30A-1: 3,
-R30A-2: 2), 3 held.
+Tally: 3 findings (3 false passes); 11 cases, 7 failed on main before the fixes (R30A-1: 3,
+R30A-2: 2, R30A-3: 2), 4 held.
 
 Leads left: (see the report).
 """
