@@ -41,6 +41,13 @@ Findings:
   /storage, Sys.Audit on /access, no ACL on /storage/<id> or /pool without them:
   hvaudit.parse.proxmox_model._storages_unseen, ProxmoxHost.storages_unseen), else HVA-100
   asks once for the storages it does not judge, and a report note says why.
+- R30P-4 (wording) every check of a VM or a container, on the API path over a cluster: R29P-2's
+  error for a node GET /nodes answers offline named none of its guests, though GET
+  /cluster/resources lists each with its vmid and name (pve-manager 14a22df
+  PVE/API2/Cluster.pm resources), so whoever answered it could not tell which VMs went
+  unjudged. The collector now records them (meta `unreached_guests`, the model's
+  Deployment.unreached_guests) and a VM check's error names the VMs, a container check's the
+  containers (hvaudit.engine._unreached); R29P-2's test expects the VM named.
 
 Held:
 - R30P-1: PVEAuditor on `/` (Sys.Audit there): `migration: insecure` fails and an empty
@@ -48,16 +55,18 @@ Held:
   `description` and `mac_prefix` (a whole one) is judged as before.
 - R30P-2: a realm the index gives no `tfa`: its administrator without an entry still fails.
 - R30P-3: PVEAuditor on `/`: the storages GET /storage lists are all of them, no question.
+- R30P-4: an offline node GET /cluster/resources lists no guest on: the errors as before, and a
+  host check's error names no guest.
 
 Probed by script, not kept: pve-firewall's macros ($pve_fw_macros, Firewall.pm 6f1311f): none
 takes every protocol or more than half a protocol's ports, so `_accepts_everything` and
 `_vm_opened` skipping macro rules loses no "every inbound packet" (GRE, IPIP, IPsec, OSPF,
 SixXS name one protocol; the widest port range is Ceph's tcp 6789,3300,6800:7568).
 
-Tally: 3 findings (1 false pass, 1 wrong fail, 1 false n/a); 13 test cases in 6 functions, 8
-failed on main before their fix (R30P-1 3 of 6 on 1f23f43: pass, no question, no note; R30P-2
-2 of 3 on 1f23f43: fail; R30P-3 3 of 4 on 21bd4c0: no node question), 5 held passed before and
-after.
+Tally: 4 findings (1 false pass, 1 wrong fail, 1 false n/a, 1 wording); 15 test cases in 7
+functions, 9 failed on main before their fix (R30P-1 3 of 6 on 1f23f43: pass, no question, no
+note; R30P-2 2 of 3 on 1f23f43: fail; R30P-3 3 of 4 on 21bd4c0: no node question; R30P-4 1 of
+2 on 21bd4c0: no guest named), 6 held passed before and after.
 
 Leads left:
 - Other GETs that answer every token but filter per entry without an error: GET
@@ -66,8 +75,8 @@ Leads left:
 - A storage hidden from the token is no subject of the per-VM checks that read a disk's
   storage type (devices.py, guest.py `pools`): whether each asks rather than guesses was not
   probed.
-- R29P-2's error for an offline node still names no VM of it (GET /cluster/resources lists
-  them with vmid and name).
+- R30P-4 names the guests GET /cluster/resources lists on an offline node; one the token may
+  not see (R28P-1) is named by nothing, and each is still no subject of its own.
 - HVA-092's n/a on Proxmox VE says "no disks and no interfaces libvirt can limit".
 - Containers (LXC) have no firewall check (rounds 26, 27: team decision).
 """
@@ -115,10 +124,13 @@ MIGRATION_QUESTION = (
 
 
 def _report(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], answers: dict[str, Any]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answers: dict[str, Any],
+    uri: str = "pve+api://pve.example:8006/pve1",
 ) -> dict[str, Any]:
-    """The JSON report of pve+api://pve.example:8006/pve1 answered from `answers` (a GET it
-    lacks: 501), as test_redteam28_proxmox_probes._api_scan scans it."""
+    """The JSON report of `uri` answered from `answers` (a GET it lacks: 501), as
+    test_redteam28_proxmox_probes._api_scan scans it."""
 
     class FakeApi:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -131,7 +143,7 @@ def _report(
 
     monkeypatch.setattr(proxmoxer, "ProxmoxAPI", FakeApi)
     monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
-    main(["scan", "--connect", "pve+api://pve.example:8006/pve1", "--format", "json"])
+    main(["scan", "--connect", uri, "--format", "json"])
     out, err = capsys.readouterr()
     assert out, err
     report: dict[str, Any] = json.loads(out)
@@ -384,3 +396,54 @@ def test_r30p3_held_token_seeing_every_storage_has_no_question(
     got = _storage_scan(monkeypatch, capsys, dict.fromkeys(TOP, AUDITOR), [_acl("/", "PVEAuditor")])
     assert got[("HVA-100", "local")] == IMAGES_ONLY
     assert ("HVA-100", "pve1") not in got
+
+
+#: the guests GET /cluster/resources lists on pve2, a node GET /nodes answers offline
+ON_PVE2 = [
+    {"type": "qemu", "vmid": 200, "name": "web-10", "node": "pve2", "status": "unknown"},
+    {"type": "qemu", "vmid": 201, "name": "db-01", "node": "pve2", "status": "unknown"},
+    {"type": "lxc", "vmid": 301, "name": "dns-02", "node": "pve2", "status": "unknown"},
+]
+OFFLINE = "node pve2 was not collected (GET /nodes answers its status 'offline')"
+
+
+@pytest.mark.parametrize(
+    ("guests", "vms", "containers"),
+    [
+        (
+            ON_PVE2,
+            " (GET /cluster/resources lists VM(s) 200 (web-10), 201 (db-01) on it)",
+            " (GET /cluster/resources lists container(s) 301 (dns-02) on it)",
+        ),
+        ([], "", ""),
+    ],
+    ids=["guests-listed", "held-no-guest-listed"],
+)
+def test_r30p4_offline_node_error_names_its_guests(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    guests: list[dict[str, Any]],
+    vms: str,
+    containers: str,
+) -> None:
+    """R30P-4 (wording): R29P-2's error for a cluster node GET /nodes answers offline named no
+    guest of it, though GET /cluster/resources lists them (pve-manager 14a22df
+    PVE/API2/Cluster.pm resources: vmid, name, node of each), so the answer to it could not
+    say which VMs went unjudged. Now a VM check's error names the VMs listed there, a
+    container check's the containers; a host check's error is as before."""
+    answers = _answers(
+        dict.fromkeys(TOP, AUDITOR), [USER_ACL, _acl("/", "PVEAuditor")], ["qemu/100"]
+    )
+    answers["nodes"] = [{"node": "pve1", "status": "online"}, {"node": "pve2", "status": "offline"}]
+    answers["cluster/resources"] += guests
+    report = _report(monkeypatch, capsys, answers, "pve+api://pve.example:8006")
+    got = {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in report["results"]
+    }
+    assert got[("HVA-012", "pve2")] == ("error", f"{OFFLINE}: its VMs are not judged{vms}")
+    assert got[("HVA-314", "pve2")] == (
+        "error",
+        f"{OFFLINE}: its containers are not judged{containers}",
+    )
+    assert got[("HVA-060", "pve2")] == ("error", f"{OFFLINE}: it is not judged")

@@ -456,16 +456,35 @@ _PER_HOST_SCOPES = frozenset(("host", "vm", "container"))
 def _unreached(meta: CheckMeta, ctx: Context) -> list[Outcome]:
     """An error for each host of the deployment the collection did not reach (R29P-2: a Proxmox
     VE cluster node GET /nodes answered offline): neither the host nor what runs on it was
-    judged, and the check's verdicts on the other hosts are not the deployment's."""
+    judged, and the check's verdicts on the other hosts are not the deployment's. A VM or
+    container check's error names the guests of its kind the cluster lists on that node (GET
+    /cluster/resources: `Deployment.unreached_guests`), each a subject nothing judged, so an
+    answer can name each (R30P-4)."""
     what = {"host": "it is", "vm": "its VMs are", "container": "its containers are"}[meta.scope]
-    return [
-        Outcome(
-            Subject("host", name),
-            Status.ERROR,
-            f"node {name} was not collected ({why}): {what} not judged",
+    kind = {"vm": "VM", "container": "container"}.get(meta.scope)
+    out = []
+    for name, why in ctx.deployment.unreached_hosts:
+        # the guests the cluster lists on it, each judged by nothing (R30P-4)
+        listed = [
+            f"{vmid} ({guest})" if guest else vmid
+            for k, vmid, guest in ctx.deployment.unreached_guests.get(name, ())
+            if k == kind
+        ]
+        named = (
+            f" (GET /cluster/resources lists {kind}(s) {', '.join(listed[:10])}"
+            + (f" and {len(listed) - 10} more" if len(listed) > 10 else "")
+            + " on it)"
+            if listed
+            else ""
         )
-        for name, why in ctx.deployment.unreached_hosts
-    ]
+        out.append(
+            Outcome(
+                Subject("host", name),
+                Status.ERROR,
+                f"node {name} was not collected ({why}): {what} not judged{named}",
+            )
+        )
+    return out
 
 
 def _next_unread(meta: CheckMeta, ctx: Context, outcomes: list[Outcome]) -> list[Outcome]:

@@ -1728,6 +1728,10 @@ class Deployment:
     """(name, why) of the deployment's hosts the collection did not reach (a Proxmox VE cluster
     node GET /nodes answers offline): no host of `hosts`, so every check of a host, a VM or a
     container reports it as an error (`engine.run_check`, R29P-2)."""
+    unreached_guests: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    """(`VM` or `container`, vmid, name) of the guests the cluster lists on each host of
+    `unreached_hosts` (GET /cluster/resources), which the error of a VM or container check
+    names (R30P-4)."""
 
     def host(self, name: str) -> Host:
         """The host called `name`."""

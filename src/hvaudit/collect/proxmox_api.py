@@ -461,10 +461,18 @@ class ProxmoxApiCollector:
             states = {str(n.get("node")): _one_line(n.get("status", "online"))[:40] for n in nodes}
             collected = []
             unreached: dict[str, str] = {}
+            on_node: dict[str, list[list[str]]] = {}
             for node in names:
                 if states.get(node) != "online":
                     writer.error(f"node {node} is offline: not collected")
                     unreached[node] = f"GET /nodes answers its status {states.get(node)!r}"
+                    # the guests GET /cluster/resources lists on it (R30P-4): each is a VM or
+                    # container no check judges
+                    on_node[node] = [
+                        [str(g.get("type")), str(g.get("vmid")), _one_line(g.get("name", ""))[:64]]
+                        for g in guests
+                        if isinstance(g, dict) and str(g.get("node")) == node
+                    ][:1000]
                     continue
                 self._node(
                     api,
@@ -477,6 +485,7 @@ class ProxmoxApiCollector:
                 collected.append(node)
             writer.meta["collector"]["proxmox"]["nodes"] = collected
             writer.meta["collector"]["proxmox"]["unreached"] = unreached
+            writer.meta["collector"]["proxmox"]["unreached_guests"] = on_node
         writer.record(
             "host",
             status="unavailable",

@@ -1561,6 +1561,7 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
         for node, why in unreached.items() if isinstance(unreached, dict) else ():
             if isinstance(node, str) and NODE_NAME.fullmatch(node) and node not in cluster:
                 dep.unreached_hosts.append((node, str(why)[:200]))
+                dep.unreached_guests[node] = _unreached_guests(meta, node)
         for node in cluster:
             _add_node(
                 bundle,
@@ -1642,6 +1643,24 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
             dep.notes += [f"pve-firewall: {w}" for w in hf.get().warnings]
     dep.notes += collection_notes(bundle)
     return dep, problems
+
+
+def _unreached_guests(meta: dict[str, Any], node: str) -> list[tuple[str, str, str]]:
+    """The guests GET /cluster/resources listed on unreached node `node` (the collector's
+    `unreached_guests`: type `qemu` or `lxc`, vmid, name), as (`VM` or `container`, vmid,
+    name); a listing of another shape is left out (R30P-4)."""
+    listed = meta.get("unreached_guests")
+    entries = listed.get(node) if isinstance(listed, dict) else None
+    kinds = {"qemu": "VM", "lxc": "container"}
+    return [
+        (kinds[e[0]], e[1], str(e[2])[:64])
+        for e in (entries if isinstance(entries, list) else ())
+        if isinstance(e, list)
+        and len(e) == 3
+        and e[0] in kinds
+        and isinstance(e[1], str)
+        and digits(e[1])
+    ]
 
 
 def _storage_servers(opts: dict[str, str]) -> tuple[str, ...]:
