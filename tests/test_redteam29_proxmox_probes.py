@@ -247,7 +247,10 @@ def test_r29p2_offline_cluster_node_is_an_error_of_each_check(
     assert got[("HVA-060", "pve2")] == ("error", f"{why}: it is not judged")
     assert got[("HVA-301", "pve2")] == ("error", f"{why}: it is not judged")
     assert got[("HVA-012", "web-01")] == ("pass", "hardware virtualization (kvm)")
-    assert got[("HVA-012", "pve2")] == ("error", f"{why}: its VMs are not judged")
+    assert got[("HVA-012", "pve2")] == (
+        "error",
+        f"{why}: its VMs are not judged (GET /cluster/resources lists VM(s) 200 on it)",
+    )
     assert got[("HVA-314", "pve1")] == ("not_applicable", "no container on this host to evaluate")
     assert got[("HVA-314", "pve2")] == ("error", f"{why}: its containers are not judged")
 
