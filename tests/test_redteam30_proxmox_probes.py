@@ -48,6 +48,9 @@ Findings:
   unjudged. The collector now records them (meta `unreached_guests`, the model's
   Deployment.unreached_guests) and a VM check's error names the VMs, a container check's the
   containers (hvaudit.engine._unreached); R29P-2's test expects the VM named.
+- R30P-5 (wording) HVA-092: a Proxmox VE VM with no disk and no network device was "no disks
+  and no interfaces libvirt can limit" (round 28's lead); now "no disk and no network device
+  (qm config)", the verdict (n/a) unchanged.
 
 Held:
 - R30P-1: PVEAuditor on `/` (Sys.Audit there): `migration: insecure` fails and an empty
@@ -63,10 +66,11 @@ takes every protocol or more than half a protocol's ports, so `_accepts_everythi
 `_vm_opened` skipping macro rules loses no "every inbound packet" (GRE, IPIP, IPsec, OSPF,
 SixXS name one protocol; the widest port range is Ceph's tcp 6789,3300,6800:7568).
 
-Tally: 4 findings (1 false pass, 1 wrong fail, 1 false n/a, 1 wording); 15 test cases in 7
-functions, 9 failed on main before their fix (R30P-1 3 of 6 on 1f23f43: pass, no question, no
+Tally: 5 findings (1 false pass, 1 wrong fail, 1 false n/a, 2 wording); 16 test cases in 8
+functions, 10 failed on main before their fix (R30P-1 3 of 6 on 1f23f43: pass, no question, no
 note; R30P-2 2 of 3 on 1f23f43: fail; R30P-3 3 of 4 on 21bd4c0: no node question; R30P-4 1 of
-2 on 21bd4c0: no guest named), 6 held passed before and after.
+2 on 21bd4c0: no guest named; R30P-5 1 of 1 on 21bd4c0: libvirt's words), 6 held passed before
+and after.
 
 Leads left:
 - Other GETs that answer every token but filter per entry without an error: GET
@@ -77,7 +81,6 @@ Leads left:
   probed.
 - R30P-4 names the guests GET /cluster/resources lists on an offline node; one the token may
   not see (R28P-1) is named by nothing, and each is still no subject of its own.
-- HVA-092's n/a on Proxmox VE says "no disks and no interfaces libvirt can limit".
 - Containers (LXC) have no firewall check (rounds 26, 27: team decision).
 """
 
@@ -95,6 +98,7 @@ from test_redteam28_proxmox_probes import (
     TOKEN,
     TOP,
     USER_ACL,
+    VM100,
     _acl,
     _answers,
     _api_scan,
@@ -447,3 +451,23 @@ def test_r30p4_offline_node_error_names_its_guests(
         f"{OFFLINE}: its containers are not judged{containers}",
     )
     assert got[("HVA-060", "pve2")] == ("error", f"{OFFLINE}: it is not judged")
+
+
+def test_r30p5_hva092_na_says_proxmox_settings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R30P-5 (wording) HVA-092: a Proxmox VE VM with no disk and no network device (a CD-ROM
+    drive alone) was "no disks and no interfaces libvirt can limit", libvirt's words for a VM
+    `qm config` shows as Proxmox VE's (R28P-4's class: qemu-server e6352be6
+    src/PVE/QemuServer/Drive.pm, Network.pm). The verdict (n/a) is unchanged."""
+    answers = _answers(
+        dict.fromkeys(TOP, AUDITOR), [USER_ACL, _acl("/", "PVEAuditor")], ["qemu/100"]
+    )
+    answers["nodes/pve1/qemu/100/config"] = {
+        k: v for k, v in VM100.items() if k not in ("scsi0", "net0")
+    } | {"ide2": "none,media=cdrom"}
+    got = _api_scan(monkeypatch, capsys, answers)
+    assert got[("HVA-092", "web-01")] == (
+        "not_applicable",
+        "no disk and no network device (qm config)",
+    )

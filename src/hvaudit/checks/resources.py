@@ -1492,9 +1492,13 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             and not tunnels
         ):
             kinds = ", ".join(sorted({i.type for i in unshapeable}))
+            # said in the VM's own terms on Proxmox VE (R30P-5, as R28P-4): `qm config` shows
+            # disks (scsiN, virtioN, ...) and network devices (netN), no libvirt
             yield not_applicable(
                 s,
-                "no disks and no interfaces libvirt can limit"
+                "no disk and no network device (qm config)"
+                if pve and not kinds
+                else "no disks and no interfaces libvirt can limit"
                 + (f" ({kinds} cannot be shaped by libvirt)" if kinds else ""),
             )
             continue
