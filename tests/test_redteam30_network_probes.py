@@ -33,18 +33,39 @@ Findings (R30N-n):
   bridge at each start (src/qemu/qemu_interface.c qemuInterfaceBridgeConnect,
   virNetDevTapCreateInBridgePort), and HVA-211 counts defined VMs already: now a bridge with an
   uplink that a VM is defined on counts (the fail naming br1's one uplink).
+- R30N-4 (false pass) HVA-211, R29N-3's class: a VM port was known by its name alone (vnet*,
+  tap*, macvtap*, veth*) beside the bridges VMs are defined on; a running VM's `<interface
+  type='ethernet'>` tap guest0 (its live XML's <target dev>) that a script put on br1, which
+  holds the management address, was no VM port, and an ethernet interface names no bridge:
+  "no host address on a bridge with VM ports" passed. Now the taps the running VMs' live XML
+  names are VM ports there too (checks.network._vm_port, also for _gateway_bridges, HVA-210's
+  reading of host bridges), as HVA-195 and HVA-220 read them (R29N-3, R29N-4).
+- R30N-5 (wording) HVA-033, HVA-031, HVA-210: "127/8 is reachable from guests" where a
+  user-mode guest reaches 127.0.0.1 alone (libslirp slirp.c `loopback_addr.s_addr =
+  htonl(INADDR_LOOPBACK)`, socket.c sotranslate_out4; R25O-3); and for systemd-resolved's stub
+  alone HVA-033 said the guest's connection to its host address becomes one to 127.0.0.1,
+  where no listener named was. Now reach_words names 127.0.0.1 (and ::1), HVA-033 names the
+  stub's address and port and only the translation that reaches each listener.
 
 Held (kept as tests): the management address on a NIC in no bridge keeps HVA-211's pass; br1 on
 a bond of two NICs with its VM shut off keeps HVA-220's pass (counting 2 bridges); a binding of
-the definition's own filter keeps HVA-191's pass.
+the definition's own filter keeps HVA-191's pass; the address on a NIC in no bridge beside
+guest0 on br1 keeps HVA-211's.
 
-Probed by script, not kept: the 53 older test files naming HVA-191, HVA-211 or HVA-220 pass
+Probed by script, not kept: passt's DNS forwarding (passt conf.c add_dns4: a loopback first
+nameserver makes the gateway the guest's DNS server, dns_match, forwarded to dns_host, the
+stub's own address) is HVA-033's R26O-2 rule, which loopback_guests applies to passt guests
+too: held. `<portForward>` with an address could not be probed through this libvirt 9.0 test
+driver (no passt backend); test_network_leads replays it. The 70 test files naming HVA-031,
+HVA-033, HVA-210 or HVA-211 pass with R30N-4 and R30N-5 (9 of them had the old "127/8"
+wording, updated in their own commit). The 53 older test files naming HVA-191, HVA-211 or HVA-220 pass
 unchanged once a port named by two running VMs (the test driver gives every domain's first
 tap testnet0) is left uncompared (7 failed before that rule: harness collisions, not verdicts).
 
-Tally: 3 findings, all false pass; 10 cases in 3 test functions; 8 failed on main before the
-fixes (R30N-1's 3, R30N-2's 3, R30N-3's 2 including the held bond case, whose pass counted one
-VM bridge for two); the other 2 held cases passed before and after.
+Tally: 5 findings: 4 false passes (R30N-1 to R30N-4), 1 wording (R30N-5); 15 cases in 5 test
+functions; 12 failed on main before the fixes (R30N-1's 3, R30N-2's 3, R30N-3's 2 including
+the held bond case, whose pass counted one VM bridge for two, R30N-4's 1, R30N-5's 3); the
+other 3 held cases passed before and after.
 
 Leads left:
 - R30N-2 compares the binding's filter name; a binding of the definition's filter whose
@@ -61,7 +82,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IP_ADDR, domain_xml, run_assessment, write_node
+from conftest import IP_ADDR, IP_LINK, domain_xml, run_assessment, write_node
 from test_redteam3_vm_probes import dev, verdict
 from test_redteam18_net_probes import manual_question
 from test_redteam29_network_probes import _br1_links, _bundle_with_bindings
@@ -246,3 +267,130 @@ def test_port_bound_to_another_filter_is_judged_by_it(tmp_path: Path, bindings, 
             "Does the nwfilter binding of each port named (testnet0) of running VM web01 on host "
             "hv1 stop MAC, IP and ARP spoofing with the VM's own addresses?"
         )
+
+
+# --- R30N-4 HVA-211: a running VM's tap of its own name on the management bridge ----------------
+
+ETHERNET = (
+    "<devices><interface type='ethernet'><mac address='52:54:00:30:05:01'/>"
+    "<target dev='guest0' managed='no'/><model type='virtio'/></interface></devices>"
+)
+
+
+def _guest0_on_br1() -> str:
+    """The hardened host's links plus br1, whose ports are eno3 (the uplink) and guest0, the
+    tap web01's live XML names (a script put it on br1: libvirt adds an `<interface
+    type='ethernet'>` tap to no bridge)."""
+    links = json.loads(IP_LINK)
+    for link in links:
+        if link["ifname"] == "eno3":
+            link.update({"master": "br1", "linkinfo": {"info_slave_kind": "bridge"}})
+    links += [
+        {"ifindex": 9, "ifname": "br1", "linkinfo": {"info_kind": "bridge"}},
+        {
+            "ifindex": 10,
+            "ifname": "guest0",
+            "master": "br1",
+            "linkinfo": {"info_kind": "tun", "info_slave_kind": "bridge"},
+        },
+    ]
+    return json.dumps(links)
+
+
+@pytest.mark.parametrize(
+    ("held", "expected"),
+    [
+        (
+            {"br1": "10.0.0.10"},
+            ("fail", "host address on bridge(s) with VM ports: br1 (10.0.0.10; VM ports)"),
+        ),
+        ({"eno4": "10.0.0.10"}, ("pass", "no host address on a bridge with VM ports")),
+    ],
+    ids=["address-on-the-bridge", "held-address-elsewhere"],
+)
+def test_tap_of_its_own_name_makes_a_vm_bridge(host_scan, held, expected) -> None:
+    """R30N-4 (R29N-3's class in HVA-211). web01 runs with `<interface type='ethernet'>` whose
+    tap guest0 (its live XML's <target dev>, formatdomain "Overriding the target element")
+    `ip link` shows as a port of br1, which holds the management address. HVA-211 knew a VM
+    port by its name alone (vnet*, tap*, macvtap*, veth*) and counted bridges VMs are defined
+    on, which an ethernet interface names none of: "no host address on a bridge with VM ports"
+    passed while web01 shares br1 with the address. Right: the fail (checks.network._vm_port,
+    as HVA-195 and HVA-220 read vm_taps). Held: the address on a NIC in no bridge passes."""
+    a = host_scan(
+        {"ip-link": (_guest0_on_br1(), 0), "ip-addr": (_addresses(**held), 0)},
+        [domain_xml("web01", body=ETHERNET)],
+    )
+    assert verdict(a, "HVA-211", "hv1") == expected
+
+
+# --- R30N-5 HVA-033: the loopback address a user-mode guest reaches, in words --------------------
+
+RESOLVER = (
+    "udp   UNCONN 0      0       127.0.0.53%lo:53        0.0.0.0:*    "
+    'users:(("systemd-resolve",pid=500,fd=13))\n'
+)
+REDIS_LINE = (
+    "tcp   LISTEN 0      511        127.0.0.1:6379      0.0.0.0:*    "
+    'users:(("redis-server",pid=900,fd=6))\n'
+)
+SLIRP = (
+    "<devices><interface type='user'><mac address='52:54:00:30:06:01'/>"
+    "<model type='virtio'/></interface></devices>"
+)
+BY_SLIRP = "the user-mode networking of VM slirp (<interface type='user'>) turns "
+TO_LOOPBACK = "a guest's connection to its host address into one to 127.0.0.1"
+TO_STUB = (
+    "a DNS query to its DNS server into one to 127.0.0.53:53 (the first nameserver of "
+    "/etc/resolv.conf)"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            REDIS_LINE,
+            "unapproved listeners: redis-server (tcp/6379) (127.0.0.1 is reachable from guests: "
+            + BY_SLIRP
+            + TO_LOOPBACK
+            + ")",
+        ),
+        (
+            RESOLVER,
+            "unapproved listeners: systemd-resolve (udp/53) (127.0.0.53:53 is reachable from "
+            "guests: " + BY_SLIRP + TO_STUB + ")",
+        ),
+        (
+            REDIS_LINE + RESOLVER,
+            "unapproved listeners: redis-server (tcp/6379), systemd-resolve (udp/53) (127.0.0.1 "
+            "and 127.0.0.53:53 are reachable from guests: "
+            + BY_SLIRP
+            + TO_LOOPBACK
+            + ", and "
+            + TO_STUB
+            + ")",
+        ),
+    ],
+    ids=["loopback", "stub-resolver", "both"],
+)
+def test_user_mode_reach_names_the_address_reached(tmp_path: Path, extra, expected) -> None:
+    """R30N-5 (wording). A user-mode guest's connection to its host address arrives at
+    127.0.0.1 alone (libslirp src/slirp.c slirp_init_once: `loopback_addr.s_addr =
+    htonl(INADDR_LOOPBACK)`; socket.c sotranslate_out4 `sin->sin_addr = loopback_addr`), and
+    its DNS queries at the first nameserver of /etc/resolv.conf (R26O-2). HVA-033 said "127/8
+    is reachable from guests" for both, though a listener on 127.0.0.2 is out of reach
+    (R25O-3), and, for systemd-resolved's stub alone, that the guest's connection to its host
+    address becomes one to 127.0.0.1, which no listener named was on. Right: the address
+    reached (127.0.0.1, the stub's address and port) and only the translation that reaches
+    it."""
+    from conftest import HARDENED_HOST
+    from test_redteam10_vm_probes import _replayed_on
+
+    host = dict(
+        HARDENED_HOST,
+        listeners=(HARDENED_HOST["listeners"][0] + extra, 0),
+        **{"/etc/resolv.conf": "nameserver 127.0.0.53\noptions edns0 trust-ad\n"},
+    )
+    domains = {"web01": domain_xml("web01"), "slirp": domain_xml("slirp", body=SLIRP)}
+    a = run_assessment(_replayed_on(tmp_path, host, domains))
+    assert verdict(a, "HVA-033", "hv1") == ("fail", expected)

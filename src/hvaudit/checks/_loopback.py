@@ -146,11 +146,14 @@ def guest_loopback(address: str | None) -> int | None:
 
 
 def reach_words(versions: Iterable[int]) -> tuple[str, str]:
-    """(the host's loopback, what a guest's connection to its host address becomes) for the
-    loopback families `versions` (4, 6) in a message: ("127/8", "127.0.0.1"), ("::1", "::1"),
-    or both joined."""
+    """(the host's loopback address a user-mode guest reaches, what a guest's connection to its
+    host address becomes) for the loopback families `versions` (4, 6) in a message:
+    ("127.0.0.1", "127.0.0.1"), ("::1", "::1"), or both joined. Of 127/8 the guest reaches
+    127.0.0.1 alone (guest_loopback, R25O-3: libslirp sotranslate_out4 `sin->sin_addr =
+    loopback_addr`; passt --map-host-loopback), so a message saying "127/8 is reachable"
+    claims listeners on 127.0.0.2 and up that the guest does not reach (R30N-5)."""
     vs = set(versions)
-    nets = [n for v, n in ((4, "127/8"), (6, "::1")) if v in vs]
+    nets = [n for v, n in ((4, "127.0.0.1"), (6, "::1")) if v in vs]
     to = [t for v, t in ((4, "127.0.0.1"), (6, "::1")) if v in vs]
     return " and ".join(nets), " or ".join(to)
 

@@ -1188,15 +1188,24 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             else ""
         )
         if extra and via:
-            nets, to = reach_words({guest_loopback(lst.address) or 4 for lst in via_lst})
-            are = "are" if " and " in nets else "is"
+            # the loopback address each listener is reached at: 127.0.0.1 or ::1, and the
+            # stub resolver's address for DNS (R30N-5: not all of 127/8)
+            nets, to = reach_words(
+                {guest_loopback(lst.address) or 4 for lst in via_lst if id(lst) not in dns_lst}
+            )
+            turns = [f"a guest's connection to its host address into one to {to}"] if to else []
             if any(id(lst) in dns_lst for lst in via_lst):
-                to += f", and a DNS query to its DNS server into one to {dns}:53 (the first nameserver of /etc/resolv.conf)"
+                nets = " and ".join(x for x in (nets, f"{dns}:53") if x)
+                turns.append(
+                    f"a DNS query to its DNS server into one to {dns}:53 (the first nameserver "
+                    "of /etc/resolv.conf)"
+                )
+            are = "are" if " and " in nets else "is"
             yield failed(
                 s,
                 f"unapproved listeners: {', '.join(extra[:12])} ({nets} {are} reachable from "
-                f"guests: the user-mode networking of {', '.join(via[:5])} turns a guest's "
-                f"connection to its host address into one to {to}{devs}){vsock_tail}",
+                f"guests: the user-mode networking of {', '.join(via[:5])} turns "
+                f"{', and '.join(turns)}{devs}){vsock_tail}",
                 *f.sources,
                 *h.facts.qemu_processes.sources,
                 *(h.facts.dns_server.sources if dns_lst else ()),

@@ -202,9 +202,10 @@ def _gateway_bridges(ctx: Context, h: Host) -> dict[int, list[str]]:
         return {}
     internal = _libvirt_internal_bridges(ctx, h.name)
     carried = defined_bridges(ctx, h.name)
+    named = vm_taps(ctx, h.name)  # a running VM's tap of another name (R30N-4)
     out: dict[int, list[str]] = {}
     for b, members in sorted(h.facts.bridges.get().items()):
-        live = any(m.startswith(("vnet", "tap", "macvtap", "veth")) for m in members)
+        live = any(_vm_port(m, named) for m in members)
         if b in internal or not (live or b in carried):
             continue
         for a in h.facts.addresses.get().get(b, ()):
@@ -212,6 +213,14 @@ def _gateway_bridges(ctx: Context, h: Host) -> dict[int, list[str]]:
             if version is not None:
                 out.setdefault(version, []).append(f"{b} ({a})")
     return out
+
+
+def _vm_port(dev: str, named: frozenset[str]) -> bool:
+    """Whether a bridge port is a VM's: a tap libvirt names (vnetN, macvtapN; tap* and veth*
+    of other tools), or one a running VM's live XML names otherwise (`<target dev>`,
+    formatdomain "Overriding the target element"; an `<interface type='ethernet'>` tap a
+    script puts on a bridge: checks._libvirt.vm_taps, R29N-3, R30N-4)."""
+    return dev.startswith(("vnet", "tap", "macvtap", "veth")) or dev in named
 
 
 def _address_version(address: str) -> int | None:
@@ -2069,7 +2078,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         if gap is not None:
             yield unknown(s, gap, "the management address is not on a bridge with VM ports")
             continue
-        vm_ports = ("vnet", "tap", "macvtap", "veth")
+        named = vm_taps(ctx, h.name)  # a running VM's tap of another name (R30N-4)
         internal = _libvirt_internal_bridges(ctx, h.name)
         net_bridges = {
             n.name: n.bridge for n in ctx.deployment.networks if n.host == h.name and n.bridge
@@ -2092,7 +2101,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         for b, members in bridges.get().items():
             if b in internal:
                 continue
-            live = any(m.startswith(vm_ports) for m in members)
+            live = any(_vm_port(m, named) for m in members)
             if not (live or b in defined):
                 continue
             vms = sorted(set(defined.get(b, [])))
@@ -2122,7 +2131,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                 continue
             if lower in internal:
                 continue
-            live = any(m.startswith(vm_ports) for m in bridges.get()[lower])
+            live = any(_vm_port(m, named) for m in bridges.get()[lower])
             if not (live or lower in defined):
                 continue
             where = f"{dev} ({', '.join(addrs.get()[dev])}; a VLAN interface of {lower}"
@@ -2224,7 +2233,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         if h.facts.ovs_bridges.known:
             ovs_q = []
             for b, ports in sorted(h.facts.ovs_bridges.get().items()):
-                live = any(p.startswith(vm_ports) for p in ports)
+                live = any(_vm_port(p, named) for p in ports)
                 if b in internal or not (live or b in defined):
                     continue
                 vms = sorted(set(defined.get(b, [])))
