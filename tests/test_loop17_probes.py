@@ -65,7 +65,7 @@ def test_unapproved_loopback_listener_beside_a_user_mode_guest_fails(host_scan) 
     a = host_scan({"listeners": REDIS_127}, domains=_beside())
     assert (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"]) == (
         "fail",
-        "unapproved listeners: redis-server (tcp/6379) (127/8 is reachable from guests: the "
+        "unapproved listeners: redis-server (tcp/6379) (127.0.0.1 is reachable from guests: the "
         f"user-mode networking of {SLIRP} turns a guest's connection to its host address into "
         "one to 127.0.0.1)",
     )
@@ -191,7 +191,7 @@ def test_management_listener_on_loopback_beside_a_user_mode_guest_fails(host_sca
     a = host_scan({"listeners": _vnc_127(1300)}, domains=_beside())
     assert (outcomes(a, "HVA-210")["hv1"], messages(a, "HVA-210")["hv1"]) == (
         "fail",
-        f"listening on 127/8, which the user-mode networking of {SLIRP} opens to its guest (a "
+        f"listening on 127.0.0.1, which the user-mode networking of {SLIRP} opens to its guest (a "
         "connection to its host address becomes one to 127.0.0.1): qemu-system-x86 (tcp/5900) "
         "on 127.0.0.1",
     )

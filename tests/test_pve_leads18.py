@@ -256,13 +256,13 @@ def test_l18_1_user_mode_guest_reaches_the_nodes_loopback(tmp_path: Path) -> Non
     guest = "the user-mode networking of VM api-11 (net0 without a bridge) "
     assert got[("HVA-033", "pve-h1")] == (
         "fail",
-        "unapproved listeners: kvm (tcp/61000) (127/8 is reachable from guests: "
+        "unapproved listeners: kvm (tcp/61000) (127.0.0.1 is reachable from guests: "
         + guest
         + "turns a guest's connection to its host address into one to 127.0.0.1)",
     )
     assert got[("HVA-210", "pve-h1")] == (
         "fail",
-        "listening on 127/8, which " + guest + "opens to its guest (a connection to its host "
+        "listening on 127.0.0.1, which " + guest + "opens to its guest (a connection to its host "
         "address becomes one to 127.0.0.1): kvm (tcp/61000) on 127.0.0.1",
     )
 
@@ -279,7 +279,7 @@ def test_l18_2_pvedaemon_beside_a_user_mode_guest(tmp_path: Path) -> None:
     got = _node(tmp_path, _user_mode(), {"listeners": (_ss(PVEDAEMON), 0)})
     assert got[("HVA-210", "pve-h1")] == (
         "fail",
-        "listening on 127/8, which the user-mode networking of VM api-11 (net0 without a "
+        "listening on 127.0.0.1, which the user-mode networking of VM api-11 (net0 without a "
         "bridge) opens to its guest (a connection to its host address becomes one to "
         "127.0.0.1): pvedaemon worke (tcp/85) on 127.0.0.1",
     )

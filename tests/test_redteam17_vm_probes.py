@@ -343,6 +343,6 @@ def test_loopback_console_beside_a_user_mode_guest_is_judged_as_a_network_one(
     status, message = verdict(a, "HVA-031", "vncloop")
     assert status == "fail"
     assert message.endswith(
-        "127/8 is reachable from guests: the user-mode networking of VM slirp (<interface "
+        "127.0.0.1 is reachable from guests: the user-mode networking of VM slirp (<interface "
         "type='user'>) turns a guest's connection to its host address into one to 127.0.0.1"
     )

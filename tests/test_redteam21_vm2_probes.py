@@ -97,7 +97,7 @@ from test_vm_leads19c import NO_DIAG, _scan
 
 WEB = "VM web01 (<interface type='user'>)"
 OWN = (
-    f"127/8 is reachable from guests: the user-mode networking of {WEB} turns a guest's "
+    f"127.0.0.1 is reachable from guests: the user-mode networking of {WEB} turns a guest's "
     "connection to its host address into one to 127.0.0.1"
 )
 CHR = "socket,id=m0,host=127.0.0.1,port=1234,server=on,wait=off"
@@ -133,7 +133,7 @@ def test_monitor_or_gdb_stub_on_a_chardev_id_beside_its_own_user_mode_guest_fail
     )
     assert verdict(a, "HVA-210", "hv1") == (
         "fail",
-        f"listening on 127/8, which the user-mode networking of {WEB} opens to its guest (a "
+        f"listening on 127.0.0.1, which the user-mode networking of {WEB} opens to its guest (a "
         "connection to its host address becomes one to 127.0.0.1): qemu-system-x86 (tcp/1234) "
         "on 127.0.0.1",
     )

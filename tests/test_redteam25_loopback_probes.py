@@ -71,7 +71,7 @@ def test_vhostuser_passt_guest_reaches_host_loopback(tmp_path: Path) -> None:
     a = run_assessment(_replayed_on(tmp_path, host, domains))
     assert (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"]) == (
         "fail",
-        "unapproved listeners: redis-server (tcp/6379) (127/8 is reachable from guests: the "
+        "unapproved listeners: redis-server (tcp/6379) (127.0.0.1 is reachable from guests: the "
         f"user-mode networking of {PASST_VM} turns a guest's connection to its host address into "
         "one to 127.0.0.1)",
     )
@@ -132,7 +132,7 @@ def test_raw_netdev_passt_guest_reaches_host_loopback(tmp_path: Path) -> None:
         want = (
             (
                 "fail",
-                "unapproved listeners: redis-server (tcp/6379) (127/8 is reachable from guests: "
+                "unapproved listeners: redis-server (tcp/6379) (127.0.0.1 is reachable from guests: "
                 f"the user-mode networking of VM {name} (QEMU argument {shown}) turns a "
                 "guest's connection to its host address into one to 127.0.0.1)",
             )
@@ -173,7 +173,7 @@ def test_listener_on_other_127_address_is_out_of_user_mode_reach(tmp_path: Path)
         "127.0.0.2": ("pass", "2 non-loopback listener(s), all approved"),
         "127.0.0.1": (
             "fail",
-            "unapproved listeners: redis-server (tcp/6379) (127/8 is reachable from guests: the "
+            "unapproved listeners: redis-server (tcp/6379) (127.0.0.1 is reachable from guests: the "
             "user-mode networking of VM slirp (<interface type='user'>) turns a guest's "
             "connection to its host address into one to 127.0.0.1)",
         ),

@@ -197,10 +197,10 @@ def test_user_mode_dns_reaches_host_stub_resolver(tmp_path: Path) -> None:
     assert got == {
         "stub": (
             "fail",
-            "unapproved listeners: systemd-resolve (udp/53) (127/8 is reachable from guests: "
-            "the user-mode networking of VM slirp (<interface type='user'>) turns a guest's "
-            "connection to its host address into one to 127.0.0.1, and a DNS query to its DNS "
-            "server into one to 127.0.0.53:53 (the first nameserver of /etc/resolv.conf))",
+            "unapproved listeners: systemd-resolve (udp/53) (127.0.0.53:53 is reachable from "
+            "guests: the user-mode networking of VM slirp (<interface type='user'>) turns a DNS "
+            "query to its DNS server into one to 127.0.0.53:53 (the first nameserver of "
+            "/etc/resolv.conf))",
         ),
         # sshd and chronyd on 127.0.0.1:323, which the guest reaches and the profile approves
         "upstream": ("pass", "2 non-loopback listener(s), all approved"),

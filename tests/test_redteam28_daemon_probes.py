@@ -251,7 +251,7 @@ def test_console_on_127_0_0_2_beside_user_mode_guest(host_scan) -> None:
     b = host_scan(domains=[_vnc("127.0.0.1"), slirp])
     assert (outcomes(b, "HVA-031")["web01"], messages(b, "HVA-031")["web01"]) == (
         "fail",
-        "vnc on 127.0.0.1 without a password; 127/8 is reachable from guests: the user-mode "
+        "vnc on 127.0.0.1 without a password; 127.0.0.1 is reachable from guests: the user-mode "
         "networking of VM slirp (<interface type='user'>) turns a guest's connection to its "
         "host address into one to 127.0.0.1",
     )

@@ -260,7 +260,7 @@ def test_console_on_ipv6_loopback_beside_a_user_mode_guest_fails(host_scan) -> N
 # --- VL18-2: a VM's own monitor on loopback, reached by its own user-mode guest -------------
 
 OWN_GUEST = (
-    "; 127/8 is reachable from guests: the user-mode networking of {how} turns a guest's "
+    "; 127.0.0.1 is reachable from guests: the user-mode networking of {how} turns a guest's "
     "connection to its host address into one to 127.0.0.1"
 )
 
@@ -482,7 +482,7 @@ def test_mon_chardev_on_loopback_reached_by_its_own_user_mode_guest_fails(tmp_pa
     loopback only."""
     web = "VM web01 (<interface type='user'>)"
     own = (
-        f"127/8 is reachable from guests: the user-mode networking of {web} turns a guest's "
+        f"127.0.0.1 is reachable from guests: the user-mode networking of {web} turns a guest's "
         "connection to its host address into one to 127.0.0.1"
     )
     chardev = "socket,id=m0,host=127.0.0.1,port=4444,server=on,wait=off"
@@ -513,7 +513,7 @@ def test_mon_chardev_on_loopback_reached_by_its_own_user_mode_guest_fails(tmp_pa
         ), key
         assert verdict(a, "HVA-210", "hv1") == (
             "fail",
-            f"listening on 127/8, which the user-mode networking of {web} opens to its guest "
+            f"listening on 127.0.0.1, which the user-mode networking of {web} opens to its guest "
             "(a connection to its host address becomes one to 127.0.0.1): qemu-system-x86 "
             "(tcp/4444) on 127.0.0.1",
         ), key

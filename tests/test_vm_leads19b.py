@@ -80,7 +80,7 @@ GDB = (
 )
 WEB = "VM web01 (<interface type='user'>)"
 OWN = (
-    f"127/8 is reachable from guests: the user-mode networking of {WEB} turns a guest's "
+    f"127.0.0.1 is reachable from guests: the user-mode networking of {WEB} turns a guest's "
     "connection to its host address into one to 127.0.0.1"
 )
 
@@ -128,7 +128,7 @@ def test_own_gdb_stub_on_loopback_reached_by_its_own_user_mode_guest_fails(
         ), key
         assert verdict(a, "HVA-210", "hv1") == (
             "fail",
-            f"listening on 127/8, which the user-mode networking of {WEB} opens to its guest "
+            f"listening on 127.0.0.1, which the user-mode networking of {WEB} opens to its guest "
             "(a connection to its host address becomes one to 127.0.0.1): qemu-system-x86 "
             "(tcp/1234) on 127.0.0.1",
         ), key
