@@ -61,22 +61,35 @@ Findings (R30L-n):
   netstrms.SetDrvrName, which keeps any non-NULL name, and runtime/netstrms.c loadDrvr uses the
   default only for no name: it loads "lmnsd_", which does not exist, and nothing is sent. Now a
   fail naming it.
+- R30L-8 (false pass) HVA-200: global settings were applied to actions read before them. omfwd
+  decides by the stream driver in effect when it reads the action (tools/omfwd.c newActInst and
+  parseSelectorAct call applyModuleTlsDefaults and applySecureDefaultsToForwarding, which use
+  glblGetEffectiveNetstrmDrvr: the action's StreamDriver, else the default set so far), and
+  runtime/glbl.c glblProcessCnf acts on DefaultNetstreamDriver and
+  compatibility.defaults.secure where they stand (setDfltNetstrmDrvr; `$DefaultNetstreamDriver`
+  the same), while the connection loads the final default (runtime/netstrms.c loadDrvr,
+  runConf). So with `module(load="builtin:omfwd" streamdriver.CAFile=...)`, the action, then
+  `global(DefaultNetstreamDriver="gtls")`, the action runs gtls with no CA (nothing is sent),
+  and with strict secure defaults (or the default driver) set after an action without
+  StreamDriverMode it stays in mode 0, plain TCP; all passed. Now a fail naming the order.
 
 Held (kept as tests): R30L-1 peer-verify(yes), (1), (optional-trusted), quoted
 "required-trusted"; R30L-2 ssl-options(no-sslv3, no-tlsv1), a lax option replaced by a later
 ssl-options(); R30L-3 ca-file() alone, pkcs12-file() alone, an untrusted mode with no CA (R30L-1's
 fail); R30L-4 `-e 2` as the last line; R30L-5 the aliases on 8.2502.0, the global default
-driver with no StreamDriver.
+driver with no StreamDriver; R30L-8 the default driver and strict defaults before the action,
+an action naming its own driver.
 
-Probed by script: the 35 inputs kept here, and transport("TLS") / transport-mapper-inet.c's
+Probed by script: the 42 inputs kept here, and transport("TLS") / transport-mapper-inet.c's
 strcasecmp (held: hvaudit lower-cases it too), proxied-tls transports (hvaudit counts them as
 no TLS: a wrong fail at worst, not kept).
 
-Tally: 7 findings, 7 false passes (R30L-5 also fixes a wrong fail); 35 tests in 5 functions.
+Tally: 8 findings, 8 false passes (R30L-5 also fixes a wrong fail); 42 tests in 6 functions.
 Failed on main before the fix: R30L-1 8 of 12, R30L-2 3 of 5, R30L-3 3 of 6, R30L-4 2 of 3
 (main 2efd436c; the 10 others pass there too); R30L-5/6/7 7 of 9 on 0792e309 (the wrong fail
 of the ignored anon alias among them, and the release-unknown case there a question with
-another message; the 2 held pass there too).
+another message; the 2 held pass there too); R30L-8 4 of 7 on 0ffcd87b (the 3 held pass
+there too). 27 of 42 in all.
 
 Leads left:
 - A CA file named but absent (rsyslog DefaultNetstreamDriverCAFile / streamdriver.CAFile,
@@ -435,5 +448,112 @@ def test_r30l5_to_7_omfwd_driver_names(
     host_scan, lines: list[str], release: str | None, status: str, message: str
 ) -> None:
     a = _rsyslog(host_scan, lines, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+MODULE_CA = f'module(load="builtin:omfwd" streamdriver.cafile="{CA}")'
+STRICT_PLAIN = (
+    'StreamDriverMode unset, so mode 0: plain TCP; compatibility.defaults.secure="strict" {}'
+)
+
+
+def _late_default(driver: str, ossl: bool = False) -> str:
+    where = "DefaultNetstreamDriverCAFile, streamdriver.CAFile" + (", CAExtraFiles" if ossl else "")
+    return PLAIN.format(
+        why="StreamDriverAuthMode x509/name (the default) with no CA certificate ("
+        f'{where}; module(load="builtin:omfwd") gave the action no CA: the stream driver when the '
+        f"action was read was {driver} (DefaultNetstreamDriver is set after it)): the TLS driver "
+        "trusts no issuer, so it refuses every server and nothing is sent"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        (
+            [
+                MODULE_CA,
+                OMFWD.format(extra='StreamDriverMode="1"'),
+                'global(DefaultNetstreamDriver="gtls")',
+            ],
+            "fail",
+            _late_default("ptcp"),
+        ),
+        (
+            [MODULE_CA, OMFWD.format(extra='StreamDriverMode="1"'), "$DefaultNetstreamDriver ossl"],
+            "fail",
+            _late_default("ptcp", ossl=True),
+        ),
+        (
+            [
+                f'global(DefaultNetstreamDriverCAFile="{CA}" compatibility.defaults.secure="strict")',
+                OMFWD.format(extra=""),
+                'global(DefaultNetstreamDriver="gtls")',
+            ],
+            "fail",
+            PLAIN.format(
+                why=STRICT_PLAIN.format(
+                    "sets 1 only where the stream driver is TLS-capable when omfwd reads the "
+                    "action, and it was ptcp (DefaultNetstreamDriver is set after it)"
+                )
+            ),
+        ),
+        (
+            [
+                f'global(DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="{CA}")',
+                OMFWD.format(extra=""),
+                'global(compatibility.defaults.secure="strict")',
+            ],
+            "fail",
+            PLAIN.format(
+                why=STRICT_PLAIN.format(
+                    "is set after the action, and omfwd applies it to the actions it reads later"
+                )
+            ),
+        ),
+        # held: the same settings before the action
+        (
+            [
+                MODULE_CA,
+                'global(DefaultNetstreamDriver="gtls")',
+                OMFWD.format(extra='StreamDriverMode="1"'),
+            ],
+            "pass",
+            OVER_TLS,
+        ),
+        (  # the action names its driver: the default's place does not matter
+            [
+                MODULE_CA,
+                OMFWD.format(extra='StreamDriver="gtls" StreamDriverMode="1"'),
+                'global(DefaultNetstreamDriver="ptcp")',
+            ],
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            [
+                f'global(DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="{CA}" '
+                'compatibility.defaults.secure="strict")',
+                OMFWD.format(extra=""),
+            ],
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=[
+        "module-ca-global-driver-after",
+        "module-ca-legacy-driver-after",
+        "strict-driver-after",
+        "strict-after",
+        "held-driver-before",
+        "held-own-driver",
+        "held-strict-before",
+    ],
+)
+def test_r30l8_settings_omfwd_applies_as_it_reads_the_action(
+    host_scan, lines: list[str], status: str, message: str
+) -> None:
+    a = _rsyslog(host_scan, lines, "8.2608.0-1")
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

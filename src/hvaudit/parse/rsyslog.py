@@ -21,7 +21,8 @@ grammar/rainerscript.c, grammar/lexer.l; confirmed with `search` on the rsyslog 
 - StreamDriverMode defaults to 0, plain TCP even with a TLS driver ("mode 0 uses plain TCP so TLS
   is not active", omfwd.c warnIfNonTlsForwardingConfigured); rsyslog >= 8.2608 with
   `global(compatibility.defaults.secure="strict")` turns an unset mode into 1 when the effective
-  driver is TLS-capable (omfwd.c applySecureDefaultsToForwarding).
+  driver is TLS-capable (omfwd.c applySecureDefaultsToForwarding), both as set when the action
+  is read (READ_ORDER).
 - Without StreamDriverAuthMode omfwd never calls SetAuthMode and the drivers keep authMode 0, which
   is x509/name (nsd_gtls.h GTLS_AUTH_CERTNAME = 0, likewise nsd_ossl and nsd_mbedtls); "anon"
   authenticates no server (omfwd.c: "server identity is not authenticated, so MITM is possible");
@@ -131,6 +132,20 @@ ALIASES = {
     "streamdriver.authmode": "auth",
 }
 ALIASES_SINCE = (8, 2502)
+#: omfwd decides two things by the stream driver in effect when it reads the action (tools/omfwd.c
+#: newActInst and parseSelectorAct call applyModuleTlsDefaults and applySecureDefaultsToForwarding,
+#: which take glblGetEffectiveNetstrmDrvr: the action's StreamDriver, else the global default as
+#: set so far): omfwd's module CA defaults go to an action whose driver is then TLS-capable
+#: (ossl for the extra CA files), and strict secure defaults turn an unset mode into 1 only
+#: then. `global(DefaultNetstreamDriver=)`, `$DefaultNetstreamDriver` and
+#: compatibility.defaults.secure take effect where they stand (runtime/glbl.c glblProcessCnf
+#: acts on them "immediately", setDfltNetstrmDrvr), while the connection loads the default
+#: driver of the whole configuration (runtime/netstrms.c loadDrvr, runConf). So a default driver
+#: set after the action gives it TLS with no module CA, or mode 0 (R30L-8).
+READ_ORDER = (
+    "{module} gave the action no CA: the stream driver when the action was read was {driver} "
+    "(DefaultNetstreamDriver is set after it)"
+)
 #: The TLS drivers know modes 0 (plain) and 1 (TLS) only: nsd_gtls.c, nsd_ossl.c and
 #: nsd_mbedtls.c SetMode refuse any other ("error: driver mode %d not supported",
 #: RS_RET_INVALID_DRVR_MODE), and omfwd.c's connection setup stops at
@@ -506,6 +521,10 @@ class _Pending:
     """omfwd's module default streamdriver.CAFile was in force when the action was read."""
     module_extra: bool = False
     """omfwd's module default streamdriver.CAExtraFiles was in force then (ossl only)."""
+    read_driver: str | None = None
+    """The global default stream driver when the action was read (READ_ORDER)."""
+    read_strict: bool = False
+    """compatibility.defaults.secure="strict" was set when the action was read (READ_ORDER)."""
     aliases: tuple[tuple[str, str], ...] = ()
     """The alias parameters given (ALIASES: streamdriver.name, .mode, .authmode) with their raw
     values; driver, mode and auth hold the values of the original names only."""
@@ -618,6 +637,7 @@ def rsyslog_forwarding(
     def snapshot(act: _Pending) -> _Pending:
         """The module defaults in force when the action is read (MODULE_DEFAULTS)."""
         act.module_ca, act.module_extra = trust.module_ca, trust.module_extra
+        act.read_driver, act.read_strict = default_driver, strict
         return act
 
     def read(path: str, depth: int) -> None:
@@ -1121,12 +1141,29 @@ def _judge_tls(
     # glbl.c glblIsTlsCapableNetstrmDrvr compares with strcasecmp (the strict defaults), but
     # the driver is loaded by its name as given (DRIVER_CASE)
     tls_driver = driver.lower() in TLS_DRIVERS
-    mode = 1 if (strict and p.tcp and tls_driver and not p.mode_set) else p.mode
+    # the driver omfwd saw when it read the action decides the strict mode and the module CA
+    # defaults (READ_ORDER)
+    at_read = p.driver if p.driver is not None else (p.read_driver or "ptcp")
+    read_tls = at_read.lower() in TLS_DRIVERS
+    mode = 1 if (strict and p.read_strict and p.tcp and read_tls and not p.mode_set) else p.mode
     if not p.tcp:
         why = " (UDP: omfwd's protocol defaults to udp, which has no TLS)" if p.tls_asked else ""
         return RsyslogDestination(p.name + why, False)
     if not tls_driver:
         return RsyslogDestination(p.name, False)
+    if mode == 0 and strict and not p.mode_set:
+        # strict secure defaults read after the action, or a default driver set after it
+        # (READ_ORDER)
+        why = (
+            ' (StreamDriverMode unset, so mode 0: plain TCP; compatibility.defaults.secure="strict" '
+            + (
+                f"sets 1 only where the stream driver is TLS-capable when omfwd reads the action, "
+                f"and it was {at_read[:20]} (DefaultNetstreamDriver is set after it))"
+                if p.read_strict
+                else "is set after the action, and omfwd applies it to the actions it reads later)"
+            )
+        )
+        return RsyslogDestination(p.name + why, False)
     if mode == 0:
         why = f" (stream driver {driver} in mode 0: plain TCP)" if p.tls_asked else ""
         return RsyslogDestination(p.name + why, False)
@@ -1171,8 +1208,12 @@ def _judge_tls(
         (p.ca, "action CAFile", "the action's streamdriver.CAFile"),
         (ossl and trust.extra, "global CAExtraFiles", "the global NetstreamDriverCAExtraFiles"),
         (ossl and p.extra_ca, "action CAExtraFiles", "the action's streamdriver.CAExtraFiles"),
-        (p.module_ca, "module", "omfwd's module streamdriver.CAFile"),
-        (ossl and p.module_extra, "module", "omfwd's module streamdriver.CAExtraFiles"),
+        (p.module_ca and read_tls, "module", "omfwd's module streamdriver.CAFile"),
+        (
+            ossl and p.module_extra and at_read.lower() == "ossl",
+            "module",
+            "omfwd's module streamdriver.CAExtraFiles",
+        ),
     )
     has_ca = any(given and (not key or since(key)) for given, key, _ in sources)
     maybe = [name for given, key, name in sources if given and key and since(key) is None]
@@ -1183,6 +1224,8 @@ def _judge_tls(
     ]
     if trust.module_ignored:
         ignored.append(trust.module_ignored)
+    if (p.module_ca or (ossl and p.module_extra)) and not read_tls:
+        ignored.append(READ_ORDER.format(module=MODULE_DEFAULTS, driver=at_read[:20]))
     if trust.module_late and not (p.module_ca or p.module_extra):
         ignored.append(f"{MODULE_DEFAULTS} stands after the action, which took no default")
     chain = p.auth in (None, "x509/name") or driver in ("ossl", "mbedtls")
