@@ -1186,6 +1186,9 @@ class HostFacts:
     ntp_local_driver: Fact[str] = field(default_factory=_na)
     """The LOCAL driver lines (`server 127.127.1.u`, `refclock local`) of the files ntpd reads,
     beside other sources or not; "" where none names it (R28T-3)."""
+    ntp_shm_refclock: Fact[str] = field(default_factory=_na)
+    """The shared-memory refclock lines (`server 127.127.28.u`, `refclock shm`) of the files
+    ntpd reads, which another program on the host feeds; "" where none names it (R30T-3)."""
     ntp_discipline_off: Fact[str] = field(default_factory=_na)
     """The `disable ntp` line of the file ntpd reads (its clock discipline off), "" where
     none."""

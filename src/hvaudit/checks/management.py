@@ -4939,7 +4939,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     never hands the kernel its maximum error, so NTPSynchronized=no does not fail it: an
     outside system peer passes, anything else is asked (R26T-3); so does one started with -x, or whose file sets a `tinker` step
     threshold of 0 or above 0.5 s (ntpd then leaves the kernel discipline off, unless an `enable
-    kernel` line turns it back on, R27T-1)."""
+    kernel` line turns it back on, R27T-1). An ntpd whose file names an SHM refclock (driver
+    28, `refclock shm`), which another program on the host writes, is asked what feeds it unless
+    `ntpq -pn` shows an outside system peer (R30T-3), as chronyd's SHM refclock is."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -5219,6 +5221,38 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 "Pass: its system peer is a remote NTP server, a PTP grandmaster or a GNSS "
                 "receiver; fail: its system peer is the LOCAL driver (127.127.1.0, refid "
                 ".LOCL.), or it has none.",
+            )
+        elif (
+            f.get() in ("ntpd", "ntpsec")
+            and (shm := h.facts.ntp_shm_refclock).known
+            and shm.get()
+            and not (h.facts.ntp_peer.known and h.facts.ntp_peer.get()[0] == "")
+        ):
+            # an SHM refclock is what another program on the host writes (gpsd, phc2sys -E
+            # ntpshm): what steers it is that program's source, asked as chronyd's SHM refclock
+            # is (L19-1D); only an outside system peer in `ntpq -pn` settles it (R30T-3)
+            peer = h.facts.ntp_peer
+            yield manual(
+                s,
+                f"{f.get()} running, but its file names a shared-memory reference clock another "
+                f"program on host {h.name} feeds ({shm.get()}), and which source steers the "
+                "clock is not in the evidence ("
+                + (
+                    f"`ntpq -pn`: {peer.get()[1]}"
+                    if peer.known
+                    else peer.reason or "`ntpq -pn` was not collected"
+                )
+                + ")",
+                *f.sources,
+                *shm.sources,
+                *peer.sources,
+                question=f"What writes ntpd's shared-memory reference clock on host {h.name}, "
+                f"and does a source outside the host steer it? Evidence: `ntpq -pn` on {h.name} "
+                "(the peer marked '*') and the program writing the SHM segment (`ipcs -m`, "
+                "gpsd and its receiver, phc2sys -E ntpshm and the PTP clock it reads). Pass: "
+                "ntpd's system peer is a remote NTP server, or the segment is written from a "
+                "GNSS receiver or a PTP grandmaster; fail: nothing outside the host steers it "
+                "(no receiver fix, a free-running PHC).",
             )
         elif _ntp_off_unread(f, h.facts.ntp_discipline_off):
             yield _ntp_off_asked(s, h.name, f, h.facts.ntp_discipline_off)

@@ -761,6 +761,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     itself = _itself(ev, f.host_names)
     f.ntp_own_clock = _ntp_own_clock(ev, itself, processes)
     f.ntp_local_driver = _ntp_local_driver(ev, processes)
+    f.ntp_shm_refclock = _ntp_local_driver(ev, processes, shm=True)
     f.ntp_discipline_off = _ntp_discipline_off(ev, processes)
     f.ntp_kernel_off = _ntp_discipline_off(ev, processes, "kernel")
     f.chrony_sources = _chrony_sources(ev, processes, itself)
@@ -6687,8 +6688,15 @@ def _ntp_own_clock(
     return Fact.of("; ".join(found[:4]), *sources)
 
 
-def _ntp_local_driver(ev: HostEvidence, processes: Fact[str] | None = None) -> Fact[str]:
-    """The LOCAL driver lines of the files ntpd reads (its -c file or /etc/ntp.conf, and
+def _ntp_local_driver(
+    ev: HostEvidence, processes: Fact[str] | None = None, *, shm: bool = False
+) -> Fact[str]:
+    """With `shm`, the SHM refclock lines instead (R30T-3): ntp driver28 "This driver receives
+    its reference clock info from a shared memory segment" (address 127.127.28.u; ntpsec
+    `refclock shm`), which another program on the host writes (gpsd, phc2sys -E ntpshm), so
+    what steers it is another program's source, asked as chronyd's SHM refclock is (L19-1D).
+
+    The LOCAL driver lines of the files ntpd reads (its -c file or /etc/ntp.conf, and
     ntpsec's ntp.d where ntpsec is installed, as `_ntp_own_clock` reads them), "" where none
     names it; unavailable where the main file was not read (R28T-3). ntpd follows the LOCAL
     driver whenever no outside source is reachable (ntp driver1.html: "to free-run using no
@@ -6712,8 +6720,9 @@ def _ntp_local_driver(ev: HostEvidence, processes: Fact[str] | None = None) -> F
                 continue
             key = words[0].lower()
             named = [w for w in words[1:] if not w.startswith("-")][:1]
-            if (key == "refclock" and words[1] == "local") or (
-                key in ("server", "peer") and named and named[0].startswith("127.127.1.")
+            driver, prefix = ("shm", "127.127.28.") if shm else ("local", "127.127.1.")
+            if (key == "refclock" and words[1] == driver) or (
+                key in ("server", "peer") and named and named[0].startswith(prefix)
             ):
                 found.append(f"{path}: {words[0]} {words[1] if key == 'refclock' else named[0]}")
     return Fact.of("; ".join(found[:4]), got.source)
