@@ -1,7 +1,8 @@
 """Red-team round 30 probes: host time synchronisation and VM CPU priority (rt30timeres)
 
 Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
-engine (host_scan). For chrony, the chrony-conf probe is answered by the real grep over files
+engine (host_scan); for ntpd, chronyd's ps line replaced by ntpd's with /etc/ntp.conf and
+`ntpq -pn` answered per case. For chrony, the chrony-conf probe is answered by the real grep over files
 written under a scratch root (test_leads19d.chrony_probe), with `chronyc -n tracking` not
 collected or not answering; for HVA-090, one libvirt domain pinned to its own host CPU with a
 quota and a <shares>, the host's `cgroup-mounts` answer replaced per case. Each test asserts
@@ -35,23 +36,37 @@ Findings (ID-n):
   cpu_cgroup, from the cgroup mounts) is no priority: a fail; 100 or 1024 on a host whose
   version is not read (a simulated host, pve+dir) is asked. Two held Proxmox tests (P13-5,
   P20-3) now use cpuunits 2048 and 0200 to keep their subject (separate commit).
+- R30T-3 (false pass) HVA-202: an ntpd whose file names an SHM refclock (`server
+  127.127.28.u`, ntpsec `refclock shm`), alone or beside an outside pool, passed "ntpd
+  running" where `ntpq -pn` did not answer, was not collected, or named that refclock as the
+  system peer: the refclock counted as a source outside the host. ntp driver28 (doc.ntp.org,
+  read with `find_string`): "This driver receives its reference clock info from a shared
+  memory segment", which another program on the host writes (gpsd, phc2sys -E ntpshm), the
+  shape chronyd's SHM refclock is asked for (L19-1D). Now asked what writes it unless an
+  outside system peer in `ntpq -pn` settles it (_ntp_local_driver(shm=True)).
 
 Held (kept as tests): R30T-1: an outside server with `require` beside a refclock, a `noselect`
 refclock beside a server, `local stratum 10` beside a server (no source) pass; `chronyc -n
-tracking` naming the outside server settles the question (pass). R30T-2: <shares>1024 on a
+tracking` naming the outside server settles the question (pass). R30T-3: an outside system peer in
+`ntpq -pn` and a `noselect` SHM line pass. R30T-2: <shares>1024 on a
 host whose CPU controller is on cgroup v2 (ten times the default weight) and <shares>2048 on
 v1 pass.
 
-Probed by script: 10 chrony shapes before the fix (refclock RTC/PHC/SHM beside a server or
+Probed by script: 6 ntpd shapes (SHM alone, beside a pool, `refclock shm`, PPS beside a
+pool, a loopback server beside a pool: ntpd rejects its own loop; alone: fails as before);
+10 chrony shapes before the fix (refclock RTC/PHC/SHM beside a server or
 pool, unread include and confdir beside a pool, `local` beside a server, two sourcedirs with
 distinct files, two confdirs with one base name (the first directory's file wins, asked as
 before), `offline` and `nts` servers: the last two pass, rightly: NTPSynchronized decides).
 
-Tally: 2 findings, 2 false passes, 0 false n/a, 0 wrong fails; 14 cases in 3 test functions;
-8 failed on main before the fixes (R30T-1: 5, R30T-2: 3; run with PYTHONPATH=/work/main/src;
-the 6 held cases passed).
+Tally: 3 findings, 3 false passes, 0 false n/a, 0 wrong fails; 19 cases in 4 test functions;
+11 failed on main before the fixes (R30T-1: 5, R30T-2: 3, R30T-3: 3; run with
+PYTHONPATH=/work/main/src; the 8 held cases passed).
 
 Leads left:
+- HVA-202: ntpd's other refclocks still count as outside sources: the PPS/ATOM driver
+  (127.127.22.u, `refclock pps`) needs another source for the seconds, and hardware receivers
+  (NMEA, 127.127.20.u) are GNSS time but may have no fix.
 - HVA-202: chrony `minsources N` above the number of on-host sources would also keep the
   clock on outside servers (still asked); `server ... nts` and `keyfile`/`key N` are not
   weighed (no check asks for authenticated time; team decision whether HY-SR-20's "secure
@@ -67,10 +82,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import domain_xml, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 from test_leads19d import chrony_probe
 
 DEBIAN = "/etc/chrony/chrony.conf"
+PROCS = str(HARDENED_HOST["processes"][0])
 WHICH_Q = (
     "Which time source steers chronyd on host hv1, and is it outside the host? Evidence: "
     "`chronyc -n tracking` (Reference ID) and `chronyc -n sources -v` on hv1, and what feeds a "
@@ -240,3 +256,87 @@ def test_r30t_2_default_cpu_weight_is_no_priority(
             "fail: it is that default, the weight of every VM and service without one, so it "
             "is no priority."
         )
+
+
+CHRONYD = "  402 _chrony   /usr/sbin/chronyd -F 1\n"
+NTPD = "  700 ntp      /usr/sbin/ntpd -p /run/ntpd.pid -g -u ntp:ntp\n"
+PEERS = (
+    "     remote           refid      st t when poll reach   delay   offset  jitter\n"
+    "==============================================================================\n"
+)
+PEER_OUTSIDE = (
+    PEERS + "*192.0.2.10      193.79.237.14    2 u   33   64  377    0.412   -0.118   0.051\n"
+)
+PEER_SHM = (
+    PEERS + "*127.127.28.0    .GPS.            0 l    5   16  377    0.000    0.012   0.004\n"
+)
+SHM_Q = (
+    "What writes ntpd's shared-memory reference clock on host hv1, and does a source outside "
+    "the host steer it? Evidence: `ntpq -pn` on hv1 (the peer marked '*') and the program "
+    "writing the SHM segment (`ipcs -m`, gpsd and its receiver, phc2sys -E ntpshm and the PTP "
+    "clock it reads). Pass: ntpd's system peer is a remote NTP server, or the segment is "
+    "written from a GNSS receiver or a PTP grandmaster; fail: nothing outside the host steers "
+    "it (no receiver fix, a free-running PHC)."
+)
+
+
+def _shm(line: str, why: str = "`ntpq -pn` was not collected") -> str:
+    return (
+        "ntpd running, but its file names a shared-memory reference clock another program on "
+        f"host hv1 feeds ({line}), and which source steers the clock is not in the evidence "
+        f"({why})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("conf", "peers", "status", "message"),
+    [
+        (
+            "server 127.127.28.0\nfudge 127.127.28.0 refid GPS\n",
+            None,
+            "manual",
+            _shm("/etc/ntp.conf: server 127.127.28.0"),
+        ),
+        (
+            "pool pool.ntp.org iburst\nrefclock shm unit 0 prefer\n",
+            ("", 1, "ntpq: read: Connection refused\n"),
+            "manual",
+            _shm(
+                "/etc/ntp.conf: refclock shm",
+                "`ntpq -pn` did not answer (ntpq: read: Connection refused)",
+            ),
+        ),
+        (
+            "pool pool.ntp.org iburst\nserver 127.127.28.0 prefer\n",
+            (PEER_SHM, 0),
+            "manual",
+            _shm(
+                "/etc/ntp.conf: server 127.127.28.0",
+                "`ntpq -pn`: *127.127.28.0 .GPS. 0 l",
+            ),
+        ),
+        ("pool pool.ntp.org iburst\nserver 127.127.28.0\n", (PEER_OUTSIDE, 0), "pass", ""),
+        ("pool pool.ntp.org iburst\nserver 127.127.28.0 noselect\n", None, "pass", ""),
+    ],
+    ids=[
+        "shm-only",
+        "shm-beside-ntpq-refused",
+        "shm-system-peer",
+        "held-outside-peer",
+        "held-noselect",
+    ],
+)
+def test_r30t_3_ntpd_shm_refclock_is_asked(host_scan, conf, peers, status, message) -> None:
+    """R30T-3 (false pass): was pass "ntpd running". ntp driver28: "This driver receives its
+    reference clock info from a shared memory segment", which another program writes."""
+    a = host_scan(
+        {
+            "processes": (PROCS.replace(CHRONYD, NTPD), 0),
+            "/etc/ntp.conf": conf,
+            "ntpq-peers": peers,
+        }
+    )
+    r = next(r for r in a.results if r.check.id == "HVA-202")
+    assert (r.outcome.status.value, r.outcome.message) == (status, message or "ntpd running")
+    if status == "manual":
+        assert r.outcome.question == SHM_Q
