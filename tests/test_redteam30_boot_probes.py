@@ -33,9 +33,22 @@ Findings (R30B-n):
   makes the next boot a question (NextBoot.bootconfig) naming `bootconfig -l`; beside a
   unified kernel image (R28B-3) one item asks both (joint_question).
 
+- R30B-3 (false pass) HVA-181 HVA-214 HVA-040 (and every check reading the next boot's
+  line): GRUB's custom menu entries were not collected. /etc/grub.d/40_custom is copied into
+  grub.cfg as written (util/grub.d/40_custom.in `exec tail -n +3 $0`: "Simply type the menu
+  entries you want to add after this comment"), and 41_custom has grub.cfg `source
+  ${config_directory}/custom.cfg` at boot (both read with `find_string`); such an entry boots
+  its own `linux` line where GRUB_DEFAULT, saved_entry or next_entry name it, or from the menu.
+  An entry with `mitigations=off audit=0` beside GRUB's `quiet` passed HVA-181 and HVA-214,
+  and one without the running line's module.sig_enforce=1 kept HVA-040's pass. The probe now
+  reads /etc/grub.d/*_custom and /boot/grub{,2}/custom.cfg, and each `linux`/`linux16`/
+  `linuxefi` line is a source (parse.host._grub_custom_entries), a word with a GRUB variable
+  not read (the line partial, R26B-1's rule).
+
 Held (kept as tests): `kpti=0` on an x86 host, `retbleed=off,auto` (a later mode option), arm64's
 `kpti=1` and `ssbd=kernel` keep HVA-181's pass; a `bootconfig` after `--` (init's: parse_args
-stops there) keeps HVA-214's and HVA-181's passes.
+stops there) keeps HVA-214's and HVA-181's passes; a custom entry with GRUB's own words,
+or one that chainloads another system (no `linux` line), keeps HVA-181's and HVA-214's.
 """
 
 from __future__ import annotations
@@ -44,6 +57,7 @@ import pytest
 
 from conftest import messages, outcomes, with_current_kernel
 from test_redteam21_boot_probes import _boot, _grub
+from test_redteam22_boot2_probes import LIVE
 from test_redteam24_vm2_probes import _arm64
 
 VULN = "/sys/devices/system/cpu/vulnerabilities/"
@@ -210,3 +224,105 @@ def test_r30b_2_bootconfig_after_dashes_is_inits(host_scan) -> None:
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": f"17 {NOW}"}
+
+
+# --- R30B-3: GRUB's custom menu entries (40_custom, custom.cfg) ------------------------------------
+
+#: /etc/grub.d/40_custom as GRUB ships it (util/grub.d/40_custom.in) with one entry after it
+CUSTOM_HEAD = (
+    "#!/bin/sh\nexec tail -n +3 $0\n# This file provides an easy way to add custom menu "
+    "entries.  Simply type the\n# menu entries you want to add after this comment.  Be careful "
+    "not to change\n# the 'exec tail' line above.\n"
+)
+
+
+def _custom(words: str, path: str = "/etc/grub.d/40_custom") -> tuple[str, str]:
+    head = CUSTOM_HEAD if path.startswith("/etc/grub.d/") else ""
+    return (
+        path,
+        head + "menuentry 'Debian (fast)' {\n\tsearch --no-floppy --fs-uuid --set=root 1a2b\n"
+        f"\tlinux\t/vmlinuz-6.1.0-28-amd64 root=UUID=1a2b ro {words}\n"
+        "\tinitrd\t/initrd.img-6.1.0-28-amd64\n}\n",
+    )
+
+
+def _line(path: str) -> str:
+    """Where _custom's `linux` line is: line 8 of 40_custom (after GRUB's 5), 3 of custom.cfg."""
+    return f"{path} line {8 if path.startswith('/etc/grub.d/') else 3}"
+
+
+@pytest.mark.parametrize("path", ["/etc/grub.d/40_custom", "/boot/grub/custom.cfg"])
+def test_r30b_3_a_custom_entrys_line_is_a_source(host_scan, path: str) -> None:
+    """R30B-3 (false pass) HVA-181 HVA-214: a custom GRUB entry boots its own `linux` line
+    (40_custom is copied into grub.cfg, util/grub.d/40_custom.in `exec tail -n +3 $0`;
+    41_custom makes grub.cfg `source ${config_directory}/custom.cfg`), which no collected
+    file held: an entry with mitigations=off and audit=0 beside GRUB's `quiet` passed both."""
+    a = host_scan({"boot-cmdline": _boot(_custom("quiet mitigations=off audit=0", path))})
+    where = _line(path)
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"17 {NOW} now, but mitigations=off in {where} turns mitigations off at the "
+        "next boot if the boot loader takes it"
+    }
+    assert _question(a, "HVA-181").startswith(
+        f"Which kernel command line does host hv1 boot with next? mitigations=off in {where}, "
+        "but not in /etc/default/grub."
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {
+        "hv1": "audit rules watch /etc/libvirt and /etc/polkit-1; but audit=0 in "
+        f"{where} turns kernel auditing off at the next boot if the boot loader takes it"
+    }
+
+
+def test_r30b_3_a_custom_entry_without_the_signing_word_is_asked(host_scan) -> None:
+    """R30B-3 (false pass) HVA-040: the running line's module.sig_enforce=1, kept by GRUB's
+    defaults, passed where a custom entry boots without it (live_word_dropped counted only the
+    sources it read)."""
+    a = host_scan(
+        {
+            "/proc/cmdline": LIVE.format("module.sig_enforce=1"),
+            "boot-cmdline": _boot(
+                _grub("quiet module.sig_enforce=1"), _custom("quiet"), grub=False
+            ),
+            "/sys/module/module/parameters/sig_enforce": "Y\n",
+            "/sys/kernel/security/lockdown": "[none] integrity confidentiality\n",
+        }
+    )
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040") == {
+        "hv1": "module.sig_enforce is on; but the running kernel has it from "
+        "module.sig_enforce=1, not in /etc/grub.d/40_custom line 8: unsigned modules can be "
+        "loaded after the next boot unless the kernel enforces it by itself"
+    }
+
+
+@pytest.mark.parametrize(
+    "custom",
+    [
+        _custom("quiet"),
+        # a chainloader entry boots no Linux line
+        ("/etc/grub.d/40_custom", CUSTOM_HEAD + "menuentry 'Windows' {\n\tchainloader +1\n}\n"),
+    ],
+    ids=["same-words", "chainloader"],
+)
+def test_r30b_3_custom_entries_that_weaken_nothing_pass(host_scan, custom) -> None:
+    """R30B-3 held: a custom entry with GRUB's own words, or one that boots no Linux kernel,
+    keeps HVA-181's and HVA-214's passes."""
+    a = host_scan({"boot-cmdline": _boot(custom)})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+
+
+def test_r30b_3_a_custom_entrys_variable_is_not_read(host_scan) -> None:
+    """R30B-3: a word with a GRUB variable is not read; with mitigations=off before it the
+    entry is asked, not a settled fail (a later unread word may replace it, R26B-1)."""
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(
+                _grub("quiet mitigations=off"), _custom("mitigations=off $extra"), grub=False
+            )
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert "the words of $extra are not read" in _question(a, "HVA-181")

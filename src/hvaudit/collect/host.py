@@ -307,6 +307,12 @@ BOOT_CMDLINE: tuple[str, ...] = (
     # (`options $kernelopts $tuned_params`), and GRUB_DEFAULT=saved boots its saved_entry
     "/boot/grub2/grubenv",
     "/boot/grub/grubenv",
+    # R30B-3: GRUB's custom menu entries, which grub.cfg carries beside 10_linux's: 40_custom
+    # (util/grub.d/40_custom.in, `exec tail -n +3 $0`: copied into grub.cfg as written) and the
+    # custom.cfg 41_custom has grub.cfg `source` at boot from $config_directory
+    "/etc/grub.d",
+    "/boot/grub/custom.cfg",
+    "/boot/grub2/custom.cfg",
 )
 
 #: Where unified kernel images wait as Type #2 entries (R28B-3): $ESP/EFI/Linux and
@@ -617,6 +623,15 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "-o",
             "-path",
             "/boot/grub/grubenv",
+            "-o",
+            "-path",
+            "/etc/grub.d/*_custom",
+            "-o",
+            "-path",
+            "/boot/grub/custom.cfg",
+            "-o",
+            "-path",
+            "/boot/grub2/custom.cfg",
             ")",
             *_PRINT_AND_GREP,
         ),

@@ -9017,12 +9017,46 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
             out.append(_bls_options(path, text, env))
             continue
         out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
+    # R30B-3: GRUB's custom menu entries (40_custom, custom.cfg) boot their own `linux` line
+    for path in sorted(p for p in files if p in GRUB_CUSTOM or p.startswith("/etc/grub.d/")):
+        out.extend(_grub_custom_entries(path, files[path]))
     out.extend(_boot_places_uncollected(ev, files))
     ukis = _boot_ukis(ev)
     out.extend(ukis)
     # R28B-3: the listing of the images is evidence of the question they raise
     uki_src = (ev.get(_cmd("boot-uki")).source,) if ukis else ()
     return Fact.of(tuple(out), *found.sources, *uki_src)
+
+
+#: The custom.cfg files 41_custom has grub.cfg read at boot (`source ${config_directory}/
+#: custom.cfg`, $config_directory being GRUB's $prefix: /boot/grub, /boot/grub2 on RHEL).
+GRUB_CUSTOM = ("/boot/grub/custom.cfg", "/boot/grub2/custom.cfg")
+
+#: GRUB's commands that load a Linux kernel with the rest of their line as its command line
+#: (grub-core/loader/i386/linux.c `linux`, linux16; RHEL's linuxefi).
+_GRUB_LINUX = frozenset({"linux", "linux16", "linuxefi"})
+
+
+def _grub_custom_entries(path: str, lines: list[str]) -> list[BootCmdline]:
+    """The command line of each `linux` line of a custom GRUB menu (R30B-3), one source each:
+    /etc/grub.d/40_custom is copied into grub.cfg as written after 10_linux's entries (util/
+    grub.d/40_custom.in: `exec tail -n +3 $0`, "Simply type the menu entries you want to add
+    after this comment"; *_custom alike), and grub.cfg sources custom.cfg at boot (41_custom:
+    `source ${config_directory}/custom.cfg`); both read with `find_string`. Such an entry
+    boots where GRUB_DEFAULT, saved_entry or next_entry name it, or from the menu; which one
+    does is not read, so each is a source. The words after the kernel's path are its line; a
+    word with a GRUB variable ($...) is not read (the line is then partial)."""
+    out: list[BootCmdline] = []
+    for n, raw in enumerate(lines, 1):
+        parts = raw.strip().split(None, 2)
+        if len(parts) < 2 or parts[0] not in _GRUB_LINUX:
+            continue
+        words = _cmdline_words(parts[2] if len(parts) > 2 else "")
+        known = tuple(_kernel_param(w) for w in words if "$" not in w)
+        unread = [w for w in words if "$" in w]
+        why = f"the words of {', '.join(unread[:3])} are not read" if unread else ""
+        out.append(BootCmdline(f"{path} line {n}", known, why))
+    return out
 
 
 def _bls_image(lines: list[str]) -> str:
