@@ -51,6 +51,12 @@ Findings:
 - R30P-5 (wording) HVA-092: a Proxmox VE VM with no disk and no network device was "no disks
   and no interfaces libvirt can limit" (round 28's lead); now "no disk and no network device
   (qm config)", the verdict (n/a) unchanged.
+- R30P-6 (wrong fail) HVA-306: an administrator whose only second factor is a WebAuthn (or
+  U2F) key failed "administrators without a second factor" where datacenter.cfg was not read
+  (pve+dir:// with the file refused), though its `webauthn` is what makes that key count
+  (proxmox-tfa get_webauthn; `_second_factor`'s docstring): the unread file was taken as one
+  without `webauthn`. Now asked, naming why the file is not known (R30P-1 makes the API
+  path's cut answer such a file too).
 
 Held:
 - R30P-1: PVEAuditor on `/` (Sys.Audit there): `migration: insecure` fails and an empty
@@ -60,17 +66,18 @@ Held:
 - R30P-3: PVEAuditor on `/`: the storages GET /storage lists are all of them, no question.
 - R30P-4: an offline node GET /cluster/resources lists no guest on: the errors as before, and a
   host check's error names no guest.
+- R30P-6: datacenter.cfg read, with `webauthn` the key passes, without it root@pam fails.
 
 Probed by script, not kept: pve-firewall's macros ($pve_fw_macros, Firewall.pm 6f1311f): none
 takes every protocol or more than half a protocol's ports, so `_accepts_everything` and
 `_vm_opened` skipping macro rules loses no "every inbound packet" (GRE, IPIP, IPsec, OSPF,
 SixXS name one protocol; the widest port range is Ceph's tcp 6789,3300,6800:7568).
 
-Tally: 5 findings (1 false pass, 1 wrong fail, 1 false n/a, 2 wording); 16 test cases in 8
-functions, 10 failed on main before their fix (R30P-1 3 of 6 on 1f23f43: pass, no question, no
+Tally: 6 findings (1 false pass, 2 wrong fails, 1 false n/a, 2 wording); 19 test cases in 10
+functions, 11 failed on main before their fix (R30P-1 3 of 6 on 1f23f43: pass, no question, no
 note; R30P-2 2 of 3 on 1f23f43: fail; R30P-3 3 of 4 on 21bd4c0: no node question; R30P-4 1 of
-2 on 21bd4c0: no guest named; R30P-5 1 of 1 on 21bd4c0: libvirt's words), 6 held passed before
-and after.
+2 on 21bd4c0: no guest named; R30P-5 1 of 1 on 21bd4c0: libvirt's words; R30P-6 1 of 3 on
+be1bdae: fail), 8 held passed before and after.
 
 Leads left:
 - Other GETs that answer every token but filter per entry without an error: GET
@@ -87,11 +94,15 @@ Leads left:
 from __future__ import annotations
 
 import json
+import os
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hvaudit.cli import main
+from test_redteam2_probes import PVE_HARDENED
 from test_redteam28_proxmox_probes import (
     AUDITOR,
     SECRET,
@@ -471,3 +482,77 @@ def test_r30p5_hva092_na_says_proxmox_settings(
         "not_applicable",
         "no disk and no network device (qm config)",
     )
+
+
+#: tfa.cfg with root@pam's WebAuthn key alone and no WebAuthn configuration of its own (Proxmox
+#: VE 7 and later keep it in datacenter.cfg `webauthn`)
+WEBAUTHN_ONLY = {
+    "users": {
+        "root@pam": {
+            "webauthn": [{"id": "w1", "description": "key", "created": 1735689600, "entry": {}}]
+        }
+    }
+}
+WEBAUTHN_DC = (
+    "webauthn: rp=pve.example.org,origin=https://pve.example.org:8006,id=pve.example.org\n"
+)
+
+
+def _tfa_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], datacenter: str | None
+) -> tuple[tuple[str, str], Path]:
+    """HVA-306 of the hardened tree (pve+dir://) with root@pam's WebAuthn key alone in tfa.cfg
+    and datacenter.cfg `datacenter` appended, or made a FIFO the reader refuses (None)."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    (tree / "etc/pve/priv/tfa.cfg").write_text(json.dumps(WEBAUTHN_ONLY))
+    dc = tree / "etc/pve/datacenter.cfg"
+    if datacenter is None:
+        dc.unlink()
+        os.mkfifo(dc)
+    else:
+        dc.write_text(dc.read_text() + datacenter)
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    (r,) = [r for r in json.loads(out)["results"] if r["check_id"] == "HVA-306"]
+    return (r["status"], r["message"]), tree
+
+
+def test_r30p6_webauthn_key_with_datacenter_unread_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R30P-6 (wrong fail) HVA-306: root@pam's WebAuthn key counts where datacenter.cfg
+    configures WebAuthn (proxmox-tfa get_webauthn, configured from datacenter.cfg `webauthn`);
+    with datacenter.cfg not read, the check read it as holding no `webauthn` and failed
+    "administrators without a second factor: root@pam". Now asked, naming why."""
+    got, tree = _tfa_scan(tmp_path, capsys, None)
+    dc = tree / "etc/pve/datacenter.cfg"
+    assert got == (
+        "manual",
+        "administrators whose second factor is not in the evidence: root@pam (a webauthn "
+        "entry, and whether datacenter.cfg configures `webauthn` is not in the evidence "
+        f"(/etc/pve/datacenter.cfg: {dc}: a FIFO, not read))",
+    )
+
+
+@pytest.mark.parametrize(
+    ("datacenter", "want"),
+    [
+        (
+            WEBAUTHN_DC,
+            (
+                "pass",
+                "2 administrator(s), all with a second factor (alice@corp by "
+                "their realm's tfa setting)",
+            ),
+        ),
+        ("", ("fail", "administrators without a second factor: root@pam")),
+    ],
+    ids=["webauthn-configured", "webauthn-not-configured"],
+)
+def test_r30p6_held_webauthn_key_judged_by_datacenter_cfg(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], datacenter: str, want: tuple[str, str]
+) -> None:
+    """R30P-6 held: datacenter.cfg read: its `webauthn` makes the key a second factor (pass),
+    and without it the key asks for nothing (fail), as before."""
+    assert _tfa_scan(tmp_path, capsys, datacenter)[0] == want

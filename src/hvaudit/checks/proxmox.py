@@ -1884,10 +1884,9 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             for u in enabled - idp
             if _realm_tfa(realms.get(u.rsplit("@", 1)[-1], {}).get("tfa", ""))
         }
-        dc = px.datacenter.get() if px.datacenter.known else {}
         missing, asked = [], []
         for u in sorted(enabled - enforced - idp):
-            has = _second_factor(u, px.tfa, dc, cfg.users.get(u, {}).get("tfa_keys", ""))
+            has = _second_factor(u, px.tfa, px.datacenter, cfg.users.get(u, {}).get("tfa_keys", ""))
             if has is False and px.users_partial and u not in cfg.users:
                 # GET /access/tfa lists the entries of the users GET /access/users lists, no
                 # other (pve-access-control API2/TFA.pm list_tfa, R29P-5)
@@ -2008,7 +2007,7 @@ def _idp_question(
 
 
 def _second_factor(
-    user: str, tfa: Fact[dict[str, Any]], dc: Mapping[str, str], marker: str
+    user: str, tfa: Fact[dict[str, Any]], datacenter: Fact[dict[str, str]], marker: str
 ) -> bool | str:
     """Does a login of `user` need a second factor? True, False, or why the evidence does not
     say. A user's factors are /etc/pve/priv/tfa.cfg's entries (pve-access-control
@@ -2021,7 +2020,10 @@ def _second_factor(
     (get_webauthn / get_u2f: None without a configuration, which configure_u2f_and_wa takes from
     datacenter.cfg `webauthn`/`u2f` or tfa.cfg keeps), recovery keys always (rust-proxmox-tfa
     4.0.0: "once they're used up, login becomes impossible"; older releases dropped a used-up
-    set, so that one is asked)."""
+    set, so that one is asked). Where datacenter.cfg was not read (or not whole: R30P-1), a
+    WebAuthn or U2F entry tfa.cfg's own configuration does not serve is asked, not taken for no
+    factor (R30P-6)."""
+    dc = datacenter.get() if datacenter.known else None
     if not tfa.known:
         return f"user.cfg marks one; {tfa.reason}" if marker else False
     entry = tfa.get()["users"].get(user)
@@ -2036,10 +2038,14 @@ def _second_factor(
     for kind in ("webauthn", "u2f"):
         if not any(entry.get(kind) or ()):
             continue
-        configured = _tfa_configured(dc.get(kind, ""), kind) or tfa.get().get(kind)
-        if configured:
+        if tfa.get().get(kind) or (dc is not None and _tfa_configured(dc.get(kind, ""), kind)):
             return True
-        if configured is None:
+        if dc is None:
+            unknown.append(
+                f"a {kind} entry, and whether datacenter.cfg configures `{kind}` is not in the "
+                f"evidence ({datacenter.reason})"
+            )
+        elif tfa.get().get(kind) is None:
             unknown.append(
                 f"a {kind} entry, datacenter.cfg has no `{kind}` and whether tfa.cfg keeps one "
                 "is not in the API's answer"
