@@ -33,6 +33,13 @@ Findings (R30A-n):
   checks libvirt's socket by gid, and sudo's user_in_group matches `%sudo` against the names
   getgrgid gives the caller's gids (sudo_get_grlist). Both passed "2 administrative
   principal(s)". Now names sharing a gid share their members (parse.host._groups).
+- R30A-4 (false pass) HVA-142: the grants that reach a group beside /etc/group's member list
+  (gshadow's members and password, newgrp's: R24A-1; pam_group's group.conf: R25A-6) were
+  looked up under the administrative group's own name. newgrp(1) "change the current group
+  ID" and pam_group grant gids, so `virtmgr:!::bob,carol` in /etc/gshadow, group.conf granting
+  virtmgr to bob|carol, or a gshadow password on virtmgr, with virtmgr libvirt's gid 108,
+  passed "2 administrative principal(s)". Now a grant of any name of the gid counts
+  (parse.host._admins extra).
 
 Held (kept as tests): CIS-hardened MicroK8s (credentials 0600) and kubeadm's own 0600 CA key
 add no one; a rootless TCP service of an account that administers nothing, and alice's on her
@@ -41,8 +48,8 @@ second line of the same name (R17H-1) and a primary gid of libvirt's or sudo's c
 
 Probed by script: (filled in below as the round goes).
 
-Tally: 3 findings (3 false passes); 11 cases, 7 failed on main before the fixes (R30A-1: 3,
-R30A-2: 2, R30A-3: 2), 4 held.
+Tally: 4 findings (4 false passes); 14 cases, 10 failed on main before the fixes (R30A-1: 3,
+R30A-2: 2, R30A-3: 2, R30A-4: 3), 4 held.
 
 Leads left: (see the report).
 """
@@ -153,3 +160,38 @@ def test_second_name_of_an_administrative_gid(
     sudo's) gid holding two more accounts passed "2 administrative principal(s)"."""
     over = {**BASE, "/etc/group": GROUP + line}
     assert _142(host_scan(over)) == expected
+
+
+VIRTMGR = GROUP + "virtmgr:x:108:\n"  # libvirt's gid under a second name, no members
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        ({"/etc/gshadow": "virtmgr:!::bob,carol\n"}, FAIL4),
+        (
+            {"/etc/security/group.conf": "*;*;bob|carol;Al0000-2400;virtmgr\n"},
+            FAIL4,
+        ),
+        (
+            {"/etc/gshadow": "virtmgr:$6$salt$hash::\n"},
+            (
+                "manual",
+                "3 administrative principal(s) (limit 3): %virtmgr (group password set in "
+                "/etc/gshadow), alice, root; /etc/gshadow sets a password on %virtmgr: newgrp "
+                "admits whoever knows it to the group, member or not",
+            ),
+        ),
+    ],
+    ids=["gshadow-members", "pam-group", "gshadow-password"],
+)
+def test_grant_of_a_second_name_of_an_administrative_gid(
+    host_scan, over: dict[str, str], expected: tuple[str, str]
+) -> None:
+    """R30A-4 (false pass) HVA-142. newgrp (newgrp(1): "change the current group ID") admits
+    a gshadow entry's members, or whoever knows its password (R24A-1), to the entry's gid,
+    and pam_group grants group.conf's groups at login (R25A-6) as gids; named `virtmgr`,
+    gid 108 is libvirt's group all the same (R30A-3). The grants were looked up by the
+    administrative group's own name only: bob and carol reaching gid 108 through newgrp or
+    pam_group passed "2 administrative principal(s)"."""
+    assert _142(host_scan({**BASE, "/etc/group": VIRTMGR, **over})) == expected

@@ -2791,7 +2791,8 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
     chained rule (whoever may act as an administrator is one) (R30A-2). A group is its gid:
     whoever another /etc/group name of an administrative group's gid lists is a member
-    (initgroups gives them the gid; R30A-3)."""
+    (initgroups gives them the gid; R30A-3), and so is whoever newgrp or pam_group admits to
+    such a name (R30A-4)."""
     limit = ctx.profile.max_admin_principals
     for h in ctx.deployment.hosts:
         s = host_subject(h)

@@ -3242,13 +3242,23 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         )
     granted_at_login = _pam_group_grants(pam_grp.text) if pam_grp.state == "ok" else {}
 
+    # newgrp (newgrp(1): "change the current group ID") and pam_group give a name's gid: a
+    # grant of another name of an administrative group's gid is a grant of that group (R30A-4)
+    names_of: dict[int, set[str]] = {}
+    for name, gid, _, _ in _nss_entries(group_file.text, 4):
+        names_of.setdefault(gid, set()).add(name)
+    siblings = {n: names for names in names_of.values() for n in names}
+
     def extra(group: str) -> set[str]:
-        return (
-            granted_at_login.get(group, set())
-            | gsh.get(group, set())
-            | ({f"%{group}{NEWGRP_ANYONE}"} if group in gsh_password else set())
-            | ({f"%{group}{NEWGRP_ANYONE_GROUP}"} if group in grp_password else set())
-        )
+        out: set[str] = set()
+        for g in sorted(siblings.get(group, {group}) | {group}):
+            out |= (
+                granted_at_login.get(g, set())
+                | gsh.get(g, set())
+                | ({f"%{g}{NEWGRP_ANYONE}"} if g in gsh_password else set())
+                | ({f"%{g}{NEWGRP_ANYONE_GROUP}"} if g in grp_password else set())
+            )
+        return out
 
     polkit_groups, polkit_users, polkit_src = _polkit_libvirt_managers(ev)
     # Docker: "The docker group grants privileges equivalent to the root user"; LXD: "all
