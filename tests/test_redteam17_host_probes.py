@@ -227,13 +227,19 @@ def test_rsyslog_auth_mode_no_driver_knows_sends_nothing(host_scan, config: str,
     driver"); omfwd.c's connection setup calls `CHKiRet(netstrm.SetDrvrAuthMode(...))`, so
     every connection fails and nothing is forwarded (read in the rsyslog tree, fetched at
     ee72adc). hvaudit took any value but anon and x509/certvalid for an authenticated server
-    and passed HVA-200 "logs forwarded over TLS". Right: the fail naming the mode."""
+    and passed HVA-200 "logs forwarded over TLS". Right: the fail naming the mode. A value with
+    a blank in an action() never gets that far: rsyslog refuses the action (R30L-9)."""
     a = host_scan({"rsyslog-config": (config, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": "fail"}, messages(a, "HVA-200")
+    why = (
+        f'parameter streamdriverauthmode="{mode}" contains whitespace, which rsyslog does not '
+        "permit in it: it refuses the action, so nothing is sent"
+        if mode != mode.strip()
+        else f"StreamDriverAuthMode '{mode}', which no TLS driver knows: rsyslog fails every "
+        "connection and sends nothing"
+    )
     assert messages(a, "HVA-200") == {
-        "hv1": "logs forwarded without authenticated TLS to logs.example.internal "
-        f"(StreamDriverAuthMode '{mode}', which no TLS driver knows: rsyslog fails every "
-        "connection and sends nothing)"
+        "hv1": f"logs forwarded without authenticated TLS to logs.example.internal ({why})"
     }
 
 
