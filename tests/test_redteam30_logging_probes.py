@@ -72,24 +72,32 @@ Findings (R30L-n):
   `global(DefaultNetstreamDriver="gtls")`, the action runs gtls with no CA (nothing is sent),
   and with strict secure defaults (or the default driver) set after an action without
   StreamDriverMode it stays in mode 0, plain TCP; all passed. Now a fail naming the order.
+- R30L-9 (false pass) HVA-200: omfwd's word parameters were read with whitespace in them
+  (`StreamDriverPermittedPeers="a.example, b.example"`, a template name with a trailing space).
+  grammar/rainerscript.c doGetWord refuses such a value ("parameter '%s' contains whitespace,
+  which is not permitted", since 2011), nvlstGetParams then returns no parameters and omfwd.c
+  newActInst aborts (RS_RET_MISSING_CNFPARAMS): the action is never created, nothing is sent.
+  Now a fail naming the parameter (protocol, template, StreamDriver, StreamDriverAuthMode,
+  StreamDriverPermittedPeers).
 
 Held (kept as tests): R30L-1 peer-verify(yes), (1), (optional-trusted), quoted
 "required-trusted"; R30L-2 ssl-options(no-sslv3, no-tlsv1), a lax option replaced by a later
 ssl-options(); R30L-3 ca-file() alone, pkcs12-file() alone, an untrusted mode with no CA (R30L-1's
 fail); R30L-4 `-e 2` as the last line; R30L-5 the aliases on 8.2502.0, the global default
 driver with no StreamDriver; R30L-8 the default driver and strict defaults before the action,
-an action naming its own driver.
+an action naming its own driver; R30L-9 peers listed without spaces, a string parameter
+(gnutlsPriorityString) with spaces.
 
-Probed by script: the 42 inputs kept here, and transport("TLS") / transport-mapper-inet.c's
+Probed by script: the 46 inputs kept here, and transport("TLS") / transport-mapper-inet.c's
 strcasecmp (held: hvaudit lower-cases it too), proxied-tls transports (hvaudit counts them as
 no TLS: a wrong fail at worst, not kept).
 
-Tally: 8 findings, 8 false passes (R30L-5 also fixes a wrong fail); 42 tests in 6 functions.
+Tally: 9 findings, 9 false passes (R30L-5 also fixes a wrong fail); 46 tests in 7 functions.
 Failed on main before the fix: R30L-1 8 of 12, R30L-2 3 of 5, R30L-3 3 of 6, R30L-4 2 of 3
 (main 2efd436c; the 10 others pass there too); R30L-5/6/7 7 of 9 on 0792e309 (the wrong fail
 of the ignored anon alias among them, and the release-unknown case there a question with
 another message; the 2 held pass there too); R30L-8 4 of 7 on 0ffcd87b (the 3 held pass
-there too). 27 of 42 in all.
+there too); R30L-9 2 of 4 on a2fa0453 (the 2 held pass there too). 29 of 46 in all.
 
 Leads left:
 - A CA file named but absent (rsyslog DefaultNetstreamDriverCAFile / streamdriver.CAFile,
@@ -99,9 +107,11 @@ Leads left:
   a question beside every TLS pass).
 - syslog-ng ca-file("") / ca-dir("") (strings are masked: presence only), `openssl-conf-cmds()`
   taken as naming a CA (it may not), trusted-keys()/trusted-dn() not read (they only narrow).
-- rsyslog action parameters given twice under one name (nvlst order), `StreamDriver=" gtls"`
-  (doGetWord: "contains whitespace", the parameter refused); the legacy
-  `$ActionSendStreamDriver` with no argument.
+- rsyslog action parameters given twice under one name (grammar.y builds the nvlst newest
+  first and nvlstGetParams ignores the later-read instance, so the last one written stands, as
+  hvaudit reads it: not probed further); whitespace in the aliases and in newer word parameters
+  (streamdriver.permitExpiredCerts; unknown to older releases, so not refused there); omrelp's
+  word parameters; the legacy `$ActionSendStreamDriver` with no argument.
 - audit: `-e 0` after `-e 2` in a hand-loaded audit.rules is refused too (R13H-4's question
   then asks needlessly: a wrong question at worst); `-i` / `-c` in a rules file (auditctl keeps
   going after an error, the lock still refuses every later rule).
@@ -555,5 +565,54 @@ def test_r30l8_settings_omfwd_applies_as_it_reads_the_action(
     host_scan, lines: list[str], status: str, message: str
 ) -> None:
     a = _rsyslog(host_scan, lines, "8.2608.0-1")
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+def _whitespace(name: str, value: str) -> str:
+    return PLAIN.format(
+        why=f'parameter {name}="{value}" contains whitespace, which rsyslog does not permit in '
+        "it: it refuses the action, so nothing is sent"
+    )
+
+
+TLS_ACTION = 'StreamDriver="gtls" StreamDriverMode="1" '
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "message"),
+    [
+        (
+            TLS_ACTION
+            + 'StreamDriverPermittedPeers="logs.example.internal, logs2.example.internal"',
+            "fail",
+            _whitespace(
+                "streamdriverpermittedpeers", "logs.example.internal, logs2.example.internal"
+            ),
+        ),
+        (
+            TLS_ACTION + 'StreamDriverAuthMode="x509/name" template="RSYSLOG_ForwardFormat "',
+            "fail",
+            _whitespace("template", "RSYSLOG_ForwardFormat "),
+        ),
+        # held: a list without spaces, a string parameter with spaces
+        (
+            TLS_ACTION
+            + 'StreamDriverPermittedPeers="logs.example.internal,logs2.example.internal"',
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            TLS_ACTION + 'gnutlsPriorityString="SECURE256:+SECURE128 -VERS-TLS-ALL +VERS-TLS1.3"',
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=["peers-comma-space", "template-trailing-space", "held-peers", "held-string-param"],
+)
+def test_r30l9_word_parameters_with_whitespace(
+    host_scan, extra: str, status: str, message: str
+) -> None:
+    a = _rsyslog(host_scan, [GLOBAL_CA, OMFWD.format(extra=extra)], BASELINE)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

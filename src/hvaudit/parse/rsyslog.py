@@ -132,6 +132,22 @@ ALIASES = {
     "streamdriver.authmode": "auth",
 }
 ALIASES_SINCE = (8, 2502)
+#: omfwd parameters read as a word (tools/omfwd.c actpdescr, eCmdHdlrGetWord; those rsyslog 8
+#: has always known): grammar/rainerscript.c doGetWord refuses a value holding whitespace
+#: (C isspace: "parameter '%s' contains whitespace, which is not permitted", since 2011, commit
+#: 47c961eac), nvlstGetParams then returns no parameters, and newActInst aborts
+#: (RS_RET_MISSING_CNFPARAMS): the action is not created and nothing is sent (R30L-9).
+WORD_PARAMS = (
+    "protocol",
+    "template",
+    "streamdriver",
+    "streamdriverauthmode",
+    "streamdriverpermittedpeers",
+)
+WHITESPACE = (
+    'parameter {name}="{value}" contains whitespace, which rsyslog does not permit in it: it '
+    "refuses the action, so nothing is sent"
+)
 #: omfwd decides two things by the stream driver in effect when it reads the action (tools/omfwd.c
 #: newActInst and parseSelectorAct call applyModuleTlsDefaults and applySecureDefaultsToForwarding,
 #: which take glblGetEffectiveNetstrmDrvr: the action's StreamDriver, else the global default as
@@ -525,6 +541,8 @@ class _Pending:
     """The global default stream driver when the action was read (READ_ORDER)."""
     read_strict: bool = False
     """compatibility.defaults.secure="strict" was set when the action was read (READ_ORDER)."""
+    refused: str = ""
+    """Why rsyslog refuses the action ("" when it does not): WHITESPACE."""
     aliases: tuple[tuple[str, str], ...] = ()
     """The alias parameters given (ALIASES: streamdriver.name, .mode, .authmode) with their raw
     values; driver, mode and auth hold the values of the original names only."""
@@ -988,6 +1006,14 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
         ca=_given(params, "streamdriver.cafile"),
         extra_ca=_given(params, "streamdriver.caextrafiles"),
         aliases=tuple((name, params[name]) for name in ALIASES if name in params),
+        refused=next(
+            (
+                WHITESPACE.format(name=name, value=_value(params[name])[:60])
+                for name in WORD_PARAMS
+                if name in params and any(c in " \t\n\v\f\r" for c in _value(params[name]))
+            ),
+            "",
+        ),
     )
 
 
@@ -1133,6 +1159,8 @@ def _judge_tls(
     version: str | None = None,
     trust: _Trust | None = None,
 ) -> RsyslogDestination:
+    if p.refused:
+        return RsyslogDestination(f"{p.name} ({p.refused})", False)
     if p.aliases:
         return _judge_aliases(p, default_driver, strict, version, trust)
     if p.tcp and p.driver == "":
