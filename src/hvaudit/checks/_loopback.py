@@ -51,6 +51,7 @@ __all__ = [
     "monitor_ports",
     "named_question",
     "reach_words",
+    "unread_reach",
     "vsock_guests",
 ]
 
@@ -84,6 +85,19 @@ class LoopbackScope:
     def why_unread(self) -> str:
         """The reason a question gives for 127/8 not being settled."""
         return f"whether the kernel routes 127/8 from the network is not known ({self.unread})"
+
+
+def unread_reach(what: str) -> str:
+    """What a guest whose definition was not read (hvaudit.checks.base.unread_peers) may do to a
+    listener `what` on the host's loopback: its user-mode networking reaches 127.0.0.1 and ::1
+    (loopback_guests), a TCP or UDP character device or socket tunnel any loopback port
+    (chardev_guests). The checks that credit a loopback listener because no VM read reaches it
+    (HVA-030, HVA-033, HVA-036, HVA-210) ask this beside such a guest (R30D-1)."""
+    return (
+        f"reach {what} (user-mode networking, QEMU's slirp or passt, connects its guest to the "
+        "host's 127.0.0.1 and ::1; a TCP or UDP character device or socket tunnel to any "
+        "loopback port)"
+    )
 
 
 def loopback_scope(h: Host) -> LoopbackScope:

@@ -431,7 +431,21 @@ def unread_peers(o: Outcome, h: Host, may: str) -> Outcome:
     API token's view, R28P-1): the comparison left them out, so the pass is a question whether
     none of them `may` (a verb phrase: "hold ...", "open ..."). So is a pass beside a running
     domain whose persistent definition, what it starts from next, was not read (R29D-6). Any
-    other outcome stands (R29D-1)."""
+    other outcome stands (R29D-1); a host check that joins several open conditions in one
+    question adds unread_ask's part to them instead (R21Q-1, R30D-1)."""
+    if o.status is not Status.PASS:
+        return o
+    ask = unread_ask(h, may, o.subject.id)
+    if ask is None:
+        return o
+    part, question = ask
+    return manual(o.subject, f"{o.message}; {part}", *o.evidence, question=question)
+
+
+def unread_ask(h: Host, may: str, subject_id: str | None = None) -> tuple[str, str] | None:
+    """(the message part, the question) of unread_peers for a subject of host `h` (`subject_id`,
+    whose own persistent definition is engine._next_unread's, R29D-3), or None where every guest
+    of `h` was read."""
     unread = unread_guests(h)
     unseen = h.proxmox.guests_unseen if h.proxmox is not None else ""
     # another running domain's persistent definition not read: what it starts from next was
@@ -439,10 +453,10 @@ def unread_peers(o: Outcome, h: Host, may: str) -> Outcome:
     nexts = [
         f"the persistent definition of domain {uuid} ({why})"
         for uuid, why in (h.libvirt.unread_next.items() if h.libvirt is not None else ())
-        if uuid != o.subject.id
+        if uuid != subject_id
     ]
-    if o.status is not Status.PASS or not (unread or unseen or nexts):
-        return o
+    if not (unread or unseen or nexts):
+        return None
     parts = [
         *([unread] if unread else []),
         *([f"guests the scan may not see ({unseen})"] * bool(unseen)),
@@ -460,13 +474,11 @@ def unread_peers(o: Outcome, h: Host, may: str) -> Outcome:
             "access driver is on)"
             + (", with --inactive for a persistent definition" if nexts else "")
         )
-    return manual(
-        o.subject,
-        f"{o.message}; not compared with the guests whose definition was not read, any of "
-        f"which may {may}: {'; '.join(parts)}",
-        *o.evidence,
-        question=f"Does none of the guests of host {h.name} whose definition the scan did not "
-        f"read {may}? Evidence: {evidence}. Pass: yes, none does; fail: one does.",
+    return (
+        f"not compared with the guests whose definition was not read, any of which may {may}: "
+        f"{'; '.join(parts)}",
+        f"Does none of the guests of host {h.name} whose definition the scan did not read "
+        f"{may}? Evidence: {evidence}. Pass: yes, none does; fail: one does.",
     )
 
 

@@ -63,6 +63,7 @@ from hvaudit.checks.base import (
     not_applicable,
     passed,
     unknown,
+    unread_peers,
     vm_subject,
 )
 from hvaudit.checks.management import (
@@ -344,11 +345,24 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
         else:
             where = "loopback" if is_local_address(str(addr)) else str(addr)
             note = f" ({scope.note})" if (loop4 or raw.loop4) and scope.assumed else ""
-            yield passed(
+            outcome = passed(
                 s,
                 f"migration_address = {where}, migrate_tls_x509_verify = {verify}{note}"
                 + "".join(f"; {n}" for n in raw.notes),
                 *refs,
+            )
+            # a guest not read may have user-mode networking: credited as no VM read has
+            # (R30D-1); libvirt refuses migration_address = 127.0.0.1 or ::1 (R25C-6)
+            yield (
+                unread_peers(
+                    outcome,
+                    h,
+                    "have user-mode networking (QEMU's slirp or passt), whose guest reaches "
+                    "the host's 127.0.0.1 and ::1 and can send the state an incoming VM runs "
+                    f"to {'; '.join(raw.reachable[:5])}",
+                )
+                if raw.reachable
+                else outcome
             )
 
 
@@ -363,6 +377,9 @@ class RawMigration:
     """Those on IPv4 loopback, local by the route_localnet rule."""
     notes: list[str] = dataclasses.field(default_factory=list)
     refs: list[Source] = dataclasses.field(default_factory=list)
+    reachable: list[str] = dataclasses.field(default_factory=list)
+    """Those on 127.0.0.1 or ::1 that no VM read reaches by user-mode networking, which a guest
+    not read may (R30D-1)."""
 
     def scope_refs(self, scope: LoopbackScope) -> tuple[Source, ...]:
         return tuple(scope.sources) if self.loop4 else ()
@@ -406,7 +423,11 @@ def raw_migration_listeners(
                     )
                 elif is_ipv4_loopback(r.host):
                     out.loop4.append(f"{waits} on {r.host}")
-                elif guest_loopback(r.host) == 6 and others6:
+                    if guest_loopback(r.host) == 4:
+                        out.reachable.append(f"{shown} on {r.host}")
+                elif guest_loopback(r.host) == 6 and not others6:
+                    out.reachable.append(f"{shown} on {r.host}")
+                elif guest_loopback(r.host) == 6:
                     out.fails.append(
                         f"{waits} on {r.host}, which the user-mode networking of "
                         f"{', '.join(others6[:5])} opens to its guest (a connection to its host "

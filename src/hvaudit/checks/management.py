@@ -48,6 +48,7 @@ from hvaudit.checks._loopback import (
     monitor_ports,
     named_question,
     reach_words,
+    unread_reach,
     vsock_guests,
 )
 from hvaudit.checks._nextboot import (
@@ -78,6 +79,8 @@ from hvaudit.checks.base import (
     passed,
     pool_subject,
     unknown,
+    unread_ask,
+    unread_peers,
 )
 from hvaudit.model import (
     UNIT_ENABLED_STATES,
@@ -340,6 +343,13 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             for pid, program, path, ports in _loopback4_relays(h)
         ]
         note = f" ({scope.note}: {'; '.join(local4)})" if local4 and scope.assumed else ""
+        # a guest not read may reach a relay on the loopback: credited as no VM read reaches
+        # it (R30D-1)
+        quiet = [
+            f"{program} (pid {pid}) relaying {path} on TCP {', '.join(on)}"
+            for pid, program, path, on in _relay_ports(h, loopback=True)
+        ]
+        may = unread_reach("; ".join(quiet[:5])) if quiet else ""
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
         elif not h.facts.socket_units.known:
@@ -417,33 +427,35 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 "sshd_config (GatewayPorts), listener and firewall. Pass: yes, only the "
                 "administrators reach it; fail: anyone else on that machine or its network can.",
             )
-        elif ports:
-            yield passed(
-                s,
-                f"only TLS {', '.join(map(str, tls_up))} listening, "
-                + (
-                    f"clients authenticated by SASL: {'; '.join(sasl)}"
-                    if sasl
-                    else "client certificates verified"
-                )
-                + note,
-                *refs,
-            )
-        elif _tls_enabled(h, files):
-            yield passed(
-                s,
-                "no TCP listener; TLS from the next start (an enabled -tls socket unit or "
-                "listen_tls), "
-                + (
-                    f"clients authenticated by SASL: {'; '.join(sasl)}"
-                    if sasl
-                    else "client certificates verified"
-                )
-                + note,
-                *refs,
-            )
         else:
-            yield passed(s, f"libvirt listens on local UNIX sockets only{note}", *refs)
+            if ports:
+                outcome = passed(
+                    s,
+                    f"only TLS {', '.join(map(str, tls_up))} listening, "
+                    + (
+                        f"clients authenticated by SASL: {'; '.join(sasl)}"
+                        if sasl
+                        else "client certificates verified"
+                    )
+                    + note,
+                    *refs,
+                )
+            elif _tls_enabled(h, files):
+                outcome = passed(
+                    s,
+                    "no TCP listener; TLS from the next start (an enabled -tls socket unit or "
+                    "listen_tls), "
+                    + (
+                        f"clients authenticated by SASL: {'; '.join(sasl)}"
+                        if sasl
+                        else "client certificates verified"
+                    )
+                    + note,
+                    *refs,
+                )
+            else:
+                outcome = passed(s, f"libvirt listens on local UNIX sockets only{note}", *refs)
+            yield unread_peers(outcome, h, may) if may else outcome
 
 
 def _relays_onto_tcp(h: Host, guests: list[str], guests6: Sequence[str] = ()) -> list[str]:
@@ -1027,19 +1039,7 @@ def _vsock_exposure(
     vf = h.facts.vsock_listeners
     if not vf.known:
         return "", vf.reason or str(vf.state.value), named
-
-    def approved(lst: Listener) -> bool:
-        if lst.process in allowed and lst.process != "sshd":
-            return True
-        return lst.process in ("sshd", "systemd") and "sshd" in allowed and lst.port in ssh_ports
-
-    bad = sorted(
-        {
-            f"{lst.process} (vsock/{lst.port})"
-            for lst in vf.get()
-            if lst.address in ("*", "2") and not approved(lst)
-        }
-    )
+    bad = _vsock_unapproved(h, allowed, ssh_ports)
     if not bad:
         return "", None, named
     return (
@@ -1047,6 +1047,29 @@ def _vsock_exposure(
         f"{named} connects its guest to the host, CID 2, on any port)",
         None,
         named,
+    )
+
+
+def _vsock_unapproved(h: Host, allowed: set[str], ssh_ports: set[int]) -> list[str]:
+    """The host's AF_VSOCK listeners a vsock guest reaches (bound to "*", VMADDR_CID_ANY, or 2,
+    VMADDR_CID_HOST) that are not approved: a process of the profile's allowed_listeners, sshd
+    (or systemd holding the socket) on an `sshd -T` port where sshd is approved; none where
+    they are not known (_vsock_exposure asks that)."""
+    vf = h.facts.vsock_listeners
+    if not vf.known:
+        return []
+
+    def approved(lst: Listener) -> bool:
+        if lst.process in allowed and lst.process != "sshd":
+            return True
+        return lst.process in ("sshd", "systemd") and "sshd" in allowed and lst.port in ssh_ports
+
+    return sorted(
+        {
+            f"{lst.process} (vsock/{lst.port})"
+            for lst in vf.get()
+            if lst.address in ("*", "2") and not approved(lst)
+        }
     )
 
 
@@ -1363,15 +1386,41 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             )
             refs += scope.sources
             questions.append(LOCALNET_QUESTION)
+        # a guest not read may reach an unapproved loopback listener, or an AF_VSOCK one by a
+        # vsock device: credited as no VM read reaches them (R30D-1)
+        quiet = sorted(
+            {
+                f"{lst.process} ({lst.protocol}/{lst.port}) on {lst.address}"
+                for lst in [*local4, *local6]
+                if unapproved(lst) and lst not in exposed
+            }
+        )
+        may = [unread_reach(", ".join(quiet[:8]))] if quiet else []
+        vf = h.facts.vsock_listeners
+        if vsock_quiet := _vsock_unapproved(h, allowed, ssh_ports):
+            may.append(
+                "have a vsock device, whose guest connects to the host (CID 2) on AF_VSOCK, "
+                f"where {', '.join(vsock_quiet[:8])} listen"
+            )
+        elif not vf.known and vsock_unknown is None:
+            may.append(
+                "have a vsock device, whose guest connects to the host (CID 2) on any AF_VSOCK "
+                f"listener, and the host's are not known ({vf.reason or vf.state.value})"
+            )
+        unread = unread_ask(h, ", or ".join(may)) if may else None
+        if asks and unread is not None:
+            asks.append(unread[0])
+            questions.append(unread[1])
         if asks:
             yield manual(
                 s, "; ".join(asks), *dict.fromkeys(refs), question=joint_question(questions)
             )
         else:
             note = f"; {scope.note}: {', '.join(hidden[:12])}" if hidden and scope.assumed else ""
-            yield passed(
+            outcome = passed(
                 s, f"{len(exposed)} non-loopback listener(s), all approved{note}", *f.sources
             )
+            yield unread_peers(outcome, h, ", or ".join(may)) if may else outcome
 
 
 @check(

@@ -28,6 +28,7 @@ from hvaudit.checks._loopback import (
     monitor_ports,
     named_question,
     reach_words,
+    unread_reach,
     vsock_guests,
 )
 from hvaudit.checks.base import (
@@ -47,6 +48,8 @@ from hvaudit.checks.base import (
     passed,
     raw_arguments_unseen,
     unknown,
+    unread_ask,
+    unread_peers,
     vm_subject,
 )
 from hvaudit.checks.hardening import _vlan_ranges
@@ -151,12 +154,17 @@ def _first(hows: list[str]) -> str:
     return ", ".join(hows[:5]) + (f" and {len(hows) - 5} more" if len(hows) > 5 else "")
 
 
+#: libvirt network forward modes whose bridge holds a host address (formatnetwork: the guests'
+#: gateway in nat, route and open, their one host address in an isolated network)
+GATEWAY_MODES = ("nat", "route", "isolated", "open")
+
+
 def _libvirt_internal_bridges(ctx: Context, host: str) -> set[str]:
     """Bridges of libvirt NAT, routed or isolated networks: host-internal, no physical uplink."""
     return {
         n.bridge
         for n in ctx.deployment.networks
-        if n.host == host and n.bridge and n.forward_mode in ("nat", "route", "isolated", "open")
+        if n.host == host and n.bridge and n.forward_mode in GATEWAY_MODES
     }
 
 
@@ -179,7 +187,7 @@ def _gateway_networks(ctx: Context, host: str) -> dict[int, list[str]]:
         # an <interface type='bridge'> on the network's bridge is a port of it too
         if n.host != host or not n.bridge or not on & {("network", n.name), ("bridge", n.bridge)}:
             continue
-        if n.forward_mode not in ("nat", "route", "isolated", "open"):
+        if n.forward_mode not in GATEWAY_MODES:
             continue
         for a in n.host_addresses:
             try:
@@ -2024,6 +2032,13 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     f"there; fail: one does, which the guest of {_first(near_v)} reaches by "
                     "connecting to CID 2 on its port."
                 )
+            may = _unread_ways(
+                ctx, h, named, gateways, host_brs, vm_nets, bool(near_v) and not vf.known
+            )
+            unread = unread_ask(h, ", or ".join(may)) if may else None
+            if asks and unread is not None:
+                asks.append(unread[0])
+                questions.append(unread[1])
             if asks:
                 yield manual(
                     s,
@@ -2034,11 +2049,95 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 continue
             mgmt = [lst for lst, name in named if name is not None and not lst.loopback]
             note = f"; {scope.note}: {', '.join(local4)}" if local4 and scope.assumed else ""
-            yield passed(
+            outcome = passed(
                 s,
                 f"{len(mgmt)} management listener(s), none on a wildcard address{note}",
                 *f.sources,
             )
+            yield unread_peers(outcome, h, ", or ".join(may)) if may else outcome
+
+
+def _unread_ways(
+    ctx: Context,
+    h: Host,
+    named: list[tuple[Listener, str | None]],
+    gateways: dict[int, list[str]],
+    host_brs: dict[int, list[str]],
+    vm_nets: dict[str, str],
+    vsock_asked: bool,
+) -> list[str]:
+    """The ways a guest of host `h` whose definition was not read (unread_peers) may reach one
+    of its management listeners `named` that HVA-210 credits because no VM read reaches it
+    (R30D-1): on the loopback (unread_reach), on AF_VSOCK bound to any CID or CID 2 (a vsock
+    device, R21V-2), and on another host address through a libvirt network or host bridge
+    holding a host address that no VM read is on (R21N-1, R23N-1: `gateways` and `host_brs`
+    are those some VM read is on; `vm_nets` the networks' host addresses) unless the input
+    firewall drops by default and accepts nothing. `vsock_asked`: the host's AF_VSOCK listeners
+    are not known and asked already (beside a vsock guest read)."""
+    ssh_ports = sshd_ports(h)
+    may: list[str] = []
+    loop = sorted({f"{name} on {lst.address}" for lst, name in named if name and lst.loopback})
+    if loop:
+        may.append(unread_reach(", ".join(loop[:8])))
+    vf = h.facts.vsock_listeners
+    vsock = sorted(
+        {
+            f"{name} (vsock/{lst.port})"
+            for lst in (vf.get() if vf.known else ())
+            if lst.address in ("*", "2")
+            and lst.protocol == "vsock"
+            and (name := _management_listener(lst, ssh_ports)) is not None
+        }
+    )
+    if vsock:
+        may.append(
+            "have a vsock device, whose guest connects to the host (CID 2) on AF_VSOCK, where "
+            f"{', '.join(vsock[:8])} listen"
+        )
+    elif not vf.known and not vsock_asked:
+        may.append(
+            "have a vsock device, whose guest connects to the host (CID 2) on any AF_VSOCK "
+            f"listener, and the host's are not known ({vf.reason or vf.state.value})"
+        )
+    policy, accepts = h.facts.firewall_input_policy, h.facts.firewall_accepts
+    if policy.known and policy.get() == "drop" and accepts.known and accepts.get() is False:
+        return may
+    # the networks and host bridges holding a host address that no VM read is on
+    ways: dict[int, list[str]] = {}
+    for n in ctx.deployment.networks:
+        if n.host != h.name or not n.bridge or n.forward_mode not in GATEWAY_MODES:
+            continue
+        for a in n.host_addresses:
+            way = f"{n.name} ({n.bridge}, {a})"
+            version = _address_version(a)
+            if version is not None and way not in gateways.get(version, []):
+                ways.setdefault(version, []).append(f"libvirt network {way}")
+    if h.facts.bridges.known and h.facts.addresses.known:
+        internal = _libvirt_internal_bridges(ctx, h.name)
+        for b in sorted(h.facts.bridges.get()):
+            for a in h.facts.addresses.get().get(b, ()) if b not in internal else ():
+                version = _address_version(a)
+                if version is not None and f"{b} ({a})" not in host_brs.get(version, []):
+                    ways.setdefault(version, []).append(f"host bridge {b} ({a})")
+    through = sorted(
+        {
+            f"{name} on {lst.address}"
+            for lst, name in named
+            if name is not None
+            and not lst.loopback
+            and _address_version(lst.address) in ways
+            and lst.address.strip("[]") not in vm_nets
+            and not is_every_address(lst.address)
+        }
+    )
+    if through:
+        on = sorted({w for v, ws in ways.items() for w in ws})
+        may.append(
+            f"be on {', '.join(on[:5])}, through which its guest reaches every host address "
+            f"(Linux takes a packet for any of its addresses on whatever interface it arrives), "
+            f"{', '.join(through[:8])} among them"
+        )
+    return may
 
 
 @check(

@@ -1,0 +1,215 @@
+"""Red-team round 30 probes: VM domain XML and the checks that compare VMs (rt30dom)
+
+Harness: as round 29's (tests/test_redteam29_domain_probes.py): the hardened Debian host
+replay (conftest HARDENED_HOST, AppArmor), collected with the real LibvirtCollector from a
+test-driver node holding web01 and marked as the QEMU driver's (conftest from_qemu_driver), then
+told what a real daemon refused: a domain whose virDomainGetXMLDesc was refused (collect/
+libvirt.py `_domains`: failed, a collection error, no index entry), and a running domain's
+persistent definition whose read failed (`_next_boot`: <uuid>.next.xml failed).
+
+Findings:
+
+Held (kept as tests):
+
+Probed by script, not kept (the verdict was right):
+
+Tally:
+
+Leads left:
+"""
+
+from __future__ import annotations
+
+import time
+import uuid as uuidlib
+from pathlib import Path
+
+from conftest import (
+    HARDENED_HOST,
+    NFT_DROP,
+    QEMU_NS_URI,
+    ReplayRunner,
+    _replay_secmodel,
+    domain_xml,
+    from_qemu_driver,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import BundleWriter
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import Assessment
+from test_loop17_probes import REDIS_127, RELAY_127, _vnc_127
+from test_redteam21_net_probes import NAT, _with_ssh_rule
+
+REFUSED_UUID = "7d3b1c2a-0000-4000-8000-0000000000aa"
+REFUSED = "access denied: 'domain' read-secure"
+UNREAD = (
+    f"domain {REFUSED_UUID} (libvirt/domains/{REFUSED_UUID}.xml: collection failed ({REFUSED}))"
+)
+WEB01 = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, "web01"))
+
+
+def _scan(
+    tmp_path: Path,
+    body: str = "",
+    *,
+    refused: bool = False,
+    host: dict[str, object] | None = None,
+    others: tuple[str, ...] = (),
+    networks: tuple[str, ...] = (),
+    next_failed: tuple[str, ...] = (),
+    web01: str | None = None,
+    edit: tuple[str, str] | None = None,
+) -> Assessment:
+    """The hardened host with web01 (`body`, or the whole definition `web01`) and `others` (a
+    name, or a whole definition), collected by the real collector as a QEMU-driver daemon's;
+    `refused` adds a domain whose XML the daemon refused, `next_failed` names the domains whose
+    persistent definition's read failed, each recorded as collect/libvirt.py records it; `edit`
+    (old, new) rewrites web01's collected XML as a QEMU-driver daemon reports it (the test driver
+    of libvirt 9.0 drops <qemu:commandline>)."""
+    uri = write_node(
+        tmp_path / f"node-{time.monotonic_ns()}.xml",
+        [web01 or domain_xml("web01", body), *(o if "<" in o else domain_xml(o) for o in others)],
+        networks,
+    )
+    writer = BundleWriter(
+        tmp_path / f"b-{time.monotonic_ns()}",
+        target="qemu+ssh://root@hv1/system",
+        platform="kvm-libvirt",
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    if edit is not None:
+        path = f"libvirt/domains/{WEB01}.xml"
+        text = writer.files.pop(path).decode()
+        writer.entries.pop(path)
+        assert writer.root is not None and edit[0] in text
+        (writer.root / path).unlink()
+        writer.add(path, text.replace(*edit).encode(), origin="virDomainGetXMLDesc")
+    if refused:
+        path = f"libvirt/domains/{REFUSED_UUID}.xml"
+        writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=REFUSED)
+        writer.error(f"domain {REFUSED_UUID}: {REFUSED}")
+    for name in next_failed:
+        uid = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name))
+        path = f"libvirt/domains/{uid}.next.xml"
+        writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason="timed out")
+        writer.error(f"domain {uid}: persistent definition: timed out")
+    writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
+    from_qemu_driver(writer, uri)
+    _replay_secmodel(writer, "apparmor")
+    HostCollector(ReplayRunner(dict(host or HARDENED_HOST))).collect(writer)
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def _question(a: Assessment, check: str, subject: str) -> str | None:
+    return next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == check and r.outcome.subject.name == subject
+    )
+
+
+# --- R30D-1: the loopback rule of the host checks beside a guest not read ---------------------
+
+REACH = (
+    "(user-mode networking, QEMU's slirp or passt, connects its guest to the host's 127.0.0.1 "
+    "and ::1; a TCP or UDP character device or socket tunnel to any loopback port)"
+)
+NOT_COMPARED = "not compared with the guests whose definition was not read, any of which may"
+
+
+def test_unapproved_loopback_listener_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-1, HVA-033. redis-server on 127.0.0.1:6379 passed as local because no VM read has
+    user-mode networking (R17-6) or a character device dialling it (VL18-3); the refused
+    domain may have either."""
+    host = dict(HARDENED_HOST, listeners=REDIS_127)
+    a = _scan(tmp_path, refused=True, host=host)
+    assert outcomes(a, "HVA-033") == {"hv1": "manual"}
+    assert messages(a, "HVA-033")["hv1"] == (
+        f"1 non-loopback listener(s), all approved; {NOT_COMPARED} reach redis-server "
+        f"(tcp/6379) on 127.0.0.1 {REACH}: {UNREAD}"
+    )
+    assert _question(a, "HVA-033", "hv1") == (
+        "Does none of the guests of host hv1 whose definition the scan did not read reach "
+        f"redis-server (tcp/6379) on 127.0.0.1 {REACH}? Evidence: `virsh dumpxml "
+        "--security-info <uuid>` of each of them on host hv1, run by an account the daemon "
+        "lets read it (polkit `domain:read-secure` where the polkit access driver is on). "
+        "Pass: yes, none does; fail: one does."
+    )
+    assert outcomes(_scan(tmp_path, host=host), "HVA-033") == {"hv1": "pass"}
+
+
+def test_api_relay_on_loopback_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-1, HVA-030. socat relays libvirt's read-write socket onto 127.0.0.1:16600: the
+    refused domain's guest may reach it (R17-7), and with it every VM's API."""
+    host = dict(HARDENED_HOST, **RELAY_127)
+    a = _scan(tmp_path, refused=True, host=host)
+    assert outcomes(a, "HVA-030") == {"hv1": "manual"}
+    assert messages(a, "HVA-030")["hv1"] == (
+        f"libvirt listens on local UNIX sockets only; {NOT_COMPARED} reach socat (pid 991) "
+        f"relaying /run/libvirt/libvirt-sock on TCP 127.0.0.1:16600 {REACH}: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, host=host), "HVA-030") == {"hv1": "pass"}
+    # no relay: nothing a guest reaches, the pass stands beside the refused domain
+    assert outcomes(_scan(tmp_path, refused=True), "HVA-030") == {"hv1": "pass"}
+
+
+def test_management_listener_on_loopback_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-1, HVA-210. A VNC server on 127.0.0.1:5900 (R17-9) beside the refused domain."""
+    host = dict(HARDENED_HOST, listeners=_vnc_127(1300))
+    a = _scan(tmp_path, refused=True, host=host)
+    assert outcomes(a, "HVA-210") == {"hv1": "manual"}
+    assert messages(a, "HVA-210")["hv1"] == (
+        f"1 management listener(s), none on a wildcard address; {NOT_COMPARED} reach "
+        f"qemu-system-x86 (tcp/5900) on 127.0.0.1 {REACH}: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, host=host), "HVA-210") == {"hv1": "pass"}
+    assert outcomes(_scan(tmp_path, refused=True), "HVA-210") == {"hv1": "pass"}
+
+
+#: web01 waiting for a migration stream on 127.0.0.1 at each start, as a QEMU-driver daemon
+#: reports its <qemu:commandline>
+INCOMING = (
+    "</domain>",
+    f"<qemu:commandline xmlns:qemu='{QEMU_NS_URI}'><qemu:arg value='-incoming'/>"
+    "<qemu:arg value='tcp:127.0.0.1:4444'/></qemu:commandline></domain>",
+)
+
+
+def test_raw_incoming_on_loopback_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-1, HVA-036. web01's raw `-incoming tcp:127.0.0.1:4444` waits for a migration stream
+    at each start (R17-8): the refused domain's user-mode guest may send it first."""
+    a = _scan(tmp_path, refused=True, edit=INCOMING)
+    assert outcomes(a, "HVA-036") == {"hv1": "manual"}
+    assert messages(a, "HVA-036")["hv1"] == (
+        "migration_address = 10.0.1.10, migrate_tls_x509_verify = 1; "
+        f"{NOT_COMPARED} have user-mode networking (QEMU's slirp or passt), whose guest "
+        "reaches the host's 127.0.0.1 and ::1 and can send the state an incoming VM runs to "
+        f"VM web01's QEMU argument -incoming tcp:127.0.0.1:4444 on 127.0.0.1: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, edit=INCOMING), "HVA-036") == {"hv1": "pass"}
+    assert outcomes(_scan(tmp_path, refused=True), "HVA-036") == {"hv1": "pass"}
+
+
+def test_gateway_network_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-1, HVA-210. NAT network default holds the host address 192.168.122.1 and no VM read
+    is on it; the input chain accepts tcp/22. A guest on it reaches sshd on 10.0.0.10 through
+    its gateway (R21N-1): the refused domain may be that guest. A drop-by-default chain with no
+    rule (the hardened host's) keeps the pass beside it (nothing arrives)."""
+    host = dict(HARDENED_HOST, **{"nft-ruleset": (_with_ssh_rule(NFT_DROP), 0)})
+    a = _scan(tmp_path, refused=True, host=host, networks=(NAT,))
+    assert outcomes(a, "HVA-210") == {"hv1": "manual"}
+    assert messages(a, "HVA-210")["hv1"] == (
+        f"1 management listener(s), none on a wildcard address; {NOT_COMPARED} be on libvirt "
+        "network default (virbr0, 192.168.122.1), through which its guest reaches every host "
+        "address (Linux takes a packet for any of its addresses on whatever interface it "
+        f"arrives), sshd (tcp/22) on 10.0.0.10 among them: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, host=host, networks=(NAT,)), "HVA-210") == {"hv1": "pass"}
+    held = _scan(tmp_path, refused=True, networks=(NAT,))
+    assert outcomes(held, "HVA-210") == {"hv1": "pass"}
