@@ -213,3 +213,28 @@ def test_gateway_network_beside_a_refused_domain(tmp_path: Path) -> None:
     assert outcomes(_scan(tmp_path, host=host, networks=(NAT,)), "HVA-210") == {"hv1": "pass"}
     held = _scan(tmp_path, refused=True, networks=(NAT,))
     assert outcomes(held, "HVA-210") == {"hv1": "pass"}
+
+
+# --- R30D-2: HVA-211 beside a guest not read ------------------------------------------------
+
+
+def test_management_nic_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-2, HVA-211. The host's management address is on eno3; a VM attached to eno3 by
+    macvtap shares its segment (web01 so attached fails). "no host address on a bridge with VM
+    ports" compared the VMs read only: the refused domain may be so attached (a stopped one
+    has no port for the bridge listing to show)."""
+    a = _scan(tmp_path, refused=True)
+    assert outcomes(a, "HVA-211") == {"hv1": "manual"}
+    assert messages(a, "HVA-211")["hv1"] == (
+        f"no host address on a bridge with VM ports; {NOT_COMPARED} attach to a bridge or NIC "
+        "holding a host address (eno3 (10.0.0.10)): an <interface type='bridge'> or 'direct' "
+        f"(macvtap), a network forwarding to it, or an SR-IOV VF of it: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path), "HVA-211") == {"hv1": "pass"}
+    macvtap = (
+        "<devices><interface type='direct'><mac address='52:54:00:30:00:01'/>"
+        "<source dev='eno3' mode='vepa'/><model type='virtio'/></interface></devices>"
+    )
+    assert messages(_scan(tmp_path, macvtap), "HVA-211") == {
+        "hv1": "host address on NIC(s) VMs attach to by macvtap: eno3 (10.0.0.10; VMs: web01)"
+    }

@@ -2424,6 +2424,22 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                     "Pass: yes, each VF's PF holds no host address; fail: a VF's PF holds one "
                     "(the guest shares the management NIC's port)."
                 )
+            # a guest not read may attach to a device holding a host address: credited as no
+            # VM read does (R30D-2)
+            holding = sorted(
+                f"{d} ({', '.join(a)})"
+                for d, a in held.items()
+                if a and d != "lo" and d not in internal
+            )
+            may = (
+                f"attach to a bridge or NIC holding a host address ({', '.join(holding[:6])}"
+                f"{' and more' if len(holding) > 6 else ''}): an <interface type='bridge'> or "
+                "'direct' (macvtap), a network forwarding to it, or an SR-IOV VF of it"
+            )
+            unread = unread_ask(h, may) if holding else None
+            if asks and unread is not None:
+                asks.append(unread[0])
+                questions.append(unread[1])
             if asks:
                 yield manual(
                     s,
@@ -2434,9 +2450,10 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                     question=joint_question(questions),
                 )
                 continue
-            yield passed(
+            outcome = passed(
                 s, "no host address on a bridge with VM ports", *bridges.sources, *addrs.sources
             )
+            yield unread_peers(outcome, h, may) if holding else outcome
 
 
 def _port_addresses(
