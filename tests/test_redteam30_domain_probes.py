@@ -37,10 +37,11 @@ from conftest import (
     run_assessment,
     write_node,
 )
-from hvaudit.bundle import BundleWriter
+from hvaudit.bundle import BundleWriter, dump_json
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.engine import Assessment
+from test_checks_vm import NWFILTERS
 from test_loop17_probes import REDIS_127, RELAY_127, _vnc_127
 from test_redteam21_net_probes import NAT, _with_ssh_rule
 
@@ -63,13 +64,15 @@ def _scan(
     next_failed: tuple[str, ...] = (),
     web01: str | None = None,
     edit: tuple[str, str] | None = None,
+    filters: bool = False,
 ) -> Assessment:
     """The hardened host with web01 (`body`, or the whole definition `web01`) and `others` (a
     name, or a whole definition), collected by the real collector as a QEMU-driver daemon's;
     `refused` adds a domain whose XML the daemon refused, `next_failed` names the domains whose
     persistent definition's read failed, each recorded as collect/libvirt.py records it; `edit`
     (old, new) rewrites web01's collected XML as a QEMU-driver daemon reports it (the test driver
-    of libvirt 9.0 drops <qemu:commandline>)."""
+    of libvirt 9.0 drops <qemu:commandline>); `filters` gives the daemon libvirt's stock network
+    filters (tests/test_checks_vm NWFILTERS; the test driver has no nwfilter driver)."""
     uri = write_node(
         tmp_path / f"node-{time.monotonic_ns()}.xml",
         [web01 or domain_xml("web01", body), *(o if "<" in o else domain_xml(o) for o in others)],
@@ -88,6 +91,14 @@ def _scan(
         assert writer.root is not None and edit[0] in text
         (writer.root / path).unlink()
         writer.add(path, text.replace(*edit).encode(), origin="virDomainGetXMLDesc")
+    if filters:
+        del writer.entries["libvirt/nwfilters/index.json"]
+        index = []
+        for i, (fname, xml) in enumerate(NWFILTERS.items()):
+            path = f"libvirt/nwfilters/{i:05d}-{fname}.xml"
+            writer.add(path, xml.encode(), origin="virConnectListAllNWFilters XMLDesc")
+            index.append({"name": fname, "file": path})
+        writer.add("libvirt/nwfilters/index.json", dump_json({"nwfilters": index}), origin="test")
     if refused:
         path = f"libvirt/domains/{REFUSED_UUID}.xml"
         writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=REFUSED)
@@ -238,3 +249,48 @@ def test_management_nic_beside_a_refused_domain(tmp_path: Path) -> None:
     assert messages(_scan(tmp_path, macvtap), "HVA-211") == {
         "hv1": "host address on NIC(s) VMs attach to by macvtap: eno3 (10.0.0.10; VMs: web01)"
     }
+
+
+# --- R30D-3: HVA-191 and HVA-197 (peers: interfaces) beside a guest not read -----------------
+
+FILTERED = (
+    "<devices><interface type='network'><mac address='52:54:00:30:00:02'/><source "
+    "network='default'/><model type='virtio'/><filterref filter='clean-traffic'><parameter "
+    "name='IP' value='192.168.122.10'/></filterref></interface></devices>"
+)
+
+
+def test_filtered_interface_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-3, HVA-191. clean-traffic checks each frame against the interface's own $MAC and
+    $IP, so two interfaces holding one on a segment each send as the other (R17N-1): the pass
+    compared web01's MAC and IP with the VMs read only."""
+    a = _scan(tmp_path, FILTERED, refused=True, networks=(NAT,), filters=True)
+    assert outcomes(a, "HVA-191") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-191")["web01"] == (
+        f"1 interface(s) filtered by clean-traffic; {NOT_COMPARED} have an interface holding "
+        "52:54:00:30:00:02 or 192.168.122.10 on virbr0 (the MAC or IP address of an interface "
+        "of this VM on that segment, which its filter admits as each one's own source, so each "
+        f"can send as the other): {UNREAD}"
+    )
+    read = _scan(tmp_path, FILTERED, networks=(NAT,), filters=True)
+    assert outcomes(read, "HVA-191") == {"web01": "pass"}
+
+
+ISOLATED = (
+    "<devices><interface type='bridge'><mac address='52:54:00:30:00:03'/><source bridge='br0'/>"
+    "<model type='virtio'/><port isolated='yes'/></interface></devices>"
+)
+
+
+def test_isolated_port_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-3, HVA-197. An isolated port still exchanges frames with a port of the same bridge
+    that is not isolated (Linux commit 7d850abd5f4e): the refused domain may have one on br0
+    (a stopped one has no port the bridge listing shows)."""
+    a = _scan(tmp_path, ISOLATED, refused=True)
+    assert outcomes(a, "HVA-197") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-197")["web01"] == (
+        f"1 bridge port(s) isolated (<port isolated='yes'/>); {NOT_COMPARED} have a port on "
+        "bridge(s) br0 without isolation (a stopped guest's port is in no listing of the bridge "
+        f"until it starts), with which this VM's isolated port(s) exchange frames: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, ISOLATED), "HVA-197") == {"web01": "pass"}

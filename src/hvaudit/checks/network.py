@@ -348,6 +348,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         unbound_unread: list[str] = []  # ports whose binding the evidence does not show (R29N-5)
         rebound: list[str] = []  # ports bound to another filter that may stop spoofing (R30N-2)
         rebound_ports: list[str] = []
+        compared: list[str] = []  # addresses on a segment no other VM read holds (R30D-3)
         for i in nics:
             refs.extend(i.spoofing.sources or (i.source_ref,))
             nic = i.mac or i.source
@@ -453,6 +454,15 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 )
             else:
                 fine.append(p.via)
+                # compared with the VMs read only (R30D-3)
+                if seg := _seg_key(v.host, i, bridges, hosts):
+                    libvirt = hosts[v.host].platform == "kvm-libvirt"  # $MAC is libvirt's
+                    held = [
+                        *([i.mac.lower()] if i.mac and libvirt else []),
+                        *_own_ips(i, hosts[v.host]),
+                    ]
+                    if held:
+                        compared.append(f"{' or '.join(held)} on {seg}")
         refs = list(dict.fromkeys(refs or [v.source]))
         cannot = "/".join(sorted({k for p in beyond for k in p.beyond})).upper()
         bad += [
@@ -592,8 +602,21 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 "`virsh nwfilter-binding-delete`), so nothing stops spoofing there.",
             )
         else:
-            yield passed(
+            outcome = passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
+            )
+            # a guest not read may hold the same address on the segment: the filter checks
+            # frames against each interface's own $MAC and $IP, so each can send as the other
+            yield (
+                unread_peers(
+                    outcome,
+                    hosts[v.host],
+                    f"have an interface holding {'; '.join(compared[:4])} (the MAC or IP address "
+                    "of an interface of this VM on that segment, which its filter admits as each "
+                    "one's own source, so each can send as the other)",
+                )
+                if compared
+                else outcome
             )
 
 
@@ -3141,7 +3164,16 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         elif not open_:
             pve = any(h.name == v.host and h.proxmox for h in ctx.deployment.hosts)
             how = "SDN VNet isolate-ports" if pve else "<port isolated='yes'/>"
-            yield passed(s, f"{len(ports)} bridge port(s) isolated ({how})", *refs)
+            outcome = passed(s, f"{len(ports)} bridge port(s) isolated ({how})", *refs)
+            # compared with the VMs read only (R30D-3)
+            bridges = ", ".join(sorted({b for _, _, _, b in ports}))
+            yield unread_peers(
+                outcome,
+                hosts[v.host],
+                f"have a port on bridge(s) {bridges} without isolation (a stopped guest's "
+                "port is in no listing of the bridge until it starts), with which this VM's "
+                "isolated port(s) exchange frames",
+            )
         else:
             where = ", ".join(f"{mac} on {br or 'its bridge'}" for mac, br in open_)
             yield manual(s, f"port(s) not isolated: {where}", *refs, question=EAST_WEST_NEED)
