@@ -294,3 +294,77 @@ def test_isolated_port_beside_a_refused_domain(tmp_path: Path) -> None:
         f"until it starts), with which this VM's isolated port(s) exchange frames: {UNREAD}"
     )
     assert outcomes(_scan(tmp_path, ISOLATED), "HVA-197") == {"web01": "pass"}
+
+
+# --- R30D-4: HVA-061 and HVA-091, "all VMs" and "no other VM" counted the VMs read ------------
+
+KSM_ON = {"/sys/kernel/mm/ksm/run": "1\n"}
+NOSHARE = "<memoryBacking><nosharepages/></memoryBacking>"
+
+
+def test_ksm_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-4, HVA-061. KSM runs and web01 opts out (<nosharepages/>): "all 1 running or
+    autostart VM(s) opt out" counted the VMs read; the refused domain may run without the
+    opt-out (a VM without it fails: R8-4's rule)."""
+    host = dict(HARDENED_HOST, **KSM_ON)
+    a = _scan(tmp_path, NOSHARE, refused=True, host=host)
+    assert outcomes(a, "HVA-061") == {"hv1": "manual"}
+    assert messages(a, "HVA-061")["hv1"] == (
+        "KSM runs, but all 1 running or autostart VM(s) opt out (<nosharepages/>); "
+        f"{NOT_COMPARED} run or start with the host without opting out of page merging (no "
+        f"<nosharepages/>, no huge pages), so that KSM merges its memory: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, NOSHARE, host=host), "HVA-061") == {"hv1": "pass"}
+    assert outcomes(_scan(tmp_path, refused=True, host=host), "HVA-061") == {"hv1": "fail"}
+
+
+RT = (
+    "<cputune><vcpupin vcpu='0' cpuset='2'/><vcpupin vcpu='1' cpuset='3'/><emulatorpin "
+    "cpuset='0-1'/><vcpusched vcpus='0-1' scheduler='fifo' priority='1'/></cputune>"
+)
+RT_PINNED = (
+    "real-time scheduling: vcpus 0 fifo (<vcpusched>), vcpus 1 fifo (<vcpusched>); pinned to "
+    "host CPU(s) 2-3, used by no other thread of this or another running or autostart VM"
+)
+RT_MAY = (
+    "run a thread on host CPU(s) 2-3 (a vCPU, emulator or I/O thread pinned there, or one not "
+    "pinned where isolcpus does not cover them), which this VM's real-time threads pre-empt"
+)
+
+
+def test_reserved_realtime_cpus_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-4, HVA-091. Real-time vCPUs pinned to host CPUs 2-3 pass where isolcpus covers
+    them and no other VM may use them (VL17-2); the refused domain may be pinned there. Without
+    isolcpus the question about the host's tasks is joined with the one about the refused
+    domain (R30D-5): a "yes" to the first alone passed it."""
+    rt = domain_xml("web01", RT, vcpus=2)
+    iso = dict(
+        HARDENED_HOST,
+        **{
+            "/proc/cmdline": "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro "
+            "quiet isolcpus=2-3\n"
+        },
+    )
+    a = _scan(tmp_path, refused=True, host=iso, web01=rt)
+    assert outcomes(a, "HVA-091") == {"web01": "manual", REFUSED_UUID: "error"}
+    assert messages(a, "HVA-091")["web01"] == (
+        f"{RT_PINNED}, isolated from the host's scheduler (isolcpus); {NOT_COMPARED} "
+        f"{RT_MAY}: {UNREAD}"
+    )
+    assert outcomes(_scan(tmp_path, host=iso, web01=rt), "HVA-091") == {"web01": "pass"}
+    b = _scan(tmp_path, refused=True, web01=rt)
+    assert messages(b, "HVA-091")["web01"] == (
+        f"{RT_PINNED}; isolcpus on its kernel command line covers none of them; {NOT_COMPARED} "
+        f"{RT_MAY}: {UNREAD}"
+    )
+    assert _question(b, "HVA-091", "web01") == (
+        "Does host hv1 keep its own tasks and kernel threads off host CPU(s) 2-3, and does none "
+        "of the guests of host hv1 whose definition the scan did not read "
+        f"{RT_MAY}? Evidence: isolcpus= (and nohz_full=) in /proc/cmdline on hv1, or the "
+        "CPUAffinity= of systemd's system.conf and the tuned profile (cpu-partitioning, "
+        "realtime-virtual-host); `virsh dumpxml --security-info <uuid>` of each of them on host "
+        "hv1, run by an account the daemon lets read it (polkit `domain:read-secure` where the "
+        "polkit access driver is on). Pass: yes, those CPUs are reserved for the VM's real-time "
+        "threads, and none does; fail: host tasks share them, and the real-time threads can "
+        "starve them, or one does."
+    )

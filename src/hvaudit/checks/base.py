@@ -430,15 +430,21 @@ def unread_peers(o: Outcome, h: Host, may: str) -> Outcome:
     whose configuration was not read, R27P-1) or the node's guest list may leave some out (the
     API token's view, R28P-1): the comparison left them out, so the pass is a question whether
     none of them `may` (a verb phrase: "hold ...", "open ..."). So is a pass beside a running
-    domain whose persistent definition, what it starts from next, was not read (R29D-6). Any
-    other outcome stands (R29D-1); a host check that joins several open conditions in one
-    question adds unread_ask's part to them instead (R21Q-1, R30D-1)."""
-    if o.status is not Status.PASS:
+    domain whose persistent definition, what it starts from next, was not read (R29D-6). A
+    question of the same subject, whose "yes" would pass it with the comparison unasked, is
+    joined with it into one (joint_question, R21Q-1; R30D-5). A fail, an error or an n/a stands
+    (R29D-1); a host check that joins several open conditions adds unread_ask's part to them
+    (R30D-1)."""
+    if o.status not in (Status.PASS, Status.MANUAL) or (
+        o.status is Status.MANUAL and not o.question
+    ):
         return o
     ask = unread_ask(h, may, o.subject.id)
     if ask is None:
         return o
     part, question = ask
+    if o.status is Status.MANUAL and o.question:
+        question = joint_question([o.question, question])
     return manual(o.subject, f"{o.message}; {part}", *o.evidence, question=question)
 
 

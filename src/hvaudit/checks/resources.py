@@ -27,6 +27,7 @@ from hvaudit.checks.base import (
     passed,
     raw_arguments_unseen,
     unknown,
+    unread_peers,
     vm_subject,
 )
 from hvaudit.checks.base import unread_guests as _unread_guests
@@ -439,7 +440,7 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
                 if boot
                 else f"KSM keeps {kept.get()} merged page(s)"
             )
-            yield passed(
+            outcome = passed(
                 s,
                 f"{who}, but all {len(vms)} running or autostart VM(s) opt out (<nosharepages/>)"
                 if not any(v.hugepage_backed for v in vms)
@@ -447,6 +448,13 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
                 "(<nosharepages/>) or are backed by huge pages, which KSM never merges",
                 *refs,
                 *(v.source for v in vms[:8]),
+            )
+            # "all" counted the VMs read only (R30D-4)
+            yield unread_peers(
+                outcome,
+                h,
+                "run or start with the host without opting out of page merging (no "
+                "<nosharepages/>, no huge pages), so that KSM merges its memory",
             )
 
 
@@ -1365,13 +1373,23 @@ def _reserved_realtime(ctx: Context, v: Vm, h: Host) -> Outcome:
         f"{said}; pinned to host CPU(s) {_cpus(rt)}, used by no other thread of this or another "
         "running or autostart VM"
     )
+    # "no other VM" counted the VMs read only (R30D-4)
+    may = (
+        f"run a thread on host CPU(s) {_cpus(rt)} (a vCPU, emulator or I/O thread pinned there, "
+        "or one not pinned where isolcpus does not cover them), which this VM's real-time "
+        "threads pre-empt"
+    )
     iso = _isolated(h)
     if isinstance(iso, frozenset) and rt <= iso:
-        return passed(
-            s,
-            f"{pinned}, isolated from the host's scheduler (isolcpus)",
-            v.source,
-            *h.facts.kernel_cmdline.sources,
+        return unread_peers(
+            passed(
+                s,
+                f"{pinned}, isolated from the host's scheduler (isolcpus)",
+                v.source,
+                *h.facts.kernel_cmdline.sources,
+            ),
+            h,
+            may,
         )
     seen = (
         iso
@@ -1380,15 +1398,19 @@ def _reserved_realtime(ctx: Context, v: Vm, h: Host) -> Outcome:
         if iso is not None
         else "its kernel command line was not read"
     )
-    return manual(
-        s,
-        f"{pinned}; {seen}",
-        v.source,
-        question=f"Does host {h.name} keep its own tasks and kernel threads off host CPU(s) "
-        f"{_cpus(rt)}? Evidence: isolcpus= (and nohz_full=) in /proc/cmdline on {h.name}, or "
-        "the CPUAffinity= of systemd's system.conf and the tuned profile (cpu-partitioning, "
-        "realtime-virtual-host). Pass: yes, those CPUs are reserved for the VM's real-time "
-        "threads; fail: host tasks share them, and the real-time threads can starve them.",
+    return unread_peers(
+        manual(
+            s,
+            f"{pinned}; {seen}",
+            v.source,
+            question=f"Does host {h.name} keep its own tasks and kernel threads off host CPU(s) "
+            f"{_cpus(rt)}? Evidence: isolcpus= (and nohz_full=) in /proc/cmdline on {h.name}, or "
+            "the CPUAffinity= of systemd's system.conf and the tuned profile (cpu-partitioning, "
+            "realtime-virtual-host). Pass: yes, those CPUs are reserved for the VM's real-time "
+            "threads; fail: host tasks share them, and the real-time threads can starve them.",
+        ),
+        h,
+        may,
     )
 
 
