@@ -198,13 +198,52 @@ def test_raw_incoming_on_loopback_beside_a_refused_domain(tmp_path: Path) -> Non
     a = _scan(tmp_path, refused=True, edit=INCOMING)
     assert outcomes(a, "HVA-036") == {"hv1": "manual"}
     assert messages(a, "HVA-036")["hv1"] == (
-        "migration_address = 10.0.1.10, migrate_tls_x509_verify = 1; "
-        f"{NOT_COMPARED} have user-mode networking (QEMU's slirp or passt), whose guest "
+        f"migration_address = 10.0.1.10, migrate_tls_x509_verify = 1; {NOT_COMPARED} "
+        f"{RAW_INCOMING}, or have user-mode networking (QEMU's slirp or passt), whose guest "
         "reaches the host's 127.0.0.1 and ::1 and can send the state an incoming VM runs to "
         f"VM web01's QEMU argument -incoming tcp:127.0.0.1:4444 on 127.0.0.1: {UNREAD}"
     )
     assert outcomes(_scan(tmp_path, edit=INCOMING), "HVA-036") == {"hv1": "pass"}
-    assert outcomes(_scan(tmp_path, refused=True), "HVA-036") == {"hv1": "pass"}
+
+
+RAW_INCOMING = (
+    "have raw QEMU arguments (<qemu:commandline>) that make its QEMU wait for a migration "
+    "stream (-incoming) on every address or another network"
+)
+
+
+def test_host_judged_by_its_vms_beside_a_refused_domain(tmp_path: Path) -> None:
+    """R30D-6, HVA-036, HVA-042, HVA-215. Host checks that fail a host for what one of its VMs'
+    definitions holds passed it for the VMs read: a raw `-incoming tcp:0.0.0.0:4444` (HVA-036,
+    R17-8's rule), a static DAC label +0:+0 that runs a stopped VM's QEMU as root at its start
+    (HVA-042; a running one's QEMU is in the process list), a raw `-chardev file` or an
+    <audio type='file'> outside virtlogd (HVA-215, R24M-2). The refused domain may hold any."""
+    a = _scan(tmp_path, refused=True)
+    assert {c: outcomes(a, c) for c in ("HVA-036", "HVA-042", "HVA-215")} == {
+        "HVA-036": {"hv1": "manual"},
+        "HVA-042": {"hv1": "manual"},
+        "HVA-215": {"hv1": "manual"},
+    }
+    assert messages(a, "HVA-036")["hv1"] == (
+        f"migration_address = 10.0.1.10, migrate_tls_x509_verify = 1; {NOT_COMPARED} "
+        f"{RAW_INCOMING}: {UNREAD}"
+    )
+    assert messages(a, "HVA-042")["hv1"] == (
+        f"1 running QEMU process(es), as libvirt+; {NOT_COMPARED} start with a static DAC "
+        "label of uid 0, gid 0 or group disk (<seclabel model='dac'>), whose QEMU then runs so "
+        f"whatever qemu.conf says: {UNREAD}"
+    )
+    assert messages(a, "HVA-215")["hv1"] == (
+        'stdio_handler = "logd" (default); virtlogd max_size 2097152 (default); '
+        f"{NOT_COMPARED} have raw QEMU arguments or an <audio type='file'> backend that write "
+        f"what its guest sends straight to a host file, outside virtlogd: {UNREAD}"
+    )
+    read = _scan(tmp_path)
+    assert {c: outcomes(read, c) for c in ("HVA-036", "HVA-042", "HVA-215")} == {
+        "HVA-036": {"hv1": "pass"},
+        "HVA-042": {"hv1": "pass"},
+        "HVA-215": {"hv1": "pass"},
+    }
 
 
 def test_gateway_network_beside_a_refused_domain(tmp_path: Path) -> None:

@@ -954,11 +954,15 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             )
         elif procs.known and procs.get():
             users = sorted({p.user for p in procs.get()})
-            yield passed(
-                s,
-                f"{len(procs.get())} running QEMU process(es), as {', '.join(users)}",
-                src,
-                *procs.sources,
+            yield _unread_dac(
+                passed(
+                    s,
+                    f"{len(procs.get())} running QEMU process(es), as {', '.join(users)}",
+                    src,
+                    *procs.sources,
+                ),
+                h,
+                bool(_swtpm_root(h, uids, gids)),
             )
         elif (
             user is not None
@@ -1010,17 +1014,23 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 ),
             )
         elif user is not None:
-            yield passed(s, f"qemu.conf sets user = {user}", src)
+            yield _unread_dac(
+                passed(s, f"qemu.conf sets user = {user}", src), h, bool(_swtpm_root(h, uids, gids))
+            )
         else:
             osr = h.facts.os_release
             distro = osr.get().get("ID", "") if osr.known else ""
             if distro in NON_ROOT_BUILDS:
-                yield passed(
-                    s,
-                    f"user unset: the {distro} build of libvirt defaults to a non-root "
-                    "user (no QEMU running to confirm)",
-                    src,
-                    *osr.sources,
+                yield _unread_dac(
+                    passed(
+                        s,
+                        f"user unset: the {distro} build of libvirt defaults to a non-root "
+                        "user (no QEMU running to confirm)",
+                        src,
+                        *osr.sources,
+                    ),
+                    h,
+                    bool(_swtpm_root(h, uids, gids)),
                 )
             else:
                 default_user: Fact[Any] = (
@@ -1031,6 +1041,20 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                     )
                 )
                 yield unknown(s, default_user, "QEMU processes run as a non-root user")
+
+
+def _unread_dac(o: Outcome, h: Host, swtpm_root: bool) -> Outcome:
+    """HVA-042's pass of host `h` beside a guest whose definition was not read (R30D-6): the
+    static DAC labels (_dac_root) and emulated TPMs it judged are the VMs read; such a guest
+    may hold a label that runs its QEMU as root, in group root or group disk at its start
+    (a running one's QEMU is in the process list), or, where `swtpm_root` (_swtpm_root: qemu.conf
+    runs swtpm as root), an emulated TPM whose swtpm runs as root."""
+    may = (
+        "start with a static DAC label of uid 0, gid 0 or group disk (<seclabel model='dac'>), "
+        "whose QEMU then runs so whatever qemu.conf says"
+        + (", or have an emulated TPM, whose swtpm runs as root here" if swtpm_root else "")
+    )
+    return unread_peers(o, h, may)
 
 
 @check(

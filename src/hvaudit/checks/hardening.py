@@ -351,19 +351,29 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                 + "".join(f"; {n}" for n in raw.notes),
                 *refs,
             )
-            # a guest not read may have user-mode networking: credited as no VM read has
-            # (R30D-1); libvirt refuses migration_address = 127.0.0.1 or ::1 (R25C-6)
-            yield (
-                unread_peers(
-                    outcome,
-                    h,
-                    "have user-mode networking (QEMU's slirp or passt), whose guest reaches "
-                    "the host's 127.0.0.1 and ::1 and can send the state an incoming VM runs "
-                    f"to {'; '.join(raw.reachable[:5])}",
-                )
-                if raw.reachable
-                else outcome
-            )
+            # a guest not read may wait for a stream itself, or have user-mode networking:
+            # credited as no VM read has (R30D-1, R30D-6); libvirt refuses migration_address =
+            # 127.0.0.1 or ::1 (R25C-6)
+            yield unread_peers(outcome, h, unread_incoming(raw))
+
+
+def unread_incoming(raw: RawMigration, args: str = "<qemu:commandline>") -> str:
+    """What a guest not read may do that HVA-036 (HVA-308: Proxmox VE's `args:`) fails where
+    it reads it (R30D-6): raw arguments `args` that make its QEMU wait for a migration stream
+    on every address or another network; and, beside a raw `-incoming` on 127.0.0.1 or ::1 of
+    a VM read (raw.reachable), user-mode networking, whose guest sends that VM its state
+    (R30D-1)."""
+    may = (
+        f"have raw QEMU arguments ({args}) that make its QEMU wait for a migration stream "
+        "(-incoming) on every address or another network"
+    )
+    if raw.reachable:
+        may += (
+            ", or have user-mode networking (QEMU's slirp or passt), whose guest reaches the "
+            "host's 127.0.0.1 and ::1 and can send the state an incoming VM runs to "
+            + "; ".join(raw.reachable[:5])
+        )
+    return may
 
 
 @dataclass
@@ -2116,11 +2126,17 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
                 msrc,
             )
         else:
-            yield passed(
-                s,
-                f"{shown}; virtlogd max_size {size}" + (" (default)" if msrc.default else ""),
-                src,
-                msrc,
+            # the raw arguments and audio backends judged are the VMs read (R30D-6)
+            yield unread_peers(
+                passed(
+                    s,
+                    f"{shown}; virtlogd max_size {size}" + (" (default)" if msrc.default else ""),
+                    src,
+                    msrc,
+                ),
+                h,
+                "have raw QEMU arguments or an <audio type='file'> backend that write what its "
+                "guest sends straight to a host file, outside virtlogd",
             )
 
 

@@ -8,6 +8,7 @@ runs unless `enable: 0`; a VM's firewall is off unless `enable: 1`; migration de
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import re
@@ -27,9 +28,10 @@ from hvaudit.checks.base import (
     not_applicable,
     passed,
     unknown,
+    unread_peers,
     vm_subject,
 )
-from hvaudit.checks.hardening import raw_migration_listeners
+from hvaudit.checks.hardening import raw_migration_listeners, unread_incoming
 from hvaudit.model import Container, Fact, FactState, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
@@ -2282,11 +2284,17 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 "the node's guests connect to.",
             )
         else:
-            yield passed(
-                s,
-                f"migration type secure{' (default)' if kind is None else ''}{net}{dropped}"
-                + "".join(f"; {n}" for n in raw.notes),
-                *refs,
+            # the raw `-incoming` judged are those of the guests read (R30D-6); this check does
+            # not apply the user-mode rule to them (raw.reachable left out)
+            yield unread_peers(
+                passed(
+                    s,
+                    f"migration type secure{' (default)' if kind is None else ''}{net}{dropped}"
+                    + "".join(f"; {n}" for n in raw.notes),
+                    *refs,
+                ),
+                h,
+                unread_incoming(dataclasses.replace(raw, reachable=[]), "args:"),
             )
 
 
