@@ -407,3 +407,38 @@ def test_reserved_realtime_cpus_beside_a_refused_domain(tmp_path: Path) -> None:
         "threads, and none does; fail: host tasks share them, and the real-time threads can "
         "starve them, or one does."
     )
+
+
+# --- R30D-7: HVA-060 and HVA-081 with a persistent definition not read ------------------------
+
+
+def test_ratios_with_an_unread_persistent_definition(tmp_path: Path) -> None:
+    """R30D-7, HVA-060, HVA-081. db01 runs and its persistent definition was not read (R29D-3):
+    the ratios counted its running memory and vCPUs, while it starts next from a definition
+    that may hold more (`virsh setmaxmem --config`, `setvcpus --config --maximum`). The engine's
+    next-start world (engine._judged) runs only for a persistent definition read."""
+    a = _scan(tmp_path, others=("db01",), next_failed=("db01",))
+    db01 = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, "db01"))
+    nexts = (
+        "counted as they run now, their persistent definition (what they start from next) not "
+        f"read: domain {db01} (libvirt/domains/{db01}.next.xml: collection failed (timed out))"
+    )
+    assert outcomes(a, "HVA-060") == {"hv1": "manual"}
+    assert messages(a, "HVA-060")["hv1"] == (
+        "2 running or autostart VM(s) configured with 2.0 GiB on 16.0 GiB of host RAM: ratio "
+        f"0.12 (limit 1.5); {nexts}"
+    )
+    assert outcomes(a, "HVA-081") == {"hv1": "manual"}
+    assert messages(a, "HVA-081")["hv1"] == (
+        f"2 vCPU(s) across 2 running or autostart VM(s) on 8 core(s): ratio 0.25 (limit 1); {nexts}"
+    )
+    assert _question(a, "HVA-081", "hv1") == (
+        "Counting the persistent definitions of the running VMs of host hv1 whose persistent "
+        "definition was not read (what each starts from next), is the vCPU-to-core ratio of its "
+        "running and autostart VMs within 1? Evidence: `virsh dumpxml --inactive <uuid>` of "
+        "each of them on hv1 (<memory>, <vcpu>). Pass: yes, with them the ratio stays within 1; "
+        "fail: it exceeds it."
+    )
+    read = _scan(tmp_path, others=("db01",))
+    assert outcomes(read, "HVA-060") == {"hv1": "pass"}
+    assert outcomes(read, "HVA-081") == {"hv1": "pass"}

@@ -88,6 +88,29 @@ def _unread_question(h: Host, what: str, limit: float) -> str:
     )
 
 
+def _unread_nexts(h: Host) -> str:
+    """The running domains of host `h` whose persistent definition, from which each starts next,
+    was not read (LibvirtHost.unread_next, R29D-3): HVA-060 and HVA-081 count what they run
+    with now, and the next start may bring more memory or vCPUs (`virsh setmaxmem --config`,
+    `setvcpus --config --maximum`, `virsh edit`: "the changes will take effect on the next
+    boot"); '' where there is none (R30D-7)."""
+    nexts = sorted(h.libvirt.unread_next.items()) if h.libvirt is not None else []
+    shown = "; ".join(f"domain {uuid} ({why})" for uuid, why in nexts[:5])
+    return shown + (f"; and {len(nexts) - 5} more" if len(nexts) > 5 else "")
+
+
+def _next_question(h: Host, what: str, limit: float) -> str:
+    """HVA-060's and HVA-081's question where a running domain's persistent definition was not
+    read (_unread_nexts, R30D-7)."""
+    return (
+        f"Counting the persistent definitions of the running VMs of host {h.name} whose "
+        f"persistent definition was not read (what each starts from next), is the {what} ratio "
+        f"of its running and autostart VMs within {limit:g}? Evidence: `virsh dumpxml --inactive "
+        f"<uuid>` of each of them on {h.name} (<memory>, <vcpu>). Pass: yes, with them the ratio "
+        f"stays within {limit:g}; fail: it exceeds it."
+    )
+
+
 def _unseen_question(h: Host, what: str, limit: float) -> str:
     """HVA-060's and HVA-081's question where the guest list may leave guests out (R28P-1)."""
     return (
@@ -292,6 +315,16 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 f"{msg}; the guest list may be incomplete: {h.proxmox.guests_unseen}",
                 h.source,
                 question=_unseen_question(h, "memory over-commit", limit),
+            )
+        elif nexts := _unread_nexts(h):
+            # counted as they run now; what they start from next was not read (R30D-7)
+            yield manual(
+                s,
+                f"{msg}; counted as they run now, their persistent definition (what they start "
+                f"from next) not read: {nexts}"
+                + (f"; run state unknown for {' and '.join(doubt)}" if doubt else ""),
+                h.source,
+                question=_next_question(h, "memory over-commit", limit),
             )
         elif doubt and worst > limit:
             yield manual(
@@ -908,6 +941,16 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 f"{msg}; the guest list may be incomplete: {h.proxmox.guests_unseen}",
                 h.source,
                 question=_unseen_question(h, "vCPU-to-core", limit),
+            )
+        elif nexts := _unread_nexts(h):
+            # counted as they run now; what they start from next was not read (R30D-7)
+            yield manual(
+                s,
+                f"{msg}; counted as they run now, their persistent definition (what they start "
+                f"from next) not read: {nexts}"
+                + (f"; run state unknown for {', '.join(names[:10])}" if names else ""),
+                h.source,
+                question=_next_question(h, "vCPU-to-core", limit),
             )
         elif names and worst > limit:
             why = [
