@@ -7,15 +7,60 @@ told what a real daemon refused: a domain whose virDomainGetXMLDesc was refused 
 libvirt.py `_domains`: failed, a collection error, no index entry), and a running domain's
 persistent definition whose read failed (`_next_boot`: <uuid>.next.xml failed).
 
-Findings:
+Findings (the audit: every check that is not per_vm and reads ctx.deployment.vms, listed with
+`ast` over src/hvaudit/checks: HVA-030, 031, 033, 036, 042, 044, 050, 051, 057, 058, 060, 061,
+065, 081, 090, 091, 191, 197, 210, 211, 215, 235, 308, 405; each pass resting on "no VM has X"
+read beside a guest not read):
+- R30D-1 (false pass) HVA-030, HVA-033, HVA-036, HVA-210: the loopback rule of the host checks
+  (a user-mode guest reaches 127.0.0.1 and ::1, libslirp sotranslate_out4/6, R17-6..9; a TCP or
+  UDP character device or socket tunnel any loopback port, VL18-3, R26O-1) credited a loopback
+  listener because no VM read reaches it. Beside a domain whose XML the daemon refused, HVA-033
+  passed redis-server on 127.0.0.1, HVA-030 a socat relay of libvirt's socket onto
+  127.0.0.1:16600 (every VM's API), HVA-210 a VNC server on 127.0.0.1:5900 and sshd on
+  10.0.0.10 beside NAT network default (a guest there reaches every host address, R21N-1),
+  HVA-036 a raw `-incoming tcp:127.0.0.1:4444`. Each is now a question naming the guests not
+  read and what they may do (checks._loopback.unread_reach; base.unread_ask joins it with a
+  host's other open conditions, R21Q-1); HVA-033 and HVA-210 ask about unapproved AF_VSOCK
+  listeners too (a vsock device, VL19-20).
+- R30D-2 (false pass) HVA-211: "no host address on a bridge with VM ports" compared the VMs
+  read only; the refused domain may attach to eno3, which holds the management address, by
+  macvtap (web01 so attached fails), or to a bridge holding one (a stopped guest has no port
+  in the bridge listing). Now a question naming the devices holding host addresses.
+- R30D-3 (false pass) HVA-191, HVA-197 (peers: interfaces): a filtered interface's MAC and IP
+  (R17N-1: one MAC or $IP on two interfaces of a segment lets each send as the other) and an
+  isolated port (Linux commit 7d850abd5f4e: isolated ports still talk to ports not isolated)
+  were compared with the VMs read only. Now questions beside a guest not read.
+- R30D-4 (false pass) HVA-061, HVA-091: "KSM runs, but all 1 running or autostart VM(s) opt
+  out" and "real-time ... pinned to host CPU(s) 2-3, used by no other thread of this or
+  another running or autostart VM" counted the VMs read. Now questions.
+- R30D-5 (false pass by attestation) unread_peers left a VM's open question alone: its "yes"
+  passed the VM with the comparison with the guests not read unasked (HVA-091 without
+  isolcpus asked only about the host's tasks). unread_peers now joins the two questions
+  (base.joint_question, R21Q-1).
+- R30D-6 (false pass) HVA-036, HVA-042, HVA-215, HVA-308: host checks that fail a host for what
+  a VM's definition holds (a raw `-incoming` on every address, R17-8; a static DAC label
+  +0:+0 that runs a stopped VM's QEMU as root at its start; a raw `-chardev file` or an
+  <audio type='file'> outside virtlogd, R24M-2; Proxmox VE `args: -incoming`) passed for the
+  VMs read. Now questions beside a guest not read (hardening.unread_incoming and the others).
+- R30D-7 (false pass) HVA-060, HVA-081: a running domain whose persistent definition was not
+  read (R29D-3) was counted as it runs now; it starts next from a definition that may hold more
+  memory or vCPUs (`virsh setmaxmem --config`), and the engine's next-start world runs only for
+  a persistent definition read (engine._judged). Now a question naming it.
 
-Held (kept as tests):
+Held (kept as tests): each finding's twin with every definition read keeps its pass; HVA-030
+and HVA-210 with no loopback relay or listener keep their pass beside the refused domain;
+HVA-210's gateway rule keeps its pass where the input chain drops by default with no rule.
 
-Probed by script, not kept (the verdict was right):
+Probed by script, not kept (the verdict was right): HVA-043 (QEMU's AppArmor profiles are
+counted from the running processes, a running refused domain's included), HVA-045, HVA-048
+(security_require_confined holds every VM), HVA-053, HVA-062 (host settings read for every
+VM); HVA-235 (always a question). HVA-051's pass with relaxed_acs_check = 1 rests on no VM
+using legacy KVM assignment: left as it is (see Leads).
 
-Tally:
+Tally: 7 findings (false pass 7, one of them by attestation), 12 tests, 12 failed on main
+before the fixes.
 
-Leads left:
+Leads left: none yet.
 """
 
 from __future__ import annotations
