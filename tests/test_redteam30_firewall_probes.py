@@ -4,8 +4,10 @@ Harness: conftest's `host_scan` (the replayed hardened Debian host: eno3 10.0.0.
 address), given an `nft -j list ruleset` built here (an `inet filter` table whose input base
 chain drops by default, with regular chains it jumps or goes to), or `iptables -S` /
 `iptables-save` (INPUT policy DROP, test_redteam28_firewall_probes' `_iptables`; ufw's chain
-layout), through the real collector, parsers (hvaudit.parse.firewall, hvaudit.parse.host) and
-engine; HVA-190's verdict and message.
+layout); for AF_VSOCK test_vm_leads19c's `_scan` (the same host beside VM vs1 with a <vsock>,
+given `ss --vsock` and `systemctl list-sockets`); through the real collector, parsers
+(hvaudit.parse.firewall, hvaudit.parse.host) and engine; HVA-190's or HVA-210's verdict and
+message.
 
 Findings (R30F-n):
 - R30F-1 (false pass) HVA-190: the pooling of accepts (R28G-1's sources, R29F-2's sources to
@@ -22,15 +24,28 @@ Findings (R30F-n):
   matches of the rules that jumped to it (so `ip saddr 10.0.0.0/8 jump` or `-p udp -j` keep
   them narrow).
 
+- R30F-2 (false pass) HVA-210: a socket systemd holds on AF_VSOCK was never matched with its
+  unit in `systemctl list-sockets` (R29F-4 gave units to the TCP and UDP listeners only), nor
+  asked about where the listing was not read, so sshd-vsock.socket (systemd-ssh-generator's,
+  `vsock::22` activating sshd-vsock@.service: systemd src/ssh-generator/ssh-generator.c
+  add_vsock_socket) moved to port 2222 beside a VM with a <vsock> (its guest reaches CID 2 on
+  any port, vsock(7)) passed "1 management listener(s)", with the listing and without it.
+  systemd lists such a socket as `vsock::PORT` or `vsock:CID:PORT` (src/basic/socket-util.c
+  sockaddr_pretty, AF_VSOCK; read with `find_string`). Now the listing's rows are matched by
+  family and port (parse.host._socket_units, applied to the vsock listeners too),
+  sshd-vsock names sshd (SOCKET_UNIT_SERVICES), and a systemd-held vsock socket on * or CID 2
+  of a port hvaudit cannot name, beside a vsock guest, is a question where the listing was
+  not read.
+
 Held (kept as tests): see each test's `held-*` cases.
 
-Probed by script: 13 inputs (ports and senders split across a jump, a goto, two jumped chains,
+Probed by script: 17 inputs (ports and senders split across a jump, a goto, two jumped chains,
 a jump under `meta l4proto tcp`, `meta l4proto udp` or `ip saddr 10.0.0.0/8`; ufw's
 before/user chains with ports, senders, senders to TCP; iptables -g under -p tcp and -j under
--p udp).
+-p udp; systemd-held vsock sockets on 22 and 2222 with and without the listing).
 
-Tally: 1 finding (1 false pass); 14 cases in 2 test functions; 9 failed before the fix
-(R30F-1's 9 on main 1f23f438; PYTHONPATH=/work/main/src).
+Tally: 2 findings (2 false passes); 18 cases in 3 test functions; 11 failed before the fixes
+(R30F-1's 9 on main 1f23f438, R30F-2's 2 on bf6aa097; PYTHONPATH=/work/main/src).
 
 Leads left: the round-29 wrong fails (a `notrack` in a regular chain only an output chain
 jumps to, two input base chains each accepting one protocol, a drop policy in prerouting,
@@ -45,8 +60,10 @@ from typing import Any
 import pytest
 
 from conftest import messages, outcomes
+from test_redteam3_vm_probes import verdict
 from test_redteam27_firewall_probes import ACCEPT, L4, _m, _pl
 from test_redteam28_firewall_probes import _iptables, _prefix
+from test_vm_leads19c import _scan
 
 DPORT = _pl("tcp", "dport")
 SADDR = _pl("ip", "saddr")
@@ -295,3 +312,72 @@ def test_iptables_pooling_follows_jumps(
     chain (R29F-2, R29F-3); hvaudit passed. Right: fail. A jump UDP alone takes cannot pool
     TCP ports, and ufw's `allow 22/tcp` keeps the pass."""
     assert _verdict(host_scan(_iptables(rules))) == expected
+
+
+# --- R30F-2 HVA-210: a socket systemd holds on AF_VSOCK ---------------------------------------
+
+VSOCK_VM = "VM vs1 (<vsock model='virtio'>)"
+
+
+def _vsock_held(port: int) -> tuple[str, int]:
+    """`ss -H --vsock -l -n -p` with systemd (pid 1) alone holding *:PORT (socket activation;
+    VMADDR_CID_ANY)."""
+    return (
+        f"v_str LISTEN 0      5                *:{port}              *:*     "
+        'users:(("systemd",pid=1,fd=50))\n',
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("port", "listing", "expected"),
+    [
+        (
+            2222,
+            "vsock::2222   sshd-vsock.socket   sshd-vsock@.service",
+            (
+                "fail",
+                f"listening on AF_VSOCK, which the vsock device of {VSOCK_VM} connects its "
+                "guest to (the host is CID 2 to it, on any port): sshd socket held by systemd "
+                "(sshd-vsock.socket, vsock/2222)",
+            ),
+        ),
+        (
+            2222,
+            None,
+            (
+                "manual",
+                f"socket(s) systemd holds on AF_VSOCK, which the vsock device of {VSOCK_VM} "
+                "reaches, for a service the evidence does not name: vsock/2222 (`systemctl "
+                "list-sockets` not read)",
+            ),
+        ),
+        (
+            2222,
+            "vsock::2222   foo.socket   foo.service",
+            ("pass", "1 management listener(s), none on a wildcard address"),
+        ),
+        (
+            2222,
+            "0.0.0.0:2222   ssh.socket   ssh.service",
+            ("pass", "1 management listener(s), none on a wildcard address"),
+        ),
+    ],
+    ids=["sshd-vsock-on-2222", "unlisted-vsock-2222", "held-other-service", "held-tcp-row-only"],
+)
+def test_socket_systemd_holds_on_vsock(
+    tmp_path: Any, port: int, listing: str | None, expected: tuple[str, str]
+) -> None:
+    """R30F-2. systemd-ssh-generator writes sshd-vsock.socket on `vsock::22` activating
+    sshd-vsock@.service (systemd src/ssh-generator/ssh-generator.c add_vsock_socket); a drop-in
+    moves it to 2222 as ssh.socket's does (R29F-4). `systemctl list-sockets` lists it as
+    `vsock::2222` (systemd socket-util.c sockaddr_pretty), but hvaudit gave units to the TCP
+    and UDP listeners only: beside VM vs1 with a <vsock> (its guest reaches CID 2 on any port,
+    vsock(7)) HVA-210 passed, with the listing and without it. Right: fail naming the unit,
+    and a question where the listing was not read (was a pass). Another service's socket, or
+    an ssh.socket row of an IP address on that port, keep the pass."""
+    overrides: dict[str, Any] = {"vsock-listeners": _vsock_held(port)}
+    if listing is not None:
+        overrides["socket-activations"] = (f"{listing}\n", 0)
+    a = _scan(tmp_path, overrides)
+    assert verdict(a, "HVA-210", "hv1") == expected

@@ -114,6 +114,7 @@ SOCKET_UNIT_SERVICES = {
     "virtproxyd-tcp": "libvirt",
     "virtproxyd-tls": "libvirt",
     "cockpit": "cockpit",
+    "sshd-vsock": "sshd",
 }
 """Management services by the stem of a socket unit or of a service it activates (`systemctl
 list-sockets`), before any `@`: Debian's and Ubuntu's ssh.socket ("OpenBSD Secure Shell server
@@ -122,7 +123,9 @@ activating ssh@.service; admins move the port by editing its ListenStream, or ad
 ssh@2222.socket, while sshd_config keeps Port 22: read with `find_string`), sshd.socket /
 sshd.service elsewhere, libvirt's libvirtd.socket, libvirtd-tcp.socket and -tls.socket
 (Service=libvirtd.service) and virtproxyd's the same (libvirt src/remote/libvirtd-tcp.socket.in),
-Cockpit's cockpit.socket (R29F-4)."""
+Cockpit's cockpit.socket (R29F-4), and systemd-ssh-generator's sshd-vsock.socket activating
+sshd-vsock@.service (systemd src/ssh-generator/ssh-generator.c add_vsock_socket: "vsock::22",
+AF_VSOCK; a drop-in moves its port as ssh.socket's; R30F-2)."""
 
 
 def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
@@ -1778,7 +1781,10 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     A socket systemd holds is its service's (systemd.socket(5)): the socket unit listening on
     its port and the services it activates (`systemctl list-sockets`) name it on any port
     (R29F-4); where that listing was not read (an older bundle), one on every address on a port
-    hvaudit cannot name is a question, not a pass."""
+    hvaudit cannot name is a question, not a pass. So is an AF_VSOCK socket systemd holds on *
+    or CID 2 beside a vsock guest, whose unit the listing names as `vsock::PORT` (systemd
+    src/basic/socket-util.c sockaddr_pretty; R30F-2: never matched with its unit, so
+    sshd-vsock.socket moved to port 2222 passed)."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
@@ -2015,7 +2021,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 asks.append(f"listening on 127/8: {', '.join(local4)}; {scope.why_unread()}")
                 refs += scope.sources
                 questions.append(LOCALNET_QUESTION)
-            if unheld := sorted(
+            unheld = sorted(
                 {
                     f"{lst.protocol}/{lst.port}"
                     for lst, name in named
@@ -2024,19 +2030,45 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     and lst.units is None
                     and (lst.address in ("*", "[::]", "::") or is_every_address(lst.address))
                 }
-            ):
+            )
+            # and on AF_VSOCK beside a vsock guest, which reaches * and CID 2 (R30F-2)
+            unheld_v = sorted(
+                {
+                    f"vsock/{lst.port}"
+                    for lst in (vf.get() if near_v and vf.known else ())
+                    if lst.process == "systemd"
+                    and lst.units is None
+                    and lst.address in ("*", "2")
+                    and _management_listener(lst, ssh_ports) is None
+                }
+            )
+            if unheld or unheld_v:
                 # which service a socket systemd holds on another port starts is in the
                 # socket units' listing, not read (R29F-4)
+                where = [("on every address", unheld)] if unheld else []
+                if unheld_v:
+                    where.append(
+                        (
+                            f"on AF_VSOCK, which the vsock device of {_first(near_v)} reaches,",
+                            unheld_v,
+                        )
+                    )
                 asks.append(
-                    f"socket(s) systemd holds on every address for a service the evidence "
-                    f"does not name: {_first(unheld)} (`systemctl list-sockets` not read)"
+                    "; ".join(
+                        f"socket(s) systemd holds {on} for a service the evidence does not name: "
+                        f"{_first(ports)}"
+                        for on, ports in where
+                    )
+                    + " (`systemctl list-sockets` not read)"
                 )
+                unheld += unheld_v
                 questions.append(
                     f"Is each socket systemd holds on {_first(unheld)} on host {h.name} one that "
                     "starts a service other than a management service (sshd, libvirt's daemons, "
                     "a web console)? Evidence: `systemctl list-sockets --full` on the host (the "
                     "UNIT and ACTIVATES of each LISTEN address). Pass: yes, each starts another "
-                    "service; fail: one starts a management service, listening on every address."
+                    "service; fail: one starts a management service, which then listens there for "
+                    "whoever reaches that address (a guest, for an AF_VSOCK one)."
                 )
             if near_v and not vf.known:
                 # the listeners a vsock guest reaches are not known (R21V-2)

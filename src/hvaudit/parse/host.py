@@ -722,7 +722,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.firewall_accepts = _firewall_accepts(ev)
     f.firewall_input_on = _firewall_on(ev)
     f.listeners = _socket_units(ev, ev.fact(_cmd("listeners"), _listeners))
-    f.vsock_listeners = _vsock_listeners(ev)
+    f.vsock_listeners = _socket_units(ev, _vsock_listeners(ev))
     f.qemu_processes = _qemu(ev, processes)
     f.vm_helpers = _vm_helpers(ev, processes, f.qemu_processes)
     f.ceph_osd = _running(processes, ("ceph-osd",), lambda names: bool(names))
@@ -8092,11 +8092,14 @@ def _socket_units(
     starts that service on the first connection and passes it the socket (systemd.socket(5)),
     so it names the service a socket of any port is for: an ssh.socket moved to port 2222 by a
     drop-in (ListenStream=) while `sshd -T` still says 22 (R29F-4). A listing not collected or
-    not answered adds nothing."""
+    not answered adds nothing. An AF_VSOCK socket is listed as `vsock::PORT` (any CID) or
+    `vsock:CID:PORT` (systemd src/basic/socket-util.c sockaddr_pretty, AF_VSOCK), and is
+    matched with the vsock listeners only, an IP one with the TCP and UDP ones (R30F-2: a
+    systemd-held vsock socket was never given its unit)."""
     got = ev.get(_cmd("socket-activations"))
     if not listeners.known or got.state != "ok" or got.rc not in (0, None):
         return listeners
-    by_port: dict[int, list[str]] = {}
+    by_port: dict[tuple[bool, int], list[str]] = {}
     for line in got.text.splitlines():
         parts = line.split()
         at = next((k for k, w in enumerate(parts) if w.endswith(".socket")), None)
@@ -8104,10 +8107,11 @@ def _socket_units(
             continue
         port = " ".join(parts[:at]).rpartition(":")[2]
         if digits(port) and not parts[0].startswith(("/", "@")):
-            by_port.setdefault(int(port), []).extend(parts[at:])
+            vsock = parts[0].startswith("vsock:")
+            by_port.setdefault((vsock, int(port)), []).extend(parts[at:])
     return Fact.of(
         tuple(
-            replace(lst, units=tuple(by_port.get(lst.port, ())))
+            replace(lst, units=tuple(by_port.get((lst.protocol == "vsock", lst.port), ())))
             if lst.process == "systemd"
             else lst
             for lst in listeners.get()
