@@ -37,6 +37,16 @@ Findings (R30F-n):
   of a port hvaudit cannot name, beside a vsock guest, is a question where the listing was
   not read.
 
+- R30F-3 (false pass) HVA-190: a match whose left side is a binary operation other than `&`
+  (libnftables-json(5) BINARY OPERATION: `|`, `^`, `<<`, `>>`) or a map lookup (MAP) was read
+  as narrow: _nft_match_kind named `&` only, and _nft_reach's fallback is narrow. So `tcp
+  dport | 0xffff == 0xffff accept` (every TCP packet), `tcp dport >> 1 >= 0 accept` and `tcp
+  dport ^ 22 != 0 accept` (every port but 22) passed "policy drop". nftables src/evaluate.c
+  binop_transfer moves `<<`, `>>` and `^` of a constant to the value side where it can, so
+  what the ruleset keeps there is what it could not fold (read with `find_string`). Now any
+  left side hvaudit does not read is a question (_NFT_BINOPS, _NFT_LEFT_READ), as an unread
+  meta key is.
+
 Held (kept as tests): see each test's `held-*` cases.
 
 Probed by script: 17 inputs (ports and senders split across a jump, a goto, two jumped chains,
@@ -61,7 +71,7 @@ import pytest
 
 from conftest import messages, outcomes
 from test_redteam3_vm_probes import verdict
-from test_redteam27_firewall_probes import ACCEPT, L4, _m, _pl
+from test_redteam27_firewall_probes import ACCEPT, L4, _m, _pl, _ruleset
 from test_redteam28_firewall_probes import _iptables, _prefix
 from test_vm_leads19c import _scan
 
@@ -381,3 +391,55 @@ def test_socket_systemd_holds_on_vsock(
         overrides["socket-activations"] = (f"{listing}\n", 0)
     a = _scan(tmp_path, overrides)
     assert verdict(a, "HVA-210", "hv1") == expected
+
+
+# --- R30F-3 HVA-190: a match under a binary operation nft can list ----------------------------
+
+
+def _unread(what: str) -> tuple[str, str]:
+    return (
+        "manual",
+        "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 10 "
+        f"(accept under {what}, a match whose share hvaudit cannot read)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ([_m({"|": [DPORT, 65535]}, 65535), ACCEPT], _unread("tcp dport | 65535 65535")),
+        ([_m({">>": [DPORT, 1]}, 0, ">="), ACCEPT], _unread("tcp dport >> 1 >= 0")),
+        ([_m({"^": [DPORT, 22]}, 0, "!="), ACCEPT], _unread("tcp dport ^ 22 != 0")),
+        (
+            [
+                _m(
+                    {"map": {"key": SADDR, "data": {"set": [[_prefix("0.0.0.0", 0), 1]]}}},
+                    1,
+                ),
+                ACCEPT,
+            ],
+            _unread("map 1"),
+        ),
+        ([_m({">>": [DPORT, 1]}, 0, ">="), _m(SADDR, "10.0.0.1"), ACCEPT], PASS),
+        ([_m({">>": [DPORT, 1]}, 0, ">="), {"drop": None}], PASS),
+    ],
+    ids=[
+        "or-every-port",
+        "shift",
+        "xor-every-port-but-22",
+        "map-lookup",
+        "held-one-sender",
+        "held-drop",
+    ],
+)
+def test_nft_binary_operations_are_not_narrow(
+    host_scan: Any, rule: list[Any], expected: tuple[str, str]
+) -> None:
+    """R30F-3. libnftables-json(5) BINARY OPERATION: a match's left side may be `|`, `^`, `<<`
+    or `>>` of a field (nft(8) lists a kernel bitwise that is no plain mask so), and MAP a
+    lookup. hvaudit read `&` only (as a prefix or TCP flags, else a question, R23N-2) and
+    took any other left side as narrow: `tcp dport | 0xffff == 0xffff accept` (every TCP
+    packet), `tcp dport >> 1 >= 0 accept` and `tcp dport ^ 22 != 0 accept` (every port but
+    22) passed "policy drop". Right: a question, as other matches whose share hvaudit cannot
+    read; one beside a single sender, or under a drop, keeps the pass."""
+    assert _verdict(host_scan({"nft-ruleset": _ruleset(rule)})) == expected

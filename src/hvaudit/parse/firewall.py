@@ -1167,6 +1167,17 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
         return None if _nft_ct_known(arg, match) else ("unread", _nft_match_text(named, match))
     if kind in _NFT_PACED_EXPRS:
         return "paced", str(kind)
+    if kind in _NFT_BINOPS and isinstance(arg, list) and len(arg) >= 2:
+        # `tcp dport | 0xffff == 0xffff`, `tcp dport >> 1 >= 0`: what a field under another
+        # bitwise operation or a shift admits is not read (R30F-3: read as narrow)
+        written = f" {kind} ".join(
+            _nft_left_text(x) if k == 0 else _nft_value_text(x) for k, x in enumerate(arg)
+        )
+        return "unread", _nft_match_text(written, match)
+    if kind not in _NFT_LEFT_READ:
+        # an expression _nft_reach does not know (a map lookup, an expression of a newer
+        # nft): not knowing what it admits is no narrowing (R30F-3)
+        return "unread", _nft_match_text(str(kind), match)
     if kind == "fib" and isinstance(arg, dict) and (routed := _nft_fib_route_unread(arg, match)):
         return "unread", routed
     if kind in ("socket", "osf", "ipsec", "rt", *_NFT_HEADER_OPTIONS):
@@ -1182,6 +1193,9 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
 
 
 _NFT_TCP_FLAGS = {"payload": {"protocol": "tcp", "field": "flags"}}
+#: The binary operations of libnftables-json(5) BINARY OPERATION besides `&` (read by
+#: _nft_mask_prefix and for TCP flags): `|`, `^`, `<<`, `>>`.
+_NFT_BINOPS = frozenset({"|", "^", "<<", ">>"})
 
 
 def _nft_tcp_flags_unread(match: Mapping[str, Any]) -> str | None:
@@ -1214,6 +1228,14 @@ def _nft_tcp_flags_unread(match: Mapping[str, Any]) -> str | None:
 #: `tcp option`, `ip option`, `sctp chunk`, `dccp option`): a sender writes them as it likes,
 #: and hvaudit does not judge their share (R22N-6).
 _NFT_HEADER_OPTIONS = ("exthdr", "tcp option", "ip option", "sctp chunk", "dccp option")
+#: The left-hand expressions of a match _nft_reach reads (payload, meta, ct, fib, a
+#: concatenation, a masked field), or that _nft_match_kind names as unread or paced before
+#: (socket, osf, ipsec, rt, the header options; numgen and the hashes).
+_NFT_LEFT_READ = frozenset(
+    {"payload", "meta", "ct", "fib", "concat", "&", "socket", "osf", "ipsec", "rt"}
+    | set(_NFT_HEADER_OPTIONS)
+    | _NFT_PACED_EXPRS
+)
 
 
 def _nft_payload_read(payload: Mapping[str, Any]) -> bool:
