@@ -47,6 +47,16 @@ Findings (R30F-n):
   left side hvaudit does not read is a question (_NFT_BINOPS, _NFT_LEFT_READ), as an unread
   meta key is.
 
+- R30F-4 (wrong fail) HVA-190, R29F-6's lead: the `notrack` rules of every chain but the
+  output-hook base chains counted as untracking inbound packets, so a notrack in a regular
+  chain only a raw output (or postrouting) chain jumps to, or that nothing jumps to, made
+  `ct state { established, related, untracked } accept` in input "every IPv4 packet" and
+  failed the host. nft(8) CHAINS: a regular chain is attached to no hook and sees only what a
+  jump or goto hands it; nftables wiki "Netfilter hooks": traffic to the host sees the
+  prerouting and input hooks only. Now the chains no prerouting or input chain reaches (by
+  jump, goto or verdict map) are left out with the output, forward and postrouting base chains
+  (_nft_outbound); one prerouting reaches still fails (R24N-5).
+
 Held (kept as tests): see each test's `held-*` cases.
 
 Probed by script: 17 inputs (ports and senders split across a jump, a goto, two jumped chains,
@@ -443,3 +453,98 @@ def test_nft_binary_operations_are_not_narrow(
     22) passed "policy drop". Right: a question, as other matches whose share hvaudit cannot
     read; one beside a single sender, or under a drop, keeps the pass."""
     assert _verdict(host_scan({"nft-ruleset": _ruleset(rule)})) == expected
+
+
+# --- R30F-4 HVA-190: notrack in a chain no inbound packet reaches -----------------------------
+
+UNTRACKED_ACCEPTED = [
+    _m({"ct": {"key": "state"}}, {"set": ["established", "related", "untracked"]}),
+    ACCEPT,
+]
+
+
+def _notrack_in(chain: str, **hooks: str) -> tuple[str, int]:
+    """`inet filter` with input (policy drop) accepting `ct state { established, related,
+    untracked }`, base chains of the hooks given (name=hook, priority -300, each jumping to
+    `chain` unless it is `chain`), and `chain` whose one rule is `notrack`."""
+    items: list[Any] = json.loads(_ruleset(UNTRACKED_ACCEPTED)[0])["nftables"]
+    for n, (name, hook) in enumerate(hooks.items()):
+        items.append(
+            {
+                "chain": {
+                    "family": "inet",
+                    "table": "filter",
+                    "name": name,
+                    "handle": 50 + n,
+                    "type": "filter",
+                    "hook": hook,
+                    "prio": -300,
+                    "policy": "accept",
+                }
+            }
+        )
+        if name != chain:
+            items.append(
+                {
+                    "rule": {
+                        "family": "inet",
+                        "table": "filter",
+                        "chain": name,
+                        "handle": 70 + n,
+                        "expr": [_jump(chain)],
+                    }
+                }
+            )
+    if chain not in hooks:
+        items.append({"chain": {"family": "inet", "table": "filter", "name": chain, "handle": 60}})
+    items.append(
+        {
+            "rule": {
+                "family": "inet",
+                "table": "filter",
+                "chain": chain,
+                "handle": 80,
+                "expr": [{"notrack": None}],
+            }
+        }
+    )
+    return json.dumps({"nftables": items}), 0
+
+
+UNTRACKED_OPEN = (
+    "fail",
+    "inbound traffic is accepted by default (inet filter input: policy drop, but inet filter "
+    "input rule handle 10 (matches every IPv4 packet) accepts all traffic)",
+)
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "expected"),
+    [
+        (_notrack_in("untrack", rawout="output"), PASS),
+        (_notrack_in("untrack", rawpost="postrouting"), PASS),
+        (_notrack_in("untrack"), PASS),
+        (_notrack_in("untrack", rawpre="prerouting"), UNTRACKED_OPEN),
+        (_notrack_in("untrack", rawout="output", rawpre="prerouting"), UNTRACKED_OPEN),
+        (_notrack_in("rawpre", rawpre="prerouting"), UNTRACKED_OPEN),
+    ],
+    ids=[
+        "jumped-from-output",
+        "jumped-from-postrouting",
+        "jumped-from-nowhere",
+        "held-jumped-from-prerouting",
+        "held-jumped-from-output-and-prerouting",
+        "held-prerouting-base",
+    ],
+)
+def test_notrack_in_a_chain_no_inbound_packet_reaches(
+    host_scan: Any, ruleset: tuple[str, int], expected: tuple[str, str]
+) -> None:
+    """R30F-4 (wrong fail), R29F-6's lead. A regular chain sees only the packets a jump or goto
+    hands it (nft(8) CHAINS), and output and postrouting chains only what the host sends or
+    forwards (nftables wiki "Netfilter hooks"): a `notrack` in a chain only they jump to, or
+    none does, leaves every inbound packet tracked, so `ct state { established, related,
+    untracked } accept` in input admits no new connection. hvaudit counted it and failed.
+    Right: pass. Jumped to from prerouting (alone or as well), or a prerouting base chain of
+    its own, it still fails (R24N-5)."""
+    assert _verdict(host_scan({"nft-ruleset": ruleset})) == expected
