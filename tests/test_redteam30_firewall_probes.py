@@ -57,19 +57,33 @@ Findings (R30F-n):
   jump, goto or verdict map) are left out with the output, forward and postrouting base chains
   (_nft_outbound); one prerouting reaches still fails (R24N-5).
 
-Held (kept as tests): see each test's `held-*` cases.
+Held (kept as tests): every `held-*` case above: a jump only 10.0.0.0/8 or only UDP takes, port
+22 with ports 32769-65535 (half, not more), ufw's `allow 22/tcp`, another service's or an IP
+row's socket unit on a vsock port, a binary operation beside one sender or under a drop, and a
+notrack that prerouting reaches.
 
-Probed by script: 17 inputs (ports and senders split across a jump, a goto, two jumped chains,
+Probed by script: 76 inputs (ports and senders split across a jump, a goto, two jumped chains,
 a jump under `meta l4proto tcp`, `meta l4proto udp` or `ip saddr 10.0.0.0/8`; ufw's
-before/user chains with ports, senders, senders to TCP; iptables -g under -p tcp and -j under
--p udp; systemd-held vsock sockets on 22 and 2222 with and without the listing).
+before/user chains; iptables -g under -p tcp and -j under -p udp; systemd-held vsock sockets
+on 22 and 2222 with and without the listing; 47 single accepts under header fields and meta
+keys (`ip version`, `ip hdrlength`, `ip ecn`, `ip dscp`, `ip id !=`, `ip frag-off`, `meta
+nfproto`, `meta protocol`, `meta len`, `ct direction`, `ct l3proto`, `tcp window`, `tcp
+sequence`, `tcp doff`, `udp length`, `socket transparent`, `meta skuid !=`, `meta secpath`,
+`vlan id !=`, `icmp type !=`, masks, `&` on ports, raw payloads `@th` / `@nh`), binary
+operations `|`, `^`, `>>` and a map lookup; notrack in chains reached from output,
+postrouting, prerouting or nothing). All the single accepts already failed or asked but the
+`>>` one (R30F-3); `meta skuid != 0` (no socket on a new inbound connection at the input
+hook), `icmp type != echo-request` and `vlan id != 5` keep the pass.
 
-Tally: 2 findings (2 false passes); 18 cases in 3 test functions; 11 failed before the fixes
-(R30F-1's 9 on main 1f23f438, R30F-2's 2 on bf6aa097; PYTHONPATH=/work/main/src).
+Tally: 4 findings (3 false passes, 1 wrong fail); 30 cases in 5 test functions; 18 failed
+before the fixes (R30F-1's 9 on main 1f23f438, R30F-2's 2 and R30F-3's 4 on bf6aa097, R30F-4's
+3 on bf6aa097; PYTHONPATH=/work/main/src).
 
-Leads left: the round-29 wrong fails (a `notrack` in a regular chain only an output chain
-jumps to, two input base chains each accepting one protocol, a drop policy in prerouting,
-ip6tables `--src-type LOCAL,UNICAST`) were not reached.
+Leads left: the round-29 wrong fails not reached: two input base chains each accepting one
+protocol, a drop policy in a prerouting chain, ip6tables `--src-type LOCAL,UNICAST`. The
+pooled accepts do not subtract what a partial `return` in a jumped chain takes back (an
+over-read, as within one chain). A named verdict map is read as reaching every chain any map
+of its table names (notrack reachability, an over-read).
 """
 
 from __future__ import annotations
