@@ -46,11 +46,21 @@ Findings (R30N-n):
   alone HVA-033 said the guest's connection to its host address becomes one to 127.0.0.1,
   where no listener named was. Now reach_words names 127.0.0.1 (and ::1), HVA-033 names the
   stub's address and port and only the translation that reaches each listener.
+- R30N-6 (false pass) HVA-191, HVA-192: a VM on a bridge the host shows as Open vSwitch
+  (`ip -d link`: ovsbr0 of kind openvswitch, the VM's tap `master ovs-system`; or `ovs-vsctl`'s
+  Bridge table), directly or through a network in bridge mode, with no <virtualport
+  type='openvswitch'/> in its definition or network, was read as a Linux bridge's port:
+  HVA-191 passed "1 interface(s) filtered by clean-traffic" though nwfilter's ebtables and
+  iptables rules do not see what OVS forwards, and HVA-192 passed "none trunked" though an
+  untagged OVS port trunks every VLAN (ovs-vswitchd.conf.db(5), Port vlan_mode). A VM there
+  runs as an OVS port or not at all. Now the parser marks such an interface an OVS port
+  (hvaudit.parse._ovs_ports), and each check asks its Open vSwitch question.
 
 Held (kept as tests): the management address on a NIC in no bridge keeps HVA-211's pass; br1 on
 a bond of two NICs with its VM shut off keeps HVA-220's pass (counting 2 bridges); a binding of
 the definition's own filter keeps HVA-191's pass; the address on a NIC in no bridge beside
-guest0 on br1 keeps HVA-211's.
+guest0 on br1 keeps HVA-211's; the same VM on br0, a Linux bridge network, beside ovsbr0 keeps
+HVA-191's and HVA-192's passes.
 
 Probed by script, not kept: passt's DNS forwarding (passt conf.c add_dns4: a loopback first
 nameserver makes the gateway the guest's DNS server, dns_match, forwarded to dns_host, the
@@ -62,10 +72,11 @@ wording, updated in their own commit). The 53 older test files naming HVA-191, H
 unchanged once a port named by two running VMs (the test driver gives every domain's first
 tap testnet0) is left uncompared (7 failed before that rule: harness collisions, not verdicts).
 
-Tally: 5 findings: 4 false passes (R30N-1 to R30N-4), 1 wording (R30N-5); 15 cases in 5 test
-functions; 12 failed on main before the fixes (R30N-1's 3, R30N-2's 3, R30N-3's 2 including
-the held bond case, whose pass counted one VM bridge for two, R30N-4's 1, R30N-5's 3); the
-other 3 held cases passed before and after.
+Tally: 6 findings: 5 false passes (R30N-1 to R30N-4, R30N-6), 1 wording (R30N-5); 18 cases in
+6 test functions; 14 failed on main before the fixes (R30N-1's 3, R30N-2's 3, R30N-3's 2
+including the held bond case, whose pass counted one VM bridge for two, R30N-4's 1, R30N-5's
+3, R30N-6's 2); the other 4 held cases passed before and after. The 25 test files naming
+Open vSwitch and the 60 naming HVA-191 to HVA-197 pass with R30N-6.
 
 Leads left:
 - R30N-2 compares the binding's filter name; a binding of the definition's filter whose
@@ -83,6 +94,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IP_ADDR, IP_LINK, domain_xml, run_assessment, write_node
+from test_nwfilter_stock import STOCK
 from test_redteam3_vm_probes import dev, verdict
 from test_redteam18_net_probes import manual_question
 from test_redteam29_network_probes import _br1_links, _bundle_with_bindings
@@ -394,3 +406,94 @@ def test_user_mode_reach_names_the_address_reached(tmp_path: Path, extra, expect
     domains = {"web01": domain_xml("web01"), "slirp": domain_xml("slirp", body=SLIRP)}
     a = run_assessment(_replayed_on(tmp_path, host, domains))
     assert verdict(a, "HVA-033", "hv1") == ("fail", expected)
+
+
+# --- R30N-6 HVA-191, HVA-192: a bridge the host shows as Open vSwitch, no <virtualport> ----------
+
+#: `ip -j -d link` of an Open vSwitch host: the datapath ovs-system, the bridge's internal port
+#: ovsbr0 and the running VM's tap testnet0, each of kind or master openvswitch / ovs-system.
+OVS_LINKS = [
+    {"ifindex": 20, "ifname": "ovs-system", "linkinfo": {"info_kind": "openvswitch"}},
+    {
+        "ifindex": 21,
+        "ifname": "ovsbr0",
+        "master": "ovs-system",
+        "linkinfo": {"info_kind": "openvswitch", "info_slave_kind": "openvswitch"},
+    },
+    {
+        "ifindex": 22,
+        "ifname": "testnet0",
+        "master": "ovs-system",
+        "linkinfo": {"info_kind": "tun", "info_slave_kind": "openvswitch"},
+    },
+]
+OVS_NET = "<network><name>ovs</name><forward mode='bridge'/><bridge name='ovsbr0'/></network>"
+BR0_NET = "<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/></network>"
+OVS_ASK = (
+    "manual",
+    "Open vSwitch port on {on}: nwfilter's ebtables and iptables rules do not see what an OVS "
+    "bridge forwards (filter 'clean-traffic' is not applied)",
+)
+
+
+def _ovs_nic(kind: str, source: str) -> str:
+    attr = "network" if kind == "network" else "bridge"
+    return (
+        f"<interface type='{kind}'><mac address='52:54:00:30:07:01'/><source {attr}='{source}'/>"
+        "<model type='virtio'/><filterref filter='clean-traffic'>"
+        "<parameter name='IP' value='10.0.0.77'/></filterref></interface>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "hva191", "hva192"),
+    [
+        (
+            "bridge",
+            "ovsbr0",
+            (OVS_ASK[0], OVS_ASK[1].format(on="ovsbr0")),
+            (
+                "manual",
+                "Open vSwitch port(s) without <vlan>: 52:54:00:30:07:01: an untagged OVS port "
+                "trunks every VLAN unless its tag is set outside libvirt",
+            ),
+        ),
+        (
+            "network",
+            "ovs",
+            (OVS_ASK[0], OVS_ASK[1].format(on="ovs")),
+            (
+                "manual",
+                "Open vSwitch port(s) without <vlan>: 52:54:00:30:07:01: an untagged OVS port "
+                "trunks every VLAN unless its tag is set outside libvirt",
+            ),
+        ),
+        (
+            "network",
+            "lan",
+            ("pass", "1 interface(s) filtered by clean-traffic"),
+            ("pass", "1 interface(s), none trunked"),
+        ),
+    ],
+    ids=["bridge", "bridge-network", "held-linux-bridge"],
+)
+def test_bridge_the_host_shows_as_open_vswitch(tmp_path: Path, kind, source, hva191, hva192):
+    """R30N-6. web01 runs with clean-traffic on ovsbr0 (an `<interface type='bridge'>`, or a
+    network in bridge mode naming it), with no <virtualport type='openvswitch'/>; `ip -d link`
+    shows ovsbr0 of kind openvswitch and web01's tap with `master ovs-system`. A running VM
+    there is an Open vSwitch port (a Linux bridge's SIOCBRADDIF takes no port into an OVS
+    bridge, so it runs as one or not at all), where nwfilter's ebtables and iptables rules do
+    not see what OVS forwards (the openstack-ansible note _spoofing cites) and a port with no
+    tag trunks every VLAN (ovs-vswitchd.conf.db(5), Port vlan_mode). hvaudit read the
+    definition as a Linux bridge's and passed HVA-191 "filtered by clean-traffic" and HVA-192
+    "none trunked". Right: the Open vSwitch questions each check asks of a <virtualport>
+    port (hvaudit.parse._ovs_ports). Held: the same VM on br0, a Linux bridge, keeps both
+    passes."""
+    from conftest import HARDENED_HOST
+    from test_checks_vm import _with_filters
+
+    host = dict(HARDENED_HOST)
+    host["ip-link"] = (json.dumps([*json.loads(IP_LINK), *OVS_LINKS]), 0)
+    uri = write_node(tmp_path / "n.xml", [dev("web01", _ovs_nic(kind, source))], [OVS_NET, BR0_NET])
+    a = run_assessment(_with_filters(tmp_path, uri, host, "b", STOCK))
+    assert (verdict(a, "HVA-191", "web01"), verdict(a, "HVA-192", "web01")) == (hva191, hva192)
