@@ -40,16 +40,28 @@ Findings (R30A-n):
   virtmgr to bob|carol, or a gshadow password on virtmgr, with virtmgr libvirt's gid 108,
   passed "2 administrative principal(s)". Now a grant of any name of the gid counts
   (parse.host._admins extra).
+- R30A-5 (false pass) HVA-142: a k3s server keeps system:admin's own kubeconfig, key and
+  signing CA under its data dir (k3s pkg/daemons/control/deps/deps.go: KubeConfigAdmin
+  cred/admin.kubeconfig, ClientAdminKey tls/client-admin.key, genClientCerts signing
+  "system:admin" in system:masters with ClientCAKey tls/client-ca.key), RKE2 the same under
+  /var/lib/rancher/rke2; only /etc/rancher/*/k3s.yaml|rke2.yaml were stat'ed. A 0644
+  admin.kubeconfig, or a client-admin key or client CA key of group staff, passed "2
+  administrative principal(s)". Now the six paths are stat'ed with the others.
 
 Held (kept as tests): CIS-hardened MicroK8s (credentials 0600) and kubeadm's own 0600 CA key
-add no one; a rootless TCP service of an account that administers nothing, and alice's on her
+add no one, and so do k3s's own 0600 server credentials; a rootless TCP service of an account that administers nothing, and alice's on her
 own unix socket, add no one; a group of its own gid adds no one. Probed and already right: a
 second line of the same name (R17H-1) and a primary gid of libvirt's or sudo's count.
 
-Probed by script: (filled in below as the round goes).
+Probed by script (not kept, all held): 9 polkit rules granting org.libvirt.unix.manage to
+group staff (action.id.startsWith, a regular-expression test, an array indexOf, a
+switch on action.id: fail with bob and carol; an id held in a variable or built by
+concatenation, a user array, a result returned through a variable: manual, the rule's
+principals unread; no subject test at all: every user); a second /etc/group line of
+libvirt's own name and a primary gid of libvirt's or sudo's (counted already).
 
-Tally: 4 findings (4 false passes); 14 cases, 10 failed on main before the fixes (R30A-1: 3,
-R30A-2: 2, R30A-3: 2, R30A-4: 3), 4 held.
+Tally: 5 findings (5 false passes); 18 cases, 13 failed on main before the fixes (R30A-1: 3,
+R30A-2: 2, R30A-3: 2, R30A-4: 3, R30A-5: 3), 5 held.
 
 Leads left: (see the report).
 """
@@ -195,3 +207,26 @@ def test_grant_of_a_second_name_of_an_administrative_gid(
     administrative group's own name only: bob and carol reaching gid 108 through newgrp or
     pam_group passed "2 administrative principal(s)"."""
     assert _142(host_scan({**BASE, "/etc/group": VIRTMGR, **over})) == expected
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("644 root root /var/lib/rancher/k3s/server/cred/admin.kubeconfig", EVERYONE),
+        ("640 root staff /var/lib/rancher/k3s/server/tls/client-admin.key", FAIL4),
+        ("640 root staff /var/lib/rancher/rke2/server/tls/client-ca.key", FAIL4),
+        # held: k3s's own modes (the files 0600 root's)
+        ("600 root root /var/lib/rancher/k3s/server/tls/client-ca.key", PASS2),
+    ],
+    ids=["k3s-admin-kubeconfig", "k3s-admin-key", "rke2-client-ca-key", "k3s-default"],
+)
+def test_k3s_server_admin_credentials(host_scan, row: str, expected: tuple[str, str]) -> None:
+    """R30A-5 (false pass) HVA-142. Beside /etc/rancher/k3s/k3s.yaml (R29A-6), a k3s server
+    keeps system:admin's own kubeconfig, key and signing CA under its data dir (k3s
+    pkg/daemons/control/deps/deps.go: KubeConfigAdmin cred/admin.kubeconfig, ClientAdminKey
+    tls/client-admin.key; genClientCerts signs "system:admin" in user.SystemPrivilegedGroup,
+    system:masters, with ClientCAKey tls/client-ca.key); RKE2 runs the same code under
+    /var/lib/rancher/rke2. Whoever reads one is cluster-admin; a 0644 admin.kubeconfig or a
+    client CA key of group staff passed "2 administrative principal(s)"."""
+    over = {**BASE, "kube-admin-configs": _stat(row)}
+    assert _142(host_scan(over)) == expected

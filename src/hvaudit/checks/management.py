@@ -2834,8 +2834,10 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     and uid (containerd-config.toml(5)) own its socket wherever its address puts it: they
     count where containerd runs or is enabled (R28A-2). Whoever reads a Kubernetes cluster-admin
     credential this node keeps (k3s's, RKE2's and kubeadm's admin kubeconfigs, MicroK8s's
-    client.config, whose group is microk8s by default, and the cluster CA keys that sign one)
-    counts: a cluster administrator runs a privileged pod on this node (R29A-6, R30A-1). A
+    client.config, whose group is microk8s by default, k3s's and RKE2's server copies of
+    system:admin's kubeconfig and key, and the cluster CA keys that sign one)
+    counts: a cluster administrator runs a privileged pod on this node (R29A-6, R30A-1,
+    R30A-5). A
     `podman system service` on a TCP URI runs what anyone who reaches it sends as the account
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
     chained rule (whoever may act as an administrator is one) (R30A-2). A group is its gid:

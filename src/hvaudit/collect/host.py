@@ -410,6 +410,17 @@ KUBE_ADMIN_CONFIGS: tuple[str, ...] = (
     # "Kubernetes general CA"): it signs a client certificate of any group, system:masters
     # included (R30A-1)
     "/etc/kubernetes/pki/ca.key",
+    # k3s's (and RKE2's, the same code under its own data dir) copy of system:admin's
+    # kubeconfig and key, and the client CA key that signs them (k3s pkg/daemons/control/deps
+    # deps.go: KubeConfigAdmin cred/admin.kubeconfig, ClientAdminKey tls/client-admin.key,
+    # genClientCerts signs "system:admin" in user.SystemPrivilegedGroup with ClientCAKey
+    # tls/client-ca.key; server data dir <data-dir>/server) (R30A-5)
+    "/var/lib/rancher/k3s/server/cred/admin.kubeconfig",
+    "/var/lib/rancher/k3s/server/tls/client-admin.key",
+    "/var/lib/rancher/k3s/server/tls/client-ca.key",
+    "/var/lib/rancher/rke2/server/cred/admin.kubeconfig",
+    "/var/lib/rancher/rke2/server/tls/client-admin.key",
+    "/var/lib/rancher/rke2/server/tls/client-ca.key",
 )
 
 
