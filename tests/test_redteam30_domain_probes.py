@@ -42,10 +42,12 @@ read beside a guest not read):
   +0:+0 that runs a stopped VM's QEMU as root at its start; a raw `-chardev file` or an
   <audio type='file'> outside virtlogd, R24M-2; Proxmox VE `args: -incoming`) passed for the
   VMs read. Now questions beside a guest not read (hardening.unread_incoming and the others).
-- R30D-7 (false pass) HVA-060, HVA-081: a running domain whose persistent definition was not
-  read (R29D-3) was counted as it runs now; it starts next from a definition that may hold more
-  memory or vCPUs (`virsh setmaxmem --config`), and the engine's next-start world runs only for
-  a persistent definition read (engine._judged). Now a question naming it.
+- R30D-7 (false pass) HVA-060, HVA-081, HVA-090: a running domain whose persistent definition
+  was not read (R29D-3) was counted as it runs now; it starts next from a definition that may
+  hold more memory or vCPUs (`virsh setmaxmem --config`), or run unpinned on the CPUs another
+  VM's vCPUs are pinned to, and the engine's next-start world runs only for a persistent
+  definition read (engine._judged). Now a question naming it (R28D-3 asked only about a domain
+  not read at all).
 
 Held (kept as tests): each finding's twin with every definition read keeps its pass; HVA-030
 and HVA-210 with no loopback relay or listener keep their pass beside the refused domain;
@@ -57,10 +59,27 @@ counted from the running processes, a running refused domain's included), HVA-04
 VM); HVA-235 (always a question). HVA-051's pass with relaxed_acs_check = 1 rests on no VM
 using legacy KVM assignment: left as it is (see Leads).
 
-Tally: 7 findings (false pass 7, one of them by attestation), 12 tests, 12 failed on main
+Also probed by script: the 494 qemu-domains files of the corpus parsed directly
+(parse.libvirt_xml.parse_domain with the QEMU namespace visible, which the test-driver sweep of
+R28 could not do): no crash, no input error. `<interface type='null'>` / 'vds' under the QEMU
+driver: libvirt's Xen (xen_common.c xenFormatNet) and LXC (lxc_controller.c
+virLXCControllerGetNICIndexes) drivers refuse both ("Unsupported net type"); the QEMU driver's
+refusal was not found in the source read in time (not confirmed; left as R29D's reading).
+
+Tally: 7 findings (false pass 7, one of them by attestation), 13 tests, 13 failed on main
 before the fixes.
 
-Leads left: none yet.
+Leads left: HVA-030 and HVA-036 do not apply the character-device rule (chardev_guests,
+VL18-3) to VMs read: a read VM's `<serial type='tcp' mode='connect'>` to a socat relay of
+libvirt's socket on 127.0.0.2, or to an incoming-migration port on migration_address
+127.0.0.2, passes (HVA-033 and HVA-210 apply it); the unread question here names the rule.
+HVA-308 (Proxmox VE) does not apply the user-mode rule of HVA-036 to a raw `-incoming` on
+127.0.0.1 beside a guest whose NIC has no bridge. HVA-051 with relaxed_acs_check = 1 beside a
+guest not read (legacy KVM assignment: whether libvirt 9.x still accepts <driver name='kvm'>
+decides whether it is a question). HVA-235's "N VM(s) on the host" counts the VMs read only
+(wording). `<interface type='null'>`/'vds' under the QEMU driver (qemu_command.c
+qemuBuildHostNetProps / qemu_validate.c) still to confirm. The team decision on plain SEV
+(HVA-067) stands.
 """
 
 from __future__ import annotations
@@ -487,3 +506,28 @@ def test_ratios_with_an_unread_persistent_definition(tmp_path: Path) -> None:
     read = _scan(tmp_path, others=("db01",))
     assert outcomes(read, "HVA-060") == {"hv1": "pass"}
     assert outcomes(read, "HVA-081") == {"hv1": "pass"}
+
+
+def test_pinned_vcpus_beside_a_peer_with_an_unread_persistent_definition(tmp_path: Path) -> None:
+    """R30D-7, HVA-090. web01's vCPU is pinned to host CPU 2, which db01 (pinned to 4-5) does not
+    use as it runs; db01's persistent definition was not read, and it may start next unpinned
+    (every host CPU: formatdomain, "CPU Tuning") or pinned to 2. R28D-3 asked about a domain
+    not read at all; a peer's unread persistent definition passed."""
+    pin = (
+        "<cputune><vcpupin vcpu='0' cpuset='2'/><emulatorpin cpuset='3'/><shares>1024</shares>"
+        "<period>100000</period><quota>50000</quota></cputune>"
+    )
+    db = domain_xml(
+        "db01", "<cputune><vcpupin vcpu='0' cpuset='4'/><emulatorpin cpuset='5'/></cputune>"
+    )
+    db01 = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS, "db01"))
+    a = _scan(tmp_path, pin, others=(db,), next_failed=("db01",))
+    assert outcomes(a, "HVA-090")["web01"] == "manual"
+    assert messages(a, "HVA-090")["web01"] == (
+        "reservation: all 1 vCPU(s) pinned (<vcpupin>) to host CPU(s) 2, used by no other "
+        "running or autostart VM; limit: quota 50000 us; priority: cputune shares 1024; "
+        f"{NOT_COMPARED} run a thread on host CPU(s) 2 (unpinned, or pinned there), which VM "
+        f"web01's vCPUs are pinned to: the persistent definition of domain {db01} "
+        f"(libvirt/domains/{db01}.next.xml: collection failed (timed out))"
+    )
+    assert outcomes(_scan(tmp_path, pin, others=(db,)), "HVA-090")["web01"] == "pass"

@@ -1169,6 +1169,16 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 f"yes, each is stopped and does not start at boot, or none of its threads may "
                 f"run on {pinned}; fail: any of them may.",
             )
+        elif aff is not None:
+            # a running peer's persistent definition not read may run unpinned, or pinned
+            # there, at its next start (R30D-7; the guests not read are R28D-3's branch above)
+            pinned = _cpus(set().union(*(c for c in aff.vcpus if c is not None)))
+            yield unread_peers(
+                passed(s, "; ".join(have), *refs),
+                h,
+                f"run a thread on host CPU(s) {pinned} (unpinned, or pinned there), which VM "
+                f"{v.name}'s vCPUs are pinned to",
+            )
         else:
             yield passed(s, "; ".join(have), *refs)
 
