@@ -79,11 +79,27 @@ including the held bond case, whose pass counted one VM bridge for two, R30N-4's
 Open vSwitch and the 60 naming HVA-191 to HVA-197 pass with R30N-6.
 
 Leads left:
-- R30N-2 compares the binding's filter name; a binding of the definition's filter whose
-  parameters differ (an IP set by hand in `virsh nwfilter-binding-create`) is not read: the
+- R30N-2 compares the binding's filter name only; a binding of the definition's filter whose
+  parameters differ (an IP given by hand in `virsh nwfilter-binding-create`) is not read: the
   collector keeps each binding's XML, the parser reads only its filter name.
-- Other checks still know VM ports by name prefix (checks.network._gateway_bridges `live`,
-  HVA-211's bridges, HVA-197's port reading): a tap another tool names is missed.
+- HVA-197 says a managed='no' ethernet tap (guest0) is "outside the definition" while `ip -j
+  link` shows it a port of br1: a question the evidence could answer. parse.host
+  VM_PORT_NAME still counts a running VM's tap of another name as a foreign port
+  (bridge_foreign_ports), and HVA-220 names a container's veth or a VPN tun as an "uplink".
+- HVA-211 (R30N-1) reads addresses on a bridge's ports and their bond members, not on a VLAN
+  device of a port (eno3.10 with eno3 in br1): tagged frames reach the VLAN device before the
+  bridge's rx handler (net/core/dev.c __netif_receive_skb_core, vlan_do_receive); whether a
+  guest on br1 reaches it is the weak-host question of _gateway_bridges, not settled.
+- A passt `<portForward dev='lo'>` with no address is judged on every address (the parser
+  keeps the device only beside an address); passt binds it to lo alone: a possible wrong
+  fail, not probed (this libvirt's test driver has no passt backend). passt's IPv6 DNS
+  redirect (conf.c add_dns6) was not probed.
+- R30N-6 marks a bridge OVS by `ip -d link` kind or `ovs-vsctl`'s Bridge table; a network
+  of another forward mode naming an OVS bridge, and a tap on OVS whose bridge is not listed,
+  are left as they were. Whether libvirt attaches a tap to an OVS bridge without
+  <virtualport> (virnetdevtap.c) stays unread: R30N-6 rests on the host's evidence.
+- macvtap passthrough's promiscuous lower NIC (HVA-193) and OVS Port tag/trunks read from
+  `ovs-vsctl` (HVA-192 asks) are still open.
 """
 
 from __future__ import annotations
