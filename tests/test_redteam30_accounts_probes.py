@@ -63,7 +63,28 @@ libvirt's own name and a primary gid of libvirt's or sudo's (counted already).
 Tally: 5 findings (5 false passes); 18 cases, 13 failed on main before the fixes (R30A-1: 3,
 R30A-2: 2, R30A-3: 2, R30A-4: 3, R30A-5: 3), 5 held.
 
-Leads left: (see the report).
+Leads left:
+- HVA-142: k3s's config.yaml (and config.yaml.d) `write-kubeconfig-mode` / `-group` and
+  K3S_KUBECONFIG_MODE in /etc/systemd/system/k3s.service.env (k3s pkg/server writeKubeConfig
+  applies the mode at every start, over a 0600 file chmod'ed since) are not read.
+- HVA-142: kubeadm's front-proxy-ca.key and etcd/ca.key, k3s's request-header-ca.key and the
+  service-account signing keys (sa.key, service.key) are not stat'ed (each mints cluster-admin
+  by another road; sources not yet read); admin kubeconfig copies in home directories are not
+  looked for (their content is a credential: a question at most).
+- HVA-142: podman.service enabled but stopped with a TCP URI in its ExecStart= (service unit
+  files not collected); administrators' rootless user units (systemctl --user) and a
+  rootless dockerd (dockerd-rootless.sh) on TCP are not read (R30A-2's chain would count
+  them).
+- HVA-142 (wrong fail at most): polkit's subject.isInGroup and sudo's `%name` compare the
+  names getgrgid gives a caller's gids (the gid's first /etc/group name), so a rule naming a
+  second name of a gid may grant no one; hvaudit counts its members. Same-name lines with
+  different gids are not weighed.
+- HVA-142: libvirt's TCP listener with auth_tcp = "none" (HVA-030 fails it) is not counted as
+  every user here (team decision).
+- systemd unit states "alias" and vendor .wants directories (/usr/lib/systemd/system/*.wants),
+  a socket unit enabled with --no-reload; CRI-O [crio.api] listen moved, containerd [ttrpc]
+  gid; DOCKER_TLS_VERIFY in dockerd's environment; Pacemaker CIB enable-acl; nss-systemd
+  userdb records for tss (HVA-042, wrong fail at most): all still open from round 29.
 """
 
 from __future__ import annotations
