@@ -45,10 +45,50 @@ Findings (R30B-n):
   `linuxefi` line is a source (parse.host._grub_custom_entries), a word with a GRUB variable
   not read (the line partial, R26B-1's rule).
 
+- R30B-4 (false pass) HVA-181 (and every check whose weakening word is a module's option):
+  next_boot_adds read only the kernel's words (kernel_params stops at `--`), but modprobe takes
+  a module's options from the whole line (libkmod libkmod-config.c kmod_config_parse_kcmdline
+  reads /proc/cmdline to its end, no `--` stop; read with `find_string`), so GRUB's `quiet --
+  kvm.nx_huge_pages=off` passed "none unmitigated" though a kvm loaded from disk at the next
+  boot takes it. Now a `MODULE.PARAM=VALUE` word after `--` that weakens is found, as a
+  question (partial: a built-in module never sees it), the later word of its name kept.
+
 Held (kept as tests): `kpti=0` on an x86 host, `retbleed=off,auto` (a later mode option), arm64's
 `kpti=1` and `ssbd=kernel` keep HVA-181's pass; a `bootconfig` after `--` (init's: parse_args
 stops there) keeps HVA-214's and HVA-181's passes; a custom entry with GRUB's own words,
-or one that chainloads another system (no `linux` line), keeps HVA-181's and HVA-214's.
+or one that chainloads another system (no `linux` line), keeps HVA-181's and HVA-214's;
+`-- kvm.nx_huge_pages=off kvm.nx_huge_pages=auto` keeps HVA-181's.
+
+Probed by script, not kept: qemu.conf `security_driver = [ "none" ]`, "NONE", `[ "none",
+"apparmor" ]` and "dac" appended after the hardened file's own key (R29Q's lead): libvirt keeps
+a key's first value (virconf.c), so all passed as the first "apparmor" does; R29Q-2 covers the
+list form and R29Q's script the refused drivers (the daemon then does not start: nothing runs
+unconfined). `mitigations=off,nosmt`: _smt_off_word takes it as SMT off, but the same word is
+weakening (mitigations_word reads its mode off), so HVA-181 asks or fails anyway. `retbleed=
+off`, `nospectre_v2` on arm64 (already failed). The bootconfig line after `--` and
+`bootconfig=1` (kept as tests).
+
+Tally: 4 findings (4 false passes); 22 cases in 11 test functions; 14 failed before their
+fixes, each on the main it landed on (R30B-1: 6 on main 0a4897a; R30B-2: 3 on main 2efd436;
+R30B-3: 4 on main 34aa13e, one of them GRUB's settled fail with a custom entry's unread
+variable, now a question; R30B-4: 1 on main 421301d); the 8 held cases passed before and
+after.
+
+Leads left:
+- CONFIG_BOOT_CONFIG_FORCE and an embedded bootconfig (CONFIG_BOOT_CONFIG_EMBED) apply the
+  initrd's (or the kernel's) kernel.* keys without `bootconfig` on the line; the kernel's
+  config (/boot/config-RELEASE) and /proc/bootconfig (the running boot's keys) are not
+  collected. The running /proc/cmdline shows bootconfig's EARLY words too, which the kernel
+  did not apply (a live verdict on such a word may be a wrong fail).
+- R30B-3 reads 40_custom and custom.cfg only; another /etc/grub.d script (a shell generator
+  with its own `linux` lines) and grub.cfg itself are still not collected, and a bundle of an
+  older hvaudit is not asked about the custom entries (_boot_places_uncollected).
+- R30B-4's question passes on "takes none of FILE's words": a host whose module is built in
+  (the word never reaches it) must answer fail; `MODULE.PARAM` words before `--` that a later
+  one after `--` replaces are still read as the kernel's alone.
+- POWER's no_entry_flush/no_uaccess_flush and s390's nobp=0 (expolines stay) are not read as
+  weakening; s390 Secure Execution and a named CPU model on a nesting host, and HVA-091's
+  kernel version (first-wins since housekeeping_setup, v4.15) not probed.
 """
 
 from __future__ import annotations
@@ -326,3 +366,52 @@ def test_r30b_3_a_custom_entrys_variable_is_not_read(host_scan) -> None:
     )
     assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
     assert "the words of $extra are not read" in _question(a, "HVA-181")
+
+
+# --- R30B-4: a module's option after `--` (modprobe reads the whole line) ---------------------
+
+#: The hardened host with itlb_multihit mitigated by KVM (kvm's nx_huge_pages on)
+ITLB_MITIGATED = (
+    with_current_kernel(f"{VULN}itlb_multihit:KVM: Mitigation: Split huge pages\n"),
+    0,
+)
+
+
+def test_r30b_4_a_module_option_after_dashes_is_asked(host_scan) -> None:
+    """R30B-4 (false pass) HVA-181: `-- kvm.nx_huge_pages=off` passed "none unmitigated":
+    next_boot_adds read only the kernel's words (kernel_params stops at `--`), but modprobe
+    takes a module's options from the whole line (libkmod libkmod-config.c
+    kmod_config_parse_kcmdline reads /proc/cmdline to its end), so a kvm loaded from disk at
+    the next boot runs with huge pages executable (mmu.c set_nx_huge_pages). A built-in
+    module never sees it: a question, not a settled fail."""
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(_grub("quiet -- kvm.nx_huge_pages=off"), grub=False),
+            "cpu-vulnerabilities": ITLB_MITIGATED,
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"17 {NOW} now, but kvm.nx_huge_pages=off after -- in /etc/default/grub turns "
+        "mitigations off at the next boot if the boot loader takes it"
+    }
+    assert _question(a, "HVA-181").startswith(
+        "Which kernel command line does host hv1 boot with next? kvm.nx_huge_pages=off after "
+        "-- in /etc/default/grub, kvm.nx_huge_pages=off after -- in /etc/default/grub reaches "
+        "the module through modprobe only where it is loaded from disk, not built in."
+    )
+
+
+def test_r30b_4_a_later_option_after_dashes_passes(host_scan) -> None:
+    """R30B-4 held: a later kvm.nx_huge_pages=auto after `--` replaces the off (the module's
+    parse_args sets the parameter word by word; _nextboot.kept): HVA-181 keeps its pass."""
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(
+                _grub("quiet -- kvm.nx_huge_pages=off kvm.nx_huge_pages=auto"), grub=False
+            ),
+            "cpu-vulnerabilities": ITLB_MITIGATED,
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": f"17 {NOW}"}

@@ -376,9 +376,21 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
                 f"a later {later} in {origins[i] if i < len(origins) else src.source} "
                 "takes mitigations=off back only on a kernel before Linux 6.17"
             )
+        # R30B-4: modprobe takes a module's options from the whole line, after `--` too
+        # (libkmod libkmod-config.c kmod_config_parse_kcmdline reads /proc/cmdline to its end,
+        # every `MODULE.PARAM=VALUE` word an option of MODULE), so a word the kernel leaves to
+        # init still reaches a module loaded from disk; a built-in one never sees it: asked
+        mods = tuple(w for w in words_after_dashes(src.words) if "." in w.partition("=")[0])
+        late = [mods[i] for i in kept(mods) if weak(mods[i]) and mods[i] not in now]
+        for w in dict.fromkeys(late):
+            hit.append((src.source, f"{w} after --"))
+            whys.append(
+                f"{w} after -- in {src.source} reaches the module through modprobe only where "
+                "it is loaded from disk, not built in"
+            )
         if hit:
             found.extend(hit)
-            partial = partial or src.partial
+            partial = partial or src.partial or bool(late)
             whys.extend([f"{src.source}: {src.why}"] if src.partial else [])
         else:
             others.append(f"{src.source} ({src.why})" if src.partial else src.source)
@@ -403,6 +415,12 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         partial_why=tuple(whys),
         undone=tuple(dict.fromkeys(undone)),
     )
+
+
+def words_after_dashes(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words after the kernel's `--` (kernel_params stops there): init's, and modprobe's
+    module options (R30B-4)."""
+    return words[words.index("--") + 1 :] if "--" in words else ()
 
 
 def takes_bootconfig(words: tuple[str, ...] | None) -> bool:
