@@ -57,12 +57,21 @@ Findings (R30F-n):
   jump, goto or verdict map) are left out with the output, forward and postrouting base chains
   (_nft_outbound); one prerouting reaches still fails (R24N-5).
 
+- R30F-5 (wrong fail) HVA-190, a lead since round 26: a filter chain of the prerouting hook
+  was not read, so one of policy drop accepting port 22 only (or ending in a drop rule) in
+  front of an input chain of policy accept failed "policy accept", though every packet to the
+  host passes prerouting before input (nftables wiki "Netfilter hooks") and is dropped there
+  unless port 22. Now such a chain's drop (by policy, or a rule of every packet after no
+  broad accept) is a default deny (_NftRuleset.gates); its accepts decide nothing (the input
+  chains still judge what it lets through), and a dormant table's filters nothing.
+
 Held (kept as tests): every `held-*` case above: a jump only 10.0.0.0/8 or only UDP takes, port
 22 with ports 32769-65535 (half, not more), ufw's `allow 22/tcp`, another service's or an IP
-row's socket unit on a vsock port, a binary operation beside one sender or under a drop, and a
-notrack that prerouting reaches.
+row's socket unit on a vsock port, a binary operation beside one sender or under a drop, a
+notrack that prerouting reaches, and a prerouting chain that accepts every TCP port, has policy
+accept, or is in a dormant table.
 
-Probed by script: 76 inputs (ports and senders split across a jump, a goto, two jumped chains,
+Probed by script: 81 inputs (ports and senders split across a jump, a goto, two jumped chains,
 a jump under `meta l4proto tcp`, `meta l4proto udp` or `ip saddr 10.0.0.0/8`; ufw's
 before/user chains; iptables -g under -p tcp and -j under -p udp; systemd-held vsock sockets
 on 22 and 2222 with and without the listing; 47 single accepts under header fields and meta
@@ -71,16 +80,18 @@ nfproto`, `meta protocol`, `meta len`, `ct direction`, `ct l3proto`, `tcp window
 sequence`, `tcp doff`, `udp length`, `socket transparent`, `meta skuid !=`, `meta secpath`,
 `vlan id !=`, `icmp type !=`, masks, `&` on ports, raw payloads `@th` / `@nh`), binary
 operations `|`, `^`, `>>` and a map lookup; notrack in chains reached from output,
-postrouting, prerouting or nothing). All the single accepts already failed or asked but the
+postrouting, prerouting or nothing; a prerouting filter chain's drop policy, drop rule, broad
+accept, policy accept and dormant table). All the single accepts already failed or asked but the
 `>>` one (R30F-3); `meta skuid != 0` (no socket on a new inbound connection at the input
 hook), `icmp type != echo-request` and `vlan id != 5` keep the pass.
 
-Tally: 4 findings (3 false passes, 1 wrong fail); 30 cases in 5 test functions; 18 failed
-before the fixes (R30F-1's 9 on main 1f23f438, R30F-2's 2 and R30F-3's 4 on bf6aa097, R30F-4's
-3 on bf6aa097; PYTHONPATH=/work/main/src).
+Tally: 5 findings (3 false passes, 2 wrong fails); 35 cases in 6 test functions; 20 failed
+before the fixes (R30F-1's 9 on main 1f23f438; R30F-2's 2, R30F-3's 4 and R30F-4's 3 on main after
+bf6aa097; R30F-5's 2 on fd3c8348; PYTHONPATH=/work/main/src).
 
 Leads left: the round-29 wrong fails not reached: two input base chains each accepting one
-protocol, a drop policy in a prerouting chain, ip6tables `--src-type LOCAL,UNICAST`. The
+protocol (the shares would have to be intersected), ip6tables `--src-type LOCAL,UNICAST`; a
+prerouting chain with no input chain beside it is still "no input-hook chain". The
 pooled accepts do not subtract what a partial `return` in a jumped chain takes back (an
 over-read, as within one chain). A named verdict map is read as reaching every chain any map
 of its table names (notrack reachability, an over-read).
@@ -561,4 +572,95 @@ def test_notrack_in_a_chain_no_inbound_packet_reaches(
     untracked } accept` in input admits no new connection. hvaudit counted it and failed.
     Right: pass. Jumped to from prerouting (alone or as well), or a prerouting base chain of
     its own, it still fails (R24N-5)."""
+    assert _verdict(host_scan({"nft-ruleset": ruleset})) == expected
+
+
+# --- R30F-5 HVA-190: a drop policy in a prerouting filter chain -------------------------------
+
+
+def _prerouting(
+    rules: list[list[Any]],
+    policy: str = "drop",
+    kind: str = "filter",
+    flags: list[str] | None = None,
+) -> tuple[str, int]:
+    """`_ruleset`'s input chain with policy accept and no rule, and a `pre` base chain of the
+    prerouting hook (type `kind`, priority -150, the policy given) with the rules given."""
+    items: list[Any] = json.loads(_ruleset(policy="accept")[0])["nftables"]
+    if flags:
+        items[1]["table"]["flags"] = flags
+    items.append(
+        {
+            "chain": {
+                "family": "inet",
+                "table": "filter",
+                "name": "pre",
+                "handle": 50,
+                "type": kind,
+                "hook": "prerouting",
+                "prio": -150,
+                "policy": policy,
+            }
+        }
+    )
+    items += [
+        {"rule": {"family": "inet", "table": "filter", "chain": "pre", "handle": 60 + k, "expr": e}}
+        for k, e in enumerate(rules)
+    ]
+    return json.dumps({"nftables": items}), 0
+
+
+INPUT_ACCEPTS = (
+    "fail",
+    "inbound traffic is accepted by default (inet filter input: policy accept)",
+)
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "expected"),
+    [
+        (
+            _prerouting([[_m(DPORT, 22), ACCEPT]]),
+            (
+                "pass",
+                "inbound default policy drops (inet filter input: policy accept; inet filter pre "
+                "(prerouting, before input): policy drop)",
+            ),
+        ),
+        (
+            _prerouting([[_m(DPORT, 22), ACCEPT], [{"drop": None}]], policy="accept"),
+            (
+                "pass",
+                "inbound default policy drops (inet filter input: policy accept; inet filter pre "
+                "(prerouting, before input): inet filter pre rule handle 61 drops the rest)",
+            ),
+        ),
+        (_prerouting([[_m(L4, "tcp"), ACCEPT]]), INPUT_ACCEPTS),
+        (_prerouting([[_m(DPORT, 22), ACCEPT]], policy="accept"), INPUT_ACCEPTS),
+        (
+            _prerouting([[_m(DPORT, 22), ACCEPT]], flags=["dormant"]),
+            (
+                "fail",
+                "inbound traffic is accepted by default (inet filter input: table inet filter is "
+                "dormant, filters nothing)",
+            ),
+        ),
+    ],
+    ids=[
+        "policy-drop",
+        "drop-rule",
+        "held-every-tcp-port-accepted",
+        "held-policy-accept",
+        "held-dormant-table",
+    ],
+)
+def test_prerouting_drop_is_a_default_deny(
+    host_scan: Any, ruleset: tuple[str, int], expected: tuple[str, str]
+) -> None:
+    """R30F-5 (wrong fail), a lead since round 26. nftables wiki "Netfilter hooks": traffic to
+    the host sees the prerouting hook, then input; a filter chain there whose policy (or last
+    rule) drops what its narrow accepts leave drops it before input, so an input chain of
+    policy accept behind it opens nothing. hvaudit read the input chains only and failed
+    "policy accept". Right: pass. A prerouting chain accepting every TCP port, one of policy
+    accept, or one in a dormant table keep the fail."""
     assert _verdict(host_scan({"nft-ruleset": ruleset})) == expected

@@ -1904,6 +1904,8 @@ class _NftRuleset:
     maps: dict[tuple[str, str, str], list[Any]]
     table_flags: dict[tuple[str, str], list[str]]
     outbound: frozenset[tuple[str, str, str]] = frozenset()
+    gates: tuple[tuple[tuple[str, str, str], str], ...] = ()
+    """The filter-type base chains of the prerouting hook, each with its policy (R30F-5)."""
 
 
 def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
@@ -1914,6 +1916,7 @@ def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
     maps: dict[tuple[str, str, str], list[Any]] = {}
     table_flags: dict[tuple[str, str], list[str]] = {}
     hooks: dict[tuple[str, str, str], str | None] = {}  # every chain, with its hook
+    gates: list[tuple[tuple[str, str, str], str]] = []
     for item in items:
         if not isinstance(item, dict):
             continue
@@ -1940,11 +1943,13 @@ def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
             hooks[key] = str(hook) if hook is not None else None
             if hook == "input":
                 bases.append((key, str(chain.get("policy", "accept"))))
+            elif hook == "prerouting" and chain.get("type", "filter") == "filter":
+                gates.append((key, str(chain.get("policy", "accept"))))
         elif isinstance(rule, dict):
             key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
             rules.setdefault(key, []).append(rule)
     outbound = _nft_outbound(hooks, rules, maps)
-    return _NftRuleset(bases, rules, sets, maps, table_flags, outbound)
+    return _NftRuleset(bases, rules, sets, maps, table_flags, outbound, tuple(gates))
 
 
 #: Hooks whose chains never see a packet sent to the host (nftables wiki "Netfilter hooks":
@@ -2047,7 +2052,8 @@ def nft_input_verdicts(
     not read); without it, an accept under such a match is a question. `untracked`, per
     version: what the iptables raw table's notrack rules exempt from connection tracking
     (iptables_untracked; an iptables-legacy table is not in `nft -j`), which `ct state
-    untracked` then matches too (R25F-4)."""
+    untracked` then matches too (R25F-4). A filter chain of the prerouting hook, which every
+    packet to the host passes before input, counts where it drops the rest (R30F-5)."""
     read = _nft_ruleset(items)
     bases, rules, sets, maps = read.bases, read.rules, read.sets, read.maps
     table_flags = read.table_flags
@@ -2110,6 +2116,25 @@ def nft_input_verdicts(
                 findings.append(f"{name}: policy drop")
             else:
                 findings.append(f"{name}: policy {policy}")
+        for key, policy in read.gates:
+            # every packet to the host passes the prerouting hook before input (nftables wiki
+            # "Netfilter hooks"), so a prerouting filter chain that drops the rest is a default
+            # deny too (R30F-5, was a wrong fail: only input chains were read). Its accepts end
+            # that chain only, and the input chains still judge what it lets through: only its
+            # drop counts, in a table that filters (not dormant, no flag hvaudit cannot name).
+            flags = table_flags.get(key[:2], [])
+            if key[0] not in families or any(
+                f not in _NFT_TABLE_FLAGS - {"dormant"} for f in flags
+            ):
+                continue
+            verdict, where = _nft_chain_outcome(key, walk, 0)
+            name = " ".join(key)
+            if verdict in ("drop", "reject"):
+                effective = "drop"
+                findings.append(f"{name} (prerouting, before input): {where} drops the rest")
+            elif verdict is None and policy == "drop":
+                effective = "drop"
+                findings.append(f"{name} (prerouting, before input): policy drop")
         if effective != "drop" and unsure:
             effective = "unknown"
             findings = unsure
