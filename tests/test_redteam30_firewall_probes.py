@@ -65,13 +65,23 @@ Findings (R30F-n):
   broad accept) is a default deny (_NftRuleset.gates); its accepts decide nothing (the input
   chains still judge what it lets through), and a dormant table's filters nothing.
 
+- R30F-6 (wrong fail) HVA-190, a lead since round 26: ip6tables `--src-type LOCAL,UNICAST
+  -j ACCEPT` was read as every sender (any UNICAST was), though the kernel's
+  net/netfilter/xt_addrtype.c match_type6 tests the class (UNICAST) and then `mask &
+  match_lookup_rt6(...)`, which answers only UNREACHABLE, LOCAL and ANYCAST (read with
+  `find_string`): a unicast sender that is one of the host's own addresses, no peer. Now read
+  per version (_ipt_src_type_reach): with LOCAL or ANYCAST in the mask an IPv6 sender is the
+  host's, with UNREACHABLE (the routes decide, not collected) still broad; IPv4's match_type
+  OR-s the types, so its LOCAL,UNICAST stays every sender.
+
 Held (kept as tests): every `held-*` case above: a jump only 10.0.0.0/8 or only UDP takes, port
 22 with ports 32769-65535 (half, not more), ufw's `allow 22/tcp`, another service's or an IP
 row's socket unit on a vsock port, a binary operation beside one sender or under a drop, a
-notrack that prerouting reaches, and a prerouting chain that accepts every TCP port, has policy
-accept, or is in a dormant table.
+notrack that prerouting reaches, a prerouting chain that accepts every TCP port, has policy
+accept, or is in a dormant table, and ip6tables `--src-type` UNICAST, UNREACHABLE,UNICAST and
+`! --src-type LOCAL`, and iptables' LOCAL,UNICAST (all still fail).
 
-Probed by script: 81 inputs (ports and senders split across a jump, a goto, two jumped chains,
+Probed by script: 87 inputs (ports and senders split across a jump, a goto, two jumped chains,
 a jump under `meta l4proto tcp`, `meta l4proto udp` or `ip saddr 10.0.0.0/8`; ufw's
 before/user chains; iptables -g under -p tcp and -j under -p udp; systemd-held vsock sockets
 on 22 and 2222 with and without the listing; 47 single accepts under header fields and meta
@@ -81,17 +91,18 @@ sequence`, `tcp doff`, `udp length`, `socket transparent`, `meta skuid !=`, `met
 `vlan id !=`, `icmp type !=`, masks, `&` on ports, raw payloads `@th` / `@nh`), binary
 operations `|`, `^`, `>>` and a map lookup; notrack in chains reached from output,
 postrouting, prerouting or nothing; a prerouting filter chain's drop policy, drop rule, broad
-accept, policy accept and dormant table). All the single accepts already failed or asked but the
+accept, policy accept and dormant table; ip6tables and iptables `--src-type` masks). All the single accepts already failed or asked but the
 `>>` one (R30F-3); `meta skuid != 0` (no socket on a new inbound connection at the input
 hook), `icmp type != echo-request` and `vlan id != 5` keep the pass.
 
-Tally: 5 findings (3 false passes, 2 wrong fails); 35 cases in 6 test functions; 20 failed
+Tally: 6 findings (3 false passes, 3 wrong fails); 41 cases in 7 test functions; 22 failed
 before the fixes (R30F-1's 9 on main 1f23f438; R30F-2's 2, R30F-3's 4 and R30F-4's 3 on main after
-bf6aa097; R30F-5's 2 on fd3c8348; PYTHONPATH=/work/main/src).
+bf6aa097; R30F-5's 2 on fd3c8348; R30F-6's 2 on fcddbef9; PYTHONPATH=/work/main/src).
 
 Leads left: the round-29 wrong fails not reached: two input base chains each accepting one
-protocol (the shares would have to be intersected), ip6tables `--src-type LOCAL,UNICAST`; a
-prerouting chain with no input chain beside it is still "no input-hook chain". The
+protocol (the shares would have to be intersected); a prerouting chain with no input chain
+beside it is still "no input-hook chain"; ip6tables `! --src-type UNICAST` (a multicast or
+unspecified sender only) is read as broad. The
 pooled accepts do not subtract what a partial `return` in a jumped chain takes back (an
 over-read, as within one chain). A named verdict map is read as reaching every chain any map
 of its table names (notrack reachability, an over-read).
@@ -107,7 +118,7 @@ import pytest
 from conftest import messages, outcomes
 from test_redteam3_vm_probes import verdict
 from test_redteam27_firewall_probes import ACCEPT, L4, _m, _pl, _ruleset
-from test_redteam28_firewall_probes import _iptables, _prefix
+from test_redteam28_firewall_probes import IP_ADDR6, _iptables, _prefix
 from test_vm_leads19c import _scan
 
 DPORT = _pl("tcp", "dport")
@@ -664,3 +675,71 @@ def test_prerouting_drop_is_a_default_deny(
     "policy accept". Right: pass. A prerouting chain accepting every TCP port, one of policy
     accept, or one in a dormant table keep the fail."""
     assert _verdict(host_scan({"nft-ruleset": ruleset})) == expected
+
+
+# --- R30F-6 HVA-190: ip6tables `--src-type LOCAL,UNICAST` -------------------------------------
+
+V6_PASS = ("pass", "inbound default policy drops (policy DROP; ip6tables policy DROP)")
+
+
+def _v6_open(rule: str) -> tuple[str, str]:
+    return (
+        "fail",
+        "inbound traffic is accepted by default (policy DROP; but IPv6 (ip6tables "
+        f"{rule.strip()} (matches every port of a protocol or every source but some)) is "
+        "accepted on 2001:db8::10)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("v4", "v6", "expected"),
+    [
+        ("", "-A INPUT -m addrtype --src-type LOCAL,UNICAST -j ACCEPT\n", V6_PASS),
+        ("", "-A INPUT -m addrtype --src-type ANYCAST,UNICAST -j ACCEPT\n", V6_PASS),
+        (
+            "",
+            (r := "-A INPUT -m addrtype --src-type UNICAST -j ACCEPT\n"),
+            _v6_open(r),
+        ),
+        (
+            "",
+            (r := "-A INPUT -m addrtype --src-type UNREACHABLE,UNICAST -j ACCEPT\n"),
+            _v6_open(r),
+        ),
+        ("", (r := "-A INPUT -m addrtype ! --src-type LOCAL -j ACCEPT\n"), _v6_open(r)),
+        (
+            "-A INPUT -m addrtype --src-type LOCAL,UNICAST -j ACCEPT\n",
+            "",
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -m addrtype --src-type "
+                "LOCAL,UNICAST -j ACCEPT (matches every port of a protocol or every source but "
+                "some))",
+            ),
+        ),
+    ],
+    ids=[
+        "v6-local-and-unicast",
+        "v6-anycast-and-unicast",
+        "held-v6-unicast",
+        "held-v6-unreachable",
+        "held-v6-not-local",
+        "held-v4-local-or-unicast",
+    ],
+)
+def test_ip6tables_src_type_classes_and_lookup_both_hold(
+    host_scan: Any, v4: str, v6: str, expected: tuple[str, str]
+) -> None:
+    """R30F-6 (wrong fail), a lead since round 26. xt_addrtype.c match_type6: UNICAST tests the
+    sender's class, then `mask & match_lookup_rt6(...)`, which answers only UNREACHABLE, LOCAL
+    and ANYCAST: ip6tables `--src-type LOCAL,UNICAST` admits a unicast sender that is one of
+    the host's own addresses, no peer. hvaudit read any UNICAST as every sender and failed.
+    Right: pass. UNICAST alone, UNREACHABLE (which the routes decide), a negated LOCAL, and
+    IPv4's LOCAL,UNICAST (match_type OR-s the types) keep the fail."""
+    probes = {
+        "nft-ruleset": None,
+        "iptables-input": (f"-P INPUT DROP\n{v4}", 0),
+        "ip6tables-input": (f"-P INPUT DROP\n{v6}", 0),
+        "ip-addr": (IP_ADDR6, 0),
+    }
+    assert _verdict(host_scan(probes)) == expected

@@ -2656,6 +2656,29 @@ def _ipt_dst_type_reach(types: set[str], negate: bool, iface: bool, version: str
     return _ALL if own and other else _BROAD if own or other else _NARROW
 
 
+def _ipt_src_type_reach(types: set[str], negate: bool, version: str) -> int:
+    """The reach of `[!] --src-type TYPES` (iptables-extensions(8) addrtype) on the senders of
+    the packets the input hook sees. IPv4 (xt_addrtype.c match_type): inet_addr_type answers
+    UNICAST for every address the local table does not hold, the types OR-ed, so UNICAST is
+    every sender outside the host (R25F-2). IPv6 (match_type6): MULTICAST, UNICAST and UNSPEC
+    test the address's class and must all hold; with LOCAL, ANYCAST or UNREACHABLE in the mask
+    `mask & match_lookup_rt6(...)` then decides, and match_lookup_rt6 answers only
+    UNREACHABLE, LOCAL and ANYCAST (read with `find_string`), never UNICAST: `--src-type
+    LOCAL,UNICAST` is a unicast sender that is also one of the host's own addresses (R30F-6:
+    read as every sender, a wrong fail). UNREACHABLE is a sender the host has no route back
+    to, which its routes (not collected) decide: as broad, an over-read. Negated, every
+    sender but some types, as before."""
+    if negate:
+        return _BROAD
+    if version == "IPv4":
+        return _BROAD if "UNICAST" in types else _NARROW
+    if types & {"MULTICAST", "UNSPEC"}:
+        return _NARROW  # a sender's address is no multicast one, :: only before DAD
+    if types & {"LOCAL", "ANYCAST", "UNREACHABLE"}:
+        return _BROAD if "UNREACHABLE" in types else _NARROW
+    return _BROAD if "UNICAST" in types else _NARROW
+
+
 def _iptables_reach(
     words: list[str], version: str, own: Addresses, lists: KernelLists | None = None
 ) -> _IptMatches:
@@ -2743,7 +2766,7 @@ def _iptables_reach(
             # UNICAST is every sender outside the host (R25F-2: read as narrow); negated, every
             # sender but some types, as before
             types = {t.upper() for t in arg.split(",")}
-            reach = min(reach, _BROAD if negate or "UNICAST" in types else _NARROW)
+            reach = min(reach, _ipt_src_type_reach(types, negate, version))
             i += 2
         elif w == "--limit-iface-in":
             i += 1  # the incoming interface's own addresses: still every packet addressed so
