@@ -74,6 +74,12 @@ Findings (R30F-n):
   host's, with UNREACHABLE (the routes decide, not collected) still broad; IPv4's match_type
   OR-s the types, so its LOCAL,UNICAST stays every sender.
 
+- R30F-7 (false pass) HVA-190, found with R30F-1: a jump of a narrow share was skipped, so
+  `ip saddr 0.0.0.0/1 jump x` and `ip saddr 128.0.0.0/2 jump x` (or iptables `-s 0.0.0.0/1 -j
+  x` and `-s 128.0.0.0/2 -j x`) to a chain that accepts (three quarters of the senders, to
+  every port) passed, though the two accepts in one chain fail (R28G-1). Now such a jump's
+  chain is read with the jump's matches, for what it adds to the pool only (`narrow`).
+
 Held (kept as tests): every `held-*` case above: a jump only 10.0.0.0/8 or only UDP takes, port
 22 with ports 32769-65535 (half, not more), ufw's `allow 22/tcp`, another service's or an IP
 row's socket unit on a vsock port, a binary operation beside one sender or under a drop, a
@@ -81,7 +87,7 @@ notrack that prerouting reaches, a prerouting chain that accepts every TCP port,
 accept, or is in a dormant table, and ip6tables `--src-type` UNICAST, UNREACHABLE,UNICAST and
 `! --src-type LOCAL`, and iptables' LOCAL,UNICAST (all still fail).
 
-Probed by script: 87 inputs (ports and senders split across a jump, a goto, two jumped chains,
+Probed by script: 89 inputs (ports and senders split across a jump, a goto, two jumped chains,
 a jump under `meta l4proto tcp`, `meta l4proto udp` or `ip saddr 10.0.0.0/8`; ufw's
 before/user chains; iptables -g under -p tcp and -j under -p udp; systemd-held vsock sockets
 on 22 and 2222 with and without the listing; 47 single accepts under header fields and meta
@@ -95,9 +101,10 @@ accept, policy accept and dormant table; ip6tables and iptables `--src-type` mas
 `>>` one (R30F-3); `meta skuid != 0` (no socket on a new inbound connection at the input
 hook), `icmp type != echo-request` and `vlan id != 5` keep the pass.
 
-Tally: 6 findings (3 false passes, 3 wrong fails); 41 cases in 7 test functions; 22 failed
+Tally: 7 findings (4 false passes, 3 wrong fails); 47 cases in 9 test functions; 25 failed
 before the fixes (R30F-1's 9 on main 1f23f438; R30F-2's 2, R30F-3's 4 and R30F-4's 3 on main after
-bf6aa097; R30F-5's 2 on fd3c8348; R30F-6's 2 on fcddbef9; PYTHONPATH=/work/main/src).
+bf6aa097; R30F-5's 2 on fd3c8348; R30F-6's 2 on fcddbef9;
+R30F-7's 3 on 8bd7ecf7; PYTHONPATH=/work/main/src).
 
 Leads left: the round-29 wrong fails not reached: two input base chains each accepting one
 protocol (the shares would have to be intersected); a prerouting chain with no input chain
@@ -743,3 +750,71 @@ def test_ip6tables_src_type_classes_and_lookup_both_hold(
         "ip-addr": (IP_ADDR6, 0),
     }
     assert _verdict(host_scan(probes)) == expected
+
+
+# --- R30F-7 HVA-190: senders split across narrow jumps ----------------------------------------
+
+HALF_JUMP = [_m(SADDR, _prefix("0.0.0.0", 1)), _jump("x")]
+QUARTER_JUMP = [_m(SADDR, _prefix("128.0.0.0", 2)), _jump("x")]
+
+
+@pytest.mark.parametrize(
+    ("chains", "expected"),
+    [
+        (
+            {"input": [HALF_JUMP, QUARTER_JUMP], "x": [[ACCEPT]]},
+            _opened(
+                "inet filter input rule handle 11 -> inet filter x rules up to handle 20",
+                SENDERS,
+            ),
+        ),
+        (
+            {"input": [HALF_JUMP, QUARTER_JUMP], "x": [[_jump("y")]], "y": [[ACCEPT]]},
+            _opened(
+                "inet filter input rule handle 11 -> inet filter x rule handle 20 -> inet "
+                "filter y rules up to handle 30",
+                SENDERS,
+            ),
+        ),
+        ({"input": [HALF_JUMP, QUARTER_JUMP], "x": [[_m(DPORT, 22), ACCEPT]]}, PASS),
+        ({"input": [HALF_JUMP], "x": [[ACCEPT]]}, PASS),
+    ],
+    ids=["two-narrow-jumps", "narrow-jumps-through-a-chain", "held-to-ssh", "held-half"],
+)
+def test_nft_narrow_jumps_pool_their_senders(
+    host_scan: Any, chains: dict[str, list[list[Any]]], expected: tuple[str, str]
+) -> None:
+    """R30F-7. `ip saddr 0.0.0.0/1 jump x` and `ip saddr 128.0.0.0/2 jump x` to a chain that
+    accepts admit three quarters of the senders to every port, as the two accepts in one chain
+    do (R28G-1's fail); each jump alone is narrow, and hvaudit skipped narrow jumps and passed.
+    Right: fail. The same to port 22 only, or half of the senders, keep the pass."""
+    assert _verdict(host_scan({"nft-ruleset": _chains(**chains)})) == expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            "-N x\n-A INPUT -s 0.0.0.0/1 -j x\n-A INPUT -s 128.0.0.0/2 -j x\n-A x -j ACCEPT\n",
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -s 128.0.0.0/2 -j x -> -A x -j "
+                "ACCEPT (with the rules before it, accepts sources that together cover more "
+                "than half of the IPv4 addresses, each to every port of a protocol or more, "
+                "with the accepts read before this chain))",
+            ),
+        ),
+        (
+            "-N x\n-A INPUT -s 0.0.0.0/1 -j x\n-A INPUT -s 128.0.0.0/2 -j x\n"
+            "-A x -p tcp -m tcp --dport 22 -j ACCEPT\n",
+            IPT_PASS,
+        ),
+    ],
+    ids=["two-narrow-jumps", "held-to-ssh"],
+)
+def test_iptables_narrow_jumps_pool_their_senders(
+    host_scan: Any, rules: str, expected: tuple[str, str]
+) -> None:
+    """R30F-7 on the iptables path: `-s 0.0.0.0/1 -j x` and `-s 128.0.0.0/2 -j x` to a chain
+    whose rule is `-j ACCEPT` passed; right: fail. To port 22 only keeps the pass."""
+    assert _verdict(host_scan(_iptables(rules))) == expected

@@ -1761,6 +1761,7 @@ def _nft_chain_outcome(
     depth: int,
     pool: _Pool | None = None,
     guard: Sequence[Any] = (),
+    narrow: bool = False,
 ) -> tuple[str | None, str]:
     """The first verdict in a chain that every packet of the IP version meets (following jumps),
     with the rule that gave it. A rule of broad reach (every TCP port, every source but some)
@@ -1768,7 +1769,9 @@ def _nft_chain_outcome(
     its drop leaves the rest to the rules below. A return of every packet ends the chain; after
     a return of some packets, a drop of the rest decides nothing for the whole chain. `pool`
     holds what the accepts before the jump here opened, `guard` the matches of the rules that
-    jumped here: a rule here is pooled as if it held them too (R30F-1)."""
+    jumped here: a rule here is pooled as if it held them too (R30F-1). `narrow`: the rule that
+    jumped here matched a narrow share (`ip saddr 0.0.0.0/1 jump x`), so the rules here are read
+    with its matches, for what they add to the pool only (R30F-7)."""
     named = {n: e for (f, t, n), e in walk.sets.items() if (f, t) == chain[:2]}
     version = walk.version
     pool = _Pool() if pool is None else pool
@@ -1778,8 +1781,13 @@ def _nft_chain_outcome(
     unseen: list[str] = []  # rules whose matches nft does not show: the verdict is open
     maps = {n: e for (f, t, n), e in walk.maps.items() if (f, t) == chain[:2]}
     for rule in (r for each in walk.rules.get(chain, []) for r in _vmap_rules(each, maps)):
+        if narrow:
+            # under a narrow jump every rule here is as narrow: only the pool can open (R30F-7)
+            rule = dict(rule, expr=[*guard, *(rule.get("expr") or [])])
         read = _nft_verdict(rule, walk, named)
         verdict, reach = read.verdict, read.reach
+        if narrow and verdict not in (None, "return"):
+            continue
         if reach == _OPAQUE and verdict is not None:
             if verdict in ("drop", "reject"):
                 continue  # a drop of some share decides nothing
@@ -1801,7 +1809,11 @@ def _nft_chain_outcome(
             break  # whether any packet gets this far depends on what was not seen
         if verdict is None:
             # as if it held the matches of the rules that jumped here (R30F-1)
-            seen = dict(rule, expr=[*guard, *(rule.get("expr") or [])]) if guard else rule
+            seen = (
+                dict(rule, expr=[*guard, *(rule.get("expr") or [])])
+                if guard and not narrow
+                else rule
+            )
             opened = _nft_port_accept(seen, walk, named)
             if opened is not None:
                 ports.setdefault(opened[0], []).extend(opened[1])
@@ -1833,6 +1845,32 @@ def _nft_chain_outcome(
                         f"{' '.join(chain)} rules up to handle {rule.get('handle')} (sources "
                         f"that together cover {_most_senders_text(version)}, each to every "
                         f"port of a protocol or more{_pooled_text(before[1] > 0)})"
+                    )
+            hop = next(
+                (
+                    (k, e[k].get("target"))
+                    for e in rule.get("expr") or []
+                    if isinstance(e, dict)
+                    for k in ("jump", "goto")
+                    if isinstance(e.get(k), dict)
+                ),
+                None,
+            )
+            if hop is not None and isinstance(hop[1], str) and depth < _MAX_DEPTH:
+                # a jump of a narrow share: what the chain it jumps to accepts of that share
+                # still adds to the pool (R30F-7: `ip saddr 0.0.0.0/1 jump x` and `ip saddr
+                # 128.0.0.0/2 jump x` to a chain that accepts, three quarters of the senders,
+                # passed)
+                held = [
+                    *(() if narrow else guard),
+                    *(e for e in rule.get("expr") or [] if not ("jump" in e or "goto" in e)),
+                ]
+                sub, sub_where = _nft_chain_outcome(
+                    (chain[0], chain[1], hop[1]), walk, depth + 1, pool, held, narrow=True
+                )
+                if sub == "accept":
+                    return "accept", (
+                        f"{' '.join(chain)} rule handle {rule.get('handle')} -> {sub_where}"
                     )
             continue
         if verdict == "return":
@@ -3060,12 +3098,14 @@ def _ipt_chain_outcome(
     lists: KernelLists | None = None,
     pool: _Pool | None = None,
     guard: Sequence[str] = (),
+    narrow: bool = False,
 ) -> tuple[str | None, str]:
     """The first verdict of the chain that every packet meets (accept, drop, or "unknown" when
     a rule hands a broad share of the traffic to a chain the output does not show or to a
     program in user space), as `_nft_chain_outcome` judges nftables; `pool` and `guard` as
     there: what the accepts before the jump here opened, and the matches of the rules that
-    jumped here (R30F-1)."""
+    jumped here (R30F-1); `narrow` as there: a narrow jump's chain adds to the pool only
+    (R30F-7)."""
     rules, declared = chains
     pool = _Pool() if pool is None else pool
     accepted, some, ports = pool.accepted, pool.some, pool.ports
@@ -3073,10 +3113,10 @@ def _ipt_chain_outcome(
     returned = False
     unseen: list[str] = []  # what the evidence cannot follow: the verdict is open from there
     for rule in rules.get(chain, []):
-        matches = _iptables_reach(rule.conds, version, own, lists)
-        target, reach = rule.target, matches.reach
         # as if it held the matches of the rules that jumped here (R30F-1)
         seen = [*guard, *rule.conds]
+        matches = _iptables_reach(seen if narrow else rule.conds, version, own, lists)
+        target, reach = rule.target, matches.reach
         alone = rule.conds[2:] if rule.conds[:2] == ["-m", "conntrack"] else rule.conds
         source = ("-s", "--source") if alone is rule.conds else tuple(_IPT_CT_SOURCE)
         if target == "ACCEPT" and not guard and len(alone) == 2 and alone[0] in source:
@@ -3124,7 +3164,15 @@ def _ipt_chain_outcome(
                 break
             returned = True
             continue
-        if reach == _NARROW:
+        if reach == _NARROW and (target in declared or target in rules) and depth < _MAX_DEPTH:
+            # a jump of a narrow share still adds what its chain accepts to the pool (R30F-7:
+            # `-s 0.0.0.0/1 -j x` and `-s 128.0.0.0/2 -j x` to a chain that accepts passed)
+            sub, sub_where = _ipt_chain_outcome(
+                target, chains, depth + 1, version, own, lists, pool, seen, narrow=True
+            )
+            if sub == "accept" and not unseen:
+                return sub, f"{rule.line} -> {sub_where}"
+        if reach == _NARROW or narrow:
             continue
         if reach == _OPAQUE:
             # the share of the traffic an ipset or an unread match admits is open: its accept is
