@@ -84,35 +84,40 @@ Held (kept as tests): every `held-*` case above: a jump only 10.0.0.0/8 or only 
 22 with ports 32769-65535 (half, not more), ufw's `allow 22/tcp`, another service's or an IP
 row's socket unit on a vsock port, a binary operation beside one sender or under a drop, a
 notrack that prerouting reaches, a prerouting chain that accepts every TCP port, has policy
-accept, or is in a dormant table, and ip6tables `--src-type` UNICAST, UNREACHABLE,UNICAST and
-`! --src-type LOCAL`, and iptables' LOCAL,UNICAST (all still fail).
+accept, or is in a dormant table, ip6tables `--src-type` UNICAST, UNREACHABLE,UNICAST and `!
+--src-type LOCAL` and iptables' LOCAL,UNICAST (all still fail), and narrow jumps to a chain
+accepting port 22 only, or of half of the senders.
 
-Probed by script: 89 inputs (ports and senders split across a jump, a goto, two jumped chains,
+Probed by script: 95 inputs (ports and senders split across a jump, a goto, two jumped chains,
 a jump under `meta l4proto tcp`, `meta l4proto udp` or `ip saddr 10.0.0.0/8`; ufw's
-before/user chains; iptables -g under -p tcp and -j under -p udp; systemd-held vsock sockets
-on 22 and 2222 with and without the listing; 47 single accepts under header fields and meta
-keys (`ip version`, `ip hdrlength`, `ip ecn`, `ip dscp`, `ip id !=`, `ip frag-off`, `meta
-nfproto`, `meta protocol`, `meta len`, `ct direction`, `ct l3proto`, `tcp window`, `tcp
-sequence`, `tcp doff`, `udp length`, `socket transparent`, `meta skuid !=`, `meta secpath`,
-`vlan id !=`, `icmp type !=`, masks, `&` on ports, raw payloads `@th` / `@nh`), binary
-operations `|`, `^`, `>>` and a map lookup; notrack in chains reached from output,
-postrouting, prerouting or nothing; a prerouting filter chain's drop policy, drop rule, broad
-accept, policy accept and dormant table; ip6tables and iptables `--src-type` masks). All the single accepts already failed or asked but the
-`>>` one (R30F-3); `meta skuid != 0` (no socket on a new inbound connection at the input
-hook), `icmp type != echo-request` and `vlan id != 5` keep the pass.
+before/user chains; iptables -g under -p tcp and -j under -p udp; narrow jumps of senders;
+systemd-held vsock sockets on 22 and 2222 with and without the listing; 47 single accepts
+under header fields and meta keys (`ip version`, `ip hdrlength`, `ip ecn`, `ip dscp`, `ip id
+!=`, `ip frag-off`, `meta nfproto`, `meta protocol`, `meta len`, `ct direction`, `ct
+l3proto`, `tcp window`, `tcp sequence`, `tcp doff`, `udp length`, `socket transparent`, `meta
+skuid !=`, `meta secpath`, `vlan id !=`, `icmp type !=`, masks, `&` on ports, raw payloads
+`@th` / `@nh`); binary operations `|`, `^`, `>>` and a map lookup; named interval sets and
+verdict maps, and anonymous ones, whose elements are wrapped in `elem` with a counter or
+comment (all already failed); notrack in chains reached from output, postrouting, prerouting
+or nothing; a prerouting filter chain's drop policy, drop rule, broad accept, policy accept
+and dormant table; ip6tables and iptables `--src-type` masks). All the single accepts already
+failed or asked but the `>>` one (R30F-3); `meta skuid != 0` (no socket on a new inbound
+connection at the input hook), `icmp type != echo-request` and `vlan id != 5` keep the pass.
 
 Tally: 7 findings (4 false passes, 3 wrong fails); 47 cases in 9 test functions; 25 failed
-before the fixes (R30F-1's 9 on main 1f23f438; R30F-2's 2, R30F-3's 4 and R30F-4's 3 on main after
-bf6aa097; R30F-5's 2 on fd3c8348; R30F-6's 2 on fcddbef9;
-R30F-7's 3 on 8bd7ecf7; PYTHONPATH=/work/main/src).
+before the fixes (R30F-1's 9 on main 1f23f438; R30F-2's 2, R30F-3's 4 and R30F-4's 3 on main
+after bf6aa097; R30F-5's 2 on fd3c8348; R30F-6's 2 on fcddbef9; R30F-7's 3 on 8bd7ecf7;
+PYTHONPATH=/work/main/src). tests/golden/report.sarif regenerated for HVA-210's rationale
+(separate commit).
 
-Leads left: the round-29 wrong fails not reached: two input base chains each accepting one
-protocol (the shares would have to be intersected); a prerouting chain with no input chain
-beside it is still "no input-hook chain"; ip6tables `! --src-type UNICAST` (a multicast or
-unspecified sender only) is read as broad. The
-pooled accepts do not subtract what a partial `return` in a jumped chain takes back (an
-over-read, as within one chain). A named verdict map is read as reaching every chain any map
-of its table names (notrack reachability, an over-read).
+Leads left: two input base chains each accepting one protocol still fail (the shares would
+have to be intersected); a prerouting chain with no input chain beside it is still "no
+input-hook chain"; ip6tables `! --src-type UNICAST` (a multicast or unspecified sender only)
+is read as broad. A rule under a narrow jump that has its own source match is not pooled (two
+source matches in one rule); the pooled accepts do not subtract what a partial `return` in a
+jumped chain takes back (an over-read, as within one chain); a named verdict map is read as
+reaching every chain any map of its table names (notrack reachability, an over-read).
+iptables-nft and iptables-legacy both loaded (which one `iptables -S` shows) was not probed.
 """
 
 from __future__ import annotations
