@@ -1652,36 +1652,6 @@ def _nft_other_protocol(exprs: Sequence[Any], protocol: str, sets: Mapping[str, 
         if all(n is not None for n in numbers) and want not in numbers:
             return True
     return False
-    want = _PROTOCOL_NUMBERS[protocol]
-    for e in exprs:
-        m = e.get("match") if isinstance(e, dict) else None
-        left = m.get("left") if isinstance(m, dict) else None
-        if not isinstance(left, dict):
-            continue
-        payload = left.get("payload")
-        field = (payload.get("protocol"), payload.get("field")) if isinstance(payload, dict) else ()
-        if (
-            field
-            and field[0] in _PORT_PROTOCOLS - {"th", protocol}
-            and field[1]
-            in (
-                "sport",
-                "dport",
-            )
-        ):
-            return True
-        if left != {"meta": {"key": "l4proto"}} and field not in (
-            ("ip", "protocol"),
-            ("ip6", "nexthdr"),
-        ):
-            continue
-        if m.get("op", "==") not in ("==", "in"):
-            continue
-        values = _nft_values(m.get("right"), sets)
-        numbers = [_protocol_number(v) for v in values or [None]]
-        if all(n is not None for n in numbers) and want not in numbers:
-            return True
-    return False
 
 
 def _pooled_ports(pooled: Mapping[str, list[tuple[int, int]]]) -> str | None:

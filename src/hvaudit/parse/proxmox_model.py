@@ -1922,20 +1922,48 @@ def _guests_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
     perms, why = _token_permissions(bundle)
     if perms is None:
         return f"{why}; {hidden}"
+    return _acls_cut(
+        perms,
+        px,
+        hidden,
+        ("VM.Audit",),
+        ("/vms", " that propagates to every guest"),
+        r"/vms/[0-9]+|/pool(/.*)?",
+        "a guest",
+    )
 
-    def holds(path: str, priv: str, propagated: bool = False) -> bool:
+
+def _acls_cut(
+    perms: dict[str, Any],
+    px: ProxmoxHost,
+    hidden: str,
+    privs: tuple[str, ...],
+    top: tuple[str, str],
+    below: str,
+    one: str,
+) -> str:
+    """Why a listing the API filters by `privs` (any of them) may leave entries out, '' where
+    the token holds one on the `top` path (and the words saying it propagates), propagated, and
+    no ACL on a path `below` (a pattern) or on a pool takes them away from `one` entry. The ACL
+    list is whole only with Sys.Audit on /access (pve-access-control API2/ACL.pm read_acl), and
+    PERMISSIONS answers the token's privileges on each ACL's path (`_guests_unseen`,
+    `_storages_unseen`)."""
+
+    def holds(path: str, propagated: bool = False) -> bool:
         held = perms.get(path)
-        if not isinstance(held, dict) or priv not in held:
-            return False
-        return not propagated or held[priv] not in (None, 0, "0", False, "")
+        return isinstance(held, dict) and any(
+            p in held and (not propagated or held[p] not in (None, 0, "0", False, ""))
+            for p in privs
+        )
 
-    if not holds("/vms", "VM.Audit", propagated=True):
-        return f"the API token holds no VM.Audit on /vms that propagates to every guest; {hidden}"
-    if not holds("/access", "Sys.Audit"):
+    lacks = f"no {privs[0]}" if len(privs) == 1 else "neither " + " nor ".join(privs)
+    if not holds(top[0], propagated=True):
+        return f"the API token holds {lacks} on {top[0]}{top[1]}; {hidden}"
+    if not (isinstance(perms.get("/access"), dict) and "Sys.Audit" in perms["/access"]):
         return (
             "the API token holds no Sys.Audit on /access, so GET /access/acl lists only the ACLs "
             "it may modify (pve-access-control API2/ACL.pm read_acl): an ACL that takes "
-            f"VM.Audit away from a guest or a pool is not in the evidence; {hidden}"
+            f"{privs[0]} away from {one} or a pool is not in the evidence; {hidden}"
         )
     if not px.users.known:
         return f"the ACLs (user.cfg) were not read ({px.users.reason}); {hidden}"
@@ -1943,13 +1971,12 @@ def _guests_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
         {
             str(a["path"])
             for a in px.users.get().acls
-            if re.fullmatch(r"/vms/[0-9]+|/pool(/.*)?", str(a["path"]))
-            and not holds(str(a["path"]), "VM.Audit")
+            if re.fullmatch(below, str(a["path"])) and not holds(str(a["path"]))
         }
     )
     if paths:
         return (
-            f"the API token holds no VM.Audit on {', '.join(paths[:5])}"
+            f"the API token holds {lacks} on {', '.join(paths[:5])}"
             + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
             + f" (an ACL there); {hidden}"
         )
@@ -1983,43 +2010,15 @@ def _storages_unseen(bundle: Bundle, px: ProxmoxHost) -> str:
     perms, why = _token_permissions(bundle)
     if perms is None:
         return f"{why}; {hidden}"
-
-    def holds(path: str, propagated: bool = False) -> bool:
-        held = perms.get(path)
-        return isinstance(held, dict) and any(
-            p in held and (not propagated or held[p] not in (None, 0, "0", False, ""))
-            for p in _STORAGE_LISTED
-        )
-
-    if not holds("/storage", propagated=True):
-        return (
-            "the API token holds neither Datastore.Audit nor Datastore.AllocateSpace on "
-            f"/storage, propagated to every storage; {hidden}"
-        )
-    if not (isinstance(perms.get("/access"), dict) and "Sys.Audit" in perms["/access"]):
-        return (
-            "the API token holds no Sys.Audit on /access, so GET /access/acl lists only the ACLs "
-            "it may modify (pve-access-control API2/ACL.pm read_acl): an ACL that takes "
-            f"Datastore.Audit away from a storage or a pool is not in the evidence; {hidden}"
-        )
-    if not px.users.known:
-        return f"the ACLs (user.cfg) were not read ({px.users.reason}); {hidden}"
-    paths = sorted(
-        {
-            str(a["path"])
-            for a in px.users.get().acls
-            if re.fullmatch(r"/storage/[^/]+|/pool(/.*)?", str(a["path"]))
-            and not holds(str(a["path"]))
-        }
+    return _acls_cut(
+        perms,
+        px,
+        hidden,
+        _STORAGE_LISTED,
+        ("/storage", ", propagated to every storage"),
+        r"/storage/[^/]+|/pool(/.*)?",
+        "a storage",
     )
-    if paths:
-        return (
-            "the API token holds neither Datastore.Audit nor Datastore.AllocateSpace on "
-            + ", ".join(paths[:5])
-            + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
-            + f" (an ACL there); {hidden}"
-        )
-    return ""
 
 
 def resolve_enable_stamp(fw: pve.FirewallFile, collected_at: object) -> None:
