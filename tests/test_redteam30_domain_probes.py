@@ -531,3 +531,13 @@ def test_pinned_vcpus_beside_a_peer_with_an_unread_persistent_definition(tmp_pat
         f"(libvirt/domains/{db01}.next.xml: collection failed (timed out))"
     )
     assert outcomes(_scan(tmp_path, pin, others=(db,)), "HVA-090")["web01"] == "pass"
+
+
+def test_gold_image_count_names_the_guests_not_read(tmp_path: Path) -> None:
+    """The HVA-235 lead above (wording): "1 VM(s) on the host" beside a domain whose XML was
+    refused counted web01 alone as the host's VMs for the gold-image question. Now the guests
+    not read are named beside the count; with every domain read the message is as before."""
+    assert messages(_scan(tmp_path, refused=True), "HVA-235")["hv1"] == (
+        f"1 VM(s) on the host; not counted, their definition not read: {UNREAD}"
+    )
+    assert messages(_scan(tmp_path), "HVA-235")["hv1"] == "1 VM(s) on the host"

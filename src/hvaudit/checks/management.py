@@ -80,6 +80,7 @@ from hvaudit.checks.base import (
     pool_subject,
     unknown,
     unread_ask,
+    unread_guests,
     unread_peers,
 )
 from hvaudit.model import (
@@ -1736,10 +1737,17 @@ def image_signing(ctx: Context) -> Iterator[Outcome]:
     platforms=ANY,
 )
 def gold_images(ctx: Context) -> Iterator[Outcome]:
-    """Rev. 1 asks for a gold standard per VM type; which image is gold is a decision no scan sees."""
+    """Rev. 1 asks for a gold standard per VM type; which image is gold is a decision no scan sees.
+    The count is of the VMs read: guests whose definition was not read, or that the scan may not
+    see, are named beside it (the lead R30D left), not counted in it."""
     for h in ctx.deployment.hosts:
         vms = [v for v in ctx.deployment.vms if v.host == h.name]
-        yield manual(host_subject(h), f"{len(vms)} VM(s) on the host", h.source)
+        msg = f"{len(vms)} VM(s) on the host"
+        if unread := unread_guests(h):
+            msg += f"; not counted, their definition not read: {unread}"
+        if h.proxmox is not None and h.proxmox.guests_unseen:
+            msg += f"; the guest list may be incomplete: {h.proxmox.guests_unseen}"
+        yield manual(host_subject(h), msg, h.source)
 
 
 @check(
