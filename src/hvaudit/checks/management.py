@@ -1739,7 +1739,7 @@ def image_signing(ctx: Context) -> Iterator[Outcome]:
 def gold_images(ctx: Context) -> Iterator[Outcome]:
     """Rev. 1 asks for a gold standard per VM type; which image is gold is a decision no scan sees.
     The count is of the VMs read: guests whose definition was not read, or that the scan may not
-    see, are named beside it (the lead R30D left), not counted in it."""
+    see, are named beside it, not counted in it."""
     for h in ctx.deployment.hosts:
         vms = [v for v in ctx.deployment.vms if v.host == h.name]
         msg = f"{len(vms)} VM(s) on the host"
