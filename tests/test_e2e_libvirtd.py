@@ -27,13 +27,15 @@ SECRET = "e2eS3cr7"  # VNC allows 8 characters
 NETWORK_XML = f"<network><name>{NET}</name><bridge name='hvae2e0'/></network>"
 
 # This sandbox forbids raising RLIMIT_MEMLOCK (so no memtune hard_limit) and lacks the sfq qdisc
-# (so no <bandwidth>): the hardened VM is as hardened as this machine lets a VM be.
+# (so no <bandwidth>): the hardened VM is as hardened as this machine lets a VM be. Its CPU
+# weight is twice cgroup v1's default of 1024 (20 times v2's 100): a weight equal to the host's
+# default favours nothing, and HVA-090 fails it (R30T-2).
 HARDENED = f"""<domain type='kvm'>
   <name>e2e-hardened</name>
   <memory unit='MiB'>64</memory>
   <memtune><soft_limit unit='MiB'>48</soft_limit></memtune>
   <vcpu placement='static' cpuset='0'>1</vcpu>
-  <cputune><shares>1024</shares><quota>50000</quota><vcpupin vcpu='0' cpuset='0'/></cputune>
+  <cputune><shares>2048</shares><quota>50000</quota><vcpupin vcpu='0' cpuset='0'/></cputune>
   <os><type arch='x86_64' machine='q35'>hvm</type></os>
   <devices>
     <interface type='network'><source network='{NET}'/><model type='virtio'/>
