@@ -36,6 +36,7 @@ from hvaudit.checks._libvirt import (
 )
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
+    Dial,
     chardev_guests,
     chardev_named,
     chardev_reaching,
@@ -202,6 +203,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     elsewhere, whose permissions are not collected, is a question (_tls_key_readable)."""
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
+    dials = chardev_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "remote")
@@ -329,6 +331,14 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         others = guests_reaching(guests.get(h.name, []), h)
         others6 = guests_reaching(guests6.get(h.name, []), h)
         relays = _relays_onto_tcp(h, others, others6)
+        # a VM read whose character device connects to the relay's loopback port hands its
+        # guest the API, whatever its networking (chardev_guests, VL18-3)
+        dialled = [
+            r
+            for r in _relays_dialled(h, dials.get(h.name, []))
+            if not any(r.partition(" relays ")[0] + " relays " in o for o in relays)
+        ]
+        relays += dialled
         problems += relays
         scope = loopback_scope(h)
         if relays:
@@ -336,6 +346,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             refs += list(scope.sources) if scope.routed else []
             named = {vm for vm, _ in guests.get(h.name, [])} if others else set()
             named |= {vm for vm, _ in guests6.get(h.name, [])} if others6 else set()
+            named |= {d.vm for d in dials.get(h.name, [])} if dialled else set()
             refs += [v.source for v in ctx.deployment.vms if v.host == h.name and v.name in named]
         outward = _outward_relays(h)
         moved = moved_remote_listeners(h, files)
@@ -495,6 +506,32 @@ def _relays_onto_tcp(h: Host, guests: list[str], guests6: Sequence[str] = ()) ->
             "authentication or encryption"
             for pid, program, path, ports in _loopback4_relays(h, version=6, guest=True)
         ]
+    return out
+
+
+def _relays_dialled(h: Host, dials: list[Dial]) -> list[str]:
+    """The socket relays onto a loopback TCP port that a VM's character device or socket tunnel
+    connects to (`dials`, chardev_guests of host `h`): QEMU dials the port and relays its guest's
+    bytes both ways (formatdomain "TCP": "the character device acts as a TCP client connecting
+    to a remote server"), so the guest speaks the relayed socket's protocol as a local peer,
+    whatever its networking (VL18-3; HVA-033 and HVA-210 apply the same rule). Any 127/8
+    address and ::1 counts: the device names the address it dials."""
+    relays, listeners = h.facts.socket_relays, h.facts.listeners
+    if not dials or not relays.known or not listeners.known:
+        return []
+    out = []
+    for pid, program, path, _ in relays.get():
+        for lst in listeners.get():
+            if not (
+                lst.loopback and (lst.pid == pid or (lst.pid is None and lst.process == program))
+            ):
+                continue
+            if hows := chardev_reaching(dials, h, lst):
+                out.append(
+                    f"{program} (pid {pid}) relays {path} onto TCP {lst.address}:{lst.port}, "
+                    f"which {', '.join(hows[:5])} connects its guest to: libvirt's full API "
+                    "without authentication or encryption"
+                )
     return out
 
 
