@@ -528,7 +528,7 @@ def _relays_dialled(h: Host, dials: list[Dial]) -> list[str]:
                 continue
             if hows := chardev_reaching(dials, h, lst):
                 out.append(
-                    f"{program} (pid {pid}) relays {path} onto TCP {lst.address}:{lst.port}, "
+                    f"{program} (pid {pid}) relays {path} onto {lst.protocol.upper()} {lst.address}:{lst.port}, "
                     f"which {', '.join(hows[:5])} connects its guest to: libvirt's full API "
                     "without authentication or encryption"
                 )
