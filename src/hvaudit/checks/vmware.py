@@ -1704,6 +1704,13 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
         tight.extend(narrowed)
         bad.extend(unsynced)
         remote = [x for x in servers if x not in own and x not in unused]
+        # R31V-1: the outside servers ntpd authenticates, as the list or ntp.conf names them
+        targets = {address[x].lower() for x in remote}
+        keyed = [
+            x
+            for x in dict.fromkeys([*remote, *in_file])
+            if _ntp_keyed(x) and _ntp_address(x).lower() in targets
+        ]
         reach, why = (
             _outbound(esx, "ntpClient", [address[x] for x in remote]) if remote else ("open", "")
         )
@@ -1730,6 +1737,30 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 f"ntpd running (policy on), servers {', '.join(servers)}; {why}",
                 esx.source,
                 question=_reach_question(h, "ntpClient", "ntpd's queries", remote),
+            )
+        elif keyed and esx.ntp.get("service_sync") is not True:
+            # R31V-1: a server ntpd authenticates (ntp.conf `key N`, `autokey`) is selected only
+            # on replies that authenticate: ntp_proto.c receive() marks a reply whose digest
+            # "fails or it's missing for authenticated associations" TEST5 ("bad auth") and
+            # drops it; the key must be in ntpd's key file (`keys`, "the key file containing
+            # the keys and key identifiers used by ntpd") and trusted (`trustedkey`, "the key
+            # identifiers which are trusted for the purposes of authenticating peers"; ntp's
+            # authopt.html, read with `find_string`). Neither file is in the evidence: asked,
+            # unless the host reports its clock synchronised (serviceSync true, V24-1)
+            yield manual(
+                s,
+                f"ntpd running (policy on), servers {', '.join(servers)[:120]}; "
+                f"{', '.join(keyed)[:120]} authenticated (ntp.conf `key`/`autokey`): the keys "
+                "ntpd holds and trusts are not in the evidence, and the host does not report "
+                "its clock synchronised (config.dateTimeInfo.serviceSync)",
+                esx.source,
+                question=f"Does ntpd on host {h.name} hold and trust the key of each "
+                "authenticated NTP server, and is it synchronised to one? Evidence: `ntpq -pn` "
+                "on the host (ESXi Shell or SSH: the line marked '*', its `auth` state in `ntpq "
+                "-c associations`), and the `keys` file and `trustedkey` line ntpd runs with "
+                "(`esxcli system ntp get`). Pass: the server's key id is in the key file and "
+                "trusted, and a server is marked '*'; fail: a key missing or not trusted "
+                "(`auth` bad), or none marked '*'.",
             )
         elif tight:
             yield manual(
@@ -1931,6 +1962,13 @@ def _ntp_noselect(entry: str) -> bool:
     words after its address (before any '#')."""
     words = entry.partition("#")[0].lower().split()
     return "noselect" in words[1:]
+
+
+def _ntp_keyed(entry: str) -> bool:
+    """Whether a `server` entry carries ntp.conf's `key N` or `autokey` option among the words
+    after its address (before any '#'): ntpd then accepts only replies that authenticate."""
+    words = entry.partition("#")[0].lower().split()
+    return "autokey" in words[1:] or "key" in words[1:]
 
 
 def _own_clock(server: str) -> bool:
