@@ -1497,7 +1497,9 @@ class ProxmoxHost:
     storages_unseen: str = ""
     """Why the storage list (storage.cfg) may leave storages out, '' where it is the cluster's:
     the API path's GET /storage lists only the storages the token holds Datastore.Audit or
-    Datastore.AllocateSpace on (R30P-3). A storage left out is no pool subject."""
+    Datastore.AllocateSpace on (R30P-3), and a storage.cfg not read lists none (R31P-2). A
+    storage left out is no pool subject, and a disk on it has no storage type the checks can
+    read (R31P-1)."""
     users_partial: str = ""
     """Why the user list (user.cfg) may leave users, their groups' members and their API tokens
     out, '' where it is whole: the API path's GET /access/users lists only the users the token

@@ -1501,7 +1501,10 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     fail, as for the host itself. The API path's GET /storage lists only the storages the token
     holds Datastore.Audit or Datastore.AllocateSpace on (pve-storage 0c56bad
     src/PVE/API2/Storage/Config.pm index): where the list may leave storages out
-    (ProxmoxHost.storages_unseen), the ones not judged are asked about, once (R30P-3)."""
+    (ProxmoxHost.storages_unseen), the ones not judged are asked about, once (R30P-3); so are
+    all of them where storage.cfg was not read, as a node always has storages (pve-storage
+    0c56bad src/PVE/Storage/Plugin.pm parse_config adds a dir storage `local` at /var/lib/vz
+    for iso and vztmpl where the file lacks one: R31P-2, was "no pool on this host")."""
     remote = ("netfs", "iscsi", "iscsi-direct", "rbd", "gluster", "sheepdog", "vstorage", "esxi")
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for p in ctx.deployment.pools:
@@ -1556,14 +1559,19 @@ def image_library_off_host(ctx: Context) -> Iterator[Outcome]:
     if h is not None and h.proxmox is not None:
         yield manual(
             host_subject(h),
-            f"{len(ctx.deployment.pools)} storage(s) of the cluster judged; the storage list may "
-            f"be incomplete: {h.proxmox.storages_unseen}",
+            (
+                f"{len(ctx.deployment.pools)} storage(s) of the cluster judged"
+                if ctx.deployment.pools
+                else "no storage of the cluster judged"
+            )
+            + f"; the storage list may be incomplete: {h.proxmox.storages_unseen}",
             question="Does every storage of /etc/pve/storage.cfg that this report does not judge "
             "keep its ISO images and templates off the hypervisor nodes? Evidence: "
             f"/etc/pve/storage.cfg read as root on node {h.name} (each storage's type, "
             "`content`, `path` or server, and `nodes`). Pass: yes, or every storage it lists is "
             "judged here; fail: a storage not judged here holds `iso` or `vztmpl` content on a "
-            "node's own disks or on a server that is a node of the cluster.",
+            "node's own disks or on a server that is a node of the cluster (a storage.cfg "
+            "without `dir: local` at /var/lib/vz gets pve-storage's own, which does).",
         )
 
 

@@ -1585,7 +1585,16 @@ def build_pve_deployment(bundle: Bundle) -> tuple[Deployment, list[ParseProblem]
             status="pve/api/node-status.json",
         )
     storage = _file(bundle, "/etc/pve/storage.cfg", pve.parse_storage, problems, first)
-    if storage.known:
+    if not storage.known:
+        # R31P-2: a node always has storages (pve-storage 0c56bad src/PVE/Storage/Plugin.pm
+        # parse_config: "make sure we have a reasonable 'local:' storage", a dir storage at
+        # /var/lib/vz for iso and vztmpl among the rest), so a storage.cfg not read is a
+        # storage list not known, never a cluster without storages: HVA-100 asks for it, and
+        # a disk's storage is no storage the evidence holds (R31P-1)
+        for host in dep.hosts:
+            assert host.proxmox is not None
+            host.proxmox.storages_unseen = f"storage.cfg was not read ({storage.reason})"
+    else:
         templates = _template_storages(dep, bundle)
         for sid, opts in storage.get().items():
             kind = REMOTE_STORAGE.get(opts["type"], opts["type"])
