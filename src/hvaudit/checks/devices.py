@@ -3794,6 +3794,23 @@ def _pve_network_volume(d: Disk, pool: Pool | None) -> tuple[str, NetworkLayer] 
     return f"{what}volume of storage {pool.name} ({how}): ", layer
 
 
+def _pve_storage_unseen(d: Disk, h: Host, storages: dict[str, Pool]) -> bool:
+    """Whether a Proxmox VE volume's storage is not in the evidence where the storage list may
+    leave storages out (ProxmoxHost.storages_unseen: the API token may not see them all, R30P-3,
+    or storage.cfg was not read, R31P-2): whether QEMU reads it from a server itself
+    (`_pve_network_volume`) is then not known (R31P-1: was "no network disks"). `local` is
+    always pve-storage's dir storage at /var/lib/vz (pve-storage 0c56bad
+    src/PVE/Storage/Plugin.pm parse_config: a `local` of another type or path is replaced by
+    it), never a network one."""
+    return bool(
+        h.proxmox is not None
+        and h.proxmox.storages_unseen
+        and d.pool
+        and d.pool not in storages
+        and d.pool != "local"
+    )
+
+
 @check(
     id="HVA-238",
     title="VM disks served over the network travel encrypted and authenticated",
@@ -3864,6 +3881,7 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
         goods: list[str] = []
         refs: list[Source] = []
         buckets = {"fail": fails, "ask": asks, "good": goods}
+        unseen: dict[str, list[str]] = {}  # storage -> its volumes, where it is not known
         # P24-3/4: Proxmox VE's efidisk0 (and an iSCSI tpmstate0) is opened from its storage
         # as a disk is
         for d in (*v.disks, *v.state_volumes):
@@ -3878,6 +3896,9 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
                 (vol := _pve_network_volume(d, storages.get(d.pool or ""))) is not None
             ):
                 sources.insert(0, vol)  # P23-2: a Proxmox VE volume QEMU reads over the network
+            elif _pve_storage_unseen(d, h, storages):
+                refs.append(d.source_ref)  # R31P-1: its storage is not in the evidence
+                unseen.setdefault(d.pool or "", []).append(d.source or "?")
             elif d.type == "volume" and d.pool_mode == "direct" and d.protocol is None:
                 # R22V-4: mode='direct' is read for an iSCSI pool's volume, which QEMU's own
                 # initiator then opens (virStorageTranslateDiskSourcePool); the pool, with its
@@ -3906,6 +3927,14 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
                 buckets[kind].append(prefix + text)
                 if ref is not None:
                     refs.append(ref)
+        if unseen and h.proxmox is not None:
+            asks.append(
+                "volume(s) of storage(s) the evidence does not hold ("
+                + "; ".join(f"{pool}: {', '.join(vols)}" for pool, vols in unseen.items())
+                + f"; {h.proxmox.storages_unseen}): whether QEMU reads them from the storage's "
+                "server itself (iscsidirect, ZFS over iSCSI, RBD without krbd, GlusterFS) is "
+                "not known"
+            )
         asks.extend(f"raw QEMU argument {raw}" for raw in _raw_network_disks(v))
         if fails:
             yield failed(s, "; ".join(fails + asks), *refs)
@@ -3927,8 +3956,17 @@ def network_disks(ctx: Context) -> Iterator[Outcome]:
                     if any(": SSH, but" in a for a in asks)
                     else ""
                 )
-                + ". Pass: encrypted with the server authenticated; "
-                "fail: cleartext on any path.",
+                + (
+                    "; for a storage the evidence does not hold, its entry in "
+                    "/etc/pve/storage.cfg read as root (its type, `portal` or `monhost`, `krbd`)"
+                    ". Pass: encrypted with the server authenticated, or a storage the node's "
+                    "kernel mounts or maps (dir, lvm, lvmthin, zfspool, nfs, cifs, cephfs, "
+                    "iscsi, rbd with `krbd 1`); fail: cleartext on any path, or an iscsidirect "
+                    "or ZFS over iSCSI (`zfs`) storage, whose iSCSI initiator in QEMU gets no CHAP."
+                    if unseen
+                    else ". Pass: encrypted with the server authenticated; "
+                    "fail: cleartext on any path."
+                ),
             )
         elif goods:
             yield passed(s, "; ".join(goods), *refs)

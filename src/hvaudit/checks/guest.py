@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from hvaudit.checks._libvirt import (
     conf_fact,
@@ -2164,6 +2164,16 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
         if hosts[v.host].platform == "proxmox-ve":
             tapes, generic = _pve_scsi_generic(v)
             iscsi_generic = _pve_iscsi_generic(v, storages)
+            # R31P-1: a scsiN volume of a storage the evidence does not hold may be such a one
+            px = hosts[v.host].proxmox
+            unknown = [
+                d
+                for d in _pve_iscsi_generic(v, None)
+                if px is not None
+                and px.storages_unseen
+                and d.pool not in storages
+                and d.pool != "local"  # always pve-storage's dir storage (devices.py)
+            ]
             found = (
                 (
                     ["scsiblock=1 on " + ", ".join(d.source or "(no source)" for d in luns)]
@@ -2209,8 +2219,10 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                     *refs,
                     *(p.source_ref for p in v.passthrough if p.kind == "pci" and controllers),
                 )
-            elif generic or unclassed:
-                yield _pve_scsi_question(v, generic, unclassed)
+            elif generic or unclassed or unknown:
+                yield _pve_scsi_question(
+                    v, generic, unclassed, unknown, px.storages_unseen if px else ""
+                )
             else:
                 yield not_applicable(s, "no SCSI LUN passed through (no scsiblock=1)")
             continue
@@ -2310,7 +2322,7 @@ _PVE_ISCSI_URL_STORAGE = ("iscsi-direct", "zfs")
 _PVE_MACHINE_VERSION = re.compile(r"(?:pc(?:-i440fx|-q35)?|virt)-(\d+)\.(\d+)", re.A)
 
 
-def _pve_iscsi_generic(v: Vm, storages: dict[str, str]) -> list[Disk]:
+def _pve_iscsi_generic(v: Vm, storages: dict[str, str] | None) -> list[Disk]:
     r"""The scsiN volumes qemu-server hands the guest as `scsi-generic` over QEMU's iSCSI
     initiator (L14-2). qemu-server Drive.pm get_scsi_device_type (fetched): `if ($path =~
     m/^iscsi\:\/\// && !min_version($machine_version, 4, 1)) { $devicetype = 'generic'; }` ("for
@@ -2321,7 +2333,8 @@ def _pve_iscsi_generic(v: Vm, storages: dict[str, str]) -> list[Disk]:
     get_vm_machine pins a Windows VM without one to 5.1 or later, both above 4.1. QEMU's
     scsi-generic passes every SCSI command the guest builds to the device (hw/scsi/scsi-generic.c),
     here through libiscsi to the target with no kernel filter (block/iscsi.c
-    iscsi_aio_ioctl, R7-2)."""
+    iscsi_aio_ioctl, R7-2). `storages` None: every scsiN volume of a storage, whatever its
+    type (the ones whose storage the evidence lacks are asked about: R31P-1)."""
     m = _PVE_MACHINE_VERSION.match(v.machine or "")
     if m is None or (int(m.group(1)), int(m.group(2))) >= (4, 1):
         return []
@@ -2330,14 +2343,36 @@ def _pve_iscsi_generic(v: Vm, storages: dict[str, str]) -> list[Disk]:
         for d in v.disks
         if d.bus == "scsi"
         and d.device == "disk"
-        and storages.get(d.pool or "") in _PVE_ISCSI_URL_STORAGE
+        and d.pool
+        and (storages is None or storages.get(d.pool) in _PVE_ISCSI_URL_STORAGE)
     ]
 
 
-def _pve_scsi_question(v: Vm, generic: list[Disk], unclassed: list[Passthrough]) -> Outcome:
+def _pve_scsi_question(
+    v: Vm,
+    generic: list[Disk],
+    unclassed: list[Passthrough],
+    unknown: Sequence[Disk] = (),
+    why: str = "",
+) -> Outcome:
     """HVA-059's question on a Proxmox VE VM: SCSI generic nodes whose device type is unknown,
-    PCI functions passed through whose class is unknown."""
+    PCI functions passed through whose class is unknown, scsiN volumes of a machine below 4.1
+    whose storage the evidence does not hold (R31P-1: an iscsidirect or ZFS over iSCSI one is
+    scsi-generic there, L14-2)."""
     parts, asks, evidence, rules = [], [], [], []
+    if unknown:
+        vols = ", ".join(d.source or "?" for d in unknown)
+        parts.append(
+            f"{vols} on machine {v.machine}, below 4.1, of storage(s) the evidence does not hold "
+            f"({why}): qemu-server makes a volume of an iscsidirect or ZFS over iSCSI storage "
+            "scsi-generic there"
+        )
+        asks.append(
+            f"none of storage(s) {', '.join(dict.fromkeys(d.pool or '?' for d in unknown))} "
+            "an iscsidirect or ZFS over iSCSI (`zfs`) storage"
+        )
+        evidence.append(f"their entries in /etc/pve/storage.cfg read as root on node {v.host}")
+        rules.append("none is of type iscsidirect or zfs")
     if generic:
         nodes = ", ".join(d.source or "" for d in generic)
         parts.append(
@@ -2362,10 +2397,12 @@ def _pve_scsi_question(v: Vm, generic: list[Disk], unclassed: list[Passthrough])
     return manual(
         vm_subject(v),
         "; ".join(parts),
-        *(d.source_ref for d in generic),
+        *(d.source_ref for d in (*generic, *unknown)),
         *(p.source_ref for p in unclassed),
         question=f"{question}? Evidence: {'; '.join(evidence)}. Pass: yes, "
-        f"{'; and '.join(rules)}; fail: no, a tape or a storage controller, whose guest sends any "
+        f"{'; and '.join(rules)}; fail: no, a tape or a storage controller"
+        + (" or an iSCSI storage QEMU's libiscsi reads" if unknown else "")
+        + ", whose guest sends any "
         "SCSI command to the device.",
     )
 
