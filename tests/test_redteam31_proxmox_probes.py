@@ -42,8 +42,9 @@ Held:
 Probed by script, not kept: a storage.cfg without `local` (pve-storage adds its own, parse
 _storage already does: PVE_LOCAL_STORAGE), held.
 
-Tally: 2 findings (2 false n/a); test cases below, failed on main before the fix as counted at
-the end of this docstring.
+Tally: 2 findings (2 false n/a); 7 test cases in 4 functions, 4 failed on main (99fead02)
+before their fix (R31P-1 3 of 6: n/a, no question; R31P-2 1 of 1: n/a), 3 held passed before
+and after.
 
 Leads left:
 - A storage.cfg that does not exist on a live node is pve-storage's `local` alone (dir,
