@@ -115,6 +115,17 @@ _NFT_META_NARROW = frozenset(
     | {"oif", "oifname", "oiftype", "oifgroup", "oifkind", "obrname", "sdif", "sdifname"}
     | {"nfproto", "l4proto", "protocol", "skuid", "skgid"}
 )
+#: meta selectors of a device the input path leaves unset, whose value is then no device: the
+#: output interface (no route is chosen before the input hook) and the VRF slave device
+#: (`sdif`, set only for a packet that arrived through a device enslaved to a VRF). The
+#: kernel's net/netfilter/nft_meta.c (read with `find_string`) stores them, unlike `oiftype`,
+#: `oifgroup` and `oifkind` (which break the rule when there is no device), as a value every
+#: such packet holds: nft_meta_store_ifindex `*dest = dev ? dev->ifindex : 0`,
+#: nft_meta_store_ifname `dev ? dev->name : ""`, nft_meta_get_eval_sdif 0 when
+#: inet_sdif/inet6_sdif has none. So `meta oifname ""`, `meta oif != "eno3"` and `meta sdif 0`
+#: match every packet to the host (R31F-1: read as narrow, a pass). Whether a device is a VRF
+#: slave the evidence does not show, so a match on a named `sdifname` is not read.
+_NFT_META_NO_DEVICE = {"oif": 0, "oifname": "", "sdif": 0, "sdifname": ""}
 #: meta selectors of the input interface's class, not its name: its type (`iiftype ether`: the
 #: device's dev->type, ARPHRD_ETHER for every Ethernet NIC, bond, bridge and VLAN), its group
 #: (`iifgroup default`: dev->group, 0 for every device no one moved) and its kind (`iifkind
@@ -613,6 +624,35 @@ def _nft_tcp_flags_open(
     return False
 
 
+def _nft_no_device_reach(key: str, match: Mapping[str, Any]) -> int | None:
+    """The reach of a match on a device the input path leaves unset (_NFT_META_NO_DEVICE):
+    _ALL when the no-device value (0, "") passes it (`meta oifname ""`, `meta oif != "eno3"`,
+    `meta sdif 0`, `meta oif < 5`), _NARROW when it does not (`meta oifname "eno3"`); None
+    (not read) for a named VRF slave device (`meta sdifname "eno3"`: every packet arriving
+    through eno3 when it is enslaved to a VRF, which the evidence does not show), a named set
+    or a value hvaudit cannot compare."""
+    op, right = str(match.get("op", "==")), match.get("right")
+    none = _NFT_META_NO_DEVICE[key]
+    values = _nft_values(right, {})
+    if values is None or (isinstance(right, str) and right.startswith("@")):
+        return None
+    values = [v["elem"].get("val") if isinstance(v, dict) and "elem" in v else v for v in values]
+    if op in _NFT_ORDERED:
+        if len(values) != 1 or not isinstance(values[0], int) or isinstance(values[0], bool):
+            return None
+        held = {"<": 0 < values[0], "<=": True, ">": False, ">=": values[0] <= 0}[op]
+        return _ALL if held else None if key == "sdif" else _NARROW
+    if op not in ("==", "in", "!="):
+        return None
+    if any(not isinstance(v, (str, int)) or isinstance(v, bool) for v in values):
+        return None  # a range, a prefix or an expression: not compared here
+    has_none = any(v == none and type(v) is type(none) for v in values)
+    if (op == "!=") != has_none:
+        return _ALL
+    # `sdifname "eno3"`, `sdif != 0`: what arrives through a VRF slave is not in evidence
+    return None if key.startswith("sdif") else _NARROW
+
+
 def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     """How much of the IP version's traffic from the network one `match` expression selects.
 
@@ -641,6 +681,8 @@ def _nft_reach(match: Any, walk: _Walk, sets: Mapping[str, list[Any]]) -> int:
     if op in ("==", "in") and isinstance(meta, dict) and meta.get("key") in ("iifname", "iif"):
         names = _nft_values(right, sets) or []
         return _interface_reach([str(n) for n in names if isinstance(n, str)], walk.own)
+    if isinstance(meta, dict) and meta.get("key") in _NFT_META_NO_DEVICE:
+        return _nft_no_device_reach(str(meta["key"]), match) or _NARROW
     if isinstance(meta, dict) and meta.get("key") in ("protocol", "nfproto"):
         # the ethertype (`meta protocol ip`) or the hook's family (`meta nfproto ipv4`): every
         # packet of the version it names; a set of both, or `!=` the other version, names it
@@ -1160,6 +1202,8 @@ def _nft_match_kind(match: Any) -> tuple[str, str] | None:
             lo = key == "iiftype" and match.get("op", "==") in ("==", "in")
             lo = lo and {str(v) for v in _nft_values(match.get("right"), {}) or []} == {"loopback"}
             return None if lo else ("unread", _nft_match_text(f"meta {key}", match))
+        if key in _NFT_META_NO_DEVICE and _nft_no_device_reach(key, match) is None:
+            return "unread", _nft_match_text(f"meta {key}", match)
         return (
             None if key in _NFT_META_NARROW else ("unread", _nft_match_text(f"meta {key}", match))
         )
