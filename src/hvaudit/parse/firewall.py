@@ -2289,8 +2289,8 @@ _IPT_RECENT_CHECKS = frozenset({"--rcheck", "--update", "--remove"})
 _IPT_RECENT_FLAGS = frozenset({"--set", "--rsource", "--rdest", "--reap", "--rttl"})
 #: Options that narrow who sends or what is asked for, as the address, interface and port
 #: options do: ICMP types (icmp, icmp6), a source MAC (mac), a bridge port (physdev), the
-#: connection's original source (conntrack `--ctorigsrc`) and an output interface (none on the
-#: input path). addrtype's `--src-type` is read on its own (R25F-2).
+#: connection's original source (conntrack `--ctorigsrc`). addrtype's `--src-type` is read on
+#: its own (R25F-2), as the output interface (-o) and -f are (R31F-2).
 _IPT_WHO_OPTIONS = frozenset({"--mac-source", "--physdev-in"})
 #: iptables-extensions(8) conntrack's tuple options, read as the packet's own (_NFT_CT_TUPLE):
 #: `[!] --ctorigsrc address[/mask]` and `--ctrepldst` the sender, `--ctorigdst` and
@@ -2299,7 +2299,7 @@ _IPT_WHO_OPTIONS = frozenset({"--mac-source", "--physdev-in"})
 #: for (R24N-1: `--ctorigsrc 0.0.0.0/0` was read as narrow)
 _IPT_CT_SOURCE = frozenset({"--ctorigsrc", "--ctrepldst"})
 _IPT_CT_DESTINATION = frozenset({"--ctorigdst", "--ctreplsrc"})
-_IPT_NARROW_OPTIONS = _IPT_WHO_OPTIONS | {"--icmp-type", "--icmpv6-type", "-o", "--out-interface"}
+_IPT_NARROW_OPTIONS = _IPT_WHO_OPTIONS | {"--icmp-type", "--icmpv6-type"}
 
 
 #: Modules whose options are read above, one by one (`-m` of none: the basic options).
@@ -2975,8 +2975,26 @@ def _iptables_reach(
             # some (`! --mac-source`) is broad, as a negated address
             reach = min(reach, _BROAD if negate and w in _IPT_WHO_OPTIONS else _NARROW)
             i += 2
+        elif w in ("-o", "--out-interface"):
+            # no output interface is chosen before the input hook: the kernel's ip_tables.c
+            # ipt_do_table compares `outdev = state->out ? state->out->name : nulldevname` in
+            # ip_packet_match (ifname_compare_aligned), so `-o eno3` holds no packet and `! -o
+            # eno3` every one, and `-o +` (a trailing "+" is a wildcard for every name that
+            # begins so, here an empty mask) every one too. iptables refuses -o in INPUT itself
+            # ("Can't use -o with INPUT", iptables/xshared.c do_parse, read with `find_string`),
+            # not in a chain INPUT jumps to (R31F-2: `! -o eno3` there was read as narrow)
+            if negate == (arg == "+"):
+                reach = _NARROW
+            i += 2
         elif w in ("-f", "--fragment"):
-            reach = min(reach, _NARROW)  # iptables(8): second and further fragments only
+            # iptables(8) -f: second and further fragments only; with "!" before it, head
+            # fragments and unfragmented packets only (Red Hat Security Guide "IPTables
+            # Parameter Options": "only unfragmented packets are matched"; the kernel's
+            # ip_packet_match `NF_INVF(ipinfo, IPT_INV_FRAG, (ipinfo->flags & IPT_F_FRAG) &&
+            # !isfrag)`). So `! -f` holds every packet but a later fragment (R31F-2: read as
+            # narrow, a pass)
+            if not negate:
+                reach = min(reach, _NARROW)
             i += 1
         else:
             # a match hvaudit does not read (-m u32, bpf, string, geoip, mark, policy ...): its
