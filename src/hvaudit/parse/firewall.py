@@ -640,7 +640,7 @@ def _nft_no_device_reach(key: str, match: Mapping[str, Any]) -> int | None:
     if op in _NFT_ORDERED:
         if len(values) != 1 or not isinstance(values[0], int) or isinstance(values[0], bool):
             return None
-        held = {"<": 0 < values[0], "<=": True, ">": False, ">=": values[0] <= 0}[op]
+        held = {"<": values[0] > 0, "<=": True, ">": False, ">=": values[0] <= 0}[op]
         return _ALL if held else None if key == "sdif" else _NARROW
     if op not in ("==", "in", "!="):
         return None
