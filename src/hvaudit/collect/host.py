@@ -421,6 +421,37 @@ KUBE_ADMIN_CONFIGS: tuple[str, ...] = (
     "/var/lib/rancher/rke2/server/cred/admin.kubeconfig",
     "/var/lib/rancher/rke2/server/tls/client-admin.key",
     "/var/lib/rancher/rke2/server/tls/client-ca.key",
+    # kubeadm's other roads to the same power (R31A-1): the etcd CA key ("etcd/ca.crt,key,
+    # etcd-ca, For all etcd-related functions", kubernetes.io "PKI certificates and
+    # requirements"; kubeadm's etcd trusts every client certificate it signs, and etcd holds
+    # the whole cluster state) and the API server's etcd client key; the front proxy's CA key
+    # and client key (the API server believes the user and groups, system:masters included,
+    # that a request carries in X-Remote-User / X-Remote-Group from a client certificate the
+    # --requestheader-client-ca-file CA signed, kubernetes.io "Authenticating": "Authenticating
+    # Proxy")
+    "/etc/kubernetes/pki/etcd/ca.key",
+    "/etc/kubernetes/pki/apiserver-etcd-client.key",
+    "/etc/kubernetes/pki/front-proxy-ca.key",
+    "/etc/kubernetes/pki/front-proxy-client.key",
+    # k3s's and RKE2's (deps.go CreateRuntimeCertFiles, genClientCerts, genRequestHeaderCerts,
+    # genETCDCerts): the supervisor's and the API server's own kubeconfigs and keys, both in
+    # user.SystemPrivilegedGroup (system:masters); the request-header CA key and the auth
+    # proxy's client key (CN system:auth-proxy); the etcd server CA key and etcd client key
+    # (R31A-1)
+    *(
+        f"/var/lib/rancher/{dist}/server/{name}"
+        for dist in ("k3s", "rke2")
+        for name in (
+            "cred/supervisor.kubeconfig",
+            "tls/client-supervisor.key",
+            "cred/api-server.kubeconfig",
+            "tls/client-kube-apiserver.key",
+            "tls/request-header-ca.key",
+            "tls/client-auth-proxy.key",
+            "tls/etcd/server-ca.key",
+            "tls/etcd/client.key",
+        )
+    ),
 )
 
 
