@@ -117,6 +117,10 @@ FILES: tuple[FileProbe, ...] = (
     # dockerd's configuration (moby docs/reference/commandline/dockerd.md: --config-file default
     # "/etc/docker/daemon.json"): its "group" is the group of the sockets dockerd creates (R25E-1)
     FileProbe("/etc/docker/daemon.json"),
+    # docker.service's EnvironmentFile= (Debian's /etc/default/docker DOCKER_OPTS, RHEL's
+    # /etc/sysconfig/docker OPTIONS): the flags its next start gives dockerd (R31A-2)
+    FileProbe("/etc/default/docker"),
+    FileProbe("/etc/sysconfig/docker"),
     # containerd's configuration (containerd-config.toml(5) [grpc]: address, uid, gid of its
     # API socket, "/run/containerd/containerd.sock", 0, 0 by default) (R28A-2)
     FileProbe("/etc/containerd/config.toml"),
@@ -363,6 +367,10 @@ CONTAINER_UNITS: tuple[str, ...] = (
     "snap.lxd.daemon.unix.socket",
     # rootful Podman's API socket unit (containers/podman contrib/systemd/system/podman.socket)
     "podman.socket",
+    # rootful Podman's API service (containers/podman contrib/systemd/system/podman.service,
+    # `[Install] WantedBy=default.target`): a drop-in's `podman system service tcp:...` listens
+    # at the next boot whether or not it runs now (R31A-2)
+    "podman.service",
     # containerd's service (containerd/containerd containerd.service): it creates its socket
     # with [grpc] gid at the next boot though it is stopped now (R28A-2)
     "containerd.service",
@@ -874,6 +882,14 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe(
         "container-socket-unit-files",
         ("systemctl", "cat", "--no-pager", *CONTAINER_SOCKET_UNITS),
+    ),
+    # The container daemons' services and drop-ins as systemd merges them: the ExecStart=
+    # (and Environment=) their next start gives dockerd (`-H tcp://...`, `-G GROUP`) or podman
+    # (`system service tcp:...`), whether or not the daemon runs now (systemd.service(5):
+    # an empty ExecStart= resets the list; R31A-2). Read-only.
+    CommandProbe(
+        "container-service-unit-files",
+        ("systemctl", "cat", "--no-pager", "docker.service", "podman.service"),
     ),
     # Every listening socket unit, its addresses and the service it activates (systemd
     # src/systemctl/systemctl-list-units.c verb_list_sockets: LISTEN, UNIT, ACTIVATES; --full

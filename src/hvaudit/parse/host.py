@@ -3829,8 +3829,6 @@ def _container_daemon_groups(
         ):
             continue
         if daemon == "dockerd":
-            words = running.get(daemon, [])
-            flag = (_pflag_values(words, "-G", "--group") or [""])[-1]
             conf = ev.get(_file("/etc/docker/daemon.json"))
             if conf.state == "failed":
                 return Fact.failed(
@@ -3839,51 +3837,31 @@ def _container_daemon_groups(
                     conf.source,
                 )
             conf_data = _daemon_json(conf.text if conf.state == "ok" else "")
-            json_group = conf_data.get("group")
-            group = flag or (json_group if isinstance(json_group, str) else "") or group
-            if digits(group) and group not in _group_names(ev):
-                # moby daemon/listeners/group_unix.go lookupGID: the group of that name, else
-                # the number as a gid (R29A-7)
-                group = _gid_names(ev).get(str(int(group)), group)
-            json_hosts = conf_data.get("hosts")
-            hosts = _pflag_values(words, "-H", "--host") + [
-                h
-                for h in (json_hosts if isinstance(json_hosts, list) else [])
-                if isinstance(h, str)
-            ]
-            verify = [v.lower() for v in _pflag_values(words, "", "--tlsverify", boolean=True)]
-            verified = (
-                (verify[-1] in ("", "true", "1", "t"))
-                if verify
-                else (conf_data.get("tlsverify") is True)
-            )
-            # moby opts/hosts.go parseDockerDaemonHost: an address without "://" is TCP
-            # (`-H 0.0.0.0:2375`, `-H :2375`, daemon.json "hosts": ["0.0.0.0:2375"]) (R27A-1)
-            if any(_docker_tcp_host(h) for h in hosts) and not verified:
-                users.append(EVERY_USER)
-            # a running dockerd with no -H and no "hosts" listens on the default host, TCP
-            # localhost:2376 where TLS is on (moby cmd/dockerd/daemon.go normalizeHosts,
-            # opts/hosts.go ParseHost: `if defaultToTLS { host = DefaultTLSHost }`); TLS is on
-            # with --tls or tlsverify set at all, false included ("if they specify TLSVerify
-            # at all then we need to turn on TLS") (R29A-4)
-            tls_flag = [v.lower() for v in _pflag_values(words, "", "--tls", boolean=True)]
-            tls_on = (
-                bool(verify)
-                or "tlsverify" in conf_data
-                or (tls_flag[-1] in ("", "true", "1", "t") if tls_flag else False)
-                or conf_data.get("tls") is True
-            )
-            if daemon in running and not hosts and tls_on and not verified:
-                users.append(EVERY_USER)
-            if not verified and _dockerd_serves_tcp_fd(ev, hosts):
-                users.append(EVERY_USER)
-            tcp_served[DOCKER_UNITS[1]] = not verified
+            # the running dockerd's flags, and those docker.service's next start gives it where
+            # the unit starts it (enabled, or activated by a socket): `-G staff` or `-H
+            # tcp://0.0.0.0:2375` in a drop-in's ExecStart= applies at the next boot though
+            # dockerd is stopped now or runs with other flags (R31A-2)
+            argvs = [running[daemon]] if daemon in running else []
+            if enabled & set(DOCKER_UNITS) or daemon in activated:
+                nxt = _container_unit_argv(ev, "docker", "dockerd")
+                if isinstance(nxt, Fact):
+                    return nxt
+                argvs += [nxt] if nxt is not None else []
+            verified_all = True
+            for words in argvs or [[]]:
+                group_of, every, verified = _dockerd_reach(ev, words, conf_data, group, bool(argvs))
+                groups.append(group_of)
+                users.extend([EVERY_USER] if every else [])
+                verified_all = verified_all and verified
+            tcp_served[DOCKER_UNITS[1]] = not verified_all
             # a socket systemd listens on for docker.service: `-H fd://` serves it, over TLS
             # only with --tlsverify (moby listeners_linux.go listenFD) (R28A-1)
-            if not verified and any(
+            if not verified_all and any(
                 d == daemon and not addr.startswith("/") for addr, _, d in activations
             ):
                 users.append(EVERY_USER)
+            starting.update(u for u in CONTAINER_SOCKET_UNITS if u in DOCKER_UNITS)
+            continue
         groups.append(group)
         starting.update(u for u in CONTAINER_SOCKET_UNITS if u in CONTAINER_DAEMON_UNITS[daemon])
     if "podman" in activated and any(
@@ -3892,6 +3870,22 @@ def _container_daemon_groups(
         users.append(EVERY_USER)  # podman-system-service(1): no authentication (R28A-1)
     if any(u in ("root", "0") for u in _podman_tcp_users(ps_text)):
         users.append(EVERY_USER)  # the same API on a TCP URI it was given (R29A-5)
+    if ("podman.service" in enabled or "podman" in activated) and "podman.service" not in masked:
+        # podman.service's next start: a drop-in's `podman system service tcp:...` listens on
+        # that URI, socket-activated or not (containers/podman cmd/podman/system/service_abi.go
+        # restService: with a URI given it parses it and listens, `case "tcp":`), as the
+        # unit's User=, root unless set (systemd.exec(5) User=) (R31A-2)
+        nxt = _container_unit_argv(ev, "podman", "podman")
+        if isinstance(nxt, Fact):
+            return nxt
+        got = ev.get(_cmd("container-service-unit-files"))
+        user = next(
+            (v for _, k, v in reversed(list(_service_settings(got.text, "podman"))) if k == "User"),
+            "",
+        )
+        line = f"0 {user or 'root'} {' '.join(nxt or [])}"
+        if nxt and any(u in ("root", "0") for u in _podman_tcp_users(line)):
+            users.append(EVERY_USER)
     unread = [
         f"{unit} ({addr})"
         for addr, unit, _ in activations
@@ -3930,6 +3924,83 @@ def _container_daemon_groups(
         groups += more[0]
         users += more[1]
     return groups, users
+
+
+def _dockerd_reach(
+    ev: HostEvidence, words: list[str], conf_data: dict[str, Any], group: str, known: bool
+) -> tuple[str, bool, bool]:
+    """For one dockerd argv (the running one, or the one docker.service's next start gives;
+    `known` False where neither was read): the group of the unix sockets it creates, whether
+    it serves TCP to every user (no --tlsverify), and whether it verifies TLS clients. See
+    _container_daemon_groups."""
+    flag = (_pflag_values(words, "-G", "--group") or [""])[-1]
+    json_group = conf_data.get("group")
+    group = flag or (json_group if isinstance(json_group, str) else "") or group
+    if digits(group) and group not in _group_names(ev):
+        # moby daemon/listeners/group_unix.go lookupGID: the group of that name, else the
+        # number as a gid (R29A-7)
+        group = _gid_names(ev).get(str(int(group)), group)
+    json_hosts = conf_data.get("hosts")
+    hosts = _pflag_values(words, "-H", "--host") + [
+        h for h in (json_hosts if isinstance(json_hosts, list) else []) if isinstance(h, str)
+    ]
+    verify = [v.lower() for v in _pflag_values(words, "", "--tlsverify", boolean=True)]
+    verified = (
+        (verify[-1] in ("", "true", "1", "t")) if verify else (conf_data.get("tlsverify") is True)
+    )
+    every = False
+    # moby opts/hosts.go parseDockerDaemonHost: an address without "://" is TCP
+    # (`-H 0.0.0.0:2375`, `-H :2375`, daemon.json "hosts": ["0.0.0.0:2375"]) (R27A-1)
+    if any(_docker_tcp_host(h) for h in hosts) and not verified:
+        every = True
+    # a dockerd started with no -H and no "hosts" listens on the default host, TCP
+    # localhost:2376 where TLS is on (moby cmd/dockerd/daemon.go normalizeHosts,
+    # opts/hosts.go ParseHost: `if defaultToTLS { host = DefaultTLSHost }`); TLS is on
+    # with --tls or tlsverify set at all, false included ("if they specify TLSVerify
+    # at all then we need to turn on TLS") (R29A-4)
+    tls_flag = [v.lower() for v in _pflag_values(words, "", "--tls", boolean=True)]
+    tls_on = (
+        bool(verify)
+        or "tlsverify" in conf_data
+        or (tls_flag[-1] in ("", "true", "1", "t") if tls_flag else False)
+        or conf_data.get("tls") is True
+    )
+    if known and not hosts and tls_on and not verified:
+        every = True
+    if not verified and _dockerd_serves_tcp_fd(ev, hosts):
+        every = True
+    return group, every, verified
+
+
+def _container_unit_argv(ev: HostEvidence, unit: str, program: str) -> list[str] | Fact[Any] | None:
+    """The argv `<unit>.service`'s next start gives `program` (its ExecStart= with the unit's
+    environment put in, _unit_args), None where no such unit was read (no systemd, or no
+    ExecStart=); a Fact where `systemctl cat` gave no answer or a variable's EnvironmentFile=
+    was not read: the flags the daemon starts with at the next boot are then unknown (R31A-2)."""
+    got = ev.get(_cmd("container-service-unit-files"))
+    if got.state == "absent":
+        return None
+    if got.state == "uncollected":
+        return Fact.unavailable(
+            f"{unit}.service was not collected (a bundle of an older hvaudit): the flags its "
+            f"next start gives {program} are unknown",
+            got.source,
+        )
+    why = _systemctl_unanswered(got)
+    if why:
+        return Fact.failed(
+            f"{unit}.service was not read ({why}): the flags its next start gives {program} "
+            "are unknown",
+            got.source,
+        )
+    args = _unit_args(ev, got, unit)
+    if not args.known:
+        return Fact.unavailable(
+            f"{args.reason}: the flags {unit}.service's next start gives {program} are unknown",
+            *args.sources,
+        )
+    found = args.get()
+    return None if found is None else [program, *found[0]]
 
 
 def _podman_tcp_users(ps_text: str) -> list[str]:
