@@ -39,8 +39,8 @@ administers nothing) and a disabled podman.service with a TCP drop-in add no one
 Probed by script: an unanswered `systemctl cat` of the services (bus down) is an error naming
 docker.service, not a pass.
 
-Tally: 2 findings (2 false passes); 25 cases, 17 failed on main before the fixes (R31A-1: 12,
-R31A-2: 5), 7 held, 1 manual case new with the fix.
+Tally: 2 findings (2 false passes); 25 cases, 18 failed on main before the fixes (R31A-1: 12,
+R31A-2: 5 and the manual case, which passed on main), 7 held.
 
 Leads left:
 - HVA-142: k3s's config.yaml (and config.yaml.d) `write-kubeconfig-mode` / `-group` and
