@@ -1369,6 +1369,19 @@ class NwFilter:
     included filter's subtree gets where its caller has none."""
 
 
+@dataclass(frozen=True, slots=True)
+class NwFilterBinding:
+    """What an nwfilter binding holds at a port (src/conf/virnwfilterbindingdef.c
+    virNWFilterBindingDefFormatBuf: <mac address>, <filterref filter> and its <parameter>s).
+    libvirt instantiates the binding's filter with these values, not the domain's: $MAC is the
+    binding's MAC parameter or else its <mac address>, $IP its IP parameter or else the learned
+    address (nwfilter_gentech_driver.c virNWFilterInstantiateFilterUpdate)."""
+
+    filter: str
+    mac: str | None
+    parameters: tuple[tuple[str, str], ...]
+
+
 @dataclass(slots=True)
 class LibvirtHost:
     """The libvirt/QEMU extension of a host: daemon and driver settings, effective values."""
@@ -1393,6 +1406,9 @@ class LibvirtHost:
     nwfilter_bindings: Fact[dict[str, str]] = field(default_factory=_na)
     """The nwfilter bindings in force, port device -> filter name (virConnectListAllNWFilter
     Bindings: libvirt instantiates one per filtered port of a running VM)."""
+    nwfilter_binding_defs: dict[str, NwFilterBinding] = field(default_factory=dict)
+    """Each listed binding read from its XML (port device -> binding); a port whose XML is
+    missing, unreadable or names no <mac> (no daemon writes one without it) is left out."""
     secrets: Fact[tuple[LibvirtSecret, ...]] = field(default_factory=_na)
     security_model: Fact[str] = field(default_factory=_na)
     """The security driver the daemon reports (selinux, apparmor, none)."""

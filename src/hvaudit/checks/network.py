@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from hvaudit.checks._libvirt import is_every_address, sshd_ports, unseen_networks, vm_taps
@@ -308,6 +309,22 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     bridges = {(n.host, n.name): n.bridge or n.name for n in ctx.deployment.networks}
     holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, MAC) -> VMs
     ip_holders: dict[tuple[str, str, str], list[str]] = {}  # (host, segment, $IP) -> VMs
+    # a port device two running VMs name (a test driver's testnet0) is no one VM's: its
+    # binding is not compared with either definition (R30N-2)
+    claimed: dict[tuple[str, str], int] = {}
+    for v in ctx.deployment.vms:
+        for i in v.interfaces if v.running else ():
+            if i.target_dev:
+                claimed[(v.host, i.target_dev)] = claimed.get((v.host, i.target_dev), 0) + 1
+    # (host, VM, port) -> the interface as its binding of the definition's filter holds it, where
+    # the binding's MAC or parameters are not the definition's (R31N-1)
+    in_force: dict[tuple[str, str, str], tuple[Interface, str]] = {}
+    for v in ctx.deployment.vms:
+        for i in v.interfaces:
+            if claimed.get((v.host, i.target_dev or ""), 0) == 1 and (
+                held := _binding_values(v, i, hosts[v.host])
+            ):
+                in_force[(v.host, v.name, str(i.target_dev))] = held
     for v in ctx.deployment.vms:
         if hosts[v.host].platform == "proxmox-ve":
             for i in v.interfaces:  # the ipfilter sets' addresses, per bridge and VLAN (R63)
@@ -317,18 +334,12 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         if hosts[v.host].platform != "kvm-libvirt":
             continue  # $MAC is libvirt nwfilter's variable
         for i in v.interfaces:
+            i = in_force.get((v.host, v.name, i.target_dev or ""), (i, ""))[0]
             if seg := _segment(v.host, i, bridges):
                 holders.setdefault((v.host, seg, (i.mac or "").lower()), []).append(v.name)
                 for ip in _own_ips(i, hosts[v.host]):
                     ip_holders.setdefault((v.host, seg, _address_key(ip)), []).append(v.name)
     host_ips = _host_segment_addresses(ctx, hosts)  # (host, segment, address) -> whose (R29N-1)
-    # a port device two running VMs name (a test driver's testnet0) is no one VM's: its
-    # binding is not compared with either definition (R30N-2)
-    claimed: dict[tuple[str, str], int] = {}
-    for v in ctx.deployment.vms:
-        for i in v.interfaces if v.running else ():
-            if i.target_dev:
-                claimed[(v.host, i.target_dev)] = claimed.get((v.host, i.target_dev), 0) + 1
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         nics = [i for i in v.interfaces if i.spoofing.state is not FactState.NOT_APPLICABLE]
@@ -393,6 +404,8 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 continue
             if p.via and _binding_unread(v, i, hosts[v.host]):
                 unbound_unread.append(f"{i.target_dev or nic} (filter {i.filter!r})")
+            i, held_as = in_force.get((v.host, v.name, i.target_dev or ""), (i, ""))
+            before = len(bad)
             lacking = sorted(SPOOF_KINDS - p.covers - p.beyond)
             if p.beyond:
                 beyond.append(p)
@@ -455,6 +468,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     f"{nic}: filter {p.via!r} checks $IP, which no IP parameter sets: "
                     f"CTRL_IP_LEARNING {learn}"
                 )
+            elif held_as:
+                rebound.append(f"{nic}: {held_as}")
+                rebound_ports.append(str(i.target_dev))
+                refs.extend(_bindings(hosts[v.host]).sources)
             else:
                 fine.append(p.via)
                 # compared with the VMs read only (R30D-3)
@@ -466,6 +483,9 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     ]
                     if held:
                         compared.append(f"{' or '.join(held)} on {seg}")
+            if held_as and len(bad) > before:
+                bad[-1] += f" ({held_as})"
+                refs.extend(_bindings(hosts[v.host]).sources)
         refs = list(dict.fromkeys(refs or [v.source]))
         cannot = "/".join(sorted({k for p in beyond for k in p.beyond})).upper()
         bad += [
@@ -701,6 +721,61 @@ def _rebound(v: Vm, i: Interface, h: Host) -> tuple[str, bool] | None:
             True,
         )
     return f"{held}, which stops MAC/IP/ARP spoofing with the binding's own parameters", False
+
+
+def _binding_values(v: Vm, i: Interface, h: Host) -> tuple[Interface, str] | None:
+    """A running libvirt VM's interface as the nwfilter binding of its definition's filter
+    holds it at its port, with the words saying how, where the binding's MAC or parameters are
+    not the definition's; None where they are, or no such binding was read (R31N-1). libvirt
+    instantiates a binding's filter with the binding's own variables: $MAC is its MAC
+    parameter or else its <mac address>, every other variable its <filterref>'s parameter
+    (nwfilter_gentech_driver.c virNWFilterInstantiateFilterUpdate,
+    virNWFilterVarHashmapAddStdValue, virNWFilterDoInstantiate reads binding->filterparams).
+    A binding made by hand (`virsh nwfilter-binding-create`, src/libvirt-nwfilter.c
+    virNWFilterBindingCreateXML) or kept from an earlier start (src/conf/domain_nwfilter.c
+    virDomainConfNWFilterInstantiate, ignoreExists) may give another machine's MAC or IP while
+    the live XML keeps the definition's. An IP the definition leaves to learning is the learned
+    address in the binding (virNWFilterIPAddrMapGetIPAddr): not compared, HVA-191 asks about
+    it as before."""
+    if not v.running or h.platform != "kvm-libvirt" or not i.target_dev or not i.filter:
+        return None
+    if h.libvirt is None:
+        return None
+    b = h.libvirt.nwfilter_binding_defs.get(i.target_dev)
+    if b is None or b.filter != i.filter:
+        return None  # another filter is _rebound's (R30N-2)
+
+    def values(params: tuple[tuple[str, str], ...], mac: str | None) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for k, val in params:
+            key = _address_key(val) if k in ("IP", "IPV6") else val.lower() if k == "MAC" else val
+            out.setdefault(k, set()).add(key)
+        if "MAC" not in out and mac:
+            out["MAC"] = {mac.lower()}
+        return out
+
+    given = values(i.filter_parameters, i.mac)
+    held = values(b.parameters, b.mac)
+    if "IP" not in given:
+        held.pop("IP", None)  # the learned address: HVA-191's learning question
+    if given == held:
+        return None
+    differ = sorted(k for k in given.keys() | held.keys() if given.get(k) != held.get(k))
+
+    def shown(vals: dict[str, set[str]]) -> str:
+        return ", ".join(
+            f"{k} {'/'.join(sorted(vals[k])) or 'none'}" if k in vals else f"no {k}" for k in differ
+        )
+
+    params = tuple(
+        (k, val) for k, val in b.parameters if k != "MAC" and not (k == "IP" and "IP" not in given)
+    )
+    mac = sorted(held["MAC"])[0] if held.get("MAC") else i.mac
+    words = (
+        f"its port {i.target_dev} is bound to filter {b.filter!r} with {shown(held)}, not the "
+        f"definition's {shown(given)}: the binding's values are in force"
+    )
+    return replace(i, mac=mac, filter_parameters=params), words
 
 
 def _binding_unread(v: Vm, i: Interface, h: Host) -> bool:

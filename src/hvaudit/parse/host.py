@@ -61,6 +61,7 @@ from hvaudit.model import (
     LibvirtSecret,
     Listener,
     NwFilter,
+    NwFilterBinding,
     NwFilterRule,
     QemuProcess,
     SocketUnitConf,
@@ -10998,6 +10999,47 @@ def _nwfilter_bindings(bundle: Bundle) -> Fact[dict[str, str]]:
     return Fact.of(out, Source(index.path))
 
 
+def _nwfilter_binding_defs(bundle: Bundle) -> dict[str, NwFilterBinding]:
+    """Each listed nwfilter binding's XML (virNWFilterBindingGetXMLDesc), port device -> what
+    it holds: its <mac address>, its filter and that <filterref>'s parameters (R31N-1). libvirt
+    copies them from the domain's interface when it starts the VM (src/conf/domain_nwfilter.c
+    virNWFilterBindingDefForNet: `ret->mac = net->mac`, the net's filterparams) and adds MAC and
+    a learned IP to them (nwfilter_gentech_driver.c virNWFilterVarHashmapAddStdValue); a
+    binding created by hand (`virsh nwfilter-binding-create`) holds what its XML gave. A binding
+    without <mac> is no daemon's (virNWFilterBindingDefParseXML: "filter binding has no MAC
+    address") and is left out, as is one whose file is missing or unreadable."""
+    index = bundle.entry("libvirt/nwfilter-bindings/index.json")
+    if index is None or index.status != "ok":
+        return {}
+    out: dict[str, NwFilterBinding] = {}
+    try:
+        rows = json.loads(bundle.text(index.path)).get("nwfilter-bindings", [])
+    except (ValueError, TypeError, AttributeError, InputError):
+        return {}
+    for row in rows if isinstance(rows, list) else ():
+        if not isinstance(row, dict):
+            continue
+        path, port = str(row.get("file") or ""), str(row.get("name") or "")
+        if not port or path not in bundle.files:
+            continue
+        try:
+            root = parse_xml(bundle.text(path), path)
+        except InputError:
+            continue
+        mac, ref = root.find("mac"), root.find("filterref")
+        if mac is None or not mac.get("address") or ref is None:
+            continue
+        out[port] = NwFilterBinding(
+            str(ref.get("filter") or ""),
+            str(mac.get("address")).lower(),
+            tuple(
+                (str(p.get("name") or ""), str(p.get("value") or ""))
+                for p in ref.findall("parameter")
+            ),
+        )
+    return out
+
+
 def _nwfilters(
     bundle: Bundle, index_path: str
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, NwFilter]]:
@@ -11336,6 +11378,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         except InputError as exc:
             lh.nwfilters = Fact.failed(str(exc), Source(index.path))
     lh.nwfilter_bindings = _nwfilter_bindings(bundle)
+    lh.nwfilter_binding_defs = _nwfilter_binding_defs(bundle)
     try:
         lh.secrets = _secrets(bundle)
     except InputError as exc:
