@@ -322,9 +322,9 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         for i in v.interfaces:
             if claimed.get((v.host, i.target_dev or ""), 0) == 1 and (
-                held := _binding_values(v, i, hosts[v.host])
+                bound_as := _binding_values(v, i, hosts[v.host])
             ):
-                in_force[(v.host, v.name, str(i.target_dev))] = held
+                in_force[(v.host, v.name, str(i.target_dev))] = bound_as
     for v in ctx.deployment.vms:
         if hosts[v.host].platform == "proxmox-ve":
             for i in v.interfaces:  # the ipfilter sets' addresses, per bridge and VLAN (R63)
