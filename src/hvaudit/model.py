@@ -1068,6 +1068,10 @@ class HostFacts:
     smt_control: Fact[str] = field(default_factory=_na)
     cpu_vendor: Fact[str] = field(default_factory=_na)
     """/proc/cpuinfo's vendor_id ("GenuineIntel", "AuthenticAMD", ...), "" where it prints none."""
+    power_cpu: Fact[str] = field(default_factory=_na)
+    """The POWER generation /proc/cpuinfo's `cpu :` line names ("POWER9"), "" on another CPU
+    (R31B-1: POWER9's L1D flushes on kernel entry and user access have no vulnerabilities
+    file)."""
     cpu_flaws_unreported: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The x86 CPU flaws a current kernel reports (a file each under
     /sys/devices/system/cpu/vulnerabilities, "Not affected" where the CPU is not) that this

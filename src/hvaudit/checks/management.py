@@ -26,6 +26,7 @@ from hvaudit.checks._libvirt import (
     conf_value,
     daemon_files,
     kernel_audit_off,
+    kernel_params,
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
@@ -57,6 +58,7 @@ from hvaudit.checks._nextboot import (
     Dropped,
     ask_with,
     audit_at_next_boot,
+    kept,
     live_word_dropped,
     mitigations_word,
     mode_of,
@@ -3927,6 +3929,20 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
         kvm_part = sorted(k for k, v in f.get().items() if _kvm_mitigated(k, v) and k not in bad)
         turned_off = {k: w for k, w in later.get() if k in kvm_part} if later.known else {}
         bad = sorted([*bad, *turned_off])
+        # R31B-1: POWER9's L1D flushes on kernel entry and user access, off on the running line
+        flush_off, flush_needed = _power_flush_off(h)
+        if flush_off and flush_needed and not bad:
+            yield failed(
+                s,
+                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated, but "
+                f"{_flush_words(flush_off)} off {_FLUSH_OFF_SAYS}, which this "
+                f"{h.facts.power_cpu.get()} CPU needs, on the running kernel's command line "
+                "(no vulnerabilities file reports it)",
+                *f.sources,
+                *h.facts.kernel_cmdline.sources,
+                *h.facts.power_cpu.sources,
+            )
+            continue
         if bad:
             on = f" (SMT control: {smt.get()})" if smt.known else ""
             sibling = [k for k in bad if "SMT vulnerable" in f.get()[k] or k in stibp_off]
@@ -3950,16 +3966,29 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                     )
                     for k in bad[:6]
                 )
-                + (on if sibling else ""),
+                + (on if sibling else "")
+                + (
+                    f"; {_flush_words(flush_off)} off {_FLUSH_OFF_SAYS}, which this "
+                    f"{h.facts.power_cpu.get()} CPU needs, on the running kernel's command line"
+                    if flush_off and flush_needed
+                    else ""
+                ),
                 *f.sources,
                 *(smt.sources if on and sibling else ()),
                 *(later.sources if turned_off else ()),
+                *(h.facts.kernel_cmdline.sources if flush_off and flush_needed else ()),
             )
             continue
         # R21B-1: mitigated now, but the next boot's command line turns a mitigation off
         vendor = h.facts.cpu_vendor.get() if h.facts.cpu_vendor.known else None
         nb = next_boot_adds(
-            h, functools.partial(_mitigation_off, vulns=f.get(), x86=vendor in X86_VENDORS)
+            h,
+            functools.partial(
+                _mitigation_off,
+                vulns=f.get(),
+                x86=vendor in X86_VENDORS,
+                power9=_power_generation(h) == "POWER9",
+            ),
         )
         if nb is not None and nb.settled:
             yield failed(
@@ -4009,6 +4038,25 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 "vmentry_l1d_flush=never (kvm_intel) in an options line, a kvm.nx_huge_pages= or "
                 "kvm-intel.vmentry_l1d_flush= word, or the modprobe of an install command; fail: "
                 "no, one of them is there.",
+            )
+        if flush_off and flush_needed is None and o.status in (Status.PASS, Status.MANUAL):
+            # R31B-1: a POWER generation after POWER9 (or one not named): its firmware says
+            # whether it needs the flushes (powernv/setup.c init_fw_feat_flags)
+            gen = _power_generation(h) or "POWER"
+            o = _also_asked(
+                o,
+                f"{len(f.get())} CPU vulnerabilities reported, none unmitigated, but",
+                f"{_flush_words(flush_off)} off {_FLUSH_OFF_SAYS} on the running kernel's "
+                f"command line (no vulnerabilities file reports it), and whether this {gen} "
+                "CPU needs it is not known",
+                (*h.facts.kernel_cmdline.sources, *h.facts.power_cpu.sources),
+                f"Does the {gen} CPU of host {h.name} need no L1D flush on kernel entry and "
+                "on the kernel's user accesses? Evidence: the firmware's features in "
+                "/proc/device-tree/ibm,opal/fw-features (no-need-l1d-flush-msr-pr-1-to-0 and "
+                "no-need-l1d-flush-kernel-on-user-access, each with an `enabled` entry). "
+                "Pass: both are enabled (the firmware marks the flushes unneeded, so the "
+                "words turn nothing off); fail: either is missing or disabled (the CPU needs "
+                "the flush they turn off).",
             )
         unsure = sorted(k for k, v in f.get().items() if _state_unknown(v) and k not in bad)
         if unsure and o.status in (Status.PASS, Status.MANUAL):
@@ -4178,7 +4226,51 @@ def _smt_off_lost(h: Host, vulns: dict[str, str]) -> tuple[Dropped, list[str]] |
     return (lost, flaws) if lost is not None else None
 
 
-def _mitigation_off(word: str, vulns: dict[str, str], x86: bool = False) -> bool:
+#: POWER's words that turn off the L1D flush on kernel entry and on the kernel's user accesses
+#: (CVE-2020-4788): arch/powerpc/kernel/setup_64.c handle_no_entry_flush and
+#: handle_no_uaccess_flush (early_params; kernel-parameters.txt mitigations=off's "Equivalent
+#: to" list names both [PPC]). No vulnerabilities file shows them: security.c
+#: cpu_show_meltdown (and cpu_show_l1tf, the same) prints "Mitigation: RFI Flush" from
+#: rfi_flush alone. Read with `find_string`.
+_POWER_FLUSH_OFF = frozenset({"no_entry_flush", "no_uaccess_flush"})
+
+_FLUSH_OFF_SAYS = "the L1D flush on kernel entry or on user access (CVE-2020-4788)"
+
+
+def _flush_words(words: tuple[str, ...]) -> str:
+    """`no_entry_flush turns` or `no_entry_flush and no_uaccess_flush turn`, for a message."""
+    return f"{' and '.join(words)} turn{'' if len(words) > 1 else 's'}"
+
+
+def _power_generation(h: Host) -> str:
+    """The POWER generation /proc/cpuinfo names ("POWER9"), "" on another CPU or unread."""
+    return h.facts.power_cpu.get() if h.facts.power_cpu.known else ""
+
+
+def _power_flush_off(h: Host) -> tuple[tuple[str, ...], bool | None]:
+    """The words of the running kernel's line that turn POWER's entry or uaccess L1D flush
+    off (_POWER_FLUSH_OFF), and whether this CPU needs the flushes (R31B-1): True on POWER9
+    (the flushes fix "a P9 specific vulnerability", arch/powerpc/platforms/powernv/setup.c
+    pnv_setup_security_mitigations), False on POWER7 and POWER8 (the kernel clears
+    SEC_FTR_L1D_FLUSH_ENTRY and _UACCESS there itself, so the words turn nothing off) and on a
+    CPU that is not POWER (an x86 or arm64 kernel has no such parameter: init gets the word),
+    None on another POWER generation, whose firmware marks them needed or not
+    (init_fw_feat_flags: no-need-l1d-flush-msr-pr-1-to-0, no-need-l1d-flush-kernel-on-user-
+    access). No words where the line was not read."""
+    live = h.facts.kernel_cmdline
+    gen = _power_generation(h)
+    if not live.known or not gen:
+        return (), False
+    words = kernel_params(live.get())
+    off = tuple(dict.fromkeys(words[i] for i in kept(words) if words[i] in _POWER_FLUSH_OFF))
+    if not off or gen.startswith(("POWER7", "POWER8")):
+        return (), False
+    return off, True if gen == "POWER9" else None
+
+
+def _mitigation_off(
+    word: str, vulns: dict[str, str], x86: bool = False, power9: bool = False
+) -> bool:
     """A kernel command-line word that turns off a mitigation this CPU needs (R21B-1):
     `mitigations=off` (kernel/cpu.c mitigations_parse_cmdline: CPU_MITIGATIONS_OFF; the flaws
     its "Equivalent to" list names) wherever a flaw is not "Not affected", a flaw's own `=off`
@@ -4186,7 +4278,10 @@ def _mitigation_off(word: str, vulns: dict[str, str], x86: bool = False) -> bool
     flaw's file is not "Not affected", another architecture's word (_non_x86_flaw) on a CPU
     that is not x86 (`x86` false: its vendor_id is no x86 vendor's, or not read), and
     kvm.nx_huge_pages off (mmu.c set_nx_huge_pages: off, never or a false kstrtobool) where
-    itlb_multihit is."""
+    itlb_multihit is; on a POWER9 CPU (`power9`) POWER's no_entry_flush and no_uaccess_flush
+    (_POWER_FLUSH_OFF, R31B-1), whose effect no vulnerabilities file shows."""
+    if word in _POWER_FLUSH_OFF:
+        return power9
     affected = {k for k, v in vulns.items() if not v.startswith("Not affected")}
     name, _, value = word.partition("=")
     if name == "mitigations":

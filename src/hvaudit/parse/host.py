@@ -667,6 +667,14 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         if cpuinfo.state == "ok"
         else Fact.failed(f"/proc/cpuinfo: {cpuinfo.reason}", cpuinfo.source)
     )
+    # R31B-1: the generation of a POWER CPU (setup-common.c show_cpuinfo: `cpu : POWER9 (raw),
+    # altivec supported`), "" on another CPU
+    generation = re.search(r"^cpu\s*:\s*(POWER\w*)", cpuinfo.text, re.M)
+    f.power_cpu = (
+        Fact.of(generation.group(1) if generation else "", cpuinfo.source)
+        if cpuinfo.state == "ok"
+        else Fact.failed(f"/proc/cpuinfo: {cpuinfo.reason}", cpuinfo.source)
+    )
     f.smt_control = ev.fact(
         _file("/sys/devices/system/cpu/smt/control"),
         lambda g: Fact.of(_first(g) if g.state == "ok" else "notsupported", g.source),
