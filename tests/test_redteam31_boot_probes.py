@@ -33,8 +33,8 @@ spectre_v2=off), `kvm-intel.vmentry_l1d_flush=never` (dashes read as underscores
 _kernel_param, then _FLAW_OFF's l1tf), `kvm.nx_huge_pages=never` (kept), a sysfs "Vulnerable"
 beside a clean command line (fails on the file).
 
-Tally: 1 finding (1 false pass); CASES cases in FUNCS test functions; FAILED failed on main
-MAINSHA before the fix; the HELD held cases passed before and after.
+Tally: 1 finding (1 false pass); 10 cases in 4 test functions; 6 failed on main
+99fead02 before the fix; the 4 held cases passed before and after.
 
 Leads left:
 - s390's `nobp=0` weakens spectre_v2 only where the running line says "Mitigation: limited
