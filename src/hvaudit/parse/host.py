@@ -6057,6 +6057,12 @@ def _syslog_ng_tls(target: str, options: str, driver: str = "network") -> tuple[
             )
     if not tls:
         return target, False
+    named = _syslog_ng_ca_options(options)
+    if named.get("ca-file") == "":
+        return (
+            f'{target} (ca-file("") names no file: syslog-ng refuses the file, "File not found")',
+            False,
+        )
     masked = _syslog_ng_masked(options)
     shown, checks = _syslog_ng_peer_verify(masked)
     if checks is None:
@@ -6070,17 +6076,47 @@ def _syslog_ng_tls(target: str, options: str, driver: str = "network") -> tuple[
     lax = _syslog_ng_lax_options(masked)
     if lax:
         return (f"{target} (ssl-options({lax[0]}): {lax[1]})", False)
-    if not re.search(
-        r"(?<![\w-])(ca[-_]dir|ca[-_]file|pkcs12[-_]file|openssl[-_]conf[-_]cmds)\s*\(", low
-    ):
+    if not any(named.values()) and not re.search(r"(?<![\w-])openssl[-_]conf[-_]cmds\s*\(", low):
         mode = f"peer-verify({shown})" if shown else "peer-verify(required-trusted), the default,"
+        empty = " ".join(f'{name}("")' for name, value in named.items() if value == "")
         return (
-            f"{target} (tls() names no CA certificate (ca-file(), ca-dir(), pkcs12-file()) and "
-            f"{mode} checks the server's chain: OpenSSL trusts no issuer, so syslog-ng "
-            "refuses every server and nothing is sent)",
+            f"{target} (tls() names no CA certificate (ca-file(), ca-dir(), pkcs12-file()"
+            f"{'; ' + empty + ' names none' if empty else ''}) and {mode} checks the server's "
+            "chain: OpenSSL trusts no issuer, so syslog-ng refuses every server and nothing is "
+            "sent)",
             False,
         )
     return target, True
+
+
+_SYSLOG_NG_CA_OPTION = re.compile(
+    r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?<![\w-])(ca[-_]dir|ca[-_]file|pkcs12[-_]file)\s*\(\s*"
+    r"(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s()\"']*)",
+    re.I,
+)
+
+
+def _syslog_ng_ca_options(options: str) -> dict[str, str]:
+    """The last ca-dir(), ca-file() and pkcs12-file() of a syslog-ng destination's options,
+    each "" where it names nothing (`ca-file("")`), read from the unmasked options with the
+    strings skipped (an option name inside a template is none). syslog-ng (github
+    syslog-ng/syslog-ng b55e8d0, read with `fetch`) modules/afsocket/afsocket-grammar.ym
+    tls_option: each option sets its field (lib/transport/tls-context.c tls_context_set_ca_dir,
+    tls_context_set_ca_file, tls_context_set_pkcs12_file replace the value), so the last one
+    stands. ca-file() and pkcs12-file() take a `path_check`, which lib/cfg-grammar.y `path`
+    stat()s while parsing: CHECK_ERROR "File \"%s\" not found", so `ca-file("")` stops the
+    file loading (ca-file() came with that rule, commit 7c8beea71, 3.27.1; pkcs12-file() since
+    fff457274, 3.23; before it "" was skipped as below). ca-dir() takes a plain string, and
+    tls_context_setup_context loads it only where _is_file_accessible (access(R_OK)) succeeds,
+    which fails for "": no CA (R31L-1)."""
+    found: dict[str, str] = {}
+    for m in _SYSLOG_NG_CA_OPTION.finditer(options):
+        if m.group(1):
+            value = m.group(2)
+            if value[:1] in ("'", '"'):
+                value = value[1:-1]
+            found[m.group(1).lower().replace("_", "-")] = value
+    return found
 
 
 #: peer-verify() modes by name and whether they check the server's certificate chain
