@@ -91,6 +91,13 @@ EXPIRED_TLS = (
 #: not 'off' by default ... could lead to permitting sessions which should not be permitted";
 #: rsyslog at ee72adc read with `fetch`, `git show` of each tag) (HL18-7).
 EXPIRED_DEFAULT_ON = ((8, 1901), (8, 2012))
+#: omfwd reads streamdriver.permitExpiredCerts from 8.2001.0 only: from 8.1901.0 to 8.1911.0
+#: newActInst compares the name, but actpdescr does not list it (`git show v8.1901.0:tools/
+#: omfwd.c`), so nvlstGetParams never sets it and rsyslog reports "parameter ... not known" and
+#: ignores it (grammar/rainerscript.c nvlstChkUnused): the driver keeps its default, 'on' in
+#: those releases (EXPIRED_DEFAULT_ON). Fixed by commit 80b3fc65d "omfwd: parameter
+#: streamdriver.permitexpiredcerts did not work" (ChangeLog 2020-01-12, issue #4098) (R31L-2).
+OMFWD_EXPIRED_SINCE = (8, 2001)
 EXPIRED_BY_DEFAULT = (
     "streamdriver.permitExpiredCerts unset, which rsyslog {} takes as 'on' (omfwd sets no "
     "default before 8.2012.0): the server's certificate is accepted after it expires, so a "
@@ -137,13 +144,35 @@ ALIASES_SINCE = (8, 2502)
 #: (C isspace: "parameter '%s' contains whitespace, which is not permitted", since 2011, commit
 #: 47c961eac), nvlstGetParams then returns no parameters, and newActInst aborts
 #: (RS_RET_MISSING_CNFPARAMS): the action is not created and nothing is sent (R30L-9).
+#: tcp_framing and compression.mode are words in every release 8 too (`git show v8.1.0:tools/
+#: omfwd.c`) (R31L-3).
 WORD_PARAMS = (
     "protocol",
     "template",
     "streamdriver",
     "streamdriverauthmode",
     "streamdriverpermittedpeers",
+    "tcp_framing",
+    "compression.mode",
 )
+#: The word parameters only some releases read as a word, with the first release that does and
+#: the first that no longer does (None: every one); `git show` of each tag's tools/omfwd.c
+#: actpdescr (rsyslog ee72adc read with `fetch`): device came with 8.24.0, networknamespace with
+#: 8.26.0, address with 8.35.0, streamdriver.permitexpiredcerts is listed from 8.2001.0
+#: (OMFWD_EXPIRED_SINCE), the aliases from 8.2502.0 (ALIASES_SINCE); target and port are words
+#: until 8.2408.0, arrays (eCmdHdlrArray) from it (commit 1c0f9bba5). A release that does not
+#: know a parameter ignores it ("parameter not known", nvlstChkUnused), so whitespace refuses
+#: the action only where the release reads it as a word (R31L-3).
+WORD_PARAMS_BY_RELEASE: dict[str, tuple[tuple[int, int] | None, tuple[int, int] | None]] = {
+    "target": (None, (8, 2408)),
+    "port": (None, (8, 2408)),
+    "device": ((8, 24), None),
+    "networknamespace": ((8, 26), None),
+    "address": ((8, 35), None),
+    "streamdriver.permitexpiredcerts": ((8, 2001), None),
+    "streamdriver.name": ((8, 2502), None),
+    "streamdriver.authmode": ((8, 2502), None),
+}
 WHITESPACE = (
     'parameter {name}="{value}" contains whitespace, which rsyslog does not permit in it: it '
     "refuses the action, so nothing is sent"
@@ -543,6 +572,8 @@ class _Pending:
     """compatibility.defaults.secure="strict" was set when the action was read (READ_ORDER)."""
     refused: str = ""
     """Why rsyslog refuses the action ("" when it does not): WHITESPACE."""
+    spaced: tuple[tuple[str, str], ...] = ()
+    """The WORD_PARAMS_BY_RELEASE given with whitespace in their value (name, value)."""
     aliases: tuple[tuple[str, str], ...] = ()
     """The alias parameters given (ALIASES: streamdriver.name, .mode, .authmode) with their raw
     values; driver, mode and auth hold the values of the original names only."""
@@ -1006,6 +1037,11 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
         ca=_given(params, "streamdriver.cafile"),
         extra_ca=_given(params, "streamdriver.caextrafiles"),
         aliases=tuple((name, params[name]) for name in ALIASES if name in params),
+        spaced=tuple(
+            (name, _value(params[name])[:60])
+            for name in WORD_PARAMS_BY_RELEASE
+            if name in params and any(c in " \t\n\v\f\r" for c in _value(params[name]))
+        ),
         refused=next(
             (
                 WHITESPACE.format(name=name, value=_value(params[name])[:60])
@@ -1152,6 +1188,43 @@ def _judge_aliases(
     )
 
 
+def _judge_spaced(
+    p: _Pending,
+    default_driver: str | None,
+    strict: bool,
+    version: str | None,
+    trust: _Trust | None,
+) -> RsyslogDestination:
+    """_judge_tls of an action that gives a WORD_PARAMS_BY_RELEASE parameter with whitespace in
+    it: refused where the running release reads it as a word (WHITESPACE); judged as before
+    where it does not (the parameter is ignored or read another way), and for no known release
+    a TLS pass is asked (release_unknown) (R31L-3)."""
+    release = _release(version)
+    rest = _judge_tls(replace(p, spaced=()), default_driver, strict, version, trust)
+    for name, value in p.spaced:
+        since, until = WORD_PARAMS_BY_RELEASE[name]
+        if release is None:
+            if rest.tls:
+                span = (
+                    f"from {since[0]}.{since[1]}.0"
+                    if since
+                    else f"before {until[0]}.{until[1]}.0"
+                    if until
+                    else "8"
+                )
+                why = (
+                    f'{name}="{value}" holds whitespace (rsyslog {span} reads it as a word and '
+                    "refuses the action)"
+                )
+                rest = replace(
+                    rest, release_unknown="; ".join(x for x in (rest.release_unknown, why) if x)
+                )
+        elif (since is None or release >= since) and (until is None or release < until):
+            why = WHITESPACE.format(name=name, value=value)
+            return RsyslogDestination(f"{p.name} ({why})", False)
+    return rest
+
+
 def _judge_tls(
     p: _Pending,
     default_driver: str | None,
@@ -1161,6 +1234,8 @@ def _judge_tls(
 ) -> RsyslogDestination:
     if p.refused:
         return RsyslogDestination(f"{p.name} ({p.refused})", False)
+    if p.spaced:
+        return _judge_spaced(p, default_driver, strict, version, trust)
     if p.aliases:
         return _judge_aliases(p, default_driver, strict, version, trust)
     if p.tcp and p.driver == "":
@@ -1289,11 +1364,30 @@ def _judge_tls(
     if wild is not None and p.auth in (None, "x509/name"):
         why = WILDCARD_PEER.format(peers=peers, peer=wild[:60])
         return RsyslogDestination(f"{p.name} ({why})", False)
+    unread = ""
+    if p.expired and not p.relp and release is not None and release < OMFWD_EXPIRED_SINCE:
+        # omfwd does not read the parameter before 8.2001.0 (OMFWD_EXPIRED_SINCE)
+        unread = (
+            f'streamdriver.permitExpiredCerts="{p.expired[:20]}" unknown to rsyslog {shown} '
+            "(omfwd reads it from 8.2001.0), which ignores it: "
+        )
+        p = replace(p, expired="")
     if p.expired in EXPIRED_ACCEPTED and p.auth in (None, "x509/name"):
         return RsyslogDestination(f"{p.name} ({EXPIRED_TLS.format(p.expired)})", False)
     if not p.expired and p.auth in (None, "x509/name") and expired_by_default(version):
-        why = EXPIRED_BY_DEFAULT.format((version or "").rpartition(":")[2])
+        why = unread + EXPIRED_BY_DEFAULT.format((version or "").rpartition(":")[2])
         return RsyslogDestination(f"{p.name} ({why})", False)
+    if (
+        p.expired
+        and not p.relp
+        and p.expired not in EXPIRED_ACCEPTED
+        and p.auth in (None, "x509/name")
+        and release is None
+    ):
+        unknown.append(
+            f'streamdriver.permitExpiredCerts="{p.expired[:20]}" (omfwd ignores it before '
+            "8.2001.0, and 8.1901.0 to 8.1911.0 then accept an expired server certificate)"
+        )
     # no known release: an unset permitExpiredCerts is not taken as "off" (HL18-8)
     expiry = not p.expired and p.auth in (None, "x509/name") and release is None
     return RsyslogDestination(
