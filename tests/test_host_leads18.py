@@ -617,17 +617,28 @@ def test_rsyslog_release_unknown_with_expiry_unset_is_a_question(
     assert messages(a, "HVA-200") == {"hv1": EXPIRY_UNKNOWN.format(why=why)}
 
 
-@pytest.mark.parametrize(
-    "config",
-    [_expired("off"), _expired("on", "x509/fingerprint")],
-    ids=["explicit-off", "pinned-fingerprint"],
-)
-def test_rsyslog_release_unknown_with_expiry_settled_keeps_the_pass(host_scan, config: str) -> None:
-    """HL18-8's held probes: with no package list, an explicit "off" denies on every release
-    and a pinned fingerprint is checked without validity: the pass stays (before and after)."""
+def test_rsyslog_release_unknown_with_expiry_settled_keeps_the_pass(host_scan) -> None:
+    """HL18-8's held probe: with no package list, a pinned fingerprint is checked without
+    validity, so an expired certificate is refused on every release: the pass stays."""
+    config = _expired("on", "x509/fingerprint")
     a = host_scan({"dpkg-packages": None, "rpm-packages": None, "rsyslog-config": (config, 0)})
     assert messages(a, "HVA-200") == {"hv1": "logs forwarded over TLS to logs.example.internal"}
     assert outcomes(a, "HVA-200") == {"hv1": "pass"}
+
+
+def test_rsyslog_release_unknown_with_expiry_off_is_a_question(host_scan) -> None:
+    """HL18-8's other held probe, reversed by R31L-2: an explicit permitExpiredCerts="off" was
+    taken to deny on every release, but omfwd reads the parameter only from 8.2001.0 on, and
+    8.1901.0 to 8.1911.0 accept an expired certificate whatever it says. With the release
+    unknown the pass was a guess: now the question names the setting and the releases."""
+    a = host_scan(
+        {"dpkg-packages": None, "rpm-packages": None, "rsyslog-config": (_expired("off"), 0)}
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    message = messages(a, "HVA-200")["hv1"]
+    assert "which rsyslog release runs is unknown" in message
+    assert "8.1901.0 to 8.1911.0" in message
+    assert "the installed packages are unknown" in message
 
 
 # --- HVA-160 / HVA-213: `export KEY=` in an EnvironmentFile= (HL18-9) ----------------------------

@@ -279,7 +279,9 @@ def test_omfwd_module_ca_default(
             "manual",
             "logs forwarded over TLS to logs.example.internal, but which rsyslog release runs is "
             "unknown, and it decides: logs.example.internal: the action's streamdriver.CAFile, "
-            "the only CA certificate given; no rsyslog package among the installed ones "
+            'the only CA certificate given; streamdriver.permitExpiredCerts="off" (omfwd '
+            "ignores it before 8.2001.0, and 8.1901.0 to 8.1911.0 then accept an expired server "
+            "certificate); no rsyslog package among the installed ones "
             "(host/commands/dpkg-packages.txt)",
         ),
         # held: each setting on the release that brought it
