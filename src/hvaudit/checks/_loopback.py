@@ -42,6 +42,7 @@ __all__ = [
     "chardev_named",
     "chardev_reaching",
     "dial_words",
+    "dials_into",
     "guest_loopback",
     "guests_reaching",
     "is_ipv4_loopback",
@@ -447,6 +448,22 @@ def chardev_reaching(chardevs: list[Dial], h: Host, lst: Listener) -> list[str]:
     names 127.0.0.1 and ::1), but for the VM whose QEMU holds the listener (its guest reaches
     its own QEMU's socket: guests_reaching's rule)."""
     return _dials_reaching(chardevs, h, lst, lambda port: port == lst.port)
+
+
+def dials_into(chardevs: list[Dial], address: str, first: int, last: int) -> list[Dial]:
+    """The TCP character devices and socket tunnels of `chardevs` (chardev_guests of one host)
+    that connect to a port first..last of loopback address `address`, which a listener that no
+    Listener records holds (a raw `-incoming` waiting for a migration stream, R31D-1): the
+    connection arrives where _dialled_ips says (0.0.0.0 at 127.0.0.1, `localhost` at both)."""
+    at = _loopback_ips(address)
+    return [
+        d
+        for d in chardevs
+        if d.protocol == "tcp"
+        and (port := _port_number(d.service)) is not None
+        and first <= port <= last
+        and _dialled_ips(d.host) & at
+    ]
 
 
 def _port_number(service: str) -> int | None:

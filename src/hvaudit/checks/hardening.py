@@ -42,7 +42,10 @@ from hvaudit.checks._libvirt import (
 )
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
+    Dial,
     LoopbackScope,
+    chardev_guests,
+    dials_into,
     guest_loopback,
     is_ipv4_loopback,
     loopback_guests,
@@ -235,7 +238,15 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     beside a VM with user-mode networking, whose guest reaches 127.0.0.1 through QEMU's slirp
     (loopback_guests: its host address is rewritten to 127.0.0.1), a fail naming the VM, as
     that guest can send an incoming VM's state (R17-8); a migration address or raw `-incoming`
-    on ::1 too, which slirp maps the guest's IPv6 host address to (VL18-1).
+    on ::1 too, which slirp maps the guest's IPv6 host address to (VL18-1). A VM's TCP
+    character device or socket tunnel that dials the loopback migration address on a port of
+    libvirt's migration range (qemu.conf migration_port_min..migration_port_max, 49152-49215
+    unset: src/qemu/qemu_conf.c QEMU_MIGRATION_PORT_MIN/MAX) has QEMU relay its guest's bytes
+    to an incoming migration there (formatdomain, "TCP": the device "acts as a TCP client
+    connecting to a remote server"; chardev_guests, VL18-3), on any 127/8 address it names,
+    127.0.0.2 too, which libvirt accepts (it refuses 127.0.0.1 and ::1 only): a fail naming
+    the device, unless migrate_tls_force = 1 with client verification, where the stream is TLS
+    whose client certificate the guest lacks (R31D-3).
 
     A VM's raw QEMU arguments (<qemu:commandline>) can make its QEMU wait for a migration stream
     at every start, beside libvirt's own: `-incoming tcp:0.0.0.0:4444` (qemu-options.hx,
@@ -244,7 +255,8 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     migration_address does not reach it, and it listens until a stream comes, whatever runs;
     whoever connects first sends the state the VM then runs. So it is judged here as
     migration_address is: on every address (an empty host too) a fail, on 127/8 the loopback
-    rule, on another address the host's migration address (named in the pass); a socket handed
+    rule (another VM's character device dialling its port a fail, R31D-1), on another address
+    the host's migration address (named in the pass); a socket handed
     over (`fd:`) or a vsock port (`vsock:`, which the host's guests connect to) is a question
     about who reaches it (leads13: HVA-210 reads such a listener only from `ss` while the VM
     waits, HVA-046 only says raw arguments are there)."""
@@ -253,12 +265,15 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
         vms_of.setdefault(v.host, []).append(v)
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
+    dials = chardev_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         scope = loopback_scope(h)
         near = guests.get(h.name, [])
         near6 = guests6.get(h.name, [])
-        raw = raw_migration_listeners(vms_of.get(h.name, []), scope, near, near6)
+        raw = raw_migration_listeners(
+            vms_of.get(h.name, []), scope, near, near6, dials.get(h.name, [])
+        )
         qc = conf_fact(h, "qemu.conf")
         if not qc.known:
             if raw.fails:
@@ -301,6 +316,24 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                 "to its host address becomes one to 127.0.0.1), which can send an incoming VM's "
                 "state"
             )
+        force, fsrc = conf_value(h, "qemu.conf", "migrate_tls_force")
+        span, psrc = _migration_ports(h)
+        plain = not (force == 1 and verify != 0)
+        hits = (
+            dials_into(dials.get(h.name, []), str(addr), *span)
+            if addr is not None and plain and is_local_address(str(addr))
+            else []
+        )
+        if hits:
+            # a device dials the migration address itself: any 127/8 address it names, not
+            # 127.0.0.1 alone (R31D-3)
+            verb = "connects its guest" if len(hits) == 1 else "connect their guests"
+            problems.append(
+                f"migration_address = {addr}: {', '.join(d.how for d in hits[:5])} {verb} to "
+                f"a port of libvirt's migration range {span[0]}-{span[1]} there, where an "
+                "incoming migration listens without TLS (migrate_tls_force = "
+                f"{force}): that guest can send the state an incoming VM runs"
+            )
         loop6 = addr is not None and guest_loopback(str(addr)) == 6
         if loop6 and near6:
             problems.append(
@@ -318,7 +351,13 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
             if (loop4 and near and v.name in {vm for vm, _ in near})
             or (loop6 and v.name in {vm for vm, _ in near6})
         ]
+        if hits:
+            near_refs += [
+                v.source for v in vms_of.get(h.name, []) if v.name in {d.vm for d in hits}
+            ]
         refs = (asrc, vsrc, *raw.refs, *loop_refs, *near_refs)
+        if hits:
+            refs = (*refs, fsrc, *psrc)
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif raw.opaque:
@@ -354,19 +393,47 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
             # a guest not read may wait for a stream itself, or have user-mode networking:
             # credited as no VM read has (R30D-1, R30D-6); libvirt refuses migration_address =
             # 127.0.0.1 or ::1 (R25C-6)
-            yield unread_peers(outcome, h, unread_incoming(raw))
+            at = (
+                f"{addr} ports {span[0]}-{span[1]}"
+                if addr is not None and plain and is_local_address(str(addr))
+                else ""
+            )
+            yield unread_peers(outcome, h, unread_incoming(raw, migration=at))
 
 
-def unread_incoming(raw: RawMigration, args: str = "<qemu:commandline>") -> str:
+def _migration_ports(h: Host) -> tuple[tuple[int, int], tuple[Source, ...]]:
+    """The ports libvirt gives an incoming migration on host `h` (qemu.conf migration_port_min
+    and migration_port_max; unset, 49152 and 49215: src/qemu/qemu_conf.c
+    QEMU_MIGRATION_PORT_MIN/MAX), and the lines that set them. A value that is not a port
+    number is taken as the default (libvirt refuses the file then, libvirt_conf)."""
+    span, refs = [49152, 49215], []
+    for i, key in enumerate(("migration_port_min", "migration_port_max")):
+        value, src = conf_value(h, "qemu.conf", key)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
+            span[i] = value
+            refs.append(src)
+    return (span[0], span[1]), tuple(refs)
+
+
+def unread_incoming(
+    raw: RawMigration, args: str = "<qemu:commandline>", migration: str = ""
+) -> str:
     """What a guest not read may do that HVA-036 (HVA-308: Proxmox VE's `args:`) fails where
     it reads it (R30D-6): raw arguments `args` that make its QEMU wait for a migration stream
-    on every address or another network; and, beside a raw `-incoming` on 127.0.0.1 or ::1 of
+    on every address or another network; beside libvirt's plaintext migration listener on a
+    loopback address (`migration`: the address and its ports), a TCP character device or
+    socket tunnel dialling it (R31D-3); and, beside a raw `-incoming` on 127.0.0.1 or ::1 of
     a VM read (raw.reachable), user-mode networking, whose guest sends that VM its state
     (R30D-1)."""
     may = (
         f"have raw QEMU arguments ({args}) that make its QEMU wait for a migration stream "
         "(-incoming) on every address or another network"
     )
+    if migration:
+        may += (
+            ", or have a TCP character device or socket tunnel that connects its guest to the "
+            f"incoming migrations on {migration}"
+        )
     if raw.reachable:
         may += (
             ", or have user-mode networking (QEMU's slirp or passt), whose guest reaches the "
@@ -400,11 +467,18 @@ def raw_migration_listeners(
     scope: LoopbackScope,
     guests: Sequence[tuple[str, str]] = (),
     guests6: Sequence[tuple[str, str]] = (),
+    dials: Sequence[Dial] = (),
 ) -> RawMigration:
     """Each raw `-incoming` of the host's VMs judged as migration_address is (HVA-036,
-    HVA-308). `guests` (loopback_guests of the host) reach 127/8, `guests6` ::1: one on either
-    beside another VM's user-mode guest fails (VL18-1 for ::1); the VM's own guest does not run
-    while its QEMU waits."""
+    HVA-308). `guests` (loopback_guests of the host) reach 127.0.0.1, `guests6` ::1: one on
+    either beside another VM's user-mode guest fails (VL18-1 for ::1); the VM's own guest does
+    not run while its QEMU waits. `dials` (chardev_guests of the host) are the character
+    devices and socket tunnels whose QEMU connects to a loopback port and relays the guest's
+    bytes both ways (formatdomain, "TCP": the device "acts as a TCP client connecting to a
+    remote server"; VL18-3): one of another VM connecting to a TCP `-incoming`'s address (any
+    of 127/8 it names, not 127.0.0.1 alone) and port, or a port of its `to=` range (QEMU
+    listens on the first free one: util/qemu-sockets.c inet_listen_saddr), hands its guest the
+    stream the waiting VM then runs (R31D-1; HVA-030, HVA-033, HVA-210 apply the rule)."""
     out = RawMigration()
     for v in vms:
         others = [how for vm, how in guests if vm != v.name]
@@ -412,6 +486,13 @@ def raw_migration_listeners(
         for r in raw_incoming(v.raw_hypervisor_arguments):
             shown = f"VM {v.name}'s QEMU argument {r.shown}"
             waits = f"{shown}: QEMU waits for a migration stream ({r.channel} channel)"
+            first = int(r.port) if r.port.isascii() and r.port.isdigit() else None
+            last = int(r.to) if r.to.isascii() and r.to.isdigit() else first
+            hits = (
+                [d for d in dials_into(list(dials), r.host, first, last or first) if d.vm != v.name]
+                if first is not None and r.transport == "socket"
+                else []
+            )
             if r.kind == "inet":
                 out.refs.append(v.source)
                 if is_every_address(r.host):
@@ -423,6 +504,14 @@ def raw_migration_listeners(
                     out.fails.append(
                         f"{waits} on {r.host}, which route_localnet = 1 on "
                         f"{', '.join(scope.routed)} opens to the network"
+                    )
+                elif hits:
+                    out.refs.extend(o.source for o in vms if o.name in {d.vm for d in hits})
+                    verb = "connects its guest" if len(hits) == 1 else "connect their guests"
+                    out.fails.append(
+                        f"{waits} on {r.host}, which {', '.join(d.how for d in hits[:5])} "
+                        f"{verb} to: QEMU relays the guest's bytes, which can send the state the "
+                        "VM then runs"
                     )
                 elif guest_loopback(r.host) == 4 and others:
                     # 127.0.0.1 alone of 127/8 is a user-mode guest's (R25O-3, R28O-5)

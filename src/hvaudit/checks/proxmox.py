@@ -8,14 +8,13 @@ runs unless `enable: 0`; a VM's firewall is off unless `enable: 1`; migration de
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from hvaudit.checks._loopback import loopback_scope
+from hvaudit.checks._loopback import chardev_guests, loopback_guests, loopback_scope
 from hvaudit.checks.base import (
     Context,
     Outcome,
@@ -2219,16 +2218,28 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     one QEMU keeps) can make its QEMU wait for a migration stream at each start, outside the
     SSH tunnel: `-incoming tcp:0.0.0.0:4444` (hvaudit.parse.qemu_args.raw_incoming), judged as
     HVA-036 judges it (hardening.raw_migration_listeners: every address a fail, a passed fd or
-    vsock a question; leads13)."""
+    vsock a question; leads13), with its loopback rules (R31D-2): one on 127.0.0.1 or ::1
+    beside another VM whose NIC has no bridge (qemu-server print_netdev_full: `-netdev
+    type=user`, whose guest reaches the host's loopback, loopback_guests) fails, and so does one
+    that another VM's TCP character device of its `args:` dials (chardev_guests)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
+    guests = loopback_guests(ctx.deployment.vms)
+    guests6 = loopback_guests(ctx.deployment.vms, version=6)
+    dials = chardev_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
             continue
         scope = loopback_scope(h)
-        raw = raw_migration_listeners(vms_of.get(h.name, []), scope)
+        raw = raw_migration_listeners(
+            vms_of.get(h.name, []),
+            scope,
+            guests.get(h.name, []),
+            guests6.get(h.name, []),
+            dials.get(h.name, []),
+        )
         f = px.datacenter
         if not f.known:
             if raw.fails:
@@ -2284,8 +2295,9 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 "the node's guests connect to.",
             )
         else:
-            # the raw `-incoming` judged are those of the guests read (R30D-6); this check does
-            # not apply the user-mode rule to them (raw.reachable left out)
+            # the raw `-incoming` judged are those of the guests read (R30D-6): a guest not
+            # read may wait for a stream itself, or reach one on 127.0.0.1 or ::1 by user-mode
+            # networking (raw.reachable, R31D-2)
             yield unread_peers(
                 passed(
                     s,
@@ -2294,7 +2306,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                     *refs,
                 ),
                 h,
-                unread_incoming(dataclasses.replace(raw, reachable=[]), "args:"),
+                unread_incoming(raw, "args:"),
             )
 
 

@@ -879,6 +879,10 @@ class RawIncoming:
     host: str
     """An inet address as written ("" is every address), else the path, CID or fd name."""
     port: str
+    to: str = ""
+    """An inet listener's last port (`to=`: util/qemu-sockets.c inet_parse `h = strstr(optstr,
+    ",to=")`, the channel's addr.to; inet_listen_saddr binds the first free port of port..to,
+    `port_max = saddr->has_to ? saddr->to + port_offset : port_min`), "" for the one port."""
 
 
 def raw_incoming(args: Iterable[str]) -> list[RawIncoming]:
@@ -925,7 +929,13 @@ def raw_incoming(args: Iterable[str]) -> list[RawIncoming]:
         if kind == "vsock":
             host = props.get("addr.cid", "")
         channels[channel] = RawIncoming(
-            shown, channel, transport, kind, host, props.get("addr.port", "")
+            shown,
+            channel,
+            transport,
+            kind,
+            host,
+            props.get("addr.port", ""),
+            props.get("addr.to", "") if kind == "inet" else "",
         )
     return [c for c in channels.values() if c is not None]
 
@@ -938,9 +948,10 @@ def _incoming_uri(shown: str, scheme: str, rest: str) -> RawIncoming | None:
             after = after.removeprefix(":")
         else:
             host, _, after = rest.partition(":")
-        port = after.split(",", 1)[0]
+        port, _, opts = after.partition(",")
+        to = dict(opt_pairs(opts, "", flags=False)).get("to", "") if opts else ""
         return RawIncoming(
-            shown, "main", "socket" if scheme == "tcp" else "rdma", "inet", host, port
+            shown, "main", "socket" if scheme == "tcp" else "rdma", "inet", host, port, to
         )
     if scheme == "vsock":
         cid, _, port = rest.partition(":")
