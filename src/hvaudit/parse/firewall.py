@@ -196,6 +196,11 @@ _NFT_WHOLE_FAMILY = {
 #: show (an iptables-nft extension, `xt`), which may take any share.
 _ALL, _BROAD, _NARROW, _OPAQUE = 2, 1, 0, -1
 
+#: What the input chains of a family that does not see IPv4 see (nftables wiki "Nftables
+#: families": "Tables of this family see IPv6 traffic/packets", arp "ARP-level (i.e, L2)
+#: traffic"), named where IPv4 has no input chain (R32F-1).
+_NFT_FAMILY_SEES = {"ip6": "IPv6 only", "arp": "ARP only"}
+
 #: Transport protocols whose every port a protocol-only match opens (nft and iptables names and
 #: IANA numbers; ICMP is no service port).
 _TRANSPORTS = frozenset(
@@ -2190,10 +2195,16 @@ def nft_input_verdicts(
         if effective != "drop" and unsure:
             effective = "unknown"
             findings = unsure
-        if not findings:
+        if not findings and version == "IPv6":
+            findings.append(f"no {' or '.join(families)} input chain (ip tables see IPv4 only)")
+        elif not findings:
+            # R32F-1 (wording): the input chains here are all of families that do not see IPv4
+            # (nftables wiki "Nftables families": ip6 tables see IPv6 traffic, arp tables
+            # ARP-level traffic); name the version left open and what those chains see
+            seen = dict.fromkeys(k[0] for k, _ in bases if k[0] in _NFT_FAMILY_SEES)
             findings.append(
-                f"no {' or '.join(families)} input chain"
-                + (" (ip tables see IPv4 only)" if version == "IPv6" else "")
+                f"no {' or '.join(families)} input chain for IPv4"
+                + "".join(f" ({f} tables see {_NFT_FAMILY_SEES[f]})" for f in seen)
             )
         verdicts[version] = (effective, "; ".join(dict.fromkeys(findings)))
     return verdicts
