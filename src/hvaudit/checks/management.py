@@ -2892,7 +2892,8 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     client.config, whose group is microk8s by default, k3s's and RKE2's server copies of
     system:admin's kubeconfig and key, and the cluster CA keys that sign one)
     counts: a cluster administrator runs a privileged pod on this node (R29A-6, R30A-1,
-    R30A-5). A
+    R30A-5); so does whoever reads the controller manager's credential, which mints a token
+    for any service account, or k3s's or RKE2's server token (R32A-1). A
     `podman system service` on a TCP URI runs what anyone who reaches it sends as the account
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
     chained rule (whoever may act as an administrator is one) (R30A-2). A group is its gid:

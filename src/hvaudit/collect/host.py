@@ -460,6 +460,27 @@ KUBE_ADMIN_CONFIGS: tuple[str, ...] = (
             "tls/etcd/client.key",
         )
     ),
+    # the controller manager's credential (R32A-1): system:kube-controller-manager's
+    # ClusterRole creates serviceaccounts/token in every namespace and lists every resource,
+    # secrets included (kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go),
+    # so it mints a token for kube-system's daemon-set-controller, which creates pods
+    # (controller_policy.go); kubeadm's controller-manager.conf, k3s's and RKE2's
+    # cred/controller.kubeconfig and tls/client-controller.key (deps.go CreateRuntimeCertFiles)
+    "/etc/kubernetes/controller-manager.conf",
+    # k3s's and RKE2's server token, its older node-token name and cred/passwd, which keeps its
+    # password: "anyone with access to the server token essentially has full administrator
+    # access to the cluster" (docs.k3s.io "k3s token", Server) (R32A-1)
+    *(
+        f"/var/lib/rancher/{dist}/server/{name}"
+        for dist in ("k3s", "rke2")
+        for name in (
+            "cred/controller.kubeconfig",
+            "tls/client-controller.key",
+            "token",
+            "node-token",
+            "cred/passwd",
+        )
+    ),
 )
 
 
