@@ -1193,6 +1193,10 @@ class HostFacts:
     ntp_shm_refclock: Fact[str] = field(default_factory=_na)
     """The shared-memory refclock lines (`server 127.127.28.u`, `refclock shm`) of the files
     ntpd reads, which another program on the host feeds; "" where none names it (R30T-3)."""
+    ntp_pps_refclock: Fact[str] = field(default_factory=_na)
+    """The PPS refclock lines (`server 127.127.22.u`, `refclock pps`) of the files ntpd reads: a
+    pulse from a device on the host, whose seconds another source numbers; "" where none names
+    it (R32T-1)."""
     ntp_discipline_off: Fact[str] = field(default_factory=_na)
     """The `disable ntp` line of the file ntpd reads (its clock discipline off), "" where
     none."""

@@ -5142,7 +5142,9 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     threshold of 0 or above 0.5 s (ntpd then leaves the kernel discipline off, unless an `enable
     kernel` line turns it back on, R27T-1). An ntpd whose file names an SHM refclock (driver
     28, `refclock shm`), which another program on the host writes, is asked what feeds it unless
-    `ntpq -pn` shows an outside system peer (R30T-3), as chronyd's SHM refclock is."""
+    `ntpq -pn` shows an outside system peer (R30T-3), as chronyd's SHM refclock is. So is one
+    whose file names a PPS refclock (driver 22, `refclock pps`): a device's pulse, which another
+    source must number (R32T-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.time_sync
@@ -5454,6 +5456,38 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 "ntpd's system peer is a remote NTP server, or the segment is written from a "
                 "GNSS receiver or a PTP grandmaster; fail: nothing outside the host steers it "
                 "(no receiver fix, a free-running PHC).",
+            )
+        elif (
+            f.get() in ("ntpd", "ntpsec")
+            and (pps := h.facts.ntp_pps_refclock).known
+            and pps.get()
+            and not (h.facts.ntp_peer.known and h.facts.ntp_peer.get()[0] == "")
+        ):
+            # a PPS refclock takes the pulse of a device on the host and needs another source
+            # to number the seconds (ntp pps.html); as the system peer it steers the clock, so
+            # only an outside system peer in `ntpq -pn` settles it, as for SHM (R32T-1)
+            peer = h.facts.ntp_peer
+            yield manual(
+                s,
+                f"{f.get()} running, but its file names a PPS reference clock, the pulse of a "
+                f"device on host {h.name} ({pps.get()}), which needs another source to number "
+                "the seconds, and which source steers the clock is not in the evidence ("
+                + (
+                    f"`ntpq -pn`: {peer.get()[1]}"
+                    if peer.known
+                    else peer.reason or "`ntpq -pn` was not collected"
+                )
+                + ")",
+                *f.sources,
+                *pps.sources,
+                *peer.sources,
+                question=f"What produces the pulse of ntpd's PPS reference clock on host "
+                f"{h.name}, and which source outside the host numbers its seconds? Evidence: "
+                f"`ntpq -pn` on {h.name} (the peers marked '*' and 'o', and the `prefer` "
+                "source) and the device behind /dev/pps* (`ppstest`, the GNSS receiver). Pass: "
+                "the pulse comes from a GNSS receiver with a fix or a PTP grandmaster and a "
+                "remote NTP server or that receiver numbers the seconds; fail: nothing outside "
+                "the host numbers the seconds or produces the pulse.",
             )
         elif _ntp_off_unread(f, h.facts.ntp_discipline_off):
             yield _ntp_off_asked(s, h.name, f, h.facts.ntp_discipline_off)

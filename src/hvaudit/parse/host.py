@@ -771,6 +771,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.ntp_own_clock = _ntp_own_clock(ev, itself, processes)
     f.ntp_local_driver = _ntp_local_driver(ev, processes)
     f.ntp_shm_refclock = _ntp_local_driver(ev, processes, shm=True)
+    f.ntp_pps_refclock = _ntp_local_driver(ev, processes, pps=True)
     f.ntp_discipline_off = _ntp_discipline_off(ev, processes)
     f.ntp_kernel_off = _ntp_discipline_off(ev, processes, "kernel")
     f.chrony_sources = _chrony_sources(ev, processes, itself)
@@ -6817,9 +6818,17 @@ def _ntp_own_clock(
 
 
 def _ntp_local_driver(
-    ev: HostEvidence, processes: Fact[str] | None = None, *, shm: bool = False
+    ev: HostEvidence, processes: Fact[str] | None = None, *, shm: bool = False, pps: bool = False
 ) -> Fact[str]:
-    """With `shm`, the SHM refclock lines instead (R30T-3): ntp driver28 "This driver receives
+    """With `pps`, the PPS refclock lines instead (R32T-1): ntp driver22 (address 127.127.22.u;
+    ntpsec `refclock pps`) takes the pulse of a device on the host, and ntp's 4.2.8 pps.html
+    (doc.ntp.org, read with `find_string`) "operates in conjunction with another source that
+    provides seconds numbering", designated with `prefer`; driver22.html: the local clock "must
+    be set to within +-0.4 s by another means" first. So the pulse alone says nothing about the
+    time outside the host, and beside other sources it steers the clock as the system peer
+    (ntpq's 'o'), asked as the SHM refclock is.
+
+    With `shm`, the SHM refclock lines instead (R30T-3): ntp driver28 "This driver receives
     its reference clock info from a shared memory segment" (address 127.127.28.u; ntpsec
     `refclock shm`), which another program on the host writes (gpsd, phc2sys -E ntpshm), so
     what steers it is another program's source, asked as chronyd's SHM refclock is (L19-1D).
@@ -6848,7 +6857,13 @@ def _ntp_local_driver(
                 continue
             key = words[0].lower()
             named = [w for w in words[1:] if not w.startswith("-")][:1]
-            driver, prefix = ("shm", "127.127.28.") if shm else ("local", "127.127.1.")
+            driver, prefix = (
+                ("shm", "127.127.28.")
+                if shm
+                else ("pps", "127.127.22.")
+                if pps
+                else ("local", "127.127.1.")
+            )
             if (key == "refclock" and words[1] == driver) or (
                 key in ("server", "peer") and named and named[0].startswith(prefix)
             ):
