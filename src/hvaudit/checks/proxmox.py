@@ -1556,12 +1556,7 @@ def _vm_dest_held(
         return None
 
     def alias(text: str) -> str:
-        # an entry naming an alias: the VM's own first, then the cluster's (resolve_alias,
-        # `guest/` and `dc/` scopes); an address as it is
-        scope, _, bare = text.strip().rpartition("/")
-        if scope in ("", "guest") and bare.lower() in fw.aliases:
-            return fw.aliases[bare.lower()]
-        return _resolve_alias(text, cluster) if scope in ("", "dc") else text
+        return _scoped_alias(text, cluster, fw)
 
     own = [n for e in fw.usable(name) if not e.nomatch and (n := _network(alias(e.cidr)))]
 
@@ -3285,6 +3280,20 @@ def _resolve_alias(text: str, cluster: FirewallFile) -> str:
     return cluster.aliases.get(name, text.strip())
 
 
+def _scoped_alias(text: str, cluster: FirewallFile, own: FirewallFile | None) -> str:
+    """An IP set entry or rule element of a VM's file `own` (None: the cluster's or the node's)
+    as the address it stands for, as pve-firewall's resolve_alias reads it: a `guest/` name is
+    the VM's own alias alone, a `dc/` name the cluster's alone, a bare name the VM's own first,
+    then the cluster's (github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm resolve_alias
+    `$scope ne 'dc/'`, `$scope ne 'guest/'`; generate_ipset_chains strips the entry's
+    `(dc/|guest/)` prefix into that scope). An address, a network, or a name neither file
+    defines is returned as is (R32P-1: a VM set's `guest/name` entry was left unresolved)."""
+    scope, _, bare = text.strip().rpartition("/")
+    if scope in ("", "guest") and own is not None and bare.lower() in own.aliases:
+        return own.aliases[bare.lower()]
+    return _resolve_alias(text, cluster) if scope in ("", "dc") else text.strip()
+
+
 def _wide(item: str, cluster: FirewallFile) -> bool:
     """A rule's -source/-dest item that admits a /7 (IPv6 /32) or wider network: an address, an alias, or
     an IP set (`+name`, `+dc/name`: pve-firewall matches the set's entries, so a set holding a
@@ -3313,8 +3322,7 @@ def _fw_networks(
     unknown alias) holds none."""
 
     def nets(text: str, own: FirewallFile | None) -> list[_Net]:
-        mine = own.aliases.get(text.strip().lower()) if own is not None else None
-        text = mine or _resolve_alias(text, cluster)
+        text = _scoped_alias(text, cluster, own)
         try:
             if "-" in text:
                 first, last = (ipaddress.ip_address(x.strip()) for x in text.split("-", 1))
@@ -3418,8 +3426,7 @@ def _item_versions(
     own = fw if fw is not None and scope != "dc" else None
 
     def resolve(entry: str) -> str:
-        mine = own.aliases.get(entry.strip().lower()) if own is not None else None
-        return mine or _resolve_alias(entry, cluster)
+        return _scoped_alias(entry, cluster, own)
 
     if not text.startswith("+"):
         target = resolve(bare) if own is not None and bare.lower() in own.aliases else text
