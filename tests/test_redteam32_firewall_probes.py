@@ -15,6 +15,14 @@ Findings (R32F-n):
   `search`). The verdict (fail: IPv4 reaches the host unfiltered) was right. Now "no ip or
   inet input chain for IPv4 (ip6 tables see IPv6 only)" (_NFT_FAMILY_SEES); a family hvaudit
   names no share of (bridge) gets "for IPv4" alone.
+- R32F-2 (false pass) HVA-190: an input-hook base chain of type nat was read as a filter
+  chain, so `type nat hook input; policy drop` (alone, or accepting port 22 only, or ending in
+  a drop rule) passed "policy drop", though nft(8) CHAINS says of the nat type "Only the first
+  packet of a connection actually traverses this chain": a packet conntrack does not track (a
+  notrack rule's, or one it finds invalid) never meets that drop. And an accept of every packet
+  in such a chain, beside the hardened filter chain, was named in the pass as "accepts all
+  traffic" (wording). Now a nat chain's drop is a question (_NftRuleset.nat) and its accept
+  ends that chain only: the filter chains judge.
 
 Held (kept as tests): nft `ip daddr 10.0.0.10` (the host's own address), `meta pkttype host`
 and `fib daddr type local` accepts fail; `meta iifgroup 0` (every device's default group) is
@@ -32,10 +40,12 @@ netdev and inet families. All failed or asked but the narrow ones (port 22, one 
 GRE, protocol 41) and `-p 0` (iptables -S never prints protocol 0: "all" is stored as 0 and
 left out, and `! -p 0` is refused) and the old `-i ! lo` syntax (not printed by iptables 1.4+).
 
-Tally: 1 finding (1 wording); 8 cases in 2 test functions; 3 failed on main 0f6efe72 before
-the fix (R32F-1's 3; PYTHONPATH=/work/main/src).
+Tally: 2 findings (1 false pass, 1 wording); 13 cases in 3 test functions; 8 failed on main
+before the fixes (R32F-1's 3 on 0f6efe72; R32F-2's 5 on e0910eb0: 3 passes, 2 messages;
+PYTHONPATH=/work/main/src).
 
-Leads left: a netdev (or inet) ingress chain of policy drop on every addressed interface
+Leads left: a nat chain's drop where every filter chain accepts is a question, not split by
+what conntrack tracks; a netdev (or inet) ingress chain of policy drop on every addressed interface
 still fails "no input-hook chain" (ingress sees every packet of its device, nftables wiki
 "Nftables families" netdev, but no conntrack: its accepts need their own reading, not done);
 ip6tables `! --src-type UNICAST`; VRF (sdifname) devices are not collected (`ip -d link`);
@@ -151,3 +161,66 @@ def test_held_destination_and_device_shapes(
     the input hook sees (fail); the default device group 0 is a question; addrtype UNICAST as a
     destination at the input hook (packets to the host are LOCAL) keeps the pass."""
     assert _verdict(host_scan(evidence)) == expected
+
+
+def _nat_input(*rules: list[Any], policy: str = "drop", filter_chain: bool = False) -> str:
+    """`table inet nat { chain input { type nat hook input priority 100; policy POLICY; } }`
+    with the rules given, beside the hardened `inet filter` input chain (policy drop) when
+    filter_chain (`nft -j`, libnftables-json(5))."""
+    items: list[Any] = [{"metainfo": {"version": "1.0.6", "json_schema_version": 1}}]
+    if filter_chain:
+        items += json.loads(_ruleset()[0])["nftables"][1:]
+    items += [
+        {"table": {"family": "inet", "name": "nat", "handle": 2}},
+        {
+            "chain": {
+                "family": "inet",
+                "table": "nat",
+                "name": "input",
+                "handle": 1,
+                "type": "nat",
+                "hook": "input",
+                "prio": 100,
+                "policy": policy,
+            }
+        },
+    ]
+    for n, exprs in enumerate(rules):
+        rule = {"family": "inet", "table": "nat", "chain": "input", "handle": 10 + n}
+        items.append({"rule": {**rule, "expr": exprs}})
+    return json.dumps({"nftables": items})
+
+
+NAT_ASKED = (
+    "manual",
+    "evidence unavailable: IPv4: inet nat input is a nat chain: it drops the first packet of a "
+    "tracked connection, but packets conntrack does not track (notrack, invalid) never "
+    "traverse a nat chain (nft(8) CHAINS)",
+)
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "expected"),
+    [
+        (_nat_input(), NAT_ASKED),
+        (_nat_input([_m(_pl("tcp", "dport"), 22), ACCEPT]), NAT_ASKED),
+        (
+            _nat_input([_m(_pl("tcp", "dport"), 22), ACCEPT], [{"drop": None}], policy="accept"),
+            NAT_ASKED,
+        ),
+        (
+            _nat_input([ACCEPT], filter_chain=True),
+            ("pass", "inbound default policy drops (inet filter input: policy drop)"),
+        ),
+        (
+            _nat_input(filter_chain=True),
+            ("pass", "inbound default policy drops (inet filter input: policy drop)"),
+        ),
+    ],
+)
+def test_nat_chain_at_the_input_hook(host_scan: Any, ruleset: str, expected: Any) -> None:
+    """R32F-2. A nat chain sees only the first packet of a tracked connection (nft(8) CHAINS,
+    type nat); a packet conntrack does not track never traverses it, so its drop is no default
+    deny (it passed "policy drop"), and its accept ends that chain only, the filter chain still
+    judging (it failed a hardened host). Right: a question, and the filter chain's pass."""
+    assert _verdict(host_scan({"nft-ruleset": (ruleset, 0)})) == expected

@@ -1963,6 +1963,8 @@ class _NftRuleset:
     outbound: frozenset[tuple[str, str, str]] = frozenset()
     gates: tuple[tuple[tuple[str, str, str], str], ...] = ()
     """The filter-type base chains of the prerouting hook, each with its policy (R30F-5)."""
+    nat: frozenset[tuple[str, str, str]] = frozenset()
+    """The input-hook base chains of a type other than filter (nat: R32F-2)."""
 
 
 def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
@@ -1973,6 +1975,7 @@ def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
     maps: dict[tuple[str, str, str], list[Any]] = {}
     table_flags: dict[tuple[str, str], list[str]] = {}
     hooks: dict[tuple[str, str, str], str | None] = {}  # every chain, with its hook
+    nat: set[tuple[str, str, str]] = set()
     gates: list[tuple[tuple[str, str, str], str]] = []
     for item in items:
         if not isinstance(item, dict):
@@ -2000,13 +2003,17 @@ def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
             hooks[key] = str(hook) if hook is not None else None
             if hook == "input":
                 bases.append((key, str(chain.get("policy", "accept"))))
+                if chain.get("type", "filter") != "filter":
+                    nat.add(key)
             elif hook == "prerouting" and chain.get("type", "filter") == "filter":
                 gates.append((key, str(chain.get("policy", "accept"))))
         elif isinstance(rule, dict):
             key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
             rules.setdefault(key, []).append(rule)
     outbound = _nft_outbound(hooks, rules, maps)
-    return _NftRuleset(bases, rules, sets, maps, table_flags, outbound, tuple(gates))
+    return _NftRuleset(
+        bases, rules, sets, maps, table_flags, outbound, tuple(gates), frozenset(nat)
+    )
 
 
 #: Hooks whose chains never see a packet sent to the host (nftables wiki "Netfilter hooks":
@@ -2140,6 +2147,21 @@ def nft_input_verdicts(
                 continue
             odd = [f for f in flags if f not in _NFT_TABLE_FLAGS]
             verdict: str | None
+            if key in read.nat:
+                # nft(8) CHAINS, type nat: "Only the first packet of a connection actually
+                # traverses this chain": a packet conntrack does not track (a notrack rule's,
+                # or one it finds invalid) never does, and its accept ends this chain only, the
+                # filter chains still judging (R32F-2: read as a filter chain, its drop policy
+                # passed with every packet untracked). Its drop is a question, its accept
+                # nothing.
+                verdict, where = _nft_chain_outcome(key, walk, 0)
+                if verdict in ("drop", "reject") or (verdict is None and policy == "drop"):
+                    unsure.append(
+                        f"{name} is a nat chain: it drops the first packet of a tracked "
+                        "connection, but packets conntrack does not track (notrack, invalid) "
+                        "never traverse a nat chain (nft(8) CHAINS)"
+                    )
+                continue
             from_ipt = (xtables or {}).get(version)
             own_family = {"IPv4": "ip", "IPv6": "ip6"}[version]
             if key[:2] == (own_family, "filter") and key[:2] in xt_tables and from_ipt:
