@@ -17,22 +17,29 @@ Findings (ID-n):
   the seconds; beside servers it steers the clock as the PPS peer ('o'). Now asked what makes
   the pulse and what numbers the seconds, unless an outside system peer in `ntpq -pn` settles
   it (_ntp_local_driver(pps=True), as R30T-3 does for SHM).
+- R32T-2 (false pass) HVA-202: ntpsec's `refclock` lines were matched on the lower-case driver
+  name only, so `refclock LOCAL` alone passed "ntpd running" (`refclock local` fails, R17H-5),
+  `refclock Local` beside a pool, `refclock SHM` and `refclock PPS` passed where the lower case
+  is asked. ntpsec ntp_parser.y addr_from_typeunit (ntpsec/ntpsec fa2a479, read with `fetch`)
+  compares the name with strcasecmp against the driver's basename, which is upper case
+  ("LOCAL" refclock_local.c, "SHM" refclock_shm.c, "PPS" refclock_pps.c). Now the name is
+  read in any case (_ntp_own_clock, _ntp_local_driver).
 
 Held (kept as tests): an outside system peer in `ntpq -pn` beside a PPS line, a `noselect` PPS
 line beside a pool, and an NMEA receiver (driver 20: GNSS time, as the question's pass names)
-pass.
+pass. R32T-2: `refclock SHM ... noselect` beside a pool and `refclock GPSD` (a GNSS receiver)
+beside a pool pass.
 
 Probed by script (on main): `server 127.127.22.0` alone, `refclock pps` alone, PPS `prefer`
 with `fudge flag3 1` (kernel PPS), PPS beside a pool: all passed "ntpd running" (now asked);
-`refclock SHM unit 0` beside a pool (uppercase driver name) passed: not kept (see leads);
+`refclock SHM unit 0` beside a pool (upper-case driver name) passed (R32T-2);
 `Server 127.127.1.0` beside a pool is asked as before (R28T-3); NMEA alone passes.
 
-Tally: 1 finding, 1 false pass, 0 false n/a, 0 wrong fails; 7 cases in 1 test function; 4
-failed on main 0f6efe72 before the fix (the 3 held cases pass there too).
+Tally: 2 findings, 2 false passes, 0 false n/a, 0 wrong fails; 13 cases in 2 test functions;
+8 failed on main before the fixes (R32T-1: 4 of 7 on 0f6efe72, R32T-2: 4 of 6 on 9f8e87e5);
+the 5 held cases pass there too.
 
 Leads left:
-- HVA-202: ntpsec `refclock SHM`/`refclock PPS`/`refclock LOCAL` in upper case are not matched
-  (whether ntpsec's parser takes a driver name in any case is not read: ntp_config.c).
 - HVA-202: `ntpq -pn` with an outside '*' line listed before a PPS 'o' line settles the PPS
   question on the '*' line (_ntp_peer takes the first '*' or 'o'); which one ntp marks while
   the pulse steers is not read (ntp_proto.c clock_select).
@@ -127,3 +134,61 @@ def test_r32t_1_ntpd_pps_refclock_is_asked(host_scan, conf, peers, status, messa
     assert (r.outcome.status.value, r.outcome.message) == (status, message or "ntpd running")
     if status == "manual":
         assert r.outcome.question == PPS_Q
+
+
+def _local_beside(line: str) -> str:
+    return (
+        "ntpd running, but its file names the LOCAL driver, the host's own clock "
+        f"({line}), beside its other sources, and which one steers the clock is not in the "
+        "evidence (`ntpq -pn` was not collected)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("conf", "status", "message"),
+    [
+        (
+            "refclock LOCAL\n",
+            "fail",
+            "ntpd running, but its only time source is the host's own clock (/etc/ntp.conf: "
+            "refclock LOCAL): the clock runs free, steered by nothing outside the host",
+        ),
+        (
+            "pool pool.ntp.org iburst\nrefclock Local stratum 10\n",
+            "manual",
+            _local_beside("/etc/ntp.conf: refclock Local"),
+        ),
+        (
+            "pool pool.ntp.org iburst\nrefclock SHM unit 0\n",
+            "manual",
+            "ntpd running, but its file names a shared-memory reference clock another program "
+            "on host hv1 feeds (/etc/ntp.conf: refclock SHM), and which source steers the clock "
+            "is not in the evidence (`ntpq -pn` was not collected)",
+        ),
+        ("refclock PPS unit 0\n", "manual", _pps("/etc/ntp.conf: refclock PPS")),
+        # held
+        ("pool pool.ntp.org iburst\nrefclock SHM unit 0 noselect\n", "pass", "ntpd running"),
+        ("pool pool.ntp.org iburst\nrefclock GPSD unit 0\n", "pass", "ntpd running"),
+    ],
+    ids=[
+        "local-upper",
+        "local-mixed-beside",
+        "shm-upper",
+        "pps-upper",
+        "held-noselect",
+        "held-gpsd",
+    ],
+)
+def test_r32t_2_refclock_driver_name_in_any_case(host_scan, conf, status, message) -> None:
+    """R32T-2 (false pass): `refclock LOCAL`/`SHM`/`PPS` passed "ntpd running" where the lower
+    case name is failed or asked. ntpsec ntp_parser.y addr_from_typeunit: strcasecmp against
+    the driver's basename ("LOCAL", "SHM", "PPS")."""
+    a = host_scan(
+        {
+            "processes": (PROCS.replace(CHRONYD, NTPD), 0),
+            "/etc/ntp.conf": conf,
+            "ntpq-peers": None,
+        }
+    )
+    r = next(r for r in a.results if r.check.id == "HVA-202")
+    assert (r.outcome.status.value, r.outcome.message) == (status, message)

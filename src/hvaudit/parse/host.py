@@ -6776,7 +6776,9 @@ def _ntp_own_clock(
             if key == "refclock":
                 if any(w.lower() == "noselect" for w in words[2:]):
                     continue
-                if words[1:2] != ["local"]:
+                # ntpsec ntp_parser.y addr_from_typeunit matches the driver name with
+                # strcasecmp against its basename ("LOCAL", refclock_local.c): any case (R32T-2)
+                if [w.lower() for w in words[1:2]] != ["local"]:
                     return Fact.of("", *sources)
                 found.append(f"{path}: {' '.join(words[:2])}")
             elif key in ("server", "pool", "peer") and len(words) > 1:
@@ -6864,7 +6866,8 @@ def _ntp_local_driver(
                 if pps
                 else ("local", "127.127.1.")
             )
-            if (key == "refclock" and words[1] == driver) or (
+            # the driver name in any case (ntpsec addr_from_typeunit strcasecmp, R32T-2)
+            if (key == "refclock" and words[1].lower() == driver) or (
                 key in ("server", "peer") and named and named[0].startswith(prefix)
             ):
                 found.append(f"{path}: {words[0]} {words[1] if key == 'refclock' else named[0]}")
