@@ -21,19 +21,32 @@ Findings:
   IPv4 alone said every packet, not every IPv6 packet. Now one resolver reads the scope as
   resolve_alias does (`_scoped_alias`, also `_vm_dest_held`'s, which already did).
 
+- R32P-2 (false pass) HVA-303: a VM rule `GROUP open` jumps to the security group's chain,
+  which pve-firewall builds once for every guest from cluster.fw alone (generate_group_rules:
+  `ruleset_generate_rule($ruleset, $chain, $ipversion, $rule, $cluster_conf)`, no VM file, so
+  ipt_gen_src_or_dst_match finds no `guest` set). `_vm_opened` read the group's rules with
+  the VM's own sets first: the group's `IN ACCEPT -source +wide4` (cluster.fw: 10.0.0.0/7)
+  took the VM's own narrow `wide4` (192.0.2.10) and passed. Now a group's rules read the
+  cluster's sets and aliases alone; the VM's own rules still read its own first.
+
 Held:
 - R32P-1: the same sets with unscoped entries (`half0`, `d11`): fail as before.
+- R32P-2: the VM's own rule `IN ACCEPT -source +wide4` beside its own narrow `wide4`: pass
+  (ipt_gen_src_or_dst_match takes the VM's set first); the group with no VM set: fail.
 
 Probed by script, not kept: none.
 
-Tally: 1 finding (1 false pass, with its wrong fail and wording); 8 test cases in 3
-functions, 6 failed on main (0f6efe72) before the fix (4 pass, 1 fail, 1 "every inbound
-packet"), 2 held passed before and after.
+Tally: 2 findings (2 false passes, R32P-1 with its wrong fail and wording); 11 test cases in
+5 functions, 7 failed on main before their fix (R32P-1 6 of 8 on 0f6efe72: 4 pass, 1 fail, 1
+"every inbound packet"; R32P-2 1 of 3 on 0f6de300: pass), 4 held passed before and after.
 
 Leads left:
 - The round's leads were not reached in the time: blkiotune / _disk_twins with an incomplete
   storage list, a container's rootfs on a hidden storage, a live node whose storage.cfg is
   missing (asked, R31P-2: whether it should fail is a team decision).
+- R32P-2's -dest side: `_vm_dest_held` and `_vm_dest_unknown` still read a group rule's
+  -dest with the VM's ipfilter set and aliases (can only ask or fail more, not pass); under
+  proxmox-firewall (nftables) the group's scope was not read against proxmox-ve-rs.
 - Other readers of alias names with a scope: the host chain and the management check read
   cluster.fw alone (`_resolve_alias`, which strips `dc/`); a cluster set entry `guest/name`
   is refused by the parser (pve-firewall dies "no such alias" at cluster level), not probed.
@@ -100,3 +113,39 @@ def test_r32p_1_held_unscoped_entries(tmp_path: Path, extra: str) -> None:
     assert _vm_chain(tmp_path, "IN ACCEPT -source +anyone", extra=unscoped) == _vm_open(
         f"line 20 `IN ACCEPT` accepts {IPV4}"
     )
+
+
+def _group(tmp_path: Path, group: str, extra: str, rules: str = "GROUP open") -> tuple[str, str]:
+    """HVA-303 of web-10 whose 200.fw [RULES] is `rules` after its own sections `extra`, and
+    whose cluster.fw (round 18's SETS: wide4 is 10.0.0.0/7) holds security group `open` of
+    the rule `group`."""
+    from test_pve_leads18 import SETS, VM200_FW, _node
+    from test_redteam15_pve_probes import CLUSTER_FW
+
+    fw = VM200_FW.replace("[RULES]", extra + "[RULES]").replace(
+        "GROUP webserver -i net0\n", rules + "\n"
+    )
+    cluster = CLUSTER_FW.replace("[IPSET management]", SETS + "[IPSET management]").replace(
+        "[group webserver]", f"[group open]\n{group}\n\n[group webserver]"
+    )
+    got = _node(tmp_path, {"etc/pve/firewall/200.fw": fw, "etc/pve/firewall/cluster.fw": cluster})
+    return got[("HVA-303", "web-10")]
+
+
+OWN_WIDE4 = "[IPSET wide4] # the VM's own\n192.0.2.10\n\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "line"), [(OWN_WIDE4, 15), ("", 12)], ids=["vm-set-of-that-name", "held-no-vm-set"]
+)
+def test_r32p_2_security_group_names_the_cluster_set(tmp_path: Path, extra: str, line: int) -> None:
+    """Was pass "1 interface(s) behind the VM firewall" beside the VM's own narrow `wide4`:
+    pve-firewall generate_group_rules resolves the group's `+wide4` in cluster.fw alone."""
+    assert _group(tmp_path, "IN ACCEPT -source +wide4", extra) == _vm_open(
+        f"line {line} (group open line 34) `IN ACCEPT` accepts {IPV4}"
+    )
+
+
+def test_r32p_2_held_vm_rule_names_its_own_set(tmp_path: Path) -> None:
+    """Held: the VM's own rule takes its own `wide4` first (ipt_gen_src_or_dst_match)."""
+    assert _group(tmp_path, "IN DROP", OWN_WIDE4, "IN ACCEPT -source +wide4") == VM_PASS

@@ -1416,8 +1416,9 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = Fal
     of the protocol; a narrower one leaves the rest to the rules after it (the host chain's
     reading, L18-5P/6P; `_rule_versions` with the VM's own sets and aliases first,
     ipt_gen_src_or_dst_match: a set's rule matches each version's packets against that
-    version's part of it, L18-7P). proxmox-firewall applies the rules it alone takes
-    (`pve_refused`)."""
+    version's part of it, L18-7P), a security group's rules with the cluster's alone (R32P-2:
+    pve-firewall 6f1311f generate_group_rules passes no VM file). proxmox-firewall applies the
+    rules it alone takes (`pve_refused`)."""
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     if cluster is None:
@@ -1432,7 +1433,7 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = Fal
             continue
         if r["type"] == "group":
             rules += [
-                {**g, "line": f"{r['line']} (group {r['action']} line {g['line']})"}
+                {**g, "line": f"{r['line']} (group {r['action']} line {g['line']})", "group": True}
                 for g in cluster.groups.get(str(r["action"]), [])
                 if g["enabled"] and not g.get("errors")
             ]
@@ -1476,7 +1477,11 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = Fal
                 f" (-dest {held[0]}: holds {held[1].network_address if held[1].num_addresses == 1 else held[1]}, "
                 f"the guest's address in IP set ipfilter-{netid})"
             )
-        reached &= _rule_versions(opts, reached, cluster, every=not accept, fw=fw)
+        # a security group's rules name the cluster's sets and aliases alone: pve-firewall
+        # generate_group_rules builds one chain for every guest with `ruleset_generate_rule(...,
+        # $rule, $cluster_conf)`, no VM file (R32P-2)
+        own = None if g.get("group") else fw
+        reached &= _rule_versions(opts, reached, cluster, every=not accept, fw=own)
         proto = str(opts.get("proto") or "").lower()
         key = {"6": "tcp", "17": "udp"}.get(proto, proto)
         if not reached:
