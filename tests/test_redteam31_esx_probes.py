@@ -1,5 +1,5 @@
 """Thirty-first red-team review, VMware ESXi (r31-esx): HVA-419 for NTP servers ntpd
-authenticates.
+authenticates; HVA-417/418/433/434 for a standard vSwitch named "dvs".
 
 Harness: the collector's own code over real pyVmomi objects (collect.vsphere._ntp over a
 vim.host.DateTimeInfo), the bundle writer and the engine, through the V21C-2 helper
@@ -18,8 +18,21 @@ Findings (R31V-n):
   evidence, and whether ESXi starts ntpd with one of its own was not found (V24's lead): now
   asked (checks.vmware._ntp_keyed), unless the host reports serviceSync true (V24-1).
 
+- R31V-2 (false pass, false n/a) HVA-417/418/433/434: collect/vsphere.py marked a distributed
+  port group by "switch": "dvs", and the parser took every port group whose vSwitch is named
+  "dvs" for a distributed one; a standard vSwitch may be named so (HostPortGroupSpec.vswitchName
+  is the operator's name). HVA-417 then passed the switch without its port group that accepts
+  promiscuous mode, HVA-418 said "no network on this host to evaluate" beside a port group on
+  VLAN 4095, and HVA-433/434 asked "VLAN not reported" for adapters V16-5 fails. Now the
+  collector writes `"distributed": true`, Network.distributed carries it, and a record from an
+  older bundle ("switch": "dvs", no key) is distributed only where no standard vSwitch has that
+  name (parse.vmx_model._distributed_pg). Landed by the lead after the round (reproduced by
+  the reviewer, not fixed in the time).
+
 Held (kept as tests): an authenticated server on a host reporting serviceSync true: pass; a
-server without key options: pass.
+server without key options: pass; the same port group on vSwitch0 fails as before; a
+distributed port group beside a standard vSwitch named "dvs" stays distributed, and a
+pre-key bundle's "dvs" record too.
 
 Probed by script: `disable ntp` followed by `enable ntp` fails "clock discipline is off"
 (ntp's miscopt: the later line re-enables it; a wrong fail at worst, left as a lead);
@@ -29,8 +42,9 @@ distributed port group's inherited security values are already effective, the co
 reading holds; HostSystemPowerState (vSphere API, read with `search`): "unknown: If the host is
 disconnected, or notResponding", so a standBy or poweredOff host reports connected.
 
-Tally: 1 finding (false pass); 7 cases in 2 test functions; 5 failed on main before the fix
-(all R31V-1 cases; the 2 held cases passed there too).
+Tally: 2 findings (false pass 2, one also a false n/a); 11 cases in 5 test functions; 7
+failed on main before the fixes (5 R31V-1 cases on 99fead02; 2 R31V-2 cases on 699e5534). The
+held cases passed there too, except the distributed one, which reads the new field.
 
 Leads left:
 - HVA-419: `disable ntp` then `enable ntp` (last wins) fails; a `trustedkey` line that leaves
@@ -50,6 +64,7 @@ from typing import Any
 
 import pytest
 
+from test_redteam11_vmw_probes import _verdict
 from test_redteam21_vmw3_probes import _ntp
 
 
@@ -118,3 +133,141 @@ def test_r31v_1_held_reported_sync_or_no_key_passes(
         "pass",
         "ntpd running (policy on), servers 10.0.0.5",
     )
+
+
+# --- R31V-2: a standard vSwitch named "dvs" ---------------------------------------------------------
+
+
+def _standard_host(switch: str, vlan: int, promiscuous: bool) -> dict[str, Any]:
+    """A host record as collect/vsphere.py's _host_record writes it from real pyVmomi objects:
+    one standard vSwitch `switch` rejecting the three policies, and its port group "web" on
+    VLAN `vlan` whose own policy accepts promiscuous mode when `promiscuous`."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _host_record
+
+    def security(p: bool | None) -> Any:
+        return vim.host.NetworkPolicy.SecurityPolicy(
+            allowPromiscuous=p, macChanges=False, forgedTransmits=False
+        )
+
+    sw = vim.host.VirtualSwitch(
+        name=switch,
+        spec=vim.host.VirtualSwitch.Specification(
+            policy=vim.host.NetworkPolicy(security=security(False))
+        ),
+        pnic=[],
+    )
+    pg = vim.host.PortGroup(
+        spec=vim.host.PortGroup.Specification(
+            name="web",
+            vswitchName=switch,
+            vlanId=vlan,
+            policy=vim.host.NetworkPolicy(security=security(promiscuous)),
+        ),
+        computedPolicy=vim.host.NetworkPolicy(security=security(promiscuous)),
+    )
+    props = {"name": "esx1", "config.network.vswitch": [sw], "config.network.portgroup": [pg]}
+    return _host_record(props, {})
+
+
+def _results(a: Any, check_id: str) -> dict[str, tuple[str, str]]:
+    return {
+        r.outcome.subject.name: (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id == check_id
+    }
+
+
+@pytest.mark.parametrize("switch", ["dvs", "vSwitch0"], ids=["named-dvs", "held-vSwitch0"])
+def test_r31v_2_port_groups_of_a_standard_switch_named_dvs_are_judged(
+    tmp_path: Path, switch: str
+) -> None:
+    """R31V-2 (false pass, false n/a): the collector marked a distributed port group by
+    "switch": "dvs", and the parser took every port group whose vSwitch is named so for a
+    distributed one, which HVA-417/418 judge from vmware/dvs.json instead. vSphere API
+    HostVirtualSwitchSpec / HostPortGroupSpec.vswitchName (read with `search`): a standard
+    vSwitch's name is the operator's choice ("The identifier of the virtual switch on which this
+    port group is located"), so "dvs" is a valid one. Was: HVA-417 passed the switch and left
+    out port group web, which accepts promiscuous mode, and HVA-418 said "no network on this
+    host to evaluate" beside a port group on VLAN 4095. Right: both fail, as on vSwitch0."""
+    from test_redteam13_vmw_probes import _vsphere
+
+    a = _vsphere(tmp_path, _standard_host(switch, 4095, True))
+    assert _results(a, "HVA-417") == {
+        switch: (
+            "pass",
+            f"standard switch {switch} rejects promiscuous mode, MAC address changes and "
+            "forged transmits",
+        ),
+        "web": ("fail", "port group web (effective policy) accepts promiscuous mode"),
+    }
+    assert _results(a, "HVA-418") == {
+        "web": ("fail", "port group web is on VLAN 4095: every VLAN trunked to the guest (VGT)")
+    }
+
+
+def _untagged_on(tmp_path: Path, switch: str, listed: bool) -> Any:
+    """V16-5's layout (tests/test_redteam16_vmw_probes._untagged): management (vmk0), vMotion
+    (vmk1) and VM Network untagged on one standard vSwitch `switch`, listed in the record's
+    "switches" when `listed` (the collector always lists them)."""
+    from test_redteam13_vmw_probes import _vsphere
+
+    record: dict[str, Any] = {
+        "portgroups": [
+            {"name": name, "switch": switch, "vlan": [], "trunk": False}
+            for name in ("Management Network", "VM Network", "vMotion")
+        ],
+        "vmknics": [
+            {"device": "vmk0", "portgroup": "Management Network", "dvs_portgroup": ""},
+            {"device": "vmk1", "portgroup": "vMotion", "dvs_portgroup": ""},
+        ],
+        "vmknic_traffic": {"management": ["vmk0"], "vmotion": ["vmk1"]},
+    }
+    if listed:
+        record["switches"] = [{"name": switch, "security": {}, "nics": ["vmnic0"]}]
+    return _vsphere(tmp_path, record)
+
+
+def test_r31v_2_untagged_management_on_a_switch_named_dvs_fails(tmp_path: Path) -> None:
+    """R31V-2 for HVA-433/434: on a standard vSwitch named "dvs" the untagged management and
+    vMotion adapters share the switch with VM Network (V16-5). Was: asked "VLAN not reported" /
+    "VLAN ?", the port groups not found among the host's standard ones. Right: V16-5's fail."""
+    a = _untagged_on(tmp_path, "dvs", listed=True)
+    assert _verdict(a, "HVA-433") == (
+        "fail",
+        "vmk0 untagged, shared on its switch with port group VM Network, port group vMotion",
+    )
+    assert _verdict(a, "HVA-434") == (
+        "fail",
+        "vmk1 untagged, shared on its switch with port group Management Network, port group "
+        "VM Network",
+    )
+
+
+def test_r31v_2_held_distributed_port_groups_stay_distributed(tmp_path: Path) -> None:
+    """Held: a distributed port group the collector writes (its key, "distributed": true) stays
+    distributed beside a standard vSwitch named "dvs" and a standard port group of the same
+    name; a record from a bundle older than the key, "switch": "dvs" with no standard vSwitch of
+    that name, is still read as distributed."""
+    from hvaudit.collect.vsphere import _host_record
+    from test_redteam13_vmw_probes import _vsphere
+
+    record = _standard_host("dvs", 20, False)
+    del record["name"]
+    record["portgroups"] += _host_record({"name": "esx1"}, {"dvportgroup-9": {"name": "web"}})[
+        "portgroups"
+    ]
+    assert record["portgroups"][-1]["distributed"] is True
+    a = _vsphere(tmp_path / "a", record)
+    assert sorted((n.name, n.distributed) for n in a.deployment.networks) == [
+        ("web", False),
+        ("web (dvportgroup-9)", True),
+    ]
+
+    legacy = _untagged_on(tmp_path / "b", "dvs", listed=False)
+    assert {n.name: n.distributed for n in legacy.deployment.networks} == {
+        "Management Network": True,
+        "VM Network": True,
+        "vMotion": True,
+    }

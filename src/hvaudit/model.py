@@ -706,6 +706,9 @@ class Network:
     macChanges, forgedTransmits); None where the platform has no such policy."""
     trust_guest_rx_filters_set: bool = False
     """The network sets trustGuestRxFilters itself (yes or no)."""
+    distributed: bool = False
+    """A VMware distributed port group (vCenter's, spanning hosts), not a port group of the
+    host's own standard vSwitch (which may be named anything, "dvs" too: R31V-2)."""
     portgroups: tuple[PortGroup, ...] = ()
     host_addresses: tuple[str, ...] = ()
     """The host's own addresses on the network's bridge (<ip address>: the guests' gateway in

@@ -1204,7 +1204,7 @@ def switch_security(ctx: Context) -> Iterator[Outcome]:
                 Source(esx.source.artefact, f"vswitch {name}"),
             )
     for n in ctx.deployment.networks:
-        if n.bridge == "dvs" or ctx.deployment.platform != "vmware-esxi":
+        if n.distributed or ctx.deployment.platform != "vmware-esxi":
             continue
         yield _policy_outcome(
             _switch_subject(n.name, n.host, "portgroup"),
@@ -1349,7 +1349,7 @@ def portgroup_vlans(ctx: Context) -> Iterator[Outcome]:
                 "to its guests), on VLAN 1, or untagged on a native VLAN other traffic shares.",
             )
     for n in ctx.deployment.networks:
-        if n.bridge == "dvs" or ctx.deployment.platform != "vmware-esxi":
+        if n.distributed or ctx.deployment.platform != "vmware-esxi":
             continue
         s = _switch_subject(n.name, n.host, "portgroup")
         what = f"port group {n.name}"
@@ -3473,7 +3473,7 @@ def _vmknic_vlans(
     the guest (VGT, HVA-418), a distributed one its trunk ranges; a guest there can tag its
     frames onto any VLAN in them."""
     standard = {
-        n.name: n for n in ctx.deployment.networks if n.host == h.name and n.bridge != "dvs"
+        n.name: n for n in ctx.deployment.networks if n.host == h.name and not n.distributed
     }
     dist = _distributed(ctx)
     dvpgs = {str(pg.get("key")): pg for pg in (dist[0].get("portgroups") or [])} if dist else {}
@@ -3550,7 +3550,7 @@ def _untagged_beside(ctx: Context, h: Host, esx: VmwareHost, nic: str, own: list
     if record is None:
         return []
     standard = {
-        n.name: n for n in ctx.deployment.networks if n.host == h.name and n.bridge != "dvs"
+        n.name: n for n in ctx.deployment.networks if n.host == h.name and not n.distributed
     }
     on: dict[str, list[str]] = {}  # port group (key or name) -> other services' vmknics on it
     for n in esx.vmknics or []:
@@ -3603,7 +3603,7 @@ def _elsewhere(ctx: Context, h: Host) -> list[tuple[str, list[tuple[int, int]]]]
             continue
         used = {str(n.get("portgroup")) for n in esx.vmknics if not n.get("dvs_portgroup")}
         for n in ctx.deployment.networks:
-            if n.host != other.name or n.bridge == "dvs" or n.name in used:
+            if n.host != other.name or n.distributed or n.name in used:
                 continue
             if n.vlan_trunk:
                 out.append((f"port group {n.name} of host {other.name} (VLAN 4095)", [(1, 4094)]))

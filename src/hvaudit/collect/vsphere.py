@@ -764,7 +764,10 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 "name": dv.get("name", key),
                 # the port group's key: names repeat across datacenters, keys are vCenter-wide
                 "key": key,
+                # "switch" is a standard port group's vSwitch name, which may be "dvs" too
+                # (R31V-2): "distributed" is what marks this one
                 "switch": "dvs",
+                "distributed": True,
                 "vlan": vlan,
                 "trunk": trunk,
                 "security": security,

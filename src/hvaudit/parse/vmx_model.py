@@ -351,7 +351,23 @@ def _pci_classes(record: dict[str, Any], src: Source) -> Fact[dict[str, int]]:
     )
 
 
-def _portgroup_names(records: list[Any]) -> list[str]:
+def _distributed_pg(pg: dict[str, Any], standard: set[str]) -> bool:
+    """A port group record of a distributed switch. The collector gives each its vCenter key
+    (dvportgroup-N) and `"distributed": true`; a standard port group has neither, only its
+    vSwitch's name in "switch". Bundles from before the key marked a distributed one by
+    "switch": "dvs" alone, which a standard vSwitch may also be named (R31V-2): such a record is
+    taken as distributed only where the host has no standard vSwitch of that name."""
+    if pg.get("distributed") is True or pg.get("key"):
+        return True
+    return pg.get("switch") == "dvs" and "dvs" not in standard
+
+
+def _standard_switch_names(record: dict[str, Any]) -> set[str]:
+    """The names of the host's standard vSwitches (its "switches" record)."""
+    return {str(s.get("name")) for s in record.get("switches") or [] if isinstance(s, dict)}
+
+
+def _portgroup_names(records: list[Any], standard: set[str]) -> list[str]:
     """The name each port group of a host record takes as a Network: its own, or, for a
     distributed port group whose name another port group of the record also has, "NAME (KEY)".
     vCenter keeps distributed port groups apart by key (dvportgroup-N); their names repeat
@@ -362,7 +378,7 @@ def _portgroup_names(records: list[Any]) -> list[str]:
     out = []
     for pg, name in zip(records, names, strict=True):
         key = pg.get("key") if isinstance(pg, dict) else None
-        if key and pg.get("switch") == "dvs" and names.count(name) > 1:
+        if key and _distributed_pg(pg, standard) and names.count(name) > 1:
             out.append(f"{name} ({key})")
         else:
             out.append(name)
@@ -437,10 +453,12 @@ def _host(
     networks = []
     by_key: dict[str, str] = {}
     records = record.get("portgroups") or []
-    for pg, pg_name in zip(records, _portgroup_names(records), strict=True):
+    standard = _standard_switch_names(record)
+    for pg, pg_name in zip(records, _portgroup_names(records, standard), strict=True):
         if not isinstance(pg, dict):
             continue
-        if pg.get("key") and pg.get("switch") == "dvs":
+        distributed = _distributed_pg(pg, standard)
+        if pg.get("key") and distributed:
             by_key[str(pg["key"])] = pg_name
         raw = pg.get("security")
         security: dict[str, object] = raw if isinstance(raw, dict) else {}
@@ -458,6 +476,7 @@ def _host(
                 trust_guest_rx_filters=security.get("macChanges") is True,
                 source=Source(path, f"port group {pg_name}"),
                 guest_policy={k: v for k, v in security.items() if isinstance(v, bool)},
+                distributed=distributed,
             )
         )
     return host, networks, by_key
