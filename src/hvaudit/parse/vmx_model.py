@@ -457,8 +457,8 @@ def _host(
     for pg, pg_name in zip(records, _portgroup_names(records, standard), strict=True):
         if not isinstance(pg, dict):
             continue
-        distributed = _distributed_pg(pg, standard)
-        if pg.get("key") and distributed:
+        on_dvs = _distributed_pg(pg, standard)
+        if pg.get("key") and on_dvs:
             by_key[str(pg["key"])] = pg_name
         raw = pg.get("security")
         security: dict[str, object] = raw if isinstance(raw, dict) else {}
@@ -476,7 +476,7 @@ def _host(
                 trust_guest_rx_filters=security.get("macChanges") is True,
                 source=Source(path, f"port group {pg_name}"),
                 guest_policy={k: v for k, v in security.items() if isinstance(v, bool)},
-                distributed=distributed,
+                distributed=on_dvs,
             )
         )
     return host, networks, by_key
