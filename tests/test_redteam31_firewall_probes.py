@@ -35,7 +35,7 @@ rpfilter, mark, connmark, devgroup, statistic, tcpmss, u32, iprange, addrtype, -
 forward/output hooks (all "no ... input chain" fails).
 
 Tally: 2 findings (2 false passes); 14 cases in 2 test functions; 9 failed on main 99fead02
-before the fixes (R31F-1 6, R31F-2 3; PYTHONPATH=/work/main/src). Not landed (deadline).
+before the fixes (R31F-1 6, R31F-2 3; PYTHONPATH=/work/main/src). Landed by the lead after the deadline.
 
 Leads left: an `ip6` table's input drop on a host without IPv6 fails "no ip or inet input
 chain" (wording: the IPv4 path is what is open); a netdev/inet ingress chain of policy drop on
