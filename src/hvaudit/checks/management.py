@@ -5043,6 +5043,22 @@ def _chrony_tracked(s: Subject, host: str, ref: tuple[str, str], *srcs: Source) 
     return passed(s, "chronyd running", *srcs)
 
 
+def _outside_system_peer(peer: Fact[tuple[str, str]]) -> bool:
+    """`ntpq -pn` shows ntpd's system peer ('*') as an NTP server outside the host (the fact's
+    kind ""), which settles a refclock another program or device on the host would otherwise
+    steer (R30T-3, R32T-1)."""
+    return peer.known and peer.get()[0] == ""
+
+
+def _ntpq_shown(peer: Fact[tuple[str, str]]) -> str:
+    """What `ntpq -pn` showed of the system peer, or why it is not known, for a message."""
+    return (
+        f"`ntpq -pn`: {peer.get()[1]}"
+        if peer.known
+        else peer.reason or "`ntpq -pn` was not collected"
+    )
+
+
 def _ntp_off_unread(f: Fact[str], off: Fact[str]) -> bool:
     """ntpd runs and a file its configuration includes was not read, so a `disable ntp` there
     is not seen (R24I-1)."""
@@ -5429,7 +5445,7 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
             f.get() in ("ntpd", "ntpsec")
             and (shm := h.facts.ntp_shm_refclock).known
             and shm.get()
-            and not (h.facts.ntp_peer.known and h.facts.ntp_peer.get()[0] == "")
+            and not _outside_system_peer(h.facts.ntp_peer)
         ):
             # an SHM refclock is what another program on the host writes (gpsd, phc2sys -E
             # ntpshm): what steers it is that program's source, asked as chronyd's SHM refclock
@@ -5439,13 +5455,7 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"{f.get()} running, but its file names a shared-memory reference clock another "
                 f"program on host {h.name} feeds ({shm.get()}), and which source steers the "
-                "clock is not in the evidence ("
-                + (
-                    f"`ntpq -pn`: {peer.get()[1]}"
-                    if peer.known
-                    else peer.reason or "`ntpq -pn` was not collected"
-                )
-                + ")",
+                "clock is not in the evidence (" + _ntpq_shown(peer) + ")",
                 *f.sources,
                 *shm.sources,
                 *peer.sources,
@@ -5461,7 +5471,7 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
             f.get() in ("ntpd", "ntpsec")
             and (pps := h.facts.ntp_pps_refclock).known
             and pps.get()
-            and not (h.facts.ntp_peer.known and h.facts.ntp_peer.get()[0] == "")
+            and not _outside_system_peer(h.facts.ntp_peer)
         ):
             # a PPS refclock takes the pulse of a device on the host and needs another source
             # to number the seconds (ntp pps.html); as the system peer it steers the clock, so
@@ -5472,11 +5482,7 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
                 f"{f.get()} running, but its file names a PPS reference clock, the pulse of a "
                 f"device on host {h.name} ({pps.get()}), which needs another source to number "
                 "the seconds, and which source steers the clock is not in the evidence ("
-                + (
-                    f"`ntpq -pn`: {peer.get()[1]}"
-                    if peer.known
-                    else peer.reason or "`ntpq -pn` was not collected"
-                )
+                + _ntpq_shown(peer)
                 + ")",
                 *f.sources,
                 *pps.sources,
