@@ -2896,7 +2896,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     for any service account, or k3s's or RKE2's server token (R32A-1). A
     `podman system service` on a TCP URI runs what anyone who reaches it sends as the account
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
-    chained rule (whoever may act as an administrator is one) (R30A-2). A group is its gid:
+    chained rule (whoever may act as an administrator is one) (R30A-2), the account
+    podman.service's User= names included, whose TCP URI listens from its next start (R33A-1).
+    A group is its gid:
     whoever another /etc/group name of an administrative group's gid lists is a member
     (initgroups gives them the gid; R30A-3), and so is whoever newgrp or pam_group admits to
     such a name (R30A-4)."""

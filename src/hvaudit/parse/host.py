@@ -3424,6 +3424,8 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         for runner in _podman_tcp_users(ps.text if ps.state == "ok" else "")
         if runner not in ("root", "0")
     )
+    # and the account podman.service's User= runs it as from the next start (R33A-1)
+    chained.extend((["ALL"], {uid_names.get(runner, runner)}) for runner in daemons[2])
     # users who may act as an account that is itself an administrator (through sudoers or a
     # group) administer too: resolved until nothing changes
     grown = True
@@ -3784,8 +3786,10 @@ CONTAINER_DAEMON_UNITS = {
 
 def _container_daemon_groups(
     ev: HostEvidence, ps_text: str
-) -> tuple[list[str], list[str]] | Fact[Any]:
-    """(groups, accounts) a container daemon hands its API to: the groups where the daemon runs now or one of its
+) -> tuple[list[str], list[str], list[str]] | Fact[Any]:
+    """(groups, accounts, runners) a container daemon hands its API to, runners the accounts
+    other than root whose podman.service TCP API every user reaches at the next start (a
+    chained grant, R33A-1): the groups where the daemon runs now or one of its
     units is enabled (it starts at the next boot, or on the first connection, whether or not a
     socket is there to stat now) (R25E-1). dockerd's group is its `-G`/`--group` flag, else
     daemon.json's "group", else "docker" (moby cmd/dockerd/config_unix.go:
@@ -3827,6 +3831,7 @@ def _container_daemon_groups(
     activated = {daemon for _, _, daemon in activations}
     groups: list[str] = []
     users: list[str] = []
+    runners: list[str] = []
     # the socket units that start with a counted daemon (docker.service Requires=docker.socket,
     # moby contrib/init/systemd), and whether their daemon serves a TCP socket unauthenticated
     starting: set[str] = set()
@@ -3894,8 +3899,14 @@ def _container_daemon_groups(
             "",
         )
         line = f"0 {user or 'root'} {' '.join(nxt or [])}"
-        if nxt and any(u in ("root", "0") for u in _podman_tcp_users(line)):
-            users.append(EVERY_USER)
+        for runner in _podman_tcp_users(line) if nxt else []:
+            # root's counts every user; another account's is a chained grant from every user
+            # to that account (R30A-2), a name or a numeric uid (systemd.exec(5) User=: "Takes
+            # a single user or group name or ID") (R33A-1)
+            if runner in ("root", "0"):
+                users.append(EVERY_USER)
+            else:
+                runners.append(runner)
     unread = [
         f"{unit} ({addr})"
         for addr, unit, _ in activations
@@ -3933,7 +3944,7 @@ def _container_daemon_groups(
             return more
         groups += more[0]
         users += more[1]
-    return groups, users
+    return groups, users, runners
 
 
 def _dockerd_reach(
