@@ -1143,6 +1143,18 @@ def _policy_outcome(
         return unknown(s, gap, "promiscuous mode, MAC changes and forged transmits are rejected")
     missing = [k for k in POLICY_KEYS if not isinstance(security.get(k), bool)]
     accepted = [POLICY_WORDS[k] for k in POLICY_KEYS if security.get(k) is True]
+    if security.get("macLearning") is True:
+        # R33V-1: a learning port passes frames from every source MAC it learns (vSphere 8
+        # Networking, MAC learning; VCFA-9X-000345: "If the "MAC Learning" policy is enabled on
+        # any port group, this is a finding"); flooding hands it other ports' unknown unicast
+        accepted.append(
+            "MAC learning (frames from any source MAC the port learns)"
+            + (
+                ", with unknown unicast flooded to the port"
+                if security.get("unicastFlooding") is not False
+                else ""
+            )
+        )
     if override is True:
         accepted.append("each port may override the port group's security policy")
     if accepted:
@@ -1178,7 +1190,8 @@ def _policy_outcome(
     remediation="Set Promiscuous mode, MAC address changes and Forged transmits to Reject on every "
     "standard vSwitch and port group (Host > Configure > Virtual switches > Edit > Security) and "
     "on every distributed switch and port group; do not allow ports to override the security "
-    "policy. Enable promiscuous mode only on the one port group a monitoring appliance needs.",
+    "policy; disable MAC learning on every distributed switch and port group. Enable "
+    "promiscuous mode only on the one port group a monitoring appliance needs.",
     platforms=ESX,
 )
 def switch_security(ctx: Context) -> Iterator[Outcome]:
@@ -1189,7 +1202,11 @@ def switch_security(ctx: Context) -> Iterator[Outcome]:
     VM or not: an unused port group is one reconfiguration away from carrying a VM. vSphere 8 STIG
     ESXI-80-000216 (forged transmits), ESXI-80-000217 (MAC changes), ESXI-80-000218 (promiscuous
     mode); the vSphere 8 Security Configuration Guide's vSwitch and vDS security-policy rules.
-    A standard port group's policy is the effective one (its override over the switch's)."""
+    A standard port group's policy is the effective one (its override over the switch's).
+    A distributed port that learns MAC addresses (DVSMacLearningPolicy enabled, R33V-1) sends
+    from every source MAC it learns and, with unknown unicast flooding, receives others' frames:
+    vCenter STIG VCFA-9X-000345 "must disable the distributed port group Media Access Control
+    (MAC) learning policy" (DISA's InSpec control, read with `find_string`)."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
             s = _switch_subject("(standard switches)", h.name, "vswitch")

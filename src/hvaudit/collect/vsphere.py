@@ -617,7 +617,17 @@ def _dv_security(port: Any) -> dict[str, bool | None]:
     (BoolPolicy values; "Deprecated. As of vSphere API 6.7, use DVSMacManagementPolicy") and
     macManagementPolicy (DVSMacManagementPolicy, plain booleans, since 6.7; VMwareDVSPortSetting
     in the vSphere API reference, read with `search`). A policy either one accepts is accepted;
-    a key neither reports is None."""
+    a key neither reports is None.
+
+    R33V-1: macManagementPolicy.macLearningPolicy (DVSMacLearningPolicy, since 6.7) as
+    "macLearning" (enabled: "if source MAC address learning is allowed") and "unicastFlooding"
+    (allowUnicastFlooding: "flooding of unlearned MAC for ingress traffic"; vSphere API, read
+    with `search`). The vSphere 8 Networking guide's MAC learning page (read with `search`):
+    "the vSwitch inspects the source MAC address of every packet coming from the vNIC, learns
+    the MAC address in its MAC table, and allows the packet to pass", and with unknown unicast
+    flooding "the port floods unknown unicast traffic to every port on the switch that has MAC
+    learning and unknown unicast flooding enabled". Unset where the port reports no MAC learning
+    policy (a vCenter or switch before 6.7 has none to enable)."""
     sec = getattr(port, "securityPolicy", None)
     mac = getattr(port, "macManagementPolicy", None)
     out: dict[str, bool | None] = {}
@@ -626,6 +636,12 @@ def _dv_security(port: Any) -> dict[str, bool | None]:
         current = getattr(mac, k, None)
         seen = [v for v in (legacy, current) if isinstance(v, bool)]
         out[k] = any(seen) if seen else None
+    learning = getattr(mac, "macLearningPolicy", None)
+    enabled = getattr(learning, "enabled", None)
+    if isinstance(enabled, bool):
+        out["macLearning"] = enabled
+        flooding = getattr(learning, "allowUnicastFlooding", None)
+        out["unicastFlooding"] = flooding if isinstance(flooding, bool) else None
     return out
 
 

@@ -532,9 +532,13 @@ def _port_spoofing(itf: Interface, net: Network | None) -> Fact[SpoofProtection]
             itf.source_ref,
             net.source,
         )
+    # R33V-1: a distributed port that learns MAC addresses passes frames from every source MAC it
+    # learns (collect.vsphere._dv_security "macLearning"): no MAC filter at the port
     covers = (
         frozenset({"mac"})
-        if not policy["forgedTransmits"] and not policy["macChanges"]
+        if not policy["forgedTransmits"]
+        and not policy["macChanges"]
+        and not policy.get("macLearning")
         else frozenset()
     )
     return Fact.of(
