@@ -1,5 +1,5 @@
 """Thirty-third red-team review, VMware ESXi (r33-esx): HVA-417 and HVA-191 for distributed
-ports that learn MAC addresses.
+ports that learn MAC addresses; HVA-090 and HVA-070 for ESXi shares that are no priority.
 
 Harness: the collector's own code over real pyVmomi objects (collect.vsphere._dvs_record,
 _host_record and render_vmx over vim.dvs.VmwareDistributedVirtualSwitch port settings and a VM's
@@ -23,16 +23,30 @@ Findings (R33V-n):
   fails naming them (checks.vmware._policy_outcome), and the port's MAC filter is not credited
   (parse.vmx_model._port_spoofing).
 
-Held (kept as tests): MAC learning disabled, and no macLearningPolicy at all (a switch before
-6.7): HVA-417 passes and HVA-191 credits the MAC filter as before.
+- R33V-2 (false pass) HVA-090 HVA-070: an ESXi VM's custom shares equal to its normal level
+  (sched.cpu.shares = 2000 on 2 vCPUs, sched.mem.shares = 40960 on 4096 MB, as render_vmx
+  writes SharesInfo level custom), and a .vmx value naming no level ("") counted as the VM's
+  priority: HVA-090 passed "... priority: CPU shares 2000", HVA-070 "... memory shares 40960
+  ...". SharesInfo.Level (vSphere API, read with `search`): normal "For CPU: Shares = 1000 *
+  number of virtual CPUs For Memory: Shares = 10 * virtual machine memory size in megabytes";
+  shares are relative (SharesInfo: "Shares are used to determine relative allocation between
+  resource consumers"), so that number is the share of every VM left at normal, as R30T-2's
+  default cgroup weight is on Linux. Now parse.vmx_model._shares counts low, high and other
+  numbers only, and Vm.cpu_priority_none / memory_priority_none say why in the fail.
 
-Tally: 1 finding (false pass 1); 6 cases in 3 test functions; 4 failed on main before the fix
-(c04d5de9); the 2 held cases passed there too.
+Held (kept as tests): MAC learning disabled, and no macLearningPolicy at all (a switch before
+6.7): HVA-417 passes and HVA-191 credits the MAC filter as before. Custom shares above or below
+the normal level's number: a priority, as before.
+
+Tally: 2 findings (false pass 2); 10 cases in 6 test functions; 6 failed on main before the
+fixes (c04d5de9: 4 for R33V-1, 2 for R33V-2); the 4 held cases passed there too.
 
 Leads left:
 - A port group reporting macManagementPolicy but no macLearningPolicy is read as not learning
   (the policy is Optional in DVSMacManagementPolicy; whether vCenter 6.7+ always fills it was
   not found).
+- R33V-2 fails a .vmx shares value that names no level ("", "medium"); whether vmx takes such a
+  value as normal or refuses it was not found (either way no priority).
 """
 
 from __future__ import annotations
@@ -190,4 +204,91 @@ def test_r33v_1_held_learning_off_passes(tmp_path: Path, learning: bool | None) 
     assert _verdict(a, "HVA-191", "vm-1") == (
         "manual",
         "MAC spoofing stopped at the port; ARP/IP spoofing cannot be stopped there by the platform",
+    )
+
+
+# --- R33V-2: custom shares equal to the normal level ------------------------------------------------
+
+
+def _allocated(tmp_path: Path, cpu: int, mem: int) -> Any:
+    """One powered-on VM rendered by the collector (render_vmx) from its API allocations: 2
+    vCPUs, 4096 MB, a CPU reservation of 1000 MHz and limit of 4000, a memory reservation of
+    2048 MB and limit of 4096, custom shares `cpu` and `mem` (vim.SharesInfo level custom)."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import render_vmx
+
+    def alloc(reservation: int, limit: int, shares: int) -> Any:
+        return vim.ResourceAllocationInfo(
+            reservation=reservation,
+            limit=limit,
+            shares=vim.SharesInfo(level="custom", shares=shares),
+        )
+
+    props = {
+        "name": "vm-1",
+        "runtime.powerState": "poweredOn",
+        "config.hardware.numCPU": 2,
+        "config.hardware.memoryMB": 4096,
+        "config.cpuAllocation": alloc(1000, 4000, cpu),
+        "config.memoryAllocation": alloc(2048, 4096, mem),
+        "config.hardware.device": [],
+        "config.extraConfig": [],
+    }
+    return _vsphere(tmp_path, {}, vmx=render_vmx(props, {}))
+
+
+CPU_HAVE = "(reservation: CPU reservation 1000; limit: CPU limit 4000)"
+MEM_HAVE = "(memory reservation (MiB) 2048; memory limit (MiB) 4096; configured size 4.0 GiB)"
+
+
+def test_r33v_2_custom_shares_at_the_normal_level_are_no_priority(tmp_path: Path) -> None:
+    """R33V-2: SharesInfo.Level normal "For CPU: Shares = 1000 * number of virtual CPUs For
+    Memory: Shares = 10 * virtual machine memory size in megabytes"; custom shares of that
+    number are every normal VM's share, no precedence (as R30T-2's default cgroup weight). Was:
+    HVA-090 "... priority: CPU shares 2000" and HVA-070 "... memory shares 40960 ..." (pass).
+    Right: both fail, saying why."""
+    a = _allocated(tmp_path, 2000, 40960)
+    assert _verdict(a, "HVA-090", "vm-1") == (
+        "fail",
+        "no CPU priority (sched.cpu.shares = 2000 is the normal level (1000 x 2 vCPU(s)), the "
+        f"share of every VM left at normal) {CPU_HAVE}",
+    )
+    assert _verdict(a, "HVA-070", "vm-1") == (
+        "fail",
+        f"no memory priority {MEM_HAVE}: sched.mem.shares = 40960 is the normal level (10 x "
+        "4096 MB), the share of every VM left at normal",
+    )
+
+
+def test_r33v_2_shares_naming_no_level_are_no_priority(tmp_path: Path) -> None:
+    """R33V-2: a .vmx whose sched.cpu.shares is empty was "priority: CPU shares " (pass): a
+    value that is neither low, normal, high nor a number names no priority."""
+    vmx = (
+        'displayName = "vm-1"\nnumvcpus = "2"\nmemsize = "4096"\nsched.cpu.min = "1000"\n'
+        'sched.cpu.max = "4000"\nsched.cpu.shares = ""\nhvaudit.powerState = "poweredOn"\n'
+    )
+    a = _vsphere(tmp_path, {}, vmx=vmx)
+    assert _verdict(a, "HVA-090", "vm-1") == (
+        "fail",
+        f"no CPU priority (sched.cpu.shares = '' names no share level or number of shares) "
+        f"{CPU_HAVE}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("cpu", "mem"), [(3000, 20480), (1000, 81920)], ids=["above-below", "below-above"]
+)
+def test_r33v_2_held_other_custom_shares_are_a_priority(tmp_path: Path, cpu: int, mem: int) -> None:
+    """R33V-2 held: custom shares other than the normal level's number favour or disfavour the
+    VM: a priority, as before."""
+    a = _allocated(tmp_path, cpu, mem)
+    assert _verdict(a, "HVA-090", "vm-1") == (
+        "pass",
+        f"reservation: CPU reservation 1000; limit: CPU limit 4000; priority: CPU shares {cpu}",
+    )
+    assert _verdict(a, "HVA-070", "vm-1") == (
+        "pass",
+        f"memory reservation (MiB) 2048; memory limit (MiB) 4096; memory shares {mem}; "
+        "configured size 4.0 GiB",
     )

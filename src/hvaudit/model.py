@@ -571,6 +571,11 @@ class Vm:
     on cgroup v1 and cpu.weight on v2; Proxmox VE cpuunits, CPUShares or CPUWeight of its scope),
     0 where the priority is no such weight: equal to the hierarchy's default it favours the VM
     over nothing (HVA-090, R30T-2)."""
+    cpu_priority_none: str = ""
+    """Why the CPU shares the definition writes are no priority, "" otherwise: an ESXi VM's
+    custom shares equal to its normal level, or a value naming no level (HVA-090, R33V-2)."""
+    memory_priority_none: str = ""
+    """The same for the memory shares (HVA-070, R33V-2)."""
     memtune_cgroup: bool = False
     """The VM's memory tuning is a Linux memory cgroup's (libvirt QEMU and LXC domains), whose
     version decides what <memtune><soft_limit> is (HVA-070, VL17-1)."""

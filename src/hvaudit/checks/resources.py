@@ -635,6 +635,7 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})"
                 + (f": {idle}" if idle else "")
+                + (f": {v.memory_priority_none}" if v.memory_priority_none else "")
                 + (f": huge pages back the memory, but {given}" if given else "")
                 + (
                     ": huge pages back the memory, but raw QEMU arguments add memory of the "
@@ -1063,6 +1064,8 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
         host_cpus = 0 if h.simulated else h.threads
         reservation, why = _reservation(ctx, v, host_cpus)
         prio, prio_note, prio_ver = _cpu_weight_priority(v, h)
+        # ESXi custom shares equal to the normal level are no priority either (R33V-2)
+        prio_note = prio_note or v.cpu_priority_none
         parts = {"reservation": reservation, "limit": v.cpu_limit, "priority": prio}
         missing = [k for k, x in parts.items() if x is None]
         have = [f"{k}: {x.description}" for k, x in parts.items() if x]

@@ -45,6 +45,7 @@ from hvaudit.model import (
 from hvaudit.parse import ParseProblem, collection_notes
 from hvaudit.parse.host import parse_host_facts
 from hvaudit.parse.vmx import OWN_PREFIX, VmxFile, parse_vmx, vmx_bool
+from hvaudit.textsafe import digits
 
 __all__ = ["ESXI_INTERRUPT_REMAPPING", "OFFLINE_HOST", "build_vmx_deployment", "vmx_to_vm"]
 
@@ -64,6 +65,35 @@ def _setting(
     if value is None or value.strip().lower() in unset:
         return None
     return Setting(f"{label} {value.strip()}", Source(artefact, f"line {vmx.lines[key]}: {key}"))
+
+
+SHARES_LEVELS = ("low", "high")
+"""The share levels other than normal (SharesInfo.Level; `custom` is written as its number)."""
+
+
+def _shares(
+    vmx: VmxFile, artefact: str, key: str, label: str, normal: tuple[int, str]
+) -> tuple[Setting | None, str]:
+    """A VM's CPU or memory shares as a priority (HVA-090, HVA-070), and why they are none where
+    they give the VM no precedence (R33V-2). SharesInfo.Level (vSphere API, read with
+    `search`): normal is "For CPU: Shares = 1000 * number of virtual CPUs For Memory: Shares =
+    10 * virtual machine memory size in megabytes", low 500 and 5, high 2000 and 20; custom
+    shares are that number. Shares are relative, so a custom number equal to the VM's normal
+    level (`normal`: the number, and how it is reckoned) is the share of every VM left at
+    normal, as a cgroup weight equal to the default is on Linux (R30T-2). A value that is
+    neither a level nor a number of shares ("", "medium") names no priority."""
+    raw = vmx.get(key)
+    value = (raw or "").strip().lower()
+    if raw is None or value == "normal":
+        return None, ""
+    if value in SHARES_LEVELS or (digits(value) and int(value) != normal[0]):
+        return _setting(vmx, artefact, key, label, unset=()), ""
+    if digits(value):
+        return None, (
+            f"{key} = {raw.strip()} is the normal level ({normal[1]}), the share of every VM "
+            "left at normal"
+        )
+    return None, f"{key} = {raw.strip()[:40]!r} names no share level or number of shares"
 
 
 def _json_object(bundle: Bundle, path: str) -> dict[str, Any]:
@@ -224,6 +254,12 @@ def vmx_to_vm(
             )
         )
     exec_mode = (vmx.get("monitor.virtual_exec") or "automatic").lower()
+    cpu_shares = _shares(
+        vmx, artefact, "sched.cpu.shares", "CPU shares", (1000 * vcpus, f"1000 x {vcpus} vCPU(s)")
+    )
+    mem_shares = _shares(
+        vmx, artefact, "sched.mem.shares", "memory shares", (10 * memory, f"10 x {memory} MB")
+    )
     return Vm(
         name=name,
         uuid=(vmx.get("uuid.bios") or "").replace(" ", "").replace("-", "")
@@ -255,13 +291,13 @@ def vmx_to_vm(
         memory_limit=_setting(
             vmx, artefact, "sched.mem.max", "memory limit (MiB)", unset=("unlimited", "-1")
         ),
-        memory_priority=_setting(
-            vmx, artefact, "sched.mem.shares", "memory shares", unset=("normal",)
-        ),
+        memory_priority=mem_shares[0],
+        memory_priority_none=mem_shares[1],
         memory_locked=False,
         cpu_reservation=_setting(vmx, artefact, "sched.cpu.min", "CPU reservation", unset=("0",)),
         cpu_limit=_setting(vmx, artefact, "sched.cpu.max", "CPU limit", unset=("unlimited", "-1")),
-        cpu_priority=_setting(vmx, artefact, "sched.cpu.shares", "CPU shares", unset=("normal",)),
+        cpu_priority=cpu_shares[0],
+        cpu_priority_none=cpu_shares[1],
         realtime_vcpus=False,
         nested_virtualization=vmx.flag("vhv.enable"),
         graphics=tuple(graphics),
