@@ -1464,7 +1464,13 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = Fal
             partial |= reached
         # a -dest holding the address the NIC's ipfilter set lets the guest use narrows
         # nothing: the tap's IN chain sees the packets for the guest (R25P-3)
-        held = _vm_dest_held(str(opts.get("dest") or ""), fw, cluster, netid) if accept else None
+        # a security group's rules name the cluster's sets and aliases alone: pve-firewall
+        # generate_group_rules builds one chain for every guest with `ruleset_generate_rule(...,
+        # $rule, $cluster_conf)`, no VM file (R32P-2), its -dest too (R33P-1)
+        own = None if g.get("group") else fw
+        held = (
+            _vm_dest_held(str(opts.get("dest") or ""), fw, cluster, netid, own) if accept else None
+        )
         why = ""
         if held is None and assume and accept and (guess := _vm_dest_unknown(opts, fw, netid)):
             reached &= guess[1]
@@ -1477,10 +1483,6 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = Fal
                 f" (-dest {held[0]}: holds {held[1].network_address if held[1].num_addresses == 1 else held[1]}, "
                 f"the guest's address in IP set ipfilter-{netid})"
             )
-        # a security group's rules name the cluster's sets and aliases alone: pve-firewall
-        # generate_group_rules builds one chain for every guest with `ruleset_generate_rule(...,
-        # $rule, $cluster_conf)`, no VM file (R32P-2)
-        own = None if g.get("group") else fw
         reached &= _rule_versions(opts, reached, cluster, every=not accept, fw=own)
         proto = str(opts.get("proto") or "").lower()
         key = {"6": "tcp", "17": "udp"}.get(proto, proto)
@@ -1547,15 +1549,20 @@ def _vm_dest_unknown(
 
 
 def _vm_dest_held(
-    dest: str, fw: FirewallFile, cluster: FirewallFile, netid: str
+    dest: str, fw: FirewallFile, cluster: FirewallFile, netid: str, rule: FirewallFile | None
 ) -> tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
     """The -dest element of a VM rule and the entry of the NIC's IP set ipfilter-<netid> it
     holds, or None (R25P-3). pve-firewall generate_tap_rules_direction filters the guest's
     source addresses by that set when `ipfilter: 1` is set or the set exists (ruleset_create_
     vm_chain: `-m set ! --match-set <set> src -j DROP` in the OUT chain), so every exchange
     with the guest is to an address of it; a -dest holding one (an address, network, range,
-    alias, or IP set, the VM's own first: ipt_gen_src_or_dst_match) narrows nothing of it.
-    The set's `!` entries and entries that are no address are left out."""
+    alias, or IP set) narrows nothing of it. `rule`: the file whose sets and aliases the rule
+    names first, the VM's own `fw` for its own rules (ipt_gen_src_or_dst_match), None for a
+    security group's, which name the cluster's alone (R33P-1: pve-firewall 6f1311f
+    generate_group_rules passes `$cluster_conf` alone; proxmox-firewall a752659
+    create_group_chain builds the group's chain with `vmid: None`, so FirewallConfig ipset and
+    alias find no guest's). The ipfilter set's own entries resolve in the VM's file. The
+    set's `!` entries and entries that are no address are left out."""
     name = f"ipfilter-{netid}"
     if fw.options.get("ipfilter", "0") != "1" and name not in fw.ipsets:
         return None
@@ -1569,16 +1576,24 @@ def _vm_dest_held(
         text = item.strip()
         scope, _, bare = text.lstrip("+").rpartition("/")
         if text.startswith("+"):
-            if scope != "dc" and bare.lower() in fw.ipsets:
-                found = [_network(alias(e.cidr)) for e in fw.usable(bare.lower()) if not e.nomatch]
-            else:
+            if rule is not None and scope in ("", "guest") and bare.lower() in rule.ipsets:
+                found = [
+                    _network(_scoped_alias(e.cidr, cluster, rule))
+                    for e in rule.usable(bare.lower())
+                    if not e.nomatch
+                ]
+            elif scope in ("", "dc"):
                 found = [
                     _network(_resolve_alias(e.cidr, cluster))
                     for e in cluster.usable(bare.lower())
                     if not e.nomatch
                 ]
+            else:
+                # `+guest/` with no such set of the rule's file, or `+sdn/`: pve-firewall's
+                # own set lookup (ipt_gen_src_or_dst_match `$is_scope`) finds no VM or cluster set
+                found = []
             return [n for n in found if n is not None]
-        target = alias(text)
+        target = _scoped_alias(text, cluster, rule)
         if "-" in target:
             lo, _, hi = target.partition("-")
             try:
