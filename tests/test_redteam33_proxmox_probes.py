@@ -8,7 +8,12 @@ after sections of its own, cluster.fw holding security group `open` and the sets
 of the probe; HVA-303 read. Sources read with `fetch`: github:proxmox/pve-firewall 6f1311f
 (src/PVE/Firewall.pm generate_group_rules, ipt_gen_src_or_dst_match, resolve_alias),
 proxmox-firewall a752659 (proxmox-firewall/src/firewall.rs create_group_chain,
-proxmox-firewall/src/config.rs FirewallConfig::ipset/alias).
+proxmox-firewall/src/config.rs FirewallConfig::ipset/alias), qemu-server e6352be6
+(src/PVE/QemuServer/Drive.pm get_scsi_device_type, DriveDevice.pm `scsi-$device_type`); QEMU's
+hw/scsi/scsi-generic.c execute_command read with `find_string`. R33P-2: the API path
+(pve+api://pve.example:8006/pve1) through the real ProxmoxApiCollector, parser and engine,
+round 31's `_san_scan` (web-01, iscsidirect storage `san` listed to a token seeing every
+storage, hidden from one seeing local and local-lvm alone); HVA-092 read.
 
 Findings:
 - R33P-1 (false pass; a wrong fail too) HVA-303: R32P-2's -dest side. A security group's
@@ -25,15 +30,31 @@ Findings:
   Now the -dest reads the rule's own scope: the VM's file first for its own rules, the
   cluster's alone for a group's (`_vm_dest_held(..., rule)`).
 
+- R33P-2 (false pass) HVA-092: qemu-server hands QEMU a scsiN disk as `scsi-generic` where
+  it is a host path answering a SCSI INQUIRY as a tape, or a volume whose path is `iscsi://`
+  (iscsidirect, ZFS over iSCSI) on a machine pinned below 4.1 (Drive.pm get_scsi_device_type,
+  the cases HVA-059 already fails, L14-2/P13-2). scsi-generic sends every guest command as an
+  SG_IO ioctl (scsi-generic.c execute_command `blk_aio_ioctl(blk, SG_IO, ...)`), which QEMU's
+  throttling, the drive's mbps/iops, never intercepts (R8-5: read and write paths alone). Such
+  a disk with `mbps_rd`/`mbps_wr` passed "2 disk(s) and 1 interface(s) limited (outbound)".
+  Now it fails ("mbps/iops limit nothing ... scsi-generic"); a /dev/sgN node (a tape or not)
+  and a volume of a storage the evidence does not hold (R31P-1) on such a machine are asked,
+  naming /sys/class/scsi_generic/sgN/device/type, storage.cfg's entry and `qm showcmd`
+  (resources.py `_pve_scsi_generic_limits`, reusing guest.py's readers).
+
 Held:
 - R33P-1: the VM's own rule `IN ACCEPT -dest +web` with its own `web` holding 192.0.2.10
   fails (ipt_gen_src_or_dst_match takes the VM's set first); with its own `web` not holding
   it and the cluster's holding it, passes.
+- R33P-2: the iSCSI volume on pc-i440fx-4.1 (scsi-hd: min_version 4.1) and a host block
+  device /dev/sdb (sd is never type 1), both limited, pass; a tape without limits fails "1 of
+  2 disk(s) without mbps/iops rate limits" as before.
 
 Probed by script, not kept: none yet.
 
-Tally: 1 finding (1 false pass, with a wrong fail); 5 test cases in 3 functions, 3 failed on
-main (c04d5de9) before the fix (R33P-1: 2 pass, 1 fail), 2 held passed before and after.
+Tally: 2 findings (2 false passes, R33P-1 with a wrong fail); 12 test cases in 8 functions,
+7 failed on main (c04d5de9) before their fix (R33P-1 3 of 5: 2 pass, 1 fail; R33P-2 4 of 7:
+4 pass), 5 held passed before and after.
 
 Leads left: see the report.
 """
@@ -46,6 +67,7 @@ import pytest
 
 from test_pve_leads18 import VM200_FW, VM_PASS, _node, _vm_open
 from test_redteam15_pve_probes import CLUSTER_FW
+from test_redteam31_proxmox_probes import LUN, PARTIAL
 
 IPV4 = "every inbound IPv4 packet before any rule drops or rejects"
 
@@ -130,3 +152,139 @@ def test_r33p_1_held_vm_rule_names_its_own_set(
 ) -> None:
     """Held: the VM's own rule takes its own `web` first (ipt_gen_src_or_dst_match)."""
     assert _scoped(tmp_path, vm, cluster, "IN DROP", "IN ACCEPT -dest +web") == want
+
+
+# --- R33P-2: HVA-092, a scsiN disk qemu-server makes scsi-generic --------------------------------
+
+#: read and write limits on a drive (qemu-server Drive.pm mbps_rd/mbps_wr: -drive throttling)
+LIMITS = ",mbps_rd=100,mbps_wr=100"
+
+
+def _io(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    scsi1: str,
+    machine: str = "pc-i440fx-4.0",
+    whole: bool = True,
+) -> tuple[str, str]:
+    """HVA-092 of web-01 on the API path (round 31's `_san_scan`: storage `san` is iscsidirect,
+    listed to a token seeing every storage, hidden from one that sees local and local-lvm
+    alone), its scsi0 and net0 limited, scsi1 `scsi1`, its machine pinned to `machine`."""
+    from test_redteam28_proxmox_probes import VM100
+    from test_redteam31_proxmox_probes import _san_scan
+
+    config = VM100 | {
+        "net0": VM100["net0"] + ",rate=10",
+        "scsi0": VM100["scsi0"] + LIMITS,
+        "scsi1": scsi1,
+        "machine": machine,
+    }
+    return _san_scan(monkeypatch, capsys, whole, config)[("HVA-092", "web-01")]
+
+
+SG = "whose SG_IO ioctls QEMU's I/O throttling does not intercept)"
+
+
+@pytest.mark.parametrize(
+    ("scsi1", "machine", "want"),
+    [
+        (
+            f"{LUN},size=32G{LIMITS}",
+            "pc-i440fx-4.0",
+            f"disk {LUN}: mbps/iops limit nothing (storage san, iscsi-direct, on machine "
+            f"pc-i440fx-4.0, below 4.1: qemu-server makes it scsi-generic, {SG}",
+        ),
+        (
+            f"/dev/st0{LIMITS}",
+            "pc-i440fx-8.0",
+            f"disk /dev/st0: mbps/iops limit nothing (a SCSI tape: qemu-server makes it "
+            f"scsi-generic, {SG}",
+        ),
+    ],
+    ids=["iscsi-machine-4.0", "tape"],
+)
+def test_r33p_2_scsi_generic_disk_is_not_limited(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    scsi1: str,
+    machine: str,
+    want: str,
+) -> None:
+    """Was pass "2 disk(s) and 1 interface(s) limited (outbound)": qemu-server Drive.pm
+    get_scsi_device_type makes an `iscsi://` volume on a machine below 4.1, and a host path
+    answering as a tape, `scsi-generic`, which sends every guest command as SG_IO
+    (hw/scsi/scsi-generic.c execute_command `blk_aio_ioctl(blk, SG_IO, ...)`), a path QEMU's
+    throttling (the drive's mbps/iops) never sees."""
+    assert _io(monkeypatch, capsys, scsi1, machine) == ("fail", want)
+
+
+def test_r33p_2_generic_node_is_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass: /dev/sg3 answers for whatever device it is, a tape made scsi-generic."""
+    assert _io(monkeypatch, capsys, f"/dev/sg3{LIMITS}") == (
+        "manual",
+        "disk /dev/sg3: a SCSI generic node, which qemu-server makes scsi-generic (mbps/iops "
+        "limit nothing) if it answers as a tape",
+    )
+
+
+def test_r33p_2_volume_of_a_hidden_storage_is_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass: `san` hidden from the token (R31P-1) may be iscsidirect, scsi-generic on
+    pc-i440fx-4.0; the question names storage.cfg's entry and `qm showcmd`."""
+    from test_redteam28_proxmox_probes import USER_ACL, VM100, _answers
+    from test_redteam30_proxmox_probes import STORAGE_ACL, STORAGE_PERMS, _report
+
+    assert _io(monkeypatch, capsys, f"{LUN},size=32G{LIMITS}", whole=False) == (
+        "manual",
+        f"disk {LUN}: a volume, on machine pc-i440fx-4.0 below 4.1, of storage san, which the "
+        f"evidence does not hold ({PARTIAL}): qemu-server makes a volume of an iscsidirect or "
+        "ZFS over iSCSI storage scsi-generic there (mbps/iops limit nothing)",
+    )
+    answers = _answers(STORAGE_PERMS, [USER_ACL, *STORAGE_ACL], ["qemu/100"])
+    answers["access/roles"] = [{"roleid": "NodeAudit", "privs": "Sys.Audit"}]
+    answers["nodes/pve1/qemu/100/config"] = VM100 | {
+        "net0": VM100["net0"] + ",rate=10",
+        "scsi0": VM100["scsi0"] + LIMITS,
+        "scsi1": f"{LUN},size=32G{LIMITS}",
+        "machine": "pc-i440fx-4.0",
+    }
+    got = next(
+        r.get("question")
+        for r in _report(monkeypatch, capsys, answers)["results"]
+        if r["check_id"] == "HVA-092"
+    )
+    assert got == (
+        f"Does qemu-server give QEMU each of disk(s) {LUN} of VM web-01 as scsi-hd, not "
+        "scsi-generic? Evidence: storage san's entry in /etc/pve/storage.cfg read as root on "
+        "node pve1 (type iscsidirect or zfs); or `qm showcmd 100` on node pve1 (the -device "
+        "each scsiN gets). Pass: yes, scsi-hd, so its mbps/iops limit it; fail: scsi-generic, "
+        "whose SG_IO commands no mbps/iops limit sees."
+    )
+
+
+@pytest.mark.parametrize(
+    ("scsi1", "machine", "want"),
+    [
+        (f"{LUN},size=32G{LIMITS}", "pc-i440fx-4.1", "pass"),
+        (f"/dev/sdb{LIMITS}", "pc-i440fx-4.0", "pass"),
+        ("/dev/st0", "pc-i440fx-8.0", "fail"),
+    ],
+    ids=["iscsi-machine-4.1", "block-device", "tape-unlimited"],
+)
+def test_r33p_2_held(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    scsi1: str,
+    machine: str,
+    want: str,
+) -> None:
+    """Held: on 4.1 the iSCSI volume is scsi-hd (min_version 4.1), a host block device
+    scsi-hd (sd is never type 1), both limited; a tape without limits fails as before."""
+    message = {
+        "pass": "2 disk(s) and 1 interface(s) limited (outbound)",
+        "fail": "1 of 2 disk(s) without mbps/iops rate limits",
+    }[want]
+    assert _io(monkeypatch, capsys, scsi1, machine) == (want, message)

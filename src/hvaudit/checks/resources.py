@@ -31,7 +31,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.base import unread_guests as _unread_guests
-from hvaudit.model import Container, Disk, Host, Setting, Vm
+from hvaudit.model import Container, Disk, Host, Pool, Setting, Vm
 from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES, parse_cpuset
 from hvaudit.parse.qemu_args import (
     qemu_options,
@@ -1623,6 +1623,15 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
             )
         every = len(disks)
         disks = [d for d in disks if _iotune_applies(d)]
+        # a scsiN disk qemu-server makes scsi-generic: its mbps/iops limit nothing (R33P-2)
+        generic_bad, generic_ask, generic = (
+            _pve_scsi_generic_limits(v, hosts[v.host], pools) if pve else ([], [], [])
+        )
+        bad += generic_bad
+        bare_luns += [
+            d.source or "(no source)" for d in disks if d in generic and not d.io_directions
+        ]
+        disks = [d for d in disks if d not in generic]
         half = [d for d in disks if not _disk_limited(v, d) and d.io_directions]
         for d in disks:
             if not _disk_limited(v, d) and not d.io_directions and d.source in blkio_half:
@@ -1747,7 +1756,10 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
         ask += raw_ask + scsi_ask + net_ask
         if bad:
             yield failed(s, "; ".join(bad) + note, v.source)
+        elif generic_ask and not ask:
+            yield _pve_generic_question(v, generic_ask, note)
         elif ask:
+            ask += [f"disk {disk}: {text}" for disk, text, _ in generic_ask]
             yield manual(
                 s,
                 "; ".join(ask) + note,
@@ -1797,6 +1809,87 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 f"{len(disks)} disk(s) and {len(nics)} interface(s) limited (outbound)" + note,
                 v.source,
             )
+
+
+def _pve_scsi_generic_limits(
+    v: Vm, h: Host, pools: dict[tuple[str, str], Pool]
+) -> tuple[list[str], list[tuple[str, str, str]], list[Disk]]:
+    """The scsiN disks of a Proxmox VE VM that qemu-server hands QEMU as `scsi-generic`, as
+    (fails, questions as (disk, why, what answers it), those disks) (R33P-2). qemu-server Drive.pm
+    get_scsi_device_type (github:proxmox/qemu-server e6352be6) makes a host path that answers a
+    SCSI INQUIRY as a tape `generic`, and a volume whose path is `iscsi://` (an iscsidirect or
+    ZFS over iSCSI storage) `generic` on a machine pinned below 4.1 (hvaudit.checks.guest
+    _pve_scsi_generic, _pve_iscsi_generic). QEMU's scsi-generic sends every guest command as an
+    SG_IO ioctl (hw/scsi/scsi-generic.c execute_command: `blk_aio_ioctl(blk, SG_IO, ...)`),
+    which the drive's throttling (qemu-server's mbps/iops as -drive throttling options) never
+    intercepts: QEMU applies it on the read and write paths alone (`_iotune_applies`, R8-5).
+    A tape is a fail whatever its mbps/iops; so is a volume of such a storage; a SCSI generic
+    node (/dev/sgN) answers for whatever device it is, and a volume of a storage the evidence
+    does not hold (R31P-1) may be of such a storage: asked where mbps/iops would limit them."""
+    from hvaudit.checks.guest import _pve_iscsi_generic, _pve_scsi_generic
+
+    storages = {p.name: p.type for p in pools.values()}
+    tapes, nodes = _pve_scsi_generic(v)
+    iscsi = _pve_iscsi_generic(v, storages)
+    unseen = [
+        d
+        for d in _pve_iscsi_generic(v, None)
+        if h.proxmox is not None
+        and h.proxmox.storages_unseen
+        and d.pool not in storages
+        and d.pool != "local"  # always pve-storage's dir storage (devices.py)
+    ]
+    bad = [
+        f"disk {d.source}: mbps/iops limit nothing ("
+        + (
+            "a SCSI tape"
+            if d in tapes
+            else f"storage {d.pool}, {storages.get(d.pool or '')}, on machine {v.machine}, "
+            "below 4.1"
+        )
+        + ": qemu-server makes it scsi-generic, whose SG_IO ioctls QEMU's I/O throttling does "
+        "not intercept)"
+        for d in (*tapes, *iscsi)
+        if d.io_directions
+    ]
+    ask = [
+        (
+            d.source or "",
+            "a SCSI generic node, which qemu-server makes scsi-generic (mbps/iops "
+            "limit nothing) if it answers as a tape",
+            f"`cat /sys/class/scsi_generic/{(d.source or '').rpartition('/')[2]}/device/type` on "
+            f"node {v.host} (1: a tape)",
+        )
+        for d in nodes
+        if _disk_limited(v, d)
+    ] + [
+        (
+            d.source or "",
+            f"a volume, on machine {v.machine} below 4.1, of storage {d.pool}, "
+            f"which the evidence does not hold ({h.proxmox.storages_unseen if h.proxmox else ''}): "
+            "qemu-server makes a volume of an iscsidirect or ZFS over iSCSI storage scsi-generic "
+            "there (mbps/iops limit nothing)",
+            f"storage {d.pool}'s entry in /etc/pve/storage.cfg read as root on node {v.host} (type "
+            "iscsidirect or zfs)",
+        )
+        for d in unseen
+        if _disk_limited(v, d)
+    ]
+    return bad, ask, [*tapes, *iscsi]
+
+
+def _pve_generic_question(v: Vm, ask: list[tuple[str, str, str]], note: str) -> Outcome:
+    """HVA-092's question of scsiN disks qemu-server may make scsi-generic (R33P-2)."""
+    disks = ", ".join(disk for disk, _, _ in ask)
+    return manual(
+        vm_subject(v),
+        "; ".join(f"disk {disk}: {text}" for disk, text, _ in ask) + note,
+        v.source,
+        question=f"Does qemu-server give QEMU each of disk(s) {disks} of VM {v.name} as scsi-hd, "
+        f"not scsi-generic? Evidence: {'; '.join(e for _, _, e in ask)}; or `qm showcmd {v.uuid}` "
+        f"on node {v.host} (the -device each scsiN gets). Pass: yes, scsi-hd, so its mbps/iops "
+        "limit it; fail: scsi-generic, whose SG_IO commands no mbps/iops limit sees.",
+    )
 
 
 #: -drive's throttling parameters per direction (qemu-options.hx -drive: "bps=b,bps_rd=r,
