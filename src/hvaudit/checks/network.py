@@ -319,6 +319,8 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
     # (host, VM, port) -> the interface as its binding of the definition's filter holds it, where
     # the binding's MAC or parameters are not the definition's (R31N-1)
     in_force: dict[tuple[str, str, str], tuple[Interface, str]] = {}
+    # (host, segment, MAC or address, VM) a VM holds by its port's binding alone (R33N-1)
+    by_binding: set[tuple[str, str, str, str]] = set()
     for v in ctx.deployment.vms:
         for i in v.interfaces:
             if claimed.get((v.host, i.target_dev or ""), 0) == 1 and (
@@ -333,12 +335,18 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     ip_holders.setdefault(key, []).append(v.name)
         if hosts[v.host].platform != "kvm-libvirt":
             continue  # $MAC is libvirt nwfilter's variable
-        for i in v.interfaces:
-            i = in_force.get((v.host, v.name, i.target_dev or ""), (i, ""))[0]
+        for d in v.interfaces:
+            i = in_force.get((v.host, v.name, d.target_dev or ""), (d, ""))[0]
             if seg := _segment(v.host, i, bridges):
-                holders.setdefault((v.host, seg, (i.mac or "").lower()), []).append(v.name)
+                mac = (i.mac or "").lower()
+                holders.setdefault((v.host, seg, mac), []).append(v.name)
+                if i is not d and mac != (d.mac or "").lower():
+                    by_binding.add((v.host, seg, mac, v.name))
+                given_ips = {_address_key(ip) for ip in _own_ips(d, hosts[v.host])}
                 for ip in _own_ips(i, hosts[v.host]):
                     ip_holders.setdefault((v.host, seg, _address_key(ip)), []).append(v.name)
+                    if _address_key(ip) not in given_ips:
+                        by_binding.add((v.host, seg, _address_key(ip), v.name))
     host_ips = _host_segment_addresses(ctx, hosts)  # (host, segment, address) -> whose (R29N-1)
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -404,6 +412,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 continue
             if p.via and _binding_unread(v, i, hosts[v.host]):
                 unbound_unread.append(f"{i.target_dev or nic} (filter {i.filter!r})")
+            as_defined = i  # the definition's interface: what it leaves to learning (R33N-1)
             i, held_as = in_force.get((v.host, v.name, i.target_dev or ""), (i, ""))
             before = len(bad)
             lacking = sorted(SPOOF_KINDS - p.covers - p.beyond)
@@ -423,10 +432,11 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 )
                 if n != v.name
             ]:
+                seg = _segment(v.host, i, bridges) or ""
                 bad.append(
                     f"{nic}: the same MAC is VM(s) {', '.join(sorted(set(clones))[:5])}'s on "
-                    f"{_segment(v.host, i, bridges)}: filter {p.via!r} checks frames against "
-                    "$MAC, so each can send as the other"
+                    f"{seg}{_bound_words(by_binding, v.host, seg, [(i.mac or '').lower()], clones)}"
+                    f": filter {p.via!r} checks frames against $MAC, so each can send as the other"
                 )
             elif shared := [
                 (ip, n)
@@ -439,9 +449,12 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 ips = sorted({ip for ip, _ in shared})
                 others = sorted({n for _, n in shared})
                 what, sends = _admitted_words(ips, hosts[v.host].platform)
+                seg = _seg_key(v.host, i, bridges, hosts)
+                keys = [_address_key(ip) for ip in ips]
                 bad.append(
                     f"{nic}: the {what} {', '.join(ips)} is VM(s) "
-                    f"{', '.join(others[:5])}'s too on {_seg_key(v.host, i, bridges, hosts)}: "
+                    f"{', '.join(others[:5])}'s too on {seg}"
+                    f"{_bound_words(by_binding, v.host, seg, keys, others)}: "
                     f"filter {p.via!r} admits it as each one's own source, so each can send "
                     f"{sends} as the other"
                 )
@@ -463,10 +476,17 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     f"admits it as the VM's own source, so the guest can send {sends} as the host "
                     "to every machine on that segment"
                 )
-            elif (learn := _learned_ip(i, _filter_defs(hosts[v.host]))) is not None:
+            elif (learn := _learned_ip(as_defined, _filter_defs(hosts[v.host]))) is not None:
+                holds = [val for k, val in i.filter_parameters if k == "IP"] if held_as else []
                 learned.append(
                     f"{nic}: filter {p.via!r} checks $IP, which no IP parameter sets: "
                     f"CTRL_IP_LEARNING {learn}"
+                    + (
+                        f"; the nwfilter binding of its port {i.target_dev} holds IP "
+                        f"{', '.join(holds)}, in force"
+                        if holds
+                        else ""
+                    )
                 )
             elif held_as:
                 rebound.append(f"{nic}: {held_as}")
@@ -643,6 +663,22 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             )
 
 
+def _bound_words(
+    by_binding: set[tuple[str, str, str, str]],
+    host: str,
+    seg: str,
+    values: list[str],
+    others: list[str],
+) -> str:
+    """Which of the other VMs named hold the MAC or address by the nwfilter binding at their
+    port alone, not by their definition (R31N-1's other side, R33N-1), as words to follow the
+    segment; "" where none does."""
+    bound = sorted({n for n in others for x in values if (host, seg, x, n) in by_binding})
+    if not bound:
+        return ""
+    return f" ({', '.join(bound[:5])}'s by the nwfilter binding at its port, not its definition)"
+
+
 def _admitted_words(ips: list[str], platform: str) -> tuple[str, str]:
     """(what admits these addresses as a guest's own source, what it can send from them):
     a Proxmox VE IP set entry or a libvirt filter's IP/IPV6 parameter; IPv4 and ARP, IPv6."""
@@ -734,9 +770,12 @@ def _binding_values(v: Vm, i: Interface, h: Host) -> tuple[Interface, str] | Non
     A binding made by hand (`virsh nwfilter-binding-create`, src/libvirt-nwfilter.c
     virNWFilterBindingCreateXML) or kept from an earlier start (src/conf/domain_nwfilter.c
     virDomainConfNWFilterInstantiate, ignoreExists) may give another machine's MAC or IP while
-    the live XML keeps the definition's. An IP the definition leaves to learning is the learned
-    address in the binding (virNWFilterIPAddrMapGetIPAddr): not compared, HVA-191 asks about
-    it as before."""
+    the live XML keeps the definition's. An IP the definition leaves to learning is in force
+    as the binding holds it too: the address learned for the port joins the binding's own
+    parameters (virNWFilterInstantiateFilterUpdate: `virNWFilterIPAddrMapGetIPAddr(binding->
+    portdevname)` added to binding->filterparams as NWFILTER_STD_VAR_IP), which
+    virNWFilterDoInstantiate reads and learns no further, as it does an IP given by hand; so
+    it is compared with the other VMs' and the host's addresses like a given one (R33N-1)."""
     if not v.running or h.platform != "kvm-libvirt" or not i.target_dev or not i.filter:
         return None
     if h.libvirt is None:
@@ -756,8 +795,6 @@ def _binding_values(v: Vm, i: Interface, h: Host) -> tuple[Interface, str] | Non
 
     given = values(i.filter_parameters, i.mac)
     held = values(b.parameters, b.mac)
-    if "IP" not in given:
-        held.pop("IP", None)  # the learned address: HVA-191's learning question
     if given == held:
         return None
     differ = sorted(k for k in given.keys() | held.keys() if given.get(k) != held.get(k))
@@ -767,9 +804,7 @@ def _binding_values(v: Vm, i: Interface, h: Host) -> tuple[Interface, str] | Non
             f"{k} {'/'.join(sorted(vals[k])) or 'none'}" if k in vals else f"no {k}" for k in differ
         )
 
-    params = tuple(
-        (k, val) for k, val in b.parameters if k != "MAC" and not (k == "IP" and "IP" not in given)
-    )
+    params = tuple((k, val) for k, val in b.parameters if k != "MAC")
     mac = sorted(held["MAC"])[0] if held.get("MAC") else i.mac
     words = (
         f"its port {i.target_dev} is bound to filter {b.filter!r} with {shown(held)}, not the "
