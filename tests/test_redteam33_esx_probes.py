@@ -1,5 +1,6 @@
 """Thirty-third red-team review, VMware ESXi (r33-esx): HVA-417 and HVA-191 for distributed
-ports that learn MAC addresses; HVA-090 and HVA-070 for ESXi shares that are no priority.
+ports that learn MAC addresses; HVA-090 and HVA-070 for ESXi shares that are no priority;
+HVA-047 for a NIC whose .vmx names no adapter type.
 
 Harness: the collector's own code over real pyVmomi objects (collect.vsphere._dvs_record,
 _host_record and render_vmx over vim.dvs.VmwareDistributedVirtualSwitch port settings and a VM's
@@ -34,17 +35,35 @@ Findings (R33V-n):
   default cgroup weight is on Linux. Now parse.vmx_model._shares counts low, high and other
   numbers only, and Vm.cpu_priority_none / memory_priority_none say why in the fail.
 
+- R33V-3 (false pass) HVA-047: an offline .vmx NIC without ethernetN.virtualDev counted as no
+  legacy NIC (the parser listed pcnet only for "vlance" and "flexible"), so HVA-047's pass
+  "no ... rtl8139/ne2k/pcnet NIC ..." was withheld only by HVA-444's question and an
+  attestation of an empty /etc/vmware/settings restored it (waivers._answer_host_settings).
+  libvirt's src/vmx/vmx.c key table (read with `read_file`): `ethernet0.virtualDev = "<model>"
+  # default depends on guestOS value`; libvirt's own corpus has ESX .vmx files without the key
+  (esx-in-the-wild-1.vmx, guestOS rhel5). Now parse.vmx_model lists such a NIC in
+  Vm.unnamed_emulation and HVA-047 asks its adapter type (no withheld pass). The vSphere
+  collector always writes virtualDev (NIC_MODELS), so only offline .vmx files are concerned.
+
 Held (kept as tests): MAC learning disabled, and no macLearningPolicy at all (a switch before
 6.7): HVA-417 passes and HVA-191 credits the MAC filter as before. Custom shares above or below
-the normal level's number: a priority, as before.
+the normal level's number: a priority, as before. A NIC naming vmxnet3 or vlance: judged by
+its name, as before. `disable ntp` beside `enable ntp` in either order fails "clock discipline
+is off": R31V's lead took it for a wrong fail ("last wins"), but ntpd's ntp_config.c
+config_system_opts (ntp 4.2.8, read with `find_string`) applies every `enable` flag of the file
+and then every `disable` flag (apply_enable_disable(ptree->enable_opts, 1), then
+(ptree->disable_opts, 0)): a `disable ntp` anywhere wins, and the fail is right.
 
-Tally: 2 findings (false pass 2); 10 cases in 6 test functions; 6 failed on main before the
-fixes (c04d5de9: 4 for R33V-1, 2 for R33V-2); the 4 held cases passed there too.
+Tally: 3 findings (false pass 3); 15 cases in 9 test functions; 7 failed on main before the
+fixes (c04d5de9: 4 for R33V-1, 2 for R33V-2; 2df94945: 1 for R33V-3); the 8 held cases passed
+there too. R33V-1 and R33V-2 landed in 2df94945.
 
 Leads left:
 - A port group reporting macManagementPolicy but no macLearningPolicy is read as not learning
   (the policy is Optional in DVSMacManagementPolicy; whether vCenter 6.7+ always fills it was
   not found).
+- R33V-3 asks every NIC without virtualDev; VMware's table of defaults by guestOS (which
+  would settle 64-bit guests, e1000 by common report) was not found.
 - R33V-2 fails a .vmx shares value that names no level ("", "medium"); whether vmx takes such a
   value as normal or refuses it was not found (either way no priority).
 """
@@ -292,3 +311,87 @@ def test_r33v_2_held_other_custom_shares_are_a_priority(tmp_path: Path, cpu: int
         f"memory reservation (MiB) 2048; memory limit (MiB) 4096; memory shares {mem}; "
         "configured size 4.0 GiB",
     )
+
+
+# --- held: `disable ntp` beside `enable ntp`, in either order ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [
+        ["server 10.0.0.5", "disable ntp", "enable ntp"],
+        ["server 10.0.0.5", "enable ntp", "disable monitor ntp"],
+    ],
+    ids=["disable-then-enable", "enable-then-disable"],
+)
+def test_held_disable_ntp_wins_over_enable_in_any_order(tmp_path: Path, conf: list[str]) -> None:
+    """Held (R31V's lead, "last wins", is not ntpd's reading): ntp_config.c config_system_opts
+    (ntp 4.2.8, read with `find_string`) runs apply_enable_disable(ptree->enable_opts, 1) and
+    then apply_enable_disable(ptree->disable_opts, 0) over the whole file, so a `disable ntp`
+    turns the clock discipline off wherever an `enable ntp` stands. The fail is right."""
+    from pyVmomi import vim
+
+    from test_redteam21_vmw3_probes import _ntp
+
+    info = vim.host.DateTimeInfo(ntpConfig=vim.host.NtpConfig(server=["10.0.0.5"], configFile=conf))
+    off = conf[2] if conf[2].startswith("disable") else conf[1]
+    result = _ntp(tmp_path, info)
+    assert (result.status.value, result.outcome.message) == (
+        "fail",
+        f"ntpd's clock discipline is off (ntp.conf: {off}): it corrects nothing, the clock runs "
+        "free",
+    )
+
+
+# --- R33V-3: a NIC without ethernetN.virtualDev ------------------------------------------------------
+
+NAMED = (
+    "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, cirrus or vmvga "
+    "(VMware SVGA) video or USB tablet, mouse or keyboard"
+)
+
+
+def _nic_vmx(tmp_path: Path, dev: str | None) -> Any:
+    """An offline .vmx (guestOS rhel5, as libvirt's corpus esx-in-the-wild-1.vmx, which has no
+    virtualDev) with one NIC and no other legacy device."""
+    vmx = (
+        'displayName = "vm-1"\nguestOS = "rhel5"\nfloppy0.present = "FALSE"\n'
+        'ethernet0.present = "TRUE"\nethernet0.networkName = "VM Network"\n'
+        'hvaudit.powerState = "poweredOn"\n'
+        + (f'ethernet0.virtualDev = "{dev}"\n' if dev is not None else "")
+    )
+    return _vsphere(tmp_path, {}, vmx=vmx)
+
+
+def test_r33v_3_nic_without_virtual_dev_is_asked(tmp_path: Path) -> None:
+    """R33V-3: libvirt's src/vmx/vmx.c key table: `ethernet0.virtualDev = "<model>"  # default
+    depends on guestOS value`; the parser read an absent key as no legacy NIC. Was: HVA-047's
+    pass ("no ... pcnet NIC ...") withheld only by HVA-444's question, restored by an attestation
+    of an empty /etc/vmware/settings. Right: the adapter type is asked."""
+    result = next(r for r in _nic_vmx(tmp_path, None).results if r.check.id == "HVA-047")
+    assert (result.status.value, result.outcome.message) == (
+        "manual",
+        f"{NAMED} named; the adapter type is not named for ethernet0 (no virtualDev; guestOS "
+        "rhel5), and VMware's default depends on the guest OS",
+    )
+    assert result.outcome.question is not None
+    assert "Adapter Type" in result.outcome.question
+    assert result.outcome.withheld is None  # no pass for an HVA-444 attestation to restore
+
+
+@pytest.mark.parametrize(
+    ("dev", "status", "message"),
+    [
+        (
+            "vmxnet3",
+            "manual",
+            f"{NAMED}; but /etc/vmware/settings on host esx1, not read, takes precedence over "
+            "the VM's own settings (HVA-444)",
+        ),
+        ("vlance", "fail", "emulated legacy devices: pcnet NIC (vlance)"),
+    ],
+    ids=["vmxnet3", "vlance"],
+)
+def test_r33v_3_held_named_adapter(tmp_path: Path, dev: str, status: str, message: str) -> None:
+    """R33V-3 held: a named adapter is judged by its name, as before."""
+    assert _verdict(_nic_vmx(tmp_path, dev), "HVA-047", "vm-1") == (status, message)

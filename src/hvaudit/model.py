@@ -503,6 +503,9 @@ class Vm:
     HVA-238 reads them."""
     passthrough: tuple[Passthrough, ...] = ()
     emulated_legacy_devices: tuple[str, ...] = ()
+    unnamed_emulation: tuple[str, ...] = ()
+    """Devices whose emulated model the definition leaves to a default it does not state (a
+    VMware NIC without ethernetN.virtualDev, R33V-3): each may be a legacy one (HVA-047)."""
     accelerated_3d: tuple[str, ...] = ()
     """The guest's 3D-accelerated GPUs, as the definition names them (libvirt <video> with
     <acceleration accel3d='yes'>, Proxmox VE vga: virtio-gl)."""

@@ -2826,6 +2826,23 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
                 "emulated legacy devices: " + ", ".join([*v.emulated_legacy_devices, *raw]),
                 v.source,
             )
+        elif v.unnamed_emulation:
+            # R33V-3: a VMware NIC without ethernetN.virtualDev takes a default by guestOS
+            # (libvirt src/vmx/vmx.c key table), which may be the vlance (pcnet) adapter
+            yield manual(
+                s,
+                "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
+                "cirrus or vmvga (VMware SVGA) video or USB tablet, mouse or keyboard named; "
+                f"the adapter type is not named for {', '.join(v.unnamed_emulation)[:160]}, and "
+                "VMware's default depends on the guest OS",
+                v.source,
+                question=f"Which adapter type does each network adapter of VM {v.name} "
+                "emulate? Evidence: the vSphere Client, the VM > Edit Settings > Network "
+                "adapter N > Adapter Type (or the VM's config.hardware.device through the "
+                "API). Pass: VMXNET 3, E1000, E1000E or SR-IOV passthrough for every adapter; "
+                "fail: Flexible or PCnet32 (vlance), the emulated AMD PCnet NIC HVA-047 names "
+                "legacy.",
+            )
         elif v.machine is None and h is not None and h.platform == "kvm-libvirt":
             yield manual(
                 s,
