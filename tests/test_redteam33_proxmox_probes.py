@@ -41,6 +41,19 @@ Findings:
   and a volume of a storage the evidence does not hold (R31P-1) on such a machine are asked,
   naming /sys/class/scsi_generic/sgN/device/type, storage.cfg's entry and `qm showcmd`
   (resources.py `_pve_scsi_generic_limits`, reusing guest.py's readers).
+- R33P-3 (false pass) HVA-303, HVA-301, HVA-313: pve-firewall looks a rule's `+[scope/]name`
+  up by its scope (ipt_gen_src_or_dst_match: `guest/` the rule's own file alone, `dc/` the
+  cluster's, `sdn/` the SDN's sets, built from the SDN configuration), dies "no such ipset"
+  where that file lacks it, and ruleset_generate_vm_rules and the host chain
+  (enable_host_firewall) skip the rule in their `eval`; verify_rule accepts it where any file
+  has the name. hvaudit read `+sdn/all4`, and `+guest/all4` where the VM has no all4 (or on
+  the node, whose host.fw has no sets: load_hostfw_conf), as the cluster's all4 (0.0.0.0/1,
+  128.0.0.0/1): `IN DROP -source +sdn/all4`, `IN DROP -source ::/0`, `IN ACCEPT` passed the
+  VM ("1 interface(s) behind the VM firewall") and the node ("cluster firewall on, input
+  policy DROP"; HVA-313 "no rule opens management ports wider"), where the DROP is skipped and
+  the ACCEPT admits every IPv4 packet. Now one reader (`_set_file`) gives a set's file by
+  scope, none for the SDN's or a missing `guest/` one, so such a DROP closes nothing
+  (`_item_versions`, `_fw_networks`, `_wide`, `_holds`).
 
 Held:
 - R33P-1: the VM's own rule `IN ACCEPT -dest +web` with its own `web` holding 192.0.2.10
@@ -49,12 +62,14 @@ Held:
 - R33P-2: the iSCSI volume on pc-i440fx-4.1 (scsi-hd: min_version 4.1) and a host block
   device /dev/sdb (sd is never type 1), both limited, pass; a tape without limits fails "1 of
   2 disk(s) without mbps/iops rate limits" as before.
+- R33P-3: the cluster's all4 unscoped and as `dc/all4` closes IPv4 on the VM and the node,
+  and the VM's own all4 as `guest/all4`: pass.
 
 Probed by script, not kept: none yet.
 
-Tally: 2 findings (2 false passes, R33P-1 with a wrong fail); 12 test cases in 8 functions,
-7 failed on main (c04d5de9) before their fix (R33P-1 3 of 5: 2 pass, 1 fail; R33P-2 4 of 7:
-4 pass), 5 held passed before and after.
+Tally: 3 findings (3 false passes, R33P-1 with a wrong fail); 21 test cases in 12 functions,
+11 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9: 6 pass, 1
+fail; R33P-3 4 of 9 on d4706b7d: 4 pass), 10 held passed before and after.
 
 Leads left: see the report.
 """
@@ -288,3 +303,66 @@ def test_r33p_2_held(
         "fail": "1 of 2 disk(s) without mbps/iops rate limits",
     }[want]
     assert _io(monkeypatch, capsys, scsi1, machine) == (want, message)
+
+
+# --- R33P-3: a DROP of an `sdn/` set, or a `guest/` set the rule's file lacks ---------------------
+
+#: a DROP of every IPv4 source through round 18's cluster set all4 (0.0.0.0/1, 128.0.0.0/1) in
+#: scope `scope`, a DROP of every IPv6 source, then an ACCEPT of everything
+CLOSED = "IN DROP -source +{}all4\nIN DROP -source ::/0\nIN ACCEPT"
+
+
+@pytest.mark.parametrize("scope", ["sdn/", "guest/"])
+def test_r33p_3_vm_drop_of_a_set_pve_firewall_skips(tmp_path: Path, scope: str) -> None:
+    """Was pass "1 interface(s) behind the VM firewall": `+sdn/all4` names the SDN's set and
+    `+guest/all4` the VM's own, which has none (pve-firewall ipt_gen_src_or_dst_match dies "no
+    such ipset", ruleset_generate_vm_rules skips the rule in its `eval`); hvaudit read the
+    cluster's all4, so the DROP closed IPv4."""
+    from test_pve_leads18 import LEFT, _vm_chain
+
+    assert _vm_chain(tmp_path, CLOSED.format(scope)) == _vm_open(
+        f"line 14 `IN ACCEPT` accepts every inbound IPv4 packet {LEFT}"
+    )
+
+
+@pytest.mark.parametrize("scope", ["sdn/", "guest/"])
+def test_r33p_3_host_drop_of_a_set_pve_firewall_skips(tmp_path: Path, scope: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP" (HVA-301) and "no rule opens
+    management ports wider" (HVA-313): host.fw has no IP sets (load_hostfw_conf's empty conf
+    holds none), so `+guest/all4` is no set there and `+sdn/all4` the SDN's; the host chain
+    (enable_host_firewall) skips the rule in its `eval`."""
+    from test_pve_leads18 import _chain
+
+    assert _chain(tmp_path, CLOSED.format(scope)) == {
+        "HVA-301": (
+            "fail",
+            "cluster firewall on, input policy DROP, but host.fw line 11 `IN ACCEPT` accepts "
+            "every inbound IPv4 packet before the policy",
+        ),
+        "HVA-313": (
+            "fail",
+            "host.fw line 11 `IN ACCEPT` accepts every inbound IPv4 packet, management ports "
+            "included",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("scope", "extra"),
+    [("", ""), ("dc/", ""), ("guest/", "[IPSET all4] # the VM's own\n0.0.0.0/1\n128.0.0.0/1\n\n")],
+    ids=["unscoped", "dc", "guest-own-set"],
+)
+def test_r33p_3_held_vm_drop_of_a_set_it_holds(tmp_path: Path, scope: str, extra: str) -> None:
+    """Held: the cluster's all4 (no scope, `dc/`) and the VM's own (`guest/`) close IPv4."""
+    from test_pve_leads18 import _vm_chain
+
+    assert _vm_chain(tmp_path, CLOSED.format(scope), extra=extra) == VM_PASS
+
+
+@pytest.mark.parametrize("scope", ["", "dc/"])
+def test_r33p_3_held_host_drop_of_the_cluster_set(tmp_path: Path, scope: str) -> None:
+    """Held: on the node the cluster's all4 closes IPv4."""
+    from test_pve_leads18 import _chain
+
+    got = _chain(tmp_path, CLOSED.format(scope))
+    assert got["HVA-301"] == ("pass", "cluster firewall on, input policy DROP")

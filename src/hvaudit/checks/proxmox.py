@@ -1078,7 +1078,9 @@ def _holds(item: str, addr: _Addr, cluster: FirewallFile | None, nft: bool = Fal
     the nomatch entries), so any `!` entry holding it excludes it."""
     text = item.strip()
     if cluster is not None and text.startswith("+"):
-        name = text[1:].lower().removeprefix("dc/").removeprefix("guest/")
+        if _set_file(text, cluster, None) is None:
+            return False  # the SDN's set, or none: pve-firewall skips the rule (R33P-3)
+        name = text[1:].lower().removeprefix("dc/")
         holding = [e for e in cluster.usable(name) if _holds(e.cidr, addr, cluster)]
         if nft:
             return bool(holding) and not any(e.nomatch for e in holding)
@@ -3322,7 +3324,9 @@ def _wide(item: str, cluster: FirewallFile) -> bool:
     The `management` set also holds the local network (MANAGEMENT_LOCAL_NETWORK)."""
     text = item.strip()
     if text.startswith("+"):
-        name = text[1:].lower().removeprefix("dc/").removeprefix("guest/")
+        if _set_file(text, cluster, None) is None:
+            return False  # the SDN's set, or none: pve-firewall skips the rule (R33P-3)
+        name = text[1:].lower().removeprefix("dc/")
         local = cluster.aliases.get(MANAGEMENT_LOCAL_NETWORK)
         if name == "management" and local and _is_wide(local):
             return True
@@ -3331,6 +3335,27 @@ def _wide(item: str, cluster: FirewallFile) -> bool:
             for e in cluster.usable(name)
         )
     return _is_wide(_resolve_alias(text, cluster))
+
+
+def _set_file(item: str, cluster: FirewallFile, fw: FirewallFile | None) -> FirewallFile | None:
+    """The file whose IP set a rule's `+[scope/]name` is, as pve-firewall's
+    ipt_gen_src_or_dst_match looks it up (github:proxmox/pve-firewall 6f1311f
+    src/PVE/Firewall.pm: `$is_scope->('guest') && $fw_conf->{ipset}->{$name}`, then `dc`
+    in `$cluster_conf`, then `sdn` in `$cluster_conf->{sdn}`): the rule's own file `fw` (a
+    VM's; None for the node's host.fw, which has no sets, and a security group's) for no
+    scope or `guest/`, the cluster's for no scope or `dc/`. None for a set of the SDN (`sdn/`,
+    or a name neither file defines: built from the SDN configuration, not in this evidence)
+    and for a `guest/` set the rule's file lacks: there pve-firewall dies "no such ipset",
+    and ruleset_generate_vm_rules and the host chain (enable_host_firewall) skip the rule in
+    their `eval` (R33P-3: a DROP of `+sdn/all4` or `+guest/all4` closed IPv4 through the
+    cluster's `all4`). verify_rule accepts the rule where any of them has the name."""
+    scope, _, bare = item.strip().lstrip("+").rpartition("/")
+    name = bare.lower()
+    if scope in ("", "guest") and fw is not None and name in fw.ipsets:
+        return fw
+    if scope in ("", "dc") and (name in cluster.ipsets or name == "management"):
+        return cluster
+    return None
 
 
 def _fw_networks(
@@ -3358,8 +3383,8 @@ def _fw_networks(
         own = fw if fw is not None and scope != "dc" else None
         if item.startswith("+"):
             name = bare.lower()
-            ipset = own if own is not None and name in own.ipsets else cluster
-            for e in ipset.usable(name):
+            ipset = _set_file(item, cluster, fw)
+            for e in ipset.usable(name) if ipset is not None else ():
                 (holes if e.nomatch else held).extend(nets(e.cidr, own))
         elif item:
             held.extend(nets(bare if own is not None and scope == "guest" else item, own))
@@ -3455,8 +3480,12 @@ def _item_versions(
         return {version} if (_is_every(target) if every else _is_wide(target)) else set()
     name = bare.lower()
     entries: list[tuple[IpsetEntry | None, str]]
-    if own is not None and name in own.ipsets:
-        entries = [(e, resolve(e.cidr)) for e in own.usable(name)]
+    ipset = _set_file(text, cluster, fw)
+    if ipset is None:
+        # the SDN's set, or none: pve-firewall skips the rule (R33P-3)
+        return set()
+    if ipset is not cluster:
+        entries = [(e, resolve(e.cidr)) for e in ipset.usable(name)]
     else:
         entries = [(e, _resolve_alias(e.cidr, cluster)) for e in cluster.usable(name)]
         local = cluster.aliases.get(MANAGEMENT_LOCAL_NETWORK)
