@@ -186,7 +186,19 @@ class NextBoot:
 #: "if this option is repeated, ... returns the last instance on the command line" (an unknown
 #: last value switched to auto there; here it replaces nothing). srbds_parse_cmdline's
 #: `srbds_off = !strcmp(str, "off")` makes every srbds= word set the mode (_mode; R23K-3; all
-#: read with `find_string` and `read_file`). Not pti=: `nopti` and pti= interact by version.
+#: read with `find_string` and `read_file`). R33B-1: spectre_v2=, spectre_bhi=,
+#: spec_rstack_overflow=, indirect_target_selection=, tsa=, vmscape= (bugs.c
+#: spectre_v2_parse_cmdline, spectre_bhi_parse_cmdline, srso_parse_cmdline, its_parse_cmdline,
+#: tsa_parse_cmdline, vmscape_parse_cmdline: early_params whose known values each assign the one
+#: mode by strcmp, "Ignoring unknown ... option" else; before the 6.16 rework spectre_v2= was
+#: read with cmdline_find_option, the last instance, an unknown value "Switching to AUTO
+#: select"), pti= (arch/x86/mm/pti.c pti_check_boottime_disable: cmdline_find_option's last
+#: instance, off/on/auto; pti_parse_cmdline, its early_param, the same three) and
+#: kvm_intel.vmentry_l1d_flush= (arch/x86/kvm/vmx/vmx.c vmentry_l1d_flush_set, a module
+#: parameter parse_args sets for each word in turn; vmentry_l1d_flush_parse takes auto, never,
+#: cond, always by sysfs_streq, -EINVAL else: no change). Only the values every version knows
+#: count as replacing (spectre_bhi's auto and vmexit, its's vmexit and stuff, vmscape's auto
+#: came and went). Not `nopti`, which pti= overrides on some versions only (kept: read as off).
 #: Not `audit=`: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later
 #: `audit=1`; not intel_iommu= or pcie_acs_override=, whose comma options add up.
 _LAST_WINS: dict[str, frozenset[str]] = {
@@ -204,6 +216,28 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "gather_data_sampling": frozenset({"off", "force"}),
     "reg_file_data_sampling": frozenset({"off", "on"}),
     "srbds": frozenset({"off"}),
+    "spectre_v2": frozenset(
+        {
+            "off",
+            "on",
+            "retpoline",
+            "retpoline,amd",
+            "retpoline,lfence",
+            "retpoline,generic",
+            "eibrs",
+            "eibrs,lfence",
+            "eibrs,retpoline",
+            "auto",
+            "ibrs",
+        }
+    ),
+    "pti": frozenset({"off", "on", "auto"}),
+    "kvm_intel.vmentry_l1d_flush": frozenset({"auto", "never", "cond", "always"}),
+    "spectre_bhi": frozenset({"off", "on"}),
+    "spec_rstack_overflow": frozenset({"off", "microcode", "safe-ret", "ibpb", "ibpb-vmexit"}),
+    "indirect_target_selection": frozenset({"off", "on", "force"}),
+    "tsa": frozenset({"off", "on", "user", "vm"}),
+    "vmscape": frozenset({"off", "ibpb", "force"}),
 }
 
 #: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
