@@ -54,6 +54,10 @@ Findings:
   the ACCEPT admits every IPv4 packet. Now one reader (`_set_file`) gives a set's file by
   scope, none for the SDN's or a missing `guest/` one, so such a DROP closes nothing
   (`_item_versions`, `_fw_networks`, `_wide`, `_holds`).
+- R33P-4 (wording) HVA-092: a Proxmox VE LUN (scsiN of a host path with scsiblock=1) whose
+  mbps/iops are set failed "LUN /dev/sdb: <iotune> limits nothing": libvirt's word, which no
+  `qm config` holds. Now "LUN /dev/sdb (scsiblock=1): mbps/iops limit nothing (...)", the
+  verdict unchanged.
 
 Held:
 - R33P-1: the VM's own rule `IN ACCEPT -dest +web` with its own `web` holding 192.0.2.10
@@ -67,9 +71,10 @@ Held:
 
 Probed by script, not kept: none yet.
 
-Tally: 3 findings (3 false passes, R33P-1 with a wrong fail); 21 test cases in 12 functions,
-11 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9: 6 pass, 1
-fail; R33P-3 4 of 9 on d4706b7d: 4 pass), 10 held passed before and after.
+Tally: 4 findings (3 false passes, R33P-1 with a wrong fail; 1 wording); 22 test cases in 13
+functions, 12 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
+6 pass, 1 fail; R33P-3 4 of 9 on d4706b7d: 4 pass; R33P-4 1 of 1 on a37dfd32: libvirt's
+word), 10 held passed before and after.
 
 Leads left: see the report.
 """
@@ -366,3 +371,20 @@ def test_r33p_3_held_host_drop_of_the_cluster_set(tmp_path: Path, scope: str) ->
 
     got = _chain(tmp_path, CLOSED.format(scope))
     assert got["HVA-301"] == ("pass", "cluster firewall on, input policy DROP")
+
+
+# --- R33P-4: HVA-092's words for a scsiblock=1 LUN with mbps/iops ----------------------------------
+
+
+def test_r33p_4_scsiblock_lun_in_qemu_server_terms(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was "LUN /dev/sdb: <iotune> limits nothing" (wording): a Proxmox VE VM has no <iotune>;
+    its limits are the drive's mbps/iops (qemu-server Drive.pm), and what makes the LUN
+    scsi-block is scsiblock=1 (get_scsi_device_type). The verdict (fail) is unchanged."""
+    assert _io(monkeypatch, capsys, f"/dev/sdb,scsiblock=1{LIMITS}", "pc-i440fx-8.0") == (
+        "fail",
+        "LUN /dev/sdb (scsiblock=1): mbps/iops limit nothing (QEMU's scsi-block passes the "
+        "guest's reads and writes to the device as SG_IO ioctls, which its I/O throttling does "
+        "not intercept)",
+    )

@@ -1611,10 +1611,16 @@ def io_limits(ctx: Context) -> Iterator[Outcome]:
                 bare_luns.append(d.source or "(no source)")
                 continue
             bad.append(
-                f"LUN {d.source or '(no source)'}: "
+                f"LUN {d.source or '(no source)'}{' (scsiblock=1)' if pve else ''}: "
                 + (
-                    f"{said[0]} limits nothing (QEMU's scsi-block passes the guest's reads and "
-                    f"writes to the device as SG_IO ioctls, {sees[said[0]]})"
+                    # said in the VM's own terms on Proxmox VE (R33P-4): qemu-server's
+                    # scsiblock=1 with the drive's mbps/iops (Drive.pm), no <iotune>
+                    "mbps/iops limit nothing (QEMU's scsi-block passes the "
+                    "guest's reads and writes to the device as SG_IO ioctls, which its I/O "
+                    "throttling does not intercept)"
+                    if pve
+                    else f"{said[0]} limits nothing (QEMU's scsi-block passes the guest's reads "
+                    f"and writes to the device as SG_IO ioctls, {sees[said[0]]})"
                     if len(said) == 1
                     else "<iotune> and <blkiotune> limit nothing (QEMU's scsi-block passes the "
                     "guest's reads and writes to the device as SG_IO ioctls, which neither "
