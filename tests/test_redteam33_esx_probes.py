@@ -4,8 +4,10 @@ HVA-047 for a NIC whose .vmx names no adapter type.
 
 Harness: the collector's own code over real pyVmomi objects (collect.vsphere._dvs_record,
 _host_record and render_vmx over vim.dvs.VmwareDistributedVirtualSwitch port settings and a VM's
-NIC), the bundle writer and the engine, through tests/test_redteam13_vmw_probes._vsphere. Each
-test asserts the exact status and message.
+NIC, and over vim.ResourceAllocationInfo shares), offline .vmx text, the bundle writer and the
+engine, through tests/test_redteam13_vmw_probes._vsphere; HVA-419 through the V21C-2 helper
+(tests/test_redteam21_vmw3_probes._ntp over a vim.host.DateTimeInfo). Each test asserts the
+exact status and message.
 
 Findings (R33V-n):
 - R33V-1 (false pass) HVA-417 HVA-191: a distributed port group (or a distributed switch's
@@ -54,11 +56,34 @@ config_system_opts (ntp 4.2.8, read with `find_string`) applies every `enable` f
 and then every `disable` flag (apply_enable_disable(ptree->enable_opts, 1), then
 (ptree->disable_opts, 0)): a `disable ntp` anywhere wins, and the fail is right.
 
+Probed by script, not kept (the verdict is the existing reading):
+- render_vmx over extraConfig "isolation.tools.copy.disable" TRUE then
+  "ISOLATION.TOOLS.COPY.DISABLE" FALSE keeps the first the API returns (HVA-401 judges TRUE),
+  and drops "isolation.tools.paste.disable " (a trailing blank) unseen: whether hostd stores
+  both and in which order it writes them to the .vmx (whose reader keeps the first) was not
+  found.
+- VMware VM passes that rest on .vmx keys not withheld by HVA-444 (own_keys_pass): HVA-441
+  (migrate.encryptionMode), HVA-070/HVA-090 (sched.*), HVA-012 (monitor.virtual_exec). Whether
+  the settings ESXI-80-000236 says "take precedence over settings in the *.vmx file" reach
+  what hostd and vCenter read for vMotion and resource pools was not found. HVA-056 (no host
+  TPM) does not rest on vtpm.present: the .vmx has no key that hands a guest the host's TPM.
+- Syslog.global.logLevel (ESXI-80-000235: "info") is not read by HVA-420/421; whether it
+  filters what vmsyslogd forwards or only its own diagnostics was not settled, so no verdict
+  was changed.
+- DVS MAC learning and unknown unicast flooding are also in the vSphere 9 Security
+  Configuration Guide (vcenter-9.network-mac-learning: "Disable MAC learning on distributed
+  switch port groups unless a workload requires it", read with `find_string`).
+
 Tally: 3 findings (false pass 3); 15 cases in 9 test functions; 7 failed on main before the
 fixes (c04d5de9: 4 for R33V-1, 2 for R33V-2; 2df94945: 1 for R33V-3); the 8 held cases passed
-there too. R33V-1 and R33V-2 landed in 2df94945.
+there too. R33V-1 and R33V-2 landed in 2df94945, R33V-3 in f4a698a4.
 
 Leads left:
+- HVA-070/090/441/012 on VMware VMs: passes resting on .vmx keys /etc/vmware/settings may
+  override are not withheld as HVA-401..405 are (a team decision: which keys the vmx reads).
+- extraConfig keys differing only in case, or with blanks around them: render_vmx keeps the
+  first silently; a duplicates note (as for an offline .vmx) or a question would be safer.
+- Syslog.global.logLevel: read its documented meaning before judging it (ESXI-80-000235).
 - A port group reporting macManagementPolicy but no macLearningPolicy is read as not learning
   (the policy is Optional in DVSMacManagementPolicy; whether vCenter 6.7+ always fills it was
   not found).
