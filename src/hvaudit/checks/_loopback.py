@@ -43,6 +43,7 @@ __all__ = [
     "chardev_reaching",
     "dial_words",
     "dials_into",
+    "dials_named_into",
     "guest_loopback",
     "guests_reaching",
     "is_ipv4_loopback",
@@ -51,6 +52,7 @@ __all__ = [
     "loopback_version",
     "monitor_ports",
     "named_question",
+    "named_services",
     "reach_words",
     "unread_reach",
     "vsock_guests",
@@ -464,6 +466,41 @@ def dials_into(chardevs: list[Dial], address: str, first: int, last: int) -> lis
         and first <= port <= last
         and _dialled_ips(d.host) & at
     ]
+
+
+def dials_named_into(
+    chardevs: list[Dial], address: str, first: int | None, last: int | None
+) -> list[Dial]:
+    """The TCP character devices and socket tunnels of `chardevs` connecting to loopback
+    address `address` whose port a name leaves open against a listener there on ports
+    first..last (R33D-1): a device naming its service by name (service='migration'), or, where
+    the listener's own port is a name (`first` None: a raw `-incoming tcp:127.0.0.2:krb524`),
+    every device on that address with a port up to `last` (its `to=`). QEMU resolves a name
+    both when it connects (util/qemu-sockets.c inet_parse_connect_saddr, chardev_named) and
+    when it listens (inet_listen_saddr: `getaddrinfo(strlen(addr) ? addr : NULL, port, &ai,
+    &res)` with the port as written when port_offset is 0, as for `-incoming`; read with
+    `find_string`), so the host's /etc/services, which hvaudit does not collect, decides
+    whether the device reaches the listener: a question, never a pass (VL18-6)."""
+    at = _loopback_ips(address)
+    out = []
+    for d in chardevs:
+        if d.protocol != "tcp" or not _dialled_ips(d.host) & at:
+            continue
+        port = _port_number(d.service)
+        if (port is None and d.service) or (
+            first is None and port is not None and (last is None or port <= last)
+        ):
+            out.append(d)
+    return out
+
+
+def named_services(dials: Iterable[Dial], *ports: str) -> list[str]:
+    """The service names among `dials`' ports and `ports` (a listener's), as NAME/tcp for
+    `getent services` (dials_named_into's question)."""
+    got = [d.service for d in dials] + list(ports)
+    return sorted(
+        {f"{p.strip()}/tcp" for p in got if p.strip() and _port_number(p.strip()) is None}
+    )
 
 
 def _port_number(service: str) -> int | None:

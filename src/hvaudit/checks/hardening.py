@@ -46,10 +46,12 @@ from hvaudit.checks._loopback import (
     LoopbackScope,
     chardev_guests,
     dials_into,
+    dials_named_into,
     guest_loopback,
     is_ipv4_loopback,
     loopback_guests,
     loopback_scope,
+    named_services,
 )
 from hvaudit.checks._nextboot import audit_at_next_boot
 from hvaudit.checks.base import (
@@ -62,6 +64,7 @@ from hvaudit.checks.base import (
     failed,
     first_unknown,
     host_subject,
+    joint_question,
     manual,
     not_applicable,
     passed,
@@ -246,7 +249,11 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     connecting to a remote server"; chardev_guests, VL18-3), on any 127/8 address it names,
     127.0.0.2 too, which libvirt accepts (it refuses 127.0.0.1 and ::1 only): a fail naming
     the device, unless migrate_tls_force = 1 with client verification, where the stream is TLS
-    whose client certificate the guest lacks (R31D-3).
+    whose client certificate the guest lacks (R31D-3). A device naming its service by name
+    (service='migration'), or a raw `-incoming` naming its port, reaches the port the host's
+    /etc/services gives the name (QEMU's getaddrinfo, both when it connects and when it
+    listens: util/qemu-sockets.c inet_parse_connect_saddr, inet_listen_saddr), a file hvaudit
+    does not collect: a question naming the names, never a pass (dials_named_into, R33D-1).
 
     A VM's raw QEMU arguments (<qemu:commandline>) can make its QEMU wait for a migration stream
     at every start, beside libvirt's own: `-incoming tcp:0.0.0.0:4444` (qemu-options.hx,
@@ -334,6 +341,22 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                 "incoming migration listens without TLS (migrate_tls_force = "
                 f"{force}): that guest can send the state an incoming VM runs"
             )
+        # a device naming its service by name may dial into the range: /etc/services decides
+        # (dials_named_into, R33D-1)
+        by_name = (
+            dials_named_into(dials.get(h.name, []), str(addr), *span)
+            if addr is not None and plain and is_local_address(str(addr))
+            else []
+        )
+        named = [*raw.named]
+        if by_name:
+            named.insert(
+                0,
+                f"migration_address = {addr}: {', '.join(d.how for d in by_name[:5])} may "
+                f"connect to a port of libvirt's migration range {span[0]}-{span[1]} there, where "
+                f"an incoming migration listens without TLS (migrate_tls_force = {force}; the "
+                "host's /etc/services, not collected, resolves the service name)",
+            )
         loop6 = addr is not None and guest_loopback(str(addr)) == 6
         if loop6 and near6:
             problems.append(
@@ -351,36 +374,47 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
             if (loop4 and near and v.name in {vm for vm, _ in near})
             or (loop6 and v.name in {vm for vm, _ in near6})
         ]
-        if hits:
+        if hits or by_name:
             near_refs += [
-                v.source for v in vms_of.get(h.name, []) if v.name in {d.vm for d in hits}
+                v.source
+                for v in vms_of.get(h.name, [])
+                if v.name in {d.vm for d in [*hits, *by_name]}
             ]
         refs = (asrc, vsrc, *raw.refs, *loop_refs, *near_refs)
-        if hits:
+        if hits or by_name:
             refs = (*refs, fsrc, *psrc)
+        localnet = (loop4 or raw.loop4) and scope.unread is not None
         if problems:
             yield failed(s, "; ".join(problems), *refs)
-        elif raw.opaque:
-            yield manual(
-                s,
-                f"migration_address = {addr}; " + "; ".join(raw.opaque),
-                *refs,
-                question=f"Who can connect to the migration listener(s) raw QEMU arguments give "
-                f"VMs on host {h.name} ({'; '.join(raw.opaque)})? Evidence: `ss -ltnp` and `ss "
-                f"-l --vsock -p` on host {h.name} while the VM waits for its stream (the QEMU "
-                "process's sockets), or the program that hands QEMU the socket. Pass: only the "
-                "host (a loopback address or a UNIX socket) or the host's address on the "
-                "migration network; fail: every address, another network, or a vsock port the "
-                "host's guests connect to.",
+        elif raw.opaque or named or localnet:
+            # each open condition asked in one question (joint_question, R21Q-1): a "yes" to
+            # one of them alone passed the others unasked
+            parts = (
+                [named[0]]
+                if by_name
+                else [f"migration_address = {addr}"]
+                if raw.opaque or raw.named or loop4
+                else []
             )
-        elif (loop4 or raw.loop4) and scope.unread is not None:
-            on = [f"migration_address = {addr}"] if loop4 else []
-            yield manual(
-                s,
-                "; ".join([*on, *raw.loop4, scope.why_unread()]),
-                *refs,
-                question=LOCALNET_QUESTION,
-            )
+            parts += [*raw.opaque, *raw.named]
+            questions = []
+            if raw.opaque:
+                questions.append(
+                    "Who can connect to the migration listener(s) raw QEMU arguments give "
+                    f"VMs on host {h.name} ({'; '.join(raw.opaque)})? Evidence: `ss -ltnp` and "
+                    f"`ss -l --vsock -p` on host {h.name} while the VM waits for its stream (the "
+                    "QEMU process's sockets), or the program that hands QEMU the socket. Pass: "
+                    "only the host (a loopback address or a UNIX socket) or the host's address "
+                    "on the migration network; fail: every address, another network, or a vsock "
+                    "port the host's guests connect to."
+                )
+            if named:
+                names = sorted({*raw.names, *named_services(by_name)})
+                questions.append(named_migration_question(f"host {h.name}", named, names))
+            if localnet:
+                parts += [*raw.loop4, scope.why_unread()]
+                questions.append(LOCALNET_QUESTION)
+            yield manual(s, "; ".join(parts), *refs, question=joint_question(questions))
         else:
             where = "loopback" if is_local_address(str(addr)) else str(addr)
             note = f" ({scope.note})" if (loop4 or raw.loop4) and scope.assumed else ""
@@ -443,6 +477,21 @@ def unread_incoming(
     return may
 
 
+def named_migration_question(where: str, named: Sequence[str], names: Sequence[str]) -> str:
+    """The question for character devices or socket tunnels that may reach a loopback migration
+    listener on `where` (host NAME, node NAME) by a service name (dials_named_into, R33D-1):
+    `named` says which device and listener, `names` the NAME/tcp to resolve."""
+    return (
+        f"Does /etc/services on {where} resolve {', '.join(names)} to no port that puts a "
+        f"character device or socket tunnel on the migration listener it names ("
+        + "; ".join(named[:5])
+        + f")? Evidence: `getent services NAME/tcp` on {where} for each name (QEMU resolves a "
+        "service name with getaddrinfo when it connects or listens). Pass: yes, no device "
+        "connects to a port of the listener; fail: one does, and QEMU relays that VM's guest "
+        "to the incoming migration, which can send the state the VM then runs."
+    )
+
+
 @dataclass
 class RawMigration:
     """The incoming-migration listeners raw QEMU arguments give the VMs of one host, sorted by
@@ -457,6 +506,11 @@ class RawMigration:
     reachable: list[str] = dataclasses.field(default_factory=list)
     """Those on 127.0.0.1 or ::1 that no VM read reaches by user-mode networking, which a guest
     not read may (R30D-1)."""
+    named: list[str] = dataclasses.field(default_factory=list)
+    """Those on loopback that another VM's TCP device dials where a service name leaves the
+    port open (dials_named_into, R33D-1): a question."""
+    names: list[str] = dataclasses.field(default_factory=list)
+    """The service names (NAME/tcp) those questions turn on."""
 
     def scope_refs(self, scope: LoopbackScope) -> tuple[Source, ...]:
         return tuple(scope.sources) if self.loop4 else ()
@@ -493,6 +547,12 @@ def raw_migration_listeners(
                 if first is not None and r.transport == "socket"
                 else []
             )
+            named = (
+                [d for d in dials_named_into(list(dials), r.host, first, last) if d.vm != v.name]
+                if r.transport == "socket" and r.port.strip()
+                else []
+            )
+            settled = len(out.fails)
             if r.kind == "inet":
                 out.refs.append(v.source)
                 if is_every_address(r.host):
@@ -534,6 +594,15 @@ def raw_migration_listeners(
                     )
                 elif not is_local_address(r.host):
                     out.notes.append(f"{waits} on {r.host} port {r.port}")
+                if named and len(out.fails) == settled:
+                    # a service name on either side: /etc/services decides (R33D-1)
+                    out.refs.extend(o.source for o in vms if o.name in {d.vm for d in named})
+                    out.named.append(
+                        f"{waits} on {r.host} port {r.port}, which "
+                        f"{', '.join(d.how for d in named[:5])} may connect to (the host's "
+                        "/etc/services, not collected, resolves the service name)"
+                    )
+                    out.names = sorted({*out.names, *named_services(named, r.port)})
             elif r.kind in ("fd", "vsock"):
                 out.refs.append(v.source)
                 what = "a socket handed to QEMU" if r.kind == "fd" else "a vsock port"

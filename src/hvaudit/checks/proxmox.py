@@ -23,6 +23,7 @@ from hvaudit.checks.base import (
     check,
     failed,
     host_subject,
+    joint_question,
     manual,
     not_applicable,
     passed,
@@ -30,7 +31,11 @@ from hvaudit.checks.base import (
     unread_peers,
     vm_subject,
 )
-from hvaudit.checks.hardening import raw_migration_listeners, unread_incoming
+from hvaudit.checks.hardening import (
+    named_migration_question,
+    raw_migration_listeners,
+    unread_incoming,
+)
 from hvaudit.model import Container, Fact, FactState, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
@@ -2238,7 +2243,9 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     vsock a question; leads13), with its loopback rules (R31D-2): one on 127.0.0.1 or ::1
     beside another VM whose NIC has no bridge (qemu-server print_netdev_full: `-netdev
     type=user`, whose guest reaches the host's loopback, loopback_guests) fails, and so does one
-    that another VM's TCP character device of its `args:` dials (chardev_guests)."""
+    that another VM's TCP character device of its `args:` dials (chardev_guests); one that a
+    device dials by a service name, or whose own port is a name, is a question (/etc/services
+    decides, not collected: dials_named_into, R33D-1)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -2297,19 +2304,30 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 else []
             )
             yield failed(s, "; ".join([*insecure, *raw.fails]), *refs)
-        elif raw.opaque or (raw.loop4 and scope.unread is not None):
-            what = [*raw.opaque, *raw.loop4]
+        elif raw.opaque or raw.named or (raw.loop4 and scope.unread is not None):
+            what = [*raw.opaque, *raw.loop4] if raw.opaque or scope.unread is not None else []
+            questions = (
+                [
+                    "Who can connect to the migration listener(s) raw QEMU arguments give VMs "
+                    f"on node {h.name} ({'; '.join(what)})? Evidence: `ss -ltnp` and `ss -l "
+                    f"--vsock -p` on node {h.name} while the VM waits for its stream (the QEMU "
+                    "process's sockets), and net.ipv4.conf.*.route_localnet there. Pass: only "
+                    "the node itself (loopback with route_localnet 0, a UNIX socket) or its "
+                    "address on the migration network; fail: every address, another network, "
+                    "or a vsock port the node's guests connect to."
+                ]
+                if what
+                else []
+            )
+            if raw.named:
+                # a device of `args:` naming its service, or an `-incoming` naming its port
+                # (dials_named_into, R33D-1)
+                questions.append(named_migration_question(f"node {h.name}", raw.named, raw.names))
             yield manual(
                 s,
-                f"migration type secure{net}; " + "; ".join(what),
+                f"migration type secure{net}; " + "; ".join([*what, *raw.named]),
                 *refs,
-                question=f"Who can connect to the migration listener(s) raw QEMU arguments give "
-                f"VMs on node {h.name} ({'; '.join(what)})? Evidence: `ss -ltnp` and `ss -l "
-                f"--vsock -p` on node {h.name} while the VM waits for its stream (the QEMU "
-                "process's sockets), and net.ipv4.conf.*.route_localnet there. Pass: only the "
-                "node itself (loopback with route_localnet 0, a UNIX socket) or its address on "
-                "the migration network; fail: every address, another network, or a vsock port "
-                "the node's guests connect to.",
+                question=joint_question(questions),
             )
         else:
             # the raw `-incoming` judged are those of the guests read (R30D-6): a guest not
