@@ -40,9 +40,11 @@ __all__ = [
     "HostAddresses",
     "IpSet",
     "KernelLists",
+    "iptables_dnat",
     "iptables_policy",
     "iptables_untracked",
     "list_adders",
+    "nft_dnat_reach",
     "nft_input_verdicts",
     "nft_untracked_reach",
     "parse_ipset_save",
@@ -236,6 +238,9 @@ class _Walk:
     """The chains that never see a packet sent to the host: the base chains of the output,
     forward and postrouting hooks, and the regular chains no prerouting or input chain jumps or
     goes to (R30F-4)."""
+    legacy_dnat: int | str = _NARROW
+    """How much traffic the iptables nat table's DNAT and REDIRECT rules hand the input hook
+    with conntrack's DNAT status (iptables_dnat), or why that is not known (a text)."""
 
 
 def _nft_values(right: Any, sets: Mapping[str, list[Any]]) -> list[Any] | None:
@@ -1432,6 +1437,118 @@ def _nft_helper_reach(walk: _Walk) -> int | None:
     return widest
 
 
+#: conntrack's DNAT status (`ct status dnat`, iptables `--ctstate DNAT`): the kernel's
+#: net/netfilter/nf_nat_core.c nf_nat_setup_info sets IPS_DST_NAT when a destination rewrite
+#: changed the connection's tuple (`if (!nf_ct_tuple_equal(&new_tuple, &curr_tuple)) ...
+#: ct->status |= IPS_DST_NAT`; read with `find_string`). A `redirect` (nft(8) NAT
+#: STATEMENTS: to the host itself, "the primary address of the incoming interface") or a
+#: `dnat` to one of the host's addresses hands the input hook what it rewrote, with the port
+#: the packet asked for unless the statement gives one.
+_DNAT_UNREAD = "whose packets the nat rules' dnat and redirect decide"
+
+
+def _nat_expression(value: Any) -> str:
+    """A nat statement's address or port as named: a literal as written, an expression by its
+    kind (`map`, `range` ...: libnftables-json(5) EXPRESSIONS)."""
+    if isinstance(value, dict) and len(value) == 1:
+        return f"a {next(iter(value))} expression"
+    return _nft_value_text(value)
+
+
+def _nat_to_host(addr: Any, version: str, own: Addresses) -> bool | str:
+    """Whether a dnat to this address delivers to the host (one of its addresses, or a
+    loopback one), or why that is not known (a map, a range, the host's addresses unread)."""
+    try:
+        block = ipaddress.ip_network(str(addr), strict=False) if isinstance(addr, str) else None
+    except ValueError:
+        block = None
+    if block is None:
+        return f"to {_nat_expression(addr)}, an address hvaudit cannot read"
+    if block.version != (4 if version == "IPv4" else 6):
+        return False
+    if block.is_loopback:
+        return True
+    if own is None:
+        return False if _never_own(block) else f"to {addr}, {_OWN_UNREAD}"
+    return any(a in block for a in own.addresses)
+
+
+def _nat_port_kept(port: Any) -> bool | str:
+    """Whether a nat statement's port (None: none given) leaves the packet more than half of
+    the ports it asked for (_BROAD_PORTS): no port, or a range that wide; one port or a narrow
+    range is one service. Why not known, for a map or an expression."""
+    if port is None:
+        return True
+    got = _nft_port_intervals([port])
+    if got is None:
+        return f"to port {_nat_expression(port)}, which hvaudit cannot read"
+    intervals, names = got
+    return _port_count(intervals) + names > _BROAD_PORTS
+
+
+def _nft_dnat_reach(walk: _Walk) -> int | str:
+    """How much traffic reaches the input hook with conntrack's DNAT status (_DNAT_UNREAD): the
+    widest reach of the rules that `redirect` or `dnat` to the host keeping more than half of
+    the ports, in chains a prerouting chain reaches (R33F-1: `ct status dnat accept`, as
+    firewalld's filter_INPUT accepts, was read as narrow whatever the nat rules held, so
+    `meta l4proto tcp redirect` in a prerouting nat chain beside it passed). A dnat to another
+    host is forwarded, never input. A text when hvaudit cannot read one: an iptables-nft
+    DNAT or REDIRECT target (`nft -j` shows its name only), a map, an address it cannot
+    read."""
+    widest = _NARROW
+    for (family, table, name), rules in walk.rules.items():
+        if family not in NFT_FAMILIES[walk.version] or (family, table, name) in walk.outbound:
+            continue
+        named = {n: e for (f, t, n), e in walk.sets.items() if (f, t) == (family, table)}
+        for rule in rules:
+            exprs = [e for e in rule.get("expr") or [] if isinstance(e, dict) and len(e) == 1]
+            where = f"{family} {table} {name} rule handle {rule.get('handle')}"
+            if any(
+                "xt" in e
+                and isinstance(e["xt"], dict)
+                and str(e["xt"].get("name")).upper() in ("DNAT", "REDIRECT", "NETMAP")
+                for e in exprs
+            ):
+                return f"an iptables-nft DNAT or REDIRECT target ({where}, `nft -j` shows its name only)"
+            nat = next((e for e in exprs if "dnat" in e or "redirect" in e), None)
+            if nat is None:
+                continue
+            ((kind, arg),) = nat.items()
+            at = arg if isinstance(arg, dict) else {}
+            to_host: bool | str = True
+            if kind == "dnat":
+                proto = {"IPv4": "ip", "IPv6": "ip6"}[walk.version]
+                if at.get("family", proto) != proto:
+                    continue
+                to_host = _nat_to_host(at.get("addr"), walk.version, walk.own)
+            kept = _nat_port_kept(at.get("port"))
+            for why in (to_host, kept):
+                if isinstance(why, str):
+                    return f"{where}: {kind} {why}"
+            if not (to_host and kept):
+                continue
+            reach = _ALL
+            for e in exprs:
+                if "match" in e and _nft_match_kind(e["match"]) is None:
+                    # the host's addresses not read (_OPAQUE): as broad, an over-read
+                    reach = min(reach, _opaque_as_broad(_nft_reach(e["match"], walk, named)))
+            widest = max(widest, reach)
+    return widest
+
+
+def _nft_dnat_status(match: Any) -> bool:
+    """Whether a match is `ct status dnat` (or a set of statuses holding dnat), by == or in."""
+    left = match.get("left") if isinstance(match, dict) else None
+    if not (isinstance(left, dict) and left.get("ct") == {"key": "status"}):
+        return False
+    if str(match.get("op", "==")) not in ("==", "in"):
+        return False
+    flat: list[Any] = []
+    for value in _nft_values(match.get("right"), {}) or []:
+        flat += value if isinstance(value, list) else [value]
+    return "dnat" in (str(v) for v in flat)
+
+
 def _nft_filled_sets(
     rules: Mapping[tuple[str, str, str], list[dict[str, Any]]],
 ) -> dict[tuple[str, str, str], str]:
@@ -1542,6 +1659,17 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
                     )
                 else:
                     reach = min(reach, max(untracked, walk.legacy_untracked))
+                    continue
+            if judged is None and _nft_dnat_status(arg):
+                dnat = _nft_dnat_reach(walk)
+                if isinstance(dnat, str):
+                    judged = ("unread", f"ct status dnat, {_DNAT_UNREAD}: {dnat}")
+                elif isinstance(walk.legacy_dnat, str):
+                    # an iptables-legacy nat table registers its own hooks, which `nft -j`
+                    # does not show; `iptables-save` prints it
+                    judged = ("unread", f"ct status dnat, {_DNAT_UNREAD}: {walk.legacy_dnat}")
+                else:
+                    reach = min(reach, max(dnat, walk.legacy_dnat))
                     continue
             if judged is None and (grown := _nft_filled_match(arg, rule, walk)) is not None:
                 judged = ("grown", grown)
@@ -2097,11 +2225,28 @@ def nft_untracked_reach(items: Sequence[Any], own: Mapping[str, Addresses]) -> d
     return out
 
 
+def nft_dnat_reach(items: Sequence[Any], own: Mapping[str, Addresses]) -> dict[str, int | str]:
+    """Per IP version, how much traffic the dnat and redirect rules of an `nft -j list ruleset`
+    hand the input hook with conntrack's DNAT status (_nft_dnat_reach), or why that is not
+    known. For iptables' `--ctstate DNAT`, which matches those packets whichever tool rewrote
+    them (R33F-1)."""
+    read = _nft_ruleset(items)
+    return {
+        version: _nft_dnat_reach(
+            _Walk(
+                read.rules, read.sets, version, own.get(version), read.maps, outbound=read.outbound
+            )
+        )
+        for version in NFT_FAMILIES
+    }
+
+
 def nft_input_verdicts(
     items: Sequence[Any],
     own: Mapping[str, Addresses],
     xtables: Mapping[str, tuple[str, str] | None] | None = None,
     untracked: Mapping[str, int | None] | None = None,
+    dnat: Mapping[str, int | str] | None = None,
 ) -> dict[str, tuple[str, str]] | None:
     """Per IP version, ("drop", "accept" or "unknown", why) of the input-hook base chains of an
     `nft -j list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of
@@ -2117,7 +2262,9 @@ def nft_input_verdicts(
     version: what the iptables raw table's notrack rules exempt from connection tracking
     (iptables_untracked; an iptables-legacy table is not in `nft -j`), which `ct state
     untracked` then matches too (R25F-4). A filter chain of the prerouting hook, which every
-    packet to the host passes before input, counts where it drops the rest (R30F-5)."""
+    packet to the host passes before input, counts where it drops the rest (R30F-5). `dnat`,
+    per version: what the iptables nat table's rules hand the input hook with conntrack's DNAT
+    status (iptables_dnat), which `ct status dnat` matches too (R33F-1)."""
     read = _nft_ruleset(items)
     bases, rules, sets, maps = read.bases, read.rules, read.sets, read.maps
     table_flags = read.table_flags
@@ -2133,7 +2280,17 @@ def nft_input_verdicts(
     filled = _nft_filled_sets(rules)
     for version, families in NFT_FAMILIES.items():
         legacy = _NARROW if untracked is None else untracked.get(version, _NARROW)
-        walk = _Walk(rules, sets, version, own.get(version), maps, filled, legacy, read.outbound)
+        walk = _Walk(
+            rules,
+            sets,
+            version,
+            own.get(version),
+            maps,
+            filled,
+            legacy,
+            read.outbound,
+            _NARROW if dnat is None else dnat.get(version, _NARROW),
+        )
         findings = []
         effective = "accept"
         unsure: list[str] = []
@@ -2371,6 +2528,13 @@ class KernelLists:
     """Per IP version, how much traffic nftables' own `notrack` rules exempt from connection
     tracking (nft_untracked_reach), or why that is not known (a text); a version not named: none.
     An iptables `--ctstate UNTRACKED` matches those packets too (R26F-1)."""
+    nft_dnat: Mapping[str, int | str] = dataclass_field(default_factory=dict)
+    """Per IP version, how much traffic nftables' own dnat and redirect rules hand the input
+    hook with conntrack's DNAT status (_nft_dnat_reach), or why that is not known; a version
+    not named: none. An iptables `--ctstate DNAT` matches those packets too (R33F-1)."""
+    save_absent: bool = False
+    """Whether `iptables-save` is not installed (then no iptables table holds a rule; with
+    `adders` None otherwise, it was not read)."""
 
 
 def parse_ipset_save(text: str) -> dict[str, IpSet]:
@@ -2421,6 +2585,15 @@ def list_adders(texts: Sequence[str]) -> dict[tuple[str, str], tuple[_IptRule, .
             # iptables-extensions(8) CT `--notrack`: "Disables connection tracking for this
             # packet" (NOTRACK: its older alias); what it exempts is `--ctstate UNTRACKED`
             out.setdefault(("notrack", version), []).append(rule)
+        if target in ("DNAT", "REDIRECT", "NETMAP") and words[1] not in _IPT_NOT_INBOUND:
+            # iptables-extensions(8) DNAT, REDIRECT ("redirects the packet to the machine
+            # itself"), NETMAP: nat-table targets; an OUTPUT chain's rewrite is the host's own
+            # traffic (R33F-1)
+            out.setdefault(("dnat", version), []).append(
+                _IptRule(
+                    line.strip(), conds, "-j", " ".join(body[at + 1 :] if at is not None else [])
+                )
+            )
         if target == "SET" and "--add-set" in body[:-1]:
             out.setdefault(("set", body[body.index("--add-set") + 1]), []).append(rule)
         if "--set" in conds and "recent" in conds:
@@ -2639,6 +2812,75 @@ def _ipt_untracked_reach(lists: KernelLists | None, version: str, own: Addresses
         reach = _iptables_reach(rule.conds, version, own).reach
         if reach == _OPAQUE:
             return None
+        widest = max(widest, reach)
+    return widest
+
+
+#: Built-in chains that never see a packet sent to the host from the network (nftables wiki
+#: "Netfilter hooks"; iptables(8) TABLES: nat "PREROUTING (for altering packets as soon as they
+#: come in), INPUT ..., OUTPUT (for altering locally-generated packets before routing), and
+#: POSTROUTING").
+_IPT_NOT_INBOUND = frozenset({"OUTPUT", "POSTROUTING", "FORWARD"})
+
+
+def _ipt_nat_to(words: Sequence[str], version: str, own: Addresses) -> tuple[bool, bool] | str:
+    """Whether a DNAT, REDIRECT or NETMAP target (`-j NAME OPTIONS...`) delivers to the host
+    and keeps more than half of the ports the packet asked for, or why that is not known.
+    iptables-extensions(8): REDIRECT "--to-ports port[-port]" (the host itself); DNAT
+    "--to-destination [ipaddr[-ipaddr]][:port[-port]]" (IPv6 in brackets); NETMAP "--to
+    address[/mask]" (the ports kept)."""
+    name, opts = (words[0], list(words[1:])) if words else ("", [])
+    if name == "REDIRECT":
+        ports = opts[opts.index("--to-ports") + 1] if "--to-ports" in opts[:-1] else None
+        return True, ports is None or _ipt_ports_kept(ports)
+    flag = "--to-destination" if name == "DNAT" else "--to"
+    if opts.count(flag) != 1 or flag not in opts[:-1]:
+        return f"-j {' '.join(words)}, whose destination hvaudit cannot read"
+    spec = opts[opts.index(flag) + 1]
+    if spec.startswith("["):
+        addr, _, rest = spec[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else None
+    elif name == "DNAT" and spec.count(":") == 1:
+        addr, _, port = spec.partition(":")
+    else:
+        addr, port = spec, None
+    if "-" in addr:
+        return f"-j {' '.join(words)}, a range of destinations hvaudit does not read"
+    to_host = _nat_to_host(addr, version, own) if addr else True
+    if isinstance(to_host, str):
+        return f"-j {name} {to_host}"
+    return to_host, port is None or _ipt_ports_kept(port)
+
+
+def _ipt_ports_kept(spec: str) -> bool:
+    """Whether `port[-port]` of a nat target spans more than half of the ports."""
+    lo, _, hi = spec.partition("-")
+    if not (digits(lo) and digits(hi or lo)):
+        return True  # not a port range hvaudit reads: as kept, an over-read
+    return abs(int(hi or lo) - int(lo)) + 1 > _BROAD_PORTS
+
+
+def iptables_dnat(lists: KernelLists, version: str, own: Addresses, save_absent: bool) -> int | str:
+    """How much traffic the nat table's DNAT, REDIRECT and NETMAP rules of `iptables-save` hand
+    the input hook with conntrack's DNAT status (_DNAT_UNREAD): the widest reach of those in
+    the chains packets from the network see that deliver to the host keeping more than half of
+    the ports; _NARROW when none does or iptables-save is not installed; a text when it was
+    not read, or a rule holds what hvaudit does not read. For nft's `ct status dnat` and
+    iptables' `--ctstate DNAT` (R33F-1)."""
+    if save_absent:
+        return _NARROW
+    if lists.adders is None:
+        return "the iptables nat table's rules (`iptables-save`, not read)"
+    widest = _NARROW
+    for rule in lists.adders.get(("dnat", version), ()):
+        to = _ipt_nat_to(rule.target.split(), version, own)
+        if isinstance(to, str):
+            return f"`{rule.line}`: {to}"
+        if not all(to):
+            continue
+        reach = _iptables_reach(rule.conds, version, own).reach
+        if reach == _OPAQUE:
+            return f"`{rule.line}`, a match hvaudit does not read"
         widest = max(widest, reach)
     return widest
 
@@ -2942,6 +3184,17 @@ def _iptables_reach(
                     )
                 else:
                     reach = min(reach, max(exempt, by_nft))
+            elif "DNAT" in states and not negate and lists is not None:
+                # iptables-extensions(8) conntrack "DNAT: A virtual state, matching if the
+                # original destination differs from the reply source": what the nat rules of
+                # iptables and of nftables rewrote to the host (R33F-1: read as narrow)
+                own_nat = iptables_dnat(lists, version, own, lists.save_absent)
+                by_nft_nat = lists.nft_dnat.get(version, _NARROW)
+                why = [x for x in (own_nat, by_nft_nat) if isinstance(x, str)]
+                if why:
+                    unread.append(f"{w} {arg}, {_DNAT_UNREAD}: {why[0]}")
+                else:
+                    reach = min(reach, max(int(own_nat), int(by_nft_nat)))
             else:
                 reach = _NARROW
             i += 2

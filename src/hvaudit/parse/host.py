@@ -76,9 +76,11 @@ from hvaudit.parse.firewall import (
     Addresses,
     HostAddresses,
     KernelLists,
+    iptables_dnat,
     iptables_policy,
     iptables_untracked,
     list_adders,
+    nft_dnat_reach,
     nft_input_verdicts,
     nft_untracked_reach,
     parse_ipset_save,
@@ -8069,7 +8071,7 @@ def _kernel_lists(ev: HostEvidence) -> KernelLists:
     read = saves[0].state == "ok" and saves[0].rc == 0
     read = read and (saves[1].state == "absent" or (saves[1].state == "ok" and saves[1].rc == 0))
     adders = list_adders([g.text for g in saves if g.state == "ok"]) if read else None
-    return KernelLists(sets, recent_read, adders)
+    return KernelLists(sets, recent_read, adders, save_absent=saves[0].state == "absent")
 
 
 def _firewall_on(ev: HostEvidence) -> Fact[dict[str, str]]:
@@ -8119,7 +8121,12 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
         # (R26F-1), not read
         unread = "nftables' notrack rules (`nft list ruleset`, not read)"
         lists = KernelLists(
-            lists.ipsets, lists.recent_read, lists.adders, dict.fromkeys(own, unread)
+            lists.ipsets,
+            lists.recent_read,
+            lists.adders,
+            dict.fromkeys(own, unread),
+            dict.fromkeys(own, "nftables' dnat and redirect rules (`nft list ruleset`, not read)"),
+            lists.save_absent,
         )
     if nft.state == "ok" and nft.rc == 0:
         try:
@@ -8130,7 +8137,16 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
         # nft's own `notrack` rules untrack packets an iptables `--ctstate UNTRACKED` accepts,
         # in iptables-nft's tables read from `iptables -S` and iptables-legacy's (R26F-1)
         by_nft = nft_untracked_reach(items, own)
-        lists = KernelLists(lists.ipsets, lists.recent_read, lists.adders, by_nft)
+        # nft's own dnat and redirect rules give packets the DNAT status an iptables
+        # `--ctstate DNAT` matches (R33F-1)
+        lists = KernelLists(
+            lists.ipsets,
+            lists.recent_read,
+            lists.adders,
+            by_nft,
+            nft_dnat_reach(items, own),
+            lists.save_absent,
+        )
         # iptables-nft's own tables hold matches nft shows by name only: read them from
         # `iptables -S` / `ip6tables -S` where those were collected
         xtables: dict[str, tuple[str, str] | None] = {}
@@ -8143,7 +8159,9 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
         # an iptables-legacy raw table's NOTRACK is in `iptables-save` only (R25F-4)
         absent = ev.get(_cmd("iptables-save")).state == "absent"
         untracked = {v: iptables_untracked(lists, v, own[v], absent) for v in own}
-        verdicts = nft_input_verdicts(items, own, xtables, untracked)
+        # an iptables-legacy nat table's DNAT, which `ct status dnat` matches (R33F-1)
+        dnat = {v: iptables_dnat(lists, v, own[v], absent) for v in own}
+        verdicts = nft_input_verdicts(items, own, xtables, untracked, dnat)
         if verdicts is not None:
             return _both_versions(ev, verdicts["IPv4"], verdicts["IPv6"], nft.source)
     ipt = ev.get(_cmd("iptables-input"))

@@ -1,0 +1,227 @@
+"""Red-team round 33 probes: host firewall (rt33fw)
+
+Harness: conftest's `host_scan` (the replayed hardened Debian host: eno3 10.0.0.10, no IPv6
+address), given an `nft -j list ruleset` (test_redteam27_firewall_probes' `_ruleset`: an `inet
+filter` input chain of policy drop with the rules given, here beside an `ip nat` prerouting
+chain) or `iptables -S` / `iptables-save` (test_redteam28_firewall_probes' `_iptables`: INPUT
+policy DROP, here with a nat table in `iptables-save`), through the real collector, parsers
+(hvaudit.parse.firewall) and engine; HVA-190's verdict and message.
+
+Findings (R33F-n):
+- R33F-1 (false pass) HVA-190, round 32's lead: `ct status dnat accept` (firewalld's
+  filter_INPUT accepts it) and iptables `-m conntrack --ctstate DNAT -j ACCEPT` were read as
+  narrow whatever the nat rules held, so `meta l4proto tcp redirect` or `dnat ip to
+  10.0.0.10` (the host's own address) in a prerouting nat chain, or `-t nat -A PREROUTING -p
+  tcp -j REDIRECT` / `-j DNAT --to-destination 10.0.0.10`, beside such an accept passed "policy
+  drop", though every packet they rewrite reaches the host with its own port: the kernel's
+  net/netfilter/nf_nat_core.c nf_nat_setup_info sets IPS_DST_NAT whenever the rewrite changed
+  the tuple (read with `find_string`), and a REDIRECT goes to the host itself
+  (iptables-extensions(8) REDIRECT; nft(8) NAT STATEMENTS). Now `ct status dnat` and
+  `--ctstate DNAT` are as wide as the dnat, redirect and NETMAP rules of chains packets from
+  the network see (not OUTPUT) that deliver to the host keeping more than half of the ports
+  (_nft_dnat_reach, iptables_dnat), whichever tool wrote them (nft's rules for iptables'
+  match, iptables-save's nat table for nft's); a map, an iptables-nft DNAT target (`nft -j`
+  shows its name only) or a nat table not read is a question.
+
+Held (kept as tests): every `held-*` case above: a redirect of port 2222 to port 22 or of
+port 8080 only, a dnat of every TCP packet to a guest (192.168.122.10, forwarded, never
+input), an iptables OUTPUT redirect (the host's own traffic) and a DNAT to 10.0.0.10:22 keep
+the pass.
+
+Probed by script: the cases above before writing them down.
+
+Tally: 1 finding (1 false pass); 12 cases in 1 test function; 7 failed on main c04d5de9 before
+the fix (6 passes, 1 pass that is now a question; PYTHONPATH=/work/main/src).
+
+Leads left: a netdev (or inet) ingress chain of policy drop on every addressed interface
+still fails "no input-hook chain" (wrong fail); an iptables-nft DNAT target (`nft -j` shows
+its name only) makes `ct status dnat` a question though `iptables-save` may print it; VRF
+(sdifname) devices; ip6tables `! --src-type UNICAST`; iptables-nft beside iptables-legacy.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam27_firewall_probes import ACCEPT, _m, _pl, _ruleset
+from test_redteam28_firewall_probes import _iptables
+
+IPT_PASS = ("pass", "inbound default policy drops (policy DROP; no IPv6 address on the host)")
+NFT_PASS = ("pass", "inbound default policy drops (inet filter input: policy drop)")
+
+
+def _verdict(a: Any) -> tuple[str, str]:
+    return outcomes(a, "HVA-190")["hv1"], messages(a, "HVA-190")["hv1"]
+
+
+#: `ct status dnat accept` (firewalld's filter_INPUT holds it; `nft -j`: the status flag by
+#: `in`, libnftables-json(5) CT)
+DNAT_ACCEPT = [_m({"ct": {"key": "status"}}, "dnat", "in"), ACCEPT]
+
+
+def _nat(*rules: list[Any], input_rules: tuple[list[Any], ...] = (DNAT_ACCEPT,)) -> tuple[str, int]:
+    """The hardened `inet filter` input chain with `input_rules` (none: no filter table), beside
+    `table ip nat { chain prerouting { type nat hook prerouting priority dstnat; policy accept;
+    } }` with the rules given (`nft -j`, libnftables-json(5); a dnat is {"dnat": {"addr": ...,
+    "port": ...}}, a redirect {"redirect": null} or {"redirect": {"port": ...}}, nftables
+    src/json.c nat_stmt_json)."""
+    items = json.loads(_ruleset(*input_rules)[0])["nftables"]
+    if not input_rules:
+        items = items[:1]
+    items += [
+        {"table": {"family": "ip", "name": "nat", "handle": 2}},
+        {
+            "chain": {
+                "family": "ip",
+                "table": "nat",
+                "name": "prerouting",
+                "handle": 1,
+                "type": "nat",
+                "hook": "prerouting",
+                "prio": -100,
+                "policy": "accept",
+            }
+        },
+    ]
+    for n, exprs in enumerate(rules):
+        rule = {"family": "ip", "table": "nat", "chain": "prerouting", "handle": 10 + n}
+        items.append({"rule": {**rule, "expr": exprs}})
+    return json.dumps({"nftables": items}), 0
+
+
+def _ipt_nat(
+    nat_rules: str, rules: str = "-A INPUT -m conntrack --ctstate DNAT -j ACCEPT\n"
+) -> dict[str, Any]:
+    """`_iptables(rules)` with a nat table of `nat_rules` in `iptables-save` (every table)."""
+    evidence = _iptables(rules)
+    save = "*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" + nat_rules + "COMMIT\n"
+    evidence["iptables-save"] = (save + evidence["iptables-save"][0], 0)
+    return evidence
+
+
+TCP = _m({"meta": {"key": "l4proto"}}, "tcp")
+REDIRECT = {"redirect": None}
+
+
+def _dnat_rule(what: str, accepts: str = "that traffic") -> tuple[str, str]:
+    return (
+        "fail",
+        "inbound traffic is accepted by default (inet filter input: policy drop, but inet filter "
+        f"input rule handle 10 ({what}) accepts {accepts})",
+    )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        pytest.param(
+            {"nft-ruleset": _nat([TCP, REDIRECT])},
+            _dnat_rule("matches every port of a protocol or every source but some"),
+            id="nft-redirect-every-tcp-port",
+        ),
+        pytest.param(
+            {"nft-ruleset": _nat([{"dnat": {"addr": "10.0.0.10"}}])},
+            _dnat_rule("matches every IPv4 packet", "all traffic"),
+            id="nft-dnat-to-own-address",
+        ),
+        pytest.param(
+            _ipt_nat("-A PREROUTING -p tcp -j REDIRECT\n"),
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -m conntrack --ctstate DNAT -j "
+                "ACCEPT (matches every port of a protocol or every source but some))",
+            ),
+            id="ipt-redirect-every-tcp-port",
+        ),
+        pytest.param(
+            _ipt_nat("-A PREROUTING -j DNAT --to-destination 10.0.0.10\n"),
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -m conntrack --ctstate DNAT -j "
+                "ACCEPT (matches every packet or every new connection))",
+            ),
+            id="ipt-dnat-to-own-address",
+        ),
+        pytest.param(
+            dict(_ipt_nat(""), **{"nft-ruleset": _nat([TCP, REDIRECT], input_rules=())}),
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -m conntrack --ctstate DNAT -j "
+                "ACCEPT (matches every port of a protocol or every source but some))",
+            ),
+            id="ipt-match-of-nft-redirect",
+        ),
+        pytest.param(
+            dict(
+                _ipt_nat("-A PREROUTING -p tcp -j REDIRECT\n"),
+                **{"nft-ruleset": _ruleset(DNAT_ACCEPT)},
+            ),
+            _dnat_rule("matches every port of a protocol or every source but some"),
+            id="nft-match-of-iptables-legacy-redirect",
+        ),
+        pytest.param(
+            {
+                "nft-ruleset": _nat(
+                    [
+                        {
+                            "dnat": {
+                                "addr": {
+                                    "map": {
+                                        "key": _pl("tcp", "dport"),
+                                        "data": {"set": [[80, "10.0.0.10"]]},
+                                    }
+                                }
+                            }
+                        }
+                    ]
+                )
+            },
+            (
+                "manual",
+                "evidence unavailable: IPv4: inet filter input: inet filter input rule handle 10 "
+                "(accept under ct status dnat, whose packets the nat rules' dnat and redirect "
+                "decide: ip nat prerouting rule handle 10: dnat to a map expression, an address "
+                "hvaudit cannot read, a match whose share hvaudit cannot read)",
+            ),
+            id="nft-dnat-map-asked",
+        ),
+        pytest.param(
+            {"nft-ruleset": _nat([_m(_pl("tcp", "dport"), 2222), {"redirect": {"port": 22}}])},
+            NFT_PASS,
+            id="held-nft-redirect-to-one-port",
+        ),
+        pytest.param(
+            {"nft-ruleset": _nat([TCP, {"dnat": {"addr": "192.168.122.10"}}])},
+            NFT_PASS,
+            id="held-nft-dnat-to-a-guest",
+        ),
+        pytest.param(
+            {"nft-ruleset": _nat([_m(_pl("tcp", "dport"), 8080), REDIRECT])},
+            NFT_PASS,
+            id="held-nft-redirect-of-one-port",
+        ),
+        pytest.param(
+            _ipt_nat("-A OUTPUT -p tcp -j REDIRECT\n"),
+            IPT_PASS,
+            id="held-ipt-output-redirect",
+        ),
+        pytest.param(
+            _ipt_nat("-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.10:22\n"),
+            IPT_PASS,
+            id="held-ipt-dnat-to-one-port",
+        ),
+    ],
+)
+def test_dnat_status_accept_is_as_wide_as_the_nat_rules(
+    host_scan: Any, evidence: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    """R33F-1. `ct status dnat accept` / `--ctstate DNAT -j ACCEPT` accept what the nat rules
+    rewrote to the host: every TCP port under a redirect of every TCP packet, every packet under
+    a dnat of all to the host's own address (fail), whichever tool wrote the nat rule; a map is
+    a question; a redirect to one port, a dnat to a guest, or an OUTPUT redirect (the host's
+    own traffic) keeps the pass."""
+    assert _verdict(host_scan(evidence)) == expected
