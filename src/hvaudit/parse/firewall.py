@@ -3185,9 +3185,10 @@ def _iptables_reach(
                 else:
                     reach = min(reach, max(exempt, by_nft))
             elif "DNAT" in states and not negate and lists is not None:
-                # iptables-extensions(8) conntrack "DNAT: A virtual state, matching if the
-                # original destination differs from the reply source": what the nat rules of
-                # iptables and of nftables rewrote to the host (R33F-1: read as narrow)
+                # conntrack's DNAT state is the IPS_DST_NAT status bit (the kernel's
+                # net/netfilter/xt_conntrack.c: `if (test_bit(IPS_DST_NAT_BIT, &ct->status))
+                # statebit |= XT_CONNTRACK_STATE_DNAT`; read with `search`): what the nat rules
+                # of iptables and of nftables rewrote to the host (R33F-1: read as narrow)
                 own_nat = iptables_dnat(lists, version, own, lists.save_absent)
                 by_nft_nat = lists.nft_dnat.get(version, _NARROW)
                 why = [x for x in (own_nat, by_nft_nat) if isinstance(x, str)]
