@@ -58,6 +58,15 @@ Findings:
   mbps/iops are set failed "LUN /dev/sdb: <iotune> limits nothing": libvirt's word, which no
   `qm config` holds. Now "LUN /dev/sdb (scsiblock=1): mbps/iops limit nothing (...)", the
   verdict unchanged.
+- R33P-5 (false pass) HVA-303: on a VM without IP filter (no `ipfilter: 1`, no IP set
+  ipfilter-net0), an ACCEPT whose -dest may hold the guest's address is asked about (R26P-3,
+  `_vm_dest_unknown`), per IP version. That version was read from the -dest text: an alias
+  name has no `:`, so it was IPv4, while pve-firewall gives an alias rule its address's
+  version (parse_fw_rule, `ipversion`): `IN ACCEPT -dest guest6` (the VM's alias of
+  2001:db8::10) or `dc/web6` (the cluster's) left no version to ask about and passed "1
+  interface(s) behind the VM firewall", where it admits every IPv6 packet to the guest if that
+  is its address. Now an alias or a set may be either version, the rule's own narrowing it:
+  the question is asked for IPv6.
 
 Held:
 - R33P-1: the VM's own rule `IN ACCEPT -dest +web` with its own `web` holding 192.0.2.10
@@ -68,13 +77,14 @@ Held:
   2 disk(s) without mbps/iops rate limits" as before.
 - R33P-3: the cluster's all4 unscoped and as `dc/all4` closes IPv4 on the VM and the node,
   and the VM's own all4 as `guest/all4`: pass.
+- R33P-5: an IPv4 alias (guest4, 192.0.2.10) as -dest is asked about, as before.
 
 Probed by script, not kept: none yet.
 
-Tally: 4 findings (3 false passes, R33P-1 with a wrong fail; 1 wording); 22 test cases in 13
-functions, 12 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
+Tally: 5 findings (4 false passes, R33P-1 with a wrong fail; 1 wording); 26 test cases in 16
+functions, 15 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
 6 pass, 1 fail; R33P-3 4 of 9 on d4706b7d: 4 pass; R33P-4 1 of 1 on a37dfd32: libvirt's
-word), 10 held passed before and after.
+word; R33P-5 3 of 4 on fdf919a2: 3 pass), 11 held passed before and after.
 
 Leads left: see the report.
 """
@@ -388,3 +398,73 @@ def test_r33p_4_scsiblock_lun_in_qemu_server_terms(
         "guest's reads and writes to the device as SG_IO ioctls, which its I/O throttling does "
         "not intercept)",
     )
+
+
+# --- R33P-5: an ACCEPT to an IPv6 alias on a VM without IP filter ---------------------------------
+
+#: web-10's 200.fw without `ipfilter: 1` and its IP set ipfilter-net0: the guest's addresses unknown
+NO_IPFILTER = VM200_FW.replace("ipfilter: 1\n", "").replace(
+    "[IPSET ipfilter-net0] # the VM's own address\n192.0.2.10\n", ""
+)
+
+
+def _asked(line: int, dest: str, family: str) -> tuple[str, str]:
+    return (
+        "manual",
+        "1 interface(s) behind the VM firewall, unless a rule's -dest holds the guest's address "
+        f"(net0: line {line} `IN ACCEPT` accepts every inbound {family} packet before any rule "
+        f"drops or rejects (-dest {dest}: if it holds the guest's address)): no IP set "
+        "ipfilter-net<N> tells the guest's addresses (ipfilter off), so whether it does is not in "
+        "the evidence",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "extra", "want"),
+    [
+        (
+            "IN ACCEPT -dest guest6",
+            "[ALIASES]\nguest6 2001:db8::10\n\n",
+            _asked(12, "guest6", "IPv6"),
+        ),
+        (
+            "IN DROP -source 0.0.0.0/0\nIN ACCEPT -dest guest6",
+            "[ALIASES]\nguest6 2001:db8::10\n\n",
+            _asked(13, "guest6", "IPv6"),
+        ),
+    ],
+    ids=["alias", "after-ipv4-drop"],
+)
+def test_r33p_5_ipv6_alias_dest_is_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, extra: str, want: tuple[str, str]
+) -> None:
+    """Was pass "1 interface(s) behind the VM firewall": `_vm_dest_unknown` read an alias
+    name's IP version from the name (no `:`, so IPv4), and the rule is IPv6 alone (pve-firewall
+    parse_fw_rule gives an alias rule its address's version), so no version was left to ask
+    about. The alias may be the guest's own IPv6 address, which the ACCEPT then opens whole."""
+    import test_pve_leads18
+    from test_pve_leads18 import _vm_chain
+
+    monkeypatch.setattr(test_pve_leads18, "VM200_FW", NO_IPFILTER)
+    assert _vm_chain(tmp_path, rules, extra=extra) == want
+
+
+def test_r33p_5_cluster_ipv6_alias_dest_is_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was pass: the same with the cluster's alias named `dc/web6`."""
+    import test_redteam33_proxmox_probes as here
+
+    monkeypatch.setattr(here, "VM200_FW", NO_IPFILTER)
+    got = _scoped(tmp_path, "", "", "IN DROP", "IN ACCEPT -dest dc/web6", "web6 2001:db8::10\n")
+    assert got == _asked(9, "dc/web6", "IPv6")
+
+
+def test_r33p_5_held_ipv4_alias(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Held: an IPv4 alias was asked about before and is now."""
+    import test_pve_leads18
+    from test_pve_leads18 import _vm_chain
+
+    monkeypatch.setattr(test_pve_leads18, "VM200_FW", NO_IPFILTER)
+    got = _vm_chain(tmp_path, "IN ACCEPT -dest guest4", extra="[ALIASES]\nguest4 192.0.2.10\n\n")
+    assert got == _asked(12, "guest4", "IPv4")

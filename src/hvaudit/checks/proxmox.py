@@ -1551,7 +1551,16 @@ def _vm_dest_unknown(
         return None
     if fw.options.get("ipfilter", "0") == "1" or f"ipfilter-{netid}" in fw.ipsets:
         return None
-    versions = {6 if ":" in x else 4 for x in dest.split(",") if x.strip() and "+" not in x}
+    # an address, network or range is of its own IP version; an IP set or an alias (a name:
+    # pve-firewall's $ip_alias_pattern starts with a letter, `dc/`/`guest/` before it) may
+    # hold either, the rule's own version (`ipversion`, an alias's) narrowing it in the caller
+    # (R33P-5: an IPv6 alias was read as IPv4, so a DROP of every IPv4 source left no question)
+    versions: set[int] = set()
+    for x in (x.strip() for x in dest.split(",") if x.strip()):
+        if x.startswith("+") or not (x[0].isdigit() or ":" in x):
+            versions |= {4, 6}
+        else:
+            versions.add(6 if ":" in x else 4)
     return dest, versions or {4, 6}
 
 
