@@ -7399,7 +7399,15 @@ def _ntp_peer(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]
     ntpq prints it so too ("*127.127.1.0     .LOCL.          10 l" from `ntpq -np`, public
     notes read with `find_string`). A server of type 'u' whose refid is ".LOCL." is another
     host that follows its own LOCAL driver: a server outside the host, as chrony's tracking
-    shows it (R23W lead 4), not this host's clock."""
+    shows it (R23W lead 4), not this host's clock.
+
+    Where a line is marked 'o' it is the system peer, whatever line is marked '*' (R33L-1): ntp
+    ntp_proto.c clock_select (ntp 4.2.8 and ntpsec alike, read with `find_string`) marks the
+    prefer peer, or the first survivor, CTL_PST_SEL_SYSPEER ('*'), then, "If a PPS driver is
+    lit and the combined offset is less than 0.4 s, select the driver as the PPS peer and use
+    its offset and jitter": `typesystem = typepps`, new_status CTL_PST_SEL_PPS ('o'), and
+    clock_update(typesystem) sets `sys_peer = peer`, so the pulse steers the clock while the
+    '*' line only numbers its seconds; ntpq lists the peers in association order, not by mark."""
     got = ev.get(_cmd("ntpq-peers"))
     if got.state in ("absent", "uncollected"):
         return Fact.unavailable("`ntpq -pn` was not collected")
@@ -7413,7 +7421,9 @@ def _ntp_peer(ev: HostEvidence, itself: frozenset[str]) -> Fact[tuple[str, str]]
         return Fact.unavailable(
             f"`ntpq -pn` did not answer ({said[0][:60] if said else got.state})", got.source
         )
-    peer = next((ln for ln in lines if ln[:1] in ("*", "o") and len(ln[1:].split()) >= 4), "")
+    marked = [ln for ln in lines if ln[:1] in ("*", "o") and len(ln[1:].split()) >= 4]
+    # a lit PPS peer ('o') is the system peer whatever line is marked '*' (R33L-1)
+    peer = next((ln for ln in marked if ln[:1] == "o"), marked[0] if marked else "")
     if not peer:
         return Fact.of(("other", "no system peer"), got.source)
     remote, refid, _, kind = peer[1:].split()[:4]
