@@ -18,15 +18,45 @@ Findings (R33L-n):
   PPS question is asked naming it (the kernel-discipline-off pass on an outside peer reads the
   same fact).
 
+- R33L-2 (false pass) HVA-200: rsyslog action() parameters rsyslog refuses were read as given,
+  so the action counted as forwarding: omrelp `tls="ON"` (hvaudit lower-cased it) passed "logs
+  forwarded over TLS", as did omrelp tls.compression, keepalive (8.2510.0) and omfwd KeepAlive,
+  ResendLastMSGOnReconnect, action.reportSuspension, action.copyMsg given "yes", "On" or "true",
+  omrelp's word parameters target and template with whitespace (R31L lead), and an action
+  name="forward logs". rsyslog (ee72adc read with `fetch`, `git show` of each v8.N.0 tag):
+  grammar/rainerscript.c doGetBinary compares with libestr es_strbufcmp (exact, case-sensitive)
+  against "on" and "off" and fails the parameter otherwise ("must be \"on\" or \"off\" but
+  is neither", since 47c961eac, 2011), doGetWord refuses whitespace; nvlstGetParams then
+  returns NULL, and omrelp.c / omfwd.c newActInst abort (RS_RET_MISSING_CNFPARAMS), action.c
+  actionNewInst for the shared action.* and name parameters (RS_RET_PARAM_ERROR): the action is
+  never created and nothing is sent. Now a fail naming the parameter where the release lists it
+  (ACTION_TYPED, OMFWD_TYPED, OMRELP_TYPED with the first release of each), judged as before
+  on an older release (ignored, "parameter not known"), and a TLS pass asked where no release
+  is known (release_unknown); omrelp's `tls` is "on" only as written.
+
 Held (kept as tests): R33L-1 a PPS line marked '+' (not lit) beside an outside '*' passes, the
-'o' listed first is asked as before, an NMEA receiver marked '*' and 'o' (its own pulse) passes.
+'o' listed first is asked as before, an NMEA receiver marked '*' and 'o' (its own pulse) passes. R33L-2: omfwd KeepAlive="on"
+with ResendLastMSGOnReconnect="off", omrelp keepalive="yes" on 8.2302.0 (no such parameter
+there), omfwd KeepAlive="yes" on 8.12.0 (before 8.13.0 lists it), omrelp tls.compression="off"
+with a one-word name pass.
 
-Probed by script: the 5 ntpd cases kept here, on main c04d5de9 first.
+Probed by script: the 5 ntpd cases (R33L-1) and the 16 rsyslog cases (R33L-2) kept here, on
+main first.
 
-Tally: 1 finding, 1 false pass, 0 false n/a, 0 wrong fails; 5 cases in 1 test function; 2
-failed on main c04d5de9 before the fix (R33L-1 2 of 5; the 3 held pass there too).
+Tally: 2 findings, 2 false passes, 0 false n/a, 0 wrong fails; 21 cases in 2 test functions;
+14 failed on main c04d5de9 before the fixes (R33L-1 2 of 5; R33L-2 12 of 16: 9 passed, the two
+release-unknown refusals and the release-unknown CheckExtendedKeyPurpose were asked with the
+expiry question only); the 7 held pass there too.
 
 Leads left:
+- rsyslog numeric parameters (eCmdHdlrInt, NonNegInt, PositiveInt: doGetInt, libestr
+  es_str2num, whole string) refuse the action too when not a proper number; StreamDriverMode
+  is read stripped (_mode).
+- rsyslog target/port from 8.2408.0 are arrays (eCmdHdlrArray): a value with whitespace
+  refused or reaching getaddrinfo is not read; global() and module() binary parameters
+  (imuxsock syssock.use is read case-insensitively) and queue.* parameters not weighed.
+- syslog-ng cert-file("") / key-file("") / dhparam-file(""); audit '-e 0' after '-e 2',
+  auditd.conf as a symlink, RPM audit packages (not reached).
 - HVA-202: NMEA/GPSD receivers with no fix; chrony `minsources`, ntpd `minsane`; ntpd
   `restrict` and chrony `allow`/`cmdallow` (not reached).
 """
@@ -35,7 +65,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, messages, outcomes
 
 PROCS = str(HARDENED_HOST["processes"][0])
 CHRONYD = "  402 _chrony   /usr/sbin/chronyd -F 1\n"
@@ -125,3 +155,172 @@ def test_r33l_1_pps_peer_listed_after_outside_star(host_scan, conf, peers, statu
     assert (o.status.value, o.message) == (status, message)
     if status == "manual":
         assert o.question == PPS_Q
+
+
+REMOTE = "/etc/rsyslog.d/50-remote.conf"
+CA = "/etc/ssl/certs/logs-ca.pem"
+GLOBAL_CA = f'global(DefaultNetstreamDriverCAFile="{CA}")'
+OMFWD = 'action(type="omfwd" target="logs.example.internal" port="6514" protocol="tcp" {extra})'
+FWD_TLS = (
+    'StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" '
+    'StreamDriverPermittedPeers="logs.example.internal" '
+)
+RELP = (
+    'action(type="omrelp" target="logs.example.internal" port="2514" tls="on" '
+    f'tls.caCert="{CA}" tls.authMode="name" tls.permittedPeer=["logs.example.internal"] {{extra}})'
+)
+BASELINE = "8.2302.0-1+deb12u1"
+NO_PACKAGE = "no rsyslog package among the installed ones (host/commands/dpkg-packages.txt)"
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+PLAIN = "logs forwarded without authenticated TLS to logs.example.internal ({why})"
+
+
+def _packages(release: str | None) -> tuple[str, int]:
+    """The baseline's dpkg list with rsyslog at `release` (None: no rsyslog package)."""
+    text = str(HARDENED_HOST["dpkg-packages"][0])
+    if release is None:
+        return ("".join(ln + "\n" for ln in text.splitlines() if not ln.startswith("rsyslog")), 0)
+    return (text.replace(BASELINE, release), 0)
+
+
+def _rsyslog(host_scan, action: str, release: str | None):  # type: ignore[no-untyped-def]
+    lines = (GLOBAL_CA, 'module(load="omrelp")', action)
+    text = "".join(f"{REMOTE}:{line}\n" for line in lines)
+    return host_scan(
+        {"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0), "dpkg-packages": _packages(release)}
+    )
+
+
+def _on_off(name: str, value: str) -> str:
+    return PLAIN.format(
+        why=f'parameter {name}="{value}" is neither "on" nor "off", the only values rsyslog '
+        "reads for it: it refuses the action, so nothing is sent"
+    )
+
+
+def _whitespace(name: str, value: str) -> str:
+    return PLAIN.format(
+        why=f'parameter {name}="{value}" contains whitespace, which rsyslog does not permit in '
+        "it: it refuses the action, so nothing is sent"
+    )
+
+
+def _release_unknown(why: str) -> str:
+    return (
+        f"{OVER_TLS}, but which rsyslog release runs is unknown, and it decides: "
+        f"logs.example.internal: {why}; {NO_PACKAGE}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "release", "status", "message"),
+    [
+        (
+            RELP.format(extra="").replace('tls="on"', 'tls="ON"'),
+            BASELINE,
+            "fail",
+            _on_off("tls", "ON"),
+        ),
+        (RELP.format(extra="").replace('tls="on"', 'TLS="On"'), None, "fail", _on_off("tls", "On")),
+        (
+            RELP.format(extra='tls.compression="yes"'),
+            BASELINE,
+            "fail",
+            _on_off("tls.compression", "yes"),
+        ),
+        (
+            RELP.format(extra="").replace(
+                'target="logs.example.internal"', 'target="logs.example.internal "'
+            ),
+            BASELINE,
+            "fail",
+            _whitespace("target", "logs.example.internal ").replace(
+                "to logs.example.internal (", "to logs.example.internal  ("
+            ),
+        ),
+        (
+            RELP.format(extra='template="RSYSLOG_SyslogProtocol23Format "'),
+            BASELINE,
+            "fail",
+            _whitespace("template", "RSYSLOG_SyslogProtocol23Format "),
+        ),
+        (RELP.format(extra='keepalive="yes"'), "8.2510.0-1", "fail", _on_off("keepalive", "yes")),
+        (
+            OMFWD.format(extra=FWD_TLS + 'KeepAlive="yes"'),
+            BASELINE,
+            "fail",
+            _on_off("keepalive", "yes"),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS + 'ResendLastMSGOnReconnect="On"'),
+            None,
+            "fail",
+            _on_off("resendlastmsgonreconnect", "On"),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS + 'name="forward logs"'),
+            BASELINE,
+            "fail",
+            _whitespace("name", "forward logs"),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS + 'action.reportSuspension="yes"'),
+            BASELINE,
+            "fail",
+            _on_off("action.reportsuspension", "yes"),
+        ),
+        (
+            RELP.format(extra='action.copyMsg="true"'),
+            BASELINE,
+            "fail",
+            _on_off("action.copymsg", "true"),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS + 'streamdriver.CheckExtendedKeyPurpose="ON"'),
+            None,
+            "manual",
+            _release_unknown(
+                'streamdriver.checkextendedkeypurpose="ON" is neither "on" nor "off" (rsyslog '
+                'from 8.1910.0 reads it as "on" or "off" only and refuses the action)'
+            ),
+        ),
+        # held: "on" and "off" as rsyslog spells them; a release that does not know the
+        # parameter ignores it
+        (
+            OMFWD.format(extra=FWD_TLS + 'KeepAlive="on" ResendLastMSGOnReconnect="off"'),
+            BASELINE,
+            "pass",
+            OVER_TLS,
+        ),
+        (RELP.format(extra='keepalive="yes"'), BASELINE, "pass", OVER_TLS),
+        (OMFWD.format(extra=FWD_TLS + 'KeepAlive="yes"'), "8.12.0-1", "pass", OVER_TLS),
+        (RELP.format(extra='tls.compression="off" name="relp-out"'), BASELINE, "pass", OVER_TLS),
+    ],
+    ids=[
+        "relp-tls-upper",
+        "relp-tls-mixed-release-unknown",
+        "relp-compression-yes",
+        "relp-target-space",
+        "relp-template-space",
+        "relp-keepalive-8.2510",
+        "fwd-keepalive-yes",
+        "fwd-resend-On",
+        "fwd-name-space",
+        "fwd-reportsuspension-yes",
+        "relp-copymsg-true",
+        "fwd-eku-release-unknown",
+        "held-fwd-on-off",
+        "held-relp-keepalive-8.2302",
+        "held-fwd-keepalive-8.12",
+        "held-relp-off-name",
+    ],
+)
+def test_r33l_2_refused_binary_and_word_parameters(
+    host_scan, action: str, release: str | None, status: str, message: str
+) -> None:
+    """R33L-2 (false pass): was pass "logs forwarded over TLS". rsyslog grammar/rainerscript.c
+    doGetBinary takes exactly "on" or "off", doGetWord no whitespace; a failed parameter makes
+    nvlstGetParams return NULL and newActInst / actionNewInst refuse the action."""
+    a = _rsyslog(host_scan, action, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}

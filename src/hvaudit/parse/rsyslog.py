@@ -177,6 +177,81 @@ WHITESPACE = (
     'parameter {name}="{value}" contains whitespace, which rsyslog does not permit in it: it '
     "refuses the action, so nothing is sent"
 )
+#: rsyslog reads a binary parameter (eCmdHdlrBinary) with grammar/rainerscript.c doGetBinary:
+#: libestr's es_strbufcmp (exact, case-sensitive, whole string) against "on", then "off";
+#: anything else ("ON", "yes", "1", "on ") is "must be \"on\" or \"off\" but is neither" and a
+#: failed parameter (since 2011, commit 47c961eac), so nvlstGetParams returns NULL and the action
+#: is refused: tools/omfwd.c and plugins/omrelp/omrelp.c newActInst abort with
+#: RS_RET_MISSING_CNFPARAMS, action.c actionNewInst (runtime/action.c from 8.2606.0) with
+#: RS_RET_PARAM_ERROR for the parameters every action() shares (rsyslog ee72adc read with
+#: `fetch`, `git show` of each tag) (R33L-2).
+NOT_ON_OFF = (
+    'parameter {name}="{value}" is neither "on" nor "off", the only values rsyslog reads for '
+    "it: it refuses the action, so nothing is sent"
+)
+#: The word and binary parameters of the other tables (R33L-2), with the first release whose
+#: actpdescr lists them (None: every release 8; `git show` of each v8.N.0 tag): the action()
+#: parameters every output shares (action.c pblk: name a word, action.* binary),
+#: omrelp's (plugins/omrelp/omrelp.c actpdescr: target, port, template and localclientip words,
+#: tls and tls.compression binary, keepalive from 8.2510.0, commit f1de42819,
+#: tls.permanentFailureDisablesAction from 8.2606.0, commit cc4efba70) and omfwd's binary ones
+#: (tools/omfwd.c actpdescr). Each is checked (word: whitespace; binary: "on"/"off") where the
+#: release lists it; a release that does not ignores it ("parameter not known").
+ACTION_TYPED: dict[str, tuple[bool, tuple[int, int] | None]] = {
+    "name": (False, None),
+    "action.execonlywhenpreviousissuspended": (True, None),
+    "action.repeatedmsgcontainsoriginalmsg": (True, None),
+    "action.writeallmarkmessages": (True, None),
+    "action.reportsuspension": (True, (8, 2)),
+    "action.reportsuspensioncontinuation": (True, (8, 2)),
+    "action.copymsg": (True, (8, 10)),
+}
+OMFWD_TYPED: dict[str, tuple[bool, tuple[int, int] | None]] = {
+    "compression.stream.flushontxend": (True, None),
+    "resendlastmsgonreconnect": (True, None),
+    "udp.sendtoall": (True, (8, 6)),
+    "keepalive": (True, (8, 13)),
+    "streamdriver.checkextendedkeypurpose": (True, (8, 1910)),
+    "streamdriver.prioritizesan": (True, (8, 1910)),
+    "extendedconnectioncheck": (True, (8, 2408)),
+}
+OMRELP_TYPED: dict[str, tuple[bool, tuple[int, int] | None]] = {
+    "target": (False, None),
+    "port": (False, None),
+    "template": (False, None),
+    "localclientip": (False, (8, 6)),
+    "tls": (True, None),
+    "tls.compression": (True, None),
+    "keepalive": (True, (8, 2510)),
+    "tls.permanentfailuredisablesaction": (True, (8, 2606)),
+}
+
+
+def _typed_refusals(
+    params: dict[str, str], table: dict[str, tuple[bool, tuple[int, int] | None]]
+) -> tuple[str, tuple[tuple[str, str, tuple[int, int] | None, str], ...]]:
+    """The parameters of `table` rsyslog refuses (a word holding whitespace, a binary that is not
+    exactly "on" or "off"): the reason for one every release 8 lists, and (name, value, since,
+    reason) for the release-bound ones (R33L-2)."""
+    always = ""
+    bound: list[tuple[str, str, tuple[int, int] | None, str]] = []
+    for name, (binary, since) in table.items():
+        if name not in params:
+            continue
+        value = _value(params[name])
+        if binary and value not in ("on", "off"):
+            why = NOT_ON_OFF.format(name=name, value=value[:60])
+        elif not binary and any(c in " \t\n\v\f\r" for c in value):
+            why = WHITESPACE.format(name=name, value=value[:60])
+        else:
+            continue
+        if since is None:
+            always = always or why
+        else:
+            bound.append((name, value[:60], since, why))
+    return always, tuple(bound)
+
+
 #: omfwd decides two things by the stream driver in effect when it reads the action (tools/omfwd.c
 #: newActInst and parseSelectorAct call applyModuleTlsDefaults and applySecureDefaultsToForwarding,
 #: which take glblGetEffectiveNetstrmDrvr: the action's StreamDriver, else the global default as
@@ -574,6 +649,9 @@ class _Pending:
     """Why rsyslog refuses the action ("" when it does not): WHITESPACE."""
     spaced: tuple[tuple[str, str], ...] = ()
     """The WORD_PARAMS_BY_RELEASE given with whitespace in their value (name, value)."""
+    bound: tuple[tuple[str, str, tuple[int, int] | None, str], ...] = ()
+    """Release-bound parameters of ACTION_TYPED, OMFWD_TYPED or OMRELP_TYPED rsyslog refuses
+    where it lists them (name, value, first release, reason) (R33L-2)."""
     aliases: tuple[tuple[str, str], ...] = ()
     """The alias parameters given (ALIASES: streamdriver.name, .mode, .authmode) with their raw
     values; driver, mode and auth hold the values of the original names only."""
@@ -981,9 +1059,10 @@ def _relp(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> _P
     is "on" (default off); TLS.AuthMode "name" checks the server's certificate names against
     TLS.PermittedPeer, "fingerprint" its fingerprint, "certvalid" the chain only; unset means
     anonymous (the parameter's default is none). Mapped onto the omfwd terms `_judge_tls` reads."""
-    tls = _value(params.get("tls", "off")).lower() == "on"
+    tls = _value(params.get("tls", "off")) == "on"  # doGetBinary: exactly "on" (NOT_ON_OFF)
     auth = _value(params.get("tls.authmode", "")).lower()
     mapped = {"name": "x509/name", "fingerprint": "x509/fingerprint", "certvalid": "x509/certvalid"}
+    refused, bound = _typed_refusals(params, ACTION_TYPED | OMRELP_TYPED)
     return _Pending(
         _value(params.get("target", "")) or "(unnamed)",
         True,
@@ -997,6 +1076,8 @@ def _relp(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> _P
         peers=_peers(params.get("tls.permittedpeer", "")),
         relp=True,
         ca=_given(params, "tls.cacert"),
+        refused=refused,
+        bound=bound,
     )
 
 
@@ -1022,6 +1103,7 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
     driver = params.get("streamdriver")
     mode = _mode(params.get("streamdrivermode"))
     auth = params.get("streamdriverauthmode")
+    typed, bound = _typed_refusals(params, ACTION_TYPED | OMFWD_TYPED)
     return _Pending(
         name or "(unnamed)",
         _value(params.get("protocol", "udp")).lower() == "tcp",
@@ -1048,8 +1130,9 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
                 for name in WORD_PARAMS
                 if name in params and any(c in " \t\n\v\f\r" for c in _value(params[name]))
             ),
-            "",
+            typed,
         ),
+        bound=bound,
     )
 
 
@@ -1188,6 +1271,37 @@ def _judge_aliases(
     )
 
 
+def _judge_bound(
+    p: _Pending,
+    default_driver: str | None,
+    strict: bool,
+    version: str | None,
+    trust: _Trust | None,
+) -> RsyslogDestination:
+    """_judge_tls of an action whose release-bound typed parameter rsyslog refuses where it
+    lists it (R33L-2): refused from that release, judged as before on an older one (the
+    parameter is not known and ignored), and for no known release a TLS pass is asked
+    (release_unknown), as _judge_spaced does for WORD_PARAMS_BY_RELEASE."""
+    release = _release(version)
+    rest = _judge_tls(replace(p, bound=()), default_driver, strict, version, trust)
+    for name, value, since, why in p.bound:
+        if since is None or (release is not None and release >= since):
+            return RsyslogDestination(f"{p.name} ({why})", False)
+        if release is None and rest.tls:
+            binary = why == NOT_ON_OFF.format(name=name, value=value)
+            said = (
+                f'{name}="{value}" '
+                + ('is neither "on" nor "off"' if binary else "holds whitespace")
+                + f" (rsyslog from {since[0]}.{since[1]}.0 reads it as "
+                + ('"on" or "off" only' if binary else "a word")
+                + " and refuses the action)"
+            )
+            rest = replace(
+                rest, release_unknown="; ".join(x for x in (rest.release_unknown, said) if x)
+            )
+    return rest
+
+
 def _judge_spaced(
     p: _Pending,
     default_driver: str | None,
@@ -1234,6 +1348,8 @@ def _judge_tls(
 ) -> RsyslogDestination:
     if p.refused:
         return RsyslogDestination(f"{p.name} ({p.refused})", False)
+    if p.bound:
+        return _judge_bound(p, default_driver, strict, version, trust)
     if p.spaced:
         return _judge_spaced(p, default_driver, strict, version, trust)
     if p.aliases:
