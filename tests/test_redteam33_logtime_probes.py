@@ -33,28 +33,45 @@ Findings (R33L-n):
   (ACTION_TYPED, OMFWD_TYPED, OMRELP_TYPED with the first release of each), judged as before
   on an older release (ignored, "parameter not known"), and a TLS pass asked where no release
   is known (release_unknown); omrelp's `tls` is "on" only as written.
+- R33L-3 (false pass; 1 wording) HVA-200: numeric action() parameters rsyslog refuses were read
+  as given: `StreamDriverMode="1 "` (and " 1", the alias streamdriver.mode="1<tab>" on
+  8.2502.0) passed as TLS, _mode read it stripped; omrelp timeout="90 ",
+  action.resumeInterval="30s", KeepAlive.Probes="-1" and streamdriver.TlsVerifyDepth="0" on
+  8.2302.0 passed. rsyslog (ee72adc, `git show` of each tag) grammar/rainerscript.c doGetInt
+  reads with libestr es_str2num (read with `find_string`), which succeeds only where the whole
+  value is the number (ASCII digits, a leading '-', octal after a leading '0'), and
+  doGetNonNegInt / doGetPositiveInt fail one below 0 or 1 ("cannot be less than zero/one"):
+  a failed parameter, nvlstGetParams NULL, the action refused as in R33L-2. Now a fail naming
+  the parameter (the numeric entries of ACTION_TYPED, OMFWD_TYPED, OMRELP_TYPED, by release);
+  HL14-4's StreamDriverMode="\u0661" now says the action is refused, not plain TCP (wording;
+  its test changed in a separate commit).
 
 Held (kept as tests): R33L-1 a PPS line marked '+' (not lit) beside an outside '*' passes, the
 'o' listed first is asked as before, an NMEA receiver marked '*' and 'o' (its own pulse) passes. R33L-2: omfwd KeepAlive="on"
 with ResendLastMSGOnReconnect="off", omrelp keepalive="yes" on 8.2302.0 (no such parameter
 there), omfwd KeepAlive="yes" on 8.12.0 (before 8.13.0 lists it), omrelp tls.compression="off"
-with a one-word name pass.
+with a one-word name pass. R33L-3: StreamDriverMode="01" (octal 1), action.resumeInterval="30"
+with RebindInterval="-1" (any number), ratelimit.burst="x" on 8.2010.0 (before 8.2012.0 lists
+it) pass.
 
-Probed by script: the 5 ntpd cases (R33L-1) and the 16 rsyslog cases (R33L-2) kept here, on
-main first.
+Probed by script: the 5 ntpd cases (R33L-1), the 16 rsyslog cases (R33L-2) and the 11 (R33L-3)
+kept here, on main first; rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag
+(`git show`), for the first release of each typed parameter.
 
-Tally: 2 findings, 2 false passes, 0 false n/a, 0 wrong fails; 21 cases in 2 test functions;
-14 failed on main c04d5de9 before the fixes (R33L-1 2 of 5; R33L-2 12 of 16: 9 passed, the two
-release-unknown refusals and the release-unknown CheckExtendedKeyPurpose were asked with the
-expiry question only); the 7 held pass there too.
+Tally: 3 findings, 3 false passes (R33L-3 also fixes 1 wording), 0 false n/a, 0 wrong fails;
+32 cases in 3 test functions; 22 failed on main c04d5de9 before the fixes (R33L-1 2 of 5;
+R33L-2 12 of 16: 9 passed, the two release-unknown refusals and the release-unknown
+CheckExtendedKeyPurpose were asked with the expiry question only; R33L-3 8 of 11: 6 passed,
+the release-unknown StreamDriverMode and conErrSkip were asked with the expiry question only); the 10 held pass
+there too.
 
 Leads left:
-- rsyslog numeric parameters (eCmdHdlrInt, NonNegInt, PositiveInt: doGetInt, libestr
-  es_str2num, whole string) refuse the action too when not a proper number; StreamDriverMode
-  is read stripped (_mode).
-- rsyslog target/port from 8.2408.0 are arrays (eCmdHdlrArray): a value with whitespace
-  refused or reaching getaddrinfo is not read; global() and module() binary parameters
-  (imuxsock syssock.use is read case-insensitively) and queue.* parameters not weighed.
+- rsyslog: omfwd keepalive.probes/.time/.interval are positive from 8.13.0 to 8.2008.0 (a "0"
+  there refused) and read as 0 or more; udp.sendbuf (eCmdHdlrSize) and "0x" numbers not judged;
+  target/port from 8.2408.0 are arrays (eCmdHdlrArray): a value with whitespace refused or
+  reaching getaddrinfo is not read; global() and module() typed parameters (imuxsock
+  syssock.use is read case-insensitively), queue.* parameters, and legacy `$Action...`
+  directives with bad values not weighed.
 - syslog-ng cert-file("") / key-file("") / dhparam-file(""); audit '-e 0' after '-e 2',
   auditd.conf as a symlink, RPM audit packages (not reached).
 - HVA-202: NMEA/GPSD receivers with no fix; chrony `minsources`, ntpd `minsane`; ntpd
@@ -321,6 +338,106 @@ def test_r33l_2_refused_binary_and_word_parameters(
     """R33L-2 (false pass): was pass "logs forwarded over TLS". rsyslog grammar/rainerscript.c
     doGetBinary takes exactly "on" or "off", doGetWord no whitespace; a failed parameter makes
     nvlstGetParams return NULL and newActInst / actionNewInst refuse the action."""
+    a = _rsyslog(host_scan, action, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+def _not_number(name: str, value: str, what: str = "a number") -> str:
+    return PLAIN.format(
+        why=f'parameter {name}="{value}" is not {what}, which rsyslog requires of it: it refuses '
+        "the action, so nothing is sent"
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "release", "status", "message"),
+    [
+        (
+            OMFWD.format(extra=FWD_TLS.replace('Mode="1"', 'Mode="1 "')),
+            BASELINE,
+            "fail",
+            _not_number("streamdrivermode", "1 "),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS.replace('Mode="1"', 'Mode=" 1"')),
+            None,
+            "fail",
+            _not_number("streamdrivermode", " 1"),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS.replace('StreamDriverMode="1"', 'streamdriver.mode="1\t"')),
+            "8.2502.0-1",
+            "fail",
+            _not_number("streamdriver.mode", "1\t"),
+        ),
+        (RELP.format(extra='timeout="90 "'), BASELINE, "fail", _not_number("timeout", "90 ")),
+        (
+            OMFWD.format(extra=FWD_TLS + 'action.resumeInterval="30s"'),
+            BASELINE,
+            "fail",
+            _not_number("action.resumeinterval", "30s"),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS + 'KeepAlive.Probes="-1"'),
+            BASELINE,
+            "fail",
+            _not_number("keepalive.probes", "-1", "a number of 0 or more"),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS + 'streamdriver.TlsVerifyDepth="0"'),
+            BASELINE,
+            "fail",
+            _not_number("streamdriver.tlsverifydepth", "0", "a number above 0"),
+        ),
+        (
+            OMFWD.format(extra=FWD_TLS + 'conErrSkip="ten"'),
+            None,
+            "manual",
+            _release_unknown(
+                'conerrskip="ten" is not a number of 0 or more (rsyslog from 8.2102.0 reads it '
+                "as a number of 0 or more and refuses the action)"
+            ),
+        ),
+        # held: octal "01" is 1, negative numbers where any number is read, a parameter the
+        # release does not know yet (ratelimit.* from 8.2012.0)
+        (OMFWD.format(extra=FWD_TLS.replace('Mode="1"', 'Mode="01"')), BASELINE, "pass", OVER_TLS),
+        (
+            OMFWD.format(extra=FWD_TLS + 'action.resumeInterval="30" RebindInterval="-1"'),
+            BASELINE,
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            OMFWD.format(
+                extra=FWD_TLS + 'ratelimit.burst="x" streamdriver.permitExpiredCerts="off"'
+            ),
+            "8.2010.0-1",
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=[
+        "mode-trailing-space",
+        "mode-leading-space-release-unknown",
+        "alias-mode-tab-8.2502",
+        "relp-timeout-space",
+        "resumeinterval-unit",
+        "keepalive-probes-negative",
+        "verifydepth-zero",
+        "conerrskip-release-unknown",
+        "held-octal-mode",
+        "held-numbers",
+        "held-ratelimit-8.2010",
+    ],
+)
+def test_r33l_3_refused_numeric_parameters(
+    host_scan, action: str, release: str | None, status: str, message: str
+) -> None:
+    """R33L-3 (false pass): was pass "logs forwarded over TLS". rsyslog grammar/rainerscript.c
+    doGetInt reads with libestr es_str2num, the whole value or a failed parameter
+    (doGetNonNegInt / doGetPositiveInt add a floor); nvlstGetParams returns NULL and the action
+    is refused. StreamDriverMode="1 " was read stripped (_mode)."""
     a = _rsyslog(host_scan, action, release)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

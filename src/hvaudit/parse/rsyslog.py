@@ -189,66 +189,146 @@ NOT_ON_OFF = (
     'parameter {name}="{value}" is neither "on" nor "off", the only values rsyslog reads for '
     "it: it refuses the action, so nothing is sent"
 )
-#: The word and binary parameters of the other tables (R33L-2), with the first release whose
-#: actpdescr lists them (None: every release 8; `git show` of each v8.N.0 tag): the action()
-#: parameters every output shares (action.c pblk: name a word, action.* binary),
-#: omrelp's (plugins/omrelp/omrelp.c actpdescr: target, port, template and localclientip words,
-#: tls and tls.compression binary, keepalive from 8.2510.0, commit f1de42819,
-#: tls.permanentFailureDisablesAction from 8.2606.0, commit cc4efba70) and omfwd's binary ones
-#: (tools/omfwd.c actpdescr). Each is checked (word: whitespace; binary: "on"/"off") where the
-#: release lists it; a release that does not ignores it ("parameter not known").
-ACTION_TYPED: dict[str, tuple[bool, tuple[int, int] | None]] = {
-    "name": (False, None),
-    "action.execonlywhenpreviousissuspended": (True, None),
-    "action.repeatedmsgcontainsoriginalmsg": (True, None),
-    "action.writeallmarkmessages": (True, None),
-    "action.reportsuspension": (True, (8, 2)),
-    "action.reportsuspensioncontinuation": (True, (8, 2)),
-    "action.copymsg": (True, (8, 10)),
+#: A numeric parameter (eCmdHdlrInt) is read by doGetInt with libestr's es_str2num, which
+#: succeeds only where the whole value is the number: ASCII decimal digits, a leading '-', or
+#: octal digits after a leading '0' ("08", "1 ", "+1", "" fail: "parameter '%s' is not a
+#: proper number"); doGetNonNegInt and doGetPositiveInt also fail one below 0 or 1: a failed
+#: parameter, and the action is refused as for NOT_ON_OFF (R33L-3). A "0x" value is read past
+#: its end by es_str2num_hex and not judged.
+NOT_A_NUMBER = (
+    'parameter {name}="{value}" is not {what}, which rsyslog requires of it: it refuses the '
+    "action, so nothing is sent"
+)
+_NUMBER_KINDS = {
+    "int": "a number",
+    "nonneg": "a number of 0 or more",
+    "positive": "a number above 0",
 }
-OMFWD_TYPED: dict[str, tuple[bool, tuple[int, int] | None]] = {
-    "compression.stream.flushontxend": (True, None),
-    "resendlastmsgonreconnect": (True, None),
-    "udp.sendtoall": (True, (8, 6)),
-    "keepalive": (True, (8, 13)),
-    "streamdriver.checkextendedkeypurpose": (True, (8, 1910)),
-    "streamdriver.prioritizesan": (True, (8, 1910)),
-    "extendedconnectioncheck": (True, (8, 2408)),
+#: The word, binary and numeric parameters of the outputs hvaudit reads (R33L-2, R33L-3), with
+#: the first release whose actpdescr lists them (None: every release 8; `git show` of each
+#: v8.N.0 tag): the action() parameters every output shares (action.c pblk: name a word,
+#: action.* binary or numbers), omrelp's (plugins/omrelp/omrelp.c actpdescr: target, port,
+#: template and localclientip words, tls and tls.compression binary, keepalive from 8.2510.0,
+#: commit f1de42819, tls.permanentFailureDisablesAction from 8.2606.0, commit cc4efba70) and
+#: omfwd's binary and numeric ones (tools/omfwd.c actpdescr; StreamDriverMode a number, which
+#: _mode reads as the mode once rsyslog takes it). Each is checked where the release lists it; a
+#: release that does not ignores it ("parameter not known"). omfwd's keepalive.probes, .time
+#: and .interval were positive (8.13.0 to 8.2008.0), 0 or more from 8.2010.0: read as the latter.
+ACTION_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
+    "name": ("word", None),
+    "action.execonlywhenpreviousissuspended": ("binary", None),
+    "action.repeatedmsgcontainsoriginalmsg": ("binary", None),
+    "action.writeallmarkmessages": ("binary", None),
+    "action.reportsuspension": ("binary", (8, 2)),
+    "action.reportsuspensioncontinuation": ("binary", (8, 2)),
+    "action.copymsg": ("binary", (8, 10)),
+    "action.execonlyeverynthtime": ("int", None),
+    "action.execonlyeverynthtimetimeout": ("int", None),
+    "action.execonlyonceeveryinterval": ("int", None),
+    "action.resumeinterval": ("int", None),
+    "action.resumeretrycount": ("int", None),
+    "action.resumeintervalmax": ("positive", (8, 1901)),
+    "action.errorfile.maxsize": ("int", (8, 2204)),
 }
-OMRELP_TYPED: dict[str, tuple[bool, tuple[int, int] | None]] = {
-    "target": (False, None),
-    "port": (False, None),
-    "template": (False, None),
-    "localclientip": (False, (8, 6)),
-    "tls": (True, None),
-    "tls.compression": (True, None),
-    "keepalive": (True, (8, 2510)),
-    "tls.permanentfailuredisablesaction": (True, (8, 2606)),
+OMFWD_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
+    "compression.stream.flushontxend": ("binary", None),
+    "resendlastmsgonreconnect": ("binary", None),
+    "udp.sendtoall": ("binary", (8, 6)),
+    "keepalive": ("binary", (8, 13)),
+    "streamdriver.checkextendedkeypurpose": ("binary", (8, 1910)),
+    "streamdriver.prioritizesan": ("binary", (8, 1910)),
+    "extendedconnectioncheck": ("binary", (8, 2408)),
+    "streamdrivermode": ("int", None),
+    "streamdriver.mode": ("int", (8, 2502)),
+    "rebindinterval": ("int", None),
+    "ziplevel": ("int", None),
+    "maxerrormessages": ("int", None),
+    "udp.senddelay": ("int", (8, 7)),
+    "keepalive.probes": ("nonneg", (8, 13)),
+    "keepalive.time": ("nonneg", (8, 13)),
+    "keepalive.interval": ("nonneg", (8, 13)),
+    "tcp_framedelimiter": ("int", (8, 28)),
+    "ipfreebind": ("int", (8, 35)),
+    "streamdriver.tlsverifydepth": ("positive", (8, 2001)),
+    "ratelimit.interval": ("int", (8, 2012)),
+    "ratelimit.burst": ("int", (8, 2012)),
+    "conerrskip": ("nonneg", (8, 2102)),
+    "iobuffer.maxsize": ("nonneg", (8, 2408)),
+    "pool.resumeinterval": ("positive", (8, 2408)),
+    "tcp_user_timeout": ("nonneg", (8, 2608)),
 }
+OMRELP_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
+    "target": ("word", None),
+    "port": ("word", None),
+    "template": ("word", None),
+    "localclientip": ("word", (8, 6)),
+    "tls": ("binary", None),
+    "tls.compression": ("binary", None),
+    "keepalive": ("binary", (8, 2510)),
+    "tls.permanentfailuredisablesaction": ("binary", (8, 2606)),
+    "rebindinterval": ("int", None),
+    "windowsize": ("int", None),
+    "timeout": ("int", None),
+    "conn.timeout": ("int", (8, 20)),
+    "keepalive.probes": ("int", (8, 2510)),
+    "keepalive.time": ("int", (8, 2510)),
+    "keepalive.interval": ("int", (8, 2510)),
+}
+
+
+def _es_number(value: str) -> int | None:
+    """The number libestr's es_str2num reads where it reads the whole value (NOT_A_NUMBER); None
+    where it does not; a "0x" value is not judged (read as 0)."""
+    ascii_digits = "0123456789"
+    if not value:
+        return None
+    if value[0] == "-":
+        rest = value[1:]
+        return -int(rest or "0") if all(c in ascii_digits for c in rest) else None
+    if value.startswith("0x"):
+        return 0
+    if value[0] == "0":
+        return int(value, 8) if all(c in "01234567" for c in value) else None
+    return int(value) if all(c in ascii_digits for c in value) else None
 
 
 def _typed_refusals(
-    params: dict[str, str], table: dict[str, tuple[bool, tuple[int, int] | None]]
-) -> tuple[str, tuple[tuple[str, str, tuple[int, int] | None, str], ...]]:
+    params: dict[str, str], table: dict[str, tuple[str, tuple[int, int] | None]]
+) -> tuple[str, tuple[tuple[str, tuple[int, int] | None, str, str], ...]]:
     """The parameters of `table` rsyslog refuses (a word holding whitespace, a binary that is not
-    exactly "on" or "off"): the reason for one every release 8 lists, and (name, value, since,
-    reason) for the release-bound ones (R33L-2)."""
+    exactly "on" or "off", a number es_str2num does not read or below its floor): the reason for
+    one every release 8 lists, and (name, since, reason, what a release-unknown question says)
+    for the release-bound ones (R33L-2, R33L-3)."""
     always = ""
-    bound: list[tuple[str, str, tuple[int, int] | None, str]] = []
-    for name, (binary, since) in table.items():
+    bound: list[tuple[str, tuple[int, int] | None, str, str]] = []
+    for name, (kind, since) in table.items():
         if name not in params:
             continue
         value = _value(params[name])
-        if binary and value not in ("on", "off"):
-            why = NOT_ON_OFF.format(name=name, value=value[:60])
-        elif not binary and any(c in " \t\n\v\f\r" for c in value):
-            why = WHITESPACE.format(name=name, value=value[:60])
+        shown = value[:60]
+        if kind == "binary" and value not in ("on", "off"):
+            why = NOT_ON_OFF.format(name=name, value=shown)
+            wrong, reads = 'is neither "on" nor "off"', '"on" or "off" only'
+        elif kind == "word" and any(c in " \t\n\v\f\r" for c in value):
+            why = WHITESPACE.format(name=name, value=shown)
+            wrong, reads = "holds whitespace", "a word"
+        elif kind in _NUMBER_KINDS and (
+            (n := _es_number(value)) is None
+            or (kind == "nonneg" and n < 0)
+            or (kind == "positive" and n < 1)
+        ):
+            why = NOT_A_NUMBER.format(name=name, value=shown, what=_NUMBER_KINDS[kind])
+            wrong, reads = f"is not {_NUMBER_KINDS[kind]}", _NUMBER_KINDS[kind]
         else:
             continue
         if since is None:
             always = always or why
         else:
-            bound.append((name, value[:60], since, why))
+            said = (
+                f'{name}="{shown}" {wrong} (rsyslog from {since[0]}.{since[1]}.0 reads it as '
+                f"{reads} and refuses the action)"
+            )
+            bound.append((name, since, why, said))
     return always, tuple(bound)
 
 
@@ -601,7 +681,8 @@ def _collected(pattern: str) -> bool:
 def _mode(raw: str | None) -> int | None:
     """A StreamDriverMode value: rsyslog reads it with libestr's es_str2num (ASCII `isdigit`),
     so anything but ASCII digits ("\u0661", a fullwidth one, which int() reads as 1) is no
-    number and leaves plain TCP (0)."""
+    number: in an action() that refuses the action (NOT_A_NUMBER, judged first, R33L-3); the
+    legacy directive's is read here as plain TCP (0)."""
     if raw is None:
         return None
     value = _value(raw).strip()
@@ -649,9 +730,10 @@ class _Pending:
     """Why rsyslog refuses the action ("" when it does not): WHITESPACE."""
     spaced: tuple[tuple[str, str], ...] = ()
     """The WORD_PARAMS_BY_RELEASE given with whitespace in their value (name, value)."""
-    bound: tuple[tuple[str, str, tuple[int, int] | None, str], ...] = ()
+    bound: tuple[tuple[str, tuple[int, int] | None, str, str], ...] = ()
     """Release-bound parameters of ACTION_TYPED, OMFWD_TYPED or OMRELP_TYPED rsyslog refuses
-    where it lists them (name, value, first release, reason) (R33L-2)."""
+    where it lists them (name, first release, reason, what a release-unknown question says)
+    (R33L-2)."""
     aliases: tuple[tuple[str, str], ...] = ()
     """The alias parameters given (ALIASES: streamdriver.name, .mode, .authmode) with their raw
     values; driver, mode and auth hold the values of the original names only."""
@@ -1284,18 +1366,10 @@ def _judge_bound(
     (release_unknown), as _judge_spaced does for WORD_PARAMS_BY_RELEASE."""
     release = _release(version)
     rest = _judge_tls(replace(p, bound=()), default_driver, strict, version, trust)
-    for name, value, since, why in p.bound:
+    for _, since, why, said in p.bound:
         if since is None or (release is not None and release >= since):
             return RsyslogDestination(f"{p.name} ({why})", False)
         if release is None and rest.tls:
-            binary = why == NOT_ON_OFF.format(name=name, value=value)
-            said = (
-                f'{name}="{value}" '
-                + ('is neither "on" nor "off"' if binary else "holds whitespace")
-                + f" (rsyslog from {since[0]}.{since[1]}.0 reads it as "
-                + ('"on" or "off" only' if binary else "a word")
-                + " and refuses the action)"
-            )
             rest = replace(
                 rest, release_unknown="; ".join(x for x in (rest.release_unknown, said) if x)
             )
