@@ -45,6 +45,16 @@ Findings (R33L-n):
   the parameter (the numeric entries of ACTION_TYPED, OMFWD_TYPED, OMRELP_TYPED, by release);
   HL14-4's StreamDriverMode="\u0661" now says the action is refused, not plain TCP (wording;
   its test changed in a separate commit).
+- R33L-4 (false pass) HVA-200: a syslog-ng tls() with cert-file(""), key-file(""),
+  dhparam-file(""), pkcs12-file("") beside a CA, or ca-file("") followed by one naming a file
+  (R31L-1 read the last ca-file() only) passed "logs forwarded over TLS" (R31L lead).
+  syslog-ng (b55e8d0 read with `fetch`) modules/afsocket/afsocket-grammar.ym tls_option:
+  ca-file(), pkcs12-file(), cert-file(), dhparam-file() take `path_check`, key-file()
+  `path_secret`, both lib/cfg-grammar.y `path`, which stat()s each value while parsing
+  (CHECK_ERROR "File \"%s\" not found", since fff457274, 3.23.1): any of them given "" stops
+  the file loading. Before 3.23 (lib/tlscontext.c at syslog-ng-3.22.1) a key-file("") or
+  cert-file("") failed tls_context_load_key_and_cert (access(R_OK) of ""): no TLS context,
+  nothing sent. Now a fail naming the option (_syslog_ng_empty_path), as R31L-1's ca-file("").
 
 Held (kept as tests): R33L-1 a PPS line marked '+' (not lit) beside an outside '*' passes, the
 'o' listed first is asked as before, an NMEA receiver marked '*' and 'o' (its own pulse) passes. R33L-2: omfwd KeepAlive="on"
@@ -52,18 +62,19 @@ with ResendLastMSGOnReconnect="off", omrelp keepalive="yes" on 8.2302.0 (no such
 there), omfwd KeepAlive="yes" on 8.12.0 (before 8.13.0 lists it), omrelp tls.compression="off"
 with a one-word name pass. R33L-3: StreamDriverMode="01" (octal 1), action.resumeInterval="30"
 with RebindInterval="-1" (any number), ratelimit.burst="x" on 8.2010.0 (before 8.2012.0 lists
-it) pass.
+it) pass. R33L-4: ca-file() with cert-file() and key-file() naming files, an empty ca-dir()
+replaced by a later one, pass.
 
-Probed by script: the 5 ntpd cases (R33L-1), the 16 rsyslog cases (R33L-2) and the 11 (R33L-3)
-kept here, on main first; rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag
+Probed by script: the 5 ntpd cases (R33L-1), the 16 rsyslog cases (R33L-2), the 11 (R33L-3)
+and the 7 syslog-ng cases (R33L-4) kept here, on main first; rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag
 (`git show`), for the first release of each typed parameter.
 
-Tally: 3 findings, 3 false passes (R33L-3 also fixes 1 wording), 0 false n/a, 0 wrong fails;
-32 cases in 3 test functions; 22 failed on main c04d5de9 before the fixes (R33L-1 2 of 5;
+Tally: 4 findings, 4 false passes (R33L-3 also fixes 1 wording), 0 false n/a, 0 wrong fails;
+39 cases in 4 test functions; 27 failed on main c04d5de9 before the fixes (R33L-1 2 of 5;
 R33L-2 12 of 16: 9 passed, the two release-unknown refusals and the release-unknown
 CheckExtendedKeyPurpose were asked with the expiry question only; R33L-3 8 of 11: 6 passed,
-the release-unknown StreamDriverMode and conErrSkip were asked with the expiry question only); the 10 held pass
-there too.
+the release-unknown StreamDriverMode and conErrSkip were asked with the expiry question only;
+R33L-4 5 of 7, all passed); the 12 held pass there too.
 
 Leads left:
 - rsyslog: omfwd keepalive.probes/.time/.interval are positive from 8.13.0 to 8.2008.0 (a "0"
@@ -72,7 +83,8 @@ Leads left:
   reaching getaddrinfo is not read; global() and module() typed parameters (imuxsock
   syssock.use is read case-insensitively), queue.* parameters, and legacy `$Action...`
   directives with bad values not weighed.
-- syslog-ng cert-file("") / key-file("") / dhparam-file(""); audit '-e 0' after '-e 2',
+- syslog-ng: a checked path naming a file that does not exist is refused as "" is (the
+  collector stats no configured path: R30L lead, a team decision); audit '-e 0' after '-e 2',
   auditd.conf as a symlink, RPM audit packages (not reached).
 - HVA-202: NMEA/GPSD receivers with no fix; chrony `minsources`, ntpd `minsane`; ntpd
   `restrict` and chrony `allow`/`cmdallow` (not reached).
@@ -439,5 +451,74 @@ def test_r33l_3_refused_numeric_parameters(
     (doGetNonNegInt / doGetPositiveInt add a floor); nvlstGetParams returns NULL and the action
     is refused. StreamDriverMode="1 " was read stripped (_mode)."""
     a = _rsyslog(host_scan, action, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+SLNG = """@version: 4.8
+source s_src {{ system(); internal(); }};
+destination d_remote {{
+    network("logs.example.internal" port(6514) transport("tls")
+        tls({tls}));
+}};
+log {{ source(s_src); destination(d_remote); }};
+"""
+SLNG_CA = 'ca-file("/etc/ssl/certs/logs-ca.pem")'
+
+
+def _syslog_ng(host_scan, tls: str):  # type: ignore[no-untyped-def]
+    conf = "".join(
+        f"/etc/syslog-ng/syslog-ng.conf:{line}\n" for line in SLNG.format(tls=tls).splitlines()
+    )
+    procs = str(HARDENED_HOST["processes"][0]).replace(
+        "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+    )
+    return host_scan(
+        {"rsyslog-config": None, "syslog-ng-config": (conf, 0), "processes": (procs, 0)}
+    )
+
+
+def _no_file(option: str) -> str:
+    return PLAIN.format(
+        why=f'{option}("") names no file: syslog-ng refuses the file, "File not found"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("tls", "status", "message"),
+    [
+        (
+            f'{SLNG_CA} cert-file("") key-file("/etc/syslog-ng/client.key")',
+            "fail",
+            _no_file("cert-file"),
+        ),
+        ('ca-dir("/etc/ssl/certs") key_file("")', "fail", _no_file("key-file")),
+        (f'{SLNG_CA} dhparam-file("")', "fail", _no_file("dhparam-file")),
+        (f'ca-file("") {SLNG_CA}', "fail", _no_file("ca-file")),
+        ('pkcs12-file("") ca-dir("/etc/ssl/certs")', "fail", _no_file("pkcs12-file")),
+        # held: the files named; a ca-dir() is a string, replaced by the later one (R31L-1)
+        (
+            f'{SLNG_CA} cert-file("/etc/syslog-ng/client.crt") '
+            'key-file("/etc/syslog-ng/client.key")',
+            "pass",
+            OVER_TLS,
+        ),
+        ('ca-dir("") ca-dir("/etc/ssl/certs")', "pass", OVER_TLS),
+    ],
+    ids=[
+        "cert-file-empty",
+        "key-file-empty",
+        "dhparam-empty",
+        "ca-file-empty-then-named",
+        "pkcs12-empty-beside-ca-dir",
+        "held-files-named",
+        "held-ca-dir-replaced",
+    ],
+)
+def test_r33l_4_syslog_ng_empty_checked_path(host_scan, tls: str, status: str, message: str):
+    """R33L-4 (false pass): was pass "logs forwarded over TLS". syslog-ng lib/cfg-grammar.y
+    `path` stat()s every ca-file(), pkcs12-file(), cert-file(), dhparam-file() (path_check) and
+    key-file() (path_secret) as it parses: "" stops the file loading."""
+    a = _syslog_ng(host_scan, tls)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

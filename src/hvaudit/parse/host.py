@@ -6073,9 +6073,10 @@ def _syslog_ng_tls(target: str, options: str, driver: str = "network") -> tuple[
     if not tls:
         return target, False
     named = _syslog_ng_ca_options(options)
-    if named.get("ca-file") == "":
+    empty = _syslog_ng_empty_path(options)
+    if empty:
         return (
-            f'{target} (ca-file("") names no file: syslog-ng refuses the file, "File not found")',
+            f'{target} ({empty}("") names no file: syslog-ng refuses the file, "File not found")',
             False,
         )
     masked = _syslog_ng_masked(options)
@@ -6109,6 +6110,31 @@ _SYSLOG_NG_CA_OPTION = re.compile(
     r"(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s()\"']*)",
     re.I,
 )
+
+
+_SYSLOG_NG_PATH_OPTION = re.compile(
+    r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?<![\w-])(ca[-_]file|pkcs12[-_]file|cert[-_]file|key[-_]file|"
+    r"dhparam[-_]file)\s*\(\s*(\"\"|'')\s*\)",
+    re.I,
+)
+
+
+def _syslog_ng_empty_path(options: str) -> str:
+    """The first tls() option of a syslog-ng destination that takes a checked path and is given
+    "" (`cert-file("")`), "" where none is (R33L-4). syslog-ng (github syslog-ng/syslog-ng
+    b55e8d0, read with `fetch`) modules/afsocket/afsocket-grammar.ym tls_option: ca-file(),
+    pkcs12-file(), cert-file() and dhparam-file() take `path_check`, key-file() `path_secret`,
+    both lib/cfg-grammar.y `path`, which stat()s each value as it is parsed: CHECK_ERROR
+    "File \"%s\" not found", so any one of them given "" stops the file loading, whatever a
+    later one of the same name names (since fff457274, 3.23.1; ca-file() came with it,
+    7c8beea71). Before 3.23 they were strings, and a key-file("") or cert-file("") made
+    lib/tlscontext.c tls_context_load_key_and_cert fail (_are_key_and_cert_files_accessible,
+    access(R_OK) of ""): the TLS context is not set up, nothing is sent, unless pkcs12-file()
+    replaced them. Strings are skipped (an option name inside a template is none)."""
+    for m in _SYSLOG_NG_PATH_OPTION.finditer(options):
+        if m.group(1):
+            return m.group(1).lower().replace("_", "-")
+    return ""
 
 
 def _syslog_ng_ca_options(options: str) -> dict[str, str]:
