@@ -55,6 +55,15 @@ Findings (R33L-n):
   the file loading. Before 3.23 (lib/tlscontext.c at syslog-ng-3.22.1) a key-file("") or
   cert-file("") failed tls_context_load_key_and_cert (access(R_OK) of ""): no TLS context,
   nothing sent. Now a fail naming the option (_syslog_ng_empty_path), as R31L-1's ca-file("").
+- R33L-5 (false pass) HVA-200: an omrelp action with no `module(load="omrelp")` or `$ModLoad
+  omrelp` ahead of it (none at all, one after it, one with config.enabled="off") passed "logs
+  forwarded over TLS". rsyslog (ee72adc read with `fetch`) runtime/action.c actionNewInst
+  (action.c in v8.1.0 the same): module.FindWithCnfName looks among the modules loaded so far
+  (runtime/modules.c, strcasecmp of the cnfName) and refuses the action, "module name '%s' is
+  unknown" (RS_RET_MOD_UNKNOWN); grammar/grammar.y instantiates each action as it parses it
+  (s_act: cnfstmtNewAct -> actionNewInst) and loads modules where module() stands (cnfDoObj).
+  Now a fail naming it (NOT_LOADED), judged only where no include before the action went
+  unread and no module() with config.enabled from the environment loads omrelp.
 
 Held (kept as tests): R33L-1 a PPS line marked '+' (not lit) beside an outside '*' passes, the
 'o' listed first is asked as before, an NMEA receiver marked '*' and 'o' (its own pulse) passes. R33L-2: omfwd KeepAlive="on"
@@ -63,18 +72,20 @@ there), omfwd KeepAlive="yes" on 8.12.0 (before 8.13.0 lists it), omrelp tls.com
 with a one-word name pass. R33L-3: StreamDriverMode="01" (octal 1), action.resumeInterval="30"
 with RebindInterval="-1" (any number), ratelimit.burst="x" on 8.2010.0 (before 8.2012.0 lists
 it) pass. R33L-4: ca-file() with cert-file() and key-file() naming files, an empty ca-dir()
-replaced by a later one, pass.
+replaced by a later one, pass. R33L-5: `$ModLoad omrelp.so` and module(load=) of omrelp.so by
+its path ahead of the action pass.
 
-Probed by script: the 5 ntpd cases (R33L-1), the 16 rsyslog cases (R33L-2), the 11 (R33L-3)
-and the 7 syslog-ng cases (R33L-4) kept here, on main first; rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag
-(`git show`), for the first release of each typed parameter.
+Probed by script: the 5 ntpd cases (R33L-1), the 16 rsyslog cases (R33L-2), the 11 (R33L-3),
+the 7 syslog-ng cases (R33L-4) and the 5 omrelp cases (R33L-5) kept here, on main first;
+rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag (`git show`), for the
+first release of each typed parameter.
 
-Tally: 4 findings, 4 false passes (R33L-3 also fixes 1 wording), 0 false n/a, 0 wrong fails;
-39 cases in 4 test functions; 27 failed on main c04d5de9 before the fixes (R33L-1 2 of 5;
+Tally: 5 findings, 5 false passes (R33L-3 also fixes 1 wording), 0 false n/a, 0 wrong fails;
+44 cases in 5 test functions; 30 failed on main c04d5de9 before the fixes (R33L-1 2 of 5;
 R33L-2 12 of 16: 9 passed, the two release-unknown refusals and the release-unknown
 CheckExtendedKeyPurpose were asked with the expiry question only; R33L-3 8 of 11: 6 passed,
 the release-unknown StreamDriverMode and conErrSkip were asked with the expiry question only;
-R33L-4 5 of 7, all passed); the 12 held pass there too.
+R33L-4 5 of 7, all passed; R33L-5 3 of 5, all passed); the 14 held pass there too.
 
 Leads left:
 - rsyslog: omfwd keepalive.probes/.time/.interval are positive from 8.13.0 to 8.2008.0 (a "0"
@@ -82,7 +93,9 @@ Leads left:
   target/port from 8.2408.0 are arrays (eCmdHdlrArray): a value with whitespace refused or
   reaching getaddrinfo is not read; global() and module() typed parameters (imuxsock
   syssock.use is read case-insensitively), queue.* parameters, and legacy `$Action...`
-  directives with bad values not weighed.
+  directives with bad values not weighed; the legacy `:omrelp:host:port` selector is not
+  read as a destination (a wrong fail at worst); an omrelp action after an unread include is not judged for
+  its module (R33L-5).
 - syslog-ng: a checked path naming a file that does not exist is refused as "" is (the
   collector stats no configured path: R30L lead, a team decision); audit '-e 0' after '-e 2',
   auditd.conf as a symlink, RPM audit packages (not reached).
@@ -520,5 +533,41 @@ def test_r33l_4_syslog_ng_empty_checked_path(host_scan, tls: str, status: str, m
     `path` stat()s every ca-file(), pkcs12-file(), cert-file(), dhparam-file() (path_check) and
     key-file() (path_secret) as it parses: "" stops the file loading."""
     a = _syslog_ng(host_scan, tls)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+NOT_LOADED = PLAIN.format(
+    why='omrelp is not loaded before the action (no module(load="omrelp") or $ModLoad omrelp '
+    "ahead of it): rsyslog refuses the action, \"module name 'omrelp' is unknown\", so nothing "
+    "is sent"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        ((GLOBAL_CA, RELP.format(extra="")), "fail", NOT_LOADED),
+        ((GLOBAL_CA, RELP.format(extra=""), 'module(load="omrelp")'), "fail", NOT_LOADED),
+        (('module(load="omrelp" config.enabled="off")', RELP.format(extra="")), "fail", NOT_LOADED),
+        # held: loaded ahead of it, by the legacy directive with ".so", by a path
+        (("$ModLoad omrelp.so", RELP.format(extra="")), "pass", OVER_TLS),
+        (
+            (
+                'module(load="/usr/lib/x86_64-linux-gnu/rsyslog/omrelp.so")',
+                RELP.format(extra=""),
+            ),
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=["no-load", "load-after", "load-disabled", "held-modload-so", "held-load-path"],
+)
+def test_r33l_5_omrelp_action_without_the_module(host_scan, lines, status: str, message: str):
+    """R33L-5 (false pass): was pass "logs forwarded over TLS". rsyslog runtime/action.c
+    actionNewInst: module.FindWithCnfName finds no omrelp among the modules loaded so far,
+    "module name '%s' is unknown", and the action is refused."""
+    text = "".join(f"{REMOTE}:{line}\n" for line in lines)
+    a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0)})
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

@@ -332,6 +332,28 @@ def _typed_refusals(
     return always, tuple(bound)
 
 
+#: An output module other than the built-in omfwd is found by its configuration name among
+#: the modules loaded so far: runtime/action.c actionNewInst (action.c before 8.2606.0, the same
+#: in v8.1.0) calls module.FindWithCnfName (runtime/modules.c, strcasecmp of the module's
+#: cnfName) and refuses the action with "module name '%s' is unknown" (RS_RET_MOD_UNKNOWN)
+#: where none is; rsyslog loads no output module by itself, and grammar/grammar.y instantiates
+#: each action as it parses it (s_act: cnfstmtNewAct -> actionNewInst), after the module()
+#: statements read before it (`conf obj { cnfDoObj }`). So an omrelp action with no
+#: `module(load="omrelp")` or `$ModLoad omrelp` ahead of it sends nothing (R33L-5). Judged only
+#: where every file read before it was read (no unread include) and no module() whose
+#: config.enabled comes from the environment loads it.
+NOT_LOADED = (
+    'omrelp is not loaded before the action (no module(load="omrelp") or $ModLoad omrelp ahead '
+    "of it): rsyslog refuses the action, \"module name 'omrelp' is unknown\", so nothing is sent"
+)
+
+
+def _module_name(load: str) -> str:
+    """A module's name as rsyslog loads it: the file's base name without ".so" (runtime/modules.c
+    Load strips the extension; a path names the file)."""
+    return load.rsplit("/", 1)[-1].lower().removesuffix(".so")
+
+
 #: omfwd decides two things by the stream driver in effect when it reads the action (tools/omfwd.c
 #: newActInst and parseSelectorAct call applyModuleTlsDefaults and applySecureDefaultsToForwarding,
 #: which take glblGetEffectiveNetstrmDrvr: the action's StreamDriver, else the global default as
@@ -806,6 +828,7 @@ def rsyslog_forwarding(
     stops: list[str] = []
     filtered_stops: list[tuple[tuple[str, ...], str]] = []  # (rulesets, the stop as text)
     inputs: list[str] = []
+    env_loads: set[str] = set()
     legacy_ruleset = ""  # `$RuleSet NAME` in force (rsyslog legacy multiple rulesets)
     trust = _Trust()
 
@@ -869,6 +892,9 @@ def rsyslog_forwarding(
                     f"{kind[7:]}({' '.join(body.split())[:160]}) (config.enabled "
                     "from the environment)"
                 )
+            if enabled == "env" and kind == "object:module":
+                # loaded or not depending on rsyslogd's environment (NOT_LOADED)
+                env_loads.add(_module_name(_value(_params(body).get("load", ""))))
             if enabled == "env" and kind == "object:include":
                 unread.append(
                     f"include({' '.join(body.split())}) (config.enabled from the environment)"
@@ -912,6 +938,14 @@ def rsyslog_forwarding(
                 if enabled == "env":
                     filters = (*filters, f"config.enabled={params['config.enabled']}")
                 act = snapshot((_relp if kind == "omrelp" else _action)(params, selector, filters))
+                if (
+                    kind == "omrelp"
+                    and not act.refused
+                    and not unread
+                    and "omrelp" not in env_loads
+                    and "omrelp" not in {_module_name(i) for i in inputs}
+                ):
+                    act.refused = NOT_LOADED
                 act.stopped = tuple(stops) if not filters else ()
                 act.stopped_if = stops_before(filters)
                 failover = params.get("action.execonlywhenpreviousissuspended", "off")
