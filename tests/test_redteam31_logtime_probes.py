@@ -117,7 +117,14 @@ def _no_ca(empty: str, mode: str = "peer-verify(required-trusted), the default,"
         ('ca-dir("")', "fail", _no_ca('ca-dir("")')),
         ('ca-dir("") peer-verify(yes)', "fail", _no_ca('ca-dir("")', "peer-verify(yes)")),
         ('ca-dir("/etc/syslog-ng/ca.d") ca-dir("")', "fail", _no_ca('ca-dir("")')),
-        ('pkcs12-file("")', "fail", _no_ca('pkcs12-file("")')),
+        # R33L-4: pkcs12-file() takes a path_check too, so "" stops the file loading (3.23.1)
+        (
+            'pkcs12-file("")',
+            "fail",
+            PLAIN.format(
+                why='pkcs12-file("") names no file: syslog-ng refuses the file, "File not found"'
+            ),
+        ),
         # held
         ('ca-dir("") ca-dir("/etc/syslog-ng/ca.d")', "pass", OVER_TLS),
         ('ca-dir("") ca-file("/etc/ssl/certs/ca-certificates.crt")', "pass", OVER_TLS),
