@@ -54,7 +54,9 @@ Findings (R33L-n):
   (CHECK_ERROR "File \"%s\" not found", since fff457274, 3.23.1): any of them given "" stops
   the file loading. Before 3.23 (lib/tlscontext.c at syslog-ng-3.22.1) a key-file("") or
   cert-file("") failed tls_context_load_key_and_cert (access(R_OK) of ""): no TLS context,
-  nothing sent. Now a fail naming the option (_syslog_ng_empty_path), as R31L-1's ca-file("").
+  nothing sent. Now a fail naming the option (_syslog_ng_empty_path), as R31L-1's ca-file("");
+  R31L-1's pkcs12-file("") alone now says the file is refused, not "names no CA" (wording; its
+  test changed in a separate commit).
 - R33L-5 (false pass) HVA-200: an omrelp action with no `module(load="omrelp")` or `$ModLoad
   omrelp` ahead of it (none at all, one after it, one with config.enabled="off") passed "logs
   forwarded over TLS". rsyslog (ee72adc read with `fetch`) runtime/action.c actionNewInst
@@ -80,7 +82,7 @@ the 7 syslog-ng cases (R33L-4) and the 5 omrelp cases (R33L-5) kept here, on mai
 rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag (`git show`), for the
 first release of each typed parameter.
 
-Tally: 5 findings, 5 false passes (R33L-3 also fixes 1 wording), 0 false n/a, 0 wrong fails;
+Tally: 5 findings, 5 false passes (R33L-3 and R33L-4 each also fix 1 wording), 0 false n/a, 0 wrong fails;
 44 cases in 5 test functions; 30 failed on main c04d5de9 before the fixes (R33L-1 2 of 5;
 R33L-2 12 of 16: 9 passed, the two release-unknown refusals and the release-unknown
 CheckExtendedKeyPurpose were asked with the expiry question only; R33L-3 8 of 11: 6 passed,
