@@ -67,6 +67,14 @@ Findings:
   interface(s) behind the VM firewall", where it admits every IPv6 packet to the guest if that
   is its address. Now an alias or a set may be either version, the rule's own narrowing it:
   the question is asked for IPv6.
+- R33P-6 (false pass) HVA-303: pve-firewall adds each firewalled NIC's link-local address,
+  derived from its MAC (mac_to_linklocal: fe80::/64 with the modified EUI-64 identifier), to
+  IP set ipfilter-net<N>, the user's or the empty one `ipfilter: 1` implies (compile_ipsets
+  `$device_ips`, generate_ipset_chains), so the guest sends from it. `_vm_dest_held` read the
+  set's written entries alone: `IN ACCEPT -dest fe80::be24:11ff:fe00:20` (web-10's, from
+  BC:24:11:00:00:20), `-dest fe80::/64` and `-dest fe80::/64 -p tcp` passed, where they admit
+  every IPv6 packet (every tcp port) to the guest's link-local address. Now the address is
+  one the set holds (`_link_local`), named as pve-firewall's addition.
 
 Held:
 - R33P-1: the VM's own rule `IN ACCEPT -dest +web` with its own `web` holding 192.0.2.10
@@ -78,13 +86,16 @@ Held:
 - R33P-3: the cluster's all4 unscoped and as `dc/all4` closes IPv4 on the VM and the node,
   and the VM's own all4 as `guest/all4`: pass.
 - R33P-5: an IPv4 alias (guest4, 192.0.2.10) as -dest is asked about, as before.
+- R33P-6: another link-local address (fe80::be24:11ff:fe00:21), and `-dest fe80::/64 -p tcp
+  -dport 22`, narrow the ACCEPT: pass.
 
 Probed by script, not kept: none yet.
 
-Tally: 5 findings (4 false passes, R33P-1 with a wrong fail; 1 wording); 26 test cases in 16
-functions, 15 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
+Tally: 6 findings (5 false passes, R33P-1 with a wrong fail; 1 wording); 31 test cases in 18
+functions, 18 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
 6 pass, 1 fail; R33P-3 4 of 9 on d4706b7d: 4 pass; R33P-4 1 of 1 on a37dfd32: libvirt's
-word; R33P-5 3 of 4 on fdf919a2: 3 pass), 11 held passed before and after.
+word; R33P-5 3 of 4 on fdf919a2: 3 pass; R33P-6 3 of 5 on ee1a6eca: 3 pass), 13 held passed
+before and after.
 
 Leads left: see the report.
 """
@@ -468,3 +479,56 @@ def test_r33p_5_held_ipv4_alias(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(test_pve_leads18, "VM200_FW", NO_IPFILTER)
     got = _vm_chain(tmp_path, "IN ACCEPT -dest guest4", extra="[ALIASES]\nguest4 192.0.2.10\n\n")
     assert got == _asked(12, "guest4", "IPv4")
+
+
+# --- R33P-6: the guest's link-local address in its ipfilter set ----------------------------------
+
+#: web-10's net0 MAC BC:24:11:00:00:20 as pve-firewall's mac_to_linklocal gives it
+LINK_LOCAL = "fe80::be24:11ff:fe00:20"
+HELD_LL = (
+    f"holds {LINK_LOCAL}, the guest's link-local address, which pve-firewall adds to IP set "
+    "ipfilter-net0 from the NIC's MAC)"
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "want"),
+    [
+        (
+            f"IN ACCEPT -dest {LINK_LOCAL}",
+            f"line 12 `IN ACCEPT` accepts every inbound IPv6 packet before any rule drops or "
+            f"rejects (-dest {LINK_LOCAL}: {HELD_LL}",
+        ),
+        (
+            "IN ACCEPT -dest fe80::/64",
+            "line 12 `IN ACCEPT` accepts every inbound IPv6 packet before any rule drops or "
+            f"rejects (-dest fe80::/64: {HELD_LL}",
+        ),
+        (
+            "IN ACCEPT -dest fe80::/64 -p tcp",
+            "line 12 `IN ACCEPT -p tcp` accepts IPv6 every tcp port before any rule drops or "
+            f"rejects (-dest fe80::/64: {HELD_LL}",
+        ),
+    ],
+    ids=["address", "prefix", "tcp"],
+)
+def test_r33p_6_dest_of_the_guest_link_local(tmp_path: Path, rules: str, want: str) -> None:
+    """Was pass "1 interface(s) behind the VM firewall": pve-firewall compile_ipsets adds the
+    NIC's MAC-derived link-local address to IP set ipfilter-net0 (`$device_ips`,
+    mac_to_linklocal), so the guest sends from it and an ACCEPT to it narrows nothing of the
+    IPv6 packets for the guest (R25P-3's reading)."""
+    from test_pve_leads18 import _vm_chain
+
+    assert _vm_chain(tmp_path, rules) == _vm_open(want)
+
+
+@pytest.mark.parametrize(
+    "rules",
+    ["IN ACCEPT -dest fe80::be24:11ff:fe00:21", "IN ACCEPT -dest fe80::/64 -p tcp -dport 22"],
+    ids=["another-address", "one-port"],
+)
+def test_r33p_6_held(tmp_path: Path, rules: str) -> None:
+    """Held: another link-local address, and one port to the guest's, narrow the ACCEPT."""
+    from test_pve_leads18 import _vm_chain
+
+    assert _vm_chain(tmp_path, rules) == VM_PASS

@@ -1306,7 +1306,7 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                 opened := [
                     o
                     for i in v.interfaces
-                    if (o := _vm_opened(fw, px, i.source_ref.locator.rpartition(" ")[2]))
+                    if (o := _vm_opened(fw, px, i.source_ref.locator.rpartition(" ")[2], mac=i.mac))
                 ]
             ):
                 yield failed(
@@ -1325,7 +1325,11 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                 guessed := [
                     o
                     for i in v.interfaces
-                    if (o := _vm_opened(fw, px, i.source_ref.locator.rpartition(" ")[2], True))
+                    if (
+                        o := _vm_opened(
+                            fw, px, i.source_ref.locator.rpartition(" ")[2], True, mac=i.mac
+                        )
+                    )
                 ]
             ):
                 daemon = _daemon(hosts[v.host], px)
@@ -1406,7 +1410,9 @@ def _admits_everything(fw: FirewallFile, px: ProxmoxHost) -> bool:
     return True
 
 
-def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = False) -> str | None:
+def _vm_opened(
+    fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = False, mac: str | None = None
+) -> str | None:
     """Where the VM firewall's input chain of NIC `netid` accepts every inbound packet (of an IP
     version) or every port of a protocol (L17-1). `assume`: read an ACCEPT's -dest as the
     guest's own address where no IP set ipfilter-<netid> filters what the guest sends, so the
@@ -1476,7 +1482,9 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = Fal
         # $rule, $cluster_conf)`, no VM file (R32P-2), its -dest too (R33P-1)
         own = None if g.get("group") else fw
         held = (
-            _vm_dest_held(str(opts.get("dest") or ""), fw, cluster, netid, own) if accept else None
+            _vm_dest_held(str(opts.get("dest") or ""), fw, cluster, netid, own, mac)
+            if accept
+            else None
         )
         why = ""
         if held is None and assume and accept and (guess := _vm_dest_unknown(opts, fw, netid)):
@@ -1488,7 +1496,12 @@ def _vm_opened(fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = Fal
             opts = {k: v for k, v in opts.items() if k != "dest"}
             why = (
                 f" (-dest {held[0]}: holds {held[1].network_address if held[1].num_addresses == 1 else held[1]}, "
-                f"the guest's address in IP set ipfilter-{netid})"
+                + (
+                    f"the guest's link-local address, which pve-firewall adds to IP set "
+                    f"ipfilter-{netid} from the NIC's MAC)"
+                    if mac and held[1] == _link_local(mac)
+                    else f"the guest's address in IP set ipfilter-{netid})"
+                )
             )
         reached &= _rule_versions(opts, reached, cluster, every=not accept, fw=own)
         proto = str(opts.get("proto") or "").lower()
@@ -1564,8 +1577,27 @@ def _vm_dest_unknown(
     return dest, versions or {4, 6}
 
 
+def _link_local(mac: str) -> ipaddress.IPv6Network | None:
+    """The IPv6 link-local address pve-firewall derives from a NIC's MAC (github:proxmox/
+    pve-firewall 6f1311f src/PVE/Firewall.pm mac_to_linklocal: fe80::/64 with the modified
+    EUI-64 identifier, the universal/local bit flipped and ff:fe inserted, RFC 4291), as a /128."""
+    parts = mac.strip().split(":")
+    if len(parts) != 6 or not all(re.fullmatch(r"[0-9A-Fa-f]{2}", p, re.A) for p in parts):
+        return None
+    octets = [int(p, 16) for p in parts]
+    octets[0] ^= 0x02
+    eui = [*octets[:3], 0xFF, 0xFE, *octets[3:]]
+    groups = ":".join(f"{eui[i]:02x}{eui[i + 1]:02x}" for i in range(0, 8, 2))
+    return ipaddress.IPv6Network(f"fe80::{groups}/128")
+
+
 def _vm_dest_held(
-    dest: str, fw: FirewallFile, cluster: FirewallFile, netid: str, rule: FirewallFile | None
+    dest: str,
+    fw: FirewallFile,
+    cluster: FirewallFile,
+    netid: str,
+    rule: FirewallFile | None,
+    mac: str | None = None,
 ) -> tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
     """The -dest element of a VM rule and the entry of the NIC's IP set ipfilter-<netid> it
     holds, or None (R25P-3). pve-firewall generate_tap_rules_direction filters the guest's
@@ -1578,7 +1610,11 @@ def _vm_dest_held(
     generate_group_rules passes `$cluster_conf` alone; proxmox-firewall a752659
     create_group_chain builds the group's chain with `vmid: None`, so FirewallConfig ipset and
     alias find no guest's). The ipfilter set's own entries resolve in the VM's file. The
-    set's `!` entries and entries that are no address are left out."""
+    set's `!` entries and entries that are no address are left out. pve-firewall adds the
+    NIC's link-local address (from its `mac`) to the set, or to the empty one `ipfilter: 1`
+    implies (compile_ipsets `$device_ips->{$netid} = [{ cidr => $linklocal }, ...]`,
+    generate_ipset_chains), so the guest sends from it too: a -dest holding it narrows nothing
+    of the IPv6 packets to it (R33P-6)."""
     name = f"ipfilter-{netid}"
     if fw.options.get("ipfilter", "0") != "1" and name not in fw.ipsets:
         return None
@@ -1587,6 +1623,8 @@ def _vm_dest_held(
         return _scoped_alias(text, cluster, fw)
 
     own = [n for e in fw.usable(name) if not e.nomatch and (n := _network(alias(e.cidr)))]
+    if mac and (link := _link_local(mac)) is not None:
+        own.append(link)
 
     def nets(item: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         text = item.strip()
