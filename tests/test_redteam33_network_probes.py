@@ -25,14 +25,26 @@ Findings (R33N-n):
   its port, not its definition (round 31's wording lead); an address nobody read holds keeps
   the learning question, which now names the address the binding holds.
 
+- R33N-2 (false pass) HVA-191: a filter's IP parameter was compared with the host's addresses
+  on the VM's bridge device only (R29N-1), not with one on a port of that bridge or on a
+  member of a bond that is one: db01 on br0 given 10.0.0.10, which the host holds on bond0
+  (br0's port) or on eno1 (bond0's member), passed "1 interface(s) filtered by clean-traffic".
+  The bridge takes every frame its port receives and passes the host's up on br0
+  (net/bridge/br_input.c br_handle_frame, br_pass_frame_up), and Linux answers ARP for any
+  local address there (ip-sysctl.rst arp_ignore 0): R30N-1's reading for HVA-211. Now such an
+  address is the host's own on the bridge's segment (checks.network._host_segment_addresses
+  through _port_addresses): the fail, naming the port and how it belongs to the bridge.
+
 Held (kept as tests): a binding without IP for a definition without IP keeps the learning
-question (web01) and db01's pass.
+question (web01) and db01's pass; the host's address on eno3, in no bridge, keeps db01's pass
+(whether a guest on br0 reaches it is the weak-host question R29N left open).
 
 Probed by script: none beyond the cases kept.
 
-Tally: 1 finding (false pass); 3 cases in 1 test function; 2 failed on main c04d5de9 before
-the fix (IP db01's: db01 passed, web01 asked; IP nobody's: the question did not name it), the
-held case passed before and after.
+Tally: 2 findings, both false pass; 6 cases in 2 test functions; 4 failed on main before the
+fixes (R33N-1 on c04d5de9: IP db01's, where db01 passed and web01 was asked, and IP nobody's,
+whose question did not name it; R33N-2 on 307e8b75: bond port and bond member), the 2 held
+cases passed before and after.
 
 Leads left:
 - conftest._replay_bindings still writes bindings without <mac> or parameters.
@@ -42,11 +54,13 @@ Leads left:
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from conftest import domain_xml, run_assessment, write_node
+import conftest
+from conftest import IP_ADDR, domain_xml, run_assessment, write_node
 from test_redteam3_vm_probes import dev, verdict
 from test_redteam31_network_probes import (
     DB01_MAC,
@@ -134,3 +148,78 @@ def test_binding_ip_of_a_definition_without_ip_is_compared(
     a = _unaddressed_web01_and_db01(tmp_path, binding)
     assert verdict(a, "HVA-191", "web01") == web01
     assert verdict(a, "HVA-191", "db01") == db01
+
+
+# --- R33N-2 HVA-191: the host's address on a port of the VM's bridge ------------------------------
+
+
+def _br0_nic(mac: str, ip: str) -> str:
+    return (
+        f"<interface type='bridge'><mac address='{mac}'/><source bridge='br0'/>"
+        "<model type='virtio'/><filterref filter='clean-traffic'>"
+        f"<parameter name='IP' value='{ip}'/></filterref></interface>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("held_on", "expected"),
+    [
+        (
+            "bond0",
+            (
+                "fail",
+                f"{DB01_MAC}: the filter's IP parameter 10.0.0.10 is host hv1's own address on "
+                "bond0, a port of bridge br0: filter 'clean-traffic' admits it as the VM's own "
+                "source, so the guest can send IPv4 and ARP as the host to every machine on that "
+                "segment",
+            ),
+        ),
+        (
+            "eno1",
+            (
+                "fail",
+                f"{DB01_MAC}: the filter's IP parameter 10.0.0.10 is host hv1's own address on "
+                "eno1, a member of bond bond0, a port of bridge br0: filter 'clean-traffic' "
+                "admits it as the VM's own source, so the guest can send IPv4 and ARP as the host "
+                "to every machine on that segment",
+            ),
+        ),
+        ("eno3", ("pass", "1 interface(s) filtered by clean-traffic")),
+    ],
+    ids=["bond-port", "bond-member", "held-nic-in-no-bridge"],
+)
+def test_host_address_on_a_port_of_the_vms_bridge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held_on: str, expected: tuple[str, str]
+) -> None:
+    """R33N-2. db01 (shut off) is defined on br0 with clean-traffic and IP 10.0.0.10, the
+    host's management address, which `ip -j addr` shows on bond0 (br0's port on the hardened
+    host) or on eno1 (a member of bond0). The bridge's rx handler takes every frame its port
+    receives and passes the host's up on br0 (Linux net/bridge/br_input.c br_handle_frame,
+    br_pass_frame_up), a bond's handler its members' frames to the bond first, and Linux
+    answers ARP for any local address on any interface (ip-sysctl.rst arp_ignore, "0 -
+    (default)"): R30N-1's reading, HVA-211's _port_addresses. So 10.0.0.10 is the host's own
+    address on br0's segment, and clean-traffic, admitting $IP as db01's own source, lets the
+    guest send IPv4 and answer ARP as the host there. hvaudit compared the addresses on br0
+    itself only (R29N-1) and passed "1 interface(s) filtered by clean-traffic". Right: the fail,
+    naming the port. Held: the address on eno3, in no bridge, keeps the pass."""
+    rows = [r for r in json.loads(IP_ADDR) if r["ifname"] != "eno3"]
+    rows.append(
+        {
+            "ifname": held_on,
+            "addr_info": [{"family": "inet", "local": "10.0.0.10", "scope": "global"}],
+        }
+    )
+    monkeypatch.setattr(
+        conftest, "HARDENED_HOST", {**conftest.HARDENED_HOST, "ip-addr": (json.dumps(rows), 0)}
+    )
+    web01 = dev("web01", _br0_nic(WEB01_MAC, "10.0.0.31"))
+    db01 = domain_xml(
+        "db01",
+        body=f"<devices>{_br0_nic(DB01_MAC, '10.0.0.10')}</devices>{SHUT_OFF}",
+        extra_attrs=TEST_NS,
+    )
+    uri = write_node(tmp_path / "n.xml", [web01, db01], [LAN])
+    binding = _binding(WEB01_MAC, MAC=WEB01_MAC, IP="10.0.0.31")
+    a = run_assessment(_bundle(tmp_path, uri, {"testnet0": binding}))
+    assert verdict(a, "HVA-191", "db01") == expected
+    assert verdict(a, "HVA-191", "web01") == ("pass", "1 interface(s) filtered by clean-traffic")

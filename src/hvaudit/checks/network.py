@@ -838,7 +838,11 @@ def _host_segment_addresses(
     admits one of them as the guest's own source (libvirt's no-ip-spoofing and
     no-arp-ip-spoofing return IPv4 and ARP from $IP) lets the guest answer ARP for the host
     and send as it: the other guests' gateway or the host itself, as a shared address lets two
-    guests send as each other (R17N-1)."""
+    guests send as each other (R17N-1). So does an address on a port of the bridge, or on a
+    member of a bond that is one (bond0 under br0): the bridge's rx handler takes the port's
+    frames and passes the host's up on the bridge, where Linux answers ARP for any local
+    address (arp_ignore 0; R30N-1's reading, _port_addresses), so it is on the bridge's
+    segment too (R33N-2)."""
     out: dict[tuple[str, str, str], str] = {}
     for n in ctx.deployment.networks:
         seg = n.bridge or n.name
@@ -850,11 +854,23 @@ def _host_segment_addresses(
     for h in hosts.values():
         if not h.facts.addresses.known:
             continue
-        for dev, addrs in h.facts.addresses.get().items():
+        held = h.facts.addresses.get()
+        for dev, addrs in held.items():
             for a in addrs:
                 out.setdefault(
                     (h.name, dev, _address_key(a)), f"host {h.name}'s own address on {dev}"
                 )
+        # an address on a port of a Linux bridge, or on a member of a bond that is one, is on
+        # the bridge's segment: the bridge takes every frame the port receives and Linux
+        # answers ARP for it there (R30N-1, _port_addresses; R33N-2)
+        teams = h.facts.bonds.get() if h.facts.bonds.known else {}
+        for bridge, members in (h.facts.bridges.get() if h.facts.bridges.known else {}).items():
+            for dev, how in _port_addresses(bridge, members, teams, held):
+                for a in held[dev]:
+                    out.setdefault(
+                        (h.name, bridge, _address_key(a)),
+                        f"host {h.name}'s own address on {dev}, {how} bridge {bridge}",
+                    )
     return out
 
 
