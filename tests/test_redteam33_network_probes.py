@@ -34,17 +34,28 @@ Findings (R33N-n):
   local address there (ip-sysctl.rst arp_ignore 0): R30N-1's reading for HVA-211. Now such an
   address is the host's own on the bridge's segment (checks.network._host_segment_addresses
   through _port_addresses): the fail, naming the port and how it belongs to the bridge.
+- R33N-3 (false pass) HVA-197: a running VM's port was isolated by its live XML's <port
+  isolated='yes'/> alone; its tap vnet7, which `ip -j -d link` shows as a port of br0 with
+  isolated off (`bridge link set dev vnet7 isolated off` after the start, which the live XML
+  does not follow), passed "1 bridge port(s) isolated". The kernel forwards between two ports
+  unless both carry the flag (net/bridge/br_private.h br_skb_isolated), which iproute2 prints
+  from IFLA_BRPORT_ISOLATED (iplink_bridge_slave.c). Now the parser keeps each bridge port's
+  flag (HostFacts.bridge_port_isolated, parse.host._port_isolation) and such a port is not
+  isolated: the east-west question, naming the port and what `ip -d link` shows. The harness
+  gives the tap a vnet name as a QEMU-driver daemon does (virnetdev.h
+  VIR_NET_GENERATED_VNET_PREFIX), which the test driver (testnetN) cannot.
 
 Held (kept as tests): a binding without IP for a definition without IP keeps the learning
 question (web01) and db01's pass; the host's address on eno3, in no bridge, keeps db01's pass
-(whether a guest on br0 reaches it is the weak-host question R29N left open).
+(whether a guest on br0 reaches it is the weak-host question R29N left open); vnet7 with
+isolated on, or with no flag in the listing, keeps HVA-197's pass.
 
 Probed by script: none beyond the cases kept.
 
-Tally: 2 findings, both false pass; 6 cases in 2 test functions; 4 failed on main before the
+Tally: 3 findings, all false pass; 9 cases in 3 test functions; 5 failed on main before the
 fixes (R33N-1 on c04d5de9: IP db01's, where db01 passed and web01 was asked, and IP nobody's,
-whose question did not name it; R33N-2 on 307e8b75: bond port and bond member), the 2 held
-cases passed before and after.
+whose question did not name it; R33N-2 on 307e8b75: bond port and bond member; R33N-3 on
+307e8b75: flag off), the 4 held cases passed before and after.
 
 Leads left:
 - conftest._replay_bindings still writes bindings without <mac> or parameters.
@@ -54,13 +65,15 @@ Leads left:
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
 import conftest
-from conftest import IP_ADDR, domain_xml, run_assessment, write_node
+from conftest import IP_ADDR, IP_LINK, domain_xml, run_assessment, write_node
 from test_redteam3_vm_probes import dev, verdict
 from test_redteam31_network_probes import (
     DB01_MAC,
@@ -223,3 +236,89 @@ def test_host_address_on_a_port_of_the_vms_bridge(
     a = run_assessment(_bundle(tmp_path, uri, {"testnet0": binding}))
     assert verdict(a, "HVA-191", "db01") == expected
     assert verdict(a, "HVA-191", "web01") == ("pass", "1 interface(s) filtered by clean-traffic")
+
+
+# --- R33N-3 HVA-197: a running VM's port whose isolated flag is off ------------------------------
+
+
+def _daemon_bundle(d: Path, uri: str, host: dict[str, object], tap: str) -> Path:
+    """The replayed hardened host (`host`) whose QEMU-driver daemon reports the test driver's
+    domains with the running domain's tap named `tap`: libvirt names a tap it creates vnetN
+    (virnetdev.h VIR_NET_GENERATED_VNET_PREFIX) and drops such a name from a definition it
+    parses, so the test driver, which names its ports testnetN, cannot give one."""
+    from conftest import ReplayRunner, _replay_secmodel, from_qemu_driver
+    from hvaudit.bundle import BundleWriter
+    from hvaudit.collect.host import HostCollector
+    from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+
+    writer = BundleWriter(d / "b", target="qemu+ssh://root@hv1/system", platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    assert writer.root is not None
+    for path, data in list(writer.files.items()):
+        if path.startswith("libvirt/domains/") and b"'testnet0'" in data:
+            new = data.replace(b"'testnet0'", f"'{tap}'".encode())
+            (writer.root / path).write_bytes(new)
+            writer.files[path] = new
+            writer.entries[path] = dataclasses.replace(
+                writer.entries[path], sha256=hashlib.sha256(new).hexdigest(), size=len(new)
+            )
+    writer.meta["collector"]["libvirt"]["simulated"] = False
+    writer.meta["collector"]["libvirt"]["hostname"] = "hv1"
+    from_qemu_driver(writer, uri)
+    _replay_secmodel(writer, "apparmor")
+    HostCollector(ReplayRunner(host)).collect(writer)
+    return writer.close(complete=True)
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [
+        (
+            {"isolated": False},
+            (
+                "manual",
+                "port(s) not isolated: 52:54:00:33:01:01 (its port vnet7: `ip -d link` shows "
+                "isolated off, though the definition isolates it) on br0",
+            ),
+        ),
+        ({"isolated": True}, ("pass", "1 bridge port(s) isolated (<port isolated='yes'/>)")),
+        ({}, ("pass", "1 bridge port(s) isolated (<port isolated='yes'/>)")),
+    ],
+    ids=["flag-off", "held-flag-on", "held-flag-not-shown"],
+)
+def test_running_port_whose_isolated_flag_is_off(
+    tmp_path: Path, flag: dict[str, bool], expected: tuple[str, str]
+) -> None:
+    """R33N-3. web01 runs on br0 with <port isolated='yes'/> in its live XML, and its tap vnet7
+    is, in `ip -j -d link`, a port of br0 whose isolated flag is off (info_slave_data, iproute2
+    iplink_bridge_slave.c: IFLA_BRPORT_ISOLATED): `bridge link set dev vnet7 isolated off` after
+    the start, which libvirt's live XML does not follow. The kernel forwards between two ports
+    unless both carry the flag (net/bridge/br_private.h br_skb_isolated: "return true if both
+    source port and dest port are isolated"), so the port exchanges frames with every other port
+    of br0. hvaudit read the definition only and passed "1 bridge port(s) isolated". Right: the
+    east-west question, naming the port and what `ip -d link` shows. Held: the flag on, and a
+    listing without the flag (a kernel before 4.18), keep the pass."""
+    from conftest import HARDENED_HOST
+
+    links = json.loads(IP_LINK)
+    links.append(
+        {
+            "ifindex": 12,
+            "ifname": "vnet7",
+            "master": "br0",
+            "linkinfo": {
+                "info_kind": "tun",
+                "info_slave_kind": "bridge",
+                **({"info_slave_data": flag} if flag else {}),
+            },
+        }
+    )
+    host = {**HARDENED_HOST, "ip-link": (json.dumps(links), 0)}
+    web01 = domain_xml(
+        "web01",
+        body="<devices><interface type='bridge'><mac address='52:54:00:33:01:01'/>"
+        "<source bridge='br0'/><port isolated='yes'/><model type='virtio'/></interface></devices>",
+    )
+    uri = write_node(tmp_path / "n.xml", [web01], [])
+    a = run_assessment(_daemon_bundle(tmp_path, uri, host, "vnet7"))
+    assert verdict(a, "HVA-197", "web01") == expected

@@ -1259,6 +1259,10 @@ class HostFacts:
     bridge_foreign_ports: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Linux bridge name -> its ports that are neither a VM's tap nor an uplink and are not
     isolated (a container's veth, a tap or dummy of the host), "NAME (KIND)" (VL16-4)."""
+    bridge_port_isolated: Fact[dict[str, bool]] = field(default_factory=_na)
+    """Linux bridge port -> its isolated flag as `ip -j -d link` shows it (linkinfo
+    info_slave_data "isolated", IFLA_BRPORT_ISOLATED); a port whose listing has no such key
+    (a kernel before 4.18, a listing without details) is absent (R33N-3)."""
     bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bond or team name -> member interfaces."""
     links_down: Fact[tuple[str, ...]] = field(default_factory=_na)

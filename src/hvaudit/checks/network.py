@@ -3089,7 +3089,12 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     (R20N-4). libvirt isolates no Open vSwitch port (virnetdevtap.c virNetDevTapAttachBridge
     sets the isolated flag on Linux bridge ports only); OVS isolates a port by its Port
     `protected` column (ovs-vswitchd.conf.db(5): "Traffic between protected ports is blocked",
-    default false) or OpenFlow rules, both outside libvirt: a question, not n/a (R20N-5)."""
+    default false) or OpenFlow rules, both outside libvirt: a question, not n/a (R20N-5).
+    The flag is the kernel's, on the port: the bridge forwards between two ports only where not
+    both carry it (net/bridge/br_private.h br_skb_isolated), and `bridge link set dev PORT
+    isolated off` clears it on a running VM's port while its live XML keeps <port
+    isolated='yes'/>. A running VM's port (its live XML's <target dev>) that `ip -j -d link`
+    shows with isolated off is not isolated, whatever the definition says (R33N-3)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     # (host, bridge) -> the VMs with a port there that is not isolated
@@ -3099,6 +3104,8 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     # (host, bridge) -> the VMs with a port there, isolated or not (R20N-4)
     every_on: dict[tuple[str, str], set[str]] = {}
     ports_of: dict[str, list[tuple[Interface, Network | None, bool, str]]] = {}
+    # (host, VM, port) -> why the running port its definition isolates is not (R33N-3)
+    flag_off: dict[tuple[str, str, str], str] = {}
     for v in ctx.deployment.vms:
         ports = []
         for i in v.interfaces:
@@ -3123,6 +3130,21 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                 isolated = bool(i.port_isolated) or (
                     i.port_isolated is None and net is not None and net.port_isolated
                 )
+                live = hosts[v.host].facts.bridge_port_isolated
+                if (
+                    isolated
+                    and v.running
+                    and i.target_dev
+                    and live.known
+                    and live.get().get(i.target_dev) is False
+                ):
+                    # the kernel's flag on the running port decides (br_skb_isolated), not the
+                    # definition that plugged it (R33N-3)
+                    isolated = False
+                    flag_off[(v.host, v.name, i.target_dev)] = (
+                        f" (its port {i.target_dev}: `ip -d link` shows isolated off, though the "
+                        "definition isolates it)"
+                    )
                 bridge = (
                     (net.bridge or net.name)
                     if net is not None
@@ -3197,7 +3219,10 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         refs += [i.source_ref for i, _ in ovs]
         refs = refs or [v.source]
         open_ = [
-            (i.mac or i.source, n.bridge if n else b if i.type == "network" else i.source)
+            (
+                (i.mac or i.source) + flag_off.get((v.host, v.name, i.target_dev or ""), ""),
+                n.bridge if n else b if i.type == "network" else i.source,
+            )
             for i, n, iso, b in ports
             if not iso
         ] + raw_ports

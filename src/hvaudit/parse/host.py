@@ -761,6 +761,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.bridges = _masters(links, ("bridge", "openvswitch"), skip=("ovs-system",))
     f.bonds = _masters(links, ("bond", "team"))
     f.bridge_foreign_ports = _foreign_ports(links)
+    f.bridge_port_isolated = _port_isolation(links)
     f.bonds_unmonitored = _unmonitored_bonds(links)
     f.links_down = _links_down(links)
     f.ovs_bridges = ev.fact(_cmd("ovs-ports"), _ovs_bridges)
@@ -8662,6 +8663,23 @@ VM_PORT_NAME = re.compile(r"vnet[0-9]+|tap[0-9]+i[0-9]+|fwpr[0-9]+p[0-9]+")
 #: end of a container's or namespace's interface; Proxmox VE names a container's
 #: veth<vmid>i<n>), a tun/tap some process holds, a dummy.
 FOREIGN_PORT_KINDS = ("veth", "tun", "dummy")
+
+
+def _port_isolation(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, bool]]:
+    """Linux bridge port -> the isolated flag `ip -j -d link` prints for it (iproute2
+    iplink_bridge_slave.c `print_on_off(PRINT_ANY, "isolated", ...)` of IFLA_BRPORT_ISOLATED),
+    where it prints one; the kernel forwards between two ports only where not both carry it
+    (net/bridge/br_private.h br_skb_isolated: "return true if both source port and dest port
+    are isolated"), whatever the definition that plugged the port says (R33N-3)."""
+    if not links.known:
+        return links  # type: ignore[return-value]
+    out: dict[str, bool] = {}
+    for d in links.get():
+        info = d.get("linkinfo") or {}
+        flag = (info.get("info_slave_data") or {}).get("isolated")
+        if info.get("info_slave_kind") == "bridge" and isinstance(flag, bool):
+            out[str(d.get("ifname"))] = flag
+    return Fact.of(out, *links.sources)
 
 
 def _foreign_ports(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, tuple[str, ...]]]:
