@@ -16,16 +16,40 @@ Findings (R33A-n):
   administrative principal(s)". Now the unit's User= (name or uid) is a chained grant from
   every user to that account (parse.host._container_daemon_groups runners).
 
-Held (kept as tests): the same unit as carol, who administers nothing, adds no one.
+- R33A-2 (false pass) HVA-142: of MicroK8s's credentials only credentials/client.config and
+  certs/ca.key were stat'ed (R30A-1). credentials/known_tokens.csv is the API server's
+  --token-auth-file and holds the admin token in "system:masters" and the controller
+  manager's (canonical/microk8s snap/hooks/install "Create the known tokens"); basic_auth.csv
+  keeps an older install's admin password (actions/common/utils.sh update_configs);
+  credentials/controller.config is the controller manager's kubeconfig (R32A-1's power);
+  certs/front-proxy-ca.key and front-proxy-client.key sign and hold the front proxy's
+  certificate, whose X-Remote-User / X-Remote-Group the API server believes
+  (default-args/kube-apiserver --requestheader-client-ca-file, --requestheader-allowed-names=
+  front-proxy-client; R31A-1's power); credentials/cluster-tokens.txt keeps `microk8s
+  add-node`'s join tokens (scripts/wrappers/add_token.py), with which a joining node is
+  handed the admin token and the CA key (scripts/wrappers/join.py: info["admin_token"],
+  store_cert("ca.key", info["ca_key"])). A 0644 one, or one of group staff, passed "2
+  administrative principal(s)". Now the six paths are stat'ed with the others
+  (collect.host KUBE_ADMIN_CONFIGS).
+
+Held (kept as tests): the R33A-1 unit as carol, who administers nothing, adds no one;
+MicroK8s's known_tokens.csv and front-proxy-ca.key 0600 root add no one.
 
 Probed by script: none yet.
 
-Tally: 1 finding (1 false pass); 3 cases, 2 failed on main before the fix (R33A-1: 2), 1 held.
+Tally: 2 findings (2 false passes); 11 cases, 8 failed on main before the fixes (R33A-1: 2,
+R33A-2: 6), 3 held.
 
 Leads left:
 - HVA-142: k3s's config.yaml (and config.yaml.d) `write-kubeconfig-mode` / `-group` and
   K3S_KUBECONFIG_MODE in k3s.service.env are still not read.
-- Still open: MicroK8s's other credentials, rootless user units, containerd/crio ExecStart=
+- HVA-142: MicroK8s's dqlite cluster.key (var/kubernetes/backend, chgrp microk8s by the
+  configure hook) and its kine.sock, the API server's datastore: whether the key alone admits
+  a client to dqlite (go-dqlite's TLS setup) is not yet read; under MicroK8s's default
+  --authorization-mode=AlwaysAllow (default-args/kube-apiserver) every credential in
+  credentials/ (kubelet.config, proxy.config, scheduler.config) is cluster-admin: reading
+  args/kube-apiserver would settle it.
+- Still open: rootless user units, containerd/crio ExecStart=
   options, DOCKER_TLS_VERIFY, polkit isInGroup on a second gid name, systemd alias units,
   Pacemaker enable-acl, nss-systemd tss.
 """
@@ -34,7 +58,15 @@ from __future__ import annotations
 
 import pytest
 
-from test_redteam26_accounts_probes import BASE, DOCKER_SOCKET, EVERYONE, PASS2, _142, _units
+from test_redteam26_accounts_probes import (
+    BASE,
+    DOCKER_SOCKET,
+    EVERYONE,
+    FAIL4,
+    PASS2,
+    _142,
+    _units,
+)
 from test_redteam31_accounts_probes import PODMAN_SERVICE, _service
 
 
@@ -69,4 +101,50 @@ def test_podman_service_user_administrator(
         "container-socket-unit-files": (DOCKER_SOCKET, 0),
         "container-service-unit-files": (services, 0),
     }
+    assert _142(host_scan(over)) == expected
+
+
+MK8S = "/var/snap/microk8s/current"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # the API server's token file: the admin token in system:masters, the controller
+        # manager's too; basic_auth.csv keeps an older install's admin password
+        (f"640 root staff {MK8S}/credentials/known_tokens.csv", FAIL4),
+        (f"644 root root {MK8S}/credentials/basic_auth.csv", EVERYONE),
+        # the controller manager's kubeconfig (R32A-1's power)
+        (f"644 root root {MK8S}/credentials/controller.config", EVERYONE),
+        # add-node's join tokens: a joining node is handed the admin token and the CA key
+        (f"640 root staff {MK8S}/credentials/cluster-tokens.txt", FAIL4),
+        # the front proxy's CA key and client key (R31A-1's power)
+        (f"644 root root {MK8S}/certs/front-proxy-ca.key", EVERYONE),
+        (f"640 root staff {MK8S}/certs/front-proxy-client.key", FAIL4),
+        # held: CIS-hardened, 0600 root
+        (f"600 root root {MK8S}/credentials/known_tokens.csv", PASS2),
+        (f"600 root root {MK8S}/certs/front-proxy-ca.key", PASS2),
+    ],
+    ids=[
+        "microk8s-known-tokens",
+        "microk8s-basic-auth",
+        "microk8s-controller-config",
+        "microk8s-cluster-tokens",
+        "microk8s-front-proxy-ca",
+        "microk8s-front-proxy-client",
+        "held-microk8s-known-tokens-0600",
+        "held-microk8s-front-proxy-ca-0600",
+    ],
+)
+def test_microk8s_other_credentials(host_scan, row: str, expected: tuple[str, str]) -> None:
+    """R33A-2 (false pass) HVA-142. Only MicroK8s's client.config and CA key were stat'ed
+    (R30A-1). Its known_tokens.csv is the API server's --token-auth-file and holds the admin
+    token in "system:masters" and the controller manager's (canonical/microk8s snap/hooks/
+    install), basic_auth.csv an older install's admin password (actions/common/utils.sh
+    update_configs), controller.config the controller manager's token (R32A-1), certs/
+    front-proxy-ca.key and front-proxy-client.key the front proxy the API server believes
+    (default-args/kube-apiserver --requestheader-*; R31A-1), cluster-tokens.txt the join tokens
+    with which a node is handed the admin token and CA key (scripts/wrappers/join.py). One
+    of group staff, or 0644, passed "2 administrative principal(s)"."""
+    over = {**BASE, "kube-admin-configs": (f"{row}\n", 0, "")}
     assert _142(host_scan(over)) == expected

@@ -2893,7 +2893,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     system:admin's kubeconfig and key, and the cluster CA keys that sign one)
     counts: a cluster administrator runs a privileged pod on this node (R29A-6, R30A-1,
     R30A-5); so does whoever reads the controller manager's credential, which mints a token
-    for any service account, or k3s's or RKE2's server token (R32A-1). A
+    for any service account, or k3s's or RKE2's server token (R32A-1), or MicroK8s's token
+    files (known_tokens.csv's admin token, basic_auth.csv, add-node's join tokens), its
+    controller manager's kubeconfig and its front proxy's keys (R33A-2). A
     `podman system service` on a TCP URI runs what anyone who reaches it sends as the account
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
     chained rule (whoever may act as an administrator is one) (R30A-2), the account

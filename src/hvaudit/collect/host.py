@@ -414,6 +414,28 @@ KUBE_ADMIN_CONFIGS: tuple[str, ...] = (
     # (snap_microk8s when strict): the group is cluster-admin by default (R30A-1)
     "/var/snap/microk8s/current/credentials/client.config",
     "/var/snap/microk8s/current/certs/ca.key",
+    # MicroK8s's other credentials of that power (R33A-2): known_tokens.csv, the API server's
+    # --token-auth-file, whose first line is the admin token in "system:masters", with the
+    # controller manager's (canonical/microk8s snap/hooks/install "Create the known tokens"),
+    # and basic_auth.csv, where an older install keeps the admin's (actions/common/utils.sh
+    # update_configs); controller.config, the controller manager's token (R32A-1); the front
+    # proxy's CA key and client key, whose certificate's X-Remote-User / X-Remote-Group the
+    # API server believes (default-args/kube-apiserver --requestheader-client-ca-file=
+    # certs/front-proxy-ca.crt, --requestheader-allowed-names=front-proxy-client; R31A-1);
+    # cluster-tokens.txt, `microk8s add-node`'s join tokens (scripts/wrappers/add_token.py),
+    # with which a joining node is handed the admin token and the CA key
+    # (scripts/wrappers/join.py: info["admin_token"], store_cert("ca.key", info["ca_key"]))
+    *(
+        f"/var/snap/microk8s/current/{name}"
+        for name in (
+            "credentials/known_tokens.csv",
+            "credentials/basic_auth.csv",
+            "credentials/controller.config",
+            "credentials/cluster-tokens.txt",
+            "certs/front-proxy-ca.key",
+            "certs/front-proxy-client.key",
+        )
+    ),
     # kubeadm's cluster CA key (kubernetes.io "PKI certificates and requirements": ca.crt,key,
     # "Kubernetes general CA"): it signs a client certificate of any group, system:masters
     # included (R30A-1)

@@ -4366,7 +4366,8 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     # reading MicroK8s's client.config (group microk8s by default) or a cluster CA key, which
     # signs a system:masters client certificate (R30A-1), or an etcd or front-proxy CA or
     # client key, which reads and writes the cluster state or asserts any user (R31A-1), or
-    # the controller manager's credential or k3s's server token (R32A-1)
+    # the controller manager's credential or k3s's server token (R32A-1), or MicroK8s's token
+    # files, controller.config and front-proxy keys (R33A-2)
     _stat_accessors(ev.get(_cmd("kube-admin-configs")), KUBE_ADMIN_CONFIGS, 0o444, groups, users)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
 
