@@ -32,13 +32,25 @@ Findings (R33A-n):
   administrative principal(s)". Now the six paths are stat'ed with the others
   (collect.host KUBE_ADMIN_CONFIGS).
 
+- R33A-3 (false pass) HVA-142: containerd's socket owner was read from /etc/containerd/
+  config.toml unless the running containerd named another file (R28A-2). An enabled
+  containerd.service whose drop-in's ExecStart= gives `--config /etc/containerd/k8s.toml`
+  (containerd cmd/containerd/command/main.go App: flag "config,c", "path to the
+  configuration file", default /etc/containerd/config.toml) reads that file from the next
+  boot, whose [grpc] gid hvaudit never saw: stopped now, or running now on the default file,
+  it passed "2 administrative principal(s)". Now `systemctl cat containerd.service` is
+  collected with docker's and podman's, and another --config at the next start is a manual
+  outcome naming the file, as a running containerd's is.
+
 Held (kept as tests): the R33A-1 unit as carol, who administers nothing, adds no one;
-MicroK8s's known_tokens.csv and front-proxy-ca.key 0600 root add no one.
+MicroK8s's known_tokens.csv and front-proxy-ca.key 0600 root add no one; the shipped
+containerd.service, and a drop-in naming /etc/containerd/config.toml itself, read the
+collected file (uid and gid 0): pass.
 
 Probed by script: none yet.
 
-Tally: 2 findings (2 false passes); 11 cases, 8 failed on main before the fixes (R33A-1: 2,
-R33A-2: 6), 3 held.
+Tally: 3 findings (3 false passes); 15 cases, 10 failed on main before the fixes (R33A-1: 2,
+R33A-2: 6, R33A-3: 2), 5 held.
 
 Leads left:
 - HVA-142: k3s's config.yaml (and config.yaml.d) `write-kubeconfig-mode` / `-group` and
@@ -64,6 +76,7 @@ from test_redteam26_accounts_probes import (
     EVERYONE,
     FAIL4,
     PASS2,
+    PS,
     _142,
     _units,
 )
@@ -147,4 +160,82 @@ def test_microk8s_other_credentials(host_scan, row: str, expected: tuple[str, st
     with which a node is handed the admin token and CA key (scripts/wrappers/join.py). One
     of group staff, or 0644, passed "2 administrative principal(s)"."""
     over = {**BASE, "kube-admin-configs": (f"{row}\n", 0, "")}
+    assert _142(host_scan(over)) == expected
+
+
+# containerd/containerd containerd.service (abridged to its [Service] keys)
+CONTAINERD_SERVICE = (
+    "# /lib/systemd/system/containerd.service\n"
+    "[Unit]\nDescription=containerd container runtime\n\n"
+    "[Service]\nExecStartPre=-/sbin/modprobe overlay\nExecStart=/usr/bin/containerd\n"
+    "Type=notify\nDelegate=yes\nKillMode=process\n\n[Install]\nWantedBy=multi-user.target\n"
+)
+CONTAINERD_DEFAULT = 'version = 2\n\n[grpc]\n  address = "/run/containerd/containerd.sock"\n'
+OTHER_CONFIG = (
+    "[Service]\nExecStart=\nExecStart=/usr/bin/containerd --config /etc/containerd/k8s.toml\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("ps", "services", "expected"),
+    [
+        # stopped now, enabled: the drop-in's --config names the file the next start reads
+        (
+            "",
+            CONTAINERD_SERVICE + _service("containerd.service", OTHER_CONFIG),
+            (
+                "manual",
+                "evidence unavailable: containerd.service's next start gives containerd "
+                "--config /etc/containerd/k8s.toml, which is not collected: the uid and gid "
+                "containerd gives its API socket ([grpc] uid, gid) are unknown",
+            ),
+        ),
+        # running now with the default file, the drop-in's file from the next start on
+        (
+            "  950 root     /usr/bin/containerd\n",
+            CONTAINERD_SERVICE
+            + _service("containerd.service", OTHER_CONFIG.replace("--config ", "-c ")),
+            (
+                "manual",
+                "evidence unavailable: containerd.service's next start gives containerd "
+                "--config /etc/containerd/k8s.toml, which is not collected: the uid and gid "
+                "containerd gives its API socket ([grpc] uid, gid) are unknown",
+            ),
+        ),
+        # held: the shipped unit reads /etc/containerd/config.toml (uid and gid 0)
+        ("", CONTAINERD_SERVICE, PASS2),
+        (
+            "",
+            CONTAINERD_SERVICE
+            + _service(
+                "containerd.service",
+                "[Service]\nExecStart=\nExecStart=/usr/bin/containerd --config "
+                "/etc/containerd/config.toml\n",
+            ),
+            PASS2,
+        ),
+    ],
+    ids=[
+        "enabled-stopped-other-config",
+        "running-default-next-other",
+        "held-shipped",
+        "held-default-named",
+    ],
+)
+def test_containerd_service_next_start_config(
+    host_scan, ps: str, services: str, expected: tuple[str, str]
+) -> None:
+    """R33A-3 (false pass) HVA-142. containerd.service's ExecStart= as its drop-ins leave it
+    gives containerd the file it reads from the next boot (`--config`/`-c`, containerd
+    cmd/containerd/command/main.go); one other than /etc/containerd/config.toml, whose [grpc]
+    gid owns the socket, passed "2 administrative principal(s)" with containerd stopped, or
+    running now on the default file. Now a manual outcome naming it; the shipped unit, or one
+    naming the default file, still passes."""
+    over = {
+        **BASE,
+        "processes": (PS + ps, 0),
+        "container-units": _units("containerd.service enabled enabled"),
+        "container-service-unit-files": (services, 0),
+        "/etc/containerd/config.toml": CONTAINERD_DEFAULT,
+    }
     assert _142(host_scan(over)) == expected

@@ -2887,7 +2887,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     address that is no file path counts every user (docker unless --tlsverify), and a file
     socket whose group and mode are unread is a manual item (R28A-1). containerd's [grpc] gid
     and uid (containerd-config.toml(5)) own its socket wherever its address puts it: they
-    count where containerd runs or is enabled (R28A-2). Whoever reads a Kubernetes cluster-admin
+    count where containerd runs or is enabled (R28A-2); another file that containerd.service's
+    ExecStart= gives it with --config from the next start is unread, a manual outcome (R33A-3).
+    Whoever reads a Kubernetes cluster-admin
     credential this node keeps (k3s's, RKE2's and kubeadm's admin kubeconfigs, MicroK8s's
     client.config, whose group is microk8s by default, k3s's and RKE2's server copies of
     system:admin's kubeconfig and key, and the cluster CA keys that sign one)

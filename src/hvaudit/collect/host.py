@@ -929,10 +929,19 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # The container daemons' services and drop-ins as systemd merges them: the ExecStart=
     # (and Environment=) their next start gives dockerd (`-H tcp://...`, `-G GROUP`) or podman
     # (`system service tcp:...`), whether or not the daemon runs now (systemd.service(5):
-    # an empty ExecStart= resets the list; R31A-2). Read-only.
+    # an empty ExecStart= resets the list; R31A-2), and containerd's (`--config FILE` names the
+    # file its next start reads: containerd cmd/containerd/command/main.go App, flag
+    # "config,c", default /etc/containerd/config.toml; R33A-3). Read-only.
     CommandProbe(
         "container-service-unit-files",
-        ("systemctl", "cat", "--no-pager", "docker.service", "podman.service"),
+        (
+            "systemctl",
+            "cat",
+            "--no-pager",
+            "docker.service",
+            "podman.service",
+            "containerd.service",
+        ),
     ),
     # Every listening socket unit, its addresses and the service it activates (systemd
     # src/systemctl/systemctl-list-units.c verb_list_sockets: LISTEN, UNIT, ACTIVATES; --full

@@ -4126,7 +4126,9 @@ def _containerd_writers(
     (containerd/containerd pkg/sys/socket_unix.go), whatever the address, so the gid's group
     and the uid's account count though the socket is elsewhere than the stat'ed path or not
     there now (R28A-2). A config file that could not be read, another file given with
-    -c/--config, or one that imports others (`imports`) leaves them unknown. A [grpc]
+    -c/--config (to the running containerd, or by containerd.service's ExecStart= as its
+    drop-ins leave it to the next start, R33A-3), or one that imports others (`imports`)
+    leaves them unknown. A [grpc]
     `tcp_address` serves the CRI API on TCP where the CRI plugin's `disable_tcp_service` is
     false (containerd cmd/containerd/server/server.go New registers every plugin's RegisterTCP
     on the tcpServer; criService.RegisterTCP registers unless DisableTCPService, which
@@ -4137,10 +4139,25 @@ def _containerd_writers(
     if words is None and "containerd.service" not in enabled:
         return [], []
     flag = (_pflag_values(words or [], "-c", "--config") or [CONTAINERD_CONFIG])[-1]
+    # containerd.service's next start: a drop-in's ExecStart= `--config FILE` (containerd
+    # cmd/containerd/command/main.go App: "config,c", "path to the configuration file") is the
+    # file containerd reads from the next boot, whatever it runs with now (R33A-3)
+    nxt: list[str] | None = None
+    if "containerd.service" in enabled:
+        got = _container_unit_argv(ev, "containerd", "containerd")
+        if isinstance(got, Fact):
+            return got
+        nxt = got
+    next_flag = (_pflag_values(nxt or [], "-c", "--config") or [CONTAINERD_CONFIG])[-1]
     conf = ev.get(_file(CONTAINERD_CONFIG))
     why = ""
     if flag != CONTAINERD_CONFIG:
         why = f"containerd runs with --config {flag}, which is not collected"
+    elif next_flag != CONTAINERD_CONFIG:
+        why = (
+            f"containerd.service's next start gives containerd --config {next_flag}, which is "
+            "not collected"
+        )
     elif conf.state == "failed":
         why = f"{CONTAINERD_CONFIG}: {conf.reason}"
     elif conf.state == "uncollected":
