@@ -42,15 +42,25 @@ Findings (R33A-n):
   collected with docker's and podman's, and another --config at the next start is a manual
   outcome naming the file, as a running containerd's is.
 
+- R33A-4 (wrong fail) HVA-142: a docker.service whose environment sets DOCKER_TLS_VERIFY
+  (Environment=, or Debian's /etc/default/docker through EnvironmentFile=) and whose
+  ExecStart= adds `-H tcp://0.0.0.0:2376` with certificates but no --tlsverify failed with
+  "ALL (every user)". moby cmd/dockerd/options.go: `dockerTLSVerify =
+  os.Getenv("DOCKER_TLS_VERIFY") != ""`, and installFlags gives --tlsverify the default
+  `dockerTLSVerify || DefaultTLSValue`, so dockerd verifies clients (setDefaultOptions turns
+  TLS on with it). Now the next start's argv carries the variable as a leading --tlsverify
+  (parse.host._container_unit_argv), which an explicit --tlsverify=false after it overrides.
+
 Held (kept as tests): the R33A-1 unit as carol, who administers nothing, adds no one;
 MicroK8s's known_tokens.csv and front-proxy-ca.key 0600 root add no one; the shipped
 containerd.service, and a drop-in naming /etc/containerd/config.toml itself, read the
-collected file (uid and gid 0): pass.
+collected file (uid and gid 0): pass; DOCKER_TLS_VERIFY=1 with an explicit
+--tlsverify=false, or DOCKER_TLS_VERIFY empty, still counts every user.
 
 Probed by script: none yet.
 
-Tally: 3 findings (3 false passes); 15 cases, 10 failed on main before the fixes (R33A-1: 2,
-R33A-2: 6, R33A-3: 2), 5 held.
+Tally: 4 findings (3 false passes, 1 wrong fail); 19 cases, 12 failed on main before the
+fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2), 7 held.
 
 Leads left:
 - HVA-142: k3s's config.yaml (and config.yaml.d) `write-kubeconfig-mode` / `-group` and
@@ -61,9 +71,11 @@ Leads left:
   --authorization-mode=AlwaysAllow (default-args/kube-apiserver) every credential in
   credentials/ (kubelet.config, proxy.config, scheduler.config) is cluster-admin: reading
   args/kube-apiserver would settle it.
-- Still open: rootless user units, containerd/crio ExecStart=
-  options, DOCKER_TLS_VERIFY, polkit isInGroup on a second gid name, systemd alias units,
-  Pacemaker enable-acl, nss-systemd tss.
+- HVA-142 (team decision): moby's setDefaultOptions now turns verification on for `--tls`
+  without --tlsverify ("Enable tls verification unless explicitly disabled"); older dockerd
+  did not, and hvaudit counts every user for `--tls` alone: the dockerd release decides.
+- Still open: rootless user units, CRI-O's --listen, polkit isInGroup on a second gid
+  name, systemd alias units, Pacemaker enable-acl, nss-systemd tss.
 """
 
 from __future__ import annotations
@@ -80,7 +92,12 @@ from test_redteam26_accounts_probes import (
     _142,
     _units,
 )
-from test_redteam31_accounts_probes import PODMAN_SERVICE, _service
+from test_redteam31_accounts_probes import (
+    DEBIAN_DOCKER_SERVICE,
+    DOCKER_SERVICE,
+    PODMAN_SERVICE,
+    _service,
+)
 
 
 def _tcp_as(user: str) -> str:
@@ -237,5 +254,53 @@ def test_containerd_service_next_start_config(
         "container-units": _units("containerd.service enabled enabled"),
         "container-service-unit-files": (services, 0),
         "/etc/containerd/config.toml": CONTAINERD_DEFAULT,
+    }
+    assert _142(host_scan(over)) == expected
+
+
+def _docker_env(env: str, flags: str) -> str:
+    return DOCKER_SERVICE + _service(
+        "docker.service",
+        f"[Service]\n{env}ExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2376 "
+        f"--tlscacert=/etc/docker/ca.pem --tlscert=/etc/docker/cert.pem "
+        f"--tlskey=/etc/docker/key.pem{flags}\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("services", "extra", "expected"),
+    [
+        # the unit's Environment= turns client verification on
+        (_docker_env("Environment=DOCKER_TLS_VERIFY=1\n", ""), {}, PASS2),
+        # so does Debian's /etc/default/docker, the unit's EnvironmentFile=
+        (
+            DEBIAN_DOCKER_SERVICE,
+            {
+                "/etc/default/docker": "DOCKER_TLS_VERIFY=1\n"
+                'DOCKER_OPTS="-H tcp://0.0.0.0:2376 --tlscacert=/etc/docker/ca.pem"\n'
+            },
+            PASS2,
+        ),
+        # held: an explicit --tlsverify=false overrides the variable's default; an empty
+        # variable sets nothing (moby: `!= ""`)
+        (_docker_env("Environment=DOCKER_TLS_VERIFY=1\n", " --tlsverify=false"), {}, EVERYONE),
+        (_docker_env("Environment=DOCKER_TLS_VERIFY=\n", ""), {}, EVERYONE),
+    ],
+    ids=["unit-environment", "debian-default-file", "held-explicit-false", "held-empty"],
+)
+def test_docker_tls_verify_environment(
+    host_scan, services: str, extra: dict[str, object], expected: tuple[str, str]
+) -> None:
+    """R33A-4 (wrong fail) HVA-142. moby cmd/dockerd/options.go makes a non-empty
+    DOCKER_TLS_VERIFY the default of --tlsverify (installFlags: `dockerTLSVerify ||
+    DefaultTLSValue`): docker.service's Environment= or its EnvironmentFile= (Debian's
+    /etc/default/docker) turns client verification on for a TCP host, which failed with every
+    user. An explicit --tlsverify=false still wins, and an empty variable sets nothing."""
+    over = {
+        **BASE,
+        "container-units": _units("docker.service enabled enabled"),
+        "container-socket-unit-files": (DOCKER_SOCKET, 0),
+        "container-service-unit-files": (services, 0),
+        **extra,
     }
     assert _142(host_scan(over)) == expected

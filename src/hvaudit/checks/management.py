@@ -2875,7 +2875,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     does (R25A-6). A container daemon's group counts where a unit of it is enabled though it is
     stopped and has no socket now (it starts at the next boot), and dockerd's is its
     `-G`/`--group`, else /etc/docker/daemon.json's "group", else docker, at whatever socket
-    path (R25E-1); a dockerd listening on TCP without --tlsverify counts every user (R25E-2).
+    path (R25E-1); a dockerd listening on TCP without --tlsverify counts every user (R25E-2),
+    where a non-empty DOCKER_TLS_VERIFY in docker.service's environment is --tlsverify's
+    default (R33A-4).
     A container daemon's socket unit that starts with it (docker.socket, LXD's and Incus's, an
     enabled podman.socket) gives its socket the group, owner and mode its file and drop-ins set
     (systemd.socket(5)), which count as the live socket's do, and a ListenStream= TCP address

@@ -4024,7 +4024,15 @@ def _container_unit_argv(ev: HostEvidence, unit: str, program: str) -> list[str]
             *args.sources,
         )
     found = args.get()
-    return None if found is None else [program, *found[0]]
+    if found is None:
+        return None
+    # dockerd's --tlsverify defaults to true where DOCKER_TLS_VERIFY is non-empty in its
+    # environment (moby cmd/dockerd/options.go: `dockerTLSVerify = os.Getenv("DOCKER_TLS_VERIFY")
+    # != ""`, installFlags `flags.BoolVar(&o.TLSVerify, FlagTLSVerify, dockerTLSVerify ||
+    # DefaultTLSValue, ...)`): a default, so it stands first and an explicit --tlsverify=false
+    # in ExecStart= still wins (R33A-4)
+    pre = ["--tlsverify"] if program == "dockerd" and found[2].get("DOCKER_TLS_VERIFY") else []
+    return [program, *pre, *found[0]]
 
 
 def _podman_tcp_users(ps_text: str) -> list[str]:
