@@ -1,13 +1,16 @@
 """Thirty-third red-team review, VMware ESXi (r33-esx): HVA-417 and HVA-191 for distributed
 ports that learn MAC addresses; HVA-090 and HVA-070 for ESXi shares that are no priority;
-HVA-047 for a NIC whose .vmx names no adapter type.
+HVA-047 for a NIC whose .vmx names no adapter type; HVA-426 for VIBs installed below the host's
+acceptance level.
 
 Harness: the collector's own code over real pyVmomi objects (collect.vsphere._dvs_record,
 _host_record and render_vmx over vim.dvs.VmwareDistributedVirtualSwitch port settings and a VM's
 NIC, and over vim.ResourceAllocationInfo shares), offline .vmx text, the bundle writer and the
 engine, through tests/test_redteam13_vmw_probes._vsphere; HVA-419 through the V21C-2 helper
 (tests/test_redteam21_vmw3_probes._ntp over a vim.host.DateTimeInfo). Each test asserts the
-exact status and message.
+exact status and message. R33V-4: VsphereCollector._acceptance over a stand-in
+HostImageConfigManager answering real vim.host.SoftwarePackage objects (or vim.fault.
+NoPermission), and tests/vcsim answering fetchSoftwarePackages.
 
 Findings (R33V-n):
 - R33V-1 (false pass) HVA-417 HVA-191: a distributed port group (or a distributed switch's
@@ -47,6 +50,19 @@ Findings (R33V-n):
   Vm.unnamed_emulation and HVA-047 asks its adapter type (no withheld pass). The vSphere
   collector always writes virtualDev (NIC_MODELS), so only offline .vmx files are concerned.
 
+- R33V-4 (false pass) HVA-426: a host at PartnerSupported passed "acceptance level partner"
+  whatever VIBs it holds. vSphere ESXi Installation and Setup, "Change the Host Acceptance
+  Level" (read with `search`): "If the host has a higher acceptance level than the VIB ... you
+  can run commands in the esxcli software vib or esxcli software profile namespace with the
+  --force option ... you enforce a VIB or image profile with lower acceptance level than the
+  acceptance level of the host and your setup is no longer consistent": the level bounds what
+  installs next, not what is installed. Now the collector also calls
+  HostImageConfigManager.fetchSoftwarePackages ("Reports the set of software packages
+  installed", SoftwarePackage.acceptanceLevel; it needs Host.Config.Image, pyVmomi
+  _typeinfo_vim) and HVA-426 fails a VIB below PartnerSupported, and asks where the VIBs were
+  not read (checks.vmware._installed_vibs). tests/vcsim answers the call (the hardened host's
+  VIBs at partner and above).
+
 Held (kept as tests): MAC learning disabled, and no macLearningPolicy at all (a switch before
 6.7): HVA-417 passes and HVA-191 credits the MAC filter as before. Custom shares above or below
 the normal level's number: a priority, as before. A NIC naming vmxnet3 or vlance: judged by
@@ -54,7 +70,8 @@ its name, as before. `disable ntp` beside `enable ntp` in either order fails "cl
 is off": R31V's lead took it for a wrong fail ("last wins"), but ntpd's ntp_config.c
 config_system_opts (ntp 4.2.8, read with `find_string`) applies every `enable` flag of the file
 and then every `disable` flag (apply_enable_disable(ptree->enable_opts, 1), then
-(ptree->disable_opts, 0)): a `disable ntp` anywhere wins, and the fail is right.
+(ptree->disable_opts, 0)): a `disable ntp` anywhere wins, and the fail is right. Every
+installed VIB at PartnerSupported or above: HVA-426 passes (its message now says so).
 
 Probed by script, not kept (the verdict is the existing reading):
 - render_vmx over extraConfig "isolation.tools.copy.disable" TRUE then
@@ -74,11 +91,15 @@ Probed by script, not kept (the verdict is the existing reading):
   Configuration Guide (vcenter-9.network-mac-learning: "Disable MAC learning on distributed
   switch port groups unless a workload requires it", read with `find_string`).
 
-Tally: 3 findings (false pass 3); 15 cases in 9 test functions; 7 failed on main before the
-fixes (c04d5de9: 4 for R33V-1, 2 for R33V-2; 2df94945: 1 for R33V-3); the 8 held cases passed
-there too. R33V-1 and R33V-2 landed in 2df94945, R33V-3 in f4a698a4.
+Tally: 4 findings (false pass 4); 18 cases in 12 test functions; 9 failed on main before the
+fixes (c04d5de9: 4 for R33V-1, 2 for R33V-2; 2df94945: 1 for R33V-3; d3f05230: 2 for R33V-4);
+the 9 held cases held there too (R33V-4's held pass failed there on its longer message only).
+R33V-1 and R33V-2 landed in 2df94945, R33V-3 in f4a698a4.
 
 Leads left:
+- R33V-4 asks HVA-426 of every host collected by an account without Host.Config.Image (the
+  Read-only role lacks it): a team decision whether the documented collector role should add
+  that privilege, or the question stand.
 - HVA-070/090/441/012 on VMware VMs: passes resting on .vmx keys /etc/vmware/settings may
   override are not withheld as HVA-401..405 are (a team decision: which keys the vmx reads).
 - extraConfig keys differing only in case, or with blanks around them: render_vmx keeps the
@@ -420,3 +441,84 @@ def test_r33v_3_nic_without_virtual_dev_is_asked(tmp_path: Path) -> None:
 def test_r33v_3_held_named_adapter(tmp_path: Path, dev: str, status: str, message: str) -> None:
     """R33V-3 held: a named adapter is judged by its name, as before."""
     assert _verdict(_nic_vmx(tmp_path, dev), "HVA-047", "vm-1") == (status, message)
+
+
+# --- R33V-4: VIBs installed below the host's acceptance level ----------------------------------------
+
+
+class _ImageConfig:
+    """A HostImageConfigManager's two answers: the host's acceptance level and its installed
+    VIBs (real vim.host.SoftwarePackage objects), or the fault fetchSoftwarePackages raises for
+    an account without Host.Config.Image."""
+
+    def __init__(self, level: str, vibs: list[tuple[str, str]] | None) -> None:
+        self.level, self.vibs = level, vibs
+
+    def QueryHostAcceptanceLevel(self) -> str:
+        return self.level
+
+    def FetchSoftwarePackages(self) -> list[Any]:
+        from pyVmomi import vim
+
+        if self.vibs is None:
+            raise vim.fault.NoPermission(privilegeId="Host.Config.Image")
+        return [
+            vim.host.SoftwarePackage(
+                name=n,
+                version="1.0",
+                type="bootbank",
+                vendor="V",
+                acceptanceLevel=lvl,
+                summary=n,
+                description=n,
+            )
+            for n, lvl in self.vibs
+        ]
+
+
+def _acceptance(tmp_path: Path, level: str, vibs: list[tuple[str, str]] | None) -> Any:
+    """The host record's `acceptance` as VsphereCollector._acceptance collects it."""
+    from hvaudit.collect.vsphere import VsphereCollector
+
+    collector = VsphereCollector.__new__(VsphereCollector)
+    collector.calls = 0
+    record = collector._acceptance(_ImageConfig(level, vibs))
+    return _vsphere(tmp_path, {"acceptance": record})
+
+
+def test_r33v_4_vib_below_the_host_level_fails(tmp_path: Path) -> None:
+    """R33V-4: a CommunitySupported VIB installed with --force on a PartnerSupported host
+    ("your setup is no longer consistent", vSphere ESXi Installation and Setup). Was: HVA-426
+    "acceptance level partner" (pass). Right: fail, naming the VIB."""
+    a = _acceptance(
+        tmp_path, "partner", [("esx-base", "vmware_certified"), ("sneaky", "community")]
+    )
+    assert _verdict(a, "HVA-426") == (
+        "fail",
+        "acceptance level partner, but installed VIB(s) below PartnerSupported: sneaky "
+        "(community) (installed with --force, or before the level was raised)",
+    )
+
+
+def test_r33v_4_installed_vibs_not_read_are_asked(tmp_path: Path) -> None:
+    """R33V-4: fetchSoftwarePackages needs Host.Config.Image (beyond the Read-only role); its
+    fault leaves the installed VIBs unread. Was: pass. Right: the question."""
+    result = next(
+        r for r in _acceptance(tmp_path, "partner", None).results if r.check.id == "HVA-426"
+    )
+    assert (result.status.value, result.outcome.message) == (
+        "manual",
+        "acceptance level partner; the installed VIBs' levels were not read: "
+        "fetchSoftwarePackages: NoPermission (it needs Host.Config.Image)",
+    )
+    assert result.outcome.question is not None
+    assert "esxcli software vib list" in result.outcome.question
+
+
+def test_r33v_4_held_every_vib_at_partner_or_above_passes(tmp_path: Path) -> None:
+    """R33V-4 held: every installed VIB at PartnerSupported or above: pass."""
+    a = _acceptance(tmp_path, "partner", [("esx-base", "vmware_certified"), ("nic", "partner")])
+    assert _verdict(a, "HVA-426") == (
+        "pass",
+        "acceptance level partner; every installed VIB at PartnerSupported or above",
+    )

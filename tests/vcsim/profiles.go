@@ -13,7 +13,8 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-// imageConfig answers HostImageConfigGetAcceptance (the VIB acceptance level) for one host.
+// imageConfig answers HostImageConfigGetAcceptance (the VIB acceptance level) and
+// fetchSoftwarePackages (the installed VIBs, each at the host's level) for one host.
 type imageConfig struct {
 	mo.HostImageConfigManager
 	level string
@@ -22,6 +23,19 @@ type imageConfig struct {
 func (m *imageConfig) HostImageConfigGetAcceptance(req *types.HostImageConfigGetAcceptance) soap.HasFault {
 	return &methods.HostImageConfigGetAcceptanceBody{
 		Res: &types.HostImageConfigGetAcceptanceResponse{Returnval: m.level},
+	}
+}
+
+func (m *imageConfig) FetchSoftwarePackages(req *types.FetchSoftwarePackages) soap.HasFault {
+	packages := []types.SoftwarePackage{}
+	for _, p := range [][2]string{{"esx-base", "vmware_certified"}, {"nic-driver", m.level}} {
+		packages = append(packages, types.SoftwarePackage{
+			Name: p[0], Version: "8.0.3-0.0.24022510", Type: "bootbank", Vendor: "VMW",
+			AcceptanceLevel: p[1], Summary: p[0], Description: p[0],
+		})
+	}
+	return &methods.FetchSoftwarePackagesBody{
+		Res: &types.FetchSoftwarePackagesResponse{Returnval: packages},
 	}
 }
 

@@ -3068,7 +3068,9 @@ ACCEPTED_LEVELS = ("vmware_certified", "vmware_accepted", "partner")
 def vib_acceptance(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-5 (a): no uncertified drivers. At CommunitySupported the host installs unsigned,
     untested VIBs. vSphere 8 STIG ESXI-80-000133. Read with HostImageConfigGetAcceptance
-    (pyVmomi QueryHostAcceptanceLevel), which needs System.Read (in the Read-only role)."""
+    (pyVmomi QueryHostAcceptanceLevel), which needs System.Read (in the Read-only role). A VIB
+    installed with --force may sit below the host's level: the installed VIBs' levels decide
+    the pass, and where they were not read it is asked (_installed_vibs, R33V-4)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         info = esx.acceptance or {}
@@ -3088,11 +3090,57 @@ def vib_acceptance(ctx: Context) -> Iterator[Outcome]:
                 "VMwareCertified, VMwareAccepted or PartnerSupported; fail: CommunitySupported.",
             )
         elif str(level) in ACCEPTED_LEVELS:
-            yield passed(s, f"acceptance level {level}", esx.source)
+            yield _installed_vibs(h, info, passed(s, f"acceptance level {level}", esx.source))
         else:
             yield failed(
                 s, f"acceptance level {str(level)[:30]}: unsigned VIBs install", esx.source
             )
+
+
+def _installed_vibs(h: Host, info: dict[str, Any], ok: Outcome) -> Outcome:
+    """R33V-4: the host's acceptance level bounds what installs from now on, not what is
+    installed: "If the host has a higher acceptance level than the VIB ... you can run commands
+    in the esxcli software vib or esxcli software profile namespace with the --force option ...
+    you enforce a VIB or image profile with lower acceptance level than the acceptance level of
+    the host and your setup is no longer consistent" (vSphere ESXi Installation and Setup,
+    "Change the Host Acceptance Level", read with `search`). The installed VIBs' own levels
+    (fetchSoftwarePackages, collect.vsphere._acceptance) decide: one at CommunitySupported
+    fails; where they were not read the pass is the question."""
+    packages = info.get("packages")
+    if isinstance(packages, list):
+        low = [
+            f"{str(p.get('name'))[:40]} ({str(p.get('level'))[:20]})"
+            for p in packages
+            if isinstance(p, dict) and str(p.get("level")) not in ACCEPTED_LEVELS
+        ]
+        if low:
+            shown = ", ".join(low[:5]) + (f" and {len(low) - 5} more" if len(low) > 5 else "")
+            return failed(
+                ok.subject,
+                f"{ok.message}, but installed VIB(s) below PartnerSupported: {shown} (installed "
+                "with --force, or before the level was raised)",
+                *ok.evidence,
+            )
+        return dataclasses.replace(
+            ok, message=f"{ok.message}; every installed VIB at PartnerSupported or above"
+        )
+    err = info.get("packages_error")
+    why = (
+        f"{': '.join(str(err.get('error')).split(': ')[:2])[:80]} (it needs "
+        f"{str(err.get('privilege'))[:40]})"
+        if isinstance(err, dict)
+        else "the installed VIBs were not collected"
+    )
+    return dataclasses.replace(
+        ok,
+        status=Status.MANUAL,
+        message=f"{ok.message}; the installed VIBs' levels were not read: {why}",
+        question=f"Is every VIB installed on host {h.name} at PartnerSupported or above? "
+        "Evidence: `esxcli software vib list` there (its Acceptance Level column), or a "
+        "collection by an account with Host.Config.Image. Pass: every VIB VMwareCertified, "
+        "VMwareAccepted or PartnerSupported; fail: one CommunitySupported (installed with "
+        "--force, or before the host's level was raised).",
+    )
 
 
 @check(

@@ -137,6 +137,9 @@ PVLAN_PATHS = ("config.pvlanConfig",)
 # The privilege each per-host call needs (pyVmomi's method metadata, privId): the Read-only role
 # holds System.Read, not Global.Settings.
 ACCEPTANCE_PRIVILEGE = "System.Read"
+# HostImageConfigManager.fetchSoftwarePackages' privilege (vSphere API reference, read with
+# `search`: "Required privileges: Host.Config.Image")
+PACKAGES_PRIVILEGE = "Host.Config.Image"
 HOST_ACCESS_PRIVILEGE = "Global.Settings"
 # HostSnmpSystem.configuration's privilege (pyVmomi's property metadata)
 SNMP_PRIVILEGE = "Global.Settings"
@@ -431,14 +434,28 @@ class VsphereCollector:
             self.calls += 1
 
     def _acceptance(self, manager: Any) -> dict[str, Any]:
-        """The host's VIB acceptance level (HostImageConfigGetAcceptance, one call per host)."""
+        """The host's VIB acceptance level (HostImageConfigGetAcceptance, one call per host) and,
+        R33V-4, its installed VIBs with theirs (fetchSoftwarePackages, "Reports the set of
+        software packages installed", SoftwarePackage.acceptanceLevel; it needs
+        Host.Config.Image, beyond the Read-only role: its fault is recorded as `packages_error`).
+        A VIB installed with --force keeps a level below the host's ("your setup is no longer
+        consistent", vSphere ESXi Installation and Setup, read with `search`)."""
         if manager is None:
             return {"error": "configManager.imageConfigManager not reported"}
         try:
             self.calls += 1
-            return {"level": str(manager.QueryHostAcceptanceLevel())}
+            out: dict[str, Any] = {"level": str(manager.QueryHostAcceptanceLevel())}
         except Exception as exc:
             return _call_error("HostImageConfigGetAcceptance", exc, ACCEPTANCE_PRIVILEGE)
+        try:
+            self.calls += 1
+            out["packages"] = [
+                {"name": str(p.name)[:80], "level": str(p.acceptanceLevel)[:40]}
+                for p in manager.FetchSoftwarePackages() or []
+            ]
+        except Exception as exc:
+            out["packages_error"] = _call_error("fetchSoftwarePackages", exc, PACKAGES_PRIVILEGE)
+        return out
 
     def _host_access(self, manager: Any) -> dict[str, Any]:
         """Who may log in to the host directly, and the lockdown exception users."""
