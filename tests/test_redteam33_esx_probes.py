@@ -94,7 +94,7 @@ Probed by script, not kept (the verdict is the existing reading):
 Tally: 4 findings (false pass 4); 18 cases in 12 test functions; 9 failed on main before the
 fixes (c04d5de9: 4 for R33V-1, 2 for R33V-2; 2df94945: 1 for R33V-3; d3f05230: 2 for R33V-4);
 the 9 held cases held there too (R33V-4's held pass failed there on its longer message only).
-R33V-1 and R33V-2 landed in 2df94945, R33V-3 in f4a698a4.
+R33V-1 and R33V-2 landed in 2df94945, R33V-3 in f4a698a4, R33V-4 in 834f8b4f.
 
 Leads left:
 - R33V-4 asks HVA-426 of every host collected by an account without Host.Config.Image (the
