@@ -25,14 +25,22 @@ Findings:
   listener and the names to resolve (_loopback.dials_named_into,
   hardening.named_migration_question), joined with the check's other open questions
   (joint_question).
+- R33D-2 (false pass) HVA-030: R33D-1's class in the relay rule. A socat relay of libvirt's
+  read-write socket onto 127.0.0.2:16600 (tests/test_chardev_api_relay.py) passed "libvirt
+  listens on local UNIX sockets only" beside VM dialer whose `<serial type='tcp'><source
+  mode='connect' host='127.0.0.2' service='libvirt-relay'/>` QEMU resolves with the host's
+  /etc/services when it connects (inet_parse_connect_saddr): _relays_dialled compared port
+  numbers only (chardev_reaching), while HVA-033 and HVA-210 already ask about a name
+  (chardev_named, VL18-6). Now the same question (management._relays_named, named_question).
 
 Held (kept as tests): a device naming its service on another loopback address than the
 listener's; a named device beside libvirt's loopback migration address with
-migrate_tls_force = 1 (the guest has no client certificate).
+migrate_tls_force = 1 (the guest has no client certificate); a device naming its service on
+another loopback address than the relay's (HVA-030).
 
 Probed by script, not kept:
 
-Tally: 1 finding (false pass 1), 7 test cases, 5 failed on main before the fix (the 2 held
+Tally: 2 findings (false pass 2), 9 test cases, 6 failed on main before the fixes (the 3 held
 cases pass on main too).
 
 Leads left:
@@ -45,6 +53,7 @@ from pathlib import Path
 import pytest
 
 from conftest import domain_xml, messages, outcomes
+from test_chardev_api_relay import _relay
 from test_redteam30_domain_probes import _question, _scan
 from test_redteam31_domain_probes import LOOP_PASS, PASS, _conf, _incoming, _pve
 
@@ -144,4 +153,38 @@ def test_held_named_device_beside_forced_tls_passes(tmp_path: Path) -> None:
     assert (outcomes(a, "HVA-036"), messages(a, "HVA-036")) == (
         {"hv1": "pass"},
         {"hv1": LOOP_PASS},
+    )
+
+
+# --- R33D-2: a device naming its service beside a relay of libvirt's socket -----------------
+
+
+def test_relay_a_device_dials_by_name_asks(host_scan) -> None:
+    """R33D-2, HVA-030: /etc/services decides whether the device reaches socat's port."""
+    dialer = _named_dialer("127.0.0.2", "libvirt-relay")
+    a = host_scan(_relay("127.0.0.2"), domains=[domain_xml("web01"), dialer])
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "socat (pid 991) relays /run/libvirt/libvirt-sock onto TCP 127.0.0.2:16600, "
+            "which VM dialer (<serial type='tcp'> connecting to 127.0.0.2:libvirt-relay) may "
+            "connect its guest to (the host's /etc/services, not collected, resolves the service "
+            "name): libvirt's full API without authentication or encryption"
+        },
+    )
+    assert _question(a, "HVA-030", "hv1") == (
+        "Does /etc/services on hv1 map none of libvirt-relay/tcp to tcp/16600? Evidence: "
+        "`getent services NAME/PROTOCOL` on the host for each name (QEMU resolves the name with "
+        "getaddrinfo when it connects). Pass: yes, none maps to tcp/16600; fail: one does, and "
+        "QEMU relays that VM's guest to the listener on that port."
+    )
+
+
+def test_held_relay_a_device_naming_its_service_elsewhere_passes(host_scan) -> None:
+    """Held: the named device dials 127.0.0.3, the relay listens on 127.0.0.2."""
+    dialer = _named_dialer("127.0.0.3", "libvirt-relay")
+    a = host_scan(_relay("127.0.0.2"), domains=[domain_xml("web01"), dialer])
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == (
+        {"hv1": "pass"},
+        {"hv1": "libvirt listens on local UNIX sockets only"},
     )

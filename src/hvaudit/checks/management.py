@@ -180,7 +180,11 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     the one rule of hvaudit.checks._loopback (unread, a question), and beside a VM with
     user-mode networking, whose guest reaches 127.0.0.1 through QEMU's slirp (loopback_guests:
     its host address is rewritten to 127.0.0.1), it is that guest's: a fail naming the VM
-    (R17-7); a relay onto ::1 too, which slirp maps the guest's IPv6 host address to (VL18-1). tls_no_verify_certificate = 1
+    (R17-7); a relay onto ::1 too, which slirp maps the guest's IPv6 host address to (VL18-1).
+    A VM's TCP character device dialling the relay's loopback port fails too (_relays_dialled,
+    VL18-3); one naming its service by name reaches the port the host's /etc/services gives it
+    (QEMU's getaddrinfo, util/qemu-sockets.c inet_parse_connect_saddr), a file hvaudit does not
+    collect: a question, never a pass (_relays_named, R33D-2). tls_no_verify_certificate = 1
     stops the client-certificate check (as in HVA-034: remote_daemon.c requireValidCert); with
     auth_tls = sasl the client still authenticates ("It is possible to make use of any SASL
     authentication mechanism as well", libvirtd.conf, auth_tls) inside TLS's encryption ("TLS
@@ -342,6 +346,10 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         ]
         relays += dialled
         problems += relays
+        by_name, by_name_ports = _relays_named(h, dials.get(h.name, []))
+        by_name_vms = {
+            d.vm for d in dials.get(h.name, []) if by_name and any(d.how in m for m in by_name)
+        }
         scope = loopback_scope(h)
         if relays:
             refs += list(h.facts.socket_relays.sources)
@@ -429,6 +437,20 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
                 "socket unit's ListenStream)",
                 *refs,
                 question=moved_listener_question(h.name, moved),
+            )
+        elif by_name:
+            # a device naming its service may dial a relay: /etc/services decides (R33D-2)
+            yield manual(
+                s,
+                "; ".join(by_name),
+                *refs,
+                *h.facts.socket_relays.sources,
+                *(
+                    v.source
+                    for v in ctx.deployment.vms
+                    if v.host == h.name and v.name in by_name_vms
+                ),
+                question=named_question(h, dials.get(h.name, []), by_name_ports),
             )
         elif outward:
             yield manual(
@@ -535,6 +557,34 @@ def _relays_dialled(h: Host, dials: list[Dial]) -> list[str]:
                     "without authentication or encryption"
                 )
     return out
+
+
+def _relays_named(h: Host, dials: list[Dial]) -> tuple[list[str], list[tuple[str, int]]]:
+    """The socket relays onto a loopback TCP port that a VM's character device or socket tunnel
+    may connect to by a service name (chardev_named, VL18-6; R33D-2): QEMU resolves the name
+    with getaddrinfo when it connects (util/qemu-sockets.c inet_parse_connect_saddr), so the
+    host's /etc/services, which hvaudit does not collect, decides whether the guest reaches
+    the relay (_relays_dialled's rule for a port number). Returns what a message says and the
+    (protocol, port) of each such listener, for named_question."""
+    relays, listeners = h.facts.socket_relays, h.facts.listeners
+    if not dials or not relays.known or not listeners.known:
+        return [], []
+    out, ports = [], []
+    for pid, program, path, _ in relays.get():
+        for lst in listeners.get():
+            if not (
+                lst.loopback and (lst.pid == pid or (lst.pid is None and lst.process == program))
+            ):
+                continue
+            if hows := chardev_named(dials, h, lst):
+                out.append(
+                    f"{program} (pid {pid}) relays {path} onto {lst.protocol.upper()} "
+                    f"{lst.address}:{lst.port}, which {', '.join(hows[:5])} may connect its "
+                    "guest to (the host's /etc/services, not collected, resolves the service "
+                    "name): libvirt's full API without authentication or encryption"
+                )
+                ports.append((lst.protocol, lst.port))
+    return out, ports
 
 
 def _loopback4_relays(
