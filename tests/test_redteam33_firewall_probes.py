@@ -22,21 +22,39 @@ Findings (R33F-n):
   (_nft_dnat_reach, iptables_dnat), whichever tool wrote them (nft's rules for iptables'
   match, iptables-save's nat table for nft's); a map, an iptables-nft DNAT target (`nft -j`
   shows its name only) or a nat table not read is a question.
+- R33F-2 (wrong fail) HVA-190, a lead since round 30: a netdev (or inet) ingress chain of
+  policy drop admitting port 22 only, attached to every device the host has but lo, and a
+  prerouting filter chain so with no input chain beside it, failed "no input-hook chain",
+  though every packet from the network passes it first (nftables wiki "Netfilter hooks",
+  Ingress hook: "attached to a particular network interface ... take effect even before
+  prerouting"). Now such a chain's drop is a default deny (_ingress_gates, `ip -j -d link`
+  naming the devices; a device list not read is a question); conntrack has not run at
+  ingress, so `ct state invalid` there is every packet and any other conntrack key breaks the
+  rule (net/netfilter/nft_ct.c nft_ct_get_eval, read with `find_string`: with no entry the
+  state is NF_CT_STATE_INVALID_BIT, other keys `goto err`; _nft_ingress_ct). Without any
+  chain of the input path that drops, the verdict stays "no input-hook chain".
 
 Held (kept as tests): every `held-*` case above: a redirect of port 2222 to port 22 or of
 port 8080 only, a dnat of every TCP packet to a guest (192.168.122.10, forwarded, never
 input), an iptables OUTPUT redirect (the host's own traffic) and a DNAT to 10.0.0.10:22 keep
-the pass.
+the pass; an ingress chain missing one device, accepting `ct state invalid` (every packet
+there) or every TCP port still fails.
 
-Probed by script: the cases above before writing them down.
+Probed by script: `ct status` by vmap, anonymous set and ==; redirect to a port range of
+every port; dnat to the host's address with one port, to 127.0.0.1; iptables DNAT to an IPv6
+address (no IPv4 packet), to a range of addresses (a question), NETMAP, REDIRECT in a chain
+PREROUTING jumps to, `--to-ports 1-65535`, `--to-destination :22` (all as expected before
+being kept or left).
 
-Tally: 1 finding (1 false pass); 12 cases in 1 test function; 7 failed on main c04d5de9 before
-the fix (6 passes, 1 pass that is now a question; PYTHONPATH=/work/main/src).
+Tally: 2 findings (1 false pass, 1 wrong fail); 20 cases in 2 test functions; 12 failed on
+main before the fixes (R33F-1's 7 on c04d5de9: 6 passes, 1 pass now a question; R33F-2's 5
+on 962f3a94; PYTHONPATH=/work/main/src).
 
-Leads left: a netdev (or inet) ingress chain of policy drop on every addressed interface
-still fails "no input-hook chain" (wrong fail); an iptables-nft DNAT target (`nft -j` shows
-its name only) makes `ct status dnat` a question though `iptables-save` may print it; VRF
-(sdifname) devices; ip6tables `! --src-type UNICAST`; iptables-nft beside iptables-legacy.
+Leads left: an iptables-nft DNAT target (`nft -j` shows its name only) makes `ct status
+dnat` a question though `iptables-save` may print it; a bond's or bridge's ingress chain is
+not credited to its ports (each device needs its own); VRF (sdifname) devices; ip6tables `!
+--src-type UNICAST`; iptables-nft beside iptables-legacy (no false pass found: a legacy
+table can only drop more, but its notrack and nat rules, now read).
 """
 
 from __future__ import annotations
@@ -224,4 +242,132 @@ def test_dnat_status_accept_is_as_wide_as_the_nat_rules(
     a dnat of all to the host's own address (fail), whichever tool wrote the nat rule; a map is
     a question; a redirect to one port, a dnat to a guest, or an OUTPUT redirect (the host's
     own traffic) keeps the pass."""
+    assert _verdict(host_scan(evidence)) == expected
+
+
+# --- R33F-2 HVA-190: ingress chains of policy drop on every device --------------------------
+
+DEVICES = ["eno1", "eno2", "bond0", "br0", "eno3", "vnet0"]  # conftest's IP_LINK but lo
+
+
+def _ingress(*rules: list[Any], devs: list[str] = DEVICES, family: str = "netdev") -> str:
+    """`table FAMILY filter { chain in { type filter hook ingress devices = { DEVS } priority
+    0; policy drop; } }` with the rules given, alone (`nft -j`: "dev" is one name or a list,
+    nftables src/json.c chain_print_json)."""
+    chain = {
+        "family": family,
+        "table": "filter",
+        "name": "in",
+        "handle": 1,
+        "dev": devs[0] if len(devs) == 1 else devs,
+        "type": "filter",
+        "hook": "ingress",
+        "prio": 0,
+        "policy": "drop",
+    }
+    items: list[Any] = [
+        {"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
+        {"table": {"family": family, "name": "filter", "handle": 1}},
+        {"chain": chain},
+    ]
+    for n, exprs in enumerate(rules):
+        rule = {"family": family, "table": "filter", "chain": "in", "handle": 10 + n}
+        items.append({"rule": {**rule, "expr": exprs}})
+    return json.dumps({"nftables": items})
+
+
+SSH = [_m(_pl("tcp", "dport"), 22), ACCEPT]
+
+
+def _prerouting_alone(*rules: list[Any]) -> tuple[str, int]:
+    """`table inet filter { chain pre { type filter hook prerouting priority 0; policy drop; }
+    }` with the rules given, and no input chain."""
+    items = json.loads(_ruleset(*rules)[0])["nftables"]
+    for item in items:
+        if "chain" in item:
+            item["chain"].update(name="pre", hook="prerouting")
+        if "rule" in item:
+            item["rule"]["chain"] = "pre"
+    return json.dumps({"nftables": items}), 0
+
+
+NO_INPUT = ("fail", "inbound traffic is accepted by default (no input-hook chain)")
+
+
+def _ingress_pass(family: str = "netdev") -> tuple[str, str]:
+    return (
+        "pass",
+        f"inbound default policy drops ({family} filter in (ingress of {', '.join(DEVICES)}, "
+        "before input): policy drop)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        pytest.param({"nft-ruleset": (_ingress(SSH), 0)}, _ingress_pass(), id="netdev-ssh-only"),
+        pytest.param(
+            {"nft-ruleset": (_ingress(SSH, family="inet"), 0)},
+            _ingress_pass("inet"),
+            id="inet-ssh-only",
+        ),
+        pytest.param(
+            {
+                "nft-ruleset": (
+                    _ingress(
+                        [_m({"ct": {"key": "state"}}, {"set": ["established", "related"]}), ACCEPT],
+                        SSH,
+                    ),
+                    0,
+                )
+            },
+            _ingress_pass(),
+            id="netdev-established-matches-nothing-there",
+        ),
+        pytest.param(
+            {"nft-ruleset": (_ingress(SSH), 0), "ip-link": ("", 1)},
+            (
+                "manual",
+                "evidence unavailable: IPv4: netdev filter in (ingress of "
+                + ", ".join(DEVICES)
+                + ", before input): policy drop, but which devices the host has (`ip -j -d "
+                "link`, not read) decides whether every packet passes it",
+            ),
+            id="links-unread-asked",
+        ),
+        pytest.param(
+            {"nft-ruleset": _prerouting_alone(SSH)},
+            (
+                "pass",
+                "inbound default policy drops (inet filter pre (prerouting, before input): "
+                "policy drop)",
+            ),
+            id="prerouting-alone-ssh-only",
+        ),
+        pytest.param(
+            {"nft-ruleset": (_ingress(SSH, devs=DEVICES[1:]), 0)},
+            NO_INPUT,
+            id="held-one-device-without-a-chain",
+        ),
+        pytest.param(
+            {"nft-ruleset": (_ingress([_m({"ct": {"key": "state"}}, "invalid"), ACCEPT]), 0)},
+            NO_INPUT,
+            id="held-ct-state-invalid-is-every-packet-there",
+        ),
+        pytest.param(
+            {"nft-ruleset": (_ingress([_m({"meta": {"key": "l4proto"}}, "tcp"), ACCEPT]), 0)},
+            NO_INPUT,
+            id="held-every-tcp-port",
+        ),
+    ],
+)
+def test_drop_before_input_without_an_input_chain(
+    host_scan: Any, evidence: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    """R33F-2. A netdev (or inet) ingress chain of policy drop admitting port 22 only, on every
+    device the host has but lo, or a prerouting filter chain so with no input chain beside it,
+    is a default deny (pass; it failed "no input-hook chain");
+    `ct state established` there matches nothing (no conntrack yet), and a device list not read
+    is a question. One device without the chain, `ct state invalid` (every packet there) or
+    every TCP port accepted still fail."""
     assert _verdict(host_scan(evidence)) == expected

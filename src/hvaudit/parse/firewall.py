@@ -30,6 +30,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from dataclasses import replace as dataclass_replace
 from typing import Any
 
 from hvaudit.textsafe import digits
@@ -238,6 +239,8 @@ class _Walk:
     """The chains that never see a packet sent to the host: the base chains of the output,
     forward and postrouting hooks, and the regular chains no prerouting or input chain jumps or
     goes to (R30F-4)."""
+    ingress: bool = False
+    """An ingress chain is walked: conntrack has not run there (_nft_ingress_ct)."""
     legacy_dnat: int | str = _NARROW
     """How much traffic the iptables nat table's DNAT and REDIRECT rules hand the input hook
     with conntrack's DNAT status (iptables_dnat), or why that is not known (a text)."""
@@ -1536,6 +1539,25 @@ def _nft_dnat_reach(walk: _Walk) -> int | str:
     return widest
 
 
+def _nft_ingress_ct(match: Any) -> bool | None:
+    """At the ingress hook, before conntrack has seen the packet: whether a conntrack match
+    holds every packet (True) or none (False); None for a match of another kind. The kernel's
+    net/netfilter/nft_ct.c nft_ct_get_eval (read with `find_string`): with no conntrack entry
+    the state is NF_CT_STATE_INVALID_BIT (`ct state invalid` holds every packet), and any other
+    key breaks the rule (`if (ct == NULL) goto err`)."""
+    left = match.get("left") if isinstance(match, dict) else None
+    ct = left.get("ct") if isinstance(left, dict) else None
+    if not isinstance(ct, dict):
+        return None
+    if ct.get("key") != "state":
+        return False
+    right = match.get("right")
+    states = right.get("set") if isinstance(right, dict) else right
+    named = {str(x) for x in (states if isinstance(states, list) else [states])}
+    op = str(match.get("op", "=="))
+    return ("invalid" in named) == (op in ("==", "in"))
+
+
 def _nft_dnat_status(match: Any) -> bool:
     """Whether a match is `ct status dnat` (or a set of statuses holding dnat), by == or in."""
     left = match.get("left") if isinstance(match, dict) else None
@@ -1635,6 +1657,10 @@ def _nft_verdict(rule: dict[str, Any], walk: _Walk, sets: Mapping[str, list[Any]
         elif kind in ("jump", "goto") and isinstance(arg, dict):
             verdict = f"{kind}:{arg.get('target')}"
         elif kind == "match":
+            if walk.ingress and (at_ingress := _nft_ingress_ct(arg)) is not None:
+                if not at_ingress:
+                    return _NftRule(None, _NARROW)  # a conntrack key that breaks the rule
+                continue  # `ct state invalid`: every packet there
             judged = _nft_match_kind(arg)
             if judged is not None and judged[1].startswith("ct helper"):
                 helped = _nft_helper_reach(walk)
@@ -2093,6 +2119,9 @@ class _NftRuleset:
     """The filter-type base chains of the prerouting hook, each with its policy (R30F-5)."""
     nat: frozenset[tuple[str, str, str]] = frozenset()
     """The input-hook base chains of a type other than filter (nat: R32F-2)."""
+    ingress: tuple[tuple[tuple[str, str, str], str, tuple[str, ...]], ...] = ()
+    """The filter base chains of the ingress hook (netdev, inet), each with its policy and the
+    devices it is attached to (R33F-2)."""
 
 
 def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
@@ -2105,6 +2134,7 @@ def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
     hooks: dict[tuple[str, str, str], str | None] = {}  # every chain, with its hook
     nat: set[tuple[str, str, str]] = set()
     gates: list[tuple[tuple[str, str, str], str]] = []
+    ingress: list[tuple[tuple[str, str, str], str, tuple[str, ...]]] = []
     for item in items:
         if not isinstance(item, dict):
             continue
@@ -2135,12 +2165,30 @@ def _nft_ruleset(items: Sequence[Any]) -> _NftRuleset:
                     nat.add(key)
             elif hook == "prerouting" and chain.get("type", "filter") == "filter":
                 gates.append((key, str(chain.get("policy", "accept"))))
+            elif (
+                hook == "ingress"
+                and key[0] in ("netdev", "inet")
+                and chain.get("type", "filter") == "filter"
+            ):
+                # nftables src/json.c chain_print_json: "dev" is the one device's name, or a
+                # list of them
+                dev = chain.get("dev")
+                devs = tuple(str(d) for d in (dev if isinstance(dev, list) else [dev]) if d)
+                ingress.append((key, str(chain.get("policy", "accept")), devs))
         elif isinstance(rule, dict):
             key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
             rules.setdefault(key, []).append(rule)
     outbound = _nft_outbound(hooks, rules, maps)
     return _NftRuleset(
-        bases, rules, sets, maps, table_flags, outbound, tuple(gates), frozenset(nat)
+        bases,
+        rules,
+        sets,
+        maps,
+        table_flags,
+        outbound,
+        tuple(gates),
+        frozenset(nat),
+        tuple(ingress),
     )
 
 
@@ -2247,6 +2295,7 @@ def nft_input_verdicts(
     xtables: Mapping[str, tuple[str, str] | None] | None = None,
     untracked: Mapping[str, int | None] | None = None,
     dnat: Mapping[str, int | str] | None = None,
+    links: Sequence[str] | None = None,
 ) -> dict[str, tuple[str, str]] | None:
     """Per IP version, ("drop", "accept" or "unknown", why) of the input-hook base chains of an
     `nft -j list ruleset`, or None when the ruleset has no input-hook chain. Every base chain of
@@ -2264,11 +2313,14 @@ def nft_input_verdicts(
     untracked` then matches too (R25F-4). A filter chain of the prerouting hook, which every
     packet to the host passes before input, counts where it drops the rest (R30F-5). `dnat`,
     per version: what the iptables nat table's rules hand the input hook with conntrack's DNAT
-    status (iptables_dnat), which `ct status dnat` matches too (R33F-1)."""
+    status (iptables_dnat), which `ct status dnat` matches too (R33F-1). An ingress chain that
+    drops the rest is a default deny where such chains are attached to every device the host
+    has but lo (`links`: the devices of `ip -j -d link`; None when not read) (R33F-2). Without an input chain, None unless a prerouting
+    or ingress chain drops the rest."""
     read = _nft_ruleset(items)
     bases, rules, sets, maps = read.bases, read.rules, read.sets, read.maps
     table_flags = read.table_flags
-    if not bases:
+    if not bases and not read.gates and not read.ingress:
         return None
     xt_tables = {
         key[:2]
@@ -2289,7 +2341,7 @@ def nft_input_verdicts(
             filled,
             legacy,
             read.outbound,
-            _NARROW if dnat is None else dnat.get(version, _NARROW),
+            legacy_dnat=_NARROW if dnat is None else dnat.get(version, _NARROW),
         )
         findings = []
         effective = "accept"
@@ -2371,6 +2423,8 @@ def nft_input_verdicts(
             elif verdict is None and policy == "drop":
                 effective = "drop"
                 findings.append(f"{name} (prerouting, before input): policy drop")
+        if _ingress_gates(read, walk, families, links, findings, unsure):
+            effective = "drop"
         if effective != "drop" and unsure:
             effective = "unknown"
             findings = unsure
@@ -2386,7 +2440,63 @@ def nft_input_verdicts(
                 + "".join(f" ({f} tables see {_NFT_FAMILY_SEES[f]})" for f in seen)
             )
         verdicts[version] = (effective, "; ".join(dict.fromkeys(findings)))
+    if not bases and all(v == "accept" for v, _ in verdicts.values()):
+        return None  # no chain of the input path drops: as before, no input-hook chain
     return verdicts
+
+
+def _ingress_gates(
+    read: _NftRuleset,
+    walk: _Walk,
+    families: Sequence[str],
+    links: Sequence[str] | None,
+    findings: list[str],
+    unsure: list[str],
+) -> bool:
+    """Whether the ingress chains that drop the rest together cover every device the host has
+    but lo: then named in `findings`; named in `unsure` when the devices were not read (R33F-2,
+    was a wrong fail: a netdev ingress chain of policy drop on every interface failed "no
+    input-hook chain"). An ingress chain sees the packets of the device it is attached to,
+    before prerouting (nftables wiki "Netfilter hooks", Ingress hook: "Unlike the other
+    netfilter hooks, the ingress hook is attached to a particular network interface ... very
+    early filtering policies that take effect even before prerouting"; read with `search`), so
+    every device but lo needs one: a device none is attached to (an interface without an
+    address still delivers to the host's addresses, ip-sysctl.rst arp_filter; a bond's or
+    bridge's port, whose master hvaudit does not credit with its ports' chains) leaves them
+    deciding nothing. Conntrack has not run there (_nft_ingress_ct)."""
+    covered: dict[str, str] = {}
+    at_ingress = dataclass_replace(walk, ingress=True)
+    for key, policy, devs in read.ingress:
+        flags = read.table_flags.get(key[:2], [])
+        if (key[0] != "netdev" and key[0] not in families) or any(
+            f not in _NFT_TABLE_FLAGS - {"dormant"} for f in flags
+        ):
+            continue
+        verdict, where = _nft_chain_outcome(key, at_ingress, 0)
+        if verdict in ("drop", "reject"):
+            text = f"{where} drops the rest"
+        elif verdict is None and policy == "drop":
+            text = "policy drop"
+        else:
+            continue
+        name = f"{' '.join(key)} (ingress of {', '.join(devs)}, before input)"
+        for dev in devs:
+            covered.setdefault(dev, f"{name}: {text}")
+    if not covered:
+        return False
+    if links is None and (walk.own is None or walk.own.arrival is None):
+        unsure.append(
+            f"{'; '.join(dict.fromkeys(covered.values()))}, but which devices the host has "
+            "(`ip -j -d link`, not read) decides whether every packet passes it"
+        )
+        return False
+    arrival = walk.own.arrival if walk.own is not None else None
+    devices = [arrival] if arrival else list(links or ())
+    gates = [covered.get(dev) for dev in devices if dev != "lo"]
+    if not gates or not all(gates):
+        return False
+    findings.extend(dict.fromkeys(g for g in gates if g))
+    return True
 
 
 # --- iptables -------------------------------------------------------------------------------

@@ -8162,6 +8162,18 @@ def _firewall_on(ev: HostEvidence) -> Fact[dict[str, str]]:
     return Fact.of(out, *whole.sources)
 
 
+def _link_names(ev: HostEvidence) -> list[str] | None:
+    """The names of the host's network devices (`ip -j -d link`), None when not read."""
+    got = ev.get(_cmd("ip-link"))
+    try:
+        links = json.loads(got.text or "[]") if got.state == "ok" and got.rc == 0 else None
+    except ValueError:
+        links = None
+    if not isinstance(links, list):
+        return None
+    return [str(x["ifname"]) for x in links if isinstance(x, dict) and x.get("ifname")]
+
+
 def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
     """ "drop" when the host's input path ends in drop for traffic no rule admits, for IPv4 and
     for IPv6 (when the host has an IPv6 address), "accept" when not (hvaudit.parse.firewall walks
@@ -8224,7 +8236,7 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
         untracked = {v: iptables_untracked(lists, v, own[v], absent) for v in own}
         # an iptables-legacy nat table's DNAT, which `ct status dnat` matches (R33F-1)
         dnat = {v: iptables_dnat(lists, v, own[v], absent) for v in own}
-        verdicts = nft_input_verdicts(items, own, xtables, untracked, dnat)
+        verdicts = nft_input_verdicts(items, own, xtables, untracked, dnat, _link_names(ev))
         if verdicts is not None:
             return _both_versions(ev, verdicts["IPv4"], verdicts["IPv6"], nft.source)
     ipt = ev.get(_cmd("iptables-input"))
