@@ -52,6 +52,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import messages, outcomes, with_current_kernel
+from test_redteam20_host4_probes import GPU, GROUPS
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
 
@@ -155,4 +156,67 @@ def test_r33b_1_held(host_scan, live: str, nxt: str, word: str) -> None:
         "hv1": f"{NOW} now, but the next boot turns mitigations off: {word} in /etc/default/grub"
         if word
         else NOW
+    }
+
+
+# --- R33B-2: intel_iommu='s on and off, the last of them --------------------------------------
+
+#: HVA-050's pass for the GPU VM (tests/test_redteam20_host4_probes.py's GROUPS)
+PT = "passthrough of pci 0000:65:00.0"
+
+
+def _gpu_scan(host_scan, live: str, nxt: str):
+    return host_scan(
+        {
+            "/proc/cmdline": LIVE.format(live),
+            "boot-cmdline": _boot(_grub(f"quiet {nxt}"), grub=False),
+        },
+        domains=GPU,
+    )
+
+
+def test_r33b_2_replaced_live_intel_iommu_off_does_not_hide_the_next_boots(host_scan) -> None:
+    """R33B-2 (false pass) HVA-050: the running `intel_iommu=off intel_iommu=on` boots with the
+    IOMMU on (intel_iommu_setup sets dmar_disabled for each word in turn), so the next boot's
+    lone intel_iommu=off turns it off; it was dropped as a word the running line has."""
+    a = _gpu_scan(host_scan, "intel_iommu=off intel_iommu=on", "intel_iommu=off")
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050") == {
+        "gpu": f"{PT}, but the next boot turns the device's isolation off: intel_iommu=off in "
+        "/etc/default/grub"
+    }
+
+
+@pytest.mark.parametrize(
+    "nxt",
+    [
+        "intel_iommu=off intel_iommu=on",
+        "intel_iommu=off,on",
+        "intel_iommu=off intel_iommu=on,sm_on",
+    ],
+)
+def test_r33b_2_next_boot_intel_iommu_on_after_off_passes(host_scan, nxt: str) -> None:
+    """R33B-2 (wrong fail) HVA-050: a later `on` (a later word, or a later option of the same
+    comma list) sets dmar_disabled = 0 again: the next boot has the IOMMU on."""
+    a = _gpu_scan(host_scan, "intel_iommu=on", nxt)
+    assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050") == {"gpu": GROUPS}
+
+
+@pytest.mark.parametrize(
+    ("nxt", "shown"),
+    [
+        # off last in the comma list
+        ("intel_iommu=on,off", "intel_iommu=on,off"),
+        # a later word with neither on nor off replaces nothing (igfx_off is GFX mapping only)
+        ("intel_iommu=off intel_iommu=igfx_off", "intel_iommu=off"),
+    ],
+)
+def test_r33b_2_held(host_scan, nxt: str, shown: str) -> None:
+    """R33B-2 held: the IOMMU off by the last on/off option still fails."""
+    a = _gpu_scan(host_scan, "intel_iommu=on", nxt)
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050") == {
+        "gpu": f"{PT}, but the next boot turns the device's isolation off: {shown} in "
+        "/etc/default/grub"
     }

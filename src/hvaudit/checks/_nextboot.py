@@ -199,8 +199,14 @@ class NextBoot:
 #: cond, always by sysfs_streq, -EINVAL else: no change). Only the values every version knows
 #: count as replacing (spectre_bhi's auto and vmexit, its's vmexit and stuff, vmscape's auto
 #: came and went). Not `nopti`, which pti= overrides on some versions only (kept: read as off).
-#: Not `audit=`: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later
-#: `audit=1`; not intel_iommu= or pcie_acs_override=, whose comma options add up.
+#: R33B-2: intel_iommu='s on and off (drivers/iommu/intel/iommu.c intel_iommu_setup, a __setup
+#: handler parse_args calls for each word in turn: each comma option by strncmp prefix, "on"
+#: `dmar_disabled = 0`, "off" `dmar_disabled = 1`), the last of them in the last word that has
+#: one (_mode); its other options add up, and none of them is judged. Not `audit=`:
+#: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later `audit=1`; not
+#: pcie_acs_override=, whose comma options add up, nor iommu= and amd_iommu=, whose "off" no
+#: option undoes (arch/x86/kernel/pci-dma.c iommu_setup `no_iommu = 1`, drivers/iommu/amd/
+#: init.c parse_amd_iommu_options `amd_iommu_disabled = true`).
 _LAST_WINS: dict[str, frozenset[str]] = {
     "mitigations": frozenset({"off", "auto", "auto,nosmt"}),
     "mds": frozenset({"off", "full", "full,nosmt"}),
@@ -238,6 +244,7 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "indirect_target_selection": frozenset({"off", "on", "force"}),
     "tsa": frozenset({"off", "on", "user", "vm"}),
     "vmscape": frozenset({"off", "ibpb", "force"}),
+    "intel_iommu": frozenset({"on", "off"}),
 }
 
 #: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
@@ -279,12 +286,19 @@ def mitigations_word(value: str) -> tuple[str | None, tuple[str, ...]]:
 def _mode(name: str, value: str) -> str | None:
     """The mode a word of a _LAST_WINS parameter sets, None where it sets none: retbleed's last
     mode option of its comma list; kvm.nx_huge_pages's named mode or a kstrtobool (lib/kstrtox.c:
-    y, Y, 1, n, N, 0, on, off in any case) as off or force; srbds's any value."""
+    y, Y, 1, n, N, 0, on, off in any case) as off or force; srbds's any value; intel_iommu's
+    last comma option starting with on or off (R33B-2)."""
     modes = _LAST_WINS[name]
     if name == "srbds":
         return value  # srbds_off = !strcmp(str, "off"): any value sets it
     if name == "retbleed":
         return next((o for o in reversed(value.split(",")) if o in modes), None)
+    if name == "intel_iommu":
+        # intel_iommu_setup tests "on" before "off", each a strncmp prefix (R33B-2)
+        for o in reversed(value.split(",")):
+            if o.startswith(("on", "off")):
+                return "on" if o.startswith("on") else "off"
+        return None
     if name == "kvm.nx_huge_pages" and value not in modes:
         if value[:1] in ("y", "Y", "1") or value[:2].lower() == "on":
             return "force"

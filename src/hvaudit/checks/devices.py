@@ -20,7 +20,7 @@ from hvaudit.checks._libvirt import (
     unseen_networks,
     volume_path,
 )
-from hvaudit.checks._nextboot import ask_with, live_word_dropped, next_boot_adds
+from hvaudit.checks._nextboot import ask_with, live_word_dropped, mode_of, next_boot_adds
 from hvaudit.checks.base import (
     ANY,
     LINUX_HOST,
@@ -3190,7 +3190,10 @@ def _iommu_weakened(word: str, h: Host) -> bool:
     AMD IOMMU's detection honour), `intel_iommu=off` on an Intel CPU and `amd_iommu=off` on an
     AMD or Hygon one (kernel-parameters.txt: intel_iommu "off [Default Off] Disables intel iommu
     driver", amd_iommu "off - do not initialize any AMD IOMMU found in the system"; each takes a
-    comma list). The other vendor's word does nothing; an unknown vendor counts either."""
+    comma list). The other vendor's word does nothing; an unknown vendor counts either.
+    intel_iommu='s on and off are one setting the last of them decides (intel_iommu_setup:
+    `dmar_disabled = 0` / `= 1` for each comma option in turn, R33B-2; _nextboot.mode_of):
+    `intel_iommu=off,on` leaves the IOMMU on."""
     name, eq, value = word.partition("=")
     if name == "vfio_iommu_type1.allow_unsafe_interrupts":
         v = value.strip() if eq else "1"
@@ -3200,7 +3203,9 @@ def _iommu_weakened(word: str, h: Host) -> bool:
         return False
     if name == "amd_iommu" and vendor not in (None, "AuthenticAMD", "HygonGenuine"):
         return False
-    return name in ("iommu", "intel_iommu", "amd_iommu") and "off" in value.split(",")
+    if name == "intel_iommu":
+        return mode_of(word) == "off"
+    return name in ("iommu", "amd_iommu") and "off" in value.split(",")
 
 
 #: Host devices that are the host's own consoles whatever its command line says: the kernel
