@@ -198,7 +198,9 @@ class NextBoot:
 #: parameter parse_args sets for each word in turn; vmentry_l1d_flush_parse takes auto, never,
 #: cond, always by sysfs_streq, -EINVAL else: no change). Only the values every version knows
 #: count as replacing (spectre_bhi's auto and vmexit, its's vmexit and stuff, vmscape's auto
-#: came and went). Not `nopti`, which pti= overrides on some versions only (kept: read as off).
+#: came and went; spectre_v2's on, off and auto alone: s390's arch/s390/kernel/nospec-branch.c
+#: spectre_v2_setup_early knows no other, so `spectre_v2=off spectre_v2=retpoline` is off
+#: there, R33B-3). Not `nopti`, which pti= overrides on some versions only (kept: read as off).
 #: R33B-2: intel_iommu='s on and off (drivers/iommu/intel/iommu.c intel_iommu_setup, a __setup
 #: handler parse_args calls for each word in turn: each comma option by strncmp prefix, "on"
 #: `dmar_disabled = 0`, "off" `dmar_disabled = 1`), the last of them in the last word that has
@@ -222,21 +224,7 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "gather_data_sampling": frozenset({"off", "force"}),
     "reg_file_data_sampling": frozenset({"off", "on"}),
     "srbds": frozenset({"off"}),
-    "spectre_v2": frozenset(
-        {
-            "off",
-            "on",
-            "retpoline",
-            "retpoline,amd",
-            "retpoline,lfence",
-            "retpoline,generic",
-            "eibrs",
-            "eibrs,lfence",
-            "eibrs,retpoline",
-            "auto",
-            "ibrs",
-        }
-    ),
+    "spectre_v2": frozenset({"off", "on", "auto"}),
     "pti": frozenset({"off", "on", "auto"}),
     "kvm_intel.vmentry_l1d_flush": frozenset({"auto", "never", "cond", "always"}),
     "spectre_bhi": frozenset({"off", "on"}),
@@ -316,6 +304,36 @@ def mode_of(word: str) -> str | None:
     return _mode(name, value) if eq and name in _LAST_WINS else None
 
 
+def _in_force(word: str, words: tuple[str, ...], live: tuple[str, ...], now: set[str]) -> bool:
+    """Whether a next boot's word is one the running line put in force, so the live evidence
+    judges it (next_boot_adds): a word no later one of its name may replace there (now,
+    surely_kept), or a word of a _LAST_WINS parameter whose words on both lines are the same
+    (the same kernel reads them alike). A running `spectre_bhi=off spectre_bhi=vmexit` is
+    mitigated on a kernel that knows vmexit; the next boot's lone `spectre_bhi=off` is not
+    (R33B-3)."""
+    if word in now:
+        return True
+    name, eq, _ = word.partition("=")
+    if not eq or name not in _LAST_WINS:
+        return False
+    same = [w for w in words if w.partition("=")[0] == name]
+    return word in live and same == [w for w in live if w.partition("=")[0] == name]
+
+
+def surely_kept(words: tuple[str, ...]) -> tuple[int, ...]:
+    """kept's words that no later word of their name may replace on some kernel (R33B-3):
+    kept drops a word only where a later one sets a mode every version knows, so on the
+    running line it leaves words a later one did replace on the kernel that runs (a value
+    that version knows: spectre_bhi=vmexit from 6.9 on; any value where the kernel read the
+    last instance with cmdline_find_option, spectre_v2= and spectre_v2_user= before the 6.16
+    rework, "Switching to AUTO select" for an unknown one). Such a word is not shown to be in
+    force, so the live evidence does not judge the next boot's lone copy of it."""
+    names = [w.partition("=")[0] if "=" in w else None for w in words]
+    return tuple(
+        i for i in kept(words) if names[i] not in _LAST_WINS or names[i] not in names[i + 1 :]
+    )
+
+
 def kept(words: tuple[str, ...]) -> tuple[int, ...]:
     """The indexes of the kernel's words (kernel_params) that take effect: all but a word of a
     _LAST_WINS parameter that a later word of the same name replaces (R22K-1) by setting a mode
@@ -387,7 +405,8 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         return None
     live = host.facts.kernel_cmdline
     live_words = kernel_params(live.get()) if live.known else ()
-    now = {live_words[i] for i in kept(live_words)}
+    # R33B-3: only a word no later one may replace is known to be in force now
+    now = {live_words[i] for i in surely_kept(live_words)}
     found: list[tuple[str, str]] = []
     others: list[str] = []
     partial = False
@@ -403,7 +422,7 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
         hit = [
             (origins[i] if i < len(origins) else src.source, words[i])
             for i in keep
-            if weak(words[i]) and words[i] not in now
+            if weak(words[i]) and not _in_force(words[i], words, live_words, now)
         ]
         # R27B-1: a mitigations=off a later mode word replaces (kept) still turns every
         # attack vector off from Linux 6.17 on: mitigations_parse_cmdline's `memset(
