@@ -50,8 +50,10 @@ Findings (R33B-n):
   next boot's lone `spectre_bhi=off` / `vmscape=off`. Also R33B-1 (landed d7df0d2) let x86's
   spectre_v2 values (retpoline, eibrs, ...) replace an earlier off, which s390's
   arch/s390/kernel/nospec-branch.c spectre_v2_setup_early does not (on, off, auto by strncmp
-  alone): an s390x next boot `spectre_v2=off spectre_v2=retpoline` passed. Now the running
-  line's words in force are surely_kept's (no later word of the name at all), or a parameter's
+  alone): an s390x next boot `spectre_v2=off spectre_v2=retpoline` passed; and a parameter
+  outside _LAST_WINS, arm64's `kpti=0 kpti=1` (cpufeature.c parse_kpti, an early_param, the
+  last word kept), hid the next boot's lone kpti=0. Now the running line's words in force are
+  surely_kept's (no later word of the name at all, whatever the parameter), or a parameter's
   words the same on both lines (_in_force); spectre_v2's replacing values are on, off and auto.
 
 Held (kept as tests): the same replaced pair on both lines passes; the later word off
@@ -67,10 +69,10 @@ _LAST_WINS entries, not kept as tests on this Intel host); x86's `spectre_v2=off
 spectre_v2=retpoline,generic` in the next boot now fails (R33B-3's narrowing: conservative on
 x86, where the kernel runs retpoline; a lead).
 
-Tally: 3 findings (3 false passes, R33B-1 and R33B-2 also wrong fails); 29 cases in 10 test
+Tally: 3 findings (3 false passes, R33B-1 and R33B-2 also wrong fails); 30 cases in 11 test
 functions. R33B-1: 14 of 18 cases failed on main c04d5de (7 false passes, 7 wrong fails; one
 wrong-fail case, `spectre_v2=off spectre_v2=retpoline,generic`, since moved to fail by
-R33B-3); R33B-2: 4 of 6 failed on main d7df0d2; R33B-3: 3 of 6 failed on main e7b5859 (two
+R33B-3); R33B-2: 4 of 6 failed on main d7df0d2; R33B-3: 4 of 7 failed on main e7b5859 (three
 false passes there since before round 33, one, s390's, brought in by R33B-1), the
 `spectre_v2-generic` case passing there and guarding the narrowing; the other held cases passed
 before and after.
@@ -97,7 +99,9 @@ from conftest import messages, outcomes, with_current_kernel
 from test_redteam20_host4_probes import GPU, GROUPS
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
+from test_redteam24_vm2_probes import _arm64
 from test_redteam28_boot_probes import _s390
+from test_redteam30_boot_probes import ARM64_MITIGATED
 
 VULN = "/sys/devices/system/cpu/vulnerabilities/"
 
@@ -341,6 +345,27 @@ def test_r33b_3_s390_spectre_v2_knows_on_off_auto(host_scan, nxt: str, word: str
         "hv1": f"{now} now, but the next boot turns mitigations off: {word} in /etc/default/grub"
         if word
         else now
+    }
+
+
+def test_r33b_3_arm64_running_kpti_pair_does_not_hide_the_next_boots(host_scan) -> None:
+    """R33B-3 (false pass) HVA-181: arm64's `kpti=0 kpti=1` runs with page-table isolation
+    (cpufeature.c parse_kpti, an early_param: `__kpti_forced = enabled ? 1 : -1` for each
+    word), so the next boot's lone kpti=0 turns it off; kpti is no _LAST_WINS parameter, and
+    its running kpti=0 was taken as in force."""
+    host = _arm64()
+    host.update(
+        {
+            "cpu-vulnerabilities": ARM64_MITIGATED,
+            "/proc/cmdline": LIVE.format("kpti=0 kpti=1"),
+            "boot-cmdline": _boot(_grub("quiet kpti=0"), grub=False),
+        }
+    )
+    a = host_scan(host)
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "4 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
+        "mitigations off: kpti=0 in /etc/default/grub"
     }
 
 

@@ -304,34 +304,34 @@ def mode_of(word: str) -> str | None:
     return _mode(name, value) if eq and name in _LAST_WINS else None
 
 
+def _name(word: str) -> str:
+    """A command-line word's parameter name (the word itself for a flag)."""
+    return word.partition("=")[0]
+
+
 def _in_force(word: str, words: tuple[str, ...], live: tuple[str, ...], now: set[str]) -> bool:
     """Whether a next boot's word is one the running line put in force, so the live evidence
     judges it (next_boot_adds): a word no later one of its name may replace there (now,
-    surely_kept), or a word of a _LAST_WINS parameter whose words on both lines are the same
-    (the same kernel reads them alike). A running `spectre_bhi=off spectre_bhi=vmexit` is
-    mitigated on a kernel that knows vmexit; the next boot's lone `spectre_bhi=off` is not
-    (R33B-3)."""
+    surely_kept), or a word whose parameter's words are the same on both lines (the same
+    kernel reads them alike). A running `spectre_bhi=off spectre_bhi=vmexit` is mitigated on
+    a kernel that knows vmexit; the next boot's lone `spectre_bhi=off` is not (R33B-3)."""
     if word in now:
         return True
-    name, eq, _ = word.partition("=")
-    if not eq or name not in _LAST_WINS:
-        return False
-    same = [w for w in words if w.partition("=")[0] == name]
-    return word in live and same == [w for w in live if w.partition("=")[0] == name]
+    same = [w for w in words if _name(w) == _name(word)]
+    return word in live and same == [w for w in live if _name(w) == _name(word)]
 
 
 def surely_kept(words: tuple[str, ...]) -> tuple[int, ...]:
     """kept's words that no later word of their name may replace on some kernel (R33B-3):
-    kept drops a word only where a later one sets a mode every version knows, so on the
-    running line it leaves words a later one did replace on the kernel that runs (a value
-    that version knows: spectre_bhi=vmexit from 6.9 on; any value where the kernel read the
-    last instance with cmdline_find_option, spectre_v2= and spectre_v2_user= before the 6.16
-    rework, "Switching to AUTO select" for an unknown one). Such a word is not shown to be in
-    force, so the live evidence does not judge the next boot's lone copy of it."""
-    names = [w.partition("=")[0] if "=" in w else None for w in words]
-    return tuple(
-        i for i in kept(words) if names[i] not in _LAST_WINS or names[i] not in names[i + 1 :]
-    )
+    kept drops a word only where a later one sets a mode every version knows (and a
+    parameter it does not list, none), so on the running line it leaves words a later one
+    did replace on the kernel that runs (a value that version knows: spectre_bhi=vmexit from
+    6.9 on; any value where the kernel read the last instance with cmdline_find_option,
+    spectre_v2= and spectre_v2_user= before the 6.16 rework, "Switching to AUTO select" for an
+    unknown one; arm64's kpti=, an early_param, cpufeature.c parse_kpti). Such a word is not
+    shown to be in force, so the live evidence does not judge the next boot's lone copy."""
+    names = [_name(w) for w in words]
+    return tuple(i for i in kept(words) if names[i] not in names[i + 1 :])
 
 
 def kept(words: tuple[str, ...]) -> tuple[int, ...]:
