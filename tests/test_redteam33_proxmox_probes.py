@@ -532,3 +532,126 @@ def test_r33p_6_held(tmp_path: Path, rules: str) -> None:
     from test_pve_leads18 import _vm_chain
 
     assert _vm_chain(tmp_path, rules) == VM_PASS
+
+
+# --- R33P-7: HVA-058, a 9p share of `args:` holding another VM's disk image ----------------------
+
+
+def _share(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    share: str,
+    volume: str,
+    whole: bool = True,
+) -> tuple[str, str]:
+    """HVA-058 of web-01 (VM 100) sharing host directory `share` to its guest by 9p with mapped
+    ownership (`args: -virtfs local,...,security_model=mapped-xattr`), beside db-01 (VM 101)
+    whose scsi0 is `volume`; a token seeing every storage (`whole`: GET /storage lists `local`,
+    a dir at /var/lib/vz, and `nas`, a dir at /srv/nas) or local and local-lvm alone."""
+    from test_redteam28_proxmox_probes import (
+        AUDITOR,
+        TOP,
+        USER_ACL,
+        VM100,
+        _acl,
+        _answers,
+        _api_scan,
+    )
+    from test_redteam30_proxmox_probes import STORAGE_ACL, STORAGE_PERMS
+
+    perms, acl = (
+        (dict.fromkeys(TOP, AUDITOR), [_acl("/", "PVEAuditor")])
+        if whole
+        else (STORAGE_PERMS, STORAGE_ACL)
+    )
+    a = _answers(perms, [USER_ACL, *acl], ["qemu/100", "qemu/101"])
+    a["access/roles"] = [{"roleid": "NodeAudit", "privs": "Sys.Audit"}]
+    if whole:
+        a["storage"] += [
+            {"storage": "local", "type": "dir", "path": "/var/lib/vz", "content": "iso,images"},
+            {"storage": "nas", "type": "dir", "path": "/srv/nas", "content": "images"},
+        ]
+    a["nodes/pve1/qemu/100/config"] = VM100 | {
+        "args": f"-virtfs local,path={share},mount_tag=x,security_model=mapped-xattr"
+    }
+    a["nodes/pve1/qemu/101/config"] = VM100 | {"name": "db-01", "scsi0": f"{volume},size=8G"}
+    for k in (
+        "pending",
+        "firewall/options",
+        "firewall/rules",
+        "firewall/aliases",
+        "firewall/ipset",
+    ):
+        a[f"nodes/pve1/qemu/101/{k}"] = a[f"nodes/pve1/qemu/100/{k}"]
+    return _api_scan(monkeypatch, capsys, a)[("HVA-058", "web-01")]
+
+
+ROOT = "(qemu-server runs QEMU as root, with no per-VM AppArmor or SELinux label)"
+
+
+@pytest.mark.parametrize(
+    ("share", "volume", "file"),
+    [
+        (
+            "/var/lib/vz",
+            "local:101/vm-101-disk-0.qcow2",
+            "/var/lib/vz/images/101/vm-101-disk-0.qcow2",
+        ),
+        (
+            "/srv/nas/images",
+            "nas:101/vm-101-disk-0.qcow2",
+            "/srv/nas/images/101/vm-101-disk-0.qcow2",
+        ),
+        (
+            "/srv/nas",
+            "nas:base-100-disk-0.qcow2/101/vm-101-disk-0.qcow2",
+            "/srv/nas/images/101/vm-101-disk-0.qcow2",
+        ),
+    ],
+    ids=["local", "nas-images", "linked-clone"],
+)
+def test_r33p_7_share_holding_another_vm_image(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    share: str,
+    volume: str,
+    file: str,
+) -> None:
+    """Was pass "shared directories read-only or with mapped ownership": a 9p share of `args:`
+    was never compared with the other VMs' disks (on libvirt it gets no AppArmor rule; on
+    Proxmox VE QEMU runs as root, unconfined: HVA-310), and a volume `STORAGE:VOLNAME` had no
+    host file (pve-storage Plugin.pm filesystem_path: PATH/images/VMID/NAME). The guest reads
+    and writes db-01's disk through the share."""
+    assert _share(monkeypatch, capsys, share, volume) == (
+        "fail",
+        f"disk images of other VMs in the host directories it shares: {share} (VM db-01: "
+        f"{file}): the guest reaches them through the share {ROOT}",
+    )
+
+
+def test_r33p_7_volume_of_a_hidden_storage_is_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass: `nas` hidden from the token (R30P-3) may be a dir storage under /srv/nas."""
+    assert _share(monkeypatch, capsys, "/srv/nas", "nas:101/vm-101-disk-0.qcow2", False) == (
+        "manual",
+        "disk volume(s) of other VMs on storage(s) the evidence does not hold (VM db-01: volume "
+        f"nas:101/vm-101-disk-0.qcow2 of storage nas; {PARTIAL}): where their files are is not "
+        "known, and the directories this VM shares may hold them",
+    )
+
+
+@pytest.mark.parametrize(
+    ("share", "volume"),
+    [("/srv/nas", "local:101/vm-101-disk-0.qcow2"), ("/srv/nas", "local-lvm:vm-101-disk-0")],
+    ids=["other-storage", "lvm-thin"],
+)
+def test_r33p_7_held(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], share: str, volume: str
+) -> None:
+    """Held: an image under /var/lib/vz, and an LVM thin volume (a device node, not a file in
+    the share), are not in /srv/nas: pass."""
+    assert _share(monkeypatch, capsys, share, volume) == (
+        "pass",
+        f"shared directories read-only or with mapped ownership: {share}",
+    )

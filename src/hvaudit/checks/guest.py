@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from hvaudit.checks._libvirt import (
     conf_fact,
@@ -1670,7 +1670,11 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         shares = (*shares, *_raw_virtiofs(v), *_raw_9p(v), *_raw_vvfat(v), *_fat_disks(v))
-        held = _shares_holding_disks(ctx, v, v.shared_directories)
+        pve = hosts[v.host].platform == "proxmox-ve"
+        # Proxmox VE runs QEMU as root with no per-VM AppArmor profile (HVA-310): a 9p share of
+        # `args:` reaches whatever the directory holds (R33P-7)
+        nine_shares = (*v.shared_directories, *(_raw_9p(v) if pve else ()))
+        held = _shares_holding_disks(ctx, v, nine_shares)
         # a writable 9p share with passthrough ownership is a fail whatever the questions below
         # would ask (R22V-3: they came first and turned the settled fail into a question)
         nine = [
@@ -1688,6 +1692,14 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 for path, disks in held
             )
             what = "disk images of other VMs in the host directories it shares"
+            if pve:
+                yield failed(
+                    s,
+                    f"{what}: {listed}: the guest reaches them through the share (qemu-server "
+                    "runs QEMU as root, with no per-VM AppArmor or SELinux label)",
+                    v.source,
+                )
+                continue
             if model is not None and model.known:
                 yield failed(
                     s,
@@ -1709,7 +1721,28 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                     "VM's image belongs to the one QEMU user).",
                 )
                 continue
-        unplaced = [] if held or nine else _unplaced_volumes(ctx, v)
+        unplaced = [] if held or nine else _unplaced_volumes(ctx, v, nine_shares)
+        if unplaced and pve:
+            listed = ", ".join(
+                f"VM {vm}: volume {vol} of storage {pool}" for vm, pool, vol in unplaced[:5]
+            )
+            stores = ", ".join(sorted({pool for _, pool, _ in unplaced}))
+            shared = ", ".join(d.host_path for d in nine_shares if d.host_path)
+            px = hosts[v.host].proxmox
+            yield manual(
+                s,
+                f"disk volume(s) of other VMs on storage(s) the evidence does not hold ({listed}"
+                f"; {px.storages_unseen if px else ''}): where their files are is not known, and "
+                "the directories this VM shares may hold them",
+                v.source,
+                question=f"Is every one of these volumes ({listed}) outside the directories VM "
+                f"{v.name} shares ({shared})? Evidence: the entries of storage(s) {stores} in "
+                f"/etc/pve/storage.cfg read as root, and `pvesm path VOLUME` on node {v.host} "
+                "for each. Pass: yes, no volume's path is inside a shared directory; fail: no, "
+                "one is, so the guest reaches that VM's disk through the share (QEMU runs as "
+                "root).",
+            )
+            continue
         if unplaced and not (model is not None and model.known and model.get() == "selinux"):
             listed = ", ".join(
                 f"VM {vm}: volume {vol} of pool {pool}" for vm, pool, vol in unplaced[:5]
@@ -1872,7 +1905,8 @@ def _shares_holding_disks(
             for o in ctx.deployment.vms
             if o.host == v.host and o.name != v.name
             for d in o.disks
-            if (f := disk_file(d, pools, o.host))
+            if (f := _pve_volume_file(d, pools.values()) or disk_file(d, pools, o.host))
+            and f.startswith("/")
             and (writable or not (d.readonly or d.device in ("cdrom", "floppy")))
             and (same_file(f) + "/").startswith(path + "/")
         ]
@@ -1881,25 +1915,69 @@ def _shares_holding_disks(
     return out
 
 
-def _unplaced_volumes(ctx: Context, v: Vm) -> list[tuple[str, str, str]]:
+def _unplaced_volumes(
+    ctx: Context, v: Vm, shares: tuple[SharedDirectory, ...] | None = None
+) -> list[tuple[str, str, str]]:
     """The `<disk type='volume'>` disks of other VMs on `v`'s host whose pool the bundle lacks,
     as (VM, pool, volume), when `v` shares a host directory by 9p (VL16-2): such a volume may
     be a file in that directory (a dir, fs, netfs or vstorage pool) or not, which the evidence
-    cannot tell (R15-1 counts the volumes of the pools it has)."""
+    cannot tell (R15-1 counts the volumes of the pools it has). A Proxmox VE volume
+    (`STORAGE:VOLNAME`) of a storage the evidence does not hold (ProxmoxHost.storages_unseen,
+    R30P-3, R31P-2) likewise, `local` aside (always pve-storage's dir /var/lib/vz, which
+    `_pve_volume_file` reads) (R33P-7)."""
     if not any(
-        d.driver != "virtiofs" and d.host_path.startswith("/") for d in v.shared_directories
+        d.driver != "virtiofs" and d.host_path.startswith("/")
+        for d in (v.shared_directories if shares is None else shares)
     ):
         return []
     known = {(p.host, p.name) for p in ctx.deployment.pools}
+    storages = {p.name for p in ctx.deployment.pools}
     return sorted(
         {
             (o.name, d.pool or "(none named)", d.source or "(none named)")
             for o in ctx.deployment.vms
             if o.host == v.host and o.name != v.name
             for d in o.disks
-            if d.type == "volume" and (o.host, d.pool or "") not in known
+            if (d.type == "volume" and (o.host, d.pool or "") not in known)
+            or (
+                _PVE_VOLUME_ID.fullmatch(d.source or "")
+                and d.pool
+                and d.pool not in storages
+                and d.pool != "local"
+            )
         }
     )
+
+
+#: A Proxmox VE volume id `STORAGE:VOLNAME` (pve-storage parse_volume_id `^([a-z][a-z0-9\-\_\.]*
+#: [a-z0-9]):(.+)$`, case-insensitive).
+_PVE_VOLUME_ID = re.compile(r"[a-z][a-z0-9\-_.]*[a-z0-9]:(.+)", re.I | re.A)
+#: pve-storage types whose image volumes are files under their `path` (Plugin.pm filesystem_path,
+#: inherited by DirPlugin, NFSPlugin and CIFSPlugin), by the model's Pool.type (dir; nfs and cifs
+#: are netfs).
+_PVE_FILE_STORAGE = ("dir", "netfs")
+
+
+def _pve_volume_file(d: Disk, pools: Iterable[Pool]) -> str | None:
+    """The host file of a Proxmox VE disk volume `STORAGE:VOLNAME` on a file storage (R33P-7):
+    pve-storage 0c56bad src/PVE/Storage/Plugin.pm filesystem_path, `$dir = get_subdir($scfg,
+    'images')` (`$scfg->{path}/images`, unless `content-dirs` moves it) `. "/$vmid"`, then
+    `/$name`, VOLNAME being `VMID/NAME` or a linked clone's `BASE/VMID/NAME` (parse_volname).
+    storage.cfg is the cluster's, so the storage is looked up by its id alone."""
+    m = _PVE_VOLUME_ID.fullmatch(d.source or "")
+    if m is None or not d.pool or d.type != "file":
+        return None
+    pool = next((p for p in pools if p.name == d.pool), None)
+    if (
+        pool is None
+        or pool.type not in _PVE_FILE_STORAGE
+        or not (pool.target or "").startswith("/")
+    ):
+        return None
+    parts = m.group(1).split("/")
+    if len(parts) < 2 or not parts[-2].isdigit():
+        return None
+    return f"{(pool.target or '').rstrip('/')}/images/{parts[-2]}/{parts[-1]}"
 
 
 def _readonly_daemon(v: Vm, h: Host, d: SharedDirectory) -> str:
