@@ -75,6 +75,16 @@ Findings:
   BC:24:11:00:00:20), `-dest fe80::/64` and `-dest fe80::/64 -p tcp` passed, where they admit
   every IPv6 packet (every tcp port) to the guest's link-local address. Now the address is
   one the set holds (`_link_local`), named as pve-firewall's addition.
+- R33P-7 (false pass) HVA-058: a 9p share that `args:` adds (`-virtfs local,path=...,
+  security_model=mapped-xattr`) was never compared with the other VMs' disks (R14-5 judges
+  libvirt's <filesystem> alone: a raw share gets no AppArmor rule there), and a Proxmox VE
+  volume `STORAGE:VOLNAME` had no host file. On Proxmox VE QEMU runs as root with no per-VM
+  label (HVA-310's premise), so web-01 sharing /var/lib/vz, /srv/nas or /srv/nas/images passed
+  "shared directories read-only or with mapped ownership" while db-01's image (pve-storage
+  0c56bad Plugin.pm filesystem_path: PATH/images/VMID/NAME, a linked clone's too) lies in it.
+  Now it fails, naming the image; a volume of a storage the evidence does not hold (R30P-3)
+  is asked, naming storage.cfg and `pvesm path` (guest.py `_pve_volume_file`,
+  `_unplaced_volumes`).
 
 Held:
 - R33P-1: the VM's own rule `IN ACCEPT -dest +web` with its own `web` holding 192.0.2.10
@@ -88,16 +98,38 @@ Held:
 - R33P-5: an IPv4 alias (guest4, 192.0.2.10) as -dest is asked about, as before.
 - R33P-6: another link-local address (fe80::be24:11ff:fe00:21), and `-dest fe80::/64 -p tcp
   -dport 22`, narrow the ACCEPT: pass.
+- R33P-7: db-01's image on `local` (/var/lib/vz) beside a share of /srv/nas, and an LVM thin
+  volume (a device node): pass.
 
-Probed by script, not kept: none yet.
+Probed by script, not kept: an ACCEPT -dest inside an ipfilter set's subnet entry (already
+asked: the spoofing reading does not know the guest's address in 192.0.2.0/24); a security
+group rule's `-i` (pve-firewall's group chain matches no `iface`, as `_vm_opened` reads it);
+R33P-2's cases with the storage hidden and the machine at 8.0 (pass, scsi-hd); a 9p share on
+Proxmox VE of a directory holding no other VM's image (pass). R33P-7's harness: round 28's
+API table with VM 101 (db-01) beside web-01.
 
-Tally: 6 findings (5 false passes, R33P-1 with a wrong fail; 1 wording); 31 test cases in 18
-functions, 18 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
+Tally: 7 findings (6 false passes, R33P-1 with a wrong fail; 1 wording); 37 test cases in 20
+functions, 22 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
 6 pass, 1 fail; R33P-3 4 of 9 on d4706b7d: 4 pass; R33P-4 1 of 1 on a37dfd32: libvirt's
-word; R33P-5 3 of 4 on fdf919a2: 3 pass; R33P-6 3 of 5 on ee1a6eca: 3 pass), 13 held passed
-before and after.
+word; R33P-5 3 of 4 on fdf919a2: 3 pass; R33P-6 3 of 5 on ee1a6eca: 3 pass; R33P-7 4 of 6 on
+c286b431: 4 pass), 15 held passed before and after.
 
-Leads left: see the report.
+Leads left:
+- SDN sets: a rule's `+sdn/NAME`, and an unscoped `+NAME` that neither the VM nor the cluster
+  defines, name pve-firewall's SDN sets (`{vnet}-all`, `-gateway`, `-no-gateway`, `-dhcp`,
+  built from /etc/pve/sdn/.running-config subnets, proxmox-ve-rs): an ACCEPT of one is read
+  as narrow (the parser refuses the unscoped one, "no such ipset"); its subnets are in the
+  collected .running-config and not resolved.
+- R33P-6 reads an ACCEPT to the guest's link-local address as every inbound IPv6 packet; the
+  node's chain leaves link-local out of "every packet for the node" (`_own_addresses`): only
+  on-link senders reach it. A team decision whether the VM's reading should say so.
+- HVA-058 on Proxmox VE: a virtiofs share (`virtiofsN: dirid=`, virtiofsd as root) of a
+  directory holding another VM's image is not compared (libvirt's reasoning kept); a storage
+  with `content-dirs` moving images is read at PATH/images; btrfs storages' subvolume layout
+  is not read.
+- A security group naming `+guest/x` dies uncaught in generate_group_rules (no eval there), so
+  pve-firewall compiles no rules at all: not probed.
+- Containers (LXC) have no network-disk or shared-image check (team decision, rounds 26, 27).
 """
 
 from __future__ import annotations
