@@ -85,6 +85,12 @@ Findings:
   Now it fails, naming the image; a volume of a storage the evidence does not hold (R30P-3)
   is asked, naming storage.cfg and `pvesm path` (guest.py `_pve_volume_file`,
   `_unplaced_volumes`).
+- R33P-8 (false pass) HVA-058: R33P-7's comparison took the VMs of the sharing VM's node
+  alone, as libvirt's host-local pools are; a Proxmox VE NFS or CIFS storage is mounted at its
+  `path` on every node (pve-storage NFSPlugin.pm activate_storage: nfs_mount of the export at
+  `$path`), so web-01 on pve1 sharing /mnt/pve/nas passed beside db-01 on pve2 whose image is
+  /mnt/pve/nas/images/101/vm-101-disk-0.qcow2. Now a volume of such a storage counts on every
+  node, named with its node (`_pve_shared_volume`).
 
 Held:
 - R33P-1: the VM's own rule `IN ACCEPT -dest +web` with its own `web` holding 192.0.2.10
@@ -100,19 +106,22 @@ Held:
   -dport 22`, narrow the ACCEPT: pass.
 - R33P-7: db-01's image on `local` (/var/lib/vz) beside a share of /srv/nas, and an LVM thin
   volume (a device node): pass.
+- R33P-8: db-01's image on a dir storage (/srv/store, each node's own) on pve2 beside web-01's
+  share of /srv/store on pve1: pass.
 
 Probed by script, not kept: an ACCEPT -dest inside an ipfilter set's subnet entry (already
 asked: the spoofing reading does not know the guest's address in 192.0.2.0/24); a security
 group rule's `-i` (pve-firewall's group chain matches no `iface`, as `_vm_opened` reads it);
 R33P-2's cases with the storage hidden and the machine at 8.0 (pass, scsi-hd); a 9p share on
 Proxmox VE of a directory holding no other VM's image (pass). R33P-7's harness: round 28's
-API table with VM 101 (db-01) beside web-01.
+API table with VM 101 (db-01) beside web-01; R33P-8's: the same over the whole cluster
+(pve+api://pve.example:8006), db-01 on node pve2.
 
-Tally: 7 findings (6 false passes, R33P-1 with a wrong fail; 1 wording); 37 test cases in 20
-functions, 22 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
+Tally: 8 findings (7 false passes, R33P-1 with a wrong fail; 1 wording); 39 test cases in 22
+functions, 23 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
 6 pass, 1 fail; R33P-3 4 of 9 on d4706b7d: 4 pass; R33P-4 1 of 1 on a37dfd32: libvirt's
 word; R33P-5 3 of 4 on fdf919a2: 3 pass; R33P-6 3 of 5 on ee1a6eca: 3 pass; R33P-7 4 of 6 on
-c286b431: 4 pass), 15 held passed before and after.
+c286b431: 4 pass; R33P-8 1 of 2 on 29a1e63f: pass), 16 held passed before and after.
 
 Leads left:
 - SDN sets: a rule's `+sdn/NAME`, and an unscoped `+NAME` that neither the VM nor the cluster
@@ -687,3 +696,110 @@ def test_r33p_7_held(
         "pass",
         f"shared directories read-only or with mapped ownership: {share}",
     )
+
+
+# --- R33P-8: the same share and an image on a network storage, db-01 on another node ---------------
+
+
+def _cluster_share(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    volume: str,
+    share: str = "/mnt/pve/nas",
+) -> tuple[str, str]:
+    """HVA-058 of web-01 (VM 100 on pve1) sharing `share` by 9p with mapped ownership, on
+    pve+api://pve.example:8006 (the whole cluster, round 29's `_cluster_scan` shape), db-01 (VM
+    101) on node pve2 with scsi0 `volume`; storage `nas` is an NFS storage mounted at
+    /mnt/pve/nas, `store` a dir storage at /srv/store (each node's own)."""
+    import json
+
+    import proxmoxer
+
+    from hvaudit.cli import main
+    from test_redteam28_proxmox_probes import (
+        AUDITOR,
+        SECRET,
+        TOKEN,
+        TOP,
+        USER_ACL,
+        VM100,
+        _acl,
+        _answers,
+    )
+
+    a = _answers(dict.fromkeys(TOP, AUDITOR), [USER_ACL, _acl("/", "PVEAuditor")], ["qemu/100"])
+    a["access/roles"] = [{"roleid": "NodeAudit", "privs": "Sys.Audit"}]
+    a["nodes"] = [{"node": "pve1", "status": "online"}, {"node": "pve2", "status": "online"}]
+    a["cluster/resources"].append(
+        {"type": "qemu", "vmid": 101, "node": "pve2", "status": "running"}
+    )
+    a["storage"] += [
+        {
+            "storage": "nas",
+            "type": "nfs",
+            "server": "10.0.0.9",
+            "export": "/export/vm",
+            "path": "/mnt/pve/nas",
+            "content": "images",
+        },
+        {"storage": "store", "type": "dir", "path": "/srv/store", "content": "images"},
+    ]
+    a["nodes/pve1/qemu/100/config"] = VM100 | {
+        "args": f"-virtfs local,path={share},mount_tag=x,security_model=mapped-xattr"
+    }
+    for key in list(a):
+        if key.startswith("nodes/pve1/") and "/qemu/" not in key and "/lxc/" not in key:
+            a[key.replace("pve1", "pve2", 1)] = a[key]
+    a["nodes/pve2/qemu/101/config"] = VM100 | {"name": "db-01", "scsi0": f"{volume},size=8G"}
+    for k in (
+        "pending",
+        "firewall/options",
+        "firewall/rules",
+        "firewall/aliases",
+        "firewall/ipset",
+    ):
+        a[f"nodes/pve2/qemu/101/{k}"] = a[f"nodes/pve1/qemu/100/{k}"]
+
+    class FakeApi:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def get(self, path: str, **params: object) -> object:
+            if path in a:
+                return json.loads(json.dumps(a[path]))
+            raise proxmoxer.core.ResourceException(501, "Not Implemented", "")
+
+    monkeypatch.setattr(proxmoxer, "ProxmoxAPI", FakeApi)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    main(["scan", "--connect", "pve+api://pve.example:8006", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    got = {
+        (r["check_id"], r["subject"]["name"]): (r["status"], r["message"])
+        for r in json.loads(out)["results"]
+    }
+    return got[("HVA-058", "web-01")]
+
+
+def test_r33p_8_image_on_network_storage_of_another_node(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was pass "shared directories read-only or with mapped ownership": R33P-7 compared the
+    VMs of web-01's own node alone, but pve-storage mounts an NFS storage at its `path` on every
+    node (NFSPlugin.pm activate_storage, nfs_mount), so db-01's image on pve2 is a file in the
+    directory web-01 shares on pve1."""
+    assert _cluster_share(monkeypatch, capsys, "nas:101/vm-101-disk-0.qcow2") == (
+        "fail",
+        "disk images of other VMs in the host directories it shares: /mnt/pve/nas (VM db-01 on "
+        "pve2: /mnt/pve/nas/images/101/vm-101-disk-0.qcow2): the guest reaches them through the "
+        f"share {ROOT}",
+    )
+
+
+def test_r33p_8_held_dir_storage_of_another_node(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: a dir storage is each node's own directory: db-01's image on pve2 is not in
+    pve1's /srv/store."""
+    got = _cluster_share(monkeypatch, capsys, "store:101/vm-101-disk-0.qcow2", "/srv/store")
+    assert got == ("pass", "shared directories read-only or with mapped ownership: /srv/store")

@@ -1901,10 +1901,13 @@ def _shares_holding_disks(
     out: list[tuple[str, list[tuple[str, str]]]] = []
     for path, writable in mine.items():
         disks = [
-            (o.name, f)
+            (o.name if o.host == v.host else f"{o.name} on {o.host}", f)
             for o in ctx.deployment.vms
-            if o.host == v.host and o.name != v.name
+            if o.name != v.name or o.host != v.host
             for d in o.disks
+            # a Proxmox VE network storage (nfs, cifs) is mounted at its `path` on every node,
+            # so a VM on another node keeps its image in the same directory (R33P-8)
+            if o.host == v.host or _pve_shared_volume(d, pools.values())
             if (f := _pve_volume_file(d, pools.values()) or disk_file(d, pools, o.host))
             and f.startswith("/")
             and (writable or not (d.readonly or d.device in ("cdrom", "floppy")))
@@ -1956,6 +1959,15 @@ _PVE_VOLUME_ID = re.compile(r"[a-z][a-z0-9\-_.]*[a-z0-9]:(.+)", re.I | re.A)
 #: inherited by DirPlugin, NFSPlugin and CIFSPlugin), by the model's Pool.type (dir; nfs and cifs
 #: are netfs).
 _PVE_FILE_STORAGE = ("dir", "netfs")
+
+
+def _pve_shared_volume(d: Disk, pools: Iterable[Pool]) -> bool:
+    """A Proxmox VE volume of a network file storage (nfs, cifs: the model's netfs), which
+    pve-storage mounts at the storage's `path` on every node it is enabled on (NFSPlugin.pm,
+    CIFSPlugin.pm activate_storage: `nfs_mount`/`cifs_mount` of the export at `$path`), so its
+    image files are the same files on each node (R33P-8)."""
+    pool = next((p for p in pools if p.name == d.pool), None)
+    return pool is not None and pool.type == "netfs" and _pve_volume_file(d, [pool]) is not None
 
 
 def _pve_volume_file(d: Disk, pools: Iterable[Pool]) -> str | None:
