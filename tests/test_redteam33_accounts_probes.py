@@ -51,20 +51,43 @@ Findings (R33A-n):
   TLS on with it). Now the next start's argv carries the variable as a leading --tlsverify
   (parse.host._container_unit_argv), which an explicit --tlsverify=false after it overrides.
 
+- R33A-5 (false pass) HVA-142: k3s's admin kubeconfig was judged by its mode now only
+  (R29A-6). k3s pkg/server/server.go writeKubeConfig chmods /etc/rancher/k3s/k3s.yaml at
+  every start to --write-kubeconfig-mode (strconv.ParseInt(mode, 8, 0); none set: 0600) and
+  chgrps it to --write-kubeconfig-group; pkg/cli/cmds/server.go gives the flags EnvVar
+  K3S_KUBECONFIG_MODE and K3S_KUBECONFIG_GROUP (the installer's k3s.service.env, install.sh
+  setup_env FILE_K3S_ENV), and pkg/configfilearg/parser.go readConfigFile makes config.yaml's
+  keys, then its config.yaml.d/*.yaml|yml drop-ins' in name order (a later file's value
+  replacing), flags placed before the command line's. A kubeconfig chmod'ed 0600 since k3s
+  started, with `write-kubeconfig-mode: "0644"` (or 0640 and group staff) in config.yaml, a
+  drop-in, or K3S_KUBECONFIG_MODE=644 in k3s.service.env, passed "2 administrative
+  principal(s)"; the next restart hands it to every user again. Now those files are collected
+  (collect.host K3S_CONFIG_FILES) and read with a restricted top-level `key: value` reader
+  (parse.host._k3s_kubeconfig_next); any other mention of the keys, or a plain octal with a
+  leading 0 (gopkg.in/yaml.v2 reads `0644` as the integer 420, which k3s then parses in base
+  8), is a manual outcome naming the line.
+
 Held (kept as tests): the R33A-1 unit as carol, who administers nothing, adds no one;
 MicroK8s's known_tokens.csv and front-proxy-ca.key 0600 root add no one; the shipped
 containerd.service, and a drop-in naming /etc/containerd/config.toml itself, read the
 collected file (uid and gid 0): pass; DOCKER_TLS_VERIFY=1 with an explicit
---tlsverify=false, or DOCKER_TLS_VERIFY empty, still counts every user.
+--tlsverify=false, or DOCKER_TLS_VERIFY empty, still counts every user; k3s's config.yaml
+`"600"` over K3S_KUBECONFIG_MODE=644, a drop-in k3s does not read (`.yaml.bak`), and a group
+set without a mode (0600 at the next start) add no one.
 
 Probed by script: none yet.
 
-Tally: 4 findings (3 false passes, 1 wrong fail); 19 cases, 12 failed on main before the
-fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2), 7 held.
+Tally: 5 findings (4 false passes, 1 wrong fail); 29 cases, 19 failed on main before the
+fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2, R33A-5: 7, two of them the manual cases,
+which passed on main), 10 held.
 
 Leads left:
-- HVA-142: k3s's config.yaml (and config.yaml.d) `write-kubeconfig-mode` / `-group` and
-  K3S_KUBECONFIG_MODE in k3s.service.env are still not read.
+- HVA-142: k3s.service's ExecStart= `--write-kubeconfig-mode` (INSTALL_K3S_EXEC), which
+  overrides config.yaml, is not read; nor K3S_CONFIG_FILE / --config naming another file,
+  --write-kubeconfig naming another output path, or RKE2's config.yaml (the same code under
+  /etc/rancher/rke2: sources not read). Old k3s releases chmod'ed the kubeconfig 0644 when
+  no mode was set (an older server.go: `os.Chmod(kubeConfig, os.FileMode(0644))`): on such a
+  release a 0600 file is widened at the next start (the k3s release is not collected).
 - HVA-142: MicroK8s's dqlite cluster.key (var/kubernetes/backend, chgrp microk8s by the
   configure hook) and its kine.sock, the API server's datastore: whether the key alone admits
   a client to dqlite (go-dqlite's TLS setup) is not yet read; under MicroK8s's default
@@ -302,5 +325,111 @@ def test_docker_tls_verify_environment(
         "container-socket-unit-files": (DOCKER_SOCKET, 0),
         "container-service-unit-files": (services, 0),
         **extra,
+    }
+    assert _142(host_scan(over)) == expected
+
+
+K3S_YAML = "/etc/rancher/k3s/k3s.yaml"
+K3S_CONFIG = "/etc/rancher/k3s/config.yaml"
+K3S_ENV = "/etc/systemd/system/k3s.service.env"
+
+
+def _grep(*files: tuple[str, str]) -> tuple[str, int, str]:
+    """`grep -R -D skip -H ""` of k3s's configuration files (the others missing: exit 2)."""
+    return "".join(f"{path}:{line}\n" for path, body in files for line in body.splitlines()), 2, ""
+
+
+@pytest.mark.parametrize(
+    ("stat", "config", "expected"),
+    [
+        # chmod'ed 0600 since k3s started; its next start applies the configured mode again
+        ("600 root root", _grep((K3S_CONFIG, 'write-kubeconfig-mode: "0644"\n')), EVERYONE),
+        (
+            "600 root root",
+            _grep((K3S_CONFIG, "write-kubeconfig-mode: '644'  # kubectl\n")),
+            EVERYONE,
+        ),
+        (
+            "600 root root",
+            _grep((K3S_CONFIG, 'write-kubeconfig-mode: "0640"\nwrite-kubeconfig-group: staff\n')),
+            FAIL4,
+        ),
+        # the installer's environment file (K3S_KUBECONFIG_MODE, _GROUP)
+        ("600 root root", _grep((K3S_ENV, "K3S_KUBECONFIG_MODE=644\n")), EVERYONE),
+        # a drop-in overrides config.yaml
+        (
+            "600 root root",
+            _grep(
+                (K3S_CONFIG, 'write-kubeconfig-mode: "0600"\n'),
+                (f"{K3S_CONFIG}.d/50-access.yaml", "write-kubeconfig-mode: 644\n"),
+            ),
+            EVERYONE,
+        ),
+        # held: config.yaml's 0600 overrides the environment's 644; a drop-in of another suffix
+        # is not read by k3s; no mode set is 0600 at the next start
+        (
+            "600 root root",
+            _grep(
+                (K3S_ENV, "K3S_KUBECONFIG_MODE=644\n"),
+                (K3S_CONFIG, 'write-kubeconfig-mode: "600"\n'),
+            ),
+            PASS2,
+        ),
+        (
+            "600 root root",
+            _grep((f"{K3S_CONFIG}.d/50-access.yaml.bak", "write-kubeconfig-mode: 644\n")),
+            PASS2,
+        ),
+        ("600 root root", _grep((K3S_CONFIG, "write-kubeconfig-group: staff\n")), PASS2),
+        # unread shapes: a plain octal with a leading 0 (YAML 1.1 reads it as 420), a flow
+        # mapping
+        (
+            "600 root root",
+            _grep((K3S_CONFIG, "write-kubeconfig-mode: 0644\n")),
+            (
+                "manual",
+                f"evidence unavailable: {K3S_CONFIG} sets 'write-kubeconfig-mode: 0644', which "
+                f"hvaudit does not read: the mode and group k3s gives {K3S_YAML} at its next "
+                "start are unknown",
+            ),
+        ),
+        (
+            "600 root root",
+            _grep((K3S_CONFIG, '{"write-kubeconfig-mode": "0644"}\n')),
+            (
+                "manual",
+                f'evidence unavailable: {K3S_CONFIG} sets \'{{"write-kubeconfig-mode": '
+                f'"0644"}}\', which hvaudit does not read: the mode and group k3s gives '
+                f"{K3S_YAML} at its next start are unknown",
+            ),
+        ),
+    ],
+    ids=[
+        "config-quoted-0644",
+        "config-single-quoted-644-comment",
+        "config-0640-group-staff",
+        "env-file-mode",
+        "dropin-overrides",
+        "held-config-over-env",
+        "held-dropin-other-suffix",
+        "held-group-without-mode",
+        "unread-plain-leading-zero",
+        "unread-flow-mapping",
+    ],
+)
+def test_k3s_kubeconfig_next_start(
+    host_scan, stat: str, config: tuple[str, int, str], expected: tuple[str, str]
+) -> None:
+    """R33A-5 (false pass) HVA-142. k3s chmods /etc/rancher/k3s/k3s.yaml to
+    --write-kubeconfig-mode (base 8) and chgrps it to --write-kubeconfig-group at every start
+    (k3s pkg/server/server.go writeKubeConfig), their values from K3S_KUBECONFIG_MODE and
+    _GROUP (pkg/cli/cmds/server.go EnvVar; k3s.service.env), overridden by config.yaml and its
+    config.yaml.d drop-ins in name order (pkg/configfilearg/parser.go readConfigFile). A file
+    chmod'ed 0600 since passed "2 administrative principal(s)" though the next start makes it
+    0644 or 0640 group staff. Shapes hvaudit does not read are a manual outcome."""
+    over = {
+        **BASE,
+        "kube-admin-configs": (f"{stat} {K3S_YAML}\n", 0, ""),
+        "k3s-config": config,
     }
     assert _142(host_scan(over)) == expected

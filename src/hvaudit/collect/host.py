@@ -398,6 +398,16 @@ CONTAINER_SOCKETS: tuple[str, ...] = (
     "/var/run/crio/crio.sock",
 )
 
+#: k3s's configuration file and its drop-in directory (k3s pkg/configfilearg/parser.go:
+#: DefaultConfig, dotDFiles `basefile + ".d"`), and the environment file the installer gives
+#: k3s.service (k3s install.sh setup_env: FILE_K3S_ENV=${SYSTEMD_DIR}/${SERVICE_K3S}.env)
+#: (R33A-5).
+K3S_CONFIG_FILES: tuple[str, ...] = (
+    "/etc/rancher/k3s/config.yaml",
+    "/etc/rancher/k3s/config.yaml.d",
+    "/etc/systemd/system/k3s.service.env",
+)
+
 #: The Kubernetes cluster administrator's kubeconfigs a node keeps: k3s's and RKE2's (written
 #: with --write-kubeconfig-mode and --write-kubeconfig-group, docs.k3s.io cli/server),
 #: kubeadm's admin.conf and super-admin.conf, MicroK8s's client.config, and the CA keys that
@@ -912,6 +922,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # The Kubernetes admin kubeconfigs and CA keys (mode, owner, group; -L: the file kubectl
     # opens): read access is cluster-admin (R29A-6, R30A-1). Missing files: stat exits 1.
     CommandProbe("kube-admin-configs", ("stat", "-L", "-c", "%a %U %G %n", *KUBE_ADMIN_CONFIGS)),
+    # k3s's configuration file, its drop-ins and the installer's environment file for
+    # k3s.service: write-kubeconfig-mode and -group there (K3S_KUBECONFIG_MODE and _GROUP in
+    # the environment) are the mode and group k3s gives /etc/rancher/k3s/k3s.yaml at its next
+    # start, over a mode chmod'ed since (R33A-5). Read-only; missing files: grep exits 2.
+    CommandProbe("k3s-config", ("grep", *CONFIG_GREP, "-H", "", *K3S_CONFIG_FILES)),
     # The container daemons' units the next boot starts, and dockerd's configuration file
     # (its "group" names the group of the sockets it creates): an enabled daemon that is
     # stopped now, with no socket to stat, still hands its group root at the next boot (R25E-1)

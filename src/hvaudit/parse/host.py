@@ -3281,6 +3281,13 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     daemons = _container_daemon_groups(ev, ps.text if ps.state == "ok" else "")
     if isinstance(daemons, Fact):
         return daemons
+    k3s_rows, k3s_why, k3s_src = _k3s_kubeconfig_next(ev)
+    if k3s_why:
+        return Fact.unavailable(
+            f"{k3s_why}: the mode and group k3s gives {K3S_KUBECONFIG} at its next start are "
+            "unknown",
+            *k3s_src,
+        )
     polkit_groups += daemons[0]
     polkit_groups += _container_socket_groups(ev)
     admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
@@ -3451,6 +3458,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         *merge_src,
         *doas_src,
         *polkit_src,
+        *(k3s_src if k3s_rows else ()),
     )
 
 
@@ -4361,7 +4369,16 @@ def _stat_accessors(
     of `paths` that `stat -c '%a %U %G %n'` answered in `got`: the group where the group
     bit grants it, the owner other than root where the owner bit does, EVERY_USER where the
     others bit does."""
-    for line in got.text.splitlines() if got.state == "ok" else []:
+    _stat_row_accessors(
+        got.text.splitlines() if got.state == "ok" else [], paths, mode, groups, users
+    )
+
+
+def _stat_row_accessors(
+    rows: list[str], paths: Iterable[str], mode: int, groups: list[str], users: list[str]
+) -> None:
+    """_stat_accessors over `stat -c '%a %U %G %n'` rows."""
+    for line in rows:
         parts = line.split()
         if len(parts) != 4 or not digits(parts[0]) or parts[3] not in paths:
             continue
@@ -4394,7 +4411,82 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     # the controller manager's credential or k3s's server token (R32A-1), or MicroK8s's token
     # files, controller.config and front-proxy keys (R33A-2)
     _stat_accessors(ev.get(_cmd("kube-admin-configs")), KUBE_ADMIN_CONFIGS, 0o444, groups, users)
+    # and k3s's admin kubeconfig as k3s's next start leaves it (R33A-5)
+    _stat_row_accessors(_k3s_kubeconfig_next(ev)[0], (K3S_KUBECONFIG,), 0o444, groups, users)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
+
+
+K3S_KUBECONFIG = "/etc/rancher/k3s/k3s.yaml"
+K3S_KUBECONFIG_KEYS = ("write-kubeconfig-mode", "write-kubeconfig-group")
+
+
+def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]]:
+    """(`stat`-like rows, why unknown, sources) for k3s's admin kubeconfig as k3s's next start
+    leaves it, where it exists now (k3s has run as a server). k3s pkg/server/server.go
+    writeKubeConfig chmods it at every start to --write-kubeconfig-mode read in base 8
+    (`strconv.ParseInt(mode, 8, 0)`; an invalid one is logged and no chmod done; none set:
+    0600) and chgrps it to --write-kubeconfig-group, so a file chmod'ed 0600 since is
+    readable again after a restart. The flags' values come from the environment
+    (pkg/cli/cmds/server.go: EnvVar K3S_KUBECONFIG_MODE, K3S_KUBECONFIG_GROUP; the installer
+    writes them to k3s.service.env), which config.yaml and then its config.yaml.d/*.yaml|yml
+    drop-ins in name order override (pkg/configfilearg/parser.go readConfigFile: the files'
+    keys become flags placed before the command line's, a later file's value replacing an
+    earlier one's, `key+` appending). hvaudit reads only a top-level `key: value` line of
+    those two keys, plain or quoted; any other mention of them (indented, in a flow mapping,
+    `key+`), or a plain octal value with a leading 0 (gopkg.in/yaml.v2 resolves `0644` as
+    the integer 420, which k3s then reads in base 8), leaves the next start's mode unknown.
+    k3s.service's own ExecStart= flags, which override both, are not read (R33A-5)."""
+    stat = ev.get(_cmd("kube-admin-configs"))
+    current = next(
+        (
+            parts
+            for parts in (line.split() for line in stat.text.splitlines())
+            if stat.state == "ok" and len(parts) == 4 and parts[3] == K3S_KUBECONFIG
+        ),
+        None,
+    )
+    got = ev.get(_cmd("k3s-config"))
+    if current is None or got.state in ("uncollected", "absent"):
+        return [], "", []
+    why = _grep_unanswered(got)
+    if why:
+        return [], f"k3s's configuration files were not read ({why})", [got.source]
+    files = _by_file(got.text) if got.state == "ok" else {}
+    values: dict[str, str] = {}
+    env = _environment_file("\n".join(files.get("/etc/systemd/system/k3s.service.env", [])))
+    for key in K3S_KUBECONFIG_KEYS:
+        var = "K3S_KUBECONFIG_" + key.rsplit("-", 1)[1].upper()
+        if env.get(var):
+            values[key] = env[var]
+    dropins = sorted(
+        path
+        for path in files
+        if path.startswith("/etc/rancher/k3s/config.yaml.d/")
+        and "/" not in path.removeprefix("/etc/rancher/k3s/config.yaml.d/")
+        and path.lower().endswith((".yaml", ".yml"))
+    )
+    for path in ["/etc/rancher/k3s/config.yaml", *dropins]:
+        for line in files.get(path, []):
+            if not any(key in line for key in K3S_KUBECONFIG_KEYS):
+                continue
+            m = re.fullmatch(
+                r"(write-kubeconfig-(?:mode|group)):[ \t]*"
+                r"(?:\"([^\"\\]*)\"|'([^']*)'|([^\s#'\"]+))?[ \t]*(?:[ \t]#.*)?",
+                line.rstrip(),
+            )
+            plain = m.group(4) if m else None
+            if m is None or (plain is not None and re.fullmatch(r"0[0-7]+", plain)):
+                return (
+                    [],
+                    f"{path} sets {line.strip()[:80]!r}, which hvaudit does not read",
+                    [got.source],
+                )
+            values[m.group(1)] = next((g for g in m.groups()[1:] if g is not None), "")
+    mode = values.get("write-kubeconfig-mode", "")
+    if not re.fullmatch(r"[0-7]+", mode):
+        return [], "", [got.source]  # none set (0600 at the next start) or invalid (no chmod)
+    group = values.get("write-kubeconfig-group") or current[2]
+    return [f"{int(mode, 8):o} {current[1]} {group} {K3S_KUBECONFIG}"], "", [got.source]
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
