@@ -73,13 +73,13 @@ containerd.service, and a drop-in naming /etc/containerd/config.toml itself, rea
 collected file (uid and gid 0): pass; DOCKER_TLS_VERIFY=1 with an explicit
 --tlsverify=false, or DOCKER_TLS_VERIFY empty, still counts every user; k3s's config.yaml
 `"600"` over K3S_KUBECONFIG_MODE=644, a drop-in k3s does not read (`.yaml.bak`), and a group
-set without a mode (0600 at the next start) add no one.
+set without a mode (0600 at the next start) or a commented-out line add no one.
 
 Probed by script: none yet.
 
-Tally: 5 findings (4 false passes, 1 wrong fail); 29 cases, 19 failed on main before the
+Tally: 5 findings (4 false passes, 1 wrong fail); 30 cases, 19 failed on main before the
 fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2, R33A-5: 7, two of them the manual cases,
-which passed on main), 10 held.
+which passed on main), 11 held.
 
 Leads left:
 - HVA-142: k3s.service's ExecStart= `--write-kubeconfig-mode` (INSTALL_K3S_EXEC), which
@@ -381,6 +381,7 @@ def _grep(*files: tuple[str, str]) -> tuple[str, int, str]:
             PASS2,
         ),
         ("600 root root", _grep((K3S_CONFIG, "write-kubeconfig-group: staff\n")), PASS2),
+        ("600 root root", _grep((K3S_CONFIG, '# write-kubeconfig-mode: "0644"\n')), PASS2),
         # unread shapes: a plain octal with a leading 0 (YAML 1.1 reads it as 420), a flow
         # mapping
         (
@@ -413,6 +414,7 @@ def _grep(*files: tuple[str, str]) -> tuple[str, int, str]:
         "held-config-over-env",
         "held-dropin-other-suffix",
         "held-group-without-mode",
+        "held-commented-out",
         "unread-plain-leading-zero",
         "unread-flow-mapping",
     ],

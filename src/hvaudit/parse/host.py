@@ -4467,8 +4467,8 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
     )
     for path in ["/etc/rancher/k3s/config.yaml", *dropins]:
         for line in files.get(path, []):
-            if not any(key in line for key in K3S_KUBECONFIG_KEYS):
-                continue
+            if line.lstrip().startswith("#") or not any(k in line for k in K3S_KUBECONFIG_KEYS):
+                continue  # a YAML comment line, or one that names neither key
             m = re.fullmatch(
                 r"(write-kubeconfig-(?:mode|group)):[ \t]*"
                 r"(?:\"([^\"\\]*)\"|'([^']*)'|([^\s#'\"]+))?[ \t]*(?:[ \t]#.*)?",
