@@ -61,7 +61,9 @@ Findings (R33A-n):
   replacing), flags placed before the command line's. A kubeconfig chmod'ed 0600 since k3s
   started, with `write-kubeconfig-mode: "0644"` (or 0640 and group staff) in config.yaml, a
   drop-in, or K3S_KUBECONFIG_MODE=644 in k3s.service.env, passed "2 administrative
-  principal(s)"; the next restart hands it to every user again. Now those files are collected
+  principal(s)"; the next restart hands it to every user again. RKE2's rke2.yaml likewise
+  (rancher/rke2 pkg/cli/cmds/server.go: `rke2 server` is k3s's server command with config
+  and write-kubeconfig-mode copied). Now those files are collected
   (collect.host K3S_CONFIG_FILES) and read with a restricted top-level `key: value` reader
   (parse.host._k3s_kubeconfig_next); any other mention of the keys, or a plain octal with a
   leading 0 (gopkg.in/yaml.v2 reads `0644` as the integer 420, which k3s then parses in base
@@ -77,15 +79,15 @@ set without a mode (0600 at the next start) or a commented-out line add no one.
 
 Probed by script: none yet.
 
-Tally: 5 findings (4 false passes, 1 wrong fail); 30 cases, 19 failed on main before the
-fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2, R33A-5: 7, two of them the manual cases,
+Tally: 5 findings (4 false passes, 1 wrong fail); 31 cases, 20 failed on main before the
+fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2, R33A-5: 8, two of them the manual cases,
 which passed on main), 11 held.
 
 Leads left:
 - HVA-142: k3s.service's ExecStart= `--write-kubeconfig-mode` (INSTALL_K3S_EXEC), which
   overrides config.yaml, is not read; nor K3S_CONFIG_FILE / --config naming another file,
-  --write-kubeconfig naming another output path, or RKE2's config.yaml (the same code under
-  /etc/rancher/rke2: sources not read). Old k3s releases chmod'ed the kubeconfig 0644 when
+  --write-kubeconfig naming another output path, RKE2's environment file and
+  write-kubeconfig-group (whether rke2 copies the flag: not read). Old k3s releases chmod'ed the kubeconfig 0644 when
   no mode was set (an older server.go: `os.Chmod(kubeConfig, os.FileMode(0644))`): on such a
   release a 0600 file is widened at the next start (the k3s release is not collected).
 - HVA-142: MicroK8s's dqlite cluster.key (var/kubernetes/backend, chgrp microk8s by the
@@ -337,6 +339,19 @@ K3S_ENV = "/etc/systemd/system/k3s.service.env"
 def _grep(*files: tuple[str, str]) -> tuple[str, int, str]:
     """`grep -R -D skip -H ""` of k3s's configuration files (the others missing: exit 2)."""
     return "".join(f"{path}:{line}\n" for path, body in files for line in body.splitlines()), 2, ""
+
+
+def test_rke2_kubeconfig_next_start(host_scan) -> None:
+    """R33A-5 (false pass) HVA-142. `rke2 server` is k3s's server command with its config and
+    write-kubeconfig-mode flags copied (rancher/rke2 pkg/cli/cmds/server.go k3sServerBase), so
+    /etc/rancher/rke2/config.yaml's mode is what rke2.yaml gets at the next start: chmod'ed
+    0600 since, it passed "2 administrative principal(s)"."""
+    over = {
+        **BASE,
+        "kube-admin-configs": ("600 root root /etc/rancher/rke2/rke2.yaml\n", 0, ""),
+        "k3s-config": _grep(("/etc/rancher/rke2/config.yaml", 'write-kubeconfig-mode: "0644"\n')),
+    }
+    assert _142(host_scan(over)) == EVERYONE
 
 
 @pytest.mark.parametrize(

@@ -406,6 +406,10 @@ K3S_CONFIG_FILES: tuple[str, ...] = (
     "/etc/rancher/k3s/config.yaml",
     "/etc/rancher/k3s/config.yaml.d",
     "/etc/systemd/system/k3s.service.env",
+    # RKE2's, read by the same code (rancher/rke2 pkg/cli/cmds/server.go: k3s's server command
+    # with its config and write-kubeconfig-mode flags)
+    "/etc/rancher/rke2/config.yaml",
+    "/etc/rancher/rke2/config.yaml.d",
 )
 
 #: The Kubernetes cluster administrator's kubeconfigs a node keeps: k3s's and RKE2's (written

@@ -3283,11 +3283,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         return daemons
     k3s_rows, k3s_why, k3s_src = _k3s_kubeconfig_next(ev)
     if k3s_why:
-        return Fact.unavailable(
-            f"{k3s_why}: the mode and group k3s gives {K3S_KUBECONFIG} at its next start are "
-            "unknown",
-            *k3s_src,
-        )
+        return Fact.unavailable(k3s_why, *k3s_src)
     polkit_groups += daemons[0]
     polkit_groups += _container_socket_groups(ev)
     admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
@@ -4412,17 +4408,38 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     # files, controller.config and front-proxy keys (R33A-2)
     _stat_accessors(ev.get(_cmd("kube-admin-configs")), KUBE_ADMIN_CONFIGS, 0o444, groups, users)
     # and k3s's admin kubeconfig as k3s's next start leaves it (R33A-5)
-    _stat_row_accessors(_k3s_kubeconfig_next(ev)[0], (K3S_KUBECONFIG,), 0o444, groups, users)
+    _stat_row_accessors(_k3s_kubeconfig_next(ev)[0], K3S_KUBECONFIGS, 0o444, groups, users)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
 
 
-K3S_KUBECONFIG = "/etc/rancher/k3s/k3s.yaml"
+#: (distribution, admin kubeconfig, configuration file, environment file, keys read) for k3s
+#: and RKE2, whose `rke2 server` is k3s's server command with its config and
+#: write-kubeconfig-mode flags copied (rancher/rke2 pkg/cli/cmds/server.go k3sServerBase:
+#: mustCmdFromK3S(cmds.NewServerCommand(ServerRun)), "config": copy, "write-kubeconfig-mode":
+#: copy); RKE2's environment file and group flag are not read (R33A-5).
+K3S_DISTS = (
+    (
+        "k3s",
+        "/etc/rancher/k3s/k3s.yaml",
+        "/etc/rancher/k3s/config.yaml",
+        "/etc/systemd/system/k3s.service.env",
+        ("write-kubeconfig-mode", "write-kubeconfig-group"),
+    ),
+    (
+        "RKE2",
+        "/etc/rancher/rke2/rke2.yaml",
+        "/etc/rancher/rke2/config.yaml",
+        "",
+        ("write-kubeconfig-mode",),
+    ),
+)
+K3S_KUBECONFIGS = tuple(d[1] for d in K3S_DISTS)
 K3S_KUBECONFIG_KEYS = ("write-kubeconfig-mode", "write-kubeconfig-group")
 
 
 def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]]:
-    """(`stat`-like rows, why unknown, sources) for k3s's admin kubeconfig as k3s's next start
-    leaves it, where it exists now (k3s has run as a server). k3s pkg/server/server.go
+    """(`stat`-like rows, why unknown, sources) for k3s's (and RKE2's) admin kubeconfig as the
+    next start leaves it, where it exists now (the server has run). k3s pkg/server/server.go
     writeKubeConfig chmods it at every start to --write-kubeconfig-mode read in base 8
     (`strconv.ParseInt(mode, 8, 0)`; an invalid one is logged and no chmod done; none set:
     0600) and chgrps it to --write-kubeconfig-group, so a file chmod'ed 0600 since is
@@ -4432,61 +4449,71 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
     drop-ins in name order override (pkg/configfilearg/parser.go readConfigFile: the files'
     keys become flags placed before the command line's, a later file's value replacing an
     earlier one's, `key+` appending). hvaudit reads only a top-level `key: value` line of
-    those two keys, plain or quoted; any other mention of them (indented, in a flow mapping,
-    `key+`), or a plain octal value with a leading 0 (gopkg.in/yaml.v2 resolves `0644` as
-    the integer 420, which k3s then reads in base 8), leaves the next start's mode unknown.
-    k3s.service's own ExecStart= flags, which override both, are not read (R33A-5)."""
+    those keys, plain or quoted (a `#` comment line skipped); any other mention of them
+    (indented, in a flow mapping, `key+`), or a plain octal value with a leading 0
+    (gopkg.in/yaml.v2 resolves `0644` as the integer 420, which k3s then reads in base 8),
+    leaves the next start's mode unknown. The service's own ExecStart= flags, which override
+    both, are not read (R33A-5)."""
     stat = ev.get(_cmd("kube-admin-configs"))
-    current = next(
-        (
-            parts
-            for parts in (line.split() for line in stat.text.splitlines())
-            if stat.state == "ok" and len(parts) == 4 and parts[3] == K3S_KUBECONFIG
-        ),
-        None,
-    )
+    current = {
+        parts[3]: parts
+        for parts in (line.split() for line in stat.text.splitlines())
+        if stat.state == "ok" and len(parts) == 4 and parts[3] in K3S_KUBECONFIGS
+    }
     got = ev.get(_cmd("k3s-config"))
-    if current is None or got.state in ("uncollected", "absent"):
+    if not current or got.state in ("uncollected", "absent"):
         return [], "", []
     why = _grep_unanswered(got)
     if why:
-        return [], f"k3s's configuration files were not read ({why})", [got.source]
+        return (
+            [],
+            f"k3s's and RKE2's configuration files were not read ({why}): the mode and group "
+            f"their next start gives {', '.join(current)} are unknown",
+            [got.source],
+        )
     files = _by_file(got.text) if got.state == "ok" else {}
-    values: dict[str, str] = {}
-    env = _environment_file("\n".join(files.get("/etc/systemd/system/k3s.service.env", [])))
-    for key in K3S_KUBECONFIG_KEYS:
-        var = "K3S_KUBECONFIG_" + key.rsplit("-", 1)[1].upper()
-        if env.get(var):
-            values[key] = env[var]
-    dropins = sorted(
-        path
-        for path in files
-        if path.startswith("/etc/rancher/k3s/config.yaml.d/")
-        and "/" not in path.removeprefix("/etc/rancher/k3s/config.yaml.d/")
-        and path.lower().endswith((".yaml", ".yml"))
-    )
-    for path in ["/etc/rancher/k3s/config.yaml", *dropins]:
-        for line in files.get(path, []):
-            if line.lstrip().startswith("#") or not any(k in line for k in K3S_KUBECONFIG_KEYS):
-                continue  # a YAML comment line, or one that names neither key
-            m = re.fullmatch(
-                r"(write-kubeconfig-(?:mode|group)):[ \t]*"
-                r"(?:\"([^\"\\]*)\"|'([^']*)'|([^\s#'\"]+))?[ \t]*(?:[ \t]#.*)?",
-                line.rstrip(),
-            )
-            plain = m.group(4) if m else None
-            if m is None or (plain is not None and re.fullmatch(r"0[0-7]+", plain)):
-                return (
-                    [],
-                    f"{path} sets {line.strip()[:80]!r}, which hvaudit does not read",
-                    [got.source],
+    rows: list[str] = []
+    for dist, kubeconfig, config, env_file, keys in K3S_DISTS:
+        if kubeconfig not in current:
+            continue
+        values: dict[str, str] = {}
+        env = _environment_file("\n".join(files.get(env_file, [])))
+        for key in keys if env_file else ():
+            var = "K3S_KUBECONFIG_" + key.rsplit("-", 1)[1].upper()
+            if env.get(var):
+                values[key] = env[var]
+        dropins = sorted(
+            path
+            for path in files
+            if path.startswith(f"{config}.d/")
+            and "/" not in path.removeprefix(f"{config}.d/")
+            and path.lower().endswith((".yaml", ".yml"))
+        )
+        for path in [config, *dropins]:
+            for line in files.get(path, []):
+                if line.lstrip().startswith("#") or not any(k in line for k in keys):
+                    continue  # a YAML comment line, or one that names no key read
+                m = re.fullmatch(
+                    r"(write-kubeconfig-(?:mode|group)):[ \t]*"
+                    r"(?:\"([^\"\\]*)\"|'([^']*)'|([^\s#'\"]+))?[ \t]*(?:[ \t]#.*)?",
+                    line.rstrip(),
                 )
-            values[m.group(1)] = next((g for g in m.groups()[1:] if g is not None), "")
-    mode = values.get("write-kubeconfig-mode", "")
-    if not re.fullmatch(r"[0-7]+", mode):
-        return [], "", [got.source]  # none set (0600 at the next start) or invalid (no chmod)
-    group = values.get("write-kubeconfig-group") or current[2]
-    return [f"{int(mode, 8):o} {current[1]} {group} {K3S_KUBECONFIG}"], "", [got.source]
+                plain = m.group(4) if m else None
+                if m is None or (plain is not None and re.fullmatch(r"0[0-7]+", plain)):
+                    return (
+                        [],
+                        f"{path} sets {line.strip()[:80]!r}, which hvaudit does not read: the "
+                        f"mode and group {dist} gives {kubeconfig} at its next start are unknown",
+                        [got.source],
+                    )
+                if m.group(1) in keys:
+                    values[m.group(1)] = next((g for g in m.groups()[1:] if g is not None), "")
+        mode = values.get("write-kubeconfig-mode", "")
+        if re.fullmatch(r"[0-7]+", mode):  # else none set (0600) or invalid (no chmod)
+            owner, group = current[kubeconfig][1], current[kubeconfig][2]
+            group = values.get("write-kubeconfig-group") or group
+            rows.append(f"{int(mode, 8):o} {owner} {group} {kubeconfig}")
+    return rows, "", [got.source]
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
