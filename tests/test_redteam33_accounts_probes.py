@@ -77,7 +77,10 @@ collected file (uid and gid 0): pass; DOCKER_TLS_VERIFY=1 with an explicit
 `"600"` over K3S_KUBECONFIG_MODE=644, a drop-in k3s does not read (`.yaml.bak`), and a group
 set without a mode (0600 at the next start) or a commented-out line add no one.
 
-Probed by script: none yet.
+Probed by script (not kept): k3s's config.yaml unreadable (grep exit 2, "Permission
+denied") is a manual outcome naming the exit status; the files missing (grep's "No such file
+or directory") add no one; with no k3s.yaml stat'ed (no server has run) config.yaml is not
+read, even a shape hvaudit does not read.
 
 Tally: 5 findings (4 false passes, 1 wrong fail); 31 cases, 20 failed on main before the
 fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2, R33A-5: 8, two of them the manual cases,
