@@ -15,7 +15,6 @@ Findings (R33A-n):
   grant was applied to running services (ps) only, so an enabled unit passed "2
   administrative principal(s)". Now the unit's User= (name or uid) is a chained grant from
   every user to that account (parse.host._container_daemon_groups runners).
-
 - R33A-2 (false pass) HVA-142: of MicroK8s's credentials only credentials/client.config and
   certs/ca.key were stat'ed (R30A-1). credentials/known_tokens.csv is the API server's
   --token-auth-file and holds the admin token in "system:masters" and the controller
@@ -31,7 +30,6 @@ Findings (R33A-n):
   store_cert("ca.key", info["ca_key"])). A 0644 one, or one of group staff, passed "2
   administrative principal(s)". Now the six paths are stat'ed with the others
   (collect.host KUBE_ADMIN_CONFIGS).
-
 - R33A-3 (false pass) HVA-142: containerd's socket owner was read from /etc/containerd/
   config.toml unless the running containerd named another file (R28A-2). An enabled
   containerd.service whose drop-in's ExecStart= gives `--config /etc/containerd/k8s.toml`
@@ -41,7 +39,6 @@ Findings (R33A-n):
   it passed "2 administrative principal(s)". Now `systemctl cat containerd.service` is
   collected with docker's and podman's, and another --config at the next start is a manual
   outcome naming the file, as a running containerd's is.
-
 - R33A-4 (wrong fail) HVA-142: a docker.service whose environment sets DOCKER_TLS_VERIFY
   (Environment=, or Debian's /etc/default/docker through EnvironmentFile=) and whose
   ExecStart= adds `-H tcp://0.0.0.0:2376` with certificates but no --tlsverify failed with
@@ -50,7 +47,6 @@ Findings (R33A-n):
   `dockerTLSVerify || DefaultTLSValue`, so dockerd verifies clients (setDefaultOptions turns
   TLS on with it). Now the next start's argv carries the variable as a leading --tlsverify
   (parse.host._container_unit_argv), which an explicit --tlsverify=false after it overrides.
-
 - R33A-5 (false pass) HVA-142: k3s's admin kubeconfig was judged by its mode now only
   (R29A-6). k3s pkg/server/server.go writeKubeConfig chmods /etc/rancher/k3s/k3s.yaml at
   every start to --write-kubeconfig-mode (strconv.ParseInt(mode, 8, 0); none set: 0600) and
@@ -90,9 +86,10 @@ Leads left:
 - HVA-142: k3s.service's ExecStart= `--write-kubeconfig-mode` (INSTALL_K3S_EXEC), which
   overrides config.yaml, is not read; nor K3S_CONFIG_FILE / --config naming another file,
   --write-kubeconfig naming another output path, RKE2's environment file and
-  write-kubeconfig-group (whether rke2 copies the flag: not read). Old k3s releases chmod'ed the kubeconfig 0644 when
-  no mode was set (an older server.go: `os.Chmod(kubeConfig, os.FileMode(0644))`): on such a
-  release a 0600 file is widened at the next start (the k3s release is not collected).
+  write-kubeconfig-group (whether rke2 copies the flag: not read). Old k3s releases chmod'ed
+  the kubeconfig 0644 when no mode was set (an older server.go: `os.Chmod(kubeConfig,
+  os.FileMode(0644))`): on such a release a 0600 file is widened at the next start (the k3s
+  release is not collected).
 - HVA-142: MicroK8s's dqlite cluster.key (var/kubernetes/backend, chgrp microk8s by the
   configure hook) and its kine.sock, the API server's datastore: whether the key alone admits
   a client to dqlite (go-dqlite's TLS setup) is not yet read; under MicroK8s's default
