@@ -61,9 +61,11 @@ Findings (R33A-n):
   (rancher/rke2 pkg/cli/cmds/server.go: `rke2 server` is k3s's server command with config
   and write-kubeconfig-mode copied). Now those files are collected
   (collect.host K3S_CONFIG_FILES) and read with a restricted top-level `key: value` reader
-  (parse.host._k3s_kubeconfig_next); any other mention of the keys, or a plain octal with a
-  leading 0 (gopkg.in/yaml.v2 reads `0644` as the integer 420, which k3s then parses in base
-  8), is a manual outcome naming the line.
+  (parse.host._k3s_kubeconfig_next): a plain mode with a leading 0 is the octal integer YAML
+  1.1 makes of it, written in decimal and parsed in base 8 (rancher/rke2#4739: `0640` gives
+  0416, which every user reads; `0644` gives 0420; `0600` gives "384": no chmod); any other
+  mention of the keys is a manual outcome naming the line, unless every user reads the file
+  now.
 
 Held (kept as tests): the R33A-1 unit as carol, who administers nothing, adds no one;
 MicroK8s's known_tokens.csv and front-proxy-ca.key 0600 root add no one; the shipped
@@ -71,16 +73,18 @@ containerd.service, and a drop-in naming /etc/containerd/config.toml itself, rea
 collected file (uid and gid 0): pass; DOCKER_TLS_VERIFY=1 with an explicit
 --tlsverify=false, or DOCKER_TLS_VERIFY empty, still counts every user; k3s's config.yaml
 `"600"` over K3S_KUBECONFIG_MODE=644, a drop-in k3s does not read (`.yaml.bak`), and a group
-set without a mode (0600 at the next start) or a commented-out line add no one.
+set without a mode (0600 at the next start), a commented-out line, and a plain `0644`
+(0420) or `0600` (no chmod) add no one; an unread shape beside a kubeconfig every user reads
+now fails as before.
 
 Probed by script (not kept): k3s's config.yaml unreadable (grep exit 2, "Permission
 denied") is a manual outcome naming the exit status; the files missing (grep's "No such file
 or directory") add no one; with no k3s.yaml stat'ed (no server has run) config.yaml is not
 read, even a shape hvaudit does not read.
 
-Tally: 5 findings (4 false passes, 1 wrong fail); 31 cases, 20 failed on main before the
-fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2, R33A-5: 8, two of them the manual cases,
-which passed on main), 11 held.
+Tally: 5 findings (4 false passes, 1 wrong fail); 34 cases, 20 failed on main before the
+fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2, R33A-5: 8, one of them the manual case,
+which passed on main), 14 held.
 
 Leads left:
 - HVA-142: k3s.service's ExecStart= `--write-kubeconfig-mode` (INSTALL_K3S_EXEC), which
@@ -397,18 +401,14 @@ def test_rke2_kubeconfig_next_start(host_scan) -> None:
         ),
         ("600 root root", _grep((K3S_CONFIG, "write-kubeconfig-group: staff\n")), PASS2),
         ("600 root root", _grep((K3S_CONFIG, '# write-kubeconfig-mode: "0644"\n')), PASS2),
-        # unread shapes: a plain octal with a leading 0 (YAML 1.1 reads it as 420), a flow
-        # mapping
-        (
-            "600 root root",
-            _grep((K3S_CONFIG, "write-kubeconfig-mode: 0644\n")),
-            (
-                "manual",
-                f"evidence unavailable: {K3S_CONFIG} sets 'write-kubeconfig-mode: 0644', which "
-                f"hvaudit does not read: the mode and group k3s gives {K3S_YAML} at its next "
-                "start are unknown",
-            ),
-        ),
+        # a plain mode with a leading 0 is YAML 1.1's octal integer, read back in base 8:
+        # 0640 is 416, mode 0416, which every user reads (rancher/rke2#4739)
+        ("600 root root", _grep((K3S_CONFIG, "write-kubeconfig-mode: 0640\n")), EVERYONE),
+        # held: 0644 is 420, mode 0420 (no one but root reads it); 0600 is 384, no octal
+        # number: no chmod
+        ("600 root root", _grep((K3S_CONFIG, "write-kubeconfig-mode: 0644\n")), PASS2),
+        ("600 root root", _grep((K3S_CONFIG, "write-kubeconfig-mode: 0600\n")), PASS2),
+        # an unread shape (a flow mapping): a question, unless every user reads it now
         (
             "600 root root",
             _grep((K3S_CONFIG, '{"write-kubeconfig-mode": "0644"}\n')),
@@ -419,6 +419,7 @@ def test_rke2_kubeconfig_next_start(host_scan) -> None:
                 f"{K3S_YAML} at its next start are unknown",
             ),
         ),
+        ("644 root root", _grep((K3S_CONFIG, '{"write-kubeconfig-mode": "0600"}\n')), EVERYONE),
     ],
     ids=[
         "config-quoted-0644",
@@ -430,8 +431,11 @@ def test_rke2_kubeconfig_next_start(host_scan) -> None:
         "held-dropin-other-suffix",
         "held-group-without-mode",
         "held-commented-out",
-        "unread-plain-leading-zero",
+        "plain-leading-zero-0640",
+        "held-plain-leading-zero-0644",
+        "held-plain-leading-zero-0600",
         "unread-flow-mapping",
+        "held-unread-world-readable-now",
     ],
 )
 def test_k3s_kubeconfig_next_start(
@@ -443,7 +447,9 @@ def test_k3s_kubeconfig_next_start(
     _GROUP (pkg/cli/cmds/server.go EnvVar; k3s.service.env), overridden by config.yaml and its
     config.yaml.d drop-ins in name order (pkg/configfilearg/parser.go readConfigFile). A file
     chmod'ed 0600 since passed "2 administrative principal(s)" though the next start makes it
-    0644 or 0640 group staff. Shapes hvaudit does not read are a manual outcome."""
+    0644 or 0640 group staff. A plain `0640` is YAML 1.1's octal 416, mode 0416
+    (rancher/rke2#4739). Shapes hvaudit does not read are a manual outcome unless every user
+    reads the file now."""
     over = {
         **BASE,
         "kube-admin-configs": (f"{stat} {K3S_YAML}\n", 0, ""),

@@ -4449,10 +4449,11 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
     drop-ins in name order override (pkg/configfilearg/parser.go readConfigFile: the files'
     keys become flags placed before the command line's, a later file's value replacing an
     earlier one's, `key+` appending). hvaudit reads only a top-level `key: value` line of
-    those keys, plain or quoted (a `#` comment line skipped); any other mention of them
-    (indented, in a flow mapping, `key+`), or a plain octal value with a leading 0
-    (gopkg.in/yaml.v2 resolves `0644` as the integer 420, which k3s then reads in base 8),
-    leaves the next start's mode unknown. The service's own ExecStart= flags, which override
+    those keys, plain or quoted (a `#` comment line skipped); a plain mode with a leading 0
+    is the octal integer YAML 1.1 makes of it, written in decimal and read in base 8
+    (rancher/rke2#4739: 0640 gives 0416); any other mention of the keys (indented, in a flow
+    mapping, `key+`) or a plain mode of another form leaves the next start's mode unknown,
+    unless every user reads the file now. The service's own ExecStart= flags, which override
     both, are not read (R33A-5)."""
     stat = ev.get(_cmd("kube-admin-configs"))
     current = {
@@ -4489,6 +4490,8 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
             and "/" not in path.removeprefix(f"{config}.d/")
             and path.lower().endswith((".yaml", ".yml"))
         )
+        perm = current[kubeconfig][0]
+        world_now = digits(perm) and bool(int(perm, 8) & 0o004)
         for path in [config, *dropins]:
             for line in files.get(path, []):
                 if line.lstrip().startswith("#") or not any(k in line for k in keys):
@@ -4499,15 +4502,29 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
                     line.rstrip(),
                 )
                 plain = m.group(4) if m else None
-                if m is None or (plain is not None and re.fullmatch(r"0[0-7]+", plain)):
+                mode_key = m is not None and m.group(1) == "write-kubeconfig-mode"
+                if m is None or (
+                    mode_key
+                    and plain is not None
+                    and not re.fullmatch(r"[1-9][0-9]*|0|0[0-7]+", plain)
+                ):
+                    if world_now:
+                        continue  # every user reads it now: the next start can add no one
                     return (
                         [],
                         f"{path} sets {line.strip()[:80]!r}, which hvaudit does not read: the "
                         f"mode and group {dist} gives {kubeconfig} at its next start are unknown",
                         [got.source],
                     )
+                value = next((g for g in m.groups()[1:] if g is not None), "")
+                if mode_key and plain is not None and re.fullmatch(r"0[0-7]+", plain):
+                    # YAML 1.1 reads a plain `0640` as the octal integer 416 (gopkg.in/yaml.v2),
+                    # which k3s turns back into the string "416" and parses in base 8: 0416
+                    # (rancher/rke2#4739: "setting rke2.yaml to 0416 when attempting to get
+                    # 0640"; `0600` becomes "384", no octal number: no chmod)
+                    value = str(int(plain, 8))
                 if m.group(1) in keys:
-                    values[m.group(1)] = next((g for g in m.groups()[1:] if g is not None), "")
+                    values[m.group(1)] = value
         mode = values.get("write-kubeconfig-mode", "")
         if re.fullmatch(r"[0-7]+", mode):  # else none set (0600) or invalid (no chmod)
             owner, group = current[kubeconfig][1], current[kubeconfig][2]
