@@ -4465,7 +4465,7 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
     if not current or got.state in ("uncollected", "absent"):
         return [], "", []
     why = _grep_unanswered(got)
-    if why:
+    if why and not all(digits(p[0]) and int(p[0], 8) & 0o004 for p in current.values()):
         return (
             [],
             f"k3s's and RKE2's configuration files were not read ({why}): the mode and group "
