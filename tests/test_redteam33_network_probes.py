@@ -44,18 +44,29 @@ Findings (R33N-n):
   isolated: the east-west question, naming the port and what `ip -d link` shows. The harness
   gives the tap a vnet name as a QEMU-driver daemon does (virnetdev.h
   VIR_NET_GENERATED_VNET_PREFIX), which the test driver (testnetN) cannot.
+- R33N-4 (false pass) HVA-194: a running VM's macvtap device was judged by the definition's
+  mode alone; web01's macvtap0 (<source dev='eno3' mode='vepa'/>), which `ip -j -d link` shows
+  in mode bridge (`ip link set macvtap0 type macvtap mode bridge` after the start: the kernel
+  changes the mode of a live device, drivers/net/macvlan.c macvlan_changelink, refusing only
+  passthru), passed "macvtap modes: vepa" while the kernel switches its frames to the other
+  macvtap devices of eno3 inside the host. Now the parser keeps each macvtap/macvlan device's
+  mode (HostFacts.macvtap_modes, parse.host._macvtap_modes; iproute2 iplink_macvlan.c
+  macvlan_print_opt prints "mode"), and a running VM's device in bridge mode fails, naming the
+  device and both modes (checks.network._live_mode).
 
 Held (kept as tests): a binding without IP for a definition without IP keeps the learning
 question (web01) and db01's pass; the host's address on eno3, in no bridge, keeps db01's pass
 (whether a guest on br0 reaches it is the weak-host question R29N left open); vnet7 with
-isolated on, or with no flag in the listing, keeps HVA-197's pass.
+isolated on, or with no flag in the listing, keeps HVA-197's pass; macvtap0 in vepa mode
+keeps HVA-194's.
 
 Probed by script: none beyond the cases kept.
 
-Tally: 3 findings, all false pass; 9 cases in 3 test functions; 5 failed on main before the
+Tally: 4 findings, all false pass; 11 cases in 4 test functions; 6 failed on main before the
 fixes (R33N-1 on c04d5de9: IP db01's, where db01 passed and web01 was asked, and IP nobody's,
 whose question did not name it; R33N-2 on 307e8b75: bond port and bond member; R33N-3 on
-307e8b75: flag off), the 4 held cases passed before and after.
+307e8b75: flag off; R33N-4 on e7b58596: live bridge), the 5 held cases passed before and
+after.
 
 Leads left:
 - conftest._replay_bindings still writes bindings without <mac> or parameters.
@@ -322,3 +333,55 @@ def test_running_port_whose_isolated_flag_is_off(
     uri = write_node(tmp_path / "n.xml", [web01], [])
     a = run_assessment(_daemon_bundle(tmp_path, uri, host, "vnet7"))
     assert verdict(a, "HVA-197", "web01") == expected
+
+
+# --- R33N-4 HVA-194: a running VM's macvtap device in bridge mode ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        (
+            "bridge",
+            (
+                "fail",
+                "macvtap bridge mode on eno3 (its device macvtap0: `ip -d link` shows mode "
+                "bridge, though the definition gives vepa)",
+            ),
+        ),
+        ("vepa", ("pass", "macvtap modes: vepa")),
+    ],
+    ids=["live-bridge", "held-live-vepa"],
+)
+def test_running_macvtap_in_bridge_mode(
+    tmp_path: Path, mode: str, expected: tuple[str, str]
+) -> None:
+    """R33N-4. web01 runs with <interface type='direct'><source dev='eno3' mode='vepa'/>, and
+    its device macvtap0 (libvirt's name, VIR_NET_GENERATED_MACVTAP_PREFIX) is in mode bridge in
+    `ip -j -d link` (info_data "mode", iproute2 iplink_macvlan.c macvlan_print_opt): `ip link
+    set macvtap0 type macvtap mode bridge` after the start, which the kernel allows on a live
+    device (drivers/net/macvlan.c macvlan_changelink refuses only a change to or from
+    passthru) and the live XML does not follow. In bridge mode the kernel switches frames
+    between the macvtap devices of eno3 inside the host. hvaudit read the definition and passed
+    "macvtap modes: vepa". Right: the fail, naming the device and both modes. Held: the device
+    in vepa mode keeps the pass."""
+    from conftest import HARDENED_HOST
+
+    links = json.loads(IP_LINK)
+    links.append(
+        {
+            "ifindex": 13,
+            "ifname": "macvtap0",
+            "link": "eno3",
+            "linkinfo": {"info_kind": "macvtap", "info_data": {"mode": mode}},
+        }
+    )
+    host = {**HARDENED_HOST, "ip-link": (json.dumps(links), 0)}
+    web01 = domain_xml(
+        "web01",
+        body="<devices><interface type='direct'><mac address='52:54:00:33:04:01'/>"
+        "<source dev='eno3' mode='vepa'/><model type='virtio'/></interface></devices>",
+    )
+    uri = write_node(tmp_path / "n.xml", [web01], [])
+    a = run_assessment(_daemon_bundle(tmp_path, uri, host, "macvtap0"))
+    assert verdict(a, "HVA-194", "web01") == expected

@@ -1263,6 +1263,10 @@ class HostFacts:
     """Linux bridge port -> its isolated flag as `ip -j -d link` shows it (linkinfo
     info_slave_data "isolated", IFLA_BRPORT_ISOLATED); a port whose listing has no such key
     (a kernel before 4.18, a listing without details) is absent (R33N-3)."""
+    macvtap_modes: Fact[dict[str, str]] = field(default_factory=_na)
+    """macvtap or macvlan device -> its mode as `ip -j -d link` shows it (linkinfo info_data
+    "mode": private, vepa, bridge, passthru or source, iproute2 iplink_macvlan.c
+    macvlan_print_opt) (R33N-4)."""
     bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Bond or team name -> member interfaces."""
     links_down: Fact[tuple[str, ...]] = field(default_factory=_na)

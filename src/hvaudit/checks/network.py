@@ -1738,7 +1738,10 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
     every VM NIC into a bridge as a tap device (no macvtap: HVA-193), so only its passed-through
     functions are judged there. An interface on a libvirt network whose definition the evidence
     lacks may be macvtap in any mode: asked (unseen_networks, R16-3; was "no macvtap or SR-IOV
-    interface")."""
+    interface").
+    A running VM's macvtap device (its live XML's <target dev>) that `ip -j -d link` shows in
+    mode bridge bridges, whatever mode its definition gave: the mode of a live device can be
+    changed (drivers/net/macvlan.c macvlan_changelink; R33N-4, _live_mode)."""
     nets = {(n.host, n.name): n for n in ctx.deployment.networks}
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -1766,10 +1769,10 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
                 )
                 refs += [i.source_ref, net.source]
             elif i.type == "direct":
-                modes.append((i.source, i.macvtap_mode or "vepa"))
+                modes.append(_live_mode(v, i, h, i.source, i.macvtap_mode or "vepa"))
                 refs.append(i.source_ref)
             elif net is not None and net.macvtap:
-                modes.append((f"network {net.name}", net.forward_mode))
+                modes.append(_live_mode(v, i, h, f"network {net.name}", net.forward_mode))
                 refs += [i.source_ref, net.source]
             elif i.type == "hostdev" or (net is not None and net.forward_mode == "hostdev"):
                 vfs.append(i.mac or i.source)
@@ -1779,6 +1782,8 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
             yield not_applicable(s, "no macvtap or SR-IOV interface")
             continue
         bridged = [where for where, mode in modes if mode == "bridge"]
+        if any("`ip -d link` shows mode bridge" in where for where in bridged):
+            refs.extend(h.facts.macvtap_modes.sources)
         if unseen and not bridged and not vfs and not passthru:
             # a network whose definition the scan lacks may be macvtap in bridge mode (R16-3)
             names = ", ".join(unseen)
@@ -2820,6 +2825,25 @@ def management_sources(ctx: Context) -> Iterator[Outcome]:
                 ]
             ),
         )
+
+
+def _live_mode(v: Vm, i: Interface, h: Host, where: str, defined: str) -> tuple[str, str]:
+    """(where, mode) of a macvtap interface: the definition's mode, or bridge where the running
+    VM's device (its live XML's <target dev>, libvirt's macvtapN) is in bridge mode in `ip -j -d
+    link`. The mode can be changed on a live device (`ip link set DEV type macvtap mode bridge`;
+    drivers/net/macvlan.c macvlan_changelink refuses only a change to or from passthru), and the
+    kernel's mode is what bridges frames between the devices of one lower NIC (R33N-4)."""
+    live = h.facts.macvtap_modes
+    if not v.running or not i.target_dev or not live.known:
+        return where, defined
+    mode = live.get().get(i.target_dev)
+    if mode == "bridge" and defined != "bridge":
+        return (
+            f"{where} (its device {i.target_dev}: `ip -d link` shows mode bridge, though the "
+            f"definition gives {defined})",
+            "bridge",
+        )
+    return where, defined
 
 
 def _below_vlans(dev: str, info: dict[str, tuple[str, str, str]]) -> str:
