@@ -91,6 +91,11 @@ Findings:
   `$path`), so web-01 on pve1 sharing /mnt/pve/nas passed beside db-01 on pve2 whose image is
   /mnt/pve/nas/images/101/vm-101-disk-0.qcow2. Now a volume of such a storage counts on every
   node, named with its node (`_pve_shared_volume`).
+- R33P-9 (false pass) HVA-058: a container's rootfs and mpN volumes were no files of the
+  comparison (the model kept a container's host paths alone): web-01 sharing /var/lib/vz
+  passed beside container dns-01 whose rootfs `local:300/vm-300-disk-0.raw` is
+  /var/lib/vz/images/300/vm-300-disk-0.raw, which the guest can rewrite through the share
+  (QEMU as root). Now Container.volumes holds them and they count as the VMs' images do.
 
 Held:
 - R33P-1: the VM's own rule `IN ACCEPT -dest +web` with its own `web` holding 192.0.2.10
@@ -108,6 +113,7 @@ Held:
   volume (a device node): pass.
 - R33P-8: db-01's image on a dir storage (/srv/store, each node's own) on pve2 beside web-01's
   share of /srv/store on pve1: pass.
+- R33P-9: the container's rootfs on LVM thin (local-lvm): pass.
 
 Probed by script, not kept: an ACCEPT -dest inside an ipfilter set's subnet entry (already
 asked: the spoofing reading does not know the guest's address in 192.0.2.0/24); a security
@@ -117,11 +123,12 @@ Proxmox VE of a directory holding no other VM's image (pass). R33P-7's harness: 
 API table with VM 101 (db-01) beside web-01; R33P-8's: the same over the whole cluster
 (pve+api://pve.example:8006), db-01 on node pve2.
 
-Tally: 8 findings (7 false passes, R33P-1 with a wrong fail; 1 wording); 39 test cases in 22
-functions, 23 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
+Tally: 9 findings (8 false passes, R33P-1 with a wrong fail; 1 wording); 41 test cases in 23
+functions, 24 failed on main before their fix (R33P-1 3 of 5 and R33P-2 4 of 7 on c04d5de9:
 6 pass, 1 fail; R33P-3 4 of 9 on d4706b7d: 4 pass; R33P-4 1 of 1 on a37dfd32: libvirt's
 word; R33P-5 3 of 4 on fdf919a2: 3 pass; R33P-6 3 of 5 on ee1a6eca: 3 pass; R33P-7 4 of 6 on
-c286b431: 4 pass; R33P-8 1 of 2 on 29a1e63f: pass), 16 held passed before and after.
+c286b431: 4 pass; R33P-8 1 of 2 on 29a1e63f: pass; R33P-9 1 of 2 on a13aadb3: pass), 17 held
+passed before and after.
 
 Leads left:
 - SDN sets: a rule's `+sdn/NAME`, and an unscoped `+NAME` that neither the VM nor the cluster
@@ -803,3 +810,61 @@ def test_r33p_8_held_dir_storage_of_another_node(
     pve1's /srv/store."""
     got = _cluster_share(monkeypatch, capsys, "store:101/vm-101-disk-0.qcow2", "/srv/store")
     assert got == ("pass", "shared directories read-only or with mapped ownership: /srv/store")
+
+
+# --- R33P-9: the same share holding a container's rootfs -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rootfs", "want"),
+    [
+        (
+            "local:300/vm-300-disk-0.raw",
+            (
+                "fail",
+                "disk images of other VMs or containers in the host directories it shares: "
+                "/var/lib/vz (container dns-01: /var/lib/vz/images/300/vm-300-disk-0.raw): the "
+                f"guest reaches them through the share {ROOT}",
+            ),
+        ),
+        (
+            "local-lvm:vm-300-disk-0",
+            ("pass", "shared directories read-only or with mapped ownership: /var/lib/vz"),
+        ),
+    ],
+    ids=["dir-storage", "held-lvm-thin"],
+)
+def test_r33p_9_share_holding_a_container_rootfs(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    rootfs: str,
+    want: tuple[str, str],
+) -> None:
+    """Was pass "shared directories read-only or with mapped ownership": a container's rootfs
+    on the dir storage `local` is /var/lib/vz/images/300/vm-300-disk-0.raw (pve-storage
+    Plugin.pm filesystem_path), which web-01's guest writes through its 9p share of
+    /var/lib/vz, QEMU running as root (HVA-310): it can rewrite the container's root file
+    system. Held: an LVM thin rootfs is a device node, no file in the share."""
+    from test_redteam28_proxmox_probes import (
+        AUDITOR,
+        CT300,
+        TOP,
+        USER_ACL,
+        VM100,
+        _acl,
+        _answers,
+        _api_scan,
+    )
+
+    a = _answers(
+        dict.fromkeys(TOP, AUDITOR), [USER_ACL, _acl("/", "PVEAuditor")], ["qemu/100", "lxc/300"]
+    )
+    a["access/roles"] = [{"roleid": "NodeAudit", "privs": "Sys.Audit"}]
+    a["storage"].append(
+        {"storage": "local", "type": "dir", "path": "/var/lib/vz", "content": "iso,rootdir"}
+    )
+    a["nodes/pve1/qemu/100/config"] = VM100 | {
+        "args": "-virtfs local,path=/var/lib/vz,mount_tag=x,security_model=mapped-xattr"
+    }
+    a["nodes/pve1/lxc/300/config"] = CT300 | {"rootfs": f"{rootfs},size=4G"}
+    assert _api_scan(monkeypatch, capsys, a)[("HVA-058", "web-01")] == want

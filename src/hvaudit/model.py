@@ -1597,6 +1597,8 @@ class Container:
     autostart: bool
     source: Source
     next_start: Container | None = None
+    volumes: tuple[str, ...] = ()
+    """The rootfs and mpN volumes of a storage (`STORAGE:VOLNAME`), host paths aside."""
     start_unknown: str = ""
     """Why whether something starts this stopped, not-onboot container without an operator (the
     HA manager) is not in the evidence ('' when it is)."""

@@ -1688,10 +1688,12 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
         model = lv.security_model if lv is not None else None
         if held and not (model is not None and model.known and model.get() == "selinux"):
             listed = "; ".join(
-                f"{path} ({', '.join(f'VM {vm}: {disk}' for vm, disk in disks[:5])})"
+                f"{path} ({', '.join(_guest_file(vm, disk) for vm, disk in disks[:5])})"
                 for path, disks in held
             )
             what = "disk images of other VMs in the host directories it shares"
+            if any(n.startswith("container ") for _, disks in held for n, _ in disks):
+                what = "disk images of other VMs or containers in the host directories it shares"
             if pve:
                 yield failed(
                     s,
@@ -1913,9 +1915,31 @@ def _shares_holding_disks(
             and (writable or not (d.readonly or d.device in ("cdrom", "floppy")))
             and (same_file(f) + "/").startswith(path + "/")
         ]
+        # a container's rootfs and mpN volumes are files of the same storages (pve-storage
+        # filesystem_path; a dir storage's rootfs is a raw image or a subvol directory under
+        # images/VMID): a guest writing there reaches the container's root (R33P-9)
+        disks += [
+            (f"container {c.name}" + ("" if h.name == v.host else f" on {h.name}"), f)
+            for h in ctx.deployment.hosts
+            if h.proxmox is not None
+            for c in h.proxmox.containers
+            for d in (
+                Disk("disk", None, vol, False, False, c.source, pool=vol.partition(":")[0])
+                for vol in c.volumes
+            )
+            if h.name == v.host or _pve_shared_volume(d, pools.values())
+            if (f := _pve_volume_file(d, pools.values()))
+            and (same_file(f) + "/").startswith(path + "/")
+        ]
         if disks:
             out.append((path or "/", disks))
     return out
+
+
+def _guest_file(guest: str, file: str) -> str:
+    """A guest's image as HVA-058 names it: `VM NAME: FILE`, a container's `container NAME:
+    FILE` (R33P-9)."""
+    return f"{'' if guest.startswith('container ') else 'VM '}{guest}: {file}"
 
 
 def _unplaced_volumes(

@@ -2647,6 +2647,7 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
         if re.fullmatch(r"dev[0-9]+", k)
     ]
     mounts = []
+    volumes: list[str] = []
     # rootfs is a mount point as mpN are (pve-container Config.pm $rootfs_desc `volume`:
     # "Volume, device or directory to mount into the container"; foreach_volume gives it to
     # LXC.pm mountpoint_mount, which classify_mountpoint makes a `device` mount of a /dev/ path
@@ -2659,6 +2660,8 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
                 devices.append(vol)
             elif vol.startswith("/"):
                 mounts.append(vol)
+            elif ":" in vol:
+                volumes.append(vol)
     for k, val in raw.items():
         for item in val.split("\n"):
             if k.startswith("lxc.cgroup") and "devices.allow" in k:
@@ -2682,6 +2685,7 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
         features=on,
         devices=tuple(devices),
         host_mounts=tuple(mounts),
+        volumes=tuple(volumes),
         raw_keys=other,
         running=running,
         autostart=_flag(v.get("onboot"), False),
