@@ -21,7 +21,9 @@ Findings (R33F-n):
   the network see (not OUTPUT) that deliver to the host keeping more than half of the ports
   (_nft_dnat_reach, iptables_dnat), whichever tool wrote them (nft's rules for iptables'
   match, iptables-save's nat table for nft's); a map, an iptables-nft DNAT target (`nft -j`
-  shows its name only) or a nat table not read is a question.
+  shows its name only) or a nat table not read is a question. Found after the first landing:
+  `--ctstate RELATED,ESTABLISHED,UNTRACKED,DNAT` was read by its UNTRACKED share alone (the
+  states' shares now add up, xt_conntrack.c conntrack_mt tests any bit of the mask).
 - R33F-2 (wrong fail) HVA-190, a lead since round 30: a netdev (or inet) ingress chain of
   policy drop admitting port 22 only, attached to every device the host has but lo, and a
   prerouting filter chain so with no input chain beside it, failed "no input-hook chain",
@@ -46,11 +48,14 @@ address (no IPv4 packet), to a range of addresses (a question), NETMAP, REDIRECT
 PREROUTING jumps to, `--to-ports 1-65535`, `--to-destination :22` (all as expected before
 being kept or left).
 
-Tally: 2 findings (1 false pass, 1 wrong fail); 20 cases in 2 test functions; 12 failed on
-main before the fixes (R33F-1's 7 on c04d5de9: 6 passes, 1 pass now a question; R33F-2's 5
-on 962f3a94; PYTHONPATH=/work/main/src).
+Tally: 2 findings (1 false pass, 1 wrong fail); 21 cases in 2 test functions; 13 failed on
+main before the fixes (R33F-1's 7 on c04d5de9: 6 passes, 1 pass now a question, and its
+UNTRACKED,DNAT case on fac8247a; R33F-2's 5 on 962f3a94; PYTHONPATH=/work/main/src).
 
-Leads left: an iptables-nft DNAT target (`nft -j` shows its name only) makes `ct status
+Leads left: `ct original daddr` (or `--ctorigdst`) of a foreign address beside a redirect of
+its traffic to the host (the original destination is not the host's, so the match is read as
+narrow; a transparent-proxy shape, not probed); a dnat to an address of a local route that is
+not an interface address (AnyIP, routes not collected); an iptables-nft DNAT target (`nft -j` shows its name only) makes `ct status
 dnat` a question though `iptables-save` may print it; a bond's or bridge's ingress chain is
 not credited to its ports (each device needs its own); VRF (sdifname) devices; ip6tables `!
 --src-type UNICAST`; iptables-nft beside iptables-legacy (no false pass found: a legacy
@@ -163,6 +168,19 @@ def _dnat_rule(what: str, accepts: str = "that traffic") -> tuple[str, str]:
                 "ACCEPT (matches every packet or every new connection))",
             ),
             id="ipt-dnat-to-own-address",
+        ),
+        pytest.param(
+            _ipt_nat(
+                "-A PREROUTING -p tcp -j REDIRECT\n",
+                "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED,UNTRACKED,DNAT -j ACCEPT\n",
+            ),
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -m conntrack --ctstate "
+                "RELATED,ESTABLISHED,UNTRACKED,DNAT -j ACCEPT (matches every port of a protocol "
+                "or every source but some))",
+            ),
+            id="ipt-dnat-beside-untracked",
         ),
         pytest.param(
             dict(_ipt_nat(""), **{"nft-ruleset": _nat([TCP, REDIRECT], input_rules=())}),

@@ -3274,27 +3274,34 @@ def _iptables_reach(
             states = {x.upper() for x in arg.split(",")}
             admits_new = ("NEW" not in states) if negate else ("NEW" in states)
             untracked = ("UNTRACKED" not in states) if negate else ("UNTRACKED" in states)
+            # a packet matches when its state bits hold any of the states given (the kernel's
+            # xt_conntrack.c conntrack_mt: `(statebit & info->state_mask) == 0` inverted by
+            # `!`): the shares of UNTRACKED and DNAT add up (R33F-1: UNTRACKED,DNAT was read
+            # by its UNTRACKED share alone)
+            share, undecided = _NARROW, False
             if admits_new:
-                pass
-            elif untracked:
+                share = _ALL
+            if untracked and not admits_new:
                 # the packets the raw table's NOTRACK / CT --notrack rules exempt (R24N-6)
                 exempt = _ipt_untracked_reach(lists, version, own)
                 # nft's own `notrack` rules (a native table `nft -j` shows, `iptables-save` does
                 # not) leave their packets untracked too (R26F-1)
                 by_nft = _NARROW if lists is None else lists.nft_untracked.get(version, _NARROW)
                 if exempt is None:
+                    undecided = True
                     unread.append(
                         f"{'! ' if negate else ''}{w} {arg}, whose untracked packets the raw "
                         "table's rules (iptables-save, not read) pick"
                     )
                 elif isinstance(by_nft, str):
+                    undecided = True
                     unread.append(
                         f"{'! ' if negate else ''}{w} {arg}, whose untracked packets {by_nft} "
                         "may pick"
                     )
                 else:
-                    reach = min(reach, max(exempt, by_nft))
-            elif "DNAT" in states and not negate and lists is not None:
+                    share = max(share, exempt, by_nft)
+            if "DNAT" in states and not negate and not admits_new and lists is not None:
                 # conntrack's DNAT state is the IPS_DST_NAT status bit (the kernel's
                 # net/netfilter/xt_conntrack.c: `if (test_bit(IPS_DST_NAT_BIT, &ct->status))
                 # statebit |= XT_CONNTRACK_STATE_DNAT`; read with `search`): what the nat rules
@@ -3303,11 +3310,12 @@ def _iptables_reach(
                 by_nft_nat = lists.nft_dnat.get(version, _NARROW)
                 why = [x for x in (own_nat, by_nft_nat) if isinstance(x, str)]
                 if why:
+                    undecided = True
                     unread.append(f"{w} {arg}, {_DNAT_UNREAD}: {why[0]}")
                 else:
-                    reach = min(reach, max(int(own_nat), int(by_nft_nat)))
-            else:
-                reach = _NARROW
+                    share = max(share, int(own_nat), int(by_nft_nat))
+            if not undecided:
+                reach = min(reach, share)
             i += 2
         elif w == "--match-set":
             # iptables-extensions(8) set (libxt_set.man): "[!] --match-set setname
