@@ -35,12 +35,22 @@ Findings (R33F-n):
   rule (net/netfilter/nft_ct.c nft_ct_get_eval, read with `find_string`: with no entry the
   state is NF_CT_STATE_INVALID_BIT, other keys `goto err`; _nft_ingress_ct). Without any
   chain of the input path that drops, the verdict stays "no input-hook chain".
+- R33F-3 (false pass) HVA-190, found with R33F-1: `ct original daddr 203.0.113.5 accept`
+  and iptables `--ctorigdst 203.0.113.5 -j ACCEPT` (an address not the host's) were read as
+  holding no packet to the host, so beside `meta l4proto tcp redirect` (or `-p tcp -j
+  REDIRECT`) they passed "policy drop", though what the redirect hands the host keeps its
+  original destination in the tuple (nf_nat_core.c nf_nat_setup_info alters the reply tuple
+  only, nf_conntrack_alter_reply): whoever sends TCP to 203.0.113.5 through the host reaches
+  every TCP port of it. Now such a match is as wide as the dnat and redirect rules
+  (_nft_dnat_reach, iptables_dnat; unread ones: broad), where it holds an address not the
+  host's (_foreign).
 
-Held (kept as tests): every `held-*` case above: a redirect of port 2222 to port 22 or of
+Held (kept as tests): every `held-*` case above (and below): a redirect of port 2222 to port 22 or of
 port 8080 only, a dnat of every TCP packet to a guest (192.168.122.10, forwarded, never
 input), an iptables OUTPUT redirect (the host's own traffic) and a DNAT to 10.0.0.10:22 keep
 the pass; an ingress chain missing one device, accepting `ct state invalid` (every packet
-there) or every TCP port still fails.
+there) or every TCP port still fails; `ct original daddr` / `--ctorigdst` of a foreign address with no
+nat rule, or with a dnat to a guest, keeps the pass.
 
 Probed by script: `ct status` by vmap, anonymous set and ==; redirect to a port range of
 every port; dnat to the host's address with one port, to 127.0.0.1; iptables DNAT to an IPv6
@@ -48,13 +58,14 @@ address (no IPv4 packet), to a range of addresses (a question), NETMAP, REDIRECT
 PREROUTING jumps to, `--to-ports 1-65535`, `--to-destination :22` (all as expected before
 being kept or left).
 
-Tally: 2 findings (1 false pass, 1 wrong fail); 21 cases in 2 test functions; 13 failed on
+Tally: 3 findings (2 false passes, 1 wrong fail); 25 cases in 3 test functions; 15 failed on
 main before the fixes (R33F-1's 7 on c04d5de9: 6 passes, 1 pass now a question, and its
-UNTRACKED,DNAT case on fac8247a; R33F-2's 5 on 962f3a94; PYTHONPATH=/work/main/src).
+UNTRACKED,DNAT case on fac8247a; R33F-2's 5 on 962f3a94; R33F-3's 2 on fac8247a;
+PYTHONPATH=/work/main/src).
 
-Leads left: `ct original daddr` (or `--ctorigdst`) of a foreign address beside a redirect of
-its traffic to the host (the original destination is not the host's, so the match is read as
-narrow; a transparent-proxy shape, not probed); a dnat to an address of a local route that is
+Leads left: `ct original proto-dst` (`--ctorigdstport`) of a port the host does not serve,
+beside a redirect to another port (the tuple keeps the port asked for; read as the port);
+a dnat to an address of a local route that is
 not an interface address (AnyIP, routes not collected); an iptables-nft DNAT target (`nft -j` shows its name only) makes `ct status
 dnat` a question though `iptables-save` may print it; a bond's or bridge's ingress chain is
 not credited to its ports (each device needs its own); VRF (sdifname) devices; ip6tables `!
@@ -388,4 +399,54 @@ def test_drop_before_input_without_an_input_chain(
     `ct state established` there matches nothing (no conntrack yet), and a device list not read
     is a question. One device without the chain, `ct state invalid` (every packet there) or
     every TCP port accepted still fail."""
+    assert _verdict(host_scan(evidence)) == expected
+
+
+# --- R33F-3 HVA-190: the original destination of what a nat rule rewrote ---------------------
+
+#: `ct original ip daddr 203.0.113.5 accept` (libnftables-json(5) CT: "key": "ip daddr",
+#: "dir": "original")
+ORIGINAL_DST = [_m({"ct": {"key": "ip daddr", "dir": "original"}}, "203.0.113.5"), ACCEPT]
+IPT_ORIGINAL_DST = "-A INPUT -m conntrack --ctorigdst 203.0.113.5 -j ACCEPT\n"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        pytest.param(
+            {"nft-ruleset": _nat([TCP, REDIRECT], input_rules=(ORIGINAL_DST,))},
+            _dnat_rule("matches every port of a protocol or every source but some"),
+            id="nft-original-daddr-of-redirected",
+        ),
+        pytest.param(
+            _ipt_nat("-A PREROUTING -p tcp -j REDIRECT\n", IPT_ORIGINAL_DST),
+            (
+                "fail",
+                "inbound traffic is accepted by default (-A INPUT -m conntrack --ctorigdst "
+                "203.0.113.5 -j ACCEPT (matches every port of a protocol or every source but "
+                "some))",
+            ),
+            id="ipt-ctorigdst-of-redirected",
+        ),
+        pytest.param(
+            {"nft-ruleset": _nat(input_rules=(ORIGINAL_DST,))},
+            NFT_PASS,
+            id="held-nft-original-daddr-no-nat",
+        ),
+        pytest.param(
+            _ipt_nat(
+                "-A PREROUTING -p tcp -j DNAT --to-destination 192.168.122.10\n", IPT_ORIGINAL_DST
+            ),
+            IPT_PASS,
+            id="held-ipt-ctorigdst-dnat-to-a-guest",
+        ),
+    ],
+)
+def test_original_destination_of_rewritten_packets(
+    host_scan: Any, evidence: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    """R33F-3. `ct original daddr` / `--ctorigdst` of an address not the host's admits what a
+    redirect or a dnat to the host rewrote from it: every TCP port under a redirect of every
+    TCP packet (fail); without such a rule, or with a dnat to a guest, the match holds no
+    packet to the host (pass)."""
     assert _verdict(host_scan(evidence)) == expected

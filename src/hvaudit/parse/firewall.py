@@ -933,8 +933,24 @@ def _nft_ct_reach(
     if op == "!=":
         return _BROAD
     if role == "destination":
-        return _destination_reach(blocks, version, walk.own)
+        got = _destination_reach(blocks, version, walk.own)
+        if direction == "original" and got not in (_ALL, _OPAQUE) and _foreign(blocks, walk.own):
+            # a dnat or redirect hands the host packets addressed elsewhere, with their
+            # original destination kept in the tuple (R33F-3)
+            nat = _nft_dnat_reach(walk)
+            legacy = walk.legacy_dnat
+            rewritten = (
+                _BROAD if isinstance(nat, str) or isinstance(legacy, str) else max(nat, legacy)
+            )
+            return max(got, rewritten)
+        return got
     return _source_reach(blocks, version)
+
+
+def _foreign(blocks: list[Any], own: Addresses) -> bool:
+    """Whether the blocks hold an address other than the host's own."""
+    held = own.addresses if own is not None else ()
+    return any(not (b.num_addresses == 1 and b.network_address in held) for b in blocks)
 
 
 def _nft_catch_all_reach(left: Any, version: str) -> int:
@@ -3228,6 +3244,18 @@ def _iptables_reach(
                 pass
             elif w in ("-d", "--destination", *_IPT_CT_DESTINATION):
                 got = _destination_reach(blocks, version, own)
+                if (
+                    w == "--ctorigdst"
+                    and lists is not None
+                    and got not in (_ALL, _OPAQUE)
+                    and _foreign(blocks, own)
+                ):
+                    # the original destination of a packet a DNAT or REDIRECT handed the host
+                    # (R33F-3)
+                    nat = iptables_dnat(lists, version, own, lists.save_absent)
+                    by_nft = lists.nft_dnat.get(version, _NARROW)
+                    wide = isinstance(nat, str) or isinstance(by_nft, str)
+                    got = max(got, _BROAD if wide else max(int(nat), int(by_nft)))
                 if got == _OPAQUE:
                     unread.append(f"{w} {arg}, {_OWN_UNREAD}")  # R25G-1
                 else:
