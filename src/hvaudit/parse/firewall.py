@@ -936,7 +936,9 @@ def _nft_ct_reach(
         got = _destination_reach(blocks, version, walk.own)
         if direction == "original" and got not in (_ALL, _OPAQUE) and _foreign(blocks, walk.own):
             # a dnat or redirect hands the host packets addressed elsewhere, with their
-            # original destination kept in the tuple (R33F-3)
+            # original destination kept in the tuple: nf_nat_core.c nf_nat_setup_info alters
+            # the reply tuple only (`nf_conntrack_alter_reply(ct, &reply)`; read with
+            # `find_string`) (R33F-3)
             nat = _nft_dnat_reach(walk)
             legacy = walk.legacy_dnat
             rewritten = (
