@@ -3305,9 +3305,9 @@ def _iptables_reach(
             admits_new = ("NEW" not in states) if negate else ("NEW" in states)
             untracked = ("UNTRACKED" not in states) if negate else ("UNTRACKED" in states)
             # a packet matches when its state bits hold any of the states given (the kernel's
-            # xt_conntrack.c conntrack_mt: `(statebit & info->state_mask) == 0` inverted by
-            # `!`): the shares of UNTRACKED and DNAT add up (R33F-1: UNTRACKED,DNAT was read
-            # by its UNTRACKED share alone)
+            # xt_conntrack.c conntrack_mt: `!!(info->state_mask & statebit) ^ !(invert)`; read
+            # with `find_string`): the shares of UNTRACKED and DNAT add up (R33F-1:
+            # UNTRACKED,DNAT was read by its UNTRACKED share alone)
             share, undecided = _NARROW, False
             if admits_new:
                 share = _ALL
