@@ -56,37 +56,41 @@ Findings (R33B-n):
   surely_kept's (no later word of the name at all, whatever the parameter), or a parameter's
   words the same on both lines (_in_force); spectre_v2's replacing values are on, off and auto.
 
+- R33B-4 (wrong fail) HVA-181: arm64's kpti= and ssbd= set one state per word (arch/arm64/
+  kernel/cpufeature.c parse_kpti, an early_param, a kstrtobool: `__kpti_forced = enabled ? 1 :
+  -1`; proton-pack.c ssbd_cfg, an early_param: force-on, force-off, kernel), so the last word
+  stands, but every kpti=0 or ssbd=force-off of the next boot's line counted: `kpti=0 kpti=1`
+  and `ssbd=force-off ssbd=kernel` failed "the next boot turns mitigations off". Now both are
+  last-wins parameters (kpti's mode the kstrtobool values every version reads: y/Y/1, n/N/0,
+  on, off).
+
 Held (kept as tests): the same replaced pair on both lines passes; the later word off
 (`spectre_v2=auto spectre_v2=off`) and a later value the kernel does not know
 (`spectre_v2=off spectre_v2=bogus`: the earlier off stands on 6.16 and later) still fail;
 `spectre_bhi=off spectre_bhi=vmexit` (vmexit unknown to the first BHI kernels) still fails;
 `intel_iommu=on,off` and `intel_iommu=off intel_iommu=igfx_off` still fail HVA-050; s390's
 `spectre_v2=off spectre_v2=auto` passes; the same `spectre_bhi=off spectre_bhi=vmexit` on both
-lines passes (judged on the running listing).
+lines passes (judged on the running listing); arm64's `kpti=1 kpti=0`, `ssbd=kernel
+ssbd=force-off` and `kpti=0 kpti=maybe` (kstrtobool refuses it: no change) still fail.
 
 Probed by script, not kept: spec_rstack_overflow= and tsa= (AMD's flaws; the same
 _LAST_WINS entries, not kept as tests on this Intel host); x86's `spectre_v2=off
 spectre_v2=retpoline,generic` in the next boot now fails (R33B-3's narrowing: conservative on
 x86, where the kernel runs retpoline; a lead).
 
-Tally: 3 findings (3 false passes, R33B-1 and R33B-2 also wrong fails); 30 cases in 11 test
-functions. R33B-1: 14 of 18 cases failed on main c04d5de (7 false passes, 7 wrong fails; one
-wrong-fail case, `spectre_v2=off spectre_v2=retpoline,generic`, since moved to fail by
-R33B-3); R33B-2: 4 of 6 failed on main d7df0d2; R33B-3: 4 of 7 failed on main e7b5859 (three
-false passes there since before round 33, one, s390's, brought in by R33B-1), the
-`spectre_v2-generic` case passing there and guarding the narrowing; the other held cases passed
-before and after.
+Tally: 4 findings (3 false passes, R33B-1 and R33B-2 also wrong fails; 1 wrong fail); 36
+cases in 12 test functions. R33B-1: 14 of 18 cases failed on main c04d5de (7 false passes, 7
+wrong fails; one wrong-fail case, `spectre_v2=off spectre_v2=retpoline,generic`, since moved
+to fail by R33B-3); R33B-2: 4 of 6 failed on main d7df0d2; R33B-3: 4 of 7 failed on main
+e7b5859 (three false passes there since before round 33, one, s390's, brought in by R33B-1),
+the `spectre_v2-generic` case passing there and guarding the narrowing; R33B-4: 3 of 6 failed
+on main eabcc22; the other held cases passed before and after.
 
 Leads left:
 - x86's `spectre_v2=off spectre_v2=retpoline` (eibrs, ibrs, ...) in the next boot now fails
   (the kernel runs that mode): kept has no architecture; an arch-aware reading would pass it.
-- arm64's `kpti=0 kpti=1` and `ssbd=force-off ssbd=kernel` (early_params, last wins:
-  cpufeature.c parse_kpti, proton-pack.c ssbd_cfg) are not last-wins parameters here: a
-  next boot's `kpti=0 kpti=1` fails (wrong fail); the running pair is now not in force
-  (surely_kept), so the next boot's lone `kpti=0` is judged.
-- `nopti` beside a later `pti=on` or `pti=auto`: the old pti_check_boottime_disable lets pti=
-  win whatever the order, the early_param version (pti_parse_cmdline) not read: still read as
-  off (a possible wrong fail).
+- arm64's `nospectre_bhb` and POWER's flags have no later word that undoes them; kpti's
+  t/T/f/F (kstrtobool from 5.x on) are not read as a mode (a later one replaces nothing).
 - s390 nobp=0 under expolines, POWER10's fw-features, bootconfig FORCE, /etc/grub.d
   generators and isolcpus (round 31's leads) not probed this round.
 """
@@ -376,3 +380,42 @@ def test_r33b_3_same_words_on_both_lines_are_judged_live(host_scan) -> None:
     a = _scan(host_scan, pair, pair, {})
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": NOW}
+
+
+# --- R33B-4: arm64's kpti= and ssbd=, the last word ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nxt", "word"),
+    [
+        # a later kpti=1 sets __kpti_forced = 1 again (parse_kpti): isolation on
+        ("kpti=0 kpti=1", ""),
+        ("kpti=off kpti=y", ""),
+        # a later ssbd=kernel sets ssbd_state back (ssbd_cfg)
+        ("ssbd=force-off ssbd=kernel", ""),
+        # held: the last word off still fails
+        ("kpti=1 kpti=0", "kpti=0"),
+        ("ssbd=kernel ssbd=force-off", "ssbd=force-off"),
+        # held: a later value the kernel does not read (kstrtobool -EINVAL) replaces nothing
+        ("kpti=0 kpti=maybe", "kpti=0"),
+    ],
+)
+def test_r33b_4_arm64_kpti_and_ssbd_last_word(host_scan, nxt: str, word: str) -> None:
+    """R33B-4 (wrong fail) HVA-181: arm64's kpti= and ssbd= are early_params that set one
+    state per word (cpufeature.c parse_kpti, proton-pack.c ssbd_cfg), so the last word stands;
+    every kpti=0 or ssbd=force-off of the next boot's line counted, a later kpti=1 or not."""
+    host = _arm64()
+    host.update(
+        {
+            "cpu-vulnerabilities": ARM64_MITIGATED,
+            "boot-cmdline": _boot(_grub(f"quiet {nxt}"), grub=False),
+        }
+    )
+    a = host_scan(host)
+    now = "4 CPU vulnerabilities reported, none unmitigated"
+    assert outcomes(a, "HVA-181") == {"hv1": "fail" if word else "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{now} now, but the next boot turns mitigations off: {word} in /etc/default/grub"
+        if word
+        else now
+    }

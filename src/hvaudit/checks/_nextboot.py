@@ -204,7 +204,11 @@ class NextBoot:
 #: R33B-2: intel_iommu='s on and off (drivers/iommu/intel/iommu.c intel_iommu_setup, a __setup
 #: handler parse_args calls for each word in turn: each comma option by strncmp prefix, "on"
 #: `dmar_disabled = 0`, "off" `dmar_disabled = 1`), the last of them in the last word that has
-#: one (_mode); its other options add up, and none of them is judged. Not `audit=`:
+#: one (_mode); its other options add up, and none of them is judged. R33B-4: arm64's kpti=
+#: (arch/arm64/kernel/cpufeature.c parse_kpti, an early_param: a kstrtobool, `__kpti_forced =
+#: enabled ? 1 : -1`, an error else: no change) and ssbd= (proton-pack.c, earlier
+#: cpu_errata.c, ssbd_cfg, an early_param: force-on, force-off, kernel by strncmp of the
+#: option's length, -EINVAL else). Not `audit=`:
 #: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later `audit=1`; not
 #: pcie_acs_override=, whose comma options add up, nor iommu= and amd_iommu=, whose "off" no
 #: option undoes (arch/x86/kernel/pci-dma.c iommu_setup `no_iommu = 1`, drivers/iommu/amd/
@@ -233,6 +237,8 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "tsa": frozenset({"off", "on", "user", "vm"}),
     "vmscape": frozenset({"off", "ibpb", "force"}),
     "intel_iommu": frozenset({"on", "off"}),
+    "kpti": frozenset({"on", "off"}),
+    "ssbd": frozenset({"force-on", "force-off", "kernel"}),
 }
 
 #: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
@@ -275,7 +281,8 @@ def _mode(name: str, value: str) -> str | None:
     """The mode a word of a _LAST_WINS parameter sets, None where it sets none: retbleed's last
     mode option of its comma list; kvm.nx_huge_pages's named mode or a kstrtobool (lib/kstrtox.c:
     y, Y, 1, n, N, 0, on, off in any case) as off or force; srbds's any value; intel_iommu's
-    last comma option starting with on or off (R33B-2)."""
+    last comma option starting with on or off (R33B-2); kpti's kstrtobool as on or off
+    (R33B-4)."""
     modes = _LAST_WINS[name]
     if name == "srbds":
         return value  # srbds_off = !strcmp(str, "off"): any value sets it
@@ -286,6 +293,13 @@ def _mode(name: str, value: str) -> str | None:
         for o in reversed(value.split(",")):
             if o.startswith(("on", "off")):
                 return "on" if o.startswith("on") else "off"
+        return None
+    if name == "kpti":
+        # R33B-4: the kstrtobool values every version reads (lib/kstrtox.c, strtobool before)
+        if value[:1] in ("y", "Y", "1") or value[:2].lower() == "on":
+            return "on"
+        if value[:1] in ("n", "N", "0") or value[:2].lower() == "of":
+            return "off"
         return None
     if name == "kvm.nx_huge_pages" and value not in modes:
         if value[:1] in ("y", "Y", "1") or value[:2].lower() == "on":
