@@ -91,6 +91,9 @@ Leads left:
   (the kernel runs that mode): kept has no architecture; an arch-aware reading would pass it.
 - arm64's `nospectre_bhb` and POWER's flags have no later word that undoes them; kpti's
   t/T/f/F (kstrtobool from 5.x on) are not read as a mode (a later one replaces nothing).
+- `nopti` beside a later `pti=on` or `pti=auto`: the old pti_check_boottime_disable lets pti=
+  win whatever the order, the early_param version (pti_parse_cmdline) not read: still read as
+  off (a possible wrong fail).
 - s390 nobp=0 under expolines, POWER10's fw-features, bootconfig FORCE, /etc/grub.d
   generators and isolcpus (round 31's leads) not probed this round.
 """
