@@ -66,6 +66,18 @@ Findings (R33L-n):
   (s_act: cnfstmtNewAct -> actionNewInst) and loads modules where module() stands (cnfDoObj).
   Now a fail naming it (NOT_LOADED), judged only where no include before the action went
   unread and no module() with config.enabled from the environment loads omrelp.
+- R33L-6 (false pass) HVA-200: a module() statement of an input that carries the host's own
+  messages that rsyslog refuses counted as loaded: `module(load="imuxsock"
+  SysSock.Use="yes")` (or "On": hvaudit read "0", "no" and any case as off, everything else as
+  on), SysSock.RateLimit.Interval="5s", imjournal StateFile="imjournal state" passed "logs
+  forwarded over TLS" where no other input reads the host's logs. rsyslog (ee72adc, `git show`
+  of each tag) plugins/imuxsock/imuxsock.c, imjournal.c, imklog.c setModCnf abort where
+  nvlstGetParams fails a parameter (the typed reads of R33L-2/3: "error processing module
+  config parameters [module(...)]", RS_RET_MISSING_CNFPARAMS), and runtime/modules.c Load
+  aborts the load ("module '%s', failed processing config parameters", abortCnfUse): the
+  module is not in the configuration and reads nothing. Now such a statement loads nothing
+  (MODULE_TYPED, by release; a parameter only some releases list is not judged where the
+  release is unknown) and the fail names it; SysSock.Use is off only as "off".
 
 Held (kept as tests): R33L-1 a PPS line marked '+' (not lit) beside an outside '*' passes, the
 'o' listed first is asked as before, an NMEA receiver marked '*' and 'o' (its own pulse) passes. R33L-2: omfwd KeepAlive="on"
@@ -75,29 +87,34 @@ with a one-word name pass. R33L-3: StreamDriverMode="01" (octal 1), action.resum
 with RebindInterval="-1" (any number), ratelimit.burst="x" on 8.2010.0 (before 8.2012.0 lists
 it) pass. R33L-4: ca-file() with cert-file() and key-file() naming files, an empty ca-dir()
 replaced by a later one, pass. R33L-5: `$ModLoad omrelp.so` and module(load=) of omrelp.so by
-its path ahead of the action pass.
+its path ahead of the action pass. R33L-6: SysSock.Use="on", SysSock.ParseHostname="1" on
+8.4.0 (before 8.9.0 lists it) pass.
 
 Probed by script: the 5 ntpd cases (R33L-1), the 16 rsyslog cases (R33L-2), the 11 (R33L-3),
-the 7 syslog-ng cases (R33L-4) and the 5 omrelp cases (R33L-5) kept here, on main first;
+the 7 syslog-ng cases (R33L-4), the 5 omrelp cases (R33L-5) and the 6 module cases (R33L-6)
+kept here, on main first (R33L-6 on 2cbdc90f);
 rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag (`git show`), for the
 first release of each typed parameter.
 
-Tally: 5 findings, 5 false passes (R33L-3 and R33L-4 each also fix 1 wording), 0 false n/a, 0 wrong fails;
-44 cases in 5 test functions; 30 failed on main c04d5de9 before the fixes (R33L-1 2 of 5;
-R33L-2 12 of 16: 9 passed, the two release-unknown refusals and the release-unknown
-CheckExtendedKeyPurpose were asked with the expiry question only; R33L-3 8 of 11: 6 passed,
-the release-unknown StreamDriverMode and conErrSkip were asked with the expiry question only;
-R33L-4 5 of 7, all passed; R33L-5 3 of 5, all passed); the 14 held pass there too.
+Tally: 6 findings, 6 false passes (R33L-3 and R33L-4 each also fix 1 wording), 0 false n/a, 0
+wrong fails; 50 cases in 6 test functions; 34 failed on main before the fixes (c04d5de9;
+R33L-6 on 2cbdc90f) (R33L-1 2 of 5; R33L-2 12 of 16: 9 passed, the two release-unknown
+refusals and the release-unknown CheckExtendedKeyPurpose were asked with the expiry question
+only; R33L-3 8 of 11: 6 passed, the release-unknown StreamDriverMode and conErrSkip were asked
+with the expiry question only; R33L-4 5 of 7, all passed; R33L-5 3 of 5, all passed; R33L-6 4
+of 6: 3 passed, the release-unknown one was asked with the expiry question only); the 16 held
+pass there too.
 
 Leads left:
 - rsyslog: omfwd keepalive.probes/.time/.interval are positive from 8.13.0 to 8.2008.0 (a "0"
-  there refused) and read as 0 or more; udp.sendbuf (eCmdHdlrSize) and "0x" numbers not judged;
-  target/port from 8.2408.0 are arrays (eCmdHdlrArray): a value with whitespace refused or
-  reaching getaddrinfo is not read; global() and module() typed parameters (imuxsock
-  syssock.use is read case-insensitively), queue.* parameters, and legacy `$Action...`
-  directives with bad values not weighed; the legacy `:omrelp:host:port` selector is not
-  read as a destination (a wrong fail at worst); an omrelp action after an unread include is not judged for
-  its module (R33L-5).
+  there refused) and read as 0 or more; udp.sendbuf (eCmdHdlrSize) and "0x" numbers not
+  judged; target/port from 8.2408.0 are arrays (eCmdHdlrArray): a value with whitespace
+  refused or reaching getaddrinfo is not read; global() typed parameters, queue.* parameters
+  and legacy `$Action...` directives with bad values not weighed; a LOCAL_INPUTS module()
+  whose failed parameter only some releases list is not judged where the release is unknown
+  (R33L-6), and string module parameters (imjournal defaultfacility, usepid) are not weighed;
+  the legacy `:omrelp:host:port` selector is not read as a destination (a wrong fail at
+  worst); an omrelp action after an unread include is not judged for its module (R33L-5).
 - syslog-ng: a checked path naming a file that does not exist is refused as "" is (the
   collector stats no configured path: R30L lead, a team decision); audit '-e 0' after '-e 2',
   auditd.conf as a symlink, RPM audit packages (not reached).
@@ -571,5 +588,96 @@ def test_r33l_5_omrelp_action_without_the_module(host_scan, lines, status: str, 
     "module name '%s' is unknown", and the action is refused."""
     text = "".join(f"{REMOTE}:{line}\n" for line in lines)
     a = host_scan({"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+def _modules(host_scan, modules: tuple[str, ...], release: str | None):  # type: ignore[no-untyped-def]
+    main = DEBIAN_RSYSLOG_MAIN.replace(
+        '/etc/rsyslog.conf:module(load="imuxsock") # provides support for local system logging\n',
+        "".join(f"/etc/rsyslog.conf:{m}\n" for m in modules),
+    )
+    assert main != DEBIAN_RSYSLOG_MAIN
+    text = "".join(f"{REMOTE}:{line}\n" for line in (GLOBAL_CA, OMFWD.format(extra=FWD_TLS)))
+    return host_scan({"rsyslog-config": (main + text, 0), "dpkg-packages": _packages(release)})
+
+
+def _no_local_input(module: str, why: str) -> str:
+    return (
+        "no running forwarder sends the host's logs to a remote destination (rsyslog reads "
+        "neither the system log socket (no imuxsock with SysSock.Use on) nor the journal (no "
+        "imjournal), so logs.example.internal get(s) the kernel's messages at most, not "
+        f'libvirt\'s: module(load="{module}") ({why}: it refuses the module() statement, which '
+        "loads nothing))"
+    )
+
+
+def _module_on_off(name: str, value: str) -> str:
+    return f'parameter {name}="{value}" is neither "on" nor "off", the only values rsyslog reads for it'
+
+
+@pytest.mark.parametrize(
+    ("modules", "release", "status", "message"),
+    [
+        (
+            ('module(load="imuxsock" SysSock.Use="yes")',),
+            BASELINE,
+            "fail",
+            _no_local_input("imuxsock", _module_on_off("syssock.use", "yes")),
+        ),
+        (
+            ('module(load="imuxsock" SysSock.Use="On")',),
+            None,
+            "fail",
+            _no_local_input("imuxsock", _module_on_off("syssock.use", "On")),
+        ),
+        (
+            ('module(load="imuxsock" SysSock.RateLimit.Interval="5s")',),
+            BASELINE,
+            "fail",
+            _no_local_input(
+                "imuxsock",
+                'parameter syssock.ratelimit.interval="5s" is not a number, which rsyslog '
+                "requires of it",
+            ),
+        ),
+        (
+            (
+                'module(load="imuxsock" SysSock.Use="off")',
+                'module(load="imjournal" StateFile="imjournal state")',
+            ),
+            BASELINE,
+            "fail",
+            _no_local_input(
+                "imjournal",
+                'parameter statefile="imjournal state" contains whitespace, which rsyslog does '
+                "not permit in it",
+            ),
+        ),
+        # held: "on" as rsyslog spells it; a parameter the release does not list yet
+        (('module(load="imuxsock" SysSock.Use="on")',), BASELINE, "pass", OVER_TLS),
+        (
+            ('module(load="imuxsock" SysSock.ParseHostname="1")',),
+            "8.4.0-1",
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=[
+        "imuxsock-use-yes",
+        "imuxsock-use-On-release-unknown",
+        "imuxsock-ratelimit-unit",
+        "imjournal-statefile-space",
+        "held-use-on",
+        "held-parsehostname-8.4",
+    ],
+)
+def test_r33l_6_refused_local_input_module(
+    host_scan, modules: tuple[str, ...], release: str | None, status: str, message: str
+) -> None:
+    """R33L-6 (false pass): was pass "logs forwarded over TLS". imuxsock/imjournal setModCnf
+    abort where nvlstGetParams fails a parameter, and runtime/modules.c Load drops the module
+    ("failed processing config parameters"): it reads nothing."""
+    a = _modules(host_scan, modules, release)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

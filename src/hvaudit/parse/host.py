@@ -5808,7 +5808,12 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             journal_on, journal_where = (
                 (None, stored[1])
                 if unsure
-                else (False, "rsyslog reads no system log socket (imuxsock)")
+                else (
+                    False,
+                    "rsyslog reads no system log socket (imuxsock"
+                    + "".join(f"; {m}" for m in fwd.refused_modules if "imuxsock" in m)
+                    + ")",
+                )
             )
         elif (
             carried
@@ -5845,10 +5850,11 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             and "imjournal" not in fwd.inputs
             and not _rsyslog_own_sockets(rs.text, fwd.read_files)
         ):
+            refused = "; ".join(fwd.refused_modules)
             socket_note = (
                 "rsyslog reads neither the system log socket (no imuxsock with SysSock.Use on) "
                 f"nor the journal (no imjournal), so {names} get(s) the kernel's messages at "
-                "most, not libvirt's"
+                "most, not libvirt's" + (f": {refused}" if refused else "")
             )
             carried = [d for d in carried if not d.tls]
             journal_on = True

@@ -276,6 +276,76 @@ OMRELP_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
 }
 
 
+#: The typed module parameters of the input modules that carry the host's own messages
+#: (LOCAL_INPUTS), with the first release whose modpdescr lists them (`git show` of each v8.N.0
+#: tag): plugins/imuxsock/imuxsock.c, plugins/imjournal/imjournal.c, plugins/imklog/imklog.c.
+#: Their setModCnf aborts where nvlstGetParams fails a parameter (RS_RET_MISSING_CNFPARAMS,
+#: "error processing module config parameters [module(...)]"), and runtime/modules.c Load then
+#: aborts the load ("failed processing config parameters", abortCnfUse): the module is not
+#: in the configuration, so it reads nothing (R33L-6). syslog-ng and string parameters aside.
+ACTION_REFUSED = "it refuses the action, so nothing is sent"
+MODULE_REFUSED = "it refuses the module() statement, which loads nothing"
+MODULE_TYPED: dict[str, dict[str, tuple[str, tuple[int, int] | None]]] = {
+    "imuxsock": {
+        "syssock.use": ("binary", None),
+        "syssock.name": ("word", None),
+        "syssock.annotate": ("binary", None),
+        "syssock.flowcontrol": ("binary", None),
+        "syssock.ignoreownmessages": ("binary", None),
+        "syssock.ignoretimestamp": ("binary", None),
+        "syssock.parsetrusted": ("binary", None),
+        "syssock.unlink": ("binary", None),
+        "syssock.usepidfromsystem": ("binary", None),
+        "syssock.usesystimestamp": ("binary", None),
+        "syssock.ratelimit.burst": ("int", None),
+        "syssock.ratelimit.interval": ("int", None),
+        "syssock.ratelimit.severity": ("int", None),
+        "syssock.parsehostname": ("binary", (8, 9)),
+        "syssock.usespecialparser": ("binary", (8, 9)),
+    },
+    "imjournal": {
+        "ignorepreviousmessages": ("binary", None),
+        "persiststateinterval": ("int", None),
+        "ratelimit.burst": ("int", None),
+        "ratelimit.interval": ("int", None),
+        "statefile": ("word", None),
+        "usepidfromsystem": ("binary", (8, 6)),
+        "ignorenonvalidstatefile": ("binary", (8, 24)),
+        "workaroundjournalbug": ("binary", (8, 37)),
+        "fsync": ("binary", (8, 1908)),
+        "remote": ("binary", (8, 1911)),
+        "defaulttag": ("word", (8, 2312)),
+    },
+    "imklog": {
+        "keepkerneltimestamp": ("binary", None),
+        "parsekerneltimestamp": ("binary", None),
+        "permitnonkernelfacility": ("binary", None),
+        "consoleloglevel": ("int", None),
+        "logpath": ("word", None),
+        "ratelimitburst": ("int", (8, 35)),
+        "ratelimitinterval": ("int", (8, 35)),
+    },
+}
+
+
+def _module_refused(
+    name: str, params: dict[str, str], release: tuple[int, int] | None
+) -> str | None:
+    """Why rsyslog refuses this module() statement of a LOCAL_INPUTS module (MODULE_TYPED): the
+    reason where the release lists the failed parameter (every release 8, or the running one),
+    "" where none fails, None where one fails only from a release that is not known (R33L-6)."""
+    always, bound = _typed_refusals(params, MODULE_TYPED.get(name, {}))
+    if always:
+        return always.replace(ACTION_REFUSED, MODULE_REFUSED)
+    unsure = False
+    for _, since, why, _ in bound:
+        if release is None:
+            unsure = True
+        elif since is None or release >= since:
+            return why.replace(ACTION_REFUSED, MODULE_REFUSED)
+    return None if unsure else ""
+
+
 def _es_number(value: str) -> int | None:
     """The number libestr's es_str2num reads where it reads the whole value (NOT_A_NUMBER); None
     where it does not; a "0x" value is not judged (read as 0)."""
@@ -551,6 +621,9 @@ class RsyslogForwarding:
     """Whether /etc/rsyslog.conf was among the files read (else `inputs` may be incomplete)."""
     read_files: tuple[str, ...] = ()
     """The collected files rsyslogd reads (rsyslog.conf and what its includes name)."""
+    refused_modules: tuple[str, ...] = ()
+    """module() statements of LOCAL_INPUTS rsyslog refuses, with why (MODULE_TYPED): they load
+    nothing, so they are not among `inputs` (R33L-6)."""
 
 
 @dataclass(slots=True)
@@ -829,6 +902,7 @@ def rsyslog_forwarding(
     filtered_stops: list[tuple[tuple[str, ...], str]] = []  # (rulesets, the stop as text)
     inputs: list[str] = []
     env_loads: set[str] = set()
+    modules_refused: list[str] = []  # module() statements rsyslog refuses (R33L-6)
     legacy_ruleset = ""  # `$RuleSet NAME` in force (rsyslog legacy multiple rulesets)
     trust = _Trust()
 
@@ -918,8 +992,13 @@ def rsyslog_forwarding(
                 if load == "omrelp" and "tls.tlslib" in params:
                     # librelp relp.c relpEngineSetTLSLibByName compares with strcasecmp
                     trust.relp_openssl = _value(params["tls.tlslib"]).lower() == RELP_OPENSSL
-                off = _value(params.get("syssock.use", "on")).lower() in ("off", "0", "no")
-                if load and not (load == "imuxsock" and off):
+                # doGetBinary: "off" exactly (any other spelling refuses the module, R33L-6)
+                off = _value(params.get("syssock.use", "on")) == "off"
+                # refused or not by a release that is not known (None): loaded, as before
+                refused = _module_refused(_module_name(load), params, _release(version))
+                if refused:
+                    modules_refused.append(f'module(load="{load[:40]}") ({refused})')
+                elif load and not (load == "imuxsock" and off):
                     inputs.append(load)
             elif kind == "object:include":
                 params = _params(body)
@@ -1121,6 +1200,7 @@ def rsyslog_forwarding(
         tuple(dict.fromkeys(loaded)),
         RSYSLOG_MAIN in files,
         tuple(sorted(seen)),
+        tuple(modules_refused),
     )
 
 
