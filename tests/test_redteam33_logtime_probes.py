@@ -78,6 +78,14 @@ Findings (R33L-n):
   module is not in the configuration and reads nothing. Now such a statement loads nothing
   (MODULE_TYPED, by release; a parameter only some releases list is not judged where the
   release is unknown) and the fail names it; SysSock.Use is off only as "off".
+- R33L-7 (false pass) HVA-214: a hand-loaded /etc/audit/audit.rules whose `-e 2` shares a line
+  with another option (`-b 8192 -e 2`, `-f 1 -e 2`) before the watches passed "audit rules
+  watch ...": R30L-4 read the lock only as a line's first two words. audit-userspace
+  src/auditctl.c (read with `find_string`) fileopt hands each line's words to setopt, whose
+  getopt_long loop ("...e:f:r:b:...") applies each option in turn, `-e 2` locking the rules
+  (audit_set_enabled 2) and the kernel refusing every rule after it (R30L-4). Now the -e
+  arguments are read anywhere in the line (auditctl_enable_args, shared with R25U-1's `-e 0`),
+  and the next-boot question names the line.
 
 Held (kept as tests): R33L-1 a PPS line marked '+' (not lit) beside an outside '*' passes, the
 'o' listed first is asked as before, an NMEA receiver marked '*' and 'o' (its own pulse) passes. R33L-2: omfwd KeepAlive="on"
@@ -88,22 +96,23 @@ with RebindInterval="-1" (any number), ratelimit.burst="x" on 8.2010.0 (before 8
 it) pass. R33L-4: ca-file() with cert-file() and key-file() naming files, an empty ca-dir()
 replaced by a later one, pass. R33L-5: `$ModLoad omrelp.so` and module(load=) of omrelp.so by
 its path ahead of the action pass. R33L-6: SysSock.Use="on", SysSock.ParseHostname="1" on
-8.4.0 (before 8.9.0 lists it) pass.
+8.4.0 (before 8.9.0 lists it) pass. R33L-7: `-e2` (read as `-e 2`) before the watches is
+asked as before, `-b 8192 -e 2` after them passes.
 
 Probed by script: the 5 ntpd cases (R33L-1), the 16 rsyslog cases (R33L-2), the 11 (R33L-3),
-the 7 syslog-ng cases (R33L-4), the 5 omrelp cases (R33L-5) and the 6 module cases (R33L-6)
-kept here, on main first (R33L-6 on 2cbdc90f);
+the 7 syslog-ng cases (R33L-4), the 5 omrelp cases (R33L-5), the 6 module cases (R33L-6) and
+the 4 audit cases (R33L-7) kept here, on main first (R33L-6 and R33L-7 on 2cbdc90f);
 rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag (`git show`), for the
 first release of each typed parameter.
 
-Tally: 6 findings, 6 false passes (R33L-3 and R33L-4 each also fix 1 wording), 0 false n/a, 0
-wrong fails; 50 cases in 6 test functions; 34 failed on main before the fixes (c04d5de9;
-R33L-6 on 2cbdc90f) (R33L-1 2 of 5; R33L-2 12 of 16: 9 passed, the two release-unknown
-refusals and the release-unknown CheckExtendedKeyPurpose were asked with the expiry question
-only; R33L-3 8 of 11: 6 passed, the release-unknown StreamDriverMode and conErrSkip were asked
-with the expiry question only; R33L-4 5 of 7, all passed; R33L-5 3 of 5, all passed; R33L-6 4
-of 6: 3 passed, the release-unknown one was asked with the expiry question only); the 16 held
-pass there too.
+Tally: 7 findings, 7 false passes (R33L-3 and R33L-4 each also fix 1 wording), 0 false n/a, 0
+wrong fails; 54 cases in 7 test functions; 36 failed on main before the fixes (c04d5de9;
+R33L-6 and R33L-7 on 2cbdc90f) (R33L-1 2 of 5; R33L-2 12 of 16: 9 passed, the two
+release-unknown refusals and the release-unknown CheckExtendedKeyPurpose were asked with the
+expiry question only; R33L-3 8 of 11: 6 passed, the release-unknown StreamDriverMode and
+conErrSkip were asked with the expiry question only; R33L-4 5 of 7, all passed; R33L-5 3 of
+5, all passed; R33L-6 4 of 6: 3 passed, the release-unknown one was asked with the expiry
+question only; R33L-7 2 of 4, both passed); the 18 held pass there too.
 
 Leads left:
 - rsyslog: omfwd keepalive.probes/.time/.interval are positive from 8.13.0 to 8.2008.0 (a "0"
@@ -116,8 +125,11 @@ Leads left:
   the legacy `:omrelp:host:port` selector is not read as a destination (a wrong fail at
   worst); an omrelp action after an unread include is not judged for its module (R33L-5).
 - syslog-ng: a checked path naming a file that does not exist is refused as "" is (the
-  collector stats no configured path: R30L lead, a team decision); audit '-e 0' after '-e 2',
-  auditd.conf as a symlink, RPM audit packages (not reached).
+  collector stats no configured path: R30L lead, a team decision).
+- audit: how augenrules (init.d/augenrules.in) places a line holding -b/-f and -e together
+  (`-b 8192 -e 2` in a rules.d file: moved as the -b line, second, so locking early?) is not
+  read (R33L-7 judges the hand-loaded audit.rules only); '-e 0' after '-e 2', auditd.conf as a
+  symlink, RPM audit packages (not reached).
 - HVA-202: NMEA/GPSD receivers with no fix; chrony `minsources`, ntpd `minsane`; ntpd
   `restrict` and chrony `allow`/`cmdallow` (not reached).
 """
@@ -681,3 +693,54 @@ def test_r33l_6_refused_local_input_module(
     a = _modules(host_scan, modules, release)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}
+
+
+LIBVIRT_WATCH = "-w /etc/libvirt -p wa -k libvirt-config"
+POLKIT_WATCH = "-w /etc/polkit-1 -p wa -k polkit"
+
+
+def _locked(line: str, gone: str) -> str:
+    return (
+        "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but neither "
+        f"/etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches {gone} (`{line}` comes "
+        "before the watch in /etc/audit/audit.rules: it locks the rules, and the kernel refuses "
+        "every rule loaded after it)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("boot", "status", "message"),
+    [
+        (
+            ["-D", "-b 8192 -e 2", LIBVIRT_WATCH, POLKIT_WATCH],
+            "manual",
+            _locked("-b 8192 -e 2", "/etc/libvirt, /etc/polkit-1"),
+        ),
+        (
+            ["-D", LIBVIRT_WATCH, "-f 1 -e 2", POLKIT_WATCH],
+            "manual",
+            _locked("-f 1 -e 2", "/etc/polkit-1"),
+        ),
+        # held: an attached argument (read as auditctl's getopt does), the lock after the
+        # watches
+        (
+            ["-D", "-e2", LIBVIRT_WATCH, POLKIT_WATCH],
+            "manual",
+            _locked("-e 2", "/etc/libvirt, /etc/polkit-1"),
+        ),
+        (
+            ["-D", LIBVIRT_WATCH, POLKIT_WATCH, "-b 8192 -e 2"],
+            "pass",
+            "audit rules watch /etc/libvirt and /etc/polkit-1",
+        ),
+    ],
+    ids=["b-then-e2-first", "f-then-e2-between", "held-attached", "held-last"],
+)
+def test_r33l_7_lock_anywhere_in_its_line(host_scan, boot: list[str], status: str, message: str):
+    """R33L-7 (false pass): was pass "audit rules watch ...". auditctl -R hands each line's
+    words to setopt, whose getopt_long loop applies every option of the line: `-e 2` after
+    `-b 8192` locks the rules as a line of its own does (R30L-4)."""
+    text = "".join(f"/etc/audit/audit.rules:{line}\n" for line in boot)
+    a = host_scan({"audit-rules-files": (text, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": status}
+    assert messages(a, "HVA-214") == {"hv1": message}

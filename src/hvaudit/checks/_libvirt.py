@@ -427,15 +427,25 @@ def audit_off_at_next_boot(host: Host) -> tuple[str, Source] | None:
     (`-b 8192 -e 0`: auditctl's getopt loop applies every option of the line, R25U-1)."""
     boot = host.facts.audit_rules_persistent
     for rule in boot.get() if boot.known else ():
-        words = rule.split()
-        k = 0
-        while k < len(words):
-            if words[k] in _AUDITCTL_ARG_FLAGS:
-                if words[k] == "-e" and words[k + 1 : k + 2] == ["0"]:
-                    return rule, boot.sources[0]
-                k += 1
-            k += 1
+        if "0" in auditctl_enable_args(rule):
+            return rule, boot.sources[0]
     return None
+
+
+def auditctl_enable_args(rule: str) -> list[str]:
+    """The arguments of the -e options of a rules-file line as parse.host._auditctl_words
+    spells it, wherever they stand in it (`-b 8192 -e 2`: auditctl's getopt loop applies every
+    option of the line, R25U-1, R33L-7); a word that is another option's argument is none."""
+    words = rule.split()
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        if words[k] in _AUDITCTL_ARG_FLAGS:
+            if words[k] == "-e" and k + 1 < len(words):
+                out.append(words[k + 1])
+            k += 1
+        k += 1
+    return out
 
 
 #: auditctl's options that take an argument (audit-userspace src/auditctl.c setopt's getopt

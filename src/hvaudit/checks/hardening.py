@@ -26,6 +26,7 @@ from hvaudit.checks._libvirt import (
     audit_records_filtered,
     audit_switched_off,
     audit_unregistered,
+    auditctl_enable_args,
     conf_fact,
     conf_value,
     daemon_files,
@@ -1404,14 +1405,16 @@ def _load_order(lines: tuple[str, ...], augenrules: bool) -> tuple[str, ...]:
     kernel/audit.c audit_receive_msg, AUDIT_ADD_RULE / AUDIT_DEL_RULE with audit_enabled ==
     AUDIT_LOCKED: -EPERM) and `auditctl -R` stops at the first error unless told to ignore it
     (audit-userspace src/auditctl.c fileopt); augenrules emits the last -e as the last line, so
-    there it locks nothing early (R30L-4, _locked_early)."""
+    there it locks nothing early (R30L-4, _locked_early). The `-e 2` may stand anywhere in its
+    line (`-b 8192 -e 2`: auditctl's getopt loop applies each option of the line in turn,
+    R33L-7)."""
     out: list[str] = []
     for line in lines:
         words = line.split()
         if not words:
             continue
         flag = words[0]
-        if not augenrules and words[:2] == ["-e", "2"]:
+        if not augenrules and "2" in auditctl_enable_args(line):
             break
         opts = _audit_rule(line)
         if flag == "-D":
@@ -1960,7 +1963,7 @@ def _locked_early(host: Host, paths: list[str]) -> str:
     in it ("" for none): `auditctl -R` loads nothing after it (_load_order, R30L-4)."""
     lines = _audit_rules_file(host)
     for i, line in enumerate(lines):
-        if line.split()[:2] == ["-e", "2"]:
+        if "2" in auditctl_enable_args(line):
             rest = _load_order(lines[i + 1 :], augenrules=False)
             return line.strip() if any(_watched(rest, p) for p in paths) else ""
     return ""
