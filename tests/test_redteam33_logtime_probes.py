@@ -86,6 +86,15 @@ Findings (R33L-n):
   (audit_set_enabled 2) and the kernel refusing every rule after it (R30L-4). Now the -e
   arguments are read anywhere in the line (auditctl_enable_args, shared with R25U-1's `-e 0`),
   and the next-boot question names the line.
+- R33L-8 (false pass) HVA-214: a rules.d file whose -b or -f line also holds `-e 2` (`-b 8192
+  -e 2`, `-f 1 -e 2`) passed "audit rules watch ...": hvaudit read augenrules' output as the
+  files in order with the -e lines last. audit-userspace init.d/augenrules (read with
+  `read_file`): its awk matches a line on how it starts only (-e, a bare -D, -f, -b, blanks
+  before them allowed), keeps the last of each, and prints -D, -b, -f first, the rules in
+  order, -e last: the -b line goes second and its `-e 2` locks every rule after it (R30L-4).
+  Now the rules.d set is built as augenrules builds it (_augenrules_built) and loaded as
+  `auditctl -R` loads it; the question names the line, also where the compiled audit.rules
+  holds it (R33L-7: it said "the watch is deleted").
 
 Held (kept as tests): R33L-1 a PPS line marked '+' (not lit) beside an outside '*' passes, the
 'o' listed first is asked as before, an NMEA receiver marked '*' and 'o' (its own pulse) passes. R33L-2: omfwd KeepAlive="on"
@@ -97,22 +106,26 @@ it) pass. R33L-4: ca-file() with cert-file() and key-file() naming files, an emp
 replaced by a later one, pass. R33L-5: `$ModLoad omrelp.so` and module(load=) of omrelp.so by
 its path ahead of the action pass. R33L-6: SysSock.Use="on", SysSock.ParseHostname="1" on
 8.4.0 (before 8.9.0 lists it) pass. R33L-7: `-e2` (read as `-e 2`) before the watches is
-asked as before, `-b 8192 -e 2` after them passes.
+asked as before, `-b 8192 -e 2` after them passes. R33L-8: a rules.d `-e 2` line before the
+watches (augenrules puts it last) and a `-b 8192 -e 2` line followed by a later -b line
+(augenrules keeps the last) pass.
 
 Probed by script: the 5 ntpd cases (R33L-1), the 16 rsyslog cases (R33L-2), the 11 (R33L-3),
 the 7 syslog-ng cases (R33L-4), the 5 omrelp cases (R33L-5), the 6 module cases (R33L-6) and
-the 4 audit cases (R33L-7) kept here, on main first (R33L-6 and R33L-7 on 2cbdc90f);
+the 4 audit cases (R33L-7) and the 6 (R33L-8) kept here, on main first (R33L-6, R33L-7 on
+2cbdc90f, R33L-8 on eabcc222);
 rsyslog's actpdescr of omfwd, omrelp and action.c at every v8.N.0 tag (`git show`), for the
 first release of each typed parameter.
 
-Tally: 7 findings, 7 false passes (R33L-3 and R33L-4 each also fix 1 wording), 0 false n/a, 0
-wrong fails; 54 cases in 7 test functions; 36 failed on main before the fixes (c04d5de9;
-R33L-6 and R33L-7 on 2cbdc90f) (R33L-1 2 of 5; R33L-2 12 of 16: 9 passed, the two
-release-unknown refusals and the release-unknown CheckExtendedKeyPurpose were asked with the
-expiry question only; R33L-3 8 of 11: 6 passed, the release-unknown StreamDriverMode and
-conErrSkip were asked with the expiry question only; R33L-4 5 of 7, all passed; R33L-5 3 of
-5, all passed; R33L-6 4 of 6: 3 passed, the release-unknown one was asked with the expiry
-question only; R33L-7 2 of 4, both passed); the 18 held pass there too.
+Tally: 8 findings, 8 false passes (R33L-3, R33L-4 and R33L-8 each also fix 1 wording), 0 false
+n/a, 0 wrong fails; 60 cases in 8 test functions; 40 failed on main before the fixes
+(c04d5de9; R33L-6, R33L-7 on 2cbdc90f; R33L-8 on eabcc222) (R33L-1 2 of 5; R33L-2 12 of 16:
+9 passed, the two release-unknown refusals and the release-unknown CheckExtendedKeyPurpose
+were asked with the expiry question only; R33L-3 8 of 11: 6 passed, the release-unknown
+StreamDriverMode and conErrSkip were asked with the expiry question only; R33L-4 5 of 7, all
+passed; R33L-5 3 of 5, all passed; R33L-6 4 of 6: 3 passed, the release-unknown one was
+asked with the expiry question only; R33L-7 2 of 4, both passed; R33L-8 4 of 6, all passed);
+the 20 held pass there too.
 
 Leads left:
 - rsyslog: omfwd keepalive.probes/.time/.interval are positive from 8.13.0 to 8.2008.0 (a "0"
@@ -126,9 +139,9 @@ Leads left:
   worst); an omrelp action after an unread include is not judged for its module (R33L-5).
 - syslog-ng: a checked path naming a file that does not exist is refused as "" is (the
   collector stats no configured path: R30L lead, a team decision).
-- audit: how augenrules (init.d/augenrules.in) places a line holding -b/-f and -e together
-  (`-b 8192 -e 2` in a rules.d file: moved as the -b line, second, so locking early?) is not
-  read (R33L-7 judges the hand-loaded audit.rules only); '-e 0' after '-e 2', auditd.conf as a
+- audit: augenrules also drops every -b, -f and -e line but the last of each (R33L-8 models
+  it for the lock; an `-e 0` in a dropped line is still read as switching auditing off by
+  audit_off_at_next_boot, a needless question at worst); '-e 0' after '-e 2', auditd.conf as a
   symlink, RPM audit packages (not reached).
 - HVA-202: NMEA/GPSD receivers with no fix; chrony `minsources`, ntpd `minsane`; ntpd
   `restrict` and chrony `allow`/`cmdallow` (not reached).
@@ -741,6 +754,85 @@ def test_r33l_7_lock_anywhere_in_its_line(host_scan, boot: list[str], status: st
     words to setopt, whose getopt_long loop applies every option of the line: `-e 2` after
     `-b 8192` locks the rules as a line of its own does (R30L-4)."""
     text = "".join(f"/etc/audit/audit.rules:{line}\n" for line in boot)
+    a = host_scan({"audit-rules-files": (text, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": status}
+    assert messages(a, "HVA-214") == {"hv1": message}
+
+
+RULES_D = "/etc/audit/rules.d/audit.rules"
+
+
+def _locked_d(line: str) -> str:
+    return (
+        "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but neither "
+        "/etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches /etc/libvirt, "
+        f"/etc/polkit-1 (`{line}` comes before the watch in /etc/audit/rules.d/*.rules as "
+        "`augenrules` builds audit.rules: it locks the rules, and the kernel refuses every rule "
+        "loaded after it)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "message"),
+    [
+        (
+            {RULES_D: ["-D", "-b 8192 -e 2", LIBVIRT_WATCH, POLKIT_WATCH]},
+            "manual",
+            _locked_d("-b 8192 -e 2"),
+        ),
+        ({RULES_D: [LIBVIRT_WATCH, POLKIT_WATCH, "-f 1 -e 2"]}, "manual", _locked_d("-f 1 -e 2")),
+        (
+            {
+                "/etc/audit/audit.rules": ["-D", "-b 8192", LIBVIRT_WATCH, POLKIT_WATCH],
+                RULES_D: ["-D", "-b 8192 -e 2", LIBVIRT_WATCH, POLKIT_WATCH],
+            },
+            "manual",
+            "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+            "/etc/audit/audit.rules watches /etc/libvirt, /etc/polkit-1, but `-b 8192 -e 2` "
+            "comes before the watch in /etc/audit/rules.d/*.rules as `augenrules` builds "
+            "audit.rules and locks the rules: `augenrules --load` at boot rebuilds audit.rules "
+            "from those files and drops the watch",
+        ),
+        # the compiled audit.rules locks too (R33L-7), the message names the lock
+        (
+            {
+                "/etc/audit/audit.rules": ["-D", "-b 8192 -e 2", LIBVIRT_WATCH, POLKIT_WATCH],
+                RULES_D: ["-D", "-b 8192", LIBVIRT_WATCH, POLKIT_WATCH],
+            },
+            "manual",
+            "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+            "/etc/audit/audit.rules holds the watch of /etc/libvirt, /etc/polkit-1, but as "
+            "`auditctl -R` loads it (an -A rule goes to the front of its list, a -D deletes the "
+            "rules before it) `-b 8192 -e 2` comes before the watch and locks the rules, so the "
+            "kernel refuses every rule after it; /etc/audit/rules.d/*.rules as `augenrules "
+            "--load` builds it keeps the watch",
+        ),
+        # held: augenrules puts an -e line last, and keeps only the last -b line
+        (
+            {RULES_D: ["-D", "-e 2", LIBVIRT_WATCH, POLKIT_WATCH]},
+            "pass",
+            "audit rules watch /etc/libvirt and /etc/polkit-1",
+        ),
+        (
+            {RULES_D: ["-b 8192 -e 2", LIBVIRT_WATCH, "-b 320", POLKIT_WATCH]},
+            "pass",
+            "audit rules watch /etc/libvirt and /etc/polkit-1",
+        ),
+    ],
+    ids=[
+        "b-e2-rules-d",
+        "f-e2-last-rules-d",
+        "b-e2-rules-d-beside-audit-rules",
+        "wording-audit-rules-locked",
+        "held-e-last",
+        "held-later-b",
+    ],
+)
+def test_r33l_8_augenrules_moves_a_lock_forward(host_scan, files, status: str, message: str):
+    """R33L-8 (false pass): was pass "audit rules watch ...". augenrules' awk prints the last
+    line starting with -b second and the last starting with -f third, whatever else they hold:
+    `-b 8192 -e 2` in a rules.d file locks the rules before every watch."""
+    text = "".join(f"{p}:{line}\n" for p, lines in files.items() for line in lines)
     a = host_scan({"audit-rules-files": (text, 0)})
     assert outcomes(a, "HVA-214") == {"hv1": status}
     assert messages(a, "HVA-214") == {"hv1": message}

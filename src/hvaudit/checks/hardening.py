@@ -1392,6 +1392,31 @@ def _rule_key(opts: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], 
     return tuple(sorted((k, tuple(sorted(v))) for k, v in out.items()))
 
 
+def _augenrules_built(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The audit.rules `augenrules` builds from the rules.d files' lines (audit-userspace
+    init.d/augenrules, read with `read_file`): its awk keeps, in this order of tests, the last
+    line starting with -e, the last bare -D, the last line starting with -f and the last starting
+    with -b, drops their earlier ones, and prints the -D, -b and -f lines first, every other line
+    in order, the -e line last. A line is matched on its first option only, so `-b 8192 -e 2`
+    goes second and its -e applies there (R33L-8). The lines come as _auditctl_words spells
+    them, which keeps the first option's letter."""
+    minus_e = minus_d = minus_f = minus_b = ""
+    rules: list[str] = []
+    for line in lines:
+        first = line.split()[0] if line.split() else ""
+        if first.startswith("-e"):
+            minus_e = line
+        elif first == "-D" and len(line.split()) == 1:
+            minus_d = line
+        elif first.startswith("-f"):
+            minus_f = line
+        elif first.startswith("-b"):
+            minus_b = line
+        else:
+            rules.append(line)
+    return tuple(x for x in (minus_d, minus_b, minus_f, *rules, minus_e) if x)
+
+
 def _load_order(lines: tuple[str, ...], augenrules: bool) -> tuple[str, ...]:
     """The rules a rules file leaves loaded, in the kernel's list order, as `auditctl -R` reads
     it line by line (auditctl(8)): `-A list,action` adds a rule "to the beginning" of its list
@@ -1407,7 +1432,10 @@ def _load_order(lines: tuple[str, ...], augenrules: bool) -> tuple[str, ...]:
     (audit-userspace src/auditctl.c fileopt); augenrules emits the last -e as the last line, so
     there it locks nothing early (R30L-4, _locked_early). The `-e 2` may stand anywhere in its
     line (`-b 8192 -e 2`: auditctl's getopt loop applies each option of the line in turn,
-    R33L-7)."""
+    R33L-7). With `augenrules` the lines are loaded as augenrules builds them
+    (_augenrules_built), where a -b or -f line holding `-e 2` goes before every rule (R33L-8)."""
+    if augenrules:
+        lines, augenrules = _augenrules_built(lines), False
     out: list[str] = []
     for line in lines:
         words = line.split()
@@ -1800,8 +1828,8 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                     f"{', '.join(gone)}"
                 )
                 + (
-                    f" (`{locked}` comes before the watch in /etc/audit/audit.rules: it locks "
-                    "the rules, and the kernel refuses every rule loaded after it)"
+                    f" ({locked}: it locks the rules, and the kernel refuses every rule loaded "
+                    "after it)"
                     if locked
                     else f" (`{ahead}` comes before the watch as the rules load: an -A rule goes "
                     "to the front of its list)"
@@ -1830,6 +1858,7 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
             ]
         ):
             first = _first_never(d_rules, rebuilt)
+            locked = "" if first else _locked_early(h, rebuilt)
             yield manual(
                 s,
                 "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
@@ -1838,6 +1867,8 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                     f"in /etc/audit/rules.d/*.rules (`ls -1v` order) `{first}` comes before "
                     "their watch"
                     if first
+                    else f"{locked} and locks the rules"
+                    if "rules.d" in locked
                     else "no /etc/audit/rules.d/*.rules file does"
                 )
                 + ": `augenrules --load` at boot rebuilds audit.rules from those files and "
@@ -1860,13 +1891,21 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
             ]
         ):
             first = _first_never(sets[0][1], hand)
+            locked = _locked_early(h, hand)
             yield manual(
                 s,
                 "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
                 f"/etc/audit/audit.rules holds the watch of {', '.join(hand)}, but as `auditctl "
                 "-R` loads it (an -A rule goes to the front of its list, a -D deletes the rules "
                 "before it) "
-                + (f"`{first}` comes before the watch" if first else "the watch is deleted")
+                + (
+                    f"`{first}` comes before the watch"
+                    if first
+                    else locked.replace(" in /etc/audit/audit.rules", "")
+                    + " and locks the rules, so the kernel refuses every rule after it"
+                    if locked.endswith("in /etc/audit/audit.rules")
+                    else "the watch is deleted"
+                )
                 + "; /etc/audit/rules.d/*.rules as `augenrules --load` builds it keeps the watch",
                 *f.sources,
                 *boot.sources,
@@ -1959,13 +1998,29 @@ def _first_never(rules: tuple[str, ...], paths: list[str]) -> str | None:
 
 
 def _locked_early(host: Host, paths: list[str]) -> str:
-    """The `-e 2` line of /etc/audit/audit.rules that stands before a watch of one of `paths`
-    in it ("" for none): `auditctl -R` loads nothing after it (_load_order, R30L-4)."""
-    lines = _audit_rules_file(host)
-    for i, line in enumerate(lines):
-        if "2" in auditctl_enable_args(line):
-            rest = _load_order(lines[i + 1 :], augenrules=False)
-            return line.strip() if any(_watched(rest, p) for p in paths) else ""
+    """Where an `-e 2` line stands before a watch of one of `paths` ("" for none), for a
+    message: in /etc/audit/audit.rules, or in /etc/audit/rules.d/*.rules as augenrules builds
+    audit.rules from them (_augenrules_built, R33L-8): `auditctl -R` loads nothing after it
+    (_load_order, R30L-4)."""
+    rules_d = host.facts.audit_rules_d
+    from_d = (
+        tuple(r for rs in rules_d.get().values() for r in rs)
+        if rules_d.known and rules_d.get()
+        else ()
+    )
+    for name, lines in (
+        ("/etc/audit/audit.rules", _audit_rules_file(host)),
+        (
+            "/etc/audit/rules.d/*.rules as `augenrules` builds audit.rules",
+            _augenrules_built(from_d),
+        ),
+    ):
+        for i, line in enumerate(lines):
+            if "2" in auditctl_enable_args(line):
+                rest = _load_order(lines[i + 1 :], augenrules=False)
+                if any(_watched(rest, p) for p in paths):
+                    return f"`{line.strip()}` comes before the watch in {name}"
+                break
     return ""
 
 
