@@ -53,20 +53,34 @@ Findings (R33N-n):
   mode (HostFacts.macvtap_modes, parse.host._macvtap_modes; iproute2 iplink_macvlan.c
   macvlan_print_opt prints "mode"), and a running VM's device in bridge mode fails, naming the
   device and both modes (checks.network._live_mode).
+- R33N-5 (false pass) HVA-197: a bridge port named vnetN was taken for a VM's tap whatever
+  its kind, so a libvirt LXC container's veth vnet5 on br0, not isolated, was no "port of no
+  VM" (parse.host._foreign_ports) and web01, isolated on br0, passed "1 bridge port(s)
+  isolated" while it exchanges frames with the container. libvirt names the host end of each
+  veth it creates vnetN too (src/util/virnetdevveth.c virNetDevVethCreate,
+  VIR_NET_DEV_GEN_NAME_VNET), and a QEMU VM's port is a tap (kind tun). Now a veth named vnetN
+  is a port of no VM (parse.host._container_veth): the question naming it.
 
 Held (kept as tests): a binding without IP for a definition without IP keeps the learning
 question (web01) and db01's pass; the host's address on eno3, in no bridge, keeps db01's pass
 (whether a guest on br0 reaches it is the weak-host question R29N left open); vnet7 with
 isolated on, or with no flag in the listing, keeps HVA-197's pass; macvtap0 in vepa mode
-keeps HVA-194's.
+keeps HVA-194's; vnet5 as a tap (kind tun) keeps HVA-197's pass.
 
-Probed by script: none beyond the cases kept.
+Probed by script, not kept: an IP parameter written address/mask (10.0.0.0/24), which
+libvirt would copy into the rule verbatim (nwfilter_ebiptables_driver.c printVar) and ebtables
+takes as a range (ebtables(8), `--ip-source [!] address[/mask]`): held, since libvirt refuses
+such a value ("/" is not in VALID_VARVALUE, src/conf/nwfilter_params.h, which
+virNWFilterParseParamAttributes checks for a domain's <filterref> and a binding's alike; the
+test driver dropped it from the definition). The older test files naming HVA-191, HVA-194 or
+HVA-197 (28, 13 and 19 files) and test_golden pass with the fixes (the golden SARIF carries
+the two changed check docstrings).
 
-Tally: 4 findings, all false pass; 11 cases in 4 test functions; 6 failed on main before the
+Tally: 5 findings, all false pass; 13 cases in 5 test functions; 7 failed on main before the
 fixes (R33N-1 on c04d5de9: IP db01's, where db01 passed and web01 was asked, and IP nobody's,
 whose question did not name it; R33N-2 on 307e8b75: bond port and bond member; R33N-3 on
-307e8b75: flag off; R33N-4 on e7b58596: live bridge), the 5 held cases passed before and
-after.
+307e8b75: flag off; R33N-4 on e7b58596: live bridge; R33N-5 on e7b58596: the LXC veth), the
+6 held cases passed before and after.
 
 Leads left:
 - conftest._replay_bindings still writes bindings without <mac> or parameters.
@@ -385,3 +399,53 @@ def test_running_macvtap_in_bridge_mode(
     uri = write_node(tmp_path / "n.xml", [web01], [])
     a = run_assessment(_daemon_bundle(tmp_path, uri, host, "macvtap0"))
     assert verdict(a, "HVA-194", "web01") == expected
+
+
+# --- R33N-5 HVA-197: a libvirt container's veth named vnetN on an isolated VM's bridge ------------
+
+
+@pytest.mark.parametrize(
+    ("port", "kind", "expected"),
+    [
+        (
+            "vnet5",
+            "veth",
+            (
+                "manual",
+                "1 bridge port(s) isolated, but bridge(s) br0 also hold port(s) vnet5 (veth) of "
+                "no VM, not isolated: isolated ports still exchange frames with them",
+            ),
+        ),
+        ("vnet5", "tun", ("pass", "1 bridge port(s) isolated (<port isolated='yes'/>)")),
+    ],
+    ids=["lxc-veth-vnet5", "held-tap-vnet5"],
+)
+def test_container_veth_with_a_vm_port_name(
+    host_scan, port: str, kind: str, expected: tuple[str, str]
+) -> None:
+    """R33N-5. web01 is on br0 with <port isolated='yes'/>; br0 also holds vnet5 of kind veth,
+    not isolated. libvirt names the host end of every veth pair it creates vnetN, as it does a
+    QEMU VM's tap (src/util/virnetdevveth.c virNetDevVethCreate:
+    `virNetDevGenerateName(veth1, VIR_NET_DEV_GEN_NAME_VNET)`): a libvirt LXC container's
+    interface, whose domain the QEMU driver's listing does not show. hvaudit took every port
+    named vnetN for a VM's tap, left vnet5 out of the ports of no VM (parse.host
+    _foreign_ports) and passed "1 bridge port(s) isolated", though an isolated port still
+    exchanges frames with one that is not (Linux commit 7d850abd5f4e). Right: a veth named
+    vnetN is no QEMU VM's tap (libvirt opens those as tun devices, virnetdevtap.c
+    virNetDevTapCreate): the question naming it. Held: vnet5 as a tap keeps the pass."""
+    links = json.loads(IP_LINK)
+    links.append(
+        {
+            "ifindex": 14,
+            "ifname": port,
+            "master": "br0",
+            "linkinfo": {"info_kind": kind, "info_slave_kind": "bridge"},
+        }
+    )
+    web01 = domain_xml(
+        "web01",
+        body="<devices><interface type='bridge'><mac address='52:54:00:33:05:01'/>"
+        "<source bridge='br0'/><port isolated='yes'/><model type='virtio'/></interface></devices>",
+    )
+    a = host_scan({"ip-link": (json.dumps(links), 0)}, [web01])
+    assert verdict(a, "HVA-197", "web01") == expected

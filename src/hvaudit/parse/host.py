@@ -8880,6 +8880,15 @@ def _macvtap_modes(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, str]]:
     return Fact.of(out, *links.sources)
 
 
+def _container_veth(name: str, info: dict[str, Any]) -> bool:
+    """Whether a port named as libvirt names a VM's tap (vnetN) is the host end of a veth pair:
+    libvirt names every veth it creates so too (src/util/virnetdevveth.c virNetDevVethCreate:
+    `virNetDevGenerateName(veth1, VIR_NET_DEV_GEN_NAME_VNET)`, a libvirt LXC container's
+    interface), while a QEMU VM's port is a tap, kind tun (virnetdevtap.c virNetDevTapCreate
+    opens /dev/net/tun). Proxmox VE's firewall veth fwpr<vmid>p<n> is a VM's (R33N-5)."""
+    return name.startswith("vnet") and info.get("info_kind") == "veth"
+
+
 def _foreign_ports(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, tuple[str, ...]]]:
     """Linux bridge -> its ports of a FOREIGN_PORT_KINDS kind not named as a VM's port
     (VM_PORT_NAME) and not isolated (`ip -j -d link` linkinfo info_slave_data "isolated",
@@ -8900,7 +8909,7 @@ def _foreign_ports(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, tuple[st
         if (
             d.get("master") in out
             and info.get("info_kind") in FOREIGN_PORT_KINDS
-            and not VM_PORT_NAME.fullmatch(name)
+            and (not VM_PORT_NAME.fullmatch(name) or _container_veth(name, info))
             and (info.get("info_slave_data") or {}).get("isolated") is not True
         ):
             out[str(d["master"])].append(f"{name} ({info.get('info_kind')})")
