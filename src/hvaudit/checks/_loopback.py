@@ -37,6 +37,7 @@ from hvaudit.parse.qemu_args import QemuOption, qemu_options, raw_dials, raw_mon
 __all__ = [
     "LOCALNET_QUESTION",
     "Dial",
+    "DnsGuest",
     "LoopbackScope",
     "chardev_guests",
     "chardev_named",
@@ -44,6 +45,7 @@ __all__ = [
     "dial_words",
     "dials_into",
     "dials_named_into",
+    "dns_guests",
     "guest_loopback",
     "guests_reaching",
     "is_ipv4_loopback",
@@ -240,6 +242,107 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
                     (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
                 )
     return out
+
+
+class DnsGuest(NamedTuple):
+    """A VM whose guest's DNS queries its user-mode network stack hands to the host, port 53
+    (dns_guests)."""
+
+    vm: str
+    how: str
+    host_address: str | None
+    """The host's address the queries go to, None for the host's first nameserver."""
+    forwarded: bool
+    """Whether the forwarding holds whatever the first nameserver is; False: only where it is
+    a loopback address (passt's default, through its mapping of the host's loopback)."""
+
+    def target(self, resolver: str) -> str | None:
+        """The IPv4 address on the host the guest's DNS queries reach with `resolver` the
+        host's first nameserver ("" for none), or None where they reach none."""
+        if not self.forwarded and not is_ipv4_loopback(resolver):
+            return None
+        return self.host_address or resolver or None
+
+
+def dns_guests(vms: Iterable[Vm]) -> dict[str, list[DnsGuest]]:
+    """host -> the VMs there whose user-mode networking hands their guest's DNS queries to the
+    host, port 53 (R26O-2, R33C-1). libslirp sends a query to its virtual nameserver to the
+    host's first nameserver (sotranslate_out4 get_dns_addr), a loopback stub such as
+    systemd-resolved's 127.0.0.53 included, unless `restrict=on` (loopback_guests' slirp
+    guests). passt does the same through its flow table (passt fwd.c fwd_nat_from_tap: `if
+    (is_dns_flow(proto, ini) && inany_equals4(&ini->oaddr, &c->ip4.dns_match)) tgt->eaddr =
+    inany_from_v4(c->ip4.dns_host)`, read with `find_string`): dns_host is `--dns-host ADDR`
+    or else the first nameserver of /etc/resolv.conf (conf.c add_dns_resolv4: `if
+    (IN4_IS_ADDR_UNSPECIFIED(&c->ip4.dns_host)) c->ip4.dns_host = *ns;`), and dns_match is
+    `--dns-forward ADDR`, or, for a loopback first nameserver, the mapped gateway (conf.c
+    add_dns_resolv4: "Guest or container can only access local addresses via redirect",
+    `c->ip4.dns_match = c->ip4.map_host_loopback`, which --no-map-gw and --map-host-loopback
+    none leave unset). So --dns-forward keeps the stub reached with the mapping off ("No
+    general host mapping, but requested for DNS (--dns-forward and --no-map-gw) ... map that
+    to loopback"), and --dns-host moves the queries to another address, 127.0.0.2 as well
+    (conf.c: any address but unspecified and broadcast). QEMU 10.1's `-netdev passt` hands each
+    param= to passt as one argument (net/passt.c net_passt_decode_args); libvirt's passt
+    backend passes neither option (qemu_passt.c qemuPasstBuildCommand)."""
+    out: dict[str, list[DnsGuest]] = {}
+    for v in vms:
+        for i in v.interfaces:
+            if i.type == "user" or i.passt:
+                pve = re.fullmatch(r"line [0-9]+: (net[0-9]+)", i.source_ref.locator)
+                if i.type == "user":
+                    how = f"{pve.group(1)} without a bridge" if pve else "<interface type='user'>"
+                else:
+                    how = f"<interface type='{i.type}'> with <backend type='passt'/>"
+                # libvirt's passt runs with passt's defaults: a loopback first nameserver only
+                out.setdefault(v.host, []).append(
+                    DnsGuest(v.name, f"VM {v.name} ({how})", None, not i.passt)
+                )
+        for o in qemu_options(v.raw_hypervisor_arguments):
+            if o.name not in ("netdev", "nic", "net"):
+                continue
+            how = f"VM {v.name} (QEMU argument {o.shown()})"
+            if o.kind == "user" and not o.flag("restrict") and _slirp_families(o)[0]:
+                out.setdefault(v.host, []).append(DnsGuest(v.name, how, None, True))
+            elif o.kind == "passt" and _passt_families(o)[0]:
+                forward, host, own = _passt_dns(o)
+                if own:
+                    # --dns ADDR or none: passt reads no IPv4 nameserver (conf.c get_dns,
+                    # `dns_set`), so only --dns-forward with --dns-host forwards
+                    if forward and host:
+                        out.setdefault(v.host, []).append(DnsGuest(v.name, how, host, True))
+                elif forward or _passt_maps_loopback(o):
+                    out.setdefault(v.host, []).append(DnsGuest(v.name, how, host, forward))
+    return out
+
+
+def _passt_dns(o: QemuOption) -> tuple[bool, str | None, bool]:
+    """(whether an IPv4 `--dns-forward` is given, the IPv4 address `--dns-host` names, whether
+    `--dns` / `-D` is given with an IPv4 address or `none`) among the param= words of a
+    `-netdev passt`, as passt's getopt_long reads them in order (`--opt VALUE`, `--opt=VALUE`,
+    an unambiguous prefix such as `--dns-f`; the last one wins; `--dns none` clears both,
+    conf.c "case 'D'"). An IPv6 value sets passt's IPv6 fields only (conf.c tries AF_INET6
+    first); a value passt refuses stops it from starting."""
+    params = [p.strip() for p in o.values("param")]
+    forward, host, own = False, None, False
+    for n, p in enumerate(params):
+        name, eq, value = p.partition("=")
+        if name.startswith("-D") and not name.startswith("--") and len(name) > 2:
+            name, value, eq = "-D", p[2:], "="
+        if not eq:
+            value = params[n + 1] if n + 1 < len(params) else ""
+        value = value.strip()
+        try:
+            v4: str | None = str(ipaddress.IPv4Address(value))
+        except ValueError:
+            v4 = None
+        if name.startswith("--dns-f") and "--dns-forward".startswith(name):
+            forward = forward or v4 is not None
+        elif name.startswith("--dns-h") and "--dns-host".startswith(name):
+            host = v4 or host
+        elif name in ("--dns", "-D"):
+            if value == "none":
+                forward, host = False, None
+            own = own or value == "none" or v4 is not None
+    return forward, host, own
 
 
 def _passt_maps_loopback(o: QemuOption) -> bool:

@@ -42,6 +42,7 @@ from hvaudit.checks._loopback import (
     chardev_named,
     chardev_reaching,
     dial_words,
+    dns_guests,
     guest_loopback,
     guests_reaching,
     is_ipv4_loopback,
@@ -1217,6 +1218,7 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
+    dnsg = dns_guests(ctx.deployment.vms)
     monitors = monitor_ports(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
@@ -1252,19 +1254,34 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
         # libslirp sotranslate_out4 `if (!s->disable_dns && so->so_faddr.s_addr ==
         # s->vnameserver_addr.s_addr) { return (so->so_fport == htons(53) &&
         # get_dns_addr(&sin->sin_addr, &sin->sin_port) >= 0); }` (read with `find_string`), a
-        # loopback stub such as systemd-resolved's 127.0.0.53 included
-        dns = h.facts.dns_server.get() if h.facts.dns_server.known else ""
-        dns_lst = {
-            id(lst)
-            for lst in local4
-            if dns != "127.0.0.1"
-            and is_ipv4_loopback(dns)
-            and lst.port == 53
-            and lst.address.strip("[]").partition("%")[0] == dns
-        }
+        # loopback stub such as systemd-resolved's 127.0.0.53 included; passt's to its
+        # --dns-host or that nameserver, where --dns-forward or its loopback mapping asks for
+        # it (dns_guests, R33C-1)
+        dns = h.facts.dns_server.get() if h.facts.dns_server.known else None
+        dns_to: dict[int, str] = {}
         for lst in local4:
-            if id(lst) in dns_lst:
-                reached[id(lst)] = guests_reaching(guests.get(h.name, []), h, lst.pid, lst.port)
+            if lst.port != 53 or reached.get(id(lst)):
+                continue
+            at = lst.address.strip("[]").partition("%")[0]
+            hows = guests_reaching(
+                [
+                    (g.vm, g.how)
+                    for g in dnsg.get(h.name, [])
+                    if (g.host_address is not None and g.forwarded) or dns is not None
+                    if g.target(dns or "") == at
+                ],
+                h,
+                lst.pid,
+                lst.port,
+            )
+            if hows:
+                reached[id(lst)] = hows
+                dns_to[id(lst)] = (
+                    "the first nameserver of /etc/resolv.conf"
+                    if at == dns
+                    else "the --dns-host its passt forwards DNS to"
+                )
+        dns_lst = set(dns_to)
         by_guest = [lst for lst in [*([] if routed else local4), *local6] if reached.get(id(lst))]
         # a VM's character device that connects to a loopback port hands its guest that port
         # (chardev_guests, VL18-3)
@@ -1307,12 +1324,15 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
                 {guest_loopback(lst.address) or 4 for lst in via_lst if id(lst) not in dns_lst}
             )
             turns = [f"a guest's connection to its host address into one to {to}"] if to else []
-            if any(id(lst) in dns_lst for lst in via_lst):
-                nets = " and ".join(x for x in (nets, f"{dns}:53") if x)
-                turns.append(
-                    f"a DNS query to its DNS server into one to {dns}:53 (the first nameserver "
-                    "of /etc/resolv.conf)"
-                )
+            for at, why in sorted(
+                {
+                    (lst.address.strip("[]").partition("%")[0], dns_to[id(lst)])
+                    for lst in via_lst
+                    if id(lst) in dns_to
+                }
+            ):
+                nets = " and ".join(x for x in (nets, f"{at}:53") if x)
+                turns.append(f"a DNS query to its DNS server into one to {at}:53 ({why})")
             are = "are" if " and " in nets else "is"
             yield failed(
                 s,
@@ -1444,10 +1464,19 @@ def approved_listeners(ctx: Context) -> Iterator[Outcome]:
             for lst in local4
             if not h.facts.dns_server.known
             and lst.port == 53
-            and id(lst) not in dns_lst
-            and guest_loopback(lst.address) is None
+            and not reached.get(id(lst))
             and unapproved(lst)
-            and guests_reaching(guests.get(h.name, []), h, lst.pid, lst.port)
+            and guests_reaching(
+                [
+                    (g.vm, g.how)
+                    for g in dnsg.get(h.name, [])
+                    if not (g.host_address is not None and g.forwarded)
+                    and g.host_address in (None, lst.address.strip("[]").partition("%")[0])
+                ],
+                h,
+                lst.pid,
+                lst.port,
+            )
         ]
         if resolver:
             shown = ", ".join(
