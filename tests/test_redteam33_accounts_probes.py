@@ -66,6 +66,16 @@ Findings (R33A-n):
   0416, which every user reads; `0644` gives 0420; `0600` gives "384": no chmod); any other
   mention of the keys is a manual outcome naming the line, unless every user reads the file
   now.
+- R33A-6 (false pass) HVA-142: MicroK8s ships its API server with
+  --authorization-mode=AlwaysAllow (canonical/microk8s microk8s-resources/default-args/
+  kube-apiserver) and authenticates the kubelet's, kube-proxy's and the scheduler's tokens
+  (snap/hooks/install known_tokens.csv; credentials/kubelet.config, proxy.config,
+  scheduler.config): every request they make is allowed (kubernetes.io "Authorization": the
+  first authorizer to approve or deny decides, RBAC and Node give no opinion otherwise), so
+  each is cluster-admin. None was stat'ed: one 0644, or of group staff, passed "2
+  administrative principal(s)". Now they are stat'ed with the others and count where
+  args/kube-apiserver (collected) lists AlwaysAllow in its last --authorization-mode
+  (parse.host._microk8s_always_allow).
 
 Held (kept as tests): the R33A-1 unit as carol, who administers nothing, adds no one;
 MicroK8s's known_tokens.csv and front-proxy-ca.key 0600 root add no one; the shipped
@@ -75,16 +85,17 @@ collected file (uid and gid 0): pass; DOCKER_TLS_VERIFY=1 with an explicit
 `"600"` over K3S_KUBECONFIG_MODE=644, a drop-in k3s does not read (`.yaml.bak`), and a group
 set without a mode (0600 at the next start), a commented-out line, and a plain `0644`
 (0420) or `0600` (no chmod) add no one; an unread shape beside a kubeconfig every user reads
-now fails as before.
+now fails as before; MicroK8s's scheduler.config 0644 under `microk8s enable rbac`'s
+RBAC,Node adds no one.
 
 Probed by script (not kept): k3s's config.yaml unreadable (grep exit 2, "Permission
 denied") is a manual outcome naming the exit status; the files missing (grep's "No such file
 or directory") add no one; with no k3s.yaml stat'ed (no server has run) config.yaml is not
 read, even a shape hvaudit does not read.
 
-Tally: 5 findings (4 false passes, 1 wrong fail); 34 cases, 20 failed on main before the
+Tally: 6 findings (5 false passes, 1 wrong fail); 38 cases, 23 failed on main before the
 fixes (R33A-1: 2, R33A-2: 6, R33A-3: 2, R33A-4: 2, R33A-5: 8, one of them the manual case,
-which passed on main), 14 held.
+which passed on main, R33A-6: 3), 15 held.
 
 Leads left:
 - HVA-142: k3s.service's ExecStart= `--write-kubeconfig-mode` (INSTALL_K3S_EXEC), which
@@ -96,10 +107,9 @@ Leads left:
   release is not collected).
 - HVA-142: MicroK8s's dqlite cluster.key (var/kubernetes/backend, chgrp microk8s by the
   configure hook) and its kine.sock, the API server's datastore: whether the key alone admits
-  a client to dqlite (go-dqlite's TLS setup) is not yet read; under MicroK8s's default
-  --authorization-mode=AlwaysAllow (default-args/kube-apiserver) every credential in
-  credentials/ (kubelet.config, proxy.config, scheduler.config) is cluster-admin: reading
-  args/kube-apiserver would settle it.
+  a client to dqlite (go-dqlite's TLS setup) is not yet read. MicroK8s's args/kube-apiserver
+  unread, or without --authorization-mode (kube-apiserver's own default: not relied on),
+  adds nothing for its component credentials (R33A-6).
 - HVA-142 (team decision): moby's setDefaultOptions now turns verification on for `--tls`
   without --tlsverify ("Enable tls verification unless explicitly disabled"); older dockerd
   did not, and hvaudit counts every user for `--tls` alone: the dockerd release decides.
@@ -455,4 +465,51 @@ def test_k3s_kubeconfig_next_start(
         "kube-admin-configs": (f"{stat} {K3S_YAML}\n", 0, ""),
         "k3s-config": config,
     }
+    assert _142(host_scan(over)) == expected
+
+
+MK8S_ARGS = f"{MK8S}/args/kube-apiserver"
+# canonical/microk8s microk8s-resources/default-args/kube-apiserver (abridged)
+MK8S_ARGS_SHIPPED = (
+    "--cert-dir=${SNAP_DATA}/certs\n--service-cluster-ip-range=10.152.183.0/24\n"
+    "--authorization-mode=AlwaysAllow\n--secure-port=16443\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "args", "expected"),
+    [
+        # shipped AlwaysAllow: the scheduler's, kube-proxy's and the kubelet's tokens are
+        # cluster-admin
+        (f"644 root root {MK8S}/credentials/scheduler.config", MK8S_ARGS_SHIPPED, EVERYONE),
+        (f"640 root staff {MK8S}/credentials/kubelet.config", MK8S_ARGS_SHIPPED, FAIL4),
+        (
+            f"644 root root {MK8S}/credentials/proxy.config",
+            MK8S_ARGS_SHIPPED.replace("=AlwaysAllow", "=RBAC,Node,AlwaysAllow"),
+            EVERYONE,
+        ),
+        # held: `microk8s enable rbac` (RBAC,Node): the components' own rights only
+        (
+            f"644 root root {MK8S}/credentials/scheduler.config",
+            MK8S_ARGS_SHIPPED.replace("=AlwaysAllow", "=RBAC,Node"),
+            PASS2,
+        ),
+    ],
+    ids=[
+        "always-allow-scheduler",
+        "always-allow-kubelet-staff",
+        "rbac-then-always-allow",
+        "held-rbac",
+    ],
+)
+def test_microk8s_always_allow_components(
+    host_scan, row: str, args: str, expected: tuple[str, str]
+) -> None:
+    """R33A-6 (false pass) HVA-142. MicroK8s ships its API server with
+    --authorization-mode=AlwaysAllow (canonical/microk8s microk8s-resources/default-args/
+    kube-apiserver) and authenticates the kubelet's, kube-proxy's and the scheduler's tokens
+    (snap/hooks/install known_tokens.csv; credentials/*.config): every request they make is
+    allowed, so each is cluster-admin. One 0644, or of group staff, passed "2 administrative
+    principal(s)". Under RBAC,Node they hold their components' rights only."""
+    over = {**BASE, "kube-admin-configs": (f"{row}\n", 0, ""), MK8S_ARGS: args}
     assert _142(host_scan(over)) == expected

@@ -2978,7 +2978,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     R30A-5); so does whoever reads the controller manager's credential, which mints a token
     for any service account, or k3s's or RKE2's server token (R32A-1), or MicroK8s's token
     files (known_tokens.csv's admin token, basic_auth.csv, add-node's join tokens), its
-    controller manager's kubeconfig and its front proxy's keys (R33A-2). k3s's (and RKE2's)
+    controller manager's kubeconfig and its front proxy's keys (R33A-2), and its kubelet's,
+    kube-proxy's and scheduler's kubeconfigs where its API server's arguments keep the shipped
+    --authorization-mode=AlwaysAllow (R33A-6). k3s's (and RKE2's)
     kubeconfig counts with the mode and group the next start gives it (config.yaml, its
     drop-ins, K3S_KUBECONFIG_MODE and _GROUP in k3s.service.env), over a mode chmod'ed since; a shape of
     those keys hvaudit does not read is a manual outcome (R33A-5). A

@@ -22,6 +22,8 @@ __all__ = [
     "KUBE_ADMIN_CONFIGS",
     "LIBVIRT_DAEMONS",
     "LOG_DAEMONS",
+    "MICROK8S_APISERVER_ARGS",
+    "MICROK8S_COMPONENT_CONFIGS",
     "MODPROBE_D",
     "QEMU_EXE_ARGV",
     "QEMU_LABEL_ARGV",
@@ -55,6 +57,15 @@ class CommandProbe:
     argv: tuple[str, ...]
     timeout: float = 20.0
 
+
+MICROK8S_APISERVER_ARGS = "/var/snap/microk8s/current/args/kube-apiserver"
+#: MicroK8s's component credentials, whose tokens its API server authenticates from
+#: known_tokens.csv (canonical/microk8s snap/hooks/install "Create the known tokens"): under
+#: --authorization-mode=AlwaysAllow each is cluster-admin; under RBAC it is not (R33A-6).
+MICROK8S_COMPONENT_CONFIGS: tuple[str, ...] = tuple(
+    f"/var/snap/microk8s/current/credentials/{name}.config"
+    for name in ("kubelet", "proxy", "scheduler")
+)
 
 FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/cpuinfo"),
@@ -117,6 +128,10 @@ FILES: tuple[FileProbe, ...] = (
     # dockerd's configuration (moby docs/reference/commandline/dockerd.md: --config-file default
     # "/etc/docker/daemon.json"): its "group" is the group of the sockets dockerd creates (R25E-1)
     FileProbe("/etc/docker/daemon.json"),
+    # MicroK8s's API server arguments: its shipped --authorization-mode=AlwaysAllow
+    # (canonical/microk8s microk8s-resources/default-args/kube-apiserver) makes every
+    # credential the API server authenticates cluster-admin (R33A-6)
+    FileProbe(MICROK8S_APISERVER_ARGS),
     # docker.service's EnvironmentFile= (Debian's /etc/default/docker DOCKER_OPTS, RHEL's
     # /etc/sysconfig/docker OPTIONS): the flags its next start gives dockerd (R31A-2)
     FileProbe("/etc/default/docker"),
@@ -925,7 +940,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("container-sockets", ("stat", "-c", "%a %U %G %n", *CONTAINER_SOCKETS)),
     # The Kubernetes admin kubeconfigs and CA keys (mode, owner, group; -L: the file kubectl
     # opens): read access is cluster-admin (R29A-6, R30A-1). Missing files: stat exits 1.
-    CommandProbe("kube-admin-configs", ("stat", "-L", "-c", "%a %U %G %n", *KUBE_ADMIN_CONFIGS)),
+    CommandProbe(
+        "kube-admin-configs",
+        ("stat", "-L", "-c", "%a %U %G %n", *KUBE_ADMIN_CONFIGS, *MICROK8S_COMPONENT_CONFIGS),
+    ),
     # k3s's configuration file, its drop-ins and the installer's environment file for
     # k3s.service: write-kubeconfig-mode and -group there (K3S_KUBECONFIG_MODE and _GROUP in
     # the environment) are the mode and group k3s gives /etc/rancher/k3s/k3s.yaml at its next

@@ -37,6 +37,8 @@ from hvaudit.collect.host import (
     LIBVIRT_DAEMONS,
     LOG_DAEMONS,
     LOG_LOCK_SOCKETS,
+    MICROK8S_APISERVER_ARGS,
+    MICROK8S_COMPONENT_CONFIGS,
     MODPROBE_D,
     SYSCTL_CONF,
     SYSCTL_D,
@@ -4407,10 +4409,35 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     # client key, which reads and writes the cluster state or asserts any user (R31A-1), or
     # the controller manager's credential or k3s's server token (R32A-1), or MicroK8s's token
     # files, controller.config and front-proxy keys (R33A-2)
-    _stat_accessors(ev.get(_cmd("kube-admin-configs")), KUBE_ADMIN_CONFIGS, 0o444, groups, users)
+    # MicroK8s's component credentials too where its API server allows every authenticated
+    # request (R33A-6)
+    admin_configs = KUBE_ADMIN_CONFIGS + (
+        MICROK8S_COMPONENT_CONFIGS if _microk8s_always_allow(ev) else ()
+    )
+    _stat_accessors(ev.get(_cmd("kube-admin-configs")), admin_configs, 0o444, groups, users)
     # and k3s's admin kubeconfig as k3s's next start leaves it (R33A-5)
     _stat_row_accessors(_k3s_kubeconfig_next(ev)[0], K3S_KUBECONFIGS, 0o444, groups, users)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
+
+
+def _microk8s_always_allow(ev: HostEvidence) -> bool:
+    """Whether MicroK8s's API server arguments (args/kube-apiserver, one argument a line; the
+    last --authorization-mode wins, pflag) list AlwaysAllow, as MicroK8s ships them
+    (canonical/microk8s microk8s-resources/default-args/kube-apiserver:
+    `--authorization-mode=AlwaysAllow`; `microk8s enable rbac` replaces it). The modes are
+    asked in order and RBAC and Node give no opinion on what they do not allow
+    (kubernetes.io "Authorization": "If any authorizer approves or denies a request, that
+    decision is immediately returned"), so AlwaysAllow anywhere in the list allows every
+    authenticated request: the kubelet's, kube-proxy's and the scheduler's tokens are then
+    cluster-admin (R33A-6). An unread or absent file adds nothing (the flag's own default is
+    not relied on)."""
+    got = ev.get(_file(MICROK8S_APISERVER_ARGS))
+    modes = ""
+    for line in got.text.splitlines() if got.state == "ok" else []:
+        flag, sep, value = line.strip().partition("=")
+        if flag == "--authorization-mode" and sep:
+            modes = value.strip().strip("'\"")
+    return "AlwaysAllow" in [m.strip() for m in modes.split(",")]
 
 
 #: (distribution, admin kubeconfig, configuration file, environment file, keys read) for k3s
