@@ -32,15 +32,27 @@ Findings:
   /etc/services when it connects (inet_parse_connect_saddr): _relays_dialled compared port
   numbers only (chardev_reaching), while HVA-033 and HVA-210 already ask about a name
   (chardev_named, VL18-6). Now the same question (management._relays_named, named_question).
+- R33D-3 (false pass) HVA-036, HVA-308: web01's raw `-incoming unix:/run/mig.sock` passed
+  "migration_address = 10.0.1.10" beside VM dialer whose `<serial type='unix'><source
+  mode='connect' path='/run/mig.sock'/>` (or `/run//mig.sock`, the same file) has QEMU connect
+  to that socket and relay its guest's bytes (libvirt domain_conf.c
+  virDomainChrSourceDefParseUnix: `listen = mode == VIR_DOMAIN_CHR_SOURCE_MODE_BIND`, a
+  client otherwise; formatdomain "UNIX domain socket client/server"), and Proxmox VE's `args:
+  -incoming unix:/run/mig.sock` beside api-11's `args: -chardev socket,id=s0,path=
+  /run/mig.sock` (a client unless server=on): the guest sends the state the waiting VM runs.
+  The parser kept TCP and UDP character devices only, and raw_migration_listeners judged a
+  UNIX `-incoming` not at all. Now the parser records UNIX clients (Vm.unix_dials) and the
+  listener fails naming the device (_loopback.unix_guests, same_socket).
 
 Held (kept as tests): a device naming its service on another loopback address than the
 listener's; a named device beside libvirt's loopback migration address with
 migrate_tls_force = 1 (the guest has no client certificate); a device naming its service on
-another loopback address than the relay's (HVA-030).
+another loopback address than the relay's (HVA-030); a UNIX device that listens itself
+(mode='bind') on the `-incoming` socket's path, or connects to another socket (HVA-036).
 
 Probed by script, not kept:
 
-Tally: 2 findings (false pass 2), 9 test cases, 6 failed on main before the fixes (the 3 held
+Tally: 3 findings (false pass 3), 14 test cases, 9 failed on main before the fixes (the 5 held
 cases pass on main too).
 
 Leads left:
@@ -188,3 +200,60 @@ def test_held_relay_a_device_naming_its_service_elsewhere_passes(host_scan) -> N
         {"hv1": "pass"},
         {"hv1": "libvirt listens on local UNIX sockets only"},
     )
+
+
+# --- R33D-3: a raw `-incoming unix:` that another VM's UNIX character device connects to -----
+
+
+def _unix_dialer(path: str, mode: str = "connect") -> str:
+    return domain_xml(
+        "dialer",
+        f"<devices><serial type='unix'><source mode='{mode}' path='{path}'/>"
+        "<target port='0'/></serial></devices>",
+    )
+
+
+@pytest.mark.parametrize("dial", ["/run/mig.sock", "/run//mig.sock"])
+def test_raw_incoming_unix_a_device_connects_fails(tmp_path: Path, dial: str) -> None:
+    """R33D-3, HVA-036."""
+    a = _scan(tmp_path, edit=_incoming("unix:/run/mig.sock"), others=(_unix_dialer(dial),))
+    assert (outcomes(a, "HVA-036"), messages(a, "HVA-036")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "VM web01's QEMU argument -incoming unix:/run/mig.sock: QEMU waits for a "
+            "migration stream (main channel) on UNIX socket /run/mig.sock, which VM dialer "
+            f"(<serial type='unix'> connecting to {dial}) connects its guest to: QEMU relays the "
+            "guest's bytes, which can send the state the VM then runs"
+        },
+    )
+
+
+def test_pve_incoming_unix_a_raw_chardev_connects_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R33D-3, HVA-308: api-11's `args:` chardev is a client of web-10's socket."""
+    dial = "-chardev socket,id=s0,path=/run/mig.sock"
+    got = _pve(
+        tmp_path,
+        capsys,
+        "args: -incoming unix:/run/mig.sock\n",
+        f"args: {dial} -device isa-serial,chardev=s0\n",
+    )
+    assert got == (
+        "fail",
+        "VM web-10's QEMU argument -incoming unix:/run/mig.sock: QEMU waits for a migration "
+        f"stream (main channel) on UNIX socket /run/mig.sock, which VM api-11 (QEMU argument "
+        f"{dial}) connects its guest to: QEMU relays the guest's bytes, which can send the "
+        "state the VM then runs",
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "mode"), [("/run/mig.sock", "bind"), ("/run/other.sock", "connect")]
+)
+def test_held_unix_device_listening_or_elsewhere_passes(
+    tmp_path: Path, path: str, mode: str
+) -> None:
+    """Held: a UNIX device that listens itself, or connects to another socket."""
+    a = _scan(tmp_path, edit=_incoming("unix:/run/mig.sock"), others=(_unix_dialer(path, mode),))
+    assert (outcomes(a, "HVA-036"), messages(a, "HVA-036")) == ({"hv1": "pass"}, {"hv1": PASS})

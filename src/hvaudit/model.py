@@ -553,6 +553,13 @@ class Vm:
     """Whether the collection could see raw hypervisor arguments at all (libvirt's test driver
     drops the QEMU namespace from domain XML)."""
     chardevs: tuple[Chardev, ...] = ()
+    unix_dials: tuple[tuple[str, str], ...] = ()
+    """The UNIX sockets the VM's QEMU connects to for a serial, parallel, console or channel
+    device, relaying its guest's bytes both ways, as (element, path): libvirt `<serial
+    type='unix'><source mode='connect' path=...>`, connect being the mode when none is given
+    (domain_conf.c virDomainChrSourceDefParseUnix: `def->data.nix.listen = mode ==
+    VIR_DOMAIN_CHR_SOURCE_MODE_BIND`; formatdomain, "UNIX domain socket client/server";
+    R33D-3)."""
     agent_channels: tuple[AgentChannel, ...] = ()
     """Channels a console client can exchange clipboard data or files with the guest over."""
     cpu_affinity: CpuAffinity | None = None

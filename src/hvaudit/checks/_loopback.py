@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import itertools
+import posixpath
 import re
 import socket
 from collections.abc import Callable, Iterable, Mapping
@@ -32,7 +33,13 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from hvaudit.model import FactState, Host, Listener, Source, Vm
-from hvaudit.parse.qemu_args import QemuOption, qemu_options, raw_dials, raw_monitor_ports
+from hvaudit.parse.qemu_args import (
+    QemuOption,
+    monitor_chardevs,
+    qemu_options,
+    raw_dials,
+    raw_monitor_ports,
+)
 
 __all__ = [
     "LOCALNET_QUESTION",
@@ -56,6 +63,8 @@ __all__ = [
     "named_question",
     "named_services",
     "reach_words",
+    "same_socket",
+    "unix_guests",
     "unread_reach",
     "vsock_guests",
 ]
@@ -534,6 +543,41 @@ def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[Dial]]:
                         Dial(v.name, how, d.protocol, d.host, d.port.strip())
                     )
     return out
+
+
+def unix_guests(vms: Iterable[Vm]) -> dict[str, list[Dial]]:
+    """host -> the character devices of the VMs there that connect to a UNIX socket of the
+    host, its path as `host` (R33D-3): QEMU connects and relays the guest's serial line,
+    console or channel to it both ways, as for a TCP client (chardev_guests): libvirt's
+    `<serial type='unix'><source mode='connect' path=...>` (Vm.unix_dials) and a raw `-chardev
+    socket,path=P` without server=on (char-socket.c: a client unless server=on), unless `-mon`
+    takes it (monitor_chardevs: QEMU's monitor talks to it, not the guest)."""
+    out: dict[str, list[Dial]] = {}
+    for v in vms:
+        for tag, path in v.unix_dials:
+            how = f"VM {v.name} (<{tag} type='unix'> connecting to {path})"
+            out.setdefault(v.host, []).append(Dial(v.name, how, "unix", path, ""))
+        if v.raw_hypervisor_arguments:
+            options = qemu_options(v.raw_hypervisor_arguments)
+            monitors = monitor_chardevs(options)
+            for o in options:
+                p = o.props
+                if (
+                    o.name == "chardev"
+                    and o.kind == "socket"
+                    and p.get("path")
+                    and not o.flag("server")
+                    and p.get("id", "") not in monitors
+                ):
+                    how = f"VM {v.name} (QEMU argument {o.shown()})"
+                    out.setdefault(v.host, []).append(Dial(v.name, how, "unix", p["path"], ""))
+    return out
+
+
+def same_socket(a: str, b: str) -> bool:
+    """Whether two UNIX socket paths name one file as written ("/run//x" and "/run/x" do:
+    posixpath.normpath); a symbolic link between them is not resolved (not collected)."""
+    return bool(a) and bool(b) and posixpath.normpath(a) == posixpath.normpath(b)
 
 
 def dial_words(hows: Iterable[str], one: bool = False) -> str:

@@ -53,6 +53,8 @@ from hvaudit.checks._loopback import (
     loopback_guests,
     loopback_scope,
     named_services,
+    same_socket,
+    unix_guests,
 )
 from hvaudit.checks._nextboot import audit_at_next_boot
 from hvaudit.checks.base import (
@@ -254,7 +256,11 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     (service='migration'), or a raw `-incoming` naming its port, reaches the port the host's
     /etc/services gives the name (QEMU's getaddrinfo, both when it connects and when it
     listens: util/qemu-sockets.c inet_parse_connect_saddr, inet_listen_saddr), a file hvaudit
-    does not collect: a question naming the names, never a pass (dials_named_into, R33D-1).
+    does not collect: a question naming the names, never a pass (dials_named_into, R33D-1). A
+    raw `-incoming unix:PATH` that another VM's UNIX character device connects to (`<serial
+    type='unix'><source mode='connect' path=PATH>`, or a raw `-chardev socket,path=PATH`
+    client) fails the same way: QEMU relays that guest's bytes into the stream (unix_guests,
+    R33D-3).
 
     A VM's raw QEMU arguments (<qemu:commandline>) can make its QEMU wait for a migration stream
     at every start, beside libvirt's own: `-incoming tcp:0.0.0.0:4444` (qemu-options.hx,
@@ -274,13 +280,19 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
+    sockets = unix_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         scope = loopback_scope(h)
         near = guests.get(h.name, [])
         near6 = guests6.get(h.name, [])
         raw = raw_migration_listeners(
-            vms_of.get(h.name, []), scope, near, near6, dials.get(h.name, [])
+            vms_of.get(h.name, []),
+            scope,
+            near,
+            near6,
+            dials.get(h.name, []),
+            sockets.get(h.name, []),
         )
         qc = conf_fact(h, "qemu.conf")
         if not qc.known:
@@ -523,6 +535,7 @@ def raw_migration_listeners(
     guests: Sequence[tuple[str, str]] = (),
     guests6: Sequence[tuple[str, str]] = (),
     dials: Sequence[Dial] = (),
+    sockets: Sequence[Dial] = (),
 ) -> RawMigration:
     """Each raw `-incoming` of the host's VMs judged as migration_address is (HVA-036,
     HVA-308). `guests` (loopback_guests of the host) reach 127.0.0.1, `guests6` ::1: one on
@@ -604,6 +617,18 @@ def raw_migration_listeners(
                         "/etc/services, not collected, resolves the service name)"
                     )
                     out.names = sorted({*out.names, *named_services(named, r.port)})
+            elif r.kind == "unix" and (
+                near := [d for d in sockets if d.vm != v.name and same_socket(d.host, r.host)]
+            ):
+                # another VM's character device connects to the socket (unix_guests, R33D-3)
+                out.refs.append(v.source)
+                out.refs.extend(o.source for o in vms if o.name in {d.vm for d in near})
+                verb = "connects its guest" if len(near) == 1 else "connect their guests"
+                out.fails.append(
+                    f"{waits} on UNIX socket {r.host}, which {', '.join(d.how for d in near[:5])} "
+                    f"{verb} to: QEMU relays the guest's bytes, which can send the state the VM "
+                    "then runs"
+                )
             elif r.kind in ("fd", "vsock"):
                 out.refs.append(v.source)
                 what = "a socket handed to QEMU" if r.kind == "fd" else "a vsock port"

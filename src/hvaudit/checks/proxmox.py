@@ -14,7 +14,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from hvaudit.checks._loopback import chardev_guests, loopback_guests, loopback_scope
+from hvaudit.checks._loopback import (
+    chardev_guests,
+    loopback_guests,
+    loopback_scope,
+    unix_guests,
+)
 from hvaudit.checks.base import (
     Context,
     Outcome,
@@ -2292,13 +2297,16 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     type=user`, whose guest reaches the host's loopback, loopback_guests) fails, and so does one
     that another VM's TCP character device of its `args:` dials (chardev_guests); one that a
     device dials by a service name, or whose own port is a name, is a question (/etc/services
-    decides, not collected: dials_named_into, R33D-1)."""
+    decides, not collected: dials_named_into, R33D-1), and a raw `-incoming unix:PATH` that
+    another VM's `args: -chardev socket,path=PATH` client connects to fails (unix_guests,
+    R33D-3)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
     guests = loopback_guests(ctx.deployment.vms)
     guests6 = loopback_guests(ctx.deployment.vms, version=6)
     dials = chardev_guests(ctx.deployment.vms)
+    sockets = unix_guests(ctx.deployment.vms)
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -2310,6 +2318,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             guests.get(h.name, []),
             guests6.get(h.name, []),
             dials.get(h.name, []),
+            sockets.get(h.name, []),
         )
         f = px.datacenter
         if not f.known:

@@ -579,6 +579,7 @@ def parse_domain(
     groups = _throttle_groups(root)
     graphics, interfaces, disks, passthrough, legacy = [], [], [], [], []
     chardevs: list[Chardev] = []
+    unix_dials: list[tuple[str, str]] = []
     agents: list[AgentChannel] = []
     chr_kept: list[tuple[str, str, str, Source]] = []
     shared_dirs: list[SharedDirectory] = []
@@ -684,6 +685,13 @@ def parse_domain(
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):
                 chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
+                if el.get("type") == "unix" and tag in ("serial", "parallel", "console", "channel"):
+                    # a UNIX socket client: QEMU connects and relays the guest's bytes (R33D-3)
+                    unix_dials.extend(
+                        (tag, sock)
+                        for s in el.findall("source")
+                        if (s.get("mode") or "connect") != "bind" and (sock := s.get("path") or "")
+                    )
                 # QEMU's usb-redir accepts only what a <redirfilter> allows (hw/usb/redirect.c
                 # usbredir_check_filter: a device no rule matches is rejected)
                 filtered = tag == "redirdev" and devices.find("redirfilter") is not None
@@ -983,6 +991,12 @@ def parse_domain(
         security_labels=labels,
         raw_arguments_visible=raw_visible,
         chardevs=tuple(unique),
+        # a <console> repeating the first <serial> is the same chardev (as for `unique`)
+        unix_dials=tuple(
+            (tag, sock)
+            for tag, sock in dict.fromkeys(unix_dials)
+            if not (tag == "console" and any(t != "console" and p == sock for t, p in unix_dials))
+        ),
         agent_channels=tuple(agents),
         cpu_affinity=affinity,
         realtime_threads=tuple(realtime),
