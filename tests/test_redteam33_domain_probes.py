@@ -50,12 +50,24 @@ migrate_tls_force = 1 (the guest has no client certificate); a device naming its
 another loopback address than the relay's (HVA-030); a UNIX device that listens itself
 (mode='bind') on the `-incoming` socket's path, or connects to another socket (HVA-036).
 
-Probed by script, not kept:
+Probed by script, not kept: the 1052 tests of the files naming HVA-036, HVA-308,
+raw_migration_listeners, unread_incoming or dials_into pass with R33D-1; the 419 of the relay
+and loopback-listener files (test_chardev_api_relay, test_loop17_probes, the sock probes,
+test_checks_host) with R33D-2; the parser and HVA-036/308 files with R33D-3; the end-to-end
+test against libvirtd with QEMU after each (one run during R33D-2 failed two tests, HVA-031's
+redefined console among them, and passed 11 of 11 when run again on the same tree).
 
 Tally: 3 findings (false pass 3), 14 test cases, 9 failed on main before the fixes (the 5 held
 cases pass on main too).
 
-Leads left:
+Leads left: a UNIX `-incoming` reached through a symbolic link, or an abstract socket
+(`abstract=on`), is not matched (same_socket compares paths as written); `-incoming file:PATH`
+beside another VM's `<serial type='file'>` writing PATH (through virtlogd, which rolls the file
+over at max_size) is not judged; HVA-030's /etc/services question (R33D-2) is an elif after its
+SASL, TLS and key questions, so a "yes" to one of those passes it unasked (R21Q-1's class: join
+them); HVA-051 relaxed_acs_check beside a guest not read, `<interface type='null'>`/'vds' under
+QEMU, HVA-090 equal non-default weights on every VM and `-global migration.tls-creds` were not
+reached (Xen credit weights: hvaudit collects no Xen host).
 """
 
 from __future__ import annotations
