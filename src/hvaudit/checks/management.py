@@ -185,7 +185,11 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
     A VM's TCP character device dialling the relay's loopback port fails too (_relays_dialled,
     VL18-3); one naming its service by name reaches the port the host's /etc/services gives it
     (QEMU's getaddrinfo, util/qemu-sockets.c inet_parse_connect_saddr), a file hvaudit does not
-    collect: a question, never a pass (_relays_named, R33D-2). tls_no_verify_certificate = 1
+    collect: a question, never a pass (_relays_named, R33D-2). The open conditions (SASL's
+    mechanisms, tls_priority, the key's permissions, route_localnet, --listen, a moved
+    listener, a service name, an outward relay) are asked as one question (joint_question,
+    R21Q-1): asked one at a time, a "yes" to the first passed the rest unasked (R33D-2's
+    lead). tls_no_verify_certificate = 1
     stops the client-certificate check (as in HVA-034: remote_daemon.c requireValidCert); with
     auth_tls = sasl the client still authenticates ("It is possible to make use of any SASL
     authentication mechanism as well", libvirtd.conf, auth_tls) inside TLS's encryption ("TLS
@@ -373,6 +377,97 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             for pid, program, path, on in _relay_ports(h, loopback=True)
         ]
         may = unread_reach("; ".join(quiet[:5])) if quiet else ""
+        # the open conditions, each (message part, evidence, question), asked together below
+        asks: list[tuple[str, tuple[Source, ...], str]] = []
+        if sasl_unread:
+            asks.append(("; ".join(sasl_unread), (*refs,), sasl_question(h.name, files)))
+        if tls_unread:
+            asks.append(
+                (
+                    "; ".join(tls_unread),
+                    (*refs,),
+                    f"Does libvirt's tls_priority on host {h.name} enable only protocols "
+                    "and ciphers GnuTLS counts as secure? Evidence: the tls_priority line of "
+                    f"{' and '.join(files)}, /etc/gnutls/config ([priorities], [overrides]) and "
+                    "`gnutls-cli --priority '<the string>' --list`. Pass: yes, no SSL 3.0, TLS "
+                    "1.0 or 1.1 (RFC 8996), NULL, RC4, DES/3DES, export or MD5 entry is listed; "
+                    "fail: one is.",
+                )
+            )
+        if key_unread:
+            asks.append(
+                (
+                    "; ".join(dict.fromkeys(key_unread)),
+                    (*refs,),
+                    f"Can only root (and the daemon's own group) read libvirt's TLS server "
+                    f"key on host {h.name}? Evidence: `stat -L -c '%a %U %G %n'` of the key_file "
+                    f"{' and '.join(files)} names and of each directory above it. Pass: the key "
+                    "has no permission for others, or a directory above it denies others search "
+                    "(x); fail: every local user can read it.",
+                )
+            )
+        if local4 and scope.unread is not None:
+            asks.append(
+                (
+                    f"{'; '.join(local4)}; {scope.why_unread()}",
+                    (*refs, *h.facts.socket_relays.sources, *scope.sources),
+                    LOCALNET_QUESTION,
+                )
+            )
+        if traditional_unread:
+            asks.append(
+                (
+                    f"libvirtd's socket units are masked or absent and {traditional_unread}",
+                    (*refs,),
+                    f"Does libvirtd on host {h.name} start without --listen, or with "
+                    "listen_tcp = 0? Evidence: `systemctl cat libvirtd.service` (ExecStart=, "
+                    "Environment=, each EnvironmentFile=), or without systemd the init script's "
+                    "arguments (OpenRC: LIBVIRTD_OPTS in /etc/conf.d/libvirtd), and listen_tcp, "
+                    "auth_tcp in "
+                    "libvirtd.conf. Pass: yes, no --listen, or listen_tcp = 0, or auth_tcp = sasl "
+                    "over an encrypting mechanism; fail: --listen with listen_tcp = 1 and "
+                    "auth_tcp = none.",
+                )
+            )
+        if moved:
+            asks.append(
+                (
+                    f"libvirt listens on TCP where its files name no port: {', '.join(moved)} (a "
+                    "socket unit's ListenStream)",
+                    (*refs,),
+                    moved_listener_question(h.name, moved),
+                )
+            )
+        if by_name:
+            # a device naming its service may dial a relay: /etc/services decides (R33D-2)
+            asks.append(
+                (
+                    "; ".join(by_name),
+                    (
+                        *refs,
+                        *h.facts.socket_relays.sources,
+                        *(
+                            v.source
+                            for v in ctx.deployment.vms
+                            if v.host == h.name and v.name in by_name_vms
+                        ),
+                    ),
+                    named_question(h, dials.get(h.name, []), by_name_ports),
+                )
+            )
+        if outward:
+            asks.append(
+                (
+                    "; ".join(outward) + ": libvirt's API is served on that machine",
+                    (*h.facts.socket_relays.sources,),
+                    "Does the machine at the other end of the relay of libvirt's socket "
+                    f"({outward[0]}) admit only the administrators to it, over an authenticated "
+                    "and encrypted channel? Evidence: the relay's command line and that "
+                    "machine's sshd_config (GatewayPorts), listener and firewall. Pass: yes, only "
+                    "the administrators reach it; fail: anyone else on that machine or its "
+                    "network can.",
+                )
+            )
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
         elif not h.facts.socket_units.known:
@@ -384,86 +479,17 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             gap = tcp_pull_gap if tcp_pull_gap is not None else tls_pull_gap
             assert gap is not None
             yield unknown(s, gap, "libvirt listens on no unauthenticated TCP port")
-        elif sasl_unread:
-            yield manual(s, "; ".join(sasl_unread), *refs, question=sasl_question(h.name, files))
-        elif tls_unread:
-            yield manual(
-                s,
-                "; ".join(tls_unread),
-                *refs,
-                question=f"Does libvirt's tls_priority on host {h.name} enable only protocols "
-                "and ciphers GnuTLS counts as secure? Evidence: the tls_priority line of "
-                f"{' and '.join(files)}, /etc/gnutls/config ([priorities], [overrides]) and "
-                "`gnutls-cli --priority '<the string>' --list`. Pass: yes, no SSL 3.0, TLS 1.0 or "
-                "1.1 (RFC 8996), NULL, RC4, DES/3DES, export or MD5 entry is listed; fail: one "
-                "is.",
+        elif asks:
+            # every open condition asked in one question (joint_question, R21Q-1): an item
+            # asking only the first passed the others unasked on an attested "yes" (R33D-2's
+            # lead: a "yes" to SASL's question passed the /etc/services one); the unread
+            # guests' question joins it as it joins the pass (unread_peers, R30D-1)
+            parts, evidence, questions = zip(*asks, strict=True)
+            sources = (
+                evidence[0] if len(asks) == 1 else dict.fromkeys(e for g in evidence for e in g)
             )
-        elif key_unread:
-            yield manual(
-                s,
-                "; ".join(dict.fromkeys(key_unread)),
-                *refs,
-                question=f"Can only root (and the daemon's own group) read libvirt's TLS server "
-                f"key on host {h.name}? Evidence: `stat -L -c '%a %U %G %n'` of the key_file "
-                f"{' and '.join(files)} names and of each directory above it. Pass: the key "
-                "has no permission for others, or a directory above it denies others search "
-                "(x); fail: every local user can read it.",
-            )
-        elif local4 and scope.unread is not None:
-            yield manual(
-                s,
-                f"{'; '.join(local4)}; {scope.why_unread()}",
-                *refs,
-                *h.facts.socket_relays.sources,
-                *scope.sources,
-                question=LOCALNET_QUESTION,
-            )
-        elif traditional_unread:
-            yield manual(
-                s,
-                f"libvirtd's socket units are masked or absent and {traditional_unread}",
-                *refs,
-                question=f"Does libvirtd on host {h.name} start without --listen, or with "
-                "listen_tcp = 0? Evidence: `systemctl cat libvirtd.service` (ExecStart=, "
-                "Environment=, each EnvironmentFile=), or without systemd the init script's "
-                "arguments (OpenRC: LIBVIRTD_OPTS in /etc/conf.d/libvirtd), and listen_tcp, "
-                "auth_tcp in "
-                "libvirtd.conf. Pass: yes, no --listen, or listen_tcp = 0, or auth_tcp = sasl over "
-                "an encrypting mechanism; fail: --listen with listen_tcp = 1 and auth_tcp = none.",
-            )
-        elif moved:
-            yield manual(
-                s,
-                f"libvirt listens on TCP where its files name no port: {', '.join(moved)} (a "
-                "socket unit's ListenStream)",
-                *refs,
-                question=moved_listener_question(h.name, moved),
-            )
-        elif by_name:
-            # a device naming its service may dial a relay: /etc/services decides (R33D-2)
-            yield manual(
-                s,
-                "; ".join(by_name),
-                *refs,
-                *h.facts.socket_relays.sources,
-                *(
-                    v.source
-                    for v in ctx.deployment.vms
-                    if v.host == h.name and v.name in by_name_vms
-                ),
-                question=named_question(h, dials.get(h.name, []), by_name_ports),
-            )
-        elif outward:
-            yield manual(
-                s,
-                "; ".join(outward) + ": libvirt's API is served on that machine",
-                *h.facts.socket_relays.sources,
-                question="Does the machine at the other end of the relay of libvirt's socket "
-                f"({outward[0]}) admit only the administrators to it, over an authenticated and "
-                "encrypted channel? Evidence: the relay's command line and that machine's "
-                "sshd_config (GatewayPorts), listener and firewall. Pass: yes, only the "
-                "administrators reach it; fail: anyone else on that machine or its network can.",
-            )
+            outcome = manual(s, "; ".join(parts), *sources, question=joint_question(questions))
+            yield unread_peers(outcome, h, may) if may else outcome
         else:
             if ports:
                 outcome = passed(
