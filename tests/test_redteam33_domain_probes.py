@@ -63,9 +63,9 @@ cases pass on main too).
 Leads left: a UNIX `-incoming` reached through a symbolic link, or an abstract socket
 (`abstract=on`), is not matched (same_socket compares paths as written); `-incoming file:PATH`
 beside another VM's `<serial type='file'>` writing PATH (through virtlogd, which rolls the file
-over at max_size) is not judged; HVA-030's /etc/services question (R33D-2) is an elif after its
-SASL, TLS and key questions, so a "yes" to one of those passes it unasked (R21Q-1's class: join
-them); HVA-051 relaxed_acs_check beside a guest not read, `<interface type='null'>`/'vds' under
+over at max_size) is not judged; HVA-030's /etc/services question (R33D-2) was an elif after its
+SASL, TLS and key questions, so a "yes" to one of those passed it unasked (R21Q-1's class):
+joined by the lead after the round (13791e87, tests/test_hva030_joint_question.py); HVA-051 relaxed_acs_check beside a guest not read, `<interface type='null'>`/'vds' under
 QEMU, HVA-090 equal non-default weights on every VM and `-global migration.tls-creds` were not
 reached (Xen credit weights: hvaudit collects no Xen host).
 """
