@@ -1,0 +1,202 @@
+"""R34 elif-chain probes: a check whose if/elif chain asks the FIRST open condition of a subject and
+stops leaves a second open condition (sometimes a fail further down the chain) unasked, so an
+attested "yes" to the first question alone passes the check: a false pass.
+
+HVA-030 was fixed this way (13791e87, tests/test_hva030_joint_question.py, joint_question). Each
+probe here builds a subject with two open conditions through the real collector and engine (the
+conftest host_scan replay), asserts the first condition's question is the one asked, answers it
+"yes" in an attestation TOML read by the CLI's own loader (load_attestations) and applied with
+apply_attestations (as `hvaudit scan --attestations` does), and asserts the CORRECT behaviour: the
+check does not pass. On main today each one fails (the false pass), so each is marked
+xfail(strict=True): the file passes as a whole and turns red once a site is fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.engine import Assessment
+from hvaudit.waivers import apply_attestations, load_attestations
+
+TODAY = dt.date(2026, 12, 6)
+
+
+def _items(a: Assessment, check: str) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(subject type, subject name) -> (status, question) of every result of `check`."""
+    return {
+        (r.outcome.subject.type, r.outcome.subject.name): (r.status.value, r.outcome.question)
+        for r in a.results
+        if r.check.id == check
+    }
+
+
+def _attest_yes(a: Assessment, check: str, kind: str, name: str, tmp_path: Path) -> list[str]:
+    """Answer "yes" to the question the item of (kind, name) asks now, through the TOML loader;
+    the attestation states."""
+    status, question = _items(a, check)[(kind, name)]
+    if status != "manual" or not question:
+        return []  # nothing to answer (a fixed check may fail outright)
+    f = tmp_path / f"attest-{check}-{name}.toml"
+    f.write_text(
+        "[[attestation]]\n"
+        f'check = "{check}"\nsubject = {json.dumps(f"{kind}:{name}")}\nanswer = "yes"\n'
+        'attested_by = "auditor"\nattested_at = 2026-12-01\nvalid_days = 90\n'
+        f'evidence = "looked"\nquestion = {json.dumps(question)}\n',
+        encoding="utf-8",
+    )
+    before = len(a.attestations)
+    apply_attestations(a, load_attestations(f), TODAY)
+    return [x["state"] for x in a.attestations[before:]]
+
+
+# --- site 1: management.py HVA-201, `-s disable` asked, write_logs = no (a fail) never seen ---------
+
+#: Debian's stock auditd.conf head with write_logs switched off (test_redteam8_host_probes R8H-12).
+AUDITD_NO_LOGS = (
+    "#\n# This file controls the configuration of the audit daemon\n#\n\nlocal_events = yes\n"
+    "write_logs = no\nlog_file = /var/log/audit/audit.log\nlog_group = adm\n"
+)
+
+
+def _disabled_and_discarding(host_scan):
+    ps = HARDENED_HOST["processes"][0].replace("/sbin/auditd", "/sbin/auditd -s disable")
+    return host_scan({"processes": (ps, 0), "/etc/audit/auditd.conf": AUDITD_NO_LOGS})
+
+
+def test_site1_harness_each_condition_alone(host_scan) -> None:
+    """Held (harness check): `-s disable` alone is a question (R29L-9); write_logs = no with no
+    plugin alone is a fail (R8H-12)."""
+    ps = HARDENED_HOST["processes"][0].replace("/sbin/auditd", "/sbin/auditd -s disable")
+    assert outcomes(host_scan({"processes": (ps, 0)}), "HVA-201") == {"hv1": "manual"}
+    a = host_scan({"/etc/audit/auditd.conf": AUDITD_NO_LOGS})
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 1 management.py HVA-201"
+)
+def test_site1_hva201_disable_at_start_hides_discarding_sink(host_scan) -> None:
+    """auditd started with `-s disable` and write_logs = no with no plugin: whatever the kernel's
+    enabled flag, auditd keeps none of libvirt's records, so the check fails outright. Main asks
+    the `-s disable` question and never reaches the sink."""
+    a = _disabled_and_discarding(host_scan)
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 1 management.py HVA-201"
+)
+def test_site1_hva201_yes_to_disable_question_passes(host_scan, tmp_path: Path) -> None:
+    """The false pass itself: "yes, auditing is enabled" to the only question asked passes
+    HVA-201 while auditd discards every record."""
+    a = _disabled_and_discarding(host_scan)
+    asked = _items(a, "HVA-201")[("host", "hv1")][1] or ""
+    _attest_yes(a, "HVA-201", "host", "hv1", tmp_path)
+    assert outcomes(a, "HVA-201") != {"hv1": "pass"}, asked
+
+
+# --- site 2: management.py HVA-201, a next-boot rule for some processes asked, `-e 0` never -------
+
+BOOT = str(HARDENED_HOST["audit-rules-files"][0])
+VIRT_SOME = "-a always,exclude -F msgtype=VIRT_CONTROL -F uid=1000"
+E0 = "/etc/audit/rules.d/99-finalize.rules:-e 0\n"
+
+
+def _some_virt_dropped_and_e0(host_scan):
+    files = BOOT + "".join(
+        f"/etc/audit/{f}:{VIRT_SOME}\n" for f in ("audit.rules", "rules.d/05-x.rules")
+    )
+    return host_scan({"audit-rules-files": (files + E0, 0)})
+
+
+def test_site2_harness_each_condition_alone(host_scan) -> None:
+    """Held: the uid-limited VIRT_CONTROL exclude rule in both boot sets alone is a question
+    ("for the processes it matches"); `-e 0` alone is a question (R13H-4)."""
+    files = BOOT + "".join(
+        f"/etc/audit/{f}:{VIRT_SOME}\n" for f in ("audit.rules", "rules.d/05-x.rules")
+    )
+    a = host_scan({"audit-rules-files": (files, 0)})
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}, messages(a, "HVA-201")
+    assert messages(a, "HVA-201")["hv1"].endswith("for the processes it matches")
+    a = host_scan({"audit-rules-files": (BOOT + E0, 0)})
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}, messages(a, "HVA-201")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 2 management.py HVA-201 later"
+)
+def test_site2_hva201_yes_to_boot_rule_question_passes(host_scan, tmp_path: Path) -> None:
+    """Both open: main asks only whether the uid-limited rule spares libvirt's daemon; "yes"
+    passes HVA-201 while the next boot switches auditing off (`-e 0`), never asked."""
+    a = _some_virt_dropped_and_e0(host_scan)
+    asked = _items(a, "HVA-201")[("host", "hv1")][1] or ""
+    _attest_yes(a, "HVA-201", "host", "hv1", tmp_path)
+    assert outcomes(a, "HVA-201") != {"hv1": "pass"}, asked
+
+
+# --- site 3: hardening.py HVA-214, a runtime exclude rule asked, the next boot's drop never -------
+
+PATH_SOME = "-a always,exclude -F msgtype=PATH -F uid=1000"
+PATH_ALL = "-a always,exclude -F msgtype=PATH"
+WATCHES = str(HARDENED_HOST["audit-rules"][0])
+
+
+def _runtime_some_and_boot(host_scan, boot_extra: str):
+    return host_scan(
+        {"audit-rules": (WATCHES + PATH_SOME + "\n", 0), "audit-rules-files": (boot_extra, 0)}
+    )
+
+
+BOOT_DROPS_ALL = BOOT + "".join(
+    f"/etc/audit/{f}:{PATH_ALL}\n" for f in ("audit.rules", "rules.d/05-x.rules")
+)
+
+
+def test_site3_harness_each_condition_alone(host_scan) -> None:
+    """Held: the loaded uid-limited PATH exclude alone is a question; the next boot's PATH
+    exclude in both sets alone is a fail (R24L-5); `-e 0` alone is a question (R13H-4)."""
+    a = _runtime_some_and_boot(host_scan, BOOT)
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"].endswith("for the processes it matches")
+    a = host_scan({"audit-rules-files": (BOOT_DROPS_ALL, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    a = host_scan({"audit-rules-files": (BOOT + E0, 0)})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 3 hardening.py HVA-214 drop"
+)
+def test_site3_hva214_runtime_question_hides_next_boot_drop(host_scan) -> None:
+    """A loaded exclude rule for uid 1000 (a question) and, in both boot sets, an exclude rule of
+    every PATH record (a fail alone): the check fails. Main asks the runtime question."""
+    a = _runtime_some_and_boot(host_scan, BOOT_DROPS_ALL)
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 3 hardening.py HVA-214 e0"
+)
+def test_site3_hva214_yes_to_runtime_question_passes(host_scan, tmp_path: Path) -> None:
+    """The false pass: "yes" to the runtime exclude question passes HVA-214 while a rules file
+    the next boot loads switches auditing off (`-e 0`), never asked."""
+    a = _runtime_some_and_boot(host_scan, BOOT + E0)
+    asked = _items(a, "HVA-214")[("host", "hv1")][1] or ""
+    _attest_yes(a, "HVA-214", "host", "hv1", tmp_path)
+    assert outcomes(a, "HVA-214") != {"hv1": "pass"}, asked
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 3 hardening.py HVA-214 drop"
+)
+def test_site3_hva214_yes_to_runtime_question_passes_over_a_fail(host_scan, tmp_path) -> None:
+    """Same with the next boot's certain drop (a fail) behind the question."""
+    a = _runtime_some_and_boot(host_scan, BOOT_DROPS_ALL)
+    asked = _items(a, "HVA-214")[("host", "hv1")][1] or ""
+    _attest_yes(a, "HVA-214", "host", "hv1", tmp_path)
+    assert outcomes(a, "HVA-214") != {"hv1": "pass"}, asked
