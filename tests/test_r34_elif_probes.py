@@ -200,3 +200,94 @@ def test_site3_hva214_yes_to_runtime_question_passes_over_a_fail(host_scan, tmp_
     asked = _items(a, "HVA-214")[("host", "hv1")][1] or ""
     _attest_yes(a, "HVA-214", "host", "hv1", tmp_path)
     assert outcomes(a, "HVA-214") != {"hv1": "pass"}, asked
+
+
+# --- site 4: network.py HVA-191, one NIC's filter gap asked, another NIC's learned $IP never ------
+
+VHU_NIC = (
+    "<interface type='vhostuser'><mac address='52:54:00:34:04:01'/><source type='unix' "
+    "path='/run/openvswitch/vhu0' mode='client'/><model type='virtio'/></interface>"
+)
+LEARNER_MAC = "52:54:00:34:04:02"
+
+
+def _gap_and_learner(tmp_path: Path, *nics: str):
+    from test_nwfilter_stock import STOCK
+    from test_redteam3_vm_probes import dev, filtered_node
+
+    tmp_path.mkdir(exist_ok=True)
+    return filtered_node(
+        tmp_path,
+        [dev("twonic", "".join(nics), "<memoryBacking><access mode='shared'/></memoryBacking>")],
+        dict(STOCK),
+    )
+
+
+def test_site4_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: the vhost-user port alone is a question (a filter gap: the user-space switch);
+    clean-traffic without an IP parameter alone is the learned-address question (R49)."""
+    from test_redteam3_vm_probes import nic
+
+    learner = nic("clean-traffic", mac=LEARNER_MAC)
+    a = _gap_and_learner(tmp_path / "a", VHU_NIC)
+    assert outcomes(a, "HVA-191") == {"twonic": "manual"}, messages(a, "HVA-191")
+    assert messages(a, "HVA-191")["twonic"].startswith("vhost-user port")
+    a = _gap_and_learner(tmp_path / "b", learner)
+    assert outcomes(a, "HVA-191") == {"twonic": "manual"}, messages(a, "HVA-191")
+    assert "which no IP parameter sets" in messages(a, "HVA-191")["twonic"]
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 4 network.py HVA-191 gaps"
+)
+def test_site4_hva191_yes_to_gap_question_passes_over_learned_ip(tmp_path: Path) -> None:
+    """Both open on one VM: main asks only who stops spoofing at the vhost-user port; "yes"
+    passes HVA-191 though the other NIC's address is whatever the guest uses first (never
+    asked)."""
+    from test_redteam3_vm_probes import nic
+
+    a = _gap_and_learner(tmp_path / "a", VHU_NIC, nic("clean-traffic", mac=LEARNER_MAC))
+    asked = _items(a, "HVA-191")[("vm", "twonic")][1] or ""
+    _attest_yes(a, "HVA-191", "vm", "twonic", tmp_path)
+    assert outcomes(a, "HVA-191") != {"twonic": "pass"}, (messages(a, "HVA-191"), asked)
+
+
+# --- site 5: network.py HVA-192, an OVS port's question asked, a VF without <vlan> never ----------
+
+OVS_NIC = (
+    "<interface type='bridge'><mac address='52:54:00:34:05:01'/><source bridge='ovs0'/>"
+    "<virtualport type='openvswitch'/><model type='virtio'/></interface>"
+)
+VF_NIC = (
+    "<interface type='hostdev' managed='yes'><mac address='52:54:00:34:05:02'/>"
+    "<source><address type='pci' domain='0' bus='0x65' slot='0x02' function='0x3'/>"
+    "</source></interface>"
+)
+
+
+def _vlan_vm(host_scan, *nics: str):
+    from conftest import domain_xml
+
+    return host_scan(domains=[domain_xml("vlans", body=f"<devices>{''.join(nics)}</devices>")])
+
+
+def test_site5_harness_each_condition_alone(host_scan) -> None:
+    """Held: the untagged OVS port alone is a question; the VF without <vlan> alone is one."""
+    a = _vlan_vm(host_scan, OVS_NIC)
+    assert outcomes(a, "HVA-192") == {"vlans": "manual"}, messages(a, "HVA-192")
+    assert messages(a, "HVA-192")["vlans"].startswith("Open vSwitch port(s) without <vlan>")
+    a = _vlan_vm(host_scan, VF_NIC)
+    assert outcomes(a, "HVA-192") == {"vlans": "manual"}, messages(a, "HVA-192")
+    assert messages(a, "HVA-192")["vlans"].startswith("SR-IOV VF(s) without <vlan>")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 5 network.py HVA-192 ovs"
+)
+def test_site5_hva192_yes_to_ovs_question_passes_over_vf(host_scan, tmp_path: Path) -> None:
+    """Both on one VM: main asks only about the OVS port's tag; "yes" passes HVA-192 while the
+    VF's port VLAN (none set in libvirt) is never asked."""
+    a = _vlan_vm(host_scan, OVS_NIC, VF_NIC)
+    asked = _items(a, "HVA-192")[("vm", "vlans")][1] or ""
+    _attest_yes(a, "HVA-192", "vm", "vlans", tmp_path)
+    assert outcomes(a, "HVA-192") != {"vlans": "pass"}, (messages(a, "HVA-192"), asked)
