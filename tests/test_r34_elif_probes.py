@@ -291,3 +291,55 @@ def test_site5_hva192_yes_to_ovs_question_passes_over_vf(host_scan, tmp_path: Pa
     asked = _items(a, "HVA-192")[("vm", "vlans")][1] or ""
     _attest_yes(a, "HVA-192", "vm", "vlans", tmp_path)
     assert outcomes(a, "HVA-192") != {"vlans": "pass"}, (messages(a, "HVA-192"), asked)
+
+
+# --- site 6: hardening.py HVA-230, bond0's question asked, bond1's never --------------------------
+
+
+def _two_bonds(host_scan, bond1_parent: str | None):
+    """bond0 (eno1, eno2: two controllers of one card behind its PCIe switch, below one root
+    port, R9H-4) and bond1 (ens1f0, ens1f1: adapter reported or not)."""
+    from conftest import IP_LINK
+    from test_redteam9_host_probes import ONE_CARD_PATHS
+
+    links = json.loads(
+        IP_LINK.replace('"0000:3b:00.0"', '"0000:3d:00.0"').replace(
+            '"0000:5e:00.0"', '"0000:3e:00.0"'
+        )
+    )
+    for n, name in enumerate(("ens1f0", "ens1f1")):
+        link = {
+            "ifindex": 20 + n,
+            "ifname": name,
+            "master": "bond1",
+            "linkinfo": {"info_slave_kind": "bond"},
+        }
+        if bond1_parent is not None:
+            link |= {"parentbus": "pci", "parentdev": f"{bond1_parent}.{n}"}
+        links.append(link)
+    links.append({"ifindex": 22, "ifname": "bond1", "linkinfo": {"info_kind": "bond"}})
+    return host_scan({"ip-link": (json.dumps(links), 0), "net-devices": ONE_CARD_PATHS})
+
+
+def test_site6_harness_each_condition_alone(host_scan) -> None:
+    """Held: bond0 below one root port is a question (R9H-4); bond1's two ports on one PCI
+    device (0000:81:00) are a fail; with the adapter of bond1 not reported, bond0's question is
+    the only one (the open condition this site hides)."""
+    a = _two_bonds(host_scan, "0000:81:00")
+    assert outcomes(a, "HVA-230") == {"hv1": "fail"}, messages(a, "HVA-230")
+    assert "bond1" in messages(a, "HVA-230")["hv1"]
+    a = _two_bonds(host_scan, None)
+    assert outcomes(a, "HVA-230") == {"hv1": "manual"}, messages(a, "HVA-230")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 6 hardening.py HVA-230 bonds"
+)
+def test_site6_hva230_yes_to_bond0_question_passes_over_bond1(host_scan, tmp_path: Path) -> None:
+    """bond0's members below one root port (asked) and bond1's members of an adapter not
+    reported: main asks only about bond0, and "yes, different cards" passes HVA-230 with
+    bond1's adapter never asked."""
+    a = _two_bonds(host_scan, None)
+    asked = _items(a, "HVA-230")[("host", "hv1")][1] or ""
+    _attest_yes(a, "HVA-230", "host", "hv1", tmp_path)
+    assert outcomes(a, "HVA-230") != {"hv1": "pass"}, (messages(a, "HVA-230"), asked)
