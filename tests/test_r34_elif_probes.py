@@ -343,3 +343,38 @@ def test_site6_hva230_yes_to_bond0_question_passes_over_bond1(host_scan, tmp_pat
     asked = _items(a, "HVA-230")[("host", "hv1")][1] or ""
     _attest_yes(a, "HVA-230", "host", "hv1", tmp_path)
     assert outcomes(a, "HVA-230") != {"hv1": "pass"}, (messages(a, "HVA-230"), asked)
+
+
+# --- site 7a: resources.py HVA-060, an unread domain asked, an unread next definition never -------
+
+
+@pytest.mark.parametrize("check", ["HVA-060", "HVA-081"])
+def test_site7a_harness_each_condition_alone(tmp_path: Path, check: str) -> None:
+    """Held: a refused domain alone is the unread-guests question (R28D-1); db01's persistent
+    definition not read alone is the next-definition question (R30D-7). HVA-081 shares both."""
+    from test_redteam30_domain_probes import _scan
+
+    a = _scan(tmp_path, refused=True)
+    assert outcomes(a, check) == {"hv1": "manual"}
+    assert "their configuration not read" in messages(a, check)["hv1"]
+    a = _scan(tmp_path, others=("db01",), next_failed=("db01",))
+    assert outcomes(a, check) == {"hv1": "manual"}
+    assert "their persistent definition (what they start from next) not read" in (
+        messages(a, check)["hv1"]
+    )
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 7 resources.py HVA-060/081"
+)
+@pytest.mark.parametrize("check", ["HVA-060", "HVA-081"])
+def test_site7a_yes_to_unread_guests_passes_over_unread_next(tmp_path: Path, check: str) -> None:
+    """A refused domain and db01 (running) whose persistent definition was not read: main asks
+    only about the refused domain; "yes, with it the ratio stays within" passes the check while
+    what db01 starts from next (maybe more memory and vCPUs) is never asked."""
+    from test_redteam30_domain_probes import _scan
+
+    a = _scan(tmp_path, refused=True, others=("db01",), next_failed=("db01",))
+    asked = _items(a, check)[("host", "hv1")][1] or ""
+    _attest_yes(a, check, "host", "hv1", tmp_path)
+    assert outcomes(a, check) != {"hv1": "pass"}, (messages(a, check), asked)
