@@ -378,3 +378,48 @@ def test_site7a_yes_to_unread_guests_passes_over_unread_next(tmp_path: Path, che
     asked = _items(a, check)[("host", "hv1")][1] or ""
     _attest_yes(a, check, "host", "hv1", tmp_path)
     assert outcomes(a, check) != {"hv1": "pass"}, (messages(a, check), asked)
+
+
+# --- site 7b: management.py HVA-132, one daemon's socket asked, another's polkit rules never -------
+
+POLKIT_UNREAD = {"polkit-rules": ("", 2, "grep: /etc/polkit-1/rules.d: Permission denied\n")}
+
+
+def _modular(host_scan, proxy_auth: str, polkit_unread: bool):
+    """The modular daemons (test_redteam_probes MODULAR): virtqemud.conf polkit (the rules
+    unreadable or not), virtproxyd.conf auth_unix_rw = `proxy_auth`; virtproxyd.socket enabled
+    and its socket's mode not collected."""
+    from test_redteam_probes import MODULAR
+
+    return host_scan(
+        {
+            **MODULAR,
+            **(POLKIT_UNREAD if polkit_unread else {}),
+            "/etc/libvirt/virtqemud.conf": 'auth_unix_rw = "polkit"\n',
+            "/etc/libvirt/virtproxyd.conf": f'auth_unix_rw = "{proxy_auth}"\n',
+        }
+    )
+
+
+def test_site7b_harness_each_condition_alone(host_scan) -> None:
+    """Held: virtproxyd's socket with auth none, its mode set by its unit (not read), alone is
+    the socket question; the polkit rules unreadable alone are the rules question (R23P-4)."""
+    a = _modular(host_scan, "none", polkit_unread=False)
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}, messages(a, "HVA-132")
+    assert "virtproxyd.socket creates the socket" in messages(a, "HVA-132")["hv1"]
+    a = _modular(host_scan, "polkit", polkit_unread=True)
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}, messages(a, "HVA-132")
+    assert "the polkit rules were not read" in messages(a, "HVA-132")["hv1"]
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 7 management.py HVA-132"
+)
+def test_site7b_hva132_yes_to_socket_question_passes_over_polkit(host_scan, tmp_path) -> None:
+    """Both open: main asks only whether the administrators alone can write to the socket;
+    "yes" passes HVA-132 while the unread polkit rules (which may grant
+    org.libvirt.unix.manage to every account on virtqemud's socket) are never asked."""
+    a = _modular(host_scan, "none", polkit_unread=True)
+    asked = _items(a, "HVA-132")[("host", "hv1")][1] or ""
+    _attest_yes(a, "HVA-132", "host", "hv1", tmp_path)
+    assert outcomes(a, "HVA-132") != {"hv1": "pass"}, (messages(a, "HVA-132"), asked)
