@@ -423,3 +423,43 @@ def test_site7b_hva132_yes_to_socket_question_passes_over_polkit(host_scan, tmp_
     asked = _items(a, "HVA-132")[("host", "hv1")][1] or ""
     _attest_yes(a, "HVA-132", "host", "hv1", tmp_path)
     assert outcomes(a, "HVA-132") != {"hv1": "pass"}, (messages(a, "HVA-132"), asked)
+
+
+# --- site 7c: vmware.py HVA-425, an admin group's question asked, custom-role principals never -----
+
+
+def _esx_access(tmp_path: Path, *, group: bool, custom: tuple[str, ...]):
+    from test_redteam13_vmw_probes import _vsphere
+
+    entries = [{"principal": "root", "group": False, "mode": "accessAdmin"}]
+    if group:
+        entries.append({"principal": "CORP\\vsphere-admins", "group": True, "mode": "accessAdmin"})
+    entries += [{"principal": p, "group": False, "mode": "accessOther"} for p in custom]
+    tmp_path.mkdir(exist_ok=True)
+    return _vsphere(tmp_path, {"host_access": {"entries": entries, "lockdown_exceptions": []}})
+
+
+def test_site7c_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: an admin group alone is the group-members question (V13-7); root with custom-role
+    principals ops1 and ops2 (3 if they administer, within 3) pass; root, a group and ops1, ops2
+    (4 if they administer) are the group question alone, the custom roles unnamed."""
+    a = _esx_access(tmp_path / "a", group=True, custom=())
+    assert outcomes(a, "HVA-425") == {"esx1": "manual"}, messages(a, "HVA-425")
+    a = _esx_access(tmp_path / "b", group=False, custom=("ops1", "ops2"))
+    assert outcomes(a, "HVA-425") == {"esx1": "pass"}, messages(a, "HVA-425")
+    a = _esx_access(tmp_path / "c", group=True, custom=("ops1", "ops2"))
+    assert "ops1" not in (_items(a, "HVA-425")[("host", "esx1")][1] or "")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 7 vmware.py HVA-425"
+)
+def test_site7c_hva425_yes_to_group_question_passes_over_custom_roles(tmp_path: Path) -> None:
+    """root, an admin group and ops1, ops2 with custom roles (accessOther, V13-2): main asks only
+    whether the group's members keep the count within 3; "yes" (the group holds one account:
+    2 accounts) passes HVA-425, while ops1 and ops2, if their roles administer the host, make 4:
+    never asked."""
+    a = _esx_access(tmp_path / "a", group=True, custom=("ops1", "ops2"))
+    asked = _items(a, "HVA-425")[("host", "esx1")][1] or ""
+    _attest_yes(a, "HVA-425", "host", "esx1", tmp_path)
+    assert outcomes(a, "HVA-425") != {"esx1": "pass"}, (messages(a, "HVA-425"), asked)
