@@ -463,3 +463,73 @@ def test_site7c_hva425_yes_to_group_question_passes_over_custom_roles(tmp_path: 
     asked = _items(a, "HVA-425")[("host", "esx1")][1] or ""
     _attest_yes(a, "HVA-425", "host", "esx1", tmp_path)
     assert outcomes(a, "HVA-425") != {"esx1": "pass"}, (messages(a, "HVA-425"), asked)
+
+
+# --- site 7d: vmware.py HVA-433 / HVA-434, an untagged vmknic asked, another host's VLAN never ----
+
+
+def _vmk_hosts(tmp_path: Path, traffic: str, *, untagged: bool, legacy_vlan: int):
+    """esx1: vmk0 on port group "Svc A" (vSwitch0, VLAN 20) and, when `untagged`, vmk1 on "Svc
+    B" (vSwitch1, untagged, alone there), both tagged for `traffic`; esx2: its management on
+    VLAN 30 and a VM port group Legacy on VLAN `legacy_vlan` (V13-6's harness)."""
+    from hvaudit.bundle import BundleWriter
+    from test_redteam13_vmw_probes import SECURE, _mgmt_host
+
+    def pg(name: str, switch: str, vlan: int) -> dict:
+        return {"name": name, "switch": switch, "vlan": [vlan], "trunk": False, "security": SECURE}
+
+    nics = [{"device": "vmk0", "portgroup": "Svc A", "dvs_portgroup": ""}]
+    groups = [pg("Svc A", "vSwitch0", 20)]
+    if untagged:
+        nics.append({"device": "vmk1", "portgroup": "Svc B", "dvs_portgroup": ""})
+        groups.append(pg("Svc B", "vSwitch1", 0))
+    esx1 = {
+        "name": "esx1",
+        "portgroups": groups,
+        "vmknics": nics,
+        "vmknic_traffic": {traffic: [n["device"] for n in nics]},
+    }
+    esx2 = _mgmt_host("esx2", 30, pg("Legacy", "vSwitch0", legacy_vlan))
+    tmp_path.mkdir(exist_ok=True)
+    writer = BundleWriter(tmp_path / "b", target="vsphere://vc.example", platform="vmware-esxi")
+    for hid, record in (("host-1", esx1), ("host-2", esx2)):
+        writer.add(f"vmware/hosts/{hid}.json", json.dumps(record).encode(), origin="t")
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    from conftest import run_assessment
+
+    return run_assessment(bundle)
+
+
+VMK_SITES = [("HVA-433", "management"), ("HVA-434", "vmotion")]
+
+
+@pytest.mark.parametrize(("check", "traffic"), VMK_SITES)
+def test_site7d_harness_each_condition_alone(tmp_path: Path, check: str, traffic: str) -> None:
+    """Held: vmk0 on VLAN 20 that esx2's VM port group Legacy carries alone is the other-hosts
+    question (V13-6); the untagged vmk1 alone (Legacy elsewhere) is the physical-switch one;
+    neither: pass."""
+    a = _vmk_hosts(tmp_path / "a", traffic, untagged=False, legacy_vlan=20)
+    assert outcomes(a, check)["esx1"] == "manual", messages(a, check)
+    assert messages(a, check)["esx1"] == "vmk0 VLAN 20 is also on port group Legacy of host esx2"
+    a = _vmk_hosts(tmp_path / "b", traffic, untagged=True, legacy_vlan=40)
+    assert outcomes(a, check)["esx1"] == "manual", messages(a, check)
+    assert "vmk1 (port group Svc B)" in messages(a, check)["esx1"]
+    a = _vmk_hosts(tmp_path / "c", traffic, untagged=False, legacy_vlan=40)
+    assert outcomes(a, check)["esx1"] == "pass", messages(a, check)
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 7 vmware.py HVA-433/434"
+)
+@pytest.mark.parametrize(("check", "traffic"), VMK_SITES)
+def test_site7d_yes_to_untagged_question_passes_over_remote_vlan(
+    tmp_path: Path, check: str, traffic: str
+) -> None:
+    """Both open on esx1: the message names both, but the question asks only whether the
+    untagged segment is dedicated at the physical switch; "yes" passes the check while whether
+    esx2's VM port group Legacy shares VLAN 20 on one physical network is never asked."""
+    a = _vmk_hosts(tmp_path / "a", traffic, untagged=True, legacy_vlan=20)
+    asked = _items(a, check)[("host", "esx1")][1] or ""
+    _attest_yes(a, check, "host", "esx1", tmp_path)
+    assert outcomes(a, check)["esx1"] != "pass", (messages(a, check)["esx1"], asked)
