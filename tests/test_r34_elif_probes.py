@@ -533,3 +533,52 @@ def test_site7d_yes_to_untagged_question_passes_over_remote_vlan(
     asked = _items(a, check)[("host", "esx1")][1] or ""
     _attest_yes(a, check, "host", "esx1", tmp_path)
     assert outcomes(a, check)["esx1"] != "pass", (messages(a, check)["esx1"], asked)
+
+
+# --- site 2 (twin of site 3 on HVA-201): a loaded rule for some processes asked, the next boot's
+# certain drop (a fail alone) never ---------------------------------------------------------------
+
+VIRT_ALL = "-a always,exclude -F msgtype=VIRT_CONTROL"
+
+
+def _runtime_virt_some_and_boot_drop(host_scan):
+    files = BOOT + "".join(
+        f"/etc/audit/{f}:{VIRT_ALL}\n" for f in ("audit.rules", "rules.d/05-x.rules")
+    )
+    return host_scan(
+        {"audit-rules": (WATCHES + VIRT_SOME + "\n", 0), "audit-rules-files": (files, 0)}
+    )
+
+
+def test_site2b_harness_each_condition_alone(host_scan) -> None:
+    """Held: the loaded uid-limited VIRT_CONTROL exclude alone is a question; the next boot's
+    VIRT_CONTROL exclude in both sets alone is a fail (R24L-4)."""
+    a = host_scan({"audit-rules": (WATCHES + VIRT_SOME + "\n", 0)})
+    assert outcomes(a, "HVA-201") == {"hv1": "manual"}, messages(a, "HVA-201")
+    files = BOOT + "".join(
+        f"/etc/audit/{f}:{VIRT_ALL}\n" for f in ("audit.rules", "rules.d/05-x.rules")
+    )
+    a = host_scan({"audit-rules-files": (files, 0)})
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 2 management.py HVA-201"
+)
+def test_site2b_hva201_runtime_question_hides_next_boot_drop(host_scan) -> None:
+    """The loaded rule for uid 1000 (a question) and the next boot's exclusion of every
+    VIRT_CONTROL record (a fail alone): the check fails. Main asks the runtime question."""
+    a = _runtime_virt_some_and_boot_drop(host_scan)
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 2 management.py HVA-201"
+)
+def test_site2b_hva201_yes_to_runtime_question_passes_over_a_fail(host_scan, tmp_path) -> None:
+    """The false pass: "yes, the rule leaves the daemon alone" passes HVA-201 while the next
+    boot drops every VIRT_CONTROL record."""
+    a = _runtime_virt_some_and_boot_drop(host_scan)
+    asked = _items(a, "HVA-201")[("host", "hv1")][1] or ""
+    _attest_yes(a, "HVA-201", "host", "hv1", tmp_path)
+    assert outcomes(a, "HVA-201") != {"hv1": "pass"}, asked
