@@ -359,8 +359,9 @@ def test_site7a_harness_each_condition_alone(tmp_path: Path, check: str) -> None
     assert "their configuration not read" in messages(a, check)["hv1"]
     a = _scan(tmp_path, others=("db01",), next_failed=("db01",))
     assert outcomes(a, check) == {"hv1": "manual"}
-    assert "their persistent definition (what they start from next) not read" in (
-        messages(a, check)["hv1"]
+    assert (
+        "their persistent definition (what they start from next) not read"
+        in (messages(a, check)["hv1"])
     )
 
 
@@ -582,3 +583,44 @@ def test_site2b_hva201_yes_to_runtime_question_passes_over_a_fail(host_scan, tmp
     asked = _items(a, "HVA-201")[("host", "hv1")][1] or ""
     _attest_yes(a, "HVA-201", "host", "hv1", tmp_path)
     assert outcomes(a, "HVA-201") != {"hv1": "pass"}, asked
+
+
+# --- site 4 (twin): one NIC's filter gap asked, another's binding (unread) never -----------------
+
+
+def _gap_and_unread_binding(tmp_path: Path, *nics: str):
+    from conftest import run_assessment, write_node
+    from test_nwfilter_bindings_unread import LAN, _bundle
+    from test_redteam3_vm_probes import dev
+
+    tmp_path.mkdir(exist_ok=True)
+    web01 = dev("web01", "".join(nics), "<memoryBacking><access mode='shared'/></memoryBacking>")
+    uri = write_node(tmp_path / "n.xml", [web01], [LAN])
+    return run_assessment(_bundle(tmp_path, uri, "failed"))
+
+
+def test_site4b_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: clean-traffic (with its IP) whose binding listing failed alone is the bindings
+    question (R29N-5); the vhost-user port alone is the gap question."""
+    from test_nwfilter_bindings_unread import NIC
+
+    a = _gap_and_unread_binding(tmp_path / "a", NIC)
+    assert outcomes(a, "HVA-191") == {"web01": "manual"}, messages(a, "HVA-191")
+    assert "whether a filter is in force" in messages(a, "HVA-191")["web01"]
+    a = _gap_and_unread_binding(tmp_path / "b", VHU_NIC)
+    assert outcomes(a, "HVA-191") == {"web01": "manual"}, messages(a, "HVA-191")
+    assert messages(a, "HVA-191")["web01"].startswith("vhost-user port")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="R34 elif-chain: site 4 network.py HVA-191 gaps"
+)
+def test_site4b_hva191_yes_to_gap_question_passes_over_unread_binding(tmp_path: Path) -> None:
+    """Both open on web01: main asks only about the vhost-user port; "yes" passes HVA-191 while
+    whether clean-traffic is in force at testnet0 (the bindings listing failed) is never asked."""
+    from test_nwfilter_bindings_unread import NIC
+
+    a = _gap_and_unread_binding(tmp_path / "a", NIC, VHU_NIC)
+    asked = _items(a, "HVA-191")[("vm", "web01")][1] or ""
+    _attest_yes(a, "HVA-191", "vm", "web01", tmp_path)
+    assert outcomes(a, "HVA-191") != {"web01": "pass"}, (messages(a, "HVA-191"), asked)
