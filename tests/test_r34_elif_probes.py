@@ -9,6 +9,23 @@ conftest host_scan replay), asserts the first condition's question is the one as
 apply_attestations (as `hvaudit scan --attestations` does), and asserts the CORRECT behaviour: the
 check does not pass. On main today each one fails (the false pass), so each is marked
 xfail(strict=True): the file passes as a whole and turns red once a site is fixed.
+The test_*_harness_* tests (not xfail) hold each condition alone, so that a probe's evidence is
+known to open both conditions.
+
+Sites (all reproduced on main e456bd4a):
+1. HVA-201 `-s disable` asked, auditd discarding every record (write_logs = no, no plugin) never
+   reached: a fail hidden behind a question.
+2. HVA-201 a next-boot rule for some processes asked, `-e 0` never; twin: a loaded rule for some
+   processes asked, the next boot's certain drop (a fail alone) never.
+3. HVA-214 a loaded exclude rule for some processes asked, the next boot's certain drop (a fail
+   alone) or `-e 0` never.
+4. HVA-191 a vhost-user port's gap asked, another NIC's learned $IP or unread binding never.
+5. HVA-192 an untagged OVS port asked, an SR-IOV VF without <vlan> (a question alone) never.
+6. HVA-230 bond0 below one root port asked, bond1's unreported adapter never.
+7. HVA-060/HVA-081 an unread domain asked, an unread next definition never; HVA-132 one
+   daemon's socket asked, another's unread polkit rules never; HVA-425 an admin group asked,
+   custom-role (accessOther) principals never; HVA-433/HVA-434 an untagged vmknic asked,
+   another host's VM port group on the other vmknic's VLAN never (named in the message only).
 """
 
 from __future__ import annotations
