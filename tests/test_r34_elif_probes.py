@@ -12,6 +12,14 @@ xfail(strict=True): the file passes as a whole and turns red once a site is fixe
 The test_*_harness_* tests (not xfail) hold each condition alone, so that a probe's evidence is
 known to open both conditions.
 
+The yes-probes attest the question asked now; a fix that joins the questions changes it, so a
+probe of a pure question pair must attest the first condition's own question (asked with it
+alone) to turn red, as site 2's does (`_attest_yes(..., question=first)`).
+
+Fixed: sites 1 and 2 (HVA-201, management._libvirt_audit_now): the chain now asks every open
+condition in one item (checks.base.joined_asks) and a later fail wins; their probes are plain
+tests now.
+
 Sites (all reproduced on main e456bd4a):
 1. HVA-201 `-s disable` asked, auditd discarding every record (write_logs = no, no plugin) never
    reached: a fail hidden behind a question.
@@ -52,10 +60,14 @@ def _items(a: Assessment, check: str) -> dict[tuple[str, str], tuple[str, str | 
     }
 
 
-def _attest_yes(a: Assessment, check: str, kind: str, name: str, tmp_path: Path) -> list[str]:
-    """Answer "yes" to the question the item of (kind, name) asks now, through the TOML loader;
-    the attestation states."""
-    status, question = _items(a, check)[(kind, name)]
+def _attest_yes(
+    a: Assessment, check: str, kind: str, name: str, tmp_path: Path, question: str | None = None
+) -> list[str]:
+    """Answer "yes" to `question` (by default the question the item of (kind, name) asks now,
+    which a fix joining the questions also changes: pass the first condition's own question,
+    asked with it alone, to probe a fix) through the TOML loader; the attestation states."""
+    status, asked = _items(a, check)[(kind, name)]
+    question = question or asked
     if status != "manual" or not question:
         return []  # nothing to answer (a fixed check may fail outright)
     f = tmp_path / f"attest-{check}-{name}.toml"
@@ -94,9 +106,6 @@ def test_site1_harness_each_condition_alone(host_scan) -> None:
     assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 1 management.py HVA-201"
-)
 def test_site1_hva201_disable_at_start_hides_discarding_sink(host_scan) -> None:
     """auditd started with `-s disable` and write_logs = no with no plugin: whatever the kernel's
     enabled flag, auditd keeps none of libvirt's records, so the check fails outright. Main asks
@@ -105,9 +114,6 @@ def test_site1_hva201_disable_at_start_hides_discarding_sink(host_scan) -> None:
     assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 1 management.py HVA-201"
-)
 def test_site1_hva201_yes_to_disable_question_passes(host_scan, tmp_path: Path) -> None:
     """The false pass itself: "yes, auditing is enabled" to the only question asked passes
     HVA-201 while auditd discards every record."""
@@ -144,15 +150,16 @@ def test_site2_harness_each_condition_alone(host_scan) -> None:
     assert outcomes(a, "HVA-201") == {"hv1": "manual"}, messages(a, "HVA-201")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 2 management.py HVA-201 later"
-)
 def test_site2_hva201_yes_to_boot_rule_question_passes(host_scan, tmp_path: Path) -> None:
     """Both open: main asks only whether the uid-limited rule spares libvirt's daemon; "yes"
     passes HVA-201 while the next boot switches auditing off (`-e 0`), never asked."""
+    files = BOOT + "".join(
+        f"/etc/audit/{f}:{VIRT_SOME}\n" for f in ("audit.rules", "rules.d/05-x.rules")
+    )
+    first = _items(host_scan({"audit-rules-files": (files, 0)}), "HVA-201")[("host", "hv1")][1]
     a = _some_virt_dropped_and_e0(host_scan)
     asked = _items(a, "HVA-201")[("host", "hv1")][1] or ""
-    _attest_yes(a, "HVA-201", "host", "hv1", tmp_path)
+    _attest_yes(a, "HVA-201", "host", "hv1", tmp_path, question=first)
     assert outcomes(a, "HVA-201") != {"hv1": "pass"}, asked
 
 
@@ -580,9 +587,6 @@ def test_site2b_harness_each_condition_alone(host_scan) -> None:
     assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 2 management.py HVA-201"
-)
 def test_site2b_hva201_runtime_question_hides_next_boot_drop(host_scan) -> None:
     """The loaded rule for uid 1000 (a question) and the next boot's exclusion of every
     VIRT_CONTROL record (a fail alone): the check fails. Main asks the runtime question."""
@@ -590,9 +594,6 @@ def test_site2b_hva201_runtime_question_hides_next_boot_drop(host_scan) -> None:
     assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 2 management.py HVA-201"
-)
 def test_site2b_hva201_yes_to_runtime_question_passes_over_a_fail(host_scan, tmp_path) -> None:
     """The false pass: "yes, the rule leaves the daemon alone" passes HVA-201 while the next
     boot drops every VIRT_CONTROL record."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -651,6 +651,21 @@ def raw_unseen_also(question: str, host: str | None, what: str) -> str:
         f"<qemu:commandline> in `virsh dumpxml` on host {host} (a daemon with the QEMU driver "
         f"keeps the QEMU namespace). Pass: {passes.rstrip().rstrip('.')}, and the VM has no "
         f"raw arguments or none adds one; fail: {fails}, or a raw argument adds one."
+    )
+
+
+def joined_asks(subject: Subject, asks: Sequence[Outcome]) -> Outcome:
+    """The manual outcomes `asks` of one subject's open conditions as one item: their messages
+    joined, their evidence, and one joint_question, so that an attested "yes" answers every
+    condition, never the first alone (R21Q-1; HVA-201's chain asked only its first, R34 elif
+    probes site 1). One ask is returned as it is."""
+    if len(asks) == 1:
+        return asks[0]
+    return manual(
+        subject,
+        "; ".join(dict.fromkeys(o.message for o in asks)),
+        *dict.fromkeys(e for o in asks for e in o.evidence),
+        question=joint_question(o.question for o in asks if o.question),
     )
 
 

@@ -77,6 +77,7 @@ from hvaudit.checks.base import (
     failed,
     first_unknown,
     host_subject,
+    joined_asks,
     joint_question,
     manual,
     not_applicable,
@@ -4874,11 +4875,14 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
         rules = h.facts.audit_rules
         sink = h.facts.audit_sink
         dropped = libvirt_records_filtered(rules.get()) if rules.known else None
+        asks: list[Outcome] = []
         if off:
             yield failed(s, f"{'; '.join(off)}: libvirt auditing disabled", *srcs)
-        elif not auditd.get():
+            continue
+        if not auditd.get():
             yield failed(s, f"{shown} but auditd is not running", *srcs, *auditd.sources)
-        elif (unregistered := audit_unregistered(h)) is not None:
+            continue
+        if (unregistered := audit_unregistered(h)) is not None:
             yield failed(
                 s,
                 f"{shown}, auditd running, but the kernel has no audit daemon registered "
@@ -4887,30 +4891,35 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 *auditd.sources,
                 unregistered,
             )
-        elif (at_start := audit_disabled_at_start(h)) is not None:
-            yield manual(
-                s,
-                f"{shown}, auditd running, but auditd was started with `-s disable`, which "
-                "switches kernel auditing off, and the kernel's enabled flag (`auditctl -s`) "
-                "was not read: libvirt's audit records may go nowhere",
-                *srcs,
-                *auditd.sources,
-                at_start,
-                question=audit_disabled_question(h.name),
+            continue
+        if (at_start := audit_disabled_at_start(h)) is not None:
+            asks.append(
+                manual(
+                    s,
+                    f"{shown}, auditd running, but auditd was started with `-s disable`, which "
+                    "switches kernel auditing off, and the kernel's enabled flag (`auditctl -s`) "
+                    "was not read: libvirt's audit records may go nowhere",
+                    *srcs,
+                    *auditd.sources,
+                    at_start,
+                    question=audit_disabled_question(h.name),
+                )
             )
-        elif (other := audit_elsewhere(h)) is not None:
+        if (other := audit_elsewhere(h)) is not None:
             receiver, src = other
-            yield manual(
-                s,
-                f"{shown}, auditd running, but the kernel hands the audit records to "
-                f"{receiver}, not to auditd (`auditctl -s` pid): auditd's log holds none of "
-                "libvirt's",
-                *srcs,
-                *auditd.sources,
-                src,
-                question=audit_elsewhere_question(h.name, receiver, "libvirt's audit records"),
+            asks.append(
+                manual(
+                    s,
+                    f"{shown}, auditd running, but the kernel hands the audit records to "
+                    f"{receiver}, not to auditd (`auditctl -s` pid): auditd's log holds none of "
+                    "libvirt's",
+                    *srcs,
+                    *auditd.sources,
+                    src,
+                    question=audit_elsewhere_question(h.name, receiver, "libvirt's audit records"),
+                )
             )
-        elif not sink.known:
+        if not sink.known:
             yield unknown(
                 s,
                 sink,
@@ -4921,7 +4930,8 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 "unset (or, with -f, its output goes to a kept log); fail: it is no and no "
                 "plugin is active",
             )
-        elif not sink.get()[0] and not sink.get()[1]:
+            continue
+        if not sink.get()[0] and not sink.get()[1]:
             yield failed(
                 s,
                 f"{shown}, auditd running, but it {audit_discards(sink)}: libvirt's records "
@@ -4929,21 +4939,24 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 *srcs,
                 *sink.sources,
             )
-        elif not sink.get()[0]:
+            continue
+        if not sink.get()[0]:
             plugins = ", ".join(sink.get()[1])
-            yield manual(
-                s,
-                f"{shown}, auditd running, but it writes no log ({audit_no_log(sink)}); only its "
-                f"active plugin(s) {plugins} receive the records",
-                *srcs,
-                *sink.sources,
-                question=f"Do the active audit plugins ({plugins}) on host {h.name} store or "
-                "forward libvirt's records to a log that is kept? Evidence: "
-                "/etc/audit/plugins.d/*.conf (path, args) and the receiving end's configuration "
-                "(syslog rules, au-remote's remote server). Pass: yes; fail: they discard them "
-                "or send them nowhere kept.",
+            asks.append(
+                manual(
+                    s,
+                    f"{shown}, auditd running, but it writes no log ({audit_no_log(sink)}); only its "
+                    f"active plugin(s) {plugins} receive the records",
+                    *srcs,
+                    *sink.sources,
+                    question=f"Do the active audit plugins ({plugins}) on host {h.name} store or "
+                    "forward libvirt's records to a log that is kept? Evidence: "
+                    "/etc/audit/plugins.d/*.conf (path, args) and the receiving end's configuration "
+                    "(syslog rules, au-remote's remote server). Pass: yes; fail: they discard them "
+                    "or send them nowhere kept.",
+                )
             )
-        elif dropped is not None and dropped[1]:
+        if dropped is not None and dropped[1]:
             yield failed(
                 s,
                 f"{shown}, auditd running, but the kernel drops libvirt's VIRT_* records before "
@@ -4951,20 +4964,23 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 *srcs,
                 *rules.sources,
             )
-        elif dropped is not None:
-            yield manual(
-                s,
-                f"{shown}, auditd running; the rule `{dropped[0]}` drops the VIRT_* records of "
-                "the processes it matches",
-                *srcs,
-                *rules.sources,
-                question="Does the listed exclude or user-filter audit rule leave the libvirt "
-                "daemon's records alone? Evidence: `auditctl -l` on the host and the daemon's "
-                "pid, uid, gid, exe and SELinux context (`ps -o pid,uid,gid,label,cmd -C "
-                "libvirtd,virtqemud`). Pass: yes, the rule matches none of them; fail: it "
-                "matches the daemon, so VM starts, stops and migrations go unrecorded.",
+            continue
+        if dropped is not None:
+            asks.append(
+                manual(
+                    s,
+                    f"{shown}, auditd running; the rule `{dropped[0]}` drops the VIRT_* records of "
+                    "the processes it matches",
+                    *srcs,
+                    *rules.sources,
+                    question="Does the listed exclude or user-filter audit rule leave the libvirt "
+                    "daemon's records alone? Evidence: `auditctl -l` on the host and the daemon's "
+                    "pid, uid, gid, exe and SELinux context (`ps -o pid,uid,gid,label,cmd -C "
+                    "libvirtd,virtqemud`). Pass: yes, the rule matches none of them; fail: it "
+                    "matches the daemon, so VM starts, stops and migrations go unrecorded.",
+                )
             )
-        elif not rules.known:
+        if not rules.known:
             # the kernel's exclude and user filter lists decide whether the records reach auditd
             # (R6-1): a pass needs them read
             yield unknown(
@@ -4976,9 +4992,10 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 "never,user`). Pass: yes, no such rule; fail: one drops them, so VM starts, stops "
                 "and migrations go unrecorded.",
             )
-        elif (
-            later := boot_records_filtered(h, VIRT_RECORD_TYPES, user=True)
-        ) is not None and later[1]:
+            continue
+        if (later := boot_records_filtered(h, VIRT_RECORD_TYPES, user=True)) is not None and later[
+            1
+        ]:
             yield failed(
                 s,
                 f"{shown}, auditd running, but the rules the next boot loads drop libvirt's "
@@ -4986,49 +5003,58 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 *srcs,
                 *h.facts.audit_rules_persistent.sources,
             )
-        elif later is not None:
-            yield manual(
-                s,
-                f"{shown}, auditd running, but a rules file the next boot loads holds "
-                f"`{later[0]}`, which drops libvirt's VIRT_* records"
-                + (
-                    " (in one of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules only)"
-                    if later[2]
-                    else " for the processes it matches"
-                ),
-                *srcs,
-                *h.facts.audit_rules_persistent.sources,
-                question=f"Does the audit rule `{later[0]}` leave libvirt's records on host "
-                f"{h.name} alone after the next boot? Evidence: /etc/audit/audit.rules, "
-                "/etc/audit/rules.d/*.rules, how the boot loads them (`systemctl cat "
-                "audit-rules.service auditd.service`: `augenrules --load` or `auditctl -R`) and "
-                "the libvirt daemon's pid, uid, gid, exe and SELinux context. Pass: yes, the rule is "
-                "not loaded, or matches none of the daemon's records; fail: it is loaded and "
-                "matches them, so VM starts, stops and migrations go unrecorded.",
+            continue
+        if later is not None:
+            asks.append(
+                manual(
+                    s,
+                    f"{shown}, auditd running, but a rules file the next boot loads holds "
+                    f"`{later[0]}`, which drops libvirt's VIRT_* records"
+                    + (
+                        " (in one of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules only)"
+                        if later[2]
+                        else " for the processes it matches"
+                    ),
+                    *srcs,
+                    *h.facts.audit_rules_persistent.sources,
+                    question=f"Does the audit rule `{later[0]}` leave libvirt's records on host "
+                    f"{h.name} alone after the next boot? Evidence: /etc/audit/audit.rules, "
+                    "/etc/audit/rules.d/*.rules, how the boot loads them (`systemctl cat "
+                    "audit-rules.service auditd.service`: `augenrules --load` or `auditctl -R`) and "
+                    "the libvirt daemon's pid, uid, gid, exe and SELinux context. Pass: yes, the rule is "
+                    "not loaded, or matches none of the daemon's records; fail: it is loaded and "
+                    "matches them, so VM starts, stops and migrations go unrecorded.",
+                )
             )
-        elif (boot_rules := h.facts.audit_rules_persistent).state is FactState.FAILED:
-            yield manual(
-                s,
-                f"{shown}, auditd running, but {boot_rules.reason}, so whether the next boot keeps "
-                "auditing on and libvirt's records unfiltered is unknown",
-                *srcs,
-                *boot_rules.sources,
-                question=f"Do /etc/audit/audit.rules and /etc/audit/rules.d/*.rules on host "
-                f"{h.name} leave libvirt's audit records alone at the next boot? Evidence: the "
-                "files read as root (`augenrules --check`; `-e 0`, and exclude or never,user "
-                "rules naming msgtype VIRT_CONTROL, VIRT_RESOURCE or VIRT_MACHINE_ID). Pass: yes, "
-                "every file keeps auditing on and lets those records through; fail: one "
-                "switches auditing off or drops them.",
+        if (boot_rules := h.facts.audit_rules_persistent).state is FactState.FAILED:
+            asks.append(
+                manual(
+                    s,
+                    f"{shown}, auditd running, but {boot_rules.reason}, so whether the next boot keeps "
+                    "auditing on and libvirt's records unfiltered is unknown",
+                    *srcs,
+                    *boot_rules.sources,
+                    question=f"Do /etc/audit/audit.rules and /etc/audit/rules.d/*.rules on host "
+                    f"{h.name} leave libvirt's audit records alone at the next boot? Evidence: the "
+                    "files read as root (`augenrules --check`; `-e 0`, and exclude or never,user "
+                    "rules naming msgtype VIRT_CONTROL, VIRT_RESOURCE or VIRT_MACHINE_ID). Pass: yes, "
+                    "every file keeps auditing on and lets those records through; fail: one "
+                    "switches auditing off or drops them.",
+                )
             )
         elif (next_boot := audit_off_at_next_boot(h)) is not None:
-            yield manual(
-                s,
-                f"{shown}, auditd running, but a rules file the boot loads switches auditing "
-                f"off (`{next_boot[0]}`)",
-                *srcs,
-                next_boot[1],
-                question=audit_off_question(h.name),
+            asks.append(
+                manual(
+                    s,
+                    f"{shown}, auditd running, but a rules file the boot loads switches auditing "
+                    f"off (`{next_boot[0]}`)",
+                    *srcs,
+                    next_boot[1],
+                    question=audit_off_question(h.name),
+                )
             )
+        if asks:
+            yield joined_asks(s, asks)
         else:
             yield passed(s, f"{shown}, auditd running", *srcs, *auditd.sources, *sink.sources)
 
