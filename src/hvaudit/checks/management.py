@@ -485,11 +485,7 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             # asking only the first passed the others unasked on an attested "yes" (R33D-2's
             # lead: a "yes" to SASL's question passed the /etc/services one); the unread
             # guests' question joins it as it joins the pass (unread_peers, R30D-1)
-            parts, evidence, questions = zip(*asks, strict=True)
-            sources = (
-                evidence[0] if len(asks) == 1 else dict.fromkeys(e for g in evidence for e in g)
-            )
-            outcome = manual(s, "; ".join(parts), *sources, question=joint_question(questions))
+            outcome = joined_asks(s, [manual(s, p, *e, question=q) for p, e, q in asks])
             yield unread_peers(outcome, h, may) if may else outcome
         else:
             if ports:
