@@ -18,7 +18,9 @@ alone) to turn red, as site 2's does (`_attest_yes(..., question=first)`).
 
 Fixed: sites 1 and 2 (HVA-201, management._libvirt_audit_now): the chain now asks every open
 condition in one item (checks.base.joined_asks) and a later fail wins; their probes are plain
-tests now.
+tests now. Sites 7c (HVA-425) and 7d (HVA-433/HVA-434, vmware.py): every open condition of a
+host is asked in one item (joined_asks); their yes-probes attest the first condition's own
+question and are plain tests (further vmware/proxmox sites: test_r34_elif_vmware_probes.py).
 
 Sites (all reproduced on main e456bd4a):
 1. HVA-201 `-s disable` asked, auditd discarding every record (write_logs = no, no plugin) never
@@ -466,28 +468,30 @@ def _esx_access(tmp_path: Path, *, group: bool, custom: tuple[str, ...]):
 
 def test_site7c_harness_each_condition_alone(tmp_path: Path) -> None:
     """Held: an admin group alone is the group-members question (V13-7); root with custom-role
-    principals ops1 and ops2 (3 if they administer, within 3) pass; root, a group and ops1, ops2
-    (4 if they administer) are the group question alone, the custom roles unnamed."""
+    principals ops1 and ops2 (3 if they administer, within 3) pass."""
     a = _esx_access(tmp_path / "a", group=True, custom=())
     assert outcomes(a, "HVA-425") == {"esx1": "manual"}, messages(a, "HVA-425")
     a = _esx_access(tmp_path / "b", group=False, custom=("ops1", "ops2"))
     assert outcomes(a, "HVA-425") == {"esx1": "pass"}, messages(a, "HVA-425")
-    a = _esx_access(tmp_path / "c", group=True, custom=("ops1", "ops2"))
-    assert "ops1" not in (_items(a, "HVA-425")[("host", "esx1")][1] or "")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 7 vmware.py HVA-425"
-)
 def test_site7c_hva425_yes_to_group_question_passes_over_custom_roles(tmp_path: Path) -> None:
-    """root, an admin group and ops1, ops2 with custom roles (accessOther, V13-2): main asks only
-    whether the group's members keep the count within 3; "yes" (the group holds one account:
-    2 accounts) passes HVA-425, while ops1 and ops2, if their roles administer the host, make 4:
-    never asked."""
+    """root, an admin group and ops1, ops2 with custom roles (accessOther, V13-2): main asked
+    only whether the group's members keep the count within 3; "yes" (the group holds one
+    account: 2 accounts) passed HVA-425, while ops1 and ops2, if their roles administer the
+    host, make 4: never asked. Fixed: both are asked in one item, and a "yes" to the group's
+    own question (asked with the group alone) answers it no longer."""
+    first = _items(_esx_access(tmp_path / "g", group=True, custom=()), "HVA-425")
     a = _esx_access(tmp_path / "a", group=True, custom=("ops1", "ops2"))
     asked = _items(a, "HVA-425")[("host", "esx1")][1] or ""
-    _attest_yes(a, "HVA-425", "host", "esx1", tmp_path)
-    assert outcomes(a, "HVA-425") != {"esx1": "pass"}, (messages(a, "HVA-425"), asked)
+    _attest_yes(a, "HVA-425", "host", "esx1", tmp_path, question=first[("host", "esx1")][1])
+    assert outcomes(a, "HVA-425") == {"esx1": "manual"}, (messages(a, "HVA-425"), asked)
+    assert "ops1, ops2" in asked and "CORP\\vsphere-admins" in asked, asked
+    assert messages(a, "HVA-425")["esx1"] == (
+        "2 principal(s) with host administration (CORP\\vsphere-admins, root): group(s) "
+        "CORP\\vsphere-admins among them, whose members are not read; with other roles on the "
+        "host (accessOther): ops1, ops2: whether they administer it is not read"
+    )
 
 
 # --- site 7d: vmware.py HVA-433 / HVA-434, an untagged vmknic asked, another host's VLAN never ----
@@ -544,20 +548,26 @@ def test_site7d_harness_each_condition_alone(tmp_path: Path, check: str, traffic
     assert outcomes(a, check)["esx1"] == "pass", messages(a, check)
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 7 vmware.py HVA-433/434"
-)
 @pytest.mark.parametrize(("check", "traffic"), VMK_SITES)
 def test_site7d_yes_to_untagged_question_passes_over_remote_vlan(
     tmp_path: Path, check: str, traffic: str
 ) -> None:
-    """Both open on esx1: the message names both, but the question asks only whether the
-    untagged segment is dedicated at the physical switch; "yes" passes the check while whether
-    esx2's VM port group Legacy shares VLAN 20 on one physical network is never asked."""
+    """Both open on esx1: the message named both, but the question asked only whether the
+    untagged segment is dedicated at the physical switch; "yes" passed the check while whether
+    esx2's VM port group Legacy shares VLAN 20 on one physical network was never asked. Fixed:
+    both are asked in one item; a "yes" to the untagged question alone (asked with vmk1 alone)
+    answers it no longer."""
+    first = _items(_vmk_hosts(tmp_path / "f", traffic, untagged=True, legacy_vlan=40), check)
     a = _vmk_hosts(tmp_path / "a", traffic, untagged=True, legacy_vlan=20)
     asked = _items(a, check)[("host", "esx1")][1] or ""
-    _attest_yes(a, check, "host", "esx1", tmp_path)
-    assert outcomes(a, check)["esx1"] != "pass", (messages(a, check)["esx1"], asked)
+    _attest_yes(a, check, "host", "esx1", tmp_path, question=first[("host", "esx1")][1])
+    assert outcomes(a, check)["esx1"] == "manual", (messages(a, check)["esx1"], asked)
+    assert "other hosts" in asked and "physical switch" in asked, asked
+    assert messages(a, check)["esx1"] == (
+        "vmk1 (port group Svc B): "
+        + ("untagged" if check == "HVA-433" else "VLAN 0")
+        + "; vmk0 VLAN 20 is also on port group Legacy of host esx2"
+    )
 
 
 # --- site 2 (twin of site 3 on HVA-201): a loaded rule for some processes asked, the next boot's

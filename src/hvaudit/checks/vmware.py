@@ -26,6 +26,7 @@ from hvaudit.checks.base import (
     check,
     failed,
     host_subject,
+    joined_asks,
     manual,
     not_applicable,
     passed,
@@ -2961,7 +2962,10 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
     its members, which the host does not list, so an administrators' group within the limit is
     a question for its membership (V13-7), as directory accounts are on Linux hosts (HVA-140).
     A lockdown exception user who also holds a host role is one account, counted once (L14-5:
-    root listed in both was counted twice, a wrong fail within the limit)."""
+    root listed in both was counted twice, a wrong fail within the limit). The group's, the
+    custom roles' and the exception users' questions of one host are asked in one item
+    (joined_asks): the first alone passed on a "yes" with the others never asked (R34 elif
+    probes site 7c)."""
     limit = ctx.profile.max_interactive_accounts
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -3007,46 +3011,62 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
         accounts = len(set(admins) | set(exceptions))
         if accounts > limit:
             yield failed(s, msg + f" (more than {limit})", esx.source)
-        elif groups:
+            continue
+        # every open condition is asked in one item: the group's question alone passed the
+        # check on a "yes" with the custom-role principals and the exception users never asked
+        # (R34 elif probes site 7c)
+        asks: list[tuple[str, str, str]] = []  # (separator from msg, part, question)
+        if groups:
             shown = ", ".join(groups)[:120]
-            yield manual(
-                s,
-                msg + f": group(s) {shown} among them, whose members are not read",
-                esx.source,
-                question=f"Do at most {limit} accounts administer host {h.name} directly, the "
-                f"members of group(s) {shown} and the lockdown exception users included? "
-                "Evidence: each group's members in the directory (Active Directory Users and "
-                "Computers, or `Get-ADGroupMember -Recursive GROUP`) and the host client's "
-                "Manage > Security & users > Users and roles. Pass: yes, at most "
-                f"{limit} accounts in all; fail: more.",
+            asks.append(
+                (
+                    ": ",
+                    f"group(s) {shown} among them, whose members are not read",
+                    f"Do at most {limit} accounts administer host {h.name} directly, the "
+                    f"members of group(s) {shown} and the lockdown exception users included? "
+                    "Evidence: each group's members in the directory (Active Directory Users and "
+                    "Computers, or `Get-ADGroupMember -Recursive GROUP`) and the host client's "
+                    "Manage > Security & users > Users and roles. Pass: yes, at most "
+                    f"{limit} accounts in all; fail: more.",
+                )
             )
-        elif custom and len(set(admins) | set(exceptions) | set(custom)) > limit:
+        if custom and len(set(admins) | set(exceptions) | set(custom)) > limit:
             shown = ", ".join(custom)[:120]
-            yield manual(
-                s,
-                msg + f"; with other roles on the host (accessOther): {shown}: whether they "
-                "administer it is not read",
-                esx.source,
-                question=f"Do the roles of {shown} on host {h.name} (access mode accessOther: "
-                "custom roles) leave them without administration of the host, so that at most "
-                f"{limit} principals, lockdown exception users included, administer it? "
-                "Evidence: the host client's Manage > Security & users > Users and roles (each "
-                "listed principal's role and its privileges) or vCenter's permissions on the "
-                f"host. Pass: yes, none of them holds host configuration, shell or VM "
-                f"administration privileges; fail: enough of them do to exceed {limit}.",
+            asks.append(
+                (
+                    "; ",
+                    f"with other roles on the host (accessOther): {shown}: whether they "
+                    "administer it is not read",
+                    f"Do the roles of {shown} on host {h.name} (access mode accessOther: "
+                    "custom roles) leave them without administration of the host, so that at most "
+                    f"{limit} principals, lockdown exception users included, administer it? "
+                    "Evidence: the host client's Manage > Security & users > Users and roles (each "
+                    "listed principal's role and its privileges) or vCenter's permissions on the "
+                    f"host. Pass: yes, none of them holds host configuration, shell or VM "
+                    f"administration privileges; fail: enough of them do to exceed {limit}.",
+                )
             )
-        elif exceptions:
+        if exceptions:
             shown = ", ".join(exceptions)[:120]
-            yield manual(
+            asks.append(
+                (
+                    ": ",
+                    "whether each exception user needs to keep its permissions is not seen",
+                    f"Does each lockdown exception user of host {h.name} ({shown}) need to "
+                    "keep its permissions in lockdown mode, as a service account such as a backup "
+                    "agent does? Evidence: the vSphere Client, host > Configure > System > Security "
+                    "Profile > Lockdown Mode > Exception Users, and the site's record of why each "
+                    "was added. Pass: yes, every one is a service account that needs it; fail: one "
+                    "is not (a person's account, or one no longer needed).",
+                )
+            )
+        if asks:
+            yield joined_asks(
                 s,
-                msg + ": whether each exception user needs to keep its permissions is not seen",
-                esx.source,
-                question=f"Does each lockdown exception user of host {h.name} ({shown}) need to "
-                "keep its permissions in lockdown mode, as a service account such as a backup "
-                "agent does? Evidence: the vSphere Client, host > Configure > System > Security "
-                "Profile > Lockdown Mode > Exception Users, and the site's record of why each "
-                "was added. Pass: yes, every one is a service account that needs it; fail: one "
-                "is not (a person's account, or one no longer needed).",
+                [
+                    manual(s, (msg + sep if n == 0 else "") + part, esx.source, question=q)
+                    for n, (sep, part, q) in enumerate(asks)
+                ],
             )
         else:
             yield passed(s, msg, esx.source)
@@ -3725,6 +3745,51 @@ def _alone(
     )
 
 
+def _open_vmks(
+    s: Subject,
+    host: str,
+    ref: Source,
+    service: str,
+    vmks: Iterable[str],
+    nics: dict[str, tuple[str, int | None]],
+    loose: list[str],
+    unsure: list[str],
+    unsure_question: str,
+    remote: list[str],
+) -> Outcome:
+    """HVA-433/434 where no adapter of `service` fails: `_alone`'s pass or question, or, where an
+    adapter's segment is not shown dedicated (`unsure`: untagged, VLAN 4095 or not reported) or
+    its VLAN is on other hosts' VM port groups (`remote`, V13-6), every open condition in one
+    item (joined_asks), the override question of `loose` (V16-3) among them: the first asked
+    alone passed on a "yes" with the others never asked (R34 elif probes site 7d)."""
+    if not unsure and not remote:
+        return _alone(s, host, ref, service, vmks, nics, loose)
+    asks = []
+    if unsure:
+        asks.append(manual(s, "; ".join(unsure), ref, question=unsure_question))
+    if remote:
+        asks.append(manual(s, "; ".join(remote), ref, question=_remote_question(host, service)))
+    if loose:
+        vlans = [nics.get(n, ("?", None))[1] for n in vmks]
+        where = []
+        if tagged := sorted({v for v in vlans if v is not None and v not in (0, 4095)}):
+            where.append("VLAN(s) " + ", ".join(map(str, tagged)))
+        if 0 in vlans:
+            where.append("the untagged segment")
+        if None in vlans or 4095 in vlans:
+            where.append("the VLAN(s) not reported or trunked")
+        asks.append(
+            manual(
+                s,
+                f"distributed port group(s) {', '.join(loose)[:160]} let each port override its "
+                "VLAN (vlanOverrideAllowed), and their ports are not read",
+                ref,
+                question=_override_question(host, service, " and ".join(where), loose),
+            )
+        )
+    return joined_asks(s, asks)
+
+
 def _override_question(host: str, service: str, where: str, names: list[str]) -> str:
     """The question of a VMkernel VLAN that ports of `names` may override their way onto."""
     return (
@@ -3792,8 +3857,11 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     adapter on its untagged segment (`_untagged_beside`: a fail, V16-5). A distributed port group
     that lets each
     port override its VLAN (`_overridable`) may put any of its ports on the management VLAN, or
-    the management adapter's own port elsewhere: where nothing else is in doubt, a question
-    (V16-3; it passed on the port groups' VLANs)."""
+    the management adapter's own port elsewhere: a question (V16-3; it passed on the port
+    groups' VLANs). The open conditions of one host (an untagged or unreported segment, another
+    host's VLAN, overridable ports) are asked in one item: the untagged adapter's question alone
+    passed on a "yes" with another host's VM port group on the other adapter's VLAN never asked
+    (R34 elif probes site 7d)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -3842,23 +3910,23 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
                 remote.append(f"{nic} VLAN {vlan} is also on {', '.join(far)}")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
-        elif remote and not unsure:
-            yield manual(
-                s, "; ".join(remote), esx.source, question=_remote_question(h.name, "management")
-            )
-        elif unsure:
-            yield manual(
+        else:
+            yield _open_vmks(
                 s,
-                "; ".join(unsure + remote),
+                h.name,
                 esx.source,
-                question="Is the management vmknic's untagged or trunked segment dedicated to "
+                "management",
+                mgmt,
+                nics,
+                _overridable(ctx),
+                unsure,
+                "Is the management vmknic's untagged or trunked segment dedicated to "
                 "management at the physical switch? Evidence: the physical switch's "
                 "configuration of the ports the management uplinks are cabled to (their access "
                 "or native VLAN, and what else uses it). Pass: yes, no VM or other traffic is on "
                 "that segment; fail: VMs or other traffic share it.",
+                remote,
             )
-        else:
-            yield _alone(s, h.name, esx.source, "management", mgmt, nics, _overridable(ctx))
 
 
 @check(
@@ -3886,7 +3954,8 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     additional adapter if you already have an adapter with the vMotion TCP/IP stack
     configured", read with `read_file`). Such an adapter is judged as a tagged one (L14-7: was
     not applicable "no vmknic is tagged for vMotion"). A distributed port group whose ports may
-    override their VLAN is a question where nothing else is in doubt, as in HVA-433 (V16-3)."""
+    override their VLAN is a question, as in HVA-433 (V16-3); a host's open conditions are asked
+    in one item, as in HVA-433 (R34 elif probes site 7d)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.vmknics is None or esx.vmknic_traffic is None:
@@ -3929,23 +3998,23 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
                 remote.append(f"{nic} VLAN {vlan} is also on {', '.join(far)}")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
-        elif remote and not unsure:
-            yield manual(
-                s, "; ".join(remote), esx.source, question=_remote_question(h.name, "vMotion")
-            )
-        elif unsure:
-            yield manual(
+        else:
+            yield _open_vmks(
                 s,
-                "; ".join(unsure + remote),
+                h.name,
                 esx.source,
-                question="Is the vMotion vmknic's segment dedicated to vMotion at the physical "
+                "vMotion",
+                vmotion,
+                nics,
+                _overridable(ctx),
+                unsure,
+                "Is the vMotion vmknic's segment dedicated to vMotion at the physical "
                 "switch? Evidence: the physical switch's configuration of the ports the vMotion "
                 "uplinks are cabled to (their access or native VLAN, and what else uses it). "
                 "Pass: yes, only vMotion is on that segment; fail: management, VMs or other "
                 "traffic share it.",
+                remote,
             )
-        else:
-            yield _alone(s, h.name, esx.source, "vMotion", vmotion, nics, _overridable(ctx))
 
 
 @check(
