@@ -960,6 +960,10 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
                 "the guest sends the host's TPM its commands",
                 *(p.source_ref for p in host_tpm),
             )
+        elif platform not in ("vmware-esxi", "proxmox-ve") and "passthrough" in v.tpm_backends:
+            # a fail whatever a host device link below would answer (R34S-1: its question came
+            # first, and "yes, no TPM" passed the passthrough backend unasked)
+            yield failed(s, "TPM backend passthrough: the guest owns the host's TPM", v.source)
         elif links := [
             p
             for p in v.passthrough
@@ -1002,8 +1006,6 @@ def no_tpm_passthrough(ctx: Context) -> Iterator[Outcome]:
             )
         elif not v.tpm_backends:
             yield not_applicable(s, "no TPM device")
-        elif "passthrough" in v.tpm_backends:
-            yield failed(s, "TPM backend passthrough: the guest owns the host's TPM", v.source)
         else:
             yield passed(s, "TPM backend(s): " + ", ".join(v.tpm_backends), v.source)
 

@@ -1,0 +1,85 @@
+"""R34 elif-chain sweep probes (letter S): devices.py, guest.py, _libvirt.py, _loopback.py and
+_nextboot.py swept for the class of tests/test_r34_elif_probes.py: a check's chain meets a
+subject's first open condition, yields its question and stops, so a later condition of the same
+subject (a fail, an unknown or another question) is never put to anyone, and an attested "yes"
+to the one question asked passes the check.
+
+Harness: each probe builds its subject through the real collectors and engine (conftest's
+host_scan replay of the hardened host, a libvirt test-driver domain), reads the question the
+first condition asks alone (`first`), answers it "yes" in an attestation TOML read by the CLI's
+own loader and applied with apply_attestations (test_r34_elif_probes._attest_yes), and asserts
+the exact status (and, for a fail, the exact message). A harness test per site holds each
+condition alone, so that the evidence is known to open both.
+
+Findings (class: a question hides a later condition of the same subject):
+- R34S-1 HVA-056 (guest.no_tpm_passthrough): a chardev on a host device link the evidence
+  cannot resolve was asked ("does it lead to a device other than the TPM?") before the
+  `<tpm><backend type='passthrough'>` fail; "yes" passed a VM that owns the host's TPM. Now
+  the passthrough backend fails first.
+
+Held: each condition alone keeps its verdict (the harness tests).
+
+Tally: 1 site, 3 cases; 2 failed on main before the fix (1 held).
+
+Leads left: see the report of the sweep.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import domain_xml, messages, outcomes
+from hvaudit.engine import Assessment
+from test_r34_elif_probes import _attest_yes, _items
+
+
+def verdict(a: Assessment, check: str, subject: str) -> tuple[str, str]:
+    """(status, message) of `check`'s result for the subject named `subject`."""
+    (r,) = [x for x in a.results if x.check.id == check and x.outcome.subject.name == subject]
+    return r.status.value, r.outcome.message
+
+
+# --- R34S-1: guest.py HVA-056, a host device link asked, a passthrough TPM backend never ---------
+
+TPM_PASSTHROUGH = (
+    "<tpm model='tpm-tis'><backend type='passthrough'><device path='/dev/tpm0'/></backend></tpm>"
+)
+LINK_SERIAL = (
+    "<serial type='dev'><source path='/dev/serial/by-id/usb-FTDI_FT232R-if00-port0'/>"
+    "<target port='0'/></serial>"
+)
+
+
+def _tpm_vm(host_scan, *devices: str):
+    return host_scan(domains=[domain_xml("tpmvm", body=f"<devices>{''.join(devices)}</devices>")])
+
+
+def test_r34s1_harness_each_condition_alone(host_scan) -> None:
+    """Held: the unresolved link alone is the question (L18-9P); the passthrough backend alone
+    is the fail."""
+    a = _tpm_vm(host_scan, LINK_SERIAL)
+    assert outcomes(a, "HVA-056") == {"tpmvm": "manual"}, messages(a, "HVA-056")
+    a = _tpm_vm(host_scan, TPM_PASSTHROUGH)
+    assert verdict(a, "HVA-056", "tpmvm") == (
+        "fail",
+        "TPM backend passthrough: the guest owns the host's TPM",
+    )
+
+
+def test_r34s1_hva056_link_question_hides_passthrough_backend(host_scan) -> None:
+    """R34S-1: a <tpm> passthrough backend (a fail alone) and a serial port on a link the
+    evidence cannot resolve: main asked only whether the link leads to the TPM. Now the fail."""
+    a = _tpm_vm(host_scan, TPM_PASSTHROUGH, LINK_SERIAL)
+    assert verdict(a, "HVA-056", "tpmvm") == (
+        "fail",
+        "TPM backend passthrough: the guest owns the host's TPM",
+    )
+
+
+def test_r34s1_hva056_yes_to_link_question_passes(host_scan, tmp_path: Path) -> None:
+    """R34S-1, the false pass: "yes, the link is no TPM" passed HVA-056 while the guest owns
+    the host's TPM through its passthrough backend."""
+    first = _items(_tpm_vm(host_scan, LINK_SERIAL), "HVA-056")[("vm", "tpmvm")][1]
+    a = _tpm_vm(host_scan, TPM_PASSTHROUGH, LINK_SERIAL)
+    _attest_yes(a, "HVA-056", "vm", "tpmvm", tmp_path, question=first)
+    assert outcomes(a, "HVA-056") == {"tpmvm": "fail"}, messages(a, "HVA-056")
