@@ -16,10 +16,14 @@ Findings (class: a question hides a later condition of the same subject):
   cannot resolve was asked ("does it lead to a device other than the TPM?") before the
   `<tpm><backend type='passthrough'>` fail; "yes" passed a VM that owns the host's TPM. Now
   the passthrough backend fails first.
+- R34S-2 HVA-064 (guest.distribution_emulator): an <emulator> path with `..` was asked (does
+  it resolve to the lexical distribution path?) and the chain stopped; on a host whose package
+  list holds no QEMU package "yes" passed an emulator no update patches. Now that fail wins
+  and the other package questions are joined to the `..` question (joined_asks).
 
 Held: each condition alone keeps its verdict (the harness tests).
 
-Tally: 1 site, 3 cases; 2 failed on main before the fix (1 held).
+Tally: 2 sites, 6 cases; 4 failed on main before the fix (2 held).
 
 Leads left: see the report of the sweep.
 """
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import domain_xml, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 from hvaudit.engine import Assessment
 from test_r34_elif_probes import _attest_yes, _items
 
@@ -83,3 +87,55 @@ def test_r34s1_hva056_yes_to_link_question_passes(host_scan, tmp_path: Path) -> 
     a = _tpm_vm(host_scan, TPM_PASSTHROUGH, LINK_SERIAL)
     _attest_yes(a, "HVA-056", "vm", "tpmvm", tmp_path, question=first)
     assert outcomes(a, "HVA-056") == {"tpmvm": "fail"}, messages(a, "HVA-056")
+
+
+# --- R34S-2: guest.py HVA-064, an emulator's `..` asked, the host's missing QEMU package never ----
+
+DOTDOT = "/usr/local/bin/../../bin/qemu-system-x86_64"
+NO_QEMU_PACKAGE = {
+    "dpkg-packages": (
+        str(HARDENED_HOST["dpkg-packages"][0]).replace(
+            "qemu-system-x86\t1:7.2+dfsg-7+deb12u7\tii \n", ""
+        ),
+        0,
+    )
+}
+
+
+def _emulator_vm(host_scan, emulator: str, overrides: dict[str, object] | None = None):
+    body = f"<devices><emulator>{emulator}</emulator></devices>"
+    return host_scan(overrides or {}, [domain_xml("emu", body=body)])
+
+
+def test_r34s2_harness_each_condition_alone(host_scan) -> None:
+    """Held: the `..` path alone is the question (R20-4); the distribution path on a host whose
+    package list holds no QEMU package alone is the fail (R8)."""
+    a = _emulator_vm(host_scan, DOTDOT)
+    assert outcomes(a, "HVA-064") == {"emu": "manual"}, messages(a, "HVA-064")
+    a = _emulator_vm(host_scan, "/usr/bin/qemu-system-x86_64", NO_QEMU_PACKAGE)
+    assert verdict(a, "HVA-064", "emu") == (
+        "fail",
+        "emulator /usr/bin/qemu-system-x86_64, but the host's package list holds no QEMU "
+        "package: no update of the host patches it",
+    )
+
+
+def test_r34s2_hva064_dotdot_question_hides_unpackaged_emulator(host_scan) -> None:
+    """R34S-2: the `..` path on a host whose package list holds no QEMU package: whichever file
+    the path reaches, no update patches it (a packaged path is of no package; any other is a
+    custom build). Main asked only where `..` leads. Now the fail."""
+    a = _emulator_vm(host_scan, DOTDOT, NO_QEMU_PACKAGE)
+    assert verdict(a, "HVA-064", "emu") == (
+        "fail",
+        f"emulator {DOTDOT}, but the host's package list holds no QEMU package: no update of the "
+        "host patches it",
+    )
+
+
+def test_r34s2_hva064_yes_to_dotdot_question_passes(host_scan, tmp_path: Path) -> None:
+    """R34S-2, the false pass: "yes, it resolves to /usr/bin/qemu-system-x86_64" passed HVA-064
+    on a host with no QEMU package to patch that binary."""
+    first = _items(_emulator_vm(host_scan, DOTDOT), "HVA-064")[("vm", "emu")][1]
+    a = _emulator_vm(host_scan, DOTDOT, NO_QEMU_PACKAGE)
+    _attest_yes(a, "HVA-064", "vm", "emu", tmp_path, question=first)
+    assert outcomes(a, "HVA-064") == {"emu": "fail"}, messages(a, "HVA-064")

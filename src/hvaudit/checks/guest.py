@@ -31,6 +31,7 @@ from hvaudit.checks.base import (
     Status,
     check,
     failed,
+    joined_asks,
     manual,
     not_applicable,
     passed,
@@ -2633,6 +2634,10 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
         others = sorted(n for n in (packages.get() if packages.known else ()) if "qemu" in n)
         unproven = bool(others) and not any(EMULATOR_PACKAGES.fullmatch(n) for n in others)
         runs = _running_executable(hosts[v.host], v)
+        # the open conditions of this VM, asked in one item (R34S-2: the `..` question came
+        # first, and "yes" passed an emulator no package of the host's updates)
+        asks: list[Outcome] = []
+        judged = emu  # the path the later conditions judge: the lexical one a `..` is asked for
         if emu is not None and ".." in emu.split("/"):
             # `..` is the parent of the directory a lookup reached, through its symbolic links
             # (R20-4): the running QEMU's executable settles the file, else a lexical
@@ -2640,30 +2645,34 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
             if runs is not None:
                 # what it executes (proc(5)): a distribution path passes as that path, any
                 # other fails below as the running QEMU's binary
-                emu = runs[1] if DISTRIBUTION_EMULATORS.fullmatch(runs[1]) else None
+                emu = judged = runs[1] if DISTRIBUTION_EMULATORS.fullmatch(runs[1]) else None
             elif DISTRIBUTION_EMULATORS.fullmatch(posixpath.normpath(emu)):
-                lexical = posixpath.normpath(emu)
-                yield manual(
-                    s,
-                    f"emulator {emu}: its `..` components reach {lexical} only where no "
-                    "directory before them is a symbolic link",
-                    v.source,
-                    question=f"Does the <emulator> {emu} of VM {v.name} resolve to {lexical} "
-                    f"on host {v.host}? Evidence: `readlink -f {emu}` on {v.host}. Pass: it "
-                    f"prints {lexical}; fail: another path (a symbolic link on the way leads "
-                    "elsewhere).",
+                judged = lexical = posixpath.normpath(emu)
+                asks.append(
+                    manual(
+                        s,
+                        f"emulator {emu}: its `..` components reach {lexical} only where no "
+                        "directory before them is a symbolic link",
+                        v.source,
+                        question=f"Does the <emulator> {emu} of VM {v.name} resolve to "
+                        f"{lexical} on host {v.host}? Evidence: `readlink -f {emu}` on "
+                        f"{v.host}. Pass: it prints {lexical}; fail: another path (a symbolic "
+                        "link on the way leads elsewhere).",
+                    )
                 )
-                continue
-        if emu is not None and not DISTRIBUTION_EMULATORS.fullmatch(emu):
+        if judged is not None and not DISTRIBUTION_EMULATORS.fullmatch(judged):
             yield failed(s, f"custom emulator {emu} (not a distribution path)", v.source)
-        elif runs is not None and not DISTRIBUTION_EMULATORS.fullmatch(runs[1]):
+            continue
+        if runs is not None and not DISTRIBUTION_EMULATORS.fullmatch(runs[1]):
             yield failed(
                 s,
                 f"the running QEMU (pid {runs[0]}) executes {runs[1]}, not a distribution path",
                 v.source,
                 *hosts[v.host].facts.qemu_processes.sources,
             )
-        elif unpackaged:
+            continue
+        if unpackaged:
+            # whichever file a `..` reaches, no update of the host patches it (R34S-2)
             what = f"emulator {emu}" if emu else "no <emulator> (the driver's default binary)"
             yield failed(
                 s,
@@ -2672,37 +2681,44 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
                 v.source,
                 *packages.sources,
             )
-        elif unproven:
+            continue
+        if unproven:
             what = f"emulator {emu}" if emu else "no <emulator> (the driver's default binary)"
             path = emu or "the qemu-system binary libvirt picks"
-            yield manual(
-                s,
-                f"{what}; the host's QEMU-named packages ({', '.join(others[:6])}) are none of "
-                "the packages that ship a QEMU emulator",
-                v.source,
-                *packages.sources,
-                question=f"Which package installed {path} on host {v.host}? Evidence: `dpkg -S "
-                f"{emu or '/usr/bin/qemu-system-x86_64'}` (or `rpm -qf` of it) on {v.host}. "
-                "Pass: a distribution package the host's updates cover; fail: none, so it was "
-                "installed by hand.",
+            asks.append(
+                manual(
+                    s,
+                    f"{what}; the host's QEMU-named packages ({', '.join(others[:6])}) are none "
+                    "of the packages that ship a QEMU emulator",
+                    v.source,
+                    *packages.sources,
+                    question=f"Which package installed {path} on host {v.host}? Evidence: `dpkg "
+                    f"-S {emu or '/usr/bin/qemu-system-x86_64'}` (or `rpm -qf` of it) on "
+                    f"{v.host}. Pass: a distribution package the host's updates cover; fail: "
+                    "none, so it was installed by hand.",
+                )
             )
         elif (
-            emu is not None
-            and (arch := SYSTEM_BINARY.fullmatch(emu)) is not None
+            judged is not None
+            and (arch := SYSTEM_BINARY.fullmatch(judged)) is not None
             and (families := _families_only(others))
             and not any(arch.group(1) in FAMILY_ARCHES.get(f, {f}) for f in families)
         ):
             # the host's emulator packages ship other architectures' binaries only (R16-1)
-            yield manual(
-                s,
-                f"emulator {emu}; the host's QEMU emulator packages ({', '.join(others[:6])}) "
-                f"ship the qemu-system binaries of other architectures, not {arch.group(1)}",
-                v.source,
-                *packages.sources,
-                question=f"Which package installed {emu} on host {v.host}? Evidence: `dpkg -S "
-                f"{emu}` (or `rpm -qf {emu}`) on {v.host}. Pass: a distribution package the "
-                "host's updates cover; fail: none, so it was installed by hand.",
+            asks.append(
+                manual(
+                    s,
+                    f"emulator {emu}; the host's QEMU emulator packages ({', '.join(others[:6])}) "
+                    f"ship the qemu-system binaries of other architectures, not {arch.group(1)}",
+                    v.source,
+                    *packages.sources,
+                    question=f"Which package installed {emu} on host {v.host}? Evidence: `dpkg "
+                    f"-S {emu}` (or `rpm -qf {emu}`) on {v.host}. Pass: a distribution package "
+                    "the host's updates cover; fail: none, so it was installed by hand.",
+                )
             )
+        if asks:
+            yield joined_asks(s, asks)
         elif emu is None:
             yield passed(s, "no <emulator>: the driver's default binary", v.source)
         else:
