@@ -421,6 +421,11 @@ K3S_CONFIG_FILES: tuple[str, ...] = (
     "/etc/rancher/k3s/config.yaml",
     "/etc/rancher/k3s/config.yaml.d",
     "/etc/systemd/system/k3s.service.env",
+    # the installer's unit's other environment files (install.sh create_systemd_service_file:
+    # EnvironmentFile=-/etc/default/%N, -/etc/sysconfig/%N; systemd.unit(5) "%N": "Same as
+    # "%n", but with the type suffix removed") (R34A-1)
+    "/etc/default/k3s",
+    "/etc/sysconfig/k3s",
     # RKE2's, read by the same code (rancher/rke2 pkg/cli/cmds/server.go: k3s's server command
     # with its config and write-kubeconfig-mode flags)
     "/etc/rancher/rke2/config.yaml",
@@ -949,6 +954,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # the environment) are the mode and group k3s gives /etc/rancher/k3s/k3s.yaml at its next
     # start, over a mode chmod'ed since (R33A-5). Read-only; missing files: grep exits 2.
     CommandProbe("k3s-config", ("grep", *CONFIG_GREP, "-H", "", *K3S_CONFIG_FILES)),
+    # k3s's unit and drop-ins as systemd merges them: the installer writes INSTALL_K3S_EXEC's
+    # flags into its ExecStart= (install.sh create_systemd_service_file), which override
+    # config.yaml's (k3s pkg/configfilearg/parser.go Parse), and its environment gives
+    # K3S_KUBECONFIG_MODE and K3S_CONFIG_FILE (R34A-1). Read-only.
+    CommandProbe("k3s-service-unit-files", ("systemctl", "cat", "--no-pager", "k3s.service")),
     # The container daemons' units the next boot starts, and dockerd's configuration file
     # (its "group" names the group of the sockets it creates): an enabled daemon that is
     # stopped now, with no socket to stat, still hands its group root at the next boot (R25E-1)

@@ -4481,8 +4481,11 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
     is the octal integer YAML 1.1 makes of it, written in decimal and read in base 8
     (rancher/rke2#4739: 0640 gives 0416); any other mention of the keys (indented, in a flow
     mapping, `key+`) or a plain mode of another form leaves the next start's mode unknown,
-    unless every user reads the file now. The service's own ExecStart= flags, which override
-    both, are not read (R33A-5)."""
+    unless every user reads the file now (R33A-5). Where k3s.service was read, its own
+    environment (Environment= and its EnvironmentFile=s) stands for k3s.service.env, and its
+    ExecStart= flags override both; K3S_CONFIG_FILE or `--config` naming another file, or an
+    environment file not collected, leaves the mode unknown unless every user reads the file
+    now (_k3s_unit_next; R34A-1)."""
     stat = ev.get(_cmd("kube-admin-configs"))
     current = {
         parts[3]: parts
@@ -4505,8 +4508,34 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
     for dist, kubeconfig, config, env_file, keys in K3S_DISTS:
         if kubeconfig not in current:
             continue
+        perm = current[kubeconfig][0]
+        world_now = digits(perm) and bool(int(perm, 8) & 0o004)
         values: dict[str, str] = {}
         env = _environment_file("\n".join(files.get(env_file, [])))
+        flags: list[str] = []
+        if env_file:
+            unit = _k3s_unit_next(ev, files)
+            if isinstance(unit, str):
+                if world_now:
+                    continue  # every user reads it now: the next start can add no one
+                return (
+                    [],
+                    f"{unit}: the mode and group {dist} gives {kubeconfig} at its next start are unknown",
+                    [got.source, ev.get(_cmd("k3s-service-unit-files")).source],
+                )
+            if unit is not None:
+                env, flags = unit
+            other = env.get("K3S_CONFIG_FILE") or _k3s_config_flag(flags) or config
+            if other != config:
+                if world_now:
+                    continue
+                return (
+                    [],
+                    f"k3s.service's next start reads its configuration from {other}, which "
+                    f"hvaudit does not read: the mode and group {dist} gives {kubeconfig} at "
+                    "its next start are unknown",
+                    [got.source, ev.get(_cmd("k3s-service-unit-files")).source],
+                )
         for key in keys if env_file else ():
             var = "K3S_KUBECONFIG_" + key.rsplit("-", 1)[1].upper()
             if env.get(var):
@@ -4518,8 +4547,6 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
             and "/" not in path.removeprefix(f"{config}.d/")
             and path.lower().endswith((".yaml", ".yml"))
         )
-        perm = current[kubeconfig][0]
-        world_now = digits(perm) and bool(int(perm, 8) & 0o004)
         for path in [config, *dropins]:
             for line in files.get(path, []):
                 if line.lstrip().startswith("#") or not any(k in line for k in keys):
@@ -4553,12 +4580,104 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
                     value = str(int(plain, 8))
                 if m.group(1) in keys:
                     values[m.group(1)] = value
-        mode = values.get("write-kubeconfig-mode", "")
+        # the command line's flags come after config.yaml's and win (R34A-1)
+        values.update(_go_flag_values(flags, keys))
+        # strconv.ParseInt(mode, 8, 0) takes a leading sign
+        mode = values.get("write-kubeconfig-mode", "").removeprefix("+")
         if re.fullmatch(r"[0-7]+", mode):  # else none set (0600) or invalid (no chmod)
             owner, group = current[kubeconfig][1], current[kubeconfig][2]
             group = values.get("write-kubeconfig-group") or group
             rows.append(f"{int(mode, 8):o} {owner} {group} {kubeconfig}")
     return rows, "", [got.source]
+
+
+#: The environment files k3s's installer gives k3s.service (k3s install.sh
+#: create_systemd_service_file: EnvironmentFile=-/etc/default/%N, -/etc/sysconfig/%N,
+#: -/etc/systemd/system/k3s.service.env), collected with its configuration (R34A-1).
+K3S_UNIT_ENV_FILES = (
+    "/etc/default/k3s",
+    "/etc/sysconfig/k3s",
+    "/etc/systemd/system/k3s.service.env",
+)
+
+
+def _k3s_unit_next(
+    ev: HostEvidence, files: dict[str, list[str]]
+) -> tuple[dict[str, str], list[str]] | str | None:
+    """(environment, arguments) k3s.service's next start gives k3s, from `systemctl cat
+    k3s.service` and the environment files `files` holds (grep's output by file); None where
+    no such unit was read (no systemd, an older bundle, no k3s.service or no ExecStart=: then
+    the installer's k3s.service.env alone is read, R33A-5); why not, where it was not read or
+    names an EnvironmentFile= not collected.
+
+    The installer writes INSTALL_K3S_EXEC's words into ExecStart= (k3s install.sh
+    create_systemd_service_file: `ExecStart=${BIN_DIR}/k3s \\` then CMD_K3S_EXEC, each word
+    single-quoted on a line of its own), read as systemd reads a command line (_unit_file_lines
+    joins the continuation lines; `$FOO` and `${FOO}` take the unit's environment, _unit_args).
+    The environment is Environment= overridden by each EnvironmentFile= in order (systemd.exec(5):
+    "Settings from these files override settings made with Environment="), a path's `%N` the
+    unit's name without its suffix (systemd.unit(5) Specifiers, "%N": "Same as "%n", but with
+    the type suffix removed"), `%n` with it, `%%` a `%`."""
+    got = ev.get(_cmd("k3s-service-unit-files"))
+    if got.state in ("uncollected", "absent"):
+        return None
+    why = _systemctl_unanswered(got)
+    if why:
+        return f"k3s.service was not read ({why})"
+    cmd, _ = _unit_exec_start(got.text, "k3s")
+    if not cmd:
+        return None
+    env, env_files = _unit_environment(got.text, "k3s")
+    for spec in env_files:
+        path = re.sub(
+            r"%([%nN])", lambda m: {"%": "%", "n": "k3s.service", "N": "k3s"}[m.group(1)], spec
+        ).lstrip("-")
+        if path not in K3S_UNIT_ENV_FILES:
+            return f"k3s.service reads EnvironmentFile={spec}, which hvaudit does not read"
+        env.update(_environment_file("\n".join(files.get(path, []))))
+    try:
+        words = shlex.split(cmd.lstrip("-@:+!"))
+    except ValueError:
+        words = cmd.lstrip("-@:+!").split()
+    args: list[str] = []
+    for w in words[1:]:
+        whole = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", w)
+        if whole:
+            args += env.get(whole.group(1), "").split()
+            continue
+        args.append(re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: env.get(m.group(1), ""), w))
+    return env, args
+
+
+def _go_flag_values(args: list[str], names: tuple[str, ...]) -> dict[str, str]:
+    """The last value each of the string flags `names` is given in `args`, as Go's flag package
+    (under urfave/cli, which k3s's commands use) reads them: `-name` and `--name` alike, the
+    value after `=` or in the next argument (pkg.go.dev/flag, Command line flag syntax:
+    "One or two dashes may be used; they are equivalent"; `-flag=x`, `-flag x`)."""
+    out: dict[str, str] = {}
+    for i, arg in enumerate(args):
+        m = re.fullmatch(r"--?([^=-][^=]*)(?:=(.*))?", arg, re.S)
+        if m is None or m.group(1) not in names:
+            continue
+        if m.group(2) is not None:
+            out[m.group(1)] = m.group(2)
+        elif i + 1 < len(args):
+            out[m.group(1)] = args[i + 1]
+    return out
+
+
+def _k3s_config_flag(args: list[str]) -> str:
+    """The file k3s's `--config` or `-c` names in `args` ("" where none does): k3s
+    pkg/configfilearg/parser.go findConfigFileFlag compares each argument with the names
+    exactly (defaultparser.go FlagNames `--config`, `-c`), the next argument the value, or
+    takes what follows `NAME=`; the first found wins."""
+    for i, arg in enumerate(args):
+        for name in ("--config", "-c"):
+            if arg == name:
+                return args[i + 1] if i + 1 < len(args) else ""
+            if arg.startswith(name + "="):
+                return arg[len(name) + 1 :]
+    return ""
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:

@@ -1,0 +1,215 @@
+"""Red-team round 34 probes: who administers the hypervisor (r34accounts)
+
+Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host with round 26's bob/carol/staff/docker accounts), through the
+real collector, parser and engine; each test asserts HVA-142's exact status and message.
+
+Findings (R34A-n):
+- R34A-1 (false pass) HVA-142: k3s's admin kubeconfig was judged by the mode its next start
+  gives it from config.yaml and k3s.service.env only (R33A-5). The installer writes
+  INSTALL_K3S_EXEC's words into k3s.service's ExecStart= (k3s install.sh
+  create_systemd_service_file: `ExecStart=${BIN_DIR}/k3s \\` then CMD_K3S_EXEC, the words
+  quoted, one a line), and the command line's flags override config.yaml's
+  (pkg/configfilearg/parser.go Parse: the file's flags are put "directly after" the
+  subcommand, "the non-config file flags will override"); the unit's environment
+  (Environment=, EnvironmentFile=-/etc/default/%N and -/etc/sysconfig/%N: systemd.unit(5)
+  "%N": "Same as "%n", but with the type suffix removed") gives K3S_KUBECONFIG_MODE and
+  K3S_CONFIG_FILE (pkg/cli/cmds/server.go EnvVar; pkg/cli/cmds/config.go ConfigFlag
+  `config,c`, EnvVar K3S_CONFIG_FILE; parser.go findConfigFileFlag: the variable first, then
+  `--config`/`-c`, else /etc/rancher/k3s/config.yaml). A kubeconfig chmod'ed 0600 since k3s
+  started, with `--write-kubeconfig-mode 644` (or `=0640` and `--write-kubeconfig-group
+  staff`) in ExecStart=, or K3S_KUBECONFIG_MODE=644 in Environment= or /etc/default/k3s,
+  passed "2 administrative principal(s)"; so did a 0644 mode in a configuration file the
+  unit names with --config or K3S_CONFIG_FILE, which hvaudit never read. Now `systemctl cat
+  k3s.service` is collected (collect.host "k3s-service-unit-files") with /etc/default/k3s
+  and /etc/sysconfig/k3s, the unit's environment and flags are applied over config.yaml
+  (parse.host._k3s_unit_next), and another configuration file, or an EnvironmentFile= not
+  collected, is a manual outcome naming it, unless every user reads the kubeconfig now.
+
+Held (kept as tests): the installer's unit without a mode flag and config.yaml's "0600" add
+no one; `-c /etc/rancher/k3s/config.yaml` (the default file itself) reads the collected file;
+a configuration file hvaudit does not read beside a kubeconfig every user reads now fails as
+before.
+
+Probed by script (not kept): `systemctl cat` with no k3s.service ("No files found for
+k3s.service.", exit 1) keeps R33A-5's reading of k3s.service.env; a bundle of an older
+hvaudit (no k3s-service-unit-files artefact) likewise; a failed bus connection ("Failed to
+connect to bus", exit 1) is a manual outcome naming it.
+
+Tally: 1 finding (a false pass, with one wrong fail of the same cause: config.yaml's 0644
+counted where ExecStart='s `--write-kubeconfig-mode 600` wins); 14 cases, 11 failed on main
+before the fix (10 false passes or missing questions, 1 wrong fail), 3 held.
+
+Leads left:
+- HVA-142: RKE2's rke2-server.service (its ExecStart= flags, its environment files
+  /etc/default/rke2-server and /usr/local/lib/systemd/system/rke2-server.env, RKE2_CONFIG_FILE)
+  is not read; nor OpenRC's k3s (/etc/init.d/k3s command_args, /etc/rancher/k3s/k3s.env).
+- HVA-142: k3s's `--write-kubeconfig`/K3S_KUBECONFIG_OUTPUT: k3s.yaml becomes a symlink to the
+  output (pkg/server/server.go writeConfigSymlink) and `stat -L` follows it; a plain k3s.yaml
+  left beside a new output path (the flag added since the last start) is not weighed.
+- From round 33: old k3s releases' 0644 default, MicroK8s's dqlite cluster.key, dockerd
+  `--tls` alone (team decision), rootless user units, CRI-O's --listen, polkit isInGroup on a
+  second gid name, systemd alias units, Pacemaker enable-acl, nss-systemd tss.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, PASS2, _142
+from test_redteam33_accounts_probes import K3S_CONFIG, K3S_YAML, _grep
+
+# k3s install.sh create_systemd_service_file, with INSTALL_K3S_EXEC's words as the installer
+# quotes them (quote_indent: one a line, single-quoted, each line ending in a backslash)
+K3S_SERVICE_HEAD = (
+    "# /etc/systemd/system/k3s.service\n"
+    "[Unit]\nDescription=Lightweight Kubernetes\nDocumentation=https://k3s.io\n"
+    "Wants=network-online.target\nAfter=network-online.target\n\n"
+    "[Install]\nWantedBy=multi-user.target\n\n"
+    "[Service]\nType=notify\nEnvironmentFile=-/etc/default/%N\n"
+    "EnvironmentFile=-/etc/sysconfig/%N\n"
+    "EnvironmentFile=-/etc/systemd/system/k3s.service.env\n"
+    "KillMode=process\nDelegate=yes\nTimeoutStartSec=0\nRestart=always\nRestartSec=5s\n"
+    "ExecStartPre=-/sbin/modprobe br_netfilter\nExecStartPre=-/sbin/modprobe overlay\n"
+    "ExecStart=/usr/local/bin/k3s \\\n    server \\\n"
+)
+
+
+def _k3s_unit(*words: str, extra: str = "") -> tuple[str, int, str]:
+    body = K3S_SERVICE_HEAD + "".join(f"\t'{w}' \\\n" for w in words) + "\n" + extra
+    return body, 0, ""
+
+
+def _scan(host_scan, stat: str, config: tuple[str, int, str], unit: tuple[str, int, str]):
+    over = {
+        **BASE,
+        "kube-admin-configs": (f"{stat} {K3S_YAML}\n", 0, ""),
+        "k3s-config": config,
+        "k3s-service-unit-files": unit,
+    }
+    return _142(host_scan(over))
+
+
+NO_CONFIG = _grep()
+DEFAULT_K3S = "/etc/default/k3s"
+OTHER_CONFIG = "/srv/k3s/config.yaml"
+
+
+def _unread(what: str) -> tuple[str, str]:
+    return (
+        "manual",
+        f"evidence unavailable: {what}, which hvaudit does not read: the mode and group k3s "
+        f"gives {K3S_YAML} at its next start are unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    ("stat", "config", "unit", "expected"),
+    [
+        # INSTALL_K3S_EXEC="--write-kubeconfig-mode 644": the next start chmods it 0644
+        ("600 root root", NO_CONFIG, _k3s_unit("--write-kubeconfig-mode", "644"), EVERYONE),
+        ("600 root root", NO_CONFIG, _k3s_unit("--write-kubeconfig-mode=0644"), EVERYONE),
+        # Go's flag package takes one dash as two
+        ("600 root root", NO_CONFIG, _k3s_unit("-write-kubeconfig-mode", "644"), EVERYONE),
+        (
+            "600 root root",
+            NO_CONFIG,
+            _k3s_unit("--write-kubeconfig-mode=0640", "--write-kubeconfig-group", "staff"),
+            FAIL4,
+        ),
+        # the command line overrides config.yaml's 0600
+        (
+            "600 root root",
+            _grep((K3S_CONFIG, 'write-kubeconfig-mode: "0600"\n')),
+            _k3s_unit("--write-kubeconfig-mode", "644"),
+            EVERYONE,
+        ),
+        # the unit's own environment: Environment=, and /etc/default/%N
+        (
+            "600 root root",
+            NO_CONFIG,
+            _k3s_unit(extra='[Service]\nEnvironment="K3S_KUBECONFIG_MODE=644"\n'),
+            EVERYONE,
+        ),
+        (
+            "600 root root",
+            _grep((DEFAULT_K3S, "K3S_KUBECONFIG_MODE=644\n")),
+            _k3s_unit(),
+            EVERYONE,
+        ),
+        # another configuration file: not collected, a question
+        (
+            "600 root root",
+            NO_CONFIG,
+            _k3s_unit("--config", OTHER_CONFIG),
+            _unread(f"k3s.service's next start reads its configuration from {OTHER_CONFIG}"),
+        ),
+        (
+            "600 root root",
+            NO_CONFIG,
+            _k3s_unit(extra=f"[Service]\nEnvironment=K3S_CONFIG_FILE={OTHER_CONFIG}\n"),
+            _unread(f"k3s.service's next start reads its configuration from {OTHER_CONFIG}"),
+        ),
+        # an EnvironmentFile= hvaudit does not collect
+        (
+            "600 root root",
+            NO_CONFIG,
+            _k3s_unit(extra="[Service]\nEnvironmentFile=/srv/k3s/env\n"),
+            _unread("k3s.service reads EnvironmentFile=/srv/k3s/env"),
+        ),
+        # held: the installer's unit without a mode, config.yaml's 0600: no one
+        (
+            "600 root root",
+            _grep((K3S_CONFIG, 'write-kubeconfig-mode: "0600"\n')),
+            _k3s_unit(),
+            PASS2,
+        ),
+        # the command line's 600 over config.yaml's 0644 (a wrong fail on main)
+        (
+            "600 root root",
+            _grep((K3S_CONFIG, 'write-kubeconfig-mode: "0644"\n')),
+            _k3s_unit("--write-kubeconfig-mode", "600"),
+            PASS2,
+        ),
+        # held: --config naming the default file reads the collected one
+        (
+            "600 root root",
+            _grep((K3S_CONFIG, 'write-kubeconfig-mode: "0600"\n')),
+            _k3s_unit("-c", K3S_CONFIG),
+            PASS2,
+        ),
+        # held: an unread file beside a kubeconfig every user reads now fails as before
+        ("644 root root", NO_CONFIG, _k3s_unit("--config", OTHER_CONFIG), EVERYONE),
+    ],
+    ids=[
+        "execstart-mode-644",
+        "execstart-mode-equals-0644",
+        "execstart-one-dash",
+        "execstart-0640-group-staff",
+        "execstart-over-config-yaml",
+        "unit-environment",
+        "etc-default-k3s",
+        "other-config-flag",
+        "other-config-env",
+        "unread-environment-file",
+        "held-installer-unit-0600",
+        "execstart-600-over-config",
+        "held-config-flag-default-path",
+        "held-unread-world-readable-now",
+    ],
+)
+def test_k3s_unit_next_start(
+    host_scan,
+    stat: str,
+    config: tuple[str, int, str],
+    unit: tuple[str, int, str],
+    expected: tuple[str, str],
+) -> None:
+    """R34A-1 (false pass) HVA-142. k3s.service's ExecStart= flags (the installer's
+    INSTALL_K3S_EXEC) override config.yaml (k3s pkg/configfilearg/parser.go Parse), and its
+    environment (Environment=, /etc/default/%N) gives K3S_KUBECONFIG_MODE and K3S_CONFIG_FILE
+    (pkg/cli/cmds/server.go, config.go): a kubeconfig chmod'ed 0600 since passed "2
+    administrative principal(s)" though the next start makes it 0644 or 0640 group staff.
+    Another configuration file, or an environment file not collected, is a question unless
+    every user reads the kubeconfig now."""
+    assert _scan(host_scan, stat, config, unit) == expected
