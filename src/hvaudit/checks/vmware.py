@@ -723,7 +723,9 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     --enabled false` (or `unload`) turns it off, `esxcli network firewall get` then reports
     "Enabled: false", and HostFirewallInfo has no such flag (pyVmomi _typeinfo_vim:
     defaultPolicy and ruleset only), so a default policy and rulesets that would pass are the
-    question whether it is enabled (V17-2), never a pass."""
+    question whether it is enabled (V17-2), never a pass. An outgoing policy not reported is
+    asked in the same item (joined_asks): asked alone, a "yes" to it passed the host with
+    whether the firewall is enabled never asked (R34M-1)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         fw = esx.firewall
@@ -760,37 +762,45 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
             problems.append(f"{len(open_to_all)} enabled ruleset(s) open to any address: {shown}")
         if problems:
             yield failed(s, "; ".join(problems), esx.source)
-        elif fw.get("outgoing_blocked") is not True:
+            continue
+        # the outgoing policy not reported is asked beside whether the firewall is enabled, in
+        # one item: asked alone, a "yes" passed a firewall that may be off (R34M-1)
+        asks = []
+        if fw.get("outgoing_blocked") is not True:
             gap = Fact[bool].unavailable(
                 "config.firewall.defaultPolicy.outgoingBlocked not reported", esx.source
             )
-            yield unknown(
-                s,
-                gap,
-                f"Does host {h.name}'s firewall block outgoing traffic by default? Evidence: "
-                "`esxcli network firewall get` there (Default Action) or PowerCLI "
-                "Get-VMHostFirewallDefaultPolicy (OutgoingEnabled). Pass: yes, DROP "
-                "(OutgoingEnabled False); fail: PASS (OutgoingEnabled True).",
-            )
-        else:
-            what = "every enabled ruleset limited to listed networks"
-            if fixed:
-                shown = ", ".join(fixed[:8]) + (" ..." if len(fixed) > 8 else "")
-                what = (
-                    "every enabled ruleset a user may restrict is limited to listed networks; "
-                    f"{len(fixed)} system ruleset(s) ESXi keeps open to all "
-                    f"(ipListUserConfigurable false): {shown}"
+            asks.append(
+                unknown(
+                    s,
+                    gap,
+                    f"Does host {h.name}'s firewall block outgoing traffic by default? Evidence: "
+                    "`esxcli network firewall get` there (Default Action) or PowerCLI "
+                    "Get-VMHostFirewallDefaultPolicy (OutgoingEnabled). Pass: yes, DROP "
+                    "(OutgoingEnabled False); fail: PASS (OutgoingEnabled True).",
                 )
-            yield manual(
+            )
+        what = "every enabled ruleset limited to listed networks"
+        if fixed:
+            shown = ", ".join(fixed[:8]) + (" ..." if len(fixed) > 8 else "")
+            what = (
+                "every enabled ruleset a user may restrict is limited to listed networks; "
+                f"{len(fixed)} system ruleset(s) ESXi keeps open to all "
+                f"(ipListUserConfigurable false): {shown}"
+            )
+        blocked = "incoming and outgoing blocked" if not asks else "incoming blocked"
+        asks.append(
+            manual(
                 s,
-                f"incoming and outgoing blocked; {what}; whether the firewall is enabled is not "
-                "in the vSphere API",
+                f"{blocked}; {what}; whether the firewall is enabled is not in the vSphere API",
                 esx.source,
                 question=f"Is host {h.name}'s firewall enabled? Evidence: `esxcli network "
                 "firewall get` on the host (ESXi Shell or SSH; PowerCLI Get-EsxCli -V2 "
                 "network.firewall.get). Pass: yes, Enabled: true; fail: Enabled: false (the "
                 "firewall was disabled or unloaded, and every packet passes).",
             )
+        )
+        yield joined_asks(s, asks)
 
 
 def _every_address(networks: list[Any]) -> bool:
