@@ -1533,7 +1533,9 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     noselect), ntpd's sources are the file's: judged on them, the difference named; a file that
     passes where the list differs is asked (V24-3, `_ntp_sources`). A server that is the
     host's own inventory name or a VMkernel address of its own is the host itself too (V24-4,
-    `_itself`)."""
+    `_itself`). A firewall not read and authenticated servers or narrowed limits are asked in
+    one item (joined_asks): the firewall's question alone passed on a "yes" with the others
+    never asked (R34M-2)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
@@ -1746,7 +1748,8 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             bad.append(f"ntpd cannot reach its servers: {why}")
         if bad:
             yield failed(s, "; ".join([*bad, differs] if differs else bad), esx.source)
-        elif differs:
+            continue
+        if differs:
             # V24-3: the file passes where the list says otherwise: which one ntpd runs with is
             # asked, not passed
             yield manual(
@@ -1759,14 +1762,23 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 "ntp.conf's servers are the site's, one marked '*' in `ntpq -pn`; fail: the "
                 "host's own clock, `noselect`, or none marked '*'.",
             )
-        elif reach == "unknown":
-            yield manual(
-                s,
-                f"ntpd running (policy on), servers {', '.join(servers)}; {why}",
-                esx.source,
-                question=_reach_question(h, "ntpClient", "ntpd's queries", remote),
+            continue
+        # the firewall's question and the keys' or the limits' question are asked in one item:
+        # the firewall's alone passed on a "yes" with the keys or the `tos` limits never asked
+        # (R34M-2); the last two each ask whether ntpd is synchronised, which answers both
+        asks = []
+        if reach == "unknown":
+            asks.append(
+                manual(
+                    s,
+                    f"ntpd running (policy on), servers {', '.join(servers)}; {why}",
+                    esx.source,
+                    question=_reach_question(h, "ntpClient", "ntpd's queries", remote),
+                )
             )
-        elif keyed and esx.ntp.get("service_sync") is not True:
+        # a later part leaves out what the first says
+        head = "" if asks else f"ntpd running (policy on), servers {', '.join(servers)[:120]}; "
+        if keyed and esx.ntp.get("service_sync") is not True:
             # R31V-1: a server ntpd authenticates (ntp.conf `key N`, `autokey`) is selected only
             # on replies that authenticate: ntp_proto.c receive() marks a reply whose digest
             # "fails or it's missing for authenticated associations" TEST5 ("bad auth") and
@@ -1775,35 +1787,40 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             # identifiers which are trusted for the purposes of authenticating peers"; ntp's
             # authopt.html, read with `find_string`). Neither file is in the evidence: asked,
             # unless the host reports its clock synchronised (serviceSync true, V24-1)
-            yield manual(
-                s,
-                f"ntpd running (policy on), servers {', '.join(servers)[:120]}; "
-                f"{', '.join(keyed)[:120]} authenticated (ntp.conf `key`/`autokey`): the keys "
-                "ntpd holds and trusts are not in the evidence, and the host does not report "
-                "its clock synchronised (config.dateTimeInfo.serviceSync)",
-                esx.source,
-                question=f"Does ntpd on host {h.name} hold and trust the key of each "
-                "authenticated NTP server, and is it synchronised to one? Evidence: `ntpq -pn` "
-                "on the host (ESXi Shell or SSH: the line marked '*', its `auth` state in `ntpq "
-                "-c associations`), and the `keys` file and `trustedkey` line ntpd runs with "
-                "(`esxcli system ntp get`). Pass: the server's key id is in the key file and "
-                "trusted, and a server is marked '*'; fail: a key missing or not trusted "
-                "(`auth` bad), or none marked '*'.",
+            asks.append(
+                manual(
+                    s,
+                    head
+                    + f"{', '.join(keyed)[:120]} authenticated (ntp.conf `key`/`autokey`): the keys "
+                    "ntpd holds and trusts are not in the evidence, and the host does not report "
+                    "its clock synchronised (config.dateTimeInfo.serviceSync)",
+                    esx.source,
+                    question=f"Does ntpd on host {h.name} hold and trust the key of each "
+                    "authenticated NTP server, and is it synchronised to one? Evidence: `ntpq -pn` "
+                    "on the host (ESXi Shell or SSH: the line marked '*', its `auth` state in `ntpq "
+                    "-c associations`), and the `keys` file and `trustedkey` line ntpd runs with "
+                    "(`esxcli system ntp get`). Pass: the server's key id is in the key file and "
+                    "trusted, and a server is marked '*'; fail: a key missing or not trusted "
+                    "(`auth` bad), or none marked '*'.",
+                )
             )
         elif tight:
-            yield manual(
-                s,
-                f"ntpd running (policy on), servers {', '.join(servers)[:120]}; ntp.conf "
-                f"narrows the servers ntpd accepts: {'; '.join(tight)}",
-                esx.source,
-                question=f"Do host {h.name}'s NTP servers pass its ntp.conf limits (`tos`, "
-                "`interface`), ntpd "
-                f"synchronised to one of them? Evidence: `ntpq -pn` on the host (ESXi Shell or "
-                "SSH: the line marked '*', its stratum `st` and its distance), or the vSphere "
-                f"Client, host {h.name} > Configure > Time Configuration (service status). "
-                "Pass: yes, an outside server marked '*'; fail: none selected, every server's "
-                "stratum or distance outside the limits, or no reply reaching ntpd.",
+            asks.append(
+                manual(
+                    s,
+                    head + f"ntp.conf narrows the servers ntpd accepts: {'; '.join(tight)}",
+                    esx.source,
+                    question=f"Do host {h.name}'s NTP servers pass its ntp.conf limits (`tos`, "
+                    "`interface`), ntpd "
+                    f"synchronised to one of them? Evidence: `ntpq -pn` on the host (ESXi Shell or "
+                    "SSH: the line marked '*', its stratum `st` and its distance), or the vSphere "
+                    f"Client, host {h.name} > Configure > Time Configuration (service status). "
+                    "Pass: yes, an outside server marked '*'; fail: none selected, every server's "
+                    "stratum or distance outside the limits, or no reply reaching ntpd.",
+                )
             )
+        if asks:
+            yield joined_asks(s, asks)
         else:
             yield passed(s, f"ntpd running (policy on), servers {', '.join(servers)}", esx.source)
 
