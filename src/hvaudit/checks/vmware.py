@@ -2044,7 +2044,10 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
     UDP (ESXi's default, udp://HOST:514). Logs blocked by the host's own firewall (outgoing
     blocked, syslog ruleset disabled or not admitting the target: `_outbound`) do not leave it
     (V15-3: passed); a firewall not read is asked (L16-16). A target outside the documented form
-    is asked (LOG_TARGET, L16-17); log filters that drop messages fail (_log_filters, L16-18)."""
+    is asked (LOG_TARGET, L16-17); log filters that drop messages fail (_log_filters, L16-18).
+    A fail found anywhere wins over every question, and a host's questions are asked in one item
+    (joined_asks): an odd target's question alone passed on a "yes" over checkSSLCerts false
+    (R34M-3)."""
     keys = ["Syslog.global.logHost", "Syslog.global.certificate.checkSSLCerts"]
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -2084,53 +2087,64 @@ def remote_syslog(ctx: Context) -> Iterator[Outcome]:
                 s, f"Syslog.global.logHost = {str(log_host)[:120]} names no log host", esx.source
             )
             continue
-        if odd:
-            shown = str(log_host)[:200]
-            yield manual(
-                s,
-                f"Syslog.global.logHost = {shown}: {', '.join(odd)[:200]} is not one "
-                "proto://host[:port] target of a comma-separated list",
-                esx.source,
-                question=f"To which servers does host {h.name}'s vmsyslogd send its logs with "
-                f"Syslog.global.logHost = {shown}? Evidence: `esxcli system syslog reload`, then "
-                "/var/log/.vmsyslogd.err and the log servers' receipt of the host's messages. "
-                "Pass: each intended server receives them over ssl:// with its certificate "
-                "verified; fail: a target is refused, receives nothing, or is sent plain text.",
-            )
-            continue
+        # a fail anywhere wins over every question, and the open conditions are asked in one
+        # item: a target outside the documented form was asked alone, over checkSSLCerts
+        # false, a blocked firewall, dropping filters and the certificate check not reported
+        # (R34M-3)
         filters, unread = _log_filters(esx)
         verify = _option(esx, keys[1])
-        if verify is None:
-            yield _no_option(s, esx, keys[1:], "syslog verifies the server's TLS certificate")
-        elif _true(verify) is not True:
-            yield failed(s, f"{keys[1]} = {str(verify)[:12]}: any server is trusted", esx.source)
-        elif (reach := _outbound(esx, "syslog", targets))[0] == "blocked":
-            yield failed(
-                s, f"logs to {', '.join(targets)[:200]} are blocked: {reach[1]}", esx.source
+        reach = ("open", "") if odd else _outbound(esx, "syslog", targets)
+        bad = []
+        if verify is not None and _true(verify) is not True:
+            bad.append(f"{keys[1]} = {str(verify)[:12]}: any server is trusted")
+        if reach[0] == "blocked":
+            bad.append(f"logs to {', '.join(targets)[:200]} are blocked: {reach[1]}")
+        if filters:
+            bad.append(filters)
+        if bad:
+            yield failed(s, "; ".join(bad), esx.source)
+            continue
+        asks = []
+        if odd:
+            shown = str(log_host)[:200]
+            asks.append(
+                manual(
+                    s,
+                    f"Syslog.global.logHost = {shown}: {', '.join(odd)[:200]} is not one "
+                    "proto://host[:port] target of a comma-separated list",
+                    esx.source,
+                    question=f"To which servers does host {h.name}'s vmsyslogd send its logs "
+                    f"with Syslog.global.logHost = {shown}? Evidence: `esxcli system syslog "
+                    "reload`, then /var/log/.vmsyslogd.err and the log servers' receipt of the "
+                    "host's messages. Pass: each intended server receives them over ssl:// with "
+                    "its certificate verified; fail: a target is refused, receives nothing, or "
+                    "is sent plain text.",
+                )
             )
-        elif filters:
-            yield failed(s, filters, esx.source)
-        elif reach[0] == "unknown":
-            yield manual(
-                s,
-                f"logs to {', '.join(targets)[:200]}, certificates verified; {reach[1]}"
-                + (f"; {unread}" if unread else ""),
-                esx.source,
-                question=_reach_question(h, "syslog", "syslog messages", targets)
-                + (
-                    f" And {_filters_question(h)[0].lower()}{_filters_question(h)[1:]}"
-                    if unread
-                    else ""
-                ),
+        if verify is None:
+            asks.append(
+                _no_option(s, esx, keys[1:], "syslog verifies the server's TLS certificate")
+            )
+        head = "" if asks else f"logs to {', '.join(targets)[:200]}, certificates verified; "
+        if reach[0] == "unknown":
+            asks.append(
+                manual(
+                    s,
+                    head + reach[1] + (f"; {unread}" if unread else ""),
+                    esx.source,
+                    question=_reach_question(h, "syslog", "syslog messages", targets)
+                    + (
+                        f" And {_filters_question(h)[0].lower()}{_filters_question(h)[1:]}"
+                        if unread
+                        else ""
+                    ),
+                )
             )
         elif unread:
             # V21B-1: log filters not reported are no pass (they drop messages before forwarding)
-            yield manual(
-                s,
-                f"logs to {', '.join(targets)[:200]}, certificates verified; {unread}",
-                esx.source,
-                question=_filters_question(h),
-            )
+            asks.append(manual(s, head + unread, esx.source, question=_filters_question(h)))
+        if asks:
+            yield joined_asks(s, asks)
         else:
             yield passed(
                 s, f"logs to {', '.join(targets)[:200]}, certificates verified", esx.source
