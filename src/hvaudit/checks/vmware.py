@@ -2397,7 +2397,9 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
     (VMware KB 1033696, read with `search`). ScratchConfig.CurrentScratchLocation ("The directory
     currently being used for scratch space") tells which: a directory on a datastore or under
     /vmfs/volumes persists, one under /tmp/scratch is the RAM disk (fail); anything else, or
-    either option not reported, is asked."""
+    either option not reported, is asked. An option not reported leaves the others' fails
+    judged, and is asked in one item with the firewall's and the store's questions
+    (joined_asks): asked alone it hid a store on the RAM disk (R34M-4)."""
     keys = [
         "Syslog.global.auditRecord.storageEnable",
         "Syslog.global.auditRecord.storageCapacity",
@@ -2407,23 +2409,24 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         values = {k: _option(esx, k) for k in keys}
         missing = [k for k, v in values.items() if v is None]
-        if missing:
-            yield _no_option(s, esx, missing, "audit records are stored and forwarded")
-            continue
+        # an option not reported leaves what the others show: their fails are judged (a fail
+        # wins), and the gap is asked in one item with every other open condition; the gap
+        # alone was asked over a store on the RAM disk (a fail) or its durability (R34M-4)
         bad = []
-        if _true(values[keys[0]]) is not True:
+        if values[keys[0]] is not None and _true(values[keys[0]]) is not True:
             bad.append("local audit record storage off")
         capacity = _int(values[keys[1]])
-        if capacity is None or capacity < AUDIT_CAPACITY_MIB:
+        if values[keys[1]] is not None and (capacity is None or capacity < AUDIT_CAPACITY_MIB):
             bad.append(
                 f"storage capacity {str(values[keys[1]])[:12]} MiB (want {AUDIT_CAPACITY_MIB})"
             )
         loghost = _option(esx, "Syslog.global.logHost")
         log_targets = [t.strip() for t in str(loghost or "").split(",") if t.strip()]
         reach = _outbound(esx, "syslog", log_targets) if log_targets else ("open", "")
-        if _true(values[keys[2]]) is not True:
+        if values[keys[2]] is not None and _true(values[keys[2]]) is not True:
             bad.append("audit records not forwarded")
         elif loghost is not None and not str(loghost).strip():
+            # forwarding off or on, nothing is forwarded to an empty log host
             bad.append("audit records not forwarded: Syslog.global.logHost is empty")
         elif own := _own_log_hosts(log_targets, _itself(h, esx)):
             bad.append(f"audit records not forwarded off the host: Syslog.global.logHost = {own}")
@@ -2434,36 +2437,56 @@ def audit_records(ctx: Context) -> Iterator[Outcome]:
             bad.append(f"audit records on the RAM disk, lost at reboot: {store[1]}")
         if bad:
             yield failed(s, "; ".join(bad), esx.source)
-        elif loghost is None:
-            yield _no_option(
-                s, esx, ["Syslog.global.logHost"], "audit records are forwarded to a syslog server"
-            )
-        else:
-            asked = []
-            durable = store is not None and store[0] == "persistent"
-            stored = f"audit records stored ({capacity} MiB"
-            stored += f", {store[1]})" if durable and store is not None else ")"
-            message = f"{stored} and forwarded"
+            continue
+        unread = missing + (["Syslog.global.logHost"] if loghost is None else [])
+        durable = store is not None and store[0] == "persistent"
+        where = store[1] if store is not None else f"{AUDIT_DIRECTORY} not reported"
+        kept = (
+            f"Are host {h.name}'s audit records stored on persistent storage? "
+            "Evidence: `esxcli system auditrecords get` (the storage directory) and "
+            "`esxcli system syslog config get` (Local Log Output Is Persistent) on the "
+            "host, or its advanced options Syslog.global.auditRecord.storageDirectory "
+            "and ScratchConfig.CurrentScratchLocation. Pass: the directory is on a "
+            "datastore or under a scratch location on /vmfs/volumes; fail: it is on the "
+            "RAM disk (/tmp/scratch), lost at reboot."
+        )
+        if unread:
+            asks = [_no_option(s, esx, unread, "audit records are stored and forwarded")]
             if reach[0] == "unknown":
-                message += f" to {', '.join(log_targets)[:200]}; {reach[1]}"
-                asked.append(_reach_question(h, "syslog", "audit records", log_targets))
-            if not durable:
-                where = store[1] if store is not None else f"{AUDIT_DIRECTORY} not reported"
-                message += f"; whether the store survives a reboot is not known: {where}"
-                asked.append(
-                    f"Are host {h.name}'s audit records stored on persistent storage? "
-                    "Evidence: `esxcli system auditrecords get` (the storage directory) and "
-                    "`esxcli system syslog config get` (Local Log Output Is Persistent) on the "
-                    "host, or its advanced options Syslog.global.auditRecord.storageDirectory "
-                    "and ScratchConfig.CurrentScratchLocation. Pass: the directory is on a "
-                    "datastore or under a scratch location on /vmfs/volumes; fail: it is on the "
-                    "RAM disk (/tmp/scratch), lost at reboot."
+                asks.append(
+                    manual(
+                        s,
+                        f"audit records forwarded to {', '.join(log_targets)[:200]}; {reach[1]}",
+                        esx.source,
+                        question=_reach_question(h, "syslog", "audit records", log_targets),
+                    )
                 )
-            if asked:
-                question = asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}"
-                yield manual(s, message, esx.source, question=question)
-            else:
-                yield passed(s, message, esx.source)
+            if not durable:
+                asks.append(
+                    manual(
+                        s,
+                        f"whether the store survives a reboot is not known: {where}",
+                        esx.source,
+                        question=kept,
+                    )
+                )
+            yield joined_asks(s, asks)
+            continue
+        asked = []
+        stored = f"audit records stored ({capacity} MiB"
+        stored += f", {store[1]})" if durable and store is not None else ")"
+        message = f"{stored} and forwarded"
+        if reach[0] == "unknown":
+            message += f" to {', '.join(log_targets)[:200]}; {reach[1]}"
+            asked.append(_reach_question(h, "syslog", "audit records", log_targets))
+        if not durable:
+            message += f"; whether the store survives a reboot is not known: {where}"
+            asked.append(kept)
+        if asked:
+            question = asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}"
+            yield manual(s, message, esx.source, question=question)
+        else:
+            yield passed(s, message, esx.source)
 
 
 AUDIT_DIRECTORY = "Syslog.global.auditRecord.storageDirectory"
