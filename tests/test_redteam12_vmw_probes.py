@@ -89,11 +89,14 @@ def test_audit_records_with_no_log_host_are_not_forwarded(tmp_path: Path) -> Non
 
 def test_audit_records_with_unreported_log_host_are_asked(tmp_path: Path) -> None:
     """V12-1: the log host not among the host's advanced options: where the records go is not
-    read, so "forwarded" is not passed."""
+    read, so "forwarded" is not passed. The storage directory not reported either, whether the
+    records survive a reboot is asked in the same item (R34M-4)."""
     a = _vsphere(tmp_path, {"advanced": AUDIT})
     assert _verdict(a, "HVA-421") == (
         "manual",
-        "evidence unavailable: advanced option(s) Syslog.global.logHost not reported by the host",
+        "evidence unavailable: advanced option(s) Syslog.global.logHost not reported by the "
+        "host; whether the store survives a reboot is not known: "
+        "Syslog.global.auditRecord.storageDirectory not reported",
     )
 
 

@@ -126,17 +126,23 @@ def test_outgoing_traffic_allowed_by_default_fails(tmp_path: Path) -> None:
 
 def test_outgoing_policy_not_reported_is_asked(tmp_path: Path) -> None:
     """V16-1, the policy not reported (HostFirewallDefaultPolicy's fields "Need not be set"):
-    asked, not passed."""
+    asked, not passed; with whether the firewall is enabled (V17-2) in the same item (R34M-1:
+    asked alone, a "yes" to it passed the host)."""
     a = _vsphere(tmp_path, _firewall(outgoing=None))
     assert _verdict(a, "HVA-412") == (
         "manual",
-        "evidence unavailable: config.firewall.defaultPolicy.outgoingBlocked not reported",
+        "evidence unavailable: config.firewall.defaultPolicy.outgoingBlocked not reported; "
+        "incoming blocked; every enabled ruleset limited to listed networks; whether the "
+        "firewall is enabled is not in the vSphere API",
     )
     assert _question(a, "HVA-412") == (
-        "Does host esx1's firewall block outgoing traffic by default? Evidence: `esxcli network "
-        "firewall get` there (Default Action) or PowerCLI Get-VMHostFirewallDefaultPolicy "
-        "(OutgoingEnabled). Pass: yes, DROP (OutgoingEnabled False); fail: PASS (OutgoingEnabled "
-        "True)."
+        "Does host esx1's firewall block outgoing traffic by default, and is host esx1's "
+        "firewall enabled? Evidence: `esxcli network firewall get` there (Default Action) or "
+        "PowerCLI Get-VMHostFirewallDefaultPolicy (OutgoingEnabled); `esxcli network firewall "
+        "get` on the host (ESXi Shell or SSH; PowerCLI Get-EsxCli -V2 network.firewall.get). "
+        "Pass: yes, DROP (OutgoingEnabled False), and Enabled: true; fail: PASS (OutgoingEnabled "
+        "True), or Enabled: false (the firewall was disabled or unloaded, and every packet "
+        "passes)."
     )
 
 
