@@ -203,6 +203,7 @@ _NUMBER_KINDS = {
     "int": "a number",
     "nonneg": "a number of 0 or more",
     "positive": "a number above 0",
+    "size": "a size (digits, then at most one of k, m, g, t, p, e, K, M, G, T, P, E)",
 }
 #: The word, binary and numeric parameters of the outputs hvaudit reads (R33L-2, R33L-3), with
 #: the first release whose actpdescr lists them (None: every release 8; `git show` of each
@@ -213,7 +214,8 @@ _NUMBER_KINDS = {
 #: omfwd's binary and numeric ones (tools/omfwd.c actpdescr; StreamDriverMode a number, which
 #: _mode reads as the mode once rsyslog takes it). Each is checked where the release lists it; a
 #: release that does not ignores it ("parameter not known"). omfwd's keepalive.probes, .time
-#: and .interval were positive (8.13.0 to 8.2008.0), 0 or more from 8.2010.0: read as the latter.
+#: and .interval are 0 or more from 8.2010.0, positive before it (OMFWD_TYPED_WINDOW); udp.sendbuf
+#: (from 8.29.0, commit 79032d68c) a size (eCmdHdlrSize, _rsyslog_size) (R34L-1).
 ACTION_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
     "name": ("word", None),
     "action.execonlywhenpreviousissuspended": ("binary", None),
@@ -256,6 +258,19 @@ OMFWD_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
     "iobuffer.maxsize": ("nonneg", (8, 2408)),
     "pool.resumeinterval": ("positive", (8, 2408)),
     "tcp_user_timeout": ("nonneg", (8, 2608)),
+    "udp.sendbuf": ("size", (8, 29)),
+}
+#: omfwd parameters whose kind differs in a window of releases, as (kind, first release, first
+#: release that no longer reads it so): keepalive.probes, .time and .interval are
+#: eCmdHdlrPositiveInt in tools/omfwd.c actpdescr from v8.13.0 through v8.2008.0 and
+#: eCmdHdlrNonNegInt from v8.2010.0 (commit 2e3b767d0 "Replaced eCmdHdlrPositiveInt with
+#: eCmdHdlrNonNegInt where default is 0"; `git show` of each tag, rsyslog ee72adc read with
+#: `fetch`): grammar/rainerscript.c doGetPositiveInt fails a value below 1 ("cannot be less
+#: than one"), so "0" there refuses the action as any failed parameter does (R33L-3, R34L-1).
+OMFWD_TYPED_WINDOW: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {
+    "keepalive.probes": ("positive", (8, 13), (8, 2010)),
+    "keepalive.time": ("positive", (8, 13), (8, 2010)),
+    "keepalive.interval": ("positive", (8, 13), (8, 2010)),
 }
 OMRELP_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
     "target": ("word", None),
@@ -338,12 +353,31 @@ def _module_refused(
     if always:
         return always.replace(ACTION_REFUSED, MODULE_REFUSED)
     unsure = False
-    for _, since, why, _ in bound:
+    for _, since, until, why, _ in bound:
         if release is None:
             unsure = True
-        elif since is None or release >= since:
+        elif _in_window(release, since, until):
             return why.replace(ACTION_REFUSED, MODULE_REFUSED)
     return None if unsure else ""
+
+
+def _in_window(
+    release: tuple[int, int], since: tuple[int, int] | None, until: tuple[int, int] | None
+) -> bool:
+    """Whether a release reads a typed parameter as its table says: from `since` (None: every
+    release 8) and before `until` (None: every later one) (OMFWD_TYPED_WINDOW)."""
+    return (since is None or release >= since) and (until is None or release < until)
+
+
+def _rsyslog_size(value: str) -> bool:
+    """Whether rsyslog reads a size parameter (eCmdHdlrSize): grammar/rainerscript.c doGetSize
+    (the same from v8.1.0 to ee72adc, `git show`) takes ASCII digits (isdigit), then at most one
+    of k, m, g, t, p, e (powers of 1024) or K, M, G, T, P, E (of 1000), and fails anything left
+    after them ("parameter '%s' does not contain a valid size"): "64 k", "64kb", "-1" and "0x10"
+    fail, "" is 0 (R34L-1)."""
+    digits_end = len(value) - len(value.lstrip("0123456789"))
+    rest = value[digits_end:]
+    return rest == "" or (len(rest) == 1 and rest in "kmgtpeKMGTPE")
 
 
 def _es_number(value: str) -> int | None:
@@ -362,17 +396,29 @@ def _es_number(value: str) -> int | None:
     return int(value) if all(c in ascii_digits for c in value) else None
 
 
+Bound = tuple[str, tuple[int, int] | None, tuple[int, int] | None, str, str]
+"""A typed parameter rsyslog refuses in some releases: (name, first release, first release that
+no longer does, reason, what a release-unknown question says)."""
+
+
 def _typed_refusals(
-    params: dict[str, str], table: dict[str, tuple[str, tuple[int, int] | None]]
-) -> tuple[str, tuple[tuple[str, tuple[int, int] | None, str, str], ...]]:
+    params: dict[str, str],
+    table: dict[str, tuple[str, tuple[int, int] | None]],
+    windows: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] | None = None,
+) -> tuple[str, tuple[Bound, ...]]:
     """The parameters of `table` rsyslog refuses (a word holding whitespace, a binary that is not
-    exactly "on" or "off", a number es_str2num does not read or below its floor): the reason for
-    one every release 8 lists, and (name, since, reason, what a release-unknown question says)
-    for the release-bound ones (R33L-2, R33L-3)."""
+    exactly "on" or "off", a number es_str2num does not read or below its floor, a size doGetSize
+    does not read): the reason for one every release 8 lists, and (name, since, until, reason,
+    what a release-unknown question says) for the release-bound ones, those of `windows` (read
+    so only in a window of releases) among them (R33L-2, R33L-3, R34L-1)."""
     always = ""
-    bound: list[tuple[str, tuple[int, int] | None, str, str]] = []
-    for name, (kind, since) in table.items():
-        if name not in params:
+    bound: list[Bound] = []
+    entries: list[tuple[str, str, tuple[int, int] | None, tuple[int, int] | None]] = [
+        (name, kind, since, None) for name, (kind, since) in table.items()
+    ]
+    entries += [(name, kind, a, b) for name, (kind, a, b) in (windows or {}).items()]
+    for name, kind, since, until in entries:
+        if name not in params or any(b[0] == name for b in bound):
             continue
         value = _value(params[name])
         shown = value[:60]
@@ -383,7 +429,9 @@ def _typed_refusals(
             why = WHITESPACE.format(name=name, value=shown)
             wrong, reads = "holds whitespace", "a word"
         elif kind in _NUMBER_KINDS and (
-            (n := _es_number(value)) is None
+            not _rsyslog_size(value)
+            if kind == "size"
+            else (n := _es_number(value)) is None
             or (kind == "nonneg" and n < 0)
             or (kind == "positive" and n < 1)
         ):
@@ -394,11 +442,14 @@ def _typed_refusals(
         if since is None:
             always = always or why
         else:
+            which = f"from {since[0]}.{since[1]}.0"
+            if until is not None:
+                which += f" before {until[0]}.{until[1]}.0"
             said = (
-                f'{name}="{shown}" {wrong} (rsyslog from {since[0]}.{since[1]}.0 reads it as '
-                f"{reads} and refuses the action)"
+                f'{name}="{shown}" {wrong} (rsyslog {which} reads it as {reads} and refuses the '
+                "action)"
             )
-            bound.append((name, since, why, said))
+            bound.append((name, since, until, why, said))
     return always, tuple(bound)
 
 
@@ -825,10 +876,9 @@ class _Pending:
     """Why rsyslog refuses the action ("" when it does not): WHITESPACE."""
     spaced: tuple[tuple[str, str], ...] = ()
     """The WORD_PARAMS_BY_RELEASE given with whitespace in their value (name, value)."""
-    bound: tuple[tuple[str, tuple[int, int] | None, str, str], ...] = ()
-    """Release-bound parameters of ACTION_TYPED, OMFWD_TYPED or OMRELP_TYPED rsyslog refuses
-    where it lists them (name, first release, reason, what a release-unknown question says)
-    (R33L-2)."""
+    bound: tuple[Bound, ...] = ()
+    """Release-bound parameters of ACTION_TYPED, OMFWD_TYPED (OMFWD_TYPED_WINDOW) or
+    OMRELP_TYPED rsyslog refuses where it reads them so (Bound) (R33L-2, R34L-1)."""
     aliases: tuple[tuple[str, str], ...] = ()
     """The alias parameters given (ALIASES: streamdriver.name, .mode, .authmode) with their raw
     values; driver, mode and auth hold the values of the original names only."""
@@ -1299,7 +1349,7 @@ def _action(params: dict[str, str], selector: str, filters: tuple[str, ...]) -> 
     driver = params.get("streamdriver")
     mode = _mode(params.get("streamdrivermode"))
     auth = params.get("streamdriverauthmode")
-    typed, bound = _typed_refusals(params, ACTION_TYPED | OMFWD_TYPED)
+    typed, bound = _typed_refusals(params, ACTION_TYPED | OMFWD_TYPED, OMFWD_TYPED_WINDOW)
     return _Pending(
         name or "(unnamed)",
         _value(params.get("protocol", "udp")).lower() == "tcp",
@@ -1480,8 +1530,8 @@ def _judge_bound(
     (release_unknown), as _judge_spaced does for WORD_PARAMS_BY_RELEASE."""
     release = _release(version)
     rest = _judge_tls(replace(p, bound=()), default_driver, strict, version, trust)
-    for _, since, why, said in p.bound:
-        if since is None or (release is not None and release >= since):
+    for _, since, until, why, said in p.bound:
+        if since is None or (release is not None and _in_window(release, since, until)):
             return RsyslogDestination(f"{p.name} ({why})", False)
         if release is None and rest.tls:
             rest = replace(
