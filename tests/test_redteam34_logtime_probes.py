@@ -19,24 +19,53 @@ Findings (R34L-n):
   return NULL and newActInst abort (R33L-3): the action is never created. Now a fail naming the
   parameter where the release reads it so (OMFWD_TYPED_WINDOW, the "size" kind), judged as
   before outside that window, and a TLS pass asked where no release is known.
+- R34L-2 (false pass) HVA-200: a global() statement rsyslog refuses was read as setting its
+  CA certificate and default driver, and the global() statements before it as keeping theirs:
+  `global(DefaultNetstreamDriverCAFile=... maxMessageSize="64 KB")`, a CA global() followed by
+  `global(preserveFQDN="yes")`, `global(DefaultNetstreamDriver="gtls" ... net.enableDNS="0")`,
+  debug.gnutls="0" on 8.2001.0, localHostName="hv 1" beside the CA passed "logs forwarded over
+  TLS" (R33L lead: global() typed parameters not weighed). rsyslog (ee72adc read with `fetch`,
+  `git show` of each v8.N.0 tag) runtime/glbl.c glblProcessCnf: `cnfparamvals =
+  nvlstGetParams(o->nvlst, &paramblk, cnfparamvals)` from v8.1.0 on, one static array for every
+  global(); grammar/rainerscript.c nvlstGetParams returns NULL where a parameter fails
+  (doGetBinary, doGetSize, doGetWord, doGetPositiveInt as in R33L-2/3) without freeing an array
+  it was handed, so the failing statement sets nothing ("error processing global config
+  parameters") and the earlier statements' values are dropped; glblDoneLoadCnf sets
+  DefaultNetstreamDriverCAFile, NetstreamDriverCAExtraFiles and, before 8.2608.0 (when
+  glblProcessCnf began to set it at once), DefaultNetstreamDriver from that array only. With
+  no CA the TLS drivers refuse every server (NO_CA), with ptcp nothing is TLS. Now the global()
+  parameters are judged by release (GLOBAL_TYPED, generated from each tag's cnfparamdescr;
+  GLOBAL_TYPED_WINDOW), a refused statement drops the global() CA and (before 8.2608.0) driver
+  read so far, the legacy `$DefaultNetstreamDriver...` values staying, and the fail names it; a
+  TLS pass resting on a global() setting is asked where the release is not known.
 
 Held (kept as tests): R34L-1 KeepAlive.Interval="0" on 8.2302.0 (0 or more there) and on 8.12.0
 (no such parameter yet), udp.sendbuf="64k" on 8.2302.0, udp.sendbuf="64 k" on 8.28.0 (no such
-parameter yet) pass.
+parameter yet) pass. R34L-2: a legacy `$DefaultNetstreamDriverCAFile` before a refused global()
+(set at once, kept), a refused global() followed by one setting the CA (a new array),
+libcapng.enable="yes" on 8.2302.0 (from 8.2310.0) and debug.gnutls="0" on 8.2302.0 (0 or more
+from 8.2010.0) pass.
 
-Probed by script: the 10 omfwd cases of R34L-1 kept here, on main first (ad70ea76); rsyslog's
+Probed by script: the 12 omfwd cases of R34L-1 and the 11 global() cases of R34L-2 kept here,
+on main first (ad70ea76); glbl.c's cnfparamdescr at every v8.N.0 tag (`git show`) for
+GLOBAL_TYPED, and where glblProcessCnf and glblDoneLoadCnf set DefaultNetstreamDriver; rsyslog's
 tools/omfwd.c actpdescr at every v8.N.0 tag (`git show`) for the first release of
 udp.sendbuf and the window of eCmdHdlrPositiveInt; runtime/action.c actionConstructFinalize
 (ee72adc): qqueueApplyCnfParam's result is not checked, so a queue.* parameter rsyslog fails
 (queue.type="LinkedList ", queue.size="10 000") leaves the action and its default queue in
 place: no finding, and it passes here as on main.
 
-Tally: 1 finding, 1 false pass, 0 false n/a, 0 wrong fails; 10 cases in 1 test function; 6
-failed on main before the fix (ad70ea76) (R34L-1 6 of 10: 6 passed; the release-unknown one
-was asked with the expiry question only there, and now names the release window too); the 4
-held pass there too.
+Tally: 2 findings, 2 false passes, 0 false n/a, 0 wrong fails; 23 cases in 2 test functions;
+14 failed on main before the fixes (ad70ea76) (R34L-1 7 of 12: 6 passed, the release-unknown
+one was asked with the expiry question only; R34L-2 7 of 11: 6 passed, the release-unknown one
+was asked with the expiry question only); the 9 held pass there too.
 
 Leads left:
+- rsyslog: before 8.2608.0 glblDoneLoadCnf, not glblProcessCnf, sets global(DefaultNetstreamDriver=)
+  (at the end of the configuration): READ_ORDER (R30L-8) takes it where it stands in every
+  release, so omfwd's module CA defaults and the strict mode may be judged on the wrong driver
+  for older releases; global() parameters of other kinds (GetChar, Severity, UID/GID,
+  FileCreateMode umask, Array environment) not judged.
 - rsyslog: a "0x" number (libestr es_str2num_hex reads from the third character on for the
   string's whole length, past its end: refused but for what lies beyond it) not judged;
   global() typed parameters and legacy `$Action...` directives with bad values not weighed;
@@ -165,5 +194,160 @@ def test_r34l_1_refused_omfwd_numbers_by_release(
     fails), udp.sendbuf eCmdHdlrSize from v8.29.0 (doGetSize: digits and one unit letter); a
     failed parameter refuses the action (nvlstGetParams NULL, newActInst aborts)."""
     a = _rsyslog(host_scan, extra, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+ACT = OMFWD.format(extra="")
+ACT_NO_DRIVER = ACT.replace('StreamDriver="gtls" ', "")
+SET_CA = f'DefaultNetstreamDriverCAFile="{CA}"'
+GLOBAL_REFUSED = (
+    "it refuses the global() statement, which sets nothing, nor do the global() statements "
+    "before it"
+)
+
+
+def _global_refused(statement: str, why: str) -> str:
+    return f"{statement} is refused: parameter {why}: {GLOBAL_REFUSED}"
+
+
+def _no_ca(refused: str) -> str:
+    return PLAIN.format(
+        why="StreamDriverAuthMode x509/name with no CA certificate (DefaultNetstreamDriverCAFile, "
+        f"streamdriver.CAFile; {refused}): the TLS driver trusts no issuer, so it refuses every "
+        "server and nothing is sent"
+    )
+
+
+def _rsyslog_lines(host_scan, lines: list[str], release: str | None):  # type: ignore[no-untyped-def]
+    text = "".join(f"{REMOTE}:{line}\n" for line in lines)
+    return host_scan(
+        {"rsyslog-config": (DEBIAN_RSYSLOG_MAIN + text, 0), "dpkg-packages": _packages(release)}
+    )
+
+
+NOT_ON_OFF = 'is neither "on" nor "off", the only values rsyslog reads for it'
+
+
+@pytest.mark.parametrize(
+    ("lines", "release", "status", "message"),
+    [
+        (
+            [f'global({SET_CA} maxMessageSize="64 KB")', ACT],
+            BASELINE,
+            "fail",
+            _no_ca(
+                _global_refused(
+                    f'global({SET_CA} maxMessageSize="64 KB")',
+                    f'maxmessagesize="64 KB" is not {SIZE}, which rsyslog requires of it',
+                )
+            ),
+        ),
+        (
+            [f"global({SET_CA})", 'global(preserveFQDN="yes")', ACT],
+            BASELINE,
+            "fail",
+            _no_ca(
+                _global_refused('global(preserveFQDN="yes")', f'preservefqdn="yes" {NOT_ON_OFF}')
+            ),
+        ),
+        (
+            [f'global(DefaultNetstreamDriver="gtls" {SET_CA} net.enableDNS="0")', ACT_NO_DRIVER],
+            BASELINE,
+            "fail",
+            PLAIN.format(
+                why="the default stream driver is ptcp, not TLS: "
+                + _global_refused(
+                    f'global(DefaultNetstreamDriver="gtls" {SET_CA} net.enableDNS="0")',
+                    f'net.enabledns="0" {NOT_ON_OFF}',
+                )
+            ),
+        ),
+        (
+            [f'global({SET_CA} debug.gnutls="0")', ACT.replace(")", f" {NOT_EXPIRED})")],
+            "8.2001.0-1",
+            "fail",
+            _no_ca(
+                _global_refused(
+                    f'global({SET_CA} debug.gnutls="0")',
+                    'debug.gnutls="0" is not a number above 0, which rsyslog requires of it',
+                )
+            ),
+        ),
+        (
+            [
+                'global(DefaultNetstreamDriver="gtls")',
+                f'global({SET_CA} localHostName="hv 1")',
+                ACT_NO_DRIVER,
+            ],
+            "8.2608.0-1",
+            "fail",
+            _no_ca(
+                _global_refused(
+                    f'global({SET_CA} localHostName="hv 1")',
+                    'localhostname="hv 1" contains whitespace, which rsyslog does not permit in it',
+                )
+            ),
+        ),
+        (
+            [
+                'global(DefaultNetstreamDriver="gtls")',
+                f'global({SET_CA} localHostName="hv 1")',
+                ACT_NO_DRIVER,
+            ],
+            BASELINE,
+            "fail",
+            PLAIN.format(
+                why="the default stream driver is ptcp, not TLS: "
+                + _global_refused(
+                    f'global({SET_CA} localHostName="hv 1")',
+                    'localhostname="hv 1" contains whitespace, which rsyslog does not permit in it',
+                )
+            ),
+        ),
+        (
+            [f"global({SET_CA})", 'global(senders.timeoutAfter="0")', ACT],
+            None,
+            "manual",
+            _release_unknown(
+                'senders.timeoutafter="0" is not a number above 0 (rsyslog from 8.17.0 reads it '
+                "as a number above 0 and refuses the global() statement and those before it)"
+            ),
+        ),
+        # held: the legacy directive sets the CA at once; a later global() sets it afresh; a
+        # parameter the release does not know yet (libcapng.enable from 8.2310.0) or reads as
+        # 0 or more (debug.gnutls from 8.2010.0)
+        (
+            [f"$DefaultNetstreamDriverCAFile {CA}", 'global(preserveFQDN="yes")', ACT],
+            BASELINE,
+            "pass",
+            OVER_TLS,
+        ),
+        (['global(preserveFQDN="yes")', f"global({SET_CA})", ACT], BASELINE, "pass", OVER_TLS),
+        ([f'global({SET_CA} libcapng.enable="yes")', ACT], BASELINE, "pass", OVER_TLS),
+        ([f'global({SET_CA} debug.gnutls="0")', ACT], BASELINE, "pass", OVER_TLS),
+    ],
+    ids=[
+        "maxmessagesize-unit-word",
+        "later-global-refused-drops-ca",
+        "refused-global-driver-not-set",
+        "debug-gnutls-0-8.2001",
+        "earlier-driver-kept-8.2608",
+        "earlier-driver-dropped-8.2302",
+        "release-unknown",
+        "held-legacy-ca",
+        "held-later-global-ca",
+        "held-libcapng-8.2302",
+        "held-debug-gnutls-8.2302",
+    ],
+)
+def test_r34l_2_refused_global_statement(
+    host_scan, lines: list[str], release: str | None, status: str, message: str
+) -> None:
+    """R34L-2 (false pass): was pass "logs forwarded over TLS". runtime/glbl.c glblProcessCnf:
+    `cnfparamvals = nvlstGetParams(o->nvlst, &paramblk, cnfparamvals)`, NULL where a parameter
+    fails, so the statement and every global() before it set nothing; glblDoneLoadCnf sets the
+    CA file (and before 8.2608.0 the default driver) from that array only."""
+    a = _rsyslog_lines(host_scan, lines, release)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

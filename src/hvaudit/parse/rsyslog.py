@@ -453,6 +453,122 @@ def _typed_refusals(
     return always, tuple(bound)
 
 
+#: The typed parameters of global() (runtime/glbl.c cnfparamdescr), with the first release that
+#: lists each (None: v8.1.0 on), from `git show` of each v8.N.0 tag (rsyslog ee72adc read with
+#: `fetch`); debug.gnutls was eCmdHdlrPositiveInt from 8.8.0 before 8.2010.0
+#: (GLOBAL_TYPED_WINDOW). glblProcessCnf reads every global() into one static parameter array,
+#: `cnfparamvals = nvlstGetParams(o->nvlst, &paramblk, cnfparamvals)` (v8.1.0 to ee72adc): a
+#: parameter rsyslog fails makes nvlstGetParams return NULL ("error processing global config
+#: parameters [global(...)]"), so that statement sets nothing and the array of the global()
+#: statements before it is dropped with it; glblDoneLoadCnf sets DefaultNetstreamDriverCAFile,
+#: NetstreamDriverCAExtraFiles (and, before 8.2608.0, DefaultNetstreamDriver) only from that
+#: array at the end of the configuration. The legacy `$DefaultNetstreamDriver...` directives set
+#: their values at once and stay (R34L-2). Where the release is not known and a parameter fails
+#: only in some releases, a TLS pass that rests on a global() setting is asked.
+GLOBAL_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
+    "abortonfailedqueuestartup": ("binary", (8, 2210)),
+    "abortonuncleanconfig": ("binary", (8, 37)),
+    "action.reportsuspension": ("binary", (8, 2)),
+    "action.reportsuspensioncontinuation": ("binary", (8, 2)),
+    "allmessagestostderr": ("binary", (8, 2408)),
+    "compactjsonstring": ("binary", (8, 2510)),
+    "compatibility.configformat.legacy": ("word", (8, 2606)),
+    "compatibility.configformat.property": ("word", (8, 2606)),
+    "compatibility.configformat.syslogd": ("word", (8, 2606)),
+    "compatibility.defaults.secure": ("word", (8, 2606)),
+    "debug.abortonprogramerror": ("binary", (8, 2408)),
+    "debug.gnutls": ("nonneg", (8, 2010)),
+    "debug.onshutdown": ("binary", (8, 2)),
+    "debug.unloadmodules": ("binary", (8, 17)),
+    "debug.whitelist": ("binary", (8, 29)),
+    "default.action.queue.timeoutactioncompletion": ("int", (8, 1901)),
+    "default.action.queue.timeoutenqueue": ("int", (8, 1901)),
+    "default.action.queue.timeoutshutdown": ("int", (8, 1901)),
+    "default.action.queue.timeoutworkerthreadshutdown": ("int", (8, 1901)),
+    "default.ruleset.queue.timeoutactioncompletion": ("int", (8, 1905)),
+    "default.ruleset.queue.timeoutenqueue": ("int", (8, 1905)),
+    "default.ruleset.queue.timeoutshutdown": ("int", (8, 1905)),
+    "default.ruleset.queue.timeoutworkerthreadshutdown": ("int", (8, 1905)),
+    "dropmsgswithmaliciousdnsptrrecords": ("binary", None),
+    "errormessagestostderr.maxnumber": ("positive", (8, 30)),
+    "inputs.timeout.shutdown": ("positive", (8, 37)),
+    "internal.developeronly.options": ("int", (8, 35)),
+    "internalmsg.ratelimit.burst": ("positive", (8, 29)),
+    "internalmsg.ratelimit.interval": ("positive", (8, 29)),
+    "janitor.interval": ("positive", (8, 4)),
+    "libcapng.default": ("binary", (8, 2306)),
+    "libcapng.enable": ("binary", (8, 2310)),
+    "localhostname": ("word", None),
+    "maxmessagesize": ("size", None),
+    "maxopenfiles": ("positive", (8, 2606)),
+    "net.acladdhostnameonfail": ("binary", (8, 6)),
+    "net.aclresolvehostname": ("binary", (8, 6)),
+    "net.enabledns": ("binary", (8, 6)),
+    "net.ipprotocol": ("word", (8, 6)),
+    "net.permitaclwarning": ("binary", (8, 6)),
+    "oversizemsg.errorfile": ("word", (8, 35)),
+    "oversizemsg.input.mode": ("word", (8, 35)),
+    "oversizemsg.report": ("binary", (8, 35)),
+    "parser.droptrailingcronreception": ("binary", (8, 2606)),
+    "parser.droptrailinglfonreception": ("binary", (8, 2)),
+    "parser.escape8bitcharactersonreceive": ("binary", (8, 2)),
+    "parser.escapecontrolcharacterscstyle": ("binary", (8, 2)),
+    "parser.escapecontrolcharactersonreceive": ("binary", (8, 2)),
+    "parser.escapecontrolcharactertab": ("binary", (8, 2)),
+    "parser.parsehostnameandtag": ("binary", (8, 6)),
+    "parser.permitslashinprogramname": ("binary", (8, 25)),
+    "parser.spacelfonreceive": ("binary", (8, 2)),
+    "parser.supportcompressionextension": ("binary", (8, 2106)),
+    "preservefqdn": ("binary", None),
+    "privdrop.group.id": ("positive", (8, 2110)),
+    "privdrop.group.keepsupplemental": ("binary", (8, 18)),
+    "privdrop.user.id": ("positive", (8, 2110)),
+    "processinternalmessages": ("binary", (8, 2)),
+    "reportchildprocessexits": ("word", (8, 1901)),
+    "reverselookup.cache.ttl.default": ("nonneg", (8, 1904)),
+    "reverselookup.cache.ttl.enable": ("binary", (8, 1904)),
+    "security.abortonidresolutionfail": ("binary", (8, 2002)),
+    "senders.keeptrack": ("binary", (8, 17)),
+    "senders.reportgoneaway": ("binary", (8, 17)),
+    "senders.reportnew": ("binary", (8, 17)),
+    "senders.timeoutafter": ("positive", (8, 17)),
+    "shutdown.enable.ctlc": ("binary", (8, 33)),
+    "shutdown.queue.doublesize": ("binary", (8, 2006)),
+    "systemd.notifyreadydelay": ("binary", (8, 2608)),
+    "variables.casesensitive": ("binary", (8, 30)),
+}
+GLOBAL_TYPED_WINDOW: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {
+    "debug.gnutls": ("positive", (8, 8), (8, 2010)),
+}
+#: The first release whose glblProcessCnf sets DefaultNetstreamDriver where the global() stands
+#: (before it, glblDoneLoadCnf set it from the parameter array at the end) (R34L-2).
+GLOBAL_DRIVER_AT_ONCE = (8, 2608)
+GLOBAL_REFUSED = (
+    "it refuses the global() statement, which sets nothing, nor do the global() statements "
+    "before it"
+)
+
+
+def _global_refused(params: dict[str, str], release: tuple[int, int] | None) -> tuple[str, str]:
+    """Why rsyslog refuses this global() statement (GLOBAL_TYPED), as (reason, what a
+    release-unknown question says): ("", "") where no parameter fails, ("", said) where one
+    fails only in releases and the release is not known (R34L-2)."""
+    always, bound = _typed_refusals(params, GLOBAL_TYPED, GLOBAL_TYPED_WINDOW)
+    if always:
+        return always.replace(ACTION_REFUSED, GLOBAL_REFUSED), ""
+    said = []
+    for _, since, until, why, what in bound:
+        if release is None:
+            said.append(
+                what.replace(
+                    "refuses the action", "refuses the global() statement and those before it"
+                )
+            )
+        elif _in_window(release, since, until):
+            return why.replace(ACTION_REFUSED, GLOBAL_REFUSED), ""
+    return "", "; ".join(said)
+
+
 #: An output module other than the built-in omfwd is found by its configuration name among
 #: the modules loaded so far: runtime/action.c actionNewInst (action.c before 8.2606.0, the same
 #: in v8.1.0) calls module.FindWithCnfName (runtime/modules.c, strcasecmp of the module's
@@ -656,6 +772,11 @@ class _Trust:
     """A CA default was set by a module statement after some action had been read."""
     relp_openssl: bool = False
     """`module(load="omrelp" tls.tlslib="openssl")`: librelp's OpenSSL path (RELP_OPENSSL)."""
+    global_refused: str = ""
+    """The last global() statement rsyslog refuses, with why (GLOBAL_TYPED): it and the global()
+    statements before it set no CA certificate."""
+    global_unsure: str = ""
+    """A global() statement's parameter that fails in some releases, the release not known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -955,6 +1076,10 @@ def rsyslog_forwarding(
     modules_refused: list[str] = []  # module() statements rsyslog refuses (R33L-6)
     legacy_ruleset = ""  # `$RuleSet NAME` in force (rsyslog legacy multiple rulesets)
     trust = _Trust()
+    # what the legacy $DefaultNetstreamDriver... directives set, which a refused global()
+    # does not drop (GLOBAL_TYPED)
+    legacy_driver: str | None = None
+    legacy_ca = legacy_extra = False
 
     def current() -> tuple[str, tuple[str, ...]]:
         """The next action's selector and filters, the legacy ruleset it stands in included."""
@@ -998,6 +1123,7 @@ def rsyslog_forwarding(
 
     def read(path: str, depth: int) -> None:
         nonlocal default_driver, strict, legacy, legacy_ruleset
+        nonlocal legacy_driver, legacy_ca, legacy_extra
         if path in seen or depth > 16:
             return
         seen.add(path)
@@ -1028,6 +1154,19 @@ def rsyslog_forwarding(
                 continue
             if kind == "object:global":
                 params = _params(body)
+                refusal, unsure = _global_refused(params, _release(version))
+                if refusal:
+                    # this statement sets nothing, and the parameters of the global()
+                    # statements before it are dropped with it (GLOBAL_TYPED)
+                    shown = " ".join(body.split())[:160]
+                    trust.global_refused = f"global({shown}) is refused: {refusal}"
+                    trust.ca, trust.extra = legacy_ca, legacy_extra
+                    release = _release(version)
+                    if release is None or release < GLOBAL_DRIVER_AT_ONCE:
+                        default_driver = legacy_driver
+                    continue
+                if unsure:
+                    trust.global_unsure = "; ".join(x for x in (trust.global_unsure, unsure) if x)
                 if "defaultnetstreamdriver" in params:
                     default_driver = _value(params["defaultnetstreamdriver"])
                 if "compatibility.defaults.secure" in params:
@@ -1099,11 +1238,11 @@ def rsyslog_forwarding(
                 elif name == "omitlocallogging" and word.lower() == "on":
                     inputs.append("-imuxsock")
                 elif name == "defaultnetstreamdriver":
-                    default_driver = word or None
+                    default_driver = legacy_driver = word or None
                 elif name == "defaultnetstreamdrivercafile" and word:
-                    trust.ca = True
+                    trust.ca = legacy_ca = True
                 elif name == "netstreamdrivercaextrafiles" and word:
-                    trust.extra = True
+                    trust.extra = legacy_extra = True
                 elif name == "actionsendstreamdriver":
                     legacy.driver = word or None
                 elif name == "actionsendstreamdrivermode":
@@ -1606,6 +1745,10 @@ def _judge_tls(
     if not p.tcp:
         why = " (UDP: omfwd's protocol defaults to udp, which has no TLS)" if p.tls_asked else ""
         return RsyslogDestination(p.name + why, False)
+    if not tls_driver and p.driver is None and trust is not None and trust.global_refused:
+        # the default driver a refused global() names is not set (GLOBAL_TYPED)
+        why = f"the default stream driver is {driver[:20]}, not TLS: {trust.global_refused}"
+        return RsyslogDestination(f"{p.name} ({why})", False)
     if not tls_driver:
         return RsyslogDestination(p.name, False)
     if mode == 0 and strict and not p.mode_set:
@@ -1681,6 +1824,8 @@ def _judge_tls(
     ]
     if trust.module_ignored:
         ignored.append(trust.module_ignored)
+    if trust.global_refused:
+        ignored.append(trust.global_refused)
     if (p.module_ca or (ossl and p.module_extra)) and not read_tls:
         ignored.append(READ_ORDER.format(module=MODULE_DEFAULTS, driver=at_read[:20]))
     if trust.module_late and not (p.module_ca or p.module_extra):
@@ -1742,6 +1887,11 @@ def _judge_tls(
             f'streamdriver.permitExpiredCerts="{p.expired[:20]}" (omfwd ignores it before '
             "8.2001.0, and 8.1901.0 to 8.1911.0 then accept an expired server certificate)"
         )
+    own_ca = p.ca or (ossl and p.extra_ca) or (p.module_ca and read_tls)
+    if not p.relp and trust.global_unsure and (p.driver is None or not own_ca):
+        # a global() statement the release may refuse, dropping a default driver or CA the
+        # action rests on (GLOBAL_TYPED)
+        unknown.append(trust.global_unsure)
     # no known release: an unset permitExpiredCerts is not taken as "off" (HL18-8)
     expiry = not p.expired and p.auth in (None, "x509/name") and release is None
     return RsyslogDestination(
