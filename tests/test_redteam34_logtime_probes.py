@@ -38,15 +38,25 @@ Findings (R34L-n):
   GLOBAL_TYPED_WINDOW), a refused statement drops the global() CA and (before 8.2608.0) driver
   read so far, the legacy `$DefaultNetstreamDriver...` values staying, and the fail names it; a
   TLS pass resting on a global() setting is asked where the release is not known.
+- R34L-3 (false pass) HVA-200: `global(compatibility.defaults.secure="strict")` was read as
+  turning an unset StreamDriverMode into 1 in every release, so a TLS-driver action with no mode
+  passed "logs forwarded over TLS" on 8.2606.0 and 8.2302.0 (the module's docstring said ">=
+  8.2608", the code did not ask). rsyslog (ee72adc read with `fetch`, `git show` of the tags):
+  tools/omfwd.c applySecureDefaultsToForwarding, which sets iStrmDrvrMode = 1, came with commit
+  5e320c646 ("netstream: secure-default TLS driver mode handling"), first in v8.2608.0; v8.2606.0
+  lists the parameter in glbl.c but only warns and sets abortOnUncleanConfig (glblDoneLoadCnf),
+  and older releases do not know it. Now a fail naming the release before 8.2608.0, and asked
+  where no release is known (SINCE["strict"]).
 
 Held (kept as tests): R34L-1 KeepAlive.Interval="0" on 8.2302.0 (0 or more there) and on 8.12.0
 (no such parameter yet), udp.sendbuf="64k" on 8.2302.0, udp.sendbuf="64 k" on 8.28.0 (no such
 parameter yet) pass. R34L-2: a legacy `$DefaultNetstreamDriverCAFile` before a refused global()
 (set at once, kept), a refused global() followed by one setting the CA (a new array),
 libcapng.enable="yes" on 8.2302.0 (from 8.2310.0) and debug.gnutls="0" on 8.2302.0 (0 or more
-from 8.2010.0) pass.
+from 8.2010.0) pass. R34L-3: the strict mode on 8.2608.0, and a mode given on 8.2302.0, pass.
 
-Probed by script: the 12 omfwd cases of R34L-1 and the 11 global() cases of R34L-2 kept here,
+Probed by script: the 12 omfwd cases of R34L-1, the 11 global() cases of R34L-2 and the 5 of
+R34L-3 kept here,
 on main first (ad70ea76); glbl.c's cnfparamdescr at every v8.N.0 tag (`git show`) for
 GLOBAL_TYPED, and where glblProcessCnf and glblDoneLoadCnf set DefaultNetstreamDriver; rsyslog's
 tools/omfwd.c actpdescr at every v8.N.0 tag (`git show`) for the first release of
@@ -55,17 +65,16 @@ udp.sendbuf and the window of eCmdHdlrPositiveInt; runtime/action.c actionConstr
 (queue.type="LinkedList ", queue.size="10 000") leaves the action and its default queue in
 place: no finding, and it passes here as on main.
 
-Tally: 2 findings, 2 false passes, 0 false n/a, 0 wrong fails; 23 cases in 2 test functions;
-14 failed on main before the fixes (ad70ea76) (R34L-1 7 of 12: 6 passed, the release-unknown
-one was asked with the expiry question only; R34L-2 7 of 11: 6 passed, the release-unknown one
-was asked with the expiry question only); the 9 held pass there too.
+Tally: 3 findings, 3 false passes, 0 false n/a, 0 wrong fails; 28 cases in 3 test functions;
+17 failed on main before the fixes (ad70ea76) (R34L-1 7 of 12, R34L-2 7 of 11, R34L-3 3 of 5:
+in each the release-unknown case was asked with the expiry question only, the others passed);
+the 11 held pass there too.
 
 Leads left:
-- rsyslog: before 8.2608.0 glblDoneLoadCnf, not glblProcessCnf, sets global(DefaultNetstreamDriver=)
-  (at the end of the configuration): READ_ORDER (R30L-8) takes it where it stands in every
-  release, so omfwd's module CA defaults and the strict mode may be judged on the wrong driver
-  for older releases; global() parameters of other kinds (GetChar, Severity, UID/GID,
-  FileCreateMode umask, Array environment) not judged.
+- rsyslog: global() parameters of other kinds (GetChar, Severity, UID/GID, FileCreateMode
+  umask, Array environment) not judged. (Held by reading: before 8.2608.0 glblDoneLoadCnf, not
+  glblProcessCnf, sets global(DefaultNetstreamDriver=), but what READ_ORDER judges by the
+  driver at the action, the module CA defaults and the strict mode, came with 8.2608.0 too.)
 - rsyslog: a "0x" number (libestr es_str2num_hex reads from the third character on for the
   string's whole length, past its end: refused but for what lies beyond it) not judged;
   global() typed parameters and legacy `$Action...` directives with bad values not weighed;
@@ -348,6 +357,48 @@ def test_r34l_2_refused_global_statement(
     `cnfparamvals = nvlstGetParams(o->nvlst, &paramblk, cnfparamvals)`, NULL where a parameter
     fails, so the statement and every global() before it set nothing; glblDoneLoadCnf sets the
     CA file (and before 8.2608.0 the default driver) from that array only."""
+    a = _rsyslog_lines(host_scan, lines, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+STRICT = f'global(DefaultNetstreamDriverCAFile="{CA}" compatibility.defaults.secure="strict")'
+ACT_NO_MODE = ACT.replace('StreamDriverMode="1" ', "")
+
+
+def _strict_too_old(release: str) -> str:
+    return PLAIN.format(
+        why='StreamDriverMode unset, so mode 0: plain TCP; compatibility.defaults.secure="strict" '
+        f"sets 1 only from rsyslog 8.2608.0, and {release} runs"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "release", "status", "message"),
+    [
+        ([STRICT, ACT_NO_MODE], "8.2606.0-1", "fail", _strict_too_old("8.2606.0-1")),
+        ([STRICT, ACT_NO_MODE], BASELINE, "fail", _strict_too_old(BASELINE)),
+        (
+            [STRICT, ACT_NO_MODE],
+            None,
+            "manual",
+            _release_unknown(
+                'StreamDriverMode unset under compatibility.defaults.secure="strict" (rsyslog '
+                "sets it to 1 from 8.2608.0; before, mode 0 is plain TCP)"
+            ),
+        ),
+        # held: 8.2608.0 sets the mode; a mode given is read as before
+        ([STRICT, ACT_NO_MODE], "8.2608.0-1", "pass", OVER_TLS),
+        ([STRICT, ACT], BASELINE, "pass", OVER_TLS),
+    ],
+    ids=["strict-8.2606", "strict-8.2302", "strict-release-unknown", "held-8.2608", "held-mode-1"],
+)
+def test_r34l_3_strict_defaults_by_release(
+    host_scan, lines: list[str], release: str | None, status: str, message: str
+) -> None:
+    """R34L-3 (false pass): was pass "logs forwarded over TLS". tools/omfwd.c
+    applySecureDefaultsToForwarding (from 8.2608.0, commit 5e320c646) sets an unset mode to 1
+    under compatibility.defaults.secure="strict"; before it the mode stays 0, plain TCP."""
     a = _rsyslog_lines(host_scan, lines, release)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

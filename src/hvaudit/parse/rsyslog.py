@@ -650,13 +650,19 @@ CA_SETTINGS = "DefaultNetstreamDriverCAFile, streamdriver.CAFile"
 #: parameter: grammar/rainerscript.c nvlstChkUnused only reports "parameter '%s' not known --
 #: typo in config file?" and the object is used without it, so the driver gets no such CA
 #: (R29L-2). The mbedtls driver came with 8.2512.0 (commit e4f64a4fc adds runtime/nsd_mbedtls.c):
-#: before it netstrms.c loadDrvr finds no lmnsd_mbedtls and every connection fails.
+#: before it netstrms.c loadDrvr finds no lmnsd_mbedtls and every connection fails. omfwd sets
+#: an unset StreamDriverMode to 1 under compatibility.defaults.secure="strict" from 8.2608.0
+#: (commit 5e320c646 "netstream: secure-default TLS driver mode handling" adds
+#: applySecureDefaultsToForwarding); 8.2606.0 reads the parameter (glbl.c cnfparamdescr) but
+#: only warns and sets abortOnUncleanConfig, and an older release ignores it ("not known"):
+#: the mode stays 0, plain TCP (R34L-3).
 SINCE = {
     "action CAFile": (8, 2108),
     "global CAExtraFiles": (8, 2210),
     "module": (8, 2608),
     "action CAExtraFiles": (8, 2608),
     "mbedtls": (8, 2512),
+    "strict": (8, 2608),
 }
 #: omfwd is built into rsyslogd under the name "builtin:omfwd" (runtime/rsconf.c
 #: regBuildInModule(modInitFwd, "builtin:omfwd")), and its module parameters are set by
@@ -1741,7 +1747,11 @@ def _judge_tls(
     # defaults (READ_ORDER)
     at_read = p.driver if p.driver is not None else (p.read_driver or "ptcp")
     read_tls = at_read.lower() in TLS_DRIVERS
-    mode = 1 if (strict and p.read_strict and p.tcp and read_tls and not p.mode_set) else p.mode
+    secure = strict and p.read_strict and p.tcp and read_tls and not p.mode_set
+    release = _release(version)
+    # the strict defaults set the mode from 8.2608.0 only (SINCE["strict"], R34L-3)
+    strict_old = release is not None and release < SINCE["strict"]
+    mode = 1 if secure and not strict_old else p.mode
     if not p.tcp:
         why = " (UDP: omfwd's protocol defaults to udp, which has no TLS)" if p.tls_asked else ""
         return RsyslogDestination(p.name + why, False)
@@ -1751,6 +1761,13 @@ def _judge_tls(
         return RsyslogDestination(f"{p.name} ({why})", False)
     if not tls_driver:
         return RsyslogDestination(p.name, False)
+    if mode == 0 and secure and strict_old:
+        why = (
+            ' (StreamDriverMode unset, so mode 0: plain TCP; compatibility.defaults.secure="strict" '
+            f"sets 1 only from rsyslog 8.2608.0, and {(version or '').rpartition(':')[2][:40]} "
+            "runs)"
+        )
+        return RsyslogDestination(p.name + why, False)
     if mode == 0 and strict and not p.mode_set:
         # strict secure defaults read after the action, or a default driver set after it
         # (READ_ORDER)
@@ -1780,7 +1797,6 @@ def _judge_tls(
         return RsyslogDestination(f"{p.name} ({CERTVALID_TLS})", False)
     trust = trust or _Trust()
     ossl = driver == "ossl"
-    release = _release(version)
     shown = (version or "").rpartition(":")[2][:40]
 
     def since(key: str) -> bool | None:
@@ -1788,6 +1804,11 @@ def _judge_tls(
         return None if release is None else release >= SINCE[key]
 
     unknown: list[str] = []
+    if secure and release is None:
+        unknown.append(
+            'StreamDriverMode unset under compatibility.defaults.secure="strict" (rsyslog sets '
+            "it to 1 from 8.2608.0; before, mode 0 is plain TCP)"
+        )
     if not p.relp and driver == "mbedtls":
         if since("mbedtls") is False:
             return RsyslogDestination(f"{p.name} ({NO_MBEDTLS.format(version=shown)})", False)
