@@ -124,7 +124,9 @@ PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
             "fail",
             PLAIN,
         ),
-        (  # rsyslog >= 8.2608 strict secure defaults: an unset mode is 1 with a TLS driver
+        (  # rsyslog >= 8.2608 strict secure defaults: an unset mode is 1 with a TLS driver; the
+            # host's rsyslog is 8.2302.0, where the mode stays 0 (R34L-3; the pass on 8.2608.0 is
+            # R30L-8's held-strict-before)
             [
                 (
                     RS_MAIN,
@@ -132,8 +134,10 @@ PLAIN = "logs forwarded without authenticated TLS to logs.example.internal"
                     'action(type="omfwd" target="logs.example.internal" protocol="tcp")\n',
                 )
             ],
-            "pass",
-            TLS_OK,
+            "fail",
+            f"{PLAIN} (StreamDriverMode unset, so mode 0: plain TCP; "
+            'compatibility.defaults.secure="strict" sets 1 only from rsyslog 8.2608.0, and '
+            "8.2302.0-1+deb12u1 runs)",
         ),
         (  # $ActionSendStreamDriver names the legacy selector's driver (omfwd.c)
             [
