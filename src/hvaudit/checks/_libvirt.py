@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import string
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,9 @@ __all__ = [
     "host_settings_manual",
     "is_every_address",
     "is_local_address",
+    "kernel_bool",
     "kernel_params",
+    "kernel_ulong",
     "moved_listener_question",
     "moved_remote_listeners",
     "remote_ports",
@@ -315,6 +318,48 @@ def kernel_params(words: tuple[str, ...]) -> tuple[str, ...]:
     after "--" is passed as an argument to init". (modprobe reads the whole line: libkmod's
     kmod_config_parse_kcmdline has no such stop, so module options are not cut here.)"""
     return words[: words.index("--")] if "--" in words else words
+
+
+def kernel_bool(value: str) -> bool | None:
+    """A kernel command-line value as lib/kstrtox.c kstrtobool reads it, None where it refuses
+    it (-EINVAL: the parameter keeps its value). kernel/params.c param_set_bool hands a bool
+    parameter's value to it (a bare name is "1"). Only the first character counts: y, Y, t, T
+    or 1 true, n, N, f, F or 0 false, o or O then n/N true and f/F false (read with
+    `find_string`). t, T, f and F are Linux 5.19's (the 2022 patch "add "false"/"true" support
+    to kstrtobool()"); an older kernel refuses them, so a caller that asks whether a word may
+    turn a protection off (or may have set one on) reads them, one that asks whether a later
+    word surely replaces an earlier one does not (_nextboot._mode)."""
+    first, second = value[:1], value[1:2]
+    if first in ("y", "Y", "t", "T", "1"):
+        return True
+    if first in ("n", "N", "f", "F", "0"):
+        return False
+    if first in ("o", "O") and second in ("n", "N"):
+        return True
+    if first in ("o", "O") and second in ("f", "F"):
+        return False
+    return None
+
+
+def kernel_ulong(value: str) -> int | None:
+    """A kernel command-line value as lib/kstrtox.c kstrtoul(value, 0, ...) reads it, None where
+    it refuses it (-EINVAL or -ERANGE: the handler keeps its value). kstrtoull skips one
+    leading "+"; _parse_integer_fixup_radix takes base 16 after "0x" (any case) followed by a
+    hex digit, base 8 after another leading "0", base 10 else; _kstrtoull refuses a string
+    with no digit or with anything after them (a newline aside, which no command-line word
+    has) and a value past 64 bits (read with `find_string`). So `+0`, `00` and `0x0` are 0,
+    `01` is 1, `08` and `0b1` are refused."""
+    s = value[1:] if value.startswith("+") else value
+    if s[:1] == "0" and s[1:2] in ("x", "X") and s[2:3] and s[2:3] in string.hexdigits:
+        base, s, ok = 16, s[2:], string.hexdigits
+    elif s[:1] == "0":
+        base, ok = 8, string.octdigits
+    else:
+        base, ok = 10, string.digits
+    if not s or any(c not in ok for c in s):
+        return None
+    n = int(s, base)
+    return n if n < 2**64 else None
 
 
 def kernel_audit_off(host: Host) -> tuple[str, Source] | None:

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hvaudit.checks._libvirt import audit_off_word, kernel_params
+from hvaudit.checks._libvirt import audit_off_word, kernel_params, kernel_ulong
 from hvaudit.checks.base import Outcome, Status, failed, joint_question, manual
 from hvaudit.model import Host, Source
 
@@ -212,7 +212,13 @@ class NextBoot:
 #: audit_enable's `audit_initialized = AUDIT_DISABLED` is not undone by a later `audit=1`; not
 #: pcie_acs_override=, whose comma options add up, nor iommu= and amd_iommu=, whose "off" no
 #: option undoes (arch/x86/kernel/pci-dma.c iommu_setup `no_iommu = 1`, drivers/iommu/amd/
-#: init.c parse_amd_iommu_options `amd_iommu_disabled = true`).
+#: init.c parse_amd_iommu_options `amd_iommu_disabled = true`). R34B-1: apparmor= and selinux=
+#: (security/apparmor/lsm.c apparmor_enabled_setup, security/selinux/hooks.c
+#: selinux_enabled_setup: __setup handlers parse_args calls for each word in turn, each
+#: `kstrtoul(str, 0, &enabled)` setting the one flag where it parses; _libvirt.kernel_ulong):
+#: `apparmor=0 apparmor=1` starts AppArmor. Not across names: apparmor.enabled= sets the same
+#: flag, and a later one of the other name is not read as replacing (kept, a conservative
+#: reading).
 _LAST_WINS: dict[str, frozenset[str]] = {
     "mitigations": frozenset({"off", "auto", "auto,nosmt"}),
     "mds": frozenset({"off", "full", "full,nosmt"}),
@@ -239,6 +245,8 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "intel_iommu": frozenset({"on", "off"}),
     "kpti": frozenset({"on", "off"}),
     "ssbd": frozenset({"force-on", "force-off", "kernel"}),
+    "apparmor": frozenset({"on", "off"}),
+    "selinux": frozenset({"on", "off"}),
 }
 
 #: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
@@ -282,7 +290,7 @@ def _mode(name: str, value: str) -> str | None:
     mode option of its comma list; kvm.nx_huge_pages's named mode or a kstrtobool (lib/kstrtox.c:
     y, Y, 1, n, N, 0, on, off in any case) as off or force; srbds's any value; intel_iommu's
     last comma option starting with on or off (R33B-2); kpti's kstrtobool as on or off
-    (R33B-4)."""
+    (R33B-4); apparmor='s and selinux='s kstrtoul as on or off (R34B-1)."""
     modes = _LAST_WINS[name]
     if name == "srbds":
         return value  # srbds_off = !strcmp(str, "off"): any value sets it
@@ -294,6 +302,10 @@ def _mode(name: str, value: str) -> str | None:
             if o.startswith(("on", "off")):
                 return "on" if o.startswith("on") else "off"
         return None
+    if name in ("apparmor", "selinux"):
+        # R34B-1: a kstrtoul the handler takes sets the flag, one it refuses nothing
+        n = kernel_ulong(value)
+        return None if n is None else "on" if n else "off"
     if name == "kpti":
         # R33B-4: the kstrtobool values every version reads (lib/kstrtox.c, strtobool before)
         if value[:1] in ("y", "Y", "1") or value[:2].lower() == "on":

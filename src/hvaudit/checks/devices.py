@@ -16,7 +16,9 @@ from hvaudit.checks._libvirt import (
     conf_fact,
     conf_value,
     host_settings_manual,
+    kernel_bool,
     kernel_params,
+    kernel_ulong,
     unseen_networks,
     volume_path,
 )
@@ -1190,19 +1192,25 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
 
 def _lsm_off(word: str, lsm: str) -> bool:
     """A kernel command-line word that keeps `lsm` (apparmor or selinux) from starting
-    (R21B2-2): `apparmor=` false (security/apparmor/lsm.c: apparmor_enabled is a bool boot
-    parameter, kstrtobool's 0/n/N/f/F/off), `selinux=0` (security/selinux/hooks.c
-    selinux_enabled_setup; kernel-parameters.txt: selinux= "Disable or enable SELinux at boot
-    time. Format: { "0" | "1" }"), `security=` naming another module (kernel-parameters.txt:
+    (R21B2-2): `apparmor=0` and `selinux=0` as the kernel reads them (R34B-1: security/apparmor/
+    lsm.c apparmor_enabled_setup and security/selinux/hooks.c selinux_enabled_setup, __setup
+    handlers, each `kstrtoul(str, 0, &enabled)` and `enabled ? 1 : 0` only where it parses:
+    `+0`, `00` and `0x0` are 0, `01` is 1, `n` or `0b` is refused and changes nothing;
+    _libvirt.kernel_ulong), `apparmor.enabled=` false (lsm.c `module_param_named(enabled,
+    apparmor_enabled, aaintbool, 0444)`, param_set_aaintbool "Can only be set before AppArmor
+    is initialized (i.e. on boot cmdline)" through param_set_bool: a kstrtobool, _libvirt.
+    kernel_bool; all read with `find_string`; kernel-parameters.txt: selinux= "Disable or
+    enable SELinux at boot time. Format: { "0" | "1" }"), `security=` naming another module
+    (kernel-parameters.txt:
     "Choose a legacy "major" security module to enable at boot"), and `lsm=` whose list leaves
     it out ("Choose order of LSM initialization. This overrides CONFIG_LSM, and the
     "security=" parameter"; security/security.c enables only the listed modules)."""
-    name, _, value = word.partition("=")
+    name, eq, value = word.partition("=")
     v = value.strip()
-    if name == "apparmor" and lsm == "apparmor":
-        return v[:1] in ("0", "n", "N", "f", "F") or v.lower() == "off"
-    if name == "selinux" and lsm == "selinux":
-        return v.isdigit() and int(v) == 0
+    if name == lsm and name in ("apparmor", "selinux"):
+        return kernel_ulong(v) == 0
+    if name == "apparmor.enabled" and lsm == "apparmor":
+        return bool(eq) and kernel_bool(v) is False
     if name == "security":
         return v != lsm
     if name == "lsm":
