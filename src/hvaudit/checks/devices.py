@@ -621,12 +621,13 @@ def _sig_enforce_word(word: str) -> bool:
     """`module.sig_enforce` set true on the command line: kernel/module/signing.c `static bool
     sig_enforce = IS_ENABLED(CONFIG_MODULE_SIG_FORCE); module_param(sig_enforce,
     bool_enable_only, 0644)` under MODULE_PARAM_PREFIX "module." (read with `find_string`);
-    kernel/params.c param_set_bool takes a bare name as "1" and kstrtobool's y/Y/1/on, and
-    parameq reads '-' as '_'."""
+    kernel/params.c param_set_bool takes a bare name as "1" and a kstrtobool true (_libvirt.
+    kernel_bool: y, Y, 1, o then n, and from Linux 5.19 t and T: a running `module.sig_enforce=
+    true` set it, R34B-2), and parameq reads '-' as '_'."""
     name, eq, value = word.partition("=")
     if name.replace("-", "_") != "module.sig_enforce":
         return False
-    return not eq or value[:1] in ("y", "Y", "1") or value.lower() == "on"
+    return not eq or kernel_bool(value) is True
 
 
 def _lockdown_word(word: str) -> bool:
@@ -3193,8 +3194,8 @@ ISOLATION_OFF = "turns the device's isolation off"
 def _iommu_weakened(word: str, h: Host) -> bool:
     """A kernel command-line word that leaves a passed-through device without DMA or interrupt
     isolation (R21B2-1): `vfio_iommu_type1.allow_unsafe_interrupts` set true (a bare name sets
-    a bool, kernel/params.c param_set_bool; kstrtobool's y/Y/1/t/T/on), `iommu=off` (x86
-    arch/x86/kernel/pci-dma.c iommu_setup: "off" sets no_iommu, which intel_iommu_init and the
+    a bool, kernel/params.c param_set_bool; a kstrtobool true, _libvirt.kernel_bool), `iommu=
+    off` (x86 arch/x86/kernel/pci-dma.c iommu_setup: "off" sets no_iommu, which intel_iommu_init and the
     AMD IOMMU's detection honour), `intel_iommu=off` on an Intel CPU and `amd_iommu=off` on an
     AMD or Hygon one (kernel-parameters.txt: intel_iommu "off [Default Off] Disables intel iommu
     driver", amd_iommu "off - do not initialize any AMD IOMMU found in the system"; each takes a
@@ -3204,8 +3205,7 @@ def _iommu_weakened(word: str, h: Host) -> bool:
     `intel_iommu=off,on` leaves the IOMMU on."""
     name, eq, value = word.partition("=")
     if name == "vfio_iommu_type1.allow_unsafe_interrupts":
-        v = value.strip() if eq else "1"
-        return v[:1] in ("y", "Y", "1", "t", "T") or v.lower() == "on"
+        return not eq or kernel_bool(value.strip()) is True
     vendor = h.facts.cpu_vendor.get() if h.facts.cpu_vendor.known else None
     if name == "intel_iommu" and vendor not in (None, "GenuineIntel"):
         return False

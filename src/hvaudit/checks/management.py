@@ -26,6 +26,7 @@ from hvaudit.checks._libvirt import (
     conf_value,
     daemon_files,
     kernel_audit_off,
+    kernel_bool,
     kernel_params,
     moved_listener_question,
     moved_remote_listeners,
@@ -4408,9 +4409,11 @@ def _mitigation_off(
         mode, vectors = mitigations_word(value)
         return (mode == "off" or bool(GUEST_VECTORS_OFF & set(vectors))) and bool(affected)
     if name == "kvm.nx_huge_pages":
-        low = value.lower()
+        # R34B-2: set_nx_huge_pages's named modes first (sysfs_streq), then a kstrtobool, whose
+        # f and F (`kvm.nx_huge_pages=false`) read false from Linux 5.19 on (kernel_bool)
         return "itlb_multihit" in affected and (
-            low in ("off", "never") or low[:1] in ("n", "0") or low.startswith("of")
+            value in ("off", "never")
+            or (value not in ("force", "auto") and kernel_bool(value) is False)
         )
     # R30B-1: retbleed_parse_cmdline (arch/x86/kernel/cpu/bugs.c) reads a comma list in which
     # "off" sets the mode and "nosmt" only retbleed_nosmt, so `retbleed=off,nosmt` is off
@@ -4432,8 +4435,9 @@ def _non_x86_flaw(name: str, value: str) -> str | None:
     kernel/security.c handle_no_stf_barrier (spec_store_bypass) and setup_64.c
     handle_no_rfi_flush (the RFI flush, meltdown's line)."""
     if name == "kpti":
-        # lib/kstrtox.c kstrtobool: n, N, 0 or o/O then f/F read false
-        return "meltdown" if value[:1] in ("n", "N", "0") or value[:2].lower() == "of" else None
+        # lib/kstrtox.c kstrtobool: n, N, 0, o/O then f/F, and from Linux 5.19 f and F
+        # (`kpti=false`, R34B-2) read false (kernel_bool)
+        return "meltdown" if kernel_bool(value) is False else None
     if name == "ssbd":
         return "spec_store_bypass" if value.startswith("force-off") else None
     return {
