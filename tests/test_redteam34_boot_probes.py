@@ -4,7 +4,10 @@ Harness: conftest's `host_scan` (the hardened Debian host replayed through the r
 parser and engine, one libvirt test-driver VM; AppArmor confines QEMU), changed only where a
 probe says so: the next boot's line by tests/test_redteam21_boot_probes.py's `_boot`/`_grub`,
 the running line by tests/test_redteam22_boot2_probes.py's LIVE; the SELinux host by
-tests/test_redteam_probes.py's SELINUX_HOST.
+tests/test_redteam_probes.py's SELINUX_HOST; sig_enforce and lockdown by
+tests/test_redteam29_boot_probes.py's `_sig`; an arm64 host by tests/test_redteam24_vm2_probes.py's
+`_arm64` with tests/test_redteam30_boot_probes.py's ARM64_MITIGATED listing; the x86 listing by
+tests/test_redteam33_boot_probes.py's `_listing` (itlb_multihit mitigated by KVM).
 
 Findings (R34B-n):
 
@@ -24,29 +27,71 @@ Findings (R34B-n):
   failed. Now _lsm_off reads them with _libvirt.kernel_ulong and kernel_bool, and apparmor= and
   selinux= are last-wins parameters (_nextboot._LAST_WINS).
 
+- R34B-2 (false pass) HVA-040, HVA-181 (and HVA-050's allow_unsafe_interrupts): the checks'
+  readers of a kernel bool parameter each spelled lib/kstrtox.c kstrtobool by hand, most
+  without the t, T, f and F it reads from Linux 5.19 (the 2022 patch "add "false"/"true"
+  support to kstrtobool()"; read with `find_string`), and HVA-040's with an exact "on" where
+  kstrtobool reads only the first two characters. A running `module.sig_enforce=true` (sysfs
+  shows sig_enforce on) whose next boot lacks it passed "module.sig_enforce is on"
+  (_sig_enforce_word saw no such word, so live_word_dropped asked nothing; R22K-2's class);
+  the next boot's `kpti=false` on arm64 (cpufeature.c parse_kpti) and `kvm.nx_huge_pages=
+  false` or `=Force` (mmu.c set_nx_huge_pages: off, force, auto, never by sysfs_streq, exact,
+  then a kstrtobool) passed "none unmitigated". Now one reader, _libvirt.kernel_bool, reads
+  every spelling some kernel takes where a word may turn a protection off or may have set one
+  on; _nextboot._mode (a later word surely replacing an earlier one) keeps the spellings every
+  version knows.
+
+- R34B-3 (false pass) HVA-091: real-time vCPUs passed "isolated from the host's scheduler
+  (isolcpus)" on an isolcpus= list kernel/sched/isolation.c housekeeping_setup does not keep as
+  written (read with `find_string`): a list naming a CPU past the kernel's CPU count is refused
+  whole (cpulist_parse's -ERANGE, "Housekeeping: nohz_full= or isolcpus= incorrect CPU range"),
+  so `isolcpus=2-3,64` on a 16-CPU host may isolate nothing; and a list leaving no present CPU
+  to the kernel gets the boot CPU back ("must include one present CPU, using boot CPU:%d",
+  `__cpumask_clear_cpu(smp_processor_id(), non_housekeeping_mask)`), so `isolcpus=0-15` on
+  that host leaves CPU 0 to the kernel's own work, where the VM's real-time vCPU ran. Now a CPU
+  beyond those the host reports (Host.threads; nr_cpu_ids is not in the evidence) and a list
+  covering every CPU where the real-time CPUs include 0 are asked (resources._isolated).
+
 Held (kept as tests): `apparmor=0x0` and `selinux=00` (both 0) fail; `apparmor=1 apparmor=0`
 fails; `apparmor.enabled` bare (param_set_bool's "1") and `apparmor.enabled=Y` pass; a running
-`apparmor=0 apparmor=1` does not hide the next boot's lone `apparmor=0` (fails).
+`apparmor=0 apparmor=1` does not hide the next boot's lone `apparmor=0` (fails); a running
+`module.sig_enforce=1` the next boot lacks is asked; the next boot's `kpti=0`,
+`kvm.nx_huge_pages=n` and `=OFF` fail, `=force` and `=auto` pass; `isolcpus=0-15` with the
+real-time vCPUs on 2-3 and `isolcpus=domain,2-15` keep HVA-091's pass.
 
 Probed by script: -
 
-Tally: 1 finding (1 false pass, also a wrong fail); 15 cases in 3 test functions. R34B-1: 9 of
-15 cases failed on main ad70ea7 (5 false passes, 4 wrong fails); the 6 held cases passed
-before and after.
+Tally: 3 findings (3 false passes, R34B-1 also a wrong fail); 32 cases in 8 test functions.
+R34B-1: 9 of 15 cases failed on main ad70ea7 (5 false passes, 4 wrong fails); R34B-2: 7 of 13
+failed on main ad70ea7 (7 false passes); R34B-3: 2 of 4 failed on main ad70ea7 (2 false
+passes); the 14 held cases passed before and after.
 
 Leads left:
+- R34B-3 asks where isolcpus= names a CPU past the online ones; on a host with SMT off
+  (nosmt: siblings present but offline) a list naming the siblings is asked too, though the
+  kernel keeps it where they are below nr_cpu_ids (/sys/devices/system/cpu/isolated, the
+  kernel's own list, is not collected: reading it would settle the running boot).
 - apparmor= and apparmor.enabled= set one flag; a later word of the other name is not read as
   replacing an earlier one (`apparmor=0 apparmor.enabled=1` still fails: conservative).
+- The parser's own kstrtobool readers (parse.host._kernel_bool: an exact "on";
+  _nx_huge_pages_off: modprobe.d's `nx_huge_pages=OFF` or `=of` is not read as off, kstrtobool
+  reads o then f false) were not changed this round: the checks' command-line readers only.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import domain_xml, messages, outcomes
+from test_redteam3_vm_probes import verdict
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
+from test_redteam24_vm2_probes import _arm64
+from test_redteam29_boot_probes import SIG_ON, _sig
+from test_redteam30_boot_probes import ARM64_MITIGATED
+from test_redteam33_boot_probes import _listing
 from test_redteam_probes import SELINUX_HOST
+from test_vm_leads17 import PINNED, RT_SAID, _rt
 
 AA_PASS = "libvirt confines QEMU with AppArmor, 1 libvirt-<uuid> profile(s) enforcing"
 SE_PASS = (
@@ -146,3 +191,138 @@ def test_r34b_1_live_replaced_off_does_not_hide_the_next_boots(host_scan) -> Non
     )
     assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {"hv1": _off("apparmor", "apparmor=0")}
+
+
+# --- R34B-2: kstrtobool's t, T, f and F (Linux 5.19) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "live",
+    [
+        "module.sig_enforce=true",
+        "module.sig_enforce=T",
+        "module.sig_enforce=onward",
+        "module.sig_enforce=1",
+    ],
+    ids=["true", "T", "on-prefix", "1-held"],
+)
+def test_r34b_2_running_sig_enforce_word_the_next_boot_lacks_is_asked(host_scan, live: str) -> None:
+    """R34B-2 (false pass) HVA-040: sig_enforce on, set by the running line's `module.
+    sig_enforce=true` (param_set_bool's kstrtobool reads t as true from Linux 5.19 on), passed
+    though no source of the next boot carries it: _sig_enforce_word read only y, Y, 1 and an
+    exact "on", so live_word_dropped saw no such word."""
+    a = host_scan(_sig(live, _boot(_grub("quiet"), grub=False)))
+    assert outcomes(a, "HVA-040") == {"hv1": "manual"}, messages(a, "HVA-040")
+    assert messages(a, "HVA-040") == {
+        "hv1": f"{SIG_ON}; but the running kernel has it from {live}, not in /etc/default/grub: "
+        "unsigned modules can be loaded after the next boot unless the kernel enforces it by "
+        "itself"
+    }
+
+
+@pytest.mark.parametrize(
+    ("arm64", "word"),
+    [
+        (True, "kpti=false"),
+        (True, "kpti=F"),
+        (False, "kvm.nx_huge_pages=false"),
+        (False, "kvm.nx_huge_pages=Force"),
+        (False, "kvm.nx_huge_pages=OFF"),
+        (True, "kpti=0"),
+        (False, "kvm.nx_huge_pages=n"),
+    ],
+    ids=["kpti-false", "kpti-F", "nx-false", "nx-Force", "nx-OFF", "kpti-0-held", "nx-n-held"],
+)
+def test_r34b_2_next_boot_false_spelling_fails(host_scan, arm64: bool, word: str) -> None:
+    """R34B-2 (false pass) HVA-181: the next boot's kpti= (arm64 cpufeature.c parse_kpti) or
+    kvm.nx_huge_pages= (mmu.c set_nx_huge_pages: off, force, auto, never by sysfs_streq, then
+    a kstrtobool) that a kstrtobool reads false turns the mitigation off; f and F (Linux 5.19)
+    were not read, and `Force` is no named mode (sysfs_streq is exact): a kstrtobool false."""
+    host = _arm64() if arm64 else {}
+    host.update(
+        {
+            "cpu-vulnerabilities": ARM64_MITIGATED
+            if arm64
+            else _listing(itlb_multihit="KVM: Mitigation: Split huge pages"),
+            "boot-cmdline": _boot(_grub(f"quiet {word}"), grub=False),
+        }
+    )
+    a = host_scan(host)
+    now = "4 CPU vulnerabilities reported" if arm64 else "17 CPU vulnerabilities reported"
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{now}, none unmitigated now, but the next boot turns mitigations off: {word} "
+        "in /etc/default/grub"
+    }
+
+
+@pytest.mark.parametrize("word", ["kvm.nx_huge_pages=force", "kvm.nx_huge_pages=auto"])
+def test_r34b_2_next_boot_named_nx_mode_passes(host_scan, word: str) -> None:
+    """R34B-2 held: force and auto are set_nx_huge_pages's named modes (on), not a kstrtobool."""
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": _listing(itlb_multihit="KVM: Mitigation: Split huge pages"),
+            "boot-cmdline": _boot(_grub(f"quiet {word}"), grub=False),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": "17 CPU vulnerabilities reported, none unmitigated"}
+
+
+# --- R34B-3: an isolcpus= list the kernel refuses or takes the boot CPU back from --------------
+
+#: The real-time VM of tests/test_vm_leads17.py with its vCPUs on host CPUs 0-1, its emulator on
+#: 2-3 (the test driver's host has 16 CPUs)
+ON_CPU0 = domain_xml(
+    "rt0",
+    vcpus=2,
+    body="<cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='1'/>"
+    "<emulatorpin cpuset='2-3'/><vcpusched vcpus='0-1' scheduler='fifo' priority='1'/></cputune>",
+)
+PINNED0 = (
+    f"{RT_SAID}; pinned to host CPU(s) 0-1, used by no other thread of this or another running "
+    "or autostart VM"
+)
+ISOLATED = ", isolated from the host's scheduler (isolcpus)"
+
+
+@pytest.mark.parametrize(
+    ("words", "domain", "said", "seen"),
+    [
+        (
+            "isolcpus=0-15",
+            ON_CPU0,
+            PINNED0,
+            "its kernel command line's isolcpus=0-15 covers every CPU of the host (0-15), so the "
+            'kernel keeps its boot CPU 0 for its own work ("must include one present CPU, using '
+            'boot CPU") unless a CPU is present but offline',
+        ),
+        (
+            "isolcpus=2-3,64",
+            _rt("rtiso"),
+            PINNED,
+            "its kernel command line's isolcpus=2-3,64 names CPU 64, beyond the host's 16 CPUs: "
+            "past the kernel's CPU count the kernel refuses the whole list (\"incorrect CPU "
+            'range")',
+        ),
+    ],
+    ids=["every-cpu", "beyond-the-cpus"],
+)
+def test_r34b_3_isolcpus_the_kernel_does_not_keep_is_asked(
+    host_scan, words: str, domain: str, said: str, seen: str
+) -> None:
+    """R34B-3 (false pass) HVA-091: real-time vCPUs passed "isolated from the host's scheduler
+    (isolcpus)" on a list kernel/sched/isolation.c housekeeping_setup does not keep as written:
+    one leaving no present CPU to the kernel (it takes the boot CPU, 0, back) or naming a CPU
+    past its CPU count (cpulist_parse refuses the whole list)."""
+    a = host_scan({"/proc/cmdline": LIVE.format(words)}, domains=[domain])
+    name = "rt0" if domain is ON_CPU0 else "rtiso"
+    assert verdict(a, "HVA-091", name) == ("manual", f"{said}; {seen}")
+
+
+@pytest.mark.parametrize("words", ["isolcpus=0-15", "isolcpus=domain,2-15"])
+def test_r34b_3_isolcpus_keeping_the_vcpus_cpus_passes(host_scan, words: str) -> None:
+    """R34B-3 held: every CPU isolated, the real-time vCPUs on 2-3 (not the boot CPU), and a
+    list within the host's CPUs keep the pass."""
+    a = host_scan({"/proc/cmdline": LIVE.format(words)}, domains=[_rt("rtiso")])
+    assert verdict(a, "HVA-091", "rtiso") == ("pass", f"{PINNED}{ISOLATED}")

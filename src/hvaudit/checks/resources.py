@@ -1356,7 +1356,7 @@ def _cpu_list(text: str) -> set[int] | None:
     return cpus
 
 
-def _isolated(h: Host) -> frozenset[int] | str | None:
+def _isolated(h: Host, rt: frozenset[int] = frozenset()) -> frozenset[int] | str | None:
     """The host CPUs isolcpus= removes from the scheduler (kernel-parameters.txt: "isolcpus=
     [flag-list,]<cpu-list>", flags nohz, domain, managed_irq, "domain" the default); None where
     the command line is not known, why where the words do not settle it. Only the words before
@@ -1366,7 +1366,16 @@ def _isolated(h: Host) -> frozenset[int] | str | None:
     others; kernel/sched/isolation.c housekeeping_setup, which took both over, refuses a later
     list unequal to the one already set ("Second setup call", pr_warn "Housekeeping: nohz_full=
     must match isolcpus=": the first stands), comparing with the one housekeeping mask before it
-    kept one per type (all read with `find_string`). So such a line is asked (R29B-5)."""
+    kept one per type (all read with `find_string`). So such a line is asked (R29B-5).
+    R34B-3: housekeeping_setup keeps no list at all where cpulist_parse refuses it ("Housekeeping:
+    nohz_full= or isolcpus= incorrect CPU range", `goto free_non_housekeeping_mask`), as it does
+    for a CPU past the kernel's CPU count (bitmap_parselist's -ERANGE past nr_cpumask_bits), so a
+    list naming a CPU beyond those the host reports (h.threads, the online ones; nr_cpu_ids is
+    not in the evidence) is asked; and where the list leaves no present CPU to the kernel it
+    takes the boot CPU back ("must include one present CPU, using boot CPU:%d",
+    `__cpumask_clear_cpu(smp_processor_id(), non_housekeeping_mask)`; Linux's boot CPU is
+    logical CPU 0), so a list covering every CPU the host reports is not shown to isolate CPU 0
+    from the host's own work: asked where the real-time CPUs `rt` include it."""
     f = h.facts.kernel_cmdline
     if not f.known:
         return None
@@ -1393,7 +1402,21 @@ def _isolated(h: Host) -> frozenset[int] | str | None:
             f"its kernel command line names different CPU lists ({shown}): which of them "
             "the kernel keeps depends on its version"
         )
-    return frozenset(lists[0][1] or ())
+    iso = frozenset(lists[0][1] or ())
+    known = h.threads if h.threads > 0 and not h.simulated else 0
+    if known and iso and max(iso) >= known:
+        return (
+            f"its kernel command line's {lists[0][0][:60]} names CPU {max(iso)}, beyond the "
+            f"host's {known} CPUs: past the kernel's CPU count the kernel refuses the whole list "
+            '("incorrect CPU range")'
+        )
+    if known and 0 in rt and iso >= set(range(known)):
+        return (
+            f"its kernel command line's {lists[0][0][:60]} covers every CPU of the host "
+            f'({_cpus(iso)}), so the kernel keeps its boot CPU 0 for its own work ("must '
+            'include one present CPU, using boot CPU") unless a CPU is present but offline'
+        )
+    return iso
 
 
 def _reserved_realtime(ctx: Context, v: Vm, h: Host) -> Outcome:
@@ -1435,7 +1458,7 @@ def _reserved_realtime(ctx: Context, v: Vm, h: Host) -> Outcome:
         "or one not pinned where isolcpus does not cover them), which this VM's real-time "
         "threads pre-empt"
     )
-    iso = _isolated(h)
+    iso = _isolated(h, rt)
     if isinstance(iso, frozenset) and rt <= iso:
         return unread_peers(
             passed(
