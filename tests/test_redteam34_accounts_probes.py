@@ -25,25 +25,41 @@ Findings (R34A-n):
   and /etc/sysconfig/k3s, the unit's environment and flags are applied over config.yaml
   (parse.host._k3s_unit_next), and another configuration file, or an EnvironmentFile= not
   collected, is a manual outcome naming it, unless every user reads the kubeconfig now.
+- R34A-2 (false pass) HVA-142: of RKE2's next start only config.yaml's write-kubeconfig-mode
+  was read (R33A-5). `rke2 server` copies k3s's write-kubeconfig-group flag too (rancher/rke2
+  pkg/cli/cmds/server.go k3sServerBase: "write-kubeconfig-group": copyFlag), and its flags'
+  variables take RKE2's name (`rke2 server --help`: [$RKE2_KUBECONFIG_MODE],
+  [$RKE2_KUBECONFIG_GROUP], [$RKE2_CONFIG_FILE]), which rke2-server.service's environment files
+  give it (bundle/lib/systemd/system/rke2-server.service: EnvironmentFile=-/etc/default/
+  rke2-server, -/etc/sysconfig/rke2-server, -/usr/local/lib/systemd/system/rke2-server.env).
+  An rke2.yaml chmod'ed 0600 since, with config.yaml's `"0640"` and group staff, or
+  RKE2_KUBECONFIG_MODE=0644 in /etc/sysconfig/rke2-server (the RPM install's place), or a
+  drop-in's ExecStart= `--write-kubeconfig-mode=644`, passed "2 administrative
+  principal(s)". Now rke2-server.service is read as R34A-1 reads k3s.service (collect.host
+  "k3s-service-unit-files" cats both; its three environment files are collected with
+  k3s's configuration), with the group key and RKE2's variable names.
 
 Held (kept as tests): the installer's unit without a mode flag and config.yaml's "0600" add
 no one; `-c /etc/rancher/k3s/config.yaml` (the default file itself) reads the collected file;
 a configuration file hvaudit does not read beside a kubeconfig every user reads now fails as
-before.
+before; RKE2's shipped unit with config.yaml's "0600" adds no one, nor does k3s's variable
+name (K3S_KUBECONFIG_MODE) in rke2-server's environment.
 
 Probed by script (not kept): `systemctl cat` with no k3s.service ("No files found for
 k3s.service.", exit 1) keeps R33A-5's reading of k3s.service.env; a bundle of an older
 hvaudit (no k3s-service-unit-files artefact) likewise; a failed bus connection ("Failed to
 connect to bus", exit 1) is a manual outcome naming it.
 
-Tally: 1 finding (a false pass, with one wrong fail of the same cause: config.yaml's 0644
-counted where ExecStart='s `--write-kubeconfig-mode 600` wins); 14 cases, 11 failed on main
-before the fix (10 false passes or missing questions, 1 wrong fail), 3 held.
+Tally: 2 findings (2 false passes, R34A-1 with one wrong fail of the same cause: config.yaml's
+0644 counted where ExecStart='s `--write-kubeconfig-mode 600` wins); 22 cases, 17 failed on main
+before the fixes (R34A-1: 11, 10 false passes or missing questions and 1 wrong fail; R34A-2:
+6), 5 held.
 
 Leads left:
-- HVA-142: RKE2's rke2-server.service (its ExecStart= flags, its environment files
-  /etc/default/rke2-server and /usr/local/lib/systemd/system/rke2-server.env, RKE2_CONFIG_FILE)
-  is not read; nor OpenRC's k3s (/etc/init.d/k3s command_args, /etc/rancher/k3s/k3s.env).
+- HVA-142: OpenRC's k3s (/etc/init.d/k3s command_args, /etc/rancher/k3s/k3s.env) is not
+  read; the RPM's rke2-server.service under /usr/lib/systemd/system names its own environment
+  file (an uncollected EnvironmentFile= is a question). An older rke2 without the group flag
+  skips the key (configfilearg stripInvalidFlags): counted, the release is not collected.
 - HVA-142: k3s's `--write-kubeconfig`/K3S_KUBECONFIG_OUTPUT: k3s.yaml becomes a symlink to the
   output (pkg/server/server.go writeConfigSymlink) and `stat -L` follows it; a plain k3s.yaml
   left beside a new output path (the flag added since the last start) is not weighed.
@@ -213,3 +229,115 @@ def test_k3s_unit_next_start(
     Another configuration file, or an environment file not collected, is a question unless
     every user reads the kubeconfig now."""
     assert _scan(host_scan, stat, config, unit) == expected
+
+
+RKE2_YAML = "/etc/rancher/rke2/rke2.yaml"
+RKE2_CONFIG = "/etc/rancher/rke2/config.yaml"
+# rancher/rke2 bundle/lib/systemd/system/rke2-server.service (abridged)
+RKE2_SERVICE = (
+    "# /usr/local/lib/systemd/system/rke2-server.service\n"
+    "[Unit]\nDescription=Rancher Kubernetes Engine v2 (server)\nConflicts=rke2-agent.service\n\n"
+    "[Install]\nWantedBy=multi-user.target\n\n"
+    "[Service]\nEnvironmentFile=-/etc/default/rke2-server\n"
+    "EnvironmentFile=-/etc/sysconfig/rke2-server\n"
+    "EnvironmentFile=-/usr/local/lib/systemd/system/rke2-server.env\n"
+    "KillMode=process\nDelegate=yes\nTimeoutStartSec=0\nRestart=always\nRestartSec=5s\n"
+    "ExecStartPre=-/sbin/modprobe br_netfilter\nExecStartPre=-/sbin/modprobe overlay\n"
+    "ExecStart=/usr/local/bin/rke2 server\n"
+)
+
+
+def _rke2_unit(extra: str = "") -> tuple[str, int, str]:
+    """`systemctl cat k3s.service rke2-server.service` on an RKE2 server (no k3s.service)."""
+    return RKE2_SERVICE + extra, 1, "No files found for k3s.service.\n"
+
+
+@pytest.mark.parametrize(
+    ("config", "unit", "expected"),
+    [
+        # rke2 copies k3s's write-kubeconfig-group flag: the next start chgrps it to staff
+        (
+            _grep((RKE2_CONFIG, 'write-kubeconfig-mode: "0640"\nwrite-kubeconfig-group: staff\n')),
+            _rke2_unit(),
+            FAIL4,
+        ),
+        # RKE2_KUBECONFIG_MODE in the unit's environment files (the RPM's /etc/sysconfig)
+        (
+            _grep(("/etc/sysconfig/rke2-server", "RKE2_KUBECONFIG_MODE=0644\n")),
+            _rke2_unit(),
+            EVERYONE,
+        ),
+        (
+            _grep(("/usr/local/lib/systemd/system/rke2-server.env", "RKE2_KUBECONFIG_MODE=644\n")),
+            _rke2_unit(),
+            EVERYONE,
+        ),
+        (
+            _grep(
+                (
+                    "/etc/default/rke2-server",
+                    "RKE2_KUBECONFIG_MODE=0640\nRKE2_KUBECONFIG_GROUP=staff\n",
+                )
+            ),
+            _rke2_unit(),
+            FAIL4,
+        ),
+        # a drop-in's ExecStart= flag over config.yaml's 0600
+        (
+            _grep((RKE2_CONFIG, 'write-kubeconfig-mode: "0600"\n')),
+            _rke2_unit(
+                "\n# /etc/systemd/system/rke2-server.service.d/override.conf\n[Service]\n"
+                "ExecStart=\nExecStart=/usr/local/bin/rke2 server --write-kubeconfig-mode=644\n"
+            ),
+            EVERYONE,
+        ),
+        # another configuration file (RKE2_CONFIG_FILE): a question
+        (
+            NO_CONFIG,
+            _rke2_unit(
+                "\n# /etc/systemd/system/rke2-server.service.d/cfg.conf\n[Service]\n"
+                "Environment=RKE2_CONFIG_FILE=/srv/rke2.yaml\n"
+            ),
+            (
+                "manual",
+                "evidence unavailable: rke2-server.service's next start reads its "
+                "configuration from /srv/rke2.yaml, which hvaudit does not read: the mode and "
+                f"group RKE2 gives {RKE2_YAML} at its next start are unknown",
+            ),
+        ),
+        # held: the shipped unit, config.yaml's 0600, no environment: no one
+        (_grep((RKE2_CONFIG, 'write-kubeconfig-mode: "0600"\n')), _rke2_unit(), PASS2),
+        # held: k3s's variable names mean nothing to rke2
+        (
+            _grep(("/etc/sysconfig/rke2-server", "K3S_KUBECONFIG_MODE=644\n")),
+            _rke2_unit(),
+            PASS2,
+        ),
+    ],
+    ids=[
+        "rke2-config-group-staff",
+        "rke2-sysconfig-mode",
+        "rke2-unit-env-file-mode",
+        "rke2-default-mode-group",
+        "rke2-dropin-execstart",
+        "rke2-other-config-env",
+        "held-rke2-shipped",
+        "held-rke2-k3s-variable",
+    ],
+)
+def test_rke2_unit_next_start(
+    host_scan, config: tuple[str, int, str], unit: tuple[str, int, str], expected: tuple[str, str]
+) -> None:
+    """R34A-2 (false pass) HVA-142. `rke2 server` copies k3s's write-kubeconfig-group flag
+    (rancher/rke2 pkg/cli/cmds/server.go k3sServerBase) and its variables take RKE2's name
+    (RKE2_KUBECONFIG_MODE, _GROUP, RKE2_CONFIG_FILE), which rke2-server.service's environment
+    files give it (bundle/lib/systemd/system/rke2-server.service): an rke2.yaml chmod'ed 0600
+    since passed "2 administrative principal(s)" though the next start makes it 0644, or 0640
+    group staff."""
+    over = {
+        **BASE,
+        "kube-admin-configs": (f"600 root root {RKE2_YAML}\n", 0, ""),
+        "k3s-config": config,
+        "k3s-service-unit-files": unit,
+    }
+    assert _142(host_scan(over)) == expected

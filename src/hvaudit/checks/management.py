@@ -3009,7 +3009,8 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     drop-ins, K3S_KUBECONFIG_MODE and _GROUP in k3s.service.env), over a mode chmod'ed since; a shape of
     those keys hvaudit does not read is a manual outcome (R33A-5); k3s.service's own environment
     and ExecStart= flags (the installer's INSTALL_K3S_EXEC) override them, and another
-    configuration file it names (--config, K3S_CONFIG_FILE) is a manual outcome (R34A-1). A
+    configuration file it names (--config, K3S_CONFIG_FILE) is a manual outcome (R34A-1);
+    RKE2's likewise, with its group flag and rke2-server.service's environment (R34A-2). A
     `podman system service` on a TCP URI runs what anyone who reaches it sends as the account
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
     chained rule (whoever may act as an administrator is one) (R30A-2), the account

@@ -430,6 +430,11 @@ K3S_CONFIG_FILES: tuple[str, ...] = (
     # with its config and write-kubeconfig-mode flags)
     "/etc/rancher/rke2/config.yaml",
     "/etc/rancher/rke2/config.yaml.d",
+    # rke2-server.service's environment files (rancher/rke2
+    # bundle/lib/systemd/system/rke2-server.service) (R34A-2)
+    "/etc/default/rke2-server",
+    "/etc/sysconfig/rke2-server",
+    "/usr/local/lib/systemd/system/rke2-server.env",
 )
 
 #: The Kubernetes cluster administrator's kubeconfigs a node keeps: k3s's and RKE2's (written
@@ -958,7 +963,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # flags into its ExecStart= (install.sh create_systemd_service_file), which override
     # config.yaml's (k3s pkg/configfilearg/parser.go Parse), and its environment gives
     # K3S_KUBECONFIG_MODE and K3S_CONFIG_FILE (R34A-1). Read-only.
-    CommandProbe("k3s-service-unit-files", ("systemctl", "cat", "--no-pager", "k3s.service")),
+    # RKE2's rke2-server.service likewise (R34A-2).
+    CommandProbe(
+        "k3s-service-unit-files",
+        ("systemctl", "cat", "--no-pager", "k3s.service", "rke2-server.service"),
+    ),
     # The container daemons' units the next boot starts, and dockerd's configuration file
     # (its "group" names the group of the sockets it creates): an enabled daemon that is
     # stopped now, with no socket to stat, still hands its group root at the next boot (R25E-1)

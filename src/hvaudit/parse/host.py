@@ -4440,26 +4440,26 @@ def _microk8s_always_allow(ev: HostEvidence) -> bool:
     return "AlwaysAllow" in [m.strip() for m in modes.split(",")]
 
 
-#: (distribution, admin kubeconfig, configuration file, environment file, keys read) for k3s
-#: and RKE2, whose `rke2 server` is k3s's server command with its config and
-#: write-kubeconfig-mode flags copied (rancher/rke2 pkg/cli/cmds/server.go k3sServerBase:
-#: mustCmdFromK3S(cmds.NewServerCommand(ServerRun)), "config": copy, "write-kubeconfig-mode":
-#: copy); RKE2's environment file and group flag are not read (R33A-5).
+#: (distribution, admin kubeconfig, configuration file, systemd unit, the environment file read
+#: where the unit was not) for k3s and RKE2, whose `rke2 server` is k3s's server command with its
+#: config, write-kubeconfig-mode and write-kubeconfig-group flags copied (rancher/rke2
+#: pkg/cli/cmds/server.go k3sServerBase: mustCmdFromK3S(cmds.NewServerCommand(ServerRun)),
+#: each `copyFlag`) (R33A-5, R34A-2). An older rke2 without the group flag skips the key
+#: ("Unknown flag ... skipping", k3s configfilearg stripInvalidFlags); the release is not
+#: collected, so the group counts.
 K3S_DISTS = (
     (
         "k3s",
         "/etc/rancher/k3s/k3s.yaml",
         "/etc/rancher/k3s/config.yaml",
+        "k3s",
         "/etc/systemd/system/k3s.service.env",
-        ("write-kubeconfig-mode", "write-kubeconfig-group"),
     ),
-    (
-        "RKE2",
-        "/etc/rancher/rke2/rke2.yaml",
-        "/etc/rancher/rke2/config.yaml",
-        "",
-        ("write-kubeconfig-mode",),
-    ),
+    # rancher/rke2 pkg/cli/cmds/server.go k3sServerBase copies k3s's config,
+    # write-kubeconfig-mode and write-kubeconfig-group flags, whose variables take RKE2's
+    # name (`rke2 server --help`: [$RKE2_CONFIG_FILE], [$RKE2_KUBECONFIG_MODE],
+    # [$RKE2_KUBECONFIG_GROUP]); its unit is rke2-server.service (R34A-2)
+    ("RKE2", "/etc/rancher/rke2/rke2.yaml", "/etc/rancher/rke2/config.yaml", "rke2-server", ""),
 )
 K3S_KUBECONFIGS = tuple(d[1] for d in K3S_DISTS)
 K3S_KUBECONFIG_KEYS = ("write-kubeconfig-mode", "write-kubeconfig-group")
@@ -4505,39 +4505,43 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
         )
     files = _by_file(got.text) if got.state == "ok" else {}
     rows: list[str] = []
-    for dist, kubeconfig, config, env_file, keys in K3S_DISTS:
+    for dist, kubeconfig, config, unit_name, env_file in K3S_DISTS:
         if kubeconfig not in current:
             continue
+        keys = K3S_KUBECONFIG_KEYS
+        prefix = dist.upper()
         perm = current[kubeconfig][0]
         world_now = digits(perm) and bool(int(perm, 8) & 0o004)
         values: dict[str, str] = {}
-        env = _environment_file("\n".join(files.get(env_file, [])))
+        # without the unit read, the installer's environment file alone (R33A-5)
+        env = _environment_file("\n".join(files.get(env_file, []))) if env_file else {}
         flags: list[str] = []
-        if env_file:
-            unit = _k3s_unit_next(ev, files)
-            if isinstance(unit, str):
-                if world_now:
-                    continue  # every user reads it now: the next start can add no one
-                return (
-                    [],
-                    f"{unit}: the mode and group {dist} gives {kubeconfig} at its next start are unknown",
-                    [got.source, ev.get(_cmd("k3s-service-unit-files")).source],
-                )
-            if unit is not None:
-                env, flags = unit
-            other = env.get("K3S_CONFIG_FILE") or _k3s_config_flag(flags) or config
-            if other != config:
-                if world_now:
-                    continue
-                return (
-                    [],
-                    f"k3s.service's next start reads its configuration from {other}, which "
-                    f"hvaudit does not read: the mode and group {dist} gives {kubeconfig} at "
-                    "its next start are unknown",
-                    [got.source, ev.get(_cmd("k3s-service-unit-files")).source],
-                )
-        for key in keys if env_file else ():
-            var = "K3S_KUBECONFIG_" + key.rsplit("-", 1)[1].upper()
+        unit_got = ev.get(_cmd("k3s-service-unit-files"))
+        unit = _k3s_unit_next(unit_got, unit_name, files)
+        if isinstance(unit, str):
+            if world_now:
+                continue  # every user reads it now: the next start can add no one
+            return (
+                [],
+                f"{unit}: the mode and group {dist} gives {kubeconfig} at its next start are "
+                "unknown",
+                [got.source, unit_got.source],
+            )
+        if unit is not None:
+            env, flags = unit
+        other = env.get(f"{prefix}_CONFIG_FILE") or _k3s_config_flag(flags) or config
+        if other != config:
+            if world_now:
+                continue
+            return (
+                [],
+                f"{unit_name}.service's next start reads its configuration from {other}, which "
+                f"hvaudit does not read: the mode and group {dist} gives {kubeconfig} at its "
+                "next start are unknown",
+                [got.source, unit_got.source],
+            )
+        for key in keys:
+            var = f"{prefix}_KUBECONFIG_" + key.rsplit("-", 1)[1].upper()
             if env.get(var):
                 values[key] = env[var]
         dropins = sorted(
@@ -4591,24 +4595,29 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
     return rows, "", [got.source]
 
 
-#: The environment files k3s's installer gives k3s.service (k3s install.sh
-#: create_systemd_service_file: EnvironmentFile=-/etc/default/%N, -/etc/sysconfig/%N,
-#: -/etc/systemd/system/k3s.service.env), collected with its configuration (R34A-1).
+#: The environment files the units of k3s and RKE2 read, collected with their configuration:
+#: k3s's installer's (k3s install.sh create_systemd_service_file: EnvironmentFile=-/etc/default/%N,
+#: -/etc/sysconfig/%N, -/etc/systemd/system/k3s.service.env) (R34A-1) and RKE2's shipped unit's
+#: (rancher/rke2 bundle/lib/systemd/system/rke2-server.service: /etc/default/rke2-server,
+#: /etc/sysconfig/rke2-server, /usr/local/lib/systemd/system/rke2-server.env) (R34A-2).
 K3S_UNIT_ENV_FILES = (
     "/etc/default/k3s",
     "/etc/sysconfig/k3s",
     "/etc/systemd/system/k3s.service.env",
+    "/etc/default/rke2-server",
+    "/etc/sysconfig/rke2-server",
+    "/usr/local/lib/systemd/system/rke2-server.env",
 )
 
 
 def _k3s_unit_next(
-    ev: HostEvidence, files: dict[str, list[str]]
+    got: Got, unit: str, files: dict[str, list[str]]
 ) -> tuple[dict[str, str], list[str]] | str | None:
-    """(environment, arguments) k3s.service's next start gives k3s, from `systemctl cat
-    k3s.service` and the environment files `files` holds (grep's output by file); None where
-    no such unit was read (no systemd, an older bundle, no k3s.service or no ExecStart=: then
-    the installer's k3s.service.env alone is read, R33A-5); why not, where it was not read or
-    names an EnvironmentFile= not collected.
+    """(environment, arguments) `<unit>.service`'s next start gives k3s (or RKE2), from
+    `systemctl cat` output `got` and the environment files `files` holds (grep's output by
+    file); None where no such unit was read (no systemd, an older bundle, no such unit or no
+    ExecStart=: then k3s's installer's k3s.service.env alone is read, R33A-5); why not, where
+    it was not read or names an EnvironmentFile= not collected.
 
     The installer writes INSTALL_K3S_EXEC's words into ExecStart= (k3s install.sh
     create_systemd_service_file: `ExecStart=${BIN_DIR}/k3s \\` then CMD_K3S_EXEC, each word
@@ -4618,22 +4627,23 @@ def _k3s_unit_next(
     "Settings from these files override settings made with Environment="), a path's `%N` the
     unit's name without its suffix (systemd.unit(5) Specifiers, "%N": "Same as "%n", but with
     the type suffix removed"), `%n` with it, `%%` a `%`."""
-    got = ev.get(_cmd("k3s-service-unit-files"))
     if got.state in ("uncollected", "absent"):
         return None
     why = _systemctl_unanswered(got)
     if why:
-        return f"k3s.service was not read ({why})"
-    cmd, _ = _unit_exec_start(got.text, "k3s")
+        return f"{unit}.service was not read ({why})"
+    cmd, _ = _unit_exec_start(got.text, unit)
     if not cmd:
         return None
-    env, env_files = _unit_environment(got.text, "k3s")
+    env, env_files = _unit_environment(got.text, unit)
     for spec in env_files:
         path = re.sub(
-            r"%([%nN])", lambda m: {"%": "%", "n": "k3s.service", "N": "k3s"}[m.group(1)], spec
+            r"%([%nN])",
+            lambda m: {"%": "%", "n": f"{unit}.service", "N": unit}[m.group(1)],
+            spec,
         ).lstrip("-")
         if path not in K3S_UNIT_ENV_FILES:
-            return f"k3s.service reads EnvironmentFile={spec}, which hvaudit does not read"
+            return f"{unit}.service reads EnvironmentFile={spec}, which hvaudit does not read"
         env.update(_environment_file("\n".join(files.get(path, []))))
     try:
         words = shlex.split(cmd.lstrip("-@:+!"))
