@@ -2681,7 +2681,9 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
     the password part is asked unless each option judged here is set again after it (V15-1: it
     passed on the options around it). random=N below the default 47 fails (V15-2): the offered
     random passphrase is accepted "regardless of other possible restrictions" (passwdqc.conf(5)),
-    and 24 bits are two short words."""
+    and 24 bits are two short words. An option not reported leaves the others judged (their
+    fails win) and is asked in one item with their questions (joined_asks): asked alone, it hid
+    a weaker reported setting (R34M-5)."""
     keys = [
         "Security.AccountLockFailures",
         "Security.AccountUnlockTime",
@@ -2692,33 +2694,23 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         values = {k: _option(esx, k) for k in keys}
         missing = [k for k, v in values.items() if v is None]
-        if missing:
-            yield _no_option(
-                s,
-                esx,
-                missing,
-                f"Do this host's local accounts lock after at most {LOCK_FAILURES_MAX} failed "
-                f"logins, for at least {UNLOCK_SECONDS_MIN} s, with a password history of at "
-                f"least {PASSWORD_HISTORY_MIN} and passwords of at least {PASSWORD_LENGTH_MIN} "
-                "characters? Evidence: the advanced settings "
-                + ", ".join(missing)
-                + " (vSphere Client: Configure > System > Advanced System Settings). Pass: yes, "
-                "every one; fail: any setting is weaker.",
-            )
-            continue
+        # an option not reported leaves the others judged: their fails win, and the gap is
+        # asked in one item with their questions (R34M-5: the gap alone was asked over a lockout
+        # after 10 failures, a fail, and a "yes" passed it)
+        given = {k: v for k, v in values.items() if v is not None}
         bad: list[str] = []
         failures = _int(values[keys[0]])
-        if failures is None or not 0 < failures <= LOCK_FAILURES_MAX:
+        if keys[0] in given and (failures is None or not 0 < failures <= LOCK_FAILURES_MAX):
             bad.append(f"{keys[0]} = {str(values[keys[0]])[:12]} (want 1..{LOCK_FAILURES_MAX})")
         unlock = _int(values[keys[1]])
         # 0: no automatic unlock (L16-15), a question below, not "want >= 900"
-        if unlock is None or 0 < unlock < UNLOCK_SECONDS_MIN or unlock < 0:
+        if keys[1] in given and (unlock is None or 0 < unlock < UNLOCK_SECONDS_MIN or unlock < 0):
             bad.append(f"{keys[1]} = {str(values[keys[1]])[:12]} (want >= {UNLOCK_SECONDS_MIN})")
         history = _int(values[keys[2]])
-        if history is None or history < PASSWORD_HISTORY_MIN:
+        if keys[2] in given and (history is None or history < PASSWORD_HISTORY_MIN):
             bad.append(f"{keys[2]} = {str(values[keys[2]])[:12]} (want >= {PASSWORD_HISTORY_MIN})")
         # the option's words as libpam hands them to pam_passwdqc (_pam_args, V20-2)
-        tokens = _pam_args(str(values[keys[3]]))
+        tokens = _pam_args(str(values[keys[3]])) if keys[3] in given else []
         # passwdqc config=FILE (V15-1): its options are parsed in place and override the ones
         # before it; the file is not in the evidence
         loaded = [part[7:] for part in tokens if part.startswith("config=")]
@@ -2731,14 +2723,14 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
             _int(x) for part in tokens if part.startswith("min=") for x in part[4:].split(",")
         ]
         refused = _passwdqc_refused(tokens)
-        if refused is not None:
+        if keys[3] in given and refused is not None:
             # a parse error ends the reading wherever it is, config= or not
             bad.append(
                 f"{keys[3]} has {refused[0][:80]}, which pam_passwdqc refuses ({refused[1]}): it "
                 "aborts every password change it checks, so no length is enforced as set"
             )
             account_bad.append(bad[-1])
-        else:
+        elif keys[3] in given:
             if not lengths or lengths[-1] is None or lengths[-1] < PASSWORD_LENGTH_MIN:
                 bad.append(f"{keys[3]} does not require {PASSWORD_LENGTH_MIN} characters")
             bad.extend(_passwdqc_weak(tokens, keys[3]))
@@ -2765,6 +2757,40 @@ def password_policy(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "; ".join(account_bad), esx.source)
         elif bad and not loaded:
             yield failed(s, "; ".join(bad), esx.source)
+        elif missing:
+            asks = [
+                _no_option(
+                    s,
+                    esx,
+                    missing,
+                    f"Do this host's local accounts lock after at most {LOCK_FAILURES_MAX} "
+                    f"failed logins, for at least {UNLOCK_SECONDS_MIN} s, with a password history "
+                    f"of at least {PASSWORD_HISTORY_MIN} and passwords of at least "
+                    f"{PASSWORD_LENGTH_MIN} characters? Evidence: the advanced settings "
+                    + ", ".join(missing)
+                    + " (vSphere Client: Configure > System > Advanced System Settings). Pass: "
+                    "yes, every one; fail: any setting is weaker.",
+                )
+            ]
+            if loaded:
+                asks.append(
+                    manual(
+                        s,
+                        f"{keys[3]} loads options from {files} (config=), not in the evidence",
+                        esx.source,
+                        question=asked[0],
+                    )
+                )
+            if unlock == 0:
+                asks.append(
+                    manual(
+                        s,
+                        f"{keys[1]} = 0 (PAM's unlock_time never)",
+                        esx.source,
+                        question=asked[-1],
+                    )
+                )
+            yield joined_asks(s, asks)
         elif asked:
             shown = f"{locks}; history {history}"
             if loaded:
