@@ -28,6 +28,7 @@ from hvaudit.checks.base import (
     check,
     failed,
     host_subject,
+    joined_asks,
     joint_question,
     manual,
     not_applicable,
@@ -482,7 +483,9 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     (IPTABLES_ALL_PROTOCOLS, P15-1); so does any option of value 0 (`-dport 0`, `-source 0`):
     Perl's false, which pve-firewall neither checks nor writes (perl_false, P15-4). `enable: N`
     above 1 is the API's anti-lockout time stamp, on until 60 s after N (parse_clusterfw_option):
-    off once past, a question while in force (an enable that turns itself off; P18-6)."""
+    off once past, a question while in force (an enable that turns itself off; P18-6). A fail
+    found anywhere wins over that question, and a node's open conditions (the time stamp, host.fw
+    not read, the daemon, a gateway) are asked in one item (joined_asks, R34M-6)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -495,6 +498,10 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
         policy = opts.get("policy_in", "DROP")
         maybe: list[str] = []
         stamp = fw.get().enable_stamp
+        # a fail found anywhere in the chain wins, and the open conditions of the node are
+        # asked in one item (joined_asks): the time stamp's question alone hid an input policy
+        # ACCEPT (a fail), and host.fw not read hid the daemon's question (R34M-6)
+        asks: list[Outcome] = []
         if stamp is not None and opts.get("enable") != "0":
             # on until 60 s after the stamp (P18-6, parse_clusterfw_option): an enable the
             # API's anti-lockout call has not confirmed, which turns itself off
@@ -504,18 +511,19 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 if opts.get("enable") == "1"
                 else f"on until {until:%Y-%m-%d %H:%M:%S} UTC (the collection time is unknown)"
             )
-            yield manual(
-                s,
-                f"cluster.fw enable: {stamp} is pve-firewall's anti-lockout time stamp "
-                f"(parse_clusterfw_option: on until 60 s after it, then off): {state}",
-                *fw.sources,
-                question=f"Is the cluster firewall enabled for good on node {h.name}? Evidence: "
-                "`pvesh get /cluster/firewall/options` (enable) and `pve-firewall status`. "
-                "Pass: enable 1 and the status enabled/running; fail: enable 0 or a time "
-                "stamp, or the status disabled.",
+            asks.append(
+                manual(
+                    s,
+                    f"cluster.fw enable: {stamp} is pve-firewall's anti-lockout time stamp "
+                    f"(parse_clusterfw_option: on until 60 s after it, then off): {state}",
+                    *fw.sources,
+                    question=f"Is the cluster firewall enabled for good on node {h.name}? "
+                    "Evidence: `pvesh get /cluster/firewall/options` (enable) and `pve-firewall "
+                    "status`. Pass: enable 1 and the status enabled/running; fail: enable 0 or a "
+                    "time stamp, or the status disabled.",
+                )
             )
-            continue
-        if opts.get("enable", "0") != "1":
+        if not asks and opts.get("enable", "0") != "1":
             yield failed(
                 s,
                 "cluster firewall off (cluster.fw enable is not 1): no firewall rule applies "
@@ -554,34 +562,49 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                 *fw.sources,
                 *(px.host_firewall.sources if px.host_firewall.known else ()),
             )
-        elif not px.host_firewall.known:
-            # host.fw's rules come before the policy too (a rule there may open the node)
-            yield unknown(
-                s, px.host_firewall, "no rule of the node's host.fw opens it before the policy"
-            )
-        elif daemon[0] == "unknown" and maybe:
-            yield _gateway_question(
-                s, h, px, f"cluster firewall on, input policy {policy}", maybe, daemon[1]
-            )
-        elif daemon[0] == "unknown":
-            yield manual(
-                s,
-                f"cluster.fw enables the firewall (input policy {policy}), but whether "
-                "pve-firewall or proxmox-firewall applies it on this node is not in the evidence "
-                f"({daemon[1]})",
-                *fw.sources,
-                *h.facts.programs.sources,
-                question=DAEMON_QUESTION.format(node=h.name),
-            )
-        elif maybe:
-            yield _gateway_question(s, h, px, f"cluster firewall on, input policy {policy}", maybe)
         else:
-            yield passed(
-                s,
-                f"cluster firewall on, input policy {policy}"
-                + (" (default)" if "policy_in" not in opts else ""),
-                *fw.sources,
-            )
+            if not px.host_firewall.known:
+                # host.fw's rules come before the policy too (a rule there may open the node)
+                asks.append(
+                    unknown(
+                        s,
+                        px.host_firewall,
+                        "no rule of the node's host.fw opens it before the policy",
+                    )
+                )
+            if daemon[0] == "unknown" and maybe:
+                asks.append(
+                    _gateway_question(
+                        s, h, px, f"cluster firewall on, input policy {policy}", maybe, daemon[1]
+                    )
+                )
+            elif daemon[0] == "unknown":
+                asks.append(
+                    manual(
+                        s,
+                        f"cluster.fw enables the firewall (input policy {policy}), but whether "
+                        "pve-firewall or proxmox-firewall applies it on this node is not in the "
+                        f"evidence ({daemon[1]})",
+                        *fw.sources,
+                        *h.facts.programs.sources,
+                        question=DAEMON_QUESTION.format(node=h.name),
+                    )
+                )
+            elif maybe:
+                asks.append(
+                    _gateway_question(
+                        s, h, px, f"cluster firewall on, input policy {policy}", maybe
+                    )
+                )
+            if asks:
+                yield joined_asks(s, asks)
+            else:
+                yield passed(
+                    s,
+                    f"cluster firewall on, input policy {policy}"
+                    + (" (default)" if "policy_in" not in opts else ""),
+                    *fw.sources,
+                )
 
 
 def _accepts_everything(
