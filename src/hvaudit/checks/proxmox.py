@@ -1936,7 +1936,10 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
     realm logs in through the identity provider alone: API2/OpenId.pm login assembles the
     ticket from its answer and asks no tfa.cfg entry or realm `tfa` (PVE::Auth::OpenId has no
     such option), so whether that login needs a second factor is the provider's policy, not in
-    the evidence: a question, never a pass on a tfa.cfg entry (P14-9)."""
+    the evidence: a question, never a pass on a tfa.cfg entry (P14-9). Where the user list may
+    be incomplete (R29P-4), the question of the users it leaves out joins the question of the
+    administrators named (`_with_unlisted`): asked alone, a "yes" to theirs passed the check
+    (R34M-7)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -2002,8 +2005,13 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
         )
         if missing:
             yield failed(s, f"administrators without a second factor: {', '.join(missing)}", *refs)
-        elif asked and not idp:
-            yield manual(
+            continue
+        # the named administrators' question and, where the user list may be incomplete, the
+        # question of the users it leaves out are asked in one item: the first alone passed on
+        # a "yes" with the unlisted users never asked (R34M-7)
+        title = "Administrators log in with a second factor"
+        if asked and not idp:
+            named = manual(
                 s,
                 f"administrators whose second factor is not in the evidence: {'; '.join(asked)}",
                 *refs,
@@ -2016,8 +2024,10 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
                 "disabled; fail: any has none, or only disabled ones (proxmox-tfa then asks for "
                 "no second factor and the password alone logs in).",
             )
+            yield _with_unlisted(named, px, title)
         elif idp:
-            yield _idp_question(s, sorted(idp), realms, asked, (*refs, *px.realms.sources))
+            named = _idp_question(s, sorted(idp), realms, asked, (*refs, *px.realms.sources))
+            yield _with_unlisted(named, px, title)
         else:
             by_realm = (
                 f" ({', '.join(sorted(enforced))} by their realm's tfa setting)" if enforced else ""
@@ -2025,7 +2035,7 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             yield _users_passed(
                 s,
                 px,
-                "Administrators log in with a second factor",
+                title,
                 f"{len(enabled)} administrator(s), all with a second factor{by_realm}",
                 *refs,
             )
@@ -2041,11 +2051,33 @@ def _users_passed(s: Subject, px: ProxmoxHost, title: str, message: str, *refs: 
         s,
         f"{message}; the user list may be incomplete: {px.users_partial}",
         *refs,
-        question=f'Does every user and API token of the cluster of node {s.name} meet "{title}"? '
+        question=_unlisted_question(s, title),
+    )
+
+
+def _unlisted_question(s: Subject, title: str) -> str:
+    """The question of the users and API tokens a partial user list leaves out (R29P-4)."""
+    return (
+        f'Does every user and API token of the cluster of node {s.name} meet "{title}"? '
         f"Evidence: `pveum user list --full`, `pveum group list` and `pveum acl list` run as "
         f"root on {s.name} (or /etc/pve/user.cfg and /etc/pve/priv/tfa.cfg). Pass: yes; fail: "
-        "any user or token does not.",
+        "any user or token does not."
     )
+
+
+def _with_unlisted(o: Outcome, px: ProxmoxHost, title: str) -> Outcome:
+    """An account check's question `o` of the users it names, joined (joined_asks) with the
+    question of the users a partial list leaves out (`_users_passed`'s), where it may: asked
+    alone, a "yes" to `o` passed the check with them never asked (R34M-7)."""
+    if not px.users_partial:
+        return o
+    rest = manual(
+        o.subject,
+        f"the user list may be incomplete: {px.users_partial}",
+        *o.evidence,
+        question=_unlisted_question(o.subject, title),
+    )
+    return joined_asks(o.subject, [o, rest])
 
 
 def _idp_question(
