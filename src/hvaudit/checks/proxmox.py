@@ -2354,7 +2354,8 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     device dials by a service name, or whose own port is a name, is a question (/etc/services
     decides, not collected: dials_named_into, R33D-1), and a raw `-incoming unix:PATH` that
     another VM's `args: -chardev socket,path=PATH` client connects to fails (unix_guests,
-    R33D-3)."""
+    R33D-3). The guests not read join that question as they join the pass (unread_peers):
+    asked alone, a "yes" passed the node with them never asked (R34M-8)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -2434,11 +2435,17 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 # a device of `args:` naming its service, or an `-incoming` naming its port
                 # (dials_named_into, R33D-1)
                 questions.append(named_migration_question(f"node {h.name}", raw.named, raw.names))
-            yield manual(
-                s,
-                f"migration type secure{net}; " + "; ".join([*what, *raw.named]),
-                *refs,
-                question=joint_question(questions),
+            # the guests not read may wait for a stream too: their question joins this one
+            # (unread_peers), which alone passed on a "yes" with them never asked (R34M-8)
+            yield unread_peers(
+                manual(
+                    s,
+                    f"migration type secure{net}; " + "; ".join([*what, *raw.named]),
+                    *refs,
+                    question=joint_question(questions),
+                ),
+                h,
+                unread_incoming(raw, "args:"),
             )
         else:
             # the raw `-incoming` judged are those of the guests read (R30D-6): a guest not
