@@ -3463,7 +3463,9 @@ def unneeded_services(ctx: Context) -> Iterator[Outcome]:
     API, read with `search`; the hardening guides configure it over a single host connection),
     a read-only community or a trap target with a community is SNMP v1/v2c: a running agent with
     one fails ("If SNMP is enabled and is not using v3 targets with authentication, this is a
-    finding"), and one with neither is still asked about its v3 targets (L14-8)."""
+    finding"), and one with neither is still asked about its v3 targets (L14-8). A service
+    missing from the list leaves the others judged, and joins SNMP's question in one item
+    (R34M-9)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         states = _service_states(esx, tuple(UNNEEDED_SERVICES))
@@ -3477,38 +3479,48 @@ def unneeded_services(ctx: Context) -> Iterator[Outcome]:
             for k, v in sorted(found.items())
             if v.get("running") or v.get("policy") != "off"
         }
+        # a service missing from the list leaves the others judged: SNMP v1/v2c fails, and
+        # the gap joins SNMP's question in one item (R34M-9: the gap alone was asked over an
+        # enabled snmpd with a community, a fail, and a "yes" passed it)
+        head = "" if missing else "slpd and sfcbd-watchdog stopped, policy off; "
         if any(k in ALWAYS_OFF for k in enabled):
             yield failed(s, "enabled: " + ", ".join(enabled.values()), esx.source)
-        elif missing:
-            gap = Fact[bool].unavailable(
-                f"{', '.join(missing)} not in the host's service list", esx.source
-            )
-            yield unknown(s, gap, f"{', '.join(missing)} stopped and disabled")
         elif enabled and (v1 := _snmp_v1(esx.snmp)):
             yield failed(
                 s,
-                f"slpd and sfcbd-watchdog stopped, policy off; enabled: {enabled['snmpd']} with "
+                f"{head}enabled: {enabled['snmpd']} with "
                 f"{v1} (SNMP v1/v2c: a community string is the only credential)",
                 esx.source,
             )
-        elif enabled:
-            yield manual(
-                s,
-                f"slpd and sfcbd-watchdog stopped, policy off; enabled: {enabled['snmpd']}: "
-                + (
-                    "no v1/v2c community or trap target (HostSnmpSystem.configuration); its v3 "
-                    "targets are not read"
-                    if esx.snmp is not None and "communities" in esx.snmp
-                    else "its SNMP versions and targets are not read"
-                ),
-                esx.source,
-                question=f"Is SNMP on host {h.name} in use, with v3 targets with authentication "
-                "only? Evidence: `esxcli system snmp get` on that host (communities, "
-                "v3targets, authentication, privacy) and the site's monitoring system that "
-                "polls it. Pass: yes, SNMP is in use, no community is set (no v1 or v2c) and "
-                "every target is v3 with authentication; fail: a community is set, a v3 target "
-                "has no authentication, or nothing uses SNMP (then it must be off).",
-            )
+        elif missing or enabled:
+            asks = []
+            if missing:
+                gap = Fact[bool].unavailable(
+                    f"{', '.join(missing)} not in the host's service list", esx.source
+                )
+                asks.append(unknown(s, gap, f"{', '.join(missing)} stopped and disabled"))
+            if enabled:
+                asks.append(
+                    manual(
+                        s,
+                        f"{head}enabled: {enabled['snmpd']}: "
+                        + (
+                            "no v1/v2c community or trap target (HostSnmpSystem.configuration); "
+                            "its v3 targets are not read"
+                            if esx.snmp is not None and "communities" in esx.snmp
+                            else "its SNMP versions and targets are not read"
+                        ),
+                        esx.source,
+                        question=f"Is SNMP on host {h.name} in use, with v3 targets with "
+                        "authentication only? Evidence: `esxcli system snmp get` on that host "
+                        "(communities, v3targets, authentication, privacy) and the site's "
+                        "monitoring system that polls it. Pass: yes, SNMP is in use, no community "
+                        "is set (no v1 or v2c) and every target is v3 with authentication; fail: a "
+                        "community is set, a v3 target has no authentication, or nothing uses "
+                        "SNMP (then it must be off).",
+                    )
+                )
+            yield joined_asks(s, asks)
         else:
             yield passed(s, "slpd, sfcbd-watchdog and snmpd stopped, policy off", esx.source)
 
