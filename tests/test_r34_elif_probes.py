@@ -21,6 +21,9 @@ condition in one item (checks.base.joined_asks) and a later fail wins; their pro
 tests now. Sites 7c (HVA-425) and 7d (HVA-433/HVA-434, vmware.py): every open condition of a
 host is asked in one item (joined_asks); their yes-probes attest the first condition's own
 question and are plain tests (further vmware/proxmox sites: test_r34_elif_vmware_probes.py).
+Sites 4 and 4b (HVA-191, checks.network.anti_spoofing): every open condition of a VM's
+interfaces is asked in one item; their yes-probes attest the first condition's own question and
+are plain tests.
 
 Sites (all reproduced on main e456bd4a):
 1. HVA-201 `-s disable` asked, auditd discarding every record (write_logs = no, no plugin) never
@@ -263,19 +266,19 @@ def test_site4_harness_each_condition_alone(tmp_path: Path) -> None:
     assert "which no IP parameter sets" in messages(a, "HVA-191")["twonic"]
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 4 network.py HVA-191 gaps"
-)
 def test_site4_hva191_yes_to_gap_question_passes_over_learned_ip(tmp_path: Path) -> None:
-    """Both open on one VM: main asks only who stops spoofing at the vhost-user port; "yes"
-    passes HVA-191 though the other NIC's address is whatever the guest uses first (never
-    asked)."""
+    """Both open on one VM: main asked only who stops spoofing at the vhost-user port; "yes"
+    to it passed HVA-191 though the other NIC's address is whatever the guest uses first (never
+    asked). Now one item asks both (joined_asks): "yes" to the gap's own question alone (asked
+    with the vhost-user port alone) no longer answers it."""
     from test_redteam3_vm_probes import nic
 
+    first = _items(_gap_and_learner(tmp_path / "f", VHU_NIC), "HVA-191")[("vm", "twonic")][1]
     a = _gap_and_learner(tmp_path / "a", VHU_NIC, nic("clean-traffic", mac=LEARNER_MAC))
     asked = _items(a, "HVA-191")[("vm", "twonic")][1] or ""
-    _attest_yes(a, "HVA-191", "vm", "twonic", tmp_path)
+    _attest_yes(a, "HVA-191", "vm", "twonic", tmp_path, question=first)
     assert outcomes(a, "HVA-191") != {"twonic": "pass"}, (messages(a, "HVA-191"), asked)
+    assert first != asked and "learned" in asked, asked  # one item asks both
 
 
 # --- site 5: network.py HVA-192, an OVS port's question asked, a VF without <vlan> never ----------
@@ -640,15 +643,15 @@ def test_site4b_harness_each_condition_alone(tmp_path: Path) -> None:
     assert messages(a, "HVA-191")["web01"].startswith("vhost-user port")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 4 network.py HVA-191 gaps"
-)
 def test_site4b_hva191_yes_to_gap_question_passes_over_unread_binding(tmp_path: Path) -> None:
-    """Both open on web01: main asks only about the vhost-user port; "yes" passes HVA-191 while
-    whether clean-traffic is in force at testnet0 (the bindings listing failed) is never asked."""
+    """Both open on web01: main asked only about the vhost-user port; "yes" to it passed HVA-191
+    while whether clean-traffic is in force at testnet0 (the bindings listing failed) was never
+    asked. Now one item asks both: "yes" to the gap's own question no longer answers it."""
     from test_nwfilter_bindings_unread import NIC
 
+    first = _items(_gap_and_unread_binding(tmp_path / "f", VHU_NIC), "HVA-191")[("vm", "web01")][1]
     a = _gap_and_unread_binding(tmp_path / "a", NIC, VHU_NIC)
     asked = _items(a, "HVA-191")[("vm", "web01")][1] or ""
-    _attest_yes(a, "HVA-191", "vm", "web01", tmp_path)
+    _attest_yes(a, "HVA-191", "vm", "web01", tmp_path, question=first)
     assert outcomes(a, "HVA-191") != {"web01": "pass"}, (messages(a, "HVA-191"), asked)
+    assert first != asked and "nwfilter-binding-list" in asked, asked  # one item asks both

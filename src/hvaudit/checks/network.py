@@ -39,10 +39,12 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Status,
     check,
     failed,
     first_unknown,
     host_subject,
+    joined_asks,
     joint_question,
     manual,
     not_applicable,
@@ -368,6 +370,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
         beyond: list[SpoofProtection] = []  # parts the platform cannot enforce at the port
         learned: list[str] = []  # $IP left to libvirt's address learning
         unbound_unread: list[str] = []  # ports whose binding the evidence does not show (R29N-5)
+        unbound_by: list[str] = []  # the filters of those ports
         rebound: list[str] = []  # ports bound to another filter that may stop spoofing (R30N-2)
         rebound_ports: list[str] = []
         compared: list[str] = []  # addresses on a segment no other VM read holds (R30D-3)
@@ -412,6 +415,7 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 continue
             if p.via and _binding_unread(v, i, hosts[v.host]):
                 unbound_unread.append(f"{i.target_dev or nic} (filter {i.filter!r})")
+                unbound_by.append(p.via)
             as_defined = i  # the definition's interface: what it leaves to learning (R33N-1)
             i, held_as = in_force.get((v.host, v.name, i.target_dev or ""), (i, ""))
             before = len(bad)
@@ -512,7 +516,14 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             f"QEMU argument {shown}: a tap on bridge {br} that no libvirt nwfilter covers"
             for shown, br in raw_known
         ]
-        if (raw_unsure or raw_helped) and not bad:
+        if bad:
+            extra = f" ({cannot} spoofing: not enforceable at the port)" if cannot else ""
+            yield failed(s, "; ".join(bad) + extra, *refs)
+            continue
+        # every open condition of the VM's interfaces is asked in one item, so that a "yes" to
+        # one interface's question never passes another's unasked (joined_asks; R34 elif site 4)
+        items: list[Outcome] = []
+        if raw_unsure or raw_helped:
             by = " or ".join(
                 x
                 for x, on in (
@@ -534,133 +545,154 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                 )
                 if on
             )
-            yield manual(
-                s,
-                f"host tap(s) opened by raw arguments, configured by {by}: {taps}",
-                *refs,
-                question=f"What stops spoofing from the tap(s) that {taps} of "
-                f"VM {v.name} open on host {v.host}? Evidence: {runs}, "
-                f"and the switch's ebtables, nftables or OpenFlow rules for that tap on {v.host}. "
-                "Pass: a rule on the tap's port admits only the VM's own MAC, IP and ARP; fail: "
-                "none, so the guest can send as another machine.",
+            items.append(
+                manual(
+                    s,
+                    f"host tap(s) opened by raw arguments, configured by {by}: {taps}",
+                    *refs,
+                    question=f"What stops spoofing from the tap(s) that {taps} of "
+                    f"VM {v.name} open on host {v.host}? Evidence: {runs}, "
+                    f"and the switch's ebtables, nftables or OpenFlow rules for that tap on "
+                    f"{v.host}. Pass: a rule on the tap's port admits only the VM's own MAC, IP "
+                    "and ARP; fail: none, so the guest can send as another machine.",
+                )
             )
-            continue
-        if bad:
-            extra = f" ({cannot} spoofing: not enforceable at the port)" if cannot else ""
-            yield failed(s, "; ".join(bad) + extra, *refs)
-        elif (gaps and any(g.state is FactState.FAILED for g in gaps)) or (
+        if (gaps and any(g.state is FactState.FAILED for g in gaps)) or (
             gaps and all(g.reason.startswith("the definition of filter") for g in gaps)
         ):
             names = sorted({i.filter for i in nics if i.filter})
-            yield unknown(s, gaps[0], _filter_definition_question(v.host, names))
+            undefined = unknown(s, gaps[0], _filter_definition_question(v.host, names))
+            if undefined.status is not Status.MANUAL:
+                yield undefined  # an error: evidence whose collection failed, never a pass
+                continue
+            items.append(undefined)
         elif gaps:
-            yield manual(
-                s,
-                "; ".join(dict.fromkeys(g.reason for g in gaps)),
-                *refs,
-                question=_spoof_question(v.host, asks),
+            items.append(
+                manual(
+                    s,
+                    "; ".join(dict.fromkeys(g.reason for g in gaps)),
+                    *refs,
+                    question=_spoof_question(v.host, asks),
+                )
             )
-        elif rebound:
-            yield manual(
-                s,
-                "; ".join(rebound),
-                *refs,
-                question=f"Does the nwfilter binding of each port named "
-                f"({', '.join(rebound_ports)}) "
-                f"of running VM {v.name} on host {v.host} stop MAC, IP and ARP spoofing with the "
-                "VM's own addresses? Evidence: `virsh nwfilter-binding-dumpxml PORT` (the filter "
-                "and its parameters: IP, IPV6, MAC) and `virsh nwfilter-dumpxml` of that filter "
-                "and each it references. Pass: its rules drop what the guest sends from any MAC "
-                "or IP that is not the VM's own, and its IP parameter is the VM's address; fail: "
-                "a kind of spoofing passes, or a parameter is another machine's address.",
+        if rebound:
+            items.append(
+                manual(
+                    s,
+                    "; ".join(rebound),
+                    *refs,
+                    question=f"Does the nwfilter binding of each port named "
+                    f"({', '.join(rebound_ports)}) "
+                    f"of running VM {v.name} on host {v.host} stop MAC, IP and ARP spoofing with "
+                    "the VM's own addresses? Evidence: `virsh nwfilter-binding-dumpxml PORT` (the "
+                    "filter and its parameters: IP, IPV6, MAC) and `virsh nwfilter-dumpxml` of "
+                    "that filter and each it references. Pass: its rules drop what the guest "
+                    "sends from any MAC or IP that is not the VM's own, and its IP parameter is "
+                    "the VM's address; fail: a kind of spoofing passes, or a parameter is another "
+                    "machine's address.",
+                )
             )
-        elif beyond:
+        if beyond:
             stops = "/".join(sorted({k for p in beyond for k in p.covers})).upper() or "nothing"
             controls = "; ".join(sorted({p.compensating for p in beyond if p.compensating}))
-            yield manual(
-                s,
-                f"{stops} spoofing stopped at the port; {cannot} spoofing cannot be stopped there "
-                "by the platform",
-                *refs,
-                question=f"Is {cannot} spoofing from this VM stopped outside its port? "
-                f"Evidence: the configuration of {controls or 'the controls upstream of the port'} "
-                "for this VM's network. Pass: yes, one of them covers this VM's addresses; "
-                "fail: none does, so the VM can send as another machine.",
+            items.append(
+                manual(
+                    s,
+                    f"{stops} spoofing stopped at the port; {cannot} spoofing cannot be stopped "
+                    "there by the platform",
+                    *refs,
+                    question=f"Is {cannot} spoofing from this VM stopped outside its port? "
+                    "Evidence: the configuration of "
+                    f"{controls or 'the controls upstream of the port'} for this VM's network. "
+                    "Pass: yes, one of them covers this VM's addresses; fail: none does, so the "
+                    "VM can send as another machine.",
+                )
             )
-        elif learned:
+        if learned:
             dhcp = any("CTRL_IP_LEARNING dhcp" in x for x in learned)
-            yield manual(
-                s,
-                "; ".join(learned),
-                *refs,
-                question=f"Is the address libvirt learned for each interface of VM {v.name} the "
-                "one assigned to it"
-                + (
-                    ", and can no machine but the site's DHCP server lease the VM an address "
-                    "(CTRL_IP_LEARNING dhcp)"
-                    if dhcp
-                    else ""
+            items.append(
+                manual(
+                    s,
+                    "; ".join(learned),
+                    *refs,
+                    question=f"Is the address libvirt learned for each interface of VM {v.name} "
+                    "the one assigned to it"
+                    + (
+                        ", and can no machine but the site's DHCP server lease the VM an address "
+                        "(CTRL_IP_LEARNING dhcp)"
+                        if dhcp
+                        else ""
+                    )
+                    + "? Evidence: the VM's assigned addresses (IPAM or DHCP "
+                    f"reservations) against `virsh nwfilter-binding-dumpxml` of its interfaces on "
+                    f"host {v.host} (the IP variable libvirt filled in), or an IP parameter in its "
+                    "<filterref>"
+                    + (
+                        "; for dhcp, the DHCP servers reachable on the VM's segment (a filter that "
+                        "drops DHCP replies not from $DHCPSERVER, or no other machine there able "
+                        "to answer DHCP)"
+                        if dhcp
+                        else ""
+                    )
+                    + ". Pass: yes, each learned address is the VM's own"
+                    + (" and only the site's server leases" if dhcp else "")
+                    + "; fail: one is another machine's (the guest took it first"
+                    + (", or another guest's DHCP server leased it" if dhcp else "")
+                    + ").",
                 )
-                + "? Evidence: the VM's assigned addresses (IPAM or DHCP "
-                f"reservations) against `virsh nwfilter-binding-dumpxml` of its interfaces on "
-                f"host {v.host} (the IP variable libvirt filled in), or an IP parameter in its "
-                "<filterref>"
-                + (
-                    "; for dhcp, the DHCP servers reachable on the VM's segment (a filter that "
-                    "drops DHCP replies not from $DHCPSERVER, or no other machine there able to "
-                    "answer DHCP)"
-                    if dhcp
-                    else ""
+            )
+        if fine and (why := _pve_daemon_unobserved(hosts[v.host])) is not None:
+            items.append(
+                manual(
+                    s,
+                    f"{len(fine)} interface(s) filtered by {', '.join(sorted(set(fine)))} in the "
+                    f"configuration, but whether pve-firewall or proxmox-firewall applies the "
+                    f"rules on node {v.host} is not in the evidence ({why})",
+                    *refs,
+                    *hosts[v.host].facts.programs.sources,
+                    question=DAEMON_QUESTION.format(node=v.host),
                 )
-                + ". Pass: yes, each learned address is the VM's own"
-                + (" and only the site's server leases" if dhcp else "")
-                + "; fail: one is another machine's (the guest took it first"
-                + (", or another guest's DHCP server leased it" if dhcp else "")
-                + ").",
             )
-        elif (why := _pve_daemon_unobserved(hosts[v.host])) is not None:
-            yield manual(
-                s,
-                f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))} in the "
-                f"configuration, but whether pve-firewall or proxmox-firewall applies the rules "
-                f"on node {v.host} is not in the evidence ({why})",
-                *refs,
-                *hosts[v.host].facts.programs.sources,
-                question=DAEMON_QUESTION.format(node=v.host),
-            )
-        elif unbound_unread:
+        if unbound_unread:
             bound = _bindings(hosts[v.host])
-            yield manual(
-                s,
-                f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))} in the "
-                f"definition, but whether a filter is in force at each running port is not in "
-                f"the evidence (nwfilter bindings: {bound.reason or bound.state.value})",
-                *refs,
-                *bound.sources,
-                question=f"Does `virsh nwfilter-binding-list` on host {v.host} list each port of "
-                f"running VM {v.name} with the filter its definition names: "
-                f"{', '.join(unbound_unread)}? Evidence: that listing (or `virsh "
-                "nwfilter-binding-dumpxml PORT`). Pass: every port is listed with its filter; "
-                "fail: a port is missing (its filter's rules were removed while the VM runs, "
-                "`virsh nwfilter-binding-delete`), so nothing stops spoofing there.",
+            items.append(
+                manual(
+                    s,
+                    f"{len(unbound_unread)} interface(s) filtered by "
+                    f"{', '.join(sorted(set(unbound_by)))} in the definition, but whether a "
+                    "filter is in force at each running port is not in the evidence (nwfilter "
+                    f"bindings: {bound.reason or bound.state.value})",
+                    *refs,
+                    *bound.sources,
+                    question=f"Does `virsh nwfilter-binding-list` on host {v.host} list each port "
+                    f"of running VM {v.name} with the filter its definition names: "
+                    f"{', '.join(unbound_unread)}? Evidence: that listing (or `virsh "
+                    "nwfilter-binding-dumpxml PORT`). Pass: every port is listed with its "
+                    "filter; fail: a port is missing (its filter's rules were removed while the "
+                    "VM runs, `virsh nwfilter-binding-delete`), so nothing stops spoofing there.",
+                )
             )
-        else:
-            outcome = passed(
+        # a guest not read may hold the same address on the segment: the filter checks frames
+        # against each interface's own $MAC and $IP, so each can send as the other (asked with
+        # the VM's other open conditions where it has some: unread_peers joins them)
+        outcome = (
+            joined_asks(s, items)
+            if items
+            else passed(
                 s, f"{len(nics)} interface(s) filtered by {', '.join(sorted(set(fine)))}", *refs
             )
-            # a guest not read may hold the same address on the segment: the filter checks
-            # frames against each interface's own $MAC and $IP, so each can send as the other
-            yield (
-                unread_peers(
-                    outcome,
-                    hosts[v.host],
-                    f"have an interface holding {'; '.join(compared[:4])} (the MAC or IP address "
-                    "of an interface of this VM on that segment, which its filter admits as each "
-                    "one's own source, so each can send as the other)",
-                )
-                if compared
-                else outcome
+        )
+        yield (
+            unread_peers(
+                outcome,
+                hosts[v.host],
+                f"have an interface holding {'; '.join(compared[:4])} (the MAC or IP address "
+                "of an interface of this VM on that segment, which its filter admits as each "
+                "one's own source, so each can send as the other)",
             )
+            if compared
+            else outcome
+        )
 
 
 def _bound_words(
