@@ -21,9 +21,9 @@ condition in one item (checks.base.joined_asks) and a later fail wins; their pro
 tests now. Sites 7c (HVA-425) and 7d (HVA-433/HVA-434, vmware.py): every open condition of a
 host is asked in one item (joined_asks); their yes-probes attest the first condition's own
 question and are plain tests (further vmware/proxmox sites: test_r34_elif_vmware_probes.py).
-Sites 4 and 4b (HVA-191, checks.network.anti_spoofing): every open condition of a VM's
+Sites 4, 4b and 5 (HVA-191 and HVA-192, checks.network): every open condition of a VM's
 interfaces is asked in one item; their yes-probes attest the first condition's own question and
-are plain tests.
+are plain tests (further network sites: test_r34_elif_network_probes.py).
 
 Sites (all reproduced on main e456bd4a):
 1. HVA-201 `-s disable` asked, auditd discarding every record (write_logs = no, no plugin) never
@@ -310,16 +310,18 @@ def test_site5_harness_each_condition_alone(host_scan) -> None:
     assert messages(a, "HVA-192")["vlans"].startswith("SR-IOV VF(s) without <vlan>")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 5 network.py HVA-192 ovs"
-)
 def test_site5_hva192_yes_to_ovs_question_passes_over_vf(host_scan, tmp_path: Path) -> None:
-    """Both on one VM: main asks only about the OVS port's tag; "yes" passes HVA-192 while the
-    VF's port VLAN (none set in libvirt) is never asked."""
+    """Both on one VM: main asked only about the OVS port's tag; "yes" to it passed HVA-192
+    while the VF's port VLAN (none set in libvirt) was never asked. Now one item asks both:
+    "yes" to the OVS port's own question (asked with it alone) no longer answers it."""
+    first = _items(_vlan_vm(host_scan, OVS_NIC), "HVA-192")[("vm", "vlans")][1]
     a = _vlan_vm(host_scan, OVS_NIC, VF_NIC)
     asked = _items(a, "HVA-192")[("vm", "vlans")][1] or ""
-    _attest_yes(a, "HVA-192", "vm", "vlans", tmp_path)
+    _attest_yes(a, "HVA-192", "vm", "vlans", tmp_path, question=first)
     assert outcomes(a, "HVA-192") != {"vlans": "pass"}, (messages(a, "HVA-192"), asked)
+    assert first != asked and "port VLAN set on its physical function" in asked, (
+        asked
+    )  # one item asks both
 
 
 # --- site 6: hardening.py HVA-230, bond0's question asked, bond1's never --------------------------

@@ -1352,132 +1352,153 @@ def no_vlan_trunk(ctx: Context) -> Iterator[Outcome]:
                 unread.append((f"{i.mac or i.source} on bridge {i.source}", i.vlan_unknown))
         if bad:
             yield failed(s, "; ".join(bad), *refs)
-        elif ovs:
-            yield manual(
-                s,
-                f"Open vSwitch port(s) without <vlan>: {', '.join(ovs)}: an untagged OVS port "
-                "trunks every VLAN unless its tag is set outside libvirt",
-                *refs,
-                question="Is the Open vSwitch port of each listed interface given a VLAN tag "
-                "outside libvirt (as OpenStack Neutron's OVS agent does on br-int)? Evidence: "
-                f"`ovs-vsctl list Port PORT` on host {v.host} for each (tag, trunks, vlan_mode; "
-                "a vhost-user port is the OVS-DPDK port on the listed socket). Pass: yes, tag is "
-                "set (an access port), or trunks lists only VLANs this VM is approved for; fail: "
-                "tag and trunks are empty, so the port trunks every VLAN.",
+            continue
+        # every open condition of the VM's interfaces is asked in one item, so that a "yes" to
+        # one interface's question never passes another's unasked (joined_asks; R34 elif site 5)
+        items: list[Outcome] = []
+        if ovs:
+            items.append(
+                manual(
+                    s,
+                    f"Open vSwitch port(s) without <vlan>: {', '.join(ovs)}: an untagged OVS port "
+                    "trunks every VLAN unless its tag is set outside libvirt",
+                    *refs,
+                    question="Is the Open vSwitch port of each listed interface given a VLAN tag "
+                    "outside libvirt (as OpenStack Neutron's OVS agent does on br-int)? Evidence: "
+                    f"`ovs-vsctl list Port PORT` on host {v.host} for each (tag, trunks, vlan_mode; "
+                    "a vhost-user port is the OVS-DPDK port on the listed socket). Pass: yes, tag is "
+                    "set (an access port), or trunks lists only VLANs this VM is approved for; fail: "
+                    "tag and trunks are empty, so the port trunks every VLAN.",
+                )
             )
-        elif vfs:
-            yield manual(
-                s,
-                f"SR-IOV VF(s) without <vlan>: {', '.join(vfs)}: a VF with no port VLAN sees "
-                "and sends tagged traffic unless one is set outside libvirt",
-                *refs,
-                question="Does each listed VF have a port VLAN set on its physical function? "
-                f"Evidence: `ip link show PF` on host {v.host} (the 'vf N' line with the VF's "
-                "MAC: 'vlan N'). Pass: yes, every one shows a vlan (the NIC tags and filters for "
-                "it); fail: one shows none, so the guest can tag its own frames onto any VLAN "
-                "the physical port carries.",
+        if vfs:
+            items.append(
+                manual(
+                    s,
+                    f"SR-IOV VF(s) without <vlan>: {', '.join(vfs)}: a VF with no port VLAN sees "
+                    "and sends tagged traffic unless one is set outside libvirt",
+                    *refs,
+                    question="Does each listed VF have a port VLAN set on its physical function? "
+                    f"Evidence: `ip link show PF` on host {v.host} (the 'vf N' line with the VF's "
+                    "MAC: 'vlan N'). Pass: yes, every one shows a vlan (the NIC tags and filters for "
+                    "it); fail: one shows none, so the guest can tag its own frames onto any VLAN "
+                    "the physical port carries.",
+                )
             )
-        elif passthru:
-            yield manual(
-                s,
-                "macvtap passthrough interface(s) without <vlan>: "
-                + "; ".join(passthru)
-                + ": the guest has the device to itself, and an SR-IOV VF with no port VLAN (or "
-                "a whole NIC) sees and sends tagged traffic unless a VLAN is set outside libvirt",
-                *refs,
-                question="Is the traffic of each listed device held to one VLAN outside "
-                f"libvirt? Evidence: on host {v.host}, `readlink /sys/class/net/DEV/device/"
-                "physfn` (a VF: then `ip link show PF`, the 'vf N' line with the guest's MAC: "
-                "'vlan N'), else the physical switch port the NIC is cabled to. Pass: each VF "
-                "shows a vlan, each whole NIC is on an access port; fail: a VF shows none, or a "
-                "NIC's switch port is a trunk, so the guest can tag its own frames onto any VLAN "
-                "the port carries.",
+        if passthru:
+            items.append(
+                manual(
+                    s,
+                    "macvtap passthrough interface(s) without <vlan>: "
+                    + "; ".join(passthru)
+                    + ": the guest has the device to itself, and an SR-IOV VF with no port VLAN (or "
+                    "a whole NIC) sees and sends tagged traffic unless a VLAN is set outside libvirt",
+                    *refs,
+                    question="Is the traffic of each listed device held to one VLAN outside "
+                    f"libvirt? Evidence: on host {v.host}, `readlink /sys/class/net/DEV/device/"
+                    "physfn` (a VF: then `ip link show PF`, the 'vf N' line with the guest's MAC: "
+                    "'vlan N'), else the physical switch port the NIC is cabled to. Pass: each VF "
+                    "shows a vlan, each whole NIC is on an access port; fail: a VF shows none, or a "
+                    "NIC's switch port is a trunk, so the guest can tag its own frames onto any VLAN "
+                    "the port carries.",
+                )
             )
-        elif whole:
-            yield manual(
-                s,
-                f"PCI function(s) {_functions_text(whole)} passed through whole: a network "
-                "function is the guest's own NIC, on no port group or bridge, with every VLAN "
-                "its physical port carries (a VF: unless its physical function gives it a port "
-                "VLAN)",
-                *[ref for _, _, ref in whole],
-                question=f"Is the traffic of each PCI function {', '.join(a for a, _, _ in whole)} "
-                f"of VM {v.name} held to one VLAN outside the hypervisor? Evidence: on host "
-                f"{v.host}, the function's class and whether it is an SR-IOV VF (vSphere Client: "
-                "host > Configure > Hardware > PCI Devices; Linux: `lspci -nn -s ADDR`, "
-                "`readlink /sys/bus/pci/devices/ADDR/physfn`), then a VF's port VLAN on its "
-                "physical function, or the physical switch port a whole NIC is cabled to. Pass: "
-                "yes, no network function, a VF with a port VLAN, or a NIC on an access port; fail: no, a "
-                "VF without a port VLAN, or a NIC on a trunk port, so the guest can tag its own "
-                "frames onto any VLAN the port carries.",
+        if whole:
+            items.append(
+                manual(
+                    s,
+                    f"PCI function(s) {_functions_text(whole)} passed through whole: a network "
+                    "function is the guest's own NIC, on no port group or bridge, with every VLAN "
+                    "its physical port carries (a VF: unless its physical function gives it a port "
+                    "VLAN)",
+                    *[ref for _, _, ref in whole],
+                    question=f"Is the traffic of each PCI function {', '.join(a for a, _, _ in whole)} "
+                    f"of VM {v.name} held to one VLAN outside the hypervisor? Evidence: on host "
+                    f"{v.host}, the function's class and whether it is an SR-IOV VF (vSphere Client: "
+                    "host > Configure > Hardware > PCI Devices; Linux: `lspci -nn -s ADDR`, "
+                    "`readlink /sys/bus/pci/devices/ADDR/physfn`), then a VF's port VLAN on its "
+                    "physical function, or the physical switch port a whole NIC is cabled to. Pass: "
+                    "yes, no network function, a VF with a port VLAN, or a NIC on an access port; fail: no, a "
+                    "VF without a port VLAN, or a NIC on a trunk port, so the guest can tag its own "
+                    "frames onto any VLAN the port carries.",
+                )
             )
-        elif unread and hosts.get(v.host) is not None and hosts[v.host].platform == "vmware-esxi":
+        if unread and hosts.get(v.host) is not None and hosts[v.host].platform == "vmware-esxi":
             # a distributed port group that lets each port override its VLAN (vmx_model)
-            yield manual(
-                s,
-                "; ".join(
-                    f"{i.mac or i.source}: {i.vlan_unknown}"
-                    for i in v.interfaces
-                    if i.vlan_unknown is not None and not i.vlan_tags
-                ),
-                *refs,
-                question=f"Does the distributed port of each listed NIC of VM {v.name} keep its "
-                "port group's VLAN? Evidence: the vSphere Client, the distributed switch > Ports "
-                "(the VLAN of this VM's ports), or PowerCLI `Get-VDPort -VM VM | Select Name, "
-                "VlanConfiguration`. Pass: yes, each port has its port group's single VLAN; "
-                "fail: a port overrides it with a trunk or another VLAN.",
+            items.append(
+                manual(
+                    s,
+                    "; ".join(
+                        f"{i.mac or i.source}: {i.vlan_unknown}"
+                        for i in v.interfaces
+                        if i.vlan_unknown is not None and not i.vlan_tags
+                    ),
+                    *refs,
+                    question=f"Does the distributed port of each listed NIC of VM {v.name} keep its "
+                    "port group's VLAN? Evidence: the vSphere Client, the distributed switch > Ports "
+                    "(the VLAN of this VM's ports), or PowerCLI `Get-VDPort -VM VM | Select Name, "
+                    "VlanConfiguration`. Pass: yes, each port has its port group's single VLAN; "
+                    "fail: a port overrides it with a trunk or another VLAN.",
+                )
             )
         elif unread:
             bridge = unread[0][0].rsplit(" ", 1)[-1]
             sourced = _unread_sourced(hosts.get(v.host))
-            yield manual(
-                s,
-                "untagged NIC(s) on a bridge whose VLAN setting is not in the evidence: "
-                + "; ".join(f"{nic}: {why}" for nic, why in unread),
-                *refs,
-                question=f"Is bridge {bridge} (and every other bridge listed) on host {v.host} "
-                "not VLAN-aware, so the untagged NIC gets one VLAN? Evidence: `ip -d link show "
-                f"{bridge}` there (vlan_filtering 1 is VLAN-aware; an Open vSwitch bridge is "
-                f"`ovs-vsctl br-exists {bridge}`), and for an SDN VNet its `vlanaware` in "
-                "/etc/pve/sdn/vnets.cfg"
-                + (
-                    f"; the file(s) /etc/network/interfaces sources that were not read: {sourced} "
-                    f"(a stanza `iface {bridge}` there with `bridge-vlan-aware` yes, on, 1 or "
-                    "fast makes it VLAN-aware)"
-                    if sourced
-                    else ""
+            items.append(
+                manual(
+                    s,
+                    "untagged NIC(s) on a bridge whose VLAN setting is not in the evidence: "
+                    + "; ".join(f"{nic}: {why}" for nic, why in unread),
+                    *refs,
+                    question=f"Is bridge {bridge} (and every other bridge listed) on host {v.host} "
+                    "not VLAN-aware, so the untagged NIC gets one VLAN? Evidence: `ip -d link show "
+                    f"{bridge}` there (vlan_filtering 1 is VLAN-aware; an Open vSwitch bridge is "
+                    f"`ovs-vsctl br-exists {bridge}`), and for an SDN VNet its `vlanaware` in "
+                    "/etc/pve/sdn/vnets.cfg"
+                    + (
+                        f"; the file(s) /etc/network/interfaces sources that were not read: {sourced} "
+                        f"(a stanza `iface {bridge}` there with `bridge-vlan-aware` yes, on, 1 or "
+                        "fast makes it VLAN-aware)"
+                        if sourced
+                        else ""
+                    )
+                    + ". Pass: yes, vlan_filtering 0 and no Open vSwitch bridge; fail: no, VLAN-aware or "
+                    "Open vSwitch, where a port without a tag receives every VLAN of the bridge.",
                 )
-                + ". Pass: yes, vlan_filtering 0 and no Open vSwitch bridge; fail: no, VLAN-aware or "
-                "Open vSwitch, where a port without a tag receives every VLAN of the bridge.",
             )
-        elif raw_ask:
-            yield manual(
-                s,
-                "host port(s) of raw QEMU NIC(s) whose VLANs the evidence does not show: "
-                + "; ".join(raw_ask),
-                *(refs or [v.source]),
-                question=f"Does the host port of each listed raw QEMU NIC of VM {v.name} carry "
-                f"a single VLAN? Evidence: on host {v.host}, the script or helper that sets up "
-                "each tap (/etc/qemu-ifup unless script= names another) or the process passing "
-                "its fd, and `bridge vlan show dev TAP` (a Linux bridge) or `ovs-vsctl list Port "
-                "TAP` (Open vSwitch: tag, trunks); for a vhost-user or other backend, its "
-                "switch's port settings. Pass: one VLAN (an access port or the bridge's PVID "
-                "only); fail: a trunk, or an Open vSwitch port with no tag, which trunks every "
-                "VLAN.",
+        if raw_ask:
+            items.append(
+                manual(
+                    s,
+                    "host port(s) of raw QEMU NIC(s) whose VLANs the evidence does not show: "
+                    + "; ".join(raw_ask),
+                    *(refs or [v.source]),
+                    question=f"Does the host port of each listed raw QEMU NIC of VM {v.name} carry "
+                    f"a single VLAN? Evidence: on host {v.host}, the script or helper that sets up "
+                    "each tap (/etc/qemu-ifup unless script= names another) or the process passing "
+                    "its fd, and `bridge vlan show dev TAP` (a Linux bridge) or `ovs-vsctl list Port "
+                    "TAP` (Open vSwitch: tag, trunks); for a vhost-user or other backend, its "
+                    "switch's port settings. Pass: one VLAN (an access port or the bridge's PVID "
+                    "only); fail: a trunk, or an Open vSwitch port with no tag, which trunks every "
+                    "VLAN.",
+                )
             )
-        elif unseen:
+        if unseen:
             names = ", ".join(sorted(set(unseen)))
             gap = Fact[bool].unavailable(
                 f"the VLAN settings of network(s) {names} were not collected", *refs
             )
-            yield unknown(s, gap, f"the network(s) {names} give the VM no VLAN trunk")
-        else:
-            yield passed(
-                s,
-                f"{len(v.interfaces) + len(raw)} interface(s), none trunked"
-                + (f" ({'; '.join(raw_fine)})" if raw_fine else ""),
-                *(refs or [v.source]),
-            )
+            # an unavailable fact: a question (unknown's confirm_question), joined with the rest
+            items.append(unknown(s, gap, f"the network(s) {names} give the VM no VLAN trunk"))
+        if items:
+            yield joined_asks(s, items)
+            continue
+        yield passed(
+            s,
+            f"{len(v.interfaces) + len(raw)} interface(s), none trunked"
+            + (f" ({'; '.join(raw_fine)})" if raw_fine else ""),
+            *(refs or [v.source]),
+        )
 
 
 def _live_port_trunk(v: Vm, i: Interface, h: Host) -> str | None:
