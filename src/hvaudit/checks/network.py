@@ -1837,63 +1837,75 @@ def macvtap_mode(ctx: Context) -> Iterator[Outcome]:
         bridged = [where for where, mode in modes if mode == "bridge"]
         if any("`ip -d link` shows mode bridge" in where for where in bridged):
             refs.extend(h.facts.macvtap_modes.sources)
-        if unseen and not bridged and not vfs and not passthru:
+        if bridged:
+            yield failed(s, f"macvtap bridge mode on {', '.join(bridged)}", *refs)
+            continue
+        # every open condition is asked in one item: an unseen network's question no longer
+        # waits for the VM to have no VF or passthrough device, nor hides them (R34 elif)
+        items: list[Outcome] = []
+        if unseen:
             # a network whose definition the scan lacks may be macvtap in bridge mode (R16-3)
             names = ", ".join(unseen)
-            yield manual(
-                s,
-                f"interface(s) on network(s) {names}, whose definition is not in the evidence: "
-                "its <forward> decides whether it is macvtap, and in which mode"
-                + (
-                    f" (macvtap modes: {', '.join(sorted({m for _, m in modes}))})" if modes else ""
-                ),
-                *refs,
-                *(i.source_ref for i in v.interfaces if i.type == "network"),
-                question=f"Is network(s) {names} on host {v.host} other than macvtap in bridge "
-                f"mode? Evidence: `virsh net-dumpxml NAME` on {v.host} (<forward mode> and its "
-                "<interface dev> or <pf>, and whether it has a <bridge>). Pass: a network over a "
-                "host bridge (NAT, routed, open, isolated, or mode bridge with <bridge>), or "
-                "macvtap mode vepa, private or passthrough; fail: mode bridge over devices "
-                "without a <bridge>, so VMs on one device talk past the host's firewall (a "
-                "forward mode hostdev is the VEPA question of its physical function).",
+            items.append(
+                manual(
+                    s,
+                    f"interface(s) on network(s) {names}, whose definition is not in the evidence: "
+                    "its <forward> decides whether it is macvtap, and in which mode"
+                    + (
+                        f" (macvtap modes: {', '.join(sorted({m for _, m in modes}))})"
+                        if modes
+                        else ""
+                    ),
+                    *refs,
+                    *(i.source_ref for i in v.interfaces if i.type == "network"),
+                    question=f"Is network(s) {names} on host {v.host} other than macvtap in bridge "
+                    f"mode? Evidence: `virsh net-dumpxml NAME` on {v.host} (<forward mode> and its "
+                    "<interface dev> or <pf>, and whether it has a <bridge>). Pass: a network over a "
+                    "host bridge (NAT, routed, open, isolated, or mode bridge with <bridge>), or "
+                    "macvtap mode vepa, private or passthrough; fail: mode bridge over devices "
+                    "without a <bridge>, so VMs on one device talk past the host's firewall (a "
+                    "forward mode hostdev is the VEPA question of its physical function).",
+                )
             )
-        elif bridged:
-            yield failed(s, f"macvtap bridge mode on {', '.join(bridged)}", *refs)
-        elif passthru:
-            yield manual(
-                s,
-                f"{'; '.join(passthru + vfs)}: macvtap passthrough hands the guest an SR-IOV "
-                "VF (or a whole NIC), and VFs of one NIC reach each other through its embedded "
-                "bridge unless the PF is in VEPA mode",
-                *refs,
-                question="Is each device behind "
-                f"{', '.join(passthru + vfs)} either no SR-IOV VF, or a VF whose physical "
-                f"function is in VEPA mode? Evidence: on host {v.host}, `readlink "
-                "/sys/class/net/DEV/device/physfn` for each device (a VF names its PF; a "
-                "network's <pf dev> pool is always VFs of that PF) and `bridge link show dev "
-                "PF` (hwmode vepa or veb). Pass: yes, a whole NIC the guest has to itself (it has "
-                "no physfn), or hwmode vepa, so the VFs' traffic goes through the switch; fail: "
-                "hwmode veb "
-                "(the embedded bridge), so VMs on VFs of that NIC talk to each other past the "
-                "network's filters (VMs allowed to do so are a waiver, not a pass).",
+        if passthru:
+            items.append(
+                manual(
+                    s,
+                    f"{'; '.join(passthru + vfs)}: macvtap passthrough hands the guest an SR-IOV "
+                    "VF (or a whole NIC), and VFs of one NIC reach each other through its embedded "
+                    "bridge unless the PF is in VEPA mode",
+                    *refs,
+                    question="Is each device behind "
+                    f"{', '.join(passthru + vfs)} either no SR-IOV VF, or a VF whose physical "
+                    f"function is in VEPA mode? Evidence: on host {v.host}, `readlink "
+                    "/sys/class/net/DEV/device/physfn` for each device (a VF names its PF; a "
+                    "network's <pf dev> pool is always VFs of that PF) and `bridge link show dev "
+                    "PF` (hwmode vepa or veb). Pass: yes, a whole NIC the guest has to itself (it has "
+                    "no physfn), or hwmode vepa, so the VFs' traffic goes through the switch; fail: "
+                    "hwmode veb "
+                    "(the embedded bridge), so VMs on VFs of that NIC talk to each other past the "
+                    "network's filters (VMs allowed to do so are a waiver, not a pass).",
+                )
             )
         elif vfs:
-            yield manual(
-                s,
-                f"SR-IOV function(s) {', '.join(vfs)}: VFs of one NIC reach each other through "
-                "its embedded bridge unless the PF is in VEPA mode",
-                *refs,
-                question="Is the physical function behind "
-                f"{', '.join(vfs)} in VEPA mode? Evidence: `bridge link show dev PF` on host "
-                f"{v.host} (hwmode vepa or veb). Pass: yes, hwmode vepa, so the VFs' traffic "
-                "goes through the switch; fail: hwmode veb (the embedded bridge), so VMs on VFs "
-                "of that NIC talk to each other past the network's filters (VMs allowed to do "
-                "so are a waiver, not a pass).",
+            items.append(
+                manual(
+                    s,
+                    f"SR-IOV function(s) {', '.join(vfs)}: VFs of one NIC reach each other through "
+                    "its embedded bridge unless the PF is in VEPA mode",
+                    *refs,
+                    question="Is the physical function behind "
+                    f"{', '.join(vfs)} in VEPA mode? Evidence: `bridge link show dev PF` on host "
+                    f"{v.host} (hwmode vepa or veb). Pass: yes, hwmode vepa, so the VFs' traffic "
+                    "goes through the switch; fail: hwmode veb (the embedded bridge), so VMs on VFs "
+                    "of that NIC talk to each other past the network's filters (VMs allowed to do "
+                    "so are a waiver, not a pass).",
+                )
             )
-        else:
-            yield passed(
-                s, "macvtap modes: " + ", ".join(sorted({mode for _, mode in modes})), *refs
-            )
+        if items:
+            yield joined_asks(s, items)
+            continue
+        yield passed(s, "macvtap modes: " + ", ".join(sorted({mode for _, mode in modes})), *refs)
 
 
 @check(
