@@ -1665,91 +1665,108 @@ def no_trusted_rx_filters(ctx: Context) -> Iterator[Outcome]:
         )
         if bad:
             yield failed(s, f"guest-controlled receive filters on {', '.join(bad)}", *refs)
-        elif functions and not unread:
-            yield manual(
-                s,
-                whole,
-                *refs,
-                *h.facts.pci_classes.sources,
-                question=f"{ask_whole[0].upper()}{ask_whole[1:]}? Evidence: {find_whole}. Pass: "
-                "yes, not a network function, no physfn, or trust off; fail: no, a VF with trust on, so "
-                "the guest can turn on promiscuous mode.",
-            )
-        elif unread:
+            continue
+        # every open condition is asked in one item, so that a "yes" to one never passes another
+        # unasked (joined_asks; R34 elif): a function's or VF's question no longer hides a vDPA
+        # device or an unseen network
+        items: list[Outcome] = []
+        if unread:
             why = vfs.reason if not vfs.known else "the host's `ip -d link` shows no such VF"
             vf_text = (
                 f"SR-IOV VF(s) {', '.join(unread)}: the VF's trust flag is a host setting not "
                 f"read ({why})"
             )
             if functions:
-                yield manual(
-                    s,
-                    f"{vf_text}; {whole}",
-                    *refs,
-                    *vfs.sources,
-                    *h.facts.pci_classes.sources,
-                    question=f"Is trust off for the VF behind each of {', '.join(unread)} on "
-                    f"host {v.host}, and {ask_whole}? Evidence: `ip link show PF` on {v.host} "
-                    f"(the 'vf N' line with the VM's MAC); {find_whole}. Pass: yes, trust off "
-                    "for every VF, and each PCI function is no network function, has no physfn "
-                    "or has trust off; fail: any VF with trust on, so the guest can turn on "
-                    "promiscuous mode.",
+                items.append(
+                    manual(
+                        s,
+                        f"{vf_text}; {whole}",
+                        *refs,
+                        *vfs.sources,
+                        *h.facts.pci_classes.sources,
+                        question=f"Is trust off for the VF behind each of {', '.join(unread)} on "
+                        f"host {v.host}, and {ask_whole}? Evidence: `ip link show PF` on {v.host} "
+                        f"(the 'vf N' line with the VM's MAC); {find_whole}. Pass: yes, trust off "
+                        "for every VF, and each PCI function is no network function, has no physfn "
+                        "or has trust off; fail: any VF with trust on, so the guest can turn on "
+                        "promiscuous mode.",
+                    )
                 )
-                continue
-            yield manual(
-                s,
-                vf_text,
-                *refs,
-                *vfs.sources,
-                question=f"Is trust off for the VF behind each of {', '.join(unread)} on host "
-                f"{v.host}? Evidence: `ip link show PF` on {v.host} (the 'vf N' line with the "
-                "VM's MAC: trust off). Pass: yes, trust off for every one; fail: trust on, so "
-                "the guest can turn on promiscuous mode.",
+            else:
+                items.append(
+                    manual(
+                        s,
+                        vf_text,
+                        *refs,
+                        *vfs.sources,
+                        question=f"Is trust off for the VF behind each of {', '.join(unread)} on host "
+                        f"{v.host}? Evidence: `ip link show PF` on {v.host} (the 'vf N' line with the "
+                        "VM's MAC: trust off). Pass: yes, trust off for every one; fail: trust on, so "
+                        "the guest can turn on promiscuous mode.",
+                    )
+                )
+        elif functions:
+            items.append(
+                manual(
+                    s,
+                    whole,
+                    *refs,
+                    *h.facts.pci_classes.sources,
+                    question=f"{ask_whole[0].upper()}{ask_whole[1:]}? Evidence: {find_whole}. Pass: "
+                    "yes, not a network function, no physfn, or trust off; fail: no, a VF with trust on, so "
+                    "the guest can turn on promiscuous mode.",
+                )
             )
-        elif vdpa or vdpa_def:
+        if vdpa or vdpa_def:
             parts = [f"vDPA device(s) opened by raw arguments: {', '.join(vdpa)}"] if vdpa else []
             if vdpa_def:
                 parts.append(f"vDPA interface(s) {', '.join(vdpa_def)}")
-            yield manual(
-                s,
-                "; ".join(parts) + ": the guest's receive-filter commands reach the device",
-                *refs,
-                question=f"Does the vDPA device behind each of {', '.join(vdpa + vdpa_def)} of VM "
-                f"{v.name} keep the guest from turning on promiscuous or all-multicast mode? "
-                f"Evidence: on host {v.host}, `vdpa dev show` (the device and its parent) and, "
-                "for a VF's vDPA device, `ip link show PF` (the 'vf N' line: trust). Pass: yes, "
-                "trust off or the device ignores those commands; fail: no, so the guest can "
-                "receive traffic not meant for it.",
+            items.append(
+                manual(
+                    s,
+                    "; ".join(parts) + ": the guest's receive-filter commands reach the device",
+                    *refs,
+                    question=f"Does the vDPA device behind each of {', '.join(vdpa + vdpa_def)} of VM "
+                    f"{v.name} keep the guest from turning on promiscuous or all-multicast mode? "
+                    f"Evidence: on host {v.host}, `vdpa dev show` (the device and its parent) and, "
+                    "for a VF's vDPA device, `ip link show PF` (the 'vf N' line: trust). Pass: yes, "
+                    "trust off or the device ignores those commands; fail: no, so the guest can "
+                    "receive traffic not meant for it.",
+                )
             )
-        elif unseen := unseen_networks(v, nets, h.platform):
+        if unseen := unseen_networks(v, nets, h.platform):
             # a network whose definition the scan lacks may trust the guest's filters (R16-3)
             names = ", ".join(unseen)
-            yield manual(
-                s,
-                f"interface(s) on network(s) {names}, whose definition is not in the evidence: "
-                "the network's (or its port group's) trustGuestRxFilters and forward mode decide",
-                *refs,
-                question=f"Does network(s) {names} on host {v.host} leave the guest's receive "
-                f"filters untrusted? Evidence: `virsh net-dumpxml NAME` on {v.host} "
-                "(trustGuestRxFilters on <network> and on the <portgroup> the interface names, "
-                "<forward mode>), and for a forward mode hostdev `ip link show PF` (the 'vf N' "
-                "line with the VM's MAC: trust). Pass: trustGuestRxFilters unset or 'no' and "
-                "no VF with trust on; fail: 'yes' on a macvtap network, or a VF with trust on, "
-                "so the guest can turn on promiscuous mode.",
+            items.append(
+                manual(
+                    s,
+                    f"interface(s) on network(s) {names}, whose definition is not in the evidence: "
+                    "the network's (or its port group's) trustGuestRxFilters and forward mode decide",
+                    *refs,
+                    question=f"Does network(s) {names} on host {v.host} leave the guest's receive "
+                    f"filters untrusted? Evidence: `virsh net-dumpxml NAME` on {v.host} "
+                    "(trustGuestRxFilters on <network> and on the <portgroup> the interface names, "
+                    "<forward mode>), and for a forward mode hostdev `ip link show PF` (the 'vf N' "
+                    "line with the VM's MAC: trust). Pass: trustGuestRxFilters unset or 'no' and "
+                    "no VF with trust on; fail: 'yes' on a macvtap network, or a VF with trust on, "
+                    "so the guest can turn on promiscuous mode.",
+                )
             )
-        else:
-            shown = [f"QEMU argument {n.shown}" for n in raw]
-            yield passed(
-                s,
-                "no interface trusts guest receive filters"
-                + (
-                    f" ({', '.join(shown)}: a raw NIC has no trustGuestRxFilters; only the host "
-                    "device of a macvtap or SR-IOV interface takes the guest's filter)"
-                    if shown
-                    else ""
-                ),
-                *refs,
-            )
+        if items:
+            yield joined_asks(s, items)
+            continue
+        shown = [f"QEMU argument {n.shown}" for n in raw]
+        yield passed(
+            s,
+            "no interface trusts guest receive filters"
+            + (
+                f" ({', '.join(shown)}: a raw NIC has no trustGuestRxFilters; only the host "
+                "device of a macvtap or SR-IOV interface takes the guest's filter)"
+                if shown
+                else ""
+            ),
+            *refs,
+        )
 
 
 @check(
