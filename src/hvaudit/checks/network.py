@@ -3006,8 +3006,10 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 or (b in defined and any(not vm_port(x) and x != b for x in m))
             )
         }
-        if ovs:
-            yield manual(
+        # the Open vSwitch bridges' question waits for the Linux bridges' verdict: one of them
+        # without a redundant uplink fails the host whatever the answer (R34W-5)
+        ovs_ask = (
+            manual(
                 s,
                 f"VMs are on Open vSwitch bridge(s) {', '.join(ovs)}, whose uplinks only Open "
                 "vSwitch lists",
@@ -3017,9 +3019,11 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 "`ovs-appctl bond/show` on the host. Pass: yes for every bridge; fail: a bridge "
                 "with one physical port or none.",
             )
-            continue
+            if ovs
+            else None
+        )
         if not vm_bridges:
-            yield not_applicable(
+            yield ovs_ask or not_applicable(
                 s, "no bridge with a physical uplink carries VM ports", *bridges.sources
             )
             continue
@@ -3054,6 +3058,8 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 *bridges.sources,
                 *bonds.sources,
             )
+        elif ovs_ask is not None:
+            yield ovs_ask
         else:
             yield passed(
                 s,
