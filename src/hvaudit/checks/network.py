@@ -3341,24 +3341,28 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         if ovs and open_:
             open_ += [(i.mac or i.source, f"Open vSwitch bridge {br}") for i, br in ovs]
         peers: list[str] = []
+        # every open condition of an isolated VM is asked in one item, so that a "yes" to one
+        # never passes another unasked (joined_asks; R34W-6)
+        items: list[Outcome] = []
         if ovs and not open_:
             where = ", ".join(f"{i.mac or i.source} on {br}" for i, br in ovs)
             bridges = ", ".join(sorted({br for _, br in ovs}))
-            yield manual(
-                s,
-                f"Open vSwitch port(s) {where}: libvirt isolates no Open vSwitch port (only "
-                "the Port's `protected` flag or OpenFlow rules set outside it do)",
-                *refs,
-                question=f"Is each Open vSwitch port of VM {v.name} on bridge(s) {bridges} "
-                "kept from the other VMs' ports there, or does the VM need layer-2 traffic "
-                f"with them? Evidence: on host {v.host}, `ovs-vsctl get Port PORT protected` for "
-                f"the VM's port and each other VM port of the bridge (`ovs-vsctl list-ports "
-                "BRIDGE`), `ovs-ofctl dump-flows BRIDGE`, and the application's data-flow "
-                "design. Pass: the VM's port and the other VM ports there are protected, or "
-                "flows drop traffic between them, or the VM has a documented flow to each VM "
-                "there; fail: the ports exchange frames and the VM needs no east-west traffic.",
+            items.append(
+                manual(
+                    s,
+                    f"Open vSwitch port(s) {where}: libvirt isolates no Open vSwitch port (only "
+                    "the Port's `protected` flag or OpenFlow rules set outside it do)",
+                    *refs,
+                    question=f"Is each Open vSwitch port of VM {v.name} on bridge(s) {bridges} "
+                    "kept from the other VMs' ports there, or does the VM need layer-2 traffic "
+                    f"with them? Evidence: on host {v.host}, `ovs-vsctl get Port PORT protected` for "
+                    f"the VM's port and each other VM port of the bridge (`ovs-vsctl list-ports "
+                    "BRIDGE`), `ovs-ofctl dump-flows BRIDGE`, and the application's data-flow "
+                    "design. Pass: the VM's port and the other VM ports there are protected, or "
+                    "flows drop traffic between them, or the VM has a documented flow to each VM "
+                    "there; fail: the ports exchange frames and the VM needs no east-west traffic.",
+                )
             )
-            continue
         if not open_:
             # the first names of each bridge's sorted list are enough for the six named here
             # (sorting every bridge's list once, not once per VM: thousands of VMs share one)
@@ -3371,103 +3375,128 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
         unobserved = [
             i.isolation_unobserved for i, _, iso, _ in ports if iso and i.isolation_unobserved
         ]
-        if not open_ and peers:
-            yield manual(
-                s,
-                f"{len(ports)} bridge port(s) isolated, but VM(s) {', '.join(peers[:6])} on the "
-                "same bridge are not: isolated ports still exchange frames with them",
-                *refs,
-                question=EAST_WEST_NEED,
+        if ports and not open_ and peers:
+            items.append(
+                manual(
+                    s,
+                    f"{len(ports)} bridge port(s) isolated, but VM(s) {', '.join(peers[:6])} on the "
+                    "same bridge are not: isolated ports still exchange frames with them",
+                    *refs,
+                    question=EAST_WEST_NEED,
+                )
             )
-        elif not open_ and unobserved:
-            yield manual(
-                s,
-                "; ".join(unobserved),
-                *refs,
-                question=f"Is each listed port of this VM isolated on host {v.host} now? "
-                "Evidence: `bridge -d link show` there (the VM's port: fwpr<vmid>p<n> with the "
-                "firewall, else tap<vmid>i<n>), or the VM's start time against the SDN apply. "
-                "Pass: every one shows `isolated on`; fail: one does not (restart the VM to "
-                "plug it isolated).",
+        if ports and not open_ and unobserved:
+            items.append(
+                manual(
+                    s,
+                    "; ".join(unobserved),
+                    *refs,
+                    question=f"Is each listed port of this VM isolated on host {v.host} now? "
+                    "Evidence: `bridge -d link show` there (the VM's port: fwpr<vmid>p<n> with the "
+                    "firewall, else tap<vmid>i<n>), or the VM's start time against the SDN apply. "
+                    "Pass: every one shows `isolated on`; fail: one does not (restart the VM to "
+                    "plug it isolated).",
+                )
             )
-        elif not open_ and (maybe := sorted(placed_on.get(v.host, set()) - {v.name})):
+        if ports and not open_ and (maybe := sorted(placed_on.get(v.host, set()) - {v.name})):
             bridges = ", ".join(sorted({b for _, _, _, b in ports}))
             names = ", ".join(maybe[:6])
-            yield manual(
-                s,
-                f"{len(ports)} bridge port(s) isolated, but VM(s) {names} have taps set up "
-                "outside libvirt, which may be ports of the same bridge without isolation",
-                *refs,
-                question=f"Does every tap of VM(s) {names} on host {v.host} that is a port of "
-                f"bridge(s) {bridges} have port isolation? Evidence: `bridge -d link show` on host "
-                f"{v.host} (each tap's `master` and `isolated on`). Pass: yes, none is a port of "
-                f"{bridges}, or each that is shows `isolated on`; fail: no, one is a port there "
-                f"without `isolated on`, so VM {v.name}'s isolated port still exchanges frames "
-                "with it.",
+            items.append(
+                manual(
+                    s,
+                    f"{len(ports)} bridge port(s) isolated, but VM(s) {names} have taps set up "
+                    "outside libvirt, which may be ports of the same bridge without isolation",
+                    *refs,
+                    question=f"Does every tap of VM(s) {names} on host {v.host} that is a port of "
+                    f"bridge(s) {bridges} have port isolation? Evidence: `bridge -d link show` on host "
+                    f"{v.host} (each tap's `master` and `isolated on`). Pass: yes, none is a port of "
+                    f"{bridges}, or each that is shows `isolated on`; fail: no, one is a port there "
+                    f"without `isolated on`, so VM {v.name}'s isolated port still exchanges frames "
+                    "with it.",
+                )
             )
-        elif not open_ and (foreign := _foreign_ports(hosts[v.host], ports)):
+        if ports and not open_ and (foreign := _foreign_ports(hosts[v.host], ports)):
             bridges = ", ".join(sorted({b for _, _, _, b in ports}))
-            yield manual(
-                s,
-                f"{len(ports)} bridge port(s) isolated, but bridge(s) {bridges} also hold "
-                f"port(s) {', '.join(foreign[:6])} of no VM, not isolated: isolated ports still "
-                "exchange frames with them",
-                *refs,
-                *hosts[v.host].facts.bridge_foreign_ports.sources,
-                question=f"Is each port {', '.join(foreign[:6])} of bridge(s) {bridges} on host "
-                f"{v.host} isolated, or one this VM may exchange frames with? Evidence: `bridge "
-                f"-d link show` on host {v.host} (`isolated on`) and what holds each port (`ip "
-                "-d link show DEV`; a container's veth: `ip netns identify` or the container "
-                "runtime). Pass: each shows `isolated on`, or belongs to a documented peer of "
-                f"VM {v.name}; fail: one does not, so VM {v.name}'s isolated port still "
-                "exchanges frames with it.",
+            items.append(
+                manual(
+                    s,
+                    f"{len(ports)} bridge port(s) isolated, but bridge(s) {bridges} also hold "
+                    f"port(s) {', '.join(foreign[:6])} of no VM, not isolated: isolated ports still "
+                    "exchange frames with them",
+                    *refs,
+                    *hosts[v.host].facts.bridge_foreign_ports.sources,
+                    question=f"Is each port {', '.join(foreign[:6])} of bridge(s) {bridges} on host "
+                    f"{v.host} isolated, or one this VM may exchange frames with? Evidence: `bridge "
+                    f"-d link show` on host {v.host} (`isolated on`) and what holds each port (`ip "
+                    "-d link show DEV`; a container's veth: `ip netns identify` or the container "
+                    "runtime). Pass: each shows `isolated on`, or belongs to a documented peer of "
+                    f"VM {v.name}; fail: one does not, so VM {v.name}'s isolated port still "
+                    "exchanges frames with it.",
+                )
             )
-        elif not open_ and not hosts[v.host].facts.bridge_foreign_ports.known:
+        elif ports and not open_ and not hosts[v.host].facts.bridge_foreign_ports.known:
             # the definitions show no other port; only the host's links show the bridge's
             # ports of no VM (a container's veth, a host tap): unread, they are a question
             bridges = ", ".join(sorted({b for _, _, _, b in ports}))
-            yield manual(
-                s,
-                f"{len(ports)} bridge port(s) isolated, but the ports of bridge(s) {bridges} "
-                f"on host {v.host} were not read: a port of no VM there, not isolated, still "
-                "exchanges frames with them",
-                *refs,
-                question=f"Does every port of bridge(s) {bridges} on host {v.host} that is no "
-                f"VM's show port isolation, or belong to a documented peer of VM {v.name}? "
-                f"Evidence: `bridge -d link show` on host {v.host} (each "
-                "port's `master` and `isolated on`) and what holds each port (`ip -d link show "
-                "DEV`). Pass: yes, every port of no VM there shows `isolated on`, or belongs to "
-                f"a documented peer of VM {v.name}; fail: no, one does not, so VM {v.name}'s isolated "
-                "port still exchanges frames with it.",
+            items.append(
+                manual(
+                    s,
+                    f"{len(ports)} bridge port(s) isolated, but the ports of bridge(s) {bridges} "
+                    f"on host {v.host} were not read: a port of no VM there, not isolated, still "
+                    "exchanges frames with them",
+                    *refs,
+                    question=f"Does every port of bridge(s) {bridges} on host {v.host} that is no "
+                    f"VM's show port isolation, or belong to a documented peer of VM {v.name}? "
+                    f"Evidence: `bridge -d link show` on host {v.host} (each "
+                    "port's `master` and `isolated on`) and what holds each port (`ip -d link show "
+                    "DEV`). Pass: yes, every port of no VM there shows `isolated on`, or belongs to "
+                    f"a documented peer of VM {v.name}; fail: no, one does not, so VM {v.name}'s isolated "
+                    "port still exchanges frames with it.",
+                )
             )
-        elif not open_ and (
-            routed := [
-                (br, why)
-                for br, why in _routed_networks(ports)
-                if every_on.get((v.host, br), set()) - {v.name}
-            ]
+        if (
+            ports
+            and not open_
+            and (
+                routed := [
+                    (br, why)
+                    for br, why in _routed_networks(ports)
+                    if every_on.get((v.host, br), set()) - {v.name}
+                ]
+            )
         ):
-            yield manual(
-                s,
-                f"{len(ports)} bridge port(s) isolated, but the host has an address on "
-                + "; ".join(why for _, why in routed)
-                + ": isolated ports stop frames between the VMs, not packets the host routes "
-                "back into the same bridge",
-                *refs,
-                question=_routed_question(v.name, v.host, routed),
+            items.append(
+                manual(
+                    s,
+                    f"{len(ports)} bridge port(s) isolated, but the host has an address on "
+                    + "; ".join(why for _, why in routed)
+                    + ": isolated ports stop frames between the VMs, not packets the host routes "
+                    "back into the same bridge",
+                    *refs,
+                    question=_routed_question(v.name, v.host, routed),
+                )
             )
-        elif not open_:
+        if not open_:
             pve = any(h.name == v.host and h.proxmox for h in ctx.deployment.hosts)
             how = "SDN VNet isolate-ports" if pve else "<port isolated='yes'/>"
-            outcome = passed(s, f"{len(ports)} bridge port(s) isolated ({how})", *refs)
-            # compared with the VMs read only (R30D-3)
+            outcome = (
+                joined_asks(s, items)
+                if items
+                else passed(s, f"{len(ports)} bridge port(s) isolated ({how})", *refs)
+            )
+            # compared with the VMs read only (R30D-3); asked with the VM's other open
+            # conditions where it has some (unread_peers joins them)
             bridges = ", ".join(sorted({b for _, _, _, b in ports}))
-            yield unread_peers(
-                outcome,
-                hosts[v.host],
-                f"have a port on bridge(s) {bridges} without isolation (a stopped guest's "
-                "port is in no listing of the bridge until it starts), with which this VM's "
-                "isolated port(s) exchange frames",
+            yield (
+                unread_peers(
+                    outcome,
+                    hosts[v.host],
+                    f"have a port on bridge(s) {bridges} without isolation (a stopped guest's "
+                    "port is in no listing of the bridge until it starts), with which this VM's "
+                    "isolated port(s) exchange frames",
+                )
+                if ports
+                else outcome
             )
         else:
             where = ", ".join(f"{mac} on {br or 'its bridge'}" for mac, br in open_)
