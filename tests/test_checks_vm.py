@@ -1727,9 +1727,13 @@ def test_isolated_ports_on_host_bridges(tmp_path: Path) -> None:
         f"{a.deployment.hosts[0].name} were not read: a port of no VM there, not isolated, "
         "still exchanges frames with them"
     )
+    # both open conditions in one item (R34W-6: the peers' question alone was asked, and a "yes"
+    # passed the bridge's unread ports unasked)
     assert messages(a, "HVA-197")["isolated"] == (
         "1 bridge port(s) isolated, but VM(s) open on the same bridge are not: isolated ports "
-        "still exchange frames with them"
+        "still exchange frames with them; 1 bridge port(s) isolated, but the ports of bridge(s) "
+        f"br0 on host {a.deployment.hosts[0].name} were not read: a port of no VM there, not "
+        "isolated, still exchanges frames with them"
     )
     assert messages(a, "HVA-197")["open"].startswith("port(s) not isolated: ")
     assert messages(a, "HVA-197")["open"].endswith(" on br0")

@@ -279,12 +279,22 @@ def test_attested_isolation_keeps_the_links_question(tmp_path: Path) -> None:
         LINKS_UNREAD["HVA-197"] + "; " + ATTESTED.removesuffix("; observed: ")
     )
     (r,) = [x for x in a.results if x.check.id == "HVA-197" and x.outcome.subject.name == "hard-1"]
+    # asked in one question with the host's routing back into virbr0 (R34W-6: the elif chain
+    # asked the bridge's ports alone, and a "yes" passed the routing unasked)
     assert r.outcome.question == (
         "Does every port of bridge(s) virbr0 on host hv-sim that is no VM's show port "
-        "isolation, or belong to a documented peer of VM hard-1? "
+        "isolation, or belong to a documented peer of VM hard-1, and does host hv-sim keep VM "
+        "hard-1 from reaching the other VMs of bridge(s) virbr0 by routing, or does VM hard-1 "
+        "have a documented flow to each of them? "
         "Evidence: `bridge -d link show` on host hv-sim (each port's `master` and `isolated "
-        "on`) and what holds each port (`ip -d link show DEV`). Pass: yes, every port of no VM "
-        "there shows `isolated on`, or belongs to a documented peer of VM hard-1; fail: no, one "
-        "does not, "
-        "so VM hard-1's isolated port still exchanges frames with it."
+        "on`) and what holds each port (`ip -d link show DEV`); on host hv-sim, `sysctl "
+        "net.ipv4.ip_forward net.ipv6.conf.all.forwarding` and the forward rules (`iptables -S "
+        "FORWARD`, `iptables -S LIBVIRT_FWX`, `ip6tables -S ...`, or `nft list ruleset`) for a "
+        "drop of what enters and leaves the same bridge, ahead of libvirt's accept; the VM's "
+        "nwfilter; the application's data-flow design. Pass: yes, every port of no VM "
+        "there shows `isolated on`, or belongs to a documented peer of VM hard-1, and the host "
+        "forwards no IP, or drops what is routed from each listed bridge back into it, or the VM "
+        "has a documented flow to each peer there; fail: no, one does not, so VM hard-1's "
+        "isolated port still exchanges frames with it, or the host routes between the bridge's "
+        "guests, so the isolated VMs still exchange packets through it."
     )

@@ -184,10 +184,16 @@ XML_ALONE_HARDENED = [
 DAEMON_MESSAGE = {"HVA-049": "vmx/svm policy='disable'"}
 
 #: what the XML alone says where the host's links were not read (the simulated host): HVA-197's
-#: isolated ports may share their bridge with a port of no VM, not isolated (lead of VL16-4)
+#: isolated ports may share their bridge with a port of no VM, not isolated (lead of VL16-4),
+#: asked in one item with the host's routing back into the bridge (R34W-6; that part alone was
+#: asked only where the links were read)
 LINKS_UNREAD = {
     "HVA-197": "1 bridge port(s) isolated, but the ports of bridge(s) virbr0 on host hv-sim "
-    "were not read: a port of no VM there, not isolated, still exchanges frames with them"
+    "were not read: a port of no VM there, not isolated, still exchanges frames with them; "
+    "1 bridge port(s) isolated, but the host has an address on bridge virbr0 of network "
+    "default (forward mode nat, 192.168.122.1): libvirt turns IP forwarding on and accepts "
+    "what is routed from the bridge back into it (-i virbr0 -o virbr0 -j ACCEPT): isolated "
+    "ports stop frames between the VMs, not packets the host routes back into the same bridge"
 }
 
 
