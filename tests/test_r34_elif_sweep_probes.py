@@ -20,10 +20,17 @@ Findings (class: a question hides a later condition of the same subject):
   it resolve to the lexical distribution path?) and the chain stopped; on a host whose package
   list holds no QEMU package "yes" passed an emulator no update patches. Now that fail wins
   and the other package questions are joined to the `..` question (joined_asks).
+- R34S-3 HVA-050 (devices._iommu_outcome): an IOMMU whose state was not read stopped the
+  chain (its question, or an error where the collection failed) before vfio_iommu_type1's
+  allow_unsafe_interrupts = 1, a fail whatever the IOMMU's state; and an unread remapping
+  setting was asked beside the groups' pass only, so "yes" to a group question (membership
+  not collected, a function in no group) passed with interrupt remapping never asked. Now the
+  fail first, and the remapping question joined to the groups' question (not to a vGPU card's,
+  which no DirectPath function's interrupts cross).
 
 Held: each condition alone keeps its verdict (the harness tests).
 
-Tally: 2 sites, 6 cases; 4 failed on main before the fix (2 held).
+Tally: 3 sites, 10 cases; 7 failed on main before the fix (3 held).
 
 Leads left: see the report of the sweep.
 """
@@ -139,3 +146,92 @@ def test_r34s2_hva064_yes_to_dotdot_question_passes(host_scan, tmp_path: Path) -
     a = _emulator_vm(host_scan, DOTDOT, NO_QEMU_PACKAGE)
     _attest_yes(a, "HVA-064", "vm", "emu", tmp_path, question=first)
     assert outcomes(a, "HVA-064") == {"emu": "fail"}, messages(a, "HVA-064")
+
+
+# --- R34S-3: devices.py HVA-050, an unread IOMMU asked, interrupts not remapped never ------------
+
+PCI_GPU = (
+    "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+    "<address domain='0x0000' bus='0x65' slot='0x00' function='0x0'/></source></hostdev></devices>"
+)
+NO_DIRS = (
+    "grep: /run/modprobe.d: No such file or directory\n"
+    "grep: /usr/local/lib/modprobe.d: No such file or directory\n"
+)
+#: modprobe.d turns allow_unsafe_interrupts on for the module's next load (R10H-2)
+UNSAFE = {
+    "modprobe-d": (
+        "/etc/modprobe.d/iommu_unsafe_interrupts.conf:"
+        "options vfio_iommu_type1 allow_unsafe_interrupts=1\n",
+        2,
+        NO_DIRS,
+    )
+}
+#: modprobe.d unreadable, the module not loaded: the remapping setting is not known (R10H-2)
+UNSAFE_UNREAD = {"modprobe-d": ("", 2, "grep: /etc/modprobe.d/vfio.conf: Permission denied\n")}
+IOMMU_UNREAD = {"iommu-groups": TimeoutError("timed out")}
+GROUPS_UNREAD = {"iommu-group-devices": None}
+UNSAFE_FAIL = (
+    "passthrough of pci 0000:65:00.0 with options vfio_iommu_type1 allow_unsafe_interrupts=1 "
+    "(/etc/modprobe.d/iommu_unsafe_interrupts.conf, applied when a VM loads the module): the "
+    "device's interrupts (MSIs) are not remapped, so it can inject interrupts into the host"
+)
+
+
+def _gpu(host_scan, *overrides: dict[str, object]):
+    merged: dict[str, object] = {}
+    for o in overrides:
+        merged |= o
+    return host_scan(merged, domains=[domain_xml("gpu", body=PCI_GPU)])
+
+
+def test_r34s3_harness_each_condition_alone(host_scan) -> None:
+    """Held: an IOMMU whose collection failed alone is an error (unknown); group membership not
+    collected alone is the group question; modprobe.d's allow_unsafe_interrupts=1 alone is the
+    fail (R10H-2); modprobe.d unread with the module not loaded alone is the remapping question
+    beside the groups' pass."""
+    a = _gpu(host_scan, IOMMU_UNREAD)
+    assert outcomes(a, "HVA-050") == {"gpu": "error"}, messages(a, "HVA-050")
+    a = _gpu(host_scan, GROUPS_UNREAD)
+    assert outcomes(a, "HVA-050") == {"gpu": "manual"}, messages(a, "HVA-050")
+    assert "IOMMU group membership was not collected" in messages(a, "HVA-050")["gpu"]
+    assert verdict(_gpu(host_scan, UNSAFE), "HVA-050", "gpu") == ("fail", UNSAFE_FAIL)
+    a = _gpu(host_scan, UNSAFE_UNREAD)
+    assert outcomes(a, "HVA-050") == {"gpu": "manual"}, messages(a, "HVA-050")
+    assert (
+        "the allow_unsafe_interrupts it will load with is not known"
+        in (messages(a, "HVA-050")["gpu"])
+    )
+
+
+def test_r34s3_hva050_unread_iommu_hides_unsafe_interrupts(host_scan) -> None:
+    """R34S-3: the IOMMU's collection failed and modprobe.d turns allow_unsafe_interrupts on:
+    main stopped at the unread IOMMU (an error) and never reached the setting that fails
+    whatever the IOMMU's state. Now the fail."""
+    a = _gpu(host_scan, IOMMU_UNREAD, UNSAFE)
+    assert verdict(a, "HVA-050", "gpu") == ("fail", UNSAFE_FAIL)
+
+
+def test_r34s3_hva050_yes_to_group_question_passes_unread_remapping(
+    host_scan, tmp_path: Path
+) -> None:
+    """R34S-3, the false pass: group membership not collected (the group question) and
+    modprobe.d unread with the module not loaded: main asked only the groups' question (the
+    remapping one was added to a pass alone), and "yes" passed HVA-050 with interrupt
+    remapping never asked. Now one item asks both."""
+    first = _items(_gpu(host_scan, GROUPS_UNREAD), "HVA-050")[("vm", "gpu")][1]
+    a = _gpu(host_scan, GROUPS_UNREAD, UNSAFE_UNREAD)
+    _attest_yes(a, "HVA-050", "vm", "gpu", tmp_path, question=first)
+    assert outcomes(a, "HVA-050") == {"gpu": "manual"}, messages(a, "HVA-050")
+
+
+def test_r34s3_hva050_group_and_remapping_questions_in_one_item(host_scan) -> None:
+    """R34S-3: the item names the unread remapping setting after the groups' gap (main named
+    the groups' gap alone)."""
+    a = _gpu(host_scan, GROUPS_UNREAD, UNSAFE_UNREAD)
+    assert outcomes(a, "HVA-050") == {"gpu": "manual"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050")["gpu"].endswith(
+        "; but vfio_iommu_type1 is not loaded and modprobe.d could not be read (grep: "
+        "/etc/modprobe.d/vfio.conf: Permission denied): the allow_unsafe_interrupts it will "
+        "load with is not known"
+    ), messages(a, "HVA-050")

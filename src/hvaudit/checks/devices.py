@@ -3112,14 +3112,12 @@ def _iommu_outcome(
     refs = [p.source_ref for p in dma]
     h = hosts[v.host]
     iommu = h.facts.iommu_active
-    if not iommu.known:
-        return host_settings_manual(
-            s, h, iommu, f"PCI passthrough of {devices}", _group_question(h, devices), *refs
-        )
-    if not iommu.get():
+    if iommu.known and not iommu.get():
         return failed(s, f"passthrough of {devices} without an active IOMMU", *refs, *iommu.sources)
     unsafe = h.facts.vfio_unsafe_interrupts
     if unsafe.known and unsafe.get():
+        # a fail whatever the IOMMU's state (R34S-3: an unread IOMMU's question came first,
+        # and "yes" passed interrupts that are not remapped)
         return failed(
             s,
             f"passthrough of {devices} with {unsafe.get()}: the device's interrupts (MSIs) "
@@ -3127,8 +3125,26 @@ def _iommu_outcome(
             *refs,
             *unsafe.sources,
         )
-    outcome = _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
-    if outcome.status is Status.PASS and unsafe.state is FactState.UNAVAILABLE:
+    outcome = (
+        _group_outcome(s, v, h, dma, pooled, owners, devices, [*refs, *iommu.sources])
+        if iommu.known
+        else host_settings_manual(
+            s, h, iommu, f"PCI passthrough of {devices}", _group_question(h, devices), *refs
+        )
+    )
+    # an unread remapping setting is asked beside the groups' own question too (R34S-3), but
+    # not beside the question of a vGPU's card alone: a share the vendor's vGPU manager
+    # mediates (Shared Direct) is no DirectPath function whose interrupts the remapper would
+    # carry (L19-3D)
+    vgpu_only = not pooled and all(p.address.startswith(VGPU) for p in dma)
+    asked = outcome.status is Status.MANUAL and not vgpu_only
+    if (outcome.status is Status.PASS or asked) and unsafe.state is FactState.UNAVAILABLE:
+        # the reason once, where the unread host evidence already gave it
+        but = (
+            outcome.message
+            if unsafe.reason and unsafe.reason in outcome.message
+            else f"{outcome.message}; but {unsafe.reason}"
+        )
         if h.platform == "vmware-esxi":
             # no vfio on ESXi: its interrupt remapper is the boot option iovDisableIR
             # (Broadcom KB 317585: "VT-d interrupt remapper disabled (ESXi boot option
@@ -3136,28 +3152,34 @@ def _iommu_outcome(
             # iovDisableIR`)
             outcome = manual(
                 s,
-                f"{outcome.message}; but {unsafe.reason}",
+                but,
                 *outcome.evidence,
                 *unsafe.sources,
-                question=f"Does ESXi host {h.name} use the VT-d interrupt remapper? "
-                "Evidence: `esxcli system settings kernel list -o iovDisableIR` there "
-                "(Configured and Runtime). Pass: FALSE in both; fail: TRUE (interrupt "
-                "remapping off: a passed-through device's interrupts are not remapped).",
+                question=ask_with(
+                    outcome,
+                    f"Does ESXi host {h.name} use the VT-d interrupt remapper? "
+                    "Evidence: `esxcli system settings kernel list -o iovDisableIR` there "
+                    "(Configured and Runtime). Pass: FALSE in both; fail: TRUE (interrupt "
+                    "remapping off: a passed-through device's interrupts are not remapped).",
+                ),
             )
         else:
             outcome = manual(
                 s,
-                f"{outcome.message}; but {unsafe.reason}",
+                but,
                 *outcome.evidence,
                 *unsafe.sources,
-                question=f"Does vfio_iommu_type1 on host {h.name} refuse an IOMMU without "
-                "interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/parameters/"
-                "allow_unsafe_interrupts` once the module is loaded, else the `options "
-                "vfio_iommu_type1` and `install vfio_iommu_type1` lines of /etc/modprobe.d, "
-                "/run/modprobe.d, /usr/lib/modprobe.d and /lib/modprobe.d (`modprobe -c | grep "
-                "vfio_iommu_type1`; an install command runs instead of loading the module) and "
-                "/proc/cmdline. Pass: N, or no allow_unsafe_interrupts set to 1/Y; fail: Y or "
-                "allow_unsafe_interrupts=1.",
+                question=ask_with(
+                    outcome,
+                    f"Does vfio_iommu_type1 on host {h.name} refuse an IOMMU without "
+                    "interrupt remapping? Evidence: `cat /sys/module/vfio_iommu_type1/parameters/"
+                    "allow_unsafe_interrupts` once the module is loaded, else the `options "
+                    "vfio_iommu_type1` and `install vfio_iommu_type1` lines of /etc/modprobe.d, "
+                    "/run/modprobe.d, /usr/lib/modprobe.d and /lib/modprobe.d (`modprobe -c | grep "
+                    "vfio_iommu_type1`; an install command runs instead of loading the module) and "
+                    "/proc/cmdline. Pass: N, or no allow_unsafe_interrupts set to 1/Y; fail: Y "
+                    "or allow_unsafe_interrupts=1.",
+                ),
             )
     # R21B2-1: the next boot's command line turns the IOMMU or interrupt remapping off
     nb = next_boot_adds(h, lambda w: _iommu_weakened(w, h))
