@@ -775,7 +775,8 @@ def test_sriov_passthrough_nic_is_passthrough(tmp_path: Path) -> None:
     a = _vsphere(tmp_path, host, vmx=render_vmx(props, {}))
     assert _verdicts(a, "HVA-050")["vm-1"] == (
         "manual",
-        "IOMMU active for pci 0000:3b:10.1; 0000:3b:10.1 is in no IOMMU group on this host",
+        "IOMMU active for pci 0000:3b:10.1; 0000:3b:10.1 is in no IOMMU group on this host; "
+        "but the VMkernel boot option iovDisableIR (ESXi's VT-d interrupt remapper) is not read",
     )
 
 
