@@ -27,10 +27,14 @@ Findings (class: a question hides a later condition of the same subject):
   not collected, a function in no group) passed with interrupt remapping never asked. Now the
   fail first, and the remapping question joined to the groups' question (not to a vGPU card's,
   which no DirectPath function's interrupts cross).
+- R34S-4 HVA-059 (guest.no_raw_scsi): the vhost-scsi backstore question, the unclassed PCI
+  function's question and the raw-argument SG_IO question each stopped the chain ("yes" to
+  the first passed the others unasked; the vhost-scsi question was dropped beside raw
+  arguments). Now one item asks every one (joined_asks); a fail still wins.
 
 Held: each condition alone keeps its verdict (the harness tests).
 
-Tally: 3 sites, 10 cases; 7 failed on main before the fix (3 held).
+Tally: 4 sites, 13 cases; 9 failed on main before the fix (4 held).
 
 Leads left: see the report of the sweep.
 """
@@ -235,3 +239,56 @@ def test_r34s3_hva050_group_and_remapping_questions_in_one_item(host_scan) -> No
         "/etc/modprobe.d/vfio.conf: Permission denied): the allow_unsafe_interrupts it will "
         "load with is not known"
     ), messages(a, "HVA-050")
+
+
+# --- R34S-4: guest.py HVA-059, a vhost-scsi target asked, an unclassed PCI device never ----------
+
+VHOST_SCSI = (
+    "<hostdev mode='subsystem' type='scsi_host'>"
+    "<source protocol='vhost' wwpn='naa.50014057667280d8'/></hostdev>"
+)
+#: a PCI function the host's pci-classes listing does not hold (R9-1)
+UNCLASSED_PCI = (
+    "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+    "<address domain='0x0000' bus='0x66' slot='0x00' function='0x0'/></source></hostdev>"
+)
+
+
+def _scsi_vm(host_scan, *devices: str):
+    return host_scan(domains=[domain_xml("scsi", body=f"<devices>{''.join(devices)}</devices>")])
+
+
+def test_r34s4_harness_each_condition_alone(host_scan) -> None:
+    """Held: the vhost-scsi target alone is the backstore question (R4); the PCI function of
+    no class in the evidence alone is the storage-controller question (R9-1)."""
+    a = _scsi_vm(host_scan, VHOST_SCSI)
+    assert outcomes(a, "HVA-059") == {"scsi": "manual"}, messages(a, "HVA-059")
+    assert messages(a, "HVA-059")["scsi"].startswith("vhost-scsi target(s) naa.50014057667280d8")
+    a = _scsi_vm(host_scan, UNCLASSED_PCI)
+    assert verdict(a, "HVA-059", "scsi") == (
+        "manual",
+        "PCI device(s) 0000:66:00.0 passed through, of a class the evidence does not show",
+    )
+
+
+def test_r34s4_hva059_yes_to_vhost_question_passes_unclassed_pci(host_scan, tmp_path: Path) -> None:
+    """R34S-4, the false pass: a vhost-scsi target and a PCI function of a class the evidence
+    lacks (maybe a storage controller, a fail): main asked only the backstore question, and
+    "yes, block or fileio" passed HVA-059 with the function's class never asked. Now one item
+    asks both."""
+    first = _items(_scsi_vm(host_scan, VHOST_SCSI), "HVA-059")[("vm", "scsi")][1]
+    a = _scsi_vm(host_scan, VHOST_SCSI, UNCLASSED_PCI)
+    _attest_yes(a, "HVA-059", "vm", "scsi", tmp_path, question=first)
+    assert outcomes(a, "HVA-059") == {"scsi": "manual"}, messages(a, "HVA-059")
+
+
+def test_r34s4_hva059_both_named_in_one_item(host_scan) -> None:
+    """R34S-4: one item names the target and the unclassed function (main named the target
+    alone)."""
+    a = _scsi_vm(host_scan, VHOST_SCSI, UNCLASSED_PCI)
+    assert verdict(a, "HVA-059", "scsi") == (
+        "manual",
+        "vhost-scsi target(s) naa.50014057667280d8: what the guest's SCSI commands reach is the "
+        "target's backstore on the host; PCI device(s) 0000:66:00.0 passed through, of a class "
+        "the evidence does not show",
+    )

@@ -2264,20 +2264,25 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                 "kernel (no SG_IO filter) in between"
                 for c in controllers
             ]
-        if vhost and not bad and not raw:
+        # the open conditions of this VM, asked in one item (R34S-4: the vhost-scsi, unclassed
+        # PCI and raw-argument questions each stopped the chain, and "yes" to one passed the
+        # others unasked)
+        asks: list[Outcome] = []
+        if vhost and not bad:
             wwpns = ", ".join(p.address for p in vhost)
-            yield manual(
-                s,
-                f"vhost-scsi target(s) {wwpns}: what the guest's SCSI commands reach is the "
-                "target's backstore on the host",
-                *(p.source_ref for p in vhost),
-                question=f"Is every LIO backstore behind vhost-scsi target(s) {wwpns} on host "
-                f"{v.host} a block or fileio one? Evidence: `targetcli ls /vhost` on {v.host} "
-                "(the backstore each target's LUNs name). Pass: yes, block or fileio (SCSI "
-                "emulated by the kernel); fail: pscsi or user (tcmu), which pass the guest's "
-                "SCSI commands through raw.",
+            asks.append(
+                manual(
+                    s,
+                    f"vhost-scsi target(s) {wwpns}: what the guest's SCSI commands reach is the "
+                    "target's backstore on the host",
+                    *(p.source_ref for p in vhost),
+                    question=f"Is every LIO backstore behind vhost-scsi target(s) {wwpns} on "
+                    f"host {v.host} a block or fileio one? Evidence: `targetcli ls /vhost` on "
+                    f"{v.host} (the backstore each target's LUNs name). Pass: yes, block or "
+                    "fileio (SCSI emulated by the kernel); fail: pscsi or user (tcmu), which "
+                    "pass the guest's SCSI commands through raw.",
+                )
             )
-            continue
         if hosts[v.host].platform == "proxmox-ve":
             tapes, generic = _pve_scsi_generic(v)
             iscsi_generic = _pve_iscsi_generic(v, storages)
@@ -2336,42 +2341,52 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                     *refs,
                     *(p.source_ref for p in v.passthrough if p.kind == "pci" and controllers),
                 )
-            elif generic or unclassed or unknown:
-                yield _pve_scsi_question(
-                    v, generic, unclassed, unknown, px.storages_unseen if px else ""
-                )
+            elif generic or unclassed or unknown or asks:
+                if generic or unclassed or unknown:
+                    asks.append(
+                        _pve_scsi_question(
+                            v, generic, unclassed, unknown, px.storages_unseen if px else ""
+                        )
+                    )
+                yield joined_asks(s, asks)
             else:
                 yield not_applicable(s, "no SCSI LUN passed through (no scsiblock=1)")
             continue
         if unclassed and not bad:
             addrs = ", ".join(p.address for p in unclassed)
-            yield manual(
-                s,
-                f"PCI device(s) {addrs} passed through, of a class the evidence does not show",
-                *(p.source_ref for p in unclassed),
-                question=f"Is every one of PCI device(s) {addrs} passed through to VM {v.name} "
-                f"other than a storage controller? Evidence: `cat /sys/bus/pci/devices/ADDRESS/class` on "
-                f"host {v.host} for each. Pass: yes, none is of base class 0x01 (mass storage) "
-                "or class 0x0c04 (Fibre Channel); fail: no, one is, so the guest sends any command to the disks behind it.",
+            asks.append(
+                manual(
+                    s,
+                    f"PCI device(s) {addrs} passed through, of a class the evidence does not show",
+                    *(p.source_ref for p in unclassed),
+                    question=f"Is every one of PCI device(s) {addrs} passed through to VM "
+                    f"{v.name} other than a storage controller? Evidence: `cat "
+                    f"/sys/bus/pci/devices/ADDRESS/class` on host {v.host} for each. Pass: yes, "
+                    "none is of base class 0x01 (mass storage) or class 0x0c04 (Fibre Channel); "
+                    "fail: no, one is, so the guest sends any command to the disks behind it.",
+                )
             )
-            continue
-        if not luns and not scsi and not vhost and not raw and not bad:
+        if not luns and not scsi and not vhost and not raw and not bad and not asks:
             yield not_applicable(s, "no SCSI LUN or SCSI host device passed through")
             continue
         if raw and not bad:
             shown = "; ".join(o.shown() for o in raw)
-            yield manual(
-                s,
-                f"QEMU argument(s) {shown}: a SCSI passthrough device libvirt did not set up "
-                "(no sgio/rawio of its own)",
-                v.source,
-                question=f"Does the kernel filter the SG_IO commands that QEMU argument(s) "
-                f"{shown} of VM {v.name} pass to the host device? Evidence: qemu.conf `user` "
-                f"on host {v.host} and `cat /sys/block/DEV/queue/unpriv_sgio` for the device "
-                "the matching -drive/-blockdev opens. Pass: QEMU runs as an unprivileged user "
-                "and unpriv_sgio is 0; fail: QEMU runs as root or with CAP_SYS_RAWIO, or "
-                "unpriv_sgio is 1.",
+            asks.append(
+                manual(
+                    s,
+                    f"QEMU argument(s) {shown}: a SCSI passthrough device libvirt did not set up "
+                    "(no sgio/rawio of its own)",
+                    v.source,
+                    question=f"Does the kernel filter the SG_IO commands that QEMU argument(s) "
+                    f"{shown} of VM {v.name} pass to the host device? Evidence: qemu.conf "
+                    f"`user` on host {v.host} and `cat /sys/block/DEV/queue/unpriv_sgio` for "
+                    "the device the matching -drive/-blockdev opens. Pass: QEMU runs as an "
+                    "unprivileged user and unpriv_sgio is 0; fail: QEMU runs as root or with "
+                    "CAP_SYS_RAWIO, or unpriv_sgio is 1.",
+                )
             )
+        if asks:
+            yield joined_asks(s, asks)
             continue
         refs = [d.source_ref for d in luns] + [p.source_ref for p in (*scsi, *vhost)]
         refs += [p.source_ref for p in v.passthrough if p.kind == "pci" and controllers]
