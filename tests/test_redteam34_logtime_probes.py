@@ -47,16 +47,39 @@ Findings (R34L-n):
   lists the parameter in glbl.c but only warns and sets abortOnUncleanConfig (glblDoneLoadCnf),
   and older releases do not know it. Now a fail naming the release before 8.2608.0, and asked
   where no release is known (SINCE["strict"]).
+- R34L-4 (false pass) HVA-200: an omfwd or omrelp action (or a legacy `@@host;NAME` selector)
+  whose template is not defined before it (not at all, only after it, or in another case)
+  passed "logs forwarded over TLS". rsyslog (ee72adc read with `fetch`) runtime/action.c
+  addAction looks each template up with runtime/template.c tplFind (exact strcmp of the name)
+  among those defined so far ("Hint: templates MUST be defined before they are used!") and
+  aborts with "Could not find template %d '%s' - action disabled" (RS_RET_NOT_FOUND); template()
+  objects (cnfDoObj) and `$template` lines (runtime/conf.c) define them where they stand, after
+  the built-ins runtime/rsconf.c adds (BUILTIN_TEMPLATES, the union of every v8.N.0 tag's).
+  Now a fail naming the template, judged where no include before the action went unread and
+  every template() read names itself on its first line.
+- R34L-5 (false pass; 1 wrong fail) HVA-200: `module(load="builtin:omfwd"
+  streamdriver.cafile=...)` with template="Fwd Fmt" or iobuffer.maxsize="-1" beside the CA
+  passed "logs forwarded over TLS" on 8.2608.0 with no other CA, and an action() given
+  iobuffer.maxsize="-1" on 8.2408.0 failed. rsyslog (ee72adc read with `fetch`, `git show` of
+  each tag) tools/omfwd.c: template and iobuffer.maxsize (from 8.2408.0) are modpdescr, module
+  parameters, not actpdescr; setModCnf aborts where nvlstGetParams fails one, before it sets
+  any default, and runtime/modules.c Load sets bSetModCnfCalled for the built-in module all the
+  same (a later statement is "already set - ignored"); an action() parameter it does not list
+  is "not known" and ignored (nvlstChkUnused). Now such a module statement gives no CA default
+  and the NO_CA fail names it (OMFWD_MODULE_TYPED); iobuffer.maxsize left OMFWD_TYPED.
 
 Held (kept as tests): R34L-1 KeepAlive.Interval="0" on 8.2302.0 (0 or more there) and on 8.12.0
 (no such parameter yet), udp.sendbuf="64k" on 8.2302.0, udp.sendbuf="64 k" on 8.28.0 (no such
 parameter yet) pass. R34L-2: a legacy `$DefaultNetstreamDriverCAFile` before a refused global()
 (set at once, kept), a refused global() followed by one setting the CA (a new array),
 libcapng.enable="yes" on 8.2302.0 (from 8.2310.0) and debug.gnutls="0" on 8.2302.0 (0 or more
-from 8.2010.0) pass. R34L-3: the strict mode on 8.2608.0, and a mode given on 8.2302.0, pass.
+from 8.2010.0) pass. R34L-3: the strict mode on 8.2608.0, and a mode given on 8.2302.0, pass. R34L-4: a template()
+(string or list) or `$template` before the action, before a legacy selector, a built-in name,
+and a template() whose name stands on its second line (not judged) pass. R34L-5: a module
+statement with iobuffer.maxsize="65536" passes.
 
-Probed by script: the 12 omfwd cases of R34L-1, the 11 global() cases of R34L-2 and the 5 of
-R34L-3 kept here,
+Probed by script: the 12 omfwd cases of R34L-1, the 11 global() cases of R34L-2, the 5 of
+R34L-3, the 11 of R34L-4 and the 4 of R34L-5 kept here,
 on main first (ad70ea76); glbl.c's cnfparamdescr at every v8.N.0 tag (`git show`) for
 GLOBAL_TYPED, and where glblProcessCnf and glblDoneLoadCnf set DefaultNetstreamDriver; rsyslog's
 tools/omfwd.c actpdescr at every v8.N.0 tag (`git show`) for the first release of
@@ -65,16 +88,23 @@ udp.sendbuf and the window of eCmdHdlrPositiveInt; runtime/action.c actionConstr
 (queue.type="LinkedList ", queue.size="10 000") leaves the action and its default queue in
 place: no finding, and it passes here as on main.
 
-Tally: 3 findings, 3 false passes, 0 false n/a, 0 wrong fails; 28 cases in 3 test functions;
-17 failed on main before the fixes (ad70ea76) (R34L-1 7 of 12, R34L-2 7 of 11, R34L-3 3 of 5:
-in each the release-unknown case was asked with the expiry question only, the others passed);
-the 11 held pass there too.
+Tally: 5 findings: 5 false passes (R34L-5 also fixes 1 wrong fail), 0 false n/a; 43 cases in
+5 test functions; 25 failed on main before the fixes (ad70ea76) (R34L-1 7 of 12, R34L-2 7 of
+11, R34L-3 3 of 5: in each the release-unknown case was asked with the expiry question only,
+the others passed; R34L-4 5 of 11, all passed; R34L-5 3 of 4: 2 passed, 1 failed); the 18
+held pass there too.
 
 Leads left:
 - rsyslog: global() parameters of other kinds (GetChar, Severity, UID/GID, FileCreateMode
   umask, Array environment) not judged. (Held by reading: before 8.2608.0 glblDoneLoadCnf, not
   glblProcessCnf, sets global(DefaultNetstreamDriver=), but what READ_ORDER judges by the
   driver at the action, the module CA defaults and the strict mode, came with 8.2608.0 too.)
+- rsyslog: the typed module parameters of other output modules (omrelp's tls.tlslib aside) not
+  weighed; omfwd's actpdescr and modpdescr were compared with OMFWD_TYPED tag by tag (R34L-5),
+  omrelp's with OMRELP_TYPED (no difference).
+- rsyslog: omfwd's module default template (`module(load="builtin:omfwd" template=...)`,
+  `$ActionForwardDefaultTemplate`) naming an undefined template not judged; BUILTIN_TEMPLATES is
+  the union of all releases (RSYSLOG_SyslogRFC5424Format, RSYSLOG_PerSourceKey are newer).
 - rsyslog: a "0x" number (libestr es_str2num_hex reads from the third character on for the
   string's whole length, past its end: refused but for what lies beyond it) not judged;
   global() typed parameters and legacy `$Action...` directives with bad values not weighed;
@@ -399,6 +429,144 @@ def test_r34l_3_strict_defaults_by_release(
     """R34L-3 (false pass): was pass "logs forwarded over TLS". tools/omfwd.c
     applySecureDefaultsToForwarding (from 8.2608.0, commit 5e320c646) sets an unset mode to 1
     under compatibility.defaults.secure="strict"; before it the mode stays 0, plain TCP."""
+    a = _rsyslog_lines(host_scan, lines, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+TPL_ACT = OMFWD.format(extra='template="LogFwd"')
+TPL_RELP = (
+    'action(type="omrelp" target="logs.example.internal" port="2514" tls="on" '
+    f'tls.caCert="{CA}" tls.authMode="name" tls.permittedPeer=["logs.example.internal"] '
+    'template="LogFwd")'
+)
+TPL = 'template(name="LogFwd" type="string" string="<%PRI%>%TIMESTAMP% %HOSTNAME% %msg%\\n")'
+
+LEGACY_TLS = (
+    "$DefaultNetstreamDriver gtls",
+    "$ActionSendStreamDriverMode 1",
+    "$ActionSendStreamDriverAuthMode x509/name",
+    "$ActionSendStreamDriverPermittedPeer logs.example.internal",
+)
+
+
+def _no_template(name: str) -> str:
+    return PLAIN.format(
+        why=f'template "{name}" is not defined before the action (no template(name="{name}") or '
+        f"$template {name} ahead of it, and no built-in of that name): rsyslog disables the "
+        'action, "Could not find template", so nothing is sent'
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        ([GLOBAL_CA, TPL_ACT], "fail", _no_template("LogFwd")),
+        ([GLOBAL_CA, TPL_ACT, TPL], "fail", _no_template("LogFwd")),
+        ([GLOBAL_CA, 'module(load="omrelp")', TPL_RELP], "fail", _no_template("LogFwd")),
+        ([GLOBAL_CA, TPL, TPL_ACT.replace("LogFwd", "logfwd")], "fail", _no_template("logfwd")),
+        (
+            [GLOBAL_CA, *LEGACY_TLS, "*.* @@logs.example.internal:6514;LogFwd"],
+            "fail",
+            _no_template("LogFwd"),
+        ),
+        # held: defined before the action (template(), legacy $template, a list template), a
+        # built-in; a template() whose name is not on its first line is not judged
+        ([GLOBAL_CA, TPL, TPL_ACT], "pass", OVER_TLS),
+        ([GLOBAL_CA, '$template LogFwd,"%msg%\\n"', TPL_ACT], "pass", OVER_TLS),
+        (
+            [GLOBAL_CA, *LEGACY_TLS, TPL, "*.* @@logs.example.internal:6514;LogFwd"],
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            [
+                GLOBAL_CA,
+                'template(name="LogFwd" type="list") {',
+                'property(name="msg")',
+                "}",
+                TPL_ACT,
+            ],
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            [GLOBAL_CA, TPL_ACT.replace("LogFwd", "RSYSLOG_SyslogProtocol23Format")],
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            [GLOBAL_CA, "template(", 'name="LogFwd" type="string" string="%msg%")', TPL_ACT],
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=[
+        "undefined",
+        "defined-after",
+        "omrelp-undefined",
+        "case-differs",
+        "legacy-selector-undefined",
+        "held-defined-before",
+        "held-legacy-template",
+        "held-legacy-selector",
+        "held-list-template",
+        "held-builtin",
+        "held-name-on-second-line",
+    ],
+)
+def test_r34l_4_action_template_not_defined_before_it(
+    host_scan, lines: list[str], status: str, message: str
+) -> None:
+    """R34L-4 (false pass): was pass "logs forwarded over TLS". runtime/action.c addAction
+    looks up each template with tplFind (exact strcmp) among those defined so far and disables
+    the action when none is found ("Could not find template %d '%s' - action disabled")."""
+    a = _rsyslog_lines(host_scan, lines, BASELINE)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+MOD_CA = f'module(load="builtin:omfwd" streamdriver.cafile="{CA}" {{extra}})'
+
+
+def _module_refused(why: str) -> str:
+    return _no_ca(f'module(load="builtin:omfwd") sets no default: parameter {why}')
+
+
+@pytest.mark.parametrize(
+    ("lines", "release", "status", "message"),
+    [
+        (
+            [MOD_CA.format(extra='template="Fwd Fmt"'), ACT],
+            "8.2608.0-1",
+            "fail",
+            _module_refused(
+                'template="Fwd Fmt" contains whitespace, which rsyslog does not permit in it: '
+                "setModCnf sets nothing"
+            ),
+        ),
+        (
+            [MOD_CA.format(extra='iobuffer.maxsize="-1"'), ACT],
+            "8.2608.0-1",
+            "fail",
+            _module_refused(
+                'iobuffer.maxsize="-1" is not a number of 0 or more, which rsyslog requires of '
+                "it: setModCnf sets nothing"
+            ),
+        ),
+        # wrong fail: iobuffer.maxsize is no action() parameter, so the action ignores it
+        ([GLOBAL_CA, OMFWD.format(extra='iobuffer.maxsize="-1"')], "8.2408.0-1", "pass", OVER_TLS),
+        # held: a module statement rsyslog takes
+        ([MOD_CA.format(extra='iobuffer.maxsize="65536"'), ACT], "8.2608.0-1", "pass", OVER_TLS),
+    ],
+    ids=["module-template-space", "module-iobuffer-negative", "action-iobuffer", "held-module"],
+)
+def test_r34l_5_omfwd_module_parameters(
+    host_scan, lines: list[str], release: str | None, status: str, message: str
+) -> None:
+    """R34L-5 (false pass, wrong fail): tools/omfwd.c modpdescr holds template and
+    iobuffer.maxsize: setModCnf aborts on a failed one and sets no CA default; an action() does
+    not know iobuffer.maxsize and ignores it."""
     a = _rsyslog_lines(host_scan, lines, release)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

@@ -216,6 +216,8 @@ _NUMBER_KINDS = {
 #: release that does not ignores it ("parameter not known"). omfwd's keepalive.probes, .time
 #: and .interval are 0 or more from 8.2010.0, positive before it (OMFWD_TYPED_WINDOW); udp.sendbuf
 #: (from 8.29.0, commit 79032d68c) a size (eCmdHdlrSize, _rsyslog_size) (R34L-1).
+#: iobuffer.maxsize is a module parameter (modpdescr, OMFWD_MODULE_TYPED), which an action()
+#: does not know and ignores ("parameter not known") (R34L-5).
 ACTION_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
     "name": ("word", None),
     "action.execonlywhenpreviousissuspended": ("binary", None),
@@ -255,7 +257,6 @@ OMFWD_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
     "ratelimit.interval": ("int", (8, 2012)),
     "ratelimit.burst": ("int", (8, 2012)),
     "conerrskip": ("nonneg", (8, 2102)),
-    "iobuffer.maxsize": ("nonneg", (8, 2408)),
     "pool.resumeinterval": ("positive", (8, 2408)),
     "tcp_user_timeout": ("nonneg", (8, 2608)),
     "udp.sendbuf": ("size", (8, 29)),
@@ -271,6 +272,16 @@ OMFWD_TYPED_WINDOW: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {
     "keepalive.probes": ("positive", (8, 13), (8, 2010)),
     "keepalive.time": ("positive", (8, 13), (8, 2010)),
     "keepalive.interval": ("positive", (8, 13), (8, 2010)),
+}
+#: omfwd's typed module parameters (tools/omfwd.c modpdescr, `git show` of each v8.N.0 tag):
+#: template a word in every release 8, iobuffer.maxsize 0 or more from 8.2408.0. setModCnf
+#: aborts where nvlstGetParams fails one (RS_RET_MISSING_CNFPARAMS) before it sets anything,
+#: and runtime/modules.c Load marks the built-in module's parameters set all the same
+#: (bSetModCnfCalled; a later statement is "already set - ignored"): that module statement
+#: gives no CA default (MODULE_DEFAULTS) (R34L-5).
+OMFWD_MODULE_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
+    "template": ("word", None),
+    "iobuffer.maxsize": ("nonneg", (8, 2408)),
 }
 OMRELP_TYPED: dict[str, tuple[str, tuple[int, int] | None]] = {
     "target": ("word", None),
@@ -589,6 +600,40 @@ def _module_name(load: str) -> str:
     """A module's name as rsyslog loads it: the file's base name without ".so" (runtime/modules.c
     Load strips the extension; a path names the file)."""
     return load.rsplit("/", 1)[-1].lower().removesuffix(".so")
+
+
+#: An action's templates are found when rsyslog creates it: runtime/action.c addAction looks
+#: each up with tplFind (runtime/template.c: exact, case-sensitive strcmp of the name) among the
+#: templates defined so far ("Hint: templates MUST be defined before they are used!") and
+#: otherwise logs "Could not find template %d '%s' - action disabled" and aborts
+#: (RS_RET_NOT_FOUND): the action is never created. template() objects and legacy `$template`
+#: lines define them where they stand (cnfDoObj -> tplProcessCnf, runtime/conf.c doNameLine);
+#: runtime/rsconf.c adds BUILTIN_TEMPLATES first (those without a leading blank, the union of
+#: every v8.N.0 tag's tplAddLine calls, `git show`; rsyslog ee72adc read with `fetch`). Judged
+#: for an action's template= (and a legacy selector's `;NAME`) where every file before it was
+#: read and each template() read names itself on its first line (R34L-4).
+BUILTIN_TEMPLATES = frozenset(
+    {
+        "RSYSLOG_DebugFormat",
+        "RSYSLOG_FileFormat",
+        "RSYSLOG_ForwardFormat",
+        "RSYSLOG_PerSourceKey",
+        "RSYSLOG_SysklogdFileFormat",
+        "RSYSLOG_SyslogProtocol23Format",
+        "RSYSLOG_SyslogRFC5424Format",
+        "RSYSLOG_TraditionalFileFormat",
+        "RSYSLOG_TraditionalForwardFormat",
+        "RSYSLOG_omudpspoofDfltSourceTpl",
+    }
+)
+NO_TEMPLATE = (
+    'template "{name}" is not defined before the action (no template(name="{name}") or '
+    "$template {name} ahead of it, and no built-in of that name): rsyslog disables the action, "
+    '"Could not find template", so nothing is sent'
+)
+_TEMPLATE_OBJECT = re.compile(r"(?<![\w.$])template\s*\(", re.I)
+_TEMPLATE_NAME = re.compile(r"""\bname\s*=\s*("[^"]*"|'[^']*'|[^\s)"']+)""", re.I)
+_LEGACY_TEMPLATE = re.compile(r"^\$template\s+([^,\s]+)\s*,", re.I)
 
 
 #: omfwd decides two things by the stream driver in effect when it reads the action (tools/omfwd.c
@@ -1086,6 +1131,8 @@ def rsyslog_forwarding(
     # does not drop (GLOBAL_TYPED)
     legacy_driver: str | None = None
     legacy_ca = legacy_extra = False
+    templates: set[str] = set()  # defined so far (NO_TEMPLATE)
+    templates_unsure = False  # a template() whose name is not on its first line
 
     def current() -> tuple[str, tuple[str, ...]]:
         """The next action's selector and filters, the legacy ruleset it stands in included."""
@@ -1117,6 +1164,18 @@ def rsyslog_forwarding(
                 )
             return
         trust.module_seen = True
+        always, bound = _typed_refusals(params, OMFWD_MODULE_TYPED)
+        release = _release(version)
+        why = always or next(
+            (w for _, a, b, w, _ in bound if release is not None and _in_window(release, a, b)),
+            "",
+        )
+        if why:
+            # setModCnf aborts: no default is set, and a later statement is ignored (R34L-5)
+            if sets:
+                refused = why.replace(ACTION_REFUSED, "setModCnf sets nothing")
+                trust.module_ignored = f'module(load="builtin:omfwd") sets no default: {refused}'
+            return
         trust.module_ca = _given(params, "streamdriver.cafile")
         trust.module_extra = _given(params, "streamdriver.caextrafiles")
         trust.module_late = bool(sets) and bool(pending)
@@ -1133,7 +1192,18 @@ def rsyslog_forwarding(
         if path in seen or depth > 16:
             return
         seen.add(path)
+        nonlocal templates_unsure
         for kind, body in _statements(texts.get(path, "")):
+            if kind == "line":
+                # the templates defined so far (NO_TEMPLATE)
+                for t in _TEMPLATE_OBJECT.finditer(body):
+                    named = _TEMPLATE_NAME.search(body[t.end() : _close(body, t.end())])
+                    if named is None:
+                        templates_unsure = True
+                    else:
+                        templates.add(_value(named.group(1)))
+                if legacy_tpl := _LEGACY_TEMPLATE.match(body):
+                    templates.add(legacy_tpl.group(1))
             if kind == "line" and (scope.condition or not body.startswith("$")):
                 rule(body)
                 continue
@@ -1220,6 +1290,15 @@ def rsyslog_forwarding(
                     and "omrelp" not in {_module_name(i) for i in inputs}
                 ):
                     act.refused = NOT_LOADED
+                tpl = _value(params.get("template", "")).strip()
+                if (
+                    tpl
+                    and not act.refused
+                    and not unread
+                    and not templates_unsure
+                    and tpl not in templates | BUILTIN_TEMPLATES
+                ):
+                    act.refused = NO_TEMPLATE.format(name=tpl[:60])
                 act.stopped = tuple(stops) if not filters else ()
                 act.stopped_if = stops_before(filters)
                 failover = params.get("action.execonlywhenpreviousissuspended", "off")
@@ -1343,6 +1422,10 @@ def rsyslog_forwarding(
         if m is None:
             return
         tcp = m.group(1) == "@@"
+        # `;NAME` after the destination: runtime/conf.c cflineParseTemplateName reads the name up
+        # to a blank or '#', looked up as an action() template is (NO_TEMPLATE)
+        tpl = (m.group(5) or ";")[1:]
+        missing = tpl and not unread and not templates_unsure
         pending.append(
             snapshot(
                 _Pending(
@@ -1360,6 +1443,9 @@ def rsyslog_forwarding(
                     stopped=tuple(stops) if not filters else (),
                     stopped_if=stops_before(filters),
                     peers=legacy.peers if tcp else (),
+                    refused=NO_TEMPLATE.format(name=tpl[:60])
+                    if missing and tpl not in templates | BUILTIN_TEMPLATES
+                    else "",
                 )
             )
         )
