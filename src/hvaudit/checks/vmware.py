@@ -3281,29 +3281,44 @@ def exec_installed_only(ctx: Context) -> Iterator[Outcome]:
     reports is the configured one: set true since the last boot, it does not yet overwrite a
     runtime option that is off, and unsigned binaries run until the reboot. Where the host
     reports the runtime option (User.execInstalledOnly) off beside the boot option true, whether
-    the host booted with it is asked (V21C-3: it passed); off with the boot option off fails."""
+    the host booted with it is asked (V21C-3: it passed); off with the boot option off fails.
+    The runtime option off beside a boot option not reported joins that question to the gap's
+    in one item (R34M-10: the gap alone was asked, and a "yes" passed)."""
     key = "VMkernel.Boot.execInstalledOnly"
     runtime_key = "User.execInstalledOnly"
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         value = _option(esx, key)
         runtime = _option(esx, runtime_key)
-        if value is None:
-            yield _no_option(s, esx, [key], f"{key} is true")
-        elif _true(value) is not True:
+        off = runtime is not None and _true(runtime) is not True
+        if value is not None and _true(value) is not True:
             yield failed(s, f"{key} = {str(value)[:12]}", esx.source)
-        elif runtime is not None and _true(runtime) is not True:
-            yield manual(
+        elif value is None and not off:
+            yield _no_option(s, esx, [key], f"{key} is true")
+        elif off:
+            # the boot option not reported joins the runtime option's question in one item:
+            # asked alone, a "yes" passed a runtime option that lets unsigned binaries run
+            # (R34M-10)
+            runs = (
+                f"the runtime option {runtime_key} = {str(runtime)[:12]}: unsigned binaries run "
+                "unless the host booted with the boot option on"
+            )
+            yield joined_asks(
                 s,
-                f"{key} = true, but the runtime option {runtime_key} = {str(runtime)[:12]}: "
-                "unsigned binaries run unless the host booted with the boot option on",
-                esx.source,
-                question=f"Does host {h.name}'s running kernel enforce execInstalledOnly? "
-                "Evidence: `esxcli system settings kernel list -o execInstalledOnly` there (its "
-                "Runtime value: the boot option the host booted with). Pass: Runtime TRUE (a boot "
-                "option the host booted with overwrites the runtime option, vSphere 8.0 "
-                f"Security); fail: Runtime FALSE ({runtime_key} 0 lets unsigned binaries run "
-                "until the reboot).",
+                [
+                    *([_no_option(s, esx, [key], f"{key} is true")] if value is None else []),
+                    manual(
+                        s,
+                        runs if value is None else f"{key} = true, but {runs}",
+                        esx.source,
+                        question=f"Does host {h.name}'s running kernel enforce "
+                        "execInstalledOnly? Evidence: `esxcli system settings kernel list -o "
+                        "execInstalledOnly` there (its Runtime value: the boot option the host "
+                        "booted with). Pass: Runtime TRUE (a boot option the host booted with "
+                        "overwrites the runtime option, vSphere 8.0 Security); fail: Runtime "
+                        f"FALSE ({runtime_key} 0 lets unsigned binaries run until the reboot).",
+                    ),
+                ],
             )
         else:
             yield passed(s, f"{key} = true", esx.source)
