@@ -43,6 +43,9 @@ Findings (R34M-n; each a false pass by attestation, some also a fail hidden behi
 - R34M-9 HVA-431: a service missing from config.service (an unknown) hid snmpd running with a
   read-only community (SNMP v1/v2c, a fail) and SNMP's v3 question. Now the fail wins; the gap
   joins SNMP's question in one item.
+- R34M-10 HVA-427: VMkernel.Boot.execInstalledOnly not reported (an unknown) hid the runtime
+  option User.execInstalledOnly 0 (V21C-3's question): a "yes, the boot option is true"
+  passed while unsigned binaries run unless the host booted with it. Now joined in one item.
 
 Held: HVA-412 with the outgoing policy reported asks only whether the firewall is enabled;
 HVA-419 with the firewall read and a keyed server asks the keys alone; HVA-420 with an odd
@@ -52,10 +55,10 @@ HVA-301's stamp alone and policy_in ACCEPT alone; HVA-308's raw `-incoming fd:3`
 guest not read alone. HVA-312's root@pam question (a user list partial) is not a site: its
 evidence is the whole user list (`pveum user list`), which answers the unlisted users too.
 
-Tally: 9 sites (false pass 9; R34M-3, R34M-4, R34M-5, R34M-6 and R34M-9 also a fail reported
-as a question); 19 cases in 19 test functions here (8 held); 11 failed on main before the
-fixes (R34M-1..4: 6 on 14bce602; R34M-5..9: 1 each on bb817db5), each a pass after the
-attested "yes" or a question where the check now fails.
+Tally: 10 sites (false pass 10; R34M-3, R34M-4, R34M-5, R34M-6 and R34M-9 also a fail
+reported as a question); 21 cases in 21 test functions here (9 held); 12 failed on main before
+the fixes (R34M-1..4: 6 on 14bce602; R34M-5..9: 1 each on bb817db5; R34M-10: 1 on e59390df),
+each a pass after the attested "yes" or a question where the check now fails.
 
 Leads left:
 - HVA-416: VM role grants without their object (an unknown) hide the Administrator
@@ -65,8 +68,7 @@ Leads left:
 - Swept by reading (vmware.py: every manual, unknown and _no_option yield; proxmox.py: every
   manual yield and the checks calling _users_passed): HVA-403, HVA-404, HVA-432, HVA-436,
   HVA-442, HVA-305, HVA-309, HVA-314 hold (one question that covers the rest, or a fail
-  first). HVA-427: execInstalledOnly not reported (an unknown) hides a running value not true
-  (a question), not traced. HVA-405, HVA-438 (vmware), HVA-307, HVA-311, HVA-313 (proxmox)
+  first). HVA-405, HVA-438 (vmware), HVA-307, HVA-311, HVA-313 (proxmox)
   were not traced to the end of every branch in the time; HVA-313's `_dest_question` and
   HVA-301's `_gateway_question` return one question each.
 """
@@ -602,4 +604,41 @@ def test_r34m_9_hva431_missing_service_hides_snmp_community(tmp_path: Path) -> N
         "fail",
         "enabled: SNMP (snmpd: running, policy on) with 1 read-only community (SNMP v1/v2c: a "
         "community string is the only credential)",
+    )
+
+
+# --- R34M-10: HVA-427, the boot option's gap asked, the runtime option off never ----------------
+
+BOOT_KEY = "VMkernel.Boot.execInstalledOnly"
+RUNTIME_KEY = "User.execInstalledOnly"
+
+
+def test_r34m_10_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: the boot option not reported alone is its gap; the runtime option off beside the
+    boot option true is the running kernel's question (V21C-3)."""
+    a = _vsphere(tmp_path / "a", {"advanced": {}})
+    assert _verdict(a, "HVA-427") == (
+        "manual",
+        f"evidence unavailable: advanced option(s) {BOOT_KEY} not reported by the host",
+    )
+    a = _vsphere(tmp_path / "b", {"advanced": {BOOT_KEY: True, RUNTIME_KEY: 0}})
+    assert _verdict(a, "HVA-427") == (
+        "manual",
+        f"{BOOT_KEY} = true, but the runtime option {RUNTIME_KEY} = 0: unsigned binaries run "
+        "unless the host booted with the boot option on",
+    )
+
+
+def test_r34m_10_hva427_yes_to_boot_gap_passes_runtime_off(tmp_path: Path) -> None:
+    """The boot option not reported and the runtime option 0: main asked whether the boot
+    option is true; "yes" passed HVA-427 while the runtime option lets unsigned binaries run
+    unless the host booted with it, never asked."""
+    first = _items(_vsphere(tmp_path / "f", {"advanced": {}}), "HVA-427")[("host", "esx1")][1]
+    a = _vsphere(tmp_path / "a", {"advanced": {RUNTIME_KEY: 0}})
+    _attest_yes(a, "HVA-427", "host", "esx1", tmp_path, question=first)
+    assert _verdict(a, "HVA-427") == (
+        "manual",
+        f"evidence unavailable: advanced option(s) {BOOT_KEY} not reported by the host; the "
+        f"runtime option {RUNTIME_KEY} = 0: unsigned binaries run unless the host booted with "
+        "the boot option on",
     )
