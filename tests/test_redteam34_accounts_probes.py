@@ -38,22 +38,37 @@ Findings (R34A-n):
   principal(s)". Now rke2-server.service is read as R34A-1 reads k3s.service (collect.host
   "k3s-service-unit-files" cats both; its three environment files are collected with
   k3s's configuration), with the group key and RKE2's variable names.
+- R34A-3 (false pass) HVA-142: MicroK8s's kubelet, kube-proxy and scheduler kubeconfigs
+  counted only where args/kube-apiserver said `--authorization-mode=...AlwaysAllow` on a line
+  of its own, the last such line winning (R33A-6). Without the flag (and without
+  --authorization-config) kube-apiserver allows every request (kubernetes
+  pkg/kubeapiserver/options/authorization.go Complete: `if len(o.AuthorizationConfigurationFile)
+  == 0 && len(o.Modes) == 0 { o.Modes = []string{authzmodes.ModeAlwaysAllow} }`); kubelite
+  splits each line of the file at spaces (canonical/microk8s kubelite options ReadArgsFromFile),
+  so `--authorization-mode AlwaysAllow` is the flag and its value; and the flag is a pflag
+  string slice whose later uses append (spf13/pflag string_slice.go stringSliceValue.Set:
+  `*s.value = append(*s.value, v...)` once changed), so `=AlwaysAllow` then `=RBAC,Node` keeps
+  AlwaysAllow first. A 0644 scheduler.config passed "2 administrative principal(s)" in each.
+  Now the file is read as kubelite reads it and the flag as pflag does
+  (parse.host._microk8s_always_allow).
 
 Held (kept as tests): the installer's unit without a mode flag and config.yaml's "0600" add
 no one; `-c /etc/rancher/k3s/config.yaml` (the default file itself) reads the collected file;
 a configuration file hvaudit does not read beside a kubeconfig every user reads now fails as
 before; RKE2's shipped unit with config.yaml's "0600" adds no one, nor does k3s's variable
-name (K3S_KUBECONFIG_MODE) in rke2-server's environment.
+name (K3S_KUBECONFIG_MODE) in rke2-server's environment; MicroK8s's `--authorization-mode
+RBAC,Node` (space-separated), a commented-out AlwaysAllow line, and an --authorization-config
+file (not collected) add no one.
 
 Probed by script (not kept): `systemctl cat` with no k3s.service ("No files found for
 k3s.service.", exit 1) keeps R33A-5's reading of k3s.service.env; a bundle of an older
 hvaudit (no k3s-service-unit-files artefact) likewise; a failed bus connection ("Failed to
 connect to bus", exit 1) is a manual outcome naming it.
 
-Tally: 2 findings (2 false passes, R34A-1 with one wrong fail of the same cause: config.yaml's
-0644 counted where ExecStart='s `--write-kubeconfig-mode 600` wins); 22 cases, 17 failed on main
-before the fixes (R34A-1: 11, 10 false passes or missing questions and 1 wrong fail; R34A-2:
-6), 5 held.
+Tally: 3 findings (3 false passes, R34A-1 with one wrong fail of the same cause: config.yaml's
+0644 counted where ExecStart='s `--write-kubeconfig-mode 600` wins); 28 cases, 20 failed on main
+before the fixes (R34A-1: 11, 10 false passes or missing questions and 1 wrong fail; R34A-2: 6;
+R34A-3: 3), 8 held.
 
 Leads left:
 - HVA-142: OpenRC's k3s (/etc/init.d/k3s command_args, /etc/rancher/k3s/k3s.env) is not
@@ -63,7 +78,10 @@ Leads left:
 - HVA-142: k3s's `--write-kubeconfig`/K3S_KUBECONFIG_OUTPUT: k3s.yaml becomes a symlink to the
   output (pkg/server/server.go writeConfigSymlink) and `stat -L` follows it; a plain k3s.yaml
   left beside a new output path (the flag added since the last start) is not weighed.
-- From round 33: old k3s releases' 0644 default, MicroK8s's dqlite cluster.key, dockerd
+- HVA-142: MicroK8s's --authorization-config file (structured authorization) is not
+  collected, and an unreadable args/kube-apiserver adds nothing: both leave the component
+  kubeconfigs uncounted where a question is due.
+- From round 33: old k3s releases' 0644 default, MicroK8s's dqlite cluster.key and kine.sock, dockerd
   `--tls` alone (team decision), rootless user units, CRI-O's --listen, polkit isInGroup on a
   second gid name, systemd alias units, Pacemaker enable-acl, nss-systemd tss.
 """
@@ -340,4 +358,51 @@ def test_rke2_unit_next_start(
         "k3s-config": config,
         "k3s-service-unit-files": unit,
     }
+    assert _142(host_scan(over)) == expected
+
+
+MK8S_SCHEDULER = "644 root root /var/snap/microk8s/current/credentials/scheduler.config"
+MK8S_ARGS_FILE = "/var/snap/microk8s/current/args/kube-apiserver"
+MK8S_BASE_ARGS = "--cert-dir=${SNAP_DATA}/certs\n--secure-port=16443\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # no --authorization-mode: kube-apiserver's own default is AlwaysAllow
+        (MK8S_BASE_ARGS, EVERYONE),
+        # the flag and its value split at a space, as kubelite splits each line
+        (MK8S_BASE_ARGS + "--authorization-mode AlwaysAllow\n", EVERYONE),
+        # a later use of the string-slice flag appends to the first: AlwaysAllow stays first
+        (
+            MK8S_BASE_ARGS + "--authorization-mode=AlwaysAllow\n--authorization-mode=RBAC,Node\n",
+            EVERYONE,
+        ),
+        # held: RBAC,Node given with a space; a commented-out AlwaysAllow
+        (MK8S_BASE_ARGS + "--authorization-mode RBAC,Node\n", PASS2),
+        (
+            MK8S_BASE_ARGS + "--authorization-mode=RBAC,Node\n#--authorization-mode=AlwaysAllow\n",
+            PASS2,
+        ),
+        # held: an --authorization-config file (not collected) adds nothing (a lead)
+        (MK8S_BASE_ARGS + "--authorization-config=/var/snap/microk8s/authz.yaml\n", PASS2),
+    ],
+    ids=[
+        "no-authorization-mode",
+        "space-separated-always-allow",
+        "later-flag-appends",
+        "held-space-separated-rbac",
+        "held-commented-out",
+        "held-authorization-config",
+    ],
+)
+def test_microk8s_authorization_default(host_scan, args: str, expected: tuple[str, str]) -> None:
+    """R34A-3 (false pass) HVA-142. MicroK8s's component kubeconfigs count where its API
+    server allows every request (R33A-6), which it does without --authorization-mode
+    (kubernetes pkg/kubeapiserver/options/authorization.go: no mode and no
+    --authorization-config is AlwaysAllow), with `--authorization-mode AlwaysAllow` (kubelite
+    ReadArgsFromFile splits each line at spaces), and with AlwaysAllow in a later use of the
+    flag (pflag's string slice appends). A 0644 scheduler.config passed "2 administrative
+    principal(s)" in each."""
+    over = {**BASE, "kube-admin-configs": (f"{MK8S_SCHEDULER}\n", 0, ""), MK8S_ARGS_FILE: args}
     assert _142(host_scan(over)) == expected

@@ -4421,23 +4421,47 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
 
 
 def _microk8s_always_allow(ev: HostEvidence) -> bool:
-    """Whether MicroK8s's API server arguments (args/kube-apiserver, one argument a line; the
-    last --authorization-mode wins, pflag) list AlwaysAllow, as MicroK8s ships them
-    (canonical/microk8s microk8s-resources/default-args/kube-apiserver:
-    `--authorization-mode=AlwaysAllow`; `microk8s enable rbac` replaces it). The modes are
-    asked in order and RBAC and Node give no opinion on what they do not allow
+    """Whether MicroK8s's API server arguments (args/kube-apiserver) allow every authenticated
+    request, as MicroK8s ships them (canonical/microk8s microk8s-resources/default-args/
+    kube-apiserver: `--authorization-mode=AlwaysAllow`; `microk8s enable rbac` replaces it).
+    The modes are asked in order and RBAC and Node give no opinion on what they do not allow
     (kubernetes.io "Authorization": "If any authorizer approves or denies a request, that
     decision is immediately returned"), so AlwaysAllow anywhere in the list allows every
     authenticated request: the kubelet's, kube-proxy's and the scheduler's tokens are then
-    cluster-admin (R33A-6). An unread or absent file adds nothing (the flag's own default is
-    not relied on)."""
+    cluster-admin (R33A-6). The file is read as kubelite reads it (canonical/microk8s kubelite
+    options ReadArgsFromFile: each line trimmed, empty and `#` lines skipped, every `"` and `'`
+    removed, the rest split at each space), so `--authorization-mode AlwaysAllow` is the flag
+    and its value as `=` makes them (pflag); the flag is a string slice (kube-apiserver
+    `fs.StringSliceVar`), whose every use after the first appends (spf13/pflag string_slice.go
+    stringSliceValue.Set: `*s.value = append(*s.value, v...)` once changed), so a later
+    `--authorization-mode` adds to an earlier one. Without the flag and without
+    --authorization-config the API server allows every request (kubernetes
+    pkg/kubeapiserver/options/authorization.go: `if len(o.AuthorizationConfigurationFile) ==
+    0 && len(o.Modes) == 0 { o.Modes = []string{authzmodes.ModeAlwaysAllow} }`; older releases'
+    NewBuiltInAuthorizationOptions default `Modes: []string{authzmodes.ModeAlwaysAllow}`)
+    (R34A-3). An unread or absent file, or an --authorization-config file (not collected),
+    adds nothing (a lead)."""
     got = ev.get(_file(MICROK8S_APISERVER_ARGS))
-    modes = ""
-    for line in got.text.splitlines() if got.state == "ok" else []:
-        flag, sep, value = line.strip().partition("=")
-        if flag == "--authorization-mode" and sep:
-            modes = value.strip().strip("'\"")
-    return "AlwaysAllow" in [m.strip() for m in modes.split(",")]
+    if got.state != "ok":
+        return False
+    args: list[str] = []
+    for raw in got.text.splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            args += line.replace('"', "").replace("'", "").split(" ")
+    modes: list[str] = []
+    given = structured = False
+    for i, arg in enumerate(args):
+        name, sep, value = arg.partition("=")
+        if name == "--authorization-config":
+            structured = True
+        elif name == "--authorization-mode":
+            given = True
+            value = value if sep else (args[i + 1] if i + 1 < len(args) else "")
+            modes += [m.strip() for m in value.split(",")]
+    if not given:
+        return not structured
+    return "AlwaysAllow" in modes
 
 
 #: (distribution, admin kubeconfig, configuration file, systemd unit, the environment file read
