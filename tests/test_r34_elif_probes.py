@@ -24,6 +24,8 @@ question and are plain tests (further vmware/proxmox sites: test_r34_elif_vmware
 Sites 4, 4b and 5 (HVA-191 and HVA-192, checks.network): every open condition of a VM's
 interfaces is asked in one item; their yes-probes attest the first condition's own question and
 are plain tests (further network sites: test_r34_elif_network_probes.py).
+Site 3 (HVA-214, hardening._audit_rules_now) likewise, its yes-probe attesting the
+runtime rule's own question.
 
 Sites (all reproduced on main e456bd4a):
 1. HVA-201 `-s disable` asked, auditd discarding every record (write_logs = no, no plugin) never
@@ -198,9 +200,6 @@ def test_site3_harness_each_condition_alone(host_scan) -> None:
     assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 3 hardening.py HVA-214 drop"
-)
 def test_site3_hva214_runtime_question_hides_next_boot_drop(host_scan) -> None:
     """A loaded exclude rule for uid 1000 (a question) and, in both boot sets, an exclude rule of
     every PATH record (a fail alone): the check fails. Main asks the runtime question."""
@@ -208,21 +207,17 @@ def test_site3_hva214_runtime_question_hides_next_boot_drop(host_scan) -> None:
     assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 3 hardening.py HVA-214 e0"
-)
 def test_site3_hva214_yes_to_runtime_question_passes(host_scan, tmp_path: Path) -> None:
     """The false pass: "yes" to the runtime exclude question passes HVA-214 while a rules file
-    the next boot loads switches auditing off (`-e 0`), never asked."""
+    the next boot loads switches auditing off (`-e 0`), never asked. The runtime rule's own
+    question (asked with it alone) is attested: it no longer answers the joint item."""
+    first = _items(_runtime_some_and_boot(host_scan, BOOT), "HVA-214")[("host", "hv1")][1]
     a = _runtime_some_and_boot(host_scan, BOOT + E0)
     asked = _items(a, "HVA-214")[("host", "hv1")][1] or ""
-    _attest_yes(a, "HVA-214", "host", "hv1", tmp_path)
+    _attest_yes(a, "HVA-214", "host", "hv1", tmp_path, question=first)
     assert outcomes(a, "HVA-214") != {"hv1": "pass"}, asked
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 3 hardening.py HVA-214 drop"
-)
 def test_site3_hva214_yes_to_runtime_question_passes_over_a_fail(host_scan, tmp_path) -> None:
     """Same with the next boot's certain drop (a fail) behind the question."""
     a = _runtime_some_and_boot(host_scan, BOOT_DROPS_ALL)

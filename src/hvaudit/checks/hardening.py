@@ -63,10 +63,12 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Status,
     check,
     failed,
     first_unknown,
     host_subject,
+    joined_asks,
     joint_question,
     manual,
     not_applicable,
@@ -1782,9 +1784,19 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                 ),
                 *f.sources,
             )
-        elif (compat := _compat_unwatched(h, f.get())) is not None:
+            continue
+        # every open condition of the host is asked in one item (joined_asks), a fail found
+        # anywhere wins over the questions, and an unknown that asks nothing (an error) over
+        # them too: the chain asked its first question alone, so an attested "yes" to it passed
+        # the check with a later fail or question never put (R34 elif probes site 3, R34H)
+        asks: list[Outcome] = []
+        compat = _compat_unwatched(h, f.get())
+        if compat is not None and compat.status is Status.FAIL:
             yield compat
-        elif dropping := _drops(h, f.get(), every=True):
+            continue
+        if compat is not None:
+            asks.append(compat)
+        if dropping := _drops(h, f.get(), every=True):
             yield failed(
                 s,
                 "audit rules watch /etc/libvirt and /etc/polkit-1, but "
@@ -1795,155 +1807,190 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                 "an inode rule of -F path= is applied after it)",
                 *f.sources,
             )
-        elif (kept := _audit_records_kept(h, f.sources)) is not None:
-            yield kept
-        elif (dropped := audit_records_filtered(f.get(), WATCH_RECORD_TYPES, user=False)) and (
-            dropped[1]
-        ):
+            continue
+        kept = _audit_records_kept(h, f.sources)
+        if (lost := next((o for o in kept if o.status is Status.FAIL), None)) is not None:
+            yield lost
+            continue
+        asks += [o for o in kept if o.status is Status.MANUAL]
+        gap = next((o for o in kept if o.status not in (Status.FAIL, Status.MANUAL)), None)
+        dropped = audit_records_filtered(f.get(), WATCH_RECORD_TYPES, user=False)
+        if dropped is not None and dropped[1]:
             yield failed(
                 s,
                 "audit rules watch /etc/libvirt and /etc/polkit-1, but the kernel drops the "
                 f"records they write: `{dropped[0]}`",
                 *f.sources,
             )
-        elif dropped is not None:
-            yield manual(
-                s,
-                "audit rules watch /etc/libvirt and /etc/polkit-1; the rule "
-                f"`{dropped[0]}` drops their records for the processes it matches",
-                *f.sources,
-                question="Does the listed exclude audit rule leave the records of writes to "
-                "/etc/libvirt and /etc/polkit-1 alone? Evidence: `auditctl -l` on the host and "
-                "the processes its other fields match. Pass: yes, no administrator's or "
-                "daemon's write is excluded; fail: it excludes writers of those trees.",
+            continue
+        if dropped is not None:
+            asks.append(
+                manual(
+                    s,
+                    "audit rules watch /etc/libvirt and /etc/polkit-1; the rule "
+                    f"`{dropped[0]}` drops their records for the processes it matches",
+                    *f.sources,
+                    question="Does the listed exclude audit rule leave the records of writes to "
+                    "/etc/libvirt and /etc/polkit-1 alone? Evidence: `auditctl -l` on the host "
+                    "and the processes its other fields match. Pass: yes, no administrator's or "
+                    "daemon's write is excluded; fail: it excludes writers of those trees.",
+                )
             )
-        elif partial := _drops(h, f.get(), every=False):
+        if partial := _drops(h, f.get(), every=False):
             _, rule, what, _ = partial[0]
-            yield manual(
-                s,
-                f"audit rules watch /etc/libvirt and /etc/polkit-1, but the never rule `{rule}`, "
-                f"listed before the watch of {' and '.join(p for p, *_ in partial)}, drops the "
-                f"records of {what}",
-                *f.sources,
-                question=f"Does the never audit rule `{rule}` on host {h.name} leave the writes "
-                "to /etc/libvirt and /etc/polkit-1 recorded? Evidence: `auditctl -l` (the rules "
-                "listed before the watches) and the processes and files its fields match (cron "
-                "jobs, libvirt's daemons, configuration tools). Pass: nothing that changes those "
-                "trees matches it; fail: an administrator's, daemon's or job's writes there do.",
+            asks.append(
+                manual(
+                    s,
+                    "audit rules watch /etc/libvirt and /etc/polkit-1, but the never rule "
+                    f"`{rule}`, listed before the watch of "
+                    f"{' and '.join(p for p, *_ in partial)}, drops the records of {what}",
+                    *f.sources,
+                    question=f"Does the never audit rule `{rule}` on host {h.name} leave the "
+                    "writes to /etc/libvirt and /etc/polkit-1 recorded? Evidence: `auditctl -l` "
+                    "(the rules listed before the watches) and the processes and files its "
+                    "fields match (cron jobs, libvirt's daemons, configuration tools). Pass: "
+                    "nothing that changes those trees matches it; fail: an administrator's, "
+                    "daemon's or job's writes there do.",
+                )
             )
-        elif (boot := h.facts.audit_rules_persistent).known and (
-            gone := [
+        # whether the next boot loads the watches: a tree no boot set watches (gone), one only
+        # /etc/audit/audit.rules watches (rebuilt by augenrules), one only rules.d's set keeps
+        # (hand-loaded audit.rules): a tree is in one of them at most
+        boot = h.facts.audit_rules_persistent
+        gone = (
+            [
                 p
                 for p in ("/etc/libvirt", "/etc/polkit-1")
                 if not any(_watched(rules, p) for _, rules in _boot_sets(h))
             ]
-        ):
+            if boot.known
+            else []
+        )
+        if gone:
             ahead = next(
                 (x for _, rules in _boot_sets(h) if (x := _first_never(rules, gone))), None
             )
             none = any(x.locator == AUDIT_RULES_NONE for x in boot.sources)
             locked = _locked_early(h, gone)
-            yield manual(
-                s,
-                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but "
-                + (
-                    f"{AUDIT_RULES_NONE}, the files the boot loads its rules from"
-                    if none
-                    else "neither /etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches "
-                    f"{', '.join(gone)}"
+            asks.append(
+                manual(
+                    s,
+                    "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but "
+                    + (
+                        f"{AUDIT_RULES_NONE}, the files the boot loads its rules from"
+                        if none
+                        else "neither /etc/audit/audit.rules nor /etc/audit/rules.d/*.rules watches "
+                        f"{', '.join(gone)}"
+                    )
+                    + (
+                        f" ({locked}: it locks the rules, and the kernel refuses every rule loaded "
+                        "after it)"
+                        if locked
+                        else f" (`{ahead}` comes before the watch as the rules load: an -A rule goes "
+                        "to the front of its list)"
+                        if ahead
+                        else ": a rule loaded with auditctl alone is gone at the next boot"
+                    ),
+                    *f.sources,
+                    *boot.sources,
+                    question="Does the host load the audit watches of "
+                    f"{' and '.join(gone)} again at every boot? Evidence: the files "
+                    "/etc/audit/rules.d/*.rules and /etc/audit/audit.rules, and any unit or script "
+                    "that runs auditctl at boot (`systemctl cat auditd.service`). Pass: yes, a rule "
+                    "file or boot unit loads them; fail: they were loaded by hand only.",
                 )
-                + (
-                    f" ({locked}: it locks the rules, and the kernel refuses every rule loaded "
-                    "after it)"
-                    if locked
-                    else f" (`{ahead}` comes before the watch as the rules load: an -A rule goes "
-                    "to the front of its list)"
-                    if ahead
-                    else ": a rule loaded with auditctl alone is gone at the next boot"
-                ),
-                *f.sources,
-                *boot.sources,
-                question="Does the host load the audit watches of "
-                f"{' and '.join(gone)} again at every boot? Evidence: the files "
-                "/etc/audit/rules.d/*.rules and /etc/audit/audit.rules, and any unit or script "
-                "that runs auditctl at boot (`systemctl cat auditd.service`). Pass: yes, a rule "
-                "file or boot unit loads them; fail: they were loaded by hand only.",
             )
-        elif (rules_d := h.facts.audit_rules_d).known and (
-            rebuilt := [
+        rules_d = h.facts.audit_rules_d
+        d_rules = (
+            _load_order(tuple(r for rs in rules_d.get().values() for r in rs), augenrules=True)
+            if rules_d.known and rules_d.get()
+            else None
+        )
+        rebuilt = (
+            [
                 p
                 for p in ("/etc/libvirt", "/etc/polkit-1")
-                if rules_d.get()
-                and not _watched(
-                    d_rules := _load_order(
-                        tuple(r for rs in rules_d.get().values() for r in rs), augenrules=True
-                    ),
-                    p,
-                )
+                if p not in gone and not _watched(d_rules, p)
             ]
-        ):
+            if d_rules is not None
+            else []
+        )
+        if rebuilt and d_rules is not None:
             first = _first_never(d_rules, rebuilt)
             locked = "" if first else _locked_early(h, rebuilt)
-            yield manual(
-                s,
-                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
-                f"/etc/audit/audit.rules watches {', '.join(rebuilt)}, but "
-                + (
-                    f"in /etc/audit/rules.d/*.rules (`ls -1v` order) `{first}` comes before "
-                    "their watch"
-                    if first
-                    else f"{locked} and locks the rules"
-                    if "rules.d" in locked
-                    else "no /etc/audit/rules.d/*.rules file does"
+            asks.append(
+                manual(
+                    s,
+                    "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+                    f"/etc/audit/audit.rules watches {', '.join(rebuilt)}, but "
+                    + (
+                        f"in /etc/audit/rules.d/*.rules (`ls -1v` order) `{first}` comes before "
+                        "their watch"
+                        if first
+                        else f"{locked} and locks the rules"
+                        if "rules.d" in locked
+                        else "no /etc/audit/rules.d/*.rules file does"
+                    )
+                    + ": `augenrules --load` at boot rebuilds audit.rules from those files and "
+                    "drops the watch",
+                    *f.sources,
+                    *rules_d.sources,
+                    question=f"Does host {h.name} load /etc/audit/audit.rules itself at boot "
+                    "rather than through augenrules? Evidence: `systemctl cat audit-rules.service "
+                    "auditd.service` (ExecStart or ExecStartPost running `augenrules --load`, or "
+                    "`auditctl -R /etc/audit/audit.rules`) and `augenrules --check`. Pass: "
+                    "auditctl -R loads audit.rules as it is, or augenrules --check reports no "
+                    f"change; fail: augenrules --load runs, so the watch of {' and '.join(rebuilt)} "
+                    "is gone after the next boot.",
                 )
-                + ": `augenrules --load` at boot rebuilds audit.rules from those files and "
-                "drops the watch",
-                *f.sources,
-                *rules_d.sources,
-                question=f"Does host {h.name} load /etc/audit/audit.rules itself at boot "
-                "rather than through augenrules? Evidence: `systemctl cat audit-rules.service "
-                "auditd.service` (ExecStart or ExecStartPost running `augenrules --load`, or "
-                "`auditctl -R /etc/audit/audit.rules`) and `augenrules --check`. Pass: "
-                "auditctl -R loads audit.rules as it is, or augenrules --check reports no "
-                f"change; fail: augenrules --load runs, so the watch of {' and '.join(rebuilt)} "
-                "is gone after the next boot.",
             )
-        elif len(sets := _boot_sets(h)) > 1 and (
-            hand := [
+        sets = _boot_sets(h)
+        hand = (
+            [
                 p
                 for p in ("/etc/libvirt", "/etc/polkit-1")
-                if _watched(_audit_rules_file(h), p) and not _watched(sets[0][1], p)
+                if p not in gone
+                and _watched(_audit_rules_file(h), p)
+                and not _watched(sets[0][1], p)
             ]
-        ):
+            if len(sets) > 1
+            else []
+        )
+        if hand:
             first = _first_never(sets[0][1], hand)
             locked = _locked_early(h, hand)
-            yield manual(
-                s,
-                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
-                f"/etc/audit/audit.rules holds the watch of {', '.join(hand)}, but as `auditctl "
-                "-R` loads it (an -A rule goes to the front of its list, a -D deletes the rules "
-                "before it) "
-                + (
-                    f"`{first}` comes before the watch"
-                    if first
-                    else locked.replace(" in /etc/audit/audit.rules", "")
-                    + " and locks the rules, so the kernel refuses every rule after it"
-                    if locked.endswith("in /etc/audit/audit.rules")
-                    else "the watch is deleted"
+            asks.append(
+                manual(
+                    s,
+                    "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, and "
+                    f"/etc/audit/audit.rules holds the watch of {', '.join(hand)}, but as `auditctl "
+                    "-R` loads it (an -A rule goes to the front of its list, a -D deletes the rules "
+                    "before it) "
+                    + (
+                        f"`{first}` comes before the watch"
+                        if first
+                        else locked.replace(" in /etc/audit/audit.rules", "")
+                        + " and locks the rules, so the kernel refuses every rule after it"
+                        if locked.endswith("in /etc/audit/audit.rules")
+                        else "the watch is deleted"
+                    )
+                    + "; /etc/audit/rules.d/*.rules as `augenrules --load` builds it keeps the watch",
+                    *f.sources,
+                    *boot.sources,
+                    question=f"Does host {h.name} build its boot audit rules with `augenrules --load`? "
+                    "Evidence: `systemctl cat audit-rules.service auditd.service` (ExecStart or "
+                    "ExecStartPost running `augenrules --load`, or `auditctl -R "
+                    "/etc/audit/audit.rules`). Pass: augenrules --load runs at boot; fail: audit.rules "
+                    f"is loaded as it is, so the watch of {' and '.join(hand)} is gone after the next "
+                    "boot.",
                 )
-                + "; /etc/audit/rules.d/*.rules as `augenrules --load` builds it keeps the watch",
-                *f.sources,
-                *boot.sources,
-                question=f"Does host {h.name} build its boot audit rules with `augenrules --load`? "
-                "Evidence: `systemctl cat audit-rules.service auditd.service` (ExecStart or "
-                "ExecStartPost running `augenrules --load`, or `auditctl -R "
-                "/etc/audit/audit.rules`). Pass: augenrules --load runs at boot; fail: audit.rules "
-                f"is loaded as it is, so the watch of {' and '.join(hand)} is gone after the next "
-                "boot.",
             )
-        elif (later := _boot_drops(h)) is not None:
+        if (later := _boot_drops(h)) is not None and later.status is Status.FAIL:
             yield later
-        elif (
+            continue
+        if later is not None:
+            asks.append(later)
+        if (
             excluded := boot_records_filtered(h, WATCH_RECORD_TYPES, user=False)
         ) is not None and excluded[1]:
             yield failed(
@@ -1953,50 +2000,61 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *h.facts.audit_rules_persistent.sources,
             )
-        elif excluded is not None:
-            yield manual(
-                s,
-                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but a rules "
-                f"file the next boot loads holds `{excluded[0]}`, which drops the records they "
-                "write"
-                + (
-                    " (in one of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules only)"
-                    if excluded[2]
-                    else " for the processes it matches"
-                ),
-                *f.sources,
-                *h.facts.audit_rules_persistent.sources,
-                question=f"Does the audit rule `{excluded[0]}` leave the records of writes to "
-                f"/etc/libvirt and /etc/polkit-1 on host {h.name} alone after the next boot? "
-                "Evidence: /etc/audit/audit.rules, /etc/audit/rules.d/*.rules, how the boot "
-                "loads them (`systemctl cat audit-rules.service auditd.service`: `augenrules "
-                "--load` or `auditctl -R`) and the processes its other fields match. Pass: yes, the "
-                "rule is not loaded, or excludes no writer of those trees; fail: it is loaded "
-                "and drops their SYSCALL or PATH records.",
+            continue
+        if excluded is not None:
+            asks.append(
+                manual(
+                    s,
+                    "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but a rules "
+                    f"file the next boot loads holds `{excluded[0]}`, which drops the records they "
+                    "write"
+                    + (
+                        " (in one of /etc/audit/audit.rules and /etc/audit/rules.d/*.rules only)"
+                        if excluded[2]
+                        else " for the processes it matches"
+                    ),
+                    *f.sources,
+                    *h.facts.audit_rules_persistent.sources,
+                    question=f"Does the audit rule `{excluded[0]}` leave the records of writes to "
+                    f"/etc/libvirt and /etc/polkit-1 on host {h.name} alone after the next boot? "
+                    "Evidence: /etc/audit/audit.rules, /etc/audit/rules.d/*.rules, how the boot "
+                    "loads them (`systemctl cat audit-rules.service auditd.service`: `augenrules "
+                    "--load` or `auditctl -R`) and the processes its other fields match. Pass: yes, the "
+                    "rule is not loaded, or excludes no writer of those trees; fail: it is loaded "
+                    "and drops their SYSCALL or PATH records.",
+                )
             )
-        elif (next_boot := audit_off_at_next_boot(h)) is not None:
-            yield manual(
-                s,
-                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but a rules "
-                f"file the boot loads switches auditing off (`{next_boot[0]}`)",
-                *f.sources,
-                next_boot[1],
-                question=audit_off_question(h.name),
+        if (next_boot := audit_off_at_next_boot(h)) is not None:
+            asks.append(
+                manual(
+                    s,
+                    "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but a rules "
+                    f"file the boot loads switches auditing off (`{next_boot[0]}`)",
+                    *f.sources,
+                    next_boot[1],
+                    question=audit_off_question(h.name),
+                )
             )
-        elif (boot := h.facts.audit_rules_persistent).state is FactState.FAILED:
-            yield manual(
-                s,
-                "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but "
-                f"{boot.reason}, so whether the next boot loads them is unknown",
-                *f.sources,
-                *boot.sources,
-                question=f"Do /etc/audit/audit.rules and /etc/audit/rules.d/*.rules on host "
-                f"{h.name} keep the audit watches of /etc/libvirt and /etc/polkit-1 at the next "
-                "boot? Evidence: the files read as root (`augenrules --check`; a never rule "
-                "listed before the watches, -D after them or -e 0 in any file). Pass: yes, every "
-                "file loads the watches and nothing drops them; fail: a file drops the watches "
-                "or their records.",
+        if boot.state is FactState.FAILED:
+            asks.append(
+                manual(
+                    s,
+                    "audit rules watch /etc/libvirt and /etc/polkit-1 as loaded now, but "
+                    f"{boot.reason}, so whether the next boot loads them is unknown",
+                    *f.sources,
+                    *boot.sources,
+                    question=f"Do /etc/audit/audit.rules and /etc/audit/rules.d/*.rules on host "
+                    f"{h.name} keep the audit watches of /etc/libvirt and /etc/polkit-1 at the next "
+                    "boot? Evidence: the files read as root (`augenrules --check`; a never rule "
+                    "listed before the watches, -D after them or -e 0 in any file). Pass: yes, every "
+                    "file loads the watches and nothing drops them; fail: a file drops the watches "
+                    "or their records.",
+                )
             )
+        if gap is not None:
+            yield gap
+        elif asks:
+            yield joined_asks(s, asks)
         else:
             yield passed(
                 s,
@@ -2208,93 +2266,114 @@ def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
     )
 
 
-def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> Outcome | None:
-    """The outcome of HVA-214 when the watches' records are not (or not known to be) kept: no
-    auditd running, auditd writing no log (write_logs = no), or its configuration unread; None
-    when auditd runs and writes its log."""
+def _audit_records_kept(host: Host, rule_sources: tuple[Source, ...]) -> list[Outcome]:
+    """The outcomes of HVA-214 where the watches' records are not (or not known to be) kept, in
+    the order of HVA-201's chain (management._libvirt_audit_now): a fail (no auditd running, none
+    registered, auditd writing no log and no plugin active) alone; else every question (auditd
+    started with `-s disable`, the records handed to another receiver, a plugin-only sink), and
+    an unknown last where auditd or its configuration is unread (what follows it depends on
+    it). Empty when auditd runs and writes its log: the questions are asked with the check's
+    others (joined_asks), so a fail behind a question is no longer hidden (R34H-2)."""
     s = host_subject(host)
     auditd, sink = host.facts.audit_daemon, host.facts.audit_sink
     if not auditd.known:
-        return unknown(s, auditd, "auditd runs and keeps the records the audit watches write")
+        return [unknown(s, auditd, "auditd runs and keeps the records the audit watches write")]
     if not auditd.get():
-        return failed(
-            s,
-            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd is not running: the "
-            "kernel only prints their records to its log, rate-limited, and drops the rest",
-            *rule_sources,
-            *auditd.sources,
-        )
+        return [
+            failed(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd is not running: the "
+                "kernel only prints their records to its log, rate-limited, and drops the rest",
+                *rule_sources,
+                *auditd.sources,
+            )
+        ]
     if (unregistered := audit_unregistered(host)) is not None:
-        return failed(
-            s,
-            "audit rules watch /etc/libvirt and /etc/polkit-1, but no audit daemon receives "
-            "their records: auditd runs, yet the kernel has none registered (`auditctl -s` "
-            "pid 0; an auditd started with local_events = no never registers), so the kernel "
-            "only prints them to its log, rate-limited, and drops the rest",
-            *rule_sources,
-            *auditd.sources,
-            unregistered,
-        )
+        return [
+            failed(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1, but no audit daemon receives "
+                "their records: auditd runs, yet the kernel has none registered (`auditctl -s` "
+                "pid 0; an auditd started with local_events = no never registers), so the kernel "
+                "only prints them to its log, rate-limited, and drops the rest",
+                *rule_sources,
+                *auditd.sources,
+                unregistered,
+            )
+        ]
+    asks: list[Outcome] = []
     if (at_start := audit_disabled_at_start(host)) is not None:
-        return manual(
-            s,
-            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd was started with "
-            "`-s disable`, which switches kernel auditing off, and the kernel's enabled flag "
-            "(`auditctl -s`) was not read: the rules may record nothing",
-            *rule_sources,
-            *auditd.sources,
-            at_start,
-            question=audit_disabled_question(host.name),
+        asks.append(
+            manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd was started with "
+                "`-s disable`, which switches kernel auditing off, and the kernel's enabled flag "
+                "(`auditctl -s`) was not read: the rules may record nothing",
+                *rule_sources,
+                *auditd.sources,
+                at_start,
+                question=audit_disabled_question(host.name),
+            )
         )
     if (other := audit_elsewhere(host)) is not None:
         receiver, src = other
-        return manual(
-            s,
-            "audit rules watch /etc/libvirt and /etc/polkit-1, but the kernel hands their "
-            f"records to {receiver}, not to the running auditd (`auditctl -s` pid): auditd's "
-            "log holds none of them",
-            *rule_sources,
-            *auditd.sources,
-            src,
-            question=audit_elsewhere_question(
-                host.name, receiver, "the records of writes to /etc/libvirt and /etc/polkit-1"
-            ),
+        asks.append(
+            manual(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1, but the kernel hands their "
+                f"records to {receiver}, not to the running auditd (`auditctl -s` pid): auditd's "
+                "log holds none of them",
+                *rule_sources,
+                *auditd.sources,
+                src,
+                question=audit_elsewhere_question(
+                    host.name, receiver, "the records of writes to /etc/libvirt and /etc/polkit-1"
+                ),
+            )
         )
     if not sink.known:
-        return unknown(
-            s,
-            sink,
-            f"Does auditd on host {host.name} keep the records it receives? Evidence: "
-            "auditd's command line (`-f` writes them to its standard output, `-c DIR` reads "
-            "DIR/auditd.conf), write_logs in /etc/audit/auditd.conf (default yes) and the "
-            "`active` lines of /etc/audit/plugins.d/*.conf. Pass: write_logs is yes or unset "
-            "(or, with -f, its output goes to a kept log); fail: it is no and no plugin is "
-            "active",
-        )
+        return [
+            *asks,
+            unknown(
+                s,
+                sink,
+                f"Does auditd on host {host.name} keep the records it receives? Evidence: "
+                "auditd's command line (`-f` writes them to its standard output, `-c DIR` reads "
+                "DIR/auditd.conf), write_logs in /etc/audit/auditd.conf (default yes) and the "
+                "`active` lines of /etc/audit/plugins.d/*.conf. Pass: write_logs is yes or unset "
+                "(or, with -f, its output goes to a kept log); fail: it is no and no plugin is "
+                "active",
+            ),
+        ]
     write, plugins = sink.get()
     if write:
-        return None
+        return asks
     if not plugins:
-        return failed(
+        return [
+            failed(
+                s,
+                "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd "
+                f"{audit_discards(sink)}: their records are discarded",
+                *rule_sources,
+                *sink.sources,
+            )
+        ]
+    names = ", ".join(plugins)
+    return [
+        *asks,
+        manual(
             s,
-            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd "
-            f"{audit_discards(sink)}: their records are discarded",
+            "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
+            f"({audit_no_log(sink)}); only its active plugin(s) {names} receive their records",
             *rule_sources,
             *sink.sources,
-        )
-    names = ", ".join(plugins)
-    return manual(
-        s,
-        "audit rules watch /etc/libvirt and /etc/polkit-1, but auditd writes no log "
-        f"({audit_no_log(sink)}); only its active plugin(s) {names} receive their records",
-        *rule_sources,
-        *sink.sources,
-        question=f"Do the active audit plugins ({names}) on host {host.name} store or forward "
-        "the records of writes to /etc/libvirt and /etc/polkit-1 to a log that is kept? "
-        "Evidence: /etc/audit/plugins.d/*.conf (path, args) and the receiving end's "
-        "configuration (syslog rules, au-remote's remote server). Pass: yes; fail: they "
-        "discard them or send them nowhere kept.",
-    )
+            question=f"Do the active audit plugins ({names}) on host {host.name} store or forward "
+            "the records of writes to /etc/libvirt and /etc/polkit-1 to a log that is kept? "
+            "Evidence: /etc/audit/plugins.d/*.conf (path, args) and the receiving end's "
+            "configuration (syslog rules, au-remote's remote server). Pass: yes; fail: they "
+            "discard them or send them nowhere kept.",
+        ),
+    ]
 
 
 #: The records a watch writes that say what changed and who changed it (libaudit.h AUDIT_SYSCALL
