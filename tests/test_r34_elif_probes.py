@@ -25,7 +25,9 @@ Sites 4, 4b and 5 (HVA-191 and HVA-192, checks.network): every open condition of
 interfaces is asked in one item; their yes-probes attest the first condition's own question and
 are plain tests (further network sites: test_r34_elif_network_probes.py).
 Site 3 (HVA-214, hardening._audit_rules_now) likewise, its yes-probe attesting the
-runtime rule's own question.
+runtime rule's own question; site 6 (HVA-230) asks every bond's open condition in the host's
+one item, its yes-probe attesting bond0's own question (further sites of hardening.py,
+consoles.py and architecture.py: tests/test_r34_elif_hardening_probes.py).
 
 Sites (all reproduced on main e456bd4a):
 1. HVA-201 `-s disable` asked, auditd discarding every record (write_logs = no, no plugin) never
@@ -322,9 +324,9 @@ def test_site5_hva192_yes_to_ovs_question_passes_over_vf(host_scan, tmp_path: Pa
 # --- site 6: hardening.py HVA-230, bond0's question asked, bond1's never --------------------------
 
 
-def _two_bonds(host_scan, bond1_parent: str | None):
+def _two_bonds(host_scan, bond1_parent: str | None, bond1: bool = True):
     """bond0 (eno1, eno2: two controllers of one card behind its PCIe switch, below one root
-    port, R9H-4) and bond1 (ens1f0, ens1f1: adapter reported or not)."""
+    port, R9H-4) and bond1 (ens1f0, ens1f1: adapter reported or not; none without `bond1`)."""
     from conftest import IP_LINK
     from test_redteam9_host_probes import ONE_CARD_PATHS
 
@@ -333,7 +335,7 @@ def _two_bonds(host_scan, bond1_parent: str | None):
             '"0000:5e:00.0"', '"0000:3e:00.0"'
         )
     )
-    for n, name in enumerate(("ens1f0", "ens1f1")):
+    for n, name in enumerate(("ens1f0", "ens1f1") if bond1 else ()):
         link = {
             "ifindex": 20 + n,
             "ifname": name,
@@ -343,7 +345,8 @@ def _two_bonds(host_scan, bond1_parent: str | None):
         if bond1_parent is not None:
             link |= {"parentbus": "pci", "parentdev": f"{bond1_parent}.{n}"}
         links.append(link)
-    links.append({"ifindex": 22, "ifname": "bond1", "linkinfo": {"info_kind": "bond"}})
+    if bond1:
+        links.append({"ifindex": 22, "ifname": "bond1", "linkinfo": {"info_kind": "bond"}})
     return host_scan({"ip-link": (json.dumps(links), 0), "net-devices": ONE_CARD_PATHS})
 
 
@@ -358,16 +361,14 @@ def test_site6_harness_each_condition_alone(host_scan) -> None:
     assert outcomes(a, "HVA-230") == {"hv1": "manual"}, messages(a, "HVA-230")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 6 hardening.py HVA-230 bonds"
-)
 def test_site6_hva230_yes_to_bond0_question_passes_over_bond1(host_scan, tmp_path: Path) -> None:
     """bond0's members below one root port (asked) and bond1's members of an adapter not
     reported: main asks only about bond0, and "yes, different cards" passes HVA-230 with
-    bond1's adapter never asked."""
+    bond1's adapter never asked. bond0's own question (asked with bond0 alone) is attested."""
+    first = _items(_two_bonds(host_scan, None, bond1=False), "HVA-230")[("host", "hv1")][1]
     a = _two_bonds(host_scan, None)
     asked = _items(a, "HVA-230")[("host", "hv1")][1] or ""
-    _attest_yes(a, "HVA-230", "host", "hv1", tmp_path)
+    assert _attest_yes(a, "HVA-230", "host", "hv1", tmp_path, question=first) == ["stale"]
     assert outcomes(a, "HVA-230") != {"hv1": "pass"}, (messages(a, "HVA-230"), asked)
 
 
