@@ -7,7 +7,9 @@ the running line by tests/test_redteam22_boot2_probes.py's LIVE; the SELinux hos
 tests/test_redteam_probes.py's SELINUX_HOST; sig_enforce and lockdown by
 tests/test_redteam29_boot_probes.py's `_sig`; an arm64 host by tests/test_redteam24_vm2_probes.py's
 `_arm64` with tests/test_redteam30_boot_probes.py's ARM64_MITIGATED listing; the x86 listing by
-tests/test_redteam33_boot_probes.py's `_listing` (itlb_multihit mitigated by KVM).
+tests/test_redteam33_boot_probes.py's `_listing` (itlb_multihit mitigated by KVM); modprobe.d by
+tests/test_redteam10_host_probes.py's `_modprobe` with tests/test_redteam21_host4_probes.py's
+`_affected` listing and tests/test_redteam20_host4_probes.py's GPU VM.
 
 Findings (R34B-n):
 
@@ -24,7 +26,7 @@ Findings (R34B-n):
   only be set before AppArmor is initialized (i.e. on boot cmdline)", a kstrtobool through
   param_set_bool) was not read at all: `apparmor.enabled=0` passed. And each word counted,
   though the last parsing one sets the flag: `apparmor=0 apparmor=1` and `selinux=0 selinux=1`
-  failed. Now _lsm_off reads them with _libvirt.kernel_ulong and kernel_bool, and apparmor= and
+  failed. Now _lsm_off reads them with _libvirt.kernel_ulong and a kstrtobool, and apparmor= and
   selinux= are last-wins parameters (_nextboot._LAST_WINS).
 
 - R34B-2 (false pass) HVA-040, HVA-181 (and HVA-050's allow_unsafe_interrupts): the checks'
@@ -36,7 +38,7 @@ Findings (R34B-n):
   (_sig_enforce_word saw no such word, so live_word_dropped asked nothing; R22K-2's class);
   the next boot's `kpti=false` on arm64 (cpufeature.c parse_kpti) and `kvm.nx_huge_pages=
   false` or `=Force` (mmu.c set_nx_huge_pages: off, force, auto, never by sysfs_streq, exact,
-  then a kstrtobool) passed "none unmitigated". Now one reader, _libvirt.kernel_bool, reads
+  then a kstrtobool) passed "none unmitigated". Now one reader, kernel_bool, reads
   every spelling some kernel takes where a word may turn a protection off or may have set one
   on; _nextboot._mode (a later word surely replacing an earlier one) keeps the spellings every
   version knows.
@@ -52,19 +54,32 @@ Findings (R34B-n):
   beyond those the host reports (Host.threads; nr_cpu_ids is not in the evidence) and a list
   covering every CPU where the real-time CPUs include 0 are asked (resources._isolated).
 
+- R34B-4 (false pass) HVA-181, HVA-050: the parser's own kstrtobool readers of module options
+  (modprobe.d's `options` lines for the module's next load) were narrower than lib/kstrtox.c
+  kstrtobool, which reads o or O then only the second character: parse.host._nx_huge_pages_off
+  took n, N, f, F or 0 first and an exact "off" (mmu.c set_nx_huge_pages's sysfs_streq), so
+  `options kvm nx_huge_pages=OFF` (or `=oF`), off at kvm's next load, passed "none
+  unmitigated"; parse.host._kernel_bool took an exact "on", so `options vfio_iommu_type1
+  allow_unsafe_interrupts=on1` (true) passed HVA-050's passthrough. Now both use R34B-2's
+  reader, moved to parse.host.kernel_bool (the checks import it from there): one reader of
+  kstrtobool for the parser and the checks.
+
 Held (kept as tests): `apparmor=0x0` and `selinux=00` (both 0) fail; `apparmor=1 apparmor=0`
 fails; `apparmor.enabled` bare (param_set_bool's "1") and `apparmor.enabled=Y` pass; a running
 `apparmor=0 apparmor=1` does not hide the next boot's lone `apparmor=0` (fails); a running
 `module.sig_enforce=1` the next boot lacks is asked; the next boot's `kpti=0`,
 `kvm.nx_huge_pages=n` and `=OFF` fail, `=force` and `=auto` pass; `isolcpus=0-15` with the
-real-time vCPUs on 2-3 and `isolcpus=domain,2-15` keep HVA-091's pass.
+real-time vCPUs on 2-3 and `isolcpus=domain,2-15` keep HVA-091's pass; modprobe.d's
+`nx_huge_pages=Force` (a kstrtobool false: sysfs_streq's "force" is exact) and `=never` fail
+HVA-181, `allow_unsafe_interrupts=oN` and `=true` fail HVA-050.
 
 Probed by script: -
 
-Tally: 3 findings (3 false passes, R34B-1 also a wrong fail); 32 cases in 8 test functions.
+Tally: 4 findings (4 false passes, R34B-1 also a wrong fail); 39 cases in 10 test functions.
 R34B-1: 9 of 15 cases failed on main ad70ea7 (5 false passes, 4 wrong fails); R34B-2: 7 of 13
 failed on main ad70ea7 (7 false passes); R34B-3: 2 of 4 failed on main ad70ea7 (2 false
-passes); the 14 held cases passed before and after.
+passes); R34B-4: 3 of 7 failed on main 9fc9ab7 (3 false passes); the 18 held cases passed
+before and after.
 
 Leads left:
 - R34B-3 asks where isolcpus= names a CPU past the online ones; on a host with SMT off
@@ -73,9 +88,8 @@ Leads left:
   kernel's own list, is not collected: reading it would settle the running boot).
 - apparmor= and apparmor.enabled= set one flag; a later word of the other name is not read as
   replacing an earlier one (`apparmor=0 apparmor.enabled=1` still fails: conservative).
-- The parser's own kstrtobool readers (parse.host._kernel_bool: an exact "on";
-  _nx_huge_pages_off: modprobe.d's `nx_huge_pages=OFF` or `=of` is not read as off, kstrtobool
-  reads o then f false) were not changed this round: the checks' command-line readers only.
+- Other hand-spelled kstrtobool readers outside the boot area (grep for `"y", "Y"`) were not
+  moved to parse.host.kernel_bool this round.
 """
 
 from __future__ import annotations
@@ -84,7 +98,10 @@ import pytest
 
 from conftest import domain_xml, messages, outcomes
 from test_redteam3_vm_probes import verdict
+from test_redteam10_host_probes import _modprobe
+from test_redteam20_host4_probes import GPU, UNSAFE
 from test_redteam21_boot_probes import _boot, _grub
+from test_redteam21_host4_probes import LATER, MULTIHIT, _affected
 from test_redteam22_boot2_probes import LIVE
 from test_redteam24_vm2_probes import _arm64
 from test_redteam29_boot_probes import SIG_ON, _sig
@@ -326,3 +343,35 @@ def test_r34b_3_isolcpus_keeping_the_vcpus_cpus_passes(host_scan, words: str) ->
     list within the host's CPUs keep the pass."""
     a = host_scan({"/proc/cmdline": LIVE.format(words)}, domains=[_rt("rtiso")])
     assert verdict(a, "HVA-091", "rtiso") == ("pass", f"{PINNED}{ISOLATED}")
+
+
+# --- R34B-4: the parser's kstrtobool readers (modprobe.d's module options) ---------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["OFF", "oF", "Force", "never"], ids=["OFF", "oF", "Force-held", "never-held"]
+)
+def test_r34b_4_nx_huge_pages_off_at_the_next_load_fails(host_scan, value: str) -> None:
+    """R34B-4 (false pass) HVA-181: modprobe.d's `options kvm nx_huge_pages=OFF` turns the
+    itlb_multihit mitigation off at kvm's next load (mmu.c set_nx_huge_pages: sysfs_streq's
+    exact "off" misses it, kstrtobool reads o then F false); parse.host._nx_huge_pages_off took
+    only n, N, f, F and 0 as the first character."""
+    line = f"options kvm nx_huge_pages={value}"
+    a = host_scan({**_affected(), **_modprobe(f"/etc/modprobe.d/kvm.conf:{line}")})
+    where = f"{line} (/etc/modprobe.d/kvm.conf)"
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"vulnerable: itlb_multihit ({MULTIHIT})" + LATER.format(where=where)
+    }
+
+
+@pytest.mark.parametrize("value", ["on1", "oN", "true"], ids=["on1", "oN-held", "true-held"])
+def test_r34b_4_unsafe_interrupts_at_the_next_load_fails(host_scan, value: str) -> None:
+    """R34B-4 (false pass) HVA-050: modprobe.d's `options vfio_iommu_type1
+    allow_unsafe_interrupts=on1` sets it (kstrtobool reads o then n true, and no further);
+    parse.host._kernel_bool took only an exact "on"."""
+    line = f"options vfio_iommu_type1 allow_unsafe_interrupts={value}"
+    a = host_scan(_modprobe(f"/etc/modprobe.d/vfio.conf:{line}"), domains=GPU)
+    where = f"{line} (/etc/modprobe.d/vfio.conf, applied when a VM loads the module)"
+    assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050") == {"gpu": UNSAFE.format(where=where)}

@@ -12,7 +12,7 @@ from typing import Any
 from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope, loopback_version
 from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
 from hvaudit.model import Disk, Fact, FactState, Host, Network, Pool, Source, Vm
-from hvaudit.parse.host import LIBVIRT_DAEMONS
+from hvaudit.parse.host import LIBVIRT_DAEMONS, kernel_bool
 from hvaudit.parse.qemu_args import raw_nics, raw_taps
 from hvaudit.textsafe import digits
 
@@ -318,27 +318,6 @@ def kernel_params(words: tuple[str, ...]) -> tuple[str, ...]:
     after "--" is passed as an argument to init". (modprobe reads the whole line: libkmod's
     kmod_config_parse_kcmdline has no such stop, so module options are not cut here.)"""
     return words[: words.index("--")] if "--" in words else words
-
-
-def kernel_bool(value: str) -> bool | None:
-    """A kernel command-line value as lib/kstrtox.c kstrtobool reads it, None where it refuses
-    it (-EINVAL: the parameter keeps its value). kernel/params.c param_set_bool hands a bool
-    parameter's value to it (a bare name is "1"). Only the first character counts: y, Y, t, T
-    or 1 true, n, N, f, F or 0 false, o or O then n/N true and f/F false (read with
-    `find_string`). t, T, f and F are Linux 5.19's (the 2022 patch "add "false"/"true" support
-    to kstrtobool()"); an older kernel refuses them, so a caller that asks whether a word may
-    turn a protection off (or may have set one on) reads them, one that asks whether a later
-    word surely replaces an earlier one does not (_nextboot._mode)."""
-    first, second = value[:1], value[1:2]
-    if first in ("y", "Y", "t", "T", "1"):
-        return True
-    if first in ("n", "N", "f", "F", "0"):
-        return False
-    if first in ("o", "O") and second in ("n", "N"):
-        return True
-    if first in ("o", "O") and second in ("f", "F"):
-        return False
-    return None
 
 
 def kernel_ulong(value: str) -> int | None:

@@ -621,7 +621,7 @@ def _sig_enforce_word(word: str) -> bool:
     """`module.sig_enforce` set true on the command line: kernel/module/signing.c `static bool
     sig_enforce = IS_ENABLED(CONFIG_MODULE_SIG_FORCE); module_param(sig_enforce,
     bool_enable_only, 0644)` under MODULE_PARAM_PREFIX "module." (read with `find_string`);
-    kernel/params.c param_set_bool takes a bare name as "1" and a kstrtobool true (_libvirt.
+    kernel/params.c param_set_bool takes a bare name as "1" and a kstrtobool true (parse.host.
     kernel_bool: y, Y, 1, o then n, and from Linux 5.19 t and T: a running `module.sig_enforce=
     true` set it, R34B-2), and parameq reads '-' as '_'."""
     name, eq, value = word.partition("=")
@@ -1199,7 +1199,7 @@ def _lsm_off(word: str, lsm: str) -> bool:
     `+0`, `00` and `0x0` are 0, `01` is 1, `n` or `0b` is refused and changes nothing;
     _libvirt.kernel_ulong), `apparmor.enabled=` false (lsm.c `module_param_named(enabled,
     apparmor_enabled, aaintbool, 0444)`, param_set_aaintbool "Can only be set before AppArmor
-    is initialized (i.e. on boot cmdline)" through param_set_bool: a kstrtobool, _libvirt.
+    is initialized (i.e. on boot cmdline)" through param_set_bool: a kstrtobool, parse.host.
     kernel_bool; all read with `find_string`; kernel-parameters.txt: selinux= "Disable or
     enable SELinux at boot time. Format: { "0" | "1" }"), `security=` naming another module
     (kernel-parameters.txt:
@@ -3216,7 +3216,7 @@ ISOLATION_OFF = "turns the device's isolation off"
 def _iommu_weakened(word: str, h: Host) -> bool:
     """A kernel command-line word that leaves a passed-through device without DMA or interrupt
     isolation (R21B2-1): `vfio_iommu_type1.allow_unsafe_interrupts` set true (a bare name sets
-    a bool, kernel/params.c param_set_bool; a kstrtobool true, _libvirt.kernel_bool), `iommu=
+    a bool, kernel/params.c param_set_bool; a kstrtobool true, parse.host.kernel_bool), `iommu=
     off` (x86 arch/x86/kernel/pci-dma.c iommu_setup: "off" sets no_iommu, which intel_iommu_init and the
     AMD IOMMU's detection honour), `intel_iommu=off` on an Intel CPU and `amd_iommu=off` on an
     AMD or Hygon one (kernel-parameters.txt: intel_iommu "off [Default Off] Disables intel iommu

@@ -117,6 +117,7 @@ __all__ = [
     "LOG_LOCK_SOCKETS",
     "TLS_KEY",
     "TLS_KEY_PATHS",
+    "kernel_bool",
     "libvirt_admin_socket",
     "libvirt_socket",
     "parse_host_facts",
@@ -9293,10 +9294,31 @@ def _virtlogd_conf(ev: HostEvidence, lh: LibvirtHost) -> Fact[dict[str, object]]
     return Fact.of({"max_size": size}, got.source)
 
 
+def kernel_bool(value: str) -> bool | None:
+    """A kernel command-line value as lib/kstrtox.c kstrtobool reads it, None where it refuses
+    it (-EINVAL: the parameter keeps its value). kernel/params.c param_set_bool hands a bool
+    parameter's value to it (a bare name is "1"). Only the first character counts: y, Y, t, T
+    or 1 true, n, N, f, F or 0 false, o or O then n/N true and f/F false (read with
+    `find_string`). t, T, f and F are Linux 5.19's (the 2022 patch "add "false"/"true" support
+    to kstrtobool()"); an older kernel refuses them, so a caller that asks whether a word may
+    turn a protection off (or may have set one on) reads them, one that asks whether a later
+    word surely replaces an earlier one does not (hvaudit.checks._nextboot._mode). The one
+    reader of the parser and the checks (R34B-2, R34B-4)."""
+    first, second = value[:1], value[1:2]
+    if first in ("y", "Y", "t", "T", "1"):
+        return True
+    if first in ("n", "N", "f", "F", "0"):
+        return False
+    if first in ("o", "O") and second in ("n", "N"):
+        return True
+    if first in ("o", "O") and second in ("f", "F"):
+        return False
+    return None
+
+
 def _kernel_bool(value: str) -> bool:
-    """A kernel bool parameter's value as kstrtobool reads it (y/Y/1/t/T, or "on")."""
-    v = value.strip()
-    return v[:1] in ("y", "Y", "1", "t", "T") or v.lower() == "on"
+    """A kernel bool parameter's value that kernel_bool reads true (R34B-4: `ON`, `on1`)."""
+    return kernel_bool(value.strip()) is True
 
 
 def _sysctl_key(raw: str) -> str:
@@ -10232,11 +10254,12 @@ def _off_next_load(
 def _nx_huge_pages_off(value: str) -> bool:
     """kvm's nx_huge_pages as arch/x86/kvm/mmu/mmu.c set_nx_huge_pages reads it: "off" and
     "never" turn it off, "force" on, "auto" on where the CPU has the bug, anything else through
-    kstrtobool (n/N/f/F/0 off; a bare name is no value: -EINVAL, the load fails)."""
+    kstrtobool (n/N/f/F/0 off, and o or O then f or F: `OFF`, which sysfs_streq, exact, does not
+    take as the named mode, R34B-4; a bare name is no value: -EINVAL, the load fails)."""
     v = value.strip()
     if v in ("force", "auto"):
         return False
-    return v in ("off", "never") or (v[:1] in ("n", "N", "f", "F", "0") and v != "")
+    return v in ("off", "never") or kernel_bool(v) is False
 
 
 def _kvm_mitigations_next_load(ev: HostEvidence) -> Fact[tuple[tuple[str, str], ...]]:
