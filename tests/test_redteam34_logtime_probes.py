@@ -67,6 +67,13 @@ Findings (R34L-n):
   same (a later statement is "already set - ignored"); an action() parameter it does not list
   is "not known" and ignored (nvlstChkUnused). Now such a module statement gives no CA default
   and the NO_CA fail names it (OMFWD_MODULE_TYPED); iobuffer.maxsize left OMFWD_TYPED.
+- R34L-6 (false pass) HVA-200: an omfwd action without template= (or a legacy `@@` selector
+  without `;NAME`) whose default template, set by `module(load="builtin:omfwd" template=...)` or
+  `$ActionForwardDefaultTemplate`, is not defined before it passed "logs forwarded over TLS"
+  (R34L-4's class through the default). rsyslog (ee72adc read with `fetch`; v8.1.0 the same)
+  tools/omfwd.c newActInst and parseSelectorAct take getDfltTpl (the module's template, else the
+  legacy one, else RSYSLOG_TraditionalForwardFormat) and addAction looks it up as R34L-4 says.
+  Now a fail naming the default and what set it (NO_DEFAULT_TEMPLATE).
 
 Held (kept as tests): R34L-1 KeepAlive.Interval="0" on 8.2302.0 (0 or more there) and on 8.12.0
 (no such parameter yet), udp.sendbuf="64k" on 8.2302.0, udp.sendbuf="64 k" on 8.28.0 (no such
@@ -76,10 +83,11 @@ libcapng.enable="yes" on 8.2302.0 (from 8.2310.0) and debug.gnutls="0" on 8.2302
 from 8.2010.0) pass. R34L-3: the strict mode on 8.2608.0, and a mode given on 8.2302.0, pass. R34L-4: a template()
 (string or list) or `$template` before the action, before a legacy selector, a built-in name,
 and a template() whose name stands on its second line (not judged) pass. R34L-5: a module
-statement with iobuffer.maxsize="65536" passes.
+statement with iobuffer.maxsize="65536" passes. R34L-6: the default defined before the
+selector, and an action naming its own template beside an undefined default, pass.
 
 Probed by script: the 12 omfwd cases of R34L-1, the 11 global() cases of R34L-2, the 5 of
-R34L-3, the 11 of R34L-4 and the 4 of R34L-5 kept here,
+R34L-3, the 11 of R34L-4, the 4 of R34L-5 and the 4 of R34L-6 kept here,
 on main first (ad70ea76); glbl.c's cnfparamdescr at every v8.N.0 tag (`git show`) for
 GLOBAL_TYPED, and where glblProcessCnf and glblDoneLoadCnf set DefaultNetstreamDriver; rsyslog's
 tools/omfwd.c actpdescr at every v8.N.0 tag (`git show`) for the first release of
@@ -88,11 +96,11 @@ udp.sendbuf and the window of eCmdHdlrPositiveInt; runtime/action.c actionConstr
 (queue.type="LinkedList ", queue.size="10 000") leaves the action and its default queue in
 place: no finding, and it passes here as on main.
 
-Tally: 5 findings: 5 false passes (R34L-5 also fixes 1 wrong fail), 0 false n/a; 43 cases in
-5 test functions; 25 failed on main before the fixes (ad70ea76) (R34L-1 7 of 12, R34L-2 7 of
+Tally: 6 findings: 6 false passes (R34L-5 also fixes 1 wrong fail), 0 false n/a; 47 cases in
+6 test functions; 27 failed on main before the fixes (ad70ea76) (R34L-1 7 of 12, R34L-2 7 of
 11, R34L-3 3 of 5: in each the release-unknown case was asked with the expiry question only,
-the others passed; R34L-4 5 of 11, all passed; R34L-5 3 of 4: 2 passed, 1 failed); the 18
-held pass there too.
+the others passed; R34L-4 5 of 11, all passed; R34L-5 3 of 4: 2 passed, 1 failed; R34L-6 2 of
+4, both passed); the 20 held pass there too.
 
 Leads left:
 - rsyslog: global() parameters of other kinds (GetChar, Severity, UID/GID, FileCreateMode
@@ -102,9 +110,8 @@ Leads left:
 - rsyslog: the typed module parameters of other output modules (omrelp's tls.tlslib aside) not
   weighed; omfwd's actpdescr and modpdescr were compared with OMFWD_TYPED tag by tag (R34L-5),
   omrelp's with OMRELP_TYPED (no difference).
-- rsyslog: omfwd's module default template (`module(load="builtin:omfwd" template=...)`,
-  `$ActionForwardDefaultTemplate`) naming an undefined template not judged; BUILTIN_TEMPLATES is
-  the union of all releases (RSYSLOG_SyslogRFC5424Format, RSYSLOG_PerSourceKey are newer).
+- rsyslog: BUILTIN_TEMPLATES is the union of all releases (RSYSLOG_SyslogRFC5424Format and
+  RSYSLOG_PerSourceKey are newer); omrelp's default template is not settable, so not judged.
 - rsyslog: a "0x" number (libestr es_str2num_hex reads from the third character on for the
   string's whole length, past its end: refused but for what lies beyond it) not judged;
   global() typed parameters and legacy `$Action...` directives with bad values not weighed;
@@ -450,12 +457,16 @@ LEGACY_TLS = (
 )
 
 
-def _no_template(name: str) -> str:
-    return PLAIN.format(
-        why=f'template "{name}" is not defined before the action (no template(name="{name}") or '
+def _template_why(name: str) -> str:
+    return (
+        f'template "{name}" is not defined before the action (no template(name="{name}") or '
         f"$template {name} ahead of it, and no built-in of that name): rsyslog disables the "
         'action, "Could not find template", so nothing is sent'
     )
+
+
+def _no_template(name: str) -> str:
+    return PLAIN.format(why=_template_why(name))
 
 
 @pytest.mark.parametrize(
@@ -568,5 +579,54 @@ def test_r34l_5_omfwd_module_parameters(
     iobuffer.maxsize: setModCnf aborts on a failed one and sets no CA default; an action() does
     not know iobuffer.maxsize and ignores it."""
     a = _rsyslog_lines(host_scan, lines, release)
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message}
+
+
+LEGACY_FWD = "*.* @@logs.example.internal:6514"
+
+
+def _no_default_template(source: str) -> str:
+    return PLAIN.format(why=f"omfwd's default template, set by {source}: {_template_why('LogFwd')}")
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        (
+            [GLOBAL_CA, *LEGACY_TLS, "$ActionForwardDefaultTemplate LogFwd", LEGACY_FWD],
+            "fail",
+            _no_default_template("$ActionForwardDefaultTemplate"),
+        ),
+        (
+            [GLOBAL_CA, 'module(load="builtin:omfwd" template="LogFwd")', ACT],
+            "fail",
+            _no_default_template('module(load="builtin:omfwd") template='),
+        ),
+        # held: the default defined before the selector; an action naming its own template
+        (
+            [GLOBAL_CA, *LEGACY_TLS, TPL, "$ActionForwardDefaultTemplate LogFwd", LEGACY_FWD],
+            "pass",
+            OVER_TLS,
+        ),
+        (
+            [
+                GLOBAL_CA,
+                'module(load="builtin:omfwd" template="LogFwd")',
+                OMFWD.format(extra='template="RSYSLOG_ForwardFormat"'),
+            ],
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+    ids=["legacy-default", "module-default", "held-default-defined", "held-own-template"],
+)
+def test_r34l_6_omfwd_default_template_not_defined(
+    host_scan, lines: list[str], status: str, message: str
+) -> None:
+    """R34L-6 (false pass): was pass "logs forwarded over TLS". tools/omfwd.c getDfltTpl gives
+    an action without a template the module's or the legacy default, which addAction looks up
+    among the templates defined so far."""
+    a = _rsyslog_lines(host_scan, lines, BASELINE)
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-200") == {"hv1": message}

@@ -631,6 +631,12 @@ NO_TEMPLATE = (
     "$template {name} ahead of it, and no built-in of that name): rsyslog disables the action, "
     '"Could not find template", so nothing is sent'
 )
+#: omfwd's default template, for an omfwd action without template= and a legacy selector without
+#: `;NAME`: tools/omfwd.c getDfltTpl (the same in v8.1.0) takes the first builtin:omfwd module
+#: statement's template (setModCnf, loadModConf->tplName), else `$ActionForwardDefaultTemplate`
+#: (setLegacyDfltTpl, refused once the module's is set), else RSYSLOG_TraditionalForwardFormat,
+#: as it creates the action; addAction then looks it up as NO_TEMPLATE says (R34L-6).
+NO_DEFAULT_TEMPLATE = "omfwd's default template, set by {source}: " + NO_TEMPLATE
 _TEMPLATE_OBJECT = re.compile(r"(?<![\w.$])template\s*\(", re.I)
 _TEMPLATE_NAME = re.compile(r"""\bname\s*=\s*("[^"]*"|'[^']*'|[^\s)"']+)""", re.I)
 _LEGACY_TEMPLATE = re.compile(r"^\$template\s+([^,\s]+)\s*,", re.I)
@@ -1132,6 +1138,7 @@ def rsyslog_forwarding(
     legacy_driver: str | None = None
     legacy_ca = legacy_extra = False
     templates: set[str] = set()  # defined so far (NO_TEMPLATE)
+    default_tpl: list[str] = []  # omfwd's default template and what set it (NO_DEFAULT_TEMPLATE)
     templates_unsure = False  # a template() whose name is not on its first line
 
     def current() -> tuple[str, tuple[str, ...]]:
@@ -1179,6 +1186,8 @@ def rsyslog_forwarding(
         trust.module_ca = _given(params, "streamdriver.cafile")
         trust.module_extra = _given(params, "streamdriver.caextrafiles")
         trust.module_late = bool(sets) and bool(pending)
+        if "template" in params:
+            default_tpl[:] = [_value(params["template"]), 'module(load="builtin:omfwd") template=']
 
     def snapshot(act: _Pending) -> _Pending:
         """The module defaults in force when the action is read (MODULE_DEFAULTS)."""
@@ -1291,6 +1300,9 @@ def rsyslog_forwarding(
                 ):
                     act.refused = NOT_LOADED
                 tpl = _value(params.get("template", "")).strip()
+                dflt = kind == "omfwd" and "template" not in params and bool(default_tpl)
+                if dflt:
+                    tpl = default_tpl[0]
                 if (
                     tpl
                     and not act.refused
@@ -1298,7 +1310,11 @@ def rsyslog_forwarding(
                     and not templates_unsure
                     and tpl not in templates | BUILTIN_TEMPLATES
                 ):
-                    act.refused = NO_TEMPLATE.format(name=tpl[:60])
+                    act.refused = (
+                        NO_DEFAULT_TEMPLATE.format(name=tpl[:60], source=default_tpl[1])
+                        if dflt
+                        else NO_TEMPLATE.format(name=tpl[:60])
+                    )
                 act.stopped = tuple(stops) if not filters else ()
                 act.stopped_if = stops_before(filters)
                 failover = params.get("action.execonlywhenpreviousissuspended", "off")
@@ -1322,6 +1338,9 @@ def rsyslog_forwarding(
                     inputs.append(word.lower().removesuffix(".so"))
                 elif name == "omitlocallogging" and word.lower() == "on":
                     inputs.append("-imuxsock")
+                elif name == "actionforwarddefaulttemplate" and word:
+                    if not default_tpl or default_tpl[1].startswith("$"):
+                        default_tpl[:] = [word, "$ActionForwardDefaultTemplate"]
                 elif name == "defaultnetstreamdriver":
                     default_driver = legacy_driver = word or None
                 elif name == "defaultnetstreamdrivercafile" and word:
@@ -1425,6 +1444,9 @@ def rsyslog_forwarding(
         # `;NAME` after the destination: runtime/conf.c cflineParseTemplateName reads the name up
         # to a blank or '#', looked up as an action() template is (NO_TEMPLATE)
         tpl = (m.group(5) or ";")[1:]
+        dflt = not tpl and bool(default_tpl)
+        if dflt:
+            tpl = default_tpl[0]
         missing = tpl and not unread and not templates_unsure
         pending.append(
             snapshot(
@@ -1443,7 +1465,11 @@ def rsyslog_forwarding(
                     stopped=tuple(stops) if not filters else (),
                     stopped_if=stops_before(filters),
                     peers=legacy.peers if tcp else (),
-                    refused=NO_TEMPLATE.format(name=tpl[:60])
+                    refused=(
+                        NO_DEFAULT_TEMPLATE.format(name=tpl[:60], source=default_tpl[1])
+                        if dflt
+                        else NO_TEMPLATE.format(name=tpl[:60])
+                    )
                     if missing and tpl not in templates | BUILTIN_TEMPLATES
                     else "",
                 )
