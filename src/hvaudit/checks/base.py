@@ -732,6 +732,21 @@ def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
     )
 
 
+def asked_gap(subject: Subject, fact: Fact[Any], what: str, asks: list[Outcome]) -> Outcome | None:
+    """`unknown` inside a chain that asks its open conditions in one item (joined_asks):
+    evidence that is unavailable is one more ask (its question joins `asks`, None is returned,
+    and the chain goes on to the conditions that do not rest on `fact`, so a later fail still
+    wins); a collection that failed (an error) or a fact not applicable is returned, for the
+    chain to yield in place of its item. Yielded alone, the unavailable fact's question dropped
+    the asks made before it and hid the fails after it, and a "yes" to it passed both (R34
+    elif probes, HVA-201's auditd.conf and loaded rules)."""
+    o = unknown(subject, fact, what)
+    if o.status is Status.MANUAL:
+        asks.append(o)
+        return None
+    return o
+
+
 def first_unknown(*facts: Fact[Any]) -> Fact[Any] | None:
     """The first fact that is not known, preferring failures over gaps over non-applicability."""
     order = (FactState.FAILED, FactState.UNAVAILABLE, FactState.NOT_APPLICABLE)

@@ -74,6 +74,7 @@ from hvaudit.checks.base import (
     Severity,
     Status,
     Subject,
+    asked_gap,
     check,
     failed,
     first_unknown,
@@ -4925,7 +4926,7 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 )
             )
         if not sink.known:
-            yield unknown(
+            stop = asked_gap(
                 s,
                 sink,
                 f"Does auditd on host {h.name} keep the records it receives? Evidence: "
@@ -4934,9 +4935,12 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 "the `active` lines of /etc/audit/plugins.d/*.conf. Pass: write_logs is yes or "
                 "unset (or, with -f, its output goes to a kept log); fail: it is no and no "
                 "plugin is active",
+                asks,
             )
-            continue
-        if not sink.get()[0] and not sink.get()[1]:
+            if stop is not None:
+                yield stop
+                continue
+        elif not sink.get()[0] and not sink.get()[1]:
             yield failed(
                 s,
                 f"{shown}, auditd running, but it {audit_discards(sink)}: libvirt's records "
@@ -4945,7 +4949,7 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 *sink.sources,
             )
             continue
-        if not sink.get()[0]:
+        elif not sink.get()[0]:
             plugins = ", ".join(sink.get()[1])
             asks.append(
                 manual(
@@ -4988,7 +4992,7 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
         if not rules.known:
             # the kernel's exclude and user filter lists decide whether the records reach auditd
             # (R6-1): a pass needs them read
-            yield unknown(
+            stop = asked_gap(
                 s,
                 rules,
                 f"Does no loaded audit rule on host {h.name} drop libvirt's VIRT_CONTROL, "
@@ -4996,8 +5000,11 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 "(exclude-list rules `-a ...,exclude` naming msgtype, and user-list rules `-a "
                 "never,user`). Pass: yes, no such rule; fail: one drops them, so VM starts, stops "
                 "and migrations go unrecorded.",
+                asks,
             )
-            continue
+            if stop is not None:
+                yield stop
+                continue
         if (later := boot_records_filtered(h, VIRT_RECORD_TYPES, user=True)) is not None and later[
             1
         ]:
