@@ -18,9 +18,15 @@ Findings:
   boot's rules dropping every VIRT_CONTROL record in both rules sets (a fail alone, R24L-4)
   asked only whether a loaded rule drops the records; "yes" passed. Now the drop fails.
 
-Held: each condition alone keeps its verdict (the harness test).
+- R34U-4 (false pass) HVA-030: the socket unit listing not collected (a bundle of an older
+  collector: unavailable) was asked alone, after the fails, and the open conditions collected
+  before it (here tls_priority @CUSTOM) were dropped: "yes" passed the host. Now one item asks
+  both (asked_gap); a listing whose collection failed is an error, as before.
 
-Tally: 3 false passes (HVA-201), 5 cases; the 3 finding probes failed on main 5be6db2f.
+Held: each condition alone keeps its verdict (the harness tests).
+
+Tally: 4 false passes (HVA-201, HVA-030), 7 cases; the 4 finding probes failed on main
+(5be6db2f for R34U-1..3, 21d1efe7 for R34U-4).
 
 Leads left: every chain fixed this round that yields `unknown(...)` and `continue`s after an
 ask was appended has the same shape (a sweep with asked_gap).
@@ -33,8 +39,12 @@ import json
 from pathlib import Path
 
 from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.collect.host import command_artefact
 from hvaudit.engine import Assessment
 from hvaudit.waivers import apply_attestations, load_attestations
+from test_host_leads13 import CONF, VERIFIED
+from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
+from test_redteam12_host_probes import _TLS_LISTEN
 
 TODAY = dt.date(2026, 12, 6)
 PS = str(HARDENED_HOST["processes"][0])
@@ -47,15 +57,15 @@ BOOT_DROP = BOOT + "".join(
 )
 
 
-def _question(a: Assessment) -> str:
-    (r,) = (r for r in a.results if r.check.id == "HVA-201")
+def _question(a: Assessment, check: str = "HVA-201") -> str:
+    (r,) = (r for r in a.results if r.check.id == check)
     return r.outcome.question or ""
 
 
-def _attest_yes(a: Assessment, question: str, tmp_path: Path) -> None:
+def _attest_yes(a: Assessment, question: str, tmp_path: Path, check: str = "HVA-201") -> None:
     f = tmp_path / f"attest-{abs(hash(question))}.toml"
     f.write_text(
-        '[[attestation]]\ncheck = "HVA-201"\nsubject = "host:hv1"\nanswer = "yes"\n'
+        f'[[attestation]]\ncheck = "{check}"\nsubject = "host:hv1"\nanswer = "yes"\n'
         'attested_by = "auditor"\nattested_at = 2026-12-01\nvalid_days = 90\n'
         f'evidence = "looked"\nquestion = {json.dumps(question)}\n',
         encoding="utf-8",
@@ -123,3 +133,48 @@ def test_r34u3_unread_loaded_rules_do_not_hide_the_next_boots_drop(host_scan) ->
         "the rules the next boot loads drop libvirt's VIRT_* records"
         in (messages(a, "HVA-201")["hv1"])
     )
+
+
+#: libvirtd.conf on TLS with verified client certificates and a tls_priority naming an
+#: /etc/gnutls/config entry, whose content is not read (a question, test_hva030_joint_question).
+CUSTOM = {CONF: VERIFIED + 'tls_priority = "@CUSTOM"\n', "listeners": (_TLS_LISTEN, 0)}
+UNITS = command_artefact("libvirt-socket-units")
+
+
+def test_r34u4_harness_each_condition_alone(host_scan, older_bundle_scan) -> None:  # noqa: F811
+    """Held: tls_priority @CUSTOM alone asks; the socket unit listing missing from a bundle (an
+    older collector) alone asks whether libvirt listens on no unauthenticated TCP port."""
+    a = host_scan(CUSTOM)
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == (
+        {"hv1": "manual"},
+        {"hv1": "tls_priority = '@CUSTOM': what @CUSTOM enables is not read"},
+    )
+    a = older_bundle_scan({}, gone=UNITS)
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == (
+        {"hv1": "manual"},
+        {"hv1": f"evidence unavailable: {UNITS} was not collected"},
+    )
+
+
+def test_r34u4_unit_listing_question_joins_tls_priority(
+    host_scan,
+    older_bundle_scan,  # noqa: F811
+    tmp_path,
+) -> None:
+    """R34U-4 (false pass) HVA-030: with the socket unit listing not collected, the unit
+    question alone was asked and tls_priority's never: "yes" to it passed the host. Now both are
+    in one item and "yes" to either alone passes nothing."""
+    alone = {
+        "tls": _question(host_scan(CUSTOM), "HVA-030"),
+        "units": _question(older_bundle_scan({}, gone=UNITS), "HVA-030"),
+    }
+    a = older_bundle_scan(CUSTOM, gone=UNITS)
+    assert outcomes(a, "HVA-030") == {"hv1": "manual"}
+    assert messages(a, "HVA-030")["hv1"] == (
+        "tls_priority = '@CUSTOM': what @CUSTOM enables is not read; "
+        f"evidence unavailable: {UNITS} was not collected"
+    )
+    for name, q in alone.items():
+        a = older_bundle_scan(CUSTOM, gone=UNITS)
+        _attest_yes(a, q, tmp_path, "HVA-030")
+        assert outcomes(a, "HVA-030") == {"hv1": "manual"}, name

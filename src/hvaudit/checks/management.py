@@ -473,21 +473,29 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
             )
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
-        elif not h.facts.socket_units.known:
+            continue
+        gaps: list[Outcome] = []
+        tcp_off = "libvirt listens on no unauthenticated TCP port"
+        stop = None
+        if not h.facts.socket_units.known:
             # which socket units are enabled or masked decides the next start's TCP (R23P-2)
-            yield unknown(s, h.facts.socket_units, "libvirt listens on no unauthenticated TCP port")
+            stop = asked_gap(s, h.facts.socket_units, tcp_off, gaps)
         elif tcp_pull_gap is not None or (tls_maybe and tls_pull_gap is not None):
             # a drop-in in the unread service files may start a -tcp unit, or a -tls unit whose
             # settings here fail or ask (R24Q-1)
             gap = tcp_pull_gap if tcp_pull_gap is not None else tls_pull_gap
             assert gap is not None
-            yield unknown(s, gap, "libvirt listens on no unauthenticated TCP port")
-        elif asks:
+            stop = asked_gap(s, gap, tcp_off, gaps)
+        if stop is not None:
+            yield stop  # an error: evidence whose collection failed, never a pass
+            continue
+        if asks or gaps:
             # every open condition asked in one question (joint_question, R21Q-1): an item
             # asking only the first passed the others unasked on an attested "yes" (R33D-2's
-            # lead: a "yes" to SASL's question passed the /etc/services one); the unread
-            # guests' question joins it as it joins the pass (unread_peers, R30D-1)
-            outcome = joined_asks(s, [manual(s, p, *e, question=q) for p, e, q in asks])
+            # lead: a "yes" to SASL's question passed the /etc/services one); an unavailable
+            # unit listing's question joins them rather than replacing them (R34U-4); the
+            # unread guests' question joins it as it joins the pass (unread_peers, R30D-1)
+            outcome = joined_asks(s, [*(manual(s, p, *e, question=q) for p, e, q in asks), *gaps])
             yield unread_peers(outcome, h, may) if may else outcome
         else:
             if ports:
