@@ -31,12 +31,24 @@ Findings (class: a question hides a later condition of the same subject):
   function's question and the raw-argument SG_IO question each stopped the chain ("yes" to
   the first passed the others unasked; the vhost-scsi question was dropped beside raw
   arguments). Now one item asks every one (joined_asks); a fail still wins.
+- R34S-5 HVA-057 (guest.no_shared_memory): a raw mem-path several VMs map (is it a
+  directory?) stopped the chain before the vhost-user sockets' question (who may connect, or
+  bind, and be handed the guest's memory); "yes" passed the socket never asked. Now one item
+  asks both (joined_asks).
 
 Held: each condition alone keeps its verdict (the harness tests).
 
-Tally: 4 sites, 13 cases; 9 failed on main before the fix (4 held).
+Tally: 5 sites, 16 cases; 11 failed on main before the fix (5 held).
 
-Leads left: see the report of the sweep.
+Leads left (the same class, not reproduced here):
+- HVA-042 (devices.qemu_unprivileged): the swtpm account's question (_swtpm_open) stops the
+  chain before qemu.conf's user or group whose id /etc/passwd or /etc/group does not give, and
+  the user's question before the group's.
+- HVA-058 (guest.shared_directories): the held-disk security-driver question, the unplaced
+  volumes' question and the directory mapping's question each stop the chain before the
+  nosuid/nodev question of the VM's other virtiofs shares.
+- HVA-057, HVA-058, HVA-065: unread_peers asks about guests not read only beside a pass, not
+  beside another question of the VM.
 """
 
 from __future__ import annotations
@@ -291,4 +303,65 @@ def test_r34s4_hva059_both_named_in_one_item(host_scan) -> None:
         "vhost-scsi target(s) naa.50014057667280d8: what the guest's SCSI commands reach is the "
         "target's backstore on the host; PCI device(s) 0000:66:00.0 passed through, of a class "
         "the evidence does not show",
+    )
+
+
+# --- R34S-5: guest.py HVA-057, a raw mem-path asked, a listening vhost-user socket never ---------
+
+MEM = "-object memory-backend-file,id=m0,mem-path=/srv/mem,share=on,size=128M"
+VHU_SERVER = (
+    "<interface type='vhostuser'><mac address='52:54:00:34:57:01'/>"
+    "<source type='unix' path='/run/vm/memq.sock' mode='server'/><model type='virtio'/>"
+    "</interface>"
+)
+
+
+def _memory(tmp_path: Path, mine: str, devices: str = ""):
+    """VM memq (its raw arguments `mine`, its `devices`) beside VM memp, which maps /srv/mem
+    shared by raw arguments (R10-9)."""
+    from conftest import run_assessment
+    from test_redteam3_vm_probes import replayed_domains
+    from test_redteam23_vm_probes import _domain
+
+    tmp_path.mkdir(exist_ok=True)
+    domains = {
+        "memq": _domain("memq", devices, args=tuple(mine.split()) if mine else ()),
+        "memp": _domain("memp", args=tuple(MEM.split())),
+    }
+    return run_assessment(replayed_domains(tmp_path, domains))
+
+
+def test_r34s5_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: a raw mem-path another VM's raw arguments map too alone is the directory question
+    (R10-9); a vhost-user socket QEMU listens on alone is the connect question (R23V-1)."""
+    a = _memory(tmp_path / "a", MEM)
+    assert outcomes(a, "HVA-057")["memq"] == "manual", messages(a, "HVA-057")
+    assert messages(a, "HVA-057")["memq"].startswith("memory backend(s) shared by raw QEMU")
+    a = _memory(tmp_path / "b", "", VHU_SERVER)
+    assert verdict(a, "HVA-057", "memq") == (
+        "manual",
+        "vhost-user socket(s) QEMU listens on, whose peer is handed the guest's memory: "
+        "vhost-user interface socket /run/vm/memq.sock (mode server)",
+    )
+
+
+def test_r34s5_hva057_yes_to_mem_path_question_passes_vhost_user(tmp_path: Path) -> None:
+    """R34S-5, the false pass: a raw mem-path VM memp maps too (the directory question) and a
+    vhost-user socket QEMU listens on: main asked only whether the mem-path is a directory,
+    and "yes" passed HVA-057 with who may connect to the socket (and so map the guest's
+    memory) never asked."""
+    first = _items(_memory(tmp_path / "a", MEM), "HVA-057")[("vm", "memq")][1]
+    a = _memory(tmp_path / "b", MEM, VHU_SERVER)
+    _attest_yes(a, "HVA-057", "vm", "memq", tmp_path, question=first)
+    assert outcomes(a, "HVA-057")["memq"] == "manual", messages(a, "HVA-057")
+
+
+def test_r34s5_hva057_both_named_in_one_item(tmp_path: Path) -> None:
+    """R34S-5: one item names the mem-path and the socket (main named the mem-path alone)."""
+    a = _memory(tmp_path, MEM, VHU_SERVER)
+    assert verdict(a, "HVA-057", "memq") == (
+        "manual",
+        f"memory backend(s) shared by raw QEMU arguments of several VMs: QEMU argument {MEM} "
+        "(mapped shared by VM(s) memp too); vhost-user socket(s) QEMU listens on, whose peer is "
+        "handed the guest's memory: vhost-user interface socket /run/vm/memq.sock (mode server)",
     )

@@ -1206,19 +1206,25 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
                 + ", ".join([*v.shared_memory, *(t for _, t in files), *raw]),
                 v.source,
             )
-        elif unsure:
+            continue
+        # the open conditions of this VM, asked in one item (R34S-5: the mem-path question
+        # stopped the chain, and "yes" passed a vhost-user socket's question unasked)
+        asks: list[Outcome] = []
+        if unsure:
             paths = ", ".join(sorted({p for p, _ in unsure}))
-            yield manual(
-                s,
-                "memory backend(s) shared by raw QEMU arguments of several VMs: "
-                + ", ".join(t for _, t in unsure),
-                v.source,
-                question=f"Is each mem-path {paths} on host {v.host} a directory, not a file? "
-                f"Evidence: `stat -c %F PATH` on {v.host}. Pass: yes, a directory, in which "
-                "QEMU maps a file of each VM's own; fail: a file, which every VM naming it maps "
-                "shared and writes into.",
+            asks.append(
+                manual(
+                    s,
+                    "memory backend(s) shared by raw QEMU arguments of several VMs: "
+                    + ", ".join(t for _, t in unsure),
+                    v.source,
+                    question=f"Is each mem-path {paths} on host {v.host} a directory, not a "
+                    f"file? Evidence: `stat -c %F PATH` on {v.host}. Pass: yes, a directory, in "
+                    "which QEMU maps a file of each VM's own; fail: a file, which every VM "
+                    "naming it maps shared and writes into.",
+                )
             )
-        elif (
+        if (
             (listening := _vhost_user_listening(v))
             + (bindable := _vhost_user_bindable(v, h))
             + (abstract := _vhost_user_abstract(v))
@@ -1272,7 +1278,9 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
             if len(questions) > 1:
                 # one question an attestation answers, not one per kind of socket (R24W-2)
                 questions = [_vhost_user_question(v, listening, bindable, abstract)]
-            yield manual(s, "; ".join(parts), v.source, question=questions[0])
+            asks.append(manual(s, "; ".join(parts), v.source, question=questions[0]))
+        if asks:
+            yield joined_asks(s, asks)
         else:
             none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
             mapped, own = _mapped_files(v), _disk_images(v, pools)
