@@ -35,15 +35,18 @@ Findings (class: a question hides a later condition of the same subject):
   directory?) stopped the chain before the vhost-user sockets' question (who may connect, or
   bind, and be handed the guest's memory); "yes" passed the socket never asked. Now one item
   asks both (joined_asks).
+- R34S-6 HVA-042 (devices.qemu_unprivileged): qemu.conf's user that /etc/passwd does not list
+  was asked and the chain stopped before a group /etc/group does not list; "yes, its uid is
+  not 0" passed a group whose gid (0 is group root) was never asked. Now one item asks both
+  (_unresolved_ids, joined_asks).
 
 Held: each condition alone keeps its verdict (the harness tests).
 
-Tally: 5 sites, 16 cases; 11 failed on main before the fix (5 held).
+Tally: 6 sites, 19 cases; 13 failed on main before the fix (6 held).
 
 Leads left (the same class, not reproduced here):
 - HVA-042 (devices.qemu_unprivileged): the swtpm account's question (_swtpm_open) stops the
-  chain before qemu.conf's user or group whose id /etc/passwd or /etc/group does not give, and
-  the user's question before the group's.
+  chain before qemu.conf's user or group whose id /etc/passwd or /etc/group does not give.
 - HVA-058 (guest.shared_directories): the held-disk security-driver question, the unplaced
   volumes' question and the directory mapping's question each stop the chain before the
   nosuid/nodev question of the VM's other virtiofs shares.
@@ -365,3 +368,50 @@ def test_r34s5_hva057_both_named_in_one_item(tmp_path: Path) -> None:
         "(mapped shared by VM(s) memp too); vhost-user socket(s) QEMU listens on, whose peer is "
         "handed the guest's memory: vhost-user interface socket /run/vm/memq.sock (mode server)",
     )
+
+
+# --- R34S-6: devices.py HVA-042, qemu.conf's user asked, its group never -------------------------
+
+
+def _qemu_ids(host_scan, user: str, group: str):
+    """qemu.conf user and group as given, no QEMU running (test_redteam27_daemon_probes)."""
+    from test_redteam27_daemon_probes import QEMU, _user
+
+    over = _user(user)
+    over[QEMU] = str(over[QEMU]).replace('group = "libvirt-qemu"', f'group = "{group}"')
+    return host_scan(over)
+
+
+USER_ASKED = (
+    "qemu.conf sets user = qemuops, which /etc/passwd does not list (an NSS account, or none): "
+    "its uid is not known"
+)
+GROUP_ASKED = (
+    "qemu.conf sets group = qemugrp, which /etc/group does not list (an NSS group, or none): "
+    "its gid is not known"
+)
+
+
+def test_r34s6_harness_each_condition_alone(host_scan) -> None:
+    """Held: a user /etc/passwd does not list alone is the user's question (R27O-1); a group
+    /etc/group does not list alone is the group's (R27O-2)."""
+    a = _qemu_ids(host_scan, "qemuops", "libvirt-qemu")
+    assert verdict(a, "HVA-042", "hv1") == ("manual", USER_ASKED)
+    a = _qemu_ids(host_scan, "libvirt-qemu", "qemugrp")
+    assert verdict(a, "HVA-042", "hv1") == ("manual", GROUP_ASKED)
+
+
+def test_r34s6_hva042_yes_to_user_question_passes_group(host_scan, tmp_path: Path) -> None:
+    """R34S-6, the false pass: qemu.conf's user and group both absent from the files: main
+    asked only the user's uid, and "yes, not 0" passed HVA-042 with the group (gid 0 is
+    group root, a fail) never asked."""
+    first = _items(_qemu_ids(host_scan, "qemuops", "libvirt-qemu"), "HVA-042")[("host", "hv1")][1]
+    a = _qemu_ids(host_scan, "qemuops", "qemugrp")
+    _attest_yes(a, "HVA-042", "host", "hv1", tmp_path, question=first)
+    assert outcomes(a, "HVA-042") == {"hv1": "manual"}, messages(a, "HVA-042")
+
+
+def test_r34s6_hva042_both_named_in_one_item(host_scan) -> None:
+    """R34S-6: one item names the user and the group (main named the user alone)."""
+    a = _qemu_ids(host_scan, "qemuops", "qemugrp")
+    assert verdict(a, "HVA-042", "hv1") == ("manual", f"{USER_ASKED}; {GROUP_ASKED}")

@@ -36,6 +36,7 @@ from hvaudit.checks.base import (
     failed,
     first_unknown,
     host_subject,
+    joined_asks,
     manual,
     not_applicable,
     passed,
@@ -978,44 +979,10 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 h.facts.accounts,
                 f"qemu.conf's user {str(user).strip()} is an account whose uid is not 0",
             )
-        elif user is not None and (unresolved := _unresolved_user(h, user)) is not None:
-            # libvirt src/util/virutil.c virGetUserID: a name is looked up (getpwnam_r) before
-            # it is read as a number, so the name alone does not tell the uid; one /etc/passwd
-            # does not list (an NSS account, or none: "Failed to parse user" and the QEMU
-            # driver does not start) or a passwd file not read leaves root open (R27O-1)
-            name = str(user).strip()
-            yield manual(
-                s,
-                f"qemu.conf sets user = {name}, {unresolved}: its uid is not known",
-                src,
-                *h.facts.accounts.sources,
-                question=(
-                    f"Does `getent passwd {name}` on host {h.name} give an account whose uid is "
-                    f"not 0? Evidence: that command on host {h.name}. Pass: yes; fail: uid 0, "
-                    "or no such account (libvirt's QEMU driver then does not start)."
-                ),
-            )
-        elif (
-            group is not None
-            and gids is not None
-            and not (gname := str(group).strip()).startswith("+")
-            and gname not in gids
-            and not digits(gname)
-        ):
-            # virGetGroupID looks a group name up (getgrnam_r) the way virGetUserID does a
-            # user's: one /etc/group does not list has no gid in the evidence (R27O-2)
-            yield manual(
-                s,
-                f"qemu.conf sets group = {gname}, which /etc/group does not list "
-                "(an NSS group, or none): its gid is not known",
-                gsrc,
-                *h.facts.groups.sources,
-                question=(
-                    f"Does `getent group {gname}` on host {h.name} give a group whose gid is "
-                    f"not 0? Evidence: that command on host {h.name}. Pass: yes; fail: gid 0, "
-                    "or no such group (libvirt's QEMU driver then does not start)."
-                ),
-            )
+        elif asks := _unresolved_ids(h, s, user, src, group, gsrc, gids):
+            # R34S-6: the user's question stopped the chain before the group's, and "yes" to
+            # it passed a group whose gid was never asked
+            yield joined_asks(s, asks)
         elif user is not None:
             yield _unread_dac(
                 passed(s, f"qemu.conf sets user = {user}", src), h, bool(_swtpm_root(h, uids, gids))
@@ -1044,6 +1011,63 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                     )
                 )
                 yield unknown(s, default_user, "QEMU processes run as a non-root user")
+
+
+def _unresolved_ids(
+    h: Host,
+    s: Subject,
+    user: object,
+    src: Source,
+    group: object,
+    gsrc: Source,
+    gids: dict[str, int] | None,
+) -> list[Outcome]:
+    """HVA-042's questions of a qemu.conf user and group whose ids the passwd and group files
+    do not give, each asked (R34S-6: the user's came alone)."""
+    asks: list[Outcome] = []
+    if user is not None and (unresolved := _unresolved_user(h, user)) is not None:
+        # libvirt src/util/virutil.c virGetUserID: a name is looked up (getpwnam_r) before
+        # it is read as a number, so the name alone does not tell the uid; one /etc/passwd
+        # does not list (an NSS account, or none: "Failed to parse user" and the QEMU
+        # driver does not start) or a passwd file not read leaves root open (R27O-1)
+        name = str(user).strip()
+        asks.append(
+            manual(
+                s,
+                f"qemu.conf sets user = {name}, {unresolved}: its uid is not known",
+                src,
+                *h.facts.accounts.sources,
+                question=(
+                    f"Does `getent passwd {name}` on host {h.name} give an account whose uid "
+                    f"is not 0? Evidence: that command on host {h.name}. Pass: yes; fail: uid "
+                    "0, or no such account (libvirt's QEMU driver then does not start)."
+                ),
+            )
+        )
+    if (
+        group is not None
+        and gids is not None
+        and not (gname := str(group).strip()).startswith("+")
+        and gname not in gids
+        and not digits(gname)
+    ):
+        # virGetGroupID looks a group name up (getgrnam_r) the way virGetUserID does a
+        # user's: one /etc/group does not list has no gid in the evidence (R27O-2)
+        asks.append(
+            manual(
+                s,
+                f"qemu.conf sets group = {gname}, which /etc/group does not list "
+                "(an NSS group, or none): its gid is not known",
+                gsrc,
+                *h.facts.groups.sources,
+                question=(
+                    f"Does `getent group {gname}` on host {h.name} give a group whose gid is "
+                    f"not 0? Evidence: that command on host {h.name}. Pass: yes; fail: gid 0, "
+                    "or no such group (libvirt's QEMU driver then does not start)."
+                ),
+            )
+        )
+    return asks
 
 
 def _unread_dac(o: Outcome, h: Host, swtpm_root: bool) -> Outcome:
