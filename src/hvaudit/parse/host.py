@@ -8584,10 +8584,19 @@ def _firewall(ev: HostEvidence, arrival: str | None = None) -> Fact[str]:
 def _firewall_accepts(ev: HostEvidence) -> Fact[bool]:
     """Whether any rule the host's firewall holds accepts a packet: an `accept` verdict in a
     rule or verdict map of `nft -j list ruleset` (iptables-nft's tables included: nft(8) shows
-    their ACCEPT as the accept verdict), else a `-j ACCEPT` of `iptables -S` / `ip6tables -S`.
+    their ACCEPT as the accept verdict), and a `-j ACCEPT` of `iptables -S` / `ip6tables -S`.
     Any chain counts, whatever hook or jump reaches it: False only where nothing is accepted
-    by a rule at all, so that a drop policy admits nothing (R21N-1)."""
+    by a rule at all, so that a drop policy admits nothing (R21N-1). A rule that queues the
+    packet to user space (nft's `queue` statement, iptables' NFQUEUE or QUEUE target, as
+    iptables-nft's `xt` target in `nft -j`) counts as an accept: the program's NF_ACCEPT
+    verdict delivers the packet on (Linux net/netfilter/nf_queue.c nf_reinject: NF_ACCEPT
+    calls the hook's okfn; nft(8) QUEUE STATEMENT: "Userspace must then drop or re-inject the
+    packet"), and with `bypass` the packet goes on when no program listens (Linux commit
+    94b27cc36123, "netfilter: allow NFQUEUE bypass if no listener is available"; all read with
+    `search`) (R34F-1: `tcp dport 22 queue` beside a drop policy passed HVA-210 as if nothing
+    were admitted). Both `nft -j` and `iptables -S` are read where both were (R34F-2)."""
     nft = ev.get(_cmd("nft-ruleset"))
+    by_nft: bool | None = None
     if nft.state == "ok" and nft.rc == 0:
         try:
             items = json.loads(nft.text or "{}").get("nftables", [])
@@ -8595,9 +8604,13 @@ def _firewall_accepts(ev: HostEvidence) -> Fact[bool]:
             return Fact.failed("nft printed invalid JSON", nft.source)
         if isinstance(items, list):
             held = [i for i in items if isinstance(i, dict) and ("rule" in i or "map" in i)]
-            return Fact.of('"accept"' in json.dumps(held), nft.source)
+            by_nft = '"accept"' in json.dumps(held) or _nft_queues(held)
     texts = [ev.get(_cmd(p)) for p in ("iptables-input", "ip6tables-input")]
     if texts[0].state == "ok" and texts[0].rc == 0 and texts[1].state in ("ok", "absent"):
+        # iptables-legacy's tables are not in `nft -j` (xtables-legacy(8): the legacy tools
+        # use the old kernel interface), and _firewall reads `iptables -S` for the policy
+        # where nft holds no input chain: its accepts count beside nft's (R34F-2: nft
+        # installed with an empty ruleset hid `-A INPUT -p tcp --dport 22 -j ACCEPT`)
         words = [
             w
             for g in texts
@@ -8605,11 +8618,40 @@ def _firewall_accepts(ev: HostEvidence) -> Fact[bool]:
             for line in g.text.splitlines()
             for w in [line.split()]
         ]
-        return Fact.of(
-            any("ACCEPT" in w[i + 1 : i + 2] for w in words for i, x in enumerate(w) if x == "-j"),
-            texts[0].source,
+        by_ipt = any(
+            w[i + 1 : i + 2] in (["ACCEPT"], *_USERSPACE_TARGETS)
+            for w in words
+            for i, x in enumerate(w)
+            if x == "-j"
         )
+        read = (nft.source,) if by_nft is not None else ()
+        return Fact.of(bool(by_nft) or by_ipt, *read, texts[0].source)
+    if by_nft is not None:
+        return Fact.of(by_nft, nft.source)
     return Fact.unavailable("the firewall rules were not read", nft.source)
+
+
+#: iptables-extensions(8) targets that hand the packet to a program in user space, whose
+#: verdict may accept it: QUEUE (queue 0) and NFQUEUE
+_USERSPACE_TARGETS = (["QUEUE"], ["NFQUEUE"])
+
+
+def _nft_queues(held: list[dict[str, Any]]) -> bool:
+    """Whether a rule of `nft -j list ruleset` queues packets to user space: a `queue`
+    statement ({"queue": {...}}, libnftables-json(5) QUEUE), or an iptables-nft QUEUE or
+    NFQUEUE target (`nft -j` shows its name only: {"xt": {"type": "target", "name": ...}})."""
+    for item in held:
+        rule = item.get("rule")
+        exprs = rule.get("expr") if isinstance(rule, dict) else None
+        for e in exprs if isinstance(exprs, list) else []:
+            if not isinstance(e, dict):
+                continue
+            xt = e.get("xt")
+            if "queue" in e or (
+                isinstance(xt, dict) and [str(xt.get("name")).upper()] in _USERSPACE_TARGETS
+            ):
+                return True
+    return False
 
 
 def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
