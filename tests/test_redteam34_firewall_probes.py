@@ -21,18 +21,33 @@ Findings (R34F-n):
   commit 94b27cc36123 ("netfilter: allow NFQUEUE bypass if no listener is available": the
   packet goes on through the ruleset) (all read with `search`). Now a queue statement, an
   iptables QUEUE or NFQUEUE target and iptables-nft's `xt` one count as an accept
-  (hvaudit.parse.host _firewall_accepts, _nft_queues): R21N-1's question.
+  (hvaudit.parse.host _firewall_accepts, _nft_queues): R21N-1's question. HVA-190 keeps its
+  pass (a queue of one port is no default accept; a broad one was already a question).
+- R34F-2 (false pass) HVA-210, found with R34F-1: on a host with nft installed and an empty
+  ruleset (iptables-legacy in use: its tables are not in `nft -j`, xtables-legacy(8)), the
+  input policy was read from `iptables -S` (INPUT policy DROP) but firewall_accepts from `nft
+  -j` alone, so `-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT` passed HVA-210 as if nothing
+  were admitted (the same rule with nft absent was R21N-1's question). Now `iptables -S` /
+  `ip6tables -S` are read beside `nft -j` where both were collected.
 
-Held (kept as tests): `tcp dport 22 counter`, iptables `-j LOG` and an iptables-nft `xt` LOG
-target beside the drop policy keep HVA-210's pass (they admit nothing); HVA-190 keeps its pass
-under every narrow queue above (one port to a program: not a default accept).
+Held (kept as tests): `tcp dport 22 counter`, iptables `-j LOG`, an iptables-nft `xt` LOG
+target and a rule-free iptables-legacy DROP beside an empty nft ruleset keep HVA-210's pass
+(they admit nothing); HVA-190 keeps its pass under every narrow queue above and the legacy
+accept (one port: not a default accept).
 
-Probed by script: (see the report)
+Probed by script: none beyond the cases kept.
 
-Tally: 1 finding (1 false pass); 8 cases in 2 test functions; 5 failed on main before the fix
-(R34F-1's 5 on 6b7763de, PYTHONPATH=/work/main/src).
+Tally: 2 findings (2 false passes); 12 cases in 3 test functions; 6 failed on main before the
+fixes (R34F-1's 5 and R34F-2's 1 on 6b7763de, PYTHONPATH=/work/main/src; R34F-1's two
+iptables cases need R34F-2's fix too).
 
-Leads left: (see the report)
+Leads left: HVA-210's R21N-1 question asks for "every rule that accepts those ports", which
+names no queue rule (wording: a queue rule admits what its program accepts); the round-33
+leads were not reached this round: `ct original proto-dst` (`--ctorigdstport`) beside a
+redirect to another port; a dnat to an AnyIP local route (routes not collected); an
+iptables-nft DNAT target makes `ct status dnat` a question though `iptables-save` may print
+it; a bond's or bridge's ingress chain is not credited to its ports; VRF (sdifname) devices;
+ip6tables `! --src-type UNICAST`.
 """
 
 from __future__ import annotations
@@ -109,11 +124,6 @@ def _verdict(a: Any, check: str) -> tuple[str, str]:
             IPT_PASS,
             id="ipt-queue",
         ),
-        pytest.param(
-            _iptables("-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"),
-            IPT_PASS,
-            id="R34F-2-ipt-legacy-accept-beside-empty-nft",
-        ),
     ],
 )
 def test_queue_to_user_space_is_an_accept_for_the_guests(
@@ -128,6 +138,23 @@ def test_queue_to_user_space_is_an_accept_for_the_guests(
     assert _verdict(a, "HVA-210") == ASKED
     assert manual_question(a, "HVA-210", "hv1") == QUESTION
     assert _verdict(a, "HVA-190") == policy
+
+
+# --- R34F-2 HVA-210: iptables-legacy's accepts beside an empty nft ruleset -----------------
+
+
+def test_iptables_legacy_accept_beside_an_empty_nft_ruleset_is_asked(host_scan: Any) -> None:
+    """R34F-2. nft installed with an empty ruleset, iptables-legacy's INPUT policy DROP with
+    `-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT` (from any interface: virbr0's guests too).
+    The policy came from `iptables -S`, the accepts from `nft -j` alone, so hvaudit passed
+    HVA-210; right: R21N-1's question, as with nft absent."""
+    a = _scan(host_scan, _iptables("-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"))
+    assert _verdict(a, "HVA-210") == ASKED
+    assert manual_question(a, "HVA-210", "hv1") == QUESTION
+    assert _verdict(a, "HVA-190") == IPT_PASS
+
+
+# --- held: rules that admit nothing ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -148,7 +175,7 @@ def test_queue_to_user_space_is_an_accept_for_the_guests(
             IPT_PASS,
             id="ipt-log",
         ),
-        pytest.param(_iptables(""), IPT_PASS, id="R34F-2-ipt-legacy-rule-free-drop"),
+        pytest.param(_iptables(""), IPT_PASS, id="ipt-legacy-rule-free-drop"),
     ],
 )
 def test_rule_admitting_nothing_keeps_the_pass(
