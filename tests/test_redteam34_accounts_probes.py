@@ -51,24 +51,31 @@ Findings (R34A-n):
   AlwaysAllow first. A 0644 scheduler.config passed "2 administrative principal(s)" in each.
   Now the file is read as kubelite reads it and the flag as pflag does
   (parse.host._microk8s_always_allow).
+- R34A-4 (false pass) HVA-142: where args/kube-apiserver could not be read, or named an
+  --authorization-config file (structured authorization, which hvaudit does not collect),
+  MicroK8s's component kubeconfigs were not counted and nothing was asked: a 0644
+  scheduler.config, or a kubelet.config of group staff, passed "2 administrative
+  principal(s)" though the API server may allow every request (R34A-3). Now a manual outcome
+  names the file and who reads the kubeconfigs (parse.host._microk8s_authz_unknown), unless
+  only root reads them.
 
 Held (kept as tests): the installer's unit without a mode flag and config.yaml's "0600" add
 no one; `-c /etc/rancher/k3s/config.yaml` (the default file itself) reads the collected file;
 a configuration file hvaudit does not read beside a kubeconfig every user reads now fails as
 before; RKE2's shipped unit with config.yaml's "0600" adds no one, nor does k3s's variable
 name (K3S_KUBECONFIG_MODE) in rke2-server's environment; MicroK8s's `--authorization-mode
-RBAC,Node` (space-separated), a commented-out AlwaysAllow line, and an --authorization-config
-file (not collected) add no one.
+RBAC,Node` (space-separated) and a commented-out AlwaysAllow line add no one, nor does an
+unreadable args file where only root reads the component kubeconfigs.
 
 Probed by script (not kept): `systemctl cat` with no k3s.service ("No files found for
 k3s.service.", exit 1) keeps R33A-5's reading of k3s.service.env; a bundle of an older
 hvaudit (no k3s-service-unit-files artefact) likewise; a failed bus connection ("Failed to
 connect to bus", exit 1) is a manual outcome naming it.
 
-Tally: 3 findings (3 false passes, R34A-1 with one wrong fail of the same cause: config.yaml's
-0644 counted where ExecStart='s `--write-kubeconfig-mode 600` wins); 28 cases, 20 failed on main
+Tally: 4 findings (4 false passes, R34A-1 with one wrong fail of the same cause: config.yaml's
+0644 counted where ExecStart='s `--write-kubeconfig-mode 600` wins); 30 cases, 22 failed on main
 before the fixes (R34A-1: 11, 10 false passes or missing questions and 1 wrong fail; R34A-2: 6;
-R34A-3: 3), 8 held.
+R34A-3: 3; R34A-4: 2), 8 held.
 
 Leads left:
 - HVA-142: OpenRC's k3s (/etc/init.d/k3s command_args, /etc/rancher/k3s/k3s.env) is not
@@ -78,9 +85,8 @@ Leads left:
 - HVA-142: k3s's `--write-kubeconfig`/K3S_KUBECONFIG_OUTPUT: k3s.yaml becomes a symlink to the
   output (pkg/server/server.go writeConfigSymlink) and `stat -L` follows it; a plain k3s.yaml
   left beside a new output path (the flag added since the last start) is not weighed.
-- HVA-142: MicroK8s's --authorization-config file (structured authorization) is not
-  collected, and an unreadable args/kube-apiserver adds nothing: both leave the component
-  kubeconfigs uncounted where a question is due.
+- HVA-142: MicroK8s's --authorization-config file is asked about, not read (its authorizers
+  in order, an AlwaysAllow-like webhook).
 - From round 33: old k3s releases' 0644 default, MicroK8s's dqlite cluster.key and kine.sock, dockerd
   `--tls` alone (team decision), rootless user units, CRI-O's --listen, polkit isInGroup on a
   second gid name, systemd alias units, Pacemaker enable-acl, nss-systemd tss.
@@ -384,8 +390,6 @@ MK8S_BASE_ARGS = "--cert-dir=${SNAP_DATA}/certs\n--secure-port=16443\n"
             MK8S_BASE_ARGS + "--authorization-mode=RBAC,Node\n#--authorization-mode=AlwaysAllow\n",
             PASS2,
         ),
-        # held: an --authorization-config file (not collected) adds nothing (a lead)
-        (MK8S_BASE_ARGS + "--authorization-config=/var/snap/microk8s/authz.yaml\n", PASS2),
     ],
     ids=[
         "no-authorization-mode",
@@ -393,7 +397,6 @@ MK8S_BASE_ARGS = "--cert-dir=${SNAP_DATA}/certs\n--secure-port=16443\n"
         "later-flag-appends",
         "held-space-separated-rbac",
         "held-commented-out",
-        "held-authorization-config",
     ],
 )
 def test_microk8s_authorization_default(host_scan, args: str, expected: tuple[str, str]) -> None:
@@ -405,4 +408,57 @@ def test_microk8s_authorization_default(host_scan, args: str, expected: tuple[st
     flag (pflag's string slice appends). A 0644 scheduler.config passed "2 administrative
     principal(s)" in each."""
     over = {**BASE, "kube-admin-configs": (f"{MK8S_SCHEDULER}\n", 0, ""), MK8S_ARGS_FILE: args}
+    assert _142(host_scan(over)) == expected
+
+
+MK8S_AUTHZ = "/var/snap/microk8s/authz.yaml"
+
+
+def _authz_unknown(why: str, readers: str) -> tuple[str, str]:
+    return (
+        "manual",
+        f"evidence unavailable: {why}: whether MicroK8s's kubelet, kube-proxy and scheduler "
+        f"kubeconfigs, which {readers} read, hold cluster-admin (an API server allowing every "
+        "request) is unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "args", "expected"),
+    [
+        # the API server's arguments unreadable: a question, not a pass
+        (
+            MK8S_SCHEDULER,
+            PermissionError("Permission denied"),
+            _authz_unknown(f"{MK8S_ARGS_FILE} could not be read (Permission denied)", "every user"),
+        ),
+        # structured authorization: its file is not collected
+        (
+            "640 root staff /var/snap/microk8s/current/credentials/kubelet.config",
+            MK8S_BASE_ARGS + f"--authorization-config={MK8S_AUTHZ}\n",
+            _authz_unknown(
+                f"{MK8S_ARGS_FILE} takes its authorizers from --authorization-config "
+                f"{MK8S_AUTHZ}, which hvaudit does not read",
+                "group staff",
+            ),
+        ),
+        # held: unreadable, but no one but root reads the component kubeconfigs
+        (
+            "600 root root /var/snap/microk8s/current/credentials/scheduler.config",
+            PermissionError("Permission denied"),
+            PASS2,
+        ),
+    ],
+    ids=["args-unreadable", "authorization-config", "held-unreadable-components-root-only"],
+)
+def test_microk8s_authorization_unknown(
+    host_scan, row: str, args: object, expected: tuple[str, str]
+) -> None:
+    """R34A-4 (false pass) HVA-142. Where MicroK8s's API server arguments were not read, or
+    name an --authorization-config file (structured authorization, not collected), whether its
+    component kubeconfigs are cluster-admin is unknown (R33A-6, R34A-3); a 0644
+    scheduler.config, or a kubelet.config of group staff, passed "2 administrative
+    principal(s)". Now a manual outcome naming the file and the readers, unless only root
+    reads them."""
+    over = {**BASE, "kube-admin-configs": (f"{row}\n", 0, ""), MK8S_ARGS_FILE: args}
     assert _142(host_scan(over)) == expected

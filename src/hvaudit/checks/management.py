@@ -3014,7 +3014,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     controller manager's kubeconfig and its front proxy's keys (R33A-2), and its kubelet's,
     kube-proxy's and scheduler's kubeconfigs where its API server's arguments keep the shipped
     --authorization-mode=AlwaysAllow (R33A-6), or give no mode at all (kube-apiserver's default is
-    AlwaysAllow), read as kubelite splits the file and pflag appends the flag's uses (R34A-3).
+    AlwaysAllow), read as kubelite splits the file and pflag appends the flag's uses (R34A-3); arguments
+    unread, or an --authorization-config file, leave it a manual outcome where someone other
+    than root reads those kubeconfigs (R34A-4).
     k3s's (and RKE2's)
     kubeconfig counts with the mode and group the next start gives it (config.yaml, its
     drop-ins, K3S_KUBECONFIG_MODE and _GROUP in k3s.service.env), over a mode chmod'ed since; a shape of

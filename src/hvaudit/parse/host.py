@@ -3288,6 +3288,9 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     k3s_rows, k3s_why, k3s_src = _k3s_kubeconfig_next(ev)
     if k3s_why:
         return Fact.unavailable(k3s_why, *k3s_src)
+    mk8s_why, mk8s_src = _microk8s_authz_unknown(ev)
+    if mk8s_why:
+        return Fact.unavailable(mk8s_why, *mk8s_src)
     polkit_groups += daemons[0]
     polkit_groups += _container_socket_groups(ev)
     admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
@@ -4440,29 +4443,69 @@ def _microk8s_always_allow(ev: HostEvidence) -> bool:
     pkg/kubeapiserver/options/authorization.go: `if len(o.AuthorizationConfigurationFile) ==
     0 && len(o.Modes) == 0 { o.Modes = []string{authzmodes.ModeAlwaysAllow} }`; older releases'
     NewBuiltInAuthorizationOptions default `Modes: []string{authzmodes.ModeAlwaysAllow}`)
-    (R34A-3). An unread or absent file, or an --authorization-config file (not collected),
-    adds nothing (a lead)."""
+    (R34A-3). An absent file adds nothing; an unreadable one, or an --authorization-config file
+    (not collected), leaves it unknown (_microk8s_authz_unknown, R34A-4)."""
+    return _microk8s_authz(ev)[0]
+
+
+def _microk8s_authz(ev: HostEvidence) -> tuple[bool, str]:
+    """(whether MicroK8s's API server allows every authenticated request, why that is not
+    known: "" where it is); see _microk8s_always_allow."""
     got = ev.get(_file(MICROK8S_APISERVER_ARGS))
+    if got.state in ("absent", "uncollected"):
+        return False, ""
     if got.state != "ok":
-        return False
+        return False, f"{MICROK8S_APISERVER_ARGS} could not be read ({got.reason or got.state})"
     args: list[str] = []
     for raw in got.text.splitlines():
         line = raw.strip()
         if line and not line.startswith("#"):
             args += line.replace('"', "").replace("'", "").split(" ")
     modes: list[str] = []
-    given = structured = False
+    given = False
+    structured = ""
     for i, arg in enumerate(args):
         name, sep, value = arg.partition("=")
+        value = value if sep else (args[i + 1] if i + 1 < len(args) else "")
         if name == "--authorization-config":
-            structured = True
+            structured = value
         elif name == "--authorization-mode":
             given = True
-            value = value if sep else (args[i + 1] if i + 1 < len(args) else "")
             modes += [m.strip() for m in value.split(",")]
-    if not given:
-        return not structured
-    return "AlwaysAllow" in modes
+    if given:
+        return "AlwaysAllow" in modes, ""
+    if structured:
+        return False, (
+            f"{MICROK8S_APISERVER_ARGS} takes its authorizers from --authorization-config "
+            f"{structured}, which hvaudit does not read"
+        )
+    return True, ""
+
+
+def _microk8s_authz_unknown(ev: HostEvidence) -> tuple[str, list[Source]]:
+    """Why who administers MicroK8s's cluster is unknown ("" where it is known): its API
+    server's authorizers were not read (_microk8s_authz) while someone other than root reads
+    its kubelet's, kube-proxy's or scheduler's kubeconfig, cluster-admin where they allow every
+    request (R33A-6). Not knowing is no pass (R34A-4)."""
+    _, why = _microk8s_authz(ev)
+    if not why:
+        return "", []
+    stat = ev.get(_cmd("kube-admin-configs"))
+    groups: list[str] = []
+    users: list[str] = []
+    _stat_accessors(stat, MICROK8S_COMPONENT_CONFIGS, 0o444, groups, users)
+    if not groups and not users:
+        return "", []
+    readers = ", ".join(
+        dict.fromkeys(
+            [*(f"group {g}" for g in groups), *(u.replace(EVERY_USER, "every user") for u in users)]
+        )
+    )
+    return (
+        f"{why}: whether MicroK8s's kubelet, kube-proxy and scheduler kubeconfigs, which "
+        f"{readers} read, hold cluster-admin (an API server allowing every request) is unknown",
+        [ev.get(_file(MICROK8S_APISERVER_ARGS)).source, stat.source],
+    )
 
 
 #: (distribution, admin kubeconfig, configuration file, systemd unit, the environment file read
