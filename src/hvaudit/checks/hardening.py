@@ -401,17 +401,17 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
         localnet = (loop4 or raw.loop4) and scope.unread is not None
         if problems:
             yield failed(s, "; ".join(problems), *refs)
-        elif raw.opaque or named or localnet:
+        elif raw.opaque or raw.fed or named or localnet:
             # each open condition asked in one question (joint_question, R21Q-1): a "yes" to
             # one of them alone passed the others unasked
             parts = (
                 [named[0]]
                 if by_name
                 else [f"migration_address = {addr}"]
-                if raw.opaque or raw.named or loop4
+                if raw.opaque or raw.fed or raw.named or loop4
                 else []
             )
-            parts += [*raw.opaque, *raw.named]
+            parts += [*raw.opaque, *raw.fed, *raw.named]
             questions = []
             if raw.opaque:
                 questions.append(
@@ -423,6 +423,8 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
                     "on the migration network; fail: every address, another network, or a vsock "
                     "port the host's guests connect to."
                 )
+            if raw.fed:
+                questions.append(fed_migration_question(f"host {h.name}", raw.fed))
             if named:
                 names = sorted({*raw.names, *named_services(by_name)})
                 questions.append(named_migration_question(f"host {h.name}", named, names))
@@ -514,6 +516,8 @@ class RawMigration:
 
     fails: list[str] = dataclasses.field(default_factory=list)
     opaque: list[str] = dataclasses.field(default_factory=list)
+    fed: list[str] = dataclasses.field(default_factory=list)
+    """Those reading the stream from a command's output or a file (R34D-1): a question."""
     loop4: list[str] = dataclasses.field(default_factory=list)
     """Those on IPv4 loopback, local by the route_localnet rule."""
     notes: list[str] = dataclasses.field(default_factory=list)
@@ -635,7 +639,37 @@ def raw_migration_listeners(
                 out.refs.append(v.source)
                 what = "a socket handed to QEMU" if r.kind == "fd" else "a vsock port"
                 out.opaque.append(f"{waits} on {what}")
+            elif r.transport in ("exec", "file"):
+                # QEMU reads the stream from a command's output or a file, whose source the
+                # scan cannot see: a command may listen on every address itself (R34D-1)
+                out.refs.append(v.source)
+                out.fed.append(
+                    f"{shown}: QEMU reads a migration stream ({r.channel} channel) from "
+                    + (
+                        f"the output of command `{r.host or '(none named)'}`"
+                        if r.transport == "exec"
+                        else f"file {r.host or '(none named)'}"
+                    )
+                )
     return out
+
+
+def fed_migration_question(where: str, fed: Sequence[str]) -> str:
+    """The question for raw `-incoming exec:` and `-incoming file:` (R34D-1): QEMU reads the
+    stream the VM then runs from a command's standard output (migration/exec.c
+    exec_start_incoming_migration spawns it, a URI as `/bin/sh -c COMMAND`: migration.c
+    migrate_uri_parse) or from a file (migration/file.c file_start_incoming_migration), so
+    whoever feeds the command or can write the file decides the state; `where` is host NAME
+    or node NAME."""
+    return (
+        f"Who can send the migration stream raw QEMU arguments have VMs on {where} read from a "
+        f"command or a file ({'; '.join(fed[:5])})? Evidence: what each command reads (a "
+        f"listener it opens: `ss -ltnp` on {where} while the VM waits) and `ls -l` of each "
+        "file and its directories. Pass: only the host itself or its address on the migration "
+        "network feeds the command, and only root can write the file; fail: the command "
+        "listens on every address or another network, or a guest (a character device writing "
+        "the file) or another user can write it."
+    )
 
 
 @check(

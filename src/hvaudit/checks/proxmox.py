@@ -38,6 +38,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.hardening import (
+    fed_migration_question,
     named_migration_question,
     raw_migration_listeners,
     unread_incoming,
@@ -2416,7 +2417,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 else []
             )
             yield failed(s, "; ".join([*insecure, *raw.fails]), *refs)
-        elif raw.opaque or raw.named or (raw.loop4 and scope.unread is not None):
+        elif raw.opaque or raw.fed or raw.named or (raw.loop4 and scope.unread is not None):
             what = [*raw.opaque, *raw.loop4] if raw.opaque or scope.unread is not None else []
             questions = (
                 [
@@ -2431,6 +2432,8 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 if what
                 else []
             )
+            if raw.fed:
+                questions.append(fed_migration_question(f"node {h.name}", raw.fed))
             if raw.named:
                 # a device of `args:` naming its service, or an `-incoming` naming its port
                 # (dials_named_into, R33D-1)
@@ -2440,7 +2443,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             yield unread_peers(
                 manual(
                     s,
-                    f"migration type secure{net}; " + "; ".join([*what, *raw.named]),
+                    f"migration type secure{net}; " + "; ".join([*what, *raw.fed, *raw.named]),
                     *refs,
                     question=joint_question(questions),
                 ),

@@ -926,6 +926,11 @@ def raw_incoming(args: Iterable[str]) -> list[RawIncoming]:
         if transport == "rdma":
             kind = "inet"
         host = props.get("addr.host", props.get("addr.path", props.get("addr.str", "")))
+        if transport == "exec":
+            # MigrationExecCommand's argv (qapi/migration.json `args`), as one command line
+            host = " ".join(v for k, v in sorted(_exec_args(props)))
+        elif transport == "file":
+            host = props.get("addr.filename", "")
         if kind == "vsock":
             host = props.get("addr.cid", "")
         channels[channel] = RawIncoming(
@@ -938,6 +943,16 @@ def raw_incoming(args: Iterable[str]) -> list[RawIncoming]:
             props.get("addr.to", "") if kind == "inet" else "",
         )
     return [c for c in channels.values() if c is not None]
+
+
+def _exec_args(props: Mapping[str, str]) -> list[tuple[int, str]]:
+    """The numbered `addr.args.N` of an exec channel, each with its index (R34D-1)."""
+    out = []
+    for key, value in props.items():
+        index = key.removeprefix("addr.args.")
+        if key.startswith("addr.args.") and index.isascii() and index.isdigit():
+            out.append((int(index), value))
+    return out
 
 
 def _incoming_uri(shown: str, scheme: str, rest: str) -> RawIncoming | None:
