@@ -2464,32 +2464,34 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             )
         if bad:
             yield failed(s, "; ".join(bad), *refs)
-        elif open_q:
-            yield manual(
-                s,
-                "; ".join(open_q),
-                *refs,
-                question="Can only the administrators write to libvirt's read-write socket? "
+            continue
+        # every open daemon file is asked in one question: asking only the first kind passed
+        # the others unasked on an attested "yes" (virtproxyd's socket asked, virtqemud's
+        # unread polkit rules never: R34 elif probes site 7b)
+        questions: list[str] = []
+        if open_q:
+            questions.append(
+                "Can only the administrators write to libvirt's read-write socket? "
                 "Evidence: `stat -c '%a %U %G' /run/libvirt/libvirt-sock "
                 "/run/libvirt/virtqemud-sock` and the members of its group. Pass: yes, no local "
-                "user outside the administrators can write to it; fail: anyone else can.",
+                "user outside the administrators can write to it; fail: anyone else can."
             )
-        elif sasl_q:
-            yield manual(s, "; ".join(sasl_q + ok), *refs, question=sasl_question(h.name, files))
-        elif rules_q:
-            yield manual(
-                s,
-                "; ".join(rules_q + ok),
-                *refs,
-                question="Does every polkit rule that grants org.libvirt.unix.manage (YES or "
+        if sasl_q:
+            questions.append(sasl_question(h.name, files))
+        if rules_q:
+            questions.append(
+                "Does every polkit rule that grants org.libvirt.unix.manage (YES or "
                 "AUTH_SELF) test the subject (a group or user of the administrators)? Evidence: "
                 "the .rules files of /etc/polkit-1/rules.d, /run/polkit-1/rules.d, "
                 "/usr/local/share/polkit-1/rules.d and /usr/share/polkit-1/rules.d, the .pkla "
                 "files under /etc/polkit-1/localauthority and /var/lib/polkit-1/localauthority, "
                 "or `pkcheck --action-id org.libvirt.unix.manage --process $$` run by an "
                 "unprivileged account. Pass: yes, only the administrators are granted; fail: a "
-                "rule grants it to every account.",
+                "rule grants it to every account."
             )
+        if questions:
+            shown = open_q + sasl_q + rules_q + (ok if sasl_q or rules_q else [])
+            yield manual(s, "; ".join(shown), *refs, question=joint_question(questions))
         else:
             yield passed(s, "; ".join(ok), *refs)
 
