@@ -28,6 +28,9 @@ Site 3 (HVA-214, hardening._audit_rules_now) likewise, its yes-probe attesting t
 runtime rule's own question; site 6 (HVA-230) asks every bond's open condition in the host's
 one item, its yes-probe attesting bond0's own question (further sites of hardening.py,
 consoles.py and architecture.py: tests/test_r34_elif_hardening_probes.py).
+Site 7a (HVA-060, HVA-081: resources._ratio_asks) and site 7b (HVA-132: every
+daemon file's question joined): plain tests, the yes-probes attesting the first condition's own
+question.
 
 Sites (all reproduced on main e456bd4a):
 1. HVA-201 `-s disable` asked, auditd discarding every record (write_logs = no, no plugin) never
@@ -392,20 +395,29 @@ def test_site7a_harness_each_condition_alone(tmp_path: Path, check: str) -> None
     )
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 7 resources.py HVA-060/081"
-)
 @pytest.mark.parametrize("check", ["HVA-060", "HVA-081"])
 def test_site7a_yes_to_unread_guests_passes_over_unread_next(tmp_path: Path, check: str) -> None:
-    """A refused domain and db01 (running) whose persistent definition was not read: main asks
-    only about the refused domain; "yes, with it the ratio stays within" passes the check while
-    what db01 starts from next (maybe more memory and vCPUs) is never asked."""
+    """A refused domain and db01 (running) whose persistent definition was not read: main asked
+    only about the refused domain; "yes, with it the ratio stays within" passed the check while
+    what db01 starts from next (maybe more memory and vCPUs) was never asked. Both are asked in
+    one item now, so a "yes" to the unread guests' question alone does not pass it."""
     from test_redteam30_domain_probes import _scan
 
+    first = _items(_scan(tmp_path, refused=True), check)[("host", "hv1")][1]
     a = _scan(tmp_path, refused=True, others=("db01",), next_failed=("db01",))
     asked = _items(a, check)[("host", "hv1")][1] or ""
-    _attest_yes(a, check, "host", "hv1", tmp_path)
-    assert outcomes(a, check) != {"hv1": "pass"}, (messages(a, check), asked)
+    _attest_yes(a, check, "host", "hv1", tmp_path, question=first)
+    assert outcomes(a, check) == {"hv1": "manual"}, (messages(a, check), asked)
+    assert first and asked != first, asked
+    assert asked.startswith(
+        "Counting the VMs of host hv1 whose definition was not read, and the persistent "
+        "definitions of the running VMs of host hv1 whose persistent definition was not read "
+        "(what each starts from next), is the "
+    ), asked
+    assert (
+        "their persistent definition (what they start from next) not read"
+        in (messages(a, check)["hv1"])
+    )
 
 
 # --- site 7b: management.py HVA-132, one daemon's socket asked, another's polkit rules never -------
@@ -440,17 +452,21 @@ def test_site7b_harness_each_condition_alone(host_scan) -> None:
     assert "the polkit rules were not read" in messages(a, "HVA-132")["hv1"]
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="R34 elif-chain: site 7 management.py HVA-132"
-)
 def test_site7b_hva132_yes_to_socket_question_passes_over_polkit(host_scan, tmp_path) -> None:
-    """Both open: main asks only whether the administrators alone can write to the socket;
-    "yes" passes HVA-132 while the unread polkit rules (which may grant
-    org.libvirt.unix.manage to every account on virtqemud's socket) are never asked."""
+    """Both open: main asked only whether the administrators alone can write to the socket;
+    "yes" passed HVA-132 while the unread polkit rules (which may grant
+    org.libvirt.unix.manage to every account on virtqemud's socket) were never asked. Both are
+    asked in one item now: a "yes" to the socket's question alone does not pass it."""
+    first = _items(_modular(host_scan, "none", polkit_unread=False), "HVA-132")[("host", "hv1")]
     a = _modular(host_scan, "none", polkit_unread=True)
     asked = _items(a, "HVA-132")[("host", "hv1")][1] or ""
-    _attest_yes(a, "HVA-132", "host", "hv1", tmp_path)
-    assert outcomes(a, "HVA-132") != {"hv1": "pass"}, (messages(a, "HVA-132"), asked)
+    _attest_yes(a, "HVA-132", "host", "hv1", tmp_path, question=first[1])
+    message = messages(a, "HVA-132")["hv1"]
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}, (message, asked)
+    assert first[1] and asked.startswith(first[1].split("? Evidence:")[0]), asked
+    assert "does every polkit rule that grants org.libvirt.unix.manage" in asked
+    assert "virtproxyd.socket creates the socket" in message, message
+    assert "virtqemud.conf: auth_unix_rw = polkit, but the polkit rules were not read" in message
 
 
 # --- site 7c: vmware.py HVA-425, an admin group's question asked, custom-role principals never -----

@@ -19,9 +19,11 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
+    Subject,
     check,
     failed,
     host_subject,
+    joint_question,
     manual,
     not_applicable,
     passed,
@@ -31,7 +33,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.base import unread_guests as _unread_guests
-from hvaudit.model import Container, Disk, Host, Pool, Setting, Vm
+from hvaudit.model import Container, Disk, Host, Pool, Setting, Source, Vm
 from hvaudit.parse.libvirt_xml import DEFAULT_HUGE_PAGES, parse_cpuset
 from hvaudit.parse.qemu_args import (
     qemu_options,
@@ -53,6 +55,25 @@ SHAPEABLE = ("bridge", "network", "direct", "ethernet")
 #: bandwidth on interfaces of type '%s' is not implemented yet", read with `find_string`), so no
 #: limit the definition sets applies to what the guest sends through them (R29D-2).
 QEMU_SOCKET_NICS = ("user", "server", "client", "mcast", "udp")
+
+
+#: One open condition of a subject: (its message alone, the part it adds to the message of a
+#: joined item, its evidence, its question).
+Ask = tuple[str, str, tuple[Source, ...], str]
+
+
+def _joined(s: Subject, head: str, asks: list[Ask]) -> Outcome:
+    """The asks of one subject as one manual item: one ask as it is, several as `head` (what
+    the check found, said once) with each ask's part and one joint_question, so that an
+    attested "yes" answers every open condition, never the first alone (R34R-1, R34R-2)."""
+    if len(asks) == 1:
+        return manual(s, asks[0][0], *asks[0][2], question=asks[0][3])
+    return manual(
+        s,
+        "; ".join([head, *(a[1] for a in asks)]),
+        *dict.fromkeys(e for a in asks for e in a[2]),
+        question=joint_question(a[3] for a in asks),
+    )
 
 
 def _gib(kib: int) -> str:
@@ -299,50 +320,88 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         ]
         if ratio > limit:
             yield failed(s, msg, h.source, *(c.source for c in counted[:8]))
-        elif unread := _unread_guests(h):
-            # a guest listed but not read may hold any amount of memory (R27P-1)
-            yield manual(
-                s,
-                f"{msg}; not counted, their configuration not read: {unread}"
-                + (f"; run state unknown for {' and '.join(doubt)}" if doubt else ""),
-                h.source,
-                question=_unread_question(h, "memory over-commit", limit),
+            continue
+        # every open condition is asked in one question (joint_question): asking only the first
+        # passed the others unasked on an attested "yes" (an unread guest's question hid an
+        # unread next definition, R34 elif probes site 7a)
+        parts, questions = _ratio_asks(h, "memory over-commit", limit)
+        if doubt and worst > limit:
+            parts.append(
+                f"run state unknown for {' and '.join(doubt)}: ratio {worst:.2f} if they run"
             )
-        elif h.proxmox and h.proxmox.guests_unseen:
-            # a guest the API token may not see is neither listed nor counted (R28P-1)
-            yield manual(
-                s,
-                f"{msg}; the guest list may be incomplete: {h.proxmox.guests_unseen}",
-                h.source,
-                question=_unseen_question(h, "memory over-commit", limit),
-            )
-        elif nexts := _unread_nexts(h):
-            # counted as they run now; what they start from next was not read (R30D-7)
-            yield manual(
-                s,
-                f"{msg}; counted as they run now, their persistent definition (what they start "
-                f"from next) not read: {nexts}"
-                + (f"; run state unknown for {' and '.join(doubt)}" if doubt else ""),
-                h.source,
-                question=_next_question(h, "memory over-commit", limit),
-            )
-        elif doubt and worst > limit:
-            yield manual(
-                s,
-                f"{msg}; run state unknown for {' and '.join(doubt)}: "
-                f"ratio {worst:.2f} if they run",
-                h.source,
-                *(c.source for c in ct_maybe[:8]),
-                question="Are the VMs and containers whose run state is unknown stopped and not "
+            questions.append(
+                "Are the VMs and containers whose run state is unknown stopped and not "
                 "started at boot, so that the memory of running guests stays within the "
                 "over-commit ratio? Evidence: their state on the host (`virsh list --all "
                 "--autostart`, `qm list`, `pct list`, `ha-manager config`, the vSphere Client). "
                 "Pass: yes, all stopped and none autostarts or is an HA resource in state "
-                "started; fail: any of them runs or autostarts.",
+                "started; fail: any of them runs or autostarts."
+            )
+        elif doubt and (_unread_guests(h) or _unread_nexts(h)):
+            parts.append(f"run state unknown for {' and '.join(doubt)}")
+        if questions:
+            yield manual(
+                s,
+                "; ".join([msg, *parts]),
+                h.source,
+                *(c.source for c in ct_maybe[:8] if doubt and worst > limit),
+                question=joint_question(questions),
             )
         else:
             names = ", ".join([*(v.name for v in maybe[:5]), *(c.name for c in ct_maybe[:5])])
             yield passed(s, msg + (f"; {worst:.2f} if {names} run" if doubt else ""), h.source)
+
+
+def _ratio_asks(h: Host, what: str, limit: float) -> tuple[list[str], list[str]]:
+    """HVA-060's and HVA-081's open conditions of host `h` other than run state: (what each adds
+    to the message, the question): the guests listed but not read, which may hold any amount of
+    memory or vCPUs (R27P-1, R28D-1); a guest list the API token may leave guests out of
+    (R28P-1); the running domains whose persistent definition, what each starts from next, was
+    not read (R30D-7). Every one is asked, never the first alone (R34 elif probes site 7a): in
+    one question that counts them all together, since each within the ratio alone may exceed
+    it together."""
+    parts: list[str] = []
+    counted: list[tuple[str, str]] = []  # (what the question counts, its own question)
+    if unread := _unread_guests(h):
+        parts.append(f"not counted, their configuration not read: {unread}")
+        counted.append(
+            (
+                f"the VMs of host {h.name} whose definition was not read"
+                if h.platform == "kvm-libvirt"
+                else f"the guests of node {h.name} whose configuration was not read",
+                _unread_question(h, what, limit),
+            )
+        )
+    if h.proxmox and h.proxmox.guests_unseen:
+        parts.append(f"the guest list may be incomplete: {h.proxmox.guests_unseen}")
+        counted.append(
+            (
+                f"every guest of node {h.name}, those the API token may not see included",
+                _unseen_question(h, what, limit),
+            )
+        )
+    if nexts := _unread_nexts(h):
+        parts.append(
+            "counted as they run now, their persistent definition (what they start from next) "
+            f"not read: {nexts}"
+        )
+        counted.append(
+            (
+                f"the persistent definitions of the running VMs of host {h.name} whose "
+                "persistent definition was not read (what each starts from next)",
+                _next_question(h, what, limit),
+            )
+        )
+    if len(counted) < 2:
+        return parts, [q for _, q in counted]
+    evidence = "; ".join(
+        q.partition("? Evidence: ")[2].partition(" Pass: ")[0].rstrip(".") for _, q in counted
+    )
+    return parts, [
+        f"Counting {', and '.join(c for c, _ in counted)}, is the {what} ratio of the running "
+        f"and autostart guests of host {h.name} within {limit:g}? Evidence: {evidence}. Pass: "
+        f"yes, with them all the ratio stays within {limit:g}; fail: it exceeds it."
+    ]
 
 
 @check(
@@ -565,34 +624,65 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
             missing.append("priority")
         elif cgroup == "v2":
             missing.append(f"priority ({SOFT_LIMIT_V2})")
-        # on cgroup v2 the priority is the VM cgroup's memory.low or memory.min, set outside
-        # the definition (a systemd MemoryLow= of its scope or slice): asked, not failed
-        # and where the version of a host read (not simulated) is not known, a VM with no
-        # soft_limit may be on v2 with one: asked too, not failed (VL18-8)
-        asked = h is not None and (
-            (cgroup == "v2" and len(missing) == 1 and missing[0].startswith("priority"))
-            or (cgroup == "" and not missing and not (simulated and v.memory_locked))
-            or (cgroup == "" and not simulated and missing == ["priority"])
-        )
         kept = (None if small else v.memory_guarantee, v.memory_limit, v.memory_priority)
         have = [x.description for x in kept if x]
         refs = [x.source for x in kept if x]
         ceiling = f"configured size {_gib(v.memory_max_kib)}"
         given = v.huge_pages_reported
-        if given and DEFAULT_HUGE_PAGES in given and missing == ["guarantee"] and h is not None:
-            # huge pages of the host's default size: whether the guest can report them decides
-            yield manual(
+        head = "; ".join([*have, ceiling])
+        # huge pages of the host's default size: whether the guest can report them decides
+        huge = bool(given and DEFAULT_HUGE_PAGES in given and missing == ["guarantee"])
+        # on cgroup v2 the priority is the VM cgroup's memory.low or memory.min, set outside
+        # the definition (a systemd MemoryLow= of its scope or slice): asked, not failed
+        # and where the version of a host read (not simulated) is not known, a VM with no
+        # soft_limit may be on v2 with one: asked too, not failed (VL18-8); beside the huge
+        # pages' question or a simulated host's RAM question, asked with it (R34R-2)
+        asked = h is not None and (
+            (cgroup == "v2" and len(missing) == 1 and missing[0].startswith("priority"))
+            or (cgroup == "" and (not missing or huge))
+            or (cgroup == "" and not simulated and missing == ["priority"])
+        )
+        if missing and not (huge or asked):
+            yield failed(
                 s,
-                f"huge pages back the memory, but {given} ({'; '.join([*have, ceiling])})",
+                f"no memory {', '.join(missing)} ({head})"
+                + (f": {idle}" if idle else "")
+                + (f": {v.memory_priority_none}" if v.memory_priority_none else "")
+                + (f": huge pages back the memory, but {given}" if given else "")
+                + (
+                    ": huge pages back the memory, but raw QEMU arguments add memory of the "
+                    f"system page size, which nothing reserves: {', '.join(small[:3])}"
+                    if small
+                    else ""
+                )
+                + (
+                    f": the memory is locked, but {v.locked_memory_reported}"
+                    if v.locked_memory_reported
+                    else ""
+                ),
                 v.source,
                 *refs,
-                question=f"Is the default huge page size of host {h.name} 1 GiB? Evidence: "
-                f"Hugepagesize in /proc/meminfo on {h.name} (or default_hugepagesz= on its "
-                "kernel command line). Pass: 1 GiB (1048576 kB), a page no guest reports free; "
-                "fail: 2 MiB, whose free pages "
-                "the guest hands back to the host through its balloon's free page reporting.",
             )
-        elif asked and h is not None:
+            continue
+        # every open condition is asked in one item (R34R-2): the huge pages' question hid
+        # the priority's on a host whose cgroup version is not known, a simulated host's RAM
+        # question hid it too
+        asks: list[Ask] = []
+        if huge and h is not None:
+            part = f"huge pages back the memory, but {given}"
+            asks.append(
+                (
+                    f"{part} ({head})",
+                    part,
+                    (v.source, *refs),
+                    f"Is the default huge page size of host {h.name} 1 GiB? Evidence: "
+                    f"Hugepagesize in /proc/meminfo on {h.name} (or default_hugepagesz= on its "
+                    "kernel command line). Pass: 1 GiB (1048576 kB), a page no guest reports "
+                    "free; fail: 2 MiB, whose free pages the guest hands back to the host "
+                    "through its balloon's free page reporting.",
+                )
+            )
+        if asked and h is not None:
             seen = (
                 f"the memory controller of host {h.name} is on cgroup v2"
                 if cgroup == "v2"
@@ -618,52 +708,35 @@ def memory_controls(ctx: Context) -> Iterator[Outcome]:
                 "soft_limit: no priority) or cgroup v2 with neither, so under contention the "
                 "VM yields like any other."
             )
-            yield manual(
-                s,
-                f"{'; '.join([*have, ceiling])}; {seen}: {why}",
-                v.source,
-                *refs,
-                question=f"Does VM {v.name} have a memory reclaim priority on host {h.name}? "
-                f"Evidence: `grep cgroup /proc/mounts` on {h.name} (a `cgroup` mount whose "
-                "options name memory is v1, else cgroup2 holds it) and, on cgroup v2, "
-                "memory.low and memory.min of the VM's cgroup (`systemctl show -p "
-                "MemoryLow,MemoryMin` of its machine-qemu scope, or of the slice its "
-                f"<resource><partition> names). Pass: {passes}",
-            )
-        elif missing:
-            yield failed(
-                s,
-                f"no memory {', '.join(missing)} ({'; '.join([*have, ceiling])})"
-                + (f": {idle}" if idle else "")
-                + (f": {v.memory_priority_none}" if v.memory_priority_none else "")
-                + (f": huge pages back the memory, but {given}" if given else "")
-                + (
-                    ": huge pages back the memory, but raw QEMU arguments add memory of the "
-                    f"system page size, which nothing reserves: {', '.join(small[:3])}"
-                    if small
-                    else ""
+            asks.append(
+                (
+                    f"{head}; {seen}: {why}",
+                    f"{seen}: {why}",
+                    (v.source, *refs),
+                    f"Does VM {v.name} have a memory reclaim priority on host {h.name}? "
+                    f"Evidence: `grep cgroup /proc/mounts` on {h.name} (a `cgroup` mount whose "
+                    "options name memory is v1, else cgroup2 holds it) and, on cgroup v2, "
+                    "memory.low and memory.min of the VM's cgroup (`systemctl show -p "
+                    "MemoryLow,MemoryMin` of its machine-qemu scope, or of the slice its "
+                    f"<resource><partition> names). Pass: {passes}",
                 )
-                + (
-                    f": the memory is locked, but {v.locked_memory_reported}"
-                    if v.locked_memory_reported
-                    else ""
-                ),
-                v.source,
-                *refs,
             )
-        elif simulated and v.memory_locked and h is not None:
-            yield manual(
-                s,
-                f"{'; '.join([*have, ceiling])}; memory is locked, so the hard limit is the "
-                "bound; " + _invented(h, f"memory size ({_gib(h.memory_kib)})"),
-                *refs,
-                question=f"Is the hard limit of VM {v.name} ({_gib(v.memory_limit_kib)}) below "
-                f"the RAM of host {h.name}? Evidence: MemTotal in /proc/meminfo (or `free -k`) "
-                f"on {h.name}. Pass: yes, the host has more RAM than the limit; fail: the limit "
-                "is at or above it, so the locked guest can pin unbounded host RAM.",
+        if simulated and v.memory_locked and not missing and h is not None:
+            part = "memory is locked, so the hard limit is the bound; " + _invented(
+                h, f"memory size ({_gib(h.memory_kib)})"
             )
-        else:
-            yield passed(s, "; ".join([*have, ceiling]), *refs)
+            asks.append(
+                (
+                    f"{head}; {part}",
+                    part,
+                    tuple(refs),
+                    f"Is the hard limit of VM {v.name} ({_gib(v.memory_limit_kib)}) below "
+                    f"the RAM of host {h.name}? Evidence: MemTotal in /proc/meminfo (or `free -k`) "
+                    f"on {h.name}. Pass: yes, the host has more RAM than the limit; fail: the "
+                    "limit is at or above it, so the locked guest can pin unbounded host RAM.",
+                )
+            )
+        yield _joined(s, head, asks) if asks else passed(s, head, *refs)
 
 
 def _unreached_soft_limit(v: Vm, host_kib: int) -> str:
@@ -926,34 +999,10 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
         names = [*(v.name for v in maybe), *(c.name for c in ct_maybe)]
         if ratio > limit:
             yield failed(s, msg, h.source, *(c.source for c in counted[:8]))
-        elif unread := _unread_guests(h):
-            # a guest listed but not read may have any number of vCPUs (R27P-1)
-            yield manual(
-                s,
-                f"{msg}; not counted, their configuration not read: {unread}"
-                + (f"; run state unknown for {', '.join(names[:10])}" if names else ""),
-                h.source,
-                question=_unread_question(h, "vCPU-to-core", limit),
-            )
-        elif h.proxmox and h.proxmox.guests_unseen:
-            # a guest the API token may not see is neither listed nor counted (R28P-1)
-            yield manual(
-                s,
-                f"{msg}; the guest list may be incomplete: {h.proxmox.guests_unseen}",
-                h.source,
-                question=_unseen_question(h, "vCPU-to-core", limit),
-            )
-        elif nexts := _unread_nexts(h):
-            # counted as they run now; what they start from next was not read (R30D-7)
-            yield manual(
-                s,
-                f"{msg}; counted as they run now, their persistent definition (what they start "
-                f"from next) not read: {nexts}"
-                + (f"; run state unknown for {', '.join(names[:10])}" if names else ""),
-                h.source,
-                question=_next_question(h, "vCPU-to-core", limit),
-            )
-        elif names and worst > limit:
+            continue
+        # every open condition is asked in one question, as for HVA-060 (R34 elif probes site 7a)
+        parts, questions = _ratio_asks(h, "vCPU-to-core", limit)
+        if names and worst > limit:
             why = [
                 *([f"{_names(maybe)} ({maybe[0].running_unknown})"] if maybe else []),
                 *(
@@ -973,17 +1022,26 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                     else []
                 ),
             ]
-            yield manual(
-                s,
-                f"{msg}; run state unknown for {' and '.join(why)}: ratio {worst:.2f} if they run",
-                h.source,
-                *(c.source for c in ct_maybe[:8]),
-                question="Are the VMs and containers whose run state is unknown stopped and not "
+            parts.append(
+                f"run state unknown for {' and '.join(why)}: ratio {worst:.2f} if they run"
+            )
+            questions.append(
+                "Are the VMs and containers whose run state is unknown stopped and not "
                 "started at boot, so that the vCPUs of running VMs and the CPUs of running "
                 "containers stay within the host's cores? Evidence: their state on the host "
                 "(`virsh list --all --autostart`, `qm list`, `pct list`, `ha-manager config`, "
                 "the vSphere Client). Pass: yes, all stopped and none autostarts or is an HA "
-                "resource in state started; fail: any of them runs or autostarts.",
+                "resource in state started; fail: any of them runs or autostarts."
+            )
+        elif names and (_unread_guests(h) or _unread_nexts(h)):
+            parts.append(f"run state unknown for {', '.join(names[:10])}")
+        if questions:
+            yield manual(
+                s,
+                "; ".join([msg, *parts]),
+                h.source,
+                *(c.source for c in ct_maybe[:8] if names and worst > limit),
+                question=joint_question(questions),
             )
         else:
             yield passed(
@@ -1072,44 +1130,32 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
         refs = [x.source for x in parts.values() if x]
         # pinning the platform does have (Proxmox affinity) that another VM shares is a finding
         lacks = "cpu_reservation" in v.platform_lacks and not why
+        # each open condition is one ask (its message, the part it adds to a joined message,
+        # its evidence, its question), all asked in one item after the fails: asking only the
+        # first passed the others unasked on an attested "yes" (R34R-1)
+        asks: list[Ask] = []
         if missing == ["reservation"] and lacks:
             # A platform without the setting: stated as such, never a failure of the VM.
-            yield manual(
-                s,
-                "platform limitation: the platform has no CPU reservation setting; "
-                + "; ".join(have),
-                v.source,
-                *refs,
-                question="Is the CPU this VM needs guaranteed by other means: a node sized so "
-                "that its VMs' vCPUs never exceed its cores, or cores dedicated to the VM? "
-                "Evidence: the node's core count against the sum of its VMs' vCPUs, or the VM's "
-                "CPU affinity (Proxmox VE: `affinity` in `qm config`) with no other VM on those "
-                "cores. Pass: yes, either holds; fail: neither.",
+            part = "platform limitation: the platform has no CPU reservation setting"
+            asks.append(
+                (
+                    f"{part}; " + "; ".join(have),
+                    part,
+                    (v.source, *refs),
+                    "Is the CPU this VM needs guaranteed by other means: a node sized so "
+                    "that its VMs' vCPUs never exceed its cores, or cores dedicated to the VM? "
+                    "Evidence: the node's core count against the sum of its VMs' vCPUs, or the "
+                    "VM's CPU affinity (Proxmox VE: `affinity` in `qm config`) with no other VM "
+                    "on those cores. Pass: yes, either holds; fail: neither.",
+                )
             )
-            continue
+        # what a joined item says once: the settings, the platform limitation its own part
+        head = "; ".join(have)
         if lacks and "reservation" in missing:
             missing.remove("reservation")
             have.append("reservation: platform limitation, no such setting")
-        aff = v.cpu_affinity
-        if not missing and aff is not None and host_cpus <= 0:
-            pinned = _cpus(set().union(*(c for c in aff.vcpus if c is not None)))
-            yield manual(
-                s,
-                "; ".join(have)
-                + "; "
-                + (
-                    _invented(h, f"CPU count ({h.threads})")
-                    if h.simulated
-                    else "the host's CPU count is unknown"
-                    + f" ({h.missing.get('cores', 'no host facts')})"
-                ),
-                *refs,
-                question=f"Does host {h.name} have logical CPUs other than {pinned}, the ones "
-                f"VM {v.name}'s vCPUs are pinned to? Evidence: `lscpu` or `nproc --all` on "
-                f"{h.name}. Pass: yes, it has others, so the pinned CPUs are reserved; fail: "
-                f"{pinned} are all its CPUs, so the pin reserves nothing.",
-            )
-            continue
+        if not asks:
+            head = "; ".join(have)
         if missing:
             yield failed(
                 s,
@@ -1120,39 +1166,69 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 v.source,
                 *refs,
             )
-        elif prio_ver and v.cpu_priority is not None:
+            continue
+        aff = v.cpu_affinity
+        if aff is not None and host_cpus <= 0:
+            pinned = _cpus(set().union(*(c for c in aff.vcpus if c is not None)))
+            part = (
+                _invented(h, f"CPU count ({h.threads})")
+                if h.simulated
+                else "the host's CPU count is unknown"
+                + f" ({h.missing.get('cores', 'no host facts')})"
+            )
+            asks.append(
+                (
+                    "; ".join(have) + "; " + part,
+                    part,
+                    tuple(refs),
+                    f"Does host {h.name} have logical CPUs other than {pinned}, the ones "
+                    f"VM {v.name}'s vCPUs are pinned to? Evidence: `lscpu` or `nproc --all` on "
+                    f"{h.name}. Pass: yes, it has others, so the pinned CPUs are reserved; fail: "
+                    f"{pinned} are all its CPUs, so the pin reserves nothing.",
+                )
+            )
+        if prio_ver and v.cpu_priority is not None:
             # a weight that is one cgroup version's default, on a host whose version is not
             # known: a priority on the other version only (R30T-2)
-            yield manual(
-                s,
-                "; ".join(have) + f"; {v.cpu_priority.description} is the default CPU weight "
-                f"on cgroup {prio_ver}, and the cgroup version of host {h.name} is not known "
-                f"({_cgroup_unknown(h, 'cpu')})",
-                v.source,
-                *refs,
-                question=f"Does {v.cpu_priority.description} give VM {v.name} a CPU weight "
-                f"other than the default of host {h.name}'s cgroup version? Evidence: `grep "
-                f"cgroup /proc/mounts` on {h.name} (a `cgroup` mount whose options name cpu is "
-                "v1, else cgroup2 holds it). Pass: the value differs from that version's "
-                "default (cpu.shares 1024 on v1, cpu.weight 100 on v2), so under contention "
-                "the VM gets more or less CPU than its neighbours; fail: it is that default, "
-                "the weight of every VM and service without one, so it is no priority.",
+            part = (
+                f"{v.cpu_priority.description} is the default CPU weight on cgroup {prio_ver}, "
+                f"and the cgroup version of host {h.name} is not known "
+                f"({_cgroup_unknown(h, 'cpu')})"
             )
-        elif aff is not None and (maybe := _maybe_sharing(ctx, v)):
+            asks.append(
+                (
+                    "; ".join(have) + "; " + part,
+                    part,
+                    (v.source, *refs),
+                    f"Does {v.cpu_priority.description} give VM {v.name} a CPU weight "
+                    f"other than the default of host {h.name}'s cgroup version? Evidence: `grep "
+                    f"cgroup /proc/mounts` on {h.name} (a `cgroup` mount whose options name cpu "
+                    "is v1, else cgroup2 holds it). Pass: the value differs from that version's "
+                    "default (cpu.shares 1024 on v1, cpu.weight 100 on v2), so under contention "
+                    "the VM gets more or less CPU than its neighbours; fail: it is that default, "
+                    "the weight of every VM and service without one, so it is no priority.",
+                )
+            )
+        if aff is not None and (maybe := _maybe_sharing(ctx, v)):
             # a neighbour whose run state the evidence does not settle may use the pinned CPUs
-            yield manual(
-                s,
-                "; ".join(have) + f"; run state unknown for {', '.join(maybe[:6])}, which may "
-                "use the pinned host CPUs",
-                v.source,
-                *refs,
-                question=f"Are {', '.join(maybe[:6])} on host {v.host} stopped and not started "
-                "at boot, so that no other guest runs on the host CPUs this VM is pinned to? "
-                "Evidence: `qm list`, `pct list` and `ha-manager config` on the node (or `virsh "
-                "list --all --autostart`). Pass: yes, all stopped and none starts at boot or is "
-                "an HA resource in state started; fail: any of them runs or starts.",
+            part = (
+                f"run state unknown for {', '.join(maybe[:6])}, which may use the pinned host CPUs"
             )
-        elif aff is not None and (unread := _unread_guests(h)):
+            asks.append(
+                (
+                    "; ".join(have) + "; " + part,
+                    part,
+                    (v.source, *refs),
+                    f"Are {', '.join(maybe[:6])} on host {v.host} stopped and not started "
+                    "at boot, so that no other guest runs on the host CPUs this VM is pinned to? "
+                    "Evidence: `qm list`, `pct list` and `ha-manager config` on the node (or "
+                    "`virsh list --all --autostart`). Pass: yes, all stopped and none starts at "
+                    "boot or is an HA resource in state started; fail: any of them runs or "
+                    "starts.",
+                )
+            )
+        unread = _unread_guests(h) if aff is not None else ""
+        if aff is not None and unread:
             # a guest whose definition was not read may run on the pinned CPUs (R28D-3)
             pinned = _cpus(set().union(*(c for c in aff.vcpus if c is not None)))
             how = (
@@ -1162,28 +1238,31 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 else "`qm config <vmid>` / `pct config <vmid>` of each of them (affinity, "
                 "lxc.cgroup2.cpuset.cpus), and `qm list` / `pct list`"
             )
-            yield manual(
-                s,
-                "; ".join(have) + f"; not read, may use the pinned host CPUs: {unread}",
-                v.source,
-                *refs,
-                question=f"Do the guests of host {h.name} whose configuration was not read "
-                f"leave host CPU(s) {pinned} to VM {v.name}? Evidence: {how} on {h.name}. Pass: "
-                f"yes, each is stopped and does not start at boot, or none of its threads may "
-                f"run on {pinned}; fail: any of them may.",
+            part = f"not read, may use the pinned host CPUs: {unread}"
+            asks.append(
+                (
+                    "; ".join(have) + "; " + part,
+                    part,
+                    (v.source, *refs),
+                    f"Do the guests of host {h.name} whose configuration was not read "
+                    f"leave host CPU(s) {pinned} to VM {v.name}? Evidence: {how} on {h.name}. "
+                    f"Pass: yes, each is stopped and does not start at boot, or none of its "
+                    f"threads may run on {pinned}; fail: any of them may.",
+                )
             )
-        elif aff is not None:
+        outcome = _joined(s, head, asks) if asks else passed(s, "; ".join(have), *refs)
+        if aff is not None and not unread:
             # a running peer's persistent definition not read may run unpinned, or pinned
-            # there, at its next start (R30D-7; the guests not read are R28D-3's branch above)
+            # there, at its next start (R30D-7; the guests not read are R28D-3's ask above);
+            # joined with the asks, never hidden by one
             pinned = _cpus(set().union(*(c for c in aff.vcpus if c is not None)))
-            yield unread_peers(
-                passed(s, "; ".join(have), *refs),
+            outcome = unread_peers(
+                outcome,
                 h,
                 f"run a thread on host CPU(s) {pinned} (unpinned, or pinned there), which VM "
                 f"{v.name}'s vCPUs are pinned to",
             )
-        else:
-            yield passed(s, "; ".join(have), *refs)
+        yield outcome
 
 
 def _maybe_sharing(ctx: Context, v: Vm) -> list[str]:
