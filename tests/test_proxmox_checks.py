@@ -148,12 +148,18 @@ def test_hardened_node_has_no_failure(capsys: pytest.CaptureFixture[str]) -> Non
         "1 interface(s) filtered by pve-firewall (macfilter, ipfilter) in the configuration"
         + UNOBSERVED
     )
+    # the platform's question and whether cpuunits 1024 is the default weight (the copied tree
+    # shows no cgroup version) in one item: the first alone passed on a "yes" (R34R-1)
     assert msg(report, "HVA-090", "web-10") == (
-        "platform limitation: the platform has no CPU reservation setting; limit: cpulimit 2; "
-        "priority: cpuunits 1024"
+        "limit: cpulimit 2; priority: cpuunits 1024; platform limitation: the platform has no "
+        "CPU reservation setting; cpuunits 1024 is the default CPU weight on cgroup v1, and the "
+        "cgroup version of host pve-h1 is not known (a copied configuration tree has no live "
+        "host to read facts from)"
     )
     assert result(report, "HVA-090", "web-10")["question"].startswith(
-        "Is the CPU this VM needs guaranteed by other means"
+        "Is the CPU this VM needs guaranteed by other means: a node sized so that its VMs' vCPUs "
+        "never exceed its cores, or cores dedicated to the VM, and does cpuunits 1024 give VM "
+        "web-10 a CPU weight other than the default"
     )
     assert msg(report, "HVA-100", "backup") == "holds backup: no ISO images or templates"
     assert msg(report, "HVA-314", "dns-01").startswith("unprivileged, Proxmox's AppArmor profile")

@@ -138,9 +138,12 @@ def test_p20_3_own_refused_affinity_reserves_nothing(
         capsys,
         {CONF200: VM200 + "affinity: 0-3,^2,^3\n", CONF201: VM201 + "affinity: 2-3\n"},
     )
+    # joined with the question of cpuunits 1024 on an unknown cgroup version (R34R-1)
     assert pve_result(report, "HVA-090", "web-10") == (
         "manual",
-        PLATFORM + "limit: cpulimit 2; priority: cpuunits 1024",
+        "limit: cpulimit 2; priority: cpuunits 1024; " + PLATFORM + "cpuunits 1024 is the "
+        "default CPU weight on cgroup v1, and the cgroup version of host pve-h1 is not known (a "
+        "copied configuration tree has no live host to read facts from)",
     )
     assert pve_result(report, "HVA-090", "api-11") == (
         "fail",
