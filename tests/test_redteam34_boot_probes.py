@@ -64,6 +64,18 @@ Findings (R34B-n):
   reader, moved to parse.host.kernel_bool (the checks import it from there): one reader of
   kstrtobool for the parser and the checks.
 
+- R34B-5 (false pass; also wrong fail) HVA-181 (every check through next_boot_adds): `nopti`
+  sets pti's state, which a pti= word undoes (arch/x86/mm/pti.c, read with `find_string`:
+  before the early_param rework pti_check_boottime_disable read pti= first, the last
+  instance by cmdline_find_option, off/on/auto each deciding, and `nopti` only after it, so
+  pti=on or auto wins whatever the order; pti_parse_cmdline_nopti, an early_param, sets
+  PTI_FORCE_OFF in its turn, a reviewed version only where no pti= is on the line). hvaudit
+  kept `nopti` whatever followed and took it as in force on the running line, so a running
+  `nopti pti=on` (or `pti=on nopti`), PTI on as sysfs shows, hid the next boot's lone nopti
+  (passed "none unmitigated"), and the next boot's `nopti pti=on` or `nopti pti=auto` failed.
+  Now `nopti` is pti's (_nextboot._FLAG_OF): a later pti=on or pti=auto replaces it (kept), and
+  beside any pti= word it is not surely in force (surely_kept, _in_force).
+
 Held (kept as tests): `apparmor=0x0` and `selinux=00` (both 0) fail; `apparmor=1 apparmor=0`
 fails; `apparmor.enabled` bare (param_set_bool's "1") and `apparmor.enabled=Y` pass; a running
 `apparmor=0 apparmor=1` does not hide the next boot's lone `apparmor=0` (fails); a running
@@ -71,15 +83,17 @@ fails; `apparmor.enabled` bare (param_set_bool's "1") and `apparmor.enabled=Y` p
 `kvm.nx_huge_pages=n` and `=OFF` fail, `=force` and `=auto` pass; `isolcpus=0-15` with the
 real-time vCPUs on 2-3 and `isolcpus=domain,2-15` keep HVA-091's pass; modprobe.d's
 `nx_huge_pages=Force` (a kstrtobool false: sysfs_streq's "force" is exact) and `=never` fail
-HVA-181, `allow_unsafe_interrupts=oN` and `=true` fail HVA-050.
+HVA-181, `allow_unsafe_interrupts=oN` and `=true` fail HVA-050; the next boot's `pti=on nopti`
+(off on the early_param kernels) fails, and the same `nopti pti=on` on both lines passes.
 
 Probed by script: -
 
-Tally: 4 findings (4 false passes, R34B-1 also a wrong fail); 39 cases in 10 test functions.
+Tally: 5 findings (5 false passes, R34B-1 and R34B-5 also wrong fails); 45 cases in 11 test
+functions.
 R34B-1: 9 of 15 cases failed on main ad70ea7 (5 false passes, 4 wrong fails); R34B-2: 7 of 13
 failed on main ad70ea7 (7 false passes); R34B-3: 2 of 4 failed on main ad70ea7 (2 false
-passes); R34B-4: 3 of 7 failed on main 9fc9ab7 (3 false passes); the 18 held cases passed
-before and after.
+passes); R34B-4: 3 of 7 failed on main 9fc9ab7 (3 false passes); R34B-5: 4 of 6 failed on
+main 9fc9ab7 (2 false passes, 2 wrong fails); the 20 held cases passed before and after.
 
 Leads left:
 - R34B-3 asks where isolcpus= names a CPU past the online ones; on a host with SMT off
@@ -90,6 +104,14 @@ Leads left:
   replacing an earlier one (`apparmor=0 apparmor.enabled=1` still fails: conservative).
 - Other hand-spelled kstrtobool readers outside the boot area (grep for `"y", "Y"`) were not
   moved to parse.host.kernel_bool this round.
+- audit= before Linux 4.15 was `!!simple_strtol(str, NULL, 0)` (audit=00, audit=0x0 and a word
+  of no digits turn auditing off there; today's audit_enable calls them invalid, on): not
+  read by kernel version (HVA-214, HVA-201).
+- amd_iommu='s parse_amd_iommu_options tests "off" at every character of the value, not per
+  comma option; iommu='s iommu_setup by strncmp prefix (`iommu=offx`): read per exact option.
+- Round 33's leads not probed: x86's `spectre_v2=off spectre_v2=retpoline` (arch-aware
+  reading), arm64's nospectre_bhb and POWER's flags, s390 nobp=0, POWER10 fw-features,
+  bootconfig FORCE, /etc/grub.d generators.
 """
 
 from __future__ import annotations
@@ -106,7 +128,7 @@ from test_redteam22_boot2_probes import LIVE
 from test_redteam24_vm2_probes import _arm64
 from test_redteam29_boot_probes import SIG_ON, _sig
 from test_redteam30_boot_probes import ARM64_MITIGATED
-from test_redteam33_boot_probes import _listing
+from test_redteam33_boot_probes import NOW, _listing, _scan
 from test_redteam_probes import SELINUX_HOST
 from test_vm_leads17 import PINNED, RT_SAID, _rt
 
@@ -375,3 +397,45 @@ def test_r34b_4_unsafe_interrupts_at_the_next_load_fails(host_scan, value: str) 
     where = f"{line} (/etc/modprobe.d/vfio.conf, applied when a VM loads the module)"
     assert outcomes(a, "HVA-050") == {"gpu": "fail"}, messages(a, "HVA-050")
     assert messages(a, "HVA-050") == {"gpu": UNSAFE.format(where=where)}
+
+
+# --- R34B-5: `nopti` and a pti= word of the same line ---------------------------------------
+
+MELTDOWN = {"meltdown": "Mitigation: PTI"}
+
+
+@pytest.mark.parametrize(
+    ("live", "nxt", "off"),
+    [
+        # the running line's nopti is undone by its pti=on (sysfs: Mitigation: PTI)
+        ("nopti pti=on", "nopti", True),
+        ("pti=on nopti", "nopti", True),
+        # the next boot's nopti before pti=on or pti=auto: PTI on every kernel
+        ("", "nopti pti=on", False),
+        ("", "nopti pti=auto", False),
+        # held: pti=on before nopti is off on the early_param kernels; the same pair on both
+        ("", "pti=on nopti", True),
+        ("nopti pti=on", "nopti pti=on", False),
+    ],
+    ids=[
+        "live-nopti-pti-on",
+        "live-pti-on-nopti",
+        "next-nopti-pti-on",
+        "next-nopti-pti-auto",
+        "next-pti-on-nopti-held",
+        "same-pair-held",
+    ],
+)
+def test_r34b_5_nopti_beside_pti(host_scan, live: str, nxt: str, off: bool) -> None:
+    """R34B-5 (false pass; also wrong fail) HVA-181: `nopti` sets pti's state, which a pti=
+    word undoes (arch/x86/mm/pti.c: pti_check_boottime_disable read pti= before nopti, so
+    pti=on or auto wins whatever the order; the early_param pti_parse_cmdline_nopti, in its
+    turn). The running `nopti pti=on` runs PTI, yet its nopti counted as in force and hid the
+    next boot's lone nopti; the next boot's `nopti pti=on` failed."""
+    a = _scan(host_scan, live, nxt, MELTDOWN)
+    assert outcomes(a, "HVA-181") == {"hv1": "fail" if off else "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NOW} now, but the next boot turns mitigations off: nopti in /etc/default/grub"
+        if off
+        else NOW
+    }

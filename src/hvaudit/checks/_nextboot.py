@@ -331,8 +331,27 @@ def mode_of(word: str) -> str | None:
 
 
 def _name(word: str) -> str:
-    """A command-line word's parameter name (the word itself for a flag)."""
-    return word.partition("=")[0]
+    """A command-line word's parameter name (the word itself for a flag), a flag that sets
+    another parameter's state under that parameter's (_FLAG_OF: `nopti` is pti's)."""
+    name = word.partition("=")[0]
+    return _FLAG_OF.get(name, name)
+
+
+#: Flags that set the state of another parameter, which a word of that parameter may undo on
+#: some kernel (R34B-5): `nopti` (arch/x86/mm/pti.c). Before the early_param rework
+#: pti_check_boottime_disable read `pti=` first with cmdline_find_option (the last instance,
+#: off/on/auto each deciding) and `nopti` only after it (cmdline_find_option_bool): a pti= of
+#: those values wins whatever the order; pti_parse_cmdline_nopti, an early_param, sets
+#: `pti_mode = PTI_FORCE_OFF` in its turn (a reviewed version only where no pti= is on the line:
+#: `cmdline_find_option(boot_command_line, "pti", NULL, 0) == -1`). So `nopti` before a
+#: `pti=on` or `pti=auto` is replaced on every version (kept), and a `nopti` beside any pti=
+#: word is not surely in force (surely_kept; all read with `find_string`). Not nospectre_v2
+#: nor nospec_store_bypass_disable: spectre_v2_parse_cmdline returns early `if (nospectre_v2)`,
+#: as the old one did on cmdline_find_option_bool, so no later word undoes them.
+_FLAG_OF = {"nopti": "pti"}
+
+#: The values of a _FLAG_OF parameter that replace the flag before them on every kernel.
+_FLAG_UNDONE_BY = {"nopti": frozenset({"pti=on", "pti=auto"})}
 
 
 def _in_force(word: str, words: tuple[str, ...], live: tuple[str, ...], now: set[str]) -> bool:
@@ -357,18 +376,30 @@ def surely_kept(words: tuple[str, ...]) -> tuple[int, ...]:
     unknown one; arm64's kpti=, an early_param, cpufeature.c parse_kpti). Such a word is not
     shown to be in force, so the live evidence does not judge the next boot's lone copy."""
     names = [_name(w) for w in words]
-    return tuple(i for i in kept(words) if names[i] not in names[i + 1 :])
+    return tuple(
+        i
+        for i in kept(words)
+        if names[i] not in names[i + 1 :]
+        # R34B-5: a flag any word of its parameter may undo, whichever comes first
+        and not (words[i] in _FLAG_OF and names.count(names[i]) > 1)
+    )
 
 
 def kept(words: tuple[str, ...]) -> tuple[int, ...]:
     """The indexes of the kernel's words (kernel_params) that take effect: all but a word of a
     _LAST_WINS parameter that a later word of the same name replaces (R22K-1) by setting a mode
-    (_mode). A `,nosmt` flag that sticks (_NOSMT_STICKS) stays unless the mode kept is off, and
+    (_mode), and a `nopti` a later pti=on or pti=auto replaces (R34B-5, _FLAG_OF). A `,nosmt`
+    flag that sticks (_NOSMT_STICKS) stays unless the mode kept is off, and
     kvm.nx_huge_pages=never stays (set_nx_huge_pages: `nx_hugepage_mitigation_hard_disabled =
     true`, after which every write returns -EPERM)."""
     out = []
     for i, w in enumerate(words):
         name, eq, value = w.partition("=")
+        if w in _FLAG_UNDONE_BY:
+            # R34B-5: `nopti` before a pti=on or pti=auto is replaced on every kernel
+            if not _FLAG_UNDONE_BY[w] & set(words[i + 1 :]):
+                out.append(i)
+            continue
         if not eq or name not in _LAST_WINS:
             out.append(i)
             continue
