@@ -29,6 +29,12 @@ Findings (R34F-n):
   -j` alone, so `-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT` passed HVA-210 as if nothing
   were admitted (the same rule with nft absent was R21N-1's question). Now `iptables -S` /
   `ip6tables -S` are read beside `nft -j` where both were collected.
+- R34F-3 (wording) HVA-210: R21N-1's question, now also asked for R34F-1's queue rules, asked
+  for "every rule that accepts those ports" and passed on "none accepts them", which an
+  auditor answers "yes" for a ruleset whose only rule for the port queues it to user space.
+  Now it names the rules that queue them too (nft `queue`, iptables NFQUEUE or QUEUE: the
+  program may accept them); the older tests asserting the question (test_redteam21_net,
+  test_redteam21_net2, test_redteam23_net) follow.
 
 Held (kept as tests): `tcp dport 22 counter`, iptables `-j LOG`, an iptables-nft `xt` LOG
 target and a rule-free iptables-legacy DROP beside an empty nft ruleset keep HVA-210's pass
@@ -37,17 +43,15 @@ accept (one port: not a default accept).
 
 Probed by script: none beyond the cases kept.
 
-Tally: 2 findings (2 false passes); 12 cases in 3 test functions; 6 failed on main before the
-fixes (R34F-1's 5 and R34F-2's 1 on 6b7763de, PYTHONPATH=/work/main/src; R34F-1's two
-iptables cases need R34F-2's fix too).
+Tally: 3 findings (2 false passes, 1 wording); 12 cases in 3 test functions; 6 failed on main
+before the fixes (R34F-1's 5 and R34F-2's 1 on 6b7763de, PYTHONPATH=/work/main/src; R34F-1's two
+iptables cases need R34F-2's fix too; R34F-3's words are in the question those 6 cases assert).
 
-Leads left: HVA-210's R21N-1 question asks for "every rule that accepts those ports", which
-names no queue rule (wording: a queue rule admits what its program accepts); the round-33
-leads were not reached this round: `ct original proto-dst` (`--ctorigdstport`) beside a
-redirect to another port; a dnat to an AnyIP local route (routes not collected); an
-iptables-nft DNAT target makes `ct status dnat` a question though `iptables-save` may print
-it; a bond's or bridge's ingress chain is not credited to its ports; VRF (sdifname) devices;
-ip6tables `! --src-type UNICAST`.
+Leads left: the round-33 leads were not reached this round: `ct original proto-dst`
+(`--ctorigdstport`) beside a redirect to another port; a dnat to an AnyIP local route (routes
+not collected); an iptables-nft DNAT target makes `ct status dnat` a question though
+`iptables-save` may print it; a bond's or bridge's ingress chain is not credited to its ports;
+VRF (sdifname) devices; ip6tables `! --src-type UNICAST`.
 """
 
 from __future__ import annotations
@@ -75,13 +79,14 @@ ASKED = (
     "arrives); host firewall input policy: drop",
 )
 QUESTION = (
-    "Does the input firewall of host hv1 drop connections that arrive on virbr0 (the "
-    "bridge(s) of network(s) default (virbr0, 192.168.122.1)) for sshd (tcp/22) on "
-    "10.0.0.10? Evidence: `nft list ruleset` (or `iptables -S`) on the host: every rule "
-    "that accepts those ports, with its input-interface and source matches. Pass: yes, none "
-    "accepts them from those bridges or the networks' subnets (libvirt's own rules there "
-    "accept only DHCP, DNS and TFTP); fail: one does (any interface or source included), "
-    "so a guest reaches the management service."
+    "Does the input firewall of host hv1 drop connections that arrive on virbr0 (the bridge(s) of "
+    "network(s) default (virbr0, 192.168.122.1)) for sshd (tcp/22) on 10.0.0.10? Evidence: `nft "
+    "list ruleset` (or `iptables -S`) on the host: every rule that accepts those ports or queues "
+    "them to a program in user space (nft `queue`, iptables NFQUEUE or QUEUE: the program may "
+    "accept them), with its input-interface and source matches. Pass: yes, none accepts or queues "
+    "them from those bridges or the networks' subnets (libvirt's own rules there accept only DHCP, "
+    "DNS and TFTP); fail: one does (any interface or source included), so a guest reaches the "
+    "management service."
 )
 
 

@@ -2208,11 +2208,13 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     f"Does the input firewall of host {h.name} drop connections that "
                     f"arrive on {bridges} ({of}) "
                     f"for {listed}? Evidence: `nft list ruleset` (or `iptables -S`) on the host: "
-                    "every rule that accepts those ports, with its input-interface and source "
-                    "matches. Pass: yes, none accepts them from those bridges or the networks' "
-                    "subnets (libvirt's own rules there accept only DHCP, DNS and TFTP); fail: "
-                    "one does (any interface or source included), so a guest reaches the "
-                    "management service."
+                    "every rule that accepts those ports or queues them to a program in user "
+                    "space (nft `queue`, iptables NFQUEUE or QUEUE: the program may accept "
+                    "them), with its input-interface and source matches. Pass: yes, none "
+                    "accepts or queues them from those bridges or the networks' subnets "
+                    "(libvirt's own rules there accept only DHCP, DNS and TFTP); fail: one does "
+                    "(any interface or source included), so a guest reaches the management "
+                    "service."
                 )
             if named_at := {
                 (lst.protocol, lst.port): f"{name} on {lst.address} by {', '.join(hows)}"
