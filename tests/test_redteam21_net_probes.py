@@ -148,12 +148,13 @@ def test_management_address_behind_a_drop_with_accepts_is_asked(host_scan) -> No
         "arrives); host firewall input policy: drop",
     )
     assert manual_question(a, "HVA-210", "hv1") == (
-        "Does the input firewall of host hv1 drop connections that arrive on virbr0 (the "
-        "bridge(s) of network(s) default (virbr0, 192.168.122.1)) for sshd (tcp/22) on "
-        "10.0.0.10? Evidence: `nft list ruleset` (or `iptables -S`) on the host: every rule "
-        "that accepts those ports, with its input-interface and source matches. Pass: yes, none "
-        "accepts them from those bridges or the networks' subnets (libvirt's own rules there "
-        "accept only DHCP, DNS and TFTP); fail: one does (any interface or source included), "
+        "Does the input firewall of host hv1 drop connections that arrive on virbr0 (the bridge(s) "
+        "of network(s) default (virbr0, 192.168.122.1)) for sshd (tcp/22) on 10.0.0.10? Evidence: "
+        "`nft list ruleset` (or `iptables -S`) on the host: every rule that accepts those ports or "
+        "queues them to a program in user space (nft `queue`, iptables NFQUEUE or QUEUE: the "
+        "program may accept them), with its input-interface and source matches. Pass: yes, none "
+        "accepts or queues them from those bridges or the networks' subnets (libvirt's own rules "
+        "there accept only DHCP, DNS and TFTP); fail: one does (any interface or source included), "
         "so a guest reaches the management service."
     )
 

@@ -142,13 +142,14 @@ def test_management_address_reached_from_a_host_bridge_behind_accepts_is_asked(
         "host firewall input policy: drop",
     )
     assert manual_question(a, "HVA-210", "hv1") == (
-        "Does the input firewall of host hv1 drop connections that arrive on br0 (host "
-        "bridge(s) br0 (192.168.1.5)) for sshd (tcp/22) on 10.0.0.10? Evidence: `nft list "
-        "ruleset` (or `iptables -S`) on the host: every rule that accepts those ports, with "
-        "its input-interface and source matches. Pass: yes, none accepts them from those "
-        "bridges or the networks' subnets (libvirt's own rules there accept only DHCP, DNS "
-        "and TFTP); fail: one does (any interface or source included), so a guest reaches the "
-        "management service."
+        "Does the input firewall of host hv1 drop connections that arrive on br0 (host bridge(s) "
+        "br0 (192.168.1.5)) for sshd (tcp/22) on 10.0.0.10? Evidence: `nft list ruleset` (or "
+        "`iptables -S`) on the host: every rule that accepts those ports or queues them to a "
+        "program in user space (nft `queue`, iptables NFQUEUE or QUEUE: the program may accept "
+        "them), with its input-interface and source matches. Pass: yes, none accepts or queues "
+        "them from those bridges or the networks' subnets (libvirt's own rules there accept only "
+        "DHCP, DNS and TFTP); fail: one does (any interface or source included), so a guest "
+        "reaches the management service."
     )
 
 
