@@ -23,13 +23,22 @@ Findings:
   before it (here tls_priority @CUSTOM) were dropped: "yes" passed the host. Now one item asks
   both (asked_gap); a listing whose collection failed is an error, as before.
 
+- R34U-5 (false pass) HVA-201: libvirtd.conf missing from the bundle beside auditd not running
+  asked the configuration's question alone (first_unknown ran before every fail): "yes"
+  passed. Now the fail wins and an unread configuration is an ask like the others.
+- R34U-6 (false pass) HVA-214: auditctl absent (the loaded rules unavailable) beside auditd
+  not running asked the rules' question alone: "yes" passed. Now what becomes of the records
+  (_audit_records_kept) and the next boot's never rule (_boot_drops) are judged first and their
+  questions join the rules' one.
+
 Held: each condition alone keeps its verdict (the harness tests).
 
-Tally: 4 false passes (HVA-201, HVA-030), 7 cases; the 4 finding probes failed on main
-(5be6db2f for R34U-1..3, 21d1efe7 for R34U-4).
+Tally: 6 false passes (HVA-201, HVA-030, HVA-214), 10 cases; the 7 finding probes failed on
+main (5be6db2f for R34U-1..3, 21d1efe7 for R34U-4, e0f2f39d for R34U-5 and R34U-6).
 
-Leads left: every chain fixed this round that yields `unknown(...)` and `continue`s after an
-ask was appended has the same shape (a sweep with asked_gap).
+Leads left: a LEADING unknown (a check's first `gap = first_unknown(...)`; `yield unknown`;
+`continue`) hides every later fail that does not rest on the unknown fact (R34U-5, R34U-6 are
+two such): most checks open this way; each needs its independent fails judged first.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ import json
 from pathlib import Path
 
 from conftest import HARDENED_HOST, messages, outcomes
-from hvaudit.collect.host import command_artefact
+from hvaudit.collect.host import command_artefact, file_artefact
 from hvaudit.engine import Assessment
 from hvaudit.waivers import apply_attestations, load_attestations
 from test_host_leads13 import CONF, VERIFIED
@@ -178,3 +187,60 @@ def test_r34u4_unit_listing_question_joins_tls_priority(
         a = older_bundle_scan(CUSTOM, gone=UNITS)
         _attest_yes(a, q, tmp_path, "HVA-030")
         assert outcomes(a, "HVA-030") == {"hv1": "manual"}, name
+
+
+#: The hardened host's processes without auditd (test_redteam8_host_probes' auditd-less host).
+NO_AUDITD = "\n".join(ln for ln in PS.splitlines() if "auditd" not in ln) + "\n"
+
+
+def test_r34u5_u6_harness_each_condition_alone(host_scan, older_bundle_scan) -> None:  # noqa: F811
+    """Held: libvirtd.conf missing from the bundle alone asks (HVA-201); auditctl absent alone
+    asks (HVA-214); auditd not running alone fails both."""
+    a = older_bundle_scan({}, gone=file_artefact(CONF))
+    assert (outcomes(a, "HVA-201"), messages(a, "HVA-201")) == (
+        {"hv1": "manual"},
+        {"hv1": f"evidence unavailable: {CONF}: not in this bundle"},
+    )
+    a = host_scan({"audit-rules": None})
+    assert (outcomes(a, "HVA-214"), messages(a, "HVA-214")) == (
+        {"hv1": "manual"},
+        {"hv1": "evidence unavailable: auditctl is not installed"},
+    )
+    a = host_scan({"processes": (NO_AUDITD, 0)})
+    assert outcomes(a, "HVA-201") == outcomes(a, "HVA-214") == {"hv1": "fail"}
+
+
+def test_r34u5_unread_daemon_config_does_not_hide_auditd_not_running(
+    older_bundle_scan,  # noqa: F811
+) -> None:
+    """R34U-5 (false pass) HVA-201: libvirtd.conf not in the bundle and auditd not running: the
+    configuration's question alone was asked (first_unknown over the daemon files and auditd)
+    and a "yes" passed a host where no auditd receives libvirt's records. Now the fail."""
+    a = older_bundle_scan({"processes": (NO_AUDITD, 0)}, gone=file_artefact(CONF))
+    assert (outcomes(a, "HVA-201"), messages(a, "HVA-201")) == (
+        {"hv1": "fail"},
+        {"hv1": "libvirt's audit_level not read but auditd is not running"},
+    )
+
+
+def test_r34u6_unread_loaded_rules_do_not_hide_auditd_not_running(host_scan) -> None:
+    """R34U-6 (false pass) HVA-214: auditctl absent (the loaded rules unavailable) and auditd
+    not running: the rules' question alone was asked and a "yes" passed a host whose watches'
+    records no auditd receives. Now the fail _audit_records_kept gives."""
+    a = host_scan({"processes": (NO_AUDITD, 0), "audit-rules": None})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214")["hv1"].endswith(
+        "but auditd is not running: the kernel only "
+        "prints their records to its log, rate-limited, and drops the rest"
+    )
+
+
+def test_r34u6_rules_question_joins_the_sink_question(host_scan, tmp_path) -> None:
+    """R34U-6's twin: auditctl absent and auditd in the foreground (its sink unavailable): one
+    item asks both; "yes" to the rules' question alone passes nothing."""
+    rules_alone = _question(host_scan({"audit-rules": None}), "HVA-214")
+    a = host_scan({"processes": (FOREGROUND, 0), "audit-rules": None})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}
+    assert "auditd runs in the foreground" in messages(a, "HVA-214")["hv1"]
+    _attest_yes(a, rules_alone, tmp_path, "HVA-214")
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}

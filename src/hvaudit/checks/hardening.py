@@ -64,6 +64,7 @@ from hvaudit.checks.base import (
     Outcome,
     Severity,
     Status,
+    asked_gap,
     check,
     failed,
     first_unknown,
@@ -1780,7 +1781,29 @@ def _audit_rules_now(ctx: Context) -> Iterator[Outcome]:
             )
             continue
         if not f.known:
-            yield unknown(s, f, "audit rules watch /etc/libvirt and /etc/polkit-1 for writes")
+            # the loaded rules not read: their question joins the open conditions of what
+            # becomes of the records, and a fail that does not rest on the loaded rules (auditd
+            # not running or none registered, a sink discarding every record, the next boot's
+            # never rule) wins; the rules' question alone hid those, and a "yes" to it passed
+            # them (R34U-6)
+            kept = _audit_records_kept(h, f.sources)
+            later = _boot_drops(h)
+            lost = next((o for o in (*kept, later) if o and o.status is Status.FAIL), None)
+            if lost is not None:
+                yield lost
+                continue
+            open_asks: list[Outcome] = []
+            stop = asked_gap(
+                s, f, "audit rules watch /etc/libvirt and /etc/polkit-1 for writes", open_asks
+            )
+            stop = stop or next(
+                (o for o in kept if o.status not in (Status.FAIL, Status.MANUAL)), None
+            )
+            if stop is not None:
+                yield stop  # an error: evidence whose collection failed, never a pass
+                continue
+            open_asks += [o for o in kept if o.status is Status.MANUAL]
+            yield joined_asks(s, open_asks)
             continue
 
         missing = [p for p in ("/etc/libvirt", "/etc/polkit-1") if not _watched(f.get(), p)]

@@ -4875,11 +4875,21 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
                 src,
             )
             continue
-        gap = first_unknown(*(conf_fact(h, f) for f in files), auditd)
-        if gap is not None:
-            yield unknown(s, gap, "libvirt audit records reach a running auditd")
+        if not auditd.known:
+            yield unknown(s, auditd, "libvirt audit records reach a running auditd")
             continue
-        levels = [(f, *conf_value(h, f, "audit_level")) for f in files]
+        asks: list[Outcome] = []
+        levels: list[tuple[str, Any, Source]] = []
+        if (gap := first_unknown(*(conf_fact(h, f) for f in files))) is not None:
+            # the daemon's configuration not read: its audit_level is one more question, joined
+            # with the others, so a fail that does not rest on it (auditd not running, a rule
+            # dropping the records) still wins; asked alone, a "yes" to it passed those (R34U-5)
+            stop = asked_gap(s, gap, "libvirt's audit_level is not 0 (libvirt audits)", asks)
+            if stop is not None:
+                yield stop  # an error: evidence whose collection failed, never a pass
+                continue
+        else:
+            levels = [(f, *conf_value(h, f, "audit_level")) for f in files]
         srcs = [src for _, _, src in levels]
         named = len(files) > 1
         off = [
@@ -4887,13 +4897,16 @@ def _libvirt_audit_now(ctx: Context) -> Iterator[Outcome]:
             for f, lv, _ in levels
             if lv == 0
         ]
-        shown = ", ".join(
-            f"{f}: audit_level = {lv}" if named else f"audit_level = {lv}" for f, lv, _ in levels
+        shown = (
+            ", ".join(
+                f"{f}: audit_level = {lv}" if named else f"audit_level = {lv}"
+                for f, lv, _ in levels
+            )
+            or "libvirt's audit_level not read"
         )
         rules = h.facts.audit_rules
         sink = h.facts.audit_sink
         dropped = libvirt_records_filtered(rules.get()) if rules.known else None
-        asks: list[Outcome] = []
         if off:
             yield failed(s, f"{'; '.join(off)}: libvirt auditing disabled", *srcs)
             continue
