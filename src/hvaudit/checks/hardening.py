@@ -1158,8 +1158,12 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             ]
             problems += _debug_filters(h, file, filters_env, live, refs)
         drops = h.facts.journal_discards
+        # the journal's unknown and a malformed file's question are asked in one item
+        # (joined_asks): the journal's question alone, answered "yes", passed a file whose
+        # outputs libvirt rejects, never asked (R34H)
+        asks: list[Outcome] = []
         if journalled and not problems and drops.state in (FactState.UNAVAILABLE, FactState.FAILED):
-            yield unknown(
+            kept = unknown(
                 s,
                 drops,
                 "does systemd-journald keep or forward libvirt's messages? Evidence: "
@@ -1169,23 +1173,30 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 "Storage= is not none, or ForwardToSyslog=yes to a running syslog daemon that "
                 "reads journald's socket; fail: Storage=none and nothing forwarded",
             )
-            continue
+            if kept.status is not Status.MANUAL:
+                yield kept
+                continue
+            asks.append(kept)
         if journalled and drops.known and drops.get():
             problems += [f"{entry}, but {drops.get()}" for entry in journalled]
             refs += list(drops.sources)
         if problems:
             yield failed(s, "; ".join(problems), *refs)
-        elif malformed:
-            file, value = malformed[0]
-            yield manual(
-                s,
-                f"{file}: log_outputs {value!r} is not a list of outputs libvirt accepts",
-                *refs,
-                question=f"Does the daemon reading {file} log to the journal or syslog? "
-                "Evidence: `virt-admin daemon-log-outputs` on the host (libvirt rejects a "
-                "malformed log_outputs and keeps its default output). Pass: yes, a journald or "
-                "syslog output is listed; fail: only file or stderr outputs.",
+            continue
+        for file, value in malformed:
+            asks.append(
+                manual(
+                    s,
+                    f"{file}: log_outputs {value!r} is not a list of outputs libvirt accepts",
+                    *refs,
+                    question=f"Does the daemon reading {file} log to the journal or syslog? "
+                    "Evidence: `virt-admin daemon-log-outputs` on the host (libvirt rejects a "
+                    "malformed log_outputs and keeps its default output). Pass: yes, a journald "
+                    "or syslog output is listed; fail: only file or stderr outputs.",
+                )
             )
+        if asks:
+            yield joined_asks(s, asks)
         else:
             yield passed(s, "; ".join(ok), *refs)
 
