@@ -20,6 +20,7 @@ from hvaudit.checks.base import (
     failed,
     first_unknown,
     host_subject,
+    joined_asks,
     manual,
     not_applicable,
     passed,
@@ -463,32 +464,6 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *nested.sources,
             )
-        elif arm and f.get() and not nested.known:
-            # R24M-1: KVM/arm64 always translates through stage 2 (arm.c kvm_arch_init_vm ->
-            # kvm_init_stage2_mmu); only a nested host's stage 2 is shadowed in software
-            yield manual(
-                s,
-                "arm64 KVM translates guest memory with stage-2 page tables (no shadow paging "
-                "to fall back to), but whether the host is itself a virtual machine is not "
-                f"shown ({nested.reason})",
-                *f.sources,
-                *nested.sources,
-                question=_bare_metal_question(
-                    h.name, "KVM always gives its guests stage-2 translation"
-                ),
-            )
-        elif f.get() and not nested.known:
-            yield manual(
-                s,
-                "EPT/NPT enabled in the KVM module, but whether the host is itself a virtual "
-                f"machine (whose nested page tables run on shadow paging) is not known: "
-                f"{nested.reason}",
-                *f.sources,
-                *nested.sources,
-                question=f"Is host {h.name} bare metal, not itself a virtual machine? Evidence: "
-                f"`grep -cw hypervisor /proc/cpuinfo` and `systemd-detect-virt` on {h.name}. "
-                "Pass: 0 and none; fail: the hypervisor flag is set or a hypervisor is named.",
-            )
         elif f.get() and nested.known and nested.get():
             yield failed(
                 s,
@@ -506,21 +481,62 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *later.sources,
             )
-        elif f.get() and not later.known:
-            yield manual(
-                s,
-                "EPT/NPT enabled in the KVM module now, but what its next load (every boot) "
-                f"sets is not known: {later.reason}",
-                *f.sources,
-                *later.sources,
-                question=f"Does the KVM module of host {h.name} keep EPT/NPT on at its next load? "
-                "Evidence: `modprobe -c | grep -E '^(options|install) kvm[-_](intel|amd) '` and "
-                f"/proc/cmdline on {h.name}. Pass: yes, no ept=0/N (kvm_intel) or npt=0/N "
-                "(kvm_amd) in an options line, a kvm_intel.ept= or kvm_amd.npt= word, or the "
-                "modprobe of an install command; fail: one of them turns it off.",
-            )
         elif f.get():
-            yield passed(s, "EPT/NPT enabled in the KVM module", *f.sources)
+            # each open condition asked in one item (joined_asks): the chain asked whether the
+            # host is bare metal alone, so a "yes" passed a next load that turns EPT off (a
+            # fail) or is unread, never asked (R34H)
+            asks: list[Outcome] = []
+            if arm and not nested.known:
+                # R24M-1: KVM/arm64 always translates through stage 2 (arm.c kvm_arch_init_vm ->
+                # kvm_init_stage2_mmu); only a nested host's stage 2 is shadowed in software
+                asks.append(
+                    manual(
+                        s,
+                        "arm64 KVM translates guest memory with stage-2 page tables (no shadow "
+                        "paging to fall back to), but whether the host is itself a virtual "
+                        f"machine is not shown ({nested.reason})",
+                        *f.sources,
+                        *nested.sources,
+                        question=_bare_metal_question(
+                            h.name, "KVM always gives its guests stage-2 translation"
+                        ),
+                    )
+                )
+            elif not nested.known:
+                asks.append(
+                    manual(
+                        s,
+                        "EPT/NPT enabled in the KVM module, but whether the host is itself a "
+                        "virtual machine (whose nested page tables run on shadow paging) is not "
+                        f"known: {nested.reason}",
+                        *f.sources,
+                        *nested.sources,
+                        question=f"Is host {h.name} bare metal, not itself a virtual machine? "
+                        f"Evidence: `grep -cw hypervisor /proc/cpuinfo` and `systemd-detect-virt` "
+                        f"on {h.name}. Pass: 0 and none; fail: the hypervisor flag is set or a "
+                        "hypervisor is named.",
+                    )
+                )
+            if not later.known:
+                asks.append(
+                    manual(
+                        s,
+                        "EPT/NPT enabled in the KVM module now, but what its next load (every "
+                        f"boot) sets is not known: {later.reason}",
+                        *f.sources,
+                        *later.sources,
+                        question=f"Does the KVM module of host {h.name} keep EPT/NPT on at its "
+                        "next load? Evidence: `modprobe -c | grep -E '^(options|install) "
+                        f"kvm[-_](intel|amd) '` and /proc/cmdline on {h.name}. Pass: yes, no "
+                        "ept=0/N (kvm_intel) or npt=0/N (kvm_amd) in an options line, a "
+                        "kvm_intel.ept= or kvm_amd.npt= word, or the modprobe of an install "
+                        "command; fail: one of them turns it off.",
+                    )
+                )
+            if asks:
+                yield joined_asks(s, asks)
+            else:
+                yield passed(s, "EPT/NPT enabled in the KVM module", *f.sources)
         elif not vendor and other:
             yield failed(
                 s,
