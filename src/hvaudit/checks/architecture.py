@@ -710,46 +710,46 @@ def secure_boot(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         shim, setup = h.facts.shim_validation_off, h.facts.uefi_setup_mode
-        gap = first_unknown(h.facts.uefi, h.facts.secure_boot)
-        if gap is None and h.facts.uefi.get() and h.facts.secure_boot.get():
+        uefi, sb = h.facts.uefi, h.facts.secure_boot
+        # a fail the facts read show wins over a fact not read (R34H): the chain asked the
+        # first unread fact's question, so a "yes" passed a legacy BIOS boot or a shim that
+        # validates nothing, known and never reached
+        on = sb.known and sb.get()
+        gap = first_unknown(uefi, sb)
+        if gap is None and on:
             gap = first_unknown(setup, shim)
-        if gap is not None:
-            yield unknown(
-                s,
-                gap,
-                "the host boots with UEFI Secure Boot enabled and shim validating "
-                "(`mokutil --sb-state` does not say 'validation is disabled in shim')",
-            )
-        elif not h.facts.uefi.get():
-            yield failed(s, "legacy BIOS boot: no Secure Boot", *h.facts.uefi.sources)
-        elif h.facts.secure_boot.get() and setup.get():
+        if uefi.known and not uefi.get():
+            yield failed(s, "legacy BIOS boot: no Secure Boot", *uefi.sources)
+        elif on and setup.known and setup.get():
             # R25B-5: include/linux/efi.h efi_get_secureboot_mode
             yield failed(
                 s,
                 "the firmware's SecureBoot variable is 1, but the firmware is in Setup Mode "
                 "(SetupMode = 1, no Platform Key enrolled): nothing verifies the boot loader's "
                 "signature and the kernel boots as without Secure Boot",
-                *h.facts.secure_boot.sources,
+                *sb.sources,
                 *setup.sources,
             )
-        elif h.facts.secure_boot.get() and shim.get():
+        elif on and shim.known and shim.get():
             yield failed(
                 s,
                 "UEFI Secure Boot is on in the firmware, but shim's validation is disabled "
                 "(MokSBStateRT = 1, mokutil --disable-validation): shim loads unsigned boot "
                 "loaders and the kernel boots as without Secure Boot",
-                *h.facts.secure_boot.sources,
+                *sb.sources,
                 *shim.sources,
             )
-        elif h.facts.secure_boot.get():
-            yield passed(
+        elif gap is not None:
+            yield unknown(
                 s,
-                "UEFI Secure Boot enabled, shim validating",
-                *h.facts.secure_boot.sources,
-                *shim.sources,
+                gap,
+                "the host boots with UEFI Secure Boot enabled and shim validating "
+                "(`mokutil --sb-state` does not say 'validation is disabled in shim')",
             )
+        elif on:
+            yield passed(s, "UEFI Secure Boot enabled, shim validating", *sb.sources, *shim.sources)
         else:
-            yield failed(s, "UEFI boot with Secure Boot disabled", *h.facts.secure_boot.sources)
+            yield failed(s, "UEFI boot with Secure Boot disabled", *sb.sources)
 
 
 @check(
