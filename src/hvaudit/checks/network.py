@@ -2826,12 +2826,47 @@ def _whole_functions(v: Vm, h: Host) -> list[tuple[str, str, Source]]:
     return out
 
 
-def _foreign_ports(h: Host, ports: list[tuple[Interface, Network | None, bool, str]]) -> list[str]:
+def _foreign_ports(
+    h: Host,
+    ports: list[tuple[Interface, Network | None, bool, str]],
+    placed: dict[tuple[str, str], set[str]],
+) -> list[str]:
     """The ports of no VM, not isolated, on the bridges of `ports`, where the host's links were
-    read (hvaudit.parse.host._foreign_ports, VL16-4)."""
+    read (hvaudit.parse.host._foreign_ports, VL16-4). On a libvirt daemon's host (not the test
+    driver, whose port names are its own) so is a port named as a VM's tap (vnetN) that no
+    running VM's live XML puts on that bridge (`placed`: the <target dev> of each running VM's
+    interface there): libvirt names every tap it creates vnetN, whatever the VM or the daemon
+    (virnetdev.h VIR_NET_GENERATED_VNET_PREFIX; a session daemon's VM, a tap a hook script or
+    `ip link set vnetN master br0` moved there, a plain <interface type='ethernet'> tap, which
+    libvirt puts on no bridge), so the name proves no VM of this scan holds it, and the kernel
+    forwards between it and every isolated port (br_skb_isolated: both must be isolated) (R34N-1).
+    Only where the listing shows every running VM's tap on the bridge its live XML names: a
+    listing that does not is of another moment or naming, and its vnetN ports match no VM."""
     fact = h.facts.bridge_foreign_ports
     got = fact.get() if fact.known else {}
-    return sorted({p for _, _, _, b in ports for p in got.get(b, ())})
+    out = {p for _, _, _, b in ports for p in got.get(b, ())}
+    members, flags = h.facts.bridges, h.facts.bridge_port_isolated
+    # the listing and the live XML name the same taps only where each running VM's tap is a
+    # port of the bridge its live XML puts it on (a test driver's testnetN is in no listing)
+    agree = members.known and all(
+        t in members.get().get(b, ())
+        for (host, b), taps in placed.items()
+        if host == h.name
+        for t in taps
+    )
+    named = any(taps for (host, _), taps in placed.items() if host == h.name)
+    if h.platform == "kvm-libvirt" and not h.simulated and fact.known and named and agree:
+        listed = {p.split(" ", 1)[0] for p in out}
+        for b in {b for _, _, _, b in ports}:
+            for dev in members.get().get(b, ()):
+                if (
+                    re.fullmatch(r"vnet[0-9]+", dev)
+                    and dev not in listed
+                    and dev not in placed.get((h.name, b), set())
+                    and (flags.get().get(dev) if flags.known else None) is not True
+                ):
+                    out.add(f"{dev} (a VM tap name, but no running VM's live XML puts it on {b})")
+    return sorted(out)
 
 
 def _functions_text(functions: list[tuple[str, str, Source]]) -> str:
@@ -3220,6 +3255,8 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
     ports_of: dict[str, list[tuple[Interface, Network | None, bool, str]]] = {}
     # (host, VM, port) -> why the running port its definition isolates is not (R33N-3)
     flag_off: dict[tuple[str, str, str], str] = {}
+    # (host, bridge) -> the taps the running VMs' live XML puts there (R34N-1)
+    placed_taps: dict[tuple[str, str], set[str]] = {}
     for v in ctx.deployment.vms:
         ports = []
         for i in v.interfaces:
@@ -3267,6 +3304,8 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                     else i.source
                 )
                 ports.append((i, net, isolated, bridge))
+                if v.running and i.target_dev:
+                    placed_taps.setdefault((v.host, bridge), set()).add(i.target_dev)
                 every_on.setdefault((v.host, bridge), set()).add(v.name)
                 if not isolated:
                     open_on.setdefault((v.host, bridge), set()).add(v.name)
@@ -3417,7 +3456,7 @@ def isolated_ports(ctx: Context) -> Iterator[Outcome]:
                     "with it.",
                 )
             )
-        if ports and not open_ and (foreign := _foreign_ports(hosts[v.host], ports)):
+        if ports and not open_ and (foreign := _foreign_ports(hosts[v.host], ports, placed_taps)):
             bridges = ", ".join(sorted({b for _, _, _, b in ports}))
             items.append(
                 manual(
