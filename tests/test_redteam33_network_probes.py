@@ -325,7 +325,8 @@ def test_running_port_whose_isolated_flag_is_off(
     listing without the flag (a kernel before 4.18), keep the pass."""
     from conftest import HARDENED_HOST
 
-    links = json.loads(IP_LINK)
+    # conftest's vnet0 on br0 is no running VM's tap here: a port of no VM since R34N-1
+    links = [d for d in json.loads(IP_LINK) if d.get("ifname") != "vnet0"]
     links.append(
         {
             "ifindex": 12,
