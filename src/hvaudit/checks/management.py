@@ -2177,35 +2177,45 @@ def granular_rules(ctx: Context) -> Iterator[Outcome]:
             continue
         granular = [f for f, code in codes if narrows_by_domain(code)]
         mention = [f for f, code in codes if "domain_name" in code or "domain_uuid" in code]
+        # every open condition is asked in one item: an unread grant's question hid whether
+        # the rules that read domain_name narrow by it, with no rule hvaudit reads as per-VM
+        # (R34R-3)
+        asks: list[Outcome] = []
         if unread and (granular or mention):
             # a grant behind an action test hvaudit cannot read may take domain actions on
             # every VM: the per-VM rules beside it settle nothing (R18H-5)
             names = ", ".join(dict.fromkeys(unread))
-            yield manual(
-                s,
-                f"{names} may grant libvirt domain actions on every VM (no domain_name or "
-                "domain_uuid test) in a way hvaudit does not read",
-                *rules.sources,
-                question=f"Does the action.id test of {names} on host {h.name} leave out every "
-                "org.libvirt.api.domain.* action? Evidence: the rule's code, and `pkcheck "
-                "--action-id org.libvirt.api.domain.start --process PID` for a process of a "
-                "subject it grants. Pass: yes, it grants no domain action; fail: it grants domain "
-                "actions, on every VM.",
+            asks.append(
+                manual(
+                    s,
+                    f"{names} may grant libvirt domain actions on every VM (no domain_name or "
+                    "domain_uuid test) in a way hvaudit does not read",
+                    *rules.sources,
+                    question=f"Does the action.id test of {names} on host {h.name} leave out "
+                    "every org.libvirt.api.domain.* action? Evidence: the rule's code, and "
+                    "`pkcheck --action-id org.libvirt.api.domain.start --process PID` for a "
+                    "process of a subject it grants. Pass: yes, it grants no domain action; "
+                    "fail: it grants domain actions, on every VM.",
+                )
             )
+        if mention and not granular:
+            asks.append(
+                manual(
+                    s,
+                    f"{', '.join(mention)} read domain_name or domain_uuid, but compare it with "
+                    "no literal name, prefix or pattern hvaudit recognises",
+                    *rules.sources,
+                    question=f"Do the rules in {', '.join(mention)} grant libvirt domain actions "
+                    "only for named VMs or groups of VMs? Evidence: the rules' code, and `pkcheck "
+                    "--action-id org.libvirt.api.domain.write --process $$ -d domain_name=VM` "
+                    "for a VM the subject must not manage. Pass: yes, other VMs are refused; "
+                    "fail: every VM is granted.",
+                )
+            )
+        if asks:
+            yield joined_asks(s, asks)
         elif granular:
             yield passed(s, f"per-VM rules in {', '.join(granular)}", *rules.sources)
-        elif mention:
-            yield manual(
-                s,
-                f"{', '.join(mention)} read domain_name or domain_uuid, but compare it with no "
-                "literal name, prefix or pattern hvaudit recognises",
-                *rules.sources,
-                question=f"Do the rules in {', '.join(mention)} grant libvirt domain actions only "
-                "for named VMs or groups of VMs? Evidence: the rules' code, and `pkcheck "
-                "--action-id org.libvirt.api.domain.write --process $$ -d domain_name=VM` for a "
-                "VM the subject must not manage. Pass: yes, other VMs are refused; fail: every "
-                "VM is granted.",
-            )
         else:
             yield failed(
                 s, "no polkit rule looks at domain_name or domain_uuid", *rules.sources, src
@@ -2731,63 +2741,94 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
                 "(SSSD's access_provider in /etc/sssd/sssd.conf and /etc/sssd/conf.d/*.conf)",
             )
             continue
+        if len(names) > limit or every_user:
+            yield failed(s, msg, *f.sources)
+            continue
         service = h.facts.directory.get() if h.facts.directory.known else ""
-        if len(names) <= limit and not every_user and service in ("ldap", "winbind", "nis"):
+        # every source of logins not read is one part of one question: the directory's question
+        # hid userdb's and the SFTP-only accounts' (R34R-5), and the parts are counted together
+        # ("at most N in all"), since each within the limit alone may exceed it together
+        asks: list[tuple[str, str, str, str]] = []  # (message part, whose, evidence, question)
+        srcs: list[Source] = [*f.sources]
+        if service in ("ldap", "winbind", "nis"):
             # nss-pam-ldapd (pam_authz_search in /etc/nslcd.conf) and pam_winbind
             # (require_membership_of) decide which directory accounts log in: neither collected
-            yield manual(
-                s,
-                f"{msg}; nsswitch passwd also resolves accounts through {service}, whose "
-                "login restrictions were not read",
-                *f.sources,
-                *h.facts.directory.sources,
-                question=f"Can at most {limit} accounts log in to host {h.name}, directory "
-                "accounts included? Evidence: pam_authz_search in /etc/nslcd.conf (ldap), "
-                "require_membership_of in /etc/security/pam_winbind.conf and the PAM account "
-                "stack (winbind), or the NIS passwd map (`ypcat passwd`) with the PAM account "
-                f"stack and /etc/security/access.conf (nis) on host {h.name}, and the members "
-                "of the groups they admit. "
-                f"Pass: at most {limit} accounts in all; fail: more, or every directory account "
-                "may log in.",
+            evidence = (
+                "pam_authz_search in /etc/nslcd.conf (ldap), require_membership_of in "
+                "/etc/security/pam_winbind.conf and the PAM account stack (winbind), or the NIS "
+                "passwd map (`ypcat passwd`) with the PAM account stack and "
+                f"/etc/security/access.conf (nis) on host {h.name}, and the members of the "
+                "groups they admit"
             )
-            continue
+            asks.append(
+                (
+                    f"nsswitch passwd also resolves accounts through {service}, whose login "
+                    "restrictions were not read",
+                    "directory accounts",
+                    evidence,
+                    f"Can at most {limit} accounts log in to host {h.name}, directory accounts "
+                    f"included? Evidence: {evidence}. Pass: at most {limit} accounts in all; "
+                    "fail: more, or every directory account may log in.",
+                )
+            )
+            srcs += h.facts.directory.sources
         u = h.facts.userdb_accounts
-        if len(names) <= limit and not every_user and not (u.known and not u.get()):
+        if not (u.known and not u.get()):
             # nss-systemd (nsswitch passwd `systemd`): homed users and JSON drop-in records
             # resolve and may log in beyond /etc/passwd (HL10-2)
             what = f"it provides {', '.join(u.get())}" if u.known else u.reason
-            yield manual(
-                s,
-                f"{msg}; nsswitch passwd also resolves accounts through systemd (userdb): {what}",
-                *f.sources,
-                *u.sources,
-                question=f"Can at most {limit} accounts log in to host {h.name}, userdb "
-                f"accounts included? Evidence: `userdbctl user` on host {h.name} (the "
-                "accounts of systemd-homed and of the JSON drop-ins in /etc/userdb, "
-                "/run/userdb, /run/host/userdb and /usr/lib/userdb) with their shells. "
-                f"Pass: at most {limit} accounts with a login shell in all; fail: more.",
+            evidence = (
+                f"`userdbctl user` on host {h.name} (the accounts of systemd-homed and of the "
+                "JSON drop-ins in /etc/userdb, /run/userdb, /run/host/userdb and "
+                "/usr/lib/userdb) with their shells"
             )
-            continue
+            asks.append(
+                (
+                    f"nsswitch passwd also resolves accounts through systemd (userdb): {what}",
+                    "userdb accounts",
+                    evidence,
+                    f"Can at most {limit} accounts log in to host {h.name}, userdb accounts "
+                    f"included? Evidence: {evidence}. Pass: at most {limit} accounts with a "
+                    "login shell in all; fail: more.",
+                )
+            )
+            srcs += u.sources
         sftp = _sftp_only_accounts(h)
-        if sftp is not None and len(names) <= limit < len(names) + len(sftp[1]) and not every_user:
+        if sftp is not None and limit < len(names) + len(sftp[1]):
             # sshd's internal-sftp runs no shell: a nologin account with a password or a key
             # reaches the host's files over SSH (R23S-2)
             where, cands = sftp
-            yield manual(
-                s,
-                f"{msg}; sshd serves SFTP in-process ({where}), which runs no login shell, so "
-                f"accounts without one may log in for files too: {', '.join(cands[:15])}",
-                *f.sources,
-                *h.facts.sshd.sources,
-                question=f"Can at most {limit} accounts log in to host {h.name}, SFTP-only "
-                f"accounts included? Evidence: for each of {', '.join(cands[:15])} on host "
-                f"{h.name}, whether it can authenticate to sshd: `passwd -S NAME` (P: a usable "
-                "password) and its authorized keys (AuthorizedKeysFile, AuthorizedKeysCommand). "
-                f"Pass: at most {limit} accounts with a login shell or such credentials in all; "
-                "fail: more.",
+            evidence = (
+                f"for each of {', '.join(cands[:15])} on host {h.name}, whether it can "
+                "authenticate to sshd: `passwd -S NAME` (P: a usable password) and its "
+                "authorized keys (AuthorizedKeysFile, AuthorizedKeysCommand)"
             )
+            asks.append(
+                (
+                    f"sshd serves SFTP in-process ({where}), which runs no login shell, so "
+                    f"accounts without one may log in for files too: {', '.join(cands[:15])}",
+                    "SFTP-only accounts",
+                    evidence,
+                    f"Can at most {limit} accounts log in to host {h.name}, SFTP-only accounts "
+                    f"included? Evidence: {evidence}. Pass: at most {limit} accounts with a "
+                    "login shell or such credentials in all; fail: more.",
+                )
+            )
+            srcs += h.facts.sshd.sources
+        if not asks:
+            yield passed(s, msg, *f.sources)
             continue
-        yield (failed if len(names) > limit or every_user else passed)(s, msg, *f.sources)
+        yield manual(
+            s,
+            "; ".join([msg, *(a[0] for a in asks)]),
+            *dict.fromkeys(srcs),
+            question=asks[0][3]
+            if len(asks) == 1
+            else f"Can at most {limit} accounts log in to host {h.name}, "
+            f"{' and '.join(a[1] for a in asks)} included? Evidence: "
+            f"{'; '.join(a[2] for a in asks)}. Pass: at most {limit} accounts in all, counted "
+            "together; fail: more.",
+        )
 
 
 def _sftp_only_accounts(h: Host) -> tuple[str, list[str]] | None:
@@ -2906,53 +2947,68 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
             yield unknown(s, f, "only root has uid 0")
             continue
         zero = [a.name for a in f.get() if a.uid == 0]
+        if zero != ["root"]:
+            yield failed(s, f"uid-0 accounts: {', '.join(zero) or 'none'}", *f.sources)
+            continue
         d = h.facts.directory
-        if zero == ["root"] and d.known and d.get() in ("ldap", "winbind", "nis"):
-            yield manual(
-                s,
-                f"root is the only uid-0 account in /etc/passwd; nsswitch passwd also resolves "
-                f"accounts through {d.get()}, whose uid 0 accounts were not read",
-                *f.sources,
-                *d.sources,
-                question=f"Is root the only account with uid 0 on host {h.name}, directory "
-                f"accounts included? Evidence: `getent passwd | awk -F: '$3 == 0'` on host "
-                f"{h.name} (with enumeration on), the directory's search for uidNumber=0 or "
-                "`ypcat passwd` (NIS), and nss_min_uid in /etc/nslcd.conf or the idmap ranges in "
-                "smb.conf. Pass: only "
-                "root; fail: any other account has uid 0.",
+        u = h.facts.userdb_accounts
+        # every source of accounts not read is asked in one question: the directory's question
+        # hid userdb's, whose records carry any uid (R34R-4)
+        parts: list[str] = []
+        asked: list[tuple[str, str]] = []  # (whose accounts the question includes, evidence)
+        srcs: list[Source] = [*f.sources]
+        doubt = not d.known and d.reason == u.reason
+        if d.known and d.get() in ("ldap", "winbind", "nis"):
+            parts.append(
+                f"nsswitch passwd also resolves accounts through {d.get()}, whose uid 0 accounts "
+                "were not read"
             )
-        elif zero == ["root"] and not d.known and d.reason == h.facts.userdb_accounts.reason:
+            asked.append(
+                (
+                    "directory accounts",
+                    f"`getent passwd | awk -F: '$3 == 0'` on host {h.name} (with enumeration "
+                    "on), the directory's search for uidNumber=0 or `ypcat passwd` (NIS), and "
+                    "nss_min_uid in /etc/nslcd.conf or the idmap ranges in smb.conf",
+                )
+            )
+            srcs += d.sources
+        elif doubt:
             # the passwd line itself is in doubt (R13H-1: two lines, glibc version unread)
-            yield manual(
-                s,
-                "root is the only uid-0 account in /etc/passwd; which sources nsswitch passwd "
-                f"resolves accounts through is unknown: {d.reason}",
-                *f.sources,
-                *d.sources,
-                question=f"Is root the only account with uid 0 on host {h.name}, accounts of "
-                f"every nsswitch source included? Evidence: `getent passwd | awk -F: '$3 == 0'` "
-                f"and `ldd --version` (glibc 2.33 and later use the last passwd line of "
-                f"/etc/nsswitch.conf) on host {h.name}. Pass: only root; fail: any other "
-                "account has uid 0.",
+            parts.append(
+                f"which sources nsswitch passwd resolves accounts through is unknown: {d.reason}"
             )
-        elif zero == ["root"] and not ((u := h.facts.userdb_accounts).known and not u.get()):
+            asked.append(
+                (
+                    "accounts of every nsswitch source",
+                    f"`getent passwd | awk -F: '$3 == 0'` and `ldd --version` (glibc 2.33 and "
+                    f"later use the last passwd line of /etc/nsswitch.conf) on host {h.name}",
+                )
+            )
+            srcs += d.sources
+        if not doubt and not (u.known and not u.get()):
             # nss-systemd's drop-in JSON records carry any uid they state (HL10-2)
             what = f"it provides {', '.join(u.get())}" if u.known else u.reason
-            yield manual(
-                s,
-                "root is the only uid-0 account in /etc/passwd; nsswitch passwd also resolves "
-                f"accounts through systemd (userdb): {what}",
-                *f.sources,
-                *u.sources,
-                question=f"Is root the only account with uid 0 on host {h.name}, userdb "
-                f"accounts included? Evidence: `userdbctl user --output=classic` on host "
-                f"{h.name} (the third field is the uid). Pass: only root; fail: any other "
-                "account has uid 0.",
+            parts.append(f"nsswitch passwd also resolves accounts through systemd (userdb): {what}")
+            asked.append(
+                (
+                    "userdb accounts",
+                    f"`userdbctl user --output=classic` on host {h.name} (the third field is the "
+                    "uid)",
+                )
             )
-        elif zero == ["root"]:
+            srcs += u.sources
+        if not asked:
             yield passed(s, "root is the only uid-0 account", *f.sources)
-        else:
-            yield failed(s, f"uid-0 accounts: {', '.join(zero) or 'none'}", *f.sources)
+            continue
+        yield manual(
+            s,
+            "root is the only uid-0 account in /etc/passwd; " + "; ".join(parts),
+            *dict.fromkeys(srcs),
+            question=f"Is root the only account with uid 0 on host {h.name}, "
+            f"{' and '.join(w for w, _ in asked)} included? Evidence: "
+            f"{'; '.join(e for _, e in asked)}. Pass: only root; fail: any other account has "
+            "uid 0.",
+        )
 
 
 @check(
@@ -3069,60 +3125,95 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
         others = [n for n in names if not n.startswith(EVERY_USER_ROOTPW)]
         if len(others) > limit or every_user:
             yield failed(s, msg, *refs)
-        elif root_pw:
+            continue
+        # every open condition is asked in one item: sudo's rootpw question hid the merged,
+        # passworded and unresolved groups, and a group password's question the unresolved
+        # groups (R34R-7); the principals they add are counted together ("at most N in all"),
+        # since each within the limit alone may exceed it together
+        also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
+        parts: list[str] = []
+        questions: list[str] = []
+        if root_pw:
             flag = root_pw[0].removeprefix(EVERY_USER_ROOTPW).rstrip(")")
-            also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
-            yield manual(
-                s,
-                f"{msg}{also}; sudoers lets every user run commands as root under `Defaults "
-                f"{flag}`, which asks for root's password, not the caller's; /etc/pam.d/sudo "
-                "(which checks it) is not in the evidence",
-                *refs,
-                question="Does /etc/pam.d/sudo (with the files it includes) admit a sudo "
+            parts.append(
+                f"sudoers lets every user run commands as root under `Defaults {flag}`, which "
+                "asks for root's password, not the caller's; /etc/pam.d/sudo (which checks it) "
+                "is not in the evidence"
+            )
+            questions.append(
+                "Does /etc/pam.d/sudo (with the files it includes) admit a sudo "
                 "caller only on the target account's (root's) password, with no module that "
                 "succeeds without it (pam_permit, pam_rootok, pam_wheel trust, pam_succeed_if, "
                 "pam_exec, a fingerprint or token module)? Evidence: /etc/pam.d/sudo and its "
                 f"includes. Pass: yes, and the other principals listed (at most {limit}) "
-                "are the named administrators; fail: no.",
+                "are the named administrators; fail: no."
             )
-        elif merged:
+        counted: list[tuple[str, str, str]] = []  # (whom, evidence, the question alone)
+        if merged:
             where = merged[0][1].strip(" )")
-            also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
             local = ", ".join([*groups, *(g for g, _ in merged)])
-            yield manual(
-                s,
-                f"{msg}{also}; nsswitch merges the members {where} holds into "
-                f"{', '.join(g for g, _ in merged)}, which are not in the evidence",
-                *refs,
-                question=f"Do the members of {local} as the host resolves them, together with "
-                f"the other principals listed, number at most {limit} named administrators? "
-                f"Evidence: `getent group` for each on the host (nsswitch.conf's group line "
-                f"merges {where}'s members into the local groups). Pass: at most {limit} "
-                "principals in all; fail: more.",
+            parts.append(
+                f"nsswitch merges the members {where} holds into "
+                f"{', '.join(g for g, _ in merged)}, which are not in the evidence"
             )
-        elif set_on:
+            evidence = (
+                "`getent group` for each on the host (nsswitch.conf's group line merges "
+                f"{where}'s members into the local groups)"
+            )
+            counted.append(
+                (
+                    f"the members of {local} as the host resolves them",
+                    evidence,
+                    f"Do the members of {local} as the host resolves them, together with the "
+                    f"other principals listed, number at most {limit} named administrators? "
+                    f"Evidence: {evidence}. Pass: at most {limit} principals in all; fail: more.",
+                )
+            )
+        if set_on:
             asked = " and ".join(set_on).replace(" sets a password on ", " sets on ")
-            also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
-            yield manual(
-                s,
-                f"{msg}{also}; {'; '.join(set_on)}: newgrp admits whoever knows it to the group, "
-                "member or not",
-                *refs,
-                # one question, "yes" the compliant answer (R26A-4)
-                question=f"Do the accounts that know the group password {asked}, together with "
-                f"the other principals listed, number at most {limit} named administrators? "
-                "Evidence: who set it and who was given it, or `gpasswd -R` locking it since. "
-                f"Pass: yes, at most {limit} principals in all; fail: no, more.",
+            parts.append(
+                f"{'; '.join(set_on)}: newgrp admits whoever knows it to the group, member or not"
             )
-        elif groups:
+            evidence = "who set it and who was given it, or `gpasswd -R` locking it since"
+            counted.append(
+                (
+                    f"the accounts that know the group password {asked}",
+                    evidence,
+                    # one question, "yes" the compliant answer (R26A-4)
+                    f"Do the accounts that know the group password {asked}, together with the "
+                    f"other principals listed, number at most {limit} named administrators? "
+                    f"Evidence: {evidence}. Pass: yes, at most {limit} principals in all; fail: "
+                    "no, more.",
+                )
+            )
+        if groups and not merged:
+            evidence = (
+                "`getent group` (or `getent netgroup`) output for each, with primary-group members"
+            )
+            counted.append(
+                (
+                    f"the members of {', '.join(groups)}",
+                    evidence,
+                    f"Do {', '.join(groups)} together with the other principals listed "
+                    f"number at most {limit} named administrators? Evidence: {evidence}. Pass: "
+                    f"at most {limit} principals in all; fail: more.",
+                )
+            )
+        if len(counted) == 1:
+            questions.append(counted[0][2])
+        elif counted:
+            questions.append(
+                f"Do {' and '.join(c[0] for c in counted)}, together with the other principals "
+                f"listed, number at most {limit} named administrators? Evidence: "
+                f"{'; '.join(c[1] for c in counted)}. Pass: at most {limit} principals in all, "
+                "counted together; fail: more."
+            )
+        if questions:
             yield manual(
                 s,
-                f"{msg}; the members of {', '.join(groups)} are not in the evidence",
+                f"{msg}{also}" + "".join(f"; {p}" for p in parts),
                 *refs,
-                question=f"Do {', '.join(groups)} together with the other principals listed "
-                f"number at most {limit} named administrators? Evidence: `getent group` (or "
-                "`getent netgroup`) output for each, with primary-group members. Pass: at most "
-                f"{limit} principals in all; fail: more.",
+                question=joint_question(questions),
             )
         else:
             yield passed(s, msg, *refs)
@@ -3643,49 +3734,64 @@ def ssh_allowlist(ctx: Context) -> Iterator[Outcome]:
                     *h.facts.accounts.sources,
                     *h.facts.groups.sources,
                 )
-            elif (shared := _shared_primary_group_of_one(h, allow, everyone)) is not None:
-                entry, gid, name = shared
-                yield manual(
-                    s,
-                    f"AllowGroups {allow['allowgroups']}: {entry} (gid {gid}) is the primary "
-                    f"group of the only local login account of uid 1000 and up ({name}), not a "
-                    "group of its own: useradd gives it to accounts created later where "
-                    "USERGROUPS_ENAB is no",
-                    *f.sources,
-                    *h.facts.accounts.sources,
-                    *h.facts.groups.sources,
-                    question=f"Does useradd on host {h.name} give each new account a group of "
-                    "its own? Evidence: USERGROUPS_ENAB in /etc/login.defs and GROUP in "
-                    f"/etc/default/useradd. Pass: USERGROUPS_ENAB yes, or GROUP is not {gid}; "
-                    f"fail: USERGROUPS_ENAB no and GROUP is {gid}"
-                    + (" or unset (100 by default)" if gid == 100 else "")
-                    + f", so AllowGroups {entry} admits every account created later.",
-                )
-            elif not (blocks := h.facts.sshd_match).known:
-                yield unknown(
-                    s,
-                    blocks,
-                    "Does every Match block of /etc/ssh/sshd_config or a file it includes "
-                    "keep AllowUsers and AllowGroups from a list that admits every name (sshd -T "
-                    f"shows {'; '.join(f'{k} {v}' for k, v in allow.items())} outside Match "
-                    "blocks)? Evidence: those files. Pass: yes, no Match block sets AllowUsers or "
-                    "AllowGroups to a pattern matching every name; fail: no, one does.",
-                )
-            elif wide := _match_blocks_admitting_everyone(allow, blocks.get()):
-                yield failed(
-                    s,
-                    f"{'; '.join(f'{k} {v}' for k, v in allow.items())}, but "
-                    + "; ".join(wide[:4]),
-                    *f.sources,
-                    *blocks.sources,
-                )
             else:
-                yield passed(
-                    s,
-                    "; ".join(f"{k} {v}" for k, v in allow.items()),
-                    *f.sources,
-                    *blocks.sources,
-                )
+                # a Match block admitting every name fails whatever the primary group's question
+                # answers, and the Match blocks unread are asked with it: the question hid both
+                # (R34R-6)
+                asks: list[Outcome] = []
+                if (shared := _shared_primary_group_of_one(h, allow, everyone)) is not None:
+                    entry, gid, name = shared
+                    asks.append(
+                        manual(
+                            s,
+                            f"AllowGroups {allow['allowgroups']}: {entry} (gid {gid}) is the "
+                            "primary group of the only local login account of uid 1000 and up "
+                            f"({name}), not a group of its own: useradd gives it to accounts "
+                            "created later where USERGROUPS_ENAB is no",
+                            *f.sources,
+                            *h.facts.accounts.sources,
+                            *h.facts.groups.sources,
+                            question=f"Does useradd on host {h.name} give each new account a "
+                            "group of its own? Evidence: USERGROUPS_ENAB in /etc/login.defs and "
+                            f"GROUP in /etc/default/useradd. Pass: USERGROUPS_ENAB yes, or GROUP "
+                            f"is not {gid}; fail: USERGROUPS_ENAB no and GROUP is {gid}"
+                            + (" or unset (100 by default)" if gid == 100 else "")
+                            + f", so AllowGroups {entry} admits every account created later.",
+                        )
+                    )
+                if not (blocks := h.facts.sshd_match).known:
+                    gap = unknown(
+                        s,
+                        blocks,
+                        "Does every Match block of /etc/ssh/sshd_config or a file it includes "
+                        "keep AllowUsers and AllowGroups from a list that admits every name "
+                        f"(sshd -T shows {'; '.join(f'{k} {v}' for k, v in allow.items())} "
+                        "outside Match blocks)? Evidence: those files. Pass: yes, no Match block "
+                        "sets AllowUsers or AllowGroups to a pattern matching every name; fail: "
+                        "no, one does.",
+                    )
+                    if gap.status is not Status.MANUAL or not asks:
+                        yield gap
+                        continue
+                    asks.append(gap)
+                elif wide := _match_blocks_admitting_everyone(allow, blocks.get()):
+                    yield failed(
+                        s,
+                        f"{'; '.join(f'{k} {v}' for k, v in allow.items())}, but "
+                        + "; ".join(wide[:4]),
+                        *f.sources,
+                        *blocks.sources,
+                    )
+                    continue
+                if asks:
+                    yield joined_asks(s, asks)
+                else:
+                    yield passed(
+                        s,
+                        "; ".join(f"{k} {v}" for k, v in allow.items()),
+                        *f.sources,
+                        *blocks.sources,
+                    )
 
 
 def _match_blocks_admitting_everyone(
