@@ -22,14 +22,26 @@ Findings:
   question naming the command or file (hardening.fed_migration_question, RawMigration.fed),
   joined with the check's other open questions (joint_question); the parser reads an exec
   channel's argv (addr.args.N) and a file channel's addr.filename.
+- R34D-2 (false pass) HVA-036, HVA-308: web01's raw `-incoming tcp:192.0.2.5:4444` (an
+  address qemu.conf's migration_address, 10.0.1.10, does not name), or `tcp:hv1:4444` (a name
+  /etc/hosts resolves, on Debian often to 127.0.1.1 or the management address), passed
+  "migration_address = 10.0.1.10" with a note, and Proxmox VE's `args: -incoming
+  tcp:192.0.2.5:60000` passed "migration type secure on 10.0.2.0/24": raw_migration_listeners
+  noted every listener on a non-loopback address whatever network it is on, while HY-SR-13
+  wants migration on the dedicated segment (QEMU listens where inet_listen_saddr's
+  getaddrinfo resolves the host, util/qemu-sockets.c). Now one on migration_address (HVA-036)
+  or in datacenter.cfg's migration network (HVA-308) is noted, any other asked with the raw
+  listener question (RawMigration.settle_remote).
 
 Held (kept as tests): `-incoming defer` (no channel until migrate-incoming) passes;
-a `-incoming exec:` beside a failing raw `-incoming tcp:0.0.0.0:` keeps the fail.
+a `-incoming exec:` beside a failing raw `-incoming tcp:0.0.0.0:` keeps the fail; a raw
+listener on migration_address itself, or on an address of Proxmox VE's migration network, is
+noted and passes.
 
 Probed by script, not kept: see the report of round 34 (r34domain).
 
-Tally: 1 finding (false pass 1), 7 test cases, 5 failed on main before the fix (the 2 held
-cases pass on main too).
+Tally: 2 findings (false pass 2), 12 test cases, 8 failed on main before the fixes (the 4
+held cases pass on main too).
 
 Leads left: those of round 33 not reached (a UNIX `-incoming` through a symbolic link or an
 abstract socket; `-incoming file:PATH` beside another VM's `<serial type='file'>` writing
@@ -128,4 +140,61 @@ def test_held_exec_beside_an_every_address_listener_fails(tmp_path: Path) -> Non
             "migration stream (main channel) on every address (port 4444) at each start of the "
             "VM, outside the host's migration settings"
         },
+    )
+
+
+# --- R34D-2: a raw `-incoming` on an address the migration settings do not name -------------
+
+OPAQUE_ASK = (
+    "Who can connect to the migration listener(s) raw QEMU arguments give VMs on host hv1 "
+    "({waits})? Evidence: `ss -ltnp` and `ss -l --vsock -p` on host hv1 while the VM waits for "
+    "its stream (the QEMU process's sockets), or the program that hands QEMU the socket. Pass: "
+    "only the host (a loopback address or a UNIX socket) or the host's address on the migration "
+    "network; fail: every address, another network, or a vsock port the host's guests connect "
+    "to."
+)
+
+
+@pytest.mark.parametrize("host", ["192.0.2.5", "hv1"])
+def test_raw_incoming_off_the_migration_address_asks(tmp_path: Path, host: str) -> None:
+    """R34D-2, HVA-036: 192.0.2.5, or a name /etc/hosts resolves, is not migration_address."""
+    a = _scan(tmp_path, edit=_incoming(f"tcp:{host}:4444"))
+    waits = (
+        f"VM web01's QEMU argument -incoming tcp:{host}:4444: QEMU waits for a migration stream "
+        f"(main channel) on {host} port 4444"
+    )
+    assert (outcomes(a, "HVA-036"), messages(a, "HVA-036")) == (
+        {"hv1": "manual"},
+        {"hv1": f"migration_address = 10.0.1.10; {waits}"},
+    )
+    assert _question(a, "HVA-036", "hv1") == OPAQUE_ASK.format(waits=waits)
+
+
+def test_held_raw_incoming_on_the_migration_address_passes(tmp_path: Path) -> None:
+    """Held: a raw listener on migration_address itself is noted, as before."""
+    a = _scan(tmp_path, edit=_incoming("tcp:10.0.1.10:4444"))
+    assert (outcomes(a, "HVA-036"), messages(a, "HVA-036")) == (
+        {"hv1": "pass"},
+        {
+            "hv1": f"{PASS}; VM web01's QEMU argument -incoming tcp:10.0.1.10:4444: QEMU waits "
+            "for a migration stream (main channel) on 10.0.1.10 port 4444"
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "status"),
+    [("192.0.2.5", "manual"), ("10.0.2.7", "pass")],
+)
+def test_pve_raw_incoming_off_the_migration_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, status: str
+) -> None:
+    """R34D-2, HVA-308: an address outside datacenter.cfg's migration network asks; one in
+    it is noted (held)."""
+    got = _pve(tmp_path, capsys, f"args: -incoming tcp:{address}:60000\n")
+    assert got == (
+        status,
+        f"migration type secure on 10.0.2.0/24; VM web-10's QEMU argument -incoming "
+        f"tcp:{address}:60000: QEMU waits for a migration stream (main channel) on {address} "
+        "port 60000",
     )

@@ -10,10 +10,12 @@ in `hvaudit.parse.libvirt_conf`.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import ipaddress
 import itertools
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from hvaudit.checks._libvirt import (
@@ -315,6 +317,7 @@ def migration_binding(ctx: Context) -> Iterator[Outcome]:
             continue
         addr, asrc = conf_value(h, "qemu.conf", "migration_address")
         verify, vsrc = conf_value(h, "qemu.conf", "migrate_tls_x509_verify")
+        raw.settle_remote(functools.partial(same_address, b="" if addr is None else str(addr)))
         problems = []
         if is_every_address(None if addr is None else str(addr)):
             problems.append(
@@ -532,6 +535,18 @@ class RawMigration:
     names: list[str] = dataclasses.field(default_factory=list)
     """The service names (NAME/tcp) those questions turn on."""
 
+    remote: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    """Those on another address than loopback, each with its address: a note where it is the
+    host's on the migration network (settle_remote), else a question (R34D-2)."""
+
+    def settle_remote(self, on_network: Callable[[str], bool]) -> None:
+        """Note each remote listener on the migration network (`on_network` of its address),
+        ask about every other one: an address the host's migration settings do not name (or a
+        host name /etc/hosts resolves) may be on the management or a guest network (R34D-2)."""
+        for address, text in self.remote:
+            (self.notes if on_network(address) else self.opaque).append(text)
+        self.remote = []
+
     def scope_refs(self, scope: LoopbackScope) -> tuple[Source, ...]:
         return tuple(scope.sources) if self.loop4 else ()
 
@@ -614,7 +629,7 @@ def raw_migration_listeners(
                         "address becomes one to ::1)"
                     )
                 elif not is_local_address(r.host):
-                    out.notes.append(f"{waits} on {r.host} port {r.port}")
+                    out.remote.append((r.host, f"{waits} on {r.host} port {r.port}"))
                 if named and len(out.fails) == settled:
                     # a service name on either side: /etc/services decides (R33D-1)
                     out.refs.extend(o.source for o in vms if o.name in {d.vm for d in named})
@@ -653,6 +668,29 @@ def raw_migration_listeners(
                     )
                 )
     return out
+
+
+def same_address(a: str, b: str) -> bool:
+    """Whether two listener addresses are one IP address (any spelling ipaddress reads, in
+    brackets or not), or one host name as written."""
+    x, y = a.strip("[] "), b.strip("[] ")
+    if not x or not y:
+        return False
+    try:
+        return ipaddress.ip_address(x) == ipaddress.ip_address(y)
+    except ValueError:
+        return x.lower() == y.lower()
+
+
+def in_network(address: str, network: str | None) -> bool:
+    """Whether IP address `address` lies in CIDR `network` (False for a host name or no
+    network)."""
+    try:
+        return network is not None and ipaddress.ip_address(
+            address.strip("[] ")
+        ) in ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return False
 
 
 def fed_migration_question(where: str, fed: Sequence[str]) -> str:

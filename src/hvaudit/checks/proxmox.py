@@ -9,6 +9,7 @@ runs unless `enable: 0`; a VM's firewall is off unless `enable: 1`; migration de
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,6 +40,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.hardening import (
     fed_migration_question,
+    in_network,
     named_migration_question,
     raw_migration_listeners,
     unread_incoming,
@@ -2406,6 +2408,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             kind = "insecure" if pve_boolean(dc["migration_unsecure"]) == "1" else "secure"
             via = "migration_unsecure"
         net = f" on {mig['network']}" if mig.get("network") else " (no dedicated network)"
+        raw.settle_remote(functools.partial(in_network, network=mig.get("network")))
         refs = (*f.sources, *raw.refs, *raw.scope_refs(scope))
         if kind == "insecure" or raw.fails:
             insecure = (
