@@ -275,9 +275,10 @@ def _swtpm_open(
     gids: dict[str, int] | None,
     zero: set[str],
     vtpm_vms: list[str],
-) -> Outcome | None:
+) -> list[Outcome]:
     """HVA-042's verdict on the TPM emulator of a host whose qemu.conf does not name root for
-    it (_swtpm_root found nothing), else None. A swtpm the process list shows as root fails
+    it (_swtpm_root found nothing): a fail or an error alone, else the questions of swtpm_user
+    and swtpm_group, each asked (R34T-1: the user's stopped the group's), else none. A swtpm the process list shows as root fails
     (qemu.conf changed since libvirt started it, or an NSS account with uid 0). libvirt reads
     swtpm_user / swtpm_group with virGetUserID / virGetGroupID (src/qemu/qemu_conf.c
     virQEMUDriverConfigLoadSWTPMEntry), which look a name up in the passwd / group database
@@ -293,13 +294,16 @@ def _swtpm_open(
     ]
     if swtpm_root:
         # the process list shows what runs now, whatever qemu.conf says for the next start
-        return failed(
-            s,
-            f"{len(swtpm_root)} TPM emulator (swtpm) process(es) run as root: "
-            + ", ".join(str(p.pid) for p in swtpm_root[:5])
-            + f" (VM(s) with an emulated TPM: {', '.join(vtpm_vms[:6])})",
-            *vh.sources,
-        )
+        return [
+            failed(
+                s,
+                f"{len(swtpm_root)} TPM emulator (swtpm) process(es) run as root: "
+                + ", ".join(str(p.pid) for p in swtpm_root[:5])
+                + f" (VM(s) with an emulated TPM: {', '.join(vtpm_vms[:6])})",
+                *vh.sources,
+            )
+        ]
+    asks: list[Outcome] = []
     for key, ids, fact, file, what, cmd in (
         ("swtpm_user", uids, h.facts.accounts, "/etc/passwd", "account", "passwd"),
         ("swtpm_group", gids, h.facts.groups, "/etc/group", "group", "group"),
@@ -309,30 +313,34 @@ def _swtpm_open(
         if name.startswith("+") or (value is not None and digits(name)):
             continue  # a number: _swtpm_root judged it
         if ids is None:
-            return unknown(
-                s,
-                fact,
-                f"the TPM emulator's {what} {name} (qemu.conf {key}"
-                + (", unset: libvirt's default" if value is None else "")
-                + f") is not {'uid' if what == 'account' else 'gid'} 0",
-            )
+            return [
+                unknown(
+                    s,
+                    fact,
+                    f"the TPM emulator's {what} {name} (qemu.conf {key}"
+                    + (", unset: libvirt's default" if value is None else "")
+                    + f") is not {'uid' if what == 'account' else 'gid'} 0",
+                )
+            ]
         if value is not None and name not in ids:
             num = "uid" if what == "account" else "gid"
-            return manual(
-                s,
-                f"qemu.conf sets {key} = {name}, which {file} does not list (an NSS {what}, "
-                f"or none): the {num} of the TPM emulator of VM(s) {', '.join(vtpm_vms[:6])} "
-                "is not known",
-                where,
-                *fact.sources,
-                question=(
-                    f"Does `getent {cmd} {name}` on host {h.name} give a{'n' if what == 'account' else ''} "
-                    f"{what} whose {num} is not 0? Evidence: that command on host {h.name}. "
-                    "Pass: yes; fail: "
-                    f"{num} 0, or no such {what} (libvirt's QEMU driver then does not start)."
-                ),
+            asks.append(
+                manual(
+                    s,
+                    f"qemu.conf sets {key} = {name}, which {file} does not list (an NSS {what}, "
+                    f"or none): the {num} of the TPM emulator of VM(s) {', '.join(vtpm_vms[:6])} "
+                    "is not known",
+                    where,
+                    *fact.sources,
+                    question=(
+                        f"Does `getent {cmd} {name}` on host {h.name} give a{'n' if what == 'account' else ''} "
+                        f"{what} whose {num} is not 0? Evidence: that command on host {h.name}. "
+                        "Pass: yes; fail: "
+                        f"{num} 0, or no such {what} (libvirt's QEMU driver then does not start)."
+                    ),
+                )
             )
-        if value is None and name not in ids:
+        elif value is None and name not in ids:
             # _swtpm_root failed it where only the files answer: here NSS may give tss (R29Q-3)
             d = h.facts.directory
             num = "uid" if what == "account" else "gid"
@@ -342,22 +350,24 @@ def _swtpm_open(
                 else f"whether nsswitch resolves accounts beyond the files is not known "
                 f"({d.reason})"
             )
-            return manual(
-                s,
-                f"qemu.conf leaves {key} unset and {file} has no {SWTPM_DEFAULT} {what}, but "
-                f"{via}: libvirt runs the TPM emulator of VM(s) {', '.join(vtpm_vms[:6])} with "
-                f"the {num} of {SWTPM_DEFAULT} if that lookup finds one, else as root",
-                where,
-                *fact.sources,
-                *d.sources,
-                question=(
-                    f"Does `getent {cmd} {SWTPM_DEFAULT}` on host {h.name} give a"
-                    f"{'n' if what == 'account' else ''} {what} whose {num} is not 0? Evidence: "
-                    f"that command on host {h.name}. Pass: yes; fail: {num} 0, or no such "
-                    f"{what} (libvirt then runs swtpm as root)."
-                ),
+            asks.append(
+                manual(
+                    s,
+                    f"qemu.conf leaves {key} unset and {file} has no {SWTPM_DEFAULT} {what}, but "
+                    f"{via}: libvirt runs the TPM emulator of VM(s) {', '.join(vtpm_vms[:6])} with "
+                    f"the {num} of {SWTPM_DEFAULT} if that lookup finds one, else as root",
+                    where,
+                    *fact.sources,
+                    *d.sources,
+                    question=(
+                        f"Does `getent {cmd} {SWTPM_DEFAULT}` on host {h.name} give a"
+                        f"{'n' if what == 'account' else ''} {what} whose {num} is not 0? Evidence: "
+                        f"that command on host {h.name}. Pass: yes; fail: {num} 0, or no such "
+                        f"{what} (libvirt then runs swtpm as root)."
+                    ),
+                )
             )
-    return None
+    return asks
 
 
 def _pci_ids(address: str, groups: dict[str, str]) -> list[str]:
@@ -933,13 +943,15 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         zero = {"root", "0", *(n for n, uid in (uids or {}).items() if uid == 0)}
         root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in zero]
         capable = [p for p in (procs.get() if procs.known else ()) if p.capabilities]
-        if (
-            vtpm_vms
-            and not root_procs
-            and not capable
-            and (open_swtpm := _swtpm_open(h, s, uids, gids, zero, vtpm_vms)) is not None
-        ):
-            yield open_swtpm
+        # R34T-1: the TPM emulator's questions stopped the chain before qemu.conf's user and
+        # group questions (and a running QEMU's pass); a fail or an error of it still stands
+        asks = (
+            _swtpm_open(h, s, uids, gids, zero, vtpm_vms)
+            if vtpm_vms and not root_procs and not capable
+            else []
+        )
+        if decisive := [o for o in asks if o.status is not Status.MANUAL]:
+            yield decisive[0]
             continue
         if capable and not root_procs:
             names = ", ".join(
@@ -959,7 +971,9 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         elif procs.known and procs.get():
             users = sorted({p.user for p in procs.get()})
             yield _unread_dac(
-                passed(
+                joined_asks(s, asks)
+                if asks
+                else passed(
                     s,
                     f"{len(procs.get())} running QEMU process(es), as {', '.join(users)}",
                     src,
@@ -979,17 +993,20 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 h.facts.accounts,
                 f"qemu.conf's user {str(user).strip()} is an account whose uid is not 0",
             )
-        elif asks := _unresolved_ids(h, s, user, src, group, gsrc, gids):
+        elif (asks := asks + _unresolved_ids(h, s, user, src, group, gsrc, gids)) and (
+            user is not None or _build_default(h) in NON_ROOT_BUILDS
+        ):
             # R34S-6: the user's question stopped the chain before the group's, and "yes" to
-            # it passed a group whose gid was never asked
-            yield joined_asks(s, asks)
+            # it passed a group whose gid was never asked; R34T-1: the swtpm's join them, and
+            # so does the question of guests not read (unread_peers), as beside the pass
+            yield _unread_dac(joined_asks(s, asks), h, bool(_swtpm_root(h, uids, gids)))
         elif user is not None:
             yield _unread_dac(
                 passed(s, f"qemu.conf sets user = {user}", src), h, bool(_swtpm_root(h, uids, gids))
             )
         else:
             osr = h.facts.os_release
-            distro = osr.get().get("ID", "") if osr.known else ""
+            distro = _build_default(h)
             if distro in NON_ROOT_BUILDS:
                 yield _unread_dac(
                     passed(
@@ -1011,6 +1028,14 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                     )
                 )
                 yield unknown(s, default_user, "QEMU processes run as a non-root user")
+
+
+def _build_default(h: Host) -> str:
+    """The distribution ID os-release gives host `h` ("" unread), whose libvirt build sets
+    QEMU's user where qemu.conf leaves it unset (NON_ROOT_BUILDS): an unknown build default is
+    an error that no question beside it may hide (R34T-1)."""
+    osr = h.facts.os_release
+    return str(osr.get().get("ID", "")) if osr.known else ""
 
 
 def _unresolved_ids(
