@@ -256,6 +256,19 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 *nested.sources,
             )
+        elif has_kvm and vendor and not nested.known:
+            # whether the host is itself a VM not read (/proc/cpuinfo unreadable, or a POWER
+            # platform line missing): its vmx/svm may be the outer hypervisor's nested
+            # emulation, a fail above; a pass needs it read (R34U-7)
+            yield unknown(
+                s,
+                nested,
+                f"Is host {h.name} bare metal, not itself a virtual machine whose hypervisor "
+                "offers nested virtualization? Evidence: /proc/cpuinfo (the hypervisor flag; "
+                f"POWER: platform PowerNV) or `systemd-detect-virt` on {h.name}, and the "
+                "machine's inventory record. Pass: yes, bare metal (systemd-detect-virt prints "
+                "none); fail: it names a hypervisor, whose emulated VT-x/AMD-V KVM then uses",
+            )
         elif has_kvm and vendor:
             yield passed(
                 s,
