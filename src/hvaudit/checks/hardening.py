@@ -1201,7 +1201,7 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         # outputs libvirt rejects, never asked (R34H)
         asks: list[Outcome] = []
         if journalled and not problems and drops.state in (FactState.UNAVAILABLE, FactState.FAILED):
-            kept = unknown(
+            kept = asked_gap(
                 s,
                 drops,
                 "does systemd-journald keep or forward libvirt's messages? Evidence: "
@@ -1210,11 +1210,11 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 "journald.conf, then its drop-ins) and the syslog daemons running. Pass: "
                 "Storage= is not none, or ForwardToSyslog=yes to a running syslog daemon that "
                 "reads journald's socket; fail: Storage=none and nothing forwarded",
+                asks,
             )
-            if kept.status is not Status.MANUAL:
-                yield kept
+            if kept is not None:
+                yield kept  # an error: evidence whose collection failed, never a pass
                 continue
-            asks.append(kept)
         if journalled and drops.known and drops.get():
             problems += [f"{entry}, but {drops.get()}" for entry in journalled]
             refs += list(drops.sources)

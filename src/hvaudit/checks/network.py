@@ -39,7 +39,7 @@ from hvaudit.checks.base import (
     Context,
     Outcome,
     Severity,
-    Status,
+    asked_gap,
     check,
     failed,
     first_unknown,
@@ -561,11 +561,10 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
             gaps and all(g.reason.startswith("the definition of filter") for g in gaps)
         ):
             names = sorted({i.filter for i in nics if i.filter})
-            undefined = unknown(s, gaps[0], _filter_definition_question(v.host, names))
-            if undefined.status is not Status.MANUAL:
-                yield undefined  # an error: evidence whose collection failed, never a pass
+            stop = asked_gap(s, gaps[0], _filter_definition_question(v.host, names), items)
+            if stop is not None:
+                yield stop  # an error: evidence whose collection failed, never a pass
                 continue
-            items.append(undefined)
         elif gaps:
             items.append(
                 manual(
