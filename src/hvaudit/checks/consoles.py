@@ -32,8 +32,10 @@ from hvaudit.checks.base import (
     Outcome,
     Severity,
     Status,
+    Subject,
     check,
     failed,
+    joint_question,
     manual,
     not_applicable,
     passed,
@@ -395,13 +397,22 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         qc = conf_fact(h, "qemu.conf")
         if r.fails:
             yield failed(s, "; ".join(r.fails), *refs)
-        elif r.settings:
-            yield host_settings_manual(
+            continue
+        # every open condition of the VM is asked in one item (_joined): the chain asked the
+        # first alone, so a "yes" to the host's settings passed a console socket handed over
+        # by fd, a hidden password or a QEMU older than qemu.conf, never asked (R34H)
+        asks: list[Outcome] = []
+        if r.settings:
+            held = host_settings_manual(
                 s, h, qc, "; ".join(r.proven), _settings_question(h, r.settings), *refs
             )
-        elif r.asks:
-            yield manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, r.asks))
-        elif r.opaque or r.loop_groups:
+            if held.status is not Status.MANUAL:
+                yield held
+                continue
+            asks.append(held)
+        if r.asks:
+            asks.append(manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, r.asks)))
+        if r.opaque or r.loop_groups:
             asked = []
             if r.opaque:
                 asked.append(
@@ -421,14 +432,16 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                     "is joined on a network interface, where any machine on that segment "
                     "sends the VM frames."
                 )
-            yield manual(
-                s,
-                "; ".join([*r.proven, *r.opaque, *r.loop_groups]),
-                *refs,
-                question=asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}",
+            asks.append(
+                manual(
+                    s,
+                    "; ".join([*r.proven, *r.opaque, *r.loop_groups]),
+                    *refs,
+                    question=asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}",
+                )
             )
-        elif r.hidden_password is not None:
-            yield unknown(
+        if r.hidden_password is not None:
+            hidden = unknown(
                 s,
                 r.hidden_password,
                 "Does each network-facing console of this VM have a password? Evidence: "
@@ -437,56 +450,71 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 "not), else vnc_password / spice_password in /etc/libvirt/qemu.conf there. Pass: "
                 "yes, each has a non-empty password; fail: one has none or an empty one.",
             )
-        elif r.credited and r.scope.unread is not None:
+            if hidden.status is not Status.MANUAL:
+                yield hidden
+                continue
+            asks.append(hidden)
+        if r.credited and r.scope.unread is not None:
             on = f"console(s) or socket(s) on {_and(r.credited)}"
-            yield manual(
-                s,
-                "; ".join([*r.proven, f"{on}: {r.scope.why_unread()}"]),
-                *refs,
-                question=LOCALNET_QUESTION.replace("this host", f"host {h.name}"),
+            asks.append(
+                manual(
+                    s,
+                    "; ".join([*r.proven, f"{on}: {r.scope.why_unread()}"]),
+                    *refs,
+                    question=LOCALNET_QUESTION.replace("this host", f"host {h.name}"),
+                )
             )
-        elif (consoles or sockets) and (older := _predates_qemu_conf(h, v)):
-            # R11H-1/2: libvirt applies qemu.conf's console settings when it starts QEMU
-            what = "; ".join(r.proven) or "console(s) reachable only from the host"
-            yield manual(
-                s,
-                f"{what}, as /etc/libvirt/qemu.conf says now; but {older}",
-                *refs,
-                *h.facts.qemu_processes.sources,
-                question=f"Does the running QEMU of VM {v.name} serve its consoles with the "
-                "listen address, TLS and password /etc/libvirt/qemu.conf sets now? Evidence: "
-                f"`ps -o args= -p PID` of its QEMU on host {h.name} (the -vnc, -spice and "
-                "-chardev options: address, tls-creds, password), or the VM restarted since "
-                "the change. Pass: yes, each console runs as the file says; fail: a console "
-                "runs on a network address without the TLS or password the file now sets.",
+        if (consoles or sockets) and (older := _predates_qemu_conf(h, v)):
+            # R11H-1/2: libvirt applies qemu.conf's console settings when it starts QEMU; a
+            # console whose password is hidden proves nothing, but faces the network
+            what = "; ".join(r.proven) or (
+                "network-facing console(s)"
+                if r.hidden_password is not None
+                else "console(s) reachable only from the host"
             )
+            asks.append(
+                manual(
+                    s,
+                    f"{what}, as /etc/libvirt/qemu.conf says now; but {older}",
+                    *refs,
+                    *h.facts.qemu_processes.sources,
+                    question=f"Does the running QEMU of VM {v.name} serve its consoles with the "
+                    "listen address, TLS and password /etc/libvirt/qemu.conf sets now? Evidence: "
+                    f"`ps -o args= -p PID` of its QEMU on host {h.name} (the -vnc, -spice and "
+                    "-chardev options: address, tls-creds, password), or the VM restarted since "
+                    "the change. Pass: yes, each console runs as the file says; fail: a console "
+                    "runs on a network address without the TLS or password the file now sets.",
+                )
+            )
+        if asks:
+            outcome = _joined(s, asks)
         else:
             what = "; ".join(r.proven) or "console(s) reachable only from the host"
             note = f" ({r.scope.note})" if r.credited and r.scope.assumed else ""
             outcome = passed(s, what + note, *refs)
-            # a guest not read may have user-mode networking, or a vsock device (R29D-1)
-            may = [
-                *(
-                    [
-                        "have user-mode networking (QEMU's slirp or passt), whose guest reaches "
-                        f"the host's {_and(sorted(set(r.reachable)))}, where this VM's console(s) "
-                        "or socket(s) listen"
-                    ]
-                    if r.reachable
-                    else []
-                ),
-                *(
-                    [
-                        "have a vsock device, whose guest connects to the host (CID 2) on "
-                        f"{_and(r.vsock_open)}, where this VM's network backend listens"
-                    ]
-                    if r.vsock_open
-                    else []
-                ),
-            ]
-            if may:
-                outcome = unread_peers(outcome, h, ", or ".join(may))
-            yield outcome
+        # a guest not read may have user-mode networking, or a vsock device (R29D-1)
+        may = [
+            *(
+                [
+                    "have user-mode networking (QEMU's slirp or passt), whose guest reaches "
+                    f"the host's {_and(sorted(set(r.reachable)))}, where this VM's console(s) "
+                    "or socket(s) listen"
+                ]
+                if r.reachable
+                else []
+            ),
+            *(
+                [
+                    "have a vsock device, whose guest connects to the host (CID 2) on "
+                    f"{_and(r.vsock_open)}, where this VM's network backend listens"
+                ]
+                if r.vsock_open
+                else []
+            ),
+        ]
+        if may:
+            outcome = unread_peers(outcome, h, ", or ".join(may))
+        yield outcome
     yield from host_default_questions(
         ctx,
         relying,
@@ -495,6 +523,21 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         "it sets it to TRUE (or to text VMware reads as TRUE) and the host runs ESXi 6.7 or "
         "older, which serve VNC",
         "RemoteDisplay.vnc.enabled",
+    )
+
+
+def _joined(s: Subject, asks: list[Outcome]) -> Outcome:
+    """The manual outcomes `asks` of one VM as one item (checks.base.joined_asks): their
+    messages' parts once each (each repeats what the XML proves), their evidence, and one
+    joint_question, so that an attested "yes" answers every condition (R34H)."""
+    if len(asks) == 1:
+        return asks[0]
+    parts = dict.fromkeys(part for o in asks for part in o.message.split("; "))
+    return manual(
+        s,
+        "; ".join(parts),
+        *dict.fromkeys(e for o in asks for e in o.evidence),
+        question=joint_question(o.question for o in asks if o.question),
     )
 
 
