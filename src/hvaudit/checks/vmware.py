@@ -23,6 +23,7 @@ from hvaudit.checks.base import (
     Severity,
     Status,
     Subject,
+    asked_gap,
     check,
     failed,
     host_subject,
@@ -1543,11 +1544,22 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
             continue
         if esx.ntp.get("protocol") == "ptp":
             ptp = _service_states(esx, ("ptpd",))
-            if ptp is None or ptp[1]:
-                yield unknown(s, _gap("the ptpd service", esx.source), "ptpd runs, policy on")
-                continue
-            svc = ptp[0]["ptpd"]
-            state = f"{'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
+            # R35E-1: ptpd's state not reported is asked beside the ports and the host's own
+            # report, which are judged first: its question alone hid a PTP host with no active
+            # port or an unsynchronised clock, and a "yes" passed it
+            gap = (
+                []
+                if ptp and not ptp[1]
+                else [unknown(s, _gap("the ptpd service", esx.source), "ptpd runs, policy on")]
+            )
+            # unreported, ptpd is judged as running: what fails beside it is judged, and its
+            # question joins the item that is asked
+            ptpd = ptp[0]["ptpd"] if ptp and not gap else {"running": True, "policy": "on"}
+            state = (
+                "state not reported"
+                if gap
+                else f"{'running' if ptpd.get('running') else 'stopped'}, policy {ptpd.get('policy')}"
+            )
             config = esx.ntp.get("ptp")
             ports = config.get("ports") if isinstance(config, dict) else None
             active = [
@@ -1556,8 +1568,8 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 if isinstance(p, dict) and str(p.get("device_type") or "").lower() != "none"
             ]
             if (
-                svc.get("running")
-                and svc.get("policy") == "on"
+                ptpd.get("running")
+                and ptpd.get("policy") == "on"
                 and ports is not None
                 and not active
             ):
@@ -1573,8 +1585,8 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                     esx.source,
                 )
             elif (
-                svc.get("running")
-                and svc.get("policy") == "on"
+                ptpd.get("running")
+                and ptpd.get("policy") == "on"
                 and (unsynced := _time_service_state(esx.ntp, "ptpd"))
             ):
                 # R25T-6: the host's own report (HostDateTimeInfo, API 7.0.3) that its time
@@ -1583,7 +1595,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 yield failed(
                     s, f"clock protocol PTP, ptpd {state}, but {'; '.join(unsynced)}", esx.source
                 )
-            elif svc.get("running") and svc.get("policy") == "on":
+            elif ptpd.get("running") and ptpd.get("policy") == "on":
                 # V17-4: ptpd synchronises over the PTP port(s) of ptpConfig (deviceType
                 # virtualNic or pciPassthruNic); whether the master answers there, and whether
                 # the firewall lets PTP through, is not in the API: asked, the ports named
@@ -1595,29 +1607,40 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                         f"{p.get('device') or '?'} ({p.get('device_type') or '?'})" for p in active
                     )[:120]
                 )
-                yield manual(
+                yield joined_asks(
                     s,
-                    f"clock protocol PTP, ptpd {state}; {where}",
-                    esx.source,
-                    question=f"Does host {h.name} synchronise its clock with the site's PTP "
-                    "master? Evidence: the vSphere Client, host "
-                    f"{h.name} > Configure > Time Configuration (Precision Time Protocol: its "
-                    "network adapter), or `esxcli system ptp get` and `esxcli system ptp stats "
-                    "get` there. Pass: yes, a PTP port on a VMkernel or passthrough adapter, "
-                    "synchronised to the master; fail: no port (device type none), or not "
-                    "synchronised.",
+                    [
+                        *gap,
+                        manual(
+                            s,
+                            f"clock protocol PTP, ptpd {state}; {where}",
+                            esx.source,
+                            question=f"Does host {h.name} synchronise its clock with the site's PTP "
+                            "master? Evidence: the vSphere Client, host "
+                            f"{h.name} > Configure > Time Configuration (Precision Time Protocol: its "
+                            "network adapter), or `esxcli system ptp get` and `esxcli system ptp stats "
+                            "get` there. Pass: yes, a PTP port on a VMkernel or passthrough adapter, "
+                            "synchronised to the master; fail: no port (device type none), or not "
+                            "synchronised.",
+                        ),
+                    ],
                 )
             else:
                 yield failed(s, f"clock protocol PTP, but ptpd {state}", esx.source)
             continue
         states = _service_states(esx, ("ntpd",))
+        # R35E-1: ntpd's state not reported is one more ask (asked_gap), judged after what
+        # does not rest on it (the servers, ntp.conf, the host's own report, the firewall): its
+        # question alone hid no server, `disable ntp` or an unsynchronised clock, and a "yes"
+        # to it passed them
+        svc_asks: list[Outcome] = []
         if states is None or states[1]:
-            yield unknown(s, _gap("the ntpd service", esx.source), "ntpd runs, policy on")
-            continue
-        svc = states[0]["ntpd"]
+            asked_gap(s, _gap("the ntpd service", esx.source), "ntpd runs, policy on", svc_asks)
+        svc = states[0]["ntpd"] if states and not svc_asks else None
+        lead = "ntpd running (policy on), " if svc is not None else ""
         stopped = (
             ""
-            if svc.get("running") and svc.get("policy") == "on"
+            if svc is None or (svc.get("running") and svc.get("policy") == "on")
             else f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
         )
         # V24-1: what the host reports of its time services now (HostDateTimeInfo, API 7.0.3)
@@ -1718,7 +1741,7 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
                 f"ntpd's clock discipline is off (ntp.conf: {off[0]}): it corrects nothing, the "
                 "clock runs free"
             )
-        if not svc.get("running") or svc.get("policy") != "on":
+        if svc is not None and (not svc.get("running") or svc.get("policy") != "on"):
             bad.append(
                 f"ntpd {'running' if svc.get('running') else 'stopped'}, policy {svc.get('policy')}"
             )
@@ -1752,32 +1775,38 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
         if differs:
             # V24-3: the file passes where the list says otherwise: which one ntpd runs with is
             # asked, not passed
-            yield manual(
+            yield joined_asks(
                 s,
-                f"ntpd running (policy on); {differs}",
-                esx.source,
-                question=f"Which NTP servers does ntpd on host {h.name} use, and is it "
-                "synchronised to one off the host? Evidence: `cat /etc/ntp.conf` and `ntpq "
-                "-pn` on the host (ESXi Shell or SSH), or `esxcli system ntp get`. Pass: "
-                "ntp.conf's servers are the site's, one marked '*' in `ntpq -pn`; fail: the "
-                "host's own clock, `noselect`, or none marked '*'.",
+                [
+                    *svc_asks,
+                    manual(
+                        s,
+                        f"ntpd running (policy on); {differs}" if svc is not None else differs,
+                        esx.source,
+                        question=f"Which NTP servers does ntpd on host {h.name} use, and is it "
+                        "synchronised to one off the host? Evidence: `cat /etc/ntp.conf` and `ntpq "
+                        "-pn` on the host (ESXi Shell or SSH), or `esxcli system ntp get`. Pass: "
+                        "ntp.conf's servers are the site's, one marked '*' in `ntpq -pn`; fail: the "
+                        "host's own clock, `noselect`, or none marked '*'.",
+                    ),
+                ],
             )
             continue
         # the firewall's question and the keys' or the limits' question are asked in one item:
         # the firewall's alone passed on a "yes" with the keys or the `tos` limits never asked
         # (R34M-2); the last two each ask whether ntpd is synchronised, which answers both
-        asks = []
+        asks = [*svc_asks]
         if reach == "unknown":
             asks.append(
                 manual(
                     s,
-                    f"ntpd running (policy on), servers {', '.join(servers)}; {why}",
+                    f"{lead}servers {', '.join(servers)}; {why}",
                     esx.source,
                     question=_reach_question(h, "ntpClient", "ntpd's queries", remote),
                 )
             )
         # a later part leaves out what the first says
-        head = "" if asks else f"ntpd running (policy on), servers {', '.join(servers)[:120]}; "
+        head = f"{lead}servers {', '.join(servers)[:120]}; " if asks == svc_asks else ""
         if keyed and esx.ntp.get("service_sync") is not True:
             # R31V-1: a server ntpd authenticates (ntp.conf `key N`, `autokey`) is selected only
             # on replies that authenticate: ntp_proto.c receive() marks a reply whose digest
