@@ -3273,7 +3273,12 @@ def _iommu_weakened(word: str, h: Host) -> bool:
     comma list). The other vendor's word does nothing; an unknown vendor counts either.
     intel_iommu='s on and off are one setting the last of them decides (intel_iommu_setup:
     `dmar_disabled = 0` / `= 1` for each comma option in turn, R33B-2; _nextboot.mode_of):
-    `intel_iommu=off,on` leaves the IOMMU on."""
+    `intel_iommu=off,on` leaves the IOMMU on. iommu= and amd_iommu= match "off" as the
+    kernel does, not as a whole option (R35B-1, read with `find_string`): iommu_setup takes each
+    comma option by `strncmp(p, "off", 3)` (`iommu=offx` sets no_iommu), and
+    drivers/iommu/amd/init.c parse_amd_iommu_options tested `strncmp(str, "off", 3)` at every
+    character of the value (`for (; *str; ++str)`) until its options became an else-if chain
+    of prefixes, so "off" anywhere in the value turns the AMD IOMMU off on some kernel."""
     name, eq, value = word.partition("=")
     if name == "vfio_iommu_type1.allow_unsafe_interrupts":
         return not eq or kernel_bool(value.strip()) is True
@@ -3284,7 +3289,9 @@ def _iommu_weakened(word: str, h: Host) -> bool:
         return False
     if name == "intel_iommu":
         return mode_of(word) == "off"
-    return name in ("iommu", "amd_iommu") and "off" in value.split(",")
+    if name == "iommu":
+        return any(o.startswith("off") for o in value.split(","))
+    return name == "amd_iommu" and "off" in value
 
 
 #: Host devices that are the host's own consoles whatever its command line says: the kernel
