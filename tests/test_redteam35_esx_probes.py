@@ -1,12 +1,15 @@
 """Thirty-fifth red-team review, VMware ESXi (r35-esx): HVA-419 where the time daemon's
-service state is not reported.
+service state is not reported; HVA-417 and HVA-418 for a distributed port group whose own
+question was asked and whose override flags were not.
 
 Harness: one ESXi host record as collect/vsphere.py writes it (vmware/hosts/host-1.json), its
 time record from the collector's own _ntp over a real pyVmomi vim.host.DateTimeInfo, the bundle
 writer and the engine (test_redteam11_vmw_probes._vsphere). A yes-probe answers the question
 main asked (the unknown's own) in an attestation TOML read by the CLI's loader and applied with
 waivers.apply_attestations (test_r34_elif_probes._attest_yes), and asserts the exact status and
-message after it.
+message after it. R35E-2: a distributed port group in vCenter's record (vmware/dvs.json as
+collect.vsphere writes it) beside a hardened management host, tests/test_vmw_leads19's L19-3V
+harness (test_redteam13_vmw_probes._vsphere, test_redteam16_vmw_probes._tenants).
 
 Findings (R35E-n):
 - R35E-1 (false pass) HVA-419: a host whose ntpd (or, on a PTP host, ptpd) is missing from
@@ -18,14 +21,27 @@ Findings (R35E-n):
   gap is one more ask (checks.base.asked_gap): what does not rest on the daemon's state is
   judged first and fails; what is open is asked in one item with the service's question
   (joined_asks).
+- R35E-2 (false pass) HVA-417 HVA-418: a distributed port group whose config.policy (its
+  override flags) was not reported was asked the flags only where its own verdict passed
+  (L19-3V, `_override_unreported`); where that verdict was a question (a security key or the
+  VLAN not reported, a reserved VLAN 1010, untagged VLAN 0) the flags were never asked, and a
+  "yes" to the port group's own question passed it though each port may override the policy
+  (VMwareDVSPortgroupPolicy vlanOverrideAllowed, "Allow the setting of vlanId, trunk vlanId,
+  or pvlanId for an individual port to override the setting in defaultPortConfig of a
+  portgroup"). And a port group whose security policy (defaultPortConfig) was not reported
+  while securityPolicyOverrideAllowed is true was asked the policy: a fail whatever the policy
+  (V16-3) hidden behind a question. Now the flags' question joins the port group's own
+  (joined_asks), and an override allowed fails before the policy's gap.
 
 Held (kept as tests): ntpd not reported beside servers that are otherwise fine and a firewall
 that admits them is the service's question alone; ntpd reported running with policy on and
-nothing else open passes as before.
+nothing else open passes as before. R35E-2: a security key not reported with the flags false
+is that key's question alone; the flags not reported beside a full policy and VLAN 30 are the
+override questions alone; VLAN 1010 with the flags false is the reserved VLAN's question alone.
 
-Tally: 1 finding (false pass 1; each case also a fail, or a second open condition, hidden
-behind a question); 9 cases in 9 test functions (2 held); 7 failed on main 748d99aa before the
-fix, each a pass after the attested "yes".
+Tally: 2 findings (false pass 2; each case also a fail, or a second open condition, hidden
+behind a question); 14 cases in 14 test functions (3 held); 11 failed on main 748d99aa before
+the fixes (R35E-1: 7, R35E-2: 4), each a pass after the attested "yes".
 
 Leads left: see the report of round 35 (r35-esx).
 """
@@ -194,4 +210,121 @@ def test_r35e_1_ptp_no_active_port_behind_service_gap(tmp_path: Path) -> None:
         "clock protocol PTP, ptpd state not reported, but no active PTP port "
         "(config.dateTimeInfo.ptpConfig: no port, or every port's device type none): no master "
         "reaches it",
+    )
+
+
+# --- R35E-2: HVA-417/HVA-418, a distributed port group's own question hid its override flags ----
+
+
+def _tenants(tmp_path: Path, **change: Any) -> Any:
+    """vCenter's distributed port group Tenants (VLAN 30, the three policies rejected: tests/
+    test_redteam16_vmw_probes._tenants) with `change` applied, beside a hardened management
+    host (test_vmw_leads19's L19-3V harness)."""
+    from test_redteam13_vmw_probes import _vsphere as _with_dvs
+    from test_redteam16_vmw_probes import _mgmt_host
+    from test_redteam16_vmw_probes import _tenants as tenants
+
+    pg = tenants(False) | change
+    host = _mgmt_host("esx1", 20)
+    del host["name"]
+    tmp_path.mkdir(exist_ok=True)
+    return _with_dvs(tmp_path, host, dvs={"switches": [], "portgroups": [pg]})
+
+
+def _pg(a: Any, check: str) -> tuple[str, str, str | None]:
+    (got,) = [
+        (r.status.value, r.outcome.message, r.outcome.question)
+        for r in a.results
+        if r.check.id == check and r.outcome.subject.name == "Tenants"
+    ]
+    return got
+
+
+FORGED_GAP = (
+    "evidence unavailable: distributed port group Tenants: security.forgedTransmits not reported"
+)
+SECURITY_OVERRIDE = (
+    "whether each port may override its security policy (config.policy."
+    "securityPolicyOverrideAllowed / macManagementOverrideAllowed) was not reported"
+)
+VLAN_OVERRIDE = (
+    "whether each port may override its VLAN (config.policy.vlanOverrideAllowed) was not reported"
+)
+REJECTS = "rejects promiscuous mode, MAC address changes and forged transmits"
+RESERVED = "distributed port group Tenants is on VLAN 1010, which physical switches often reserve"
+UNTAGGED = "distributed port group Tenants sends untagged frames: they take the native VLAN of the physical port"
+NOT_OVERRIDABLE = {"securityPolicyOverrideAllowed": False, "vlanOverrideAllowed": False}
+
+
+def _attest(a: Any, check: str, tmp_path: Path, question: str | None) -> None:
+    _attest_yes(a, check, "network", "Tenants", tmp_path, question=question)
+
+
+def test_r35e_2_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: forgedTransmits not reported with the flags false is that key's question alone;
+    the flags not reported beside a full policy and VLAN 30 are the override questions alone
+    (L19-3V); VLAN 1010 with the flags false is the reserved VLAN's question alone."""
+    sec = {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": None}
+    a = _tenants(tmp_path / "a", security=sec, overrides=NOT_OVERRIDABLE)
+    assert _pg(a, "HVA-417")[:2] == ("manual", FORGED_GAP)
+    a = _tenants(tmp_path / "b", overrides=None)
+    assert _pg(a, "HVA-417")[:2] == (
+        "manual",
+        f"distributed port group Tenants {REJECTS}; {SECURITY_OVERRIDE}",
+    )
+    assert _pg(a, "HVA-418")[:2] == (
+        "manual",
+        f"distributed port group Tenants is on VLAN 30; {VLAN_OVERRIDE}",
+    )
+    a = _tenants(tmp_path / "c", vlan={"kind": "vlan", "id": 1010}, overrides=NOT_OVERRIDABLE)
+    assert _pg(a, "HVA-418")[:2] == ("manual", RESERVED)
+
+
+def test_r35e_2_hva417_key_question_hides_override_flags(tmp_path: Path) -> None:
+    """forgedTransmits not reported and config.policy not reported: main asked the key alone,
+    and a "yes, forged transmits rejected" passed HVA-417 with whether each port may override
+    the policy never asked."""
+    sec = {"allowPromiscuous": False, "macChanges": False, "forgedTransmits": None}
+    alone = _pg(_tenants(tmp_path / "q", security=sec, overrides=NOT_OVERRIDABLE), "HVA-417")[2]
+    a = _tenants(tmp_path / "a", security=sec, overrides=None)
+    _attest(a, "HVA-417", tmp_path, alone)
+    assert _pg(a, "HVA-417")[:2] == ("manual", f"{FORGED_GAP}; {SECURITY_OVERRIDE}")
+
+
+def test_r35e_2_hva418_reserved_vlan_question_hides_override_flag(tmp_path: Path) -> None:
+    """VLAN 1010 and config.policy not reported: main asked whether 1010 is reserved, and a
+    "yes, an ordinary VLAN" passed HVA-418 with vlanOverrideAllowed never asked."""
+    alone = _pg(
+        _tenants(tmp_path / "q", vlan={"kind": "vlan", "id": 1010}, overrides=NOT_OVERRIDABLE),
+        "HVA-418",
+    )[2]
+    a = _tenants(tmp_path / "a", vlan={"kind": "vlan", "id": 1010}, overrides=None)
+    _attest(a, "HVA-418", tmp_path, alone)
+    assert _pg(a, "HVA-418")[:2] == ("manual", f"{RESERVED}; {VLAN_OVERRIDE}")
+
+
+def test_r35e_2_hva418_untagged_question_hides_override_flag(tmp_path: Path) -> None:
+    """Untagged (VLAN 0) and config.policy not reported: main asked the physical port alone."""
+    alone = _pg(
+        _tenants(tmp_path / "q", vlan={"kind": "vlan", "id": 0}, overrides=NOT_OVERRIDABLE),
+        "HVA-418",
+    )[2]
+    a = _tenants(tmp_path / "a", vlan={"kind": "vlan", "id": 0}, overrides=None)
+    _attest(a, "HVA-418", tmp_path, alone)
+    assert _pg(a, "HVA-418")[:2] == ("manual", f"{UNTAGGED}; {VLAN_OVERRIDE}")
+
+
+def test_r35e_2_hva417_policy_gap_hides_override_allowed(tmp_path: Path) -> None:
+    """defaultPortConfig not reported (no security policy) while config.policy says each port
+    may override it: a fail whatever the policy is (V16-3); main asked the policy, and a "yes"
+    passed HVA-417."""
+    a = _tenants(
+        tmp_path,
+        security=None,
+        overrides={"securityPolicyOverrideAllowed": True, "vlanOverrideAllowed": False},
+    )
+    _attest(a, "HVA-417", tmp_path, None)
+    assert _pg(a, "HVA-417")[:2] == (
+        "fail",
+        "distributed port group Tenants: each port may override the port group's security policy",
     )

@@ -1151,6 +1151,12 @@ def _policy_outcome(
     s: Subject, security: Any, what: str, src: Source, override: object = None
 ) -> Outcome:
     if not isinstance(security, dict):
+        if override is True:
+            # R35E-2: a port that may override the port group's policy fails whatever the
+            # policy is; the policy's gap hid it
+            return failed(
+                s, f"{what}: each port may override the port group's security policy", src
+            )
         gap = Fact[bool].unavailable(f"{what}: its security policy is not reported", src)
         return unknown(s, gap, "promiscuous mode, MAC changes and forged transmits are rejected")
     missing = [k for k in POLICY_KEYS if not isinstance(security.get(k), bool)]
@@ -1270,9 +1276,12 @@ def switch_security(ctx: Context) -> Iterator[Outcome]:
             # override the port group's policy
             True in flags,
         )
-        if outcome.status is Status.PASS and not any(isinstance(f, bool) for f in flags):
+        if outcome.status in (Status.PASS, Status.MANUAL) and not any(
+            isinstance(f, bool) for f in flags
+        ):
             # L19-3V: the port group's policy holds for its ports only where they may not
-            # override it; neither flag reported (config.policy missing) is no pass
+            # override it; neither flag reported (config.policy missing) is no pass, and is
+            # asked beside a policy key that is asked (R35E-2)
             outcome = _override_unreported(
                 outcome,
                 str(pg.get("name")),
@@ -1408,7 +1417,8 @@ def portgroup_vlans(ctx: Context) -> Iterator[Outcome]:
             vlan.get("ranges") if vlan.get("kind") == "trunk" else vlan.get("id"),
             ref,
         )
-        if outcome.status is Status.PASS and not isinstance(loose, bool):
+        if outcome.status in (Status.PASS, Status.MANUAL) and not isinstance(loose, bool):
+            # R35E-2: asked beside the VLAN's own question (reserved, untagged, not reported)
             outcome = _override_unreported(
                 outcome, str(pg.get("name")), "vlanOverrideAllowed", "VLAN", "VLAN"
             )
@@ -1423,8 +1433,11 @@ def _override_unreported(
     setting holds for a port only where the port may not override it (VMwareDVSPortgroupPolicy
     vlanOverrideAllowed, "Allow the setting of vlanId, trunk vlanId, or pvlanId for an
     individual port to override the setting in defaultPortConfig of a portgroup";
-    securityPolicyOverrideAllowed / macManagementOverrideAllowed for the security policy)."""
-    return dataclasses.replace(
+    securityPolicyOverrideAllowed / macManagementOverrideAllowed for the security policy). A port
+    group's own question (a policy key or its VLAN not reported, a reserved or untagged VLAN)
+    is asked in one item with this one (joined_asks): asked alone, a "yes" to it passed the port
+    group with whether its ports may override the policy never asked (R35E-2)."""
+    ask = dataclasses.replace(
         outcome,
         status=Status.MANUAL,
         message=f"{outcome.message}; whether each port may override its {policy} "
@@ -1435,6 +1448,19 @@ def _override_unreported(
         f"Edit Settings > Advanced (Override port policies: {setting}), or its config.policy."
         f"{flags}. Pass: yes, override not allowed, the port group's setting holds for "
         "every port; fail: no, override allowed.",
+    )
+    if outcome.status is Status.PASS:
+        return ask
+    return joined_asks(
+        outcome.subject,
+        [
+            outcome,
+            dataclasses.replace(
+                ask,
+                message=f"whether each port may override its {policy} "
+                f"(config.policy.{flags}) was not reported",
+            ),
+        ],
     )
 
 
