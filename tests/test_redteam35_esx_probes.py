@@ -1,6 +1,7 @@
 """Thirty-fifth red-team review, VMware ESXi (r35-esx): HVA-419 where the time daemon's
 service state is not reported; HVA-417 and HVA-418 for a distributed port group whose own
-question was asked and whose override flags were not.
+question was asked and whose override flags were not; HVA-422's question where the
+administrators group is not reported.
 
 Harness: one ESXi host record as collect/vsphere.py writes it (vmware/hosts/host-1.json), its
 time record from the collector's own _ntp over a real pyVmomi vim.host.DateTimeInfo, the bundle
@@ -32,16 +33,25 @@ Findings (R35E-n):
   while securityPolicyOverrideAllowed is true was asked the policy: a fail whatever the policy
   (V16-3) hidden behind a question. Now the flags' question joins the port group's own
   (joined_asks), and an override allowed fails before the policy's gap.
+- R35E-3 (false pass, by a question's wording) HVA-422: a host joined to AD whose
+  Config.HostAgent.plugins.hostsvc.esxAdminsGroup was not reported was asked "Does this hold
+  for this host: the AD group granted host administration?": any group answers that yes, the
+  default 'ESX Admins' too (ESXI-80-000241: a finding where it "is set to 'ESX Admins'";
+  CVE-2024-37085, the check's docstring), and the "yes" passed HVA-422. Now the question asks
+  whether the option names a dedicated group or is empty, and fails 'ESX Admins' in any case or
+  qualified by a domain (as the reported value is judged).
 
 Held (kept as tests): ntpd not reported beside servers that are otherwise fine and a firewall
 that admits them is the service's question alone; ntpd reported running with policy on and
 nothing else open passes as before. R35E-2: a security key not reported with the flags false
 is that key's question alone; the flags not reported beside a full policy and VLAN 30 are the
 override questions alone; VLAN 1010 with the flags false is the reserved VLAN's question alone.
+R35E-3: the group reported is judged as before ('ESX Admins' fails, a site group passes).
 
-Tally: 2 findings (false pass 2; each case also a fail, or a second open condition, hidden
-behind a question); 14 cases in 14 test functions (3 held); 11 failed on main 748d99aa before
-the fixes (R35E-1: 7, R35E-2: 4), each a pass after the attested "yes".
+Tally: 3 findings (false pass 3; R35E-1 and R35E-2 each a fail, or a second open condition,
+hidden behind a question; R35E-3 by a question's wording); 17 cases in 16 test functions (4
+held); 12 failed on main 748d99aa before the fixes (R35E-1: 7, R35E-2: 4, R35E-3: 1), each a
+pass after the attested "yes".
 
 Leads left: see the report of round 35 (r35-esx).
 """
@@ -327,4 +337,55 @@ def test_r35e_2_hva417_policy_gap_hides_override_allowed(tmp_path: Path) -> None
     assert _pg(a, "HVA-417")[:2] == (
         "fail",
         "distributed port group Tenants: each port may override the port group's security policy",
+    )
+
+
+# --- R35E-3: HVA-422, the administrators group not reported asked a question without a condition --
+
+ADMINS_KEY = "Config.HostAgent.plugins.hostsvc.esxAdminsGroup"
+JOINED = [
+    {"type": "ActiveDirectoryInfo", "enabled": True, "domain": "corp.example", "status": "OK"}
+]
+#: the question main asked (confirm_question of "the AD group granted host administration")
+VAGUE_Q = (
+    "Does this hold for this host: the AD group granted host administration? Evidence: the "
+    "setting, file or command output it names, read where it lives (the message says why the "
+    "scan could not). Pass: yes, it holds; fail: it does not."
+)
+
+
+def _joined(tmp_path: Path, group: str | None) -> Any:
+    tmp_path.mkdir(exist_ok=True)
+    adv = {} if group is None else {ADMINS_KEY: group}
+    return _vsphere(tmp_path, {"directory": JOINED, "advanced": adv})
+
+
+def test_r35e_3_harness_group_reported(tmp_path: Path) -> None:
+    """Held: the group reported is judged as before: 'ESX Admins' fails, a site group passes."""
+    assert _verdict(_joined(tmp_path / "a", "ESX Admins"), "HVA-422") == (
+        "fail",
+        f"joined to corp.example, but {ADMINS_KEY} is the default 'ESX Admins'",
+    )
+    assert _verdict(_joined(tmp_path / "b", "vsphere-admins"), "HVA-422") == (
+        "pass",
+        "joined to corp.example; administrators group vsphere-admins",
+    )
+
+
+def test_r35e_3_hva422_unreported_group_question_names_the_condition(tmp_path: Path) -> None:
+    """The group option not reported: main asked whether "the AD group granted host
+    administration" holds, which any group answers yes, the default 'ESX Admins'
+    (ESXI-80-000241, CVE-2024-37085) too, and the "yes" passed HVA-422. Now the question asks
+    for a dedicated group and fails 'ESX Admins'; main's "yes" no longer answers it."""
+    a = _joined(tmp_path, None)
+    _attest_yes(a, "HVA-422", "host", "esx1", tmp_path, question=VAGUE_Q)
+    ((r,),) = [[r for r in a.results if r.check.id == "HVA-422"]]
+    assert (r.status.value, r.outcome.message, r.outcome.question) == (
+        "manual",
+        f"evidence unavailable: advanced option(s) {ADMINS_KEY} not reported by the host",
+        f"Does {ADMINS_KEY} on host esx1 name a dedicated administrators group, or is it empty? "
+        "Evidence: the vSphere Client, host esx1 > Configure > System > Advanced System Settings "
+        f"({ADMINS_KEY}), or PowerCLI Get-AdvancedSetting -Name {ADMINS_KEY}. Pass: yes, a group "
+        "of the site's own or empty; fail: 'ESX Admins' (in any case, or qualified by a domain "
+        "as 'DOMAIN\\ESX Admins' or 'ESX Admins@domain').",
     )

@@ -2646,7 +2646,20 @@ def directory_membership(ctx: Context) -> Iterator[Outcome]:
             continue
         group = _option(esx, key)
         if group is None:
-            yield _no_option(s, esx, [key], "the AD group granted host administration")
+            # R35E-3: the question names the condition: "Does this hold: the AD group granted
+            # host administration?" was answered yes of any group, the default 'ESX Admins'
+            # (ESXI-80-000241) too, and passed the host
+            yield _no_option(
+                s,
+                esx,
+                [key],
+                f"Does {key} on host {h.name} name a dedicated administrators group, or is it "
+                "empty? Evidence: the vSphere Client, host "
+                f"{h.name} > Configure > System > Advanced System Settings ({key}), or "
+                f"PowerCLI Get-AdvancedSetting -Name {key}. Pass: yes, a group of the site's "
+                "own or empty; fail: 'ESX Admins' (in any case, or qualified by a domain as "
+                "'DOMAIN\\ESX Admins' or 'ESX Admins@domain').",
+            )
         elif not str(group).strip():
             yield passed(
                 s,
