@@ -982,7 +982,16 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         files = daemon_files(h, "remote")
         gap = first_unknown(*(conf_fact(h, f) for f in files), h.facts.listeners)
-        if gap is not None:
+        if gap is not None and not (
+            # a -tls socket unit enabled (or pulled in, or tls_port opened by the daemon) is a
+            # TLS listener whatever `ss` would show: its files' DN lists are judged without the
+            # listening sockets, so a "yes" to their question passes no list that admits every
+            # certificate (R35S-4); a listing that failed stays an error
+            gap is h.facts.listeners
+            and gap.state is FactState.UNAVAILABLE
+            and all(conf_fact(h, f).known for f in files)
+            and _tls_enabled(h, files)
+        ):
             yield unknown(s, gap, "libvirt's TLS listener admits only listed certificate names")
             continue
         tls = bool(_libvirt_listeners(h, remote_ports(h, files)[1])) or _tls_enabled(h, files)
@@ -1068,7 +1077,7 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
                 f"signed ({'; '.join(open_files)})",
                 *refs,
                 *h.facts.listeners.sources,
-                question=moved_listener_question(h.name, moved),
+                question=_moved_not_tls_question(h.name, moved),
             )
         elif open_files:
             order = ("client", "certificate the CA signed", "principal of the Kerberos realm")
@@ -1089,6 +1098,22 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield passed(s, f"TLS clients restricted: {'; '.join(how)}", *refs)
+
+
+def _moved_not_tls_question(host: str, moved: list[str]) -> str:
+    """HVA-034's question of a libvirt daemon on a TCP port its file does not name, where the
+    file's settings would admit any certificate on TLS: only the plain TCP transport passes
+    here (HVA-030 judges that one). moved_listener_question, whose "yes" is "the TLS transport
+    with certificates verified", passed a TLS listener that admits every certificate the CA
+    signed (R35S-3)."""
+    which = moved[0] if len(moved) == 1 else f"each of {', '.join(moved)}"
+    return (
+        f"Is {which} on host {host} libvirt's plain TCP transport, not its TLS one? Evidence: "
+        "`systemctl show -p Listen virtproxyd-tcp.socket virtproxyd-tls.socket "
+        "libvirtd-tcp.socket libvirtd-tls.socket` (the unit whose ListenStream holds the port). "
+        "Pass: yes, the port is a -tcp unit's (HVA-030 judges it); fail: it is a -tls unit's, "
+        "whose client certificates the daemon file's settings do not restrict."
+    )
 
 
 _DN_KEYS_ONLY = re.compile(r"^(\s*,?\s*[A-Za-z][A-Za-z0-9.]*\s*=\s*,?)*\s*$")
@@ -4712,6 +4737,30 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, f"inbound traffic is accepted by default ({detail})", *f.sources)
 
 
+def _filter_ask(
+    s: Subject, host: str, daemon: str, filtered: list[str], sources: Sequence[Source]
+) -> Outcome:
+    """HVA-200's question of TLS forwarding that only a filter of `daemon` (rsyslog, syslog-ng)
+    governs: whether the filter lets the host's own security messages through."""
+    evidence = (
+        f"/etc/rsyslog.conf and /etc/rsyslog.d on {host}, the `if` expression, property filter "
+        "or ruleset around the omfwd action"
+        if daemon == "rsyslog"
+        else f"/etc/syslog-ng on {host}, the filter() and if statements of the log path naming "
+        "the network() destination"
+    )
+    return manual(
+        s,
+        f"{daemon} forwards over authenticated TLS only under a filter: " + "; ".join(filtered),
+        *sources,
+        question=f"Does the {daemon} filter in front of the TLS forwarding on host {host} let "
+        "the host's own security messages through, the libvirt daemons' (daemon facility), the "
+        "kernel's (kern) and the logins' (auth, authpriv)? "
+        f"Evidence: {evidence}. Pass: yes, it drops only messages of no security value; fail: "
+        "it forwards only some programs' or some messages' logs.",
+    )
+
+
 @check(
     id="HVA-200",
     title="Logs are forwarded to a remote server over TLS",
@@ -4818,58 +4867,50 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 "Pass: yes, to a remote server over TLS that authenticates it; fail: it keeps "
                 "them on the host or forwards them in plain text.",
             )
-        elif not targets and journal:
-            yield manual(
-                s,
-                "rsyslog forwards over authenticated TLS, but reads no journal (no imjournal); "
-                f"whether journald hands it libvirt's messages is open: {'; '.join(journal)}",
-                *f.sources,
-                question=f"Does systemd-journald on host {h.name} forward its messages to "
-                "syslog (ForwardToSyslog=yes)? Evidence: `systemd-analyze cat-config "
-                f"systemd/journald.conf` and /proc/cmdline (systemd.journald.forward_to_syslog=) "
-                f"on {h.name}. Pass: yes, rsyslog's imuxsock then receives libvirt's messages "
-                "and forwards them; fail: no, rsyslog forwards the kernel's messages only.",
-            )
-        elif not targets and kept:
-            # imjournal reads the journal's files, which Storage=none leaves empty (R14H-1);
-            # journald's files unread do not settle Storage= (HL19-4)
-            yield manual(
-                s,
-                "rsyslog forwards over authenticated TLS and reads the journal (imjournal), but "
-                f"whether journald keeps one is open: {'; '.join(kept)}",
-                *f.sources,
-                question=f"Does systemd-journald on host {h.name} keep its journal (Storage= "
-                "other than none)? Evidence: `systemd-analyze cat-config systemd/journald.conf` "
-                f"and /proc/cmdline (systemd.journald.forward_to_syslog=) on {h.name}. Pass: "
-                "yes, rsyslog's imjournal reads libvirt's messages from it, or ForwardToSyslog=yes "
-                "where rsyslog's imuxsock reads the system socket; fail: Storage=none and no such "
-                "forwarding.",
-            )
-        elif not targets and (filtered or ng_filtered):
-            daemon, evidence = (
-                (
-                    "rsyslog",
-                    f"/etc/rsyslog.conf and /etc/rsyslog.d on {h.name}, the `if` "
-                    "expression, property filter or ruleset around the omfwd action",
+        elif not targets and (journal or kept or filtered):
+            # rsyslog's route to the log server is open on each of these at once: what journald
+            # hands it and the filter in front of its TLS forwarding; one item asks them all, so
+            # a "yes" to the first passes none of the others unasked (R35S-1)
+            asks: list[Outcome] = []
+            if journal:
+                asks.append(
+                    manual(
+                        s,
+                        "rsyslog forwards over authenticated TLS, but reads no journal (no "
+                        "imjournal); whether journald hands it libvirt's messages is open: "
+                        f"{'; '.join(journal)}",
+                        *f.sources,
+                        question=f"Does systemd-journald on host {h.name} forward its messages "
+                        "to syslog (ForwardToSyslog=yes)? Evidence: `systemd-analyze cat-config "
+                        "systemd/journald.conf` and /proc/cmdline "
+                        f"(systemd.journald.forward_to_syslog=) on {h.name}. Pass: yes, "
+                        "rsyslog's imuxsock then receives libvirt's messages and forwards them; "
+                        "fail: no, rsyslog forwards the kernel's messages only.",
+                    )
                 )
-                if filtered
-                else (
-                    "syslog-ng",
-                    f"/etc/syslog-ng on {h.name}, the filter() and if "
-                    "statements of the log path naming the network() destination",
+            if kept:
+                # imjournal reads the journal's files, which Storage=none leaves empty (R14H-1);
+                # journald's files unread do not settle Storage= (HL19-4)
+                asks.append(
+                    manual(
+                        s,
+                        "rsyslog forwards over authenticated TLS and reads the journal "
+                        f"(imjournal), but whether journald keeps one is open: {'; '.join(kept)}",
+                        *f.sources,
+                        question=f"Does systemd-journald on host {h.name} keep its journal "
+                        "(Storage= other than none)? Evidence: `systemd-analyze cat-config "
+                        "systemd/journald.conf` and /proc/cmdline "
+                        f"(systemd.journald.forward_to_syslog=) on {h.name}. Pass: yes, "
+                        "rsyslog's imjournal reads libvirt's messages from it, or "
+                        "ForwardToSyslog=yes where rsyslog's imuxsock reads the system socket; "
+                        "fail: Storage=none and no such forwarding.",
+                    )
                 )
-            )
-            yield manual(
-                s,
-                f"{daemon} forwards over authenticated TLS only under a filter: "
-                + "; ".join(filtered or ng_filtered),
-                *f.sources,
-                question=f"Does the {daemon} filter in front of the TLS forwarding on host "
-                f"{h.name} let the host's own security messages through, the libvirt daemons' "
-                "(daemon facility), the kernel's (kern) and the logins' (auth, authpriv)? "
-                f"Evidence: {evidence}. Pass: yes, it drops only messages of no security "
-                "value; fail: it forwards only some programs' or some messages' logs.",
-            )
+            if filtered:
+                asks.append(_filter_ask(s, h.name, "rsyslog", filtered, f.sources))
+            yield joined_asks(s, asks)
+        elif not targets and ng_filtered:
+            yield _filter_ask(s, h.name, "syslog-ng", ng_filtered, f.sources)
         elif not targets:
             yield failed(
                 s,
@@ -5449,347 +5490,367 @@ def time_sync(ctx: Context) -> Iterator[Outcome]:
     whose file names a PPS refclock (driver 22, `refclock pps`): a device's pulse, which another
     source must number (R32T-1)."""
     for h in ctx.deployment.hosts:
-        s = host_subject(h)
-        f = h.facts.time_sync
-        synced = h.facts.clock_synchronized
-        cs = h.facts.chrony_sources
-        if f.state is FactState.UNAVAILABLE and f.reason.startswith("ptp4l"):
+        for o in _time_sync_of(h):
+            yield _sync_unread(h, o)
+
+
+def _time_sync_of(h: Host) -> Iterator[Outcome]:
+    """HVA-202's outcome of host `h` but for a synchronisation state that was not read
+    (_sync_unread's)."""
+    s = host_subject(h)
+    f = h.facts.time_sync
+    synced = h.facts.clock_synchronized
+    cs = h.facts.chrony_sources
+    if f.state is FactState.UNAVAILABLE and f.reason.startswith("ptp4l"):
+        yield manual(
+            s,
+            f.reason,
+            *f.sources,
+            question=f"Does ptp4l on host {h.name} keep the system clock synchronised? "
+            f"Evidence: ptp4l's command line and its -f configuration file on host {h.name} "
+            "(time_stamping, clientOnly or slaveOnly, free_running), or `timedatectl show "
+            "-p NTPSynchronized`. Pass: software time stamping (-S or time_stamping "
+            "software) as a client, free_running 0, so it steers CLOCK_REALTIME; fail: "
+            "hardware time stamping with no phc2sys setting CLOCK_REALTIME, free_running 1, "
+            "or master only.",
+        )
+    elif f.state is FactState.UNAVAILABLE and f.reason.startswith("phc2sys"):
+        # a PHC nothing seen steers, or a file that may turn phc2sys's servo off (R25T-3)
+        yield manual(
+            s,
+            f.reason,
+            *f.sources,
+            question=f"Does a source outside host {h.name} steer the clock phc2sys there "
+            f"copies into the system clock? Evidence: phc2sys's command line and its -f "
+            f"file on {h.name} (-s, -c, -E, clock_servo, free_running) and what keeps its "
+            "source clock: ptp4l as a PTP client (`pmc -u -b 0 'GET PORT_DATA_SET'` shows "
+            "SLAVE) or ts2phc from a GNSS receiver, also in a container. Pass: yes, "
+            "phc2sys sets CLOCK_REALTIME (pi or linreg servo, not free_running) from a PTP "
+            "hardware clock a PTP grandmaster or GNSS receiver steers; fail: it leaves "
+            "CLOCK_REALTIME alone (ntpshm or refclock_sock servo, free_running 1) or "
+            "nothing steers its source clock.",
+        )
+    elif not f.known:
+        yield unknown(s, f, "a time-synchronisation daemon is running")
+    elif f.get() in ("ntpd", "ntpsec") and (off := h.facts.ntp_discipline_off).known and off.get():
+        # `disable ntp` opens ntpd's loop: it selects a peer and corrects nothing (R24T-1)
+        yield failed(
+            s,
+            f"{f.get()} running, but its clock discipline is off ({off.get()}): it "
+            "corrects nothing, the clock runs free",
+            *f.sources,
+            *off.sources,
+        )
+    elif (
+        f.get() in ("ntpd", "ntpsec")
+        and synced.known
+        and not synced.get()
+        and (ko := h.facts.ntp_kernel_off).known
+        and ko.get()
+    ):
+        # ntpd without its kernel discipline never hands the kernel a maximum error, so
+        # NTPSynchronized=no says nothing about it (R26T-3): its system peer decides
+        peer = h.facts.ntp_peer
+        if (
+            peer.known
+            and peer.get()[0] == ""
+            and not _ntp_off_unread(f, h.facts.ntp_discipline_off)
+        ):
+            yield passed(s, f"{f.get()} running", *f.sources, *ko.sources, *peer.sources)
+        else:
             yield manual(
                 s,
-                f.reason,
+                f"{f.get()} running with its kernel discipline off ({ko.get()}), so the "
+                "kernel's NTPSynchronized=no does not say whether it steers the clock",
                 *f.sources,
-                question=f"Does ptp4l on host {h.name} keep the system clock synchronised? "
-                f"Evidence: ptp4l's command line and its -f configuration file on host {h.name} "
-                "(time_stamping, clientOnly or slaveOnly, free_running), or `timedatectl show "
-                "-p NTPSynchronized`. Pass: software time stamping (-S or time_stamping "
-                "software) as a client, free_running 0, so it steers CLOCK_REALTIME; fail: "
-                "hardware time stamping with no phc2sys setting CLOCK_REALTIME, free_running 1, "
-                "or master only.",
-            )
-        elif f.state is FactState.UNAVAILABLE and f.reason.startswith("phc2sys"):
-            # a PHC nothing seen steers, or a file that may turn phc2sys's servo off (R25T-3)
-            yield manual(
-                s,
-                f.reason,
-                *f.sources,
-                question=f"Does a source outside host {h.name} steer the clock phc2sys there "
-                f"copies into the system clock? Evidence: phc2sys's command line and its -f "
-                f"file on {h.name} (-s, -c, -E, clock_servo, free_running) and what keeps its "
-                "source clock: ptp4l as a PTP client (`pmc -u -b 0 'GET PORT_DATA_SET'` shows "
-                "SLAVE) or ts2phc from a GNSS receiver, also in a container. Pass: yes, "
-                "phc2sys sets CLOCK_REALTIME (pi or linreg servo, not free_running) from a PTP "
-                "hardware clock a PTP grandmaster or GNSS receiver steers; fail: it leaves "
-                "CLOCK_REALTIME alone (ntpshm or refclock_sock servo, free_running 1) or "
-                "nothing steers its source clock.",
-            )
-        elif not f.known:
-            yield unknown(s, f, "a time-synchronisation daemon is running")
-        elif (
-            f.get() in ("ntpd", "ntpsec")
-            and (off := h.facts.ntp_discipline_off).known
-            and off.get()
-        ):
-            # `disable ntp` opens ntpd's loop: it selects a peer and corrects nothing (R24T-1)
-            yield failed(
-                s,
-                f"{f.get()} running, but its clock discipline is off ({off.get()}): it "
-                "corrects nothing, the clock runs free",
-                *f.sources,
-                *off.sources,
-            )
-        elif (
-            f.get() in ("ntpd", "ntpsec")
-            and synced.known
-            and not synced.get()
-            and (ko := h.facts.ntp_kernel_off).known
-            and ko.get()
-        ):
-            # ntpd without its kernel discipline never hands the kernel a maximum error, so
-            # NTPSynchronized=no says nothing about it (R26T-3): its system peer decides
-            peer = h.facts.ntp_peer
-            if (
-                peer.known
-                and peer.get()[0] == ""
-                and not _ntp_off_unread(f, h.facts.ntp_discipline_off)
-            ):
-                yield passed(s, f"{f.get()} running", *f.sources, *ko.sources, *peer.sources)
-            else:
-                yield manual(
-                    s,
-                    f"{f.get()} running with its kernel discipline off ({ko.get()}), so the "
-                    "kernel's NTPSynchronized=no does not say whether it steers the clock",
-                    *f.sources,
-                    *ko.sources,
-                    *synced.sources,
-                    question=f"Is ntpd on host {h.name} synchronised to a source outside the "
-                    f"host? Evidence: `ntpq -pn` on {h.name} (the peer marked '*') and `ntpq -c "
-                    "rv` (leap, sync_ntp). Pass: yes, its system peer is a remote NTP server, "
-                    "a PTP grandmaster or a GNSS receiver; fail: no system peer, or the LOCAL "
-                    "driver or the host itself.",
-                )
-        elif f.get() and synced.known and not synced.get():
-            yield failed(
-                s,
-                f"{f.get()} running, but the kernel reports the clock unsynchronised "
-                "(timedatectl NTPSynchronized=no: its maximum error has reached 16 s, no source "
-                "is steering it)",
-                *f.sources,
+                *ko.sources,
                 *synced.sources,
+                question=f"Is ntpd on host {h.name} synchronised to a source outside the "
+                f"host? Evidence: `ntpq -pn` on {h.name} (the peer marked '*') and `ntpq -c "
+                "rv` (leap, sync_ntp). Pass: yes, its system peer is a remote NTP server, "
+                "a PTP grandmaster or a GNSS receiver; fail: no system peer, or the LOCAL "
+                "driver or the host itself.",
             )
-        elif f.get() and not synced.known and synced.sources:
-            # the probe ran and did not answer: the daemon's presence is not its clock's state
+    elif f.get() and synced.known and not synced.get():
+        yield failed(
+            s,
+            f"{f.get()} running, but the kernel reports the clock unsynchronised "
+            "(timedatectl NTPSynchronized=no: its maximum error has reached 16 s, no source "
+            "is steering it)",
+            *f.sources,
+            *synced.sources,
+        )
+    elif (
+        f.get() == "chronyd"
+        and (ref := h.facts.chrony_reference).known
+        and not (ref.get()[0] == "refclock" and cs.known and cs.get()[0] == "own")
+    ):
+        # what chronyd is synchronised to now settles its files' sources (R21T-2); an RTC
+        # refclock read from its files fails below
+        yield _chrony_tracked(s, h.name, ref.get(), *f.sources, *ref.sources)
+    elif f.get() == "systemd-timesyncd" and (ts := h.facts.timesync_server).sources:
+        # the server timesyncd uses now, from the link's, NTP= or FallbackNTP= (R21T-1)
+        if not ts.known:
             yield manual(
                 s,
-                f"{f.get()} running; {synced.reason}",
+                f"systemd-timesyncd running, but which NTP server it uses is not in the "
+                f"evidence ({ts.reason})",
                 *f.sources,
-                *synced.sources,
-                question=f"Is the system clock of host {h.name} synchronised by {f.get()}? "
-                f"Evidence: `chronyc tracking` (Leap status) or `timedatectl show -p "
-                f"NTPSynchronized` on {h.name}. Pass: Leap status Normal or NTPSynchronized=yes; "
-                "fail: Not synchronised, or NTPSynchronized=no.",
+                *ts.sources,
+                question=f"Which NTP server does systemd-timesyncd on host {h.name} use, "
+                f"and is it outside the host? Evidence: `timedatectl timesync-status` "
+                f"(Server) on {h.name}, and what answers NTP there where it is the host "
+                "itself (`ss -ulpn 'sport = :123'`). Pass: a remote NTP server; fail: the "
+                "host itself with no upstream, or no server.",
             )
-        elif (
-            f.get() == "chronyd"
-            and (ref := h.facts.chrony_reference).known
-            and not (ref.get()[0] == "refclock" and cs.known and cs.get()[0] == "own")
-        ):
-            # what chronyd is synchronised to now settles its files' sources (R21T-2); an RTC
-            # refclock read from its files fails below
-            yield _chrony_tracked(s, h.name, ref.get(), *f.sources, *ref.sources)
-        elif f.get() == "systemd-timesyncd" and (ts := h.facts.timesync_server).sources:
-            # the server timesyncd uses now, from the link's, NTP= or FallbackNTP= (R21T-1)
-            if not ts.known:
-                yield manual(
-                    s,
-                    f"systemd-timesyncd running, but which NTP server it uses is not in the "
-                    f"evidence ({ts.reason})",
-                    *f.sources,
-                    *ts.sources,
-                    question=f"Which NTP server does systemd-timesyncd on host {h.name} use, "
-                    f"and is it outside the host? Evidence: `timedatectl timesync-status` "
-                    f"(Server) on {h.name}, and what answers NTP there where it is the host "
-                    "itself (`ss -ulpn 'sport = :123'`). Pass: a remote NTP server; fail: the "
-                    "host itself with no upstream, or no server.",
-                )
-            elif ts.get()[0] == "self":
-                yield manual(
-                    s,
-                    f"systemd-timesyncd running, but the NTP server it uses is host {h.name} "
-                    f"itself ({ts.get()[1]})",
-                    *f.sources,
-                    *ts.sources,
-                    question=_ntp_on_host_question(h.name, "systemd-timesyncd"),
-                )
-            else:
-                yield passed(s, f"{f.get()} running", *f.sources, *ts.sources)
-        elif f.get() == "openntpd" and (os_ := h.facts.openntpd_servers).sources:
-            # OpenNTPD marks the clock synchronised to whatever server answers (R26T-2)
-            if not os_.known:
-                yield manual(
-                    s,
-                    f"openntpd running, but which NTP server steers it is not in the evidence "
-                    f"({os_.reason})",
-                    *f.sources,
-                    *os_.sources,
-                    question=f"Does an NTP server outside host {h.name} steer OpenNTPD there? "
-                    f"Evidence: `ntpctl -s peers` and the ntpd.conf openntpd reads on "
-                    f"{h.name} (its -f file, else /etc/openntpd/ntpd.conf on Debian, "
-                    "/etc/ntpd.conf elsewhere: server and servers lines). Pass: yes, a remote "
-                    "NTP server; fail: no server, or only the host itself.",
-                )
-            elif os_.get()[0] == "self":
-                yield manual(
-                    s,
-                    f"openntpd running, but every NTP server it is given is host {h.name} "
-                    f"itself ({os_.get()[1]})",
-                    *f.sources,
-                    *os_.sources,
-                    question=_ntp_on_host_question(h.name, "OpenNTPD"),
-                )
-            else:
-                yield passed(s, "openntpd running", *f.sources, *os_.sources)
-        elif f.get() == "ntpd" and (peer := h.facts.ntp_peer).known and peer.get()[0] != "other":
-            # ntpd's system peer now settles its files (R23T-2): the LOCAL driver as a fallback
-            # beside an outside server is what ntpd follows while that server is not reached
-            kind, shown = peer.get()
-            if kind == "local":
-                yield failed(
-                    s,
-                    f"ntpd running, but the peer it is synchronised to is its LOCAL driver, the "
-                    f"host's own clock (`ntpq -pn`: {shown}): the clock runs free, steered by "
-                    "nothing outside the host",
-                    *f.sources,
-                    *peer.sources,
-                )
-            elif _ntp_off_unread(f, h.facts.ntp_discipline_off):
-                yield _ntp_off_asked(s, h.name, f, h.facts.ntp_discipline_off)
-            else:
-                yield passed(s, "ntpd running", *f.sources, *peer.sources)
-        elif f.get() in ("ntpd", "ntpsec") and (own := h.facts.ntp_own_clock).known and own.get():
-            # the LOCAL driver (or the host itself) as ntpd's only source: ntpd reports itself
-            # synchronised to the host's own clock, so NTPSynchronized=yes proves nothing (R17H-5)
+        elif ts.get()[0] == "self":
+            yield manual(
+                s,
+                f"systemd-timesyncd running, but the NTP server it uses is host {h.name} "
+                f"itself ({ts.get()[1]})",
+                *f.sources,
+                *ts.sources,
+                question=_ntp_on_host_question(h.name, "systemd-timesyncd"),
+            )
+        else:
+            yield passed(s, f"{f.get()} running", *f.sources, *ts.sources)
+    elif f.get() == "openntpd" and (os_ := h.facts.openntpd_servers).sources:
+        # OpenNTPD marks the clock synchronised to whatever server answers (R26T-2)
+        if not os_.known:
+            yield manual(
+                s,
+                f"openntpd running, but which NTP server steers it is not in the evidence "
+                f"({os_.reason})",
+                *f.sources,
+                *os_.sources,
+                question=f"Does an NTP server outside host {h.name} steer OpenNTPD there? "
+                f"Evidence: `ntpctl -s peers` and the ntpd.conf openntpd reads on "
+                f"{h.name} (its -f file, else /etc/openntpd/ntpd.conf on Debian, "
+                "/etc/ntpd.conf elsewhere: server and servers lines). Pass: yes, a remote "
+                "NTP server; fail: no server, or only the host itself.",
+            )
+        elif os_.get()[0] == "self":
+            yield manual(
+                s,
+                f"openntpd running, but every NTP server it is given is host {h.name} "
+                f"itself ({os_.get()[1]})",
+                *f.sources,
+                *os_.sources,
+                question=_ntp_on_host_question(h.name, "OpenNTPD"),
+            )
+        else:
+            yield passed(s, "openntpd running", *f.sources, *os_.sources)
+    elif f.get() == "ntpd" and (peer := h.facts.ntp_peer).known and peer.get()[0] != "other":
+        # ntpd's system peer now settles its files (R23T-2): the LOCAL driver as a fallback
+        # beside an outside server is what ntpd follows while that server is not reached
+        kind, shown = peer.get()
+        if kind == "local":
             yield failed(
                 s,
-                f"{f.get()} running, but its only time source is the host's own clock "
-                f"({own.get()}): "
-                "the clock runs free, steered by nothing outside the host",
+                f"ntpd running, but the peer it is synchronised to is its LOCAL driver, the "
+                f"host's own clock (`ntpq -pn`: {shown}): the clock runs free, steered by "
+                "nothing outside the host",
                 *f.sources,
-                *own.sources,
-            )
-        elif (
-            f.get() in ("ntpd", "ntpsec")
-            and not (own := h.facts.ntp_own_clock).known
-            and own.sources
-            and not own.reason.startswith("no ntp.conf")
-        ):
-            # a file ntpd reads was not read (-c another file, includefile): a synchronised
-            # clock does not say which source steers it, the LOCAL driver counts too (R22T-1)
-            yield manual(
-                s,
-                f"{f.get()} running, but which time source steers it is not in the evidence "
-                f"({own.reason})",
-                *f.sources,
-                *own.sources,
-                question=f"Does a source outside host {h.name} steer ntpd there? Evidence: "
-                f"`ntpq -pn` on {h.name} (the peer marked '*') and every configuration file "
-                "ntpd reads (its -c file and each includefile). Pass: yes, a remote NTP server, "
-                "a PTP grandmaster or a GNSS receiver; fail: only the LOCAL driver "
-                "(127.127.1.0, `refclock local`), the host itself, or no source.",
-            )
-        elif f.get() == "chronyd" and cs.known and cs.get()[0]:
-            kind, lines = cs.get()
-            if kind == "beside":
-                # a refclock or a server on the host beside outside servers: chronyd follows
-                # it alone while they are not reached, so only `chronyc -n tracking` settles
-                # which steers (R30T-1, as R28T-3 for ntpd's LOCAL driver)
-                ref = h.facts.chrony_reference
-                yield manual(
-                    s,
-                    f"chronyd running, but its configuration names a source on host {h.name} "
-                    f"itself ({lines}) beside its outside NTP servers, and which one steers the "
-                    f"clock is not in the evidence ({ref.reason})",
-                    *f.sources,
-                    *cs.sources,
-                    *ref.sources,
-                    question=_chrony_which_question(h.name),
-                )
-            elif kind == "own":
-                # refclock RTC only: chronyd synchronises to the host's own hardware clock
-                yield failed(
-                    s,
-                    f"chronyd running, but its only time source is the host's own clock "
-                    f"({lines}): the clock runs free, steered by nothing outside the host",
-                    *f.sources,
-                    *cs.sources,
-                )
-            else:
-                # an NTP server at the host's own address (chronyd never takes itself, so
-                # another daemon answers), or a refclock a local program or device feeds (L19-1D)
-                yield manual(
-                    s,
-                    f"chronyd running, but every time source it is given is on host {h.name} "
-                    f"itself ({lines})",
-                    *f.sources,
-                    *cs.sources,
-                    question=_chrony_on_host_question(h.name),
-                )
-        elif f.get() == "chronyd" and not cs.known and cs.sources:
-            # the sync status says a source steers the clock, not which one: chronyd's own
-            # address (another daemon), a PHC, SOCK or SHM refclock count as well (R21H-1)
-            yield manual(
-                s,
-                f"chronyd running, but which time source steers it is not in the evidence "
-                f"({cs.reason})",
-                *f.sources,
-                *cs.sources,
-                question=_chrony_which_question(h.name),
-            )
-        elif (
-            f.get() in ("ntpd", "ntpsec")
-            and (ld := h.facts.ntp_local_driver).known
-            and ld.get()
-            and not h.facts.ntp_peer.known
-        ):
-            # the LOCAL driver beside outside sources: ntpd follows it whenever they are not
-            # reached and reports itself synchronised, so only its system peer settles it
-            # (R28T-3; R23T-2 reads that peer where `ntpq -pn` answered)
-            peer = h.facts.ntp_peer
-            yield manual(
-                s,
-                f"{f.get()} running, but its file names the LOCAL driver, the host's own clock "
-                f"({ld.get()}), beside its other sources, and which one steers the clock is not "
-                f"in the evidence ({peer.reason})",
-                *f.sources,
-                *ld.sources,
                 *peer.sources,
-                question=f"Is ntpd on host {h.name} synchronised to a source outside the host, "
-                f"not its LOCAL driver? Evidence: `ntpq -pn` on {h.name} (the peer marked '*'). "
-                "Pass: its system peer is a remote NTP server, a PTP grandmaster or a GNSS "
-                "receiver; fail: its system peer is the LOCAL driver (127.127.1.0, refid "
-                ".LOCL.), or it has none.",
-            )
-        elif (
-            f.get() in ("ntpd", "ntpsec")
-            and (shm := h.facts.ntp_shm_refclock).known
-            and shm.get()
-            and not _outside_system_peer(h.facts.ntp_peer)
-        ):
-            # an SHM refclock is what another program on the host writes (gpsd, phc2sys -E
-            # ntpshm): what steers it is that program's source, asked as chronyd's SHM refclock
-            # is (L19-1D); only an outside system peer in `ntpq -pn` settles it (R30T-3)
-            peer = h.facts.ntp_peer
-            yield manual(
-                s,
-                f"{f.get()} running, but its file names a shared-memory reference clock another "
-                f"program on host {h.name} feeds ({shm.get()}), and which source steers the "
-                "clock is not in the evidence (" + _ntpq_shown(peer) + ")",
-                *f.sources,
-                *shm.sources,
-                *peer.sources,
-                question=f"What writes ntpd's shared-memory reference clock on host {h.name}, "
-                f"and does a source outside the host steer it? Evidence: `ntpq -pn` on {h.name} "
-                "(the peer marked '*') and the program writing the SHM segment (`ipcs -m`, "
-                "gpsd and its receiver, phc2sys -E ntpshm and the PTP clock it reads). Pass: "
-                "ntpd's system peer is a remote NTP server, or the segment is written from a "
-                "GNSS receiver or a PTP grandmaster; fail: nothing outside the host steers it "
-                "(no receiver fix, a free-running PHC).",
-            )
-        elif (
-            f.get() in ("ntpd", "ntpsec")
-            and (pps := h.facts.ntp_pps_refclock).known
-            and pps.get()
-            and not _outside_system_peer(h.facts.ntp_peer)
-        ):
-            # a PPS refclock takes the pulse of a device on the host and needs another source
-            # to number the seconds (ntp pps.html); as the system peer it steers the clock, so
-            # only an outside system peer in `ntpq -pn` settles it, as for SHM (R32T-1)
-            peer = h.facts.ntp_peer
-            yield manual(
-                s,
-                f"{f.get()} running, but its file names a PPS reference clock, the pulse of a "
-                f"device on host {h.name} ({pps.get()}), which needs another source to number "
-                "the seconds, and which source steers the clock is not in the evidence ("
-                + _ntpq_shown(peer)
-                + ")",
-                *f.sources,
-                *pps.sources,
-                *peer.sources,
-                question=f"What produces the pulse of ntpd's PPS reference clock on host "
-                f"{h.name}, and which source outside the host numbers its seconds? Evidence: "
-                f"`ntpq -pn` on {h.name} (the peers marked '*' and 'o', and the `prefer` "
-                "source) and the device behind /dev/pps* (`ppstest`, the GNSS receiver). Pass: "
-                "the pulse comes from a GNSS receiver with a fix or a PTP grandmaster and a "
-                "remote NTP server or that receiver numbers the seconds; fail: nothing outside "
-                "the host numbers the seconds or produces the pulse.",
             )
         elif _ntp_off_unread(f, h.facts.ntp_discipline_off):
             yield _ntp_off_asked(s, h.name, f, h.facts.ntp_discipline_off)
-        elif f.get():
-            yield passed(s, f"{f.get()} running", *f.sources)
         else:
+            yield passed(s, "ntpd running", *f.sources, *peer.sources)
+    elif f.get() in ("ntpd", "ntpsec") and (own := h.facts.ntp_own_clock).known and own.get():
+        # the LOCAL driver (or the host itself) as ntpd's only source: ntpd reports itself
+        # synchronised to the host's own clock, so NTPSynchronized=yes proves nothing (R17H-5)
+        yield failed(
+            s,
+            f"{f.get()} running, but its only time source is the host's own clock "
+            f"({own.get()}): "
+            "the clock runs free, steered by nothing outside the host",
+            *f.sources,
+            *own.sources,
+        )
+    elif (
+        f.get() in ("ntpd", "ntpsec")
+        and not (own := h.facts.ntp_own_clock).known
+        and own.sources
+        and not own.reason.startswith("no ntp.conf")
+    ):
+        # a file ntpd reads was not read (-c another file, includefile): a synchronised
+        # clock does not say which source steers it, the LOCAL driver counts too (R22T-1)
+        yield manual(
+            s,
+            f"{f.get()} running, but which time source steers it is not in the evidence "
+            f"({own.reason})",
+            *f.sources,
+            *own.sources,
+            question=f"Does a source outside host {h.name} steer ntpd there? Evidence: "
+            f"`ntpq -pn` on {h.name} (the peer marked '*') and every configuration file "
+            "ntpd reads (its -c file and each includefile). Pass: yes, a remote NTP server, "
+            "a PTP grandmaster or a GNSS receiver; fail: only the LOCAL driver "
+            "(127.127.1.0, `refclock local`), the host itself, or no source.",
+        )
+    elif f.get() == "chronyd" and cs.known and cs.get()[0]:
+        kind, lines = cs.get()
+        if kind == "beside":
+            # a refclock or a server on the host beside outside servers: chronyd follows
+            # it alone while they are not reached, so only `chronyc -n tracking` settles
+            # which steers (R30T-1, as R28T-3 for ntpd's LOCAL driver)
+            ref = h.facts.chrony_reference
+            yield manual(
+                s,
+                f"chronyd running, but its configuration names a source on host {h.name} "
+                f"itself ({lines}) beside its outside NTP servers, and which one steers the "
+                f"clock is not in the evidence ({ref.reason})",
+                *f.sources,
+                *cs.sources,
+                *ref.sources,
+                question=_chrony_which_question(h.name),
+            )
+        elif kind == "own":
+            # refclock RTC only: chronyd synchronises to the host's own hardware clock
             yield failed(
                 s,
-                "no time-synchronisation daemon running (a chronyd started with -x does not "
-                "count: it leaves the host clock alone)",
+                f"chronyd running, but its only time source is the host's own clock "
+                f"({lines}): the clock runs free, steered by nothing outside the host",
                 *f.sources,
+                *cs.sources,
             )
+        else:
+            # an NTP server at the host's own address (chronyd never takes itself, so
+            # another daemon answers), or a refclock a local program or device feeds (L19-1D)
+            yield manual(
+                s,
+                f"chronyd running, but every time source it is given is on host {h.name} "
+                f"itself ({lines})",
+                *f.sources,
+                *cs.sources,
+                question=_chrony_on_host_question(h.name),
+            )
+    elif f.get() == "chronyd" and not cs.known and cs.sources:
+        # the sync status says a source steers the clock, not which one: chronyd's own
+        # address (another daemon), a PHC, SOCK or SHM refclock count as well (R21H-1)
+        yield manual(
+            s,
+            f"chronyd running, but which time source steers it is not in the evidence "
+            f"({cs.reason})",
+            *f.sources,
+            *cs.sources,
+            question=_chrony_which_question(h.name),
+        )
+    elif (
+        f.get() in ("ntpd", "ntpsec")
+        and (ld := h.facts.ntp_local_driver).known
+        and ld.get()
+        and not h.facts.ntp_peer.known
+    ):
+        # the LOCAL driver beside outside sources: ntpd follows it whenever they are not
+        # reached and reports itself synchronised, so only its system peer settles it
+        # (R28T-3; R23T-2 reads that peer where `ntpq -pn` answered)
+        peer = h.facts.ntp_peer
+        yield manual(
+            s,
+            f"{f.get()} running, but its file names the LOCAL driver, the host's own clock "
+            f"({ld.get()}), beside its other sources, and which one steers the clock is not "
+            f"in the evidence ({peer.reason})",
+            *f.sources,
+            *ld.sources,
+            *peer.sources,
+            question=f"Is ntpd on host {h.name} synchronised to a source outside the host, "
+            f"not its LOCAL driver? Evidence: `ntpq -pn` on {h.name} (the peer marked '*'). "
+            "Pass: its system peer is a remote NTP server, a PTP grandmaster or a GNSS "
+            "receiver; fail: its system peer is the LOCAL driver (127.127.1.0, refid "
+            ".LOCL.), or it has none.",
+        )
+    elif (
+        f.get() in ("ntpd", "ntpsec")
+        and (shm := h.facts.ntp_shm_refclock).known
+        and shm.get()
+        and not _outside_system_peer(h.facts.ntp_peer)
+    ):
+        # an SHM refclock is what another program on the host writes (gpsd, phc2sys -E
+        # ntpshm): what steers it is that program's source, asked as chronyd's SHM refclock
+        # is (L19-1D); only an outside system peer in `ntpq -pn` settles it (R30T-3)
+        peer = h.facts.ntp_peer
+        yield manual(
+            s,
+            f"{f.get()} running, but its file names a shared-memory reference clock another "
+            f"program on host {h.name} feeds ({shm.get()}), and which source steers the "
+            "clock is not in the evidence (" + _ntpq_shown(peer) + ")",
+            *f.sources,
+            *shm.sources,
+            *peer.sources,
+            question=f"What writes ntpd's shared-memory reference clock on host {h.name}, "
+            f"and does a source outside the host steer it? Evidence: `ntpq -pn` on {h.name} "
+            "(the peer marked '*') and the program writing the SHM segment (`ipcs -m`, "
+            "gpsd and its receiver, phc2sys -E ntpshm and the PTP clock it reads). Pass: "
+            "ntpd's system peer is a remote NTP server, or the segment is written from a "
+            "GNSS receiver or a PTP grandmaster; fail: nothing outside the host steers it "
+            "(no receiver fix, a free-running PHC).",
+        )
+    elif (
+        f.get() in ("ntpd", "ntpsec")
+        and (pps := h.facts.ntp_pps_refclock).known
+        and pps.get()
+        and not _outside_system_peer(h.facts.ntp_peer)
+    ):
+        # a PPS refclock takes the pulse of a device on the host and needs another source
+        # to number the seconds (ntp pps.html); as the system peer it steers the clock, so
+        # only an outside system peer in `ntpq -pn` settles it, as for SHM (R32T-1)
+        peer = h.facts.ntp_peer
+        yield manual(
+            s,
+            f"{f.get()} running, but its file names a PPS reference clock, the pulse of a "
+            f"device on host {h.name} ({pps.get()}), which needs another source to number "
+            "the seconds, and which source steers the clock is not in the evidence ("
+            + _ntpq_shown(peer)
+            + ")",
+            *f.sources,
+            *pps.sources,
+            *peer.sources,
+            question=f"What produces the pulse of ntpd's PPS reference clock on host "
+            f"{h.name}, and which source outside the host numbers its seconds? Evidence: "
+            f"`ntpq -pn` on {h.name} (the peers marked '*' and 'o', and the `prefer` "
+            "source) and the device behind /dev/pps* (`ppstest`, the GNSS receiver). Pass: "
+            "the pulse comes from a GNSS receiver with a fix or a PTP grandmaster and a "
+            "remote NTP server or that receiver numbers the seconds; fail: nothing outside "
+            "the host numbers the seconds or produces the pulse.",
+        )
+    elif _ntp_off_unread(f, h.facts.ntp_discipline_off):
+        yield _ntp_off_asked(s, h.name, f, h.facts.ntp_discipline_off)
+    elif f.get():
+        yield passed(s, f"{f.get()} running", *f.sources)
+    else:
+        yield failed(
+            s,
+            "no time-synchronisation daemon running (a chronyd started with -x does not "
+            "count: it leaves the host clock alone)",
+            *f.sources,
+        )
+
+
+def _sync_unread(h: Host, o: Outcome) -> Outcome:
+    """HVA-202's outcome `o` of host `h` where the daemon runs but `timedatectl` did not answer
+    whether the kernel's clock is synchronised: a pass is the question whether it is, and a
+    question is joined with it (joined_asks), a fail stands. Asked before the daemon's sources
+    were judged, the question hid a fail they settle (chronyd whose only source is the RTC,
+    ntpd's LOCAL driver, which report themselves synchronised): "yes" passed it (R35S-2)."""
+    f, synced = h.facts.time_sync, h.facts.clock_synchronized
+    if (
+        o.status not in (Status.PASS, Status.MANUAL)
+        or not f.known
+        or not f.get()
+        or synced.known
+        or not synced.sources
+    ):
+        return o
+    s = o.subject
+    ask = manual(
+        s,
+        f"{f.get()} running; {synced.reason}",
+        *f.sources,
+        *synced.sources,
+        question=f"Is the system clock of host {h.name} synchronised by {f.get()}? "
+        f"Evidence: `chronyc tracking` (Leap status) or `timedatectl show -p "
+        f"NTPSynchronized` on {h.name}. Pass: Leap status Normal or NTPSynchronized=yes; "
+        "fail: Not synchronised, or NTPSynchronized=no.",
+    )
+    return ask if o.status is Status.PASS else joined_asks(s, [o, ask])

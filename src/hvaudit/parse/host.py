@@ -6002,6 +6002,10 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 ),
             )
         carried = [d for d in fwd.destinations if d.carries_host_logs and not (d.tls and d.filters)]
+        # TLS forwarding under a filter (asked: `filtered` below) forwards only what rsyslog
+        # receives, as the unfiltered one: what journald hands it is judged for both, so a
+        # "yes" to the filter's question passes no rsyslog that receives nothing (R35S-1)
+        gated = [d for d in fwd.destinations if d.carries_host_logs and d.tls and d.filters]
         # a destination on the host itself (loopback, localhost, one of its own addresses or
         # names: _on_host, R21T-3) is no remote server: the logs stay on the host unless what
         # listens there relays them on, which the evidence does not show (R24L-7); in plain
@@ -6028,7 +6032,12 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         # never a kept journal
         unsure = stored is not None and stored[0] == "unknown"
         no_journal = "no imjournal" if stored is None else f"imjournal reads nothing: {stored[1]}"
-        if carried and fwd.main_read and stored is not None and "imuxsock" not in fwd.inputs:
+        if (
+            (carried or gated)
+            and fwd.main_read
+            and stored is not None
+            and "imuxsock" not in fwd.inputs
+        ):
             journal_on, journal_where = (
                 (None, stored[1])
                 if unsure
@@ -6040,7 +6049,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 )
             )
         elif (
-            carried
+            (carried or gated)
             and fwd.main_read
             and "imuxsock" in fwd.inputs
             and ("imjournal" not in fwd.inputs or stored is not None)
@@ -6057,9 +6066,9 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             if unsure and journal_on is not True:
                 # imjournal may read a kept journal, or nothing (Storage=none)
                 journal_on, journal_where = None, stored[1] if stored else ""
-        names = ", ".join(d.name for d in carried if d.tls)
+        names = ", ".join(d.name for d in carried + gated if d.tls)
         level, level_where = _journald_max_level_syslog(ev)
-        dests = ", ".join(d.name for d in carried)
+        dests = ", ".join(d.name for d in carried + gated)
         # rsyslog loads no input module unasked (tools/rsyslogd.c loads none), and imuxsock
         # with SysSock.Use off (legacy $OmitLocalLogging on) reads no system log socket: "If
         # this parameter is not enabled, then imuxsock will only be of use if a custom input is
@@ -6081,20 +6090,21 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 "most, not libvirt's" + (f": {refused}" if refused else "")
             )
             carried = [d for d in carried if not d.tls]
+            gated = []
             journal_on = True
         if journal_on is False:
             journal_note = (
                 f"journald hands rsyslog nothing: {journal_where}, and rsyslog reads no journal "
                 f"({no_journal}), so {dests} get(s) the kernel's messages at most, not libvirt's"
             )
-            carried = []
+            carried, gated = [], []
         elif journal_on and journal_where and level < _LOG_LEVELS.index("err"):
             journal_note = (
                 f"journald hands rsyslog only messages of level {_LOG_LEVELS[level]} and above "
                 f"({level_where}), and rsyslog reads no journal ({no_journal}), so {dests} "
                 "get(s) none of libvirt's errors"
             )
-            carried = []
+            carried, gated = [], []
         elif journal_on is None and names and unsure:
             journal_note = f"journal unknown: {journal_where} ({names})"
             carried = [d for d in carried if not d.tls]
@@ -6129,8 +6139,7 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         ]
         filtered = [
             f"{d.name} gets only what {' and '.join(f'`{x}`' for x in d.filters)} lets through"
-            for d in fwd.destinations
-            if d.carries_host_logs and d.tls and d.filters
+            for d in gated
         ]
         unread = fwd.unread
     elif rs.state == "failed":

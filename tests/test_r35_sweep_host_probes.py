@@ -1,0 +1,282 @@
+"""R35 sweep of the host modules (management.py, hardening.py, architecture.py): a check that
+yields one item per subject whose FIRST open condition hides the others, so an attested "yes"
+to that first question passes the subject while a fail or another question was never shown.
+
+Harness: the conftest host_scan replay (hardened host plus overrides) through the real
+collector, parser and engine; attestations written as TOML, read by the CLI's loader
+(load_attestations) and applied with apply_attestations, as `hvaudit scan --attestations` does
+(test_r34_elif_unknown_probes._attest_yes). Each finding's probe attests "yes" to the question
+the item asked on main (that condition's own question, taken from a scan where it is the only
+open one) and asserts the verdict now.
+
+Findings:
+- R35S-1 (false pass, elif chain) HVA-200: rsyslog's TLS forwarding under a filter was asked
+  the filter's question alone; what journald hands rsyslog was never judged for a filtered
+  destination (parse.host._log_forwarding judged it for the unfiltered ones only). With
+  ForwardToSyslog=no and no imjournal (rsyslog gets the kernel's messages at most: a fail for
+  the unfiltered twin), "yes, the filter lets the security messages through" passed the host.
+  Now the fail is judged for filtered destinations too, and with journald's forwarding unknown
+  one item asks both (journald's question and the filter's).
+- R35S-2 (false pass, leading unknown) HVA-202: `timedatectl show` not answering was asked
+  ("Is the system clock synchronised by chronyd?") before chronyd's sources were judged: with
+  `refclock RTC` alone (the host's own clock: a fail, L19-1D; chronyd reports itself
+  synchronised to it), "yes" passed. Now the sources are judged first; a fail stands, a
+  question is joined with the synchronisation question, a pass becomes that question.
+- R35S-3 (false pass, question that answers the first condition only) HVA-034: libvirt on a TCP
+  port its files do not name (a socket unit's ListenStream) with no tls_allowed_dn_list asked
+  HVA-030's question "Is it libvirt's TLS transport with client certificates verified?": "yes"
+  passed a TLS listener that admits every certificate the CA signed. Now HVA-034 asks whether
+  it is the plain TCP transport (then HVA-030 judges it); TLS is the fail.
+- R35S-4 (false pass, leading unknown) HVA-034: the listening sockets unavailable (`ss` not
+  installed) were asked before the DN lists, though an enabled libvirtd-tls.socket is a TLS
+  listener whatever `ss` shows: "yes, the TLS listener admits only listed names" passed a
+  libvirtd.conf with no tls_allowed_dn_list. Now judged: a fail.
+
+Held: each condition alone keeps its verdict and text (the harness tests).
+
+Tally: see the end of this docstring after each landing.
+
+Leads left: see the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import RSYSLOG_REMOTE, messages, outcomes
+from hvaudit.engine import Assessment
+from test_leads19d import FEDORA, OWN, scan
+from test_log_journal_path import DEBIAN_MAIN, RHEL_OS
+from test_r34_elif_unknown_probes import _attest_yes, _question
+from test_redteam8_host_probes import MOVED
+
+# --- R35S-1: HVA-200, a filtered TLS forwarding and what journald hands rsyslog -----------------
+
+#: RSYSLOG_REMOTE's TLS action under an expression filter (rsyslog "Filter Conditions").
+FILTERED = RSYSLOG_REMOTE.replace(
+    'action(type="omfwd"', 'if $programname == "cron" then action(type="omfwd"'
+)
+FILTER_MSG = (
+    "rsyslog forwards over authenticated TLS only under a filter: logs.example.internal gets "
+    'only what `if $programname == "cron"` lets through'
+)
+JOURNAL_MSG = (
+    "rsyslog forwards over authenticated TLS, but reads no journal (no imjournal); whether "
+    "journald hands it libvirt's messages is open: no file sets ForwardToSyslog and this "
+    "distribution's default is not known (logs.example.internal)"
+)
+FORWARD_OFF = {"/etc/systemd/journald.conf": "[Journal]\nForwardToSyslog=no\n"}
+FORWARD_UNKNOWN = {"/etc/systemd/journald.conf": "[Journal]\n", "/etc/os-release": RHEL_OS}
+NOTHING = (
+    "no running forwarder sends the host's logs to a remote destination (journald hands "
+    "rsyslog nothing: ForwardToSyslog=no in /etc/systemd/journald.conf, and rsyslog reads no "
+    "journal (no imjournal), so logs.example.internal get(s) the kernel's messages at most, not "
+    "libvirt's)"
+)
+
+
+def _rsyslog(host_scan, rules: str, journald: dict[str, object]) -> Assessment:
+    return host_scan({"rsyslog-config": (DEBIAN_MAIN + rules, 0), **journald})
+
+
+def test_r35s1_harness_each_condition_alone(host_scan) -> None:
+    """Held: the filter alone asks; ForwardToSyslog=no alone fails the unfiltered forwarding;
+    journald's forwarding unknown alone asks."""
+    a = _rsyslog(host_scan, FILTERED, {})
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == (
+        {"hv1": "manual"},
+        {"hv1": FILTER_MSG},
+    )
+    assert _question(a, "HVA-200").startswith(
+        "Does the rsyslog filter in front of the TLS forwarding on host hv1 let the host's own "
+        "security messages through"
+    )
+    a = _rsyslog(host_scan, RSYSLOG_REMOTE, FORWARD_OFF)
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == ({"hv1": "fail"}, {"hv1": NOTHING})
+    a = _rsyslog(host_scan, RSYSLOG_REMOTE, FORWARD_UNKNOWN)
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == (
+        {"hv1": "manual"},
+        {"hv1": JOURNAL_MSG},
+    )
+
+
+def test_r35s1_filtered_forwarding_fails_when_journald_hands_rsyslog_nothing(
+    host_scan, tmp_path: Path
+) -> None:
+    """R35S-1: on main the filter's question alone was asked and "yes" passed; rsyslog receives
+    nothing of libvirt's, filtered or not."""
+    filter_q = _question(_rsyslog(host_scan, FILTERED, {}), "HVA-200")
+    a = _rsyslog(host_scan, FILTERED, FORWARD_OFF)
+    _attest_yes(a, filter_q, tmp_path, "HVA-200")
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == ({"hv1": "fail"}, {"hv1": NOTHING})
+
+
+def test_r35s1_filter_and_journald_questions_are_one_item(host_scan, tmp_path: Path) -> None:
+    """R35S-1: journald's forwarding unknown beside the filter: one item asks both; "yes" to the
+    filter's question (main's only one) passes nothing."""
+    filter_q = _question(_rsyslog(host_scan, FILTERED, {}), "HVA-200")
+    journal_q = _question(_rsyslog(host_scan, RSYSLOG_REMOTE, FORWARD_UNKNOWN), "HVA-200")
+    a = _rsyslog(host_scan, FILTERED, FORWARD_UNKNOWN)
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == (
+        {"hv1": "manual"},
+        {"hv1": f"{JOURNAL_MSG}; {FILTER_MSG}"},
+    )
+    assert _question(a, "HVA-200") == (
+        "Does systemd-journald on host hv1 forward its messages to syslog (ForwardToSyslog=yes), "
+        "and does the rsyslog filter in front of the TLS forwarding on host hv1 let the host's "
+        "own security messages through, the libvirt daemons' (daemon facility), the kernel's "
+        "(kern) and the logins' (auth, authpriv)? Evidence: `systemd-analyze cat-config "
+        "systemd/journald.conf` and /proc/cmdline (systemd.journald.forward_to_syslog=) on hv1; "
+        "/etc/rsyslog.conf and /etc/rsyslog.d on hv1, the `if` expression, property filter or "
+        "ruleset around the omfwd action. Pass: yes, rsyslog's imuxsock then receives libvirt's "
+        "messages and forwards them, and it drops only messages of no security value; fail: no, "
+        "rsyslog forwards the kernel's messages only, or it forwards only some programs' or "
+        "some messages' logs."
+    )
+    for name, q in {"filter": filter_q, "journal": journal_q}.items():
+        a = _rsyslog(host_scan, FILTERED, FORWARD_UNKNOWN)
+        _attest_yes(a, q, tmp_path, "HVA-200")
+        assert outcomes(a, "HVA-200") == {"hv1": "manual"}, name
+
+
+# --- R35S-2: HVA-202, `timedatectl show` unanswered before chronyd's sources ---------------------
+
+BUS_DOWN = {"time-synchronized": ("Failed to connect to bus: No such file or directory\n", 1)}
+RTC_ONLY = {FEDORA: "refclock RTC /dev/rtc0 utc\n"}
+UNANSWERED = (
+    "chronyd running; `timedatectl show` did not answer (Failed to connect to bus: No such file o)"
+)
+
+
+def test_r35s2_harness_each_condition_alone(host_scan, tmp_path: Path) -> None:
+    """Held: timedatectl unanswered alone asks whether chronyd synchronises the clock (also
+    with `chronyc -n tracking` not collected); the RTC alone fails."""
+    a = scan(host_scan, tmp_path, {FEDORA: "server ntp1.example.org iburst\n"}, **BUS_DOWN)
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
+        {"hv1": "manual"},
+        {"hv1": UNANSWERED},
+    )
+    assert _question(a, "HVA-202") == (
+        "Is the system clock of host hv1 synchronised by chronyd? Evidence: `chronyc tracking` "
+        "(Leap status) or `timedatectl show -p NTPSynchronized` on hv1. Pass: Leap status "
+        "Normal or NTPSynchronized=yes; fail: Not synchronised, or NTPSynchronized=no."
+    )
+    a = scan(host_scan, tmp_path, RTC_ONLY)
+    assert outcomes(a, "HVA-202") == {"hv1": "fail"}
+
+
+def test_r35s2_rtc_alone_fails_though_timedatectl_did_not_answer(host_scan, tmp_path: Path) -> None:
+    """R35S-2: on main the synchronisation question alone was asked and "yes" passed chronyd
+    steered by the host's own hardware clock (which it reports as synchronised)."""
+    sync_q = _question(
+        scan(host_scan, tmp_path, {FEDORA: "server ntp1.example.org iburst\n"}, **BUS_DOWN),
+        "HVA-202",
+    )
+    a = scan(host_scan, tmp_path, RTC_ONLY, **BUS_DOWN)
+    _attest_yes(a, sync_q, tmp_path, "HVA-202")
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
+        {"hv1": "fail"},
+        {"hv1": OWN.format(f"{FEDORA}: refclock RTC /dev/rtc0")},
+    )
+
+
+def test_r35s2_sources_on_the_host_join_the_synchronisation_question(
+    host_scan, tmp_path: Path
+) -> None:
+    """R35S-2: chronyd's only source on the host itself (a question, L19-1D) beside timedatectl
+    unanswered: one item asks both; "yes" to the synchronisation question passes nothing."""
+    files = {FEDORA: "server 0.0.0.0 iburst\n"}
+    sync_q = _question(
+        scan(host_scan, tmp_path, {FEDORA: "server ntp1.example.org iburst\n"}, **BUS_DOWN),
+        "HVA-202",
+    )
+    a = scan(host_scan, tmp_path, files, **BUS_DOWN)
+    assert (outcomes(a, "HVA-202"), messages(a, "HVA-202")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "chronyd running, but every time source it is given is on host hv1 itself "
+            f"({FEDORA}: server 0.0.0.0); {UNANSWERED}"
+        },
+    )
+    q = _question(a, "HVA-202")
+    assert q.startswith("Does a source outside host hv1 steer the time sources chronyd reads")
+    assert ", and is the system clock of host hv1 synchronised by chronyd? Evidence: " in q
+    _attest_yes(a, sync_q, tmp_path, "HVA-202")
+    assert outcomes(a, "HVA-202") == {"hv1": "manual"}
+
+
+# --- R35S-3, R35S-4: HVA-034 -----------------------------------------------------------------------
+
+MOVED_MSG = (
+    "libvirt listens on TCP where its files name no port: virtproxyd on 0.0.0.0:16600 (a socket "
+    "unit's ListenStream); were it TLS, it would admit any certificate the CA signed (no "
+    "tls_allowed_dn_list, auth_tls = none in libvirtd.conf; no tls_allowed_dn_list, auth_tls = "
+    "none in virtproxyd.conf)"
+)
+NOT_TLS_Q = (
+    "Is virtproxyd on 0.0.0.0:16600 on host hv1 libvirt's plain TCP transport, not its TLS one? "
+    "Evidence: `systemctl show -p Listen virtproxyd-tcp.socket virtproxyd-tls.socket "
+    "libvirtd-tcp.socket libvirtd-tls.socket` (the unit whose ListenStream holds the port). "
+    "Pass: yes, the port is a -tcp unit's (HVA-030 judges it); fail: it is a -tls unit's, whose "
+    "client certificates the daemon file's settings do not restrict."
+)
+
+
+def test_r35s3_moved_listener_yes_it_is_tls_passes_nothing(host_scan, tmp_path: Path) -> None:
+    """R35S-3: on main HVA-034 asked HVA-030's question (the TLS transport with certificates
+    verified passes), and "yes" passed a TLS listener whose files admit every certificate. Now
+    only "yes, it is the plain TCP transport" passes."""
+    a = host_scan(MOVED)
+    tls_q = _question(a, "HVA-030")  # main's HVA-034 question, word for word
+    assert tls_q.startswith(
+        "Is virtproxyd on 0.0.0.0:16600 on host hv1 libvirt's TLS transport with client "
+        "certificates verified, not its plain TCP one?"
+    )
+    assert (outcomes(a, "HVA-034"), messages(a, "HVA-034")) == (
+        {"hv1": "manual"},
+        {"hv1": MOVED_MSG},
+    )
+    assert _question(a, "HVA-034") == NOT_TLS_Q
+    _attest_yes(a, tls_q, tmp_path, "HVA-034")
+    assert outcomes(a, "HVA-034") == {"hv1": "manual"}
+    a = host_scan(MOVED)
+    _attest_yes(a, NOT_TLS_Q, tmp_path, "HVA-034")
+    assert outcomes(a, "HVA-034") == {"hv1": "pass"}
+
+
+TLS_UNIT = {
+    "libvirt-socket-units": (
+        "libvirtd.socket enabled enabled\nlibvirtd-tls.socket enabled enabled\n",
+        0,
+    )
+}
+ANY_CERT = (
+    "TLS listener admits any certificate the CA signed (no tls_allowed_dn_list, auth_tls = none "
+    "in libvirtd.conf)"
+)
+
+
+def test_r35s4_harness_each_condition_alone(host_scan) -> None:
+    """Held: `ss` not installed alone asks; the -tls socket unit enabled with no DN list fails."""
+    a = host_scan({"listeners": None})
+    assert (outcomes(a, "HVA-034"), messages(a, "HVA-034")) == (
+        {"hv1": "manual"},
+        {"hv1": "evidence unavailable: ss is not installed"},
+    )
+    a = host_scan(TLS_UNIT)
+    assert (outcomes(a, "HVA-034"), messages(a, "HVA-034")) == (
+        {"hv1": "fail"},
+        {"hv1": ANY_CERT},
+    )
+
+
+def test_r35s4_unread_sockets_do_not_hide_an_open_tls_unit(host_scan, tmp_path: Path) -> None:
+    """R35S-4: on main the listeners' question alone was asked and "yes" passed libvirtd-tls.socket
+    enabled with no tls_allowed_dn_list."""
+    ss_q = _question(host_scan({"listeners": None}), "HVA-034")
+    a = host_scan({"listeners": None, **TLS_UNIT})
+    _attest_yes(a, ss_q, tmp_path, "HVA-034")
+    assert (outcomes(a, "HVA-034"), messages(a, "HVA-034")) == (
+        {"hv1": "fail"},
+        {"hv1": ANY_CERT},
+    )
