@@ -353,7 +353,13 @@ def test_socket_unit_moves_the_tcp_listener(host_scan) -> None:
         for r in a.results
         if r.check.id in ("HVA-030", "HVA-034", "HVA-035")
     }
-    assert all(q and q.startswith(QUESTION_START) for q in questions.values()), questions
+    # HVA-034 asks whether it is the plain TCP transport: a TLS one with these files admits
+    # every certificate, so "yes, it is TLS" must not pass it (R35S-3)
+    tls_q = {c: q for c, q in questions.items() if c != "HVA-034"}
+    assert all(q and q.startswith(QUESTION_START) for q in tls_q.values()), questions
+    assert (questions["HVA-034"] or "").startswith(
+        "Is virtproxyd on 0.0.0.0:16600 on host hv1 libvirt's plain TCP transport, not its TLS one?"
+    )
 
 
 def test_loopback_listener_of_the_daemon_stays_local(host_scan) -> None:
