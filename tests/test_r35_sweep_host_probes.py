@@ -43,8 +43,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import RSYSLOG_REMOTE, messages, outcomes
+from conftest import HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
 from hvaudit.engine import Assessment
+from test_host_leads13 import CONF
 from test_leads19d import FEDORA, OWN, scan
 from test_log_journal_path import DEBIAN_MAIN, RHEL_OS
 from test_r34_elif_unknown_probes import _attest_yes, _question
@@ -280,3 +281,39 @@ def test_r35s4_unread_sockets_do_not_hide_an_open_tls_unit(host_scan, tmp_path: 
         {"hv1": "fail"},
         {"hv1": ANY_CERT},
     )
+
+
+# --- R35S-5: HVA-030, the listening sockets unavailable before the socket units ------------------
+
+TCP_UNIT = {
+    "libvirt-socket-units": (
+        "libvirtd.socket enabled enabled\nlibvirtd-tcp.socket enabled enabled\n",
+        0,
+    ),
+    CONF: HARDENED_HOST[CONF] + 'auth_tcp = "none"\n',
+}
+OPEN_TCP = (
+    "libvirtd-tcp.socket enabled: TCP 16509 with auth_tcp = 'none' (no authentication, "
+    "cleartext) from the next start"
+)
+
+
+def test_r35s5_harness_each_condition_alone(host_scan) -> None:
+    """Held: `ss` not installed alone asks; libvirtd-tcp.socket enabled with auth_tcp = none
+    fails."""
+    a = host_scan({"listeners": None})
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == (
+        {"hv1": "manual"},
+        {"hv1": "evidence unavailable: ss is not installed"},
+    )
+    a = host_scan(TCP_UNIT)
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == ({"hv1": "fail"}, {"hv1": OPEN_TCP})
+
+
+def test_r35s5_unread_sockets_do_not_hide_an_open_tcp_unit(host_scan, tmp_path: Path) -> None:
+    """R35S-5: on main the listeners' question alone was asked and "yes" passed an enabled
+    libvirtd-tcp.socket with auth_tcp = none (anyone reaching TCP 16509 has the whole API)."""
+    ss_q = _question(host_scan({"listeners": None}), "HVA-030")
+    a = host_scan({"listeners": None, **TCP_UNIT})
+    _attest_yes(a, ss_q, tmp_path, "HVA-030")
+    assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == ({"hv1": "fail"}, {"hv1": OPEN_TCP})

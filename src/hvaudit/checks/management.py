@@ -222,7 +222,16 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         files = daemon_files(h, "remote")
         gap = first_unknown(*(conf_fact(h, f) for f in files), h.facts.listeners)
-        if gap is not None:
+        gaps: list[Outcome] = []
+        if gap is not None and not (
+            # the listening sockets unavailable (`ss` absent): what the files and the socket
+            # units settle (an enabled -tcp unit, a weak tls_priority) is judged without them
+            # and their question joins the other open conditions; asked first and alone, a
+            # "yes" to it passed an enabled libvirtd-tcp.socket with auth_tcp = none (R35S-5)
+            gap is h.facts.listeners
+            and all(conf_fact(h, f).known for f in files)
+            and asked_gap(s, gap, "libvirt listens on no unauthenticated TCP port", gaps) is None
+        ):
             yield unknown(s, gap, "libvirt listens on no unauthenticated TCP port")
             continue
         tcp_ports, tls_ports = remote_ports(h, files)
@@ -474,7 +483,6 @@ def libvirt_remote_api(ctx: Context) -> Iterator[Outcome]:
         if problems:
             yield failed(s, "; ".join(dict.fromkeys(problems)), *refs)
             continue
-        gaps: list[Outcome] = []
         tcp_off = "libvirt listens on no unauthenticated TCP port"
         stop = None
         if not h.facts.socket_units.known:
