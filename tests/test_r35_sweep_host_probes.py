@@ -44,12 +44,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
+from hvaudit.collect.host import file_artefact
 from hvaudit.engine import Assessment
 from test_host_leads13 import CONF
+from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 from test_leads19d import FEDORA, OWN, scan
 from test_log_journal_path import DEBIAN_MAIN, RHEL_OS
 from test_r34_elif_unknown_probes import _attest_yes, _question
+from test_redteam3_host_probes import MODULAR_UNITS
 from test_redteam8_host_probes import MOVED
+from test_redteam24_probe2_probes import QEMUD_ONLY
 
 # --- R35S-1: HVA-200, a filtered TLS forwarding and what journald hands rsyslog -----------------
 
@@ -317,3 +321,96 @@ def test_r35s5_unread_sockets_do_not_hide_an_open_tcp_unit(host_scan, tmp_path: 
     a = host_scan({"listeners": None, **TCP_UNIT})
     _attest_yes(a, ss_q, tmp_path, "HVA-030")
     assert (outcomes(a, "HVA-030"), messages(a, "HVA-030")) == ({"hv1": "fail"}, {"hv1": OPEN_TCP})
+
+
+# --- R35S-6, R35S-7: HVA-130 and HVA-132, one modular daemon's file not in the bundle ----------
+
+#: A modular host (virtqemud running, the other daemons socket-activated) whose virtqemud.conf
+#: sets no access driver and leaves its socket to virtqemud.socket with auth_unix_rw = none.
+MODULAR = {
+    "processes": (QEMUD_ONLY, 0),
+    "/etc/libvirt/libvirtd.conf": None,
+    "/etc/libvirt/virtqemud.conf": 'auth_unix_rw = "none"\naudit_level = 2\n',
+    "/etc/libvirt/virtproxyd.conf": 'auth_unix_rw = "polkit"\n',
+    "/etc/libvirt/virtsecretd.conf": 'auth_unix_rw = "polkit"\naccess_drivers = [ "polkit" ]\n',
+    "libvirt-socket-units": (MODULAR_UNITS, 0),
+}
+SECRETD = file_artefact("/etc/libvirt/virtsecretd.conf")
+SECRETD_GONE = "evidence unavailable: /etc/libvirt/virtsecretd.conf: not in this bundle"
+QEMUD_OPEN = (
+    "virtqemud.conf: auth_unix_rw = none and virtqemud.socket creates the socket (its "
+    "SocketMode applies, not unix_sock_rw_perms)"
+)
+
+
+def test_r35s6_r35s7_harness_each_condition_alone(
+    host_scan,
+    older_bundle_scan,  # noqa: F811
+) -> None:
+    """Held: virtsecretd.conf not in the bundle alone asks (HVA-130, HVA-132); virtqemud.conf
+    with no access driver fails HVA-130 and its socket left to the unit asks HVA-132."""
+    qemud_ok = 'auth_unix_rw = "polkit"\naccess_drivers = [ "polkit" ]\n'
+    a = older_bundle_scan({**MODULAR, "/etc/libvirt/virtqemud.conf": qemud_ok}, gone=SECRETD)
+    for check in ("HVA-130", "HVA-132"):
+        assert (outcomes(a, check), messages(a, check)) == (
+            {"hv1": "manual"},
+            {"hv1": SECRETD_GONE},
+        ), check
+    a = host_scan(MODULAR)
+    assert (outcomes(a, "HVA-130"), messages(a, "HVA-130")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "no access driver: every connected client may do everything on every VM "
+            "(virtqemud.conf)"
+        },
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "manual"},
+        {"hv1": QEMUD_OPEN},
+    )
+
+
+def test_r35s6_unread_file_does_not_hide_a_daemon_without_access_driver(
+    older_bundle_scan,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """R35S-6 (false pass) HVA-130: on main the unread virtsecretd.conf was asked alone and
+    "yes" passed virtqemud.conf, read, with no access driver."""
+    qemud_ok = 'auth_unix_rw = "polkit"\naccess_drivers = [ "polkit" ]\n'
+    gap_q = _question(
+        older_bundle_scan({**MODULAR, "/etc/libvirt/virtqemud.conf": qemud_ok}, gone=SECRETD),
+        "HVA-130",
+    )
+    a = older_bundle_scan(MODULAR, gone=SECRETD)
+    _attest_yes(a, gap_q, tmp_path, "HVA-130")
+    assert (outcomes(a, "HVA-130"), messages(a, "HVA-130")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "no access driver: every connected client may do everything on every VM "
+            "(virtqemud.conf)"
+        },
+    )
+
+
+def test_r35s7_unread_file_joins_the_socket_question(
+    older_bundle_scan,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """R35S-7 (false pass) HVA-132: on main the unread virtsecretd.conf was asked alone and
+    "yes" passed virtqemud's socket, whose mode was never asked. Now one item asks both."""
+    qemud_ok = 'auth_unix_rw = "polkit"\naccess_drivers = [ "polkit" ]\n'
+    gap_q = _question(
+        older_bundle_scan({**MODULAR, "/etc/libvirt/virtqemud.conf": qemud_ok}, gone=SECRETD),
+        "HVA-132",
+    )
+    a = older_bundle_scan(MODULAR, gone=SECRETD)
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "manual"},
+        {"hv1": f"{QEMUD_OPEN}; {SECRETD_GONE}"},
+    )
+    assert _question(a, "HVA-132").startswith(
+        "Can only the administrators write to libvirt's read-write socket, and does this hold "
+        "for this host: the libvirt read-write socket requires authorization? Evidence: "
+    )
+    _attest_yes(a, gap_q, tmp_path, "HVA-132")
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}

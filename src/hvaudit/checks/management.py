@@ -2113,14 +2113,19 @@ def api_access_control(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "access")
+        what = f"{' and '.join(files)} access_drivers includes polkit"
         gap = first_unknown(*(conf_fact(h, f) for f in files))
-        if gap is not None:
-            yield unknown(s, gap, f"{' and '.join(files)} access_drivers includes polkit")
+        if gap is not None and gap.state is not FactState.UNAVAILABLE:
+            yield unknown(s, gap, what)  # an error (or not a libvirt host) stands alone
             continue
-        values = [(f, *conf_value(h, f, "access_drivers")) for f in files]
+        # a daemon file not in the evidence is asked only where the files read fail nothing:
+        # asked first, a "yes" passed a read file with no access driver (R35S-6)
+        values = [(f, *conf_value(h, f, "access_drivers")) for f in files if conf_fact(h, f).known]
         missing = [f for f, drivers, _ in values if "polkit" not in (drivers or [])]
         srcs = [src for _, _, src in values]
-        if not missing:
+        if gap is not None and not missing:
+            yield unknown(s, gap, what)
+        elif not missing:
             yield passed(s, f"access_drivers = {values[0][1]}", *srcs)
         else:
             yield failed(
@@ -2352,9 +2357,18 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         files = daemon_files(h, "socket")
         gap = first_unknown(*(conf_fact(h, f) for f in files))
-        if gap is not None:
+        if gap is not None and gap.state is not FactState.UNAVAILABLE:
             yield unknown(s, gap, "the libvirt read-write socket requires authorization")
             continue
+        # a daemon file not in the evidence is one more question, asked with the others after
+        # the files read, the sockets and the relays are judged: asked first and alone, a
+        # "yes" passed a world-writable socket of another daemon (R35S-7)
+        gaps = [
+            unknown(s, c, "the libvirt read-write socket requires authorization")
+            for f in files
+            if not (c := conf_fact(h, f)).known
+        ]
+        files = [f for f in files if conf_fact(h, f).known]
         lh = h.libvirt
         assert lh is not None
         if lh.sockets.state is FactState.FAILED:
@@ -2534,7 +2548,10 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             )
         if questions:
             shown = open_q + sasl_q + rules_q + (ok if sasl_q or rules_q else [])
-            yield manual(s, "; ".join(shown), *refs, question=joint_question(questions))
+            asked = manual(s, "; ".join(shown), *refs, question=joint_question(questions))
+            yield joined_asks(s, [asked, *gaps])
+        elif gaps:
+            yield joined_asks(s, gaps)
         else:
             yield passed(s, "; ".join(ok), *refs)
 
