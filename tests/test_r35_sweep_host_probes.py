@@ -414,3 +414,31 @@ def test_r35s7_unread_file_joins_the_socket_question(
     )
     _attest_yes(a, gap_q, tmp_path, "HVA-132")
     assert outcomes(a, "HVA-132") == {"hv1": "manual"}
+
+
+# --- R35S-8: HVA-035, the listening sockets unavailable before the -tcp unit --------------------
+
+WEAK_TCP = (
+    "TCP transport weaker than SSF 112 from the next start (libvirtd-tcp.socket enabled): "
+    "libvirtd.conf: auth_tcp = 'none', no SASL encryption at all"
+)
+
+
+def test_r35s8_harness_each_condition_alone(host_scan) -> None:
+    """Held: `ss` not installed alone asks; the enabled -tcp unit with auth_tcp = none fails."""
+    a = host_scan({"listeners": None})
+    assert (outcomes(a, "HVA-035"), messages(a, "HVA-035")) == (
+        {"hv1": "manual"},
+        {"hv1": "evidence unavailable: ss is not installed"},
+    )
+    a = host_scan(TCP_UNIT)
+    assert (outcomes(a, "HVA-035"), messages(a, "HVA-035")) == ({"hv1": "fail"}, {"hv1": WEAK_TCP})
+
+
+def test_r35s8_unread_sockets_do_not_hide_a_weak_tcp_unit(host_scan, tmp_path: Path) -> None:
+    """R35S-8 (false pass) HVA-035: on main the listeners' question alone was asked and "yes"
+    passed libvirtd-tcp.socket enabled with auth_tcp = none (no SASL layer at all)."""
+    ss_q = _question(host_scan({"listeners": None}), "HVA-035")
+    a = host_scan({"listeners": None, **TCP_UNIT})
+    _attest_yes(a, ss_q, tmp_path, "HVA-035")
+    assert (outcomes(a, "HVA-035"), messages(a, "HVA-035")) == ({"hv1": "fail"}, {"hv1": WEAK_TCP})

@@ -128,10 +128,19 @@ def tcp_min_ssf(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         files = daemon_files(h, "remote")
         gap = first_unknown(*(conf_fact(h, f) for f in files), h.facts.listeners)
-        if gap is not None:
+        if gap is not None and not (
+            # the listening sockets unavailable (`ss` absent) beside TCP from the next start
+            # (an enabled -tcp unit, one pulled in, --listen): the files are judged without
+            # them; asked first, a "yes" passed auth_tcp = none on an enabled
+            # libvirtd-tcp.socket (R35S-8, as HVA-030's R35S-5)
+            gap is h.facts.listeners
+            and gap.state is FactState.UNAVAILABLE
+            and all(conf_fact(h, f).known for f in files)
+            and tcp_at_next_start(h, files)[0]
+        ):
             yield unknown(s, gap, f"tcp_min_ssf is at least {MIN_SSF} where libvirt listens on TCP")
             continue
-        ports = {lst.port for lst in h.facts.listeners.get()}
+        ports = {lst.port for lst in h.facts.listeners.get()} if gap is None else set()
         # TCP from the next start as HVA-030 reads it: an enabled -tcp unit that keeps a
         # ListenStream=, one the daemon's service pulls in, --listen with the units masked
         nxt, nxt_unread = tcp_at_next_start(h, files)
