@@ -32,11 +32,34 @@ Findings:
   listener whatever `ss` shows: "yes, the TLS listener admits only listed names" passed a
   libvirtd.conf with no tls_allowed_dn_list. Now judged: a fail.
 
-Held: each condition alone keeps its verdict and text (the harness tests).
+- R35S-5 (false pass, leading unknown) HVA-030: the listening sockets unavailable were asked
+  before the files and socket units: "yes, libvirt listens on no unauthenticated TCP port"
+  passed an enabled libvirtd-tcp.socket with auth_tcp = none. Now that fails; with nothing to
+  fail, the sockets' question joins the other open conditions (asked_gap).
+- R35S-6 (false pass, leading unknown) HVA-130: one modular daemon's file not in the bundle
+  (virtsecretd.conf) was asked before the files read: "yes" passed virtqemud.conf with no
+  access driver. Now that fails; the unread file is asked where the read ones pass.
+- R35S-7 (false pass, leading unknown) HVA-132: the same unread file asked alone hid the
+  question of virtqemud's socket (auth_unix_rw = none, its unit's SocketMode unread): "yes"
+  passed it. Now the files read, the sockets and the relays are judged first and the unread
+  file's question joins the others in one item.
+- R35S-8 (false pass, leading unknown) HVA-035: as R35S-5, "yes" to the sockets' question
+  passed an enabled libvirtd-tcp.socket with auth_tcp = none (no SASL layer). Now a fail.
 
-Tally: see the end of this docstring after each landing.
+Held: each condition alone keeps its verdict and text (the harness tests); a collection that
+failed (an error) still stands alone (unchanged code paths).
 
-Leads left: see the report.
+Tally: 8 findings (HVA-200, HVA-202, HVA-034 twice, HVA-030, HVA-130, HVA-132, HVA-035), 16
+cases (10 finding probes, 6 harness tests); the 10 finding probes failed on main 748d99aa
+before the fixes (each with the subject passing after main's own question was attested
+"yes", or, R35S-3, main asking HVA-030's question), the 6 harness tests passed there.
+
+Leads left: HVA-230 (bond_diversity) asks an unread Open vSwitch port list before judging the
+Linux bonds (a bond on one card would be hidden; not reproduced: the harness's ip-link with an
+ovs-system device did not open the OVS gap); HVA-213 (libvirt_log_outputs) opens with one
+first_unknown over every daemon file, override and environment (judged as resting on them:
+the overrides replace the file's settings); the rest of management.py's leading unknowns
+(HVA-191, 201, 210, 214, 140, 141, 150, 160, 161 ...) and architecture.py's were not swept.
 """
 
 from __future__ import annotations
