@@ -3449,38 +3449,44 @@ def secure_boot(ctx: Context) -> Iterator[Outcome]:
 def tpm_attestation(ctx: Context) -> Iterator[Outcome]:
     """HY-SR-3: measured launch into a TPM and an attestation of those measurements. vCenter
     attests each host with a TPM 2.0 and reports the result as summary.tpmAttestation (accepted,
-    notAccepted); capability.tpmSupported and tpmVersion say whether there is a TPM at all."""
+    notAccepted); capability.tpmSupported and tpmVersion say whether there is a TPM at all.
+    tpmSupported not reported is asked beside the attestation (joined_asks), which is judged
+    without it: asked alone, "yes, the host has a TPM 2.0" passed a host whose attestation
+    vCenter did not accept, or that was never asked (R35E-4)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         cap = esx.capability
+        asks: list[Outcome] = []
         if cap is None or cap.get("tpmSupported") is None:
-            yield unknown(s, _gap("capability.tpmSupported", esx.source), "the host has a TPM 2.0")
-            continue
-        if cap["tpmSupported"] is not True:
+            gap = _gap("capability.tpmSupported", esx.source)
+            asked_gap(s, gap, "the host has a TPM 2.0", asks)
+        elif cap["tpmSupported"] is not True:
             yield failed(s, "no TPM", esx.source)
             continue
-        if str(cap.get("tpmVersion") or "") != "2.0":
+        elif str(cap.get("tpmVersion") or "") != "2.0":
             yield failed(s, f"TPM version {cap.get('tpmVersion') or '?'} (want 2.0)", esx.source)
             continue
         att = esx.tpm_attestation
         if att is not None and "error" in att:
             gap = Fact[bool].unavailable(f"{str(att['error'])[:160]}", esx.source)
-            yield unknown(s, gap, "vCenter accepted this host's TPM attestation")
+            asks.append(unknown(s, gap, "vCenter accepted this host's TPM attestation"))
         elif att is None:
-            yield unknown(
-                s,
-                _gap("summary.tpmAttestation (reported by vCenter)", esx.source),
-                "vCenter accepted this host's TPM attestation",
-            )
-        elif att.get("status") == "accepted":
-            yield passed(s, f"TPM 2.0; attestation accepted at {att.get('time')}", esx.source)
+            gap = _gap("summary.tpmAttestation (reported by vCenter)", esx.source)
+            asks.append(unknown(s, gap, "vCenter accepted this host's TPM attestation"))
         elif att.get("status") == "notAccepted":
+            # vCenter's verdict on the host's measurements: a fail whatever the TPM's version
             yield failed(
                 s, f"TPM attestation not accepted: {str(att.get('message'))[:120]}", esx.source
             )
-        else:
+            continue
+        elif att.get("status") != "accepted":
             gap = Fact[bool].unavailable(f"attestation status {att.get('status')}", esx.source)
-            yield unknown(s, gap, "vCenter accepted this host's TPM attestation")
+            asks.append(unknown(s, gap, "vCenter accepted this host's TPM attestation"))
+        if asks:
+            yield joined_asks(s, asks)
+        else:
+            when = (att or {}).get("time")
+            yield passed(s, f"TPM 2.0; attestation accepted at {when}", esx.source)
 
 
 @check(
