@@ -718,7 +718,8 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
     (PowerCLI's Get-VMHostFirewallDefaultPolicy, whose IncomingEnabled/OutgoingEnabled are the
     API's HostFirewallDefaultPolicy incomingBlocked/outgoingBlocked negated). A host that lets
     outgoing traffic out by default passed on incomingBlocked alone (V16-1); one whose
-    outgoingBlocked is not reported ("Need not be set") is asked.
+    outgoingBlocked or incomingBlocked is not reported (both "Need not be set") is asked (an
+    unreported incomingBlocked failed as "not blocked", R35E-5).
 
     Whether the firewall runs at all is not in the vSphere API: `esxcli network firewall set
     --enabled false` (or `unload`) turns it off, `esxcli network firewall get` then reports
@@ -754,7 +755,10 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
             str(r.get("key")) for r in open_all if r.get("ip_list_configurable") is not False
         )
         problems = []
-        if fw.get("incoming_blocked") is not True:
+        # R35E-5: incomingBlocked "Need not be set" (HostFirewallDefaultPolicy, vSphere Web
+        # Services API 8.0U3, read with `search`), as outgoingBlocked: not reported is asked,
+        # not failed as "not blocked"
+        if fw.get("incoming_blocked") is False:
             problems.append("incoming traffic is not blocked by default")
         if fw.get("outgoing_blocked") is False:
             problems.append("outgoing traffic is not blocked by default")
@@ -767,6 +771,20 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
         # the outgoing policy not reported is asked beside whether the firewall is enabled, in
         # one item: asked alone, a "yes" passed a firewall that may be off (R34M-1)
         asks = []
+        if fw.get("incoming_blocked") is not True:
+            gap = Fact[bool].unavailable(
+                "config.firewall.defaultPolicy.incomingBlocked not reported", esx.source
+            )
+            asks.append(
+                unknown(
+                    s,
+                    gap,
+                    f"Does host {h.name}'s firewall block incoming traffic by default? Evidence: "
+                    "`esxcli network firewall get` there (Default Action) or PowerCLI "
+                    "Get-VMHostFirewallDefaultPolicy (IncomingEnabled). Pass: yes, DROP "
+                    "(IncomingEnabled False); fail: PASS (IncomingEnabled True).",
+                )
+            )
         if fw.get("outgoing_blocked") is not True:
             gap = Fact[bool].unavailable(
                 "config.firewall.defaultPolicy.outgoingBlocked not reported", esx.source
@@ -789,11 +807,13 @@ def host_firewall(ctx: Context) -> Iterator[Outcome]:
                 f"{len(fixed)} system ruleset(s) ESXi keeps open to all "
                 f"(ipListUserConfigurable false): {shown}"
             )
-        blocked = "incoming and outgoing blocked" if not asks else "incoming blocked"
+        ways = [w for w in ("incoming", "outgoing") if fw.get(f"{w}_blocked") is True]
+        blocked = " and ".join(ways) + " blocked" if ways else ""
         asks.append(
             manual(
                 s,
-                f"{blocked}; {what}; whether the firewall is enabled is not in the vSphere API",
+                f"{blocked + '; ' if blocked else ''}{what}; whether the firewall is enabled is "
+                "not in the vSphere API",
                 esx.source,
                 question=f"Is host {h.name}'s firewall enabled? Evidence: `esxcli network "
                 "firewall get` on the host (ESXi Shell or SSH; PowerCLI Get-EsxCli -V2 "
