@@ -1,7 +1,8 @@
 """Thirty-fifth red-team review, VMware ESXi (r35-esx): HVA-419 where the time daemon's
 service state is not reported; HVA-417 and HVA-418 for a distributed port group whose own
 question was asked and whose override flags were not; HVA-422's question where the
-administrators group is not reported.
+administrators group is not reported; HVA-429 where tpmSupported is not reported; HVA-412
+where incomingBlocked is not reported.
 
 Harness: one ESXi host record as collect/vsphere.py writes it (vmware/hosts/host-1.json), its
 time record from the collector's own _ntp over a real pyVmomi vim.host.DateTimeInfo, the bundle
@@ -40,6 +41,16 @@ Findings (R35E-n):
   CVE-2024-37085, the check's docstring), and the "yes" passed HVA-422. Now the question asks
   whether the option names a dedicated group or is empty, and fails 'ESX Admins' in any case or
   qualified by a domain (as the reported value is judged).
+- R35E-4 (false pass) HVA-429: a host whose capability.tpmSupported was not reported was asked
+  "the host has a TPM 2.0" and the check stopped: vCenter's verdict summary.tpmAttestation
+  notAccepted (a fail alone) was never judged, and an attestation not reported never asked; a
+  "yes" passed both. Now the attestation is judged without the flag (notAccepted fails), and
+  the flag's gap is asked in one item with the attestation's (joined_asks).
+- R35E-5 (wrong fail) HVA-412: HostFirewallDefaultPolicy.incomingBlocked "Need not be set"
+  (vSphere Web Services API 8.0U3, "Data Object - HostFirewallDefaultPolicy", read with
+  `search`), as outgoingBlocked (asked since V16-1); not reported, main failed "incoming
+  traffic is not blocked by default". Now it is asked in the item that asks the firewall's
+  other open conditions.
 
 Held (kept as tests): ntpd not reported beside servers that are otherwise fine and a firewall
 that admits them is the service's question alone; ntpd reported running with policy on and
@@ -47,11 +58,15 @@ nothing else open passes as before. R35E-2: a security key not reported with the
 is that key's question alone; the flags not reported beside a full policy and VLAN 30 are the
 override questions alone; VLAN 1010 with the flags false is the reserved VLAN's question alone.
 R35E-3: the group reported is judged as before ('ESX Admins' fails, a site group passes).
+R35E-4: tpmSupported not reported beside an accepted attestation is the TPM's question alone;
+a reported TPM 2.0 with an accepted attestation passes. R35E-5: incomingBlocked false fails;
+both directions blocked is the firewall-enabled question alone.
 
-Tally: 3 findings (false pass 3; R35E-1 and R35E-2 each a fail, or a second open condition,
-hidden behind a question; R35E-3 by a question's wording); 17 cases in 16 test functions (4
-held); 12 failed on main 748d99aa before the fixes (R35E-1: 7, R35E-2: 4, R35E-3: 1), each a
-pass after the attested "yes".
+Tally: 5 findings (false pass 4, wrong fail 1; R35E-1, R35E-2 and R35E-4 each a fail, or a
+second open condition, hidden behind a question; R35E-3 by a question's wording); 21 test
+functions (6 held); 15 failed on main before the fixes (on 748d99aa R35E-1: 7, R35E-2: 4,
+R35E-3: 1; on 762e7191 R35E-4: 2, R35E-5: 1), each false pass a pass after the attested
+"yes".
 
 Leads left: see the report of round 35 (r35-esx).
 """
@@ -388,4 +403,101 @@ def test_r35e_3_hva422_unreported_group_question_names_the_condition(tmp_path: P
         f"({ADMINS_KEY}), or PowerCLI Get-AdvancedSetting -Name {ADMINS_KEY}. Pass: yes, a group "
         "of the site's own or empty; fail: 'ESX Admins' (in any case, or qualified by a domain "
         "as 'DOMAIN\\ESX Admins' or 'ESX Admins@domain').",
+    )
+
+
+# --- R35E-4: HVA-429, capability.tpmSupported not reported hid the attestation -----------------
+
+NO_TPM_FLAG = {"uefiSecureBoot": True}
+TPM_GAP = (
+    "evidence unavailable: capability.tpmSupported: not reported by the host, or not collected"
+)
+#: the question main asked of a host whose tpmSupported was not reported
+TPM_Q = (
+    "Does this hold for this host: the host has a TPM 2.0? Evidence: the setting, file or command "
+    "output it names, read where it lives (the message says why the scan could not). Pass: yes, "
+    "it holds; fail: it does not."
+)
+
+
+def _tpm(tmp_path: Path, attestation: dict[str, Any] | None) -> Any:
+    tmp_path.mkdir(exist_ok=True)
+    host: dict[str, Any] = {"capability": NO_TPM_FLAG}
+    if attestation is not None:
+        host["tpm_attestation"] = attestation
+    return _vsphere(tmp_path, host)
+
+
+def test_r35e_4_harness_tpm_flag_alone(tmp_path: Path) -> None:
+    """Held: tpmSupported not reported beside an accepted attestation is the TPM's question
+    alone, the one main asked; a reported TPM 2.0 with an accepted attestation passes."""
+    a = _tpm(tmp_path / "a", {"status": "accepted", "time": "2026-12-01T00:00:00Z"})
+    ((r,),) = [[r for r in a.results if r.check.id == "HVA-429"]]
+    assert (r.status.value, r.outcome.message, r.outcome.question) == ("manual", TPM_GAP, TPM_Q)
+    tmp_path.joinpath("b").mkdir()
+    a = _vsphere(
+        tmp_path / "b",
+        {
+            "capability": {"tpmSupported": True, "tpmVersion": "2.0"},
+            "tpm_attestation": {"status": "accepted", "time": "2026-12-01T00:00:00Z"},
+        },
+    )
+    assert _verdict(a, "HVA-429") == (
+        "pass",
+        "TPM 2.0; attestation accepted at 2026-12-01T00:00:00Z",
+    )
+
+
+def test_r35e_4_hva429_tpm_question_hides_attestation_not_accepted(tmp_path: Path) -> None:
+    """vCenter did not accept the host's attestation (summary.tpmAttestation notAccepted), a
+    fail alone; main asked whether the host has a TPM 2.0, and a "yes" passed HVA-429."""
+    a = _tpm(tmp_path, {"status": "notAccepted", "message": "PCR 0 mismatch"})
+    _attest_yes(a, "HVA-429", "host", "esx1", tmp_path, question=TPM_Q)
+    assert _verdict(a, "HVA-429") == ("fail", "TPM attestation not accepted: PCR 0 mismatch")
+
+
+def test_r35e_4_hva429_tpm_question_hides_unread_attestation(tmp_path: Path) -> None:
+    """summary.tpmAttestation not reported either: main asked the TPM alone, and its "yes"
+    passed HVA-429 with the attestation never asked. Now both are asked in one item."""
+    a = _tpm(tmp_path, None)
+    _attest_yes(a, "HVA-429", "host", "esx1", tmp_path, question=TPM_Q)
+    assert _verdict(a, "HVA-429") == (
+        "manual",
+        f"{TPM_GAP}; evidence unavailable: summary.tpmAttestation (reported by vCenter): not "
+        "reported by the host, or not collected",
+    )
+
+
+# --- R35E-5: HVA-412, an unreported incomingBlocked failed as "not blocked" -------------------
+
+ENABLED_Q_PART = "whether the firewall is enabled is not in the vSphere API"
+
+
+def _firewall(tmp_path: Path, **policy: bool) -> Any:
+    tmp_path.mkdir(exist_ok=True)
+    return _vsphere(tmp_path, {"firewall": {**policy, "rulesets": []}})
+
+
+def test_r35e_5_harness_incoming_reported(tmp_path: Path) -> None:
+    """Held: incomingBlocked false fails; both directions blocked is the firewall-enabled
+    question alone (V17-2), as before."""
+    a = _firewall(tmp_path / "a", incoming_blocked=False, outgoing_blocked=True)
+    assert _verdict(a, "HVA-412") == ("fail", "incoming traffic is not blocked by default")
+    a = _firewall(tmp_path / "b", incoming_blocked=True, outgoing_blocked=True)
+    assert _verdict(a, "HVA-412") == (
+        "manual",
+        f"incoming and outgoing blocked; every enabled ruleset limited to listed networks; "
+        f"{ENABLED_Q_PART}",
+    )
+
+
+def test_r35e_5_hva412_unreported_incoming_policy_is_asked(tmp_path: Path) -> None:
+    """HostFirewallDefaultPolicy.incomingBlocked "Need not be set" (vSphere Web Services API):
+    not reported, main failed HVA-412 "incoming traffic is not blocked by default" for a host
+    whose firewall may block it. Now it is asked with the firewall-enabled question."""
+    a = _firewall(tmp_path, outgoing_blocked=True)
+    assert _verdict(a, "HVA-412") == (
+        "manual",
+        "evidence unavailable: config.firewall.defaultPolicy.incomingBlocked not reported; "
+        f"outgoing blocked; every enabled ruleset limited to listed networks; {ENABLED_Q_PART}",
     )
