@@ -884,25 +884,34 @@ def _advanced(
     platforms=ESX,
 )
 def session_timeouts(ctx: Context) -> Iterator[Outcome]:
-    """An idle session left open is a session someone else can use."""
-    for s, values, src in _advanced(ctx, tuple(TIMEOUTS)):
-        if values is None:
-            yield unknown(
-                s,
-                _gap("advanced option(s) " + ", ".join(TIMEOUTS), src),
-                "Are this host's session time-outs set? Evidence: its advanced settings "
-                + ", ".join(f"{k} (at most {v})" for k, v in TIMEOUTS.items())
-                + " (vSphere Client: Configure > System > Advanced System Settings). Pass: yes, "
-                "each is at most its limit and not 0; fail: one is 0 (no time-out) or above it.",
-            )
-            continue
+    """An idle session left open is a session someone else can use. The options the host
+    reports are judged, and a fail among them wins; the ones it does not report are asked by
+    name (R35E-6: one option not reported, UserVars.HostClientSessionTimeout on a host older
+    than the Host Client's, hid a reported ESXiShellTimeOut = 0 behind the question)."""
+    for h, esx in _esx_hosts(ctx):
+        s, src = host_subject(h), esx.source
+        values = esx.advanced or {}
+        missing = [k for k in TIMEOUTS if values.get(k) is None]
         bad = []
         for key, limit in TIMEOUTS.items():
+            if key in missing:
+                continue
             n = _int(values[key])
             if n is None or n <= 0 or n > limit:
                 bad.append(f"{key} = {str(values[key])[:12]} (want 1..{limit})")
         if bad:
             yield failed(s, "; ".join(bad), src)
+        elif missing:
+            what = (
+                "Are this host's session time-outs set? Evidence: its advanced settings "
+                + ", ".join(f"{k} (at most {TIMEOUTS[k]})" for k in missing)
+                + " (vSphere Client: Configure > System > Advanced System Settings). Pass: yes, "
+                "each is at most its limit and not 0; fail: one is 0 (no time-out) or above it."
+            )
+            if esx.advanced is None:
+                yield unknown(s, _gap("advanced option(s) " + ", ".join(missing), src), what)
+            else:
+                yield _no_option(s, esx, missing, what)
         else:
             yield passed(s, "every time-out set within its limit", src)
 
