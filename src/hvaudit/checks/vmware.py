@@ -4312,13 +4312,16 @@ def type1(ctx: Context) -> Iterator[Outcome]:
         product = h.hypervisor.lower()
         esxi = "esxi" in product and bool(h.hypervisor_version)
         classic = product.startswith("vmware esx ") and bool(h.hypervisor_version)
-        if not esxi and not classic:
+        system = esx.system
+        platform = _virtual_platform(system)
+        if not esxi and not classic and not platform and esx.cpuid_hypervisor != "1":
+            # R35E-7: the product not reported is asked only where nothing shows a virtual
+            # platform: a host record is a HostSystem, and one inside a VM fails whatever its
+            # product (the unknown alone hid it, and "yes, ESXi bare-metal" passed it)
             yield unknown(
                 s, _gap("config.product", esx.source), "the host runs VMware ESXi (bare-metal)"
             )
             continue
-        system = esx.system
-        platform = _virtual_platform(system)
         problems = []
         if classic:
             problems.append(f"{h.hypervisor}: classic ESX with a Linux service console")
