@@ -2,7 +2,8 @@
 service state is not reported; HVA-417 and HVA-418 for a distributed port group whose own
 question was asked and whose override flags were not; HVA-422's question where the
 administrators group is not reported; HVA-429 where tpmSupported is not reported; HVA-412
-where incomingBlocked is not reported.
+where incomingBlocked is not reported; HVA-413 where one time-out is not reported; HVA-436
+where config.product is not reported.
 
 Harness: one ESXi host record as collect/vsphere.py writes it (vmware/hosts/host-1.json), its
 time record from the collector's own _ntp over a real pyVmomi vim.host.DateTimeInfo, the bundle
@@ -51,6 +52,17 @@ Findings (R35E-n):
   `search`), as outgoingBlocked (asked since V16-1); not reported, main failed "incoming
   traffic is not blocked by default". Now it is asked in the item that asks the firewall's
   other open conditions.
+- R35E-6 (fail hidden behind a question; wording) HVA-413: one of the four time-out options
+  not reported (UserVars.HostClientSessionTimeout, say) made every option unknown (checks.
+  vmware._advanced): a reported UserVars.ESXiShellTimeOut = 0 (no time-out, a fail alone) was
+  asked, and the message named all four as not reported. Now the reported options are judged
+  and a fail wins; only the unreported ones are asked, by name.
+- R35E-7 (false pass) HVA-436: a host record without config.product was asked "the host runs
+  VMware ESXi (bare-metal)" and the check stopped: hardware.systemInfo naming a virtual
+  platform ("VMware, Inc." "VMware7,1") or CPUID's hypervisor-present bit set (each a fail
+  alone, L18-5) was never judged, and a "yes" passed a nested hypervisor. A host record is a
+  HostSystem, so a virtual platform fails whatever its product; the product is asked only
+  where nothing shows one.
 
 Held (kept as tests): ntpd not reported beside servers that are otherwise fine and a firewall
 that admits them is the service's question alone; ntpd reported running with policy on and
@@ -60,13 +72,16 @@ override questions alone; VLAN 1010 with the flags false is the reserved VLAN's 
 R35E-3: the group reported is judged as before ('ESX Admins' fails, a site group passes).
 R35E-4: tpmSupported not reported beside an accepted attestation is the TPM's question alone;
 a reported TPM 2.0 with an accepted attestation passes. R35E-5: incomingBlocked false fails;
-both directions blocked is the firewall-enabled question alone.
+both directions blocked is the firewall-enabled question alone. R35E-6: three options within
+their limits and one not reported is that option's question; all four pass. R35E-7: a
+physical machine with the hypervisor bit clear and no product is the product's question.
 
-Tally: 5 findings (false pass 4, wrong fail 1; R35E-1, R35E-2 and R35E-4 each a fail, or a
-second open condition, hidden behind a question; R35E-3 by a question's wording); 21 test
-functions (6 held); 15 failed on main before the fixes (on 748d99aa R35E-1: 7, R35E-2: 4,
-R35E-3: 1; on 762e7191 R35E-4: 2, R35E-5: 1), each false pass a pass after the attested
-"yes".
+Tally: 7 findings (false pass 5, wrong fail 1, a fail hidden behind a question 1; R35E-1,
+R35E-2, R35E-4 and R35E-7 each a fail, or a second open condition, hidden behind a question;
+R35E-3 by a question's wording); 26 test functions (8 held); 19 failed on main before the
+fixes (on 748d99aa R35E-1: 7, R35E-2: 4, R35E-3: 1; on 762e7191 R35E-4: 2, R35E-5: 1, R35E-6:
+2, its harness on the message naming all four options, R35E-7: 2), each false pass a pass
+after the attested "yes".
 
 Leads left: see the report of round 35 (r35-esx).
 """
@@ -500,4 +515,95 @@ def test_r35e_5_hva412_unreported_incoming_policy_is_asked(tmp_path: Path) -> No
         "manual",
         "evidence unavailable: config.firewall.defaultPolicy.incomingBlocked not reported; "
         f"outgoing blocked; every enabled ruleset limited to listed networks; {ENABLED_Q_PART}",
+    )
+
+
+# --- R35E-6: HVA-413, one time-out not reported hid the others' fails ---------------------------
+
+TIMEOUTS_OK = {
+    "UserVars.ESXiShellInteractiveTimeOut": 900,
+    "UserVars.ESXiShellTimeOut": 600,
+    "UserVars.DcuiTimeOut": 600,
+}
+HOST_CLIENT = "UserVars.HostClientSessionTimeout"
+
+
+def _timeouts(tmp_path: Path, **change: Any) -> Any:
+    tmp_path.mkdir(exist_ok=True)
+    return _vsphere(tmp_path, {"advanced": TIMEOUTS_OK | change})
+
+
+def test_r35e_6_harness_unreported_option_alone(tmp_path: Path) -> None:
+    """Held: the three reported within their limits and HostClientSessionTimeout not reported
+    is a question naming that option alone; all four within their limits pass."""
+    a = _timeouts(tmp_path / "a")
+    assert _verdict(a, "HVA-413") == (
+        "manual",
+        f"evidence unavailable: advanced option(s) {HOST_CLIENT} not reported by the host",
+    )
+    a = _timeouts(tmp_path / "b", **{HOST_CLIENT: 900})
+    assert _verdict(a, "HVA-413") == ("pass", "every time-out set within its limit")
+
+
+def test_r35e_6_hva413_unreported_option_hides_no_timeout(tmp_path: Path) -> None:
+    """UserVars.ESXiShellTimeOut = 0 (no time-out, a fail alone) beside HostClientSessionTimeout
+    not reported: main asked all four options as "not reported", the fail hidden behind the
+    question."""
+    a = _timeouts(tmp_path, **{"UserVars.ESXiShellTimeOut": 0})
+    assert _verdict(a, "HVA-413") == ("fail", "UserVars.ESXiShellTimeOut = 0 (want 1..600)")
+
+
+# --- R35E-7: HVA-436, config.product not reported hid a host inside a VM ------------------------
+
+NO_PRODUCT = "evidence unavailable: config.product: not reported by the host, or not collected"
+#: the question main asked of a host whose config.product was not reported
+PRODUCT_Q = (
+    "Does this hold for this host: the host runs VMware ESXi (bare-metal)? Evidence: the "
+    "setting, file or command output it names, read where it lives (the message says why the "
+    "scan could not). Pass: yes, it holds; fail: it does not."
+)
+
+
+def _machine(tmp_path: Path, vendor: str, model: str, cpuid: str) -> Any:
+    """A host record without config.product (product ""), its hardware.systemInfo and CPUID
+    leaf 1 ECX bit 31 as the collector keeps them."""
+    tmp_path.mkdir(exist_ok=True)
+    system = {"vendor": vendor, "model": model}
+    return _vsphere(tmp_path, {"product": "", "system": system, "cpuid_hypervisor": cpuid})
+
+
+def test_r35e_7_harness_bare_machine_is_the_product_question(tmp_path: Path) -> None:
+    """Held: a physical machine with the hypervisor bit clear and no product reported is the
+    product's question, as on main."""
+    a = _machine(tmp_path, "Dell Inc.", "PowerEdge R750", "0")
+    ((r,),) = [[r for r in a.results if r.check.id == "HVA-436"]]
+    assert (r.status.value, r.outcome.message, r.outcome.question) == (
+        "manual",
+        NO_PRODUCT,
+        PRODUCT_Q,
+    )
+
+
+def test_r35e_7_hva436_product_gap_hides_virtual_machine(tmp_path: Path) -> None:
+    """hardware.systemInfo "VMware, Inc." "VMware7,1" (a VMware VM) and no product: main asked
+    whether the host runs ESXi bare-metal, and a "yes" passed a nested hypervisor."""
+    a = _machine(tmp_path, "VMware, Inc.", "VMware7,1", "1")
+    _attest_yes(a, "HVA-436", "host", "esx1", tmp_path, question=PRODUCT_Q)
+    assert _verdict(a, "HVA-436") == (
+        "fail",
+        "VMware ESXi runs in a virtual machine (hardware.systemInfo: VMware, Inc. VMware7,1): a "
+        "nested hypervisor on another hypervisor, not bare metal (VMware KB 2009916: not "
+        "supported in production)",
+    )
+
+
+def test_r35e_7_hva436_product_gap_hides_hypervisor_bit(tmp_path: Path) -> None:
+    """A physical-looking systemInfo but CPUID's hypervisor-present bit set: the same fail."""
+    a = _machine(tmp_path, "Dell Inc.", "PowerEdge R750", "1")
+    _attest_yes(a, "HVA-436", "host", "esx1", tmp_path, question=PRODUCT_Q)
+    assert _verdict(a, "HVA-436") == (
+        "fail",
+        "VMware ESXi runs in a virtual machine (hardware.cpuFeature: CPUID leaf 1 ECX bit 31, "
+        "hypervisor present, is set): a nested hypervisor on another hypervisor, not bare metal "
+        "(VMware KB 2009916: not supported in production)",
     )
