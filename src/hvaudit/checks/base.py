@@ -454,13 +454,7 @@ def unread_ask(h: Host, may: str, subject_id: str | None = None) -> tuple[str, s
     of `h` was read."""
     unread = unread_guests(h)
     unseen = h.proxmox.guests_unseen if h.proxmox is not None else ""
-    # another running domain's persistent definition not read: what it starts from next was
-    # compared with nothing (R29D-6; the VM's own is engine._next_unread's, R29D-3)
-    nexts = [
-        f"the persistent definition of domain {uuid} ({why})"
-        for uuid, why in (h.libvirt.unread_next.items() if h.libvirt is not None else ())
-        if uuid != subject_id
-    ]
+    nexts = unread_nexts(h, subject_id)
     if not (unread or unseen or nexts):
         return None
     parts = [
@@ -486,6 +480,18 @@ def unread_ask(h: Host, may: str, subject_id: str | None = None) -> tuple[str, s
         f"Does none of the guests of host {h.name} whose definition the scan did not read "
         f"{may}? Evidence: {evidence}. Pass: yes, none does; fail: one does.",
     )
+
+
+def unread_nexts(h: Host, subject_id: str | None = None) -> list[str]:
+    """The persistent definitions of the running domains of host `h` (other than `subject_id`'s)
+    that were not read, each as "the persistent definition of domain UUID (why)": what such a
+    domain starts from next was compared with nothing (R29D-6; the VM's own is engine.
+    _next_unread's, R29D-3)."""
+    return [
+        f"the persistent definition of domain {uuid} ({why})"
+        for uuid, why in (h.libvirt.unread_next.items() if h.libvirt is not None else ())
+        if uuid != subject_id
+    ]
 
 
 def confirm_question(subject: Subject, what: str) -> str:

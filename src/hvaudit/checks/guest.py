@@ -1279,25 +1279,24 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
                 # one question an attestation answers, not one per kind of socket (R24W-2)
                 questions = [_vhost_user_question(v, listening, bindable, abstract)]
             asks.append(manual(s, "; ".join(parts), v.source, question=questions[0]))
-        if asks:
-            yield joined_asks(s, asks)
-        else:
-            none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
-            mapped, own = _mapped_files(v), _disk_images(v, pools)
-            if not (mapped or own):
-                yield passed(s, none, v.source)
-                continue
-            # a guest not read may map this VM's files, or the file it maps (R29D-1)
-            may = " or ".join(
-                [
-                    *(["map a file VM " + v.name + " maps as memory"] * bool(mapped)),
-                    *(
-                        [f"map one of the disk, firmware or boot files of VM {v.name} as memory"]
-                        * bool(own)
-                    ),
-                ]
-            )
-            yield unread_peers(passed(s, none, v.source), h, may)
+        none = "no ivshmem" if h.platform == "proxmox-ve" else "no <shmem> device"
+        outcome = joined_asks(s, asks) if asks else passed(s, none, v.source)
+        mapped, own = _mapped_files(v), _disk_images(v, pools)
+        if not (mapped or own):
+            yield outcome
+            continue
+        # a guest not read may map this VM's files, or the file it maps (R29D-1); beside a
+        # question as beside the pass, whose "yes" passed the comparison unasked (R35T-3)
+        may = " or ".join(
+            [
+                *(["map a file VM " + v.name + " maps as memory"] * bool(mapped)),
+                *(
+                    [f"map one of the disk, firmware or boot files of VM {v.name} as memory"]
+                    * bool(own)
+                ),
+            ]
+        )
+        yield unread_peers(outcome, h, may)
     yield from host_default_questions(
         ctx,
         relying,
@@ -1697,7 +1696,12 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
         ]
         lv = hosts[v.host].libvirt
         model = lv.security_model if lv is not None else None
-        if held and not (model is not None and model.known and model.get() == "selinux"):
+        selinux = model is not None and model.known and model.get() == "selinux"
+        # every open condition is asked in one item after the fails (joined_asks): the held
+        # disk, unplaced volume and mapping questions `continue`d past the nosuid/nodev one,
+        # and a "yes" to the first passed the share never asked (R35T-1)
+        asks: list[Outcome] = []
+        if held and not selinux:
             listed = "; ".join(
                 f"{path} ({', '.join(_guest_file(vm, disk) for vm, disk in disks[:5])})"
                 for path, disks in held
@@ -1722,18 +1726,19 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 )
                 continue
             if not nine:
-                yield manual(
-                    s,
-                    f"{what}: {listed}; the host's security driver is not in the evidence",
-                    *(d.source for d in v.shared_directories),
-                    question=f"Does SELinux confine the VMs on host {v.host}, so that VM "
-                    f"{v.name}'s QEMU cannot open the other VMs' disk images in the directory it "
-                    f"shares? Evidence: `virsh capabilities` on {v.host} (its <secmodel>). Pass: "
-                    "selinux (each image carries its own VM's MCS categories); fail: apparmor "
-                    "or none (the share's AppArmor rule covers the directory and every running "
-                    "VM's image belongs to the one QEMU user).",
+                asks.append(
+                    manual(
+                        s,
+                        f"{what}: {listed}; the host's security driver is not in the evidence",
+                        *(d.source for d in v.shared_directories),
+                        question=f"Does SELinux confine the VMs on host {v.host}, so that VM "
+                        f"{v.name}'s QEMU cannot open the other VMs' disk images in the directory "
+                        f"it shares? Evidence: `virsh capabilities` on {v.host} (its <secmodel>). "
+                        "Pass: selinux (each image carries its own VM's MCS categories); fail: "
+                        "apparmor or none (the share's AppArmor rule covers the directory and "
+                        "every running VM's image belongs to the one QEMU user).",
+                    )
                 )
-                continue
         unplaced = [] if held or nine else _unplaced_volumes(ctx, v, nine_shares)
         if unplaced and pve:
             listed = ", ".join(
@@ -1742,7 +1747,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             stores = ", ".join(sorted({pool for _, pool, _ in unplaced}))
             shared = ", ".join(d.host_path for d in nine_shares if d.host_path)
             px = hosts[v.host].proxmox
-            yield manual(
+            ask = manual(
                 s,
                 f"disk volume(s) of other VMs on storage(s) the evidence does not hold ({listed}"
                 f"; {px.storages_unseen if px else ''}): where their files are is not known, and "
@@ -1755,13 +1760,13 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 "one is, so the guest reaches that VM's disk through the share (QEMU runs as "
                 "root).",
             )
-            continue
-        if unplaced and not (model is not None and model.known and model.get() == "selinux"):
+            asks.append(ask)
+        elif unplaced and not selinux:
             listed = ", ".join(
                 f"VM {vm}: volume {vol} of pool {pool}" for vm, pool, vol in unplaced[:5]
             )
             pools = " ".join(sorted({pool for _, pool, _ in unplaced}))
-            yield manual(
+            ask = manual(
                 s,
                 f"disk volume(s) of other VMs whose pool the evidence lacks ({listed}): where "
                 "their files are is not known, and the directories this VM shares may hold them",
@@ -1774,11 +1779,11 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 "a shared directory (or SELinux confines the VMs); fail: no, one is, so the guest "
                 "reaches that VM's disk through the share.",
             )
-            continue
+            asks.append(ask)
         mapped = [d for d in shares if d.mapping]
         if mapped and not nine:
             names = ", ".join(f"virtiofs dirid={d.mapping}" for d in mapped)
-            yield manual(
+            ask = manual(
                 s,
                 f"writable {names}: the directory is named by the cluster's directory mapping "
                 "(virtiofs supports passthrough only)",
@@ -1791,7 +1796,7 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 "nosuid and nodev; fail: either is missing for any, so the guest can leave "
                 "set-uid programs or device nodes the host honours.",
             )
-            continue
+            asks.append(ask)
         if not shares:
             yield not_applicable(
                 s,
@@ -1812,6 +1817,8 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
             if d.driver == "virtiofs"
             and d.access_mode in ("passthrough", "squash")
             and id(d) not in enforced
+            # a mapping's directory is the question above
+            and not d.mapping
         ]
         refs = [d.source for d in shares]
         if nine:
@@ -1824,7 +1831,8 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 ),
                 *refs,
             )
-        elif vfs:
+            continue
+        if vfs:
             own = [d.host_path for d in vfs if d.host_path and not d.readonly]
             marked = [d.host_path for d in vfs if d.host_path and d.readonly]
             ext = [d.socket or "(no socket named)" for d in vfs if not d.host_path]
@@ -1856,15 +1864,19 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                     " (for an external daemon, PATH is its --shared-dir or -o source= in "
                     "`ps -o args= -C virtiofsd`; a --readonly daemon passes)"
                 )
-            yield manual(
-                s,
-                "; ".join(parts) + " (virtiofs supports passthrough only)",
-                *refs,
-                question=f"Is the file system holding {where} on host {v.host} mounted nosuid "
-                f"and nodev? Evidence: {evidence}. Pass: yes, the options of every one include "
-                "nosuid and nodev; fail: either is missing for any, so the guest can leave "
-                "set-uid programs or device nodes the host honours.",
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(parts) + " (virtiofs supports passthrough only)",
+                    *refs,
+                    question=f"Is the file system holding {where} on host {v.host} mounted "
+                    f"nosuid and nodev? Evidence: {evidence}. Pass: yes, the options of every one "
+                    "include nosuid and nodev; fail: either is missing for any, so the guest can "
+                    "leave set-uid programs or device nodes the host honours.",
+                )
             )
+        if asks:
+            outcome = joined_asks(s, asks)
         else:
             outcome = passed(
                 s,
@@ -1877,13 +1889,14 @@ def shared_directories(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 *(hosts[v.host].facts.virtiofs_daemons.sources if enforced else ()),
             )
-            dirs = [d.host_path for d in v.shared_directories if d.host_path]
-            if dirs and not (model is not None and model.known and model.get() == "selinux"):
-                # a guest not read may keep its disk in a shared directory (R29D-1)
-                outcome = unread_peers(
-                    outcome, hosts[v.host], f"keep a disk image in {', '.join(dirs[:5])}"
-                )
-            yield outcome
+        dirs = [d.host_path for d in v.shared_directories if d.host_path]
+        if dirs and not selinux:
+            # a guest not read may keep its disk in a shared directory (R29D-1), beside a
+            # question as beside the pass: its "yes" passed the comparison unasked (R35T-2)
+            outcome = unread_peers(
+                outcome, hosts[v.host], f"keep a disk image in {', '.join(dirs[:5])}"
+            )
+        yield outcome
 
 
 def _shares_holding_disks(

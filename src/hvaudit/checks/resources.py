@@ -29,6 +29,7 @@ from hvaudit.checks.base import (
     passed,
     raw_arguments_unseen,
     unknown,
+    unread_nexts,
     unread_peers,
     vm_subject,
 )
@@ -1238,14 +1239,26 @@ def cpu_controls(ctx: Context) -> Iterator[Outcome]:
                 else "`qm config <vmid>` / `pct config <vmid>` of each of them (affinity, "
                 "lxc.cgroup2.cpuset.cpus), and `qm list` / `pct list`"
             )
-            part = f"not read, may use the pinned host CPUs: {unread}"
+            # another running domain's persistent definition not read may pin a thread there
+            # at its next start (R30D-7's unread_peers, which this ask stands in for: beside
+            # the guests not read, a "yes" passed it unasked, R35T-4)
+            nexts = unread_nexts(h, s.id)
+            if nexts:
+                # the --inactive definition is what it starts from next, as base.unread_ask
+                # asks for it
+                how += (
+                    ", and `virsh dumpxml --inactive <uuid>` (its <cputune>) for a persistent "
+                    "definition"
+                )
+            part = f"not read, may use the pinned host CPUs: {'; '.join([unread, *nexts[:5]])}"
             asks.append(
                 (
                     "; ".join(have) + "; " + part,
                     part,
                     (v.source, *refs),
                     f"Do the guests of host {h.name} whose configuration was not read "
-                    f"leave host CPU(s) {pinned} to VM {v.name}? Evidence: {how} on {h.name}. "
+                    + ("(a running one's persistent definition included) " if nexts else "")
+                    + f"leave host CPU(s) {pinned} to VM {v.name}? Evidence: {how} on {h.name}. "
                     f"Pass: yes, each is stopped and does not start at boot, or none of its "
                     f"threads may run on {pinned}; fail: any of them may.",
                 )
