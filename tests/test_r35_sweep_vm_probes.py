@@ -304,3 +304,53 @@ def test_r35t4_hva090_yes_to_unread_guests_passes_next_definition(tmp_path: Path
         "`virsh dumpxml --inactive <uuid>` (its <cputune>) for a persistent definition on hv1. "
         f"{LEAVE_PASS}",
     )
+
+
+# --- R35T-5: HVA-425, an admin group and custom roles counted apart ---------------------------
+
+#: main's one item for root, an admin group and ops1, ops2 with custom roles (joint_question of
+#: the group's and the custom roles' questions, each counting apart)
+APART_425 = (
+    "Do at most 3 accounts administer host esx1 directly, the members of group(s) "
+    "CORP\\vsphere-admins and the lockdown exception users included, and do the roles of ops1, "
+    "ops2 on host esx1 (access mode accessOther: custom roles) leave them without "
+    "administration of the host, so that at most 3 principals, lockdown exception users "
+    "included, administer it? Evidence: each group's members in the directory (Active Directory "
+    "Users and Computers, or `Get-ADGroupMember -Recursive GROUP`) and the host client's Manage "
+    "> Security & users > Users and roles; the host client's Manage > Security & users > Users "
+    "and roles (each listed principal's role and its privileges) or vCenter's permissions on "
+    "the host. Pass: yes, at most 3 accounts in all, and none of them holds host "
+    "configuration, shell or VM administration privileges; fail: more, or enough of them do to "
+    "exceed 3."
+)
+
+
+def test_r35t5_hva425_group_and_custom_roles_counted_together(tmp_path: Path) -> None:
+    """R35T-5 (count questions): root, group CORP\\vsphere-admins (two members, say) and ops1,
+    ops2 with custom roles, ops1's an administrator's. The group's part ("at most 3 accounts,
+    the group's members included": root and two members) and the custom roles' part ("so that
+    at most 3 principals administer it": root, the group and ops1) each held, and "yes" passed
+    HVA-425 with 4 accounts administering the host. Now one question counts them in all; the
+    message is unchanged."""
+    from test_r34_elif_probes import _esx_access
+
+    a = _esx_access(tmp_path / "a", group=True, custom=("ops1", "ops2"))
+    _attest_yes(a, "HVA-425", "host", "esx1", tmp_path, question=APART_425)
+    assert _items(a, "HVA-425") == {
+        ("host", "esx1"): (
+            "manual",
+            "Do at most 3 accounts administer host esx1 directly in all, the members of "
+            "group(s) CORP\\vsphere-admins, those of ops1, ops2 whose roles (access mode "
+            "accessOther: custom roles) hold host configuration, shell or VM administration "
+            "privileges, and the lockdown exception users counted together? Evidence: each "
+            "group's members in the directory (Active Directory Users and Computers, or "
+            "`Get-ADGroupMember -Recursive GROUP`) and the host client's Manage > Security & "
+            "users > Users and roles (each listed principal's role and its privileges). Pass: "
+            "yes, at most 3 accounts in all; fail: more.",
+        )
+    }
+    assert verdict(a, "HVA-425", "esx1")[1] == (
+        "2 principal(s) with host administration (CORP\\vsphere-admins, root): group(s) "
+        "CORP\\vsphere-admins among them, whose members are not read; with other roles on the "
+        "host (accessOther): ops1, ops2: whether they administer it is not read"
+    )

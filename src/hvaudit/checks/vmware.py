@@ -3217,7 +3217,27 @@ def host_access(ctx: Context) -> Iterator[Outcome]:
                     f"{limit} accounts in all; fail: more.",
                 )
             )
-        if custom and len(set(admins) | set(exceptions) | set(custom)) > limit:
+        if custom and len(set(admins) | set(exceptions) | set(custom)) > limit and groups:
+            # the group's members and the custom roles' holders are counted together ("at most
+            # N in all"): asked apart, "at most N accounts, the group's members included" and
+            # "at most N principals, the custom roles' holders included" each passed where
+            # together they exceed it (R35T-5)
+            shown = ", ".join(custom)[:120]
+            asks[-1] = (
+                ": ",
+                f"group(s) {', '.join(groups)[:120]} among them, whose members are not read; "
+                f"with other roles on the host (accessOther): {shown}: whether they "
+                "administer it is not read",
+                f"Do at most {limit} accounts administer host {h.name} directly in all, the "
+                f"members of group(s) {', '.join(groups)[:120]}, those of {shown} whose roles "
+                "(access mode accessOther: custom roles) hold host configuration, shell or VM "
+                "administration privileges, and the lockdown exception users counted together? "
+                "Evidence: each group's members in the directory (Active Directory Users and "
+                "Computers, or `Get-ADGroupMember -Recursive GROUP`) and the host client's "
+                "Manage > Security & users > Users and roles (each listed principal's role and "
+                f"its privileges). Pass: yes, at most {limit} accounts in all; fail: more.",
+            )
+        elif custom and len(set(admins) | set(exceptions) | set(custom)) > limit:
             shown = ", ".join(custom)[:120]
             asks.append(
                 (
