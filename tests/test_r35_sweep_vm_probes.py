@@ -354,3 +354,44 @@ def test_r35t5_hva425_group_and_custom_roles_counted_together(tmp_path: Path) ->
         "CORP\\vsphere-admins among them, whose members are not read; with other roles on the "
         "host (accessOther): ops1, ops2: whether they administer it is not read"
     )
+
+
+# --- R35T-6: HVA-042, /etc/group unread asked before a QEMU process running as root ----------
+
+GROUPS_Q = (
+    "Is QEMU's account on host hv1 in neither group root (gid 0) nor group disk? Evidence: "
+    "/etc/group and /etc/passwd on host hv1 (`id` of qemu.conf's user, or of the user running "
+    "QEMU). Pass: yes, in neither; fail: in one of them, so every VM's QEMU gets that group's "
+    "files and devices."
+)
+
+
+def _hva042(host_scan, *, groups: bool, root: bool) -> Assessment:
+    """The hardened host with /etc/group unread (`groups`) and web01's QEMU (pid 1200) running
+    as root (`root`, ps's user column, test_redteam16_host_probes R16H-6)."""
+    from conftest import HARDENED_HOST
+
+    procs = str(HARDENED_HOST["processes"][0])
+    over: dict[str, object] = {"/etc/group": None} if groups else {}
+    if root:
+        over["processes"] = (procs.replace(" 1200 libvirt+ ", " 1200 root     "), 0)
+    return host_scan(over)
+
+
+def test_r35t6_harness_each_condition_alone(host_scan) -> None:
+    """Held: /etc/group unread alone is the groups question (R7); QEMU running as root alone
+    fails."""
+    a = _hva042(host_scan, groups=True, root=False)
+    assert verdict(a, "HVA-042", "hv1") == ("manual", "evidence unavailable: /etc/group is absent")
+    assert _items(a, "HVA-042")[("host", "hv1")][1] == GROUPS_Q
+    a = _hva042(host_scan, groups=False, root=True)
+    assert verdict(a, "HVA-042", "hv1") == ("fail", "1 QEMU process(es) run as root: web01")
+
+
+def test_r35t6_hva042_yes_to_groups_question_passes_qemu_as_root(host_scan, tmp_path) -> None:
+    """R35T-6, the false pass: /etc/group unread and web01's QEMU running as root (ps reads
+    /proc, not /etc/group): main asked only the groups question and stopped, and "yes, in
+    neither group" passed HVA-042 with QEMU running as root. Now the fail."""
+    a = _hva042(host_scan, groups=True, root=True)
+    _attest_yes(a, "HVA-042", "host", "hv1", tmp_path, question=GROUPS_Q)
+    assert verdict(a, "HVA-042", "hv1") == ("fail", "1 QEMU process(es) run as root: web01")

@@ -32,6 +32,7 @@ from hvaudit.checks.base import (
     Severity,
     Status,
     Subject,
+    asked_gap,
     check,
     failed,
     first_unknown,
@@ -908,20 +909,27 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 *disk_src,
             )
             continue
+        # open conditions asked in one item after the fails below (joined_asks)
+        unread_ids: list[Outcome] = []
         if (
             h.facts.groups.state is FactState.UNAVAILABLE
             or h.facts.groups.state is FactState.FAILED
-        ):
+        ) and (
             # the supplementary groups libvirt gives QEMU (virGetGroupList) come from /etc/group:
-            # unread, neither group root nor group disk is ruled out
-            yield unknown(
+            # unread, neither group root nor group disk is ruled out; asked with the rest, not
+            # before them: a QEMU process running as root (ps, not /etc/group) was hidden, and
+            # "yes, in neither group" passed it (R35T-6); a failed read stands alone
+            gap := asked_gap(
                 s,
                 h.facts.groups,
                 f"Is QEMU's account on host {h.name} in neither group root (gid 0) nor group disk? "
                 f"Evidence: /etc/group and /etc/passwd on host {h.name} (`id` of qemu.conf's user, "
                 "or of the user running QEMU). Pass: yes, in neither; fail: in one of them, so "
                 "every VM's QEMU gets that group's files and devices.",
+                unread_ids,
             )
+        ):
+            yield gap
             continue
         vtpm_vms = sorted(
             v.name for v in ctx.deployment.vms if v.host == h.name and "emulator" in v.tpm_backends
@@ -945,7 +953,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         capable = [p for p in (procs.get() if procs.known else ()) if p.capabilities]
         # R34T-1: the TPM emulator's questions stopped the chain before qemu.conf's user and
         # group questions (and a running QEMU's pass); a fail or an error of it still stands
-        asks = (
+        asks = unread_ids + (
             _swtpm_open(h, s, uids, gids, zero, vtpm_vms)
             if vtpm_vms and not root_procs and not capable
             else []
@@ -987,12 +995,14 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             and not str(user).strip().startswith("+")
             and not h.facts.accounts.known
         ):
-            # a name's uid comes from the passwd database (virGetUserID): unread, root is open
-            yield unknown(
+            # a name's uid comes from the passwd database (virGetUserID): unread, root is open;
+            # asked with the other open conditions (R35T-6)
+            yield asked_gap(
                 s,
                 h.facts.accounts,
                 f"qemu.conf's user {str(user).strip()} is an account whose uid is not 0",
-            )
+                asks,
+            ) or joined_asks(s, asks)
         elif (asks := asks + _unresolved_ids(h, s, user, src, group, gsrc, gids)) and (
             user is not None or _build_default(h) in NON_ROOT_BUILDS
         ):
@@ -1002,7 +1012,9 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             yield _unread_dac(joined_asks(s, asks), h, bool(_swtpm_root(h, uids, gids)))
         elif user is not None:
             yield _unread_dac(
-                passed(s, f"qemu.conf sets user = {user}", src), h, bool(_swtpm_root(h, uids, gids))
+                joined_asks(s, asks) if asks else passed(s, f"qemu.conf sets user = {user}", src),
+                h,
+                bool(_swtpm_root(h, uids, gids)),
             )
         else:
             osr = h.facts.os_release
@@ -1027,7 +1039,10 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                         f"user unset and the build default of distribution {distro or 'unknown'} is not known"
                     )
                 )
-                yield unknown(s, default_user, "QEMU processes run as a non-root user")
+                # asked with the other open conditions; a failed read stands alone (R35T-6)
+                yield asked_gap(
+                    s, default_user, "QEMU processes run as a non-root user", asks
+                ) or joined_asks(s, asks)
 
 
 def _build_default(h: Host) -> str:
