@@ -395,3 +395,79 @@ def test_r35t6_hva042_yes_to_groups_question_passes_qemu_as_root(host_scan, tmp_
     a = _hva042(host_scan, groups=True, root=True)
     _attest_yes(a, "HVA-042", "host", "hv1", tmp_path, question=GROUPS_Q)
     assert verdict(a, "HVA-042", "hv1") == ("fail", "1 QEMU process(es) run as root: web01")
+
+
+# --- R35T-7, R35T-8: HVA-045 and HVA-042, qemu.conf unread asked before a running QEMU's fail --
+
+QEMU_CHANGED = (
+    "evidence unavailable: /etc/libvirt/qemu.conf was changed at 2024-11-27 05:10:00 UTC, "
+    "after libvirtd (pid 700) started at 2024-11-27 04:00:00 UTC; the daemon reads it only "
+    "when it starts, so what it runs may differ from the file"
+)
+
+
+def _running(host_scan, *, changed: bool, status: str = "", user: str = "") -> Assessment:
+    """The hardened host with qemu.conf written after libvirtd started (`changed`, R11H-1:
+    unavailable), web01's QEMU (pid 1200) with /proc status lines `status` and ps user `user`."""
+    from conftest import HARDENED_HOST
+    from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
+
+    over: dict[str, object] = {"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)} if changed else {}
+    if status:
+        over["qemu-status-1200"] = (status, 0)
+    if user:
+        procs = str(HARDENED_HOST["processes"][0])
+        over["processes"] = (procs.replace(" 1200 libvirt+ ", f" 1200 {user:<8} "), 0)
+    return host_scan(over)
+
+
+def _question(a: Assessment, check: str) -> str:
+    q = _items(a, check)[("host", "hv1")][1]
+    assert q is not None
+    return q
+
+
+NO_SECCOMP = "/proc/1200/status:Seccomp:\t0\n/proc/1200/status:CapEff:\t0000000000000000\n"
+
+
+def test_r35t7_harness_each_condition_alone(host_scan) -> None:
+    """Held: qemu.conf changed after libvirtd started alone is its question; a QEMU without
+    seccomp alone fails."""
+    a = _running(host_scan, changed=True)
+    assert verdict(a, "HVA-045", "hv1") == ("manual", QEMU_CHANGED)
+    a = _running(host_scan, changed=False, status=NO_SECCOMP)
+    assert verdict(a, "HVA-045", "hv1") == (
+        "fail",
+        "1 running QEMU process(es) without seccomp: web01",
+    )
+
+
+def test_r35t7_hva045_yes_to_qemu_conf_passes_qemu_without_seccomp(host_scan, tmp_path) -> None:
+    """R35T-7, the false pass: qemu.conf unread (changed after libvirtd started) and web01's
+    QEMU running with Seccomp: 0: main asked only whether QEMU runs with -sandbox on, and "yes"
+    passed HVA-045 with the process /proc shows unfiltered. Now the fail."""
+    first = _question(_running(host_scan, changed=True), "HVA-045")
+    a = _running(host_scan, changed=True, status=NO_SECCOMP)
+    _attest_yes(a, "HVA-045", "host", "hv1", tmp_path, question=first)
+    assert verdict(a, "HVA-045", "hv1") == (
+        "fail",
+        "1 running QEMU process(es) without seccomp: web01",
+    )
+
+
+def test_r35t8_harness_each_condition_alone(host_scan) -> None:
+    """Held: qemu.conf unread alone is HVA-042's question; QEMU running as root alone fails."""
+    a = _running(host_scan, changed=True)
+    assert verdict(a, "HVA-042", "hv1") == ("manual", QEMU_CHANGED)
+    a = _running(host_scan, changed=False, user="root")
+    assert verdict(a, "HVA-042", "hv1") == ("fail", "1 QEMU process(es) run as root: web01")
+
+
+def test_r35t8_hva042_yes_to_qemu_conf_passes_qemu_as_root(host_scan, tmp_path) -> None:
+    """R35T-8, the false pass: qemu.conf unread and web01's QEMU running as root (ps): main
+    asked only whether QEMU runs as a non-root user, and "yes" passed HVA-042 with the process
+    ps shows as root. Now the fail."""
+    first = _question(_running(host_scan, changed=True), "HVA-042")
+    a = _running(host_scan, changed=True, user="root")
+    _attest_yes(a, "HVA-042", "host", "hv1", tmp_path, question=first)
+    assert verdict(a, "HVA-042", "hv1") == ("fail", "1 QEMU process(es) run as root: web01")

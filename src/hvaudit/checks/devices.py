@@ -852,12 +852,21 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             continue
         qc = conf_fact(h, "qemu.conf")
         procs = h.facts.qemu_processes
+        uids, gids = _uids(h), _gids(h)
         gap = first_unknown(qc)
         if gap is not None:
-            yield unknown(s, gap, "QEMU processes run as a non-root user")
+            # a QEMU process running as root or holding capabilities fails whatever qemu.conf
+            # says (ps reads /proc): an unread qemu.conf (one changed after the daemon started,
+            # R11H-1) asked first hid it, and "yes, non-root" passed it (R35T-8); a failed
+            # read stands alone
+            ran = _qemu_procs_privileged(s, procs, uids, h)
+            yield (
+                ran
+                if ran is not None and gap.state is FactState.UNAVAILABLE
+                else unknown(s, gap, "QEMU processes run as a non-root user")
+            )
             continue
         user, src = conf_value(h, "qemu.conf", "user")
-        uids, gids = _uids(h), _gids(h)
         if user is not None and str(user) in ("root", "+0", "0"):
             yield failed(s, f"qemu.conf sets user = {user}", src)
             continue
@@ -919,7 +928,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             # unread, neither group root nor group disk is ruled out; asked with the rest, not
             # before them: a QEMU process running as root (ps, not /etc/group) was hidden, and
             # "yes, in neither group" passed it (R35T-6); a failed read stands alone
-            gap := asked_gap(
+            lost := asked_gap(
                 s,
                 h.facts.groups,
                 f"Is QEMU's account on host {h.name} in neither group root (gid 0) nor group disk? "
@@ -929,7 +938,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 unread_ids,
             )
         ):
-            yield gap
+            yield lost
             continue
         vtpm_vms = sorted(
             v.name for v in ctx.deployment.vms if v.host == h.name and "emulator" in v.tpm_backends
@@ -946,9 +955,7 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 *(where for _, where in swtpm),
             )
             continue
-        # ps names a process's uid by the first passwd entry with it (getpwuid): uid 0 may show
-        # as another name when /etc/passwd lists it before root (R16H-6)
-        zero = {"root", "0", *(n for n, uid in (uids or {}).items() if uid == 0)}
+        zero = _uid0_users(uids)
         root_procs = [p for p in (procs.get() if procs.known else ()) if p.user in zero]
         capable = [p for p in (procs.get() if procs.known else ()) if p.capabilities]
         # R34T-1: the TPM emulator's questions stopped the chain before qemu.conf's user and
@@ -961,21 +968,8 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
         if decisive := [o for o in asks if o.status is not Status.MANUAL]:
             yield decisive[0]
             continue
-        if capable and not root_procs:
-            names = ", ".join(
-                f"{p.guest or p.pid} (CapEff {p.capabilities:#x})" for p in capable[:5]
-            )
-            yield failed(s, f"QEMU process(es) hold capabilities: {names}", *procs.sources)
-        elif root_procs:
-            names = ", ".join(f"{p.guest or p.pid}" for p in root_procs[:5])
-            aliases = sorted({p.user for p in root_procs} - {"root", "0"})
-            alias = f" (as {', '.join(aliases)}, uid 0 in /etc/passwd)" if aliases else ""
-            yield failed(
-                s,
-                f"{len(root_procs)} QEMU process(es) run as root{alias}: {names}",
-                *procs.sources,
-                *(h.facts.accounts.sources if aliases else ()),
-            )
+        if (ran := _qemu_procs_privileged(s, procs, uids, h)) is not None:
+            yield ran
         elif procs.known and procs.get():
             users = sorted({p.user for p in procs.get()})
             yield _unread_dac(
@@ -1043,6 +1037,38 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 yield asked_gap(
                     s, default_user, "QEMU processes run as a non-root user", asks
                 ) or joined_asks(s, asks)
+
+
+def _uid0_users(uids: dict[str, int] | None) -> set[str]:
+    """The user names ps may print for uid 0: ps names a process's uid by the first passwd
+    entry with it (getpwuid), so uid 0 may show as another name when /etc/passwd lists it
+    before root (R16H-6)."""
+    return {"root", "0", *(n for n, uid in (uids or {}).items() if uid == 0)}
+
+
+def _qemu_procs_privileged(
+    s: Subject, procs: Fact[Any], uids: dict[str, int] | None, h: Host
+) -> Outcome | None:
+    """HVA-042's fail for running QEMU processes that run as root or hold capabilities (ps,
+    /proc/<pid>/status), None where none does or the processes were not read."""
+    running = procs.get() if procs.known else ()
+    zero = _uid0_users(uids)
+    root_procs = [p for p in running if p.user in zero]
+    capable = [p for p in running if p.capabilities]
+    if capable and not root_procs:
+        names = ", ".join(f"{p.guest or p.pid} (CapEff {p.capabilities:#x})" for p in capable[:5])
+        return failed(s, f"QEMU process(es) hold capabilities: {names}", *procs.sources)
+    if root_procs:
+        names = ", ".join(f"{p.guest or p.pid}" for p in root_procs[:5])
+        aliases = sorted({p.user for p in root_procs} - {"root", "0"})
+        alias = f" (as {', '.join(aliases)}, uid 0 in /etc/passwd)" if aliases else ""
+        return failed(
+            s,
+            f"{len(root_procs)} QEMU process(es) run as root{alias}: {names}",
+            *procs.sources,
+            *(h.facts.accounts.sources if aliases else ()),
+        )
+    return None
 
 
 def _build_default(h: Host) -> str:
@@ -2569,14 +2595,7 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
-        if not qc.known:
-            yield unknown(s, qc, "QEMU runs with -sandbox on")
-            continue
-        value, src = conf_value(h, "qemu.conf", "seccomp_sandbox")
         procs = h.facts.qemu_processes
-        if value == 0:
-            yield failed(s, "qemu.conf seccomp_sandbox = 0", src)
-            continue
         running = procs.get() if procs.known else ()
         bare = [p for p in running if p.seccomp_mode == 0]
         unread = [p for p in running if p.seccomp_mode is None]
@@ -2584,6 +2603,22 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
         inherited = [
             p for p in running if p.seccomp_mode == 2 and not p.sandboxed and _is_emulator(p.binary)
         ]
+        # a running QEMU without its filter fails whatever qemu.conf says: an unread qemu.conf
+        # (one changed after the daemon started, R11H-1) asked first hid it, and "yes, -sandbox
+        # on" passed it (R35T-7); a failed read stands alone
+        if not qc.known and not (qc.state is FactState.UNAVAILABLE and (bare or inherited)):
+            yield unknown(s, qc, "QEMU runs with -sandbox on")
+            continue
+        # unknown, qemu.conf's value is used by no branch below (a process without the filter
+        # fails)
+        value, src = (
+            conf_value(h, "qemu.conf", "seccomp_sandbox")
+            if qc.known
+            else (None, Source("host/files/etc/libvirt/qemu.conf", "seccomp_sandbox"))
+        )
+        if qc.known and value == 0:
+            yield failed(s, "qemu.conf seccomp_sandbox = 0", src)
+            continue
         if bare:
             yield failed(
                 s,
