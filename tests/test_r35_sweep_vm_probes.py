@@ -471,3 +471,44 @@ def test_r35t8_hva042_yes_to_qemu_conf_passes_qemu_as_root(host_scan, tmp_path) 
     a = _running(host_scan, changed=True, user="root")
     _attest_yes(a, "HVA-042", "host", "hv1", tmp_path, question=first)
     assert verdict(a, "HVA-042", "hv1") == ("fail", "1 QEMU process(es) run as root: web01")
+
+
+# --- R35T-9: HVA-043, qemu.conf unread asked before the daemon's own "no MAC model" ----------
+
+MAC_Q = (
+    "Does libvirt on host hv1 confine QEMU with SELinux or AppArmor? Evidence: `virsh "
+    "capabilities` there (its <secmodel> elements) and /etc/libvirt/qemu.conf (security_driver, "
+    "security_default_confined). Pass: yes, an selinux or apparmor secmodel, security_driver "
+    'not "none" and security_default_confined not 0; fail: otherwise.'
+)
+NO_MAC = "the daemon reports no MAC security model (only DAC)"
+
+
+def _secmodel(host_scan, *, changed: bool, model: str) -> Assessment:
+    """The hardened host whose daemon reports secmodel `model`, with qemu.conf written after
+    libvirtd started where `changed` (R11H-1)."""
+    from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
+
+    over: dict[str, object] = {"secmodel": model}
+    if changed:
+        over["libvirt-conf-mtimes"] = _mtimes(AFTER, BEFORE)
+    return host_scan(over)
+
+
+def test_r35t9_harness_each_condition_alone(host_scan) -> None:
+    """Held: qemu.conf unread alone (AppArmor reported) is the question; no MAC model alone
+    fails."""
+    a = _secmodel(host_scan, changed=True, model="apparmor")
+    assert verdict(a, "HVA-043", "hv1") == ("manual", QEMU_CHANGED)
+    assert _question(a, "HVA-043") == MAC_Q
+    a = _secmodel(host_scan, changed=False, model="none")
+    assert verdict(a, "HVA-043", "hv1") == ("fail", NO_MAC)
+
+
+def test_r35t9_hva043_yes_to_qemu_conf_passes_no_mac_model(host_scan, tmp_path) -> None:
+    """R35T-9, the false pass: the daemon reports secmodel none (capabilities, not qemu.conf)
+    and qemu.conf is unread: main asked only the confinement question, and "yes" passed
+    HVA-043 on a host whose daemon says it confines nothing. Now the fail."""
+    a = _secmodel(host_scan, changed=True, model="none")
+    _attest_yes(a, "HVA-043", "host", "hv1", tmp_path, question=MAC_Q)
+    assert verdict(a, "HVA-043", "hv1") == ("fail", NO_MAC)

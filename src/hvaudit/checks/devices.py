@@ -1209,6 +1209,17 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
         qc = conf_fact(h, "qemu.conf")
         model = h.libvirt.security_model if h.libvirt else qc
         gap = first_unknown(qc, model)
+        if (
+            gap is qc
+            and qc.state is FactState.UNAVAILABLE
+            and model.known
+            and model.get() == "none"
+        ):
+            # the daemon's own report decides without qemu.conf: asked first, an unread
+            # qemu.conf (changed after the daemon started, R11H-1) hid it, and "yes" passed it
+            # (R35T-9); a failed read stands alone
+            yield failed(s, "the daemon reports no MAC security model (only DAC)", *model.sources)
+            continue
         if gap is not None:
             yield unknown(
                 s,
