@@ -32,13 +32,33 @@ Findings:
   (R30D-7, unread_peers, skipped where R28D-3 asks): "yes, the guests not read leave CPU 3"
   passed the VM with the next start of db01, which may pin a thread to CPU 3, never asked.
   Now R28D-3's ask names the persistent definitions not read too (base.unread_nexts).
+- R35T-5 (count questions) HVA-425 (vmware.py): root, an admin group and custom-role
+  principals: the group's part ("at most 3 accounts, the group's members included") and the
+  custom roles' part ("so that at most 3 principals administer it") each held with two group
+  members and one custom-role administrator, and "yes" passed 4 accounts. Now one question
+  counts them in all.
+- R35T-6 (leading unknown) HVA-042: /etc/group unread was asked and the chain stopped before
+  the running QEMU processes, which ps shows (a QEMU running as root fails without /etc/group):
+  "yes, in neither group root nor disk" passed it. Now the fail; the groups, passwd and build
+  default questions are asked with the other open conditions (asked_gap, joined_asks).
+- R35T-7 (leading unknown) HVA-045: qemu.conf unavailable (changed after libvirtd started,
+  R11H-1) was asked before a running QEMU with Seccomp: 0: "yes, -sandbox on" passed it. Now
+  the fail.
+- R35T-8 (leading unknown) HVA-042: the same unread qemu.conf before a QEMU running as root:
+  "yes, non-root" passed it. Now the fail.
+- R35T-9 (leading unknown) HVA-043: the same unread qemu.conf before the daemon's own secmodel
+  none (capabilities): "yes, confined" passed it. Now the fail.
 
-Held: each condition alone keeps its verdict and message (the harness tests).
+Held: each condition alone keeps its verdict and message (the harness tests); a failed read
+(an error) still stands alone.
 
-Tally: 4 findings (HVA-058 twice, HVA-057, HVA-090), 8 cases; 4 failed on main (748d99aa)
-before the fix, 4 held.
+Tally: 9 findings (HVA-058 twice, HVA-057, HVA-090, HVA-425, HVA-042 twice, HVA-045, HVA-043),
+17 cases; 9 failed on main (748d99aa) before the fix, 8 held.
 
-Leads left: see the report of round 35 (count questions).
+Leads left: HVA-043 with qemu.conf unread on an SELinux host whose getenforce reads permissive
+(a fail the same way, not probed); HVA-065 ignores raw `-tpmdev emulator` sockets beside a
+libvirt emulator TPM; the remaining `yield unknown` sites of devices.py (HVA-040, 041, 048,
+051, 052), network.py, consoles.py were not all probed (see the report).
 """
 
 from __future__ import annotations
