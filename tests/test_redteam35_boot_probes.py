@@ -5,7 +5,10 @@ replayed through the real collector, parser and engine, one libvirt test-driver 
 only where a probe says so: the next boot's line by tests/test_redteam21_boot_probes.py's
 `_boot`/`_grub`, the running line by tests/test_redteam22_boot2_probes.py's LIVE; HVA-050's
 VFIO VM by tests/test_redteam20_host4_probes.py's GPU (GROUPS its pass), an AMD host by
-/proc/cpuinfo's vendor_id AuthenticAMD.
+/proc/cpuinfo's vendor_id AuthenticAMD; HVA-214's b64-only watch by
+tests/test_redteam20_host3_probes.py's `_audit` (B64_LIBVIRT, POLKIT_WATCH) and R20H-11's b32
+never rule beside tests/test_redteam20_host4_probes.py's WATCHES, the running kernel's release by
+/proc/sys/kernel/osrelease.
 
 Findings (R35B-n):
 
@@ -20,14 +23,32 @@ Findings (R35B-n):
   Now devices._iommu_weakened matches as the kernel does: iommu='s options by prefix,
   amd_iommu='s "off" anywhere in the value.
 
+- R35B-2 (false pass) HVA-214: `ia32_emulation=0` (or any kstrtobool false) on the running
+  line was read as "no 32-bit system calls" whatever the kernel, but the parameter came with
+  Linux 6.7 (Nikolay Borisov's "x86: Make IA32_EMULATION boot time configurable",
+  arch/x86/entry/common.c ia32_emulation_override_cmdline, an early_param; the 6.7 merge read
+  with `search`). An older kernel does not know the word: init/main.c unknown_bootoption hands
+  it to init ("Unknown kernel command line parameters ..., will be passed to user space",
+  print_unknown_bootoptions) and keeps running 32-bit programs. The harness's own kernel,
+  Debian 12's 6.1.0-28-amd64, with a b64-only watch and `ia32_emulation=0` passed "audit rules
+  watch /etc/libvirt and /etc/polkit-1", and R20H-11's b32 never rule was ignored beside it.
+  Now the parser keeps the running release (HostFacts.kernel_release, /proc/sys/kernel/
+  osrelease) and hardening._ia32_emulation takes the word only on 6.7 or later; on an older
+  kernel (a vendor may have added the parameter) or one whose release was not read the b64-only
+  watch is one question naming the kernel's symbol and log as evidence, and a b32 never rule is
+  the never rule's question. R20H-7's and R20H-11's held cases encoded the wrong verdict on
+  the 6.1 harness: they now run on a 6.12 kernel (a separate commit says why).
+
 Held (kept as tests): the next boot's `iommu=pt` and, on the AMD host, `amd_iommu=
 force_isolation` keep the pass; `amd_iommu=xoff` on the Intel host keeps it (the other
-vendor's word).
+vendor's word); `ia32_emulation=0` and `=off` on 6.7.0 and 6.12.48+deb13 kernels keep the
+pass; `ia32_emulation=0 ia32_emulation=1` (the last word stands) fails on any kernel.
 
 Probed by script: -
 
-Tally: 1 finding (1 false pass); 7 cases in 2 test functions. R35B-1: 4 of 7 failed on main
-748d99a (4 false passes); the 3 held cases passed before and after.
+Tally: 2 findings (2 false passes); 14 cases in 7 test functions. R35B-1: 4 of 7 failed on
+main 748d99a (4 false passes); R35B-2: 4 of 7 failed on main b5480fd (4 false passes); the 6
+held cases passed before and after.
 
 Leads left: -
 """
@@ -37,7 +58,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
-from test_redteam20_host4_probes import GPU, GROUPS
+from test_redteam20_host3_probes import B64_LIBVIRT, COMPAT, HARDENED_214, POLKIT_WATCH, _audit
+from test_redteam20_host4_probes import GPU, GROUPS, WATCHES
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
 
@@ -91,3 +113,109 @@ def test_r35b_1_held(host_scan, nxt: str, amd: bool) -> None:
     a = _gpu_scan(host_scan, nxt, amd)
     assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")
     assert messages(a, "HVA-050") == {"gpu": GROUPS}
+
+
+# --- R35B-2: ia32_emulation= on a kernel that may not know it ---------------------------------
+
+#: A running line with ia32_emulation= false (tests/test_redteam20_host3_probes.py's shape)
+IA32_OFF = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro {}\n"
+
+#: R35B-2's question for the harness's kernel (6.1.0-28-amd64)
+IA32_ASK = (
+    f"{COMPAT}, unless `{{}}` on the kernel's command line turns 32-bit programs off: the "
+    "running kernel {} predates Linux 6.7, which brought ia32_emulation=, unless its vendor "
+    "added it"
+)
+
+#: R35B-2's question (ia32_emulation=0 on host hv1)
+IA32_QUESTION = (
+    "Does the running kernel of host hv1 take `ia32_emulation=0` from its command line, so "
+    "that it runs no 32-bit program? Evidence: `uname -r`, the kernel's symbols (`grep -w "
+    "ia32_emulation_override_cmdline /boot/System.map-$(uname -r)`: the handler of "
+    "ia32_emulation=) and the kernel's log of this boot (`journalctl -k -b`: a kernel that "
+    'prints them lists the parameters it does not know as "Unknown kernel command line '
+    'parameters"). Pass: yes, the kernel has the handler and does not list the word as '
+    "unknown; fail: no, it runs 32-bit programs: add the same audit rules with -F arch=b32."
+)
+
+
+@pytest.mark.parametrize("word", ["ia32_emulation=0", "ia32_emulation=off"])
+def test_r35b_2_ia32_emulation_on_a_kernel_before_6_7_is_asked(host_scan, word: str) -> None:
+    """R35B-2 (false pass) HVA-214: ia32_emulation= came with Linux 6.7 (arch/x86/entry/
+    common.c); the harness's 6.1 kernel hands the word to init and runs 32-bit programs, whose
+    writes the b64-only rule misses. It passed; now it is asked."""
+    a = _audit(host_scan, B64_LIBVIRT + POLKIT_WATCH, **{"/proc/cmdline": IA32_OFF.format(word)})
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {"hv1": IA32_ASK.format(word, "6.1.0-28-amd64")}
+    (asked,) = [r.outcome.question for r in a.results if r.check.id == "HVA-214"]
+    assert asked == IA32_QUESTION.replace("ia32_emulation=0`", f"{word}`")
+
+
+def test_r35b_2_ia32_emulation_with_the_release_unread_is_asked(host_scan) -> None:
+    """R35B-2 (false pass) HVA-214: with /proc/sys/kernel/osrelease unread the kernel's
+    knowing the word is not shown: asked."""
+    a = _audit(
+        host_scan,
+        B64_LIBVIRT + POLKIT_WATCH,
+        **{
+            "/proc/cmdline": IA32_OFF.format("ia32_emulation=0"),
+            "/proc/sys/kernel/osrelease": None,
+        },
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {
+        "hv1": f"{COMPAT}, unless `ia32_emulation=0` on the kernel's command line turns 32-bit "
+        "programs off: the running kernel's release was not read (ia32_emulation= came with "
+        "Linux 6.7)"
+    }
+
+
+def test_r35b_2_a_32_bit_never_rule_before_6_7_is_asked(host_scan) -> None:
+    """R35B-2 (false pass) HVA-214: R20H-11's b32 never rule beside ia32_emulation=0 drops a
+    32-bit program's writes where the 6.1 kernel ignores the word: asked (the rule's
+    question), not passed."""
+    never = "-a never,exit -F arch=b32 -S all -F dir=/etc/libvirt/qemu"
+    a = host_scan(
+        {
+            "audit-rules": (never + "\n" + WATCHES, 0),
+            "/proc/cmdline": IA32_OFF.format("ia32_emulation=0"),
+        }
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "manual"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {
+        "hv1": f"{HARDENED_214}, but the never rule `{never}`, listed before the watch of "
+        "/etc/libvirt, drops the records of writes to /etc/libvirt/qemu made with 32-bit system calls (-F arch=b32)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("release", "word"),
+    [
+        ("6.7.0-1-amd64", "ia32_emulation=0"),
+        ("6.12.48+deb13-amd64", "ia32_emulation=off"),
+    ],
+)
+def test_r35b_2_held_from_6_7(host_scan, release: str, word: str) -> None:
+    """R35B-2 held: a running kernel of 6.7 or later takes the word: the pass stays."""
+    a = _audit(
+        host_scan,
+        B64_LIBVIRT + POLKIT_WATCH,
+        **{"/proc/cmdline": IA32_OFF.format(word), "/proc/sys/kernel/osrelease": release + "\n"},
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {"hv1": HARDENED_214}
+
+
+def test_r35b_2_held_ia32_emulation_on_fails(host_scan) -> None:
+    """R35B-2 held: a later ia32_emulation=1 keeps 32-bit programs on whatever the kernel:
+    the b64-only rule fails."""
+    a = _audit(
+        host_scan,
+        B64_LIBVIRT + POLKIT_WATCH,
+        **{
+            "/proc/cmdline": IA32_OFF.format("ia32_emulation=0 ia32_emulation=1"),
+            "/proc/sys/kernel/osrelease": "6.12.0\n",
+        },
+    )
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {"hv1": COMPAT}

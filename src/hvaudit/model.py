@@ -1132,6 +1132,8 @@ class HostFacts:
     grub.d/*.cfg) names an installed kernel (/boot/vmlinuz-RELEASE) of the running one's
     flavour older than it, () otherwise (R25B-4)."""
     os_release: Fact[dict[str, str]] = field(default_factory=_na)
+    kernel_release: Fact[str] = field(default_factory=_na)
+    """The running kernel's release (/proc/sys/kernel/osrelease, `uname -r`), R35B-2."""
     packages: Fact[dict[str, str]] = field(default_factory=_na)
     pending_security_updates: Fact[tuple[str, ...]] = field(default_factory=_na)
     accounts: Fact[tuple[Account, ...]] = field(default_factory=_na)

@@ -2299,24 +2299,42 @@ def _boot_drops(host: Host) -> Outcome | None:
     )
 
 
-def _ia32_emulation_off(host: Host) -> bool:
-    """The running x86 kernel refuses 32-bit system calls: `ia32_emulation=` false on its command
-    line (arch/x86/entry/common.c, Linux 6.7+, read with `find_string`: `early_param(
-    "ia32_emulation", ...)` setting __ia32_enabled with kstrtobool, whose false spellings start
-    with n, N, f, F, 0 or are off)."""
+#: The first Linux release whose kernel reads ia32_emulation= (R35B-2): Nikolay Borisov's "x86:
+#: Make IA32_EMULATION boot time configurable" (arch/x86/entry/common.c, `early_param(
+#: "ia32_emulation", ia32_emulation_override_cmdline)`) went into Linux 6.7 (read with `search`).
+#: An older kernel does not know the word: init/main.c unknown_bootoption hands it to init
+#: ("Unknown kernel command line parameters ..., will be passed to user space",
+#: print_unknown_bootoptions) and the kernel keeps running 32-bit programs.
+IA32_EMULATION_SINCE = (6, 7)
+
+
+def _ia32_emulation(host: Host) -> tuple[bool | None, str]:
+    """Whether the running x86 kernel refuses 32-bit system calls by `ia32_emulation=` false on
+    its command line (arch/x86/entry/common.c, Linux 6.7+, read with `find_string`: an
+    early_param setting __ia32_enabled with kstrtobool, whose false spellings start with n, N,
+    f, F, 0 or are off; the last word that parses stands), with that word: True on a kernel of
+    6.7 or later; None where the running kernel's release is older or was not read (R35B-2: a
+    vendor's kernel may carry the parameter, a mainline one does not know it); False where no
+    word turns it off."""
     cmdline = host.facts.kernel_cmdline
     if not cmdline.known:
-        return False
-    off = False
+        return False, ""
+    off = ""
     for word in kernel_params(cmdline.get()):
         name, eq, value = word.partition("=")
         if name == "ia32_emulation" and eq:
             low = value.strip('"').lower()
             if low[:1] in ("n", "f", "0") or low.startswith("of"):
-                off = True
+                off = word
             elif low[:1] in ("y", "t", "1") or low.startswith("on"):
-                off = False
-    return off
+                off = ""
+    if not off:
+        return False, ""
+    release = host.facts.kernel_release
+    m = re.match(r"([0-9]+)\.([0-9]+)", release.get()) if release.known else None
+    if m and (int(m.group(1)), int(m.group(2))) >= IA32_EMULATION_SINCE:
+        return True, off
+    return None, off
 
 
 def _abis(host: Host, asked: bool = False) -> list[tuple[str, str]]:
@@ -2327,7 +2345,9 @@ def _abis(host: Host, asked: bool = False) -> list[tuple[str, str]]:
     out = [("64", "")]
     vendor = host.facts.cpu_vendor
     if vendor.known and vendor.get() in X86_VENDORS:
-        if not _ia32_emulation_off(host):
+        # R35B-2: an ia32_emulation= the running kernel may not know counts where asked
+        ia32_off = _ia32_emulation(host)[0]
+        if ia32_off is False or (ia32_off is None and asked):
             out.append(("32", " made with 32-bit system calls (-F arch=b32)"))
     elif asked:
         out.append(("32", " made with 32-bit system calls (-F arch=b32)"))
@@ -2354,6 +2374,8 @@ def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
     arch (_rule_arches), so `-a always,exit -F arch=b64 -F dir=/etc/libvirt -F perm=wa` alone
     lets a 32-bit program (a static i386 binary) rewrite the tree unrecorded (R20H-7). An x86
     kernel runs them (IA32 emulation) unless `ia32_emulation=0` is on its command line: a fail;
+    where it is, but the running kernel predates 6.7 or its release was not read, a question
+    (_ia32_emulation, R35B-2);
     on another CPU (arm64 runs AArch32 programs only where the CPU and CONFIG_COMPAT allow) a
     question. None when both ABIs are watched."""
     compat = [p for p in ("/etc/libvirt", "/etc/polkit-1") if not _watched(rules, p, "32")]
@@ -2367,8 +2389,11 @@ def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
     )
     vendor = host.facts.cpu_vendor
     if vendor.known and vendor.get() in X86_VENDORS:
-        if _ia32_emulation_off(host):
+        ia32_off, word = _ia32_emulation(host)
+        if ia32_off:
             return None
+        if ia32_off is None:
+            return _ia32_unsure(host, what, word, (*f.sources, *vendor.sources))
         return failed(s, what, *f.sources, *vendor.sources)
     return manual(
         s,
@@ -2378,6 +2403,34 @@ def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
         "CONFIG_COMPAT / CONFIG_IA32_EMULATION in /boot/config-$(uname -r) and the kernel "
         "command line (ia32_emulation=). Pass: yes, the kernel has no 32-bit system calls; "
         "fail: no, it can: add the same audit rules with -F arch=b32.",
+    )
+
+
+def _ia32_unsure(host: Host, what: str, word: str, refs: tuple[Source, ...]) -> Outcome:
+    """HVA-214's question where the running line's `word` turns 32-bit system calls off but the
+    running kernel may not know it (_ia32_emulation's None, R35B-2): released before Linux 6.7,
+    or its release not read."""
+    release = host.facts.kernel_release
+    kernel = (
+        f"the running kernel {release.get()} predates Linux 6.7, which brought "
+        "ia32_emulation=, unless its vendor added it"
+        if release.known
+        else "the running kernel's release was not read (ia32_emulation= came with Linux 6.7)"
+    )
+    return manual(
+        host_subject(host),
+        f"{what}, unless `{word}` on the kernel's command line turns 32-bit programs off: {kernel}",
+        *refs,
+        *host.facts.kernel_cmdline.sources,
+        *release.sources,
+        question=f"Does the running kernel of host {host.name} take `{word}` from its command "
+        "line, so that it runs no 32-bit program? Evidence: `uname -r`, the kernel's symbols "
+        "(`grep -w ia32_emulation_override_cmdline /boot/System.map-$(uname -r)`: the handler "
+        "of ia32_emulation=) and the kernel's log of this boot (`journalctl -k -b`: a kernel "
+        'that prints them lists the parameters it does not know as "Unknown kernel command '
+        'line parameters"). Pass: yes, the kernel has the handler and does not list the word '
+        "as unknown; fail: no, it runs 32-bit programs: add the same audit rules with -F "
+        "arch=b32.",
     )
 
 

@@ -710,6 +710,14 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         return Fact.of(out, g.source)
 
     f.os_release = ev.fact(_file("/etc/os-release"), os_release)
+    f.kernel_release = ev.fact(
+        _file("/proc/sys/kernel/osrelease"),
+        lambda g: (
+            Fact.of(_first(g), g.source)
+            if g.state == "ok" and _first(g)
+            else Fact.unavailable("/proc/sys/kernel/osrelease could not be read", g.source)
+        ),
+    )
     f.packages = _packages(ev)
     f.pending_security_updates = _updates(ev)
     f.kernel_not_booted = _kernel_not_booted(ev)
