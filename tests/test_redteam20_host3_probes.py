@@ -249,8 +249,13 @@ def test_a_native_only_watch_on_another_cpu_is_a_question(host_scan) -> None:
 )
 def test_both_abis_watched_keep_the_pass(host_scan, rules: str, cmdline: str | None) -> None:
     """Held (R20H-7's edges): a b32 twin, a rule without arch (every ABI), or an x86 kernel
-    booted with `ia32_emulation=` false (kstrtobool: 0, off) keep the pass."""
-    more = {"/proc/cmdline": cmdline} if cmdline else {}
+    booted with `ia32_emulation=` false (kstrtobool: 0, off) keep the pass. The kernel is one
+    that reads the word (Linux 6.7 or later, R35B-2: the harness's 6.1 kernel does not)."""
+    more = (
+        {"/proc/cmdline": cmdline, "/proc/sys/kernel/osrelease": "6.12.48+deb13-amd64\n"}
+        if cmdline
+        else {}
+    )
     a = _audit(host_scan, rules, **more)
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}
     assert messages(a, "HVA-214") == {"hv1": HARDENED_214}
