@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from hvaudit.checks._libvirt import audit_off_word, kernel_params, kernel_ulong
 from hvaudit.checks.base import Outcome, Status, failed, joint_question, manual
 from hvaudit.model import Host, Source
+from hvaudit.parse.host import kernel_bool
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,9 @@ class NextBoot:
 #: `kstrtoul(str, 0, &enabled)` setting the one flag where it parses; _libvirt.kernel_ulong):
 #: `apparmor=0 apparmor=1` starts AppArmor. Not across names: apparmor.enabled= sets the same
 #: flag, and a later one of the other name is not read as replacing (kept, a conservative
-#: reading).
+#: reading). R35B-3: ia32_emulation= (arch/x86/entry/common.c ia32_emulation_override_cmdline,
+#: an early_param from Linux 6.7 on: `kstrtobool(arg, &__ia32_enabled)` for each word in
+#: turn, a value it refuses leaving the flag): its kstrtobool as on or off.
 _LAST_WINS: dict[str, frozenset[str]] = {
     "mitigations": frozenset({"off", "auto", "auto,nosmt"}),
     "mds": frozenset({"off", "full", "full,nosmt"}),
@@ -247,6 +250,7 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "ssbd": frozenset({"force-on", "force-off", "kernel"}),
     "apparmor": frozenset({"on", "off"}),
     "selinux": frozenset({"on", "off"}),
+    "ia32_emulation": frozenset({"on", "off"}),
 }
 
 #: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
@@ -306,6 +310,10 @@ def _mode(name: str, value: str) -> str | None:
         # R34B-1: a kstrtoul the handler takes sets the flag, one it refuses nothing
         n = kernel_ulong(value)
         return None if n is None else "on" if n else "off"
+    if name == "ia32_emulation":
+        # R35B-3: only kernels of 6.7 on know the word, and their kstrtobool reads t and f
+        b = kernel_bool(value)
+        return None if b is None else "on" if b else "off"
     if name == "kpti":
         # R33B-4: the kstrtobool values every version reads (lib/kstrtox.c, strtobool before)
         if value[:1] in ("y", "Y", "1") or value[:2].lower() == "on":

@@ -58,7 +58,7 @@ from hvaudit.checks._loopback import (
     same_socket,
     unix_guests,
 )
-from hvaudit.checks._nextboot import audit_at_next_boot
+from hvaudit.checks._nextboot import audit_at_next_boot, live_word_dropped, mode_of
 from hvaudit.checks.base import (
     LINUX_HOST,
     QEMU,
@@ -2347,6 +2347,8 @@ def _abis(host: Host, asked: bool = False) -> list[tuple[str, str]]:
     if vendor.known and vendor.get() in X86_VENDORS:
         # R35B-2: an ia32_emulation= the running kernel may not know counts where asked
         ia32_off = _ia32_emulation(host)[0]
+        if ia32_off and live_word_dropped(host, _ia32_off_word) is not None:
+            ia32_off = None  # R35B-3: off this boot only
         if ia32_off is False or (ia32_off is None and asked):
             out.append(("32", " made with 32-bit system calls (-F arch=b32)"))
     elif asked:
@@ -2391,7 +2393,7 @@ def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
     if vendor.known and vendor.get() in X86_VENDORS:
         ia32_off, word = _ia32_emulation(host)
         if ia32_off:
-            return None
+            return _ia32_dropped(host, what, (*f.sources, *vendor.sources))
         if ia32_off is None:
             return _ia32_unsure(host, what, word, (*f.sources, *vendor.sources))
         return failed(s, what, *f.sources, *vendor.sources)
@@ -2403,6 +2405,37 @@ def _compat_unwatched(host: Host, rules: tuple[str, ...]) -> Outcome | None:
         "CONFIG_COMPAT / CONFIG_IA32_EMULATION in /boot/config-$(uname -r) and the kernel "
         "command line (ia32_emulation=). Pass: yes, the kernel has no 32-bit system calls; "
         "fail: no, it can: add the same audit rules with -F arch=b32.",
+    )
+
+
+def _ia32_off_word(word: str) -> bool:
+    """A kernel command-line word that turns 32-bit system calls off (ia32_emulation= false)."""
+    return mode_of(word) == "off" and word.startswith("ia32_emulation=")
+
+
+def _ia32_dropped(host: Host, what: str, refs: tuple[Source, ...]) -> Outcome | None:
+    """HVA-214's question where the running line's ia32_emulation= false, which the running
+    kernel takes, is missing from the next boot's line or not shown there (live_word_dropped,
+    R35B-3): 32-bit programs run after the next boot, unwatched by a b64-only rule. None where
+    every source keeps it."""
+    lost = live_word_dropped(host, _ia32_off_word)
+    if lost is None:
+        return None
+    return manual(
+        host_subject(host),
+        f"{what} after the next boot: the running kernel has 32-bit programs off from "
+        f"`{lost.word}`, {lost.where()}",
+        *refs,
+        *host.facts.kernel_cmdline.sources,
+        *host.facts.kernel_cmdline_next_boot.sources,
+        question=f"Does host {host.name} boot next with 32-bit programs off, although "
+        f"`{lost.word}` is {lost.where()}? Evidence: the boot loader's default entry (`bootctl "
+        "status`, `proxmox-boot-tool status`, the `linux` line of /boot/grub/grub.cfg"
+        f"{lost.evidence()}) and CONFIG_IA32_EMULATION_DEFAULT_DISABLED in the /boot/config-* "
+        "of the kernel it boots. Pass: yes, the entry it boots carries ia32_emulation=0, or "
+        "its kernel has 32-bit emulation off by default and the entry no ia32_emulation=1; "
+        "fail: no, 32-bit programs run after the next boot: add the same audit rules with -F "
+        "arch=b32.",
     )
 
 
