@@ -70,6 +70,7 @@ import pytest
 from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 from test_redteam10_host_probes import PCI_GPU as GPU10
 from test_redteam10_host_probes import _modprobe as _modprobe10
+from test_redteam21_boot_probes import _boot, _grub
 
 # --- HVA-214: never rules that drop part of the writes (R20H-6) ----------------------------------
 
@@ -250,9 +251,15 @@ def test_a_native_only_watch_on_another_cpu_is_a_question(host_scan) -> None:
 def test_both_abis_watched_keep_the_pass(host_scan, rules: str, cmdline: str | None) -> None:
     """Held (R20H-7's edges): a b32 twin, a rule without arch (every ABI), or an x86 kernel
     booted with `ia32_emulation=` false (kstrtobool: 0, off) keep the pass. The kernel is one
-    that reads the word (Linux 6.7 or later, R35B-2: the harness's 6.1 kernel does not)."""
+    that reads the word (Linux 6.7 or later, R35B-2: the harness's 6.1 kernel does not), and
+    the next boot's line keeps it (R35B-3)."""
+    word = cmdline.split()[-1] if cmdline else ""
     more = (
-        {"/proc/cmdline": cmdline, "/proc/sys/kernel/osrelease": "6.12.48+deb13-amd64\n"}
+        {
+            "/proc/cmdline": cmdline,
+            "/proc/sys/kernel/osrelease": "6.12.48+deb13-amd64\n",
+            "boot-cmdline": _boot(_grub(f"quiet {word}"), grub=False),
+        }
         if cmdline
         else {}
     )

@@ -76,6 +76,7 @@ from test_redteam10_host_probes import PCI_GPU as GPU10
 from test_redteam10_host_probes import _modprobe as _modprobe10
 from test_redteam20_host2_probes import NESTED_OFF, PT, PT_WHAT
 from test_redteam20_host2_probes import _modprobe as _modprobe20
+from test_redteam21_boot_probes import _boot, _grub
 
 # --- HVA-050 / HVA-049: modprobe.d install commands (R20H-9) -------------------------------------
 
@@ -264,13 +265,14 @@ def test_a_32_bit_never_rule_without_ia32_emulation_keeps_the_pass(host_scan) ->
     """Held (R20H-11's edge): an x86 kernel booted with ia32_emulation=0 makes no 32-bit call
     (arch/x86/entry/common.c, R20H-7), so the b32 never rule drops nothing: the pass stays. The
     kernel is one that reads the word (Linux 6.7 or later, R35B-2: the harness's 6.1 kernel
-    does not)."""
+    does not), and the next boot's line keeps it (R35B-3)."""
     never = "-a never,exit -F arch=b32 -S all -F dir=/etc/libvirt/qemu"
     a = host_scan(
         {
             "audit-rules": (never + "\n" + WATCHES, 0),
             "/proc/cmdline": "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro ia32_emulation=0\n",
             "/proc/sys/kernel/osrelease": "6.12.48+deb13-amd64\n",
+            "boot-cmdline": _boot(_grub("quiet ia32_emulation=0"), grub=False),
         }
     )
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}
