@@ -26,6 +26,7 @@ from hvaudit.checks.base import (
     Outcome,
     Severity,
     Subject,
+    asked_gap,
     check,
     failed,
     host_subject,
@@ -88,6 +89,44 @@ def _unenforced(s: Subject, h: Host, head: str, why: str, *refs: Source) -> Outc
         *h.facts.programs.sources,
         question=DAEMON_QUESTION.format(node=h.name),
     )
+
+
+def _fw_gap(s: Subject, h: Host, px: ProxmoxHost, what: str, off: tuple[str, str, str]) -> Outcome:
+    """The node's verdict where its cluster.fw or host.fw is not known (unread, or read otherwise
+    by the two daemons: proxmox_model's `_nft_reading`): the fails that rest on neither unknown
+    fact still win, and the open conditions are asked in one item (asked_gap, joined_asks).
+    Asked alone, cluster.fw's question hid host.fw `enable: 0` and a process list showing
+    neither daemon, and a "yes" passed a node whose firewall filters nothing (R35P-1).
+    A cluster.fw read as off, a host.fw with `enable: 0` (pve-firewall 6f1311f
+    compile_iptables_filter: `my $hostfw_enable = !(defined($hostfw_options->{enable}) &&
+    ($hostfw_options->{enable} == 0))`, the node's input chain built only `if
+    ($hostfw_enable)`; proxmox-firewall likewise, P14-11) and no firewall daemon running (R5-13,
+    `firewall_daemon`) each leave the node unfiltered, whatever the other file holds. `off`
+    words the three fails: the cluster firewall off, host.fw off, and after the daemon's why."""
+    asks: list[Outcome] = []
+    for f in (px.cluster_firewall, px.host_firewall):
+        if not f.known and (o := asked_gap(s, f, what, asks)) is not None:
+            return o
+    cluster, host = px.cluster_firewall, px.host_firewall
+    refs = (*cluster.sources, *host.sources)
+    if cluster.known and cluster.get().options.get("enable", "0") != "1":
+        return failed(s, off[0], *refs)
+    if host.known and host.get().options.get("enable") == "0":
+        return failed(s, off[1], *refs)
+    daemon = _daemon(h, px)
+    if daemon[0] == "absent":
+        return failed(s, f"{daemon[1]}: {off[2]}", *refs, *h.facts.programs.sources)
+    if daemon[0] == "unknown":
+        asks.append(
+            manual(
+                s,
+                "whether pve-firewall or proxmox-firewall applies the rules on node "
+                f"{h.name} is not in the evidence ({daemon[1]})",
+                *h.facts.programs.sources,
+                question=DAEMON_QUESTION.format(node=h.name),
+            )
+        )
+    return joined_asks(s, asks)
 
 
 def container_subject(c: Container, host: str) -> Subject:
@@ -488,14 +527,27 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
     above 1 is the API's anti-lockout time stamp, on until 60 s after N (parse_clusterfw_option):
     off once past, a question while in force (an enable that turns itself off; P18-6). A fail
     found anywhere wins over that question, and a node's open conditions (the time stamp, host.fw
-    not read, the daemon, a gateway) are asked in one item (joined_asks, R34M-6)."""
+    not read, the daemon, a gateway) are asked in one item (joined_asks, R34M-6); cluster.fw not
+    known leaves host.fw `enable: 0` and an absent daemon failing (`_fw_gap`, R35P-1)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
             continue
         fw = px.cluster_firewall
         if not fw.known:
-            yield unknown(s, fw, "the cluster firewall is enabled with a DROP input policy")
+            yield _fw_gap(
+                s,
+                h,
+                px,
+                "the cluster firewall is enabled with a DROP input policy",
+                (
+                    "",
+                    "host.fw sets enable: 0: no input chain is built for this node, so neither an "
+                    "input policy nor any cluster rule filters its own traffic, whatever "
+                    "cluster.fw holds",
+                    "no rule is applied, whatever cluster.fw holds",
+                ),
+            )
             continue
         opts = fw.get().options
         policy = opts.get("policy_in", "DROP")
@@ -1231,14 +1283,24 @@ def node_firewall(ctx: Context) -> Iterator[Outcome]:
     is in force (R5-13). Where the processes were not read (a copy of /etc/pve, an API scan) the
     files are right but their enforcement was not observed: a pass would sign what nothing
     showed, so it is HVA-301's question, asked here in the same words (one answer settles
-    both: `pve-firewall status`)."""
+    both: `pve-firewall status`). One file not known leaves the other's `enable` off and an
+    absent daemon failing, its question joined with the daemon's (`_fw_gap`, R35P-1)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
             continue
-        gap = next((f for f in (px.cluster_firewall, px.host_firewall) if not f.known), None)
-        if gap is not None:
-            yield unknown(s, gap, "the node firewall is on")
+        if not (px.cluster_firewall.known and px.host_firewall.known):
+            yield _fw_gap(
+                s,
+                h,
+                px,
+                "the node firewall is on",
+                (
+                    "off: the cluster firewall is off",
+                    "host.fw sets enable: 0",
+                    "no node rule is applied",
+                ),
+            )
             continue
         cluster_on = px.cluster_firewall.get().options.get("enable", "0") == "1"
         node_off = px.host_firewall.get().options.get("enable") == "0"
@@ -3085,14 +3147,26 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     which narrows which address, not which port (PVEFW-HOST-IN sees only packets for the
     node; `_dest_reaches`, R25P-1). A -dest holding none of the addresses the files give,
     where the node's own list of its addresses (`ip addr`) was not read, may hold one DHCP,
-    SLAAC or a script gave it: a question, never a pass (`_dest_question`, R26P-2)."""
+    SLAAC or a script gave it: a question, never a pass (`_dest_question`, R26P-2). cluster.fw
+    or host.fw not known leaves the other's `enable` off and an absent daemon failing
+    (`_fw_gap`, R35P-1)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
             continue
-        gap = next((f for f in (px.cluster_firewall, px.host_firewall) if not f.known), None)
-        if gap is not None:
-            yield unknown(s, gap, "management access is admitted from the management IP set only")
+        if not (px.cluster_firewall.known and px.host_firewall.known):
+            yield _fw_gap(
+                s,
+                h,
+                px,
+                "management access is admitted from the management IP set only",
+                (
+                    "the cluster firewall is off: the management IP set filters nothing",
+                    "host.fw sets enable: 0: the node's firewall is off, so the management IP "
+                    "set filters nothing on it",
+                    "the management IP set filters nothing",
+                ),
+            )
             continue
         cluster, node = px.cluster_firewall.get(), px.host_firewall.get()
         refs = (*px.cluster_firewall.sources, *px.host_firewall.sources)
