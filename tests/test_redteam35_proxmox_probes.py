@@ -19,16 +19,27 @@ Findings:
   "yes" to cluster.fw's question passed a node whose firewall filters nothing. Now the fails
   that rest on neither file's unknown fact win (`_fw_gap`), and the open conditions (the
   unknown file, the daemon) are asked in one item (joined_asks).
+- R35P-2 (false pass) HVA-303: a VM's first NIC whose filters are not resolved (IP set
+  ipfilter-net0 holding a subnet, R48; proxmox-firewall's filters) was asked about and the
+  reading stopped (`break`): a later NIC with `firewall=0` or without `bridge` (QEMU's
+  user-mode network, L18-1), and an input policy ACCEPT with no IN rule that drops (L16-5:
+  every inbound packet admitted, whatever the guest's source addresses), were never judged,
+  so "yes" to net0's question passed the VM. Now every NIC is read, their fails win, the
+  input-policy fail is judged under pve-firewall (not `nftables: 1`, where pve-firewall's
+  reading of the rules is not proxmox-firewall's: P21F-1), and the NICs' questions are asked
+  in one item (asked_gap, joined_asks).
 
 Held:
 - R35P-1: both daemons running, host.fw on and a line proxmox-firewall refuses: cluster.fw's
   question alone, as before (the ruleset in force is the one loaded before).
+- R35P-2: one NIC, input policy DROP, the subnet in ipfilter-net0: the set's question, as before.
 
 Probed by script: R35P-1's shapes on HVA-303 of the node's VMs (each NIC's spoofing reading
 already fails on an absent daemon: proxmox_model `_spoofing`).
 
-Tally: 1 finding (1 false pass); 4 test cases, 3 failed on main 748d99aa before the fix (2
-manual where fail, 1 manual without the daemon's question), 1 held.
+Tally: 2 findings (2 false passes); 8 test cases, 6 failed on main 748d99aa before the fixes
+(R35P-1 3 of 4: 2 manual where fail, 1 manual without the daemon's question; R35P-2 3 of 4:
+manual where fail), 2 held.
 
 Leads left:
 - `_accepts_everything` (an unrestricted IN ACCEPT in host.fw before any DROP) is not judged
@@ -128,3 +139,59 @@ def test_r35p_1_host_fw_on_read_two_ways_joins_the_daemon_question(tmp_path: Pat
         assert status == "manual", message
         assert message.startswith("evidence unavailable: cluster.fw `enable: yes` is off"), message
         assert "whether pve-firewall or proxmox-firewall applies" in message, message
+
+
+# --- R35P-2: one NIC's open question hid another NIC's fail (HVA-303) --------------------------
+
+C201 = "etc/pve/qemu-server/201.conf"
+NET0 = "net0: virtio=BC:24:11:00:00:21,bridge=vmbr0,firewall=1,tag=30,rate=25\n"
+WIDE = (
+    "evidence unavailable: IP set ipfilter-net0 admits the subnet(s) 192.0.2.0/24: whether every "
+    "address in them is this VM's own is not in the evidence"
+)
+
+
+def _api11(tmp_path: Path, net1: str = "", policy: str = "DROP") -> tuple[str, str]:
+    """HVA-303 of VM 201 (api-11), its ipfilter-net0 set holding the subnet 192.0.2.0/24 (the
+    spoofing reading's question: R48), `net1` added and 201.fw's input policy `policy`."""
+    conf = _text(C201)
+    assert NET0 in conf
+    fw = _text(VM201).replace("192.0.2.11\n", "192.0.2.0/24\n", 1)
+    fw = fw.replace("policy_in: DROP", f"policy_in: {policy}", 1)
+    got = _node(tmp_path, {C201: conf.replace(NET0, NET0 + net1), VM201: fw})
+    return got[("HVA-303", "api-11")]
+
+
+def test_r35p_2_second_nic_without_firewall(tmp_path: Path) -> None:
+    """Was manual (net0's subnet question alone): net1's `firewall=0` puts it behind no VM
+    chain (pve-firewall's tap rules only for a NIC with firewall=1), so "yes" to net0's
+    question passed a VM one of whose interfaces no rule filters."""
+    net1 = "net1: virtio=BC:24:11:00:00:22,bridge=vmbr0,firewall=0\n"
+    assert _api11(tmp_path, net1) == ("fail", "BC:24:11:00:00:22: firewall=0 on the NIC")
+
+
+def test_r35p_2_second_nic_user_mode(tmp_path: Path) -> None:
+    """Was manual: net1 without `bridge` is QEMU's user-mode network (L18-1), no tap and no
+    firewall, whatever net0's set holds."""
+    net1 = "net1: virtio=BC:24:11:00:00:22,firewall=1\n"
+    assert _api11(tmp_path, net1) == (
+        "fail",
+        "net1: no bridge, so QEMU's user-mode (NATed) network, which pve-firewall does not "
+        "filter: the guest reaches what the node reaches, as the node, and the node's 127/8",
+    )
+
+
+def test_r35p_2_accept_policy_with_a_wide_ipfilter_set(tmp_path: Path) -> None:
+    """Was manual: the set's question is about the guest's source addresses (outbound); the
+    input policy ACCEPT with no IN rule that drops (201.fw: `IN SSH(ACCEPT)` alone) admits every
+    inbound packet whatever the set holds (generate_tap_rules_direction, L16-5)."""
+    assert _api11(tmp_path, policy="ACCEPT") == (
+        "fail",
+        "the VM firewall's input policy is ACCEPT and no IN rule drops or rejects anything: 1 "
+        "interface(s) admit every inbound packet",
+    )
+
+
+def test_r35p_2_held_wide_set_alone_asks(tmp_path: Path) -> None:
+    """Held: one NIC, input policy DROP: the set's question, as before."""
+    assert _api11(tmp_path) == ("manual", WIDE)

@@ -1355,7 +1355,10 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
     ipfilter-net<N> (in force with `ipfilter: 1` or the set: the guest sends from nothing
     else) narrows nothing, as a -dest of the node's address does on the node (P14-2;
     `_vm_dest_held`, R25P-3). A NIC without `bridge` is QEMU's user-mode network (`-netdev type=user`, no tap,
-    so no firewall bridge and no VM chain): a fail, whatever `firewall=` says (L18-1)."""
+    so no firewall bridge and no VM chain): a fail, whatever `firewall=` says (L18-1). One NIC's
+    filters not resolved (a subnet in its IP set, proxmox-firewall's filters) no longer end the
+    reading: another NIC's fail, and under pve-firewall an input policy that admits everything,
+    win over it, and the NICs' questions are asked in one item (R35P-2)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s, px = vm_subject(v), _px(hosts[v.host])
@@ -1364,7 +1367,7 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
         if not v.interfaces:
             yield not_applicable(s, "no network interface")
             continue
-        notes = []
+        notes, gaps = [], []
         for i in v.interfaces:
             if i.type == "user":
                 # qemu-server gives a NIC without `bridge` `-netdev type=user` and no tap:
@@ -1380,64 +1383,73 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                     f"{i.mac or i.source}: {i.spoofing.get().note.removeprefix('no filter: ')}"
                 )
             elif not i.spoofing.known:
-                yield unknown(s, i.spoofing, "the VM's interfaces are behind the Proxmox firewall")
-                break
+                gaps.append(i.spoofing)
+        refs = [i.source_ref for i in v.interfaces]
+        head = f"{len(v.interfaces)} interface(s) behind the VM firewall"
+        fw = px.vm_firewalls.get(v.uuid)
+        # one NIC's open question no longer ends the VM's reading: another NIC's fail, or an
+        # input policy that admits everything, wins over it (R35P-2); the input chain is
+        # pve-firewall's reading, judged only where it applies the rules (no `nftables: 1`)
+        pve_fw = px.host_firewall.known and px.host_firewall.get().options.get("nftables") != "1"
+        if notes:
+            yield failed(s, "; ".join(notes), *refs)
+        elif gaps and not (pve_fw and fw is not None and _admits_everything(fw, px)):
+            asks: list[Outcome] = []
+            what = "the VM's interfaces are behind the Proxmox firewall"
+            settled = next(
+                (a for f in gaps if (a := asked_gap(s, f, what, asks)) is not None), None
+            )
+            yield settled if settled is not None else joined_asks(s, asks)
+        elif fw is not None and _admits_everything(fw, px):
+            yield failed(
+                s,
+                f"the VM firewall's input policy is ACCEPT and no IN rule drops or rejects "
+                f"anything: {len(v.interfaces)} interface(s) admit every inbound packet",
+                *refs,
+            )
+        elif fw is not None and (
+            opened := [
+                o
+                for i in v.interfaces
+                if (o := _vm_opened(fw, px, i.source_ref.locator.rpartition(" ")[2], mac=i.mac))
+            ]
+        ):
+            yield failed(
+                s,
+                f"{len(opened)} of {len(v.interfaces)} interface(s) admit every inbound "
+                + (
+                    "packet"
+                    if all("accepts every inbound" in o for o in opened)
+                    else "packet or every port of a protocol"
+                )
+                + ": "
+                + "; ".join(opened),
+                *refs,
+            )
+        elif fw is not None and (
+            guessed := [
+                o
+                for i in v.interfaces
+                if (
+                    o := _vm_opened(
+                        fw, px, i.source_ref.locator.rpartition(" ")[2], True, mac=i.mac
+                    )
+                )
+            ]
+        ):
+            daemon = _daemon(hosts[v.host], px)
+            yield _vm_dest_question(
+                s,
+                hosts[v.host],
+                head,
+                guessed,
+                daemon[1] if daemon[0] == "unknown" else None,
+                *refs,
+            )
+        elif (daemon := _daemon(hosts[v.host], px))[0] == "unknown":
+            yield _unenforced(s, hosts[v.host], head, daemon[1], *refs)
         else:
-            refs = [i.source_ref for i in v.interfaces]
-            head = f"{len(v.interfaces)} interface(s) behind the VM firewall"
-            fw = px.vm_firewalls.get(v.uuid)
-            if notes:
-                yield failed(s, "; ".join(notes), *refs)
-            elif fw is not None and _admits_everything(fw, px):
-                yield failed(
-                    s,
-                    f"the VM firewall's input policy is ACCEPT and no IN rule drops or rejects "
-                    f"anything: {len(v.interfaces)} interface(s) admit every inbound packet",
-                    *refs,
-                )
-            elif fw is not None and (
-                opened := [
-                    o
-                    for i in v.interfaces
-                    if (o := _vm_opened(fw, px, i.source_ref.locator.rpartition(" ")[2], mac=i.mac))
-                ]
-            ):
-                yield failed(
-                    s,
-                    f"{len(opened)} of {len(v.interfaces)} interface(s) admit every inbound "
-                    + (
-                        "packet"
-                        if all("accepts every inbound" in o for o in opened)
-                        else "packet or every port of a protocol"
-                    )
-                    + ": "
-                    + "; ".join(opened),
-                    *refs,
-                )
-            elif fw is not None and (
-                guessed := [
-                    o
-                    for i in v.interfaces
-                    if (
-                        o := _vm_opened(
-                            fw, px, i.source_ref.locator.rpartition(" ")[2], True, mac=i.mac
-                        )
-                    )
-                ]
-            ):
-                daemon = _daemon(hosts[v.host], px)
-                yield _vm_dest_question(
-                    s,
-                    hosts[v.host],
-                    head,
-                    guessed,
-                    daemon[1] if daemon[0] == "unknown" else None,
-                    *refs,
-                )
-            elif (daemon := _daemon(hosts[v.host], px))[0] == "unknown":
-                yield _unenforced(s, hosts[v.host], head, daemon[1], *refs)
-            else:
-                yield passed(s, head, *refs)
+            yield passed(s, head, *refs)
 
 
 def _vm_dest_question(
