@@ -28,18 +28,26 @@ Findings:
   input-policy fail is judged under pve-firewall (not `nftables: 1`, where pve-firewall's
   reading of the rules is not proxmox-firewall's: P21F-1), and the NICs' questions are asked
   in one item (asked_gap, joined_asks).
+- R35P-3 (false pass) HVA-308: where datacenter.cfg's `migration` is not known (R30P-1: a token
+  without Sys.Audit on `/`), the node was asked that alone unless a raw `-incoming` failed:
+  a VM's `args: -incoming tcp:10.0.9.5:4444` (an address no migration network was read to
+  hold, asked where datacenter.cfg is read: R34D-2), a passed fd or vsock, or a named port
+  was never asked, so "yes, the type is secure" passed the node. Now every remote listener is
+  asked (no network known) and the listeners' question joins datacenter.cfg's in one item
+  (`_raw_listeners_ask`, the known branch's question), with the unread guests (unread_peers).
 
 Held:
 - R35P-1: both daemons running, host.fw on and a line proxmox-firewall refuses: cluster.fw's
   question alone, as before (the ruleset in force is the one loaded before).
 - R35P-2: one NIC, input policy DROP, the subnet in ipfilter-net0: the set's question, as before.
+- R35P-3: no `args:`: datacenter.cfg's question alone, word for word.
 
 Probed by script: R35P-1's shapes on HVA-303 of the node's VMs (each NIC's spoofing reading
 already fails on an absent daemon: proxmox_model `_spoofing`).
 
-Tally: 2 findings (2 false passes); 8 test cases, 6 failed on main 748d99aa before the fixes
-(R35P-1 3 of 4: 2 manual where fail, 1 manual without the daemon's question; R35P-2 3 of 4:
-manual where fail), 2 held.
+Tally: 3 findings (3 false passes); 10 test cases, 7 failed on main before the fixes
+(R35P-1 3 of 4 and R35P-2 3 of 4 on 748d99aa: 5 manual where fail, 1 manual without the
+daemon's question; R35P-3 1 of 2 on d42983d7: datacenter.cfg's question alone), 3 held.
 
 Leads left:
 - `_accepts_everything` (an unrestricted IN ACCEPT in host.fw before any DROP) is not judged
@@ -50,6 +58,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from test_pve_leads18 import _node
 from test_pve_leads19b import CLUSTER, HOST, REFUSES, VM200, VM201, _text
@@ -195,3 +205,56 @@ def test_r35p_2_accept_policy_with_a_wide_ipfilter_set(tmp_path: Path) -> None:
 def test_r35p_2_held_wide_set_alone_asks(tmp_path: Path) -> None:
     """Held: one NIC, input policy DROP: the set's question, as before."""
     assert _api11(tmp_path) == ("manual", WIDE)
+
+
+# --- R35P-3: a raw `-incoming` hidden by datacenter.cfg's question (HVA-308) -------------------
+
+
+def _cut_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: str | None
+) -> dict[str, Any]:
+    """HVA-308 of round 30's API node (pve1) whose token holds PVEAuditor below `/` alone, so
+    GET /cluster/options hides `migration` (R30P-1), VM 100's `args:` set to `args`."""
+    from test_redteam30_proxmox_probes import BELOW_ROOT, FOR_ALL, TOP, _acl, _answers_with, _report
+
+    answers = _answers_with(BELOW_ROOT, FOR_ALL, [_acl(p, "PVEAuditor") for p in TOP if p != "/"])
+    key = "nodes/pve1/qemu/100/config"
+    if args is not None:
+        answers[key] = {**answers[key], "args": args}
+    report = _report(monkeypatch, capsys, answers)
+    (r,) = [r for r in report["results"] if r["check_id"] == "HVA-308"]
+    return r
+
+
+def test_r35p_3_raw_listener_joins_the_datacenter_question(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was manual with datacenter.cfg's question alone (R30P-1's): VM 100's `args: -incoming
+    tcp:10.0.9.5:4444` makes its QEMU wait for a raw stream on an address no migration network
+    was read to hold (R34D-2 asks it where datacenter.cfg is read), so "yes, the type is
+    secure" passed the node with the listener never asked."""
+    from test_redteam30_proxmox_probes import MIGRATION_QUESTION, PARTIAL
+
+    r = _cut_options(monkeypatch, capsys, "-incoming tcp:10.0.9.5:4444")
+    raw = (
+        "VM web-01's QEMU argument -incoming tcp:10.0.9.5:4444: QEMU waits for a migration "
+        "stream (main channel) on 10.0.9.5 port 4444"
+    )
+    assert (r["status"], r["message"]) == (
+        "manual",
+        f"evidence unavailable: the API token holds no Sys.Audit on /, so {PARTIAL}; {raw}",
+    )
+    assert r["question"].startswith(
+        "Is live migration of type secure on node pve1's cluster, and who can connect to the "
+        f"migration listener(s) raw QEMU arguments give VMs on node pve1 ({raw})? Evidence: "
+    ), r["question"]
+    assert r["question"] != MIGRATION_QUESTION
+
+
+def test_r35p_3_held_no_raw_listener_asks_datacenter_alone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: no `args:`: datacenter.cfg's question alone, word for word (R30P-1)."""
+    from test_redteam30_proxmox_probes import MIGRATION_QUESTION
+
+    assert _cut_options(monkeypatch, capsys, None)["question"] == MIGRATION_QUESTION

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from hvaudit.checks._loopback import (
+    LoopbackScope,
     chardev_guests,
     loopback_guests,
     loopback_scope,
@@ -40,6 +41,7 @@ from hvaudit.checks.base import (
     vm_subject,
 )
 from hvaudit.checks.hardening import (
+    RawMigration,
     fed_migration_question,
     in_network,
     named_migration_question,
@@ -2432,7 +2434,9 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     decides, not collected: dials_named_into, R33D-1), and a raw `-incoming unix:PATH` that
     another VM's `args: -chardev socket,path=PATH` client connects to fails (unix_guests,
     R33D-3). The guests not read join that question as they join the pass (unread_peers):
-    asked alone, a "yes" passed the node with them never asked (R34M-8)."""
+    asked alone, a "yes" passed the node with them never asked (R34M-8). Where datacenter.cfg's
+    `migration` is not known, the raw listeners no fail settles are asked with it in one item,
+    every remote address among them (no migration network read: R35P-3)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -2458,7 +2462,12 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             if raw.fails:
                 yield failed(s, "; ".join(raw.fails), *raw.refs, *raw.scope_refs(scope))
                 continue
-            yield unknown(
+            # the raw listeners' questions join datacenter.cfg's: asked alone, a "yes" to it
+            # passed a VM waiting for a raw stream on an address no migration network was read
+            # to hold (R35P-3); with no network read, every remote listener is asked (R34D-2)
+            raw.settle_remote(lambda _address: False)
+            asks: list[Outcome] = []
+            gap = asked_gap(
                 s,
                 f,
                 f"is live migration of type secure on node {h.name}'s cluster? Evidence: "
@@ -2467,6 +2476,16 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 "default (both lines absent), `type=secure` (or `secure`), or "
                 "`migration_unsecure: 0` with no type; fail: `insecure`, or "
                 "`migration_unsecure: 1` with no type",
+                asks,
+            )
+            if gap is not None:
+                yield gap
+                continue
+            raw_ask = _raw_listeners_ask(s, h, raw, scope, "", (*raw.refs, *raw.scope_refs(scope)))
+            yield unread_peers(
+                joined_asks(s, [*asks, *([raw_ask] if raw_ask else [])]),
+                h,
+                unread_incoming(raw, "args:"),
             )
             continue
         dc = f.get()
@@ -2494,39 +2513,10 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 else []
             )
             yield failed(s, "; ".join([*insecure, *raw.fails]), *refs)
-        elif raw.opaque or raw.fed or raw.named or (raw.loop4 and scope.unread is not None):
-            what = [*raw.opaque, *raw.loop4] if raw.opaque or scope.unread is not None else []
-            questions = (
-                [
-                    "Who can connect to the migration listener(s) raw QEMU arguments give VMs "
-                    f"on node {h.name} ({'; '.join(what)})? Evidence: `ss -ltnp` and `ss -l "
-                    f"--vsock -p` on node {h.name} while the VM waits for its stream (the QEMU "
-                    "process's sockets), and net.ipv4.conf.*.route_localnet there. Pass: only "
-                    "the node itself (loopback with route_localnet 0, a UNIX socket) or its "
-                    "address on the migration network; fail: every address, another network, "
-                    "or a vsock port the node's guests connect to."
-                ]
-                if what
-                else []
-            )
-            if raw.fed:
-                questions.append(fed_migration_question(f"node {h.name}", raw.fed))
-            if raw.named:
-                # a device of `args:` naming its service, or an `-incoming` naming its port
-                # (dials_named_into, R33D-1)
-                questions.append(named_migration_question(f"node {h.name}", raw.named, raw.names))
+        elif ask := _raw_listeners_ask(s, h, raw, scope, f"migration type secure{net}; ", refs):
             # the guests not read may wait for a stream too: their question joins this one
             # (unread_peers), which alone passed on a "yes" with them never asked (R34M-8)
-            yield unread_peers(
-                manual(
-                    s,
-                    f"migration type secure{net}; " + "; ".join([*what, *raw.fed, *raw.named]),
-                    *refs,
-                    question=joint_question(questions),
-                ),
-                h,
-                unread_incoming(raw, "args:"),
-            )
+            yield unread_peers(ask, h, unread_incoming(raw, "args:"))
         else:
             # the raw `-incoming` judged are those of the guests read (R30D-6): a guest not
             # read may wait for a stream itself, or reach one on 127.0.0.1 or ::1 by user-mode
@@ -2541,6 +2531,42 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 h,
                 unread_incoming(raw, "args:"),
             )
+
+
+def _raw_listeners_ask(
+    s: Subject, h: Host, raw: RawMigration, scope: LoopbackScope, head: str, refs: Sequence[Source]
+) -> Outcome | None:
+    """The question of the raw `-incoming` listeners of node `h`'s VMs that no fail settles (an
+    address off the migration network, a loopback one where route_localnet was not read, a
+    passed fd or vsock, a named port), `head` before their list; None when there is none."""
+    if not (raw.opaque or raw.fed or raw.named or (raw.loop4 and scope.unread is not None)):
+        return None
+    what = [*raw.opaque, *raw.loop4] if raw.opaque or scope.unread is not None else []
+    questions = (
+        [
+            "Who can connect to the migration listener(s) raw QEMU arguments give VMs "
+            f"on node {h.name} ({'; '.join(what)})? Evidence: `ss -ltnp` and `ss -l "
+            f"--vsock -p` on node {h.name} while the VM waits for its stream (the QEMU "
+            "process's sockets), and net.ipv4.conf.*.route_localnet there. Pass: only "
+            "the node itself (loopback with route_localnet 0, a UNIX socket) or its "
+            "address on the migration network; fail: every address, another network, "
+            "or a vsock port the node's guests connect to."
+        ]
+        if what
+        else []
+    )
+    if raw.fed:
+        questions.append(fed_migration_question(f"node {h.name}", raw.fed))
+    if raw.named:
+        # a device of `args:` naming its service, or an `-incoming` naming its port
+        # (dials_named_into, R33D-1)
+        questions.append(named_migration_question(f"node {h.name}", raw.named, raw.names))
+    return manual(
+        s,
+        head + "; ".join([*what, *raw.fed, *raw.named]),
+        *refs,
+        question=joint_question(questions),
+    )
 
 
 def _migration_setting(value: str) -> tuple[dict[str, str], str]:
