@@ -190,6 +190,17 @@ def _scan(
     }
 
 
+#: the unread guests' question HVA-308 joins to datacenter.cfg's where the token's permissions
+#: are not known (unread_peers, R35P-3: asked alone, a "yes" passed them unasked)
+UNSEEN = (
+    "; not compared with the guests whose definition was not read, any of which may have raw "
+    "QEMU arguments (args:) that make its QEMU wait for a migration stream (-incoming) on every "
+    "address or another network: guests the scan may not see (the API token's permissions are "
+    "not known (GET /access/permissions: 501 Not Implemented); GET /cluster/resources lists "
+    "only the guests the API token holds VM.Audit on (pve-manager PVE/API2/Cluster.pm))"
+)
+
+
 @pytest.mark.parametrize(
     ("perms", "why"),
     [
@@ -197,7 +208,7 @@ def _scan(
         (
             None,
             "the API token's permissions are not known (GET /access/permissions: 501 Not "
-            f"Implemented); without Sys.Audit on /, {PARTIAL}",
+            f"Implemented); without Sys.Audit on /, {PARTIAL}{UNSEEN}",
         ),
     ],
     ids=["no-sys-audit-on-root", "permissions-not-read"],
