@@ -426,6 +426,13 @@ K3S_CONFIG_FILES: tuple[str, ...] = (
     # "%n", but with the type suffix removed") (R34A-1)
     "/etc/default/k3s",
     "/etc/sysconfig/k3s",
+    # on OpenRC the installer writes /etc/init.d/k3s, whose command_args hold INSTALL_K3S_EXEC's
+    # words and which sources /etc/environment and /etc/rancher/k3s/k3s.env with allexport
+    # (k3s install.sh setup_env: FILE_K3S_ENV=/etc/rancher/k3s/${SYSTEM_NAME}.env;
+    # create_openrc_service_file) (R35A-1)
+    "/etc/init.d/k3s",
+    "/etc/environment",
+    "/etc/rancher/k3s/k3s.env",
     # RKE2's, read by the same code (rancher/rke2 pkg/cli/cmds/server.go: k3s's server command
     # with its config and write-kubeconfig-mode flags)
     "/etc/rancher/rke2/config.yaml",

@@ -4594,6 +4594,11 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
         flags: list[str] = []
         unit_got = ev.get(_cmd("k3s-service-unit-files"))
         unit = _k3s_unit_next(unit_got, unit_name, files)
+        service = f"{unit_name}.service"
+        if unit is None and dist == "k3s":
+            # no k3s.service read: OpenRC's init script, where the installer wrote one (R35A-1)
+            unit = _k3s_openrc_next(files)
+            service = K3S_OPENRC_SCRIPT
         if isinstance(unit, str):
             if world_now:
                 continue  # every user reads it now: the next start can add no one
@@ -4611,7 +4616,7 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
                 continue
             return (
                 [],
-                f"{unit_name}.service's next start reads its configuration from {other}, which "
+                f"{service}'s next start reads its configuration from {other}, which "
                 f"hvaudit does not read: the mode and group {dist} gives {kubeconfig} at its "
                 "next start are unknown",
                 [got.source, unit_got.source],
@@ -4733,6 +4738,116 @@ def _k3s_unit_next(
             continue
         args.append(re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: env.get(m.group(1), ""), w))
     return env, args
+
+
+#: k3s's OpenRC service as its installer writes it (k3s install.sh create_openrc_service_file:
+#: `command_args="$(escape_dq "${CMD_K3S_EXEC}")` then `>>${LOG_FILE} 2>&1"`, and under `set
+#: -o allexport` `. /etc/environment` and `. ${FILE_K3S_ENV}`, which setup_env makes
+#: /etc/rancher/k3s/${SYSTEM_NAME}.env where OpenRC runs; create_env_file writes the K3S_
+#: variables given to the installer there) (R35A-1).
+K3S_OPENRC_SCRIPT = "/etc/init.d/k3s"
+K3S_OPENRC_ENV_FILES = ("/etc/environment", "/etc/rancher/k3s/k3s.env")
+
+
+def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[str]] | str | None:
+    """(environment, arguments) OpenRC's /etc/init.d/k3s gives k3s at its next start, from
+    grep's output by file `files`; None where no such script was read; why not, where the
+    script or a file it sources is shell hvaudit does not read.
+
+    openrc-run sources the script, whose `set -o allexport` exports every variable the files
+    it sources (`.`, `source`) set, then supervise-daemon.sh runs `eval supervise-daemon ...
+    $command -- $command_args` (OpenRC sh/supervise-daemon.sh supervise_start: "The eval call
+    is necessary for cases like: command_args="this \"is a\" test""), so the value of
+    command_args is read as the shell reads a double-quoted string (a backslash before `$`,
+    `` ` ``, `"`, `\\` or a newline escapes it, POSIX Shell Command Language 2.2.3) and then
+    split into words as eval splits it (quotes removed), its redirections (`>>FILE`, `2>&1`)
+    dropped. An expansion (`$`, `` ` ``) in command_args, more than one command_args
+    assignment, a file sourced that is not one the installer names, or a line of a sourced
+    file beyond a plain `NAME=value` assignment leaves the next start unread."""
+    script = files.get(K3S_OPENRC_SCRIPT)
+    if script is None:
+        return None
+    where = K3S_OPENRC_SCRIPT
+    for raw in script:
+        line = raw.strip()
+        if line.startswith("#"):
+            continue
+        for m in re.finditer(r"(?:^|[;&|\s])(?:\.|source)\s+([^\s;&|]+)", line):
+            if m.group(1) not in K3S_OPENRC_ENV_FILES:
+                return f"{where} sources {m.group(1)[:80]}, which hvaudit does not read"
+    text = "\n".join(script)
+    starts = [m.end() for m in re.finditer(r"^[ \t]*command_args=", text, re.M)]
+    if len(starts) > 1:
+        return f"{where} sets command_args more than once, which hvaudit does not read"
+    value = ""
+    if starts:
+        got = _sh_double_quoted(text[starts[0] :])
+        if got is None:
+            return f"{where}'s command_args is shell hvaudit does not read"
+        value = got
+    args: list[str] = []
+    try:
+        words = shlex.split(value)
+    except ValueError:
+        return f"{where}'s command_args is shell hvaudit does not read"
+    skip = False
+    for w in words:
+        if skip:
+            skip = False
+            continue
+        redirect = re.match(r"[0-9]*(?:>>|>&|<&|>|<)", w)
+        if redirect:
+            skip = redirect.end() == len(w)  # `>> FILE`: the file is the next word
+            continue
+        args.append(w)
+    env: dict[str, str] = {}
+    for path in K3S_OPENRC_ENV_FILES:
+        for n, raw in enumerate(files.get(path, []), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            assign = _SH_ASSIGN.fullmatch(line)
+            value_words: list[str] | None = None
+            if assign and not re.search(r"[$`\\]", assign.group(2)):
+                try:
+                    value_words = shlex.split(assign.group(2), comments=True)
+                except ValueError:
+                    value_words = None
+            if assign is None or value_words is None or len(value_words) > 1:
+                # an expansion, a command, or `NAME=value command` (the value for it alone)
+                return (
+                    f"{path}:{n}, which {where} sources, is shell beyond a plain assignment "
+                    f"({line[:60]!r})"
+                )
+            env[assign.group(1)] = value_words[0] if value_words else ""
+    return env, args
+
+
+def _sh_double_quoted(text: str) -> str | None:
+    """The value a shell assignment's right-hand side at the start of `text` gives, where it is
+    one double-quoted string without expansions (POSIX Shell Command Language 2.2.3: a backslash
+    keeps its meaning only before `$`, `` ` ``, `"`, `\\` and a newline, which it removes);
+    None for anything else (an unquoted or single-quoted word, `$`, `` ` ``, an unterminated
+    string)."""
+    if not text.startswith('"'):
+        return None
+    out: list[str] = []
+    i = 1
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text) and text[i + 1] in '$`"\\\n':
+            if text[i + 1] != "\n":
+                out.append(text[i + 1])
+            i += 2
+            continue
+        if c in "$`":
+            return None
+        if c == '"':
+            rest = text[i + 1 :].split("\n", 1)[0].strip()
+            return "".join(out) if not rest or rest.startswith("#") else None
+        out.append(c)
+        i += 1
+    return None
 
 
 def _go_flag_values(args: list[str], names: tuple[str, ...]) -> dict[str, str]:

@@ -1,0 +1,162 @@
+"""Red-team round 35 probes: who administers the hypervisor (r35-accounts)
+
+Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host with round 26's bob/carol/staff/docker accounts), through the
+real collector, parser and engine; each test asserts HVA-142's exact status and message.
+
+Findings (R35A-n):
+- R35A-1 (false pass) HVA-142: where no k3s.service was read (no systemd: `systemctl` absent),
+  k3s's admin kubeconfig was judged by config.yaml and k3s.service.env only. On OpenRC (Alpine,
+  Gentoo) the installer writes /etc/init.d/k3s instead, with INSTALL_K3S_EXEC's words in
+  command_args, and sources /etc/environment and /etc/rancher/k3s/k3s.env under `set -o
+  allexport` (k3s install.sh setup_env: FILE_K3S_ENV=/etc/rancher/k3s/${SYSTEM_NAME}.env;
+  create_openrc_service_file; create_env_file writes the K3S_ variables given to the
+  installer there); supervise-daemon.sh evals `$command -- $command_args` (OpenRC
+  sh/supervise-daemon.sh supervise_start). A kubeconfig chmod'ed 0600 since k3s started, with
+  K3S_KUBECONFIG_MODE=644 in k3s.env or /etc/environment, or `'--write-kubeconfig-mode' '644'`
+  (or 0640 and group staff) in command_args, passed "2 administrative principal(s)"; the next
+  start makes it 0644 again. Now /etc/init.d/k3s, /etc/environment and k3s.env are collected
+  with k3s's configuration (collect.host K3S_CONFIG_FILES) and read as the shell reads them
+  (parse.host._k3s_openrc_next): another file sourced, an expansion in command_args, a line
+  beyond a plain assignment, or --config naming another file is a manual outcome naming it,
+  unless every user reads the kubeconfig now.
+
+Held (kept as tests): the installer's script with `server` alone and a k3s.env of K3S_TOKEN
+adds no one; command_args' `'--write-kubeconfig-mode' '600'` over k3s.env's 644 adds no one; an
+unread command_args beside a kubeconfig every user reads now fails as before.
+
+Tally: 1 finding (1 false pass); 9 cases, 6 failed on main before the fix (R35A-1: 6), 3 held.
+
+Leads left: see the report of round 35 (OpenRC's /etc/conf.d/k3s `export` lines, RKE2 under
+OpenRC, the RPM rke2-server.service's own environment file).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, PASS2, _142
+from test_redteam33_accounts_probes import K3S_YAML, _grep
+
+INIT = "/etc/init.d/k3s"
+K3S_ENV = "/etc/rancher/k3s/k3s.env"
+
+
+def _openrc(*words: str) -> str:
+    """/etc/init.d/k3s as k3s install.sh create_openrc_service_file writes it: CMD_K3S_EXEC is
+    `server` then quote_indent's words (` \\` newline, then a tab, each word single-quoted and
+    ` \\` ending its line), escape_dq'ed inside command_args' double quotes."""
+    exec_words = "server" + (" \\\n" + "".join(f"\t'{w}' \\\n" for w in words) if words else "")
+    return (
+        "#!/sbin/openrc-run\n\ndepend() {\n    after network-online\n    want cgroups\n}\n\n"
+        "start_pre() {\n    rm -f /tmp/k3s.*\n}\n\n"
+        'supervisor=supervise-daemon\nname=k3s\ncommand="/usr/local/bin/k3s"\n'
+        f'command_args="{exec_words}\n    >>/var/log/k3s.log 2>&1"\n\n'
+        "output_log=/var/log/k3s.log\nerror_log=/var/log/k3s.log\n\n"
+        'pidfile="/var/run/k3s.pid"\nrespawn_delay=5\nrespawn_max=0\n\n'
+        "set -o allexport\n"
+        "if [ -f /etc/environment ]; then . /etc/environment; fi\n"
+        f"if [ -f {K3S_ENV} ]; then . {K3S_ENV}; fi\n"
+        "set +o allexport\n"
+    )
+
+
+def _scan(host_scan, stat: str, *files: tuple[str, str]):
+    """HVA-142 on an OpenRC host: no systemctl (absent), k3s's files as grep prints them."""
+    over = {
+        **BASE,
+        "kube-admin-configs": (f"{stat} {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep(*files),
+        "k3s-service-unit-files": None,
+    }
+    return _142(host_scan(over))
+
+
+def _unread(what: str) -> tuple[str, str]:
+    return (
+        "manual",
+        f"evidence unavailable: {what}: the mode and group k3s gives {K3S_YAML} at its next "
+        "start are unknown",
+    )
+
+
+TOKEN = "K3S_TOKEN='K10abc::server:def'\n"
+
+
+@pytest.mark.parametrize(
+    ("stat", "files", "expected"),
+    [
+        # the installer's k3s.env (create_env_file: `K3S_...='value'`)
+        ("600 root root", [(INIT, _openrc()), (K3S_ENV, "K3S_KUBECONFIG_MODE='644'\n")], EVERYONE),
+        # /etc/environment, sourced with allexport before k3s.env
+        (
+            "600 root root",
+            [(INIT, _openrc()), ("/etc/environment", 'K3S_KUBECONFIG_MODE="0644"\n')],
+            EVERYONE,
+        ),
+        # INSTALL_K3S_EXEC's words in command_args
+        ("600 root root", [(INIT, _openrc("--write-kubeconfig-mode", "644"))], EVERYONE),
+        (
+            "600 root root",
+            [
+                (
+                    INIT,
+                    _openrc("--write-kubeconfig-mode=0640", "--write-kubeconfig-group", "staff"),
+                )
+            ],
+            FAIL4,
+        ),
+        # an expansion in command_args: a question
+        (
+            "600 root root",
+            [(INIT, _openrc().replace('="server', '="server ${K3S_OPTS}'))],
+            _unread(f"{INIT}'s command_args is shell hvaudit does not read"),
+        ),
+        # --config naming a file hvaudit does not read: a question
+        (
+            "600 root root",
+            [(INIT, _openrc("--config", "/srv/k3s/config.yaml"))],
+            _unread(
+                f"{INIT}'s next start reads its configuration from /srv/k3s/config.yaml, which "
+                "hvaudit does not read"
+            ),
+        ),
+        # held: the installer's script with `server` alone, k3s.env with the token only
+        ("600 root root", [(INIT, _openrc()), (K3S_ENV, TOKEN)], PASS2),
+        # held: the command line's 600 over k3s.env's 644
+        (
+            "600 root root",
+            [
+                (INIT, _openrc("--write-kubeconfig-mode", "600")),
+                (K3S_ENV, "K3S_KUBECONFIG_MODE=644\n"),
+            ],
+            PASS2,
+        ),
+        # held: unread beside a kubeconfig every user reads now: fails as before
+        (
+            "644 root root",
+            [(INIT, _openrc().replace('="server', '="server ${K3S_OPTS}'))],
+            EVERYONE,
+        ),
+    ],
+    ids=[
+        "k3s-env-mode-644",
+        "etc-environment-mode-0644",
+        "command-args-mode-644",
+        "command-args-0640-group-staff",
+        "command-args-expansion",
+        "command-args-other-config",
+        "held-installer-script",
+        "held-command-args-600-over-env",
+        "held-unread-world-readable-now",
+    ],
+)
+def test_k3s_openrc_next_start(
+    host_scan, stat: str, files: list[tuple[str, str]], expected: tuple[str, str]
+) -> None:
+    """R35A-1 (false pass) HVA-142. On OpenRC k3s starts from /etc/init.d/k3s, whose
+    command_args (INSTALL_K3S_EXEC's words) and sourced /etc/environment and k3s.env (k3s
+    install.sh create_openrc_service_file) give the mode its next start chmods k3s.yaml to: a
+    kubeconfig chmod'ed 0600 since passed "2 administrative principal(s)". Shell hvaudit does
+    not read is a question unless every user reads the kubeconfig now."""
+    assert _scan(host_scan, stat, *files) == expected
