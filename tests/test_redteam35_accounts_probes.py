@@ -20,12 +20,34 @@ Findings (R35A-n):
   (parse.host._k3s_openrc_next): another file sourced, an expansion in command_args, a line
   beyond a plain assignment, or --config naming another file is a manual outcome naming it,
   unless every user reads the kubeconfig now.
+- R35A-2 (false pass) HVA-142: /etc/doas.conf's targets were compared as words. doas matches a
+  rule's `as` target by uid (openbsd usr.bin/doas/doas.c match: `r->target &&
+  uidcheck(r->target, target)`; parseuid takes a name, else a number), a rule without `as`
+  matches every target (doas.conf(5): "The default is all users"), and the last matching rule
+  decides (permit). `permit :staff as 1000` (alice's uid, an administrator) chained to the
+  account "1000", which no principal is: bob and carol passed "2 administrative
+  principal(s)"; and `permit bob` then `deny bob as root` dropped bob, who may still act as
+  alice. Now a numeric target is the account of that uid (a uid-0 name is root), a deny takes
+  back only the targets it matches (a permit without `as` leaves a chained grant to every
+  account it did not deny), and a later deny takes back an earlier chained grant too (its
+  lack made `permit :staff as alice` then `deny :staff` a wrong fail) (parse.host
+  _admins' doas rules). test_host_verdicts5's `deny carol as root` case encoded the
+  old verdict (carol still acts as alice): fixed in its own commit.
 
 Held (kept as tests): the installer's script with `server` alone and a k3s.env of K3S_TOKEN
 adds no one; command_args' `'--write-kubeconfig-mode' '600'` over k3s.env's 644 adds no one; an
-unread command_args beside a kubeconfig every user reads now fails as before.
+unread command_args beside a kubeconfig every user reads now fails as before; doas `permit
+:staff` then `deny :staff`, `deny bob as root` with `deny bob as alice`, and `as carol` (no
+administrator) add no one.
 
-Tally: 1 finding (1 false pass); 9 cases, 6 failed on main before the fix (R35A-1: 6), 3 held.
+Probed by script (not kept): `_k3s_openrc_next` on a k3s.env line `K3S_KUBECONFIG_MODE=$MODE`,
+a command (`echo hi`), a script sourcing /srv/more.env, a second command_args, an unquoted
+command_args (each: why unread), `source` instead of `.`, escaped `\"` quotes inside
+command_args, `export NAME=value # comment` in /etc/environment, and no command_args (read).
+
+Tally: 2 findings (2 false passes, R35A-2 with one wrong fail of the same cause); 17 cases, 11
+failed on main before the fixes (R35A-1: 6; R35A-2: 5, 4 false passes and 1 wrong fail), 6
+held.
 
 Leads left: see the report of round 35 (OpenRC's /etc/conf.d/k3s `export` lines, RKE2 under
 OpenRC, the RPM rke2-server.service's own environment file).
@@ -160,3 +182,42 @@ def test_k3s_openrc_next_start(
     kubeconfig chmod'ed 0600 since passed "2 administrative principal(s)". Shell hvaudit does
     not read is a question unless every user reads the kubeconfig now."""
     assert _scan(host_scan, stat, *files) == expected
+
+
+BOB3 = ("pass", "3 administrative principal(s) (limit 3): alice, bob, root")
+
+
+@pytest.mark.parametrize(
+    ("conf", "expected"),
+    [
+        # `as 1000`: doas's parseuid takes a number, alice's uid (an administrator)
+        ("permit bob as 1000\n", BOB3),
+        ("permit :staff as 1000\n", FAIL4),
+        # a permit without `as` is every account; a later deny as root takes back root only
+        ("permit bob\ndeny bob as root\n", BOB3),
+        ("permit :staff\ndeny :staff as 0\n", FAIL4),
+        # held: a later deny without `as` takes back every account; as carol (no administrator)
+        ("permit :staff\ndeny :staff\n", PASS2),
+        ("permit bob\ndeny bob as root\ndeny bob as alice\n", PASS2),
+        ("permit bob as carol\n", PASS2),
+        # a later deny takes back the chained grant too (a wrong fail on main)
+        ("permit :staff as alice\ndeny :staff\n", PASS2),
+    ],
+    ids=[
+        "as-uid-of-administrator",
+        "group-as-uid-of-administrator",
+        "deny-as-root-keeps-other-accounts",
+        "group-deny-as-uid-0",
+        "held-deny-everything",
+        "held-deny-root-and-alice",
+        "held-as-carol",
+        "deny-after-as-alice",
+    ],
+)
+def test_doas_targets(host_scan, conf: str, expected: tuple[str, str]) -> None:
+    """R35A-2 (false pass) HVA-142. doas matches a rule's target by uid (openbsd
+    usr.bin/doas/doas.c match: `r->target && uidcheck(r->target, target)`, parseuid: a name,
+    else a number) and the last matching rule decides: `permit bob as 1000` lets bob act as
+    alice, an administrator, and `permit bob` then `deny bob as root` still lets him act as
+    every other account; both passed "2 administrative principal(s)"."""
+    assert _142(host_scan({**BASE, "/etc/doas.conf": conf})) == expected

@@ -3404,22 +3404,55 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 doas.source,
             )
         doas_src.append(doas.source)
-        # doas.conf(5): "The last matching rule determines the action taken": a later deny of
-        # every command as root takes back what an earlier permit gave
+        # doas.conf(5): "The last matching rule determines the action taken", and a rule
+        # matches a target when it names none ("The default is all users") or one with the
+        # target's uid (openbsd usr.bin/doas/doas.c match: `r->target && uidcheck(r->target,
+        # target)`, parseuid taking a name or a number): a later deny of every command as root
+        # takes back root, not the other accounts an earlier permit without `as` gave; `as 1000`
+        # is the account of uid 1000 (R35A-2)
+        pw_entries = list(_nss_entries(pw_got.text if pw_got.state == "ok" else "", 7))
+        zero_names = {n for n, uid, _, _ in pw_entries if uid == 0}
         granted: set[str] = set()
+        as_any: dict[str, set[str]] = {}  # who may act as every account but those denied
+        as_one: dict[str, set[str]] = {}  # target -> who may act as it
         for permit, identity, target, restricted in rules:
             who = _doas_identity(identity, ev, groups, gid_names)
             if identity.startswith(":"):
                 who |= extra(gid_names.get(identity[1:], identity[1:]))
-            if target not in (None, "root", "0"):
-                if permit:
-                    # doas as another account: an administrator only if that account is one
-                    chained.append(([m.removesuffix(UNRESOLVED) for m in who], {target}))
-            elif permit:
-                granted |= who
+            named = uid_names.get(str(int(target)), target) if target and digits(target) else target
+            if named in zero_names or target == "0":
+                named = "root"
+            if permit:
+                if named in (None, "root"):
+                    granted |= who
+                if named is None:
+                    for acct in who:
+                        as_any[acct] = set()
+                elif named != "root":
+                    as_one.setdefault(named, set()).update(who)
             elif not restricted:
-                granted -= {m for m in who if not m.endswith(UNRESOLVED)}
+                gone = {m for m in who if not m.endswith(UNRESOLVED)}
+                if named in (None, "root"):
+                    granted -= gone
+                for acct in gone:
+                    if named is None:
+                        as_any.pop(acct, None)
+                    elif acct in as_any:
+                        as_any[acct].add(named)
+                for t, holders in as_one.items():
+                    if named in (None, t):
+                        holders -= gone
         principals |= granted
+        # doas as another account: an administrator only if that account is one
+        accounts = {n for n, _, _, _ in pw_entries} - zero_names
+        chained.extend(
+            ([acct.removesuffix(UNRESOLVED) for acct in holders], {t})
+            for t, holders in as_one.items()
+            if holders
+        )
+        chained.extend(
+            ([acct.removesuffix(UNRESOLVED)], accounts - denied) for acct, denied in as_any.items()
+        )
     principals.update(polkit_users)
     principals.update(_socket_writers(ev)[1])
     principals.update(_container_socket_writers(ev)[1])
