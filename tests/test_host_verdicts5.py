@@ -127,7 +127,13 @@ TWO = "2 administrative principal(s) (limit 3): alice, root"
         ("permit setenv{ PATH } :operators\n", "fail", FIVE),
         # the last matching rule decides: a later deny of everything takes it back
         ("permit persist :operators\ndeny :operators\n", "pass", TWO),
-        ("permit persist :operators\ndeny bob\ndeny carol as root\ndeny dave\n", "pass", TWO),
+        # `deny carol as root` takes back root only: the permit without `as` still lets carol
+        # act as alice, an administrator (doas.c match: a rule's target is matched by uid; R35A-2)
+        (
+            "permit persist :operators\ndeny bob\ndeny carol as root\ndeny dave\n",
+            "pass",
+            "3 administrative principal(s) (limit 3): alice, carol, root",
+        ),
         # a deny of one command leaves every other command
         (
             "permit :operators\ndeny bob cmd /bin/sh\ndeny carol\ndeny dave\n",
