@@ -33,21 +33,36 @@ Findings (R35A-n):
   lack made `permit :staff as alice` then `deny :staff` a wrong fail) (parse.host
   _admins' doas rules). test_host_verdicts5's `deny carol as root` case encoded the
   old verdict (carol still acts as alice): fixed in its own commit.
+- R35A-3 (false pass) HVA-142: Alpine's own k3s package (alpinelinux/aports community/k3s)
+  starts `command_args="${K3S_EXEC} ${K3S_OPTS} >>${K3S_LOGFILE} 2>&1"` (k3s.initd), the
+  variables set in /etc/conf.d/k3s (k3s.confd `K3S_EXEC="server"`, `K3S_OPTS=""`), which
+  openrc-run sources before the script (OpenRC sh/openrc-run.sh.in: `sourcex -e
+  "$_conf_d/$RC_SVCNAME"`, then `sourcex "$RC_SERVICE"`). /etc/conf.d/k3s was not collected:
+  `K3S_OPTS="--write-kubeconfig-mode 644"` (or 0640 and group staff), or `export
+  K3S_KUBECONFIG_MODE=644`, with k3s.yaml chmod'ed 0600 since, passed "2 administrative
+  principal(s)" on main (and R35A-1's reader asked about every expansion, the package's
+  defaults included). Now /etc/conf.d/k3s is collected and each file is read as the shell
+  reads its top-level statements (parse.host._sh_statements, _sh_word: quoting, `$NAME`,
+  `${NAME}`, `${NAME:-word}`; function bodies skipped; `export` and allexport mark what k3s
+  gets); a command substitution, or another statement naming a K3S_ variable, `export` or
+  `.`, is a question naming it.
 
 Held (kept as tests): the installer's script with `server` alone and a k3s.env of K3S_TOKEN
 adds no one; command_args' `'--write-kubeconfig-mode' '600'` over k3s.env's 644 adds no one; an
 unread command_args beside a kubeconfig every user reads now fails as before; doas `permit
 :staff` then `deny :staff`, `deny bob as root` with `deny bob as alice`, and `as carol` (no
-administrator) add no one.
+administrator) add no one; Alpine's package defaults, and a K3S_KUBECONFIG_MODE in
+/etc/conf.d/k3s that is not exported, add no one.
 
-Probed by script (not kept): `_k3s_openrc_next` on a k3s.env line `K3S_KUBECONFIG_MODE=$MODE`,
+Probed by script (not kept): `_sh_word` on `"${A:-x y}"z`, `'a b'c"d $B"`, `a b` (None) and
+`${A:+set}`; `_k3s_openrc_next` on a k3s.env line `K3S_KUBECONFIG_MODE=$MODE`,
 a command (`echo hi`), a script sourcing /srv/more.env, a second command_args, an unquoted
 command_args (each: why unread), `source` instead of `.`, escaped `\"` quotes inside
 command_args, `export NAME=value # comment` in /etc/environment, and no command_args (read).
 
-Tally: 2 findings (2 false passes, R35A-2 with one wrong fail of the same cause); 17 cases, 11
-failed on main before the fixes (R35A-1: 6; R35A-2: 5, 4 false passes and 1 wrong fail), 6
-held.
+Tally: 3 findings (3 false passes, R35A-2 with one wrong fail of the same cause); 24 cases, 16
+failed on main before the fixes (R35A-1: 6; R35A-2: 5, 4 false passes and 1 wrong fail;
+R35A-3: 5), 8 held.
 
 Leads left: see the report of round 35 (OpenRC's /etc/conf.d/k3s `export` lines, RKE2 under
 OpenRC, the RPM rke2-server.service's own environment file).
@@ -131,7 +146,7 @@ TOKEN = "K3S_TOKEN='K10abc::server:def'\n"
         # an expansion in command_args: a question
         (
             "600 root root",
-            [(INIT, _openrc().replace('="server', '="server ${K3S_OPTS}'))],
+            [(INIT, _openrc().replace('="server', '="server $(cat /etc/k3s.opts)'))],
             _unread(f"{INIT}'s command_args is shell hvaudit does not read"),
         ),
         # --config naming a file hvaudit does not read: a question
@@ -157,7 +172,7 @@ TOKEN = "K3S_TOKEN='K10abc::server:def'\n"
         # held: unread beside a kubeconfig every user reads now: fails as before
         (
             "644 root root",
-            [(INIT, _openrc().replace('="server', '="server ${K3S_OPTS}'))],
+            [(INIT, _openrc().replace('="server', '="server $(cat /etc/k3s.opts)'))],
             EVERYONE,
         ),
     ],
@@ -221,3 +236,66 @@ def test_doas_targets(host_scan, conf: str, expected: tuple[str, str]) -> None:
     alice, an administrator, and `permit bob` then `deny bob as root` still lets him act as
     every other account; both passed "2 administrative principal(s)"."""
     assert _142(host_scan({**BASE, "/etc/doas.conf": conf})) == expected
+
+
+# alpinelinux/aports community/k3s: k3s.initd and k3s.confd as the package installs them
+ALPINE_INIT = (
+    "#!/sbin/openrc-run\n\n# Based on ...\n"
+    "#   https://raw.githubusercontent.com/rancher/k3s/master/install.sh\n"
+    'K3S_LOGFILE="${K3S_LOGFILE:-/var/log/${RC_SVCNAME}.log}"\n\n'
+    'supervisor=supervise-daemon\n\nname="k3s"\ncommand="/usr/bin/k3s"\n'
+    'command_args="${K3S_EXEC} ${K3S_OPTS} >>${K3S_LOGFILE} 2>&1"\n\n'
+    "output_log=${K3S_LOGFILE}\nerror_log=${K3S_LOGFILE}\n\n"
+    'pidfile="/run/k3s.pid"\nrespawn_delay=5\nrespawn_max=0\n\n'
+    'rc_ulimit="${K3S_ULIMIT:--c unlimited -n 1048576 -u unlimited}"\n\n'
+    "depend() {\n\tneed net cgroups dbus\n\tafter firewall\n}\n\n"
+    'start_pre() {\n\tcheckpath -f -m 0644 -o root:root "${K3S_LOGFILE}"\n}\n'
+)
+CONFD = "/etc/conf.d/k3s"
+ALPINE_CONFD = '# k3s options\nexport PATH="/usr/libexec/cni/:$PATH"\nK3S_EXEC="server"\n'
+
+
+@pytest.mark.parametrize(
+    ("confd", "expected"),
+    [
+        # K3S_OPTS: the package's place for the server's flags
+        (ALPINE_CONFD + 'K3S_OPTS="--write-kubeconfig-mode 644"\n', EVERYONE),
+        (
+            ALPINE_CONFD
+            + 'K3S_OPTS="--write-kubeconfig-mode=0640 --write-kubeconfig-group staff"\n',
+            FAIL4,
+        ),
+        # an exported variable reaches k3s's environment
+        (ALPINE_CONFD + 'K3S_OPTS=""\nexport K3S_KUBECONFIG_MODE=644\n', EVERYONE),
+        # a command substitution: a question
+        (
+            ALPINE_CONFD + 'K3S_OPTS="$(cat /etc/k3s.opts)"\n',
+            _unread(f"{INIT}'s command_args is shell hvaudit does not read"),
+        ),
+        (
+            ALPINE_CONFD + '[ -n "$X" ] && export K3S_KUBECONFIG_MODE=644\n',
+            _unread(
+                f"{CONFD} runs '[ -n \"$X\" ] && export K3S_KUBECONFIG_MODE=644', which hvaudit "
+                "does not read"
+            ),
+        ),
+        # held: the package's defaults; a variable not exported stays in the shell
+        (ALPINE_CONFD + 'K3S_OPTS=""\n', PASS2),
+        (ALPINE_CONFD + 'K3S_OPTS=""\nK3S_KUBECONFIG_MODE=644\n', PASS2),
+    ],
+    ids=[
+        "alpine-opts-mode-644",
+        "alpine-opts-0640-group-staff",
+        "alpine-export-mode",
+        "alpine-command-substitution",
+        "alpine-conditional-export",
+        "held-alpine-defaults",
+        "held-alpine-not-exported",
+    ],
+)
+def test_k3s_alpine_package(host_scan, confd: str, expected: tuple[str, str]) -> None:
+    """R35A-3 (false pass) HVA-142. Alpine's k3s package starts `k3s ${K3S_EXEC} ${K3S_OPTS}`
+    (aports community/k3s k3s.initd), both set in /etc/conf.d/k3s, which openrc-run sources
+    before the script (OpenRC sh/openrc-run.sh.in): `K3S_OPTS="--write-kubeconfig-mode 644"`
+    there, with k3s.yaml chmod'ed 0600 since, passed "2 administrative principal(s)"."""
+    assert _scan(host_scan, "600 root root", (INIT, ALPINE_INIT), (CONFD, confd)) == expected

@@ -433,6 +433,9 @@ K3S_CONFIG_FILES: tuple[str, ...] = (
     "/etc/init.d/k3s",
     "/etc/environment",
     "/etc/rancher/k3s/k3s.env",
+    # and Alpine's package's settings, which openrc-run sources before the script
+    # (alpinelinux/aports community/k3s k3s.confd: K3S_EXEC, K3S_OPTS) (R35A-3)
+    "/etc/conf.d/k3s",
     # RKE2's, read by the same code (rancher/rke2 pkg/cli/cmds/server.go: k3s's server command
     # with its config and write-kubeconfig-mode flags)
     "/etc/rancher/rke2/config.yaml",

@@ -4773,13 +4773,19 @@ def _k3s_unit_next(
     return env, args
 
 
-#: k3s's OpenRC service as its installer writes it (k3s install.sh create_openrc_service_file:
+#: k3s's OpenRC service: the installer's (k3s install.sh create_openrc_service_file:
 #: `command_args="$(escape_dq "${CMD_K3S_EXEC}")` then `>>${LOG_FILE} 2>&1"`, and under `set
 #: -o allexport` `. /etc/environment` and `. ${FILE_K3S_ENV}`, which setup_env makes
 #: /etc/rancher/k3s/${SYSTEM_NAME}.env where OpenRC runs; create_env_file writes the K3S_
-#: variables given to the installer there) (R35A-1).
+#: variables given to the installer there) (R35A-1), or Alpine's package's (alpinelinux/aports
+#: community/k3s k3s.initd `command_args="${K3S_EXEC} ${K3S_OPTS} >>${K3S_LOGFILE} 2>&1"`,
+#: k3s.confd `K3S_EXEC="server"`, `K3S_OPTS=""`), whose /etc/conf.d/k3s openrc-run sources
+#: first (OpenRC sh/openrc-run.sh.in: `sourcex -e "$_conf_d/$RC_SVCNAME"` before `sourcex
+#: "$RC_SERVICE"`) (R35A-3).
 K3S_OPENRC_SCRIPT = "/etc/init.d/k3s"
+K3S_OPENRC_CONF = "/etc/conf.d/k3s"
 K3S_OPENRC_ENV_FILES = ("/etc/environment", "/etc/rancher/k3s/k3s.env")
+_SH_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
 def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[str]] | str | None:
@@ -4787,42 +4793,64 @@ def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[
     grep's output by file `files`; None where no such script was read; why not, where the
     script or a file it sources is shell hvaudit does not read.
 
-    openrc-run sources the script, whose `set -o allexport` exports every variable the files
-    it sources (`.`, `source`) set, then supervise-daemon.sh runs `eval supervise-daemon ...
-    $command -- $command_args` (OpenRC sh/supervise-daemon.sh supervise_start: "The eval call
-    is necessary for cases like: command_args="this \"is a\" test""), so the value of
-    command_args is read as the shell reads a double-quoted string (a backslash before `$`,
-    `` ` ``, `"`, `\\` or a newline escapes it, POSIX Shell Command Language 2.2.3) and then
-    split into words as eval splits it (quotes removed), its redirections (`>>FILE`, `2>&1`)
-    dropped. An expansion (`$`, `` ` ``) in command_args, more than one command_args
-    assignment, a file sourced that is not one the installer names, or a line of a sourced
-    file beyond a plain `NAME=value` assignment leaves the next start unread."""
+    openrc-run sources /etc/conf.d/k3s, then the script, whose variables `export` or `set -o
+    allexport` (the installer's, around its `.` of /etc/environment and k3s.env) export to
+    k3s; supervise-daemon.sh then runs `eval supervise-daemon ... $command -- $command_args`
+    (OpenRC sh/supervise-daemon.sh supervise_start: "The eval call is necessary for cases like:
+    command_args="this \\"is a\\" test""), so command_args' value is split into words as eval
+    splits it (quotes removed), its redirections (`>>FILE`, `2>&1`) dropped. Each file is read
+    as the shell reads its top-level statements (_sh_statements): assignments with quoting and
+    `$NAME`, `${NAME}`, `${NAME:-word}` expansions (_sh_word); function bodies are skipped. A
+    file sourced that hvaudit does not collect, another statement naming a K3S_ variable,
+    command_args, `export` or `.`, or a value hvaudit cannot expand (`$(...)`, `` ` ``) that
+    command_args or a K3S_ variable k3s gets uses, leaves the next start unread."""
     script = files.get(K3S_OPENRC_SCRIPT)
     if script is None:
         return None
-    where = K3S_OPENRC_SCRIPT
-    for raw in script:
-        line = raw.strip()
-        if line.startswith("#"):
-            continue
-        for m in re.finditer(r"(?:^|[;&|\s])(?:\.|source)\s+([^\s;&|]+)", line):
-            if m.group(1) not in K3S_OPENRC_ENV_FILES:
-                return f"{where} sources {m.group(1)[:80]}, which hvaudit does not read"
-    text = "\n".join(script)
-    starts = [m.end() for m in re.finditer(r"^[ \t]*command_args=", text, re.M)]
-    if len(starts) > 1:
-        return f"{where} sets command_args more than once, which hvaudit does not read"
-    value = ""
-    if starts:
-        got = _sh_double_quoted(text[starts[0] :])
-        if got is None:
-            return f"{where}'s command_args is shell hvaudit does not read"
-        value = got
-    args: list[str] = []
+    values: dict[str, str | None] = {}  # None: set to what hvaudit does not expand
+    exported: set[str] = set()
+    state = {"allexport": False}
+
+    def run(path: str, lines: list[str]) -> str:
+        for stmt in _sh_statements("\n".join(lines)):
+            if stmt in ("set -a", "set -o allexport", "set +a", "set +o allexport"):
+                state["allexport"] = stmt.startswith("set -")
+                continue
+            sourced = re.fullmatch(
+                r"(?:if \[ -f (\S+) \]; then )?(?:\.|source) (\S+)(?:; fi)?", stmt
+            )
+            if sourced and (sourced.group(1) in (None, sourced.group(2))):
+                if sourced.group(2) not in K3S_OPENRC_ENV_FILES:
+                    return f"{path} sources {sourced.group(2)[:80]}, which hvaudit does not read"
+                why = run(sourced.group(2), files.get(sourced.group(2), []))
+                if why:
+                    return why
+                continue
+            m = re.fullmatch(rf"(export[ \t]+)?({_SH_NAME})=(.*)", stmt, re.S)
+            if m:
+                values[m.group(2)] = _sh_word(m.group(3), values)
+                if m.group(1) or state["allexport"]:
+                    exported.add(m.group(2))
+                continue
+            m = re.fullmatch(rf"export((?:[ \t]+{_SH_NAME})+)", stmt)
+            if m:
+                exported.update(m.group(1).split())
+                continue
+            if re.search(r"K3S_|command_args|\bexport\b|(?:^|[\s;&|])(?:\.|source)\s", stmt):
+                return f"{path} runs {stmt[:80]!r}, which hvaudit does not read"
+        return ""
+
+    why = run(K3S_OPENRC_CONF, files.get(K3S_OPENRC_CONF, [])) or run(K3S_OPENRC_SCRIPT, script)
+    if why:
+        return why
+    value = values.get("command_args", "")
+    if value is None:
+        return f"{K3S_OPENRC_SCRIPT}'s command_args is shell hvaudit does not read"
     try:
         words = shlex.split(value)
     except ValueError:
-        return f"{where}'s command_args is shell hvaudit does not read"
+        return f"{K3S_OPENRC_SCRIPT}'s command_args is shell hvaudit does not read"
+    args: list[str] = []
     skip = False
     for w in words:
         if skip:
@@ -4834,53 +4862,159 @@ def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[
             continue
         args.append(w)
     env: dict[str, str] = {}
-    for path in K3S_OPENRC_ENV_FILES:
-        for n, raw in enumerate(files.get(path, []), 1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            assign = _SH_ASSIGN.fullmatch(line)
-            value_words: list[str] | None = None
-            if assign and not re.search(r"[$`\\]", assign.group(2)):
-                try:
-                    value_words = shlex.split(assign.group(2), comments=True)
-                except ValueError:
-                    value_words = None
-            if assign is None or value_words is None or len(value_words) > 1:
-                # an expansion, a command, or `NAME=value command` (the value for it alone)
-                return (
-                    f"{path}:{n}, which {where} sources, is shell beyond a plain assignment "
-                    f"({line[:60]!r})"
-                )
-            env[assign.group(1)] = value_words[0] if value_words else ""
+    for name in exported:
+        got = values.get(name, "")
+        if got is None:
+            if name.startswith("K3S_"):
+                return f"{name}, which {K3S_OPENRC_SCRIPT} exports to k3s, is not read"
+            continue
+        env[name] = got
     return env, args
 
 
-def _sh_double_quoted(text: str) -> str | None:
-    """The value a shell assignment's right-hand side at the start of `text` gives, where it is
-    one double-quoted string without expansions (POSIX Shell Command Language 2.2.3: a backslash
-    keeps its meaning only before `$`, `` ` ``, `"`, `\\` and a newline, which it removes);
-    None for anything else (an unquoted or single-quoted word, `$`, `` ` ``, an unterminated
-    string)."""
-    if not text.startswith('"'):
-        return None
+def _sh_statements(text: str) -> Iterator[str]:
+    """The top-level statements of shell `text`, one a logical line: a newline inside quotes or
+    `${...}`, or after a backslash, continues it; `#` at a word's start comments out the rest of
+    the line; the body of a function (`name() {` to a line `}`) is skipped."""
     out: list[str] = []
-    i = 1
+    quote = ""
+    depth = 0
+    i = 0
+    in_function = False
+    while i <= len(text):
+        c = text[i] if i < len(text) else "\n"
+        if quote == "'":
+            out.append(c)
+            quote = "" if c == "'" else quote
+        elif c == "\\" and i + 1 < len(text):
+            out.append(text[i : i + 2])
+            i += 1
+        elif quote == '"' and c == '"':
+            out.append(c)
+            quote = ""
+        elif c == "$" and text[i + 1 : i + 2] == "{":
+            out.append("${")
+            depth += 1
+            i += 1
+        elif c == "}" and depth:
+            out.append(c)
+            depth -= 1
+        elif quote:
+            out.append(c)
+        elif c in "'\"":
+            out.append(c)
+            quote = c
+        elif c == "#" and (not out or out[-1][-1:].isspace()) and not depth:
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        elif c == "\n" and not depth:
+            stmt = "".join(out).strip()
+            out = []
+            if in_function:
+                in_function = stmt != "}"
+            elif re.fullmatch(rf"(?:function\s+)?{_SH_NAME}\s*\(\s*\)\s*\{{", stmt):
+                in_function = True
+            elif stmt:
+                yield stmt
+        else:
+            out.append(c)
+        i += 1
+
+
+def _sh_word(text: str, values: dict[str, str | None]) -> str | None:
+    """The value the shell gives an assignment's right-hand side `text` (one word: quotes
+    removed, `\\` escapes, `$NAME`, `${NAME}` and `${NAME[:]-=+word}` expanded from `values`, an
+    unset name empty; POSIX Shell Command Language 2.2, 2.6.2); None for what hvaudit does not
+    expand (`$(...)`, `` ` ``, another special parameter, an unknown value) or a statement that
+    goes on after the word (`A=1 cmd`)."""
+    got = _sh_parse(text, 0, values, "")
+    if got is None:
+        return None
+    value, end = got
+    rest = text[end:].strip()
+    return value if not rest or rest.startswith("#") else None
+
+
+def _sh_parse(
+    text: str, i: int, values: dict[str, str | None], stop: str
+) -> tuple[str, int] | None:
+    """Parse a word of `text` from `i` until whitespace outside quotes, or until `stop` (a `}`
+    ending a `${...}`'s word, whose blanks are part of it): (value, index where it ended), None
+    for what _sh_word does not read."""
+    out: list[str] = []
+    quote = ""
     while i < len(text):
         c = text[i]
-        if c == "\\" and i + 1 < len(text) and text[i + 1] in '$`"\\\n':
-            if text[i + 1] != "\n":
-                out.append(text[i + 1])
+        if quote == "'":
+            if c == "'":
+                quote = ""
+            else:
+                out.append(c)
+            i += 1
+            continue
+        if not quote and (c == stop if stop else c.isspace()):
+            break
+        if c == "\\":
+            nxt = text[i + 1 : i + 2]
+            if quote and nxt not in ("$", "`", '"', "\\", "\n"):
+                out.append(c)
+            elif nxt != "\n":
+                out.append(nxt)
             i += 2
             continue
-        if c in "$`":
-            return None
         if c == '"':
-            rest = text[i + 1 :].split("\n", 1)[0].strip()
-            return "".join(out) if not rest or rest.startswith("#") else None
+            quote = "" if quote else '"'
+            i += 1
+            continue
+        if c == "'" and not quote:
+            quote = "'"
+            i += 1
+            continue
+        if c == "`" or (not quote and c in ";&|<>()"):
+            return None
+        if c == "$":
+            m = re.match(rf"\$(?:({_SH_NAME})|\{{({_SH_NAME})(:?[-=+])?)", text[i:])
+            if m is None:
+                return None
+            name = m.group(1) or m.group(2)
+            current = values.get(name)
+            if m.group(1) or (
+                m.group(2)
+                and m.end() < len(text) - i
+                and text[i + m.end()] == "}"
+                and not m.group(3)
+            ):
+                if current is None and name in values:
+                    return None
+                out.append(current or "")
+                i += m.end() + (0 if m.group(1) else 1)
+                continue
+            if not m.group(3):
+                return None
+            word = _sh_parse(text, i + m.end(), values, "}")
+            if word is None or word[1] >= len(text) or text[word[1]] != "}":
+                return None
+            if current is None and name in values:
+                return None
+            op = m.group(3)
+            unset = name not in values
+            use_word = unset or (op.startswith(":") and not current)
+            if op.endswith("+"):
+                out.append("" if use_word else word[0])
+            elif use_word:
+                out.append(word[0])
+                if op.endswith("="):
+                    values[name] = word[0]
+            else:
+                out.append(current or "")
+            i = word[1] + 1
+            continue
         out.append(c)
         i += 1
-    return None
+    if quote:
+        return None
+    return "".join(out), i
 
 
 def _go_flag_values(args: list[str], names: tuple[str, ...]) -> dict[str, str]:
