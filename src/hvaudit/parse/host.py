@@ -4937,11 +4937,14 @@ def _sh_word(text: str, values: dict[str, str | None]) -> str | None:
 
 
 def _sh_parse(
-    text: str, i: int, values: dict[str, str | None], stop: str
+    text: str, i: int, values: dict[str, str | None], stop: str, depth: int = 0
 ) -> tuple[str, int] | None:
     """Parse a word of `text` from `i` until whitespace outside quotes, or until `stop` (a `}`
     ending a `${...}`'s word, whose blanks are part of it): (value, index where it ended), None
-    for what _sh_word does not read."""
+    for what _sh_word does not read (and for `${...}` nested deeper than 8: a hostile file
+    never exhausts the stack)."""
+    if depth > 8:
+        return None
     out: list[str] = []
     quote = ""
     while i < len(text):
@@ -4992,7 +4995,7 @@ def _sh_parse(
                 continue
             if not m.group(3):
                 return None
-            word = _sh_parse(text, i + m.end(), values, "}")
+            word = _sh_parse(text, i + m.end(), values, "}", depth + 1)
             if word is None or word[1] >= len(text) or text[word[1]] != "}":
                 return None
             if current is None and name in values:
