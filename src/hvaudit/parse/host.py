@@ -4802,7 +4802,7 @@ def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[
     as the shell reads its top-level statements (_sh_statements): assignments with quoting and
     `$NAME`, `${NAME}`, `${NAME:-word}` expansions (_sh_word); function bodies are skipped. A
     file sourced that hvaudit does not collect, another statement naming a K3S_ variable,
-    command_args, `export` or `.`, or a value hvaudit cannot expand (`$(...)`, `` ` ``) that
+    command_args, `export`, `eval` or `.`, or a value hvaudit cannot expand (`$(...)`, `` ` ``) that
     command_args or a K3S_ variable k3s gets uses, leaves the next start unread."""
     script = files.get(K3S_OPENRC_SCRIPT)
     if script is None:
@@ -4836,7 +4836,9 @@ def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[
             if m:
                 exported.update(m.group(1).split())
                 continue
-            if re.search(r"K3S_|command_args|\bexport\b|(?:^|[\s;&|])(?:\.|source)\s", stmt):
+            if re.search(
+                r"K3S_|command_args|\b(?:export|eval)\b|(?:^|[\s;&|])(?:\.|source)\s", stmt
+            ):
                 return f"{path} runs {stmt[:80]!r}, which hvaudit does not read"
         return ""
 
