@@ -64,8 +64,18 @@ Tally: 3 findings (3 false passes, R35A-2 with one wrong fail of the same cause)
 failed on main before the fixes (R35A-1: 6; R35A-2: 5, 4 false passes and 1 wrong fail;
 R35A-3: 5), 8 held.
 
-Leads left: see the report of round 35 (OpenRC's /etc/conf.d/k3s `export` lines, RKE2 under
-OpenRC, the RPM rke2-server.service's own environment file).
+Leads left:
+- HVA-142: openrc-run also sources /etc/conf.d/k3s.<runlevel> (in place of /etc/conf.d/k3s),
+  /etc/rc.conf and /etc/rc.conf.d/*.conf (OpenRC sh/openrc-run.sh.in): not collected; an
+  `if ...; then` block's assignments are applied unconditionally (over-counts at most); RKE2
+  under OpenRC (an init script of its own) is not read.
+- HVA-142: a doas `permit` without `as` later denied as root chains to every /etc/passwd
+  account; a directory account (sss, ldap) that administers is not weighed as its target.
+- Carried: the RPM's rke2-server.service environment file, k3s's --write-kubeconfig output
+  path, MicroK8s's --authorization-config file, old k3s releases' 0644 default, MicroK8s's
+  dqlite cluster.key and kine.sock, dockerd `--tls` alone (team decision), rootless user
+  units, CRI-O's --listen, polkit isInGroup on a second gid name, systemd alias units,
+  Pacemaker enable-acl, nss-systemd tss.
 """
 
 from __future__ import annotations
