@@ -83,7 +83,23 @@ fixes (on 748d99aa R35E-1: 7, R35E-2: 4, R35E-3: 1; on 762e7191 R35E-4: 2, R35E-
 2, its harness on the message naming all four options, R35E-7: 2), each false pass a pass
 after the attested "yes".
 
-Leads left: see the report of round 35 (r35-esx).
+Probed by script, not kept (held by reading): HVA-412's firewall not reported (nothing else
+to judge); HVA-427/HVA-431/HVA-423/HVA-433 (R34M's joined items); HVA-416's unplaced grants
+(R34M's lead); HVA-438 (always a question) and HVA-405's VMware branch (no unknown in its
+chain); HVA-440's standard switch teaming order (nicOrder "never null when retrieved from the
+server", collect.vsphere._failover_order); host_access entries and exceptions (one call pair,
+both or neither).
+
+Leads left:
+- HVA-432 (tls_protocols): a host whose config.product is not reported (release unknown) is
+  judged on UserVars.ESXiVPsDisabledProtocols, deprecated from 8.0 Update 1; on 8.0.3+ the
+  TLS profile governs: whether an unknown release should ask the profile was not settled.
+- HVA-419: config.dateTimeInfo not reported asks the NTP question even where ntpd and ptpd
+  are both reported stopped (a fail whichever protocol the host uses): not changed, as the
+  protocol is unknown.
+- The leads of round 33 (R33V-4's privilege, .vmx keys /etc/vmware/settings may override,
+  extraConfig keys differing in case, Syslog.global.logLevel, macLearningPolicy unset,
+  virtualDev defaults by guestOS, shares naming no level) stand.
 """
 
 from __future__ import annotations
