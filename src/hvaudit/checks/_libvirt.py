@@ -175,15 +175,21 @@ def moved_remote_listeners(host: Host, files: list[str]) -> list[str]:
 
 
 def moved_listener_question(host: str, moved: list[str]) -> str:
-    """The one question of a libvirt daemon listening on TCP where no setting of its file says."""
+    """The one question of libvirt daemons listening on TCP where no setting of their files
+    says: each listener named, as a "yes" answers for all of them (R35D-2: only the first was
+    named, so a second, plain TCP one passed unasked). HVA-034 asks its own
+    (management._moved_not_tls_question)."""
+    each = moved[0] if len(moved) == 1 else "each of " + ", ".join(moved)
     return (
-        f"Is {moved[0]} on host {host} libvirt's TLS transport with client certificates "
+        f"Is {each} on host {host} libvirt's TLS transport with client certificates "
         "verified, not its plain TCP one? Evidence: `systemctl show -p Listen "
         "virtproxyd-tcp.socket virtproxyd-tls.socket libvirtd-tcp.socket libvirtd-tls.socket` "
         "(the unit whose ListenStream holds the port) and the daemon file's auth_tcp, "
-        "tcp_min_ssf and tls_no_verify_certificate. Pass: the port is a -tls unit's and "
-        "tls_no_verify_certificate is 0; fail: it is a -tcp unit's (auth_tcp decides how open it "
-        "is) or certificates are not verified."
+        "tcp_min_ssf and tls_no_verify_certificate. Pass: "
+        + ("the port is" if len(moved) == 1 else "every such port is")
+        + " a -tls unit's and tls_no_verify_certificate is 0; fail: "
+        + ("it is" if len(moved) == 1 else "one is")
+        + " a -tcp unit's (auth_tcp decides how open it is) or certificates are not verified."
     )
 
 

@@ -971,7 +971,9 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
     attribute names ("*CN=*", "O=*,CN=*") fixes no value and admits every certificate that has
     those attributes, which is every client certificate. A libvirt daemon on a TCP port that
     neither its file nor the defaults name (a socket unit's ListenStream, libvirt
-    docs/remote.rst) may be the TLS listener: asked where the DN list would not restrict it.
+    docs/remote.rst) may be the TLS listener: asked where the DN list would not restrict it,
+    with the file of the daemon holding it, whether it is the plain TCP transport (a "yes, it is
+    TLS" is the fail, R35D-1), naming each such listener (R35D-2).
     tls_no_verify_certificate = 1 turns the whole client-certificate check off, the DN list with
     it: virNetTLSContextValidCertificate runs virNetTLSContextCheckCertDN, and
     virNetTLSContextCheckCertificate ignores its failure unless requireValidCert
@@ -1023,7 +1025,9 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             continue
         open_files, how, asks, refs = [], [], [], []
         kinds: set[str] = set()
-        for file in files:
+        # a moved listener is the TLS one of the daemon holding it, under that daemon's file
+        holders = {f"{m.partition(' on ')[0]}.conf" for m in moved}
+        for file in [f for f in files if f in holders] or files:
             dns, src = conf_value(h, file, "tls_allowed_dn_list")
             auth, asrc = conf_value(h, file, "auth_tls")
             refs += [src, asrc]
@@ -1077,19 +1081,20 @@ def libvirt_tls_clients(ctx: Context) -> Iterator[Outcome]:
             else:
                 kinds.add("certificate the CA signed")
                 open_files.append(f"no tls_allowed_dn_list, auth_tls = none in {file}")
+        order = ("client", "certificate the CA signed", "principal of the Kerberos realm")
+        kind = next((k for k in order if k in kinds), "")
         if open_files and moved:
+            # the TLS transport is what fails here: a "yes, it is TLS" must not pass (R35D-1)
             yield manual(
                 s,
                 f"libvirt listens on TCP where its files name no port: {', '.join(moved)} (a "
-                "socket unit's ListenStream); were it TLS, it would admit any certificate the CA "
-                f"signed ({'; '.join(open_files)})",
+                f"socket unit's ListenStream); were it TLS, it would admit any {kind} "
+                f"({'; '.join(open_files)})",
                 *refs,
                 *h.facts.listeners.sources,
                 question=_moved_not_tls_question(h.name, moved),
             )
         elif open_files:
-            order = ("client", "certificate the CA signed", "principal of the Kerberos realm")
-            kind = next(k for k in order if k in kinds)
             yield failed(
                 s,
                 f"TLS listener admits any {kind} ({'; '.join(open_files)})",
