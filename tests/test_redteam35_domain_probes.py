@@ -18,20 +18,21 @@ Findings:
   virNetTLSContextCheckCertDN). Now HVA-034 asks whether each such port is the plain TCP
   transport (pass) or a -tls unit's (fail, naming what the TLS listener admits), and its
   message names the kind it admits (any client where tls_no_verify_certificate = 1, not "any
-  certificate the CA signed").
+  certificate the CA signed"). It also judged every remote daemon's file where the listener is
+  one daemon's: a moved virtproxyd listener beside virtproxyd.conf's tls_allowed_dn_list
+  naming one client was asked because libvirtd.conf, which sets no listener there, has none;
+  now the holding daemon's file decides (a pass).
 - R35D-2 (false pass) HVA-030, HVA-034, HVA-035: with two such listeners (virtproxyd on
   0.0.0.0:16600 and on 0.0.0.0:16601, two drop-ins' ListenStream=), the question named the
   first only ("Is virtproxyd on 0.0.0.0:16600 ... TLS"), so a "yes" about it passed the
   second, which may be the plain TCP transport with auth_tcp = none (the whole API to anyone
   reaching the port), unasked. Now the question names each (_libvirt.moved_listener_question).
 
-Held (kept as tests): a moved listener beside tls_allowed_dn_list naming one client passes
-HVA-034 (the DN list restricts whichever transport it is).
+Held (kept as tests): none of the daemon side; the DN-list case below changed too (R35D-1).
 
 Probed by script: none beyond the cases kept.
 
-Tally: 2 findings (false pass 2), 4 test cases, 3 failed on main before the fixes (the held
-case passes on main too).
+Tally: 2 findings (false pass 2), 4 test cases, 4 failed on main before the fixes.
 
 Leads left: see the report of round 35 (r35-domain).
 """
@@ -42,8 +43,7 @@ from conftest import messages, outcomes
 from test_redteam8_host_probes import MOVED
 
 MOVED_WORDS = (
-    "libvirt listens on TCP where its files name no port: {where} (a socket unit's "
-    "ListenStream)"
+    "libvirt listens on TCP where its files name no port: {where} (a socket unit's ListenStream)"
 )
 UNITS = (
     "`systemctl show -p Listen virtproxyd-tcp.socket virtproxyd-tls.socket libvirtd-tcp.socket "
@@ -77,8 +77,7 @@ def test_moved_listener_hva034_asks_whether_it_is_plain_tcp(host_scan) -> None:
     a = host_scan(_moved('auth_tcp = "none"\n', 16600))
     assert outcomes(a, "HVA-034") == {"hv1": "manual"}, messages(a, "HVA-034")
     admits = (
-        "any certificate the CA signed (no tls_allowed_dn_list, auth_tls = none in "
-        "virtproxyd.conf)"
+        "any certificate the CA signed (no tls_allowed_dn_list, auth_tls = none in virtproxyd.conf)"
     )
     assert messages(a, "HVA-034")["hv1"] == (
         MOVED_WORDS.format(where="virtproxyd on 0.0.0.0:16600") + f"; were it TLS, it would "
@@ -116,7 +115,8 @@ def test_moved_listener_without_certificate_check_admits_any_client(host_scan) -
 
 
 def test_moved_listener_beside_a_dn_list_passes(host_scan) -> None:
-    """Held: a DN list naming one client restricts the TLS transport whichever port it holds."""
+    """R35D-1: virtproxyd.conf's DN list naming one client restricts virtproxyd's moved
+    listener whichever transport it is; libvirtd.conf (no DN list) sets no listener here."""
     a = host_scan(_moved('auth_tcp = "none"\ntls_allowed_dn_list = ["CN=mgmt1"]\n', 16600))
     assert outcomes(a, "HVA-034") == {"hv1": "pass"}, messages(a, "HVA-034")
     assert messages(a, "HVA-034")["hv1"] == (
