@@ -1,10 +1,13 @@
 """Red-team round 35 probes: the libvirt daemon's listeners, VM domain XML and raw QEMU
 arguments (r35-domain)
 
-Harness: round 8's moved listener (tests/test_redteam8_host_probes MOVED): conftest's hardened
+Harness: R35D-1/2, round 8's moved listener (tests/test_redteam8_host_probes MOVED): conftest's hardened
 Debian host replay (HARDENED_HOST) with the modular daemons, virtproxyd holding a TCP socket
 that systemd passed it (`ss -p` names both) on a port virtproxyd.conf does not name, scanned
-with conftest's `host_scan` through the real collector, parser and engine.
+with conftest's `host_scan` through the real collector, parser and engine. R35D-3: round 31's
+(test_redteam31_domain_probes), the test-driver node's domains collected by the real
+LibvirtCollector and marked as the QEMU driver's, each VM's <qemu:commandline> written into
+its collected XML (_raw_scan: web01 and v1 both carry raw arguments).
 
 Findings:
 - R35D-1 (false pass) HVA-034: where libvirt listens on a TCP port its files do not name (a
@@ -28,19 +31,56 @@ Findings:
   second, which may be the plain TCP transport with auth_tcp = none (the whole API to anyone
   reaching the port), unasked. Now the question names each (_libvirt.moved_listener_question).
 
-Held (kept as tests): none of the daemon side; the DN-list case below changed too (R35D-1).
+- R35D-3 (false pass) HVA-036, HVA-308, HVA-031: a listener on `localhost` was taken for
+  127.0.0.1 alone (_loopback.guest_loopback), so web01's raw `-incoming tcp:localhost:4444`
+  beside VM v1's `-netdev user,id=n0,ipv4=off` (a user-mode guest that reaches the host's ::1
+  alone, libslirp sotranslate_out6) passed "migration_address = 10.0.1.10", and web01's
+  `<graphics type='vnc' listen='localhost'>` without a password passed "console(s) reachable
+  only from the host". QEMU listens on every address the name resolves to: migration/socket.c
+  socket_start_incoming_migration and ui/vnc.c vnc_display_listen call io/net-listener.c
+  qio_net_listener_open_sync, which opens one socket per address qio_dns_resolver_lookup_sync
+  gives, and hosts(5) files map localhost to 127.0.0.1 and ::1. Now _loopback.guest_families
+  gives both families for it, and the raw listener and console rules fail it beside a guest
+  of either (the words name the address that guest reaches).
+
+Held (kept as tests): the daemon side had none (the DN-list case changed too, R35D-1); for
+R35D-3, `localhost` beside a guest reaching 127.0.0.1 alone (ipv6=off) fails as before, and
+127.0.0.1 beside a guest reaching ::1 alone passes (raw `-incoming` and VNC).
 
 Probed by script: none beyond the cases kept.
 
-Tally: 2 findings (false pass 2), 4 test cases, 4 failed on main before the fixes.
+Tally: 3 findings (false pass 3), 10 test cases, 6 failed on main before the fixes (the 4
+held cases of R35D-3 pass on main too).
 
 Leads left: see the report of round 35 (r35-domain).
 """
 
 from __future__ import annotations
 
-from conftest import messages, outcomes
+import time
+import uuid as uuidlib
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    HARDENED_HOST,
+    QEMU_NS_URI,
+    ReplayRunner,
+    _replay_secmodel,
+    domain_xml,
+    from_qemu_driver,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import BundleWriter
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import Assessment
 from test_redteam8_host_probes import MOVED
+from test_redteam31_domain_probes import PASS
 
 MOVED_WORDS = (
     "libvirt listens on TCP where its files name no port: {where} (a socket unit's ListenStream)"
@@ -150,3 +190,131 @@ def test_two_moved_listeners_are_both_asked(host_scan) -> None:
     assert str(_question(a, "HVA-034")).startswith(
         f"Is each of {where} on host hv1 libvirt's plain TCP transport, not its TLS one?"
     )
+
+
+# --- R35D-3: a raw `-incoming tcp:localhost:` beside a guest that reaches ::1 alone -------------
+
+
+def _raw_scan(tmp_path: Path, raw: dict[str, tuple[str, ...]], web01: str = "") -> Assessment:
+    """The hardened host with one VM per key of `raw`, collected by the real collector from a
+    test-driver node and marked as the QEMU driver's, each VM's <qemu:commandline> holding its
+    arguments written into its collected XML as a QEMU-driver daemon reports it (the test
+    driver drops the namespace; test_redteam30_domain_probes._scan edits web01 alone); `web01`
+    is the body of web01's definition."""
+    uri = write_node(
+        tmp_path / f"node-{time.monotonic_ns()}.xml",
+        [domain_xml(n, web01 if n == "web01" else "") for n in raw],
+    )
+    writer = BundleWriter(
+        tmp_path / f"b-{time.monotonic_ns()}",
+        target="qemu+ssh://root@hv1/system",
+        platform="kvm-libvirt",
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    assert writer.root is not None
+    for name, args in raw.items():
+        path = f"libvirt/domains/{uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)}.xml"
+        text = writer.files.pop(path).decode()
+        writer.entries.pop(path)
+        (writer.root / path).unlink()
+        argv = "".join(f"<qemu:arg value='{a}'/>" for a in args)
+        text = text.replace(
+            "</domain>",
+            f"<qemu:commandline xmlns:qemu='{QEMU_NS_URI}'>{argv}</qemu:commandline></domain>",
+        )
+        writer.add(path, text.encode(), origin="virDomainGetXMLDesc")
+    writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
+    from_qemu_driver(writer, uri)
+    _replay_secmodel(writer, "apparmor")
+    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+WAITS = (
+    "VM web01's QEMU argument -incoming {spec}: QEMU waits for a migration stream (main "
+    "channel) on {host}, which the user-mode networking of VM v1 (QEMU argument -netdev "
+    "user,id=n0,{off}) opens to its guest (a connection to its host address becomes one to {to})"
+)
+
+
+@pytest.mark.parametrize(
+    ("spec", "off", "to"),
+    [
+        # R35D-3: QEMU listens on localhost's ::1 too; the guest reaches ::1 alone
+        ("tcp:localhost:4444", "ipv4=off", "::1"),
+        # held: the guest reaches 127.0.0.1 alone, localhost's other address
+        ("tcp:localhost:4444", "ipv6=off", "127.0.0.1"),
+    ],
+)
+def test_raw_incoming_on_localhost_beside_a_single_family_guest_fails(
+    tmp_path: Path, spec: str, off: str, to: str
+) -> None:
+    """R35D-3: QEMU's migration listener listens on every address its host name resolves to
+    (migration/socket.c socket_start_incoming_migration -> io/net-listener.c
+    qio_net_listener_open_sync, one socket per address qio_dns_resolver_lookup_sync gives), and
+    hosts(5) maps localhost to 127.0.0.1 and ::1; QEMU's `-netdev user,ipv4=off` guest reaches
+    the host's ::1 alone (libslirp sotranslate_out6). hvaudit took localhost for 127.0.0.1
+    alone (guest_loopback) and passed."""
+    a = _raw_scan(tmp_path, {"web01": ("-incoming", spec), "v1": ("-netdev", f"user,id=n0,{off}")})
+    assert outcomes(a, "HVA-036") == {"hv1": "fail"}, messages(a, "HVA-036")
+    assert messages(a, "HVA-036")["hv1"] == WAITS.format(
+        spec=spec, host="localhost", off=off, to=to
+    )
+
+
+def test_raw_incoming_on_127_0_0_1_beside_an_ipv6_only_guest_passes(tmp_path: Path) -> None:
+    """Held: `-incoming tcp:127.0.0.1:` beside a guest that reaches ::1 alone (ipv4=off)."""
+    a = _raw_scan(
+        tmp_path,
+        {"web01": ("-incoming", "tcp:127.0.0.1:4444"), "v1": ("-netdev", "user,id=n0,ipv4=off")},
+    )
+    assert outcomes(a, "HVA-036") == {"hv1": "pass"}, messages(a, "HVA-036")
+    assert messages(a, "HVA-036")["hv1"] == PASS
+
+
+VNC_ON = (
+    "<devices><graphics type='vnc' port='5901' autoport='no' listen='{a}'><listen "
+    "type='address' address='{a}'/></graphics></devices>"
+)
+
+
+@pytest.mark.parametrize(
+    ("listen", "off", "to"),
+    [
+        # R35D-3: QEMU's VNC server listens on localhost's ::1 too
+        ("localhost", "ipv4=off", "::1"),
+        # held: the guest reaches 127.0.0.1 alone
+        ("localhost", "ipv6=off", "127.0.0.1"),
+    ],
+)
+def test_vnc_on_localhost_beside_a_single_family_guest_fails(
+    tmp_path: Path, listen: str, off: str, to: str
+) -> None:
+    """R35D-3, HVA-031: QEMU's VNC server listens on each address its listen name resolves to
+    (ui/vnc.c vnc_display_listen -> io/net-listener.c qio_net_listener_open_sync), so
+    `listen='localhost'` is on ::1 as well, which the `ipv4=off` guest reaches; hvaudit
+    passed "console(s) reachable only from the host"."""
+    a = _raw_scan(
+        tmp_path,
+        {"web01": ("-name", "web01"), "v1": ("-netdev", f"user,id=n0,{off}")},
+        VNC_ON.format(a=listen),
+    )
+    assert outcomes(a, "HVA-031")["web01"] == "fail", messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == (
+        f"vnc on {listen} without a password; {to} is reachable from guests: the user-mode "
+        f"networking of VM v1 (QEMU argument -netdev user,id=n0,{off}) turns a guest's "
+        f"connection to its host address into one to {to}"
+    )
+
+
+def test_vnc_on_127_0_0_1_beside_an_ipv6_only_guest_passes(tmp_path: Path) -> None:
+    """Held: VNC on 127.0.0.1 beside a guest that reaches ::1 alone (ipv4=off)."""
+    a = _raw_scan(
+        tmp_path,
+        {"web01": ("-name", "web01"), "v1": ("-netdev", "user,id=n0,ipv4=off")},
+        VNC_ON.format(a="127.0.0.1"),
+    )
+    assert outcomes(a, "HVA-031")["web01"] == "pass", messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == "console(s) reachable only from the host"

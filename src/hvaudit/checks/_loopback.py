@@ -53,6 +53,7 @@ __all__ = [
     "dials_into",
     "dials_named_into",
     "dns_guests",
+    "guest_families",
     "guest_loopback",
     "guests_reaching",
     "is_ipv4_loopback",
@@ -171,6 +172,18 @@ def guest_loopback(address: str | None) -> int | None:
         return 4 if "127.0.0.1" in _loopback_ips(address or "") else None
     a = (address or "").strip("[]").lower().partition("%")[0]
     return 6 if loopback_version(a) == 6 else None
+
+
+def guest_families(address: str | None) -> frozenset[int]:
+    """The loopback families (4, 6) of a listener on `address` that a user-mode guest reaches:
+    4 for 127.0.0.1, 6 for ::1, both for `localhost`, which hosts(5) files map to 127.0.0.1
+    and ::1 (_loopback_ips) and on which QEMU's migration listener listens on every address
+    the name resolves to (io/net-listener.c qio_net_listener_open_sync: "for (i = 0; i <
+    nresaddrs; i++) ... qio_channel_socket_listen_sync", called by migration/socket.c
+    socket_start_incoming_migration), so a guest reaching ::1 alone reaches it too (R35D-3:
+    guest_loopback gives 4 alone for it)."""
+    ips = _loopback_ips(address or "")
+    return frozenset(v for v, ip in ((4, "127.0.0.1"), (6, "::1")) if ip in ips)
 
 
 def reach_words(versions: Iterable[int]) -> tuple[str, str]:

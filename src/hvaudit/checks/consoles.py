@@ -19,6 +19,7 @@ from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual,
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
     LoopbackScope,
+    guest_families,
     guest_loopback,
     is_ipv4_loopback,
     loopback_guests,
@@ -135,10 +136,13 @@ def _local(r: _Verdict, address: str | None) -> bool:
     a = (address or "").strip("[]")
     if guest_loopback(a) is not None:
         r.reachable.append(a)
+    if r.guests6 and 6 in guest_families(a):
+        # `localhost` too: QEMU's VNC server listens on each address the name resolves to
+        # (ui/vnc.c vnc_display_listen -> io/net-listener.c qio_net_listener_open_sync), ::1
+        # among them (guest_families, R35D-3: guest_loopback gives 4 alone for it)
+        r.demoted.append(a)
+        return False
     if not is_ipv4_loopback(a):
-        if r.guests6 and guest_loopback(a) == 6:
-            r.demoted.append(a)
-            return False
         return True
     # a user-mode guest reaches 127.0.0.1 alone of 127/8 (libslirp sotranslate_out4
     # `sin->sin_addr = loopback_addr`; guest_loopback, R25O-3): a console on 127.0.0.2 beside
@@ -370,7 +374,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 {
                     ver
                     for a in r.demoted
-                    if (ver := guest_loopback(a)) and (r.guests if ver == 4 else r.guests6)
+                    for ver in guest_families(a)
+                    if (r.guests if ver == 4 else r.guests6)
                 }
                 | r.own_reached
             )

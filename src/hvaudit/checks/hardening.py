@@ -50,6 +50,7 @@ from hvaudit.checks._loopback import (
     chardev_guests,
     dials_into,
     dials_named_into,
+    guest_families,
     guest_loopback,
     is_ipv4_loopback,
     loopback_guests,
@@ -625,18 +626,19 @@ def raw_migration_listeners(
                         f"{', '.join(others[:5])} opens to its guest (a connection to its host "
                         "address becomes one to 127.0.0.1)"
                     )
-                elif is_ipv4_loopback(r.host):
-                    out.loop4.append(f"{waits} on {r.host}")
-                    if guest_loopback(r.host) == 4:
-                        out.reachable.append(f"{shown} on {r.host}")
-                elif guest_loopback(r.host) == 6 and not others6:
-                    out.reachable.append(f"{shown} on {r.host}")
-                elif guest_loopback(r.host) == 6:
+                elif 6 in guest_families(r.host) and others6:
+                    # `localhost` too: QEMU listens on its ::1 as well (guest_families, R35D-3)
                     out.fails.append(
                         f"{waits} on {r.host}, which the user-mode networking of "
                         f"{', '.join(others6[:5])} opens to its guest (a connection to its host "
                         "address becomes one to ::1)"
                     )
+                elif is_ipv4_loopback(r.host):
+                    out.loop4.append(f"{waits} on {r.host}")
+                    if guest_loopback(r.host) == 4:
+                        out.reachable.append(f"{shown} on {r.host}")
+                elif guest_loopback(r.host) == 6:
+                    out.reachable.append(f"{shown} on {r.host}")
                 elif not is_local_address(r.host):
                     out.remote.append((r.host, f"{waits} on {r.host} port {r.port}"))
                 if named and len(out.fails) == settled:
