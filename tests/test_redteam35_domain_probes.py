@@ -47,12 +47,28 @@ Held (kept as tests): the daemon side had none (the DN-list case changed too, R3
 R35D-3, `localhost` beside a guest reaching 127.0.0.1 alone (ipv6=off) fails as before, and
 127.0.0.1 beside a guest reaching ::1 alone passes (raw `-incoming` and VNC).
 
-Probed by script: none beyond the cases kept.
-
 Tally: 3 findings (false pass 3), 10 test cases, 6 failed on main before the fixes (the 4
 held cases of R35D-3 pass on main too).
 
-Leads left: see the report of round 35 (r35-domain).
+Probed by script, not kept: `-incoming tcp:ip6-localhost:4444` and `tcp:localhost6:4444` (names
+Debian's and Red Hat's hosts files give ::1) beside an ipv4=off guest: asked as a raw listener
+off the migration address (R34D-2), not passed; `-incoming tcp:127.0.0.1:` and `tcp:[::1]:`
+beside a guest of the other family pass, beside one of the same family fail.
+
+Leads left:
+- SPICE binds only the first address getaddrinfo gives (spice-server reds.c reds_init_socket:
+  the loop stops at the first bind), which for localhost glibc's RFC 6724 order makes ::1 on a
+  host whose hosts file names both: a SPICE console on localhost beside a guest reaching
+  127.0.0.1 alone (ipv6=off) may be a wrong fail (consoles._local treats it as VNC's).
+- HVA-034's moved-listener item still joins no other open question of the host (an unread
+  SASL file of another daemon is not asked beside it), and an open DN list in the file of a
+  daemon that holds no listener is still failed where a real TLS listener exists.
+- ip6-localhost/localhost6 as a console's listen address (is_local_address says no: a remote
+  listener, not a ::1 one); names other than localhost in guest_families.
+- The round 33/34 leads not reached: a UNIX `-incoming` through a symbolic link or an abstract
+  socket; HVA-051 relaxed_acs_check beside a guest not read; `<interface type='null'>`/'vds'
+  under QEMU; HVA-090 equal non-default weights; `-global migration.tls-creds`; HVA-210's DNS
+  rule; passt's IPv6 DNS forwarding.
 """
 
 from __future__ import annotations
