@@ -47,13 +47,13 @@ Held (kept as tests): the daemon side had none (the DN-list case changed too, R3
 R35D-3, `localhost` beside a guest reaching 127.0.0.1 alone (ipv6=off) fails as before, and
 127.0.0.1 beside a guest reaching ::1 alone passes (raw `-incoming` and VNC).
 
-Tally: 3 findings (false pass 3), 10 test cases, 6 failed on main before the fixes (the 4
-held cases of R35D-3 pass on main too).
-
 Probed by script, not kept: `-incoming tcp:ip6-localhost:4444` and `tcp:localhost6:4444` (names
 Debian's and Red Hat's hosts files give ::1) beside an ipv4=off guest: asked as a raw listener
 off the migration address (R34D-2), not passed; `-incoming tcp:127.0.0.1:` and `tcp:[::1]:`
 beside a guest of the other family pass, beside one of the same family fail.
+
+Tally: 3 findings (false pass 3), 10 test cases, 6 failed on main before the fixes (the 4
+held cases of R35D-3 pass on main too).
 
 Leads left:
 - SPICE binds only the first address getaddrinfo gives (spice-server reds.c reds_init_socket:
