@@ -56,10 +56,11 @@ Tally: 3 findings (false pass 3), 10 test cases, 6 failed on main before the fix
 held cases of R35D-3 pass on main too).
 
 Leads left:
-- SPICE binds only the first address getaddrinfo gives (spice-server reds.c reds_init_socket:
-  the loop stops at the first bind), which for localhost glibc's RFC 6724 order makes ::1 on a
-  host whose hosts file names both: a SPICE console on localhost beside a guest reaching
-  127.0.0.1 alone (ipv6=off) may be a wrong fail (consoles._local treats it as VNC's).
+- SPICE: spice-server reds.c reds_init_socket loops over getaddrinfo's results (AI_PASSIVE
+  | AI_ADDRCONFIG) for one listening socket, so it may bind only the first (::1 for localhost
+  in glibc's RFC 6724 order where the hosts file names both; the end of the loop was not
+  read): a SPICE console on localhost beside a guest reaching 127.0.0.1 alone (ipv6=off) may
+  be a wrong fail (consoles._local treats it as VNC's).
 - HVA-034's moved-listener item still joins no other open question of the host (an unread
   SASL file of another daemon is not asked beside it), and an open DN list in the file of a
   daemon that holds no listener is still failed where a real TLS listener exists.
