@@ -21,7 +21,9 @@ Findings:
   virNetTLSContextCheckCertDN). Now HVA-034 asks whether each such port is the plain TCP
   transport (pass) or a -tls unit's (fail, naming what the TLS listener admits), and its
   message names the kind it admits (any client where tls_no_verify_certificate = 1, not "any
-  certificate the CA signed"). It also judged every remote daemon's file where the listener is
+  certificate the CA signed"). Found at the same time by R35S-3 (r35-s1), which landed first
+  with its own question (management._moved_not_tls_question, kept); this round adds the
+  message's kind and the holding daemon's file. It also judged every remote daemon's file where the listener is
   one daemon's: a moved virtproxyd listener beside virtproxyd.conf's tls_allowed_dn_list
   naming one client was asked because libvirtd.conf, which sets no listener there, has none;
   now the holding daemon's file decides (a pass).
@@ -107,6 +109,14 @@ UNITS = (
     "libvirtd-tls.socket` (the unit whose ListenStream holds the port)"
 )
 
+#: HVA-034's question of a moved listener (management._moved_not_tls_question, R35S-3)
+NOT_TLS = (
+    "Is {which} on host hv1 libvirt's plain TCP transport, not its TLS one? Evidence: "
+    + UNITS
+    + ". Pass: yes, the port is a -tcp unit's (HVA-030 judges it); fail: it is a -tls "
+    "unit's, whose client certificates the daemon file's settings do not restrict."
+)
+
 
 def _question(a, check: str) -> str | None:
     return next(r.outcome.question for r in a.results if r.check.id == check)
@@ -140,12 +150,7 @@ def test_moved_listener_hva034_asks_whether_it_is_plain_tcp(host_scan) -> None:
         MOVED_WORDS.format(where="virtproxyd on 0.0.0.0:16600") + f"; were it TLS, it would "
         f"admit {admits}"
     )
-    assert _question(a, "HVA-034") == (
-        "Is virtproxyd on 0.0.0.0:16600 on host hv1 libvirt's plain TCP transport, not its TLS "
-        f"one? Evidence: {UNITS}. Pass: every such port is a -tcp unit's (the plain TCP "
-        "transport, which HVA-030 and HVA-035 judge); fail: one is a -tls unit's, whose TLS "
-        f"listener admits {admits}."
-    )
+    assert _question(a, "HVA-034") == NOT_TLS.format(which="virtproxyd on 0.0.0.0:16600")
 
 
 def test_moved_listener_without_certificate_check_admits_any_client(host_scan) -> None:
@@ -163,12 +168,7 @@ def test_moved_listener_without_certificate_check_admits_any_client(host_scan) -
         MOVED_WORDS.format(where="virtproxyd on 0.0.0.0:16600") + f"; were it TLS, it would "
         f"admit {admits}"
     )
-    assert _question(a, "HVA-034") == (
-        "Is virtproxyd on 0.0.0.0:16600 on host hv1 libvirt's plain TCP transport, not its TLS "
-        f"one? Evidence: {UNITS}. Pass: every such port is a -tcp unit's (the plain TCP "
-        "transport, which HVA-030 and HVA-035 judge); fail: one is a -tls unit's, whose TLS "
-        f"listener admits {admits}."
-    )
+    assert _question(a, "HVA-034") == NOT_TLS.format(which="virtproxyd on 0.0.0.0:16600")
 
 
 def test_moved_listener_beside_a_dn_list_passes(host_scan) -> None:
@@ -204,9 +204,7 @@ def test_two_moved_listeners_are_both_asked(host_scan) -> None:
     )
     assert _question(a, "HVA-030") == tls
     assert _question(a, "HVA-035") == tls
-    assert str(_question(a, "HVA-034")).startswith(
-        f"Is each of {where} on host hv1 libvirt's plain TCP transport, not its TLS one?"
-    )
+    assert _question(a, "HVA-034") == NOT_TLS.format(which=f"each of {where}")
 
 
 # --- R35D-3: a raw `-incoming tcp:localhost:` beside a guest that reaches ::1 alone -------------
