@@ -235,11 +235,12 @@ def test_r35s2_sources_on_the_host_join_the_synchronisation_question(
 
 # --- R35S-3, R35S-4: HVA-034 -----------------------------------------------------------------------
 
+# virtproxyd's listener is judged with virtproxyd.conf alone: libvirtd.conf sets no listener
+# there (R35D-1, tests/test_redteam35_domain_probes.py)
 MOVED_MSG = (
     "libvirt listens on TCP where its files name no port: virtproxyd on 0.0.0.0:16600 (a socket "
     "unit's ListenStream); were it TLS, it would admit any certificate the CA signed (no "
-    "tls_allowed_dn_list, auth_tls = none in libvirtd.conf; no tls_allowed_dn_list, auth_tls = "
-    "none in virtproxyd.conf)"
+    "tls_allowed_dn_list, auth_tls = none in virtproxyd.conf)"
 )
 NOT_TLS_Q = (
     "Is virtproxyd on 0.0.0.0:16600 on host hv1 libvirt's plain TCP transport, not its TLS one? "
