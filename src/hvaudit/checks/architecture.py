@@ -28,7 +28,7 @@ from hvaudit.checks.base import (
     unknown,
     vm_subject,
 )
-from hvaudit.model import Fact, Source, Vm
+from hvaudit.model import Fact, FactState, Source, Vm
 from hvaudit.parse.qemu_args import parse_opts, qemu_options
 
 #: Packages that put a display server, a remote desktop, a display manager or a desktop session
@@ -224,18 +224,23 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         f, mods = h.facts.cpu_virtualization, h.facts.kvm_modules
         gap = first_unknown(f, mods)
-        if gap is not None:
+        value = f.get() if f.known else ""
+        has_kvm = value.endswith("with /dev/kvm") and "without" not in value
+        if gap is not None and not (
+            # no /dev/kvm fails whichever modules are loaded: the modules unread are no
+            # question there; asked first, a "yes" passed a host without /dev/kvm (R35S-9)
+            gap is mods and mods.state is FactState.UNAVAILABLE and f.known and not has_kvm
+        ):
             yield unknown(
                 s, gap, "the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm"
             )
             continue
-        value = f.get()
         flag = value.split()[0] if value and not value.startswith(("with", "without")) else ""
-        has_kvm = value.endswith("with /dev/kvm") and "without" not in value
+        loaded = mods.get() if mods.known else ()
         # R25B-6: POWER's kvm_hv runs guests in the processor's hypervisor mode
         # (arch/powerpc/kvm/Kconfig KVM_BOOK3S_HV_POSSIBLE); kvm_pr emulates it
-        vendor = [m for m in mods.get() if m in ("kvm_intel", "kvm_amd", "kvm_hv")]
-        other = [m for m in mods.get() if m.startswith("kvm_") and m not in vendor]
+        vendor = [m for m in loaded if m in ("kvm_intel", "kvm_amd", "kvm_hv")]
+        other = [m for m in loaded if m.startswith("kvm_") and m not in vendor]
         refs = (*f.sources, *mods.sources)
         nested = h.facts.on_hypervisor
         arm = h.facts.arm64
