@@ -76,6 +76,7 @@ from test_log_journal_path import DEBIAN_MAIN, RHEL_OS
 from test_r34_elif_unknown_probes import _attest_yes, _question
 from test_redteam3_host_probes import MODULAR_UNITS
 from test_redteam8_host_probes import MOVED
+from test_redteam14_host_probes import _POLICY
 from test_redteam24_probe2_probes import QEMUD_ONLY
 
 # --- R35S-1: HVA-200, a filtered TLS forwarding and what journald hands rsyslog -----------------
@@ -466,3 +467,75 @@ def test_r35s8_unread_sockets_do_not_hide_a_weak_tcp_unit(host_scan, tmp_path: P
     a = host_scan({"listeners": None, **TCP_UNIT})
     _attest_yes(a, ss_q, tmp_path, "HVA-035")
     assert (outcomes(a, "HVA-035"), messages(a, "HVA-035")) == ({"hv1": "fail"}, {"hv1": WEAK_TCP})
+
+
+# --- R35S-9: HVA-010, the KVM modules unread before a missing /dev/kvm ---------------------------
+
+#: /proc/modules unread and no vendor module's parameter directory: the modules unavailable.
+NO_MODULES = {"/proc/modules": None, "/sys/module/kvm_intel/parameters/ept": None}
+NO_KVM = "CPU flag vmx present but /dev/kvm is missing (KVM module not loaded)"
+
+
+def test_r35s9_harness_each_condition_alone(host_scan) -> None:
+    """Held: the modules unavailable alone ask; /dev/kvm missing alone fails."""
+    a = host_scan(NO_MODULES)
+    assert (outcomes(a, "HVA-010"), messages(a, "HVA-010")) == (
+        {"hv1": "manual"},
+        {"hv1": "evidence unavailable: /proc/modules could not be read"},
+    )
+    a = host_scan({"dev-kvm": ("", 2), "/sys/module/kvm_intel/parameters/ept": None})
+    assert (outcomes(a, "HVA-010"), messages(a, "HVA-010")) == ({"hv1": "fail"}, {"hv1": NO_KVM})
+
+
+def test_r35s9_unread_modules_do_not_hide_a_missing_dev_kvm(host_scan, tmp_path: Path) -> None:
+    """R35S-9 (false pass) HVA-010: on main the modules' question alone was asked ("the CPU
+    offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm") and "yes" passed a host
+    without /dev/kvm, which no module changes."""
+    mods_q = _question(host_scan(NO_MODULES), "HVA-010")
+    a = host_scan({"dev-kvm": ("", 2), **NO_MODULES})
+    _attest_yes(a, mods_q, tmp_path, "HVA-010")
+    assert (outcomes(a, "HVA-010"), messages(a, "HVA-010")) == ({"hv1": "fail"}, {"hv1": NO_KVM})
+
+
+# --- R35S-10: HVA-180, an apt simulation that cannot see security updates before the kernel ----
+
+#: Every security archive pinned below 100 (R14H-6): the simulation's "nothing pending" is blind.
+PINNED = {
+    "apt-policy": (
+        _POLICY.replace(" 500 http://security.debian.org", " -1 http://security.debian.org"),
+        0,
+    )
+}
+#: A newer Proxmox VE kernel installed, the older one running (R23H-2).
+NOT_BOOTED = {
+    "/proc/sys/kernel/osrelease": "6.8.12-4-pve\n",
+    "boot-kernels": ("/boot/vmlinuz-6.8.12-4-pve\n/boot/vmlinuz-6.8.12-10-pve\n", 0),
+}
+REBOOT = (
+    "kernel 6.8.12-10-pve is installed but 6.8.12-4-pve runs (the update takes effect at the "
+    "next reboot)"
+)
+
+
+def test_r35s10_harness_each_condition_alone(host_scan) -> None:
+    """Held: the pinned security archive alone asks; the kernel not booted alone fails."""
+    a = host_scan(PINNED)
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}
+    assert messages(a, "HVA-180")["hv1"].startswith(
+        "`apt-get -s dist-upgrade` names no security update, but every security archive is "
+        "pinned below 100"
+    )
+    a = host_scan(NOT_BOOTED)
+    assert (outcomes(a, "HVA-180"), messages(a, "HVA-180")) == ({"hv1": "fail"}, {"hv1": REBOOT})
+
+
+def test_r35s10_blind_simulation_does_not_hide_the_kernel_not_booted(
+    host_scan, tmp_path: Path
+) -> None:
+    """R35S-10 (false pass) HVA-180: on main the blind simulation's question alone was asked
+    ("Does host hv1 receive its distribution's security updates, with none pending?") and
+    "yes" passed a host running an older kernel than the one installed."""
+    apt_q = _question(host_scan(PINNED), "HVA-180")
+    a = host_scan({**PINNED, **NOT_BOOTED})
+    _attest_yes(a, apt_q, tmp_path, "HVA-180")
+    assert (outcomes(a, "HVA-180"), messages(a, "HVA-180")) == ({"hv1": "fail"}, {"hv1": REBOOT})

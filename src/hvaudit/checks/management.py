@@ -4011,68 +4011,86 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         f, held = h.facts.pending_security_updates, h.facts.held_packages
         gap = first_unknown(f, held)
-        if gap is f and f.state is FactState.UNAVAILABLE and f.reason.startswith(DNF_BLIND):
-            yield manual(
-                s,
-                f.reason,
-                *f.sources,
-                question=f"Is no update pending on host {h.name} that fixes a security flaw? "
-                f"Evidence: `dnf check-update` on {h.name} and, for each package it lists, the "
-                "changelog of the pending version (`dnf changelog --upgrades PACKAGE`) or the "
-                "upstream advisory of that version. Pass: nothing is pending, or no pending "
-                "update fixes a CVE; fail: a pending update fixes one.",
-            )
-            continue
-        if gap is f and f.state is FactState.UNAVAILABLE and f.reason.startswith(APT_BLIND):
-            yield manual(
-                s,
-                f.reason,
-                *f.sources,
-                question=f"Does host {h.name} receive its distribution's security updates, with "
-                f"none pending? Evidence: /etc/apt/sources.list and /etc/apt/sources.list.d on "
-                f"{h.name} (a security archive such as debian-security bookworm-security, or a "
-                "site mirror that carries it), and the security advisories (DSA/USN) for the "
-                "installed kernel, QEMU, libvirt and OpenSSH versions. Pass: the security "
-                "archive (or its mirror) is a source and no advisory is unapplied; fail: it is "
-                "not a source, or an advisory's fix is not installed.",
-            )
-            continue
-        if gap is f and f.state is FactState.UNAVAILABLE and f.reason.startswith(APT_STALE):
-            yield manual(
-                s,
-                f.reason,
-                *f.sources,
-                question=f"Are the package lists on host {h.name} current, with no security "
-                f"update pending? Evidence: `apt-get update && apt-get -s dist-upgrade` run on "
-                f"{h.name} now (or the Date: of the security archive's InRelease in "
-                "/var/lib/apt/lists and the time of the last successful `apt-get update`). "
-                f"Pass: the lists were fetched within {APT_LISTS_MAX_AGE_DAYS} days and the "
-                "simulation names no security update; fail: it names one, or the lists cannot "
-                "be fetched.",
-            )
-            continue
-        if gap is not None:
+        if gap is not None and gap.state is not FactState.UNAVAILABLE:
             yield unknown(s, gap, "no security update is pending and no package is held back")
             continue
-        kernel = h.facts.kernel_not_booted
-        if not kernel.known:
-            yield unknown(
-                s, kernel, "the running kernel is the newest installed one (no reboot pending)"
+        # an unavailable listing is one ask beside the others: the kernel installed but not
+        # booted, a package held back, a GRUB default pinned to an older kernel are judged
+        # first and fail; asked first and alone, a "yes" to the listing's question passed
+        # them (R35S-10)
+        asks: list[Outcome] = []
+        if f.state is FactState.UNAVAILABLE and f.reason.startswith(DNF_BLIND):
+            asks.append(
+                manual(
+                    s,
+                    f.reason,
+                    *f.sources,
+                    question=f"Is no update pending on host {h.name} that fixes a security flaw? "
+                    f"Evidence: `dnf check-update` on {h.name} and, for each package it lists, the "
+                    "changelog of the pending version (`dnf changelog --upgrades PACKAGE`) or the "
+                    "upstream advisory of that version. Pass: nothing is pending, or no pending "
+                    "update fixes a CVE; fail: a pending update fixes one.",
+                )
             )
+        elif f.state is FactState.UNAVAILABLE and f.reason.startswith(APT_BLIND):
+            asks.append(
+                manual(
+                    s,
+                    f.reason,
+                    *f.sources,
+                    question=f"Does host {h.name} receive its distribution's security updates, with "
+                    f"none pending? Evidence: /etc/apt/sources.list and /etc/apt/sources.list.d on "
+                    f"{h.name} (a security archive such as debian-security bookworm-security, or a "
+                    "site mirror that carries it), and the security advisories (DSA/USN) for the "
+                    "installed kernel, QEMU, libvirt and OpenSSH versions. Pass: the security "
+                    "archive (or its mirror) is a source and no advisory is unapplied; fail: it is "
+                    "not a source, or an advisory's fix is not installed.",
+                )
+            )
+        elif f.state is FactState.UNAVAILABLE and f.reason.startswith(APT_STALE):
+            asks.append(
+                manual(
+                    s,
+                    f.reason,
+                    *f.sources,
+                    question=f"Are the package lists on host {h.name} current, with no security "
+                    f"update pending? Evidence: `apt-get update && apt-get -s dist-upgrade` run on "
+                    f"{h.name} now (or the Date: of the security archive's InRelease in "
+                    "/var/lib/apt/lists and the time of the last successful `apt-get update`). "
+                    f"Pass: the lists were fetched within {APT_LISTS_MAX_AGE_DAYS} days and the "
+                    "simulation names no security update; fail: it names one, or the lists cannot "
+                    "be fetched.",
+                )
+            )
+        elif not f.known:
+            asked_gap(s, f, "no security update is pending", asks)
+        if not held.known:
+            asked_gap(s, held, "no package is held back or kept back", asks)
+        kernel = h.facts.kernel_not_booted
+        if not kernel.known and (
+            stop := asked_gap(
+                s,
+                kernel,
+                "the running kernel is the newest installed one (no reboot pending)",
+                asks,
+            )
+        ):
+            yield stop  # an error: evidence whose collection failed, never a pass
             continue
+        booted = kernel.get() if kernel.known else None
         problems = []
         pin = h.facts.grub_default_older
-        if kernel.get():
-            running, newest = kernel.get()
+        if booted:
+            running, newest = booted
             problems.append(
                 f"kernel {newest} is installed but {running} runs (the update takes effect at "
                 "the next reboot)"
             )
         position = None
-        if not kernel.get() and pin.known and pin.get() and not pin.get()[1]:
+        if kernel.known and not booted and pin.known and pin.get() and not pin.get()[1]:
             # R26B-3: a menu position, whose kernel hvaudit does not read
             position = pin.get()
-        elif not kernel.get() and pin.known and pin.get():
+        elif kernel.known and not booted and pin.known and pin.get():
             # R25B-4: the running kernel is the newest, but GRUB_DEFAULT boots an older one
             running, pinned, what = pin.get()
             problems.append(
@@ -4084,10 +4102,10 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                     else ""
                 )
             )
-        if f.get():
+        if f.known and f.get():
             names = ", ".join(f.get()[:10]) + (" ..." if len(f.get()) > 10 else "")
             problems.append(f"{len(f.get())} pending security update(s): {names}")
-        if held.get():
+        if held.known and held.get():
             names = ", ".join(held.get()[:10]) + (" ..." if len(held.get()) > 10 else "")
             problems.append(f"{len(held.get())} package(s) kept back or on hold: {names}")
         if problems:
@@ -4101,7 +4119,7 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
             )
         elif position is not None:
             running, _, named, older = position
-            yield manual(
+            grub = manual(
                 s,
                 f"no pending security update, kernel {running} runs, but {named} names GRUB's "
                 f"default entry by its position in the menu, and hvaudit does not read which "
@@ -4115,6 +4133,9 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 "grub.cfg) counted from 0, a `>` entering a submenu. Pass: it boots "
                 f"{running}; fail: it boots one of {older}.",
             )
+            yield joined_asks(s, [*asks, grub])
+        elif asks:
+            yield joined_asks(s, asks)
         else:
             yield passed(
                 s,
