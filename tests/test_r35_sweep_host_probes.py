@@ -45,14 +45,23 @@ Findings:
   file's question joins the others in one item.
 - R35S-8 (false pass, leading unknown) HVA-035: as R35S-5, "yes" to the sockets' question
   passed an enabled libvirtd-tcp.socket with auth_tcp = none (no SASL layer). Now a fail.
+- R35S-9 (false pass, leading unknown) HVA-010: the KVM modules unread (/proc/modules and
+  the vendor modules' parameter directories) were asked before /dev/kvm was judged: "yes, the
+  CPU offers VT-x and kvm_intel drives /dev/kvm" passed a host without /dev/kvm, which fails
+  whichever modules are loaded. Now a fail.
+- R35S-10 (false pass, leading unknown) HVA-180: a package listing that cannot see security
+  updates (every security archive pinned below 100, R14H-6; dnf blind; stale lists) was asked
+  before the kernel: "yes, the host receives its security updates with none pending" passed a
+  newer kernel installed but not booted (R23H-2). Now the kernel, the held packages and
+  GRUB's default are judged first; the listing's question joins the other open ones.
 
 Held: each condition alone keeps its verdict and text (the harness tests); a collection that
 failed (an error) still stands alone (unchanged code paths).
 
-Tally: 8 findings (HVA-200, HVA-202, HVA-034 twice, HVA-030, HVA-130, HVA-132, HVA-035), 16
-cases (10 finding probes, 6 harness tests); the 10 finding probes failed on main 748d99aa
-before the fixes (each with the subject passing after main's own question was attested
-"yes", or, R35S-3, main asking HVA-030's question), the 6 harness tests passed there.
+Tally: 10 findings (HVA-200, HVA-202, HVA-034 twice, HVA-030, HVA-130, HVA-132, HVA-035,
+HVA-010, HVA-180), 20 cases (12 finding probes, 8 harness tests); the 12 finding probes failed
+on main 748d99aa before the fixes (each with the subject passing after main's own question was attested
+"yes", or, R35S-3, main asking HVA-030's question), the 8 harness tests passed there.
 
 Leads left: HVA-230 (bond_diversity) asks an unread Open vSwitch port list before judging the
 Linux bonds (a bond on one card would be hidden; not reproduced: the harness's ip-link with an
