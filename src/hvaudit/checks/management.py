@@ -4845,7 +4845,10 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     ForwardToSyslog=: upstream default off, "By default, only forwarding to wall is enabled";
     Debian and Ubuntu patch it on; `systemd.journald.forward_to_syslog=` on the kernel command
     line overrides): with it off and no imjournal, rsyslog forwards the kernel's messages at
-    most; with no setting and no known default, a question."""
+    most; with no setting and no known default, a question. imjournal and
+    systemd-journal-upload read the journal, which keeps nothing under `Storage=none` and none
+    of libvirt's errors under a `MaxLevelStore=` above err (journald.conf(5); journald-server.c
+    server_dispatch_message drops a message above it before writing it: R35L-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding

@@ -5901,8 +5901,8 @@ def _journald_forwards_to_syslog(ev: HostEvidence) -> tuple[bool | None, str]:
 
 def _journald_storage(ev: HostEvidence) -> tuple[str, str] | None:
     """("none", where it is set) when systemd-journald keeps no journal, ("unknown", why) when
-    its files do not settle Storage= (HL19-4: never a kept journal), None when a journal is
-    kept. journald.conf(5) Storage=: "volatile", "persistent", "auto" (the default) and "none",
+    its files do not settle Storage= (HL19-4: never a kept journal), ("below", why) when its
+    MaxLevelStore= keeps none of libvirt's errors (R35L-1), None when a journal is kept. journald.conf(5) Storage=: "volatile", "persistent", "auto" (the default) and "none",
     which "turns off all storage, all log data received will be dropped"; the last assignment
     across journald.conf and its drop-ins wins (read with `search`)."""
     values = ("volatile", "persistent", "auto", "none")
@@ -5911,7 +5911,21 @@ def _journald_storage(ev: HostEvidence) -> tuple[str, str] | None:
         return "unknown", why
     if found is not None and found[0] == "none":
         return found
+    # journald-server.c server_dispatch_message: `if (LOG_PRI(priority) > s->max_level_store)
+    # return;` before anything is written, so a journal capped above err keeps none of
+    # libvirt's errors, and imjournal or systemd-journal-upload, which read it, get none (R35L-1)
+    level, where = _journald_max_level_store(ev)
+    if level < _LOG_LEVELS.index("err"):
+        return "below", (
+            f"{where}: the journal keeps messages of level {_LOG_LEVELS[level]} and above only"
+        )
     return None
+
+
+def _journal_loss(stored: tuple[str, str]) -> str:
+    """What journald's journal lacks, for _journald_storage's "none" or "below"."""
+    what = "no journal" if stored[0] == "none" else "none of libvirt's errors"
+    return f"keeps {what} ({stored[1]})"
 
 
 #: The syslog daemons that read the socket journald forwards to (FORWARDERS' and sysklogd's).
@@ -5930,7 +5944,9 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
     log buffer keep no log. Where journald's files do not settle Storage= (a main file not read
     or unseen, a bundle without journald's probes: an older collector) whether the journal is
     kept is unknown, never taken as kept (HL19-4); a drop-in's Storage= settles it whatever
-    the main file says."""
+    the main file says. A MaxLevelStore= above err (journald-server.c server_dispatch_message
+    drops a message above it before it is written) keeps none of libvirt's errors: judged as
+    Storage=none is (R35L-1)."""
     _, main = _journald_main(ev)
     drop = ev.get(_cmd("journald-conf-d"))
     stored = _journald_storage(ev)
@@ -5948,42 +5964,40 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
         # one running settles it (HL19-4)
         if on is not True:
             return unknown
-        kept = _journal_forwarded(ev, stored[1], where, main, drop)
+        kept = _journal_forwarded(ev, _journal_loss(("none", stored[1])), where, main, drop)
         return kept if kept.known and not kept.get() else unknown
     if on is None:
         return Fact.unavailable(
-            f"journald keeps no journal ({stored[1]}) and whether it forwards to syslog is "
+            f"journald {_journal_loss(stored)} and whether it forwards to syslog is "
             f"unknown: {where}",
             main.source,
             drop.source,
         )
     if not on:
         return Fact.of(
-            f"journald keeps no journal ({stored[1]}) and forwards nothing to syslog ({where})",
+            f"journald {_journal_loss(stored)} and forwards nothing to syslog ({where})",
             main.source,
             drop.source,
         )
-    return _journal_forwarded(ev, stored[1], where, main, drop)
+    return _journal_forwarded(ev, _journal_loss(stored), where, main, drop)
 
 
-def _journal_forwarded(
-    ev: HostEvidence, where_none: str, where: str, main: Got, drop: Got
-) -> Fact[str]:
-    """_journal_discards for a journal that keeps nothing (`where_none`) and forwarding to
-    syslog on (`where`): "" when a running syslog daemon reads journald's socket."""
-    stored = ("none", where_none)
+def _journal_forwarded(ev: HostEvidence, lost: str, where: str, main: Got, drop: Got) -> Fact[str]:
+    """_journal_discards for a journal that keeps nothing, or none of libvirt's errors (`lost`,
+    _journal_loss), and forwarding to syslog on (`where`): "" when a running syslog daemon
+    reads journald's socket."""
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     daemons = _running(processes, SYSLOG_DAEMONS, lambda names: names)
     if not daemons.known:
         return Fact.unavailable(
-            f"journald keeps no journal ({stored[1]}) and forwards to syslog ({where}), but the "
+            f"journald {lost} and forwards to syslog ({where}), but the "
             "process list was not read, so whether a syslog daemon receives it is unknown",
             main.source,
             *daemons.sources,
         )
     if not daemons.get():
         return Fact.of(
-            f"journald keeps no journal ({stored[1]}) and forwards to syslog ({where}), but no "
+            f"journald {lost} and forwards to syslog ({where}), but no "
             f"syslog daemon runs ({', '.join(SYSLOG_DAEMONS)})",
             main.source,
             drop.source,
@@ -5997,7 +6011,7 @@ def _journal_forwarded(
         fwd = rsyslog_forwarding(_by_file(rs.text))
         if fwd.main_read and "imuxsock" not in fwd.inputs:
             return Fact.of(
-                f"journald keeps no journal ({stored[1]}) and forwards to syslog ({where}), "
+                f"journald {lost} and forwards to syslog ({where}), "
                 "but rsyslog, the only syslog daemon running, reads no system log socket "
                 "(imuxsock)",
                 main.source,
@@ -6178,6 +6192,21 @@ def _journald_max_level_syslog(ev: HostEvidence) -> tuple[int, str]:
     return found if found is not None else (7, "MaxLevelSyslog defaults to debug")
 
 
+def _journald_max_level_store(ev: HostEvidence) -> tuple[int, str]:
+    """The most verbose level journald writes to its journal: journald.conf(5) MaxLevelStore=
+    ("Controls the maximum log level of messages that are stored in the journal ... messages
+    equal or below the log level specified are stored/forwarded, messages above are dropped.
+    Defaults to debug"; systemd commit 213ba152, read with `search`), overridden at boot by
+    `systemd.journald.max_level_store=` (journald-server.c parse_proc_cmdline_item, read with
+    `find_string`), as _journald_max_level_syslog reads MaxLevelSyslog=."""
+    for w in reversed(_systemd_cmdline(ev)):
+        key, _, value = w.partition("=")
+        if key == "systemd.journald.max_level_store" and _log_level(value) is not None:
+            return int(_log_level(value) or 0), f"kernel command line {w}"
+    found = _journald_last(_journald_files(ev) or [], "MaxLevelStore", _log_level)
+    return found if found is not None else (7, "MaxLevelStore defaults to debug")
+
+
 def _systemd_bool(value: str) -> bool | None:
     """systemd's parse_boolean: 1/yes/y/true/t/on and 0/no/n/false/f/off."""
     v = value.strip().lower()
@@ -6326,7 +6355,13 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         # imjournal's feed is unknown where journald's files do not settle Storage= (HL19-4):
         # never a kept journal
         unsure = stored is not None and stored[0] == "unknown"
-        no_journal = "no imjournal" if stored is None else f"imjournal reads nothing: {stored[1]}"
+        no_journal = (
+            "rsyslog reads no journal (no imjournal)"
+            if stored is None
+            else f"rsyslog's imjournal reads none of libvirt's errors ({stored[1]})"
+            if stored[0] == "below"
+            else f"rsyslog reads no journal (imjournal reads nothing: {stored[1]})"
+        )
         if (
             (carried or gated)
             and fwd.main_read
@@ -6389,14 +6424,14 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             journal_on = True
         if journal_on is False:
             journal_note = (
-                f"journald hands rsyslog nothing: {journal_where}, and rsyslog reads no journal "
-                f"({no_journal}), so {dests} get(s) the kernel's messages at most, not libvirt's"
+                f"journald hands rsyslog nothing: {journal_where}, and {no_journal}, so {dests} "
+                "get(s) the kernel's messages at most, not libvirt's"
             )
             carried, gated = [], []
         elif journal_on and journal_where and level < _LOG_LEVELS.index("err"):
             journal_note = (
                 f"journald hands rsyslog only messages of level {_LOG_LEVELS[level]} and above "
-                f"({level_where}), and rsyslog reads no journal ({no_journal}), so {dests} "
+                f"({level_where}), and {no_journal}, so {dests} "
                 "get(s) none of libvirt's errors"
             )
             carried, gated = [], []
@@ -6465,14 +6500,16 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             f"one is unknown: {ju_stored[1]}",
             *sources,
         )
-    if ju_url and ju_stored is not None and ju_stored[0] == "none":
+    if ju_url and ju_stored is not None and ju_stored[0] in ("none", "below"):
         # systemd-journal-upload(8) "Upload journal entries": it reads the journal's files, which
         # Storage=none leaves empty ("all log data received will be dropped", journald.conf(5))
         sources.append(
             Source(
                 _journald_main(ev)[1].source.artefact,
                 f"configured but reading nothing: systemd-journal-upload ({ju_url[0]}) reads the "
-                f"journal, and journald keeps none ({ju_stored[1]})",
+                "journal, and journald keeps "
+                + ("none" if ju_stored[0] == "none" else "none of libvirt's errors")
+                + f" ({ju_stored[1]})",
             )
         )
         ju_url = None

@@ -1,0 +1,165 @@
+"""Red-team round 35 probes: logging, audit forwarding and time sync (r35-logtime)
+
+Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
+engine (host_scan), its rsyslog configuration given the TLS omfwd action of
+/etc/rsyslog.d/50-remote.conf (RSYSLOG_REMOTE), Debian's rsyslog.conf with imjournal in place
+of imuxsock or beside it, and /etc/systemd/journald.conf and /proc/cmdline per case; for
+systemd-journal-upload, rsyslogd's ps line replaced by the uploader's (as test_host_leads15
+does). Each test asserts the exact status and message.
+
+Findings (R35L-n):
+- R35L-1 (false pass) HVA-200, HVA-213: journald's `MaxLevelStore=` was not read, so a journal
+  capped above err (`MaxLevelStore=crit`, or `systemd.journald.max_level_store=alert` on the
+  kernel command line) counted as holding libvirt's messages: rsyslog reading it with imjournal
+  (no imuxsock), and systemd-journal-upload, passed "logs forwarded over TLS", and libvirt's
+  default journal output passed HVA-213 with ForwardToSyslog=no. systemd
+  src/journal/journald-server.c (read with `find_string`) server_dispatch_message: `if
+  (LOG_PRI(priority) > s->max_level_store) return;` before the message is written;
+  parse_proc_cmdline_item reads systemd.journald.max_level_store=; journald.conf(5)
+  MaxLevelStore= "messages equal or below the log level specified are stored/forwarded,
+  messages above are dropped. Defaults to debug" (systemd commit 213ba152, read with
+  `search`). imjournal and the uploader read only the journal, so they get none of libvirt's
+  errors; HVA-200 already judged MaxLevelSyslog= so for the socket. Now such a journal is
+  judged as Storage=none is (parse.host _journald_storage "below", _journald_max_level_store):
+  the imjournal-only forwarding, the upload and HVA-213's journal output fail naming the
+  setting; forwarding to a syslog daemon's imuxsock still carries them (held).
+
+Held (kept as tests): R35L-1 MaxLevelStore=err with imjournal alone, MaxLevelStore=crit beside
+imuxsock with Debian's default ForwardToSyslog=yes (HVA-200 and HVA-213), an upload with
+MaxLevelStore=warning pass.
+
+Probed by script: the 9 cases of R35L-1 kept here, on main first (748d99aa).
+
+Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fails; 9 cases in 3 test functions; 5
+failed on main before the fix (748d99aa) (all 5 passed there); the 4 held pass there too.
+
+Leads left:
+- journald: a unit's LogLevelMax= (systemd.exec(5)) on libvirtd or virtqemud drops its
+  messages from the journal and the syslog socket alike; not read. Storage=none with
+  ForwardToSyslog=yes and MaxLevelSyslog= above err for HVA-213 not judged.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
+
+IMUXSOCK = 'module(load="imuxsock") # provides support for local system logging'
+IMKLOG = 'module(load="imklog")   # provides kernel logging support'
+assert IMUXSOCK in DEBIAN_RSYSLOG_MAIN and IMKLOG in DEBIAN_RSYSLOG_MAIN
+#: RHEL's shape: imjournal reads the journal, no system log socket
+IMJOURNAL_ONLY = DEBIAN_RSYSLOG_MAIN.replace(IMUXSOCK, 'module(load="imjournal")')
+#: imjournal beside Debian's imuxsock
+IMJOURNAL_BESIDE = DEBIAN_RSYSLOG_MAIN.replace(IMKLOG, f'module(load="imjournal")\n{IMKLOG}')
+JOURNALD = "/etc/systemd/journald.conf"
+CMDLINE = str(HARDENED_HOST["/proc/cmdline"])
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
+
+
+def _kept(where: str, level: str) -> str:
+    return f"{where}: the journal keeps messages of level {level} and above only"
+
+
+def _starved(how: str, where: str, level: str) -> str:
+    return (
+        "no running forwarder sends the host's logs to a remote destination (journald hands "
+        f"rsyslog nothing: {how}, and rsyslog's imjournal reads none of libvirt's errors "
+        f"({_kept(where, level)}), so logs.example.internal get(s) the kernel's messages at "
+        "most, not libvirt's)"
+    )
+
+
+NO_SOCKET = "rsyslog reads no system log socket (imuxsock)"
+IN_FILE = f"MaxLevelStore=crit in {JOURNALD}"
+
+
+@pytest.mark.parametrize(
+    ("main", "journald", "cmdline", "status", "message"),
+    [
+        # R35L-1: imjournal alone reads a journal that keeps none of libvirt's errors
+        (IMJOURNAL_ONLY, "[Journal]\nMaxLevelStore=crit\n", "", "fail",
+         _starved(NO_SOCKET, IN_FILE, "crit")),
+        (IMJOURNAL_ONLY, "[Journal]\n", " systemd.journald.max_level_store=alert", "fail",
+         _starved(NO_SOCKET, "kernel command line systemd.journald.max_level_store=alert",
+                  "alert")),
+        # imuxsock beside it, but journald forwards nothing to the socket
+        (IMJOURNAL_BESIDE, "[Journal]\nMaxLevelStore=2\nForwardToSyslog=no\n", "", "fail",
+         _starved(f"ForwardToSyslog=no in {JOURNALD}", f"MaxLevelStore=2 in {JOURNALD}",
+                  "crit")),
+        # held: err is kept; the socket carries what the journal drops
+        (IMJOURNAL_ONLY, "[Journal]\nMaxLevelStore=err\n", "", "pass", OVER_TLS),
+        (IMJOURNAL_BESIDE, "[Journal]\nMaxLevelStore=crit\n", "", "pass", OVER_TLS),
+    ],
+)  # fmt: skip
+def test_r35l1_imjournal_reads_a_capped_journal(
+    host_scan, main: str, journald: str, cmdline: str, status: str, message: str
+) -> None:
+    a = host_scan(
+        {
+            "rsyslog-config": (main + RSYSLOG_REMOTE, 0),
+            JOURNALD: journald,
+            "/proc/cmdline": CMDLINE.rstrip("\n") + cmdline + "\n",
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+
+
+PROCS = str(HARDENED_HOST["processes"][0])
+RSYSLOG_LINE = "  403 root     /usr/sbin/rsyslogd -n -iNONE\n"
+assert RSYSLOG_LINE in PROCS
+UPLOADER = "  420 systemd-journal-upload /lib/systemd/systemd-journal-upload --save-state\n"
+
+
+@pytest.mark.parametrize(
+    ("journald", "status", "message"),
+    [
+        (
+            "[Journal]\nMaxLevelStore=alert\n",
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (configured "
+            "but reading nothing: systemd-journal-upload (https://logs.example.internal) reads "
+            "the journal, and journald keeps none of libvirt's errors "
+            f"({_kept(f'MaxLevelStore=alert in {JOURNALD}', 'alert')}); configured but not "
+            "running: rsyslogd (logs.example.internal))",
+        ),
+        ("[Journal]\nMaxLevelStore=warning\n", "pass", "logs forwarded over TLS to "
+         "https://logs.example.internal"),
+    ],
+)  # fmt: skip
+def test_r35l1_journal_upload_of_a_capped_journal(
+    host_scan, journald: str, status: str, message: str
+) -> None:
+    a = host_scan(
+        {
+            "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal\n",
+            "processes": (PROCS.replace(RSYSLOG_LINE, "") + UPLOADER, 0),
+            JOURNALD: journald,
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+
+
+@pytest.mark.parametrize(
+    ("journald", "status", "message"),
+    [
+        (
+            "[Journal]\nMaxLevelStore=crit\nForwardToSyslog=no\n",
+            "fail",
+            f"{JOURNAL_OK}, but journald keeps none of libvirt's errors "
+            f"({_kept(IN_FILE, 'crit')}) and forwards nothing to syslog (ForwardToSyslog=no "
+            f"in {JOURNALD})",
+        ),
+        # held: Debian's default ForwardToSyslog=yes to rsyslog's imuxsock carries them
+        ("[Journal]\nMaxLevelStore=crit\n", "pass", JOURNAL_OK),
+    ],
+)
+def test_r35l1_libvirt_journal_output_capped(
+    host_scan, journald: str, status: str, message: str
+) -> None:
+    a = host_scan({JOURNALD: journald})
+    assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
