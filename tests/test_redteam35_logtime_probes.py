@@ -23,20 +23,29 @@ Findings (R35L-n):
   judged as Storage=none is (parse.host _journald_storage "below", _journald_max_level_store):
   the imjournal-only forwarding, the upload and HVA-213's journal output fail naming the
   setting; forwarding to a syslog daemon's imuxsock still carries them (held).
+- R35L-2 (false pass) HVA-213: where journald keeps no journal (Storage=none) or none of
+  libvirt's errors (R35L-1), forwarding to a running syslog daemon was taken as keeping them
+  whatever its `MaxLevelSyslog=`: MaxLevelSyslog=crit, or systemd.journald.max_level_syslog=1
+  on the kernel command line, passed "log_outputs unset (the journal)". journald.conf(5)
+  MaxLevelSyslog= "messages above are dropped" (systemd commit 213ba152, read with `search`;
+  HVA-200 judged it so since H52): libvirt's errors survive neither way. Now a fail naming both
+  settings (parse.host _journal_forwarded), and the HVA-213 question asks for both.
 
 Held (kept as tests): R35L-1 MaxLevelStore=err with imjournal alone, MaxLevelStore=crit beside
 imuxsock with Debian's default ForwardToSyslog=yes (HVA-200 and HVA-213), an upload with
-MaxLevelStore=warning pass.
+MaxLevelStore=warning pass. R35L-2: Storage=none with MaxLevelSyslog=err passes.
 
-Probed by script: the 9 cases of R35L-1 kept here, on main first (748d99aa).
+Probed by script: the 9 cases of R35L-1 and the 3 of R35L-2 kept here, on main first
+(748d99aa).
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fails; 9 cases in 3 test functions; 5
-failed on main before the fix (748d99aa) (all 5 passed there); the 4 held pass there too.
+Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fails; 12 cases in 4 test functions; 7
+failed on main before the fixes (748d99aa) (R35L-1 5 of 9, R35L-2 2 of 3, all passed there);
+the 5 held pass there too.
 
 Leads left:
-- journald: a unit's LogLevelMax= (systemd.exec(5)) on libvirtd or virtqemud drops its
-  messages from the journal and the syslog socket alike; not read. Storage=none with
-  ForwardToSyslog=yes and MaxLevelSyslog= above err for HVA-213 not judged.
+- journald: a unit's LogLevelMax= (systemd.exec(5)) on libvirtd or virtqemud (their units are
+  collected: libvirt-units) drops its messages from the journal and the syslog socket alike;
+  not read.
 """
 
 from __future__ import annotations
@@ -161,5 +170,38 @@ def test_r35l1_libvirt_journal_output_capped(
     host_scan, journald: str, status: str, message: str
 ) -> None:
     a = host_scan({JOURNALD: journald})
+    assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+@pytest.mark.parametrize(
+    ("journald", "cmdline", "status", "message"),
+    [
+        (
+            "[Journal]\nStorage=none\nForwardToSyslog=yes\nMaxLevelSyslog=crit\n",
+            "",
+            "fail",
+            f"{JOURNAL_OK}, but journald keeps no journal (Storage=none in {JOURNALD}) and "
+            f"forwards to syslog (ForwardToSyslog=yes in {JOURNALD}) only messages of level "
+            f"crit and above (MaxLevelSyslog=crit in {JOURNALD}), none of libvirt's errors",
+        ),
+        (
+            "[Journal]\nMaxLevelStore=alert\n",
+            " systemd.journald.max_level_syslog=1",
+            "fail",
+            f"{JOURNAL_OK}, but journald keeps none of libvirt's errors "
+            f"({_kept(f'MaxLevelStore=alert in {JOURNALD}', 'alert')}) and forwards to syslog "
+            "(Debian's default ForwardToSyslog=yes (journald.conf sets none)) only messages of "
+            "level alert and above (kernel command line systemd.journald.max_level_syslog=1), "
+            "none of libvirt's errors",
+        ),
+        # held: err is forwarded to rsyslog's imuxsock
+        ("[Journal]\nStorage=none\nMaxLevelSyslog=err\n", "", "pass", JOURNAL_OK),
+    ],
+)
+def test_r35l2_journal_dropped_and_forwarding_capped(
+    host_scan, journald: str, cmdline: str, status: str, message: str
+) -> None:
+    a = host_scan({JOURNALD: journald, "/proc/cmdline": CMDLINE.rstrip("\n") + cmdline + "\n"})
     assert messages(a, "HVA-213") == {"hv1": message}
     assert outcomes(a, "HVA-213") == {"hv1": status}

@@ -1134,7 +1134,8 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     journald.conf(5)) without ForwardToSyslog to a running syslog daemon drops libvirt's log:
     a fail (HL15-1); so does a `MaxLevelStore=` above err, under which journald writes none of
     libvirt's errors (journald-server.c server_dispatch_message returns for a message above
-    max_level_store; R35L-1). A log filter at priority 1 (`log_filters = "1:*"`, or LIBVIRT_LOG_FILTERS
+    max_level_store; R35L-1), and forwarding that a `MaxLevelSyslog=` above err limits carries
+    none of them either (R35L-2). A log filter at priority 1 (`log_filters = "1:*"`, or LIBVIRT_LOG_FILTERS
     in the daemon's environment, which replaces it) logs the sources it matches at debug and
     floods the log through an output at priority 1 (HL15-2, see _debug_filters). So does a
     debug default priority: the journal output libvirt picks when log_outputs is unset caps
@@ -1222,9 +1223,9 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 "use, the first found of /etc, /run, /usr/local/lib and /usr/lib/systemd/"
                 "journald.conf, then its drop-ins) and the syslog daemons running. Pass: "
                 "Storage= is not none and MaxLevelStore= keeps err (its default debug does), or "
-                "ForwardToSyslog=yes to a running syslog daemon that "
-                "reads journald's socket; fail: Storage=none (or a MaxLevelStore= above err) "
-                "and nothing forwarded",
+                "ForwardToSyslog=yes (MaxLevelSyslog= keeping err) to a running syslog daemon "
+                "that reads journald's socket; fail: Storage=none (or a MaxLevelStore= above "
+                "err) and nothing forwarded",
                 asks,
             )
             if kept is not None:

@@ -5985,7 +5985,16 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
 def _journal_forwarded(ev: HostEvidence, lost: str, where: str, main: Got, drop: Got) -> Fact[str]:
     """_journal_discards for a journal that keeps nothing, or none of libvirt's errors (`lost`,
     _journal_loss), and forwarding to syslog on (`where`): "" when a running syslog daemon
-    reads journald's socket."""
+    reads journald's socket. A MaxLevelSyslog= above err forwards none of libvirt's errors
+    (journald.conf(5): "messages above are dropped"), so they survive neither way (R35L-2)."""
+    level, level_where = _journald_max_level_syslog(ev)
+    if level < _LOG_LEVELS.index("err"):
+        return Fact.of(
+            f"journald {lost} and forwards to syslog ({where}) only messages of level "
+            f"{_LOG_LEVELS[level]} and above ({level_where}), none of libvirt's errors",
+            main.source,
+            drop.source,
+        )
     processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
     daemons = _running(processes, SYSLOG_DAEMONS, lambda names: names)
     if not daemons.known:
