@@ -30,22 +30,33 @@ Findings (R35L-n):
   MaxLevelSyslog= "messages above are dropped" (systemd commit 213ba152, read with `search`;
   HVA-200 judged it so since H52): libvirt's errors survive neither way. Now a fail naming both
   settings (parse.host _journal_forwarded), and the HVA-213 question asks for both.
+- R35L-3 (false pass) HVA-213: a libvirtd.service drop-in's `LogLevelMax=crit` (or `=1`)
+  was not read, so libvirt's default journal output passed "log_outputs unset (the journal)".
+  systemd.exec(5) LogLevelMax= (systemd commit f0f0fe33 "only messages of level notice and
+  lower ... will be processed, all others are dropped", read with `search`); journald tests
+  every message of the unit's processes with journald-context.h client_context_test_priority
+  (`LOG_PRI(priority) <= c->log_level_max`) before storing or forwarding it, on the native,
+  syslog and stdout paths (journald-native.c, journald-syslog.c, journald-stream.c, read with
+  `find_string`). Now the last LogLevelMax= of each QEMU-driver daemon's unit (libvirt-units,
+  an empty one resetting it) above err fails naming it (parse.host _log_level_cap).
 
 Held (kept as tests): R35L-1 MaxLevelStore=err with imjournal alone, MaxLevelStore=crit beside
 imuxsock with Debian's default ForwardToSyslog=yes (HVA-200 and HVA-213), an upload with
-MaxLevelStore=warning pass. R35L-2: Storage=none with MaxLevelSyslog=err passes.
+MaxLevelStore=warning pass. R35L-2: Storage=none with MaxLevelSyslog=err passes. R35L-3:
+LogLevelMax=err, and LogLevelMax=crit reset by a later empty LogLevelMax=, pass.
 
-Probed by script: the 9 cases of R35L-1 and the 3 of R35L-2 kept here, on main first
-(748d99aa).
+Probed by script: the 9 cases of R35L-1, the 3 of R35L-2 and the 4 of R35L-3 kept here, on
+main first (748d99aa).
 
-Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fails; 12 cases in 4 test functions; 7
-failed on main before the fixes (748d99aa) (R35L-1 5 of 9, R35L-2 2 of 3, all passed there);
-the 5 held pass there too.
+Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fails; 16 cases in 5 test functions; 9
+failed on main before the fixes (748d99aa) (R35L-1 5 of 9, R35L-2 2 of 3, R35L-3 2 of 4, all
+passed there); the 7 held pass there too.
 
 Leads left:
-- journald: a unit's LogLevelMax= (systemd.exec(5)) on libvirtd or virtqemud (their units are
-  collected: libvirt-units) drops its messages from the journal and the syslog socket alike;
-  not read.
+- journald: LogLevelMax= on libvirt's units is judged for HVA-213 only: HVA-200 (libvirt's
+  errors forwarded) does not weigh it; the running daemon's value (`systemctl show -p
+  LogLevelMax`) is not collected, only the unit files of its next start.
+- journald: LogFilterPatterns= (systemd 253) and per-unit LogRateLimit not read.
 """
 
 from __future__ import annotations
@@ -203,5 +214,39 @@ def test_r35l2_journal_dropped_and_forwarding_capped(
     host_scan, journald: str, cmdline: str, status: str, message: str
 ) -> None:
     a = host_scan({JOURNALD: journald, "/proc/cmdline": CMDLINE.rstrip("\n") + cmdline + "\n"})
+    assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+UNITS = HARDENED_HOST["libvirt-units"]
+DROPIN = "/etc/systemd/system/libvirtd.service.d/quiet.conf"
+
+
+def _units(*dropins: str) -> tuple[object, ...]:
+    text = str(UNITS[0]) + "".join(f"\n# {DROPIN}\n[Service]\n{d}\n" for d in dropins)
+    return (text, *UNITS[1:])
+
+
+def _capped(value: str, level: str) -> str:
+    return (
+        f"{JOURNAL_OK}, but LogLevelMax={value} in {DROPIN}: journald drops libvirtd's messages "
+        f"below {level}, its errors among them, before it stores or forwards them"
+    )
+
+
+@pytest.mark.parametrize(
+    ("dropins", "status", "message"),
+    [
+        (("LogLevelMax=crit",), "fail", _capped("crit", "crit")),
+        (("LogLevelMax=warning", "LogLevelMax=1"), "fail", _capped("1", "alert")),
+        # held: err is kept; an empty value resets the filter; a bad value is ignored
+        (("LogLevelMax=err",), "pass", JOURNAL_OK),
+        (("LogLevelMax=crit", "LogLevelMax="), "pass", JOURNAL_OK),
+    ],
+)
+def test_r35l3_libvirtd_unit_log_level_max(
+    host_scan, dropins: tuple[str, ...], status: str, message: str
+) -> None:
+    a = host_scan({"libvirt-units": _units(*dropins)})
     assert messages(a, "HVA-213") == {"hv1": message}
     assert outcomes(a, "HVA-213") == {"hv1": status}

@@ -1479,6 +1479,10 @@ class LibvirtHost:
     absent where neither was read."""
     log_filters_env: dict[str, Fact[tuple[tuple[str, str], ...]]] = field(default_factory=dict)
     """The same for LIBVIRT_LOG_FILTERS, which replaces the file's log_filters when not empty."""
+    log_level_cap: dict[str, str] = field(default_factory=dict)
+    """Per QEMU-driver daemon (libvirtd, virtqemud): why journald drops its errors, where its
+    unit's LogLevelMax= is above err (the setting and its file); absent where the unit was not
+    read or keeps them."""
     unread_domains: list[tuple[str, str]] = field(default_factory=list)
     """Domains the daemon listed whose definition was not read or not parsed (virDomainGetXMLDesc
     refused, e.g. `domain:read-secure` under the polkit access driver, or failed; an XML hvaudit

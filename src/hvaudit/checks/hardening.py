@@ -1140,7 +1140,10 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     floods the log through an output at priority 1 (HL15-2, see _debug_filters). So does a
     debug default priority: the journal output libvirt picks when log_outputs is unset caps
     itself at info, so `log_level = 1` with the default output floods nothing (HL16-1, see
-    _debug_output)."""
+    _debug_output). A daemon unit's `LogLevelMax=` above err (systemd.exec(5); journald
+    drops the unit's messages above it before storing or forwarding any: journald-context.h
+    client_context_test_priority) keeps libvirt's errors out of the journal and syslog alike:
+    a fail naming the setting (R35L-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -1194,6 +1197,13 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 journalled.append(ok[-1])
             else:
                 problems.append(f"{name}: log_outputs {outputs!r} writes only to files or stderr")
+            cap = (h.libvirt.log_level_cap if h.libvirt else {}).get(file.removesuffix(".conf"))
+            if cap and ok and ok[-1].startswith(f"{name}: ") and systemd:
+                # the unit's LogLevelMax= drops the daemon's errors in journald whatever
+                # outputs it writes them to (R35L-3)
+                entry = ok.pop()
+                journalled = [j for j in journalled if j != entry]
+                problems.append(f"{entry}, but {cap}")
             debug = debug_env.get(file.removesuffix(".conf"))
             envs = debug.get() if debug is not None else ()
             refs += list(debug.sources) if debug is not None else []

@@ -11870,6 +11870,37 @@ def _log_debug_env(
     return out
 
 
+def _log_level_cap(ev: HostEvidence) -> dict[str, str]:
+    """Per QEMU-driver daemon (libvirtd, virtqemud): why journald drops its errors, where the
+    last LogLevelMax= of its unit (the unit file, then its drop-ins) is above err.
+    systemd.exec(5) LogLevelMax= ("Configures filtering by log level of log messages generated
+    by this unit", systemd commit f0f0fe33, read with `search`; an empty value resets it):
+    journald tests every message a unit's process sends, native, syslog(3) or its standard
+    output, with journald-context.h client_context_test_priority (`LOG_PRI(priority) <=
+    c->log_level_max`) before it stores or forwards it (journald-native.c, journald-syslog.c,
+    journald-stream.c, read with `find_string`), so libvirt's errors reach neither the journal
+    nor a syslog daemon (R35L-3). The unit files give the daemon's next start; a daemon
+    started before a drop-in was added keeps the value it started with. Units not read leave
+    it unjudged here (HVA-213 asks about them through their environment)."""
+    units = ev.get(_cmd("libvirt-units"))
+    if units.state != "ok" or _systemctl_unanswered(units):
+        return {}
+    out: dict[str, str] = {}
+    for daemon in LOG_DAEMONS:
+        cap: tuple[int, str] | None = None
+        for path, key, value in _service_settings(units.text, daemon):
+            if key == "LogLevelMax" and not value:
+                cap = None
+            elif key == "LogLevelMax" and (level := _log_level(value)) is not None:
+                cap = (level, f"LogLevelMax={value} in {path}")
+        if cap is not None and cap[0] < _LOG_LEVELS.index("err"):
+            out[daemon] = (
+                f"{cap[1]}: journald drops {daemon}'s messages below {_LOG_LEVELS[cap[0]]}, "
+                "its errors among them, before it stores or forwards them"
+            )
+    return out
+
+
 def _tls_key(ev: HostEvidence) -> Fact[dict[str, str]]:
     """The default TLS server key and the directories above it: path -> "mode user group" as
     stat reports them (a path stat could not find is absent: no key there). A bundle without the
@@ -12306,6 +12337,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_outputs_override = _log_outputs_override(ev, processes)
     lh.log_debug_env = _log_debug_env(ev, processes)
     lh.log_filters_env = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS")
+    lh.log_level_cap = _log_level_cap(ev)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
     lh.tls_key = _tls_key(ev)
     lh.libvirtd_listen = _libvirtd_listen(ev)
