@@ -39,24 +39,42 @@ Findings (R35L-n):
   syslog and stdout paths (journald-native.c, journald-syslog.c, journald-stream.c, read with
   `find_string`). Now the last LogLevelMax= of each QEMU-driver daemon's unit (libvirt-units,
   an empty one resetting it) above err fails naming it (parse.host _log_level_cap).
+- R35L-4 (false pass) HVA-200: syslog-ng whose only host source is systemd-journal() passed
+  "logs forwarded over TLS" where journald keeps no journal (Storage=none) or none of libvirt's
+  errors (MaxLevelStore=crit), and one whose only host source is systemd-syslog() passed where
+  journald forwards nothing to syslog (ForwardToSyslog=no) or only messages above err
+  (MaxLevelSyslog=alert): R35L-1's class through syslog-ng, which hvaudit read as fed by any
+  host source. syslog-ng modules/systemd-journal reads the journal's files (sd_journal);
+  systemd-syslog() reads /run/systemd/journal/syslog, the socket journald forwards to
+  (systemd-journald.service(8)); journald.conf(5) Storage=, ForwardToSyslog=, MaxLevelStore=,
+  MaxLevelSyslog= (R35L-1, R35L-2). Now, where every host source driver in the configuration
+  is one of them, such destinations are "fed none of the host's logs", the reason named
+  (parse.host _syslog_ng_journal_cut).
 
 Held (kept as tests): R35L-1 MaxLevelStore=err with imjournal alone, MaxLevelStore=crit beside
 imuxsock with Debian's default ForwardToSyslog=yes (HVA-200 and HVA-213), an upload with
 MaxLevelStore=warning pass. R35L-2: Storage=none with MaxLevelSyslog=err passes. R35L-3:
-LogLevelMax=err, and LogLevelMax=crit reset by a later empty LogLevelMax=, pass.
+LogLevelMax=err, and LogLevelMax=crit reset by a later empty LogLevelMax=, pass. R35L-4:
+systemd-journal() with ForwardToSyslog=no, systemd-syslog() with Storage=none, and both
+sources with Storage=none pass.
 
-Probed by script: the 9 cases of R35L-1, the 3 of R35L-2 and the 4 of R35L-3 kept here, on
-main first (748d99aa).
+Probed by script: the 9 cases of R35L-1, the 3 of R35L-2, the 4 of R35L-3 and the 7 of R35L-4
+kept here, on main first (748d99aa); syslog-ng's system() with each journald setting (passes
+on main and here: which driver system() expands to depends on the build, not judged).
 
-Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fails; 16 cases in 5 test functions; 9
-failed on main before the fixes (748d99aa) (R35L-1 5 of 9, R35L-2 2 of 3, R35L-3 2 of 4, all
-passed there); the 7 held pass there too.
+Tally: 4 findings: 4 false passes, 0 false n/a, 0 wrong fails; 23 cases in 6 test functions;
+13 failed on main before the fixes (748d99aa) (R35L-1 5 of 9, R35L-2 2 of 3, R35L-3 2 of 4,
+R35L-4 4 of 7, all passed there); the 10 held pass there too.
 
 Leads left:
 - journald: LogLevelMax= on libvirt's units is judged for HVA-213 only: HVA-200 (libvirt's
   errors forwarded) does not weigh it; the running daemon's value (`systemctl show -p
   LogLevelMax`) is not collected, only the unit files of its next start.
 - journald: LogFilterPatterns= (systemd 253) and per-unit LogRateLimit not read.
+- syslog-ng: system() on a systemd host reads systemd-journal() or systemd-syslog() by build
+  (scl/system); judged as any host source, so Storage=none or ForwardToSyslog=no beside it is
+  not asked; sources mixing a journal driver with another are judged per host, not per log
+  path; journald Storage= unknown beside a journal-only syslog-ng not asked.
 """
 
 from __future__ import annotations
@@ -250,3 +268,87 @@ def test_r35l3_libvirtd_unit_log_level_max(
     a = host_scan({"libvirt-units": _units(*dropins)})
     assert messages(a, "HVA-213") == {"hv1": message}
     assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+SLNG = """@version: 4.8
+source s_src {{ {src} internal(); }};
+destination d_remote {{
+    network("logs.example.internal" port(6514) transport("tls")
+        tls(ca-file("/etc/ssl/certs/logs-ca.pem")));
+}};
+log {{ source(s_src); destination(d_remote); }};
+"""
+NG_PROCS = str(HARDENED_HOST["processes"][0]).replace(
+    "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+)
+
+
+def _ng_starved(why: str) -> str:
+    return (
+        "no running forwarder sends the host's logs to a remote destination (configured but "
+        f"fed none of the host's logs: syslog-ng logs.example.internal ({why}))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("src", "journald", "status", "message"),
+    [
+        (
+            "systemd-journal();",
+            "[Journal]\nStorage=none\n",
+            "fail",
+            _ng_starved(
+                "its only host source, systemd-journal(), reads the journal, and journald keeps "
+                f"no journal (Storage=none in {JOURNALD})"
+            ),
+        ),
+        (
+            "systemd_journal(max-field-size(65536));",
+            "[Journal]\nMaxLevelStore=crit\n",
+            "fail",
+            _ng_starved(
+                "its only host source, systemd-journal(), reads the journal, and journald keeps "
+                f"none of libvirt's errors ({_kept(IN_FILE, 'crit')})"
+            ),
+        ),
+        (
+            "systemd-syslog();",
+            "[Journal]\nForwardToSyslog=no\n",
+            "fail",
+            _ng_starved(
+                "its only host source, systemd-syslog(), reads what journald forwards to syslog, "
+                f"and journald forwards nothing (ForwardToSyslog=no in {JOURNALD})"
+            ),
+        ),
+        (
+            "systemd-syslog();",
+            "[Journal]\nMaxLevelSyslog=warning\nMaxLevelSyslog=alert\n",
+            "fail",
+            _ng_starved(
+                "its only host source, systemd-syslog(), reads what journald forwards to syslog, "
+                "and journald forwards only messages of level alert and above "
+                f"(MaxLevelSyslog=alert in {JOURNALD}), none of libvirt's errors"
+            ),
+        ),
+        # held: the other route carries them; system() is the build's choice (not judged)
+        ("systemd-journal();", "[Journal]\nForwardToSyslog=no\n", "pass", OVER_TLS),
+        ("systemd-syslog();", "[Journal]\nStorage=none\n", "pass", OVER_TLS),
+        ("systemd-journal(); systemd-syslog();", "[Journal]\nStorage=none\n", "pass", OVER_TLS),
+    ],
+)
+def test_r35l4_syslog_ng_reads_what_journald_drops(
+    host_scan, src: str, journald: str, status: str, message: str
+) -> None:
+    conf = "".join(
+        f"/etc/syslog-ng/syslog-ng.conf:{line}\n" for line in SLNG.format(src=src).splitlines()
+    )
+    a = host_scan(
+        {
+            "rsyslog-config": None,
+            "syslog-ng-config": (conf, 0),
+            "processes": (NG_PROCS, 0),
+            JOURNALD: journald,
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}

@@ -6488,7 +6488,13 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     ng = ev.get(_cmd("syslog-ng-config"))
     if ng.state == "ok":
         sources.append(ng.source)
-        fed, ng_starved, ng_filtered = _syslog_ng_routes(_syslog_ng_config(ng.text))
+        body = _syslog_ng_config(ng.text)
+        fed, ng_starved, ng_filtered = _syslog_ng_routes(body)
+        if fed and (cut := _syslog_ng_journal_cut(ev, body)):
+            # its host sources all read what journald keeps or forwards, which is none of
+            # libvirt's errors here (R35L-4)
+            ng_starved += [f"{t} ({cut})" for t, _ in fed]
+            fed = []
         found["syslog-ng"].extend(fed)
     ju_url, ju_sources, ju_unread = _journal_upload_url(ev, processes)
     sources.extend(ju_sources)
@@ -7132,6 +7138,41 @@ def _syslog_ng_blocks(body: str) -> Iterator[tuple[str, str]]:
         elif ch == "}":
             start = pos + 1
         pos += 1
+
+
+def _syslog_ng_journal_cut(ev: HostEvidence, body: str) -> str:
+    """Why syslog-ng gets none of libvirt's errors, where every host source driver in its
+    configuration reads journald's output and journald passes them on neither way; "" where
+    one reads something else (system(), whose driver depends on the build; a socket) or the
+    journal keeps them. syslog-ng's systemd-journal() source reads the journal's files
+    (modules/systemd-journal, sd_journal), which Storage=none leaves empty and a MaxLevelStore=
+    above err leaves without libvirt's errors (_journald_storage, R35L-1); systemd-syslog()
+    reads the socket journald forwards to (/run/systemd/journal/syslog,
+    systemd-journald.service(8)), fed only with ForwardToSyslog= on and up to MaxLevelSyslog=
+    (journald.conf(5)). (R35L-4)"""
+    kinds = {m.group(1).replace("_", "-") for m in _SYSLOG_NG_HOST_SOURCE.finditer(body)}
+    if kinds == {"systemd-journal"}:
+        stored = _journald_storage(ev)
+        if stored is not None and stored[0] in ("none", "below"):
+            return (
+                "its only host source, systemd-journal(), reads the journal, and journald "
+                + _journal_loss(stored)
+            )
+    if kinds == {"systemd-syslog"}:
+        on, where = _journald_forwards_to_syslog(ev)
+        level, level_where = _journald_max_level_syslog(ev)
+        if on is False:
+            return (
+                "its only host source, systemd-syslog(), reads what journald forwards to "
+                f"syslog, and journald forwards nothing ({where})"
+            )
+        if on and level < _LOG_LEVELS.index("err"):
+            return (
+                "its only host source, systemd-syslog(), reads what journald forwards to "
+                f"syslog, and journald forwards only messages of level {_LOG_LEVELS[level]} "
+                f"and above ({level_where}), none of libvirt's errors"
+            )
+    return ""
 
 
 def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
