@@ -1799,8 +1799,10 @@ def audit_rules(ctx: Context) -> Iterator[Outcome]:
     it matches failed calls only (success=0, exit=-E...) or names no call that changes a file
     (`-S unlink,rename` or `success=1` do, and a `-F path=` rule on the watched directory itself
     drops every create, rename and removal in it, R20H-6); a rule of one ABI (`-F arch=b64`)
-    misses a 32-bit program's calls, a fail on x86 unless ia32_emulation=0, a question
-    elsewhere (R20H-7, _compat_unwatched), and a never rule limited to `-F arch=b32` drops a
+    misses a 32-bit program's calls, a fail on x86 unless ia32_emulation=0 (a question where
+    the running kernel predates the parameter, Linux 6.7, or its release was not read, R35B-2,
+    or where the next boot drops the word, R35B-3), a question elsewhere (R20H-7,
+    _compat_unwatched), and a never rule limited to `-F arch=b32` drops a
     32-bit program's writes where the host runs them (R20H-11, _drops); an exclude rule matching the
     SYSCALL or PATH record type drops what the watches write (kernel audit_log_start, R6-8).
 
