@@ -331,12 +331,9 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 f"run state unknown for {' and '.join(doubt)}: ratio {worst:.2f} if they run"
             )
             questions.append(
-                "Are the VMs and containers whose run state is unknown stopped and not "
-                "started at boot, so that the memory of running guests stays within the "
-                "over-commit ratio? Evidence: their state on the host (`virsh list --all "
-                "--autostart`, `qm list`, `pct list`, `ha-manager config`, the vSphere Client). "
-                "Pass: yes, all stopped and none autostarts or is an HA resource in state "
-                "started; fail: any of them runs or autostarts."
+                _run_state_question(
+                    "the memory of running guests stays within the over-commit ratio"
+                )
             )
         elif doubt and (_unread_guests(h) or _unread_nexts(h)):
             parts.append(f"run state unknown for {' and '.join(doubt)}")
@@ -1027,12 +1024,9 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 f"run state unknown for {' and '.join(why)}: ratio {worst:.2f} if they run"
             )
             questions.append(
-                "Are the VMs and containers whose run state is unknown stopped and not "
-                "started at boot, so that the vCPUs of running VMs and the CPUs of running "
-                "containers stay within the host's cores? Evidence: their state on the host "
-                "(`virsh list --all --autostart`, `qm list`, `pct list`, `ha-manager config`, "
-                "the vSphere Client). Pass: yes, all stopped and none autostarts or is an HA "
-                "resource in state started; fail: any of them runs or autostarts."
+                _run_state_question(
+                    "the vCPUs of running VMs and the CPUs of running containers stay within the host's cores"
+                )
             )
         elif names and (_unread_guests(h) or _unread_nexts(h)):
             parts.append(f"run state unknown for {', '.join(names[:10])}")
@@ -2187,3 +2181,16 @@ def _disk_limited(v: Vm, d: Disk) -> bool:
     if d.io_limited or (d.readonly and "read" in (d.io_directions or ())):
         return True
     return d.source is not None and d.source in v.blkio_throttles
+
+
+def _run_state_question(within: str) -> str:
+    """The question of a host check whose guests' run state is unknown: are they stopped and not
+    started at boot, so that the running ones stay `within` the limit (HVA-060's memory, HVA-081's
+    cores)."""
+    return (
+        "Are the VMs and containers whose run state is unknown stopped and not started at boot, "
+        f"so that {within}? Evidence: their state on the host (`virsh list --all --autostart`, "
+        "`qm list`, `pct list`, `ha-manager config`, the vSphere Client). Pass: yes, all stopped "
+        "and none autostarts or is an HA resource in state started; fail: any of them runs or "
+        "autostarts."
+    )
