@@ -2064,9 +2064,20 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             for u in enabled - idp
             if _realm_tfa(realms.get(u.rsplit("@", 1)[-1], {}).get("tfa", ""))
         }
-        missing, asked = [], []
+        missing, asked, unrealmed = [], [], []
         for u in sorted(enabled - enforced - idp):
             has = _second_factor(u, px.tfa, px.datacenter, cfg.users.get(u, {}).get("tfa_keys", ""))
+            if not px.realms.known and (
+                has is not True or u.rsplit("@", 1)[-1] not in BUILTIN_REALMS
+            ):
+                # domains.cfg not known: every realm, pam and pve too, may set `tfa` (PVE::Auth::
+                # PAM and PVE::Auth::PVE `options`: `tfa => { optional => 1 }`), which asks a
+                # second factor of a user without a tfa.cfg entry (user_get_tfa); a realm other
+                # than those two may be an OpenID one, whose login asks no tfa.cfg entry (P14-9).
+                # Read as neither, a user without an entry failed and one with an entry passed
+                # (R36E-1): only a pam or pve user with an entry is judged (its realm only adds)
+                unrealmed.append(u)
+                continue
             if has is False and px.users_partial and u not in cfg.users:
                 # GET /access/tfa lists the entries of the users GET /access/users lists, no
                 # other (pve-access-control API2/TFA.pm list_tfa, R29P-5)
@@ -2087,8 +2098,15 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
             continue
         # the named administrators' question and, where the user list may be incomplete, the
         # question of the users it leaves out are asked in one item: the first alone passed on
-        # a "yes" with the unlisted users never asked (R34M-7)
+        # a "yes" with the unlisted users never asked (R34M-7); the realms' question where
+        # domains.cfg is not known joins them (R36E-1)
         title = "Administrators log in with a second factor"
+        asks: list[Outcome] = []
+        if unrealmed and (
+            gap := asked_gap(s, px.realms, _realm_tfa_question(s.name, unrealmed), asks)
+        ):
+            yield gap
+            continue
         if asked and not idp:
             named = manual(
                 s,
@@ -2103,7 +2121,9 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
                 "disabled; fail: any has none, or only disabled ones (proxmox-tfa then asks for "
                 "no second factor and the password alone logs in).",
             )
-            yield _with_unlisted(named, px, title)
+            yield _with_unlisted(joined_asks(s, [*asks, named]), px, title)
+        elif asks:
+            yield _with_unlisted(joined_asks(s, asks), px, title)
         elif idp:
             named = _idp_question(s, sorted(idp), realms, asked, (*refs, *px.realms.sources))
             yield _with_unlisted(named, px, title)
@@ -2118,6 +2138,24 @@ def admin_tfa(ctx: Context) -> Iterator[Outcome]:
                 f"{len(enabled)} administrator(s), all with a second factor{by_realm}",
                 *refs,
             )
+
+
+#: The realms pve-access-control always defines, each of its own type whatever domains.cfg says
+#: (PVE::Auth::Plugin parse_config "add default domains": `# force type`; parse.proxmox.parse_realms).
+BUILTIN_REALMS = ("pam", "pve")
+
+
+def _realm_tfa_question(node: str, users: Sequence[str]) -> str:
+    """HVA-306's question of administrators whose realm domains.cfg, not known, decides whether a
+    login asks a second factor (R36E-1): its `tfa`, or its type (OpenID asks no tfa.cfg entry)."""
+    return (
+        f"does the login of each of {', '.join(users)} on node {node}'s cluster ask a second "
+        "factor? Evidence: /etc/pve/domains.cfg (`pveum realm list`): each user's realm, its type "
+        "and `tfa`; `pveum user tfa list USER` for each. Pass: the realm sets `tfa` (type=oath or "
+        "yubico), or it is no OpenID realm and the user has an enabled totp, yubico, recovery or "
+        "configured webauthn/u2f entry, or it is an OpenID realm whose provider refuses a login "
+        "without a second factor; fail: any logs in with a password alone."
+    )
 
 
 def _users_passed(s: Subject, px: ProxmoxHost, title: str, message: str, *refs: Source) -> Outcome:
@@ -3065,11 +3103,14 @@ def directory_realm(ctx: Context) -> Iterator[Outcome]:
         s, px = host_subject(h), _px(h)
         if px is None:
             continue
-        gap = next((f for f in (px.realms, px.users) if not f.known), None)
-        if gap is not None:
-            yield unknown(s, gap, "administrators authenticate against the enterprise directory")
+        what = "administrators authenticate against the enterprise directory"
+        if not px.users.known:
+            yield unknown(s, px.users, what)
             continue
-        realms, cfg, now = px.realms.get(), px.users.get(), _collected(ctx)
+        cfg, now = px.users.get(), _collected(ctx)
+        # domains.cfg not known: the pam and pve realms are still the built-in ones
+        # (BUILTIN_REALMS), so their privileged users fail; asked, a "yes" passed them (R36E-2)
+        realms = px.realms.get() if px.realms.known else {r: {"type": r} for r in BUILTIN_REALMS}
         dir_realms = sorted(r for r, o in realms.items() if o.get("type") in directory)
         privileged = _privileged_users(cfg, now)
         local = sorted(
@@ -3091,7 +3132,7 @@ def directory_realm(ctx: Context) -> Iterator[Outcome]:
                 and not _expired(tok, now)
                 and (tok.get("privsep", "1") == "0" or t in granted)
             ]
-            if realm not in realms and tokens:
+            if realm not in realms and tokens and px.realms.known:
                 local.append(
                     f"{u} (realm {realm} is not in domains.cfg: no login, but its API "
                     f"token(s) {', '.join(tokens[:3])} authenticate)"
@@ -3105,9 +3146,13 @@ def directory_realm(ctx: Context) -> Iterator[Outcome]:
                     f" (directory realms: {', '.join(dir_realms)})"
                     if dir_realms
                     else " (no directory realm)"
+                    if px.realms.known
+                    else f" (the other realms are not known: {px.realms.reason})"
                 ),
                 *refs,
             )
+        elif not px.realms.known:
+            yield unknown(s, px.realms, what)
         elif dir_realms:
             yield _users_passed(
                 s,

@@ -1,0 +1,166 @@
+"""Red-team round 36 probes: Proxmox VE's account checks and VMware ESXi (r36-vendor).
+
+Harness: the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) copied and scanned
+through the real pve+dir:// collector, parser and engine from the CLI (round 30's `_tfa_scan`
+shape), /etc/pve/domains.cfg made a FIFO the reader refuses (a collection that failed, as the
+API path records GET /access/domains failing: ProxmoxApiCollector._store); tfa.cfg and user.cfg
+edited. Sources read with `read_file`: proxmox/pve-access-control src/PVE/Auth/PVE.pm and
+PAM.pm (`options`: `tfa => { optional => 1 }`), Plugin.pm parse_config ("add default domains",
+`# force type`, as parse.proxmox.parse_realms cites).
+
+Findings:
+- R36E-1 (false pass; a wrong fail too) HVA-306: where domains.cfg was not read, every realm was
+  read as one without `tfa` and no OpenID realm (`realms = {}`): alice@corp, Administrator,
+  with a TOTP entry in tfa.cfg passed "2 administrator(s), all with a second factor", though
+  corp may be an OpenID realm, whose login asks no tfa.cfg entry (P14-9); and without an entry
+  she failed "administrators without a second factor", though corp's `tfa type=oath` asks one
+  (user_get_tfa). Every realm may set `tfa`, the built-in pam and pve too (PVE::Auth::PAM and
+  PVE::Auth::PVE `options`), and only those two are never OpenID. Now only a pam or pve
+  administrator with an entry is judged without domains.cfg; every other one rests on it: an
+  error where its collection failed, else one question naming them (`_realm_tfa_question`)
+  joined with the check's other asks.
+- R36E-2 (fail hidden behind an error; a false pass where the file is unavailable) HVA-312:
+  domains.cfg not read ended the check with its gap, though the pam and pve realms are the
+  built-in ones whatever the file says (`# force type`): ops@pve, Administrator on `/`, was
+  never judged. Now the privileged users of those realms fail; the gap is the item only where
+  nothing fails.
+
+Held:
+- R36E-1: root@pam the only administrator, with its TOTP entry, domains.cfg not read: pass
+  (a pam user with an entry; a realm `tfa` only adds a factor). domains.cfg read: alice@corp
+  passes by her realm's `tfa`, as before.
+- R36E-2: domains.cfg not read and no pam or pve administrator but root@pam: the error, as
+  before.
+
+Probed by script: the API path's GET /access/domains answering 404 or 501 records domains.cfg
+absent (ProxmoxApiCollector._store), read as the built-in realms alone.
+
+Tally: 2 findings (1 false pass with a wrong fail, 1 fail hidden behind an error); 6 test
+cases, 3 failed on main before the fixes (R36E-1 2 of 4 on 101a77ad: pass, fail; R36E-2 1 of 2
+on 101a77ad: error), 3 held.
+
+Leads left:
+- A copied tree (pve+dir://) without domains.cfg reads it absent (the built-in realms), where
+  R28P-3 makes a copy's missing directory unknown: a copy is not the node.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hvaudit.cli import main
+from test_redteam2_probes import PVE_HARDENED
+
+USERS = (PVE_HARDENED / "etc/pve/user.cfg").read_text()
+TFA = json.loads((PVE_HARDENED / "etc/pve/priv/tfa.cfg").read_text())
+ROOT_ENTRY = TFA["users"]["root@pam"]
+
+
+def _scan(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    domains_read: bool = True,
+    users: str = USERS,
+    tfa_users: dict[str, object] | None = None,
+) -> tuple[dict[str, tuple[str, str]], Path]:
+    """HVA-306 and HVA-312 of the hardened tree (pve+dir://), user.cfg `users`, tfa.cfg's users
+    `tfa_users` (the fixture's: root@pam's TOTP), domains.cfg a FIFO unless `domains_read`."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    (tree / "etc/pve/user.cfg").write_text(users)
+    if tfa_users is not None:
+        (tree / "etc/pve/priv/tfa.cfg").write_text(json.dumps({**TFA, "users": tfa_users}))
+    if not domains_read:
+        (tree / "etc/pve/domains.cfg").unlink()
+        os.mkfifo(tree / "etc/pve/domains.cfg")
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    got = {
+        r["check_id"]: (r["status"], r["message"])
+        for r in json.loads(out)["results"]
+        if r["check_id"] in ("HVA-306", "HVA-312")
+    }
+    return got, tree
+
+
+def _unread(tree: Path) -> str:
+    return f"/etc/pve/domains.cfg: {tree}/etc/pve/domains.cfg: a FIFO, not read"
+
+
+# --- R36E-1: HVA-306 where domains.cfg was not read ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tfa_users",
+    [{"root@pam": ROOT_ENTRY, "alice@corp": ROOT_ENTRY}, {"root@pam": ROOT_ENTRY}],
+    ids=["entry-realm-may-be-openid", "no-entry-realm-may-set-tfa"],
+)
+def test_r36e1_admin_of_an_unread_realm_is_not_judged_on_tfa_cfg(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tfa_users: dict[str, object]
+) -> None:
+    """R36E-1 (false pass; wrong fail): alice@corp, Administrator through @admins, with
+    domains.cfg not read. With a TOTP entry main passed "2 administrator(s), all with a second
+    factor" (corp may be an OpenID realm: API2/OpenId.pm login asks no tfa.cfg entry); without
+    one it failed "administrators without a second factor: alice@corp" (corp's `tfa` may ask
+    one: user_get_tfa). Now the realm's collection failing is the item."""
+    got, tree = _scan(tmp_path, capsys, domains_read=False, tfa_users=tfa_users)
+    assert got["HVA-306"] == ("error", f"evidence could not be collected: {_unread(tree)}")
+
+
+def test_r36e1_held_builtin_admin_with_an_entry_is_judged_without_domains(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R36E-1 held: root@pam the only administrator (no ACL for @admins, none for alice@corp's
+    token, whose PVEVMAdmin makes her one), its TOTP entry in
+    tfa.cfg: the pam realm is never OpenID and its `tfa` only adds a factor, so domains.cfg is
+    not needed: pass."""
+    users = USERS.replace("acl:1:/:@admins:Administrator:\n", "").replace(
+        "acl:1:/pool/web:alice@corp!terraform:PVEVMAdmin:\n", ""
+    )
+    got, _ = _scan(tmp_path, capsys, domains_read=False, users=users)
+    assert got["HVA-306"] == ("pass", "1 administrator(s), all with a second factor")
+
+
+def test_r36e1_held_realm_tfa_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R36E-1 held: domains.cfg read, corp's `tfa type=oath` asks alice@corp's second factor."""
+    got, _ = _scan(tmp_path, capsys)
+    assert got["HVA-306"] == (
+        "pass",
+        "2 administrator(s), all with a second factor (alice@corp by their realm's tfa setting)",
+    )
+
+
+# --- R36E-2: HVA-312 where domains.cfg was not read ---------------------------------------------
+
+OPS = USERS.replace("user:audit@pve", "user:ops@pve:1:0:::::\nuser:audit@pve") + (
+    "acl:1:/:ops@pve:Administrator:\n"
+)
+
+
+def test_r36e2_pve_realm_admin_fails_without_domains(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R36E-2: ops@pve, Administrator on `/`, domains.cfg not read: main gave the file's error
+    alone; the pve realm is the built-in one whatever domains.cfg holds (Plugin.pm parse_config
+    `# force type`), so ops@pve is a local account: fail."""
+    got, tree = _scan(tmp_path, capsys, domains_read=False, users=OPS)
+    assert got["HVA-312"] == (
+        "fail",
+        "privileged users outside the directory: ops@pve (the other realms are not known: "
+        f"{_unread(tree)})",
+    )
+
+
+def test_r36e2_held_no_local_admin_is_the_gap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R36E-2 held: no pam or pve administrator but root@pam, domains.cfg not read: alice@corp's
+    realm type is not known, so the file's error, as before."""
+    got, tree = _scan(tmp_path, capsys, domains_read=False)
+    assert got["HVA-312"] == ("error", f"evidence could not be collected: {_unread(tree)}")
