@@ -306,6 +306,22 @@ def test_negated_comparison_precedence_is_not_read() -> None:
     assert "not read" in found[0].name
 
 
+def test_memoised_grants_are_not_shared_with_callers() -> None:
+    """function_grants is memoised (a scan asks it of one function for every libvirt action):
+    the list a caller gets is its own, so one that appends to or clears its answer cannot change
+    what the next scan of the same rule is told."""
+    rule = (
+        "polkit.addRule(function(action, subject) {\n"
+        + _if('action.id == "org.libvirt.unix.manage" && subject.isInGroup("ops")', "YES")
+        + "});"
+    )
+    first = polkit.function_grants(RULES, rule, "org.libvirt.unix.manage")
+    assert [(g.kind, g.name) for g in first] == [("group", "ops")]
+    first.clear()
+    again = polkit.function_grants(RULES, rule, "org.libvirt.unix.manage")
+    assert [(g.kind, g.name) for g in again] == [("group", "ops")]
+
+
 # --- HL19-10: sudoers.d subdirectories (sudo's includedir does not descend) -------------------
 
 SUDOERS_MAIN = str(HARDENED_HOST["sudoers"][0])

@@ -16,6 +16,7 @@ subject.isInGroup / subject.user tests), and reports what it cannot read as unre
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,9 +45,11 @@ def is_local_authority(path: str) -> bool:
     return "/polkit-1/localauthority" in path
 
 
+@functools.lru_cache(maxsize=256)
 def js_without_comments(text: str) -> str:
     """A polkit rules file (JavaScript, polkit(8) "AUTHORIZATION RULES") without its `//` and
-    `/* */` comments; string literals are kept whole, so a "//" inside one is no comment."""
+    `/* */` comments; string literals are kept whole, so a "//" inside one is no comment.
+    Memoised: the parse and several checks each strip the same files."""
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -652,9 +655,12 @@ def _condition(stmt: str) -> tuple[str, str]:
     return stmt[start + 1 : end - 1], stmt[end:]
 
 
-def _split_top(expr: str, op: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)
+def _split_top(expr: str, op: str) -> tuple[str, ...]:
     """The operands of `expr` at its top-level `op` ("||" or "&&"; strings and brackets
-    skipped); [expr] when it has none."""
+    skipped); (expr,) when it has none. Memoised: a condition is split once for each action
+    and session _values and _outsider_eval weigh it in (tens of thousands of calls a scan,
+    benchmarks/bench_polkit.py)."""
     parts: list[str] = []
     depth, i, last = 0, 0, 0
     while i < len(expr):
@@ -676,13 +682,7 @@ def _split_top(expr: str, op: str) -> list[str]:
             continue
         i += 1
     parts.append(expr[last:])
-    return parts
-
-
-def _disjuncts(stmt: str) -> list[str]:
-    """The top-level `||` operands of an `if (...)` statement's condition (strings and
-    brackets skipped); [the whole condition] when it has none."""
-    return _split_top(_condition(stmt)[0], "||")
+    return tuple(parts)
 
 
 _SP_ID = r"action\s*\.\s*id"
@@ -812,6 +812,14 @@ _GRANTING = r"polkit\s*\.\s*Result\s*\.\s*(?:YES|AUTH_SELF(?:_KEEP)?)\b"
 
 
 def function_grants(path: str, rule: str, action: str) -> list[Grant]:
+    """Who an addRule() function lets through for `action` (_function_grants, memoised: a
+    scan asks it of the same function for each libvirt action and each check that reads
+    grants, and it is a pure function of the text)."""
+    return list(_function_grants(path, rule, action))
+
+
+@functools.lru_cache(maxsize=4096)
+def _function_grants(path: str, rule: str, action: str) -> tuple[Grant, ...]:
     """Who an addRule() function lets through for `action`: each top-level `if` statement read
     on its own, in order, and the rest of the function for a granting return outside them. A
     condition is JavaScript (polkit(8), AUTHORIZATION RULES): `A || B` holds when either does,
@@ -840,7 +848,7 @@ def function_grants(path: str, rule: str, action: str) -> list[Grant]:
     reached = "".join(rest)
     if re.search(_GRANTING, reached):
         out += _tested(path, rule, action, rule, reached, spots)
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 def _statement_grants(path: str, stmt: str, action: str, scope: str) -> list[Grant]:
