@@ -1,12 +1,14 @@
 """Red-team round 36 probes: Proxmox VE's account checks and VMware ESXi (r36-vendor).
 
-Harness: the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) copied and scanned
+Harness (R36E-1, R36E-2): the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) copied and scanned
 through the real pve+dir:// collector, parser and engine from the CLI (round 30's `_tfa_scan`
 shape), /etc/pve/domains.cfg made a FIFO the reader refuses (a collection that failed, as the
 API path records GET /access/domains failing: ProxmoxApiCollector._store); tfa.cfg and user.cfg
 edited. Sources read with `read_file`: proxmox/pve-access-control src/PVE/Auth/PVE.pm and
 PAM.pm (`options`: `tfa => { optional => 1 }`), Plugin.pm parse_config ("add default domains",
-`# force type`, as parse.proxmox.parse_realms cites).
+`# force type`, as parse.proxmox.parse_realms cites). R36E-3: one ESXi host record as
+collect/vsphere.py writes it (test_redteam11_vmw_probes._vsphere), through the bundle writer,
+parser and engine.
 
 Findings:
 - R36E-1 (false pass; a wrong fail too) HVA-306: where domains.cfg was not read, every realm was
@@ -24,6 +26,12 @@ Findings:
   built-in ones whatever the file says (`# force type`): ops@pve, Administrator on `/`, was
   never judged. Now the privileged users of those realms fail; the gap is the item only where
   nothing fails.
+- R36E-3 (false pass) HVA-432: a host whose release was not read (config.product not reported,
+  the model's "VMware ESXi", or a product with no x.y.z) passed on
+  UserVars.ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1, though from 8.0 Update 3 the TLS
+  profile sets the protocols and the option is not judged there (L13-3; round 35's lead). Now
+  such a pass is the question of the release or the profile; an option leaving an old
+  protocol on still fails.
 
 Held:
 - R36E-1: root@pam the only administrator, with its TOTP entry, domains.cfg not read: pass
@@ -31,13 +39,14 @@ Held:
   passes by her realm's `tfa`, as before.
 - R36E-2: domains.cfg not read and no pam or pve administrator but root@pam: the error, as
   before.
+- R36E-3: 8.0.2 reported with the option: pass; `sslv3` alone with no release: fail.
 
 Probed by script: the API path's GET /access/domains answering 404 or 501 records domains.cfg
 absent (ProxmoxApiCollector._store), read as the built-in realms alone.
 
-Tally: 2 findings (1 false pass with a wrong fail, 1 fail hidden behind an error); 6 test
-cases, 3 failed on main before the fixes (R36E-1 2 of 4 on 101a77ad: pass, fail; R36E-2 1 of 2
-on 101a77ad: error), 3 held.
+Tally: 3 findings (2 false passes, R36E-1 with a wrong fail; 1 fail hidden behind an error);
+10 test cases, 5 failed on main before the fixes (R36E-1 2 of 4 on 101a77ad: pass, fail;
+R36E-2 1 of 2 on 101a77ad: error; R36E-3 2 of 4 on 378bfb5c: pass), 5 held.
 
 Leads left:
 - A copied tree (pve+dir://) without domains.cfg reads it absent (the built-in realms), where
@@ -164,3 +173,67 @@ def test_r36e2_held_no_local_admin_is_the_gap(
     realm type is not known, so the file's error, as before."""
     got, tree = _scan(tmp_path, capsys, domains_read=False)
     assert got["HVA-312"] == ("error", f"evidence could not be collected: {_unread(tree)}")
+
+
+# --- R36E-3: HVA-432 where the host's release is not known ---------------------------------------
+
+TLS_KEY = "UserVars.ESXiVPsDisabledProtocols"
+RELEASE_Q = (
+    "Does host esx1 run an ESXi release before 8.0 Update 3, or does its TLS server profile "
+    "refuse SSLv3, TLS 1.0 and TLS 1.1? Evidence: `vmware -vl` on the host (or its "
+    "config.product.fullName), and on 8.0 Update 3 or later `esxcli system tls server get "
+    "--show-current-boot-profile` (Profile and Protocol Versions; vSphere 8 STIG "
+    "ESXI-80-000247). Pass: a release before 8.0 Update 3 (where "
+    "UserVars.ESXiVPsDisabledProtocols, reported disabling all three, governs), or a current "
+    "boot profile NIST_2024 or COMPATIBLE, or MANUAL with protocol versions tls1.2 and tls1.3 "
+    "only; fail: 8.0 Update 3 or later with a protocol version below tls1.2."
+)
+
+
+def _tls(tmp_path: Path, value: str, **product: str) -> tuple[str, str, str | None]:
+    """HVA-432 of one ESXi host record (collect/vsphere.py's shape, test_redteam11_vmw_probes
+    ._vsphere) reporting the option `value` and config.product as `product` gives it."""
+    from test_redteam11_vmw_probes import _vsphere
+
+    a = _vsphere(tmp_path, {**product, "advanced": {TLS_KEY: value}})
+    ((r,),) = [[r for r in a.results if r.check.id == "HVA-432"]]
+    return r.status.value, r.outcome.message, r.outcome.question
+
+
+@pytest.mark.parametrize(
+    ("product", "shown"),
+    [({}, "VMware ESXi"), ({"product": "VMware ESXi 8.0 Update 3"}, "VMware ESXi 8.0 Update 3")],
+    ids=["product-not-reported", "no-release-in-product"],
+)
+def test_r36e3_option_without_a_release_is_asked(
+    tmp_path: Path, product: dict[str, str], shown: str
+) -> None:
+    """R36E-3 (false pass): the option disabling all three passed "UserVars.
+    ESXiVPsDisabledProtocols = sslv3,tlsv1,tlsv1.1" with no release read, though from 8.0
+    Update 3 the TLS profile sets the protocols (vSphere 8.0 Security, "TLS profiles"; L13-3
+    asks the profile there): the release, or the profile, is asked."""
+    assert _tls(tmp_path, "sslv3,tlsv1,tlsv1.1", **product) == (
+        "manual",
+        f"{TLS_KEY} = sslv3,tlsv1,tlsv1.1, but the host's release is not known (no x.y.z in "
+        f"'{shown}'): from 8.0 Update 3 the TLS profile, not this deprecated option, sets the "
+        "protocols",
+        RELEASE_Q,
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "product", "want"),
+    [
+        (
+            "sslv3,tlsv1,tlsv1.1",
+            "VMware ESXi 8.0.2 build-22380479",
+            ("pass", f"{TLS_KEY} = sslv3,tlsv1,tlsv1.1"),
+        ),
+        ("sslv3", "", ("fail", f"{TLS_KEY} = sslv3: tlsv1, tlsv1.1 still enabled")),
+    ],
+    ids=["release-8.0.2-passes", "old-protocol-fails-without-release"],
+)
+def test_r36e3_held(tmp_path: Path, value: str, product: str, want: tuple[str, str]) -> None:
+    """R36E-3 held: 8.0 Update 2 reported, the option governs: pass; an option leaving TLS 1.0
+    and 1.1 on with no release read: fail, as before."""
+    assert _tls(tmp_path, value, product=product)[:2] == want

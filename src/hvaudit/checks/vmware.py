@@ -3719,7 +3719,10 @@ def tls_protocols(ctx: Context) -> Iterator[Outcome]:
     lamw/esxi-advanced-and-kernel-settings records it, read with `fetch`), and vSphere 8 STIG
     ESXI-80-000247 reads the profile (`esxcli system tls server get`). The profile is not
     collected and a MANUAL profile sets its own protocol versions, so on 8.0.3 and later
-    (config.product.fullName) the stale option is not judged: the profile is asked for."""
+    (config.product.fullName) the stale option is not judged: the profile is asked for. Where
+    the release is not known (config.product not reported, or no x.y.z in it), an option that
+    would pass is the question of the release or the profile (R36E-3); one that leaves an old
+    protocol enabled still fails."""
     key = "UserVars.ESXiVPsDisabledProtocols"
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
@@ -3754,6 +3757,25 @@ def tls_protocols(ctx: Context) -> Iterator[Outcome]:
         if still:
             yield failed(
                 s, f"{key} = {str(value)[:60]}: {', '.join(still)} still enabled", esx.source
+            )
+        elif release is None:
+            # the option governs only before 8.0 Update 3 (above): with no release read from
+            # config.product, its pass rested on a release the evidence does not give (R36E-3)
+            yield manual(
+                s,
+                f"{key} = {str(value)[:60]}, but the host's release is not known (no x.y.z "
+                f"in {h.hypervisor[:60]!r}): from 8.0 Update 3 the TLS profile, not this "
+                "deprecated option, sets the protocols",
+                esx.source,
+                question=f"Does host {h.name} run an ESXi release before 8.0 Update 3, or does "
+                "its TLS server profile refuse SSLv3, TLS 1.0 and TLS 1.1? Evidence: `vmware "
+                "-vl` on the host (or its config.product.fullName), and on 8.0 Update 3 or later "
+                "`esxcli system tls server get --show-current-boot-profile` (Profile and "
+                "Protocol Versions; vSphere 8 STIG ESXI-80-000247). Pass: a release before 8.0 "
+                f"Update 3 (where {key}, reported disabling all three, governs), or a current "
+                "boot profile NIST_2024 or COMPATIBLE, or MANUAL with protocol versions tls1.2 "
+                "and tls1.3 only; fail: 8.0 Update 3 or later with a protocol version below "
+                "tls1.2.",
             )
         else:
             yield passed(s, f"{key} = {str(value)[:60]}", esx.source)
