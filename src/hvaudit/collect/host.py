@@ -691,6 +691,10 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "measured-boot-log", ("wc", "-c", "/sys/kernel/security/tpm0/binary_bios_measurements")
     ),
     CommandProbe("sudoers", ("grep", *CONFIG_GREP, "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
+    # Alpine's doas (aports main/doas configuration-directory.patch, "read both /etc/doas.conf
+    # and /etc/doas.d/*.conf if confdir is enabled"; APKBUILD --with-doas-confdir) reads the
+    # regular files of /etc/doas.d whose names end in .conf after /etc/doas.conf (R36A-1)
+    CommandProbe("doas-d", ("grep", *CONFIG_GREP, "-H", "", "/etc/doas.d")),
     # modprobe.d(5): the options modprobe gives a module each time it loads it (a module not
     # loaded now takes them at its next load: vfio_iommu_type1's allow_unsafe_interrupts, R10H-2);
     # libkmod reads *.alias files there too (R20H-8, _modprobe_options)

@@ -3394,16 +3394,30 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     doas_src: list[Source] = []
     if doas.state == "failed":
         return Fact.failed(f"/etc/doas.conf: {doas.reason}", doas.source)
-    if doas.state == "ok":
-        try:
-            rules = _doas_rules(doas.text)
-        except ValueError as err:
-            return Fact.unavailable(
-                f"/etc/doas.conf could not be read as doas.conf(5) ({err}): who doas lets run "
-                "commands as root is unknown",
-                doas.source,
-            )
-        doas_src.append(doas.source)
+    doas_d = ev.get(_cmd("doas-d"))
+    why = "" if doas_d.state in ("uncollected", "absent") else _grep_unanswered(doas_d)
+    if why:
+        return Fact.failed(
+            f"/etc/doas.d could not be read ({why}): who doas lets run commands as root is unknown",
+            doas_d.source,
+        )
+    # Alpine's doas reads /etc/doas.d/*.conf after doas.conf (R36A-1, _doas_d_files)
+    snippets = _doas_d_files(doas_d.text if doas_d.state == "ok" else "")
+    doas_files = [("/etc/doas.conf", doas.text)] if doas.state == "ok" else []
+    doas_files += snippets
+    if doas_files:
+        rules = []
+        for path, text in doas_files:
+            try:
+                rules += _doas_rules(text)
+            except ValueError as err:
+                return Fact.unavailable(
+                    f"{path} could not be read as doas.conf(5) ({err}): who doas lets run "
+                    "commands as root is unknown",
+                    doas.source if path == "/etc/doas.conf" else doas_d.source,
+                )
+        doas_src += [doas.source] if doas.state == "ok" else []
+        doas_src += [doas_d.source] if snippets else []
         # doas.conf(5): "The last matching rule determines the action taken", and a rule
         # matches a target when it names none ("The default is all users") or one with the
         # target's uid (openbsd usr.bin/doas/doas.c match: `r->target && uidcheck(r->target,
@@ -3612,6 +3626,24 @@ def _doas_identity(
             if uid == _nss_id(identity):
                 return {name}
     return {identity}
+
+
+def _doas_d_files(text: str) -> list[tuple[str, str]]:
+    """The files of /etc/doas.d that Alpine's doas reads after /etc/doas.conf, in its order, from
+    `grep -R -H ""` output. aports main/doas configuration-directory.patch (parseconfdir, "read
+    both /etc/doas.conf and /etc/doas.d/*.conf if confdir is enabled"): `scandir(dirpath, ...,
+    alphasort)` (doas calls no setlocale: byte order), every entry whose path ends in ".conf"
+    and that stat() finds a regular file (a link to one too), each parsed as doas.conf; a
+    directory below is not entered. Its rules follow doas.conf's and the last matching rule
+    decides (doas.c permit). Between 6.8.1-r4 and 6.8.2-r4 the package read /etc/doas.d
+    alone where it existed (doas.post-upgrade): reading doas.conf first as well counts at most
+    a rule that release ignored (R36A-1)."""
+    out = []
+    for path, lines in sorted(_by_file(text).items(), key=lambda kv: kv[0].encode()):
+        where, _, name = path.rpartition("/")
+        if where == "/etc/doas.d" and name.endswith(".conf"):
+            out.append((path, "\n".join(lines) + "\n"))
+    return out
 
 
 def _doas_rules(text: str) -> list[tuple[bool, str, str | None, bool]]:
