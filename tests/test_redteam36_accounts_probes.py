@@ -15,17 +15,49 @@ Findings (R36A-n):
   follow doas.conf's in doas's order (parse.host._doas_d_files); one that does not read is
   unavailable evidence naming it, and an unreadable directory a failed one.
 
-Held (kept as tests): a snippet doas ignores (`20-staff.conf.apk-new`, or in a directory
-below) adds no one; a later snippet's `deny :staff` takes back an earlier one's permit.
+- R36A-2 (false pass) HVA-142: of what openrc-run sources before /etc/init.d/k3s only
+  /etc/conf.d/k3s was read (R35A-3). OpenRC sh/openrc-run.sh.in sources
+  /etc/conf.d/k3s.$RC_RUNLEVEL in its place where that exists (`if ! sourcex -e
+  "$_conf_d/$RC_SVCNAME.$RC_RUNLEVEL"; then sourcex -e "$_conf_d/$RC_SVCNAME"; fi`), then
+  "Load any system overrides": /etc/rc.conf and every /etc/rc.conf.d/*.conf; k3s runs in the
+  default runlevel (`rc-update add k3s default`). Alpine's package's K3S_OPTS set in rc.conf
+  (after conf.d's `K3S_OPTS=""`) or rc.conf.d, an `export K3S_KUBECONFIG_MODE=644` there, or a
+  conf.d/k3s.default with the mode flag, k3s.yaml chmod'ed 0600 since, passed "2
+  administrative principal(s)"; and conf.d/k3s's 644 failed where k3s.default stands in its
+  place (a wrong fail of the same cause). Now the three are collected with k3s's configuration
+  (collect.host K3S_CONFIG_FILES) and read in openrc-run's order (parse.host._k3s_openrc_next).
 
-Tally: 1 finding (1 false pass); 6 cases, 4 failed on main before the fix (R36A-1: 4), 2 held.
+Held (kept as tests): a snippet doas ignores (`20-staff.conf.apk-new`, or in a directory
+below) adds no one; a later snippet's `deny :staff` takes back an earlier one's permit;
+OpenRC's shipped rc.conf, rc.conf.d names its glob skips (`.k3s.conf`, `k3s.conf.bak`) and a
+k3s.default with the package's defaults add no one.
+
+Probed by script (not kept): GNU grep prints nothing of an empty file, so an empty
+conf.d/k3s.default (which openrc-run still sources in conf.d/k3s's place) is not seen.
+
+Tally: 2 findings (2 false passes, R36A-2 with one wrong fail of the same cause); 14 cases, 9
+failed on main before the fixes (R36A-1: 4; R36A-2: 5, 4 false passes and 1 wrong fail), 5
+held.
+
+Leads left:
+- HVA-142: conf.d/k3s.<runlevel> of a runlevel other than default (k3s added to another
+  runlevel) is not collected; an empty k3s.default is not seen (above).
+- From round 35: an `if ...; then` block's assignments are applied unconditionally; RKE2
+  under OpenRC; a doas `permit` without `as` later denied as root chains to every /etc/passwd
+  account; a directory account (sss, ldap) that administers is not weighed as its target.
+- Carried: the RPM's rke2-server.service environment file, k3s's --write-kubeconfig output
+  path, MicroK8s's --authorization-config file, old k3s releases' 0644 default, MicroK8s's
+  dqlite cluster.key and kine.sock, dockerd `--tls` alone (team decision), rootless user
+  units, CRI-O's --listen, polkit isInGroup on a second gid name, systemd alias units,
+  Pacemaker enable-acl, nss-systemd tss.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
+from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, PASS2, _142
+from test_redteam35_accounts_probes import ALPINE_CONFD, ALPINE_INIT, CONFD, INIT, _scan
 
 
 def _doas_d(*files: tuple[str, str], rc: int = 0, stderr: str = "") -> tuple[str, int, str]:
@@ -89,3 +121,82 @@ def test_alpine_doas_d_unreadable(host_scan) -> None:
         "/etc/doas.d/20-staff.conf: Permission denied): who doas lets run commands as root is "
         "unknown",
     )
+
+
+RC_CONF = "/etc/rc.conf"
+# OpenRC's etc/rc.conf: comments but for rc_tty_number
+OPENRC_RC_CONF = '# Global OpenRC configuration settings\n#rc_parallel="NO"\nrc_tty_number=12\n'
+DEFAULT_OPTS = ALPINE_CONFD + 'K3S_OPTS=""\n'
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # rc.conf is sourced after conf.d/k3s: its K3S_OPTS replaces the package's ""
+        (((RC_CONF, OPENRC_RC_CONF + 'K3S_OPTS="--write-kubeconfig-mode 644"\n'),), EVERYONE),
+        (((RC_CONF, OPENRC_RC_CONF + "export K3S_KUBECONFIG_MODE=644\n"),), EVERYONE),
+        (
+            (
+                (RC_CONF, OPENRC_RC_CONF),
+                (
+                    "/etc/rc.conf.d/k3s.conf",
+                    "K3S_OPTS='--write-kubeconfig-mode=0640'\n"
+                    'K3S_OPTS="$K3S_OPTS --write-kubeconfig-group staff"\n',
+                ),
+            ),
+            FAIL4,
+        ),
+        # conf.d/k3s.default replaces conf.d/k3s in the default runlevel
+        (
+            (
+                (
+                    "/etc/conf.d/k3s.default",
+                    'K3S_EXEC="server"\nK3S_OPTS="--write-kubeconfig-mode 644"\n',
+                ),
+            ),
+            EVERYONE,
+        ),
+        # held: OpenRC's own rc.conf; a name the glob skips; a runlevel file with the defaults
+        (((RC_CONF, OPENRC_RC_CONF),), PASS2),
+        (
+            (
+                ("/etc/rc.conf.d/k3s.conf.bak", "export K3S_KUBECONFIG_MODE=644\n"),
+                ("/etc/rc.conf.d/.k3s.conf", "export K3S_KUBECONFIG_MODE=644\n"),
+            ),
+            PASS2,
+        ),
+        ((("/etc/conf.d/k3s.default", DEFAULT_OPTS),), PASS2),
+    ],
+    ids=[
+        "rc-conf-opts",
+        "rc-conf-export",
+        "rc-conf-d-group",
+        "runlevel-conf",
+        "held-openrc-rc-conf",
+        "held-rc-conf-d-skipped-names",
+        "held-runlevel-defaults",
+    ],
+)
+def test_openrc_overrides(
+    host_scan, files: tuple[tuple[str, str], ...], expected: tuple[str, str]
+) -> None:
+    """R36A-2 (false pass) HVA-142. openrc-run sources /etc/conf.d/k3s.default in place of
+    /etc/conf.d/k3s where it exists, then /etc/rc.conf and /etc/rc.conf.d/*.conf, before the
+    script (OpenRC sh/openrc-run.sh.in): a mode set there, with k3s.yaml chmod'ed 0600 since,
+    passed "2 administrative principal(s)"."""
+    base = ((INIT, ALPINE_INIT), (CONFD, DEFAULT_OPTS))
+    assert _scan(host_scan, "600 root root", *base, *files) == expected
+
+
+def test_openrc_runlevel_conf_replaces_conf(host_scan) -> None:
+    """R36A-2 (wrong fail of the same cause): conf.d/k3s's mode is not read where
+    conf.d/k3s.default stands in its place."""
+    confd = ALPINE_CONFD + 'K3S_OPTS="--write-kubeconfig-mode 644"\n'
+    got = _scan(
+        host_scan,
+        "600 root root",
+        (INIT, ALPINE_INIT),
+        (CONFD, confd),
+        ("/etc/conf.d/k3s.default", DEFAULT_OPTS),
+    )
+    assert got == PASS2

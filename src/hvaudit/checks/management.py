@@ -3137,7 +3137,11 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     those keys hvaudit does not read is a manual outcome (R33A-5); k3s.service's own environment
     and ExecStart= flags (the installer's INSTALL_K3S_EXEC) override them, and another
     configuration file it names (--config, K3S_CONFIG_FILE) is a manual outcome (R34A-1);
-    RKE2's likewise, with its group flag and rke2-server.service's environment (R34A-2). A
+    RKE2's likewise, with its group flag and rke2-server.service's environment (R34A-2). On
+    OpenRC /etc/init.d/k3s's command_args stands for the unit, with what openrc-run and the
+    script source before k3s starts: /etc/conf.d/k3s (or k3s.default in its place),
+    /etc/rc.conf, /etc/rc.conf.d/*.conf, /etc/environment and k3s.env (R35A-1, R35A-3,
+    R36A-2). A
     `podman system service` on a TCP URI runs what anyone who reaches it sends as the account
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
     chained rule (whoever may act as an administrator is one) (R30A-2), the account

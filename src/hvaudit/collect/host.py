@@ -436,6 +436,12 @@ K3S_CONFIG_FILES: tuple[str, ...] = (
     # and Alpine's package's settings, which openrc-run sources before the script
     # (alpinelinux/aports community/k3s k3s.confd: K3S_EXEC, K3S_OPTS) (R35A-3)
     "/etc/conf.d/k3s",
+    # openrc-run sources /etc/conf.d/k3s.$RC_RUNLEVEL in its place where that exists (the
+    # installer's and the package's `rc-update add k3s default`), then the system overrides
+    # /etc/rc.conf and /etc/rc.conf.d/*.conf (OpenRC sh/openrc-run.sh.in) (R36A-2)
+    "/etc/conf.d/k3s.default",
+    "/etc/rc.conf",
+    "/etc/rc.conf.d",
     # RKE2's, read by the same code (rancher/rke2 pkg/cli/cmds/server.go: k3s's server command
     # with its config and write-kubeconfig-mode flags)
     "/etc/rancher/rke2/config.yaml",

@@ -4816,6 +4816,10 @@ def _k3s_unit_next(
 #: "$RC_SERVICE"`) (R35A-3).
 K3S_OPENRC_SCRIPT = "/etc/init.d/k3s"
 K3S_OPENRC_CONF = "/etc/conf.d/k3s"
+#: What openrc-run sources in K3S_OPENRC_CONF's place in the default runlevel (R36A-2)
+K3S_OPENRC_RUNLEVEL_CONF = "/etc/conf.d/k3s.default"
+K3S_OPENRC_RC_CONF = "/etc/rc.conf"
+K3S_OPENRC_RC_CONF_D = "/etc/rc.conf.d"
 K3S_OPENRC_ENV_FILES = ("/etc/environment", "/etc/rancher/k3s/k3s.env")
 _SH_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
@@ -4825,7 +4829,9 @@ def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[
     grep's output by file `files`; None where no such script was read; why not, where the
     script or a file it sources is shell hvaudit does not read.
 
-    openrc-run sources /etc/conf.d/k3s, then the script, whose variables `export` or `set -o
+    openrc-run sources /etc/conf.d/k3s (or /etc/conf.d/k3s.default in its place, where it
+    exists), /etc/rc.conf and /etc/rc.conf.d/*.conf (R36A-2), then the script, whose variables
+    `export` or `set -o
     allexport` (the installer's, around its `.` of /etc/environment and k3s.env) export to
     k3s; supervise-daemon.sh then runs `eval supervise-daemon ... $command -- $command_args`
     (OpenRC sh/supervise-daemon.sh supervise_start: "The eval call is necessary for cases like:
@@ -4874,7 +4880,29 @@ def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[
                 return f"{path} runs {stmt[:80]!r}, which hvaudit does not read"
         return ""
 
-    why = run(K3S_OPENRC_CONF, files.get(K3S_OPENRC_CONF, [])) or run(K3S_OPENRC_SCRIPT, script)
+    # openrc-run (OpenRC sh/openrc-run.sh.in): `if ! sourcex -e "$_conf_d/$RC_SVCNAME.$RC_RUNLEVEL";
+    # then sourcex -e "$_conf_d/$RC_SVCNAME"; fi`, then "Load any system overrides": rc.conf
+    # and every rc.conf.d/*.conf (the shell's glob: no name starting with '.', in order), then
+    # the script; k3s runs in the
+    # default runlevel (k3s install.sh and aports community/k3s: `rc-update add k3s default`)
+    # (R36A-2)
+    conf = K3S_OPENRC_RUNLEVEL_CONF if K3S_OPENRC_RUNLEVEL_CONF in files else K3S_OPENRC_CONF
+    overrides = sorted(
+        (
+            path
+            for path in files
+            if path.startswith(f"{K3S_OPENRC_RC_CONF_D}/")
+            and "/" not in path.removeprefix(f"{K3S_OPENRC_RC_CONF_D}/")
+            and not path.removeprefix(f"{K3S_OPENRC_RC_CONF_D}/").startswith(".")
+            and path.endswith(".conf")
+        ),
+        key=str.encode,
+    )
+    for path in (conf, K3S_OPENRC_RC_CONF, *overrides):
+        why = run(path, files.get(path, []))
+        if why:
+            return why
+    why = run(K3S_OPENRC_SCRIPT, script)
     if why:
         return why
     value = values.get("command_args", "")
