@@ -26,18 +26,32 @@ Findings (R36A-n):
   administrative principal(s)"; and conf.d/k3s's 644 failed where k3s.default stands in its
   place (a wrong fail of the same cause). Now the three are collected with k3s's configuration
   (collect.host K3S_CONFIG_FILES) and read in openrc-run's order (parse.host._k3s_openrc_next).
+- R36A-3 (false pass) HVA-142: sudo's rules were read from /etc/sudoers and /etc/sudoers.d
+  whatever /etc/sudo.conf said. sudo.conf's Plugin lines choose the policy plugin (sudo
+  src/load_plugins.c sudo_load_plugins: sudoers_policy from sudoers.so only where none is
+  listed; "only a single policy plugin may be loaded") and give sudoers.so its arguments, whose
+  `sudoers_file=PATH` replaces /etc/sudoers (sudoers(5) "Sudoers plugin arguments";
+  plugins/sudoers/policy.c sudoers_policy_deserialize_info). `Plugin sudoers_policy sudoers.so
+  sudoers_file=/etc/sudoers.site`, or a site policy plugin with no sudoers_policy listed,
+  passed "2 administrative principal(s)" on the unused /etc/sudoers. Now /etc/sudo.conf is
+  collected and read as sudo_conf.c reads it (the keyword in any case, `#` comments, backslash
+  continuations); another sudoers file, or another plugin that may be the policy, is
+  unavailable evidence naming it (parse.host._sudo_policy_elsewhere).
 
 Held (kept as tests): a snippet doas ignores (`20-staff.conf.apk-new`, or in a directory
 below) adds no one; a later snippet's `deny :staff` takes back an earlier one's permit;
 OpenRC's shipped rc.conf, rc.conf.d names its glob skips (`.k3s.conf`, `k3s.conf.bak`) and a
-k3s.default with the package's defaults add no one.
+k3s.default with the package's defaults add no one; Debian's sudo.conf (its Plugin lines
+commented out), sudoers.so's own plugins and arguments with sudoers_file=/etc/sudoers, and an
+I/O plugin beside an explicit sudoers_policy (a commented-out sudoers_file= after it) add no
+one.
 
 Probed by script (not kept): GNU grep prints nothing of an empty file, so an empty
 conf.d/k3s.default (which openrc-run still sources in conf.d/k3s's place) is not seen.
 
-Tally: 2 findings (2 false passes, R36A-2 with one wrong fail of the same cause); 14 cases, 9
-failed on main before the fixes (R36A-1: 4; R36A-2: 5, 4 false passes and 1 wrong fail), 5
-held.
+Tally: 3 findings (3 false passes, R36A-2 with one wrong fail of the same cause); 20 cases, 12
+failed on main before the fixes (R36A-1: 4; R36A-2: 5, 4 false passes and 1 wrong fail;
+R36A-3: 3), 8 held.
 
 Leads left:
 - HVA-142: conf.d/k3s.<runlevel> of a runlevel other than default (k3s added to another
@@ -200,3 +214,79 @@ def test_openrc_runlevel_conf_replaces_conf(host_scan) -> None:
         ("/etc/conf.d/k3s.default", DEFAULT_OPTS),
     )
     assert got == PASS2
+
+
+# sudo's sudo.conf as Debian ships it: every Plugin line commented out
+DEBIAN_SUDO_CONF = (
+    "# Default /etc/sudo.conf file\n#\n# Sudo plugins:\n"
+    "#   Plugin plugin_name plugin_path plugin_options ...\n#\n"
+    "#Plugin sudoers_policy sudoers.so\n#Plugin sudoers_io sudoers.so\n"
+    "#Plugin sudoers_audit sudoers.so\n\n# Sudo askpass:\n#Path askpass /usr/X11R6/bin/ssh-askpass\n"
+    "Set disable_coredump false\n"
+)
+
+
+def _sudo_unread(why: str) -> tuple[str, str]:
+    return (
+        "manual",
+        f"evidence unavailable: /etc/sudo.conf {why}: who sudo lets run commands as root is "
+        "unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    ("conf", "expected"),
+    [
+        (
+            "Plugin sudoers_policy sudoers.so sudoers_file=/etc/sudoers.site\n",
+            _sudo_unread(
+                "gives sudoers.so sudoers_file=/etc/sudoers.site: sudo reads its rules from that "
+                "file, which hvaudit does not read"
+            ),
+        ),
+        # the keyword in any case, a full path, a continued line, the last argument winning
+        (
+            "plugin sudoers_policy /usr/libexec/sudo/sudoers.so sudoers_file=/etc/sudoers \\\n"
+            "    sudoers_file=/srv/sudoers ignore_perms=true\n",
+            _sudo_unread(
+                "gives sudoers.so sudoers_file=/srv/sudoers: sudo reads its rules from that "
+                "file, which hvaudit does not read"
+            ),
+        ),
+        (
+            "Plugin approval_policy /usr/lib/sudo/site_policy.so\nPlugin sudoers_io sudoers.so\n",
+            _sudo_unread(
+                "loads the plugin approval_policy from /usr/lib/sudo/site_policy.so and lists no "
+                "sudoers_policy: it may be sudo's security policy in sudoers' place, whose rules "
+                "hvaudit does not read"
+            ),
+        ),
+        # held: the shipped file; sudoers' own plugins and arguments; another plugin beside an
+        # explicit sudoers_policy (sudo loads a single policy plugin)
+        (DEBIAN_SUDO_CONF, PASS2),
+        (
+            "Plugin sudoers_policy sudoers.so sudoers_file=/etc/sudoers sudoers_mode=0440\n"
+            "Plugin sudoers_io sudoers.so\nPlugin sudoers_audit sudoers.so\n",
+            PASS2,
+        ),
+        (
+            "Plugin sudoers_policy sudoers.so # sudoers_file=/srv/sudoers\n"
+            "Plugin python_io python_plugin.so ModulePath=/srv/io.py ClassName=IO\n",
+            PASS2,
+        ),
+    ],
+    ids=[
+        "sudoers-file",
+        "sudoers-file-continued-last-wins",
+        "other-policy-plugin",
+        "held-debian-default",
+        "held-sudoers-plugins",
+        "held-io-plugin-beside-sudoers",
+    ],
+)
+def test_sudo_conf_policy(host_scan, conf: str, expected: tuple[str, str]) -> None:
+    """R36A-3 (false pass) HVA-142. sudo.conf chooses sudo's policy plugin and gives sudoers.so
+    its arguments (sudo load_plugins.c sudo_load_plugins; sudoers policy.c
+    sudoers_policy_deserialize_info `sudoers_file=`): rules read from another file, or another
+    policy plugin's, passed "2 administrative principal(s)" on /etc/sudoers alone."""
+    assert _142(host_scan({**BASE, "/etc/sudo.conf": conf})) == expected

@@ -3078,7 +3078,9 @@ def single_uid0(ctx: Context) -> Iterator[Outcome]:
 )
 def few_admins(ctx: Context) -> Iterator[Outcome]:
     """sudo rights, doas rights (doas.conf(5): `permit` an identity, `as target` "The default is
-    all users", root among them; on Alpine /etc/doas.d/*.conf too, read after doas.conf, R36A-1)
+    all users", root among them; on Alpine /etc/doas.d/*.conf too, read after doas.conf, R36A-1;
+    where /etc/sudo.conf gives sudoers.so another sudoers_file=, or may load another policy
+    plugin, sudo's rules are unread: a question, R36A-3)
     and membership of the libvirt group are root-equivalent on a
     hypervisor host; they count against the same bare minimum. A group into which nsswitch
     merges a directory's members (`group: files [SUCCESS=merge] sss`, glibc NSS_ACTION_MERGE)

@@ -125,6 +125,9 @@ FILES: tuple[FileProbe, ...] = (
     # doas(1)'s rules (OpenDoas, Debian/Ubuntu package opendoas; OpenBSD's doas.conf(5) SYNOPSIS
     # /etc/doas.conf): who may run commands as root besides sudoers. Users and groups, no secrets.
     FileProbe("/etc/doas.conf"),
+    # sudo's front-end configuration (sudo.conf(5)): its Plugin lines choose the security policy
+    # plugin and give sudoers.so its arguments, sudoers_file= among them (R36A-3)
+    FileProbe("/etc/sudo.conf"),
     # dockerd's configuration (moby docs/reference/commandline/dockerd.md: --config-file default
     # "/etc/docker/daemon.json"): its "group" is the group of the sockets dockerd creates (R25E-1)
     FileProbe("/etc/docker/daemon.json"),

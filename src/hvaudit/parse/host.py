@@ -3186,6 +3186,15 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     why = _grep_unanswered(got)
     if why:
         return Fact.failed(f"sudoers could not be read ({why})", got.source)
+    sudo_conf = ev.get(_file("/etc/sudo.conf"))
+    if sudo_conf.state == "failed":
+        return Fact.failed(f"/etc/sudo.conf: {sudo_conf.reason}", sudo_conf.source)
+    elsewhere = _sudo_policy_elsewhere(sudo_conf.text) if sudo_conf.state == "ok" else ""
+    if elsewhere:
+        return Fact.unavailable(
+            f"/etc/sudo.conf {elsewhere}: who sudo lets run commands as root is unknown",
+            sudo_conf.source,
+        )
     polkit_got = ev.get(_cmd("polkit-rules"))
     why = "" if polkit_got.state in ("uncollected", "absent") else _grep_unanswered(polkit_got)
     if why:
@@ -3518,6 +3527,51 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         *polkit_src,
         *(k3s_src if k3s_rows else ()),
     )
+
+
+#: The structs sudoers.so holds that are not a policy plugin (sudoers(5) "Sudoers plugin
+#: arguments": `Plugin sudoers_io sudoers.so`, `Plugin sudoers_audit sudoers.so`).
+_SUDOERS_OTHER_PLUGINS = ("sudoers_io", "sudoers_audit")
+
+
+def _sudo_policy_elsewhere(text: str) -> str:
+    """Why sudo's rules are not /etc/sudoers and its includes, from /etc/sudo.conf ("" when they
+    are). sudo.conf(5): a line (backslash continuing it, `#` starting a comment) whose keyword,
+    any case, is Plugin names `symbol_name path [arguments ...]` (sudo_conf.c: strncasecmp, then
+    the arguments split at blanks); "only a single policy plugin may be loaded", and with none
+    listed sudo loads sudoers_policy from sudoers.so with no arguments (load_plugins.c
+    sudo_load_plugins "If no policy plugin, fall back to the default (sudoers)"). sudoers.so's
+    `sudoers_file=PATH` argument replaces /etc/sudoers (sudoers(5) "Sudoers plugin arguments";
+    plugins/sudoers/policy.c sudoers_policy_deserialize_info, the last one winning): a file
+    hvaudit does not read. Another plugin where no sudoers_policy is listed may be the policy
+    plugin in sudoers' place: its rules are not in the evidence (R36A-3)."""
+    joined = re.sub(r"\\\n[ \t]*", " ", text)
+    policy: list[str] | None = None
+    others: list[str] = []
+    for raw in joined.splitlines():
+        words = raw.split("#", 1)[0].split()
+        if len(words) < 3 or words[0].lower() != "plugin":
+            continue
+        symbol, path, args = words[1], words[2], words[3:]
+        sudoers = path.rsplit("/", 1)[-1] == "sudoers.so"
+        if symbol == "sudoers_policy" and sudoers and policy is None:
+            policy = args
+        elif not (sudoers and symbol in _SUDOERS_OTHER_PLUGINS):
+            others.append(f"{symbol} from {path}")
+    if policy is None:
+        if others:
+            return (
+                f"loads the plugin {others[0][:120]} and lists no sudoers_policy: it may be "
+                "sudo's security policy in sudoers' place, whose rules hvaudit does not read"
+            )
+        return ""
+    files = [a.split("=", 1)[1] for a in policy if a.startswith("sudoers_file=") and a[13:]]
+    if files and files[-1] != "/etc/sudoers":
+        return (
+            f"gives sudoers.so sudoers_file={files[-1][:120]}: sudo reads its rules from that "
+            "file, which hvaudit does not read"
+        )
+    return ""
 
 
 def _pam_group_grants(text: str) -> dict[str, set[str]]:
