@@ -6296,11 +6296,55 @@ def _journald_last(
 _LOG_LEVELS = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
 
 
+#: C isspace() in the C locale, which strtoul skips before a number's sign
+_C_SPACE = " \t\n\v\f\r"
+#: the digits strtoul takes in each base safe_atou can choose
+_BASE_DIGITS = {2: "01", 8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}
+
+
+def _systemd_atou(value: str) -> int | None:
+    """The number systemd's safe_atou reads from `value`, None where it refuses it.
+    systemd src/basic/parse-util.c safe_atou_full with base 0 (read with `find_string`):
+    whitespace skipped, mangle_base turning a "0b"/"0B" prefix into base 2 and "0o"/"0O"
+    into base 8 ("Support Python 3 style ... prefixes", systemd PR #16033, v246; RHEL 8's
+    systemd 239 backports it, redhat-plumbers/systemd-rhel8 PR #190), then strtoul(s, &x,
+    base), which takes a sign, a "0x"/"0X" prefix as hexadecimal and a leading "0" as octal
+    (base 0); anything after the number refuses it (`*x != 0`), and so does a '-' before a
+    number other than 0 (-ERANGE). Before v246 "0b"/"0o" and "-0" were refused: read here as
+    the newer releases read them, a fail at worst where an older journald ignores them."""
+    s = value.lstrip(" \t\n\r")
+    base = 0
+    if s[:2] in ("0b", "0B"):
+        base, s = 2, s[2:]
+    elif s[:2] in ("0o", "0O"):
+        base, s = 8, s[2:]
+    t = s.lstrip(_C_SPACE)
+    sign, t = (t[0], t[1:]) if t[:1] in ("+", "-") else ("", t)
+    if base == 0 and t[:2] in ("0x", "0X") and t[2:3] and t[2] in _BASE_DIGITS[16]:
+        base, t = 16, t[2:]
+    elif base == 0:
+        base = 8 if t.startswith("0") else 10
+    if not t or any(c not in _BASE_DIGITS[base] for c in t):
+        return None
+    n = int(t, base)
+    # strtoul negates what follows a '-'; safe_atou_full refuses it unless it is 0
+    return None if sign == "-" and n else n
+
+
 def _log_level(value: str) -> int | None:
-    v = value.strip().lower()
-    if digits(v) and int(v) < len(_LOG_LEVELS):
-        return int(v)
-    return _LOG_LEVELS.index(v) if v in _LOG_LEVELS else None
+    """systemd's log_level_from_string (src/basic/syslog-util.c log_level_table and
+    DEFINE_STRING_TABLE_LOOKUP_WITH_FALLBACK(log_level, int, LOG_DEBUG); string-table.c
+    string_table_lookup_from_string_fallback, read with `find_string`): a name compared with
+    streq, so case counts ("CRIT" is no level), else a number safe_atou reads (`_systemd_atou`:
+    "0x2", "+2" and "0o2" are crit) of at most 7; anything else None, which journald.conf's,
+    the unit file's (config_parse_log_level: "Failed to parse log level, ignoring") and the
+    kernel command line's parsers (journald-server.c parse_proc_cmdline_item: "Ignoring")
+    skip, keeping the value before it (R36L-1)."""
+    v = value.strip()
+    if v in _LOG_LEVELS:
+        return _LOG_LEVELS.index(v)
+    n = _systemd_atou(v)
+    return n if n is not None and 0 <= n < len(_LOG_LEVELS) else None
 
 
 def _journald_max_level_syslog(ev: HostEvidence) -> tuple[int, str]:

@@ -1,0 +1,123 @@
+"""Red-team round 36 probes: logging, audit forwarding and time sync (r36-logtime)
+
+Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
+engine (host_scan), its rsyslog configuration given the TLS omfwd action of
+/etc/rsyslog.d/50-remote.conf (RSYSLOG_REMOTE) and imjournal in place of Debian's imuxsock (as
+round 35's file does), with /etc/systemd/journald.conf, /proc/cmdline and a libvirtd.service
+drop-in per case. Each test asserts the exact status and message.
+
+Findings (R36L-n):
+- R36L-1 (false pass; wrong fail) HVA-200, HVA-213: journald's log levels were read as a
+  lower-cased name or plain decimal digits, so a level systemd reads as a number in another
+  form was ignored and the default debug assumed: `MaxLevelStore=0x2`, `=+2`, `=0o1`, and
+  `systemd.journald.max_level_store=0x1` on the kernel command line, passed HVA-200's "logs
+  forwarded over TLS" with rsyslog reading the journal alone (imjournal), and a
+  libvirtd.service drop-in's `LogLevelMax=0x2` passed HVA-213's "log_outputs unset (the
+  journal)"; while `MaxLevelStore=CRIT` and `LogLevelMax=Crit`, which systemd ignores, failed.
+  systemd (read with `find_string`): src/basic/syslog-util.c
+  DEFINE_STRING_TABLE_LOOKUP_WITH_FALLBACK(log_level, int, LOG_DEBUG); string-table.c
+  string_table_lookup_from_string_fallback compares the names with streq_ptr, then takes
+  safe_atou (parse-util.h: safe_atou_full(s, 0, ...)); parse-util.c safe_atou_full hands the
+  string to strtoul with base 0 (a sign, "0x" hexadecimal, a leading "0" octal) after
+  mangle_base's "0b"/"0o" (systemd PR #16033, v246); config_parse_log_level (conf-parser.c,
+  journald.conf and unit files) and journald-server.c parse_proc_cmdline_item ignore what
+  log_level_from_string refuses. Now parse.host _log_level reads them so (_systemd_atou):
+  those numbers fail naming the setting, a name in other case is ignored.
+
+Held (kept as tests): R36L-1 `MaxLevelStore=0x3` (err), `=0x8` (above 7, refused) and `=08`
+(not octal, refused) pass; `LogLevelMax=0x3` passes.
+
+Probed by script: `_log_level` on 26 strings against the strtoul/safe_atou rules above ("-0"
+is 0 from v246, "-1" refused, "0x" alone refused, "0b2" refused, non-ASCII digits refused);
+the 11 cases kept here on main first (101a77ad).
+
+Tally: 1 finding: 1 false pass class (also 2 wrong fails); 11 cases in 2 test functions; 7
+failed on main before the fix (101a77ad) (5 passed wrongly, 2 failed wrongly); the 4 held pass
+there too.
+
+Leads left:
+- journald: "0b"/"0o" and "-0" are read as systemd v246 on reads them (RHEL 8 backports it);
+  an older journald ignores them (a wrong fail at worst there): the release is not weighed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
+
+IMUXSOCK = 'module(load="imuxsock") # provides support for local system logging'
+assert IMUXSOCK in DEBIAN_RSYSLOG_MAIN
+#: RHEL's shape: imjournal reads the journal, no system log socket
+IMJOURNAL_ONLY = DEBIAN_RSYSLOG_MAIN.replace(IMUXSOCK, 'module(load="imjournal")')
+JOURNALD = "/etc/systemd/journald.conf"
+CMDLINE = str(HARDENED_HOST["/proc/cmdline"])
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
+
+
+def _starved(where: str, level: str) -> str:
+    return (
+        "no running forwarder sends the host's logs to a remote destination (journald hands "
+        "rsyslog nothing: rsyslog reads no system log socket (imuxsock), and rsyslog's "
+        f"imjournal reads none of libvirt's errors ({where}: the journal keeps messages of "
+        f"level {level} and above only), so logs.example.internal get(s) the kernel's messages "
+        "at most, not libvirt's)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("journald", "cmdline", "status", "message"),
+    [
+        # R36L-1: numbers systemd's safe_atou reads (strtoul base 0, mangle_base)
+        ("MaxLevelStore=0x2", "", "fail", _starved(f"MaxLevelStore=0x2 in {JOURNALD}", "crit")),
+        ("MaxLevelStore=+2", "", "fail", _starved(f"MaxLevelStore=+2 in {JOURNALD}", "crit")),
+        ("MaxLevelStore=0o1", "", "fail", _starved(f"MaxLevelStore=0o1 in {JOURNALD}", "alert")),
+        ("", " systemd.journald.max_level_store=0x1", "fail",
+         _starved("kernel command line systemd.journald.max_level_store=0x1", "alert")),
+        # R36L-1 (wrong fail): streq, so a name in capitals is no level; journald ignores it
+        ("MaxLevelStore=CRIT", "", "pass", OVER_TLS),
+        # held: err kept; above 7 and a non-octal "08" refused
+        ("MaxLevelStore=0x3", "", "pass", OVER_TLS),
+        ("MaxLevelStore=0x8", "", "pass", OVER_TLS),
+        ("MaxLevelStore=08", "", "pass", OVER_TLS),
+    ],
+)  # fmt: skip
+def test_r36l1_journal_level_numbers(
+    host_scan, journald: str, cmdline: str, status: str, message: str
+) -> None:
+    a = host_scan(
+        {
+            "rsyslog-config": (IMJOURNAL_ONLY + RSYSLOG_REMOTE, 0),
+            JOURNALD: f"[Journal]\n{journald}\n",
+            "/proc/cmdline": CMDLINE.rstrip("\n") + cmdline + "\n",
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+
+
+UNITS = HARDENED_HOST["libvirt-units"]
+DROPIN = "/etc/systemd/system/libvirtd.service.d/quiet.conf"
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "message"),
+    [
+        (
+            "0x2",
+            "fail",
+            f"{JOURNAL_OK}, but LogLevelMax=0x2 in {DROPIN}: journald drops libvirtd's messages "
+            "below crit, its errors among them, before it stores or forwards them",
+        ),
+        # R36L-1 (wrong fail): config_parse_log_level ignores a name in other case
+        ("Crit", "pass", JOURNAL_OK),
+        # held: err kept
+        ("0x3", "pass", JOURNAL_OK),
+    ],
+)
+def test_r36l1_unit_log_level_max_numbers(host_scan, value: str, status: str, message: str) -> None:
+    text = str(UNITS[0]) + f"\n# {DROPIN}\n[Service]\nLogLevelMax={value}\n"
+    a = host_scan({"libvirt-units": (text, *UNITS[1:])})
+    assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
