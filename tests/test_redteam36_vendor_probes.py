@@ -8,7 +8,7 @@ edited. Sources read with `read_file`: proxmox/pve-access-control src/PVE/Auth/P
 PAM.pm (`options`: `tfa => { optional => 1 }`), Plugin.pm parse_config ("add default domains",
 `# force type`, as parse.proxmox.parse_realms cites). R36E-3: one ESXi host record as
 collect/vsphere.py writes it (test_redteam11_vmw_probes._vsphere), through the bundle writer,
-parser and engine.
+parser and engine; R36E-4 the same record with config.service and no config.dateTimeInfo.
 
 Findings:
 - R36E-1 (false pass; a wrong fail too) HVA-306: where domains.cfg was not read, every realm was
@@ -32,6 +32,11 @@ Findings:
   profile sets the protocols and the option is not judged there (L13-3; round 35's lead). Now
   such a pass is the question of the release or the profile; an option leaving an old
   protocol on still fails.
+- R36E-4 (fail hidden behind a question) HVA-419: config.dateTimeInfo not reported (the
+  protocol not known) was asked "Does host esx1 synchronise its clock with the site's NTP
+  servers, ntpd running and started with the host?" even where config.service reports ntpd
+  and ptpd both not running with policy on, a fail under either protocol (the NTP branch's
+  `stopped`, the PTP branch's last `else`; round 35's lead). Now that fails, naming both.
 
 Held:
 - R36E-1: root@pam the only administrator, with its TOTP entry, domains.cfg not read: pass
@@ -40,13 +45,15 @@ Held:
 - R36E-2: domains.cfg not read and no pam or pve administrator but root@pam: the error, as
   before.
 - R36E-3: 8.0.2 reported with the option: pass; `sslv3` alone with no release: fail.
+- R36E-4: ntpd running with policy on, or ptpd not in config.service: the question, as before.
 
 Probed by script: the API path's GET /access/domains answering 404 or 501 records domains.cfg
 absent (ProxmoxApiCollector._store), read as the built-in realms alone.
 
-Tally: 3 findings (2 false passes, R36E-1 with a wrong fail; 1 fail hidden behind an error);
-10 test cases, 5 failed on main before the fixes (R36E-1 2 of 4 on 101a77ad: pass, fail;
-R36E-2 1 of 2 on 101a77ad: error; R36E-3 2 of 4 on 378bfb5c: pass), 5 held.
+Tally: 4 findings (2 false passes, R36E-1 with a wrong fail; 1 fail hidden behind an error,
+1 behind a question); 14 test cases, 7 failed on main before the fixes (R36E-1 2 of 4 on
+101a77ad: pass, fail; R36E-2 1 of 2 on 101a77ad: error; R36E-3 2 of 4 on 378bfb5c: pass;
+R36E-4 2 of 4 on 6c3382c1: manual), 7 held.
 
 Leads left:
 - A copied tree (pve+dir://) without domains.cfg reads it absent (the built-in realms), where
@@ -237,3 +244,52 @@ def test_r36e3_held(tmp_path: Path, value: str, product: str, want: tuple[str, s
     """R36E-3 held: 8.0 Update 2 reported, the option governs: pass; an option leaving TLS 1.0
     and 1.1 on with no release read: fail, as before."""
     assert _tls(tmp_path, value, product=product)[:2] == want
+
+
+# --- R36E-4: HVA-419 where config.dateTimeInfo is not reported -----------------------------------
+
+STOPPED = {"running": False, "policy": "off"}
+NO_TIME = "evidence unavailable: config.dateTimeInfo: not reported by the host, or not collected"
+
+
+def _time(tmp_path: Path, services: dict[str, dict[str, object]]) -> tuple[str, str]:
+    """HVA-419 of one ESXi host record without config.dateTimeInfo, its config.service
+    `services` as collect/vsphere.py keeps them."""
+    from test_redteam11_vmw_probes import _vsphere
+
+    a = _vsphere(tmp_path, {"services": services})
+    ((r,),) = [[r for r in a.results if r.check.id == "HVA-419"]]
+    return r.status.value, r.outcome.message
+
+
+@pytest.mark.parametrize(
+    ("ntpd", "shown"),
+    [
+        (STOPPED, "ntpd stopped, policy off"),
+        ({"running": True, "policy": "off"}, "ntpd running, policy off"),
+    ],
+    ids=["both-stopped", "ntpd-not-started-with-the-host"],
+)
+def test_r36e4_both_daemons_down_fail_whatever_the_protocol(
+    tmp_path: Path, ntpd: dict[str, object], shown: str
+) -> None:
+    """R36E-4 (fail hidden behind a question): config.dateTimeInfo not reported (the protocol
+    not known), ntpd and ptpd both reported not running with policy on: main asked "Does host
+    esx1 synchronise its clock with the site's NTP servers ...?", though an NTP host fails on
+    ntpd so (ESXI-80-000124) and a PTP host on ptpd (the check's PTP branch)."""
+    assert _time(tmp_path, {"ntpd": ntpd, "ptpd": STOPPED}) == (
+        "fail",
+        f"{shown}; ptpd stopped, policy off: neither time daemon runs and starts with the host, "
+        "whichever protocol the host uses (config.dateTimeInfo, which names it, not reported)",
+    )
+
+
+@pytest.mark.parametrize(
+    "services",
+    [{"ntpd": {"running": True, "policy": "on"}, "ptpd": STOPPED}, {"ntpd": STOPPED}],
+    ids=["ntpd-running", "ptpd-not-reported"],
+)
+def test_r36e4_held(tmp_path: Path, services: dict[str, dict[str, object]]) -> None:
+    """R36E-4 held: ntpd running with policy on, or ptpd not in config.service: the
+    configuration's question, as before."""
+    assert _time(tmp_path, services) == ("manual", NO_TIME)

@@ -1591,10 +1591,29 @@ def ntp(ctx: Context) -> Iterator[Outcome]:
     host's own inventory name or a VMkernel address of its own is the host itself too (V24-4,
     `_itself`). A firewall not read and authenticated servers or narrowed limits are asked in
     one item (joined_asks): the firewall's question alone passed on a "yes" with the others
-    never asked (R34M-2)."""
+    never asked (R34M-2). Where config.dateTimeInfo is not reported (the protocol not known),
+    ntpd and ptpd both reported not running with policy on fail whichever protocol (R36E-4)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         if esx.ntp is None:
+            # R36E-4: with config.dateTimeInfo not reported the protocol is not known, but each
+            # protocol fails where its daemon is not running with policy on (below): ntpd and
+            # ptpd both reported so fail whichever the host uses, asked, a "yes" passed them
+            both = _service_states(esx, ("ntpd", "ptpd"))
+            down = [
+                f"{k} {'running' if v.get('running') else 'stopped'}, policy {v.get('policy')}"
+                for k, v in sorted((both or ({}, []))[0].items())
+                if not (v.get("running") and v.get("policy") == "on")
+            ]
+            if len(down) == 2:
+                yield failed(
+                    s,
+                    f"{'; '.join(down)}: neither time daemon runs and starts with the host, "
+                    "whichever protocol the host uses (config.dateTimeInfo, which names it, "
+                    "not reported)",
+                    esx.source,
+                )
+                continue
             yield unknown(s, _gap("config.dateTimeInfo", esx.source), _ntp_question(h))
             continue
         if esx.ntp.get("protocol") == "ptp":
