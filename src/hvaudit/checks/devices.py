@@ -61,7 +61,7 @@ from hvaudit.model import (
     Source,
     Vm,
 )
-from hvaudit.parse.host import sysctl_int
+from hvaudit.parse.host import AMD_VI_VENDORS, VTD_VENDORS, sysctl_int
 from hvaudit.parse.libvirt_xml import NVME_DISK
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
@@ -3328,10 +3328,13 @@ def _iommu_weakened(word: str, h: Host) -> bool:
     isolation (R21B2-1): `vfio_iommu_type1.allow_unsafe_interrupts` set true (a bare name sets
     a bool, kernel/params.c param_set_bool; a kstrtobool true, parse.host.kernel_bool), `iommu=
     off` (x86 arch/x86/kernel/pci-dma.c iommu_setup: "off" sets no_iommu, which intel_iommu_init and the
-    AMD IOMMU's detection honour), `intel_iommu=off` on an Intel CPU and `amd_iommu=off` on an
-    AMD or Hygon one (kernel-parameters.txt: intel_iommu "off [Default Off] Disables intel iommu
-    driver", amd_iommu "off - do not initialize any AMD IOMMU found in the system"; each takes a
-    comma list). The other vendor's word does nothing; an unknown vendor counts either.
+    AMD IOMMU's detection honour), `intel_iommu=off` on an Intel or Zhaoxin CPU and
+    `amd_iommu=off` on an AMD or Hygon one (kernel-parameters.txt: intel_iommu "off [Default
+    Off] Disables intel iommu driver", amd_iommu "off - do not initialize any AMD IOMMU found in
+    the system"; each takes a comma list). The other family's word does nothing; an unknown
+    vendor counts either. The VT-d driver reads intel_iommu= wherever the firmware has a DMAR
+    table, whatever the CPU (parse.host.VTD_VENDORS): a Zhaoxin host's `intel_iommu=off` turns
+    its IOMMU off (R36B-1: it passed, read as another vendor's word).
     intel_iommu='s on and off are one setting the last of them decides (intel_iommu_setup:
     `dmar_disabled = 0` / `= 1` for each comma option in turn, R33B-2; _nextboot.mode_of):
     `intel_iommu=off,on` leaves the IOMMU on. iommu= and amd_iommu= match "off" as the
@@ -3344,9 +3347,9 @@ def _iommu_weakened(word: str, h: Host) -> bool:
     if name == "vfio_iommu_type1.allow_unsafe_interrupts":
         return not eq or kernel_bool(value.strip()) is True
     vendor = h.facts.cpu_vendor.get() if h.facts.cpu_vendor.known else None
-    if name == "intel_iommu" and vendor not in (None, "GenuineIntel"):
+    if name == "intel_iommu" and vendor is not None and vendor not in VTD_VENDORS:
         return False
-    if name == "amd_iommu" and vendor not in (None, "AuthenticAMD", "HygonGenuine"):
+    if name == "amd_iommu" and vendor is not None and vendor not in AMD_VI_VENDORS:
         return False
     if name == "intel_iommu":
         return mode_of(word) == "off"

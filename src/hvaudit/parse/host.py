@@ -249,6 +249,22 @@ X86_CPU_FLAWS = (
 )
 #: /proc/cpuinfo vendor_id of the x86 CPUs (arch/x86/kernel/cpu: intel.c, amd.c, hygon.c).
 X86_VENDORS = ("GenuineIntel", "AuthenticAMD", "HygonGenuine")
+#: /proc/cpuinfo vendor_id of Zhaoxin's x86 CPUs (R36B-1): arch/x86/kernel/cpu/zhaoxin.c
+#: zhaoxin_cpu_dev `.c_ident = { "  Shanghai  " }` (the CPUID string, blanks and all, which
+#: the reader strips) and centaur.c centaur_cpu_dev `.c_ident = { "CentaurHauls" }`, which
+#: Zhaoxin's family 7 CPUs may report too (common.c cpu_vuln_whitelist lists `VULNWL(CENTAUR,
+#: 7, ...)` beside `VULNWL(ZHAOXIN, 7, ...)`; read with `find_string`).
+ZHAOXIN_VENDORS = ("Shanghai", "CentaurHauls")
+#: The vendors whose platforms report their IOMMU to the kernel by an ACPI DMAR table, which the
+#: VT-d driver reads (drivers/iommu/intel/dmar.c detect_intel_iommu: dmar_table_detect, with
+#: no test of the CPU's vendor), and so take intel_iommu= (R36B-1): Intel's, and Zhaoxin's,
+#: whose engineers extend that driver for their platforms' DMAR tables (FelixCui-oc's
+#: "iommu/vt-d: Add support for detecting ACPI device in RMRR", iommu@lists.linux-foundation.org
+#: 2020, read with `find_string`).
+VTD_VENDORS = ("GenuineIntel", *ZHAOXIN_VENDORS)
+#: The vendors whose platforms report an AMD IOMMU (ACPI IVRS, drivers/iommu/amd/init.c), the
+#: only ones amd_iommu= reaches.
+AMD_VI_VENDORS = ("AuthenticAMD", "HygonGenuine")
 #: The flaws of X86_CPU_FLAWS that cannot affect a vendor's CPUs, so a kernel without their file
 #: leaves nothing open there (arch/x86/kernel/cpu/common.c, read with `find_string`):
 #: cpu_vuln_whitelist gives every AMD and Hygon family NO_MELTDOWN | NO_L1TF | NO_MDS |
