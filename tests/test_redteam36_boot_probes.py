@@ -21,13 +21,29 @@ Findings (R36B-n):
   (parse.host.VTD_VENDORS: Intel and Zhaoxin) and amd_iommu= on the IVRS ones
   (AMD_VI_VENDORS: AMD and Hygon); an unread vendor counts either, as before.
 
+- R36B-2 (false pass) HVA-181 (and HVA-214): parse.host.X86_VENDORS named Intel, AMD and
+  Hygon only, so a Zhaoxin host (zhaoxin.c's `  Shanghai  `, centaur.c's `CentaurHauls`) was
+  read as another architecture's. cpu_flaws_unreported then listed nothing, though the
+  kernel sets Meltdown, L1TF, MDS and iTLB multihit for Zhaoxin's family 7 (arch/x86/kernel/
+  cpu/common.c cpu_vuln_whitelist: `VULNWL(ZHAOXIN, 7, X86_MODEL_ANY, NO_SPECTRE_V2 |
+  NO_SWAPGS | NO_MMIO | NO_BHI)`, read with `find_string`): a kernel without the mds, l1tf
+  and itlb_multihit files (one that predates them) passed "14 CPU vulnerabilities reported,
+  none unmitigated". HVA-214's b64-only watch was asked whether the host runs 32-bit programs
+  at all, though an x86-64 kernel does whatever the vendor. Now X86_VENDORS holds Zhaoxin's
+  ids (ZHAOXIN_VENDORS), and X86_FLAWS_NOT_OF leaves out there only the flaws the kernel sets
+  for other vendors (SRBDS and GDS: Intel models of cpu_vuln_blacklist; ITS: vulnerable_to_its
+  `x86_vendor != X86_VENDOR_INTEL`; SRSO and TSA: AMD's and Hygon's). The unreported flaws are
+  asked and the b64-only watch fails.
+
 Held (kept as tests): on a Zhaoxin host `amd_iommu=off` (no AMD IOMMU there) keeps the
-pass, and so does `intel_iommu=off` on an AMD host.
+pass, and so does `intel_iommu=off` on an AMD host; a Zhaoxin host whose kernel lacks only
+the SRBDS, GDS, ITS, SRSO and TSA files passes HVA-181.
 
 Probed by script: -
 
-Tally: 1 finding (1 false pass); 4 cases in 2 test functions. R36B-1: 2 of 4 failed on main
-101a77a (2 false passes); the 2 held cases passed before and after.
+Tally: 2 findings (2 false passes); 8 cases in 5 test functions. R36B-1: 2 of 4 failed on main
+101a77a (2 false passes); R36B-2: 3 of 4 failed on main 101a77a (2 false passes, and HVA-214's
+question where the evidence fails); the 3 held cases passed before and after.
 
 Leads left: -
 """
@@ -37,6 +53,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
+from test_network_leads import _cpu_verdict, _kernel_without
+from test_redteam20_host3_probes import B64_LIBVIRT, COMPAT, POLKIT_WATCH, _audit
 from test_redteam20_host4_probes import GPU, GROUPS
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
@@ -86,3 +104,60 @@ def test_r36b_1_held_the_other_familys_word(host_scan, nxt: str, cpuinfo: str) -
     a = _gpu_scan(host_scan, nxt, cpuinfo)
     assert outcomes(a, "HVA-050") == {"gpu": "pass"}, messages(a, "HVA-050")
     assert messages(a, "HVA-050") == {"gpu": GROUPS}
+
+
+# --- R36B-2: a Zhaoxin host is an x86 host -----------------------------------------------------
+
+#: HVA-181's question for a kernel without the files of Meltdown's successors (R36B-2)
+UNREPORTED = (
+    "14 CPU vulnerabilities reported, none unmitigated, but this kernel reports nothing of "
+    "itlb_multihit, l1tf, mds: it predates them, so it neither reports nor mitigates them on "
+    "this {} CPU"
+)
+UNREPORTED_Q = (
+    "Is this host's CPU unaffected by every one of itlb_multihit, l1tf, mds? Evidence: the "
+    "CPU's family, model and stepping (/proc/cpuinfo) against the vendor's advisories or the "
+    "kernel's Documentation/admin-guide/hw-vuln, or /sys/devices/system/cpu/vulnerabilities "
+    'after booting a kernel that reports them. Pass: yes, none affects this CPU ("Not '
+    'affected"); fail: no, one does (the running kernel does not mitigate it).'
+)
+
+
+@pytest.mark.parametrize(
+    ("cpuinfo", "vendor"),
+    [(ZHAOXIN, "Shanghai"), (CENTAUR, "CentaurHauls")],
+    ids=["shanghai", "centaurhauls"],
+)
+def test_r36b_2_unreported_flaws_on_a_zhaoxin_host_are_asked(
+    host_scan, cpuinfo: str, vendor: str
+) -> None:
+    """R36B-2 (false pass) HVA-181: a Zhaoxin family 7 CPU is whitelisted for Spectre v2,
+    SWAPGS, MMIO and BHI only (common.c cpu_vuln_whitelist), so the kernel sets MDS, L1TF and
+    iTLB multihit for it; a kernel without their files neither reports nor mitigates them.
+    The host was read as another architecture's and passed; now it is asked."""
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": (_kernel_without("mds", "l1tf", "itlb_multihit"), 0),
+            "/proc/cpuinfo": cpuinfo,
+        }
+    )
+    assert _cpu_verdict(a) == ("manual", UNREPORTED.format(vendor), UNREPORTED_Q)
+
+
+def test_r36b_2_held_other_vendors_flaws_on_a_zhaoxin_host(host_scan) -> None:
+    """R36B-2 held: SRBDS and GDS (Intel models of cpu_vuln_blacklist), ITS (Intel only), SRSO
+    and TSA (AMD's and Hygon's) cannot affect a Zhaoxin CPU: a kernel without their files
+    leaves nothing open there."""
+    missing = ("srbds", "gather_data_sampling", "indirect_target_selection")
+    missing += ("spec_rstack_overflow", "tsa")
+    a = host_scan({"cpu-vulnerabilities": (_kernel_without(*missing), 0), "/proc/cpuinfo": ZHAOXIN})
+    assert _cpu_verdict(a) == ("pass", "12 CPU vulnerabilities reported, none unmitigated", "")
+
+
+def test_r36b_2_b64_only_watch_on_a_zhaoxin_host_fails(host_scan) -> None:
+    """R36B-2 HVA-214: an x86-64 kernel runs 32-bit programs (IA32 emulation) whatever the
+    vendor; the b64-only watch on a Zhaoxin host was asked whether the host runs them at all
+    (read as another architecture's); now it fails as on an Intel host."""
+    a = _audit(host_scan, B64_LIBVIRT + POLKIT_WATCH, **{"/proc/cpuinfo": ZHAOXIN})
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {"hv1": COMPAT}

@@ -247,14 +247,17 @@ X86_CPU_FLAWS = (
     "tsa",
     "vmscape",
 )
-#: /proc/cpuinfo vendor_id of the x86 CPUs (arch/x86/kernel/cpu: intel.c, amd.c, hygon.c).
-X86_VENDORS = ("GenuineIntel", "AuthenticAMD", "HygonGenuine")
 #: /proc/cpuinfo vendor_id of Zhaoxin's x86 CPUs (R36B-1): arch/x86/kernel/cpu/zhaoxin.c
 #: zhaoxin_cpu_dev `.c_ident = { "  Shanghai  " }` (the CPUID string, blanks and all, which
 #: the reader strips) and centaur.c centaur_cpu_dev `.c_ident = { "CentaurHauls" }`, which
 #: Zhaoxin's family 7 CPUs may report too (common.c cpu_vuln_whitelist lists `VULNWL(CENTAUR,
 #: 7, ...)` beside `VULNWL(ZHAOXIN, 7, ...)`; read with `find_string`).
 ZHAOXIN_VENDORS = ("Shanghai", "CentaurHauls")
+#: /proc/cpuinfo vendor_id of the x86 CPUs (arch/x86/kernel/cpu: intel.c, amd.c, hygon.c, and
+#: Zhaoxin's zhaoxin.c and centaur.c, R36B-2: their hosts were read as another architecture's,
+#: so a kernel without a flaw's file was not asked about, a b64-only audit watch asked, not
+#: failed).
+X86_VENDORS = ("GenuineIntel", "AuthenticAMD", "HygonGenuine", *ZHAOXIN_VENDORS)
 #: The vendors whose platforms report their IOMMU to the kernel by an ACPI DMAR table, which the
 #: VT-d driver reads (drivers/iommu/intel/dmar.c detect_intel_iommu: dmar_table_detect, with
 #: no test of the CPU's vendor), and so take intel_iommu= (R36B-1): Intel's, and Zhaoxin's,
@@ -272,7 +275,12 @@ AMD_VI_VENDORS = ("AuthenticAMD", "HygonGenuine")
 #: of cpu_vuln_blacklist (VULNBL_INTEL_STEPPINGS) and ITS by vulnerable_to_its (Intel only);
 #: TSX Async Abort needs TSX (X86_FEATURE_RTM, an Intel extension; hw-vuln/tsx_async_abort.rst
 #: "Intel processors that support TSX"); SRSO is set for VULNBL_AMD(0x17, 0x19, 0x1a) and
-#: VULNBL_HYGON(0x18) only, TSA only `if (c->x86_vendor == X86_VENDOR_AMD)`.
+#: VULNBL_HYGON(0x18) only, TSA only `if (c->x86_vendor == X86_VENDOR_AMD)`. Zhaoxin's (R36B-2):
+#: cpu_vuln_whitelist gives its family 7 (as ZHAOXIN and as CENTAUR) only NO_SPECTRE_V2 |
+#: NO_SWAPGS | NO_MMIO | NO_BHI, so Meltdown, L1TF, MDS and iTLB multihit are set there unless
+#: IA32_ARCH_CAPABILITIES says otherwise; SRBDS and GDS (blacklist models), ITS
+#: (vulnerable_to_its: `x86_vendor != X86_VENDOR_INTEL` returns false), SRSO and TSA are other
+#: vendors' (RFDS stays: vulnerable_to_rfds takes ARCH_CAP_RFDS_CLEAR on any CPU).
 X86_FLAWS_NOT_OF: Mapping[str, frozenset[str]] = {
     "GenuineIntel": frozenset({"spec_rstack_overflow", "tsa"}),
     "AuthenticAMD": frozenset(
@@ -284,6 +292,13 @@ X86_FLAWS_NOT_OF: Mapping[str, frozenset[str]] = {
         {"meltdown", "l1tf", "mds", "tsx_async_abort", "itlb_multihit", "srbds"}
         | {"mmio_stale_data", "gather_data_sampling", "reg_file_data_sampling"}
         | {"indirect_target_selection", "tsa"}
+    ),
+    **dict.fromkeys(
+        ZHAOXIN_VENDORS,
+        frozenset(
+            {"srbds", "gather_data_sampling", "indirect_target_selection"}
+            | {"spec_rstack_overflow", "tsa"}
+        ),
     ),
 }
 TIME_DAEMONS = ("chronyd", "ntpd", "systemd-timesyncd", "openntpd", "ntpsec")
