@@ -35,17 +35,42 @@ Findings (R36B-n):
   `x86_vendor != X86_VENDOR_INTEL`; SRSO and TSA: AMD's and Hygon's). The unreported flaws are
   asked and the b64-only watch fails.
 
+- R36B-3 (false pass; also wrong fail) HVA-043 (every check through next_boot_adds):
+  security= and lsm= were read as words that each count, but security/security.c reads them
+  as the kernel's __setup handlers store them (read with `find_string`): choose_major_lsm
+  `chosen_major_lsm = str` and choose_lsm_order `chosen_lsm_order = str` keep the last word's
+  value, and from Linux 5.1 an lsm= anywhere on the line supersedes security=
+  (ordered_lsm_init, later lsm_init_ordered: "security=%s is ignored because it is
+  superseded by lsm=%s", `chosen_major_lsm = NULL`). A running `lsm=...,apparmor
+  security=selinux` (AppArmor confines QEMU) put security=selinux among the words in force,
+  so the next boot's lone security=selinux, which disables AppArmor, was judged on the live
+  evidence and passed (R33B-3's class, across two names); the next boot's `lsm=yama
+  lsm=yama,apparmor` and `security=selinux security=apparmor` (AppArmor starts) failed. Now
+  lsm= and security= are last-wins parameters any value of which sets them
+  (_nextboot._LAST_WINS, _mode), and security= is lsm='s (_nextboot._FLAG_OF): beside an lsm=
+  word it is not surely in force (surely_kept), and the two lines' words are compared
+  together (_in_force).
+
 Held (kept as tests): on a Zhaoxin host `amd_iommu=off` (no AMD IOMMU there) keeps the
 pass, and so does `intel_iommu=off` on an AMD host; a Zhaoxin host whose kernel lacks only
-the SRBDS, GDS, ITS, SRSO and TSA files passes HVA-181.
+the SRBDS, GDS, ITS, SRSO and TSA files passes HVA-181; the next boot's `lsm=yama,apparmor
+lsm=yama` (the last leaves AppArmor out) fails HVA-043, and the same `lsm=... security=selinux`
+on both lines passes.
 
 Probed by script: -
 
-Tally: 2 findings (2 false passes); 8 cases in 5 test functions. R36B-1: 2 of 4 failed on main
-101a77a (2 false passes); R36B-2: 3 of 4 failed on main 101a77a (2 false passes, and HVA-214's
-question where the evidence fails); the 3 held cases passed before and after.
+Tally: 3 findings (3 false passes, R36B-3 also wrong fails); 14 cases in 9 test functions.
+R36B-1: 2 of 4 failed on main 101a77a (2 false passes); R36B-2: 3 of 4 failed on main 101a77a
+(2 false passes, and HVA-214's question where the evidence fails); R36B-3: 4 of 6 failed on
+main 101a77a (2 false passes, 2 wrong fails); the 5 held cases passed before and after.
 
-Leads left: -
+Leads left:
+- kept does not drop a security= beside an lsm= (a kernel before 5.1 knows no lsm=): the next
+  boot's `security=selinux lsm=...,apparmor` still fails HVA-043 though every kernel since
+  5.1 starts AppArmor (a conservative wrong fail; the next boot's kernel release is not read).
+- Zhaoxin's families other than 7 (CentaurHauls family 6) are not whitelisted for MMIO stale
+  data (X86_BUG_MMIO_UNKNOWN); X86_FLAWS_NOT_OF leaves it asked. RFDS stays asked on Zhaoxin
+  (ARCH_CAP_RFDS_CLEAR).
 """
 
 from __future__ import annotations
@@ -58,6 +83,7 @@ from test_redteam20_host3_probes import B64_LIBVIRT, COMPAT, POLKIT_WATCH, _audi
 from test_redteam20_host4_probes import GPU, GROUPS
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
+from test_redteam34_boot_probes import AA_PASS
 
 #: HVA-050's pass for the GPU VM's device (tests/test_redteam20_host4_probes.py's GROUPS)
 PT = "passthrough of pci 0000:65:00.0"
@@ -161,3 +187,61 @@ def test_r36b_2_b64_only_watch_on_a_zhaoxin_host_fails(host_scan) -> None:
     a = _audit(host_scan, B64_LIBVIRT + POLKIT_WATCH, **{"/proc/cpuinfo": ZHAOXIN})
     assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
     assert messages(a, "HVA-214") == {"hv1": COMPAT}
+
+
+# --- R36B-3: lsm= and security= -----------------------------------------------------------------
+
+#: a running line whose lsm= supersedes its security= (AppArmor runs)
+BOTH = "lsm=landlock,lockdown,yama,integrity,apparmor security=selinux"
+
+
+def _lsm_scan(host_scan, live: str, nxt: str):
+    return host_scan(
+        {"/proc/cmdline": LIVE.format(live), "boot-cmdline": _boot(_grub(nxt), grub=False)}
+    )
+
+
+@pytest.mark.parametrize(
+    "live", [BOTH, "security=selinux lsm=landlock,lockdown,yama,integrity,apparmor"]
+)
+def test_r36b_3_security_word_an_lsm_word_superseded_now_fails(host_scan, live: str) -> None:
+    """R36B-3 (false pass) HVA-043: the running line's security=selinux is ignored beside its
+    lsm= (security.c: "security=%s is ignored because it is superseded by lsm=%s"), so
+    AppArmor runs now; the next boot's lone security=selinux disables it. It was read as a
+    word in force now and judged on the live evidence: passed."""
+    a = _lsm_scan(host_scan, live, "quiet security=selinux")
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {
+        "hv1": "apparmor confines QEMU on the running kernel, but the next boot does not start "
+        "it: security=selinux in /etc/default/grub"
+    }
+
+
+@pytest.mark.parametrize(
+    "nxt", ["quiet lsm=yama lsm=yama,apparmor", "quiet security=selinux security=apparmor"]
+)
+def test_r36b_3_a_later_word_of_the_name_replaces_it(host_scan, nxt: str) -> None:
+    """R36B-3 (wrong fail) HVA-043: choose_lsm_order and choose_major_lsm store each word's
+    value in turn, so the last lsm= (security=) stands: AppArmor starts. Each word counted:
+    it failed."""
+    a = _lsm_scan(host_scan, "", nxt)
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": AA_PASS}
+
+
+def test_r36b_3_held_a_later_lsm_word_without_apparmor_fails(host_scan) -> None:
+    """R36B-3 held: the last lsm= leaves AppArmor out: the next boot does not start it."""
+    a = _lsm_scan(host_scan, "", "quiet lsm=yama,apparmor lsm=yama")
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {
+        "hv1": "apparmor confines QEMU on the running kernel, but the next boot does not start "
+        "it: lsm=yama in /etc/default/grub"
+    }
+
+
+def test_r36b_3_held_the_same_pair_on_both_lines(host_scan) -> None:
+    """R36B-3 held: the same lsm= and security= on both lines are read alike by the same
+    kernel: judged on the live evidence (AppArmor confines QEMU)."""
+    a = _lsm_scan(host_scan, BOTH, f"quiet {BOTH}")
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": AA_PASS}

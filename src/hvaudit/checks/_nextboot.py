@@ -221,7 +221,11 @@ class NextBoot:
 #: flag, and a later one of the other name is not read as replacing (kept, a conservative
 #: reading). R35B-3: ia32_emulation= (arch/x86/entry/common.c ia32_emulation_override_cmdline,
 #: an early_param from Linux 6.7 on: `kstrtobool(arg, &__ia32_enabled)` for each word in
-#: turn, a value it refuses leaving the flag): its kstrtobool as on or off.
+#: turn, a value it refuses leaving the flag): its kstrtobool as on or off. R36B-3: lsm= and
+#: security= (security/security.c choose_lsm_order `chosen_lsm_order = str` and
+#: choose_major_lsm `chosen_major_lsm = str`, before Linux 5.1 choose_lsm's strncpy into
+#: chosen_lsm: __setup handlers that store any value for each word in turn, so the last word of
+#: the name stands; read with `find_string`).
 _LAST_WINS: dict[str, frozenset[str]] = {
     "mitigations": frozenset({"off", "auto", "auto,nosmt"}),
     "mds": frozenset({"off", "full", "full,nosmt"}),
@@ -251,6 +255,8 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "apparmor": frozenset({"on", "off"}),
     "selinux": frozenset({"on", "off"}),
     "ia32_emulation": frozenset({"on", "off"}),
+    "lsm": frozenset(),
+    "security": frozenset(),
 }
 
 #: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
@@ -296,8 +302,10 @@ def _mode(name: str, value: str) -> str | None:
     last comma option starting with on or off (R33B-2); kpti's kstrtobool as on or off
     (R33B-4); apparmor='s and selinux='s kstrtoul as on or off (R34B-1)."""
     modes = _LAST_WINS[name]
-    if name == "srbds":
-        return value  # srbds_off = !strcmp(str, "off"): any value sets it
+    if name in ("srbds", "lsm", "security"):
+        # srbds_off = !strcmp(str, "off"); lsm= and security= store the value (R36B-3): any
+        # value sets it
+        return value
     if name == "retbleed":
         return next((o for o in reversed(value.split(",")) if o in modes), None)
     if name == "intel_iommu":
@@ -355,8 +363,15 @@ def _name(word: str) -> str:
 #: `pti=on` or `pti=auto` is replaced on every version (kept), and a `nopti` beside any pti=
 #: word is not surely in force (surely_kept; all read with `find_string`). Not nospectre_v2
 #: nor nospec_store_bypass_disable: spectre_v2_parse_cmdline returns early `if (nospectre_v2)`,
-#: as the old one did on cmdline_find_option_bool, so no later word undoes them.
-_FLAG_OF = {"nopti": "pti"}
+#: as the old one did on cmdline_find_option_bool, so no later word undoes them. R36B-3:
+#: `security=`, which an `lsm=` word anywhere on the line supersedes from Linux 5.1 on
+#: (security/security.c ordered_lsm_init, later lsm_init_ordered: `pr_warn("security=%s is
+#: ignored because it is superseded by lsm=%s\n", ...)` and `chosen_major_lsm = NULL`; read
+#: with `find_string`), so beside one it is not surely in force: a running `lsm=...,apparmor
+#: security=selinux` starts AppArmor, the next boot's lone `security=selinux` does not. An
+#: earlier kernel knows no lsm=, so kept does not drop a security= for it (a conservative
+#: reading).
+_FLAG_OF = {"nopti": "pti", "security": "lsm"}
 
 #: The values of a _FLAG_OF parameter that replace the flag before them on every kernel.
 _FLAG_UNDONE_BY = {"nopti": frozenset({"pti=on", "pti=auto"})}
@@ -389,7 +404,7 @@ def surely_kept(words: tuple[str, ...]) -> tuple[int, ...]:
         for i in kept(words)
         if names[i] not in names[i + 1 :]
         # R34B-5: a flag any word of its parameter may undo, whichever comes first
-        and not (words[i] in _FLAG_OF and names.count(names[i]) > 1)
+        and not (words[i].partition("=")[0] in _FLAG_OF and names.count(names[i]) > 1)
     )
 
 
