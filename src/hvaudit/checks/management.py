@@ -3525,8 +3525,13 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
         elif deny := _deny_users_root(f.get().get("denyusers", "")):
             blocks = h.facts.sshd_match
             prl = f.get().get("permitrootlogin", "prohibit-password")
+            # the Match blocks and /etc/passwd are judged apart, each unread one an ask of the
+            # one item: the blocks' question asked alone hid another uid-0 account outside the
+            # list, and "yes" to it passed that account's root login (R36S-1)
+            asks: list[Outcome] = []
+            stop = None
             if not blocks.known:
-                yield unknown(
+                stop = asked_gap(
                     s,
                     blocks,
                     "Does every Match block of /etc/ssh/sshd_config or a file it includes "
@@ -3534,21 +3539,28 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     f"root's (sshd -T shows DenyUsers {deny}, PermitRootLogin {prl}, outside "
                     "Match blocks)? Evidence: those files. Pass: yes, no such Match block sets "
                     "it; fail: no, one does.",
+                    asks,
                 )
-                continue
-            if not h.facts.accounts.known:
+            if stop is None and not h.facts.accounts.known:
                 # DenyUsers matches names, PermitRootLogin the uid (R15H-7): unread, another
                 # uid-0 account may be outside the list (HL16-7)
-                yield unknown(
+                stop = asked_gap(
                     s,
                     h.facts.accounts,
                     f"DenyUsers {deny} refuses every uid-0 account of /etc/passwd "
                     f"(PermitRootLogin {prl} holds for uid 0 whatever the name)",
+                    asks,
                 )
+            if stop is not None:
+                yield stop  # an error: evidence whose collection failed, never a pass
                 continue
             zeros = ("root", *_other_uid0_accounts(h))
-            replacing = _root_admitting_lists(
-                blocks.get(), "DenyUsers", lambda v, n: not _deny_users_root(v, n), prl, zeros
+            replacing = (
+                _root_admitting_lists(
+                    blocks.get(), "DenyUsers", lambda v, n: not _deny_users_root(v, n), prl, zeros
+                )
+                if blocks.known
+                else []
             )
             others = [
                 n
@@ -3572,6 +3584,8 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     *f.sources,
                     *blocks.sources,
                 )
+            elif asks:
+                yield joined_asks(s, asks)
             else:
                 yield passed(
                     s,
@@ -3583,8 +3597,12 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
         elif (allow := f.get().get("allowusers", "")) and not _allow_users_root(allow):
             blocks = h.facts.sshd_match
             prl = f.get().get("permitrootlogin", "prohibit-password")
+            # as with DenyUsers: the blocks' question asked alone hid another uid-0 account
+            # the list admits (R36S-2)
+            asks = []
+            stop = None
             if not blocks.known:
-                yield unknown(
+                stop = asked_gap(
                     s,
                     blocks,
                     "Does every Match block of /etc/ssh/sshd_config or a file it includes "
@@ -3593,22 +3611,29 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     f"entry for root, PermitRootLogin {prl}, outside Match blocks)? Evidence: "
                     "those files. Pass: yes, no such Match block admits root; fail: no, one "
                     "does.",
+                    asks,
                 )
-                continue
-            if not h.facts.accounts.known:
-                yield unknown(
+            if stop is None and not h.facts.accounts.known:
+                stop = asked_gap(
                     s,
                     h.facts.accounts,
                     f"AllowUsers {allow} admits no uid-0 account of /etc/passwd "
                     f"(PermitRootLogin {prl} holds for uid 0 whatever the name)",
+                    asks,
                 )
+            if stop is not None:
+                yield stop  # an error: evidence whose collection failed, never a pass
                 continue
-            admitting = _root_admitting_lists(
-                blocks.get(),
-                "AllowUsers",
-                _allow_users_root,
-                prl,
-                ("root", *_other_uid0_accounts(h)),
+            admitting = (
+                _root_admitting_lists(
+                    blocks.get(),
+                    "AllowUsers",
+                    _allow_users_root,
+                    prl,
+                    ("root", *_other_uid0_accounts(h)),
+                )
+                if blocks.known
+                else []
             )
             others = [n for n in _other_uid0_accounts(h) if _allow_users_root(allow, n)]
             if others:
@@ -3628,6 +3653,8 @@ def ssh_no_root(ctx: Context) -> Iterator[Outcome]:
                     *f.sources,
                     *blocks.sources,
                 )
+            elif asks:
+                yield joined_asks(s, asks)
             else:
                 yield passed(
                     s,

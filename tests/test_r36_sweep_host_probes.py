@@ -1,0 +1,157 @@
+"""R36 sweep of the host modules (management.py, hardening.py): a check that yields one item per
+subject whose FIRST open condition hides the others, so an attested "yes" to that first question
+passes the subject while a fail or another question was never shown.
+
+Harness: the conftest host_scan replay (hardened host plus overrides) through the real
+collector, parser and engine; attestations written as TOML, read by the CLI's loader
+(load_attestations) and applied with apply_attestations, as `hvaudit scan --attestations` does
+(test_r34_elif_unknown_probes._attest_yes). Each finding's probe attests "yes" to the question
+the item asked on main (that condition's own question, as a scan where it is the only open one
+asks it: the harness tests pin its text) and asserts the verdict now.
+
+Findings:
+- R36S-1 (false pass, leading unknown) HVA-160: `DenyUsers root` with the Match blocks unread
+  (/etc/ssh/sshd_config not read) asked whether any Match block replaces DenyUsers before
+  /etc/passwd was judged: "yes" passed toor (uid 0, not in the list), to which sshd applies
+  PermitRootLogin prohibit-password as to root (R15H-7). Now the other uid-0 accounts are
+  judged whatever the blocks: a fail; an unread /etc/passwd is an ask beside the blocks'.
+- R36S-2 (false pass, leading unknown) HVA-160: the same with `AllowUsers alice toor`: the
+  blocks' question hid the list admitting toor. Now a fail.
+- R36S-3 (false pass, leading unknown) HVA-230: Open vSwitch's datapath up (ovs-system) with
+  `ovs-vsctl` failing was asked ("bond members are on different adapters") before the Linux
+  bonds were judged: "yes" passed bond0 with both members on one card (0000:3b:00). Now the
+  Linux bonds are judged first; the unread OVS ports join the other open conditions.
+
+Held: each condition alone keeps its verdict and text (the harness tests); a collection that
+failed (an error) still stands alone.
+
+Tally: 3 findings (HVA-160 twice, HVA-230), 5 cases (3 finding probes, 2 harness tests); the 3
+finding probes failed on main 101a77ad before the fixes (each subject passing after main's own
+question was attested "yes"), the 2 harness tests passed there.
+
+Leads left: none yet.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import HARDENED_HOST, IP_LINK, messages, outcomes
+from test_host_leads16 import _lists
+from test_r34_elif_unknown_probes import _attest_yes, _question
+
+PASSWD = str(HARDENED_HOST["/etc/passwd"])
+
+# --- R36S-1, R36S-2: HVA-160, the Match blocks unread before the other uid-0 accounts -----------
+
+DENY_Q = (
+    "Does every Match block of /etc/ssh/sshd_config or a file it includes leave DenyUsers (which "
+    "a Match block replaces) unset for logins that may be root's (sshd -T shows DenyUsers root, "
+    "PermitRootLogin prohibit-password, outside Match blocks)? Evidence: those files. Pass: yes, "
+    "no such Match block sets it; fail: no, one does."
+)
+ALLOW_Q = (
+    "Does every Match block of /etc/ssh/sshd_config or a file it includes leave AllowUsers "
+    "(which a Match block replaces) without an entry admitting root for logins that may be "
+    "root's (sshd -T shows AllowUsers alice toor, no entry for root, PermitRootLogin "
+    "prohibit-password, outside Match blocks)? Evidence: those files. Pass: yes, no such Match "
+    "block admits root; fail: no, one does."
+)
+UNREAD = "evidence unavailable: /etc/ssh/sshd_config was not read (no such file)"
+
+
+def _blocks_unread(line: str, passwd: str | None = None) -> dict[str, object]:
+    """A global user list (`_lists`: toor has uid 0 unless `passwd`), sshd_config not read."""
+    o = _lists(line, "") if passwd is None else _lists(line, "", passwd)
+    return {**o, "/etc/ssh/sshd_config": None}
+
+
+def test_r36s1_harness_blocks_unread_alone(host_scan) -> None:
+    """Held: with root the only uid-0 account, the unread Match blocks alone ask main's
+    question (DenyUsers; AllowUsers asks its twin, ALLOW_Q, pinned in the finding probe's
+    attestation)."""
+    a = host_scan(_blocks_unread("DenyUsers root", PASSWD))
+    assert (outcomes(a, "HVA-160"), messages(a, "HVA-160")) == ({"hv1": "manual"}, {"hv1": UNREAD})
+    assert _question(a, "HVA-160") == DENY_Q
+
+
+def test_r36s1_other_uid0_account_fails_though_blocks_unread(host_scan, tmp_path: Path) -> None:
+    """R36S-1: on main the blocks' question alone was asked and "yes" passed toor's login."""
+    a = host_scan(_blocks_unread("DenyUsers root"))
+    _attest_yes(a, DENY_Q, tmp_path, "HVA-160")
+    assert (outcomes(a, "HVA-160"), messages(a, "HVA-160")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "PermitRootLogin prohibit-password; DenyUsers root refuses root, but not toor "
+            "(uid 0 in /etc/passwd), to which sshd applies PermitRootLogin as to root"
+        },
+    )
+
+
+def test_r36s2_allow_list_admitting_toor_fails_though_blocks_unread(
+    host_scan, tmp_path: Path
+) -> None:
+    """R36S-2: on main ALLOW_Q alone was asked and "yes" passed the list admitting toor."""
+    a = host_scan(_blocks_unread("AllowUsers alice toor"))
+    _attest_yes(a, ALLOW_Q, tmp_path, "HVA-160")
+    assert (outcomes(a, "HVA-160"), messages(a, "HVA-160")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "PermitRootLogin prohibit-password; AllowUsers alice toor admits no login as "
+            "root, but admits toor (uid 0 in /etc/passwd), to which sshd applies PermitRootLogin "
+            "as to root"
+        },
+    )
+
+
+# --- R36S-3: HVA-230, Open vSwitch's ports unread before the Linux bonds -------------------------
+
+OVS_Q = (
+    "Does this hold for this host: bond members are on different adapters? Evidence: the "
+    "setting, file or command output it names, read where it lives (the message says why the "
+    "scan could not). Pass: yes, it holds; fail: it does not."
+)
+#: ovs-vsctl exits 1 when ovsdb-server does not answer (its socket gone): the ports unread
+OVS_DOWN = (
+    "",
+    1,
+    "ovs-vsctl: unix:/var/run/openvswitch/db.sock: database connection failed (No such file or "
+    "directory)\n",
+)
+
+
+def _links(bond_on_one_card: bool) -> str:
+    """conftest's IP_LINK (bond0 of eno1 and eno2 on two cards) with Open vSwitch's datapath
+    device, as `ip -j -d link` shows it where the openvswitch module is loaded; eno2 moved to
+    eno1's card (function .1 of 0000:3b:00) where `bond_on_one_card`."""
+    links = json.loads(IP_LINK)
+    if bond_on_one_card:
+        (eno2,) = (d for d in links if d["ifname"] == "eno2")
+        eno2["parentdev"] = "0000:3b:00.1"
+    links.append({"ifindex": 9, "ifname": "ovs-system", "linkinfo": {"info_kind": "openvswitch"}})
+    return json.dumps(links)
+
+
+def test_r36s3_harness_ovs_unread_alone(host_scan) -> None:
+    """Held: bond0 on two cards and the OVS ports unread: main's question, alone."""
+    a = host_scan({"ip-link": (_links(False), 0), "ovs-ports": OVS_DOWN})
+    assert (outcomes(a, "HVA-230"), messages(a, "HVA-230")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "evidence unavailable: ovs-vsctl failed: ovs-vsctl: "
+            "unix:/var/run/openvswitch/db.sock: database connection failed (No such file or "
+            "directory)"
+        },
+    )
+    assert _question(a, "HVA-230") == OVS_Q
+
+
+def test_r36s3_linux_bond_on_one_card_fails_though_ovs_unread(host_scan, tmp_path: Path) -> None:
+    """R36S-3: on main OVS_Q alone was asked and "yes" passed bond0 on one card."""
+    a = host_scan({"ip-link": (_links(True), 0), "ovs-ports": OVS_DOWN})
+    _attest_yes(a, OVS_Q, tmp_path, "HVA-230")
+    assert (outcomes(a, "HVA-230"), messages(a, "HVA-230")) == (
+        {"hv1": "fail"},
+        {"hv1": "bond members on one adapter: bond0 (eno1, eno2 on 0000:3b:00)"},
+    )
