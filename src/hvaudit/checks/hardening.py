@@ -2934,15 +2934,26 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         bonds, info, ovs = h.facts.bonds, h.facts.link_info, h.facts.ovs_bonds
         gap = first_unknown(bonds, info)
-        if gap is None and not ovs.known and "ovs-system" in info.get():
-            gap = ovs  # Open vSwitch's datapath is up, its ports were not read
         if gap is not None:
             yield unknown(s, gap, "bond members are on different adapters")
             continue
+        # Open vSwitch's datapath up with its ports not read is one more ask, after the Linux
+        # bonds are judged: asked first and alone, it hid a Linux bond on one card, and "yes"
+        # to it passed that bond (R36S-3)
+        ovs_asks: list[Outcome] = []
+        if not ovs.known and "ovs-system" in info.get():
+            stop = asked_gap(s, ovs, "bond members are on different adapters", ovs_asks)
+            if stop is not None:
+                yield stop  # an error: evidence whose collection failed, never a pass
+                continue
         ovs_bonds = ovs.get() if ovs.known else {}
         multi = {b: m for b, m in {**ovs_bonds, **bonds.get()}.items() if len(m) >= 2}
         if not multi:
-            yield not_applicable(s, "no bond with two or more members", *bonds.sources)
+            yield (
+                joined_asks(s, ovs_asks)
+                if ovs_asks
+                else not_applicable(s, "no bond with two or more members", *bonds.sources)
+            )
             continue
         same, unknown_dev, one_port, untold, one_slot = [], [], [], [], []
         paths = h.facts.net_device_paths
@@ -3034,6 +3045,7 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
                     "members of a bond are ports of one adapter.",
                 )
             )
+        asks += ovs_asks
         if asks:
             yield joined_asks(s, asks)
         else:
