@@ -93,7 +93,15 @@ def _unenforced(s: Subject, h: Host, head: str, why: str, *refs: Source) -> Outc
     )
 
 
-def _fw_gap(s: Subject, h: Host, px: ProxmoxHost, what: str, off: tuple[str, str, str]) -> Outcome:
+def _fw_gap(
+    s: Subject,
+    h: Host,
+    px: ProxmoxHost,
+    what: str,
+    off: tuple[str, str, str],
+    opened: str = "",
+    tcp: bool = False,
+) -> Outcome:
     """The node's verdict where its cluster.fw or host.fw is not known (unread, or read otherwise
     by the two daemons: proxmox_model's `_nft_reading`): the fails that rest on neither unknown
     fact still win, and the open conditions are asked in one item (asked_gap, joined_asks).
@@ -104,7 +112,14 @@ def _fw_gap(s: Subject, h: Host, px: ProxmoxHost, what: str, off: tuple[str, str
     ($hostfw_options->{enable} == 0))`, the node's input chain built only `if
     ($hostfw_enable)`; proxmox-firewall likewise, P14-11) and no firewall daemon running (R5-13,
     `firewall_daemon`) each leave the node unfiltered, whatever the other file holds. `off`
-    words the three fails: the cluster firewall off, host.fw off, and after the daemon's why."""
+    words the three fails: the cluster firewall off, host.fw off, and after the daemon's why.
+    `opened` (HVA-301, HVA-313), where cluster.fw is not known, words the fail of a host.fw rule
+    that accepts every inbound packet, or every port of a protocol, before any rule that names
+    something cluster.fw defines (`_accepts_everything` over `_host_rules_alone`): host.fw's
+    rules come first, so the node is open whether cluster.fw turns the firewall on (the rule
+    applies) or off (nothing filters); asked alone, cluster.fw's question passed it on a "yes"
+    (R36F-1). `opened` is formatted with `rule`, the rule and what it accepts; `tcp` counts
+    only a rule that reaches TCP ports (`_accepts_everything`, HVA-313)."""
     asks: list[Outcome] = []
     for f in (px.cluster_firewall, px.host_firewall):
         if not f.known and (o := asked_gap(s, f, what, asks)) is not None:
@@ -118,6 +133,21 @@ def _fw_gap(s: Subject, h: Host, px: ProxmoxHost, what: str, off: tuple[str, str
     daemon = _daemon(h, px)
     if daemon[0] == "absent":
         return failed(s, f"{daemon[1]}: {off[2]}", *refs, *h.facts.programs.sources)
+    if (
+        opened
+        and not cluster.known
+        and (
+            rule := _accepts_everything(
+                px,
+                _addressed(h),
+                None,
+                _own_addresses(h, px),
+                every_own=_every_address(h, px),
+                tcp=tcp,
+            )
+        )
+    ):
+        return failed(s, opened.format(rule=rule[0]), *host.sources)
     if daemon[0] == "unknown":
         asks.append(
             manual(
@@ -549,6 +579,8 @@ def cluster_firewall(ctx: Context) -> Iterator[Outcome]:
                     "cluster.fw holds",
                     "no rule is applied, whatever cluster.fw holds",
                 ),
+                "{rule} before cluster.fw's rules and input policy: the node admits it whatever "
+                "cluster.fw holds (with the firewall off, nothing is filtered at all)",
             )
             continue
         opts = fw.get().options
@@ -671,6 +703,7 @@ def _accepts_everything(
     own: Mapping[_Addr, str] | None = None,
     walked: list[tuple[str, dict[str, object]]] | None = None,
     every_own: Sequence[_Addr] | None = None,
+    tcp: bool = False,
 ) -> list[str]:
     """The first IN rule of the node's input chain (host.fw's rules, then cluster.fw's:
     `_input_chain`) that opens the node broadly, when it accepts: one that restricts nothing (`IN ACCEPT`, perhaps with `-log`; pve-firewall's rule
@@ -700,19 +733,23 @@ def _accepts_everything(
     holds every address of it, or every address the node has of it (`every_own`, from the
     addresses the node reported: None when not read): PVEFW-HOST-IN sees the packets for each
     of the node's addresses, so a DROP to the gateway interface's address leaves those to the
-    others to the rules after it (L18-8P)."""
+    others to the rules after it (L18-8P).
+
+    `tcp` (HVA-313): only a rule that reaches TCP ports counts (every inbound packet, or every
+    TCP port); one of every port of another protocol (`IN ACCEPT -p udp`) reaches none of the
+    management ports, which are TCP's (MGMT_PORTS), and the walk goes on past it (R36F-2)."""
     out: list[str] = []
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     uplinks = _uplinks(px)
     unread = bool(px.interfaces.known and px.interfaces.get().unread)
-    cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
+    # cluster.fw not known: host.fw's rules that name nothing it defines (`_host_rules_alone`),
+    # read with no alias or set (R36F-1)
+    cluster = px.cluster_firewall.get() if px.cluster_firewall.known else FirewallFile("cluster")
     # the IP versions an unrestricted DROP or REJECT has closed (L16-4), and the ports of a
     # transport protocol one of every source took, per IP version (L18-6P)
     closed: set[int] = set()
     taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for where, r in _input_chain(px):
-        if cluster is None:
-            break
         version = r.get("ipversion")
         versions = {version} if isinstance(version, int) else {4, 6}
         reached = versions - closed
@@ -834,7 +871,7 @@ def _accepts_everything(
         if what is None:
             continue
         if what != "every inbound packet":
-            if r["action"] != "ACCEPT":
+            if r["action"] != "ACCEPT" or (tcp and key != "tcp"):
                 continue
             # the ports the DROPs before it left: still more than half of them? (L18-6P)
             reached = {
@@ -863,11 +900,12 @@ def _input_chain(px: ProxmoxHost) -> list[tuple[str, dict[str, object]]]:
     rules first, so that cluster wide rules can be overwritten" (`foreach my $rule (@$rules,
     @$cluster_rules)`); proxmox-firewall's input chain jumps to host-in before cluster-in
     (resources/proxmox-firewall.nft). Under pve-firewall a rule it alone refuses (`-p TCP`:
-    `pve_refused`) is left out (L16-1, L16-3)."""
-    if not px.cluster_firewall.known:
-        return []
-    cluster = px.cluster_firewall.get()
+    `pve_refused`) is left out (L16-1, L16-3). Where cluster.fw is not known, host.fw's rules
+    up to the first that names something cluster.fw defines (`_host_rules_alone`, R36F-1)."""
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
+    if not px.cluster_firewall.known:
+        return _host_rules_alone(px, nft)
+    cluster = px.cluster_firewall.get()
     files = [("cluster.fw", cluster)]
     if px.host_firewall.known and px.host_firewall.get().options.get("enable") != "0":
         files.insert(0, ("host.fw", px.host_firewall.get()))
@@ -877,6 +915,41 @@ def _input_chain(px: ProxmoxHost) -> list[tuple[str, dict[str, object]]]:
         for r in _host_rules(fw, cluster)
         if nft or not r.get("pve_refused")
     ]
+
+
+#: A rule's -source/-dest naming an IP set or an alias rather than addresses: pve-firewall
+#: parse_address_list takes `+name` as a set and `(dc/|guest/)?$ip_alias_pattern` (`[A-Za-z]
+#: [A-Za-z0-9\-\_]+`, the whole value) as an alias, anything else as a list of addresses
+#: (github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm).
+_NAMED_ADDRESS = re.compile(r"\+\S+|(?:dc/|guest/)?[A-Za-z][A-Za-z0-9_-]+", re.A)
+
+
+def _host_rules_alone(px: ProxmoxHost, nft: bool) -> list[tuple[str, dict[str, object]]]:
+    """host.fw's rules (when its firewall is on) that can be read without cluster.fw, in order:
+    those before the first rule that names a security group, an IP set or an alias, which only
+    cluster.fw defines (host.fw holds [OPTIONS] and [RULES] alone: pve-firewall
+    load_hostfw_conf's `$empty_conf = { rules => [], options => {} }`). The daemon applies
+    host.fw's rules before cluster.fw's and its policy (enable_host_firewall "add host rules
+    first"), so an unrestricted ACCEPT among them opens the node whatever cluster.fw holds
+    (R36F-1). A rule past the first such name is not judged: a set or alias DROP may close
+    the chain before it. An enabled rule of that shape with errors (an alias cluster.fw was
+    not read to define) stops the walk too."""
+    fw = px.host_firewall
+    if not fw.known or fw.get().options.get("enable") == "0":
+        return []
+    out: list[tuple[str, dict[str, object]]] = []
+    for r in fw.get().rules:
+        if not r["enabled"]:
+            continue
+        opts = r["options"]
+        assert isinstance(opts, dict)
+        if r["type"] == "group" or any(
+            _NAMED_ADDRESS.fullmatch(str(opts.get(key) or "").strip()) for key in ("source", "dest")
+        ):
+            break
+        if not r.get("errors") and (nft or not r.get("pve_refused")):
+            out.append(("host.fw", r))
+    return out
 
 
 def _host_rules(fw: FirewallFile, cluster: FirewallFile) -> list[dict[str, object]]:
@@ -3249,6 +3322,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                     "set filters nothing on it",
                     "the management IP set filters nothing",
                 ),
+                "{rule} before cluster.fw's rules and input policy: the management ports are "
+                "open beyond the management IP set whatever cluster.fw holds",
+                tcp=True,
             )
             continue
         cluster, node = px.cluster_firewall.get(), px.host_firewall.get()
@@ -3315,7 +3391,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         # (L16-1)
         walked: list[tuple[str, dict[str, object]]] = []
         opened = _accepts_everything(
-            px, _addressed(h), maybe, _own_addresses(h, px), walked, _every_address(h, px)
+            px, _addressed(h), maybe, _own_addresses(h, px), walked, _every_address(h, px), tcp=True
         )
         # the management ports (IP version, protocol) -> port numbers a DROP or REJECT of
         # every source has taken before (L17-2)

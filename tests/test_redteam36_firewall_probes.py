@@ -1,0 +1,138 @@
+"""Red-team round 36 probes: host firewall and virtual networks (r36-firewall).
+
+Harness: the live hardened Proxmox VE node (pve+ssh replayed: test_pve_leads18._node over
+test_redteam3_host_probes.pve_scan), its firewall files edited (test_redteam35_proxmox_probes
+._files: host.fw `nftables: 1`, cluster.fw's `enable` line replaced), the process list unread
+(test_redteam21_pve4_probes PS_UNREAD); HVA-301's, HVA-302's and HVA-313's verdicts through the
+real collector, parser and engine. Sources read with `fetch`: github:proxmox/pve-firewall
+6f1311f src/PVE/Firewall.pm (load_hostfw_conf, parse_address_list, enable_host_firewall,
+$pve_fw_macros).
+
+Findings (R36F-n):
+- R36F-1 (false pass) HVA-301, HVA-313: where cluster.fw is not known (P21D-1's `enable: yes`
+  read two ways with `ps` unread; unread; a line proxmox-firewall refuses), host.fw's rules were
+  never read (`_input_chain` returned nothing and `_accepts_everything` stopped), so a host.fw
+  `IN ACCEPT` or `IN ACCEPT -p tcp` first in the node's chain was asked cluster.fw's question,
+  and a "yes" (the firewall on, policy DROP) passed a node that admits every packet (every TCP
+  port, the management ports included). pve-firewall applies host.fw's rules before
+  cluster.fw's and its policy (enable_host_firewall "add host rules first"), and host.fw holds
+  only [OPTIONS] and [RULES] (load_hostfw_conf `$empty_conf = { rules => [], options => {} }`):
+  its rules name cluster.fw only through a security group, an IP set (`+name`) or an alias
+  (parse_address_list's `(dc/|guest/)?$ip_alias_pattern`). Now host.fw's rules before the
+  first such name are read without cluster.fw (`_host_rules_alone`) and an opening one fails
+  (`_fw_gap`'s `opened`): on with the rule, or off, the node is open.
+- R36F-2 (wrong fail) HVA-313: an `IN ACCEPT -p udp` (or `-p sctp -dport 1:60000`, every port of
+  another protocol) failed "accepts every udp port, management ports included", though the
+  management ports are TCP's: SSH, PMG (8006), SPICEproxy and VNC are `proto => 'tcp'` in
+  $pve_fw_macros. Now `_accepts_everything(tcp=True)` counts only a rule reaching TCP ports
+  and walks on past the others; HVA-301 keeps its fail (a default accept of a protocol).
+
+Held (kept as tests): a host.fw `IN ACCEPT -source +management` (a set cluster.fw defines)
+keeps cluster.fw's question; a host.fw `IN DROP` before the `IN ACCEPT` closes the chain first
+(cluster.fw's question); HVA-302 is not about rules and keeps its question.
+
+Probed by script: none beyond the cases kept.
+
+Tally: 2 findings (1 false pass, 1 wrong fail); 7 cases in 3 test functions; 4 failed on main
+before the fixes (R36F-1's 2 and R36F-2's 2, on 101a77ad).
+
+Leads left: the network leads of rounds 33 and 34 (test_redteam34_firewall_probes,
+test_redteam34_network_probes) were not reached this round; HVA-303 under `nftables: 1`
+(proxmox-firewall's own reading of a VM's rules) stands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_pve_leads18 import _node
+from test_pve_leads19b import HOST
+from test_redteam21_pve4_probes import PS_UNREAD
+from test_redteam35_proxmox_probes import _files, _verdicts
+
+P21D_1 = "evidence unavailable: cluster.fw `enable: yes` is off as pve-firewall reads it"
+
+
+def _host_rules(tmp_path: Path, rules: str, pve: bool = False) -> list[tuple[str, str]]:
+    """HVA-301, HVA-302 and HVA-313 of pve-h1, `rules` first in host.fw's [RULES]: P21D-1's
+    shape (host.fw `nftables: 1`, cluster.fw `enable: yes`, the process list unread), or with
+    `pve` the hardened node's files under pve-firewall (running)."""
+    files = _files("enable: 1\n", "enable: 1") if pve else _files(cluster="enable: yes")
+    assert "[RULES]\n" in files[HOST]
+    files[HOST] = files[HOST].replace("[RULES]\n", "[RULES]\n" + rules, 1)
+    return _verdicts(_node(tmp_path, files, None if pve else PS_UNREAD))
+
+
+# --- R36F-1: host.fw's rules with cluster.fw not known -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "what"),
+    [
+        ("IN ACCEPT", "every inbound packet"),
+        ("IN ACCEPT -p tcp", "every tcp port"),
+    ],
+)
+def test_r36f_1_host_fw_accept_first_with_cluster_fw_unknown(
+    tmp_path: Path, rule: str, what: str
+) -> None:
+    """Were manual with cluster.fw's question (P21D-1's), whose "yes" passed HVA-301 and
+    HVA-313 of a node whose host.fw admits every packet (every TCP port) before cluster.fw's
+    rules and policy (enable_host_firewall "add host rules first")."""
+    got = _host_rules(tmp_path, rule + "\n")
+    head = f"host.fw line 9 `{rule}` accepts {what} before cluster.fw's rules and input policy: "
+    assert got[0] == (
+        "fail",
+        head + "the node admits it whatever cluster.fw holds (with the firewall off, nothing is "
+        "filtered at all)",
+    )
+    assert got[1][0] == "manual" and got[1][1].startswith(P21D_1), got[1]
+    assert got[2] == (
+        "fail",
+        head + "the management ports are open beyond the management IP set whatever cluster.fw "
+        "holds",
+    )
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "IN ACCEPT -source +management\n",
+        "IN DROP\nIN ACCEPT\n",
+        "IN DROP -source admin-lan\nIN ACCEPT -p tcp\n",
+    ],
+)
+def test_r36f_1_held_set_alias_or_drop_first_asks(tmp_path: Path, rules: str) -> None:
+    """Held: a rule naming cluster.fw's set, an unrestricted DROP before the ACCEPT, or a DROP
+    of cluster.fw's alias (it may hold every address) before it: cluster.fw's question."""
+    for status, message in _host_rules(tmp_path, rules):
+        assert status == "manual", message
+        assert message.startswith(P21D_1), message
+
+
+# --- R36F-2: every port of a protocol other than TCP reaches no management port -----------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "what"),
+    [("IN ACCEPT -p udp", "udp"), ("IN ACCEPT -p sctp -dport 1:60000", "sctp")],
+)
+def test_r36f_2_every_udp_port_is_no_management_port(tmp_path: Path, rule: str, what: str) -> None:
+    """HVA-313 was fail "... accepts every udp port, management ports included": SSH, PMG,
+    SPICEproxy and VNC are TCP ($pve_fw_macros `proto => 'tcp'`). HVA-301 keeps its fail."""
+    got = _host_rules(tmp_path, rule + "\n", pve=True)
+    assert got[0] == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line 8 `{rule}` accepts every "
+        f"{what} port before the policy",
+    )
+    assert got[1:] == [
+        ("pass", "on (cluster firewall on, host.fw does not disable it)"),
+        (
+            "pass",
+            "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management "
+            "ports wider",
+        ),
+    ]
