@@ -1209,87 +1209,95 @@ def security_driver(ctx: Context) -> Iterator[Outcome]:
         qc = conf_fact(h, "qemu.conf")
         model = h.libvirt.security_model if h.libvirt else qc
         gap = first_unknown(qc, model)
-        if (
-            gap is qc
-            and qc.state is FactState.UNAVAILABLE
-            and model.known
-            and model.get() == "none"
-        ):
-            # the daemon's own report decides without qemu.conf: asked first, an unread
-            # qemu.conf (changed after the daemon started, R11H-1) hid it, and "yes" passed it
-            # (R35T-9); a failed read stands alone
-            yield failed(s, "the daemon reports no MAC security model (only DAC)", *model.sources)
+        asks: list[Outcome] = []
+        if gap is qc and qc.state is FactState.UNAVAILABLE and model.known:
+            # the daemon's own report and the host's enforcement decide without qemu.conf:
+            # asked first, an unread qemu.conf (changed after the daemon started, R11H-1) hid
+            # a secmodel none (R35T-9) and a permissive SELinux (R36T-2), and "yes" passed
+            # them; now it is one ask beside what the rest shows (a failed read stands alone)
+            asks.append(unknown(s, qc, _MAC_QUESTION.format(host=h.name)))
+        elif gap is not None:
+            yield unknown(s, gap, _MAC_QUESTION.format(host=h.name))
             continue
-        if gap is not None:
-            yield unknown(
-                s,
-                gap,
-                f"Does libvirt on host {h.name} confine QEMU with SELinux or AppArmor? Evidence: "
-                "`virsh capabilities` there (its <secmodel> elements) and "
-                "/etc/libvirt/qemu.conf (security_driver, security_default_confined). Pass: yes, "
-                'an selinux or apparmor secmodel, security_driver not "none" and '
-                "security_default_confined not 0; fail: otherwise.",
-            )
-            continue
-        driver, src = conf_value(h, "qemu.conf", "security_driver")
-        confined, csrc = conf_value(h, "qemu.conf", "security_default_confined")
-        if driver == "none":
-            yield failed(s, 'qemu.conf security_driver = "none": QEMU is not confined', src)
-            continue
-        if model.get() == "none":
-            yield failed(
-                s, "the daemon reports no MAC security model (only DAC)", *model.sources, src
-            )
-            continue
-        if confined == 0:
-            yield failed(
-                s,
-                "qemu.conf security_default_confined = 0: VMs without their own <seclabel> run "
-                "unconfined",
-                csrc,
-                *model.sources,
-            )
-            continue
-        if model.get() == "selinux":
-            se = h.facts.selinux_enforcing
-            if not se.known:
-                yield unknown(
-                    s,
-                    se,
-                    f"Is SELinux enforcing on host {h.name}? Evidence: `getenforce` there (or "
-                    "/sys/fs/selinux/enforce). Pass: yes, Enforcing (1); fail: Permissive (0) "
-                    "or Disabled.",
+        else:
+            driver, src = conf_value(h, "qemu.conf", "security_driver")
+            confined, csrc = conf_value(h, "qemu.conf", "security_default_confined")
+            if driver == "none":
+                yield failed(s, 'qemu.conf security_driver = "none": QEMU is not confined', src)
+                continue
+            if model.get() == "none":
+                yield failed(
+                    s, "the daemon reports no MAC security model (only DAC)", *model.sources, src
                 )
-            elif se.get():
-                yield _lsm_next_boot(
-                    h,
-                    "selinux",
-                    _with_every_qemu(ctx, h, "selinux", _selinux_domains_outcome(ctx, h)),
-                )
-            elif se.get() is None:
-                yield failed(s, "the selinux driver is reported but SELinux is off", *se.sources)
-            else:
+                continue
+            if confined == 0:
                 yield failed(
                     s,
-                    "SELinux is permissive: sVirt labels are applied but not enforced",
-                    *se.sources,
+                    "qemu.conf security_default_confined = 0: VMs without their own <seclabel> "
+                    "run unconfined",
+                    csrc,
+                    *model.sources,
                 )
-        elif model.get() == "apparmor":
-            yield _lsm_next_boot(
-                h, "apparmor", _with_every_qemu(ctx, h, "apparmor", _apparmor_outcome(ctx, h))
-            )
+                continue
+        o = _model_outcome(ctx, h, model)
+        if not asks or o.status in (Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE):
+            yield o
         else:
-            yield manual(
+            yield joined_asks(s, [*asks, *([o] if o.status is Status.MANUAL else [])])
+
+
+#: HVA-043's question where qemu.conf or the daemon's security model was not read
+_MAC_QUESTION = (
+    "Does libvirt on host {host} confine QEMU with SELinux or AppArmor? Evidence: `virsh "
+    "capabilities` there (its <secmodel> elements) and /etc/libvirt/qemu.conf (security_driver, "
+    "security_default_confined). Pass: yes, an selinux or apparmor secmodel, security_driver not "
+    '"none" and security_default_confined not 0; fail: otherwise.'
+)
+
+
+def _model_outcome(ctx: Context, h: Host, fact: Fact[Any]) -> Outcome:
+    """HVA-043's verdict on host `h` from the daemon's security model (`fact`, known) and
+    what the host enforces, qemu.conf's own settings judged before it."""
+    s = host_subject(h)
+    model, sources = fact.get(), fact.sources
+    if model == "none":
+        return failed(s, "the daemon reports no MAC security model (only DAC)", *sources)
+    if model == "selinux":
+        se = h.facts.selinux_enforcing
+        if not se.known:
+            return unknown(
                 s,
-                f"security model {model.get()}",
-                *model.sources,
-                question=f"Does the {model.get()} security module confine every QEMU process "
-                f"on host {h.name} in enforcing mode? Evidence: `ps -eZ` on {h.name} (each "
-                f"qemu-system process's {model.get()} label, one per VM) and the module's own "
-                "enforcement status. Pass: yes, each QEMU process runs under its own label and "
-                "the module enforces; fail: a QEMU process is unlabelled or unconfined, or the "
-                "module only logs.",
+                se,
+                f"Is SELinux enforcing on host {h.name}? Evidence: `getenforce` there (or "
+                "/sys/fs/selinux/enforce). Pass: yes, Enforcing (1); fail: Permissive (0) "
+                "or Disabled.",
             )
+        if se.get():
+            return _lsm_next_boot(
+                h,
+                "selinux",
+                _with_every_qemu(ctx, h, "selinux", _selinux_domains_outcome(ctx, h)),
+            )
+        if se.get() is None:
+            return failed(s, "the selinux driver is reported but SELinux is off", *se.sources)
+        return failed(
+            s, "SELinux is permissive: sVirt labels are applied but not enforced", *se.sources
+        )
+    if model == "apparmor":
+        return _lsm_next_boot(
+            h, "apparmor", _with_every_qemu(ctx, h, "apparmor", _apparmor_outcome(ctx, h))
+        )
+    return manual(
+        s,
+        f"security model {model}",
+        *sources,
+        question=f"Does the {model} security module confine every QEMU process "
+        f"on host {h.name} in enforcing mode? Evidence: `ps -eZ` on {h.name} (each "
+        f"qemu-system process's {model} label, one per VM) and the module's own "
+        "enforcement status. Pass: yes, each QEMU process runs under its own label and "
+        "the module enforces; fail: a QEMU process is unlabelled or unconfined, or the "
+        "module only logs.",
+    )
 
 
 def _lsm_off(word: str, lsm: str) -> bool:
@@ -3717,35 +3725,53 @@ def acs_not_overridden(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         cmdline = h.facts.kernel_cmdline
-        if not cmdline.known:
-            yield unknown(s, cmdline, "the kernel command line has no pcie_acs_override=")
+        # R36T-1: an unread running line is one ask; the next boot's line, read apart, is
+        # judged still (it fails without the running one), and a "yes" to the running line's
+        # question no longer passes a next boot that overrides ACS
+        asks: list[Outcome] = []
+        what = "the kernel command line has no pcie_acs_override="
+        if not cmdline.known and (gap := asked_gap(s, cmdline, what, asks)) is not None:
+            yield gap
             continue
-        params = kernel_params(cmdline.get())
+        running = cmdline.get() if cmdline.known else ()
+        params = kernel_params(running)
         words = [w for w in params if w.startswith("pcie_acs_override=")]
-        for_init = [w for w in cmdline.get()[len(params) :] if w.startswith("pcie_acs_override=")]
+        for_init = [w for w in running[len(params) :] if w.startswith("pcie_acs_override=")]
+        now = (
+            "no pcie_acs_override= on the running kernel's command line"
+            if cmdline.known
+            else "the running kernel's command line was not read"
+        )
         # R21B-2: the next boot's command line adds the override
         nb = next_boot_adds(h, lambda w: w.startswith("pcie_acs_override="))
         if words:
             yield failed(s, f"kernel booted with {' '.join(words)}", *cmdline.sources)
-        elif nb is not None and nb.settled:
+            continue
+        if nb is not None and nb.settled:
             yield failed(
                 s,
-                f"no pcie_acs_override= on the running kernel's command line, but the next boot "
-                f"adds it: {nb.text()}",
+                f"{now}, but the next boot adds it: {nb.text()}"
+                if cmdline.known
+                else f"the next boot adds pcie_acs_override=: {nb.text()} ({now})",
                 *cmdline.sources,
                 *nb.sources,
             )
-        elif nb is not None:
+            continue
+        if nb is not None:
             adds = "adds it" if nb.found else "adds pcie_acs_override="
-            yield manual(
-                s,
-                f"no pcie_acs_override= on the running kernel's command line, but {nb.says(adds)}",
-                *cmdline.sources,
-                *nb.sources,
-                question=nb.question(
-                    h.name, "it boots with one of them (ACS overridden)", "overrides ACS"
-                ),
+            asks.append(
+                manual(
+                    s,
+                    f"{now}, but {nb.says(adds)}",
+                    *cmdline.sources,
+                    *nb.sources,
+                    question=nb.question(
+                        h.name, "it boots with one of them (ACS overridden)", "overrides ACS"
+                    ),
+                )
             )
+        if asks:
+            yield joined_asks(s, asks)
         elif for_init:
             yield passed(
                 s,

@@ -1,0 +1,130 @@
+"""R36 sweep probes of the VM modules (letter T; devices.py, network.py, consoles.py,
+architecture.py): a check yields one outcome for a subject whose first open condition hides
+the others, so an attested "yes" to the one question asked passes the subject while a fail or
+another question was never shown (issue 8, "verdicts an auditor can sign").
+
+Harness: each probe builds its host through the real collector, parser and engine (conftest's
+host_scan: the hardened host replayed with overrides, the libvirt test driver's domain), holds
+each condition alone, and answers "yes" in an attestation TOML read by the CLI's own loader and
+applied with apply_attestations (test_r34_elif_probes._attest_yes) to the question main asked
+of the subject with every condition present (the first condition's own question, written out
+below as main wrote it): on main that "yes" passed the subject.
+
+Findings:
+- R36T-1 (leading unknown) HVA-052: /proc/cmdline unread was asked ("the kernel command line
+  has no pcie_acs_override=") before the next boot's line, read apart (/etc/default/grub),
+  which adds pcie_acs_override= in every source, a fail that does not rest on the running
+  line: "yes" passed it. Now the fail.
+- R36T-2 (leading unknown) HVA-043: qemu.conf unread (changed after libvirtd started, R11H-1)
+  was asked before an SELinux host whose getenforce reads permissive (the lead R35T-9 left):
+  "yes, confined" passed a host that enforces no sVirt label. Now the fail; where the rest
+  passes or asks, the qemu.conf question is asked with it (joined_asks).
+
+Held: each condition alone keeps its verdict and message (the harness tests); a failed read
+(an error) still stands alone.
+
+Tally: 2 findings (HVA-052, HVA-043), 4 cases; 2 failed on main (101a77ad) before the fix,
+2 held.
+
+Leads left: see the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import HARDENED_HOST
+from hvaudit.engine import Assessment
+from test_r34_elif_probes import _attest_yes, _items
+from test_r34_elif_sweep_probes import verdict
+from test_r35_sweep_vm_probes import MAC_Q, QEMU_CHANGED
+from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
+
+
+def _host(a: Assessment, check: str) -> tuple[str, str, str | None]:
+    """(status, message, question) of `check`'s result for host hv1."""
+    status, message = verdict(a, check, "hv1")
+    return status, message, _items(a, check)[("host", "hv1")][1]
+
+
+def _yes(a: Assessment, check: str, question: str, tmp_path: Path) -> tuple[str, str, str | None]:
+    """`check`'s item for hv1 after a "yes" to `question` (main's, on the same subject)."""
+    _attest_yes(a, check, "host", "hv1", tmp_path, question=question)
+    return _host(a, check)
+
+
+# --- R36T-1: HVA-052, /proc/cmdline unread asked before the next boot's override -------------
+
+_BOOT = HARDENED_HOST["boot-cmdline"]
+#: Debian 12's /etc/default/grub with pcie_acs_override= in GRUB_CMDLINE_LINUX
+GRUB_ACS = (
+    str(_BOOT[0]).replace(
+        'GRUB_CMDLINE_LINUX=""', 'GRUB_CMDLINE_LINUX="pcie_acs_override=downstream"'
+    ),
+    *_BOOT[1:],
+)
+CMDLINE_Q = (
+    "Does this hold for this host: the kernel command line has no pcie_acs_override=? "
+    "Evidence: the setting, file or command output it names, read where it lives (the message "
+    "says why the scan could not). Pass: yes, it holds; fail: it does not."
+)
+
+
+def test_r36t1_harness_each_condition_alone(host_scan) -> None:
+    """Held: /proc/cmdline unread alone is its question; the next boot's override alone fails."""
+    a = host_scan({"/proc/cmdline": None})
+    assert _host(a, "HVA-052") == (
+        "manual",
+        "evidence unavailable: /proc/cmdline could not be read",
+        CMDLINE_Q,
+    )
+    a = host_scan({"boot-cmdline": GRUB_ACS})
+    assert _host(a, "HVA-052") == (
+        "fail",
+        "no pcie_acs_override= on the running kernel's command line, but the next boot adds "
+        "it: pcie_acs_override=downstream in /etc/default/grub",
+        None,
+    )
+
+
+def test_r36t1_hva052_yes_to_cmdline_passes_next_boot_override(host_scan, tmp_path) -> None:
+    """R36T-1, the false pass: /proc/cmdline unread and GRUB's defaults adding
+    pcie_acs_override=: main asked only whether the running line has none, and "yes" passed
+    HVA-052 on a host whose next boot splits the IOMMU groups. Now the fail."""
+    a = host_scan({"/proc/cmdline": None, "boot-cmdline": GRUB_ACS})
+    assert _yes(a, "HVA-052", CMDLINE_Q, tmp_path) == (
+        "fail",
+        "the next boot adds pcie_acs_override=: pcie_acs_override=downstream in "
+        "/etc/default/grub (the running kernel's command line was not read)",
+        None,
+    )
+
+
+# --- R36T-2: HVA-043, qemu.conf unread asked before a permissive SELinux ----------------------
+
+PERMISSIVE = "SELinux is permissive: sVirt labels are applied but not enforced"
+
+
+def _selinux(host_scan, *, changed: bool) -> Assessment:
+    """An SELinux host (the daemon's secmodel) whose getenforce reads Permissive (0), with
+    qemu.conf written after libvirtd started where `changed` (R11H-1: unavailable)."""
+    over: dict[str, object] = {"secmodel": "selinux", "/sys/fs/selinux/enforce": "0\n"}
+    if changed:
+        over["libvirt-conf-mtimes"] = _mtimes(AFTER, BEFORE)
+    return host_scan(over)
+
+
+def test_r36t2_harness_each_condition_alone(host_scan) -> None:
+    """Held: qemu.conf unread alone (AppArmor, enforced) is the MAC question; a permissive
+    SELinux alone fails."""
+    a = host_scan({"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)})
+    assert _host(a, "HVA-043") == ("manual", QEMU_CHANGED, MAC_Q)
+    assert _host(_selinux(host_scan, changed=False), "HVA-043") == ("fail", PERMISSIVE, None)
+
+
+def test_r36t2_hva043_yes_to_qemu_conf_passes_permissive_selinux(host_scan, tmp_path) -> None:
+    """R36T-2, the false pass: qemu.conf unread on an SELinux host in permissive mode: main
+    asked only whether libvirt confines QEMU, and "yes" passed HVA-043 on a host whose kernel
+    enforces no sVirt label. Now the fail."""
+    a = _selinux(host_scan, changed=True)
+    assert _yes(a, "HVA-043", MAC_Q, tmp_path) == ("fail", PERMISSIVE, None)
