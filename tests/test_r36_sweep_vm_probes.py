@@ -19,12 +19,19 @@ Findings:
   was asked before an SELinux host whose getenforce reads permissive (the lead R35T-9 left):
   "yes, confined" passed a host that enforces no sVirt label. Now the fail; where the rest
   passes or asks, the qemu.conf question is asked with it (joined_asks).
+- R36T-3 (leading unknown) HVA-011: kvm_intel's ept parameter unread ("the KVM module is not
+  loaded") was asked before /proc/cpuinfo's hypervisor flag, read apart: a nested host's KVM
+  has its guests' page tables shadowed by the outer hypervisor whatever EPT says, and "yes,
+  EPT enabled" passed it. Now the fail.
+- R36T-4 (leading unknown) HVA-010: /proc/modules unread was asked before the same flag beside
+  /dev/kvm: a nested host fails whichever module drives /dev/kvm (the vendor's runs emulated
+  vmx, another none), and "yes, kvm_intel drives it" passed it. Now the fail.
 
 Held: each condition alone keeps its verdict and message (the harness tests); a failed read
 (an error) still stands alone.
 
-Tally: 2 findings (HVA-052, HVA-043), 4 cases; 2 failed on main (101a77ad) before the fix,
-2 held.
+Tally: 4 findings (HVA-052, HVA-043, HVA-011, HVA-010), 8 cases; 4 failed on main
+(101a77ad) before the fix, 4 held.
 
 Leads left: see the report.
 """
@@ -128,3 +135,87 @@ def test_r36t2_hva043_yes_to_qemu_conf_passes_permissive_selinux(host_scan, tmp_
     enforces no sVirt label. Now the fail."""
     a = _selinux(host_scan, changed=True)
     assert _yes(a, "HVA-043", MAC_Q, tmp_path) == ("fail", PERMISSIVE, None)
+
+
+# --- R36T-3, R36T-4: HVA-011 and HVA-010, a nested host's fail behind the KVM module unread ---
+
+#: the hardened host's /proc/cpuinfo with the hypervisor flag (the host is itself a VM)
+NESTED_CPU = str(HARDENED_HOST["/proc/cpuinfo"]).replace("x2apic\n", "x2apic hypervisor\n")
+NO_EPT = {"/sys/module/kvm_intel/parameters/ept": None}
+NO_MODS = {**NO_EPT, "/proc/modules": None}
+EPT_Q = (
+    "Does this hold for this host: EPT (Intel) or NPT (AMD) is enabled in the KVM module? "
+    "Evidence: the setting, file or command output it names, read where it lives (the message "
+    "says why the scan could not). Pass: yes, it holds; fail: it does not."
+)
+NO_PARAMS = "no kvm_intel or kvm_amd module parameters: the KVM module is not loaded"
+MODS_Q = (
+    "Does this hold for this host: the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives "
+    "/dev/kvm? Evidence: the setting, file or command output it names, read where it lives (the "
+    "message says why the scan could not). Pass: yes, it holds; fail: it does not."
+)
+
+
+def test_r36t3_harness_each_condition_alone(host_scan) -> None:
+    """Held: the EPT parameter unread alone is its question; a nested host with EPT on alone
+    fails."""
+    a = host_scan(NO_EPT)
+    assert _host(a, "HVA-011") == ("manual", f"evidence unavailable: {NO_PARAMS}", EPT_Q)
+    a = host_scan({"/proc/cpuinfo": NESTED_CPU})
+    assert _host(a, "HVA-011") == (
+        "fail",
+        "EPT/NPT enabled in the KVM module, but the host is itself a virtual machine (CPU flag "
+        "hypervisor): the outer hypervisor runs its nested page tables on shadow page tables, "
+        "in software",
+        None,
+    )
+
+
+def test_r36t3_hva011_yes_to_ept_passes_nested_host(host_scan, tmp_path) -> None:
+    """R36T-3, the false pass: kvm_intel's ept parameter unread on a host whose /proc/cpuinfo
+    has the hypervisor flag: main asked only whether EPT is enabled, and "yes" passed HVA-011
+    on a host whose guests' page tables the outer hypervisor shadows. Now the fail."""
+    a = host_scan({**NO_EPT, "/proc/cpuinfo": NESTED_CPU})
+    assert _yes(a, "HVA-011", EPT_Q, tmp_path) == (
+        "fail",
+        "the host is itself a virtual machine (/proc/cpuinfo: the hypervisor flag, or a POWER "
+        "platform other than PowerNV): the outer hypervisor runs its guests' translation "
+        f"tables in software whatever the KVM module's EPT/NPT setting, which was not read "
+        f"({NO_PARAMS})",
+        None,
+    )
+
+
+def test_r36t4_harness_each_condition_alone(host_scan) -> None:
+    """Held: the KVM modules unread alone are their question; a nested host whose kvm_intel
+    drives /dev/kvm alone fails."""
+    a = host_scan(NO_MODS)
+    assert _host(a, "HVA-010") == (
+        "manual",
+        "evidence unavailable: /proc/modules could not be read",
+        MODS_Q,
+    )
+    a = host_scan({"/proc/cpuinfo": NESTED_CPU})
+    assert _host(a, "HVA-010") == (
+        "fail",
+        "kvm_intel drives /dev/kvm, but the host is itself a virtual machine (CPU flag "
+        "hypervisor): its vmx is the outer hypervisor's nested virtualization, emulated in "
+        "software, not the processor's",
+        None,
+    )
+
+
+def test_r36t4_hva010_yes_to_modules_passes_nested_host(host_scan, tmp_path) -> None:
+    """R36T-4, the false pass: /proc/modules and kvm_intel's parameters unread on a host whose
+    /proc/cpuinfo has the hypervisor flag and /dev/kvm exists: main asked only whether
+    kvm_intel or kvm_amd drives /dev/kvm, and "yes" passed HVA-010 on a host whose vmx the
+    outer hypervisor emulates (a fail whichever module drives it). Now the fail."""
+    a = host_scan({**NO_MODS, "/proc/cpuinfo": NESTED_CPU})
+    assert _yes(a, "HVA-010", MODS_Q, tmp_path) == (
+        "fail",
+        "/dev/kvm is present, but the host is itself a virtual machine (/proc/cpuinfo: the "
+        "hypervisor flag, or a POWER platform other than PowerNV): its vmx is the outer "
+        "hypervisor's nested virtualization, emulated in software, not the processor's, "
+        "whichever module drives /dev/kvm (/proc/modules could not be read)",
+        None,
+    )

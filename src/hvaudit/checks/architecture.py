@@ -226,6 +226,35 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         gap = first_unknown(f, mods)
         value = f.get() if f.known else ""
         has_kvm = value.endswith("with /dev/kvm") and "without" not in value
+        nested = h.facts.on_hypervisor
+        x86_nested = (
+            nested.known
+            and nested.get()
+            and not (h.facts.arm64.known and h.facts.arm64.get())
+            and not (h.facts.s390x.known and h.facts.s390x.get())
+        )
+        if (
+            gap is mods
+            and mods.state is FactState.UNAVAILABLE
+            and f.known
+            and has_kvm
+            and x86_nested
+        ):
+            # whichever module drives /dev/kvm on a host that is itself a VM, it fails: the
+            # vendor's module runs the outer hypervisor's emulated vmx/svm, another none (the
+            # fails below); asked first, the modules unread hid it, and "yes" passed it (R36T-4)
+            shown = value.split()[0] if not value.startswith("with") else "vmx/svm"
+            yield failed(
+                s,
+                "/dev/kvm is present, but the host is itself a virtual machine (/proc/cpuinfo: "
+                f"the hypervisor flag, or a POWER platform other than PowerNV): its {shown} "
+                "is the outer hypervisor's nested virtualization, emulated in software, not the "
+                f"processor's, whichever module drives /dev/kvm ({mods.reason})",
+                *f.sources,
+                *mods.sources,
+                *nested.sources,
+            )
+            continue
         if gap is not None and not (
             # no /dev/kvm fails whichever modules are loaded: the modules unread are no
             # question there; asked first, a "yes" passed a host without /dev/kvm (R35S-9)
@@ -242,7 +271,6 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
         vendor = [m for m in loaded if m in ("kvm_intel", "kvm_amd", "kvm_hv")]
         other = [m for m in loaded if m.startswith("kvm_") and m not in vendor]
         refs = (*f.sources, *mods.sources)
-        nested = h.facts.on_hypervisor
         arm = h.facts.arm64
         if arm.known and arm.get():
             yield _arm64_cpu_virtualization(s, h.name, has_kvm, nested, *refs, *arm.sources)
@@ -451,7 +479,25 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
         later = h.facts.memory_virtualization_next_load  # R21K-2
         arm = h.facts.arm64.known and h.facts.arm64.get()
         s390 = h.facts.s390x.known and h.facts.s390x.get()
-        if not f.known:
+        if not f.known and f.state is FactState.UNAVAILABLE and nested.known and nested.get():
+            # a nested host's KVM shadows its guests' page tables whatever its module's EPT/NPT
+            # setting: asked first, that setting unread (the module not loaded) hid the fail,
+            # and "yes, enabled" passed it (R36T-3); a failed read stands alone
+            yield failed(
+                s,
+                "the host is itself a virtual machine ("
+                + (
+                    "s390x /proc/sysinfo names a VM00 control program"
+                    if s390
+                    else "/proc/cpuinfo: the hypervisor flag, or a POWER platform other than "
+                    "PowerNV"
+                )
+                + "): the outer hypervisor runs its guests' translation tables in software "
+                f"whatever the KVM module's EPT/NPT setting, which was not read ({f.reason})",
+                *f.sources,
+                *nested.sources,
+            )
+        elif not f.known:
             yield unknown(s, f, "EPT (Intel) or NPT (AMD) is enabled in the KVM module")
         elif s390 and f.get() and not nested.known:
             # R28B-1: SIE translates guest addresses through the host's DAT tables (the
