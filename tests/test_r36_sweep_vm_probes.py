@@ -26,12 +26,17 @@ Findings:
 - R36T-4 (leading unknown) HVA-010: /proc/modules unread was asked before the same flag beside
   /dev/kvm: a nested host fails whichever module drives /dev/kvm (the vendor's runs emulated
   vmx, another none), and "yes, kvm_intel drives it" passed it. Now the fail.
+- R36T-5 (leading unknown) HVA-044: a VM without <seclabel> on a host whose qemu.conf is
+  unread (changed after libvirtd started) was asked whether libvirt starts it with a dynamic
+  label before what the daemon and the host report: a permissive SELinux (the label applied,
+  not enforced) and a daemon reporting secmodel none, each a fail whatever qemu.conf sets;
+  "yes" passed both. Now the fail.
 
 Held: each condition alone keeps its verdict and message (the harness tests); a failed read
 (an error) still stands alone.
 
-Tally: 4 findings (HVA-052, HVA-043, HVA-011, HVA-010), 8 cases; 4 failed on main
-(101a77ad) before the fix, 4 held.
+Tally: 5 findings (HVA-052, HVA-043, HVA-011, HVA-010, HVA-044), 11 cases; 6 failed on main
+(101a77ad) before the fix, 5 held.
 
 Leads left: see the report.
 """
@@ -217,5 +222,68 @@ def test_r36t4_hva010_yes_to_modules_passes_nested_host(host_scan, tmp_path) -> 
         "hypervisor flag, or a POWER platform other than PowerNV): its vmx is the outer "
         "hypervisor's nested virtualization, emulated in software, not the processor's, "
         "whichever module drives /dev/kvm (/proc/modules could not be read)",
+        None,
+    )
+
+
+# --- R36T-5: HVA-044, qemu.conf unread asked before what the daemon and the host enforce -----
+
+#: the default-label question main asked of web01 (no <seclabel>) with qemu.conf unread
+DEFAULT_LABEL_Q = (
+    "Does libvirt on host hv1 start this VM with a dynamic SELinux or AppArmor label? Evidence: "
+    "`virsh capabilities` on hv1 (its <secmodel> elements) and /etc/libvirt/qemu.conf there "
+    "(security_driver, security_default_confined); `virsh dominfo` of the running VM shows its "
+    "Security model and label. Pass: yes, selinux or apparmor is listed, security_driver is "
+    "unset or names it, and security_default_confined is unset or 1; fail: only none is listed, "
+    'security_driver = "none", or security_default_confined = 0.'
+)
+QEMU_CHANGED_HOST = QEMU_CHANGED.replace("evidence unavailable", "host evidence unavailable")
+
+
+def _vm(a: Assessment, check: str, name: str = "web01") -> tuple[str, str, str | None]:
+    status, message = verdict(a, check, name)
+    return status, message, _items(a, check)[("vm", name)][1]
+
+
+def test_r36t5_harness_each_condition_alone(host_scan) -> None:
+    """Held: qemu.conf unread alone (AppArmor enforcing) is the default-label question; a
+    permissive SELinux alone fails web01."""
+    a = host_scan({"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)})
+    assert _vm(a, "HVA-044") == (
+        "manual",
+        "no <seclabel>: the host's default security driver decides the confinement; "
+        + QEMU_CHANGED_HOST,
+        DEFAULT_LABEL_Q,
+    )
+    assert _vm(_selinux(host_scan, changed=False), "HVA-044") == (
+        "fail",
+        "no <seclabel>: driver default, but SELinux is permissive: the label is applied but "
+        "not enforced",
+        None,
+    )
+
+
+def test_r36t5_hva044_yes_to_default_label_passes_permissive_selinux(host_scan, tmp_path) -> None:
+    """R36T-5, the false pass: web01 without <seclabel>, qemu.conf unread, SELinux permissive:
+    main asked only whether libvirt starts it with a dynamic label, and "yes" passed HVA-044
+    for a VM whose label the kernel does not enforce. Now the fail."""
+    a = _selinux(host_scan, changed=True)
+    _attest_yes(a, "HVA-044", "vm", "web01", tmp_path, question=DEFAULT_LABEL_Q)
+    assert _vm(a, "HVA-044") == (
+        "fail",
+        "no <seclabel>: driver default (qemu.conf not read), but SELinux is permissive: the "
+        "label is applied but not enforced",
+        None,
+    )
+
+
+def test_r36t5_hva044_yes_to_default_label_passes_no_mac_model(host_scan, tmp_path) -> None:
+    """R36T-5, the same chain: the daemon reports secmodel none (capabilities, not qemu.conf)
+    and qemu.conf is unread: "yes" passed HVA-044 for a VM nothing confines. Now the fail."""
+    a = host_scan({"secmodel": "none", "libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)})
+    _attest_yes(a, "HVA-044", "vm", "web01", tmp_path, question=DEFAULT_LABEL_Q)
+    assert _vm(a, "HVA-044") == (
+        "fail",
+        "no <seclabel> and the daemon reports no MAC security model: QEMU runs unconfined",
         None,
     )

@@ -2152,19 +2152,43 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         explicit = bool(mac)
         what = "dynamic <seclabel> without a model" if explicit else "no <seclabel>"
         qc = conf_fact(h, "qemu.conf")
+        model = h.libvirt.security_model if h.libvirt else qc
         if not qc.known:
-            yield host_settings_manual(
-                s,
-                h,
-                qc,
-                f"{what}: the host's default security driver decides the confinement",
-                _default_label_question(h, explicit),
-                v.source,
-            )
+            # the daemon's own model and the host's enforcement fail the VM whatever qemu.conf
+            # sets (its driver "none" or default_confined = 0 fail too): asked first, an unread
+            # qemu.conf (changed after the daemon started, R11H-1) hid them, and "yes, a
+            # dynamic label" passed a VM whose label nothing enforces (R36T-5); a failed read
+            # stands alone
+            judged = qc.state is FactState.UNAVAILABLE and model.known
+            if judged and model.get() == "none":
+                yield failed(
+                    s,
+                    f"{what} and the daemon reports no MAC security model: QEMU runs unconfined",
+                    *model.sources,
+                )
+            elif judged and (
+                gap := _not_enforced(
+                    h, str(model.get()), _enforced_name(None, v, model.get()), v.running
+                )
+            ):
+                yield failed(
+                    s,
+                    f"{what}: driver default (qemu.conf not read), but {gap}",
+                    *model.sources,
+                    *_mac_sources(h),
+                )
+            else:
+                yield host_settings_manual(
+                    s,
+                    h,
+                    qc,
+                    f"{what}: the host's default security driver decides the confinement",
+                    _default_label_question(h, explicit),
+                    v.source,
+                )
             continue
         driver, dsrc = conf_value(h, "qemu.conf", "security_driver")
         confined, csrc = conf_value(h, "qemu.conf", "security_default_confined")
-        model = h.libvirt.security_model if h.libvirt else qc
         if driver == "none":
             yield failed(
                 s, f'{what} and qemu.conf security_driver = "none": QEMU runs unconfined', dsrc
