@@ -31,12 +31,17 @@ Findings:
   label before what the daemon and the host report: a permissive SELinux (the label applied,
   not enforced) and a daemon reporting secmodel none, each a fail whatever qemu.conf sets;
   "yes" passed both. Now the fail.
+- R36T-6 (elif chain) HVA-044: a static SELinux label with relabel='no' on a host whose
+  enforcement was not read (a simulated host): the enforcement question `continue`d before
+  the relabel question (R9-9) and the disks' kept labels, and "yes, SELinux enforces svirt_t"
+  passed disks whose labels nobody set. Now one item asks both (joined_asks); a kept label's
+  fail still wins.
 
 Held: each condition alone keeps its verdict and message (the harness tests); a failed read
 (an error) still stands alone.
 
-Tally: 5 findings (HVA-052, HVA-043, HVA-011, HVA-010, HVA-044), 11 cases; 6 failed on main
-(101a77ad) before the fix, 5 held.
+Tally: 6 findings (HVA-052, HVA-043, HVA-011, HVA-010, HVA-044 twice), 12 cases; 7 failed on
+main (101a77ad) before the fix, 5 held.
 
 Leads left: see the report.
 """
@@ -286,4 +291,51 @@ def test_r36t5_hva044_yes_to_default_label_passes_no_mac_model(host_scan, tmp_pa
         "fail",
         "no <seclabel> and the daemon reports no MAC security model: QEMU runs unconfined",
         None,
+    )
+
+
+# --- R36T-6: HVA-044, the host's enforcement asked before a static label's relabel='no' ------
+
+#: a static sVirt label with relabel='no' (libvirt leaves the files' labels as they are, R9-9)
+STATIC_NO_RELABEL = (
+    "<seclabel type='static' model='selinux' relabel='no'>"
+    "<label>system_u:system_r:svirt_t:s0:c1,c2</label></seclabel>"
+)
+STATIC_LABEL = "system_u:system_r:svirt_t:s0:c1,c2"
+#: the enforcement question main asked of web01 on a simulated host (node file n.xml)
+ENFORCED_Q = (
+    "Does SELinux enforce domain type svirt_t on host n? Evidence: `getenforce` and `semanage "
+    "permissive -l` on n. Pass: yes, Enforcing and svirt_t is not permissive; fail: Permissive "
+    "or Disabled, or the type is listed as permissive, so the label confines nothing."
+)
+
+
+def _simulated(tmp_path: Path, body: str) -> Assessment:
+    """web01 with `body` on the libvirt test driver's simulated host (no host evidence: its
+    enforcement is not read), as a QEMU-driver daemon reports it."""
+    from conftest import build_bundle, domain_xml, run_assessment, write_node
+
+    uri = write_node(tmp_path / "n.xml", [domain_xml("web01", body=body)])
+    return run_assessment(build_bundle(tmp_path, uri, None, qemu_driver=True))
+
+
+def test_r36t6_hva044_yes_to_enforcement_passes_relabel_no(tmp_path: Path) -> None:
+    """R36T-6, the false pass: a static SELinux label with relabel='no' on a host whose
+    enforcement was not read (simulated): main asked only whether SELinux enforces svirt_t
+    (the relabel question was never reached), and "yes" passed HVA-044 with disks whose
+    labels nobody set. Now one item asks both."""
+    a = _simulated(tmp_path, STATIC_NO_RELABEL)
+    _attest_yes(a, "HVA-044", "vm", "web01", tmp_path, question=ENFORCED_Q)
+    assert _vm(a, "HVA-044") == (
+        "manual",
+        f"static selinux label {STATIC_LABEL}: whether the host enforces it was not read; the "
+        f"host is simulated (no host evidence); static selinux label {STATIC_LABEL} with "
+        "relabel='no': libvirt leaves the labels of the VM's disks and devices as they are",
+        "Does SELinux enforce domain type svirt_t on host n, and does every disk image and "
+        "device of VM web01 on host n carry an SELinux label with exactly the MCS categories "
+        "of its label (s0:c1,c2)? Evidence: `getenforce` and `semanage permissive -l` on n; `ls "
+        "-Z` of each <source> path in `virsh dumpxml web01`. Pass: yes, Enforcing and svirt_t "
+        "is not permissive, and each is svirt_image_t (or another image type) with those "
+        "categories; fail: Permissive or Disabled, or the type is listed as permissive, so the "
+        "label confines nothing, or any has none (s0 alone, open to every VM) or another VM's.",
     )

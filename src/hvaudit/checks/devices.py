@@ -2099,10 +2099,13 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
             if x.type == "static" or (x.type == "dynamic" and x.model)
         ]
         unread = [(x, m, f) for x, m in own if (f := _enforcement_unread(h, m)) is not None]
+        # the enforcement not read is one ask beside the label's own questions (relabel='no',
+        # the disks' kept labels): asked alone, a "yes" to it passed them unasked (R36T-6)
+        asks: list[Outcome] = []
         if unread:
             lbl, m, fact = unread[0]
             kind = f"{lbl.type} {m} label" + (f" {lbl.label}" if lbl.label else "")
-            yield host_settings_manual(
+            held = host_settings_manual(
                 s,
                 h,
                 fact,
@@ -2110,32 +2113,38 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
                 _enforcement_question(h, m, _enforced_name(lbl, v, m)),
                 lbl.source,
             )
-            continue
+            if held.status is not Status.MANUAL:
+                yield held
+                continue
+            asks.append(held)
         static = [x for x in mac if x.type == "static" and x.label]
         # a static SELinux label without relabel leaves the VM's files as labelled by hand (R9-9)
         unlabelled = [x for x in static if not x.relabel and ":" in (x.label or "")]
         if unlabelled:
             lbl = unlabelled[0]
             mcs = (lbl.label or "").split(":", 3)[3] if (lbl.label or "").count(":") >= 3 else ""
-            yield manual(
-                s,
-                f"static selinux label {lbl.label} with relabel='no': libvirt leaves the labels "
-                "of the VM's disks and devices as they are",
-                lbl.source,
-                question=f"Does every disk image and device of VM {v.name} on host {v.host} "
-                f"carry an SELinux label with exactly the MCS categories of its label"
-                f"{f' ({mcs})' if mcs else ''}? Evidence: `ls -Z` of each <source> path in "
-                f"`virsh dumpxml {v.name}`. Pass: yes, each is svirt_image_t (or another image "
-                "type) with those categories; fail: any has none (s0 alone, open to every VM) or "
-                "another VM's.",
+            asks.append(
+                manual(
+                    s,
+                    f"static selinux label {lbl.label} with relabel='no': libvirt leaves the "
+                    "labels of the VM's disks and devices as they are",
+                    lbl.source,
+                    question=f"Does every disk image and device of VM {v.name} on host {v.host} "
+                    f"carry an SELinux label with exactly the MCS categories of its label"
+                    f"{f' ({mcs})' if mcs else ''}? Evidence: `ls -Z` of each <source> path in "
+                    f"`virsh dumpxml {v.name}`. Pass: yes, each is svirt_image_t (or another "
+                    "image type) with those categories; fail: any has none (s0 alone, open to "
+                    "every VM) or another VM's.",
+                )
             )
+            yield joined_asks(s, asks)
             continue
         if static:
             what = f"static {static[0].model or 'default'} label {static[0].label}"
-            if ":" in (static[0].label or "") and (kept := _kept_disk_labels(v, what)):
-                yield kept
-                continue
-            yield passed(s, f"{what}, unique on the host", static[0].source)
+            kept = _kept_disk_labels(v, what) if ":" in (static[0].label or "") else None
+            yield _label_settled(
+                s, asks, kept, passed(s, f"{what}, unique on the host", static[0].source)
+            )
             continue
         named = [x for x in mac if x.type == "dynamic" and x.model]
         if named:
@@ -2143,10 +2152,11 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
             what = f"dynamic {lbl.model} label" + (
                 f" {lbl.label}" if lbl.label else " (generated at every start)"
             )
-            if lbl.model == "selinux" and (kept := _kept_disk_labels(v, what)):
-                yield kept
-                continue
-            yield passed(s, what, lbl.source)
+            kept = _kept_disk_labels(v, what) if lbl.model == "selinux" else None
+            yield _label_settled(s, asks, kept, passed(s, what, lbl.source))
+            continue
+        if asks:
+            yield joined_asks(s, asks)
             continue
         # No label of its own (or a dynamic one without a model): the host's driver decides.
         explicit = bool(mac)
@@ -2244,6 +2254,18 @@ KEPT_LABELS = {
     "labelskip='yes'": " labelskip='yes' (libvirt could not label it: its file system, such as "
     "NFS, takes no SELinux label, so it keeps the file system's)",
 }
+
+
+def _label_settled(
+    s: Subject, asks: list[Outcome], kept: Outcome | None, passing: Outcome
+) -> Outcome:
+    """HVA-044's outcome for a VM with a label of its own: the fail of its disks' kept labels
+    (`kept`) wins; else the questions `asks` (the host's enforcement not read) and `kept`'s
+    as one item (joined_asks, R36T-6); else `passing`."""
+    if kept is not None and kept.status is not Status.MANUAL:
+        return kept
+    both = [*asks, *([kept] if kept is not None else [])]
+    return joined_asks(s, both) if both else passing
 
 
 def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
