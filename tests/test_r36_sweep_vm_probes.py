@@ -36,12 +36,17 @@ Findings:
   the relabel question (R9-9) and the disks' kept labels, and "yes, SELinux enforces svirt_t"
   passed disks whose labels nobody set. Now one item asks both (joined_asks); a kept label's
   fail still wins.
+- R36T-7 (elif chain) HVA-044: a disk keeping its own SELinux label (relabel='no') beside a
+  shareable disk: _kept_disk_labels returned the kept label's question before
+  _shared_disk_labels' (R12-3), and "yes, the kept disk carries this VM's categories" passed a
+  shareable disk any VM on the host may open, never asked; so did the shareable disk's
+  question before the fw_cfg files' and the smartcard's. Now each asks the next with it.
 
 Held: each condition alone keeps its verdict and message (the harness tests); a failed read
 (an error) still stands alone.
 
-Tally: 6 findings (HVA-052, HVA-043, HVA-011, HVA-010, HVA-044 twice), 12 cases; 7 failed on
-main (101a77ad) before the fix, 5 held.
+Tally: 7 findings (HVA-052, HVA-043, HVA-011, HVA-010, HVA-044 three times), 14 cases; 8
+failed on main (101a77ad) before the fix, 6 held.
 
 Leads left: see the report.
 """
@@ -338,4 +343,84 @@ def test_r36t6_hva044_yes_to_enforcement_passes_relabel_no(tmp_path: Path) -> No
         "is not permissive, and each is svirt_image_t (or another image type) with those "
         "categories; fail: Permissive or Disabled, or the type is listed as permissive, so the "
         "label confines nothing, or any has none (s0 alone, open to every VM) or another VM's.",
+    )
+
+
+# --- R36T-7: HVA-044, a disk's kept label asked before a shareable disk's ---------------------
+
+KEPT_DISK = (
+    "<disk type='file' device='disk'><source file='/var/lib/libvirt/images/web01.qcow2'>"
+    "<seclabel model='selinux' relabel='no'/></source><target dev='vda' bus='virtio'/></disk>"
+)
+SHARED_DISK = (
+    "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+    "<source file='/srv/shared.img'/><target dev='vdb' bus='virtio'/><shareable/></disk>"
+)
+#: an enforcing SELinux host, no domain type permissive
+ENFORCING = {
+    "secmodel": "selinux",
+    "/sys/fs/selinux/enforce": "1\n",
+    "selinux-permissive": ("", 0),
+}
+DYNAMIC = "no <seclabel>: driver default, a dynamic selinux label, but "
+KEPT_PART = (
+    "disk(s) keep an SELinux label of their own (<seclabel> on the disk source): "
+    "/var/lib/libvirt/images/web01.qcow2 relabel='no' (libvirt leaves its label as it is)"
+)
+#: the kept label's question main asked of web01 with both disks
+KEPT_Q = (
+    "Does each disk of VM web01 on host hv1 whose own <seclabel> overrides libvirt's labelling "
+    "(/var/lib/libvirt/images/web01.qcow2) carry an SELinux label with the MCS categories of "
+    "this VM alone? Evidence: `ls -Z PATH` for each on hv1, and the VM's label while it runs "
+    "(`virsh dominfo web01`, Security label). Pass: yes, each carries exactly the VM's "
+    "categories; fail: any carries s0 alone or categories another VM's label dominates, so "
+    "that VM's QEMU may open the disk."
+)
+SHARED_PART = (
+    "shareable disk(s) /srv/shared.img get libvirt's shared image label, with no MCS category: "
+    "every VM's label dominates it, so any VM on the host may open them"
+)
+SHARED_Q = (
+    "May every VM on host hv1 read and write the shareable disk(s) /srv/shared.img of VM "
+    "web01? Evidence: `ls -Z PATH` on hv1 (svirt_image_t:s0, no MCS category: libvirt's label "
+    "for <shareable/>) and `virsh list --all` on hv1 beside the VMs the disk's data is meant "
+    "for. Pass: yes, every VM on the host may hold that data (or only the VMs sharing the disk "
+    "run there); fail: a VM on the host must not read or write it."
+)
+
+
+def test_r36t7_harness_shared_disk_alone(host_scan) -> None:
+    """Held: the shareable disk alone is R12-3's question."""
+    from conftest import domain_xml
+
+    a = host_scan(
+        ENFORCING, domains=[domain_xml("web01", body=f"<devices>{SHARED_DISK}</devices>")]
+    )
+    assert _vm(a, "HVA-044") == ("manual", DYNAMIC + SHARED_PART, SHARED_Q)
+
+
+def test_r36t7_hva044_yes_to_kept_label_passes_shared_disk(host_scan, tmp_path) -> None:
+    """R36T-7, the false pass: a disk keeping its own label (relabel='no') beside a shareable
+    disk: _kept_disk_labels returned its question before _shared_disk_labels', and "yes, the
+    kept disk carries this VM's categories" passed HVA-044 with the shareable disk, which any
+    VM on the host may open, never asked. Now one item asks both."""
+    from conftest import domain_xml
+
+    body = f"<devices>{KEPT_DISK}{SHARED_DISK}</devices>"
+    a = host_scan(ENFORCING, domains=[domain_xml("web01", body=body)])
+    _attest_yes(a, "HVA-044", "vm", "web01", tmp_path, question=KEPT_Q)
+    assert _vm(a, "HVA-044") == (
+        "manual",
+        f"{DYNAMIC}{KEPT_PART}; and {SHARED_PART}",
+        "Does each disk of VM web01 on host hv1 whose own <seclabel> overrides libvirt's "
+        "labelling (/var/lib/libvirt/images/web01.qcow2) carry an SELinux label with the MCS "
+        "categories of this VM alone, and may every VM on host hv1 read and write the "
+        "shareable disk(s) /srv/shared.img of VM web01? Evidence: `ls -Z PATH` for each on "
+        "hv1, and the VM's label while it runs (`virsh dominfo web01`, Security label); `ls "
+        "-Z PATH` on hv1 (svirt_image_t:s0, no MCS category: libvirt's label for <shareable/>) "
+        "and `virsh list --all` on hv1 beside the VMs the disk's data is meant for. Pass: yes, "
+        "each carries exactly the VM's categories, and every VM on the host may hold that data "
+        "(or only the VMs sharing the disk run there); fail: any carries s0 alone or categories "
+        "another VM's label dominates, so that VM's QEMU may open the disk, or a VM on the host "
+        "must not read or write it.",
     )

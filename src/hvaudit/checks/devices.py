@@ -38,6 +38,7 @@ from hvaudit.checks.base import (
     first_unknown,
     host_subject,
     joined_asks,
+    joint_question,
     manual,
     not_applicable,
     passed,
@@ -2354,7 +2355,7 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
         )
         it = "the file"
     backing = any(kind == "backing file" for kind, *_ in items)
-    return manual(
+    kept = manual(
         s,
         f"{what}, but {said}: {listed}",
         *refs,
@@ -2372,6 +2373,24 @@ def _kept_disk_labels(v: Vm, what: str) -> Outcome | None:
         + "; fail: any carries s0 alone or categories "
         f"another VM's label dominates, so that VM's QEMU may open {it}.",
     )
+    # the shared disks', fw_cfg files' and smartcard's questions are asked with it: returned
+    # alone, a "yes" to the kept labels passed them unasked (R36T-7)
+    return _and_then(what, kept, _shared_disk_labels(v, what))
+
+
+def _and_then(what: str, first: Outcome, rest: Outcome | None) -> Outcome:
+    """HVA-044's questions on one VM's files, `first` and `rest` (each a manual outcome whose
+    message begins "`what`, but "), as one item that asks both (joint_question, R36T-7); `first`
+    where there is no `rest`."""
+    if rest is None:
+        return first
+    return manual(
+        first.subject,
+        f"{first.message}; and {rest.message.removeprefix(f'{what}, but ')}",
+        *first.evidence,
+        *rest.evidence,
+        question=joint_question(q for q in (first.question, rest.question) if q),
+    )
 
 
 def _shared_disk_labels(v: Vm, what: str) -> Outcome | None:
@@ -2386,7 +2405,7 @@ def _shared_disk_labels(v: Vm, what: str) -> Outcome | None:
     if not shared:
         return _fw_cfg_labels(v, what)
     paths = ", ".join(d.source or "(no source)" for d in shared)
-    return manual(
+    shares = manual(
         vm_subject(v),
         f"{what}, but shareable disk(s) {paths} get libvirt's shared image label, with no MCS "
         "category: every VM's label dominates it, so any VM on the host may open them",
@@ -2398,6 +2417,7 @@ def _shared_disk_labels(v: Vm, what: str) -> Outcome | None:
         "hold that data (or only the VMs sharing the disk run there); fail: a VM on the host "
         "must not read or write it.",
     )
+    return _and_then(what, shares, _fw_cfg_labels(v, what))
 
 
 def _fw_cfg_labels(v: Vm, what: str) -> Outcome | None:
