@@ -41,11 +41,16 @@ Findings:
   _shared_disk_labels' (R12-3), and "yes, the kept disk carries this VM's categories" passed a
   shareable disk any VM on the host may open, never asked; so did the shareable disk's
   question before the fw_cfg files' and the smartcard's. Now each asks the next with it.
+- R36T-8 (elif chain) HVA-044: a static label of a type libvirt does not give (container_t)
+  on a host whose enforcement was not read (simulated): the foreign type's question
+  `continue`d before the enforcement question (and relabel='no', the kept labels), and "yes,
+  it confines QEMU as sVirt does" passed a label nobody was asked is enforced. Now one item
+  asks each.
 
 Held: each condition alone keeps its verdict and message (the harness tests); a failed read
 (an error) still stands alone.
 
-Tally: 7 findings (HVA-052, HVA-043, HVA-011, HVA-010, HVA-044 three times), 14 cases; 8
+Tally: 8 findings (HVA-052, HVA-043, HVA-011, HVA-010, HVA-044 four times), 15 cases; 9
 failed on main (101a77ad) before the fix, 6 held.
 
 Leads left: see the report.
@@ -423,4 +428,43 @@ def test_r36t7_hva044_yes_to_kept_label_passes_shared_disk(host_scan, tmp_path) 
         "(or only the VMs sharing the disk run there); fail: any carries s0 alone or categories "
         "another VM's label dominates, so that VM's QEMU may open the disk, or a VM on the host "
         "must not read or write it.",
+    )
+
+
+# --- R36T-8: HVA-044, a label libvirt does not give asked before the host's enforcement ------
+
+FOREIGN_LABEL = "system_u:system_r:container_t:s0:c1,c2"
+#: the foreign type's question main asked of web01 on a simulated host (node file n.xml)
+FOREIGN_Q = (
+    "Does container_t confine this VM's QEMU as sVirt does? Evidence: `seinfo -a virt_domain "
+    "-x` on host n (the SELinux types of the virt_domain attribute, which the policy confines "
+    "like svirt_t). Pass: yes, it is listed there; fail: it is not (e.g. virtd_t, the libvirt "
+    "daemon's own domain, or a profile that allows every file)."
+)
+
+
+def test_r36t8_hva044_yes_to_foreign_type_passes_unread_enforcement(tmp_path: Path) -> None:
+    """R36T-8, the false pass: a static label of type container_t (not sVirt's) on a host
+    whose enforcement was not read (simulated): main asked only whether container_t confines
+    QEMU as sVirt does and `continue`d, and "yes" passed HVA-044 with SELinux's enforcement
+    of it never asked. Now one item asks both."""
+    body = (
+        f"<seclabel type='static' model='selinux' relabel='yes'><label>{FOREIGN_LABEL}</label>"
+        "</seclabel>"
+    )
+    a = _simulated(tmp_path, body)
+    _attest_yes(a, "HVA-044", "vm", "web01", tmp_path, question=FOREIGN_Q)
+    label = f"static selinux label {FOREIGN_LABEL}"
+    assert _vm(a, "HVA-044") == (
+        "manual",
+        f"{label}: container_t is not sVirt's domain type (svirt_t, svirt_tcg_t); {label}: "
+        "whether the host enforces it was not read; the host is simulated (no host evidence)",
+        "Does container_t confine this VM's QEMU as sVirt does, and does SELinux enforce "
+        "domain type container_t on host n? Evidence: `seinfo -a virt_domain -x` on host n "
+        "(the SELinux types of the virt_domain attribute, which the policy confines like "
+        "svirt_t); `getenforce` and `semanage permissive -l` on n. Pass: yes, it is listed "
+        "there, and Enforcing and container_t is not permissive; fail: it is not (e.g. "
+        "virtd_t, the libvirt daemon's own domain, or a profile that allows every file), or "
+        "Permissive or Disabled, or the type is listed as permissive, so the label confines "
+        "nothing.",
     )

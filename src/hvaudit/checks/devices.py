@@ -2080,19 +2080,24 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         if problems:
             yield failed(s, "; ".join(problems), *(x.source for x in mac), *_mac_sources(h))
             continue
+        # the enforcement not read and a label libvirt does not give are each one ask beside
+        # the label's own questions (relabel='no', the disks' kept labels): asked alone, a
+        # "yes" to either passed the others unasked (R36T-6, R36T-8)
+        asks: list[Outcome] = []
         if foreign:
-            yield manual(
-                s,
-                "; ".join(
-                    f"{what}: {t} is not sVirt's domain type (svirt_t, svirt_tcg_t)"
-                    if selinux
-                    else f"{what}: not libvirt's per-VM profile libvirt-{v.uuid}"
-                    for what, t, selinux in foreign
-                ),
-                *(x.source for x in mac),
-                question=_foreign_label_question(v.host, foreign),
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(
+                        f"{what}: {t} is not sVirt's domain type (svirt_t, svirt_tcg_t)"
+                        if selinux
+                        else f"{what}: not libvirt's per-VM profile libvirt-{v.uuid}"
+                        for what, t, selinux in foreign
+                    ),
+                    *(x.source for x in mac),
+                    question=_foreign_label_question(v.host, foreign),
+                )
             )
-            continue
         # a label without a model is the first driver's: SELinux syntax has ':'-separated fields
         own = [
             (x, x.model or ("selinux" if ":" in (x.label or "") else "apparmor"))
@@ -2100,9 +2105,6 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
             if x.type == "static" or (x.type == "dynamic" and x.model)
         ]
         unread = [(x, m, f) for x, m in own if (f := _enforcement_unread(h, m)) is not None]
-        # the enforcement not read is one ask beside the label's own questions (relabel='no',
-        # the disks' kept labels): asked alone, a "yes" to it passed them unasked (R36T-6)
-        asks: list[Outcome] = []
         if unread:
             lbl, m, fact = unread[0]
             kind = f"{lbl.type} {m} label" + (f" {lbl.label}" if lbl.label else "")
