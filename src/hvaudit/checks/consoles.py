@@ -122,6 +122,10 @@ class _Verdict:
     spice_ports: list[str] = field(default_factory=list)
     """The VM's spiceport character devices (their SPICE port names): carried on spice-server's
     port and webdav channels, which only `defaultMode` secures (R22M-1)."""
+    one_of: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
+    """SPICE servers on a name of both loopback families (`localhost`) that others reach on one
+    family alone, as (what, the name, that family, why it would fail there): spice-server
+    binds one of the name's addresses, which the host decides (_spice_one_of, R36D-1)."""
 
 
 def _local(r: _Verdict, address: str | None) -> bool:
@@ -152,6 +156,62 @@ def _local(r: _Verdict, address: str | None) -> bool:
         return False
     r.credited.append(a)
     return True
+
+
+def _spice_one_of(r: _Verdict, address: str) -> int | None:
+    """The loopback family (4, 6) on which others than the host reach a SPICE server on
+    `address`, where that decides its verdict and the scan cannot tell which family it
+    listens on; None where _local decides. spice-server listens on ONE address: server/reds.cpp
+    reds_init_socket calls `getaddrinfo(addr, port, ...)` with AI_PASSIVE | AI_ADDRCONFIG and
+    the family QEMU's ipv4=/ipv6= give (ui/spice-core.c qemu_spice_init: none from libvirt's
+    <graphics>), then `goto listen` at the first result that binds. For `localhost`, which
+    hosts(5) maps to 127.0.0.1 and ::1 (guest_families), that is whichever comes first in the
+    order getaddrinfo gives on the host (/etc/gai.conf's precedence, and AI_ADDRCONFIG drops
+    ::1 where the host has no IPv6 address but loopback), read by no probe. So beside guests
+    (or, for 127.0.0.1, route_localnet) reaching one of the two alone it is a question, not
+    VNC's fail (QEMU's VNC server listens on every address, R35D-3); beside both it fails, and
+    beside neither it is local (R36D-1, was a wrong fail)."""
+    a = address.strip("[]")
+    fams = guest_families(a)
+    if fams != {4, 6}:
+        return None
+    reached = [v for v in (4, 6) if (r.guests6 if v == 6 else (r.guests or r.scope.routed))]
+    return reached[0] if len(reached) == 1 else None
+
+
+def _one_of(r: _Verdict, what: str, address: str, family: int, fails_from: int) -> None:
+    """Moves the fails a SPICE server on `address` added since `fails_from` (what it would be
+    on a network address) into r.one_of: whether it holds depends on the family it listens on
+    (_spice_one_of)."""
+    why = r.fails[fails_from:]
+    del r.fails[fails_from:]
+    r.reachable.append(address.strip("[]"))
+    if why:
+        r.one_of.append((what, address, family, why))
+    else:
+        r.proven.append(f"{what}: protected wherever it listens")
+
+
+def _one_of_question(h: Host, v: Vm, r: _Verdict) -> str:
+    """The question of r.one_of: on which of its name's addresses each SPICE server listens
+    (one question for each, joined: an attested "yes" answers all)."""
+    asked = []
+    for what, addr, family, _ in r.one_of:
+        on, other = ("127.0.0.1", "::1") if family == 4 else ("::1", "127.0.0.1")
+        hows = r.guests6 if family == 6 else r.guests
+        by = (
+            f"which the user-mode networking of {', '.join(hows[:5])} opens to its guest"
+            if hows
+            else f"reachable from the network (route_localnet = 1 on {', '.join(r.scope.routed)})"
+        )
+        asked.append(
+            f"Does the SPICE server of VM {v.name} ({what}) listen on {other} alone, not on "
+            f"{on}, on host {h.name}? Evidence: `ss -ltnp` on host {h.name} while the VM runs "
+            f"(the TCP sockets of its QEMU process; spice-server binds the first of {addr}'s "
+            "addresses that binds, in the order /etc/gai.conf and the host's configured "
+            f"addresses give). Pass: yes, {other} alone; fail: it listens on {on}, {by}."
+        )
+    return asked[0] if len(asked) == 1 else joint_question(asked)
 
 
 def _local_to_monitor(r: _Verdict, address: str, monitor: bool) -> bool:
@@ -280,9 +340,13 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
     A dbus display (<graphics type='dbus' address=...>) connects QEMU's screen, keyboard and
     pointer to the D-Bus bus at that address; over a `tcp:` or `nonce-tcp:` address off the
     loopback they travel without "integrity or confidentiality protection" (dbus-daemon(1)): a
-    fail (_dbus_display, R11-2). A SPICE console with passwd='' admits no one ("SPICE access
-    is disabled", formatdomain; spice-server refuses a link while its ticket is empty) unless
-    spice_sasl = 1 authenticates instead: a pass, not the plaintext-channel fail (R11-3).
+    fail (_dbus_display, R11-2). A SPICE server on `localhost` listens on one of its two addresses,
+    the first that binds in the host's getaddrinfo order (spice-server server/reds.cpp
+    reds_init_socket), so beside guests reaching one loopback family alone it is a question,
+    not VNC's fail (_spice_one_of, R36D-1). A SPICE console with passwd='' admits no one
+    ("SPICE access is disabled", formatdomain; spice-server refuses a link while its ticket is
+    empty) unless spice_sasl = 1 authenticates instead: a pass, not the plaintext-channel fail
+    (R11-3).
     Proxmox VE's qxl and virtio displays add a SPICE TLS port on the node's localhost whose
     ticket spiceproxy sets (qemu-server `-spice tls-port=...,tls-ciphers=HIGH`): judged with
     TLS and a password where a guest reaches the loopback (L19-15P)."""
@@ -417,6 +481,26 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             asks.append(held)
         if r.asks:
             asks.append(manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, r.asks)))
+        if r.one_of:
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(
+                        [
+                            *r.proven,
+                            *(
+                                f"{'; '.join(why)}, if it listens on "
+                                f"{'127.0.0.1' if fam == 4 else '::1'}, one of {addr}'s two "
+                                "addresses (spice-server binds one)"
+                                for _, addr, fam, why in r.one_of
+                            ),
+                        ]
+                    ),
+                    *refs,
+                    *(r.scope.sources if r.scope.routed else ()),
+                    question=_one_of_question(h, v, r),
+                )
+            )
         if r.opaque or r.loop_groups:
             asked = []
             if r.opaque:
@@ -983,19 +1067,22 @@ def _raw_console_verdict(
     if opt == "-spice":
         o = q.props
         host = o.get("addr", "")
-        if host and _local(r, host):
+        if host and len(guest_families(host)) > 1 and (_on(o, "ipv4") or _on(o, "ipv6")):
+            # ipv4=on (else ipv6=on) gives spice-server the family its getaddrinfo resolves
+            # the name in (ui/spice-core.c qemu_spice_init: SPICE_ADDR_FLAG_IPV4_ONLY, else
+            # _IPV6_ONLY; server/reds.cpp reds_init_socket `ai.ai_family = family`): one of
+            # localhost's two addresses (R36D-1)
+            host = "127.0.0.1" if _on(o, "ipv4") else "::1"
+        one = _spice_one_of(r, host) if host else None
+        if one is not None:
+            # spice-server binds one of localhost's addresses (_spice_one_of, R36D-1)
+            n = len(r.fails)
+            _raw_spice(r, shown, o, host)
+            _one_of(r, shown, host, one, n)
+        elif host and _local(r, host):
             r.proven.append(f"{shown}: loopback only")
-        elif _on(o, "disable-ticketing"):
-            r.fails.append(
-                f"{shown}: a SPICE server on {host or 'every address'} without "
-                "authentication (disable-ticketing)"
-            )
-        elif o.get("port"):
-            r.fails.append(
-                f"{shown}: a SPICE server on {host or 'every address'} with a plaintext port"
-            )
         else:
-            r.proven.append(f"{shown}: TLS port only, with ticketing")
+            _raw_spice(r, shown, o, host)
         return
     if opt == "-chardev" and q.kind == "udp":
         # char-udp.c qemu_chr_parse_udp: host defaults to localhost, and a local address is
@@ -1128,6 +1215,21 @@ def _sasl_question(h: Host, types: list[str]) -> str:
     )
 
 
+def _raw_spice(r: _Verdict, shown: str, o: Mapping[str, str], host: str) -> None:
+    """A raw -spice server as one on a network address `host` ('' for every address)."""
+    if _on(o, "disable-ticketing"):
+        r.fails.append(
+            f"{shown}: a SPICE server on {host or 'every address'} without "
+            "authentication (disable-ticketing)"
+        )
+    elif o.get("port"):
+        r.fails.append(
+            f"{shown}: a SPICE server on {host or 'every address'} with a plaintext port"
+        )
+    else:
+        r.proven.append(f"{shown}: TLS port only, with ticketing")
+
+
 def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
     qc = conf_fact(h, "qemu.conf")
     r.refs.append(g.source)
@@ -1160,6 +1262,12 @@ def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
             value, src = conf_value(h, "qemu.conf", f"{t}_listen")
             r.refs.append(src)
             addr = str(value)
+        if lst.kind != "network" and t == "spice" and (one := _spice_one_of(r, addr)):
+            # spice-server binds one of localhost's addresses (_spice_one_of, R36D-1)
+            n = len(r.fails)
+            _network_console(h, g, addr, r)
+            _one_of(r, f"spice on {addr}", addr, one, n)
+            continue
         if lst.kind != "network" and _local(r, addr):
             continue
         where = (

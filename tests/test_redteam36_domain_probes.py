@@ -1,0 +1,157 @@
+"""Red-team round 36 probes: VM consoles, raw QEMU arguments and the libvirt daemon's
+listeners (r36-domain)
+
+Harness: round 35's (tests/test_redteam35_domain_probes.py `_raw_scan`): the hardened Debian
+host replay (conftest HARDENED_HOST) with the test-driver node's domains collected by the
+real LibvirtCollector and marked as the QEMU driver's, each VM's <qemu:commandline> written
+into its collected XML (web01 carries the console, v1 the user-mode network), scanned through
+the real parser and engine.
+
+Findings:
+- R36D-1 (wrong fail) HVA-031: a SPICE console on `localhost` (<graphics type='spice'
+  listen='localhost'>, raw `-spice addr=localhost`) beside a guest reaching one loopback
+  family alone (`-netdev user,ipv6=off` reaches 127.0.0.1, `ipv4=off` ::1) failed as VNC's
+  does (R35D-3), though spice-server listens on ONE address: server/reds.cpp
+  reds_init_socket resolves the name with getaddrinfo (AI_PASSIVE | AI_ADDRCONFIG) and
+  `goto listen` at the first result that binds, so whether it is 127.0.0.1 or ::1 is the
+  host's getaddrinfo order (/etc/gai.conf, AI_ADDRCONFIG), which no probe reads; raw
+  `-spice addr=localhost,ipv6=on` (ui/spice-core.c qemu_spice_init:
+  SPICE_ADDR_FLAG_IPV6_ONLY, reds_init_socket `ai.ai_family = family`) listens on ::1 alone
+  and failed beside a 127.0.0.1 guest. Now a SPICE server on localhost beside guests of one
+  family is a question naming the address to look for (consoles._spice_one_of), beside both
+  a fail as before, and raw ipv4=/ipv6= select the address judged.
+
+Held (kept as tests): SPICE on localhost beside a guest of both families fails; raw
+`-spice addr=localhost,ipv4=on` beside a 127.0.0.1 guest fails (ipv4 wins over ipv6 in
+qemu_spice_init's if/else).
+
+Probed by script, not kept: SPICE and VNC on ip6-localhost, localhost6 (fail as network
+listeners: is_local_address does not know them) and localhost.localdomain (both families,
+like localhost); `-netdev user,ipv4=on` without ipv6= reaches 127.0.0.1 alone (QEMU
+net_init_slirp), so SPICE or VNC on ::1 beside it passes rightly.
+
+Tally: 1 finding (wrong fail 1), 6 test cases, 5 failed on main before the fix (4 on their
+verdict; the held raw ipv4=on case on its words alone, "on localhost" where it now names the
+127.0.0.1 it listens on; the held both-families case passes on main too).
+
+Leads left: see the round's report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam35_domain_probes import _raw_scan
+
+
+def _question(a, check: str, subject: str) -> str | None:
+    return next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == check and r.outcome.subject.name == subject
+    )
+
+
+# --- R36D-1: SPICE on localhost listens on one of its addresses ---------------------------------
+
+SPICE_ON = (
+    "<devices><graphics type='spice' port='5901' autoport='no' listen='{a}'><listen "
+    "type='address' address='{a}'/></graphics></devices>"
+)
+GUEST = "the user-mode networking of VM v1 (QEMU argument -netdev user,id=n0,{off})"
+ASK = (
+    "Does the SPICE server of VM web01 ({what}) listen on {other} alone, not on {on}, on host "
+    "hv1? Evidence: `ss -ltnp` on host hv1 while the VM runs (the TCP sockets of its QEMU "
+    "process; spice-server binds the first of localhost's addresses that binds, in the order "
+    "/etc/gai.conf and the host's configured addresses give). Pass: yes, {other} alone; fail: "
+    "it listens on {on}, which {guest} opens to its guest."
+)
+
+
+@pytest.mark.parametrize(
+    ("off", "on", "other"),
+    [("ipv6=off", "127.0.0.1", "::1"), ("ipv4=off", "::1", "127.0.0.1")],
+)
+def test_spice_on_localhost_beside_a_single_family_guest_is_asked(
+    tmp_path: Path, off: str, on: str, other: str
+) -> None:
+    """R36D-1: spice-server binds the first of localhost's addresses that binds
+    (server/reds.cpp reds_init_socket), which the host's getaddrinfo order decides: the
+    guest reaching `on` alone reaches it or not. hvaudit failed it as VNC's."""
+    a = _raw_scan(
+        tmp_path,
+        {"web01": ("-name", "web01"), "v1": ("-netdev", f"user,id=n0,{off}")},
+        SPICE_ON.format(a="localhost"),
+    )
+    assert outcomes(a, "HVA-031")["web01"] == "manual", messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == (
+        "spice on localhost admits plaintext channels (defaultMode='any'), if it listens on "
+        f"{on}, one of localhost's two addresses (spice-server binds one)"
+    )
+    assert _question(a, "HVA-031", "web01") == ASK.format(
+        what="spice on localhost", on=on, other=other, guest=GUEST.format(off=off)
+    )
+
+
+def test_spice_on_localhost_beside_a_guest_of_both_families_fails(tmp_path: Path) -> None:
+    """Held: whichever address spice-server binds, the guest reaches it."""
+    a = _raw_scan(
+        tmp_path,
+        {"web01": ("-name", "web01"), "v1": ("-netdev", "user,id=n0")},
+        SPICE_ON.format(a="localhost"),
+    )
+    assert outcomes(a, "HVA-031")["web01"] == "fail", messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == (
+        "spice on localhost admits plaintext channels (defaultMode='any'); 127.0.0.1 and ::1 "
+        "are reachable from guests: the user-mode networking of VM v1 (QEMU argument -netdev "
+        "user,id=n0) turns a guest's connection to its host address into one to 127.0.0.1 or ::1"
+    )
+
+
+RAW = "port=5930,addr=localhost,{fam}disable-ticketing=on"
+
+
+def test_raw_spice_on_localhost_beside_a_single_family_guest_is_asked(tmp_path: Path) -> None:
+    """R36D-1: the same for a raw `-spice addr=localhost` (no ipv4=/ipv6=)."""
+    spice = RAW.format(fam="")
+    a = _raw_scan(tmp_path, {"web01": ("-spice", spice), "v1": ("-netdev", "user,id=n0,ipv6=off")})
+    assert outcomes(a, "HVA-031")["web01"] == "manual", messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == (
+        f"QEMU argument -spice {spice}: a SPICE server on localhost without authentication "
+        "(disable-ticketing), if it listens on 127.0.0.1, one of localhost's two addresses "
+        "(spice-server binds one)"
+    )
+    assert _question(a, "HVA-031", "web01") == ASK.format(
+        what=f"QEMU argument -spice {spice}",
+        on="127.0.0.1",
+        other="::1",
+        guest=GUEST.format(off="ipv6=off"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fam", "status"),
+    [
+        # R36D-1: ipv6=on resolves localhost to ::1 alone, out of the guest's reach
+        ("ipv6=on,", "pass"),
+        # held: ipv4=on (it wins over ipv6=on) resolves it to 127.0.0.1, which the guest reaches
+        ("ipv4=on,ipv6=on,", "fail"),
+    ],
+)
+def test_raw_spice_on_localhost_with_a_family_flag(tmp_path: Path, fam: str, status: str) -> None:
+    """R36D-1: raw `-spice ipv4=on`/`ipv6=on` give spice-server the one family it resolves
+    the name in (ui/spice-core.c qemu_spice_init, if/else: ipv4 first)."""
+    spice = RAW.format(fam=fam)
+    a = _raw_scan(tmp_path, {"web01": ("-spice", spice), "v1": ("-netdev", "user,id=n0,ipv6=off")})
+    assert outcomes(a, "HVA-031")["web01"] == status, messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == (
+        f"QEMU argument -spice {spice}: loopback only"
+        if status == "pass"
+        else f"QEMU argument -spice {spice}: a SPICE server on 127.0.0.1 without authentication "
+        "(disable-ticketing); 127.0.0.1 is reachable from guests: the user-mode networking of "
+        "VM v1 (QEMU argument -netdev user,id=n0,ipv6=off) turns a guest's connection to its "
+        "host address into one to 127.0.0.1"
+    )
