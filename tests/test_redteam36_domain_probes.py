@@ -155,3 +155,55 @@ def test_raw_spice_on_localhost_with_a_family_flag(tmp_path: Path, fam: str, sta
         "VM v1 (QEMU argument -netdev user,id=n0,ipv6=off) turns a guest's connection to its "
         "host address into one to 127.0.0.1"
     )
+
+
+# --- R36D-2: a raw `-netdev stream` to passt's socket is user-mode networking -------------------
+
+VNC_LOOP = (
+    "<devices><graphics type='vnc' port='5901' autoport='no' listen='127.0.0.1'><listen "
+    "type='address' address='127.0.0.1'/></graphics></devices>"
+)
+STREAM = "stream,id=n0,server=off,addr.type=unix,addr.path=/tmp/passt_1.socket"
+
+
+def test_stream_to_an_unserved_socket_reaches_the_loopback(tmp_path: Path) -> None:
+    """R36D-2: QEMU's documentation connects a guest to a passt started apart with `-netdev
+    stream,...,addr.type=unix,addr.path=/tmp/passt_1.socket` (qemu-options.hx), and passt maps
+    the guest's gateway to the host's loopback by default (passt(1) --map-host-loopback).
+    hvaudit counted QEMU's own slirp and passt backends only: the VNC console and the raw
+    `-incoming` on 127.0.0.1 passed."""
+    a = _raw_scan(
+        tmp_path,
+        {"web01": ("-incoming", "tcp:127.0.0.1:4444"), "v1": ("-netdev", STREAM)},
+        VNC_LOOP,
+    )
+    how = (
+        f"VM v1 (QEMU argument -netdev {STREAM}, a stream to a socket no VM serves, as to passt's)"
+    )
+    assert outcomes(a, "HVA-031")["web01"] == "fail", messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == (
+        "vnc on 127.0.0.1 without a password; 127.0.0.1 is reachable from guests: the "
+        f"user-mode networking of {how} turns a guest's connection to its host address into "
+        "one to 127.0.0.1"
+    )
+    assert outcomes(a, "HVA-036") == {"hv1": "fail"}, messages(a, "HVA-036")
+    assert messages(a, "HVA-036")["hv1"] == (
+        "VM web01's QEMU argument -incoming tcp:127.0.0.1:4444: QEMU waits for a migration "
+        f"stream (main channel) on 127.0.0.1, which the user-mode networking of {how} opens to "
+        "its guest (a connection to its host address becomes one to 127.0.0.1)"
+    )
+
+
+def test_stream_to_a_socket_another_vm_serves_passes(tmp_path: Path) -> None:
+    """Held: a stream to the socket another VM's `-netdev stream,server=on` listens on (one
+    file as written: /run//q.sock) is QEMU's link between two guests, no user-mode stack."""
+    a = _raw_scan(
+        tmp_path,
+        {
+            "web01": ("-netdev", "stream,id=n1,server=on,addr.type=unix,addr.path=/run//q.sock"),
+            "v1": ("-netdev", "stream,id=n0,addr.type=unix,addr.path=/run/q.sock"),
+        },
+        VNC_LOOP,
+    )
+    assert outcomes(a, "HVA-031")["web01"] == "pass", messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == "console(s) reachable only from the host"

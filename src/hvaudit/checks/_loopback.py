@@ -210,6 +210,32 @@ def _slirp_families(o: QemuOption) -> tuple[bool, bool]:
     return v4, v6
 
 
+def _stream_client_path(o: QemuOption) -> str:
+    """The socket path of a raw `-netdev stream` (or `-nic stream`) that connects to a UNIX
+    socket (QEMU net/stream.c net_init_stream: a client unless server=on), else ''."""
+    if o.name not in ("netdev", "nic") or o.kind != "stream" or o.flag("server"):
+        return ""
+    if o.props.get("addr.type") != "unix":
+        return ""
+    return o.props.get("addr.path", "")
+
+
+def _stream_servers(vms: Iterable[Vm]) -> dict[str, list[str]]:
+    """host -> the UNIX socket paths a VM's raw `-netdev stream,server=on` listens on: a
+    stream to one of them is QEMU's link between two guests, not a user-mode stack."""
+    out: dict[str, list[str]] = {}
+    for v in vms:
+        for o in qemu_options(v.raw_hypervisor_arguments):
+            if (
+                o.name in ("netdev", "nic")
+                and o.kind == "stream"
+                and o.flag("server")
+                and o.props.get("addr.type") == "unix"
+            ):
+                out.setdefault(v.host, []).append(o.props.get("addr.path", ""))
+    return out
+
+
 def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple[str, str]]]:
     """host -> the VMs there whose guests reach the host's loopback of IP `version` (4: 127/8,
     6: ::1), as (VM, how) (R17-5, VL18-1). QEMU's user-mode network stack rewrites a guest
@@ -229,11 +255,18 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
     `find_string`; libvirt's qemu_passt.c qemuPasstBuildCommand passes neither option, read
     with `find_string`), so it counts for both families, on type='vhostuser' as well
     (libvirt 11.1.0: Interface.passt, R25O-1), and so does QEMU 10.1's own `-netdev passt`
-    unless its passt is told not to map (_passt_maps_loopback, R25O-2). A VM's own guest reaching its own
+    unless its passt is told not to map (_passt_maps_loopback, R25O-2), and so does a raw
+    `-netdev stream` to a UNIX socket no VM of the host serves (server=on): QEMU's own way of
+    connecting a guest to a passt started apart (qemu-options.hx, -netdev stream: "start QEMU
+    to connect to passt ... addr.type=unix,addr.path=/tmp/passt_1.socket"; docs/system/devices
+    /net.rst, passt(1) "connecting to passt by means of a UNIX domain socket", read with
+    `find_string` and `search`), a passt whose options no probe reads (R36D-2). A VM's own guest reaching its own
     console or port forward gains nothing it lacks, so a check counts the others
     (guests_reaching). HVA-031, HVA-030, HVA-033, HVA-036 and HVA-210 apply it (R17-5 to
     R17-9, VL18-1)."""
     out: dict[str, list[tuple[str, str]]] = {}
+    vms = list(vms)
+    served = _stream_servers(vms)
     for v in vms:
         for i in v.interfaces:
             if i.type == "user":
@@ -262,6 +295,18 @@ def loopback_guests(vms: Iterable[Vm], version: int = 4) -> dict[str, list[tuple
             ):
                 out.setdefault(v.host, []).append(
                     (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
+                )
+            elif (path := _stream_client_path(o)) and not any(
+                same_socket(path, p) for p in served.get(v.host, ())
+            ):
+                # a stream to a UNIX socket no VM of the host serves: passt's, as QEMU's
+                # documentation connects a guest to passt (R36D-2)
+                out.setdefault(v.host, []).append(
+                    (
+                        v.name,
+                        f"VM {v.name} (QEMU argument {o.shown()}, a stream to a socket no VM "
+                        "serves, as to passt's)",
+                    )
                 )
     return out
 
