@@ -20,19 +20,37 @@ Findings:
   and failed beside a 127.0.0.1 guest. Now a SPICE server on localhost beside guests of one
   family is a question naming the address to look for (consoles._spice_one_of), beside both
   a fail as before, and raw ipv4=/ipv6= select the address judged.
+- R36D-2 (false pass) HVA-031, HVA-036 (every rule fed by _loopback.loopback_guests: HVA-030,
+  HVA-033, HVA-210 too): VM v1's raw `-netdev stream,server=off,addr.type=unix,addr.path=
+  /tmp/passt_1.socket`, QEMU's documented way to connect a guest to a passt started apart
+  (qemu-options.hx, -netdev stream: "start QEMU to connect to passt"; docs/system/devices/
+  net.rst; passt(1): "connecting to passt by means of a UNIX domain socket"), left web01's VNC
+  console without a password on 127.0.0.1 passed "console(s) reachable only from the host"
+  and its raw `-incoming tcp:127.0.0.1:4444` passed: passt maps the guest's gateway to the
+  host's loopback unless told not to (passt(1) --map-host-loopback), and loopback_guests
+  counted QEMU's own slirp and passt backends and libvirt's passt only. Now a stream client
+  to a UNIX socket that no VM of the host serves (a raw `-netdev stream,server=on` on the
+  same path is QEMU's link between two guests) counts as such a guest, its words naming what
+  the verdict rests on.
 
 Held (kept as tests): SPICE on localhost beside a guest of both families fails; raw
 `-spice addr=localhost,ipv4=on` beside a 127.0.0.1 guest fails (ipv4 wins over ipv6 in
-qemu_spice_init's if/else).
+qemu_spice_init's if/else); a stream to the socket another VM's `-netdev stream,server=on`
+serves (/run//q.sock, one file as written) passes (R36D-2).
 
 Probed by script, not kept: SPICE and VNC on ip6-localhost, localhost6 (fail as network
 listeners: is_local_address does not know them) and localhost.localdomain (both families,
-like localhost); `-netdev user,ipv4=on` without ipv6= reaches 127.0.0.1 alone (QEMU
+like localhost); `-netdev user,restrict=yes` and `restrict=y` (QEMU's qapi_bool_parse reads
+both as on: no guest), `-netdev {"type":"user"}`, `type=user`, `restrict=on -set
+netdev.n0.restrict=off` and `restrict=on,restrict=off` (guests, failed rightly); the JSON
+`-netdev {"type":"stream","addr":{"type":"unix",...}}`, `-nic stream` and `type=stream` read
+as R36D-2's stream (qemu_options flattens them alike); `-netdev user,ipv4=on` without ipv6= reaches 127.0.0.1 alone (QEMU
 net_init_slirp), so SPICE or VNC on ::1 beside it passes rightly.
 
-Tally: 1 finding (wrong fail 1), 6 test cases, 5 failed on main before the fix (4 on their
-verdict; the held raw ipv4=on case on its words alone, "on localhost" where it now names the
-127.0.0.1 it listens on; the held both-families case passes on main too).
+Tally: 2 findings (false pass 1, wrong fail 1), 8 test cases, 6 failed on main before the
+fixes (5 on their verdict; the held raw ipv4=on case on its words alone, "on localhost" where
+it now names the 127.0.0.1 it listens on; the held both-families and served-socket cases pass
+on main too).
 
 Leads left: see the round's report.
 """
