@@ -19,7 +19,8 @@ Findings:
   SPICE_ADDR_FLAG_IPV6_ONLY, reds_init_socket `ai.ai_family = family`) listens on ::1 alone
   and failed beside a 127.0.0.1 guest. Now a SPICE server on localhost beside guests of one
   family is a question naming the address to look for (consoles._spice_one_of), beside both
-  a fail as before, and raw ipv4=/ipv6= select the address judged.
+  a fail as before, and raw ipv4=/ipv6= select the address judged; where its pass would be
+  127.0.0.1 alone, an unread route_localnet is asked in the same item.
 - R36D-2 (false pass) HVA-031, HVA-036 (every rule fed by _loopback.loopback_guests: HVA-030,
   HVA-033, HVA-210 too): VM v1's raw `-netdev stream,server=off,addr.type=unix,addr.path=
   /tmp/passt_1.socket`, QEMU's documented way to connect a guest to a passt started apart
@@ -47,8 +48,8 @@ netdev.n0.restrict=off` and `restrict=on,restrict=off` (guests, failed rightly);
 as R36D-2's stream (qemu_options flattens them alike); `-netdev user,ipv4=on` without ipv6= reaches 127.0.0.1 alone (QEMU
 net_init_slirp), so SPICE or VNC on ::1 beside it passes rightly.
 
-Tally: 2 findings (false pass 1, wrong fail 1), 8 test cases, 6 failed on main before the
-fixes (5 on their verdict; the held raw ipv4=on case on its words alone, "on localhost" where
+Tally: 2 findings (false pass 1, wrong fail 1), 9 test cases, 7 failed on main before the
+fixes (6 on their verdict; the held raw ipv4=on case on its words alone, "on localhost" where
 it now names the 127.0.0.1 it listens on; the held both-families and served-socket cases pass
 on main too).
 
@@ -61,7 +62,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 from test_redteam35_domain_probes import _raw_scan
 
 
@@ -112,6 +113,33 @@ def test_spice_on_localhost_beside_a_single_family_guest_is_asked(
     assert _question(a, "HVA-031", "web01") == ASK.format(
         what="spice on localhost", on=on, other=other, guest=GUEST.format(off=off)
     )
+
+
+def test_spice_on_localhost_asks_route_localnet_where_its_pass_is_127_0_0_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R36D-1: the pass of a SPICE server on localhost beside a guest reaching ::1 alone is
+    "127.0.0.1 alone", local only while route_localnet is 0: unread, it is asked in the same
+    item (one joint question)."""
+    monkeypatch.setitem(HARDENED_HOST, "route-localnet", ("cannot read\n", 2))
+    a = _raw_scan(
+        tmp_path,
+        {"web01": ("-name", "web01"), "v1": ("-netdev", "user,id=n0,ipv4=off")},
+        SPICE_ON.format(a="localhost"),
+    )
+    assert outcomes(a, "HVA-031")["web01"] == "manual", messages(a, "HVA-031")
+    assert messages(a, "HVA-031")["web01"] == (
+        "spice on localhost admits plaintext channels (defaultMode='any'), if it listens on "
+        "::1, one of localhost's two addresses (spice-server binds one); console(s) or "
+        "socket(s) on localhost: whether the kernel routes 127/8 from the network is not known "
+        "(net.ipv4.conf.*.route_localnet was not read (exited 2))"
+    )
+    question = _question(a, "HVA-031", "web01") or ""
+    assert question.startswith(
+        "Does the SPICE server of VM web01 (spice on localhost) listen on 127.0.0.1 alone, not "
+        "on ::1, on host hv1, and is net.ipv4.conf.IFACE.route_localnet 0 for `all` and every "
+        "interface of host hv1, now and from the next boot?"
+    ), question
 
 
 def test_spice_on_localhost_beside_a_guest_of_both_families_fails(tmp_path: Path) -> None:

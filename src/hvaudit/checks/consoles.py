@@ -186,6 +186,10 @@ def _one_of(r: _Verdict, what: str, address: str, family: int, fails_from: int) 
     why = r.fails[fails_from:]
     del r.fails[fails_from:]
     r.reachable.append(address.strip("[]"))
+    if family == 6:
+        # its pass is "on 127.0.0.1 alone", local by the 127/8 rule: a route_localnet not
+        # read is asked beside it (LOCALNET_QUESTION)
+        r.credited.append(address.strip("[]"))
     if why:
         r.one_of.append((what, address, family, why))
     else:
