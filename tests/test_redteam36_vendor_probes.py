@@ -9,6 +9,8 @@ PAM.pm (`options`: `tfa => { optional => 1 }`), Plugin.pm parse_config ("add def
 `# force type`, as parse.proxmox.parse_realms cites). R36E-3: one ESXi host record as
 collect/vsphere.py writes it (test_redteam11_vmw_probes._vsphere), through the bundle writer,
 parser and engine; R36E-4 the same record with config.service and no config.dateTimeInfo.
+R36E-5: the Proxmox VE tree again, /etc/pve/corosync.conf removed, the node's own
+/etc/corosync/corosync.conf a FIFO or a file corosync's grammar refuses.
 
 Findings:
 - R36E-1 (false pass; a wrong fail too) HVA-306: where domains.cfg was not read, every realm was
@@ -37,6 +39,11 @@ Findings:
   servers, ntpd running and started with the host?" even where config.service reports ntpd
   and ptpd both not running with policy on, a fail under either protocol (the NTP branch's
   `stopped`, the PTP branch's last `else`; round 35's lead). Now that fails, naming both.
+- R36E-5 (false n/a) HVA-309: with /etc/pve/corosync.conf absent (not applicable, "a single
+  node") and the node's own /etc/corosync/corosync.conf, which corosync reads and which the
+  check judges where /etc/pve has none (`_corosync_runs`), not read or not parsed, the leading
+  unknown took /etc/pve's absence: "a single node: no corosync.conf", n/a. Now the local
+  file's error.
 
 Held:
 - R36E-1: root@pam the only administrator, with its TOTP entry, domains.cfg not read: pass
@@ -46,14 +53,15 @@ Held:
   before.
 - R36E-3: 8.0.2 reported with the option: pass; `sslv3` alone with no release: fail.
 - R36E-4: ntpd running with policy on, or ptpd not in config.service: the question, as before.
+- R36E-5: neither file: not applicable, as before.
 
 Probed by script: the API path's GET /access/domains answering 404 or 501 records domains.cfg
 absent (ProxmoxApiCollector._store), read as the built-in realms alone.
 
-Tally: 4 findings (2 false passes, R36E-1 with a wrong fail; 1 fail hidden behind an error,
-1 behind a question); 14 test cases, 7 failed on main before the fixes (R36E-1 2 of 4 on
-101a77ad: pass, fail; R36E-2 1 of 2 on 101a77ad: error; R36E-3 2 of 4 on 378bfb5c: pass;
-R36E-4 2 of 4 on 6c3382c1: manual), 7 held.
+Tally: 5 findings (2 false passes, R36E-1 with a wrong fail; 1 false n/a; 1 fail hidden
+behind an error, 1 behind a question); 17 test cases, 9 failed on main before the fixes
+(R36E-1 2 of 4 on 101a77ad: pass, fail; R36E-2 1 of 2 on 101a77ad: error; R36E-3 2 of 4 on
+378bfb5c: pass; R36E-4 2 of 4 on 6c3382c1: manual; R36E-5 2 of 3 on 8b9b45be: n/a), 8 held.
 
 Leads left:
 - A copied tree (pve+dir://) without domains.cfg reads it absent (the built-in realms), where
@@ -293,3 +301,61 @@ def test_r36e4_held(tmp_path: Path, services: dict[str, dict[str, object]]) -> N
     """R36E-4 held: ntpd running with policy on, or ptpd not in config.service: the
     configuration's question, as before."""
     assert _time(tmp_path, services) == ("manual", NO_TIME)
+
+
+# --- R36E-5: HVA-309, the node's own corosync.conf not read beside no /etc/pve copy --------------
+
+
+def _corosync(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], local: str | None
+) -> tuple[str, str]:
+    """HVA-309 of the hardened tree (pve+dir://) without /etc/pve/corosync.conf, the node's
+    /etc/corosync/corosync.conf `local` (None: a FIFO the reader refuses; "": removed)."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    (tree / "etc/pve/corosync.conf").unlink()
+    own = tree / "etc/corosync/corosync.conf"
+    own.unlink()
+    if local is None:
+        os.mkfifo(own)
+    elif local:
+        own.write_text(local)
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    ((got,),) = [
+        [
+            (r["status"], r["message"])
+            for r in json.loads(out)["results"]
+            if r["check_id"] == "HVA-309"
+        ]
+    ]
+    return got
+
+
+@pytest.mark.parametrize(
+    ("local", "why"),
+    [
+        (None, "/etc/corosync/corosync.conf: {tree}/etc/corosync/corosync.conf: a FIFO, not read"),
+        (
+            "totem {\n  crypto_cipher: none\n}\n}\n",
+            "pve/files/etc/corosync/corosync.conf:4: unbalanced '}'",
+        ),
+    ],
+    ids=["local-unread", "local-unparsed"],
+)
+def test_r36e5_local_corosync_gap_is_no_single_node(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], local: str | None, why: str
+) -> None:
+    """R36E-5 (false n/a): no /etc/pve/corosync.conf, and the node's own corosync.conf, which
+    corosync reads (and HVA-309 judges where /etc/pve has none: `_corosync_runs`), not read or
+    not parsed: main said "a single node: no corosync.conf" (not applicable). Now its error."""
+    got = _corosync(tmp_path, capsys, local)
+    why = why.replace("{tree}", str(tmp_path / "pve"))
+    assert got == ("error", f"evidence could not be collected: {why}")
+
+
+def test_r36e5_held_no_file_at_all_is_a_single_node(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R36E-5 held: neither file in the tree: not applicable, as before."""
+    assert _corosync(tmp_path, capsys, "") == ("not_applicable", "a single node: no corosync.conf")

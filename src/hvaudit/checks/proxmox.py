@@ -2813,14 +2813,22 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     /etc/pve's; or a read that failed) is the question of what corosync runs (L19-7P): pmxcfs
     keeps a local file of a higher config_version. A copied tree without it is the same
     question (L19-11P): the copy's gap observes nothing of the node; only a live node's read
-    finding no file lets /etc/pve's copy be what runs."""
+    finding no file lets /etc/pve's copy be what runs. A local file whose read or parse failed
+    is the error, even where /etc/pve has none (R36E-5: "a single node" hid it)."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
             continue
         f, local = px.corosync, px.corosync_local
         if not f.known and not local.known:
-            yield unknown(s, f, "corosync traffic is encrypted")
+            # the node's own file that could not be read or parsed is there, whatever /etc/pve
+            # lacks: its error, never /etc/pve's "a single node" (R36E-5: n/a where a readable
+            # file is judged, `_corosync_runs`)
+            yield unknown(
+                s,
+                local if local.state is FactState.FAILED else f,
+                "corosync traffic is encrypted",
+            )
             continue
         files, context = _corosync_runs(px)
         if not files:
