@@ -51,18 +51,31 @@ Findings (R36B-n):
   word it is not surely in force (surely_kept), and the two lines' words are compared
   together (_in_force).
 
+- R36B-4 (false pass) HVA-181: spec_store_bypass_disable= was read as x86 reads it (an exact
+  value, the last word standing: _nextboot._LAST_WINS) on every CPU, but POWER's handler
+  (arch/powerpc/kernel/security.c handle_ssbd, the Book3S 64-bit early_param; read with
+  `find_string`) calls handle_no_stf_barrier for any value starting with off (`strncmp(p,
+  "off", 3) == 0`) and only returns for auto or on, so nothing sets the store-forwarding
+  barrier back. On a POWER9 host the next boot's `spec_store_bypass_disable=off
+  spec_store_bypass_disable=on` (kept dropped the off) and `spec_store_bypass_disable=
+  offline` (no exact off) passed "none unmitigated". Now HVA-181 reads the next boot of a
+  POWER host with that parameter's off sticky (_nextboot.POWER_OFF_STICKS, kept's `sticky`)
+  and any value starting with off as off (management._mitigation_off's `power`).
+
 Held (kept as tests): on a Zhaoxin host `amd_iommu=off` (no AMD IOMMU there) keeps the
 pass, and so does `intel_iommu=off` on an AMD host; a Zhaoxin host whose kernel lacks only
 the SRBDS, GDS, ITS, SRSO and TSA files passes HVA-181; the next boot's `lsm=yama,apparmor
 lsm=yama` (the last leaves AppArmor out) fails HVA-043, and the same `lsm=... security=selinux`
-on both lines passes.
+on both lines passes; x86's `spec_store_bypass_disable=off spec_store_bypass_disable=on`
+(the last word stands) and POWER's `spec_store_bypass_disable=on` pass HVA-181.
 
 Probed by script: -
 
-Tally: 3 findings (3 false passes, R36B-3 also wrong fails); 14 cases in 9 test functions.
+Tally: 4 findings (4 false passes, R36B-3 also wrong fails); 18 cases in 12 test functions.
 R36B-1: 2 of 4 failed on main 101a77a (2 false passes); R36B-2: 3 of 4 failed on main 101a77a
 (2 false passes, and HVA-214's question where the evidence fails); R36B-3: 4 of 6 failed on
-main 101a77a (2 false passes, 2 wrong fails); the 5 held cases passed before and after.
+main 101a77a (2 false passes, 2 wrong fails); R36B-4: 2 of 4 failed on main f7af076 (2 false
+passes); the 7 held cases passed before and after.
 
 Leads left:
 - kept does not drop a security= beside an lsm= (a kernel before 5.1 knows no lsm=): the next
@@ -83,6 +96,7 @@ from test_redteam20_host3_probes import B64_LIBVIRT, COMPAT, POLKIT_WATCH, _audi
 from test_redteam20_host4_probes import GPU, GROUPS
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
+from test_redteam31_boot_probes import NONE, _power_host
 from test_redteam34_boot_probes import AA_PASS
 
 #: HVA-050's pass for the GPU VM's device (tests/test_redteam20_host4_probes.py's GROUPS)
@@ -245,3 +259,56 @@ def test_r36b_3_held_the_same_pair_on_both_lines(host_scan) -> None:
     a = _lsm_scan(host_scan, BOTH, f"quiet {BOTH}")
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {"hv1": AA_PASS}
+
+
+# --- R36B-4: POWER's spec_store_bypass_disable= ----------------------------------------------
+
+
+def _power_next(host_scan, nxt: str):
+    host = _power_host()
+    host["boot-cmdline"] = _boot(_grub(f"quiet {nxt}"), grub=False)
+    return host_scan(host)
+
+
+@pytest.mark.parametrize(
+    ("nxt", "word"),
+    [
+        (
+            "spec_store_bypass_disable=off spec_store_bypass_disable=on",
+            "spec_store_bypass_disable=off",
+        ),
+        ("spec_store_bypass_disable=offline", "spec_store_bypass_disable=offline"),
+    ],
+)
+def test_r36b_4_power_store_forwarding_barrier_off_fails(host_scan, nxt: str, word: str) -> None:
+    """R36B-4 (false pass) HVA-181: on POWER security.c handle_ssbd turns the store-forwarding
+    barrier off for any value starting with off (`strncmp(p, "off", 3)`), and a later on or
+    auto only returns: the barrier stays off. Read as x86's last-wins exact values, the next
+    boot passed."""
+    a = _power_next(host_scan, nxt)
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: {word} in /etc/default/grub"
+    }
+
+
+def test_r36b_4_held_x86_keeps_the_last_word(host_scan) -> None:
+    """R36B-4 held: x86's handler keeps the last word (_LAST_WINS): `spec_store_bypass_disable=
+    off spec_store_bypass_disable=on` runs mitigated there: the pass stays."""
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(
+                _grub("quiet spec_store_bypass_disable=off spec_store_bypass_disable=on"),
+                grub=False,
+            )
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": "17 CPU vulnerabilities reported, none unmitigated"}
+
+
+def test_r36b_4_held_power_on_alone(host_scan) -> None:
+    """R36B-4 held: POWER's spec_store_bypass_disable=on leaves the barrier on: the pass stays."""
+    a = _power_next(host_scan, "spec_store_bypass_disable=on")
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": NONE}

@@ -408,13 +408,14 @@ def surely_kept(words: tuple[str, ...]) -> tuple[int, ...]:
     )
 
 
-def kept(words: tuple[str, ...]) -> tuple[int, ...]:
+def kept(words: tuple[str, ...], sticky: frozenset[str] = frozenset()) -> tuple[int, ...]:
     """The indexes of the kernel's words (kernel_params) that take effect: all but a word of a
     _LAST_WINS parameter that a later word of the same name replaces (R22K-1) by setting a mode
     (_mode), and a `nopti` a later pti=on or pti=auto replaces (R34B-5, _FLAG_OF). A `,nosmt`
     flag that sticks (_NOSMT_STICKS) stays unless the mode kept is off, and
     kvm.nx_huge_pages=never stays (set_nx_huge_pages: `nx_hugepage_mitigation_hard_disabled =
-    true`, after which every write returns -EPERM)."""
+    true`, after which every write returns -EPERM). A `sticky` parameter's off stays whatever
+    follows (the host's architecture reads it so: POWER_OFF_STICKS, R36B-4)."""
     out = []
     for i, w in enumerate(words):
         name, eq, value = w.partition("=")
@@ -442,6 +443,7 @@ def kept(words: tuple[str, ...]) -> tuple[int, ...]:
             or vectors
             or (sticks and later[-1] != "off")
             or (name == "kvm.nx_huge_pages" and value == "never")
+            or (name in sticky and value.startswith("off"))
         ):
             out.append(i)
     return tuple(out)
@@ -470,7 +472,18 @@ def unread_grub_source(host: Host) -> tuple[str, ...]:
     return (f"GRUB's line as hvaudit read it ({why}, not evaluated)",) if why else ()
 
 
-def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
+#: Parameters whose off no later word sets back on a POWER kernel (R36B-4): arch/powerpc/
+#: kernel/security.c handle_ssbd, the early_param of spec_store_bypass_disable= on Book3S
+#: 64-bit, calls handle_no_stf_barrier (`no_stf_barrier = true`) for a value starting with off
+#: (`strncmp(p, "off", 3) == 0`) and only returns for auto or on (read with `find_string`), so
+#: `spec_store_bypass_disable=off spec_store_bypass_disable=on` leaves the barrier off there,
+#: where x86's handler keeps the last word (_LAST_WINS).
+POWER_OFF_STICKS = frozenset({"spec_store_bypass_disable"})
+
+
+def next_boot_adds(
+    host: Host, weak: Callable[[str], bool], *, sticky: frozenset[str] = frozenset()
+) -> NextBoot | None:
     """The next boot's words for which `weak(word)` holds that the running command line does
     not have (a word the live line already has is judged on the live evidence); None where
     no source adds one, or the sources were not collected or read (today's verdict stands),
@@ -498,7 +511,7 @@ def next_boot_adds(host: Host, weak: Callable[[str], bool]) -> NextBoot | None:
             continue
         origins = src.origins or (src.source,) * len(src.words)
         words = kernel_params(src.words)
-        keep = kept(words)
+        keep = kept(words, sticky)
         hit = [
             (origins[i] if i < len(origins) else src.source, words[i])
             for i in keep

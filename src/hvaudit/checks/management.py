@@ -57,6 +57,7 @@ from hvaudit.checks._loopback import (
 )
 from hvaudit.checks._nextboot import (
     GUEST_VECTORS_OFF,
+    POWER_OFF_STICKS,
     Dropped,
     ask_with,
     audit_at_next_boot,
@@ -4332,6 +4333,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
             continue
         # R21B-1: mitigated now, but the next boot's command line turns a mitigation off
         vendor = h.facts.cpu_vendor.get() if h.facts.cpu_vendor.known else None
+        power = bool(_power_generation(h))
         nb = next_boot_adds(
             h,
             functools.partial(
@@ -4339,7 +4341,9 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 vulns=f.get(),
                 x86=vendor in X86_VENDORS,
                 power9=_power_generation(h) == "POWER9",
+                power=power,
             ),
+            sticky=POWER_OFF_STICKS if power else frozenset(),
         )
         if nb is not None and nb.settled:
             yield failed(
@@ -4620,7 +4624,11 @@ def _power_flush_off(h: Host) -> tuple[tuple[str, ...], bool | None]:
 
 
 def _mitigation_off(
-    word: str, vulns: dict[str, str], x86: bool = False, power9: bool = False
+    word: str,
+    vulns: dict[str, str],
+    x86: bool = False,
+    power9: bool = False,
+    power: bool = False,
 ) -> bool:
     """A kernel command-line word that turns off a mitigation this CPU needs (R21B-1):
     `mitigations=off` (kernel/cpu.c mitigations_parse_cmdline: CPU_MITIGATIONS_OFF; the flaws
@@ -4630,11 +4638,16 @@ def _mitigation_off(
     that is not x86 (`x86` false: its vendor_id is no x86 vendor's, or not read), and
     kvm.nx_huge_pages off (mmu.c set_nx_huge_pages: off, never or a false kstrtobool) where
     itlb_multihit is; on a POWER9 CPU (`power9`) POWER's no_entry_flush and no_uaccess_flush
-    (_POWER_FLUSH_OFF, R31B-1), whose effect no vulnerabilities file shows."""
+    (_POWER_FLUSH_OFF, R31B-1), whose effect no vulnerabilities file shows; on a POWER CPU
+    (`power`) a spec_store_bypass_disable= value starting with off (R36B-4: arch/powerpc/
+    kernel/security.c handle_ssbd, `strncmp(p, "off", 3) == 0` calls handle_no_stf_barrier,
+    and no later word sets the barrier back: _nextboot.POWER_OFF_STICKS)."""
     if word in _POWER_FLUSH_OFF:
         return power9
     affected = {k for k, v in vulns.items() if not v.startswith("Not affected")}
     name, _, value = word.partition("=")
+    if power and name == "spec_store_bypass_disable" and value.startswith("off"):
+        return "spec_store_bypass" in affected
     if name == "mitigations":
         # R25B-2: Linux 6.17's attack vectors (`mitigations=auto,no_guest_host`) and an off
         # with options after it (`off,...`) as mitigations_parse_cmdline reads them
