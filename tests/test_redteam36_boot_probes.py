@@ -62,20 +62,30 @@ Findings (R36B-n):
   POWER host with that parameter's off sticky (_nextboot.POWER_OFF_STICKS, kept's `sticky`)
   and any value starting with off as off (management._mitigation_off's `power`).
 
+- R36B-5 (false pass) HVA-181: spectre_v2= was read by its exact x86 values on every CPU,
+  but s390's handler (arch/s390/kernel/nospec-branch.c spectre_v2_setup_early, an
+  early_param; read with `find_string`) takes on, off and auto by prefix (`!strncmp(str,
+  "off", 3)` sets nospec_disable, or nospec_call_disable and nospec_return_disable): on an
+  s390x host the next boot's `spectre_v2=offline` or `spectre_v2=off,nosmt` turns the
+  expolines off, and passed "none unmitigated". Now management._mitigation_off reads
+  spectre_v2= by that prefix on an s390x host (`s390`, HostFacts.s390x), R36B-4's class.
+
 Held (kept as tests): on a Zhaoxin host `amd_iommu=off` (no AMD IOMMU there) keeps the
 pass, and so does `intel_iommu=off` on an AMD host; a Zhaoxin host whose kernel lacks only
 the SRBDS, GDS, ITS, SRSO and TSA files passes HVA-181; the next boot's `lsm=yama,apparmor
 lsm=yama` (the last leaves AppArmor out) fails HVA-043, and the same `lsm=... security=selinux`
 on both lines passes; x86's `spec_store_bypass_disable=off spec_store_bypass_disable=on`
-(the last word stands) and POWER's `spec_store_bypass_disable=on` pass HVA-181.
+(the last word stands) and POWER's `spec_store_bypass_disable=on` pass HVA-181, and so does
+x86's `spectre_v2=offline` (an unknown value there).
 
 Probed by script: -
 
-Tally: 4 findings (4 false passes, R36B-3 also wrong fails); 18 cases in 12 test functions.
+Tally: 5 findings (5 false passes, R36B-3 also wrong fails); 21 cases in 14 test functions.
 R36B-1: 2 of 4 failed on main 101a77a (2 false passes); R36B-2: 3 of 4 failed on main 101a77a
 (2 false passes, and HVA-214's question where the evidence fails); R36B-3: 4 of 6 failed on
 main 101a77a (2 false passes, 2 wrong fails); R36B-4: 2 of 4 failed on main f7af076 (2 false
-passes); the 7 held cases passed before and after.
+passes); R36B-5: 2 of 3 failed on main f7af076 (2 false passes); the 8 held cases passed
+before and after.
 
 Leads left:
 - kept does not drop a security= beside an lsm= (a kernel before 5.1 knows no lsm=): the next
@@ -96,7 +106,9 @@ from test_redteam20_host3_probes import B64_LIBVIRT, COMPAT, POLKIT_WATCH, _audi
 from test_redteam20_host4_probes import GPU, GROUPS
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
+from test_redteam28_boot_probes import _s390
 from test_redteam31_boot_probes import NONE, _power_host
+from test_redteam33_boot_probes import S390
 from test_redteam34_boot_probes import AA_PASS
 
 #: HVA-050's pass for the GPU VM's device (tests/test_redteam20_host4_probes.py's GROUPS)
@@ -312,3 +324,37 @@ def test_r36b_4_held_power_on_alone(host_scan) -> None:
     a = _power_next(host_scan, "spec_store_bypass_disable=on")
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": NONE}
+
+
+# --- R36B-5: s390's spectre_v2= by prefix -----------------------------------------------------
+
+#: an s390x host's listing, spectre_v2 mitigated by expolines (tests/test_redteam33's S390)
+S390_NOW = "2 CPU vulnerabilities reported, none unmitigated"
+
+
+def _s390_next(host_scan, nxt: str):
+    host = _s390()
+    host.update({"cpu-vulnerabilities": S390, "boot-cmdline": _boot(_grub(nxt), grub=False)})
+    return host_scan(host)
+
+
+@pytest.mark.parametrize("word", ["spectre_v2=offline", "spectre_v2=off,nosmt"])
+def test_r36b_5_s390_spectre_v2_off_by_prefix_fails(host_scan, word: str) -> None:
+    """R36B-5 (false pass) HVA-181: s390's spectre_v2_setup_early turns the expolines off for
+    any value starting with off (`!strncmp(str, "off", 3)`); read as x86's exact off, the
+    next boot passed."""
+    a = _s390_next(host_scan, f"quiet {word}")
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{S390_NOW} now, but the next boot turns mitigations off: {word} in "
+        "/etc/default/grub"
+    }
+
+
+def test_r36b_5_held_x86_spectre_v2_offline_is_no_off(host_scan) -> None:
+    """R36B-5 held: x86's spectre_v2_parse_cmdline takes exact values and ignores the rest
+    (an unknown one: "Ignoring unknown spectre_v2 option", AUTO before the 6.16 rework): the
+    pass stays."""
+    a = host_scan({"boot-cmdline": _boot(_grub("quiet spectre_v2=offline"), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": "17 CPU vulnerabilities reported, none unmitigated"}

@@ -4342,6 +4342,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 x86=vendor in X86_VENDORS,
                 power9=_power_generation(h) == "POWER9",
                 power=power,
+                s390=h.facts.s390x.known and h.facts.s390x.get(),
             ),
             sticky=POWER_OFF_STICKS if power else frozenset(),
         )
@@ -4629,6 +4630,7 @@ def _mitigation_off(
     x86: bool = False,
     power9: bool = False,
     power: bool = False,
+    s390: bool = False,
 ) -> bool:
     """A kernel command-line word that turns off a mitigation this CPU needs (R21B-1):
     `mitigations=off` (kernel/cpu.c mitigations_parse_cmdline: CPU_MITIGATIONS_OFF; the flaws
@@ -4641,13 +4643,18 @@ def _mitigation_off(
     (_POWER_FLUSH_OFF, R31B-1), whose effect no vulnerabilities file shows; on a POWER CPU
     (`power`) a spec_store_bypass_disable= value starting with off (R36B-4: arch/powerpc/
     kernel/security.c handle_ssbd, `strncmp(p, "off", 3) == 0` calls handle_no_stf_barrier,
-    and no later word sets the barrier back: _nextboot.POWER_OFF_STICKS)."""
+    and no later word sets the barrier back: _nextboot.POWER_OFF_STICKS); on an s390x CPU
+    (`s390`) a spectre_v2= value starting with off (R36B-5: arch/s390/kernel/nospec-branch.c
+    spectre_v2_setup_early, `!strncmp(str, "off", 3)` sets nospec_disable, or both
+    nospec_call_disable and nospec_return_disable where expolines are split)."""
     if word in _POWER_FLUSH_OFF:
         return power9
     affected = {k for k, v in vulns.items() if not v.startswith("Not affected")}
     name, _, value = word.partition("=")
     if power and name == "spec_store_bypass_disable" and value.startswith("off"):
         return "spec_store_bypass" in affected
+    if s390 and name == "spectre_v2" and value.startswith("off"):
+        return "spectre_v2" in affected
     if name == "mitigations":
         # R25B-2: Linux 6.17's attack vectors (`mitigations=auto,no_guest_host`) and an off
         # with options after it (`off,...`) as mitigations_parse_cmdline reads them
