@@ -37,6 +37,17 @@ Findings (R36A-n):
   collected and read as sudo_conf.c reads it (the keyword in any case, `#` comments, backslash
   continuations); another sudoers file, or another plugin that may be the policy, is
   unavailable evidence naming it (parse.host._sudo_policy_elsewhere).
+- R36A-4 (false pass) HVA-142: who may write to a container daemon's API socket or read a
+  Kubernetes admin kubeconfig was read from `stat`'s mode, owner and group only. A POSIX ACL's
+  named user and group entries grant access beyond them (acl(5) ACCESS CHECK ALGORITHM: a
+  named entry grants what it and the mask both hold), and `stat -c %a` shows no sign of one:
+  `setfacl -m g:staff:rw /run/docker.sock` (stat: 660 root docker), or user entries for bob
+  and carol on a 0600 admin.conf, passed "2 administrative principal(s)". Now `getfacl
+  --skip-base --absolute-names` of those paths is collected (collect.host "admin-paths-acl")
+  and a named entry's effective access counts as the group's or owner's does
+  (parse.host._acl_accessors); where getfacl is not installed, a '+' in `ls -ldL`'s mode
+  (collect.host "admin-paths-ls") is a question naming the path, and getfacl's unread answer
+  is one too.
 
 Held (kept as tests): a snippet doas ignores (`20-staff.conf.apk-new`, or in a directory
 below) adds no one; a later snippet's `deny :staff` takes back an earlier one's permit;
@@ -44,18 +55,22 @@ OpenRC's shipped rc.conf, rc.conf.d names its glob skips (`.k3s.conf`, `k3s.conf
 k3s.default with the package's defaults add no one; Debian's sudo.conf (its Plugin lines
 commented out), sudoers.so's own plugins and arguments with sudoers_file=/etc/sudoers, and an
 I/O plugin beside an explicit sudoers_policy (a commented-out sudoers_file= after it) add no
-one.
+one; a named entry the mask narrows to read (no connect), getfacl with no extended ACL (the
+missing paths named on stderr) and `ls -ldL` without '+' add no one.
 
 Probed by script (not kept): GNU grep prints nothing of an empty file, so an empty
 conf.d/k3s.default (which openrc-run still sources in conf.d/k3s's place) is not seen.
 
-Tally: 3 findings (3 false passes, R36A-2 with one wrong fail of the same cause); 20 cases, 12
+Tally: 4 findings (4 false passes, R36A-2 with one wrong fail of the same cause); 27 cases, 16
 failed on main before the fixes (R36A-1: 4; R36A-2: 5, 4 false passes and 1 wrong fail;
-R36A-3: 3), 8 held.
+R36A-3: 3; R36A-4: 4), 11 held.
 
 Leads left:
 - HVA-142: conf.d/k3s.<runlevel> of a runlevel other than default (k3s added to another
   runlevel) is not collected; an empty k3s.default is not seen (above).
+- HVA-132/HVA-142: libvirt's sockets' ACLs are not read (R36A-4 reads the container
+  sockets' and the kubeconfigs'); a named entry on a kubeconfig chmod'ed 0600 (mask ---) that
+  k3s's next start widens (chmod sets the mask) is not weighed.
 - From round 35: an `if ...; then` block's assignments are applied unconditionally; RKE2
   under OpenRC; a doas `permit` without `as` later denied as root chains to every /etc/passwd
   account; a directory account (sss, ldap) that administers is not weighed as its target.
@@ -290,3 +305,123 @@ def test_sudo_conf_policy(host_scan, conf: str, expected: tuple[str, str]) -> No
     sudoers_policy_deserialize_info `sudoers_file=`): rules read from another file, or another
     policy plugin's, passed "2 administrative principal(s)" on /etc/sudoers alone."""
     assert _142(host_scan({**BASE, "/etc/sudo.conf": conf})) == expected
+
+
+def _getfacl(*files: tuple[str, str], rc: int = 0, stderr: str = "") -> tuple[str, int, str]:
+    """`getfacl --skip-base --absolute-names PATHS` output: the files with extended entries."""
+    out = "".join(f"# file: {path}\n# owner: root\n# group: root\n{body}\n" for path, body in files)
+    return out, rc, stderr
+
+
+DOCKER_SOCK = ("660 root docker /run/docker.sock\n", 0, "")
+ADMIN_CONF = ("600 root root /etc/kubernetes/admin.conf\n", 0, "")
+STAFF_RW = "user::rw-\ngroup::rw-\ngroup:staff:rw-\nmask::rw-\nother::---\n"
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        # `setfacl -m g:staff:rw /run/docker.sock`: stat shows 660 root docker
+        (
+            {
+                "container-sockets": DOCKER_SOCK,
+                "admin-paths-acl": _getfacl(("/run/docker.sock", STAFF_RW)),
+            },
+            FAIL4,
+        ),
+        (
+            {
+                "kube-admin-configs": ADMIN_CONF,
+                "admin-paths-acl": _getfacl(
+                    (
+                        "/etc/kubernetes/admin.conf",
+                        "user::rw-\nuser:bob:r--\nuser:carol:r--\ngroup::---\nmask::r--\nother::---\n",
+                    )
+                ),
+            },
+            FAIL4,
+        ),
+        # getfacl not installed: `ls -l`'s '+' says an ACL is there, unread
+        (
+            {
+                "container-sockets": DOCKER_SOCK,
+                "admin-paths-acl": None,
+                "admin-paths-ls": (
+                    "srw-rw----+ 1 root docker 0 Dec  7 06:00 /run/docker.sock\n",
+                    2,
+                    "ls: cannot access '/etc/kubernetes/admin.conf': No such file or directory\n",
+                ),
+            },
+            (
+                "manual",
+                "evidence unavailable: the container daemons' API sockets and the Kubernetes "
+                "admin kubeconfigs: /run/docker.sock carries a POSIX ACL (`ls -l` shows '+') and "
+                "getfacl is not installed: whom it grants access beyond the mode is unread: who "
+                "may write to or read them is unknown",
+            ),
+        ),
+        (
+            {
+                "container-sockets": DOCKER_SOCK,
+                "admin-paths-acl": ("", 1, "getfacl: /run/docker.sock: Permission denied\n"),
+            },
+            (
+                "manual",
+                "evidence unavailable: the container daemons' API sockets and the Kubernetes "
+                "admin kubeconfigs: their ACLs could not all be read (exit status 1: getfacl: "
+                "/run/docker.sock: Permission denied): who may write to or read them is unknown",
+            ),
+        ),
+        # held: the mask leaves bob read only (no connect); no extended ACL (missing files
+        # named on stderr); ls without '+'
+        (
+            {
+                "container-sockets": DOCKER_SOCK,
+                "admin-paths-acl": _getfacl(
+                    (
+                        "/run/docker.sock",
+                        "user::rw-\nuser:bob:rw-\t#effective:r--\ngroup::r--\nmask::r--\nother::---\n",
+                    )
+                ),
+            },
+            PASS2,
+        ),
+        (
+            {
+                "container-sockets": DOCKER_SOCK,
+                "admin-paths-acl": (
+                    "",
+                    1,
+                    "getfacl: /etc/kubernetes/admin.conf: No such file or directory\n",
+                ),
+            },
+            PASS2,
+        ),
+        (
+            {
+                "container-sockets": DOCKER_SOCK,
+                "admin-paths-acl": None,
+                "admin-paths-ls": (
+                    "srw-rw---- 1 root docker 0 Dec  7 06:00 /run/docker.sock\n",
+                    0,
+                    "",
+                ),
+            },
+            PASS2,
+        ),
+    ],
+    ids=[
+        "socket-group-entry",
+        "kubeconfig-user-entries",
+        "no-getfacl-ls-plus",
+        "getfacl-denied",
+        "held-masked-entry",
+        "held-no-extended-acl",
+        "held-ls-no-plus",
+    ],
+)
+def test_posix_acls(host_scan, over: dict[str, object], expected: tuple[str, str]) -> None:
+    """R36A-4 (false pass) HVA-142. A named ACL entry grants access stat's mode does not show
+    (acl(5) ACCESS CHECK ALGORITHM): `setfacl -m g:staff:rw /run/docker.sock`, or a kubeconfig
+    readable by bob and carol through user entries, passed "2 administrative principal(s)"."""
+    assert _142(host_scan({**BASE, **over})) == expected

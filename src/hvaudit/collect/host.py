@@ -977,6 +977,27 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "kube-admin-configs",
         ("stat", "-L", "-c", "%a %U %G %n", *KUBE_ADMIN_CONFIGS, *MICROK8S_COMPONENT_CONFIGS),
     ),
+    # Their POSIX ACLs, which `stat`'s mode does not show: a named user or group entry grants
+    # access beyond the mode's owner and group (acl(5), ACCESS CHECK ALGORITHM; `setfacl -m
+    # u:NAME:rw /run/docker.sock`). getfacl(1) -s/--skip-base prints only the files with more
+    # than the base entries, -p/--absolute-names keeps the paths as given; a symbolic link
+    # argument is followed. Where getfacl is not installed, `ls -ldL` marks a file with an ACL
+    # by a '+' after its mode (R36A-4).
+    CommandProbe(
+        "admin-paths-acl",
+        (
+            "getfacl",
+            "--skip-base",
+            "--absolute-names",
+            *CONTAINER_SOCKETS,
+            *KUBE_ADMIN_CONFIGS,
+            *MICROK8S_COMPONENT_CONFIGS,
+        ),
+    ),
+    CommandProbe(
+        "admin-paths-ls",
+        ("ls", "-ldL", "--", *CONTAINER_SOCKETS, *KUBE_ADMIN_CONFIGS, *MICROK8S_COMPONENT_CONFIGS),
+    ),
     # k3s's configuration file, its drop-ins and the installer's environment file for
     # k3s.service: write-kubeconfig-mode and -group there (K3S_KUBECONFIG_MODE and _GROUP in
     # the environment) are the mode and group k3s gives /etc/rancher/k3s/k3s.yaml at its next

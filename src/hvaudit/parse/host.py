@@ -3256,6 +3256,16 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 "are unknown",
                 st.source,
             )
+    # a named ACL entry grants beyond the mode stat shows (R36A-4)
+    acl_paths = CONTAINER_SOCKETS + KUBE_ADMIN_CONFIGS
+    acl_paths += MICROK8S_COMPONENT_CONFIGS if _microk8s_always_allow(ev) else ()
+    acl_why = _acl_unread(ev, acl_paths)
+    if acl_why:
+        return Fact.unavailable(
+            f"the container daemons' API sockets and the Kubernetes admin kubeconfigs: "
+            f"{acl_why[0]}: who may write to or read them is unknown",
+            acl_why[1],
+        )
     group_file = ev.get(_file("/etc/group"))
     if group_file.state != "ok":
         return Fact.unavailable(
@@ -4552,6 +4562,93 @@ def _stat_row_accessors(
             users.append(EVERY_USER)
 
 
+def _acl_named_entries(text: str) -> dict[str, list[tuple[str, str, str]]]:
+    """Path -> its named ACL entries (kind "user" or "group", name, effective permissions) from
+    `getfacl` output. getfacl(1): a `# file: PATH` header, then one entry a line, `user::rw-`,
+    `user:joe:rwx  #effective:r-x`, `group:cool:r-x`, `mask::r-x`, `other::---`, a blank line
+    after each file; "the effective rights mask ... limits the effective rights granted to all
+    groups and to named users", so a named entry's permissions are those its mask also holds."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    path = ""
+    named: list[tuple[str, str, str]] = []
+    mask: str | None = None
+
+    def flush() -> None:
+        if path:
+            out[path] = [
+                (
+                    kind,
+                    name,
+                    "".join(c for i, c in enumerate(perms) if mask is None or c in mask[i : i + 1]),
+                )
+                for kind, name, perms in named
+            ]
+
+    for line in text.splitlines():
+        if line.startswith("# file: "):
+            flush()
+            path, named, mask = line[len("# file: ") :].strip(), [], None
+            continue
+        parts = line.split("#", 1)[0].strip().split(":")
+        if len(parts) != 3:
+            continue
+        kind, name, perms = parts
+        if kind == "mask":
+            mask = perms
+        elif kind in ("user", "group") and name:
+            named.append((kind, name, perms))
+    flush()
+    return out
+
+
+def _acl_accessors(
+    ev: HostEvidence, paths: Iterable[str], access: str, groups: list[str], users: list[str]
+) -> None:
+    """Add to `groups` and `users` whom a named entry of the ACL of one of `paths` grants
+    `access` ("r" or "w") beyond its mode: acl(5) ACCESS CHECK ALGORITHM, a process whose uid
+    a named user entry names, or one of whose groups a named group entry names, is granted what
+    the entry and the mask both hold (R36A-4)."""
+    got = ev.get(_cmd("admin-paths-acl"))
+    if got.state != "ok":
+        return
+    wanted = set(paths)
+    for path, entries in _acl_named_entries(got.text).items():
+        if path not in wanted:
+            continue
+        for kind, name, perms in entries:
+            if access in perms and name not in ("root", "0"):
+                (groups if kind == "group" else users).append(name)
+
+
+def _acl_unread(ev: HostEvidence, paths: Iterable[str]) -> tuple[str, Source] | None:
+    """Why the ACLs of the container sockets and admin kubeconfigs are unknown, where they may
+    matter: getfacl could not read them all, or it is not installed and `ls -ldL` marks one of
+    `paths` with a '+' after its mode (GNU coreutils manual, "What information is listed", -l:
+    the character after the mode bits tells whether an alternate access method such as an ACL
+    applies, '.' a security context alone, '+' any other), whose entries nothing read
+    (R36A-4)."""
+    got = ev.get(_cmd("admin-paths-acl"))
+    if got.state in ("ok", "failed"):
+        why = _unanswered(got, _no_such_file, answers=(0,), quiet_rc=1)
+        return (f"their ACLs could not all be read ({why})", got.source) if why else None
+    if got.state != "absent":
+        return None  # a bundle of an older hvaudit
+    ls = ev.get(_cmd("admin-paths-ls"))
+    if ls.state != "ok":
+        return None
+    wanted = set(paths)
+    for line in ls.text.splitlines():
+        fields = line.split()
+        if fields and fields[0].endswith("+") and fields[-1] in wanted:
+            return (
+                f"{fields[-1]} carries a POSIX ACL (`ls -l` shows '+') and getfacl is not "
+                "installed: whom it grants access beyond the mode is unread",
+                ls.source,
+            )
+    why = _unanswered(ls, _no_such_file, answers=(0,), quiet_rc=2)
+    return (f"their ACLs could not be looked for ({why})", ls.source) if why else None
+
+
 def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     """(groups, accounts) that may write to a container daemon's API socket: its group where
     the mode lets the group write, its owner other than root where it lets the owner write, and
@@ -4577,6 +4674,9 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
         MICROK8S_COMPONENT_CONFIGS if _microk8s_always_allow(ev) else ()
     )
     _stat_accessors(ev.get(_cmd("kube-admin-configs")), admin_configs, 0o444, groups, users)
+    # and whom their ACLs name beyond the mode (R36A-4)
+    _acl_accessors(ev, CONTAINER_SOCKETS, "w", groups, users)
+    _acl_accessors(ev, admin_configs, "r", groups, users)
     # and k3s's admin kubeconfig as k3s's next start leaves it (R33A-5)
     _stat_row_accessors(_k3s_kubeconfig_next(ev)[0], K3S_KUBECONFIGS, 0o444, groups, users)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
