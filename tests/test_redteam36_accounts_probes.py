@@ -48,6 +48,14 @@ Findings (R36A-n):
   (parse.host._acl_accessors); where getfacl is not installed, a '+' in `ls -ldL`'s mode
   (collect.host "admin-paths-ls") is a question naming the path, and getfacl's unread answer
   is one too.
+- R36A-5 (false pass) HVA-142: R36A-4's class on libvirt's sockets. libvirt's admin socket
+  (virt-admin: no authentication of its own, remote_daemon.c daemonSetupNetworking) and
+  virtlogd's and virtlockd's sockets (no client identity checked, R17H-6), and a read-write
+  socket under auth_unix_rw "none", were judged by stat's mode alone: a group:staff:rw entry
+  on /run/libvirt/libvirt-admin-sock (stat: 600 root root), or user entries for bob and carol
+  on virtlogd-sock, passed "2 administrative principal(s)". Now the sockets _socket_writers
+  judges are read with the same getfacl probe and their named entries count
+  (parse.host._socket_writers); a '+' in `ls -ldL`'s mode without getfacl is a question.
 
 Held (kept as tests): a snippet doas ignores (`20-staff.conf.apk-new`, or in a directory
 below) adds no one; a later snippet's `deny :staff` takes back an earlier one's permit;
@@ -56,20 +64,21 @@ k3s.default with the package's defaults add no one; Debian's sudo.conf (its Plug
 commented out), sudoers.so's own plugins and arguments with sudoers_file=/etc/sudoers, and an
 I/O plugin beside an explicit sudoers_policy (a commented-out sudoers_file= after it) add no
 one; a named entry the mask narrows to read (no connect), getfacl with no extended ACL (the
-missing paths named on stderr) and `ls -ldL` without '+' add no one.
+missing paths named on stderr) and `ls -ldL` without '+' add no one; an ACL (read, or a '+')
+on the read-write socket under auth_unix_rw polkit (the default) adds no one.
 
 Probed by script (not kept): GNU grep prints nothing of an empty file, so an empty
 conf.d/k3s.default (which openrc-run still sources in conf.d/k3s's place) is not seen.
 
-Tally: 4 findings (4 false passes, R36A-2 with one wrong fail of the same cause); 27 cases, 16
+Tally: 5 findings (5 false passes, R36A-2 with one wrong fail of the same cause); 32 cases, 19
 failed on main before the fixes (R36A-1: 4; R36A-2: 5, 4 false passes and 1 wrong fail;
-R36A-3: 3; R36A-4: 4), 11 held.
+R36A-3: 3; R36A-4: 4; R36A-5: 3, on main with R36A-4), 13 held.
 
 Leads left:
 - HVA-142: conf.d/k3s.<runlevel> of a runlevel other than default (k3s added to another
   runlevel) is not collected; an empty k3s.default is not seen (above).
-- HVA-132/HVA-142: libvirt's sockets' ACLs are not read (R36A-4 reads the container
-  sockets' and the kubeconfigs'); a named entry on a kubeconfig chmod'ed 0600 (mask ---) that
+- HVA-132: its own judgement of libvirt's read-write socket (mode, group) does not read the
+  ACL HVA-142 now reads (R36A-5); a named entry on a kubeconfig chmod'ed 0600 (mask ---) that
   k3s's next start widens (chmod sets the mask) is not weighed.
 - From round 35: an `if ...; then` block's assignments are applied unconditionally; RKE2
   under OpenRC; a doas `permit` without `as` later denied as root chains to every /etc/passwd
@@ -354,8 +363,8 @@ STAFF_RW = "user::rw-\ngroup::rw-\ngroup:staff:rw-\nmask::rw-\nother::---\n"
             },
             (
                 "manual",
-                "evidence unavailable: the container daemons' API sockets and the Kubernetes "
-                "admin kubeconfigs: /run/docker.sock carries a POSIX ACL (`ls -l` shows '+') and "
+                "evidence unavailable: libvirt's and the container daemons' API sockets and the "
+                "Kubernetes admin kubeconfigs: /run/docker.sock carries a POSIX ACL (`ls -l` shows '+') and "
                 "getfacl is not installed: whom it grants access beyond the mode is unread: who "
                 "may write to or read them is unknown",
             ),
@@ -367,8 +376,8 @@ STAFF_RW = "user::rw-\ngroup::rw-\ngroup:staff:rw-\nmask::rw-\nother::---\n"
             },
             (
                 "manual",
-                "evidence unavailable: the container daemons' API sockets and the Kubernetes "
-                "admin kubeconfigs: their ACLs could not all be read (exit status 1: getfacl: "
+                "evidence unavailable: libvirt's and the container daemons' API sockets and the "
+                "Kubernetes admin kubeconfigs: their ACLs could not all be read (exit status 1: getfacl: "
                 "/run/docker.sock: Permission denied): who may write to or read them is unknown",
             ),
         ),
@@ -425,3 +434,73 @@ def test_posix_acls(host_scan, over: dict[str, object], expected: tuple[str, str
     (acl(5) ACCESS CHECK ALGORITHM): `setfacl -m g:staff:rw /run/docker.sock`, or a kubeconfig
     readable by bob and carol through user entries, passed "2 administrative principal(s)"."""
     assert _142(host_scan({**BASE, **over})) == expected
+
+
+LIBVIRT_SOCKS = (
+    "777 root root /run/libvirt/libvirt-sock\n600 root root /run/libvirt/libvirt-admin-sock\n"
+    "600 root root /run/libvirt/virtlogd-sock\n",
+    0,
+    "",
+)
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        # virt-admin's socket: no authentication of its own
+        ({"admin-paths-acl": _getfacl(("/run/libvirt/libvirt-admin-sock", STAFF_RW))}, FAIL4),
+        (
+            {
+                "admin-paths-acl": _getfacl(
+                    (
+                        "/run/libvirt/virtlogd-sock",
+                        "user::rw-\nuser:bob:rw-\nuser:carol:rw-\ngroup::---\nmask::rw-\nother::---\n",
+                    )
+                )
+            },
+            FAIL4,
+        ),
+        (
+            {
+                "admin-paths-acl": None,
+                "admin-paths-ls": (
+                    "srw-------+ 1 root root 0 Dec  7 06:00 /run/libvirt/libvirt-admin-sock\n",
+                    0,
+                    "",
+                ),
+            },
+            (
+                "manual",
+                "evidence unavailable: libvirt's and the container daemons' API sockets and the "
+                "Kubernetes admin kubeconfigs: /run/libvirt/libvirt-admin-sock carries a POSIX ACL "
+                "(`ls -l` shows '+') and getfacl is not installed: whom it grants access beyond "
+                "the mode is unread: who may write to or read them is unknown",
+            ),
+        ),
+        # held: the read-write socket under auth_unix_rw polkit (the default) asks polkit
+        ({"admin-paths-acl": _getfacl(("/run/libvirt/libvirt-sock", STAFF_RW))}, PASS2),
+        (
+            {
+                "admin-paths-acl": None,
+                "admin-paths-ls": (
+                    "srwxrwxrwx+ 1 root root 0 Dec  7 06:00 /run/libvirt/libvirt-sock\n",
+                    0,
+                    "",
+                ),
+            },
+            PASS2,
+        ),
+    ],
+    ids=[
+        "admin-socket-group-entry",
+        "virtlogd-user-entries",
+        "admin-socket-ls-plus",
+        "held-rw-socket-polkit",
+        "held-rw-socket-polkit-ls-plus",
+    ],
+)
+def test_libvirt_socket_acls(host_scan, over: dict[str, object], expected: tuple[str, str]) -> None:
+    """R36A-5 (false pass) HVA-142. The ACL of libvirt's admin socket or virtlogd's socket, which
+    ask a client for nothing, grants write beyond stat's mode (acl(5)): staff's or bob's and
+    carol's entries passed "2 administrative principal(s)"."""
+    assert _142(host_scan({**BASE, "libvirt-sockets": LIBVIRT_SOCKS, **over})) == expected

@@ -3149,9 +3149,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     that runs it: root's counts every user (R29A-5), and so does an administrator's, by the
     chained rule (whoever may act as an administrator is one) (R30A-2), the account
     podman.service's User= names included, whose TCP URI listens from its next start (R33A-1).
-    A named user or group entry of a container socket's or admin kubeconfig's POSIX ACL counts
-    as its owner or group does (acl(5); getfacl, else a question where `ls -l` shows '+';
-    R36A-4). A group is its gid:
+    A named user or group entry of a container socket's, a libvirt socket's that asks for no
+    authorization or an admin kubeconfig's POSIX ACL counts as its owner or group does (acl(5);
+    getfacl, else a question where `ls -l` shows '+'; R36A-4, R36A-5). A group is its gid:
     whoever another /etc/group name of an administrative group's gid lists is a member
     (initgroups gives them the gid; R30A-3), and so is whoever newgrp or pam_group admits to
     such a name (R30A-4)."""

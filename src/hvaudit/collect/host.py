@@ -596,6 +596,15 @@ def libvirt_admin_socket(daemon: str) -> str:
     return libvirt_socket(daemon).removesuffix("-sock") + "-admin-sock"
 
 
+#: libvirt's read-write and admin sockets and virtlogd's and virtlockd's, as stat'ed and as
+#: their ACLs are read (R36A-5)
+LIBVIRT_ACL_SOCKETS: tuple[str, ...] = (
+    *dict.fromkeys(libvirt_socket(d) for d in LIBVIRT_DAEMONS),
+    *dict.fromkeys(libvirt_admin_socket(d) for d in LIBVIRT_DAEMONS),
+    *LOG_LOCK_SOCKETS,
+)
+
+
 #: How the configuration directories are read: `grep -R -D skip`. GNU grep's -r follows a
 #: symbolic link only where it is on the command line (grep 2.12, commit c6e3ea6 "grep: -r no
 #: longer follows symlinks; use fts": "-R acts as before and gets a new alias
@@ -946,11 +955,9 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "stat",
             "-c",
             "%a %U %G %n",
-            *dict.fromkeys(libvirt_socket(d) for d in LIBVIRT_DAEMONS),
             # the admin sockets: under socket activation their unit's SocketMode (a drop-in
             # may change it) sets the mode, not unix_sock_admin_perms (R12H-2)
-            *dict.fromkeys(libvirt_admin_socket(d) for d in LIBVIRT_DAEMONS),
-            *LOG_LOCK_SOCKETS,
+            *LIBVIRT_ACL_SOCKETS,
         ),
     ),
     # The libvirt socket units' files and drop-ins as systemd merges them (systemctl(1) cat:
@@ -989,6 +996,7 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "getfacl",
             "--skip-base",
             "--absolute-names",
+            *LIBVIRT_ACL_SOCKETS,
             *CONTAINER_SOCKETS,
             *KUBE_ADMIN_CONFIGS,
             *MICROK8S_COMPONENT_CONFIGS,
@@ -996,7 +1004,15 @@ COMMANDS: tuple[CommandProbe, ...] = (
     ),
     CommandProbe(
         "admin-paths-ls",
-        ("ls", "-ldL", "--", *CONTAINER_SOCKETS, *KUBE_ADMIN_CONFIGS, *MICROK8S_COMPONENT_CONFIGS),
+        (
+            "ls",
+            "-ldL",
+            "--",
+            *LIBVIRT_ACL_SOCKETS,
+            *CONTAINER_SOCKETS,
+            *KUBE_ADMIN_CONFIGS,
+            *MICROK8S_COMPONENT_CONFIGS,
+        ),
     ),
     # k3s's configuration file, its drop-ins and the installer's environment file for
     # k3s.service: write-kubeconfig-mode and -group there (K3S_KUBECONFIG_MODE and _GROUP in

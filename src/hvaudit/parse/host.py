@@ -3257,12 +3257,13 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 st.source,
             )
     # a named ACL entry grants beyond the mode stat shows (R36A-4)
-    acl_paths = CONTAINER_SOCKETS + KUBE_ADMIN_CONFIGS
+    acl_paths = (*_socket_writers(ev)[2], *CONTAINER_SOCKETS, *KUBE_ADMIN_CONFIGS)
     acl_paths += MICROK8S_COMPONENT_CONFIGS if _microk8s_always_allow(ev) else ()
     acl_why = _acl_unread(ev, acl_paths)
     if acl_why:
         return Fact.unavailable(
-            f"the container daemons' API sockets and the Kubernetes admin kubeconfigs: "
+            f"libvirt's and the container daemons' API sockets and the Kubernetes admin "
+            "kubeconfigs: "
             f"{acl_why[0]}: who may write to or read them is unknown",
             acl_why[1],
         )
@@ -5303,7 +5304,7 @@ def _socket_groups(ev: HostEvidence) -> list[str]:
     return _socket_writers(ev)[0]
 
 
-def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
+def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str], list[str]]:
     """Groups whose members, and the owners who, may write to a libvirt socket that asks them for no authorization:
     connecting is then administering the hypervisor or root's files.
 
@@ -5327,8 +5328,13 @@ def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     write to it (stat's mode 0600 owned by bob: a unit's SocketUser=) connects as well (connect(2)
     EACCES "Write permission is denied on the socket file": write is what connecting needs)
     (HL18-10), and a socket others may write to (mode 0666, 0777) lets every local account
-    connect: EVERY_USER (R25A-1)."""
+    connect: EVERY_USER (R25A-1). A named user or group entry of the socket's POSIX ACL that
+    grants write (with the mask) connects as the owner or the group does (R36A-5, as R36A-4
+    for the container sockets); the third list is the sockets so judged, whose ACLs matter."""
     stats: dict[str, tuple[str, str, str]] = {}
+    acl_got = ev.get(_cmd("admin-paths-acl"))
+    acls = _acl_named_entries(acl_got.text) if acl_got.state == "ok" else {}
+    judged: list[str] = []
     st = ev.get(_cmd("libvirt-sockets"))
     for line in st.text.splitlines() if st.state == "ok" else []:
         parts = line.split()
@@ -5350,6 +5356,13 @@ def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
             # every local account may connect (unix(7): connecting needs write permission)
             owners.append(EVERY_USER)
 
+    def add_stat(path: str) -> None:
+        add(*stats[path])
+        judged.append(path)
+        for kind, name, perms in acls.get(path, []):
+            if "w" in perms and name not in ("root", "0"):
+                (out if kind == "group" else owners).append(name)
+
     for daemon in LIBVIRT_DAEMONS:
         conf = ev.get(_file(f"/etc/libvirt/{daemon}.conf"))
         values: dict[str, Any] = {}
@@ -5361,20 +5374,20 @@ def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
         conf_group = str(values.get("unix_sock_group") or "")
         admin = libvirt_admin_socket(daemon)
         if admin in stats:
-            add(*stats[admin])
+            add_stat(admin)
         elif values.get("unix_sock_admin_perms") is not None:
             add(str(values["unix_sock_admin_perms"]), conf_group)
         if values.get("auth_unix_rw") != "none":
             continue
         sock = libvirt_socket(daemon)
         if sock in stats:
-            add(*stats[sock])
+            add_stat(sock)
         else:
             add(str(values.get("unix_sock_rw_perms") or ""), conf_group)
     for path in LOG_LOCK_SOCKETS:
         if path in stats:
-            add(*stats[path])
-    return list(dict.fromkeys(out)), list(dict.fromkeys(owners))
+            add_stat(path)
+    return list(dict.fromkeys(out)), list(dict.fromkeys(owners)), judged
 
 
 def _sshd(g: Got) -> Fact[dict[str, str]]:
