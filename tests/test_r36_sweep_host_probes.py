@@ -21,13 +21,18 @@ Findings:
   `ovs-vsctl` failing was asked ("bond members are on different adapters") before the Linux
   bonds were judged: "yes" passed bond0 with both members on one card (0000:3b:00). Now the
   Linux bonds are judged first; the unread OVS ports join the other open conditions.
+- R36S-4 (false pass, count question behind a leading unknown) HVA-140: passwd through sss
+  with sssd.conf unreadable asked whether at most 3 accounts log in, directory accounts
+  included, and stopped: "yes" passed the host with userdb's /etc/userdb/ops.user (nsswitch
+  `systemd`) never counted (R34R-5's count). Now the unread SSSD settings are one part of the
+  one count question ("directory accounts and userdb accounts included ... counted together").
 
 Held: each condition alone keeps its verdict and text (the harness tests); a collection that
 failed (an error) still stands alone.
 
-Tally: 3 findings (HVA-160 twice, HVA-230), 5 cases (3 finding probes, 2 harness tests); the 3
-finding probes failed on main 101a77ad before the fixes (each subject passing after main's own
-question was attested "yes"), the 2 harness tests passed there.
+Tally: 4 findings (HVA-160 twice, HVA-230, HVA-140), 7 cases (4 finding probes, 3 harness
+tests); the 4 finding probes failed on main 101a77ad before the fixes (each subject passing after main's own
+question was attested "yes"), the 3 harness tests passed there.
 
 Leads left: none yet.
 """
@@ -38,6 +43,7 @@ import json
 from pathlib import Path
 
 from conftest import HARDENED_HOST, IP_LINK, messages, outcomes
+from test_host_leads10 import NO_DROPINS
 from test_host_leads16 import _lists
 from test_r34_elif_unknown_probes import _attest_yes, _question
 
@@ -154,4 +160,65 @@ def test_r36s3_linux_bond_on_one_card_fails_though_ovs_unread(host_scan, tmp_pat
     assert (outcomes(a, "HVA-230"), messages(a, "HVA-230")) == (
         {"hv1": "fail"},
         {"hv1": "bond members on one adapter: bond0 (eno1, eno2 on 0000:3b:00)"},
+    )
+
+
+# --- R36S-4: HVA-140, SSSD's settings unread before userdb's accounts ----------------------------
+
+#: sssd.conf without a section header: SSSD's access control unread (parse.host._sssd_conf)
+SSSD_BROKEN = {"/etc/sssd/sssd.conf": "not an ini\n"}
+SSSD_WHY = (
+    "/etc/sssd/sssd.conf could not be read: File contains no section headers.\nfile: "
+    "'<string>', line: 1\n'not an ini\\n'"
+)
+MSG_140 = "2 account(s) with a login shell (limit 3): root, alice"
+SSSD_Q = (
+    f"Does this hold for this host: {MSG_140}; can at most 3 accounts log in, directory "
+    "accounts included (SSSD's access_provider in /etc/sssd/sssd.conf and "
+    "/etc/sssd/conf.d/*.conf)? Evidence: the setting, file or command output it names, read "
+    "where it lives (the message says why the scan could not). Pass: yes, it holds; fail: it "
+    "does not."
+)
+
+
+def _nss(modules: str) -> dict[str, object]:
+    return {
+        "/etc/nsswitch.conf": f"passwd:         {modules}\ngroup:          {modules}\n"
+        "hosts: files dns\n"
+    }
+
+
+def test_r36s4_harness_sssd_unread_alone(host_scan) -> None:
+    """Held: passwd through sss with sssd.conf unreadable alone asks main's question."""
+    a = host_scan({**_nss("files sss"), **SSSD_BROKEN})
+    assert (outcomes(a, "HVA-140"), messages(a, "HVA-140")) == (
+        {"hv1": "manual"},
+        {"hv1": f"evidence unavailable: {SSSD_WHY}"},
+    )
+    assert _question(a, "HVA-140") == SSSD_Q
+
+
+def test_r36s4_sssd_and_userdb_accounts_are_counted_together(host_scan, tmp_path: Path) -> None:
+    """R36S-4: passwd through sss and systemd, sssd.conf unreadable and /etc/userdb/ops.user:
+    on main SSSD_Q alone was asked and "yes" passed the host with ops never counted. Now one
+    question counts both sources together."""
+    ops = ("/etc/userdb/ops.user\n", 1, NO_DROPINS[2].split("\n", 1)[1])
+    a = host_scan({**_nss("files sss systemd"), **SSSD_BROKEN, "userdb-records": ops})
+    asked = _question(a, "HVA-140")
+    _attest_yes(a, SSSD_Q, tmp_path, "HVA-140")
+    assert (outcomes(a, "HVA-140"), messages(a, "HVA-140")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": f"{MSG_140}; whether the directory's accounts log in too is unknown: "
+            f"{SSSD_WHY}; nsswitch passwd also resolves accounts through systemd (userdb): it "
+            "provides ops"
+        },
+    )
+    assert asked == (
+        "Can at most 3 accounts log in to host hv1, directory accounts and userdb accounts "
+        "included? Evidence: SSSD's access_provider in /etc/sssd/sssd.conf and "
+        "/etc/sssd/conf.d/*.conf on host hv1, and the directory accounts it admits; `userdbctl "
+        "user` on host hv1 (the accounts of systemd-homed and of the JSON drop-ins in "
+        "/etc/userdb, /run/userdb, /run/host/userdb and /usr/lib/userdb) with their shells. "
+        "Pass: at most 3 accounts in all, counted together; fail: more."
     )

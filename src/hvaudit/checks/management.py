@@ -2787,16 +2787,19 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
                 *d.sources,
             )
             continue
+        gap = None
         if not d.known and len(names) <= limit and not every_user:
             # whether the directory's accounts log in too was not read (sssd.conf or its
             # conf.d snippets): the local count alone is no pass
-            yield unknown(
+            gap = unknown(
                 s,
                 d,
                 f"{msg}; can at most {limit} accounts log in, directory accounts included "
                 "(SSSD's access_provider in /etc/sssd/sssd.conf and /etc/sssd/conf.d/*.conf)",
             )
-            continue
+            if gap.status is not Status.MANUAL:
+                yield gap  # an error: evidence whose collection failed, never a pass
+                continue
         if len(names) > limit or every_user:
             yield failed(s, msg, *f.sources)
             continue
@@ -2871,6 +2874,28 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
                 )
             )
             srcs += h.facts.sshd.sources
+        if gap is not None:
+            # the unread SSSD settings are one more part of the count: asked alone, a "yes"
+            # passed userdb's and the SFTP-only accounts unasked (R36S-4)
+            if not asks:
+                yield gap
+                continue
+            evidence = (
+                f"SSSD's access_provider in /etc/sssd/sssd.conf and /etc/sssd/conf.d/*.conf on "
+                f"host {h.name}, and the directory accounts it admits"
+            )
+            asks.insert(
+                0,
+                (
+                    f"whether the directory's accounts log in too is unknown: {d.reason}",
+                    "directory accounts",
+                    evidence,
+                    f"Can at most {limit} accounts log in to host {h.name}, directory accounts "
+                    f"included? Evidence: {evidence}. Pass: at most {limit} accounts in all; "
+                    "fail: more, or every directory account may log in.",
+                ),
+            )
+            srcs += d.sources
         if not asks:
             yield passed(s, msg, *f.sources)
             continue
