@@ -26,13 +26,17 @@ Findings:
   included, and stopped: "yes" passed the host with userdb's /etc/userdb/ops.user (nsswitch
   `systemd`) never counted (R34R-5's count). Now the unread SSSD settings are one part of the
   one count question ("directory accounts and userdb accounts included ... counted together").
+- R36S-5 (false pass, leading unknown) HVA-215: qemu.conf written after libvirtd started
+  (unavailable, R11H-1) asked whether stdio_handler is "logd" before virtlogd.conf was read:
+  "yes" passed virtlogd.conf max_size = 0, which rolls nothing over (and "file" never does), a
+  fail whatever the handler. Now the fail; with max_size unread too, one item asks both.
 
 Held: each condition alone keeps its verdict and text (the harness tests); a collection that
 failed (an error) still stands alone.
 
-Tally: 4 findings (HVA-160 twice, HVA-230, HVA-140), 7 cases (4 finding probes, 3 harness
-tests); the 4 finding probes failed on main 101a77ad before the fixes (each subject passing after main's own
-question was attested "yes"), the 3 harness tests passed there.
+Tally: 5 findings (HVA-160 twice, HVA-230, HVA-140, HVA-215), 9 cases (5 finding probes, 4
+harness tests); the 5 finding probes failed on main 101a77ad before the fixes (each subject passing after main's own
+question was attested "yes"), the 4 harness tests passed there.
 
 Leads left: none yet.
 """
@@ -46,6 +50,7 @@ from conftest import HARDENED_HOST, IP_LINK, messages, outcomes
 from test_host_leads10 import NO_DROPINS
 from test_host_leads16 import _lists
 from test_r34_elif_unknown_probes import _attest_yes, _question
+from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
 
 PASSWD = str(HARDENED_HOST["/etc/passwd"])
 
@@ -221,4 +226,45 @@ def test_r36s4_sssd_and_userdb_accounts_are_counted_together(host_scan, tmp_path
         "user` on host hv1 (the accounts of systemd-homed and of the JSON drop-ins in "
         "/etc/userdb, /run/userdb, /run/host/userdb and /usr/lib/userdb) with their shells. "
         "Pass: at most 3 accounts in all, counted together; fail: more."
+    )
+
+
+# --- R36S-5: HVA-215, qemu.conf unread before virtlogd's max_size --------------------------------
+
+#: qemu.conf written after libvirtd started (R11H-1): its settings are not what the daemon runs
+QEMU_CHANGED = {"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)}
+CHANGED_WHY = (
+    "/etc/libvirt/qemu.conf was changed at 2024-11-27 05:10:00 UTC, after libvirtd (pid 700) "
+    "started at 2024-11-27 04:00:00 UTC; the daemon reads it only when it starts, so what it "
+    "runs may differ from the file"
+)
+HANDLER_Q = (
+    'Does this hold for this host: qemu.conf stdio_handler is "logd"? Evidence: the setting, '
+    "file or command output it names, read where it lives (the message says why the scan could "
+    "not). Pass: yes, it holds; fail: it does not."
+)
+
+
+def test_r36s5_harness_qemu_conf_changed_alone(host_scan) -> None:
+    """Held: qemu.conf changed after libvirtd started, virtlogd.conf's defaults: main's
+    question, alone."""
+    a = host_scan(QEMU_CHANGED)
+    assert (outcomes(a, "HVA-215"), messages(a, "HVA-215")) == (
+        {"hv1": "manual"},
+        {"hv1": f"evidence unavailable: {CHANGED_WHY}"},
+    )
+    assert _question(a, "HVA-215") == HANDLER_Q
+
+
+def test_r36s5_virtlogd_max_size_0_fails_though_qemu_conf_unread(host_scan, tmp_path: Path) -> None:
+    """R36S-5: on main HANDLER_Q alone was asked and "yes" passed max_size = 0."""
+    a = host_scan({**QEMU_CHANGED, "/etc/libvirt/virtlogd.conf": "max_size = 0\n"})
+    _attest_yes(a, HANDLER_Q, tmp_path, "HVA-215")
+    assert (outcomes(a, "HVA-215"), messages(a, "HVA-215")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": f"stdio_handler not known ({CHANGED_WHY}), but virtlogd.conf max_size = 0: "
+            'virtlogd never rolls QEMU\'s log files over (and with stdio_handler = "file" '
+            "nothing does)"
+        },
     )

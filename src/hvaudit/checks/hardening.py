@@ -2642,37 +2642,51 @@ def stdio_handler(ctx: Context) -> Iterator[Outcome]:
                 *(v.source for v, _ in direct),
             )
             continue
-        if not qc.known:
-            yield unknown(s, qc, 'qemu.conf stdio_handler is "logd"')
-            continue
-        handler, src = conf_value(h, "qemu.conf", "stdio_handler")
-        if handler != "logd":
-            yield failed(s, f"stdio_handler = {handler!r}: QEMU output is not rolled over", src)
-            continue
-        shown = 'stdio_handler = "logd"' + (" (default)" if src.default else "")
         logd = h.libvirt.virtlogd_conf if h.libvirt is not None else qc
+        # qemu.conf unread is an ask beside virtlogd's max_size, judged whatever it says: with
+        # max_size = 0 neither handler rolls QEMU's output over ("file" never does), and asked
+        # alone, a "yes" to stdio_handler passed that fail (R36S-5)
+        asks: list[Outcome] = []
+        src: Source | None = None
+        if not qc.known:
+            stop = asked_gap(s, qc, 'qemu.conf stdio_handler is "logd"', asks)
+            if stop is not None:
+                yield stop  # an error or n/a: evidence whose collection failed, never a pass
+                continue
+            shown = f"stdio_handler not known ({qc.reason})"
+        else:
+            handler, src = conf_value(h, "qemu.conf", "stdio_handler")
+            if handler != "logd":
+                yield failed(s, f"stdio_handler = {handler!r}: QEMU output is not rolled over", src)
+                continue
+            shown = 'stdio_handler = "logd"' + (" (default)" if src.default else "")
         if not logd.known:
-            yield unknown(s, logd, "virtlogd.conf max_size is not 0 (virtlogd rolls files over)")
+            stop = asked_gap(
+                s, logd, "virtlogd.conf max_size is not 0 (virtlogd rolls files over)", asks
+            )
+            yield stop if stop is not None else joined_asks(s, asks)
             continue
         size = logd.get().get("max_size")
         assert h.libvirt is not None
         msrc = h.libvirt.conf_sources.get("virtlogd.conf.max_size", logd.sources[0])
+        srcs = (src, msrc) if src is not None else (*qc.sources, msrc)
         if size == 0:
             yield failed(
                 s,
                 f"{shown}, but virtlogd.conf max_size = 0: virtlogd never rolls QEMU's log "
-                "files over",
-                src,
-                msrc,
+                "files over"
+                + (' (and with stdio_handler = "file" nothing does)' if src is None else ""),
+                *srcs,
             )
+        elif asks:
+            yield joined_asks(s, asks)
         else:
             # the raw arguments and audio backends judged are the VMs read (R30D-6)
             yield unread_peers(
                 passed(
                     s,
                     f"{shown}; virtlogd max_size {size}" + (" (default)" if msrc.default else ""),
-                    src,
-                    msrc,
+                    *srcs,
                 ),
                 h,
                 "have raw QEMU arguments or an <audio type='file'> backend that write what its "
