@@ -23,17 +23,30 @@ Findings (R36L-n):
   journald.conf and unit files) and journald-server.c parse_proc_cmdline_item ignore what
   log_level_from_string refuses. Now parse.host _log_level reads them so (_systemd_atou):
   those numbers fail naming the setting, a name in other case is ignored.
+- R36L-2 (false pass) HVA-213: an empty `LogLevelMax=` in a libvirtd.service drop-in after
+  `LogLevelMax=crit` was read as resetting the cap (R35L-3's docstring said so, citing no
+  source), so libvirt's default journal output passed "log_outputs unset (the journal)".
+  systemd src/shared/conf-parser.c config_parse_log_level (2557246c, read with `read_file`,
+  and every older version `find_string` shows; load-fragment-gperf LogLevelMax= names it)
+  calls log_level_from_string on the value, which refuses "" (no name, safe_atou: EINVAL), and
+  returns "Failed to parse log level, ignoring" with the level before it kept: it has no
+  isempty() reset as config_parse_hw_addrs and others do. Now an empty value is ignored
+  (parse.host _log_level_cap) and the fail names the crit before it; R35L-3's held case, which
+  encoded the reset, now fails (its test changed in a commit of its own).
 
 Held (kept as tests): R36L-1 `MaxLevelStore=0x3` (err), `=0x8` (above 7, refused) and `=08`
-(not octal, refused) pass; `LogLevelMax=0x3` passes.
+(not octal, refused) pass; `LogLevelMax=0x3` passes. R36L-2: `LogLevelMax=crit` followed by
+`LogLevelMax=err` passes (a later valid value replaces it).
 
 Probed by script: `_log_level` on 26 strings against the strtoul/safe_atou rules above ("-0"
 is 0 from v246, "-1" refused, "0x" alone refused, "0b2" refused, non-ASCII digits refused);
-the 11 cases kept here on main first (101a77ad).
+the 11 cases of R36L-1 kept here on main first (101a77ad), the 2 of R36L-2 on main after
+R36L-1 (768fc6b1).
 
-Tally: 1 finding: 1 false pass class (also 2 wrong fails); 11 cases in 2 test functions; 7
-failed on main before the fix (101a77ad) (5 passed wrongly, 2 failed wrongly); the 4 held pass
-there too.
+Tally: 2 findings: 2 false passes (R36L-1 also fixes 2 wrong fails), 0 false n/a; 13 cases in
+2 test functions; 8 failed on main before the fixes (R36L-1 7 of 11 on 101a77ad: 5 passed
+wrongly, 2 failed wrongly; R36L-2 1 of 2 on 768fc6b1, passed wrongly); the 5 held pass there
+too.
 
 Leads left:
 - journald: "0b"/"0o" and "-0" are read as systemd v246 on reads them (RHEL 8 backports it);
@@ -101,23 +114,30 @@ UNITS = HARDENED_HOST["libvirt-units"]
 DROPIN = "/etc/systemd/system/libvirtd.service.d/quiet.conf"
 
 
+def _capped(value: str, level: str) -> str:
+    return (
+        f"{JOURNAL_OK}, but LogLevelMax={value} in {DROPIN}: journald drops libvirtd's messages "
+        f"below {level}, its errors among them, before it stores or forwards them"
+    )
+
+
 @pytest.mark.parametrize(
-    ("value", "status", "message"),
+    ("lines", "status", "message"),
     [
-        (
-            "0x2",
-            "fail",
-            f"{JOURNAL_OK}, but LogLevelMax=0x2 in {DROPIN}: journald drops libvirtd's messages "
-            "below crit, its errors among them, before it stores or forwards them",
-        ),
+        (("LogLevelMax=0x2",), "fail", _capped("0x2", "crit")),
         # R36L-1 (wrong fail): config_parse_log_level ignores a name in other case
-        ("Crit", "pass", JOURNAL_OK),
-        # held: err kept
-        ("0x3", "pass", JOURNAL_OK),
+        (("LogLevelMax=Crit",), "pass", JOURNAL_OK),
+        # R36L-2: an empty value is refused and ignored, so crit stays
+        (("LogLevelMax=crit", "LogLevelMax="), "fail", _capped("crit", "crit")),
+        # held: err kept; a later valid value replaces the cap
+        (("LogLevelMax=0x3",), "pass", JOURNAL_OK),
+        (("LogLevelMax=crit", "LogLevelMax=err"), "pass", JOURNAL_OK),
     ],
 )
-def test_r36l1_unit_log_level_max_numbers(host_scan, value: str, status: str, message: str) -> None:
-    text = str(UNITS[0]) + f"\n# {DROPIN}\n[Service]\nLogLevelMax={value}\n"
+def test_r36l1_r36l2_unit_log_level_max(
+    host_scan, lines: tuple[str, ...], status: str, message: str
+) -> None:
+    text = str(UNITS[0]) + f"\n# {DROPIN}\n[Service]\n" + "\n".join(lines) + "\n"
     a = host_scan({"libvirt-units": (text, *UNITS[1:])})
     assert messages(a, "HVA-213") == {"hv1": message}
     assert outcomes(a, "HVA-213") == {"hv1": status}

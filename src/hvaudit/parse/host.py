@@ -12222,7 +12222,10 @@ def _log_level_cap(ev: HostEvidence) -> dict[str, str]:
     output, with journald-context.h client_context_test_priority (`LOG_PRI(priority) <=
     c->log_level_max`) before it stores or forwards it (journald-native.c, journald-syslog.c,
     journald-stream.c, read with `find_string`), so libvirt's errors reach neither the journal
-    nor a syslog daemon (R35L-3). The unit files give the daemon's next start; a daemon
+    nor a syslog daemon (R35L-3). The unit file's parser is conf-parser.c config_parse_log_level
+    (load-fragment-gperf LogLevelMax=), which ignores a value log_level_from_string refuses,
+    the empty one among them ("Failed to parse log level, ignoring"; systemd 2557246c, read with
+    `read_file`): an empty LogLevelMax= keeps the level before it, it resets nothing (R36L-2). The unit files give the daemon's next start; a daemon
     started before a drop-in was added keeps the value it started with. Units not read leave
     it unjudged here (HVA-213 asks about them through their environment)."""
     units = ev.get(_cmd("libvirt-units"))
@@ -12232,9 +12235,8 @@ def _log_level_cap(ev: HostEvidence) -> dict[str, str]:
     for daemon in LOG_DAEMONS:
         cap: tuple[int, str] | None = None
         for path, key, value in _service_settings(units.text, daemon):
-            if key == "LogLevelMax" and not value:
-                cap = None
-            elif key == "LogLevelMax" and (level := _log_level(value)) is not None:
+            # an empty value is no level: ignored, not a reset (R36L-2)
+            if key == "LogLevelMax" and (level := _log_level(value)) is not None:
                 cap = (level, f"LogLevelMax={value} in {path}")
         if cap is not None and cap[0] < _LOG_LEVELS.index("err"):
             out[daemon] = (
