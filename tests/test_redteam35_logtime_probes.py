@@ -54,7 +54,8 @@ Findings (R35L-n):
 Held (kept as tests): R35L-1 MaxLevelStore=err with imjournal alone, MaxLevelStore=crit beside
 imuxsock with Debian's default ForwardToSyslog=yes (HVA-200 and HVA-213), an upload with
 MaxLevelStore=warning pass. R35L-2: Storage=none with MaxLevelSyslog=err passes. R35L-3:
-LogLevelMax=err, and LogLevelMax=crit reset by a later empty LogLevelMax=, pass. R35L-4:
+LogLevelMax=err passes (LogLevelMax=crit followed by an empty LogLevelMax= was held as a
+reset; R36L-2 found systemd ignores the empty value, and it fails now). R35L-4:
 systemd-journal() with ForwardToSyslog=no, systemd-syslog() with Storage=none, and both
 sources with Storage=none pass.
 
@@ -257,9 +258,10 @@ def _capped(value: str, level: str) -> str:
     [
         (("LogLevelMax=crit",), "fail", _capped("crit", "crit")),
         (("LogLevelMax=warning", "LogLevelMax=1"), "fail", _capped("1", "alert")),
-        # held: err is kept; an empty value resets the filter; a bad value is ignored
+        # held: err is kept
         (("LogLevelMax=err",), "pass", JOURNAL_OK),
-        (("LogLevelMax=crit", "LogLevelMax="), "pass", JOURNAL_OK),
+        # an empty value is refused and ignored (config_parse_log_level), crit stays (R36L-2)
+        (("LogLevelMax=crit", "LogLevelMax="), "fail", _capped("crit", "crit")),
     ],
 )
 def test_r35l3_libvirtd_unit_log_level_max(
