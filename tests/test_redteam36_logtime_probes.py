@@ -33,24 +33,43 @@ Findings (R36L-n):
   isempty() reset as config_parse_hw_addrs and others do. Now an empty value is ignored
   (parse.host _log_level_cap) and the fail names the crit before it; R35L-3's held case, which
   encoded the reset, now fails (its test changed in a commit of its own).
+- R36L-3 (false pass) HVA-200: syslog-ng whose host sources are systemd-journal() and
+  systemd-syslog() together passed "logs forwarded over TLS" where journald cuts both of its
+  outputs (Storage=none with ForwardToSyslog=no; MaxLevelStore=0x2 with MaxLevelSyslog=alert):
+  R35L-4 judged each driver only where it stood alone (R35L lead: "sources mixing a journal
+  driver with another are judged per host"). Sources as R35L-4 cites them: syslog-ng
+  modules/systemd-journal reads the journal's files (sd_journal); systemd-syslog() reads
+  /run/systemd/journal/syslog, which journald feeds only with ForwardToSyslog= on and up to
+  MaxLevelSyslog= (systemd-journald.service(8), journald.conf(5)). Now, where every host source
+  is one of the two and each is cut, the destination is "fed none of the host's logs", both
+  reasons named (parse.host _syslog_ng_journal_cut).
 
 Held (kept as tests): R36L-1 `MaxLevelStore=0x3` (err), `=0x8` (above 7, refused) and `=08`
 (not octal, refused) pass; `LogLevelMax=0x3` passes. R36L-2: `LogLevelMax=crit` followed by
-`LogLevelMax=err` passes (a later valid value replaces it).
+`LogLevelMax=err` passes (a later valid value replaces it). R36L-3: both drivers with
+Storage=none alone pass (Debian's default ForwardToSyslog=yes feeds systemd-syslog()).
 
 Probed by script: `_log_level` on 26 strings against the strtoul/safe_atou rules above ("-0"
 is 0 from v246, "-1" refused, "0x" alone refused, "0b2" refused, non-ASCII digits refused);
 the 11 cases of R36L-1 kept here on main first (101a77ad), the 2 of R36L-2 on main after
-R36L-1 (768fc6b1).
+R36L-1 (768fc6b1), the 3 of R36L-3 on main after R36L-1 (768fc6b1); system() beside
+Storage=none and ForwardToSyslog=no passes on main and here (its driver depends on the
+build: a lead).
 
-Tally: 2 findings: 2 false passes (R36L-1 also fixes 2 wrong fails), 0 false n/a; 13 cases in
-2 test functions; 8 failed on main before the fixes (R36L-1 7 of 11 on 101a77ad: 5 passed
-wrongly, 2 failed wrongly; R36L-2 1 of 2 on 768fc6b1, passed wrongly); the 5 held pass there
-too.
+Tally: 3 findings: 3 false passes (R36L-1 also fixes 2 wrong fails), 0 false n/a; 16 cases
+in 3 test functions; 10 failed on main before the fixes (R36L-1 7 of 11 on 101a77ad: 5 passed
+wrongly, 2 failed wrongly; R36L-2 1 of 2 and R36L-3 2 of 3 on 768fc6b1, all passed wrongly);
+the 6 held pass there too.
 
 Leads left:
 - journald: "0b"/"0o" and "-0" are read as systemd v246 on reads them (RHEL 8 backports it);
   an older journald ignores them (a wrong fail at worst there): the release is not weighed.
+- syslog-ng: system() beside journald cutting both outputs (Storage=none, ForwardToSyslog=no)
+  still passes: scl/system picks systemd-journal() or another driver by build and host, not
+  read here; a question may be due (a team decision).
+- journald: LogLevelMax= on libvirt's units still weighs for HVA-213 only (R35L lead), and a
+  unit's LogNamespace= (its logs in a namespace's journal, which rsyslog's imjournal and
+  imuxsock do not read) is not read.
 """
 
 from __future__ import annotations
@@ -141,3 +160,64 @@ def test_r36l1_r36l2_unit_log_level_max(
     a = host_scan({"libvirt-units": (text, *UNITS[1:])})
     assert messages(a, "HVA-213") == {"hv1": message}
     assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+SLNG = """@version: 4.8
+source s_src {{ {src} internal(); }};
+destination d_remote {{
+    network("logs.example.internal" port(6514) transport("tls")
+        tls(ca-file("/etc/ssl/certs/logs-ca.pem")));
+}};
+log {{ source(s_src); destination(d_remote); }};
+"""
+NG_PROCS = str(HARDENED_HOST["processes"][0]).replace(
+    "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+)
+BOTH = "systemd-journal(); systemd-syslog();"
+
+
+@pytest.mark.parametrize(
+    ("journald", "status", "message"),
+    [
+        # R36L-3: both of journald's outputs cut, each its own way
+        (
+            "Storage=none\nForwardToSyslog=no",
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (configured but "
+            "fed none of the host's logs: syslog-ng logs.example.internal (its host sources are "
+            "systemd-journal(), which reads the journal, and journald keeps no journal "
+            f"(Storage=none in {JOURNALD}); and systemd-syslog(), which reads what journald "
+            f"forwards to syslog, and journald forwards nothing (ForwardToSyslog=no in "
+            f"{JOURNALD})))",
+        ),
+        (
+            "MaxLevelStore=0x2\nMaxLevelSyslog=alert",
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (configured but "
+            "fed none of the host's logs: syslog-ng logs.example.internal (its host sources are "
+            "systemd-journal(), which reads the journal, and journald keeps none of libvirt's "
+            f"errors (MaxLevelStore=0x2 in {JOURNALD}: the journal keeps messages of level crit "
+            "and above only); and systemd-syslog(), which reads what journald forwards to "
+            "syslog, and journald forwards only messages of level alert and above "
+            f"(MaxLevelSyslog=alert in {JOURNALD}), none of libvirt's errors))",
+        ),
+        # held: Debian's default ForwardToSyslog=yes feeds systemd-syslog()
+        ("Storage=none", "pass", OVER_TLS),
+    ],
+)
+def test_r36l3_syslog_ng_both_journald_outputs_cut(
+    host_scan, journald: str, status: str, message: str
+) -> None:
+    conf = "".join(
+        f"/etc/syslog-ng/syslog-ng.conf:{line}\n" for line in SLNG.format(src=BOTH).splitlines()
+    )
+    a = host_scan(
+        {
+            "rsyslog-config": None,
+            "syslog-ng-config": (conf, 0),
+            "processes": (NG_PROCS, 0),
+            JOURNALD: f"[Journal]\n{journald}\n",
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}

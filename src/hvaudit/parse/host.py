@@ -7451,30 +7451,40 @@ def _syslog_ng_journal_cut(ev: HostEvidence, body: str) -> str:
     above err leaves without libvirt's errors (_journald_storage, R35L-1); systemd-syslog()
     reads the socket journald forwards to (/run/systemd/journal/syslog,
     systemd-journald.service(8)), fed only with ForwardToSyslog= on and up to MaxLevelSyslog=
-    (journald.conf(5)). (R35L-4)"""
+    (journald.conf(5)). (R35L-4) A configuration whose host sources are both of them, each
+    cut so, gets none of them either (R36L-3): judged per driver, the two readers of journald's
+    two outputs."""
     kinds = {m.group(1).replace("_", "-") for m in _SYSLOG_NG_HOST_SOURCE.finditer(body)}
-    if kinds == {"systemd-journal"}:
+    if not kinds or not kinds <= {"systemd-journal", "systemd-syslog"}:
+        return ""
+    cuts: list[tuple[str, str]] = []
+    if "systemd-journal" in kinds:
         stored = _journald_storage(ev)
-        if stored is not None and stored[0] in ("none", "below"):
-            return (
-                "its only host source, systemd-journal(), reads the journal, and journald "
-                + _journal_loss(stored)
-            )
-    if kinds == {"systemd-syslog"}:
+        if stored is None or stored[0] not in ("none", "below"):
+            return ""
+        cuts.append(
+            ("systemd-journal()", "reads the journal, and journald " + _journal_loss(stored))
+        )
+    if "systemd-syslog" in kinds:
         on, where = _journald_forwards_to_syslog(ev)
         level, level_where = _journald_max_level_syslog(ev)
+        said = "reads what journald forwards to syslog, and journald forwards "
         if on is False:
-            return (
-                "its only host source, systemd-syslog(), reads what journald forwards to "
-                f"syslog, and journald forwards nothing ({where})"
+            cuts.append(("systemd-syslog()", f"{said}nothing ({where})"))
+        elif on and level < _LOG_LEVELS.index("err"):
+            cuts.append(
+                (
+                    "systemd-syslog()",
+                    f"{said}only messages of level {_LOG_LEVELS[level]} and above "
+                    f"({level_where}), none of libvirt's errors",
+                )
             )
-        if on and level < _LOG_LEVELS.index("err"):
-            return (
-                "its only host source, systemd-syslog(), reads what journald forwards to "
-                f"syslog, and journald forwards only messages of level {_LOG_LEVELS[level]} "
-                f"and above ({level_where}), none of libvirt's errors"
-            )
-    return ""
+        else:
+            return ""
+    if len(cuts) == 1:
+        return f"its only host source, {cuts[0][0]}, {cuts[0][1]}"
+    # both of journald's outputs, each cut (R36L-3)
+    return "its host sources are " + "; and ".join(f"{d}, which {why}" for d, why in cuts)
 
 
 def _syslog_ng_routes(body: str) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
