@@ -46,12 +46,16 @@ Findings:
   `continue`d before the enforcement question (and relabel='no', the kept labels), and "yes,
   it confines QEMU as sVirt does" passed a label nobody was asked is enforced. Now one item
   asks each.
+- R36T-9 (leading unknown) HVA-011: the ept parameter unread and /proc/cpuinfo unread: the
+  EPT question was asked alone, and "yes" passed a host that may itself be a VM (R36T-3's
+  fail), the bare-metal question the EPT-on branch asks (R34H) never shown. Now one item asks
+  both.
 
 Held: each condition alone keeps its verdict and message (the harness tests); a failed read
 (an error) still stands alone.
 
-Tally: 8 findings (HVA-052, HVA-043, HVA-011, HVA-010, HVA-044 four times), 15 cases; 9
-failed on main (101a77ad) before the fix, 6 held.
+Tally: 9 findings (HVA-052, HVA-043, HVA-011 twice, HVA-010, HVA-044 four times), 16 cases;
+10 failed on main (101a77ad) before the fix, 6 held.
 
 Leads left: see the report.
 """
@@ -467,4 +471,28 @@ def test_r36t8_hva044_yes_to_foreign_type_passes_unread_enforcement(tmp_path: Pa
         "virtd_t, the libvirt daemon's own domain, or a profile that allows every file), or "
         "Permissive or Disabled, or the type is listed as permissive, so the label confines "
         "nothing.",
+    )
+
+
+# --- R36T-9: HVA-011, the EPT parameter unread asked, whether the host is a VM never ---------
+
+
+def test_r36t9_hva011_yes_to_ept_passes_unread_cpuinfo(host_scan, tmp_path) -> None:
+    """R36T-9, the false pass: kvm_intel's ept parameter and /proc/cpuinfo both unread: main
+    asked only whether EPT is enabled, and "yes" passed HVA-011 on a host that may itself be a
+    VM, whose guests' page tables the outer hypervisor shadows (R36T-3's fail), never asked.
+    Now one item asks both (the bare-metal question alone: test_r34_elif_hardening_probes)."""
+    a = host_scan({**NO_EPT, "/proc/cpuinfo": None})
+    _attest_yes(a, "HVA-011", "host", "hv1", tmp_path, question=EPT_Q)
+    assert _host(a, "HVA-011") == (
+        "manual",
+        f"evidence unavailable: {NO_PARAMS}; whether the host is itself a virtual machine "
+        "(whose nested page tables run on shadow paging) is not known: /proc/cpuinfo: no such "
+        "file",
+        "Does this hold for this host: EPT (Intel) or NPT (AMD) is enabled in the KVM module, "
+        "and is host hv1 bare metal, not itself a virtual machine? Evidence: the setting, file "
+        "or command output it names, read where it lives (the message says why the scan could "
+        "not); `grep -cw hypervisor /proc/cpuinfo` and `systemd-detect-virt` on hv1. Pass: yes, "
+        "it holds, and 0 and none; fail: it does not, or the hypervisor flag is set or a "
+        "hypervisor is named.",
     )

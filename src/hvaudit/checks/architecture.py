@@ -16,6 +16,7 @@ from hvaudit.checks.base import (
     Outcome,
     Severity,
     Subject,
+    asked_gap,
     check,
     failed,
     first_unknown,
@@ -498,7 +499,24 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *nested.sources,
             )
         elif not f.known:
-            yield unknown(s, f, "EPT (Intel) or NPT (AMD) is enabled in the KVM module")
+            # whether the host is itself a VM, not read either, is asked with it: asked alone,
+            # "yes, EPT enabled" passed a host that may shadow its guests' page tables (R36T-9)
+            asks: list[Outcome] = []
+            what = "EPT (Intel) or NPT (AMD) is enabled in the KVM module"
+            if (gap := asked_gap(s, f, what, asks)) is not None:
+                yield gap
+                continue
+            if not nested.known and not arm and not s390:
+                asks.append(
+                    manual(
+                        s,
+                        "whether the host is itself a virtual machine (whose nested page tables "
+                        f"run on shadow paging) is not known: {nested.reason}",
+                        *nested.sources,
+                        question=_nested_question(h.name),
+                    )
+                )
+            yield joined_asks(s, asks)
         elif s390 and f.get() and not nested.known:
             # R28B-1: SIE translates guest addresses through the host's DAT tables (the
             # guest's gmap); only a nested host's (vSIE) are shadowed in software
@@ -549,7 +567,7 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
             # each open condition asked in one item (joined_asks): the chain asked whether the
             # host is bare metal alone, so a "yes" passed a next load that turns EPT off (a
             # fail) or is unread, never asked (R34H)
-            asks: list[Outcome] = []
+            asks = []
             if arm and not nested.known:
                 # R24M-1: KVM/arm64 always translates through stage 2 (arm.c kvm_arch_init_vm ->
                 # kvm_init_stage2_mmu); only a nested host's stage 2 is shadowed in software
@@ -575,10 +593,7 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                         f"known: {nested.reason}",
                         *f.sources,
                         *nested.sources,
-                        question=f"Is host {h.name} bare metal, not itself a virtual machine? "
-                        f"Evidence: `grep -cw hypervisor /proc/cpuinfo` and `systemd-detect-virt` "
-                        f"on {h.name}. Pass: 0 and none; fail: the hypervisor flag is set or a "
-                        "hypervisor is named.",
+                        question=_nested_question(h.name),
                     )
                 )
             if not later.known:
@@ -610,6 +625,15 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield failed(s, "EPT/NPT disabled: KVM uses shadow paging", *f.sources)
+
+
+def _nested_question(host: str) -> str:
+    """HVA-011's question where whether the host is itself a virtual machine was not read."""
+    return (
+        f"Is host {host} bare metal, not itself a virtual machine? Evidence: `grep -cw "
+        f"hypervisor /proc/cpuinfo` and `systemd-detect-virt` on {host}. Pass: 0 and none; "
+        "fail: the hypervisor flag is set or a hypervisor is named."
+    )
 
 
 @check(
