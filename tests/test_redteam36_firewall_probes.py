@@ -26,19 +26,36 @@ Findings (R36F-n):
   management ports are TCP's: SSH, PMG (8006), SPICEproxy and VNC are `proto => 'tcp'` in
   $pve_fw_macros. Now `_accepts_everything(tcp=True)` counts only a rule reaching TCP ports
   and walks on past the others; HVA-301 keeps its fail (a default accept of a protocol).
+- R36F-3 (false pass) HVA-303: a VM whose NIC filters are not resolved (proxmox-firewall's
+  generated MAC/IP filters under `nftables: 1`; a subnet in ipfilter-net0, R48) was asked
+  that question alone, so an `IN ACCEPT` (or `IN ACCEPT -p tcp`) first in its chain, and
+  under proxmox-firewall an input policy ACCEPT with no IN rule that drops, were never judged:
+  a "yes" about what the guest sends passed a VM that admits every packet. proxmox-firewall
+  builds the guest chain as pve-firewall does, the VM's rules in order and then its policy
+  (a752659 src/firewall.rs create_guest_chain; proxmox-ve-rs 840d1ed guest.rs
+  GUEST_POLICY_IN_DEFAULT Drop), and applies the rules only pve-firewall refuses (`IN drop`,
+  P21F-1), which `_admits_everything` now counts there. Now the input chain's fails
+  (`_admits_everything`, `_vm_opened`) are judged before the filters' question under either
+  daemon.
 
 Held (kept as tests): a host.fw `IN ACCEPT -source +management` (a set cluster.fw defines)
 keeps cluster.fw's question; a host.fw `IN DROP` before the `IN ACCEPT` closes the chain first
-(cluster.fw's question); HVA-302 is not about rules and keeps its question.
+(cluster.fw's question); HVA-302 is not about rules and keeps its question. R36F-3: `IN drop`
+(proxmox-firewall) or `IN DROP` (pve-firewall) before the `IN ACCEPT` keeps the filters'
+question.
 
 Probed by script: none beyond the cases kept.
 
-Tally: 2 findings (1 false pass, 1 wrong fail); 7 cases in 3 test functions; 4 failed on main
-before the fixes (R36F-1's 2 and R36F-2's 2, on 101a77ad).
+Tally: 3 findings (2 false passes, 1 wrong fail); 14 cases in 6 test functions; 9 failed on
+main before the fixes (R36F-1's 2 and R36F-2's 2 on 101a77ad, R36F-3's 5 on e2b77696); 5 held.
+test_redteam17_pve_probes' P17-1 udp case asserted R36F-2's wrong fail (a separate commit).
 
 Leads left: the network leads of rounds 33 and 34 (test_redteam34_firewall_probes,
 test_redteam34_network_probes) were not reached this round; HVA-303 under `nftables: 1`
-(proxmox-firewall's own reading of a VM's rules) stands.
+beyond R36F-3 stands (the NICs' filters under proxmox-firewall are still one question). A
+VM `IN REJECT -p tcp` before policy ACCEPT fails "the input policy ACCEPT accepts every inbound
+packet no rule before it drops or rejects": a wording lead (the REJECT took TCP; every other
+protocol is what the policy admits).
 """
 
 from __future__ import annotations
@@ -48,7 +65,8 @@ from pathlib import Path
 import pytest
 
 from test_pve_leads18 import _node
-from test_pve_leads19b import HOST
+from test_pve_leads19b import HOST, VM201
+from test_redteam3_host_probes import PVE_PROCS
 from test_redteam21_pve4_probes import PS_UNREAD
 from test_redteam35_proxmox_probes import _files, _verdicts
 
@@ -136,3 +154,76 @@ def test_r36f_2_every_udp_port_is_no_management_port(tmp_path: Path, rule: str, 
             "ports wider",
         ),
     ]
+
+
+# --- R36F-3: the NICs' filter question hid the VM's input chain (HVA-303) ----------------------
+
+BOTH = {
+    "processes": (PVE_PROCS + "  950 root     pve-firewall\n  951 root     proxmox-firewall\n", 0)
+}
+NFT_FILTERS = (
+    "evidence unavailable: the node runs proxmox-firewall (host.fw nftables: 1), whose generated "
+    "MAC, IP and ARP filters hvaudit does not resolve"
+)
+SUBNET = (
+    "evidence unavailable: IP set ipfilter-net0 admits the subnet(s) 192.0.2.0/24: whether every "
+    "address in them is this VM's own is not in the evidence"
+)
+
+
+def _vm201(tmp_path: Path, rules: str, nft: bool, policy: str = "DROP") -> tuple[str, str]:
+    """HVA-303 of VM 201 (api-11), `rules` first in 201.fw's [RULES] and its input policy
+    `policy`, under proxmox-firewall (`nft`: host.fw `nftables: 1`, both daemons running; the
+    NIC's filters are its question) or pve-firewall (ipfilter-net0 holding the subnet
+    192.0.2.0/24: the set's question, R48)."""
+    files = _files("enable: 1\nnftables: 1\n" if nft else "enable: 1\n")
+    fw = files[VM201].replace("policy_in: DROP", f"policy_in: {policy}", 1)
+    if not nft:
+        fw = fw.replace("192.0.2.11\n", "192.0.2.0/24\n", 1)
+    assert "[RULES]\n" in fw
+    files[VM201] = fw.replace("[RULES]\n", "[RULES]\n" + rules, 1)
+    return _node(tmp_path, files, BOTH)[("HVA-303", "api-11")]
+
+
+@pytest.mark.parametrize("nft", [True, False])
+@pytest.mark.parametrize(
+    ("rule", "what"),
+    [
+        ("IN ACCEPT", "packet: net0: line 11 `IN ACCEPT` accepts every inbound packet"),
+        (
+            "IN ACCEPT -p tcp",
+            "packet or every port of a protocol: net0: line 11 `IN ACCEPT -p tcp` accepts every "
+            "tcp port",
+        ),
+    ],
+)
+def test_r36f_3_open_input_chain_beside_unresolved_filters(
+    tmp_path: Path, nft: bool, rule: str, what: str
+) -> None:
+    """Were manual with the NIC's filter question alone (proxmox-firewall's filters, or the
+    subnet in ipfilter-net0), whose "yes" passed a VM whose chain accepts every packet (every
+    TCP port) first: the filters are what the guest sends, the chain what reaches it."""
+    assert _vm201(tmp_path, rule + "\n", nft) == (
+        "fail",
+        f"1 of 1 interface(s) admit every inbound {what} before any rule drops or rejects",
+    )
+
+
+def test_r36f_3_accept_policy_under_proxmox_firewall(tmp_path: Path) -> None:
+    """Was manual (the filters' question): under proxmox-firewall too the guest chain is the
+    VM's rules, then its policy (create_guest_chain), and no IN rule drops or rejects."""
+    assert _vm201(tmp_path, "", True, "ACCEPT") == (
+        "fail",
+        "the VM firewall's input policy is ACCEPT and no IN rule drops or rejects anything: 1 "
+        "interface(s) admit every inbound packet",
+    )
+
+
+@pytest.mark.parametrize(("nft", "question"), [(True, NFT_FILTERS), (False, SUBNET)])
+def test_r36f_3_held_drop_first_asks(tmp_path: Path, nft: bool, question: str) -> None:
+    """Held: `IN drop` (which proxmox-firewall applies, P21F-1) or `IN DROP` before the ACCEPT
+    closes the chain first: the filters' question, as before."""
+    assert _vm201(tmp_path, "IN drop\nIN ACCEPT\n" if nft else "IN DROP\nIN ACCEPT\n", nft) == (
+        "manual",
+        question,
+    )

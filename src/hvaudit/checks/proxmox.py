@@ -1463,18 +1463,12 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
         head = f"{len(v.interfaces)} interface(s) behind the VM firewall"
         fw = px.vm_firewalls.get(v.uuid)
         # one NIC's open question no longer ends the VM's reading: another NIC's fail, or an
-        # input policy that admits everything, wins over it (R35P-2); the input chain is
-        # pve-firewall's reading, judged only where it applies the rules (no `nftables: 1`)
-        pve_fw = px.host_firewall.known and px.host_firewall.get().options.get("nftables") != "1"
+        # input chain that admits everything, wins over it (R35P-2); the input chain's fails
+        # rest on the VM's rules alone, not on the NICs' MAC and IP filters (what the guest
+        # sends), so they are judged first under either daemon (R36F-3: asked the filters'
+        # question alone, a "yes" passed an IN ACCEPT of every packet)
         if notes:
             yield failed(s, "; ".join(notes), *refs)
-        elif gaps and not (pve_fw and fw is not None and _admits_everything(fw, px)):
-            asks: list[Outcome] = []
-            what = "the VM's interfaces are behind the Proxmox firewall"
-            settled = next(
-                (a for f in gaps if (a := asked_gap(s, f, what, asks)) is not None), None
-            )
-            yield settled if settled is not None else joined_asks(s, asks)
         elif fw is not None and _admits_everything(fw, px):
             yield failed(
                 s,
@@ -1501,6 +1495,13 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                 + "; ".join(opened),
                 *refs,
             )
+        elif gaps:
+            asks: list[Outcome] = []
+            what = "the VM's interfaces are behind the Proxmox firewall"
+            settled = next(
+                (a for f in gaps if (a := asked_gap(s, f, what, asks)) is not None), None
+            )
+            yield settled if settled is not None else joined_asks(s, asks)
         elif fw is not None and (
             guessed := [
                 o
@@ -1573,16 +1574,28 @@ def _admits_everything(fw: FirewallFile, px: ProxmoxHost) -> bool:
     """A VM firewall whose input policy is ACCEPT (qemu-server's default is DROP:
     pve-firewall generate_tap_rules_direction `$policy = $options->{policy_in} || 'DROP'`) and
     whose applied IN rules, its security groups' included, drop or reject nothing: its chain
-    ends in ACCEPT after rules that can only accept (L16-5)."""
+    ends in ACCEPT after rules that can only accept (L16-5). proxmox-firewall (host.fw
+    `nftables: 1`) builds the guest chain the same way, the VM's rules in order and then its
+    policy (proxmox-firewall a752659 src/firewall.rs create_guest_chain: `for config_rule in
+    config.rules()`, then `generate_verdict(config.default_policy(direction))`; proxmox-ve-rs
+    840d1ed guest.rs GUEST_POLICY_IN_DEFAULT `Verdict::Drop`), and applies the rules only
+    pve-firewall refuses (`IN drop`: `pve_refused`, P21F-1), so those drop there (R36F-3).
+    Under it, a cluster.fw not known (a line the two daemons read otherwise, `_nft_reading`)
+    settles nothing: False."""
     if fw.options.get("policy_in", "DROP") != "ACCEPT":
         return False
+    nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     groups = px.cluster_firewall.get().groups if px.cluster_firewall.known else {}
-    if not px.cluster_firewall.known and any(r["type"] == "group" for r in fw.effective_rules()):
+    if not px.cluster_firewall.known and (
+        nft or any(r["type"] == "group" for r in fw.effective_rules())
+    ):
         return False
     for r in fw.effective_rules():
         inner = groups.get(str(r["action"]), []) if r["type"] == "group" else [r]
         if any(
-            g["type"] == "in" and g["action"] in ("DROP", "REJECT") and not g.get("pve_refused")
+            g["type"] == "in"
+            and g["action"] in ("DROP", "REJECT")
+            and (nft or not g.get("pve_refused"))
             for g in inner
             if g["enabled"] and not g.get("errors")
         ):
