@@ -55,8 +55,13 @@ Held:
 - R36E-4: ntpd running with policy on, or ptpd not in config.service: the question, as before.
 - R36E-5: neither file: not applicable, as before.
 
-Probed by script: the API path's GET /access/domains answering 404 or 501 records domains.cfg
-absent (ProxmoxApiCollector._store), read as the built-in realms alone.
+Probed by script, not kept: the API path's GET /access/domains answering 404 or 501 records
+domains.cfg absent (ProxmoxApiCollector._store), read as the built-in realms alone. HVA-308
+with datacenter.cfg a FIFO (its collection failed) beside `args: -incoming tcp:10.0.9.5:4444`
+or `fd:3`: the file's error (asked_gap's rule for a failed collection), `tcp:0.0.0.0:4444`
+still fails: no false verdict, the structural lead held. HVA-311 and HVA-307 read user.cfg
+alone (nothing to judge without it); their chains fail first. HVA-410's unlisted service
+follows its fails.
 
 Tally: 5 findings (2 false passes, R36E-1 with a wrong fail; 1 false n/a; 1 fail hidden
 behind an error, 1 behind a question); 17 test cases, 9 failed on main before the fixes
@@ -66,6 +71,14 @@ behind an error, 1 behind a question); 17 test cases, 9 failed on main before th
 Leads left:
 - A copied tree (pve+dir://) without domains.cfg reads it absent (the built-in realms), where
   R28P-3 makes a copy's missing directory unknown: a copy is not the node.
+- R36E-1's question (domains.cfg unavailable, not failed) is reached by no collector today
+  (the runners' reads are ok, absent or failed; a bundle without the artefact reaches it):
+  untested.
+- HVA-433 (management_vmknic): config.virtualNicManagerInfo not reported asks the whole
+  question even where every vmknic shares its VLAN with a VM port group (a fail whichever is
+  the management one): not probed.
+- HVA-432: an option leaving TLS 1.0/1.1 on with no release read still fails, though on 8.0
+  Update 3 and later the profile, not the option, governs (a possible wrong fail).
 """
 
 from __future__ import annotations
