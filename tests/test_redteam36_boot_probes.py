@@ -70,24 +70,43 @@ Findings (R36B-n):
   expolines off, and passed "none unmitigated". Now management._mitigation_off reads
   spectre_v2= by that prefix on an s390x host (`s390`, HostFacts.s390x), R36B-4's class.
 
+- R36B-6 (wrong fail) HVA-043: apparmor= and apparmor.enabled= were separate parameters to
+  kept (R34B-1 left it a conservative reading), though both write apparmor_enabled
+  (security/apparmor/lsm.c apparmor_enabled_setup, a __setup handler, and
+  `module_param_named(enabled, apparmor_enabled, aaintbool, 0444)` through param_set_bool),
+  and kernel/params.c parse_args hands the words to both in order (read with `find_string`):
+  the next boot's `apparmor=0 apparmor.enabled=1` and `apparmor.enabled=0 apparmor=1` start
+  AppArmor, and failed. Now apparmor.enabled= is a last-wins parameter (its kstrtobool) that
+  a later word of either name replaces (_nextboot._SAME_FLAG; _FLAG_OF for surely_kept).
+
 Held (kept as tests): on a Zhaoxin host `amd_iommu=off` (no AMD IOMMU there) keeps the
 pass, and so does `intel_iommu=off` on an AMD host; a Zhaoxin host whose kernel lacks only
 the SRBDS, GDS, ITS, SRSO and TSA files passes HVA-181; the next boot's `lsm=yama,apparmor
 lsm=yama` (the last leaves AppArmor out) fails HVA-043, and the same `lsm=... security=selinux`
 on both lines passes; x86's `spec_store_bypass_disable=off spec_store_bypass_disable=on`
 (the last word stands) and POWER's `spec_store_bypass_disable=on` pass HVA-181, and so does
-x86's `spectre_v2=offline` (an unknown value there).
+x86's `spectre_v2=offline` (an unknown value there); `apparmor=1 apparmor.enabled=0` and
+`apparmor.enabled=1 apparmor=0` (the last off) fail HVA-043.
 
-Probed by script: -
+Probed by script, not kept: `ia32_emulation=OFF`, `=No`, `=F` (pass) and `=oN` (fail) on a 6.12
+kernel read as kstrtobool does; the next boot's `audit=00` and `audit=false` under a running
+3.10 kernel pass HVA-214 and HVA-201 (a lead below).
 
-Tally: 5 findings (5 false passes, R36B-3 also wrong fails); 21 cases in 14 test functions.
+Tally: 6 findings (5 false passes, R36B-3 also wrong fails; 1 wrong fail); 25 cases in 16 test
+functions.
 R36B-1: 2 of 4 failed on main 101a77a (2 false passes); R36B-2: 3 of 4 failed on main 101a77a
 (2 false passes, and HVA-214's question where the evidence fails); R36B-3: 4 of 6 failed on
 main 101a77a (2 false passes, 2 wrong fails); R36B-4: 2 of 4 failed on main f7af076 (2 false
-passes); R36B-5: 2 of 3 failed on main f7af076 (2 false passes); the 8 held cases passed
-before and after.
+passes); R36B-5: 2 of 3 failed on main f7af076 (2 false passes); R36B-6: 2 of 4 failed on
+main 004499c (2 wrong fails); the 10 held cases passed before and after.
 
 Leads left:
+- audit= on old kernels: audit_enable read `!!simple_strtol(str, NULL, 0)` (kernel/audit.c,
+  read with `find_string`), so `audit=00`, `audit=false`, `audit=+1` or `audit=` turn auditing
+  off there; the strict strcasecmp reading came later (linux-audit/audit-kernel issue #74
+  dates the no-panic follow-up to audit/next in March 2018; the first strict version was not
+  pinned). With HostFacts.kernel_release such a next-boot word could be asked on an old
+  running kernel.
 - kept does not drop a security= beside an lsm= (a kernel before 5.1 knows no lsm=): the next
   boot's `security=selinux lsm=...,apparmor` still fails HVA-043 though every kernel since
   5.1 starts AppArmor (a conservative wrong fail; the next boot's kernel release is not read).
@@ -358,3 +377,35 @@ def test_r36b_5_held_x86_spectre_v2_offline_is_no_off(host_scan) -> None:
     a = host_scan({"boot-cmdline": _boot(_grub("quiet spectre_v2=offline"), grub=False)})
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": "17 CPU vulnerabilities reported, none unmitigated"}
+
+
+# --- R36B-6: apparmor= and apparmor.enabled= set one flag ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "nxt", ["quiet apparmor=0 apparmor.enabled=1", "quiet apparmor.enabled=0 apparmor=1"]
+)
+def test_r36b_6_a_later_word_of_the_other_name_replaces_it(host_scan, nxt: str) -> None:
+    """R36B-6 (wrong fail) HVA-043: apparmor= and apparmor.enabled= both write
+    apparmor_enabled, in the order parse_args meets them: the last word starts AppArmor. The
+    earlier off counted: it failed."""
+    a = _lsm_scan(host_scan, "", nxt)
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": AA_PASS}
+
+
+@pytest.mark.parametrize(
+    ("nxt", "word"),
+    [
+        ("quiet apparmor=1 apparmor.enabled=0", "apparmor.enabled=0"),
+        ("quiet apparmor.enabled=1 apparmor=0", "apparmor=0"),
+    ],
+)
+def test_r36b_6_held_the_last_word_off_fails(host_scan, nxt: str, word: str) -> None:
+    """R36B-6 held: the last of the two names off keeps AppArmor from starting."""
+    a = _lsm_scan(host_scan, "", nxt)
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {
+        "hv1": "apparmor confines QEMU on the running kernel, but the next boot does not start "
+        f"it: {word} in /etc/default/grub"
+    }

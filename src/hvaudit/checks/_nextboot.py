@@ -217,9 +217,8 @@ class NextBoot:
 #: (security/apparmor/lsm.c apparmor_enabled_setup, security/selinux/hooks.c
 #: selinux_enabled_setup: __setup handlers parse_args calls for each word in turn, each
 #: `kstrtoul(str, 0, &enabled)` setting the one flag where it parses; _libvirt.kernel_ulong):
-#: `apparmor=0 apparmor=1` starts AppArmor. Not across names: apparmor.enabled= sets the same
-#: flag, and a later one of the other name is not read as replacing (kept, a conservative
-#: reading). R35B-3: ia32_emulation= (arch/x86/entry/common.c ia32_emulation_override_cmdline,
+#: `apparmor=0 apparmor=1` starts AppArmor; apparmor.enabled= sets the same flag, and a later
+#: word of either name replaces an earlier one (R36B-6, _SAME_FLAG). R35B-3: ia32_emulation= (arch/x86/entry/common.c ia32_emulation_override_cmdline,
 #: an early_param from Linux 6.7 on: `kstrtobool(arg, &__ia32_enabled)` for each word in
 #: turn, a value it refuses leaving the flag): its kstrtobool as on or off. R36B-3: lsm= and
 #: security= (security/security.c choose_lsm_order `chosen_lsm_order = str` and
@@ -257,7 +256,17 @@ _LAST_WINS: dict[str, frozenset[str]] = {
     "ia32_emulation": frozenset({"on", "off"}),
     "lsm": frozenset(),
     "security": frozenset(),
+    "apparmor.enabled": frozenset({"on", "off"}),
 }
+
+#: Parameters of another name that set the same flag, so a later word of either replaces an
+#: earlier one (R36B-6): security/apparmor/lsm.c's apparmor= (apparmor_enabled_setup, a __setup
+#: handler: `apparmor_enabled = enabled ? 1 : 0`) and apparmor.enabled= (`module_param_named(
+#: enabled, apparmor_enabled, aaintbool, 0444)`, param_set_aaintbool through param_set_bool
+#: before AppArmor is initialized) both write apparmor_enabled, and kernel/params.c parse_args
+#: hands the line's words to the built-in parameters and the __setup handlers in order (read
+#: with `find_string`): `apparmor=0 apparmor.enabled=1` starts AppArmor.
+_SAME_FLAG = {"apparmor.enabled": "apparmor"}
 
 #: Parameters whose `,nosmt` sets a flag no later word clears (bugs.c `mds_nosmt = true`,
 #: taa_nosmt, mmio_nosmt, retbleed_nosmt): it disables SMT unless the mode the kernel keeps is
@@ -318,6 +327,10 @@ def _mode(name: str, value: str) -> str | None:
         # R34B-1: a kstrtoul the handler takes sets the flag, one it refuses nothing
         n = kernel_ulong(value)
         return None if n is None else "on" if n else "off"
+    if name == "apparmor.enabled":
+        # R36B-6: param_set_bool's kstrtobool
+        b = kernel_bool(value)
+        return None if b is None else "on" if b else "off"
     if name == "ia32_emulation":
         # R35B-3: only kernels of 6.7 on know the word, and their kstrtobool reads t and f
         b = kernel_bool(value)
@@ -371,7 +384,7 @@ def _name(word: str) -> str:
 #: security=selinux` starts AppArmor, the next boot's lone `security=selinux` does not. An
 #: earlier kernel knows no lsm=, so kept does not drop a security= for it (a conservative
 #: reading).
-_FLAG_OF = {"nopti": "pti", "security": "lsm"}
+_FLAG_OF = {"nopti": "pti", "security": "lsm", **_SAME_FLAG}
 
 #: The values of a _FLAG_OF parameter that replace the flag before them on every kernel.
 _FLAG_UNDONE_BY = {"nopti": frozenset({"pti=on", "pti=auto"})}
@@ -430,7 +443,7 @@ def kept(words: tuple[str, ...], sticky: frozenset[str] = frozenset()) -> tuple[
         later = [
             m
             for n, _, v in (x.partition("=") for x in words[i + 1 :])
-            if n == name and (m := _mode(n, v)) is not None
+            if _SAME_FLAG.get(n, n) == _SAME_FLAG.get(name, name) and (m := _mode(n, v)) is not None
         ]
         sticks = name in _NOSMT_STICKS and "nosmt" in value.split(",")
         # R25B-2: mitigations_parse_cmdline only clears attack_vectors[]; no later word sets
