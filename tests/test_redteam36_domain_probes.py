@@ -1,7 +1,8 @@
 """Red-team round 36 probes: VM consoles, raw QEMU arguments and the libvirt daemon's
 listeners (r36-domain)
 
-Harness: round 35's (tests/test_redteam35_domain_probes.py `_raw_scan`): the hardened Debian
+Harness: R36D-3: round 33's (test_redteam33_daemon_probes `_hva033`: the hardened host with
+systemd-resolved's stub and dnsmasq listening, VM pt's raw -netdev). The rest: round 35's (tests/test_redteam35_domain_probes.py `_raw_scan`): the hardened Debian
 host replay (conftest HARDENED_HOST) with the test-driver node's domains collected by the
 real LibvirtCollector and marked as the QEMU driver's, each VM's <qemu:commandline> written
 into its collected XML (web01 carries the console, v1 the user-mode network), scanned through
@@ -33,6 +34,12 @@ Findings:
   to a UNIX socket that no VM of the host serves (a raw `-netdev stream,server=on` on the
   same path is QEMU's link between two guests) counts as such a guest, its words naming what
   the verdict rests on.
+- R36D-3 (false pass) HVA-033: R36D-2's class in the DNS rule. The same stream guest (VM pt,
+  `-netdev stream,...,addr.path=/tmp/passt_1.socket`) beside systemd-resolved's stub on
+  127.0.0.53:53, /etc/resolv.conf naming it first, passed "all approved": passt with its
+  defaults hands a query to the gateway over to a loopback first nameserver (conf.c
+  add_dns_resolv4, R33C-1), and _loopback.dns_guests counted QEMU's and libvirt's backends
+  only. Now it counts such a stream as a passt with its defaults, as libvirt's passt.
 
 Held (kept as tests): SPICE on localhost beside a guest of both families fails; raw
 `-spice addr=localhost,ipv4=on` beside a 127.0.0.1 guest fails (ipv4 wins over ipv6 in
@@ -48,7 +55,7 @@ netdev.n0.restrict=off` and `restrict=on,restrict=off` (guests, failed rightly);
 as R36D-2's stream (qemu_options flattens them alike); `-netdev user,ipv4=on` without ipv6= reaches 127.0.0.1 alone (QEMU
 net_init_slirp), so SPICE or VNC on ::1 beside it passes rightly.
 
-Tally: 2 findings (false pass 1, wrong fail 1), 9 test cases, 7 failed on main before the
+Tally: 3 findings (false pass 2, wrong fail 1), 10 test cases, 8 failed on main before the
 fixes (6 on their verdict; the held raw ipv4=on case on its words alone, "on localhost" where
 it now names the 127.0.0.1 it listens on; the held both-families and served-socket cases pass
 on main too).
@@ -63,6 +70,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam33_daemon_probes import FIRST, STUB, _hva033
 from test_redteam35_domain_probes import _raw_scan
 
 
@@ -253,3 +261,20 @@ def test_stream_to_a_socket_another_vm_serves_passes(tmp_path: Path) -> None:
     )
     assert outcomes(a, "HVA-031")["web01"] == "pass", messages(a, "HVA-031")
     assert messages(a, "HVA-031")["web01"] == "console(s) reachable only from the host"
+
+
+# --- R36D-3: the DNS queries of a guest of passt's socket -----------------------------------------
+
+
+def test_stream_to_an_unserved_socket_reaches_the_stub_resolver(tmp_path: Path) -> None:
+    """R36D-3: passt with its defaults hands a guest's DNS query to its gateway over to a
+    loopback first nameserver (passt conf.c add_dns_resolv4, as for libvirt's passt, R33C-1):
+    systemd-resolved's stub on 127.0.0.53 is reached by R36D-2's stream guest too. HVA-033
+    passed it (dns_guests counted QEMU's and libvirt's backends only)."""
+    assert _hva033(tmp_path, STUB, STREAM) == (
+        "fail",
+        "unapproved listeners: systemd-resolve (udp/53) (127.0.0.53:53 is reachable from "
+        "guests: the user-mode networking of VM pt (QEMU argument -netdev "
+        f"{STREAM}, a stream to a socket no VM serves, as to passt's) turns a DNS query to its "
+        f"DNS server into one to 127.0.0.53:53 ({FIRST}))",
+    )

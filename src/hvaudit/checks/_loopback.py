@@ -349,8 +349,12 @@ def dns_guests(vms: Iterable[Vm]) -> dict[str, list[DnsGuest]]:
     to loopback"), and --dns-host moves the queries to another address, 127.0.0.2 as well
     (conf.c: any address but unspecified and broadcast). QEMU 10.1's `-netdev passt` hands each
     param= to passt as one argument (net/passt.c net_passt_decode_args); libvirt's passt
-    backend passes neither option (qemu_passt.c qemuPasstBuildCommand)."""
+    backend passes neither option (qemu_passt.c qemuPasstBuildCommand), and a raw `-netdev
+    stream` to a socket no VM serves is taken for a passt with its defaults (loopback_guests,
+    R36D-3)."""
     out: dict[str, list[DnsGuest]] = {}
+    vms = list(vms)
+    served = _stream_servers(vms)
     for v in vms:
         for i in v.interfaces:
             if i.type == "user" or i.passt:
@@ -378,6 +382,20 @@ def dns_guests(vms: Iterable[Vm]) -> dict[str, list[DnsGuest]]:
                         out.setdefault(v.host, []).append(DnsGuest(v.name, how, host, True))
                 elif forward or _passt_maps_loopback(o):
                     out.setdefault(v.host, []).append(DnsGuest(v.name, how, host, forward))
+            elif (path := _stream_client_path(o)) and not any(
+                same_socket(path, p) for p in served.get(v.host, ())
+            ):
+                # a stream to a socket no VM serves, as to passt's (loopback_guests, R36D-2):
+                # its defaults, as libvirt's passt runs with (R36D-3)
+                out.setdefault(v.host, []).append(
+                    DnsGuest(
+                        v.name,
+                        f"VM {v.name} (QEMU argument {o.shown()}, a stream to a socket no VM "
+                        "serves, as to passt's)",
+                        None,
+                        False,
+                    )
+                )
     return out
 
 
