@@ -30,13 +30,20 @@ Findings:
   (unavailable, R11H-1) asked whether stdio_handler is "logd" before virtlogd.conf was read:
   "yes" passed virtlogd.conf max_size = 0, which rolls nothing over (and "file" never does), a
   fail whatever the handler. Now the fail; with max_size unread too, one item asks both.
+- R36S-6 (false pass, leading unknown) HVA-213: with libvirtd and virtqemud both running, the
+  one first_unknown over every daemon's file asked virtqemud's unread file (--config elsewhere)
+  before libvirtd.conf was judged: "yes" passed libvirtd.conf writing only to a file (round 35
+  judged the gap as resting on every file; each daemon's outputs rest on its own file, unit
+  override and environment only). Now the files read are judged, a fail wins, and each unread
+  daemon's question joins the other open conditions; the socket units, which every file's
+  verdict rests on, and an error still stand alone.
 
 Held: each condition alone keeps its verdict and text (the harness tests); a collection that
 failed (an error) still stands alone.
 
-Tally: 5 findings (HVA-160 twice, HVA-230, HVA-140, HVA-215), 9 cases (5 finding probes, 4
-harness tests); the 5 finding probes failed on main 101a77ad before the fixes (each subject passing after main's own
-question was attested "yes"), the 4 harness tests passed there.
+Tally: 6 findings (HVA-160 twice, HVA-230, HVA-140, HVA-215, HVA-213), 11 cases (6 finding
+probes, 5 harness tests); the 6 finding probes failed on main 101a77ad before the fixes (each subject passing after main's own
+question was attested "yes"), the 5 harness tests passed there.
 
 Leads left: none yet.
 """
@@ -266,5 +273,61 @@ def test_r36s5_virtlogd_max_size_0_fails_though_qemu_conf_unread(host_scan, tmp_
             "hv1": f"stdio_handler not known ({CHANGED_WHY}), but virtlogd.conf max_size = 0: "
             'virtlogd never rolls QEMU\'s log files over (and with stdio_handler = "file" '
             "nothing does)"
+        },
+    )
+
+
+# --- R36S-6: HVA-213, one driver daemon's file unread before the other's outputs -----------------
+
+#: libvirtd and virtqemud both running (both files judged, daemon_files), virtqemud on a file
+#: named by --config, which the scan does not collect (unavailable)
+BOTH = {
+    "processes": (
+        str(HARDENED_HOST["processes"][0])
+        + "  701 root     /usr/sbin/virtqemud --timeout 120 --config /srv/virtqemud.conf\n",
+        0,
+    )
+}
+CONFIG_WHY = (
+    "evidence unavailable: virtqemud runs with --config /srv/virtqemud.conf, a file hvaudit "
+    "does not collect: /etc/libvirt/virtqemud.conf is not what it reads"
+)
+OUTPUTS_Q = (
+    "Does this hold for this host: libvirt log_outputs include journald or syslog? Evidence: "
+    "the setting, file or command output it names, read where it lives (the message says why "
+    "the scan could not). Pass: yes, it holds; fail: it does not."
+)
+
+
+def test_r36s6_harness_other_daemon_file_unread_alone(host_scan) -> None:
+    """Held: libvirtd.conf's outputs unset (the journal) and virtqemud's file unread: main's
+    question, alone."""
+    a = host_scan(BOTH)
+    assert (outcomes(a, "HVA-213"), messages(a, "HVA-213")) == (
+        {"hv1": "manual"},
+        {"hv1": CONFIG_WHY},
+    )
+    assert _question(a, "HVA-213") == OUTPUTS_Q
+
+
+def test_r36s6_file_only_outputs_fail_though_other_daemon_file_unread(
+    host_scan, tmp_path: Path
+) -> None:
+    """R36S-6: libvirtd.conf writing only to a file beside virtqemud's unread file: on main
+    OUTPUTS_Q alone was asked and "yes" passed libvirtd's file-only log."""
+    conf = str(HARDENED_HOST["/etc/libvirt/libvirtd.conf"])
+    a = host_scan(
+        {
+            **BOTH,
+            "/etc/libvirt/libvirtd.conf": conf
+            + 'log_outputs = "3:file:/var/log/libvirt/libvirtd.log"\n',
+        }
+    )
+    _attest_yes(a, OUTPUTS_Q, tmp_path, "HVA-213")
+    assert (outcomes(a, "HVA-213"), messages(a, "HVA-213")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "libvirtd.conf: log_outputs '3:file:/var/log/libvirt/libvirtd.log' writes only "
+            "to files or stderr"
         },
     )

@@ -1151,21 +1151,37 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         overrides = h.libvirt.log_outputs_override if h.libvirt else {}
         debug_env = h.libvirt.log_debug_env if h.libvirt else {}
         filters_env = h.libvirt.log_filters_env if h.libvirt else {}
-        gap = first_unknown(
-            *(conf_fact(h, f) for f in files),
-            units,
-            *(o for f in files if (o := overrides.get(f.removesuffix(".conf"))) is not None),
-            *(d for f in files if (d := debug_env.get(f.removesuffix(".conf"))) is not None),
-            *(d for f in files if (d := filters_env.get(f.removesuffix(".conf"))) is not None),
-        )
-        if gap is not None:
+        # each daemon's file with its unit's overrides and environment: one daemon's unread
+        # is an ask beside the others, judged whatever it says; asked first and alone, a "yes"
+        # to it passed a read file writing only to files (R36S-6). An error, the socket units
+        # (whether systemd runs, which every file's verdict rests on) and n/a stand alone.
+        facts_of = {
+            f: [
+                conf_fact(h, f),
+                *(
+                    x
+                    for x in (
+                        overrides.get(f.removesuffix(".conf")),
+                        debug_env.get(f.removesuffix(".conf")),
+                        filters_env.get(f.removesuffix(".conf")),
+                    )
+                    if x is not None
+                ),
+            ]
+            for f in files
+        }
+        gap = first_unknown(*(x for fs in facts_of.values() for x in fs), units)
+        if gap is not None and (gap.state is not FactState.UNAVAILABLE or not units.known):
             yield unknown(s, gap, "libvirt log_outputs include journald or syslog")
             continue
+        unread = [(f, g) for f in files if (g := first_unknown(*facts_of[f])) is not None]
         problems, ok, refs = [], [], []
         malformed: list[tuple[str, str]] = []
         journalled: list[str] = []  # the ok entries whose messages go through journald
         systemd = bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
         for file in files:
+            if any(file == f for f, _ in unread):
+                continue
             outputs, src = conf_value(h, file, "log_outputs")
             level, lsrc = conf_value(h, file, "log_level")
             refs += [src, lsrc]
@@ -1247,6 +1263,8 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         if problems:
             yield failed(s, "; ".join(problems), *refs)
             continue
+        for _, g in unread:
+            asked_gap(s, g, "libvirt log_outputs include journald or syslog", asks)
         for file, value in malformed:
             asks.append(
                 manual(
