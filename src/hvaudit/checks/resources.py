@@ -20,15 +20,16 @@ from hvaudit.checks.base import (
     Outcome,
     Severity,
     Subject,
+    asked_gap,
     check,
     failed,
     host_subject,
+    joined_asks,
     joint_question,
     manual,
     not_applicable,
     passed,
     raw_arguments_unseen,
-    unknown,
     unread_nexts,
     unread_peers,
     vm_subject,
@@ -451,51 +452,65 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
         s = host_subject(h)
         f = h.facts.page_merging
         tuner = h.facts.ksm_tuner
-        if not f.known:
-            yield unknown(s, f, "KSM is not running (/sys/kernel/mm/ksm/run = 0)")
-            continue
-        if not f.get() and not tuner.known:
-            yield unknown(s, tuner, "KSM is off and no ksmtuned runs to switch it on")
-            continue
         kept = h.facts.ksm_pages_shared
         units = h.facts.ksm_boot_units
-        boot: tuple[str, ...] = ()
-        if not f.get() and not tuner.get():
-            if not kept.known:
-                yield unknown(s, kept, "KSM is off and keeps no merged page (pages_shared 0)")
-                continue
-            if not units.known:
-                yield unknown(
-                    s, units, "KSM is off and no ksm or ksmtuned unit is enabled to start at boot"
-                )
-                continue
-            boot = units.get()
-            if not kept.get() and not boot:
-                yield passed(
-                    s, "KSM is off", *f.sources, *tuner.sources, *kept.sources, *units.sources
-                )
-                continue
-        if f.get():
+        # Each way KSM merges is judged from its own fact whatever the others: the run state
+        # unread (or ksmtuned's, the merged pages', the boot units') asked first and alone
+        # hid a way judged after it, and an attested "yes" passed the host (R37S-1, R37S-2:
+        # the boot units unread before 500 merged pages, pages_shared unread before an enabled
+        # ksm.service).
+        now = f.known and f.get()
+        tuned = tuner.get() if tuner.known else ""
+        boot: tuple[str, ...] = units.get() if units.known else ()
+        pages = kept.get() if kept.known else 0
+        off = "KSM is off now, but " if f.known else ""
+        if now:
             merging, refs = "KSM is merging guest memory pages", tuple(f.sources)
-        elif tuner.get():
+        elif tuned:
             merging = (
-                f"KSM is off now, but {tuner.get()} runs and switches it on when memory "
+                f"{off}{tuned} runs and switches {'it' if off else 'KSM'} on when memory "
                 "committed to QEMU exceeds its threshold"
             )
             refs = (*f.sources, *tuner.sources)
         elif boot:
             merging = (
-                f"KSM is off now, but {' and '.join(boot)} "
+                f"{off}{' and '.join(boot)} "
                 f"{'is' if len(boot) == 1 else 'are'} enabled and switch"
-                f"{'es' if len(boot) == 1 else ''} it on at the next boot"
+                f"{'es' if len(boot) == 1 else ''} {'it' if off else 'KSM'} on at the next boot"
             )
             refs = (*f.sources, *units.sources)
-        else:
+        elif pages:
             merging = (
-                f"KSM is stopped (run = 0), but the {kept.get()} page(s) it merged stay shared "
+                f"KSM is stopped (run = 0), but the {pages} page(s) it merged stay shared "
                 "(pages_shared; run = 2 unmerges them)"
+                if f.known
+                else f"the {pages} page(s) KSM merged stay shared (pages_shared; run = 2 "
+                "unmerges them)"
             )
             refs = (*f.sources, *kept.sources)
+        else:
+            # no way known to merge: each fact not known is asked, all in one item (an error
+            # stands alone), and only every one known and off passes
+            asks: list[Outcome] = []
+            gaps = (
+                (f, "KSM is not running (/sys/kernel/mm/ksm/run = 0)"),
+                (tuner, "KSM is off and no ksmtuned runs to switch it on"),
+                (kept, "KSM is off and keeps no merged page (pages_shared 0)"),
+                (units, "KSM is off and no ksm or ksmtuned unit is enabled to start at boot"),
+            )
+            stop: list[Outcome] = []
+            for fact, what in gaps:
+                if not fact.known and (o := asked_gap(s, fact, what, asks)) is not None:
+                    stop.append(o)
+            if stop:
+                yield stop[0]
+            elif asks:
+                yield joined_asks(s, asks)
+            else:
+                yield passed(
+                    s, "KSM is off", *f.sources, *tuner.sources, *kept.sources, *units.sources
+                )
+            continue
         vms = [v for v in ctx.deployment.vms if v.host == h.name and (v.running or v.autostart)]
         # raw QEMU arguments can hand the memory of an opted-out VM to KSM again (R25R-2)
         raw = {
@@ -523,12 +538,12 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
         else:
             who = (
                 "KSM runs"
-                if f.get()
-                else f"{tuner.get()} may switch KSM on"
-                if tuner.get()
+                if now
+                else f"{tuned} may switch KSM on"
+                if tuned
                 else f"{' and '.join(boot)} may switch KSM on"
                 if boot
-                else f"KSM keeps {kept.get()} merged page(s)"
+                else f"KSM keeps {pages} merged page(s)"
             )
             outcome = passed(
                 s,
