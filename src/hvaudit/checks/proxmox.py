@@ -737,7 +737,10 @@ def _accepts_everything(
 
     `tcp` (HVA-313): only a rule that reaches TCP ports counts (every inbound packet, or every
     TCP port); one of every port of another protocol (`IN ACCEPT -p udp`) reaches none of the
-    management ports, which are TCP's (MGMT_PORTS), and the walk goes on past it (R36F-2)."""
+    management ports, which are TCP's (MGMT_PORTS), and the walk goes on past it (R36F-2).
+    Without `tcp`, ACCEPTs of some ports each that admit more than half of a protocol's ports
+    together fail as one (`_pooled_accepts`, R37F-1); HVA-313 reads the management ports
+    themselves."""
     out: list[str] = []
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     uplinks = _uplinks(px)
@@ -749,6 +752,7 @@ def _accepts_everything(
     # transport protocol one of every source took, per IP version (L18-6P)
     closed: set[int] = set()
     taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    pool: dict[tuple[int, str], list[tuple[str, list[tuple[int, int]]]]] = {}
     for where, r in _input_chain(px):
         version = r.get("ipversion")
         versions = {version} if isinstance(version, int) else {4, 6}
@@ -867,10 +871,26 @@ def _accepts_everything(
         ):
             _take_ports(taken, reached, key, opts)
             continue
+        # ACCEPTs of some ports each, more than half of them together (R37F-1); HVA-313 reads
+        # the management ports themselves
+        pooled = (
+            _pooled_accepts(
+                pool,
+                reached,
+                key,
+                str(opts.get("dport") or ""),
+                taken,
+                f"{where} line {r['line']} `{text}`",
+            )
+            if not tcp
+            and r["action"] == "ACCEPT"
+            and "proto" in narrowing
+            and narrowing <= {"proto", "dport"}
+            and key in PORT_PROTOCOLS
+            else None
+        )
         what = _opens(narrowing, proto, opts)
-        if what is None:
-            continue
-        if what != "every inbound packet":
+        if what is not None and what != "every inbound packet":
             if r["action"] != "ACCEPT" or (tcp and key != "tcp"):
                 continue
             # the ports the DROPs before it left: still more than half of them? (L18-6P)
@@ -880,7 +900,15 @@ def _accepts_everything(
                 if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
             }
             if not reached:
-                continue
+                what = None
+        if what is None:
+            if pooled is not None:
+                family = f"IPv{min(pooled[0])} " if pooled[0] != versions else ""
+                out.append(
+                    f"{pooled[1]} accept {family}{pooled[2]} of the 65536 {key} ports between them"
+                )
+                return out
+            continue
         # a rule of both IP versions after an unrestricted DROP of one opens the other
         family = f"IPv{min(reached)} " if reached != versions else ""
         if what != "every inbound packet":
@@ -1299,6 +1327,59 @@ def _take_ports(
         taken.setdefault((v, key), []).extend(_pve_port_intervals(dport) if dport else [(0, 65535)])
 
 
+def _ports_left(spec: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The port intervals of a -dport list (`_pve_port_intervals`; empty: every port) that no
+    interval of `taken` (what an earlier DROP or REJECT took) holds."""
+    left: list[tuple[int, int]] = []
+    for lo, hi in _pve_port_intervals(spec) if spec else [(0, 65535)]:
+        start = lo
+        for a, b in sorted(taken):
+            if b < start or a > hi:
+                continue
+            if a > start:
+                left.append((start, a - 1))
+            start = max(start, b + 1)
+        if start <= hi:
+            left.append((start, hi))
+    return left
+
+
+def _pooled_accepts(
+    pool: dict[tuple[int, str], list[tuple[str, list[tuple[int, int]]]]],
+    reached: set[int],
+    key: str,
+    spec: str,
+    taken: dict[tuple[int, str], list[tuple[int, int]]],
+    label: str,
+) -> tuple[set[int], str, int] | None:
+    """Pool an ACCEPT of ports of transport protocol `key` (its -dport `spec`, less what the
+    DROPs before it took) per IP version, and say where the ACCEPTs pooled so far, more than one
+    of them, admit more than half of the protocol's ports between them: the IP versions, the
+    ACCEPTs' labels and how many ports they admit. Each ACCEPT is read alone
+    against the 32768 line (`_opens`), so `-dport 1:32768` and `-dport 32769:65535` in two rules
+    passed where one rule of both failed (R37F-1); the host chains' readers pool them
+    (hvaudit.parse.firewall `_pooled_ports`, R29F-3): first match, so each port an ACCEPT
+    reaches before any DROP of it is admitted, whichever rule admits it."""
+    over: set[int] = set()
+    shown, most = "", 0
+    for v in sorted(reached):
+        entries = pool.setdefault((v, key), [])
+        entries.append((label, _ports_left(spec, taken.get((v, key), []))))
+        merged: list[tuple[int, int]] = []
+        for lo, hi in sorted(i for _, ivs in entries for i in ivs):
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+            else:
+                merged.append((lo, hi))
+        count = sum(hi - lo + 1 for lo, hi in merged)
+        labels = [w for w, ivs in entries if ivs]
+        if count > 32768 and len(labels) > 1:
+            over.add(v)
+            more = f" and {len(labels) - 6} more" if len(labels) > 6 else ""
+            shown, most = ", ".join(labels[:6]) + more, max(most, count)
+    return (over, shown, most) if over else None
+
+
 def _pve_port_intervals(spec: str) -> list[tuple[int, int]]:
     """The port intervals of a pve-firewall -dport/-sport list (`22,80,1000:2000`; a range
     `a:b`, a service name of /etc/services); a name hvaudit does not know adds nothing."""
@@ -1624,7 +1705,8 @@ def _vm_opened(
     ipt_gen_src_or_dst_match: a set's rule matches each version's packets against that
     version's part of it, L18-7P), a security group's rules with the cluster's alone (R32P-2:
     pve-firewall 6f1311f generate_group_rules passes no VM file). proxmox-firewall applies the
-    rules it alone takes (`pve_refused`)."""
+    rules it alone takes (`pve_refused`). ACCEPTs of some ports each that admit more than
+    half of a protocol's ports together open it as one would (`_pooled_accepts`, R37F-1)."""
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     if cluster is None:
@@ -1632,6 +1714,7 @@ def _vm_opened(
     closed: set[int] = set()
     taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
     partial: set[int] = set()
+    pool: dict[tuple[int, str], list[tuple[str, list[tuple[int, int]]]]] = {}
     rules: list[dict[str, object]] = []
     for r in fw.effective_rules():
         iface = r["options"].get("iface") if isinstance(r["options"], dict) else None
@@ -1707,10 +1790,23 @@ def _vm_opened(
             elif narrowing <= {"proto", "dport"} and key in PORT_PROTOCOLS:
                 _take_ports(taken, reached, key, opts)
             continue
+        # ACCEPTs of some ports each, more than half of them together (R37F-1)
+        pooled = (
+            _pooled_accepts(
+                pool,
+                reached,
+                key,
+                str(opts.get("dport") or ""),
+                taken,
+                f"line {g['line']} `IN ACCEPT -p {shown['proto']}"
+                + "".join(f" -{k} {shown[k]}" for k in ("dport", "sport") if k in shown)
+                + f"`{why}",
+            )
+            if "proto" in narrowing and narrowing <= {"proto", "dport"} and key in PORT_PROTOCOLS
+            else None
+        )
         what = _opens(narrowing, proto, opts)
-        if what is None:
-            continue
-        if narrowing:
+        if what is not None and narrowing:
             # the ports the DROPs before it left: still more than half of them? (L18-6P)
             reached = {
                 v
@@ -1718,7 +1814,20 @@ def _vm_opened(
                 if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
             }
             if not reached:
-                continue
+                what = None
+        if what is None:
+            if pooled is not None:
+                family = f"IPv{min(pooled[0])} " if pooled[0] != {4, 6} else ""
+                before = (
+                    " that no rule before them drops or rejects"
+                    if pooled[0] & partial
+                    else " before any rule drops or rejects"
+                )
+                return (
+                    f"{netid}: {pooled[1]} accept {family}{pooled[2]} of the 65536 {key} ports "
+                    f"between them{before}"
+                )
+            continue
         family = f"IPv{min(reached)} " if reached != {4, 6} else ""
         before = (
             " that no rule before it drops or rejects"

@@ -1,0 +1,162 @@
+"""Red-team round 37 probes: host firewall and virtual networks (r37-firewall).
+
+Harness: the live hardened Proxmox VE node (pve+ssh replayed: test_pve_leads18._node over
+test_redteam3_host_probes.pve_scan), its firewall files edited (test_redteam35_proxmox_probes
+._files), both daemons in the process list (test_redteam36_firewall_probes.BOTH; host.fw
+without `nftables: 1` is pve-firewall's); HVA-301's and HVA-303's verdicts through the real
+collector, parser and engine.
+
+Findings (R37F-n):
+- R37F-1 (false pass) HVA-301, HVA-303: each IN ACCEPT of a transport protocol's ports was
+  read alone against the "more than half of the ports" line (`_opens`: `-dport 1:40000` fails),
+  so `IN ACCEPT -p tcp -dport 1:32768` and `IN ACCEPT -p tcp -dport 32769:65535` (two rules,
+  or a security group's two) passed a node (HVA-301 "cluster firewall on, input policy DROP")
+  and a VM ("1 interface(s) behind the VM firewall") that admit every TCP port but 0 from
+  every source. The chain is first match (pve-firewall ruleset_generate_vm_rules and
+  enable_host_firewall add the rules in order; proxmox-firewall create_guest_chain likewise),
+  so each port an ACCEPT reaches before any DROP of it is admitted whichever rule admits it;
+  the host chains' readers pool them (hvaudit.parse.firewall `_pooled_ports`, R29F-3). Now the
+  ACCEPTs' ports, less what the DROPs before each took, are pooled per IP version and protocol
+  (`_pooled_accepts`): more than half of them together fails, naming the rules.
+
+Held (kept as tests): two ACCEPTs of 30000 ports together (not more than half), a DROP of
+the upper ports before the second ACCEPT, and an ACCEPT narrowed to one source beside the
+other keep their pass.
+
+Probed by script (held, not kept): `IN ACCEPT -source 0.0.0.0/1,128.0.0.0/1`, `-source
+0.0.0.0-255.255.255.255`, `-source ::/1,8000::/1`, `-p 6`, `-p 0`, `-p ip`, `-p udplite`,
+`-p tcp -sport 1:65535`, `-dport 1:20000,20001:40000` in one rule (each a fail);
+`IN DROP -i net1`, `-source 10.0.0.1`, `-dest 192.0.2.99` before policy ACCEPT (fail).
+
+Tally: see the end of this docstring's findings; updated as findings land.
+
+Leads left: see the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_pve_leads18 import _node
+from test_pve_leads19b import CLUSTER, HOST, VM201
+from test_redteam35_proxmox_probes import _files, _verdicts
+from test_redteam36_firewall_probes import BOTH
+
+SPLIT = "IN ACCEPT -p tcp -dport 1:32768\nIN ACCEPT -p tcp -dport 32769:65535\n"
+
+
+def _vm(tmp_path: Path, rules: str, nft: bool = False, group: str = "") -> tuple[str, str]:
+    """HVA-303 of VM 201 (api-11), `rules` first in 201.fw's [RULES] (its input policy DROP),
+    `group` appended to cluster.fw; under pve-firewall, or proxmox-firewall with `nft`."""
+    files = _files("enable: 1\nnftables: 1\n" if nft else "enable: 1\n")
+    assert "[RULES]\n" in files[VM201]
+    files[VM201] = files[VM201].replace("[RULES]\n", "[RULES]\n" + rules, 1)
+    files[CLUSTER] += group
+    return _node(tmp_path, files, BOTH)[("HVA-303", "api-11")]
+
+
+def _hva301(tmp_path: Path, host: str = "", cluster: str = "") -> tuple[str, str]:
+    """HVA-301 of pve-h1 under pve-firewall (running), `host` first in host.fw's [RULES] and
+    `cluster` first in cluster.fw's."""
+    files = _files("enable: 1\n", "enable: 1")
+    for rel, rules in ((HOST, host), (CLUSTER, cluster)):
+        assert "[RULES]\n" in files[rel]
+        files[rel] = files[rel].replace("[RULES]\n", "[RULES]\n" + rules, 1)
+    return _verdicts(_node(tmp_path, files, None))[0]
+
+
+# --- R37F-1: ACCEPTs of some ports each, more than half of them together ------------------------
+
+VM_HEAD = "1 of 1 interface(s) admit every inbound packet or every port of a protocol: net0: "
+
+
+@pytest.mark.parametrize("nft", [False, True])
+def test_r37f_1_vm_split_ports(tmp_path: Path, nft: bool) -> None:
+    """Was pass "1 interface(s) behind the VM firewall" under pve-firewall (under
+    proxmox-firewall, the NIC filters' question): the two ACCEPTs admit 65535 TCP ports."""
+    assert _vm(tmp_path, SPLIT, nft) == (
+        "fail",
+        VM_HEAD + "line 11 `IN ACCEPT -p tcp -dport 1:32768`, line 12 `IN ACCEPT -p tcp -dport "
+        "32769:65535` accept 65535 of the 65536 tcp ports between them before any rule drops or "
+        "rejects",
+    )
+
+
+def test_r37f_1_vm_split_ports_in_a_group(tmp_path: Path) -> None:
+    """Was pass: a security group's two ACCEPTs, as the VM's own."""
+    got = _vm(tmp_path, "GROUP web2\n", group="\n[group web2]\n" + SPLIT)
+    assert got == (
+        "fail",
+        VM_HEAD + "line 11 (group web2 line 28) `IN ACCEPT -p tcp -dport 1:32768`, line 11 "
+        "(group web2 line 29) `IN ACCEPT -p tcp -dport 32769:65535` accept 65535 of the 65536 "
+        "tcp ports between them before any rule drops or rejects",
+    )
+
+
+def test_r37f_1_vm_split_after_a_narrow_drop(tmp_path: Path) -> None:
+    """Was pass: a DROP of one source first leaves the rest of the chain to the ACCEPTs."""
+    got = _vm(tmp_path, "IN DROP -source 198.51.100.7\n" + SPLIT)
+    assert got == (
+        "fail",
+        VM_HEAD + "line 12 `IN ACCEPT -p tcp -dport 1:32768`, line 13 `IN ACCEPT -p tcp -dport "
+        "32769:65535` accept 65535 of the 65536 tcp ports between them that no rule before them "
+        "drops or rejects",
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "cluster", "rules"),
+    [
+        (SPLIT, "", "host.fw line 8 `IN ACCEPT -p tcp -dport 1:32768`, host.fw line 9"),
+        ("", SPLIT, "cluster.fw line 18 `IN ACCEPT -p tcp -dport 1:32768`, cluster.fw line 19"),
+        (
+            "IN ACCEPT -p tcp -dport 1:32768\n",
+            "IN ACCEPT -p tcp -dport 32769:65535\n",
+            "host.fw line 8 `IN ACCEPT -p tcp -dport 1:32768`, cluster.fw line 18",
+        ),
+    ],
+)
+def test_r37f_1_node_split_ports(tmp_path: Path, host: str, cluster: str, rules: str) -> None:
+    """Was pass "cluster firewall on, input policy DROP": host.fw's and cluster.fw's rules are
+    one chain (host.fw's first, enable_host_firewall), so the split spans the two files too."""
+    assert _hva301(tmp_path, host, cluster) == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but {rules} `IN ACCEPT -p tcp -dport "
+        "32769:65535` accept 65535 of the 65536 tcp ports between them before the policy",
+    )
+
+
+def test_r37f_1_node_split_udp(tmp_path: Path) -> None:
+    """Was pass: every UDP port but 0 in three ACCEPTs (HVA-301 counts every protocol)."""
+    rules = "".join(
+        f"IN ACCEPT -p udp -dport {r}\n" for r in ("1:20000", "20001:40000", "40001:65535")
+    )
+    got = _hva301(tmp_path, rules)
+    assert got == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 8 `IN ACCEPT -p udp -dport "
+        "1:20000`, host.fw line 9 `IN ACCEPT -p udp -dport 20001:40000` accept 40000 of the 65536 "
+        "udp ports between them before the policy",
+    )
+
+
+HELD = [
+    "IN ACCEPT -p tcp -dport 1:15000\nIN ACCEPT -p tcp -dport 15001:30000\n",
+    "IN DROP -p tcp -dport 30001:65535\n" + SPLIT,
+    "IN ACCEPT -p tcp -dport 1:32768\nIN ACCEPT -p tcp -dport 32769:65535 -source 198.51.100.7\n",
+]
+
+
+@pytest.mark.parametrize("rules", HELD)
+def test_r37f_1_held_vm(tmp_path: Path, rules: str) -> None:
+    """Held: not more than half of the ports together, a DROP taking the upper ones first, or
+    the second ACCEPT of one source: the VM's pass stands."""
+    assert _vm(tmp_path, rules) == ("pass", "1 interface(s) behind the VM firewall")
+
+
+@pytest.mark.parametrize("rules", HELD)
+def test_r37f_1_held_node(tmp_path: Path, rules: str) -> None:
+    """Held: the node's pass stands on the same rules."""
+    assert _hva301(tmp_path, cluster=rules) == ("pass", "cluster firewall on, input policy DROP")
