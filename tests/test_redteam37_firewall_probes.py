@@ -28,9 +28,14 @@ Probed by script (held, not kept): `IN ACCEPT -source 0.0.0.0/1,128.0.0.0/1`, `-
 `-p tcp -sport 1:65535`, `-dport 1:20000,20001:40000` in one rule (each a fail);
 `IN DROP -i net1`, `-source 10.0.0.1`, `-dest 192.0.2.99` before policy ACCEPT (fail).
 
-Tally: see the end of this docstring's findings; updated as findings land.
+Tally: 1 finding (1 false pass); 14 cases in 7 test functions; 8 failed on main before the
+fix (a7abc470); 6 held.
 
-Leads left: see the report.
+Leads left: the round-33/34 network leads (test_redteam34_firewall_probes,
+test_redteam34_network_probes) stand; HVA-303 under `nftables: 1` (the NICs' filters under
+proxmox-firewall are one question); R36F's wording lead (a VM `IN REJECT -p tcp` before policy
+ACCEPT). ACCEPTs of narrow sources each, most senders together (the nft reader's R28G-1 pool),
+are not pooled on the Proxmox side either (a /8 per rule: many rules).
 """
 
 from __future__ import annotations
