@@ -26,27 +26,49 @@ Findings:
   its own fact whatever the others; with none known, every unread fact is one ask of one item
   (asked_gap, joined_asks) and an error stands alone.
 
+- R37S-3 (false pass, leading unknown in the parser) HVA-303, HVA-191: a Proxmox VE NIC's
+  filter reading (parse.proxmox_model._spoofing) returned cluster.fw's gap (here `enable: yes`,
+  read two ways with the process list unread: P21D-1) before the VM's own switches: the VM's
+  firewall off (its .fw `enable: 0`) and the NIC's `firewall=0` were never read, so HVA-303
+  asked "the VM's interfaces are behind the Proxmox firewall" and HVA-191 the switch port's
+  question, and "yes" passed a NIC no VM chain filters (pve-firewall builds a tap's rules only
+  for a VM whose firewall is on and a NIC with firewall=1, whatever cluster.fw holds: R35P-2's
+  reading). Now those two fails, and no firewall daemon running, are judged before the gap; a
+  VM .fw not in the evidence is not judged off there (the gap stands).
+
 Held: each condition alone keeps its verdict and text (the harness tests).
 
 Probed by script: on main, the ksm-units listing uncollected beside 500 merged pages and
 pages_shared unread beside an enabled ksm.service each asked the one question; after "yes" both
-passed.
+passed. HVA-303 and HVA-191 on api-11 under the cluster.fw gap with 201.fw `enable: 0` and with
+net0 `firewall=0`: both asked the gap's question on main.
 
-Tally: 2 findings (false pass: HVA-061 twice), 4 cases (3 finding probes, 1 harness test); the 3
-finding probes failed on main a7abc470 before the fix (two passing after the attested "yes",
-the joined item asking only KEPT_Q), the harness test passed there.
+Tally: 3 findings (false pass: HVA-061 twice, HVA-303 with HVA-191 once), 7 cases (5 finding
+probes, 2 harness tests); the 5 finding probes failed on main before the fixes (R37S-1/2's 3 on
+a7abc470: two passing after the attested "yes", the joined item asking only KEPT_Q; R37S-3's 2
+on e7d7ae3e: HVA-303 passing after the attested "yes"), the harness tests passed there.
 
 Leads left: none yet.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
+
+import pytest
 
 from conftest import messages, outcomes
 from hvaudit.collect.host import command_artefact
+from hvaudit.engine import Assessment
+from hvaudit.waivers import apply_attestations, load_attestations
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
-from test_r34_elif_unknown_probes import _attest_yes, _question
+from test_pve_leads19b import VM201
+from test_r34_elif_unknown_probes import TODAY, _attest_yes, _question
+from test_redteam2_probes import PVE_HARDENED
+from test_redteam21_pve4_probes import PS_UNREAD
+from test_redteam35_proxmox_probes import C201, _files
 
 # --- R37S-1, R37S-2: HVA-061, one way KSM merges unread before the others -----------------------
 
@@ -141,3 +163,93 @@ def test_r37s2_enabled_unit_fails_though_pages_shared_unread(host_scan, tmp_path
         {"hv1": "fail"},
         {"hv1": BOOT_FAIL},
     )
+
+
+# --- R37S-3: HVA-303, HVA-191, cluster.fw not known before the VM's own switches -----------------
+
+VM_CHECKS = ("HVA-303", "HVA-191")
+CLUSTER_GAP = (
+    "cluster firewall: cluster.fw `enable: yes` is off as pve-firewall reads it (`enable: (\\d+)`) "
+    "and on as proxmox-firewall (host.fw `nftables: 1`) reads it, and the process list was not "
+    "read: which firewall daemon runs on this node (pve-firewall, proxmox-firewall or both), and "
+    "does /run/proxmox-nftables-firewall-force-disable exist (pve-firewall writes it while it "
+    "reads the cluster firewall off; proxmox-firewall then removes its ruleset)?"
+)
+
+
+#: The question each check asked on main of api-11 under the cluster.fw gap (the harness)
+CLUSTER_Q = {
+    "HVA-303": "Does this hold for this VM: the VM's interfaces are behind the Proxmox firewall? "
+    "Evidence: the setting, file or command output it names, read where it lives (the message "
+    "says why the scan could not). Pass: yes, it holds; fail: it does not.",
+    "HVA-191": "Is MAC, IP and ARP spoofing from this VM stopped at the physical switch port "
+    "behind the forward device(s) of network vmbr0? Evidence: the switch's configuration of that "
+    "port (port security, IP source guard, dynamic ARP inspection). Pass: yes, at every one; "
+    "fail: any forwards frames whose source MAC or IP is not this VM's.",
+}
+
+
+def _pve(tmp_path: Path, edit: dict[str, tuple[str, str]]) -> Assessment:
+    """The live hardened node (test_pve_leads18._node's scan) with cluster.fw `enable: yes`
+    (read two ways, the process list unread: P21D-1's gap, R35P-1) and each file of `edit`
+    (relative path -> (old, new)) changed once."""
+    from test_redteam3_host_probes import pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    for rel, text in _files(cluster="enable: yes").items():
+        (tree / rel).write_text(text)
+    for rel, (old, new) in edit.items():
+        text = (tree / rel).read_text()
+        assert old in text
+        (tree / rel).write_text(text.replace(old, new, 1))
+    return pve_scan(tmp_path, PS_UNREAD, tree)
+
+
+def _vm(a: Assessment, check: str, vm: str = "api-11") -> tuple[str, str, str]:
+    (r,) = (r for r in a.results if r.check.id == check and r.outcome.subject.name == vm)
+    return r.status.value, r.outcome.message, r.outcome.question or ""
+
+
+def _attest_vm(a: Assessment, check: str, question: str, tmp_path: Path, vm: str) -> None:
+    f = tmp_path / f"attest-{check}-{vm}.toml"
+    f.write_text(
+        f'[[attestation]]\ncheck = "{check}"\nsubject = "vm:{vm}"\nanswer = "yes"\n'
+        'attested_by = "auditor"\nattested_at = 2026-12-01\nvalid_days = 90\n'
+        f'evidence = "looked"\nquestion = {json.dumps(question)}\n',
+        encoding="utf-8",
+    )
+    apply_attestations(a, load_attestations(f), TODAY)
+
+
+def test_r37s3_harness_cluster_gap_alone(tmp_path: Path) -> None:
+    """Held: the hardened VM api-11 (its firewall on, net0 firewall=1) under the cluster.fw gap
+    asks the gap's question in both checks, as on main."""
+    a = _pve(tmp_path, {})
+    assert _vm(a, "HVA-303") == (
+        "manual",
+        f"evidence unavailable: {CLUSTER_GAP}",
+        CLUSTER_Q["HVA-303"],
+    )
+    assert _vm(a, "HVA-191") == ("manual", CLUSTER_GAP, CLUSTER_Q["HVA-191"])
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        ({VM201: ("enable: 1", "enable: 0")}, "the VM firewall is off"),
+        ({C201: ("bridge=vmbr0,firewall=1", "bridge=vmbr0,firewall=0")}, "firewall=0 on the NIC"),
+    ],
+    ids=["vm-firewall-off", "nic-firewall-0"],
+)
+def test_r37s3_vm_switch_off_fails_though_cluster_fw_unknown(
+    tmp_path: Path, edit: dict[str, tuple[str, str]], why: str
+) -> None:
+    """R37S-3: on main _spoofing returned cluster.fw's gap before reading the VM's own switches:
+    both checks asked the gap's question and "yes" passed a NIC no VM chain filters
+    (pve-firewall builds the tap's rules only for a VM whose firewall is on and a NIC with
+    firewall=1, whatever cluster.fw holds). Now the fail."""
+    a = _pve(tmp_path, edit)
+    for check in VM_CHECKS:
+        _attest_vm(a, check, CLUSTER_Q[check], tmp_path, "api-11")
+    assert _vm(a, "HVA-303")[:2] == ("fail", f"BC:24:11:00:00:21: {why}")
+    assert _vm(a, "HVA-191")[:2] == ("fail", f"BC:24:11:00:00:21: no filter: {why}")

@@ -490,7 +490,25 @@ def _spoofing(
       rules does not run (`firewall_daemon`): it applies them and removes them when it stops
       (R5-13).
     """
+    vm_off = Fact.of(SpoofProtection(frozenset(), "", "no filter: the VM firewall is off"), src)
+    nic_off = Fact.of(SpoofProtection(frozenset(), "", "no filter: firewall=0 on the NIC"), src)
+    daemon, why = firewall_daemon(programs, nftables, off) if programs is not None else ("", "")
+    no_daemon = Fact.of(
+        SpoofProtection(frozenset(), "", f"no filter: {why}: no rule is applied"),
+        src,
+        *(programs.sources if programs is not None else ()),
+    )
     if not cluster.known:
+        # the VM's firewall off (its .fw read), the NIC's firewall=0 and no daemon running
+        # each leave the NIC unfiltered whatever cluster.fw holds: judged before its gap,
+        # whose question alone passed them on a "yes" (R37S-3). A VM .fw not in the evidence
+        # is not known to be off where the cluster's file was not read either.
+        if vm_fw is not None and vm_fw.options.get("enable", "0") != "1":
+            return vm_off
+        if not _flag(nic.get("firewall"), False):
+            return nic_off
+        if daemon == "absent" and programs is not None:
+            return no_daemon
         return Fact(cluster.state, None, cluster.sources, f"cluster firewall: {cluster.reason}")
     copts = cluster.get().options
     if copts.get("enable", "0") != "1":
@@ -500,16 +518,11 @@ def _spoofing(
             *cluster.sources,
         )
     if vm_fw is None or vm_fw.options.get("enable", "0") != "1":
-        return Fact.of(SpoofProtection(frozenset(), "", "no filter: the VM firewall is off"), src)
+        return vm_off
     if not _flag(nic.get("firewall"), False):
-        return Fact.of(SpoofProtection(frozenset(), "", "no filter: firewall=0 on the NIC"), src)
-    daemon, why = firewall_daemon(programs, nftables, off) if programs is not None else ("", "")
+        return nic_off
     if daemon == "absent" and programs is not None:
-        return Fact.of(
-            SpoofProtection(frozenset(), "", f"no filter: {why}: no rule is applied"),
-            src,
-            *programs.sources,
-        )
+        return no_daemon
     if nftables:
         return Fact.unavailable(
             "the node runs proxmox-firewall (host.fw nftables: 1), whose generated MAC, IP and "
