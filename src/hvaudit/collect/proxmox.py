@@ -4,8 +4,9 @@ Targets: `pve:///` (this node), `pve+ssh://root@node/` (a node over SSH) and `pv
 (a copy of a node's files, e.g. from a backup: the tree below PATH mirrors `/`). Every file read is
 listed here; directories are listed with `ls -1`. The files /etc/network/interfaces sources
 (`source`, `source-directory`) are read too, under /etc/network only (hvaudit.parse.proxmox
-expands the lines as ifupdown2 does); in a copied tree a missing one is unavailable (the copy is
-not the node), on a live node absent (ifupdown2 skips it). A live node's Linux host facts are collected as
+expands the lines as ifupdown2 does). In a copied tree a missing file, read or sourced, is
+unavailable (the copy is not the node); on a live node absent (ifupdown2 skips a sourced one, the
+parser takes a missing /etc/pve file's defaults). A live node's Linux host facts are collected as
 for a libvirt host; a copied tree has none, except the node's size when the copy holds `proc/cpuinfo`
 and `proc/meminfo` (as an sosreport does). Which VMs run is read from the node's process list
 (QEMU's `-id <vmid>`) and from the pid files qemu-server keeps in /var/run/qemu-server.
@@ -157,11 +158,19 @@ class ProxmoxFilesCollector:
             self.runner = LocalRunner()
 
     def _read(self, writer: BundleWriter, path: str) -> None:
+        """Read one node file. A copied tree without it records it unavailable, never absent
+        (R37E-1): the copy is not the node (R28P-3, as `_read_sourced` and `_tfa` say), and the
+        parser reads an absent file as the node's defaults: datacenter.cfg's secure migration
+        (pve-cluster DataCenterConfig.pm), domains.cfg's built-in pam and pve realms alone
+        (pve-access-control Auth/Plugin.pm parse_config), no HA resource, a single node."""
         res = self.runner.read_file(self.prefix + path, 10.0)
         artefact = pve_artefact(path)
         if res.status != "ok":
+            status, reason = res.status, res.reason
+            if status == "absent" and self.target.mode == "dir":
+                status, reason = "unavailable", f"the copied tree has no {path}"
             writer.record(
-                artefact, status=res.status, origin=path, reason=res.reason, collected_at=utc_now()
+                artefact, status=status, origin=path, reason=reason, collected_at=utc_now()
             )
             return
         writer.add(artefact, res.stdout, origin=path)
