@@ -3,7 +3,9 @@
 Harness (R37E-1): the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened) copied and
 scanned through the real pve+dir:// collector, parser and engine from the CLI (round 36's
 `_scan` shape), one /etc/pve file removed from the copy; tfa.cfg given alice@corp the TOTP entry
-of root@pam.
+of root@pam. R37E-2: one ESXi host record as collect/vsphere.py writes it, without
+config.virtualNicManagerInfo (`vmknic_traffic`), through the bundle writer, parser and engine
+(test_redteam13_vmw_probes._vsphere, _mgmt_host; test_pvevmw_leads14._vmotion_stack_host).
 
 Findings:
 - R37E-1 (false pass; a wrong fail too) HVA-308, HVA-306, HVA-312: a copied tree (pve+dir://)
@@ -18,13 +20,25 @@ Findings:
   parse_config adds only pam and pve). Now ProxmoxFilesCollector._read records a file missing
   from a copy unavailable ("the copied tree has no PATH"): each check asks its question; R36E-1's
   question (domains.cfg unavailable, round 36's second lead) is reached and tested here.
+- R37E-2 (fail hidden behind a question) HVA-433, HVA-434: config.virtualNicManagerInfo not
+  reported asked the whole question ("Does Management traffic of host esx1 have a VMkernel
+  adapter of its own, on a VLAN nothing else uses?") even where every VMkernel adapter shares
+  its VLAN with a VM port group (ESXi's default layout: "VM Network" untagged beside
+  "Management Network" on vSwitch0), whose answer is no whichever adapter carries management,
+  and no with none tagged (round 36's lead); and HVA-434 asked it where an adapter of the
+  vMotion TCP/IP stack (a vMotion adapter whatever the nicTypes list, L14-7) shares its VLAN
+  with one. Now both fail (`_every_vmknic_shared`), naming each adapter's port group and VLAN.
 
 Held:
 - R37E-1: the copy holding datacenter.cfg with no `migration` line: the secure default passes,
   as before (the file read, its default stands).
+- R37E-2: vmk1 alone on its VLAN (it may be the management adapter): the question, as before;
+  the vMotion stack adapter alone on its VLAN (another adapter may carry vMotion too): the
+  question, as before.
 
-Tally: 1 finding (1 false pass, with a wrong fail); 4 test cases, 3 failed on main before the
-fix (R37E-1 on a7abc470: pass, pass, fail), 1 held.
+Tally: 2 findings (1 false pass, R37E-1 with a wrong fail; 1 fail hidden behind a question);
+9 test cases, 6 failed on main before the fixes (R37E-1 3 of 4 on a7abc470: pass, pass, fail;
+R37E-2 3 of 5 on a7abc470: manual), 3 held.
 """
 
 from __future__ import annotations
@@ -32,11 +46,15 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hvaudit.cli import main
+from test_pvevmw_leads14 import _vmotion_stack_host
 from test_redteam2_probes import PVE_HARDENED
+from test_redteam11_vmw_probes import _verdict
+from test_redteam13_vmw_probes import SECURE, _mgmt_host, _vsphere
 
 TFA = json.loads((PVE_HARDENED / "etc/pve/priv/tfa.cfg").read_text())
 
@@ -135,3 +153,99 @@ def test_r37e1_held_datacenter_cfg_read_takes_the_default(
         tmp_path, capsys, "HVA-308", edits={"etc/pve/datacenter.cfg": "keyboard: en-us\n"}
     )
     assert got == ("pass", "migration type secure (default) (no dedicated network)", None)
+
+
+# --- R37E-2: HVA-433 where config.virtualNicManagerInfo is not reported --------------------------
+
+NO_TRAFFIC = (
+    "evidence unavailable: config.virtualNicManagerInfo: not reported by the host, or not collected"
+)
+
+
+def _pg(name: str, vlan: int) -> dict[str, Any]:
+    """A standard port group of vSwitch0 (collect/vsphere.py's shape), untagged for VLAN 0."""
+    return {
+        "name": name,
+        "switch": "vSwitch0",
+        "vlan": [vlan] if vlan else [],
+        "trunk": False,
+        "security": SECURE,
+    }
+
+
+def _vmknics(tmp_path: Path, mgmt: int, vm: int, vmotion: int, tenants: int) -> tuple[str, str]:
+    """HVA-433 of one ESXi host without config.virtualNicManagerInfo: vmk0 on "Management
+    Network" (VLAN `mgmt`) beside "VM Network" (`vm`), vmk1 on "vMotion" (`vmotion`) beside
+    "Tenants" (`tenants`)."""
+    host = _mgmt_host("esx1", mgmt, _pg("VM Network", vm), _pg("vMotion", vmotion))
+    host["portgroups"][0] = _pg("Management Network", mgmt)
+    host["portgroups"].append(_pg("Tenants", tenants))
+    host["vmknics"].append({"device": "vmk1", "portgroup": "vMotion", "dvs_portgroup": ""})
+    del host["vmknic_traffic"]
+    return _verdict(_vsphere(tmp_path, host), "HVA-433")
+
+
+FAIL_433 = (
+    "every VMkernel adapter shares its VLAN with VM port groups, so the management one does, "
+    "whichever it is (config.virtualNicManagerInfo, which names it, not reported): "
+)
+
+
+@pytest.mark.parametrize(
+    ("vlans", "shown"),
+    [
+        (
+            (20, 20, 40, 40),
+            "vmk0 (port group Management Network) VLAN 20 shared with VM Network; vmk1 (port "
+            "group vMotion) VLAN 40 shared with Tenants",
+        ),
+        (
+            (0, 0, 40, 40),
+            "vmk0 (port group Management Network) untagged, on its switch with port group VM "
+            "Network; vmk1 (port group vMotion) VLAN 40 shared with Tenants",
+        ),
+    ],
+    ids=["tagged", "default-untagged-layout"],
+)
+def test_r37e2_every_vmknic_shared_fails_whichever_is_management(
+    tmp_path: Path, vlans: tuple[int, int, int, int], shown: str
+) -> None:
+    """R37E-2 (fail hidden behind a question): config.virtualNicManagerInfo not reported, each
+    VMkernel adapter's VLAN shared with a VM port group (ESXi's default layout puts "VM Network"
+    untagged beside "Management Network" on vSwitch0): main asked "Does Management traffic of
+    host esx1 have a VMkernel adapter of its own, on a VLAN nothing else uses?", whose answer is
+    no whichever adapter carries management (and no with none tagged). Now that fails."""
+    assert _vmknics(tmp_path, *vlans) == ("fail", FAIL_433 + shown)
+
+
+def test_r37e2_held_one_vmknic_alone_is_asked(tmp_path: Path) -> None:
+    """R37E-2 held: vmk1's VLAN 40 is its own (Tenants on 50): vmk1 may be the management
+    adapter, alone on its VLAN: the question, as before."""
+    assert _vmknics(tmp_path, 20, 20, 40, 50) == ("manual", NO_TRAFFIC)
+
+
+def _stack(tmp_path: Path, tenants: int) -> tuple[str, str]:
+    """HVA-434 of one ESXi host without config.virtualNicManagerInfo: vmk1 on the vMotion TCP/IP
+    stack (test_pvevmw_leads14's host) on VLAN 30, VM port group "Tenants" on VLAN `tenants`."""
+    host = _vmotion_stack_host(30)
+    host["portgroups"].append(_pg("Tenants", tenants))
+    del host["vmknic_traffic"]
+    return _verdict(_vsphere(tmp_path, host), "HVA-434")
+
+
+def test_r37e2_vmotion_stack_adapter_shared_fails(tmp_path: Path) -> None:
+    """R37E-2 (fail hidden behind a question), HVA-434: an adapter on the vMotion TCP/IP stack
+    carries vMotion whatever virtualNicManagerInfo lists (L14-7: HostNetStackInstance
+    SystemStackKey `vmotion`), and its VLAN 30 is Tenants' too: main asked "Does vMotion traffic
+    of host esx1 have a VMkernel adapter of its own, on a VLAN nothing else uses?". Now a fail."""
+    assert _stack(tmp_path, 30) == (
+        "fail",
+        "vmk1 (port group vMotion) VLAN 30 shared with Tenants: on the vMotion TCP/IP stack, a "
+        "vMotion adapter (config.virtualNicManagerInfo, which names the others, not reported)",
+    )
+
+
+def test_r37e2_held_vmotion_stack_adapter_alone_is_asked(tmp_path: Path) -> None:
+    """R37E-2 held: Tenants on VLAN 50, the stack adapter alone on VLAN 30, but whether another
+    adapter carries vMotion (or vmk1 another service) is not known: the question, as before."""
+    assert _stack(tmp_path, 50) == ("manual", NO_TRAFFIC)

@@ -4097,6 +4097,37 @@ def _remote_question(host: str, service: str) -> str:
     )
 
 
+def _every_vmknic_shared(
+    ctx: Context, h: Host, esx: VmwareHost, only: Iterable[str] | None = None
+) -> list[str]:
+    """Where the host's VMkernel adapters were read but not which services each carries
+    (config.virtualNicManagerInfo): each adapter's (of `only`, else every one) VLAN shared with
+    VM port groups (on it, trunking it, or beside it untagged on its own switch), or [] where
+    one adapter is not shown shared so (R37E-2). HVA-433 fails then whichever adapter carries
+    management: the one that does shares its VLAN, and with none tagged its question ("a
+    VMkernel adapter of its own, on a VLAN no VM port group uses?") has no yes either; HVA-434
+    fails an adapter of the vMotion TCP/IP stack so, a vMotion adapter whatever the nicTypes
+    say (L14-7). Only VM port groups count here: another adapter on the VLAN may carry the
+    same service."""
+    devices = [str(n.get("device")) for n in esx.vmknics or []]
+    nics, others, trunks = _vmknic_vlans(ctx, h, esx)
+    out = []
+    for nic in devices if only is None else only:
+        pg, vlan = nics.get(nic, ("?", None))
+        if vlan == 0:
+            beside = _untagged_beside(ctx, h, esx, nic, devices)
+            if not beside:
+                return []
+            out.append(f"{nic} (port group {pg}) untagged, on its switch with {', '.join(beside)}")
+        elif vlan is None or vlan == 4095:
+            return []
+        elif shared_with := _sharing(vlan, others, trunks):
+            out.append(f"{nic} (port group {pg}) VLAN {vlan} shared with {', '.join(shared_with)}")
+        else:
+            return []
+    return out
+
+
 def _alone_question(host: str, service: str) -> str:
     """The question of a host whose VMkernel adapters were not read (HVA-433, HVA-434)."""
     return (
@@ -4142,9 +4173,20 @@ def management_vmknic(ctx: Context) -> Iterator[Outcome]:
     groups' VLANs). The open conditions of one host (an untagged or unreported segment, another
     host's VLAN, overridable ports) are asked in one item: the untagged adapter's question alone
     passed on a "yes" with another host's VM port group on the other adapter's VLAN never asked
-    (R34 elif probes site 7d)."""
+    (R34 elif probes site 7d). Where config.virtualNicManagerInfo was not reported but every
+    VMkernel adapter shares its VLAN with VM port groups, the host fails whichever adapter
+    carries management (`_every_vmknic_shared`, R37E-2; it was the whole question)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
+        if esx.vmknic_traffic is None and (shared_all := _every_vmknic_shared(ctx, h, esx)):
+            yield failed(
+                s,
+                "every VMkernel adapter shares its VLAN with VM port groups, so the management "
+                "one does, whichever it is (config.virtualNicManagerInfo, which names it, not "
+                f"reported): {'; '.join(shared_all)}",
+                esx.source,
+            )
+            continue
         if esx.vmknics is None or esx.vmknic_traffic is None:
             what = "config.network.vnic" if esx.vmknics is None else "config.virtualNicManagerInfo"
             yield unknown(s, _gap(what, esx.source), _alone_question(h.name, "Management"))
@@ -4239,6 +4281,21 @@ def vmotion_vmknic(ctx: Context) -> Iterator[Outcome]:
     in one item, as in HVA-433 (R34 elif probes site 7d)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
+        stacked = [
+            str(n.get("device")) for n in esx.vmknics or [] if n.get("netstack") == "vmotion"
+        ]
+        if (
+            esx.vmknic_traffic is None
+            and stacked
+            and (shared_all := _every_vmknic_shared(ctx, h, esx, stacked))
+        ):
+            yield failed(
+                s,
+                f"{'; '.join(shared_all)}: on the vMotion TCP/IP stack, a vMotion adapter "
+                "(config.virtualNicManagerInfo, which names the others, not reported)",
+                esx.source,
+            )
+            continue
         if esx.vmknics is None or esx.vmknic_traffic is None:
             what = "config.network.vnic" if esx.vmknics is None else "config.virtualNicManagerInfo"
             yield unknown(s, _gap(what, esx.source), _alone_question(h.name, "vMotion"))
