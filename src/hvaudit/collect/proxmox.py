@@ -157,17 +157,18 @@ class ProxmoxFilesCollector:
         else:
             self.runner = LocalRunner()
 
-    def _read(self, writer: BundleWriter, path: str) -> None:
-        """Read one node file. A copied tree without it records it unavailable, never absent
-        (R37E-1): the copy is not the node (R28P-3, as `_read_sourced` and `_tfa` say), and the
-        parser reads an absent file as the node's defaults: datacenter.cfg's secure migration
-        (pve-cluster DataCenterConfig.pm), domains.cfg's built-in pam and pve realms alone
-        (pve-access-control Auth/Plugin.pm parse_config), no HA resource, a single node."""
+    def _read(self, writer: BundleWriter, path: str, *, copy_unknown: bool = False) -> None:
+        """Read one node file. A copied tree without one of PVE_FILES (`copy_unknown`) records
+        it unavailable, never absent (R37E-1): the copy is not the node (R28P-3; `_read_sourced`
+        and `_tfa` say so too), and the parser reads such a file absent as the node's defaults:
+        datacenter.cfg's secure migration (pve-cluster DataCenterConfig.pm), domains.cfg's
+        built-in pam and pve realms alone (pve-access-control Auth/Plugin.pm parse_config), no
+        HA resource, a single node. A guest's file was listed in the copy: not so."""
         res = self.runner.read_file(self.prefix + path, 10.0)
         artefact = pve_artefact(path)
         if res.status != "ok":
             status, reason = res.status, res.reason
-            if status == "absent" and self.target.mode == "dir":
+            if status == "absent" and copy_unknown and self.target.mode == "dir":
                 status, reason = "unavailable", f"the copied tree has no {path}"
             writer.record(
                 artefact, status=status, origin=path, reason=reason, collected_at=utc_now()
@@ -329,7 +330,7 @@ class ProxmoxFilesCollector:
                 f"{self.target.uri}: no /etc/pve: not a Proxmox VE node (or a copy of one)"
             )
         for path in PVE_FILES:
-            self._read(writer, path)
+            self._read(writer, path, copy_unknown=True)
         self._read_sourced(writer, COROSYNC_LOCAL)
         self._tfa(writer)
         self._sourced(writer)
