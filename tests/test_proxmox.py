@@ -109,11 +109,11 @@ def test_firewall_off_untagged_vlan_and_open_ui(
     fw.write_text(fw.read_text().replace("enable: 1", "enable: 0"))
     conf = tree / "etc/pve/qemu-server/100.conf"
     conf.write_text(conf.read_text().replace(",tag=20", "", 1))
-    (tree / "etc/default/pveproxy").unlink()
+    (tree / "etc/default/pveproxy").write_text("")  # pveproxy's defaults
     dc = tree / "etc/pve/datacenter.cfg"
     dc.write_text(dc.read_text().replace("migration: secure", "migration: insecure"))
     (tree / "etc/pve/corosync.conf").unlink()
-    (tree / "etc/corosync/corosync.conf").unlink()  # no cluster: neither file (L19-11P)
+    (tree / "etc/corosync/corosync.conf").unlink()  # neither file (L19-11P)
     _, report = scan(tree, capsys)
     g = got(report)
     assert (g[("HVA-301", "pve1")], g[("HVA-302", "pve1")], g[("HVA-303", "web-01")]) == (
@@ -127,7 +127,8 @@ def test_firewall_off_untagged_vlan_and_open_ui(
         report, "HVA-192", "web-01"
     )
     assert g[("HVA-305", "pve1")] == "fail" and g[("HVA-308", "pve1")] == "fail"
-    assert g[("HVA-309", "pve1")] == "not_applicable"
+    # a copy without either corosync.conf says nothing of the node's cluster (R37E-1)
+    assert g[("HVA-309", "pve1")] == "manual"
 
 
 def test_secrets_are_redacted(

@@ -367,8 +367,14 @@ def test_r36e5_local_corosync_gap_is_no_single_node(
     assert got == ("error", f"evidence could not be collected: {why}")
 
 
-def test_r36e5_held_no_file_at_all_is_a_single_node(
+def test_r36e5_held_no_file_at_all_in_a_copy_is_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """R36E-5 held: neither file in the tree: not applicable, as before."""
-    assert _corosync(tmp_path, capsys, "") == ("not_applicable", "a single node: no corosync.conf")
+    """R36E-5 held: neither file in the tree, then not applicable ("a single node"). R37E-1
+    changed it: a copied tree without /etc/pve/corosync.conf says nothing of the node's cluster
+    (the copy is not the node), so the file's gap is asked."""
+    assert _corosync(tmp_path, capsys, "") == (
+        "manual",
+        "evidence unavailable: /etc/pve/corosync.conf: the copied tree has no "
+        "/etc/pve/corosync.conf",
+    )
