@@ -18,6 +18,7 @@ from hvaudit.checks.base import (
     Subject,
     asked_gap,
     check,
+    confirm_question,
     failed,
     first_unknown,
     host_subject,
@@ -256,29 +257,41 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *nested.sources,
             )
             continue
+        flag = value.split()[0] if value and not value.startswith(("with", "without")) else ""
+        refs = (*f.sources, *mods.sources)
+        arm = h.facts.arm64
+        if f.known and arm.known and arm.get():
+            # KVM/arm64 is built in and s390x's is the kvm module itself: neither reads a
+            # vendor module, so /proc/modules unread is no question there. Asked first (the
+            # x86 modules' question), it hid an s390x guest of z/VM (a fail) and arm64's
+            # bare-metal question, and "yes" passed both (R37T-1)
+            yield _arm64_cpu_virtualization(s, h.name, has_kvm, nested, *refs, *arm.sources)
+            continue
+        if f.known and h.facts.s390x.known and h.facts.s390x.get():
+            yield _s390x_cpu_virtualization(s, h.name, has_kvm, flag, nested, *refs)
+            continue
         if gap is not None and not (
             # no /dev/kvm fails whichever modules are loaded: the modules unread are no
             # question there; asked first, a "yes" passed a host without /dev/kvm (R35S-9)
             gap is mods and mods.state is FactState.UNAVAILABLE and f.known and not has_kvm
         ):
-            yield unknown(
-                s, gap, "the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm"
-            )
+            what = "the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm"
+            asks: list[Outcome] = []
+            if (o := asked_gap(s, gap, what, asks)) is not None:
+                yield o
+                continue
+            if gap is mods and has_kvm and not nested.known:
+                # whether the host is itself a VM (a POWER platform line missing) is asked
+                # with the modules: asked alone, "yes, kvm_hv drives it" passed a host that
+                # may be a pSeries guest, the question R34U-7 asks where they are read (R37T-2)
+                asks.append(_nested_ask(s, h.name, nested, *f.sources))
+            yield joined_asks(s, asks)
             continue
-        flag = value.split()[0] if value and not value.startswith(("with", "without")) else ""
         loaded = mods.get() if mods.known else ()
         # R25B-6: POWER's kvm_hv runs guests in the processor's hypervisor mode
         # (arch/powerpc/kvm/Kconfig KVM_BOOK3S_HV_POSSIBLE); kvm_pr emulates it
         vendor = [m for m in loaded if m in ("kvm_intel", "kvm_amd", "kvm_hv")]
         other = [m for m in loaded if m.startswith("kvm_") and m not in vendor]
-        refs = (*f.sources, *mods.sources)
-        arm = h.facts.arm64
-        if arm.known and arm.get():
-            yield _arm64_cpu_virtualization(s, h.name, has_kvm, nested, *refs, *arm.sources)
-            continue
-        if h.facts.s390x.known and h.facts.s390x.get():
-            yield _s390x_cpu_virtualization(s, h.name, has_kvm, flag, nested, *refs)
-            continue
         if has_kvm and vendor and nested.known and nested.get():
             yield failed(
                 s,
@@ -294,15 +307,7 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
             # whether the host is itself a VM not read (/proc/cpuinfo unreadable, or a POWER
             # platform line missing): its vmx/svm may be the outer hypervisor's nested
             # emulation, a fail above; a pass needs it read (R34U-7)
-            yield unknown(
-                s,
-                nested,
-                f"Is host {h.name} bare metal, not itself a virtual machine whose hypervisor "
-                "offers nested virtualization? Evidence: /proc/cpuinfo (the hypervisor flag; "
-                f"POWER: platform PowerNV) or `systemd-detect-virt` on {h.name}, and the "
-                "machine's inventory record. Pass: yes, bare metal (systemd-detect-virt prints "
-                "none); fail: it names a hypervisor, whose emulated VT-x/AMD-V KVM then uses",
-            )
+            yield unknown(s, nested, _nested_vm_question(h.name))
         elif has_kvm and vendor:
             yield passed(
                 s,
@@ -338,6 +343,29 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
             )
         else:
             yield failed(s, "the CPU reports neither vmx nor svm and /dev/kvm is missing", *refs)
+
+
+def _nested_vm_question(host: str) -> str:
+    """HVA-010's question where whether an x86 or POWER host is itself a VM was not read."""
+    return (
+        f"Is host {host} bare metal, not itself a virtual machine whose hypervisor offers "
+        "nested virtualization? Evidence: /proc/cpuinfo (the hypervisor flag; POWER: platform "
+        f"PowerNV) or `systemd-detect-virt` on {host}, and the machine's inventory record. "
+        "Pass: yes, bare metal (systemd-detect-virt prints none); fail: it names a hypervisor, "
+        "whose emulated VT-x/AMD-V KVM then uses"
+    )
+
+
+def _nested_ask(s: Subject, host: str, nested: Fact[bool], *refs: Source) -> Outcome:
+    """HVA-010's ask, joined with another, where whether the host is itself a VM was not read."""
+    return manual(
+        s,
+        f"/dev/kvm is present, but whether the host is itself a virtual machine is not known "
+        f"({nested.reason})",
+        *refs,
+        *nested.sources,
+        question=confirm_question(s, _nested_vm_question(host)),
+    )
 
 
 def _bare_metal_question(host: str, what: str) -> str:

@@ -1,0 +1,160 @@
+"""R37 sweep probes of the VM modules (letter T; architecture.py, devices.py, guest.py,
+consoles.py, vmware.py) for the leading unknown: a check yielding one item per subject whose
+first open condition hides a fail or another question judged after it, so an attested "yes"
+to the one question asked passes the subject (issue 8, "verdicts an auditor can sign").
+
+Harness: each probe builds its host through the real collector, parser and engine (conftest's
+host_scan: the hardened host replayed with overrides; the s390x host of
+test_redteam28_boot_probes, the arm64 host of test_redteam24_vm2_probes, the POWER9 host of
+test_redteam25_boot_probes without its platform line, test_r34_hva010_unread_nested_probes),
+holds each condition alone, and answers "yes" in an attestation TOML read by the CLI's own
+loader and applied with apply_attestations (test_r34_elif_probes._attest_yes) to the question
+main asked of the subject with every condition present (written out below as main wrote it):
+on main that "yes" passed the subject.
+
+Findings:
+- R37T-1 (leading unknown) HVA-010: /proc/modules unread on an s390x or arm64 host (no
+  kvm_intel/kvm_amd parameters there, so the KVM modules fact is unavailable) was asked as the
+  x86 question "the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm" before
+  the architecture's own branch, which reads no module (KVM/arm64 is built in, arch/arm64/kvm/
+  Kconfig `menuconfig KVM` a bool; s390x's is the kvm module itself, kvm-s390.c
+  kvm_s390_init): "yes" passed an s390x guest of z/VM (/proc/sysinfo's VM00 Control Program
+  line, a fail, R28B-1) and an arm64 host whose bare-metal question (R24M-1) was never shown.
+  Now the architecture's verdict: the fail, the bare-metal question.
+- R37T-2 (leading unknown) HVA-010: /proc/modules unread on a POWER host whose /proc/cpuinfo
+  names no platform (whether it is a pSeries guest unread, R34U-7) with /dev/kvm: the modules'
+  question was asked alone, and "yes" passed a host that may be a guest running the outer
+  hypervisor's nested virtualization. Now one item asks both (joined_asks).
+
+Held: each condition alone keeps its verdict and message (the harness tests). An s390x
+logical partition with /proc/modules unread, asked the x86 modules' question on main (no false
+verdict, a needless question), now passes as it does with the file read.
+
+Probed by script: HVA-011 on the same hosts (s390x z/VM guest fails, arm64 asks the bare-metal
+question, POWER without platform joins both questions: held on main).
+
+Tally: 2 findings (leading unknown: HVA-010 twice), 6 cases; 4 failed on main (a7abc470)
+before the fix (3 false passes, the s390x partition's needless question), 2 held.
+
+Leads left: HVA-010's modules question names kvm_intel or kvm_amd on POWER (kvm_hv) too
+(wording); HVA-011 on an arm64/s390x host without /dev/kvm asks whether "EPT (Intel) or NPT
+(AMD)" is enabled (KVM there did not initialise: wording, and arguably a fail).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_r34_hva010_unread_nested_probes import _no_platform
+from test_r36_sweep_vm_probes import MODS_Q, _host, _yes
+from test_redteam24_vm2_probes import _arm64
+from test_redteam28_boot_probes import LPAR_SYSINFO, SEEN, ZVM_SYSINFO, _s390
+
+NO_MODS = {"/proc/modules": None}
+ARM_SEEN = "arm64 host with /dev/kvm: KVM/arm64 initialised at EL2 (hardware virtualization)"
+ARM_Q = (
+    "Is host hv1 bare metal, not itself a virtual machine whose hypervisor offers nested "
+    "virtualization? On arm64, /dev/kvm proves KVM runs at EL2, and /proc/cpuinfo has no "
+    "hypervisor flag to tell a guest from bare metal. Evidence: `systemd-detect-virt` on hv1 "
+    "and the machine's inventory record. Pass: it prints none (bare metal); fail: it names a "
+    "hypervisor (kvm, qemu, microsoft, apple, vmware, ...): KVM then runs on the outer "
+    "hypervisor's emulated EL2."
+)
+
+
+# --- R37T-1: HVA-010, the x86 modules' question asked of an s390x or arm64 host ---------------
+
+
+def test_r37t1_harness_each_condition_alone(host_scan) -> None:
+    """Held: with /proc/modules read, an s390x z/VM guest fails and arm64 asks whether the
+    host is bare metal; an x86 host with /proc/modules unread asks the modules' question."""
+    a = host_scan(_s390(ZVM_SYSINFO))
+    zvm = (
+        f"{SEEN}, but the host is itself a virtual machine (s390x /proc/sysinfo names a VM00 "
+        "control program): its SIE is the outer hypervisor's vSIE, emulated in software, not "
+        "the machine's"
+    )
+    assert _host(a, "HVA-010") == ("fail", zvm, None)
+    arm = (
+        f"{ARM_SEEN}, but whether the host is itself a virtual machine is not shown (an arm64 "
+        "kernel's /proc/cpuinfo has no hypervisor flag)"
+    )
+    assert _host(host_scan(_arm64()), "HVA-010") == ("manual", arm, ARM_Q)
+    a = host_scan({**NO_MODS, "/sys/module/kvm_intel/parameters/ept": None})
+    assert _host(a, "HVA-010") == (
+        "manual",
+        "evidence unavailable: /proc/modules could not be read",
+        MODS_Q,
+    )
+
+
+def test_r37t1_hva010_yes_to_modules_passes_zvm_guest(host_scan, tmp_path: Path) -> None:
+    """R37T-1, the false pass: an s390x guest of z/VM with /proc/modules unread: main asked the
+    x86 modules' question, and "yes" passed a host whose SIE is the outer hypervisor's vSIE.
+    Now the fail."""
+    a = host_scan({**_s390(ZVM_SYSINFO), **NO_MODS})
+    assert _yes(a, "HVA-010", MODS_Q, tmp_path) == (
+        "fail",
+        f"{SEEN}, but the host is itself a virtual machine (s390x /proc/sysinfo names a VM00 "
+        "control program): its SIE is the outer hypervisor's vSIE, emulated in software, not "
+        "the machine's",
+        None,
+    )
+
+
+def test_r37t1_hva010_yes_to_modules_passes_arm64(host_scan, tmp_path: Path) -> None:
+    """R37T-1, the false pass: an arm64 host with /proc/modules unread: main asked whether
+    kvm_intel or kvm_amd drives /dev/kvm (no such module on arm64), and "yes" passed a host
+    never asked whether it is bare metal. Now that question."""
+    a = host_scan({**_arm64(), **NO_MODS})
+    assert _yes(a, "HVA-010", MODS_Q, tmp_path) == (
+        "manual",
+        f"{ARM_SEEN}, but whether the host is itself a virtual machine is not shown (an arm64 "
+        "kernel's /proc/cpuinfo has no hypervisor flag)",
+        ARM_Q,
+    )
+
+
+def test_r37t1_s390x_lpar_modules_unread_passes(host_scan) -> None:
+    """R37T-1's fix, the other side: an s390x logical partition with /proc/modules unread
+    passes as with the file read (main asked the x86 modules' question); no module is read
+    there."""
+    a = host_scan({**_s390(LPAR_SYSINFO), **NO_MODS})
+    assert _host(a, "HVA-010") == ("pass", f"{SEEN}, in a logical partition", None)
+
+
+# --- R37T-2: HVA-010, POWER without a platform line: the modules' question alone --------------
+
+POWER_JOINED_Q = (
+    "Does this hold for this host: the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives "
+    "/dev/kvm, and is host hv1 bare metal, not itself a virtual machine whose hypervisor offers "
+    "nested virtualization? Evidence: the setting, file or command output it names, read where "
+    "it lives (the message says why the scan could not); /proc/cpuinfo (the hypervisor flag; "
+    "POWER: platform PowerNV) or `systemd-detect-virt` on hv1, and the machine's inventory "
+    "record. Pass: yes, it holds, and bare metal (systemd-detect-virt prints none); fail: it "
+    "does not, or it names a hypervisor, whose emulated VT-x/AMD-V KVM then uses."
+)
+
+
+def test_r37t2_harness_each_condition_alone(host_scan) -> None:
+    """Held: a POWER host without a platform line, /proc/modules read, asks whether it is a
+    guest (R34U-7)."""
+    a = host_scan(_no_platform())
+    assert _host(a, "HVA-010")[:2] == (
+        "manual",
+        "evidence unavailable: /proc/cpuinfo names no POWER platform",
+    )
+
+
+def test_r37t2_hva010_yes_to_modules_passes_unread_platform(host_scan, tmp_path) -> None:
+    """R37T-2, the false pass: /proc/modules unread on a POWER host whose platform is unread:
+    main asked only the modules' question, and "yes" passed a host that may be a pSeries guest.
+    Now one item asks both; the modules' "yes" alone no longer answers it."""
+    a = host_scan({**_no_platform(), **NO_MODS})
+    assert _yes(a, "HVA-010", MODS_Q, tmp_path) == (
+        "manual",
+        "evidence unavailable: /proc/modules could not be read; /dev/kvm is present, but "
+        "whether the host is itself a virtual machine is not known (/proc/cpuinfo names no "
+        "POWER platform)",
+        POWER_JOINED_Q,
+    )
