@@ -6,7 +6,9 @@ to the one question asked passes the subject (issue 8, "verdicts an auditor can 
 Harness: each probe builds its host through the real collector, parser and engine (conftest's
 host_scan: the hardened host replayed with overrides; the s390x host of
 test_redteam28_boot_probes, the arm64 host of test_redteam24_vm2_probes, the POWER9 host of
-test_redteam25_boot_probes without its platform line, test_r34_hva010_unread_nested_probes),
+test_redteam25_boot_probes without its platform line, test_r34_hva010_unread_nested_probes;
+for HVA-021, test_r34_elif_hardening_probes._scan_without drops a command from the bundle as
+an older collector wrote it),
 holds each condition alone, and answers "yes" in an attestation TOML read by the CLI's own
 loader and applied with apply_attestations (test_r34_elif_probes._attest_yes) to the question
 main asked of the subject with every condition present (written out below as main wrote it):
@@ -25,6 +27,14 @@ Findings:
   names no platform (whether it is a pSeries guest unread, R34U-7) with /dev/kvm: the modules'
   question was asked alone, and "yes" passed a host that may be a guest running the outer
   hypervisor's nested virtualization. Now one item asks both (joined_asks).
+- R37T-3 (leading unknown) HVA-021: the SecureBoot variable not collected (an older
+  collector, a timeout) was asked ("boots with UEFI Secure Boot enabled and shim
+  validating?") before SetupMode = 1 and MokSBStateRT = 1, read apart, and /sys/firmware/efi
+  not collected before SecureBoot = 0: each is a boot without Secure Boot whatever the unread
+  fact (drivers/firmware/efi/libstub/secureboot.c efi_get_secureboot: `if (secboot == 0 ||
+  setupmode == 1) return efi_secureboot_mode_disabled;`, then `if (moksbstate == 1)`
+  disabled; SecureBoot not 1 is no Secure Boot on UEFI or legacy boot), but the Setup Mode
+  and shim fails required SecureBoot read as 1: "yes" passed all three. Now the fail.
 
 Held: each condition alone keeps its verdict and message (the harness tests). An s390x
 logical partition with /proc/modules unread, asked the x86 modules' question on main (no false
@@ -33,8 +43,8 @@ verdict, a needless question), now passes as it does with the file read.
 Probed by script: HVA-011 on the same hosts (s390x z/VM guest fails, arm64 asks the bare-metal
 question, POWER without platform joins both questions: held on main).
 
-Tally: 2 findings (leading unknown: HVA-010 twice), 6 cases; 4 failed on main (a7abc470)
-before the fix (3 false passes, the s390x partition's needless question), 2 held.
+Tally: 3 findings (leading unknown: HVA-010 twice, HVA-021), 10 cases; 7 failed on main
+(a7abc470) before the fix (6 false passes, the s390x partition's needless question), 3 held.
 
 Leads left: HVA-010's modules question names kvm_intel or kvm_amd on POWER (kvm_hv) too
 (wording); HVA-011 on an arm64/s390x host without /dev/kvm asks whether "EPT (Intel) or NPT
@@ -45,6 +55,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from test_r34_elif_hardening_probes import _scan_without
 from test_r34_hva010_unread_nested_probes import _no_platform
 from test_r36_sweep_vm_probes import MODS_Q, _host, _yes
 from test_redteam24_vm2_probes import _arm64
@@ -158,3 +171,73 @@ def test_r37t2_hva010_yes_to_modules_passes_unread_platform(host_scan, tmp_path)
         "POWER platform)",
         POWER_JOINED_Q,
     )
+
+
+# --- R37T-3: HVA-021, SecureBoot (or /sys/firmware/efi) unread asked before a read fail ------
+
+SETUP_ON = {"setup-mode": ("   6   0   0   0   1\n", 0)}
+SHIM_ON = {"shim-validation": ("   6   0   0   0   1\n", 0)}
+SB_OFF = {"secure-boot": ("   6   0   0   0   0\n", 0)}
+NOT_SB = "evidence unavailable: host/commands/secure-boot.txt was not collected"
+SB_Q = (
+    "Does this hold for this host: the host boots with UEFI Secure Boot enabled and shim "
+    "validating (`mokutil --sb-state` does not say 'validation is disabled in shim')? "
+    "Evidence: the setting, file or command output it names, read where it lives (the message "
+    "says why the scan could not). Pass: yes, it holds; fail: it does not."
+)
+UNREAD_SB = (
+    ", whatever the SecureBoot variable, not read (host/commands/secure-boot.txt was not collected)"
+)
+
+
+def test_r37t3_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: SecureBoot or /sys/firmware/efi not collected alone is the question; Setup Mode,
+    shim's validation off and SecureBoot 0, each read beside SecureBoot 1 (or with UEFI read),
+    fail."""
+    for command in ("secure-boot", "efi"):
+        a = _scan_without(tmp_path, {}, commands=(command,))
+        assert _host(a, "HVA-021") == (
+            "manual",
+            f"evidence unavailable: host/commands/{command}.txt was not collected",
+            SB_Q,
+        )
+    for over in (SETUP_ON, SHIM_ON, SB_OFF):
+        assert _host(_scan_without(tmp_path, over), "HVA-021")[0] == "fail"
+
+
+@pytest.mark.parametrize(
+    ("over", "command", "message"),
+    [
+        (
+            SETUP_ON,
+            "secure-boot",
+            "the firmware is in Setup Mode (SetupMode = 1, no Platform Key enrolled): nothing "
+            "verifies the boot loader's signature and the kernel boots as without Secure Boot"
+            + UNREAD_SB,
+        ),
+        (
+            SHIM_ON,
+            "secure-boot",
+            "shim's validation is disabled (MokSBStateRT = 1, mokutil --disable-validation): "
+            "shim loads unsigned boot loaders and the kernel boots as without Secure Boot"
+            + UNREAD_SB,
+        ),
+        (
+            SB_OFF,
+            "efi",
+            "the firmware's SecureBoot variable is not 1 (a legacy BIOS boot has none): no "
+            "Secure Boot, whether or not the host boots in UEFI mode (host/commands/efi.txt "
+            "was not collected)",
+        ),
+    ],
+    ids=["setup-mode-behind-secure-boot", "shim-off-behind-secure-boot", "sb-0-behind-efi"],
+)
+def test_r37t3_hva021_yes_to_first_unread_passes_a_fail(
+    tmp_path: Path, over: dict, command: str, message: str
+) -> None:
+    """R37T-3, the false pass: the SecureBoot variable (or /sys/firmware/efi) not collected
+    beside SetupMode = 1, MokSBStateRT = 1 or SecureBoot = 0, each a boot without Secure Boot
+    whatever the unread one (libstub/secureboot.c efi_get_secureboot): main asked the unread
+    fact's question, and "yes" passed HVA-021. Now the fail."""
+    a = _scan_without(tmp_path, over, commands=(command,))
+    assert _yes(a, "HVA-021", SB_Q, tmp_path) == ("fail", message, None)

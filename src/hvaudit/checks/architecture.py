@@ -834,24 +834,42 @@ def secure_boot(ctx: Context) -> Iterator[Outcome]:
         gap = first_unknown(uefi, sb)
         if gap is None and on:
             gap = first_unknown(setup, shim)
+        # SetupMode = 1 or MokSBStateRT = 1 is a boot without Secure Boot whatever the
+        # SecureBoot variable (drivers/firmware/efi/libstub/secureboot.c efi_get_secureboot:
+        # `if (secboot == 0 || setupmode == 1) return efi_secureboot_mode_disabled;`, then
+        # `if (moksbstate == 1) return efi_secureboot_mode_disabled;`), and SecureBoot not 1 is
+        # one whether the boot is UEFI or legacy: each fails with the other variables unread,
+        # where the first unread one's question hid it and "yes" passed it (R37T-3)
+        sb_off = sb.known and not sb.get()
+        unread_sb = "" if on else f", whatever the SecureBoot variable, not read ({sb.reason})"
         if uefi.known and not uefi.get():
             yield failed(s, "legacy BIOS boot: no Secure Boot", *uefi.sources)
-        elif on and setup.known and setup.get():
+        elif sb_off and not uefi.known:
+            yield failed(
+                s,
+                "the firmware's SecureBoot variable is not 1 (a legacy BIOS boot has none): no "
+                f"Secure Boot, whether or not the host boots in UEFI mode ({uefi.reason})",
+                *sb.sources,
+                *uefi.sources,
+            )
+        elif not sb_off and setup.known and setup.get():
             # R25B-5: include/linux/efi.h efi_get_secureboot_mode
             yield failed(
                 s,
-                "the firmware's SecureBoot variable is 1, but the firmware is in Setup Mode "
-                "(SetupMode = 1, no Platform Key enrolled): nothing verifies the boot loader's "
-                "signature and the kernel boots as without Secure Boot",
+                ("the firmware's SecureBoot variable is 1, but the" if on else "the")
+                + " firmware is in Setup Mode (SetupMode = 1, no Platform Key enrolled): "
+                "nothing verifies the boot loader's signature and the kernel boots as without "
+                f"Secure Boot{unread_sb}",
                 *sb.sources,
                 *setup.sources,
             )
-        elif on and shim.known and shim.get():
+        elif not sb_off and shim.known and shim.get():
             yield failed(
                 s,
-                "UEFI Secure Boot is on in the firmware, but shim's validation is disabled "
-                "(MokSBStateRT = 1, mokutil --disable-validation): shim loads unsigned boot "
-                "loaders and the kernel boots as without Secure Boot",
+                ("UEFI Secure Boot is on in the firmware, but shim's" if on else "shim's")
+                + " validation is disabled (MokSBStateRT = 1, mokutil --disable-validation): "
+                "shim loads unsigned boot loaders and the kernel boots as without Secure "
+                f"Boot{unread_sb}",
                 *sb.sources,
                 *shim.sources,
             )
