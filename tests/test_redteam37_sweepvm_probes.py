@@ -8,7 +8,7 @@ host_scan: the hardened host replayed with overrides; the s390x host of
 test_redteam28_boot_probes, the arm64 host of test_redteam24_vm2_probes, the POWER9 host of
 test_redteam25_boot_probes without its platform line, test_r34_hva010_unread_nested_probes;
 for HVA-021, test_r34_elif_hardening_probes._scan_without drops a command from the bundle as
-an older collector wrote it),
+an older collector wrote it, as for HVA-040's sig_enforce and lockdown files),
 holds each condition alone, and answers "yes" in an attestation TOML read by the CLI's own
 loader and applied with apply_attestations (test_r34_elif_probes._attest_yes) to the question
 main asked of the subject with every condition present (written out below as main wrote it):
@@ -35,6 +35,14 @@ Findings:
   setupmode == 1) return efi_secureboot_mode_disabled;`, then `if (moksbstate == 1)`
   disabled; SecureBoot not 1 is no Secure Boot on UEFI or legacy boot), but the Setup Mode
   and shim fails required SecureBoot read as 1: "yes" passed all three. Now the fail.
+- R37T-4 (leading unknown) HVA-040: lockdown not collected was asked ("the kernel enforces
+  module signatures?") before sig_enforce = Y set by a module.sig_enforce=1 the next boot's
+  line drops (R22K-2's question), and sig_enforce not collected before a lockdown level no
+  boot source sets (no Secure Boot, no lockdown= word: R22H-2's question): "yes" passed a
+  kernel that may load unsigned modules after the next boot. Now sig_enforce on is judged
+  without lockdown (kernel/module/signing.c module_sig_check refuses an unsigned module when
+  sig_enforce is set, whatever lockdown), and sig_enforce unread is asked with lockdown's
+  next-boot question in one item.
 
 Held: each condition alone keeps its verdict and message (the harness tests). An s390x
 logical partition with /proc/modules unread, asked the x86 modules' question on main (no false
@@ -43,8 +51,9 @@ verdict, a needless question), now passes as it does with the file read.
 Probed by script: HVA-011 on the same hosts (s390x z/VM guest fails, arm64 asks the bare-metal
 question, POWER without platform joins both questions: held on main).
 
-Tally: 3 findings (leading unknown: HVA-010 twice, HVA-021), 10 cases; 7 failed on main
-(a7abc470) before the fix (6 false passes, the s390x partition's needless question), 3 held.
+Tally: 4 findings (leading unknown: HVA-010 twice, HVA-021, HVA-040), 14 cases; 10 failed on
+main (a7abc470) before the fix (8 false passes; the s390x partition's and sig_enforce's
+needless questions, now passes), 4 held.
 
 Leads left: HVA-010's modules question names kvm_intel or kvm_amd on POWER (kvm_hv) too
 (wording); HVA-011 on an arm64/s390x host without /dev/kvm asks whether "EPT (Intel) or NPT
@@ -60,6 +69,7 @@ import pytest
 from test_r34_elif_hardening_probes import _scan_without
 from test_r34_hva010_unread_nested_probes import _no_platform
 from test_r36_sweep_vm_probes import MODS_Q, _host, _yes
+from test_redteam22_boot2_probes import LIVE, LOCKED, UNLOCKED, _boot, _grub
 from test_redteam24_vm2_probes import _arm64
 from test_redteam28_boot_probes import LPAR_SYSINFO, SEEN, ZVM_SYSINFO, _s390
 
@@ -241,3 +251,108 @@ def test_r37t3_hva021_yes_to_first_unread_passes_a_fail(
     fact's question, and "yes" passed HVA-021. Now the fail."""
     a = _scan_without(tmp_path, over, commands=(command,))
     assert _yes(a, "HVA-021", SB_Q, tmp_path) == ("fail", message, None)
+
+
+# --- R37T-4: HVA-040, one signing fact unread asked before the other's next-boot question ----
+
+SIG_FILE = "/sys/module/module/parameters/sig_enforce"
+LOCK_FILE = "/sys/kernel/security/lockdown"
+SIG_Q = (
+    "Does this hold for this host: the kernel enforces module signatures? Evidence: the "
+    "setting, file or command output it names, read where it lives (the message says why the "
+    "scan could not). Pass: yes, it holds; fail: it does not."
+)
+#: module.sig_enforce=1 on the running line only (GRUB's next line is "quiet", R22K-2)
+SIG_BY_WORD = {
+    "/proc/cmdline": LIVE.format("module.sig_enforce=1"),
+    "boot-cmdline": _boot(_grub("quiet"), grub=False),
+    SIG_FILE: "Y\n",
+    LOCK_FILE: UNLOCKED,
+}
+#: lockdown 'integrity' on a host booted without Secure Boot and no lockdown= word (R22H-2)
+LOCK_BY_HAND = {**SB_OFF, LOCK_FILE: LOCKED}
+SIG_LOST_Q = (
+    "Does host hv1's kernel refuse unsigned modules after the next boot, although "
+    "module.sig_enforce=1 is not in /etc/default/grub? Evidence: CONFIG_MODULE_SIG_FORCE and "
+)
+BY_HAND = (
+    "kernel lockdown 'integrity' now, but the host boots without Secure Boot and no lockdown= "
+    "is on the kernel command line: a level written to /sys/kernel/security/lockdown lasts "
+    "until the next boot"
+)
+BY_HAND_Q = (
+    "Does hv1's kernel lock itself down at every boot? Evidence: `journalctl -k -b | grep "
+    "'Kernel is locked down from'` and CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY or "
+    "_CONFIDENTIALITY in /boot/config-$(uname -r). Pass: yes, the kernel's configuration locks "
+    "it down, or a unit that runs at every boot writes the level; fail: no, it was locked from "
+    "securityfs by hand."
+)
+
+
+def test_r37t4_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: sig_enforce or lockdown not collected alone is the question; sig_enforce from a
+    word the next boot drops, and a lockdown level written by hand, each read, are their
+    own questions."""
+    for path in (SIG_FILE, LOCK_FILE):
+        a = _scan_without(tmp_path, {}, files=(path,))
+        assert _host(a, "HVA-040") == (
+            "manual",
+            f"evidence unavailable: host/files{path} was not collected",
+            SIG_Q,
+        )
+    status, message, question = _host(_scan_without(tmp_path, SIG_BY_WORD), "HVA-040")
+    assert (status, message) == (
+        "manual",
+        "module.sig_enforce is on; but the running kernel has it from module.sig_enforce=1, "
+        "not in /etc/default/grub: unsigned modules can be loaded after the next boot unless "
+        "the kernel enforces it by itself",
+    )
+    assert question is not None and question.startswith(SIG_LOST_Q), question
+    assert _host(_scan_without(tmp_path, LOCK_BY_HAND), "HVA-040") == (
+        "manual",
+        BY_HAND,
+        BY_HAND_Q,
+    )
+
+
+def test_r37t4_hva040_yes_to_lockdown_unread_passes_dropped_sig(tmp_path: Path) -> None:
+    """R37T-4, the false pass: lockdown not collected beside sig_enforce = Y from a
+    module.sig_enforce=1 the next boot drops: main asked whether the kernel enforces module
+    signatures, and "yes" passed a kernel that may load unsigned modules after the next boot
+    (R22K-2's question, never shown). Now that question; sig_enforce on needs no lockdown."""
+    a = _scan_without(tmp_path, SIG_BY_WORD, files=(LOCK_FILE,))
+    status, message, question = _yes(a, "HVA-040", SIG_Q, tmp_path)
+    assert (status, message) == (
+        "manual",
+        "module.sig_enforce is on; but the running kernel has it from module.sig_enforce=1, "
+        "not in /etc/default/grub: unsigned modules can be loaded after the next boot unless "
+        "the kernel enforces it by itself",
+    )
+    assert question is not None and question.startswith(SIG_LOST_Q), question
+
+
+def test_r37t4_hva040_yes_to_sig_unread_passes_lockdown_by_hand(tmp_path: Path) -> None:
+    """R37T-4, the false pass: sig_enforce not collected beside lockdown 'integrity' that no
+    boot source sets (no Secure Boot, no lockdown= word): main asked only whether the kernel
+    enforces module signatures, and "yes" passed a lockdown gone at the next boot. Now one item
+    asks both."""
+    a = _scan_without(tmp_path, LOCK_BY_HAND, files=(SIG_FILE,))
+    assert _yes(a, "HVA-040", SIG_Q, tmp_path) == (
+        "manual",
+        f"evidence unavailable: host/files{SIG_FILE} was not collected; {BY_HAND}",
+        "Does this hold for this host: the kernel enforces module signatures, and does hv1's "
+        "kernel lock itself down at every boot? Evidence: the setting, file or command output "
+        "it names, read where it lives (the message says why the scan could not); `journalctl "
+        "-k -b | grep 'Kernel is locked down from'` and CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY "
+        "or _CONFIDENTIALITY in /boot/config-$(uname -r). Pass: yes, it holds, and the "
+        "kernel's configuration locks it down, or a unit that runs at every boot writes the "
+        "level; fail: it does not, or no, it was locked from securityfs by hand.",
+    )
+
+
+def test_r37t4_sig_on_lockdown_unread_passes(tmp_path: Path) -> None:
+    """R37T-4's fix, the other side: sig_enforce = Y (no word the next boot drops) with
+    lockdown not collected passes, as sig_enforce on refuses unsigned modules whatever
+    lockdown (main asked the lockdown question)."""
+    a = _scan_without(tmp_path, {SIG_FILE: "Y\n"}, files=(LOCK_FILE,))
+    assert _host(a, "HVA-040") == ("pass", "module.sig_enforce is on", None)

@@ -552,7 +552,21 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
         disabled = off.known and off.get()
         boot, why = _modules_disabled_at_boot(h) if disabled else ("", "")
         gap = first_unknown(sig, lock)
-        if gap is not None:
+        locking = lock.known and lock.get() in ("integrity", "confidentiality")
+        if gap is lock and lock.state is FactState.UNAVAILABLE and sig.known and sig.get():
+            # sig_enforce on refuses unsigned modules whatever lockdown: lockdown unread is no
+            # question there, and asked first ("the kernel enforces module signatures?") it
+            # hid _signing_lost's next-boot question, which "yes" then passed (R37T-4)
+            gap = None
+        if gap is sig and sig.state is FactState.UNAVAILABLE and locking:
+            # lockdown's pass has its own next-boot conditions (a lockdown= word the next
+            # boot drops, a level written by hand): each is asked with sig_enforce unread;
+            # asked alone, "yes, it enforces them" passed a lockdown lost at reboot (R37T-4)
+            asks = [unknown(s, sig, "the kernel enforces module signatures")]
+            if (kept := _lockdown_kept(h)) is not None:
+                asks.append(kept)
+            yield joined_asks(s, asks)
+        elif gap is not None:
             yield unknown(s, gap, "the kernel enforces module signatures")
         elif sig.get() and (lost := _signing_lost(h, "sig")) is not None:
             yield lost
@@ -580,28 +594,8 @@ def module_signatures(ctx: Context) -> Iterator[Outcome]:
                 "-r). Pass: yes, CONFIG_MODULES is not set (no module can be loaded); fail: no, "
                 "modules load and their signatures are not checked.",
             )
-        elif (
-            lock.get() in ("integrity", "confidentiality")
-            and (lost := _signing_lost(h, "lockdown")) is not None
-        ):
-            yield lost
-        elif lock.get() in ("integrity", "confidentiality") and (
-            unset := _lockdown_unset_at_boot(h)
-        ):
-            yield manual(
-                s,
-                f"kernel lockdown '{lock.get()}' now, but {unset}: a level written to "
-                "/sys/kernel/security/lockdown lasts until the next boot",
-                *lock.sources,
-                *h.facts.secure_boot.sources,
-                *h.facts.kernel_cmdline.sources,
-                question=f"Does {h.name}'s kernel lock itself down at every boot? Evidence: "
-                "`journalctl -k -b | grep 'Kernel is locked down from'` and "
-                "CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY or _CONFIDENTIALITY in "
-                "/boot/config-$(uname -r). Pass: yes, the kernel's configuration locks it "
-                "down, or a unit that runs at every boot writes the level; fail: no, it was "
-                "locked from securityfs by hand.",
-            )
+        elif locking and (kept := _lockdown_kept(h)) is not None:
+            yield kept
         elif lock.get() in ("integrity", "confidentiality"):
             yield passed(
                 s, f"kernel lockdown '{lock.get()}' enforces signed modules", *lock.sources
@@ -650,6 +644,33 @@ def _lockdown_word(word: str) -> bool:
     return word in ("lockdown=integrity", "lockdown=confidentiality")
 
 
+def _lockdown_kept(h: Host) -> Outcome | None:
+    """HVA-040's question where its host's lockdown (integrity or confidentiality) may not come
+    back at the next boot: the running line's lockdown= word missing from the next boot's
+    (_signing_lost), or a level no boot source sets (_lockdown_unset_at_boot); None where it
+    is kept."""
+    if (lost := _signing_lost(h, "lockdown")) is not None:
+        return lost
+    unset = _lockdown_unset_at_boot(h)
+    if not unset:
+        return None
+    lock = h.facts.lockdown
+    return manual(
+        host_subject(h),
+        f"kernel lockdown '{lock.get()}' now, but {unset}: a level written to "
+        "/sys/kernel/security/lockdown lasts until the next boot",
+        *lock.sources,
+        *h.facts.secure_boot.sources,
+        *h.facts.kernel_cmdline.sources,
+        question=f"Does {h.name}'s kernel lock itself down at every boot? Evidence: "
+        "`journalctl -k -b | grep 'Kernel is locked down from'` and "
+        "CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY or _CONFIDENTIALITY in "
+        "/boot/config-$(uname -r). Pass: yes, the kernel's configuration locks it "
+        "down, or a unit that runs at every boot writes the level; fail: no, it was "
+        "locked from securityfs by hand.",
+    )
+
+
 def _signing_lost(h: Host, basis: str) -> Outcome | None:
     """HVA-040's pass by sig_enforce (`basis` "sig") or by lockdown ("lockdown") where the
     running command line's word that set it is missing from a source of the next boot's line
@@ -664,7 +685,7 @@ def _signing_lost(h: Host, basis: str) -> Outcome | None:
     lost = live_word_dropped(h, _sig_enforce_word if basis == "sig" else _lockdown_word)
     if lost is None:
         return None
-    locked = lock.get() in ("integrity", "confidentiality")
+    locked = lock.known and lock.get() in ("integrity", "confidentiality")
     if basis == "sig" and locked and live_word_dropped(h, _lockdown_word) is None:
         return None
     word, where = lost.word, lost.where()
