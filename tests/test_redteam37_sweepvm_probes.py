@@ -43,6 +43,13 @@ Findings:
   without lockdown (kernel/module/signing.c module_sig_check refuses an unsigned module when
   sig_enforce is set, whatever lockdown), and sig_enforce unread is asked with lockdown's
   next-boot question in one item.
+- R37T-5 (leading unknown) HVA-042: qemu.conf unread (changed after libvirtd started, R11H-1)
+  was asked ("QEMU processes run as a non-root user?") before the running QEMU's account
+  listed in group disk or group root in /etc/group, read apart: libvirt starts QEMU with the
+  groups getgrouplist(3) gives the account it runs as (src/util/virutil.c virGetGroupList,
+  setgroups in virSetUIDGID), whatever the file now says, and "yes, non-root" passed every
+  VM's QEMU holding group disk (raw access to every host block device). Now the fail, as R35T-8
+  made of a QEMU process running as root.
 
 Held: each condition alone keeps its verdict and message (the harness tests). An s390x
 logical partition with /proc/modules unread, asked the x86 modules' question on main (no false
@@ -51,9 +58,9 @@ verdict, a needless question), now passes as it does with the file read.
 Probed by script: HVA-011 on the same hosts (s390x z/VM guest fails, arm64 asks the bare-metal
 question, POWER without platform joins both questions: held on main).
 
-Tally: 4 findings (leading unknown: HVA-010 twice, HVA-021, HVA-040), 14 cases; 10 failed on
-main (a7abc470) before the fix (8 false passes; the s390x partition's and sig_enforce's
-needless questions, now passes), 4 held.
+Tally: 5 findings (leading unknown: HVA-010 twice, HVA-021, HVA-040, HVA-042), 17 cases; 12
+failed on main (a7abc470) before the fix (10 false passes; the s390x partition's and
+sig_enforce's needless questions, now passes), 5 held.
 
 Leads left: HVA-010's modules question names kvm_intel or kvm_amd on POWER (kvm_hv) too
 (wording); HVA-011 on an arm64/s390x host without /dev/kvm asks whether "EPT (Intel) or NPT
@@ -66,9 +73,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import HARDENED_HOST
+from hvaudit.engine import Assessment
 from test_r34_elif_hardening_probes import _scan_without
 from test_r34_hva010_unread_nested_probes import _no_platform
+from test_r35_sweep_vm_probes import QEMU_CHANGED
 from test_r36_sweep_vm_probes import MODS_Q, _host, _yes
+from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
 from test_redteam22_boot2_probes import LIVE, LOCKED, UNLOCKED, _boot, _grub
 from test_redteam24_vm2_probes import _arm64
 from test_redteam28_boot_probes import LPAR_SYSINFO, SEEN, ZVM_SYSINFO, _s390
@@ -356,3 +367,73 @@ def test_r37t4_sig_on_lockdown_unread_passes(tmp_path: Path) -> None:
     lockdown (main asked the lockdown question)."""
     a = _scan_without(tmp_path, {SIG_FILE: "Y\n"}, files=(LOCK_FILE,))
     assert _host(a, "HVA-040") == ("pass", "module.sig_enforce is on", None)
+
+
+# --- R37T-5: HVA-042, qemu.conf unread asked before the running QEMU's account groups --------
+
+#: /etc/group listing QEMU's account in group disk, or in group root
+GROUP_DISK = str(HARDENED_HOST["/etc/group"]) + "disk:x:6:libvirt-qemu\n"
+GROUP_ROOT = str(HARDENED_HOST["/etc/group"]).replace("root:x:0:\n", "root:x:0:libvirt-qemu\n")
+NON_ROOT_Q = (
+    "Does this hold for this host: QEMU processes run as a non-root user? Evidence: the "
+    "setting, file or command output it names, read where it lives (the message says why the "
+    "scan could not). Pass: yes, it holds; fail: it does not."
+)
+IN_DISK = (
+    "QEMU's user libvirt-qemu is a member of group disk in /etc/group: every VM's QEMU runs in "
+    'group disk, which opens every host block device read-write (Debian base-passwd: "Raw '
+    'access to disks. Mostly equivalent to root access"; udev gives block devices group disk, '
+    "mode 0660)"
+)
+IN_ROOT = (
+    "QEMU's user libvirt-qemu is a member of group root in /etc/group: libvirt starts QEMU "
+    "with that supplementary group (virGetGroupList, setgroups)"
+)
+
+
+def _groups(host_scan, group: str | None, *, changed: bool) -> Assessment:
+    """The hardened host, web01's QEMU run by libvirt-qemu (ps user:32), /etc/group `group`
+    (the hardened one for None), qemu.conf written after libvirtd started where `changed`."""
+    procs = str(HARDENED_HOST["processes"][0])
+    over: dict[str, object] = {
+        "processes": (procs.replace(" 1200 libvirt+ ", " 1200 libvirt-qemu "), 0)
+    }
+    if group is not None:
+        over["/etc/group"] = group
+    if changed:
+        over["libvirt-conf-mtimes"] = _mtimes(AFTER, BEFORE)
+    return host_scan(over)
+
+
+def test_r37t5_harness_each_condition_alone(host_scan) -> None:
+    """Held: qemu.conf changed after libvirtd started alone is its question; QEMU's account in
+    group disk or group root alone fails."""
+    assert _host(_groups(host_scan, None, changed=True), "HVA-042") == (
+        "manual",
+        QEMU_CHANGED,
+        NON_ROOT_Q,
+    )
+    assert _host(_groups(host_scan, GROUP_DISK, changed=False), "HVA-042") == (
+        "fail",
+        IN_DISK,
+        None,
+    )
+    assert _host(_groups(host_scan, GROUP_ROOT, changed=False), "HVA-042") == (
+        "fail",
+        IN_ROOT,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("group", "message"), [(GROUP_DISK, IN_DISK), (GROUP_ROOT, IN_ROOT)], ids=["disk", "root"]
+)
+def test_r37t5_hva042_yes_to_qemu_conf_passes_account_in_group(
+    host_scan, tmp_path: Path, group: str, message: str
+) -> None:
+    """R37T-5, the false pass: qemu.conf unread (changed after libvirtd started) and the
+    running QEMU's account listed in group disk (or root) in /etc/group: main asked only
+    whether QEMU runs as a non-root user, and "yes" passed HVA-042 with every VM's QEMU
+    holding that group (libvirt's virGetGroupList of the account it runs as). Now the fail."""
+    a = _groups(host_scan, group, changed=True)
+    assert _yes(a, "HVA-042", NON_ROOT_Q, tmp_path) == ("fail", message, None)

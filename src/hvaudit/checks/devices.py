@@ -194,6 +194,35 @@ def _root_group_member(h: Host, user: object) -> tuple[str, tuple[Source, ...]] 
     return None
 
 
+def _account_groups_fail(s: Subject, h: Host, user: object, group: object) -> Outcome | None:
+    """HVA-042's fail where QEMU's account (qemu.conf `user` and `group`, or the owner of a
+    running QEMU process where they are None) is in group root (_root_group_member) or group
+    disk (_qemu_in_disk_group); None where it is in neither or /etc/group is unread."""
+    if (member := _root_group_member(h, user)) is not None:
+        name, groups_src = member
+        where = (
+            "has primary gid 0 (group root) in /etc/passwd"
+            if any("passwd" in x.artefact for x in groups_src)
+            else "is a member of group root in /etc/group"
+        )
+        return failed(
+            s,
+            f"QEMU's user {name} {where}: libvirt starts QEMU with that supplementary group "
+            "(virGetGroupList, setgroups)",
+            *groups_src,
+        )
+    if (disk := _qemu_in_disk_group(h, user, group)) is not None:
+        why, disk_src = disk
+        return failed(
+            s,
+            f"{why}: every VM's QEMU runs in group disk, which opens every host block device "
+            'read-write (Debian base-passwd: "Raw access to disks. Mostly equivalent to root '
+            'access"; udev gives block devices group disk, mode 0660)',
+            *disk_src,
+        )
+    return None
+
+
 def _qemu_in_disk_group(
     h: Host, user: object, group: object
 ) -> tuple[str, tuple[Source, ...]] | None:
@@ -882,6 +911,11 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
             # R11H-1) asked first hid it, and "yes, non-root" passed it (R35T-8); a failed
             # read stands alone
             ran = _qemu_procs_privileged(s, procs, uids, h)
+            # so does a running QEMU's account in group root or group disk (/etc/group, read
+            # apart): libvirt starts QEMU with the groups getgrouplist(3) gives the account it
+            # runs as, whatever qemu.conf now says; asked first, "yes, non-root" passed it
+            # (R37T-5)
+            ran = ran or _account_groups_fail(s, h, None, None)
             yield (
                 ran
                 if ran is not None and gap.state is FactState.UNAVAILABLE
@@ -916,29 +950,8 @@ def qemu_unprivileged(ctx: Context) -> Iterator[Outcome]:
                 *(h.facts.groups.sources if named else ()),
             )
             continue
-        if (member := _root_group_member(h, user)) is not None:
-            name, groups_src = member
-            where = (
-                "has primary gid 0 (group root) in /etc/passwd"
-                if any("passwd" in x.artefact for x in groups_src)
-                else "is a member of group root in /etc/group"
-            )
-            yield failed(
-                s,
-                f"QEMU's user {name} {where}: libvirt starts QEMU with that supplementary group "
-                "(virGetGroupList, setgroups)",
-                *groups_src,
-            )
-            continue
-        if (disk := _qemu_in_disk_group(h, user, group)) is not None:
-            why, disk_src = disk
-            yield failed(
-                s,
-                f"{why}: every VM's QEMU runs in group disk, which opens every host block device "
-                'read-write (Debian base-passwd: "Raw access to disks. Mostly equivalent to root '
-                'access"; udev gives block devices group disk, mode 0660)',
-                *disk_src,
-            )
+        if (grouped := _account_groups_fail(s, h, user, group)) is not None:
+            yield grouped
             continue
         # open conditions asked in one item after the fails below (joined_asks)
         unread_ids: list[Outcome] = []
