@@ -7,6 +7,7 @@ Harness: each probe builds its host through the real collector, parser and engin
 host_scan: the hardened host replayed with overrides; the s390x host of
 test_redteam28_boot_probes, the arm64 host of test_redteam24_vm2_probes, the POWER9 host of
 test_redteam25_boot_probes without its platform line, test_r34_hva010_unread_nested_probes;
+the offline .vmx of test_redteam33_esx_probes._nic_vmx for HVA-047;
 for HVA-021, test_r34_elif_hardening_probes._scan_without drops a command from the bundle as
 an older collector wrote it, as for HVA-040's sig_enforce and lockdown files),
 holds each condition alone, and answers "yes" in an attestation TOML read by the CLI's own
@@ -50,6 +51,13 @@ Findings:
   setgroups in virSetUIDGID), whatever the file now says, and "yes, non-root" passed every
   VM's QEMU holding group disk (raw access to every host block device). Now the fail, as R35T-8
   made of a QEMU process running as root.
+- R37T-6 (leading unknown) HVA-047: a VMware NIC without ethernetN.virtualDev (R33V-3) was
+  asked which adapter type it emulates, alone: "yes, VMXNET 3" passed the VM, where the
+  host's /etc/vmware/settings, read before every .vmx and overriding its keys (vSphere 8 STIG
+  ESXI-80-000236; own_keys_pass, the question a named VMXNET 3 gets), may turn on the sound,
+  floppy or other legacy devices the rest of the item rests on. Now one item asks both
+  (joint_question). Older test changed: test_redteam33_esx_probes R33V-3's message (it gains
+  the host-wide settings).
 
 Held: each condition alone keeps its verdict and message (the harness tests). An s390x
 logical partition with /proc/modules unread, asked the x86 modules' question on main (no false
@@ -58,9 +66,9 @@ verdict, a needless question), now passes as it does with the file read.
 Probed by script: HVA-011 on the same hosts (s390x z/VM guest fails, arm64 asks the bare-metal
 question, POWER without platform joins both questions: held on main).
 
-Tally: 5 findings (leading unknown: HVA-010 twice, HVA-021, HVA-040, HVA-042), 17 cases; 12
-failed on main (a7abc470) before the fix (10 false passes; the s390x partition's and
-sig_enforce's needless questions, now passes), 5 held.
+Tally: 6 findings (leading unknown: HVA-010 twice, HVA-021, HVA-040, HVA-042, HVA-047), 19
+cases; 13 failed on main (a7abc470) before the fix (11 false passes; the s390x partition's and
+sig_enforce's needless questions, now passes), 6 held.
 
 Leads left: HVA-010's modules question names kvm_intel or kvm_amd on POWER (kvm_hv) too
 (wording); HVA-011 on an arm64/s390x host without /dev/kvm asks whether "EPT (Intel) or NPT
@@ -74,8 +82,11 @@ from pathlib import Path
 import pytest
 
 from conftest import HARDENED_HOST
+from hvaudit.checks.base import joint_question
+from hvaudit.checks.vmware import settings_question
 from hvaudit.engine import Assessment
 from test_r34_elif_hardening_probes import _scan_without
+from test_r34_elif_probes import _attest_yes
 from test_r34_hva010_unread_nested_probes import _no_platform
 from test_r35_sweep_vm_probes import QEMU_CHANGED
 from test_r36_sweep_vm_probes import MODS_Q, _host, _yes
@@ -83,6 +94,7 @@ from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
 from test_redteam22_boot2_probes import LIVE, LOCKED, UNLOCKED, _boot, _grub
 from test_redteam24_vm2_probes import _arm64
 from test_redteam28_boot_probes import LPAR_SYSINFO, SEEN, ZVM_SYSINFO, _s390
+from test_redteam33_esx_probes import NAMED, _nic_vmx
 
 NO_MODS = {"/proc/modules": None}
 ARM_SEEN = "arm64 host with /dev/kvm: KVM/arm64 initialised at EL2 (hardware virtualization)"
@@ -437,3 +449,47 @@ def test_r37t5_hva042_yes_to_qemu_conf_passes_account_in_group(
     holding that group (libvirt's virGetGroupList of the account it runs as). Now the fail."""
     a = _groups(host_scan, group, changed=True)
     assert _yes(a, "HVA-042", NON_ROOT_Q, tmp_path) == ("fail", message, None)
+
+
+# --- R37T-6: HVA-047, a VMware NIC's adapter type asked before the host-wide settings --------
+
+ADAPTER_Q = (
+    "Which adapter type does each network adapter of VM vm-1 emulate? Evidence: the vSphere "
+    "Client, the VM > Edit Settings > Network adapter N > Adapter Type (or the VM's "
+    "config.hardware.device through the API). Pass: VMXNET 3, E1000, E1000E or SR-IOV "
+    "passthrough for every adapter; fail: Flexible or PCnet32 (vlance), the emulated AMD PCnet "
+    "NIC HVA-047 names legacy."
+)
+
+
+def _vm1(a: Assessment, check: str) -> tuple[str, str, str | None]:
+    (r,) = [x for x in a.results if x.check.id == check and x.outcome.subject.name == "vm-1"]
+    return r.status.value, r.outcome.message, r.outcome.question
+
+
+def test_r37t6_harness_each_condition_alone(tmp_path: Path) -> None:
+    """Held: a named VMXNET 3 adapter passes only as far as /etc/vmware/settings lets it (its
+    pass withheld as HVA-444's question, R33V-3 held)."""
+    status, message, question = _vm1(_nic_vmx(tmp_path, "vmxnet3"), "HVA-047")
+    assert (status, message) == (
+        "manual",
+        f"{NAMED}; but /etc/vmware/settings on host esx1, not read, takes precedence over the "
+        "VM's own settings (HVA-444)",
+    )
+    assert question == settings_question("esx1")
+
+
+def test_r37t6_hva047_yes_to_adapter_passes_unread_host_settings(tmp_path: Path) -> None:
+    """R37T-6, the false pass: a NIC without ethernetN.virtualDev: main asked only which
+    adapter type it emulates, and "yes, VMXNET 3" passed HVA-047 where the host's
+    /etc/vmware/settings, read before every .vmx and overriding it (ESXI-80-000236), was never
+    asked, the question a named VMXNET 3 gets. Now one item asks both."""
+    a = _nic_vmx(tmp_path, None)
+    _attest_yes(a, "HVA-047", "vm", "vm-1", tmp_path, question=ADAPTER_Q)
+    assert _vm1(a, "HVA-047") == (
+        "manual",
+        f"{NAMED} named; the adapter type is not named for ethernet0 (no virtualDev; guestOS "
+        "rhel5), and VMware's default depends on the guest OS; and /etc/vmware/settings on "
+        "host esx1, not read, takes precedence over the VM's own settings (HVA-444)",
+        joint_question([ADAPTER_Q, settings_question("esx1")]),
+    )

@@ -3042,7 +3042,12 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
     type (the test driver keeps it so; libvirt's QEMU driver always writes the machine it picks,
     qemuDomainDefMachinePostParse: QEMU's default, which on x86 is "pc", i440FX) does not say
     whether it has one: with no other legacy device that is one question, not a pass."""
-    from hvaudit.checks.vmware import own_keys_pass  # vmware imports this module
+    from hvaudit.checks.vmware import (  # vmware imports this module
+        HOST_SETTINGS,
+        HOST_SETTINGS_CHECK,
+        own_keys_pass,
+        settings_question,
+    )
 
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
@@ -3058,20 +3063,34 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
         elif v.unnamed_emulation:
             # R33V-3: a VMware NIC without ethernetN.virtualDev takes a default by guestOS
             # (libvirt src/vmx/vmx.c key table), which may be the vlance (pcnet) adapter
-            yield manual(
-                s,
-                "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
-                "cirrus or vmvga (VMware SVGA) video or USB tablet, mouse or keyboard named; "
-                f"the adapter type is not named for {', '.join(v.unnamed_emulation)[:160]}, and "
-                "VMware's default depends on the guest OS",
-                v.source,
-                question=f"Which adapter type does each network adapter of VM {v.name} "
+            adapter = (
+                f"Which adapter type does each network adapter of VM {v.name} "
                 "emulate? Evidence: the vSphere Client, the VM > Edit Settings > Network "
                 "adapter N > Adapter Type (or the VM's config.hardware.device through the "
                 "API). Pass: VMXNET 3, E1000, E1000E or SR-IOV passthrough for every adapter; "
                 "fail: Flexible or PCnet32 (vlance), the emulated AMD PCnet NIC HVA-047 names "
-                "legacy.",
+                "legacy."
             )
+            named = (
+                "no floppy, IDE, sound, USB redirection, smartcard, rtl8139/ne2k/pcnet NIC, "
+                "cirrus or vmvga (VMware SVGA) video or USB tablet, mouse or keyboard named; "
+                f"the adapter type is not named for {', '.join(v.unnamed_emulation)[:160]}, and "
+                "VMware's default depends on the guest OS"
+            )
+            if h is not None and h.platform == "vmware-esxi":
+                # the host's /etc/vmware/settings overrides every key of the .vmx the rest of
+                # this item rests on (own_keys_pass, ESXI-80-000236): asked with the adapter,
+                # not after it; asked alone, "VMXNET 3" passed a VM whose legacy devices the
+                # host-wide file may turn on (R37T-6)
+                yield manual(
+                    s,
+                    f"{named}; and {HOST_SETTINGS} on host {v.host}, not read, takes precedence "
+                    f"over the VM's own settings ({HOST_SETTINGS_CHECK})",
+                    v.source,
+                    question=joint_question([adapter, settings_question(v.host)]),
+                )
+            else:
+                yield manual(s, named, v.source, question=adapter)
         elif v.machine is None and h is not None and h.platform == "kvm-libvirt":
             yield manual(
                 s,
