@@ -413,12 +413,14 @@ def test_r33v_3_nic_without_virtual_dev_is_asked(tmp_path: Path) -> None:
     """R33V-3: libvirt's src/vmx/vmx.c key table: `ethernet0.virtualDev = "<model>"  # default
     depends on guestOS value`; the parser read an absent key as no legacy NIC. Was: HVA-047's
     pass ("no ... pcnet NIC ...") withheld only by HVA-444's question, restored by an attestation
-    of an empty /etc/vmware/settings. Right: the adapter type is asked."""
+    of an empty /etc/vmware/settings. Right: the adapter type is asked (R37T-6: with the
+    host-wide settings, which a "yes" to the adapter alone passed unasked)."""
     result = next(r for r in _nic_vmx(tmp_path, None).results if r.check.id == "HVA-047")
     assert (result.status.value, result.outcome.message) == (
         "manual",
         f"{NAMED} named; the adapter type is not named for ethernet0 (no virtualDev; guestOS "
-        "rhel5), and VMware's default depends on the guest OS",
+        "rhel5), and VMware's default depends on the guest OS; and /etc/vmware/settings on "
+        "host esx1, not read, takes precedence over the VM's own settings (HVA-444)",
     )
     assert result.outcome.question is not None
     assert "Adapter Type" in result.outcome.question
