@@ -35,18 +35,27 @@ Findings:
   for a VM whose firewall is on and a NIC with firewall=1, whatever cluster.fw holds: R35P-2's
   reading). Now those two fails, and no firewall daemon running, are judged before the gap; a
   VM .fw not in the evidence is not judged off there (the gap stands).
+- R37S-4 (false pass, leading unknown) HVA-303, HVA-191: a NIC whose filters are not resolved
+  (its IP set ipfilter-net0 holding a subnet, R48) on a node whose processes were not read was
+  asked only the set's question: the daemon's (HVA-301's DAEMON_QUESTION: pve-firewall's
+  filters exist only while it runs, R5-12/R5-13) was asked for resolved NICs alone (HVA-191's
+  `fine`, HVA-303's branch after the gaps), so "yes, the subnet is the VM's own" passed a VM
+  whose filters were never observed in force. Now the daemon's question joins the set's in one
+  item (cluster.fw's gap names the daemon already, P21D-1, and stands as it was).
 
 Held: each condition alone keeps its verdict and text (the harness tests).
 
 Probed by script: on main, the ksm-units listing uncollected beside 500 merged pages and
 pages_shared unread beside an enabled ksm.service each asked the one question; after "yes" both
 passed. HVA-303 and HVA-191 on api-11 under the cluster.fw gap with 201.fw `enable: 0` and with
-net0 `firewall=0`: both asked the gap's question on main.
+net0 `firewall=0`: both asked the gap's question on main. The subnet in ipfilter-net0 with `ps`
+unread: both asked the set's question alone on main.
 
-Tally: 3 findings (false pass: HVA-061 twice, HVA-303 with HVA-191 once), 7 cases (5 finding
-probes, 2 harness tests); the 5 finding probes failed on main before the fixes (R37S-1/2's 3 on
+Tally: 4 findings (false pass: HVA-061 twice, HVA-303 with HVA-191 twice), 9 cases (6 finding
+probes, 3 harness tests); the 6 finding probes failed on main before the fixes (R37S-1/2's 3 on
 a7abc470: two passing after the attested "yes", the joined item asking only KEPT_Q; R37S-3's 2
-on e7d7ae3e: HVA-303 passing after the attested "yes"), the harness tests passed there.
+on e7d7ae3e: HVA-303 passing after the attested "yes"; R37S-4's 1 on 99c7d1db: the set's
+question alone), the harness tests passed there.
 
 Leads left: none yet.
 """
@@ -60,13 +69,16 @@ from pathlib import Path
 import pytest
 
 from conftest import messages, outcomes
+from hvaudit.checks.base import joint_question
 from hvaudit.collect.host import command_artefact
 from hvaudit.engine import Assessment
+from hvaudit.parse.proxmox_model import DAEMON_QUESTION
 from hvaudit.waivers import apply_attestations, load_attestations
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 from test_pve_leads19b import VM201
 from test_r34_elif_unknown_probes import TODAY, _attest_yes, _question
 from test_redteam2_probes import PVE_HARDENED
+from test_redteam3_host_probes import PVE_PROCS
 from test_redteam21_pve4_probes import PS_UNREAD
 from test_redteam35_proxmox_probes import C201, _files
 
@@ -253,3 +265,75 @@ def test_r37s3_vm_switch_off_fails_though_cluster_fw_unknown(
         _attest_vm(a, check, CLUSTER_Q[check], tmp_path, "api-11")
     assert _vm(a, "HVA-303")[:2] == ("fail", f"BC:24:11:00:00:21: {why}")
     assert _vm(a, "HVA-191")[:2] == ("fail", f"BC:24:11:00:00:21: no filter: {why}")
+
+
+# --- R37S-4: HVA-303, HVA-191, a NIC's unresolved filters before the daemon's question ---------
+
+WIDE_GAP = (
+    "IP set ipfilter-net0 admits the subnet(s) 192.0.2.0/24: whether every address in them is "
+    "this VM's own is not in the evidence"
+)
+PS_WHY = "running processes: host/commands/processes.txt: ps timed out"
+WIDE_SET = {VM201: ("192.0.2.11\n", "192.0.2.0/24\n")}
+#: The question each check asked on main of api-11 with the subnet in ipfilter-net0
+WIDE_Q = {
+    "HVA-303": CLUSTER_Q["HVA-303"],
+    "HVA-191": "Is MAC, IP and ARP spoofing from this VM stopped at IP set ipfilter-net0 admits "
+    "the subnet(s) 192.0.2.0/24? Evidence: the addresses this VM holds (its network "
+    "configuration, DHCP or IPAM reservations) against each entry of that IP set in "
+    "/etc/pve/firewall/<vmid>.fw. Pass: yes, at every one; fail: any forwards frames whose "
+    "source MAC or IP is not this VM's.",
+}
+
+
+def _node_scan(
+    tmp_path: Path, edit: dict[str, tuple[str, str]], procs: dict[str, object]
+) -> Assessment:
+    """The live hardened node with each file of `edit` changed once and `procs` replayed."""
+    from test_redteam3_host_probes import pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    for rel, (old, new) in edit.items():
+        text = (tree / rel).read_text()
+        assert old in text
+        (tree / rel).write_text(text.replace(old, new, 1))
+    return pve_scan(tmp_path, procs, tree)
+
+
+def test_r37s4_harness_wide_set_alone(tmp_path: Path) -> None:
+    """Held: the subnet in ipfilter-net0 with pve-firewall seen running asks the set's question
+    alone in both checks (R35P-2's held case), and the processes unread alone ask the daemon's."""
+    procs = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}
+    a = _node_scan(tmp_path / "a", WIDE_SET, procs)
+    assert _vm(a, "HVA-303") == ("manual", f"evidence unavailable: {WIDE_GAP}", WIDE_Q["HVA-303"])
+    assert _vm(a, "HVA-191") == ("manual", WIDE_GAP, WIDE_Q["HVA-191"])
+    a = _node_scan(tmp_path / "b", {}, PS_UNREAD)
+    assert _vm(a, "HVA-303")[:2] == (
+        "manual",
+        "1 interface(s) behind the VM firewall, but whether pve-firewall or proxmox-firewall "
+        f"applies the rules on node pve-h1 is not in the evidence ({PS_WHY})",
+    )
+
+
+def test_r37s4_daemon_question_joins_the_wide_set(tmp_path: Path) -> None:
+    """R37S-4: on main, the set's question alone (WIDE_Q) was asked with the processes unread,
+    and "yes" passed both checks with the daemon that applies the filters never observed
+    (R5-12: never a pass on the strength of the file alone). Now one item asks both, and the
+    "yes" to the set's question alone passes nothing."""
+    a = _node_scan(tmp_path, WIDE_SET, PS_UNREAD)
+    daemon = (
+        f"whether pve-firewall or proxmox-firewall applies the rules on node pve-h1 is not in the "
+        f"evidence ({PS_WHY})"
+    )
+    assert _vm(a, "HVA-303")[:2] == (
+        "manual",
+        f"evidence unavailable: {WIDE_GAP}; 1 interface(s) with firewall=1, the VM's firewall "
+        f"on, but {daemon}",
+    )
+    assert _vm(a, "HVA-191")[:2] == ("manual", f"{WIDE_GAP}; {daemon}")
+    for check in VM_CHECKS:
+        assert _vm(a, check)[2] == joint_question(
+            [WIDE_Q[check], DAEMON_QUESTION.format(node="pve-h1")]
+        )
+        _attest_vm(a, check, WIDE_Q[check], tmp_path, "api-11")
+        assert _vm(a, check)[0] == "manual", check

@@ -640,12 +640,21 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     + ").",
                 )
             )
-        if fine and (why := _pve_daemon_unobserved(hosts[v.host])) is not None:
+        # a Proxmox VE NIC's filters not resolved (a subnet in its IP set, proxmox-firewall's)
+        # rest on the daemon as resolved ones do: asked alone, their question passed the VM on
+        # a "yes" with the daemon never observed (R37S-4); cluster.fw's gap names it (P21D-1)
+        pve_gaps = [g for g in gaps if not g.reason.startswith("cluster firewall:")]
+        if (fine or pve_gaps) and (why := _pve_daemon_unobserved(hosts[v.host])) is not None:
+            by = (
+                f"{len(fine)} interface(s) filtered by {', '.join(sorted(set(fine)))} in the "
+                "configuration, but whether"
+                if fine
+                else "whether"
+            )
             items.append(
                 manual(
                     s,
-                    f"{len(fine)} interface(s) filtered by {', '.join(sorted(set(fine)))} in the "
-                    f"configuration, but whether pve-firewall or proxmox-firewall applies the "
+                    f"{by} pve-firewall or proxmox-firewall applies the "
                     f"rules on node {v.host} is not in the evidence ({why})",
                     *refs,
                     *hosts[v.host].facts.programs.sources,

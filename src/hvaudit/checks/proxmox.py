@@ -1582,6 +1582,16 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
             settled = next(
                 (a for f in gaps if (a := asked_gap(s, f, what, asks)) is not None), None
             )
+            # a NIC's filters not resolved (a subnet in its IP set, proxmox-firewall's) are in
+            # force only while the daemon runs: where the processes were not read, its
+            # question joins theirs, which alone passed the VM on a "yes" with the daemon
+            # never observed (R37S-4); cluster.fw's gap names the daemon already (P21D-1)
+            daemon = _daemon(hosts[v.host], px)
+            if daemon[0] == "unknown" and not all(
+                g.reason.startswith("cluster firewall:") for g in gaps
+            ):
+                on = f"{len(v.interfaces)} interface(s) with firewall=1, the VM's firewall on"
+                asks.append(_unenforced(s, hosts[v.host], on, daemon[1], *refs))
             yield settled if settled is not None else joined_asks(s, asks)
         elif fw is not None and (
             guessed := [
