@@ -165,3 +165,70 @@ def test_r37f_1_held_vm(tmp_path: Path, rules: str) -> None:
 def test_r37f_1_held_node(tmp_path: Path, rules: str) -> None:
     """Held: the node's pass stands on the same rules."""
     assert _hva301(tmp_path, cluster=rules) == ("pass", "cluster firewall on, input policy DROP")
+
+
+# --- R37F-2: ACCEPTs of every packet from some sources each, a /7's worth together ---------------
+
+TWO_8 = "IN ACCEPT -source 2.0.0.0/8\nIN ACCEPT -source 3.0.0.0/8\n"
+A7 = "2^25 (a /7) public IPv4 addresses together, as many as a /7 network or more"
+
+
+def test_r37f_2_node_sources_split(tmp_path: Path) -> None:
+    """Was pass "cluster firewall on, input policy DROP": one rule's `-source
+    2.0.0.0/8,3.0.0.0/8` failed (R29P-3), the same sources in two rules passed."""
+    assert _hva301(tmp_path, TWO_8) == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 8 `IN ACCEPT -source "
+        "2.0.0.0/8`, host.fw line 9 `IN ACCEPT -source 3.0.0.0/8` accept every inbound packet "
+        f"from their sources ({A7}) before the policy",
+    )
+
+
+def test_r37f_2_node_sources_split_ipv6(tmp_path: Path) -> None:
+    """Was pass: two /33s are a /32's worth (IPV6_WIDE_PREFIX), host.fw's and cluster.fw's."""
+    got = _hva301(tmp_path, "IN ACCEPT -source 2a00::/33\n", "IN ACCEPT -source 2a00:0:8000::/33\n")
+    assert got == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 8 `IN ACCEPT -source "
+        "2a00::/33`, cluster.fw line 18 `IN ACCEPT -source 2a00:0:8000::/33` accept every inbound "
+        "packet from their sources (2^96 (a /32) public IPv6 addresses together, as many as a "
+        "/32 network or more) before the policy",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "lines", "before"),
+    [
+        (TWO_8, (11, 12), "before any rule drops or rejects"),
+        (
+            "IN DROP -source 198.51.100.7\n" + TWO_8,
+            (12, 13),
+            "that no rule before them drops or rejects",
+        ),
+    ],
+)
+def test_r37f_2_vm_sources_split(
+    tmp_path: Path, rules: str, lines: tuple[int, int], before: str
+) -> None:
+    """Was pass "1 interface(s) behind the VM firewall"."""
+    assert _vm(tmp_path, rules) == (
+        "fail",
+        VM_HEAD + f"line {lines[0]} `IN ACCEPT -source 2.0.0.0/8`, line {lines[1]} `IN ACCEPT "
+        f"-source 3.0.0.0/8` accept every inbound packet from their sources ({A7}) {before}",
+    )
+
+
+HELD_SOURCES = [
+    "IN ACCEPT -source 2.0.0.0/8\nIN ACCEPT -source 4.0.0.0/9\n",
+    "IN ACCEPT -source 2.0.0.0/8\nIN ACCEPT -source 3.0.0.0/8 -p tcp -dport 22\n",
+    "IN ACCEPT -source 10.0.0.0/8\nIN ACCEPT -source 172.16.0.0/12\nIN ACCEPT -source 192.168.0.0/16\n",
+]
+
+
+@pytest.mark.parametrize("rules", HELD_SOURCES)
+def test_r37f_2_held(tmp_path: Path, rules: str) -> None:
+    """Held: less than a /7's worth together, the second ACCEPT of one port, or private
+    networks (_PRIVATE, as R29P-3 counts): the node's and the VM's pass stand."""
+    node = _hva301(tmp_path / "node", cluster=rules)
+    assert node == ("pass", "cluster firewall on, input policy DROP")
+    assert _vm(tmp_path / "vm", rules) == ("pass", "1 interface(s) behind the VM firewall")

@@ -753,6 +753,7 @@ def _accepts_everything(
     closed: set[int] = set()
     taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
     pool: dict[tuple[int, str], list[tuple[str, list[tuple[int, int]]]]] = {}
+    sources: list[tuple[str, list[_Net]]] = []
     for where, r in _input_chain(px):
         version = r.get("ipversion")
         versions = {version} if isinstance(version, int) else {4, 6}
@@ -851,6 +852,29 @@ def _accepts_everything(
                 if k in shown
             )
         )
+        # ACCEPTs of every packet from some sources each, a /7's worth together (R37F-2)
+        if (
+            not tcp
+            and r["action"] == "ACCEPT"
+            and not narrowing
+            and opts.get("source")
+            and (held or not opts.get("dest"))
+            and (
+                together := _pooled_sources(
+                    sources,
+                    f"{where} line {r['line']} `{text} -source {shown['source']}`",
+                    str(opts["source"]),
+                    versions - closed,
+                    cluster,
+                )
+            )
+            and not wide
+        ):
+            words = "; ".join(together[1].values())
+            out.append(
+                f"{together[0]} accept every inbound packet from their sources ({words}){why}"
+            )
+            return out
         if not wide:
             continue
         if (
@@ -1380,6 +1404,42 @@ def _pooled_accepts(
     return (over, shown, most) if over else None
 
 
+def _pooled_sources(
+    pool: list[tuple[str, list[_Net]]],
+    label: str,
+    source: str,
+    versions: set[int],
+    cluster: FirewallFile,
+    fw: FirewallFile | None = None,
+) -> tuple[str, dict[int, str]] | None:
+    """Pool the -source networks of an IN ACCEPT that restricts nothing else (a set's `!`
+    exceptions taken out, `_fw_networks`; the IP versions `versions` it still reaches), and say
+    where the ACCEPTs pooled so far, more than one of them, admit every inbound packet from as
+    many public addresses as a /7 (IPv6 /32) together: their labels and `_together`'s words per
+    IP version. One rule's list is read together (R29P-3), but two rules each of a /8 were read
+    alone, so a node and a VM admitting every packet from a /7's worth of sources passed
+    (R37F-2); the host chains' readers pool them (hvaudit.parse.firewall `_Pool.accepted`,
+    R28G-1): first match, so each source an ACCEPT reaches is admitted whichever rule admits
+    it."""
+    held, holes = _fw_networks([x for x in source.split(",") if x.strip()], cluster, fw)
+    pool.append((label, [n for n in _minus(held, holes) if n.version in versions]))
+    labels = [w for w, nets in pool if nets]
+    if len(labels) < 2:
+        return None
+    out = {}
+    for family, bits in ((4, 32 - 7), (6, 128 - IPV6_WIDE_PREFIX)):
+        count = _public_addresses([n for _, nets in pool for n in nets if n.version == family])
+        if count >= 2**bits:
+            out[family] = (
+                f"{_span(count, family)} public IPv{family} addresses together, as many as a "
+                f"/{32 - bits if family == 4 else IPV6_WIDE_PREFIX} network or more"
+            )
+    if not out:
+        return None
+    more = f" and {len(labels) - 6} more" if len(labels) > 6 else ""
+    return ", ".join(labels[:6]) + more, out
+
+
 def _pve_port_intervals(spec: str) -> list[tuple[int, int]]:
     """The port intervals of a pve-firewall -dport/-sport list (`22,80,1000:2000`; a range
     `a:b`, a service name of /etc/services); a name hvaudit does not know adds nothing."""
@@ -1725,6 +1785,7 @@ def _vm_opened(
     taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
     partial: set[int] = set()
     pool: dict[tuple[int, str], list[tuple[str, list[tuple[int, int]]]]] = {}
+    sources: list[tuple[str, list[_Net]]] = []
     rules: list[dict[str, object]] = []
     for r in fw.effective_rules():
         iface = r["options"].get("iface") if isinstance(r["options"], dict) else None
@@ -1789,9 +1850,32 @@ def _vm_opened(
                     else f"the guest's address in IP set ipfilter-{netid})"
                 )
             )
+        # ACCEPTs of every packet from some sources each, a /7's worth together (R37F-2)
+        together = (
+            _pooled_sources(
+                sources,
+                f"line {g['line']} `IN ACCEPT -source {shown['source']}`{why}",
+                str(opts["source"]),
+                reached,
+                cluster,
+                own,
+            )
+            if accept and not narrowing and opts.get("source") and not opts.get("dest")
+            else None
+        )
         reached &= _rule_versions(opts, reached, cluster, every=not accept, fw=own)
         proto = str(opts.get("proto") or "").lower()
         key = {"6": "tcp", "17": "udp"}.get(proto, proto)
+        if not reached and together is not None:
+            before = (
+                " that no rule before them drops or rejects"
+                if set(together[1]) & partial
+                else " before any rule drops or rejects"
+            )
+            return (
+                f"{netid}: {together[0]} accept every inbound packet from their sources "
+                f"({'; '.join(together[1].values())}){before}"
+            )
         if not reached:
             continue
         if not accept:
