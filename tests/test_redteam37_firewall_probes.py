@@ -18,24 +18,34 @@ Findings (R37F-n):
   the host chains' readers pool them (hvaudit.parse.firewall `_pooled_ports`, R29F-3). Now the
   ACCEPTs' ports, less what the DROPs before each took, are pooled per IP version and protocol
   (`_pooled_accepts`): more than half of them together fails, naming the rules.
+- R37F-2 (false pass) HVA-301, HVA-303: IN ACCEPTs of every packet from some sources each
+  were read alone against the /7 (IPv6 /32) line, though one rule's list is read together
+  (R29P-3: `-source 2.0.0.0/8,3.0.0.0/8` fails), so `IN ACCEPT -source 2.0.0.0/8` and `IN
+  ACCEPT -source 3.0.0.0/8` (two /33s of IPv6 space, host.fw's and cluster.fw's) passed a node
+  and a VM that admit every packet from a /7's worth of public sources. First match again: the
+  host chains' readers pool such sources (hvaudit.parse.firewall `_Pool.accepted`, R28G-1).
+  Now the sources of ACCEPTs that restrict nothing else are pooled (`_pooled_sources`, a set's
+  `!` exceptions out, public addresses as R29P-3 counts them) and a /7's worth fails.
 
-Held (kept as tests): two ACCEPTs of 30000 ports together (not more than half), a DROP of
-the upper ports before the second ACCEPT, and an ACCEPT narrowed to one source beside the
-other keep their pass.
+Held (kept as tests): R37F-1: two ACCEPTs of 30000 ports together (not more than half), a
+DROP of the upper ports before the second ACCEPT, and an ACCEPT narrowed to one source beside
+the other keep their pass. R37F-2: a /8 and a /9 together, the second ACCEPT of one port, and
+the private networks (10/8, 172.16/12, 192.168/16) keep the node's and the VM's pass.
 
 Probed by script (held, not kept): `IN ACCEPT -source 0.0.0.0/1,128.0.0.0/1`, `-source
 0.0.0.0-255.255.255.255`, `-source ::/1,8000::/1`, `-p 6`, `-p 0`, `-p ip`, `-p udplite`,
 `-p tcp -sport 1:65535`, `-dport 1:20000,20001:40000` in one rule (each a fail);
 `IN DROP -i net1`, `-source 10.0.0.1`, `-dest 192.0.2.99` before policy ACCEPT (fail).
 
-Tally: 1 finding (1 false pass); 14 cases in 7 test functions; 8 failed on main before the
-fix (a7abc470); 6 held.
+Tally: 2 findings (2 false passes); 21 cases in 11 test functions; 12 failed on main before
+the fixes (R37F-1's 8 on a7abc470, R37F-2's 4 on d4a55773); 9 held.
 
 Leads left: the round-33/34 network leads (test_redteam34_firewall_probes,
 test_redteam34_network_probes) stand; HVA-303 under `nftables: 1` (the NICs' filters under
 proxmox-firewall are one question); R36F's wording lead (a VM `IN REJECT -p tcp` before policy
-ACCEPT). ACCEPTs of narrow sources each, most senders together (the nft reader's R28G-1 pool),
-are not pooled on the Proxmox side either (a /8 per rule: many rules).
+ACCEPT). Sources pooled with every port of a protocol (the nft reader's R29F-2 `_Pool.some`:
+`-source 2.0.0.0/8 -p tcp` beside `-source 3.0.0.0/8 -p tcp`) are not pooled on the Proxmox
+side, nor in HVA-313's management-port loop.
 """
 
 from __future__ import annotations
