@@ -11,14 +11,19 @@ TEST_STAMP = $(VENV)/.installed-test
 demo: setup-demo  ## scan the bundled demo deployment (exit 1 = it found failures, as it should)
 	$(BIN)/hvaudit scan --demo || test $$? -eq 1
 
+# Test files run in parallel, one worker a core, each file whole on one worker (its module fixtures
+# set up once); tests that share a machine-wide resource (the system libvirtd's domains, the vcsim
+# build) take a lock (tests/conftest.py: held_lock).
+XDIST = -n auto --dist loadfile
+
 test: setup services  ## the whole suite, including the real-libvirtd end-to-end test
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 coverage: setup services  ## the whole suite under branch coverage (about 3.7 times slower: not CI's)
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 test-fast: setup  ## everything but the tests that need libvirtd
-	$(BIN)/pytest -m "not libvirtd"
+	$(BIN)/pytest $(XDIST) -m "not libvirtd"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -11,6 +11,7 @@ recorded from Debian hosts: the one stand-in of the suite. The end-to-end test
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import re
@@ -93,6 +94,48 @@ def _run_tempdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("TMPDIR", None)
     else:
         os.environ["TMPDIR"] = saved_env
+
+
+@contextlib.contextmanager
+def held_lock(path: Path, wait_s: float, what: str) -> Iterator[None]:
+    """An exclusive flock on `path`, waited for up to `wait_s` seconds, for a resource two test
+    processes must not use at once: the system libvirtd's domains (every checkout on the machine,
+    and each worker of a `pytest -n` run, defines them on the one daemon) or a build the workers
+    share. Fails the test, naming `what`, when another process keeps it longer."""
+    with path.open("a") as f:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"another process held {path} ({what}) for {wait_s:g} s")
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+#: held while a test has domains of its own on the system libvirtd (qemu:///system): the e2e
+#: test asserts every finding of a scan of that daemon, so another test's domain defined beside
+#: its own (the secret sweep's, another checkout's run: session 30) changes what it sees. Not
+#: /tmp/hvaudit-e2e.lock, which developers take with flock(1) around the whole e2e run: a second
+#: lock on that file from inside it would wait for itself.
+LIBVIRTD_DOMAINS_LOCK = Path("/tmp/hvaudit-e2e-domains.lock")
+
+
+def libvirtd_domains_held() -> contextlib.AbstractContextManager[None]:
+    """The machine-wide lock on the system libvirtd's test domains, waited for up to 30 min."""
+    return held_lock(LIBVIRTD_DOMAINS_LOCK, 1800, "the system libvirtd's test domains")
+
+
+def run_shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this run sees: the run's base temporary folder, or under
+    `pytest -n` (pytest-xdist) the one above the workers' own (basetemp/popen-gwN)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 NFT_DROP = json.dumps(

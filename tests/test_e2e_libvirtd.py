@@ -8,7 +8,6 @@ and the host findings this machine's state determines, then removes everything i
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+
+from conftest import libvirtd_domains_held
 
 pytestmark = pytest.mark.libvirtd
 
@@ -102,38 +103,11 @@ def _cleanup(conn: object, libvirt: object) -> None:
     net.undefine()
 
 
-#: held while the e2e-* domains exist: every checkout on this machine (a developer's, a fresh
-#: clone's CI) defines the same domains on the one system daemon, and two runs at once destroyed
-#: each other's (session 30). Not /tmp/hvaudit-e2e.lock, which developers take with flock(1)
-#: around the whole run: a second lock on that file from inside it would wait for itself.
-DOMAINS_LOCK = Path("/tmp/hvaudit-e2e-domains.lock")
-LOCK_WAIT_S = 1800
-
-
-@contextlib.contextmanager
-def _domains_held() -> Iterator[None]:
-    """The machine-wide lock on the e2e-* domains, waited for up to LOCK_WAIT_S seconds."""
-    with DOMAINS_LOCK.open("a") as f:
-        deadline = time.monotonic() + LOCK_WAIT_S
-        while True:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"another run held {DOMAINS_LOCK} for {LOCK_WAIT_S} s")
-                time.sleep(2)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="module")
 def deployment() -> Iterator[object]:
     import libvirt
 
-    with _domains_held():
+    with libvirtd_domains_held():
         yield from _deployment(libvirt)
 
 

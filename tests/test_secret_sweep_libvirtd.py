@@ -7,9 +7,11 @@ from __future__ import annotations
 import contextlib
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from conftest import libvirtd_domains_held
 from hvaudit.cli import main
 
 pytestmark = pytest.mark.libvirtd
@@ -52,6 +54,11 @@ def test_real_libvirtd_collection_keeps_no_secret(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     libvirt = pytest.importorskip("libvirt")
+    with libvirtd_domains_held():
+        _sweep(libvirt, tmp_path, capsys)
+
+
+def _sweep(libvirt: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     conn = libvirt.open(URI)
     try:
         with contextlib.suppress(libvirt.libvirtError):

@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from conftest import held_lock, run_shared_dir
 from hvaudit.cli import main
 from test_manual_questions import manual_problems, report_problems
 
@@ -51,8 +52,15 @@ def vcsim_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sources = max(p.stat().st_mtime for p in (ROOT / "tests" / "vcsim").glob("*.go"))
     if prebuilt.is_file() and prebuilt.stat().st_mtime > sources:
         return prebuilt
-    out = tmp_path_factory.mktemp("vcsim") / "vcsim-hvaudit"
-    subprocess.run([str(ROOT / "scripts" / "build-vcsim"), str(out)], check=True, timeout=600)
+    # built once a run: the workers of `pytest -n` wait for the first one's build (no Go cache
+    # survives scripts/build-vcsim, so each build is a whole one)
+    shared = run_shared_dir(tmp_path_factory)
+    out = shared / "vcsim" / "vcsim-hvaudit"
+    with held_lock(shared / "vcsim.lock", 900, "the vcsim build"):
+        if not out.is_file():
+            subprocess.run(
+                [str(ROOT / "scripts" / "build-vcsim"), str(out)], check=True, timeout=600
+            )
     return out
 
 
