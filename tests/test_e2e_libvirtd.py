@@ -299,7 +299,6 @@ def loopback_sshd(tmp_path: Path) -> Iterator[Path]:
     """A real OpenSSH server on 127.0.0.1 with throw-away keys; yields an ssh_config for it."""
     import shutil
     import socket
-    import time
 
     sshd = shutil.which("sshd") or "/usr/sbin/sshd"
     for name in ("host", "client"):
