@@ -1,0 +1,172 @@
+"""Red-team round 37 probes: VM domain XML, <qemu:override> and raw QEMU arguments
+(r37-domain)
+
+Harness: round 35's (tests/test_redteam35_domain_probes.py `_raw_scan`) with the QEMU
+namespace's other elements: the hardened Debian host replay (conftest HARDENED_HOST, IOMMU
+groups 2 = 0000:65:00.0 alone, 3 = 0000:00:1f.0 with 0000:00:1f.3) with the test-driver node's
+domains collected by the real LibvirtCollector and marked as the QEMU driver's, each VM's
+<qemu:override> (or <qemu:commandline>) written into its collected XML as a QEMU-driver daemon
+reports it (`_ns_scan`), scanned through the real parser and engine.
+
+Findings:
+- R37D-1 (false pass, false n/a) HVA-050, HVA-059, HVA-192, HVA-193, HVA-194 (every check of
+  the VM's passthrough list): a <qemu:override> was read as a marker alone (HVA-046 fails
+  it), so what it makes of libvirt's devices was judged from the definition. libvirt
+  docs/drvqemu.rst, "Overriding properties of QEMU devices": each <qemu:property> "overrides
+  what libvirt formats via -device" for the device of that alias, a property libvirt does not
+  set being added; src/qemu/qemu_command.c qemuBuildDeviceCommandlineHandleOverrides removes
+  the named key of the device's JSON properties and appends the new value, `driver` and `host`
+  included. VM web01's <hostdev> of 0000:65:00.0 (IOMMU group 2, alone) with an override
+  setting its `host` to 00:1f.0 (group 3, shared with the host's sound function) passed
+  HVA-050 "each IOMMU group of pci 0000:65:00.0 goes wholly to this VM"; VM v1's override of
+  its memballoon (`driver` vfio-pci, `host` 0000:03:00.0), which hands the guest a host PCI
+  function as a raw `-device vfio-pci` does, was n/a "no device passthrough" in HVA-050 and
+  n/a in HVA-059/192/193/194. Now libvirt_xml.override_devices reads each override as the
+  `-device` it makes (a PCI <hostdev>'s alias being libvirt's vfio-pci with its <source>
+  address) and the raw PCI passthrough reader judges it as a raw vfio-pci.
+
+Held (kept as tests): an override that keeps the <hostdev>'s function (driver
+vfio-pci-nohotplug, x-igd-opregion) and one of a disk's rotation_rate add no passthrough.
+
+Probed by script, not kept: the same override beside a raw `-device vfio-pci,host=0000:03:00.0`
+in another VM gives that VM's verdicts in all five checks.
+
+Tally: 1 finding (false pass 1, with false n/a in the same class), 2 tests holding 4 cases,
+both tests failed on main before the fix (on the finding's cases; the 2 held cases pass on
+main too).
+
+Leads left: see the round's report.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid as uuidlib
+from pathlib import Path
+
+from conftest import (
+    HARDENED_HOST,
+    QEMU_NS_URI,
+    ReplayRunner,
+    _replay_secmodel,
+    domain_xml,
+    from_qemu_driver,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import BundleWriter
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import Assessment
+
+
+def _ns_scan(tmp_path: Path, vms: dict[str, tuple[str, str]]) -> Assessment:
+    """The hardened host with one VM per key of `vms`, (body of its definition, QEMU namespace
+    elements), collected by the real collector from a test-driver node and marked as the QEMU
+    driver's, the namespace elements written into its collected XML as a QEMU-driver daemon
+    reports them (the test driver drops the namespace)."""
+    uri = write_node(
+        tmp_path / f"node-{time.monotonic_ns()}.xml",
+        [domain_xml(n, body) for n, (body, _) in vms.items()],
+    )
+    writer = BundleWriter(
+        tmp_path / f"b-{time.monotonic_ns()}",
+        target="qemu+ssh://root@hv1/system",
+        platform="kvm-libvirt",
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    assert writer.root is not None
+    for name, (_, ns) in vms.items():
+        path = f"libvirt/domains/{uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)}.xml"
+        text = writer.files.pop(path).decode()
+        writer.entries.pop(path)
+        (writer.root / path).unlink()
+        text = text.replace("<domain ", f"<domain xmlns:qemu='{QEMU_NS_URI}' ", 1)
+        text = text.replace("</domain>", f"{ns}</domain>")
+        writer.add(path, text.encode(), origin="virDomainGetXMLDesc")
+    writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
+    from_qemu_driver(writer, uri)
+    _replay_secmodel(writer, "apparmor")
+    HostCollector(ReplayRunner(dict(HARDENED_HOST))).collect(writer)
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+# --- R37D-1: <qemu:override> makes libvirt's devices a host PCI function's ----------------------
+
+HOSTDEV = (
+    "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address "
+    "domain='0x0000' bus='0x65' slot='0x00' function='0x0'/></source><alias name='ua-gpu'/>"
+    "</hostdev></devices>"
+)
+
+
+def _override(alias: str, *props: tuple[str, str, str]) -> str:
+    body = "".join(f"<qemu:property name='{n}' type='{t}' value='{v}'/>" for n, t, v in props)
+    return (
+        f"<qemu:override><qemu:device alias='{alias}'><qemu:frontend>{body}</qemu:frontend>"
+        "</qemu:device></qemu:override>"
+    )
+
+
+GROUP_2 = "IOMMU active; each IOMMU group of pci 0000:65:00.0 goes wholly to this VM or is unused"
+
+
+def test_override_of_a_hostdevs_host_is_the_function_judged(tmp_path: Path) -> None:
+    """R37D-1: `host` overridden on a <hostdev>'s alias hands the guest that function
+    (qemu_command.c qemuBuildDeviceCommandlineHandleOverrides), one sharing its IOMMU group
+    with the host's sound function; HVA-050 passed on the <source>'s isolated group."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (HOSTDEV, _override("ua-gpu", ("host", "string", "00:1f.0"))),
+            # held: an override keeping the function (driver and a vfio-pci property)
+            "v1": (
+                HOSTDEV,
+                _override(
+                    "ua-gpu",
+                    ("driver", "string", "vfio-pci-nohotplug"),
+                    ("x-igd-opregion", "bool", "true"),
+                ),
+            ),
+        },
+    )
+    assert outcomes(a, "HVA-050") == {"web01": "fail", "v1": "pass"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050") == {
+        "web01": "0000:00:1f.0 shares IOMMU group 3 with 0000:00:1f.3 (driver snd_hda_intel), "
+        "left to the host",
+        "v1": GROUP_2,
+    }
+
+
+def test_override_of_a_balloons_driver_is_a_passthrough(tmp_path: Path) -> None:
+    """R37D-1: `driver` vfio-pci and `host` on the memballoon's alias make it a raw vfio-pci
+    (a host PCI function the guest drives); every passthrough check said n/a. Held: a disk's
+    rotation_rate adds none."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (
+                "",
+                _override(
+                    "balloon0",
+                    ("driver", "string", "vfio-pci"),
+                    ("host", "string", "0000:03:00.0"),
+                ),
+            ),
+            "v1": ("", _override("ua-disk0", ("rotation_rate", "unsigned", "1"))),
+        },
+    )
+    assert outcomes(a, "HVA-050") == {"web01": "manual", "v1": "not_applicable"}
+    assert messages(a, "HVA-050") == {
+        "web01": "IOMMU active for pci 0000:03:00.0; 0000:03:00.0 is in no IOMMU group on this "
+        "host",
+        "v1": "no device passthrough",
+    }
+    assert outcomes(a, "HVA-059")["web01"] == "manual", messages(a, "HVA-059")
+    assert messages(a, "HVA-059")["web01"] == (
+        "PCI device(s) 0000:03:00.0 passed through, of a class the evidence does not show"
+    )
