@@ -1981,7 +1981,8 @@ def override_devices(root: Element) -> list[str]:
         [] if devices is None else [*devices.findall("hostdev"), *devices.findall("interface")]
     ):
         pci = el.get("type") == ("pci" if el.tag == "hostdev" else "hostdev")
-        alias = (el.find("alias").get("name") or "") if el.find("alias") is not None else ""
+        alias_el = el.find("alias")
+        alias = (alias_el.get("name") or "") if alias_el is not None else ""
         if pci and alias:
             libvirt_hosts[alias] = _pci_address(el.find("source/address"))
     out: list[str] = []
