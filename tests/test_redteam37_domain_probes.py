@@ -23,7 +23,9 @@ Findings:
   function as a raw `-device vfio-pci` does, was n/a "no device passthrough" in HVA-050 and
   n/a in HVA-059/192/193/194. Now libvirt_xml.override_devices reads each override as the
   `-device` it makes (a PCI <hostdev>'s alias being libvirt's vfio-pci with its <source>
-  address) and the raw PCI passthrough reader judges it as a raw vfio-pci.
+  address) and the raw PCI and input passthrough readers judge it as a raw -device (a virtio
+  keyboard made virtio-input-host-pci with an evdev is named in HVA-050's n/a, where it said
+  "no device passthrough").
 
 Held (kept as tests): an override that keeps the <hostdev>'s function (driver
 vfio-pci-nohotplug, x-igd-opregion) and one of a disk's rotation_rate add no passthrough.
@@ -31,9 +33,9 @@ vfio-pci-nohotplug, x-igd-opregion) and one of a disk's rotation_rate add no pas
 Probed by script, not kept: the same override beside a raw `-device vfio-pci,host=0000:03:00.0`
 in another VM gives that VM's verdicts in all five checks.
 
-Tally: 1 finding (false pass 1, with false n/a in the same class), 2 tests holding 4 cases,
-both tests failed on main before the fix (on the finding's cases; the 2 held cases pass on
-main too).
+Tally: 1 finding (false pass 1, with false n/a and wording in the same class), 3 tests
+holding 5 cases, all 3 tests failed on main before the fix (on the finding's cases; the 2
+held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -170,3 +172,29 @@ def test_override_of_a_balloons_driver_is_a_passthrough(tmp_path: Path) -> None:
     assert messages(a, "HVA-059")["web01"] == (
         "PCI device(s) 0000:03:00.0 passed through, of a class the evidence does not show"
     )
+
+
+def test_override_of_a_virtio_keyboard_to_a_host_input_device_is_named(tmp_path: Path) -> None:
+    """R37D-1: `driver` virtio-input-host-pci and `evdev` on a virtio keyboard's alias hand the
+    guest a host input device (as a raw -device virtio-input-host-pci does, R14-3): HVA-050's
+    n/a names it, where it said "no device passthrough"."""
+    keyboard = (
+        "<devices><input type='keyboard' bus='virtio'><alias name='ua-kbd'/></input></devices>"
+    )
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (
+                keyboard,
+                _override(
+                    "ua-kbd",
+                    ("driver", "string", "virtio-input-host-pci"),
+                    ("evdev", "string", "/dev/input/event3"),
+                ),
+            ),
+        },
+    )
+    assert outcomes(a, "HVA-050") == {"web01": "not_applicable"}
+    assert messages(a, "HVA-050") == {
+        "web01": "no DMA-capable (PCI) passthrough: evdev input devices stay host-mediated"
+    }

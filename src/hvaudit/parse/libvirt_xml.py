@@ -869,10 +869,10 @@ def parse_domain(
     # would pass it (R60)
     passthrough += raw_pci_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     # a <qemu:override> that makes a device libvirt builds hand the guest a host PCI function
-    # (R37D-1)
-    passthrough += raw_pci_passthrough(
-        override_devices(root), Source(artefact, "/domain/qemu:override")
-    )
+    # or input device (R37D-1)
+    overridden = override_devices(root)
+    passthrough += raw_pci_passthrough(overridden, Source(artefact, "/domain/qemu:override"))
+    passthrough += raw_input_passthrough(overridden, Source(artefact, "/domain/qemu:override"))
     passthrough += raw_input_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     passthrough += raw_chardev_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     passthrough += raw_rng_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
