@@ -27,15 +27,26 @@ Findings:
   keyboard made virtio-input-host-pci with an evdev is named in HVA-050's n/a, where it said
   "no device passthrough").
 
+- R37D-2 (false pass) HVA-239: R37D-1's class in the console rule. A SPICE USB redirection
+  (<redirdev type='spicevmc'>) limited by a <redirfilter> is a question, "Does the USB
+  redirection filter ... reject every USB device that carries files? Evidence: `virsh
+  dumpxml` <redirfilter>", whose "yes" passed VM web01, whose <qemu:override> removes the
+  usb-redir's `filter` (the device then accepts every USB device: hw/usb/redirect.c
+  usbredir_check_filter `if (dev->filter_rules)`), and VM v1, whose override sets it to
+  -1:-1:-1:-1:1. Now the override's `filter` is the one judged (libvirt_xml
+  frontend_overrides): removed, "no USB filter" fails; set, its rules are read as a raw
+  usb-redir's (R22V-2), and the device is named with what the override does.
+
 Held (kept as tests): an override that keeps the <hostdev>'s function (driver
-vfio-pci-nohotplug, x-igd-opregion) and one of a disk's rotation_rate add no passthrough.
+vfio-pci-nohotplug, x-igd-opregion) and one of a disk's rotation_rate add no passthrough; a
+<redirfilter> without an override stays the question.
 
 Probed by script, not kept: the same override beside a raw `-device vfio-pci,host=0000:03:00.0`
 in another VM gives that VM's verdicts in all five checks.
 
-Tally: 1 finding (false pass 1, with false n/a and wording in the same class), 3 tests
-holding 5 cases, all 3 tests failed on main before the fix (on the finding's cases; the 2
-held cases pass on main too).
+Tally: 2 findings (false pass 2; R37D-1 with false n/a and wording in the same class), 4
+tests holding 8 cases, all 4 tests failed on main before the fixes (on the findings' 5
+cases; the 3 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -197,4 +208,48 @@ def test_override_of_a_virtio_keyboard_to_a_host_input_device_is_named(tmp_path:
     assert outcomes(a, "HVA-050") == {"web01": "not_applicable"}
     assert messages(a, "HVA-050") == {
         "web01": "no DMA-capable (PCI) passthrough: evdev input devices stay host-mediated"
+    }
+
+
+# --- R37D-2: <qemu:override> of a usb-redir's filter ------------------------------------------
+
+REDIR = (
+    "<devices><controller type='usb' model='qemu-xhci'/><graphics type='spice' autoport='yes' "
+    "listen='127.0.0.1'><listen type='address' address='127.0.0.1'/><clipboard copypaste='no'/>"
+    "<filetransfer enable='no'/></graphics><redirdev bus='usb' type='spicevmc'><alias "
+    "name='ua-redir0'/></redirdev><redirfilter><usbdev vendor='0x1234' product='0x5678' "
+    "allow='yes'/><usbdev allow='no'/></redirfilter></devices>"
+)
+REMOVED = (
+    "<qemu:override><qemu:device alias='ua-redir0'><qemu:frontend><qemu:property name='filter' "
+    "type='remove'/></qemu:frontend></qemu:device></qemu:override>"
+)
+
+
+def test_override_of_a_usb_redirection_filter_is_the_filter_judged(tmp_path: Path) -> None:
+    """R37D-2: the usb-redir's `filter` overridden (removed, or set to allow every device)
+    replaces what <redirfilter> made of it (qemu_command.c
+    qemuBuildDeviceCommandlineHandleOverrides); HVA-239 asked whether the <redirfilter> in
+    `virsh dumpxml` rejects USB storage, whose "yes" passed a redirection that accepts every
+    device. Held: the <redirfilter> alone is that question."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (REDIR, REMOVED),
+            "v1": (REDIR, _override("ua-redir0", ("filter", "string", "-1:-1:-1:-1:1"))),
+            "v2": (REDIR, ""),
+        },
+    )
+    assert outcomes(a, "HVA-239") == {"web01": "fail", "v1": "fail", "v2": "manual"}
+    redir = "SPICE USB redirection (<redirdev type='spicevmc'>{how}) with <graphics type='spice'>"
+    assert messages(a, "HVA-239") == {
+        "web01": redir.format(how=" whose filter <qemu:override> removes")
+        + " and no USB filter: the client plugs its USB devices, a USB storage stick among "
+        "them, into the guest, and files pass both ways",
+        "v1": redir.format(how=" whose filter <qemu:override> sets to -1:-1:-1:-1:1")
+        + " and a USB filter whose rule -1:-1:-1:-1:1 (class:vendor:product:version:allow) is "
+        "the first to match USB mass storage (0x08) or MTP/PTP (0x06) devices of any vendor "
+        "and allows them: the client plugs them into the guest, and files pass both ways",
+        "v2": redir.format(how="") + ", limited by a USB filter: whether it rejects USB storage "
+        "is in its rules",
     }

@@ -42,6 +42,7 @@ from hvaudit.parse.qemu_args import (
     raw_input_passthrough,
     raw_pci_passthrough,
     raw_rng_passthrough,
+    raw_usbredir_rules,
     rng_source,
     usbredir_filter_opening,
 )
@@ -685,6 +686,7 @@ def parse_domain(
             if el.get("type") == "scsi" and (el.get("model") or "") in LEGACY_SCSI
         )
         host_ttys: set[str] = set()
+        overrides = frontend_overrides(root)
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):
                 chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
@@ -712,8 +714,24 @@ def parse_domain(
                     if filtered
                     else None
                 )
+                name_suffix = ""
+                if tag == "redirdev" and (
+                    changed := [v for k, v in overrides.get(_alias(el), []) if k == "filter"]
+                ):
+                    # a <qemu:override> of the usb-redir's `filter` replaces or removes what
+                    # <redirfilter> made of it (override_devices, R37D-2)
+                    rules = raw_usbredir_rules(str(changed[-1])) if changed[-1] else None
+                    filtered = changed[-1] is not None
+                    opens = usbredir_filter_opening(rules) if rules is not None else None
+                    name_suffix = (
+                        f" whose filter <qemu:override> sets to {changed[-1]}"
+                        if filtered
+                        else " whose filter <qemu:override> removes"
+                    )
                 agents.extend(
-                    dataclasses.replace(a, filtered=filtered, filter_opens=opens or "")
+                    dataclasses.replace(
+                        a, name=a.name + name_suffix, filtered=filtered, filter_opens=opens or ""
+                    )
                     for a in _agent_channel(
                         el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")
                     )
@@ -1981,21 +1999,16 @@ def override_devices(root: Element) -> list[str]:
         [] if devices is None else [*devices.findall("hostdev"), *devices.findall("interface")]
     ):
         pci = el.get("type") == ("pci" if el.tag == "hostdev" else "hostdev")
-        alias_el = el.find("alias")
-        alias = (alias_el.get("name") or "") if alias_el is not None else ""
-        if pci and alias:
+        if pci and (alias := _alias(el)):
             libvirt_hosts[alias] = _pci_address(el.find("source/address"))
     out: list[str] = []
-    for dev in root.findall(f"{QEMU_NS}override/{QEMU_NS}device"):
-        alias = dev.get("alias") or ""
+    for alias, changes in frontend_overrides(root).items():
         base = libvirt_hosts.get(alias)
         props: dict[str, object] = {"driver": "vfio-pci", "host": base} if base else {}
-        for prop in dev.findall(f"{QEMU_NS}frontend/{QEMU_NS}property"):
-            name, kind = prop.get("name") or "", prop.get("type") or ""
+        for name, value in changes:
             props.pop(name, None)
-            if kind != "remove":
-                value = prop.get("value") or ""
-                props[name] = (value == "true") if kind == "bool" else value
+            if value is not None:
+                props[name] = value
         if "driver" not in props and "host" in props:
             props["driver"] = "vfio-pci"
         same = pci_host_address(str(props.get("host", ""))) == base
@@ -2004,6 +2017,26 @@ def override_devices(root: Element) -> list[str]:
         if props:
             out += ["-device", json.dumps({**props, "id": alias})]
     return out
+
+
+def frontend_overrides(root: Element) -> dict[str, list[tuple[str, object | None]]]:
+    """Each <qemu:override> device's frontend properties by alias, in order: (name, value),
+    the value None for type='remove', a bool for type='bool' (libvirt docs/drvqemu.rst,
+    "Overriding properties of QEMU devices"; override_devices)."""
+    out: dict[str, list[tuple[str, object | None]]] = {}
+    for dev in root.findall(f"{QEMU_NS}override/{QEMU_NS}device"):
+        changes = out.setdefault(dev.get("alias") or "", [])
+        for prop in dev.findall(f"{QEMU_NS}frontend/{QEMU_NS}property"):
+            kind, value = prop.get("type") or "", prop.get("value") or ""
+            changed = None if kind == "remove" else (value == "true") if kind == "bool" else value
+            changes.append((prop.get("name") or "", changed))
+    return out
+
+
+def _alias(el: Element) -> str:
+    """A device's <alias name=...> ("" without one)."""
+    alias_el = el.find("alias")
+    return (alias_el.get("name") or "") if alias_el is not None else ""
 
 
 def _pci_address(addr: Element | None) -> str:
