@@ -4929,7 +4929,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     most; with no setting and no known default, a question. imjournal and
     systemd-journal-upload read the journal, which keeps nothing under `Storage=none` and none
     of libvirt's errors under a `MaxLevelStore=` above err (journald.conf(5); journald-server.c
-    server_dispatch_message drops a message above it before writing it: R35L-1)."""
+    server_dispatch_message drops a message above it before writing it: R35L-1). A running
+    QEMU-driver daemon's unit with a `LogLevelMax=` above err (systemd.exec(5)) has journald
+    drop its errors before it stores or forwards them (journald-context.h
+    client_context_test_priority, R35L-3), so no forwarder journald feeds carries them: a fail
+    naming the setting (R37L-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding

@@ -6905,8 +6905,36 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         sources.append(Source(_journald_main(ev)[1].source.artefact, journal_note))
     if socket_note and "rsyslog" not in idle:
         sources.append(Source(rs.source.artefact, socket_note))
+    remote = [(n, t) for n, dests in configured.items() if n not in idle for t, _ in dests]
+    if remote and running is not None and (capped := _forwarding_capped(ev, running)):
+        # journald drops a capped daemon's errors before it stores or forwards them, so no
+        # forwarder it feeds carries them (R37L-1)
+        named = ", ".join(f"{t} ({_FORWARDER_NAMES[n]})" for n, t in remote)
+        sources.append(
+            Source(
+                ev.get(_cmd("libvirt-units")).source.artefact,
+                f"configured but carrying none of libvirt's errors: {named}: {'; '.join(capped)}",
+            )
+        )
+        configured = {}
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
     return Fact.of(targets, *sources)
+
+
+def _forwarding_capped(ev: HostEvidence, running: set[str]) -> list[str]:
+    """Why journald hands no forwarder the errors of a QEMU-driver daemon (libvirtd, virtqemud)
+    that runs (or of any, where neither runs: the socket starts it): its unit's LogLevelMax=
+    above err (_log_level_cap). journald tests each message of the unit's processes against it
+    (journald-context.h client_context_test_priority) before it stores it or forwards it to
+    syslog, on the native, syslog(3) and stdout paths (R35L-3), so rsyslog's imuxsock and
+    imjournal, syslog-ng's journal and syslog drivers and systemd-journal-upload all miss them
+    (R37L-1). A host without journald (_no_journald) has a syslog daemon on /dev/log: not
+    judged."""
+    if _no_journald(ev):
+        return []
+    caps = _log_level_cap(ev)
+    runs = {d for d in LOG_DAEMONS if d in running}
+    return [why for d, why in caps.items() if d in runs or not runs]
 
 
 #: Debian's rsyslog ships its TLS stream drivers and omrelp in packages of their own (the

@@ -1,0 +1,144 @@
+"""Red-team round 37 probes: logging, audit forwarding and time sync (r37-logtime)
+
+Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
+engine (host_scan), its rsyslog configuration given the TLS omfwd action of
+/etc/rsyslog.d/50-remote.conf (RSYSLOG_REMOTE), Debian's imuxsock or imjournal in its place (as
+round 36's file does), or syslog-ng with system() in rsyslogd's place, and a libvirtd.service
+(or virtqemud.service) drop-in per case in `systemctl cat` (libvirt-units). Each test asserts
+the exact status and message.
+
+Findings (R37L-n):
+- R37L-1 (false pass) HVA-200: a libvirtd.service drop-in's `LogLevelMax=crit` (or `=0x1`,
+  `=2`) weighed for HVA-213 only (R35L lead), so rsyslog reading journald's socket (imuxsock)
+  or the journal (imjournal), and syslog-ng's system(), passed "logs forwarded over TLS" while
+  journald drops every libvirt error before it stores or forwards it. systemd (read with
+  `find_string`): journald-context.h client_context_test_priority (`LOG_PRI(priority) <=
+  c->log_level_max`) is tested in journald-syslog.c before the message is stored or
+  forwarded, in journald-stream.c before server_forward_syslog, and in journald-native.c;
+  systemd.exec(5) LogLevelMax= (R35L-3). Now, where journald runs and a running QEMU-driver
+  daemon's unit (or any, where neither runs) caps above err, every forwarder's destinations
+  are "configured but carrying none of libvirt's errors", the setting named
+  (parse.host _forwarding_capped, reusing _log_level_cap).
+
+Held (kept as tests): R37L-1 `LogLevelMax=err`, `=crit` followed by `=warning`, `=Crit`
+(refused by systemd, ignored), `=debug` beside syslog-ng, and a cap on virtqemud.service while
+libvirtd is the daemon that runs, pass.
+
+Probed by script: the 8 cases of R37L-1 on main first (a7abc470).
+
+Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fails; 8 cases in 2 test functions; 3
+failed on main before the fix (a7abc470) (all passed wrongly); the 5 held pass there too.
+
+Leads left:
+- journald: LogFilterPatterns= (systemd 253, journald-stream.c client_context_check_keep_log)
+  on libvirt's units not read; LogNamespace= not read.
+- journald: "0b"/"0o" and "-0" read as systemd v246+ reads them (R36L lead).
+- syslog-ng: system() beside journald cutting both outputs still passes (R36L lead; a team
+  decision).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
+
+IMUXSOCK = 'module(load="imuxsock") # provides support for local system logging'
+assert IMUXSOCK in DEBIAN_RSYSLOG_MAIN
+#: RHEL's shape: imjournal reads the journal, no system log socket
+IMJOURNAL_ONLY = DEBIAN_RSYSLOG_MAIN.replace(IMUXSOCK, 'module(load="imjournal")')
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+UNITS = HARDENED_HOST["libvirt-units"]
+DROPIN = "/etc/systemd/system/libvirtd.service.d/quiet.conf"
+
+
+def _units(*lines: str) -> tuple[object, ...]:
+    text = str(UNITS[0]) + f"\n# {DROPIN}\n[Service]\n" + "\n".join(lines) + "\n"
+    return (text, *UNITS[1:])
+
+
+def _uncapped(value: str, level: str) -> str:
+    return (
+        "no running forwarder sends the host's logs to a remote destination (configured but "
+        "carrying none of libvirt's errors: logs.example.internal (rsyslog): "
+        f"LogLevelMax={value} in {DROPIN}: journald drops libvirtd's messages below {level}, "
+        "its errors among them, before it stores or forwards them)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("main", "lines", "status", "message"),
+    [
+        # R37L-1: journald drops libvirtd's errors before it forwards them (imuxsock) or
+        # stores them (imjournal): the forwarding carries none of them
+        (DEBIAN_RSYSLOG_MAIN, ("LogLevelMax=crit",), "fail", _uncapped("crit", "crit")),
+        (IMJOURNAL_ONLY, ("LogLevelMax=0x1",), "fail", _uncapped("0x1", "alert")),
+        # held: err kept; a later value replaces the cap; a name systemd refuses is ignored
+        (DEBIAN_RSYSLOG_MAIN, ("LogLevelMax=err",), "pass", OVER_TLS),
+        (DEBIAN_RSYSLOG_MAIN, ("LogLevelMax=crit", "LogLevelMax=warning"), "pass", OVER_TLS),
+        (IMJOURNAL_ONLY, ("LogLevelMax=Crit",), "pass", OVER_TLS),
+        # held: virtqemud's unit capped, but libvirtd is the QEMU driver's daemon that runs
+        (
+            DEBIAN_RSYSLOG_MAIN,
+            (
+                "",
+                "# /etc/systemd/system/virtqemud.service.d/quiet.conf",
+                "[Service]",
+                "LogLevelMax=crit",
+            ),
+            "pass",
+            OVER_TLS,
+        ),
+    ],
+)
+def test_r37l1_unit_log_level_max_forwarding(
+    host_scan, main: str, lines: tuple[str, ...], status: str, message: str
+) -> None:
+    a = host_scan({"rsyslog-config": (main + RSYSLOG_REMOTE, 0), "libvirt-units": _units(*lines)})
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+
+
+SLNG = """@version: 4.8
+source s_src { system(); internal(); };
+destination d_remote {
+    network("logs.example.internal" port(6514) transport("tls")
+        tls(ca-file("/etc/ssl/certs/logs-ca.pem")));
+};
+log { source(s_src); destination(d_remote); };
+"""
+NG_PROCS = str(HARDENED_HOST["processes"][0]).replace(
+    "/usr/sbin/rsyslogd -n -iNONE", "/usr/sbin/syslog-ng -F"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        # R37L-1 through syslog-ng: whichever driver system() picks, journald feeds it
+        (
+            ("LogLevelMax=2",),
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (configured but "
+            "carrying none of libvirt's errors: logs.example.internal (syslog-ng): "
+            f"LogLevelMax=2 in {DROPIN}: journald drops libvirtd's messages below crit, its "
+            "errors among them, before it stores or forwards them)",
+        ),
+        # held: no cap
+        (("LogLevelMax=debug",), "pass", OVER_TLS),
+    ],
+)
+def test_r37l1_unit_log_level_max_syslog_ng(
+    host_scan, lines: tuple[str, ...], status: str, message: str
+) -> None:
+    conf = "".join(f"/etc/syslog-ng/syslog-ng.conf:{line}\n" for line in SLNG.splitlines())
+    a = host_scan(
+        {
+            "rsyslog-config": None,
+            "syslog-ng-config": (conf, 0),
+            "processes": (NG_PROCS, 0),
+            "libvirt-units": _units(*lines),
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
