@@ -20,18 +20,36 @@ Findings (R37L-n):
   are "configured but carrying none of libvirt's errors", the setting named
   (parse.host _forwarding_capped, reusing _log_level_cap).
 
-Held (kept as tests): R37L-1 `LogLevelMax=err`, `=crit` followed by `=warning`, `=Crit`
+- R37L-2 (false pass) HVA-200, HVA-213: a libvirtd.service drop-in's `LogFilterPatterns=~.`
+  (or an allow pattern `^virNetlink` beside `~error`) was not read, so libvirt's default
+  journal output passed HVA-213 "log_outputs unset (the journal)" and rsyslog's TLS
+  forwarding passed HVA-200, while journald keeps only the messages the patterns let
+  through. systemd (read with `find_string`): journald-client.c client_context_check_keep_log
+  returns false where a deny pattern (a leading "~") matches the message and, where allow
+  patterns are set, where none matches; journald-stream.c calls it beside
+  client_context_test_priority before storing or forwarding; src/test/test-load-fragment.c
+  TEST(config_parse_log_filter_patterns): "" resets both lists, "~.*" is a deny pattern, a
+  pattern that does not compile is ignored. Which messages a regular expression keeps is not
+  judged: now both checks ask one question naming the patterns (parse.host
+  _log_filter_patterns; checks._libvirt log_filter_patterns_question, which passes a systemd
+  before 253, where the key is unknown and ignored); a plain destination still fails.
+
+Held (kept as tests): R37L-2 `LogFilterPatterns=~.` followed by an empty one (a reset) passes
+both. R37L-1 `LogLevelMax=err`, `=crit` followed by `=warning`, `=Crit`
 (refused by systemd, ignored), `=debug` beside syslog-ng, and a cap on virtqemud.service while
 libvirtd is the daemon that runs, pass.
 
-Probed by script: the 8 cases of R37L-1 on main first (a7abc470).
+Probed by script: the 8 cases of R37L-1 and the 3 of R37L-2 on main first (a7abc470).
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fails; 8 cases in 2 test functions; 3
-failed on main before the fix (a7abc470) (all passed wrongly); the 5 held pass there too.
+Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fails; 11 cases in 3 test functions; 5
+failed on main before the fixes (a7abc470) (R37L-1 3 of 8, R37L-2 2 of 3, all passed
+wrongly); the 6 held pass there too.
 
 Leads left:
-- journald: LogFilterPatterns= (systemd 253, journald-stream.c client_context_check_keep_log)
-  on libvirt's units not read; LogNamespace= not read.
+- journald: a unit's LogNamespace= (its logs in a namespace journal, which imjournal and
+  the syslog socket may not see) is not read; LogRateLimitIntervalSec=/Burst= not weighed.
+- HVA-200's cap and patterns read the units of the daemon's next start, not the running
+  daemon's (`systemctl show -p LogLevelMax,LogFilterPatterns` is not collected).
 - journald: "0b"/"0o" and "-0" read as systemd v246+ reads them (R36L lead).
 - syslog-ng: system() beside journald cutting both outputs still passes (R36L lead; a team
   decision).
@@ -142,3 +160,57 @@ def test_r37l1_unit_log_level_max_syslog_ng(
     )
     assert messages(a, "HVA-200") == {"hv1": message}
     assert outcomes(a, "HVA-200") == {"hv1": status}
+
+
+JOURNAL_OK = "libvirtd.conf: log_outputs unset (the journal)"
+PATTERNS_ASKED = (
+    "Do the LogFilterPatterns= of libvirt's daemon units on host hv1 let every libvirt error "
+    "message through? Evidence: `systemctl cat libvirtd.service virtqemud.service` and "
+    "`systemctl --version` on hv1. Pass: systemd older than 253 (it ignores the key), or no "
+    "pattern with a leading ~ matches a libvirt error and any pattern without it matches every "
+    "one; fail: a pattern drops some of libvirt's errors."
+)
+
+
+def _patterned(shown: str) -> tuple[str, str]:
+    return (
+        f"{JOURNAL_OK}, but journald matches its messages against {shown} in {DROPIN} before "
+        "it stores or forwards them",
+        "logs forwarded over authenticated TLS, but journald matches libvirt's messages "
+        f"against its unit's patterns before it stores or forwards them: libvirtd: {shown} in "
+        f"{DROPIN} (logs.example.internal (rsyslog))",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "messages213", "message200"),
+    [
+        # R37L-2: journald keeps only what the patterns let through (a `~` pattern drops
+        # what it matches; any other keeps only what one matches)
+        (("LogFilterPatterns=~.",), "manual", *_patterned("LogFilterPatterns=~.")),
+        (
+            ("LogFilterPatterns=^virNetlink", "LogFilterPatterns=~error"),
+            "manual",
+            *_patterned("LogFilterPatterns=^virNetlink LogFilterPatterns=~error"),
+        ),
+        # held: an empty value resets the list (test-load-fragment.c)
+        (("LogFilterPatterns=~.", "LogFilterPatterns="), "pass", JOURNAL_OK, OVER_TLS),
+    ],
+)
+def test_r37l2_unit_log_filter_patterns(
+    host_scan, lines: tuple[str, ...], status: str, messages213: str, message200: str
+) -> None:
+    a = host_scan(
+        {
+            "rsyslog-config": (DEBIAN_RSYSLOG_MAIN + RSYSLOG_REMOTE, 0),
+            "libvirt-units": _units(*lines),
+        }
+    )
+    assert messages(a, "HVA-213") == {"hv1": messages213}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message200}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    if status == "manual":
+        for check in ("HVA-200", "HVA-213"):
+            (o,) = (r.outcome for r in a.results if r.check.id == check)
+            assert o.question == PATTERNS_ASKED

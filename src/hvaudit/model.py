@@ -1483,6 +1483,11 @@ class LibvirtHost:
     """Per QEMU-driver daemon (libvirtd, virtqemud): why journald drops its errors, where its
     unit's LogLevelMax= is above err (the setting and its file); absent where the unit was not
     read or keeps them."""
+    log_filter_patterns: dict[str, str] = field(default_factory=dict)
+    """Per QEMU-driver daemon (libvirtd, virtqemud): the LogFilterPatterns= of its unit in force
+    (after the last empty one) and where they stand, whose regular expressions journald matches
+    against each message before it stores or forwards it; absent where the unit sets none or
+    was not read."""
     unread_domains: list[tuple[str, str]] = field(default_factory=list)
     """Domains the daemon listed whose definition was not read or not parsed (virDomainGetXMLDesc
     refused, e.g. `domain:read-secure` under the polkit access driver, or failed; an XML hvaudit

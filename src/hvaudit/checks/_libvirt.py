@@ -29,6 +29,7 @@ __all__ = [
     "kernel_bool",
     "kernel_params",
     "kernel_ulong",
+    "log_filter_patterns_question",
     "moved_listener_question",
     "moved_remote_listeners",
     "remote_ports",
@@ -171,6 +172,20 @@ def moved_remote_listeners(host: Host, files: list[str]) -> list[str]:
             and (not lst.loopback or (open4 and is_ipv4_loopback(lst.address)))
             and lst.port not in tcp | tls
         }
+    )
+
+
+def log_filter_patterns_question(host: str) -> str:
+    """The question where journald matches libvirt's daemon messages against its unit's
+    LogFilterPatterns= (systemd.exec(5), systemd 253; journald-client.c
+    client_context_check_keep_log drops what a `~` pattern matches and, where patterns without
+    it are set, what none of them matches) before it stores or forwards them (R37L-2)."""
+    return (
+        f"Do the LogFilterPatterns= of libvirt's daemon units on host {host} let every libvirt "
+        "error message through? Evidence: `systemctl cat libvirtd.service virtqemud.service` "
+        f"and `systemctl --version` on {host}. Pass: systemd older than 253 (it ignores the "
+        "key), or no pattern with a leading ~ matches a libvirt error and any pattern without "
+        "it matches every one; fail: a pattern drops some of libvirt's errors."
     )
 
 

@@ -37,6 +37,7 @@ from hvaudit.checks._libvirt import (
     is_local_address,
     kernel_audit_off,
     kernel_params,
+    log_filter_patterns_question,
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
@@ -1143,7 +1144,9 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     _debug_output). A daemon unit's `LogLevelMax=` above err (systemd.exec(5); journald
     drops the unit's messages above it before storing or forwarding any: journald-context.h
     client_context_test_priority) keeps libvirt's errors out of the journal and syslog alike:
-    a fail naming the setting (R35L-3)."""
+    a fail naming the setting (R35L-3). Its `LogFilterPatterns=` (systemd 253) has journald
+    keep only the messages its regular expressions let through (journald-client.c
+    client_context_check_keep_log): which those are is not judged, so it is asked (R37L-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -1178,6 +1181,7 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         problems, ok, refs = [], [], []
         malformed: list[tuple[str, str]] = []
         journalled: list[str] = []  # the ok entries whose messages go through journald
+        patterned: list[str] = []  # the ok entries filtered by their unit's patterns
         systemd = bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
         for file in files:
             if any(file == f for f, _ in unread):
@@ -1220,6 +1224,12 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 entry = ok.pop()
                 journalled = [j for j in journalled if j != entry]
                 problems.append(f"{entry}, but {cap}")
+            pats = (h.libvirt.log_filter_patterns if h.libvirt else {}).get(
+                file.removesuffix(".conf")
+            )
+            if pats and ok and ok[-1].startswith(f"{name}: ") and systemd:
+                # journald keeps only the messages the unit's patterns let through (R37L-2)
+                patterned.append(f"{ok[-1]}, but journald matches its messages against {pats}")
             debug = debug_env.get(file.removesuffix(".conf"))
             envs = debug.get() if debug is not None else ()
             refs += list(debug.sources) if debug is not None else []
@@ -1275,6 +1285,15 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                     "Evidence: `virt-admin daemon-log-outputs` on the host (libvirt rejects a "
                     "malformed log_outputs and keeps its default output). Pass: yes, a journald "
                     "or syslog output is listed; fail: only file or stderr outputs.",
+                )
+            )
+        if patterned:
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(patterned) + " before it stores or forwards them",
+                    *refs,
+                    question=log_filter_patterns_question(h.name),
                 )
             )
         if asks:

@@ -28,6 +28,7 @@ from hvaudit.checks._libvirt import (
     kernel_audit_off,
     kernel_bool,
     kernel_params,
+    log_filter_patterns_question,
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
@@ -4933,7 +4934,9 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     QEMU-driver daemon's unit with a `LogLevelMax=` above err (systemd.exec(5)) has journald
     drop its errors before it stores or forwards them (journald-context.h
     client_context_test_priority, R35L-3), so no forwarder journald feeds carries them: a fail
-    naming the setting (R37L-1)."""
+    naming the setting (R37L-1); its `LogFilterPatterns=` (systemd 253) has journald keep only
+    the messages its regular expressions let through (journald-client.c
+    client_context_check_keep_log), which is asked, never a pass (R37L-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
@@ -4968,6 +4971,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             x.locator.removeprefix("filtered: ")
             for x in f.sources
             if x.locator.startswith("filtered: ")
+        ]
+        patterned = [
+            x.locator.removeprefix("libvirt's messages filtered: ")
+            for x in f.sources
+            if x.locator.startswith("libvirt's messages filtered: ")
         ]
         ng_filtered = [
             x.locator.removeprefix("syslog-ng filtered: ")
@@ -5006,7 +5014,7 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 "Pass: yes, to a remote server over TLS that authenticates it; fail: it keeps "
                 "them on the host or forwards them in plain text.",
             )
-        elif not targets and (journal or kept or filtered):
+        elif not targets and (journal or kept or filtered or patterned):
             # rsyslog's route to the log server is open on each of these at once: what journald
             # hands it and the filter in front of its TLS forwarding; one item asks them all, so
             # a "yes" to the first passes none of the others unasked (R35S-1)
@@ -5047,6 +5055,17 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 )
             if filtered:
                 asks.append(_filter_ask(s, h.name, "rsyslog", filtered, f.sources))
+            if patterned:
+                asks.append(
+                    manual(
+                        s,
+                        "logs forwarded over authenticated TLS, but journald matches libvirt's "
+                        "messages against its unit's patterns before it stores or forwards them: "
+                        f"{'; '.join(patterned)}",
+                        *f.sources,
+                        question=log_filter_patterns_question(h.name),
+                    )
+                )
             yield joined_asks(s, asks)
         elif not targets and ng_filtered:
             yield _filter_ask(s, h.name, "syslog-ng", ng_filtered, f.sources)
