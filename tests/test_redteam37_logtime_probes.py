@@ -34,20 +34,36 @@ Findings (R37L-n):
   _log_filter_patterns; checks._libvirt log_filter_patterns_question, which passes a systemd
   before 253, where the key is unknown and ignored); a plain destination still fails.
 
-Held (kept as tests): R37L-2 `LogFilterPatterns=~.` followed by an empty one (a reset) passes
+- R37L-3 (false pass) HVA-200, HVA-213: a libvirtd.service drop-in's `LogNamespace=virt` was
+  not read, so libvirt's default journal output passed HVA-213 and rsyslog's TLS forwarding
+  (imuxsock or imjournal) passed HVA-200, while the unit's messages go to the namespace's own
+  journald. systemd-journald.service(8) "Journal Namespaces" (systemd 255's page, read with
+  `read_file`): a unit's syslog, native and stdout logging all go to its namespace, whose
+  systemd-journald@NAMESPACE is "configured through /etc/systemd/journald@NAMESPACE.conf"
+  (not collected) and stores under /var/log/journal/MACHINE_ID.NAMESPACE; "log data from
+  other namespaces is not visible" where the default is read; the kernel command line's
+  settings are "only honoured by the default namespace". Now both checks ask one question
+  naming the namespace and its file (parse.host _log_namespace; checks._libvirt
+  log_namespace_question); an empty LogNamespace= after one is not taken as a reset (its
+  parsing not confirmed: asked, never passed).
+
+Held (kept as tests): R37L-3 a namespace on virtqemud.service while libvirtd runs passes
+both. R37L-2 `LogFilterPatterns=~.` followed by an empty one (a reset) passes
 both. R37L-1 `LogLevelMax=err`, `=crit` followed by `=warning`, `=Crit`
 (refused by systemd, ignored), `=debug` beside syslog-ng, and a cap on virtqemud.service while
 libvirtd is the daemon that runs, pass.
 
-Probed by script: the 8 cases of R37L-1 and the 3 of R37L-2 on main first (a7abc470).
+Probed by script: the 8 cases of R37L-1, the 3 of R37L-2 and the 3 of R37L-3 on main first
+(a7abc470 to 99c7d1db, none touching these checks).
 
-Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fails; 11 cases in 3 test functions; 5
-failed on main before the fixes (a7abc470) (R37L-1 3 of 8, R37L-2 2 of 3, all passed
-wrongly); the 6 held pass there too.
+Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fails; 14 cases in 4 test functions; 7
+failed on main before the fixes (R37L-1 3 of 8, R37L-2 2 of 3, R37L-3 2 of 3, all
+passed wrongly); the 7 held pass there too.
 
 Leads left:
-- journald: a unit's LogNamespace= (its logs in a namespace journal, which imjournal and
-  the syslog socket may not see) is not read; LogRateLimitIntervalSec=/Burst= not weighed.
+- journald: how systemd parses an empty LogNamespace= (a reset or refused) is not confirmed:
+  asked here; a unit's LogRateLimitIntervalSec=/Burst= not weighed; journald@NAMESPACE.conf
+  not collected.
 - HVA-200's cap and patterns read the units of the daemon's next start, not the running
   daemon's (`systemctl show -p LogLevelMax,LogFilterPatterns` is not collected).
 - journald: "0b"/"0o" and "-0" read as systemd v246+ reads them (R36L lead).
@@ -214,3 +230,70 @@ def test_r37l2_unit_log_filter_patterns(
         for check in ("HVA-200", "HVA-213"):
             (o,) = (r.outcome for r in a.results if r.check.id == check)
             assert o.question == PATTERNS_ASKED
+
+
+NAMESPACE_ASKED = (
+    "Do libvirt's messages, which its daemon unit's LogNamespace= sends to a journal namespace "
+    "of their own on host hv1, reach the log server? Evidence: `systemctl cat libvirtd.service "
+    "virtqemud.service`, `systemd-analyze cat-config systemd/journald@NAMESPACE.conf` and the "
+    "log forwarder's configuration on hv1. Pass: the namespace's journald keeps them (Storage= "
+    "other than none) and the forwarder reads that namespace (an imjournal or "
+    "systemd-journal-upload pointed at it), or it forwards them (ForwardToSyslog=yes) to a "
+    "syslog daemon that forwards them over authenticated TLS; fail: nothing reads or forwards "
+    "that namespace."
+)
+
+
+@pytest.mark.parametrize(
+    ("main", "lines", "status", "message213", "message200"),
+    [
+        # R37L-3: a namespace's own journald takes libvirtd's messages
+        (
+            DEBIAN_RSYSLOG_MAIN,
+            ("LogNamespace=virt",),
+            "manual",
+            f"{JOURNAL_OK}, but LogNamespace=virt in {DROPIN} sends them to that journal "
+            "namespace, whose own journald (journald@NAMESPACE.conf, not collected) decides "
+            "whether they are kept or forwarded",
+            "logs forwarded over authenticated TLS, but libvirt's messages go to a journal "
+            f"namespace of their own: libvirtd: LogNamespace=virt in {DROPIN} "
+            "(logs.example.internal (rsyslog))",
+        ),
+        (
+            IMJOURNAL_ONLY,
+            ("LogNamespace=virt",),
+            "manual",
+            f"{JOURNAL_OK}, but LogNamespace=virt in {DROPIN} sends them to that journal "
+            "namespace, whose own journald (journald@NAMESPACE.conf, not collected) decides "
+            "whether they are kept or forwarded",
+            "logs forwarded over authenticated TLS, but libvirt's messages go to a journal "
+            f"namespace of their own: libvirtd: LogNamespace=virt in {DROPIN} "
+            "(logs.example.internal (rsyslog))",
+        ),
+        # held: virtqemud's unit in a namespace, but libvirtd is the daemon that runs
+        (
+            DEBIAN_RSYSLOG_MAIN,
+            (
+                "",
+                "# /etc/systemd/system/virtqemud.service.d/ns.conf",
+                "[Service]",
+                "LogNamespace=virt",
+            ),
+            "pass",
+            JOURNAL_OK,
+            OVER_TLS,
+        ),
+    ],
+)
+def test_r37l3_unit_log_namespace(
+    host_scan, main: str, lines: tuple[str, ...], status: str, message213: str, message200: str
+) -> None:
+    a = host_scan({"rsyslog-config": (main + RSYSLOG_REMOTE, 0), "libvirt-units": _units(*lines)})
+    assert messages(a, "HVA-213") == {"hv1": message213}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+    assert messages(a, "HVA-200") == {"hv1": message200}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    if status == "manual":
+        for check in ("HVA-200", "HVA-213"):
+            (o,) = (r.outcome for r in a.results if r.check.id == check)
+            assert o.question == NAMESPACE_ASKED

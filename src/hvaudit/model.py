@@ -1488,6 +1488,10 @@ class LibvirtHost:
     (after the last empty one) and where they stand, whose regular expressions journald matches
     against each message before it stores or forwards it; absent where the unit sets none or
     was not read."""
+    log_namespace: dict[str, str] = field(default_factory=dict)
+    """Per QEMU-driver daemon (libvirtd, virtqemud): the journal namespace its unit's
+    LogNamespace= names and where (its messages go to that namespace's own journald); absent
+    where the unit names none or was not read."""
     unread_domains: list[tuple[str, str]] = field(default_factory=list)
     """Domains the daemon listed whose definition was not read or not parsed (virDomainGetXMLDesc
     refused, e.g. `domain:read-secure` under the polkit access driver, or failed; an XML hvaudit

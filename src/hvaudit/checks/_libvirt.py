@@ -30,6 +30,7 @@ __all__ = [
     "kernel_params",
     "kernel_ulong",
     "log_filter_patterns_question",
+    "log_namespace_question",
     "moved_listener_question",
     "moved_remote_listeners",
     "remote_ports",
@@ -186,6 +187,23 @@ def log_filter_patterns_question(host: str) -> str:
         f"and `systemctl --version` on {host}. Pass: systemd older than 253 (it ignores the "
         "key), or no pattern with a leading ~ matches a libvirt error and any pattern without "
         "it matches every one; fail: a pattern drops some of libvirt's errors."
+    )
+
+
+def log_namespace_question(host: str) -> str:
+    """The question where a libvirt daemon's unit sends its messages to a journal namespace
+    (LogNamespace=), whose own journald is configured by /etc/systemd/journald@NAMESPACE.conf
+    and whose journal a reader of the default namespace does not see
+    (systemd-journald.service(8) "Journal Namespaces", R37L-3)."""
+    return (
+        f"Do libvirt's messages, which its daemon unit's LogNamespace= sends to a journal "
+        f"namespace of their own on host {host}, reach the log server? Evidence: `systemctl cat "
+        f"libvirtd.service virtqemud.service`, `systemd-analyze cat-config "
+        f"systemd/journald@NAMESPACE.conf` and the log forwarder's configuration on {host}. "
+        "Pass: the namespace's journald keeps them (Storage= other than none) and the "
+        "forwarder reads that namespace (an imjournal or systemd-journal-upload pointed at it), "
+        "or it forwards them (ForwardToSyslog=yes) to a syslog daemon that forwards them over "
+        "authenticated TLS; fail: nothing reads or forwards that namespace."
     )
 
 

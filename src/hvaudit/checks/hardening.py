@@ -38,6 +38,7 @@ from hvaudit.checks._libvirt import (
     kernel_audit_off,
     kernel_params,
     log_filter_patterns_question,
+    log_namespace_question,
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
@@ -1146,7 +1147,10 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     client_context_test_priority) keeps libvirt's errors out of the journal and syslog alike:
     a fail naming the setting (R35L-3). Its `LogFilterPatterns=` (systemd 253) has journald
     keep only the messages its regular expressions let through (journald-client.c
-    client_context_check_keep_log): which those are is not judged, so it is asked (R37L-2)."""
+    client_context_check_keep_log): which those are is not judged, so it is asked (R37L-2).
+    Its `LogNamespace=` sends its messages to that namespace's own journald, configured by
+    /etc/systemd/journald@NAMESPACE.conf (not collected): asked too (systemd-journald.service(8)
+    "Journal Namespaces", R37L-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -1182,6 +1186,7 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         malformed: list[tuple[str, str]] = []
         journalled: list[str] = []  # the ok entries whose messages go through journald
         patterned: list[str] = []  # the ok entries filtered by their unit's patterns
+        spaced: list[str] = []  # the ok entries whose unit logs to a journal namespace
         systemd = bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
         for file in files:
             if any(file == f for f, _ in unread):
@@ -1230,6 +1235,10 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             if pats and ok and ok[-1].startswith(f"{name}: ") and systemd:
                 # journald keeps only the messages the unit's patterns let through (R37L-2)
                 patterned.append(f"{ok[-1]}, but journald matches its messages against {pats}")
+            space = (h.libvirt.log_namespace if h.libvirt else {}).get(file.removesuffix(".conf"))
+            if space and ok and ok[-1].startswith(f"{name}: ") and systemd:
+                # a namespace's own journald takes its messages (R37L-3)
+                spaced.append(f"{ok[-1]}, but {space} sends them to that journal namespace")
             debug = debug_env.get(file.removesuffix(".conf"))
             envs = debug.get() if debug is not None else ()
             refs += list(debug.sources) if debug is not None else []
@@ -1294,6 +1303,17 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                     "; ".join(patterned) + " before it stores or forwards them",
                     *refs,
                     question=log_filter_patterns_question(h.name),
+                )
+            )
+        if spaced:
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(spaced)
+                    + ", whose own journald (journald@NAMESPACE.conf, not collected) decides "
+                    "whether they are kept or forwarded",
+                    *refs,
+                    question=log_namespace_question(h.name),
                 )
             )
         if asks:

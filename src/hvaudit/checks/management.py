@@ -29,6 +29,7 @@ from hvaudit.checks._libvirt import (
     kernel_bool,
     kernel_params,
     log_filter_patterns_question,
+    log_namespace_question,
     moved_listener_question,
     moved_remote_listeners,
     remote_ports,
@@ -4936,7 +4937,10 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     client_context_test_priority, R35L-3), so no forwarder journald feeds carries them: a fail
     naming the setting (R37L-1); its `LogFilterPatterns=` (systemd 253) has journald keep only
     the messages its regular expressions let through (journald-client.c
-    client_context_check_keep_log), which is asked, never a pass (R37L-2)."""
+    client_context_check_keep_log), which is asked, never a pass (R37L-2); so is its
+    `LogNamespace=`, which sends its messages to a namespace's own journald, configured by a
+    journald@NAMESPACE.conf not collected, whose journal a reader of the default namespace
+    does not see (systemd-journald.service(8) "Journal Namespaces", R37L-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
@@ -4977,6 +4981,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             for x in f.sources
             if x.locator.startswith("libvirt's messages filtered: ")
         ]
+        spaced = [
+            x.locator.removeprefix("libvirt's messages in a namespace: ")
+            for x in f.sources
+            if x.locator.startswith("libvirt's messages in a namespace: ")
+        ]
         ng_filtered = [
             x.locator.removeprefix("syslog-ng filtered: ")
             for x in f.sources
@@ -5014,7 +5023,7 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 "Pass: yes, to a remote server over TLS that authenticates it; fail: it keeps "
                 "them on the host or forwards them in plain text.",
             )
-        elif not targets and (journal or kept or filtered or patterned):
+        elif not targets and (journal or kept or filtered or patterned or spaced):
             # rsyslog's route to the log server is open on each of these at once: what journald
             # hands it and the filter in front of its TLS forwarding; one item asks them all, so
             # a "yes" to the first passes none of the others unasked (R35S-1)
@@ -5064,6 +5073,16 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                         f"{'; '.join(patterned)}",
                         *f.sources,
                         question=log_filter_patterns_question(h.name),
+                    )
+                )
+            if spaced:
+                asks.append(
+                    manual(
+                        s,
+                        "logs forwarded over authenticated TLS, but libvirt's messages go to a "
+                        f"journal namespace of their own: {'; '.join(spaced)}",
+                        *f.sources,
+                        question=log_namespace_question(h.name),
                     )
                 )
             yield joined_asks(s, asks)

@@ -6917,9 +6917,10 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             )
         )
         configured = {}
-    elif remote and running is not None and (patterned := _forwarding_filtered(ev, running)):
-        # journald keeps only the messages its patterns let through: whether libvirt's errors
-        # are among them is asked, over TLS; a plain destination still fails as plain (R37L-2)
+    elif remote and running is not None:
+        # journald keeps only the messages its patterns let through (R37L-2), or a namespace's
+        # own journald takes them (R37L-3): whether libvirt's errors reach the forwarding is
+        # asked, over TLS; a plain destination still fails as plain
         named = ", ".join(
             f"{t} ({_FORWARDER_NAMES[n]})"
             for n, dests in configured.items()
@@ -6927,14 +6928,23 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             for t, tls in dests
             if tls
         )
-        if named:
+        asked = [
+            (prefix, whys)
+            for prefix, whys in (
+                ("libvirt's messages filtered: ", _forwarding_filtered(ev, running)),
+                ("libvirt's messages in a namespace: ", _forwarding_namespaced(ev, running)),
+            )
+            if whys
+        ]
+        for prefix, whys in asked if named else []:
             sources.append(
                 Source(
                     ev.get(_cmd("libvirt-units")).source.artefact,
-                    f"libvirt's messages filtered: {'; '.join(patterned)} ({named})",
+                    f"{prefix}{'; '.join(whys)} ({named})",
                 )
             )
-        configured = {n: [d for d in dests if not d[1]] for n, dests in configured.items()}
+        if asked:
+            configured = {n: [d for d in dests if not d[1]] for n, dests in configured.items()}
     targets = tuple(t for n, dests in configured.items() if n not in idle for t in dests)
     return Fact.of(targets, *sources)
 
@@ -6946,6 +6956,17 @@ def _forwarding_filtered(ev: HostEvidence, running: set[str]) -> list[str]:
     if _no_journald(ev):
         return []
     found = _log_filter_patterns(ev)
+    runs = {d for d in LOG_DAEMONS if d in running}
+    return [f"{d}: {why}" for d, why in found.items() if d in runs or not runs]
+
+
+def _forwarding_namespaced(ev: HostEvidence, running: set[str]) -> list[str]:
+    """The LogNamespace= (_log_namespace) of the units of the QEMU-driver daemons that run (or
+    of any, where neither runs), where journald runs: their messages go to a namespace's own
+    journald, whose configuration is not collected (R37L-3)."""
+    if _no_journald(ev):
+        return []
+    found = _log_namespace(ev)
     runs = {d for d in LOG_DAEMONS if d in running}
     return [f"{d}: {why}" for d, why in found.items() if d in runs or not runs]
 
@@ -12342,6 +12363,34 @@ def _log_filter_patterns(ev: HostEvidence) -> dict[str, str]:
     return out
 
 
+def _log_namespace(ev: HostEvidence) -> dict[str, str]:
+    """Per QEMU-driver daemon (libvirtd, virtqemud): the journal namespace its unit's last
+    LogNamespace= names and where, where one does. An empty value is not taken as a return to
+    the default namespace (how systemd's parser takes it was not confirmed): the namespace
+    before it is still asked.
+    systemd-journald.service(8) "Journal Namespaces" (systemd 245, read with `read_file`):
+    such a unit's syslog, native and stdout logging all go to the namespace's own
+    systemd-journald@NAMESPACE instance, "configured through
+    /etc/systemd/journald@NAMESPACE.conf" (not collected), its data in
+    /var/log/journal/MACHINE_ID.NAMESPACE; "log data from other namespaces is not visible"
+    where the default one is read, and the kernel command line's journald settings are
+    "only honoured by the default namespace". Whether that instance keeps or forwards
+    libvirt's messages, and whether a forwarder reads it, is not in the evidence: asked
+    (R37L-3)."""
+    units = ev.get(_cmd("libvirt-units"))
+    if units.state != "ok" or _systemctl_unanswered(units):
+        return {}
+    out: dict[str, str] = {}
+    for daemon in LOG_DAEMONS:
+        found = ""
+        for path, key, value in _service_settings(units.text, daemon):
+            if key == "LogNamespace" and value:
+                found = f"LogNamespace={value} in {path}"
+        if found:
+            out[daemon] = found
+    return out
+
+
 def _tls_key(ev: HostEvidence) -> Fact[dict[str, str]]:
     """The default TLS server key and the directories above it: path -> "mode user group" as
     stat reports them (a path stat could not find is absent: no key there). A bundle without the
@@ -12780,6 +12829,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_filters_env = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS")
     lh.log_level_cap = _log_level_cap(ev)
     lh.log_filter_patterns = _log_filter_patterns(ev)
+    lh.log_namespace = _log_namespace(ev)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
     lh.tls_key = _tls_key(ev)
     lh.libvirtd_listen = _libvirtd_listen(ev)
