@@ -83,7 +83,7 @@ def _hva060(tmp_path: Path, ha: str | None, conf: str, edits: dict[str, str]) ->
         text = text.replace(old, new)
     f.write_text(text)
     if ha is not None:
-        (tree / "etc/pve/ha").mkdir()
+        (tree / "etc/pve/ha").mkdir(exist_ok=True)
         (tree / "etc/pve/ha/resources.cfg").write_text(ha)
     a = pve_scan(tmp_path, {"processes": (PVE_PROCS, 0)}, tree)
     r = next(r for r in a.results if r.check.id == "HVA-060")
