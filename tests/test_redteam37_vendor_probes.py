@@ -6,6 +6,7 @@ scanned through the real pve+dir:// collector, parser and engine from the CLI (r
 of root@pam. R37E-2: one ESXi host record as collect/vsphere.py writes it, without
 config.virtualNicManagerInfo (`vmknic_traffic`), through the bundle writer, parser and engine
 (test_redteam13_vmw_probes._vsphere, _mgmt_host; test_pvevmw_leads14._vmotion_stack_host).
+R37E-3: the Proxmox VE copy again, /etc/pve/nodes/pve-h1/host.fw removed from it.
 
 Findings:
 - R37E-1 (false pass; a wrong fail too) HVA-308, HVA-306, HVA-312: a copied tree (pve+dir://)
@@ -28,6 +29,13 @@ Findings:
   and no with none tagged (round 36's lead); and HVA-434 asked it where an adapter of the
   vMotion TCP/IP stack (a vMotion adapter whatever the nicTypes list, L14-7) shares its VLAN
   with one. Now both fail (`_every_vmknic_shared`), naming each adapter's port group and VLAN.
+- R37E-3 (false pass through a question) HVA-302, HVA-313 (HVA-301 too): a copy holding the
+  node's directory /etc/pve/nodes/pve-h1 without its host.fw read it absent, the node firewall
+  at its defaults ("cluster firewall on and host.fw does not disable it"), and asked only
+  whether pve-firewall runs: its "yes" passed a node whose host.fw may say `enable: 0`, for
+  which pve-firewall builds no input chain (compile_iptables_filter `if ($hostfw_enable)`, as
+  HVA-302 cites), or may open the management ports wider. R37E-1 reached the fixed files only;
+  now a copy's missing host.fw is unavailable too, and its gap is asked with the daemon.
 
 Held:
 - R37E-1: the copy holding datacenter.cfg with no `migration` line: the secure default passes,
@@ -35,10 +43,17 @@ Held:
 - R37E-2: vmk1 alone on its VLAN (it may be the management adapter): the question, as before;
   the vMotion stack adapter alone on its VLAN (another adapter may carry vMotion too): the
   question, as before.
+- R37E-3: the copy's host.fw read (`enable: 1`): the daemon's question alone, as before.
 
-Tally: 2 findings (1 false pass, R37E-1 with a wrong fail; 1 fail hidden behind a question);
-9 test cases, 6 failed on main before the fixes (R37E-1 3 of 4 on a7abc470: pass, pass, fail;
-R37E-2 3 of 5 on a7abc470: manual), 3 held.
+Older tests changed (separate commits): proxmox-node gains domains.cfg (the built-in realms),
+proxmox-hardened an empty ha/resources.cfg, so that their verdicts rest on read files;
+test_proxmox's pveproxy defaults come from an empty file; a copy without corosync.conf is
+asked, not "a single node" (R36E-5's held probe, test_proxmox).
+
+Tally: 3 findings (2 false passes, R37E-1 with a wrong fail, R37E-3 through a question; 1 fail
+hidden behind a question); 12 test cases, 8 failed on main before the fixes (R37E-1 3 of 4 on
+a7abc470: pass, pass, fail; R37E-2 3 of 5 on a7abc470: manual; R37E-3 2 of 3 on a1443f27: the
+daemon's question alone), 4 held.
 """
 
 from __future__ import annotations
@@ -249,3 +264,56 @@ def test_r37e2_held_vmotion_stack_adapter_alone_is_asked(tmp_path: Path) -> None
     """R37E-2 held: Tenants on VLAN 50, the stack adapter alone on VLAN 30, but whether another
     adapter carries vMotion (or vmk1 another service) is not known: the question, as before."""
     assert _stack(tmp_path, 50) == ("manual", NO_TRAFFIC)
+
+
+# --- R37E-3: a copied node directory without host.fw ---------------------------------------------
+
+DAEMON_Q = (
+    "is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and enabled on node "
+    "pve-h1? Evidence: "
+)
+NO_PS = (
+    "whether pve-firewall or proxmox-firewall applies the rules on node pve-h1 is not in the "
+    "evidence (running processes: a copied configuration tree has no live host to read facts "
+    "from)"
+)
+
+
+def _host_fw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], check_id: str
+) -> tuple[str, str, str | None]:
+    """`check_id` of a copy of the hardened tree holding /etc/pve/nodes/pve-h1 without host.fw."""
+    return _copy_scan(tmp_path, capsys, check_id, removed="nodes/pve-h1/host.fw")
+
+
+@pytest.mark.parametrize(
+    ("check_id", "condition"),
+    [
+        ("HVA-302", "the node firewall is on"),
+        ("HVA-313", "management access is admitted from the management IP set only"),
+    ],
+)
+def test_r37e3_copy_without_host_fw_asks_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], check_id: str, condition: str
+) -> None:
+    """R37E-3 (false pass): a copy holding the node's directory but not its host.fw: main read
+    host.fw absent, the node firewall at its defaults ("cluster firewall on and host.fw does not
+    disable it"), and asked only whether the daemon runs, whose "yes" passed a node whose host.fw
+    may say `enable: 0` (no input chain: compile_iptables_filter `if ($hostfw_enable)`) or open
+    the management ports wider. Now host.fw's gap is asked with the daemon."""
+    status, message, question = _host_fw(tmp_path, capsys, check_id)
+    assert (status, message) == ("manual", f"{_no('nodes/pve-h1/host.fw')}; {NO_PS}")
+    assert question is not None
+    assert question.startswith(f"Does this hold for this host: {condition}, and {DAEMON_Q}")
+
+
+def test_r37e3_held_host_fw_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R37E-3 held: the copy's host.fw read (`enable: 1`): the daemon's question alone, as
+    before."""
+    status, message, question = _copy_scan(tmp_path, capsys, "HVA-302")
+    assert (status, message) == (
+        "manual",
+        f"cluster firewall on and host.fw does not disable it, but {NO_PS}",
+    )
+    assert question is not None
+    assert question.startswith("I" + DAEMON_Q[1:])

@@ -345,7 +345,10 @@ class ProxmoxFilesCollector:
             if name.endswith(".fw") and name != "cluster.fw":
                 self._read(writer, f"/etc/pve/firewall/{name}")
         for node in self._list("/etc/pve/nodes"):
-            self._read(writer, f"/etc/pve/nodes/{node}/host.fw")
+            # a copy holding the node's directory without its host.fw is no node firewall left
+            # at its defaults either (R37E-3): the node's may say `enable: 0`, and pve-firewall
+            # builds no input chain for it then (compile_iptables_filter `if ($hostfw_enable)`)
+            self._read(writer, f"/etc/pve/nodes/{node}/host.fw", copy_unknown=True)
         if self.target.mode == "dir":
             for path in TREE_HOST_FILES:
                 self._read(writer, path)
