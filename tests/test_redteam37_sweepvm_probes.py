@@ -58,6 +58,13 @@ Findings:
   floppy or other legacy devices the rest of the item rests on. Now one item asks both
   (joint_question). Older test changed: test_redteam33_esx_probes R33V-3's message (it gains
   the host-wide settings).
+- R37T-7 (leading unknown) HVA-049: the KVM vendor module not loaded (no `nested` parameter
+  in sysfs) was asked ("Is nested virtualization off? Evidence: /sys/module/kvm_intel/
+  parameters/nested") while modprobe.d's `options kvm_intel nested=1`, read apart, turns
+  nesting on when the module loads (modprobe.d(5), R20H-4's reading, which the parser applied
+  only to a module loaded with nested off): "yes" passed a host-passthrough VM that gets vmx.
+  Now the parser reads the next load of the CPU's vendor module (vmx: kvm_intel, svm:
+  kvm_amd) there too, and HVA-049 fails (libvirt and Proxmox VE).
 
 Held: each condition alone keeps its verdict and message (the harness tests). An s390x
 logical partition with /proc/modules unread, asked the x86 modules' question on main (no false
@@ -66,9 +73,9 @@ verdict, a needless question), now passes as it does with the file read.
 Probed by script: HVA-011 on the same hosts (s390x z/VM guest fails, arm64 asks the bare-metal
 question, POWER without platform joins both questions: held on main).
 
-Tally: 6 findings (leading unknown: HVA-010 twice, HVA-021, HVA-040, HVA-042, HVA-047), 19
-cases; 13 failed on main (a7abc470) before the fix (11 false passes; the s390x partition's and
-sig_enforce's needless questions, now passes), 6 held.
+Tally: 7 findings (leading unknown: HVA-010 twice, HVA-021, HVA-040, HVA-042, HVA-047,
+HVA-049), 21 cases; 14 failed on main before the fix (a7abc470; R37T-7 on cad507b0: 12 false
+passes; the s390x partition's and sig_enforce's needless questions, now passes), 7 held.
 
 Leads left: HVA-010's modules question names kvm_intel or kvm_amd on POWER (kvm_hv) too
 (wording); HVA-011 on an arm64/s390x host without /dev/kvm asks whether "EPT (Intel) or NPT
@@ -91,6 +98,7 @@ from test_r34_hva010_unread_nested_probes import _no_platform
 from test_r35_sweep_vm_probes import QEMU_CHANGED
 from test_r36_sweep_vm_probes import MODS_Q, _host, _yes
 from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
+from test_redteam20_host2_probes import NESTED_OFF, PT, _modprobe
 from test_redteam22_boot2_probes import LIVE, LOCKED, UNLOCKED, _boot, _grub
 from test_redteam24_vm2_probes import _arm64
 from test_redteam28_boot_probes import LPAR_SYSINFO, SEEN, ZVM_SYSINFO, _s390
@@ -492,4 +500,58 @@ def test_r37t6_hva047_yes_to_adapter_passes_unread_host_settings(tmp_path: Path)
         "rhel5), and VMware's default depends on the guest OS; and /etc/vmware/settings on "
         "host esx1, not read, takes precedence over the VM's own settings (HVA-444)",
         joint_question([ADAPTER_Q, settings_question("esx1")]),
+    )
+
+
+# --- R37T-7: HVA-049, the KVM module not loaded: sysfs asked, the next load's nested=1 never --
+
+NOT_LOADED = {
+    "/sys/module/kvm_intel/parameters/nested": None,
+    "/sys/module/kvm_amd/parameters/nested": None,
+}
+INTEL_ON = "/etc/modprobe.d/kvm.conf:options kvm_intel nested=1\n"
+PT_WHAT = "CPU mode host-passthrough passes the host's vmx/svm through when KVM nests"
+NOT_LOADED_WHY = "no kvm_intel or kvm_amd `nested` parameter: the KVM module is not loaded"
+SYSFS_Q = (
+    "Is nested virtualization off in KVM on host hv1? Evidence: "
+    "/sys/module/kvm_intel/parameters/nested (Intel) or /sys/module/kvm_amd/parameters/nested "
+    "(AMD) on hv1. Pass: yes, it reads N or 0; fail: it reads Y or 1, so this VM's CPU "
+    "definition hands it vmx/svm (a VM approved to run hypervisors is a waiver, not a pass)."
+)
+
+
+def _pt(a: Assessment) -> tuple[str, str, str | None]:
+    (r,) = [x for x in a.results if x.check.id == "HVA-049" and x.outcome.subject.name == "pt"]
+    return r.status.value, r.outcome.message, r.outcome.question
+
+
+def test_r37t7_harness_each_condition_alone(host_scan) -> None:
+    """Held: the module not loaded alone (no options) is the sysfs question; kvm_intel
+    loaded with nested off and modprobe.d's nested=1 fails (R20H-4); another vendor's
+    options on an Intel host keep the question."""
+    assert _pt(host_scan(NOT_LOADED, domains=PT)) == (
+        "manual",
+        f"{PT_WHAT}; host evidence unavailable: {NOT_LOADED_WHY}",
+        SYSFS_Q,
+    )
+    a = host_scan({**NESTED_OFF, "modprobe-d": _modprobe(INTEL_ON)}, domains=PT)
+    assert _pt(a)[0] == "fail"
+    a = host_scan(
+        {**NOT_LOADED, "modprobe-d": _modprobe(INTEL_ON.replace("kvm_intel", "kvm_amd"))},
+        domains=PT,
+    )
+    assert _pt(a)[0] == "manual"
+
+
+def test_r37t7_hva049_yes_to_sysfs_passes_nested_at_load(host_scan, tmp_path: Path) -> None:
+    """R37T-7, the false pass: kvm_intel not loaded (no `nested` parameter in sysfs) and
+    modprobe.d's `options kvm_intel nested=1`: main asked only whether sysfs reads N, and
+    "yes" passed a host-passthrough VM that gets vmx when the module loads. Now the fail."""
+    a = host_scan({**NOT_LOADED, "modprobe-d": _modprobe(INTEL_ON)}, domains=PT)
+    _attest_yes(a, "HVA-049", "vm", "pt", tmp_path, question=SYSFS_Q)
+    assert _pt(a) == (
+        "fail",
+        f"{PT_WHAT}; {NOT_LOADED_WHY}, but options kvm_intel nested=1 "
+        "(/etc/modprobe.d/kvm.conf) turns nested on when it loads (every boot)",
+        None,
     )

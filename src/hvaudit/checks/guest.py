@@ -491,7 +491,9 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
             "or 0; fail: an AMD CPU whose kvm_amd nested reads Y or 1, so the VM gets svm.",
         )
         return
-    if not nested.known:
+    if not nested.known and (loads := _loads_nesting(v, h, what)) is not None:
+        yield loads
+    elif not nested.known:
         yield host_settings_manual(
             s,
             h,
@@ -667,6 +669,25 @@ def _arm64_nesting(v: Vm, h: Host) -> Outcome:
     )
 
 
+def _loads_nesting(v: Vm, h: Host, what: str) -> Outcome | None:
+    """HVA-049's fail where the KVM vendor module of the host (a libvirt host or a Proxmox VE
+    node) is not loaded (its `nested` parameter unread) and modprobe.d's options or the
+    command line's module.nested= turn nesting on when it loads (parse.host._nested_next_load;
+    R20H-4's reading, modprobe.d(5) options apply "every time it is inserted"): asked alone
+    whether nesting is off in sysfs, a "yes" (no such file) passed it (R37T-7). None
+    otherwise."""
+    nested, later = h.facts.nested_virtualization, h.facts.nested_next_load
+    if nested.known or not later.known or not later.get():
+        return None
+    return failed(
+        vm_subject(v),
+        f"{what}; {nested.reason}, but {later.get()} turns nested on when it loads (every boot)",
+        v.source,
+        *nested.sources,
+        *later.sources,
+    )
+
+
 def _nested_off_now(v: Vm, h: Host, what: str, node: str) -> Outcome:
     """HVA-049's verdict where the host's (`node`: "host" or "node") KVM has nested off now: a
     fail where its next load turns it on (R20H-4: the parameter is read-only at run time, the
@@ -762,6 +783,8 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
     nested = h.facts.nested_virtualization
     if v.cpu_mode in ("host-passthrough", "maximum"):
         what = f"cpu: {model} passes the host's vmx/svm through when KVM nests"
+        if not nested.known and (loads := _loads_nesting(v, h, what)) is not None:
+            return loads
         if not nested.known:
             return host_settings_manual(
                 s,
