@@ -64,7 +64,9 @@ Findings:
   nesting on when the module loads (modprobe.d(5), R20H-4's reading, which the parser applied
   only to a module loaded with nested off): "yes" passed a host-passthrough VM that gets vmx.
   Now the parser reads the next load of the CPU's vendor module (vmx: kvm_intel, svm:
-  kvm_amd) there too, and HVA-049 fails (libvirt and Proxmox VE).
+  kvm_amd) there too, and HVA-049 fails (libvirt and Proxmox VE). The same class on s390x:
+  the kvm module not loaded beside `options kvm nested=1` passed host-model and no-<cpu>
+  guests (sief2) on a "yes"; now the fail (a named model, which may lack sief2, stays asked).
 
 Held: each condition alone keeps its verdict and message (the harness tests). An s390x
 logical partition with /proc/modules unread, asked the x86 modules' question on main (no false
@@ -74,8 +76,8 @@ Probed by script: HVA-011 on the same hosts (s390x z/VM guest fails, arm64 asks 
 question, POWER without platform joins both questions: held on main).
 
 Tally: 7 findings (leading unknown: HVA-010 twice, HVA-021, HVA-040, HVA-042, HVA-047,
-HVA-049), 21 cases; 14 failed on main before the fix (a7abc470; R37T-7 on cad507b0: 12 false
-passes; the s390x partition's and sig_enforce's needless questions, now passes), 7 held.
+HVA-049), 23 cases; 15 failed on main before the fix (a7abc470; R37T-7 on cad507b0: 13 false
+passes; the s390x partition's and sig_enforce's needless questions, now passes), 8 held.
 
 Leads left: HVA-010's modules question names kvm_intel or kvm_amd on POWER (kvm_hv) too
 (wording); HVA-011 on an arm64/s390x host without /dev/kvm asks whether "EPT (Intel) or NPT
@@ -88,20 +90,23 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HARDENED_HOST
+from conftest import HARDENED_HOST, run_assessment
 from hvaudit.checks.base import joint_question
 from hvaudit.checks.vmware import settings_question
 from hvaudit.engine import Assessment
 from test_r34_elif_hardening_probes import _scan_without
-from test_r34_elif_probes import _attest_yes
+from test_r34_elif_probes import _attest_yes, _items
+from test_r34_elif_sweep_probes import verdict
 from test_r34_hva010_unread_nested_probes import _no_platform
 from test_r35_sweep_vm_probes import QEMU_CHANGED
 from test_r36_sweep_vm_probes import MODS_Q, _host, _yes
+from test_redteam10_vm_probes import _replayed_on
 from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
 from test_redteam20_host2_probes import NESTED_OFF, PT, _modprobe
 from test_redteam22_boot2_probes import LIVE, LOCKED, UNLOCKED, _boot, _grub
 from test_redteam24_vm2_probes import _arm64
 from test_redteam28_boot_probes import LPAR_SYSINFO, SEEN, ZVM_SYSINFO, _s390
+from test_redteam29_boot_probes import HOSTMODEL, KVM_NESTED, NOCPU, S390_VMS
 from test_redteam33_esx_probes import NAMED, _nic_vmx
 
 NO_MODS = {"/proc/modules": None}
@@ -555,3 +560,49 @@ def test_r37t7_hva049_yes_to_sysfs_passes_nested_at_load(host_scan, tmp_path: Pa
         "(/etc/modprobe.d/kvm.conf) turns nested on when it loads (every boot)",
         None,
     )
+
+
+# --- R37T-7 (s390x): the kvm module not loaded, modprobe.d's nested=1 -------------------------
+
+KVM_ON = "/etc/modprobe.d/kvm.conf:options kvm nested=1\n"
+S390_UNLOADED = (
+    "and whether it nests is not known (no kvm `nested` parameter: the kvm module is not loaded)"
+)
+
+
+S390_Q = (
+    "Does VM hostmodel run without SIE for itself (no nested virtualization) on s390x host "
+    "hv1? Evidence: /sys/module/kvm/parameters/nested on hv1 (and `modprobe -c | grep -E "
+    "'^(options|install) kvm '` with /proc/cmdline for its next load), and `grep -w sie "
+    "/proc/cpuinfo` inside the running guest. Pass: nested reads 0 and no options line or "
+    "kvm.nested= word sets it, or the guest's features lack sie; fail: the guest's features "
+    "list sie, so it can run a hypervisor."
+)
+
+
+def _s390_nested(tmp_path: Path, lines: tuple[str, ...]) -> Assessment:
+    host = {**HARDENED_HOST, **_s390(), KVM_NESTED: None, "modprobe-d": _modprobe(*lines)}
+    return run_assessment(_replayed_on(tmp_path, host, S390_VMS))
+
+
+def test_r37t7_s390x_harness_module_not_loaded_alone(tmp_path: Path) -> None:
+    """Held: the s390x kvm module not loaded, no options: each host-mode VM is asked (R29B-6)."""
+    a = _s390_nested(tmp_path, ())
+    assert verdict(a, "HVA-049", "hostmodel") == ("manual", f"{HOSTMODEL}, {S390_UNLOADED}")
+    assert _items(a, "HVA-049")[("vm", "hostmodel")][1] == S390_Q
+
+
+def test_r37t7_s390x_yes_passes_nested_at_load(tmp_path: Path) -> None:
+    """R37T-7 on s390x, the same class: the kvm module not loaded and modprobe.d's `options
+    kvm nested=1`: main asked whether the guest runs without SIE, and "yes" passed host-model
+    and no-<cpu> VMs that get sief2 when the module loads. Now the fail; a named model, which
+    may lack sief2, stays asked."""
+    a = _s390_nested(tmp_path, (KVM_ON,))
+    _attest_yes(a, "HVA-049", "vm", "hostmodel", tmp_path, question=S390_Q)
+    later = (
+        "options kvm nested=1 (/etc/modprobe.d/kvm.conf) turns nested on when it loads (every boot)"
+    )
+    why = "no kvm `nested` parameter: the kvm module is not loaded"
+    assert verdict(a, "HVA-049", "hostmodel") == ("fail", f"{HOSTMODEL}; {why}, but {later}")
+    assert verdict(a, "HVA-049", "nocpu") == ("fail", f"{NOCPU}; {why}, but {later}")
+    assert verdict(a, "HVA-049", "z14")[0] == "manual"

@@ -551,6 +551,17 @@ def _s390_nesting(v: Vm, h: Host) -> Outcome:
         "options line or kvm.nested= word sets it, or the guest's features lack sie; fail: "
         "the guest's features list sie, so it can run a hypervisor."
     )
+    if not nested.known and later.known and later.get() and mode in _S390_HOST_MODES:
+        # the kvm module not loaded takes modprobe.d's nested=1 when it loads: asked whether
+        # it nests, a "yes, no SIE" (no sysfs file) passed a host CPU mode given sief2 (R37T-7)
+        return failed(
+            s,
+            f"{what}; {nested.reason}, but {later.get()} turns nested on when it loads (every "
+            "boot)",
+            v.source,
+            *nested.sources,
+            *later.sources,
+        )
     if not nested.known:
         return manual(
             s,

@@ -11065,9 +11065,10 @@ def _s390_nested(ev: HostEvidence) -> tuple[Fact[bool], Fact[str]]:
     and `read_file`). kvm_intel's and kvm_amd's files do not exist there."""
     g = ev.get(_file("/sys/module/kvm/parameters/nested"))
     if g.state == "absent":
+        # the module takes modprobe.d's options when it loads, as x86's vendor module (R37T-7)
         return (
             Fact.unavailable("no kvm `nested` parameter: the kvm module is not loaded", g.source),
-            Fact.of(""),
+            _nested_next_load(ev, "kvm"),
         )
     if g.state == "uncollected":
         why = f"{g.source.artefact} was not collected (a bundle of an older hvaudit)"
