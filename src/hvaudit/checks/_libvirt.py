@@ -388,22 +388,81 @@ def kernel_audit_off(host: Host) -> tuple[str, Source] | None:
     sets audit_initialized = AUDIT_DISABLED, which no later `audit=1` on the same line undoes, and
     audit_init() then never starts the audit subsystem; kernel-parameters.txt: "kernel audit is
     disabled and can not be enabled until the next reboot". Loaded rules and a running auditd
-    then record nothing."""
+    then record nothing. A kernel before Linux 4.17 reads the value as a number (R37B-1,
+    audit_reads_number), so there `audit=on` is such a word too."""
     cmdline = host.facts.kernel_cmdline
     if not cmdline.known:
         return None
+    numeric = audit_reads_number(host)
     for word in kernel_params(cmdline.get()):
-        if audit_off_word(word):
-            return word, cmdline.sources[0]
+        if audit_off_word(word, numeric=numeric):
+            note = "" if audit_off_word(word) else f" ({audit_number_note(host)})"
+            return word + note, cmdline.sources[0]
     return None
 
 
-def audit_off_word(word: str) -> bool:
+#: The first Linux release whose audit= reads only 0, 1, off and on (R37B-1): kernel/audit.c
+#: audit_enable's `!strcasecmp(str, "off") || !strcmp(str, "0")` (AUDIT_OFF), "on" or "1"
+#: (AUDIT_ON), and any other value "audit: invalid 'audit' parameter value" with AUDIT_ON (the
+#: no-panic follow-up, linux-audit/audit-kernel issue #74: merged in audit/next on 2018-03-21,
+#: so first released in Linux 4.17); before it `audit_default = !!simple_strtol(str, NULL, 0)`
+#: (every stored copy of 3.x and 4.x kernel/audit.c; all read with `find_string` and `search`).
+AUDIT_STRICT_SINCE = (4, 17)
+
+
+def audit_reads_number(host: Host) -> bool:
+    """Whether host's kernel reads `audit=` as a number (a release before AUDIT_STRICT_SINCE),
+    or may (the running kernel's release not read: not knowing is not passing)."""
+    release = host.facts.kernel_release
+    m = re.match(r"([0-9]+)\.([0-9]+)", release.get()) if release.known else None
+    return m is None or (int(m.group(1)), int(m.group(2))) < AUDIT_STRICT_SINCE
+
+
+def audit_number_note(host: Host) -> str:
+    """Why a word other than audit=0 and audit=off turns auditing off on host (R37B-1)."""
+    release = host.facts.kernel_release
+    kernel = (
+        f"the running kernel {release.get()} predates Linux 4.17"
+        if release.known
+        else "the running kernel's release was not read, and a kernel before Linux 4.17"
+    )
+    return (
+        f"{kernel}, which reads audit= with simple_strtol: a value not starting with a "
+        "non-zero number is 0, auditing off"
+    )
+
+
+def kernel_strtol_zero(value: str) -> bool:
+    """Whether lib/vsprintf.c simple_strtol(value, NULL, 0) is 0 (R37B-1): a leading "-" is
+    negated away (`if (*cp == '-') return -simple_strtoul(cp + 1, ...)`), then
+    _parse_integer_fixup_radix takes base 16 after "0x" (any case) and a hex digit, base 8
+    after another leading "0", base 10 else, and _parse_integer adds the digits below the base
+    up to the first other character, wrapping past 64 bits (read with `find_string`). So
+    `on`, `true`, `+1`, `00`, `0x0` and an empty value are 0; `1`, `2`, `-1` and `0x1` are
+    not."""
+    s = value[1:] if value.startswith("-") else value
+    if s[:1] == "0" and s[1:2] in ("x", "X") and s[2:3] and s[2:3] in string.hexdigits:
+        base, s = 16, s[2:]
+    else:
+        base = 8 if s[:1] == "0" else 10
+    n = 0
+    for c in s:
+        if c not in string.hexdigits or int(c, 16) >= base:
+            break
+        n = (n * base + int(c, 16)) % 2**64
+    return n == 0
+
+
+def audit_off_word(word: str, *, numeric: bool = False) -> bool:
     """A kernel command-line word that keeps kernel auditing off for the boot (kernel_audit_off):
     `audit=0` or `audit=off` in any case (kernel-parameters.txt audit= "0 | off - kernel audit
-    is disabled and can not be enabled until the next reboot", read with `find_string`)."""
-    name, _, value = word.partition("=")
-    return name == "audit" and (value == "0" or value.lower() == "off")
+    is disabled and can not be enabled until the next reboot", read with `find_string`); with
+    `numeric` (a kernel before Linux 4.17, audit_reads_number), any value simple_strtol reads as
+    0 (kernel_strtol_zero, R37B-1)."""
+    name, eq, value = word.partition("=")
+    if name != "audit" or not eq:
+        return False
+    return value == "0" or value.lower() == "off" or (numeric and kernel_strtol_zero(value))
 
 
 def audit_switched_off(host: Host) -> tuple[str, Source] | None:

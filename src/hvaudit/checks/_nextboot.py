@@ -11,7 +11,13 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hvaudit.checks._libvirt import audit_off_word, kernel_params, kernel_ulong
+from hvaudit.checks._libvirt import (
+    audit_number_note,
+    audit_off_word,
+    audit_reads_number,
+    kernel_params,
+    kernel_ulong,
+)
 from hvaudit.checks.base import Outcome, Status, failed, joint_question, manual
 from hvaudit.model import Host, Source
 from hvaudit.parse.host import kernel_bool
@@ -662,12 +668,19 @@ def audit_at_next_boot(outcome: Outcome, host: Host) -> Outcome:
     command line adds (R22B-1): kernel-parameters.txt audit= "0 | off - kernel audit is disabled
     and can not be enabled until the next reboot" (read with `find_string`), so after that boot
     no rule records anything and auditd receives nothing (_libvirt.kernel_audit_off is the
-    running boot's)."""
+    running boot's). On a host whose kernel reads audit= as a number (before Linux 4.17,
+    _libvirt.audit_reads_number), any value simple_strtol reads as 0 (`audit=on`, `audit=true`)
+    is such a word too (R37B-1)."""
+    numeric = audit_reads_number(host)
+    nb = next_boot_adds(host, lambda w: audit_off_word(w, numeric=numeric))
+    off = "turns kernel auditing off"
+    if nb is not None and any(not audit_off_word(w.partition(" ")[0]) for _, w in nb.found):
+        off += f" ({audit_number_note(host)})"
     return with_next_boot(
         outcome,
-        next_boot_adds(host, audit_off_word),
+        nb,
         host.name,
-        off="turns kernel auditing off",
+        off=off,
         does="turns kernel auditing off",
         fail="it boots with one of them (kernel auditing off, nothing recorded)",
     )

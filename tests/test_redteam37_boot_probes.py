@@ -1,0 +1,119 @@
+"""Red-team round 37 probes: boot, kernel command line (r37boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host, replayed through the real collector,
+parser and engine, one libvirt test-driver VM), changed only where a probe says so: the next
+boot's line by tests/test_redteam21_boot_probes.py's `_boot`/`_grub`, the running line by
+tests/test_redteam22_boot2_probes.py's LIVE, the running kernel's release by
+/proc/sys/kernel/osrelease (None: not read).
+
+Findings (R37B-n):
+
+- R37B-1 (false pass) HVA-214, HVA-201 (_libvirt.kernel_audit_off, _nextboot.
+  audit_at_next_boot): audit= was read as Linux 4.17 on reads it (only 0 and off, any case,
+  turn auditing off; any other value "audit: invalid 'audit' parameter value" and AUDIT_ON),
+  but before that kernel/audit.c audit_enable set `audit_default = !!simple_strtol(str, NULL,
+  0)` and `audit_initialized = AUDIT_DISABLED` where it was 0 (every stored 3.x and 4.x copy,
+  read with `find_string`; the strict reading's no-panic follow-up went into audit/next on
+  2018-03-21, linux-audit/audit-kernel issue #74, so Linux 4.17), and lib/vsprintf.c
+  simple_strtol reads no "+", no word and nothing past the leading digits. On a running 3.10
+  kernel the next boot's `audit=on`, `audit=false`, `audit=+1` and `audit=00` (auditing off
+  there) passed "audit rules watch /etc/libvirt and /etc/polkit-1", and so did the running
+  line's `audit=on`. Now, where the running kernel predates 4.17 or its release was not read
+  (_libvirt.audit_reads_number), a value simple_strtol reads as 0 (kernel_strtol_zero) turns
+  auditing off, and the message says why.
+
+Held (kept as tests): on a 6.1 kernel the next boot's `audit=on` and `audit=00` pass (4.17 on:
+on, or an invalid value, is AUDIT_ON); on a 3.10 kernel `audit=1`, `audit=2` and `audit=-1`
+(non-zero numbers) pass.
+
+Probed by script, not kept: `audit=0x0` and `audit=` (empty) on 3.10 fail as `audit=00` does.
+
+Tally: 1 finding (1 false pass); 11 cases in 5 test functions. R37B-1: 6 of 6 failed on main
+a7abc47 (6 false passes: the 4 next-boot words, the running line's audit=on, the unread
+release's); the 5 held cases passed before and after.
+
+Leads left:
+- RHEL 7's 3.10 kernels may carry the strict reading as a backport (not read): there
+  `audit=on` is a conservative wrong fail.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam21_boot_probes import _boot, _grub
+from test_redteam22_boot2_probes import LIVE
+
+EL7 = "3.10.0-1160.el7.x86_64"
+WATCH = "audit rules watch /etc/libvirt and /etc/polkit-1"
+NOTE = (
+    "the running kernel {} predates Linux 4.17, which reads audit= with simple_strtol: a "
+    "value not starting with a non-zero number is 0, auditing off"
+)
+UNREAD = (
+    "the running kernel's release was not read, and a kernel before Linux 4.17, which reads "
+    "audit= with simple_strtol: a value not starting with a non-zero number is 0, auditing off"
+)
+
+
+def _scan(host_scan, nxt: str, release: str | None, live: str = ""):
+    return host_scan(
+        {
+            "/proc/cmdline": LIVE.format(live),
+            "boot-cmdline": _boot(_grub(f"quiet {nxt}"), grub=False),
+            "/proc/sys/kernel/osrelease": None if release is None else f"{release}\n",
+        }
+    )
+
+
+@pytest.mark.parametrize("word", ["audit=on", "audit=false", "audit=+1", "audit=00"])
+def test_r37b_1_a_zero_number_on_an_old_kernel_turns_auditing_off(host_scan, word: str) -> None:
+    """R37B-1 (false pass) HVA-214, HVA-201: a kernel before Linux 4.17 reads audit= with
+    simple_strtol, so a value with no leading non-zero number is 0: auditing off."""
+    a = _scan(host_scan, word, EL7)
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {
+        "hv1": f"{WATCH}, but the next boot turns kernel auditing off ({NOTE.format(EL7)}): "
+        f"{word} in /etc/default/grub"
+    }
+    assert outcomes(a, "HVA-201") == {"hv1": "fail"}, messages(a, "HVA-201")
+
+
+def test_r37b_1_the_running_lines_word_on_an_old_kernel(host_scan) -> None:
+    """R37B-1 (false pass) HVA-214: the running 3.10 kernel booted with audit=on, which it read
+    as 0 (auditing off until a reboot)."""
+    a = _scan(host_scan, "", EL7, live="audit=on")
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {
+        "hv1": f"the kernel booted with audit=on ({NOTE.format(EL7)}): kernel auditing is off "
+        "until a reboot, no rule records anything"
+    }
+
+
+def test_r37b_1_an_unread_release_reads_audit_as_a_number(host_scan) -> None:
+    """R37B-1 (false pass) HVA-214: with the running kernel's release not read, audit=on may be
+    read as 0; not knowing is not passing."""
+    a = _scan(host_scan, "audit=on", None)
+    assert outcomes(a, "HVA-214") == {"hv1": "fail"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {
+        "hv1": f"{WATCH}, but the next boot turns kernel auditing off ({UNREAD}): audit=on in "
+        "/etc/default/grub"
+    }
+
+
+@pytest.mark.parametrize("word", ["audit=on", "audit=00"])
+def test_r37b_1_held_a_strict_kernel_reads_other_values_as_on(host_scan, word: str) -> None:
+    """R37B-1 held: from Linux 4.17 on audit_enable takes on (any case) as AUDIT_ON and any
+    value but 0, 1, off and on as AUDIT_ON with "invalid 'audit' parameter value"."""
+    a = _scan(host_scan, word, "6.1.0-28-amd64")
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {"hv1": WATCH}
+
+
+@pytest.mark.parametrize("word", ["audit=1", "audit=2", "audit=-1"])
+def test_r37b_1_held_a_non_zero_number_on_an_old_kernel(host_scan, word: str) -> None:
+    """R37B-1 held: simple_strtol's non-zero numbers (a "-" negated) keep auditing on."""
+    a = _scan(host_scan, word, EL7)
+    assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
+    assert messages(a, "HVA-214") == {"hv1": WATCH}
