@@ -24,15 +24,22 @@ Findings (R37B-n):
 
 Held (kept as tests): on a 6.1 kernel the next boot's `audit=on` and `audit=00` pass (4.17 on:
 on, or an invalid value, is AUDIT_ON); on a 3.10 kernel `audit=1`, `audit=2` and `audit=-1`
-(non-zero numbers) pass.
+(non-zero numbers) pass. R37B-2: `enforcing=1` and `enforcing=-1` (the config file's mode
+stands) pass on an SELinux host, and `enforcing=0` on an AppArmor host.
 
 Probed by script, not kept: `audit=0x0` and `audit=` (empty) on 3.10 fail as `audit=00` does.
 
-Tally: 1 finding (1 false pass); 11 cases in 5 test functions. R37B-1: 6 of 6 failed on main
-a7abc47 (6 false passes: the 4 next-boot words, the running line's audit=on, the unread
-release's); the 5 held cases passed before and after.
+Tally: 2 findings (2 false passes); 16 cases in 7 test functions. R37B-1: 6 of 6 failed on
+main a7abc47 (6 false passes: the 4 next-boot words, the running line's audit=on, the unread
+release's); R37B-2: 2 of 2 failed on main a7abc47 (2 false passes); the 8 held cases passed
+before and after.
 
 Leads left:
+- R37B-2 counts every `enforcing=` word, though libselinux reads only the first (and none
+  where the first "enforcing=" substring is inside another word): `enforcing=1 enforcing=0`
+  is a conservative wrong fail. An `enforcing=0` after `--` (libselinux reads the whole of
+  /proc/cmdline) and /etc/selinux/config's SELINUX= (the next boot's mode where no word sets
+  it; not collected) are not read.
 - RHEL 7's 3.10 kernels may carry the strict reading as a backport (not read): there
   `audit=on` is a conservative wrong fail.
 """
@@ -42,6 +49,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import messages, outcomes
+from test_host_verdicts5 import PASS_043, SELINUX, SELINUX_PASS
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
 
@@ -117,3 +125,42 @@ def test_r37b_1_held_a_non_zero_number_on_an_old_kernel(host_scan, word: str) ->
     a = _scan(host_scan, word, EL7)
     assert outcomes(a, "HVA-214") == {"hv1": "pass"}, messages(a, "HVA-214")
     assert messages(a, "HVA-214") == {"hv1": WATCH}
+
+
+# --- R37B-2: SELinux's enforcing= on the next boot ----------------------------------------------
+
+
+def _se_scan(host_scan, nxt: str, selinux: bool = True):
+    return host_scan(
+        {
+            **(SELINUX if selinux else {}),
+            "/proc/cmdline": LIVE.format(""),
+            "boot-cmdline": _boot(_grub(f"quiet {nxt}"), grub=False),
+        }
+    )
+
+
+@pytest.mark.parametrize("word", ["enforcing=0", "enforcing=off"])
+def test_r37b_2_enforcing_zero_boots_selinux_permissive(host_scan, word: str) -> None:
+    """R37B-2 (false pass) HVA-043: libselinux's selinux_init_load_policy takes the first
+    enforcing= of the kernel's line (atoi) over /etc/selinux/config: permissive."""
+    a = _se_scan(host_scan, word)
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {
+        "hv1": "selinux confines QEMU on the running kernel, but the next boot leaves it "
+        f"permissive (libselinux takes enforcing= over /etc/selinux/config): {word} in "
+        "/etc/default/grub"
+    }
+
+
+@pytest.mark.parametrize(
+    ("word", "selinux"),
+    [("enforcing=1", True), ("enforcing=-1", True), ("enforcing=0", False)],
+    ids=["one", "negative", "apparmor-host"],
+)
+def test_r37b_2_held_enforcing_kept(host_scan, word: str, selinux: bool) -> None:
+    """R37B-2 held: atoi's 1 enforces, a negative value leaves the config file's mode, and an
+    AppArmor host's QEMU is not confined by SELinux."""
+    a = _se_scan(host_scan, word, selinux)
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS if selinux else PASS_043}

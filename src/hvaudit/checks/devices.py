@@ -1349,7 +1349,15 @@ def _lsm_off(word: str, lsm: str) -> bool:
     (kernel-parameters.txt:
     "Choose a legacy "major" security module to enable at boot"), and `lsm=` whose list leaves
     it out ("Choose order of LSM initialization. This overrides CONFIG_LSM, and the
-    "security=" parameter"; security/security.c enables only the listed modules)."""
+    "security=" parameter"; security/security.c enables only the listed modules). For SELinux
+    also `enforcing=` read as 0 (R37B-2): systemd's selinux setup loads the policy through
+    libselinux's selinux_init_load_policy (src/load_policy.c), which takes the mode from the
+    first `enforcing=` of /proc/cmdline, `atoi(tmp + sizeof("enforcing=") - 1)`, over
+    /etc/selinux/config's ("Command line argument takes precedence, then config file") and
+    sets it with security_setenforce: `enforcing=0` (or `off`, any value atoi reads as 0)
+    boots SELinux permissive, labels applied but nothing enforced (read with `find_string`;
+    kernel-parameters.txt enforcing= "0 -- permissive (log only, no denials)"). A negative
+    value leaves the config file's mode (not read here)."""
     name, eq, value = word.partition("=")
     v = value.strip()
     if name == lsm and name in ("apparmor", "selinux"):
@@ -1360,7 +1368,18 @@ def _lsm_off(word: str, lsm: str) -> bool:
         return v != lsm
     if name == "lsm":
         return lsm not in v.split(",")
+    if name == "enforcing" and lsm == "selinux":
+        return bool(eq) and _libc_atoi(v) == 0
     return False
+
+
+def _libc_atoi(value: str) -> int:
+    """C's atoi(value) (R37B-2): an optional sign, then the leading decimal digits, 0 where
+    there are none (`off`, `0x1` and an empty value read 0)."""
+    m = re.match(r"[ \t\n\v\f\r]*([+-]?)([0-9]*)", value)
+    digits = m.group(2) if m else ""
+    n = int(digits) if digits else 0
+    return -n if m and m.group(1) == "-" else n
 
 
 def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
@@ -1372,11 +1391,19 @@ def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
     if nb is None or outcome.status is Status.FAIL:
         return outcome
     s = host_subject(h)
+    # R37B-2: SELinux's enforcing=0 starts the module permissive
+    permissive = {w.startswith("enforcing=") for _, w in nb.found}
+    does = {
+        frozenset({True}): "leaves it permissive (libselinux takes enforcing= over "
+        "/etc/selinux/config)",
+        frozenset({True, False}): "does not start it or leaves it permissive",
+    }.get(frozenset(permissive), "does not start it")
+    keeps = f"keeps {lsm} from starting" + (" or enforcing" if lsm == "selinux" else "")
+    off = f"{lsm} off or permissive" if lsm == "selinux" else f"{lsm} off"
     if nb.settled:
         return failed(
             s,
-            f"{lsm} confines QEMU on the running kernel, but the next boot does not start it: "
-            f"{nb.text()}",
+            f"{lsm} confines QEMU on the running kernel, but the next boot {does}: {nb.text()}",
             *outcome.evidence,
             *nb.sources,
         )
@@ -1384,16 +1411,12 @@ def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
         return outcome
     return manual(
         s,
-        f"{outcome.message}; but {nb.says(f'keeps {lsm} from starting')}",
+        f"{outcome.message}; but {nb.says(keeps)}",
         *outcome.evidence,
         *nb.sources,
         question=ask_with(
             outcome,
-            nb.question(
-                h.name,
-                f"it boots with one of them ({lsm} off, QEMU unconfined)",
-                f"keeps {lsm} from starting",
-            ),
+            nb.question(h.name, f"it boots with one of them ({off}, QEMU unconfined)", keeps),
         ),
     )
 
