@@ -25,14 +25,16 @@ Findings (R37B-n):
 Held (kept as tests): on a 6.1 kernel the next boot's `audit=on` and `audit=00` pass (4.17 on:
 on, or an invalid value, is AUDIT_ON); on a 3.10 kernel `audit=1`, `audit=2` and `audit=-1`
 (non-zero numbers) pass. R37B-2: `enforcing=1` and `enforcing=-1` (the config file's mode
-stands) pass on an SELinux host, and `enforcing=0` on an AppArmor host.
+stands) pass on an SELinux host, and `enforcing=0` on an AppArmor host. R37B-3: the next
+boot's `spec_rstack_overflow=microcode spec_rstack_overflow=safe-ret` (the last word stands)
+and a running "Mitigation: IBPB on VMEXIT only" (guest-to-host covered) pass.
 
 Probed by script, not kept: `audit=0x0` and `audit=` (empty) on 3.10 fail as `audit=00` does.
 
-Tally: 2 findings (2 false passes); 16 cases in 7 test functions. R37B-1: 6 of 6 failed on
+Tally: 3 findings (3 false passes); 20 cases in 9 test functions. R37B-1: 6 of 6 failed on
 main a7abc47 (6 false passes: the 4 next-boot words, the running line's audit=on, the unread
-release's); R37B-2: 2 of 2 failed on main a7abc47 (2 false passes); the 8 held cases passed
-before and after.
+release's); R37B-2: 2 of 2 failed on main a7abc47 (2 false passes); R37B-3: 2 of 2 failed on
+main a7abc47 (2 false passes); the 10 held cases passed before and after.
 
 Leads left:
 - R37B-2 counts every `enforcing=` word, though libselinux reads only the first (and none
@@ -48,7 +50,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes, with_current_kernel
 from test_host_verdicts5 import PASS_043, SELINUX, SELINUX_PASS
 from test_redteam21_boot_probes import _boot, _grub
 from test_redteam22_boot2_probes import LIVE
@@ -164,3 +166,64 @@ def test_r37b_2_held_enforcing_kept(host_scan, word: str, selinux: bool) -> None
     a = _se_scan(host_scan, word, selinux)
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS if selinux else PASS_043}
+
+
+# --- R37B-3: SRSO's microcode-only mode -----------------------------------------------------------
+
+VULN = "/sys/devices/system/cpu/vulnerabilities/"
+AMD = HARDENED_HOST["/proc/cpuinfo"].replace("GenuineIntel", "AuthenticAMD")
+NONE17 = "17 CPU vulnerabilities reported, none unmitigated"
+
+
+def _srso_scan(host_scan, line: str, nxt: str = ""):
+    listing = with_current_kernel(
+        f"{VULN}spectre_v2:Mitigation: Retpolines\n{VULN}spec_rstack_overflow:{line}\n"
+    )
+    return host_scan(
+        {
+            "/proc/cpuinfo": AMD,
+            "cpu-vulnerabilities": (listing, 0),
+            "/proc/cmdline": LIVE.format(""),
+            "boot-cmdline": _boot(_grub(f"quiet {nxt}"), grub=False),
+        }
+    )
+
+
+def test_r37b_3_the_next_boots_microcode_only_srso_fails(host_scan) -> None:
+    """R37B-3 (false pass) HVA-181: spec_rstack_overflow=microcode leaves the guest-to-host
+    transitions unprotected (srso.rst)."""
+    a = _srso_scan(host_scan, "Mitigation: Safe RET", "spec_rstack_overflow=microcode")
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
+        "mitigations off: spec_rstack_overflow=microcode in /etc/default/grub"
+    }
+
+
+def test_r37b_3_the_first_kernels_mitigation_microcode_line_fails(host_scan) -> None:
+    """R37B-3 (false pass) HVA-181: the first SRSO kernels printed the microcode-only mode
+    "Mitigation: microcode"."""
+    a = _srso_scan(host_scan, "Mitigation: microcode")
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "vulnerable: spec_rstack_overflow (Mitigation: microcode)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "nxt"),
+    [
+        (
+            "Mitigation: Safe RET",
+            "spec_rstack_overflow=microcode spec_rstack_overflow=safe-ret",
+        ),
+        ("Mitigation: IBPB on VMEXIT only", ""),
+    ],
+    ids=["replaced-by-safe-ret", "ibpb-on-vmexit"],
+)
+def test_r37b_3_held_srso_modes_covering_guests(host_scan, line: str, nxt: str) -> None:
+    """R37B-3 held: a later safe-ret replaces microcode (srso_parse_cmdline assigns one mode
+    per word), and IBPB on VM exit covers the guest-to-host transitions (srso.rst)."""
+    a = _srso_scan(host_scan, line, nxt)
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": NONE17}

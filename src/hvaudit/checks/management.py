@@ -4560,6 +4560,9 @@ _FLAW_OFF: dict[str, str] = {
     "mmio_stale_data=off": "mmio_stale_data",
     "retbleed=off": "retbleed",
     "spec_rstack_overflow=off": "spec_rstack_overflow",
+    # R37B-3: srso.rst, "Vulnerable: Microcode, no safe RET" (spec_rstack_overflow=microcode):
+    # "It does not address User->Kernel and Guest->Host transitions protection"
+    "spec_rstack_overflow=microcode": "spec_rstack_overflow",
     "gather_data_sampling=off": "gather_data_sampling",
     "reg_file_data_sampling=off": "reg_file_data_sampling",
     "srbds=off": "srbds",
@@ -4793,6 +4796,12 @@ def _part_vulnerable(name: str, line: str) -> bool:
     `find_string`). gather_data_sampling's "Mitigation: AVX disabled, no microcode" is a
     mitigation (gather_data_sampling.rst: "AVX disabled as mitigation"), so the `, no microcode`
     rule is SRSO's alone."""
+    if name == "spec_rstack_overflow" and line.lower().startswith("mitigation: microcode"):
+        # R37B-3: the first SRSO kernels' wording of spec_rstack_overflow=microcode (bugs.c
+        # srso_strings[SRSO_MITIGATION_MICROCODE] "Mitigation: microcode", later "Vulnerable:
+        # Microcode, no safe RET"; srso.rst: it "does not address User->Kernel and Guest->Host
+        # transitions protection"; read with `find_string`): the guest-to-host boundary is open
+        return True
     if name == "spec_rstack_overflow" and ", no microcode" in line.lower():
         # spec_rstack_overflow "Mitigation: safe RET, no microcode" (older kernels; later ones
         # print "Vulnerable: Safe RET, no microcode"): without the microcode's IBPB extension
