@@ -37,16 +37,24 @@ Findings:
   frontend_overrides): removed, "no USB filter" fails; set, its rules are read as a raw
   usb-redir's (R22V-2), and the device is named with what the override does.
 
+- R37D-3 (false pass) HVA-050: R37D-1's class in the random-number rule. A <rng> reading
+  /dev/hwrng with <rate bytes='1024' period='1000'/> is a question whose pass is "/dev/hwrng
+  ... and a <rate> on the device"; VM web01's <qemu:override> removes the virtio-rng's
+  `max-bytes` that <rate> sets, leaving QEMU's default (hw/virtio/virtio-rng.c
+  DEFINE_PROP_UINT64("max-bytes", ..., INT64_MAX): "unlimited for all practical purposes"),
+  and a "yes" from the <rate> passed it. Now such a source is unbounded (rate "") and fails,
+  the words naming the override.
+
 Held (kept as tests): an override that keeps the <hostdev>'s function (driver
 vfio-pci-nohotplug, x-igd-opregion) and one of a disk's rotation_rate add no passthrough; a
-<redirfilter> without an override stays the question.
+<redirfilter> without an override stays the question, and so does a <rate> without one.
 
 Probed by script, not kept: the same override beside a raw `-device vfio-pci,host=0000:03:00.0`
 in another VM gives that VM's verdicts in all five checks.
 
-Tally: 2 findings (false pass 2; R37D-1 with false n/a and wording in the same class), 4
-tests holding 8 cases, all 4 tests failed on main before the fixes (on the findings' 5
-cases; the 3 held cases pass on main too).
+Tally: 3 findings (false pass 3; R37D-1 with false n/a and wording in the same class), 5
+tests holding 10 cases, all 5 tests failed on main before the fixes (on the findings' 6
+cases; the 4 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -253,3 +261,35 @@ def test_override_of_a_usb_redirection_filter_is_the_filter_judged(tmp_path: Pat
         "v2": redir.format(how="") + ", limited by a USB filter: whether it rejects USB storage "
         "is in its rules",
     }
+
+
+# --- R37D-3: <qemu:override> removing a virtio-rng's max-bytes ----------------------------------
+
+RNG = (
+    "<devices><rng model='virtio'><rate bytes='1024' period='1000'/><backend model='random'>"
+    "/dev/hwrng</backend><alias name='ua-rng0'/></rng></devices>"
+)
+
+
+def test_override_removing_a_rngs_bound_fails(tmp_path: Path) -> None:
+    """R37D-3: <rate bytes period> becomes the virtio-rng's max-bytes and period; an override
+    removing max-bytes leaves QEMU's default (hw/virtio/virtio-rng.c: INT64_MAX, "unlimited
+    for all practical purposes"). HVA-050 asked whether the device has a <rate>, whose "yes"
+    passed it. Held: the <rate> alone is the question."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (
+                RNG,
+                "<qemu:override><qemu:device alias='ua-rng0'><qemu:frontend><qemu:property "
+                "name='max-bytes' type='remove'/></qemu:frontend></qemu:device></qemu:override>",
+            ),
+            "v1": (RNG, ""),
+        },
+    )
+    assert outcomes(a, "HVA-050") == {"web01": "fail", "v1": "manual"}, messages(a, "HVA-050")
+    assert messages(a, "HVA-050")["web01"] == (
+        "random-number device reading host source /dev/hwrng without a bound: <qemu:override> "
+        "removes its virtio-rng's max-bytes (QEMU's default: no limit), so the guest reads the "
+        "source as fast as it asks"
+    )

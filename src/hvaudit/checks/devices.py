@@ -3517,6 +3517,10 @@ def _iommu_weakened(word: str, h: Host) -> bool:
 _HOST_CONSOLES = re.compile(r"/dev/(console|tty[0-9]+)")
 
 
+#: The locator of what libvirt_xml reads from a domain's <qemu:override> (R37D-1..3)
+OVERRIDE = "/domain/qemu:override"
+
+
 def _host_rngs(s: Subject, v: Vm) -> Outcome | None:
     """The question on the host sources a VM's random-number device reads for the guest
     (hvaudit.parse.qemu_args.HOST_RNG, VL18-7), None without any. No DMA, but a device of the
@@ -3532,6 +3536,15 @@ def _host_rngs(s: Subject, v: Vm) -> Outcome | None:
     if not rngs:
         return None
     paths = ", ".join(dict.fromkeys(p.address for p in rngs))
+    if overridden := [p for p in rngs if p.rate == "" and p.source_ref.locator == OVERRIDE]:
+        # libvirt: a <qemu:override> removes the max-bytes its <rate> set (R37D-3)
+        return failed(
+            s,
+            f"random-number device reading host source {overridden[0].address} without a "
+            "bound: <qemu:override> removes its virtio-rng's max-bytes (QEMU's default: no "
+            "limit), so the guest reads the source as fast as it asks",
+            *(p.source_ref for p in overridden),
+        )
     if unbounded := [p for p in rngs if p.rate == ""]:
         # Proxmox VE rng0 max_bytes=0 (qemu-server RNG.pm: "disable limiting (potentially
         # dangerous!)"; no max-bytes on the virtio-rng device, L19-9P)

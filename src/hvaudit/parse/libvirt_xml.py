@@ -768,7 +768,16 @@ def parse_domain(
             elif backend is not None and backend.get("model") == "random":
                 # a host source other than the kernel's pools handed to the guest (VL18-7)
                 rng_path = rng_source(backend.text or "")
-                if rng_path:
+                bound = [v for k, v in overrides.get(_alias(el), []) if k == "max-bytes"]
+                if rng_path and bound[-1:] == [None]:
+                    # a <qemu:override> removing the virtio-rng's max-bytes (what <rate bytes>
+                    # set) leaves QEMU's default, "unlimited for all practical purposes"
+                    # (hw/virtio/virtio-rng.c: INT64_MAX per 65536 ms; R37D-3)
+                    loc = "/domain/qemu:override"
+                    passthrough.append(
+                        Passthrough(HOST_RNG, rng_path, Source(artefact, loc), rate="")
+                    )
+                elif rng_path:
                     loc = f"/domain/devices/rng[{i}]/backend"
                     passthrough.append(Passthrough(HOST_RNG, rng_path, Source(artefact, loc)))
         for i, fs in enumerate(devices.findall("filesystem"), 1):
