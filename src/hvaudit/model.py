@@ -1460,6 +1460,16 @@ class LibvirtHost:
     daemon its enabled socket starts on demand is not seen); "" when the list answered."""
     sockets: Fact[dict[str, str]] = field(default_factory=_na)
     """UNIX socket path -> "mode user group" as the host reports it (the mode in effect)."""
+    socket_acl_writers: Fact[dict[str, tuple[str, ...]]] = field(
+        default_factory=lambda: Fact.of({})
+    )
+    """libvirt's, virtlogd's and virtlockd's UNIX sockets -> the groups a named entry of the
+    socket's POSIX ACL lets write to it (connect) with the mask, as `getfacl` reports them
+    (`stat`'s mode shows none of them); unknown where getfacl could not read them or, not
+    installed, `ls -l` marks a socket with '+'; empty for a bundle of an older hvaudit."""
+    socket_acl_unread: tuple[str, ...] = ()
+    """The sockets of socket_acl_writers whose ACL is unknown: each that `ls -l` marks with '+'
+    where getfacl is not installed, every one where getfacl failed."""
     tls_key: Fact[dict[str, str]] = field(default_factory=_na)
     """The default TLS server key (/etc/pki/libvirt/private/serverkey.pem) and the directories
     above it: path -> "mode user group" as stat reports them; a path not there is absent."""

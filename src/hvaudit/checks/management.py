@@ -2360,7 +2360,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     get_group_creds; unix_sock_group, virGetGroupID, "+N" always a gid) is the group of that gid,
     and SocketUser= without SocketGroup= gives the socket that user's default group ("If only a
     user is specified but no group, then the group is derived from the user's default group",
-    systemd.socket(5)): passwd's gid of the account (R23U-1)."""
+    systemd.socket(5)): passwd's gid of the account (R23U-1). A named group entry of a live
+    socket's POSIX ACL that lets its group write (with the mask, acl(5) ACCESS CHECK ALGORITHM;
+    `stat`'s mode does not show it) opens the socket to such a group as the mode's group does;
+    an ACL `ls -l` marks with '+' that getfacl did not read is a question naming the socket
+    (R37A-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -2386,6 +2390,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         socks = lh.sockets.get() if lh.sockets.known else {}
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
         bad, open_q, rules_q, sasl_q, ok = [], [], [], [], []
+        acl_q: list[str] = []  # live sockets whose ACL was not read, where it decides
         refs: list[Source] = [*lh.sockets.sources]
         if h.facts.socket_unit_files.known and h.facts.socket_unit_files.get():
             refs += list(h.facts.socket_unit_files.sources)
@@ -2463,6 +2468,12 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 for m, o, g in modes
                 if g and _group_writable(m) and (why := _group_of_everyone(h, g[0]))
             ]
+            if path in socks and (acl := _acl_everyone(h, path)):
+                # a named ACL entry lets its group connect beyond the mode stat shows (R37A-1)
+                everyone.append(f"{path} is mode {socks[path]}{acl}")
+                refs += list(lh.socket_acl_writers.sources)
+            elif path in socks and path in lh.socket_acl_unread:
+                acl_q.append(path)
             if wide := [o for m, o, _ in modes if _world_writable(m)]:
                 bad.append(f"{file}: {label}, {'; '.join(wide)}: any local user controls every VM")
             elif everyone:
@@ -2490,6 +2501,12 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 if (why := _everyone_reaches(h, mode, owner[1:2])) is not None:
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{why}: {admin_reach}")
                     continue
+                if acl := _acl_everyone(h, admin_path):
+                    bad.append(f"{admin_path} is mode {socks[admin_path]}{acl}: {admin_reach}")
+                    refs += list(lh.socket_acl_writers.sources)
+                    continue
+                if admin_path in lh.socket_acl_unread:
+                    acl_q.append(admin_path)
             if nxt is not None and (why := _everyone_reaches(h, nxt[0], nxt[2:])) is not None:
                 bad.append(f"{nxt[1]}{why}: {admin_reach}")
                 continue
@@ -2512,6 +2529,12 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 if (why := _everyone_reaches(h, mode, owner[1:2])) is not None:
                     bad.append(f"{path} is mode {socks[path]}{why}: {reach}")
                     continue
+                if acl := _acl_everyone(h, path):
+                    bad.append(f"{path} is mode {socks[path]}{acl}: {reach}")
+                    refs += list(lh.socket_acl_writers.sources)
+                    continue
+                if path in lh.socket_acl_unread:
+                    acl_q.append(path)
             # the unit as its next start creates the socket: libvirtd.service and the modular
             # daemons' units Require virtlogd.socket and virtlockd.socket, virtlogd.service and
             # virtlockd.service their -admin.socket, so an installed unit starts whatever its
@@ -2541,6 +2564,16 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 "/run/libvirt/virtqemud-sock` and the members of its group. Pass: yes, no local "
                 "user outside the administrators can write to it; fail: anyone else can."
             )
+        acl_shown: list[str] = []
+        if acl_q:
+            refs += list(lh.socket_acl_writers.sources)
+            acl_shown = [lh.socket_acl_writers.reason]
+            questions.append(
+                f"Does any POSIX ACL entry on {', '.join(acl_q)} let a group every local user is "
+                f"in write to it? Evidence: `getfacl {' '.join(acl_q)}` and the groups' members "
+                "in /etc/group and /etc/passwd. Pass: no, its named entries (with the mask) "
+                "grant write only to administrators; fail: an entry lets such a group write."
+            )
         if sasl_q:
             questions.append(sasl_question(h.name, files))
         if rules_q:
@@ -2555,7 +2588,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 "rule grants it to every account."
             )
         if questions:
-            shown = open_q + sasl_q + rules_q + (ok if sasl_q or rules_q else [])
+            shown = (
+                open_q + acl_shown + sasl_q + rules_q + (ok if sasl_q or rules_q or acl_q else [])
+            )
             asked = manual(s, "; ".join(shown), *refs, question=joint_question(questions))
             yield joined_asks(s, [asked, *gaps])
         elif gaps:
@@ -2593,6 +2628,20 @@ def _everyone_reaches(h: Host, mode: str, group: Sequence[str]) -> str | None:
     if group and group[0] and _group_writable(mode) and (why := _group_of_everyone(h, group[0])):
         return f": {why}"
     return None
+
+
+def _acl_everyone(h: Host, path: str) -> str:
+    """ ", its ACL lets group G write: <why>" where a named group entry of the POSIX ACL of the
+    live socket `path` (with the mask: acl(5) ACCESS CHECK ALGORITHM) lets write, so connect
+    (unix(7)), a group that holds every local login account (_group_of_everyone); "" otherwise
+    or where the ACL was not read (R37A-1)."""
+    acls = h.libvirt.socket_acl_writers if h.libvirt is not None else None
+    if acls is None or not acls.known:
+        return ""
+    for group in acls.get().get(path, ()):
+        if why := _group_of_everyone(h, group):
+            return f", its ACL lets group {group} write: {why}"
+    return ""
 
 
 def _group_writable(mode: str) -> bool:

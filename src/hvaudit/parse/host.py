@@ -34,6 +34,7 @@ from hvaudit.collect.host import (
     CONTAINER_UNITS,
     KSM_UNITS,
     KUBE_ADMIN_CONFIGS,
+    LIBVIRT_ACL_SOCKETS,
     LIBVIRT_DAEMONS,
     LOG_DAEMONS,
     LOG_LOCK_SOCKETS,
@@ -5304,6 +5305,43 @@ def _k3s_config_flag(args: list[str]) -> str:
             if arg.startswith(name + "="):
                 return arg[len(name) + 1 :]
     return ""
+
+
+def _libvirt_socket_acl_writers(
+    ev: HostEvidence,
+) -> tuple[Fact[dict[str, tuple[str, ...]]], tuple[str, ...]]:
+    """libvirt's sockets (LIBVIRT_ACL_SOCKETS) -> the groups a named ACL entry lets write to
+    them, with the mask (acl(5), ACCESS CHECK ALGORITHM, acl 2.3.2 man page: a group entry
+    naming one of the process's groups grants the access it and the mask entry both hold,
+    whatever the mode's group and other bits, which `stat` shows); connect(2) on a UNIX
+    socket needs write permission (unix(7)). Unknown where getfacl could not read them, or is
+    not installed and `ls -ldL` shows a '+' on one (_acl_unread), with the sockets so unread
+    (R37A-1)."""
+    got = ev.get(_cmd("admin-paths-acl"))
+    if (unread := _acl_unread(ev, LIBVIRT_ACL_SOCKETS)) is not None:
+        why, src = unread
+        paths = LIBVIRT_ACL_SOCKETS
+        if got.state == "absent":
+            ls = ev.get(_cmd("admin-paths-ls"))
+            marked = (line.split() for line in ls.text.splitlines())
+            plus = {f[-1] for f in marked if f and f[0].endswith("+")}
+            paths = tuple(p for p in LIBVIRT_ACL_SOCKETS if p in plus) or LIBVIRT_ACL_SOCKETS
+        if paths != LIBVIRT_ACL_SOCKETS:
+            why = (
+                f"{', '.join(paths)} carr{'ies' if len(paths) == 1 else 'y'} a POSIX ACL "
+                "(`ls -l` shows '+') and getfacl is not installed: whom it grants access "
+                "beyond the mode is unread"
+            )
+        return Fact.unavailable(why, src), paths
+    if got.state != "ok":
+        return Fact.of({}, got.source), ()
+    out: dict[str, tuple[str, ...]] = {}
+    for path, entries in _acl_named_entries(got.text).items():
+        if path in LIBVIRT_ACL_SOCKETS and (
+            named := tuple(n for k, n, perms in entries if k == "group" and "w" in perms)
+        ):
+            out[path] = named
+    return Fact.of(out, got.source), ()
 
 
 def _socket_groups(ev: HostEvidence) -> list[str]:
@@ -12839,6 +12877,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_filter_patterns = _log_filter_patterns(ev)
     lh.log_namespace = _log_namespace(ev)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
+    lh.socket_acl_writers, lh.socket_acl_unread = _libvirt_socket_acl_writers(ev)
     lh.tls_key = _tls_key(ev)
     lh.libvirtd_listen = _libvirtd_listen(ev)
 

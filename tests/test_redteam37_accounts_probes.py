@@ -1,0 +1,170 @@
+"""Red-team round 37 probes: who administers the hypervisor (r37-accounts)
+
+Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host; round 22's SUSE accounts, every login account in the primary
+group users, where a group of everyone matters), through the real collector, parser and
+engine; each test asserts the exact status and message of the check it probes.
+
+Findings (R37A-n):
+- R37A-1 (false pass) HVA-132: its own judgement of libvirt's sockets read `stat`'s mode,
+  owner and group only; the getfacl probe R36A-5 added fed HVA-142 alone. A named group entry
+  of a POSIX ACL grants what it and the mask hold whatever the mode's group and other bits
+  (acl(5) ACCESS CHECK ALGORITHM), and connect(2) on a UNIX socket needs write (unix(7)):
+  `setfacl -m g:users:rw` on the read-write socket under auth_unix_rw = none (stat: 660 root
+  libvirt; users every account's primary group, SUSE, R9H-3), or on the admin socket or
+  virtlogd's (stat: 600 root root), passed ("mode 660 root libvirt", "auth_unix_rw =
+  polkit"), where the same group in the mode fails (R22U-3). Now the named group entries that
+  let write are read into the model (LibvirtHost.socket_acl_writers,
+  parse.host._libvirt_socket_acl_writers) and a group of everyone among them fails as the
+  mode's group does (checks.management._acl_everyone); a '+' in `ls -ldL` on a socket that
+  decides, getfacl not installed, is a question naming it (LibvirtHost.socket_acl_unread).
+
+Held (kept as tests): under auth_unix_rw = none an ACL entry the mask narrows to read, a
+named group of listed members (HVA-142 counts them) and a read-only entry add no one; under
+polkit (the default) a '+' on the read-write socket asks nothing, nor does the admin socket
+without '+'.
+
+Tally: 1 finding (1 false pass); 8 cases, 4 failed on main before the fix, 4 held.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes, question_line
+from test_redteam21_sock_probes import AUTH_NONE
+from test_redteam22_sock_probes import EVERYONE as USERS_EVERYONE
+from test_redteam22_sock_probes import SUSE_USERS
+from test_redteam36_accounts_probes import _getfacl
+
+SOCK = "/run/libvirt/libvirt-sock"
+ADMIN = "/run/libvirt/libvirt-admin-sock"
+LOGD = "/run/libvirt/virtlogd-sock"
+USERS_RW = "user::rw-\ngroup::---\ngroup:users:rw-\nmask::rw-\nother::---\n"
+ADMIN_REACH = (
+    "any local user administers the daemon through its admin socket (virt-admin: log outputs, "
+    "client limits, TLS files)"
+)
+LOGD_REACH = (
+    "any local user has virtlogd (root) open, read and append to any file it names "
+    "(log_daemon_dispatch.c takes the path from the client and checks no identity)"
+)
+RW_PASS = ("pass", f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt")
+
+
+def _132(a) -> tuple[str, str]:
+    return outcomes(a, "HVA-132")["hv1"], messages(a, "HVA-132")["hv1"]
+
+
+@pytest.mark.parametrize(
+    ("acl", "expected"),
+    [
+        (
+            USERS_RW,
+            (
+                "fail",
+                f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt, its ACL "
+                f"lets group users write: {USERS_EVERYONE}: any local user controls every VM",
+            ),
+        ),
+        # a gid with no name: getfacl prints the number
+        (
+            USERS_RW.replace("group:users:", "group:100:"),
+            (
+                "fail",
+                f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt, its ACL "
+                f"lets group 100 write: {USERS_EVERYONE}: any local user controls every VM",
+            ),
+        ),
+        # held: the mask leaves users read only; a group of named members; read only
+        (USERS_RW.replace("mask::rw-", "mask::r--"), RW_PASS),
+        (USERS_RW.replace("group:users:", "group:staff:"), RW_PASS),
+        (USERS_RW.replace("group:users:rw-", "group:users:r--"), RW_PASS),
+    ],
+    ids=["users-rw", "numeric-gid", "held-mask-read", "held-named-group", "held-read-only"],
+)
+def test_rw_socket_acl(host_scan, acl: str, expected: tuple[str, str]) -> None:
+    """R37A-1 (false pass) HVA-132: auth_unix_rw = none and the read-write socket 0660
+    root:libvirt, with `setfacl -m g:users:rw` on it (every account's primary group users,
+    SUSE): acl(5)'s named group entry lets every account connect, as the group bits of R22U-3
+    would; passed "mode 660 root libvirt"."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **SUSE_USERS,
+            "libvirt-sockets": (f"660 root libvirt {SOCK}\n600 root root {ADMIN}\n", 1),
+            "admin-paths-acl": _getfacl((SOCK, acl)),
+        }
+    )
+    assert _132(a) == expected
+
+
+def test_admin_and_virtlogd_socket_acl(host_scan) -> None:
+    """R37A-1 (false pass) HVA-132: the admin socket 0600 root:root and virtlogd's socket 0600
+    with an ACL entry for group users (rw): virt-admin, and virtlogd's file writes as root, for
+    every account; passed "auth_unix_rw = polkit"."""
+    a = host_scan(
+        {
+            **SUSE_USERS,
+            "libvirt-sockets": (
+                f"777 root root {SOCK}\n600 root root {ADMIN}\n600 root root {LOGD}\n",
+                1,
+            ),
+            "admin-paths-acl": _getfacl((ADMIN, USERS_RW), (LOGD, USERS_RW)),
+        }
+    )
+    assert outcomes(a, "HVA-132") == {"hv1": "fail"}
+    assert messages(a, "HVA-132")["hv1"].split("; ") == [
+        f"{ADMIN} is mode 600 root root, its ACL lets group users write: {USERS_EVERYONE}: "
+        f"{ADMIN_REACH}",
+        f"{LOGD} is mode 600 root root, its ACL lets group users write: {USERS_EVERYONE}: "
+        f"{LOGD_REACH}",
+    ]
+
+
+def test_rw_socket_acl_unread(host_scan) -> None:
+    """R37A-1: getfacl not installed and `ls -l` marks the read-write socket (auth_unix_rw =
+    none) with '+': whom its ACL lets connect is a question naming the socket, not the pass."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **SUSE_USERS,
+            "libvirt-sockets": (f"660 root libvirt {SOCK}\n600 root root {ADMIN}\n", 1),
+            "admin-paths-acl": None,
+            "admin-paths-ls": (
+                f"srw-rw----+ 1 root libvirt 0 Dec  7 06:00 {SOCK}\n"
+                f"srw------- 1 root root 0 Dec  7 06:00 {ADMIN}\n",
+                2,
+                "ls: cannot access '/run/docker.sock': No such file or directory\n",
+            ),
+        }
+    )
+    assert _132(a) == (
+        "manual",
+        f"{SOCK} carries a POSIX ACL (`ls -l` shows '+') and getfacl is not installed: whom it "
+        f"grants access beyond the mode is unread; {RW_PASS[1]}",
+    )
+    assert question_line(a, "HVA-132", "hv1") == (
+        'question = "Does any POSIX ACL entry on /run/libvirt/libvirt-sock let a group every '
+        "local user is in write to it? Evidence: `getfacl /run/libvirt/libvirt-sock` and the "
+        "groups' members in /etc/group and /etc/passwd. Pass: no, its named entries (with the "
+        'mask) grant write only to administrators; fail: an entry lets such a group write."\n'
+    )
+
+
+def test_polkit_socket_acl_held(host_scan) -> None:
+    """Held: under auth_unix_rw = polkit (the default) an ACL on the read-write socket adds no
+    one (polkit decides), and the admin socket without '+' needs no ACL read."""
+    a = host_scan(
+        {
+            **SUSE_USERS,
+            "admin-paths-acl": None,
+            "admin-paths-ls": (
+                f"srwxrwxrwx+ 1 root root 0 Dec  7 06:00 {SOCK}\n"
+                f"srw------- 1 root root 0 Dec  7 06:00 {ADMIN}\n",
+                2,
+                "ls: cannot access '/run/docker.sock': No such file or directory\n",
+            ),
+        }
+    )
+    assert _132(a) == ("pass", "libvirtd.conf: auth_unix_rw = polkit")
