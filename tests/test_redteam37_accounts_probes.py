@@ -18,13 +18,24 @@ Findings (R37A-n):
   parse.host._libvirt_socket_acl_writers) and a group of everyone among them fails as the
   mode's group does (checks.management._acl_everyone); a '+' in `ls -ldL` on a socket that
   decides, getfacl not installed, is a question naming it (LibvirtHost.socket_acl_unread).
+- R37A-2 (false pass) HVA-132: a group every login gets from pam_group was not a group of
+  everyone. /etc/security/group.conf's `*;*;*;Al0000-2400;libvirt` has pam_group add libvirt
+  to every login's groups (group.conf(5), Linux-PAM: pam_group "grants group memberships (in
+  the credential setting phase of the authentication module) to the user"; users field `*`),
+  which HVA-142 counts as every user (R25A-6); with auth_unix_rw = none and the read-write
+  socket 0660 root:libvirt, or the admin socket 0660 root:libvirt, HVA-132 passed "mode 660
+  root libvirt". Now group.conf's grants are in the model (HostFacts.login_groups) and a
+  group it grants to `*`, by its name or another name of its gid, is a group of everyone
+  (checks.management._group_of_everyone), as every account's primary group is (R22U-3).
 
 Held (kept as tests): under auth_unix_rw = none an ACL entry the mask narrows to read, a
 named group of listed members (HVA-142 counts them) and a read-only entry add no one; under
 polkit (the default) a '+' on the read-write socket asks nothing, nor does the admin socket
-without '+'.
+without '+'; pam_group granting libvirt to named accounts (alice|bob: HVA-142 counts them),
+granting other groups to `*`, or a commented-out line adds no one.
 
-Tally: 1 finding (1 false pass); 8 cases, 4 failed on main before the fix, 4 held.
+Tally: 2 findings (2 false passes); 15 cases, 7 failed on main before the fixes (R37A-1: 4;
+R37A-2: 3), 8 held.
 """
 
 from __future__ import annotations
@@ -168,3 +179,71 @@ def test_polkit_socket_acl_held(host_scan) -> None:
         }
     )
     assert _132(a) == ("pass", "libvirtd.conf: auth_unix_rw = polkit")
+
+
+# every interactive account of uid 1000 and up: alice (primary group alice) and bob, carol
+NO_USERS_GROUP = {
+    "/etc/passwd": SUSE_USERS["/etc/passwd"]
+    .replace("alice:x:1000:100:", "alice:x:1000:1000:")
+    .replace("bob:x:1001:100:", "bob:x:1001:1001:")
+    .replace("carol:x:1002:100:", "carol:x:1002:1002:"),
+    "/etc/group": SUSE_USERS["/etc/group"],
+}
+
+PAM_EVERYONE = (
+    "group libvirt (gid 108) is granted to every user at login by /etc/security/group.conf "
+    "(pam_group)"
+)
+
+
+@pytest.mark.parametrize(
+    ("group_conf", "expected"),
+    [
+        (
+            "*;*;*;Al0000-2400;libvirt\n",
+            (
+                "fail",
+                f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt: "
+                f"{PAM_EVERYONE}: any local user controls every VM",
+            ),
+        ),
+        # another name of the gid (newgrp and pam_group give a name's gid), a continued line
+        (
+            "login;tty*;\\\n *;Al0000-2400;virt\n",
+            (
+                "fail",
+                f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt: "
+                "group libvirt (gid 108) is granted as virt to every user at login by "
+                "/etc/security/group.conf (pam_group): any local user controls every VM",
+            ),
+        ),
+        # held: named accounts (HVA-142 counts them); another group; a commented-out line
+        ("*;*;alice|bob;Al0000-2400;libvirt\n", RW_PASS),
+        ("*;*;*;Al0000-2400;audio video\n", RW_PASS),
+        ("#*;*;*;Al0000-2400;libvirt\n", RW_PASS),
+    ],
+    ids=["star", "gid-alias-continued", "held-named", "held-other-group", "held-comment"],
+)
+def test_rw_socket_group_pam_group(host_scan, group_conf: str, expected: tuple[str, str]) -> None:
+    """R37A-2 (false pass) HVA-132: auth_unix_rw = none, the socket 0660 root:libvirt, and
+    /etc/security/group.conf granting libvirt to `*` at login (pam_group): every login account
+    connects, as with a group that is everyone's primary group (R22U-3); passed "mode 660 root
+    libvirt" where HVA-142 counted every user (R25A-6)."""
+    group = NO_USERS_GROUP["/etc/group"] + "virt:x:108:\n"
+    a = host_scan(
+        {**AUTH_NONE, **NO_USERS_GROUP, "/etc/group": group, "/etc/security/group.conf": group_conf}
+    )
+    assert _132(a) == expected
+
+
+def test_admin_socket_group_pam_group(host_scan) -> None:
+    """R37A-2 (false pass) HVA-132: the admin socket 0660 root:libvirt (unix_sock_group), with
+    pam_group granting libvirt to every login: virt-admin for every account."""
+    a = host_scan(
+        {
+            **NO_USERS_GROUP,
+            "libvirt-sockets": (f"777 root root {SOCK}\n660 root libvirt {ADMIN}\n", 1),
+            "/etc/security/group.conf": "*;*;*;Al0000-2400;libvirt\n",
+        }
+    )
+    assert _132(a) == ("fail", f"{ADMIN} is mode 660 root libvirt: {PAM_EVERYONE}: {ADMIN_REACH}")

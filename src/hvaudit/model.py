@@ -1305,6 +1305,10 @@ class HostFacts:
     """KVM kernel modules present (kvm, kvm_intel, kvm_amd, kvm_pvm, ...), loaded or built in."""
     groups: Fact[dict[str, tuple[int, tuple[str, ...]]]] = field(default_factory=_na)
     """Local group (/etc/group) -> (gid, the accounts it lists as members)."""
+    login_groups: Fact[dict[str, tuple[str, ...]]] = field(default_factory=lambda: Fact.of({}))
+    """Group -> whom /etc/security/group.conf has pam_group grant it to at login: account names,
+    "ALL (every user)" for `*`, an unresolved marker for any other users field (empty where the
+    file is absent)."""
     selinux_enforcing: Fact[bool | None] = field(default_factory=_na)
     """SELinux enforcing (True), permissive (False), or not active (None)."""
     selinux_permissive: Fact[tuple[tuple[str, ...], bool]] = field(default_factory=_na)

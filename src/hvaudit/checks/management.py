@@ -2477,7 +2477,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             if wide := [o for m, o, _ in modes if _world_writable(m)]:
                 bad.append(f"{file}: {label}, {'; '.join(wide)}: any local user controls every VM")
             elif everyone:
-                refs += [*h.facts.groups.sources, *h.facts.accounts.sources]
+                refs += [
+                    *h.facts.groups.sources,
+                    *h.facts.accounts.sources,
+                    *h.facts.login_groups.sources,
+                ]
                 bad.append(
                     f"{file}: {label}, {'; '.join(everyone)}: any local user controls every VM"
                 )
@@ -2655,8 +2659,10 @@ def _group_writable(mode: str) -> bool:
 def _group_of_everyone(h: Host, group: str) -> str | None:
     """Why `group` holds every local login account of uid 1000 and up (at least two), as its
     primary group (passwd's fourth field: SUSE's useradd gives every account `users`, R9H-3)
-    or as a listed member (/etc/group's fourth field); None otherwise or unread. A number
-    ("100", libvirt's "+100") is the group of that gid (R23U-1)."""
+    or as a listed member (/etc/group's fourth field), or that /etc/security/group.conf has
+    pam_group grant (by its name or another name of its gid) to every user (`*`) at login
+    (R37A-2); None otherwise or unread. A number ("100", libvirt's "+100") is the group of that
+    gid (R23U-1)."""
     groups, accounts = h.facts.groups, h.facts.accounts
     if not groups.known or not accounts.known:
         return None
@@ -2670,6 +2676,20 @@ def _group_of_everyone(h: Host, group: str) -> str | None:
         group, members = named[0] if named else (group.removeprefix("+"), ())
     else:
         return None
+    grants = h.facts.login_groups.get() if h.facts.login_groups.known else {}
+    at_login = [
+        g
+        for g, who in grants.items()
+        if EVERY_USER in who and (g == group or (g in groups.get() and groups.get()[g][0] == gid))
+    ]
+    if at_login:
+        # pam_group adds the group to every login's groups (group.conf(5): "grants group
+        # memberships ... to the user"; users field `*`), as HVA-142 counts it (R25A-6, R37A-2)
+        alias = f" as {at_login[0]}" if at_login[0] != group else ""
+        return (
+            f"group {group} (gid {gid}) is granted{alias} to every user at login by "
+            "/etc/security/group.conf (pam_group)"
+        )
     people = [a for a in accounts.get() if a.interactive and a.uid >= 1000 and a.uid != 65534]
     if len(people) < 2 or not all(a.gid == gid or a.name in members for a in people):
         return None

@@ -762,6 +762,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.kernel_not_booted = _kernel_not_booted(ev)
     f.accounts = ev.fact(_file("/etc/passwd"), _accounts)
     f.groups = ev.fact(_file("/etc/group"), _group_file)
+    f.login_groups = ev.fact(_file("/etc/security/group.conf"), _login_groups)
     f.admin_principals = _admins(ev)
     f.directory = _directory(ev)
     f.directory_open = _directory_open(ev, f.directory)
@@ -3622,6 +3623,13 @@ def _sudo_policy_elsewhere(text: str) -> str:
             "file, which hvaudit does not read"
         )
     return ""
+
+
+def _login_groups(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
+    """_pam_group_grants of /etc/security/group.conf as a fact; no file grants nothing."""
+    if g.state != "ok":
+        return Fact.of({}, g.source)
+    return Fact.of({k: tuple(sorted(v)) for k, v in _pam_group_grants(g.text).items()}, g.source)
 
 
 def _pam_group_grants(text: str) -> dict[str, set[str]]:
