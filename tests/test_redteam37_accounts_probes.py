@@ -34,8 +34,8 @@ polkit (the default) a '+' on the read-write socket asks nothing, nor does the a
 without '+'; pam_group granting libvirt to named accounts (alice|bob: HVA-142 counts them),
 granting other groups to `*`, or a commented-out line adds no one.
 
-Tally: 2 findings (2 false passes); 15 cases, 7 failed on main before the fixes (R37A-1: 4;
-R37A-2: 3), 8 held.
+Tally: 2 findings (2 false passes); 14 cases, 7 failed on main before the fixes (R37A-1: 4;
+R37A-2: 3), 7 held.
 """
 
 from __future__ import annotations
