@@ -2573,10 +2573,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             refs += list(lh.socket_acl_writers.sources)
             acl_shown = [lh.socket_acl_writers.reason]
             questions.append(
-                f"Does any POSIX ACL entry on {', '.join(acl_q)} let a group every local user is "
-                f"in write to it? Evidence: `getfacl {' '.join(acl_q)}` and the groups' members "
-                "in /etc/group and /etc/passwd. Pass: no, its named entries (with the mask) "
-                "grant write only to administrators; fail: an entry lets such a group write."
+                f"Do the POSIX ACL entries on {', '.join(acl_q)} let only administrators write "
+                f"to it? Evidence: `getfacl {' '.join(acl_q)}` and the groups' members in "
+                "/etc/group and /etc/passwd. Pass: yes, its named entries (with the mask) grant "
+                "write only to administrators; fail: an entry lets a group every local user is "
+                "in write to it."
             )
         if sasl_q:
             questions.append(sasl_question(h.name, files))
