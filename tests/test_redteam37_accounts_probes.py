@@ -27,15 +27,27 @@ Findings (R37A-n):
   root libvirt". Now group.conf's grants are in the model (HostFacts.login_groups) and a
   group it grants to `*`, by its name or another name of its gid, is a group of everyone
   (checks.management._group_of_everyone), as every account's primary group is (R22U-3).
+- R37A-3 (false pass) HVA-142: a named ACL entry of k3s's admin kubeconfig was weighed under
+  the mask it has now only. k3s's every start rewrites k3s.yaml in place and chmods it (k3s
+  pkg/server/server.go writeKubeConfig: client-go clientcmd WriteToFile, ioutil.WriteFile, "If
+  it is present it stomps the contents", then util.SetFileModeForPath, os.Chmod), and on a
+  file with an ACL the mode's group bits are the mask (acl(5), CORRESPONDENCE BETWEEN ACL
+  ENTRIES AND FILE PERMISSION BITS). k3s.yaml chmod'ed 0600 since (mask ---) with entries
+  user:bob:r--, user:carol:r-- (or group:staff:r--) and config.yaml's write-kubeconfig-mode
+  0640 passed "2 administrative principal(s)"; the next start's mask r-- lets them read the
+  cluster-admin kubeconfig. Now the entries, unmasked, are weighed under the mask of the mode
+  the next start sets (parse.host._acl_next_mask_readers).
 
 Held (kept as tests): under auth_unix_rw = none an ACL entry the mask narrows to read, a
 named group of listed members (HVA-142 counts them) and a read-only entry add no one; under
 polkit (the default) a '+' on the read-write socket asks nothing, nor does the admin socket
 without '+'; pam_group granting libvirt to named accounts (alice|bob: HVA-142 counts them),
-granting other groups to `*`, or a commented-out line adds no one.
+granting other groups to `*`, or a commented-out line adds no one; k3s's next 0600 leaves the
+mask empty, 0604 (no group bit) counts every user by the others bit alone, and entries without
+read under 0660 add no one.
 
-Tally: 2 findings (2 false passes); 14 cases, 7 failed on main before the fixes (R37A-1: 4;
-R37A-2: 3), 7 held.
+Tally: 3 findings (3 false passes); 19 cases, 9 failed on main before the fixes (R37A-1: 4;
+R37A-2: 3; R37A-3: 2), 10 held.
 """
 
 from __future__ import annotations
@@ -46,6 +58,8 @@ from conftest import messages, outcomes, question_line
 from test_redteam21_sock_probes import AUTH_NONE
 from test_redteam22_sock_probes import EVERYONE as USERS_EVERYONE
 from test_redteam22_sock_probes import SUSE_USERS
+from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, PASS2, _142
+from test_redteam33_accounts_probes import K3S_CONFIG, K3S_YAML, _grep
 from test_redteam36_accounts_probes import _getfacl
 
 SOCK = "/run/libvirt/libvirt-sock"
@@ -248,3 +262,40 @@ def test_admin_socket_group_pam_group(host_scan) -> None:
         }
     )
     assert _132(a) == ("fail", f"{ADMIN} is mode 660 root libvirt: {PAM_EVERYONE}: {ADMIN_REACH}")
+
+
+BOB_CAROL_R = "user::rw-\nuser:bob:r--\nuser:carol:r--\ngroup::---\nmask::---\nother::---\n"
+
+
+@pytest.mark.parametrize(
+    ("mode", "acl", "expected"),
+    [
+        ('write-kubeconfig-mode: "0640"\n', BOB_CAROL_R, FAIL4),
+        (
+            'write-kubeconfig-mode: "0640"\n',
+            "user::rw-\ngroup::---\ngroup:staff:r--\nmask::---\nother::---\n",
+            FAIL4,
+        ),
+        # held: the next start's 0600 (or 0604, no group bit) leaves the mask empty
+        ('write-kubeconfig-mode: "0600"\n', BOB_CAROL_R, PASS2),
+        ('write-kubeconfig-mode: "0604"\n', BOB_CAROL_R, EVERYONE),
+        ('write-kubeconfig-mode: "0660"\n', BOB_CAROL_R.replace(":r--", ":-w-"), PASS2),
+    ],
+    ids=["users-0640", "groups-0640", "held-0600", "others-0604", "held-write-only"],
+)
+def test_k3s_kubeconfig_acl_next_mask(
+    host_scan, mode: str, acl: str, expected: tuple[str, str]
+) -> None:
+    """R37A-3 (false pass) HVA-142: k3s.yaml chmod'ed 0600 since k3s started (mask ---), named
+    ACL entries for bob and carol (r--), config.yaml's write-kubeconfig-mode 0640: k3s's next
+    start rewrites the file in place and chmods it (writeKubeConfig; client-go WriteToFile
+    "stomps the contents"; util.SetFileModeForPath os.Chmod), which sets the mask to r--
+    (acl(5)): bob and carol read the cluster-admin kubeconfig. Passed "2 administrative
+    principal(s)"."""
+    over = {
+        **BASE,
+        "kube-admin-configs": (f"600 root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep((K3S_CONFIG, mode)),
+        "admin-paths-acl": _getfacl((K3S_YAML, acl)),
+    }
+    assert _142(host_scan(over)) == expected

@@ -4579,7 +4579,7 @@ def _stat_row_accessors(
             users.append(EVERY_USER)
 
 
-def _acl_named_entries(text: str) -> dict[str, list[tuple[str, str, str]]]:
+def _acl_named_entries(text: str, masked: bool = True) -> dict[str, list[tuple[str, str, str]]]:
     """Path -> its named ACL entries (kind "user" or "group", name, effective permissions) from
     `getfacl` output. getfacl(1): a `# file: PATH` header, then one entry a line, `user::rw-`,
     `user:joe:rwx  #effective:r-x`, `group:cool:r-x`, `mask::r-x`, `other::---`, a blank line
@@ -4596,7 +4596,11 @@ def _acl_named_entries(text: str) -> dict[str, list[tuple[str, str, str]]]:
                 (
                     kind,
                     name,
-                    "".join(c for i, c in enumerate(perms) if mask is None or c in mask[i : i + 1]),
+                    "".join(
+                        c
+                        for i, c in enumerate(perms)
+                        if not masked or mask is None or c in mask[i : i + 1]
+                    ),
                 )
                 for kind, name, perms in named
             ]
@@ -4694,9 +4698,38 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     # and whom their ACLs name beyond the mode (R36A-4)
     _acl_accessors(ev, CONTAINER_SOCKETS, "w", groups, users)
     _acl_accessors(ev, admin_configs, "r", groups, users)
-    # and k3s's admin kubeconfig as k3s's next start leaves it (R33A-5)
-    _stat_row_accessors(_k3s_kubeconfig_next(ev)[0], K3S_KUBECONFIGS, 0o444, groups, users)
+    # and k3s's admin kubeconfig as k3s's next start leaves it (R33A-5), its ACL's named
+    # entries under the mask that start's chmod sets (R37A-3)
+    nxt = _k3s_kubeconfig_next(ev)[0]
+    _stat_row_accessors(nxt, K3S_KUBECONFIGS, 0o444, groups, users)
+    _acl_next_mask_readers(ev, nxt, groups, users)
     return list(dict.fromkeys(groups)), list(dict.fromkeys(users))
+
+
+def _acl_next_mask_readers(
+    ev: HostEvidence, rows: list[str], groups: list[str], users: list[str]
+) -> None:
+    """Add to `groups` and `users` whom a named entry of the ACL of k3s's admin kubeconfig lets
+    read once k3s's next start chmods it to the mode of `rows` (_k3s_kubeconfig_next): k3s
+    pkg/server/server.go writeKubeConfig rewrites the file in place (client-go clientcmd
+    WriteToFile: ioutil.WriteFile, "If it is present it stomps the contents", the inode and its
+    ACL kept) and then sets the mode (util.SetFileModeForPath), and on a file with an ACL the
+    mode's group bits are the mask (acl(5), "CORRESPONDENCE BETWEEN ACL ENTRIES AND FILE
+    PERMISSION BITS": chmod changes the ACL_MASK entry). So an entry the mask narrows now (a
+    file chmod'ed 0600, mask ---) reads the file after a start at 0640 (R37A-3)."""
+    got = ev.get(_cmd("admin-paths-acl"))
+    if got.state != "ok":
+        return
+    raw = _acl_named_entries(got.text, masked=False)
+    for line in rows:
+        parts = line.split()
+        if len(parts) != 4 or not digits(parts[0]) or parts[3] not in raw:
+            continue
+        if not int(parts[0], 8) & 0o040:
+            continue  # the next mask holds no read
+        for kind, name, perms in raw[parts[3]]:
+            if "r" in perms and name not in ("root", "0"):
+                (groups if kind == "group" else users).append(name)
 
 
 def _microk8s_always_allow(ev: HostEvidence) -> bool:
