@@ -50,10 +50,35 @@ proxmox-hardened an empty ha/resources.cfg, so that their verdicts rest on read 
 test_proxmox's pveproxy defaults come from an empty file; a copy without corosync.conf is
 asked, not "a single node" (R36E-5's held probe, test_proxmox).
 
+Probed by script, not kept: copies without /etc/hostname, /etc/network/interfaces,
+/etc/default/pveproxy or cluster.fw (R37E-1's class: each now its file's gap where it judged the
+defaults; pveproxy's and cluster.fw's fails become questions in a copy); a copy without
+/etc/pve/nodes/<node>/host.fw on main changed no verdict but the question (R37E-3). The API
+path's `_store` records 404/501 as absent (GET /access/domains, /cluster/options): left as
+round 36 left it. The libvirtd end-to-end test passed on this branch (11 passed) before the
+first landing's rebase.
+
 Tally: 3 findings (2 false passes, R37E-1 with a wrong fail, R37E-3 through a question; 1 fail
 hidden behind a question); 12 test cases, 8 failed on main before the fixes (R37E-1 3 of 4 on
 a7abc470: pass, pass, fail; R37E-2 3 of 5 on a7abc470: manual; R37E-3 2 of 3 on a1443f27: the
 daemon's question alone), 4 held.
+
+Leads left:
+- A copy's missing guest firewall file (/etc/pve/firewall/<vmid>.fw, listed from the
+  directory) still reads as the VM firewall off (a possible wrong fail; the parser keeps only
+  `ok` entries, so an API GET of a VM's firewall that failed reads the same way).
+- HVA-309 asks a copy without corosync.conf the generic question ("Pass: yes, it holds"); its
+  own `_corosync_question` counts "corosync not running" a fail, which a single node is not:
+  neither fits a node that may be in no cluster.
+- HVA-434 without config.virtualNicManagerInfo and no vMotion-stack adapter stays the whole
+  question (vMotion may be on no adapter: not applicable then), even where every adapter is
+  shared.
+- HVA-432 (round 36's lead, not settled): the check's own source says the host describes the
+  option "(Deprecated). All protocols prior to tlsv1.2 are no longer supported" from 8.0 Update
+  1, while STIG ESXI-80-000161 still reads it on 8.0: an option leaving TLS 1.0/1.1 on fails on
+  8.0.1 and 8.0.2 too, which may be a wrong fail (a team decision).
+- tests/test_proxmox_checks.py::test_nftables_backend_is_not_guessed fails on main e2414bd3
+  (R37S-4's daemon question joined to proxmox-firewall's unresolved filters), not this branch.
 """
 
 from __future__ import annotations
