@@ -47,23 +47,38 @@ Findings (R37L-n):
   log_namespace_question); an empty LogNamespace= after one is not taken as a reset (its
   parsing not confirmed: asked, never passed).
 
-Held (kept as tests): R37L-3 a namespace on virtqemud.service while libvirtd runs passes
+- R37L-4 (false pass) HVA-213: `log_outputs = "3:stderr"` passed "(stderr goes to the
+  journal)" where a libvirtd.service drop-in's `StandardError=null` (or
+  `StandardOutput=file:/var/log/libvirtd.out`, inherited by StandardError=) sends standard
+  error elsewhere: HVA-213 assumed libvirt's units' defaults without reading the units.
+  systemd.exec(5): StandardError= defaults to inherit, which takes StandardOutput=, whose
+  default is journal (systemd commit 706343f4, DefaultStandardOutput=journal,
+  DefaultStandardError=inherit, read with `search`); null, file:, tty and the like are not
+  the journal; kmsg is stored in the journal too (the same commit), and the obsolete syslog
+  is rewritten to journal (systemd PR 15812). Now the unit's last StandardError= (else
+  StandardOutput=) is read (parse.host _stderr_elsewhere) and a stderr-only output to
+  elsewhere fails naming it.
+
+Held (kept as tests): R37L-4 StandardError=journal+console, and StandardError=journal beside
+StandardOutput=null, pass. R37L-3 a namespace on virtqemud.service while libvirtd runs passes
 both. R37L-2 `LogFilterPatterns=~.` followed by an empty one (a reset) passes
 both. R37L-1 `LogLevelMax=err`, `=crit` followed by `=warning`, `=Crit`
 (refused by systemd, ignored), `=debug` beside syslog-ng, and a cap on virtqemud.service while
 libvirtd is the daemon that runs, pass.
 
 Probed by script: the 8 cases of R37L-1, the 3 of R37L-2 and the 3 of R37L-3 on main first
-(a7abc470 to 99c7d1db, none touching these checks).
+(a7abc470 to 99c7d1db, none touching these checks); the 4 of R37L-4 on 0f1f6bd0.
 
-Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fails; 14 cases in 4 test functions; 7
-failed on main before the fixes (R37L-1 3 of 8, R37L-2 2 of 3, R37L-3 2 of 3, all
-passed wrongly); the 7 held pass there too.
+Tally: 4 findings: 4 false passes, 0 false n/a, 0 wrong fails; 18 cases in 5 test functions; 9
+failed on main before the fixes (R37L-1 3 of 8, R37L-2 2 of 3, R37L-3 2 of 3, R37L-4 2 of 4,
+all passed wrongly); the 9 held pass there too.
 
 Leads left:
 - journald: how systemd parses an empty LogNamespace= (a reset or refused) is not confirmed:
   asked here; a unit's LogRateLimitIntervalSec=/Burst= not weighed; journald@NAMESPACE.conf
   not collected.
+- HVA-213: system.conf's DefaultStandardOutput=/DefaultStandardError= not collected (the
+  shipped journal/inherit assumed); HVA-200 does not weigh a stderr-only libvirt output.
 - HVA-200's cap and patterns read the units of the daemon's next start, not the running
   daemon's (`systemctl show -p LogLevelMax,LogFilterPatterns` is not collected).
 - journald: "0b"/"0o" and "-0" read as systemd v246+ reads them (R36L lead).
@@ -297,3 +312,46 @@ def test_r37l3_unit_log_namespace(
         for check in ("HVA-200", "HVA-213"):
             (o,) = (r.outcome for r in a.results if r.check.id == check)
             assert o.question == NAMESPACE_ASKED
+
+
+LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        # R37L-4: the unit sends standard error elsewhere than the journal
+        (
+            ("StandardError=null",),
+            "fail",
+            "libvirtd.conf: log_outputs '3:stderr' writes only to files or stderr, and "
+            f"StandardError=null in {DROPIN} sends stderr elsewhere than the journal",
+        ),
+        (
+            ("StandardOutput=file:/var/log/libvirtd.out",),
+            "fail",
+            "libvirtd.conf: log_outputs '3:stderr' writes only to files or stderr, and "
+            f"StandardOutput=file:/var/log/libvirtd.out in {DROPIN} sends stderr elsewhere than "
+            "the journal",
+        ),
+        # held: journal+console and the obsolete syslog reach the journal; StandardError=
+        # set to the journal beside StandardOutput=null
+        (
+            ("StandardError=journal+console",),
+            "pass",
+            "libvirtd.conf: log_outputs '3:stderr' (stderr goes to the journal)",
+        ),
+        (
+            ("StandardOutput=null", "StandardError=journal"),
+            "pass",
+            "libvirtd.conf: log_outputs '3:stderr' (stderr goes to the journal)",
+        ),
+    ],
+)
+def test_r37l4_unit_standard_error(
+    host_scan, lines: tuple[str, ...], status: str, message: str
+) -> None:
+    conf = str(HARDENED_HOST[LIBVIRTD_CONF]) + 'log_outputs = "3:stderr"\n'
+    a = host_scan({LIBVIRTD_CONF: conf, "libvirt-units": _units(*lines)})
+    assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": status}

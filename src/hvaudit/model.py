@@ -1506,6 +1506,10 @@ class LibvirtHost:
     """Per QEMU-driver daemon (libvirtd, virtqemud): the journal namespace its unit's
     LogNamespace= names and where (its messages go to that namespace's own journald); absent
     where the unit names none or was not read."""
+    stderr_elsewhere: dict[str, str] = field(default_factory=dict)
+    """Per QEMU-driver daemon (libvirtd, virtqemud): the StandardError=/StandardOutput= of its
+    unit that sends its standard error elsewhere than the journal, and where; absent where it
+    goes to the journal or the unit was not read."""
     unread_domains: list[tuple[str, str]] = field(default_factory=list)
     """Domains the daemon listed whose definition was not read or not parsed (virDomainGetXMLDesc
     refused, e.g. `domain:read-secure` under the polkit access driver, or failed; an XML hvaudit

@@ -1150,7 +1150,9 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     client_context_check_keep_log): which those are is not judged, so it is asked (R37L-2).
     Its `LogNamespace=` sends its messages to that namespace's own journald, configured by
     /etc/systemd/journald@NAMESPACE.conf (not collected): asked too (systemd-journald.service(8)
-    "Journal Namespaces", R37L-3)."""
+    "Journal Namespaces", R37L-3). A `stderr` output reaches the journal only where the unit
+    leaves standard error there: its StandardError= (or, inherited, StandardOutput=) set to
+    null, a file, a tty or a socket fails (systemd.exec(5), R37L-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")
@@ -1217,6 +1219,20 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             elif "journald" in dests or "syslog" in dests:
                 ok.append(f"{name}: log_outputs {outputs!r}")
                 journalled += ok[-1:] if systemd else []
+            elif (
+                "stderr" in dests
+                and systemd
+                and (
+                    away := (h.libvirt.stderr_elsewhere if h.libvirt else {}).get(
+                        file.removesuffix(".conf")
+                    )
+                )
+            ):
+                # the unit sends standard error elsewhere than the journal (R37L-4)
+                problems.append(
+                    f"{name}: log_outputs {outputs!r} writes only to files or stderr, and "
+                    f"{away} sends stderr elsewhere than the journal"
+                )
             elif "stderr" in dests and systemd:
                 ok.append(f"{name}: log_outputs {outputs!r} (stderr goes to the journal)")
                 journalled.append(ok[-1])

@@ -12450,6 +12450,51 @@ def _log_filter_patterns(ev: HostEvidence) -> dict[str, str]:
     return out
 
 
+#: StandardOutput=/StandardError= values whose output reaches the journal: systemd.exec(5)
+#: "journal", "kmsg" (stored in the journal as well, systemd 706343f4's man page: "everything
+#: that is written to syslog or kmsg is implicitly stored in the journal as well"), their
+#: "+console" forms, and the obsolete "syslog" forms systemd rewrites to journal (systemd PR
+#: 15812: "Standard output type syslog is obsolete, automatically updating to journal")
+_JOURNAL_OUTPUTS = frozenset(
+    ("journal", "journal+console", "kmsg", "kmsg+console", "syslog", "syslog+console")
+)
+
+
+def _stderr_elsewhere(ev: HostEvidence) -> dict[str, str]:
+    """Per QEMU-driver daemon (libvirtd, virtqemud): where its standard error goes, where its
+    unit sends it elsewhere than the journal. systemd.exec(5): StandardError= defaults to
+    inherit (DefaultStandardError=inherit), which takes StandardOutput=, whose default is
+    journal (DefaultStandardOutput=journal; systemd 706343f4, read with `search`); the last
+    value of each in the unit and its drop-ins stands. An output of null, tty, file:,
+    append:, truncate:, socket or fd: (or StandardOutput=inherit, standard input's, null by
+    default) is not the journal, so libvirt's `stderr` log output reaches no system log there
+    (R37L-4). system.conf's defaults are not collected: the shipped ones are assumed, as
+    HVA-213 did before."""
+    units = ev.get(_cmd("libvirt-units"))
+    if units.state != "ok" or _systemctl_unanswered(units):
+        return {}
+    out: dict[str, str] = {}
+    for daemon in LOG_DAEMONS:
+        last: dict[str, tuple[str, str]] = {}
+        for path, key, value in _service_settings(units.text, daemon):
+            if key in ("StandardOutput", "StandardError") and value:
+                last[key] = (value, path)
+        err = last.get("StandardError")
+        if err is not None and err[0] != "inherit":
+            value, where = err[0], f"StandardError={err[0]} in {err[1]}"
+        elif "StandardOutput" in last:
+            got = last["StandardOutput"]
+            value = got[0]
+            where = f"StandardOutput={value} in {got[1]}" + (
+                f" (StandardError=inherit in {err[1]})" if err is not None else ""
+            )
+        else:
+            continue
+        if value.lower() not in _JOURNAL_OUTPUTS:
+            out[daemon] = where
+    return out
+
+
 def _log_namespace(ev: HostEvidence) -> dict[str, str]:
     """Per QEMU-driver daemon (libvirtd, virtqemud): the journal namespace its unit's last
     LogNamespace= names and where, where one does. An empty value is not taken as a return to
@@ -12917,6 +12962,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_level_cap = _log_level_cap(ev)
     lh.log_filter_patterns = _log_filter_patterns(ev)
     lh.log_namespace = _log_namespace(ev)
+    lh.stderr_elsewhere = _stderr_elsewhere(ev)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
     lh.socket_acl_writers, lh.socket_acl_unread = _libvirt_socket_acl_writers(ev)
     lh.tls_key = _tls_key(ev)
