@@ -42,6 +42,12 @@ Findings:
   `fine`, HVA-303's branch after the gaps), so "yes, the subnet is the VM's own" passed a VM
   whose filters were never observed in force. Now the daemon's question joins the set's in one
   item (cluster.fw's gap names the daemon already, P21D-1, and stands as it was).
+- R37S-5 (false pass, leading unknown) HVA-303: under proxmox-firewall (host.fw `nftables: 1`),
+  whose NIC filters hvaudit does not resolve, the filters' gap was asked alone and a VM
+  `IN ACCEPT -dest 192.0.2.50` with no IP filter (R26P-3's question: it admits every inbound
+  packet if that is the guest's address) never: "yes" passed the VM. The rule rests on the
+  VM's rules, not on the NICs' filters (R36F-3 judges `opened` first for that reason); now its
+  question joins the gap's in one item.
 
 Held: each condition alone keeps its verdict and text (the harness tests).
 
@@ -49,13 +55,15 @@ Probed by script: on main, the ksm-units listing uncollected beside 500 merged p
 pages_shared unread beside an enabled ksm.service each asked the one question; after "yes" both
 passed. HVA-303 and HVA-191 on api-11 under the cluster.fw gap with 201.fw `enable: 0` and with
 net0 `firewall=0`: both asked the gap's question on main. The subnet in ipfilter-net0 with `ps`
-unread: both asked the set's question alone on main.
+unread: both asked the set's question alone on main. 201.fw's `IN ACCEPT -dest 192.0.2.50`
+under `nftables: 1`: HVA-303 asked the gap's question alone on main (HVA-191 judges no rule).
 
-Tally: 4 findings (false pass: HVA-061 twice, HVA-303 with HVA-191 twice), 9 cases (6 finding
-probes, 3 harness tests); the 6 finding probes failed on main before the fixes (R37S-1/2's 3 on
-a7abc470: two passing after the attested "yes", the joined item asking only KEPT_Q; R37S-3's 2
-on e7d7ae3e: HVA-303 passing after the attested "yes"; R37S-4's 1 on 99c7d1db: the set's
-question alone), the harness tests passed there.
+Tally: 5 findings (false pass: HVA-061 twice, HVA-303 with HVA-191 twice, HVA-303 once), 11
+cases (7 finding probes, 4 harness tests); the 7 finding probes failed on main before the fixes
+(R37S-1/2's 3 on a7abc470: two passing after the attested "yes", the joined item asking only
+KEPT_Q; R37S-3's 2 on e7d7ae3e: HVA-303 passing after the attested "yes"; R37S-4's 1 on
+99c7d1db: the set's question alone; R37S-5's 1 on 80d7c295: the gap's question alone), the
+harness tests passed there.
 
 Leads left: none yet.
 """
@@ -75,7 +83,7 @@ from hvaudit.engine import Assessment
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION
 from hvaudit.waivers import apply_attestations, load_attestations
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
-from test_pve_leads19b import VM201
+from test_pve_leads19b import HOST, VM201
 from test_r34_elif_unknown_probes import TODAY, _attest_yes, _question
 from test_redteam2_probes import PVE_HARDENED
 from test_redteam3_host_probes import PVE_PROCS
@@ -337,3 +345,66 @@ def test_r37s4_daemon_question_joins_the_wide_set(tmp_path: Path) -> None:
         )
         _attest_vm(a, check, WIDE_Q[check], tmp_path, "api-11")
         assert _vm(a, check)[0] == "manual", check
+
+
+# --- R37S-5: HVA-303, a NIC's unresolved filters before an ACCEPT's -dest question -------------
+
+#: 201.fw without IP filter, an IN ACCEPT narrowed by its -dest alone (R26P-3's question)
+DEST_FW = (
+    "[OPTIONS]\nenable: 1\npolicy_in: DROP\n\n[RULES]\nIN ACCEPT -dest 192.0.2.50\n"
+    "IN SSH(ACCEPT) -source +dc/management -i net0\n"
+)
+BOTH_RUN = {
+    "processes": (
+        PVE_PROCS + "  950 root     pve-firewall\n  951 root     proxmox-firewall\n",
+        0,
+    )
+}
+NFT_ON = {HOST: ("enable: 1\n", "enable: 1\nnftables: 1\n")}
+NFT_GAP = (
+    "the node runs proxmox-firewall (host.fw nftables: 1), whose generated MAC, IP and ARP "
+    "filters hvaudit does not resolve"
+)
+RULE = (
+    "net0: line 6 `IN ACCEPT` accepts every inbound IPv4 packet before any rule drops or rejects "
+    "(-dest 192.0.2.50: if it holds the guest's address)"
+)
+
+
+_VM201_TEXT = (PVE_HARDENED / VM201).read_text()
+
+
+def _dest_scan(tmp_path: Path, edit: dict[str, tuple[str, str]]) -> Assessment:
+    """The live node, both daemons running, 201.fw replaced by DEST_FW and `edit` applied."""
+    return _node_scan(tmp_path, {**edit, VM201: (_VM201_TEXT, DEST_FW)}, BOTH_RUN)
+
+
+def test_r37s5_harness_each_alone(tmp_path: Path) -> None:
+    """Held: under pve-firewall the -dest rule alone asks its question (R26P-3); under
+    proxmox-firewall with no such rule the filters' gap alone asks CLUSTER_Q's generic one."""
+    a = _dest_scan(tmp_path / "a", {})
+    status, message, _ = _vm(a, "HVA-303")
+    assert (status, message) == (
+        "manual",
+        f"1 interface(s) behind the VM firewall, unless a rule's -dest holds the guest's address "
+        f"({RULE}): no IP set ipfilter-net<N> tells the guest's addresses (ipfilter off), so "
+        "whether it does is not in the evidence",
+    )
+    a = _node_scan(tmp_path / "b", NFT_ON, BOTH_RUN)
+    assert _vm(a, "HVA-303") == ("manual", f"evidence unavailable: {NFT_GAP}", CLUSTER_Q["HVA-303"])
+
+
+def test_r37s5_dest_question_joins_the_filters_gap(tmp_path: Path) -> None:
+    """R37S-5: on main, under proxmox-firewall the filters' gap was asked alone and the -dest
+    rule never: "yes" (the daemon runs, its filters apply) passed a VM whose `IN ACCEPT -dest
+    192.0.2.50` admits every inbound packet if that is the guest's address. Now one item asks
+    both."""
+    a = _dest_scan(tmp_path, NFT_ON)
+    assert _vm(a, "HVA-303")[:2] == (
+        "manual",
+        f"evidence unavailable: {NFT_GAP}; 1 interface(s) with firewall=1, the VM's firewall on, "
+        f"unless a rule's -dest holds the guest's address ({RULE}): no IP set ipfilter-net<N> "
+        "tells the guest's addresses (ipfilter off), so whether it does is not in the evidence",
+    )
+    _attest_vm(a, "HVA-303", CLUSTER_Q["HVA-303"], tmp_path, "api-11")
+    assert _vm(a, "HVA-303")[0] == "manual"

@@ -1647,11 +1647,30 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
             # question joins theirs, which alone passed the VM on a "yes" with the daemon
             # never observed (R37S-4); cluster.fw's gap names the daemon already (P21D-1)
             daemon = _daemon(hosts[v.host], px)
-            if daemon[0] == "unknown" and not all(
-                g.reason.startswith("cluster firewall:") for g in gaps
-            ):
-                on = f"{len(v.interfaces)} interface(s) with firewall=1, the VM's firewall on"
-                asks.append(_unenforced(s, hosts[v.host], on, daemon[1], *refs))
+            why = (
+                daemon[1]
+                if daemon[0] == "unknown"
+                and not all(g.reason.startswith("cluster firewall:") for g in gaps)
+                else None
+            )
+            # an ACCEPT whose -dest alone narrows it rests on the VM's rules, not on the NICs'
+            # filters: its question joins theirs, which alone passed the VM on a "yes" with the
+            # rule never asked (R37S-5, as R36F-3 judges `opened` first)
+            guessed = [
+                o
+                for i in v.interfaces
+                if fw is not None
+                and (
+                    o := _vm_opened(
+                        fw, px, i.source_ref.locator.rpartition(" ")[2], True, mac=i.mac
+                    )
+                )
+            ]
+            on = f"{len(v.interfaces)} interface(s) with firewall=1, the VM's firewall on"
+            if guessed:
+                asks.append(_vm_dest_question(s, hosts[v.host], on, guessed, why, *refs))
+            elif why is not None:
+                asks.append(_unenforced(s, hosts[v.host], on, why, *refs))
             yield settled if settled is not None else joined_asks(s, asks)
         elif fw is not None and (
             guessed := [
