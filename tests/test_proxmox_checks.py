@@ -670,14 +670,17 @@ def test_ip_set_alone_turns_the_ip_filter_on(
 def test_nftables_backend_is_not_guessed(
     hardened: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With `nftables: 1` proxmox-firewall builds the filters; their coverage is asked, not assumed."""
+    """With `nftables: 1` proxmox-firewall builds the filters; their coverage is asked, not assumed,
+    and on a copied tree (no process list) so is whether the daemon applies them (R37S-4)."""
     edit(hardened / "etc/pve/nodes/pve-h1/host.fw", "enable: 1", "enable: 1\nnftables: 1")
     _, report = scan(hardened, capsys)
     r = result(report, "HVA-191", "web-10")
     assert (r["status"], r["message"]) == (
         "manual",
         "the node runs proxmox-firewall (host.fw nftables: 1), whose "
-        "generated MAC, IP and ARP filters hvaudit does not resolve",
+        "generated MAC, IP and ARP filters hvaudit does not resolve; whether pve-firewall or "
+        "proxmox-firewall applies the rules on node pve-h1 is not in the evidence (running "
+        "processes: a copied configuration tree has no live host to read facts from)",
     )
 
 
