@@ -48,6 +48,11 @@ Findings:
   packet if that is the guest's address) never: "yes" passed the VM. The rule rests on the
   VM's rules, not on the NICs' filters (R36F-3 judges `opened` first for that reason); now its
   question joins the gap's in one item.
+- R37S-6 (false pass, leading unknown) HVA-303, HVA-191: R37S-4's daemon question left out every
+  cluster.fw gap, but only P21D-1's asks which daemon runs; a line proxmox-firewall refuses
+  (200.fw `FORWARD DROP`) with the processes unread asked its gap alone for every VM of the
+  node, and "yes" passed api-11 with the daemon never observed. Now only P21D-1's gap
+  (DAEMON_ASKED in its words) stands alone.
 
 Held: each condition alone keeps its verdict and text (the harness tests).
 
@@ -57,15 +62,31 @@ passed. HVA-303 and HVA-191 on api-11 under the cluster.fw gap with 201.fw `enab
 net0 `firewall=0`: both asked the gap's question on main. The subnet in ipfilter-net0 with `ps`
 unread: both asked the set's question alone on main. 201.fw's `IN ACCEPT -dest 192.0.2.50`
 under `nftables: 1`: HVA-303 asked the gap's question alone on main (HVA-191 judges no rule).
+200.fw `FORWARD DROP` with `ps` unread: both asked the refused line's gap alone on 80d7c295.
 
-Tally: 5 findings (false pass: HVA-061 twice, HVA-303 with HVA-191 twice, HVA-303 once), 11
-cases (7 finding probes, 4 harness tests); the 7 finding probes failed on main before the fixes
-(R37S-1/2's 3 on a7abc470: two passing after the attested "yes", the joined item asking only
-KEPT_Q; R37S-3's 2 on e7d7ae3e: HVA-303 passing after the attested "yes"; R37S-4's 1 on
-99c7d1db: the set's question alone; R37S-5's 1 on 80d7c295: the gap's question alone), the
-harness tests passed there.
+Tally: 6 findings (false pass: HVA-061 twice, HVA-303 with HVA-191 three times, HVA-303 once),
+12 cases (8 finding probes, 4 harness tests); the 8 finding probes failed on main before the
+fixes (R37S-1/2's 3 on a7abc470: two passing after the attested "yes", the joined item asking
+only KEPT_Q; R37S-3's 2 on e7d7ae3e: HVA-303 passing after the attested "yes"; R37S-4's 1 on
+99c7d1db: the set's question alone; R37S-5's 1 on 80d7c295 and R37S-6's 1 on 80d7c295 (by
+script): the gap's question alone), the harness tests passed there. R37S-4 changed
+test_proxmox_checks' nftables copy (the daemon's question joins; separate commit).
 
-Leads left: none yet.
+Leads left:
+- HVA-211 (management_segment): first_unknown(bridges, addresses) stands before the macvtap and
+  SR-IOV pool fails, which read only the addresses: an ip-link artefact uncollected (a bundle
+  without it; `ip` failing is an error) with `ip -j addr` read hides a macvtap VM on the NIC
+  holding the host address. Not probed: no collector is known to write ip-addr without ip-link.
+- HVA-303: under a gap, `guessed` (R37S-5) is judged; the other chain after the gaps is not.
+  HVA-191's Proxmox VE gap question reads "stopped at IP set ipfilter-net0 admits the
+  subnet(s) ..." (`_where_asked` puts the gap's reason where a place belongs: wording).
+- HVA-060/HVA-081 on a simulated host: the RAM/core question counts the VMs read only (the
+  unread guests and next definitions `_ratio_asks` counts elsewhere are not in it).
+- Held by reading (no leading unknown hiding an independent fail): HVA-210 (every condition
+  reads the listeners), HVA-220 (bridges, bonds, link info: one `ip -j link`), HVA-305 (one
+  file), HVA-306 (user.cfg unread: root@pam may be disabled there), HVA-307, HVA-311 (one
+  fact), HVA-309 (both copies unknown), HVA-312 (R36E-2), HVA-060/070/080/081/090/091/092
+  (asks joined after the fails: R34R).
 """
 
 from __future__ import annotations
@@ -83,7 +104,7 @@ from hvaudit.engine import Assessment
 from hvaudit.parse.proxmox_model import DAEMON_QUESTION
 from hvaudit.waivers import apply_attestations, load_attestations
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
-from test_pve_leads19b import HOST, VM201
+from test_pve_leads19b import HOST, VM200, VM201
 from test_r34_elif_unknown_probes import TODAY, _attest_yes, _question
 from test_redteam2_probes import PVE_HARDENED
 from test_redteam3_host_probes import PVE_PROCS
@@ -408,3 +429,41 @@ def test_r37s5_dest_question_joins_the_filters_gap(tmp_path: Path) -> None:
     )
     _attest_vm(a, "HVA-303", CLUSTER_Q["HVA-303"], tmp_path, "api-11")
     assert _vm(a, "HVA-303")[0] == "manual"
+
+
+# --- R37S-6: HVA-303, HVA-191, a cluster.fw gap of a refused line before the daemon's question --
+
+REFUSED_GAP = (
+    "cluster firewall: 200.fw line 13 `FORWARD DROP`: invalid rule type 'forward' here, which "
+    "proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change and the ruleset "
+    "it loaded before (if any) stays"
+)
+
+
+def test_r37s6_daemon_question_joins_a_refused_line_gap(tmp_path: Path) -> None:
+    """R37S-6: a line proxmox-firewall refuses (200.fw `FORWARD DROP`, R35P-1's held case) makes
+    cluster.fw unknown for every VM of the node; with the processes unread, main asked that gap
+    alone for api-11 (R37S-4's exclusion of every cluster.fw gap, though only P21D-1's names the
+    daemon), so "yes" passed it with the daemon never observed. Now the daemon's question joins
+    it; R37S-3's harness (P21D-1's gap) still stands alone."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    for rel, text in _files().items():
+        (tree / rel).write_text(text)
+    text = (tree / VM200).read_text()
+    assert "GROUP webserver -i net0" in text
+    (tree / VM200).write_text(
+        text.replace("GROUP webserver -i net0", "GROUP webserver -i net0\nFORWARD DROP", 1)
+    )
+    from test_redteam3_host_probes import pve_scan
+
+    a = pve_scan(tmp_path, PS_UNREAD, tree)
+    daemon = (
+        f"whether pve-firewall or proxmox-firewall applies the rules on node pve-h1 is not in the "
+        f"evidence ({PS_WHY})"
+    )
+    assert _vm(a, "HVA-303")[:2] == (
+        "manual",
+        f"evidence unavailable: {REFUSED_GAP}; 1 interface(s) with firewall=1, the VM's "
+        f"firewall on, but {daemon}",
+    )
+    assert _vm(a, "HVA-191")[:2] == ("manual", f"{REFUSED_GAP}; {daemon}")

@@ -70,7 +70,7 @@ from hvaudit.model import (
     Vm,
 )
 from hvaudit.parse.nwfilter import spoof_coverage
-from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
+from hvaudit.parse.proxmox_model import DAEMON_ASKED, DAEMON_QUESTION, firewall_daemon
 from hvaudit.parse.qemu_args import RawNic, raw_nics, raw_taps
 
 SPOOF_KINDS = frozenset({"mac", "ip", "arp"})
@@ -640,10 +640,11 @@ def anti_spoofing(ctx: Context) -> Iterator[Outcome]:
                     + ").",
                 )
             )
-        # a Proxmox VE NIC's filters not resolved (a subnet in its IP set, proxmox-firewall's)
-        # rest on the daemon as resolved ones do: asked alone, their question passed the VM on
-        # a "yes" with the daemon never observed (R37S-4); cluster.fw's gap names it (P21D-1)
-        pve_gaps = [g for g in gaps if not g.reason.startswith("cluster firewall:")]
+        # a Proxmox VE NIC's filters not resolved (a subnet in its IP set, proxmox-firewall's,
+        # a cluster.fw gap) rest on the daemon as resolved ones do: asked alone, their question
+        # passed the VM on a "yes" with the daemon never observed (R37S-4, R37S-6); only
+        # P21D-1's cluster.fw gap asks which daemon runs itself
+        pve_gaps = [g for g in gaps if DAEMON_ASKED not in g.reason]
         if (fine or pve_gaps) and (why := _pve_daemon_unobserved(hosts[v.host])) is not None:
             by = (
                 f"{len(fine)} interface(s) filtered by {', '.join(sorted(set(fine)))} in the "

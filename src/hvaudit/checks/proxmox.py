@@ -51,7 +51,7 @@ from hvaudit.checks.hardening import (
 from hvaudit.model import Container, Fact, FactState, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
-from hvaudit.parse.proxmox_model import DAEMON_QUESTION, firewall_daemon
+from hvaudit.parse.proxmox_model import DAEMON_ASKED, DAEMON_QUESTION, firewall_daemon
 from hvaudit.redact import REDACTED
 from hvaudit.textsafe import digits
 
@@ -1642,15 +1642,15 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
             settled = next(
                 (a for f in gaps if (a := asked_gap(s, f, what, asks)) is not None), None
             )
-            # a NIC's filters not resolved (a subnet in its IP set, proxmox-firewall's) are in
-            # force only while the daemon runs: where the processes were not read, its
-            # question joins theirs, which alone passed the VM on a "yes" with the daemon
-            # never observed (R37S-4); cluster.fw's gap names the daemon already (P21D-1)
+            # a NIC's filters not resolved (a subnet in its IP set, proxmox-firewall's, a
+            # cluster.fw gap) are in force only while the daemon runs: where the processes were
+            # not read, its question joins theirs, which alone passed the VM on a "yes" with the
+            # daemon never observed (R37S-4, R37S-6: a line proxmox-firewall refuses); only
+            # P21D-1's cluster.fw gap asks which daemon runs itself
             daemon = _daemon(hosts[v.host], px)
             why = (
                 daemon[1]
-                if daemon[0] == "unknown"
-                and not all(g.reason.startswith("cluster firewall:") for g in gaps)
+                if daemon[0] == "unknown" and not all(DAEMON_ASKED in g.reason for g in gaps)
                 else None
             )
             # an ACCEPT whose -dest alone narrows it rests on the VM's rules, not on the NICs'
@@ -1666,7 +1666,9 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                     )
                 )
             ]
-            on = f"{len(v.interfaces)} interface(s) with firewall=1, the VM's firewall on"
+            on = f"{len(v.interfaces)} interface(s) with firewall=1" + (
+                ", the VM's firewall on" if fw is not None else ""
+            )
             if guessed:
                 asks.append(_vm_dest_question(s, hosts[v.host], on, guessed, why, *refs))
             elif why is not None:

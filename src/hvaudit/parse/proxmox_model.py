@@ -95,6 +95,10 @@ NO_FIREWALL_DAEMON = "neither pve-firewall nor proxmox-firewall runs on this nod
 
 #: The question when whether the firewall daemon runs on a node is not in the evidence (HVA-301,
 #: and every check whose pass needs the rules in force: HVA-191, 302, 303, 313).
+#: The words of the cluster.fw gap that asks which firewall daemon runs itself (P21D-1): a check
+#: that joins the daemon's question to a NIC's gap leaves it out beside this one (R37S-6).
+DAEMON_ASKED = "which firewall daemon runs"
+
 DAEMON_QUESTION = (
     "Is pve-firewall (or proxmox-firewall, with host.fw `nftables: 1`) running and enabled on "
     "node {node}? Evidence: `pve-firewall status` on {node}, and `systemctl is-active "
@@ -2121,7 +2125,7 @@ def _nft_reading(
             px.cluster_firewall = Fact.unavailable(
                 f"cluster.fw `{written}` is off as pve-firewall reads it (`enable: (\\d+)`) and on "
                 "as proxmox-firewall (host.fw `nftables: 1`) reads it, and the process list was "
-                "not read: which firewall daemon runs on this node (pve-firewall, "
+                f"not read: {DAEMON_ASKED} on this node (pve-firewall, "
                 "proxmox-firewall or both), and does /run/proxmox-nftables-firewall-force-disable "
                 "exist (pve-firewall writes it while it reads the cluster firewall off; "
                 "proxmox-firewall then removes its ruleset)?",
