@@ -26,26 +26,36 @@ Findings (R37F-n):
   host chains' readers pool such sources (hvaudit.parse.firewall `_Pool.accepted`, R28G-1).
   Now the sources of ACCEPTs that restrict nothing else are pooled (`_pooled_sources`, a set's
   `!` exceptions out, public addresses as R29P-3 counts them) and a /7's worth fails.
+- R37F-3 (false pass) HVA-313: the same for the management ports: `IN ACCEPT -source
+  2.0.0.0/8 -p tcp -dport 22` and the same from 3.0.0.0/8 (host.fw's and cluster.fw's, an
+  `SSH(ACCEPT)` macro, an ACCEPT of every TCP port) passed "no rule opens management ports
+  wider", though one rule's list of both fails (R29P-3, `_wide_together`). Now each
+  management port's narrow sources (the `management` set's aside, less what a DROP of the
+  port from every source took first, L17-2) are pooled (`_pooled_management`), and a /7's
+  worth fails, the ports named once.
 
 Held (kept as tests): R37F-1: two ACCEPTs of 30000 ports together (not more than half), a
 DROP of the upper ports before the second ACCEPT, and an ACCEPT narrowed to one source beside
 the other keep their pass. R37F-2: a /8 and a /9 together, the second ACCEPT of one port, and
 the private networks (10/8, 172.16/12, 192.168/16) keep the node's and the VM's pass.
+R37F-3: a /8 each to different management ports, a DROP of port 22 from every source first,
+UDP's port 22 and ICMP keep HVA-313's pass.
 
 Probed by script (held, not kept): `IN ACCEPT -source 0.0.0.0/1,128.0.0.0/1`, `-source
 0.0.0.0-255.255.255.255`, `-source ::/1,8000::/1`, `-p 6`, `-p 0`, `-p ip`, `-p udplite`,
 `-p tcp -sport 1:65535`, `-dport 1:20000,20001:40000` in one rule (each a fail);
 `IN DROP -i net1`, `-source 10.0.0.1`, `-dest 192.0.2.99` before policy ACCEPT (fail).
 
-Tally: 2 findings (2 false passes); 21 cases in 11 test functions; 12 failed on main before
-the fixes (R37F-1's 8 on a7abc470, R37F-2's 4 on d4a55773); 9 held.
+Tally: 3 findings (3 false passes); 29 cases in 13 test functions; 16 failed on main before
+the fixes (R37F-1's 8 on a7abc470, R37F-2's 4 on d4a55773, R37F-3's 4 on R37F-2's commit);
+13 held.
 
 Leads left: the round-33/34 network leads (test_redteam34_firewall_probes,
 test_redteam34_network_probes) stand; HVA-303 under `nftables: 1` (the NICs' filters under
 proxmox-firewall are one question); R36F's wording lead (a VM `IN REJECT -p tcp` before policy
 ACCEPT). Sources pooled with every port of a protocol (the nft reader's R29F-2 `_Pool.some`:
 `-source 2.0.0.0/8 -p tcp` beside `-source 3.0.0.0/8 -p tcp`) are not pooled on the Proxmox
-side, nor in HVA-313's management-port loop.
+side (HVA-313 pools a management port's sources, R37F-3).
 """
 
 from __future__ import annotations
@@ -242,3 +252,76 @@ def test_r37f_2_held(tmp_path: Path, rules: str) -> None:
     node = _hva301(tmp_path / "node", cluster=rules)
     assert node == ("pass", "cluster firewall on, input policy DROP")
     assert _vm(tmp_path / "vm", rules) == ("pass", "1 interface(s) behind the VM firewall")
+
+
+# --- R37F-3: ACCEPTs of a management port from narrow sources each (HVA-313) ---------------------
+
+MGMT_OK = (
+    "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports wider"
+)
+
+
+def _hva313(tmp_path: Path, host: str = "", cluster: str = "") -> tuple[str, str]:
+    """HVA-313 of pve-h1 under pve-firewall (running), `host` first in host.fw's [RULES] and
+    `cluster` first in cluster.fw's."""
+    files = _files("enable: 1\n", "enable: 1")
+    for rel, rules in ((HOST, host), (CLUSTER, cluster)):
+        files[rel] = files[rel].replace("[RULES]\n", "[RULES]\n" + rules, 1)
+    return _verdicts(_node(tmp_path, files, None))[2]
+
+
+@pytest.mark.parametrize(
+    ("host", "cluster", "rules", "ports"),
+    [
+        (
+            "IN ACCEPT -source 2.0.0.0/8 -p tcp -dport 22\n",
+            "IN ACCEPT -source 3.0.0.0/8 -p tcp -dport 22\n",
+            "host.fw:8, cluster.fw:18",
+            "22",
+        ),
+        (
+            "IN SSH(ACCEPT) -source 2.0.0.0/8\nIN ACCEPT -source 3.0.0.0/8 -p tcp -dport 22,8006\n",
+            "",
+            "host.fw:8, host.fw:9",
+            "22",
+        ),
+        (
+            "IN ACCEPT -source 2.0.0.0/8\nIN ACCEPT -source 3.0.0.0/8 -p tcp -dport 5900:5999\n",
+            "",
+            "host.fw:8, host.fw:9",
+            "5900-5999",
+        ),
+        (
+            "IN ACCEPT -source 2.0.0.0/8 -p tcp\nIN ACCEPT -source 3.0.0.0/8 -p tcp\n",
+            "",
+            "host.fw:8, host.fw:9",
+            "22, 3128, 5900-5999, 8006",
+        ),
+    ],
+)
+def test_r37f_3_management_port_from_split_sources(
+    tmp_path: Path, host: str, cluster: str, rules: str, ports: str
+) -> None:
+    """Were pass "... no rule opens management ports wider": one rule's `-source
+    2.0.0.0/8,3.0.0.0/8 -dport 22` fails (R29P-3), two rules of a /8 each passed; a macro
+    (SSH) and an ACCEPT of every TCP port reach the management ports as a -dport does."""
+    assert _hva313(tmp_path, host, cluster) == (
+        "fail",
+        f"{rules} accept management port(s) {ports} from their sources ({A7})",
+    )
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "IN ACCEPT -source 2.0.0.0/8 -p tcp -dport 22\nIN ACCEPT -source 3.0.0.0/8 -p tcp -dport 8006\n",
+        "IN DROP -p tcp -dport 22\nIN ACCEPT -source 2.0.0.0/8 -p tcp -dport 22\n"
+        "IN ACCEPT -source 3.0.0.0/8 -p tcp -dport 22\n",
+        "IN ACCEPT -source 2.0.0.0/8 -p udp -dport 22\nIN ACCEPT -source 3.0.0.0/8 -p udp -dport 22\n",
+        "IN ACCEPT -source 2.0.0.0/8 -p icmp\nIN ACCEPT -source 3.0.0.0/8 -p icmp\n",
+    ],
+)
+def test_r37f_3_held(tmp_path: Path, rules: str) -> None:
+    """Held: a /8 each to different ports, a DROP of port 22 from every source first, UDP's
+    port 22, and ICMP: no management port from a /7's worth."""
+    assert _hva313(tmp_path, rules) == ("pass", MGMT_OK)

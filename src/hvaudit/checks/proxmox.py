@@ -1440,6 +1440,57 @@ def _pooled_sources(
     return ", ".join(labels[:6]) + more, out
 
 
+#: The management ports of each macro of MGMT_MACROS ($pve_fw_macros: SSH tcp 22, PMG tcp 8006,
+#: SPICEproxy and Squid tcp 3128, VNC tcp 5900:5999).
+_MACRO_PORTS = {
+    "ssh": {22},
+    "pmg": {8006},
+    "spiceproxy": {3128},
+    "squid": {3128},
+    "vnc": set(range(5900, 6000)),
+}
+
+
+def _pooled_management(pooled: Mapping[int, list[tuple[str, list[_Net]]]]) -> list[str]:
+    """HVA-313's problems where ACCEPTs of a management port from narrow sources each, more than
+    one of them, admit it from as many public addresses as a /7 (IPv6 /32) together: one rule's
+    list is read together (R29P-3), two rules each of a /8 were read alone and passed (R37F-3;
+    the chain is first match, so each source an ACCEPT reaches gets the port). Ports with the
+    same rules and count are named once (`22`, `5900-5999`)."""
+    found: dict[tuple[tuple[str, ...], str], list[int]] = {}
+    for port in sorted(pooled):
+        entries = pooled[port]
+        labels = tuple(dict.fromkeys(w for w, _ in entries))
+        if len(labels) < 2:
+            continue
+        for family, bits in ((4, 32 - 7), (6, 128 - IPV6_WIDE_PREFIX)):
+            count = _public_addresses(
+                [n for _, nets in entries for n in nets if n.version == family]
+            )
+            if count >= 2**bits:
+                words = (
+                    f"{_span(count, family)} public IPv{family} addresses together, as many as a "
+                    f"/{32 - bits if family == 4 else IPV6_WIDE_PREFIX} network or more"
+                )
+                found.setdefault((labels, words), []).append(port)
+                break
+    out = []
+    for (labels, words), ports in found.items():
+        spans: list[list[int]] = []
+        for port in ports:
+            if spans and port == spans[-1][1] + 1:
+                spans[-1][1] = port
+            else:
+                spans.append([port, port])
+        shown = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
+        more = f" and {len(labels) - 6} more" if len(labels) > 6 else ""
+        out.append(
+            f"{', '.join(labels[:6])}{more} accept management port(s) {shown} from their sources "
+            f"({words})"
+        )
+    return out
+
+
 def _pve_port_intervals(spec: str) -> list[tuple[int, int]]:
     """The port intervals of a pve-firewall -dport/-sport list (`22,80,1000:2000`; a range
     `a:b`, a service name of /etc/services); a name hvaudit does not know adds nothing."""
@@ -3526,7 +3577,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     there (enable_host_firewall -> ruleset_add_group_rule). A rule's source that is an IP set
     (`+name`) is as wide as the set's widest entry (`_wide`); a source list, or the set
     `management`, whose networks, each narrower, hold together as many public addresses as a
-    /7 (IPv6 /32) is as wide (`_wide_together`, R29P-3: the count HVA-305 makes, R25P-2). A macro rule opens the management
+    /7 (IPv6 /32) is as wide (`_wide_together`, R29P-3: the count HVA-305 makes, R25P-2); so
+    are the narrow sources of several ACCEPTs of one management port, pooled as the chain's
+    first match admits each (`_pooled_management`, R37F-3). A macro rule opens the management
     ports its macro's do (MGMT_MACROS: PMG's 8006 and Squid's 3128 as well as SSH, SPICEproxy
     and VNC). Both daemons add the local network to the set whatever it holds
     (MANAGEMENT_LOCAL_NETWORK): a cluster.fw alias `local_network` of a /7 (IPv6 /32) or wider network
@@ -3643,6 +3696,8 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         closed: dict[tuple[int, str], set[int]] = {}
         names: list[tuple[str, list[str]]] = []
         unsettled: list[str] = []
+        # management port -> the narrow sources each ACCEPT of it admits (R37F-3)
+        pooled: dict[int, list[tuple[str, list[_Net]]]] = {}
         for where, r in walked:
             opts = r["options"]
             assert isinstance(opts, dict)
@@ -3741,6 +3796,22 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 r["type"] == "in"
                 and r["action"] == "ACCEPT"
                 and (opens_mgmt or every_port)
+                and others
+                and not every
+            ):
+                # ACCEPTs of a management port from narrow sources each: pooled per port, less
+                # what a DROP of every source took before each (L17-2)
+                sourced = _minus(*_fw_networks(others, cluster))
+                for port in (
+                    _MACRO_PORTS.get(macro, set()) if macro else (mine if tcp_reached else set())
+                ):
+                    left = [n for n in sourced if port not in closed.get((n.version, "tcp"), set())]
+                    if left:
+                        pooled.setdefault(port, []).append((f"{where}:{r['line']}", left))
+            if (
+                r["type"] == "in"
+                and r["action"] == "ACCEPT"
+                and (opens_mgmt or every_port)
                 and every
             ):
                 what = (
@@ -3778,6 +3849,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                     "58",
                 ):
                     names.append((f"{where} line {r['line']}", unknown_names))
+        problems += _pooled_management(pooled)
         problems += [f"{rule}, management ports included" for rule in opened]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
