@@ -46,8 +46,29 @@ granting other groups to `*`, or a commented-out line adds no one; k3s's next 06
 mask empty, 0604 (no group bit) counts every user by the others bit alone, and entries without
 read under 0660 add no one.
 
+Probed by script (not kept): getfacl is not installed on this review machine, so the
+end-to-end run against a real libvirtd (tests/test_e2e_libvirtd.py, 11 passed with R37A-1 and
+R37A-2) takes the `ls -ldL` path and sees no '+'; a search for openSUSE's /usr/etc/sudoers
+(SUSE documentation, sudo's issues) found only /etc/sudoers and /etc/sudoers.d documented,
+so nothing was changed for it.
+
 Tally: 3 findings (3 false passes); 19 cases, 9 failed on main before the fixes (R37A-1: 4;
 R37A-2: 3; R37A-3: 2), 10 held.
+
+Leads left:
+- HVA-132/HVA-142: with an ACL, `stat`'s group bits are the mask, not the owning group's entry
+  (group:: narrower than the mask, e.g. `setfacl -m g::---` on a 0660 root:users socket) -- a
+  wrong fail of the same reading; a default ACL on /run/libvirt or /run (a socket unit's next
+  start creates the node under it) is not read.
+- HVA-132: /etc/security/group.conf unreadable leaves a pam_group grant unknown (HVA-142
+  errors; HVA-132 reads no grant); a users field naming a group (`%users`) or a netgroup that
+  holds everyone is unresolved, not everyone; pam_group's grant assumes a PAM stack runs
+  pam_group.so (not read, as in HVA-142).
+- HVA-142: R37A-3's next-start mask for MicroK8s's and kubeadm's files (no restart chmod
+  known); conf.d/k3s.<runlevel> of a runlevel other than default; an empty k3s.default.
+- openSUSE's /usr/etc/sudoers (vendor directory): no source found in the stored corpus.
+- From round 35/36: an `if ...; then` block's assignments applied unconditionally; RKE2 under
+  OpenRC; a directory account (sss, ldap) that administers is not weighed as its target.
 """
 
 from __future__ import annotations
