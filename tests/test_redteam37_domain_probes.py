@@ -45,6 +45,13 @@ Findings:
   and a "yes" from the <rate> passed it. Now such a source is unbounded (rate "") and fails,
   the words naming the override.
 
+- R37D-4 (false pass) HVA-047: R37D-1's class in the legacy-device rule. VM web01's virtio
+  NIC with a <qemu:override> setting its `driver` to rtl8139 (which libvirt's
+  qemuBuildDeviceCommandlineHandleOverrides puts in the -device in place of virtio-net-pci)
+  was said to have "no ... rtl8139/ne2k/pcnet NIC", left a question on its machine type,
+  whose "yes" passed it. Now the devices an override makes (Vm.device_overrides) are read
+  as raw -device options are, and it fails naming the override.
+
 Held (kept as tests): an override that keeps the <hostdev>'s function (driver
 vfio-pci-nohotplug, x-igd-opregion) and one of a disk's rotation_rate add no passthrough; a
 <redirfilter> without an override stays the question, and so does a <rate> without one.
@@ -52,8 +59,8 @@ vfio-pci-nohotplug, x-igd-opregion) and one of a disk's rotation_rate add no pas
 Probed by script, not kept: the same override beside a raw `-device vfio-pci,host=0000:03:00.0`
 in another VM gives that VM's verdicts in all five checks.
 
-Tally: 3 findings (false pass 3; R37D-1 with false n/a and wording in the same class), 5
-tests holding 10 cases, all 5 tests failed on main before the fixes (on the findings' 6
+Tally: 4 findings (false pass 4; R37D-1 with false n/a and wording in the same class), 6
+tests holding 11 cases, all 6 tests failed on main before the fixes (on the findings' 7
 cases; the 4 held cases pass on main too).
 
 Leads left: see the round's report.
@@ -293,3 +300,22 @@ def test_override_removing_a_rngs_bound_fails(tmp_path: Path) -> None:
         "removes its virtio-rng's max-bytes (QEMU's default: no limit), so the guest reads the "
         "source as fast as it asks"
     )
+
+
+# --- R37D-4: <qemu:override> making a NIC a legacy device -------------------------------------
+
+
+def test_override_of_a_nics_driver_to_a_legacy_model_fails(tmp_path: Path) -> None:
+    """R37D-4: `driver` rtl8139 on a virtio NIC's alias replaces virtio-net-pci in its -device
+    (qemu_command.c qemuBuildDeviceCommandlineHandleOverrides); HVA-047 said "no ...
+    rtl8139/ne2k/pcnet NIC"."""
+    nic = (
+        "<devices><interface type='user'><model type='virtio'/><alias name='ua-net0'/>"
+        "</interface></devices>"
+    )
+    a = _ns_scan(tmp_path, {"web01": (nic, _override("ua-net0", ("driver", "string", "rtl8139")))})
+    assert outcomes(a, "HVA-047") == {"web01": "fail"}, messages(a, "HVA-047")
+    assert messages(a, "HVA-047") == {
+        "web01": "emulated legacy devices: rtl8139 NIC (<qemu:override> of device ua-net0: "
+        "driver rtl8139)"
+    }

@@ -532,6 +532,9 @@ class Vm:
     confinement_disabled: bool = False
     raw_hypervisor_arguments: tuple[str, ...] = ()
     """Arguments handed to the hypervisor process outside the management layer's control."""
+    device_overrides: tuple[str, ...] = ()
+    """The `-device` options (JSON, one argument word after each `-device`) a libvirt
+    <qemu:override> makes of the devices it names (hvaudit.parse.libvirt_xml.override_devices)."""
     vtpm: bool = False
     secure_boot: bool = False
     secure_boot_detail: str | None = None

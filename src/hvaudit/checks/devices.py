@@ -3006,6 +3006,14 @@ def _raw_legacy(v: Vm) -> list[str]:
             what = "sound card" if any(m in RAW_SOUND_MODELS for m in models) else None
         if what:
             out.append(f"{what} (QEMU argument {o.shown()})")
+    # a <qemu:override> making one of libvirt's devices a legacy one (`driver` rtl8139 on a
+    # virtio NIC's alias: libvirt qemu_command.c qemuBuildDeviceCommandlineHandleOverrides
+    # replaces the key; R37D-4)
+    out.extend(
+        f"{what} (<qemu:override> of device {o.props.get('id', '')}: driver {o.kind})"
+        for o in qemu_options(v.device_overrides)
+        if o.name == "device" and (what := RAW_LEGACY.get(o.kind))
+    )
     return out
 
 

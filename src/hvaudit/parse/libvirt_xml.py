@@ -1017,6 +1017,7 @@ def parse_domain(
         confinement=confinement,
         confinement_disabled=confinement_disabled,
         raw_hypervisor_arguments=tuple(raw_args),
+        device_overrides=tuple(overridden),
         vtpm=vtpm,
         secure_boot=secure_boot,
         secure_boot_detail=sb_detail,
