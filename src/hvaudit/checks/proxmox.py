@@ -753,7 +753,7 @@ def _accepts_everything(
     closed: set[int] = set()
     taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
     pool: dict[tuple[int, str], list[tuple[str, list[tuple[int, int]]]]] = {}
-    sources: list[tuple[str, list[_Net]]] = []
+    sources: list[tuple[str, str, list[_Net]]] = []
     for where, r in _input_chain(px):
         version = r.get("ipversion")
         versions = {version} if isinstance(version, int) else {4, 6}
@@ -843,6 +843,7 @@ def _accepts_everything(
                 "rules read as every protocol)"
             )
         proto = str(opts.get("proto") or "").lower()
+        key = {"6": "tcp", "17": "udp"}.get(proto, proto)
         text = (
             "IN "
             + str(r["action"])
@@ -852,11 +853,24 @@ def _accepts_everything(
                 if k in shown
             )
         )
-        # ACCEPTs of every packet from some sources each, a /7's worth together (R37F-2)
+        # ACCEPTs of every packet, or of more than half of a protocol's ports (those the DROPs
+        # of every source before them left, L18-6P), from some sources each, a /7's worth
+        # together (R37F-2, R38F-1)
+        some = (
+            {
+                v
+                for v in versions - closed
+                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
+            }
+            if narrowing
+            and key in PORT_PROTOCOLS
+            and _opens(narrowing, proto, opts) not in (None, "every inbound packet")
+            else set()
+        )
         if (
             not tcp
             and r["action"] == "ACCEPT"
-            and not narrowing
+            and (not narrowing or some)
             and opts.get("source")
             and (held or not opts.get("dest"))
             and (
@@ -864,16 +878,16 @@ def _accepts_everything(
                     sources,
                     f"{where} line {r['line']} `{text} -source {shown['source']}`",
                     str(opts["source"]),
-                    versions - closed,
+                    some or versions - closed,
                     cluster,
+                    key=key if narrowing else "",
                 )
             )
             and not wide
         ):
             words = "; ".join(together[1].values())
-            out.append(
-                f"{together[0]} accept every inbound packet from their sources ({words}){why}"
-            )
+            opened = f"every {together[2]} port" if together[2] else "every inbound packet"
+            out.append(f"{together[0]} accept {opened} from their sources ({words}){why}")
             return out
         if not wide:
             continue
@@ -1405,39 +1419,50 @@ def _pooled_accepts(
 
 
 def _pooled_sources(
-    pool: list[tuple[str, list[_Net]]],
+    pool: list[tuple[str, str, list[_Net]]],
     label: str,
     source: str,
     versions: set[int],
     cluster: FirewallFile,
     fw: FirewallFile | None = None,
-) -> tuple[str, dict[int, str]] | None:
-    """Pool the -source networks of an IN ACCEPT that restricts nothing else (a set's `!`
-    exceptions taken out, `_fw_networks`; the IP versions `versions` it still reaches), and say
-    where the ACCEPTs pooled so far, more than one of them, admit every inbound packet from as
-    many public addresses as a /7 (IPv6 /32) together: their labels and `_together`'s words per
-    IP version. One rule's list is read together (R29P-3), but two rules each of a /8 were read
-    alone, so a node and a VM admitting every packet from a /7's worth of sources passed
-    (R37F-2); the host chains' readers pool them (hvaudit.parse.firewall `_Pool.accepted`,
-    R28G-1): first match, so each source an ACCEPT reaches is admitted whichever rule admits
-    it."""
+    key: str = "",
+) -> tuple[str, dict[int, str], str] | None:
+    """Pool the -source networks of an IN ACCEPT that restricts nothing else (`key` "") or
+    nothing but more than half of transport protocol `key`'s ports (a set's `!` exceptions taken
+    out, `_fw_networks`; the IP versions `versions` it still reaches), and say where the
+    ACCEPTs pooled so far, more than one of them, admit every inbound packet, or more than half
+    of one protocol's ports, from as many public addresses as a /7 (IPv6 /32) together: their
+    labels, `_together`'s words per IP version and the protocol ("" for every packet). One
+    rule's list is read together (R29P-3), but two rules each of a /8 were read alone, so a node
+    and a VM admitting every packet from a /7's worth of sources passed (R37F-2), and so did
+    two of every TCP port from a /8 each (R38F-1); the host chains' readers pool both
+    (hvaudit.parse.firewall `_Pool.accepted`, R28G-1, and `_Pool.some`, R29F-2): first match,
+    so each source an ACCEPT reaches is admitted whichever rule admits it. An ACCEPT of every
+    packet counts toward each protocol's pool too: it admits that protocol's ports."""
     held, holes = _fw_networks([x for x in source.split(",") if x.strip()], cluster, fw)
-    pool.append((label, [n for n in _minus(held, holes) if n.version in versions]))
-    labels = [w for w, nets in pool if nets]
-    if len(labels) < 2:
-        return None
-    out = {}
-    for family, bits in ((4, 32 - 7), (6, 128 - IPV6_WIDE_PREFIX)):
-        count = _public_addresses([n for _, nets in pool for n in nets if n.version == family])
-        if count >= 2**bits:
-            out[family] = (
-                f"{_span(count, family)} public IPv{family} addresses together, as many as a "
-                f"/{32 - bits if family == 4 else IPV6_WIDE_PREFIX} network or more"
+    pool.append((label, key, [n for n in _minus(held, holes) if n.version in versions]))
+    # every packet first, then each protocol an ACCEPT of some of its ports named
+    for proto in dict.fromkeys(["", *(k for _, k, _ in pool if k)]):
+        if key and proto not in ("", key):
+            continue
+        entries = [(w, nets) for w, k, nets in pool if k in ("", proto)]
+        labels = [w for w, nets in entries if nets]
+        if len(labels) < 2:
+            continue
+        out = {}
+        for family, bits in ((4, 32 - 7), (6, 128 - IPV6_WIDE_PREFIX)):
+            count = _public_addresses(
+                [n for _, nets in entries for n in nets if n.version == family]
             )
-    if not out:
-        return None
-    more = f" and {len(labels) - 6} more" if len(labels) > 6 else ""
-    return ", ".join(labels[:6]) + more, out
+            if count >= 2**bits:
+                out[family] = (
+                    f"{_span(count, family)} public IPv{family} addresses together, as many as a "
+                    f"/{32 - bits if family == 4 else IPV6_WIDE_PREFIX} network or more"
+                )
+        if out:
+            more = f" and {len(labels) - 6} more" if len(labels) > 6 else ""
+            return ", ".join(labels[:6]) + more, out, proto
+    return None
 
 
 #: The management ports of each macro of MGMT_MACROS ($pve_fw_macros: SSH tcp 22, PMG tcp 8006,
@@ -1857,7 +1882,7 @@ def _vm_opened(
     taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
     partial: set[int] = set()
     pool: dict[tuple[int, str], list[tuple[str, list[tuple[int, int]]]]] = {}
-    sources: list[tuple[str, list[_Net]]] = []
+    sources: list[tuple[str, str, list[_Net]]] = []
     rules: list[dict[str, object]] = []
     for r in fw.effective_rules():
         iface = r["options"].get("iface") if isinstance(r["options"], dict) else None
@@ -1922,30 +1947,53 @@ def _vm_opened(
                     else f"the guest's address in IP set ipfilter-{netid})"
                 )
             )
-        # ACCEPTs of every packet from some sources each, a /7's worth together (R37F-2)
+        proto = str(opts.get("proto") or "").lower()
+        key = {"6": "tcp", "17": "udp"}.get(proto, proto)
+        # ACCEPTs of every packet, or of more than half of a protocol's ports (those the DROPs
+        # of every source before them left, L18-6P), from some sources each, a /7's worth
+        # together (R37F-2, R38F-1)
+        some = (
+            {
+                v
+                for v in reached
+                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
+            }
+            if narrowing
+            and key in PORT_PROTOCOLS
+            and _opens(narrowing, proto, opts) not in (None, "every inbound packet")
+            else set()
+        )
         together = (
             _pooled_sources(
                 sources,
-                f"line {g['line']} `IN ACCEPT -source {shown['source']}`{why}",
+                "line "
+                + str(g["line"])
+                + " `IN ACCEPT"
+                + "".join(
+                    f" -{ {'proto': 'p'}.get(k, k) } {shown[k]}"
+                    for k in ("proto", "dport", "sport")
+                    if k in shown
+                )
+                + f" -source {shown['source']}`{why}",
                 str(opts["source"]),
-                reached,
+                some or reached,
                 cluster,
                 own,
+                key=key if narrowing else "",
             )
-            if accept and not narrowing and opts.get("source") and not opts.get("dest")
+            if accept and (not narrowing or some) and opts.get("source") and not opts.get("dest")
             else None
         )
         reached &= _rule_versions(opts, reached, cluster, every=not accept, fw=own)
-        proto = str(opts.get("proto") or "").lower()
-        key = {"6": "tcp", "17": "udp"}.get(proto, proto)
         if not reached and together is not None:
             before = (
                 " that no rule before them drops or rejects"
                 if set(together[1]) & partial
                 else " before any rule drops or rejects"
             )
+            opened = f"every {together[2]} port" if together[2] else "every inbound packet"
             return (
-                f"{netid}: {together[0]} accept every inbound packet from their sources "
+                f"{netid}: {together[0]} accept {opened} from their sources "
                 f"({'; '.join(together[1].values())}){before}"
             )
         if not reached:
