@@ -23,14 +23,16 @@ Findings (R38F-n):
   a /7's worth fails: "accept every tcp port from their sources (...)".
 
 Held (kept as tests): a /8 of TCP beside a /8 of UDP, a /8 of TCP beside a /8 of one TCP
-port, a DROP of every TCP port first (the ACCEPTs reach none), and private networks
-(10/8, 172.16/12, 192.168/16) keep the node's and the VM's pass.
+port, a /8 of TCP ports 1:40000 beside a /8 of 40001:65535 (fewer than half), a DROP of every
+TCP port or of 1:40000 first (the ACCEPTs reach fewer than half), and private networks (10/8,
+172.16/12, 192.168/16) keep the node's and the VM's pass.
 
 Probed by script (held, not kept): `IN ACCEPT -source 2.0.0.0/8,3.0.0.0/8 -p tcp` in one rule
-(fail before and after, R29P-3).
+(fail before and after, R29P-3); an ACCEPT's `-sport 53` beside `-dport 1:40000` (fail after
+the fix: the sender chooses its source port, P17-1).
 
-Tally: 1 finding (1 false pass); 12 cases in 3 test functions; 8 failed on main before the
-fix (b788aaff); 4 held.
+Tally: 1 finding (1 false pass); 16 cases in 6 test functions; 10 failed on main before the
+fix (b788aaff); 6 held.
 
 Leads left: the round-33/34 network leads (test_redteam34_firewall_probes,
 test_redteam34_network_probes) stand; HVA-303 under `nftables: 1`; R36F's wording lead (a VM
@@ -112,5 +114,66 @@ def test_r38f_1_held(tmp_path: Path, rules: str) -> None:
     """Held: different protocols, one port, a DROP of every TCP port first, or private
     networks: the node's and the VM's pass stand."""
     node = _hva301(tmp_path / "node", cluster=rules)
+    assert node == ("pass", "cluster firewall on, input policy DROP")
+    assert _vm(tmp_path / "vm", rules) == ("pass", "1 interface(s) behind the VM firewall")
+
+
+def test_r38f_1_node_across_files_and_ipv6(tmp_path: Path) -> None:
+    """Was pass: host.fw's `-p 6` and cluster.fw's `-p tcp` are one protocol and one chain
+    (enable_host_firewall); two IPv6 /33s of UDP are a /32's worth (IPV6_WIDE_PREFIX)."""
+    assert _hva301(
+        tmp_path / "v4",
+        "IN ACCEPT -source 2.0.0.0/8 -p 6\n",
+        "IN ACCEPT -source 3.0.0.0/8 -p tcp\n",
+    ) == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 8 `IN ACCEPT -p 6 -source "
+        "2.0.0.0/8`, cluster.fw line 18 `IN ACCEPT -p tcp -source 3.0.0.0/8` accept every tcp "
+        f"port from their sources ({A7}) before the policy",
+    )
+    assert _hva301(
+        tmp_path / "v6",
+        "IN ACCEPT -source 2a00::/33 -p udp\n",
+        "IN ACCEPT -source 2a00:0:8000::/33 -p udp\n",
+    ) == (
+        "fail",
+        "cluster firewall on, input policy DROP, but host.fw line 8 `IN ACCEPT -p udp -source "
+        "2a00::/33`, cluster.fw line 18 `IN ACCEPT -p udp -source 2a00:0:8000::/33` accept every "
+        "udp port from their sources (2^96 (a /32) public IPv6 addresses together, as many as a "
+        "/32 network or more) before the policy",
+    )
+
+
+def test_r38f_1_vm_group_and_after_a_partial_drop(tmp_path: Path) -> None:
+    """Was pass: a security group's two ACCEPTs, and the two after a DROP of fewer than half
+    of the TCP ports (more than half of them left to each ACCEPT, L18-6P)."""
+    two = "IN ACCEPT -source 2.0.0.0/8 -p tcp\nIN ACCEPT -source 3.0.0.0/8 -p tcp\n"
+    assert _vm(tmp_path / "g", "GROUP web2\n", group="\n[group web2]\n" + two) == (
+        "fail",
+        VM_HEAD + "line 11 (group web2 line 28) `IN ACCEPT -p tcp -source 2.0.0.0/8`, line 11 "
+        "(group web2 line 29) `IN ACCEPT -p tcp -source 3.0.0.0/8` accept every tcp port from "
+        f"their sources ({A7}) before any rule drops or rejects",
+    )
+    assert _vm(tmp_path / "d", "IN DROP -p tcp -dport 1:30000\n" + two) == (
+        "fail",
+        VM_HEAD + "line 12 `IN ACCEPT -p tcp -source 2.0.0.0/8`, line 13 `IN ACCEPT -p tcp "
+        f"-source 3.0.0.0/8` accept every tcp port from their sources ({A7}) that no rule "
+        "before them drops or rejects",
+    )
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "IN ACCEPT -source 2.0.0.0/8 -p tcp -dport 1:40000\n"
+        "IN ACCEPT -source 3.0.0.0/8 -p tcp -dport 40001:65535\n",
+        "IN DROP -p tcp -dport 1:40000\nIN ACCEPT -source 2.0.0.0/8 -p tcp\n"
+        "IN ACCEPT -source 3.0.0.0/8 -p tcp\n",
+    ],
+)
+def test_r38f_1_held_ports(tmp_path: Path, rules: str) -> None:
+    """Held: the second /8 gets fewer than half of the TCP ports, or a DROP of every source
+    took more than half of them first: the node's and the VM's pass stand."""
+    node = _hva301(tmp_path / "node", rules)
     assert node == ("pass", "cluster firewall on, input policy DROP")
     assert _vm(tmp_path / "vm", rules) == ("pass", "1 interface(s) behind the VM firewall")
