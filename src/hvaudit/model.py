@@ -1539,6 +1539,12 @@ class ProxmoxHost:
         default_factory=lambda: Fact.unavailable("not collected")
     )
     vm_firewalls: dict[str, pve.FirewallFile] = field(default_factory=dict)
+    vm_firewall_gaps: dict[str, Fact[Any]] = field(default_factory=dict)
+    """The guests whose /etc/pve/firewall/<vmid>.fw was there but not read (a read or API GET that
+    failed, a file the tree reader refuses), by vmid: each VM's firewall unknown, never off
+    (R38E-1); only a file that does not exist is pve-firewall's default of off (pve-firewall
+    src/PVE/Firewall.pm load_vmfw_conf: no file gives `$empty_conf`, whose `options` hold no
+    `enable`)."""
     corosync: Fact[dict[str, Any]] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )

@@ -473,6 +473,7 @@ def _spoofing(
     nftables: bool | None = False,
     programs: Fact[tuple[str, ...]] | None = None,
     off: str = "",
+    vm_gap: Fact[Any] | None = None,
 ) -> Fact[SpoofProtection]:
     """What pve-firewall (its iptables/ebtables backend) filters at this NIC, as its source shows.
 
@@ -513,6 +514,15 @@ def _spoofing(
             return nic_off
         if daemon == "absent" and programs is not None:
             return no_daemon
+        if vm_gap is not None:
+            # the VM's .fw not read joins the cluster's gap: a "yes" to the cluster's alone
+            # passed a VM whose own file may say `enable: 0` (R38E-1)
+            return Fact(
+                cluster.state,
+                None,
+                (*cluster.sources, *vm_gap.sources),
+                f"cluster firewall: {cluster.reason}; VM firewall: {vm_gap.reason}",
+            )
         return Fact(cluster.state, None, cluster.sources, f"cluster firewall: {cluster.reason}")
     copts = cluster.get().options
     if copts.get("enable", "0") != "1":
@@ -521,6 +531,14 @@ def _spoofing(
             src,
             *cluster.sources,
         )
+    if vm_fw is None and vm_gap is not None:
+        # the VM's .fw there but not read (R38E-1): its firewall unknown, not off; firewall=0
+        # on the NIC and no daemon running each leave it unfiltered whatever the file says
+        if not _flag(nic.get("firewall"), False):
+            return nic_off
+        if daemon == "absent" and programs is not None:
+            return no_daemon
+        return Fact(vm_gap.state, None, (src, *vm_gap.sources), f"VM firewall: {vm_gap.reason}")
     if vm_fw is None or vm_fw.options.get("enable", "0") != "1":
         return vm_off
     if not _flag(nic.get("firewall"), False):
@@ -936,6 +954,7 @@ def _vm(
                         else None,
                         programs,
                         px.host_firewall.get().daemons_off if px.host_firewall.known else "",
+                        vm_gap=px.vm_firewall_gaps.get(cfg.vmid),
                     ),
                 )
             )
@@ -1820,6 +1839,13 @@ def _cluster_facts(
             fw = pve.parse_firewall(bundle.text(entry.path), entry.path, "vm", cluster_fw)
             px.vm_firewalls[vmid] = fw
             notes += [f"pve-firewall: {w}" for w in fw.warnings]
+        elif digits(vmid) and entry.status != "absent":
+            # a read that failed is no file: the VM's firewall is unknown, not pve-firewall's
+            # default of off (R38E-1), which only a file that does not exist gives
+            gap = Fact.failed if entry.status == "failed" else Fact.unavailable
+            px.vm_firewall_gaps[vmid] = gap(
+                f"/etc/pve/firewall/{vmid}.fw: {entry.reason or entry.status}", Source(entry.path)
+            )
     px.guests_unseen = _guests_unseen(bundle, px)
     if px.guests_unseen:
         notes.append(f"the guest list may be incomplete: {px.guests_unseen}")
@@ -2285,6 +2311,7 @@ def _add_node(
         corosync=shared.corosync,
         corosync_version=shared.corosync_version,
         vm_firewalls=shared.vm_firewalls,
+        vm_firewall_gaps=shared.vm_firewall_gaps,
         realms=shared.realms,
         tfa=shared.tfa,
         sdn_vnets=shared.sdn_vnets,
