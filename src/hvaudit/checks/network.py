@@ -2452,10 +2452,20 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         bridges, addrs = h.facts.bridges, h.facts.addresses
-        gap = first_unknown(bridges, addrs)
-        if gap is not None:
+        if not addrs.known:
+            gap = first_unknown(bridges, addrs) or addrs
             yield unknown(s, gap, "the management address is not on a bridge with VM ports")
             continue
+        # The link list unread hides the bridges, not the macvtap NICs and SR-IOV pools a VM
+        # definition names: those fail on the addresses alone, and the bridges' gap joins the
+        # other questions, never standing before them (R38S-1: a "yes" to the bridges' question
+        # passed a VM attached by macvtap to the NIC holding the host address).
+        bridge_gap = (
+            None
+            if bridges.known
+            else unknown(s, bridges, "the management address is not on a bridge with VM ports")
+        )
+        bridge_map = bridges.get() if bridges.known else {}
         named = vm_taps(ctx, h.name)  # a running VM's tap of another name (R30N-4)
         internal = _libvirt_internal_bridges(ctx, h.name)
         net_bridges = {
@@ -2476,7 +2486,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                 defined.setdefault(str(n.bridge), []).append(v.name)
         shared = []
         teams = h.facts.bonds.get() if h.facts.bonds.known else {}
-        for b, members in bridges.get().items():
+        for b, members in bridge_map.items():
             if b in internal:
                 continue
             live = any(_vm_port(m, named) for m in members)
@@ -2505,11 +2515,11 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
         )
         vlan_q: list[str] = []
         for dev, (kind, _, lower) in sorted(links.items()):
-            if kind != "vlan" or not addrs.get().get(dev) or lower not in bridges.get():
+            if kind != "vlan" or not addrs.get().get(dev) or lower not in bridge_map:
                 continue
             if lower in internal:
                 continue
-            live = any(_vm_port(m, named) for m in bridges.get()[lower])
+            live = any(_vm_port(m, named) for m in bridge_map[lower])
             if not (live or lower in defined):
                 continue
             where = f"{dev} ({', '.join(addrs.get()[dev])}; a VLAN interface of {lower}"
@@ -2637,8 +2647,13 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             # every open condition in the one item, each port or VLAN interface named: an
             # attestation answers the host's item, so a "yes" to the first question alone
             # would pass the others unasked (R21Q-1)
-            asks: list[str] = []
-            questions: list[str] = []
+            if bridge_gap is not None and bridges.state is not FactState.UNAVAILABLE:
+                yield bridge_gap  # the link list's collection failed: an error
+                continue
+            asks: list[str] = [bridge_gap.message] if bridge_gap is not None else []
+            questions: list[str] = (
+                [bridge_gap.question] if bridge_gap is not None and bridge_gap.question else []
+            )
             if ovs_q:
                 held_by = [q.split(" ")[0] for q in ovs_q]
                 port = held_by[0] if len(held_by) == 1 else "PORT"
