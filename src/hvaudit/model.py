@@ -1314,6 +1314,10 @@ class HostFacts:
     file is absent)."""
     selinux_enforcing: Fact[bool | None] = field(default_factory=_na)
     """SELinux enforcing (True), permissive (False), or not active (None)."""
+    selinux_config: Fact[int | None] = field(default_factory=_na)
+    """/etc/selinux/config's SELINUX= as libselinux's selinux_getenforcemode reads it (R38B-1):
+    1 enforcing, 0 permissive, -1 disabled, None where the file is absent or no line sets a
+    mode it knows (libselinux then boots permissive unless the kernel line says enforcing=)."""
     selinux_permissive: Fact[tuple[tuple[str, ...], bool]] = field(default_factory=_na)
     """SELinux domain types that are permissive while the rest of the policy enforces, and
     whether that list is complete (True: `semanage permissive -l`, the installed policy's

@@ -1308,10 +1308,13 @@ def _model_outcome(ctx: Context, h: Host, fact: Fact[Any]) -> Outcome:
                 "or Disabled.",
             )
         if se.get():
-            return _lsm_next_boot(
+            return _selinux_config_next_boot(
                 h,
-                "selinux",
-                _with_every_qemu(ctx, h, "selinux", _selinux_domains_outcome(ctx, h)),
+                _lsm_next_boot(
+                    h,
+                    "selinux",
+                    _with_every_qemu(ctx, h, "selinux", _selinux_domains_outcome(ctx, h)),
+                ),
             )
         if se.get() is None:
             return failed(s, "the selinux driver is reported but SELinux is off", *se.sources)
@@ -1380,6 +1383,110 @@ def _libc_atoi(value: str) -> int:
     digits = m.group(2) if m else ""
     n = int(digits) if digits else 0
     return -n if m and m.group(1) == "-" else n
+
+
+def libselinux_enforcing(line: str) -> int | None:
+    """The mode a kernel command line sets for libselinux (R38B-1): selinux_init_load_policy
+    (libselinux/src/load_policy.c, read with `read_file`) takes `strstr(buf, "enforcing=")`,
+    the FIRST such substring of the line, and reads it with atoi only where it starts the line
+    or follows white space; None (no override) where there is none or the first is inside
+    another word (`foo.enforcing=1`), a later one then unread. A negative value sets nothing
+    (`secmdline >= 0` only)."""
+    at = line.find("enforcing=")
+    if at < 0 or (at > 0 and not line[at - 1].isspace()):
+        return None
+    n = _libc_atoi(line[at + 10 :])
+    return n if n >= 0 else None
+
+
+def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
+    """HVA-043's verdict on a host whose SELinux enforces now, with the mode the next boot
+    takes (R38B-1). libselinux's selinux_init_load_policy (run by systemd's selinux setup)
+    sets the mode at every boot: "Command line argument takes precedence, then config file",
+    `*enforce = 0; /* unspecified or disabled */` where neither says (load_policy.c), and with
+    /etc/selinux/config's SELINUX=disabled (seconfig -1) it loads no policy at all (`goto
+    noload`) whatever the line says. So a running `setenforce 1` over a config file that says
+    permissive or disabled, or that is absent, lasts until the next reboot. The kernel line's
+    first enforcing= (libselinux_enforcing) overrides permissive: every next-boot source must
+    carry an enforcing one (the running line where the next boot's was not collected); some
+    but not all make the host a question. The config file unread is a question, never a
+    pass."""
+    if outcome.status is Status.FAIL:
+        return outcome
+    s = host_subject(h)
+    cfg = h.facts.selinux_config
+    if not cfg.known:
+        if outcome.status not in (Status.PASS, Status.MANUAL):
+            return outcome
+        asked = (
+            f"Does /etc/selinux/config on host {h.name} set SELINUX=enforcing? Evidence: "
+            f"`grep ^SELINUX= /etc/selinux/config` on {h.name}. Pass: yes, its first SELINUX= "
+            "line says enforcing; fail: permissive or disabled, or no such line (SELinux "
+            "boots permissive or off)."
+        )
+        return manual(
+            s,
+            f"{outcome.message}; but the mode /etc/selinux/config gives the next boot was not read",
+            *outcome.evidence,
+            *cfg.sources,
+            question=ask_with(outcome, asked),
+        )
+    mode = cfg.get()
+    if mode == 1:
+        return outcome
+    said = {
+        0: "/etc/selinux/config has SELINUX=permissive",
+        -1: "/etc/selinux/config has SELINUX=disabled",
+    }.get(
+        mode if mode is not None else -2,
+        "/etc/selinux/config sets no SELINUX= mode (libselinux then boots permissive)",
+    )
+    if cfg.sources and cfg.sources[0].locator == "no /etc/selinux/config":
+        said = "there is no /etc/selinux/config (libselinux then boots permissive)"
+    head = f"selinux confines QEMU on the running kernel, but {said}"
+    if mode == -1:
+        return failed(
+            s,
+            f"{head}: libselinux loads no policy at the next boot",
+            *outcome.evidence,
+            *cfg.sources,
+        )
+    nxt = h.facts.kernel_cmdline_next_boot
+    lines: list[tuple[str, str]] = []
+    if nxt.known:
+        lines = [(b.source, " ".join(b.words)) for b in nxt.get() if b.words is not None]
+    if not lines and h.facts.kernel_cmdline.known:
+        lines = [("the running kernel's command line", " ".join(h.facts.kernel_cmdline.get()))]
+    on = [src for src, line in lines if (libselinux_enforcing(line) or 0) > 0]
+    if lines and len(on) == len(lines):
+        return outcome
+    if not on:
+        return failed(
+            s,
+            f"{head} and no kernel word enforcing= overrides it: the next boot leaves SELinux "
+            "permissive",
+            *outcome.evidence,
+            *cfg.sources,
+            *nxt.sources,
+        )
+    if outcome.status not in (Status.PASS, Status.MANUAL):
+        return outcome
+    off = [src for src, _ in lines if src not in on]
+    return manual(
+        s,
+        f"{outcome.message}; but {said}, and only some of the next "
+        f"boot's command lines say enforcing=1 ({', '.join(on)}; not {', '.join(off)})",
+        *outcome.evidence,
+        *cfg.sources,
+        *nxt.sources,
+        question=ask_with(
+            outcome,
+            f"Which kernel command line does host {h.name} boot next? Evidence: the boot "
+            f"loader's default entry there (`grubby --info=DEFAULT` or `bootctl list`). Pass: "
+            f"one of {', '.join(on)}, whose enforcing=1 keeps SELinux enforcing; fail: one of "
+            f"{', '.join(off)} (SELinux boots permissive).",
+        ),
+    )
 
 
 def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:

@@ -90,6 +90,9 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/modules"),
     FileProbe("/proc/sys/vm/overcommit_memory"),
     FileProbe("/sys/fs/selinux/enforce"),
+    # SELinux's mode at the next boot where no kernel word sets it (R38B-1): libselinux's
+    # selinux_init_load_policy takes SELINUX= from here (selinux_config.c selinux_getenforcemode)
+    FileProbe("/etc/selinux/config"),
     FileProbe("/sys/module/apparmor/parameters/enabled"),
     FileProbe("/sys/kernel/security/apparmor/profiles"),
     # The module's global mode (aa_g_profile_mode): complain here puts every profile in complain

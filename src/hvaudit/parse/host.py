@@ -907,6 +907,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.mfa = _mfa(ev, f.sshd, f.sshd_match)
     f.held_packages = _held(ev)
     f.selinux_enforcing = ev.fact(_file("/sys/fs/selinux/enforce"), _selinux)
+    f.selinux_config = ev.fact(_file("/etc/selinux/config"), _selinux_config)
     f.selinux_permissive = _selinux_permissive(ev)
     f.apparmor_profiles = _apparmor(ev)
     f.overcommit_memory = ev.fact(_file("/proc/sys/vm/overcommit_memory"), _int_file)
@@ -1268,6 +1269,30 @@ def _selinux(g: Got) -> Fact[bool | None]:
     if g.state == "absent":
         return Fact.of(None, Source(g.source.artefact, "selinuxfs not mounted: SELinux is off"))
     return Fact.of(_first(g) == "1", g.source)
+
+
+#: libselinux's SELinux modes by the SELINUX= prefix selinux_getenforcemode matches
+_SELINUX_MODES = (("enforcing", 1), ("permissive", 0), ("disabled", -1))
+
+
+def _selinux_config(g: Got) -> Fact[int | None]:
+    """SELINUX= in /etc/selinux/config as libselinux reads it (R38B-1: libselinux/src/
+    selinux_config.c selinux_getenforcemode, read with `read_file`): the first line that starts
+    with exactly `SELINUX=` (case-sensitive, nothing before it) whose value, after leading
+    white space, starts with `enforcing` (1), `permissive` (0) or `disabled` (-1), any case;
+    a line with another value is skipped. None where no line sets a mode or the file is absent
+    (load_policy.c selinux_init_load_policy keeps seconfig at -2: "unspecified", permissive
+    unless the kernel line's enforcing= says otherwise)."""
+    if g.state == "absent":
+        return Fact.of(None, Source(g.source.artefact, "no /etc/selinux/config"))
+    for n, line in enumerate(g.text.splitlines(), 1):
+        if not line.startswith("SELINUX="):
+            continue
+        value = line[8:].lstrip(" \t\n\v\f\r").lower()
+        for name, mode in _SELINUX_MODES:
+            if value.startswith(name):
+                return Fact.of(mode, Source(g.source.artefact, f"line {n}: SELINUX={name}"))
+    return Fact.of(None, Source(g.source.artefact, "no SELINUX= line sets a mode"))
 
 
 _SELINUX_TYPE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
