@@ -378,7 +378,12 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     (
         "HVA-043",
-        {"secmodel": "selinux", "/sys/fs/selinux/enforce": "1\n", "selinux-permissive": ("", 0)},
+        {
+            "secmodel": "selinux",
+            "/sys/fs/selinux/enforce": "1\n",
+            "selinux-permissive": ("", 0),
+            "/etc/selinux/config": "SELINUX=enforcing\n",
+        },
         "pass",
         "SELinux, enforcing",
     ),

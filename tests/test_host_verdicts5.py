@@ -308,7 +308,12 @@ def test_libvirt_vm_process_passes(host_scan, label: str | None) -> None:
     assert verdict(a, "HVA-043") == ("pass", PASS_043)
 
 
-SELINUX = {"secmodel": "selinux", "/sys/fs/selinux/enforce": "1\n", "selinux-permissive": ("", 0)}
+SELINUX = {
+    "secmodel": "selinux",
+    "/sys/fs/selinux/enforce": "1\n",
+    "selinux-permissive": ("", 0),
+    "/etc/selinux/config": "SELINUX=enforcing\nSELINUXTYPE=targeted\n",
+}
 SELINUX_PASS = (
     "libvirt confines QEMU with SELinux, enforcing; no VM domain type permissive "
     "(svirt_t, svirt_tcg_t)"

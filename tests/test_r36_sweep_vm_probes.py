@@ -370,6 +370,7 @@ ENFORCING = {
     "secmodel": "selinux",
     "/sys/fs/selinux/enforce": "1\n",
     "selinux-permissive": ("", 0),
+    "/etc/selinux/config": "SELINUX=enforcing\n",
 }
 DYNAMIC = "no <seclabel>: driver default, a dynamic selinux label, but "
 KEPT_PART = (

@@ -415,6 +415,7 @@ SELINUX_HOST: dict[str, Any] = dict(
     **{
         "/sys/fs/selinux/enforce": "1\n",
         "selinux-permissive": ("", 0),  # semanage permissive -l -n: no permissive type
+        "/etc/selinux/config": "SELINUX=enforcing\n",
         "/sys/module/apparmor/parameters/enabled": None,
         "/sys/kernel/security/apparmor/profiles": None,
         "/etc/libvirt/qemu.conf": HARDENED_HOST["/etc/libvirt/qemu.conf"].replace(
