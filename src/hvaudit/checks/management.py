@@ -95,6 +95,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.model import (
     UNIT_ENABLED_STATES,
+    Account,
     Fact,
     FactState,
     Host,
@@ -123,6 +124,8 @@ from hvaudit.parse.host import (
     X86_VENDORS,
     libvirt_admin_socket,
     libvirt_socket,
+    pam_group_user_matches,
+    pam_group_users_field,
 )
 from hvaudit.parse.polkit import js_without_comments
 
@@ -2662,7 +2665,8 @@ def _group_of_everyone(h: Host, group: str) -> str | None:
     primary group (passwd's fourth field: SUSE's useradd gives every account `users`, R9H-3)
     or as a listed member (/etc/group's fourth field), or that /etc/security/group.conf has
     pam_group grant (by its name or another name of its gid) to every user (`*`) at login
-    (R37A-2); None otherwise or unread. A number ("100", libvirt's "+100") is the group of that
+    (R37A-2), or to a users field every such account matches (a `%group` holding them all, a
+    negation, a wildcard: parse.host.pam_group_user_matches, R38A-1); None otherwise or unread. A number ("100", libvirt's "+100") is the group of that
     gid (R23U-1)."""
     groups, accounts = h.facts.groups, h.facts.accounts
     if not groups.known or not accounts.known:
@@ -2679,23 +2683,46 @@ def _group_of_everyone(h: Host, group: str) -> str | None:
         return None
     grants = h.facts.login_groups.get() if h.facts.login_groups.known else {}
     at_login = [
-        g
+        (g, who)
         for g, who in grants.items()
-        if EVERY_USER in who and (g == group or (g in groups.get() and groups.get()[g][0] == gid))
+        if g == group or (g in groups.get() and groups.get()[g][0] == gid)
     ]
-    if at_login:
+    people = [a for a in accounts.get() if a.interactive and a.uid >= 1000 and a.uid != 65534]
+    for g, who in at_login:
         # pam_group adds the group to every login's groups (group.conf(5): "grants group
         # memberships ... to the user"; users field `*`), as HVA-142 counts it (R25A-6, R37A-2)
-        alias = f" as {at_login[0]}" if at_login[0] != group else ""
-        return (
-            f"group {group} (gid {gid}) is granted{alias} to every user at login by "
-            "/etc/security/group.conf (pam_group)"
-        )
-    people = [a for a in accounts.get() if a.interactive and a.uid >= 1000 and a.uid != 65534]
+        alias = f" as {g}" if g != group else ""
+        if EVERY_USER in who:
+            return (
+                f"group {group} (gid {gid}) is granted{alias} to every user at login by "
+                "/etc/security/group.conf (pam_group)"
+            )
+        # a users field that names every login account another way: a UNIX group that holds
+        # them all (`%users`, SUSE's primary group), a negation (`!root`), a wildcard (R38A-1)
+        for field in sorted(pam_group_users_field(w) for w in who):
+            if len(people) >= 2 and all(
+                pam_group_user_matches(field, a.name, _in_group(groups.get(), a)) for a in people
+            ):
+                names = ", ".join(a.name for a in people[:6])
+                return (
+                    f"group {group} (gid {gid}) is granted{alias} at login by "
+                    f"/etc/security/group.conf (pam_group) to users {field}: every local login "
+                    f"account of uid 1000 and up ({names})"
+                )
     if len(people) < 2 or not all(a.gid == gid or a.name in members for a in people):
         return None
     names = ", ".join(a.name for a in people[:6])
     return f"group {group} (gid {gid}) holds every local login account of uid 1000 and up ({names})"
+
+
+def _in_group(groups: dict[str, tuple[int, tuple[str, ...]]], a: Account) -> Callable[[str], bool]:
+    """Whether account `a` is in a named group of /etc/group, as its primary group (passwd's
+    gid) or a listed member: getgrouplist's answer, which pam_group's `%group` asks."""
+
+    def test(name: str) -> bool:
+        return name in groups and (groups[name][0] == a.gid or a.name in groups[name][1])
+
+    return test
 
 
 def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str, str] | None:

@@ -3684,11 +3684,70 @@ def _pam_group_grants(text: str) -> dict[str, set[str]]:
         ):
             who = set(users.split("|"))
         else:
-            who = {f"pam_group users {users or '(empty)'}{UNRESOLVED}"}
+            who = {f"{PAM_GROUP_USERS}{users or '(empty)'}{UNRESOLVED}"}
         for group in re.split(r"[\s,]+", fields[4]):
             if group:
                 out.setdefault(group, set()).update(who)
     return out
+
+
+PAM_GROUP_USERS = "pam_group users "
+"""Starts the marker _pam_group_grants keeps for a users field it does not resolve to names."""
+
+
+def pam_group_users_field(who: str) -> str:
+    """The group.conf users field a HostFacts.login_groups entry stands for: `*` for
+    EVERY_USER, the field itself for an unresolved marker, else the account's name."""
+    if who == EVERY_USER:
+        return "*"
+    if who.startswith(PAM_GROUP_USERS) and who.endswith(UNRESOLVED):
+        return who.removeprefix(PAM_GROUP_USERS).removesuffix(UNRESOLVED)
+    return who
+
+
+def pam_group_user_matches(users: str, user: str, in_group: Callable[[str], bool]) -> bool | None:
+    """Whether pam_group's rule with users field `users` (whitespace removed) applies to the
+    login account `user`, `in_group(name)` telling whether that account is in a group (primary
+    or listed member); None for a netgroup (`@name`, innetgr: not in the evidence). Linux-PAM
+    modules/pam_group/pam_group.c check_account: a field starting with '@' is a netgroup, with
+    '%' a UNIX group (`pam_modutil_user_in_group_nam_nam(pamh, user, &buffer[1])`, the rest
+    of the field one group name, the user's primary group counting: getgrouplist), else
+    logic_field(is_same): tokens read left to right, each folded into the result by the
+    operator before it ('|' or, '&' and, OR to start), a '!' toggling the negation of the
+    tokens after it (the flag is not reset), and is_same's '*' matching the rest of the name
+    from its place ("*" every name, "a*" and "*x" a prefix and suffix)."""
+    if users.startswith("@"):
+        return None
+    if users.startswith("%"):
+        return in_group(users[1:])
+    result, negate, oper, expect_value = False, False, "|", True
+    # logic_member: a token is a run of letters, digits and `*_-./:`; other characters part
+    # tokens and are skipped
+    for tok in re.findall(r"[A-Za-z0-9*_.\-/:]+|[&|!]", users):
+        if expect_value:
+            if tok == "!":
+                negate = not negate
+                continue
+            if tok in ("&", "|"):
+                return False  # "garbled syntax; expected name": the rule does not apply
+            right = negate ^ _pam_is_same(user, tok)
+            result = (result and right) if oper == "&" else (result or right)
+            expect_value = False
+        elif tok in ("&", "|"):
+            oper, expect_value = tok, True
+        else:
+            return False  # "garbled syntax; expected & or |"
+    return result
+
+
+def _pam_is_same(name: str, pattern: str) -> bool:
+    """pam_group.c is_same: `pattern` equals `name`, or up to its first '*' it does and the
+    rest of the pattern after the '*' ends the name (the whole rest when nothing follows)."""
+    star = pattern.find("*")
+    if star < 0:
+        return name == pattern
+    head, tail = pattern[:star], pattern[star + 1 :]
+    return name.startswith(head) and (not tail or name.endswith(tail))
 
 
 def _gshadow_reach(text: str, groups: dict[str, set[str]]) -> tuple[dict[str, set[str]], set[str]]:
