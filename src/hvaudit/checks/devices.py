@@ -3930,17 +3930,15 @@ def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
     refuses ("host doesn't support legacy PCI passthrough", qemu_hostdev.c). So the setting
     weakens isolation where a VM of the host assigns a PCI device with name='kvm' (fail: below
     a switch without ACS its DMA reaches its neighbours); with none, relaxed_acs_check = 1 has
-    no device to act on (pass naming that; it was a fail, a wrong one on VFIO-only hosts)."""
+    no device to act on (pass naming that; it was a fail, a wrong one on VFIO-only hosts).
+
+    That pass rests on every VM of the host: beside a guest whose definition was not read it is
+    unread_peers' question whether none of them assigns a device that way (R38T-2). qemu.conf
+    unread (changed after the daemon started, R11H-1) is asked only where a VM assigns a device
+    by legacy KVM assignment: with none, either value of relaxed_acs_check passes, and asking
+    whether it is not 1 made an honest "no" fail a passing host (R38T-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
-        qc = conf_fact(h, "qemu.conf")
-        if not qc.known:
-            yield unknown(s, qc, "qemu.conf relaxed_acs_check is not 1")
-            continue
-        value, src = conf_value(h, "qemu.conf", "relaxed_acs_check")
-        if value != 1:
-            yield passed(s, f"relaxed_acs_check = {value}", src)
-            continue
         legacy = [
             (v, p)
             for v in ctx.deployment.vms
@@ -3948,23 +3946,56 @@ def acs_not_relaxed(ctx: Context) -> Iterator[Outcome]:
             for p in v.passthrough
             if p.kind in ("pci", "sr-iov/pci network function") and p.backend == "kvm"
         ]
+        qc = conf_fact(h, "qemu.conf")
+        none = (
+            "no VM assigns a PCI device by legacy KVM assignment (driver name='kvm'), the only "
+            "assignment libvirt checks ACS for: VFIO devices are isolated by IOMMU group"
+        )
+        may = "assign a PCI device by legacy KVM assignment (driver name='kvm')"
+        if not qc.known and qc.state is not FactState.UNAVAILABLE:
+            yield unknown(s, qc, "qemu.conf relaxed_acs_check is not 1")
+            continue
+        assigned = ", ".join(f"pci {p.address} to {v.name}" for v, p in legacy[:8])
+        if not qc.known and legacy:
+            yield manual(
+                s,
+                f"legacy KVM assignment (driver name='kvm') of {assigned}, and "
+                f"relaxed_acs_check is not known: {qc.reason}",
+                *qc.sources,
+                *(p.source_ref for _, p in legacy[:8]),
+                question=f"Does the libvirt QEMU driver of host {h.name} run with "
+                "relaxed_acs_check unset or 0? Evidence: /etc/libvirt/qemu.conf on "
+                f"{h.name} as the daemon (libvirtd or virtqemud) last read it, at its start. "
+                "Pass: yes, unset or 0; fail: relaxed_acs_check = 1, so libvirt assigns these "
+                "devices below a PCIe switch without ACS.",
+            )
+            continue
+        if not qc.known:
+            yield unread_peers(
+                passed(
+                    s,
+                    f"relaxed_acs_check is not known ({qc.reason}), but {none}: it acts on no "
+                    "device whatever its value",
+                    *qc.sources,
+                ),
+                h,
+                may,
+            )
+            continue
+        value, src = conf_value(h, "qemu.conf", "relaxed_acs_check")
+        if value != 1:
+            yield passed(s, f"relaxed_acs_check = {value}", src)
+            continue
         if legacy:
             yield failed(
                 s,
-                "relaxed_acs_check = 1 and legacy KVM assignment (driver name='kvm') of "
-                + ", ".join(f"pci {p.address} to {v.name}" for v, p in legacy[:8])
-                + ": libvirt assigns it below a PCIe switch without ACS",
+                f"relaxed_acs_check = 1 and legacy KVM assignment (driver name='kvm') of "
+                f"{assigned}: libvirt assigns it below a PCIe switch without ACS",
                 src,
                 *(p.source_ref for _, p in legacy[:8]),
             )
         else:
-            yield passed(
-                s,
-                "relaxed_acs_check = 1, but no VM assigns a PCI device by legacy KVM assignment "
-                "(driver name='kvm'), the only assignment libvirt checks ACS for: VFIO devices "
-                "are isolated by IOMMU group",
-                src,
-            )
+            yield unread_peers(passed(s, f"relaxed_acs_check = 1, but {none}", src), h, may)
 
 
 @check(

@@ -1,0 +1,194 @@
+"""R38 sweep probes of the VM/host-architecture checks (letter T; architecture.py, devices.py,
+guest.py: HVA-010, 011, 048, 049, 050, 051) for the leading unknown and the wording round 37
+left (issue 8, "verdicts an auditor can sign").
+
+Harness: each probe builds its host through the real collector, parser and engine
+(test_redteam30_domain_probes._scan: the libvirt test driver's domains collected as a
+QEMU-driver daemon's, a domain the daemon refused (`refused`) and a persistent definition whose
+read failed (`next_failed`), each recorded as collect/libvirt.py records it; the hardened host
+replayed with overrides; qemu.conf written after libvirtd started, R11H-1's unavailable file,
+test_redteam11_host_probes._mtimes), and reads the item's status, message and question.
+
+Findings:
+- R38T-1 (wrong fail) HVA-051: qemu.conf unread (changed after libvirtd started, R11H-1) on a
+  host where no VM assigns a PCI device by legacy KVM assignment was asked "qemu.conf
+  relaxed_acs_check is not 1?", though either value passes there (libvirt checks ACS only for
+  a device not assigned through VFIO: src/util/virhostdev.c virHostdevPreparePCIDevicesImpl
+  `if (!usesVFIO && !virPCIDeviceIsAssignable(pci, strict_acs_check))`; hvaudit passes
+  relaxed_acs_check = 1 without such a device, test_leads10): an honest "no, it is 1" failed a
+  passing host. Now the pass naming why (with unread_peers' question beside a guest not read);
+  with a legacy assignment, one precise question naming the devices and what answers it.
+- R38T-2 (false pass) HVA-051: relaxed_acs_check = 1 passed "no VM assigns a PCI device by
+  legacy KVM assignment" beside a domain whose definition the daemon refused (R28D-1) or a
+  running domain whose persistent definition was not read (R29D-6): the comparison left them
+  out, and either may assign a device with <driver name='kvm'/>. Now unread_peers' question.
+
+Held: relaxed_acs_check = 1 with every guest read and no legacy assignment passes; with one,
+fails (test_leads10's messages kept); qemu.conf unread with a legacy assignment stays a
+question.
+
+Probed by script: HVA-051 with qemu.conf absent (libvirt's defaults: relaxed_acs_check = 0,
+a pass; held).
+
+Tally: 2 findings (wrong fail: HVA-051; false pass: HVA-051), 6 cases; 5 failed on main
+(b788aaff) before the fix, 1 held.
+
+Leads left: HVA-049 with the x86 KVM module not loaded and no modprobe.d nested= line still asks
+sysfs's question (kvm_intel's nested default on since Linux 4.20, commit 1e58e5e59148; kvm_amd's
+since 2009): decide from the kernel release (a team decision: distribution kernels older than
+4.20 backport it). HVA-048 with <seclabel type='none'> on a running domain and qemu.conf
+unread; HVA-011 on arm64/s390x without /dev/kvm; HVA-010's modules question on POWER (kvm_hv);
+HVA-050's _with_extras joins questions with ' '.join.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import HARDENED_HOST
+from hvaudit.engine import Assessment
+from test_leads10 import _hostdev
+from test_r34_elif_probes import _items
+from test_r34_elif_sweep_probes import verdict
+from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
+from test_redteam30_domain_probes import REFUSED, REFUSED_UUID, _scan
+
+RELAXED = {
+    **HARDENED_HOST,
+    "/etc/libvirt/qemu.conf": str(HARDENED_HOST["/etc/libvirt/qemu.conf"])
+    + "relaxed_acs_check = 1\n",
+}
+CHANGED = {**HARDENED_HOST, "libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)}
+UNREAD_CONF = (
+    "/etc/libvirt/qemu.conf was changed at 2024-11-27 05:10:00 UTC, after libvirtd (pid 700) "
+    "started at 2024-11-27 04:00:00 UTC; the daemon reads it only when it starts, so what it "
+    "runs may differ from the file"
+)
+NONE = (
+    "no VM assigns a PCI device by legacy KVM assignment (driver name='kvm'), the only "
+    "assignment libvirt checks ACS for: VFIO devices are isolated by IOMMU group"
+)
+MAY = "assign a PCI device by legacy KVM assignment (driver name='kvm')"
+KVM_DEV = _hostdev("<driver name='kvm'/>")
+VFIO_DEV = _hostdev("<driver name='vfio'/>")
+MAIN_Q = (
+    "Does this hold for this host: qemu.conf relaxed_acs_check is not 1? Evidence: the setting, "
+    "file or command output it names, read where it lives (the message says why the scan could "
+    "not). Pass: yes, it holds; fail: it does not."
+)
+
+
+def _hva051(a: Assessment) -> tuple[str, str, str | None]:
+    status, message = verdict(a, "HVA-051", "hv1")
+    return status, message, _items(a, "HVA-051")[("host", "hv1")][1]
+
+
+def _not_compared(unread: str, *, nexts: bool = False) -> tuple[str, str]:
+    """unread_peers' message part and question for host hv1's guests not read."""
+    evidence = (
+        "`virsh dumpxml --security-info <uuid>` of each of them on host hv1, run by an account "
+        "the daemon lets read it (polkit `domain:read-secure` where the polkit access driver is "
+        "on)" + (", with --inactive for a persistent definition" if nexts else "")
+    )
+    return (
+        f"not compared with the guests whose definition was not read, any of which may {MAY}: "
+        f"{unread}",
+        f"Does none of the guests of host hv1 whose definition the scan did not read {MAY}? "
+        f"Evidence: {evidence}. Pass: yes, none does; fail: one does.",
+    )
+
+
+REFUSED_PART = (
+    f"domain {REFUSED_UUID} (libvirt/domains/{REFUSED_UUID}.xml: collection failed ({REFUSED}))"
+)
+
+
+# --- R38T-1: HVA-051, qemu.conf unread where no VM uses legacy KVM assignment ------------------
+
+
+def test_r38t1_harness_relaxed_read(tmp_path: Path) -> None:
+    """Held: relaxed_acs_check = 1 read, every guest read: a VFIO device passes, a legacy KVM
+    assignment fails (test_leads10's verdicts)."""
+    assert _hva051(_scan(tmp_path, VFIO_DEV, host=RELAXED)) == (
+        "pass",
+        f"relaxed_acs_check = 1, but {NONE}",
+        None,
+    )
+    assert _hva051(_scan(tmp_path, KVM_DEV, host=RELAXED)) == (
+        "fail",
+        "relaxed_acs_check = 1 and legacy KVM assignment (driver name='kvm') of pci "
+        "0000:03:00.0 to web01: libvirt assigns it below a PCIe switch without ACS",
+        None,
+    )
+
+
+def test_r38t1_hva051_unread_conf_without_legacy_assignment_passes(tmp_path: Path) -> None:
+    """R38T-1, the wrong fail: qemu.conf unread, only VFIO assignment: main asked whether
+    relaxed_acs_check is not 1 (MAIN_Q), whose honest "no" failed a host either value passes.
+    Now the pass naming why."""
+    for body in ("", VFIO_DEV):
+        assert _hva051(_scan(tmp_path, body, host=CHANGED)) == (
+            "pass",
+            f"relaxed_acs_check is not known ({UNREAD_CONF}), but {NONE}: it acts on no device "
+            "whatever its value",
+            None,
+        )
+
+
+def test_r38t1_hva051_unread_conf_with_legacy_assignment_asks(tmp_path: Path) -> None:
+    """R38T-1's other side: qemu.conf unread beside a legacy KVM assignment stays a question,
+    now naming the devices and what answers it (main: MAIN_Q, the generic question)."""
+    assert _hva051(_scan(tmp_path, KVM_DEV, host=CHANGED)) == (
+        "manual",
+        "legacy KVM assignment (driver name='kvm') of pci 0000:03:00.0 to web01, and "
+        f"relaxed_acs_check is not known: {UNREAD_CONF}",
+        "Does the libvirt QEMU driver of host hv1 run with relaxed_acs_check unset or 0? "
+        "Evidence: /etc/libvirt/qemu.conf on hv1 as the daemon (libvirtd or virtqemud) last "
+        "read it, at its start. Pass: yes, unset or 0; fail: relaxed_acs_check = 1, so libvirt "
+        "assigns these devices below a PCIe switch without ACS.",
+    )
+
+
+def test_r38t1_hva051_unread_conf_beside_refused_domain_asks(tmp_path: Path) -> None:
+    """R38T-1 with R38T-2: qemu.conf unread beside a refused domain: the pass is unread_peers'
+    question (the refused guest may assign a device by legacy KVM assignment)."""
+    part, question = _not_compared(REFUSED_PART)
+    assert _hva051(_scan(tmp_path, VFIO_DEV, host=CHANGED, refused=True)) == (
+        "manual",
+        f"relaxed_acs_check is not known ({UNREAD_CONF}), but {NONE}: it acts on no device "
+        f"whatever its value; {part}",
+        question,
+    )
+
+
+# --- R38T-2: HVA-051, relaxed_acs_check = 1 beside a guest not read ----------------------------
+
+
+def test_r38t2_hva051_relaxed_beside_refused_domain_asks(tmp_path: Path) -> None:
+    """R38T-2, the false pass: relaxed_acs_check = 1 beside a domain the daemon refused: main
+    passed "no VM assigns a PCI device by legacy KVM assignment" with the refused guest left
+    out. Now unread_peers' question."""
+    part, question = _not_compared(REFUSED_PART)
+    assert _hva051(_scan(tmp_path, VFIO_DEV, host=RELAXED, refused=True)) == (
+        "manual",
+        f"relaxed_acs_check = 1, but {NONE}; {part}",
+        question,
+    )
+
+
+def test_r38t2_hva051_relaxed_beside_unread_next_definition_asks(tmp_path: Path) -> None:
+    """R38T-2, the false pass: relaxed_acs_check = 1 where web01's persistent definition (what
+    it starts from next) was not read: main passed; now unread_peers' question."""
+    import uuid as uuidlib
+
+    uid = uuidlib.uuid5(uuidlib.NAMESPACE_DNS, "web01")
+    part, question = _not_compared(
+        f"the persistent definition of domain {uid} (libvirt/domains/{uid}.next.xml: "
+        "collection failed (timed out))",
+        nexts=True,
+    )
+    assert _hva051(_scan(tmp_path, VFIO_DEV, host=RELAXED, next_failed=("web01",))) == (
+        "manual",
+        f"relaxed_acs_check = 1, but {NONE}; {part}",
+        question,
+    )
