@@ -192,3 +192,63 @@ def test_r38t2_hva051_relaxed_beside_unread_next_definition_asks(tmp_path: Path)
         f"relaxed_acs_check = 1, but {NONE}; {part}",
         question,
     )
+
+
+# --- R38T-3: HVA-049, the x86 vendor module not loaded and no nested= anywhere ----------------
+
+NOT_LOADED_WHY = "no kvm_intel or kvm_amd `nested` parameter: the KVM module is not loaded"
+PT_WHAT = "CPU mode host-passthrough passes the host's vmx/svm through when KVM nests"
+#: main's question (test_redteam37_sweepvm_probes.SYSFS_Q): its evidence file does not exist
+#: while the module is not loaded
+SYSFS_Q = (
+    "Is nested virtualization off in KVM on host hv1? Evidence: "
+    "/sys/module/kvm_intel/parameters/nested (Intel) or /sys/module/kvm_amd/parameters/nested "
+    "(AMD) on hv1. Pass: yes, it reads N or 0; fail: it reads Y or 1, so this VM's CPU "
+    "definition hands it vmx/svm (a VM approved to run hypervisors is a waiver, not a pass)."
+)
+
+
+def _default_on(vendor: str, release: str) -> str:
+    return (
+        f"{PT_WHAT}; {NOT_LOADED_WHY}, but {vendor}'s built-in default (nested on since Linux "
+        f"4.20; the running kernel is {release}, and no options line, {vendor}.nested= word or "
+        "install command sets it) turns nested on when it loads (every boot)"
+    )
+
+
+def test_r38t3_harness_older_kernel_keeps_question(host_scan) -> None:
+    """Held: the module not loaded on a kernel before Linux 4.20 (kvm_intel's default was off
+    there) keeps the question; with nested=0 in modprobe.d the next load keeps it off."""
+    from test_redteam20_host2_probes import PT, _modprobe
+    from test_redteam37_sweepvm_probes import NOT_LOADED, _pt
+
+    old = {**NOT_LOADED, "/proc/sys/kernel/osrelease": "4.19.0-27-amd64\n"}
+    assert _pt(host_scan(old, domains=PT)) == (
+        "manual",
+        f"{PT_WHAT}; host evidence unavailable: {NOT_LOADED_WHY}",
+        SYSFS_Q,
+    )
+    off = {
+        **NOT_LOADED,
+        "modprobe-d": _modprobe("/etc/modprobe.d/kvm.conf:options kvm_intel nested=0\n"),
+    }
+    assert _pt(host_scan(off, domains=PT)) == (
+        "manual",
+        f"{PT_WHAT}; host evidence unavailable: {NOT_LOADED_WHY}",
+        SYSFS_Q,
+    )
+
+
+def test_r38t3_hva049_intel_default_nests_at_load(host_scan) -> None:
+    """R38T-3, the false pass: kvm_intel not loaded on Linux 6.1 with no nested= set anywhere:
+    main asked whether /sys/module/kvm_intel/parameters/nested reads N (a file that does not
+    exist while the module is not loaded), and "yes" passed a host-passthrough VM that gets
+    vmx when the module loads with its default (on since Linux 4.20). Now the fail."""
+    from test_redteam20_host2_probes import PT
+    from test_redteam37_sweepvm_probes import NOT_LOADED, _pt
+
+    assert _pt(host_scan(NOT_LOADED, domains=PT)) == (
+        "fail",
+        _default_on("kvm_intel", "6.1.0-28-amd64"),
+        None,
+    )

@@ -574,7 +574,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
         # nested off (R37T-7; HVA-049 fails where it turns nesting on)
         vendor = "kvm_intel" if "vmx" in flags else "kvm_amd" if "svm" in flags else ""
         if vendor:
-            f.nested_next_load = _nested_next_load(ev, vendor)
+            f.nested_next_load = _nested_default_load(ev, vendor)
     else:
         f.nested_virtualization = Fact.unavailable(
             f"{nested[0].source.artefact} was not collected", nested[0].source
@@ -11269,6 +11269,42 @@ def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
     number = module in ("kvm_amd", "kvm")  # int parameters (svm.c; s390x kvm-s390.c)
     on = param_int(value) not in (None, 0) if number else _kernel_bool(value or "1")
     return Fact.of(where if on else "", *setting.sources)
+
+
+#: The first Linux release whose kvm_intel nests by default: commit 1e58e5e59148 "KVM: VMX:
+#: enable nested virtualization by default", "merged in Linux 4.20" (Yu Zhang's documentation
+#: fix to Documentation/virt/kvm/nested-vmx.rst, kvm@vger.kernel.org 2021-01-28; read with
+#: `find_string`); arch/x86/kvm/vmx/vmx.c `static bool __read_mostly nested = 1;` since. kvm_amd
+#: nested by default long before (svm.c `static int nested = true;`): the same release bound
+#: is kept for both, a question below it.
+NESTED_DEFAULT_SINCE = (4, 20)
+
+
+def _nested_default_load(ev: HostEvidence, vendor: str) -> Fact[str]:
+    """`_nested_next_load` of the x86 vendor module not loaded (R37T-7), and (R38T-3) where no
+    options line, command-line word or install command sets its `nested` at all, the module's
+    built-in default: on in every release from NESTED_DEFAULT_SINCE, so where the running
+    kernel's release (/proc/sys/kernel/osrelease) is one of those, that default is where
+    nesting turns on. An older or unread release, or modprobe.d not collected (an older
+    bundle), keeps the question."""
+    later = _nested_next_load(ev, vendor)
+    if not later.known or later.get() or ev.get(_cmd("modprobe-d")).state == "uncollected":
+        return later
+    setting = _next_load_setting(ev, vendor, "nested")
+    if not setting.known or setting.get() is not None:
+        return later
+    g = ev.get(_file("/proc/sys/kernel/osrelease"))
+    release = _first(g) if g.state == "ok" else ""
+    m = re.match(r"([0-9]+)\.([0-9]+)", release)
+    if m is None or (int(m.group(1)), int(m.group(2))) < NESTED_DEFAULT_SINCE:
+        return later
+    return Fact.of(
+        f"{vendor}'s built-in default (nested on since Linux 4.20; the running kernel is "
+        f"{release[:40]}, and no options line, {vendor}.nested= word or install command sets "
+        "it)",
+        *later.sources,
+        g.source,
+    )
 
 
 def _off_next_load(
