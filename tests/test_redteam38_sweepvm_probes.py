@@ -22,21 +22,35 @@ Findings:
   legacy KVM assignment" beside a domain whose definition the daemon refused (R28D-1) or a
   running domain whose persistent definition was not read (R29D-6): the comparison left them
   out, and either may assign a device with <driver name='kvm'/>. Now unread_peers' question.
+- R38T-3 (false pass) HVA-049: the x86 KVM vendor module not loaded (no `nested` in sysfs) and
+  nothing setting its `nested` at the next load (no options line, no kvm_intel.nested= word,
+  no install command; `options kvm_amd nested=0` on an Intel host sets nothing of kvm_intel)
+  was asked whether /sys/module/kvm_intel/parameters/nested reads N, a file that does not
+  exist while the module is not loaded: "yes" passed a host-passthrough VM that gets vmx when
+  the module loads with its built-in default, on since Linux 4.20 (commit 1e58e5e59148 "KVM:
+  VMX: enable nested virtualization by default", merged in 4.20 per Yu Zhang's 2021-01-28
+  nested-vmx.rst fix on kvm@vger; arch/x86/kvm/vmx/vmx.c `static bool __read_mostly nested =
+  1;`). Now the fail where /proc/sys/kernel/osrelease is 4.20 or later
+  (parse.host._nested_default_load); an older or unread release keeps the question. Older
+  test changed: test_redteam37_sweepvm_probes R37T-7's harness ("the module not loaded
+  alone is the sysfs question") now pins a 4.19 kernel, where that still holds.
 
 Held: relaxed_acs_check = 1 with every guest read and no legacy assignment passes; with one,
 fails (test_leads10's messages kept); qemu.conf unread with a legacy assignment stays a
-question.
+question. HVA-049: kvm_intel not loaded on a 4.19 kernel, or with `options kvm_intel
+nested=0`, keeps the question.
 
 Probed by script: HVA-051 with qemu.conf absent (libvirt's defaults: relaxed_acs_check = 0,
 a pass; held).
 
-Tally: 2 findings (wrong fail: HVA-051; false pass: HVA-051), 6 cases; 5 failed on main
-(b788aaff) before the fix, 1 held.
+Tally: 3 findings (false pass: HVA-051, HVA-049; wrong fail: HVA-051), 9 cases; 7 failed on
+main (b788aaff) before the fix, 2 held.
 
-Leads left: HVA-049 with the x86 KVM module not loaded and no modprobe.d nested= line still asks
-sysfs's question (kvm_intel's nested default on since Linux 4.20, commit 1e58e5e59148; kvm_amd's
-since 2009): decide from the kernel release (a team decision: distribution kernels older than
-4.20 backport it). HVA-048 with <seclabel type='none'> on a running domain and qemu.conf
+Leads left: HVA-049 with the module not loaded on a kernel before 4.20 (or the release unread)
+still asks sysfs's question, whose file does not exist then: one question about the module's
+built-in default would be precise (distribution kernels before 4.20 may backport the default;
+kvm_amd's default was on long before 4.20, the bound is kept for both: not probed on an AMD
+host). HVA-048 with <seclabel type='none'> on a running domain and qemu.conf
 unread; HVA-011 on arm64/s390x without /dev/kvm; HVA-010's modules question on POWER (kvm_hv);
 HVA-050's _with_extras joins questions with ' '.join.
 """
@@ -248,6 +262,20 @@ def test_r38t3_hva049_intel_default_nests_at_load(host_scan) -> None:
     from test_redteam37_sweepvm_probes import NOT_LOADED, _pt
 
     assert _pt(host_scan(NOT_LOADED, domains=PT)) == (
+        "fail",
+        _default_on("kvm_intel", "6.1.0-28-amd64"),
+        None,
+    )
+
+
+def test_r38t3_hva049_other_vendor_off_leaves_intel_default(host_scan) -> None:
+    """R38T-3, the same class: `options kvm_amd nested=0` on an Intel host sets nothing of
+    kvm_intel, whose default then nests: main asked the sysfs question; now the fail."""
+    from test_redteam20_host2_probes import PT, _modprobe
+    from test_redteam37_sweepvm_probes import NOT_LOADED, _pt
+
+    amd_off = _modprobe("/etc/modprobe.d/kvm.conf:options kvm_amd nested=0\n")
+    assert _pt(host_scan({**NOT_LOADED, "modprobe-d": amd_off}, domains=PT)) == (
         "fail",
         _default_on("kvm_intel", "6.1.0-28-amd64"),
         None,
