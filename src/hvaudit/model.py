@@ -535,6 +535,11 @@ class Vm:
     device_overrides: tuple[str, ...] = ()
     """The `-device` options (JSON, one argument word after each `-device`) a libvirt
     <qemu:override> makes of the devices it names (hvaudit.parse.libvirt_xml.override_devices)."""
+    qemu_capabilities_removed: tuple[str, ...] = ()
+    """The QEMU capability bits a libvirt <qemu:capabilities><qemu:del capability=...> clears
+    for this VM (libvirt docs/drvqemu.rst, "QEMU feature configuration for testing": "remove
+    ... capability bits", named as in the status XML; qemu_process.c
+    qemuProcessStartUpdateCustomCaps clears each before the command line is built)."""
     vtpm: bool = False
     secure_boot: bool = False
     secure_boot_detail: str | None = None

@@ -2798,6 +2798,11 @@ def _foreign_label_question(host: str, foreign: list[tuple[str, str, bool]]) -> 
     )
 
 
+#: libvirt's name of QEMU_CAPS_SECCOMP_SANDBOX, the capability qemuBuildSeccompSandboxCommandLine
+#: needs to add -sandbox on (qemu_capabilities.c virQEMUCaps names; HVA-045, R38D-1)
+SECCOMP_CAPABILITY = "seccomp-sandbox"
+
+
 @check(
     id="HVA-045",
     title="QEMU runs under a seccomp sandbox",
@@ -2842,7 +2847,19 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
     its own. QEMU loads its filter only for `-sandbox on` (qemu-options.hx; libvirt's
     qemuBuildSeccompSandboxCommandLine writes `-sandbox on,obsolete=deny,...` where it asks for
     it, `-sandbox off` or nothing where not), so an emulator whose command line has no
-    `-sandbox on` runs without QEMU's filter whatever Seccomp says (R16H-3)."""
+    `-sandbox on` runs without QEMU's filter whatever Seccomp says (R16H-3).
+
+    The capability that test reads can be cleared: for every VM by qemu.conf
+    `capability_filters = [ "capname", ... ]` (qemu.conf's commented sample), for one by its <qemu:capabilities><qemu:del
+    capability='seccomp-sandbox'/> (libvirt docs/drvqemu.rst, "QEMU feature configuration for
+    testing": "remove (<qemu:del capability=\"capname\"/>) capability bits", named as in the
+    status XML, where QEMU_CAPS_SECCOMP_SANDBOX is "seccomp-sandbox": qemu_capabilities.c).
+    qemu_process.c qemuProcessStartUpdateCustomCaps clears both from the VM's capabilities
+    (virQEMUCapsClear of each cfg->capabilityfilters and nsdef->capsdel entry) before its
+    command line is built, so libvirt adds no -sandbox on and QEMU starts without
+    its filter, whatever the capabilities cache and a running QEMU show (a fail; R38D-1: the
+    question "is the flag in the cache?" passed, and a host whose running QEMUs are sandboxed
+    passed beside a stopped VM that removes it)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -2854,10 +2871,17 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
         inherited = [
             p for p in running if p.seccomp_mode == 2 and not p.sandboxed and _is_emulator(p.binary)
         ]
+        # VMs whose definition clears the capability libvirt's -sandbox on needs (R38D-1)
+        dropped = [
+            v
+            for v in ctx.deployment.vms
+            if v.host == h.name and SECCOMP_CAPABILITY in v.qemu_capabilities_removed
+        ]
         # a running QEMU without its filter fails whatever qemu.conf says: an unread qemu.conf
         # (one changed after the daemon started, R11H-1) asked first hid it, and "yes, -sandbox
         # on" passed it (R35T-7); a failed read stands alone
-        if not qc.known and not (qc.state is FactState.UNAVAILABLE and (bare or inherited)):
+        failing = bare or inherited or dropped
+        if not qc.known and not (qc.state is FactState.UNAVAILABLE and failing):
             yield unknown(s, qc, "QEMU runs with -sandbox on")
             continue
         # unknown, qemu.conf's value is used by no branch below (a process without the filter
@@ -2869,6 +2893,17 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
         )
         if qc.known and value == 0:
             yield failed(s, "qemu.conf seccomp_sandbox = 0", src)
+            continue
+        filters, fsrc = (
+            conf_value(h, "qemu.conf", "capability_filters") if qc.known else (None, src)
+        )
+        if isinstance(filters, list) and SECCOMP_CAPABILITY in filters:
+            yield failed(
+                s,
+                f"qemu.conf capability_filters removes {SECCOMP_CAPABILITY}: libvirt starts "
+                "every QEMU of this host without -sandbox on (QEMU's seccomp filter)",
+                fsrc,
+            )
             continue
         if bare:
             yield failed(
@@ -2885,6 +2920,14 @@ def seccomp_sandbox(ctx: Context) -> Iterator[Outcome]:
                 + ", ".join(p.guest or str(p.pid) for p in inherited[:5])
                 + " (their Seccomp: 2 is a filter inherited from the process that started them)",
                 *procs.sources,
+            )
+        elif dropped:
+            yield failed(
+                s,
+                f"VM(s) {', '.join(v.name for v in dropped[:5])} remove QEMU capability "
+                f"{SECCOMP_CAPABILITY} (<qemu:capabilities><qemu:del>): libvirt starts them "
+                "without -sandbox on (QEMU's seccomp filter)",
+                *(v.source for v in dropped[:5]),
             )
         elif not running or unread:
             why = (

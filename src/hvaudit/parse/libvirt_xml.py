@@ -1018,6 +1018,9 @@ def parse_domain(
         confinement_disabled=confinement_disabled,
         raw_hypervisor_arguments=tuple(raw_args),
         device_overrides=tuple(overridden),
+        qemu_capabilities_removed=tuple(
+            d.get("capability") or "" for d in root.findall(f"{QEMU_NS}capabilities/{QEMU_NS}del")
+        ),
         vtpm=vtpm,
         secure_boot=secure_boot,
         secure_boot_detail=sb_detail,
