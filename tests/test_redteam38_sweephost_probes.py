@@ -21,38 +21,55 @@ Findings:
   Now the addresses alone gate the item; the macvtap and SR-IOV pool fails are judged with
   the bridges unread, and the bridges' gap joins the other questions in one item (an error of
   the link list stands only where nothing fails).
+- R38S-2 (false pass, leading unknown in the question) HVA-060, HVA-081: on a simulated host
+  (the libvirt test driver, whose node info is fiction: src/test/test_driver.c defaultNodeInfo)
+  the RAM and core questions counted the VMs read alone and left out the domains whose XML was
+  refused (R28D-1) and the running domains whose next definition was not read (R30D-7), which
+  `_ratio_asks` asks on a host read: "yes, hv1 has at least 0.7 GiB" passed HVA-060 with a
+  refused domain's memory never counted. Now those asks join the RAM (core) question in one
+  item (joint_question), as on a host read.
 
 Held: the ip-link artefact uncollected alone asks the bridges' question as before; `ip -j link`
 failing alone is the error; the VF question alone (ip-link read) is unchanged; the macvtap fail
-with ip-link read is unchanged.
+with ip-link read is unchanged; a simulated host with every domain read keeps its RAM and core
+questions.
 
 Probed by script: on b788aaff, ip-link uncollected beside the macvtap VM web01 asked the
 bridges' question and "yes" passed; beside VM vf1 (<interface type='hostdev'>, PCI 3b:02.1)
-it asked the bridges' question alone; `ip -j link` exiting 1 beside web01 was the error.
+it asked the bridges' question alone; `ip -j link` exiting 1 beside web01 was the error. A
+simulated hv1 with a refused domain: HVA-060 and HVA-081 asked RAM_Q and CORE_Q alone on
+15b7f5bf, the domain named nowhere.
 
-Tally: 1 finding (false pass: HVA-211), 4 cases (3 finding probes, 1 harness test of four
-conditions); the 3 finding probes failed on main (b788aaff) before the fix, the harness test
-passed there.
+Tally: 2 findings (false pass: HVA-211; HVA-060 with HVA-081), 6 cases (4 finding probes, 2
+harness tests); the 4 finding probes failed on main before their fix (R38S-1's 3 on b788aaff,
+R38S-2's 1 on 15b7f5bf), the harness tests passed there.
 
 Leads left:
 - HVA-211: an SR-IOV pool (<network> forward mode hostdev, <pf dev='eno3'/>) with ip-link
   uncollected goes through the same path as macvtap (vf_pools) but is not probed here.
-- HVA-303: after a gap only the -dest rule's question and the daemon question are judged;
-  HVA-191's Proxmox gap question reads "stopped at IP set ipfilter-net0 admits the subnet(s)"
-  (wording, _where_asked). Both R37 leads still open.
-- HVA-060/HVA-081 on a simulated host: the RAM/core question counts the VMs read only.
+- HVA-191's Proxmox gap question reads "stopped at IP set ipfilter-net0 admits the subnet(s)"
+  (wording, _where_asked): open. HVA-303 held by reading: after `elif gaps` the later branches
+  are only `guessed` (the -dest question, R37S-5) and the daemon (R37S-4), both joined there.
+- HVA-060/HVA-081: the `h.memory_kib <= 0` / `h.cores <= 0` branches ask a generic question
+  that does not name the unread guests (not probed); a simulated Proxmox VE node's guests_unseen
+  is joined by R38S-2's change but not probed.
 - The Proxmox daemon question is kept out by DAEMON_ASKED in a gap's text; a structured flag
   would be sturdier.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from conftest import domain_xml, messages, outcomes
+from conftest import domain_xml, messages, outcomes, run_assessment, write_node
+from hvaudit.bundle import BundleWriter
 from hvaudit.collect.host import command_artefact
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import Assessment
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 from test_r34_elif_unknown_probes import _attest_yes, _question
+from test_redteam28_domain_probes import REFUSED, REFUSED_UUID
 
 # --- R38S-1: HVA-211, the bridges unread before the macvtap and VF conditions -----------------
 
@@ -160,3 +177,92 @@ def test_r38s1_vf_question_joins_the_gap(older_bundle_scan, tmp_path: Path) -> N
     )
     _attest_yes(a, GAP_Q, tmp_path, "HVA-211")
     assert outcomes(a, "HVA-211") == {"hv1": "manual"}
+
+
+# --- R38S-2: HVA-060, HVA-081 on a simulated host, the unread guests left out of the question ----
+
+
+def _simulated(tmp_path: Path, *, refused: bool) -> Assessment:
+    """A libvirt test-driver node hv1 (simulated: no host evidence) with web01, collected by
+    the real collector; `refused` adds a domain whose XML the daemon refused, recorded as
+    collect/libvirt.py `_domains` records it (R28D-1's harness, the host left simulated)."""
+    d = tmp_path / f"s-{time.monotonic_ns()}"
+    d.mkdir()
+    uri = write_node(d / "hv1.xml", [domain_xml("web01")])
+    writer = BundleWriter(d / "b", target=uri, platform="kvm-libvirt")
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    if refused:
+        path = f"libvirt/domains/{REFUSED_UUID}.xml"
+        writer.record(path, status="failed", origin="virDomainGetXMLDesc", reason=REFUSED)
+        writer.error(f"domain {REFUSED_UUID}: {REFUSED}")
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+INVENTED = (
+    "the host is simulated (no host evidence): its {} is the libvirt test driver's, not a host's"
+)
+UNREAD = (
+    f"not counted, their configuration not read: domain {REFUSED_UUID} (libvirt/domains/"
+    f"{REFUSED_UUID}.xml: collection failed ({REFUSED}))"
+)
+RAM_MSG = "1 running or autostart VM(s) configured with 1.0 GiB; " + INVENTED.format(
+    "memory size (16.0 GiB)"
+)
+CORE_MSG = "1 vCPU(s) across 1 running or autostart VM(s); " + INVENTED.format("core count (8)")
+RAM_Q = (
+    "Does host hv1 have at least 0.7 GiB of RAM, so that the 1.0 GiB configured for its running "
+    "and autostart VMs stays within the over-commit ratio 1.5? Evidence: MemTotal in "
+    "/proc/meminfo (or `free -k`) on hv1. Pass: yes, at least 0.7 GiB; fail: less."
+)
+CORE_Q = (
+    "Does host hv1 have at least 1 physical core(s), so that the 1 vCPU(s) of its running and "
+    "autostart VMs stay within the ratio 1? Evidence: `lscpu` on hv1 (sockets times cores per "
+    "socket). Pass: yes, at least 1; fail: fewer."
+)
+DOMINFO = (
+    "`virsh dominfo <uuid>` of each of them (Max memory, CPU(s)) and `virsh list --all "
+    "--autostart` on hv1 (which run or start at boot)"
+)
+
+
+def test_r38s2_harness_simulated_host_alone(tmp_path: Path) -> None:
+    """Held: every domain read, the simulated host's RAM and core questions are as before."""
+    a = _simulated(tmp_path, refused=False)
+    assert (messages(a, "HVA-060"), _question(a, "HVA-060")) == ({"hv1": RAM_MSG}, RAM_Q)
+    assert (messages(a, "HVA-081"), _question(a, "HVA-081")) == ({"hv1": CORE_MSG}, CORE_Q)
+
+
+def test_r38s2_unread_domain_joins_the_simulated_hosts_questions(tmp_path: Path) -> None:
+    """R38S-2: on main the simulated host's RAM (core) question counted web01 alone and never
+    named the domain whose XML was refused; "yes, hv1 has 0.7 GiB" passed HVA-060 with that
+    domain's memory never counted (R28D-1 asks it on a host read). Now one item asks both."""
+    a = _simulated(tmp_path, refused=True)
+    assert (outcomes(a, "HVA-060"), messages(a, "HVA-060")) == (
+        {"hv1": "manual"},
+        {"hv1": f"{RAM_MSG}; {UNREAD}"},
+    )
+    assert _question(a, "HVA-060") == (
+        "Does host hv1 have at least 0.7 GiB of RAM, so that the 1.0 GiB configured for its "
+        "running and autostart VMs stays within the over-commit ratio 1.5, and counting the VMs "
+        "of host hv1 whose definition was not read, is the memory over-commit ratio of its "
+        "running and autostart VMs within 1.5? Evidence: MemTotal in /proc/meminfo (or `free "
+        f"-k`) on hv1; {DOMINFO}. Pass: yes, at least 0.7 GiB, and with them the ratio stays "
+        "within 1.5; fail: less, or it exceeds it."
+    )
+    assert (outcomes(a, "HVA-081"), messages(a, "HVA-081")) == (
+        {"hv1": "manual"},
+        {"hv1": f"{CORE_MSG}; {UNREAD}"},
+    )
+    assert _question(a, "HVA-081") == (
+        "Does host hv1 have at least 1 physical core(s), so that the 1 vCPU(s) of its running "
+        "and autostart VMs stay within the ratio 1, and counting the VMs of host hv1 whose "
+        "definition was not read, is the vCPU-to-core ratio of its running and autostart VMs "
+        f"within 1? Evidence: `lscpu` on hv1 (sockets times cores per socket); {DOMINFO}. Pass: "
+        "yes, at least 1, and with them the ratio stays within 1; fail: fewer, or it exceeds it."
+    )
+    _attest_yes(a, RAM_Q, tmp_path, "HVA-060")
+    _attest_yes(a, CORE_Q, tmp_path, "HVA-081")
+    assert outcomes(a, "HVA-060") == {"hv1": "manual"}
+    assert outcomes(a, "HVA-081") == {"hv1": "manual"}

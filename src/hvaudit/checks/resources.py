@@ -263,16 +263,30 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
             maybe = _unknown_run_state(ctx, h.name)
             total += sum(memory_of(v) for v in maybe)
             unsure = f" (with {_names(maybe)}, run state unknown)" if maybe else ""
+            # the guests not read and the next definitions not read are asked with the RAM:
+            # its question counts only the VMs read, and "yes" passed a host whose unread
+            # guests may exceed it (R38S-2)
+            parts, asks = _ratio_asks(h, "memory over-commit", limit)
             yield manual(
                 s,
-                f"{len(vms)} running or autostart VM(s){unsure} configured with {_gib(total)}; "
-                + _invented(h, f"memory size ({_gib(h.memory_kib)})"),
+                "; ".join(
+                    [
+                        f"{len(vms)} running or autostart VM(s){unsure} configured with "
+                        f"{_gib(total)}; " + _invented(h, f"memory size ({_gib(h.memory_kib)})"),
+                        *parts,
+                    ]
+                ),
                 *(v.source for v in sorted([*vms, *maybe], key=lambda v: v.name)[:8]),
-                question=f"Does host {h.name} have at least {_gib_up(total / limit)} of RAM, so "
-                f"that the {_gib(total)} configured for its running and autostart VMs stays "
-                f"within the over-commit ratio {limit:g}? Evidence: MemTotal in /proc/meminfo "
-                f"(or `free -k`) on {h.name}. Pass: yes, at least {_gib_up(total / limit)}; "
-                "fail: less.",
+                question=joint_question(
+                    [
+                        f"Does host {h.name} have at least {_gib_up(total / limit)} of RAM, so "
+                        f"that the {_gib(total)} configured for its running and autostart VMs "
+                        f"stays within the over-commit ratio {limit:g}? Evidence: MemTotal in "
+                        f"/proc/meminfo (or `free -k`) on {h.name}. Pass: yes, at least "
+                        f"{_gib_up(total / limit)}; fail: less.",
+                        *asks,
+                    ]
+                ),
             )
             continue
         # a Proxmox VE node's LXC containers draw on the same RAM (P21D-2)
@@ -972,15 +986,26 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
             total += sum(vcpus_of(v)[0] for v in maybe)
             unsure = f" (with {_names(maybe)}, run state unknown)" if maybe else ""
             need = max(1, math.ceil(total / limit))
+            parts, asks = _ratio_asks(h, "vCPU-to-core", limit)  # as HVA-060's (R38S-2)
             yield manual(
                 s,
-                f"{total} vCPU(s) across {len(vms)} running or autostart VM(s){unsure}; "
-                + _invented(h, f"core count ({h.cores})"),
+                "; ".join(
+                    [
+                        f"{total} vCPU(s) across {len(vms)} running or autostart VM(s){unsure}; "
+                        + _invented(h, f"core count ({h.cores})"),
+                        *parts,
+                    ]
+                ),
                 *(v.source for v in sorted([*vms, *maybe], key=lambda v: v.name)[:8]),
-                question=f"Does host {h.name} have at least {need} physical core(s), so that "
-                f"the {total} vCPU(s) of its running and autostart VMs stay within the ratio "
-                f"{limit:g}? Evidence: `lscpu` on {h.name} (sockets times cores per socket). "
-                f"Pass: yes, at least {need}; fail: fewer.",
+                question=joint_question(
+                    [
+                        f"Does host {h.name} have at least {need} physical core(s), so that "
+                        f"the {total} vCPU(s) of its running and autostart VMs stay within the "
+                        f"ratio {limit:g}? Evidence: `lscpu` on {h.name} (sockets times cores "
+                        f"per socket). Pass: yes, at least {need}; fail: fewer.",
+                        *asks,
+                    ]
+                ),
             )
             continue
         # a Proxmox VE node's LXC containers run on the same cores (R25R-1)
