@@ -22,19 +22,30 @@ Findings (R38B-n):
   starts the line or follows white space. Now the file is collected and judged: permissive,
   absent or no mode with no enforcing= override on every next-boot line fails, disabled fails,
   an override on some lines only is a question, the file unread is a question.
+- R38B-2 (false pass) HVA-043 (devices._selinux_config_next_boot, _first_enforcing): an
+  `enforcing=0` after the kernel's `--` passed (R37B-2's _lsm_off reads the next boot's words
+  up to `--`, kernel_params), though libselinux reads the whole of /proc/cmdline (load_policy.c:
+  fgets of the line, then strstr "enforcing=", no stop at `--`) and takes that first
+  enforcing= over SELINUX=enforcing: `-- enforcing=0` or `-- enforcing=off` (atoi 0) boots
+  SELinux permissive. Now each next-boot line's mode is its first enforcing= libselinux reads,
+  else the config file's; where every line is permissive it fails, naming the words.
 
 Held (kept as tests): SELINUX=enforcing (after a `# SELINUX=permissive` comment and a
 SELINUXTYPE= line) passes; SELINUX=permissive with the next boot's enforcing=1 passes.
+R38B-2: `-- enforcing=1` and `-- enforcing=-1` (no override) over SELINUX=enforcing pass.
 
 Probed by script, not kept: none.
 
-Tally: 1 finding (1 false pass); 10 cases in 4 test functions. R38B-1: 8 of 8 failed on main
-b788aaf (7 false passes, the unread file's pass); the 2 held cases passed before and after.
+Tally: 2 findings (2 false passes); 14 cases in 6 test functions. R38B-1: 8 of 8 failed on
+main b788aaf (7 false passes, the unread file's pass); R38B-2: 2 of 2 failed on main 619c1c1
+(2 false passes); the 4 held cases passed before and after.
 
 Leads left:
-- libselinux reads only the first enforcing= (R37B-2's _lsm_off counts every one:
-  `enforcing=1 enforcing=0` is a conservative wrong fail), and `enforcing=0` after `--` is
-  read by libselinux though the kernel leaves it to init.
+- libselinux reads only the first enforcing= (R37B-2's _lsm_off counts every one before
+  `--`: `enforcing=1 enforcing=0`, or `foo.enforcing=0 enforcing=0`, is a conservative wrong
+  fail); _selinux_config_next_boot reads it as libselinux does and could replace it.
+- A next-boot line's quoted `enforcing="1"` (libselinux's atoi stops at the quote: 0,
+  permissive) is not probed: if the words are kept unquoted it may pass; nor the running line's fallback where no next-boot line was collected.
 - /boot/grub/grub.cfg itself is not collected (R30 lead).
 - mds=off alone while TAA's mitigation keeps MDS on fails HVA-181 (a cautious wrong fail).
 """
@@ -121,5 +132,32 @@ def test_r38b_1_an_unread_config_is_a_question(host_scan) -> None:
 def test_r38b_1_held_enforcing_at_the_next_boot(host_scan, config, nxt) -> None:
     """R38B-1 held: the config file's enforcing, or the line's enforcing=1 over permissive."""
     a = _scan(host_scan, config, nxt)
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS}
+
+
+# --- R38B-2: the first enforcing= libselinux reads, after `--` too ----------------------------
+
+ENF = "SELINUX=enforcing\n"
+
+
+@pytest.mark.parametrize("nxt", ["-- enforcing=0", "-- single enforcing=off"], ids=["0", "off"])
+def test_r38b_2_an_enforcing_zero_after_the_dashes(host_scan, nxt: str) -> None:
+    """R38B-2 (false pass) HVA-043: libselinux reads the whole of /proc/cmdline (the kernel's
+    `--` stops only its own parameters): the first enforcing= reads 0 over SELINUX=enforcing."""
+    a = _scan(host_scan, ENF, nxt)
+    word = nxt.split()[-1]
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {
+        "hv1": "selinux confines QEMU on the running kernel, but libselinux takes the first "
+        "enforcing= of the next boot's line over /etc/selinux/config, and it reads 0: SELinux "
+        f"boots permissive ({word} in /etc/default/grub)"
+    }
+
+
+@pytest.mark.parametrize("nxt", ["-- enforcing=1", "-- enforcing=-1"], ids=["1", "negative"])
+def test_r38b_2_held_the_dashes_word_keeps_enforcing(host_scan, nxt: str) -> None:
+    """R38B-2 held: enforcing=1 after `--` enforces; a negative one leaves the file's mode."""
+    a = _scan(host_scan, ENF, nxt)
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS}

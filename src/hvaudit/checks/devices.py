@@ -1410,7 +1410,9 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
     first enforcing= (libselinux_enforcing) overrides permissive: every next-boot source must
     carry an enforcing one (the running line where the next boot's was not collected); some
     but not all make the host a question. The config file unread is a question, never a
-    pass."""
+    pass. R38B-2: that first enforcing= overrides SELINUX=enforcing too, and libselinux reads
+    it in the whole of /proc/cmdline (fgets of the line, no stop at the kernel's `--`, which
+    _lsm_off's next-boot words end at): `-- enforcing=0` boots SELinux permissive."""
     if outcome.status is Status.FAIL:
         return outcome
     s = host_subject(h)
@@ -1432,9 +1434,8 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
             question=ask_with(outcome, asked),
         )
     mode = cfg.get()
-    if mode == 1:
-        return outcome
     said = {
+        1: "/etc/selinux/config has SELINUX=enforcing",
         0: "/etc/selinux/config has SELINUX=permissive",
         -1: "/etc/selinux/config has SELINUX=disabled",
     }.get(
@@ -1457,10 +1458,18 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
         lines = [(b.source, " ".join(b.words)) for b in nxt.get() if b.words is not None]
     if not lines and h.facts.kernel_cmdline.known:
         lines = [("the running kernel's command line", " ".join(h.facts.kernel_cmdline.get()))]
-    on = [src for src, line in lines if (libselinux_enforcing(line) or 0) > 0]
+    if not lines and mode == 1:
+        return outcome
+    # R38B-2: each line's mode, its first enforcing= (after `--` too) over the file's
+    words = {src: _first_enforcing(line) for src, line in lines}
+    on = [
+        src
+        for src, w in words.items()
+        if (libselinux_enforcing(w) if w else None) or (w is None and mode == 1)
+    ]
     if lines and len(on) == len(lines):
         return outcome
-    if not on:
+    if not on and all(w is None for w in words.values()):
         return failed(
             s,
             f"{head} and no kernel word enforcing= overrides it: the next boot leaves SELinux "
@@ -1469,13 +1478,28 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
             *cfg.sources,
             *nxt.sources,
         )
+    what = "; ".join(
+        f"{w} in {src}" if w else f"no enforcing= in {src}"
+        for src, w in words.items()
+        if src not in on
+    )
+    if not on:
+        return failed(
+            s,
+            "selinux confines QEMU on the running kernel, but libselinux takes the first "
+            "enforcing= of the next boot's line over /etc/selinux/config, and it reads 0: SELinux "
+            f"boots permissive ({what})",
+            *outcome.evidence,
+            *cfg.sources,
+            *nxt.sources,
+        )
     if outcome.status not in (Status.PASS, Status.MANUAL):
         return outcome
-    off = [src for src, _ in lines if src not in on]
+    off = [src for src in words if src not in on]
     return manual(
         s,
-        f"{outcome.message}; but {said}, and only some of the next "
-        f"boot's command lines say enforcing=1 ({', '.join(on)}; not {', '.join(off)})",
+        f"{outcome.message}; but {said}, and only some of the next boot's command lines keep "
+        f"SELinux enforcing ({', '.join(on)}; not: {what})",
         *outcome.evidence,
         *cfg.sources,
         *nxt.sources,
@@ -1483,10 +1507,20 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
             outcome,
             f"Which kernel command line does host {h.name} boot next? Evidence: the boot "
             f"loader's default entry there (`grubby --info=DEFAULT` or `bootctl list`). Pass: "
-            f"one of {', '.join(on)}, whose enforcing=1 keeps SELinux enforcing; fail: one of "
+            f"one of {', '.join(on)}, which keeps SELinux enforcing; fail: one of "
             f"{', '.join(off)} (SELinux boots permissive).",
         ),
     )
+
+
+def _first_enforcing(line: str) -> str | None:
+    """The word libselinux takes its mode from (libselinux_enforcing): the first `enforcing=`
+    substring of the whole line, where it starts a word, up to the next white space; None
+    where it reads none. A negative value (no override) is None too."""
+    at = line.find("enforcing=")
+    if at < 0 or libselinux_enforcing(line) is None:
+        return None
+    return line[at:].split()[0]
 
 
 def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
