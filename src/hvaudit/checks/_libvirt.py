@@ -176,6 +176,99 @@ def moved_remote_listeners(host: Host, files: list[str]) -> list[str]:
     )
 
 
+def log_destinations(value: str) -> list[str] | None:
+    """The destinations of a libvirt log_outputs value, or None when libvirt would reject it.
+
+    libvirt src/util/virlog.c (virLogParseOutputs, virLogParseOutput; read via `search`): the
+    outputs are separated by spaces, each is `priority:destination[:data]` with a priority of 1
+    to 4 and a destination of stderr or journald (no data), syslog (data = the tag) or file
+    (data = the path; a path with a colon is refused). So
+    `3:file:/var/log/libvirt/journald-export.log` is a file output whatever its path says; one
+    malformed output makes libvirt reject the whole value; an empty value means the default
+    output (virLogSetOutputs)."""
+    dests = []
+    for output in value.split(" "):
+        if not output:
+            continue
+        tokens = output.split(":")
+        prio, dest = tokens[0], tokens[1] if len(tokens) > 1 else ""
+        if not (digits(prio) and 1 <= int(prio) <= 4):
+            return None
+        if len(tokens) != {"stderr": 2, "journald": 2, "syslog": 3, "file": 3}.get(dest):
+            return None
+        dests.append(dest)
+    return dests
+
+
+#: where a unit's StandardError= (or the StandardOutput= it inherits) names a file
+_STDERR_FILE = re.compile(r"=(?:file|append|truncate):(\S+) in ")
+
+
+def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]]:
+    """Why the log outputs in force of the QEMU-driver daemons judged (daemon_files "driver")
+    reach no system log, each daemon whose outputs do so named; the files they write instead;
+    the evidence. The outputs in force are HVA-213's: the file's log_outputs, replaced by a
+    running daemon's (virt-admin) or its unit's LIBVIRT_LOG_OUTPUTS (log_outputs_override).
+    libvirt docs/logging.rst ("Logging in the daemon", read with `search`): an output is
+    stderr, syslog:NAME, file:PATH or journald (log_destinations); unset, the journal where
+    systemd runs, else a file under /var/log/libvirt. Only journald and syslog reach the
+    system log a forwarder reads; stderr does where systemd runs and the unit leaves standard
+    error in the journal (stderr_elsewhere, R37L-4). A file output reaches a forwarder only
+    through an input reading that file (rsyslog imfile, "convert any standard text file into a
+    syslog message"; a syslog-ng file() source, syslog-ng.conf(5) "can receive messages from
+    files"): HVA-200 asks where one is loaded. A daemon whose file or override is unknown, or
+    whose outputs libvirt rejects (it keeps its default), is left to HVA-213 (R38L-1)."""
+    lh = host.libvirt
+    if lh is None:
+        return [], [], []
+    units = host.facts.socket_units
+    systemd = not units.known or (
+        bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
+    )
+    why: list[str] = []
+    files: list[str] = []
+    refs: list[Source] = []
+    for file in daemon_files(host, "driver"):
+        daemon = file.removesuffix(".conf")
+        if not conf_fact(host, file).known:
+            continue
+        outputs, src = conf_value(host, file, "log_outputs")
+        name = file
+        override = lh.log_outputs_override.get(daemon)
+        if override is not None:
+            if not override.known:
+                continue
+            value, where = override.get()
+            default = outputs is None and log_destinations(value) == ["journald"] and systemd
+            if value != outputs and not default:
+                name, outputs = f"{daemon} ({where})", value
+            src = override.sources[0] if override.sources else src
+        if outputs is None or log_destinations(str(outputs)) == []:
+            if units.known and not systemd:
+                why.append(f"{name}: log_outputs unset on a host without systemd (a file)")
+                files.append(f"/var/log/libvirt/{daemon}.log")
+                refs += [src, *units.sources]
+            continue
+        dests = log_destinations(str(outputs))
+        if dests is None or "journald" in dests or "syslog" in dests:
+            continue
+        away = lh.stderr_elsewhere.get(daemon) if systemd else "no systemd"
+        if "stderr" in dests and not away:
+            continue
+        paths = [o.split(":", 2)[2] for o in str(outputs).split() if o.split(":")[1:2] == ["file"]]
+        detail = f"{name}: log_outputs {str(outputs)!r} writes only to files or stderr"
+        if "stderr" in dests and away != "no systemd":
+            detail += f", and {away} sends stderr elsewhere than the journal"
+            m = _STDERR_FILE.search(str(away))
+            paths.append(m.group(1) if m else "")  # "": no file to read stderr from
+        elif "stderr" in dests:
+            paths.append("")  # without systemd, stderr reaches no system log
+        why.append(detail)
+        files += paths
+        refs.append(src)
+    return why, files, refs
+
+
 def log_filter_patterns_question(host: str) -> str:
     """The question where journald matches libvirt's daemon messages against its unit's
     LogFilterPatterns= (systemd.exec(5), systemd 253; journald-client.c

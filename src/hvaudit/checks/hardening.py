@@ -37,6 +37,7 @@ from hvaudit.checks._libvirt import (
     is_local_address,
     kernel_audit_off,
     kernel_params,
+    log_destinations,
     log_filter_patterns_question,
     log_namespace_question,
     moved_listener_question,
@@ -1428,30 +1429,6 @@ def debug_filters(value: str) -> list[str]:
             debug.append(match)
         reached = reached and match.strip("*") != ""
     return debug
-
-
-def log_destinations(value: str) -> list[str] | None:
-    """The destinations of a libvirt log_outputs value, or None when libvirt would reject it.
-
-    libvirt src/util/virlog.c (virLogParseOutputs, virLogParseOutput; read via `search`): the
-    outputs are separated by spaces, each is `priority:destination[:data]` with a priority of 1
-    to 4 and a destination of stderr or journald (no data), syslog (data = the tag) or file
-    (data = the path; a path with a colon is refused). So
-    `3:file:/var/log/libvirt/journald-export.log` is a file output whatever its path says; one
-    malformed output makes libvirt reject the whole value; an empty value means the default
-    output (virLogSetOutputs)."""
-    dests = []
-    for output in value.split(" "):
-        if not output:
-            continue
-        tokens = output.split(":")
-        prio, dest = tokens[0], tokens[1] if len(tokens) > 1 else ""
-        if not (digits(prio) and 1 <= int(prio) <= 4):
-            return None
-        if len(tokens) != {"stderr": 2, "journald": 2, "syslog": 3, "file": 3}.get(dest):
-            return None
-        dests.append(dest)
-    return dests
 
 
 #: Architectures of 64-bit syscall tables (auditctl(8) `arch`): a rule limited to b32 misses the

@@ -28,6 +28,7 @@ from hvaudit.checks._libvirt import (
     kernel_audit_off,
     kernel_bool,
     kernel_params,
+    libvirt_log_unrouted,
     log_filter_patterns_question,
     log_namespace_question,
     moved_listener_question,
@@ -5001,6 +5002,56 @@ def _filter_ask(
     )
 
 
+def _release_asks(
+    s: Subject,
+    host: str,
+    targets: Sequence[tuple[str, bool]],
+    release: list[str],
+    expiry: list[str],
+    sources: Sequence[Source],
+) -> list[Outcome]:
+    """HVA-200's question where the rsyslog release decides whether its TLS forwarding sends
+    (release) or accepts an expired certificate (expiry); none where neither is open."""
+    if release:
+        # rsyslog's CA settings and drivers came with given releases (parse.rsyslog SINCE):
+        # an older one ignores the setting, or lacks the driver, and sends nothing (R29L-2)
+        return [
+            manual(
+                s,
+                f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but which "
+                f"rsyslog release runs is unknown, and it decides: {'; '.join(release)}",
+                *sources,
+                question=f"Does the rsyslog on host {host} know the TLS settings its forwarding "
+                "rests on? Evidence: `rsyslogd -v` on "
+                f"{host}. Pass: the action's streamdriver.CAFile with 8.2108.0 or later, "
+                "the global NetstreamDriverCAExtraFiles with 8.2210.0 or later, omfwd's module "
+                "defaults and the action's streamdriver.CAExtraFiles (ossl) with 8.2608.0 or "
+                "later, the mbedtls driver with 8.2512.0 or later; fail: an older release (it "
+                "ignores the setting, so the driver trusts no CA, or has no such driver), or "
+                "streamdriver.CAExtraFiles on a gtls or mbedtls action with 8.2608.0 or later "
+                "(the driver refuses it): nothing is sent.",
+            )
+        ]
+    if expiry:
+        return [
+            manual(
+                s,
+                f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but "
+                "streamdriver.permitExpiredCerts is unset and which rsyslog release runs is "
+                f"unknown ({'; '.join(expiry)}): releases 8.1901.0 to 8.2010.0 take unset as "
+                "'on' and accept an expired server certificate",
+                *sources,
+                question=f"Does the rsyslog on host {host} deny an expired log server "
+                "certificate? Evidence: `rsyslogd -v` and the omfwd action's "
+                f"streamdriver.permitExpiredCerts on {host}. Pass: 8.2012.0 or later, a release "
+                'before 8.1901.0, or permitExpiredCerts="off" set on the action; fail: '
+                "8.1901.0 to 8.2010.0 with it unset (omfwd sets no default there and the TLS "
+                "driver permits expired certificates).",
+            )
+        ]
+    return []
+
+
 @check(
     id="HVA-200",
     title="Logs are forwarded to a remote server over TLS",
@@ -5046,7 +5097,13 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     client_context_check_keep_log), which is asked, never a pass (R37L-2); so is its
     `LogNamespace=`, which sends its messages to a namespace's own journald, configured by a
     journald@NAMESPACE.conf not collected, whose journal a reader of the default namespace
-    does not see (systemd-journald.service(8) "Journal Namespaces", R37L-3)."""
+    does not see (systemd-journald.service(8) "Journal Namespaces", R37L-3). Forwarding over
+    TLS carries none of libvirt's messages where the QEMU-driver daemon's log outputs in force
+    (HVA-213's: its file, a running daemon's virt-admin outputs, its unit's
+    LIBVIRT_LOG_OUTPUTS) write only to files, or to a stderr its unit sends elsewhere than the
+    journal, with no journald or syslog output: a fail naming them; where a running forwarder
+    reads text files (rsyslog imfile, a syslog-ng file() source) and each is a file, whether
+    it reads them is asked (_libvirt.libvirt_log_unrouted, R38L-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
@@ -5055,6 +5112,13 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             continue
         targets = f.get()
         plain = [t for t, tls in targets if not tls]
+        unrouted, unread_files, unrouted_refs = libvirt_log_unrouted(h)
+        readers = [
+            r
+            for x in f.sources
+            if x.locator.startswith("reads log files: ")
+            for r in x.locator.removeprefix("reads log files: ").split(", ")
+        ]
         notes = [
             x.locator
             for x in f.sources
@@ -5207,39 +5271,40 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
             yield failed(
                 s, f"logs forwarded without authenticated TLS to {', '.join(plain)}", *f.sources
             )
-        elif release:
-            # rsyslog's CA settings and drivers came with given releases (parse.rsyslog SINCE):
-            # an older one ignores the setting, or lacks the driver, and sends nothing (R29L-2)
-            yield manual(
+        elif unrouted and (not readers or "" in unread_files):
+            # libvirt writes its log where no forwarder reads it (R38L-1)
+            yield failed(
                 s,
-                f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but which "
-                f"rsyslog release runs is unknown, and it decides: {'; '.join(release)}",
+                f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but carrying "
+                f"none of libvirt's messages: {'; '.join(unrouted)}"
+                + (f" ({', '.join(readers)} reads files, not stderr)" if readers else ""),
                 *f.sources,
-                question=f"Does the rsyslog on host {h.name} know the TLS settings its forwarding "
-                "rests on? Evidence: `rsyslogd -v` on "
-                f"{h.name}. Pass: the action's streamdriver.CAFile with 8.2108.0 or later, "
-                "the global NetstreamDriverCAExtraFiles with 8.2210.0 or later, omfwd's module "
-                "defaults and the action's streamdriver.CAExtraFiles (ossl) with 8.2608.0 or "
-                "later, the mbedtls driver with 8.2512.0 or later; fail: an older release (it "
-                "ignores the setting, so the driver trusts no CA, or has no such driver), or "
-                "streamdriver.CAExtraFiles on a gtls or mbedtls action with 8.2608.0 or later "
-                "(the driver refuses it): nothing is sent.",
+                *unrouted_refs,
             )
-        elif expiry:
-            yield manual(
+        elif unrouted:
+            shown = ", ".join(dict.fromkeys(unread_files))
+            yield joined_asks(
                 s,
-                f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but "
-                "streamdriver.permitExpiredCerts is unset and which rsyslog release runs is "
-                f"unknown ({'; '.join(expiry)}): releases 8.1901.0 to 8.2010.0 take unset as "
-                "'on' and accept an expired server certificate",
-                *f.sources,
-                question=f"Does the rsyslog on host {h.name} deny an expired log server "
-                "certificate? Evidence: `rsyslogd -v` and the omfwd action's "
-                f"streamdriver.permitExpiredCerts on {h.name}. Pass: 8.2012.0 or later, a release "
-                'before 8.1901.0, or permitExpiredCerts="off" set on the action; fail: '
-                "8.1901.0 to 8.2010.0 with it unset (omfwd sets no default there and the TLS "
-                "driver permits expired certificates).",
+                [
+                    manual(
+                        s,
+                        f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but "
+                        f"libvirt logs only to files ({'; '.join(unrouted)}), which reach them "
+                        f"only where a forwarder reads them: {', '.join(readers)} reads files",
+                        *f.sources,
+                        *unrouted_refs,
+                        question=f"Does the log forwarder on host {h.name} read {shown} and "
+                        "forward its lines over the TLS connection? Evidence: rsyslog's "
+                        'input(type="imfile" File=...) (or $InputFileName) and the ruleset it '
+                        "binds, or syslog-ng's file() and wildcard-file() sources and their log "
+                        f"paths, on {h.name}. Pass: yes, an input reads every one of them and "
+                        "its messages reach the TLS destination; fail: no input reads them.",
+                    ),
+                    *_release_asks(s, h.name, targets, release, expiry, f.sources),
+                ],
             )
+        elif release or expiry:
+            yield _release_asks(s, h.name, targets, release, expiry, f.sources)[0]
         else:
             yield passed(
                 s, f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}", *f.sources

@@ -6783,6 +6783,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
     on_host: list[str] = []
     ng_starved: list[str] = []
     ng_filtered: list[str] = []
+    # the forwarders that read text files (HVA-200 weighs libvirt's file outputs, R38L-1)
+    file_readers: list[str] = []
     itself = _itself(ev, _host_names(ev, ev.fact(_cmd("ip-addr"), _addresses)))
     rs = ev.get(_cmd("rsyslog-config"))
     rs_why = _grep_unanswered(rs) if rs.state == "ok" else ""
@@ -6792,6 +6794,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         pk = _packages(ev)
         version = pk.get().get("rsyslog") if pk.known else None
         fwd = rsyslog_forwarding(_by_file(rs.text), version)
+        if "imfile" in fwd.inputs:
+            file_readers.append("rsyslog (imfile)")
         if version and any(expired_by_default(version) and not d.tls for d in fwd.destinations):
             sources.extend(pk.sources)
         missing = _rsyslog_driver_missing(ev, pk, version)
@@ -6962,6 +6966,8 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         sources.append(ng.source)
         body = _syslog_ng_config(ng.text)
         fed, ng_starved, ng_filtered = _syslog_ng_routes(body)
+        if _SYSLOG_NG_FILE_SOURCE.search(body):
+            file_readers.append("syslog-ng (file source)")
         if fed and (cut := _syslog_ng_journal_cut(ev, body)):
             # its host sources all read what journald keeps or forwards, which is none of
             # libvirt's errors here (R35L-4)
@@ -7040,6 +7046,12 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
         )
         sources.append(Source(processes.source.artefact, f"configured but not running: {note}"))
     rsyslog_runs = running is not None and FORWARDERS["rsyslog"] in running
+    reading = [
+        r for r in file_readers if running is None or FORWARDERS[r.split(" ", 1)[0]] in running
+    ]
+    if reading:
+        artefact = (rs if reading[0].startswith("rsyslog") else ng).source.artefact
+        sources.append(Source(artefact, f"reads log files: {', '.join(reading)}"))
     if filtered and rsyslog_runs:
         sources.append(Source(rs.source.artefact, f"filtered: {'; '.join(filtered)}"))
     if narrow and "rsyslog" not in idle:
@@ -7541,6 +7553,11 @@ def _syslog_ng_lax_options(masked: str) -> tuple[str, str] | None:
 _SYSLOG_NG_MAIN = "/etc/syslog-ng/syslog-ng.conf"
 _SYSLOG_NG_INCLUDE = re.compile(r"^\s*@include\s+([\"'])(.*?)\1")
 _SYSLOG_NG_INCLUDE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+#: a syslog-ng source statement reading text files: file(), wildcard-file() (syslog-ng.conf(5):
+#: syslog-ng "can receive messages from files"); which file it reads is not judged (R38L-1)
+_SYSLOG_NG_FILE_SOURCE = re.compile(r"\bsource\s+[\w-]+\s*\{[^{}]*\b(?:wildcard-)?file\s*\(", re.I)
 
 
 def _syslog_ng_config(text: str) -> str:
