@@ -48,7 +48,8 @@ from pathlib import Path
 
 import pytest
 
-from test_redteam37_firewall_probes import VM_HEAD, _hva301, _vm
+from test_redteam36_firewall_probes import _vm201
+from test_redteam37_firewall_probes import VM_AFTER, VM_HEAD, _hva301, _vm
 
 A7 = "2^25 (a /7) public IPv4 addresses together, as many as a /7 network or more"
 
@@ -156,7 +157,7 @@ def test_r38f_1_vm_group_and_after_a_partial_drop(tmp_path: Path) -> None:
     )
     assert _vm(tmp_path / "d", "IN DROP -p tcp -dport 1:30000\n" + two) == (
         "fail",
-        VM_HEAD + "line 12 `IN ACCEPT -p tcp -source 2.0.0.0/8`, line 13 `IN ACCEPT -p tcp "
+        VM_AFTER + "line 12 `IN ACCEPT -p tcp -source 2.0.0.0/8`, line 13 `IN ACCEPT -p tcp "
         f"-source 3.0.0.0/8` accept every tcp port from their sources ({A7}) that no rule "
         "before them drops or rejects",
     )
@@ -177,3 +178,35 @@ def test_r38f_1_held_ports(tmp_path: Path, rules: str) -> None:
     node = _hva301(tmp_path / "node", rules)
     assert node == ("pass", "cluster firewall on, input policy DROP")
     assert _vm(tmp_path / "vm", rules) == ("pass", "1 interface(s) behind the VM firewall")
+
+
+# --- R38F-2: the heading of an ACCEPT after a DROP or REJECT of some packets (wording) -----------
+
+
+@pytest.mark.parametrize(
+    ("rules", "nft"),
+    [
+        ("IN REJECT -p tcp\n", False),
+        ("IN DROP -p tcp\nIN DROP -p udp\n", False),
+        ("IN DROP -source 198.51.100.7\n", False),
+        ("IN REJECT -p tcp\n", True),
+    ],
+)
+def test_r38f_2_policy_accept_after_a_narrow_reject(tmp_path: Path, rules: str, nft: bool) -> None:
+    """Was "1 of 1 interface(s) admit every inbound packet: ..." though TCP is rejected: the
+    heading now says what the interface's words say (under either daemon)."""
+    assert _vm201(tmp_path, rules, nft, "ACCEPT") == (
+        "fail",
+        "1 of 1 interface(s) admit every inbound packet that no earlier rule drops or rejects: "
+        "net0: the input policy ACCEPT accepts every inbound packet no rule before it drops or "
+        "rejects",
+    )
+
+
+def test_r38f_2_held_open_first(tmp_path: Path) -> None:
+    """Held: an ACCEPT of every packet before any DROP keeps the plain heading."""
+    assert _vm201(tmp_path, "IN ACCEPT\nIN REJECT -p tcp\n", False, "ACCEPT") == (
+        "fail",
+        "1 of 1 interface(s) admit every inbound packet: net0: line 11 `IN ACCEPT` accepts "
+        "every inbound packet before any rule drops or rejects",
+    )

@@ -1700,6 +1700,8 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                 if (o := _vm_opened(fw, px, i.source_ref.locator.rpartition(" ")[2], mac=i.mac))
             ]
         ):
+            # a DROP or REJECT before the ACCEPT took some packets (`IN REJECT -p tcp` before
+            # policy ACCEPT): the heading says so, as the interface's words do (R38F-2)
             yield failed(
                 s,
                 f"{len(opened)} of {len(v.interfaces)} interface(s) admit every inbound "
@@ -1707,6 +1709,11 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
                     "packet"
                     if all("accepts every inbound" in o for o in opened)
                     else "packet or every port of a protocol"
+                )
+                + (
+                    " that no earlier rule drops or rejects"
+                    if any("no rule before" in o for o in opened)
+                    else ""
                 )
                 + ": "
                 + "; ".join(opened),
