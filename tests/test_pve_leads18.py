@@ -709,6 +709,8 @@ def _vm_chain(tmp_path: Path, rules: str, policy: str = "DROP", extra: str = "")
 
 def _vm_open(what: str) -> tuple[str, str]:
     head = "packet or every port of a protocol" if " port" in what.split("`")[-1] else "packet"
+    # R38F-2: the heading says so when a rule before the ACCEPT drops or rejects some packets
+    head += " that no earlier rule drops or rejects" if "no rule before" in what else ""
     return ("fail", f"1 of 1 interface(s) admit every inbound {head}: net0: {what}")
 
 

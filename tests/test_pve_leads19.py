@@ -321,7 +321,8 @@ def test_l19_8p_held_pve_firewall_reads_the_stamp_and_nft_reads_yes(tmp_path: Pa
         ),
         (
             "IN DROP -dest +ipfilter-net0\nIN DROP -source ::/0\nIN ACCEPT\n",
-            "1 of 1 interface(s) admit every inbound packet: net0: line 14 `IN ACCEPT` accepts "
+            "1 of 1 interface(s) admit every inbound packet that no earlier rule drops or rejects: "
+            "net0: line 14 `IN ACCEPT` accepts "
             "every inbound IPv4 packet that no rule before it drops or rejects",
         ),
     ],

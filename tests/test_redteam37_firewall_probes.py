@@ -95,6 +95,11 @@ def _hva301(tmp_path: Path, host: str = "", cluster: str = "") -> tuple[str, str
 # --- R37F-1: ACCEPTs of some ports each, more than half of them together ------------------------
 
 VM_HEAD = "1 of 1 interface(s) admit every inbound packet or every port of a protocol: net0: "
+# after a DROP or REJECT of some packets, the heading says so (R38F-2)
+VM_AFTER = (
+    "1 of 1 interface(s) admit every inbound packet or every port of a protocol that no earlier "
+    "rule drops or rejects: net0: "
+)
 
 
 @pytest.mark.parametrize("nft", [False, True])
@@ -125,7 +130,7 @@ def test_r37f_1_vm_split_after_a_narrow_drop(tmp_path: Path) -> None:
     got = _vm(tmp_path, "IN DROP -source 198.51.100.7\n" + SPLIT)
     assert got == (
         "fail",
-        VM_HEAD + "line 12 `IN ACCEPT -p tcp -dport 1:32768`, line 13 `IN ACCEPT -p tcp -dport "
+        VM_AFTER + "line 12 `IN ACCEPT -p tcp -dport 1:32768`, line 13 `IN ACCEPT -p tcp -dport "
         "32769:65535` accept 65535 of the 65536 tcp ports between them that no rule before them "
         "drops or rejects",
     )
@@ -233,7 +238,8 @@ def test_r37f_2_vm_sources_split(
     """Was pass "1 interface(s) behind the VM firewall"."""
     assert _vm(tmp_path, rules) == (
         "fail",
-        VM_HEAD + f"line {lines[0]} `IN ACCEPT -source 2.0.0.0/8`, line {lines[1]} `IN ACCEPT "
+        (VM_AFTER if "no rule before" in before else VM_HEAD)
+        + f"line {lines[0]} `IN ACCEPT -source 2.0.0.0/8`, line {lines[1]} `IN ACCEPT "
         f"-source 3.0.0.0/8` accept every inbound packet from their sources ({A7}) {before}",
     )
 
