@@ -1554,6 +1554,9 @@ class ProxmoxHost:
     (R38E-1); only a file that does not exist is pve-firewall's default of off (pve-firewall
     src/PVE/Firewall.pm load_vmfw_conf: no file gives `$empty_conf`, whose `options` hold no
     `enable`)."""
+    vm_firewall_listing: Fact[Any] | None = None
+    """/etc/pve/firewall's listing, where it could not be run on a live node: a guest whose .fw
+    was not read then has its firewall unknown, never off (R38E-2)."""
     corosync: Fact[dict[str, Any]] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )

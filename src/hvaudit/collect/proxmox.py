@@ -183,6 +183,26 @@ class ProxmoxFilesCollector:
         names = res.stdout.decode("utf-8", errors="replace").split()
         return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
 
+    def _fw_dir(self, writer: BundleWriter) -> list[str]:
+        """The names in /etc/pve/firewall. A live node's listing that could not be run (refused,
+        timed out) is recorded failed at its `listing_artefact`: which guests have a <vmid>.fw
+        is not known then, and a guest's file left unread is no firewall off (R38E-2, as R38E-1
+        for a file whose read failed); "No such file" stays no file."""
+        path = "/etc/pve/firewall"
+        res = self.runner.run(("ls", "-1", self.prefix + path), 10.0)
+        if res.status == "ok" and res.rc == 0:
+            names = res.stdout.decode("utf-8", errors="replace").split()
+            return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
+        if res.status != "ok":
+            writer.record(
+                listing_artefact(path),
+                status="failed",
+                origin=f"ls -1 {path}",
+                reason=f"{path} could not be listed" + (f": {res.reason}" if res.reason else ""),
+                collected_at=utc_now(),
+            )
+        return []
+
     def _guest_dir(self, writer: BundleWriter, path: str) -> list[str]:
         """The names in a guest directory (/etc/pve/qemu-server, /etc/pve/lxc). A listing that
         fails on a live node (refused, timed out; pmxcfs always shows both directories:
@@ -341,7 +361,7 @@ class ProxmoxFilesCollector:
             if name.endswith(".conf"):
                 self._read(writer, f"/etc/pve/lxc/{name}")
         self._run_state(writer)
-        for name in self._list("/etc/pve/firewall"):
+        for name in self._fw_dir(writer):
             if name.endswith(".fw") and name != "cluster.fw":
                 self._read(writer, f"/etc/pve/firewall/{name}")
         for node in self._list("/etc/pve/nodes"):

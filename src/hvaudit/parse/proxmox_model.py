@@ -954,7 +954,8 @@ def _vm(
                         else None,
                         programs,
                         px.host_firewall.get().daemons_off if px.host_firewall.known else "",
-                        vm_gap=px.vm_firewall_gaps.get(cfg.vmid),
+                        vm_gap=px.vm_firewall_gaps.get(cfg.vmid)
+                        or (px.vm_firewall_listing if cfg.vmid not in px.vm_firewalls else None),
                     ),
                 )
             )
@@ -1846,6 +1847,12 @@ def _cluster_facts(
             px.vm_firewall_gaps[vmid] = gap(
                 f"/etc/pve/firewall/{vmid}.fw: {entry.reason or entry.status}", Source(entry.path)
             )
+    listing = bundle.entry(listing_artefact("/etc/pve/firewall"))
+    if listing is not None and listing.status not in ("ok", "absent"):
+        # the guests' .fw files not known (R38E-2): none read is no firewall off
+        px.vm_firewall_listing = Fact.failed(
+            f"/etc/pve/firewall: {listing.reason or listing.status}", Source(listing.path)
+        )
     px.guests_unseen = _guests_unseen(bundle, px)
     if px.guests_unseen:
         notes.append(f"the guest list may be incomplete: {px.guests_unseen}")
@@ -2312,6 +2319,7 @@ def _add_node(
         corosync_version=shared.corosync_version,
         vm_firewalls=shared.vm_firewalls,
         vm_firewall_gaps=shared.vm_firewall_gaps,
+        vm_firewall_listing=shared.vm_firewall_listing,
         realms=shared.realms,
         tfa=shared.tfa,
         sdn_vnets=shared.sdn_vnets,
