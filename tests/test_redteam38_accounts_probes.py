@@ -18,17 +18,29 @@ Findings (R38A-n):
   and one they all match makes the group a group of everyone (checks.management.
   _group_of_everyone).
 
+- R38A-2 (false pass) HVA-132: whom pam_group grants the socket's group was taken as no one
+  where it is not in the evidence. /etc/security/group.conf unreadable (a failed
+  HostFacts.login_groups) was read as no grant (`if known else {}`), and a users field naming a
+  netgroup (`@admins`: pam_group.c asks innetgr, group.conf(5) "netgroup names are preceded by
+  a '@' symbol") as no one: with auth_unix_rw = none and the socket 0660 root:libvirt both
+  passed "mode 660 root libvirt". Now either is a question naming the file (and `getent
+  netgroup`) where a group-writable read-write socket's group is the one granted
+  (checks.management._login_grant_unread).
+
 Held (kept as tests): `%staff` (a group of some accounts), `alice|bob` (not carol), `!alice`
-(not alice), a netgroup `@admins` (innetgr, not in the evidence) add no one here.
+(not alice) add no one; group.conf unreadable with the socket 0600 root:root asks nothing.
 
-Probed by script: none.
+Probed by script: the end-to-end run against a real libvirtd was not run: this host's
+/etc/security/group.conf is readable and holds no rule, so neither change reaches the e2e-*
+verdicts (the run was queued behind the e2e lock and stopped to land in time).
 
-Tally: 1 finding (1 false pass); 7 cases, 3 failed on main before the fix (R38A-1: 3), 4 held.
+Tally: 2 findings (2 false passes); 10 cases, 5 failed on main before the fixes (R38A-1: 3;
+R38A-2: 2), 5 held.
 
 Leads left:
-- HVA-132: /etc/security/group.conf unreadable reads as no grant (parse.host._login_groups
-  keeps an empty fact on failure), and a netgroup users field is not asked: both should be
-  a question where the socket's group decides.
+- HVA-132 R38A-2 covers the read-write socket only: the admin socket's and virtlogd's/
+  virtlockd's group (via _everyone_reaches) with group.conf unread or a netgroup grant still
+  read no grant.
 - From round 37: with an ACL, `stat`'s group bits are the mask (group:: narrower than it is a
   wrong fail); a default ACL on /run/libvirt or /run not read; HVA-142 OpenRC
   conf.d/k3s.<runlevel> other than default, an empty k3s.default, `if ...; then` blocks, RKE2
@@ -39,9 +51,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import question_line
 from test_redteam21_sock_probes import AUTH_NONE
 from test_redteam22_sock_probes import SUSE_USERS
-from test_redteam37_accounts_probes import NO_USERS_GROUP, RW_PASS, SOCK, _132
+from test_redteam37_accounts_probes import ADMIN, NO_USERS_GROUP, RW_PASS, SOCK, _132
 
 ALL3 = "every local login account of uid 1000 and up (alice, bob, carol)"
 
@@ -62,11 +75,10 @@ def _fail(field: str) -> tuple[str, str]:
         (SUSE_USERS, "%users", _fail("%users")),
         (NO_USERS_GROUP, "!root", _fail("!root")),
         (NO_USERS_GROUP, "a*|b*|*ol", _fail("a*|b*|*ol")),
-        # held: a group of some; named accounts not all; a negation of one; a netgroup
+        # held: a group of some; named accounts not all; a negation of one
         (NO_USERS_GROUP, "%staff", RW_PASS),
         (NO_USERS_GROUP, "alice|bob", RW_PASS),
         (NO_USERS_GROUP, "!alice", RW_PASS),
-        (NO_USERS_GROUP, "@admins", RW_PASS),
     ],
     ids=[
         "group-users",
@@ -75,7 +87,6 @@ def _fail(field: str) -> tuple[str, str]:
         "held-staff",
         "held-named",
         "held-not-alice",
-        "held-netgroup",
     ],
 )
 def test_pam_group_users_field_of_everyone(
@@ -96,3 +107,52 @@ def test_pam_group_users_field_of_everyone(
         }
     )
     assert _132(a) == expected
+
+
+GROUP_CONF_Q = (
+    "question = \"Does /etc/security/group.conf have pam_group grant the group of libvirt's "
+    "read-write socket at login only to administrators? Evidence: `cat "
+    "/etc/security/group.conf` and, for a netgroup in its users field, `getent netgroup NAME`. "
+    "Pass: yes, no rule grants that group to every login account; fail: a rule grants it to "
+    'every login account."\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("group_conf", "why"),
+    [
+        (
+            PermissionError("Permission denied"),
+            "host/files/etc/security/group.conf: Permission denied: whether pam_group grants "
+            "group libvirt at login to every user is unknown",
+        ),
+        (
+            "*;*;@admins;Al0000-2400;libvirt\n",
+            "/etc/security/group.conf grants group libvirt at login to netgroup @admins "
+            "(pam_group asks innetgr), whose members are not in the evidence",
+        ),
+    ],
+    ids=["unreadable", "netgroup"],
+)
+def test_pam_group_grant_unread(host_scan, group_conf: object, why: str) -> None:
+    """R38A-2 (false pass) HVA-132: auth_unix_rw = none, the socket 0660 root:libvirt, and
+    /etc/security/group.conf unreadable (read as no grant) or granting libvirt to a netgroup
+    (innetgr, not in the evidence): whether every login account gets libvirt at login is
+    unknown, so a question naming the file, not "mode 660 root libvirt"."""
+    a = host_scan({**AUTH_NONE, **NO_USERS_GROUP, "/etc/security/group.conf": group_conf})
+    assert _132(a) == ("manual", f"{why}; {RW_PASS[1]}")
+    assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q
+
+
+def test_pam_group_grant_unread_held(host_scan) -> None:
+    """Held (R38A-2): group.conf unreadable, but the socket 0600 root:root (no group write):
+    no group's grant matters, the pass stands."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            "libvirt-sockets": (f"600 root root {SOCK}\n600 root root {ADMIN}\n", 1),
+            "/etc/security/group.conf": PermissionError("Permission denied"),
+        }
+    )
+    assert _132(a) == ("pass", f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 600 root root")

@@ -2395,6 +2395,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         units = h.facts.socket_units.get() if h.facts.socket_units.known else {}
         bad, open_q, rules_q, sasl_q, ok = [], [], [], [], []
         acl_q: list[str] = []  # live sockets whose ACL was not read, where it decides
+        grant_q: list[str] = []  # a socket group whose pam_group grants were not read (R38A-2)
         refs: list[Source] = [*lh.sockets.sources]
         if h.facts.socket_unit_files.known and h.facts.socket_unit_files.get():
             refs += list(h.facts.socket_unit_files.sources)
@@ -2471,6 +2472,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 f"{o}: {why}"
                 for m, o, g in modes
                 if g and _group_writable(m) and (why := _group_of_everyone(h, g[0]))
+            ]
+            grant_q += [
+                why
+                for m, _, g in modes
+                if g and _group_writable(m) and (why := _login_grant_unread(h, g[0]))
             ]
             if path in socks and (acl := _acl_everyone(h, path)):
                 # a named ACL entry lets its group connect beyond the mode stat shows (R37A-1)
@@ -2583,6 +2589,16 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 "write only to administrators; fail: an entry lets a group every local user is "
                 "in write to it."
             )
+        grant_q = list(dict.fromkeys(grant_q))
+        if grant_q:
+            refs += list(h.facts.login_groups.sources)
+            questions.append(
+                "Does /etc/security/group.conf have pam_group grant the group of libvirt's "
+                "read-write socket at login only to administrators? Evidence: `cat "
+                "/etc/security/group.conf` and, for a netgroup in its users field, `getent "
+                "netgroup NAME`. Pass: yes, no rule grants that group to every login account; "
+                "fail: a rule grants it to every login account."
+            )
         if sasl_q:
             questions.append(sasl_question(h.name, files))
         if rules_q:
@@ -2598,7 +2614,12 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             )
         if questions:
             shown = (
-                open_q + acl_shown + sasl_q + rules_q + (ok if sasl_q or rules_q or acl_q else [])
+                open_q
+                + acl_shown
+                + grant_q
+                + sasl_q
+                + rules_q
+                + (ok if sasl_q or rules_q or acl_q or grant_q else [])
             )
             asked = manual(s, "; ".join(shown), *refs, question=joint_question(questions))
             yield joined_asks(s, [asked, *gaps])
@@ -2714,6 +2735,38 @@ def _group_of_everyone(h: Host, group: str) -> str | None:
         return None
     names = ", ".join(a.name for a in people[:6])
     return f"group {group} (gid {gid}) holds every local login account of uid 1000 and up ({names})"
+
+
+def _login_grant_unread(h: Host, group: str) -> str | None:
+    """Why whom pam_group grants `group` (by its name or another name of its gid) at login is
+    not known, where that could make it a group of everyone (_group_of_everyone): the
+    /etc/security/group.conf was not read, or a rule grants it to a netgroup (`@name`; pam_group
+    asks innetgr, whose members are not in the evidence); None otherwise (R38A-2)."""
+    groups, accounts = h.facts.groups, h.facts.accounts
+    if not groups.known or not accounts.known:
+        return None
+    name = group.removeprefix("+") if group.removeprefix("+").isdigit() else group
+    if name.isdigit():
+        gid: int | None = int(name)
+    else:
+        gid = groups.get()[name][0] if name in groups.get() else None
+    if gid is None:
+        return None
+    if not h.facts.login_groups.known:
+        return (
+            f"{h.facts.login_groups.reason}: whether pam_group grants group {name} at login to "
+            "every user is unknown"
+        )
+    for g, who in sorted(h.facts.login_groups.get().items()):
+        if g != name and (g not in groups.get() or groups.get()[g][0] != gid):
+            continue
+        for field in sorted(pam_group_users_field(w) for w in who):
+            if pam_group_user_matches(field, "", lambda _: False) is None:
+                return (
+                    f"/etc/security/group.conf grants group {g} at login to netgroup "
+                    f"{field} (pam_group asks innetgr), whose members are not in the evidence"
+                )
+    return None
 
 
 def _in_group(groups: dict[str, tuple[int, tuple[str, ...]]], a: Account) -> Callable[[str], bool]:
