@@ -2368,7 +2368,10 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     socket's POSIX ACL that lets its group write (with the mask, acl(5) ACCESS CHECK ALGORITHM;
     `stat`'s mode does not show it) opens the socket to such a group as the mode's group does;
     an ACL `ls -l` marks with '+' that getfacl did not read is a question naming the socket
-    (R37A-1)."""
+    (R37A-1). A group pam_group grants at login to a users field every login account matches
+    (group.conf(5): `*`, `%group`, a logic list) is such a group (R37A-2, R38A-1); where
+    /etc/security/group.conf was not read, or grants the read-write socket's group to a netgroup
+    (innetgr, not in the evidence), that is a question (R38A-2)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
