@@ -34,6 +34,9 @@ Findings:
   (parse.host._nested_default_load); an older or unread release keeps the question. Older
   test changed: test_redteam37_sweepvm_probes R37T-7's harness ("the module not loaded
   alone is the sysfs question") now pins a 4.19 kernel, where that still holds.
+- R38T-4 (wording) HVA-050: devices._with_extras joined its parts' questions with a space (an
+  unseen network's R16-3 question and an RNG's VL18-7 question: two "Pass:"/"fail:" clauses
+  run together in one item). Now joint_question (one ask, one Evidence, one Pass, one fail).
 
 Held: relaxed_acs_check = 1 with every guest read and no legacy assignment passes; with one,
 fails (test_leads10's messages kept); qemu.conf unread with a legacy assignment stays a
@@ -43,23 +46,23 @@ nested=0`, keeps the question.
 Probed by script: HVA-051 with qemu.conf absent (libvirt's defaults: relaxed_acs_check = 0,
 a pass; held).
 
-Tally: 3 findings (false pass: HVA-051, HVA-049; wrong fail: HVA-051), 9 cases; 7 failed on
-main (b788aaff) before the fix, 2 held.
+Tally: 4 findings (false pass: HVA-051, HVA-049; wrong fail: HVA-051; wording: HVA-050), 10
+cases; 8 failed on main before the fix (R38T-1..3 on b788aaff, R38T-4 on 39c61927), 2 held.
 
 Leads left: HVA-049 with the module not loaded on a kernel before 4.20 (or the release unread)
 still asks sysfs's question, whose file does not exist then: one question about the module's
 built-in default would be precise (distribution kernels before 4.20 may backport the default;
 kvm_amd's default was on long before 4.20, the bound is kept for both: not probed on an AMD
 host). HVA-048 with <seclabel type='none'> on a running domain and qemu.conf
-unread; HVA-011 on arm64/s390x without /dev/kvm; HVA-010's modules question on POWER (kvm_hv);
-HVA-050's _with_extras joins questions with ' '.join.
+unread; HVA-011 on arm64/s390x without /dev/kvm; HVA-010's modules question on POWER (kvm_hv).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import HARDENED_HOST
+from conftest import HARDENED_HOST, domain_xml
+from hvaudit.checks.base import joint_question
 from hvaudit.engine import Assessment
 from test_leads10 import _hostdev
 from test_r34_elif_probes import _items
@@ -280,3 +283,62 @@ def test_r38t3_hva049_other_vendor_off_leaves_intel_default(host_scan) -> None:
         _default_on("kvm_intel", "6.1.0-28-amd64"),
         None,
     )
+
+
+# --- R38T-4: HVA-050, several parts' questions run together with a space ----------------------
+
+NET_Q = (
+    "Is network(s) elsewhere on host hv1 other than a pool of SR-IOV functions, or are its "
+    "functions isolated by an active IOMMU? Evidence: `virsh net-dumpxml NAME` on hv1 "
+    "(<forward mode='hostdev'> and its <pf> or <address> list) and, for such a pool, "
+    "/sys/kernel/iommu_groups on the host. Pass: another forward mode, or hostdev with the "
+    "IOMMU active and each function alone in its IOMMU group; fail: hostdev without an active "
+    "IOMMU, or a function whose IOMMU group holds a device the host or another VM uses."
+)
+RNG_Q = (
+    "Is each source VM web01's random-number device reads on host hv1 (/dev/sda) the host's "
+    "hardware RNG, with the guest's reads bounded? Evidence: the VM's <rng> <backend> and <rate "
+    "bytes period> (raw arguments: -object rng-random and the virtio-rng device's max-bytes and "
+    "period), `cat /sys/class/misc/hw_random/rng_current` and `ls -lL /dev/sda` on hv1. Pass: "
+    "/dev/hwrng with rng_current naming a hardware RNG and a <rate> on the device; fail: any "
+    "other file or device (the guest reads its content), or /dev/hwrng without a <rate> (the "
+    "guest drains the hardware RNG the host kernel reads too)."
+)
+
+
+def test_r38t4_hva050_parts_questions_are_one_question(host_scan) -> None:
+    """R38T-4 (wording), HVA-050: a VM on a network whose definition the evidence lacks (R16-3's
+    question) with an RNG reading /dev/sda (VL18-7's question): main joined the two questions
+    with a space (`NET_Q RNG_Q`: two "Pass:" clauses, the second question's "fail" read as the
+    item's last word); now one question (joint_question). Held: each part alone keeps its
+    question."""
+    from test_vm_leads18 import _rng
+
+    rng = _rng("/dev/sda")
+    net = "<interface type='network'><source network='elsewhere'/></interface></devices>"
+    a = host_scan(
+        domains=[
+            domain_xml("web01", rng.replace("</devices>", net)),
+            domain_xml("rngonly", rng),
+            domain_xml("netonly", "<devices>" + net),
+        ]
+    )
+    items = _items(a, "HVA-050")
+    assert items[("vm", "web01")][1] == joint_question([NET_Q, RNG_Q])
+    assert items[("vm", "web01")][1] == (
+        "Is network(s) elsewhere on host hv1 other than a pool of SR-IOV functions, or are its "
+        "functions isolated by an active IOMMU, and is each source VM web01's random-number "
+        "device reads on host hv1 (/dev/sda) the host's hardware RNG, with the guest's reads "
+        "bounded? Evidence: `virsh net-dumpxml NAME` on hv1 (<forward mode='hostdev'> and its "
+        "<pf> or <address> list) and, for such a pool, /sys/kernel/iommu_groups on the host; the "
+        "VM's <rng> <backend> and <rate bytes period> (raw arguments: -object rng-random and the "
+        "virtio-rng device's max-bytes and period), `cat /sys/class/misc/hw_random/rng_current` "
+        "and `ls -lL /dev/sda` on hv1. Pass: another forward mode, or hostdev with the IOMMU "
+        "active and each function alone in its IOMMU group, and /dev/hwrng with rng_current "
+        "naming a hardware RNG and a <rate> on the device; fail: hostdev without an active "
+        "IOMMU, or a function whose IOMMU group holds a device the host or another VM uses, or "
+        "any other file or device (the guest reads its content), or /dev/hwrng without a <rate> "
+        "(the guest drains the hardware RNG the host kernel reads too)."
+    )
+    assert items[("vm", "rngonly")][1] == RNG_Q.replace("VM web01's", "VM rngonly's")
+    assert items[("vm", "netonly")][1] == NET_Q

@@ -3483,7 +3483,8 @@ def _with_extras(s: Subject, main: Outcome, extras: list[Outcome]) -> Outcome:
     the others, an isolated passthrough's pass hid an RNG question, an unseen network's
     question a host console's fail). An n/a `main` gives way to them; one part stands as it
     is; several take the worst status (fail, then question, then pass), name every part, fails
-    first, and a question asks each part's question in turn."""
+    first, and a question asks every part's question as one (joint_question: the parts' asks,
+    evidence, passes and fails each joined; R38T-4, they were run together with a space)."""
     parts = [o for o in (main, *extras) if o.status is not Status.NOT_APPLICABLE or not extras]
     if len(parts) == 1:
         return parts[0]
@@ -3495,7 +3496,7 @@ def _with_extras(s: Subject, main: Outcome, extras: list[Outcome]) -> Outcome:
         return failed(s, message, *evidence)
     if parts[0].status is Status.MANUAL:
         questions = [o.question for o in parts if o.question]
-        return manual(s, message, *evidence, question=" ".join(questions) or None)
+        return manual(s, message, *evidence, question=joint_question(questions) or None)
     return passed(s, message, *evidence)
 
 
