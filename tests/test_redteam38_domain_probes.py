@@ -23,14 +23,27 @@ Findings:
   libvirt's capabilities cache, whose "yes" passed a qemu.conf whose capability_filters
   removes it for every VM. Now both fail, naming the VMs or the qemu.conf key.
 
+- R38D-2 (false pass; wrong fail in the same class) HVA-050: R37D-3's class for an override
+  that sets, not removes, a virtio-rng's bound. libvirt's
+  qemuBuildDeviceCommandlineHandleOverrides replaces the max-bytes and period <rate bytes
+  period> formats (docs/drvqemu.rst, "Overriding properties of QEMU devices"), QEMU bounding
+  reads to max-bytes per period ms (hw/virtio/virtio-rng.c, period 65536 unless set). VM
+  web01's <rng> on /dev/hwrng with <rate bytes='1024' period='1000'/> and an override setting
+  max-bytes to INT64_MAX was the question whose pass is "a <rate> on the device" (a "yes"
+  passed an unbounded device), and one whose override bounds it without a <rate> got "no
+  <rate>: fail". Now the source's bound is the override's (libvirt_xml, rate "max-bytes N,
+  period ...") and the question names it; it never takes the Proxmox VE pass of a bounded
+  rng0.
+
 Held (kept as tests): a VM removing another capability (usb-host.hostdevice, the Bluetooth
 passthrough workaround) and a capability_filters of another name (device.json) leave
-HVA-045's pass.
+HVA-045's verdict; an override of another virtio-rng property leaves <rate> the question.
 
 Probed by script: none beyond the kept tests.
 
-Tally: 1 finding (false pass 1), 2 tests holding 5 cases, the 3 finding cases failed on main
-before the fix (the 2 held cases pass on main too).
+Tally: 2 findings (false pass 2; R38D-2 with a wrong fail in the same class), 3 tests
+holding 8 cases, the 5 finding cases failed on main before the fixes (the 3 held cases pass
+on main too).
 
 Leads left: see the round's report.
 """
@@ -66,13 +79,16 @@ NO_QEMU = "    1 root     /sbin/init\n  700 root     /usr/sbin/libvirtd --timeou
 
 
 def _caps_scan(
-    tmp_path: Path, vms: dict[str, str], host: dict[str, object] | None = None
+    tmp_path: Path, vms: dict[str, str], host: dict[str, object] | None = None, body: str = ""
 ) -> Assessment:
     """The hardened host, its replay changed by `host`, with one VM per key of `vms` (the QEMU
     namespace elements of its definition), collected by the real collector from a test-driver
     node and marked as the QEMU driver's, the namespace elements written into its collected
-    XML as a QEMU-driver daemon reports them (the test driver drops the namespace)."""
-    uri = write_node(tmp_path / f"node-{time.monotonic_ns()}.xml", [domain_xml(n, "") for n in vms])
+    XML as a QEMU-driver daemon reports them (the test driver drops the namespace); `body`
+    is each definition's devices."""
+    uri = write_node(
+        tmp_path / f"node-{time.monotonic_ns()}.xml", [domain_xml(n, body) for n in vms]
+    )
     writer = BundleWriter(
         tmp_path / f"b-{time.monotonic_ns()}",
         target="qemu+ssh://root@hv1/system",
@@ -163,3 +179,68 @@ def test_qemu_conf_filtering_the_sandbox_capability_fails(
     )
     assert outcomes(a, "HVA-045") == {"hv1": status}
     assert messages(a, "HVA-045") == {"hv1": message}
+
+
+# --- R38D-2: <qemu:override> setting a virtio-rng's bound ------------------------------------
+
+RNG_QUESTION = (
+    "Is each source VM {vm}'s random-number device reads on host hv1 (/dev/hwrng) the host's "
+    "hardware RNG, with the guest's reads bounded? Evidence: the VM's <rng> <backend> and <rate "
+    "bytes period> (raw arguments: -object rng-random and the virtio-rng device's max-bytes and "
+    "period), `cat /sys/class/misc/hw_random/rng_current` and `ls -lL /dev/hwrng` on hv1. Pass: "
+    "/dev/hwrng with rng_current naming a hardware RNG and a <rate> on the device; fail: any "
+    "other file or device (the guest reads its content), or /dev/hwrng without a <rate> (the "
+    "guest drains the hardware RNG the host kernel reads too)."
+)
+
+
+@pytest.mark.parametrize(
+    ("rate", "props", "said"),
+    [
+        # R38D-2: a "yes" from <rate> passed a device the override leaves unbounded
+        (
+            "<rate bytes='1024' period='1000'/>",
+            "<qemu:property name='max-bytes' type='unsigned' value='9223372036854775807'/>",
+            "max-bytes 9223372036854775807",
+        ),
+        # R38D-2 (wrong fail): a "no <rate>" failed a device the override bounds
+        (
+            "",
+            "<qemu:property name='max-bytes' type='unsigned' value='1024'/>"
+            "<qemu:property name='period' type='remove'/>",
+            "max-bytes 1024, period removed",
+        ),
+        # held: an override of another property leaves <rate> the bound
+        ("<rate bytes='1024' period='1000'/>", "<qemu:property name='x' type='string'/>", ""),
+    ],
+    ids=["unbounded-beside-rate", "bounded-without-rate", "held-other-property"],
+)
+def test_override_setting_a_rngs_bound_is_the_bound_asked(
+    tmp_path: Path, rate: str, props: str, said: str
+) -> None:
+    """R38D-2: R37D-3's class for an override that sets (not removes) the virtio-rng's
+    max-bytes or period: libvirt's qemuBuildDeviceCommandlineHandleOverrides replaces what
+    <rate bytes period> formats (hw/virtio/virtio-rng.c: max-bytes per period ms, period
+    65536 unless set), so the question on <rate> judged a bound the device does not have."""
+    a = _caps_scan(
+        tmp_path,
+        {
+            "web01": (
+                "<qemu:override><qemu:device alias='ua-rng0'><qemu:frontend>"
+                f"{props}</qemu:frontend></qemu:device></qemu:override>"
+            )
+        },
+        body=(
+            f"<devices><rng model='virtio'>{rate}<backend model='random'>/dev/hwrng</backend>"
+            "<alias name='ua-rng0'/></rng></devices>"
+        ),
+    )
+    assert outcomes(a, "HVA-050") == {"web01": "manual"}, messages(a, "HVA-050")
+    question = next(r.outcome.question for r in a.results if r.check.id == "HVA-050")
+    assert question == RNG_QUESTION.format(vm="web01") + (
+        f" Its <qemu:override> sets the virtio-rng's {said}, which replaces what <rate> sets: "
+        "the bound is that override's (QEMU's max-bytes per period ms, period 65536 ms unless "
+        "set: hw/virtio/virtio-rng.c), not <rate>."
+        if said
+        else ""
+    )

@@ -3747,7 +3747,9 @@ def _host_rngs(s: Subject, v: Vm) -> Outcome | None:
             "without a bound (max_bytes=0): the guest drains the RNG the host kernel reads too",
             *(p.source_ref for p in unbounded),
         )
-    if all(p.rate for p in rngs):
+    # a <qemu:override> setting max-bytes or period: its bound replaces <rate>'s (R38D-2)
+    overrides = [p for p in rngs if p.rate and p.source_ref.locator == OVERRIDE]
+    if all(p.rate for p in rngs) and not overrides:
         # Proxmox VE rng0 source=/dev/hwrng with a bound: qemu-server refuses to start the VM
         # while rng_current is `none` (RNG.pm check_rng_source), so it is the host's hardware
         # RNG, read at a bound: VL18-7's pass (L19-9P)
@@ -3771,7 +3773,14 @@ def _host_rngs(s: Subject, v: Vm) -> Outcome | None:
         f"/sys/class/misc/hw_random/rng_current` and `ls -lL {rngs[0].address}` on {v.host}. "
         "Pass: /dev/hwrng with rng_current naming a hardware RNG and a <rate> on the device; "
         "fail: any other file or device (the guest reads its content), or /dev/hwrng without a "
-        "<rate> (the guest drains the hardware RNG the host kernel reads too).",
+        "<rate> (the guest drains the hardware RNG the host kernel reads too)."
+        + (
+            f" Its <qemu:override> sets the virtio-rng's {overrides[0].rate}, which replaces "
+            "what <rate> sets: the bound is that override's (QEMU's max-bytes per period ms, "
+            "period 65536 ms unless set: hw/virtio/virtio-rng.c), not <rate>."
+            if overrides
+            else ""
+        ),
     )
 
 

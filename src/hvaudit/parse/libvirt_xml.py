@@ -777,6 +777,24 @@ def parse_domain(
                     passthrough.append(
                         Passthrough(HOST_RNG, rng_path, Source(artefact, loc), rate="")
                     )
+                elif rng_path and (
+                    changed := [
+                        f"{k} {'removed' if v is None else v}"
+                        for k, v in overrides.get(_alias(el), [])
+                        if k in ("max-bytes", "period")
+                    ]
+                ):
+                    # a <qemu:override> setting the virtio-rng's max-bytes or period replaces
+                    # the bound <rate> states (qemuBuildDeviceCommandlineHandleOverrides): the
+                    # bound is the override's (R38D-2)
+                    passthrough.append(
+                        Passthrough(
+                            HOST_RNG,
+                            rng_path,
+                            Source(artefact, "/domain/qemu:override"),
+                            rate=", ".join(changed),
+                        )
+                    )
                 elif rng_path:
                     loc = f"/domain/devices/rng[{i}]/backend"
                     passthrough.append(Passthrough(HOST_RNG, rng_path, Source(artefact, loc)))
