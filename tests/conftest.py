@@ -66,6 +66,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     # with the default action, as from a terminal.
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    # The reports size themselves to COLUMNS when it is set (shutil.get_terminal_size), and the
+    # runner's is not the tests': a pytest-xdist 3.8.0 worker runs with COLUMNS=80, a plain run
+    # without it (the 100-column default), and test_terminal_safety's strings wrapped at 80 in
+    # CI. A test that wants a width sets it itself (--width, monkeypatch.setenv).
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
     if not (CORPUS / "qemu-domains").is_dir():
         raise pytest.UsageError(
             f"the libvirt corpus is missing at {CORPUS}: restore tests/corpus/libvirt-9.0.0 "
