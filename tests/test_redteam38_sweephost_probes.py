@@ -32,7 +32,8 @@ Findings:
 Held: the ip-link artefact uncollected alone asks the bridges' question as before; `ip -j link`
 failing alone is the error; the VF question alone (ip-link read) is unchanged; the macvtap fail
 with ip-link read is unchanged; a simulated host with every domain read keeps its RAM and core
-questions.
+questions; a VM on a hostdev network whose <pf dev='eno3'/> holds the host address fails with
+`ip -j link` failing (R38S-1's class, the pool's side; written after the fix landed).
 
 Probed by script: on b788aaff, ip-link uncollected beside the macvtap VM web01 asked the
 bridges' question and "yes" passed; beside VM vf1 (<interface type='hostdev'>, PCI 3b:02.1)
@@ -40,13 +41,14 @@ it asked the bridges' question alone; `ip -j link` exiting 1 beside web01 was th
 simulated hv1 with a refused domain: HVA-060 and HVA-081 asked RAM_Q and CORE_Q alone on
 15b7f5bf, the domain named nowhere.
 
-Tally: 2 findings (false pass: HVA-211; HVA-060 with HVA-081), 6 cases (4 finding probes, 2
-harness tests); the 4 finding probes failed on main before their fix (R38S-1's 3 on b788aaff,
-R38S-2's 1 on 15b7f5bf), the harness tests passed there.
+Tally: 2 findings (false pass: HVA-211; HVA-060 with HVA-081), 7 cases (4 finding probes, 2
+harness tests, 1 held probe); the 4 finding probes failed on main before their fix (R38S-1's 3
+on b788aaff, R38S-2's 1 on 15b7f5bf), the harness tests passed there; the held pool probe was
+run only after R38S-1 landed.
 
 Leads left:
-- HVA-211: an SR-IOV pool (<network> forward mode hostdev, <pf dev='eno3'/>) with ip-link
-  uncollected goes through the same path as macvtap (vf_pools) but is not probed here.
+- HVA-211: with ip-link unread, an Open vSwitch bridge read from ovs-ports still fails
+  (shared) but is not probed here.
 - HVA-191's Proxmox gap question reads "stopped at IP set ipfilter-net0 admits the subnet(s)"
   (wording, _where_asked): open. HVA-303 held by reading: after `elif gaps` the later branches
   are only `guessed` (the -dest question, R37S-5) and the daemon (R37S-4), both joined there.
@@ -266,3 +268,27 @@ def test_r38s2_unread_domain_joins_the_simulated_hosts_questions(tmp_path: Path)
     _attest_yes(a, CORE_Q, tmp_path, "HVA-081")
     assert outcomes(a, "HVA-060") == {"hv1": "manual"}
     assert outcomes(a, "HVA-081") == {"hv1": "manual"}
+
+
+def test_r38s1_vf_pool_fails_though_ip_link_failed(host_scan) -> None:
+    """Held after R38S-1 (the class, the pool's side): VM onvf on a hostdev network whose
+    <pf dev='eno3'/> holds the host address (formatnetwork, "Forward mode hostdev") fails with
+    `ip -j link` failing, as macvtap does: the pool's fail reads the addresses alone."""
+    a = host_scan(
+        LINK_FAILS,
+        domains=[
+            domain_xml(
+                "onvf",
+                body="<devices><interface type='network'><mac address='52:54:00:38:03:01'/>"
+                "<source network='mgmtvfs'/></interface></devices>",
+            )
+        ],
+        networks=[
+            "<network><name>mgmtvfs</name><forward mode='hostdev' managed='yes'>"
+            "<pf dev='eno3'/></forward></network>"
+        ],
+    )
+    assert (outcomes(a, "HVA-211"), messages(a, "HVA-211")) == (
+        {"hv1": "fail"},
+        {"hv1": "host address on NIC(s) whose SR-IOV VFs VMs get: eno3 (10.0.0.10; VMs: onvf)"},
+    )
