@@ -1112,8 +1112,12 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
     the path, read with `read_file` / `find_string`), so a VM that maps /dev/shm/NAME by an
     nvdimm or a raw memory backend shares memory with the <shmem> VM (R14-1, was "no <shmem>
     device"); an ivshmem-doorbell device's memory is its ivshmem-server's, which no definition
-    names. VMware has no shared-memory device; its inter-VM channel
-    was VMCI with `vmci0.unrestricted = TRUE`, which "could communicate with all host endpoints
+    names. A <qemu:override> setting another device's `driver` to ivshmem-plain or
+    ivshmem-doorbell makes it one (libvirt docs/drvqemu.rst, "Overriding properties of QEMU
+    devices": the property "overrides what libvirt formats via -device"; qemu_command.c
+    qemuBuildDeviceCommandlineHandleOverrides; R39D-1). VMware has no shared-memory device;
+    its inter-VM channel was VMCI with `vmci0.unrestricted = TRUE`, which "could communicate
+    with all host endpoints
     and other virtual machines" on ESX/ESXi 4.0 to 5.0 and has no effect as of ESXi 5.1 (VMware's
     VMCI Sockets guide, "VMCI isolation", read with `search`).
 
@@ -1231,6 +1235,14 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         raw = [
             f"QEMU argument {o.shown()}"
             for o in qemu_options(v.raw_hypervisor_arguments)
+            if o.name == "device" and o.kind.startswith("ivshmem")
+        ]
+        # a <qemu:override> whose `driver` makes one of libvirt's devices ivshmem-plain or
+        # ivshmem-doorbell (libvirt qemu_command.c qemuBuildDeviceCommandlineHandleOverrides
+        # replaces the key; docs/drvqemu.rst "Overriding properties of QEMU devices"; R39D-1)
+        raw += [
+            f"{o.kind} (<qemu:override> of device {o.props.get('id', '')}: driver {o.kind})"
+            for o in qemu_options(v.device_overrides)
             if o.name == "device" and o.kind.startswith("ivshmem")
         ]
         if v.shared_memory or files or raw:
