@@ -251,11 +251,19 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"the host's memory size is unknown ({h.missing.get('memory', 'no host facts')})",
                 h.source,
-                question="Is the memory configured for this host's running and autostart VMs "
-                "within the profile's over-commit ratio of its RAM? Evidence: the host's RAM "
-                "(`free -k` or /proc/meminfo MemTotal) and each VM's configured maximum memory. "
-                "Pass: yes, their sum divided by the RAM is within the ratio; fail: it exceeds "
-                "it.",
+                # the node's containers draw on the same RAM and the unread guests may hold
+                # any amount: both are counted in the question, as once the RAM is read (R39S-1)
+                question=joint_question(
+                    [
+                        "Is the memory configured for this host's running and autostart VMs"
+                        f"{_cts_named(h, 'memory limit')} within the profile's over-commit "
+                        f"ratio ({limit:g}) of its RAM? Evidence: the host's RAM (`free -k` or "
+                        "/proc/meminfo MemTotal) and each VM's configured maximum memory. Pass: "
+                        "yes, their sum divided by the RAM is within the ratio; fail: it exceeds "
+                        "it.",
+                        *_ratio_asks(h, "memory over-commit", limit)[1],
+                    ]
+                ),
             )
             continue
         total = sum(memory_of(v) for v in vms)
@@ -363,6 +371,22 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         else:
             names = ", ".join([*(v.name for v in maybe[:5]), *(c.name for c in ct_maybe[:5])])
             yield passed(s, msg + (f"; {worst:.2f} if {names} run" if doubt else ""), h.source)
+
+
+def _cts_named(h: Host, what: str) -> str:
+    """The LXC containers of Proxmox VE node `h` that HVA-060 and HVA-081 count with its VMs
+    (running, onboot, or of unsettled run state; P21D-2, R25R-1), for the question asked where
+    the node's RAM or cores are unknown: '' where it has none (R39S-1)."""
+    cts = h.proxmox.containers if h.proxmox else []
+    if not cts:
+        return ""
+    shown = ", ".join(c.name for c in cts[:5]) + (
+        f" and {len(cts) - 5} more" if len(cts) > 5 else ""
+    )
+    return (
+        f", with the {what} of each of its LXC containers that runs, starts at boot or may "
+        f"run ({shown}; `pct config <vmid>`),"
+    )
 
 
 def _ratio_asks(h: Host, what: str, limit: float) -> tuple[list[str], list[str]]:
@@ -973,11 +997,18 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 s,
                 f"the host's physical core count is unknown ({h.missing.get('cores', 'no host facts')})",
                 h.source,
-                question="Do the vCPUs of this host's running and autostart VMs stay within "
-                "the profile's ratio of its physical cores? Evidence: the host's physical core "
-                "count (`lscpu`: sockets times cores per socket) and each VM's maximum vCPU "
-                "count. Pass: yes, their sum divided by the cores is within the ratio; fail: it "
-                "exceeds it.",
+                # as HVA-060's: the containers and the unread guests counted (R39S-1)
+                question=joint_question(
+                    [
+                        "Do the vCPUs of this host's running and autostart VMs"
+                        f"{_cts_named(h, 'CPU count')} stay within the profile's ratio "
+                        f"({limit:g}) of its physical cores? Evidence: the host's physical core "
+                        "count (`lscpu`: sockets times cores per socket) and each VM's maximum "
+                        "vCPU count. Pass: yes, their sum divided by the cores is within the "
+                        "ratio; fail: it exceeds it.",
+                        *_ratio_asks(h, "vCPU-to-core", limit)[1],
+                    ]
+                ),
             )
             continue
         total = sum(vcpus_of(v)[0] for v in vms)
