@@ -2518,6 +2518,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 if (why := _everyone_reaches(h, mode, owner[1:2])) is not None:
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{why}: {admin_reach}")
                     continue
+                grant_q += _grant_unread(h, mode, owner[1:2])
                 if acl := _acl_everyone(h, admin_path):
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{acl}: {admin_reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2527,6 +2528,8 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             if nxt is not None and (why := _everyone_reaches(h, nxt[0], nxt[2:])) is not None:
                 bad.append(f"{nxt[1]}{why}: {admin_reach}")
                 continue
+            if nxt is not None:
+                grant_q += _grant_unread(h, nxt[0], nxt[2:])
             # the file's perms as well: without socket activation the next start applies them
             if admin is None or admin_unit:
                 continue  # under socket activation the unit's SocketMode applies
@@ -2546,6 +2549,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 if (why := _everyone_reaches(h, mode, owner[1:2])) is not None:
                     bad.append(f"{path} is mode {socks[path]}{why}: {reach}")
                     continue
+                grant_q += _grant_unread(h, mode, owner[1:2])
                 if acl := _acl_everyone(h, path):
                     bad.append(f"{path} is mode {socks[path]}{acl}: {reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2560,6 +2564,8 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             nxt = _next_start(h, unit, required=True)
             if nxt is not None and (why := _everyone_reaches(h, nxt[0], nxt[2:])) is not None:
                 bad.append(f"{nxt[1]}{why}: {reach}")
+            elif nxt is not None:
+                grant_q += _grant_unread(h, nxt[0], nxt[2:])
         for pid, program, path, ports in _relay_ports(h, loopback=True):
             refs += list(h.facts.socket_relays.sources)
             bad.append(
@@ -2596,8 +2602,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         if grant_q:
             refs += list(h.facts.login_groups.sources)
             questions.append(
-                "Does /etc/security/group.conf have pam_group grant the group of libvirt's "
-                "read-write socket at login only to administrators? Evidence: `cat "
+                "Does /etc/security/group.conf have pam_group grant the group of a libvirt "
+                "socket (read-write, admin, virtlogd's or virtlockd's) at login only to "
+                "administrators? Evidence: `cat "
                 "/etc/security/group.conf` and, for a netgroup in its users field, `getent "
                 "netgroup NAME`. Pass: yes, no rule grants that group to every login account; "
                 "fail: a rule grants it to every login account."
@@ -2661,6 +2668,16 @@ def _everyone_reaches(h: Host, mode: str, group: Sequence[str]) -> str | None:
     if group and group[0] and _group_writable(mode) and (why := _group_of_everyone(h, group[0])):
         return f": {why}"
     return None
+
+
+def _grant_unread(h: Host, mode: str, group: Sequence[str]) -> list[str]:
+    """[why] where a group-writable socket's group (`group` holds its name, or nothing when
+    unknown) may be granted to every login account by pam_group and whom it grants is not in
+    the evidence (_login_grant_unread): the admin socket and virtlogd's/virtlockd's as the
+    read-write socket (R38A-2 covered that one only; R39A-1); [] otherwise."""
+    if group and group[0] and _group_writable(mode) and (why := _login_grant_unread(h, group[0])):
+        return [why]
+    return []
 
 
 def _acl_everyone(h: Host, path: str) -> str:
