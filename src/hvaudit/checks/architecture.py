@@ -259,6 +259,7 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
             continue
         flag = value.split()[0] if value and not value.startswith(("with", "without")) else ""
         refs = (*f.sources, *mods.sources)
+        power = bool(h.facts.power_cpu.known and h.facts.power_cpu.get())
         arm = h.facts.arm64
         if f.known and arm.known and arm.get():
             # KVM/arm64 is built in and s390x's is the kvm module itself: neither reads a
@@ -275,7 +276,16 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
             # question there; asked first, a "yes" passed a host without /dev/kvm (R35S-9)
             gap is mods and mods.state is FactState.UNAVAILABLE and f.known and not has_kvm
         ):
-            what = "the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm"
+            # R39T-1: a POWER CPU has no VT-x/AMD-V and its hardware-mode KVM is kvm_hv
+            # (arch/powerpc/kvm/powerpc.c kvm_arch_init_vm picks kvmppc_hv_ops or the
+            # software-emulating kvmppc_pr_ops): asked in x86's terms, an honest "no" failed a
+            # bare-metal PowerNV host that kvm_hv drives
+            what = (
+                "kvm_hv (the POWER processor's hypervisor mode; not kvm_pr, which emulates it "
+                "in software) drives /dev/kvm"
+                if power
+                else "the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm"
+            )
             asks: list[Outcome] = []
             if (o := asked_gap(s, gap, what, asks)) is not None:
                 yield o
@@ -284,7 +294,7 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
                 # whether the host is itself a VM (a POWER platform line missing) is asked
                 # with the modules: asked alone, "yes, kvm_hv drives it" passed a host that
                 # may be a pSeries guest, the question R34U-7 asks where they are read (R37T-2)
-                asks.append(_nested_ask(s, h.name, nested, *f.sources))
+                asks.append(_nested_ask(s, h.name, nested, *f.sources, power=power))
             yield joined_asks(s, asks)
             continue
         loaded = mods.get() if mods.known else ()
@@ -307,7 +317,7 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
             # whether the host is itself a VM not read (/proc/cpuinfo unreadable, or a POWER
             # platform line missing): its vmx/svm may be the outer hypervisor's nested
             # emulation, a fail above; a pass needs it read (R34U-7)
-            yield unknown(s, nested, _nested_vm_question(h.name))
+            yield unknown(s, nested, _nested_vm_question(h.name, power=power))
         elif has_kvm and vendor:
             yield passed(
                 s,
@@ -345,18 +355,22 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
             yield failed(s, "the CPU reports neither vmx nor svm and /dev/kvm is missing", *refs)
 
 
-def _nested_vm_question(host: str) -> str:
-    """HVA-010's question where whether an x86 or POWER host is itself a VM was not read."""
+def _nested_vm_question(host: str, *, power: bool = False) -> str:
+    """HVA-010's question where whether an x86 or POWER host is itself a VM was not read
+    (R39T-1: a POWER host's outer hypervisor offers nested virtualization, not VT-x/AMD-V)."""
     return (
         f"Is host {host} bare metal, not itself a virtual machine whose hypervisor offers "
         "nested virtualization? Evidence: /proc/cpuinfo (the hypervisor flag; POWER: platform "
         f"PowerNV) or `systemd-detect-virt` on {host}, and the machine's inventory record. "
         "Pass: yes, bare metal (systemd-detect-virt prints none); fail: it names a hypervisor, "
-        "whose emulated VT-x/AMD-V KVM then uses"
+        + ("whose nested virtualization" if power else "whose emulated VT-x/AMD-V")
+        + " KVM then uses"
     )
 
 
-def _nested_ask(s: Subject, host: str, nested: Fact[bool], *refs: Source) -> Outcome:
+def _nested_ask(
+    s: Subject, host: str, nested: Fact[bool], *refs: Source, power: bool = False
+) -> Outcome:
     """HVA-010's ask, joined with another, where whether the host is itself a VM was not read."""
     return manual(
         s,
@@ -364,7 +378,7 @@ def _nested_ask(s: Subject, host: str, nested: Fact[bool], *refs: Source) -> Out
         f"({nested.reason})",
         *refs,
         *nested.sources,
-        question=confirm_question(s, _nested_vm_question(host)),
+        question=confirm_question(s, _nested_vm_question(host, power=power)),
     )
 
 

@@ -1,0 +1,105 @@
+"""R39 sweep probes of the VM/host-architecture checks (letter T; architecture.py: HVA-010)
+for the leads round 38 left (issue 8, "verdicts an auditor can sign").
+
+Harness: the conftest host_scan replay with test_redteam25_boot_probes' POWER9 host (_power:
+/proc/cpuinfo and /proc/modules as a POWER KVM host reads them), /proc/modules made unreadable
+(test_redteam37_sweepvm_probes.NO_MODS; on x86
+test_r36_sweep_vm_probes.NO_MODS, kvm_intel's ept parameter unread too), and the platform line dropped
+(test_r34_hva010_unread_nested_probes._no_platform); the item's status, message and question.
+
+Findings:
+- R39T-1 (wording) HVA-010: /proc/modules unread on a POWER host (/proc/cpuinfo `cpu : POWER9`)
+  with /dev/kvm asked "the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives /dev/kvm?",
+  and, its platform unread too, "fail: ... whose emulated VT-x/AMD-V KVM then uses": a POWER
+  CPU has neither, and its KVM's hardware-mode module is kvm_hv (Linux
+  arch/powerpc/kvm/Kconfig KVM_BOOK3S_HV_POSSIBLE; kvm_pr emulates the hypervisor mode in
+  software, "PR" KVM_BOOK3S_PR_POSSIBLE), so an honest "no" failed a bare-metal PowerNV host
+  whose kvm_hv drives /dev/kvm (the pass R25B-6 gives where the modules are read). Now the
+  question on POWER names kvm_hv, not kvm_pr, and the nested fail the outer hypervisor's
+  nested virtualization.
+
+Held: the x86 host's modules question is unchanged (test_r36_sweep_vm_probes.MODS_Q).
+
+Probed by script: none.
+
+Tally: 1 finding (wording: HVA-010), 4 cases; 3 failed on main before the fix (d93357dd), 1
+held.
+
+Leads left: HVA-048 with <seclabel type='none'> on a running domain and qemu.conf unread;
+HVA-011 on arm64/s390x without /dev/kvm (asked about EPT/NPT where KVM did not start); HVA-049
+on AMD (kvm_amd nested on by default long before 4.20, the bound kept for both vendors);
+HVA-010's remediation names only kvm_intel/kvm_amd (POWER: kvm_hv).
+"""
+
+from __future__ import annotations
+
+from test_r34_hva010_unread_nested_probes import _no_platform
+from test_r36_sweep_vm_probes import MODS_Q, _host
+from test_r36_sweep_vm_probes import NO_MODS as X86_NO_MODS
+from test_redteam25_boot_probes import _power
+from test_redteam37_sweepvm_probes import NO_MODS
+
+POWER_Q = (
+    "Does this hold for this host: kvm_hv (the POWER processor's hypervisor mode; not kvm_pr, "
+    "which emulates it in software) drives /dev/kvm? Evidence: the setting, file or command "
+    "output it names, read where it lives (the message says why the scan could not). Pass: "
+    "yes, it holds; fail: it does not."
+)
+POWER_JOINED_Q = (
+    "Does this hold for this host: kvm_hv (the POWER processor's hypervisor mode; not kvm_pr, "
+    "which emulates it in software) drives /dev/kvm, and is host hv1 bare metal, not itself a "
+    "virtual machine whose hypervisor offers nested virtualization? Evidence: the setting, file "
+    "or command output it names, read where it lives (the message says why the scan could "
+    "not); /proc/cpuinfo (the hypervisor flag; POWER: platform PowerNV) or `systemd-detect-virt` "
+    "on hv1, and the machine's inventory record. Pass: yes, it holds, and bare metal "
+    "(systemd-detect-virt prints none); fail: it does not, or it names a hypervisor, whose "
+    "nested virtualization KVM then uses."
+)
+
+
+def test_r39t1_power_modules_question_names_kvm_hv(host_scan) -> None:
+    """R39T-1: a PowerNV host, /proc/modules unread: the question named VT-x/AMD-V and
+    kvm_intel/kvm_amd, which a POWER host never has; now kvm_hv."""
+    a = host_scan({**_power("PowerNV"), **NO_MODS})
+    assert _host(a, "HVA-010") == (
+        "manual",
+        "evidence unavailable: /proc/modules could not be read",
+        POWER_Q,
+    )
+
+
+def test_r39t1_power_joined_question_names_kvm_hv(host_scan) -> None:
+    """R39T-1: the platform unread too (R37T-2's joined ask): both parts in POWER's terms."""
+    a = host_scan({**_no_platform(), **NO_MODS})
+    assert _host(a, "HVA-010") == (
+        "manual",
+        "evidence unavailable: /proc/modules could not be read; /dev/kvm is present, but "
+        "whether the host is itself a virtual machine is not known (/proc/cpuinfo names no "
+        "POWER platform)",
+        POWER_JOINED_Q,
+    )
+
+
+def test_r39t1_held_x86_modules_question(host_scan) -> None:
+    """Held: an x86 host's modules question still names VT-x/AMD-V and kvm_intel/kvm_amd."""
+    a = host_scan(X86_NO_MODS)
+    assert _host(a, "HVA-010") == (
+        "manual",
+        "evidence unavailable: /proc/modules could not be read",
+        MODS_Q,
+    )
+
+
+def test_r39t1_power_platform_question_names_nested(host_scan) -> None:
+    """R39T-1: kvm_hv read loaded, the platform unread (R34U-7's question): its fail names the
+    outer hypervisor's nested virtualization, not VT-x/AMD-V."""
+    a = host_scan(_no_platform())
+    assert _host(a, "HVA-010") == (
+        "manual",
+        "evidence unavailable: /proc/cpuinfo names no POWER platform",
+        "Is host hv1 bare metal, not itself a virtual machine whose hypervisor offers nested "
+        "virtualization? Evidence: /proc/cpuinfo (the hypervisor flag; POWER: platform PowerNV) "
+        "or `systemd-detect-virt` on hv1, and the machine's inventory record. Pass: yes, bare "
+        "metal (systemd-detect-virt prints none); fail: it names a hypervisor, whose nested "
+        "virtualization KVM then uses",
+    )
