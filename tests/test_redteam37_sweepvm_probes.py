@@ -192,14 +192,23 @@ def test_r37t1_s390x_lpar_modules_unread_passes(host_scan) -> None:
 
 # --- R37T-2: HVA-010, POWER without a platform line: the modules' question alone --------------
 
+#: the modules' question alone on POWER (R39T-1: kvm_hv, not x86's VT-x/AMD-V)
+POWER_MODS_Q = (
+    "Does this hold for this host: kvm_hv (the POWER processor's hypervisor mode; not kvm_pr, "
+    "which emulates it in software) drives /dev/kvm? Evidence: the setting, file or command "
+    "output it names, read where it lives (the message says why the scan could not). Pass: "
+    "yes, it holds; fail: it does not."
+)
 POWER_JOINED_Q = (
-    "Does this hold for this host: the CPU offers VT-x/AMD-V and kvm_intel or kvm_amd drives "
-    "/dev/kvm, and is host hv1 bare metal, not itself a virtual machine whose hypervisor offers "
-    "nested virtualization? Evidence: the setting, file or command output it names, read where "
-    "it lives (the message says why the scan could not); /proc/cpuinfo (the hypervisor flag; "
-    "POWER: platform PowerNV) or `systemd-detect-virt` on hv1, and the machine's inventory "
-    "record. Pass: yes, it holds, and bare metal (systemd-detect-virt prints none); fail: it "
-    "does not, or it names a hypervisor, whose emulated VT-x/AMD-V KVM then uses."
+    # R39T-1: a POWER host's question in POWER's terms (kvm_hv, no VT-x/AMD-V)
+    "Does this hold for this host: kvm_hv (the POWER processor's hypervisor mode; not kvm_pr, "
+    "which emulates it in software) drives /dev/kvm, and is host hv1 bare metal, not itself a "
+    "virtual machine whose hypervisor offers nested virtualization? Evidence: the setting, file "
+    "or command output it names, read where it lives (the message says why the scan could "
+    "not); /proc/cpuinfo (the hypervisor flag; POWER: platform PowerNV) or `systemd-detect-virt` "
+    "on hv1, and the machine's inventory record. Pass: yes, it holds, and bare metal "
+    "(systemd-detect-virt prints none); fail: it does not, or it names a hypervisor, whose "
+    "nested virtualization KVM then uses."
 )
 
 
@@ -218,7 +227,7 @@ def test_r37t2_hva010_yes_to_modules_passes_unread_platform(host_scan, tmp_path)
     main asked only the modules' question, and "yes" passed a host that may be a pSeries guest.
     Now one item asks both; the modules' "yes" alone no longer answers it."""
     a = host_scan({**_no_platform(), **NO_MODS})
-    assert _yes(a, "HVA-010", MODS_Q, tmp_path) == (
+    assert _yes(a, "HVA-010", POWER_MODS_Q, tmp_path) == (
         "manual",
         "evidence unavailable: /proc/modules could not be read; /dev/kvm is present, but "
         "whether the host is itself a virtual machine is not known (/proc/cpuinfo names no "
