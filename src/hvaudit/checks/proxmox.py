@@ -3157,7 +3157,11 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
     keeps a local file of a higher config_version. A copied tree without it is the same
     question (L19-11P): the copy's gap observes nothing of the node; only a live node's read
     finding no file lets /etc/pve's copy be what runs. A local file whose read or parse failed
-    is the error, even where /etc/pve has none (R36E-5: "a single node" hid it)."""
+    is the error, even where /etc/pve has none (R36E-5: "a single node" hid it). The local file
+    passing while /etc/pve's copy was not read (a copied tree without it, a read that failed)
+    is the same question (R39E-1): pmxcfs installs that copy over it unless its config_version
+    is lower (dcdb.c dcdb_sync_corosync_conf); only a live node's read finding no
+    /etc/pve/corosync.conf leaves the local file alone."""
     for h in ctx.deployment.hosts:
         s, px = host_subject(h), _px(h)
         if px is None:
@@ -3200,6 +3204,19 @@ def corosync_crypto(ctx: Context) -> Iterator[Outcome]:
                 f"{message} (/etc/pve/corosync.conf); the node's /etc/corosync/corosync.conf, "
                 f"which corosync reads, was not read ({local.reason}): pmxcfs keeps it instead "
                 "when its config_version is higher",
+                *sources,
+                question=_corosync_question(h.name),
+            )
+        elif not f.known and f.state is not FactState.NOT_APPLICABLE:
+            # /etc/pve's copy not read (a copy without it, a read that failed): pmxcfs installs it
+            # over the local file judged here unless its config_version is below the local
+            # one's (pve-cluster src/pmxcfs/dcdb.c dcdb_sync_corosync_conf: "local corosync.conf
+            # is newer" only for new_version < old_version), so the local file passing is not
+            # what corosync runs after pmxcfs's next sync (R39E-1)
+            yield manual(
+                s,
+                f"{message}; pmxcfs installs /etc/pve/corosync.conf over it when its "
+                "config_version is not below the local file's",
                 *sources,
                 question=_corosync_question(h.name),
             )
