@@ -843,7 +843,7 @@ def _accepts_everything(
                 "rules read as every protocol)"
             )
         proto = str(opts.get("proto") or "").lower()
-        key = {"6": "tcp", "17": "udp"}.get(proto, proto)
+        key = _port_protocol(proto)
         text = (
             "IN "
             + str(r["action"])
@@ -900,7 +900,7 @@ def _accepts_everything(
         ):
             maybe.append(f"{where} line {r['line']} `{text}`")
         reached = eff - closed
-        key = {"6": "tcp", "17": "udp"}.get(proto, proto)
+        key = _port_protocol(proto)
         if (
             r["action"] != "ACCEPT"
             and "proto" in narrowing
@@ -1064,17 +1064,31 @@ IPTABLES_ALL_PROTOCOLS = frozenset({"ip", "hopopt"})
 _OTHER_PORT_PROTOCOLS = frozenset({"udp", "17", "udplite", "136", "sctp", "132", "dccp", "33"})
 
 
+#: The IANA numbers of the transport protocols that carry ports, as netbase's /etc/protocols
+#: lists them (tcp 6, udp 17, dccp 33, sctp 132, udplite 136): pve-firewall takes a rule's -p
+#: as a name or a number of that file (Firewall.pm parse_protocol_file keys `byid` by the
+#: number as written, pve_fw_verify_protocol_spec accepts either), so `-p 136` is udplite's
+#: every port as `-p udplite` is (R39F-1; hvaudit.parse.proxmox_firewall._NETBASE_PROTOCOLS).
+_PORT_PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "33": "dccp", "132": "sctp", "136": "udplite"}
+
+
+def _port_protocol(proto: str) -> str:
+    """A -p value's port-bearing protocol name (its IANA number read as the name), else it."""
+    return _PORT_PROTOCOL_NUMBERS.get(proto, proto)
+
+
 def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str | None:
     """What a wide IN rule with these narrowing options admits: every inbound packet, every
-    port of one transport protocol, or None (something narrower)."""
+    port of one transport protocol (by name or IANA number), or None (something narrower)."""
     if not narrowing:
         return "every inbound packet"
+    key = _port_protocol(proto)
     if (
         narrowing <= {"proto", "dport"}
-        and proto in ("tcp", "udp", "sctp", "dccp", "udplite", "6", "17")
+        and key in PORT_PROTOCOLS
         and _pve_ports(str(opts.get("dport") or "0:65535")) > 32768
     ):
-        return f"every {proto} port"
+        return f"every {key} port"
     return None
 
 
@@ -1955,7 +1969,7 @@ def _vm_opened(
                 )
             )
         proto = str(opts.get("proto") or "").lower()
-        key = {"6": "tcp", "17": "udp"}.get(proto, proto)
+        key = _port_protocol(proto)
         # ACCEPTs of every packet, or of more than half of a protocol's ports (those the DROPs
         # of every source before them left, L18-6P), from some sources each, a /7's worth
         # together (R37F-2, R38F-1)
@@ -3779,7 +3793,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             ports = _pve_port_intervals(str(opts.get("dport", "")))
             version = r.get("ipversion")
             versions = {version} if isinstance(version, int) else {4, 6}
-            proto = {"6": "tcp", "17": "udp"}.get(str(opts.get("proto")), str(opts.get("proto")))
+            proto = _port_protocol(str(opts.get("proto")))
             # the management services listen on TCP only (MGMT_PORTS): a -dport of their
             # numbers under another port-bearing protocol (udp, udplite, sctp, dccp, by name
             # or IANA number) reaches none of them; any other -p value keeps the TCP reading
