@@ -18,24 +18,33 @@ Findings:
   never counted. Now the question counts the node's containers by name and joins
   _ratio_asks's open conditions in one item (joint_question).
 
-Held: a node whose RAM and cores are read keeps its counted verdicts (the harness test).
+Held: a node whose RAM and cores are read keeps its counted verdicts (the harness test); with
+the RAM unknown and VM 200's .conf a FIFO the tree reader refuses (R27P-1's harness), the one
+HVA-060 item asks the VMs' and containers' sum and the unread guest together (joint_question;
+written after R39S-1 landed, so it ran only on the fix).
 
 Probed by script: on d93357dd, the hardened tree without proc/meminfo asked the VMs-only
 question for HVA-060, and "yes" passed; without proc/cpuinfo the same for HVA-081.
 
-Tally: 1 finding (false pass: HVA-060 with HVA-081), 3 cases (2 finding probes, 1 harness
-test); the 2 finding probes failed on main (d93357dd) before the fix.
+Tally: 1 finding (false pass: HVA-060 with HVA-081), 4 cases (2 finding probes, 1 harness
+test, 1 held probe); the 2 finding probes failed on main (d93357dd) before the fix, the
+harness test passed there; the held probe ran only after the fix landed (949b0bde).
 
 Leads left:
 - HVA-211: with ip-link unread, an Open vSwitch bridge read from ovs-ports still fails
   (shared) but is not probed here (carried from R38).
 - HVA-060/HVA-081 unknown-size branch on a libvirt host with an unread next definition
-  (R30D-7) is joined by the same change but not probed here.
+  (R30D-7), or an unread domain (R28D-1), is joined by the same change but not probed here;
+  the unknown-size question's Evidence names `pct config` inside the question, not in the
+  Evidence part (wording).
+- The unknown-size question does not name the VMs whose run state is unknown (_unknown_run_state)
+  as the read branch's message does; "running and autostart VMs" leaves them to the auditor.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -50,10 +59,15 @@ from test_r34_elif_unknown_probes import TODAY
 HARDENED = Path(__file__).parent / "fixtures" / "proxmox-hardened"
 
 
-def _scan(tmp_path: Path, capsys: pytest.CaptureFixture[str], drop: str = "") -> Assessment:
+def _scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], drop: str = "", fifo: str = ""
+) -> Assessment:
     tree = Path(shutil.copytree(HARDENED, tmp_path / "tree"))
     if drop:
         (tree / drop).unlink()
+    if fifo:  # a guest's .conf the tree reader refuses (R27P-1's harness)
+        (tree / fifo).unlink()
+        os.mkfifo(tree / fifo)
     out = tmp_path / "bundle"
     assert main(["collect", "--connect", f"pve+dir://{tree}", "-o", str(out)]) == 0
     capsys.readouterr()
@@ -108,3 +122,18 @@ def test_r39s1_unknown_size_question_counts_the_containers(
         assert q == MEM_Q
     _attest_yes(a, check, tmp_path)
     assert outcomes(a, check) == {"pve-h1": "pass"}
+
+
+def test_r39s1_unknown_ram_question_joins_the_unread_guest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held (written after R39S-1 landed): with the RAM unknown and VM 200's configuration
+    unread, the one item asks both, so "yes" to the VMs' sum alone does not answer it."""
+    a = _scan(tmp_path, capsys, "proc/meminfo", "etc/pve/qemu-server/200.conf")
+    (r,) = (r for r in a.results if r.check.id == "HVA-060")
+    assert r.status.value == "manual"
+    q = r.outcome.question or ""
+    assert q.startswith(
+        MEM_Q.partition("? Evidence: ")[0]
+        + ", and counting the guests of node pve-h1 whose configuration was not read, is the memory over-commit ratio of its running and autostart guests within 1.5?"
+    ), q
