@@ -1352,15 +1352,13 @@ def _lsm_off(word: str, lsm: str) -> bool:
     (kernel-parameters.txt:
     "Choose a legacy "major" security module to enable at boot"), and `lsm=` whose list leaves
     it out ("Choose order of LSM initialization. This overrides CONFIG_LSM, and the
-    "security=" parameter"; security/security.c enables only the listed modules). For SELinux
-    also `enforcing=` read as 0 (R37B-2): systemd's selinux setup loads the policy through
-    libselinux's selinux_init_load_policy (src/load_policy.c), which takes the mode from the
-    first `enforcing=` of /proc/cmdline, `atoi(tmp + sizeof("enforcing=") - 1)`, over
-    /etc/selinux/config's ("Command line argument takes precedence, then config file") and
-    sets it with security_setenforce: `enforcing=0` (or `off`, any value atoi reads as 0)
-    boots SELinux permissive, labels applied but nothing enforced (read with `find_string`;
-    kernel-parameters.txt enforcing= "0 -- permissive (log only, no denials)"). A negative
-    value leaves the config file's mode (not read here)."""
+    "security=" parameter"; security/security.c enables only the listed modules). SELinux's
+    `enforcing=` is not judged here (R39B-1): the mode is libselinux's, which reads only the
+    FIRST enforcing= of the whole line, and sets it over the kernel's own reading (load_policy.c
+    selinux_init_load_policy: `orig_enforce = rc = security_getenforce(); ... if (orig_enforce
+    != *enforce) { rc = security_setenforce(*enforce);`), so the kernel's last-one-wins word
+    (what next_boot_adds keeps) is not the mode: `enforcing=1 enforcing=0` boots enforcing.
+    _selinux_config_next_boot reads it per line as libselinux does (R37B-2, R38B-2)."""
     name, eq, value = word.partition("=")
     v = value.strip()
     if name == lsm and name in ("apparmor", "selinux"):
@@ -1371,8 +1369,6 @@ def _lsm_off(word: str, lsm: str) -> bool:
         return v != lsm
     if name == "lsm":
         return lsm not in v.split(",")
-    if name == "enforcing" and lsm == "selinux":
-        return bool(eq) and _libc_atoi(v) == 0
     return False
 
 
@@ -1417,6 +1413,27 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
         return outcome
     s = host_subject(h)
     cfg = h.facts.selinux_config
+    nxt = h.facts.kernel_cmdline_next_boot
+    lines: list[tuple[str, str]] = []
+    if nxt.known:
+        lines = [(b.source, " ".join(b.words)) for b in nxt.get() if b.words is not None]
+    if not lines and h.facts.kernel_cmdline.known:
+        lines = [("the running kernel's command line", " ".join(h.facts.kernel_cmdline.get()))]
+    # R38B-2: each line's mode, its first enforcing= (after `--` too) over the file's
+    words = {src: _first_enforcing(line) for src, line in lines}
+    # R39B-1: a line whose first enforcing= reads 0 boots permissive whatever the file says
+    # (SELINUX=disabled: off); the file unread, that alone settles it
+    zero = [src for src, w in words.items() if w and libselinux_enforcing(w) == 0]
+    if not cfg.known and zero and len(zero) == len(lines):
+        return failed(
+            s,
+            "selinux confines QEMU on the running kernel, but libselinux takes the first "
+            "enforcing= of the next boot's line over /etc/selinux/config, and it reads 0: SELinux "
+            f"boots permissive ({'; '.join(f'{words[z]} in {z}' for z in zero)})",
+            *outcome.evidence,
+            *cfg.sources,
+            *nxt.sources,
+        )
     if not cfg.known:
         if outcome.status not in (Status.PASS, Status.MANUAL):
             return outcome
@@ -1426,11 +1443,30 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
             "line says enforcing; fail: permissive or disabled, or no such line (SELinux "
             "boots permissive or off)."
         )
+        said_zero = ""
+        if zero:
+            rest = [src for src in words if src not in zero]
+            said_zero = (
+                ", and the first enforcing= of some of the next boot's command lines reads 0 ("
+                + "; ".join(f"{words[z]} in {z}" for z in zero)
+                + ")"
+            )
+            asked = joint_question(
+                [
+                    f"Which kernel command line does host {h.name} boot next? Evidence: the "
+                    "boot loader's default entry there (`grubby --info=DEFAULT` or `bootctl "
+                    f"list`). Pass: one of {', '.join(rest)}; fail: one of {', '.join(zero)} "
+                    "(SELinux boots permissive).",
+                    asked,
+                ]
+            )
         return manual(
             s,
-            f"{outcome.message}; but the mode /etc/selinux/config gives the next boot was not read",
+            f"{outcome.message}; but the mode /etc/selinux/config gives the next boot was not "
+            f"read{said_zero}",
             *outcome.evidence,
             *cfg.sources,
+            *(nxt.sources if zero else ()),
             question=ask_with(outcome, asked),
         )
     mode = cfg.get()
@@ -1452,16 +1488,8 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
             *outcome.evidence,
             *cfg.sources,
         )
-    nxt = h.facts.kernel_cmdline_next_boot
-    lines: list[tuple[str, str]] = []
-    if nxt.known:
-        lines = [(b.source, " ".join(b.words)) for b in nxt.get() if b.words is not None]
-    if not lines and h.facts.kernel_cmdline.known:
-        lines = [("the running kernel's command line", " ".join(h.facts.kernel_cmdline.get()))]
     if not lines and mode == 1:
         return outcome
-    # R38B-2: each line's mode, its first enforcing= (after `--` too) over the file's
-    words = {src: _first_enforcing(line) for src, line in lines}
     on = [
         src
         for src, w in words.items()
@@ -1532,15 +1560,9 @@ def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
     if nb is None or outcome.status is Status.FAIL:
         return outcome
     s = host_subject(h)
-    # R37B-2: SELinux's enforcing=0 starts the module permissive
-    permissive = {w.startswith("enforcing=") for _, w in nb.found}
-    does = {
-        frozenset({True}): "leaves it permissive (libselinux takes enforcing= over "
-        "/etc/selinux/config)",
-        frozenset({True, False}): "does not start it or leaves it permissive",
-    }.get(frozenset(permissive), "does not start it")
-    keeps = f"keeps {lsm} from starting" + (" or enforcing" if lsm == "selinux" else "")
-    off = f"{lsm} off or permissive" if lsm == "selinux" else f"{lsm} off"
+    does = "does not start it"
+    keeps = f"keeps {lsm} from starting"
+    off = f"{lsm} off"
     if nb.settled:
         return failed(
             s,
