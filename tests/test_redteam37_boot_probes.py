@@ -149,9 +149,9 @@ def test_r37b_2_enforcing_zero_boots_selinux_permissive(host_scan, word: str) ->
     a = _se_scan(host_scan, word)
     assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {
-        "hv1": "selinux confines QEMU on the running kernel, but the next boot leaves it "
-        f"permissive (libselinux takes enforcing= over /etc/selinux/config): {word} in "
-        "/etc/default/grub"
+        "hv1": "selinux confines QEMU on the running kernel, but libselinux takes the first "
+        "enforcing= of the next boot's line over /etc/selinux/config, and it reads 0: SELinux "
+        f"boots permissive ({word} in /etc/default/grub)"
     }
 
 
