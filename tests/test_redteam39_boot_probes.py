@@ -21,13 +21,16 @@ Findings (R39B-n):
   question ask which line boots next as well as the file's mode.
 
 Held (kept as tests): `enforcing=0 enforcing=1` (first reads 0) fails over SELINUX=enforcing
-and with the file unread; the file unread with `enforcing=1` alone is the file's question.
+and with the file unread (now with R38B-2's message naming the first word); `enforcing=1 --
+enforcing=0` passes; the file unread with `enforcing=1` alone is the file's question.
 
-Probed by script, not kept: none.
+Probed by script, not kept: none. No e2e run: the e2e host has no SELinux (no
+/sys/fs/selinux), so HVA-043's selinux path cannot reach its verdicts.
 
-Tally: 1 finding (1 wrong fail); 7 cases in 3 test functions. R39B-1: 3 of 3 failed on main
-d93357d (wrong fails); the 4 held cases (2 fails, 2 questions) are kept as tests, the
-unread-file partial question's message is new.
+Tally: 1 finding (1 wrong fail); 8 cases in 4 test functions. On main d93357d 6 of 8 failed:
+3 wrong fails (`enforcing=1 enforcing=0` over SELINUX=enforcing and with the file unread,
+`foo.enforcing=0 enforcing=0`), 3 on the message only (the two first-zero fails, and the
+unread-file partial case, a question there too, now asking which line boots as well).
 
 Leads left:
 - A quoted `enforcing="1"` in /etc/default/grub: GRUB's script lexer drops the quotes in
@@ -85,8 +88,42 @@ def test_r39b_1_held_a_first_zero_fails(host_scan, config: object) -> None:
     ids=["first-one", "one"],
 )
 def test_r39b_1_held_an_unread_config_is_its_question(host_scan, nxt: str, said: str) -> None:
-    """R39B-1 held: with the file unread and the first enforcing= not 0, the file's mode
+    """R39B-1 (wrong fail on main for `enforcing=1 enforcing=0`; `enforcing=1` held): with the file unread and the first enforcing= not 0, the file's mode
     (SELINUX=disabled loads no policy whatever the line) is the question."""
     a = _scan(host_scan, UNREAD, nxt)
     assert outcomes(a, "HVA-043") == {"hv1": "manual"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {"hv1": said}
+
+
+def test_r39b_1_an_unread_config_and_some_zero_lines_ask_both(host_scan) -> None:
+    """R39B-1 HVA-043: the file unread and one next-boot line's first enforcing= reading 0: the
+    question asks which line boots next as well as the file's mode (before, _lsm_off's word
+    asked it; the file's question alone would pass a boot of the permissive line)."""
+    from test_host_verdicts5 import SELINUX
+    from test_redteam21_boot_probes import _boot, _grub
+    from test_redteam22_boot2_probes import LIVE
+
+    a = host_scan(
+        {
+            **SELINUX,
+            "/etc/selinux/config": UNREAD,
+            "/proc/cmdline": LIVE.format(""),
+            "boot-cmdline": _boot(
+                _grub("quiet enforcing=1"), ("/etc/kernel/cmdline", "root=/dev/sda1 enforcing=0")
+            ),
+        }
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "manual"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {
+        "hv1": f"{NOTREAD}, and the first enforcing= of some of the next boot's command lines "
+        "reads 0 (enforcing=0 in /etc/kernel/cmdline)"
+    }
+    (q,) = [r.outcome.question for r in a.results if r.check.id == "HVA-043"]
+    assert q == (
+        "Which kernel command line does host hv1 boot next, and does /etc/selinux/config on "
+        "host hv1 set SELINUX=enforcing? Evidence: the boot loader's default entry there "
+        "(`grubby --info=DEFAULT` or `bootctl list`); `grep ^SELINUX= /etc/selinux/config` on "
+        "hv1. Pass: one of /etc/default/grub, and its first SELINUX= line says enforcing; fail: "
+        "one of /etc/kernel/cmdline (SELinux boots permissive), or permissive or disabled, or no "
+        "such line (SELinux boots permissive or off)."
+    )
