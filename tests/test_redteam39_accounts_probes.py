@@ -14,7 +14,8 @@ Findings (R39A-n):
   /run/libvirt/virtlogd-sock 0660 root:libvirt, HVA-132 passed "auth_unix_rw = none, ... is mode
   600 root root" (virtlockd's socket likewise). Now every group-writable socket (live, and as its unit creates it at the next
   start) asks the group.conf question where its group's grant is unread
-  (checks.management._grant_unread), and the question names the socket kinds.
+  (checks.management._grant_unread), and the question names the socket kinds; the next start
+  is probed with a virtlogd.socket drop-in SocketMode=0660, SocketGroup=libvirt.
 
 Held (kept as tests): group.conf unreadable with every socket 0600 root:root asks nothing.
 
@@ -22,11 +23,10 @@ Probed by script: the end-to-end run against a real libvirtd was not run: this h
 /etc/security/group.conf is readable and holds no rule (every line a comment), so the change
 cannot reach the e2e-* verdicts.
 
-Tally: 1 finding (1 false pass); 7 cases, 6 failed on main before the fix, 1 held.
+Tally: 1 finding (1 false pass); 8 cases, 7 failed on main before the fix, 1 held.
 
 Leads left:
-- The R39A-1 manual message names the group but not the socket whose group it is; the
-  next-start path (a unit's SocketGroup=/SocketMode=) uses the same helper but is not probed.
+- The R39A-1 manual message names the group but not the socket whose group it is.
 - HVA-142 shows a %group users field as 'members not read' though
   parse.host.pam_group_user_matches can resolve it (round 38's lead, not taken).
 - From round 37: ACL mask vs group:: (wrong fail), default ACLs on /run/libvirt, HVA-142 OpenRC
@@ -38,7 +38,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import question_line
-from test_redteam21_sock_probes import AUTH_NONE
+from test_redteam21_sock_probes import AUTH_NONE, ETC, UNITS, _cat
 from test_redteam37_accounts_probes import ADMIN, LOGD, NO_USERS_GROUP, SOCK, _132
 
 LOCKD = "/run/libvirt/virtlockd-sock"
@@ -104,3 +104,34 @@ def test_pam_group_grant_unread_other_sockets_held(host_scan) -> None:
         }
     )
     assert _132(a) == ("pass", RW_OK)
+
+
+def test_pam_group_grant_unread_next_start(host_scan) -> None:
+    """R39A-1 (false pass) HVA-132, the next start: every live socket 0600 root:root, but a
+    virtlogd.socket drop-in sets SocketMode=0660 and SocketGroup=libvirt (systemd.socket(5)),
+    and /etc/security/group.conf unreadable: the socket virtlogd's next start creates is open
+    to whoever pam_group grants libvirt, which is unknown, so a question, not a pass."""
+    logd = f"{ETC}/virtlogd.socket.d/a.conf"
+    rw = f"{ETC}/libvirtd.socket.d/a.conf"
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            "libvirt-sockets": (
+                f"600 root root {SOCK}\n600 root root {ADMIN}\n600 root root {LOGD}\n",
+                1,
+            ),
+            UNITS: _cat(
+                {
+                    "libvirtd.socket": [(rw, "SocketMode=0600")],
+                    "virtlogd.socket": [(logd, "SocketMode=0660\nSocketGroup=libvirt")],
+                }
+            ),
+            "/etc/security/group.conf": PermissionError("Permission denied"),
+        }
+    )
+    assert _132(a) == (
+        "manual",
+        f"{UNREAD}; {RW_OK}, libvirtd.socket: SocketMode=0600 in {rw} (the socket's next start)",
+    )
+    assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q
