@@ -5125,6 +5125,12 @@ def _release_asks(
     return []
 
 
+def _tagged(f: Fact[Any], tag: str) -> list[str]:
+    """What follows `tag` in each of the fact's source locators that starts with it: the parser
+    (parse.host, log forwarding) records each condition HVA-200 weighs as a tagged locator."""
+    return [x.locator.removeprefix(tag) for x in f.sources if x.locator.startswith(tag)]
+
+
 @check(
     id="HVA-200",
     title="Logs are forwarded to a remote server over TLS",
@@ -5186,12 +5192,7 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         targets = f.get()
         plain = [t for t, tls in targets if not tls]
         unrouted, unread_files, unrouted_refs = libvirt_log_unrouted(h)
-        readers = [
-            r
-            for x in f.sources
-            if x.locator.startswith("reads log files: ")
-            for r in x.locator.removeprefix("reads log files: ").split(", ")
-        ]
+        readers = [r for x in _tagged(f, "reads log files: ") for r in x.split(", ")]
         notes = [
             x.locator
             for x in f.sources
@@ -5204,52 +5205,16 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 )
             )
         ]
-        journal = [
-            x.locator.removeprefix("journald forwarding unknown: ")
-            for x in f.sources
-            if x.locator.startswith("journald forwarding unknown: ")
-        ]
-        kept = [
-            x.locator.removeprefix("journal unknown: ")
-            for x in f.sources
-            if x.locator.startswith("journal unknown: ")
-        ]
-        filtered = [
-            x.locator.removeprefix("filtered: ")
-            for x in f.sources
-            if x.locator.startswith("filtered: ")
-        ]
-        patterned = [
-            x.locator.removeprefix("libvirt's messages filtered: ")
-            for x in f.sources
-            if x.locator.startswith("libvirt's messages filtered: ")
-        ]
-        spaced = [
-            x.locator.removeprefix("libvirt's messages in a namespace: ")
-            for x in f.sources
-            if x.locator.startswith("libvirt's messages in a namespace: ")
-        ]
-        ng_filtered = [
-            x.locator.removeprefix("syslog-ng filtered: ")
-            for x in f.sources
-            if x.locator.startswith("syslog-ng filtered: ")
-        ]
-        expiry = [
-            x.locator.removeprefix("expired certificates unknown: ")
-            for x in f.sources
-            if x.locator.startswith("expired certificates unknown: ")
-        ]
-        release = [
-            x.locator.removeprefix("rsyslog release unknown: ")
-            for x in f.sources
-            if x.locator.startswith("rsyslog release unknown: ")
-        ]
+        journal = _tagged(f, "journald forwarding unknown: ")
+        kept = _tagged(f, "journal unknown: ")
+        filtered = _tagged(f, "filtered: ")
+        patterned = _tagged(f, "libvirt's messages filtered: ")
+        spaced = _tagged(f, "libvirt's messages in a namespace: ")
+        ng_filtered = _tagged(f, "syslog-ng filtered: ")
+        expiry = _tagged(f, "expired certificates unknown: ")
+        release = _tagged(f, "rsyslog release unknown: ")
         # "on the host itself (DAEMON): TARGETS", one per forwarder (R24L-7, R24G-1)
-        own = [
-            x.locator.removeprefix("on the host itself (").split("): ", 1)
-            for x in f.sources
-            if x.locator.startswith("on the host itself (")
-        ]
+        own = [x.split("): ", 1) for x in _tagged(f, "on the host itself (")]
         here = [t for _, t in own]
         daemons = " and ".join(d for d, _ in own)
         if not targets and here:
