@@ -18,15 +18,21 @@ Findings:
   question on POWER names kvm_hv, not kvm_pr, and the nested fail the outer hypervisor's
   nested virtualization.
 
+- R39T-2 (wording) HVA-011: an arm64 or s390x host without /dev/kvm (KVM did not initialise:
+  arch/arm64/kvm/arm.c kvm_arm_init, arch/s390/kvm/kvm-s390.c kvm_s390_init return -ENODEV;
+  HVA-010 fails it) was asked "EPT (Intel) or NPT (AMD) is enabled in the KVM module?", x86's
+  terms for a host without KVM: "yes (n/a)" passed a host whose guests get no stage-2 or SIE
+  translation. Now the fail, beside HVA-010's.
+
 Held: the x86 host's modules question is unchanged (test_r36_sweep_vm_probes.MODS_Q).
 
 Probed by script: none.
 
-Tally: 1 finding (wording: HVA-010), 4 cases; 3 failed on main before the fix (d93357dd), 1
-held.
+Tally: 2 findings (wording: HVA-010, HVA-011), 6 cases; 3 failed on main before R39T-1's fix
+(d93357dd), 2 before R39T-2's (a16a0060), 1 held.
 
 Leads left: HVA-048 with <seclabel type='none'> on a running domain and qemu.conf unread;
-HVA-011 on arm64/s390x without /dev/kvm (asked about EPT/NPT where KVM did not start); HVA-049
+HVA-049
 on AMD (kvm_amd nested on by default long before 4.20, the bound kept for both vendors);
 HVA-010's remediation names only kvm_intel/kvm_amd (POWER: kvm_hv).
 """
@@ -36,7 +42,9 @@ from __future__ import annotations
 from test_r34_hva010_unread_nested_probes import _no_platform
 from test_r36_sweep_vm_probes import MODS_Q, _host
 from test_r36_sweep_vm_probes import NO_MODS as X86_NO_MODS
+from test_redteam24_vm2_probes import _arm64
 from test_redteam25_boot_probes import _power
+from test_redteam28_boot_probes import _s390
 from test_redteam37_sweepvm_probes import NO_MODS
 
 POWER_Q = (
@@ -102,4 +110,29 @@ def test_r39t1_power_platform_question_names_nested(host_scan) -> None:
         "or `systemd-detect-virt` on hv1, and the machine's inventory record. Pass: yes, bare "
         "metal (systemd-detect-virt prints none); fail: it names a hypervisor, whose nested "
         "virtualization KVM then uses",
+    )
+
+
+NO_DEV_KVM = {"dev-kvm": ("", 2, "ls: cannot access '/dev/kvm': No such file or directory\n")}
+
+
+def test_r39t2_arm64_without_dev_kvm_fails_hva011(host_scan) -> None:
+    """R39T-2: arm64 without /dev/kvm was asked about EPT/NPT; now the fail."""
+    a = host_scan(_arm64(dev_kvm=False))
+    assert _host(a, "HVA-011") == (
+        "fail",
+        "arm64 host without /dev/kvm: no guest runs with stage-2 translation (no /dev/kvm: "
+        "KVM/arm64 did not initialise (HYP mode not available))",
+        None,
+    )
+
+
+def test_r39t2_s390x_without_dev_kvm_fails_hva011(host_scan) -> None:
+    """R39T-2: s390x without /dev/kvm likewise."""
+    a = host_scan({**_s390(), **NO_DEV_KVM})
+    assert _host(a, "HVA-011") == (
+        "fail",
+        "s390x host without /dev/kvm: no guest runs with SIE's translation (no /dev/kvm: KVM on "
+        "s390x did not initialise (SIE not available, or the kvm module not loaded))",
+        None,
     )

@@ -540,6 +540,25 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *f.sources,
                 *nested.sources,
             )
+        elif (
+            not f.known
+            and f.state is FactState.UNAVAILABLE
+            and (arm or s390)
+            and (cv := h.facts.cpu_virtualization).known
+            and not (cv.get().endswith("with /dev/kvm") and "without" not in cv.get())
+        ):
+            # R39T-2: KVM/arm64 or s390x KVM without /dev/kvm did not initialise (kvm_arm_init,
+            # kvm_s390_init return -ENODEV, HVA-010): no guest gets stage-2 or SIE translation.
+            # Asked in x86's terms ("EPT (Intel) or NPT (AMD) enabled?"), a "yes, n/a" passed it
+            yield failed(
+                s,
+                ("arm64" if arm else "s390x")
+                + " host without /dev/kvm: no guest runs with "
+                + ("stage-2 translation" if arm else "SIE's translation")
+                + f" ({f.reason})",
+                *f.sources,
+                *cv.sources,
+            )
         elif not f.known:
             # whether the host is itself a VM, not read either, is asked with it: asked alone,
             # "yes, EPT enabled" passed a host that may shadow its guests' page tables (R36T-9)
