@@ -230,11 +230,15 @@ def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]
     refs: list[Source] = []
     for file in daemon_files(host, "driver"):
         daemon = file.removesuffix(".conf")
-        if not conf_fact(host, file).known:
-            continue
-        outputs, src = conf_value(host, file, "log_outputs")
-        name = file
         override = lh.log_outputs_override.get(daemon)
+        if conf_fact(host, file).known:
+            outputs, src = conf_value(host, file, "log_outputs")
+        elif override is not None and override.known and log_destinations(override.get()[0]):
+            # the running daemon's outputs are in force whatever its file says (R39L-1)
+            outputs, src = None, Source(f"host/files/etc/libvirt/{file}", "log_outputs")
+        else:
+            continue  # libvirt_log_unread's
+        name = file
         if override is not None:
             if not override.known:
                 continue
@@ -267,6 +271,30 @@ def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]
         files += paths
         refs.append(src)
     return why, files, refs
+
+
+def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
+    """The QEMU-driver daemons (daemon_files "driver") whose log outputs in force are not in
+    the evidence: their file (libvirtd.conf, virtqemud.conf) could not be read, and no running
+    daemon's or unit's outputs (log_outputs_override) replace it. Such a file may set
+    log_outputs to files only, which no forwarder reads (libvirt docs/logging.rst "Logging in
+    the daemon": outputs are stderr, syslog:NAME, file:PATH or journald; libvirt_log_unrouted),
+    so HVA-200 asks (R39L-1). Each reason, and the evidence."""
+    lh = host.libvirt
+    if lh is None:
+        return [], []
+    why: list[str] = []
+    refs: list[Source] = []
+    for file in daemon_files(host, "driver"):
+        conf = conf_fact(host, file)
+        override = lh.log_outputs_override.get(file.removesuffix(".conf"))
+        if conf.known or (
+            override is not None and override.known and log_destinations(override.get()[0])
+        ):
+            continue
+        why.append(conf.reason or f"{file} not read")
+        refs += [*conf.sources, *(override.sources if override is not None else ())]
+    return why, refs
 
 
 def log_filter_patterns_question(host: str) -> str:

@@ -28,6 +28,7 @@ from hvaudit.checks._libvirt import (
     kernel_audit_off,
     kernel_bool,
     kernel_params,
+    libvirt_log_unread,
     libvirt_log_unrouted,
     log_filter_patterns_question,
     log_namespace_question,
@@ -5182,7 +5183,10 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     LIBVIRT_LOG_OUTPUTS) write only to files, or to a stderr its unit sends elsewhere than the
     journal, with no journald or syslog output: a fail naming them; where a running forwarder
     reads text files (rsyslog imfile, a syslog-ng file() source) and each is a file, whether
-    it reads them is asked (_libvirt.libvirt_log_unrouted, R38L-1)."""
+    it reads them is asked (_libvirt.libvirt_log_unrouted, R38L-1). Where a daemon's file
+    could not be read and no running daemon's outputs replace it, those outputs are unknown: a
+    question, not a pass; the running daemon's outputs (virt-admin) are judged without its
+    file (_libvirt.libvirt_log_unread, R39L-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
@@ -5192,6 +5196,7 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
         targets = f.get()
         plain = [t for t, tls in targets if not tls]
         unrouted, unread_files, unrouted_refs = libvirt_log_unrouted(h)
+        outputs_unread, outputs_refs = libvirt_log_unread(h)
         readers = [r for x in _tagged(f, "reads log files: ") for r in x.split(", ")]
         notes = [
             x.locator
@@ -5337,6 +5342,29 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                         "binds, or syslog-ng's file() and wildcard-file() sources and their log "
                         f"paths, on {h.name}. Pass: yes, an input reads every one of them and "
                         "its messages reach the TLS destination; fail: no input reads them.",
+                    ),
+                    *_release_asks(s, h.name, targets, release, expiry, f.sources),
+                ],
+            )
+        elif outputs_unread:
+            # libvirt's outputs in force not read: a file-only one reaches no forwarder (R39L-1)
+            yield joined_asks(
+                s,
+                [
+                    manual(
+                        s,
+                        f"logs forwarded over TLS to {', '.join(t for t, _ in targets)}, but "
+                        "whether libvirt's messages reach them is not in the evidence: its log "
+                        f"outputs are unknown ({'; '.join(outputs_unread)})",
+                        *f.sources,
+                        *outputs_refs,
+                        question=f"Do the log outputs of libvirt's daemons on host {h.name} "
+                        "reach the system log the forwarder reads? Evidence: `virt-admin -c "
+                        "virtqemud:///system daemon-log-outputs` (libvirtd:///system for "
+                        f"libvirtd) and log_outputs in /etc/libvirt/virtqemud.conf or "
+                        f"libvirtd.conf on {h.name}. Pass: a journald or syslog output, or "
+                        "none set on a host running systemd; fail: only file outputs no "
+                        "forwarder input reads, or stderr sent elsewhere than the journal.",
                     ),
                     *_release_asks(s, h.name, targets, release, expiry, f.sources),
                 ],
