@@ -1059,17 +1059,20 @@ def _host_rules(fw: FirewallFile, cluster: FirewallFile) -> list[dict[str, objec
 #: proxmox-firewall (host.fw `nftables: 1`) writes `meta l4proto 0` for them
 #: (proxmox-ve-config Protocol::Numeric/Named, proxmox-firewall src/rule.rs), protocol 0 only.
 IPTABLES_ALL_PROTOCOLS = frozenset({"ip", "hopopt"})
-#: The transport protocols other than TCP that carry ports (names and IANA numbers, as
-#: /etc/protocols lists them): a -dport under one of them is not a TCP port.
-_OTHER_PORT_PROTOCOLS = frozenset({"udp", "17", "udplite", "136", "sctp", "132", "dccp", "33"})
-
-
 #: The IANA numbers of the transport protocols that carry ports, as netbase's /etc/protocols
 #: lists them (tcp 6, udp 17, dccp 33, sctp 132, udplite 136): pve-firewall takes a rule's -p
 #: as a name or a number of that file (Firewall.pm parse_protocol_file keys `byid` by the
 #: number as written, pve_fw_verify_protocol_spec accepts either), so `-p 136` is udplite's
 #: every port as `-p udplite` is (R39F-1; hvaudit.parse.proxmox_firewall._NETBASE_PROTOCOLS).
 _PORT_PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "33": "dccp", "132": "sctp", "136": "udplite"}
+#: The transport protocols other than TCP that carry ports (names and IANA numbers, as
+#: /etc/protocols lists them): a -dport under one of them is not a TCP port.
+_OTHER_PORT_PROTOCOLS = frozenset(
+    word
+    for number, name in _PORT_PROTOCOL_NUMBERS.items()
+    if name != "tcp"
+    for word in (number, name)
+)
 
 
 def _port_protocol(proto: str) -> str:
