@@ -256,7 +256,7 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                 question=joint_question(
                     [
                         "Is the memory configured for this host's running and autostart VMs"
-                        f"{_cts_named(h, 'memory limit')} within the profile's over-commit "
+                        f"{_maybe_named(ctx, h, 'memory')}{_cts_named(h, 'memory limit')} within the profile's over-commit "
                         f"ratio ({limit:g}) of its RAM? Evidence: the host's RAM (`free -k` or "
                         "/proc/meminfo MemTotal) and each VM's configured maximum memory. Pass: "
                         "yes, their sum divided by the RAM is within the ratio; fail: it exceeds "
@@ -371,6 +371,23 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
         else:
             names = ", ".join([*(v.name for v in maybe[:5]), *(c.name for c in ct_maybe[:5])])
             yield passed(s, msg + (f"; {worst:.2f} if {names} run" if doubt else ""), h.source)
+
+
+def _maybe_named(ctx: Context, h: Host, what: str) -> str:
+    """The VMs of host `h` whose run state the evidence does not settle and that do not start
+    at boot (_unknown_run_state: a stopped Proxmox VE guest the HA manager may keep `started`
+    where resources.cfg is unread, P23B-1), for the question asked where the host's RAM or
+    cores are unknown: the read branch counts them in its worst case and asks their run state
+    (_run_state_question), so "running and autostart VMs" alone let "yes" pass with them
+    uncounted (R40S-1); '' where there is none."""
+    maybe = _unknown_run_state(ctx, h.name)
+    if not maybe:
+        return ""
+    return (
+        f", with the {what} of each VM whose run state the evidence does not settle "
+        f"({_names(maybe)}: {maybe[0].running_unknown}; counted unless it is stopped and is "
+        "no HA resource in state started: `qm list`, `ha-manager config`)"
+    )
 
 
 def _cts_named(h: Host, what: str) -> str:
@@ -1001,7 +1018,7 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                 question=joint_question(
                     [
                         "Do the vCPUs of this host's running and autostart VMs"
-                        f"{_cts_named(h, 'CPU count')} stay within the profile's ratio "
+                        f"{_maybe_named(ctx, h, 'vCPUs')}{_cts_named(h, 'CPU count')} stay within the profile's ratio "
                         f"({limit:g}) of its physical cores? Evidence: the host's physical core "
                         "count (`lscpu`: sockets times cores per socket) and each VM's maximum "
                         "vCPU count. Pass: yes, their sum divided by the cores is within the "

@@ -1,0 +1,133 @@
+"""R40 sweep: HVA-060's and HVA-081's leading unknown (the host's RAM or core count unread) with
+guests whose run state the evidence does not settle.
+
+Harness: a copy of the Proxmox VE hardened fixture tree (tests/fixtures/proxmox-hardened: VM 200
+web-10 runs and is onboot, VM 201 api-11 is stopped and not onboot, onboot LXC container 300
+dns-01) collected through `hvaudit collect --connect pve+dir://` and assessed by the real engine
+(conftest run_assessment), as R39S-1's. etc/pve/ha/resources.cfg removed from the tree leaves
+whether the HA manager keeps api-11 `started` out of the evidence (P23B-1: its run state is
+unknown); proc/meminfo or proc/cpuinfo removed makes the node's RAM or core count unknown.
+Attestations are applied as `hvaudit scan --attestations` does (R39S-1's _attest_yes).
+
+Findings:
+- R40S-1 (false pass) HVA-060, HVA-081: where the node's RAM (core count) is unknown, the item
+  asked for "this host's running and autostart VMs" and named neither api-11 nor that its run
+  state is unknown (a stopped guest that is not onboot, which the HA manager may keep started
+  where resources.cfg is unread: P23B-1, pve-manager startall skips HA-managed guests, P23-1);
+  the read branch counts such a VM in its worst case and asks its run state
+  (_run_state_question), so "yes" to the onboot and running VMs' sum passed with api-11 never
+  counted. Now the question names each VM whose run state is unknown, why, and what settles it
+  (resources._maybe_named).
+
+Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, and the
+unknown-RAM question stays R39S-1's, naming no VM beyond the running and autostart ones; with the
+RAM read and resources.cfg unread, HVA-060 passes with api-11 counted in its worst case (0.10 if
+api-11 run), as P23B-1 wrote it.
+
+Probed by script: on 3511ccaf, the hardened tree without resources.cfg and proc/meminfo asked
+the VMs-only question for HVA-060, and "yes" passed; without proc/cpuinfo the same for HVA-081.
+
+Tally: 1 finding (false pass: HVA-060 with HVA-081), 4 cases (2 finding probes, 2 held probes);
+the 2 finding probes failed on main (3511ccaf) before the fix, the held probes passed there.
+
+Leads left:
+- HVA-211 with ip-link unread beside an Open vSwitch bridge read from ovs-ports (carried from R38,
+  R39): not probed this round.
+- The unknown-size question names `pct config <vmid>` inside the question, not in its Evidence
+  part, and its Evidence says "each VM's configured maximum memory" without `qm config` /
+  `virsh dominfo` (wording, carried from R39).
+- A libvirt host with its RAM unknown and an unread domain (R28D-1) or unread next definition
+  (R30D-7): joined by R39S-1's change, still unprobed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import outcomes, run_assessment
+from hvaudit.cli import main
+from hvaudit.engine import Assessment
+from test_redteam39_sweephost_probes import HARDENED, MEM_Q, _attest_yes
+
+HA = "etc/pve/ha/resources.cfg"
+
+MAYBE = (
+    ", with the {what} of each VM whose run state the evidence does not settle (api-11: whether "
+    "the HA manager starts it is not in the evidence: /etc/pve/ha/resources.cfg: the copied tree "
+    "has no /etc/pve/ha/resources.cfg; counted unless it is stopped and is no HA resource in "
+    "state started: `qm list`, `ha-manager config`), with the "
+)
+
+
+def _scan(tmp_path: Path, capsys: pytest.CaptureFixture[str], *drop: str) -> Assessment:
+    tree = Path(shutil.copytree(HARDENED, tmp_path / "tree"))
+    for d in drop:
+        (tree / d).unlink()
+    out = tmp_path / "bundle"
+    assert main(["collect", "--connect", f"pve+dir://{tree}", "-o", str(out)]) == 0
+    capsys.readouterr()
+    return run_assessment(out)
+
+
+@pytest.mark.parametrize(
+    ("drop", "check", "head", "what"),
+    [
+        (
+            "proc/meminfo",
+            "HVA-060",
+            "Is the memory configured for this host's running and autostart VMs",
+            "memory",
+        ),
+        (
+            "proc/cpuinfo",
+            "HVA-081",
+            "Do the vCPUs of this host's running and autostart VMs",
+            "vCPUs",
+        ),
+    ],
+)
+def test_r40s1_unknown_size_question_names_the_unsettled_vm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], drop: str, check: str, head: str, what: str
+) -> None:
+    """R40S-1: api-11, whose run state the HA manager's unread resources leave open, is named in
+    the question with what settles it; the item stays one question an attested "yes" answers."""
+    a = _scan(tmp_path, capsys, drop, HA)
+    (r,) = (r for r in a.results if r.check.id == check)
+    assert r.status.value == "manual"
+    q = r.outcome.question or ""
+    assert q.startswith(head + MAYBE.format(what=what)), q
+    if check == "HVA-060":
+        assert q == MEM_Q.replace(
+            "autostart VMs, with the ", "autostart VMs" + MAYBE.format(what="memory")
+        )
+    _attest_yes(a, check, tmp_path)
+    assert outcomes(a, check) == {"pve-h1": "pass"}
+
+
+def test_r40s1_held_ha_read_question_names_no_other_vm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, settled:
+    the unknown-RAM question is R39S-1's and names no VM of unknown run state."""
+    a = _scan(tmp_path, capsys, "proc/meminfo")
+    (r,) = (r for r in a.results if r.check.id == "HVA-060")
+    assert r.status.value == "manual"
+    assert r.outcome.question == MEM_Q
+
+
+def test_r40s1_held_ram_read_counts_the_unsettled_vm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: with the RAM read and resources.cfg unread, HVA-060 passes with api-11 counted in
+    its worst case (P23B-1), the ratio far below the limit either way."""
+    a = _scan(tmp_path, capsys, HA)
+    (r,) = (r for r in a.results if r.check.id == "HVA-060")
+    assert r.status.value == "pass"
+    assert r.outcome.message == (
+        "1 running or autostart VM(s) configured with 8.0 GiB and 1 running or onboot "
+        "container(s) limited to 0.5 GiB on 125.8 GiB of host RAM: ratio 0.07 (limit 1.5); "
+        "0.10 if api-11 run"
+    )
