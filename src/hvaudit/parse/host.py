@@ -3661,22 +3661,20 @@ def _pam_group_grants(text: str) -> dict[str, set[str]]:
     """Group -> who pam_group grants it to at login, from /etc/security/group.conf. group.conf(5)
     (Linux-PAM, man7.org): "The pam_group PAM module does not authenticate the user, but instead
     it grants group memberships (in the credential setting phase of the authentication module)
-    to the user"; each line is `services;ttys;users;times;groups`, a backslash before the
-    newline continues a line and '#' starts a comment; the users field is "a logic list of
-    users, or a UNIX group, or a netgroup" (`%group`, `@netgroup`; tokens with '!', '&', '|'
-    and the wildcard '*'); the groups field lists the groups granted. A users field of plain
+    to the user"; each rule is `services;ttys;users;times;groups` (read as pam_group reads them:
+    _pam_group_rules); the users field is "a logic list of users, or a UNIX group, or a
+    netgroup" (`%group`, `@netgroup`; tokens with '!', '&', '|' and the wildcard '*'); the
+    groups field lists the groups granted, each name a run of letters, digits, '_', '*' and
+    '-' that any other character ends (pam_group.c mkgrplist/find_member: `audio|libvirt`,
+    `audio:libvirt` and `libvirt.admins` all grant libvirt, R40A-1). A users field of plain
     names (joined by '|') is those accounts; `*` is EVERY_USER; any other (a group, a netgroup,
     a negation, '&') is marked unresolved. Whether a PAM stack runs pam_group.so is not read
     (Debian's /etc/pam.d/login does: `auth optional pam_group.so`), and the services, ttys and
     times fields only narrow when a grant applies: neither is read, so a rule counts as if it
     always applied."""
     out: dict[str, set[str]] = {}
-    for line in text.replace("\\\n", " ").splitlines():
-        body = line.split("#", 1)[0]
-        fields = [f.strip() for f in body.split(";")]
-        if len(fields) != 5 or not fields[4]:
-            continue
-        users = re.sub(r"\s+", "", fields[2])
+    for _, _, users_field, _, groups_field in _pam_group_rules(text):
+        users = re.sub(r"\s+", "", users_field)
         if users == "*":
             who = {EVERY_USER}
         elif users and re.fullmatch(
@@ -3685,10 +3683,66 @@ def _pam_group_grants(text: str) -> dict[str, set[str]]:
             who = set(users.split("|"))
         else:
             who = {f"{PAM_GROUP_USERS}{users or '(empty)'}{UNRESOLVED}"}
-        for group in re.split(r"[\s,]+", fields[4]):
-            if group:
-                out.setdefault(group, set()).update(who)
+        for group in re.findall(r"[A-Za-z0-9_*-]+", groups_field):
+            out.setdefault(group, set()).update(who)
     return out
+
+
+def _pam_group_fields(text: str) -> Iterator[tuple[str, bool]]:
+    """The fields of /etc/security/group.conf as Linux-PAM's pam_group.c read_field returns them,
+    each with whether a ';' (FIELD_SEPARATOR, state STATE_FIELD) rather than a newline ended
+    it: '#' starts a comment in which every character but the newline is skipped (a backslash
+    ending a comment continues nothing), a backslash before a newline is dropped with it (the
+    two lines join with no space between them), the newline ends the field; blanks run
+    together and are trimmed. The end of the file counts as a newline."""
+    field: list[str] = []
+    comment = False
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\n":
+            yield " ".join("".join(field).split()), False
+            field, comment = [], False
+        elif comment:
+            pass
+        elif c == "#":
+            comment = True
+        elif c == ";":
+            yield " ".join("".join(field).split()), True
+            field = []
+        elif c == "\\" and text.startswith("\n", i + 1):
+            i += 1
+        else:
+            field.append(c)
+        i += 1
+    if "".join(field).strip():
+        yield " ".join("".join(field).split()), False
+
+
+def _pam_group_rules(text: str) -> Iterator[tuple[str, str, str, str, str]]:
+    """The rules pam_group applies from group.conf's fields (_pam_group_fields), as pam_group.c
+    check_account takes them: an empty first field (an empty line, a comment, a lone ';') is
+    skipped and the next field starts the rule; a rule whose first four fields do not each end
+    with ';' is malformed and skipped, the next field starting over; a fifth field ended by ';'
+    is "poorly terminated": the rule is skipped and the field after it starts the next one
+    (`;*;*;*;Al0000-2400;libvirt` and `a;b;c;d;e;*;*;*;Al0000-2400;libvirt` each hold a rule
+    granting libvirt to every login, R40A-1)."""
+    fields = list(_pam_group_fields(text))
+    i = 0
+    while i < len(fields):
+        first, more = fields[i]
+        i += 1
+        if not first or not more:
+            continue
+        rule = [first]
+        while len(rule) < 5 and i < len(fields):
+            value, more = fields[i]
+            i += 1
+            rule.append(value)
+            if len(rule) < 5 and not more:
+                break  # malformed: the next line starts over
+        if len(rule) == 5 and not more:
+            yield rule[0], rule[1], rule[2], rule[3], rule[4]
 
 
 PAM_GROUP_USERS = "pam_group users "
