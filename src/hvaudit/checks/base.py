@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from hvaudit.catalog import EDITIONS, load_catalog
 from hvaudit.model import Deployment, Fact, FactState, Host, Network, Pool, Source, Vm
-from hvaudit.parse.qemu_args import qemu_options
+from hvaudit.parse.qemu_args import QemuOption, qemu_options
 from hvaudit.profile import Profile
 
 __all__ = [
@@ -711,6 +711,22 @@ def joint_question(questions: Iterable[str]) -> str:
         f"{asked}? Evidence: {'; '.join(p[1] for p in parts)}. Pass: {passes}; fail: "
         f"{', or '.join(p[3] for p in parts)}."
     )
+
+
+def overridden_devices(v: Vm) -> list[tuple[QemuOption, str]]:
+    """The `-device` options a VM's <qemu:override> makes of libvirt's devices
+    (Vm.device_overrides, hvaudit.parse.libvirt_xml.override_devices), each with the words
+    that name it: "<qemu:override> of device ALIAS: driver D". libvirt's
+    qemuBuildDeviceCommandlineHandleOverrides (src/qemu/qemu_command.c) replaces the named
+    keys of the device's -device properties, `driver` among them (docs/drvqemu.rst,
+    "Overriding properties of QEMU devices": it "overrides what libvirt formats via
+    -device"), so every reader of raw `-device` options reads these too (R37D-4, R39D-1;
+    R40D-1..3: a 3D GPU, a SCSI passthrough device, a vhost-user filesystem)."""
+    return [
+        (o, f"<qemu:override> of device {o.props.get('id', '')}: driver {o.kind}")
+        for o in qemu_options(v.device_overrides)
+        if o.name == "device" and o.kind
+    ]
 
 
 def readconfig_files(v: Vm) -> list[str]:

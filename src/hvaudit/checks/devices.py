@@ -41,6 +41,7 @@ from hvaudit.checks.base import (
     joint_question,
     manual,
     not_applicable,
+    overridden_devices,
     passed,
     qemu_config_unread,
     raw_arguments_unseen,
@@ -3171,12 +3172,16 @@ RAW_3D = re.compile(r"virtio-(?:vga|gpu)-(?:gl|rutabaga)(?:-pci|-device)?")
 
 def raw_3d(v: Vm) -> list[str]:
     """The 3D-accelerated GPUs raw QEMU arguments add (`-device virtio-vga-gl`, in any spelling
-    hvaudit.parse.qemu_args reads), for HVA-405."""
+    hvaudit.parse.qemu_args reads), for HVA-405, and those a <qemu:override> makes of
+    libvirt's devices: `driver` virtio-vga-gl on a 2D virtio <video>'s alias replaces the
+    virtio-vga libvirt builds (overridden_devices; R40D-1). QEMU realizes a virtio-gpu-gl
+    device with virglrenderer (hw/display/virtio-gpu-gl.c virtio_gpu_gl_device_realize), the
+    renderer of the host's OpenGL display the definition already gives it."""
     return [
         f"QEMU argument {o.shown()}"
         for o in qemu_options(v.raw_hypervisor_arguments)
         if o.name == "device" and RAW_3D.fullmatch(o.kind)
-    ]
+    ] + [f"{o.kind} ({how})" for o, how in overridden_devices(v) if RAW_3D.fullmatch(o.kind)]
 
 
 def _raw_legacy(v: Vm) -> list[str]:
@@ -3216,9 +3221,7 @@ def _raw_legacy(v: Vm) -> list[str]:
     # virtio NIC's alias: libvirt qemu_command.c qemuBuildDeviceCommandlineHandleOverrides
     # replaces the key; R37D-4)
     out.extend(
-        f"{what} (<qemu:override> of device {o.props.get('id', '')}: driver {o.kind})"
-        for o in qemu_options(v.device_overrides)
-        if o.name == "device" and (what := RAW_LEGACY.get(o.kind))
+        f"{what} ({how})" for o, how in overridden_devices(v) if (what := RAW_LEGACY.get(o.kind))
     )
     return out
 

@@ -34,6 +34,7 @@ from hvaudit.checks.base import (
     joined_asks,
     manual,
     not_applicable,
+    overridden_devices,
     passed,
     qemu_config_unread,
     raw_arguments_unseen,
@@ -1241,9 +1242,7 @@ def no_shared_memory(ctx: Context) -> Iterator[Outcome]:
         # ivshmem-doorbell (libvirt qemu_command.c qemuBuildDeviceCommandlineHandleOverrides
         # replaces the key; docs/drvqemu.rst "Overriding properties of QEMU devices"; R39D-1)
         raw += [
-            f"{o.kind} (<qemu:override> of device {o.props.get('id', '')}: driver {o.kind})"
-            for o in qemu_options(v.device_overrides)
-            if o.name == "device" and o.kind.startswith("ivshmem")
+            f"{o.kind} ({how})" for o, how in overridden_devices(v) if o.kind.startswith("ivshmem")
         ]
         if v.shared_memory or files or raw:
             yield failed(
@@ -2118,14 +2117,24 @@ def _raw_virtiofs(v: Vm) -> list[SharedDirectory]:
     chardev=ID` is served by the daemon on the socket of `-chardev socket,id=ID,path=...`,
     like a <filesystem> with <source socket> (QEMU commit 9d59bed1da "virtio: add
     vhost-user-fs-pci device": `-chardev socket,path=/tmp/vhost-fs.sock,id=chr0 -device
-    vhost-user-fs-pci,tag=myfs,chardev=chr0`)."""
+    vhost-user-fs-pci,tag=myfs,chardev=chr0`), and those a <qemu:override> makes of libvirt's
+    devices: `driver` vhost-user-fs-pci on the alias of a <serial type='unix'> keeps the
+    chardev libvirt gave its -device, so the guest mounts what the daemon on that socket
+    serves (overridden_devices; R40D-3)."""
     opts = qemu_options(v.raw_hypervisor_arguments)
     sockets = {o.props.get("id"): o.props.get("path") for o in opts if o.name == "chardev"}
+    devices = [(o, f"QEMU argument {o.shown()}") for o in opts if o.name == "device"]
     out = []
-    for o in opts:
-        if o.name == "device" and o.kind in VHOST_USER_FS:
+    for o, how in [*devices, *overridden_devices(v)]:
+        if o.kind in VHOST_USER_FS:
             chardev = o.props.get("chardev", "")
-            path = sockets.get(chardev) or f"of chardev {chardev or '(none named)'}"
+            path = sockets.get(chardev) or (
+                f"of chardev {chardev}"
+                if chardev
+                else f"of device {o.props.get('id', '')}'s chardev"
+                if how.startswith("<qemu:override>")
+                else "of chardev (none named)"
+            )
             out.append(
                 SharedDirectory(
                     driver="virtiofs",
@@ -2133,7 +2142,7 @@ def _raw_virtiofs(v: Vm) -> list[SharedDirectory]:
                     access_mode="passthrough",
                     readonly=False,
                     source=v.source,
-                    socket=f"{path} (QEMU argument {o.shown()})",
+                    socket=f"{path} ({how})",
                 )
             )
     return out
@@ -2279,7 +2288,10 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
     hw/scsi/scsi-disk.c and scsi-generic.c device descriptions, read with `find_string`);
     under qemu-server (QEMU as root) that is the scsiblock=1 failure, under libvirt whether the
     kernel filters them depends on QEMU's user and the device's unpriv_sgio, which libvirt sets
-    only for what it builds: a question (R7-3). A whole PCI storage controller passed through
+    only for what it builds: a question (R7-3). So is a <qemu:override> whose `driver` makes
+    the scsi-hd libvirt builds for a <disk> scsi-block or scsi-generic (libvirt qemu_command.c
+    qemuBuildDeviceCommandlineHandleOverrides replaces the key; overridden_devices, R40D-2:
+    was not applicable). A whole PCI storage controller passed through
     (<hostdev type='pci'>, or a raw -device vfio-pci, whose function sysfs gives base class
     0x01, mass storage: pci_ids.h PCI_BASE_CLASS_STORAGE, or a Fibre Channel HBA, class 0x0c04
     PCI_CLASS_SERIAL_FIBER, R9-10) is driven by the guest's own driver
@@ -2322,6 +2334,12 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
             o
             for o in qemu_options(v.raw_hypervisor_arguments)
             if o.name == "device" and o.kind in ("scsi-block", "scsi-generic")
+        ]
+        # a <qemu:override> making a disk libvirt builds (scsi-hd) scsi-block or scsi-generic
+        # hands the guest's SCSI commands to the disk's host device as a raw one does
+        # (overridden_devices; R40D-2)
+        overridden = [
+            how for o, how in overridden_devices(v) if o.kind in ("scsi-block", "scsi-generic")
         ]
         controllers, unclassed = _storage_controllers(v, hosts[v.host])
         if hosts[v.host].platform != "proxmox-ve":
@@ -2433,23 +2451,32 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                     "fail: no, one is, so the guest sends any command to the disks behind it.",
                 )
             )
-        if not luns and not scsi and not vhost and not raw and not bad and not asks:
+        if not (luns or scsi or vhost or raw or overridden or bad or asks):
             yield not_applicable(s, "no SCSI LUN or SCSI host device passed through")
             continue
-        if raw and not bad:
-            shown = "; ".join(o.shown() for o in raw)
+        if (raw or overridden) and not bad:
+            shown = "; ".join(
+                [
+                    *(["QEMU argument(s) " + "; ".join(o.shown() for o in raw)] if raw else []),
+                    *overridden,
+                ]
+            )
+            opens = " and ".join(
+                [
+                    *(["the device the matching -drive/-blockdev opens"] if raw else []),
+                    *(["the overridden device's <disk> <source>"] if overridden else []),
+                ]
+            )
             asks.append(
                 manual(
                     s,
-                    f"QEMU argument(s) {shown}: a SCSI passthrough device libvirt did not set up "
-                    "(no sgio/rawio of its own)",
+                    f"{shown}: a SCSI passthrough device libvirt did not set up (no sgio/rawio "
+                    "of its own)",
                     v.source,
-                    question=f"Does the kernel filter the SG_IO commands that QEMU argument(s) "
-                    f"{shown} of VM {v.name} pass to the host device? Evidence: qemu.conf "
-                    f"`user` on host {v.host} and `cat /sys/block/DEV/queue/unpriv_sgio` for "
-                    "the device the matching -drive/-blockdev opens. Pass: QEMU runs as an "
-                    "unprivileged user and unpriv_sgio is 0; fail: QEMU runs as root or with "
-                    "CAP_SYS_RAWIO, or unpriv_sgio is 1.",
+                    question=f"Does the kernel filter the SG_IO commands that {shown} of VM "
+                    f"{v.name} pass to the host device? Evidence: qemu.conf `user` on host "
+                    f"{v.host} and `cat /sys/block/DEV/queue/unpriv_sgio` for {opens}. Pass: QEMU runs as an unprivileged user and unpriv_sgio is 0; fail: "
+                    "QEMU runs as root or with CAP_SYS_RAWIO, or unpriv_sgio is 1.",
                 )
             )
         if asks:
