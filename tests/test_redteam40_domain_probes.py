@@ -29,19 +29,27 @@ override's devices, named "<qemu:override> of device ALIAS: driver D"):
   guest mounts what the daemon on that socket serves), was "no host directory shared", where a
   raw `-device vhost-user-fs-pci` is the question on the external virtiofsd's directory. Now
   it is that question, naming the override.
+- R40D-4 (false pass) HVA-031: VM web01's memballoon, whose override makes it vhost-vsock-pci
+  with a guest-cid, gives its guest a vsock device that connects to the host (CID 2) on any
+  port (checks._loopback.vsock_guests), but VM vs-any's network backend listening on vsock
+  CID VMADDR_CID_ANY without authentication passed "no other VM the scan read on the host has
+  a vsock device, so the host's own processes only", where the same device as a raw `-device
+  vhost-vsock-pci` fails it. Now it fails naming the override (HVA-031's and the other
+  readers of vsock_guests, the management-service and console checks, alike).
 
 Held (kept as tests): an override of another property of the same device (the video's
-max_outputs, the disk's rotation_rate, the serial's index) leaves each verdict as without it.
+max_outputs, the disk's rotation_rate, the serial's index, the memballoon's
+free-page-reporting) leaves each verdict as without it.
 
 Probed by script (/tmp, not kept): the same override against the same device as a raw
 `<qemu:commandline> -device` in another VM, every check's status compared, for vhost-vsock-pci
 (guest-cid), usb-host (hostbus, hostaddr), scsi-generic, usb-redir, vhost-user-blk-pci,
-virtio-vga-gl and vhost-user-fs-pci: only HVA-405, HVA-059 and HVA-058 differed (the three
-findings). A USB <hostdev>'s address is named but judged by no check (HVA-050 takes USB as
+virtio-vga-gl and vhost-user-fs-pci: only HVA-405, HVA-059 and HVA-058 differed (R40D-1..3;
+the hardened host has no vsock listener, so R40D-4 needed the server VM of its test). A USB <hostdev>'s address is named but judged by no check (HVA-050 takes USB as
 host-mediated), so an override of its hostbus/hostaddr/vendorid/productid changes no verdict.
 
-Tally: 3 findings (false pass 1, false n/a 2), 3 tests holding 6 cases, the 3 finding cases
-failed on main before the fix (the 3 held cases pass on main too).
+Tally: 4 findings (false pass 2, false n/a 2), 4 tests holding 8 cases, the 4 finding cases
+failed on main before the fixes (the 4 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -146,3 +154,56 @@ def test_override_making_a_serial_port_virtiofs_is_asked(tmp_path: Path) -> None
         "passthrough only)",
         "v1": "no host directory shared",
     }
+
+
+VSOCK_SERVER = "stream,id=n0,server=on,addr.type=vsock,addr.cid=4294967295,addr.port=5000"
+BALLOON = "<devices><memballoon model='virtio'><alias name='ua-balloon0'/></memballoon></devices>"
+
+
+def _commandline(*args: str) -> str:
+    body = "".join(f"<qemu:arg value='{a}'/>" for a in args)
+    return f"<qemu:commandline>{body}</qemu:commandline>"
+
+
+def test_override_making_a_vsock_device_reaches_a_vsock_server(tmp_path: Path) -> None:
+    """R40D-4: `driver` vhost-vsock-pci on a memballoon's alias gives its guest a vsock device,
+    as a raw `-device vhost-vsock-pci` does (checks._loopback.vsock_guests): the guest
+    connects to the host (CID 2), so VM vs-any's network backend listening on vsock CID
+    VMADDR_CID_ANY is reached by it (HVA-031 fails that with the raw device)."""
+    server = _commandline("-netdev", VSOCK_SERVER, "-device", "virtio-net,netdev=n0")
+    a = _ns_scan(
+        tmp_path,
+        {
+            "vs-any": ("", server),
+            "web01": (
+                BALLOON,
+                _override(
+                    "ua-balloon0",
+                    ("driver", "string", "vhost-vsock-pci"),
+                    ("guest-cid", "unsigned", "3"),
+                ),
+            ),
+        },
+    )
+    assert outcomes(a, "HVA-031")["vs-any"] == "fail"
+    assert messages(a, "HVA-031")["vs-any"] == (
+        f"QEMU argument -netdev {VSOCK_SERVER}: an AF_VSOCK server carrying the VM's network on "
+        "vsock CID 4294967295 port 5000, without authentication: the vsock device of VM web01 "
+        "(<qemu:override> of device ua-balloon0: driver vhost-vsock-pci) connects its guest to "
+        "the host (CID 2) on any port, so that guest sends and receives this VM's network "
+        "traffic"
+    )
+    # held: an override of another memballoon property adds no vsock device
+    a = _ns_scan(
+        tmp_path,
+        {
+            "vs-any": ("", server),
+            "web01": (BALLOON, _override("ua-balloon0", ("free-page-reporting", "bool", "true"))),
+        },
+    )
+    assert outcomes(a, "HVA-031")["vs-any"] == "pass"
+    assert messages(a, "HVA-031")["vs-any"] == (
+        f"QEMU argument -netdev {VSOCK_SERVER}: an AF_VSOCK server carrying the VM's network on "
+        "vsock CID 4294967295 port 5000: no other VM the scan read on the host has a vsock "
+        "device, so the host's own processes only"
+    )

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from hvaudit.checks.base import overridden_devices
 from hvaudit.model import FactState, Host, Listener, Source, Vm
 from hvaudit.parse.qemu_args import (
     QemuOption,
@@ -464,7 +465,10 @@ def vsock_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
     to VMADDR_CID_ANY ("any address for binding") listens on: af_vsock.c
     __vsock_find_bound_socket takes a socket whose local CID is VMADDR_CID_ANY for any
     address with its port (read with `find_string`). A vhost-user-vsock device is served by
-    a user-space daemon, not the host's AF_VSOCK, and is not counted."""
+    a user-space daemon, not the host's AF_VSOCK, and is not counted. A <qemu:override> whose
+    `driver` makes one of libvirt's devices vhost-vsock-pci adds one as the raw argument does
+    (libvirt qemu_command.c qemuBuildDeviceCommandlineHandleOverrides replaces the key;
+    checks.base.overridden_devices, R40D-4)."""
     out: dict[str, list[tuple[str, str]]] = {}
     for v in vms:
         for dev in dict.fromkeys(v.vsock):
@@ -474,6 +478,9 @@ def vsock_guests(vms: Iterable[Vm]) -> dict[str, list[tuple[str, str]]]:
                 out.setdefault(v.host, []).append(
                     (v.name, f"VM {v.name} (QEMU argument {o.shown()})")
                 )
+        for o, how in overridden_devices(v):
+            if o.kind.startswith("vhost-vsock"):
+                out.setdefault(v.host, []).append((v.name, f"VM {v.name} ({how})"))
     return out
 
 
