@@ -2907,7 +2907,18 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     R33D-3). The guests not read join that question as they join the pass (unread_peers):
     asked alone, a "yes" passed the node with them never asked (R34M-8). Where datacenter.cfg's
     `migration` is not known, the raw listeners no fail settles are asked with it in one item,
-    every remote address among them (no migration network read: R35P-3)."""
+    every remote address among them (no migration network read: R35P-3).
+
+    Without `network=` a cluster sends migration "over the network in which cluster
+    communication takes place" (pve-docs pvecm.adoc, "Migration Network": "Setting the
+    migration network parameter allows the use of a dedicated network for all migration
+    traffic"; pve-cluster src/PVE/SSHInfo.pm get_ssh_info: no CIDR, the target is
+    PVE::Cluster::remote_node_ip): not the dedicated segment HY-SR-13 asks for, so a node with
+    a corosync.conf read fails, as HVA-036 fails libvirt's migration_address on every address
+    and HVA-434 a vMotion adapter on a shared VLAN; a single node (no /etc/pve/corosync.conf)
+    has no other node to migrate to and passes as before; one whose corosync.conf was not read
+    is asked (R40E-1: every cluster without `network=` passed "migration type secure (default)
+    (no dedicated network)")."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -2941,12 +2952,14 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             gap = asked_gap(
                 s,
                 f,
-                f"is live migration of type secure on node {h.name}'s cluster? Evidence: "
-                "/etc/pve/datacenter.cfg's `migration:` and `migration_unsecure:` lines, or "
-                "`pvesh get /cluster/options` (`migration`) run as root. Pass: the secure "
-                "default (both lines absent), `type=secure` (or `secure`), or "
-                "`migration_unsecure: 0` with no type; fail: `insecure`, or "
-                "`migration_unsecure: 1` with no type",
+                f"is live migration of type secure on node {h.name}'s cluster, on a dedicated "
+                "migration network? Evidence: /etc/pve/datacenter.cfg's `migration:` and "
+                "`migration_unsecure:` lines, or `pvesh get /cluster/options` (`migration`) run "
+                "as root, and `pvecm status`. Pass: the secure type (the default, both lines "
+                "absent; `type=secure` or `secure`; or `migration_unsecure: 0` with no type) "
+                "with `network=<CIDR>` set, or a single node (no cluster); fail: `insecure`, "
+                "`migration_unsecure: 1` with no type, or a cluster with no `network=` (its "
+                "migration crosses the cluster communication network)",
                 asks,
             )
             if gap is not None:
@@ -2974,7 +2987,9 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         net = f" on {mig['network']}" if mig.get("network") else " (no dedicated network)"
         raw.settle_remote(functools.partial(in_network, network=mig.get("network")))
         refs = (*f.sources, *raw.refs, *raw.scope_refs(scope))
-        if kind == "insecure" or raw.fails:
+        # no `network=`: a cluster migrates over its cluster communication network (R40E-1)
+        cluster = _in_cluster(px) if not mig.get("network") else False
+        if kind == "insecure" or raw.fails or cluster:
             insecure = (
                 [
                     f"migration type insecure ({via}{dropped}): guest memory crosses the network "
@@ -2983,11 +2998,37 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 if kind == "insecure"
                 else []
             )
-            yield failed(s, "; ".join([*insecure, *raw.fails]), *refs)
-        elif ask := _raw_listeners_ask(s, h, raw, scope, f"migration type secure{net}; ", refs):
+            # the cleartext fail says it all where the type is insecure
+            shared = (
+                [
+                    "no dedicated migration network (datacenter.cfg `migration` sets no "
+                    f"network=): the cluster migrates over its cluster communication network{dropped}"
+                ]
+                if cluster and kind != "insecure"
+                else []
+            )
+            yield failed(
+                s, "; ".join([*insecure, *shared, *raw.fails]), *refs, *_cluster_refs(px, cluster)
+            )
+            continue
+        asks = []
+        if cluster is None:
+            asks.append(
+                manual(
+                    s,
+                    f"migration type secure{' (default)' if kind is None else ''}{net}{dropped}, "
+                    f"and node {h.name}'s cluster membership is not known ({px.corosync.reason})",
+                    *refs,
+                    *px.corosync.sources,
+                    question=_single_node_question(h.name),
+                )
+            )
+        if ask := _raw_listeners_ask(s, h, raw, scope, f"migration type secure{net}; ", refs):
+            asks.append(ask)
+        if asks:
             # the guests not read may wait for a stream too: their question joins this one
             # (unread_peers), which alone passed on a "yes" with them never asked (R34M-8)
-            yield unread_peers(ask, h, unread_incoming(raw, "args:"))
+            yield unread_peers(joined_asks(s, asks), h, unread_incoming(raw, "args:"))
         else:
             # the raw `-incoming` judged are those of the guests read (R30D-6): a guest not
             # read may wait for a stream itself, or reach one on 127.0.0.1 or ::1 by user-mode
@@ -3002,6 +3043,39 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 h,
                 unread_incoming(raw, "args:"),
             )
+
+
+def _in_cluster(px: ProxmoxHost) -> bool | None:
+    """Whether the node is in a cluster: True where a corosync.conf (/etc/pve's or the node's
+    own) was read, False where /etc/pve/corosync.conf is known absent (a single node, as
+    HVA-309 reads it), None where that is not known (unread, or a copy without it). Without
+    datacenter.cfg's `migration: network=`, "Proxmox VE uses the network in which cluster
+    communication takes place to send the migration traffic" (pve-docs pvecm.adoc, "Migration
+    Network"; pve-cluster src/PVE/SSHInfo.pm get_ssh_info: no network CIDR, the target is
+    PVE::Cluster::remote_node_ip), so a cluster's migration shares that segment (R40E-1)."""
+    if px.corosync.known or px.corosync_local.known:
+        return True
+    if px.corosync.state is FactState.NOT_APPLICABLE:
+        return False
+    return None
+
+
+def _cluster_refs(px: ProxmoxHost, cluster: bool | None) -> tuple[Source, ...]:
+    """The corosync.conf sources that show the node in a cluster (R40E-1's fail)."""
+    if not cluster:
+        return ()
+    return px.corosync.sources if px.corosync.known else px.corosync_local.sources
+
+
+def _single_node_question(node: str) -> str:
+    """The question of a node without a migration network whose cluster membership is unread."""
+    return (
+        f"Is node {node} a single node, in no cluster? Evidence: `pvecm status` run as root on "
+        f"node {node} (or whether /etc/pve/corosync.conf exists there). Pass: yes, no cluster: "
+        "there is no other node to migrate to; fail: it is a cluster member, whose migration "
+        "crosses the cluster communication network (datacenter.cfg `migration` sets no "
+        "network=)."
+    )
 
 
 def _raw_listeners_ask(

@@ -1,0 +1,238 @@
+"""Red-team round 40 probes: Proxmox VE's migration network (r40-vendor).
+
+Harness: the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened: a cluster of pve-h1
+and pve-h2, corosync ring0 on 10.0.1.0/24, `migration: secure,network=10.0.2.0/24`) copied
+and scanned through the real pve+dir:// collector, parser and engine from the CLI (round 39's
+`_scan`), datacenter.cfg edited or corosync.conf removed. The single node: the same copy
+without either corosync.conf answering as a live node (pve+ssh://, paths as on the node,
+`ps` showing pve-firewall) through ProxmoxFilesCollector.collect, the bundle writer, parser
+and engine (round 39's `_NodesListingFails` shape).
+
+Findings:
+- R40E-1 (false pass) HVA-308: a cluster whose datacenter.cfg sets no `network=` in
+  `migration` (no line, `secure`, `type=secure`, `migration_unsecure: 0`, or a `network=`
+  pve-cluster refuses and drops) passed "migration type secure (default) (no dedicated
+  network)". Rev. 1 HY-SR-13 wants memory and CPU state "on a dedicated virtual network
+  segment at both ends"; without `network=` "Proxmox VE uses the network in which cluster
+  communication takes place to send the migration traffic" (pve-docs pvecm.adoc, "Migration
+  Network"; pve-cluster src/PVE/SSHInfo.pm get_ssh_info: no CIDR, the target is
+  PVE::Cluster::remote_node_ip), as HVA-036 fails libvirt's migration_address on every
+  address and HVA-434 a vMotion adapter on a shared VLAN. The check's question where
+  datacenter.cfg is unread passed "the secure default (both lines absent)" too. Now a node
+  with a corosync.conf read fails "no dedicated migration network"; one whose corosync.conf
+  was not read is asked whether it is a single node; a single node (no
+  /etc/pve/corosync.conf on the live node) passes as before; the unread datacenter.cfg's
+  question asks for `network=` in a cluster.
+
+Held:
+- R40E-1: the hardened copy (`network=10.0.2.0/24`): "migration type secure on 10.0.2.0/24";
+  a single live node without `network=`: "migration type secure (default) (no dedicated
+  network)", as before; `migration: insecure` in a cluster: the cleartext fail, now naming
+  the shared network too.
+
+Probed by script: (see the end).
+
+Tally: (see the end).
+
+Leads left: (see the end).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hvaudit.bundle import Bundle, BundleWriter
+from hvaudit.cli import main
+from hvaudit.collect.proxmox import ProxmoxFilesCollector, ProxmoxTarget
+from hvaudit.collect.runner import RunResult, TreeRunner
+from hvaudit.engine import assess
+from hvaudit.parse import build_deployment
+from hvaudit.profile import load_profile
+from test_redteam2_probes import PVE_HARDENED
+
+NODE = "pve-h1"
+DC = "etc/pve/datacenter.cfg"
+HARDENED_MIGRATION = "migration: secure,network=10.0.2.0/24\n"
+COROSYNC = ("etc/pve/corosync.conf", "etc/corosync/corosync.conf")
+SHARED = (
+    "no dedicated migration network (datacenter.cfg `migration` sets no network=): the "
+    "cluster migrates over its cluster communication network"
+)
+
+
+def _copy(
+    tmp_path: Path, removed: tuple[str, ...], edits: dict[str, tuple[str, str]] | None
+) -> Path:
+    """A copy of the hardened tree, `removed` files removed, `edits` (old, new) applied."""
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "pve"))
+    for rel in removed:
+        (tree / rel).unlink()
+    for rel, (old, new) in (edits or {}).items():
+        text = (tree / rel).read_text()
+        assert old in text
+        (tree / rel).write_text(text.replace(old, new))
+    return tree
+
+
+def _scan(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    removed: tuple[str, ...] = (),
+    edits: dict[str, tuple[str, str]] | None = None,
+) -> tuple[str, str, str | None]:
+    """HVA-308 of the node in a copy of the hardened tree (pve+dir://)."""
+    tree = _copy(tmp_path, removed, edits)
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    ((got,),) = [
+        [
+            (r["status"], r["message"], r.get("question"))
+            for r in json.loads(out)["results"]
+            if r["check_id"] == "HVA-308" and r["subject"] == {"type": "host", "name": NODE}
+        ]
+    ]
+    return got
+
+
+class _LiveNode:
+    """A tree answering as a live node would (paths as on the node) where pve-firewall runs."""
+
+    description = "tree as a live node"
+
+    def __init__(self, tree: Path) -> None:
+        self.tree = TreeRunner(str(tree))
+
+    def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
+        if argv == ("ps", "-eo", "pid=,user:32=,args="):
+            return RunResult("ok", b"1201 root pve-firewall\n", 0, "", "", 0)
+        return self.tree.run(argv, timeout)
+
+    def read_file(self, path: str, timeout: float) -> RunResult:
+        return self.tree.read_file(path, timeout)
+
+
+def _live(tmp_path: Path, tree: Path) -> tuple[str, str]:
+    """HVA-308 of the node with `tree` answering as the live node pve+ssh://root@pve-h1/."""
+    uri = "pve+ssh://root@pve-h1/"
+    collector = ProxmoxFilesCollector(ProxmoxTarget.parse(uri))
+    collector.runner = _LiveNode(tree)
+    writer = BundleWriter(tmp_path / "bundle", target=uri, platform="proxmox-ve")
+    collector.collect(writer)
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    deployment, _ = build_deployment(Bundle.open(bundle))
+    ((got),) = [
+        (r.status.value, r.outcome.message)
+        for r in assess(deployment, [], load_profile()).results
+        if r.check.id == "HVA-308" and r.outcome.subject.name == NODE
+    ]
+    return got
+
+
+# --- R40E-1: a cluster without a migration network --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "migration",
+    ["", "migration: secure\n", "migration: type=secure\n", "migration_unsecure: 0\n"],
+    ids=["no-line", "secure", "type-secure", "unsecure-0"],
+)
+def test_r40e1_cluster_without_migration_network_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], migration: str
+) -> None:
+    """R40E-1 (false pass): main passed "migration type secure (default) (no dedicated
+    network)" (or "migration type secure (no dedicated network)"): the cluster's migration
+    crosses its cluster communication network (pve-docs pvecm.adoc, "Migration Network")."""
+    got = _scan(tmp_path, capsys, edits={DC: (HARDENED_MIGRATION, migration)})
+    assert got == ("fail", SHARED, None)
+
+
+def test_r40e1_refused_network_is_no_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40E-1 (false pass): a `network=` without its mask, which pve-cluster refuses and drops
+    (P10-5), leaves the cluster's migration on the cluster network: main passed it."""
+    got = _scan(
+        tmp_path,
+        capsys,
+        edits={DC: (HARDENED_MIGRATION, "migration: secure,network=10.0.2.0\n")},
+    )
+    assert got == (
+        "fail",
+        f"{SHARED}; datacenter.cfg `migration: secure,network=10.0.2.0` is refused (network "
+        "'10.0.2.0' is no CIDR) and dropped by pve-cluster",
+        None,
+    )
+
+
+def test_r40e1_membership_unread_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40E-1 (false pass): a copy without either corosync.conf and no `network=`: main passed;
+    the node may be a cluster member. Now the question whether it is a single node."""
+    status, message, question = _scan(
+        tmp_path, capsys, removed=COROSYNC, edits={DC: (HARDENED_MIGRATION, "")}
+    )
+    assert (status, message) == (
+        "manual",
+        "migration type secure (default) (no dedicated network), and node pve-h1's cluster "
+        "membership is not known (/etc/pve/corosync.conf: the copied tree has no "
+        "/etc/pve/corosync.conf)",
+    )
+    assert question == (
+        "Is node pve-h1 a single node, in no cluster? Evidence: `pvecm status` run as root on "
+        "node pve-h1 (or whether /etc/pve/corosync.conf exists there). Pass: yes, no cluster: "
+        "there is no other node to migrate to; fail: it is a cluster member, whose migration "
+        "crosses the cluster communication network (datacenter.cfg `migration` sets no "
+        "network=)."
+    )
+
+
+def test_r40e1_unread_datacenter_question_asks_the_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40E-1 (false pass through a question): datacenter.cfg unread, the question's "Pass:
+    the secure default (both lines absent)" passed a cluster without `network=`."""
+    status, _, question = _scan(tmp_path, capsys, removed=(DC,))
+    assert status == "manual"
+    assert question is not None
+    assert "Pass: the secure type (the default, both lines absent; `type=secure` or " in question
+    assert "with `network=<CIDR>` set, or a single node (no cluster); fail: " in question
+    assert "or a cluster with no `network=` (its migration crosses the cluster " in question
+
+
+def test_r40e1_held_insecure_fails_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40E-1 held: `migration: insecure` in a cluster without `network=` still fails for the
+    cleartext alone, as before."""
+    got = _scan(tmp_path, capsys, edits={DC: (HARDENED_MIGRATION, "migration: insecure\n")})
+    assert got == (
+        "fail",
+        "migration type insecure (migration): guest memory crosses the network in cleartext",
+        None,
+    )
+
+
+def test_r40e1_held_dedicated_network_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40E-1 held: the hardened copy's `network=10.0.2.0/24` passes, as before."""
+    got = _scan(tmp_path, capsys)
+    assert got == ("pass", "migration type secure on 10.0.2.0/24", None)
+
+
+def test_r40e1_held_single_live_node_passes(tmp_path: Path) -> None:
+    """R40E-1 held: a live node without /etc/pve/corosync.conf (a single node, no other node to
+    migrate to) and no `network=`: the pass, as before."""
+    tree = _copy(tmp_path, COROSYNC, {DC: (HARDENED_MIGRATION, "")})
+    assert _live(tmp_path, tree) == (
+        "pass",
+        "migration type secure (default) (no dedicated network)",
+    )
