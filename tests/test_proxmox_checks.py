@@ -450,7 +450,14 @@ def test_corosync_explicit_crypto_wins_over_secauth(
             "pass",
             "migration type secure on 10.0.2.0/24",
         ),
-        ("keyboard: de\n", "pass", "migration type secure (default) (no dedicated network)"),
+        # R40E-1: proxmox-node is a cluster (corosync.conf): with no `network=` its migration
+        # crosses the cluster communication network
+        (
+            "keyboard: de\n",
+            "fail",
+            "no dedicated migration network (datacenter.cfg `migration` sets no network=): the "
+            "cluster migrates over its cluster communication network",
+        ),
     ],
 )
 def test_migration_unsecure_applies_when_migration_sets_no_type(

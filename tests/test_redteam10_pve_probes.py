@@ -397,8 +397,10 @@ def test_p10_4_api_entries_all_disabled_are_no_factor(
         ),
         (
             "migration: insecure, network=10.0.2.0/24\n",
-            "pass",
-            "migration type secure (default) (no dedicated network); datacenter.cfg `migration: "
+            # R40E-1: the value dropped, the cluster has no migration network (was pass)
+            "fail",
+            "no dedicated migration network (datacenter.cfg `migration` sets no network=): the "
+            "cluster migrates over its cluster communication network; datacenter.cfg `migration: "
             "insecure, network=10.0.2.0/24` is refused (invalid key ' network') and dropped by "
             "pve-cluster",
         ),

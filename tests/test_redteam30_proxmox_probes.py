@@ -122,19 +122,23 @@ FOR_ALL = {"console": "html5", "allowed-tags": []}
 #: the same for a token holding Sys.Audit on `/`: the parsed datacenter.cfg, `description` and
 #: `mac_prefix` always set (pve-cluster DataCenterConfig.pm parse_datacenter_config)
 WHOLE = {"console": "html5", "description": "", "mac_prefix": "BC:24:11", "allowed-tags": []}
-#: what every test's HVA-308 pass says of a secure default
-SECURE = "migration type secure (default) (no dedicated network)"
+SHARED = (
+    "no dedicated migration network (datacenter.cfg `migration` sets no network=): the cluster "
+    "migrates over its cluster communication network"
+)
 BELOW_ROOT = {p: AUDITOR for p in TOP if p != "/"}
 PARTIAL = (
     "GET /cluster/options answers such a token console and tag-style alone (pve-manager "
     "PVE/API2/Cluster.pm get_options): `migration`, `webauthn` and `u2f` may be set and not shown"
 )
 MIGRATION_QUESTION = (
-    "Is live migration of type secure on node pve1's cluster? Evidence: /etc/pve/datacenter.cfg's "
-    "`migration:` and `migration_unsecure:` lines, or `pvesh get /cluster/options` (`migration`) "
-    "run as root. Pass: the secure default (both lines absent), `type=secure` (or `secure`), or "
-    "`migration_unsecure: 0` with no type; fail: `insecure`, or `migration_unsecure: 1` with no "
-    "type"
+    "Is live migration of type secure on node pve1's cluster, on a dedicated migration network? "
+    "Evidence: /etc/pve/datacenter.cfg's `migration:` and `migration_unsecure:` lines, or `pvesh "
+    "get /cluster/options` (`migration`) run as root, and `pvecm status`. Pass: the secure type "
+    "(the default, both lines absent; `type=secure` or `secure`; or `migration_unsecure: 0` with "
+    "no type) with `network=<CIDR>` set, or a single node (no cluster); fail: `insecure`, "
+    "`migration_unsecure: 1` with no type, or a cluster with no `network=` (its migration crosses "
+    "the cluster communication network)"
 )
 
 
@@ -253,15 +257,18 @@ def test_r30p1_question_names_the_migration_lines(
                 "cleartext",
             ),
         ),
-        (dict.fromkeys(TOP, AUDITOR), {}, ("pass", SECURE)),
+        # R40E-1: no `network=` in a cluster: its migration shares the cluster network
+        (dict.fromkeys(TOP, AUDITOR), {}, ("fail", SHARED)),
         (
             None,
-            WHOLE,
+            # a migration network (R40E-1 fails a cluster without one)
+            {**WHOLE, "migration": {"type": "secure", "network": "10.0.2.0/24"}},
             (
                 # R30D-6: the guests the token may not see (R28P-1) may wait for a migration
                 # stream on every address by `args: -incoming`, which HVA-308 fails where read
                 "manual",
-                f"{SECURE}; not compared with the guests whose definition was not read, any of "
+                "migration type secure on 10.0.2.0/24; not compared with the guests whose "
+                "definition was not read, any of "
                 "which may have raw QEMU arguments (args:) that make its QEMU wait for a "
                 "migration stream (-incoming) on every address or another network: guests the "
                 "scan may not see (the API token's permissions are not known (GET "

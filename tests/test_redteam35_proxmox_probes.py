@@ -245,7 +245,8 @@ def test_r35p_3_raw_listener_joins_the_datacenter_question(
         f"evidence unavailable: the API token holds no Sys.Audit on /, so {PARTIAL}; {raw}",
     )
     assert r["question"].startswith(
-        "Is live migration of type secure on node pve1's cluster, and who can connect to the "
+        "Is live migration of type secure on node pve1's cluster, on a dedicated migration "
+        "network, and who can connect to the "
         f"migration listener(s) raw QEMU arguments give VMs on node pve1 ({raw})? Evidence: "
     ), r["question"]
     assert r["question"] != MIGRATION_QUESTION

@@ -136,11 +136,13 @@ def _no(name: str) -> str:
 # --- R37E-1: a file missing from a copied tree is not the node's defaults ----------------------
 
 MIGRATION_Q = (
-    "Is live migration of type secure on node pve-h1's cluster? Evidence: "
-    "/etc/pve/datacenter.cfg's `migration:` and `migration_unsecure:` lines, or `pvesh get "
-    "/cluster/options` (`migration`) run as root. Pass: the secure default (both lines absent), "
-    "`type=secure` (or `secure`), or `migration_unsecure: 0` with no type; fail: `insecure`, or "
-    "`migration_unsecure: 1` with no type"
+    "Is live migration of type secure on node pve-h1's cluster, on a dedicated migration network? "
+    "Evidence: /etc/pve/datacenter.cfg's `migration:` and `migration_unsecure:` lines, or `pvesh "
+    "get /cluster/options` (`migration`) run as root, and `pvecm status`. Pass: the secure type "
+    "(the default, both lines absent; `type=secure` or `secure`; or `migration_unsecure: 0` with "
+    "no type) with `network=<CIDR>` set, or a single node (no cluster); fail: `insecure`, "
+    "`migration_unsecure: 1` with no type, or a cluster with no `network=` (its migration crosses "
+    "the cluster communication network)"
 )
 REALM_TFA_Q = (
     "Does the login of each of alice@corp on node pve-h1's cluster ask a second factor? "
@@ -187,12 +189,18 @@ def test_r37e1_copy_without_domains_cfg_is_no_missing_realm(
 def test_r37e1_held_datacenter_cfg_read_takes_the_default(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """R37E-1 held: the copy's datacenter.cfg read, with no `migration` line: the secure
-    default (DataCenterConfig.pm), as before."""
+    """R37E-1 held: the copy's datacenter.cfg read, with no `migration` line: judged, not
+    asked (the secure default, DataCenterConfig.pm); R40E-1: with no `network=` the cluster's
+    migration crosses its cluster network, a fail (this passed before R40E-1)."""
     got = _copy_scan(
         tmp_path, capsys, "HVA-308", edits={"etc/pve/datacenter.cfg": "keyboard: en-us\n"}
     )
-    assert got == ("pass", "migration type secure (default) (no dedicated network)", None)
+    assert got == (
+        "fail",
+        "no dedicated migration network (datacenter.cfg `migration` sets no network=): the "
+        "cluster migrates over its cluster communication network",
+        None,
+    )
 
 
 # --- R37E-2: HVA-433 where config.virtualNicManagerInfo is not reported --------------------------
