@@ -30,11 +30,15 @@ Held:
   network)", as before; `migration: insecure` in a cluster: the cleartext fail, now naming
   the shared network too.
 
-Probed by script: (see the end).
+Probed by script: none yet.
 
-Tally: (see the end).
+Tally: 1 finding (false pass); 10 test cases, 7 failed on main before the fix (3511ccaf: 5
+pass, the unread membership's pass, the old datacenter question), 3 held.
 
-Leads left: (see the end).
+Leads left:
+- HVA-308 with `network=` set does not compare that CIDR with the cluster's corosync ring
+  addresses or the node's management address: a migration network that is the cluster
+  network passes "migration type secure on <CIDR>".
 """
 
 from __future__ import annotations
