@@ -897,6 +897,17 @@ class BootCmdline:
     embedded: bool = False
     """Unified kernel images (R28B-3): their line is their own .cmdline PE section, not read:
     its words are not known, and the next boot may take them."""
+    text: str | None = None
+    """The text GRUB hands the kernel for this line (R40B-1, R40B-2): its script lexer drops
+    the quotes of each word and grub_create_loader_cmdline quotes again only a word with a
+    space. Set for GRUB's defaults and custom entries and, as GRUB's blscfg boots them, the
+    Boot Loader Specification entries; libselinux reads the SELinux mode from this text, not
+    from `words`. None where no words are known (then `words` joined stands for it)."""
+    verbatim: str | None = None
+    """The text systemd-boot hands the kernel for a Boot Loader Specification entry's `options`
+    or /etc/kernel/cmdline (which kernel-install and proxmox-boot-tool write to one), quotes
+    and all (R40B-2): src/boot/boot.c config_entry_add_type1 keeps them, line_get_key_value
+    dropping only one pair around a whole value. None for GRUB's own lines."""
 
     @property
     def partial(self) -> bool:
@@ -1131,6 +1142,9 @@ class HostFacts:
     `cgroup` mount whose options name blkio), "v2" or ""."""
     kernel_cmdline: Fact[tuple[str, ...]] = field(default_factory=_na)
     """The words of the running kernel's command line (/proc/cmdline)."""
+    kernel_cmdline_text: Fact[str] = field(default_factory=_na)
+    """The running kernel's command line as /proc/cmdline prints it, quotes and all (R40B-1:
+    libselinux reads the mode from this text, not from the kernel's words)."""
     kernel_cmdline_next_boot: Fact[tuple[BootCmdline, ...]] = field(default_factory=_na)
     """Each place the next boot's kernel command line is kept on this host (GRUB's defaults,
     /etc/kernel/cmdline, each Boot Loader Specification entry), R21B-1: which of them the boot

@@ -1415,11 +1415,7 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
     s = host_subject(h)
     cfg = h.facts.selinux_config
     nxt = h.facts.kernel_cmdline_next_boot
-    lines: list[tuple[str, str]] = []
-    if nxt.known:
-        lines = [(b.source, " ".join(b.words)) for b in nxt.get() if b.words is not None]
-    if not lines and h.facts.kernel_cmdline.known:
-        lines = [("the running kernel's command line", " ".join(h.facts.kernel_cmdline.get()))]
+    lines = _selinux_lines(h)
     # R38B-2: each line's mode, its first enforcing= (after `--` too) over the file's
     words = {src: _first_enforcing(line) for src, line in lines}
     # R39B-1: a line whose first enforcing= reads 0 boots permissive whatever the file says
@@ -1540,6 +1536,38 @@ def _selinux_config_next_boot(h: Host, outcome: Outcome) -> Outcome:
             f"{', '.join(off)} (SELinux boots permissive).",
         ),
     )
+
+
+def _selinux_lines(h: Host) -> list[tuple[str, str]]:
+    """(source, text) of each command line the next boot may hand the kernel, as libselinux
+    reads it (R40B-2): selinux_init_load_policy reads the TEXT of /proc/cmdline (fgets, strstr,
+    atoi), quotes and all, not the kernel's words, whose quotes kernel/params.c next_arg drops:
+    `enforcing="1"` reads 0 there, and `"enforcing=0"` sets nothing (a quote before it). The
+    kernel's /proc/cmdline prints the line as the boot loader handed it (fs/proc/cmdline.c
+    cmdline_proc_show: `seq_puts(m, saved_command_line)`): GRUB's is the text its lexer and
+    `linux` make (BootCmdline.text), systemd-boot's an entry's `options` as written
+    (BootCmdline.verbatim). Where the two read a different mode, each is a source of its own,
+    named by its boot loader; the running line (where no next boot's was collected) is
+    /proc/cmdline's text."""
+    nxt = h.facts.kernel_cmdline_next_boot
+    lines: list[tuple[str, str]] = []
+    for b in nxt.get() if nxt.known else ():
+        if b.words is None:
+            continue
+        text = b.text if b.text is not None else " ".join(b.words)
+        if b.verbatim is None or libselinux_enforcing(b.verbatim) == libselinux_enforcing(text):
+            lines.append((b.source, text))
+            continue
+        lines.append((f"{b.source} as GRUB's blscfg boots it", text))
+        lines.append((f"{b.source} as systemd-boot boots it, quotes and all", b.verbatim))
+    if lines:
+        return lines
+    running = "the running kernel's command line"
+    if h.facts.kernel_cmdline_text.known:
+        return [(running, h.facts.kernel_cmdline_text.get())]
+    if h.facts.kernel_cmdline.known:
+        return [(running, " ".join(h.facts.kernel_cmdline.get()))]
+    return []
 
 
 def _first_enforcing(line: str) -> str | None:

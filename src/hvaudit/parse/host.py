@@ -739,6 +739,15 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             else Fact.unavailable("/proc/cmdline could not be read", g.source)
         ),
     )
+    # R40B-1: the text itself, which libselinux reads the SELinux mode from
+    f.kernel_cmdline_text = ev.fact(
+        _file("/proc/cmdline"),
+        lambda g: (
+            Fact.of(g.text.rstrip("\n"), g.source)
+            if g.state == "ok"
+            else Fact.unavailable("/proc/cmdline could not be read", g.source)
+        ),
+    )
 
     def os_release(g: Got) -> Fact[dict[str, str]]:
         out = {}
@@ -989,6 +998,77 @@ def _cmdline_words(text: str) -> list[str]:
             i += 1
         words.append(text[start:i])
     return words
+
+
+def _grub_args(text: str) -> list[tuple[str, bool]]:
+    """The arguments GRUB's script lexer makes of a `linux` line's words (R40B-1), each with
+    whether a `$` outside single quotes (a GRUB variable, expanded at boot) is in it. grub-core/
+    script/yylex.l (read with `read_file`): a blank ends a word; `'...'` is taken as written
+    without its quotes (SQUOTE); in `"..."` (DQUOTE) `\\$`, `\\\\` and `\\"` give the
+    character and the quotes go; outside quotes a backslash and the character after it are
+    copied as they are (SPLIT `\\.`). So `'mitigations=off'` and `"mitigations"=off` are
+    the argument mitigations=off, which the kernel then reads."""
+    args: list[tuple[str, bool]] = []
+    cur: list[str] = []
+    var = started = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\n":
+            if started:
+                args.append(("".join(cur), var))
+            cur, var, started = [], False, False
+            i += 1
+            continue
+        started = True
+        if c == "'":
+            end = text.find("'", i + 1)
+            end = n if end < 0 else end
+            cur.append(text[i + 1 : end])
+            i = end + 1
+        elif c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == "\\" and i + 1 < n and text[i + 1] in '$\\"':
+                    cur.append(text[i + 1])
+                    i += 2
+                    continue
+                var = var or text[i] == "$"
+                cur.append(text[i])
+                i += 1
+            i += 1
+        elif c == "\\" and i + 1 < n:
+            cur.append(text[i : i + 2])
+            i += 2
+        else:
+            var = var or c == "$"
+            cur.append(c)
+            i += 1
+    if started:
+        args.append(("".join(cur), var))
+    return args
+
+
+def _grub_escape(m: re.Match[str]) -> str:
+    return m[0] if len(m[0]) > 1 else "\\" + m[0]
+
+
+def _grub_loader_text(args: list[str]) -> str:
+    """The kernel command line GRUB's `linux` makes of its arguments (R40B-1): grub-core/lib/
+    cmdline.c grub_create_loader_cmdline puts a backslash before each `\\`, `'` and `"` (a
+    `\\xHH` escape kept as it is) and double quotes around an argument with a space, one
+    space between (read with `find_string`)."""
+    out = []
+    for arg in args:
+        esc = re.sub(r"""\\x[0-9A-Fa-f]{2}|[\\'"]""", _grub_escape, arg)
+        out.append(f'"{esc}"' if " " in arg else esc)
+    return " ".join(out)
+
+
+def _grub_text(line: str) -> str:
+    """The kernel command line GRUB makes of a `linux` line's words (_grub_args, then
+    _grub_loader_text)."""
+    return _grub_loader_text([a for a, _ in _grub_args(line)])
 
 
 def _kernel_param(word: str) -> str:
@@ -10672,13 +10752,16 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
                 )
             # a word the variable had keeps the file it came from, a new one is this file's
             had = dict(origin.get(m.group(1), []))
-            origin[m.group(1)] = [(w, had.get(w, path)) for w in _cmdline_words(value)]
+            # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel
+            text = _grub_text(value)
+            origin[m.group(1)] = [(w, had.get(w, path)) for w in _cmdline_words(text)]
             env[m.group(1)] = value
     words = [*origin.get("GRUB_CMDLINE_LINUX", []), *origin.get("GRUB_CMDLINE_LINUX_DEFAULT", [])]
     linux = BootCmdline(
         ", ".join(paths),
         tuple(_kernel_param(w) for w, _ in words),
         origins=tuple(where for _, where in words),
+        text=" ".join(w for w, _ in words),
     )
     # R23B-3: util/grub.d/20_linux_xen.in, "Allow overriding GRUB_CMDLINE_LINUX and
     # GRUB_CMDLINE_LINUX_DEFAULT": `if [ "${GRUB_CMDLINE_LINUX_XEN_REPLACE}" ]; then
@@ -10695,7 +10778,11 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     ]
     return (
         linux,
-        BootCmdline(f"{', '.join(paths)} (Xen entries)", tuple(_kernel_param(w) for w in xen)),
+        BootCmdline(
+            f"{', '.join(paths)} (Xen entries)",
+            tuple(_kernel_param(w) for w in xen),
+            text=" ".join(xen),
+        ),
     )
 
 
@@ -10710,18 +10797,43 @@ def _kernel_cmdline_file(lines: list[str]) -> tuple[BootCmdline, ...]:
     boot loader's (proxmox-boot-tool status), not read here."""
     path = "/etc/kernel/cmdline"
     every = tuple(_kernel_param(w) for w in _cmdline_words(" ".join(lines)))
+    # R40B-2: the entry's `options` (`tr -s "$IFS" ' '`) as systemd-boot and GRUB's blscfg
+    # hand it to the kernel
+    joined = " ".join(" ".join(lines).split())
     first = lines[0].strip() if lines else ""
     if not any(ln.strip() for ln in lines[1:]) and not first.startswith("#"):
-        return (BootCmdline(path, every),)
+        return (
+            BootCmdline(path, every, text=_grub_text(joined), verbatim=_sd_boot_unquote(joined)),
+        )
     pbt = f"{path} line 1 (proxmox-boot-tool)"
     return (
-        BootCmdline(f"{path} (kernel-install)", every),
-        BootCmdline(pbt, tuple(_kernel_param(w) for w in _cmdline_words(first)))
+        BootCmdline(
+            f"{path} (kernel-install)",
+            every,
+            text=_grub_text(joined),
+            verbatim=_sd_boot_unquote(joined),
+        ),
+        BootCmdline(
+            pbt,
+            tuple(_kernel_param(w) for w in _cmdline_words(first)),
+            text=_grub_text(first),
+            verbatim=_sd_boot_unquote(first),
+        )
         if first and not first.startswith("#")
         else BootCmdline(
             pbt, None, f"its first line, the one proxmox-boot-tool takes, is {first[:40]!r}"
         ),
     )
+
+
+def _sd_boot_unquote(value: str) -> str:
+    """An entry's `options` value as systemd-boot passes it to the kernel (R40B-1): src/boot/
+    boot.c line_get_key_value strips the line's white space and, where the value starts and
+    the line ends with a double quote, drops those two (`/* unquote */ if (value[0] == '"' &&
+    line[linelen - 1] == '"')`); config_entry_add_type1 joins an entry's `options` lines with
+    one space and keeps every other quote (read with `find_string` and `read_file`)."""
+    v = value.strip(" \t")
+    return v[1:-1] if len(v) >= 2 and v.startswith('"') and v.endswith('"') else v
 
 
 def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
@@ -10765,7 +10877,14 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
         if "$" in text:
             out.append(_bls_options(path, text, env))
             continue
-        out.append(BootCmdline(path, tuple(_kernel_param(w) for w in _cmdline_words(text))))
+        out.append(
+            BootCmdline(
+                path,
+                tuple(_kernel_param(w) for w in _cmdline_words(text)),
+                text=_grub_text(text),
+                verbatim=" ".join(_sd_boot_unquote(o) for o in opts),
+            )
+        )
     # R30B-3: GRUB's custom menu entries (40_custom, custom.cfg) boot their own `linux` line
     for path in sorted(p for p in files if p in GRUB_CUSTOM or p.startswith("/etc/grub.d/")):
         out.extend(_grub_custom_entries(path, files[path]))
@@ -10800,11 +10919,13 @@ def _grub_custom_entries(path: str, lines: list[str]) -> list[BootCmdline]:
         parts = raw.strip().split(None, 2)
         if len(parts) < 2 or parts[0] not in _GRUB_LINUX:
             continue
-        words = _cmdline_words(parts[2] if len(parts) > 2 else "")
-        known = tuple(_kernel_param(w) for w in words if "$" not in w)
-        unread = [w for w in words if "$" in w]
+        # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel
+        args = _grub_args(parts[2] if len(parts) > 2 else "")
+        text = _grub_loader_text([a for a, var in args if not var])
+        known = tuple(_kernel_param(w) for w in _cmdline_words(text))
+        unread = [a for a, var in args if var]
         why = f"the words of {', '.join(unread[:3])} are not read" if unread else ""
-        out.append(BootCmdline(f"{path} line {n}", known, why))
+        out.append(BootCmdline(f"{path} line {n}", known, why, text=text))
     return out
 
 

@@ -1,0 +1,235 @@
+"""Red-team round 40 probes: boot, the command line's quotes as the kernel and libselinux get
+them (r40boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host, AppArmor, replayed through the real
+collector, parser and engine, one libvirt test-driver VM); for SELinux, test_host_verdicts5's
+SELINUX (enforcing now, libvirt's selinux secmodel) with /etc/selinux/config as given. The next
+boot's line by tests/test_redteam21_boot_probes.py's `_boot`/`_grub` (an OSError: the
+boot-cmdline probe failed), the running line by tests/test_redteam22_boot2_probes.py's LIVE.
+
+Findings (R40B-n):
+
+- R40B-1 (false pass) HVA-181, HVA-043 and every check of the next boot's words (parse.host.
+  _grub_defaults, _grub_custom_entries; new _grub_args, _grub_loader_text): GRUB's lines were
+  split and unquoted as the kernel does (kernel/params.c next_arg: double quotes only), but
+  GRUB's script lexer reads the `linux` line first (grub-core/script/yylex.l, read with
+  `read_file`: `'...'` is taken without its quotes, `"..."` anywhere in a word loses its
+  quotes, `\\$ \\\\ \\"` unescaped inside them) and grub-core/lib/cmdline.c
+  grub_create_loader_cmdline hands the kernel each argument with `\\ ' "` escaped and double
+  quotes only around one with a space. So `'mitigations=off'` or `"mitigations"=off` in
+  /etc/default/grub (or a custom entry) is mitigations=off on the next boot, which passed
+  "none unmitigated"; `'apparmor=0'` passed HVA-043. Now GRUB's lines are lexed and rebuilt
+  as GRUB does before the kernel's reading (BootCmdline.text keeps the text).
+- R40B-2 (false pass; and wrong fail) HVA-043 (devices._selinux_config_next_boot, new
+  _selinux_lines; model BootCmdline.text/.verbatim, HostFacts.kernel_cmdline_text):
+  libselinux's selinux_init_load_policy takes the mode from the TEXT of /proc/cmdline
+  (load_policy.c: fgets, strstr "enforcing=", `tmp == buf || isspace(*(tmp - 1))`, atoi; read
+  with `find_string`), which fs/proc/cmdline.c prints as the boot loader handed it
+  (`seq_puts(m, saved_command_line)`), quotes and all; hvaudit read the kernel's unquoted
+  words. `enforcing="1"` (atoi of `"1"` is 0: permissive) passed over SELINUX=permissive, on
+  the running line (where no next boot's line was collected) and in /etc/kernel/cmdline or a
+  Boot Loader Specification entry, which systemd-boot hands the kernel as written (src/boot/
+  boot.c config_entry_add_type1, line_get_key_value dropping only quotes around the whole
+  value); `"enforcing=0"` (a quote before it: no override) failed over SELINUX=enforcing.
+  GRUB's blscfg lexes the same entry (blscfg.c: `linux %s%s%s%s` into the entry's script), so
+  there the words lose their quotes. Now each line is read as text: GRUB's as it makes it,
+  /proc/cmdline's as printed, and an entry whose systemd-boot and GRUB texts give different
+  modes is two sources, one per boot loader (a question where only one keeps enforcing).
+
+Held (kept as tests): GRUB's `enforcing=\\"1\\"` (its lexer drops the quotes) and a BLS entry
+whose whole `options` value is quoted (systemd-boot drops that pair; GRUB quotes the argument
+again, and the enforcing= after the blank reads 1) pass over SELINUX=permissive; GRUB's
+`'mitigations=auto'` passes HVA-181.
+
+Probed by script, not kept: none.
+
+No e2e run: the e2e host has no /etc/default/grub, /etc/kernel/cmdline or Boot Loader
+Specification entries, no quote in /proc/cmdline and no SELinux (no /sys/fs/selinux), so neither
+change can reach its verdicts.
+
+Tally: 2 findings (2 false passes; R40B-2 also 2 wrong fails); 13 cases in 7 test functions.
+On main 18e23e6 10 of 13 failed: R40B-1 4 of 4 (4 false passes), R40B-2 6 of 6 (4 false passes:
+the running `enforcing="1"`, /etc/kernel/cmdline's and a BLS entry's, GRUB's `"enforcing=1 x"`;
+2 wrong fails: the running and /etc/kernel/cmdline's `"enforcing=0"`, now a pass and a
+question); the 3 held cases passed before and after.
+
+Leads left:
+- GRUB's lexer outside quotes copies `\\x` as two characters (yylex.l SPLIT); whether
+  execute.c then drops the backslash (as sh would) is not read: `mitig\\ations=off` is read
+  with its backslash. Its `$VAR` in /etc/default/grub's value (expanded by GRUB at boot) is
+  taken literally, and `;`, `|`, `&`, `<`, `>` end GRUB's command there (not read).
+- A BLS entry's or /etc/kernel/cmdline's `words` are systemd-boot's reading: GRUB's blscfg
+  drops single quotes there (`'mitigations=off'` boots off under GRUB only); only HVA-043's
+  SELinux mode reads both.
+- mds=off alone while TAA's mitigation keeps MDS on fails HVA-181 (a cautious wrong fail).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_host_verdicts5 import SELINUX, SELINUX_PASS
+from test_redteam21_boot_probes import _boot, _grub
+from test_redteam22_boot2_probes import LIVE
+
+PERM = "SELINUX=permissive\n"
+ENF = "SELINUX=enforcing\n"
+UNCOLLECTED = OSError("boom")
+RUN = "selinux confines QEMU on the running kernel, but "
+ZERO = (
+    f"{RUN}libselinux takes the first enforcing= of the next boot's line over "
+    "/etc/selinux/config, and it reads 0: SELinux boots permissive ({})"
+)
+KC = "/etc/kernel/cmdline"
+BLS = "/boot/loader/entries/a.conf"
+GRUB_AS = " as GRUB's blscfg boots it"
+SD_AS = " as systemd-boot boots it, quotes and all"
+
+
+def _selinux(host_scan, config: str, boot: object, live: str = ""):
+    return host_scan(
+        {
+            **SELINUX,
+            "/etc/selinux/config": config,
+            "/proc/cmdline": LIVE.format(live),
+            "boot-cmdline": boot,
+        }
+    )
+
+
+def _entry(options: str) -> tuple[str, str]:
+    return (BLS, f"title a\nlinux /vmlinuz\noptions {options}")
+
+
+# --- R40B-1: GRUB's lexer drops quotes the kernel would keep ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["quiet 'mitigations=off'", 'quiet \\"mitigations\\"=off', "quiet 'mitigations'=\\\"off\\\""],
+)
+def test_r40b_1_grub_drops_quotes_before_the_kernel(host_scan, words: str) -> None:
+    """R40B-1 (false pass) HVA-181: GRUB's lexer takes `'mitigations=off'` and
+    `"mitigations"=off` as mitigations=off, which the next boot's kernel reads."""
+    a = host_scan({"boot-cmdline": _boot(_grub(words), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
+        "mitigations off: mitigations=off in /etc/default/grub"
+    }
+
+
+def test_r40b_1_a_custom_entry_and_apparmor(host_scan) -> None:
+    """R40B-1 (false pass) HVA-043: a 40_custom entry's `'apparmor=0'` (copied into grub.cfg
+    as written, lexed by GRUB) keeps AppArmor from starting on that entry."""
+    custom = (
+        "/etc/grub.d/40_custom",
+        "menuentry 'x' {\n linux /vmlinuz root=/dev/sda1 'apparmor=0'\n}",
+    )
+    a = host_scan({"boot-cmdline": _boot(_grub("quiet"), custom, grub=False)})
+    assert outcomes(a, "HVA-043") == {"hv1": "manual"}, messages(a, "HVA-043")
+    (msg,) = messages(a, "HVA-043").values()
+    assert msg.endswith(
+        "but apparmor=0 in /etc/grub.d/40_custom line 2 keeps apparmor from starting at the "
+        "next boot if the boot loader takes it"
+    ), msg
+
+
+def test_r40b_1_held_a_quoted_mode_that_keeps_mitigations(host_scan) -> None:
+    """R40B-1 held: `'mitigations=auto'` is mitigations=auto: nothing turned off."""
+    a = host_scan({"boot-cmdline": _boot(_grub("quiet 'mitigations=auto'"), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": "17 CPU vulnerabilities reported, none unmitigated"}
+
+
+# --- R40B-2: libselinux reads the text, quotes and all --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "live", "status", "said"),
+    [
+        (
+            PERM,
+            'enforcing="1"',
+            "fail",
+            ZERO.format('enforcing="1" in the running kernel\'s command line'),
+        ),
+        (ENF, '"enforcing=0"', "pass", SELINUX_PASS),
+    ],
+    ids=["quoted-value", "quoted-word"],
+)
+def test_r40b_2_the_running_line_is_read_as_text(
+    host_scan, config: str, live: str, status: str, said: str
+) -> None:
+    """R40B-2 (false pass; wrong fail) HVA-043: with no next boot's line collected, the running
+    /proc/cmdline stands for it as printed: atoi(`"1"`) is 0 (permissive), and a quote before
+    `enforcing=0` leaves the config file's mode."""
+    a = _selinux(host_scan, config, UNCOLLECTED, live)
+    assert outcomes(a, "HVA-043") == {"hv1": status}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": said}
+
+
+@pytest.mark.parametrize(
+    ("config", "files", "src", "on", "off"),
+    [
+        (PERM, [(KC, 'root=/dev/sda1 enforcing="1"')], KC, GRUB_AS, 'enforcing="1" in {}' + SD_AS),
+        (ENF, [(KC, 'root=/dev/sda1 "enforcing=0"')], KC, SD_AS, "enforcing=0 in {}" + GRUB_AS),
+        (
+            PERM,
+            [_entry('root=/dev/sda1 enforcing="1"')],
+            BLS,
+            GRUB_AS,
+            'enforcing="1" in {}' + SD_AS,
+        ),
+    ],
+    ids=["kernel-cmdline-value", "kernel-cmdline-word", "bls-value"],
+)
+def test_r40b_2_an_entry_is_read_per_boot_loader(
+    host_scan, config: str, files: list[tuple[str, str]], src: str, on: str, off: str
+) -> None:
+    """R40B-2 (false pass; wrong fail) HVA-043: systemd-boot hands the entry's quotes to the
+    kernel, GRUB's blscfg drops them: the modes differ, so which boot loader boots is asked."""
+    a = _selinux(host_scan, config, _boot(*files, grub=False))
+    assert outcomes(a, "HVA-043") == {"hv1": "manual"}, messages(a, "HVA-043")
+    mode = "permissive" if config == PERM else "enforcing"
+    assert messages(a, "HVA-043") == {
+        "hv1": f"{SELINUX_PASS}; but /etc/selinux/config has SELINUX={mode}, and only some of "
+        f"the next boot's command lines keep SELinux enforcing ({src}{on}; not: "
+        f"{off.format(src)})"
+    }
+    (q,) = [r.outcome.question for r in a.results if r.check.id == "HVA-043"]
+    assert q == (
+        "Which kernel command line does host hv1 boot next? Evidence: the boot loader's default "
+        f"entry there (`grubby --info=DEFAULT` or `bootctl list`). Pass: one of {src}{on}, which "
+        f"keeps SELinux enforcing; fail: one of {src}{SD_AS if on == GRUB_AS else GRUB_AS} "
+        "(SELinux boots permissive)."
+    )
+
+
+def test_r40b_2_grub_quotes_a_word_with_a_space(host_scan) -> None:
+    """R40B-2 (false pass) HVA-043: GRUB hands `"enforcing=1 x"` (one argument with a space)
+    to the kernel in double quotes: the quote before enforcing= makes libselinux read none."""
+    a = _selinux(host_scan, PERM, _boot(_grub('quiet \\"enforcing=1 x\\"'), grub=False))
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {
+        "hv1": f"{RUN}/etc/selinux/config has SELINUX=permissive and no kernel word enforcing= "
+        "overrides it: the next boot leaves SELinux permissive"
+    }
+
+
+@pytest.mark.parametrize(
+    "boot",
+    [
+        _boot(_grub('quiet enforcing=\\"1\\"'), grub=False),
+        _boot(_entry('"root=/dev/sda1 enforcing=1"'), grub=False),
+    ],
+    ids=["grub-quoted-value", "bls-whole-value-quoted"],
+)
+def test_r40b_2_held_quotes_the_loader_drops(host_scan, boot: object) -> None:
+    """R40B-2 held: GRUB's lexer drops `enforcing="1"`'s quotes; systemd-boot drops the pair
+    around a whole `options` value (and GRUB quotes it again as one argument, with enforcing=1
+    after its blank): SELinux boots enforcing over SELINUX=permissive."""
+    a = _selinux(host_scan, PERM, boot)
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS}
