@@ -768,7 +768,9 @@ def _accepts_everything(
             continue
         # an option of value 0 is Perl's false, which pve-firewall reads as unset (P15-4)
         unset = [] if nft else perl_false(shown)
-        opts = {k: v for k, v in shown.items() if k not in unset}
+        # a -p proxmox-firewall writes as a bare `meta l4proto` match opens its every port
+        # (R40F-1)
+        opts, bare = _nft_ports_dropped({k: v for k, v in shown.items() if k not in unset}, nft)
         # each list as wide as its widest element (P14-1); a -dest holding the node's
         # address on its gateway interface is every packet to the node (P14-2)
         dests = [x.strip() for x in str(opts.get("dest") or "").split(",") if x.strip()]
@@ -829,7 +831,7 @@ def _accepts_everything(
             narrowing.discard("sport")
             if r["action"] == "ACCEPT":
                 chosen = f" (-sport {shown['sport']}: the sender chooses its source port)"
-        why += "".join(
+        why += bare + "".join(
             f" (-{ {'proto': 'p', 'iface': 'i'}.get(k, k) } 0: Perl's false, which "
             "pve-firewall reads as no value and writes no match for)"
             for k in unset
@@ -950,7 +952,7 @@ def _accepts_everything(
         # a rule of both IP versions after an unrestricted DROP of one opens the other
         family = f"IPv{min(reached)} " if reached != versions else ""
         if what != "every inbound packet":
-            out.append(f"{where} line {r['line']} `{text}` accepts {family}{what}{chosen}")
+            out.append(f"{where} line {r['line']} `{text}` accepts {family}{what}{chosen}{bare}")
             return out
         if r["action"] == "ACCEPT":
             what = f"every inbound {family}packet"
@@ -1078,6 +1080,66 @@ _OTHER_PORT_PROTOCOLS = frozenset(
 def _port_protocol(proto: str) -> str:
     """A -p value's port-bearing protocol name (its IANA number read as the name), else it."""
     return _PORT_PROTOCOL_NUMBERS.get(proto, proto)
+
+
+#: The aliases netbase's /etc/protocols gives the port-bearing protocols (`tcp 6 TCP`, `udp 17
+#: UDP`, `dccp 33 DCCP`, `sctp 132 SCTP`, `udplite 136 UDPLite`; read on a Debian system): nft
+#: resolves a `meta l4proto` name with getprotobyname_r (nftables src/nftutils.c
+#: nft_getprotobyname, from datatype.c inet_protocol_type_parse), which glibc's files backend
+#: matches against each line's name and aliases, case-sensitively.
+_NETBASE_PORT_ALIASES = {
+    "TCP": "tcp",
+    "UDP": "udp",
+    "DCCP": "dccp",
+    "SCTP": "sctp",
+    "UDPLite": "udplite",
+}
+
+
+def _nft_bare_protocol(proto: str) -> str:
+    """The port-bearing protocol a -p value names when proxmox-firewall writes it as a bare
+    `meta l4proto` match, with no port match, else "". proxmox-ve-config's
+    Protocol::from_options (proxmox-ve-rs proxmox-ve-config/src/firewall/types/rule_match.rs)
+    reads the ports only under the exact spellings `tcp`|`6`, `udp`|`17`, `dccp`|`33`,
+    `sctp`|`132`, `udplite`|`136`; any other value is Protocol::Numeric (Rust's u8 parse: `06`,
+    `+6`, `017`) or Protocol::Named (`TCP`, `0x6`), and proxmox-firewall's rule.rs
+    (ToNftRules for Protocol) writes those as `meta l4proto <value>` alone, the rule's -dport
+    and -sport dropped. nft reads a Named value as a number (strtoumax base 0: `0x6`) or a
+    protocol name or alias (`_NETBASE_PORT_ALIASES`)."""
+    if proto in _PORT_PROTOCOL_NUMBERS or proto in _PORT_PROTOCOL_NUMBERS.values():
+        return ""
+    if re.fullmatch(r"\+?[0-9]+", proto, re.A):
+        number = int(proto)
+    elif re.fullmatch(r"\+?0[xX][0-9A-Fa-f]+", proto, re.A):
+        number = int(proto.lstrip("+"), 16)
+    else:
+        return _NETBASE_PORT_ALIASES.get(proto, "")
+    return _PORT_PROTOCOL_NUMBERS.get(str(number), "") if number <= 255 else ""
+
+
+def _nft_ports_dropped(opts: Mapping[str, object], nft: bool) -> tuple[dict[str, object], str]:
+    """A rule's options as proxmox-firewall applies them (`nft`): a -p it writes as a bare
+    `meta l4proto` match (`_nft_bare_protocol`) is that protocol's every port, whatever the
+    rule's -dport and -sport say, and a rule of no -p is every packet (Protocol::from_options
+    returns no protocol and reads no port; pve-firewall refuses it: verify_rule "missing
+    property - 'dport'/'sport' requires 'proto'"); with why, for the message."""
+    raw = str(opts.get("proto") or "")
+    ports = [k for k in ("dport", "sport") if k in opts]
+    if nft and not raw and ports:
+        return {k: v for k, v in opts.items() if k not in ports}, (
+            f" (-{ports[0]} {opts[ports[0]]} with no -p: proxmox-firewall writes no port match "
+            "for a rule of no protocol)"
+        )
+    name = _nft_bare_protocol(raw) if nft else ""
+    if not name:
+        return dict(opts), ""
+    out = {k: v for k, v in opts.items() if k not in ("dport", "sport")}
+    out["proto"] = name
+    # Protocol::Numeric writes the number it parsed, Protocol::Named the value as written
+    written = str(int(raw)) if re.fullmatch(r"\+?[0-9]+", raw, re.A) else raw
+    return out, (
+        f" (-p {raw}: proxmox-firewall writes `meta l4proto {written}`, {name}, with no port match)"
+    )
 
 
 def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str | None:
@@ -1931,7 +1993,9 @@ def _vm_opened(
         reached = ({version} if isinstance(version, int) else {4, 6}) - closed
         shown = g["options"]
         assert isinstance(shown, dict)
-        opts = {k: v for k, v in shown.items() if nft or k not in perl_false(shown)}
+        opts, bare = _nft_ports_dropped(
+            {k: v for k, v in shown.items() if nft or k not in perl_false(shown)}, nft
+        )
         accept = g["action"] == "ACCEPT"
         narrowing = set(opts) - {"log", "source", "dest", "iface"}
         # the sender chooses its source port: an ACCEPT's -sport narrows nothing (P17-1), a
@@ -1971,6 +2035,7 @@ def _vm_opened(
                     else f"the guest's address in IP set ipfilter-{netid})"
                 )
             )
+        why += bare
         proto = str(opts.get("proto") or "").lower()
         key = _port_protocol(proto)
         # ACCEPTs of every packet, or of more than half of a protocol's ports (those the DROPs
@@ -2077,16 +2142,16 @@ def _vm_opened(
                 f"{netid}: the input policy ACCEPT accepts every inbound {family}packet no rule "
                 "before it drops or rejects"
             )
+        # the rule as written; the ports proxmox-firewall drops shown too (R40F-1)
+        text = "IN ACCEPT" + "".join(
+            f" -{ {'proto': 'p'}.get(k, k) } {shown[k]}"
+            for k in ("proto", "dport", "sport")
+            if k in shown and (narrowing or bare)
+        )
         if narrowing:
-            text = "IN ACCEPT" + "".join(
-                f" -{ {'proto': 'p'}.get(k, k) } {shown[k]}"
-                for k in ("proto", "dport", "sport")
-                if k in shown
-            )
             return f"{netid}: line {g['line']} `{text}` accepts {family}{what}{before}{why}"
         return (
-            f"{netid}: line {g['line']} `IN ACCEPT` accepts every inbound {family}packet{before}"
-            f"{why}"
+            f"{netid}: line {g['line']} `{text}` accepts every inbound {family}packet{before}{why}"
         )
     return None
 
@@ -3865,7 +3930,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             opts = r["options"]
             assert isinstance(opts, dict)
             # a value 0 is unset to pve-firewall (perl_false, P15-4)
-            opts = {k: v for k, v in opts.items() if nft or k not in perl_false(opts)}
+            opts, _ = _nft_ports_dropped(
+                {k: v for k, v in opts.items() if nft or k not in perl_false(opts)}, nft
+            )
             macro = str(r["macro"]).lower()
             ports = _pve_port_intervals(str(opts.get("dport", "")))
             version = r.get("ipversion")

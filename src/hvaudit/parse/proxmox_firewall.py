@@ -326,11 +326,15 @@ def _verify(
     # added): `IN DROP -p foo` drops nothing under pve-firewall (P18-4)
     if proto and proto not in NETBASE_PROTOCOLS:
         rule["pve_refused"] = f"unknown protocol '{proto}'"
-    if "dport" in opts or "sport" in opts:
+    # verify_rule's port checks are pve-firewall's alone: proxmox-ve-config's
+    # Protocol::from_options reads a rule's ports only under tcp, udp, dccp, sctp and udplite
+    # (by name or number) and drops them under no -p or any other (Named, Numeric), so
+    # proxmox-firewall applies the rule with no port match (R40F-1)
+    if ("dport" in opts or "sport" in opts) and not rule.get("pve_refused"):
         if not proto:
-            errors.append("missing property - 'dport'/'sport' requires 'proto'")
+            rule["pve_refused"] = "missing property - 'dport'/'sport' requires 'proto'"
         elif proto not in _PROTOCOLS_WITH_PORTS and proto not in _ICMP:
-            errors.append(f"protocol '{proto}' does not support ports")
+            rule["pve_refused"] = f"protocol '{proto}' does not support ports"
     errors.extend(
         f"{key}: {why}"
         for key in ("dport", "sport")

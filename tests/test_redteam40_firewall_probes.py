@@ -1,0 +1,173 @@
+"""Red-team round 40 probes: Proxmox VE rules whose ports proxmox-firewall drops (r40-firewall).
+
+Harness: round 39's (test_redteam39_firewall_probes): the live hardened Proxmox VE node
+(pve+ssh replayed, test_pve_leads18._node over test_redteam35_proxmox_probes._files), host.fw
+`nftables: 1` with both daemons in the process list (test_redteam36_firewall_probes.BOTH) or
+pve-firewall alone; HVA-301's, HVA-303's (test_redteam37_firewall_probes._vm) and HVA-313's
+verdicts through the real collector, parser and engine.
+
+Findings (R40F-n):
+- R40F-1 (false pass) HVA-301, HVA-303, HVA-313: under proxmox-firewall (host.fw
+  `nftables: 1`) a rule's -dport and -sport are read only under the exact spellings `tcp`|`6`,
+  `udp`|`17`, `dccp`|`33`, `sctp`|`132`, `udplite`|`136` (proxmox-ve-rs
+  proxmox-ve-config/src/firewall/types/rule_match.rs Protocol::from_options); any other -p is
+  Protocol::Numeric (Rust's u8 parse: `06`, `+6`, `017`) or Protocol::Named (`TCP`, `0x84`,
+  `UDPLite`), which proxmox-firewall's rule.rs (ToNftRules for Protocol) writes as a bare
+  `meta l4proto <value>` with no port match, and nft resolves the value as a number
+  (datatype.c inet_protocol_type_parse, strtoumax base 0) or a name or alias of
+  /etc/protocols (nftutils.c nft_getprotobyname, getprotobyname_r; netbase: `tcp 6 TCP`,
+  `udplite 136 UDPLite`). A rule with a -dport and no -p gets no protocol and no port match:
+  every packet. hvaudit read such rules as pve-firewall does (verify_rule "protocol 'TCP' does
+  not support ports", "'dport'/'sport' requires 'proto'": not applied) or as no port-bearing
+  protocol (`-p 06`), so `IN ACCEPT -p TCP -dport 22` (every TCP port from everywhere) and
+  `IN ACCEPT -dport 22` (every packet) passed the node ("cluster firewall on, input policy
+  DROP"), HVA-313 ("no rule opens management ports wider") and the VM. Now those port checks
+  are pve-firewall's alone (`pve_refused`), and proxmox._nft_ports_dropped reads such a rule
+  under `nftables: 1` as its protocol's every port (or every packet), the message saying why.
+- R40F-2 (wrong fail) HVA-301: same cause: `IN DROP -p TCP -dport 80` before `IN ACCEPT -p tcp`
+  drops every TCP packet under proxmox-firewall, leaving the ACCEPT none, yet the node failed;
+  now it passes.
+
+Held (kept as tests): the same rules under pve-firewall (it refuses them: the node and the VM
+pass); `IN ACCEPT -p 6 -dport 22` and `-p tcp -dport 22` under proxmox-firewall (the Tcp
+variant keeps its port) pass the node.
+
+Probed by script (not kept): `-p Tcp -dport 22` under `nftables: 1` passes (glibc matches
+/etc/protocols names case-sensitively, so nft cannot resolve `Tcp`: see Leads); `-p 300
+-dport 22` passes likewise (nft: "Protocol out of range").
+
+Tally: 2 findings (1 false pass, 1 wrong fail); 14 cases in 5 test functions; 12 failed on
+main before the fix; 2 held (and the 9 pve-firewall assertions within the failing cases).
+
+Leads left: a rule proxmox-firewall writes but nft refuses (`-p Tcp`, `-p 300`, an unknown
+name) fails the whole nft batch: whether the node then runs with no ruleset or the previous one
+is not read (HVA-301 passes such a file); round 39's stand: a one-rule `IN ACCEPT -source
+2.0.0.0/8,3.0.0.0/8 -p tcp` quoted without its -source (wording), the node's pooled message
+"before the policy" after a narrower DROP; the host nft leads of rounds 33/34.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_pve_leads18 import _node
+from test_pve_leads19b import HOST
+from test_redteam35_proxmox_probes import _files
+from test_redteam36_firewall_probes import BOTH
+from test_redteam37_firewall_probes import VM_HEAD, _vm
+
+NODE_PASS = ("pass", "cluster firewall on, input policy DROP")
+VM_PASS = ("pass", "1 interface(s) behind the VM firewall")
+
+
+def _node_verdicts(tmp_path: Path, host: str, nft: bool) -> dict[str, tuple[str, str]]:
+    """HVA-301 and HVA-313 of pve-h1, `host` first in host.fw's [RULES], under proxmox-firewall
+    (`nft`: host.fw `nftables: 1`, both daemons running) or pve-firewall."""
+    files = _files("enable: 1\nnftables: 1\n" if nft else "enable: 1\n", "enable: 1")
+    assert "[RULES]\n" in files[HOST]
+    files[HOST] = files[HOST].replace("[RULES]\n", "[RULES]\n" + host, 1)
+    got = _node(tmp_path, files, BOTH if nft else None)
+    return {check: got[(check, "pve-h1")] for check in ("HVA-301", "HVA-313")}
+
+
+def _bare(raw: str, written: str, name: str) -> str:
+    return (
+        f" (-p {raw}: proxmox-firewall writes `meta l4proto {written}`, {name}, with no port match)"
+    )
+
+
+BARE = [
+    ("IN ACCEPT -p TCP -dport 22", "TCP", "TCP", "tcp"),
+    ("IN ACCEPT -p 06 -dport 22", "06", "6", "tcp"),
+    ("IN ACCEPT -p +6 -dport 22", "+6", "6", "tcp"),
+    ("IN ACCEPT -p 017 -dport 53", "017", "17", "udp"),
+    ("IN ACCEPT -p 0x84 -dport 9", "0x84", "0x84", "sctp"),
+    ("IN ACCEPT -p UDPLite -dport 53", "UDPLite", "UDPLite", "udplite"),
+    ("IN ACCEPT -p 06", "06", "6", "tcp"),
+]
+
+
+@pytest.mark.parametrize(("rule", "raw", "written", "name"), BARE)
+def test_r40f_1_node_bare_protocol(
+    tmp_path: Path, rule: str, raw: str, written: str, name: str
+) -> None:
+    """Was pass under `nftables: 1`: proxmox-firewall writes the -p alone, every port of it;
+    pve-firewall refuses the rule (held: the node passes)."""
+    why = _bare(raw, written, name)
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts every "
+        f"{name} port{why} before the policy",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+@pytest.mark.parametrize(("rule", "raw", "written", "name"), BARE[:2])
+def test_r40f_1_vm_bare_protocol(
+    tmp_path: Path, rule: str, raw: str, written: str, name: str
+) -> None:
+    """Was the NIC filters' question under `nftables: 1` (the chain read as closed); pve-firewall
+    refuses the rule (held: the VM passes)."""
+    assert _vm(tmp_path / "nft", rule + "\n", nft=True) == (
+        "fail",
+        VM_HEAD
+        + f"line 11 `{rule}` accepts every {name} port before any rule drops or rejects"
+        + _bare(raw, written, name),
+    )
+    assert _vm(tmp_path / "pve", rule + "\n") == VM_PASS
+
+
+NO_PROTO = (
+    " (-dport 22 with no -p: proxmox-firewall writes no port match for a rule of no protocol)"
+)
+
+
+def test_r40f_1_ports_without_a_protocol(tmp_path: Path) -> None:
+    """Was pass: `IN ACCEPT -dport 22` is every packet to proxmox-firewall (no protocol, no
+    port match), on the node (HVA-301, HVA-313) and the VM."""
+    got = _node_verdicts(tmp_path / "node", "IN ACCEPT -dport 22\n", nft=True)
+    assert got == {
+        "HVA-301": (
+            "fail",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -dport 22` "
+            f"accepts every inbound packet{NO_PROTO} before the policy",
+        ),
+        "HVA-313": (
+            "fail",
+            f"host.fw line 9 `IN ACCEPT -dport 22` accepts every inbound packet{NO_PROTO}, "
+            "management ports included",
+        ),
+    }
+    assert _vm(tmp_path / "vm", "IN ACCEPT -dport 22\n", nft=True) == (
+        "fail",
+        "1 of 1 interface(s) admit every inbound packet: net0: line 11 `IN ACCEPT -dport 22` "
+        f"accepts every inbound packet before any rule drops or rejects{NO_PROTO}",
+    )
+
+
+def test_r40f_1_management_ports(tmp_path: Path) -> None:
+    """Was pass "no rule opens management ports wider": `-p TCP -dport 80` is every TCP port,
+    22 and 8006 among them."""
+    got = _node_verdicts(tmp_path, "IN ACCEPT -p TCP -dport 80\n", nft=True)["HVA-313"]
+    assert got == (
+        "fail",
+        "host.fw line 9 `IN ACCEPT -p TCP -dport 80` accepts every tcp port"
+        + _bare("TCP", "TCP", "tcp")
+        + ", management ports included",
+    )
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "IN DROP -p TCP -dport 80\nIN ACCEPT -p tcp\n",
+        "IN ACCEPT -p 6 -dport 22\n",
+        "IN ACCEPT -p tcp -dport 22\n",
+    ],
+)
+def test_r40f_2_and_held_under_nftables(tmp_path: Path, rules: str) -> None:
+    """R40F-2, was fail: the DROP of `meta l4proto TCP` takes every TCP port first. Held: the
+    Tcp variant (`6`, `tcp`) keeps its -dport."""
+    assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS
