@@ -316,7 +316,11 @@ def test_vm_firewall_aliases_ipsets_and_options() -> None:
         ("[RULES]\nIN ACCEPT -x 1\n", "vm", "x.fw:2: unable to parse rule parameters: -x 1"),
         ("[RULES]\nFORWARD ACCEPT\n", "vm", "x.fw:2: rule not applied: invalid rule type"),
         ("[RULES]\nIN FOO(ACCEPT)\n", "vm", "x.fw:2: rule not applied: unknown macro 'FOO'"),
-        ("[RULES]\nIN ACCEPT -dport 22\n", "vm", "x.fw:2: rule not applied: missing property"),
+        (
+            "[RULES]\nIN ACCEPT -dport 22\n",
+            "vm",
+            "x.fw:2: rule not applied by pve-firewall: missing property",
+        ),
         ("[RULES]\nIN ACCEPT -i vmbr0\n", "vm", "x.fw:2: rule not applied: iface: value"),
         ("[RULES]\nIN ACCEPT -source +nope\n", "vm", "no such ipset 'nope'"),
         ("[RULES]\nIN ACCEPT -source nope\n", "vm", "no such alias 'nope'"),
