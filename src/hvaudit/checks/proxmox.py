@@ -1135,6 +1135,9 @@ def _nft_ports_dropped(opts: Mapping[str, object], nft: bool) -> tuple[dict[str,
         return dict(opts), ""
     out = {k: v for k, v in opts.items() if k not in ("dport", "sport")}
     out["proto"] = name
+    if not ports and raw.lower() == name:
+        # `-p TCP` alone: the protocol's every port, as it reads
+        return out, ""
     # Protocol::Numeric writes the number it parsed, Protocol::Named the value as written
     written = str(int(raw)) if re.fullmatch(r"\+?[0-9]+", raw, re.A) else raw
     return out, (
