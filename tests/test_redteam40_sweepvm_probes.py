@@ -1,5 +1,5 @@
 """R40 sweep probes of the VM/host-architecture checks (letter T; guest.py: HVA-049, and the
-parser's parse.host._nested_default_load) for the leads round 39 left (issue 8, "verdicts an
+parser's parse.host._nested_default_load; architecture.py: HVA-010) for the leads round 39 left (issue 8, "verdicts an
 auditor can sign").
 
 Harness: the conftest host_scan replay with an AMD host (AMD_CPU: /proc/cpuinfo vendor_id
@@ -7,7 +7,10 @@ AuthenticAMD with svm; /proc/modules listing kvm_amd), the x86 vendor module's `
 parameter absent from sysfs (test_redteam37_sweepvm_probes.NOT_LOADED: the module not
 loaded), the running kernel's release set in /proc/sys/kernel/osrelease, and a
 host-passthrough domain (test_redteam20_host2_probes.PT); the item's status, message and
-question.
+question; for HVA-010 test_redteam25_boot_probes' POWER9 host (_power: kvm_pr, or /proc/modules
+with the kvm module alone or none), /dev/kvm absent (R39T-2's NO_DEV_KVM) and
+test_redteam24_vm2_probes' arm64 host, with the remediation the engine gives the result
+(engine.plan: CheckMeta.remediation for the deployment's platform).
 
 Findings:
 - R40T-1 (false pass) HVA-049: an AMD host whose kvm_amd is not loaded, nothing setting its
@@ -22,15 +25,27 @@ Findings:
   kvm_amd from Linux 3.0, the release before which the 2009 commit's release was not
   confirmed), and the message names kvm_amd's own default, not "since Linux 4.20" (which it
   said of kvm_amd on 4.20 and later: wording, same fix).
+- R40T-2 (wording) HVA-010: its remediation, one text for every architecture (a check's
+  remediation is keyed by platform, kvm-libvirt, not by the host's CPU), was "Enable Intel
+  VT-x or AMD-V in the firmware and load kvm_intel or kvm_amd": a POWER host failed for kvm_pr
+  and an arm64 host without /dev/kvm (KVM/arm64 needs the kernel booted at EL2: arch/arm64/kvm/
+  arm.c kvm_arm_init) were told to do what their CPU cannot. Now it names each architecture's
+  hardware mode and module (POWER: PowerNV with kvm_hv, not kvm_pr, arch/powerpc/kvm/Kconfig;
+  arm64: EL2, KVM built in; s390x: SIE and the kvm module, kvm-s390.c kvm_s390_init).
+- R40T-3 (wording) HVA-010: the POWER branches R39T-1 left: kvm_pr failed "(the CPU reports
+  neither vmx nor svm)", the kvm module alone "neither kvm_intel nor kvm_amd is loaded", and
+  no /dev/kvm "the CPU reports neither vmx nor svm and /dev/kvm is missing", premises a POWER
+  CPU never meets. Now each names kvm_pr's software emulation or kvm_hv.
 
 Held: kvm_intel on 4.19 keeps sysfs's question (kvm_intel's bound unchanged); kvm_amd on a 2.6
 kernel keeps it (below the bound); `options kvm_amd nested=0` on a 4.15 AMD host keeps it (the
-next load sets nested off: the sysfs question of R38T-3's harness).
+next load sets nested off: the sysfs question of R38T-3's harness). HVA-010: an x86 host
+without vmx/svm and /dev/kvm keeps its message.
 
 Probed by script: none.
 
-Tally: 1 finding (false pass: HVA-049), 5 tests (7 cases); 4 failed on main before the fix, 1
-held (3 cases).
+Tally: 3 findings (false pass: HVA-049; wording: HVA-010 twice), 12 tests (14 cases); 10 failed
+on main before the fixes (R40T-1 on 3511ccaf: 4; R40T-2/3 on ebe59381: 6), 2 held (4 cases).
 
 Leads left: see the report of round 40 (R40T).
 """
@@ -39,7 +54,10 @@ from __future__ import annotations
 
 import pytest
 
+from hvaudit.engine import Assessment
 from test_redteam20_host2_probes import PT, _modprobe
+from test_redteam24_vm2_probes import _arm64
+from test_redteam25_boot_probes import _power
 from test_redteam37_sweepvm_probes import NOT_LOADED, SYSFS_Q, _pt
 
 AMD_CPU = (
@@ -112,4 +130,96 @@ def test_r40t1_held_below_bounds_and_nested_off(host_scan) -> None:
         "manual",
         ASKED,
         SYSFS_Q,
+    )
+
+
+# --- R40T-2: HVA-010's remediation named x86's VT-x/AMD-V to every architecture -----------------
+
+FIX = (
+    "Give KVM the CPU's hardware virtualization so /dev/kvm exists, on a bare-metal host (not a "
+    "virtual machine of another hypervisor): x86, enable Intel VT-x or AMD-V in the firmware "
+    "and load kvm_intel or kvm_amd; POWER, run the host as PowerNV (bare metal) and load "
+    "kvm_hv, not kvm_pr; arm64, boot the kernel at EL2 (KVM is built in); s390x, run on a "
+    "machine with SIE and load the kvm module."
+)
+
+
+KVM_PR = (
+    "/dev/kvm is provided by kvm_pr: KVM without hardware virtualization (kvm_pr emulates the "
+    "POWER hypervisor mode in software, kvm_hv is not loaded)"
+)
+
+
+def _hva010(a: Assessment) -> tuple[str, str, str]:
+    (r,) = [x for x in a.results if x.check.id == "HVA-010"]
+    return r.status.value, r.outcome.message, r.check.remediation
+
+
+def test_r40t2_power_kvm_pr_remediation_names_kvm_hv(host_scan) -> None:
+    """R40T-2 (wording): a PowerNV host whose /dev/kvm kvm_pr drives fails; its remediation
+    said "Enable Intel VT-x or AMD-V in the firmware and load kvm_intel or kvm_amd", which a
+    POWER host has not; now it names kvm_hv."""
+    assert _hva010(host_scan(_power("PowerNV", "kvm_pr"))) == ("fail", KVM_PR, FIX)
+
+
+def test_r40t2_arm64_without_kvm_remediation_names_el2(host_scan) -> None:
+    """R40T-2: an arm64 host without /dev/kvm fails (KVM did not initialise at EL2); the
+    remediation names EL2, not the firmware's VT-x/AMD-V."""
+    assert _hva010(host_scan(_arm64(dev_kvm=False))) == (
+        "fail",
+        "arm64 host without /dev/kvm: KVM did not initialise (it needs the kernel booted at "
+        "EL2; its log says `kvm [1]: HYP mode not available`)",
+        FIX,
+    )
+
+
+# --- R40T-3: HVA-010's other POWER branches said "vmx nor svm", "kvm_intel nor kvm_amd" ---------
+
+NO_DEV_KVM = {"dev-kvm": ("", 2, "ls: cannot access '/dev/kvm': No such file or directory\n")}
+KVM_ONLY = "kvm 212992 0 - Live 0x0000000000000000\n"
+XFS_ONLY = "xfs 1990656 1 - Live 0x0000000000000000\n"
+
+
+def test_r40t3_power_kvm_pr_names_no_vmx_svm(host_scan) -> None:
+    """R40T-3 (wording): kvm_pr on a PowerNV host failed "(the CPU reports neither vmx nor
+    svm)", a POWER CPU's reason never; now kvm_pr's software emulation (R40T-2's probe pins
+    the message with the remediation)."""
+    status, message, _ = _hva010(host_scan(_power("PowerNV", "kvm_pr")))
+    assert (status, message) == ("fail", KVM_PR)
+
+
+def test_r40t3_power_kvm_without_kvm_hv(host_scan) -> None:
+    """R40T-3: /dev/kvm with only the kvm module on POWER said "neither kvm_intel nor kvm_amd
+    is loaded"; now kvm_hv."""
+    status, message, _ = _hva010(host_scan({**_power("PowerNV"), "/proc/modules": KVM_ONLY}))
+    assert (status, message) == (
+        "fail",
+        "/dev/kvm exists but kvm_hv is not loaded: hardware virtualization is not in use",
+    )
+
+
+@pytest.mark.parametrize("modules", [XFS_ONLY, None], ids=["no-kvm-module", "kvm_hv-listed"])
+def test_r40t3_power_without_dev_kvm(host_scan, modules: str | None) -> None:
+    """R40T-3: a POWER host without /dev/kvm failed "the CPU reports neither vmx nor svm and
+    /dev/kvm is missing"; now the POWER reason, whatever /proc/modules lists."""
+    host = {**_power("PowerNV"), **NO_DEV_KVM}
+    if modules is not None:
+        host["/proc/modules"] = modules
+    status, message, _ = _hva010(host_scan(host))
+    assert (status, message) == (
+        "fail",
+        "POWER host without /dev/kvm: no KVM runs guests in the processor's hypervisor mode "
+        "(kvm_hv)",
+    )
+
+
+def test_r40t3_held_x86_messages(host_scan) -> None:
+    """Held: an x86 host without /dev/kvm and without vmx/svm keeps x86's message."""
+    from conftest import HARDENED_HOST
+
+    cpu = HARDENED_HOST["/proc/cpuinfo"].replace(" vmx", "").split("vmx flags")[0]
+    status, message, _ = _hva010(host_scan({"/proc/cpuinfo": cpu, **NO_DEV_KVM}))
+    assert (status, message) == (
+        "fail",
+        "the CPU reports neither vmx nor svm and /dev/kvm is missing",
     )

@@ -207,7 +207,17 @@ def host_dedicated(ctx: Context) -> Iterator[Outcome]:
     scope="host",
     severity=Severity.HIGH,
     recommendations={"sp800-125a-2014": ["HY-SR-2"], "sp800-125a-r1": ["HY-SR-2"]},
-    remediation="Enable Intel VT-x or AMD-V in the firmware and load kvm_intel or kvm_amd so /dev/kvm exists.",
+    # R40T-2: one text for every architecture (remediation is keyed by platform, not
+    # by the host's CPU), so each architecture's hardware mode and KVM module is named: x86
+    # VT-x/AMD-V with kvm_intel/kvm_amd; POWER's hypervisor mode with kvm_hv on a bare-metal
+    # PowerNV host (kvm_pr emulates it: Linux arch/powerpc/kvm/Kconfig); arm64's EL2, where KVM
+    # is built in (arch/arm64/kvm/arm.c kvm_arm_init, "HYP mode not available"); s390x's SIE
+    # with the kvm module (arch/s390/kvm/kvm-s390.c kvm_s390_init, "SIE is not available")
+    remediation="Give KVM the CPU's hardware virtualization so /dev/kvm exists, on a bare-metal "
+    "host (not a virtual machine of another hypervisor): x86, enable Intel VT-x or AMD-V in "
+    "the firmware and load kvm_intel or kvm_amd; POWER, run the host as PowerNV (bare metal) "
+    "and load kvm_hv, not kvm_pr; arm64, boot the kernel at EL2 (KVM is built in); s390x, run "
+    "on a machine with SIE and load the kvm module.",
     platforms=LINUX_HOST,
 )
 def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
@@ -332,23 +342,40 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *refs,
             )
         elif has_kvm and other:
+            # R40T-3: a POWER CPU has no vmx/svm to report; kvm_pr emulates its hypervisor
+            # mode in software (arch/powerpc/kvm/Kconfig KVM_BOOK3S_PR_POSSIBLE)
+            why = (
+                "kvm_pr emulates the POWER hypervisor mode in software, kvm_hv is not loaded"
+                if power
+                else f"CPU flag {flag}"
+                if flag
+                else "the CPU reports neither vmx nor svm"
+            )
             yield failed(
                 s,
                 f"/dev/kvm is provided by {', '.join(other)}: KVM without hardware "
-                f"virtualization ({'CPU flag ' + flag if flag else 'the CPU reports neither vmx nor svm'})",
+                f"virtualization ({why})",
                 *refs,
             )
         elif has_kvm:
             yield failed(
                 s,
-                "/dev/kvm exists but neither kvm_intel nor kvm_amd is loaded: hardware "
-                "virtualization is not in use",
+                "/dev/kvm exists but "
+                + ("kvm_hv is not loaded" if power else "neither kvm_intel nor kvm_amd is loaded")
+                + ": hardware virtualization is not in use",
                 *refs,
             )
         elif flag:
             yield failed(
                 s,
                 f"CPU flag {flag} present but /dev/kvm is missing (KVM module not loaded)",
+                *refs,
+            )
+        elif power:
+            yield failed(
+                s,
+                "POWER host without /dev/kvm: no KVM runs guests in the processor's hypervisor "
+                "mode (kvm_hv)",
                 *refs,
             )
         else:
