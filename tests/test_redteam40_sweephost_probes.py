@@ -1,5 +1,6 @@
 """R40 sweep: HVA-060's and HVA-081's leading unknown (the host's RAM or core count unread) with
-guests whose run state the evidence does not settle.
+guests whose run state the evidence does not settle; HVA-211 with the link list unread beside
+Open vSwitch's tables.
 
 Harness: a copy of the Proxmox VE hardened fixture tree (tests/fixtures/proxmox-hardened: VM 200
 web-10 runs and is onboot, VM 201 api-11 is stopped and not onboot, onboot LXC container 300
@@ -8,6 +9,11 @@ dns-01) collected through `hvaudit collect --connect pve+dir://` and assessed by
 whether the HA manager keeps api-11 `started` out of the evidence (P23B-1: its run state is
 unknown); proc/meminfo or proc/cpuinfo removed makes the node's RAM or core count unknown.
 Attestations are applied as `hvaudit scan --attestations` does (R39S-1's _attest_yes).
+HVA-211: the conftest host_scan replay and test_leads10's older_bundle_scan (ip-link taken out
+of the bundle: the bridges unavailable; or `ip -j link` exiting 1: an error), with ovs-ports
+holding test_ovs_management_port's OVS_TABLES (ovs-vsctl's Bridge/Port/Interface tables of
+vmbr0: eno1, internal port mgmt, vnet0; vmbr1: mgmt1, bond0) and VM web01 on vmbr0
+(<virtualport type='openvswitch'/>).
 
 Findings:
 - R40S-1 (false pass) HVA-060, HVA-081: where the node's RAM (core count) is unknown, the item
@@ -18,21 +24,38 @@ Findings:
   (_run_state_question), so "yes" to the onboot and running VMs' sum passed with api-11 never
   counted. Now the question names each VM whose run state is unknown, why, and what settles it
   (resources._maybe_named).
+- R40S-2 (missed fail: a manual or error where the evidence proves the fail; leading unknown)
+  HVA-211: with the link list unread (ip-link not collected, or `ip -j link` failing) and
+  ovs-vsctl's tables read, the host address 10.0.0.10 on vmbr0 itself, the Open vSwitch bridge
+  web01 is defined on, asked the bridges' gap question alone (or was the error): the Open
+  vSwitch branch added a bridge's own address only where no VM was defined on it
+  (`b not in defined`), leaving that case to the link list's bridge loop, which has nothing
+  to loop over when the list is unread. The tables (ovs-vswitchd.conf.db(5): a Bridge's
+  ports; its internal interface of the same name holds the address), the addresses and the
+  definition prove the fail, as R38S-1 made the macvtap fail stand without the link list.
+  Now the bridge's own address fails unless the link list's loop already reported it.
 
 Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, and the
 unknown-RAM question stays R39S-1's, naming no VM beyond the running and autostart ones; with the
 RAM read and resources.cfg unread, HVA-060 passes with api-11 counted in its worst case (0.10 if
-api-11 run), as P23B-1 wrote it.
+api-11 run), as P23B-1 wrote it. HVA-211: the address on mgmt1 (an internal port of vmbr1,
+where no VM is) with the link list unread still asks the bridges' gap (a Linux bridge the list
+would show is not excluded); with the link list read the address on vmbr0 fails once, as the
+link list's bridge (no duplicate line from the Open vSwitch branch).
 
 Probed by script: on 3511ccaf, the hardened tree without resources.cfg and proc/meminfo asked
 the VMs-only question for HVA-060, and "yes" passed; without proc/cpuinfo the same for HVA-081.
+On 3740ba55, ip-link uncollected with the address on vmbr0 asked GAP_Q alone (manual), and
+`ip -j link` exiting 1 was the error; the address on mgmt already failed both ways.
 
-Tally: 1 finding (false pass: HVA-060 with HVA-081), 4 cases (2 finding probes, 2 held probes);
-the 2 finding probes failed on main (3511ccaf) before the fix, the held probes passed there.
+Tally: 2 findings (false pass: HVA-060 with HVA-081; missed fail: HVA-211), 8 cases (4 finding
+probes, 4 held probes); the 4 finding probes failed on main before their fix (R40S-1's 2 on
+3511ccaf, R40S-2's 2 on 3740ba55), the held probes passed there.
 
 Leads left:
-- HVA-211 with ip-link unread beside an Open vSwitch bridge read from ovs-ports (carried from R38,
-  R39): not probed this round.
+- HVA-211: with ip-link unread, an address on an OVS bridge port whose bridge has a live VM port
+  (vnet) but no VM defined on it (a VM of another host's definitions, or a tap of another
+  name) is judged by `_vm_port` on the ovs ports: not probed.
 - The unknown-size question names `pct config <vmid>` inside the question, not in its Evidence
   part, and its Evidence says "each VM's configured maximum memory" without `qm config` /
   `virsh dominfo` (wording, carried from R39).
@@ -47,9 +70,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import outcomes, run_assessment
+from conftest import messages, outcomes, run_assessment
 from hvaudit.cli import main
 from hvaudit.engine import Assessment
+from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
+from test_ovs_management_port import OVS_TABLES, _addrs, _links, _vm
+from test_r34_elif_unknown_probes import _question
+from test_redteam38_sweephost_probes import GAP, GAP_Q, IP_LINK, LINK_FAILS
 from test_redteam39_sweephost_probes import HARDENED, MEM_Q, _attest_yes
 
 HA = "etc/pve/ha/resources.cfg"
@@ -130,4 +157,60 @@ def test_r40s1_held_ram_read_counts_the_unsettled_vm(
         "1 running or autostart VM(s) configured with 8.0 GiB and 1 running or onboot "
         "container(s) limited to 0.5 GiB on 125.8 GiB of host RAM: ratio 0.07 (limit 1.5); "
         "0.10 if api-11 run"
+    )
+
+
+# --- R40S-2: HVA-211, an Open vSwitch bridge holding the address with the link list unread ----
+
+OVS_FAIL = (
+    "host address on bridge(s) with VM ports: vmbr0 (10.0.0.10; Open vSwitch; VMs defined on "
+    "it: web01)"
+)
+
+
+def _ovs(on: str) -> dict[str, object]:
+    return {"ip-addr": (_addrs(on), 0), "ovs-ports": (OVS_TABLES, 0)}
+
+
+def test_r40s2_ovs_bridge_address_fails_though_ip_link_uncollected(
+    older_bundle_scan,  # noqa: F811
+) -> None:
+    """R40S-2: on main the bridges' gap question alone was asked; ovs-vsctl's tables, the
+    addresses and web01's definition prove the fail."""
+    a = older_bundle_scan(_ovs("vmbr0"), domains=(_vm("vmbr0", True),), gone=IP_LINK)
+    assert (outcomes(a, "HVA-211"), messages(a, "HVA-211")) == (
+        {"hv1": "fail"},
+        {"hv1": OVS_FAIL},
+    )
+
+
+def test_r40s2_ovs_bridge_address_fails_though_ip_link_failed(host_scan) -> None:
+    """R40S-2: on main `ip -j link` failing was the error, whatever ovs-vsctl showed."""
+    a = host_scan({**_ovs("vmbr0"), **LINK_FAILS}, domains=[_vm("vmbr0", True)])
+    assert (outcomes(a, "HVA-211"), messages(a, "HVA-211")) == (
+        {"hv1": "fail"},
+        {"hv1": OVS_FAIL},
+    )
+
+
+def test_r40s2_held_port_of_a_bridge_without_vms_still_asks(
+    older_bundle_scan,  # noqa: F811
+) -> None:
+    """Held: the address on mgmt1, an internal port of vmbr1 where no VM is, with the link list
+    unread: a Linux bridge the link list would show is not excluded, so the gap is asked."""
+    a = older_bundle_scan(_ovs("mgmt1"), domains=(_vm("vmbr0", True),), gone=IP_LINK)
+    assert (outcomes(a, "HVA-211"), messages(a, "HVA-211")) == ({"hv1": "manual"}, {"hv1": GAP})
+    assert _question(a, "HVA-211") == GAP_Q
+
+
+def test_r40s2_held_ovs_bridge_address_with_ip_link_read(host_scan) -> None:
+    """Held: with the link list read the address on vmbr0 fails once, as the link list's bridge
+    (test_ovs_management_port), not twice."""
+    links = {"ip-link": (_links(), 0)}
+    a = host_scan({**_ovs("vmbr0"), **links}, domains=[_vm("vmbr0", True)])
+    assert (outcomes(a, "HVA-211"), messages(a, "HVA-211")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "host address on bridge(s) with VM ports: vmbr0 (10.0.0.10; VMs defined on it: web01)"
+        },
     )

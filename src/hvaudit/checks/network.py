@@ -2485,6 +2485,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             for n in raw_taps(raw_nics(v.raw_hypervisor_arguments))[0]:
                 defined.setdefault(str(n.bridge), []).append(v.name)
         shared = []
+        on_bridge: set[str] = set()  # bridges whose own address is reported from the link list
         teams = h.facts.bonds.get() if h.facts.bonds.known else {}
         for b, members in bridge_map.items():
             if b in internal:
@@ -2496,6 +2497,7 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             what = f"VMs defined on it: {', '.join(vms[:6])}" if vms else "VM ports"
             if addrs.get().get(b):
                 shared.append(f"{b} ({', '.join(addrs.get()[b])}; {what})")
+                on_bridge.add(b)
             # an address on a port of the bridge (or on a member of a bond that is one): the
             # bridge takes every frame the port receives and passes the host's up as received
             # on the bridge device (R30N-1, _port_addresses)
@@ -2631,8 +2633,11 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                     for p in ports
                     if p != b and held.get(p)
                 ]
-                if b not in defined and held.get(b) and live:
-                    shared.append(f"{b} ({', '.join(held[b])}; Open vSwitch; VM ports)")
+                # the bridge's own address (its internal interface of the same name): with the
+                # link list unread, ovs-vsctl's tables are what name it a bridge VMs are on, and
+                # a VM defined on it fails it as the link list's bridge would (R40S-2)
+                if held.get(b) and b not in on_bridge:
+                    shared.append(f"{b} ({', '.join(held[b])}; Open vSwitch; {what})")
         parts = [f"host address on bridge(s) with VM ports: {', '.join(shared)}"] if shared else []
         if macvtap:
             parts.append(f"host address on NIC(s) VMs attach to by macvtap: {', '.join(macvtap)}")
