@@ -279,7 +279,13 @@ def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
     daemon's or unit's outputs (log_outputs_override) replace it. Such a file may set
     log_outputs to files only, which no forwarder reads (libvirt docs/logging.rst "Logging in
     the daemon": outputs are stderr, syslog:NAME, file:PATH or journald; libvirt_log_unrouted),
-    so HVA-200 asks (R39L-1). Each reason, and the evidence."""
+    so HVA-200 asks (R39L-1). So do the daemons whose file was read but whose outputs in force
+    replace it unseen: the running daemon's `virt-admin daemon-log-outputs` did not answer, or
+    its unit's environment (LIBVIRT_LOG_OUTPUTS) was not read (log_outputs_override unknown).
+    libvirt src/util/virdaemon.c virDaemonSetupLogging, "cmdline > environment > config", and
+    docs/kbase/debuglogs.rst (`virt-admin daemon-log-outputs OUTPUTS` changes a running
+    daemon's outputs until it restarts): the file's log_outputs need not be those in force, so
+    a file saying journald proves nothing there (R40L-1). Each reason, and the evidence."""
     lh = host.libvirt
     if lh is None:
         return [], []
@@ -288,6 +294,10 @@ def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
     for file in daemon_files(host, "driver"):
         conf = conf_fact(host, file)
         override = lh.log_outputs_override.get(file.removesuffix(".conf"))
+        if override is not None and not override.known:
+            why.append(override.reason or f"{file.removesuffix('.conf')}'s log outputs not read")
+            refs += [*override.sources, *conf.sources]
+            continue
         if conf.known or (
             override is not None and override.known and log_destinations(override.get()[0])
         ):
