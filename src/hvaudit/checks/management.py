@@ -5186,7 +5186,9 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     it reads them is asked (_libvirt.libvirt_log_unrouted, R38L-1). Where a daemon's file
     could not be read and no running daemon's outputs replace it, those outputs are unknown: a
     question, not a pass; the running daemon's outputs (virt-admin) are judged without its
-    file (_libvirt.libvirt_log_unread, R39L-1)."""
+    file (_libvirt.libvirt_log_unread, R39L-1). So is a read file whose running daemon's
+    outputs were not read (virt-admin did not answer) or whose unit's environment was not:
+    those replace the file's (virDaemonSetupLogging "cmdline > environment > config", R40L-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
