@@ -18,20 +18,28 @@ Findings (R40L-n):
   file's journal need not be what the daemon writes to, and a file-only set reaches no
   forwarder (R38L-1). Now libvirt_log_unread names such a daemon and HVA-200 asks which
   outputs are in force, as it does for an unread file (R39L-1).
+- R40L-2 (false pass) HVA-200: where virt-admin is not installed and the running libvirtd's
+  /proc/PID/environ could not be read (grep exit 2, "Permission denied": a collector not
+  run as root), parse.host._log_outputs_override fell back to the units' environment of the
+  next start, which sets no LIBVIRT_LOG_OUTPUTS, and HVA-200 passed while HVA-213 asked
+  (_log_debug_env reads the same artefact as unavailable). The daemon's outputs are those
+  of the environment it started with (virDaemonSetupLogging, HL16-6), which a hand start or
+  a since-edited unit may have set. Now the override is unavailable there, and R40L-1's
+  question is asked.
 
 Held (kept as tests): the running daemon's `1:file:... 3:journald` (a file beside the journal)
-with its file read passes.
+with its file read passes; so does its environment read with `LIBVIRT_LOG_OUTPUTS=3:journald`.
 
-Probed by script: the R40L-1 case on main (3511ccaf) first, with HVA-213 beside it (asked
+Probed by script: the R40L-1 case on main (3511ccaf) and the R40L-2 case on R40L-1's fix first, with HVA-213 beside it (asked
 there); libvirtd not running with its unit's EnvironmentFile= not collected held (asked on
 main: the file it reads is then unknown too).
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fails; 2 cases in 1 test function; 1
-failed on main before the fix (it passed wrongly); the held one passes there too.
+Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fails; 4 cases in 2 test functions; 2
+failed on main before the fixes (both passed wrongly); the 2 held pass there too.
 
 Leads left:
-- The running daemon's /proc/PID/environ unreadable (grep exit 2) where virt-admin is not
-  installed: the unit's environment of the next start decides, not the one it started with.
+- A running daemon whose environment was read without LIBVIRT_LOG_OUTPUTS still takes its
+  units' next-start environment as its outputs (a wrong verdict either way at worst).
 """
 
 from __future__ import annotations
@@ -64,5 +72,32 @@ def test_r40l1_running_outputs_unread(
     host_scan, answer: tuple[object, ...], status: str, message: str
 ) -> None:
     a = host_scan({"libvirt-log-outputs-libvirtd": answer})
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+
+
+DENIED = "grep: /proc/700/environ: Permission denied"
+
+
+@pytest.mark.parametrize(
+    ("environ", "status", "message"),
+    [
+        # R40L-2: virt-admin not installed and the environment libvirtd started with unread
+        (
+            ("", 2, f"{DENIED}\n"),
+            "manual",
+            f"{OVER_TLS}, but whether libvirt's messages reach them is not in the evidence: its "
+            "log outputs are unknown (the running libvirtd's environment was not read "
+            f"(/proc/PID/environ: {DENIED}))",
+        ),
+        # held: the environment it started with read, sending its outputs to the journal
+        (("LIBVIRT_LOG_OUTPUTS=3:journald\0", 0), "pass", OVER_TLS),
+    ],
+    ids=["environ-denied", "environ-journald"],
+)
+def test_r40l2_running_environment_unread(
+    host_scan, environ: tuple[object, ...], status: str, message: str
+) -> None:
+    a = host_scan({"libvirt-environ-700": environ})
     assert messages(a, "HVA-200") == {"hv1": message}
     assert outcomes(a, "HVA-200") == {"hv1": status}

@@ -12543,8 +12543,8 @@ def _log_outputs_override(
     an environment file's variables win over Environment=), and `virt-admin daemon-log-outputs
     OUTPUTS` changes a running daemon's outputs until it restarts (docs/kbase/debuglogs.rst).
     So: a running daemon's outputs are read from it (virt-admin; not answered, unavailable;
-    virt-admin not installed, its environment); a daemon not running takes its units'
-    environment at its next start. A bundle without these
+    virt-admin not installed, its environment, unreadable unavailable: R40L-2); a daemon not
+    running takes its units' environment at its next start. A bundle without these
     artefacts (an older collector) leaves the file to decide (R13H-3)."""
     out: dict[str, Fact[tuple[str, str]]] = {}
     running = _running(processes, LOG_DAEMONS, lambda names: names)
@@ -12582,6 +12582,18 @@ def _log_outputs_override(
                         started[-1],
                         f"running {daemon}'s environment: LIBVIRT_LOG_OUTPUTS",
                     ),
+                    env_got.source,
+                )
+                continue
+            if env_got.state not in ("uncollected", "absent") and not (
+                env_got.state == "ok" and env_got.rc in (0, 1)
+            ):
+                # the environment it started with unread (grep exit 2: "Permission denied"):
+                # it may set LIBVIRT_LOG_OUTPUTS over the file, whatever the units say now, as
+                # _log_debug_env reads the same artefact (R40L-2)
+                why = (env_got.reason.strip() or f"rc {env_got.rc}")[:120]
+                out[daemon] = Fact.unavailable(
+                    f"the running {daemon}'s environment was not read (/proc/PID/environ: {why})",
                     env_got.source,
                 )
                 continue
