@@ -22,22 +22,42 @@ Findings (R40A-n):
   principal(s)". Now the file is read field by field as read_field and check_account read it
   (parse.host._pam_group_fields, _pam_group_rules) and the groups field split as find_member
   splits it (parse.host._pam_group_grants), for both checks.
+- R40A-2 (false pass) HVA-132: a group.conf users field `%G` was weighed by /etc/group's G
+  alone. pam_group.c check_account asks pam_modutil_user_in_group_nam_nam, which compares the
+  account's primary gid and getgrnam's gr_mem (Linux-PAM pam_modutil_ingroup.c
+  pam_modutil_user_in_group_common); getgrnam finds a G /etc/group does not hold through the
+  other sources of nsswitch's group line (sss, ldap ...), and glibc's merge action
+  (`group: files [SUCCESS=merge] sss`, _group_merge_sources) adds a directory's members to a
+  local G. With auth_unix_rw = none, the socket 0660 root:libvirt and
+  `*;*;%staff;Al0000-2400;libvirt` (staff a directory group) or `%users` merged from sss,
+  whether every login account gets libvirt is not in the evidence, yet HVA-132 passed "mode
+  660 root libvirt" (R38A-2 asked only for a netgroup). Now such a field is the group.conf
+  question (checks.management._members_beyond_files, HostFacts.group_directory), whose
+  evidence names `getent group NAME` too (the R38A-2/R39A-1 tests' question text follows).
 
 Held (kept as tests): `libvirt-qemu` and `libvirt_x` (one name each: '-' and '_' are name
 characters), a backslash ending a comment before another comment, and a rule broken by a
-newline before its groups field (`;libvirt` then starts nothing) grant no libvirt.
+newline before its groups field (`;libvirt` then starts nothing) grant no libvirt; `%staff`
+with `group: files` alone (no such group) and `%users` (local, no merge: files answers first)
+add no one.
 
 Probed by script: the end-to-end run against a real libvirtd was not run: this host's
 /etc/security/group.conf is readable and every line a comment, and the old and the new reading
 both give no grant, so the change cannot reach the e2e-* verdicts.
 
-Tally: 1 finding (1 false pass); 22 cases, 14 failed on main before the fix (R40A-1: 14), 8
-held.
+Tally: 2 findings (2 false passes); 26 cases, 16 failed on main before the fixes (R40A-1: 14;
+R40A-2: 2), 10 held.
 
 Leads left:
 - pam_group drops the last field of a file without a final newline (read_field's "field too
   long - ignored" at the end of the buffer): hvaudit still counts that rule (a conservative
   wrong fail, unprobed).
+- R40A-2 weighs `%G` by getgrnam; pam_modutil_user_in_group_common also asks getgrouplist,
+  which may add G's gid from any source of the group (initgroups) database to a local account:
+  with a directory in the group line even a local G may hold more members (unprobed). The
+  socket's own group (stat's name, unix_sock_group, SocketGroup=) is still weighed by
+  /etc/group alone where nsswitch merges a directory's members into it or names a directory
+  group (HVA-142 marks both unresolved; HVA-132 reads them as /etc/group lists them).
 - From round 39: the R39A-1 message names no socket; HVA-142's %group users field; ACL mask vs
   group::; default ACLs on /run/libvirt; OpenRC k3s.<runlevel>, RKE2 under OpenRC.
 """
@@ -46,6 +66,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import question_line
 from test_redteam21_sock_probes import AUTH_NONE
 from test_redteam26_accounts_probes import BASE, EVERYONE, PASS2, _142
 from test_redteam37_accounts_probes import NO_USERS_GROUP, PAM_EVERYONE, RW_PASS, SOCK, _132
@@ -119,3 +140,75 @@ def test_group_conf_read_as_pam_group_142(
     """R40A-1 (false pass) HVA-142: the same rules give libvirt (root-equivalent) to every
     login; passed "2 administrative principal(s)"."""
     assert _142(host_scan({**BASE, "/etc/security/group.conf": group_conf})) == expected
+
+
+RW_OK = f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt"
+#: the question R38A-2/R39A-1 ask where whom pam_group grants a socket's group is unread
+GROUP_CONF_Q = (
+    'question = "Does /etc/security/group.conf have pam_group grant the group of a libvirt '
+    "socket (read-write, admin, virtlogd's or virtlockd's) at login only to administrators? "
+    "Evidence: `cat /etc/security/group.conf` and, for a netgroup in its users field, `getent "
+    "netgroup NAME`, for a group `getent group NAME`. Pass: yes, no rule grants that group to "
+    'every login account; fail: a rule grants it to every login account."\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("users", "nsswitch", "why"),
+    [
+        (
+            "%staff",
+            "passwd: files\ngroup: files sss\n",
+            "/etc/security/group.conf grants group libvirt at login to users %staff (pam_group "
+            "asks getgrnam), a group /etc/group does not hold that nsswitch's group line may "
+            "find through sss, whose members are not in the evidence",
+        ),
+        (
+            "%users",
+            "passwd: files\ngroup: files [SUCCESS=merge] sss\n",
+            "/etc/security/group.conf grants group libvirt at login to users %users (pam_group "
+            "asks getgrnam), into whose members nsswitch merges those sss holds, which are not "
+            "in the evidence",
+        ),
+    ],
+    ids=["directory-group", "merged-group"],
+)
+def test_pam_group_directory_group(host_scan, users: str, nsswitch: str, why: str) -> None:
+    """R40A-2 (false pass) HVA-132: auth_unix_rw = none, the socket 0660 root:libvirt, and
+    group.conf granting libvirt to the members of a group (`%G`: pam_group.c check_account,
+    pam_modutil_user_in_group_nam_nam: getgrnam's gr_mem) that /etc/group does not hold while
+    nsswitch's group line asks sss, or into which nsswitch merges sss's members: whether every
+    login account is a member is not in the evidence; passed "mode 660 root libvirt"."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            "/etc/nsswitch.conf": nsswitch,
+            "/etc/security/group.conf": f"*;*;{users};Al0000-2400;libvirt\n",
+        }
+    )
+    assert _132(a) == ("manual", f"{why}; {RW_OK}")
+    assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q
+
+
+@pytest.mark.parametrize(
+    ("users", "nsswitch"),
+    [
+        ("%staff", "passwd: files\ngroup: files\n"),
+        ("%users", "passwd: files\ngroup: files sss\n"),
+    ],
+    ids=["held-files-only", "held-local-group-no-merge"],
+)
+def test_pam_group_directory_group_held(host_scan, users: str, nsswitch: str) -> None:
+    """Held (R40A-2): with `files` alone a group /etc/group does not hold does not exist, and a
+    local group without a merge action is /etc/group's entry (files answers first): the rule
+    adds no one and the pass stands."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            "/etc/nsswitch.conf": nsswitch,
+            "/etc/security/group.conf": f"*;*;{users};Al0000-2400;libvirt\n",
+        }
+    )
+    assert _132(a) == ("pass", RW_OK)

@@ -1331,6 +1331,12 @@ class HostFacts:
     """Group -> whom /etc/security/group.conf has pam_group grant it to at login: account names,
     "ALL (every user)" for `*`, an unresolved marker for any other users field (empty where the
     file is absent)."""
+    group_directory: Fact[tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=lambda: Fact.of(((), ()))
+    )
+    """(the sources other than files that nsswitch.conf's group line asks, those whose members
+    glibc merges into a group found before them): getgrnam finds a group /etc/group does not
+    hold through the first, and a local group's members include the second's (R40A-2)."""
     selinux_enforcing: Fact[bool | None] = field(default_factory=_na)
     """SELinux enforcing (True), permissive (False), or not active (None)."""
     selinux_config: Fact[int | None] = field(default_factory=_na)

@@ -2372,7 +2372,10 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     (R37A-1). A group pam_group grants at login to a users field every login account matches
     (group.conf(5): `*`, `%group`, a logic list) is such a group (R37A-2, R38A-1); where
     /etc/security/group.conf was not read, or grants the read-write socket's group to a netgroup
-    (innetgr, not in the evidence), that is a question (R38A-2)."""
+    (innetgr, not in the evidence), that is a question (R38A-2), as is one to a `%group` whose
+    members nsswitch may find beyond /etc/group (a group it does not hold, or one merged from a
+    directory: _members_beyond_files, R40A-2); group.conf is read as pam_group reads it
+    (parse.host._pam_group_rules, R40A-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -2601,14 +2604,15 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             )
         grant_q = list(dict.fromkeys(grant_q))
         if grant_q:
-            refs += list(h.facts.login_groups.sources)
+            refs += [*h.facts.login_groups.sources, *h.facts.group_directory.sources]
             questions.append(
                 "Does /etc/security/group.conf have pam_group grant the group of a libvirt "
                 "socket (read-write, admin, virtlogd's or virtlockd's) at login only to "
                 "administrators? Evidence: `cat "
                 "/etc/security/group.conf` and, for a netgroup in its users field, `getent "
-                "netgroup NAME`. Pass: yes, no rule grants that group to every login account; "
-                "fail: a rule grants it to every login account."
+                "netgroup NAME`, for a group `getent group NAME`. Pass: yes, no rule grants "
+                "that group to every login account; fail: a rule grants it to every login "
+                "account."
             )
         if sasl_q:
             questions.append(sasl_question(h.name, files))
@@ -2787,6 +2791,37 @@ def _login_grant_unread(h: Host, group: str) -> str | None:
                     f"/etc/security/group.conf grants group {g} at login to netgroup "
                     f"{field} (pam_group asks innetgr), whose members are not in the evidence"
                 )
+            if field.startswith("%") and (beyond := _members_beyond_files(h, field[1:])):
+                return (
+                    f"/etc/security/group.conf grants group {g} at login to users {field} "
+                    f"(pam_group asks getgrnam), {beyond}"
+                )
+    return None
+
+
+def _members_beyond_files(h: Host, group: str) -> str | None:
+    """Why the members of the group named `group` are not all in /etc/group, as getgrnam finds
+    them (pam_group's `%group`: Linux-PAM pam_modutil_ingroup.c
+    pam_modutil_user_in_group_common compares the account's primary gid and getgrnam's
+    gr_mem): a group /etc/group does not hold that nsswitch's group line may find through
+    another source (sss, ldap, winbind ...), or a local group into which nsswitch merges
+    another source's members (glibc NSS_ACTION_MERGE, _group_merge_sources); with the line
+    unread, either. None where /etc/group is the whole answer (R40A-2)."""
+    d = h.facts.group_directory
+    if not d.known:
+        return f"whose members are not in the evidence ({d.reason})"
+    beyond, merged = d.get()
+    local = h.facts.groups.known and group in h.facts.groups.get()
+    if not local and beyond:
+        return (
+            "a group /etc/group does not hold that nsswitch's group line may find through "
+            f"{', '.join(beyond)}, whose members are not in the evidence"
+        )
+    if local and merged:
+        return (
+            f"into whose members nsswitch merges those {', '.join(merged)} holds, which are not "
+            "in the evidence"
+        )
     return None
 
 

@@ -772,6 +772,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.accounts = ev.fact(_file("/etc/passwd"), _accounts)
     f.groups = ev.fact(_file("/etc/group"), _group_file)
     f.login_groups = ev.fact(_file("/etc/security/group.conf"), _login_groups)
+    f.group_directory = _group_directory(ev)
     f.admin_principals = _admins(ev)
     f.directory = _directory(ev)
     f.directory_open = _directory_open(ev, f.directory)
@@ -3728,6 +3729,33 @@ def _sudo_policy_elsewhere(text: str) -> str:
             "file, which hvaudit does not read"
         )
     return ""
+
+
+def _group_directory(ev: HostEvidence) -> Fact[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """HostFacts.group_directory from /etc/nsswitch.conf: the group database's sources as glibc
+    reads them (_nss_database) other than files, and the sources merged into local groups
+    (_group_merge_sources). No file (or an older bundle without it) is files alone, as
+    _admin_principals reads it; an unreadable file, or lines glibc's version decides between,
+    are unknown (R40A-2)."""
+    nss = ev.get(_file("/etc/nsswitch.conf"))
+    if nss.state == "failed":
+        return Fact.unavailable(
+            f"/etc/nsswitch.conf: {nss.reason}: which sources nsswitch's group line asks is "
+            "unknown",
+            nss.source,
+        )
+    if nss.state != "ok":
+        return Fact.of(((), ()), nss.source)
+    sources, why = _nss_database(ev, nss.text, "group")
+    if sources is None:
+        return Fact.unavailable(why, nss.source)
+    return Fact.of(
+        (
+            tuple(dict.fromkeys(s for s in sources if s != "files")),
+            tuple(_group_merge_sources(nss.text)),
+        ),
+        nss.source,
+    )
 
 
 def _login_groups(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
