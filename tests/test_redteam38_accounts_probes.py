@@ -113,8 +113,8 @@ GROUP_CONF_Q = (
     'question = "Does /etc/security/group.conf have pam_group grant the group of a libvirt '
     "socket (read-write, admin, virtlogd's or virtlockd's) at login only to administrators? "
     "Evidence: `cat /etc/security/group.conf` and, for a netgroup in its users field, `getent "
-    "netgroup NAME`. Pass: yes, no rule grants that group to every login account; fail: a rule "
-    'grants it to every login account."\n'
+    "netgroup NAME`, for a group `getent group NAME`. Pass: yes, no rule grants that group to "
+    'every login account; fail: a rule grants it to every login account."\n'
 )
 
 
