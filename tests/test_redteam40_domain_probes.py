@@ -36,10 +36,22 @@ override's devices, named "<qemu:override> of device ALIAS: driver D"):
   a vsock device, so the host's own processes only", where the same device as a raw `-device
   vhost-vsock-pci` fails it. Now it fails naming the override (HVA-031's and the other
   readers of vsock_guests, the management-service and console checks, alike).
+- R40D-5 (false pass, false n/a) HVA-050 (every reader of the VM's PCI passthrough): vfio-pci's
+  `sysfsdev` names the function QEMU takes, `host` being read only without it (hw/vfio/pci.c
+  vfio_realize `if (!vbasedev->sysfsdev)`), but the raw reader took `host` first and the
+  override reader compared `host` only: VM web01's PCI <hostdev> of isolated 0000:65:00.0 with
+  an override adding sysfsdev /sys/bus/pci/devices/0000:00:1f.0 (IOMMU group 3, shared with the
+  host's sound function) and VM v2's raw `-device vfio-pci,host=0000:65:00.0,sysfsdev=...` of
+  it passed "each IOMMU group of pci 0000:65:00.0 goes wholly to this VM"; VM v1's mdev
+  <hostdev> (libvirt's `{"driver": "vfio-pci", "sysfsdev": "/sys/bus/mdev/devices/UUID"}`,
+  qemu_command.c qemuBuildHostdevMediatedDevProps) whose override sets sysfsdev to that PCI
+  function was n/a "mdev devices stay host-mediated". Now sysfsdev wins in both readers
+  (libvirt_xml.vfio_target, qemu_args.vfio_pci_hosts) and all three fail on group 3.
 
 Held (kept as tests): an override of another property of the same device (the video's
 max_outputs, the disk's rotation_rate, the serial's index, the memballoon's
-free-page-reporting) leaves each verdict as without it.
+free-page-reporting) leaves each verdict as without it; a sysfsdev naming a PCI <hostdev>'s own
+<source> function, and an mdev without an override, keep theirs (R40D-5).
 
 Probed by script (/tmp, not kept): the same override against the same device as a raw
 `<qemu:commandline> -device` in another VM, every check's status compared, for vhost-vsock-pci
@@ -48,8 +60,9 @@ virtio-vga-gl and vhost-user-fs-pci: only HVA-405, HVA-059 and HVA-058 differed 
 the hardened host has no vsock listener, so R40D-4 needed the server VM of its test). A USB <hostdev>'s address is named but judged by no check (HVA-050 takes USB as
 host-mediated), so an override of its hostbus/hostaddr/vendorid/productid changes no verdict.
 
-Tally: 4 findings (false pass 2, false n/a 2), 4 tests holding 8 cases, the 4 finding cases
-failed on main before the fixes (the 4 held cases pass on main too).
+Tally: 5 findings (false pass 3, false n/a 2; R40D-5 with a false n/a in the same class), 5
+tests holding 13 cases, the 7 finding cases failed on main before the fixes (the 6 held cases
+pass on main too).
 
 Leads left: see the round's report.
 """
@@ -207,3 +220,59 @@ def test_override_making_a_vsock_device_reaches_a_vsock_server(tmp_path: Path) -
         "vsock CID 4294967295 port 5000: no other VM the scan read on the host has a vsock "
         "device, so the host's own processes only"
     )
+
+
+# --- R40D-5: vfio-pci's sysfsdev, not its host, names the function taken ----------------------
+
+HOSTDEV = (
+    "<devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address "
+    "domain='0x0000' bus='0x65' slot='0x00' function='0x0'/></source><alias name='ua-gpu'/>"
+    "</hostdev></devices>"
+)
+MDEV = (
+    "<devices><hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address "
+    "uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source><alias name='ua-vgpu'/></hostdev>"
+    "</devices>"
+)
+SOUND_BRIDGE = "/sys/bus/pci/devices/0000:00:1f.0"
+SHARED = (
+    "0000:00:1f.0 shares IOMMU group 3 with 0000:00:1f.3 (driver snd_hda_intel), left to the host"
+)
+
+
+def test_vfio_sysfsdev_is_the_function_judged(tmp_path: Path) -> None:
+    """R40D-5: QEMU's vfio_realize takes `sysfsdev` over `host`, so a PCI <hostdev> of isolated
+    0000:65:00.0 (IOMMU group 2) with an override adding sysfsdev, an mdev <hostdev> whose
+    override sets its sysfsdev to a PCI function, and a raw vfio-pci naming both each hand the
+    guest 0000:00:1f.0, whose group 3 the host's sound function shares (HVA-050 passed the first
+    and third on group 2 and said the second was host-mediated). Held: a sysfsdev naming the
+    <source>'s own function, and an mdev without an override."""
+    raw = _commandline("-device", f"vfio-pci,host=0000:65:00.0,sysfsdev={SOUND_BRIDGE}")
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (HOSTDEV, _override("ua-gpu", ("sysfsdev", "string", SOUND_BRIDGE))),
+            "v1": (MDEV, _override("ua-vgpu", ("sysfsdev", "string", SOUND_BRIDGE))),
+            "v2": ("", raw),
+            "v3": (
+                HOSTDEV,
+                _override("ua-gpu", ("sysfsdev", "string", "/sys/bus/pci/devices/0000:65:00.0")),
+            ),
+            "v4": (MDEV, ""),
+        },
+    )
+    assert outcomes(a, "HVA-050") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "fail",
+        "v3": "pass",
+        "v4": "not_applicable",
+    }
+    assert messages(a, "HVA-050") == {
+        "web01": SHARED,
+        "v1": SHARED,
+        "v2": SHARED,
+        "v3": "IOMMU active; each IOMMU group of pci 0000:65:00.0 goes wholly to this VM or is "
+        "unused",
+        "v4": "no DMA-capable (PCI) passthrough: mdev devices stay host-mediated",
+    }

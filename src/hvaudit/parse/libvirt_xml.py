@@ -2023,31 +2023,55 @@ def override_devices(root: Element) -> list[str]:
     device as it is adds nothing (the <hostdev> is judged). Where the alias names no device of
     the definition (an alias libvirt assigns at start, `hostdev0`, is in the running XML only),
     a `host` property is read as vfio-pci's (hw/vfio/pci.c vfio_pci_dev_properties
-    DEFINE_PROP_PCI_HOST_DEVADDR("host", ...): the host function it takes)."""
-    libvirt_hosts: dict[str, str] = {}
+    DEFINE_PROP_PCI_HOST_DEVADDR("host", ...): the host function it takes), and so is a
+    `sysfsdev` one. An mdev <hostdev> (type='mdev') is libvirt's `{"driver": MODEL, "sysfsdev":
+    "/sys/bus/mdev/devices/UUID"}` (qemu_command.c qemuBuildHostdevMediatedDevProps; the
+    command line qemu-devel's "vfio-ap" threads quote), so an override setting its `sysfsdev`
+    to /sys/bus/pci/devices/ADDR hands the guest that whole PCI function, and one adding
+    `sysfsdev` to a PCI <hostdev> replaces the function its `host` names: QEMU's vfio_realize
+    derives the sysfs path from `host` only `if (!vbasedev->sysfsdev)` (R40D-5)."""
+    libvirt_devices: dict[str, dict[str, object]] = {}
     devices = root.find("devices")
     for el in (
         [] if devices is None else [*devices.findall("hostdev"), *devices.findall("interface")]
     ):
-        pci = el.get("type") == ("pci" if el.tag == "hostdev" else "hostdev")
-        if pci and (alias := _alias(el)):
-            libvirt_hosts[alias] = _pci_address(el.find("source/address"))
+        if not (alias := _alias(el)):
+            continue
+        if el.tag == "hostdev" and el.get("type") == "mdev":
+            addr = el.find("source/address")
+            uuid = (addr.get("uuid") or "") if addr is not None else ""
+            libvirt_devices[alias] = {
+                "driver": el.get("model") or "vfio-pci",
+                "sysfsdev": f"/sys/bus/mdev/devices/{uuid}",
+            }
+        elif el.get("type") == ("pci" if el.tag == "hostdev" else "hostdev"):
+            libvirt_devices[alias] = {
+                "driver": "vfio-pci",
+                "host": _pci_address(el.find("source/address")),
+            }
     out: list[str] = []
     for alias, changes in frontend_overrides(root).items():
-        base = libvirt_hosts.get(alias)
-        props: dict[str, object] = {"driver": "vfio-pci", "host": base} if base else {}
+        base = libvirt_devices.get(alias, {})
+        props: dict[str, object] = dict(base)
         for name, value in changes:
             props.pop(name, None)
             if value is not None:
                 props[name] = value
-        if "driver" not in props and "host" in props:
+        if "driver" not in props and ("host" in props or "sysfsdev" in props):
             props["driver"] = "vfio-pci"
-        same = pci_host_address(str(props.get("host", ""))) == base
-        if base and props.get("driver") in VFIO_PCI_DRIVERS and same:
+        same = vfio_target(props) == vfio_target(base)
+        if base and props.get("driver") in (base["driver"], *VFIO_PCI_DRIVERS) and same:
             continue
         if props:
             out += ["-device", json.dumps({**props, "id": alias})]
     return out
+
+
+def vfio_target(props: dict[str, object]) -> str:
+    """The host device a vfio device's properties name: its `sysfsdev`, else its `host`
+    (hw/vfio/pci.c vfio_realize: `host` is read only `if (!vbasedev->sysfsdev)`), in sysfs
+    form (pci_host_address); "" where neither is given."""
+    return pci_host_address(str(props.get("sysfsdev") or props.get("host") or ""))
 
 
 def frontend_overrides(root: Element) -> dict[str, list[tuple[str, object | None]]]:

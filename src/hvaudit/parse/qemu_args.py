@@ -494,12 +494,14 @@ VFIO_PCI_DRIVERS = ("vfio-pci", "vfio-pci-nohotplug")
 
 
 def vfio_pci_hosts(options: Iterable[QemuOption]) -> list[str]:
-    """The host PCI functions raw `-device vfio-pci` options hand the guest (host= or
-    sysfsdev=); one given only by a file descriptor (fd=) is named `fd N`."""
+    """The host PCI functions raw `-device vfio-pci` options hand the guest (sysfsdev=, else
+    host=: hw/vfio/pci.c vfio_realize derives the device's sysfs path from `host` only `if
+    (!vbasedev->sysfsdev)`, so a sysfsdev beside a host= is the function taken, R40D-5); one
+    given only by a file descriptor (fd=) is named `fd N`."""
     out: list[str] = []
     for o in options:
         if o.name == "device" and o.kind in VFIO_PCI_DRIVERS:
-            where = o.props.get("host") or o.props.get("sysfsdev")
+            where = o.props.get("sysfsdev") or o.props.get("host")
             if where:
                 out.append(pci_host_address(where))
             else:
