@@ -96,6 +96,13 @@ CANNED: dict[str, Any] = {
         {"realm": "pam", "type": "pam", "comment": "Linux PAM standard authentication"},
         {"realm": "pve", "type": "pve", "comment": "Proxmox VE authentication server"},
     ],
+    # the files fixture's datacenter.cfg, its migration network too (R40E-1 fails a cluster
+    # without one)
+    "/cluster/options": {
+        "keyboard": "en-us",
+        "migration": {"type": "secure", "network": "10.0.2.0/24"},
+        "console": "html5",
+    },
     "/cluster/config/totem": {
         "cluster_name": "lab",
         "config_version": "2",
