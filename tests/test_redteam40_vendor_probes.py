@@ -23,22 +23,33 @@ Findings:
   was not read is asked whether it is a single node; a single node (no
   /etc/pve/corosync.conf on the live node) passes as before; the unread datacenter.cfg's
   question asks for `network=` in a cluster.
+- R40E-2 (false pass) HVA-308: a `network=` that holds the cluster's corosync link addresses
+  (`migration: secure,network=10.0.1.0/24` around ring0 10.0.1.21 and .22, a /32 of a peer's
+  ring0, or a wider 10.0.0.0/8) passed "migration type secure on <CIDR>": that CIDR is the
+  network "in which cluster communication takes place" (pve-docs pvecm.adoc, "Migration
+  Network"), the default `network=` exists to move migration off; corosync.conf(5):
+  ringX_addr "specifies IP or network hostname address of the particular node. X is a link
+  number". Now such a network fails, naming the link addresses it holds (`_links_in`: the
+  nodelist of /etc/pve/corosync.conf, else the node's own file; a host-name link address is
+  not resolved, see Leads left).
 
 Held:
 - R40E-1: the hardened copy (`network=10.0.2.0/24`): "migration type secure on 10.0.2.0/24";
   a single live node without `network=`: "migration type secure (default) (no dedicated
-  network)", as before; `migration: insecure` in a cluster: the cleartext fail, now naming
-  the shared network too.
+  network)", as before; `migration: insecure` in a cluster without `network=`: the
+  cleartext fail alone, as before.
+- R40E-2: an IPv6 `network=` (fd00:2::/64) beside IPv4 links: the pass.
 
 Probed by script: none yet.
 
-Tally: 1 finding (false pass); 10 test cases, 7 failed on main before the fix (3511ccaf: 5
-pass, the unread membership's pass, the old datacenter question), 3 held.
+Tally: 2 findings (false passes); 14 test cases, 10 failed on main before the fixes
+(R40E-1 on 3511ccaf 7: 5 pass, the unread membership's pass, the old datacenter question;
+R40E-2 on 9fe8638f 3: pass), 4 held.
 
 Leads left:
-- HVA-308 with `network=` set does not compare that CIDR with the cluster's corosync ring
-  addresses or the node's management address: a migration network that is the cluster
-  network passes "migration type secure on <CIDR>".
+- HVA-308 does not compare `network=` with the node's management address (the address its
+  name resolves to, /etc/hosts, not collected): a migration network that is the management
+  network passes; a corosync link given as a host name is not resolved either.
 """
 
 from __future__ import annotations
@@ -239,4 +250,73 @@ def test_r40e1_held_single_live_node_passes(tmp_path: Path) -> None:
     assert _live(tmp_path, tree) == (
         "pass",
         "migration type secure (default) (no dedicated network)",
+    )
+
+
+# --- R40E-2: a migration network that holds the corosync links --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("network", "links"),
+    [
+        ("10.0.1.0/24", "10.0.1.21 (pve-h1 ring0_addr), 10.0.1.22 (pve-h2 ring0_addr)"),
+        ("10.0.1.22/32", "10.0.1.22 (pve-h2 ring0_addr)"),
+        ("10.0.0.0/8", "10.0.1.21 (pve-h1 ring0_addr), 10.0.1.22 (pve-h2 ring0_addr)"),
+    ],
+    ids=["ring-subnet", "peer-host-route", "wider-net"],
+)
+def test_r40e2_migration_network_on_the_corosync_links_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], network: str, links: str
+) -> None:
+    """R40E-2 (false pass): `network=` around the cluster's corosync ring0 addresses (the
+    fixture's 10.0.1.21 and .22): main passed "migration type secure on <CIDR>", though that
+    is the network "in which cluster communication takes place" (pve-docs pvecm.adoc,
+    "Migration Network")."""
+    got = _scan(
+        tmp_path,
+        capsys,
+        edits={DC: (HARDENED_MIGRATION, f"migration: secure,network={network}\n")},
+    )
+    assert got == (
+        "fail",
+        f"migration network {network} is the cluster communication network: it holds corosync "
+        f"link address(es) {links}",
+        None,
+    )
+
+
+def test_r40e2_held_ipv6_network_beside_ipv4_links_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40E-2 held: an IPv6 migration network holds no IPv4 link address: the pass."""
+    got = _scan(
+        tmp_path,
+        capsys,
+        edits={DC: (HARDENED_MIGRATION, "migration: secure,network=fd00:2::/64\n")},
+    )
+    assert got == ("pass", "migration type secure on fd00:2::/64", None)
+
+
+def test_r40e1_corosync_naming_no_cluster_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40E-1: a corosync.conf that names no cluster (an empty totem block, as the API's
+    rendering of a single node's GET /cluster/config/totem may be) is no proof of a cluster:
+    the membership question, not the fail."""
+    status, message, _ = _scan(
+        tmp_path,
+        capsys,
+        removed=(COROSYNC[1],),
+        edits={
+            DC: (HARDENED_MIGRATION, ""),
+            COROSYNC[0]: (
+                (PVE_HARDENED / COROSYNC[0]).read_text(),
+                "totem {\n}\n",
+            ),
+        },
+    )
+    assert (status, message) == (
+        "manual",
+        "migration type secure (default) (no dedicated network), and node pve-h1's cluster "
+        "membership is not known (/etc/pve/corosync.conf as read names no cluster)",
     )

@@ -2986,7 +2986,10 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     and HVA-434 a vMotion adapter on a shared VLAN; a single node (no /etc/pve/corosync.conf)
     has no other node to migrate to and passes as before; one whose corosync.conf was not read
     is asked (R40E-1: every cluster without `network=` passed "migration type secure (default)
-    (no dedicated network)")."""
+    (no dedicated network)"). A `network=` that holds a corosync link address of the cluster's
+    nodelist (`_links_in`) is the cluster communication network by another name: a fail
+    (R40E-2: `network=10.0.1.0/24` around ring0 10.0.1.21 passed "migration type secure on
+    10.0.1.0/24")."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -3057,7 +3060,9 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         refs = (*f.sources, *raw.refs, *raw.scope_refs(scope))
         # no `network=`: a cluster migrates over its cluster communication network (R40E-1)
         cluster = _in_cluster(px) if not mig.get("network") else False
-        if kind == "insecure" or raw.fails or cluster:
+        # a `network=` that holds the cluster's corosync links is that network still (R40E-2)
+        links = _links_in(px, mig["network"]) if mig.get("network") else []
+        if kind == "insecure" or raw.fails or cluster or links:
             insecure = (
                 [
                     f"migration type insecure ({via}{dropped}): guest memory crosses the network "
@@ -3075,8 +3080,16 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 if cluster and kind != "insecure"
                 else []
             )
+            if links and kind != "insecure":
+                shared.append(
+                    f"migration network {mig['network']} is the cluster communication network: "
+                    f"it holds corosync link address(es) {', '.join(links)[:200]}"
+                )
             yield failed(
-                s, "; ".join([*insecure, *shared, *raw.fails]), *refs, *_cluster_refs(px, cluster)
+                s,
+                "; ".join([*insecure, *shared, *raw.fails]),
+                *refs,
+                *_cluster_refs(px, cluster or bool(links)),
             )
             continue
         asks = []
@@ -3085,7 +3098,8 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 manual(
                     s,
                     f"migration type secure{' (default)' if kind is None else ''}{net}{dropped}, "
-                    f"and node {h.name}'s cluster membership is not known ({px.corosync.reason})",
+                    f"and node {h.name}'s cluster membership is not known "
+                    f"({px.corosync.reason or '/etc/pve/corosync.conf as read names no cluster'})",
                     *refs,
                     *px.corosync.sources,
                     question=_single_node_question(h.name),
@@ -3120,12 +3134,56 @@ def _in_cluster(px: ProxmoxHost) -> bool | None:
     datacenter.cfg's `migration: network=`, "Proxmox VE uses the network in which cluster
     communication takes place to send the migration traffic" (pve-docs pvecm.adoc, "Migration
     Network"; pve-cluster src/PVE/SSHInfo.pm get_ssh_info: no network CIDR, the target is
-    PVE::Cluster::remote_node_ip), so a cluster's migration shares that segment (R40E-1)."""
-    if px.corosync.known or px.corosync_local.known:
+    PVE::Cluster::remote_node_ip), so a cluster's migration shares that segment (R40E-1).
+    A file read counts where it names a cluster (`_names_cluster`): the API's rendering of a
+    single node's GET /cluster/config/totem may be an empty totem block (pve-cluster
+    PVE/Cluster.pm corosync_totem_config starts from `{}`), which is no cluster's."""
+    if any(c.known and _names_cluster(c.get()) for c in (px.corosync, px.corosync_local)):
         return True
-    if px.corosync.state is FactState.NOT_APPLICABLE:
+    if px.corosync.state is FactState.NOT_APPLICABLE and not px.corosync_local.known:
         return False
     return None
+
+
+def _names_cluster(conf: Mapping[str, object]) -> bool:
+    """Whether a parsed corosync.conf names a cluster: a nodelist `node`, or a totem
+    `cluster_name` (`pvecm create` writes both: pve-cluster src/PVE/Corosync.pm create_conf)."""
+    nodelist, totem = conf.get("nodelist"), conf.get("totem")
+    return (isinstance(nodelist, dict) and bool(nodelist.get("node"))) or (
+        isinstance(totem, dict) and bool(totem.get("cluster_name"))
+    )
+
+
+def _links_in(px: ProxmoxHost, network: str) -> list[str]:
+    """The corosync link addresses (nodelist `ringX_addr`, corosync.conf(5): "This specifies IP
+    or network hostname address of the particular node. X is a link number") of /etc/pve/corosync.conf (else the node's own file) that
+    datacenter.cfg's migration `network` holds, as "ADDRESS (NODE ringN_addr)". Such a network
+    is the one "in which cluster communication takes place" (pve-docs pvecm.adoc, "Migration
+    Network"), which `network=` is there to move migration off (R40E-2). A link address that is
+    a host name is not resolved (not collected): it is left out."""
+    conf = px.corosync if px.corosync.known else px.corosync_local
+    if not conf.known:
+        return []
+    try:
+        net = ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return []
+    nodelist = conf.get().get("nodelist")
+    nodes = [] if not isinstance(nodelist, dict) else nodelist.get("node") or []
+    out = []
+    for node in nodes if isinstance(nodes, list) else [nodes]:
+        if not isinstance(node, dict):
+            continue
+        for key, value in sorted(node.items()):
+            if not re.fullmatch(r"ring[0-9]+_addr", key, re.A) or not isinstance(value, str):
+                continue
+            try:
+                addr = ipaddress.ip_address(value)
+            except ValueError:
+                continue
+            if addr.version == net.version and addr in net:
+                out.append(f"{value} ({node.get('name', '?')} {key})")
+    return out
 
 
 def _cluster_refs(px: ProxmoxHost, cluster: bool | None) -> tuple[Source, ...]:
