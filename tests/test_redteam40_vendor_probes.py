@@ -22,7 +22,9 @@ Findings:
   with a corosync.conf read fails "no dedicated migration network"; one whose corosync.conf
   was not read is asked whether it is a single node; a single node (no
   /etc/pve/corosync.conf on the live node) passes as before; the unread datacenter.cfg's
-  question asks for `network=` in a cluster.
+  question asks for `network=` in a cluster. A corosync.conf counts where it names a
+  cluster (a nodelist node or a totem cluster_name): the API's rendering of a single node's
+  GET /cluster/config/totem may be an empty totem block, which is asked.
 - R40E-2 (false pass) HVA-308: a `network=` that holds the cluster's corosync link addresses
   (`migration: secure,network=10.0.1.0/24` around ring0 10.0.1.21 and .22, a /32 of a peer's
   ring0, or a wider 10.0.0.0/8) passed "migration type secure on <CIDR>": that CIDR is the
@@ -42,9 +44,9 @@ Held:
 
 Probed by script: none yet.
 
-Tally: 2 findings (false passes); 14 test cases, 10 failed on main before the fixes
-(R40E-1 on 3511ccaf 7: 5 pass, the unread membership's pass, the old datacenter question;
-R40E-2 on 9fe8638f 3: pass), 4 held.
+Tally: 2 findings (false passes); 15 test cases, 11 failed on main before the fixes
+(3511ccaf: R40E-1 8: 5 pass, the unread membership's pass and the empty totem block's pass,
+the old datacenter question; R40E-2 3: pass), 4 held.
 
 Leads left:
 - HVA-308 does not compare `network=` with the node's management address (the address its
