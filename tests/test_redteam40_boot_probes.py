@@ -35,11 +35,22 @@ Findings (R40B-n):
   there the words lose their quotes. Now each line is read as text: GRUB's as it makes it,
   /proc/cmdline's as printed, and an entry whose systemd-boot and GRUB texts give different
   modes is two sources, one per boot loader (a question where only one keeps enforcing).
+- R40B-3 (false pass) HVA-043, HVA-181 and every check of the next boot's words (parse.host.
+  _grub_lex, _grub_defaults): GRUB's lexer (yylex.l) takes an unquoted word that starts with
+  `#` as a comment to the end of the line (`{COMMENT} #.*$`, listed before `{WORD}`), and an
+  unquoted `;` (or `|`, `&`, `<`, `>`, `{`, `}`: tokens of their own, outside CHAR) ends the
+  `linux` command; 10_linux puts GRUB_CMDLINE_LINUX, then _DEFAULT, last on that line. So
+  `quiet #note enforcing=1`, a `#` in _LINUX before _DEFAULT's enforcing=1, `quiet;
+  enforcing=1` and a custom entry's `# enforcing=1` left SELinux permissive at the next boot
+  over SELINUX=permissive, and passed; `mitigations=off #x mitigations=auto` was a question of
+  the kernel's version where the kernel gets mitigations=off alone (fail). Now GRUB's words
+  stop where its command does, a variable's end dropping the later variables' words.
 
 Held (kept as tests): GRUB's `enforcing=\\"1\\"` (its lexer drops the quotes) and a BLS entry
 whose whole `options` value is quoted (systemd-boot drops that pair; GRUB quotes the argument
 again, and the enforcing= after the blank reads 1) pass over SELINUX=permissive; GRUB's
-`'mitigations=auto'` passes HVA-181.
+`'mitigations=auto'` passes HVA-181. R40B-3: `a#b` and `'#x'` (a character, no comment) before
+enforcing=1 pass.
 
 Probed by script, not kept: none.
 
@@ -47,17 +58,23 @@ No e2e run: the e2e host has no /etc/default/grub, /etc/kernel/cmdline or Boot L
 Specification entries, no quote in /proc/cmdline and no SELinux (no /sys/fs/selinux), so neither
 change can reach its verdicts.
 
-Tally: 2 findings (2 false passes; R40B-2 also 2 wrong fails); 13 cases in 7 test functions.
+Tally: 3 findings (3 false passes; R40B-2 also 2 wrong fails); 21 cases in 10 test functions.
 On main 18e23e6 10 of 13 failed: R40B-1 4 of 4 (4 false passes), R40B-2 6 of 6 (4 false passes:
 the running `enforcing="1"`, /etc/kernel/cmdline's and a BLS entry's, GRUB's `"enforcing=1 x"`;
 2 wrong fails: the running and /etc/kernel/cmdline's `"enforcing=0"`, now a pass and a
-question); the 3 held cases passed before and after.
+question); the 3 held cases passed before and after. R40B-3: 6 of 6 failed on main 6d29779
+(5 false passes, HVA-181's 2 questions where the kernel gets mitigations=off); its 2 held
+cases passed before and after.
 
 Leads left:
 - GRUB's lexer outside quotes copies `\\x` as two characters (yylex.l SPLIT); whether
   execute.c then drops the backslash (as sh would) is not read: `mitig\\ations=off` is read
   with its backslash. Its `$VAR` in /etc/default/grub's value (expanded by GRUB at boot) is
-  taken literally, and `;`, `|`, `&`, `<`, `>` end GRUB's command there (not read).
+  taken literally. A `<`, `>`, `{` or `}` there may make grub.cfg's entry a syntax error
+  (not read; the words before it are kept).
+- The next boot's line rests on GRUB's defaults, not /boot/grub/grub.cfg (not collected): a
+  running `enforcing=0` that the defaults no longer have passes as dropped (the design of
+  live_word_dropped), though grub.cfg keeps it until `update-grub` runs.
 - A BLS entry's or /etc/kernel/cmdline's `words` are systemd-boot's reading: GRUB's blscfg
   drops single quotes there (`'mitigations=off'` boots off under GRUB only); only HVA-043's
   SELinux mode reads both.
@@ -231,5 +248,59 @@ def test_r40b_2_held_quotes_the_loader_drops(host_scan, boot: object) -> None:
     around a whole `options` value (and GRUB quotes it again as one argument, with enforcing=1
     after its blank): SELinux boots enforcing over SELINUX=permissive."""
     a = _selinux(host_scan, PERM, boot)
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS}
+
+
+# --- R40B-3: GRUB's command ends at a comment or a `;` ---------------------------------------------
+
+NOWORD = (
+    f"{RUN}/etc/selinux/config has SELINUX=permissive and no kernel word enforcing= overrides "
+    "it: the next boot leaves SELinux permissive"
+)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [_grub("quiet #note enforcing=1")],
+        [_grub("enforcing=1", "quiet #note")],
+        [_grub("quiet; enforcing=1")],
+        [
+            (
+                "/etc/grub.d/40_custom",
+                "menuentry 'x' {\n linux /vmlinuz root=/dev/sda1 # enforcing=1\n}",
+            )
+        ],
+    ],
+    ids=["comment", "comment-in-linux-hides-default", "semicolon", "custom-entry-comment"],
+)
+def test_r40b_3_words_after_grubs_command_ends_are_not_the_kernels(host_scan, files) -> None:
+    """R40B-3 (false pass) HVA-043: GRUB's lexer takes a word starting with `#` as a comment to
+    the end of the `linux` line (GRUB_CMDLINE_LINUX's swallowing _DEFAULT's words, which 10_linux
+    puts after it), and a `;` ends the command: the enforcing=1 after either is not the kernel's."""
+    a = _selinux(host_scan, PERM, _boot(*files, grub=False))
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": NOWORD}
+
+
+@pytest.mark.parametrize(
+    "words", ["mitigations=off #x mitigations=auto", "mitigations=off; mitigations=auto"]
+)
+def test_r40b_3_a_later_mode_word_after_the_end(host_scan, words: str) -> None:
+    """R40B-3 HVA-181: a mitigations=auto after the comment or `;` does not follow
+    mitigations=off on the kernel's line (it was a question of the kernel's version)."""
+    a = host_scan({"boot-cmdline": _boot(_grub(words), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
+        "mitigations off: mitigations=off in /etc/default/grub"
+    }
+
+
+@pytest.mark.parametrize("words", ["quiet a#b enforcing=1", "quiet '#x' enforcing=1"])
+def test_r40b_3_held_a_hash_inside_a_word_or_quotes(host_scan, words: str) -> None:
+    """R40B-3 held: `#` inside a word (yylex.l CHAR) or quoted is a character, no comment."""
+    a = _selinux(host_scan, PERM, _boot(_grub(words), grub=False))
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS}

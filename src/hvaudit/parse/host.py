@@ -1002,13 +1002,29 @@ def _cmdline_words(text: str) -> list[str]:
 
 
 def _grub_args(text: str) -> list[tuple[str, bool]]:
+    """The arguments of a `linux` line's words (_grub_lex)."""
+    return _grub_lex(text)[0]
+
+
+#: What ends a GRUB command outside quotes (R40B-3): grub-core/script/yylex.l's CHAR is
+#: `[^{}|&$;<> \t\n\'\"\\]`, and `;`, `|`, `&`, `<`, `>`, `{`, `}` are tokens of their own
+#: (GRUB_PARSER_TOKEN_SEMI ...): the `linux` command's arguments stop there.
+_GRUB_COMMAND_END = frozenset(";|&<>{}")
+
+
+def _grub_lex(text: str) -> tuple[list[tuple[str, bool]], bool]:
     """The arguments GRUB's script lexer makes of a `linux` line's words (R40B-1), each with
     whether a `$` outside single quotes (a GRUB variable, expanded at boot) is in it. grub-core/
     script/yylex.l (read with `read_file`): a blank ends a word; `'...'` is taken as written
     without its quotes (SQUOTE); in `"..."` (DQUOTE) `\\$`, `\\\\` and `\\"` give the
     character and the quotes go; outside quotes a backslash and the character after it are
     copied as they are (SPLIT `\\.`). So `'mitigations=off'` and `"mitigations"=off` are
-    the argument mitigations=off, which the kernel then reads."""
+    the argument mitigations=off, which the kernel then reads. R40B-3: the words stop where
+    GRUB's command does, and whether they do is returned too: an unquoted `#` that starts a
+    word starts a comment to the end of the line (`{COMMENT} #.*$`, listed before `{WORD}`, so
+    it wins a match of the same length), and an unquoted `;` (or another of
+    _GRUB_COMMAND_END) ends the command, what follows being a command of its own (`enforcing=1`
+    there sets a GRUB variable)."""
     args: list[tuple[str, bool]] = []
     cur: list[str] = []
     var = started = False
@@ -1021,6 +1037,10 @@ def _grub_args(text: str) -> list[tuple[str, bool]]:
             cur, var, started = [], False, False
             i += 1
             continue
+        if c in _GRUB_COMMAND_END or (c == "#" and not started):
+            if started:
+                args.append(("".join(cur), var))
+            return args, True
         started = True
         if c == "'":
             end = text.find("'", i + 1)
@@ -1047,7 +1067,7 @@ def _grub_args(text: str) -> list[tuple[str, bool]]:
             i += 1
     if started:
         args.append(("".join(cur), var))
-    return args
+    return args, False
 
 
 def _grub_escape(m: re.Match[str]) -> str:
@@ -10759,6 +10779,8 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
         return None
     env: dict[str, str] = {}
     origin: dict[str, list[tuple[str, str]]] = {}
+    # R40B-3: the variables whose words end GRUB's `linux` command (a `#` comment, a `;`)
+    ends: dict[str, bool] = {}
     for path in paths:
         for raw in files[path]:
             line = raw.strip()
@@ -10783,8 +10805,20 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
             # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel
             text = _grub_text(value)
             origin[m.group(1)] = [(w, had.get(w, path)) for w in _cmdline_words(text)]
+            ends[m.group(1)] = _grub_lex(value)[1]
             env[m.group(1)] = value
-    words = [*origin.get("GRUB_CMDLINE_LINUX", []), *origin.get("GRUB_CMDLINE_LINUX_DEFAULT", [])]
+
+    def line_of(*names: str) -> list[tuple[str, str]]:
+        # 10_linux puts the variables on one `linux` line in this order: one whose words end
+        # GRUB's command leaves the later ones off the kernel's line (R40B-3)
+        out: list[tuple[str, str]] = []
+        for name in names:
+            out.extend(origin.get(name, []))
+            if ends.get(name):
+                break
+        return out
+
+    words = line_of("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT")
     linux = BootCmdline(
         ", ".join(paths),
         tuple(_kernel_param(w) for w, _ in words),
@@ -10801,9 +10835,7 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     }
     if not any(env.get(rep) for rep in replace.values()):
         return (linux,)
-    xen = [
-        w for var, rep in replace.items() for w, _ in origin.get(rep if env.get(rep) else var, [])
-    ]
+    xen = [w for w, _ in line_of(*(rep if env.get(rep) else var for var, rep in replace.items()))]
     return (
         linux,
         BootCmdline(
