@@ -27,17 +27,32 @@ Findings (R40F-n):
 - R40F-2 (wrong fail) HVA-301: same cause: `IN DROP -p TCP -dport 80` before `IN ACCEPT -p tcp`
   drops every TCP packet under proxmox-firewall, leaving the ACCEPT none, yet the node failed;
   now it passes.
+- R40F-3 (false pass) HVA-301, HVA-303: same class, the ICMP type: proxmox-ve-config reads a
+  rule's -icmp-type only under `icmp`|`1` and `ipv6-icmp`|`icmpv6`|`58` (rule_match.rs
+  Icmp::from_options, Icmpv6::from_options; Tcp, Udp, Named and Numeric read ports alone, and
+  no -p reads nothing), so `IN ACCEPT -p tcp -icmp-type echo-request` is every TCP port and
+  `IN ACCEPT -icmp-type echo-request` every packet under `nftables: 1`; hvaudit dropped both
+  as pve-firewall does ("missing property - 'icmp-type' requires an icmp 'proto'") and passed
+  the node and the VM. Now that check is pve-firewall's alone (`pve_refused`) and
+  _nft_ports_dropped drops the -icmp-type, the message saying why.
+- R40F-4 (false pass) HVA-301, HVA-303: a rule with -dport and -icmp-type is one
+  proxmox-ve-config refuses (RuleMatch::from_options: "dport and icmp-type are mutually
+  exclusive"), which fails proxmox-firewall's whole update (common.rs Config::parse bails,
+  hvaudit.parse.proxmox_model._nft_reading), so the ruleset in force is not in the evidence;
+  the node and the VM passed. Now the line is one of `FirewallFile.nft_lines` (refused): the
+  verdict asks.
 
 Held (kept as tests): the same rules under pve-firewall (it refuses them: the node and the VM
-pass); `IN ACCEPT -p 6 -dport 22` and `-p tcp -dport 22` under proxmox-firewall (the Tcp
+pass; R40F-3's and R40F-4's too); `IN ACCEPT -p 6 -dport 22` and `-p tcp -dport 22` under proxmox-firewall (the Tcp
 variant keeps its port) pass the node.
 
 Probed by script (not kept): `-p Tcp -dport 22` under `nftables: 1` passes (glibc matches
 /etc/protocols names case-sensitively, so nft cannot resolve `Tcp`: see Leads); `-p 300
 -dport 22` passes likewise (nft: "Protocol out of range").
 
-Tally: 2 findings (1 false pass, 1 wrong fail); 14 cases in 5 test functions; 12 failed on
-main before the fix; 2 held (and the 9 pve-firewall assertions within the failing cases).
+Tally: 4 findings (3 false pass, 1 wrong fail); 17 cases in 7 test functions; 15 failed on
+main before the fixes (R40F-1/2 landed b0994f05); 2 held (and the 12 pve-firewall assertions
+within the failing cases).
 
 Leads left: a rule proxmox-firewall writes but nft refuses (`-p Tcp`, `-p 300`, an unknown
 name) fails the whole nft batch: whether the node then runs with no ruleset or the previous one
@@ -171,3 +186,58 @@ def test_r40f_2_and_held_under_nftables(tmp_path: Path, rules: str) -> None:
     """R40F-2, was fail: the DROP of `meta l4proto TCP` takes every TCP port first. Held: the
     Tcp variant (`6`, `tcp`) keeps its -dport."""
     assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS
+
+
+# --- R40F-3: a -icmp-type proxmox-firewall does not read -----------------------------------------
+
+ICMP_TYPE = "-icmp-type echo-request"
+
+
+@pytest.mark.parametrize(
+    ("rule", "what", "why"),
+    [
+        (
+            f"IN ACCEPT -p tcp {ICMP_TYPE}",
+            "every tcp port",
+            " (-icmp-type echo-request: proxmox-firewall writes no ICMP type match under -p tcp)",
+        ),
+        (
+            f"IN ACCEPT {ICMP_TYPE}",
+            "every inbound packet",
+            " (-icmp-type echo-request with no -p: proxmox-firewall writes no ICMP type match for "
+            "a rule of no protocol)",
+        ),
+    ],
+)
+def test_r40f_3_icmp_type_outside_icmp(tmp_path: Path, rule: str, what: str, why: str) -> None:
+    """Was pass under `nftables: 1`: proxmox-ve-config reads -icmp-type only under an ICMP -p,
+    so the rule is every TCP port (every packet); pve-firewall refuses it (held: pass)."""
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts {what}"
+        f"{why} before the policy",
+    )
+    head = (
+        "1 of 1 interface(s) admit every inbound packet: net0: "
+        if what == "every inbound packet"
+        else VM_HEAD
+    )
+    assert _vm(tmp_path / "vm", rule + "\n", nft=True) == (
+        "fail",
+        head + f"line 11 `{rule}` accepts {what} before any rule drops or rejects{why}",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+def test_r40f_4_dport_beside_icmp_type_refused(tmp_path: Path) -> None:
+    """Was pass under `nftables: 1`: proxmox-ve-config refuses a rule with -dport and
+    -icmp-type (RuleMatch::from_options), so proxmox-firewall applies no change and the ruleset
+    in force is not in the evidence; pve-firewall refuses the rule alone (held: pass)."""
+    rule = f"IN ACCEPT -p tcp -dport 22 {ICMP_TYPE}"
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "manual",
+        f'evidence unavailable: host.fw line 9 `{rule}`: -dport beside -icmp-type ("dport and '
+        'icmp-type are mutually exclusive"), which proxmox-firewall (host.fw `nftables: 1`) '
+        "refuses: it then applies no change and the ruleset it loaded before (if any) stays",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS

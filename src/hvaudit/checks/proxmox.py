@@ -851,7 +851,7 @@ def _accepts_everything(
             + str(r["action"])
             + "".join(
                 f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {shown[k]}"
-                for k in ("iface", "proto", "dport", "sport")
+                for k in ("iface", "proto", "dport", "sport", "icmp-type")
                 if k in shown
             )
         )
@@ -1117,31 +1117,55 @@ def _nft_bare_protocol(proto: str) -> str:
     return _PORT_PROTOCOL_NUMBERS.get(str(number), "") if number <= 255 else ""
 
 
+#: The -p spellings under which proxmox-ve-config reads a rule's -icmp-type
+#: (rule_match.rs Protocol::from_options: `icmp`|`1` Icmp::from_options, `ipv6-icmp`|`icmpv6`|
+#: `58` Icmpv6::from_options); Tcp, Udp, Sctp, Dccp, UdpLite, Named and Numeric read none.
+_NFT_ICMP_SPELLINGS = frozenset({"icmp", "1", "ipv6-icmp", "icmpv6", "58"})
+
+
 def _nft_ports_dropped(opts: Mapping[str, object], nft: bool) -> tuple[dict[str, object], str]:
     """A rule's options as proxmox-firewall applies them (`nft`): a -p it writes as a bare
     `meta l4proto` match (`_nft_bare_protocol`) is that protocol's every port, whatever the
     rule's -dport and -sport say, and a rule of no -p is every packet (Protocol::from_options
     returns no protocol and reads no port; pve-firewall refuses it: verify_rule "missing
-    property - 'dport'/'sport' requires 'proto'"); with why, for the message."""
+    property - 'dport'/'sport' requires 'proto'"). A -icmp-type is read only under an ICMP
+    -p (`_NFT_ICMP_SPELLINGS`): under any other, or none, proxmox-firewall writes no match for
+    it (pve-firewall refuses the rule: "missing property - 'icmp-type' requires an icmp
+    'proto'", R40F-3); a rule with -dport too is one proxmox-ve-config refuses
+    (`FirewallFile.nft_lines`). With why, for the message."""
+    if not nft:
+        return dict(opts), ""
     raw = str(opts.get("proto") or "")
     ports = [k for k in ("dport", "sport") if k in opts]
-    if nft and not raw and ports:
-        return {k: v for k, v in opts.items() if k not in ports}, (
-            f" (-{ports[0]} {opts[ports[0]]} with no -p: proxmox-firewall writes no port match "
-            "for a rule of no protocol)"
+    icmp = (
+        ["icmp-type"]
+        if "icmp-type" in opts and raw not in _NFT_ICMP_SPELLINGS and "dport" not in opts
+        else []
+    )
+    if not raw and (ports or icmp):
+        what = {"dport": "port", "sport": "port", "icmp-type": "ICMP type"}
+        return {k: v for k, v in opts.items() if k not in ports + icmp}, "".join(
+            f" (-{k} {opts[k]} with no -p: proxmox-firewall writes no {what[k]} match for a "
+            "rule of no protocol)"
+            for k in (ports + icmp)[:1]
         )
-    name = _nft_bare_protocol(raw) if nft else ""
+    name = _nft_bare_protocol(raw)
+    out = {k: v for k, v in opts.items() if k not in icmp and not (name and k in ports)}
+    why = "".join(
+        f" (-icmp-type {opts[k]}: proxmox-firewall writes no ICMP type match under -p {raw})"
+        for k in icmp
+    )
     if not name:
-        return dict(opts), ""
-    out = {k: v for k, v in opts.items() if k not in ("dport", "sport")}
+        return out, why
     out["proto"] = name
     if not ports and raw.lower() == name:
         # `-p TCP` alone: the protocol's every port, as it reads
-        return out, ""
+        return out, why
     # Protocol::Numeric writes the number it parsed, Protocol::Named the value as written
     written = str(int(raw)) if re.fullmatch(r"\+?[0-9]+", raw, re.A) else raw
     return out, (
-        f" (-p {raw}: proxmox-firewall writes `meta l4proto {written}`, {name}, with no port match)"
+        f" (-p {raw}: proxmox-firewall writes `meta l4proto {written}`, {name}, with no port "
+        f"match){why}"
     )
 
 
@@ -2148,7 +2172,7 @@ def _vm_opened(
         # the rule as written; the ports proxmox-firewall drops shown too (R40F-1)
         text = "IN ACCEPT" + "".join(
             f" -{ {'proto': 'p'}.get(k, k) } {shown[k]}"
-            for k in ("proto", "dport", "sport")
+            for k in ("proto", "dport", "sport", "icmp-type")
             if k in shown and (narrowing or bare)
         )
         if narrowing:

@@ -348,8 +348,10 @@ def _verify(
         count = sum(2 if ":" in x else 1 for x in items if re.fullmatch(r"[0-9:]+", x, re.A))
         if count > 15 and not rule.get("pve_refused"):
             rule["pve_refused"] = f"{key}: too many entries in port list (> 15 numbers)"
-    if "icmp-type" in opts and proto not in _ICMP:
-        errors.append("missing property - 'icmp-type' requires an icmp 'proto'")
+    # proxmox-ve-config reads -icmp-type only under an ICMP -p (rule_match.rs Tcp, Udp, Named,
+    # Numeric, no protocol: none), so only pve-firewall leaves the rule out (R40F-3)
+    if "icmp-type" in opts and proto not in _ICMP and not rule.get("pve_refused"):
+        rule["pve_refused"] = "missing property - 'icmp-type' requires an icmp 'proto'"
     # the rule's IP version: pve-firewall applies a rule of one version only to that version's
     # chains, and refuses a rule mixing both (verify_rule $set_ip_version: "detected mixed
     # ipv4/ipv6 addresses in rule"), icmp being IPv4's and icmpv6 IPv6's
@@ -707,6 +709,11 @@ def parse_firewall(
             ),
             None,
         )
+        # proxmox-ve-config RuleMatch::from_options bails on a rule with both: "dport and
+        # icmp-type are mutually exclusive" (rule_match.rs)
+        written = r["options"]
+        if not why and isinstance(written, dict) and {"dport", "icmp-type"} <= set(written):
+            why = '-dport beside -icmp-type ("dport and icmp-type are mutually exclusive")'
         if why or r.get("group_text"):
             why = why or f"a security group rule spelt `{r['group_text']}`"
             nft(int(str(r["line"])), why)
