@@ -1,5 +1,5 @@
 """R40 sweep probes of the VM/host-architecture checks (letter T; guest.py: HVA-049, and the
-parser's parse.host._nested_default_load; architecture.py: HVA-010) for the leads round 39 left (issue 8, "verdicts an
+parser's parse.host._nested_default_load; architecture.py: HVA-010, HVA-011) for the leads round 39 left (issue 8, "verdicts an
 auditor can sign").
 
 Harness: the conftest host_scan replay with an AMD host (AMD_CPU: /proc/cpuinfo vendor_id
@@ -36,6 +36,17 @@ Findings:
   neither vmx nor svm)", the kvm module alone "neither kvm_intel nor kvm_amd is loaded", and
   no /dev/kvm "the CPU reports neither vmx nor svm and /dev/kvm is missing", premises a POWER
   CPU never meets. Now each names kvm_pr's software emulation or kvm_hv.
+- R40T-4 (wording) HVA-011 on POWER: kvm_hv on PowerNV passed "EPT/NPT enabled in the KVM
+  module"; pSeries failed "(CPU flag hypervisor)"; the platform line missing was asked with
+  `grep -cw hypervisor /proc/cpuinfo` as evidence (0 on every POWER host, the pass's half);
+  kvm_pr failed "(no kvm_intel/kvm_amd, so no EPT/NPT)"; the kvm module alone was asked "EPT
+  (Intel) or NPT (AMD) is enabled in the KVM module?" (its "yes, n/a" passed a host no
+  hardware mode drives); and no /dev/kvm with no KVM module got the same question, which
+  R39T-2 turned into the fail on arm64 and s390x. Now each names kvm_hv's hypervisor mode (its
+  hardware translation: arch/powerpc/kvm/Kconfig KVM_BOOK3S_HV_POSSIBLE), kvm_pr's emulation
+  (KVM_BOOK3S_PR_POSSIBLE: "running the guest in user mode (problem state) and emulating all
+  privileged instructions and registers"), the platform line, and the POWER host without
+  /dev/kvm fails beside HVA-010 (parse.host: the reason is "kvm_hv is not loaded").
 
 Held: kvm_intel on 4.19 keeps sysfs's question (kvm_intel's bound unchanged); kvm_amd on a 2.6
 kernel keeps it (below the bound); `options kvm_amd nested=0` on a 4.15 AMD host keeps it (the
@@ -44,8 +55,9 @@ without vmx/svm and /dev/kvm keeps its message.
 
 Probed by script: none.
 
-Tally: 3 findings (false pass: HVA-049; wording: HVA-010 twice), 12 tests (14 cases); 10 failed
-on main before the fixes (R40T-1 on 3511ccaf: 4; R40T-2/3 on ebe59381: 6), 2 held (4 cases).
+Tally: 4 findings (false pass: HVA-049; wording: HVA-010 twice, HVA-011), 18 tests (20 cases);
+16 failed on main before the fixes (R40T-1 on 3511ccaf: 4; R40T-2/3 on ebe59381: 6; R40T-4 on
+23788f86: 6), 2 held (4 cases).
 
 Leads left: see the report of round 40 (R40T).
 """
@@ -55,6 +67,7 @@ from __future__ import annotations
 import pytest
 
 from hvaudit.engine import Assessment
+from test_r34_hva010_unread_nested_probes import _no_platform
 from test_redteam20_host2_probes import PT, _modprobe
 from test_redteam24_vm2_probes import _arm64
 from test_redteam25_boot_probes import _power
@@ -222,4 +235,86 @@ def test_r40t3_held_x86_messages(host_scan) -> None:
     assert (status, message) == (
         "fail",
         "the CPU reports neither vmx nor svm and /dev/kvm is missing",
+    )
+
+
+# --- R40T-4: HVA-011 on POWER spoke of EPT/NPT, kvm_intel/kvm_amd and the hypervisor flag ------
+
+HV_MMU = (
+    "kvm_hv runs guests in the POWER hypervisor mode, which translates their memory in hardware"
+)
+
+KVM_HV_ASKED = (
+    "manual",
+    "evidence unavailable: kvm_hv is not loaded",
+    "Does this hold for this host: kvm_hv (the POWER processor's hypervisor mode, which "
+    "translates guest memory in hardware; not kvm_pr, which emulates it in software) drives "
+    "/dev/kvm? Evidence: the setting, file or command output it names, read where it lives (the "
+    "message says why the scan could not). Pass: yes, it holds; fail: it does not.",
+)
+
+
+def _hva011(a: Assessment) -> tuple[str, str, str | None]:
+    (r,) = [x for x in a.results if x.check.id == "HVA-011"]
+    return r.status.value, r.outcome.message, r.outcome.question
+
+
+def test_r40t4_powernv_kvm_hv_pass_names_kvm_hv(host_scan) -> None:
+    """R40T-4 (wording): a PowerNV host that kvm_hv drives passed "EPT/NPT enabled in the KVM
+    module", which no POWER CPU has; now kvm_hv's hypervisor mode."""
+    assert _hva011(host_scan(_power("PowerNV"))) == ("pass", HV_MMU, None)
+
+
+def test_r40t4_pseries_fail_names_platform(host_scan) -> None:
+    """R40T-4: a pSeries host failed "(CPU flag hypervisor)", a flag POWER has not; now its
+    platform."""
+    assert _hva011(host_scan(_power("pSeries"))) == (
+        "fail",
+        f"{HV_MMU}, but the host is itself a virtual machine (POWER platform other than "
+        "PowerNV): the outer hypervisor runs its nested page tables on shadow page tables, in "
+        "software",
+        None,
+    )
+
+
+def test_r40t4_platform_unread_question_names_platform(host_scan) -> None:
+    """R40T-4: the platform line missing, the question's evidence was `grep -cw hypervisor
+    /proc/cpuinfo` (0 on every POWER host, the pass's half); now the platform line."""
+    assert _hva011(host_scan(_no_platform())) == (
+        "manual",
+        f"{HV_MMU}, but whether the host is itself a virtual machine (whose nested page tables "
+        "run on shadow paging) is not known: /proc/cpuinfo names no POWER platform",
+        "Is host hv1 bare metal, not itself a virtual machine? Evidence: the platform line of "
+        "/proc/cpuinfo and `systemd-detect-virt` on hv1. Pass: PowerNV and none; fail: another "
+        "platform (pSeries) or a hypervisor is named.",
+    )
+
+
+def test_r40t4_kvm_pr_fail_names_emulation(host_scan) -> None:
+    """R40T-4: kvm_pr failed "(no kvm_intel/kvm_amd, so no EPT/NPT; shadow paging)"; now
+    kvm_pr's emulation of the hypervisor mode."""
+    assert _hva011(host_scan(_power("PowerNV", "kvm_pr"))) == (
+        "fail",
+        "no hardware memory virtualization: KVM runs as kvm_pr (kvm_pr emulates the POWER "
+        "hypervisor mode in software, kvm_hv is not loaded; shadow paging)",
+        None,
+    )
+
+
+def test_r40t4_kvm_alone_question_names_kvm_hv(host_scan) -> None:
+    """R40T-4: /dev/kvm with the kvm module alone was asked "EPT (Intel) or NPT (AMD) is
+    enabled in the KVM module?" ("yes, n/a" passed a host no hardware mode drives); now
+    whether kvm_hv drives /dev/kvm."""
+    assert _hva011(host_scan({**_power("PowerNV"), "/proc/modules": KVM_ONLY})) == KVM_HV_ASKED
+
+
+def test_r40t4_without_dev_kvm_fails(host_scan) -> None:
+    """R40T-4, R39T-2's class on POWER: no /dev/kvm and no KVM module was asked the EPT/NPT
+    question; now the fail, beside HVA-010's."""
+    host = {**_power("PowerNV"), "/proc/modules": XFS_ONLY, **NO_DEV_KVM}
+    assert _hva011(host_scan(host)) == (
+        "fail",
+        "POWER host without /dev/kvm: no guest runs with the hypervisor mode's hardware "
+        "translation (kvm_hv is not loaded)",
+        None,
     )

@@ -549,6 +549,15 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
         later = h.facts.memory_virtualization_next_load  # R21K-2
         arm = h.facts.arm64.known and h.facts.arm64.get()
         s390 = h.facts.s390x.known and h.facts.s390x.get()
+        # R40T-4: a POWER host's hardware memory virtualization is kvm_hv's (the hypervisor
+        # mode's partition-scoped translation), not EPT/NPT: its messages say so
+        power = bool(h.facts.power_cpu.known and h.facts.power_cpu.get())
+        mmu = (
+            "kvm_hv runs guests in the POWER hypervisor mode, which translates their memory in "
+            "hardware"
+            if power
+            else "EPT/NPT enabled in the KVM module"
+        )
         if not f.known and f.state is FactState.UNAVAILABLE and nested.known and nested.get():
             # a nested host's KVM shadows its guests' page tables whatever its module's EPT/NPT
             # setting: asked first, that setting unread (the module not loaded) hid the fail,
@@ -570,18 +579,25 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
         elif (
             not f.known
             and f.state is FactState.UNAVAILABLE
-            and (arm or s390)
+            and (arm or s390 or power)
             and (cv := h.facts.cpu_virtualization).known
             and not (cv.get().endswith("with /dev/kvm") and "without" not in cv.get())
         ):
             # R39T-2: KVM/arm64 or s390x KVM without /dev/kvm did not initialise (kvm_arm_init,
             # kvm_s390_init return -ENODEV, HVA-010): no guest gets stage-2 or SIE translation.
             # Asked in x86's terms ("EPT (Intel) or NPT (AMD) enabled?"), a "yes, n/a" passed it
+            # R40T-4: a POWER host without /dev/kvm likewise (HVA-010 fails it)
             yield failed(
                 s,
-                ("arm64" if arm else "s390x")
+                ("arm64" if arm else "s390x" if s390 else "POWER")
                 + " host without /dev/kvm: no guest runs with "
-                + ("stage-2 translation" if arm else "SIE's translation")
+                + (
+                    "stage-2 translation"
+                    if arm
+                    else "SIE's translation"
+                    if s390
+                    else "the hypervisor mode's hardware translation"
+                )
                 + f" ({f.reason})",
                 *f.sources,
                 *cv.sources,
@@ -590,7 +606,12 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
             # whether the host is itself a VM, not read either, is asked with it: asked alone,
             # "yes, EPT enabled" passed a host that may shadow its guests' page tables (R36T-9)
             asks: list[Outcome] = []
-            what = "EPT (Intel) or NPT (AMD) is enabled in the KVM module"
+            what = (
+                "kvm_hv (the POWER processor's hypervisor mode, which translates guest memory "
+                "in hardware; not kvm_pr, which emulates it in software) drives /dev/kvm"
+                if power
+                else "EPT (Intel) or NPT (AMD) is enabled in the KVM module"
+            )
             if (gap := asked_gap(s, f, what, asks)) is not None:
                 yield gap
                 continue
@@ -601,7 +622,7 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                         "whether the host is itself a virtual machine (whose nested page tables "
                         f"run on shadow paging) is not known: {nested.reason}",
                         *nested.sources,
-                        question=_nested_question(h.name),
+                        question=_nested_question(h.name, power=power),
                     )
                 )
             yield joined_asks(s, asks)
@@ -637,9 +658,10 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
         elif f.get() and nested.known and nested.get():
             yield failed(
                 s,
-                "EPT/NPT enabled in the KVM module, but the host is itself a virtual machine "
-                "(CPU flag hypervisor): the outer hypervisor runs its nested page tables on "
-                "shadow page tables, in software",
+                f"{mmu}, but the host is itself a virtual machine ("
+                + ("POWER platform other than PowerNV" if power else "CPU flag hypervisor")
+                + "): the outer hypervisor runs its nested page tables on shadow page tables, "
+                "in software",
                 *f.sources,
                 *nested.sources,
             )
@@ -676,12 +698,11 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                 asks.append(
                     manual(
                         s,
-                        "EPT/NPT enabled in the KVM module, but whether the host is itself a "
-                        "virtual machine (whose nested page tables run on shadow paging) is not "
-                        f"known: {nested.reason}",
+                        f"{mmu}, but whether the host is itself a virtual machine (whose "
+                        f"nested page tables run on shadow paging) is not known: {nested.reason}",
                         *f.sources,
                         *nested.sources,
-                        question=_nested_question(h.name),
+                        question=_nested_question(h.name, power=power),
                     )
                 )
             if not later.known:
@@ -703,20 +724,37 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
             if asks:
                 yield joined_asks(s, asks)
             else:
-                yield passed(s, "EPT/NPT enabled in the KVM module", *f.sources)
+                yield passed(s, mmu, *f.sources)
         elif not vendor and other:
+            # R40T-4: POWER's kvm_pr "running the guest in user mode (problem state) and
+            # emulating all privileged instructions and registers" (arch/powerpc/kvm/Kconfig
+            # KVM_BOOK3S_PR_POSSIBLE): no EPT/NPT to name there
             yield failed(
                 s,
-                f"no hardware memory virtualization: KVM runs as {', '.join(other)} "
-                "(no kvm_intel/kvm_amd, so no EPT/NPT; shadow paging)",
+                f"no hardware memory virtualization: KVM runs as {', '.join(other)} ("
+                + (
+                    "kvm_pr emulates the POWER hypervisor mode in software, kvm_hv is not "
+                    "loaded; shadow paging"
+                    if power
+                    else "no kvm_intel/kvm_amd, so no EPT/NPT; shadow paging"
+                )
+                + ")",
                 *f.sources,
             )
         else:
             yield failed(s, "EPT/NPT disabled: KVM uses shadow paging", *f.sources)
 
 
-def _nested_question(host: str) -> str:
-    """HVA-011's question where whether the host is itself a virtual machine was not read."""
+def _nested_question(host: str, *, power: bool = False) -> str:
+    """HVA-011's question where whether the host is itself a virtual machine was not read
+    (R40T-4: a POWER CPU has no `hypervisor` flag; its /proc/cpuinfo platform line says
+    PowerNV on bare metal, pSeries in a partition or guest, as HVA-010 reads it)."""
+    if power:
+        return (
+            f"Is host {host} bare metal, not itself a virtual machine? Evidence: the platform "
+            f"line of /proc/cpuinfo and `systemd-detect-virt` on {host}. Pass: PowerNV and "
+            "none; fail: another platform (pSeries) or a hypervisor is named."
+        )
     return (
         f"Is host {host} bare metal, not itself a virtual machine? Evidence: `grep -cw "
         f"hypervisor /proc/cpuinfo` and `systemd-detect-virt` on {host}. Pass: 0 and none; "

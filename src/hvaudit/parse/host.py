@@ -531,8 +531,12 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
                 f.memory_virtualization = Fact.of(False, *f.kvm_modules.sources, ept.source)
             else:
                 f.memory_virtualization = Fact.unavailable(
-                    "no kvm_intel or kvm_amd module parameters: the KVM module is not loaded",
+                    # R40T-4: a POWER host has no kvm_intel/kvm_amd to miss
+                    "kvm_hv is not loaded"
+                    if power and f.kvm_modules.known
+                    else "no kvm_intel or kvm_amd module parameters: the KVM module is not loaded",
                     ept.source,
+                    *(f.kvm_modules.sources if power and f.kvm_modules.known else ()),
                 )
         else:
             f.memory_virtualization = Fact.failed(ept.reason or npt.reason, ept.source)
