@@ -34,19 +34,31 @@ Findings (R40A-n):
   660 root libvirt" (R38A-2 asked only for a netgroup). Now such a field is the group.conf
   question (checks.management._members_beyond_files, HostFacts.group_directory), whose
   evidence names `getent group NAME` too (the R38A-2/R39A-1 tests' question text follows).
+- R40A-3 (wrong fail) HVA-132, HVA-142: with a POSIX ACL, the group bits `stat` shows are
+  the mask entry, not the owning group's (acl(5), CORRESPONDENCE BETWEEN ACL ENTRIES AND FILE
+  PERMISSION BITS), and a member of the owning group gets what `group::` and the mask both hold
+  (ACCESS CHECK ALGORITHM). A socket 0660 root:users (users every account's primary group,
+  SUSE) with `setfacl -m u:alice:rw,g::---` failed HVA-132 ("group users ... holds every local
+  login account"), the read-write socket under auth_unix_rw = none or the admin socket or
+  virtlogd's under polkit; docker's or libvirt's socket 0660 root:staff so shut counted staff's
+  bob and carol in HVA-142. Now getfacl's `group::` entry without the access leaves the
+  socket's (or admin kubeconfig's) group out (parse.host._acl_group_shut,
+  LibvirtHost.socket_acl_group_shut).
 
 Held (kept as tests): `libvirt-qemu` and `libvirt_x` (one name each: '-' and '_' are name
 characters), a backslash ending a comment before another comment, and a rule broken by a
 newline before its groups field (`;libvirt` then starts nothing) grant no libvirt; `%staff`
 with `group: files` alone (no such group) and `%users` (local, no merge: files answers first)
-add no one.
+add no one; `group::rw-` (with or without getfacl's `#effective:` comment) keeps the group a
+writer.
 
 Probed by script: the end-to-end run against a real libvirtd was not run: this host's
 /etc/security/group.conf is readable and every line a comment, and the old and the new reading
-both give no grant, so the change cannot reach the e2e-* verdicts.
+both give no grant, so the change cannot reach the e2e-* verdicts; nor can R40A-2 (no rule to
+weigh) or R40A-3 (getfacl is not installed here: no ACL is read).
 
-Tally: 2 findings (2 false passes); 26 cases, 16 failed on main before the fixes (R40A-1: 14;
-R40A-2: 2), 10 held.
+Tally: 3 findings (2 false passes, 1 wrong fail); 34 cases, 21 failed on main before the fixes
+(R40A-1: 14; R40A-2: 2; R40A-3: 5), 13 held.
 
 Leads left:
 - pam_group drops the last field of a file without a final newline (read_field's "field too
@@ -58,8 +70,14 @@ Leads left:
   socket's own group (stat's name, unix_sock_group, SocketGroup=) is still weighed by
   /etc/group alone where nsswitch merges a directory's members into it or names a directory
   group (HVA-142 marks both unresolved; HVA-132 reads them as /etc/group lists them).
-- From round 39: the R39A-1 message names no socket; HVA-142's %group users field; ACL mask vs
-  group::; default ACLs on /run/libvirt; OpenRC k3s.<runlevel>, RKE2 under OpenRC.
+- R40A-3 reads group:: for the live stat only: k3s's next start keeps the kubeconfig's ACL
+  (R37A-3), so its group:: shuts the next mode's group as well (not applied: conservative).
+- A default ACL on /run/libvirt (getfacl does not read the directory): a socket created under
+  it takes the default entries and no umask (acl(5), OBJECT CREATION AND DEFAULT ACLs), so a
+  `d:g:users:rw` there may reach the socket a unit's next start creates whatever SocketMode=
+  (systemd binds under a umask); needs a collector change and the e2e run.
+- From round 39: the R39A-1 message names no socket; HVA-142's %group users field; OpenRC
+  k3s.<runlevel>, RKE2 under OpenRC.
 """
 
 from __future__ import annotations
@@ -68,8 +86,21 @@ import pytest
 
 from conftest import question_line
 from test_redteam21_sock_probes import AUTH_NONE
-from test_redteam26_accounts_probes import BASE, EVERYONE, PASS2, _142
-from test_redteam37_accounts_probes import NO_USERS_GROUP, PAM_EVERYONE, RW_PASS, SOCK, _132
+from test_redteam22_sock_probes import EVERYONE as USERS_EVERYONE
+from test_redteam22_sock_probes import SUSE_USERS
+from test_redteam26_accounts_probes import BASE, EVERYONE, FAIL4, PASS2, _142
+from test_redteam36_accounts_probes import _getfacl
+from test_redteam37_accounts_probes import (
+    ADMIN,
+    LOGD,
+    NO_USERS_GROUP,
+    PAM_EVERYONE,
+    RW_PASS,
+    SOCK,
+    _132,
+)
+
+POLKIT_PASS = ("pass", "libvirtd.conf: auth_unix_rw = polkit")
 
 RW_FAIL = (
     "fail",
@@ -212,3 +243,97 @@ def test_pam_group_directory_group_held(host_scan, users: str, nsswitch: str) ->
         }
     )
     assert _132(a) == ("pass", RW_OK)
+
+
+# --- R40A-3: with an ACL, stat's group bits are the mask, not the owning group's entry
+
+#: `setfacl -m u:alice:rw,g::---`: the mask rw- (for alice's entry) is what stat shows as the
+#: group bits; the owning group's entry lets nothing
+SHUT = "user::rw-\nuser:alice:rw-\ngroup::---\nmask::rw-\nother::---\n"
+USERS_FAIL = (
+    "fail",
+    f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root users: {USERS_EVERYONE}: "
+    "any local user controls every VM",
+)
+
+
+@pytest.mark.parametrize(
+    ("acl", "expected"),
+    [
+        (SHUT, ("pass", f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root users")),
+        # held: group:: lets write (as the mask does), with or without getfacl's comment
+        (SHUT.replace("group::---", "group::rw-"), USERS_FAIL),
+        (SHUT.replace("group::---", "group::rw-\t#effective:rw-"), USERS_FAIL),
+    ],
+    ids=["group-entry-shut", "held-group-entry-rw", "held-effective-comment"],
+)
+def test_rw_socket_acl_owning_group_132(host_scan, acl: str, expected: tuple[str, str]) -> None:
+    """R40A-3 (wrong fail) HVA-132: auth_unix_rw = none, the read-write socket 0660 root:users
+    (users every account's primary group, SUSE) with `setfacl -m u:alice:rw,g::---`: stat's
+    group bits are the mask (acl(5), CORRESPONDENCE BETWEEN ACL ENTRIES AND FILE PERMISSION
+    BITS), and a member of the owning group gets what group:: and the mask both hold (ACCESS
+    CHECK ALGORITHM), here nothing; failed "group users ... holds every local login account"."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **SUSE_USERS,
+            "libvirt-sockets": (f"660 root users {SOCK}\n600 root root {ADMIN}\n", 1),
+            "admin-paths-acl": _getfacl((SOCK, acl)),
+        }
+    )
+    assert _132(a) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "stat"),
+    [
+        (ADMIN, f"600 root root {SOCK}\n660 root users {ADMIN}\n"),
+        (LOGD, f"600 root root {SOCK}\n600 root root {ADMIN}\n660 root users {LOGD}\n"),
+    ],
+    ids=["admin", "virtlogd"],
+)
+def test_other_sockets_acl_owning_group_132(host_scan, path: str, stat: str) -> None:
+    """R40A-3 (wrong fail) HVA-132: the admin socket or virtlogd's 0660 root:users under the
+    default auth_unix_rw = polkit, group::--- in its ACL: the owning group writes nothing, so
+    the polkit pass stands."""
+    a = host_scan(
+        {**SUSE_USERS, "libvirt-sockets": (stat, 1), "admin-paths-acl": _getfacl((path, SHUT))}
+    )
+    assert _132(a) == POLKIT_PASS
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        ({"container-sockets": ("660 root staff /run/docker.sock\n", 0, "")}, PASS2),
+        (
+            {
+                **AUTH_NONE,
+                "libvirt-sockets": (f"660 root staff {SOCK}\n600 root root {ADMIN}\n", 1),
+            },
+            PASS2,
+        ),
+    ],
+    ids=["docker-socket", "libvirt-socket"],
+)
+def test_socket_acl_owning_group_142(host_scan, over: dict, expected: tuple[str, str]) -> None:
+    """R40A-3 (wrong fail) HVA-142: docker's socket, or libvirt's read-write socket under
+    auth_unix_rw = none, 0660 root:staff (bob, carol) with `setfacl -m u:alice:rw,g::---`:
+    staff writes nothing (acl(5)), alice counts by her entry; counted bob and carol."""
+    path = "/run/docker.sock" if "container-sockets" in over else SOCK
+    a = host_scan({**BASE, **over, "admin-paths-acl": _getfacl((path, SHUT))})
+    assert _142(a) == expected
+
+
+def test_socket_acl_owning_group_142_held(host_scan) -> None:
+    """Held (R40A-3): group::rw- on docker's socket 0660 root:staff: staff writes to it."""
+    a = host_scan(
+        {
+            **BASE,
+            "container-sockets": ("660 root staff /run/docker.sock\n", 0, ""),
+            "admin-paths-acl": _getfacl(
+                ("/run/docker.sock", SHUT.replace("group::---", "group::rw-"))
+            ),
+        }
+    )
+    assert _142(a) == FAIL4

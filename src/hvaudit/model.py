@@ -1503,6 +1503,10 @@ class LibvirtHost:
     socket's POSIX ACL lets write to it (connect) with the mask, as `getfacl` reports them
     (`stat`'s mode shows none of them); unknown where getfacl could not read them or, not
     installed, `ls -l` marks a socket with '+'; empty for a bundle of an older hvaudit."""
+    socket_acl_group_shut: tuple[str, ...] = ()
+    """The live sockets whose ACL's owning-group entry (`group::`) does not let write: `stat`'s
+    group bits show the mask there, so the socket's group writes nothing whatever they say
+    (acl(5); R40A-3)."""
     socket_acl_unread: tuple[str, ...] = ()
     """The sockets of socket_acl_writers whose ACL is unknown: each that `ls -l` marks with '+'
     where getfacl is not installed, every one where getfacl failed."""

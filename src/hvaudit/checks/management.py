@@ -2369,7 +2369,8 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     socket's POSIX ACL that lets its group write (with the mask, acl(5) ACCESS CHECK ALGORITHM;
     `stat`'s mode does not show it) opens the socket to such a group as the mode's group does;
     an ACL `ls -l` marks with '+' that getfacl did not read is a question naming the socket
-    (R37A-1). A group pam_group grants at login to a users field every login account matches
+    (R37A-1). With an ACL `stat`'s group bits are the mask, not the owning group's entry: a
+    `group::` without write leaves the socket's group out (acl(5), R40A-3). A group pam_group grants at login to a users field every login account matches
     (group.conf(5): `*`, `%group`, a logic list) is such a group (R37A-2, R38A-1); where
     /etc/security/group.conf was not read, or grants the read-write socket's group to a netgroup
     (innetgr, not in the evidence), that is a question (R38A-2), as is one to a `%group` whose
@@ -2455,8 +2456,16 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             # widen SocketMode=: R21U-1), enabled or not: the daemon's service pulls it in
             # (libvirtd.service.in Requires=libvirtd.socket, -ro, -admin; Debian 9.0.0 Wants=;
             # virtproxyd.service.in Requires=), so only a masked unit stays down (R22U-1)
+            # with an ACL, stat's group bits are the mask: a group:: entry without write shuts
+            # the socket's group out whatever they say (acl(5); R40A-3)
             modes = (
-                [(socks[path].split()[0], f"{path} is mode {socks[path]}", socks[path].split()[2:])]
+                [
+                    (
+                        socks[path].split()[0],
+                        f"{path} is mode {socks[path]}",
+                        [] if path in lh.socket_acl_group_shut else socks[path].split()[2:],
+                    )
+                ]
                 if path in socks
                 else []
             )
@@ -2519,10 +2528,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             if admin_path in socks:
                 # the socket as it is: its unit's SocketMode (a drop-in's) or the daemon's perms
                 mode, *owner = socks[admin_path].split()
-                if (why := _everyone_reaches(h, mode, owner[1:2])) is not None:
+                group = [] if admin_path in lh.socket_acl_group_shut else owner[1:2]
+                if (why := _everyone_reaches(h, mode, group)) is not None:
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{why}: {admin_reach}")
                     continue
-                grant_q += _grant_unread(h, mode, owner[1:2])
+                grant_q += _grant_unread(h, mode, group)
                 if acl := _acl_everyone(h, admin_path):
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{acl}: {admin_reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2550,10 +2560,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             reach = LOG_LOCK_REACH[path.split("/")[-1]]
             if path in socks:
                 mode, *owner = socks[path].split()
-                if (why := _everyone_reaches(h, mode, owner[1:2])) is not None:
+                group = [] if path in lh.socket_acl_group_shut else owner[1:2]
+                if (why := _everyone_reaches(h, mode, group)) is not None:
                     bad.append(f"{path} is mode {socks[path]}{why}: {reach}")
                     continue
-                grant_q += _grant_unread(h, mode, owner[1:2])
+                grant_q += _grant_unread(h, mode, group)
                 if acl := _acl_everyone(h, path):
                     bad.append(f"{path} is mode {socks[path]}{acl}: {reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -3385,7 +3396,9 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     podman.service's User= names included, whose TCP URI listens from its next start (R33A-1).
     A named user or group entry of a container socket's, a libvirt socket's that asks for no
     authorization or an admin kubeconfig's POSIX ACL counts as its owner or group does (acl(5);
-    getfacl, else a question where `ls -l` shows '+'; R36A-4, R36A-5). A group is its gid:
+    getfacl, else a question where `ls -l` shows '+'; R36A-4, R36A-5), and its `group::` entry
+    without the access shuts out the group `stat` shows (its group bits are the mask; R40A-3).
+    A group is its gid:
     whoever another /etc/group name of an administrative group's gid lists is a member
     (initgroups gives them the gid; R30A-3), and so is whoever newgrp or pam_group admits to
     such a name (R30A-4)."""

@@ -19,7 +19,7 @@ import shlex
 import socket
 import tomllib
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -4821,19 +4821,30 @@ def _container_socket_groups(ev: HostEvidence) -> list[str]:
 
 
 def _stat_accessors(
-    got: Got, paths: Iterable[str], mode: int, groups: list[str], users: list[str]
+    got: Got,
+    paths: Iterable[str],
+    mode: int,
+    groups: list[str],
+    users: list[str],
+    shut: Collection[str] = (),
 ) -> None:
     """Add to `groups` and `users` who holds the access `mode` (0o222 write, 0o444 read) to each
     of `paths` that `stat -c '%a %U %G %n'` answered in `got`: the group where the group
-    bit grants it, the owner other than root where the owner bit does, EVERY_USER where the
-    others bit does."""
+    bit grants it (unless the path is in `shut`: its ACL's group:: entry lacks the access,
+    _acl_group_shut, R40A-3), the owner other than root where the owner bit does, EVERY_USER
+    where the others bit does."""
     _stat_row_accessors(
-        got.text.splitlines() if got.state == "ok" else [], paths, mode, groups, users
+        got.text.splitlines() if got.state == "ok" else [], paths, mode, groups, users, shut
     )
 
 
 def _stat_row_accessors(
-    rows: list[str], paths: Iterable[str], mode: int, groups: list[str], users: list[str]
+    rows: list[str],
+    paths: Iterable[str],
+    mode: int,
+    groups: list[str],
+    users: list[str],
+    shut: Collection[str] = (),
 ) -> None:
     """_stat_accessors over `stat -c '%a %U %G %n'` rows."""
     for line in rows:
@@ -4841,7 +4852,7 @@ def _stat_row_accessors(
         if len(parts) != 4 or not digits(parts[0]) or parts[3] not in paths:
             continue
         bits = int(parts[0], 8)
-        if bits & mode & 0o070 and parts[2] not in ("root", "0"):
+        if bits & mode & 0o070 and parts[2] not in ("root", "0") and parts[3] not in shut:
             groups.append(parts[2])
         if bits & mode & 0o700 and parts[1] not in ("root", "0"):
             users.append(parts[1])
@@ -4889,6 +4900,36 @@ def _acl_named_entries(text: str, masked: bool = True) -> dict[str, list[tuple[s
         elif kind in ("user", "group") and name:
             named.append((kind, name, perms))
     flush()
+    return out
+
+
+def _acl_group_shut(ev: HostEvidence, access: str) -> set[str]:
+    """The paths `getfacl` (admin-paths-acl) reports whose owning-group entry (`group::`) lacks
+    `access` ("r" or "w"). With an ACL the group bits of the mode, which `stat` shows, are the
+    mask entry's (acl(5), CORRESPONDENCE BETWEEN ACL ENTRIES AND FILE PERMISSION BITS: "If the
+    ACL has an ACL_MASK entry, the group class permissions correspond to the permissions of the
+    ACL_MASK entry"), and a process in the owning group is granted what a matching group entry
+    and the mask both hold (ACCESS CHECK ALGORITHM): a `group::---` under a mask rw- (there for
+    a named entry) leaves the owning group without the access stat's group bits show (R40A-3).
+    Empty where getfacl did not answer."""
+    got = ev.get(_cmd("admin-paths-acl"))
+    if got.state != "ok":
+        return set()
+    out: set[str] = set()
+    path = ""
+    for line in got.text.splitlines():
+        if line.startswith("# file: "):
+            path = line[len("# file: ") :].strip()
+            continue
+        parts = line.split("#", 1)[0].strip().split(":")
+        if (
+            path
+            and len(parts) == 3
+            and parts[0] == "group"
+            and not parts[1]
+            and access not in parts[2]
+        ):
+            out.add(path)
     return out
 
 
@@ -4949,7 +4990,14 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     groups: list[str] = []
     users: list[str] = []
     # a socket is used by writing to it (connect(2)), a file by reading it
-    _stat_accessors(ev.get(_cmd("container-sockets")), CONTAINER_SOCKETS, 0o222, groups, users)
+    _stat_accessors(
+        ev.get(_cmd("container-sockets")),
+        CONTAINER_SOCKETS,
+        0o222,
+        groups,
+        users,
+        _acl_group_shut(ev, "w"),
+    )
     # a Kubernetes admin kubeconfig: reading it is cluster-admin, who schedules a privileged
     # pod with the host's root filesystem on this node (Kubernetes Pod Security Standards,
     # "Privileged": "Unrestricted policy ... allows for known privilege escalations"); k3s
@@ -4964,7 +5012,14 @@ def _container_socket_writers(ev: HostEvidence) -> tuple[list[str], list[str]]:
     admin_configs = KUBE_ADMIN_CONFIGS + (
         MICROK8S_COMPONENT_CONFIGS if _microk8s_always_allow(ev) else ()
     )
-    _stat_accessors(ev.get(_cmd("kube-admin-configs")), admin_configs, 0o444, groups, users)
+    _stat_accessors(
+        ev.get(_cmd("kube-admin-configs")),
+        admin_configs,
+        0o444,
+        groups,
+        users,
+        _acl_group_shut(ev, "r"),
+    )
     # and whom their ACLs name beyond the mode (R36A-4)
     _acl_accessors(ev, CONTAINER_SOCKETS, "w", groups, users)
     _acl_accessors(ev, admin_configs, "r", groups, users)
@@ -5712,8 +5767,12 @@ def _socket_writers(ev: HostEvidence) -> tuple[list[str], list[str], list[str]]:
             # every local account may connect (unix(7): connecting needs write permission)
             owners.append(EVERY_USER)
 
+    shut = _acl_group_shut(ev, "w")
+
     def add_stat(path: str) -> None:
-        add(*stats[path])
+        mode, group, owner = stats[path]
+        # with an ACL, stat's group bits are the mask; group:: may shut the group out (R40A-3)
+        add(mode, "" if path in shut else group, owner)
         judged.append(path)
         for kind, name, perms in acls.get(path, []):
             if "w" in perms and name not in ("root", "0"):
@@ -13361,6 +13420,9 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.stderr_elsewhere = _stderr_elsewhere(ev)
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
     lh.socket_acl_writers, lh.socket_acl_unread = _libvirt_socket_acl_writers(ev)
+    lh.socket_acl_group_shut = tuple(
+        sorted(p for p in _acl_group_shut(ev, "w") if p in LIBVIRT_ACL_SOCKETS)
+    )
     lh.tls_key = _tls_key(ev)
     lh.libvirtd_listen = _libvirtd_listen(ev)
 
