@@ -1,6 +1,6 @@
 """R40 sweep: HVA-060's and HVA-081's leading unknown (the host's RAM or core count unread) with
 guests whose run state the evidence does not settle; HVA-211 with the link list unread beside
-Open vSwitch's tables.
+Open vSwitch's tables; the TCP/UDP listener list of an `ss` that exited other than 0.
 
 Harness: a copy of the Proxmox VE hardened fixture tree (tests/fixtures/proxmox-hardened: VM 200
 web-10 runs and is onboot, VM 201 api-11 is stopped and not onboot, onboot LXC container 300
@@ -34,6 +34,14 @@ Findings:
   ports; its internal interface of the same name holds the address), the addresses and the
   definition prove the fail, as R38S-1 made the macvtap fail stand without the link list.
   Now the bridge's own address fails unless the link list's loop already reported it.
+- R40S-3 (false pass, with false n/a) HVA-030, HVA-033, HVA-210 (pass), HVA-034, HVA-035
+  (n/a), HVA-250 (its message): the host's TCP/UDP listeners were read from `ss -H -t -u -l -n
+  -p`'s stdout whatever its exit status (parse/host.py _listeners; `ss --vsock`'s parser
+  checks it). iproute2 misc/ss.c usage() prints to stderr and exits -1 (255) for an option it
+  does not know (an ss without `-H, --no-header`), stdout empty: main read that as no
+  listener and passed "libvirt listens on local UNIX sockets only", "0 non-loopback
+  listener(s), all approved", "0 management listener(s), none on a wildcard address". Now an
+  exit other than 0 is the failed fact (the error naming the exit and ss's first stderr line).
 
 Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, and the
 unknown-RAM question stays R39S-1's, naming no VM beyond the running and autostart ones; with the
@@ -41,16 +49,20 @@ RAM read and resources.cfg unread, HVA-060 passes with api-11 counted in its wor
 api-11 run), as P23B-1 wrote it. HVA-211: the address on mgmt1 (an internal port of vmbr1,
 where no VM is) with the link list unread still asks the bridges' gap (a Linux bridge the list
 would show is not excluded); with the link list read the address on vmbr0 fails once, as the
-link list's bridge (no duplicate line from the Open vSwitch branch).
+link list's bridge (no duplicate line from the Open vSwitch branch). An ss that exits 0 and
+prints no socket still lists none (HVA-033 passes).
 
 Probed by script: on 3511ccaf, the hardened tree without resources.cfg and proc/meminfo asked
 the VMs-only question for HVA-060, and "yes" passed; without proc/cpuinfo the same for HVA-081.
 On 3740ba55, ip-link uncollected with the address on vmbr0 asked GAP_Q alone (manual), and
-`ip -j link` exiting 1 was the error; the address on mgmt already failed both ways.
+`ip -j link` exiting 1 was the error; the address on mgmt already failed both ways. On
+35aa65a0, the hardened replay host with `listeners` ("", 255, "ss: invalid option -- 'H'")
+gave HVA-030/033/210 pass, HVA-034/035 n/a, HVA-250 "processes listening on the network: none".
 
-Tally: 2 findings (false pass: HVA-060 with HVA-081; missed fail: HVA-211), 8 cases (4 finding
-probes, 4 held probes); the 4 finding probes failed on main before their fix (R40S-1's 2 on
-3511ccaf, R40S-2's 2 on 3740ba55), the held probes passed there.
+Tally: 3 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
+HVA-250; missed fail: HVA-211), 15 cases (10 finding probes, 5 held probes); the 10 finding
+probes failed on main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on 3740ba55,
+R40S-3's 6 on 35aa65a0), the held probes passed there.
 
 Leads left:
 - HVA-211: with ip-link unread, an address on an OVS bridge port whose bridge has a live VM port
@@ -59,6 +71,11 @@ Leads left:
 - The unknown-size question names `pct config <vmid>` inside the question, not in its Evidence
   part, and its Evidence says "each VM's configured maximum memory" without `qm config` /
   `virsh dominfo` (wording, carried from R39).
+- HVA-210 with the TCP/UDP listeners failed or unread: the AF_VSOCK fail (a management service
+  on vsock beside a vsock VM, R21V-2) reads only `ss --vsock`, sshd's ports and the VM, yet
+  the listeners' gap comes first and makes it the error (leading unknown, not a pass).
+- _listeners still skips a line it cannot read (fewer than 5 fields, a port that is not a
+  number) where `ss --vsock`'s parser fails on a LISTEN line it cannot read.
 - A libvirt host with its RAM unknown and an unread domain (R28D-1) or unread next definition
   (R30D-7): joined by R39S-1's change, still unprobed.
 """
@@ -213,4 +230,40 @@ def test_r40s2_held_ovs_bridge_address_with_ip_link_read(host_scan) -> None:
         {
             "hv1": "host address on bridge(s) with VM ports: vmbr0 (10.0.0.10; VMs defined on it: web01)"
         },
+    )
+
+
+# --- R40S-3: the TCP/UDP listener list of an `ss` that exited other than 0 --------------------
+
+#: iproute2 misc/ss.c: getopt's '?' calls usage(), which prints to stderr and exits -1 (255),
+#: stdout empty: what an ss without `-H, --no-header` answers the collector's argv.
+SS_REFUSED = ("", 255, "ss: invalid option -- 'H'\n")
+SS_ERROR = "evidence could not be collected: `ss -t -u -l` exited 255: ss: invalid option -- 'H'"
+
+
+@pytest.mark.parametrize("check", ["HVA-030", "HVA-033", "HVA-034", "HVA-035", "HVA-210"])
+def test_r40s3_ss_exit_255_is_no_listing(host_scan, check: str) -> None:
+    """R40S-3: on main the empty output read as no listener: HVA-030 passed "libvirt listens on
+    local UNIX sockets only", HVA-033 "0 non-loopback listener(s), all approved", HVA-210 "0
+    management listener(s), none on a wildcard address", HVA-034 and HVA-035 were not
+    applicable ("no libvirt TLS listener", "libvirt does not listen on TCP 16509")."""
+    a = host_scan({"listeners": SS_REFUSED})
+    assert (outcomes(a, check), messages(a, check)) == ({"hv1": "error"}, {"hv1": SS_ERROR})
+
+
+def test_r40s3_hva250_names_the_failed_listing(host_scan) -> None:
+    """R40S-3: on main HVA-250 said "processes listening on the network: none"."""
+    a = host_scan({"listeners": SS_REFUSED})
+    assert (outcomes(a, "HVA-250"), messages(a, "HVA-250")) == (
+        {"hv1": "manual"},
+        {"hv1": "listeners unknown (`ss -t -u -l` exited 255: ss: invalid option -- 'H')"},
+    )
+
+
+def test_r40s3_held_ss_exit_0_with_no_socket(host_scan) -> None:
+    """Held: an ss that exits 0 and prints no socket lists none: HVA-033 passes as on main."""
+    a = host_scan({"listeners": ("", 0)})
+    assert (outcomes(a, "HVA-033"), messages(a, "HVA-033")) == (
+        {"hv1": "pass"},
+        {"hv1": "0 non-loopback listener(s), all approved"},
     )

@@ -9911,8 +9911,19 @@ def _nft_queues(held: list[dict[str, Any]]) -> bool:
 
 
 def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
+    """The host's listening TCP and UDP sockets (`ss -H -t -u -l -n -p`). An `ss` that exits
+    other than 0 listed nothing the checks may read as "no listener": iproute2 misc/ss.c usage()
+    exits -1 (255) with nothing on stdout for an option it does not know (an ss older than
+    `-H, --no-header`), and a run that exits otherwise did not finish its listing either; its
+    output then is no listing (R40S-3: an exit of 255 read as no listener passed HVA-033 and
+    HVA-210), so it is the failed fact, as `ss --vsock`'s is (_vsock_listeners)."""
     if g.state == "absent":
         return Fact.unavailable("ss is not installed", g.source)
+    if g.rc not in (0, None):
+        why = (g.reason or g.text).strip().splitlines()
+        return Fact.failed(
+            f"`ss -t -u -l` exited {g.rc}" + (f": {why[0][:160]}" if why else ""), g.source
+        )
     out = []
     for line in g.text.splitlines():
         parts = line.split()
