@@ -1,7 +1,8 @@
 """Red-team round 40 probes: VM domain XML, <qemu:override> read by every reader of raw
 `-device` options (r40-domain)
 
-Harness: round 37's (tests/test_redteam37_domain_probes.py `_ns_scan`): the hardened Debian
+Harness: round 37's (tests/test_redteam37_domain_probes.py `_ns_scan`; for Proxmox VE, round
+2's copied hardened node, tests/test_redteam2_probes.py `pve_scan`): the hardened Debian
 host replay (conftest HARDENED_HOST) with the test-driver node's domains collected by the real
 LibvirtCollector and marked as the QEMU driver's, each VM's QEMU namespace elements written
 into its collected XML as a QEMU-driver daemon reports them, scanned through the real parser
@@ -47,11 +48,21 @@ override's devices, named "<qemu:override> of device ALIAS: driver D"):
   qemu_command.c qemuBuildHostdevMediatedDevProps) whose override sets sysfsdev to that PCI
   function was n/a "mdev devices stay host-mediated". Now sysfsdev wins in both readers
   (libvirt_xml.vfio_target, qemu_args.vfio_pci_hosts) and all three fail on group 3.
+- R40D-6 (false pass) HVA-050: R40D-5's class through a raw `-global vfio-pci.sysfsdev=`
+  (short or long form, qdev-monitor.c qemu_global_option), which QEMU sets on every vfio-pci
+  device before its own properties (qom/object.c object_apply_global_props), so libvirt's
+  vfio-pci of a PCI <hostdev> (its `host` only) and qemu-server's hostpciN take the global's
+  function: VM web01's <hostdev> of isolated 0000:65:00.0 beside `-global
+  vfio-pci.sysfsdev=/sys/bus/pci/devices/0000:00:1f.0` passed on group 2, and Proxmox VE VM
+  web-10's question named 0000:65:00.0 alone. Now the global's function is judged beside them
+  (qemu_args.global_vfio_passthrough) where the VM passes a PCI function through.
 
 Held (kept as tests): an override of another property of the same device (the video's
 max_outputs, the disk's rotation_rate, the serial's index, the memballoon's
 free-page-reporting) leaves each verdict as without it; a sysfsdev naming a PCI <hostdev>'s own
-<source> function, and an mdev without an override, keep theirs (R40D-5).
+<source> function, and an mdev without an override, keep theirs (R40D-5); a -global of
+another vfio-pci property, and the sysfsdev global in a VM with no PCI passthrough, keep
+theirs (R40D-6).
 
 Probed by script (/tmp, not kept): the same override against the same device as a raw
 `<qemu:commandline> -device` in another VM, every check's status compared, for vhost-vsock-pci
@@ -60,8 +71,8 @@ virtio-vga-gl and vhost-user-fs-pci: only HVA-405, HVA-059 and HVA-058 differed 
 the hardened host has no vsock listener, so R40D-4 needed the server VM of its test). A USB <hostdev>'s address is named but judged by no check (HVA-050 takes USB as
 host-mediated), so an override of its hostbus/hostaddr/vendorid/productid changes no verdict.
 
-Tally: 5 findings (false pass 3, false n/a 2; R40D-5 with a false n/a in the same class), 5
-tests holding 13 cases, the 7 finding cases failed on main before the fixes (the 6 held cases
+Tally: 6 findings (false pass 4, false n/a 2; R40D-5 with a false n/a in the same class), 7
+tests holding 18 cases, the 10 finding cases failed on main before the fixes (the 8 held cases
 pass on main too).
 
 Leads left: see the round's report.
@@ -71,7 +82,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import messages, outcomes
+from test_redteam2_probes import VM200, pve_result
+from test_redteam2_probes import pve_scan as dir_scan
 from test_redteam37_domain_probes import _ns_scan, _override
 
 GL_VIDEO = (
@@ -276,3 +291,58 @@ def test_vfio_sysfsdev_is_the_function_judged(tmp_path: Path) -> None:
         "unused",
         "v4": "no DMA-capable (PCI) passthrough: mdev devices stay host-mediated",
     }
+
+
+def test_global_vfio_sysfsdev_is_the_function_judged(tmp_path: Path) -> None:
+    """R40D-6: a raw `-global vfio-pci.sysfsdev=` (short or long form) is set on libvirt's
+    vfio-pci of a PCI <hostdev>, which sets `host` only (qom/object.c
+    object_apply_global_props), so QEMU's vfio_realize takes the global's function: HVA-050
+    passed on the <source>'s isolated group 2. Held: a global of another vfio-pci property,
+    and the global in a VM with no PCI passthrough (no device it reaches)."""
+    short = f"vfio-pci.sysfsdev={SOUND_BRIDGE}"
+    long = f"driver=vfio-pci,property=sysfsdev,value={SOUND_BRIDGE}"
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (HOSTDEV, _commandline("-global", short)),
+            "v1": (HOSTDEV, _commandline("-global", long)),
+            "v2": (HOSTDEV, _commandline("-global", "vfio-pci.x-no-mmap=on")),
+            "v3": ("", _commandline("-global", short)),
+        },
+    )
+    assert outcomes(a, "HVA-050") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "pass",
+        "v3": "not_applicable",
+    }
+    assert messages(a, "HVA-050") == {
+        "web01": SHARED,
+        "v1": SHARED,
+        "v2": "IOMMU active; each IOMMU group of pci 0000:65:00.0 goes wholly to this VM or is "
+        "unused",
+        "v3": "no device passthrough",
+    }
+
+
+def test_global_vfio_sysfsdev_of_a_proxmox_vm_is_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40D-6 on Proxmox VE: qemu-server's hostpciN is `vfio-pci,host=...` too
+    (QemuServer.pm), so an `args: -global vfio-pci.sysfsdev=` replaces its function, which
+    HVA-050's question names beside the hostpci one (it named 0000:65:00.0 alone, whose
+    answer passed a guest holding 0000:00:1f.0)."""
+    conf = VM200 + "hostpci0: 0000:65:00.0,pcie=1\n"
+    report = dir_scan(
+        tmp_path,
+        capsys,
+        {
+            "etc/pve/qemu-server/200.conf": conf
+            + f"args: -global vfio-pci.sysfsdev={SOUND_BRIDGE}\n"
+        },
+    )
+    assert pve_result(report, "HVA-050", "web-10") == (
+        "manual",
+        "PCI passthrough of pci 0000:65:00.0, pci 0000:00:1f.0; host evidence unavailable: a "
+        "copied configuration tree has no live host to read facts from",
+    )

@@ -37,6 +37,7 @@ from hvaudit.parse.qemu_args import (
     HOST_INPUT,
     HOST_RNG,
     VFIO_PCI_DRIVERS,
+    global_vfio_passthrough,
     pci_host_address,
     raw_chardev_passthrough,
     raw_input_passthrough,
@@ -918,6 +919,11 @@ def parse_domain(
     overridden = override_devices(root)
     passthrough += raw_pci_passthrough(overridden, Source(artefact, "/domain/qemu:override"))
     passthrough += raw_input_passthrough(overridden, Source(artefact, "/domain/qemu:override"))
+    # a raw -global vfio-pci.sysfsdev= replaces the function of each vfio-pci that sets none
+    # (R40D-6)
+    passthrough += global_vfio_passthrough(
+        raw_args, passthrough, Source(artefact, "/domain/qemu:commandline")
+    )
     passthrough += raw_input_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     passthrough += raw_chardev_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     passthrough += raw_rng_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))

@@ -71,6 +71,7 @@ from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
     HOST_RNG,
     QAPI_TRUE,
+    global_vfio_passthrough,
     pflash_secure,
     raw_chardev_passthrough,
     raw_input_passthrough,
@@ -1233,6 +1234,10 @@ def _vm(
         passthrough=(
             *passthrough,
             *raw_pci_passthrough(raw_args, at("args")),
+            # a raw -global vfio-pci.sysfsdev= replaces hostpciN's function (R40D-6)
+            *global_vfio_passthrough(
+                raw_args, [*passthrough, *raw_pci_passthrough(raw_args, at("args"))], at("args")
+            ),
             *raw_input_passthrough(raw_args, at("args")),
             *raw_chardev_passthrough(raw_args, at("args")),
             *raw_rng_passthrough(raw_args, at("args")),

@@ -517,6 +517,34 @@ def raw_pci_passthrough(args: Iterable[str], source: Source) -> list[Passthrough
     return [Passthrough("pci", addr, source) for addr in vfio_pci_hosts(qemu_options(args))]
 
 
+#: The drivers of a `-global DRIVER.sysfsdev=` that reaches a vfio-pci device: vfio-pci's
+#: reaches vfio-pci-nohotplug (its subtype) too, object_apply_global_props (qom/object.c)
+#: applying a global to each object that `object_dynamic_cast`s to its driver.
+_VFIO_GLOBAL_DRIVERS = VFIO_PCI_DRIVERS
+
+
+def global_vfio_passthrough(
+    args: Iterable[str], given: Iterable[Passthrough], source: Source
+) -> list[Passthrough]:
+    """The host PCI function a raw `-global vfio-pci.sysfsdev=PATH` hands the guest in place
+    of the functions the VM's vfio-pci devices name by `host` (R40D-6). A global property is
+    set on each device of its driver before the device's own properties (qom/object.c
+    object_apply_global_props, "Applied in order, later entries override earlier ones"), so it
+    holds where the device sets none: libvirt's PCI <hostdev> and <interface type='hostdev'>
+    are `{"driver": "vfio-pci", "host": ...}` (qemu_command.c qemuBuildPCIHostdevDevProps),
+    qemu-server's hostpciN `vfio-pci,host=...`, and QEMU's vfio_realize reads `host` only `if
+    (!vbasedev->sysfsdev)`. Where the VM passes any PCI function through (`given`), the last
+    such global's function is judged beside them (more judged, never less)."""
+    last = ""
+    for o in qemu_options(args):
+        if o.name == "global" and (g := global_setting(o.text)) is not None:
+            driver, prop, value = g
+            if driver in _VFIO_GLOBAL_DRIVERS and prop == "sysfsdev":
+                last = value.strip()
+    vfio = any(p.kind in ("pci", "sr-iov/pci network function") for p in given)
+    return [Passthrough("pci", pci_host_address(last), source)] if last and vfio else []
+
+
 #: The passthrough kind of a host input event device (/dev/input/eventN) QEMU reads and hands
 #: the guest: libvirt `<input type='evdev'><source dev=...>` (QEMU's input-linux object) and
 #: `<input type='passthrough'><source evdev=...>` (virtio-input-host; libvirt issues #142 and
