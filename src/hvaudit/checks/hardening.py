@@ -1121,8 +1121,11 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     /var/log/libvirt/libvirtd.log (libvirt docs/logging.rst; checks-catalog SR20-KVM-01). The QEMU
     driver's daemon is read: libvirtd, or virtqemud with the modular daemons. A `stderr` output
     reaches the journal on a systemd host: libvirt's units set no StandardError, which then
-    inherits StandardOutput, the journal by default (systemd.exec(5)); without systemd it does
-    not. The file is not the last word (R13H-3): libvirt's virDaemonSetupLogging applies
+    inherits StandardOutput, the journal by default (systemd.exec(5)), unless the service
+    manager's DefaultStandardError=/DefaultStandardOutput= (system.conf, its drop-ins, or the
+    kernel command line's systemd.default_standard_error=/_output=) send it elsewhere
+    (systemd-system.conf(5), R40L-3); without systemd it does not. The file is not the last
+    word (R13H-3): libvirt's virDaemonSetupLogging applies
     "cmdline > environment > config", so LIBVIRT_LOG_OUTPUTS in the unit's environment
     (Environment=, EnvironmentFile=-/etc/default/<daemon> or /etc/sysconfig/<daemon>) replaces
     log_outputs, and `virt-admin daemon-log-outputs OUTPUTS` replaces a running daemon's outputs

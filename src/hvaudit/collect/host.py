@@ -185,6 +185,14 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/run/systemd/journald.conf"),
     FileProbe("/usr/local/lib/systemd/journald.conf"),
     FileProbe("/usr/lib/systemd/journald.conf"),
+    # The service manager's defaults for every unit's standard output and error
+    # (DefaultStandardOutput=, DefaultStandardError=): a libvirt `stderr` log output reaches the
+    # journal only where they leave it there. systemd-system.conf(5) "Configuration Directories
+    # and Precedence": the first main file found is used, drop-ins override it (R40L-3).
+    FileProbe("/etc/systemd/system.conf"),
+    FileProbe("/run/systemd/system.conf"),
+    FileProbe("/usr/local/lib/systemd/system.conf"),
+    FileProbe("/usr/lib/systemd/system.conf"),
     FileProbe("/etc/libvirt/qemu.conf"),
     # The SASL mechanisms libvirt's TCP transport offers (libvirtd.sasl: mech_list, keytab and
     # sasldb paths; no secrets): tcp_min_ssf alone admits DIGEST-MD5's RC4/3DES layer (R10H-8)
@@ -1232,6 +1240,20 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/run/systemd/journal-upload.conf.d",
             "/usr/local/lib/systemd/journal-upload.conf.d",
             "/usr/lib/systemd/journal-upload.conf.d",
+        ),
+    ),
+    # systemd-system.conf(5) drop-ins: they override system.conf (the one sorted last wins).
+    CommandProbe(
+        "system-conf-d",
+        (
+            "grep",
+            *CONFIG_GREP,
+            "-H",
+            "",
+            "/etc/systemd/system.conf.d",
+            "/run/systemd/system.conf.d",
+            "/usr/local/lib/systemd/system.conf.d",
+            "/usr/lib/systemd/system.conf.d",
         ),
     ),
     # journald.conf(5) drop-ins: they override journald.conf (the one sorted last wins).

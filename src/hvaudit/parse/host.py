@@ -12926,6 +12926,66 @@ _JOURNAL_OUTPUTS = frozenset(
 )
 
 
+#: systemd-system.conf(5) "Configuration Directories and Precedence" (read with `search`): "The
+#: main configuration file is loaded from one of the listed directories in order of priority,
+#: only the first file found is used: /etc/systemd/, /run/systemd/, /usr/local/lib/systemd/,
+#: /usr/lib/systemd/"; the drop-ins of system.conf.d in the same directories override it.
+SYSTEM_CONF_MAINS = (
+    "/etc/systemd/system.conf",
+    "/run/systemd/system.conf",
+    "/usr/local/lib/systemd/system.conf",
+    "/usr/lib/systemd/system.conf",
+)
+SYSTEM_CONF_D = tuple(f"{m}.d" for m in SYSTEM_CONF_MAINS)
+#: The output kinds a DefaultStandardOutput=/DefaultStandardError= may name (systemd.exec(5)
+#: StandardOutput=: inherit, null, tty, journal, kmsg, journal+console, kmsg+console, socket,
+#: and the obsolete syslog forms); a value outside them is taken as no setting.
+_MANAGER_OUTPUTS = frozenset(("inherit", "null", "tty", "socket", *_JOURNAL_OUTPUTS))
+
+
+def _manager_std_defaults(ev: HostEvidence) -> dict[str, tuple[str, str]]:
+    """The service manager's DefaultStandardOutput= and DefaultStandardError= where set, as
+    (value, where): systemd-system.conf(5) [Manager] "Sets the default output or error output
+    for all services and sockets, that is, it controls the default for StandardOutput= and
+    StandardError=" (defaults journal and inherit), in the first main system.conf found and
+    its system.conf.d drop-ins (sorted by name, the last assignment wins), then the kernel
+    command line's systemd.default_standard_output= / systemd.default_standard_error=, which
+    systemd src/core/main.c parse_configuration reads after the files (parse_config_file, then
+    proc_cmdline_parse with parse_proc_cmdline_item; read with `find_string`). Files not
+    collected or not read leave the compiled-in defaults (a lead: asked nowhere yet)."""
+    path, main = _first_main(ev, SYSTEM_CONF_MAINS)
+    drop = ev.get(_cmd("system-conf-d"))
+    files: list[tuple[str, list[str]]] = []
+    if main.state == "ok":
+        files.append((path, _systemd_lines(main.text.splitlines())))
+    if drop.state == "ok" and not _grep_unanswered(drop):
+        by_file = _by_file(drop.text)
+        chosen = _systemd_dropins(by_file, SYSTEM_CONF_D)
+        files += [(chosen[n], _systemd_lines(by_file[chosen[n]])) for n in sorted(chosen)]
+    out: dict[str, tuple[str, str]] = {}
+    for where, lines in files:
+        section = ""
+        for line in lines:
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+                continue
+            key, eq, value = line.partition("=")
+            key, value = key.strip(), value.strip()
+            managed = key in ("DefaultStandardOutput", "DefaultStandardError")
+            if section == "Manager" and eq and managed and value in _MANAGER_OUTPUTS:
+                out[key] = (value, f"{key}={value} in {where}")
+    for w in _systemd_cmdline(ev):
+        key, _, value = w.partition("=")
+        name = {
+            "systemd.default_standard_output": "DefaultStandardOutput",
+            "systemd.default_standard_error": "DefaultStandardError",
+        }.get(key)
+        if name and value in _MANAGER_OUTPUTS:
+            out[name] = (value, f"kernel command line {w}")
+    return out
+
+
 def _stderr_elsewhere(ev: HostEvidence) -> dict[str, str]:
     """Per QEMU-driver daemon (libvirtd, virtqemud): where its standard error goes, where its
     unit sends it elsewhere than the journal. systemd.exec(5): StandardError= defaults to
@@ -12934,26 +12994,30 @@ def _stderr_elsewhere(ev: HostEvidence) -> dict[str, str]:
     value of each in the unit and its drop-ins stands. An output of null, tty, file:,
     append:, truncate:, socket or fd: (or StandardOutput=inherit, standard input's, null by
     default) is not the journal, so libvirt's `stderr` log output reaches no system log there
-    (R37L-4). system.conf's defaults are not collected: the shipped ones are assumed, as
-    HVA-213 did before."""
+    (R37L-4). A setting the unit leaves unset takes the service manager's default
+    (_manager_std_defaults: system.conf's DefaultStandardError=, DefaultStandardOutput= or the
+    kernel command line's), so `DefaultStandardError=null` sends a unit's stderr nowhere
+    (R40L-3)."""
     units = ev.get(_cmd("libvirt-units"))
     if units.state != "ok" or _systemctl_unanswered(units):
         return {}
+    defaults = _manager_std_defaults(ev)
     out: dict[str, str] = {}
     for daemon in LOG_DAEMONS:
         last: dict[str, tuple[str, str]] = {}
         for path, key, value in _service_settings(units.text, daemon):
             if key in ("StandardOutput", "StandardError") and value:
-                last[key] = (value, path)
+                last[key] = (f"{key}={value} in {path}", value)
+        for key in ("StandardOutput", "StandardError"):
+            if key not in last and f"Default{key}" in defaults:
+                value, where = defaults[f"Default{key}"]
+                last[key] = (where, value)
         err = last.get("StandardError")
-        if err is not None and err[0] != "inherit":
-            value, where = err[0], f"StandardError={err[0]} in {err[1]}"
+        if err is not None and err[1] != "inherit":
+            value, where = err[1], err[0]
         elif "StandardOutput" in last:
-            got = last["StandardOutput"]
-            value = got[0]
-            where = f"StandardOutput={value} in {got[1]}" + (
-                f" (StandardError=inherit in {err[1]})" if err is not None else ""
-            )
+            where, value = last["StandardOutput"]
+            where += f" ({err[0]})" if err is not None else ""
         else:
             continue
         if value.lower() not in _JOURNAL_OUTPUTS:
