@@ -45,12 +45,22 @@ Findings (R40B-n):
   over SELINUX=permissive, and passed; `mitigations=off #x mitigations=auto` was a question of
   the kernel's version where the kernel gets mitigations=off alone (fail). Now GRUB's words
   stop where its command does, a variable's end dropping the later variables' words.
+- R40B-4 (false pass) HVA-181 and every check of the next boot's words (parse.host.
+  _entry_lines): a Boot Loader Specification entry's `options`, and /etc/kernel/cmdline that
+  kernel-install writes into one, were read as the kernel splits them, which is systemd-boot's
+  reading; GRUB's blscfg (RHEL's and Fedora's default) puts them on the entry's `linux` line
+  (blscfg.c create_entry, `"linux %s%s%s%s\n"`, read with `find_string`), where GRUB's lexer
+  drops single quotes and a quoted name's quotes: `'mitigations=off'` or `"mitigations"=off`
+  turns mitigations off there, and passed. Now an entry whose words differ between the two
+  boot loaders is two sources, "(booted by GRUB's blscfg)" and "(booted by systemd-boot)"
+  (a question where only one has the word; R40B-2's split is named alike).
 
 Held (kept as tests): GRUB's `enforcing=\\"1\\"` (its lexer drops the quotes) and a BLS entry
 whose whole `options` value is quoted (systemd-boot drops that pair; GRUB quotes the argument
 again, and the enforcing= after the blank reads 1) pass over SELINUX=permissive; GRUB's
 `'mitigations=auto'` passes HVA-181. R40B-3: `a#b` and `'#x'` (a character, no comment) before
-enforcing=1 pass.
+enforcing=1 pass. R40B-4: a bare or wholly double-quoted mitigations=off in an entry (the same
+word under both boot loaders) fails as one source.
 
 Probed by script, not kept: none.
 
@@ -58,13 +68,15 @@ No e2e run: the e2e host has no /etc/default/grub, /etc/kernel/cmdline or Boot L
 Specification entries, no quote in /proc/cmdline and no SELinux (no /sys/fs/selinux), so neither
 change can reach its verdicts.
 
-Tally: 3 findings (3 false passes; R40B-2 also 2 wrong fails); 21 cases in 10 test functions.
+Tally: 4 findings (4 false passes; R40B-2 also 2 wrong fails); 26 cases in 12 test functions.
 On main 18e23e6 10 of 13 failed: R40B-1 4 of 4 (4 false passes), R40B-2 6 of 6 (4 false passes:
 the running `enforcing="1"`, /etc/kernel/cmdline's and a BLS entry's, GRUB's `"enforcing=1 x"`;
 2 wrong fails: the running and /etc/kernel/cmdline's `"enforcing=0"`, now a pass and a
 question); the 3 held cases passed before and after. R40B-3: 6 of 6 failed on main 6d29779
 (5 false passes, HVA-181's 2 questions where the kernel gets mitigations=off); its 2 held
-cases passed before and after.
+cases passed before and after. R40B-4: 3 of 3 failed on main 5db921a (3 false passes); its 2
+held cases passed before and after (R40B-2's 3 entry cases failed there on the sources' new
+names only).
 
 Leads left:
 - GRUB's lexer outside quotes copies `\\x` as two characters (yylex.l SPLIT); whether
@@ -75,9 +87,8 @@ Leads left:
 - The next boot's line rests on GRUB's defaults, not /boot/grub/grub.cfg (not collected): a
   running `enforcing=0` that the defaults no longer have passes as dropped (the design of
   live_word_dropped), though grub.cfg keeps it until `update-grub` runs.
-- A BLS entry's or /etc/kernel/cmdline's `words` are systemd-boot's reading: GRUB's blscfg
-  drops single quotes there (`'mitigations=off'` boots off under GRUB only); only HVA-043's
-  SELinux mode reads both.
+- RHEL 8's `options $kernelopts`: GRUB expands the variable and splits its value without
+  lexing its quotes again (not read; its words are read as the kernel splits them).
 - mds=off alone while TAA's mitigation keeps MDS on fails HVA-181 (a cautious wrong fail).
 """
 
@@ -100,8 +111,8 @@ ZERO = (
 )
 KC = "/etc/kernel/cmdline"
 BLS = "/boot/loader/entries/a.conf"
-GRUB_AS = " as GRUB's blscfg boots it"
-SD_AS = " as systemd-boot boots it, quotes and all"
+GRUB_AS = " (booted by GRUB's blscfg)"
+SD_AS = " (booted by systemd-boot, quotes and all)"
 
 
 def _selinux(host_scan, config: str, boot: object, live: str = ""):
@@ -304,3 +315,53 @@ def test_r40b_3_held_a_hash_inside_a_word_or_quotes(host_scan, words: str) -> No
     a = _selinux(host_scan, PERM, _boot(_grub(words), grub=False))
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS}
+
+
+# --- R40B-4: a BLS entry's words as GRUB's blscfg reads them ---------------------------------------
+
+BY_GRUB = " (booted by GRUB's blscfg)"
+BY_SD = " (booted by systemd-boot)"
+
+
+@pytest.mark.parametrize(
+    ("files", "src"),
+    [
+        ([_entry("root=/dev/sda1 'mitigations=off'")], BLS),
+        ([_entry('root=/dev/sda1 "mitigations"=off')], BLS),
+        ([(KC, "root=/dev/sda1 'mitigations=off'")], KC),
+    ],
+    ids=["bls-single-quotes", "bls-quoted-name", "kernel-cmdline"],
+)
+def test_r40b_4_an_entry_under_grub_loses_its_quotes(host_scan, files, src: str) -> None:
+    """R40B-4 (false pass) HVA-181: GRUB's blscfg lexes an entry's `options`, so
+    `'mitigations=off'` turns mitigations off where GRUB boots the entry (RHEL, Fedora);
+    systemd-boot hands the kernel the quoted word, which it does not know. Which boots is asked."""
+    a = host_scan({"boot-cmdline": _boot(*files, grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but mitigations=off in "
+        f"{src}{BY_GRUB} turns mitigations off at the next boot if the boot loader takes it"
+    }
+    (q,) = [r.outcome.question for r in a.results if r.check.id == "HVA-181"]
+    assert q == (
+        f"Which kernel command line does host hv1 boot with next? mitigations=off in {src}"
+        f"{BY_GRUB}, but not in {src}{BY_SD}. Evidence: the boot loader in use (`bootctl "
+        "status`, `proxmox-boot-tool status`, `efibootmgr -v`) and the `linux` line of its "
+        "default entry (/boot/grub/grub.cfg after `update-grub`, or the ESP's loader entries "
+        f"after `proxmox-boot-tool refresh`). Pass: it takes none of {src}{BY_GRUB}'s words; "
+        "fail: it boots with one of them (the flaw is unmitigated)."
+    )
+
+
+@pytest.mark.parametrize(
+    "options", ["root=/dev/sda1 mitigations=off", 'root=/dev/sda1 "mitigations=off"']
+)
+def test_r40b_4_held_words_both_loaders_hand_alike(host_scan, options: str) -> None:
+    """R40B-4 held: a bare or wholly double-quoted mitigations=off is the kernel's word under
+    either boot loader: one source, a fail."""
+    a = host_scan({"boot-cmdline": _boot(_entry(options), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
+        f"mitigations off: mitigations=off in {BLS}"
+    }

@@ -1558,8 +1558,8 @@ def _selinux_lines(h: Host) -> list[tuple[str, str]]:
         if b.verbatim is None or libselinux_enforcing(b.verbatim) == libselinux_enforcing(text):
             lines.append((b.source, text))
             continue
-        lines.append((f"{b.source} as GRUB's blscfg boots it", text))
-        lines.append((f"{b.source} as systemd-boot boots it, quotes and all", b.verbatim))
+        lines.append((f"{b.source} (booted by GRUB's blscfg)", text))
+        lines.append((f"{b.source} (booted by systemd-boot, quotes and all)", b.verbatim))
     if lines:
         return lines
     running = "the running kernel's command line"

@@ -10930,33 +10930,44 @@ def _kernel_cmdline_file(lines: list[str]) -> tuple[BootCmdline, ...]:
     each reader's as a source of its own: which of them makes the next boot's entry is the
     boot loader's (proxmox-boot-tool status), not read here."""
     path = "/etc/kernel/cmdline"
-    every = tuple(_kernel_param(w) for w in _cmdline_words(" ".join(lines)))
     # R40B-2: the entry's `options` (`tr -s "$IFS" ' '`) as systemd-boot and GRUB's blscfg
     # hand it to the kernel
     joined = " ".join(" ".join(lines).split())
     first = lines[0].strip() if lines else ""
     if not any(ln.strip() for ln in lines[1:]) and not first.startswith("#"):
-        return (
-            BootCmdline(path, every, text=_grub_text(joined), verbatim=_sd_boot_unquote(joined)),
-        )
+        return _entry_lines(path, joined, _sd_boot_unquote(joined))
     pbt = f"{path} line 1 (proxmox-boot-tool)"
     return (
-        BootCmdline(
-            f"{path} (kernel-install)",
-            every,
-            text=_grub_text(joined),
-            verbatim=_sd_boot_unquote(joined),
+        *_entry_lines(f"{path} (kernel-install)", joined, _sd_boot_unquote(joined)),
+        *(
+            _entry_lines(pbt, first, _sd_boot_unquote(first))
+            if first and not first.startswith("#")
+            else (
+                BootCmdline(
+                    pbt, None, f"its first line, the one proxmox-boot-tool takes, is {first[:40]!r}"
+                ),
+            )
         ),
-        BootCmdline(
-            pbt,
-            tuple(_kernel_param(w) for w in _cmdline_words(first)),
-            text=_grub_text(first),
-            verbatim=_sd_boot_unquote(first),
-        )
-        if first and not first.startswith("#")
-        else BootCmdline(
-            pbt, None, f"its first line, the one proxmox-boot-tool takes, is {first[:40]!r}"
-        ),
+    )
+
+
+def _entry_lines(source: str, options: str, sd: str) -> tuple[BootCmdline, ...]:
+    """A Boot Loader Specification entry's line (`options`, as written) as the two boot loaders
+    that read such entries hand it to the kernel (R40B-4): GRUB's blscfg puts it on the entry's
+    `linux` command in its script (blscfg.c create_entry: `"linux %s%s%s%s\n"`, read with
+    `find_string`), so GRUB's lexer reads it (_grub_text: `'mitigations=off'` is
+    mitigations=off there, a `#` word comments out the rest), while systemd-boot hands it as
+    written (`sd`, _sd_boot_unquote). One source where the kernel's words are the same, with
+    both texts (libselinux reads the text: _selinux_lines); else one source per boot loader,
+    which one boots the host not being read."""
+    grub = _grub_text(options)
+    grub_words = tuple(_kernel_param(w) for w in _cmdline_words(grub))
+    sd_words = tuple(_kernel_param(w) for w in _cmdline_words(sd))
+    if grub_words == sd_words:
+        return (BootCmdline(source, sd_words, text=grub, verbatim=sd),)
+    return (
+        BootCmdline(f"{source} (booted by GRUB's blscfg)", grub_words, text=grub),
+        BootCmdline(f"{source} (booted by systemd-boot)", sd_words, text=sd),
     )
 
 
@@ -11011,14 +11022,7 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
         if "$" in text:
             out.append(_bls_options(path, text, env))
             continue
-        out.append(
-            BootCmdline(
-                path,
-                tuple(_kernel_param(w) for w in _cmdline_words(text)),
-                text=_grub_text(text),
-                verbatim=" ".join(_sd_boot_unquote(o) for o in opts),
-            )
-        )
+        out.extend(_entry_lines(path, text, " ".join(_sd_boot_unquote(o) for o in opts)))
     # R30B-3: GRUB's custom menu entries (40_custom, custom.cfg) boot their own `linux` line
     for path in sorted(p for p in files if p in GRUB_CUSTOM or p.startswith("/etc/grub.d/")):
         out.extend(_grub_custom_entries(path, files[path]))
