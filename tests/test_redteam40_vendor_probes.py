@@ -59,6 +59,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -322,3 +323,64 @@ def test_r40e1_corosync_naming_no_cluster_is_asked(
         "migration type secure (default) (no dedicated network), and node pve-h1's cluster "
         "membership is not known (/etc/pve/corosync.conf as read names no cluster)",
     )
+
+
+# --- R40E-3: a live node whose /etc/pve/nodes listing failed ----------------------------------
+
+
+class _NodesUnlisted(_LiveNode):
+    """The hardened tree as a live node whose `ls -1 /etc/pve/nodes` timed out."""
+
+    def run(self, argv: tuple[str, ...], timeout: float) -> RunResult:
+        if argv == ("ls", "-1", "/etc/pve/nodes"):
+            return RunResult("failed", b"", None, "", "timed out after 10 s", 0)
+        return super().run(argv, timeout)
+
+
+def _live_results(tmp_path: Path, runner: _LiveNode, checks: tuple[str, ...]) -> dict[str, Any]:
+    """The node's (status, message) of `checks` with `runner` as the live node."""
+    uri = "pve+ssh://root@pve-h1/"
+    collector = ProxmoxFilesCollector(ProxmoxTarget.parse(uri))
+    collector.runner = runner
+    writer = BundleWriter(tmp_path / "bundle", target=uri, platform="proxmox-ve")
+    collector.collect(writer)
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    deployment, _ = build_deployment(Bundle.open(bundle))
+    return {
+        r.check.id: (r.status.value, r.outcome.message)
+        for r in assess(deployment, [], load_profile()).results
+        if r.check.id in checks and r.outcome.subject.name == NODE
+    }
+
+
+UNLISTED = (
+    "evidence could not be collected: /etc/pve/nodes/pve-h1/host.fw not read: /etc/pve/nodes "
+    "could not be listed: timed out after 10 s"
+)
+
+
+def test_r40e3_unlisted_nodes_say_why(tmp_path: Path) -> None:
+    """R40E-3 (wording): main said host.fw "was not collected" (Fact.unavailable, a question)
+    where the node's `ls -1 /etc/pve/nodes` timed out; the failed listing is now recorded at
+    its listing artefact (as `_fw_dir` records /etc/pve/firewall's, R38E-2) and host.fw takes
+    its failure: HVA-302 and HVA-313 an error naming it, HVA-301 its question with the cause."""
+    got = _live_results(tmp_path, _NodesUnlisted(PVE_HARDENED), ("HVA-301", "HVA-302", "HVA-313"))
+    assert got == {
+        "HVA-301": (
+            "manual",
+            f"{UNLISTED}; cluster.fw enables the firewall (input policy DROP), but whether "
+            "pve-firewall or proxmox-firewall applies it on this node is not in the evidence "
+            "(only pve-firewall runs on this node, and host.fw (whose `nftables` option picks "
+            "the daemon that applies the rules) was not read)",
+        ),
+        "HVA-302": ("error", UNLISTED),
+        "HVA-313": ("error", UNLISTED),
+    }
+
+
+def test_r40e3_held_listed_nodes_read_host_fw(tmp_path: Path) -> None:
+    """R40E-3 held: the same live node whose listing runs reads host.fw: HVA-302 is judged
+    (no gap), as before."""
+    got = _live_results(tmp_path, _LiveNode(PVE_HARDENED), ("HVA-302",))
+    assert got == {"HVA-302": ("pass", "on (cluster firewall on, host.fw does not disable it)")}

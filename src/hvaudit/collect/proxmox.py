@@ -176,19 +176,17 @@ class ProxmoxFilesCollector:
             return
         writer.add(artefact, res.stdout, origin=path)
 
-    def _list(self, path: str) -> list[str]:
-        res = self.runner.run(("ls", "-1", self.prefix + path), 10.0)
-        if res.status != "ok" or res.rc != 0:
-            return []
-        names = res.stdout.decode("utf-8", errors="replace").split()
-        return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]+", n)]
-
     def _fw_dir(self, writer: BundleWriter) -> list[str]:
         """The names in /etc/pve/firewall. A live node's listing that could not be run (refused,
         timed out) is recorded failed at its `listing_artefact`: which guests have a <vmid>.fw
         is not known then, and a guest's file left unread is no firewall off (R38E-2, as R38E-1
         for a file whose read failed); "No such file" stays no file."""
-        path = "/etc/pve/firewall"
+        return self._recorded_list(writer, "/etc/pve/firewall")
+
+    def _recorded_list(self, writer: BundleWriter, path: str) -> list[str]:
+        """The names in `path`; a live node's listing that could not be run is recorded failed
+        at its `listing_artefact` (`_fw_dir`; /etc/pve/nodes too, whose failed listing read no
+        host.fw: R40E-3), "No such file" stays none."""
         res = self.runner.run(("ls", "-1", self.prefix + path), 10.0)
         if res.status == "ok" and res.rc == 0:
             names = res.stdout.decode("utf-8", errors="replace").split()
@@ -364,7 +362,7 @@ class ProxmoxFilesCollector:
         for name in self._fw_dir(writer):
             if name.endswith(".fw") and name != "cluster.fw":
                 self._read(writer, f"/etc/pve/firewall/{name}")
-        for node in self._list("/etc/pve/nodes"):
+        for node in self._recorded_list(writer, "/etc/pve/nodes"):
             # a copy holding the node's directory without its host.fw is no node firewall left
             # at its defaults either (R37E-3): the node's may say `enable: 0`, and pve-firewall
             # builds no input chain for it then (compile_iptables_filter `if ($hostfw_enable)`)

@@ -2336,15 +2336,28 @@ def _add_node(
     )
     host_fw = f"/etc/pve/nodes/{hostname}/host.fw"
     cluster_fw = shared.cluster_firewall.get() if shared.cluster_firewall.known else None
-    px.host_firewall = _file(
-        bundle,
-        host_fw,
-        lambda text, name: pve.parse_firewall(text, name, "host", cluster_fw),
-        problems,
-        hostname,
-        lambda: Fact.of(pve.FirewallFile(kind="host"), Source(at(host_fw), "absent: defaults")),
-        artefact=at(host_fw),
-    )
+    listing = bundle.entry(listing_artefact("/etc/pve/nodes"))
+    if (
+        bundle.entry(at(host_fw)) is None
+        and listing is not None
+        and listing.status not in ("ok", "absent")
+    ):
+        # the node directories not listed, host.fw was never read: the listing's failure is
+        # why (R40E-3: "was not collected" hid it), as a guest's .fw has /etc/pve/firewall's
+        gap = Fact.failed if listing.status == "failed" else Fact.unavailable
+        px.host_firewall = gap(
+            f"{host_fw} not read: {listing.reason or listing.status}", Source(listing.path)
+        )
+    else:
+        px.host_firewall = _file(
+            bundle,
+            host_fw,
+            lambda text, name: pve.parse_firewall(text, name, "host", cluster_fw),
+            problems,
+            hostname,
+            lambda: Fact.of(pve.FirewallFile(kind="host"), Source(at(host_fw), "absent: defaults")),
+            artefact=at(host_fw),
+        )
     px.interfaces = _file(
         bundle,
         pve.INTERFACES,
