@@ -182,7 +182,10 @@ def test_held_unlisted_nodes_dir_asks_node_firewall(tmp_path: Path) -> None:
         for r in assess(deployment, [], load_profile()).results
         if r.check.id == "HVA-302" and r.outcome.subject.name == "pve-h1"
     ]
-    assert status == "manual"
-    assert message.startswith(
-        "evidence unavailable: /etc/pve/nodes/pve-h1/host.fw was not collected; "
+    # R40E-3: the failed listing is recorded, and host.fw takes its failure (an error naming
+    # it) where it said "was not collected"
+    assert (status, message) == (
+        "error",
+        "evidence could not be collected: /etc/pve/nodes/pve-h1/host.fw not read: "
+        "/etc/pve/nodes could not be listed: timed out after 10 s",
     )
