@@ -34,8 +34,15 @@ Findings:
   number". Now such a network fails, naming the link addresses it holds (`_links_in`: the
   nodelist of /etc/pve/corosync.conf, else the node's own file; a host-name link address is
   not resolved, see Leads left).
+- R40E-3 (wording) HVA-301, HVA-302, HVA-313 (round 39's lead): a live node whose `ls -1
+  /etc/pve/nodes` timed out recorded nothing (`_list` returned []), so host.fw "was not
+  collected" (a question) hid why. Now the failed listing is recorded at its listing artefact
+  (`_recorded_list`, as `_fw_dir` records /etc/pve/firewall's, R38E-2) and the parser gives
+  host.fw its failure: HVA-302 and HVA-313 an error naming it, HVA-301 its question with the
+  cause (a collection that failed is an error, as R38E-1 made a guest's .fw).
 
 Held:
+- R40E-3: the same live node whose listing runs: HVA-302 passes, as before.
 - R40E-1: the hardened copy (`network=10.0.2.0/24`): "migration type secure on 10.0.2.0/24";
   a single live node without `network=`: "migration type secure (default) (no dedicated
   network)", as before; `migration: insecure` in a cluster without `network=`: the
@@ -44,14 +51,23 @@ Held:
 
 Probed by script: none yet.
 
-Tally: 2 findings (false passes); 15 test cases, 11 failed on main before the fixes
-(3511ccaf: R40E-1 8: 5 pass, the unread membership's pass and the empty totem block's pass,
-the old datacenter question; R40E-2 3: pass), 4 held.
+Tally: 3 findings (2 false passes, 1 wording); 17 test cases, 12 failed on main before the
+fixes (3511ccaf: R40E-1 8: 5 pass, the unread membership's pass and the empty totem block's
+pass, the old datacenter question; R40E-2 3: pass; 1e853be6: R40E-3 1: "was not
+collected"), 5 held.
 
 Leads left:
 - HVA-308 does not compare `network=` with the node's management address (the address its
   name resolves to, /etc/hosts, not collected): a migration network that is the management
   network passes; a corosync link given as a host name is not resolved either.
+- The API path renders /etc/pve/corosync.conf from GET /cluster/config/totem, which on a
+  single node may answer null (pve-manager API2/ClusterConfig.pm totem returns
+  `$conf->{main}->{totem}`): render_totem(None) raises outside `_ApiError` (not probed).
+- HVA-434: config.virtualNicManagerInfo reported without a `vmotion` nicType entry reads as
+  no vMotion adapter (not applicable), where HVA-433 asks for a missing `management` one; a
+  real host's netConfig lists every nicType (govmomi's simulator only management), so
+  whether an absent entry is "not reported": a team decision (vcsim tests rest on it).
+- HVA-432 on 8.0 Update 1 and 2 (the option "deprecated"): still round 36's team decision.
 """
 
 from __future__ import annotations
