@@ -41,18 +41,28 @@ Findings (R40F-n):
   hvaudit.parse.proxmox_model._nft_reading), so the ruleset in force is not in the evidence;
   the node and the VM passed. Now the line is one of `FirewallFile.nft_lines` (refused): the
   verdict asks.
+- R40F-5 (false pass) HVA-301, HVA-303: same shape: IPv4 and IPv6 addresses in one -source or
+  -dest list (proxmox-ve-config address.rs IpList::from_str "Incompatible families in
+  IPList!", then no set or alias name: IpAddrMatch "invalid IP specification"), or a -source
+  and a -dest of two IP versions (rule_match.rs IpMatch::new "src and dst family must be
+  equal"), is a rule proxmox-firewall's parser refuses, failing its whole update; hvaudit
+  skipped it as pve-firewall does ("detected mixed ipv4/ipv6 addresses in rule") and passed.
+  Now such a line is refused in `FirewallFile.nft_lines` (parse.proxmox_firewall
+  _literal_families: literal addresses, networks and ranges only; a set or an alias is read
+  at generation): the verdict asks.
 
 Held (kept as tests): the same rules under pve-firewall (it refuses them: the node and the VM
-pass; R40F-3's and R40F-4's too); `IN ACCEPT -p 6 -dport 22` and `-p tcp -dport 22` under proxmox-firewall (the Tcp
+pass; R40F-3's to R40F-5's too); one IP version's address beside its range, and an IPv6
+-source beside an IP set -dest, under proxmox-firewall (the node passes); `IN ACCEPT -p 6 -dport 22` and `-p tcp -dport 22` under proxmox-firewall (the Tcp
 variant keeps its port) pass the node.
 
 Probed by script (not kept): `-p Tcp -dport 22` under `nftables: 1` passes (glibc matches
 /etc/protocols names case-sensitively, so nft cannot resolve `Tcp`: see Leads); `-p 300
 -dport 22` passes likewise (nft: "Protocol out of range").
 
-Tally: 4 findings (3 false pass, 1 wrong fail); 17 cases in 7 test functions; 15 failed on
-main before the fixes (R40F-1/2 landed b0994f05); 2 held (and the 12 pve-firewall assertions
-within the failing cases).
+Tally: 5 findings (4 false pass, 1 wrong fail); 20 cases in 9 test functions; 17 failed on
+main before the fixes (R40F-1/2 landed b0994f05, R40F-3/4 5db921a0); 3 held (and the 14
+pve-firewall assertions within the failing cases).
 
 Leads left: a rule proxmox-firewall writes but nft refuses (`-p Tcp`, `-p 300`, an unknown
 name) fails the whole nft batch: whether the node then runs with no ruleset or the previous one
@@ -241,3 +251,49 @@ def test_r40f_4_dport_beside_icmp_type_refused(tmp_path: Path) -> None:
         "refuses: it then applies no change and the ruleset it loaded before (if any) stays",
     )
     assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+# --- R40F-5: IPv4 and IPv6 addresses in one rule, refused by proxmox-firewall --------------------
+
+REFUSED = (
+    ", which proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change and the "
+    "ruleset it loaded before (if any) stays"
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [
+        (
+            "IN ACCEPT -source 0.0.0.0/0,::/0 -p tcp -dport 22",
+            'IPv4 and IPv6 addresses in one list ("Incompatible families in IPList!")',
+        ),
+        (
+            "IN ACCEPT -source 198.51.100.7 -dest ::/0",
+            'a -source and a -dest of two IP versions ("src and dst family must be equal")',
+        ),
+    ],
+)
+def test_r40f_5_mixed_families_refused(tmp_path: Path, rule: str, why: str) -> None:
+    """Was pass under `nftables: 1`: proxmox-ve-config cannot parse the rule, so
+    proxmox-firewall's update fails and the ruleset in force is not in the evidence;
+    pve-firewall refuses the rule alone (held: pass)."""
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "manual",
+        f"evidence unavailable: host.fw line 9 `{rule}`: {why}{REFUSED}",
+    )
+    assert _vm(tmp_path / "vm", rule + "\n", nft=True) == (
+        "manual",
+        f"evidence unavailable: cluster firewall: 201.fw line 11 `{rule}`: {why}{REFUSED}",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+def test_r40f_5_held_one_family_and_a_set(tmp_path: Path) -> None:
+    """Held: an IPv4 address beside an IPv4 range, and an IPv6 -source beside an IP set -dest
+    (its version is its entries'), parse under proxmox-firewall."""
+    rules = (
+        "IN ACCEPT -source 198.51.100.7,198.51.100.9-198.51.100.12 -p tcp -dport 22\n"
+        "IN ACCEPT -source 2001:db8::1 -dest +management -p tcp -dport 22\n"
+    )
+    assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS

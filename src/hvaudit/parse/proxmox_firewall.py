@@ -594,6 +594,19 @@ def _nft_disabled(line: str, kind: str) -> bool:
     return True
 
 
+def _literal_families(value: str) -> set[int]:
+    """The IP versions of a -source or -dest list of addresses, networks and ranges (`a-b`),
+    as proxmox-ve-config's IpEntry reads each element; empty when an element is none (a set
+    or an alias name, whose version its definition gives)."""
+    out: set[int] = set()
+    for item in value.split(","):
+        try:
+            out.add(ipaddress.ip_network(item.strip().split("-", 1)[0], strict=False).version)
+        except ValueError:
+            return set()
+    return out
+
+
 def parse_firewall(
     text: str, name: str, kind: str | None = None, cluster: FirewallFile | None = None
 ) -> FirewallFile:
@@ -714,6 +727,21 @@ def parse_firewall(
         written = r["options"]
         if not why and isinstance(written, dict) and {"dport", "icmp-type"} <= set(written):
             why = '-dport beside -icmp-type ("dport and icmp-type are mutually exclusive")'
+        # IPv4 and IPv6 addresses in one -source or -dest list (address.rs IpList::from_str:
+        # "Incompatible families in IPList!", then no set or alias name either: IpAddrMatch
+        # "invalid IP specification"), or a -source of one and a -dest of the other
+        # (rule_match.rs IpMatch::new: "src and dst family must be equal"), R40F-5
+        if not why and isinstance(written, dict):
+            families = [
+                _literal_families(str(written[k])) for k in ("source", "dest") if written.get(k)
+            ]
+            known = [f for f in families if f]
+            if any(len(f) > 1 for f in known):
+                why = 'IPv4 and IPv6 addresses in one list ("Incompatible families in IPList!")'
+            elif len(known) == 2 and known[0] != known[1]:
+                why = (
+                    'a -source and a -dest of two IP versions ("src and dst family must be equal")'
+                )
         if why or r.get("group_text"):
             why = why or f"a security group rule spelt `{r['group_text']}`"
             nft(int(str(r["line"])), why)
