@@ -50,6 +50,15 @@ Findings (R40F-n):
   Now such a line is refused in `FirewallFile.nft_lines` (parse.proxmox_firewall
   _literal_families: literal addresses, networks and ranges only; a set or an alias is read
   at generation): the verdict asks.
+- R40F-6 (false pass) HVA-301, HVA-303: a -dport or -sport list pve-firewall refuses
+  (`22,`, `99999`, `9000:8000`) was read as refused by both daemons (parse.proxmox_firewall
+  _port_list, L16-3), but proxmox-ve-config parses it only under tcp, udp, dccp, sctp or
+  udplite (rule_match.rs Ports::from_options; port.rs PortList, PortEntry): there a bad list
+  fails proxmox-firewall's whole update, and under no -p or a -p it writes bare it is not read
+  at all. So `IN ACCEPT -p tcp -dport 22,` (ruleset in force unknown), `IN ACCEPT -dport
+  99999` (every packet) and `IN ACCEPT -p TCP -dport 9000:8000` (every TCP port) passed. Now
+  the first is a refused `nft_lines` line (the verdict asks) and the others are pve-firewall's
+  refusal alone (`pve_refused`), read as R40F-1 reads them.
 
 Held (kept as tests): the same rules under pve-firewall (it refuses them: the node and the VM
 pass; R40F-3's to R40F-5's too); one IP version's address beside its range, and an IPv6
@@ -60,8 +69,8 @@ Probed by script (not kept): `-p Tcp -dport 22` under `nftables: 1` passes (glib
 /etc/protocols names case-sensitively, so nft cannot resolve `Tcp`: see Leads); `-p 300
 -dport 22` passes likewise (nft: "Protocol out of range").
 
-Tally: 5 findings (4 false pass, 1 wrong fail); 20 cases in 9 test functions; 17 failed on
-main before the fixes (R40F-1/2 landed b0994f05, R40F-3/4 5db921a0); 3 held (and the 14
+Tally: 6 findings (5 false pass, 1 wrong fail); 23 cases in 11 test functions; 20 failed on
+main before the fixes (R40F-1/2 landed b0994f05, R40F-3/4 5db921a0); 3 held (and the 15
 pve-firewall assertions within the failing cases).
 
 Leads left: a rule proxmox-firewall writes but nft refuses (`-p Tcp`, `-p 300`, an unknown
@@ -297,3 +306,36 @@ def test_r40f_5_held_one_family_and_a_set(tmp_path: Path) -> None:
         "IN ACCEPT -source 2001:db8::1 -dest +management -p tcp -dport 22\n"
     )
     assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS
+
+
+# --- R40F-6: a port list proxmox-ve-config parses only under a port-bearing -p -------------------
+
+
+def test_r40f_6_bad_port_list_refused(tmp_path: Path) -> None:
+    """Was pass under `nftables: 1`: `-p tcp -dport 22,` is a port list proxmox-ve-config
+    cannot parse (PortList, parse_port of an empty element), failing proxmox-firewall's whole
+    update; pve-firewall skips the rule alone (held: pass)."""
+    rule = "IN ACCEPT -p tcp -dport 22,"
+    why = "a port list proxmox-ve-config cannot parse (dport: extraneous commas in list)"
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "manual",
+        f"evidence unavailable: host.fw line 9 `{rule}`: {why}{REFUSED}",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+@pytest.mark.parametrize(
+    ("rule", "what", "why"),
+    [
+        ("IN ACCEPT -dport 99999", "every inbound packet", NO_PROTO.replace("22", "99999")),
+        ("IN ACCEPT -p TCP -dport 9000:8000", "every tcp port", _bare("TCP", "TCP", "tcp")),
+    ],
+)
+def test_r40f_6_bad_port_list_unread(tmp_path: Path, rule: str, what: str, why: str) -> None:
+    """Was pass under `nftables: 1`: under no -p, or a -p proxmox-firewall writes bare, it
+    reads no port list at all, so a bad one drops nothing of the rule (R40F-1)."""
+    assert _node_verdicts(tmp_path, rule + "\n", nft=True)["HVA-301"] == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts {what}"
+        f"{why} before the policy",
+    )

@@ -335,11 +335,19 @@ def _verify(
             rule["pve_refused"] = "missing property - 'dport'/'sport' requires 'proto'"
         elif proto not in _PROTOCOLS_WITH_PORTS and proto not in _ICMP:
             rule["pve_refused"] = f"protocol '{proto}' does not support ports"
-    errors.extend(
+    bad_ports = [
         f"{key}: {why}"
         for key in ("dport", "sport")
         if key in opts and (why := _port_list(str(opts[key])))
-    )
+    ]
+    # proxmox-ve-config parses the port list only under tcp, udp, dccp, sctp or udplite (by
+    # name or number; rule_match.rs Ports::from_options), refusing the file on a bad one
+    # (`nft_lines`); under any other -p, or none, it reads no port, so only pve-firewall
+    # leaves the rule out (R40F-6)
+    if proto in _PROTOCOLS_WITH_PORTS or proto in _ICMP:
+        errors.extend(bad_ports)
+    elif bad_ports and not rule.get("pve_refused"):
+        rule["pve_refused"] = bad_ports[0]
     # parse_port_name_number_or_range counts a number 1 and a range 2 ("The range 1:100 counts
     # as 2"): "too many entries in port list (> 15 numbers)" (iptables multiport's limit);
     # proxmox-ve-config's PortList has no limit, so only pve-firewall leaves the rule out (L17-5)
@@ -725,6 +733,15 @@ def parse_firewall(
         # proxmox-ve-config RuleMatch::from_options bails on a rule with both: "dport and
         # icmp-type are mutually exclusive" (rule_match.rs)
         written = r["options"]
+        if not why and isinstance(written, dict) and written.get("proto") in _PROTOCOLS_WITH_PORTS:
+            why = next(
+                (
+                    f"a port list proxmox-ve-config cannot parse ({e})"
+                    for e in texts
+                    if e.startswith(("dport: ", "sport: "))
+                ),
+                None,
+            )
         if not why and isinstance(written, dict) and {"dport", "icmp-type"} <= set(written):
             why = '-dport beside -icmp-type ("dport and icmp-type are mutually exclusive")'
         # IPv4 and IPv6 addresses in one -source or -dest list (address.rs IpList::from_str:
