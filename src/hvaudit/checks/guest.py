@@ -44,6 +44,7 @@ from hvaudit.checks.base import (
 from hvaudit.checks.network import _pci_functions
 from hvaudit.checks.vmware import host_default_questions, own_keys_pass
 from hvaudit.model import Disk, Host, Passthrough, Pool, SharedDirectory, Vm
+from hvaudit.parse.host import NESTED_NOT_LOADED
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
     QAPI_FALSE,
@@ -500,11 +501,7 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
             h,
             nested,
             what,
-            f"Is nested virtualization off in KVM on host {h.name}? Evidence: "
-            f"/sys/module/kvm_intel/parameters/nested (Intel) or "
-            f"/sys/module/kvm_amd/parameters/nested (AMD) on {h.name}. Pass: yes, it reads "
-            "N or 0; fail: it reads Y or 1, so this VM's CPU definition hands it vmx/svm (a "
-            "VM approved to run hypervisors is a waiver, not a pass).",
+            _nested_off_question(h, "host", "this VM's CPU definition hands it vmx/svm"),
             v.source,
         )
     elif nested.get():
@@ -681,6 +678,38 @@ def _arm64_nesting(v: Vm, h: Host) -> Outcome:
     )
 
 
+def _nested_off_question(h: Host, node: str, hands: str) -> str:
+    """HVA-049's question whether the KVM of `node` ("host" or "node") h nests, where its
+    `nested` was not read. Where the vendor module is not loaded (parse.host.NESTED_NOT_LOADED),
+    its /sys/module/kvm_*/parameters/nested does not exist: asked whether that file reads N, an
+    honest "there is none" read as a "yes" (R40T-5, R38T-3's lead). Its next load takes
+    modprobe.d's options, the command line's kvm_intel.nested= or kvm_amd.nested= and else the
+    module's built-in default (parse.host._nested_default_load: upstream on for kvm_intel from
+    Linux 4.20, for kvm_amd since 2009), so that question names the load and where it is read."""
+    tail = (
+        f"Pass: yes, it reads N or 0; fail: it reads Y or 1, so {hands} (a VM approved to run "
+        "hypervisors is a waiver, not a pass)."
+    )
+    if h.facts.nested_virtualization.reason == NESTED_NOT_LOADED:
+        return (
+            f"Does the KVM vendor module of {node} {h.name} (kvm_intel on Intel, kvm_amd on AMD) "
+            "load with nested virtualization off? It is not loaded now, so its `nested` file "
+            "in sysfs does not exist; at its next load modprobe.d's options, the kernel "
+            "command line's kvm_intel.nested= or kvm_amd.nested= and else the module's "
+            "built-in default decide (upstream on for kvm_intel from Linux 4.20, for kvm_amd "
+            "since 2009; a distribution kernel may differ). Evidence: `modprobe -c | grep -E "
+            f"'^(options|install) kvm[-_](intel|amd) '` and /proc/cmdline on {h.name}, and "
+            "/sys/module/kvm_intel/parameters/nested or /sys/module/kvm_amd/parameters/nested "
+            "once the module is loaded (`modprobe kvm_intel` or `modprobe kvm_amd`; a VM's "
+            f"start loads it too). {tail}"
+        )
+    return (
+        f"Is nested virtualization off in KVM on {node} {h.name}? Evidence: "
+        f"/sys/module/kvm_intel/parameters/nested (Intel) or "
+        f"/sys/module/kvm_amd/parameters/nested (AMD) on {h.name}. {tail}"
+    )
+
+
 def _loads_nesting(v: Vm, h: Host, what: str) -> Outcome | None:
     """HVA-049's fail where the KVM vendor module of the host (a libvirt host or a Proxmox VE
     node) is not loaded (its `nested` parameter unread) and modprobe.d's options or the
@@ -803,11 +832,7 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
                 h,
                 nested,
                 what,
-                f"Is nested virtualization off in KVM on node {h.name}? Evidence: "
-                f"/sys/module/kvm_intel/parameters/nested (Intel) or "
-                f"/sys/module/kvm_amd/parameters/nested (AMD) on {h.name}. Pass: yes, it reads "
-                "N or 0; fail: it reads Y or 1, so this VM's cpu type hands it vmx/svm (a VM "
-                "approved to run hypervisors is a waiver, not a pass).",
+                _nested_off_question(h, "node", "this VM's cpu type hands it vmx/svm"),
                 v.source,
             )
         if nested.get():

@@ -568,10 +568,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
             module = on[0].source.artefact.split("/sys/module/", 1)[-1].split("/", 1)[0]
             f.nested_next_load = _nested_next_load(ev, module)
     elif all(g.state == "absent" for g in nested):
-        f.nested_virtualization = Fact.unavailable(
-            "no kvm_intel or kvm_amd `nested` parameter: the KVM module is not loaded",
-            nested[0].source,
-        )
+        f.nested_virtualization = Fact.unavailable(NESTED_NOT_LOADED, nested[0].source)
         # not loaded now, the module takes modprobe.d's options and the command line's
         # module.nested= when it loads (modprobe.d(5): "every time it is inserted"): the
         # next load's setting of the CPU's vendor module is read as for a module loaded with
@@ -11600,6 +11597,10 @@ def _nested_next_load(ev: HostEvidence, module: str) -> Fact[str]:
     on = param_int(value) not in (None, 0) if number else _kernel_bool(value or "1")
     return Fact.of(where if on else "", *setting.sources)
 
+
+#: Why the x86 vendor module's `nested` was not read where neither module is loaded (its sysfs
+#: file exists only while it is): HVA-049 asks about the next load then (R40T-5).
+NESTED_NOT_LOADED = "no kvm_intel or kvm_amd `nested` parameter: the KVM module is not loaded"
 
 #: The first Linux release whose vendor module nests by default, and how the message says so.
 #: kvm_intel: commit 1e58e5e59148 "KVM: VMX: enable nested virtualization by default", "merged
