@@ -548,15 +548,19 @@ def _pt(a: Assessment) -> tuple[str, str, str | None]:
 
 
 def test_r37t7_harness_each_condition_alone(host_scan) -> None:
-    """Held: the module not loaded alone (no options) is the sysfs question; kvm_intel
-    loaded with nested off and modprobe.d's nested=1 fails (R20H-4); another vendor's
-    options on an Intel host keep the question. On a kernel before Linux 4.20 (R38T-3: from
-    4.20 kvm_intel's own default nests, a fail, test_redteam38_sweepvm_probes)."""
+    """Held: the module not loaded alone (no options) is a question (R40T-5: about the
+    module's next load, test_redteam40_sweepvm_probes.HOST_LOAD_Q, not the sysfs file that
+    does not exist then); kvm_intel loaded with nested off and modprobe.d's nested=1 fails
+    (R20H-4); another vendor's options on an Intel host keep the question. On a kernel before
+    Linux 4.20 (R38T-3: from 4.20 kvm_intel's own default nests, a fail,
+    test_redteam38_sweepvm_probes)."""
+    from test_redteam40_sweepvm_probes import HOST_LOAD_Q
+
     old = {**NOT_LOADED, "/proc/sys/kernel/osrelease": "4.19.0-27-amd64\n"}
     assert _pt(host_scan(old, domains=PT)) == (
         "manual",
         f"{PT_WHAT}; host evidence unavailable: {NOT_LOADED_WHY}",
-        SYSFS_Q,
+        HOST_LOAD_Q,
     )
     a = host_scan({**NESTED_OFF, "modprobe-d": _modprobe(INTEL_ON)}, domains=PT)
     assert _pt(a)[0] == "fail"

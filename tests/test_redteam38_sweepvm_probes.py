@@ -235,15 +235,18 @@ def _default_on(vendor: str, release: str) -> str:
 
 def test_r38t3_harness_older_kernel_keeps_question(host_scan) -> None:
     """Held: the module not loaded on a kernel before Linux 4.20 (kvm_intel's default was off
-    there) keeps the question; with nested=0 in modprobe.d the next load keeps it off."""
+    there) keeps the question; with nested=0 in modprobe.d the next load keeps it off. The
+    question is R40T-5's, about the module's next load (SYSFS_Q asked about a file that does
+    not exist while the module is not loaded)."""
     from test_redteam20_host2_probes import PT, _modprobe
     from test_redteam37_sweepvm_probes import NOT_LOADED, _pt
+    from test_redteam40_sweepvm_probes import HOST_LOAD_Q
 
     old = {**NOT_LOADED, "/proc/sys/kernel/osrelease": "4.19.0-27-amd64\n"}
     assert _pt(host_scan(old, domains=PT)) == (
         "manual",
         f"{PT_WHAT}; host evidence unavailable: {NOT_LOADED_WHY}",
-        SYSFS_Q,
+        HOST_LOAD_Q,
     )
     off = {
         **NOT_LOADED,
@@ -252,7 +255,7 @@ def test_r38t3_harness_older_kernel_keeps_question(host_scan) -> None:
     assert _pt(host_scan(off, domains=PT)) == (
         "manual",
         f"{PT_WHAT}; host evidence unavailable: {NOT_LOADED_WHY}",
-        SYSFS_Q,
+        HOST_LOAD_Q,
     )
 
 
