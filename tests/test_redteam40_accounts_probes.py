@@ -44,6 +44,13 @@ Findings (R40A-n):
   bob and carol in HVA-142. Now getfacl's `group::` entry without the access leaves the
   socket's (or admin kubeconfig's) group out (parse.host._acl_group_shut,
   LibvirtHost.socket_acl_group_shut).
+- R40A-4 (wording) HVA-132: the group.conf question's message (R38A-2, R39A-1) named the
+  group whose pam_group grant is unread but not the socket whose group it is: with the
+  read-write socket 0600 root:root and the admin socket and virtlogd's 0660 root:libvirt it
+  read "... whether pam_group grants group libvirt at login to every user is unknown;
+  libvirtd.conf: auth_unix_rw = none, libvirt-sock is mode 600 root root". Now each entry
+  starts with the socket and its mode, or its unit's next start (checks.management.
+  _grant_unread's origin), as the fail messages of R22U-3 do (the R38A-2/R39A-1 tests follow).
 
 Held (kept as tests): `libvirt-qemu` and `libvirt_x` (one name each: '-' and '_' are name
 characters), a backslash ending a comment before another comment, and a rule broken by a
@@ -57,8 +64,8 @@ Probed by script: the end-to-end run against a real libvirtd was not run: this h
 both give no grant, so the change cannot reach the e2e-* verdicts; nor can R40A-2 (no rule to
 weigh) or R40A-3 (getfacl is not installed here: no ACL is read).
 
-Tally: 3 findings (2 false passes, 1 wrong fail); 34 cases, 21 failed on main before the fixes
-(R40A-1: 14; R40A-2: 2; R40A-3: 5), 13 held.
+Tally: 4 findings (2 false passes, 1 wrong fail, 1 wording); 35 cases, 22 failed on main
+before the fixes (R40A-1: 14; R40A-2: 2; R40A-3: 5; R40A-4: 1), 13 held.
 
 Leads left:
 - pam_group drops the last field of a file without a final newline (read_field's "field too
@@ -76,8 +83,8 @@ Leads left:
   it takes the default entries and no umask (acl(5), OBJECT CREATION AND DEFAULT ACLs), so a
   `d:g:users:rw` there may reach the socket a unit's next start creates whatever SocketMode=
   (systemd binds under a umask); needs a collector change and the e2e run.
-- From round 39: the R39A-1 message names no socket; HVA-142's %group users field; OpenRC
-  k3s.<runlevel>, RKE2 under OpenRC.
+- From round 39: HVA-142's %group users field (still "members not read" though the accounts
+  are read); OpenRC k3s.<runlevel>, RKE2 under OpenRC.
 """
 
 from __future__ import annotations
@@ -218,7 +225,7 @@ def test_pam_group_directory_group(host_scan, users: str, nsswitch: str, why: st
             "/etc/security/group.conf": f"*;*;{users};Al0000-2400;libvirt\n",
         }
     )
-    assert _132(a) == ("manual", f"{why}; {RW_OK}")
+    assert _132(a) == ("manual", f"{SOCK} is mode 660 root libvirt: {why}; {RW_OK}")
     assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q
 
 
@@ -337,3 +344,34 @@ def test_socket_acl_owning_group_142_held(host_scan) -> None:
         }
     )
     assert _142(a) == FAIL4
+
+
+UNREAD = (
+    "host/files/etc/security/group.conf: Permission denied: whether pam_group grants group "
+    "libvirt at login to every user is unknown"
+)
+
+
+def test_pam_group_grant_unread_names_socket(host_scan) -> None:
+    """R40A-4 (wording) HVA-132: the read-write socket 0600 root:root, the admin socket and
+    virtlogd's 0660 root:libvirt, /etc/security/group.conf unreadable: the manual message said
+    only that pam_group's grant of libvirt is unknown, beside "libvirt-sock is mode 600 root
+    root", naming neither socket whose group libvirt is. Now each group-writable socket (and a
+    unit's next start) whose group's grant is unread is named with its mode."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            "libvirt-sockets": (
+                f"600 root root {SOCK}\n660 root libvirt {ADMIN}\n660 root libvirt {LOGD}\n",
+                1,
+            ),
+            "/etc/security/group.conf": PermissionError("Permission denied"),
+        }
+    )
+    assert _132(a) == (
+        "manual",
+        f"{ADMIN} is mode 660 root libvirt: {UNREAD}; {LOGD} is mode 660 root libvirt: {UNREAD}; "
+        f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 600 root root",
+    )
+    assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q

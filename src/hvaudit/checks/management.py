@@ -2490,8 +2490,8 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 if g and _group_writable(m) and (why := _group_of_everyone(h, g[0]))
             ]
             grant_q += [
-                why
-                for m, _, g in modes
+                f"{o}: {why}"
+                for m, o, g in modes
                 if g and _group_writable(m) and (why := _login_grant_unread(h, g[0]))
             ]
             if path in socks and (acl := _acl_everyone(h, path)):
@@ -2532,7 +2532,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 if (why := _everyone_reaches(h, mode, group)) is not None:
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{why}: {admin_reach}")
                     continue
-                grant_q += _grant_unread(h, mode, group)
+                grant_q += _grant_unread(
+                    h, mode, group, f"{admin_path} is mode {socks[admin_path]}"
+                )
                 if acl := _acl_everyone(h, admin_path):
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{acl}: {admin_reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2543,7 +2545,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 bad.append(f"{nxt[1]}{why}: {admin_reach}")
                 continue
             if nxt is not None:
-                grant_q += _grant_unread(h, nxt[0], nxt[2:])
+                grant_q += _grant_unread(h, nxt[0], nxt[2:], nxt[1])
             # the file's perms as well: without socket activation the next start applies them
             if admin is None or admin_unit:
                 continue  # under socket activation the unit's SocketMode applies
@@ -2564,7 +2566,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 if (why := _everyone_reaches(h, mode, group)) is not None:
                     bad.append(f"{path} is mode {socks[path]}{why}: {reach}")
                     continue
-                grant_q += _grant_unread(h, mode, group)
+                grant_q += _grant_unread(h, mode, group, f"{path} is mode {socks[path]}")
                 if acl := _acl_everyone(h, path):
                     bad.append(f"{path} is mode {socks[path]}{acl}: {reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2580,7 +2582,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
             if nxt is not None and (why := _everyone_reaches(h, nxt[0], nxt[2:])) is not None:
                 bad.append(f"{nxt[1]}{why}: {reach}")
             elif nxt is not None:
-                grant_q += _grant_unread(h, nxt[0], nxt[2:])
+                grant_q += _grant_unread(h, nxt[0], nxt[2:], nxt[1])
         for pid, program, path, ports in _relay_ports(h, loopback=True):
             refs += list(h.facts.socket_relays.sources)
             bad.append(
@@ -2686,13 +2688,14 @@ def _everyone_reaches(h: Host, mode: str, group: Sequence[str]) -> str | None:
     return None
 
 
-def _grant_unread(h: Host, mode: str, group: Sequence[str]) -> list[str]:
-    """[why] where a group-writable socket's group (`group` holds its name, or nothing when
-    unknown) may be granted to every login account by pam_group and whom it grants is not in
-    the evidence (_login_grant_unread): the admin socket and virtlogd's/virtlockd's as the
-    read-write socket (R38A-2 covered that one only; R39A-1); [] otherwise."""
+def _grant_unread(h: Host, mode: str, group: Sequence[str], origin: str) -> list[str]:
+    """["<origin>: <why>"] where a group-writable socket's group (`group` holds its name, or
+    nothing when unknown) may be granted to every login account by pam_group and whom it grants
+    is not in the evidence (_login_grant_unread): the admin socket and virtlogd's/virtlockd's
+    as the read-write socket (R38A-2 covered that one only; R39A-1); `origin` names the socket
+    and its mode as the live socket or its unit's next start has it (R40A-4); [] otherwise."""
     if group and group[0] and _group_writable(mode) and (why := _login_grant_unread(h, group[0])):
-        return [why]
+        return [f"{origin}: {why}"]
     return []
 
 
