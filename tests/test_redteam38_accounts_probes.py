@@ -140,7 +140,7 @@ def test_pam_group_grant_unread(host_scan, group_conf: object, why: str) -> None
     (innetgr, not in the evidence): whether every login account gets libvirt at login is
     unknown, so a question naming the file, not "mode 660 root libvirt"."""
     a = host_scan({**AUTH_NONE, **NO_USERS_GROUP, "/etc/security/group.conf": group_conf})
-    assert _132(a) == ("manual", f"{why}; {RW_PASS[1]}")
+    assert _132(a) == ("manual", f"{SOCK} is mode 660 root libvirt: {why}; {RW_PASS[1]}")
     assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q
 
 

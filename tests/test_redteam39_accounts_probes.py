@@ -85,7 +85,7 @@ def test_pam_group_grant_unread_other_sockets(
             "/etc/security/group.conf": group_conf,
         }
     )
-    assert _132(a) == ("manual", f"{why}; {RW_OK}")
+    assert _132(a) == ("manual", f"{path} is mode 660 root libvirt: {why}; {RW_OK}")
     assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q
 
 
@@ -132,6 +132,7 @@ def test_pam_group_grant_unread_next_start(host_scan) -> None:
     )
     assert _132(a) == (
         "manual",
-        f"{UNREAD}; {RW_OK}, libvirtd.socket: SocketMode=0600 in {rw} (the socket's next start)",
+        f"virtlogd.socket: SocketMode=0660 in {logd} (the socket's next start): {UNREAD}; "
+        f"{RW_OK}, libvirtd.socket: SocketMode=0600 in {rw} (the socket's next start)",
     )
     assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q
