@@ -1,6 +1,7 @@
 """R40 sweep: HVA-060's and HVA-081's leading unknown (the host's RAM or core count unread) with
 guests whose run state the evidence does not settle; HVA-211 with the link list unread beside
-Open vSwitch's tables; the TCP/UDP listener list of an `ss` that exited other than 0.
+Open vSwitch's tables; the TCP/UDP listener list of an `ss` that exited other than 0; HVA-061
+beside a VM of unknown run state.
 
 Harness: a copy of the Proxmox VE hardened fixture tree (tests/fixtures/proxmox-hardened: VM 200
 web-10 runs and is onboot, VM 201 api-11 is stopped and not onboot, onboot LXC container 300
@@ -42,6 +43,15 @@ Findings:
   listener and passed "libvirt listens on local UNIX sockets only", "0 non-loopback
   listener(s), all approved", "0 management listener(s), none on a wildcard address". Now an
   exit other than 0 is the failed fact (the error naming the exit and ss's first stderr line).
+- R40S-4 (false pass) HVA-061: KSM running, every running or autostart VM opted out (web-10
+  `allow-ksm: 0`), and api-11 stopped, not onboot, left to qm.conf's allow-ksm default
+  (merging allowed) with its run state unknown (resources.cfg unread, P23B-1): HVA-061 passed
+  "all 1 running or autostart VM(s) opt out" while HVA-060 counts api-11 ("0.10 if api-11
+  run"); once the HA manager starts it KSM merges its pages. Now a VM whose run state is
+  unknown and that does not opt out (or whose raw arguments make it mergeable again) turns
+  the pass into the run-state question (_run_state_question), joined with unread_peers.
+  Harness: the hardened node over SSH (test_redteam3_host_probes.pve_scan: /etc/pve from the
+  tree, host commands replayed), /sys/kernel/mm/ksm/run = 1, resources.cfg a FIFO.
 
 Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, and the
 unknown-RAM question stays R39S-1's, naming no VM beyond the running and autostart ones; with the
@@ -50,7 +60,8 @@ api-11 run), as P23B-1 wrote it. HVA-211: the address on mgmt1 (an internal port
 where no VM is) with the link list unread still asks the bridges' gap (a Linux bridge the list
 would show is not excluded); with the link list read the address on vmbr0 fails once, as the
 link list's bridge (no duplicate line from the Open vSwitch branch). An ss that exits 0 and
-prints no socket still lists none (HVA-033 passes).
+prints no socket still lists none (HVA-033 passes). HVA-061 with resources.cfg read keeps its
+pass (api-11 stopped and not onboot, settled).
 
 Probed by script: on 3511ccaf, the hardened tree without resources.cfg and proc/meminfo asked
 the VMs-only question for HVA-060, and "yes" passed; without proc/cpuinfo the same for HVA-081.
@@ -58,11 +69,12 @@ On 3740ba55, ip-link uncollected with the address on vmbr0 asked GAP_Q alone (ma
 `ip -j link` exiting 1 was the error; the address on mgmt already failed both ways. On
 35aa65a0, the hardened replay host with `listeners` ("", 255, "ss: invalid option -- 'H'")
 gave HVA-030/033/210 pass, HVA-034/035 n/a, HVA-250 "processes listening on the network: none".
+On 74c16db1, the KSM node with resources.cfg a FIFO passed HVA-061 (KSM_PASS).
 
-Tally: 3 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
-HVA-250; missed fail: HVA-211), 15 cases (10 finding probes, 5 held probes); the 10 finding
-probes failed on main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on 3740ba55,
-R40S-3's 6 on 35aa65a0), the held probes passed there.
+Tally: 4 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
+HVA-250; HVA-061; missed fail: HVA-211), 17 cases (11 finding probes, 6 held probes); the 11
+finding probes failed on main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on
+3740ba55, R40S-3's 6 on 35aa65a0, R40S-4's 1 on 74c16db1), the held probes passed there.
 
 Leads left:
 - HVA-211: with ip-link unread, an address on an OVS bridge port whose bridge has a live VM port
@@ -76,12 +88,15 @@ Leads left:
   the listeners' gap comes first and makes it the error (leading unknown, not a pass).
 - _listeners still skips a line it cannot read (fewer than 5 fields, a port that is not a
   number) where `ss --vsock`'s parser fails on a LISTEN line it cannot read.
+- Other host checks that count "running or autostart VMs" and leave out those of unknown run
+  state (_unknown_run_state): HVA-061 now asks; the CPU-pinning and I/O host checks not swept.
 - A libvirt host with its RAM unknown and an unread domain (R28D-1) or unread next definition
   (R30D-7): joined by R39S-1's change, still unprobed.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -93,6 +108,7 @@ from hvaudit.engine import Assessment
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 from test_ovs_management_port import OVS_TABLES, _addrs, _links, _vm
 from test_r34_elif_unknown_probes import _question
+from test_redteam3_host_probes import PVE_TREE, pve_scan
 from test_redteam38_sweephost_probes import GAP, GAP_Q, IP_LINK, LINK_FAILS
 from test_redteam39_sweephost_probes import HARDENED, MEM_Q, _attest_yes
 
@@ -266,4 +282,57 @@ def test_r40s3_held_ss_exit_0_with_no_socket(host_scan) -> None:
     assert (outcomes(a, "HVA-033"), messages(a, "HVA-033")) == (
         {"hv1": "pass"},
         {"hv1": "0 non-loopback listener(s), all approved"},
+    )
+
+
+# --- R40S-4: HVA-061, a VM of unknown run state that does not opt out of KSM ------------------
+
+KSM_PASS = (
+    "KSM runs, but all 1 running or autostart VM(s) opt out (<nosharepages/>) or are backed by "
+    "huge pages, which KSM never merges"
+)
+
+
+def _ksm_node(tmp_path: Path, ha_unread: bool) -> Assessment:
+    """The hardened node over SSH (test_redteam3_host_probes.pve_scan) with KSM running, web-10
+    (running, onboot) given `allow-ksm: 0`, api-11 (stopped, not onboot) left to the default
+    (qm.conf allow-ksm: merging allowed); resources.cfg a FIFO the reader refuses where
+    `ha_unread` (P23B-1: api-11's run state unknown)."""
+    tree = Path(shutil.copytree(PVE_TREE, tmp_path / "tree"))
+    conf = tree / "etc/pve/qemu-server/200.conf"
+    conf.write_text(conf.read_text() + "allow-ksm: 0\n")
+    if ha_unread:
+        (tree / HA).unlink()
+        os.mkfifo(tree / HA)
+    (tmp_path / "scan").mkdir()
+    return pve_scan(tmp_path / "scan", {"/sys/kernel/mm/ksm/run": "1\n"}, tree)
+
+
+def test_r40s4_ksm_asks_the_vm_of_unknown_run_state(tmp_path: Path) -> None:
+    """R40S-4: on main HVA-061 passed KSM_PASS, api-11 (which HVA-060 counts: "0.10 if api-11
+    run") never named."""
+    a = _ksm_node(tmp_path, ha_unread=True)
+    assert (outcomes(a, "HVA-061"), messages(a, "HVA-061")) == (
+        {"pve-h1": "manual"},
+        {
+            "pve-h1": f"{KSM_PASS}; run state unknown for api-11 (whether the HA manager starts "
+            f"it is not in the evidence: /etc/pve/ha/resources.cfg: {tmp_path}/tree/{HA}: a "
+            "FIFO, not read), which does not opt out"
+        },
+    )
+    assert _question(a, "HVA-061") == (
+        "Are the VMs and containers whose run state is unknown stopped and not started at boot, "
+        "so that KSM merges the memory of no VM that does not opt out? Evidence: their state on "
+        "the host (`virsh list --all --autostart`, `qm list`, `pct list`, `ha-manager config`, "
+        "the vSphere Client). Pass: yes, all stopped and none autostarts or is an HA resource in "
+        "state started; fail: any of them runs or autostarts."
+    )
+
+
+def test_r40s4_held_ha_read_keeps_the_pass(tmp_path: Path) -> None:
+    """Held: resources.cfg read (no HA resource): api-11 is stopped and not onboot, KSM_PASS."""
+    a = _ksm_node(tmp_path, ha_unread=False)
+    assert (outcomes(a, "HVA-061"), messages(a, "HVA-061")) == (
+        {"pve-h1": "pass"},
+        {"pve-h1": KSM_PASS},
     )

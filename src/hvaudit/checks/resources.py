@@ -609,6 +609,28 @@ def ksm_off(ctx: Context) -> Iterator[Outcome]:
                 *refs,
                 *(v.source for v in vms[:8]),
             )
+            # "all" counted the running and autostart VMs only: one whose run state the
+            # evidence does not settle (a stopped Proxmox VE guest the HA manager may keep
+            # started, P23B-1) and that does not opt out is merged once it runs, as HVA-060
+            # counts it in its worst case (R40S-4)
+            doubt = [
+                v
+                for v in _unknown_run_state(ctx, h.name)
+                if not (v.nosharepages or v.hugepage_backed)
+                or raw_mergeable(v.raw_hypervisor_arguments, v.nosharepages)
+            ]
+            if doubt:
+                outcome = manual(
+                    s,
+                    f"{outcome.message}; run state unknown for {_names(doubt)} "
+                    f"({doubt[0].running_unknown}), which {'does' if len(doubt) == 1 else 'do'} "
+                    "not opt out",
+                    *outcome.evidence,
+                    *(v.source for v in doubt[:8]),
+                    question=_run_state_question(
+                        "KSM merges the memory of no VM that does not opt out"
+                    ),
+                )
             # "all" counted the VMs read only (R30D-4)
             yield unread_peers(
                 outcome,
