@@ -6,7 +6,8 @@ engine (host_scan), its rsyslog configuration given the TLS omfwd action of
 journal) and libvirtd running; where named, the running libvirtd's `virt-admin
 daemon-log-outputs` answer, its /proc/PID/environ, or /etc/systemd/system.conf, a
 system.conf.d drop-in and /proc/cmdline beside `log_outputs = "3:stderr"`. Each test asserts
-the exact status and message of HVA-200 (and of HVA-213 for R40L-3).
+the exact status and message of HVA-200 (and of HVA-213 for R40L-3); for R40L-4 the
+daemon units' `systemctl cat` fails to reach the bus.
 
 Findings (R40L-n):
 - R40L-1 (false pass) HVA-200: where libvirtd.conf was read and the running libvirtd's
@@ -39,19 +40,27 @@ Findings (R40L-n):
   Now the collector reads the four main files and the drop-in directories and
   parse.host._stderr_elsewhere takes the manager's defaults for a setting the unit leaves
   unset (_manager_std_defaults): both checks fail naming the setting.
+- R40L-4 (false pass) HVA-200: where the running libvirtd's outputs were read with virt-admin
+  (`3:journald`) but `systemctl cat libvirtd.service virtqemud.service` did not answer
+  ("Failed to connect to bus"), HVA-200 passed while HVA-213 asked: the unit's LogLevelMax=
+  above err (R35L-3), LogNamespace= (R37L-3) and StandardError= (R37L-4) each keep libvirt's
+  messages from the forwarder, and parse.host read them as absent where the units were
+  unread. Now LibvirtHost.units_unread records why, and _libvirt.libvirt_log_unread asks
+  (its question names the units and those settings).
 
 Held (kept as tests): the running daemon's `1:file:... 3:journald` (a file beside the journal)
 with its file read passes; so does its environment read with `LIBVIRT_LOG_OUTPUTS=3:journald`;
 a system.conf.d drop-in's `DefaultStandardError=journal` over the main file's null, and the
-shipped file's commented defaults, pass `3:stderr` in both checks.
+shipped file's commented defaults, pass `3:stderr` in both checks; virt-admin's `3:journald`
+with Debian's libvirtd.service read passes.
 
 Probed by script: the R40L-1 case on main (3511ccaf), the R40L-2 case on R40L-1's fix and the
-R40L-3 cases on main (85313955) first, with HVA-213 beside it (asked
+R40L-3 cases on main (85313955) and the R40L-4 case on main (04334544) first, with HVA-213 beside it (asked
 there); libvirtd not running with its unit's EnvironmentFile= not collected held (asked on
 main: the file it reads is then unknown too).
 
-Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fails; 8 cases in 3 test functions; 4
-failed on main before the fixes (all passed wrongly); the 4 held pass there too.
+Tally: 4 findings: 4 false passes, 0 false n/a, 0 wrong fails; 10 cases in 4 test functions;
+5 failed on main before the fixes (all passed wrongly); the 5 held pass there too.
 
 Leads left:
 - system.conf or its drop-ins collected but unreadable leave the compiled-in defaults
@@ -186,3 +195,31 @@ def test_r40l3_manager_default_stderr(
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-213") == {"hv1": message213}
     assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+BUS = "Failed to connect to bus: No such file or directory"
+
+
+@pytest.mark.parametrize(
+    ("units", "status", "message"),
+    [
+        # R40L-4: virt-admin reads the running outputs (the journal), but the unit, whose
+        # LogLevelMax=, LogNamespace= or StandardError= may keep them from the forwarder, is unread
+        (
+            ("", 1, f"{BUS}\n"),
+            "manual",
+            f"{OVER_TLS}, but whether libvirt's messages reach them is not in the evidence: its "
+            "log outputs are unknown (libvirt's daemon units were not read (exit status 1: "
+            f"{BUS}): their LogLevelMax=, LogNamespace= and StandardError= are unknown)",
+        ),
+        # held: the units read (Debian's libvirtd.service, no drop-in) settle it
+        (HARDENED_HOST["libvirt-units"], "pass", OVER_TLS),
+    ],
+    ids=["units-unread", "units-read"],
+)
+def test_r40l4_units_unread_beside_running_outputs(
+    host_scan, units: tuple[object, ...], status: str, message: str
+) -> None:
+    a = host_scan({"libvirt-units": units, "libvirt-log-outputs-libvirtd": ("3:journald\n", 0)})
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}

@@ -1542,6 +1542,10 @@ class LibvirtHost:
     """Per QEMU-driver daemon (libvirtd, virtqemud): the journal namespace its unit's
     LogNamespace= names and where (its messages go to that namespace's own journald); absent
     where the unit names none or was not read."""
+    units_unread: str = ""
+    """Why the QEMU-driver daemons' units (`systemctl cat libvirtd.service virtqemud.service`)
+    were not read ("" where they were, or the bundle has no such probe or no systemctl): their
+    LogLevelMax=, LogFilterPatterns=, LogNamespace= and StandardError= are then unknown."""
     stderr_elsewhere: dict[str, str] = field(default_factory=dict)
     """Per QEMU-driver daemon (libvirtd, virtqemud): the StandardError=/StandardOutput= of its
     unit that sends its standard error elsewhere than the journal, and where; absent where it

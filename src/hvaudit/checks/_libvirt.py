@@ -285,7 +285,12 @@ def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
     libvirt src/util/virdaemon.c virDaemonSetupLogging, "cmdline > environment > config", and
     docs/kbase/debuglogs.rst (`virt-admin daemon-log-outputs OUTPUTS` changes a running
     daemon's outputs until it restarts): the file's log_outputs need not be those in force, so
-    a file saying journald proves nothing there (R40L-1). Each reason, and the evidence."""
+    a file saying journald proves nothing there (R40L-1). Where the daemons' units were not read
+    (`systemctl cat` unanswered), a running daemon's outputs read with virt-admin do not settle
+    it either: its unit's LogLevelMax= above err drops its errors, LogNamespace= sends them to
+    another journal and StandardError= may send a stderr output elsewhere (systemd.exec(5);
+    the R35L-3, R37L-3 and R37L-4 readings), so that is asked too (R40L-4). Each reason, and
+    the evidence."""
     lh = host.libvirt
     if lh is None:
         return [], []
@@ -304,6 +309,10 @@ def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
             continue
         why.append(conf.reason or f"{file} not read")
         refs += [*conf.sources, *(override.sources if override is not None else ())]
+    if lh.units_unread and daemon_files(host, "driver") and not why:
+        why.append(
+            f"{lh.units_unread}: their LogLevelMax=, LogNamespace= and StandardError= are unknown"
+        )
     return why, refs
 
 

@@ -5239,7 +5239,9 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     question, not a pass; the running daemon's outputs (virt-admin) are judged without its
     file (_libvirt.libvirt_log_unread, R39L-1). So is a read file whose running daemon's
     outputs were not read (virt-admin did not answer) or whose unit's environment was not:
-    those replace the file's (virDaemonSetupLogging "cmdline > environment > config", R40L-1)."""
+    those replace the file's (virDaemonSetupLogging "cmdline > environment > config", R40L-1).
+    So are the daemons' units not read (`systemctl cat` unanswered): their LogLevelMax=,
+    LogNamespace= and StandardError= above are then unknown, whatever virt-admin says (R40L-4)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding
@@ -5415,9 +5417,12 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                         "reach the system log the forwarder reads? Evidence: `virt-admin -c "
                         "virtqemud:///system daemon-log-outputs` (libvirtd:///system for "
                         f"libvirtd) and log_outputs in /etc/libvirt/virtqemud.conf or "
-                        f"libvirtd.conf on {h.name}. Pass: a journald or syslog output, or "
-                        "none set on a host running systemd; fail: only file outputs no "
-                        "forwarder input reads, or stderr sent elsewhere than the journal.",
+                        f"libvirtd.conf, and `systemctl cat libvirtd.service virtqemud.service` "
+                        f"(LogLevelMax=, LogNamespace=, StandardError=) on {h.name}. Pass: a "
+                        "journald or syslog output, or none set on a host running systemd, "
+                        "that the units let through; fail: only file outputs no forwarder "
+                        "input reads, stderr sent elsewhere than the journal, or a unit's "
+                        "LogLevelMax= above err or LogNamespace= keeping them from it.",
                     ),
                     *_release_asks(s, h.name, targets, release, expiry, f.sources),
                 ],

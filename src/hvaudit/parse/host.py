@@ -13498,6 +13498,10 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_filter_patterns = _log_filter_patterns(ev)
     lh.log_namespace = _log_namespace(ev)
     lh.stderr_elsewhere = _stderr_elsewhere(ev)
+    units = ev.get(_cmd("libvirt-units"))
+    if units.state == "failed" or (units.state == "ok" and _systemctl_unanswered(units)):
+        why = _systemctl_unanswered(units) if units.state == "ok" else units.reason
+        lh.units_unread = f"libvirt's daemon units were not read ({why})"
     lh.sockets = ev.fact(_cmd("libvirt-sockets"), _sockets)
     lh.socket_acl_writers, lh.socket_acl_unread = _libvirt_socket_acl_writers(ev)
     lh.socket_acl_group_shut = tuple(
