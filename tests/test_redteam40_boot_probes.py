@@ -54,13 +54,20 @@ Findings (R40B-n):
   turns mitigations off there, and passed. Now an entry whose words differ between the two
   boot loaders is two sources, "(booted by GRUB's blscfg)" and "(booted by systemd-boot)"
   (a question where only one has the word; R40B-2's split is named alike).
+- R40B-5 (false pass) HVA-181 and every check of GRUB's next-boot words (parse.host.
+  _grub_lex): outside quotes GRUB's lexer copies a backslash and the character after it
+  (yylex.l SPLIT `\\.`) and grub-core/script/execute.c grub_script_arglist_to_argv hands
+  every argument through wildcard_unescape, which drops the backslash (read with
+  `find_string` and `read_file`): `mitig\\ations=off` (two backslashes in /etc/default/grub's
+  double quotes, one after sh) is mitigations=off, and passed. Now the backslash goes.
 
 Held (kept as tests): GRUB's `enforcing=\\"1\\"` (its lexer drops the quotes) and a BLS entry
 whose whole `options` value is quoted (systemd-boot drops that pair; GRUB quotes the argument
 again, and the enforcing= after the blank reads 1) pass over SELINUX=permissive; GRUB's
 `'mitigations=auto'` passes HVA-181. R40B-3: `a#b` and `'#x'` (a character, no comment) before
 enforcing=1 pass. R40B-4: a bare or wholly double-quoted mitigations=off in an entry (the same
-word under both boot loaders) fails as one source.
+word under both boot loaders) fails as one source. R40B-5: `\\'mitigations=off\\'` (the quotes
+escaped: characters, which GRUB hands on escaped) passes HVA-181; `\\#x` is no comment.
 
 Probed by script, not kept: none.
 
@@ -68,7 +75,7 @@ No e2e run: the e2e host has no /etc/default/grub, /etc/kernel/cmdline or Boot L
 Specification entries, no quote in /proc/cmdline and no SELinux (no /sys/fs/selinux), so neither
 change can reach its verdicts.
 
-Tally: 4 findings (4 false passes; R40B-2 also 2 wrong fails); 26 cases in 12 test functions.
+Tally: 5 findings (5 false passes; R40B-2 also 2 wrong fails); 29 cases in 15 test functions.
 On main 18e23e6 10 of 13 failed: R40B-1 4 of 4 (4 false passes), R40B-2 6 of 6 (4 false passes:
 the running `enforcing="1"`, /etc/kernel/cmdline's and a BLS entry's, GRUB's `"enforcing=1 x"`;
 2 wrong fails: the running and /etc/kernel/cmdline's `"enforcing=0"`, now a pass and a
@@ -76,12 +83,11 @@ question); the 3 held cases passed before and after. R40B-3: 6 of 6 failed on ma
 (5 false passes, HVA-181's 2 questions where the kernel gets mitigations=off); its 2 held
 cases passed before and after. R40B-4: 3 of 3 failed on main 5db921a (3 false passes); its 2
 held cases passed before and after (R40B-2's 3 entry cases failed there on the sources' new
-names only).
+names only). R40B-5: 1 of 1 failed on main 73fbb89 (a false pass); its 2 held cases passed
+before and after.
 
 Leads left:
-- GRUB's lexer outside quotes copies `\\x` as two characters (yylex.l SPLIT); whether
-  execute.c then drops the backslash (as sh would) is not read: `mitig\\ations=off` is read
-  with its backslash. Its `$VAR` in /etc/default/grub's value (expanded by GRUB at boot) is
+- GRUB's `$VAR` in /etc/default/grub's value (expanded by GRUB at boot) is
   taken literally. A `<`, `>`, `{` or `}` there may make grub.cfg's entry a syntax error
   (not read; the words before it are kept).
 - The next boot's line rests on GRUB's defaults, not /boot/grub/grub.cfg (not collected): a
@@ -365,3 +371,32 @@ def test_r40b_4_held_words_both_loaders_hand_alike(host_scan, options: str) -> N
         "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
         f"mitigations off: mitigations=off in {BLS}"
     }
+
+
+# --- R40B-5: GRUB drops a backslash outside quotes ----------------------------------------------
+
+
+def test_r40b_5_grub_unescapes_outside_quotes(host_scan) -> None:
+    """R40B-5 (false pass) HVA-181: GRUB's lexer copies `\\a` outside quotes, and execute.c's
+    wildcard_unescape then drops the backslash: `mitig\\ations=off` (sh's double quotes in
+    /etc/default/grub leave one backslash of two) is mitigations=off on the kernel's line."""
+    a = host_scan({"boot-cmdline": _boot(_grub("quiet mitig\\\\ations=off"), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
+        "mitigations off: mitigations=off in /etc/default/grub"
+    }
+
+
+def test_r40b_5_held_an_escaped_quote_stays(host_scan) -> None:
+    """R40B-5 held: `\\'mitigations=off\\'` keeps its quotes as characters (GRUB then hands
+    them escaped), so the kernel gets no mitigations= word."""
+    a = host_scan({"boot-cmdline": _boot(_grub("quiet \\\\'mitigations=off\\\\'"), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+
+
+def test_r40b_5_held_an_escaped_hash_is_no_comment(host_scan) -> None:
+    """R40B-5 held: `\\#x` is the word #x, no comment: the enforcing=1 after it stands."""
+    a = _selinux(host_scan, PERM, _boot(_grub("quiet \\\\#x enforcing=1"), grub=False))
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
+    assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS}

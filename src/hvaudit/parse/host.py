@@ -1019,7 +1019,10 @@ def _grub_lex(text: str) -> tuple[list[tuple[str, bool]], bool]:
     script/yylex.l (read with `read_file`): a blank ends a word; `'...'` is taken as written
     without its quotes (SQUOTE); in `"..."` (DQUOTE) `\\$`, `\\\\` and `\\"` give the
     character and the quotes go; outside quotes a backslash and the character after it are
-    copied as they are (SPLIT `\\.`). So `'mitigations=off'` and `"mitigations"=off` are
+    copied (SPLIT `\\.`), and grub-core/script/execute.c grub_script_arglist_to_argv then
+    hands each argument through wildcard_unescape, which drops a backslash and keeps the
+    character after it (R40B-5: `mitig\\ations=off` is mitigations=off; read with
+    `find_string` and `read_file`). So `'mitigations=off'` and `"mitigations"=off` are
     the argument mitigations=off, which the kernel then reads. R40B-3: the words stop where
     GRUB's command does, and whether they do is returned too: an unquoted `#` that starts a
     word starts a comment to the end of the line (`{COMMENT} #.*$`, listed before `{WORD}`, so
@@ -1059,8 +1062,9 @@ def _grub_lex(text: str) -> tuple[list[tuple[str, bool]], bool]:
                 cur.append(text[i])
                 i += 1
             i += 1
-        elif c == "\\" and i + 1 < n:
-            cur.append(text[i : i + 2])
+        elif c == "\\":
+            # R40B-5: the backslash goes (execute.c wildcard_unescape), a newline with it
+            cur.append(text[i + 1 : i + 2].replace("\n", ""))
             i += 2
         else:
             var = var or c == "$"
