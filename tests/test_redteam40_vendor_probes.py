@@ -40,6 +40,14 @@ Findings:
   (`_recorded_list`, as `_fw_dir` records /etc/pve/firewall's, R38E-2) and the parser gives
   host.fw its failure: HVA-302 and HVA-313 an error naming it, HVA-301 its question with the
   cause (a collection that failed is an error, as R38E-1 made a guest's .fw).
+- R40E-4 (crash of the whole run; every verdict lost) the API path (pve+api://): a single
+  node answers GET /cluster/config/totem with null (pve-manager PVE/API2/ClusterConfig.pm
+  totem returns `$conf->{main}->{totem}` of pve-cluster src/PVE/Corosync.pm parse_conf, `return
+  {} if !$raw` without corosync.conf), and render_totem(None) stopped the scan: "internal
+  error: AttributeError: 'NoneType' object has no attribute 'items'". Now the answer is
+  recorded absent (`ProxmoxApiCollector._totem`): HVA-309 not applicable ("a single node: no
+  corosync.conf", as the files path says), every other check runs. Harness: test_proxmox_api's
+  fake PVE API (`seeded`), its totem answer null.
 
 Held:
 - R40E-3: the same live node whose listing runs: HVA-302 passes, as before.
@@ -51,18 +59,17 @@ Held:
 
 Probed by script: none yet.
 
-Tally: 3 findings (2 false passes, 1 wording); 17 test cases, 12 failed on main before the
-fixes (3511ccaf: R40E-1 8: 5 pass, the unread membership's pass and the empty totem block's
-pass, the old datacenter question; R40E-2 3: pass; 1e853be6: R40E-3 1: "was not
-collected"), 5 held.
+Tally: 4 findings (2 false passes, 1 wording, 1 crash); 18 test cases, 13 failed on main
+before the fixes (3511ccaf: R40E-1 8: 5 pass, the unread membership's pass and the empty
+totem block's pass, the old datacenter question; R40E-2 3: pass; 1e853be6: R40E-3 1: "was not
+collected"; c0acd6d9: R40E-4 1: internal error), 5 held.
 
 Leads left:
 - HVA-308 does not compare `network=` with the node's management address (the address its
   name resolves to, /etc/hosts, not collected): a migration network that is the management
   network passes; a corosync link given as a host name is not resolved either.
-- The API path renders /etc/pve/corosync.conf from GET /cluster/config/totem, which on a
-  single node may answer null (pve-manager API2/ClusterConfig.pm totem returns
-  `$conf->{main}->{totem}`): render_totem(None) raises outside `_ApiError` (not probed).
+- The API path's other renderers (render_realms, render_firewall, ...) take any JSON the
+  node answers: a null or non-object answer elsewhere may stop the scan as R40E-4's did.
 - HVA-434: config.virtualNicManagerInfo reported without a `vmotion` nicType entry reads as
   no vMotion adapter (not applicable), where HVA-433 asks for a missing `management` one; a
   real host's netConfig lists every nicType (govmomi's simulator only management), so
@@ -86,6 +93,8 @@ from hvaudit.collect.runner import RunResult, TreeRunner
 from hvaudit.engine import assess
 from hvaudit.parse import build_deployment
 from hvaudit.profile import load_profile
+from test_proxmox_api import CANNED, SECRET, TOKEN, seeded  # noqa: F401 - seeded: a fixture
+from test_proxmox_api import scan as api_scan
 from test_redteam2_probes import PVE_HARDENED
 
 NODE = "pve-h1"
@@ -400,3 +409,31 @@ def test_r40e3_held_listed_nodes_read_host_fw(tmp_path: Path) -> None:
     (no gap), as before."""
     got = _live_results(tmp_path, _LiveNode(PVE_HARDENED), ("HVA-302",))
     assert got == {"HVA-302": ("pass", "on (cluster firewall on, host.fw does not disable it)")}
+
+
+# --- R40E-4: the API path's single node (GET /cluster/config/totem null) -------------------------
+
+
+def test_r40e4_single_node_totem_null_is_no_crash(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R40E-4 (crash): a single node answers GET /cluster/config/totem with null (pve-cluster
+    src/PVE/Corosync.pm parse_conf `return {} if !$raw`, no corosync.conf); main stopped the
+    whole scan: "internal error: AttributeError: 'NoneType' object has no attribute 'items'".
+    Now corosync.conf is recorded absent: HVA-309 not applicable (a single node), as the files
+    path says, and every other check runs."""
+    monkeypatch.setitem(CANNED, "/cluster/config/totem", None)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    _, report = api_scan(seeded, capsys, "--ca-file", fakepve_cafile)
+    got = {
+        r["check_id"]: (r["status"], r["message"])
+        for r in report["results"]
+        if r["check_id"] in ("HVA-308", "HVA-309") and r["subject"]["name"] == "pve1"
+    }
+    assert got == {
+        "HVA-308": ("pass", "migration type secure on 10.0.2.0/24"),
+        "HVA-309": ("not_applicable", "a single node: no corosync.conf"),
+    }

@@ -607,8 +607,24 @@ class ProxmoxApiCollector:
             writer,
             pve_artefact("/etc/pve/corosync.conf"),
             "GET /cluster/config/totem",
-            lambda: render_totem(self._get(api, "cluster/config/totem")),
+            lambda: render_totem(self._totem(api)),
         )
+
+    def _totem(self, api: Any) -> dict[str, Any]:
+        """GET /cluster/config/totem. A single node has no corosync.conf, and the answer is
+        null then (pve-manager PVE/API2/ClusterConfig.pm totem returns `$conf->{main}->{totem}`
+        of pve-cluster src/PVE/Corosync.pm parse_conf, which is `{}` without the file: `return
+        {} if !$raw`): recorded absent, as the files path records the file's absence (R40E-4:
+        render_totem(None) stopped the whole scan with an internal error)."""
+        totem = self._get(api, "cluster/config/totem")
+        if totem is None:
+            raise _ApiError(
+                "GET /cluster/config/totem: null: /etc/pve/corosync.conf does not exist "
+                "(a single node)"
+            )
+        if not isinstance(totem, dict):
+            raise _ApiError(f"GET /cluster/config/totem: not an object ({type(totem).__name__})")
+        return totem
 
     def _node(
         self, api: Any, writer: BundleWriter, node: str, at: Callable[[str], str], status: str
