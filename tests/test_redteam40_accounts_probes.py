@@ -51,21 +51,30 @@ Findings (R40A-n):
   libvirtd.conf: auth_unix_rw = none, libvirt-sock is mode 600 root root". Now each entry
   starts with the socket and its mode, or its unit's next start (checks.management.
   _grant_unread's origin), as the fail messages of R22U-3 do (the R38A-2/R39A-1 tests follow).
+- R40A-5 (false pass) HVA-132: the group of a group-writable socket was weighed by /etc/group
+  alone (R22U-3), as R40A-2's `%G` was: a socket 0660 root:virtadmins where /etc/group holds no
+  virtadmins and nsswitch's group line asks sss (getgrnam finds it there, its members unread),
+  or 0660 root:libvirt (the read-write socket under auth_unix_rw = none, or virtlogd's) with
+  `group: files [SUCCESS=merge] sss` (glibc NSS_ACTION_MERGE adds sss's members to the local
+  group), passed "mode 660 root ...". Now such a group is a question naming the socket and
+  asking for `getent group NAME` (checks.management._members_unread); the root group and a gid
+  no group names keep their verdicts. R40A-2's merged `%users` case now asks both questions.
 
 Held (kept as tests): `libvirt-qemu` and `libvirt_x` (one name each: '-' and '_' are name
 characters), a backslash ending a comment before another comment, and a rule broken by a
 newline before its groups field (`;libvirt` then starts nothing) grant no libvirt; `%staff`
 with `group: files` alone (no such group) and `%users` (local, no merge: files answers first)
 add no one; `group::rw-` (with or without getfacl's `#effective:` comment) keeps the group a
-writer.
+writer; a local socket group with no merge action (`group: files sss`), and the root group
+under a merge, keep the pass.
 
 Probed by script: the end-to-end run against a real libvirtd was not run: this host's
 /etc/security/group.conf is readable and every line a comment, and the old and the new reading
 both give no grant, so the change cannot reach the e2e-* verdicts; nor can R40A-2 (no rule to
 weigh) or R40A-3 (getfacl is not installed here: no ACL is read).
 
-Tally: 4 findings (2 false passes, 1 wrong fail, 1 wording); 35 cases, 22 failed on main
-before the fixes (R40A-1: 14; R40A-2: 2; R40A-3: 5; R40A-4: 1), 13 held.
+Tally: 5 findings (3 false passes, 1 wrong fail, 1 wording); 40 cases, 25 failed on main
+before the fixes (R40A-1: 14; R40A-2: 2; R40A-3: 5; R40A-4: 1; R40A-5: 3), 15 held.
 
 Leads left:
 - pam_group drops the last field of a file without a final newline (read_field's "field too
@@ -83,6 +92,8 @@ Leads left:
   it takes the default entries and no umask (acl(5), OBJECT CREATION AND DEFAULT ACLs), so a
   `d:g:users:rw` there may reach the socket a unit's next start creates whatever SocketMode=
   (systemd binds under a umask); needs a collector change and the e2e run.
+- R40A-5 leaves a socket group given as a gid no group names (SocketUser='s default group)
+  unasked: a directory group of that gid may hold more members.
 - From round 39: HVA-142's %group users field (still "members not read" though the accounts
   are read); OpenRC k3s.<runlevel>, RKE2 under OpenRC.
 """
@@ -201,15 +212,8 @@ GROUP_CONF_Q = (
             "asks getgrnam), a group /etc/group does not hold that nsswitch's group line may "
             "find through sss, whose members are not in the evidence",
         ),
-        (
-            "%users",
-            "passwd: files\ngroup: files [SUCCESS=merge] sss\n",
-            "/etc/security/group.conf grants group libvirt at login to users %users (pam_group "
-            "asks getgrnam), into whose members nsswitch merges those sss holds, which are not "
-            "in the evidence",
-        ),
     ],
-    ids=["directory-group", "merged-group"],
+    ids=["directory-group"],
 )
 def test_pam_group_directory_group(host_scan, users: str, nsswitch: str, why: str) -> None:
     """R40A-2 (false pass) HVA-132: auth_unix_rw = none, the socket 0660 root:libvirt, and
@@ -375,3 +379,116 @@ def test_pam_group_grant_unread_names_socket(host_scan) -> None:
         f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 600 root root",
     )
     assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q
+
+
+# --- R40A-5: the socket's own group, with members beyond /etc/group
+
+DIRECTORY = (
+    "group virtadmins, a group /etc/group does not hold that nsswitch's group line may find "
+    "through sss, whose members are not in the evidence"
+)
+MERGED = "group libvirt, into whose members nsswitch merges those sss holds, which are not in the evidence"
+MEMBERS_Q = (
+    'question = "Does the group of each libvirt socket named hold only administrators, with the '
+    "members nsswitch's other group sources (sss, ldap, winbind ...) give it? Evidence: `getent "
+    "group NAME` and the accounts whose primary group it is (`getent passwd`). Pass: yes, not "
+    'every login account is a member; fail: every login account is a member."\n'
+)
+MERGE = "passwd: files\ngroup: files [SUCCESS=merge] sss\n"
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        (
+            {
+                **AUTH_NONE,
+                "libvirt-sockets": (f"660 root virtadmins {SOCK}\n600 root root {ADMIN}\n", 1),
+                "/etc/nsswitch.conf": "passwd: files\ngroup: files sss\n",
+            },
+            f"{SOCK} is mode 660 root virtadmins: {DIRECTORY}; libvirtd.conf: auth_unix_rw = "
+            f"none, {SOCK} is mode 660 root virtadmins",
+        ),
+        (
+            {**AUTH_NONE, "/etc/nsswitch.conf": MERGE},
+            f"{SOCK} is mode 660 root libvirt: {MERGED}; {RW_OK}",
+        ),
+        (
+            {
+                "libvirt-sockets": (
+                    f"600 root root {SOCK}\n600 root root {ADMIN}\n660 root libvirt {LOGD}\n",
+                    1,
+                ),
+                "/etc/nsswitch.conf": MERGE,
+            },
+            f"{LOGD} is mode 660 root libvirt: {MERGED}; libvirtd.conf: auth_unix_rw = polkit",
+        ),
+    ],
+    ids=["directory-group", "merged-group", "virtlogd-merged"],
+)
+def test_socket_group_members_beyond_files(host_scan, over: dict, expected: str) -> None:
+    """R40A-5 (false pass) HVA-132: a group-writable socket whose group /etc/group does not hold
+    while nsswitch's group line asks sss (getgrnam finds it there), or into whose members
+    nsswitch merges sss's (glibc NSS_ACTION_MERGE): whether every login account is a member is
+    not in the evidence (R22U-3 weighs /etc/group's members); passed "mode 660 root ..."."""
+    a = host_scan({**NO_USERS_GROUP, **over})
+    assert _132(a) == ("manual", expected)
+    assert question_line(a, "HVA-132", "hv1") == MEMBERS_Q
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        ({**AUTH_NONE, "/etc/nsswitch.conf": "passwd: files\ngroup: files sss\n"}, RW_OK),
+        (
+            {
+                **AUTH_NONE,
+                "libvirt-sockets": (f"660 root root {SOCK}\n600 root root {ADMIN}\n", 1),
+                "/etc/nsswitch.conf": MERGE,
+            },
+            f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root root",
+        ),
+    ],
+    ids=["held-local-no-merge", "held-root-group"],
+)
+def test_socket_group_members_beyond_files_held(host_scan, over: dict, expected: str) -> None:
+    """Held (R40A-5): a local group without a merge action is /etc/group's entry; the root
+    group adds no one beyond root: the pass stands."""
+    a = host_scan({**NO_USERS_GROUP, **over})
+    assert _132(a) == ("pass", expected)
+
+
+JOINT_Q = (
+    'question = "Does the group of each libvirt socket named hold only administrators, with the '
+    "members nsswitch's other group sources (sss, ldap, winbind ...) give it, and does "
+    "/etc/security/group.conf have pam_group grant the group of a libvirt socket (read-write, "
+    "admin, virtlogd's or virtlockd's) at login only to administrators? Evidence: `getent group "
+    "NAME` and the accounts whose primary group it is (`getent passwd`); `cat "
+    "/etc/security/group.conf` and, for a netgroup in its users field, `getent netgroup NAME`, "
+    "for a group `getent group NAME`. Pass: yes, not every login account is a member, and no "
+    "rule grants that group to every login account; fail: every login account is a member, or a "
+    'rule grants it to every login account."\n'
+)
+
+
+def test_pam_group_merged_group(host_scan) -> None:
+    """R40A-2 (false pass) HVA-132: group.conf granting libvirt to `%users`, into which
+    nsswitch merges sss's members (`group: files [SUCCESS=merge] sss`): whether every login
+    account gets libvirt is not in the evidence; passed "mode 660 root libvirt". The merge
+    reaches the socket's own group libvirt too (R40A-5): both are asked."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            "/etc/nsswitch.conf": MERGE,
+            "/etc/security/group.conf": "*;*;%users;Al0000-2400;libvirt\n",
+        }
+    )
+    assert _132(a) == (
+        "manual",
+        f"{SOCK} is mode 660 root libvirt: /etc/security/group.conf grants group libvirt at "
+        "login to users %users (pam_group asks getgrnam), into whose members nsswitch merges "
+        f"those sss holds, which are not in the evidence; {SOCK} is mode 660 root libvirt: "
+        f"{MERGED}; {RW_OK}",
+    )
+    assert question_line(a, "HVA-132", "hv1") == JOINT_Q

@@ -2376,7 +2376,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     (innetgr, not in the evidence), that is a question (R38A-2), as is one to a `%group` whose
     members nsswitch may find beyond /etc/group (a group it does not hold, or one merged from a
     directory: _members_beyond_files, R40A-2); group.conf is read as pam_group reads it
-    (parse.host._pam_group_rules, R40A-1)."""
+    (parse.host._pam_group_rules, R40A-1). A group-writable socket's own group whose members
+    nsswitch may find beyond /etc/group (a named group /etc/group does not hold while the
+    group line asks another source, or a local group merged from one; root excepted) is a
+    question too: /etc/group's members alone do not show whether every login account is one
+    (_members_unread, R40A-5)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -2404,6 +2408,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         bad, open_q, rules_q, sasl_q, ok = [], [], [], [], []
         acl_q: list[str] = []  # live sockets whose ACL was not read, where it decides
         grant_q: list[str] = []  # a socket group whose pam_group grants were not read (R38A-2)
+        members_q: list[str] = []  # a socket group whose members are beyond /etc/group (R40A-5)
         refs: list[Source] = [*lh.sockets.sources]
         if h.facts.socket_unit_files.known and h.facts.socket_unit_files.get():
             refs += list(h.facts.socket_unit_files.sources)
@@ -2494,6 +2499,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 for m, o, g in modes
                 if g and _group_writable(m) and (why := _login_grant_unread(h, g[0]))
             ]
+            members_q += [w for m, o, g in modes for w in _members_unread(h, m, g, o)]
             if path in socks and (acl := _acl_everyone(h, path)):
                 # a named ACL entry lets its group connect beyond the mode stat shows (R37A-1)
                 everyone.append(f"{path} is mode {socks[path]}{acl}")
@@ -2535,6 +2541,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 grant_q += _grant_unread(
                     h, mode, group, f"{admin_path} is mode {socks[admin_path]}"
                 )
+                members_q += _members_unread(
+                    h, mode, group, f"{admin_path} is mode {socks[admin_path]}"
+                )
                 if acl := _acl_everyone(h, admin_path):
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{acl}: {admin_reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2546,6 +2555,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 continue
             if nxt is not None:
                 grant_q += _grant_unread(h, nxt[0], nxt[2:], nxt[1])
+                members_q += _members_unread(h, nxt[0], nxt[2:], nxt[1])
             # the file's perms as well: without socket activation the next start applies them
             if admin is None or admin_unit:
                 continue  # under socket activation the unit's SocketMode applies
@@ -2567,6 +2577,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                     bad.append(f"{path} is mode {socks[path]}{why}: {reach}")
                     continue
                 grant_q += _grant_unread(h, mode, group, f"{path} is mode {socks[path]}")
+                members_q += _members_unread(h, mode, group, f"{path} is mode {socks[path]}")
                 if acl := _acl_everyone(h, path):
                     bad.append(f"{path} is mode {socks[path]}{acl}: {reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2583,6 +2594,7 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 bad.append(f"{nxt[1]}{why}: {reach}")
             elif nxt is not None:
                 grant_q += _grant_unread(h, nxt[0], nxt[2:], nxt[1])
+                members_q += _members_unread(h, nxt[0], nxt[2:], nxt[1])
         for pid, program, path, ports in _relay_ports(h, loopback=True):
             refs += list(h.facts.socket_relays.sources)
             bad.append(
@@ -2615,6 +2627,16 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 "write only to administrators; fail: an entry lets a group every local user is "
                 "in write to it."
             )
+        members_q = list(dict.fromkeys(members_q))
+        if members_q:
+            refs += [*h.facts.groups.sources, *h.facts.group_directory.sources]
+            questions.append(
+                "Does the group of each libvirt socket named hold only administrators, with the "
+                "members nsswitch's other group sources (sss, ldap, winbind ...) give it? "
+                "Evidence: `getent group NAME` and the accounts whose primary group it is "
+                "(`getent passwd`). Pass: yes, not every login account is a member; fail: every "
+                "login account is a member."
+            )
         grant_q = list(dict.fromkeys(grant_q))
         if grant_q:
             refs += [*h.facts.login_groups.sources, *h.facts.group_directory.sources]
@@ -2645,9 +2667,10 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 open_q
                 + acl_shown
                 + grant_q
+                + members_q
                 + sasl_q
                 + rules_q
-                + (ok if sasl_q or rules_q or acl_q or grant_q else [])
+                + (ok if sasl_q or rules_q or acl_q or grant_q or members_q else [])
             )
             asked = manual(s, "; ".join(shown), *refs, question=joint_question(questions))
             yield joined_asks(s, [asked, *gaps])
@@ -2697,6 +2720,29 @@ def _grant_unread(h: Host, mode: str, group: Sequence[str], origin: str) -> list
     if group and group[0] and _group_writable(mode) and (why := _login_grant_unread(h, group[0])):
         return [f"{origin}: {why}"]
     return []
+
+
+def _members_unread(h: Host, mode: str, group: Sequence[str], origin: str) -> list[str]:
+    """["<origin>: group G, <why>"] where a group-writable socket's group G (`group` holds its
+    name, or nothing when unknown; a number is the group of that gid) other than root has
+    members beyond /etc/group (_members_beyond_files: a group /etc/group does not hold that
+    nsswitch's group line may find elsewhere, or a local group into which nsswitch merges a
+    directory's members): _group_of_everyone weighs /etc/group's members only, so whether
+    every login account is one is not in the evidence (R40A-5); [] otherwise."""
+    if not group or not group[0] or not _group_writable(mode) or not h.facts.groups.known:
+        return []
+    name = group[0].removeprefix("+") if group[0].removeprefix("+").isdigit() else group[0]
+    if name.isdigit():
+        named = [n for n, (gid, _) in h.facts.groups.get().items() if gid == int(name)]
+        if not named:
+            return []  # a gid no group names: its members are the accounts it is primary for
+        name = named[0]
+    if name in ("root", "0") or (
+        name in h.facts.groups.get() and h.facts.groups.get()[name][0] == 0
+    ):
+        return []  # the root group: as hvaudit counts it everywhere, no one beyond root
+    why = _members_beyond_files(h, name)
+    return [f"{origin}: group {name}, {why}"] if why else []
 
 
 def _acl_everyone(h: Host, path: str) -> str:
