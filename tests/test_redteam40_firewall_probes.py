@@ -59,23 +59,36 @@ Findings (R40F-n):
   99999` (every packet) and `IN ACCEPT -p TCP -dport 9000:8000` (every TCP port) passed. Now
   the first is a refused `nft_lines` line (the verdict asks) and the others are pve-firewall's
   refusal alone (`pve_refused`), read as R40F-1 reads them.
+- R40F-7 (false pass) HVA-301, HVA-303: a -p proxmox-firewall writes as Protocol::Named
+  that nft cannot resolve (`Tcp`: glibc's getprotobyname_r matches /etc/protocols names and
+  aliases case-sensitively; `300`: datatype.c inet_protocol_type_parse "Protocol out of
+  range"; `mptcp`, netbase's 262) fails the one batch proxmox-firewall sends
+  (bin/proxmox-firewall.rs handle_firewall, run_json_commands), so no change is applied and
+  the ruleset in force is not in the evidence; hvaudit read `-p Tcp -dport 22` as one TCP
+  port and `-p 300` as no port-bearing protocol, and passed. Now
+  parse.proxmox_firewall.nft_unresolved_protocol makes such a line a refused `nft_lines` one
+  (netbase 6.4's names and aliases): the verdict asks.
 
 Held (kept as tests): the same rules under pve-firewall (it refuses them: the node and the VM
 pass; R40F-3's to R40F-5's too); one IP version's address beside its range, and an IPv6
--source beside an IP set -dest, under proxmox-firewall (the node passes); `IN ACCEPT -p 6 -dport 22` and `-p tcp -dport 22` under proxmox-firewall (the Tcp
+-source beside an IP set -dest, under proxmox-firewall (the node passes); `-p gre`, `-p
+IPSEC-ESP` (an alias) and `-p 0x2F` under proxmox-firewall (nft resolves them: the node
+passes); `IN ACCEPT -p 6 -dport 22` and `-p tcp -dport 22` under proxmox-firewall (the Tcp
 variant keeps its port) pass the node.
 
-Probed by script (not kept): `-p Tcp -dport 22` under `nftables: 1` passes (glibc matches
-/etc/protocols names case-sensitively, so nft cannot resolve `Tcp`: see Leads); `-p 300
--dport 22` passes likewise (nft: "Protocol out of range").
+Probed by script (not kept): each finding's rules under pve-firewall and proxmox-firewall
+before the fix (the kept cases' shapes); `IN ACCEPT -p icmp -icmp-type echo-request` under
+proxmox-firewall passes (an ICMP -p reads its type).
 
-Tally: 6 findings (5 false pass, 1 wrong fail); 23 cases in 11 test functions; 20 failed on
-main before the fixes (R40F-1/2 landed b0994f05, R40F-3/4 5db921a0); 3 held (and the 15
-pve-firewall assertions within the failing cases).
+Tally: 7 findings (6 false pass, 1 wrong fail); 27 cases in 13 test functions; 23 failed on
+main before the fixes (R40F-1/2 landed b0994f05, R40F-3/4 5db921a0, R40F-5/6 26ded200); 4
+held (and the 18 pve-firewall assertions within the failing cases).
 
-Leads left: a rule proxmox-firewall writes but nft refuses (`-p Tcp`, `-p 300`, an unknown
-name) fails the whole nft batch: whether the node then runs with no ruleset or the previous one
-is not read (HVA-301 passes such a file); round 39's stand: a one-rule `IN ACCEPT -source
+Leads left: other values nft refuses in proxmox-firewall's batch (an -icmp-type name nft
+lacks, a -dport service name the node's /etc/services lacks) are not read as refusals; a
+node's own /etc/protocols (not collected) may name protocols netbase 6.4 does not; the node's
+HVA-301 message says "every tcp port" for `IN ACCEPT -source 0.0.0.0/0 -p tcp` (IPv4 only);
+round 39's stand: a one-rule `IN ACCEPT -source
 2.0.0.0/8,3.0.0.0/8 -p tcp` quoted without its -source (wording), the node's pooled message
 "before the policy" after a narrower DROP; the host nft leads of rounds 33/34.
 """
@@ -339,3 +352,28 @@ def test_r40f_6_bad_port_list_unread(tmp_path: Path, rule: str, what: str, why: 
         f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts {what}"
         f"{why} before the policy",
     )
+
+
+# --- R40F-7: a -p nft cannot resolve fails proxmox-firewall's whole batch ------------------------
+
+
+@pytest.mark.parametrize("proto", ["Tcp", "300", "mptcp"])
+def test_r40f_7_unresolved_protocol(tmp_path: Path, proto: str) -> None:
+    """Was pass under `nftables: 1`: proxmox-firewall writes `meta l4proto <value>`, which nft
+    cannot resolve (a name /etc/protocols lacks in that case, a number above 255, mptcp's
+    262), so its whole batch fails and the ruleset in force is not in the evidence;
+    pve-firewall refuses the rule alone (held: pass)."""
+    rule = f"IN ACCEPT -p {proto} -dport 22" if proto == "Tcp" else f"IN ACCEPT -p {proto}"
+    why = f"-p {proto}, a protocol nft cannot resolve (the whole nft batch fails)"
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "manual",
+        f"evidence unavailable: host.fw line 9 `{rule}`: {why}{REFUSED}",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+def test_r40f_7_held_resolved_names(tmp_path: Path) -> None:
+    """Held: a first-column name (`gre`) and an alias (`IPSEC-ESP`) nft resolves, and a number
+    (`0x2F`), are applied: the node passes (neither opens a port-bearing protocol)."""
+    rules = "IN ACCEPT -p gre\nIN ACCEPT -p IPSEC-ESP\nIN ACCEPT -p 0x2F\n"
+    assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS

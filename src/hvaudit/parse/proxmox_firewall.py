@@ -159,6 +159,40 @@ _NETBASE_PROTOCOLS = (
     "mptcp 262 icmpv6"
 )
 NETBASE_PROTOCOLS = frozenset(_NETBASE_PROTOCOLS.split())
+#: The aliases of netbase 6.4's /etc/protocols (the columns after the number; read on such a
+#: system), which glibc's getprotobyname_r matches as it matches the first column,
+#: case-sensitively.
+_NETBASE_ALIAS_NAMES = (
+    "IP HOPOPT ICMP IGMP GGP IP-ENCAP ST TCP EGP IGP PUP UDP HMP XNS-IDP RDP ISO-TP4 DCCP XTP "
+    "DDP IDPR-CMTP IPv6 IPv6-Route IPv6-Frag IDRP RSVP GRE IPSEC-ESP IPSEC-AH SKIP IPv6-ICMP "
+    "IPv6-NoNxt IPv6-Opts RSPF CPHB VMTP EIGRP OSPFIGP AX.25 IPIP ETHERIP ENCAP PIM IPCOMP VRRP "
+    "L2TP ISIS SCTP FC Mobility-Header UDPLite MPLS-in-IP HIP Shim6 WESP ROHC Ethernet"
+)
+_NETBASE_ALIASES = frozenset(_NETBASE_ALIAS_NAMES.split())
+#: The -p spellings proxmox-ve-config reads as a protocol of its own (rule_match.rs
+#: Protocol::from_options: Tcp, Udp, Dccp, Sctp, UdpLite, Icmp, Icmpv6), not as a name nft
+#: resolves.
+_NFT_VARIANTS = _PROTOCOLS_WITH_PORTS | _ICMP
+
+
+def nft_unresolved_protocol(proto: str) -> bool:
+    """A -p proxmox-firewall writes as `meta l4proto <value>` (Protocol::Named: not one of
+    `_NFT_VARIANTS` and no decimal Rust's u8 parse takes) that nft cannot resolve, failing the
+    whole batch proxmox-firewall sends (proxmox-firewall src/bin/proxmox-firewall.rs
+    handle_firewall: one run_json_commands, the update failing with "error updating firewall
+    rules"): nftables datatype.c inet_protocol_type_parse reads a number (strtoumax base 0)
+    above 255 as "Protocol out of range" and a name getprotobyname_r does not find (netbase's
+    /etc/protocols: `NETBASE_PROTOCOLS`, `_NETBASE_ALIASES`; `mptcp` is 262) as "Could not
+    resolve protocol name" (R40F-7)."""
+    if not proto or proto in _NFT_VARIANTS:
+        return False
+    if re.fullmatch(r"\+?[0-9]+", proto, re.A):
+        return int(proto) > 255
+    if re.fullmatch(r"\+?0[xX][0-9A-Fa-f]+", proto, re.A):
+        return int(proto.lstrip("+"), 16) > 255
+    if proto in ("mptcp", "MPTCP"):
+        return True
+    return not (proto in _NETBASE_ALIASES or (proto in NETBASE_PROTOCOLS and not proto.isdigit()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -742,6 +776,9 @@ def parse_firewall(
                 ),
                 None,
             )
+        proto = str(written.get("proto") or "") if isinstance(written, dict) else ""
+        if not why and nft_unresolved_protocol(proto):
+            why = f"-p {proto}, a protocol nft cannot resolve (the whole nft batch fails)"
         if not why and isinstance(written, dict) and {"dport", "icmp-type"} <= set(written):
             why = '-dport beside -icmp-type ("dport and icmp-type are mutually exclusive")'
         # IPv4 and IPv6 addresses in one -source or -dest list (address.rs IpList::from_str:
