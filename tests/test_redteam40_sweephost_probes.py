@@ -1,7 +1,7 @@
 """R40 sweep: HVA-060's and HVA-081's leading unknown (the host's RAM or core count unread) with
 guests whose run state the evidence does not settle; HVA-211 with the link list unread beside
 Open vSwitch's tables; the TCP/UDP listener list of an `ss` that exited other than 0; HVA-061
-beside a VM of unknown run state.
+beside a VM of unknown run state; HVA-210's AF_VSOCK fail behind the TCP/UDP listeners' gap.
 
 Harness: a copy of the Proxmox VE hardened fixture tree (tests/fixtures/proxmox-hardened: VM 200
 web-10 runs and is onboot, VM 201 api-11 is stopped and not onboot, onboot LXC container 300
@@ -52,6 +52,12 @@ Findings:
   the pass into the run-state question (_run_state_question), joined with unread_peers.
   Harness: the hardened node over SSH (test_redteam3_host_probes.pve_scan: /etc/pve from the
   tree, host commands replayed), /sys/kernel/mm/ksm/run = 1, resources.cfg a FIFO.
+- R40S-5 (missed fail, leading unknown) HVA-210: the TCP/UDP listeners unknown (`ss -t -u -l`
+  failing, the error since R40S-3; or its artefact not collected, the gap question "management
+  services listen only on management addresses", which names no AF_VSOCK socket) came first,
+  so sshd bound to vsock CID 2 beside vs1 (<vsock model='virtio'>), R21V-2's fail, was never
+  judged; it reads only `ss --vsock` (its own artefact and parser), sshd's ports and the VM.
+  Now that fail stands with the TCP/UDP listing unknown (_vsock_management, _vsock_part).
 
 Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, and the
 unknown-RAM question stays R39S-1's, naming no VM beyond the running and autostart ones; with the
@@ -61,7 +67,8 @@ where no VM is) with the link list unread still asks the bridges' gap (a Linux b
 would show is not excluded); with the link list read the address on vmbr0 fails once, as the
 link list's bridge (no duplicate line from the Open vSwitch branch). An ss that exits 0 and
 prints no socket still lists none (HVA-033 passes). HVA-061 with resources.cfg read keeps its
-pass (api-11 stopped and not onboot, settled).
+pass (api-11 stopped and not onboot, settled). HVA-210 with ss failing and no AF_VSOCK
+listener beside vs1 stays the error.
 
 Probed by script: on 3511ccaf, the hardened tree without resources.cfg and proc/meminfo asked
 the VMs-only question for HVA-060, and "yes" passed; without proc/cpuinfo the same for HVA-081.
@@ -69,12 +76,15 @@ On 3740ba55, ip-link uncollected with the address on vmbr0 asked GAP_Q alone (ma
 `ip -j link` exiting 1 was the error; the address on mgmt already failed both ways. On
 35aa65a0, the hardened replay host with `listeners` ("", 255, "ss: invalid option -- 'H'")
 gave HVA-030/033/210 pass, HVA-034/035 n/a, HVA-250 "processes listening on the network: none".
-On 74c16db1, the KSM node with resources.cfg a FIFO passed HVA-061 (KSM_PASS).
+On 74c16db1, the KSM node with resources.cfg a FIFO passed HVA-061 (KSM_PASS). On d03bb353,
+sshd on vsock CID 2 beside vs1 was the error with ss failing and the gap question with the
+listeners uncollected.
 
-Tally: 4 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
-HVA-250; HVA-061; missed fail: HVA-211), 17 cases (11 finding probes, 6 held probes); the 11
-finding probes failed on main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on
-3740ba55, R40S-3's 6 on 35aa65a0, R40S-4's 1 on 74c16db1), the held probes passed there.
+Tally: 5 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
+HVA-250; HVA-061; missed fail: HVA-211; HVA-210), 20 cases (13 finding probes, 7 held probes);
+the 13 finding probes failed on main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on
+3740ba55, R40S-3's 6 on 35aa65a0, R40S-4's 1 on 74c16db1, R40S-5's 2 on d03bb353), the held
+probes passed there.
 
 Leads left:
 - HVA-211: with ip-link unread, an address on an OVS bridge port whose bridge has a live VM port
@@ -83,9 +93,8 @@ Leads left:
 - The unknown-size question names `pct config <vmid>` inside the question, not in its Evidence
   part, and its Evidence says "each VM's configured maximum memory" without `qm config` /
   `virsh dominfo` (wording, carried from R39).
-- HVA-210 with the TCP/UDP listeners failed or unread: the AF_VSOCK fail (a management service
-  on vsock beside a vsock VM, R21V-2) reads only `ss --vsock`, sshd's ports and the VM, yet
-  the listeners' gap comes first and makes it the error (leading unknown, not a pass).
+- HVA-210 with the TCP/UDP listeners unknown and the AF_VSOCK listeners unknown beside a vsock
+  VM: the one gap is asked (the listeners'), the vsock question is not joined (not probed).
 - _listeners still skips a line it cannot read (fewer than 5 fields, a port that is not a
   number) where `ss --vsock`'s parser fails on a LISTEN line it cannot read.
 - Other host checks that count "running or autostart VMs" and leave out those of unknown run
@@ -102,8 +111,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import messages, outcomes, run_assessment
+from conftest import domain_xml, messages, outcomes, run_assessment
 from hvaudit.cli import main
+from hvaudit.collect.host import command_artefact
 from hvaudit.engine import Assessment
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 from test_ovs_management_port import OVS_TABLES, _addrs, _links, _vm
@@ -111,6 +121,7 @@ from test_r34_elif_unknown_probes import _question
 from test_redteam3_host_probes import PVE_TREE, pve_scan
 from test_redteam38_sweephost_probes import GAP, GAP_Q, IP_LINK, LINK_FAILS
 from test_redteam39_sweephost_probes import HARDENED, MEM_Q, _attest_yes
+from test_vm_leads19c import VSOCK
 
 HA = "etc/pve/ha/resources.cfg"
 
@@ -335,4 +346,49 @@ def test_r40s4_held_ha_read_keeps_the_pass(tmp_path: Path) -> None:
     assert (outcomes(a, "HVA-061"), messages(a, "HVA-061")) == (
         {"pve-h1": "pass"},
         {"pve-h1": KSM_PASS},
+    )
+
+
+# --- R40S-5: HVA-210, the AF_VSOCK fail behind the TCP/UDP listeners' gap --------------------
+
+SSHD_ON_CID2 = 'v_str LISTEN 0 128 2:22 *:* users:(("sshd",pid=700,fd=3))\n'
+VSOCK_FAIL = (
+    "listening on AF_VSOCK, which the vsock device of VM vs1 (<vsock model='virtio'>) connects "
+    "its guest to (the host is CID 2 to it, on any port): sshd (vsock/22)"
+)
+VS1 = (domain_xml("web01"), domain_xml("vs1", body=VSOCK))
+
+
+def test_r40s5_vsock_fail_stands_though_ss_failed(host_scan) -> None:
+    """R40S-5: on main (after R40S-3) the TCP/UDP listing's failure was the error, and sshd on
+    vsock CID 2 beside vs1 went unjudged; it reads only `ss --vsock`, sshd's ports and vs1."""
+    a = host_scan(
+        {"listeners": SS_REFUSED, "vsock-listeners": (SSHD_ON_CID2, 0)}, domains=list(VS1)
+    )
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
+        {"hv1": "fail"},
+        {"hv1": VSOCK_FAIL},
+    )
+
+
+def test_r40s5_vsock_fail_stands_though_listeners_uncollected(
+    older_bundle_scan,  # noqa: F811
+) -> None:
+    """R40S-5: on main the listeners' gap question alone was asked ("management services listen
+    only on management addresses"), which does not name AF_VSOCK."""
+    a = older_bundle_scan(
+        {"vsock-listeners": (SSHD_ON_CID2, 0)}, domains=VS1, gone=command_artefact("listeners")
+    )
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
+        {"hv1": "fail"},
+        {"hv1": VSOCK_FAIL},
+    )
+
+
+def test_r40s5_held_no_vsock_listener_keeps_the_error(host_scan) -> None:
+    """Held: ss failing with no AF_VSOCK listener beside vs1 stays the error (nothing proven)."""
+    a = host_scan({"listeners": SS_REFUSED}, domains=list(VS1))
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
+        {"hv1": "error"},
+        {"hv1": SS_ERROR},
     )

@@ -131,6 +131,30 @@ sshd-vsock@.service (systemd src/ssh-generator/ssh-generator.c add_vsock_socket:
 AF_VSOCK; a drop-in moves its port as ssh.socket's; R30F-2)."""
 
 
+def _vsock_management(vf: Fact[tuple[Listener, ...]], ssh_ports: set[int]) -> list[str]:
+    """HVA-210's management services listening on AF_VSOCK bound to any CID or to the host's
+    CID 2, which a vsock guest reaches (R21V-2); none where the vsock listeners are not known."""
+    if not vf.known:
+        return []
+    return sorted(
+        {
+            name
+            for lst in vf.get()
+            if lst.address in ("*", "2")
+            and lst.protocol == "vsock"
+            and (name := _management_listener(lst, ssh_ports)) is not None
+        }
+    )
+
+
+def _vsock_part(near_v: list[str], on_vsock: list[str]) -> str:
+    """HVA-210's message part for the management services `on_vsock` beside vsock guests."""
+    return (
+        f"listening on AF_VSOCK, which the vsock device of {_first(near_v)} connects its guest "
+        "to (the host is CID 2 to it, on any port): " + ", ".join(on_vsock)
+    )
+
+
 def _management_listener(lst: Listener, ssh_ports: set[int]) -> str | None:
     """How HVA-210 names a listener that is a management interface, or None when it is not one.
 
@@ -2015,12 +2039,21 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.listeners
+        ssh_ports = sshd_ports(h)
         if not f.known:
-            yield unknown(s, f, "management services listen only on management addresses")
+            # the AF_VSOCK listeners are `ss --vsock`'s own listing: a management service there
+            # beside a vsock guest fails without the TCP/UDP one, whose gap asked alone (or its
+            # error) hid that fail (R40S-5, the leading-unknown shape of R38S-1)
+            near_v = sorted({how for _, how in vsocks.get(h.name, [])})
+            vf = h.facts.vsock_listeners
+            on_vsock = _vsock_management(vf, ssh_ports) if near_v else []
+            if on_vsock:
+                yield failed(s, _vsock_part(near_v, on_vsock), *vf.sources)
+            else:
+                yield unknown(s, f, "management services listen only on management addresses")
             continue
         scope = loopback_scope(h)
         routed = scope.routed
-        ssh_ports = sshd_ports(h)
         named = [(lst, _management_listener(lst, ssh_ports)) for lst in f.get()]
         wild = sorted(
             {
@@ -2083,19 +2116,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
         # a vsock guest reaches the host's AF_VSOCK listeners bound to * or CID 2 (R21V-2)
         near_v = sorted({how for _, how in vsocks.get(h.name, [])})
         vf = h.facts.vsock_listeners
-        on_vsock = (
-            sorted(
-                {
-                    name
-                    for lst in vf.get()
-                    if lst.address in ("*", "2")
-                    and lst.protocol == "vsock"
-                    and (name := _management_listener(lst, ssh_ports)) is not None
-                }
-            )
-            if near_v and vf.known
-            else []
-        )
+        on_vsock = _vsock_management(vf, ssh_ports) if near_v else []
         # a guest of a libvirt network whose bridge holds a host address sends to any host
         # address through that bridge, and Linux takes it (R21N-1): what stops it is the
         # host's input firewall, which libvirt leaves open (it adds accepts only)
@@ -2156,11 +2177,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     + ", ".join(on_vm_net)
                 )
             if on_vsock:
-                parts.append(
-                    f"listening on AF_VSOCK, which the vsock device of {_first(near_v)} "
-                    f"connects its guest to (the host is CID 2 to it, on any port): "
-                    + ", ".join(on_vsock)
-                )
+                parts.append(_vsock_part(near_v, on_vsock))
             if open_input:
                 parts.append(
                     f"listening on host addresses that the guests of {who} reach through "
