@@ -55,19 +55,26 @@ Findings:
   one question about the module's next load, with modprobe.d, the command line and the loaded
   module's file as evidence (libvirt and Proxmox VE). Older tests changed (separate commit):
   R37T-7's and R38T-3's harness tests asserted the sysfs question for those cases.
+- R40T-6 (wrong fail) HVA-049: kvm_intel not loaded on 6.1 with `install kvm_intel /bin/true`
+  (or /bin/false; modprobe.d(5): the command runs "instead of inserting the module", how a
+  module is kept out) failed "kvm_intel's built-in default (... no options line, ... or
+  install command sets it) turns nested on when it loads (every boot)": modprobe never loads
+  it, so no default applies. Now parse.host._nested_default_load leaves such a host to the
+  question (R40T-5's); an install command whose modprobe loads the module keeps the fail.
 
 Held: kvm_intel on 4.19 keeps sysfs's question (kvm_intel's bound unchanged); kvm_amd on a 2.6
 kernel keeps it (below the bound); `options kvm_amd nested=0` on a 4.15 AMD host keeps it (the
 next load sets nested off; R40T-5's question now). HVA-010: an x86 host without vmx/svm and
 /dev/kvm keeps its message. HVA-049: kvm_intel loaded but its `nested` unreadable keeps the
-sysfs question (the file exists there).
+sysfs question (the file exists there); an install command whose modprobe loads kvm_intel
+keeps R38T-3's default fail.
 
 Probed by script: none.
 
-Tally: 5 findings (false pass: HVA-049; wording: HVA-010 twice, HVA-011, HVA-049), 22 tests
-(26 cases); 19 failed on main before the fixes (R40T-1 on 3511ccaf: 4; R40T-2/3 on ebe59381: 6;
-R40T-4 on 23788f86: 6; R40T-5 on 41344ad5: 3), 3 held (6 cases; R40T-1's held test asserts
-R40T-5's question since).
+Tally: 6 findings (false pass: HVA-049; wrong fail: HVA-049; wording: HVA-010 twice, HVA-011,
+HVA-049), 25 tests (29 cases); 21 failed on main before the fixes (R40T-1 on 3511ccaf: 4;
+R40T-2/3 on ebe59381: 6; R40T-4 on 23788f86: 6; R40T-5 on 41344ad5: 3; R40T-6 on 25a44f84:
+2), 4 held (7 cases; R40T-1's held test asserts R40T-5's question since).
 
 Leads left: HVA-048 with <seclabel type='none'> on a running domain and qemu.conf unread
 (libvirt's security_manager.c virSecurityManagerGenLabel refuses a type='none' label "Unconfined
@@ -78,7 +85,9 @@ domain's start with libvirtd's); distribution kernels that change kvm_amd's or k
 here: a team decision); HVA-049's other questions (an unknown CPU model, svm carried on an old
 machine type, a Proxmox VE custom model) still name the sysfs file where the module is not
 loaded; HVA-011 on POWER with kvm_hv listed and /dev/kvm absent passes as x86 does (the module
-loaded, no /dev/kvm: HVA-010 fails it).
+loaded, no /dev/kvm: HVA-010 fails it); `blacklist kvm_intel` with the module not loaded still
+fails on the built-in default (a blacklist stops alias autoloading, not an explicit modprobe
+or modules-load.d: whether anything loads it is a question, not probed).
 """
 
 from __future__ import annotations
@@ -392,3 +401,32 @@ def test_r40t5_held_loaded_module_unread_keeps_sysfs_question(host_scan) -> None
     )
     status, _, question = _pt(a)
     assert (status, question) == ("manual", SYSFS_Q)
+
+
+# --- R40T-6: HVA-049, an install command that keeps the module out: no load, no default ---------
+
+
+@pytest.mark.parametrize("command", ["/bin/true", "/bin/false"])
+def test_r40t6_install_keeps_module_out_is_asked(host_scan, command: str) -> None:
+    """R40T-6 (wrong fail): kvm_intel not loaded on 6.1 with `install kvm_intel /bin/true`
+    (modprobe.d(5): run "instead of inserting the module", how a module is kept out) failed
+    "kvm_intel's built-in default (... no options line, kvm_intel.nested= word or install
+    command sets it) turns nested on when it loads": the module is never loaded by modprobe,
+    so no default applies. Now the question about its next load (R40T-5)."""
+    line = f"/etc/modprobe.d/kvm.conf:install kvm_intel {command}\n"
+    a = host_scan({**NOT_LOADED, "modprobe-d": _modprobe(line)}, domains=PT)
+    assert _pt(a) == ("manual", ASKED, HOST_LOAD_Q)
+
+
+def test_r40t6_held_install_that_loads_keeps_default_fail(host_scan) -> None:
+    """Held: an install command whose modprobe loads kvm_intel without nested= leaves the
+    built-in default deciding: the fail stays."""
+    line = "/etc/modprobe.d/kvm.conf:install kvm_intel /sbin/modprobe --ignore-install kvm_intel\n"
+    a = host_scan({**NOT_LOADED, "modprobe-d": _modprobe(line)}, domains=PT)
+    assert _pt(a) == (
+        "fail",
+        f"{PT_WHAT}; {NOT_LOADED_WHY}, but kvm_intel's built-in default (nested on since Linux "
+        "4.20; the running kernel is 6.1.0-28-amd64, and no options line, kvm_intel.nested= "
+        "word or install command sets it) turns nested on when it loads (every boot)",
+        None,
+    )

@@ -11635,6 +11635,13 @@ def _nested_default_load(ev: HostEvidence, vendor: str) -> Fact[str]:
     setting = _next_load_setting(ev, vendor, "nested")
     if not setting.known or setting.get() is not None:
         return later
+    install = _modprobe_install(ev, vendor)
+    if install.known and (ran := install.get()) is not None and ran[2] is None:
+        # R40T-6: an install command that does not load the module (`install kvm_intel
+        # /bin/true`, how a module is kept out: modprobe.d(5) runs it "instead of inserting
+        # the module") leaves no load for the built-in default to apply to: it set nothing,
+        # and "the default turns nested on when it loads" failed a host that never loads it
+        return later
     g = ev.get(_file("/proc/sys/kernel/osrelease"))
     release = _first(g) if g.state == "ok" else ""
     m = re.match(r"([0-9]+)\.([0-9]+)", release)
