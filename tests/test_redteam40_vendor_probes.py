@@ -68,6 +68,10 @@ Leads left:
 - HVA-308 does not compare `network=` with the node's management address (the address its
   name resolves to, /etc/hosts, not collected): a migration network that is the management
   network passes; a corosync link given as a host name is not resolved either.
+- R40E-2 on the API path: /etc/pve/corosync.conf is rendered from GET /cluster/config/totem
+  alone, with no nodelist, so a `network=` holding the corosync links passes there (the
+  files path fails it); GET /cluster/config/nodes (Sys.Audit on /) gives each node's
+  ringX_addr and is not collected.
 - The API path's other renderers (render_realms, render_firewall, ...) take any JSON the
   node answers: a null or non-object answer elsewhere may stop the scan as R40E-4's did.
 - HVA-434: config.virtualNicManagerInfo reported without a `vmotion` nicType entry reads as
