@@ -65,8 +65,10 @@ Held (kept as tests): GRUB's `enforcing=\\"1\\"` (its lexer drops the quotes) an
 whose whole `options` value is quoted (systemd-boot drops that pair; GRUB quotes the argument
 again, and the enforcing= after the blank reads 1) pass over SELINUX=permissive; GRUB's
 `'mitigations=auto'` passes HVA-181. R40B-3: `a#b` and `'#x'` (a character, no comment) before
-enforcing=1 pass. R40B-4: a bare or wholly double-quoted mitigations=off in an entry (the same
-word under both boot loaders) fails as one source. R40B-5: `\\'mitigations=off\\'` (the quotes
+enforcing=1 pass; `\\${x} mitigations=off` fails HVA-181 (`${x}` is a GRUB variable inside the
+word, yylex.l VARIABLE: its braces end no command; R40B-3 as first landed, 8b259d1, ended the
+command there and passed it, fixed in the same round). R40B-4: a bare or wholly double-quoted
+mitigations=off in an entry (the same word under both boot loaders) fails as one source. R40B-5: `\\'mitigations=off\\'` (the quotes
 escaped: characters, which GRUB hands on escaped) passes HVA-181; `\\#x` is no comment.
 
 Probed by script, not kept: none.
@@ -75,13 +77,14 @@ No e2e run: the e2e host has no /etc/default/grub, /etc/kernel/cmdline or Boot L
 Specification entries, no quote in /proc/cmdline and no SELinux (no /sys/fs/selinux), so neither
 change can reach its verdicts.
 
-Tally: 5 findings (5 false passes; R40B-2 also 2 wrong fails); 29 cases in 15 test functions.
+Tally: 5 findings (5 false passes; R40B-2 also 2 wrong fails); 30 cases in 16 test functions.
 On main 18e23e6 10 of 13 failed: R40B-1 4 of 4 (4 false passes), R40B-2 6 of 6 (4 false passes:
 the running `enforcing="1"`, /etc/kernel/cmdline's and a BLS entry's, GRUB's `"enforcing=1 x"`;
 2 wrong fails: the running and /etc/kernel/cmdline's `"enforcing=0"`, now a pass and a
 question); the 3 held cases passed before and after. R40B-3: 6 of 6 failed on main 6d29779
 (5 false passes, HVA-181's 2 questions where the kernel gets mitigations=off); its 2 held
-cases passed before and after. R40B-4: 3 of 3 failed on main 5db921a (3 false passes); its 2
+cases passed before and after (the `${x}` case, added later, failed on 8b259d1 only, see
+Held). R40B-4: 3 of 3 failed on main 5db921a (3 false passes); its 2
 held cases passed before and after (R40B-2's 3 entry cases failed there on the sources' new
 names only). R40B-5: 1 of 1 failed on main 73fbb89 (a false pass); its 2 held cases passed
 before and after.
@@ -400,3 +403,14 @@ def test_r40b_5_held_an_escaped_hash_is_no_comment(host_scan) -> None:
     a = _selinux(host_scan, PERM, _boot(_grub("quiet \\\\#x enforcing=1"), grub=False))
     assert outcomes(a, "HVA-043") == {"hv1": "pass"}, messages(a, "HVA-043")
     assert messages(a, "HVA-043") == {"hv1": SELINUX_PASS}
+
+
+def test_r40b_3_held_a_braced_variable_ends_no_command(host_scan) -> None:
+    """R40B-3 held: `${x}` is a GRUB variable inside the word (yylex.l VARIABLE), its braces
+    no end of the command: the mitigations=off after it is the kernel's."""
+    a = host_scan({"boot-cmdline": _boot(_grub("quiet \\${x} mitigations=off"), grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
+        "mitigations off: mitigations=off in /etc/default/grub"
+    }

@@ -1066,6 +1066,12 @@ def _grub_lex(text: str) -> tuple[list[tuple[str, bool]], bool]:
             # R40B-5: the backslash goes (execute.c wildcard_unescape), a newline with it
             cur.append(text[i + 1 : i + 2].replace("\n", ""))
             i += 2
+        elif c == "$" and text.startswith("{", i + 1) and "}" in text[i:]:
+            # yylex.l VARIABLE `$\{{NAME}\}`: part of the word, its braces no command's end
+            end = text.index("}", i) + 1
+            var = True
+            cur.append(text[i:end])
+            i = end
         else:
             var = var or c == "$"
             cur.append(c)
