@@ -23,7 +23,8 @@ Findings (R40F-n):
   `IN ACCEPT -dport 22` (every packet) passed the node ("cluster firewall on, input policy
   DROP"), HVA-313 ("no rule opens management ports wider") and the VM. Now those port checks
   are pve-firewall's alone (`pve_refused`), and proxmox._nft_ports_dropped reads such a rule
-  under `nftables: 1` as its protocol's every port (or every packet), the message saying why.
+  under `nftables: 1` as its protocol's every port (or every packet), the message saying why;
+  two /8s' `-p TCP -dport 80` pool as R38F-1's (HVA-301) and R37F-3's (HVA-313) do.
 - R40F-2 (wrong fail) HVA-301: same cause: `IN DROP -p TCP -dport 80` before `IN ACCEPT -p tcp`
   drops every TCP packet under proxmox-firewall, leaving the ACCEPT none, yet the node failed;
   now it passes.
@@ -80,9 +81,10 @@ Probed by script (not kept): each finding's rules under pve-firewall and proxmox
 before the fix (the kept cases' shapes); `IN ACCEPT -p icmp -icmp-type echo-request` under
 proxmox-firewall passes (an ICMP -p reads its type).
 
-Tally: 7 findings (6 false pass, 1 wrong fail); 27 cases in 13 test functions; 23 failed on
-main before the fixes (R40F-1/2 landed b0994f05, R40F-3/4 5db921a0, R40F-5/6 26ded200); 4
-held (and the 18 pve-firewall assertions within the failing cases).
+Tally: 7 findings (6 false pass, 1 wrong fail); 28 cases in 14 test functions; 24 failed on
+main before the fixes (6d29779e; R40F-1/2 landed b0994f05, R40F-3/4 5db921a0, R40F-5/6
+26ded200, R40F-7 827a7638); 4 held (and the 18 pve-firewall assertions within the failing
+cases).
 
 Leads left: other values nft refuses in proxmox-firewall's batch (an -icmp-type name nft
 lacks, a -dport service name the node's /etc/services lacks) are not read as refusals; a
@@ -377,3 +379,26 @@ def test_r40f_7_held_resolved_names(tmp_path: Path) -> None:
     (`0x2F`), are applied: the node passes (neither opens a port-bearing protocol)."""
     rules = "IN ACCEPT -p gre\nIN ACCEPT -p IPSEC-ESP\nIN ACCEPT -p 0x2F\n"
     assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS
+
+
+def test_r40f_1_pooled_bare_protocol(tmp_path: Path) -> None:
+    """Was pass under `nftables: 1` (HVA-301 and HVA-313): two /8s' `-p TCP -dport 80` are
+    every TCP port from a /7's worth of public sources (R38F-1's pool), the management ports
+    among them (R37F-3's)."""
+    rules = "IN ACCEPT -source 2.0.0.0/8 -p TCP -dport 80\nIN ACCEPT -source 3.0.0.0/8 -p TCP -dport 80\n"
+    a7 = "2^25 (a /7) public IPv4 addresses together, as many as a /7 network or more"
+    assert _node_verdicts(tmp_path, rules, nft=True) == {
+        "HVA-301": (
+            "fail",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -p TCP -dport "
+            "80 -source 2.0.0.0/8`, host.fw line 10 `IN ACCEPT -p TCP -dport 80 -source "
+            f"3.0.0.0/8` accept every tcp port from their sources ({a7})"
+            + _bare("TCP", "TCP", "tcp")
+            + " before the policy",
+        ),
+        "HVA-313": (
+            "fail",
+            "host.fw:9, host.fw:10 accept management port(s) 22, 3128, 5900-5999, 8006 from "
+            f"their sources ({a7})",
+        ),
+    }
