@@ -59,6 +59,15 @@ Findings (R40A-n):
   group), passed "mode 660 root ...". Now such a group is a question naming the socket and
   asking for `getent group NAME` (checks.management._members_unread); the root group and a gid
   no group names keep their verdicts. R40A-2's merged `%users` case now asks both questions.
+- R40A-6 (false pass) HVA-132: a group's members were read under its own name only. glibc's
+  nss_files files-initgroups.c reads every /etc/group entry and gives an account the gid of
+  each that lists it, so `virt:x:108:alice,bob,carol` beside `libvirt:x:108:` puts every
+  account in gid 108 (HVA-142 counts them since R30A-3); Linux-PAM pam_modutil_ingroup.c
+  checkgrouplist (pam_group's `%group`) compares gids too. With auth_unix_rw = none and the
+  socket 0660 root:libvirt, such an alias, or group.conf granting libvirt to `%staff` whose
+  gid `staff2` lists every account under, passed "mode 660 root libvirt". Now a group's
+  members are those of every name of its gid (checks.management._gid_members) in
+  _group_of_everyone and _in_group.
 
 Held (kept as tests): `libvirt-qemu` and `libvirt_x` (one name each: '-' and '_' are name
 characters), a backslash ending a comment before another comment, and a rule broken by a
@@ -66,15 +75,17 @@ newline before its groups field (`;libvirt` then starts nothing) grant no libvir
 with `group: files` alone (no such group) and `%users` (local, no merge: files answers first)
 add no one; `group::rw-` (with or without getfacl's `#effective:` comment) keeps the group a
 writer; a local socket group with no merge action (`group: files sss`), and the root group
-under a merge, keep the pass.
+under a merge, keep the pass; an alias name listing some accounts, not all, adds no one.
 
 Probed by script: the end-to-end run against a real libvirtd was not run: this host's
 /etc/security/group.conf is readable and every line a comment, and the old and the new reading
 both give no grant, so the change cannot reach the e2e-* verdicts; nor can R40A-2 (no rule to
-weigh) or R40A-3 (getfacl is not installed here: no ACL is read).
+weigh), R40A-3 (getfacl is not installed here: no ACL is read), R40A-5 (`group: files
+systemd`, no merge; libvirt is in /etc/group) or R40A-6 (no other name of gid 108 here).
 
-Tally: 5 findings (3 false passes, 1 wrong fail, 1 wording); 40 cases, 25 failed on main
-before the fixes (R40A-1: 14; R40A-2: 2; R40A-3: 5; R40A-4: 1; R40A-5: 3), 15 held.
+Tally: 6 findings (4 false passes, 1 wrong fail, 1 wording); 44 cases, 27 failed on main
+before the fixes (R40A-1: 14; R40A-2: 2; R40A-3: 5; R40A-4: 1; R40A-5: 3; R40A-6: 2), 17
+held.
 
 Leads left:
 - pam_group drops the last field of a file without a final newline (read_field's "field too
@@ -492,3 +503,61 @@ def test_pam_group_merged_group(host_scan) -> None:
         f"{MERGED}; {RW_OK}",
     )
     assert question_line(a, "HVA-132", "hv1") == JOINT_Q
+
+
+# --- R40A-6: a group is its gid: another /etc/group name of it lists members too
+
+ALIAS_EVERYONE = (
+    "group libvirt (gid 108) holds every local login account of uid 1000 and up (alice, bob, carol)"
+)
+ALIAS_PAM = (
+    "group libvirt (gid 108) is granted at login by /etc/security/group.conf (pam_group) to users "
+    "%staff: every local login account of uid 1000 and up (alice, bob, carol)"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "group_conf", "expected"),
+    [
+        (
+            "virt:x:108:alice,bob,carol\n",
+            "",
+            (
+                "fail",
+                f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt: "
+                f"{ALIAS_EVERYONE}: any local user controls every VM",
+            ),
+        ),
+        (
+            "staff:x:50:\nstaff2:x:50:alice,bob,carol\n",
+            "*;*;%staff;Al0000-2400;libvirt\n",
+            (
+                "fail",
+                f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt: "
+                f"{ALIAS_PAM}: any local user controls every VM",
+            ),
+        ),
+        # held: the other name lists some accounts, not every one
+        ("virt:x:108:alice,bob\n", "", RW_PASS),
+        ("staff:x:50:\nstaff2:x:50:alice,bob\n", "*;*;%staff;Al0000-2400;libvirt\n", RW_PASS),
+    ],
+    ids=["socket-group-alias", "pam-group-alias", "held-socket-alias-some", "held-pam-alias-some"],
+)
+def test_gid_alias_members_132(
+    host_scan, extra: str, group_conf: str, expected: tuple[str, str]
+) -> None:
+    """R40A-6 (false pass) HVA-132: auth_unix_rw = none, the socket 0660 root:libvirt (gid
+    108), and /etc/group's `virt:x:108:alice,bob,carol` (initgroups gives every account a name
+    of gid 108 lists that gid: glibc files-initgroups.c, R30A-3), or group.conf granting libvirt
+    to `%staff` whose gid another name lists every account under (pam_modutil_ingroup.c
+    checkgrouplist compares gids): every login account writes to the socket; passed "mode 660
+    root libvirt"."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            "/etc/group": NO_USERS_GROUP["/etc/group"] + extra,
+            "/etc/security/group.conf": group_conf,
+        }
+    )
+    assert _132(a) == expected

@@ -2380,7 +2380,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
     nsswitch may find beyond /etc/group (a named group /etc/group does not hold while the
     group line asks another source, or a local group merged from one; root excepted) is a
     question too: /etc/group's members alone do not show whether every login account is one
-    (_members_unread, R40A-5)."""
+    (_members_unread, R40A-5). A group is its gid: whoever another /etc/group name of it lists
+    is a member (initgroups; pam_group's `%group` via getgrouplist), as HVA-142 counts them
+    (_gid_members, R30A-3, R40A-6)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "socket")
@@ -2816,6 +2818,8 @@ def _group_of_everyone(h: Host, group: str) -> str | None:
                     f"/etc/security/group.conf (pam_group) to users {field}: every local login "
                     f"account of uid 1000 and up ({names})"
                 )
+    # every name of the gid: initgroups gives whoever any of them lists the gid (R40A-6)
+    members = (*members, *_gid_members(groups.get(), gid))
     if len(people) < 2 or not all(a.gid == gid or a.name in members for a in people):
         return None
     names = ", ".join(a.name for a in people[:6])
@@ -2890,9 +2894,20 @@ def _in_group(groups: dict[str, tuple[int, tuple[str, ...]]], a: Account) -> Cal
     gid) or a listed member: getgrouplist's answer, which pam_group's `%group` asks."""
 
     def test(name: str) -> bool:
-        return name in groups and (groups[name][0] == a.gid or a.name in groups[name][1])
+        return name in groups and (
+            groups[name][0] == a.gid or a.name in _gid_members(groups, groups[name][0])
+        )
 
     return test
+
+
+def _gid_members(groups: dict[str, tuple[int, tuple[str, ...]]], gid: int) -> set[str]:
+    """The accounts /etc/group lists under any name of `gid`: initgroups (glibc nss_files
+    files-initgroups.c reads every entry and adds the gid of each that lists the account, as
+    _groups in parse.host reads it, R30A-3) gives each of them the gid, and pam_group's
+    `%group` test asks getgrouplist for it (Linux-PAM pam_modutil_ingroup.c checkgrouplist
+    compares gids), so a second name listing every account makes the group theirs (R40A-6)."""
+    return {m for g, members in groups.values() if g == gid for m in members}
 
 
 def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str, str] | None:
