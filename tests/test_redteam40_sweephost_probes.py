@@ -1,7 +1,8 @@
 """R40 sweep: HVA-060's and HVA-081's leading unknown (the host's RAM or core count unread) with
 guests whose run state the evidence does not settle; HVA-211 with the link list unread beside
 Open vSwitch's tables; the TCP/UDP listener list of an `ss` that exited other than 0; HVA-061
-beside a VM of unknown run state; HVA-210's AF_VSOCK fail behind the TCP/UDP listeners' gap.
+beside a VM of unknown run state; HVA-210's AF_VSOCK fail behind the TCP/UDP listeners' gap;
+R40S-1's question on a VMware host read offline (tests/fixtures/vmx through vmx+dir://).
 
 Harness: a copy of the Proxmox VE hardened fixture tree (tests/fixtures/proxmox-hardened: VM 200
 web-10 runs and is onboot, VM 201 api-11 is stopped and not onboot, onboot LXC container 300
@@ -58,6 +59,11 @@ Findings:
   so sshd bound to vsock CID 2 beside vs1 (<vsock model='virtio'>), R21V-2's fail, was never
   judged; it reads only `ss --vsock` (its own artefact and parser), sshd's ports and the VM.
   Now that fail stands with the TCP/UDP listing unknown (_vsock_management, _vsock_part).
+- R40S-6 (wording) HVA-060, HVA-081: R40S-1's question told what settles a VM's run state in
+  Proxmox VE's terms (`qm list`, `ha-manager config`) on every platform; a VMware .vmx read
+  offline holds no power state (vmx_model: running_unknown), so on the vmx fixture host it
+  sent the auditor to Proxmox commands. Now a VMware host's question names the power state
+  and the host's auto-start list (vSphere API vim.host.AutoStartManager).
 
 Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, and the
 unknown-RAM question stays R39S-1's, naming no VM beyond the running and autostart ones; with the
@@ -78,13 +84,13 @@ On 3740ba55, ip-link uncollected with the address on vmbr0 asked GAP_Q alone (ma
 gave HVA-030/033/210 pass, HVA-034/035 n/a, HVA-250 "processes listening on the network: none".
 On 74c16db1, the KSM node with resources.cfg a FIFO passed HVA-061 (KSM_PASS). On d03bb353,
 sshd on vsock CID 2 beside vs1 was the error with ss failing and the gap question with the
-listeners uncollected.
+listeners uncollected. On 1ae76459 the vmx fixture host's HVA-060 question named `qm list`.
 
-Tally: 5 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
-HVA-250; HVA-061; missed fail: HVA-211; HVA-210), 20 cases (13 finding probes, 7 held probes);
-the 13 finding probes failed on main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on
-3740ba55, R40S-3's 6 on 35aa65a0, R40S-4's 1 on 74c16db1, R40S-5's 2 on d03bb353), the held
-probes passed there.
+Tally: 6 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
+HVA-250; HVA-061; missed fail: HVA-211; HVA-210; wording: HVA-060 with HVA-081, R40S-1's own),
+21 cases (14 finding probes, 7 held probes); the 14 finding probes failed on main before their
+fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on 3740ba55, R40S-3's 6 on 35aa65a0, R40S-4's 1 on
+74c16db1, R40S-5's 2 on d03bb353, R40S-6's 1 on 1ae76459), the held probes passed there.
 
 Leads left:
 - HVA-211: with ip-link unread, an address on an OVS bridge port whose bridge has a live VM port
@@ -97,6 +103,8 @@ Leads left:
   VM: the one gap is asked (the listeners'), the vsock question is not joined (not probed).
 - _listeners still skips a line it cannot read (fewer than 5 fields, a port that is not a
   number) where `ss --vsock`'s parser fails on a LISTEN line it cannot read.
+- The unknown-size question's Evidence on a VMware host still names `free -k` and /proc/meminfo
+  (an ESXi host has neither in an offline read); not changed here.
 - Other host checks that count "running or autostart VMs" and leave out those of unknown run
   state (_unknown_run_state): HVA-061 now asks; the CPU-pinning and I/O host checks not swept.
 - A libvirt host with its RAM unknown and an unread domain (R28D-1) or unread next definition
@@ -392,3 +400,32 @@ def test_r40s5_held_no_vsock_listener_keeps_the_error(host_scan) -> None:
         {"hv1": "error"},
         {"hv1": SS_ERROR},
     )
+
+
+# --- R40S-6: R40S-1's question on a VMware host read offline ---------------------------------
+
+VMX = Path(__file__).parent / "fixtures" / "vmx"
+
+
+def test_r40s6_vmx_unknown_power_state_names_vsphere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R40S-6: after R40S-1 the question sent an auditor of a VMware host to `qm list` and
+    `ha-manager config`; now to the power state and the host's auto-start list."""
+    out = tmp_path / "bundle"
+    assert main(["collect", "--connect", f"vmx+dir://{VMX}", "-o", str(out)]) == 0
+    capsys.readouterr()
+    a = run_assessment(out)
+    (r,) = (r for r in a.results if r.check.id == "HVA-060")
+    assert (r.status.value, r.outcome.message) == (
+        "manual",
+        "the host's memory size is unknown (no host facts)",
+    )
+    assert (r.outcome.question or "").startswith(
+        "Is the memory configured for this host's running and autostart VMs, with the memory of "
+        "each VM whose run state the evidence does not settle (legacy-db, web-01: "
+        "runtime.powerState not reported (a .vmx file does not hold it); counted unless it is "
+        "powered off and not in the host's auto-start list: its power state and the host's VM "
+        "Startup/Shutdown settings in the vSphere Client) within the profile's over-commit ratio "
+        "(1.5) of its RAM? "
+    ), r.outcome.question

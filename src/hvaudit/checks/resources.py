@@ -383,10 +383,19 @@ def _maybe_named(ctx: Context, h: Host, what: str) -> str:
     maybe = _unknown_run_state(ctx, h.name)
     if not maybe:
         return ""
+    # what settles it is the platform's (R40S-6): a VMware .vmx read offline holds no power
+    # state, and the host's auto-start list starts a VM with the host (vSphere API,
+    # vim.host.AutoStartManager: "Virtual machines configured to use auto-start are
+    # automatically started or stopped when the host is started or shut down")
+    settles = (
+        "it is stopped and is no HA resource in state started: `qm list`, `ha-manager config`"
+        if h.platform == "proxmox-ve"
+        else "it is powered off and not in the host's auto-start list: its power state and the "
+        "host's VM Startup/Shutdown settings in the vSphere Client"
+    )
     return (
         f", with the {what} of each VM whose run state the evidence does not settle "
-        f"({_names(maybe)}: {maybe[0].running_unknown}; counted unless it is stopped and is "
-        "no HA resource in state started: `qm list`, `ha-manager config`)"
+        f"({_names(maybe)}: {maybe[0].running_unknown}; counted unless {settles})"
     )
 
 
