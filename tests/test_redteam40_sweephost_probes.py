@@ -64,6 +64,10 @@ Findings:
   offline holds no power state (vmx_model: running_unknown), so on the vmx fixture host it
   sent the auditor to Proxmox commands. Now a VMware host's question names the power state
   and the host's auto-start list (vSphere API vim.host.AutoStartManager).
+- R40S-7 (wording) HVA-060, HVA-081: the same question's Evidence read an ESXi host's RAM with
+  `free -k` or /proc/meminfo and its cores with `lscpu`; now the vSphere Client's host Summary
+  (HostHardwareSummary memorySize, numCpuCores: "The physical memory size in bytes", "Number
+  of physical CPU cores on the host"), _size_evidence.
 
 Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, and the
 unknown-RAM question stays R39S-1's, naming no VM beyond the running and autostart ones; with the
@@ -84,13 +88,15 @@ On 3740ba55, ip-link uncollected with the address on vmbr0 asked GAP_Q alone (ma
 gave HVA-030/033/210 pass, HVA-034/035 n/a, HVA-250 "processes listening on the network: none".
 On 74c16db1, the KSM node with resources.cfg a FIFO passed HVA-061 (KSM_PASS). On d03bb353,
 sshd on vsock CID 2 beside vs1 was the error with ss failing and the gap question with the
-listeners uncollected. On 1ae76459 the vmx fixture host's HVA-060 question named `qm list`.
+listeners uncollected. On 1ae76459 the vmx fixture host's HVA-060 question named `qm list`;
+on a73f0b36 its HVA-060 and HVA-081 questions named `free -k` and `lscpu`.
 
-Tally: 6 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
-HVA-250; HVA-061; missed fail: HVA-211; HVA-210; wording: HVA-060 with HVA-081, R40S-1's own),
-21 cases (14 finding probes, 7 held probes); the 14 finding probes failed on main before their
-fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on 3740ba55, R40S-3's 6 on 35aa65a0, R40S-4's 1 on
-74c16db1, R40S-5's 2 on d03bb353, R40S-6's 1 on 1ae76459), the held probes passed there.
+Tally: 7 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
+HVA-250; HVA-061; missed fail: HVA-211; HVA-210; wording: HVA-060 with HVA-081 twice, R40S-6
+R40S-1's own), 23 cases (16 finding probes, 7 held probes); the 16 finding probes failed on
+main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on 3740ba55, R40S-3's 6 on 35aa65a0,
+R40S-4's 1 on 74c16db1, R40S-5's 2 on d03bb353, R40S-6's 1 on 1ae76459, R40S-7's 2 on
+a73f0b36), the held probes passed there.
 
 Leads left:
 - HVA-211: with ip-link unread, an address on an OVS bridge port whose bridge has a live VM port
@@ -103,8 +109,8 @@ Leads left:
   VM: the one gap is asked (the listeners'), the vsock question is not joined (not probed).
 - _listeners still skips a line it cannot read (fewer than 5 fields, a port that is not a
   number) where `ss --vsock`'s parser fails on a LISTEN line it cannot read.
-- The unknown-size question's Evidence on a VMware host still names `free -k` and /proc/meminfo
-  (an ESXi host has neither in an offline read); not changed here.
+- The unknown-size question on a VMware host: "each VM's configured maximum memory" does not
+  name the .vmx key (memSize) or the vSphere Client field (wording, minor).
 - Other host checks that count "running or autostart VMs" and leave out those of unknown run
   state (_unknown_run_state): HVA-061 now asks; the CPU-pinning and I/O host checks not swept.
 - A libvirt host with its RAM unknown and an unread domain (R28D-1) or unread next definition
@@ -429,3 +435,33 @@ def test_r40s6_vmx_unknown_power_state_names_vsphere(
         "Startup/Shutdown settings in the vSphere Client) within the profile's over-commit ratio "
         "(1.5) of its RAM? "
     ), r.outcome.question
+
+
+@pytest.mark.parametrize(
+    ("check", "evidence"),
+    [
+        (
+            "HVA-060",
+            "Evidence: the host's RAM (the host's Summary, Hardware, in the vSphere Client: "
+            "HostHardwareSummary.memorySize) and each VM's configured maximum memory. Pass: ",
+        ),
+        (
+            "HVA-081",
+            "Evidence: the host's physical core count (the host's Summary, Hardware, in the "
+            "vSphere Client: HostHardwareSummary.numCpuCores) and each VM's maximum vCPU count. "
+            "Pass: ",
+        ),
+    ],
+)
+def test_r40s7_vmx_size_evidence_is_vsphere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], check: str, evidence: str
+) -> None:
+    """R40S-7: on main the ESXi host's RAM (cores) was to be read with `free -k` or
+    /proc/meminfo (`lscpu`), which an ESXi host does not give an auditor."""
+    out = tmp_path / "bundle"
+    assert main(["collect", "--connect", f"vmx+dir://{VMX}", "-o", str(out)]) == 0
+    capsys.readouterr()
+    a = run_assessment(out)
+    (r,) = (r for r in a.results if r.check.id == check)
+    assert r.status.value == "manual"
+    assert evidence in (r.outcome.question or ""), r.outcome.question

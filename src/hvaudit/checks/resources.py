@@ -257,8 +257,9 @@ def ram_overcommit(ctx: Context) -> Iterator[Outcome]:
                     [
                         "Is the memory configured for this host's running and autostart VMs"
                         f"{_maybe_named(ctx, h, 'memory')}{_cts_named(h, 'memory limit')} within the profile's over-commit "
-                        f"ratio ({limit:g}) of its RAM? Evidence: the host's RAM (`free -k` or "
-                        "/proc/meminfo MemTotal) and each VM's configured maximum memory. Pass: "
+                        f"ratio ({limit:g}) of its RAM? Evidence: the host's RAM "
+                        f"({_size_evidence(h, 'memory')}) and each VM's configured maximum "
+                        "memory. Pass: "
                         "yes, their sum divided by the RAM is within the ratio; fail: it exceeds "
                         "it.",
                         *_ratio_asks(h, "memory over-commit", limit)[1],
@@ -397,6 +398,20 @@ def _maybe_named(ctx: Context, h: Host, what: str) -> str:
         f", with the {what} of each VM whose run state the evidence does not settle "
         f"({_names(maybe)}: {maybe[0].running_unknown}; counted unless {settles})"
     )
+
+
+def _size_evidence(h: Host, what: str) -> str:
+    """Where the host's RAM (`what` "memory") or physical core count ("cores") is read, for
+    HVA-060's and HVA-081's question where it is unknown: an ESXi host has no /proc/meminfo or
+    lscpu to an auditor; the vSphere API's HostHardwareSummary gives memorySize ("The physical
+    memory size in bytes") and numCpuCores ("Number of physical CPU cores on the host"),
+    the host's Summary in the vSphere Client (R40S-7)."""
+    if h.platform == "vmware-esxi":
+        field = "memorySize" if what == "memory" else "numCpuCores"
+        return f"the host's Summary, Hardware, in the vSphere Client: HostHardwareSummary.{field}"
+    if what == "memory":
+        return "`free -k` or /proc/meminfo MemTotal"
+    return "`lscpu`: sockets times cores per socket"
 
 
 def _cts_named(h: Host, what: str) -> str:
@@ -1051,8 +1066,8 @@ def vcpu_allocation(ctx: Context) -> Iterator[Outcome]:
                         "Do the vCPUs of this host's running and autostart VMs"
                         f"{_maybe_named(ctx, h, 'vCPUs')}{_cts_named(h, 'CPU count')} stay within the profile's ratio "
                         f"({limit:g}) of its physical cores? Evidence: the host's physical core "
-                        "count (`lscpu`: sockets times cores per socket) and each VM's maximum "
-                        "vCPU count. Pass: yes, their sum divided by the cores is within the "
+                        f"count ({_size_evidence(h, 'cores')}) and each VM's maximum vCPU "
+                        "count. Pass: yes, their sum divided by the cores is within the "
                         "ratio; fail: it exceeds it.",
                         *_ratio_asks(h, "vCPU-to-core", limit)[1],
                     ]
