@@ -68,6 +68,12 @@ Findings:
   `free -k` or /proc/meminfo and its cores with `lscpu`; now the vSphere Client's host Summary
   (HostHardwareSummary memorySize, numCpuCores: "The physical memory size in bytes", "Number
   of physical CPU cores on the host"), _size_evidence.
+- R40S-8 (false pass, leading unknown) HVA-210: `ss` not installed (the TCP/UDP and the
+  AF_VSOCK listeners both unavailable) beside vs1 (<vsock model='virtio'>) asked the listeners'
+  gap alone, "management services listen only on management addresses", which names no
+  AF_VSOCK socket; a "yes" passed the host with the vsock listeners vs1's guest reaches as
+  CID 2 (R21V-2) never asked. Now the gap and R21V-2's vsock question are one item
+  (joint_question, _vsock_question).
 
 Held: with resources.cfg read (no HA resource) api-11 is stopped and not onboot, and the
 unknown-RAM question stays R39S-1's, naming no VM beyond the running and autostart ones; with the
@@ -78,7 +84,7 @@ would show is not excluded); with the link list read the address on vmbr0 fails 
 link list's bridge (no duplicate line from the Open vSwitch branch). An ss that exits 0 and
 prints no socket still lists none (HVA-033 passes). HVA-061 with resources.cfg read keeps its
 pass (api-11 stopped and not onboot, settled). HVA-210 with ss failing and no AF_VSOCK
-listener beside vs1 stays the error.
+listener beside vs1 stays the error; ss not installed without a vsock VM asks the gap alone.
 
 Probed by script: on 3511ccaf, the hardened tree without resources.cfg and proc/meminfo asked
 the VMs-only question for HVA-060, and "yes" passed; without proc/cpuinfo the same for HVA-081.
@@ -89,14 +95,15 @@ gave HVA-030/033/210 pass, HVA-034/035 n/a, HVA-250 "processes listening on the 
 On 74c16db1, the KSM node with resources.cfg a FIFO passed HVA-061 (KSM_PASS). On d03bb353,
 sshd on vsock CID 2 beside vs1 was the error with ss failing and the gap question with the
 listeners uncollected. On 1ae76459 the vmx fixture host's HVA-060 question named `qm list`;
-on a73f0b36 its HVA-060 and HVA-081 questions named `free -k` and `lscpu`.
+on a73f0b36 its HVA-060 and HVA-081 questions named `free -k` and `lscpu`. On 3f6d238b, ss
+not installed beside vs1 asked the listeners' gap question alone.
 
-Tally: 7 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
-HVA-250; HVA-061; missed fail: HVA-211; HVA-210; wording: HVA-060 with HVA-081 twice, R40S-6
-R40S-1's own), 23 cases (16 finding probes, 7 held probes); the 16 finding probes failed on
-main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on 3740ba55, R40S-3's 6 on 35aa65a0,
-R40S-4's 1 on 74c16db1, R40S-5's 2 on d03bb353, R40S-6's 1 on 1ae76459, R40S-7's 2 on
-a73f0b36), the held probes passed there.
+Tally: 8 findings (false pass: HVA-060 with HVA-081; HVA-030/033/210 with HVA-034/035 n/a and
+HVA-250; HVA-061; HVA-210 (R40S-8); missed fail: HVA-211; HVA-210 (R40S-5); wording: HVA-060
+with HVA-081 twice, R40S-6 R40S-1's own), 25 cases (17 finding probes, 8 held probes); the 17
+finding probes failed on main before their fix (R40S-1's 2 on 3511ccaf, R40S-2's 2 on
+3740ba55, R40S-3's 6 on 35aa65a0, R40S-4's 1 on 74c16db1, R40S-5's 2 on d03bb353, R40S-6's 1
+on 1ae76459, R40S-7's 2 on a73f0b36, R40S-8's 1 on 3f6d238b), the held probes passed there.
 
 Leads left:
 - HVA-211: with ip-link unread, an address on an OVS bridge port whose bridge has a live VM port
@@ -105,8 +112,8 @@ Leads left:
 - The unknown-size question names `pct config <vmid>` inside the question, not in its Evidence
   part, and its Evidence says "each VM's configured maximum memory" without `qm config` /
   `virsh dominfo` (wording, carried from R39).
-- HVA-210 with the TCP/UDP listeners unknown and the AF_VSOCK listeners unknown beside a vsock
-  VM: the one gap is asked (the listeners'), the vsock question is not joined (not probed).
+- HVA-210 with the TCP/UDP listing failed (an error) and the vsock listeners unknown: the error
+  stands alone (not a pass; R40S-8 joins only the unavailable gap).
 - _listeners still skips a line it cannot read (fewer than 5 fields, a port that is not a
   number) where `ss --vsock`'s parser fails on a LISTEN line it cannot read.
 - The unknown-size question on a VMware host: "each VM's configured maximum memory" does not
@@ -465,3 +472,40 @@ def test_r40s7_vmx_size_evidence_is_vsphere(
     (r,) = (r for r in a.results if r.check.id == check)
     assert r.status.value == "manual"
     assert evidence in (r.outcome.question or ""), r.outcome.question
+
+
+# --- R40S-8: HVA-210, ss not installed beside a vsock VM -----------------------------------------
+
+
+def test_r40s8_no_ss_asks_the_vsock_listeners_too(host_scan) -> None:
+    """R40S-8: on main the listeners' gap question alone ("management services listen only on
+    management addresses") was asked beside vs1, and a "yes" passed the host with its AF_VSOCK
+    listeners, which vs1's guest reaches as CID 2, never asked; now one item asks both."""
+    a = host_scan({"listeners": None, "vsock-listeners": None}, domains=list(VS1))
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "evidence unavailable: ss is not installed; the host's AF_VSOCK listeners, "
+            "which the vsock device of VM vs1 (<vsock model='virtio'>) reaches, are not known "
+            "(ss is not installed)"
+        },
+    )
+    assert _question(a, "HVA-210") == (
+        "Does this hold for this host: management services listen only on management addresses, "
+        "and is host hv1 free of management services (sshd, libvirt's daemons, a web console) "
+        "listening on AF_VSOCK, bound to any CID (*) or to the host's CID 2? Evidence: the "
+        "setting, file or command output it names, read where it lives (the message says why "
+        "the scan could not); `modprobe vsock_diag; ss --vsock -l -n -p` on the host (without "
+        "vsock_diag ss prints nothing). Pass: yes, it holds, and none listens there; fail: it "
+        "does not, or one does, which the guest of VM vs1 (<vsock model='virtio'>) reaches by "
+        "connecting to CID 2 on its port."
+    )
+
+
+def test_r40s8_held_no_ss_without_vsock_vm_asks_the_gap(host_scan) -> None:
+    """Held: without a vsock VM the gap question stands alone, as before."""
+    a = host_scan({"listeners": None, "vsock-listeners": None})
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
+        {"hv1": "manual"},
+        {"hv1": "evidence unavailable: ss is not installed"},
+    )

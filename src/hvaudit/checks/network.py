@@ -147,6 +147,18 @@ def _vsock_management(vf: Fact[tuple[Listener, ...]], ssh_ports: set[int]) -> li
     )
 
 
+def _vsock_question(h: Host, near_v: list[str]) -> str:
+    """HVA-210's question where the host's AF_VSOCK listeners are not known beside vsock
+    guests `near_v` (R21V-2)."""
+    return (
+        f"Is host {h.name} free of management services (sshd, libvirt's daemons, a web "
+        "console) listening on AF_VSOCK, bound to any CID (*) or to the host's CID 2? Evidence: "
+        "`modprobe vsock_diag; ss --vsock -l -n -p` on the host (without vsock_diag ss prints "
+        f"nothing). Pass: yes, none listens there; fail: one does, which the guest of "
+        f"{_first(near_v)} reaches by connecting to CID 2 on its port."
+    )
+
+
 def _vsock_part(near_v: list[str], on_vsock: list[str]) -> str:
     """HVA-210's message part for the management services `on_vsock` beside vsock guests."""
     return (
@@ -2047,10 +2059,21 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             near_v = sorted({how for _, how in vsocks.get(h.name, [])})
             vf = h.facts.vsock_listeners
             on_vsock = _vsock_management(vf, ssh_ports) if near_v else []
+            gap = unknown(s, f, "management services listen only on management addresses")
             if on_vsock:
                 yield failed(s, _vsock_part(near_v, on_vsock), *vf.sources)
+            elif near_v and not vf.known and gap.question:
+                # the gap's question names no AF_VSOCK socket: "yes" to it passed a vsock
+                # guest's way to the host unasked (ss not installed reads neither; R40S-8)
+                yield manual(
+                    s,
+                    f"{gap.message}; the host's AF_VSOCK listeners, which the vsock device of "
+                    f"{_first(near_v)} reaches, are not known ({vf.reason or vf.state.value})",
+                    *dict.fromkeys([*gap.evidence, *vf.sources]),
+                    question=joint_question([gap.question, _vsock_question(h, near_v)]),
+                )
             else:
-                yield unknown(s, f, "management services listen only on management addresses")
+                yield gap
             continue
         scope = loopback_scope(h)
         routed = scope.routed
@@ -2320,14 +2343,7 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     f"reaches, are not known ({vf.reason or vf.state.value})"
                 )
                 refs += vf.sources
-                questions.append(
-                    f"Is host {h.name} free of management services (sshd, libvirt's daemons, "
-                    "a web console) listening on AF_VSOCK, bound to any CID (*) or to the "
-                    "host's CID 2? Evidence: `modprobe vsock_diag; ss --vsock -l -n -p` on the "
-                    "host (without vsock_diag ss prints nothing). Pass: yes, none listens "
-                    f"there; fail: one does, which the guest of {_first(near_v)} reaches by "
-                    "connecting to CID 2 on its port."
-                )
+                questions.append(_vsock_question(h, near_v))
             may = _unread_ways(
                 ctx, h, named, gateways, host_brs, vm_nets, bool(near_v) and not vf.known
             )
