@@ -39,6 +39,7 @@ from hvaudit.parse.qemu_args import (
     VFIO_PCI_DRIVERS,
     global_vfio_passthrough,
     pci_host_address,
+    qemu_options,
     raw_chardev_passthrough,
     raw_input_passthrough,
     raw_pci_passthrough,
@@ -46,6 +47,7 @@ from hvaudit.parse.qemu_args import (
     raw_usbredir_rules,
     rng_source,
     usbredir_filter_opening,
+    vfio_pci_without_sysfsdev,
 )
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import Element, parse_xml
@@ -920,9 +922,11 @@ def parse_domain(
     passthrough += raw_pci_passthrough(overridden, Source(artefact, "/domain/qemu:override"))
     passthrough += raw_input_passthrough(overridden, Source(artefact, "/domain/qemu:override"))
     # a raw -global vfio-pci.sysfsdev= replaces the function of each vfio-pci that sets none
-    # (R40D-6)
+    # (R40D-6, R41D-1)
     passthrough += global_vfio_passthrough(
-        raw_args, passthrough, Source(artefact, "/domain/qemu:commandline")
+        raw_args,
+        _vfio_without_sysfsdev(root, raw_args, overridden),
+        Source(artefact, "/domain/qemu:commandline"),
     )
     passthrough += raw_input_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
     passthrough += raw_chardev_passthrough(raw_args, Source(artefact, "/domain/qemu:commandline"))
@@ -2071,6 +2075,32 @@ def override_devices(root: Element) -> list[str]:
         if props:
             out += ["-device", json.dumps({**props, "id": alias})]
     return out
+
+
+def _vfio_without_sysfsdev(root: Element, raw_args: list[str], overridden: list[str]) -> bool:
+    """Whether the domain has a vfio-pci device that sets no `sysfsdev` of its own, which a
+    `-global vfio-pci.sysfsdev=` then reaches (R41D-1): a PCI <hostdev> or <interface
+    type='hostdev'> (libvirt's `{"driver": "vfio-pci", "host": ...}`, qemu_command.c
+    qemuBuildPCIHostdevDevProps) as its <qemu:override>, if any, leaves it (override_devices:
+    each named key replaced or removed), a vfio-pci an override makes (override_devices), or
+    a raw one, without one. An mdev <hostdev> is libvirt's vfio-pci with its own sysfsdev."""
+    changes = frontend_overrides(root)
+    devices = root.find("devices")
+    for el in (
+        [] if devices is None else [*devices.findall("hostdev"), *devices.findall("interface")]
+    ):
+        if el.get("type") != ("pci" if el.tag == "hostdev" else "hostdev"):
+            continue
+        props: dict[str, object] = {"driver": "vfio-pci"}
+        for name, value in changes.get(_alias(el), []) if _alias(el) else []:
+            props.pop(name, None)
+            if value is not None:
+                props[name] = value
+        if props.get("driver") in VFIO_PCI_DRIVERS and not props.get("sysfsdev"):
+            return True
+    return vfio_pci_without_sysfsdev(qemu_options(overridden)) or vfio_pci_without_sysfsdev(
+        qemu_options(raw_args)
+    )
 
 
 def vfio_target(props: dict[str, object]) -> str:

@@ -73,10 +73,12 @@ from hvaudit.parse.qemu_args import (
     QAPI_TRUE,
     global_vfio_passthrough,
     pflash_secure,
+    qemu_options,
     raw_chardev_passthrough,
     raw_input_passthrough,
     raw_pci_passthrough,
     raw_rng_passthrough,
+    vfio_pci_without_sysfsdev,
 )
 from hvaudit.textsafe import digits
 
@@ -1234,9 +1236,13 @@ def _vm(
         passthrough=(
             *passthrough,
             *raw_pci_passthrough(raw_args, at("args")),
-            # a raw -global vfio-pci.sysfsdev= replaces hostpciN's function (R40D-6)
+            # a raw -global vfio-pci.sysfsdev= replaces the function of hostpciN (vfio-pci,
+            # host=...) or of a raw vfio-pci that sets no sysfsdev of its own (R40D-6, R41D-1)
             *global_vfio_passthrough(
-                raw_args, [*passthrough, *raw_pci_passthrough(raw_args, at("args"))], at("args")
+                raw_args,
+                any(p.kind in ("pci", "sr-iov/pci network function") for p in passthrough)
+                or vfio_pci_without_sysfsdev(qemu_options(raw_args)),
+                at("args"),
             ),
             *raw_input_passthrough(raw_args, at("args")),
             *raw_chardev_passthrough(raw_args, at("args")),

@@ -523,26 +523,38 @@ def raw_pci_passthrough(args: Iterable[str], source: Source) -> list[Passthrough
 _VFIO_GLOBAL_DRIVERS = VFIO_PCI_DRIVERS
 
 
+def vfio_pci_without_sysfsdev(options: Iterable[QemuOption]) -> bool:
+    """Whether a raw `-device vfio-pci` (or vfio-pci-nohotplug) of `options` sets no `sysfsdev`
+    of its own, so that a `-global vfio-pci.sysfsdev=` gives it its function (R41D-1)."""
+    return any(
+        o.name == "device" and o.kind in VFIO_PCI_DRIVERS and not o.props.get("sysfsdev")
+        for o in options
+    )
+
+
 def global_vfio_passthrough(
-    args: Iterable[str], given: Iterable[Passthrough], source: Source
+    args: Iterable[str], reached: bool, source: Source
 ) -> list[Passthrough]:
     """The host PCI function a raw `-global vfio-pci.sysfsdev=PATH` hands the guest in place
-    of the functions the VM's vfio-pci devices name by `host` (R40D-6). A global property is
-    set on each device of its driver before the device's own properties (qom/object.c
-    object_apply_global_props, "Applied in order, later entries override earlier ones"), so it
-    holds where the device sets none: libvirt's PCI <hostdev> and <interface type='hostdev'>
-    are `{"driver": "vfio-pci", "host": ...}` (qemu_command.c qemuBuildPCIHostdevDevProps),
-    qemu-server's hostpciN `vfio-pci,host=...`, and QEMU's vfio_realize reads `host` only `if
-    (!vbasedev->sysfsdev)`. Where the VM passes any PCI function through (`given`), the last
-    such global's function is judged beside them (more judged, never less)."""
+    of the functions the VM's vfio-pci devices name by `host` (R40D-6). A global sets a
+    property's default (qemu-options.hx `-global`: "Set default value of driver's property prop
+    to value"): QEMU applies it as it creates each device of its driver (qom/object.c
+    object_apply_global_props, "Applied in order, later entries override earlier ones"), and
+    softmmu/qdev-monitor.c qdev_device_add_from_qdict sets the -device's own properties after
+    that (qdev_new, then "set properties" object_set_properties_from_keyval), so the global
+    holds only for a device that sets no sysfsdev of its own (R41D-1): libvirt's PCI <hostdev>
+    and <interface type='hostdev'> are `{"driver": "vfio-pci", "host": ...}` (qemu_command.c
+    qemuBuildPCIHostdevDevProps), qemu-server's hostpciN `vfio-pci,host=...`, and QEMU's
+    vfio_realize reads `host` only `if (!vbasedev->sysfsdev)`. Where the VM has such a device
+    (`reached`, which its parser decides), the last such global's function is judged beside
+    the ones it names (more judged, never less)."""
     last = ""
     for o in qemu_options(args):
         if o.name == "global" and (g := global_setting(o.text)) is not None:
             driver, prop, value = g
             if driver in _VFIO_GLOBAL_DRIVERS and prop == "sysfsdev":
                 last = value.strip()
-    vfio = any(p.kind in ("pci", "sr-iov/pci network function") for p in given)
-    return [Passthrough("pci", pci_host_address(last), source)] if last and vfio else []
+    return [Passthrough("pci", pci_host_address(last), source)] if last and reached else []
 
 
 #: The passthrough kind of a host input event device (/dev/input/eventN) QEMU reads and hands
