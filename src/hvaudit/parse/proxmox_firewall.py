@@ -195,6 +195,67 @@ def nft_unresolved_protocol(proto: str) -> bool:
     return not (proto in _NETBASE_ALIASES or (proto in NETBASE_PROTOCOLS and not proto.isdigit()))
 
 
+#: The -icmp-type values pve-firewall's verify_rule takes under -p icmp (Firewall.pm
+#: $icmp_type_names, "iptables -p icmp -h"): "invalid icmp-type '$icmp_type' for proto
+#: 'icmp'" otherwise, numbers included.
+_PVE_ICMP_NAMES = (
+    "any echo-reply destination-unreachable network-unreachable host-unreachable "
+    "protocol-unreachable port-unreachable fragmentation-needed source-route-failed "
+    "network-unknown host-unknown network-prohibited host-prohibited TOS-network-unreachable "
+    "TOS-host-unreachable communication-prohibited host-precedence-violation "
+    "precedence-cutoff source-quench redirect network-redirect host-redirect "
+    "TOS-network-redirect TOS-host-redirect echo-request router-advertisement "
+    "router-solicitation time-exceeded ttl-zero-during-transit ttl-zero-during-reassembly "
+    "parameter-problem ip-header-bad required-option-missing timestamp-request "
+    "timestamp-reply address-mask-request address-mask-reply"
+)
+PVE_ICMP_TYPES = frozenset(_PVE_ICMP_NAMES.split())
+#: The same under -p icmpv6 or ipv6-icmp (Firewall.pm $icmpv6_type_names, "ip6tables -p
+#: icmpv6 -h"; no `any`).
+_PVE_ICMPV6_NAMES = (
+    "destination-unreachable no-route communication-prohibited beyond-scope "
+    "address-unreachable port-unreachable failed-policy reject-route packet-too-big "
+    "time-exceeded ttl-zero-during-transit ttl-zero-during-reassembly parameter-problem "
+    "bad-header unknown-header-type unknown-option echo-request echo-reply "
+    "router-solicitation router-advertisement neighbor-solicitation neighbour-solicitation "
+    "neighbor-advertisement neighbour-advertisement redirect"
+)
+PVE_ICMPV6_TYPES = frozenset(_PVE_ICMPV6_NAMES.split())
+#: The -icmp-type names proxmox-ve-config reads under -p icmp|1 (proxmox-ve-rs
+#: proxmox-ve-config/src/firewall/types/rule_match.rs: IPTABLES_ICMP_TYPES_MAPPING's keys, then
+#: IcmpType::from_str's ICMP_TYPES), matched case-sensitively (binary_search_by).
+_NFT_ICMP_TYPES = PVE_ICMP_TYPES - {"any"} | {"info-request", "info-reply"}
+#: The same under -p ipv6-icmp|icmpv6|58 (IPTABLES_ICMPV6_TYPES_MAPPING's keys, where
+#: reject-route is spelt `reject-route'`, then Icmpv6Type::from_str's ICMPV6_TYPES).
+_NFT_ICMPV6_EXTRA = (
+    "reject-route' ind-neighbor-advert ind-neighbor-solicit mld-listener-done "
+    "mld-listener-query mld-listener-reduction mld-listener-report mld2-listener-report "
+    "nd-neighbor-advert nd-neighbor-solicit nd-redirect nd-router-advert nd-router-solicit "
+    "router-renumbering"
+)
+_NFT_ICMPV6_TYPES = (PVE_ICMPV6_TYPES - {"reject-route"}) | frozenset(_NFT_ICMPV6_EXTRA.split())
+
+
+def nft_icmp_type_refused(proto: str, icmp_type: str) -> bool:
+    """Whether proxmox-ve-config refuses a rule's -icmp-type under its -p (R41F-1). It reads
+    the type only under an ICMP -p (rule_match.rs Icmp::from_options, Icmpv6::from_options):
+    a key of the iptables mapping, then `any` in any ASCII case, a u8 (Rust's parse: an
+    optional `+`, decimal digits, at most 255), or a name of its nftables table; anything else
+    bails ("supplied string is neither a valid icmp type nor code", "supplied string is not a
+    valid icmpv6 type"), failing the whole file's parse (common.rs Config::parse)."""
+    if proto in ("icmp", "1"):
+        names = _NFT_ICMP_TYPES
+    elif proto in ("ipv6-icmp", "icmpv6", "58"):
+        names = _NFT_ICMPV6_TYPES
+    else:
+        return False
+    if icmp_type in names or (icmp_type.isascii() and icmp_type.lower() == "any"):
+        return False
+    if re.fullmatch(r"\+?[0-9]+", icmp_type, re.A):
+        return int(icmp_type) > 255
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class IpsetEntry:
     """One entry of an IP set: an address, network or alias; `nomatch` excludes it from the set."""
@@ -394,6 +455,23 @@ def _verify(
     # Numeric, no protocol: none), so only pve-firewall leaves the rule out (R40F-3)
     if "icmp-type" in opts and proto not in _ICMP and not rule.get("pve_refused"):
         rule["pve_refused"] = "missing property - 'icmp-type' requires an icmp 'proto'"
+    # verify_rule checks the type against its iptables tables, by name only (`8` is "invalid"),
+    # under -p icmp, icmpv6 and ipv6-icmp; proxmox-ve-config's tables differ (numbers, `any`
+    # under icmpv6, no `reject-route`): a type both refuse leaves the rule out of pve-firewall's
+    # ruleset and fails proxmox-firewall's parse (`nft_lines`), one pve-firewall alone refuses
+    # is `pve_refused` (R41F-1); `if (my $icmp_type = $rule->{'icmp-type'})` checks no `0`
+    icmp_type = str(opts.get("icmp-type", ""))
+    known = PVE_ICMP_TYPES if proto == "icmp" else PVE_ICMPV6_TYPES
+    if (
+        icmp_type not in ("", "0")
+        and proto in ("icmp", "icmpv6", "ipv6-icmp")
+        and icmp_type not in known
+    ):
+        why = f"invalid icmp-type '{icmp_type}' for proto '{proto}'"
+        if nft_icmp_type_refused(proto, icmp_type):
+            errors.append(why)
+        elif not rule.get("pve_refused"):
+            rule["pve_refused"] = why
     # the rule's IP version: pve-firewall applies a rule of one version only to that version's
     # chains, and refuses a rule mixing both (verify_rule $set_ip_version: "detected mixed
     # ipv4/ipv6 addresses in rule"), icmp being IPv4's and icmpv6 IPv6's
@@ -781,6 +859,16 @@ def parse_firewall(
             why = f"-p {proto}, a protocol nft cannot resolve (the whole nft batch fails)"
         if not why and isinstance(written, dict) and {"dport", "icmp-type"} <= set(written):
             why = '-dport beside -icmp-type ("dport and icmp-type are mutually exclusive")'
+        if (
+            not why
+            and isinstance(written, dict)
+            and "icmp-type" in written
+            and nft_icmp_type_refused(proto, str(written["icmp-type"]))
+        ):
+            why = (
+                f"-icmp-type {written['icmp-type']}, an ICMP type proxmox-ve-config does not "
+                f"know under -p {proto}"
+            )
         # IPv4 and IPv6 addresses in one -source or -dest list (address.rs IpList::from_str:
         # "Incompatible families in IPList!", then no set or alias name either: IpAddrMatch
         # "invalid IP specification"), or a -source of one and a -dest of the other

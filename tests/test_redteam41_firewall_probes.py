@@ -1,0 +1,129 @@
+"""Red-team round 41 probes: Proxmox VE -icmp-type values the two firewall daemons refuse
+(r41-firewall).
+
+Harness: round 40's (test_redteam40_firewall_probes): the live hardened Proxmox VE node
+(pve+ssh replayed, test_pve_leads18._node over test_redteam35_proxmox_probes._files), host.fw
+`nftables: 1` with both daemons in the process list (test_redteam36_firewall_probes.BOTH) or
+pve-firewall alone; HVA-301's verdict (test_redteam40_firewall_probes._node_verdicts) and
+HVA-303's (test_redteam37_firewall_probes._vm) through the real collector, parser and engine;
+hvaudit.parse.proxmox_firewall.parse_firewall for the warnings.
+
+Findings (R41F-n):
+- R41F-1 (false pass) HVA-301: under proxmox-firewall (host.fw `nftables: 1`) a rule's
+  -icmp-type is read under -p icmp|1 and ipv6-icmp|icmpv6|58 (proxmox-ve-rs
+  proxmox-ve-config/src/firewall/types/rule_match.rs Protocol::from_options,
+  Icmp::from_options, Icmpv6::from_options) as a key of IPTABLES_ICMP(V6)_TYPES_MAPPING, then
+  `any` (eq_ignore_ascii_case), a u8, or a name of ICMP_TYPES / ICMPV6_TYPES, matched
+  case-sensitively; anything else bails ("supplied string is neither a valid icmp type nor
+  code"), and one rule that fails to parse fails the whole file (common.rs Config::parse),
+  disabled (`|`) rules included (rule.rs Rule::from_str parses them too). So `-icmp-type
+  bogus`, `Echo-Request`, `256`, an ICMPv6 name under `-p 1`, and `-p icmpv6 -icmp-type
+  reject-route` (the mapping spells its key `reject-route'`) leave proxmox-firewall applying
+  no change: the ruleset in force is not in the evidence. hvaudit read no -icmp-type value and
+  passed the node ("cluster firewall on, input policy DROP"). Now
+  parse.proxmox_firewall.nft_icmp_type_refused makes such a line a refused `nft_lines` one:
+  the verdict asks, naming the line and why.
+- R41F-2 (wording) HVA-303: pve-firewall's verify_rule takes an -icmp-type under -p icmp,
+  icmpv6 or ipv6-icmp only from its iptables tables (PVE/Firewall.pm $icmp_type_names,
+  $icmpv6_type_names: "invalid icmp-type '$icmp_type' for proto 'icmp'"; a number such as `8`
+  too), leaving the rule out; hvaudit applied `IN DROP -p icmp -icmp-type bogus`, so the VM's
+  heading said "that no earlier rule drops or rejects" of an ACCEPT no applied rule precedes.
+  Now the rule is refused (both daemons: `errors`; pve-firewall alone, e.g. `8` or `any` under
+  icmpv6, which proxmox-ve-config reads: `pve_refused`) and the heading is the plain one.
+
+Held (kept as tests): the same R41F-1 lines under pve-firewall (it refuses them: the node
+passes); `-icmp-type 8`, `+8`, `info-request` under -p icmp, `any` and `reject-route'` under
+-p icmpv6, `-icmp-type 0` (Perl's false: pve-firewall checks nothing) under proxmox-firewall
+and pve-firewall (the node passes; proxmox-ve-config reads them).
+
+Probed by script (not kept): each finding's rules on main (3f6d238b, the kept cases' shapes);
+the VM under `nftables: 1` (it asks already: the NIC filters); `IN DROP -p icmp -icmp-type
+bogus` before `IN ACCEPT` on the node (the fail is unchanged).
+
+Tally: 2 findings (1 false pass, 1 wording); 11 cases in 4 test functions; 9 failed on main
+before the fix (3f6d238b: R41F-1's 6 cases, R41F-2's 3); 2 held (and the 6 pve-firewall
+assertions within R41F-1's cases).
+
+Leads left: pve-firewall's is_icmp is `icmp`, `icmpv6`, `ipv6-icmp` only, so `-p 1
+-icmp-type echo-request` and `-p 58 -dport 128` are rules it refuses ("missing property",
+"does not support ports") that hvaudit reads as applied; proxmox-firewall ignores a -dport
+under an ICMP -p (Icmp::from_options reads the type alone: `IN ACCEPT -p icmp -dport
+echo-request` is every ICMP packet to it); the round 40 wording leads (HVA-301 "every tcp
+port" for an IPv4-only -source, a one-rule pooled -source quoted without it, "before the
+policy" after a narrower DROP) and the host nft leads of rounds 33/34.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hvaudit.parse.proxmox_firewall import parse_firewall
+from test_redteam37_firewall_probes import VM_HEAD, _vm
+from test_redteam40_firewall_probes import NODE_PASS, REFUSED, _node_verdicts
+
+REFUSED_TYPES = [
+    ("IN ACCEPT -p icmp -icmp-type bogus", "bogus", "icmp"),
+    ("IN ACCEPT -p icmp -icmp-type Echo-Request", "Echo-Request", "icmp"),
+    ("IN ACCEPT -p icmp -icmp-type 256", "256", "icmp"),
+    ("IN ACCEPT -p 1 -icmp-type nd-router-advert", "nd-router-advert", "1"),
+    ("IN DROP -p icmpv6 -icmp-type reject-route", "reject-route", "icmpv6"),
+    ("|IN ACCEPT -p icmp -icmp-type bogus", "bogus", "icmp"),
+]
+
+
+@pytest.mark.parametrize(("rule", "value", "proto"), REFUSED_TYPES)
+def test_r41f_1_icmp_type_refused(tmp_path: Path, rule: str, value: str, proto: str) -> None:
+    """Was pass under `nftables: 1`: proxmox-ve-config cannot parse the -icmp-type, so
+    proxmox-firewall applies no change and the ruleset in force is not in the evidence;
+    pve-firewall refuses the rule alone (held: the node passes)."""
+    why = f"-icmp-type {value}, an ICMP type proxmox-ve-config does not know under -p {proto}"
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "manual",
+        f"evidence unavailable: host.fw line 9 `{rule}`: {why}{REFUSED}",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+HELD = (
+    "IN ACCEPT -p icmp -icmp-type 8\nIN ACCEPT -p icmp -icmp-type +8\n"
+    "IN ACCEPT -p icmp -icmp-type info-request\nIN ACCEPT -p icmpv6 -icmp-type any\n"
+    "IN ACCEPT -p icmpv6 -icmp-type reject-route'\nIN ACCEPT -p icmp -icmp-type 0\n"
+)
+
+
+@pytest.mark.parametrize("nft", [True, False])
+def test_r41f_1_held_known_types(tmp_path: Path, nft: bool) -> None:
+    """Held: types proxmox-ve-config reads (a u8, `any`, its own table's names) are no
+    refusal: the node passes under either daemon."""
+    assert _node_verdicts(tmp_path, HELD, nft=nft)["HVA-301"] == NODE_PASS
+
+
+def test_r41f_2_refusals_warned() -> None:
+    """The parser's reading: a type both daemons refuse is an error, one pve-firewall alone
+    refuses is `pve_refused`; `-icmp-type 0` is Perl's false (no check)."""
+    fw = parse_firewall("[RULES]\n" + HELD + "IN DROP -p icmp -icmp-type bogus\n", "host.fw")
+    assert fw.warnings == [
+        "host.fw:2: rule not applied by pve-firewall: invalid icmp-type '8' for proto 'icmp'",
+        "host.fw:3: rule not applied by pve-firewall: invalid icmp-type '+8' for proto 'icmp'",
+        "host.fw:4: rule not applied by pve-firewall: invalid icmp-type 'info-request' for "
+        "proto 'icmp'",
+        "host.fw:5: rule not applied by pve-firewall: invalid icmp-type 'any' for proto 'icmpv6'",
+        "host.fw:6: rule not applied by pve-firewall: invalid icmp-type 'reject-route'' for "
+        "proto 'icmpv6'",
+        "host.fw:8: rule not applied: invalid icmp-type 'bogus' for proto 'icmp'",
+    ]
+    assert [line for line, _, _ in fw.nft_lines] == [8]
+
+
+@pytest.mark.parametrize("icmp_type", ["bogus", "8"])
+def test_r41f_2_vm_refused_drop(tmp_path: Path, icmp_type: str) -> None:
+    """Was "that no earlier rule drops or rejects" under pve-firewall: it refuses the ICMP
+    DROP, so no applied rule precedes the ACCEPT."""
+    rules = f"IN DROP -p icmp -icmp-type {icmp_type}\nIN ACCEPT -p tcp\n"
+    assert _vm(tmp_path, rules) == (
+        "fail",
+        VM_HEAD + "line 12 `IN ACCEPT -p tcp` accepts every tcp port before any rule drops or "
+        "rejects",
+    )
