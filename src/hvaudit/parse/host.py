@@ -6662,6 +6662,38 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
     return _journal_forwarded(ev, _journal_loss(stored), where, main, drop)
 
 
+#: The socket systemd-journald forwards to a syslog daemon (systemd-journald.service(8),
+#: ForwardToSyslog=; rsyslog plugins/imuxsock/imuxsock.c SYSTEMD_PATH_LOG).
+JOURNALD_SYSLOG_SOCKET = "/run/systemd/journal/syslog"
+
+
+def _imuxsock_elsewhere(name: str | None) -> tuple[bool | None, str] | None:
+    """None where rsyslog's imuxsock reads journald's forwarding socket on a systemd host,
+    else (False: it reads none of what journald forwards, None: only what syslog(3) sends, why).
+
+    rsyslog plugins/imuxsock/imuxsock.c activateListeners: the system socket is the one named
+    (`SysSock.Name`, legacy `$SystemLogSocketName`, RsyslogForwarding.syssock_name) and
+    JOURNALD_SYSLOG_SOCKET only where none is named and sd_booted(); createLogSocket unlinks and
+    binds the named path itself. (The module's SysSock.Use page says the name "is ignored" on
+    systemd: the code does not.) Named /dev/log it takes the syslog(3) socket from journald
+    (systemd-journald-dev-log.socket), so a libvirt `syslog:` output reaches it and the journal
+    does not: a question (R41L-1)."""
+    if name is None or posixpath.normpath(name) == JOURNALD_SYSLOG_SOCKET:
+        return None
+    shown = name[:80]
+    if posixpath.normpath(name) == "/dev/log":
+        return None, (
+            f'rsyslog\'s imuxsock takes /dev/log itself (its system socket named "{shown}") '
+            f"and reads nothing journald forwards ({JOURNALD_SYSLOG_SOCKET}), so only what "
+            "libvirt's daemons log through syslog(3) (a `syslog:` log output) reaches it, not "
+            "what they write to the journal"
+        )
+    return False, (
+        f'rsyslog\'s imuxsock reads its system socket named "{shown}", not '
+        f"{JOURNALD_SYSLOG_SOCKET} where journald forwards"
+    )
+
+
 def _journal_forwarded(ev: HostEvidence, lost: str, where: str, main: Got, drop: Got) -> Fact[str]:
     """_journal_discards for a journal that keeps nothing, or none of libvirt's errors (`lost`,
     _journal_loss), and forwarding to syslog on (`where`): "" when a running syslog daemon
@@ -6708,6 +6740,12 @@ def _journal_forwarded(ev: HostEvidence, lost: str, where: str, main: Got, drop:
                 rs.source,
                 *daemons.sources,
             )
+        # its system socket named elsewhere reads nothing journald forwards (R41L-1)
+        missed = _imuxsock_elsewhere(fwd.syssock_name) if fwd.main_read else None
+        if missed is not None:
+            why = f"journald {lost} and forwards to syslog ({where}), but {missed[1]}"
+            refs = (main.source, drop.source, rs.source, *daemons.sources)
+            return Fact.of(why, *refs) if missed[0] is False else Fact.unavailable(why, *refs)
     return Fact.of("", main.source, drop.source, *daemons.sources)
 
 
@@ -7130,6 +7168,11 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
                 if _journald_main(ev)[1].state != "uncollected"
                 else (None, f"{JOURNALD_CONF} was not collected")
             )
+            # a socket of its own named for imuxsock's system socket reads nothing journald
+            # forwards, whatever ForwardToSyslog= says (R41L-1)
+            elsewhere = _imuxsock_elsewhere(fwd.syssock_name)
+            if elsewhere is not None and journal_on is not False:
+                journal_on, journal_where = elsewhere
             if unsure and journal_on is not True:
                 # imjournal may read a kept journal, or nothing (Storage=none)
                 journal_on, journal_where = None, stored[1] if stored else ""

@@ -853,6 +853,15 @@ class RsyslogForwarding:
     refused_modules: tuple[str, ...] = ()
     """module() statements of LOCAL_INPUTS rsyslog refuses, with why (MODULE_TYPED): they load
     nothing, so they are not among `inputs` (R33L-6)."""
+    syssock_name: str | None = None
+    """The path the configuration names for imuxsock's system socket (`module(load="imuxsock"
+    SysSock.Name=...)`, legacy `$SystemLogSocketName`), None where it names none. rsyslog
+    plugins/imuxsock/imuxsock.c activateListeners takes journald's /run/systemd/journal/syslog
+    on a systemd host only where no name is set ("if (runModConf->pLogSockName != NULL) ...
+    else if (sd_booted())"), and createLogSocket binds a named path of its own (R41L-1). The
+    legacy directive counts only where no module(load="imuxsock") statement loads imuxsock:
+    modules.c Load calls its setModCnf with the statement's parameters, which sets
+    configSetViaV2Method, and endCnfLoad then drops every legacy system-socket setting."""
 
 
 @dataclass(slots=True)
@@ -1131,6 +1140,9 @@ def rsyslog_forwarding(
     inputs: list[str] = []
     env_loads: set[str] = set()
     modules_refused: list[str] = []  # module() statements rsyslog refuses (R33L-6)
+    # imuxsock's system socket name: SysSock.Name of a module() statement loading it, the
+    # legacy $SystemLogSocketName (RsyslogForwarding.syssock_name)
+    sock_name: dict[str, str | None] = {}
     legacy_ruleset = ""  # `$RuleSet NAME` in force (rsyslog legacy multiple rulesets)
     trust = _Trust()
     # what the legacy $DefaultNetstreamDriver... directives set, which a refused global()
@@ -1274,6 +1286,10 @@ def rsyslog_forwarding(
                     modules_refused.append(f'module(load="{load[:40]}") ({refused})')
                 elif load and not (load == "imuxsock" and off):
                     inputs.append(load)
+                if load == "imuxsock" and not refused:
+                    sock_name["module"] = (
+                        _value(params["syssock.name"]) if "syssock.name" in params else None
+                    )
             elif kind == "object:include":
                 params = _params(body)
                 if "file" in params:
@@ -1338,6 +1354,8 @@ def rsyslog_forwarding(
                     inputs.append(word.lower().removesuffix(".so"))
                 elif name == "omitlocallogging" and word.lower() == "on":
                     inputs.append("-imuxsock")
+                elif name == "systemlogsocketname" and word:
+                    sock_name["legacy"] = word
                 elif name == "actionforwarddefaulttemplate" and word:
                     if not default_tpl or default_tpl[1].startswith("$"):
                         default_tpl[:] = [word, "$ActionForwardDefaultTemplate"]
@@ -1508,6 +1526,7 @@ def rsyslog_forwarding(
         RSYSLOG_MAIN in files,
         tuple(sorted(seen)),
         tuple(modules_refused),
+        sock_name["module"] if "module" in sock_name else sock_name.get("legacy"),
     )
 
 
