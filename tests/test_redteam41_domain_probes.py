@@ -1,5 +1,5 @@
 """Red-team round 41 probes: VM domain XML, a raw `-global vfio-pci.sysfsdev=` against the
-vfio-pci devices that set their own sysfsdev (r41-domain)
+vfio-pci devices that set their own sysfsdev, and the SASL a VNC server relies on (r41-domain)
 
 Harness: round 40's (tests/test_redteam40_domain_probes.py, round 37's `_ns_scan` and round
 2's copied hardened Proxmox VE node `pve_scan`).
@@ -19,28 +19,61 @@ Findings:
   sets no sysfsdev of its own (qemu_args.global_vfio_passthrough `reached`): a PCI <hostdev>
   or <interface type='hostdev'> no override gives one, a hostpciN without mdev, a raw
   vfio-pci or an override's vfio-pci without one.
+- R41D-2 (false pass) HVA-031: a raw `-vnc 0.0.0.0:1,sasl=on` (no password, no TLS client
+  certificates) passed "sasl", where the server libvirt builds with qemu.conf vnc_sasl = 1 is
+  the question whether the SASL configuration's mech_list offers only mechanisms that
+  authenticate (ANONYMOUS lets anyone in). ui/vnc.c vnc_display_setup_auth takes a password
+  before SASL, so only SASL alone is asked; now VM web01 is that question.
+- R41D-3 (wording) HVA-031: the SASL question of VM web01, whose <qemu:env
+  name='SASL_CONF_PATH'> names another directory, pointed at /etc/sasl2/qemu.conf and
+  vnc_sasl_dir; cyrus SASL reads the directory of SASL_CONF_PATH (lib/common.c
+  _sasl_getconfpath), libvirt adds the namespace's variables after its own (qemu_command.c
+  qemuBuildCommandLine, the def->namespaceData block) and virCommandAddEnv replaces a name
+  already set (src/util/vircommand.c). The value is redacted in the bundle; the question now
+  names that <qemu:env> and how to read it.
 
 Held (kept as tests): the global beside a PCI <hostdev> that sets no sysfsdev, beside a raw
 `-device vfio-pci,host=`, and beside a raw vfio-pci with its own sysfsdev and a <hostdev>
 without one, and a <hostdev> whose override sets another property (x-no-mmap), each still
 fails on group 3 (R40D-6); an mdev <hostdev> (its own sysfsdev,
-/sys/bus/mdev/devices/UUID) with the global stays host-mediated.
+/sys/bus/mdev/devices/UUID) with the global stays host-mediated. A raw SASL VNC server with a
+password, or with TLS client certificates (verify-peer=on), passes as before (R41D-2); a VM
+without the variable keeps the question on /etc/sasl2 and vnc_sasl_dir (R41D-3).
 
-Probed by script: none.
+Probed by script (/tmp, not kept): a raw `-spice port=5901,sasl=on` fails on its plaintext
+port, and `-vnc ...,password=on` passes on "password" as before (a password set through the
+monitor, which the bundle does not show: a lead, not judged this round).
 
-Tally: 1 finding (wrong fail 1), 2 tests holding 9 cases; the 3 finding cases failed on main
-before the fix (the 6 held cases pass on main too).
+Tally: 3 findings (false pass 1, wrong fail 1, wording 1), 5 tests holding 14 cases; the 5
+finding cases failed on main before the fixes (the 9 held cases pass on main too).
 
 Leads left: see the round's report.
 """
 
 from __future__ import annotations
 
+import time
+import uuid as uuidlib
 from pathlib import Path
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import (
+    HARDENED_HOST,
+    QEMU_NS_URI,
+    ReplayRunner,
+    _replay_secmodel,
+    domain_xml,
+    from_qemu_driver,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.bundle import BundleWriter
+from hvaudit.collect.host import HostCollector
+from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
+from hvaudit.engine import Assessment
 from test_redteam2_probes import VM200, pve_result
 from test_redteam2_probes import pve_scan as dir_scan
 from test_redteam37_domain_probes import _ns_scan, _override
@@ -124,3 +157,107 @@ def test_global_vfio_sysfsdev_of_a_proxmox_vm(
         f"PCI passthrough of {named}; host evidence unavailable: a copied configuration tree "
         "has no live host to read facts from",
     )
+
+
+# --- R41D-2, R41D-3: the SASL a VNC server authenticates with, and where QEMU reads it --------
+
+
+def _conf_scan(tmp_path: Path, vms: dict[str, tuple[str, str]], conf: str) -> Assessment:
+    """`_ns_scan` (round 37) with the hardened host's qemu.conf extended by `conf`."""
+    uri = write_node(
+        tmp_path / f"node-{time.monotonic_ns()}.xml",
+        [domain_xml(n, body) for n, (body, _) in vms.items()],
+    )
+    writer = BundleWriter(
+        tmp_path / f"b-{time.monotonic_ns()}",
+        target="qemu+ssh://root@hv1/system",
+        platform="kvm-libvirt",
+    )
+    LibvirtCollector(LibvirtTarget.parse(uri), secure_xml=True).collect(writer)
+    assert writer.root is not None
+    for name, (_, ns) in vms.items():
+        path = f"libvirt/domains/{uuidlib.uuid5(uuidlib.NAMESPACE_DNS, name)}.xml"
+        text = writer.files.pop(path).decode()
+        writer.entries.pop(path)
+        (writer.root / path).unlink()
+        text = text.replace("<domain ", f"<domain xmlns:qemu='{QEMU_NS_URI}' ", 1)
+        text = text.replace("</domain>", f"{ns}</domain>")
+        writer.add(path, text.encode(), origin="virDomainGetXMLDesc")
+    writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
+    from_qemu_driver(writer, uri)
+    _replay_secmodel(writer, "apparmor")
+    host = dict(HARDENED_HOST)
+    host["/etc/libvirt/qemu.conf"] = host["/etc/libvirt/qemu.conf"] + conf
+    HostCollector(ReplayRunner(host)).collect(writer)
+    bundle = writer.close(complete=True)
+    assert bundle is not None
+    return run_assessment(bundle)
+
+
+def _questions(a: Assessment, check_id: str) -> dict[str, str]:
+    return {
+        r.outcome.subject.name: r.outcome.question or ""
+        for r in a.results
+        if r.check.id == check_id and r.outcome.question
+    }
+
+
+def _sasl_q(evidence: str) -> str:
+    return (
+        "Does the SASL configuration QEMU uses for vnc on host hv1 offer only mechanisms that "
+        f"authenticate? Evidence: {evidence}. Pass: yes, mech_list names only mechanisms that "
+        "authenticate the user (gssapi, scram-sha-256); fail: mech_list is unset or names "
+        "anonymous."
+    )
+
+
+ETC_SASL = (
+    "the mech_list line of /etc/sasl2/qemu.conf on hv1 (or of qemu.conf in the directory that "
+    "/etc/libvirt/qemu.conf's vnc_sasl_dir names)"
+)
+TLS_VERIFY = "tls-creds-x509,id=t0,dir=/etc/pki/qemu,endpoint=server,verify-peer=on"
+
+
+def test_raw_vnc_with_sasl_alone_is_asked(tmp_path: Path) -> None:
+    """R41D-2: a raw `-vnc 0.0.0.0:1,sasl=on` passed HVA-031 on "sasl", where the same server
+    libvirt builds with vnc_sasl = 1 is the question whether its SASL mechanisms authenticate
+    (one offering ANONYMOUS lets anyone in). Held: with a password, or TLS client certificates
+    that authenticate (verify-peer=on), it passes as before."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": ("", _commandline("-vnc", "0.0.0.0:1,sasl=on")),
+            "v1": ("", _commandline("-vnc", "0.0.0.0:1,sasl=on,password=on")),
+            "v2": (
+                "",
+                _commandline("-vnc", "0.0.0.0:1,sasl=on,tls-creds=t0", "-object", TLS_VERIFY),
+            ),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "manual", "v1": "pass", "v2": "pass"}
+    assert messages(a, "HVA-031") == {
+        "web01": "QEMU argument -vnc 0.0.0.0:1,sasl=on: sasl (SASL authenticates)",
+        "v1": "QEMU argument -vnc 0.0.0.0:1,sasl=on,password=on: password, sasl",
+        "v2": "QEMU argument -vnc 0.0.0.0:1,sasl=on,tls-creds=t0: sasl, tls-creds",
+    }
+    assert _questions(a, "HVA-031") == {"web01": _sasl_q(ETC_SASL)}
+
+
+def test_sasl_question_names_the_qemu_env_directory(tmp_path: Path) -> None:
+    """R41D-3: a <qemu:env name='SASL_CONF_PATH'> replaces the SASL_CONF_PATH libvirt gives
+    QEMU (vircommand.c virCommandAddEnv replaces a name already set; the namespace's variables
+    are added last), so cyrus SASL reads qemu.conf from that directory: the question named
+    /etc/sasl2/qemu.conf, whose answer passed a console whose QEMU reads another file. Held:
+    a VM without the variable keeps the question on /etc/sasl2 and vnc_sasl_dir."""
+    vnc = "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0'/></devices>"
+    env = "<qemu:commandline><qemu:env name='SASL_CONF_PATH' value='/srv/s'/></qemu:commandline>"
+    a = _conf_scan(tmp_path, {"web01": (vnc, env), "v1": (vnc, "")}, "vnc_sasl = 1\n")
+    assert outcomes(a, "HVA-031") == {"web01": "manual", "v1": "manual"}
+    assert _questions(a, "HVA-031") == {
+        "web01": _sasl_q(
+            "the mech_list line of qemu.conf in the directory that the <qemu:env "
+            "name='SASL_CONF_PATH'> of VM web01 names (QEMU reads that one, not /etc/sasl2 or "
+            "vnc_sasl_dir; `virsh dumpxml web01` on hv1 shows its value)"
+        ),
+        "v1": _sasl_q(ETC_SASL),
+    }

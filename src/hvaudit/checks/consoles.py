@@ -484,7 +484,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 continue
             asks.append(held)
         if r.asks:
-            asks.append(manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, r.asks)))
+            asks.append(
+                manual(s, "; ".join(r.proven), *refs, question=_sasl_question(h, v, r.asks))
+            )
         if r.one_of:
             asks.append(
                 manual(
@@ -1159,6 +1161,12 @@ def _raw_console_verdict(
         auth.append("tls-creds")
     if host and _local(r, host):
         r.proven.append(f"{shown}: loopback only")
+    elif auth == ["sasl"]:
+        # SASL alone: which mechanisms it offers is the SASL configuration's, asked as for
+        # libvirt's vnc_sasl (R41D-2): ui/vnc.c vnc_display_setup_auth takes the password
+        # before SASL, and authenticating TLS client certificates stand on their own
+        r.proven.append(f"{shown}: sasl (SASL authenticates)")
+        r.asks.append("vnc")
     elif auth:
         r.proven.append(f"{shown}: {', '.join(sorted(auth))}")
     else:
@@ -1207,15 +1215,31 @@ def _settings_question(h: Host, settings: list[str]) -> str:
     )
 
 
-def _sasl_question(h: Host, types: list[str]) -> str:
-    """The one question a password-less console that SASL authenticates asks."""
+def _sasl_question(h: Host, v: Vm, types: list[str]) -> str:
+    """The one question a password-less console that SASL authenticates asks. Cyrus SASL reads
+    its configuration from the directory of the SASL_CONF_PATH environment variable, else its
+    built-in one (lib/common.c _sasl_getconfpath: `_sasl_get_default_unix_path(context,
+    SASL_CONF_PATH_ENV_VAR, CONFIGDIR)`; config.h SASL_CONF_PATH_ENV_VAR "SASL_CONF_PATH"),
+    which libvirt sets to qemu.conf's vnc_sasl_dir (tests/qemuxml2argvtest.c graphics-vnc-sasl:
+    vncSASLdir /root/.sasl2 in SASL_CONF_PATH). A domain's <qemu:env name='SASL_CONF_PATH'>
+    replaces that: libvirt's qemuBuildCommandLine adds the namespace's variables after its own
+    (`virCommandAddEnvPair(cmd, qemucmd->env_name[i], ...)`, the def->namespaceData block), and
+    src/util/vircommand.c virCommandAddEnv "If the named environment variable is already set,
+    then it is replaced in the list" (R41D-3). Its value is redacted in the bundle."""
     dirs = " or ".join(f"{t}_sasl_dir" for t in dict.fromkeys(types))
+    where = (
+        f"the mech_list line of qemu.conf in the directory that the <qemu:env "
+        f"name='SASL_CONF_PATH'> of VM {v.name} names (QEMU reads that one, not /etc/sasl2 or "
+        f"{dirs}; `virsh dumpxml {v.name}` on {h.name} shows its value)"
+        if "env SASL_CONF_PATH" in v.raw_hypervisor_arguments
+        else f"the mech_list line of /etc/sasl2/qemu.conf on {h.name} (or of qemu.conf in the "
+        f"directory that /etc/libvirt/qemu.conf's {dirs} names)"
+    )
     return (
         f"Does the SASL configuration QEMU uses for {_and(types)} on host {h.name} offer only "
-        "mechanisms that authenticate? Evidence: the mech_list line of /etc/sasl2/qemu.conf on "
-        f"{h.name} (or of qemu.conf in the directory that /etc/libvirt/qemu.conf's {dirs} "
-        "names). Pass: yes, mech_list names only mechanisms that authenticate the user "
-        "(gssapi, scram-sha-256); fail: mech_list is unset or names anonymous."
+        f"mechanisms that authenticate? Evidence: {where}. Pass: yes, mech_list names only "
+        "mechanisms that authenticate the user (gssapi, scram-sha-256); fail: mech_list is "
+        "unset or names anonymous."
     )
 
 
