@@ -1,5 +1,5 @@
-"""Red-team round 41 probes: Proxmox VE -icmp-type values the two firewall daemons refuse
-(r41-firewall).
+"""Red-team round 41 probes: Proxmox VE rule options the two firewall daemons read apart:
+-icmp-type values and repeated options (r41-firewall).
 
 Harness: round 40's (test_redteam40_firewall_probes): the live hardened Proxmox VE node
 (pve+ssh replayed, test_pve_leads18._node over test_redteam35_proxmox_probes._files), host.fw
@@ -30,19 +30,27 @@ Findings (R41F-n):
   heading said "that no earlier rule drops or rejects" of an ACCEPT no applied rule precedes.
   Now the rule is refused (both daemons: `errors`; pve-firewall alone, e.g. `8` or `any` under
   icmpv6, which proxmox-ve-config reads: `pve_refused`) and the heading is the plain one.
+- R41F-3 (false pass) HVA-301: same class, an option given twice (`-dport 9 -dport 9`, `-p
+  udp --proto udp`, `-log` twice, disabled lines too): pve-firewall's parse_fw_rule loop keeps
+  the last, proxmox-ve-config's RuleOptions::from_str bails ("duplicate option in rule"; `-p`
+  beside `--proto` is serde's duplicate field of `proto`, alias "p"), failing the whole file;
+  hvaudit kept the last and passed. Now parse.proxmox_firewall._rule records the repetition
+  (`repeated`) and the line is a refused `nft_lines` one: the verdict asks.
 
 Held (kept as tests): the same R41F-1 lines under pve-firewall (it refuses them: the node
 passes); `-icmp-type 8`, `+8`, `info-request` under -p icmp, `any` and `reject-route'` under
 -p icmpv6, `-icmp-type 0` (Perl's false: pve-firewall checks nothing) under proxmox-firewall
-and pve-firewall (the node passes; proxmox-ve-config reads them).
+and pve-firewall (the node passes; proxmox-ve-config reads them); R41F-3's lines under
+pve-firewall, and distinct options (-dport, -sport, -log; -i, -p, -dport) under
+proxmox-firewall (the node passes).
 
 Probed by script (not kept): each finding's rules on main (3f6d238b, the kept cases' shapes);
 the VM under `nftables: 1` (it asks already: the NIC filters); `IN DROP -p icmp -icmp-type
 bogus` before `IN ACCEPT` on the node (the fail is unchanged).
 
-Tally: 2 findings (1 false pass, 1 wording); 11 cases in 4 test functions; 9 failed on main
-before the fix (3f6d238b: R41F-1's 6 cases, R41F-2's 3); 2 held (and the 6 pve-firewall
-assertions within R41F-1's cases).
+Tally: 3 findings (2 false pass, 1 wording); 15 cases in 6 test functions; 12 failed on main
+before the fixes (3f6d238b: R41F-1's 6 cases, R41F-2's 3; f57465b3: R41F-3's 3; R41F-1/2
+landed f57465b3); 3 held (and the 9 pve-firewall assertions within the failing cases).
 
 Leads left: pve-firewall's is_icmp is `icmp`, `icmpv6`, `ipv6-icmp` only, so `-p 1
 -icmp-type echo-request` and `-p 58 -dport 128` are rules it refuses ("missing property",
@@ -127,3 +135,32 @@ def test_r41f_2_vm_refused_drop(tmp_path: Path, icmp_type: str) -> None:
         VM_HEAD + "line 12 `IN ACCEPT -p tcp` accepts every tcp port before any rule drops or "
         "rejects",
     )
+
+
+# --- R41F-3: an option given twice, refused by proxmox-firewall -----------------------------------
+
+REPEATED = [
+    ("IN DROP -p udp -dport 9 -dport 9", "-dport"),
+    ("IN DROP -p udp --proto udp -dport 9", "-p"),
+    ("|IN DROP -p udp -log nolog -log nolog", "-log"),
+]
+
+
+@pytest.mark.parametrize(("rule", "opt"), REPEATED)
+def test_r41f_3_repeated_option(tmp_path: Path, rule: str, opt: str) -> None:
+    """Was pass under `nftables: 1`: proxmox-ve-config refuses an option given twice
+    (RuleOptions::from_str "duplicate option in rule"; `-p` beside `--proto`: serde's duplicate
+    field), so proxmox-firewall applies no change; pve-firewall keeps the last (held: pass)."""
+    why = f'{opt} given twice ("duplicate option in rule")'
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "manual",
+        f"evidence unavailable: host.fw line 9 `{rule}`: {why}{REFUSED}",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+def test_r41f_3_held_distinct_options(tmp_path: Path) -> None:
+    """Held: -dport beside -sport and -log, and -i beside -p and -dport, repeat no option: the
+    node passes under `nftables: 1`."""
+    rules = "IN DROP -p udp -dport 9 -sport 9 -log nolog\nIN DROP -i vmbr0 -p udp -dport 7\n"
+    assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS

@@ -598,12 +598,18 @@ def _rule(line: str, n: int, env: str) -> dict[str, object]:
         elif action.upper() in ("ACCEPT", "DROP", "REJECT") and action != action.upper():
             verdict_text, action = action, action.upper()
     opts: dict[str, str] = {}
+    # pve-firewall's loop keeps the last of an option given twice; proxmox-ve-config's
+    # RuleOptions::from_str bails ("duplicate option in rule"), as serde's derived Deserialize
+    # does on `-p` beside `-proto` (one field, alias "p": duplicate field), R41F-3
+    repeated = ""
     while line:
         for pattern, key in _RULE_PARAMS:
             if kind == "group" and key != "iface":
                 continue
             pm = pattern.match(line)
             if pm:
+                if key in opts and not repeated:
+                    repeated = key
                 opts[key] = pm.group(1)
                 line = line[pm.end() :]
                 break
@@ -619,6 +625,7 @@ def _rule(line: str, n: int, env: str) -> dict[str, object]:
         "macro": macro,
         **({"verdict_text": verdict_text} if verdict_text else {}),
         **({"group_text": m.group(1)} if kind == "group" and m.group(1) != "GROUP" else {}),
+        **({"repeated": repeated} if repeated else {}),
         "options": opts,
         "comment": comment,
         "line": n,
@@ -857,6 +864,9 @@ def parse_firewall(
         proto = str(written.get("proto") or "") if isinstance(written, dict) else ""
         if not why and nft_unresolved_protocol(proto):
             why = f"-p {proto}, a protocol nft cannot resolve (the whole nft batch fails)"
+        if not why and r.get("repeated"):
+            opt = {"proto": "p", "iface": "i"}.get(str(r["repeated"]), str(r["repeated"]))
+            why = f'-{opt} given twice ("duplicate option in rule")'
         if not why and isinstance(written, dict) and {"dport", "icmp-type"} <= set(written):
             why = '-dport beside -icmp-type ("dport and icmp-type are mutually exclusive")'
         if (
