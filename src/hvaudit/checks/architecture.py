@@ -538,7 +538,10 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
     (vmx.c `module_param_named(ept, enable_ept, bool, 0444)`, svm.c npt likewise), so sysfs shows
     the running load's and modprobe.d (`options kvm_intel ept=0`), the kernel command line or an
     install command's modprobe the one every boot gives: EPT on now but off at the next load is a
-    fail, the next load unknown (modprobe.d unreadable) a question (R21K-2)."""
+    fail, the next load unknown (modprobe.d unreadable) a question (R21K-2). A host without
+    /dev/kvm fails whatever its module reads: QEMU uses KVM only through it (accel/kvm/
+    kvm-all.c kvm_init, "Could not access KVM kernel module"), so its guests run under TCG's
+    software MMU or not at all (R41T-1; ept=Y without it passed)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.memory_virtualization
@@ -577,28 +580,46 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *nested.sources,
             )
         elif (
-            not f.known
-            and f.state is FactState.UNAVAILABLE
-            and (arm or s390 or power)
-            and (cv := h.facts.cpu_virtualization).known
+            (cv := h.facts.cpu_virtualization).known
             and not (cv.get().endswith("with /dev/kvm") and "without" not in cv.get())
+            and (not f.known or f.get())
         ):
             # R39T-2: KVM/arm64 or s390x KVM without /dev/kvm did not initialise (kvm_arm_init,
             # kvm_s390_init return -ENODEV, HVA-010): no guest gets stage-2 or SIE translation.
             # Asked in x86's terms ("EPT (Intel) or NPT (AMD) enabled?"), a "yes, n/a" passed it
             # R40T-4: a POWER host without /dev/kvm likewise (HVA-010 fails it)
+            # R41T-1: every architecture, the module's setting read or not: KVM is used only
+            # through /dev/kvm (QEMU accel/kvm/kvm-all.c kvm_init opens it, "Could not access
+            # KVM kernel module", and QEMU then runs the guest under TCG, its software MMU, or
+            # not at all), so kvm_intel's ept=Y or kvm_hv listed without it passed a host whose
+            # guests get no hardware translation, and the module not loaded was asked whether
+            # EPT is enabled, whose "yes" passed it
+            label = (
+                "arm64 host" if arm else "s390x host" if s390 else "POWER host" if power else "host"
+            )
+            if f.known:
+                why = (
+                    "kvm_hv is listed in /proc/modules, but KVM provides no /dev/kvm"
+                    if power
+                    else "the KVM module's EPT/NPT reads enabled, but QEMU uses KVM only through "
+                    "/dev/kvm: without it a guest runs under TCG, QEMU's software emulation, "
+                    "or not at all"
+                )
+            else:
+                why = f.reason
             yield failed(
                 s,
-                ("arm64" if arm else "s390x" if s390 else "POWER")
-                + " host without /dev/kvm: no guest runs with "
+                f"{label} without /dev/kvm: no guest runs with "
                 + (
                     "stage-2 translation"
                     if arm
                     else "SIE's translation"
                     if s390
                     else "the hypervisor mode's hardware translation"
+                    if power
+                    else "EPT/NPT"
                 )
-                + f" ({f.reason})",
+                + f" ({why})",
                 *f.sources,
                 *cv.sources,
             )
