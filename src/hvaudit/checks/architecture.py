@@ -539,9 +539,9 @@ def memory_virtualization(ctx: Context) -> Iterator[Outcome]:
     the running load's and modprobe.d (`options kvm_intel ept=0`), the kernel command line or an
     install command's modprobe the one every boot gives: EPT on now but off at the next load is a
     fail, the next load unknown (modprobe.d unreadable) a question (R21K-2). A host without
-    /dev/kvm fails whatever its module reads: QEMU uses KVM only through it (accel/kvm/
-    kvm-all.c kvm_init, "Could not access KVM kernel module"), so its guests run under TCG's
-    software MMU or not at all (R41T-1; ept=Y without it passed)."""
+    /dev/kvm fails whatever its module reads: QEMU uses KVM only through it (QEMU
+    accel/kvm/kvm-all.c kvm_init, "Could not access KVM kernel module"), so its guests run
+    under TCG's software MMU or not at all (R41T-1; ept=Y without it passed)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.memory_virtualization
