@@ -407,8 +407,10 @@ def test_r40b_5_held_an_escaped_hash_is_no_comment(host_scan) -> None:
 
 def test_r40b_3_held_a_braced_variable_ends_no_command(host_scan) -> None:
     """R40B-3 held: `${x}` is a GRUB variable inside the word (yylex.l VARIABLE), its braces
-    no end of the command: the mitigations=off after it is the kernel's."""
-    a = host_scan({"boot-cmdline": _boot(_grub("quiet \\${x} mitigations=off"), grub=False)})
+    no end of the command: the mitigations=off after it is the kernel's. R41B-1: GRUB expands
+    `${x}` from grubenv (here `quiet`); unset there, its words are unknown (a question)."""
+    env = ("/boot/grub/grubenv", "# GRUB Environment Block\nx=quiet\n" + "#" * 700)
+    a = host_scan({"boot-cmdline": _boot(_grub("quiet \\${x} mitigations=off"), env, grub=False)})
     assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {
         "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but the next boot turns "
