@@ -10905,6 +10905,9 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     origin: dict[str, list[tuple[str, str]]] = {}
     # R40B-3: the variables whose words end GRUB's `linux` command (a `#` comment, a `;`)
     ends: dict[str, bool] = {}
+    # R41B-1: GRUB's variables in them, from grubenv or not read (_grub_expand's why)
+    genv = _grubenv(files)
+    unread: dict[str, str] = {}
     for path in paths:
         for raw in files[path]:
             line = raw.strip()
@@ -10926,26 +10929,38 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
                 )
             # a word the variable had keeps the file it came from, a new one is this file's
             had = dict(origin.get(m.group(1), []))
-            # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel
-            text = _grub_text(value)
-            origin[m.group(1)] = [(w, had.get(w, path)) for w in _cmdline_words(text)]
-            ends[m.group(1)] = _grub_lex(value)[1]
+            # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel; R41B-1:
+            # a GRUB variable in them (`\\$extra` in the file) is expanded at boot
+            args, ends[m.group(1)] = _grub_lex(value)
+            got, unread[m.group(1)] = _grub_expand(args, genv, path, _grub_scripts(files))
+            origin[m.group(1)] = [
+                (w, had.get(w, path) if where == path else where)
+                for a, where in got
+                for w in _cmdline_words(_grub_loader_text([a]))
+            ]
             env[m.group(1)] = value
 
-    def line_of(*names: str) -> list[tuple[str, str]]:
+    def taken(*names: str) -> list[str]:
         # 10_linux puts the variables on one `linux` line in this order: one whose words end
         # GRUB's command leaves the later ones off the kernel's line (R40B-3)
-        out: list[tuple[str, str]] = []
+        out: list[str] = []
         for name in names:
-            out.extend(origin.get(name, []))
+            out.append(name)
             if ends.get(name):
                 break
         return out
+
+    def line_of(*names: str) -> list[tuple[str, str]]:
+        return [pair for name in taken(*names) for pair in origin.get(name, [])]
+
+    def why_of(*names: str) -> str:
+        return "; ".join(dict.fromkeys(unread[n] for n in taken(*names) if unread.get(n)))
 
     words = line_of("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT")
     linux = BootCmdline(
         ", ".join(paths),
         tuple(_kernel_param(w) for w, _ in words),
+        why_of("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"),
         origins=tuple(where for _, where in words),
         text=" ".join(w for w, _ in words),
     )
@@ -10959,12 +10974,14 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     }
     if not any(env.get(rep) for rep in replace.values()):
         return (linux,)
-    xen = [w for w, _ in line_of(*(rep if env.get(rep) else var for var, rep in replace.items()))]
+    names = [rep if env.get(rep) else var for var, rep in replace.items()]
+    xen = [w for w, _ in line_of(*names)]
     return (
         linux,
         BootCmdline(
             f"{', '.join(paths)} (Xen entries)",
             tuple(_kernel_param(w) for w in xen),
+            why_of(*names),
             text=" ".join(xen),
         ),
     )
@@ -11070,12 +11087,12 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
         ]
         text = " ".join(opts)
         if "$" in text:
-            out.append(_bls_options(path, text, env))
+            out.append(_bls_options(path, text, env, _grub_scripts(files)))
             continue
         out.extend(_entry_lines(path, text, " ".join(_sd_boot_unquote(o) for o in opts)))
     # R30B-3: GRUB's custom menu entries (40_custom, custom.cfg) boot their own `linux` line
     for path in sorted(p for p in files if p in GRUB_CUSTOM or p.startswith("/etc/grub.d/")):
-        out.extend(_grub_custom_entries(path, files[path]))
+        out.extend(_grub_custom_entries(path, files[path], env, _grub_scripts(files)))
     out.extend(_boot_places_uncollected(ev, files))
     ukis = _boot_ukis(ev)
     out.extend(ukis)
@@ -11093,7 +11110,12 @@ GRUB_CUSTOM = ("/boot/grub/custom.cfg", "/boot/grub2/custom.cfg")
 _GRUB_LINUX = frozenset({"linux", "linux16", "linuxefi"})
 
 
-def _grub_custom_entries(path: str, lines: list[str]) -> list[BootCmdline]:
+def _grub_custom_entries(
+    path: str,
+    lines: list[str],
+    env: tuple[str, dict[str, str]] | None = None,
+    scripts: str = "",
+) -> list[BootCmdline]:
     """The command line of each `linux` line of a custom GRUB menu (R30B-3), one source each:
     /etc/grub.d/40_custom is copied into grub.cfg as written after 10_linux's entries (util/
     grub.d/40_custom.in: `exec tail -n +3 $0`, "Simply type the menu entries you want to add
@@ -11101,7 +11123,8 @@ def _grub_custom_entries(path: str, lines: list[str]) -> list[BootCmdline]:
     `source ${config_directory}/custom.cfg`); both read with `find_string`. Such an entry
     boots where GRUB_DEFAULT, saved_entry or next_entry name it, or from the menu; which one
     does is not read, so each is a source. The words after the kernel's path are its line; a
-    word with a GRUB variable ($...) is not read (the line is then partial)."""
+    word with a GRUB variable ($...) takes grubenv's value (`env`, _grub_expand), else is not
+    read (the line is then partial)."""
     out: list[BootCmdline] = []
     for n, raw in enumerate(lines, 1):
         parts = raw.strip().split(None, 2)
@@ -11109,11 +11132,12 @@ def _grub_custom_entries(path: str, lines: list[str]) -> list[BootCmdline]:
             continue
         # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel
         args = _grub_args(parts[2] if len(parts) > 2 else "")
-        text = _grub_loader_text([a for a, var in args if not var])
+        # R41B-1: its variables as GRUB expands them, grubenv's values
+        got, why = _grub_expand(args, env, f"{path} line {n}", scripts)
+        text = _grub_loader_text([a for a, _ in got])
         known = tuple(_kernel_param(w) for w in _cmdline_words(text))
-        unread = [a for a, var in args if var]
-        why = f"the words of {', '.join(unread[:3])} are not read" if unread else ""
-        out.append(BootCmdline(f"{path} line {n}", known, why, text=text))
+        origins = tuple(o for _, o in got)
+        out.append(BootCmdline(f"{path} line {n}", known, why, origins=origins, text=text))
     return out
 
 
@@ -11231,41 +11255,94 @@ def _grubenv(files: dict[str, list[str]]) -> tuple[str, dict[str, str]] | None:
     return found[0]
 
 
-def _bls_options(path: str, text: str, env: tuple[str, dict[str, str]] | None) -> BootCmdline:
+def _grub_scripts(files: dict[str, list[str]]) -> str:
+    """The text of the collected scripts grub-mkconfig runs into grub.cfg (/etc/grub.d/*) and
+    of custom.cfg, which may set a GRUB variable after load_env (_grub_expand)."""
+    return "\n".join(
+        "\n".join(lines)
+        for path, lines in files.items()
+        if path in GRUB_CUSTOM or path.startswith("/etc/grub.d/")
+    )
+
+
+def _bls_options(
+    path: str, text: str, env: tuple[str, dict[str, str]] | None, scripts: str = ""
+) -> BootCmdline:
     """A Boot Loader Specification entry's `options` with GRUB variables (R26B-1): RHEL 8's
     `options $kernelopts $tuned_params`. GRUB's blscfg puts the line on the entry's `linux`
     command, which expands each variable when the entry boots: `kernelopts` from grubenv
     (00_header's `load_env` runs first; 10_linux's `if [ -z "${kernelopts}" ]; then set
     kernelopts="root=... ${args}"` fallback only where grubenv has none; RHEL 8's documented
     way to change every entry's words is `grub2-editenv - set kernelopts="..."`),
-    `tuned_params` and any other from grub.cfg (tuned's 00_tuned: `echo "set
-    tuned_params=\"$TUNED_BOOT_CMDLINE\""` from /etc/tuned/bootcmdline, after load_env;
-    read with `find_string` and `read_file`), which is not collected. The words grubenv gives
-    are the entry's words; a variable it does not give leaves the rest unknown (partial)."""
-    known: list[str] = []
-    origins: list[str] = []
-    unknown: list[str] = []
-    for word in _cmdline_words(text):
-        m = re.fullmatch(r"\$(?:\{(\w+)\}|(\w+))", word)
-        if m is None:
-            if "$" in word:
-                unknown.append(word)
-                continue
-            known.append(word)
-            origins.append(path)
-            continue
-        name = m.group(1) or m.group(2)
-        value = env[1].get(name) if env is not None and name == "kernelopts" else None
-        if not value or "\0" in value:
-            unknown.append(word)
-            continue
-        for w in _cmdline_words(value):
-            known.append(w)
-            origins.append(f"{env[0]}'s kernelopts" if env is not None else path)
-    if not known:
+    `tuned_params` and any other from grubenv too, or from grub.cfg (R41B-1, _grub_expand).
+    The words grubenv gives are the entry's words; a variable it does not give leaves the
+    rest unknown (partial)."""
+    args, _ = _grub_lex(text)
+    got, why = _grub_expand(args, env, path, scripts)
+    if not got:
         return BootCmdline(path, None, f"{path} takes its options from `{text.strip()[:60]}`")
-    why = f"the words of {' '.join(unknown)[:60]} are not read" if unknown else ""
-    return BootCmdline(path, tuple(_kernel_param(w) for w in known), why, origins=tuple(origins))
+    line = _grub_loader_text([a for a, _ in got])
+    return BootCmdline(
+        path,
+        tuple(_kernel_param(w) for w in _cmdline_words(line)),
+        why,
+        origins=tuple(o for _, o in got),
+        text=line,
+    )
+
+
+#: A GRUB argument that is one variable, `$NAME` or `${NAME}` (grub-core/script/yylex.l
+#: VARIABLE), whose value GRUB splits into arguments (_grub_expand).
+_GRUB_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+def _grub_expand(
+    args: list[tuple[str, bool]],
+    env: tuple[str, dict[str, str]] | None,
+    here: str,
+    scripts: str = "",
+) -> tuple[list[tuple[str, str]], str]:
+    """The arguments GRUB's `linux` gets from a line's (_grub_lex) arguments, each with the
+    place it comes from, and which words are not known ("" where all are) (R41B-1). GRUB
+    expands a variable at boot: grub-core/script/execute.c grub_script_arglist_to_argv takes
+    an unquoted one's value from grub_script_env_get, split at blanks into arguments, its
+    quotes not lexed again (read with `find_string`); grub.cfg's header (util/grub.d/
+    00_header.in) runs `load_env` first, so every variable of GRUB's environment block
+    (grubenv, collected) is set, and one it lacks is empty unless grub.cfg (not collected)
+    sets it. grubenv's value stands for `kernelopts` (10_linux sets it only where empty);
+    any other may be set again after load_env: tuned's /etc/grub.d/00_tuned writes `set
+    tuned_params="..."` into grub.cfg after 00_header (grub.cfg as RHEL hosts have it, read
+    with `find_string`), and tuned's bootloader plugin also writes it to grubenv (redhat-
+    performance/tuned tuned/plugins/plugin_bootloader.py _bls_update: `grub2-editenv - set
+    tuned_params=...`). So where a collected script of /etc/grub.d (or custom.cfg, `scripts`,
+    their text) names the variable (`NAME=`), a weakening word from grubenv is known, not
+    settled (the line is partial); a variable grubenv lacks, or one inside a larger argument,
+    is not read (partial)."""
+    out: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    again: list[str] = []
+    for arg, var in args:
+        if not var:
+            out.append((arg, here))
+            continue
+        m = _GRUB_VAR.fullmatch(arg)
+        name = (m.group(1) or m.group(2)) if m else ""
+        value = env[1].get(name) if env is not None and name else None
+        if value is None or "\0" in value:
+            unknown.append(arg)
+            continue
+        out.extend((w, f"{env[0]}'s {name}") for w in value.split() if env is not None)
+        if name != "kernelopts" and re.search(rf"\b{name}=", scripts):
+            again.append(arg)
+    why = []
+    if unknown:
+        why.append(f"the words of {' '.join(unknown)[:60]} are not read")
+    if again:
+        why.append(
+            f"grub.cfg (not collected) may set {' '.join(dict.fromkeys(again))[:60]} again "
+            "after load_env"
+        )
+    return out, "; ".join(why)
 
 
 def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
