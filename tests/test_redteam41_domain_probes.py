@@ -31,21 +31,27 @@ Findings:
   qemuBuildCommandLine, the def->namespaceData block) and virCommandAddEnv replaces a name
   already set (src/util/vircommand.c). The value is redacted in the bundle; the question now
   names that <qemu:env> and how to read it.
+- R41D-4 (false pass) HVA-031: R41D-2's class in the raw -spice reader: `-spice
+  tls-port=5901,sasl=on` (qemu-options.hx: "Require that the client use SASL to
+  authenticate with the spice") passed "TLS port only, with ticketing"; SPICE's TLS
+  authenticates no client, so the SASL mechanisms decide, as for libvirt's spice_sasl = 1.
+  Now VM web01 is that question.
 
 Held (kept as tests): the global beside a PCI <hostdev> that sets no sysfsdev, beside a raw
 `-device vfio-pci,host=`, and beside a raw vfio-pci with its own sysfsdev and a <hostdev>
 without one, and a <hostdev> whose override sets another property (x-no-mmap), each still
 fails on group 3 (R40D-6); an mdev <hostdev> (its own sysfsdev,
 /sys/bus/mdev/devices/UUID) with the global stays host-mediated. A raw SASL VNC server with a
-password, or with TLS client certificates (verify-peer=on), passes as before (R41D-2); a VM
+password, or with TLS client certificates (verify-peer=on), passes as before (R41D-2), and so
+does a raw SPICE server on a TLS port without sasl=on (R41D-4); a VM
 without the variable keeps the question on /etc/sasl2 and vnc_sasl_dir (R41D-3).
 
 Probed by script (/tmp, not kept): a raw `-spice port=5901,sasl=on` fails on its plaintext
 port, and `-vnc ...,password=on` passes on "password" as before (a password set through the
 monitor, which the bundle does not show: a lead, not judged this round).
 
-Tally: 3 findings (false pass 1, wrong fail 1, wording 1), 5 tests holding 14 cases; the 5
-finding cases failed on main before the fixes (the 9 held cases pass on main too).
+Tally: 4 findings (false pass 2, wrong fail 1, wording 1), 6 tests holding 16 cases; the 6
+finding cases failed on main before the fixes (the 10 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -260,4 +266,30 @@ def test_sasl_question_names_the_qemu_env_directory(tmp_path: Path) -> None:
             "vnc_sasl_dir; `virsh dumpxml web01` on hv1 shows its value)"
         ),
         "v1": _sasl_q(ETC_SASL),
+    }
+
+
+def test_raw_spice_with_sasl_is_asked(tmp_path: Path) -> None:
+    """R41D-4: a raw `-spice tls-port=5901,sasl=on` ("Require that the client use SASL to
+    authenticate with the spice", qemu-options.hx) passed HVA-031 as "TLS port only, with
+    ticketing"; SPICE's TLS authenticates no client, so SASL's mechanisms decide, the question
+    libvirt's spice_sasl = 1 asks. Held: the same server without sasl=on passes as before."""
+    spice = "tls-port=5901,x509-dir=/etc/pki/qemu"
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": ("", _commandline("-spice", f"{spice},sasl=on")),
+            "v1": ("", _commandline("-spice", spice)),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "manual", "v1": "pass"}
+    assert messages(a, "HVA-031") == {
+        "web01": f"QEMU argument -spice {spice},sasl=on: TLS port only, sasl (SASL authenticates)",
+        "v1": f"QEMU argument -spice {spice}: TLS port only, with ticketing",
+    }
+    assert _questions(a, "HVA-031") == {
+        "web01": _sasl_q(
+            "the mech_list line of /etc/sasl2/qemu.conf on hv1 (or of qemu.conf in the "
+            "directory that /etc/libvirt/qemu.conf's spice_sasl_dir names)"
+        ).replace(" for vnc ", " for spice ")
     }

@@ -1254,6 +1254,12 @@ def _raw_spice(r: _Verdict, shown: str, o: Mapping[str, str], host: str) -> None
         r.fails.append(
             f"{shown}: a SPICE server on {host or 'every address'} with a plaintext port"
         )
+    elif _on(o, "sasl"):
+        # qemu-options.hx -spice `sasl=on`: "Require that the client use SASL to authenticate
+        # with the spice", its mechanisms being the SASL configuration's: asked as libvirt's
+        # spice_sasl is (R41D-2)
+        r.proven.append(f"{shown}: TLS port only, sasl (SASL authenticates)")
+        r.asks.append("spice")
     else:
         r.proven.append(f"{shown}: TLS port only, with ticketing")
 
