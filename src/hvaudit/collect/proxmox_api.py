@@ -443,14 +443,14 @@ class ProxmoxApiCollector:
             verify_ssl=self.verify,
             timeout=self.timeout,
         )
-        nodes = self._get(api, "nodes", fatal=True)
+        nodes = self._fatal_list(api, "nodes")
         names = [str(n["node"]) for n in nodes if NODE_NAME.fullmatch(str(n.get("node", "")))]
         if self.node is not None and self.node not in names:
             raise CollectionError(
                 f"{self.uri}: no node {self.node!r} (nodes: {', '.join(names) or 'none'})"
             )
         self._cluster_wide(api, writer)
-        guests = self._get(api, "cluster/resources", fatal=True, type="vm")
+        guests = self._fatal_list(api, "cluster/resources", type="vm")
         if self.node is not None:
             writer.add(
                 pve_artefact("/etc/hostname"), f"{self.node}\n".encode(), origin="GET /nodes"
@@ -502,7 +502,7 @@ class ProxmoxApiCollector:
             lambda: (
                 "\n".join(
                     f"{k}: {_value(v)}"
-                    for k, v in sorted(self._get(api, "cluster/options").items())
+                    for k, v in sorted(self._object(api, "cluster/options").items())
                     if k != "digest"
                 )
                 + "\n"
@@ -512,41 +512,41 @@ class ProxmoxApiCollector:
             writer,
             pve_artefact("/etc/pve/storage.cfg"),
             "GET /storage",
-            lambda: render_storage(self._get(api, "storage")),
+            lambda: render_storage(self._list(api, "storage")),
         )
         self._store(
             writer,
             pve_artefact("/etc/pve/user.cfg"),
             "GET /access/{users,groups,roles,acl,tfa}",
             lambda: render_users(
-                self._get(api, "access/users", full=1),
-                self._get(api, "access/groups"),
-                self._get(api, "access/roles"),
-                self._get(api, "access/acl"),
-                {t["userid"] for t in self._get(api, "access/tfa") if t.get("entries")},
+                self._list(api, "access/users", full=1),
+                self._list(api, "access/groups"),
+                self._list(api, "access/roles"),
+                self._list(api, "access/acl"),
+                {t["userid"] for t in self._list(api, "access/tfa") if t.get("entries")},
             ),
         )
         self._store(
             writer,
             TFA_ARTEFACT,
             "GET /access/tfa (entry kinds and enable flags)",
-            lambda: pve.tfa_entries_from_api(self._get(api, "access/tfa")),
+            lambda: pve.tfa_entries_from_api(self._list(api, "access/tfa")),
         )
         self._store(
             writer,
             pve_artefact("/etc/pve/firewall/cluster.fw"),
             "GET /cluster/firewall/*",
             lambda: render_firewall(
-                self._get(api, "cluster/firewall/options"),
-                self._get(api, "cluster/firewall/rules"),
+                self._object(api, "cluster/firewall/options"),
+                self._list(api, "cluster/firewall/rules"),
                 self._ipsets(api, "cluster/firewall"),
-                {a["name"]: a["cidr"] for a in self._get(api, "cluster/firewall/aliases")},
+                {a["name"]: a["cidr"] for a in self._list(api, "cluster/firewall/aliases")},
                 {
-                    str(g["group"]): self._get(
+                    str(g["group"]): self._list(
                         api,
                         f"cluster/firewall/groups/{urllib.parse.quote(str(g['group']), safe='')}",
                     )
-                    for g in self._get(api, "cluster/firewall/groups")
+                    for g in self._list(api, "cluster/firewall/groups")
                 },
             ),
         )
@@ -555,8 +555,8 @@ class ProxmoxApiCollector:
         # the cluster, a token without SDN.Audit) no port is, and the scan is not incomplete
         origin = "GET /cluster/sdn/{vnets,zones}?running=1"
         try:
-            zones = self._get(api, "cluster/sdn/zones", running=1)
-            vnets = self._get(api, "cluster/sdn/vnets", running=1)
+            zones = self._list(api, "cluster/sdn/zones", running=1)
+            vnets = self._list(api, "cluster/sdn/vnets", running=1)
         except _ApiError as exc:
             writer.record(
                 pve_artefact(SDN_RUNNING),
@@ -601,7 +601,7 @@ class ProxmoxApiCollector:
             writer,
             pve_artefact("/etc/pve/domains.cfg"),
             "GET /access/domains",
-            lambda: render_realms(self._get(api, "access/domains")),
+            lambda: render_realms(self._list(api, "access/domains")),
         )
         self._store(
             writer,
@@ -636,8 +636,8 @@ class ProxmoxApiCollector:
             at(host_fw),
             f"GET /nodes/{node}/firewall/*",
             lambda: render_firewall(
-                self._get(api, f"nodes/{node}/firewall/options"),
-                self._get(api, f"nodes/{node}/firewall/rules"),
+                self._object(api, f"nodes/{node}/firewall/options"),
+                self._list(api, f"nodes/{node}/firewall/rules"),
                 {},
             ),
         )
@@ -645,7 +645,7 @@ class ProxmoxApiCollector:
             writer,
             at("/etc/network/interfaces"),
             f"GET /nodes/{node}/network",
-            lambda: render_interfaces(self._get(api, f"nodes/{node}/network")),
+            lambda: render_interfaces(self._list(api, f"nodes/{node}/network")),
         )
 
         # The kernel's bridges are an aid, not the configuration: a node without the endpoint
@@ -680,7 +680,7 @@ class ProxmoxApiCollector:
             writer,
             status,
             f"GET /nodes/{node}/status",
-            lambda: dump_json(self._get(api, f"nodes/{node}/status")).decode(),
+            lambda: dump_json(self._object(api, f"nodes/{node}/status")).decode(),
         )
 
     def _vms(
@@ -695,6 +695,15 @@ class ProxmoxApiCollector:
         states = {}
         for vm in guests:
             if vm.get("type") not in ("qemu", "lxc") or vm.get("node") != node:
+                continue
+            if not re.fullmatch(r"[1-9][0-9]*", str(vm.get("vmid"))):
+                # a guest listed without a VMID (pve-common src/PVE/JSONSchema.pm
+                # pve_verify_vmid: digits, no leading zero): not collected, and the scan says
+                # so (R41E-1: int() stopped the whole scan)
+                writer.error(
+                    f"GET /cluster/resources: a {_one_line(vm['type'])} guest on {node} "
+                    f"without a valid vmid: not collected"
+                )
                 continue
             vmid = int(vm["vmid"])
             base = f"nodes/{node}/{vm['type']}/{vmid}"
@@ -730,20 +739,20 @@ class ProxmoxApiCollector:
         # is set (qemu-server API2/Qemu.pm vm_config; AbstractConfig load_current_config): the
         # current values are what a running guest runs, the pending ones what it starts with
         # next, so both are read, as a node's own file keeps them
-        config = self._get(api, f"{base}/config", current=1)
+        config = self._object(api, f"{base}/config", current=1)
         if "/qemu/" not in base:
             # a container's pending changes too: pve-container API2/LXC.pm vm_pending (GET
             # .../pending, "Get container configuration, including pending changes"), what it
             # takes at its next start (HVA-314 judges them, P14-10)
-            return render_config(config, self._get(api, f"{base}/pending"), "[pve:pending]")
-        return render_config(config, self._get(api, f"{base}/pending"))
+            return render_config(config, self._list(api, f"{base}/pending"), "[pve:pending]")
+        return render_config(config, self._list(api, f"{base}/pending"))
 
     def _vm_firewall(self, api: Any, base: str) -> str:
         return render_firewall(
-            self._get(api, f"{base}/firewall/options"),
-            self._get(api, f"{base}/firewall/rules"),
+            self._object(api, f"{base}/firewall/options"),
+            self._list(api, f"{base}/firewall/rules"),
             self._ipsets(api, f"{base}/firewall"),
-            {a["name"]: a["cidr"] for a in self._get(api, f"{base}/firewall/aliases")},
+            {a["name"]: a["cidr"] for a in self._list(api, f"{base}/firewall/aliases")},
         )
 
     def _get(self, api: Any, path: str, fatal: bool = False, **params: Any) -> Any:
@@ -761,18 +770,46 @@ class ProxmoxApiCollector:
                 f"{self.uri}: {type(exc).__name__}: {one_line(system_cause(exc))}"
             ) from None
 
+    def _list(self, api: Any, path: str, **params: Any) -> list[dict[str, Any]]:
+        """GET a list of objects, as PVE's schema returns for every index read here (`type =>
+        'array', items => {type => 'object'}`): any other answer (null, a string, an object) is
+        the endpoint failing, never an empty list (R41E-1: render_* stopped the whole scan)."""
+        answer = self._get(api, path, **params)
+        if not isinstance(answer, list) or not all(isinstance(i, dict) for i in answer):
+            raise _ApiError(f"GET /{path}: {_shape(answer)}, not a list of objects")
+        return answer
+
+    def _fatal_list(self, api: Any, path: str, **params: Any) -> list[dict[str, Any]]:
+        """GET the nodes or the guests: without them there is nothing to scan, so an answer of
+        any other shape stops collection with one line (CollectionError), not an internal error
+        (R41E-1)."""
+        answer = self._get(api, path, fatal=True, **params)
+        if not isinstance(answer, list) or not all(isinstance(i, dict) for i in answer):
+            raise CollectionError(
+                f"{self.uri}: GET /{path}: {_shape(answer)}, not a list of objects"
+            )
+        return answer
+
+    def _object(self, api: Any, path: str, **params: Any) -> dict[str, Any]:
+        """GET an object (options, a configuration, a node's status): any other answer is the
+        endpoint failing (R41E-1)."""
+        answer = self._get(api, path, **params)
+        if not isinstance(answer, dict):
+            raise _ApiError(f"GET /{path}: {_shape(answer)}, not an object")
+        return answer
+
     def _ipsets(self, api: Any, base: str) -> dict[str, list[dict[str, Any]]]:
         return {
             s["name"]: list(
-                self._get(api, f"{base}/ipset/{urllib.parse.quote(str(s['name']), safe='')}")
+                self._list(api, f"{base}/ipset/{urllib.parse.quote(str(s['name']), safe='')}")
             )
-            for s in self._get(api, f"{base}/ipset")
+            for s in self._list(api, f"{base}/ipset")
         }
 
     @staticmethod
     def _store(writer: BundleWriter, path: str, origin: str, render: Callable[[], str]) -> None:
         try:
-            text = render()
+            text = _rendered(origin, render)
         except _ApiError as exc:
             # 501: an endpoint this node's Proxmox VE does not have (the SDN bridges of PVE < 9.1)
             status = (
@@ -799,7 +836,7 @@ class ProxmoxApiCollector:
         """As _store, for an artefact the scan can go without: an API error records it
         unavailable (its reason kept for the checks that ask) and is no collection error."""
         try:
-            text = render()
+            text = _rendered(origin, render)
         except _ApiError as exc:
             writer.record(
                 path, status="unavailable", origin=origin, reason=str(exc), collected_at=utc_now()
@@ -810,3 +847,21 @@ class ProxmoxApiCollector:
 
 class _ApiError(Exception):
     """One API call failed (the answer is recorded; collection goes on)."""
+
+
+def _shape(answer: object) -> str:
+    """What an answer of the wrong shape is, without its (hostile) content."""
+    return "null" if answer is None else f"a JSON {type(answer).__name__}"
+
+
+def _rendered(origin: str, render: Callable[[], str]) -> str:
+    """render(); an object of the answer without a field the file needs (a rule's IP set
+    without `name`, an alias without `cidr`, a storage without `type`) or of the wrong type is
+    the endpoint failing, recorded as such, not an internal error that stops the whole scan
+    (R41E-1)."""
+    try:
+        return render()
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _ApiError(
+            f"{origin}: an answer of an unexpected shape ({type(exc).__name__})"
+        ) from None
