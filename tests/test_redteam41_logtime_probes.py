@@ -25,14 +25,29 @@ Findings (R41L-n):
   /dev/log it takes the syslog(3) socket from journald, which a libvirt `syslog:` output still
   reaches: both ask.
 
+- R41L-2 (false pass) HVA-200, HVA-213: a `3:stderr` libvirt output passed both ("stderr goes
+  to the journal") where libvirtd.service sets no StandardError= and /etc/systemd/system.conf
+  could not be read ("Permission denied") or the system.conf.d drop-ins were unanswered (grep
+  exit 2): parse.host._manager_std_defaults took the compiled-in defaults (journal, inherit)
+  for files not read (the R40L-3 lead). systemd-system.conf(5): DefaultStandardError= and
+  DefaultStandardOutput= there set the default of a unit's StandardError=/StandardOutput=, so
+  such a file may send stderr nowhere (null). Now _stderr_elsewhere names the daemons whose
+  deciding setting rests on a default in a file not read (LibvirtHost.stderr_unsettled, via
+  _manager_defaults_unread), HVA-213 asks where their standard error goes and HVA-200 asks
+  (_libvirt.libvirt_log_unread); the kernel command line's default, read after the files,
+  still settles it.
+
 Held (kept as tests): SysSock.Name="/run/systemd/journal/syslog" passes both;
-`module(load="imuxsock")` with a legacy `$SystemLogSocketName` beside it (dropped) passes.
+`module(load="imuxsock")` with a legacy `$SystemLogSocketName` beside it (dropped) passes;
+an unreadable system.conf beside `systemd.default_standard_error=journal` on the kernel command
+line passes `3:stderr` in both checks.
 
 Probed by script: the R41L-1 cases on main (3f6d238b) first: all passed (HVA-200 "logs
-forwarded over TLS", HVA-213 "log_outputs unset (the journal)").
+forwarded over TLS", HVA-213 "log_outputs unset (the journal)"); the R41L-2 cases on main
+(9dad409c): all passed ("stderr goes to the journal").
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fails; 8 cases in 2 test functions;
-5 failed on main before the fix (all passed wrongly); the 3 held pass there too.
+Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fails; 11 cases in 3 test functions;
+7 failed on main before the fixes (all passed wrongly); the 4 held pass there too.
 
 Leads left:
 - `$OmitLocalLogging on` beside `module(load="imuxsock")` is read as turning the system socket
@@ -41,16 +56,18 @@ Leads left:
 - A named /dev/log with libvirt's outputs known (the journal only) could fail rather than ask.
 - A non-systemd host (no journald) whose imuxsock names a socket other than /dev/log reads no
   syslog(3) message: not probed.
-- system.conf or drop-ins collected but unreadable still assume the built-in defaults; a
-  running daemon's environment read without LIBVIRT_LOG_OUTPUTS takes the units' next-start
-  environment (the R40L leads, not reached).
+- system.conf and its drop-ins not collected at all (an older collector) still leave the
+  compiled-in defaults assumed; the manager's defaults read are those of its next start
+  (daemon-reexec), not of the running daemon.
+- A running daemon's environment read without LIBVIRT_LOG_OUTPUTS takes the units' next-start
+  environment (the R40L lead, not reached).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import DEBIAN_RSYSLOG_MAIN, RSYSLOG_REMOTE, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
 
 IMUXSOCK = 'module(load="imuxsock") # provides support for local system logging'
 MAIN = "/etc/rsyslog.conf"
@@ -151,4 +168,70 @@ def test_r41l1_imuxsock_socket_named_hva213(
     }
     a = host_scan(over)
     assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
+SYSTEM_CONF = "/etc/systemd/system.conf"
+CMDLINE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet"
+DENIED = "grep: /etc/systemd/system.conf.d/50-log.conf: Permission denied"
+NO_DEFAULT = "libvirtd.service sets no StandardError=, whose service manager default (DefaultStandardError=) is unknown: "
+
+
+@pytest.mark.parametrize(
+    ("system_conf", "dropins", "cmdline", "unknown"),
+    [
+        # R41L-2: the main file unreadable: its DefaultStandardError= may be null
+        (
+            PermissionError("Permission denied"),
+            None,
+            "",
+            f"{SYSTEM_CONF} was not read (Permission denied)",
+        ),
+        # R41L-2: a drop-in unreadable (grep exit 2)
+        (
+            "[Manager]\n",
+            ("", 2, f"{DENIED}\n"),
+            "",
+            f"the system.conf.d drop-ins were not read (exit status 2: {DENIED})",
+        ),
+        # held: the kernel command line, read after the files, settles the default
+        (
+            PermissionError("Permission denied"),
+            None,
+            " systemd.default_standard_error=journal",
+            None,
+        ),
+    ],
+    ids=["main-unreadable", "dropin-unreadable", "cmdline-settles"],
+)
+def test_r41l2_manager_defaults_unread(
+    host_scan,
+    system_conf: object,
+    dropins: tuple[object, ...] | None,
+    cmdline: str,
+    unknown: str | None,
+) -> None:
+    over: dict[str, object] = {
+        LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF]) + 'log_outputs = "3:stderr"\n',
+        SYSTEM_CONF: system_conf,
+        "/proc/cmdline": f"{CMDLINE}{cmdline}\n",
+    }
+    if dropins is not None:
+        over["system-conf-d"] = dropins
+    a = host_scan(over)
+    if unknown is None:
+        status, message200 = "pass", OVER_TLS
+        message213 = "libvirtd.conf: log_outputs '3:stderr' (stderr goes to the journal)"
+    else:
+        status = "manual"
+        message200 = (
+            f"{OVER_TLS}, but whether libvirt's messages reach them is not in the evidence: its log "
+            f"outputs are unknown (libvirtd.conf: log_outputs '3:stderr' writes to stderr, and "
+            f"{NO_DEFAULT}{unknown})"
+        )
+        message213 = f"libvirtd.conf: log_outputs '3:stderr' writes only to files or stderr, and {NO_DEFAULT}{unknown}"
+    assert messages(a, "HVA-200") == {"hv1": message200}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-213") == {"hv1": message213}
     assert outcomes(a, "HVA-213") == {"hv1": status}

@@ -1550,6 +1550,10 @@ class LibvirtHost:
     """Per QEMU-driver daemon (libvirtd, virtqemud): the StandardError=/StandardOutput= of its
     unit that sends its standard error elsewhere than the journal, and where; absent where it
     goes to the journal or the unit was not read."""
+    stderr_unsettled: dict[str, str] = field(default_factory=dict)
+    """Per QEMU-driver daemon: why where its standard error goes is unknown (its unit leaves the
+    deciding StandardError=/StandardOutput= to the service manager's default, in a system.conf
+    or drop-in not read: R41L-2)."""
     unread_domains: list[tuple[str, str]] = field(default_factory=list)
     """Domains the daemon listed whose definition was not read or not parsed (virDomainGetXMLDesc
     refused, e.g. `domain:read-secure` under the polkit access driver, or failed; an XML hvaudit

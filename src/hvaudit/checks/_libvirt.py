@@ -205,6 +205,12 @@ _STDERR_FILE = re.compile(r"=(?:file|append|truncate):(\S+) in ")
 
 
 def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]]:
+    """_log_routes without the daemons whose stderr is unsettled."""
+    why, files, refs, _ = _log_routes(host)
+    return why, files, refs
+
+
+def _log_routes(host: Host) -> tuple[list[str], list[str], list[Source], list[str]]:
     """Why the log outputs in force of the QEMU-driver daemons judged (daemon_files "driver")
     reach no system log, each daemon whose outputs do so named; the files they write instead;
     the evidence. The outputs in force are HVA-213's: the file's log_outputs, replaced by a
@@ -217,10 +223,13 @@ def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]
     through an input reading that file (rsyslog imfile, "convert any standard text file into a
     syslog message"; a syslog-ng file() source, syslog-ng.conf(5) "can receive messages from
     files"): HVA-200 asks where one is loaded. A daemon whose file or override is unknown, or
-    whose outputs libvirt rejects (it keeps its default), is left to HVA-213 (R38L-1)."""
+    whose outputs libvirt rejects (it keeps its default), is left to HVA-213 (R38L-1). A daemon
+    writing to stderr (no journald or syslog output) whose unit leaves its standard error to a
+    service manager default in a file not read (stderr_unsettled) is returned last, with why
+    (R41L-2)."""
     lh = host.libvirt
     if lh is None:
-        return [], [], []
+        return [], [], [], []
     units = host.facts.socket_units
     systemd = not units.known or (
         bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
@@ -228,6 +237,7 @@ def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]
     why: list[str] = []
     files: list[str] = []
     refs: list[Source] = []
+    unsettled: list[str] = []
     for file in daemon_files(host, "driver"):
         daemon = file.removesuffix(".conf")
         override = lh.log_outputs_override.get(daemon)
@@ -257,6 +267,12 @@ def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]
         if dests is None or "journald" in dests or "syslog" in dests:
             continue
         away = lh.stderr_elsewhere.get(daemon) if systemd else "no systemd"
+        if "stderr" in dests and not away and (unknown := lh.stderr_unsettled.get(daemon)):
+            unsettled.append(
+                f"{name}: log_outputs {str(outputs)!r} writes to stderr, and {unknown}"
+            )
+            refs.append(src)
+            continue
         if "stderr" in dests and not away:
             continue
         paths = [o.split(":", 2)[2] for o in str(outputs).split() if o.split(":")[1:2] == ["file"]]
@@ -270,7 +286,7 @@ def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]
         why.append(detail)
         files += paths
         refs.append(src)
-    return why, files, refs
+    return why, files, refs, unsettled
 
 
 def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
@@ -289,8 +305,9 @@ def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
     (`systemctl cat` unanswered), a running daemon's outputs read with virt-admin do not settle
     it either: its unit's LogLevelMax= above err drops its errors, LogNamespace= sends them to
     another journal and StandardError= may send a stderr output elsewhere (systemd.exec(5);
-    the R35L-3, R37L-3 and R37L-4 readings), so that is asked too (R40L-4). Each reason, and
-    the evidence."""
+    the R35L-3, R37L-3 and R37L-4 readings), so that is asked too (R40L-4). So is a stderr
+    output whose unit leaves standard error to a service manager default in a system.conf or
+    drop-in not read (R41L-2). Each reason, and the evidence."""
     lh = host.libvirt
     if lh is None:
         return [], []
@@ -309,6 +326,11 @@ def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
             continue
         why.append(conf.reason or f"{file} not read")
         refs += [*conf.sources, *(override.sources if override is not None else ())]
+    if not why:
+        # a stderr output whose destination rests on a manager default not read (R41L-2)
+        _, _, routed_refs, unsettled = _log_routes(host)
+        why += unsettled
+        refs += routed_refs if unsettled else []
     if lh.units_unread and daemon_files(host, "driver") and not why:
         why.append(
             f"{lh.units_unread}: their LogLevelMax=, LogNamespace= and StandardError= are unknown"

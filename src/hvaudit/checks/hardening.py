@@ -1193,6 +1193,7 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         journalled: list[str] = []  # the ok entries whose messages go through journald
         patterned: list[str] = []  # the ok entries filtered by their unit's patterns
         spaced: list[str] = []  # the ok entries whose unit logs to a journal namespace
+        stderr_unknown: list[str] = []  # stderr outputs whose destination is unknown (R41L-2)
         systemd = bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
         for file in files:
             if any(file == f for f, _ in unread):
@@ -1236,6 +1237,19 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 problems.append(
                     f"{name}: log_outputs {outputs!r} writes only to files or stderr, and "
                     f"{away} sends stderr elsewhere than the journal"
+                )
+            elif (
+                "stderr" in dests
+                and systemd
+                and (
+                    unsure := (h.libvirt.stderr_unsettled if h.libvirt else {}).get(
+                        file.removesuffix(".conf")
+                    )
+                )
+            ):
+                # where stderr goes rests on a manager default in a file not read (R41L-2)
+                stderr_unknown.append(
+                    f"{name}: log_outputs {outputs!r} writes only to files or stderr, and {unsure}"
                 )
             elif "stderr" in dests and systemd:
                 ok.append(f"{name}: log_outputs {outputs!r} (stderr goes to the journal)")
@@ -1314,6 +1328,19 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                     "Evidence: `virt-admin daemon-log-outputs` on the host (libvirt rejects a "
                     "malformed log_outputs and keeps its default output). Pass: yes, a journald "
                     "or syslog output is listed; fail: only file or stderr outputs.",
+                )
+            )
+        if stderr_unknown:
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(stderr_unknown),
+                    *refs,
+                    question=f"Does standard error of libvirt's daemons on host {h.name} go to "
+                    "the journal? Evidence: `systemctl show -p StandardError -p StandardOutput "
+                    f"libvirtd.service virtqemud.service` on {h.name}. Pass: StandardError= "
+                    "journal, kmsg or syslog (with or without +console), or inherit with "
+                    "StandardOutput= one of those; fail: null, tty, a file or a socket.",
                 )
             )
         if patterned:

@@ -13128,7 +13128,7 @@ def _manager_std_defaults(ev: HostEvidence) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _stderr_elsewhere(ev: HostEvidence) -> dict[str, str]:
+def _stderr_elsewhere(ev: HostEvidence) -> tuple[dict[str, str], dict[str, str]]:
     """Per QEMU-driver daemon (libvirtd, virtqemud): where its standard error goes, where its
     unit sends it elsewhere than the journal. systemd.exec(5): StandardError= defaults to
     inherit (DefaultStandardError=inherit), which takes StandardOutput=, whose default is
@@ -13139,22 +13139,39 @@ def _stderr_elsewhere(ev: HostEvidence) -> dict[str, str]:
     (R37L-4). A setting the unit leaves unset takes the service manager's default
     (_manager_std_defaults: system.conf's DefaultStandardError=, DefaultStandardOutput= or the
     kernel command line's), so `DefaultStandardError=null` sends a unit's stderr nowhere
-    (R40L-3)."""
+    (R40L-3). Where such a default is in a file that could not be read (_manager_defaults_
+    unread), where the daemon's standard error goes is unknown: the second map names those
+    daemons and why (R41L-2)."""
     units = ev.get(_cmd("libvirt-units"))
     if units.state != "ok" or _systemctl_unanswered(units):
-        return {}
+        return {}, {}
     defaults = _manager_std_defaults(ev)
+    unread = _manager_defaults_unread(ev)
     out: dict[str, str] = {}
+    unsettled: dict[str, str] = {}
     for daemon in LOG_DAEMONS:
         last: dict[str, tuple[str, str]] = {}
         for path, key, value in _service_settings(units.text, daemon):
             if key in ("StandardOutput", "StandardError") and value:
                 last[key] = (f"{key}={value} in {path}", value)
+        unset = [
+            k
+            for k in ("StandardOutput", "StandardError")
+            if k not in last and f"Default{k}" not in defaults
+        ]
         for key in ("StandardOutput", "StandardError"):
             if key not in last and f"Default{key}" in defaults:
                 value, where = defaults[f"Default{key}"]
                 last[key] = (where, value)
         err = last.get("StandardError")
+        # the setting that decides is left to a manager's default in a file not read
+        deciding = "StandardError" if err is None or err[1] != "inherit" else "StandardOutput"
+        if unread and deciding in unset:
+            unsettled[daemon] = (
+                f"{daemon}.service sets no {deciding}=, whose service manager default "
+                f"(Default{deciding}=) is unknown: {unread}"
+            )
+            continue
         if err is not None and err[1] != "inherit":
             value, where = err[1], err[0]
         elif "StandardOutput" in last:
@@ -13164,7 +13181,26 @@ def _stderr_elsewhere(ev: HostEvidence) -> dict[str, str]:
             continue
         if value.lower() not in _JOURNAL_OUTPUTS:
             out[daemon] = where
-    return out
+    return out, unsettled
+
+
+def _manager_defaults_unread(ev: HostEvidence) -> str:
+    """Why the files holding the service manager's DefaultStandardOutput= and
+    DefaultStandardError= (_manager_std_defaults) could not be read: the main system.conf in
+    use (a read error, or unknown: _first_main "unseen") or the system.conf.d drop-ins (grep
+    unanswered: "Permission denied"), "" where they were read, are absent or not collected (an
+    older collector, which leaves the compiled-in defaults assumed). Such a file may set either
+    default to null (R41L-2, the R40L-3 lead)."""
+    path, main = _first_main(ev, SYSTEM_CONF_MAINS)
+    drop = ev.get(_cmd("system-conf-d"))
+    whys: list[str] = []
+    if main.state not in ("ok", "absent", "uncollected"):
+        whys.append(f"{path} was not read ({main.reason or main.state})")
+    if drop.state not in ("ok", "absent", "uncollected"):
+        whys.append(f"the system.conf.d drop-ins were not read ({drop.reason or drop.state})")
+    elif drop.state == "ok" and (why := _grep_unanswered(drop)):
+        whys.append(f"the system.conf.d drop-ins were not read ({why})")
+    return "; ".join(whys)
 
 
 def _log_namespace(ev: HostEvidence) -> dict[str, str]:
@@ -13634,7 +13670,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_level_cap = _log_level_cap(ev)
     lh.log_filter_patterns = _log_filter_patterns(ev)
     lh.log_namespace = _log_namespace(ev)
-    lh.stderr_elsewhere = _stderr_elsewhere(ev)
+    lh.stderr_elsewhere, lh.stderr_unsettled = _stderr_elsewhere(ev)
     units = ev.get(_cmd("libvirt-units"))
     if units.state == "failed" or (units.state == "ok" and _systemctl_unanswered(units)):
         why = _systemctl_unanswered(units) if units.state == "ok" else units.reason
