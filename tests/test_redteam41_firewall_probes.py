@@ -36,23 +36,36 @@ Findings (R41F-n):
   beside `--proto` is serde's duplicate field of `proto`, alias "p"), failing the whole file;
   hvaudit kept the last and passed. Now parse.proxmox_firewall._rule records the repetition
   (`repeated`) and the line is a refused `nft_lines` one: the verdict asks.
+- R41F-4 (false pass) HVA-301: same class, a -dport/-sport service name under a -p whose ports
+  proxmox-ve-config parses (tcp, udp, dccp, sctp, udplite by name or number):
+  proxmox-ve-config resolves it from the node's /etc/services (ports.rs NamedPorts, names and
+  aliases; port.rs parse_port "invalid port specification") and fails the whole file on a
+  name it lacks; hvaudit collects no /etc/services, and `IN DROP -p tcp -dport bogus` passed
+  the node. Now a name netbase's /etc/services lacks (parse.proxmox_firewall
+  NETBASE_SERVICES, moved from checks.proxmox) is an `nft_lines` line not settled (refused
+  or applied): the verdict asks.
 
 Held (kept as tests): the same R41F-1 lines under pve-firewall (it refuses them: the node
 passes); `-icmp-type 8`, `+8`, `info-request` under -p icmp, `any` and `reject-route'` under
 -p icmpv6, `-icmp-type 0` (Perl's false: pve-firewall checks nothing) under proxmox-firewall
 and pve-firewall (the node passes; proxmox-ve-config reads them); R41F-3's lines under
 pve-firewall, and distinct options (-dport, -sport, -log; -i, -p, -dport) under
-proxmox-firewall (the node passes).
+proxmox-firewall (the node passes); R41F-4's lines under pve-firewall, netbase's names
+(`http`, the alias `www`) and `+22` under proxmox-firewall (pass), a name under `-p TCP`
+(every TCP port: R40F-1's fail).
 
 Probed by script (not kept): each finding's rules on main (3f6d238b, the kept cases' shapes);
 the VM under `nftables: 1` (it asks already: the NIC filters); `IN DROP -p icmp -icmp-type
 bogus` before `IN ACCEPT` on the node (the fail is unchanged).
 
-Tally: 3 findings (2 false pass, 1 wording); 15 cases in 6 test functions; 12 failed on main
-before the fixes (3f6d238b: R41F-1's 6 cases, R41F-2's 3; f57465b3: R41F-3's 3; R41F-1/2
-landed f57465b3); 3 held (and the 9 pve-firewall assertions within the failing cases).
+Tally: 4 findings (3 false pass, 1 wording); 19 cases in 8 test functions; 15 failed on main
+before the fixes (3f6d238b: R41F-1's 6 cases, R41F-2's 3; f57465b3: R41F-3's 3; 078907f3:
+R41F-4's 3; R41F-1/2 landed f57465b3, R41F-3 078907f3); 4 held (and the 12 pve-firewall
+assertions within the failing cases).
 
-Leads left: pve-firewall's is_icmp is `icmp`, `icmpv6`, `ipv6-icmp` only, so `-p 1
+Leads left: `-dport ssh:http` is read as refused by both daemons (_port_list: "invalid
+port"), but proxmox-ve-config's PortEntry takes a name on each side of the `:` (the verdict
+asks; the message is wrong); pve-firewall's is_icmp is `icmp`, `icmpv6`, `ipv6-icmp` only, so `-p 1
 -icmp-type echo-request` and `-p 58 -dport 128` are rules it refuses ("missing property",
 "does not support ports") that hvaudit reads as applied; proxmox-firewall ignores a -dport
 under an ICMP -p (Icmp::from_options reads the type alone: `IN ACCEPT -p icmp -dport
@@ -164,3 +177,48 @@ def test_r41f_3_held_distinct_options(tmp_path: Path) -> None:
     node passes under `nftables: 1`."""
     rules = "IN DROP -p udp -dport 9 -sport 9 -log nolog\nIN DROP -i vmbr0 -p udp -dport 7\n"
     assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS
+
+
+# --- R41F-4: a service name the stock /etc/services lacks, under proxmox-firewall ---------------
+
+UNKNOWN_NAME = (
+    "a service name the stock /etc/services (netbase) does not define (proxmox-ve-config reads "
+    "the node's own, not collected, and refuses the file on a name it lacks): proxmox-firewall "
+    "(host.fw `nftables: 1`) skips no line (proxmox-ve-rs common.rs Config::parse): it refuses "
+    "the whole update, or applies what pve-firewall's reading leaves out"
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "names"),
+    [
+        ("IN DROP -p tcp -dport bogus", "-dport bogus"),
+        ("IN DROP -p udp -sport 53,nosuch -dport 9", "-sport nosuch"),
+        ("IN DROP -p 6 -dport bogus,other", "-dport bogus, -dport other"),
+    ],
+)
+def test_r41f_4_unknown_service_name(tmp_path: Path, rule: str, names: str) -> None:
+    """Was pass under `nftables: 1`: proxmox-ve-config resolves the name from the node's
+    /etc/services (ports.rs parse_named_port) and fails the whole file on one it lacks; the
+    stock file lacks it, the node's was not read: the verdict asks. pve-firewall refuses the
+    rule alone where its /etc/services lacks the name (held: the DROP drops nothing: pass)."""
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "manual",
+        f"evidence unavailable: host.fw line 9 `{rule}`: {names}, {UNKNOWN_NAME}",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+def test_r41f_4_held_known_names(tmp_path: Path) -> None:
+    """Held: netbase's names (a first column, `http`; an alias, `www`; `+22`, a u16 to Rust)
+    and a name under a -p whose ports proxmox-ve-config does not parse (`-p TCP`: every TCP
+    port, R40F-1, a fail, not a question) are no refusal."""
+    rules = "IN DROP -p tcp -dport http,www,+22\n"
+    assert _node_verdicts(tmp_path / "a", rules, nft=True)["HVA-301"] == NODE_PASS
+    rule = "IN ACCEPT -p TCP -dport bogus"
+    assert _node_verdicts(tmp_path / "b", rule + "\n", nft=True)["HVA-301"] == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts every tcp "
+        "port (-p TCP: proxmox-firewall writes `meta l4proto TCP`, tcp, with no port match) "
+        "before the policy",
+    )

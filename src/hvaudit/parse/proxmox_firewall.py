@@ -195,6 +195,45 @@ def nft_unresolved_protocol(proto: str) -> bool:
     return not (proto in _NETBASE_ALIASES or (proto in NETBASE_PROTOCOLS and not proto.isdigit()))
 
 
+#: The service names of netbase's /etc/services (netbase 6.4, Debian 12 bookworm, Proxmox VE
+#: 8's base; read on such a system): each line's first column, which pve-firewall's
+#: get_etc_services keys (`m!^(\S+)\s+(\S+)/(tcp|udp|sctp)!`), and its aliases, which
+#: proxmox-ve-config's NamedPorts adds. Of them only `ssh` (22/tcp) names a management port
+#: (hvaudit.checks.proxmox._PVE_SERVICES); a name outside them is one a node's own /etc/services may add, with any
+#: port (L17-4).
+_NETBASE_NAMES = (
+    "Clearcase acr-nema afpovertcp afs3-bos afs3-callback afs3-fileserver afs3-kaserver "
+    "afs3-prserver afs3-rmtsys afs3-update afs3-vlserver afs3-volser amanda amandaidx amidxtape "
+    "amqp amqps asf-rmcp asp auth authentication babel bacula-dir bacula-fd bacula-sd bbs bgp "
+    "bgpd biff binkp bootpc bootps canna cfengine chargen cisco-sccp clc-build-daemon clearcase "
+    "cmd cmip-agent cmip-man codaauth2 codasrv codasrv-se comsat csync2 cvspserver daap "
+    "datametrics daytime db-lsp dcap dhcpv6-client dhcpv6-server dicom dict dircproxy discard "
+    "distcc domain domain-s echo epmap epmd exec f5-globalsite f5-iquery fax fido finger "
+    "font-service freeciv fsp fspd ftp ftp-data ftps ftps-data gdomap gds-db gds_db git gnunet "
+    "gnutella-rtr gnutella-svc gopher gpsd gris groupwise gsidcap gsiftp gsigatekeeper hkp "
+    "hprop http http-alt https hylafax iax icp icpv2 ident imap imap2 imaps ingreslock ipp "
+    "iprop ipsec-nat-t ipx ircd ircs-u isakmp iscsi-target isisd isns iso-tsap jabber-client "
+    "jabber-server kamanda kdc kerberos kerberos-adm kerberos-iv kerberos-master kerberos-sec "
+    "kerberos4 kerberos5 kerberos_master kermit klogin kpasswd krb-prop krb5 krb5_prop krb_prop "
+    "krcmd kshell l2f l2tp ldap ldaps ldp loc-srv login lotusnote lotusnotes lrrd mail mailq "
+    "mdns microsoft-ds moira-db moira-update moira-ureg moira_db moira_update moira_ureg mon "
+    "ms-sql-m ms-sql-s ms-wbt-server mtn munin mysql mysql-proxy nbd nbp netbios-dgm netbios-ns "
+    "netbios-ssn netstat nfs nicname nntp nntps nqs nrpe nsca ntalk ntp ntske null nut "
+    "old-radacct old-radius omniorb openvpn ospf6d ospfapi ospfd passwd-server passwd_server "
+    "pawserv pop-3 pop3 pop3s poppassd portmapper postgres postgresql predict printer proofd "
+    "ptp-event ptp-general puppet qmqp qmtp qotd quote radacct radius radius-acct radmin-port "
+    "readnews redis remctl ripd ripngd rmiregistry rmtcfg rootd route routed router rpc2portmap "
+    "rplay rptp rsync rtcm-sc104 rtmp rtsp sa-msg-port saft sane sane-port saned sge-execd "
+    "sge-qmaster sge_execd sge_qmaster sgi-cad sgi-cmsd sgi-crsd sgi-gcd shell sieve silc sink "
+    "sip sip-tls skkserv smtp smtps smux snmp snmp-trap snmptrap snntp snpp socks source spamd "
+    "spooler ssh ssmtp submission submissions subversion sunrpc supfiledbg supfilesrv suucp svn "
+    "svrloc syslog syslog-tls sysrqd systat tacacs talk tap tcpmux telnet telnets tfido tftp "
+    "time timserver tinc tproxy tsap ttytst untp urd users uucp uucpd venus venus-se wais "
+    "webcache webmin who whod whois wnn6 www x11 x11-0 x11-1 x11-2 x11-3 x11-4 x11-5 x11-6 "
+    "x11-7 xdmcp xfs xinetd xmms2 xmpp-client xmpp-server xtel xtelw z3950 zabbix-agent "
+    "zabbix-trapper zebra zebrasrv zephyr-clt zephyr-hm zephyr-srv zip zope zope-ftp zserv "
+)
+NETBASE_SERVICES = frozenset(_NETBASE_NAMES.split())
 #: The -icmp-type values pve-firewall's verify_rule takes under -p icmp (Firewall.pm
 #: $icmp_type_names, "iptables -p icmp -h"): "invalid icmp-type '$icmp_type' for proto
 #: 'icmp'" otherwise, numbers included.
@@ -897,6 +936,28 @@ def parse_firewall(
         if why or r.get("group_text"):
             why = why or f"a security group rule spelt `{r['group_text']}`"
             nft(int(str(r["line"])), why)
+        # a -dport/-sport service name: proxmox-ve-config reads it (under the -p whose ports
+        # it parses) from the node's /etc/services (ports.rs NamedPorts: each line's name and
+        # aliases), else "unknown port name" fails the whole file (port.rs parse_port); a name
+        # the stock file (netbase) lacks is one the node's own, not collected, may add (R41F-4)
+        elif isinstance(written, dict) and proto in _PROTOCOLS_WITH_PORTS:
+            names = [
+                f"-{key} {side}"
+                for key in ("dport", "sport")
+                for item in str(written.get(key) or "").split(",")
+                for side in item.strip().split(":", 1)
+                if side
+                and not re.fullmatch(r"\+?[0-9]+", side, re.A)
+                and side not in NETBASE_SERVICES
+            ]
+            if names:
+                nft(
+                    int(str(r["line"])),
+                    f"{', '.join(names)}, a service name the stock /etc/services (netbase) does "
+                    "not define (proxmox-ve-config reads the node's own, not collected, and "
+                    "refuses the file on a name it lacks)",
+                    False,
+                )
     for entries in fw.ipsets.values():
         for e in entries:
             bad = [x for x in e.errors if x.startswith(("value does not", "not one address"))]
