@@ -36,6 +36,12 @@ Findings:
   authenticate with the spice") passed "TLS port only, with ticketing"; SPICE's TLS
   authenticates no client, so the SASL mechanisms decide, as for libvirt's spice_sasl = 1.
   Now VM web01 is that question.
+- R41D-5 (false pass) HVA-031: libvirt's SPICE server of VM web01 with a password and
+  qemu.conf spice_sasl = 1 passed "with TLS and a password"; libvirt adds `sasl=on` to -spice
+  (tests/qemuxml2argvdata/graphics-spice-sasl.args), and spice-server then refuses the
+  password ticket (server/reds.c reds_handle_auth_mechanism: the SPICE ticket only `&&
+  !reds->config->sasl_enabled`; reds_handle_read_link_done rejects a client without auth
+  selection), so SASL alone authenticates. Now it is the SASL question.
 
 Held (kept as tests): the global beside a PCI <hostdev> that sets no sysfsdev, beside a raw
 `-device vfio-pci,host=`, and beside a raw vfio-pci with its own sysfsdev and a <hostdev>
@@ -43,15 +49,16 @@ without one, and a <hostdev> whose override sets another property (x-no-mmap), e
 fails on group 3 (R40D-6); an mdev <hostdev> (its own sysfsdev,
 /sys/bus/mdev/devices/UUID) with the global stays host-mediated. A raw SASL VNC server with a
 password, or with TLS client certificates (verify-peer=on), passes as before (R41D-2), and so
-does a raw SPICE server on a TLS port without sasl=on (R41D-4); a VM
+does a raw SPICE server on a TLS port without sasl=on (R41D-4), and libvirt's VNC server with
+a password beside vnc_sasl = 1 (ui/vnc.c takes the password before SASL; R41D-5); a VM
 without the variable keeps the question on /etc/sasl2 and vnc_sasl_dir (R41D-3).
 
 Probed by script (/tmp, not kept): a raw `-spice port=5901,sasl=on` fails on its plaintext
 port, and `-vnc ...,password=on` passes on "password" as before (a password set through the
 monitor, which the bundle does not show: a lead, not judged this round).
 
-Tally: 4 findings (false pass 2, wrong fail 1, wording 1), 6 tests holding 16 cases; the 6
-finding cases failed on main before the fixes (the 10 held cases pass on main too).
+Tally: 5 findings (false pass 3, wrong fail 1, wording 1), 7 tests holding 18 cases; the 7
+finding cases failed on main before the fixes (the 11 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -286,6 +293,37 @@ def test_raw_spice_with_sasl_is_asked(tmp_path: Path) -> None:
     assert messages(a, "HVA-031") == {
         "web01": f"QEMU argument -spice {spice},sasl=on: TLS port only, sasl (SASL authenticates)",
         "v1": f"QEMU argument -spice {spice}: TLS port only, with ticketing",
+    }
+    assert _questions(a, "HVA-031") == {
+        "web01": _sasl_q(
+            "the mech_list line of /etc/sasl2/qemu.conf on hv1 (or of qemu.conf in the "
+            "directory that /etc/libvirt/qemu.conf's spice_sasl_dir names)"
+        ).replace(" for vnc ", " for spice ")
+    }
+
+
+def test_libvirt_spice_with_a_password_and_spice_sasl_is_asked(tmp_path: Path) -> None:
+    """R41D-5: libvirt's SPICE server with a password and qemu.conf spice_sasl = 1 passed
+    HVA-031 on its password, but spice-server with SASL on takes no password ticket
+    (reds_handle_auth_mechanism): SASL's mechanisms decide. Held: the same VNC server passes on
+    its password (ui/vnc.c vnc_display_setup_auth takes the password before SASL)."""
+    spice = (
+        "<devices><graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='s3cret' "
+        "defaultMode='secure'/></devices>"
+    )
+    vnc = (
+        "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0' passwd='s3cret'/></devices>"
+    )
+    a = _conf_scan(
+        tmp_path,
+        {"web01": (spice, ""), "v1": (vnc, "")},
+        "spice_sasl = 1\nvnc_sasl = 1\n",
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "manual", "v1": "pass"}
+    assert messages(a, "HVA-031") == {
+        "web01": "spice on 0.0.0.0 (bound to every address): spice_sasl = 1 (SASL "
+        "authenticates; spice-server takes no password once SASL is on)",
+        "v1": "vnc on 0.0.0.0 (bound to every address) with TLS and a password",
     }
     assert _questions(a, "HVA-031") == {
         "web01": _sasl_q(
