@@ -120,6 +120,7 @@ from hvaudit.parse.host import (
     MERGED,
     NEWGRP_ANYONE,
     NEWGRP_ANYONE_GROUP,
+    STAT_UNNAMED,
     TLS_KEY,
     TLS_KEY_PATHS,
     UNRESOLVED,
@@ -2733,11 +2734,25 @@ def _members_unread(h: Host, mode: str, group: Sequence[str], origin: str) -> li
     every login account is one is not in the evidence (R40A-5); [] otherwise."""
     if not group or not group[0] or not _group_writable(mode) or not h.facts.groups.known:
         return []
+    if group[0] == STAT_UNNAMED and STAT_UNNAMED not in h.facts.groups.get():
+        # coreutils stat.c print_stat %G: `gw_ent ? gw_ent->gr_name : "UNKNOWN"`: getgrgid
+        # found no group of the socket's gid through any source, so its members are the
+        # accounts whose primary gid it is, and that gid (%g) is not in the evidence: every
+        # login account may have it (R41A-1)
+        return [
+            f"{origin}: its gid names no group (stat prints {STAT_UNNAMED}), and the gid "
+            "(`stat -c %g`) and the accounts whose primary group it is are not in the evidence"
+        ]
     name = group[0].removeprefix("+") if group[0].removeprefix("+").isdigit() else group[0]
     if name.isdigit():
         named = [n for n, (gid, _) in h.facts.groups.get().items() if gid == int(name)]
         if not named:
-            return []  # a gid no group names: its members are the accounts it is primary for
+            # a gid no /etc/group entry names: its members are the accounts it is primary
+            # for, unless nsswitch's group line finds a group of it through another source
+            # (getgrgid asks the line's sources in turn, nsswitch.conf(5)), whose members are
+            # unread (R41A-1; R40A-5 for a name)
+            why = _members_beyond_files(h, name)
+            return [f"{origin}: gid {name}, {why}"] if why else []
         name = named[0]
     if name in ("root", "0") or (
         name in h.facts.groups.get() and h.facts.groups.get()[name][0] == 0

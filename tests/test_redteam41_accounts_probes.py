@@ -1,0 +1,144 @@
+"""Red-team round 41 probes: who administers the hypervisor (r41-accounts)
+
+Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host; round 22's SUSE accounts alice, bob and carol, whose primary
+gid is 100; round 37's accounts each in a group of their own), through the real collector,
+parser and engine; each test asserts the exact status and message of the check it probes.
+
+Findings (R41A-n):
+- R41A-1 (false pass) HVA-132: a group-writable socket whose gid names no group was weighed as
+  a group without members. coreutils stat.c print_stat prints %G as `gw_ent ? gw_ent->gr_name
+  : "UNKNOWN"` (getgrgid found no group of the gid through any source), and the collector reads
+  `%a %U %G`, not the gid (%g): the group's members are the accounts whose primary gid it is,
+  and which gid that is is not in the evidence. With auth_unix_rw = none, nsswitch's group line
+  `files` and the read-write socket 0660 root:UNKNOWN (or virtlogd's under polkit) on a host
+  where every login account's primary gid 100 has no /etc/group entry, HVA-132 passed "mode 660
+  root UNKNOWN" (HVA-142 already asks: R25A-7); with `files sss` it asked, but as "group
+  UNKNOWN, a group /etc/group does not hold that nsswitch's group line may find through sss"
+  (getgrgid had already found none there). A socket group given as a gid no /etc/group entry
+  names (a unit's SocketGroup=2000, libvirt's `+N`) was left unasked (R40A-5's lead) though
+  nsswitch's group line asks sss, through which getgrgid may find a directory group of that
+  gid whose members are unread. Now the first is a question naming `stat -c %g` and the second
+  R40A-5's question (checks.management._members_unread).
+
+Held (kept as tests): SocketGroup=2000 (no group of that gid) with nsswitch's group line
+`files` alone: its members are the accounts whose primary gid is 2000, none here: the pass
+stands.
+
+Probed by script: the end-to-end run against a real libvirtd was not run: see the report.
+
+Tally: 1 finding (1 false pass); 6 cases, 5 failed on main before the fix (R41A-1: 5), 1 held.
+
+Leads left:
+- pam_group drops the last field of a group.conf without a final newline (round 40's lead).
+- HVA-142's %group users field of group.conf; OpenRC k3s.<runlevel>, RKE2 under OpenRC; a
+  default ACL on /run/libvirt (round 40's leads, unprobed this round).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import question_line
+from test_redteam21_sock_probes import AUTH_NONE, ETC, UNITS, _cat
+from test_redteam22_sock_probes import SUSE_USERS
+from test_redteam37_accounts_probes import ADMIN, LOGD, NO_USERS_GROUP, SOCK, _132
+from test_redteam40_accounts_probes import MEMBERS_Q
+
+#: every login account's primary gid 100 has no /etc/group entry
+NO_GROUP_100 = {
+    "/etc/passwd": SUSE_USERS["/etc/passwd"],
+    "/etc/group": SUSE_USERS["/etc/group"].replace("users:x:100:\n", ""),
+}
+FILES = {"/etc/nsswitch.conf": "passwd: files\ngroup: files\n"}
+SSS = {"/etc/nsswitch.conf": "passwd: files\ngroup: files sss\n"}
+UNNAMED = (
+    "its gid names no group (stat prints UNKNOWN), and the gid (`stat -c %g`) and the accounts "
+    "whose primary group it is are not in the evidence"
+)
+RW_UNNAMED = f"{SOCK} is mode 660 root UNKNOWN"
+DROPIN = f"{ETC}/libvirtd.socket.d/o.conf"
+GID_2000 = f"libvirtd.socket: SocketMode=0660 in {DROPIN} (the socket's next start)"
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        (
+            {
+                **AUTH_NONE,
+                **FILES,
+                "libvirt-sockets": (f"660 root UNKNOWN {SOCK}\n600 root root {ADMIN}\n", 1),
+            },
+            f"{RW_UNNAMED}: {UNNAMED}; libvirtd.conf: auth_unix_rw = none, {RW_UNNAMED}",
+        ),
+        (
+            {
+                **AUTH_NONE,
+                **SSS,
+                "libvirt-sockets": (f"660 root UNKNOWN {SOCK}\n600 root root {ADMIN}\n", 1),
+            },
+            f"{RW_UNNAMED}: {UNNAMED}; libvirtd.conf: auth_unix_rw = none, {RW_UNNAMED}",
+        ),
+        (
+            {
+                **FILES,
+                "libvirt-sockets": (
+                    f"600 root root {SOCK}\n600 root root {ADMIN}\n660 root UNKNOWN {LOGD}\n",
+                    1,
+                ),
+            },
+            f"{LOGD} is mode 660 root UNKNOWN: {UNNAMED}; libvirtd.conf: auth_unix_rw = polkit",
+        ),
+    ],
+    ids=["rw-files", "rw-sss-wording", "virtlogd-files"],
+)
+def test_socket_gid_without_name(host_scan, over: dict, expected: str) -> None:
+    """R41A-1 (false pass) HVA-132: stat prints UNKNOWN for a gid no group names (coreutils
+    stat.c print_stat %G); its members are the accounts whose primary gid it is, and the gid is
+    not in the evidence: every login account (primary gid 100, unnamed) may be one. Passed
+    "mode 660 root UNKNOWN" under `group: files`; under `files sss` asked as a directory
+    group getgrgid had already not found."""
+    a = host_scan({**NO_GROUP_100, **over})
+    assert _132(a) == ("manual", expected)
+    assert question_line(a, "HVA-132", "hv1") == MEMBERS_Q
+
+
+def _gid_2000(nsswitch: dict) -> dict:
+    return {
+        **AUTH_NONE,
+        **NO_USERS_GROUP,
+        **nsswitch,
+        UNITS: _cat({"libvirtd.socket": [(DROPIN, "SocketMode=0660\nSocketGroup=2000")]}),
+    }
+
+
+@pytest.mark.parametrize(
+    "nsswitch",
+    [SSS, {"/etc/nsswitch.conf": "passwd: files\ngroup: files ldap\n"}],
+    ids=["sss", "ldap"],
+)
+def test_socket_group_gid_from_directory(host_scan, nsswitch: dict) -> None:
+    """R41A-1 (false pass) HVA-132: SocketGroup=2000 (systemd get_group_creds takes a number as
+    a gid) that no /etc/group entry names, with nsswitch's group line asking a directory:
+    getgrgid may find a group of that gid there, whose members are not in the evidence (R40A-5
+    asks for a name only). Passed "SocketMode=0660 in ... (the socket's next start)"."""
+    source = nsswitch["/etc/nsswitch.conf"].split()[-1]
+    a = host_scan(_gid_2000(nsswitch))
+    assert _132(a) == (
+        "manual",
+        f"{GID_2000}: gid 2000, a group /etc/group does not hold that nsswitch's group line may "
+        f"find through {source}, whose members are not in the evidence; libvirtd.conf: "
+        f"auth_unix_rw = none, {SOCK} is mode 660 root libvirt, {GID_2000}",
+    )
+    assert question_line(a, "HVA-132", "hv1") == MEMBERS_Q
+
+
+def test_socket_group_gid_files_only_held(host_scan) -> None:
+    """Held (R41A-1): SocketGroup=2000 with nsswitch's group line `files` alone: no group of
+    that gid exists, its members are the accounts whose primary gid it is (none): pass."""
+    a = host_scan(_gid_2000(FILES))
+    assert _132(a) == (
+        "pass",
+        f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt, {GID_2000}",
+    )
