@@ -135,10 +135,13 @@ def test_numeric_unix_sock_group_of_everyone_fails(host_scan, group) -> None:
 
 def test_socket_user_whose_own_group_holds_no_one_keeps_the_pass(host_scan) -> None:
     """Held: SocketUser=bob without SocketGroup= where bob's default group is his own (gid
-    1001, no members): only bob and root reach the 0660 socket; pass, naming the derivation."""
+    1001, no members): only bob and root reach the 0660 socket; pass, naming the derivation.
+    nsswitch's group line is `files` alone: with a directory in it (conftest's `files sss`)
+    getgrgid may find a group of gid 1001 there whose members are unread (R41A-1 asks)."""
     path = f"{ETC}/libvirtd.socket.d/o.conf"
     users = {
         **SUSE_USERS,
+        "/etc/nsswitch.conf": "passwd: files\ngroup: files\n",
         "/etc/passwd": SUSE_USERS["/etc/passwd"].replace("bob:x:1001:100:", "bob:x:1001:1001:"),
     }
     a = host_scan(
