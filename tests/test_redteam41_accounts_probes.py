@@ -19,18 +19,35 @@ Findings (R41A-n):
   names (a unit's SocketGroup=2000, libvirt's `+N`) was left unasked (R40A-5's lead) though
   nsswitch's group line asks sss, through which getgrgid may find a directory group of that
   gid whose members are unread. Now the first is a question naming `stat -c %g` and the second
-  R40A-5's question (checks.management._members_unread).
+  R40A-5's question (checks.management._members_unread, _unread_members).
+- R41A-2 (false pass) HVA-132: a group a named POSIX ACL entry lets write to a socket was
+  weighed by /etc/group alone (_acl_everyone, R37A-1), as R40A-5's socket group was. getfacl
+  names the group getgrgid finds through every source of nsswitch's group line (acl,
+  libacl/__acl_to_any_text.c acl_entry_to_any_str, group_name), so a name /etc/group does not
+  hold is a directory group, whose members are not in the evidence. With auth_unix_rw = none,
+  the read-write socket 0660 root:libvirt and `group:virtdir:rw-` (virtdir from sss), or
+  virtlogd's socket 0600 root:root with that entry under polkit, HVA-132 passed. Now such an
+  entry is R40A-5's question, naming the socket and the entry
+  (checks.management._acl_members_unread).
 
 Held (kept as tests): SocketGroup=2000 (no group of that gid) with nsswitch's group line
 `files` alone: its members are the accounts whose primary gid is 2000, none here: the pass
-stands.
+stands. An ACL entry getfacl prints as a number (getgrgid found no group of that gid through
+any source, libacl group_name NULL), under `files` or `files sss`, and a local ACL group
+without a merge action keep the pass.
 
-Probed by script: the end-to-end run against a real libvirtd was not run: see the report.
+Probed by script: the end-to-end run against a real libvirtd was not run: this host's libvirt
+sockets are root:root (stat names the group), no socket unit sets SocketGroup=, nsswitch's
+group line is `files systemd` and getfacl is not installed (no ACL is read), so neither change can reach
+the e2e-* verdicts.
 
-Tally: 1 finding (1 false pass); 6 cases, 5 failed on main before the fix (R41A-1: 5), 1 held.
+Tally: 2 findings (2 false passes); 11 cases, 7 failed on main before the fixes (R41A-1: 5;
+R41A-2: 2), 4 held.
 
 Leads left:
 - pam_group drops the last field of a group.conf without a final newline (round 40's lead).
+- HVA-142 does not count a directory group an ACL entry names (R41A-2's shape); the members
+  question still reads "the group of each libvirt socket" for an ACL entry's group (wording).
 - HVA-142's %group users field of group.conf; OpenRC k3s.<runlevel>, RKE2 under OpenRC; a
   default ACL on /run/libvirt (round 40's leads, unprobed this round).
 """
@@ -42,6 +59,7 @@ import pytest
 from conftest import question_line
 from test_redteam21_sock_probes import AUTH_NONE, ETC, UNITS, _cat
 from test_redteam22_sock_probes import SUSE_USERS
+from test_redteam36_accounts_probes import _getfacl
 from test_redteam37_accounts_probes import ADMIN, LOGD, NO_USERS_GROUP, SOCK, _132
 from test_redteam40_accounts_probes import MEMBERS_Q
 
@@ -142,3 +160,84 @@ def test_socket_group_gid_files_only_held(host_scan) -> None:
         "pass",
         f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt, {GID_2000}",
     )
+
+
+# --- R41A-2: a named ACL entry's group, with members beyond /etc/group
+
+
+def _acl(group: str) -> str:
+    return f"user::rw-\ngroup::rw-\ngroup:{group}:rw-\nmask::rw-\nother::---\n"
+
+
+RW_OK = f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt"
+DIRECTORY = (
+    "a group /etc/group does not hold that nsswitch's group line may find through sss, whose "
+    "members are not in the evidence"
+)
+
+
+def test_rw_socket_acl_group_from_directory(host_scan) -> None:
+    """R41A-2 (false pass) HVA-132: auth_unix_rw = none, the read-write socket 0660
+    root:libvirt and `setfacl -m g:virtdir:rw` where /etc/group holds no virtdir and
+    nsswitch's group line asks sss: getfacl names the group getgrgid found there (libacl
+    __acl_to_any_text.c group_name), whose members are not in the evidence; _acl_everyone
+    weighed /etc/group's members only and passed "mode 660 root libvirt"."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            **SSS,
+            "libvirt-sockets": (f"660 root libvirt {SOCK}\n600 root root {ADMIN}\n", 1),
+            "admin-paths-acl": _getfacl((SOCK, _acl("virtdir"))),
+        }
+    )
+    assert _132(a) == (
+        "manual",
+        f"{SOCK} is mode 660 root libvirt, its ACL lets group virtdir write: group virtdir, "
+        f"{DIRECTORY}; {RW_OK}",
+    )
+    assert question_line(a, "HVA-132", "hv1") == MEMBERS_Q
+
+
+def test_virtlogd_acl_group_from_directory(host_scan) -> None:
+    """R41A-2 (false pass) HVA-132: under the default auth_unix_rw = polkit, virtlogd's socket
+    0600 root:root with `setfacl -m g:virtdir:rw`, virtdir a directory group (sss): whether
+    every login account may open files through virtlogd is not in the evidence; passed."""
+    a = host_scan(
+        {
+            **NO_USERS_GROUP,
+            **SSS,
+            "libvirt-sockets": (
+                f"600 root root {SOCK}\n600 root root {ADMIN}\n600 root root {LOGD}\n",
+                1,
+            ),
+            "admin-paths-acl": _getfacl((LOGD, _acl("virtdir"))),
+        }
+    )
+    assert _132(a) == (
+        "manual",
+        f"{LOGD} is mode 600 root root, its ACL lets group virtdir write: group virtdir, "
+        f"{DIRECTORY}; libvirtd.conf: auth_unix_rw = polkit",
+    )
+
+
+@pytest.mark.parametrize(
+    ("group", "nsswitch"),
+    [("2000", FILES), ("2000", SSS), ("libvirt", SSS)],
+    ids=["held-gid-files", "held-gid-sss", "held-local-no-merge"],
+)
+def test_rw_socket_acl_group_held(host_scan, group: str, nsswitch: dict) -> None:
+    """Held (R41A-2): an ACL entry getfacl prints as a gid (getgrgid found no group of it
+    through any source, sss included: libacl group_name NULL), whose members are the accounts
+    whose primary gid it is (none here), and a local group without a merge action (/etc/group's
+    entry is getgrnam's answer): the pass stands."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            **nsswitch,
+            "libvirt-sockets": (f"660 root libvirt {SOCK}\n600 root root {ADMIN}\n", 1),
+            "admin-paths-acl": _getfacl((SOCK, _acl(group))),
+        }
+    )
+    assert _132(a) == ("pass", RW_OK)

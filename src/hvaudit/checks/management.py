@@ -2503,6 +2503,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 if g and _group_writable(m) and (why := _login_grant_unread(h, g[0]))
             ]
             members_q += [w for m, o, g in modes for w in _members_unread(h, m, g, o)]
+            if path in socks and (
+                unread := _acl_members_unread(h, path, f"{path} is mode {socks[path]}")
+            ):
+                members_q += unread
+                refs += list(lh.socket_acl_writers.sources)
             if path in socks and (acl := _acl_everyone(h, path)):
                 # a named ACL entry lets its group connect beyond the mode stat shows (R37A-1)
                 everyone.append(f"{path} is mode {socks[path]}{acl}")
@@ -2547,6 +2552,11 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 members_q += _members_unread(
                     h, mode, group, f"{admin_path} is mode {socks[admin_path]}"
                 )
+                if unread := _acl_members_unread(
+                    h, admin_path, f"{admin_path} is mode {socks[admin_path]}"
+                ):
+                    members_q += unread
+                    refs += list(lh.socket_acl_writers.sources)
                 if acl := _acl_everyone(h, admin_path):
                     bad.append(f"{admin_path} is mode {socks[admin_path]}{acl}: {admin_reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2581,6 +2591,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                     continue
                 grant_q += _grant_unread(h, mode, group, f"{path} is mode {socks[path]}")
                 members_q += _members_unread(h, mode, group, f"{path} is mode {socks[path]}")
+                if unread := _acl_members_unread(h, path, f"{path} is mode {socks[path]}"):
+                    members_q += unread
+                    refs += list(lh.socket_acl_writers.sources)
                 if acl := _acl_everyone(h, path):
                     bad.append(f"{path} is mode {socks[path]}{acl}: {reach}")
                     refs += list(lh.socket_acl_writers.sources)
@@ -2728,22 +2741,32 @@ def _grant_unread(h: Host, mode: str, group: Sequence[str], origin: str) -> list
 def _members_unread(h: Host, mode: str, group: Sequence[str], origin: str) -> list[str]:
     """["<origin>: group G, <why>"] where a group-writable socket's group G (`group` holds its
     name, or nothing when unknown; a number is the group of that gid) other than root has
-    members beyond /etc/group (_members_beyond_files: a group /etc/group does not hold that
-    nsswitch's group line may find elsewhere, or a local group into which nsswitch merges a
-    directory's members): _group_of_everyone weighs /etc/group's members only, so whether
-    every login account is one is not in the evidence (R40A-5); [] otherwise."""
-    if not group or not group[0] or not _group_writable(mode) or not h.facts.groups.known:
+    members beyond /etc/group (_unread_members); [] otherwise."""
+    if not group or not group[0] or not _group_writable(mode):
         return []
-    if group[0] == STAT_UNNAMED and STAT_UNNAMED not in h.facts.groups.get():
+    why = _unread_members(h, group[0])
+    return [f"{origin}: {why}"] if why else []
+
+
+def _unread_members(h: Host, group: str) -> str | None:
+    """Why the members of a socket's group `group` (a name, or a number for the group of that
+    gid) other than root are not all in the evidence: members beyond /etc/group
+    (_members_beyond_files: a group /etc/group does not hold that nsswitch's group line may
+    find elsewhere, or a local group into which nsswitch merges a directory's members), which
+    _group_of_everyone does not weigh, so whether every login account is one is not in the
+    evidence (R40A-5); or a gid stat names no group of (R41A-1). None otherwise."""
+    if not h.facts.groups.known:
+        return None
+    if group == STAT_UNNAMED and STAT_UNNAMED not in h.facts.groups.get():
         # coreutils stat.c print_stat %G: `gw_ent ? gw_ent->gr_name : "UNKNOWN"`: getgrgid
         # found no group of the socket's gid through any source, so its members are the
         # accounts whose primary gid it is, and that gid (%g) is not in the evidence: every
         # login account may have it (R41A-1)
-        return [
-            f"{origin}: its gid names no group (stat prints {STAT_UNNAMED}), and the gid "
-            "(`stat -c %g`) and the accounts whose primary group it is are not in the evidence"
-        ]
-    name = group[0].removeprefix("+") if group[0].removeprefix("+").isdigit() else group[0]
+        return (
+            f"its gid names no group (stat prints {STAT_UNNAMED}), and the gid (`stat -c %g`) "
+            "and the accounts whose primary group it is are not in the evidence"
+        )
+    name = group.removeprefix("+") if group.removeprefix("+").isdigit() else group
     if name.isdigit():
         named = [n for n, (gid, _) in h.facts.groups.get().items() if gid == int(name)]
         if not named:
@@ -2752,14 +2775,34 @@ def _members_unread(h: Host, mode: str, group: Sequence[str], origin: str) -> li
             # (getgrgid asks the line's sources in turn, nsswitch.conf(5)), whose members are
             # unread (R41A-1; R40A-5 for a name)
             why = _members_beyond_files(h, name)
-            return [f"{origin}: gid {name}, {why}"] if why else []
+            return f"gid {name}, {why}" if why else None
         name = named[0]
     if name in ("root", "0") or (
         name in h.facts.groups.get() and h.facts.groups.get()[name][0] == 0
     ):
-        return []  # the root group: as hvaudit counts it everywhere, no one beyond root
+        return None  # the root group: as hvaudit counts it everywhere, no one beyond root
     why = _members_beyond_files(h, name)
-    return [f"{origin}: group {name}, {why}"] if why else []
+    return f"group {name}, {why}" if why else None
+
+
+def _acl_members_unread(h: Host, path: str, origin: str) -> list[str]:
+    """["<origin>, its ACL lets group G write: <why>"] for each group a named entry of the
+    POSIX ACL of the live socket `path` lets write (with the mask) whose members are not all in
+    the evidence (_unread_members): getfacl names a group as getgrgid finds it through every
+    source of nsswitch's group line (acl, libacl/__acl_to_any_text.c acl_entry_to_any_str and
+    group_name), so a name /etc/group does not hold is a directory group whose members are
+    unread; _acl_everyone weighs /etc/group's only (R41A-2). A number is a gid getgrgid found
+    no group of (group_name NULL: snprint_uint prints the gid): its members are the accounts
+    whose primary gid it is, which _group_of_everyone weighs. [] otherwise or where the ACL was
+    not read."""
+    acls = h.libvirt.socket_acl_writers if h.libvirt is not None else None
+    if acls is None or not acls.known:
+        return []
+    return [
+        f"{origin}, its ACL lets group {g} write: {why}"
+        for g in acls.get().get(path, ())
+        if not g.isdigit() and (why := _unread_members(h, g))
+    ]
 
 
 def _acl_everyone(h: Host, path: str) -> str:
