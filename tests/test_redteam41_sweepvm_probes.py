@@ -21,18 +21,24 @@ Findings:
   R39T-2's class (arm64, s390x, POWER) on x86. Now every host whose /dev/kvm is missing fails
   HVA-011 beside HVA-010, the module's setting read or not; where it reads off, the shadow
   paging fail stands.
+- R41T-2 (wording) HVA-010: a host with the CPU flag but no /dev/kvm failed "(KVM module not
+  loaded)" where /proc/modules lists kvm_intel or kvm_amd (the device node missing, not the
+  module) and where /proc/modules was not read (R35S-9's case: nothing showed the module
+  absent). Now the message names the loaded module, or says the modules were not read; no
+  module listed keeps "KVM module not loaded". Older tests changed (separate commit):
+  test_r35_sweep_host_probes' R35S-9 tests asserted the old message for both.
 
 Held: kvm_pr on a POWER host without /dev/kvm keeps R40T-4's software-emulation fail; ept=N
 without /dev/kvm keeps the shadow paging fail; an AMD host with /dev/kvm and npt=1 keeps the
-pass.
+pass. HVA-010: no KVM module listed keeps "(KVM module not loaded)".
 
 Probed by script: none.
 
-Tally: 1 finding (false pass: HVA-011), 3 tests (6 cases); 5 failed on main before the fix
-(R41T-1 on 3f6d238b: 3 passes, 2 questions), 1 held (3 cases).
+Tally: 2 findings (false pass: HVA-011; wording: HVA-010), 5 tests (10 cases); 8 failed on
+main before the fixes (R41T-1 on 3f6d238b: 3 passes, 2 questions; R41T-2 on badf06ef: 3), 2
+held (4 cases).
 
-Leads left: HVA-010 fails a host with kvm_intel or kvm_amd listed and /dev/kvm missing "(KVM
-module not loaded)", which /proc/modules contradicts (wording); the leads round 40 left on
+Leads left: the leads round 40 left on
 HVA-049 (`blacklist kvm_intel`, the other questions naming the sysfs file) and HVA-048.
 """
 
@@ -118,5 +124,40 @@ def test_r41t1_held_off_and_kvm_pr_and_dev_kvm(host_scan) -> None:
     assert _host(host_scan(AMD_NPT), "HVA-011") == (
         "pass",
         "EPT/NPT enabled in the KVM module",
+        None,
+    )
+
+
+# --- R41T-2: HVA-010 said "KVM module not loaded" of a host whose modules list kvm_intel --------
+
+
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [
+        (NO_DEV_KVM, "kvm_intel is loaded, but its device node is not there"),
+        ({**AMD_NPT, **NO_DEV_KVM}, "kvm_amd is loaded, but its device node is not there"),
+        (
+            {**NO_DEV_KVM, "/proc/modules": None, "/sys/module/kvm_intel/parameters/ept": None},
+            "whether a KVM module is loaded was not read: /proc/modules could not be read",
+        ),
+    ],
+    ids=["kvm_intel", "kvm_amd", "modules-unread"],
+)
+def test_r41t2_hva010_names_the_loaded_module(host_scan, host: dict, why: str) -> None:
+    """R41T-2 (wording): /proc/modules listing kvm_intel or kvm_amd, or not read, HVA-010 failed
+    the missing /dev/kvm "(KVM module not loaded)"; now it names what the modules show."""
+    flag = "svm" if "/proc/cpuinfo" in host else "vmx"
+    assert _host(host_scan(host), "HVA-010") == (
+        "fail",
+        f"CPU flag {flag} present but /dev/kvm is missing ({why})",
+        None,
+    )
+
+
+def test_r41t2_held_no_module_keeps_not_loaded(host_scan) -> None:
+    """Held: no KVM module listed keeps "(KVM module not loaded)"."""
+    assert _host(host_scan({**NOT_LOADED, **NO_DEV_KVM}), "HVA-010") == (
+        "fail",
+        "CPU flag vmx present but /dev/kvm is missing (KVM module not loaded)",
         None,
     )

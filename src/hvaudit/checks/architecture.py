@@ -366,9 +366,20 @@ def cpu_virtualization(ctx: Context) -> Iterator[Outcome]:
                 *refs,
             )
         elif flag:
+            # R41T-2: "(KVM module not loaded)" was said of a host whose /proc/modules lists
+            # kvm_intel or kvm_amd (its /dev/kvm node missing: devtmpfs not mounted, or the
+            # node removed) and of one whose modules were not read
             yield failed(
                 s,
-                f"CPU flag {flag} present but /dev/kvm is missing (KVM module not loaded)",
+                f"CPU flag {flag} present but /dev/kvm is missing ("
+                + (
+                    f"{vendor[0]} is loaded, but its device node is not there"
+                    if vendor
+                    else "KVM module not loaded"
+                    if mods.known
+                    else f"whether a KVM module is loaded was not read: {mods.reason}"
+                )
+                + ")",
                 *refs,
             )
         elif power:
