@@ -37,17 +37,30 @@ Findings (R41L-n):
   (_libvirt.libvirt_log_unread); the kernel command line's default, read after the files,
   still settles it.
 
+- R41L-3 (false pass) HVA-200, HVA-213: where virt-admin is not installed and the running
+  libvirtd's /proc/PID/environ was read without a LIBVIRT_LOG_OUTPUTS (grep exit 1, or one set
+  empty), parse.host._log_outputs_override took its units' environment of the next start
+  (/etc/default/libvirtd's LIBVIRT_LOG_OUTPUTS="3:journald", edited since the daemon started)
+  over libvirtd.conf's file-only `1:file:...`, and both checks passed. libvirt
+  src/util/virdaemon.c virDaemonSetupLogging ("cmdline > environment > config") with
+  virLogSetFromEnv (a non-empty LIBVIRT_LOG_OUTPUTS only): the environment it started with
+  set none, so its file's outputs are in force (the R40L lead). Now the file decides there:
+  both fail as file-only.
+
 Held (kept as tests): SysSock.Name="/run/systemd/journal/syslog" passes both;
 `module(load="imuxsock")` with a legacy `$SystemLogSocketName` beside it (dropped) passes;
 an unreadable system.conf beside `systemd.default_standard_error=journal` on the kernel command
-line passes `3:stderr` in both checks.
+line passes `3:stderr` in both checks; the running environment's own
+`LIBVIRT_LOG_OUTPUTS=3:journald` passes.
 
 Probed by script: the R41L-1 cases on main (3f6d238b) first: all passed (HVA-200 "logs
 forwarded over TLS", HVA-213 "log_outputs unset (the journal)"); the R41L-2 cases on main
-(9dad409c): all passed ("stderr goes to the journal").
+(9dad409c): all passed ("stderr goes to the journal"); the R41L-3 cases on main (65941d2b):
+both passed (HVA-213 "libvirtd (LIBVIRT_LOG_OUTPUTS in /etc/default/libvirtd): log_outputs
+'3:journald'"); `LIBVIRT_DEBUG=1` alone in the running environment gave the same.
 
-Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fails; 11 cases in 3 test functions;
-7 failed on main before the fixes (all passed wrongly); the 4 held pass there too.
+Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fails; 14 cases in 4 test functions;
+9 failed on main before the fixes (all passed wrongly); the 5 held pass there too.
 
 Leads left:
 - `$OmitLocalLogging on` beside `module(load="imuxsock")` is read as turning the system socket
@@ -59,8 +72,8 @@ Leads left:
 - system.conf and its drop-ins not collected at all (an older collector) still leave the
   compiled-in defaults assumed; the manager's defaults read are those of its next start
   (daemon-reexec), not of the running daemon.
-- A running daemon's environment read without LIBVIRT_LOG_OUTPUTS takes the units' next-start
-  environment (the R40L lead, not reached).
+- The same next-start reading may remain for LIBVIRT_LOG_FILTERS and LIBVIRT_DEBUG
+  (_log_debug_env) where the running environment is read without them: not probed.
 """
 
 from __future__ import annotations
@@ -231,6 +244,54 @@ def test_r41l2_manager_defaults_unread(
             f"{NO_DEFAULT}{unknown})"
         )
         message213 = f"libvirtd.conf: log_outputs '3:stderr' writes only to files or stderr, and {NO_DEFAULT}{unknown}"
+    assert messages(a, "HVA-200") == {"hv1": message200}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-213") == {"hv1": message213}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+FILE_ONLY = "libvirtd.conf: log_outputs '1:file:/var/log/libvirt/libvirtd.log' writes only to files or stderr"
+
+
+@pytest.mark.parametrize(
+    ("environ", "status", "message200", "message213"),
+    [
+        # R41L-3: the running libvirtd started without LIBVIRT_LOG_OUTPUTS: its file decides
+        (
+            ("", 1),
+            "fail",
+            f"{OVER_TLS}, but carrying none of libvirt's messages: {FILE_ONLY}",
+            FILE_ONLY,
+        ),
+        # R41L-3: an empty one is skipped (virLogSetFromEnv)
+        (
+            ("LIBVIRT_LOG_OUTPUTS=\0", 0),
+            "fail",
+            f"{OVER_TLS}, but carrying none of libvirt's messages: {FILE_ONLY}",
+            FILE_ONLY,
+        ),
+        # held: the environment it started with sends its outputs to the journal
+        (
+            ("LIBVIRT_LOG_OUTPUTS=3:journald\0", 0),
+            "pass",
+            OVER_TLS,
+            "libvirtd (running libvirtd's environment: LIBVIRT_LOG_OUTPUTS): log_outputs '3:journald'",
+        ),
+    ],
+    ids=["environ-none", "environ-empty", "environ-journald"],
+)
+def test_r41l3_running_environment_without_outputs(
+    host_scan, environ: tuple[object, ...], status: str, message200: str, message213: str
+) -> None:
+    a = host_scan(
+        {
+            LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF])
+            + 'log_outputs = "1:file:/var/log/libvirt/libvirtd.log"\n',
+            # edited since libvirtd started: its next start takes the journal
+            "/etc/default/libvirtd": 'LIBVIRT_LOG_OUTPUTS="3:journald"\n',
+            "libvirt-environ-700": environ,
+        }
+    )
     assert messages(a, "HVA-200") == {"hv1": message200}
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-213") == {"hv1": message213}

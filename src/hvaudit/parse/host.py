@@ -12819,8 +12819,9 @@ def _log_outputs_override(
     an environment file's variables win over Environment=), and `virt-admin daemon-log-outputs
     OUTPUTS` changes a running daemon's outputs until it restarts (docs/kbase/debuglogs.rst).
     So: a running daemon's outputs are read from it (virt-admin; not answered, unavailable;
-    virt-admin not installed, its environment, unreadable unavailable: R40L-2); a daemon not
-    running takes its units' environment at its next start. A bundle without these
+    virt-admin not installed, its environment, unreadable unavailable: R40L-2, and read without
+    a non-empty LIBVIRT_LOG_OUTPUTS, its file's: R41L-3); a daemon not running takes its units'
+    environment at its next start. A bundle without these
     artefacts (an older collector) leaves the file to decide (R13H-3)."""
     out: dict[str, Fact[tuple[str, str]]] = {}
     running = _running(processes, LOG_DAEMONS, lambda names: names)
@@ -12872,6 +12873,11 @@ def _log_outputs_override(
                     f"the running {daemon}'s environment was not read (/proc/PID/environ: {why})",
                     env_got.source,
                 )
+                continue
+            if env_got.state == "ok":
+                # read, with no LIBVIRT_LOG_OUTPUTS set (or an empty one, which
+                # virLogSetFromEnv skips): the running daemon's outputs are its file's,
+                # whatever its units would pass at the next start (R41L-3)
                 continue
         if units.state in ("uncollected", "absent"):
             continue  # an older collector, or no systemctl: no unit passes an environment
