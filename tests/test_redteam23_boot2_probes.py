@@ -177,16 +177,23 @@ def test_an_unread_grub_line_may_override_acs(host_scan) -> None:
     )
 
 
-def test_an_unread_grub_line_beside_another_source_keeps_the_pass(host_scan) -> None:
-    """Held: beside /etc/kernel/cmdline (proxmox-boot-tool, kernel-install) which source the
-    boot loader takes is not read; the unread GRUB line keeps today's verdict (a lead)."""
+def test_an_unread_grub_line_beside_another_source_is_asked(host_scan) -> None:
+    """Beside /etc/kernel/cmdline (proxmox-boot-tool, kernel-install) which source the boot
+    loader takes is not read, so the unread GRUB line may be the next boot's: a question
+    (R41B-2; this held case kept the pass, the lead R23K-1 left)."""
     a = _scan(
         host_scan,
         ("/etc/default/grub", UNREAD),
         ("/etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet"),
     )
-    assert outcomes(a, "HVA-181") == {"hv1": "pass"}
-    assert messages(a, "HVA-181") == {"hv1": NONE}
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but {WHY}, which hvaudit cannot evaluate: whether the next boot's "
+        "line turns mitigations off is not known"
+    }
+    assert _question(a, "HVA-181") == _asked(
+        "turns mitigations off", "it boots with one of them (the flaw is unmitigated)"
+    )
 
 
 # --- R23K-2: GRUB_CMDLINE_LINUX_RECOVERY is the recovery entries' ----------------------------------
