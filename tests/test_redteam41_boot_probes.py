@@ -26,24 +26,36 @@ Findings (R41B-n):
   /etc/grub.d/00_tuned writes `set tuned_params="..."` into grub.cfg after 00_header, and
   grub.cfg is not collected), so such a weakening word is a question there, not a settled
   fail.
+- R41B-2 (false pass) HVA-181, HVA-043, HVA-214 and every check of the next boot's words
+  (checks._nextboot.next_boot_adds): GRUB's defaults hvaudit could not evaluate (a command
+  substitution, `+=`) were asked only as the next boot's only source (R23K-1's unread_grub);
+  beside another source, /etc/kernel/cmdline (a Proxmox VE host has both), the pass stood,
+  though which line the boot loader takes is not read and GRUB's may turn mitigations,
+  AppArmor or auditing off. Now they are asked beside other sources too (R23K-1's question;
+  tests/test_redteam23_boot2_probes.py's held case, which kept the pass as "a lead", now
+  asserts it, in its own commit).
 
 Held (kept as tests): grubenv's tuned_params and a custom entry's $extra without a weakening
 word (skew_tick=1 nohz=on, mitigations=auto) keep HVA-181's pass. R40B-3's held `\\${x}
 mitigations=off` keeps its fail where grubenv sets x (tests/test_redteam40_boot_probes.py, now
 given grubenv's x=quiet); with x unset there the words of `${x}` are unknown (a value `--`
-would hand the later words to init), now a question.
+would hand the later words to init), now a question. R41B-2: /etc/kernel/cmdline's
+mitigations=off beside the unread GRUB defaults stays the question of the sources (no
+settled fail).
 
 Probed by script, not kept: none.
 
 No e2e run: the e2e host has no /etc/default/grub, GRUB environment block, custom GRUB entry or
 Boot Loader Specification entry, so the change cannot reach its verdicts.
 
-Tally: 1 finding (1 false pass); 9 cases in 6 test functions. On main 9dad409 7 of 7 failed:
-4 false passes (grubenv's tuned_params with and without 00_tuned, `\\$extra` in
+Tally: 2 findings (2 false passes); 13 cases in 9 test functions. R41B-1: on main 9dad409 7
+of 7 failed: 4 false passes (grubenv's tuned_params with and without 00_tuned, `\\$extra` in
 /etc/default/grub, a 40_custom entry's `$extra` for HVA-043), both cases where every source
 has mitigations=off (a question on main, the entry's words unread: now a fail, or a question
 naming 00_tuned's reset; the first only on its message), and the unset `${x}` case (a settled
-fail on main, now a question); the 2 held cases passed before and after.
+fail on main, now a question); its 2 held cases passed before and after. R41B-2: on main
+7ed8a3a 3 of 3 failed (3 false passes: HVA-181, HVA-043, HVA-214); its held case passed before
+and after.
 
 Leads left:
 - A source whose words are not all read (a variable grubenv lacks, grub.cfg's 00_tuned
@@ -52,6 +64,10 @@ Leads left:
   pass for `$kernelopts $tuned_params`): a team decision whether "grubenv read, no such key"
   counts as known empty (GRUB expands an unset variable to nothing) given grub.cfg, not
   collected, may `set` it.
+- A Boot Loader Specification entry whose words are all GRUB variables where grubenv cannot
+  be read (two blocks that differ, a value with a backslash) is still words-None beside other
+  sources (R41B-2 asks only GRUB's defaults so; R26B-1 keeps the pass where grubenv lacks
+  kernelopts, grub.cfg's fallback being GRUB_CMDLINE_LINUX's words).
 - A double-quoted `"$x"` (one argument, GRUB_SCRIPT_ARG_TYPE_DQVAR) is split at blanks here
   (a cautious reading: the kernel gets one quoted word).
 - mds=off alone while TAA's mitigation keeps MDS on fails HVA-181 (a cautious wrong fail).
@@ -181,3 +197,61 @@ def test_r41b_1_an_unread_variable_before_the_word(host_scan) -> None:
     }
     said = question_line(a, "HVA-181", "hv1")
     assert "/etc/default/grub: the words of ${x} are not read" in said, said
+
+
+# --- R41B-2: GRUB's defaults not read beside another source -------------------------------------
+
+SUBST = (
+    "/etc/default/grub",
+    'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet $(cat /etc/extra)"\nGRUB_CMDLINE_LINUX=""\n',
+)
+PVE_CMDLINE = ("/etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs")
+UNREAD = (
+    '/etc/default/grub sets GRUB_CMDLINE_LINUX_DEFAULT as `GRUB_CMDLINE_LINUX_DEFAULT="quiet '
+    "$(cat /etc/extra)\"`, which hvaudit cannot evaluate: whether the next boot's line "
+)
+
+
+def test_r41b_2_unread_grub_beside_kernel_cmdline(host_scan) -> None:
+    """R41B-2 (false pass) HVA-181: GRUB's defaults with a command substitution (not
+    evaluated) beside a clean /etc/kernel/cmdline (a Proxmox VE host has both) passed, though
+    alone they are asked (R23K-1): which line the boot loader takes is not read."""
+    a = host_scan({"boot-cmdline": _boot(SUBST, PVE_CMDLINE, grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": f"{NOW}{UNREAD}turns mitigations off is not known"}
+    said = question_line(a, "HVA-181", "hv1")
+    assert "although hvaudit could not evaluate GRUB's line (/etc/default/grub sets " in said
+
+
+@pytest.mark.parametrize(
+    ("check", "said"),
+    [
+        (
+            "HVA-043",
+            "libvirt confines QEMU with AppArmor, 1 libvirt-<uuid> profile(s) enforcing; but "
+            f"{UNREAD}keeps apparmor from starting is not known",
+        ),
+        (
+            "HVA-214",
+            "audit rules watch /etc/libvirt and /etc/polkit-1; but "
+            f"{UNREAD}turns kernel auditing off is not known",
+        ),
+    ],
+)
+def test_r41b_2_every_next_boot_check(host_scan, check: str, said: str) -> None:
+    """R41B-2 (false pass) HVA-043, HVA-214: the same unread GRUB defaults beside
+    /etc/kernel/cmdline passed AppArmor's and kernel auditing's next boot."""
+    a = host_scan({"boot-cmdline": _boot(SUBST, PVE_CMDLINE, grub=False)})
+    assert outcomes(a, check) == {"hv1": "manual"}, messages(a, check)
+    assert messages(a, check) == {"hv1": said}
+
+
+def test_r41b_2_held_a_word_in_kernel_cmdline_is_still_asked(host_scan) -> None:
+    """R41B-2 held: /etc/kernel/cmdline's mitigations=off beside unread GRUB defaults stays
+    the question of the sources that differ (R21B-1), not a settled fail."""
+    cmdline = (PVE_CMDLINE[0], PVE_CMDLINE[1] + " mitigations=off")
+    a = host_scan({"boot-cmdline": _boot(SUBST, cmdline, grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NOW}mitigations=off in /etc/kernel/cmdline turns mitigations off{IF}"
+    }

@@ -34,8 +34,9 @@ class NextBoot:
     """The sources without one, each with why where it could not be read ("FILE (WHY)")."""
     sources: tuple[Source, ...]
     unread: str = ""
-    """Why the next boot's only source, GRUB's defaults, could not be read ("FILE sets VAR as
-    `LINE`"), where no source adds a weakening word (R23K-1): the words it adds are unknown."""
+    """Why GRUB's defaults, the next boot's only source (R23K-1) or one beside others (R41B-2),
+    could not be read ("FILE sets VAR as `LINE`"), where no source adds a weakening word: the
+    words they add are unknown."""
     partial: bool = False
     """A source that adds one has words hvaudit did not read after it (R26B-1: a later word
     of them may replace it), so the next boot's line is not settled."""
@@ -508,7 +509,8 @@ def next_boot_adds(
     no source adds one, or the sources were not collected or read (today's verdict stands),
     except where GRUB's defaults, the only source, could not be read (NextBoot.unread, R23K-1),
     or a bundle of an older hvaudit did not collect a place the next boot may take its line
-    from (NextBoot.uncollected, R27B-2: the probe ran, without it).
+    from (NextBoot.uncollected, R27B-2: the probe ran, without it), or GRUB's defaults could
+    not be read beside another source (R41B-2: the boot loader may take GRUB's line).
     A word a later one of its name replaces (kept) is neither the live line's nor the next
     boot's: a live `mitigations=off mitigations=auto` runs mitigated, so a next boot's lone
     `mitigations=off` adds it (R22K-1)."""
@@ -584,7 +586,12 @@ def next_boot_adds(
         boots = tuple(src.source for src in fact.get() if takes_bootconfig(src.words))
         if ukis or boots:
             return NextBoot((), (), fact.sources, embedded=ukis, bootconfig=boots)
-        why = unread_grub(host)
+        # R41B-2: GRUB's defaults hvaudit could not evaluate leave the next boot's words
+        # unknown beside another source too: which of them the boot loader takes is not read,
+        # and GRUB's may hold such a word (a source that adds one beside them is asked alike)
+        why = unread_grub(host) or "; ".join(
+            src.why for src in fact.get() if src.words is None and src.source.startswith(GRUB)
+        )
         return NextBoot((), (), fact.sources, why) if why else None
     return NextBoot(
         tuple(found),
