@@ -1,5 +1,5 @@
-"""Red-team round 41 probes: Proxmox VE rule options the two firewall daemons read apart:
--icmp-type values and repeated options (r41-firewall).
+"""Red-team round 41 probes: Proxmox VE rule lines the two firewall daemons read apart:
+-icmp-type values, repeated options, service names, a lone `#` (r41-firewall).
 
 Harness: round 40's (test_redteam40_firewall_probes): the live hardened Proxmox VE node
 (pve+ssh replayed, test_pve_leads18._node over test_redteam35_proxmox_probes._files), host.fw
@@ -44,6 +44,13 @@ Findings (R41F-n):
   the node. Now a name netbase's /etc/services lacks (parse.proxmox_firewall
   NETBASE_SERVICES, moved from checks.proxmox) is an `nft_lines` line not settled (refused
   or applied): the verdict asks.
+- R41F-5 (false pass) HVA-301: same class, a rule line ending in a lone `#` (`IN DROP -p udp
+  -dport 9 #`, disabled lines too): pve-firewall's parse_fw_rule strips it as an empty comment
+  (its `#` regex), proxmox-ve-rs rule.rs Rule::from_str splits a comment off only when text
+  follows the first `#` (`if !comment.is_empty()`), so the `#` reaches RuleOptions::from_str
+  ("expected an option starting with '-'") and the whole file fails; hvaudit passed. Now
+  parse.proxmox_firewall._rule marks it (`bare_hash`) and the line is a refused `nft_lines`
+  one: the verdict asks.
 
 Held (kept as tests): the same R41F-1 lines under pve-firewall (it refuses them: the node
 passes); `-icmp-type 8`, `+8`, `info-request` under -p icmp, `any` and `reject-route'` under
@@ -52,16 +59,17 @@ and pve-firewall (the node passes; proxmox-ve-config reads them); R41F-3's lines
 pve-firewall, and distinct options (-dport, -sport, -log; -i, -p, -dport) under
 proxmox-firewall (the node passes); R41F-4's lines under pve-firewall, netbase's names
 (`http`, the alias `www`) and `+22` under proxmox-firewall (pass), a name under `-p TCP`
-(every TCP port: R40F-1's fail).
+(every TCP port: R40F-1's fail); R41F-5's lines under pve-firewall, and `#c`, `##`, `# x #`
+under proxmox-firewall (comments to both: pass).
 
 Probed by script (not kept): each finding's rules on main (3f6d238b, the kept cases' shapes);
 the VM under `nftables: 1` (it asks already: the NIC filters); `IN DROP -p icmp -icmp-type
 bogus` before `IN ACCEPT` on the node (the fail is unchanged).
 
-Tally: 4 findings (3 false pass, 1 wording); 19 cases in 8 test functions; 15 failed on main
-before the fixes (3f6d238b: R41F-1's 6 cases, R41F-2's 3; f57465b3: R41F-3's 3; 078907f3:
-R41F-4's 3; R41F-1/2 landed f57465b3, R41F-3 078907f3); 4 held (and the 12 pve-firewall
-assertions within the failing cases).
+Tally: 5 findings (4 false pass, 1 wording); 23 cases in 10 test functions; 18 failed on
+main before the fixes (3f6d238b: R41F-1's 6 cases, R41F-2's 3; f57465b3: R41F-3's 3;
+078907f3: R41F-4's 3; b3d8370c: R41F-5's 3; R41F-1/2 landed f57465b3, R41F-3 078907f3, R41F-4
+b3d8370c); 5 held (and the 15 pve-firewall assertions within the failing cases).
 
 Leads left: `-dport ssh:http` is read as refused by both daemons (_port_list: "invalid
 port"), but proxmox-ve-config's PortEntry takes a name on each side of the `:` (the verdict
@@ -222,3 +230,26 @@ def test_r41f_4_held_known_names(tmp_path: Path) -> None:
         "port (-p TCP: proxmox-firewall writes `meta l4proto TCP`, tcp, with no port match) "
         "before the policy",
     )
+
+
+# --- R41F-5: a lone trailing `#`, refused by proxmox-firewall -------------------------------------
+
+BARE_HASH = "a `#` with no comment after it (\"expected an option starting with '-'\")"
+
+
+@pytest.mark.parametrize("rule", ["IN DROP -p udp -dport 9 #", "|IN DROP #", "IN DROP -p udp #"])
+def test_r41f_5_bare_hash(tmp_path: Path, rule: str) -> None:
+    """Was pass under `nftables: 1`: proxmox-ve-config's Rule::from_str splits off a comment
+    only when text follows the `#`, so the `#` is an option it refuses and proxmox-firewall
+    applies no change; pve-firewall strips it (held: pass)."""
+    assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
+        "manual",
+        f"evidence unavailable: host.fw line 9 `{rule}`: {BARE_HASH}{REFUSED}",
+    )
+    assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
+
+
+def test_r41f_5_held_comments(tmp_path: Path) -> None:
+    """Held: a `#` with text after it (`#c`, `##`, `# x #`) is a comment to both daemons."""
+    rules = "IN DROP -p udp -dport 9 #c\nIN DROP -p udp -dport 9 ##\nIN DROP -p udp # x #\n"
+    assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS

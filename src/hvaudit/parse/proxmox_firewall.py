@@ -616,6 +616,11 @@ def _net_ip_version(item: str) -> int | None:
 def _rule(line: str, n: int, env: str) -> dict[str, object]:
     """parse_fw_rule: raises ValueError with pve-firewall's message when the line is no rule."""
     comment = ""
+    # proxmox-ve-rs rule.rs Rule::from_str splits the (trimmed) line at its first `#` only when
+    # text follows it (`Some((line, comment)) if !comment.is_empty()`): a lone trailing `#`
+    # stays in the options, which RuleOptions::from_str refuses ("expected an option starting
+    # with '-'"); pve-firewall strips it as an empty comment (R41F-5)
+    bare_hash = line.endswith("#") and line.find("#") == len(line) - 1
     m = re.search(r"#\s*(.*?)\s*$", line, re.A)
     if m:
         comment, line = m.group(1), line[: m.start()]
@@ -665,6 +670,7 @@ def _rule(line: str, n: int, env: str) -> dict[str, object]:
         **({"verdict_text": verdict_text} if verdict_text else {}),
         **({"group_text": m.group(1)} if kind == "group" and m.group(1) != "GROUP" else {}),
         **({"repeated": repeated} if repeated else {}),
+        **({"bare_hash": True} if bare_hash else {}),
         "options": opts,
         "comment": comment,
         "line": n,
@@ -903,6 +909,8 @@ def parse_firewall(
         proto = str(written.get("proto") or "") if isinstance(written, dict) else ""
         if not why and nft_unresolved_protocol(proto):
             why = f"-p {proto}, a protocol nft cannot resolve (the whole nft batch fails)"
+        if not why and r.get("bare_hash"):
+            why = "a `#` with no comment after it (\"expected an option starting with '-'\")"
         if not why and r.get("repeated"):
             opt = {"proto": "p", "iface": "i"}.get(str(r["repeated"]), str(r["repeated"]))
             why = f'-{opt} given twice ("duplicate option in rule")'
