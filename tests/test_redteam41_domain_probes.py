@@ -42,6 +42,14 @@ Findings:
   password ticket (server/reds.c reds_handle_auth_mechanism: the SPICE ticket only `&&
   !reds->config->sasl_enabled`; reds_handle_read_link_done rejects a client without auth
   selection), so SASL alone authenticates. Now it is the SASL question.
+- R41D-6 (false pass) HVA-031: a raw `-set vnc.default.vnc=0.0.0.0:5` (VM web01) or
+  `-set vnc.default.websocket=0.0.0.0:5700` (VM v1) reaches libvirt's own -vnc, which QEMU
+  names `default` (ui/vnc.c vnc_auto_assign_id; libvirt sets no id and its arguments come
+  before every <qemu:arg>), and the later value is the one QEMU reads (util/qemu-option.c
+  qemu_opt_find walks from the last): libvirt's loopback VNC without a password listened on
+  every address and passed "console(s) reachable only from the host" (the -set reached no
+  raw -vnc, so hvaudit dropped it). Now libvirt's VNC is judged where the -set moves it
+  (consoles._vnc_set) and fails "without a password".
 
 Held (kept as tests): the global beside a PCI <hostdev> that sets no sysfsdev, beside a raw
 `-device vfio-pci,host=`, and beside a raw vfio-pci with its own sysfsdev and a <hostdev>
@@ -51,14 +59,16 @@ fails on group 3 (R40D-6); an mdev <hostdev> (its own sysfsdev,
 password, or with TLS client certificates (verify-peer=on), passes as before (R41D-2), and so
 does a raw SPICE server on a TLS port without sasl=on (R41D-4), and libvirt's VNC server with
 a password beside vnc_sasl = 1 (ui/vnc.c takes the password before SASL; R41D-5); a VM
-without the variable keeps the question on /etc/sasl2 and vnc_sasl_dir (R41D-3).
+without the variable keeps the question on /etc/sasl2 and vnc_sasl_dir (R41D-3). A -set
+keeping libvirt's VNC on the loopback, one of another key (lossy), a bare websocket (the
+display's own host), and a moved server with TLS and a password keep their verdicts (R41D-6).
 
 Probed by script (/tmp, not kept): a raw `-spice port=5901,sasl=on` fails on its plaintext
 port, and `-vnc ...,password=on` passes on "password" as before (a password set through the
 monitor, which the bundle does not show: a lead, not judged this round).
 
-Tally: 5 findings (false pass 3, wrong fail 1, wording 1), 7 tests holding 18 cases; the 7
-finding cases failed on main before the fixes (the 11 held cases pass on main too).
+Tally: 6 findings (false pass 4, wrong fail 1, wording 1), 8 tests holding 24 cases; the 9
+finding cases failed on main before the fixes (the 15 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -330,4 +340,44 @@ def test_libvirt_spice_with_a_password_and_spice_sasl_is_asked(tmp_path: Path) -
             "the mech_list line of /etc/sasl2/qemu.conf on hv1 (or of qemu.conf in the "
             "directory that /etc/libvirt/qemu.conf's spice_sasl_dir names)"
         ).replace(" for vnc ", " for spice ")
+    }
+
+
+def test_set_reaching_libvirts_vnc_moves_it(tmp_path: Path) -> None:
+    """R41D-6: libvirt's -vnc gets QEMU's id `default` (ui/vnc.c vnc_auto_assign_id) and
+    comes before every <qemu:arg>, so a raw `-set vnc.default.vnc=0.0.0.0:5` moves libvirt's
+    loopback VNC server to every address, and `-set vnc.default.websocket=0.0.0.0:5700` adds
+    a listener there: HVA-031 passed both "reachable only from the host" (the -set found no
+    raw -vnc to reach). Held: a -set keeping it on the loopback, one of another key, a bare
+    websocket (on the display's own host), and a moved server with TLS and a password."""
+    vnc = "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>"
+    vnc_pw = (
+        "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='x'/></devices>"
+    )
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (vnc, _commandline("-set", "vnc.default.vnc=0.0.0.0:5")),
+            "v1": (vnc, _commandline("-set", "vnc.default.websocket=0.0.0.0:5700")),
+            "v2": (vnc, _commandline("-set", "vnc.default.vnc=127.0.0.1:7")),
+            "v3": (vnc, _commandline("-set", "vnc.default.lossy=on")),
+            "v4": (vnc_pw, _commandline("-set", "vnc.default.vnc=0.0.0.0:5")),
+            "v5": (vnc, _commandline("-set", "vnc.default.websocket=on")),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "pass",
+        "v3": "pass",
+        "v4": "pass",
+        "v5": "pass",
+    }
+    assert messages(a, "HVA-031") == {
+        "web01": "vnc on 0.0.0.0 (bound to every address) without a password",
+        "v1": "vnc on 0.0.0.0 (bound to every address) without a password",
+        "v2": "console(s) reachable only from the host",
+        "v3": "console(s) reachable only from the host",
+        "v4": "vnc on 0.0.0.0 (bound to every address) with TLS and a password",
+        "v5": "console(s) reachable only from the host",
     }

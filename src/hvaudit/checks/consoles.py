@@ -9,6 +9,7 @@ manual question naming the exact settings.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 from collections.abc import Iterator, Mapping
@@ -48,7 +49,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.guest import esxi_version
 from hvaudit.checks.vmware import HOST_CONFIG, host_default_questions, own_keys_pass
-from hvaudit.model import SPICE_WEBDAV, Chardev, Fact, Graphics, Host, Source, Vm
+from hvaudit.model import SPICE_WEBDAV, Chardev, Fact, Graphics, Host, Listen, Source, Vm
 from hvaudit.parse.qemu_args import (
     QemuOption,
     monitor_chardevs,
@@ -368,7 +369,11 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             if outcome is not None:
                 yield outcome
             continue
-        consoles = [g for g in v.graphics if g.type in ("vnc", "spice", "rdp")]
+        consoles = [
+            _vnc_set(g, v.raw_hypervisor_arguments) if g.type == "vnc" else g
+            for g in v.graphics
+            if g.type in ("vnc", "spice", "rdp")
+        ]
         buses = [(g, b) for g in v.graphics if g.type == "dbus" for b in _dbus_tcp(g)]
         sockets = [c for c in v.chardevs if c.protocol == "tcp" and c.mode == "bind"]
         outbound = [
@@ -1310,6 +1315,42 @@ def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
             else _where(addr)
         )
         _network_console(h, g, where, r)
+
+
+def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
+    """libvirt's VNC console as a raw `-set vnc.default.KEY=VALUE` leaves it (R41D-6). QEMU's
+    vnc_parse gives a -vnc without an id the id `default` as it reads it (ui/vnc.c
+    vnc_auto_assign_id: the first `default`), libvirt's -vnc (it sets no id: tests/
+    qemuxmlconfdata/graphics-vnc.x86_64-latest.args `-vnc '[2001:...]:3,audiodev=audio1'`)
+    comes before every <qemu:arg> (qemu_command.c qemuBuildCommandLine adds
+    the namespace's arguments last), and vl.c's `-set` (qemu_set_option) then sets KEY on
+    that QemuOpts, the later value being the one read (util/qemu-option.c qemu_opt_find
+    walks the options from the last). `vnc` moves the server ("-vnc [host]:display"; `unix:`
+    a socket, `none` no listener), and `websocket` adds a listener with the same
+    authentication ("websocket=[host:]port"; a bare one on the display's host). Other keys
+    are left as they are (a lead)."""
+    listens = list(g.listens)
+    for o in qemu_options(args):
+        if o.name != "set":
+            continue
+        target, _, value = o.text.partition("=")
+        group, _, rest = target.partition(".")
+        ident, _, key = rest.partition(".")
+        if group != "vnc" or ident != "default":
+            continue
+        value = value.strip()
+        if key == "vnc":
+            if value.startswith("unix:"):
+                listens = [Listen("socket", value.removeprefix("unix:"))]
+            elif value == "none":
+                listens = [Listen("none", None)]
+            else:
+                host = value.rsplit(":", 1)[0].strip("[]") if ":" in value else value
+                listens = [Listen("address", host or "0.0.0.0")]
+        elif key == "websocket" and ":" in value:
+            # a bare one (on, or a port) listens on the display's own host: no new address
+            listens.append(Listen("address", value.rsplit(":", 1)[0].strip("[]") or "0.0.0.0"))
+    return g if listens == list(g.listens) else dataclasses.replace(g, listens=tuple(listens))
 
 
 def _dbus_tcp(g: Graphics) -> list[tuple[str, str, str]]:
