@@ -34,20 +34,21 @@ Held (kept as tests): SocketGroup=2000 (no group of that gid) with nsswitch's gr
 `files` alone: its members are the accounts whose primary gid is 2000, none here: the pass
 stands. An ACL entry getfacl prints as a number (getgrgid found no group of that gid through
 any source, libacl group_name NULL), under `files` or `files sss`, and a local ACL group
-without a merge action keep the pass.
+without a merge action keep the pass. HVA-142 already counts R41A-2's directory ACL group as
+"%virtdir (members not read)" (R36A-5, HL14-6).
 
 Probed by script: the end-to-end run against a real libvirtd was not run: this host's libvirt
 sockets are root:root (stat names the group), no socket unit sets SocketGroup=, nsswitch's
 group line is `files systemd` and getfacl is not installed (no ACL is read), so neither change can reach
 the e2e-* verdicts.
 
-Tally: 2 findings (2 false passes); 11 cases, 7 failed on main before the fixes (R41A-1: 5;
-R41A-2: 2), 4 held.
+Tally: 2 findings (2 false passes); 12 cases, 7 failed on main before the fixes (R41A-1: 5;
+R41A-2: 2), 5 held.
 
 Leads left:
 - pam_group drops the last field of a group.conf without a final newline (round 40's lead).
-- HVA-142 does not count a directory group an ACL entry names (R41A-2's shape); the members
-  question still reads "the group of each libvirt socket" for an ACL entry's group (wording).
+- The members question still reads "the group of each libvirt socket" for an ACL entry's
+  group (wording; the message names the entry).
 - HVA-142's %group users field of group.conf; OpenRC k3s.<runlevel>, RKE2 under OpenRC; a
   default ACL on /run/libvirt (round 40's leads, unprobed this round).
 """
@@ -59,6 +60,7 @@ import pytest
 from conftest import question_line
 from test_redteam21_sock_probes import AUTH_NONE, ETC, UNITS, _cat
 from test_redteam22_sock_probes import SUSE_USERS
+from test_redteam26_accounts_probes import _142
 from test_redteam36_accounts_probes import _getfacl
 from test_redteam37_accounts_probes import ADMIN, LOGD, NO_USERS_GROUP, SOCK, _132
 from test_redteam40_accounts_probes import MEMBERS_Q
@@ -241,3 +243,23 @@ def test_rw_socket_acl_group_held(host_scan, group: str, nsswitch: dict) -> None
         }
     )
     assert _132(a) == ("pass", RW_OK)
+
+
+def test_acl_group_from_directory_142_held(host_scan) -> None:
+    """Held (R41A-2's shape, HVA-142): the read-write socket's ACL entry for virtdir, a group
+    /etc/group does not hold under `group: files sss`, is counted as a principal whose members
+    are not read (R36A-5 reads the ACL's groups; HL14-6 marks a directory group)."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            **SSS,
+            "libvirt-sockets": (f"660 root libvirt {SOCK}\n600 root root {ADMIN}\n", 1),
+            "admin-paths-acl": _getfacl((SOCK, _acl("virtdir"))),
+        }
+    )
+    assert _142(a) == (
+        "manual",
+        "3 administrative principal(s) (limit 3): %virtdir (members not read), alice, root; the "
+        "members of %virtdir are not in the evidence",
+    )
