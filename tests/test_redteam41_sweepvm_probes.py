@@ -27,19 +27,28 @@ Findings:
   absent). Now the message names the loaded module, or says the modules were not read; no
   module listed keeps "KVM module not loaded". Older tests changed (separate commit):
   test_r35_sweep_host_probes' R35S-9 tests asserted the old message for both.
+- R41T-3 (wording) HVA-049: R40T-5 left three questions naming the vendor module's sysfs
+  `nested` file where the module is not loaded (parse.host.NESTED_NOT_LOADED), a file that
+  does not exist then: an unknown CPU model's, an svm model's on a machine type not named (up
+  to QEMU 2.1 under KVM it keeps svm), and the one asked where the host's vendor is unread;
+  Proxmox VE's custom model's too (same helper, not probed here). Now each names the file once
+  the module is loaded and what its next load takes (guest._nested_files).
 
 Held: kvm_pr on a POWER host without /dev/kvm keeps R40T-4's software-emulation fail; ept=N
 without /dev/kvm keeps the shadow paging fail; an AMD host with /dev/kvm and npt=1 keeps the
-pass. HVA-010: no KVM module listed keeps "(KVM module not loaded)".
+pass. HVA-010: no KVM module listed keeps "(KVM module not loaded)". HVA-049: kvm_amd loaded
+with its `nested` unreadable keeps the sysfs file alone.
 
 Probed by script: none.
 
-Tally: 2 findings (false pass: HVA-011; wording: HVA-010), 5 tests (10 cases); 8 failed on
-main before the fixes (R41T-1 on 3f6d238b: 3 passes, 2 questions; R41T-2 on badf06ef: 3), 2
-held (4 cases).
+Tally: 3 findings (false pass: HVA-011; wording: HVA-010, HVA-049), 8 tests (13 cases); 10
+failed on main before the fixes (R41T-1 on 3f6d238b: 3 passes, 2 questions; R41T-2 on
+badf06ef: 3; R41T-3 on 81959633: 2), 3 held (3 cases).
 
 Leads left: the leads round 40 left on
-HVA-049 (`blacklist kvm_intel`, the other questions naming the sysfs file) and HVA-048.
+HVA-049 (`blacklist kvm_intel`) and HVA-048; R40T-5's question says "a VM's start loads it
+too" of the vendor module: opening /dev/kvm autoloads kvm.ko by its devname alias, not
+kvm_intel or kvm_amd (not confirmed here).
 """
 
 from __future__ import annotations
@@ -47,7 +56,9 @@ from __future__ import annotations
 import pytest
 
 from hvaudit.engine import Assessment
+from test_nested_cpu_models import _cpu, _question
 from test_redteam25_boot_probes import _power
+from test_redteam37_sweepvm_probes import NOT_LOADED as NESTED_ABSENT
 from test_redteam39_sweepvm_probes import NO_DEV_KVM
 from test_redteam40_sweepvm_probes import AMD_CPU, AMD_MODS
 
@@ -161,3 +172,57 @@ def test_r41t2_held_no_module_keeps_not_loaded(host_scan) -> None:
         "CPU flag vmx present but /dev/kvm is missing (KVM module not loaded)",
         None,
     )
+
+
+# --- R41T-3: HVA-049's other questions named the sysfs file of a module not loaded -------------
+
+NEXT_LOAD = (
+    "(it is not loaded now, so the file does not exist; its next load takes modprobe.d's "
+    "options, `modprobe -c`, the kernel command line's {words} and else the built-in default: "
+    "upstream on for kvm_intel from Linux 4.20, for kvm_amd since 2009)"
+)
+
+
+def test_r41t3_unknown_model_asks_the_next_load(host_scan) -> None:
+    """R41T-3 (wording): an unknown CPU model on a host whose vendor module is not loaded was
+    asked with /sys/module/kvm_*/parameters/nested as evidence, a file that does not exist
+    then; now the module's next load, as R40T-5's question names it."""
+    a = host_scan(NESTED_ABSENT, domains=[_cpu("site", "SiteCPU")])
+    assert _question(a, "site") == (
+        "Does the guest CPU of VM site lack both the vmx and the svm flag? Evidence: grep -cwE "
+        "'vmx|svm' /proc/cpuinfo inside the running guest, or the definition of CPU model "
+        "SiteCPU (libvirt's cpu_map x86_SiteCPU.xml and the model it is based on) with "
+        "/sys/module/kvm_intel/parameters/nested or /sys/module/kvm_amd/parameters/nested once "
+        "the module (kvm_intel or kvm_amd) is loaded "
+        + NEXT_LOAD.format(words="kvm_intel.nested= or kvm_amd.nested=")
+        + " on hv1. Pass: yes, the guest sees neither (the model carries no such flag, or KVM "
+        "nesting is off); fail: the guest sees vmx or svm, so it can run a hypervisor."
+    )
+
+
+def test_r41t3_old_machine_type_asks_the_next_load(host_scan) -> None:
+    """R41T-3 (wording): an svm model with no machine type on an AMD host whose kvm_amd is not
+    loaded named kvm_amd's sysfs file alone; now its next load."""
+    host = {**NESTED_ABSENT, "/proc/cpuinfo": AMD_CPU, "/proc/modules": AMD_MODS}
+    a = host_scan(host, domains=[_cpu("epyc", "EPYC-Rome")])
+    assert _question(a, "epyc") == (
+        "Does VM epyc run on a machine type newer than QEMU 2.1's, or on a host that does not "
+        "nest svm? Evidence: the machine attribute of <os><type> in `virsh dumpxml epyc` on hv1, "
+        "vendor_id in /proc/cpuinfo and /sys/module/kvm_amd/parameters/nested once kvm_amd is "
+        "loaded " + NEXT_LOAD.format(words="kvm_amd.nested=") + " there (or grep -cw svm "
+        "/proc/cpuinfo in the guest). Pass: yes, pc-i440fx-2.2, pc-q35-2.2 or later (or the "
+        "alias pc or q35), a GenuineIntel host, or kvm_amd nested N or 0; fail: a machine type "
+        "of 2.1 or older on an AMD host whose kvm_amd nests, so the guest gets svm."
+    )
+
+
+def test_r41t3_held_loaded_module_keeps_sysfs(host_scan) -> None:
+    """Held: kvm_amd loaded with its `nested` unreadable keeps the sysfs file alone."""
+    host = {
+        "/proc/cpuinfo": AMD_CPU,
+        "/proc/modules": AMD_MODS,
+        "/sys/module/kvm_intel/parameters/nested": None,
+        "/sys/module/kvm_amd/parameters/nested": ("", 1, "Permission denied"),
+    }
+    q = _question(host_scan(host, domains=[_cpu("epyc", "EPYC-Rome")]), "epyc")
+    assert "/proc/cpuinfo and /sys/module/kvm_amd/parameters/nested there (or grep" in q

@@ -448,8 +448,7 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
             question=f"Does the guest CPU of VM {v.name} lack both the vmx and the svm flag? "
             f"Evidence: grep -cwE 'vmx|svm' /proc/cpuinfo inside the running guest, or the "
             f"definition of CPU model {unknown} (libvirt's cpu_map x86_{unknown}.xml and the "
-            f"model it is based on) with /sys/module/kvm_intel/parameters/nested or "
-            f"/sys/module/kvm_amd/parameters/nested on {h.name}. Pass: yes, the guest sees "
+            f"model it is based on) with {_nested_files(h)} on {h.name}. Pass: yes, the guest sees "
             "neither (the model carries no such flag, or KVM nesting is off); fail: the guest "
             "sees vmx or svm, so it can run a hypervisor.",
         )
@@ -472,7 +471,7 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
             question=f"Does VM {v.name} run on a machine type newer than QEMU 2.1's, or on "
             f"a host that does not nest svm? Evidence: the machine attribute of <os><type> "
             f"in `virsh dumpxml {v.name}` on {h.name}, vendor_id in /proc/cpuinfo and "
-            f"/sys/module/kvm_amd/parameters/nested there (or grep -cw svm /proc/cpuinfo in "
+            f"{_nested_files(h, amd=True)} there (or grep -cw svm /proc/cpuinfo in "
             "the guest). Pass: yes, pc-i440fx-2.2, pc-q35-2.2 or later (or the alias pc or "
             "q35), a GenuineIntel host, or kvm_amd nested N or 0; fail: a machine type of "
             "2.1 or older on an AMD host whose kvm_amd nests, so the guest gets svm.",
@@ -488,7 +487,7 @@ def _nesting(v: Vm, h: Host) -> Iterator[Outcome]:
             *nested.sources,
             question=f"Is the CPU of host {h.name} an Intel one, or is nested virtualization "
             f"off in its kvm_amd module? Evidence: vendor_id in /proc/cpuinfo on {h.name} "
-            "(GenuineIntel or AuthenticAMD) and /sys/module/kvm_amd/parameters/nested there. "
+            f"(GenuineIntel or AuthenticAMD) and {_nested_files(h, amd=True)} there. "
             "Pass: yes, GenuineIntel (the model carries no vmx), or kvm_amd nested reads N "
             "or 0; fail: an AMD CPU whose kvm_amd nested reads Y or 1, so the VM gets svm.",
         )
@@ -678,6 +677,29 @@ def _arm64_nesting(v: Vm, h: Host) -> Outcome:
     )
 
 
+def _nested_files(h: Host, *, amd: bool = False) -> str:
+    """The evidence HVA-049's questions name for whether the KVM of host h nests: the vendor
+    module's `nested` file in sysfs, which exists only while the module is loaded; where it is
+    not (parse.host.NESTED_NOT_LOADED), its next load, as _nested_off_question names it (R41T-3:
+    the unknown CPU model's, the old machine type's, the host vendor's and the Proxmox VE
+    custom model's questions named the file alone, whose "there is none" an honest auditor
+    cannot read as N)."""
+    files = (
+        "/sys/module/kvm_amd/parameters/nested"
+        if amd
+        else "/sys/module/kvm_intel/parameters/nested or /sys/module/kvm_amd/parameters/nested"
+    )
+    if h.facts.nested_virtualization.reason != NESTED_NOT_LOADED:
+        return files
+    module = "kvm_amd" if amd else "the module (kvm_intel or kvm_amd)"
+    return (
+        f"{files} once {module} is loaded (it is not loaded now, so the file does not exist; "
+        "its next load takes modprobe.d's options, `modprobe -c`, the kernel command line's "
+        f"{'kvm_amd.nested=' if amd else 'kvm_intel.nested= or kvm_amd.nested='} and else the "
+        "built-in default: upstream on for kvm_intel from Linux 4.20, for kvm_amd since 2009)"
+    )
+
+
 def _nested_off_question(h: Host, node: str, hands: str) -> str:
     """HVA-049's question whether the KVM of `node` ("host" or "node") h nests, where its
     `nested` was not read. Where the vendor module is not loaded (parse.host.NESTED_NOT_LOADED),
@@ -848,8 +870,8 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
             question=f"Does the custom CPU model {name} leave the guest without vmx and svm? "
             f"Evidence: the 'cpu-model: {name}' section of /etc/pve/virtual-guest/"
             "cpu-models.conf (its flags and reported-model), with "
-            "/sys/module/kvm_intel/parameters/nested or /sys/module/kvm_amd/parameters/nested "
-            f"on node {h.name}. Pass: yes, its flags add none of +vmx, +svm, +nested-virt and its "
+            f"{_nested_files(h)} on node {h.name}. Pass: yes, its flags add none of +vmx, +svm, "
+            "+nested-virt and its "
             "reported-model is a named model, or the node's KVM nesting is off; fail: it adds "
             "one of them, or reports host or max while nesting is on.",
         )
