@@ -47,28 +47,39 @@ Findings (R41L-n):
   set none, so its file's outputs are in force (the R40L lead). Now the file decides there:
   both fail as file-only.
 
+- R41L-4 (false pass) HVA-200: on a host without systemd-journald (no journald file or drop-in,
+  no systemctl) with libvirt's `3:syslog:libvirtd` output, rsyslog's imuxsock with its system
+  socket named elsewhere than /dev/log (SysSock.Name="/run/rsyslog/local.sock", or
+  "/run/systemd/journal/syslog") passed "logs forwarded over TLS": R41L-1's reading applies on
+  systemd hosts only. syslog(3) writes to /dev/log (sys/syslog.h _PATH_LOG on Linux; libvirt
+  virlog.c virLogOutputToSyslog calls syslog), and imuxsock.c createLogSocket binds the named
+  path instead, so nothing of libvirt's reaches rsyslog. Now HVA-200 fails there naming the
+  socket (an imuxsock input of its own on /dev/log, _rsyslog_own_sockets, still keeps it).
+
 Held (kept as tests): SysSock.Name="/run/systemd/journal/syslog" passes both;
 `module(load="imuxsock")` with a legacy `$SystemLogSocketName` beside it (dropped) passes;
 an unreadable system.conf beside `systemd.default_standard_error=journal` on the kernel command
 line passes `3:stderr` in both checks; the running environment's own
-`LIBVIRT_LOG_OUTPUTS=3:journald` passes.
+`LIBVIRT_LOG_OUTPUTS=3:journald` passes; without journald, SysSock.Name="/dev/log" and no
+name pass.
 
 Probed by script: the R41L-1 cases on main (3f6d238b) first: all passed (HVA-200 "logs
 forwarded over TLS", HVA-213 "log_outputs unset (the journal)"); the R41L-2 cases on main
 (9dad409c): all passed ("stderr goes to the journal"); the R41L-3 cases on main (65941d2b):
 both passed (HVA-213 "libvirtd (LIBVIRT_LOG_OUTPUTS in /etc/default/libvirtd): log_outputs
-'3:journald'"); `LIBVIRT_DEBUG=1` alone in the running environment gave the same.
+'3:journald'"); `LIBVIRT_DEBUG=1` alone in the running environment gave the same; the R41L-4 cases on main
+(080ff119): both passed.
 
-Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fails; 14 cases in 4 test functions;
-9 failed on main before the fixes (all passed wrongly); the 5 held pass there too.
+Tally: 4 findings: 4 false passes, 0 false n/a, 0 wrong fails; 18 cases in 5 test functions;
+11 failed on main before the fixes (all passed wrongly); the 7 held pass there too.
 
 Leads left:
 - `$OmitLocalLogging on` beside `module(load="imuxsock")` is read as turning the system socket
   off, though by the same imuxsock.c endCnfLoad a module() statement drops every legacy
   system-socket setting (a wrong fail at worst).
 - A named /dev/log with libvirt's outputs known (the journal only) could fail rather than ask.
-- A non-systemd host (no journald) whose imuxsock names a socket other than /dev/log reads no
-  syslog(3) message: not probed.
+- Without journald, HVA-213 still passes a `syslog:` output whatever rsyslog reads (it judges
+  the outputs, HVA-200 the route); a libvirt `journald` output there is not probed.
 - system.conf and its drop-ins not collected at all (an older collector) still leave the
   compiled-in defaults assumed; the manager's defaults read are those of its next start
   (daemon-reexec), not of the running daemon.
@@ -296,3 +307,46 @@ def test_r41l3_running_environment_without_outputs(
     assert outcomes(a, "HVA-200") == {"hv1": status}
     assert messages(a, "HVA-213") == {"hv1": message213}
     assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "message"),
+    [
+        # R41L-4: without journald, syslog(3) writes /dev/log, which rsyslog no longer binds
+        (
+            OWN,
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (rsyslog reads "
+            "neither the system log socket /dev/log, where syslog(3) writes on a host without "
+            f'systemd-journald (its imuxsock reads "{OWN}" instead), nor a journal, so '
+            "logs.example.internal get(s) the kernel's messages at most, not libvirt's)",
+        ),
+        (
+            FORWARD,
+            "fail",
+            "no running forwarder sends the host's logs to a remote destination (rsyslog reads "
+            "neither the system log socket /dev/log, where syslog(3) writes on a host without "
+            f'systemd-journald (its imuxsock reads "{FORWARD}" instead), nor a journal, so '
+            "logs.example.internal get(s) the kernel's messages at most, not libvirt's)",
+        ),
+        # held: /dev/log named, or no name (the default /dev/log)
+        ("/dev/log", "pass", OVER_TLS),
+        (None, "pass", OVER_TLS),
+    ],
+    ids=["own", "journald-path", "dev-log", "unnamed"],
+)
+def test_r41l4_imuxsock_socket_named_without_journald(
+    host_scan, name: str | None, status: str, message: str
+) -> None:
+    line = f'module(load="imuxsock" SysSock.Name="{name}")' if name else 'module(load="imuxsock")'
+    a = host_scan(
+        {
+            "rsyslog-config": _rsyslog(line),
+            # no systemctl, and no journald file or drop-in: a host without systemd-journald
+            "ksm-units": None,
+            LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF])
+            + 'log_outputs = "3:syslog:libvirtd"\n',
+        }
+    )
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}

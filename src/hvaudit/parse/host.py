@@ -7202,6 +7202,29 @@ def _log_forwarding(ev: HostEvidence) -> Fact[tuple[tuple[str, bool], ...]]:
             carried = [d for d in carried if not d.tls]
             gated = []
             journal_on = True
+        # on a host without systemd-journald the local programs (libvirt's `syslog:` output:
+        # virlog.c virLogOutputToSyslog, syslog(3)) write to /dev/log (sys/syslog.h _PATH_LOG on
+        # Linux), which imuxsock binds only where its system socket is not named elsewhere
+        # (imuxsock.c activateListeners, createLogSocket; RsyslogForwarding.syssock_name): named
+        # elsewhere, nothing of theirs reaches rsyslog (R41L-4)
+        named = fwd.syssock_name
+        if (
+            names
+            and fwd.main_read
+            and "imuxsock" in fwd.inputs
+            and named is not None
+            and posixpath.normpath(named) != "/dev/log"
+            and _no_journald(ev)
+            and not _rsyslog_own_sockets(rs.text, fwd.read_files)
+        ):
+            socket_note = (
+                "rsyslog reads neither the system log socket /dev/log, where syslog(3) writes on "
+                f'a host without systemd-journald (its imuxsock reads "{named[:80]}" instead), '
+                f"nor a journal, so {names} get(s) the kernel's messages at most, not libvirt's"
+            )
+            carried = [d for d in carried if not d.tls]
+            gated = []
+            journal_on = True
         if journal_on is False:
             journal_note = (
                 f"journald hands rsyslog nothing: {journal_where}, and {no_journal}, so {dests} "
