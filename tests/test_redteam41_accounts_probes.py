@@ -35,15 +35,18 @@ Held (kept as tests): SocketGroup=2000 (no group of that gid) with nsswitch's gr
 stands. An ACL entry getfacl prints as a number (getgrgid found no group of that gid through
 any source, libacl group_name NULL), under `files` or `files sss`, and a local ACL group
 without a merge action keep the pass. HVA-142 already counts R41A-2's directory ACL group as
-"%virtdir (members not read)" (R36A-5, HL14-6).
+"%virtdir (members not read)" (R36A-5, HL14-6). R41A-1's class reaches the admin socket 0660
+root:UNKNOWN under polkit, and libvirtd.conf's unix_sock_group = "+2000" (traditional mode, no
+socket: virGetGroupID takes "+N" as a gid, R23U-1) under `files sss` (asked) and `files`
+(passed).
 
 Probed by script: the end-to-end run against a real libvirtd was not run: this host's libvirt
 sockets are root:root (stat names the group), no socket unit sets SocketGroup=, nsswitch's
 group line is `files systemd` and getfacl is not installed (no ACL is read), so neither change can reach
 the e2e-* verdicts.
 
-Tally: 2 findings (2 false passes); 12 cases, 7 failed on main before the fixes (R41A-1: 5;
-R41A-2: 2), 5 held.
+Tally: 2 findings (2 false passes); 15 cases, 7 failed on main before the fixes (R41A-1: 5;
+R41A-2: 2), 8 held.
 
 Leads left:
 - pam_group drops the last field of a group.conf without a final newline (round 40's lead).
@@ -60,6 +63,7 @@ import pytest
 from conftest import question_line
 from test_redteam21_sock_probes import AUTH_NONE, ETC, UNITS, _cat
 from test_redteam22_sock_probes import SUSE_USERS
+from test_redteam23_sock_probes import CONF
 from test_redteam26_accounts_probes import _142
 from test_redteam36_accounts_probes import _getfacl
 from test_redteam37_accounts_probes import ADMIN, LOGD, NO_USERS_GROUP, SOCK, _132
@@ -263,3 +267,53 @@ def test_acl_group_from_directory_142_held(host_scan) -> None:
         "3 administrative principal(s) (limit 3): %virtdir (members not read), alice, root; the "
         "members of %virtdir are not in the evidence",
     )
+
+
+def test_admin_socket_gid_without_name_held(host_scan) -> None:
+    """Held (R41A-1's class): the admin socket 0660 root:UNKNOWN under polkit is asked as the
+    read-write socket is (the same _members_unread)."""
+    a = host_scan(
+        {
+            **NO_GROUP_100,
+            **FILES,
+            "libvirt-sockets": (f"600 root root {SOCK}\n660 root UNKNOWN {ADMIN}\n", 1),
+        }
+    )
+    assert _132(a) == (
+        "manual",
+        f"{ADMIN} is mode 660 root UNKNOWN: {UNNAMED}; libvirtd.conf: auth_unix_rw = polkit",
+    )
+
+
+@pytest.mark.parametrize(
+    ("nsswitch", "expected"),
+    [
+        (
+            SSS,
+            (
+                "manual",
+                "unix_sock_rw_perms = 0770: gid 2000, a group /etc/group does not hold that "
+                "nsswitch's group line may find through sss, whose members are not in the "
+                "evidence; libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0770",
+            ),
+        ),
+        (FILES, ("pass", "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0770")),
+    ],
+    ids=["held-sss", "held-files"],
+)
+def test_conf_numeric_group_held(host_scan, nsswitch: dict, expected: tuple[str, str]) -> None:
+    """Held (R41A-1's class): no socket unit and no live socket, unix_sock_group = "+2000"
+    (virGetGroupID: "+N" is always a gid, R23U-1) that no /etc/group entry names: asked where
+    nsswitch's group line asks sss, passed under `files` alone (no one's primary gid)."""
+    conf = AUTH_NONE[CONF].replace('unix_sock_group = "libvirt"', 'unix_sock_group = "+2000"')
+    a = host_scan(
+        {
+            CONF: conf + 'unix_sock_rw_perms = "0770"\n',
+            **NO_USERS_GROUP,
+            **nsswitch,
+            "libvirt-sockets": ("", 1, "stat: cannot statx: No such file or directory\n"),
+            "libvirt-socket-units": ("", 0),
+            UNITS: ("", 1, "No files found\n"),
+        }
+    )
+    assert _132(a) == expected
