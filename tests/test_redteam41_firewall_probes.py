@@ -51,6 +51,13 @@ Findings (R41F-n):
   ("expected an option starting with '-'") and the whole file fails; hvaudit passed. Now
   parse.proxmox_firewall._rule marks it (`bare_hash`) and the line is a refused `nft_lines`
   one: the verdict asks.
+- R41F-6 (false pass) HVA-301: same class, a guest file's -i: proxmox-ve-config's
+  common.rs parse_rule (guest.rs sets guest_iface_names) takes `net` and a u16 only
+  ("interface name must be of the form net<number>"), where pve-firewall's verify_rule
+  takes `net` and any digits (`net70000`) and checks no `-i 0` (Perl's false); proxmox-firewall parses
+  every guest .fw on the node, so 201.fw's `IN DROP -i net70000 ...` failed the node's whole
+  update while hvaudit passed the node. Now such a -i in a guest file is a refused
+  `nft_lines` line: the verdict asks.
 
 Held (kept as tests): the same R41F-1 lines under pve-firewall (it refuses them: the node
 passes); `-icmp-type 8`, `+8`, `info-request` under -p icmp, `any` and `reject-route'` under
@@ -60,18 +67,22 @@ pve-firewall, and distinct options (-dport, -sport, -log; -i, -p, -dport) under
 proxmox-firewall (the node passes); R41F-4's lines under pve-firewall, netbase's names
 (`http`, the alias `www`) and `+22` under proxmox-firewall (pass), a name under `-p TCP`
 (every TCP port: R40F-1's fail); R41F-5's lines under pve-firewall, and `#c`, `##`, `# x #`
-under proxmox-firewall (comments to both: pass).
+under proxmox-firewall (comments to both: pass); R41F-6's lines under pve-firewall, and
+`net65535`, `net007` under proxmox-firewall (pass).
 
 Probed by script (not kept): each finding's rules on main (3f6d238b, the kept cases' shapes);
 the VM under `nftables: 1` (it asks already: the NIC filters); `IN DROP -p icmp -icmp-type
 bogus` before `IN ACCEPT` on the node (the fail is unchanged).
 
-Tally: 5 findings (4 false pass, 1 wording); 23 cases in 10 test functions; 18 failed on
+Tally: 6 findings (5 false pass, 1 wording); 26 cases in 12 test functions; 20 failed on
 main before the fixes (3f6d238b: R41F-1's 6 cases, R41F-2's 3; f57465b3: R41F-3's 3;
-078907f3: R41F-4's 3; b3d8370c: R41F-5's 3; R41F-1/2 landed f57465b3, R41F-3 078907f3, R41F-4
-b3d8370c); 5 held (and the 15 pve-firewall assertions within the failing cases).
+078907f3: R41F-4's 3; b3d8370c: R41F-5's 3; 904ac1d4: R41F-6's 2; R41F-1/2 landed f57465b3,
+R41F-3 078907f3, R41F-4 b3d8370c, R41F-5 904ac1d4); 6 held (and the 17 pve-firewall
+assertions within the failing cases).
 
-Leads left: `-dport ssh:http` is read as refused by both daemons (_port_list: "invalid
+Leads left: a guest -i `net+1` is refused by pve-firewall (net and digits) but a u16 to
+proxmox-ve-config, which hvaudit reads as refused by both (the verdict asks; wording);
+`-dport ssh:http` is read as refused by both daemons (_port_list: "invalid
 port"), but proxmox-ve-config's PortEntry takes a name on each side of the `:` (the verdict
 asks; the message is wrong); pve-firewall's is_icmp is `icmp`, `icmpv6`, `ipv6-icmp` only, so `-p 1
 -icmp-type echo-request` and `-p 58 -dport 128` are rules it refuses ("missing property",
@@ -89,6 +100,10 @@ from pathlib import Path
 import pytest
 
 from hvaudit.parse.proxmox_firewall import parse_firewall
+from test_pve_leads18 import _node
+from test_pve_leads19b import VM201
+from test_redteam35_proxmox_probes import _files
+from test_redteam36_firewall_probes import BOTH
 from test_redteam37_firewall_probes import VM_HEAD, _vm
 from test_redteam40_firewall_probes import NODE_PASS, REFUSED, _node_verdicts
 
@@ -253,3 +268,34 @@ def test_r41f_5_held_comments(tmp_path: Path) -> None:
     """Held: a `#` with text after it (`#c`, `##`, `# x #`) is a comment to both daemons."""
     rules = "IN DROP -p udp -dport 9 #c\nIN DROP -p udp -dport 9 ##\nIN DROP -p udp # x #\n"
     assert _node_verdicts(tmp_path, rules, nft=True)["HVA-301"] == NODE_PASS
+
+
+# --- R41F-6: a guest file's -i proxmox-firewall refuses ------------------------------------------
+
+
+def _guest_node(tmp_path: Path, rule: str, nft: bool) -> tuple[str, str]:
+    """HVA-301 of pve-h1 with `rule` first in VM 201's 201.fw [RULES]."""
+    files = _files("enable: 1\nnftables: 1\n" if nft else "enable: 1\n")
+    assert "[RULES]\n" in files[VM201]
+    files[VM201] = files[VM201].replace("[RULES]\n", "[RULES]\n" + rule + "\n", 1)
+    return _node(tmp_path, files, BOTH if nft else None)[("HVA-301", "pve-h1")]
+
+
+@pytest.mark.parametrize("iface", ["net70000", "0"])
+def test_r41f_6_guest_iface(tmp_path: Path, iface: str) -> None:
+    """Was pass under `nftables: 1`: proxmox-ve-config takes a guest rule's -i only as `net`
+    and a u16, so 201.fw fails and proxmox-firewall applies no change; pve-firewall takes
+    `net70000` (its `net\\d+`) and reads `-i 0` as unset (held: pass)."""
+    rule = f"IN DROP -i {iface} -p udp -dport 9"
+    assert _guest_node(tmp_path / "nft", rule, nft=True) == (
+        "manual",
+        f"evidence unavailable: 201.fw line 11 `{rule}`: -i {iface}, no `net` and u16 "
+        '("interface name must be of the form net<number>")' + REFUSED,
+    )
+    assert _guest_node(tmp_path / "pve", rule, nft=False) == NODE_PASS
+
+
+def test_r41f_6_held_u16(tmp_path: Path) -> None:
+    """Held: `net65535` and `net007` are u16 numbers: the node passes under `nftables: 1`."""
+    rule = "IN DROP -i net65535 -p udp -dport 9\nIN DROP -i net007 -p udp -dport 9"
+    assert _guest_node(tmp_path, rule, nft=True) == NODE_PASS

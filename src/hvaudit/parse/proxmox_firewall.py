@@ -909,6 +909,19 @@ def parse_firewall(
         proto = str(written.get("proto") or "") if isinstance(written, dict) else ""
         if not why and nft_unresolved_protocol(proto):
             why = f"-p {proto}, a protocol nft cannot resolve (the whole nft batch fails)"
+        # a guest file's -i: proxmox-ve-config's parse_rule (common.rs, guest_iface_names for
+        # guest.rs) takes `net` and a u16 only ("interface name must be of the form
+        # \"net<number>\""), where pve-firewall's `net\d+` takes any number and a `-i 0` is
+        # Perl's false, unchecked (R41F-6)
+        iface = str(written.get("iface") or "") if isinstance(written, dict) else ""
+        if (
+            not why
+            and kind == "vm"
+            and isinstance(written, dict)
+            and "iface" in written
+            and not (re.fullmatch(r"net\+?[0-9]+", iface, re.A) and int(iface[3:]) <= 65535)
+        ):
+            why = f'-i {iface}, no `net` and u16 ("interface name must be of the form net<number>")'
         if not why and r.get("bare_hash"):
             why = "a `#` with no comment after it (\"expected an option starting with '-'\")"
         if not why and r.get("repeated"):
