@@ -50,6 +50,12 @@ Findings:
   every address and passed "console(s) reachable only from the host" (the -set reached no
   raw -vnc, so hvaudit dropped it). Now libvirt's VNC is judged where the -set moves it
   (consoles._vnc_set) and fails "without a password".
+- R41D-7 (false pass, wrong fail) HVA-031: R41D-6's class for a raw -vnc beside libvirt's:
+  QEMU names it `vnc2` (libvirt's is `default`), but hvaudit numbered the raw ones alone, so
+  `-set vnc.vnc2.password=off` (VM web01: a VNC server on every address without a password)
+  was dropped and the raw -vnc passed on "password", while `-set vnc.default.password=off`
+  (VM v1, libvirt's server) failed the raw one. Now the launcher's -vnc is counted first
+  (consoles._raw_consoles `launcher_vnc`, libvirt's and qemu-server's).
 
 Held (kept as tests): the global beside a PCI <hostdev> that sets no sysfsdev, beside a raw
 `-device vfio-pci,host=`, and beside a raw vfio-pci with its own sysfsdev and a <hostdev>
@@ -61,14 +67,16 @@ does a raw SPICE server on a TLS port without sasl=on (R41D-4), and libvirt's VN
 a password beside vnc_sasl = 1 (ui/vnc.c takes the password before SASL; R41D-5); a VM
 without the variable keeps the question on /etc/sasl2 and vnc_sasl_dir (R41D-3). A -set
 keeping libvirt's VNC on the loopback, one of another key (lossy), a bare websocket (the
-display's own host), and a moved server with TLS and a password keep their verdicts (R41D-6).
+display's own host), and a moved server with TLS and a password keep their verdicts (R41D-6);
+without a launcher VNC the raw -vnc stays `default` (R41D-7).
 
 Probed by script (/tmp, not kept): a raw `-spice port=5901,sasl=on` fails on its plaintext
 port, and `-vnc ...,password=on` passes on "password" as before (a password set through the
 monitor, which the bundle does not show: a lead, not judged this round).
 
-Tally: 6 findings (false pass 4, wrong fail 1, wording 1), 8 tests holding 24 cases; the 9
-finding cases failed on main before the fixes (the 15 held cases pass on main too).
+Tally: 7 findings (false pass 5, wrong fail 1, wording 1; R41D-7 with a wrong fail in the same
+class), 9 tests holding 27 cases; the 11 finding cases failed on main before the fixes (the 16
+held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -380,4 +388,32 @@ def test_set_reaching_libvirts_vnc_moves_it(tmp_path: Path) -> None:
         "v3": "console(s) reachable only from the host",
         "v4": "vnc on 0.0.0.0 (bound to every address) with TLS and a password",
         "v5": "console(s) reachable only from the host",
+    }
+
+
+def test_set_names_a_raw_vnc_after_the_launchers(tmp_path: Path) -> None:
+    """R41D-7: beside libvirt's VNC (QEMU's `default`), a raw -vnc is `vnc2`, so `-set
+    vnc.vnc2.password=off` takes its password away (HVA-031 passed it on "password", reading
+    the raw one as `default`) and `-set vnc.default.password=off` leaves it (HVA-031 failed
+    it). Held: without a libvirt VNC the raw -vnc is `default`."""
+    vnc = "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>"
+    raw = ("-vnc", "0.0.0.0:1,password=on", "-set")
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (vnc, _commandline(*raw, "vnc.vnc2.password=off")),
+            "v1": (vnc, _commandline(*raw, "vnc.default.password=off")),
+            "v2": ("", _commandline(*raw, "vnc.default.password=off")),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "fail", "v1": "pass", "v2": "fail"}
+    off = (
+        "QEMU argument -vnc 0.0.0.0:1,password=on -set {}.password=off: a VNC server on 0.0.0.0 "
+        "with no password, sasl or tls-creds option, outside libvirt's <graphics> (qemu.conf's "
+        "vnc_* do not apply)"
+    )
+    assert messages(a, "HVA-031") == {
+        "web01": off.format("vnc.vnc2"),
+        "v1": "QEMU argument -vnc 0.0.0.0:1,password=on: password",
+        "v2": off.format("vnc.default"),
     }

@@ -385,7 +385,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         for c in v.chardevs:
             if c.protocol == "udp":
                 datagrams.setdefault(c.source, []).append(c)
-        raw = _raw_consoles(v.raw_hypervisor_arguments)
+        raw = _raw_consoles(v.raw_hypervisor_arguments, any(g.type == "vnc" for g in v.graphics))
         netl = [*_tunnel_listeners(v), *_raw_net_listeners(v.raw_hypervisor_arguments)]
         if not (consoles or buses or sockets or outbound or datagrams or raw or netl):
             # a TCP device connecting to this host listens nowhere (VL18-3: the listener it
@@ -765,7 +765,9 @@ def _vmx_vnc(v: Vm, h: Host) -> Outcome | None:
     )
 
 
-def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str, QemuOption]]:
+def _raw_consoles(
+    args: tuple[str, ...], launcher_vnc: bool = False
+) -> list[tuple[str, str, QemuOption]]:
     """The console servers raw QEMU arguments (<qemu:commandline>, Proxmox `args:`) start, which
     libvirt neither configures nor knows of: (option, value, the option as QEMU reads it) of
     `-vnc`, `-display vnc=...` ("-vnc <display>" is "shorthand for -display vnc=<display>",
@@ -777,9 +779,13 @@ def _raw_consoles(args: tuple[str, ...]) -> list[tuple[str, str, QemuOption]]:
     qemu_chr_parse_compat (read with `find_string`): `mon:` multiplexes QEMU's monitor onto
     what follows (`mux=on`); tcp:, telnet:, tn3270: and websocket: are the socket backend,
     `udp:[remote_host]:remote_port[@[src_ip]:src_port]` the UDP one ("UDP Net Console",
-    qemu-options.hx; R66)."""
+    qemu-options.hx; R66). Where the launcher starts a VNC server of its own (`launcher_vnc`:
+    libvirt's <graphics type='vnc'>, qemu-server's `-vnc unix:...`), its -vnc comes first and
+    takes QEMU's id `default` (ui/vnc.c vnc_auto_assign_id), so the raw ones are vnc2, vnc3,
+    ... for a `-set vnc.ID.KEY=` (R41D-7; libvirt's own is consoles._vnc_set's)."""
     out: list[tuple[str, str, QemuOption]] = []
-    for o in qemu_options(args):
+    options = qemu_options(("-vnc", "none", *args))[1:] if launcher_vnc else qemu_options(args)
+    for o in options:
         opt, b = "-" + o.name, o.text
         if opt == "-s":
             out.append(("-gdb", "tcp::1234", parse_option("gdb", "-gdb", "tcp::1234")))
