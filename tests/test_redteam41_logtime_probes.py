@@ -56,27 +56,36 @@ Findings (R41L-n):
   path instead, so nothing of libvirt's reaches rsyslog. Now HVA-200 fails there naming the
   socket (an imuxsock input of its own on /dev/log, _rsyslog_own_sockets, still keeps it).
 
+- R41L-5 (wrong fail) HVA-200: `$OmitLocalLogging on` beside `module(load="imuxsock")` was
+  read as turning the system socket off, and the TLS forwarding failed "rsyslog reads neither
+  the system log socket ... nor the journal". By imuxsock.c, the legacy system-socket settings
+  count only where no module() statement loads imuxsock (R41L-1's reading: setModCnf sets
+  configSetViaV2Method, endCnfLoad then drops them; before the statement the directive is not
+  yet registered, after it regCfSysLineHdlr2 refuses it). Now it passes there; R25L-4's legacy
+  case (test_redteam25_logging_probes.py) now loads imuxsock with `$ModLoad`, where the
+  directive holds and it still fails.
+
 Held (kept as tests): SysSock.Name="/run/systemd/journal/syslog" passes both;
 `module(load="imuxsock")` with a legacy `$SystemLogSocketName` beside it (dropped) passes;
 an unreadable system.conf beside `systemd.default_standard_error=journal` on the kernel command
 line passes `3:stderr` in both checks; the running environment's own
 `LIBVIRT_LOG_OUTPUTS=3:journald` passes; without journald, SysSock.Name="/dev/log" and no
-name pass.
+name pass; `$ModLoad imuxsock` with `$OmitLocalLogging on` still fails.
 
 Probed by script: the R41L-1 cases on main (3f6d238b) first: all passed (HVA-200 "logs
 forwarded over TLS", HVA-213 "log_outputs unset (the journal)"); the R41L-2 cases on main
 (9dad409c): all passed ("stderr goes to the journal"); the R41L-3 cases on main (65941d2b):
 both passed (HVA-213 "libvirtd (LIBVIRT_LOG_OUTPUTS in /etc/default/libvirtd): log_outputs
 '3:journald'"); `LIBVIRT_DEBUG=1` alone in the running environment gave the same; the R41L-4 cases on main
-(080ff119): both passed.
+(080ff119): both passed; the R41L-5 cases on main (959e3c18): both failed.
 
-Tally: 4 findings: 4 false passes, 0 false n/a, 0 wrong fails; 18 cases in 5 test functions;
-11 failed on main before the fixes (all passed wrongly); the 7 held pass there too.
+Tally: 5 findings: 4 false passes, 0 false n/a, 1 wrong fail; 21 cases in 6 test functions;
+13 failed on main before the fixes (11 passed wrongly, 2 failed wrongly); the 8 held pass
+there too.
 
 Leads left:
-- `$OmitLocalLogging on` beside `module(load="imuxsock")` is read as turning the system socket
-  off, though by the same imuxsock.c endCnfLoad a module() statement drops every legacy
-  system-socket setting (a wrong fail at worst).
+- Other legacy module-global directives a module() statement drops the same way (imjournal's
+  `$imjournal...`, imklog's) are not probed.
 - A named /dev/log with libvirt's outputs known (the journal only) could fail rather than ask.
 - Without journald, HVA-213 still passes a `syslog:` output whatever rsyslog reads (it judges
   the outputs, HVA-200 the route); a libvirt `journald` output there is not probed.
@@ -348,5 +357,31 @@ def test_r41l4_imuxsock_socket_named_without_journald(
             + 'log_outputs = "3:syslog:libvirtd"\n',
         }
     )
+    assert messages(a, "HVA-200") == {"hv1": message}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+
+
+NEITHER = (
+    "no running forwarder sends the host's logs to a remote destination (rsyslog reads neither "
+    "the system log socket (no imuxsock with SysSock.Use on) nor the journal (no imjournal), so "
+    "logs.example.internal get(s) the kernel's messages at most, not libvirt's)"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        # R41L-5: a module() statement loads imuxsock: the legacy directive is dropped
+        (('module(load="imuxsock")', "$OmitLocalLogging on"), "pass", OVER_TLS),
+        (("$OmitLocalLogging on", 'module(load="imuxsock")'), "pass", OVER_TLS),
+        # held: loaded the legacy way, the directive turns the system socket off
+        (("$ModLoad imuxsock", "$OmitLocalLogging on"), "fail", NEITHER),
+    ],
+    ids=["after-module", "before-module", "modload"],
+)
+def test_r41l5_omit_local_logging_beside_module(
+    host_scan, lines: tuple[str, ...], status: str, message: str
+) -> None:
+    a = host_scan({"rsyslog-config": _rsyslog(*lines)})
     assert messages(a, "HVA-200") == {"hv1": message}
     assert outcomes(a, "HVA-200") == {"hv1": status}

@@ -1516,7 +1516,11 @@ def rsyslog_forwarding(
         read(RSYSLOG_MAIN, 0)
     local = _local_rulesets(texts)
     loaded = [i for i in inputs if not i.startswith("-")]
-    if "-imuxsock" in inputs:  # legacy $OmitLocalLogging on: imuxsock reads no system socket
+    if "-imuxsock" in inputs and "module" not in sock_name:
+        # legacy $OmitLocalLogging on: imuxsock reads no system socket, where no module()
+        # statement loads imuxsock: modules.c Load calls its setModCnf with the statement's
+        # parameters, which sets configSetViaV2Method, and imuxsock.c endCnfLoad then drops
+        # every legacy system-socket setting (regCfSysLineHdlr2 refuses one after it) (R41L-5)
         loaded = [i for i in loaded if i != "imuxsock"]
     trust.unsure = bool(unread)
     return RsyslogForwarding(
