@@ -268,7 +268,8 @@ NEITHER = (
     [
         ("", "fail"),
         ('module(load="imuxsock" SysSock.Use="off")', "fail"),
-        ('$OmitLocalLogging on\n/etc/rsyslog.conf:module(load="imuxsock")', "fail"),
+        # imuxsock loaded the legacy way: a module() statement drops the directive (R41L-5)
+        ("$ModLoad imuxsock\n/etc/rsyslog.conf:$OmitLocalLogging on", "fail"),
         (
             'module(load="imuxsock" SysSock.Use="off")\n'
             '/etc/rsyslog.conf:input(type="imuxsock" Socket="/run/systemd/journal/syslog")',
