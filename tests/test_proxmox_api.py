@@ -111,6 +111,24 @@ CANNED: dict[str, Any] = {
         "secauth": "on",
         "version": "2",
     },
+    # the fixture's nodelist (pve-manager PVE/API2/ClusterConfig.pm `nodes`: hash_to_array of
+    # PVE::Corosync::nodelist, keyed `node`), which HVA-308 compares the migration network with
+    "/cluster/config/nodes": [
+        {
+            "node": "pve1",
+            "name": "pve1",
+            "nodeid": "1",
+            "quorum_votes": "1",
+            "ring0_addr": "10.0.1.11",
+        },
+        {
+            "node": "pve2",
+            "name": "pve2",
+            "nodeid": "2",
+            "quorum_votes": "1",
+            "ring0_addr": "10.0.1.12",
+        },
+    ],
     "/nodes/{node}/status": {
         "cpuinfo": {"cpus": 16, "sockets": 1},
         "memory": {"total": 68719476736},

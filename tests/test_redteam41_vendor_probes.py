@@ -25,9 +25,22 @@ Findings:
   that read it say "evidence could not be collected" (an error, as R38E-1 made a guest's
   .fw); every other check runs. A guest listed without a VMID (pve-common
   src/PVE/JSONSchema.pm pve_verify_vmid) is not collected and the scan says so.
+- R41E-2 (false pass) HVA-308 (round 40's lead, R40E-2 on the API path): the API path
+  rendered /etc/pve/corosync.conf from GET /cluster/config/totem alone, no nodelist, so a
+  migration `network=` holding the corosync links (10.0.1.0/24 or 10.0.0.0/8 around ring0
+  10.0.1.11 and .12) passed "migration type secure on 10.0.1.0/24" where the files path fails
+  the same cluster. Now GET /cluster/config/nodes (pve-manager PVE/API2/ClusterConfig.pm
+  `nodes`: hash_to_array of PVE::Corosync::nodelist, Sys.Audit on `/` as the totem) is
+  rendered as the nodelist (`render_nodelist`), and the fail is the files path's. The class:
+  a corosync.conf that names a cluster but lists no node (the nodes GET failed; a copy's file
+  cut short) has unknown link addresses (`pvecm create` writes both blocks: pve-cluster
+  src/PVE/Corosync.pm create_conf): a `network=` is asked, not passed (`_nodelist_unread`,
+  `_links_question`), on both paths.
 
 Held:
-- (none new beyond the sweep: the answers read through `_store_optional` and render_* that
+- R41E-2: the API path's fixture network 10.0.2.0/24 beside ring0 10.0.1.11 and .12: the
+  pass, as before.
+- (R41E-1: none new beyond the sweep: the answers read through `_store_optional` and render_* that
   filter by type, GET /cluster/{mapping/pci,ha/resources}, /access/permissions, the SDN
   bridges and totem (R40E-4), gave verdicts, never a crash, on main.)
 
@@ -36,15 +49,15 @@ Probed by script: the sweep above (33 GET templates x null, [], "x", {}: 136 sca
 outside the hook this harness replaces, so their shape checks (`_fatal_list`) and the VMID
 check are not reached by it.
 
-Tally: 1 finding (1 crash); 7 test cases, 7 failed on main before the fix (internal error).
+Tally: 2 findings (1 false pass, 1 crash); 12 test cases, 11 failed on main before the
+fixes (97ad3d93: R41E-1 7: internal error; R41E-2 4: pass), 1 held.
 
 Leads left:
 - GET /nodes and /cluster/resources of the wrong shape (and a guest without a VMID): this
   harness cannot answer them (fakepve's own handlers); a harness that can would test
   `_fatal_list`.
-- R40E-2 on the API path: /etc/pve/corosync.conf is rendered from GET /cluster/config/totem
-  alone, with no nodelist, so a `network=` holding the corosync links passes there (the files
-  path fails it); GET /cluster/config/nodes gives each node's ringX_addr and is not collected.
+- render_totem writes the totem's keys and values without _one_line or a token check (as
+  render_nodelist does): a hostile value could close the block and add one.
 - HVA-060 on the API path whose GET /nodes/{node}/status failed says "/proc/meminfo was not
   collected" (wording: the API's node status was).
 - render_storage and render_users write `type`, `storage` and `roleid` without _one_line: a
@@ -55,12 +68,18 @@ Leads left:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from test_proxmox_api import SECRET, TOKEN, seeded  # noqa: F401 - seeded: a fixture
+from test_proxmox_api import CANNED, SECRET, TOKEN, seeded  # noqa: F401 - seeded: a fixture
 from test_proxmox_api import scan as api_scan
+from test_redteam40_vendor_probes import DC, HARDENED_MIGRATION
+from test_redteam40_vendor_probes import _scan as r40_scan
+
+NODELIST = (Path(__file__).parent / "fixtures/proxmox-hardened/etc/pve/corosync.conf").read_text()
+NODELIST = NODELIST[NODELIST.index("nodelist {") : NODELIST.index("quorum {")]
 
 CLUSTER_FW = "evidence could not be collected: /etc/pve/firewall/cluster.fw: "
 GUEST_FW = "evidence could not be collected: VM firewall: /etc/pve/firewall/100.fw: "
@@ -163,3 +182,110 @@ def test_r41e1_api_answer_of_wrong_shape_is_an_error_not_a_crash(
     ]
     assert (code, got) == (3, [("error", expected)])
     assert f"collection error: {expected.rsplit(': ', 2)[-2]}: " in "\n".join(report["notes"])
+
+
+# --- R41E-2: the API path's migration network holding the corosync links ----------------------
+
+LINKS = "10.0.1.11 (pve1 ring0_addr), 10.0.1.12 (pve2 ring0_addr)"
+
+
+def _hva308_api(
+    target: str, fakepve_cafile: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[str, str, str | None]:
+    """HVA-308 of pve1 scanned through the API path (`target`, CANNED as edited)."""
+    _, report = api_scan(target, capsys, "--ca-file", fakepve_cafile)
+    ((got,),) = [
+        [
+            (r["status"], r["message"], r.get("question"))
+            for r in report["results"]
+            if r["check_id"] == "HVA-308" and r["subject"]["name"] == "pve1"
+        ]
+    ]
+    return got
+
+
+@pytest.mark.parametrize("network", ["10.0.1.0/24", "10.0.0.0/8"])
+def test_r41e2_api_migration_network_holding_corosync_links_fails(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    network: str,
+) -> None:
+    """R41E-2 (false pass): main passed "migration type secure on 10.0.1.0/24" on the API
+    path, its corosync.conf the totem block alone (no nodelist), where the files path fails
+    the same cluster (R40E-2). Now GET /cluster/config/nodes is rendered as the nodelist."""
+    options = {**CANNED["/cluster/options"], "migration": {"type": "secure", "network": network}}
+    monkeypatch.setitem(CANNED, "/cluster/options", options)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    assert _hva308_api(seeded, fakepve_cafile, capsys) == (
+        "fail",
+        f"migration network {network} is the cluster communication network: it holds corosync "
+        f"link address(es) {LINKS}",
+        None,
+    )
+
+
+def test_r41e2_api_nodelist_unread_is_asked(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R41E-2 (false pass): GET /cluster/config/nodes unread (an answer of the wrong shape:
+    null), the corosync.conf rendered is the totem block alone, whose link addresses are not
+    known: main passed "migration type secure on 10.0.1.0/24". Now asked."""
+    options = {
+        **CANNED["/cluster/options"],
+        "migration": {"type": "secure", "network": "10.0.1.0/24"},
+    }
+    monkeypatch.setitem(CANNED, "/cluster/options", options)
+    monkeypatch.setitem(CANNED, "/cluster/config/nodes", None)
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    status, message, question = _hva308_api(seeded, fakepve_cafile, capsys)
+    assert (status, message) == (
+        "manual",
+        "migration type secure on 10.0.1.0/24, and the cluster's corosync link addresses are "
+        "not known (the corosync.conf read has no nodelist)",
+    )
+    assert question is not None and question.startswith(
+        "Does the migration network 10.0.1.0/24 (datacenter.cfg `migration: network=`) hold none "
+        "of the cluster's corosync link addresses? Evidence: the `ringX_addr` of every node in "
+        "/etc/pve/corosync.conf's nodelist, read as root on node pve1"
+    )
+
+
+def test_r41e2_held_api_dedicated_migration_network_passes(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Held: the fixture's 10.0.2.0/24 beside ring0 10.0.1.11 and .12 passes, as before."""
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    assert _hva308_api(seeded, fakepve_cafile, capsys) == (
+        "pass",
+        "migration type secure on 10.0.2.0/24",
+        None,
+    )
+
+
+def test_r41e2_files_cluster_without_nodelist_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R41E-2 (false pass), the class on the files path: a copy whose /etc/pve/corosync.conf
+    names the cluster (totem cluster_name) but lists no node passed "migration type secure on
+    10.0.1.0/24" (ring0 10.0.1.21 and .22 unseen). Now asked."""
+    got = r40_scan(
+        tmp_path,
+        capsys,
+        edits={
+            DC: (HARDENED_MIGRATION, "migration: secure,network=10.0.1.0/24\n"),
+            "etc/pve/corosync.conf": (NODELIST, ""),
+        },
+    )
+    assert got[:2] == (
+        "manual",
+        "migration type secure on 10.0.1.0/24, and the cluster's corosync link addresses are "
+        "not known (the corosync.conf read has no nodelist)",
+    )

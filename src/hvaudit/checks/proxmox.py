@@ -3048,6 +3048,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         cluster = _in_cluster(px) if not mig.get("network") else False
         # a `network=` that holds the cluster's corosync links is that network still (R40E-2)
         links = _links_in(px, mig["network"]) if mig.get("network") else []
+        unlisted = bool(mig.get("network")) and _nodelist_unread(px)
         if kind == "insecure" or raw.fails or cluster or links:
             insecure = (
                 [
@@ -3089,6 +3090,19 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                     *refs,
                     *px.corosync.sources,
                     question=_single_node_question(h.name),
+                )
+            )
+        if unlisted:
+            # a cluster's corosync.conf read without its nodelist (the API path's GET
+            # /cluster/config/nodes unread): the link addresses are not known (R41E-2)
+            asks.append(
+                manual(
+                    s,
+                    f"migration type secure{net}{dropped}, and the cluster's corosync link "
+                    "addresses are not known (the corosync.conf read has no nodelist)",
+                    *refs,
+                    *px.corosync.sources,
+                    question=_links_question(h.name, mig["network"]),
                 )
             )
         if ask := _raw_listeners_ask(s, h, raw, scope, f"migration type secure{net}; ", refs):
@@ -3177,6 +3191,29 @@ def _cluster_refs(px: ProxmoxHost, cluster: bool | None) -> tuple[Source, ...]:
     if not cluster:
         return ()
     return px.corosync.sources if px.corosync.known else px.corosync_local.sources
+
+
+def _nodelist_unread(px: ProxmoxHost) -> bool:
+    """Whether the corosync.conf `_links_in` reads names a cluster (`_names_cluster`) but lists
+    no node: `pvecm create` writes the nodelist with the totem block (pve-cluster
+    src/PVE/Corosync.pm create_conf), so the file was read without it (the API path's
+    rendering where GET /cluster/config/nodes failed), and its link addresses are not known."""
+    conf = px.corosync if px.corosync.known else px.corosync_local
+    if not conf.known or not _names_cluster(conf.get()):
+        return False
+    nodelist = conf.get().get("nodelist")
+    return not (isinstance(nodelist, dict) and nodelist.get("node"))
+
+
+def _links_question(node: str, network: str) -> str:
+    """The question of a migration network whose cluster's corosync links were not read."""
+    return (
+        f"Does the migration network {network} (datacenter.cfg `migration: network=`) hold none "
+        f"of the cluster's corosync link addresses? Evidence: the `ringX_addr` of every node in "
+        f"/etc/pve/corosync.conf's nodelist, read as root on node {node} (or `pvesh get "
+        "/cluster/config/nodes`). Pass: no link address is in it; fail: one is, and migration "
+        "crosses the cluster communication network."
+    )
 
 
 def _single_node_question(node: str) -> str:

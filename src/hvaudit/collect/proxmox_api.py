@@ -16,7 +16,7 @@ Calls made (all GET): /nodes, /cluster/resources?type=vm (guests and their run s
 /nodes/{node}/qemu/{vmid}/firewall/{options,rules,aliases,ipset,ipset/{name}},
 /cluster/firewall/{options,rules,ipset,ipset/{name},aliases,groups,groups/{group}},
 /nodes/{node}/firewall/{options,rules}, /cluster/options, /storage,
-/access/{users,groups,roles,acl,tfa,domains}, /cluster/config/totem, /nodes/{node}/network,
+/access/{users,groups,roles,acl,tfa,domains}, /cluster/config/{totem,nodes}, /nodes/{node}/network,
 /nodes/{node}/status, /cluster/sdn/{vnets,zones}?running=1, /nodes/{node}/sdn/zones/{zone}/bridges,
 /cluster/mapping/pci, /cluster/ha/resources, /access/permissions (the token's own effective
 privileges: which guests /cluster/resources may leave out, R28P-1).
@@ -346,6 +346,26 @@ def render_totem(totem: dict[str, Any]) -> str:
     return "\n".join(block("totem", totem, "")) + "\n"
 
 
+def render_nodelist(nodes: list[dict[str, Any]]) -> str:
+    """corosync.conf's nodelist block from GET /cluster/config/nodes: each node's scalar keys
+    (`name`, `nodeid`, `quorum_votes`, `ringX_addr`), `node` (the array's key, hash_to_array)
+    as `name` where the entry has none; a key or value that is not one corosync.conf token is
+    left out (a hostile answer cannot open or close a block)."""
+    token = re.compile(r"[^\s{}#:]+|[0-9A-Fa-f:.]+")
+    out = []
+    for n in nodes:
+        entry = {"name": n.get("node"), **{k: v for k, v in n.items() if k != "node"}}
+        lines = [
+            f"    {k}: {v}"
+            for k, v in entry.items()
+            if re.fullmatch(r"[A-Za-z0-9_]+", str(k))
+            and isinstance(v, (str, int))
+            and token.fullmatch(str(v))
+        ]
+        out += ["  node {", *lines, "  }"]
+    return "\n".join(["nodelist {", *out, "}"]) + "\n" if out else ""
+
+
 def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
     """/etc/network/interfaces from /nodes/{node}/network (pve-common PVE::Network::Interfaces
     __read_etc_network_interfaces: `ovs_type` and the other Open vSwitch keys as written, an
@@ -606,9 +626,22 @@ class ProxmoxApiCollector:
         self._store(
             writer,
             pve_artefact("/etc/pve/corosync.conf"),
-            "GET /cluster/config/totem",
-            lambda: render_totem(self._totem(api)),
+            "GET /cluster/config/{totem,nodes}",
+            lambda: render_totem(self._totem(api)) + self._nodelist(api),
         )
+
+    def _nodelist(self, api: Any) -> str:
+        """corosync.conf's nodelist block from GET /cluster/config/nodes (pve-manager
+        PVE/API2/ClusterConfig.pm `nodes`: `hash_to_array(PVE::Corosync::nodelist($conf),
+        'node')`, each node's corosync.conf keys, `ringX_addr` too), which HVA-308 compares
+        datacenter.cfg's migration `network=` with (R41E-2: with the totem block alone a
+        network holding the corosync links passed on this path, where the files path fails it).
+        Unread, the block is left out, and HVA-308 asks (a cluster's file without a nodelist)."""
+        try:
+            nodes = self._list(api, "cluster/config/nodes")
+        except _ApiError:
+            return ""
+        return render_nodelist(nodes)
 
     def _totem(self, api: Any) -> dict[str, Any]:
         """GET /cluster/config/totem. A single node has no corosync.conf, and the answer is
