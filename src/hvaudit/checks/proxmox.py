@@ -3211,8 +3211,8 @@ def _links_question(node: str, network: str) -> str:
         f"Does the migration network {network} (datacenter.cfg `migration: network=`) hold none "
         f"of the cluster's corosync link addresses? Evidence: the `ringX_addr` of every node in "
         f"/etc/pve/corosync.conf's nodelist, read as root on node {node} (or `pvesh get "
-        "/cluster/config/nodes`). Pass: no link address is in it; fail: one is, and migration "
-        "crosses the cluster communication network."
+        "/cluster/config/nodes`). Pass: yes, every link address is outside it; fail: one is in "
+        "it, and migration crosses the cluster communication network."
     )
 
 
