@@ -167,7 +167,7 @@ def render_config(
     pve-container's write_pct_config writes it."""
     lines = [f"#{line}" for line in str(config.get("description", "")).splitlines()]
     lines += [
-        f"{k}: {_value(v)}"
+        f"{_one_line(k)}: {_value(v)}"
         for k, v in sorted(config.items())
         if k not in ("digest", "description", "lxc")
     ]
@@ -229,9 +229,13 @@ def render_firewall(
     def ordered(rs: list[dict[str, Any]]) -> list[str]:
         return [_rule(r) for r in sorted(rs, key=lambda r: int(r.get("pos", 0)))]
 
-    out = ["[OPTIONS]"] + [f"{k}: {_value(v)}" for k, v in sorted(options.items()) if k != "digest"]
+    out = ["[OPTIONS]"] + [
+        f"{_one_line(k)}: {_value(v)}" for k, v in sorted(options.items()) if k != "digest"
+    ]
     if aliases:
-        out += ["", "[ALIASES]"] + [f"{k} {v}" for k, v in sorted(aliases.items())]
+        out += ["", "[ALIASES]"] + [
+            f"{_one_line(k)} {_one_line(v)}" for k, v in sorted(aliases.items())
+        ]
     for name, entries in sorted(ipsets.items()):
         out += ["", f"[IPSET {_one_line(name)}]", *(_entry(e) for e in entries)]
     out += ["", "[RULES]", *ordered(rules)]
@@ -260,9 +264,9 @@ def render_storage(storages: list[dict[str, Any]]) -> str:
     """storage.cfg from /storage."""
     out = []
     for s in storages:
-        out.append(f"{s['type']}: {s['storage']}")
+        out.append(f"{_one_line(s['type'])}: {_one_line(s['storage'])}")
         out += [
-            f"\t{k} {_value(v)}"
+            f"\t{_one_line(k)} {_value(v)}"
             for k, v in sorted(s.items())
             if k not in ("type", "storage", "digest")
         ]
@@ -292,8 +296,8 @@ def render_users(
                 [
                     "user",
                     field(u["userid"]),
-                    str(u.get("enable", 1)),
-                    str(u.get("expire", 0)),
+                    field(u.get("enable", 1)),
+                    field(u.get("expire", 0)),
                     field(u.get("firstname", "")),
                     field(u.get("lastname", "")),
                     field(u.get("email", "")),
@@ -327,18 +331,41 @@ def render_users(
     return "\n".join(out) + "\n"
 
 
+#: One corosync.conf token: a value the API hands back is written only when it cannot open or
+#: close a block, start a comment or a second key (corosync's exec/coroparse.c reads a line as
+#: `key: value`, `name {` or `}`, `#` starting a comment), nor a second line.
+_COROSYNC_TOKEN = re.compile(r"[^\s{}#:]+|[0-9A-Fa-f:.]+")
+_COROSYNC_KEY = re.compile(r"[A-Za-z0-9_]+")
+
+
+def _corosync_pairs(d: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The pairs of an API answer corosync.conf can hold as written: a key that is one name, a
+    value that is a nested block or one token; anything else a hostile answer could use to add
+    lines or blocks is left out (R41E lead: render_totem wrote keys and values as given)."""
+    return [
+        (str(k), v)
+        for k, v in d.items()
+        if _COROSYNC_KEY.fullmatch(str(k))
+        and (
+            isinstance(v, dict)
+            or (isinstance(v, (str, int)) and _COROSYNC_TOKEN.fullmatch(str(v)) is not None)
+        )
+    ]
+
+
 def render_totem(totem: dict[str, Any]) -> str:
-    """corosync.conf's totem block from /cluster/config/totem."""
+    """corosync.conf's totem block from /cluster/config/totem (pve-cluster Corosync.pm
+    parse_conf's hash: a nested block such as `interface` keyed by its link number), each key and
+    value filtered by `_corosync_pairs`."""
 
     def block(name: str, d: dict[str, Any], indent: str) -> list[str]:
         lines = [f"{indent}{name} {{"]
-        for k, v in d.items():
+        for k, v in _corosync_pairs(d):
             if isinstance(v, dict):
-                for sub, inner in v.items():
+                for inner in v.values():
                     lines += block(
                         k, inner if isinstance(inner, dict) else {"value": inner}, indent + "  "
                     )
-                    _ = sub
             else:
                 lines.append(f"{indent}  {k}: {v}")
         return [*lines, f"{indent}}}"]
@@ -351,17 +378,10 @@ def render_nodelist(nodes: list[dict[str, Any]]) -> str:
     (`name`, `nodeid`, `quorum_votes`, `ringX_addr`), `node` (the array's key, hash_to_array)
     as `name` where the entry has none; a key or value that is not one corosync.conf token is
     left out (a hostile answer cannot open or close a block)."""
-    token = re.compile(r"[^\s{}#:]+|[0-9A-Fa-f:.]+")
     out = []
     for n in nodes:
         entry = {"name": n.get("node"), **{k: v for k, v in n.items() if k != "node"}}
-        lines = [
-            f"    {k}: {v}"
-            for k, v in entry.items()
-            if re.fullmatch(r"[A-Za-z0-9_]+", str(k))
-            and isinstance(v, (str, int))
-            and token.fullmatch(str(v))
-        ]
+        lines = [f"    {k}: {v}" for k, v in _corosync_pairs(entry) if not isinstance(v, dict)]
         out += ["  node {", *lines, "  }"]
     return "\n".join(["nodelist {", *out, "}"]) + "\n" if out else ""
 
@@ -389,11 +409,11 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
     }
     out = []
     for i in sorted(ifaces, key=lambda i: str(i.get("iface"))):
+        name = _one_line(i["iface"])
         if i.get("autostart"):
-            out.append(f"auto {i['iface']}")
-        out.append(
-            f"iface {i['iface']} {(i.get('families') or ['inet'])[0]} {i.get('method', 'manual')}"
-        )
+            out.append(f"auto {name}")
+        family = _one_line((i.get("families") or ["inet"])[0])
+        out.append(f"iface {name} {family} {_one_line(i.get('method', 'manual'))}")
         out += [
             f"\t{names[k]} {_value(v)}" for k, v in i.items() if k in names and v not in (None, "")
         ]
@@ -401,7 +421,7 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
             out.append("\tbridge-vlan-aware yes")
         six = [(k, i.get(k)) for k in ("cidr6", "gateway6") if i.get(k) not in (None, "")]
         if six:
-            out.append(f"iface {i['iface']} inet6 {i.get('method6') or 'static'}")
+            out.append(f"iface {name} inet6 {_one_line(i.get('method6') or 'static')}")
             out += [
                 f"\t{k.removesuffix('6').replace('cidr', 'address')} {_value(v)}" for k, v in six
             ]
