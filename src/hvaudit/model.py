@@ -151,6 +151,9 @@ class Graphics:
     """SPICE: (channel, mode) overrides of `default_mode`."""
     empty_password: bool = False
     """The XML sets passwd='' (libvirt hands QEMU that empty password, not qemu.conf's)."""
+    password_off: bool = False
+    """VNC: a raw `-set vnc.default.password=off` turns off the password authentication libvirt
+    asked for (passwd or qemu.conf's vnc_password): neither password applies (R42D-1)."""
     tls: bool | None = None
     """TLS as the command line sets it (Proxmox VE's SPICE `tls-port`); None: qemu.conf's."""
     copypaste: bool | None = None

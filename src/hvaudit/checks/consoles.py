@@ -1333,9 +1333,13 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     that QemuOpts, the later value being the one read (util/qemu-option.c qemu_opt_find
     walks the options from the last). `vnc` moves the server ("-vnc [host]:display"; `unix:`
     a socket, `none` no listener), and `websocket` adds a listener with the same
-    authentication ("websocket=[host:]port"; a bare one on the display's host). Other keys
-    are left as they are (a lead)."""
+    authentication ("websocket=[host:]port"; a bare one on the display's host). `password`
+    off (qapi/qapi-util.c qapi_bool_parse: off, no, false, n) leaves libvirt's server without
+    the password it asked for: ui/vnc.c vnc_display_open reads `password` with
+    qemu_opt_get_bool, the last value winning, and vnc_display_setup_auth then sets no
+    password authentication (R42D-1). Other keys are left as they are (a lead)."""
     listens = list(g.listens)
+    password_off = g.password_off
     for o in qemu_options(args):
         if o.name != "set":
             continue
@@ -1356,7 +1360,11 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         elif key == "websocket" and ":" in value:
             # a bare one (on, or a port) listens on the display's own host: no new address
             listens.append(Listen("address", value.rsplit(":", 1)[0].strip("[]") or "0.0.0.0"))
-    return g if listens == list(g.listens) else dataclasses.replace(g, listens=tuple(listens))
+        elif key == "password" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
+            password_off = value in ("off", "no", "false", "n")
+    if listens == list(g.listens) and password_off == g.password_off:
+        return g
+    return dataclasses.replace(g, listens=tuple(listens), password_off=password_off)
 
 
 def _dbus_tcp(g: Graphics) -> list[tuple[str, str, str]]:
@@ -1437,20 +1445,24 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             )
             r.fails.append(f"spice on {where} admits plaintext channels ({why})")
             return
-    if g.tls and g.password.known and g.password.get():
+    if g.tls and g.password.known and g.password.get() and not g.password_off:
         # a console whose TLS and password its manager sets on QEMU's command line and monitor
         # (Proxmox VE's SPICE: qemu-server `-spice tls-port=...` and spiceproxy's ticket,
         # L19-15P): no qemu.conf setting applies
         r.proven.append(f"{t} on {where} with TLS and a password")
         return
-    if t == "vnc" and g.empty_password:
+    if t == "vnc" and g.password_off:
+        # a -set turned the password off: neither the XML's nor qemu.conf's applies (R42D-1)
+        has_pw: bool | None = False
+    elif t == "vnc" and g.empty_password:
         r.fails.append(
             f"vnc on {where} with an empty password (passwd=''): QEMU accepts an empty one, so "
             "anyone can log in"
         )
         return
-    # The password: the XML's, else qemu.conf's default one.
-    has_pw: bool | None = True if g.password.known and g.password.get() else None
+    else:
+        # The password: the XML's, else qemu.conf's default one.
+        has_pw = True if g.password.known and g.password.get() else None
     if has_pw is None and qc.known:
         default_pw, psrc = conf_value(h, "qemu.conf", f"{t}_password")
         r.refs.append(psrc)
@@ -1482,7 +1494,8 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
         r.asks.append(t)
         return
     if has_pw is False:
-        r.fails.append(f"{t} on {where} without a password")
+        off = " (a QEMU argument -set vnc.default.password= turns it off)" if g.password_off else ""
+        r.fails.append(f"{t} on {where} without a password{off}")
         return
     if not qc.known:
         r.proven.append(
