@@ -143,6 +143,10 @@ _RULE_PARAMS = (
 )
 _PROTOCOLS_WITH_PORTS = {"udp", "17", "udplite", "136", "tcp", "6", "dccp", "33", "sctp", "132"}
 _ICMP = {"icmp", "1", "icmpv6", "ipv6-icmp", "58"}
+#: pve-firewall's ICMP protocols, by name only (Firewall.pm $proto_is_icmp: `icmp`, `icmpv6`,
+#: `ipv6-icmp`): verify_rule takes an -icmp-type, or a -dport (an ICMP type to it), only under
+#: these, so `-p 1 -icmp-type echo-request` and `-p 58 -dport 128` are refused rules (R42F-1)
+_PVE_ICMP = {"icmp", "icmpv6", "ipv6-icmp"}
 
 
 #: What pve-firewall's get_etc_protocols accepts (Firewall.pm parse_protocol_file: each
@@ -464,10 +468,13 @@ def _verify(
     # Protocol::from_options reads a rule's ports only under tcp, udp, dccp, sctp and udplite
     # (by name or number) and drops them under no -p or any other (Named, Numeric), so
     # proxmox-firewall applies the rule with no port match (R40F-1)
+    # verify_rule takes a -dport under $PROTOCOLS_WITH_PORTS or $proto_is_icmp's
+    # names, a -sport under $PROTOCOLS_WITH_PORTS alone ("protocol '$proto' does not support
+    # ports"): `-p 1`, `-p 58` are no ICMP to it, and `-p icmp -sport 5` is refused (R42F-1)
     if ("dport" in opts or "sport" in opts) and not rule.get("pve_refused"):
         if not proto:
             rule["pve_refused"] = "missing property - 'dport'/'sport' requires 'proto'"
-        elif proto not in _PROTOCOLS_WITH_PORTS and proto not in _ICMP:
+        elif proto not in _PROTOCOLS_WITH_PORTS and ("sport" in opts or proto not in _PVE_ICMP):
             rule["pve_refused"] = f"protocol '{proto}' does not support ports"
     bad_ports = [
         f"{key}: {why}"
@@ -491,8 +498,10 @@ def _verify(
         if count > 15 and not rule.get("pve_refused"):
             rule["pve_refused"] = f"{key}: too many entries in port list (> 15 numbers)"
     # proxmox-ve-config reads -icmp-type only under an ICMP -p (rule_match.rs Tcp, Udp, Named,
-    # Numeric, no protocol: none), so only pve-firewall leaves the rule out (R40F-3)
-    if "icmp-type" in opts and proto not in _ICMP and not rule.get("pve_refused"):
+    # Numeric, no protocol: none), so only pve-firewall leaves the rule out (R40F-3); its
+    # verify_rule takes one only under $proto_is_icmp's names: under `-p 1` or `-p 58`
+    # proxmox-ve-config reads the type, pve-firewall refuses the rule (R42F-1)
+    if "icmp-type" in opts and proto not in _PVE_ICMP and not rule.get("pve_refused"):
         rule["pve_refused"] = "missing property - 'icmp-type' requires an icmp 'proto'"
     # verify_rule checks the type against its iptables tables, by name only (`8` is "invalid"),
     # under -p icmp, icmpv6 and ipv6-icmp; proxmox-ve-config's tables differ (numbers, `any`
