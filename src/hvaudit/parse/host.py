@@ -12869,17 +12869,11 @@ def _log_outputs_override(
             # virt-admin not installed: the environment the running daemon started with
             # (its /proc/PID/environ) set its outputs, not its units' environment now (HL16-6)
             env_got = ev.get(_cmd(f"libvirt-environ-{daemon}"))
-            started = [
-                value
-                for name, _, value in (
-                    r.strip("\n").partition("=") for r in env_got.text.split("\0")
-                )
-                if name == "LIBVIRT_LOG_OUTPUTS"
-            ]
-            if env_got.state == "ok" and env_got.rc == 0 and started and started[-1]:
+            started = _environ_value(env_got.text, "LIBVIRT_LOG_OUTPUTS")
+            if env_got.state == "ok" and env_got.rc == 0 and started:
                 out[daemon] = Fact.of(
                     (
-                        started[-1],
+                        started,
                         f"running {daemon}'s environment: LIBVIRT_LOG_OUTPUTS",
                     ),
                     env_got.source,
@@ -12922,6 +12916,22 @@ def _log_outputs_override(
                 *sources,
             )
     return out
+
+
+def _environ_value(text: str, var: str) -> str:
+    """The value the daemon's getenv(`var`) returns in its /proc/PID/environ (NUL-separated
+    NAME=VALUE entries, as the collector's `grep -a -z` keeps them), "" where it is not set.
+
+    libvirt src/util/virlog.c virLogSetFromEnv reads LIBVIRT_DEBUG, LIBVIRT_LOG_FILTERS and
+    LIBVIRT_LOG_OUTPUTS with getenv(3); glibc stdlib/getenv.c getenv scans __environ from its
+    start and returns the first entry whose name matches (read with `find_string`), and
+    execve(2) hands a process an environment with a name repeated as it was given. So where a
+    name is set twice, the first value is in force, not the last (R42L-1)."""
+    for entry in text.split("\0"):
+        name, sep, value = entry.strip("\n").partition("=")
+        if sep and name == var:
+            return value
+    return ""
 
 
 def _daemon_unit_env(
@@ -12992,14 +13002,7 @@ def _log_debug_env(
             got = ev.get(_cmd(f"libvirt-environ-{daemon}"))
             if got.state == "ok" and got.rc in (0, 1):
                 sources.append(got.source)
-                values = [
-                    value
-                    for name, _, value in (
-                        r.strip("\n").partition("=") for r in got.text.split("\0")
-                    )
-                    if name == var
-                ]
-                value = values[-1] if values else ""
+                value = _environ_value(got.text, var)
                 found.append((f"running {daemon}'s environment: {var}={value}", value))
             elif got.state not in ("uncollected", "absent"):
                 why = (got.reason.strip() or f"rc {got.rc}")[:120]
