@@ -1454,6 +1454,14 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
     if t == "vnc" and g.password_off:
         # a -set turned the password off: neither the XML's nor qemu.conf's applies (R42D-1)
         has_pw: bool | None = False
+    elif t == "vnc" and g.tls is False:
+        # a launcher's -vnc without tls-creds (Proxmox VE qemu-server's, moved onto TCP by an
+        # `args:` -set, consoles._vnc_set): no qemu.conf setting applies (R42D-2)
+        r.fails.append(
+            f"vnc on {where} without TLS (its launcher's -vnc sets no tls-creds; qemu.conf's "
+            "vnc_tls does not apply)"
+        )
+        return
     elif t == "vnc" and g.empty_password:
         r.fails.append(
             f"vnc on {where} with an empty password (passwd=''): QEMU accepts an empty one, so "

@@ -1125,6 +1125,9 @@ def _vm(
                 (Listen("socket", f"/var/run/qemu-server/{cfg.vmid}.vnc"),),
                 Fact.not_applicable("reached through pveproxy with a ticket"),
                 at("vga"),
+                # qemu-server's -vnc (above) sets no tls-creds: qemu.conf's vnc_tls does not
+                # apply, which matters once an `args:` -set moves it onto TCP (R42D-2)
+                tls=False,
             )
         )
         if vga.startswith(("qxl", "virtio")):
