@@ -3468,7 +3468,8 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     password there is a question (R24A-1), as is one in /etc/group's own field for a group
     gshadow has no entry for (newgrp's `if (NULL != sgrp)` then keeps it; R24E-1). Whom
     /etc/security/group.conf has pam_group grant a group at login counts wherever the group
-    does (R25A-6). A container daemon's group counts where a unit of it is enabled though it is
+    does (R25A-6), a users field `%G` of a group /etc/group holds as G's members (R42A-1). A
+    container daemon's group counts where a unit of it is enabled though it is
     stopped and has no socket now (it starts at the next boot), and dockerd's is its
     `-G`/`--group`, else /etc/docker/daemon.json's "group", else docker, at whatever socket
     path (R25E-1); a dockerd listening on TCP without --tlsverify counts every user (R25E-2),

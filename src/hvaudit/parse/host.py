@@ -3471,11 +3471,28 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         names_of.setdefault(gid, set()).add(name)
     siblings = {n: names for names in names_of.values() for n in names}
 
+    def at_login(g: str) -> set[str]:
+        # a users field `%G` (pam_group.c check_account: pam_modutil_user_in_group_nam_nam;
+        # Linux-PAM libpam/pam_modutil_ingroup.c checkgrouplist asks getgrouplist for the
+        # account's groups, its primary gid among them, and compares getgrnam(G)'s gid) of a
+        # group /etc/group holds with members is those members, as sudoers' `%G` counts them
+        # (_groups: primary-group members, every name of its gid, and the merge marker where
+        # nsswitch merges another source's members in); a group /etc/group does not hold, or
+        # holds with no member, stays unresolved (R42A-1)
+        out: set[str] = set()
+        for who in granted_at_login.get(g, set()):
+            field = pam_group_users_field(who)
+            if who != field and field.startswith("%") and groups.get(field[1:]):
+                out |= groups[field[1:]]
+            else:
+                out.add(who)
+        return out
+
     def extra(group: str) -> set[str]:
         out: set[str] = set()
         for g in sorted(siblings.get(group, {group}) | {group}):
             out |= (
-                granted_at_login.get(g, set())
+                at_login(g)
                 | gsh.get(g, set())
                 | ({f"%{g}{NEWGRP_ANYONE}"} if g in gsh_password else set())
                 | ({f"%{g}{NEWGRP_ANYONE_GROUP}"} if g in grp_password else set())
