@@ -524,11 +524,8 @@ def test_pkexec_program_actions_count(
         ),
         (
             "sshd;*;%staff;Al0000-2400;disk\n",
-            (
-                "manual",
-                "3 administrative principal(s) (limit 3): alice, pam_group users %staff (members "
-                "not read), root; the members of pam_group users %staff are not in the evidence",
-            ),
+            # staff is local (bob, carol) with no nsswitch merge: its members count (R42A-1)
+            ("fail", "4 administrative principal(s) (limit 3): alice, bob, carol, root"),
         ),
         (
             "*;*;*;Al0000-2400;audio video\n# xsh; tty* ;sword;!Wk0900-1800;games, sound\n",
