@@ -911,6 +911,11 @@ class BootCmdline:
     or /etc/kernel/cmdline (which kernel-install and proxmox-boot-tool write to one), quotes
     and all (R40B-2): src/boot/boot.c config_entry_add_type1 keeps them, line_get_key_value
     dropping only one pair around a whole value. None for GRUB's own lines."""
+    unsettled: str = ""
+    """Which of the words not read may be any word (R42B-1: "takes GRUB's variables in
+    `ARGS`"): a GRUB variable inside a larger argument, one a collected /etc/grub.d script or
+    custom.cfg sets, a grubenv value not read. "" where none, or the only ones not read are
+    variables grubenv lacks (known empty, a team decision)."""
 
     @property
     def partial(self) -> bool:

@@ -35,8 +35,9 @@ class NextBoot:
     sources: tuple[Source, ...]
     unread: str = ""
     """Why GRUB's defaults, the next boot's only source (R23K-1) or one beside others (R41B-2),
-    could not be read ("FILE sets VAR as `LINE`"), where no source adds a weakening word: the
-    words they add are unknown."""
+    could not be read ("FILE sets VAR as `LINE`"), or a source's GRUB variables hvaudit could
+    not read (R42B-1: "SOURCE takes GRUB's variables in `ARGS`"), where no source adds a
+    weakening word: the words they add are unknown."""
     partial: bool = False
     """A source that adds one has words hvaudit did not read after it (R26B-1: a later word
     of them may replace it), so the next boot's line is not settled."""
@@ -140,8 +141,10 @@ class NextBoot:
                 f"Does the next boot of host {host} leave out every kernel parameter that "
                 f"{does}, although hvaudit could not evaluate GRUB's line ({self.unread})? "
                 "Evidence: the `linux` line of the default entry `update-grub` (`grub-mkconfig "
-                "-o /dev/stdout`) writes to /boot/grub/grub.cfg. Pass: yes, that line has none "
-                f"of them; fail: {fail}."
+                "-o /dev/stdout`) writes to /boot/grub/grub.cfg, with the values GRUB gives its "
+                "variables at boot (`grub-editenv list`, the `set` lines of grub.cfg and "
+                "custom.cfg). Pass: yes, that line has none of them; fail: "
+                f"{fail}."
             )
         only_undone = all(" before mitigations=" in w for _, w in self.found)
         if self.undone and only_undone and not self.others and not self.partial_why:
@@ -510,7 +513,8 @@ def next_boot_adds(
     except where GRUB's defaults, the only source, could not be read (NextBoot.unread, R23K-1),
     or a bundle of an older hvaudit did not collect a place the next boot may take its line
     from (NextBoot.uncollected, R27B-2: the probe ran, without it), or GRUB's defaults could
-    not be read beside another source (R41B-2: the boot loader may take GRUB's line).
+    not be read beside another source (R41B-2: the boot loader may take GRUB's line), or a
+    source takes GRUB variables hvaudit could not read (R42B-1, BootCmdline.unsettled).
     A word a later one of its name replaces (kept) is neither the live line's nor the next
     boot's: a live `mitigations=off mitigations=auto` runs mitigated, so a next boot's lone
     `mitigations=off` adds it (R22K-1)."""
@@ -591,6 +595,12 @@ def next_boot_adds(
         # and GRUB's may hold such a word (a source that adds one beside them is asked alike)
         why = unread_grub(host) or "; ".join(
             src.why for src in fact.get() if src.words is None and src.source.startswith(GRUB)
+        )
+        # R42B-1: so do GRUB's variables hvaudit could not read (one inside a larger argument,
+        # one a collected script sets, a grubenv value not read) in any source: no weakening
+        # word among the words read does not show the line has none
+        why = why or "; ".join(
+            dict.fromkeys(f"{src.source} {src.unsettled}" for src in fact.get() if src.unsettled)
         )
         return NextBoot((), (), fact.sources, why) if why else None
     return NextBoot(

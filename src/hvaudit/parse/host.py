@@ -10948,6 +10948,7 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     # R41B-1: GRUB's variables in them, from grubenv or not read (_grub_expand's why)
     genv = _grubenv(files)
     unread: dict[str, str] = {}
+    opened: dict[str, str] = {}
     for path in paths:
         for raw in files[path]:
             line = raw.strip()
@@ -10972,7 +10973,9 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
             # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel; R41B-1:
             # a GRUB variable in them (`\\$extra` in the file) is expanded at boot
             args, ends[m.group(1)] = _grub_lex(value)
-            got, unread[m.group(1)] = _grub_expand(args, genv, path, _grub_scripts(files))
+            got, unread[m.group(1)], opened[m.group(1)] = _grub_expand(
+                args, genv, path, _grub_scripts(files)
+            )
             origin[m.group(1)] = [
                 (w, had.get(w, path) if where == path else where)
                 for a, where in got
@@ -10996,6 +10999,9 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     def why_of(*names: str) -> str:
         return "; ".join(dict.fromkeys(unread[n] for n in taken(*names) if unread.get(n)))
 
+    def opened_of(*names: str) -> str:
+        return "; ".join(dict.fromkeys(opened[n] for n in taken(*names) if opened.get(n)))
+
     words = line_of("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT")
     linux = BootCmdline(
         ", ".join(paths),
@@ -11003,6 +11009,7 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
         why_of("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"),
         origins=tuple(where for _, where in words),
         text=" ".join(w for w, _ in words),
+        unsettled=opened_of("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"),
     )
     # R23B-3: util/grub.d/20_linux_xen.in, "Allow overriding GRUB_CMDLINE_LINUX and
     # GRUB_CMDLINE_LINUX_DEFAULT": `if [ "${GRUB_CMDLINE_LINUX_XEN_REPLACE}" ]; then
@@ -11023,6 +11030,7 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
             tuple(_kernel_param(w) for w in xen),
             why_of(*names),
             text=" ".join(xen),
+            unsettled=opened_of(*names),
         ),
     )
 
@@ -11173,11 +11181,15 @@ def _grub_custom_entries(
         # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel
         args = _grub_args(parts[2] if len(parts) > 2 else "")
         # R41B-1: its variables as GRUB expands them, grubenv's values
-        got, why = _grub_expand(args, env, f"{path} line {n}", scripts)
+        got, why, opened = _grub_expand(args, env, f"{path} line {n}", scripts)
         text = _grub_loader_text([a for a, _ in got])
         known = tuple(_kernel_param(w) for w in _cmdline_words(text))
         origins = tuple(o for _, o in got)
-        out.append(BootCmdline(f"{path} line {n}", known, why, origins=origins, text=text))
+        out.append(
+            BootCmdline(
+                f"{path} line {n}", known, why, origins=origins, text=text, unsettled=opened
+            )
+        )
     return out
 
 
@@ -11318,9 +11330,11 @@ def _bls_options(
     The words grubenv gives are the entry's words; a variable it does not give leaves the
     rest unknown (partial)."""
     args, _ = _grub_lex(text)
-    got, why = _grub_expand(args, env, path, scripts)
+    got, why, opened = _grub_expand(args, env, path, scripts)
     if not got:
-        return BootCmdline(path, None, f"{path} takes its options from `{text.strip()[:60]}`")
+        return BootCmdline(
+            path, None, f"{path} takes its options from `{text.strip()[:60]}`", unsettled=opened
+        )
     line = _grub_loader_text([a for a, _ in got])
     return BootCmdline(
         path,
@@ -11328,6 +11342,7 @@ def _bls_options(
         why,
         origins=tuple(o for _, o in got),
         text=line,
+        unsettled=opened,
     )
 
 
@@ -11341,9 +11356,11 @@ def _grub_expand(
     env: tuple[str, dict[str, str]] | None,
     here: str,
     scripts: str = "",
-) -> tuple[list[tuple[str, str]], str]:
+) -> tuple[list[tuple[str, str]], str, str]:
     """The arguments GRUB's `linux` gets from a line's (_grub_lex) arguments, each with the
-    place it comes from, and which words are not known ("" where all are) (R41B-1). GRUB
+    place it comes from, which words are not known ("" where all are) (R41B-1), and which of
+    those may hold any word (R42B-1, BootCmdline.unsettled: "takes GRUB's variables in
+    `ARGS`", "" where none). GRUB
     expands a variable at boot: grub-core/script/execute.c grub_script_arglist_to_argv takes
     an unquoted one's value from grub_script_env_get, split at blanks into arguments, its
     quotes not lexed again (read with `find_string`); grub.cfg's header (util/grub.d/
@@ -11357,10 +11374,17 @@ def _grub_expand(
     tuned_params=...`). So where a collected script of /etc/grub.d (or custom.cfg, `scripts`,
     their text) names the variable (`NAME=`), a weakening word from grubenv is known, not
     settled (the line is partial); a variable grubenv lacks, or one inside a larger argument,
-    is not read (partial)."""
+    is not read (partial). Of these, a whole-argument variable grubenv (read) lacks and no
+    collected script or custom.cfg names is known empty (GRUB expands an unset variable to
+    nothing; grub.cfg may still set it: a team decision); one inside a larger argument
+    (`mitigations=$m`: grub_script_arglist_to_argv appends the value's first piece to the
+    argument and makes each later one its own argument), one a collected script or custom.cfg
+    sets (GRUB's `set`, grub-core/kern/corecmd.c grub_core_cmd_set, after load_env) and a
+    grubenv value not read (a backslash) may hold any word (R42B-1)."""
     out: list[tuple[str, str]] = []
     unknown: list[str] = []
     again: list[str] = []
+    opened: list[str] = []
     for arg, var in args:
         if not var:
             out.append((arg, here))
@@ -11370,6 +11394,10 @@ def _grub_expand(
         value = env[1].get(name) if env is not None and name else None
         if value is None or "\0" in value:
             unknown.append(arg)
+            # R42B-1: only a whole-argument variable grubenv lacks and no collected script
+            # sets is known empty (a team decision); any other may hold any word
+            if not m or value is not None or re.search(rf"\b{name}=", scripts):
+                opened.append(arg)
             continue
         out.extend((w, f"{env[0]}'s {name}") for w in value.split() if env is not None)
         if name != "kernelopts" and re.search(rf"\b{name}=", scripts):
@@ -11382,7 +11410,8 @@ def _grub_expand(
             f"grub.cfg (not collected) may set {' '.join(dict.fromkeys(again))[:60]} again "
             "after load_env"
         )
-    return out, "; ".join(why)
+    shown = f"takes GRUB's variables in `{' '.join(opened)[:60]}`" if opened else ""
+    return out, "; ".join(why), shown
 
 
 def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
