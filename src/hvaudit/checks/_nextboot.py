@@ -38,6 +38,9 @@ class NextBoot:
     could not be read ("FILE sets VAR as `LINE`"), or a source's GRUB variables hvaudit could
     not read (R42B-1: "SOURCE takes GRUB's variables in `ARGS`"), where no source adds a
     weakening word: the words they add are unknown."""
+    variables: bool = False
+    """`unread` names GRUB variables hvaudit could not read (R42B-1), whose values at boot
+    answer the question too."""
     partial: bool = False
     """A source that adds one has words hvaudit did not read after it (R26B-1: a later word
     of them may replace it), so the next boot's line is not settled."""
@@ -137,14 +140,18 @@ class NextBoot:
                 f"none of them has such a parameter; fail: {fail}."
             )
         if not self.found:
+            vals = (
+                ", with the values GRUB gives its variables at boot (`grub-editenv list`, the "
+                "`set` lines of grub.cfg and custom.cfg)"
+                if self.variables
+                else ""
+            )
             return (
                 f"Does the next boot of host {host} leave out every kernel parameter that "
                 f"{does}, although hvaudit could not evaluate GRUB's line ({self.unread})? "
                 "Evidence: the `linux` line of the default entry `update-grub` (`grub-mkconfig "
-                "-o /dev/stdout`) writes to /boot/grub/grub.cfg, with the values GRUB gives its "
-                "variables at boot (`grub-editenv list`, the `set` lines of grub.cfg and "
-                "custom.cfg). Pass: yes, that line has none of them; fail: "
-                f"{fail}."
+                f"-o /dev/stdout`) writes to /boot/grub/grub.cfg{vals}. Pass: yes, that line "
+                f"has none of them; fail: {fail}."
             )
         only_undone = all(" before mitigations=" in w for _, w in self.found)
         if self.undone and only_undone and not self.others and not self.partial_why:
@@ -599,10 +606,12 @@ def next_boot_adds(
         # R42B-1: so do GRUB's variables hvaudit could not read (one inside a larger argument,
         # one a collected script sets, a grubenv value not read) in any source: no weakening
         # word among the words read does not show the line has none
-        why = why or "; ".join(
+        if why:
+            return NextBoot((), (), fact.sources, why)
+        why = "; ".join(
             dict.fromkeys(f"{src.source} {src.unsettled}" for src in fact.get() if src.unsettled)
         )
-        return NextBoot((), (), fact.sources, why) if why else None
+        return NextBoot((), (), fact.sources, why, variables=True) if why else None
     return NextBoot(
         tuple(found),
         tuple(others),
