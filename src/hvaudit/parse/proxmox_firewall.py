@@ -476,6 +476,21 @@ def _verify(
             rule["pve_refused"] = "missing property - 'dport'/'sport' requires 'proto'"
         elif proto not in _PROTOCOLS_WITH_PORTS and ("sport" in opts or proto not in _PVE_ICMP):
             rule["pve_refused"] = f"protocol '{proto}' does not support ports"
+    # under an ICMP -p verify_rule takes the -dport as an ICMP type list, but the ruleset's
+    # generation (ruleset_generate_match $add_dport, $is_valid_icmp_type, in an `eval` that
+    # warns and adds no line) takes one type alone under `icmp` and `icmpv6`, digits up to 255
+    # or a name of that protocol's table, and dies under `ipv6-icmp` ("protocol ipv6-icmp does
+    # not have ports"): pve-firewall leaves such a rule out (R42F-2)
+    dport = str(opts.get("dport", ""))
+    if dport and proto in _PVE_ICMP and not rule.get("pve_refused"):
+        table = PVE_ICMP_TYPES if proto == "icmp" else PVE_ICMPV6_TYPES
+        if proto == "ipv6-icmp":
+            rule["pve_refused"] = "protocol ipv6-icmp does not have ports"
+        elif re.fullmatch(r"[0-9]+", dport, re.A):
+            if int(dport) > 255:
+                rule["pve_refused"] = f"invalid icmp-type '{dport}'"
+        elif dport not in table:
+            rule["pve_refused"] = f"unknown icmp-type '{dport}'"
     bad_ports = [
         f"{key}: {why}"
         for key in ("dport", "sport")
