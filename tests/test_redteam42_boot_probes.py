@@ -24,6 +24,12 @@ Findings (R42B-n):
   values GRUB gives its variables (`grub-editenv list`, the `set` lines of grub.cfg and
   custom.cfg). A whole-argument variable grubenv (read) lacks that no collected script names
   stays known empty (round 41's team decision).
+- R42B-2 (false pass) HVA-181 and every check of the next boot's words (parse.host.
+  _grubenv_split, _grub_expand's `split`): two GRUB environment blocks that differ
+  (/boot/grub2/grubenv and /boot/grub/grubenv; _grubenv returns None, which one grub.cfg's
+  $prefix names is not read) left every variable known empty as where none is collected, so a
+  RHEL 8 entry's `$kernelopts $tuned_params` with mitigations=off in one block's kernelopts
+  was words-None and passed. Now every variable there may hold any word: R42B-1's question.
 
 Held (kept as tests): `$extra` grubenv lacks, no script setting it, keeps HVA-181's pass (known
 empty); RHEL 8's `$kernelopts $tuned_params`, grubenv with kernelopts only, keeps its pass
@@ -35,14 +41,16 @@ No e2e run (libvirtd stopped for CI this round): the e2e host has no /etc/defaul
 environment block, custom GRUB entry or Boot Loader Specification entry, so the change cannot
 reach the e2e-* verdicts.
 
-Tally: 1 finding (1 false pass); 8 cases in 3 test functions. R42B-1: on main 5a31bfe 6 of 6
+Tally: 2 findings (2 false passes); 9 cases in 4 test functions. R42B-1: on main 5a31bfe 6 of 6
 failed (6 false passes: 5 of HVA-181, 1 of HVA-043); its 2 held cases passed before and after.
+R42B-2: on main 0b48512 1 of 1 failed (a false pass).
 
 Leads left:
-- Two GRUB environment blocks that differ (_grubenv returns None, as where none is collected)
-  leave every variable known empty unless a script names it: an entry of only variables is
-  then words-None beside other sources and passes (R26B-1 keeps the pass where no grubenv is
-  collected at all; disagreeing blocks are a different case, not yet told apart).
+- Where no GRUB environment block is collected at all, R26B-1 keeps the pass (kernelopts'
+  fallback is GRUB_CMDLINE_LINUX's words); a variable other than kernelopts there stays known
+  empty.
+- _grub_default_kernel reads next_entry/saved_entry from _grubenv, None where two blocks
+  differ: the default entry is then GRUB_DEFAULT's, not asked (not probed).
 - A variable inside a larger argument could be expanded as GRUB does (first piece appended)
   rather than asked; asked here (cautious).
 - The team decision on a variable grubenv lacks (known empty, though grub.cfg, not collected,
@@ -151,3 +159,20 @@ def test_r42b_1_held_known_empty(host_scan, files: dict) -> None:
     a = host_scan(files)
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": PASS}
+
+
+# --- R42B-2: two GRUB environment blocks that differ ----------------------------------------------
+
+
+def test_r42b_2_two_grubenv_blocks_that_differ(host_scan) -> None:
+    """R42B-2 (false pass) HVA-181: /boot/grub2/grubenv's kernelopts with mitigations=off and a
+    /boot/grub/grubenv without it: which one grub.cfg's load_env reads is not read, so the
+    entry's `$kernelopts $tuned_params` were words-None and passed. Now asked."""
+    env = _grubenv(KERNELOPTS + " mitigations=off")
+    other = _grubenv(KERNELOPTS, path=DEB_ENV)
+    a = host_scan(_rhel8(_entry(RUNNING), env, other))
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{PASS} now, but "
+        + _unread(ENTRY, "$kernelopts $tuned_params", "turns mitigations off")
+    }

@@ -10974,7 +10974,7 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
             # a GRUB variable in them (`\\$extra` in the file) is expanded at boot
             args, ends[m.group(1)] = _grub_lex(value)
             got, unread[m.group(1)], opened[m.group(1)] = _grub_expand(
-                args, genv, path, _grub_scripts(files)
+                args, genv, path, _grub_scripts(files), split=_grubenv_split(files)
             )
             origin[m.group(1)] = [
                 (w, had.get(w, path) if where == path else where)
@@ -11135,12 +11135,18 @@ def _boot_cmdline(ev: HostEvidence) -> Fact[tuple[BootCmdline, ...]]:
         ]
         text = " ".join(opts)
         if "$" in text:
-            out.append(_bls_options(path, text, env, _grub_scripts(files)))
+            out.append(
+                _bls_options(path, text, env, _grub_scripts(files), split=_grubenv_split(files))
+            )
             continue
         out.extend(_entry_lines(path, text, " ".join(_sd_boot_unquote(o) for o in opts)))
     # R30B-3: GRUB's custom menu entries (40_custom, custom.cfg) boot their own `linux` line
     for path in sorted(p for p in files if p in GRUB_CUSTOM or p.startswith("/etc/grub.d/")):
-        out.extend(_grub_custom_entries(path, files[path], env, _grub_scripts(files)))
+        out.extend(
+            _grub_custom_entries(
+                path, files[path], env, _grub_scripts(files), split=_grubenv_split(files)
+            )
+        )
     out.extend(_boot_places_uncollected(ev, files))
     ukis = _boot_ukis(ev)
     out.extend(ukis)
@@ -11163,6 +11169,8 @@ def _grub_custom_entries(
     lines: list[str],
     env: tuple[str, dict[str, str]] | None = None,
     scripts: str = "",
+    *,
+    split: bool = False,
 ) -> list[BootCmdline]:
     """The command line of each `linux` line of a custom GRUB menu (R30B-3), one source each:
     /etc/grub.d/40_custom is copied into grub.cfg as written after 10_linux's entries (util/
@@ -11181,7 +11189,7 @@ def _grub_custom_entries(
         # R40B-1: the words as GRUB's lexer and `linux` hand them to the kernel
         args = _grub_args(parts[2] if len(parts) > 2 else "")
         # R41B-1: its variables as GRUB expands them, grubenv's values
-        got, why, opened = _grub_expand(args, env, f"{path} line {n}", scripts)
+        got, why, opened = _grub_expand(args, env, f"{path} line {n}", scripts, split=split)
         text = _grub_loader_text([a for a, _ in got])
         known = tuple(_kernel_param(w) for w in _cmdline_words(text))
         origins = tuple(o for _, o in got)
@@ -11307,6 +11315,13 @@ def _grubenv(files: dict[str, list[str]]) -> tuple[str, dict[str, str]] | None:
     return found[0]
 
 
+def _grubenv_split(files: dict[str, list[str]]) -> bool:
+    """Two GRUB environment blocks were collected that differ (R42B-2): which one grub.cfg's
+    $prefix names is not read, so no variable of theirs is known, not even known empty."""
+    found = [p for p in GRUBENV if p in files]
+    return len(found) > 1 and _grubenv(files) is None
+
+
 def _grub_scripts(files: dict[str, list[str]]) -> str:
     """The text of the collected scripts grub-mkconfig runs into grub.cfg (/etc/grub.d/*) and
     of custom.cfg, which may set a GRUB variable after load_env (_grub_expand)."""
@@ -11318,7 +11333,12 @@ def _grub_scripts(files: dict[str, list[str]]) -> str:
 
 
 def _bls_options(
-    path: str, text: str, env: tuple[str, dict[str, str]] | None, scripts: str = ""
+    path: str,
+    text: str,
+    env: tuple[str, dict[str, str]] | None,
+    scripts: str = "",
+    *,
+    split: bool = False,
 ) -> BootCmdline:
     """A Boot Loader Specification entry's `options` with GRUB variables (R26B-1): RHEL 8's
     `options $kernelopts $tuned_params`. GRUB's blscfg puts the line on the entry's `linux`
@@ -11330,7 +11350,7 @@ def _bls_options(
     The words grubenv gives are the entry's words; a variable it does not give leaves the
     rest unknown (partial)."""
     args, _ = _grub_lex(text)
-    got, why, opened = _grub_expand(args, env, path, scripts)
+    got, why, opened = _grub_expand(args, env, path, scripts, split=split)
     if not got:
         return BootCmdline(
             path, None, f"{path} takes its options from `{text.strip()[:60]}`", unsettled=opened
@@ -11356,6 +11376,8 @@ def _grub_expand(
     env: tuple[str, dict[str, str]] | None,
     here: str,
     scripts: str = "",
+    *,
+    split: bool = False,
 ) -> tuple[list[tuple[str, str]], str, str]:
     """The arguments GRUB's `linux` gets from a line's (_grub_lex) arguments, each with the
     place it comes from, which words are not known ("" where all are) (R41B-1), and which of
@@ -11380,7 +11402,9 @@ def _grub_expand(
     (`mitigations=$m`: grub_script_arglist_to_argv appends the value's first piece to the
     argument and makes each later one its own argument), one a collected script or custom.cfg
     sets (GRUB's `set`, grub-core/kern/corecmd.c grub_core_cmd_set, after load_env) and a
-    grubenv value not read (a backslash) may hold any word (R42B-1)."""
+    grubenv value not read (a backslash) may hold any word (R42B-1), as may every variable
+    where two collected blocks differ (`split`, R42B-2: which one load_env reads is not
+    known)."""
     out: list[tuple[str, str]] = []
     unknown: list[str] = []
     again: list[str] = []
@@ -11396,7 +11420,7 @@ def _grub_expand(
             unknown.append(arg)
             # R42B-1: only a whole-argument variable grubenv lacks and no collected script
             # sets is known empty (a team decision); any other may hold any word
-            if not m or value is not None or re.search(rf"\b{name}=", scripts):
+            if not m or value is not None or split or re.search(rf"\b{name}=", scripts):
                 opened.append(arg)
             continue
         out.extend((w, f"{env[0]}'s {name}") for w in value.split() if env is not None)
