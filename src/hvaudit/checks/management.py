@@ -116,6 +116,7 @@ from hvaudit.parse.host import (
     DNF_BLIND,
     EVERY_USER,
     EVERY_USER_ROOTPW,
+    GRUBENV_SPLIT_DEFAULT,
     LOG_LOCK_SOCKETS,
     MERGED,
     NEWGRP_ANYONE,
@@ -4487,6 +4488,20 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
         booted = kernel.get() if kernel.known else None
         problems = []
         pin = h.facts.grub_default_older
+        if (
+            kernel.known
+            and pin.state is FactState.UNAVAILABLE
+            and pin.reason.startswith(GRUBENV_SPLIT_DEFAULT)
+        ):
+            # R43B-1: the next boot's kernel is the one of the block GRUB loads, not read
+            asked_gap(
+                s,
+                pin,
+                "the next boot starts the newest installed kernel (the entry `grub-editenv "
+                "list` shows in next_entry, or saved_entry for GRUB_DEFAULT=saved, in the GRUB "
+                "environment block grub.cfg's load_env reads)",
+                asks,
+            )
         if booted:
             running, newest = booted
             problems.append(

@@ -11469,16 +11469,45 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     # grub-set-default, grubby --set-default, or the kernel's install on RHEL) that of
     # GRUB_DEFAULT=saved
     env = _grubenv(files)
-    if env is not None and env[1].get("next_entry"):
-        value, what = env[1]["next_entry"], f"{env[0]}'s next_entry (grub-reboot)"
-    elif env is not None and value == "saved" and env[1].get("saved_entry"):
-        value, what = env[1]["saved_entry"], f"GRUB_DEFAULT=saved ({env[0]}'s saved_entry)"
+    if env is None and _grubenv_split(files):
+        # R43B-1: two blocks that differ (R42B-2): which one grub.cfg's load_env reads ($prefix)
+        # is not read, so where the entry each block names differs the default is not known
+        named = {
+            _grub_env_default(block, value)[0]
+            for block in (_grubenv({p: files[p]}) for p in GRUBENV if p in files)
+            if block is not None
+        }
+        if len(named) > 1:
+            return Fact.unavailable(
+                GRUBENV_SPLIT_DEFAULT
+                + f" ({' and '.join(p for p in GRUBENV if p in files)} name "
+                + ", ".join(repr(n) for n in sorted(named))
+                + "): which one grub.cfg's load_env reads is not read",
+                *found.sources,
+            )
+    if env is not None:
+        value, what = _grub_env_default(env, value)
     m = re.search(r"with Linux ([^\s>()'\"]+)", value) or re.search(
         r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
     )
     if m:
         return Fact.of((m.group(1), what, value), *found.sources)
     return Fact.of((_bls_entry_kernel(files, value), what, value), *found.sources)
+
+
+#: The start of _grub_default_kernel's reason where two GRUB environment blocks differ in the
+#: entry they make the default (R43B-1); HVA-180 asks it.
+GRUBENV_SPLIT_DEFAULT = "two GRUB environment blocks differ in the default entry they give GRUB"
+
+
+def _grub_env_default(env: tuple[str, dict[str, str]], value: str) -> tuple[str, str]:
+    """(the default entry's name, what names it) where GRUB's environment block `env` is the
+    one grub.cfg loads and GRUB_DEFAULT is `value` (R26B-2, _grub_default_kernel)."""
+    if env[1].get("next_entry"):
+        return env[1]["next_entry"], f"{env[0]}'s next_entry (grub-reboot)"
+    if value == "saved" and env[1].get("saved_entry"):
+        return env[1]["saved_entry"], f"GRUB_DEFAULT=saved ({env[0]}'s saved_entry)"
+    return value, "GRUB_DEFAULT"
 
 
 def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str:
