@@ -154,6 +154,9 @@ class Graphics:
     password_off: bool = False
     """VNC: a raw `-set vnc.default.password=off` turns off the password authentication libvirt
     asked for (passwd or qemu.conf's vnc_password): neither password applies (R42D-1)."""
+    sasl_off: bool = False
+    """VNC: a raw `-set vnc.default.sasl=off` turns off the SASL authentication libvirt asked
+    for with qemu.conf's vnc_sasl = 1: that setting does not apply (R43D-1)."""
     tls: bool | None = None
     """TLS as the command line sets it (Proxmox VE's SPICE `tls-port`); None: qemu.conf's."""
     copypaste: bool | None = None

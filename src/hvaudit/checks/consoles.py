@@ -1337,9 +1337,16 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     off (qapi/qapi-util.c qapi_bool_parse: off, no, false, n) leaves libvirt's server without
     the password it asked for: ui/vnc.c vnc_display_open reads `password` with
     qemu_opt_get_bool, the last value winning, and vnc_display_setup_auth then sets no
-    password authentication (R42D-1). Other keys are left as they are (a lead)."""
+    password authentication (R42D-1). `sasl` off likewise leaves the server libvirt builds
+    with qemu.conf's vnc_sasl = 1 (`sasl=on` on its -vnc: qemu_command.c
+    qemuBuildGraphicsVNCCommandLine; tests/qemuxmlconfdata/graphics-vnc-sasl.x86_64-latest.args
+    `-vnc 127.0.0.1:3,sasl=on`) without SASL:
+    vnc_display_open reads `sasl` with qemu_opt_get_bool, and vnc_display_setup_auth, given
+    neither password nor sasl, sets VNC_AUTH_NONE (or VeNCrypt's TLSNONE/X509NONE over TLS),
+    so no client authenticates (R43D-1). Other keys are left as they are (a lead)."""
     listens = list(g.listens)
     password_off = g.password_off
+    sasl_off = g.sasl_off
     for o in qemu_options(args):
         if o.name != "set":
             continue
@@ -1362,9 +1369,13 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
             listens.append(Listen("address", value.rsplit(":", 1)[0].strip("[]") or "0.0.0.0"))
         elif key == "password" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
             password_off = value in ("off", "no", "false", "n")
-    if listens == list(g.listens) and password_off == g.password_off:
+        elif key == "sasl" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
+            sasl_off = value in ("off", "no", "false", "n")
+    if (listens, password_off, sasl_off) == (list(g.listens), g.password_off, g.sasl_off):
         return g
-    return dataclasses.replace(g, listens=tuple(listens), password_off=password_off)
+    return dataclasses.replace(
+        g, listens=tuple(listens), password_off=password_off, sasl_off=sasl_off
+    )
 
 
 def _dbus_tcp(g: Graphics) -> list[tuple[str, str, str]]:
@@ -1479,7 +1490,8 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
         elif g.password.known:
             has_pw = False
     sasl = None
-    if qc.known:
+    if qc.known and not (t == "vnc" and g.sasl_off):
+        # a -set vnc.default.sasl=off turns qemu.conf's vnc_sasl off for this VM (R43D-1)
         sasl, ssrc = conf_value(h, "qemu.conf", f"{t}_sasl")
         r.refs.append(ssrc)
     if has_pw is not True and sasl == 1:
@@ -1503,6 +1515,8 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
         return
     if has_pw is False:
         off = " (a QEMU argument -set vnc.default.password= turns it off)" if g.password_off else ""
+        if t == "vnc" and g.sasl_off:
+            off += " (a QEMU argument -set vnc.default.sasl= turns qemu.conf's vnc_sasl off)"
         r.fails.append(f"{t} on {where} without a password{off}")
         return
     if not qc.known:
