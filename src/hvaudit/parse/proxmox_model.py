@@ -2407,6 +2407,14 @@ def _add_node(
             missing["cores"] = f"GET /nodes/{hostname}/status has no cpuinfo.cores"
         if not mem:
             missing["memory"] = f"GET /nodes/{hostname}/status has no memory.total"
+    elif entry is not None and entry.status != "ok":
+        # R43E-1: the API path reads the node's cores and RAM from this GET alone (it collects
+        # no /proc file), so where the GET failed that is why they are unknown, not "/proc/...
+        # was not collected", which would send the auditor after a file no one tried to read.
+        origin = entry.origin or f"GET /nodes/{hostname}/status"
+        reason = entry.reason or entry.status
+        failed = reason if reason.startswith(origin) else f"{origin} failed: {reason}"
+        missing = {k: failed if v.endswith(" was not collected") else v for k, v in missing.items()}
     dep.hosts.append(
         Host(
             name=hostname,
