@@ -496,11 +496,24 @@ def _verify(
         for key in ("dport", "sport")
         if key in opts and (why := _port_list(str(opts[key])))
     ]
+    # a range with a service name on a side (`ssh:http`): pve-firewall refuses it (its
+    # parse_port_name_number_or_range takes `N:M` of digits only), proxmox-ve-config reads it
+    # (port.rs PortEntry::from_str: parse_port of each side of the `:`, a u16 or a name of the
+    # node's /etc/services), R43F-1
+    nft_bad = [
+        f"{key}: {why}"
+        for key in ("dport", "sport")
+        if key in opts and (why := _port_list(str(opts[key]), named_ranges=True))
+    ]
     # proxmox-ve-config parses the port list only under tcp, udp, dccp, sctp or udplite (by
     # name or number; rule_match.rs Ports::from_options), refusing the file on a bad one
     # (`nft_lines`); under any other -p, or none, it reads no port, so only pve-firewall
     # leaves the rule out (R40F-6)
-    if proto in _PROTOCOLS_WITH_PORTS or proto in _ICMP:
+    if proto in _PROTOCOLS_WITH_PORTS:
+        errors.extend(nft_bad)
+        if bad_ports and not nft_bad and not rule.get("pve_refused"):
+            rule["pve_refused"] = bad_ports[0]
+    elif proto in _ICMP:
         errors.extend(bad_ports)
     elif bad_ports and not rule.get("pve_refused"):
         rule["pve_refused"] = bad_ports[0]
@@ -555,14 +568,17 @@ def _verify(
     return errors
 
 
-def _port_list(spec: str) -> str | None:
+def _port_list(spec: str, named_ranges: bool = False) -> str | None:
     """Why pve-firewall's parse_port_name_number_or_range refuses a -dport/-sport list (None:
     it does not, as far as hvaudit can tell without the node's /etc/services). An element is
     `N:M` with N <= M, a number, or a name (a service of /etc/services, an ICMP type): `:8006`
     or `8006:` is no range and no name ("invalid port"), `9000:8000` a "backwards range", a port
     above 65535 invalid, and an empty element (`22,`, `,22`) "extraneous commas in list".
     proxmox-firewall refuses them too (proxmox-ve-config PortEntry: parse_port of each side of
-    the `:`, "start port is greater than end port!"). L16-3."""
+    the `:`, "start port is greater than end port!"). L16-3. With `named_ranges`, as
+    proxmox-ve-config reads it: a range with a name on a side (`ssh:http`, `1:ssh`) is
+    PortEntry::from_str's parse_port of each side (a u16 or a name of the node's
+    /etc/services), not refused here (R43F-1)."""
     for item in spec.split(","):
         if not item:
             return "extraneous commas in list"
@@ -577,8 +593,25 @@ def _port_list(spec: str) -> str | None:
             if int(item) > 65535:
                 return f"invalid port '{item}'"
         elif ":" in item:
+            if named_ranges and _named_range(item):
+                continue
             return f"invalid port '{item}'"
     return None
+
+
+def _named_range(item: str) -> bool:
+    """Whether a port list element is a range proxmox-ve-config reads and pve-firewall does not:
+    `A:B` (port.rs PortEntry::from_str, split_once(':')) whose sides are each a u16 or a name
+    (parse_port: `parse::<u16>`, then parse_named_port), one side a name. An empty side, a
+    number above 65535 and a second `:` are no u16 and no /etc/services name."""
+    if ":" not in item:
+        return False
+    sides = item.split(":", 1)
+    digits = [bool(re.fullmatch(r"[0-9]+", x, re.A)) for x in sides]
+    named = [bool(re.fullmatch(r"[^\s:,]+", x, re.A)) for x in sides]
+    return not all(digits) and all(
+        (int(x) <= 65535) if d else n for x, d, n in zip(sides, digits, named, strict=True)
+    )
 
 
 def _address_list(
@@ -995,12 +1028,30 @@ def parse_firewall(
                 and not re.fullmatch(r"\+?[0-9]+", side, re.A)
                 and side not in NETBASE_SERVICES
             ]
+            # a range with a name on a side (`ssh:http`, R43F-1): proxmox-ve-config reads each
+            # side's port from the node's /etc/services (port.rs PortEntry::from_str), which
+            # hvaudit does not collect, and refuses the file on a backwards range ("start port
+            # is greater than end port!"): the ports it admits are the node's to tell
+            ranges = [
+                f"-{key} {item.strip()}"
+                for key in ("dport", "sport")
+                for item in str(written.get(key) or "").split(",")
+                if _named_range(item.strip())
+            ]
             if names:
                 nft(
                     int(str(r["line"])),
                     f"{', '.join(names)}, a service name the stock /etc/services (netbase) does "
                     "not define (proxmox-ve-config reads the node's own, not collected, and "
                     "refuses the file on a name it lacks)",
+                    False,
+                )
+            elif ranges:
+                nft(
+                    int(str(r["line"])),
+                    f"{', '.join(ranges)}, a port range with a service name for a bound (proxmox-ve-config "
+                    "reads their ports from the node's /etc/services, not collected, and refuses "
+                    "the file on a backwards range; pve-firewall refuses the rule)",
                     False,
                 )
     for entries in fw.ipsets.values():
