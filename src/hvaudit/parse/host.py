@@ -4732,7 +4732,7 @@ def _dockerd_serves_tcp_fd(ev: HostEvidence, hosts: list[str]) -> bool:
         return False
     got = ev.get(_cmd("listeners"))
     for line in got.text.splitlines() if got.state == "ok" else []:
-        owners = re.findall(r'\("([^"]+)",pid=([0-9]+)', line.partition("users:")[2])
+        owners = _ss_owners(line)
         if (
             line.split()[:1] == ["tcp"]
             and any(name == "dockerd" for name, _ in owners)
@@ -10000,6 +10000,20 @@ def _nft_queues(held: list[dict[str, Any]]) -> bool:
     return False
 
 
+#: One process entry of `ss -p`'s users: field: iproute2 misc/ss.c find_entry prints each as
+#: `("%s",pid=%d,fd=%d)` (`,proc_ctx=...` with -Z), the name being the task's comm that
+#: user_ent_hash_build reads from /proc/PID/stat with `fscanf(fp, "%*d (%[^)])", p)`: it stops
+#: at the first ')' and may hold '"', ',' and "pid=". The entry runs to its ')', and the real
+#: pid is the last `",pid=N` in it (R43S-1: the first `",pid=` read a name `so"cat` as no
+#: owner and a name `socat",pid=7` as pid 7).
+_SS_OWNER = re.compile(r'\("([^)]*)",pid=([0-9]+)(?:,[^)]*)?\)')
+
+
+def _ss_owners(line: str) -> list[tuple[str, str]]:
+    """(name, pid) of each process `ss -p` lists as holding the socket of `line` (_SS_OWNER)."""
+    return _SS_OWNER.findall(line.partition("users:")[2])
+
+
 def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
     """The host's listening TCP and UDP sockets (`ss -H -t -u -l -n -p`). An `ss` that exits
     other than 0 listed nothing the checks may read as "no listener": iproute2 misc/ss.c usage()
@@ -10024,7 +10038,7 @@ def _listeners(g: Got) -> Fact[tuple[Listener, ...]]:
         addr, _, port = local.rpartition(":")
         # users:(("systemd",pid=1,fd=48),("libvirtd",pid=700,fd=3)): every process holding the
         # socket; under socket activation systemd (pid 1) holds it, alone until the service starts.
-        owners = re.findall(r'\("([^"]+)",pid=([0-9]+)', line.partition("users:")[2])
+        owners = _ss_owners(line)
         held = any(name == "systemd" and pid == "1" for name, pid in owners)
         daemons = [name for name, pid in owners if not (name == "systemd" and pid == "1")]
         process = daemons[0] if daemons else "systemd" if held else "unknown"
@@ -10118,7 +10132,7 @@ def _vsock_listeners(ev: HostEvidence) -> Fact[tuple[Listener, ...]]:
             if "LISTEN" in line.split()[:2]:  # a listener not read is not no listener
                 return Fact.failed(f"`ss --vsock` line not read: {line.strip()[:80]}", g.source)
             continue
-        owners = re.findall(r'\("([^"]+)",pid=([0-9]+)', line.partition("users:")[2])
+        owners = _ss_owners(line)
         held = any(name == "systemd" and pid == "1" for name, pid in owners)
         daemons = [
             (name, int(pid)) for name, pid in owners if not (name == "systemd" and pid == "1")
