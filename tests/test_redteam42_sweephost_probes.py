@@ -89,7 +89,7 @@ SHAPES = {
     ),
     "name-with-quote": (
         'tcp LISTEN 0 5 0.0.0.0:4444 0.0.0.0:* users:(("nc"x",pid=9,fd=3))\n',
-        "unknown (tcp/4444)",
+        'nc"x (tcp/4444)',  # R43S-1: the whole name, was "unknown"
     ),
     "name-with-raw-newline": (
         'tcp LISTEN 0 5 0.0.0.0:4444 0.0.0.0:* users:(("nc\n",pid=9,fd=3))\n',
@@ -98,7 +98,7 @@ SHAPES = {
     "no-owner": ("tcp LISTEN 0 5 0.0.0.0:4444 0.0.0.0:*\n", "unknown (tcp/4444)"),
     "name-spoofs-systemd": (
         'tcp LISTEN 0 5 0.0.0.0:4444 0.0.0.0:* users:(("systemd",pid=1",pid=9,fd=3))\n',
-        "systemd (tcp/4444)",
+        'systemd",pid=1 (tcp/4444)',  # R43S-1: the whole name, was "systemd"
     ),
 }
 
@@ -120,17 +120,16 @@ SPOOF_SSHD = 'tcp LISTEN 0 5 0.0.0.0:4444 0.0.0.0:* users:(("sshd",pid=1",pid=9,
 
 
 def test_r42s_held_sshd_name_spoof_off_its_port(host_scan) -> None:
-    """Held: a task named `sshd",pid=1` on 0.0.0.0:4444 is not taken for the SSH server:
-    HVA-033 asks (a port `sshd -T` does not list) and HVA-210 fails it on every address."""
+    """Held: a task named `sshd",pid=1` on 0.0.0.0:4444 is not taken for the SSH server.
+    R43S-1: its name is read whole (ss.c find_entry), so it is no sshd: HVA-033 fails it as
+    unapproved (was: asked whether it is the SSH server) and HVA-210, which judges management
+    programs, passes (was: failed "sshd (tcp/4444)")."""
     a = host_scan({"listeners": (BASE + SPOOF_SSHD, 0)})
     assert (outcomes(a, "HVA-033"), messages(a, "HVA-033")) == (
-        {"hv1": "manual"},
-        {
-            "hv1": 'a listener named "sshd" on tcp/4444 (pid 1), a port `sshd -T` does not '
-            "list (22): not shown to be the SSH server hvaudit read"
-        },
+        {"hv1": "fail"},
+        {"hv1": 'unapproved listeners: sshd",pid=1 (tcp/4444)'},
     )
     assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
-        {"hv1": "fail"},
-        {"hv1": "listening on all addresses: sshd (tcp/4444)"},
+        {"hv1": "pass"},
+        {"hv1": "1 management listener(s), none on a wildcard address"},
     )
