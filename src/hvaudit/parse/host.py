@@ -12560,6 +12560,28 @@ def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]
     return env, files
 
 
+def _unit_unset_environment(text: str, daemon: str) -> list[str]:
+    """The UnsetEnvironment= words of `<daemon>.service` in `systemctl cat` output (the unit file,
+    then its drop-ins), each a variable name or a NAME=VALUE assignment. systemd.exec(5)
+    UnsetEnvironment= (systemd 241 and later, read with `find_string`): "a space-separated list
+    of variable names or variable assignments", "may be specified more than once", the empty
+    string resets the list; a name removes every assignment of it, an assignment only that
+    precise one, "applied as final step when the environment list passed to executed processes
+    is compiled", so it undoes Environment= and EnvironmentFile= alike (R43L-1)."""
+    unset: list[str] = []
+    for _, key, value in _service_settings(text, daemon):
+        if key != "UnsetEnvironment":
+            continue
+        if not value:
+            unset = []
+            continue
+        try:
+            unset += shlex.split(value)
+        except ValueError:
+            unset += value.split()
+    return unset
+
+
 #: libvirtd's options (src/remote/remote_daemon.c main, read with `find_string`/`read_file`:
 #: optstr "ldf:p:t:vVh", struct option opts[]): the long ones, and whether each takes a value.
 LIBVIRTD_LONG_OPTIONS = {
@@ -13051,8 +13073,9 @@ def _daemon_unit_env(
     ev: HostEvidence, units: Got, daemon: str
 ) -> tuple[dict[str, str], dict[str, str], list[Source], str]:
     """The environment `<daemon>.service` starts the daemon with (its Environment= and
-    EnvironmentFile= /etc/default or /etc/sysconfig, whose variables win: systemd.exec(5)),
-    where each variable is set, the sources read, and why it cannot be told ("" when it can)."""
+    EnvironmentFile= /etc/default or /etc/sysconfig, whose variables win: systemd.exec(5), less
+    what its UnsetEnvironment= removes last: R43L-1), where each variable is set, the sources
+    read, and why it cannot be told ("" when it can)."""
     env, files = _unit_environment(units.text, daemon)
     where = dict.fromkeys(env, f"{daemon}.service Environment=")
     sources, unread = [units.source], ""
@@ -13070,6 +13093,11 @@ def _daemon_unit_env(
         elif got.state != "absent":
             unread = f"{path} could not be read ({got.reason or got.state})"
             break
+    for word in _unit_unset_environment(units.text, daemon):
+        name, eq, value = word.partition("=")
+        if name in env and (not eq or env[name] == value):
+            del env[name]
+            where.pop(name, None)
     return env, where, sources, unread
 
 
