@@ -3850,7 +3850,11 @@ def _pam_group_fields(text: str) -> Iterator[tuple[str, bool]]:
     it: '#' starts a comment in which every character but the newline is skipped (a backslash
     ending a comment continues nothing), a backslash before a newline is dropped with it (the
     two lines join with no space between them), the newline ends the field; blanks run
-    together and are trimmed. The end of the file counts as a newline."""
+    together and are trimmed. At the end of a file with no final newline, read_field's scan
+    runs out of buffer before a terminator: outside a comment it logs "field too long -
+    ignored" and empties the field (`**buf = '\\0'`), inside one it keeps the text before
+    the '#'; so `sshd;*;bob;Al0000-2400;sudo` as the last line, unterminated, grants nothing
+    (R43A-1), while `...;sudo # note` does."""
     field: list[str] = []
     comment = False
     i = 0
@@ -3871,8 +3875,10 @@ def _pam_group_fields(text: str) -> Iterator[tuple[str, bool]]:
         else:
             field.append(c)
         i += 1
-    if "".join(field).strip():
+    if comment:
         yield " ".join("".join(field).split()), False
+    elif field:
+        yield "", False  # pam_group.c read_field: "field too long - ignored"
 
 
 def _pam_group_rules(text: str) -> Iterator[tuple[str, str, str, str, str]]:
