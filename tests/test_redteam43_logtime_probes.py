@@ -27,13 +27,17 @@ Findings (R43L-n):
 
 Held (kept as tests): `UnsetEnvironment=LIBVIRT_LOG_OUTPUTS=2:journald` (an assignment that
 does not match) leaves the `3:journald` output in force (pass); an empty `UnsetEnvironment=`
-after the name resets the list (pass).
+after the name resets the list (pass). Round 42's lead (a unit's environment naming a variable
+twice): systemd.exec(5) Environment= "the later setting will override the earlier setting",
+EnvironmentFile= "Settings from these files override settings made with Environment=";
+_daemon_unit_env keeps the later Environment= value and lays /etc/default/libvirtd over it:
+three cases held (test_r43l_held_duplicate_unit_environment).
 
 Probed by script, then as these tests, on main (f8395ada): the four R43L-1 cases passed HVA-200
 ("logs forwarded over TLS ...") and HVA-213 ("... log_outputs '3:journald'"), the R43L-2 case
 failed HVA-213, the two held cases passed as now.
 
-Tally: 2 findings: 1 false pass, 0 false n/a, 1 wrong fail; 7 cases in 2 test functions; 5
+Tally: 2 findings: 1 false pass, 0 false n/a, 1 wrong fail; 10 cases in 3 test functions; 5
 failed on main before the fix (4 passed wrongly, 1 failed wrongly).
 
 Leads left:
@@ -159,3 +163,48 @@ def test_r43l2_unset_environment_debug(host_scan) -> None:
     )
     assert messages(a, "HVA-213") == {"hv1": "libvirtd.conf: log_outputs '1:journald'"}
     assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+
+
+UNIT_FILE = (
+    "libvirtd (LIBVIRT_LOG_OUTPUTS in {where}): log_outputs "
+    "'1:file:/var/log/libvirt/debug.log' writes only to files or stderr"
+)
+
+
+@pytest.mark.parametrize(
+    ("dropin", "default", "status", "message213"),
+    [
+        # held: the later Environment= assignment of a variable wins
+        (
+            "Environment=LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/debug.log\n" + SET_JOURNAL,
+            None,
+            "pass",
+            UNIT_JOURNAL,
+        ),
+        (
+            SET_JOURNAL + "Environment=LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/debug.log\n",
+            None,
+            "fail",
+            UNIT_FILE.format(where="libvirtd.service Environment="),
+        ),
+        # held: EnvironmentFile='s variable wins over Environment='s, whatever the order
+        (
+            SET_JOURNAL,
+            "LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/debug.log\n",
+            "fail",
+            UNIT_FILE.format(where=DEFAULT),
+        ),
+    ],
+    ids=["later-journal", "later-file", "file-wins"],
+)
+def test_r43l_held_duplicate_unit_environment(
+    host_scan, dropin: str, default: str | None, status: str, message213: str
+) -> None:
+    """Round 42's lead, held: systemd.exec(5) Environment= "If the same variable is set twice,
+    the later setting will override the earlier setting", and EnvironmentFile= "Settings from
+    these files override settings made with Environment=" (systemd 241 man page, read with
+    `find_string`): _unit_environment's dict update keeps the last, _daemon_unit_env lays the
+    file's variables over the unit's."""
+    a = scan(host_scan, dropin, 'log_outputs = "1:journald"\n', default)
+    assert messages(a, "HVA-213") == {"hv1": message213}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
