@@ -16,27 +16,38 @@ Findings:
   collector tried to read, and hid the failure that made them unknown. Now the reason is the
   failed GET's ("GET /nodes/pve1/status: 500 Internal Server Error", the collection error's
   text; parse/proxmox_model.py `_add_node`); the question (what answers it) is unchanged.
+- R43E-2 (false pass) HVA-308 (round 42's lead): a nodelist `ringX_addr` given as a host
+  name (corosync.conf(5): "This specifies IP or network hostname address of the particular
+  node") was left out by `_links_in` (names are not resolved: no collector reads what they
+  resolve to), so `migration: secure,network=10.0.1.0/24` beside links pve-h1 and pve-h2
+  passed "migration type secure on 10.0.1.0/24", though the names may resolve into it (the
+  network "in which cluster communication takes place", pve-docs pvecm.adoc "Migration
+  Network"). Now each link given as a name is asked (`_named_links`, one question naming the
+  links and `getent ahosts` on the node); a link IP inside the network still fails first.
 
 Held:
 - GET /nodes/{node}/status answered without `memory.total` (cpuinfo.cores 8): HVA-060 is
   asked, "GET /nodes/pve1/status has no memory.total", never a pass on a RAM of 0; HVA-081
   reads the 8 cores (passes: the fixture's two guests are stopped, no onboot).
+- R43E-2: `migration: insecure` beside links given as names: the cleartext fail, as before.
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (1 wording); 3 test cases, 2 failed on main before the fix (R43E-1: the
-/proc wording), 1 held.
+Tally: 2 findings (1 false pass, 1 wording); 5 test cases, 3 failed on main before the
+fixes (R43E-1 2: the /proc wording; R43E-2 1: pass), 2 held.
 
 Leads left:
 - a copy bundle whose listed /etc/pve/firewall lacks a guest's <vmid>.fw reads as the VM
   firewall off (rounds 40-42's lead, not probed: decide from how copies are made).
-- HVA-308 and corosync links given as host names (ring0_addr: pve1) on both paths.
+- R43E-2 on the API path (GET /cluster/config/nodes with ring0_addr a name): the same
+  `_named_links` reads the rendered nodelist, not probed through fakepve this round.
 - HVA-060's and HVA-081's evidence on a PVE node could name the web UI's node Summary (or
   `pvesh get /nodes/<node>/status`) beside `free -k` and `lscpu`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +55,8 @@ from fakepve import PveError
 
 from test_proxmox_api import SECRET, TOKEN, seeded  # noqa: F401 - seeded: a fixture
 from test_proxmox_api import scan as api_scan
+from test_redteam40_vendor_probes import COROSYNC, DC, HARDENED_MIGRATION
+from test_redteam40_vendor_probes import _scan as r40_scan
 
 STATUS = "/nodes/{node}/status"
 FAILED = "GET /nodes/pve1/status: 500 Internal Server Error"
@@ -131,4 +144,54 @@ def test_r43e_held_node_status_without_memory_total_is_asked(
     assert got["HVA-081"] == (
         "pass",
         "0 vCPU(s) across 0 running or autostart VM(s) on 8 core(s): ratio 0.00 (limit 1)",
+    )
+
+
+# --- R43E-2: HVA-308's corosync links given as host names ------------------------------------
+
+NAMED = "pve-h1 (pve-h1 ring0_addr), pve-h2 (pve-h2 ring0_addr)"
+
+
+def _hva308_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], migration: str
+) -> tuple[str, str, str | None]:
+    """HVA-308 of the hardened copy (pve+dir://) whose nodelist gives both ring0 links as host
+    names (pve-h1, pve-h2), datacenter.cfg's migration line `migration`."""
+    return r40_scan(
+        tmp_path,
+        capsys,
+        edits={
+            DC: (HARDENED_MIGRATION, migration),
+            **dict.fromkeys(COROSYNC, ("ring0_addr: 10.0.1.2", "ring0_addr: pve-h")),
+        },
+    )
+
+
+def test_r43e2_named_corosync_links_beside_migration_network_are_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R43E-2 (false pass): main passed "migration type secure on 10.0.1.0/24" though the
+    links' names may resolve into it (`_links_in` leaves a host name out)."""
+    got = _hva308_named(tmp_path, capsys, "migration: secure,network=10.0.1.0/24\n")
+    assert got == (
+        "manual",
+        "migration type secure on 10.0.1.0/24, and corosync link address(es) "
+        f"{NAMED} are host names whose addresses are not known",
+        "Does the migration network 10.0.1.0/24 (datacenter.cfg `migration: network=`) hold "
+        f"none of the addresses of the corosync links given as host names ({NAMED})? "
+        "Evidence: the address each name resolves to on node pve-h1 (`getent ahosts NAME` as "
+        "root, as corosync resolves it). Pass: yes, every one is outside it; fail: one is in "
+        "it, and migration crosses the cluster communication network.",
+    )
+
+
+def test_r43e2_held_insecure_migration_fails_beside_named_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: the cleartext fail stands whatever the links' names resolve to."""
+    got = _hva308_named(tmp_path, capsys, "migration: insecure,network=10.0.1.0/24\n")
+    assert got == (
+        "fail",
+        "migration type insecure (migration): guest memory crosses the network in cleartext",
+        None,
     )

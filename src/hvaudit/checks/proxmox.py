@@ -3049,6 +3049,7 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         # a `network=` that holds the cluster's corosync links is that network still (R40E-2)
         links = _links_in(px, mig["network"]) if mig.get("network") else []
         unlisted = bool(mig.get("network")) and _nodelist_unread(px)
+        named = _named_links(px) if mig.get("network") else []
         if kind == "insecure" or raw.fails or cluster or links:
             insecure = (
                 [
@@ -3103,6 +3104,20 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                     *refs,
                     *px.corosync.sources,
                     question=_links_question(h.name, mig["network"]),
+                )
+            )
+        if named:
+            # a link given as a host name (corosync.conf(5) ringX_addr: "IP or network
+            # hostname address") resolves to an address no collector read: it may lie in
+            # `network=` (R43E-2)
+            asks.append(
+                manual(
+                    s,
+                    f"migration type secure{net}{dropped}, and corosync link address(es) "
+                    f"{', '.join(named)[:200]} are host names whose addresses are not known",
+                    *refs,
+                    *_cluster_refs(px, True),
+                    question=_named_links_question(h.name, mig["network"], named),
                 )
             )
         if ask := _raw_listeners_ask(s, h, raw, scope, f"migration type secure{net}; ", refs):
@@ -3184,6 +3199,42 @@ def _links_in(px: ProxmoxHost, network: str) -> list[str]:
             if addr.version == net.version and addr in net:
                 out.append(f"{value} ({node.get('name', '?')} {key})")
     return out
+
+
+def _named_links(px: ProxmoxHost) -> list[str]:
+    """The corosync link addresses of the corosync.conf `_links_in` reads that are host names,
+    not IP addresses, as "NAME (NODE ringN_addr)": corosync.conf(5) ringX_addr "specifies IP or
+    network hostname address of the particular node"; a name resolves on the node to an
+    address no collector reads, so whether `network=` holds it is not known (R43E-2)."""
+    conf = px.corosync if px.corosync.known else px.corosync_local
+    if not conf.known:
+        return []
+    nodelist = conf.get().get("nodelist")
+    nodes = [] if not isinstance(nodelist, dict) else nodelist.get("node") or []
+    out = []
+    for node in nodes if isinstance(nodes, list) else [nodes]:
+        if not isinstance(node, dict):
+            continue
+        for key, value in sorted(node.items()):
+            if not re.fullmatch(r"ring[0-9]+_addr", key, re.A) or not isinstance(value, str):
+                continue
+            try:
+                ipaddress.ip_address(value)
+            except ValueError:
+                out.append(f"{value} ({node.get('name', '?')} {key})")
+    return out
+
+
+def _named_links_question(node: str, network: str, named: list[str]) -> str:
+    """The question of a migration network beside corosync links given as host names."""
+    return (
+        f"Does the migration network {network} (datacenter.cfg `migration: network=`) hold none "
+        f"of the addresses of the corosync links given as host names "
+        f"({', '.join(named)[:200]})? Evidence: the address each name resolves to on node "
+        f"{node} (`getent ahosts NAME` as root, as corosync resolves it). Pass: yes, every "
+        "one is outside it; fail: one is in it, and migration crosses the cluster "
+        "communication network."
+    )
 
 
 def _cluster_refs(px: ProxmoxHost, cluster: bool | None) -> tuple[Source, ...]:
