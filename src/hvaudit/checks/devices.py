@@ -3403,7 +3403,16 @@ def no_legacy_devices(ctx: Context) -> Iterator[Outcome]:
 )
 def require_confined(ctx: Context) -> Iterator[Outcome]:
     """With security_require_confined = 1 a domain that asks for `<seclabel type='none'>` does not
-    start, so one careless definition cannot open a hole."""
+    start, so one careless definition cannot open a hole.
+
+    libvirt refuses such a label only when the domain starts (security_manager.c
+    virSecurityManagerGenLabel: a label of type none with requireConfined set is "Unconfined
+    guests are not allowed on this host"), and the QEMU driver reads qemu.conf once, when the
+    daemon starts (qemu_driver.c qemuStateInitialize, virQEMUDriverConfigLoadFile). A running
+    domain whose live XML carries a MAC `<seclabel type='none'>` therefore proves the daemon
+    that started it ran with the option off: qemu.conf's 1 passes only if the daemon was
+    restarted after that edit, which the evidence does not show, so it is asked (R43T-1, was
+    a pass). The VM itself fails HVA-044."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -3412,7 +3421,32 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
             continue
         default, dsrc = conf_value(h, "qemu.conf", "security_default_confined")
         require, rsrc = conf_value(h, "qemu.conf", "security_require_confined")
-        if default == 1 and require == 1:
+        started = [
+            (v, lbl)
+            for v in ctx.deployment.vms
+            if v.host == h.name and v.running
+            for lbl in v.security_labels
+            if lbl.model != "dac" and lbl.type == "none"
+        ]
+        if default == 1 and require == 1 and started:
+            names = ", ".join(sorted({v.name for v, _ in started})[:5])
+            yield manual(
+                s,
+                "qemu.conf sets security_default_confined = 1 and security_require_confined = "
+                f"1, but VM(s) {names} run with <seclabel type='none'>, which libvirt starts only "
+                "while security_require_confined is off: the running daemon may have read "
+                "qemu.conf before that edit",
+                dsrc,
+                rsrc,
+                *(lbl.source for _, lbl in started[:5]),
+                question=f"Was libvirt's QEMU driver on host {h.name} (libvirtd or virtqemud) "
+                "started after /etc/libvirt/qemu.conf last changed? Evidence: `ps -o lstart= "
+                "-C libvirtd,virtqemud` against `stat -c %y /etc/libvirt/qemu.conf` on "
+                f"{h.name}. Pass: the daemon started later, so it refuses unconfined guests "
+                f"(the running {names} started before it); fail: it started earlier and still "
+                "runs with the setting that let them start.",
+            )
+        elif default == 1 and require == 1:
             yield passed(
                 s, "security_default_confined = 1, security_require_confined = 1", dsrc, rsrc
             )
