@@ -3169,60 +3169,53 @@ def _names_cluster(conf: Mapping[str, object]) -> bool:
     )
 
 
-def _links_in(px: ProxmoxHost, network: str) -> list[str]:
-    """The corosync link addresses (nodelist `ringX_addr`, corosync.conf(5): "This specifies IP
-    or network hostname address of the particular node. X is a link number") of /etc/pve/corosync.conf (else the node's own file) that
-    datacenter.cfg's migration `network` holds, as "ADDRESS (NODE ringN_addr)". Such a network
-    is the one "in which cluster communication takes place" (pve-docs pvecm.adoc, "Migration
-    Network"), which `network=` is there to move migration off (R40E-2). A link address that is
-    a host name is not resolved (not collected): it is left out."""
+def _corosync_links(px: ProxmoxHost) -> list[tuple[str, str]]:
+    """Each corosync link address of /etc/pve/corosync.conf (else the node's own file) as
+    (ADDRESS, "NODE ringN_addr"): the nodelist's `ringX_addr` keys, corosync.conf(5): "This
+    specifies IP or network hostname address of the particular node. X is a link number"."""
     conf = px.corosync if px.corosync.known else px.corosync_local
     if not conf.known:
         return []
+    nodelist = conf.get().get("nodelist")
+    nodes = [] if not isinstance(nodelist, dict) else nodelist.get("node") or []
+    return [
+        (value, f"{node.get('name', '?')} {key}")
+        for node in (nodes if isinstance(nodes, list) else [nodes])
+        if isinstance(node, dict)
+        for key, value in sorted(node.items())
+        if re.fullmatch(r"ring[0-9]+_addr", key, re.A) and isinstance(value, str)
+    ]
+
+
+def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def _links_in(px: ProxmoxHost, network: str) -> list[str]:
+    """The corosync link addresses (`_corosync_links`) that datacenter.cfg's migration `network`
+    holds, as "ADDRESS (NODE ringN_addr)". Such a network is the one "in which cluster
+    communication takes place" (pve-docs pvecm.adoc, "Migration Network"), which `network=` is
+    there to move migration off (R40E-2). A link address that is a host name is not resolved
+    (not collected): `_named_links` names those."""
     try:
         net = ipaddress.ip_network(network, strict=False)
     except ValueError:
         return []
-    nodelist = conf.get().get("nodelist")
-    nodes = [] if not isinstance(nodelist, dict) else nodelist.get("node") or []
-    out = []
-    for node in nodes if isinstance(nodes, list) else [nodes]:
-        if not isinstance(node, dict):
-            continue
-        for key, value in sorted(node.items()):
-            if not re.fullmatch(r"ring[0-9]+_addr", key, re.A) or not isinstance(value, str):
-                continue
-            try:
-                addr = ipaddress.ip_address(value)
-            except ValueError:
-                continue
-            if addr.version == net.version and addr in net:
-                out.append(f"{value} ({node.get('name', '?')} {key})")
-    return out
+    return [
+        f"{value} ({where})"
+        for value, where in _corosync_links(px)
+        if (addr := _ip(value)) is not None and addr.version == net.version and addr in net
+    ]
 
 
 def _named_links(px: ProxmoxHost) -> list[str]:
-    """The corosync link addresses of the corosync.conf `_links_in` reads that are host names,
-    not IP addresses, as "NAME (NODE ringN_addr)": corosync.conf(5) ringX_addr "specifies IP or
-    network hostname address of the particular node"; a name resolves on the node to an
-    address no collector reads, so whether `network=` holds it is not known (R43E-2)."""
-    conf = px.corosync if px.corosync.known else px.corosync_local
-    if not conf.known:
-        return []
-    nodelist = conf.get().get("nodelist")
-    nodes = [] if not isinstance(nodelist, dict) else nodelist.get("node") or []
-    out = []
-    for node in nodes if isinstance(nodes, list) else [nodes]:
-        if not isinstance(node, dict):
-            continue
-        for key, value in sorted(node.items()):
-            if not re.fullmatch(r"ring[0-9]+_addr", key, re.A) or not isinstance(value, str):
-                continue
-            try:
-                ipaddress.ip_address(value)
-            except ValueError:
-                out.append(f"{value} ({node.get('name', '?')} {key})")
-    return out
+    """The corosync link addresses (`_corosync_links`) that are host names, not IP addresses, as
+    "NAME (NODE ringN_addr)": a name resolves on the node to an address no collector reads, so
+    whether `network=` holds it is not known (R43E-2)."""
+    return [f"{value} ({where})" for value, where in _corosync_links(px) if _ip(value) is None]
 
 
 def _named_links_question(node: str, network: str, named: list[str]) -> str:
