@@ -3412,7 +3412,12 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     domain whose live XML carries a MAC `<seclabel type='none'>` therefore proves the daemon
     that started it ran with the option off: qemu.conf's 1 passes only if the daemon was
     restarted after that edit, which the evidence does not show, so it is asked (R43T-1, was
-    a pass). The VM itself fails HVA-044."""
+    a pass). The VM itself fails HVA-044. A DAC label of type none proves the same: the QEMU
+    driver gives its DAC manager the flags it gives the MAC one (qemu_driver.c
+    qemuSecurityInit: VIR_SECURITY_MANAGER_REQUIRE_CONFINED, then qemuSecurityNewDAC with
+    `flags`), and virSecurityManagerGenLabel refuses a type none label of every nested
+    manager, so a running domain with `<seclabel type='none' model='dac'/>` started while the
+    option was off (R44T-1, was a pass)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -3426,7 +3431,7 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
             for v in ctx.deployment.vms
             if v.host == h.name and v.running
             for lbl in v.security_labels
-            if lbl.model != "dac" and lbl.type == "none"
+            if lbl.type == "none"
         ]
         if default == 1 and require == 1 and started:
             names = ", ".join(sorted({v.name for v, _ in started})[:5])
