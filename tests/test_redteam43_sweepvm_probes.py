@@ -20,8 +20,9 @@ Findings:
 Held:
 - the same <seclabel type='none'> on a shut-off domain keeps HVA-048's pass: the setting is
   what refuses it at its next start (it still fails HVA-044).
-- a running domain with a DAC-only <seclabel type='none' model='dac'/> keeps the pass (HVA-048
-  judges MAC confinement; HVA-044 and the DAC checks judge DAC labels).
+- a running domain with a DAC-only <seclabel type='none' model='dac'/> kept the pass (HVA-048
+  judged MAC confinement only); R44T-1 made it R43T-1's question (the DAC manager gets
+  security_require_confined too).
 - security_require_confined = 0 with the running unconfined VM still fails (the fail wins over
   the question).
 
@@ -87,10 +88,11 @@ def test_r43t_held_shut_off_unconfined_domain_keeps_the_pass(host_scan) -> None:
 
 
 def test_r43t_held_dac_none_label_keeps_the_pass(host_scan) -> None:
-    """Held: a DAC-only type='none' label is no MAC confinement HVA-048 judges."""
+    """Was held: a DAC-only type='none' label kept the pass. R44T-1 (test_redteam44_sweepvm_
+    probes): the DAC manager gets security_require_confined too (qemu_driver.c
+    qemuSecurityInit), so a running VM with it started while the option was off: asked."""
     a = host_scan(domains=[domain_xml("web01", "<seclabel type='none' model='dac'/>")])
-    assert outcomes(a, "HVA-048") == {"hv1": "pass"}
-    assert messages(a, "HVA-048") == {"hv1": PASS}
+    assert outcomes(a, "HVA-048") == {"hv1": "manual"}
 
 
 def test_r43t_held_require_off_still_fails(host_scan) -> None:
