@@ -314,6 +314,9 @@ class Got:
     rc: int | None
     reason: str
     source: Source
+    data: bytes = b""
+    """The artefact's bytes as collected (`text` replaces what is not UTF-8): for a reader that
+    counts bytes as the daemon does (_pam_group_fields)."""
 
 
 class HostEvidence:
@@ -336,7 +339,8 @@ class HostEvidence:
             return Got("uncollected", "", None, "not in this bundle", src)
         if entry.status != "ok":
             return Got(entry.status, "", entry.rc, entry.reason or entry.stderr, src)
-        return Got("ok", self.bundle.text(artefact), entry.rc, entry.stderr, src)
+        data = self.bundle.files[artefact]
+        return Got("ok", self.bundle.text(artefact), entry.rc, entry.stderr, src, data)
 
     def fact(self, artefact: str, parse: Callable[[Got], Fact[T]]) -> Fact[T]:
         """Run `parse` over an artefact, turning uncollected and failed states into Facts."""
@@ -3462,7 +3466,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             "login is unknown",
             pam_grp.source,
         )
-    granted_at_login = _pam_group_grants(pam_grp.text) if pam_grp.state == "ok" else {}
+    granted_at_login = _pam_group_grants(pam_grp.data) if pam_grp.state == "ok" else {}
 
     # newgrp (newgrp(1): "change the current group ID") and pam_group give a name's gid: a
     # grant of another name of an administrative group's gid is a grant of that group (R30A-4)
@@ -3810,10 +3814,10 @@ def _login_groups(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
     """_pam_group_grants of /etc/security/group.conf as a fact; no file grants nothing."""
     if g.state != "ok":
         return Fact.of({}, g.source)
-    return Fact.of({k: tuple(sorted(v)) for k, v in _pam_group_grants(g.text).items()}, g.source)
+    return Fact.of({k: tuple(sorted(v)) for k, v in _pam_group_grants(g.data).items()}, g.source)
 
 
-def _pam_group_grants(text: str) -> dict[str, set[str]]:
+def _pam_group_grants(data: bytes) -> dict[str, set[str]]:
     """Group -> who pam_group grants it to at login, from /etc/security/group.conf. group.conf(5)
     (Linux-PAM, man7.org): "The pam_group PAM module does not authenticate the user, but instead
     it grants group memberships (in the credential setting phase of the authentication module)
@@ -3829,7 +3833,7 @@ def _pam_group_grants(text: str) -> dict[str, set[str]]:
     times fields only narrow when a grant applies: neither is read, so a rule counts as if it
     always applied."""
     out: dict[str, set[str]] = {}
-    for _, _, users_field, _, groups_field in _pam_group_rules(text):
+    for _, _, users_field, _, groups_field in _pam_group_rules(data):
         users = re.sub(r"\s+", "", users_field)
         if users == "*":
             who = {EVERY_USER}
@@ -3844,44 +3848,74 @@ def _pam_group_grants(text: str) -> dict[str, set[str]]:
     return out
 
 
-def _pam_group_fields(text: str) -> Iterator[tuple[str, bool]]:
+PAM_GROUP_BUFLEN = 1000
+"""Linux-PAM modules/pam_group/pam_group.c: the bytes read_field's buffer holds."""
+
+
+def _pam_group_fields(data: bytes) -> Iterator[tuple[str, bool]]:
     """The fields of /etc/security/group.conf as Linux-PAM's pam_group.c read_field returns them,
     each with whether a ';' (FIELD_SEPARATOR, state STATE_FIELD) rather than a newline ended
     it: '#' starts a comment in which every character but the newline is skipped (a backslash
     ending a comment continues nothing), a backslash before a newline is dropped with it (the
     two lines join with no space between them), the newline ends the field; blanks run
-    together and are trimmed. At the end of a file with no final newline, read_field's scan
-    runs out of buffer before a terminator: outside a comment it logs "field too long -
-    ignored" and empties the field (`**buf = '\\0'`), inside one it keeps the text before
-    the '#'; so `sshd;*;bob;Al0000-2400;sudo` as the last line, unterminated, grants nothing
-    (R43A-1), while `...;sudo # note` does."""
-    field: list[str] = []
+    together and are trimmed. read_field scans a buffer of PAM_GROUP_BUFLEN (1000) bytes that
+    starts where the field starts (shift_buf moves what is left of the last read to its front,
+    pam_modutil_read fills the rest from the file) and ends at its first NUL byte. A scan that
+    runs out of buffer before a terminator, outside a comment, logs "field too long -
+    ignored", empties the field (`**buf = '\\0'`) and leaves read_field in STATE_COMMENT with
+    the buffer spent (`*from = 0`): the next read skips the rest of the line, a backslash
+    before its newline included; inside a comment it keeps the text before the '#'. So the last
+    line of a file with no final newline grants nothing (R43A-1), nor does a rule with a field
+    of 1000 bytes or more, and the line after such a rule's backslash-newline is a rule of
+    its own (R44A-1)."""
+    pos = 0  # the file offset pam_modutil_read reads from next
+    buf = b""
+    taken = 0  # read_field's *from: where the next field starts in buf; 0 reads afresh
     comment = False
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\n":
-            yield " ".join("".join(field).split()), False
-            field, comment = [], False
-        elif comment:
-            pass
-        elif c == "#":
-            comment = True
-        elif c == ";":
-            yield " ".join("".join(field).split()), True
-            field = []
-        elif c == "\\" and text.startswith("\n", i + 1):
+    while True:
+        rest = buf[taken:].split(b"\0", 1)[0] if taken else b""  # shift_buf stops at a NUL
+        buf = rest + data[pos : pos + PAM_GROUP_BUFLEN - len(rest)]
+        pos += len(buf) - len(rest)
+        if not buf:
+            return  # STATE_EOF
+        field = bytearray()
+        onspace = True  # read_field deletes leading blanks
+        ended: bool | None = None
+        i = 0
+        while i < len(buf) and buf[i] != 0:
+            c = buf[i : i + 1]
+            if comment and c != b"\n":
+                pass
+            elif c == b"\n":
+                comment, ended = False, False
+            elif c in b" \t":
+                if not onspace:
+                    onspace = True
+                    field += b" "
+            elif c == b"!":
+                onspace = True
+                field += c
+            elif c == b"#":
+                comment = True
+            elif c == b";":
+                ended = True
+            elif c == b"\\" and buf[i + 1 : i + 2] == b"\n":
+                i += 1
+            else:
+                field += c
+                onspace = False
+            if ended is not None:
+                break
             i += 1
+        if ended is None:  # the buffer ran out before a terminator
+            yield ("" if not comment else field.rstrip(b" ").decode(errors="replace")), False
+            comment, taken = True, 0
         else:
-            field.append(c)
-        i += 1
-    if comment:
-        yield " ".join("".join(field).split()), False
-    elif field:
-        yield "", False  # pam_group.c read_field: "field too long - ignored"
+            yield field.rstrip(b" ").decode(errors="replace"), ended
+            taken = i + 1
 
 
-def _pam_group_rules(text: str) -> Iterator[tuple[str, str, str, str, str]]:
+def _pam_group_rules(data: bytes) -> Iterator[tuple[str, str, str, str, str]]:
     """The rules pam_group applies from group.conf's fields (_pam_group_fields), as pam_group.c
     check_account takes them: an empty first field (an empty line, a comment, a lone ';') is
     skipped and the next field starts the rule; a rule whose first four fields do not each end
@@ -3889,7 +3923,7 @@ def _pam_group_rules(text: str) -> Iterator[tuple[str, str, str, str, str]]:
     is "poorly terminated": the rule is skipped and the field after it starts the next one
     (`;*;*;*;Al0000-2400;libvirt` and `a;b;c;d;e;*;*;*;Al0000-2400;libvirt` each hold a rule
     granting libvirt to every login, R40A-1)."""
-    fields = list(_pam_group_fields(text))
+    fields = list(_pam_group_fields(data))
     i = 0
     while i < len(fields):
         first, more = fields[i]

@@ -1,0 +1,133 @@
+"""Red-team round 44 probes: who administers the hypervisor (r44-accounts)
+
+Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host with round 25's accounts: alice an administrator, bob and
+carol listed in staff; round 37's auth_unix_rw = none host with the socket 0660 root:libvirt
+and every account in a group of its own), through the real collector, parser and engine; each
+test asserts the exact status and message of HVA-132 or HVA-142.
+
+Findings (R44A-n):
+- R44A-1 (false pass) HVA-132, HVA-142: /etc/security/group.conf was read as if pam_group's
+  buffer had no end. Linux-PAM modules/pam_group/pam_group.c read_field scans a buffer of
+  PAM_GROUP_BUFLEN (1000) bytes starting where the field starts (shift_buf, then
+  pam_modutil_read fills the rest) and ending at its first NUL byte; a scan that finds no
+  ';' or newline there, outside a comment, logs "field too long - ignored", empties the
+  field and sets STATE_COMMENT with `*from = 0`: the next read starts afresh after the
+  buffer and skips the rest of the line as a comment, where a backslash before the newline
+  continues nothing (the STATE_COMMENT test precedes the backslash case). check_account then
+  skips the rule (a field of the first four: "malformed rule"; the groups field: mkgrplist
+  of an empty field grants nothing). hvaudit kept such a field and joined its line's
+  backslash-newline to the next line, so the rule on the next line (`*;*;*;Al0000-2400;
+  libvirt`, pam_group's own rule) ended up in hvaudit's reading inside a "poorly
+  terminated" one: with auth_unix_rw = none and the socket 0660 root:libvirt, HVA-132
+  passed "mode 660 root libvirt" while every login gets libvirt; with `sshd;*;bob|carol;
+  Al0000-2400;sudo` so hidden, HVA-142 passed 2 principals where bob and carol are 2 more.
+  The same reading counted the grant of a groups field 1000 bytes long, counted in bytes
+  (600 two-byte characters are 1200), of a rule whose users field is as long (a malformed rule),
+  and of a field after a NUL byte: wrong fails (HVA-132 failed the socket, HVA-142 failed 4
+  principals).
+  Now parse.host._pam_group_fields runs read_field's buffer over the file's bytes (a new
+  Got.data: `text` replaces what is not UTF-8, so a character count is not pam_group's).
+
+Held (kept as tests): a field whose terminator is the buffer's last byte (999 bytes, then
+';' or the newline: the groups and the users field) still grants; a groups field followed by
+a comment longer than the buffer still grants (inside a comment read_field keeps the text
+before '#'); a comment line or a line longer than the buffer leaves the rules around it
+standing; a 990-byte field before a backslash-newline still joins the lines (no grant from
+the second); a 960-byte groups field still grants sudo.
+
+Probed by script: the end-to-end run against a real libvirtd was not run: the change is to
+group.conf's reading only, and the e2e host's /etc/security/group.conf (Debian's shipped
+file) is all comments, its longest line far short of 1000 bytes, so both readings grant
+nothing and the change cannot reach the e2e-* verdicts.
+
+Tally: 1 finding (false pass, with its wrong-fail shapes); 18 cases, 10 failed on main before
+the fix (4 false passes, 6 wrong fails), 8 held.
+
+Leads left:
+- A `%G` users field for a group that does not exist under `group: files` alone, and a
+  local group with no members, still ask (round 42's lead).
+- Wording: the members question says "the group of each libvirt socket" for an ACL entry's
+  group; a next-start socket's message names no SocketGroup=/unix_sock_group.
+- k3s/RKE2 under an OpenRC runlevel other than default; a default ACL on /run/libvirt.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
+from test_redteam37_accounts_probes import AUTH_NONE, NO_USERS_GROUP, RW_PASS, _132
+from test_redteam43_accounts_probes import LIBVIRT, RW_EVERYONE, SUDO
+
+LONG = "x" * 1000
+"""A field of PAM_GROUP_BUFLEN bytes: its terminator lies past read_field's buffer."""
+
+
+@pytest.fixture
+def scan_132(host_scan):
+    def scan(conf: str) -> tuple[str, str]:
+        return _132(host_scan({**AUTH_NONE, **NO_USERS_GROUP, "/etc/security/group.conf": conf}))
+
+    return scan
+
+
+@pytest.mark.parametrize(
+    ("conf", "expected"),
+    [
+        (f"sshd;{LONG};*;Al0000-2400;audio\\\n{LIBVIRT}\n", RW_EVERYONE),
+        (f"{LONG};*;*;Al0000-2400;audio\\\n{LIBVIRT}\n", RW_EVERYONE),
+        (f"*;*;*;Al0000-2400;audio {LONG}\\\n{LIBVIRT}\n", RW_EVERYONE),
+        (f"{LIBVIRT} {LONG}\n", RW_PASS),
+        (f"*;*;*;Al0000-2400;audio\0\n{LIBVIRT}\n", RW_PASS),
+        (f"{LIBVIRT} {'é' * 600}\n", RW_PASS),
+        (f"{LIBVIRT}{' ' * 992}\n", RW_EVERYONE),
+        (f"{LIBVIRT}{' ' * 993}\n", RW_PASS),
+        (f"*;*;*{' ' * 998};Al0000-2400;libvirt\n", RW_EVERYONE),
+        (f"*;*;*{' ' * 999};Al0000-2400;libvirt\n", RW_PASS),
+        (f"{LIBVIRT} # {LONG}\n", RW_EVERYONE),
+        (f"# {LONG}\n{LIBVIRT}\n", RW_EVERYONE),
+        (f"sshd;{'x' * 990};*;Al0000-2400;audio\\\n{LIBVIRT}\n", RW_PASS),
+    ],
+    ids=[
+        "tty-backslash",
+        "service-backslash",
+        "groups-backslash",
+        "groups-long",
+        "nul",
+        "multibyte",
+        "held-groups-999",
+        "groups-1000",
+        "held-users-999",
+        "users-1000",
+        "held-long-comment",
+        "held-comment-line",
+        "held-990-joins",
+    ],
+)
+def test_pam_group_buffer_132(scan_132, conf: str, expected: tuple[str, str]) -> None:
+    """R44A-1 (false pass) HVA-132: a field whose terminator lies 1000 bytes or more past its
+    start is emptied and the rest of its line skipped (pam_group.c read_field, "field too long
+    - ignored"), its backslash-newline included, so the next line's rule gives libvirt to
+    every login; the first three passed the socket before the fix, groups-long, nul,
+    multibyte and groups-1000 failed it (wrong fail)."""
+    assert scan_132(conf) == expected
+
+
+@pytest.mark.parametrize(
+    ("conf", "expected"),
+    [
+        (f"sshd;{LONG};*;Al0000-2400;audio\\\n{SUDO}\n", FAIL4),
+        (f"{SUDO} {LONG}\n", PASS2),
+        (f"{SUDO}\n{LONG}\n", FAIL4),
+        (f"sshd;*;bob|carol;Al0000-2400;{'x' * 960} sudo\n", FAIL4),
+        (f"{SUDO} #{LONG}\n", FAIL4),
+    ],
+    ids=["tty-backslash", "groups-long", "held-long-line-after", "held-960", "held-comment"],
+)
+def test_pam_group_buffer_142(host_scan, conf: str, expected: tuple[str, str]) -> None:
+    """R44A-1 (false pass) HVA-142: `sshd;*;bob|carol;Al0000-2400;sudo` after a rule whose tty
+    field overruns the buffer and whose line ends in a backslash is pam_group's rule of its
+    own: bob and carol get sudo (passed 2 principals before the fix); a groups field 1000
+    bytes long grants nothing (failed 4 before)."""
+    assert _142(host_scan({**BASE, "/etc/security/group.conf": conf})) == expected
