@@ -792,9 +792,9 @@ def _raw_consoles(
         elif opt == "-vnc":
             out.append(("-vnc", b, o))
         elif opt == "-display" and b.startswith("vnc="):
-            # system/vl.c parse_display: `-display vnc=X` is vnc_parse(X), as -vnc X
-            value = b.removeprefix("vnc=")
-            out.append(("-display vnc=", value, parse_option("vnc", "-display vnc=", value)))
+            # system/vl.c parse_display: `-display vnc=X` is vnc_parse(X), as -vnc X, its
+            # parameters (and the -set reaching it, R44D-1) read by hvaudit.parse.qemu_args
+            out.append(("-display vnc=", b.removeprefix("vnc="), o))
         elif opt == "-spice":
             out.append(("-spice", b, o))
         elif (

@@ -269,7 +269,7 @@ def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
             value = text[m.end() :]
             ids = _vnc_ids(out)
             for i, o in enumerate(out):
-                if o.name == group and o.qemu_opts and ids.get(i, o.props.get("id")) == ident:
+                if _group(o) == group and ids.get(i, o.props.get("id")) == ident:
                     props = {**o.props, key: value}
                     out[i] = dataclasses.replace(
                         o, props=props, set_by=(*o.set_by, text), pairs=(*o.pairs, (key, value))
@@ -278,14 +278,30 @@ def qemu_options(args: Iterable[str]) -> tuple[QemuOption, ...]:
     return tuple(out)
 
 
+def _group(o: QemuOption) -> str | None:
+    """The QemuOpts list a `-set GROUP.ID.KEY=` reaches the option through: its own name, and
+    `vnc` for `-display vnc=X` too (R44D-1: system/vl.c parse_display hands X to vnc_parse,
+    which adds it to the same `vnc` list as a -vnc, ui/vnc.c). None for an option QEMU does
+    not keep as QemuOpts."""
+    if o.name == "display" and o.text.startswith("vnc="):
+        return "vnc"
+    return o.name if o.qemu_opts else None
+
+
 def _vnc_ids(options: list[QemuOption]) -> dict[int, str]:
     """The ids of -vnc options given none: ui/vnc.c vnc_auto_assign_id names the first
     `default`, later ones vnc2, vnc3, ... (what -set vnc.default.password=off reaches; QEMU
-    releases that assign the id only later refuse such a -set)."""
+    releases that assign the id only later refuse such a -set). A `-display vnc=X` is one of
+    them, numbered in its place among the -vnc options (vnc_parse, _group: R44D-1)."""
     out: dict[int, str] = {}
-    taken = {o.props["id"] for o in options if o.name == "vnc" and o.props.get("id")}
+    vnc = [_group(o) == "vnc" for o in options]
+    taken = {
+        o.props["id"]
+        for o, is_vnc in zip(options, vnc, strict=True)
+        if is_vnc and o.props.get("id")
+    }
     for i, o in enumerate(options):
-        if o.name == "vnc" and not o.props.get("id"):
+        if vnc[i] and not o.props.get("id"):
             ident, n = "default", 2
             while ident in taken:
                 ident, n = f"vnc{n}", n + 1
@@ -309,6 +325,10 @@ def parse_option(name: str, spelled: str, text: str) -> QemuOption:
     if name in LIST_OPTIONS:
         implied = IMPLIED_KEY.get(name)
         pairs = tuple(opt_pairs(text, implied, name not in _KEYVAL))
+        return QemuOption(name, spelled, text, dict(pairs), pairs=pairs)
+    if name == "display" and text.startswith("vnc="):
+        # vl.c parse_display: `-display vnc=X` is vnc_parse(X), a -vnc's parameters (R44D-1)
+        pairs = tuple(opt_pairs(text.removeprefix("vnc="), IMPLIED_KEY["vnc"], True))
         return QemuOption(name, spelled, text, dict(pairs), pairs=pairs)
     return QemuOption(name, spelled, text)
 

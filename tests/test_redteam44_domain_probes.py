@@ -1,0 +1,96 @@
+"""Red-team round 44 probes: VM domain XML, the VNC servers of raw QEMU arguments that a
+`-set vnc.ID.KEY=` reaches (r44-domain)
+
+Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
+host replay with the test-driver node's domains collected by the real LibvirtCollector and
+marked as the QEMU driver's, each VM's <qemu:commandline> written into its collected XML),
+scanned through the real parser and engine.
+
+Findings:
+- R44D-1 (false pass, wrong fail) HVA-031: `-display vnc=X` is vnc_parse(X) (QEMU system/vl.c
+  parse_display: `if (*opts == '=') { vnc_parse(opts + 1); display_remote++; }`), which adds
+  X to the same `vnc` QemuOpts list as a -vnc and gives it the next automatic id (ui/vnc.c
+  vnc_auto_assign_id: `default`, then vnc2, ...), but hvaudit numbered and let `-set` reach
+  the -vnc options only. VM web01's `-display vnc=0.0.0.0:1,password=on -set
+  vnc.default.password=off` (no password on every address: vnc_display_open reads `password`
+  with qemu_opt_get_bool, the last value winning) and VM v1's same server beside libvirt's
+  loopback VNC with `-set vnc.vnc2.password=off` passed on "password"; VM v2's `-display
+  vnc=127.0.0.1:1 -vnc 0.0.0.0:2,password=on -set vnc.default.password=off` failed the
+  passworded -vnc (QEMU's vnc2), which the -set does not reach. Now a `-display vnc=` is
+  read with a -vnc's parameters and counted among the vnc ids (hvaudit.parse.qemu_args
+  _group, _vnc_ids): web01 and v1 fail, v2 passes.
+
+Held (kept as tests): VM v3's `-set vnc.vnc2.password=off` beside a lone `-display vnc=`
+(no second VNC server) keeps its "password" (R44D-1).
+
+Probed by script: none beyond the kept cases.
+
+Tally: 1 finding (false pass 1, with a wrong fail in the same class), 1 test holding 4
+cases; the 3 finding cases failed on main before the fix (the held case passes on main too).
+
+Leads left: see the round's report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import messages, outcomes
+from test_redteam37_domain_probes import _ns_scan
+from test_redteam40_domain_probes import _commandline
+
+LOOP_VNC = "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>"
+
+
+def test_set_reaches_a_display_vnc_server(tmp_path: Path) -> None:
+    """R44D-1: `-display vnc=X` is vnc_parse(X), a -vnc in QEMU's vnc option list numbered
+    with the -vnc options (`default`, then vnc2, ...), so a -set vnc.ID.password=off reaches
+    it (web01, v1: no password on every address) and not the -vnc after it (v2). Held: a
+    -set of an id no server has (v3)."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (
+                "",
+                _commandline(
+                    "-display", "vnc=0.0.0.0:1,password=on", "-set", "vnc.default.password=off"
+                ),
+            ),
+            "v1": (
+                LOOP_VNC,
+                _commandline(
+                    "-display", "vnc=0.0.0.0:1,password=on", "-set", "vnc.vnc2.password=off"
+                ),
+            ),
+            "v2": (
+                "",
+                _commandline(
+                    "-display",
+                    "vnc=127.0.0.1:1",
+                    "-vnc",
+                    "0.0.0.0:2,password=on",
+                    "-set",
+                    "vnc.default.password=off",
+                ),
+            ),
+            "v3": (
+                "",
+                _commandline(
+                    "-display", "vnc=0.0.0.0:1,password=on", "-set", "vnc.vnc2.password=off"
+                ),
+            ),
+        },
+    )
+    on = "QEMU argument -display vnc=0.0.0.0:1,password=on"
+    off = (
+        " -set {}.password=off: a VNC server on 0.0.0.0 with no password, sasl or tls-creds "
+        "option, outside libvirt's <graphics> (qemu.conf's vnc_* do not apply)"
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "fail", "v1": "fail", "v2": "pass", "v3": "pass"}
+    assert messages(a, "HVA-031") == {
+        "web01": on + off.format("vnc.default"),
+        "v1": on + off.format("vnc.vnc2"),
+        "v2": "QEMU argument -display vnc=127.0.0.1:1 -set vnc.default.password=off: loopback "
+        "only; QEMU argument -vnc 0.0.0.0:2,password=on: password",
+        "v3": f"{on}: password",
+    }
