@@ -1400,6 +1400,11 @@ class HostFacts:
     """Physical slot name -> the address of what it holds, "0000:17:00" (domain:bus:device;
     /sys/bus/pci/slots/<name>/address). A second slot the firmware gives the same number is
     named "<name>-1" (Linux drivers/pci/slot.c make_slot_name)."""
+    ovs_datapath_ports: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The interfaces `ip -d link` shows with master ovs-system: the netdev ports (a VM's tap, a
+    NIC) of every Open vSwitch bridge (Linux net/openvswitch/vport-netdev.c ovs_netdev_link
+    links each under the datapath's own device, get_dpdev); the bridge each is on is only in
+    ovs-vsctl's tables."""
     ovs_bridges: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     ovs_bonds: Fact[dict[str, tuple[str, ...]]] = field(default_factory=_na)
     """Open vSwitch bond port -> its interfaces (none where Open vSwitch is not installed)."""

@@ -2478,8 +2478,9 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
     interfaces on the VM bridge; ovs-vsctl(8) `add-port BRIDGE PORT -- set Interface PORT
     type=internal`) is a port of some OVS bridge, but `ip -d link` shows every OVS port as
     `master ovs-system`, the datapath: ovs-vsctl's Bridge/Port/Interface tables tell which bridge
-    holds it; where they were not read and VMs sit on an OVS bridge, it is a question
-    (`ovs-vsctl port-to-br PORT`), never a pass. A host with several of these questions (OVS
+    holds it; where they were not read and VMs sit on an OVS bridge (one defined there, or a VM
+    tap the link list shows under ovs-system whose bridge no running VM read names: R44S-1), it
+    is a question (`ovs-vsctl port-to-br PORT`), never a pass. A host with several of these questions (OVS
     ports, VFs whose PF is not in the evidence, VLAN interfaces) gets them as one item whose
     one question asks each, every port named (R21Q-1)."""
     for h in ctx.deployment.hosts:
@@ -2651,7 +2652,24 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
             and d not in defined
             and d not in internal
         ]
-        if not ovs_vm_bridges:
+        # A VM's tap on an Open vSwitch bridge shows master ovs-system, the datapath, in the link
+        # list (ovs_datapath_ports): with ovs-vsctl's tables unread it is a live VM port on a
+        # bridge only they name, which no definition read may tie to one (a domain of another
+        # libvirt connection, a guest started by hand), so an address on an OVS port or bridge
+        # is asked whether that bridge is its own, never passed (R44S-1).
+        dp = h.facts.ovs_datapath_ports
+        placed = {
+            i.target_dev
+            for v in ctx.deployment.vms
+            if v.host == h.name and v.running
+            for i in v.interfaces
+            if i.target_dev
+            and (i.source if i.type == "bridge" else net_bridges.get(i.source)) in ovs_vm_bridges
+        }
+        stray = sorted(
+            p for p in (dp.get() if dp.known else ()) if _vm_port(p, named) and p not in placed
+        )
+        if not ovs_vm_bridges and not stray:
             ovs_q = []
         if h.facts.ovs_bridges.known:
             ovs_q = []
@@ -2701,13 +2719,22 @@ def management_segment(ctx: Context) -> Iterator[Outcome]:
                     else f"each of the Open vSwitch ports {', '.join(held_by)}"
                 )
                 on = ", ".join(ovs_vm_bridges)
+                taps = ", ".join(stray[:8]) + (" and more" if len(stray) > 8 else "")
+                vms_on, nots, looks = [], list(ovs_vm_bridges), []
+                if on:
+                    vms_on.append(f"VMs are on Open vSwitch bridge(s) {on}")
+                    looks.append(f"`ovs-vsctl list-ports BRIDGE` for {on}")
+                if stray:
+                    vms_on.append(f"VM port(s) {taps} are on Open vSwitch bridge(s) it names")
+                    nots.append(f"the bridge of {taps}")
+                    looks.append(f"`ovs-vsctl port-to-br` for {taps}")
                 asks.append(
                     f"host address on Open vSwitch port(s) {', '.join(ovs_q)}, whose bridge only "
-                    f"ovs-vsctl shows; VMs are on Open vSwitch bridge(s) {on}"
+                    f"ovs-vsctl shows; {'; '.join(vms_on)}"
                 )
                 questions.append(
-                    f"Is {which} on a bridge that no VM port is on (not {on})? Evidence: "
-                    f"`ovs-vsctl port-to-br {port}` and `ovs-vsctl list-ports BRIDGE` for {on} "
+                    f"Is {which} on a bridge that no VM port is on (not {' or '.join(nots)})? "
+                    f"Evidence: `ovs-vsctl port-to-br {port}` and {' and '.join(looks)} "
                     "on the host. Pass: yes, its bridge carries no VM port; fail: it is a port "
                     "of a bridge VMs are on."
                 )

@@ -831,6 +831,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.macvtap_modes = _macvtap_modes(links)
     f.bonds_unmonitored = _unmonitored_bonds(links)
     f.links_down = _links_down(links)
+    f.ovs_datapath_ports = _datapath_ports(links)
     f.ovs_bridges = ev.fact(_cmd("ovs-ports"), _ovs_bridges)
     f.ovs_bonds = ev.fact(_cmd("ovs-ports"), lambda g: _ovs_bridges(g, bonds=True))
     f.sriov_vfs = _sriov_vfs(links)
@@ -10465,6 +10466,20 @@ def _masters(
         if d.get("master") in masters:
             masters[str(d["master"])].append(str(d.get("ifname")))
     return Fact.of({k: tuple(v) for k, v in masters.items()}, *links.sources)
+
+
+def _datapath_ports(links: Fact[list[dict[str, Any]]]) -> Fact[tuple[str, ...]]:
+    """The interfaces whose master is ovs-system, Open vSwitch's datapath: each netdev port (a
+    VM's tap, a NIC) of an OVS bridge (Linux net/openvswitch/vport-netdev.c ovs_netdev_link:
+    `netdev_master_upper_dev_link(vport->dev, get_dpdev(vport->dp), ...)`)."""
+    if not links.known:
+        return links  # type: ignore[return-value]
+    return Fact.of(
+        tuple(
+            sorted({str(d.get("ifname")) for d in links.get() if d.get("master") == "ovs-system"})
+        ),
+        *links.sources,
+    )
 
 
 #: The names of VM ports on a Linux bridge: libvirt's generated tap names, "vnet" and a digit
