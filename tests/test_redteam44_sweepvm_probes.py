@@ -19,19 +19,36 @@ Findings:
   the option off, as R43T-1's MAC label does. Now R43T-1's question. Older test changed
   (separate commit): test_redteam43_sweepvm_probes' held DAC test asserted the pass.
 
+- R44T-2 (false pass) HVA-048: qemu.conf's security_default_confined = 1 and
+  security_require_confined = 1 passed where the daemon reported the none security model in
+  its capabilities (no SELinux or AppArmor driver) and where qemu.conf's own security_driver
+  named "none" (`"none"` or `[ "apparmor", "none" ]`). The two exclude each other:
+  src/security/security_manager.c virSecurityManagerNew refuses the nop driver, named or
+  auto-probed, under VIR_SECURITY_MANAGER_REQUIRE_CONFINED ("Security driver \"none\" cannot
+  create confined guests"), and qemuSecurityInit's failure fails qemuStateInitialize
+  (src/qemu/qemu_driver.c). A daemon reporting the none model runs with the option off (it
+  read qemu.conf before the edit): now a fail. A qemu.conf naming "none" beside the option is
+  a file no running QEMU driver read: now a question whether the running one refuses an
+  unconfined guest (a transient test domain, or the file in force at its start).
+
 Held:
 - the same DAC type none label on a shut-off domain keeps the pass (the setting refuses it at
   its next start).
+- security_driver = "apparmor" named in qemu.conf keeps the pass.
+- the daemon's none model with security_require_confined = 0 keeps the plain fail (the
+  file's own setting fails first).
 
 Probed by script: none.
 
-Tally: 1 finding (false pass: HVA-048), 2 tests (2 cases); 1 case failed on main before the
-fix (R44T-1: pass), 1 held.
+Tally: 2 findings (false pass: HVA-048 twice), 6 tests (7 cases); 4 cases failed on main
+before the fixes (R44T-1: 1 pass; R44T-2: 3 passes), 3 held (3 cases).
 
 Leads left: see the report.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from conftest import domain_xml, messages, outcomes
 
@@ -70,3 +87,61 @@ def test_r44t_held_shut_off_dac_none_label_keeps_the_pass(host_scan) -> None:
     a = host_scan(domains=[xml])
     assert outcomes(a, "HVA-048") == {"hv1": "pass"}
     assert messages(a, "HVA-048") == {"hv1": PASS}
+
+
+HARDENED_CONF = "security_default_confined = 1\nsecurity_require_confined = 1\n"
+
+
+def test_r44t_2_daemon_reporting_no_mac_model_fails(host_scan) -> None:
+    """R44T-2 (false pass): the none driver and security_require_confined exclude each other,
+    so a daemon reporting the none model runs with the option off."""
+    a = host_scan({"secmodel": "none"})
+    assert outcomes(a, "HVA-048") == {"hv1": "fail"}
+    assert messages(a, "HVA-048") == {
+        "hv1": "qemu.conf sets security_default_confined = 1 and security_require_confined = 1, "
+        "but the daemon reports no MAC security model (only DAC): libvirt's QEMU driver does "
+        'not start with the "none" security driver while security_require_confined is set, so '
+        "the running daemon runs with it off"
+    }
+
+
+@pytest.mark.parametrize("driver", ['"none"', '[ "apparmor", "none" ]'])
+def test_r44t_2_conf_naming_the_none_driver_is_asked(host_scan, driver) -> None:
+    """R44T-2 (false pass): qemu.conf naming the none driver beside the option is a file the
+    running QEMU driver (it reports apparmor) cannot have started with."""
+    conf = f"security_driver = {driver}\n" + HARDENED_CONF
+    a = host_scan({"/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-048") == {"hv1": "manual"}
+    assert messages(a, "HVA-048") == {
+        "hv1": 'qemu.conf sets security_driver = "none" beside security_require_confined = 1, '
+        'which libvirt\'s QEMU driver refuses to start with ("Security driver "none" cannot '
+        'create confined guests"): the running daemon (it reports the apparmor model) read an '
+        "earlier qemu.conf, whose setting the evidence does not show"
+    }
+    assert _question(a, "HVA-048") == (
+        "Does libvirt's QEMU driver on host hv1 refuse to start an unconfined guest? Evidence: "
+        "`virsh create` on hv1 of a transient domain without disks whose definition has "
+        "<seclabel type='none'/>, or the qemu.conf in force when libvirtd or virtqemud started "
+        "(`ps -o lstart= -C libvirtd,virtqemud` dates it). Pass: libvirt refuses it "
+        '("Unconfined guests are not allowed on this host") or that file set '
+        "security_require_confined = 1; fail: the guest starts, or that file left the setting "
+        "off."
+    )
+
+
+def test_r44t_held_named_apparmor_driver_keeps_the_pass(host_scan) -> None:
+    """Held: a MAC driver named in qemu.conf is no contradiction."""
+    a = host_scan({"/etc/libvirt/qemu.conf": 'security_driver = "apparmor"\n' + HARDENED_CONF})
+    assert outcomes(a, "HVA-048") == {"hv1": "pass"}
+    assert messages(a, "HVA-048") == {"hv1": PASS}
+
+
+def test_r44t_held_no_mac_model_with_require_off_keeps_the_plain_fail(host_scan) -> None:
+    """Held: the file's own setting off fails first, whatever the daemon reports."""
+    conf = "security_default_confined = 1\nsecurity_require_confined = 0\n"
+    a = host_scan({"secmodel": "none", "/etc/libvirt/qemu.conf": conf})
+    assert outcomes(a, "HVA-048") == {"hv1": "fail"}
+    assert messages(a, "HVA-048") == {
+        "hv1": "security_default_confined = 1, security_require_confined = 0: guests may start "
+        "unconfined"
+    }

@@ -3417,7 +3417,16 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     qemuSecurityInit: VIR_SECURITY_MANAGER_REQUIRE_CONFINED, then qemuSecurityNewDAC with
     `flags`), and virSecurityManagerGenLabel refuses a type none label of every nested
     manager, so a running domain with `<seclabel type='none' model='dac'/>` started while the
-    option was off (R44T-1, was a pass)."""
+    option was off (R44T-1, was a pass).
+
+    The setting and the "none" security driver exclude each other: virSecurityManagerNew
+    (security_manager.c) refuses the nop driver, named or auto-probed on a host with neither
+    SELinux nor AppArmor, while security_require_confined is set ("Security driver \"none\"
+    cannot create confined guests"), and qemuStateInitialize fails with it. A daemon that
+    reports the none model in its capabilities therefore runs with the option off, whatever
+    qemu.conf says now: a fail; and a qemu.conf whose security_driver names "none" beside
+    the option is a file no running QEMU driver read: asked, the running daemon's own setting
+    unshown (R44T-2, both were passes)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
@@ -3433,7 +3442,45 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
             for lbl in v.security_labels
             if lbl.type == "none"
         ]
-        if default == 1 and require == 1 and started:
+        model = h.libvirt.security_model if h.libvirt else Fact.not_applicable("no libvirt")
+        driver, drvsrc = conf_value(h, "qemu.conf", "security_driver")
+        if default == 1 and require == 1 and model.known and model.get() == "none":
+            yield failed(
+                s,
+                "qemu.conf sets security_default_confined = 1 and security_require_confined = "
+                "1, but the daemon reports no MAC security model (only DAC): libvirt's QEMU "
+                'driver does not start with the "none" security driver while '
+                "security_require_confined is set, so the running daemon runs with it off",
+                dsrc,
+                rsrc,
+                *model.sources,
+            )
+        elif default == 1 and require == 1 and "none" in _listed(driver):
+            running = (
+                f"the running daemon (it reports the {model.get()} model) read an earlier qemu.conf"
+                if model.known
+                else "either no QEMU driver runs or the running one read an earlier qemu.conf"
+            )
+            yield manual(
+                s,
+                'qemu.conf sets security_driver = "none" beside security_require_confined = 1, '
+                'which libvirt\'s QEMU driver refuses to start with ("Security driver "none" '
+                f'cannot create confined guests"): {running}, whose setting the evidence does '
+                "not show",
+                drvsrc,
+                rsrc,
+                *model.sources,
+                question=f"Does libvirt's QEMU driver on host {h.name} refuse to start an "
+                "unconfined guest? Evidence: `virsh create` on "
+                f"{h.name} of a transient domain without disks whose definition has "
+                "<seclabel type='none'/>, or the qemu.conf in force when libvirtd or virtqemud "
+                "started (`ps -o lstart= -C libvirtd,virtqemud` dates it). Pass: libvirt "
+                'refuses it ("Unconfined guests are not allowed on this host") or that file '
+                "set security_require_confined = 1"
+                + ("" if model.known else ", or no QEMU driver runs")
+                + "; fail: the guest starts, or that file left the setting off.",
+            )
+        elif default == 1 and require == 1 and started:
             names = ", ".join(sorted({v.name for v, _ in started})[:5])
             yield manual(
                 s,
@@ -3463,6 +3510,12 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
                 dsrc,
                 rsrc,
             )
+
+
+def _listed(value: object) -> list[object]:
+    """qemu.conf's security_driver as the list of drivers libvirt reads (a string is a list of
+    one, libvirt_conf.effective_qemu_conf)."""
+    return list(value) if isinstance(value, list) else [value]
 
 
 @check(
