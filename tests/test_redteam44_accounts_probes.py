@@ -29,20 +29,38 @@ Findings (R44A-n):
   Now parse.host._pam_group_fields runs read_field's buffer over the file's bytes (a new
   Got.data: `text` replaces what is not UTF-8, so a character count is not pam_group's).
 
+- R44A-2 (false pass) HVA-132, HVA-142: pam_group's vendor group.conf was never read. Linux-PAM
+  modules/pam_group/pam_group.c check_account (since 1.5.3, c11b0f5d): where stat of
+  /etc/security/group.conf fails with ENOENT it reads VENDOR_PAM_GROUP_CONF,
+  `%vendordir%/security/group.conf` (pam_group(8)); the vendordir is a build option:
+  meson_options.txt's default /usr/share/pam (1.7.2), openSUSE's /usr/etc (openSUSE wiki
+  "openSUSE:PAM configuration": /usr/etc/pam.d after /etc/pam.d and /usr/lib/pam.d). hvaudit
+  collected /etc's file only and read its absence as no grant: with auth_unix_rw = none, the
+  socket 0660 root:libvirt and `*;*;*;Al0000-2400;libvirt` in either vendor file, HVA-132
+  passed "mode 660 root libvirt"; openSUSE's /usr/etc one granting sudo to bob and carol left
+  HVA-142 at 2 principals; an unreadable vendor file was no question. Now the collector reads
+  both vendor paths and, where /etc's file does not exist, parse.host._pam_group_confs takes
+  each that does (which vendordir libpam was built with is not in the evidence), for both
+  checks; the messages and the group.conf question name the file read
+  (checks.management._group_conf). A bundle collected before keeps /etc's answer.
+
 Held (kept as tests): a field whose terminator is the buffer's last byte (999 bytes, then
 ';' or the newline: the groups and the users field) still grants; a groups field followed by
 a comment longer than the buffer still grants (inside a comment read_field keeps the text
 before '#'); a comment line or a line longer than the buffer leaves the rules around it
 standing; a 990-byte field before a backslash-newline still joins the lines (no grant from
-the second); a 960-byte groups field still grants sudo.
+the second); a 960-byte groups field still grants sudo. R44A-2: a /etc/security/group.conf
+that exists, however empty, is the file read, a vendor file's rules notwithstanding (HVA-132
+passes, HVA-142 counts 2).
 
 Probed by script: the end-to-end run against a real libvirtd was not run: the change is to
 group.conf's reading only, and the e2e host's /etc/security/group.conf (Debian's shipped
 file) is all comments, its longest line far short of 1000 bytes, so both readings grant
-nothing and the change cannot reach the e2e-* verdicts.
+nothing and the change cannot reach the e2e-* verdicts; nor can R44A-2 (that file exists, so
+no vendor file is read, and this host has neither vendor path).
 
-Tally: 1 finding (false pass, with its wrong-fail shapes); 18 cases, 10 failed on main before
-the fix (4 false passes, 6 wrong fails), 8 held.
+Tally: 2 findings (2 false passes; R44A-1 with its wrong-fail shapes); 26 cases, 16 failed on
+main before the fixes (R44A-1: 10, 4 false passes and 6 wrong fails; R44A-2: 6), 10 held.
 
 Leads left:
 - A `%G` users field for a group that does not exist under `group: files` alone, and a
@@ -56,10 +74,15 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import question_line
 from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
-from test_redteam37_accounts_probes import AUTH_NONE, NO_USERS_GROUP, RW_PASS, _132
+from test_redteam37_accounts_probes import AUTH_NONE, NO_USERS_GROUP, RW_PASS, SOCK, _132
+from test_redteam38_accounts_probes import GROUP_CONF_Q
 from test_redteam43_accounts_probes import LIBVIRT, RW_EVERYONE, SUDO
 
+ETC = "/etc/security/group.conf"
+USR_SHARE = "/usr/share/pam/security/group.conf"
+USR_ETC = "/usr/etc/security/group.conf"
 LONG = "x" * 1000
 """A field of PAM_GROUP_BUFLEN bytes: its terminator lies past read_field's buffer."""
 
@@ -131,3 +154,73 @@ def test_pam_group_buffer_142(host_scan, conf: str, expected: tuple[str, str]) -
     own: bob and carol get sudo (passed 2 principals before the fix); a groups field 1000
     bytes long grants nothing (failed 4 before)."""
     assert _142(host_scan({**BASE, "/etc/security/group.conf": conf})) == expected
+
+
+# --- R44A-2: pam_group's vendor group.conf where /etc/security/group.conf does not exist
+
+
+def _vendor_everyone(conf: str) -> tuple[str, str]:
+    return (
+        "fail",
+        f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt: group libvirt "
+        f"(gid 108) is granted to every user at login by {conf} (pam_group): any local user "
+        "controls every VM",
+    )
+
+
+@pytest.fixture
+def scan_vendor_132(host_scan):
+    def scan(files: dict[str, str]) -> tuple[str, str]:
+        return _132(host_scan({**AUTH_NONE, **NO_USERS_GROUP, **files}))
+
+    return scan
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({USR_SHARE: f"{LIBVIRT}\n"}, _vendor_everyone(USR_SHARE)),
+        ({USR_ETC: f"{LIBVIRT}\n"}, _vendor_everyone(USR_ETC)),
+        (
+            {USR_SHARE: f"{LIBVIRT}\n", USR_ETC: "# none\n"},
+            _vendor_everyone(f"{USR_SHARE} and {USR_ETC}"),
+        ),
+        ({USR_SHARE: f"{LIBVIRT}\n", ETC: "# none\n"}, RW_PASS),
+        (
+            {USR_ETC: PermissionError("Permission denied")},
+            (
+                "manual",
+                f"{SOCK} is mode 660 root libvirt: host/files{USR_ETC}: Permission denied: "
+                f"whether pam_group grants group libvirt at login to every user is unknown; "
+                f"{RW_PASS[1]}",
+            ),
+        ),
+    ],
+    ids=["usr-share-pam", "usr-etc", "both", "held-etc-exists", "vendor-unreadable"],
+)
+def test_pam_group_vendor_conf_132(scan_vendor_132, files, expected) -> None:
+    """R44A-2 (false pass) HVA-132: with no /etc/security/group.conf, pam_group reads
+    VENDOR_PAM_GROUP_CONF (Linux-PAM pam_group.c check_account): its `*;*;*;Al0000-2400;libvirt`
+    gives libvirt to every login, yet the socket 0660 root:libvirt passed (the file was never
+    collected); a /etc/security/group.conf that exists, however empty, is the one read."""
+    assert scan_vendor_132(files) == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({USR_ETC: f"{SUDO}\n"}, FAIL4),
+        ({USR_ETC: f"{SUDO}\n", ETC: ""}, PASS2),
+    ],
+    ids=["usr-etc", "held-etc-exists"],
+)
+def test_pam_group_vendor_conf_142(host_scan, files, expected) -> None:
+    """R44A-2 (false pass) HVA-142: openSUSE's /usr/etc/security/group.conf granting sudo to bob
+    and carol where /etc has none: 4 principals, passed 2 before the fix."""
+    assert _142(host_scan({**BASE, **files})) == expected
+
+
+def test_pam_group_vendor_conf_question(host_scan) -> None:
+    """R44A-2 (wording) HVA-132: the unread vendor file is the one the question names."""
+    a = host_scan({**AUTH_NONE, **NO_USERS_GROUP, USR_ETC: PermissionError("Permission denied")})
+    assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q.replace(ETC, USR_ETC)

@@ -2658,10 +2658,10 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         if grant_q:
             refs += [*h.facts.login_groups.sources, *h.facts.group_directory.sources]
             questions.append(
-                "Does /etc/security/group.conf have pam_group grant the group of a libvirt "
+                f"Does {_group_conf(h)} have pam_group grant the group of a libvirt "
                 "socket (read-write, admin, virtlogd's or virtlockd's) at login only to "
                 "administrators? Evidence: `cat "
-                "/etc/security/group.conf` and, for a netgroup in its users field, `getent "
+                f"{_group_conf(h)}` and, for a netgroup in its users field, `getent "
                 "netgroup NAME`, for a group `getent group NAME`. Pass: yes, no rule grants "
                 "that group to every login account; fail: a rule grants it to every login "
                 "account."
@@ -2863,7 +2863,7 @@ def _group_of_everyone(h: Host, group: str) -> str | None:
         if EVERY_USER in who:
             return (
                 f"group {group} (gid {gid}) is granted{alias} to every user at login by "
-                "/etc/security/group.conf (pam_group)"
+                f"{_group_conf(h)} (pam_group)"
             )
         # a users field that names every login account another way: a UNIX group that holds
         # them all (`%users`, SUSE's primary group), a negation (`!root`), a wildcard (R38A-1)
@@ -2874,7 +2874,7 @@ def _group_of_everyone(h: Host, group: str) -> str | None:
                 names = ", ".join(a.name for a in people[:6])
                 return (
                     f"group {group} (gid {gid}) is granted{alias} at login by "
-                    f"/etc/security/group.conf (pam_group) to users {field}: every local login "
+                    f"{_group_conf(h)} (pam_group) to users {field}: every local login "
                     f"account of uid 1000 and up ({names})"
                 )
     # every name of the gid: initgroups gives whoever any of them lists the gid (R40A-6)
@@ -2883,6 +2883,14 @@ def _group_of_everyone(h: Host, group: str) -> str | None:
         return None
     names = ", ".join(a.name for a in people[:6])
     return f"group {group} (gid {gid}) holds every local login account of uid 1000 and up ({names})"
+
+
+def _group_conf(h: Host) -> str:
+    """The group.conf whose rules HostFacts.login_groups holds: /etc/security/group.conf, or
+    where it does not exist the vendor copy pam_group reads (parse.host._pam_group_confs,
+    R44A-2)."""
+    paths = [s.artefact.removeprefix("host/files") for s in h.facts.login_groups.sources]
+    return " and ".join(paths) or "/etc/security/group.conf"
 
 
 def _login_grant_unread(h: Host, group: str) -> str | None:
@@ -2911,12 +2919,12 @@ def _login_grant_unread(h: Host, group: str) -> str | None:
         for field in sorted(pam_group_users_field(w) for w in who):
             if pam_group_user_matches(field, "", lambda _: False) is None:
                 return (
-                    f"/etc/security/group.conf grants group {g} at login to netgroup "
+                    f"{_group_conf(h)} grants group {g} at login to netgroup "
                     f"{field} (pam_group asks innetgr), whose members are not in the evidence"
                 )
             if field.startswith("%") and (beyond := _members_beyond_files(h, field[1:])):
                 return (
-                    f"/etc/security/group.conf grants group {g} at login to users {field} "
+                    f"{_group_conf(h)} grants group {g} at login to users {field} "
                     f"(pam_group asks getgrnam), {beyond}"
                 )
     return None

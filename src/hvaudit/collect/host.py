@@ -124,6 +124,11 @@ FILES: tuple[FileProbe, ...] = (
     FileProbe("/etc/gshadow"),
     # pam_group's rules (group.conf(5)): groups granted at login, beyond /etc/group (R25A-6)
     FileProbe("/etc/security/group.conf"),
+    # and its vendor copy, which pam_group reads where /etc has none (Linux-PAM pam_group.c
+    # check_account, VENDOR_PAM_GROUP_CONF: meson's default vendordir /usr/share/pam, openSUSE's
+    # /usr/etc) (R44A-2)
+    FileProbe("/usr/share/pam/security/group.conf"),
+    FileProbe("/usr/etc/security/group.conf"),
     FileProbe("/etc/nsswitch.conf"),
     # doas(1)'s rules (OpenDoas, Debian/Ubuntu package opendoas; OpenBSD's doas.conf(5) SYNOPSIS
     # /etc/doas.conf): who may run commands as root besides sudoers. Users and groups, no secrets.

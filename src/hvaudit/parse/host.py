@@ -776,7 +776,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.kernel_not_booted = _kernel_not_booted(ev)
     f.accounts = ev.fact(_file("/etc/passwd"), _accounts)
     f.groups = ev.fact(_file("/etc/group"), _group_file)
-    f.login_groups = ev.fact(_file("/etc/security/group.conf"), _login_groups)
+    f.login_groups = _login_groups(ev)
     f.group_directory = _group_directory(ev)
     f.admin_principals = _admins(ev)
     f.directory = _directory(ev)
@@ -3459,15 +3459,16 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     # a password in /etc/group's own field, for a group gshadow has no entry for (R24E-1)
     grp_password = _group_file_passwords(group_file.text, gsh_text)
 
-    # groups pam_group grants at login (R25A-6)
-    pam_grp = ev.get(_file("/etc/security/group.conf"))
-    if pam_grp.state == "failed":
-        return Fact.failed(
-            f"/etc/security/group.conf: {pam_grp.reason}: which groups pam_group grants at "
-            "login is unknown",
-            pam_grp.source,
-        )
-    granted_at_login = _pam_group_grants(pam_grp.data) if pam_grp.state == "ok" else {}
+    # groups pam_group grants at login (R25A-6), from its vendor file where /etc has none (R44A-2)
+    pam_grps = _pam_group_confs(ev)
+    for pam_grp in pam_grps:
+        if pam_grp.state == "failed":
+            return Fact.failed(
+                f"{pam_grp.source.artefact.removeprefix('host/files')}: {pam_grp.reason}: which "
+                "groups pam_group grants at login is unknown",
+                pam_grp.source,
+            )
+    granted_at_login = _pam_group_grants_of(pam_grps)
 
     # newgrp (newgrp(1): "change the current group ID") and pam_group give a name's gid: a
     # grant of another name of an administrative group's gid is a grant of that group (R30A-4)
@@ -3811,11 +3812,54 @@ def _group_directory(ev: HostEvidence) -> Fact[tuple[tuple[str, ...], tuple[str,
     )
 
 
-def _login_groups(g: Got) -> Fact[dict[str, tuple[str, ...]]]:
-    """_pam_group_grants of /etc/security/group.conf as a fact; no file grants nothing."""
-    if g.state != "ok":
-        return Fact.of({}, g.source)
-    return Fact.of({k: tuple(sorted(v)) for k, v in _pam_group_grants(g.data).items()}, g.source)
+PAM_GROUP_CONF = "/etc/security/group.conf"
+#: pam_group's vendor group.conf, which it reads where PAM_GROUP_CONF does not exist: Linux-PAM
+#: modules/pam_group/pam_group.c check_account (since 1.5.3, c11b0f5d "use vendor specific
+#: group.conf as fallback"): `if (stat(conf_filename, &stat_buffer) != 0 && errno == ENOENT)
+#: conf_filename = VENDOR_PAM_GROUP_CONF`, VENDOR_SCONFIG_DIR "/group.conf" (pam_group(8): "If
+#: /etc/security/group.conf does not exist, %vendordir%/security/group.conf is used"). The
+#: vendordir is a build option: meson_options.txt's default /usr/share/pam (1.7.2, aea30822),
+#: openSUSE's /usr/etc (the openSUSE wiki "openSUSE:PAM configuration": PAM looks for service
+#: files in /etc/pam.d, /usr/lib/pam.d and /usr/etc/pam.d, libpam's VENDORDIR "/pam.d"). Which
+#: one the host's libpam was built with is not in the evidence: each that exists counts.
+PAM_GROUP_VENDOR_CONFS = ("/usr/share/pam/security/group.conf", "/usr/etc/security/group.conf")
+
+
+def _pam_group_confs(ev: HostEvidence) -> list[Got]:
+    """The group.conf files pam_group reads its rules from: PAM_GROUP_CONF, or where it does not
+    exist the vendor files (PAM_GROUP_VENDOR_CONFS) that do, or were not read; a bundle
+    collected before they were keeps /etc's answer (R44A-2)."""
+    main = ev.get(_file(PAM_GROUP_CONF))
+    if main.state != "absent":
+        return [main]
+    vendor = [ev.get(_file(p)) for p in PAM_GROUP_VENDOR_CONFS]
+    return [g for g in vendor if g.state not in ("absent", "uncollected")] or [main]
+
+
+def _pam_group_grants_of(confs: list[Got]) -> dict[str, set[str]]:
+    """_pam_group_grants of every file of `confs` that was read, merged."""
+    out: dict[str, set[str]] = {}
+    for g in confs:
+        if g.state == "ok":
+            for group, who in _pam_group_grants(g.data).items():
+                out.setdefault(group, set()).update(who)
+    return out
+
+
+def _login_groups(ev: HostEvidence) -> Fact[dict[str, tuple[str, ...]]]:
+    """_pam_group_grants of the group.conf pam_group reads (_pam_group_confs) as a fact; no file
+    grants nothing."""
+    if ev.missing is not None:
+        return ev.missing
+    confs = _pam_group_confs(ev)
+    sources = [g.source for g in confs]
+    for g in confs:
+        if g.state == "uncollected":
+            return Fact.unavailable(f"{g.source.artefact} was not collected")
+        if g.state == "failed":
+            return Fact.failed(f"{g.source.artefact}: {g.reason}", g.source)
+    grants = _pam_group_grants_of(confs)
+    return Fact.of({k: tuple(sorted(v)) for k, v in grants.items()}, *sources)
 
 
 def _pam_group_grants(data: bytes) -> dict[str, set[str]]:
