@@ -116,6 +116,7 @@ from hvaudit.parse.host import (
     DNF_BLIND,
     EVERY_USER,
     EVERY_USER_ROOTPW,
+    GRUB_DEFAULT_UNREAD,
     GRUBENV_SPLIT_DEFAULT,
     LOG_LOCK_SOCKETS,
     MERGED,
@@ -4422,7 +4423,10 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     version "is not changed for every new package version"), so an update in place is seen in
     /proc/version's build version ("Debian 6.1.119-1", Proxmox "PMX 6.8.12-4") against the
     installed linux-image-RELEASE / proxmox-kernel-RELEASE-signed: they differ, a fail; the
-    package installed but /proc/version unread, a question (R23E-1)."""
+    package installed but /proc/version unread, a question (R23E-1). GRUB's default may name a
+    custom menu entry (40_custom, custom.cfg) by its title or --id (grub-core/normal/menu.c
+    menuentry_eq): its own `linux` line's vmlinuz-RELEASE is the kernel it boots, an older one
+    a fail; an image that names no release (/vmlinuz.old) a question (R44B-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f, held = h.facts.pending_security_updates, h.facts.held_packages
@@ -4508,6 +4512,19 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 "the next boot starts the newest installed kernel (the entry `grub-editenv "
                 "list` shows in next_entry, or saved_entry for GRUB_DEFAULT=saved, in the GRUB "
                 "environment block grub.cfg's load_env reads)",
+                asks,
+            )
+        elif (
+            kernel.known
+            and pin.state is FactState.UNAVAILABLE
+            and pin.reason.startswith(GRUB_DEFAULT_UNREAD)
+        ):
+            # R44B-1: a custom default entry's image (/vmlinuz.old) whose kernel is not read
+            asked_gap(
+                s,
+                pin,
+                "the next boot starts the newest installed kernel (`readlink -f` of the image "
+                "the default entry's `linux` line names, against `ls /boot/vmlinuz-*`)",
                 asks,
             )
         if booted:

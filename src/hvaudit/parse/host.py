@@ -11605,7 +11605,66 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     )
     if m:
         return Fact.of((m.group(1), what, value), *found.sources)
+    custom = _custom_entry_kernel(files, value)
+    if custom is not None and not custom[1]:
+        return Fact.unavailable(
+            f"{GRUB_DEFAULT_UNREAD} ({what} names the custom entry {value[:80]!r} of "
+            f"{custom[0]}, which boots {custom[2][:80]!r}): which kernel that is is not read",
+            *found.sources,
+        )
+    if custom is not None:
+        return Fact.of((custom[1], what, value), *found.sources)
     return Fact.of((_bls_entry_kernel(files, value), what, value), *found.sources)
+
+
+#: The start of _grub_default_kernel's reason where GRUB's default is a custom menu entry whose
+#: kernel image names no release (R44B-1); HVA-180 asks it.
+GRUB_DEFAULT_UNREAD = "GRUB's default entry boots a kernel image whose release is not read"
+
+#: menuentry's options that take a value (grub-core/commands/menuentry.c options[]: --class,
+#: --users, --hotkey, --source, --id "Menu entry identifier").
+_MENUENTRY_VALUED = frozenset({"--class", "--users", "--hotkey", "--source", "--id"})
+
+
+def _menuentry_names(text: str) -> list[str]:
+    """A `menuentry` line's title (its first argument that is no option) and its `--id`."""
+    args = [a for a, _ in _grub_args(text)]
+    names: list[str] = []
+    title = False
+    for i, arg in enumerate(args):
+        if i and args[i - 1] in _MENUENTRY_VALUED:
+            if args[i - 1] == "--id":
+                names.append(arg)
+        elif arg.startswith("--id="):
+            names.append(arg[len("--id=") :])
+        elif not arg.startswith("--") and not title:
+            names.append(arg)
+            title = True
+    return names
+
+
+def _custom_entry_kernel(files: dict[str, list[str]], name: str) -> tuple[str, str, str] | None:
+    """(file, kernel release, image) of the custom GRUB menu entry (40_custom, custom.cfg;
+    R30B-3) whose title or `--id` is `name` (R44B-1), the release "" where the image is not
+    /boot's vmlinuz-RELEASE (/vmlinuz.old, Debian's link to the previous kernel); None where
+    no such entry. GRUB picks the default entry by its id or its title (grub-core/normal/
+    menu.c menuentry_eq, Peter Jones's "Fix menu entry selection based on ID and title"), and
+    such an entry boots the image of its own `linux` line."""
+    if not name:
+        return None
+    for path in sorted(p for p in files if p in GRUB_CUSTOM or p.startswith("/etc/grub.d/")):
+        inside = False
+        for raw in files[path]:
+            line = raw.strip()
+            if line.startswith(("menuentry ", "menuentry\t")):
+                inside = name in _menuentry_names(line[len("menuentry") :])
+                continue
+            parts = line.split()
+            if inside and len(parts) > 1 and parts[0] in _GRUB_LINUX:
+                image = parts[1].rsplit("/", 1)[-1]
+                release = image.removeprefix("vmlinuz-") if image.startswith("vmlinuz-") else ""
+                return path, release, parts[1]
+    return None
 
 
 #: The start of _grub_default_kernel's reason where two GRUB environment blocks differ in the

@@ -1,0 +1,124 @@
+"""Red-team round 44 probes: boot, GRUB's default naming a custom menu entry (r44boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host, AppArmor, replayed through the real
+collector, parser and engine, one libvirt test-driver VM; kernel 6.1.0-28-amd64 runs, 6.1.0-27-
+amd64 is also in /boot). The next boot's files by tests/test_redteam21_boot_probes.py's `_boot`,
+a custom entry after GRUB's 40_custom head (tests/test_redteam30_boot_probes.py CUSTOM_HEAD),
+GRUB's environment block by tests/test_redteam26_boot_probes.py's `_grubenv`.
+
+Findings (R44B-n):
+
+- R44B-1 (false pass) HVA-180 (parse.host._grub_default_kernel, new _custom_entry_kernel,
+  _menuentry_names and GRUB_DEFAULT_UNREAD): GRUB's default (GRUB_DEFAULT, or grubenv's
+  saved_entry for GRUB_DEFAULT=saved, or its next_entry) naming a custom menu entry
+  (/etc/grub.d/40_custom, custom.cfg; collected since R30B-3) by its title or `--id` was read
+  only as a 10_linux title or id or a Boot Loader Specification entry: it named no kernel, and
+  "no pending security update" passed where that entry boots the older kernel the update
+  replaced. GRUB picks the default by id or title (grub-core/normal/menu.c menuentry_eq;
+  grub-core/commands/menuentry.c options[]: `--id` "Menu entry identifier"), and the entry
+  boots its own `linux` line's image. Now the entry's vmlinuz-RELEASE is the kernel GRUB's
+  default names (R25B-4's fail where it is older than the running one), and an image that
+  names no release (/vmlinuz.old, Debian's link to the previous kernel) is a question.
+
+Held (kept as tests): a custom default entry that boots the running kernel keeps the pass.
+
+Probed by script, not kept: GRUB_DEFAULT naming 10_linux's simple entry ("Debian GNU/Linux"),
+30_uefi-firmware's "uefi-firmware" or no entry at all passes (GRUB boots the newest kernel or
+its first entry; not changed).
+
+No e2e run: the e2e host has no /etc/default/grub or custom GRUB entry, so the change cannot
+reach the e2e-* verdicts.
+
+Tally: 1 finding (1 false pass); 4 cases in 3 test functions. R44B-1: on main 279e898 3 of 3
+failed (3 false passes of HVA-180); its held case passed before and after.
+
+Leads left:
+- A default naming an entry no collected file defines (30_os-prober, a grub.d generator
+  script, a submenu path "X>Y" into custom entries) still passes; only names hvaudit can
+  resolve are read.
+- A double-quoted "$x" split at blanks; mds=off while TAA's mitigation keeps the buffer
+  clearing on (HVA-181): earlier rounds' leads, not probed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes, question_line
+from test_redteam21_boot_probes import _boot
+from test_redteam26_boot_probes import _grubenv
+from test_redteam30_boot_probes import CUSTOM_HEAD
+
+PASS = "no pending security update (as of the package lists on the host)"
+C40 = "/etc/grub.d/40_custom"
+
+
+def _custom(head: str, image: str, path: str = C40) -> tuple[str, str]:
+    """A custom GRUB entry `menuentry HEAD {` booting `image`."""
+    return (
+        path,
+        (CUSTOM_HEAD if path == C40 else "")
+        + f"menuentry {head} {{\n\tlinux\t{image} root=UUID=1a2b ro quiet\n}}\n",
+    )
+
+
+def _scan(host_scan, default: str, *files: tuple[str, str]):
+    grub = (
+        "/etc/default/grub",
+        f'GRUB_DEFAULT={default}\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
+    )
+    return host_scan({"boot-cmdline": _boot(grub, *files, grub=False)})
+
+
+OLD = "/vmlinuz-6.1.0-27-amd64"
+
+
+@pytest.mark.parametrize(
+    ("default", "files", "what"),
+    [
+        ('"Old kernel"', [_custom("'Old kernel' --class debian", OLD)], "GRUB_DEFAULT"),
+        (
+            "saved",
+            [
+                _custom('--id=old "Debian (old)"', OLD, "/boot/grub/custom.cfg"),
+                _grubenv("saved_entry=old", path="/boot/grub/grubenv"),
+            ],
+            "GRUB_DEFAULT=saved (/boot/grub/grubenv's saved_entry)",
+        ),
+    ],
+    ids=["title", "saved-id"],
+)
+def test_r44b_1_custom_default_entry_booting_older_kernel_fails(
+    host_scan, default: str, files: list[tuple[str, str]], what: str
+) -> None:
+    """R44B-1 (false pass) HVA-180: GRUB's default names a custom entry (by title, or by
+    `--id` through saved_entry) whose `linux` line boots the older 6.1.0-27-amd64: GRUB picks
+    the default by id or title (menu.c menuentry_eq). It passed."""
+    a = _scan(host_scan, default, *files)
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": f"kernel 6.1.0-28-amd64 runs, but {what} names the older kernel 6.1.0-27-amd64: "
+        "the next boot goes back to it"
+        + (" (its entry is the default once update-grub runs)" if what == "GRUB_DEFAULT" else "")
+    }
+
+
+def test_r44b_1_custom_default_entry_image_without_release_asks(host_scan) -> None:
+    """R44B-1 (false pass) HVA-180: the custom default entry boots /vmlinuz.old (Debian's link
+    to the previous kernel): which kernel that is is not read, a question. It passed."""
+    a = _scan(host_scan, '"Old kernel"', _custom("'Old kernel'", "/vmlinuz.old"))
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: GRUB's default entry boots a kernel image whose release is "
+        f"not read (GRUB_DEFAULT names the custom entry 'Old kernel' of {C40}, which boots "
+        "'/vmlinuz.old'): which kernel that is is not read"
+    }
+    said = question_line(a, "HVA-180", "hv1")
+    assert "`readlink -f` of the image the default entry's `linux` line names" in said, said
+
+
+def test_r44b_1_held_custom_default_entry_booting_running_kernel(host_scan) -> None:
+    """R44B-1 held: a custom default entry that boots the running kernel keeps the pass."""
+    a = _scan(host_scan, '"Fast"', _custom("'Fast'", "/vmlinuz-6.1.0-28-amd64"))
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
