@@ -23,18 +23,40 @@ Findings:
   on an OVS port or bridge the question, naming the tap; a VM read on vmbr0 beside a stray tap
   names both in the question, so a "yes" for "not vmbr0" does not pass the tap's bridge.
 
+- R44S-2 (false pass) every check reading a host artefact, shown with HVA-048: the collector
+  kept a command's stdout cut at MAX_OUTPUT (64 MiB) with status ok (collect/runner.py
+  LocalRunner.run, SshRunner.run, so SshRunner.read_file's `cat --` too), where a local file
+  over the limit is refused (fsguard read_regular: "more than the ... bytes allowed"). A
+  qemu.conf read over SSH whose `security_default_confined = 0` (qemu.conf's comment: default 1)
+  lies past 64 MiB of comments was read without it and HVA-048 passed "security_default_confined
+  = 1, security_require_confined = 1". Now output past the limit is a failed collection
+  (runner._finished), never a cut text: HVA-048 is the error naming the limit. Harness: the
+  real SshRunner through an `ssh` client in PATH that runs the remote command here (its last
+  argument), for qemu.conf only, in conftest.build_bundle's replayed host collection.
+
 Held (kept as tests): a running VM read on vmbr0 whose live XML names its tap (testnet0: the
 test driver's name) the one under ovs-system (the question names vmbr0 alone, as test_ovs_management_port); no VM tap under ovs-system (only the
 uplink eno1): the address on mgmt passes, as before; the address on eno2, outside Open vSwitch,
-beside the stray tap: passes (no OVS port holds it).
+beside the stray tap: passes (no OVS port holds it). A command printing exactly MAX_OUTPUT
+bytes is read whole, locally and over SSH.
 
 Probed by script: on 279e8988 (main) the address on mgmt and on vmbr0 with the stray tap vnet3
-(both passed).
+(both passed); on 3b45a14c (main) the 64 MiB qemu.conf over SSH (passed) and `head -c` past the
+limit (status ok, cut).
 
-Tally: 1 finding (1 false pass); 7 cases, 4 failing on main (279e8988) before the fix (the
-three R44S-1 probes, and the new fact's test).
+Tally: 2 findings (2 false passes); 10 cases, 6 failing on main before the fixes (R44S-1: the
+three probes and the new fact's test, on 279e8988; R44S-2: the qemu.conf probe and the
+one-byte-over command, on 3b45a14c).
 
 Leads left:
+- R44S-2's limit is checked after communicate() has read everything: a host printing
+  gigabytes is held in memory first (a streaming cap would stop at the limit).
+- The name ss prints for a listener is the task's comm, which any process sets (prctl
+  PR_SET_NAME): `sshd)x` cut at ')' is no weaker than a process naming itself sshd; only
+  /proc/PID/exe (not collected per listener) would tell them apart.
+- HVA-211 with a single Open vSwitch bridge device in the link list: every bridge has an
+  internal interface of its own name, so a stray tap under ovs-system is provably on it
+  (a fail, where R44S-1 asks): not made a fail.
 - HVA-210's host-bridge reach (network.py, the bridges some VM read is on, `carried`) reads
   the Linux bridges' members only: a management listener on an OVS bridge's address with a
   stray VM tap under ovs-system is not counted as reachable from that bridge: not probed.
@@ -42,9 +64,23 @@ Leads left:
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from conftest import domain_xml, messages, outcomes
+import conftest
+from conftest import (
+    HARDENED_HOST,
+    ReplayRunner,
+    build_bundle,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+from hvaudit.collect.runner import MAX_OUTPUT, LocalRunner, RunResult, SshRunner
 from hvaudit.engine import Assessment
 from test_ovs_management_port import _addrs, _links
 
@@ -157,3 +193,79 @@ def test_r44s_datapath_ports_fact(host_scan) -> None:
     a = host_scan({"ip-link": (_links(STRAY, BR0), 0)})
     (h,) = a.deployment.hosts
     assert h.facts.ovs_datapath_ports.get() == ("eno1", "mgmt", "vmbr0", "vnet3")
+
+
+# --- R44S-2: output past the collector's limit was cut and read as the whole -----------------
+
+PATH_QEMU = "/etc/libvirt/qemu.conf"
+
+
+def _fake_ssh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SshRunner:
+    """The real SshRunner through an `ssh` client that runs the remote command here (its last
+    argument, the `env LC_ALL=C PATH=... argv` line SshRunner builds)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    ssh = bin_dir / "ssh"
+    ssh.write_text('#!/bin/sh\neval "remote=\\${$#}"\nexec sh -c "$remote"\n')
+    ssh.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    return SshRunner("root@hv1", connect_timeout=5)
+
+
+class _OneFileOverSsh(ReplayRunner):
+    """The replayed host, with qemu.conf read by the real SshRunner (`cat --`) from `big`."""
+
+    def __init__(self, artefacts: dict[str, object], ssh: SshRunner, big: Path) -> None:
+        super().__init__(artefacts)
+        self.ssh, self.big = ssh, big
+
+    def read_file(self, path: str, timeout: float) -> RunResult:
+        if path == PATH_QEMU:
+            return self.ssh.read_file(str(self.big), timeout)
+        return super().read_file(path, timeout)
+
+
+def test_r44s_2_qemu_conf_past_the_limit_is_no_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R44S-2: a qemu.conf of more than MAX_OUTPUT bytes read over SSH (`cat --`) was cut there
+    with status ok, so `security_default_confined = 0` past the cut read as absent (default
+    1) and HVA-048 passed; now the read fails and HVA-048 is the error naming it."""
+    hardened = str(HARDENED_HOST[PATH_QEMU]).replace("security_default_confined = 1\n", "")
+    big = tmp_path / "qemu.conf"
+    with big.open("w") as f:
+        f.write(hardened)
+        pad = "#" * 1023 + "\n"
+        for _ in range(MAX_OUTPUT // len(pad)):
+            f.write(pad)
+        f.write("security_default_confined = 0\n")
+    ssh = _fake_ssh(tmp_path, monkeypatch)
+    # conftest.build_bundle's host collection (ReplayRunner) with qemu.conf read over SSH
+    monkeypatch.setattr(conftest, "ReplayRunner", lambda host: _OneFileOverSsh(host, ssh, big))
+    uri = write_node(tmp_path / "node.xml", [domain_xml("web01")])
+    bundle = build_bundle(tmp_path, uri, dict(HARDENED_HOST))
+    big.unlink()
+    a = run_assessment(bundle)
+    assert (outcomes(a, "HVA-048"), messages(a, "HVA-048")) == (
+        {"hv1": "error"},
+        {
+            "hv1": "evidence could not be collected: /etc/libvirt/qemu.conf: cat: more than the "
+            f"{MAX_OUTPUT} bytes allowed on stdout"
+        },
+    )
+
+
+@pytest.mark.parametrize("over", [0, 1], ids=["at-the-limit-held", "one-byte-over"])
+def test_r44s_2_command_output_past_the_limit_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, over: int
+) -> None:
+    """R44S-2: a command printing more than MAX_OUTPUT bytes, locally and over SSH, is a failed
+    collection (was: status ok, its stdout cut to MAX_OUTPUT); exactly MAX_OUTPUT is read."""
+    argv = ("head", "-c", str(MAX_OUTPUT + over), "/dev/zero")
+    for runner in (LocalRunner(), _fake_ssh(tmp_path, monkeypatch)):
+        res = runner.run(argv, 60)
+        got = (res.status, len(res.stdout), res.reason)
+        if over:
+            assert got == ("failed", 0, f"head: more than the {MAX_OUTPUT} bytes allowed on stdout")
+        else:
+            assert got == ("ok", MAX_OUTPUT, "")

@@ -164,6 +164,22 @@ def _tail(data: bytes, limit: int = 2000) -> str:
     return data.decode("utf-8", errors="replace").strip()[-limit:]
 
 
+def _finished(argv: tuple[str, ...], rc: int, out: bytes, err: bytes, start: float) -> RunResult:
+    """A command's result. Output past MAX_OUTPUT is refused, never cut: a cut file or listing
+    reads as the whole, a setting past the cut as absent (its default), so it fails as a local
+    file over the limit does (fsguard read_regular; R44S-2)."""
+    if len(out) > MAX_OUTPUT:
+        return RunResult(
+            "failed",
+            b"",
+            rc,
+            _tail(err),
+            f"{argv[0]}: more than the {MAX_OUTPUT} bytes allowed on stdout",
+            _ms(start),
+        )
+    return RunResult("ok", out, rc, _tail(err), "", _ms(start))
+
+
 class LocalRunner:
     """Runs on this machine."""
 
@@ -181,7 +197,7 @@ class LocalRunner:
             return RunResult("failed", b"", None, "", f"timed out after {timeout:g}s", _ms(start))
         except OSError as exc:
             return RunResult("failed", b"", None, "", f"{argv[0]}: {exc.strerror}", _ms(start))
-        return RunResult("ok", out[:MAX_OUTPUT], rc, _tail(err), "", _ms(start))
+        return _finished(argv, rc, out, err, start)
 
     def read_file(self, path: str, timeout: float) -> RunResult:
         """Read a local file; a missing file is `absent`, an unreadable one `failed`."""
@@ -304,7 +320,7 @@ class SshRunner:
             return RunResult(
                 "absent", b"", 127, _tail(err), f"{argv[0]}: command not found", _ms(start)
             )
-        return RunResult("ok", out[:MAX_OUTPUT], rc, _tail(err), "", _ms(start))
+        return _finished(argv, rc, out, err, start)
 
     def read_file(self, path: str, timeout: float) -> RunResult:
         """Read a remote file with `cat`; a missing file is `absent`."""
