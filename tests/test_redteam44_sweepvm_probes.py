@@ -31,6 +31,15 @@ Findings:
   a file no running QEMU driver read: now a question whether the running one refuses an
   unconfined guest (a transient test domain, or the file in force at its start).
 
+- R44T-3 (false pass) HVA-048: where qemu.conf changed after the daemon started
+  (parse.host._changed_since_start, R11H-1: `stat -c %Y` later than `ps -o lstart`) HVA-048
+  asked the generic "Does this hold for this host: qemu.conf security_require_confined = 1?",
+  whose "yes", read from the file on disk, passed a daemon that runs an earlier file: even one
+  reporting the none security model, which R44T-2 shows runs with the option off; a qemu.conf
+  that could not be read beside that model was an error. Now the daemon's none model fails
+  whatever qemu.conf's state, and a file changed after the start is asked about the version
+  the daemon read (its evidence and the two settings' defaults named).
+
 Held:
 - the same DAC type none label on a shut-off domain keeps the pass (the setting refuses it at
   its next start).
@@ -40,8 +49,9 @@ Held:
 
 Probed by script: none.
 
-Tally: 2 findings (false pass: HVA-048 twice), 6 tests (7 cases); 4 cases failed on main
-before the fixes (R44T-1: 1 pass; R44T-2: 3 passes), 3 held (3 cases).
+Tally: 3 findings (false pass: HVA-048 three times), 8 tests (10 cases); 7 cases failed on
+main before the fixes (R44T-1: 1 pass; R44T-2: 3 passes; R44T-3: 2 questions, 1 error), 3
+held (3 cases).
 
 Leads left: see the report.
 """
@@ -51,6 +61,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import domain_xml, messages, outcomes
+from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
 
 TEST_NS = " xmlns:test='http://libvirt.org/schemas/domain/test/1.0'"
 SHUT_OFF = "<test:runstate>5</test:runstate>"
@@ -145,3 +156,47 @@ def test_r44t_held_no_mac_model_with_require_off_keeps_the_plain_fail(host_scan)
         "hv1": "security_default_confined = 1, security_require_confined = 0: guests may start "
         "unconfined"
     }
+
+
+#: qemu.conf written after libvirtd (pid 700) started (test_redteam11_host_probes' R11H-1)
+CHANGED = {"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)}
+NO_MAC = (
+    "the daemon reports no MAC security model (only DAC): libvirt's QEMU driver does not start "
+    'with the "none" security driver while security_require_confined is set, so the running '
+    "daemon runs with it off"
+)
+
+
+@pytest.mark.parametrize(
+    "gap",
+    [CHANGED, {"/etc/libvirt/qemu.conf": PermissionError("Permission denied")}],
+    ids=["changed-after-start", "unreadable"],
+)
+def test_r44t_3_no_mac_model_fails_without_the_file(host_scan, gap) -> None:
+    """R44T-3 (false pass): the daemon's none model decides without qemu.conf."""
+    a = host_scan({**gap, "secmodel": "none"})
+    assert outcomes(a, "HVA-048") == {"hv1": "fail"}
+    assert messages(a, "HVA-048") == {"hv1": NO_MAC}
+
+
+def test_r44t_3_changed_file_asks_for_the_version_the_daemon_read(host_scan) -> None:
+    """R44T-3 (false pass): the file on disk is not what the daemon runs, so the question
+    names the version it read at its start."""
+    xml = domain_xml("web01", "<seclabel type='none' model='apparmor'/>")
+    a = host_scan(CHANGED, domains=[xml])
+    assert outcomes(a, "HVA-048") == {"hv1": "manual"}
+    assert messages(a, "HVA-048") == {
+        "hv1": "evidence unavailable: /etc/libvirt/qemu.conf was changed at 2024-11-27 05:10:00 "
+        "UTC, after libvirtd (pid 700) started at 2024-11-27 04:00:00 UTC; the daemon reads it "
+        "only when it starts, so what it runs may differ from the file"
+    }
+    assert _question(a, "HVA-048") == (
+        "Did the qemu.conf libvirt's QEMU driver on host hv1 read when libvirtd or virtqemud "
+        "last started set security_default_confined = 1 and security_require_confined = 1? "
+        "Evidence: that version of /etc/libvirt/qemu.conf (the configuration management's "
+        "history or a backup; `ps -o lstart= -C libvirtd,virtqemud` dates the start), or the "
+        "file itself once the daemon has restarted. Pass: security_require_confined = 1 and "
+        "security_default_confined = 1 or unset (its default is 1); fail: "
+        "security_require_confined = 0 or unset (its default is 0), or "
+        "security_default_confined = 0."
+    )

@@ -3426,10 +3426,42 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     reports the none model in its capabilities therefore runs with the option off, whatever
     qemu.conf says now: a fail; and a qemu.conf whose security_driver names "none" beside
     the option is a file no running QEMU driver read: asked, the running daemon's own setting
-    unshown (R44T-2, both were passes)."""
+    unshown (R44T-2, both were passes).
+
+    The daemon's none model decides without qemu.conf too: where the file was not read, or
+    changed after the daemon started (parse.host._changed_since_start), the generic question
+    asked whether the file sets the option, and a "yes" read from the file passed a daemon
+    that runs with it off. Where the file changed after the start, the question names the
+    file the daemon read when it started, not the one on disk (R44T-3, was a pass)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
+        model = h.libvirt.security_model if h.libvirt else Fact.not_applicable("no libvirt")
+        if not qc.known and model.known and model.get() == "none":
+            yield failed(
+                s,
+                "the daemon reports no MAC security model (only DAC): libvirt's QEMU driver "
+                'does not start with the "none" security driver while '
+                "security_require_confined is set, so the running daemon runs with it off",
+                *model.sources,
+                *qc.sources,
+            )
+            continue
+        if qc.state is FactState.UNAVAILABLE:
+            yield unknown(
+                s,
+                qc,
+                "Did the qemu.conf libvirt's QEMU driver on host "
+                f"{h.name} read when libvirtd or virtqemud last started set "
+                "security_default_confined = 1 and security_require_confined = 1? Evidence: "
+                "that version of /etc/libvirt/qemu.conf (the configuration management's "
+                "history or a backup; `ps -o lstart= -C libvirtd,virtqemud` dates the start), "
+                "or the file itself once the daemon has restarted. Pass: "
+                "security_require_confined = 1 and security_default_confined = 1 or unset "
+                "(its default is 1); fail: security_require_confined = 0 or unset (its "
+                "default is 0), or security_default_confined = 0.",
+            )
+            continue
         if not qc.known:
             yield unknown(s, qc, "qemu.conf security_require_confined = 1")
             continue
@@ -3442,7 +3474,6 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
             for lbl in v.security_labels
             if lbl.type == "none"
         ]
-        model = h.libvirt.security_model if h.libvirt else Fact.not_applicable("no libvirt")
         driver, drvsrc = conf_value(h, "qemu.conf", "security_driver")
         if default == 1 and require == 1 and model.known and model.get() == "none":
             yield failed(
