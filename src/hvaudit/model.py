@@ -268,6 +268,10 @@ class Interface:
     inherited: tuple[tuple[str, str], ...] = ()
     """Settings the interface takes from its network, each with where it came from:
     ("vlan" | "trust" | "bandwidth", "portgroup P of network N" | "network N")."""
+    vlan_untagged: int | None = None
+    """The VLAN a Proxmox VE port carries untagged on a VLAN-aware Linux bridge: its `tag`, else
+    1 (pve-common src/PVE/Network.pm $bridge_add_interface: `$tag = 1 if !$tag`, `pvid
+    untagged`), its `trunks` beside it tagged; None elsewhere."""
     vlan_unknown: str | None = None
     """Why the VLANs the port carries are not in the evidence (its bridge is none the parser
     read, so whether it is VLAN-aware is unknown); None where they are."""
@@ -1729,6 +1733,9 @@ class Container:
     (R25R-1)."""
     cpus_raw: str = ""
     """The raw `lxc.*` line that set `cpus` instead of `cores`, if any."""
+    nics: tuple[tuple[str, str, int | None, tuple[int, ...]], ...] = ()
+    """Each `netN` plugged into a bridge as (KEY, BRIDGE, its `tag` or None, its `trunks`)
+    (pve-container src/PVE/LXC/Config.pm $netconf_desc: `bridge`, `tag`, `trunks`)."""
 
 
 @dataclass(frozen=True, slots=True)

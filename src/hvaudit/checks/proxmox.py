@@ -2975,7 +2975,9 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     (no dedicated network)"). A `network=` that holds a corosync link address of the cluster's
     nodelist (`_links_in`) is the cluster communication network by another name: a fail
     (R40E-2: `network=10.0.1.0/24` around ring0 10.0.1.21 passed "migration type secure on
-    10.0.1.0/24")."""
+    10.0.1.0/24"). So is one whose node address is on the bridge segment a guest's NIC is
+    plugged into (`_guests_on_migration`), as HVA-434 fails a VM port group on the vMotion
+    VLAN (R44E-1: a VM on vmbr1 beside `network=` around vmbr1's address passed)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -3050,7 +3052,14 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         links = _links_in(px, mig["network"]) if mig.get("network") else []
         unlisted = bool(mig.get("network")) and _nodelist_unread(px)
         named = _named_links(px) if mig.get("network") else []
-        if kind == "insecure" or raw.fails or cluster or links:
+        # a `network=` whose node address is on a bridge a guest's NIC is plugged into is
+        # shared with that guest (R44E-1)
+        guests_on = (
+            _guests_on_migration(h, px, mig["network"], vms_of.get(h.name, []))
+            if mig.get("network")
+            else []
+        )
+        if kind == "insecure" or raw.fails or cluster or links or guests_on:
             insecure = (
                 [
                     f"migration type insecure ({via}{dropped}): guest memory crosses the network "
@@ -3073,11 +3082,18 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                     f"migration network {mig['network']} is the cluster communication network: "
                     f"it holds corosync link address(es) {', '.join(links)[:200]}"
                 )
+            if guests_on and kind != "insecure":
+                shared.append(
+                    f"migration network {mig['network']} is shared with guests: "
+                    f"{'; '.join(t for t, _ in guests_on)[:300]}"
+                )
             yield failed(
                 s,
                 "; ".join([*insecure, *shared, *raw.fails]),
                 *refs,
                 *_cluster_refs(px, cluster or bool(links)),
+                *(px.interfaces.sources if guests_on and px.interfaces.known else ()),
+                *(src for _, srcs in guests_on for src in srcs),
             )
             continue
         asks = []
@@ -3209,6 +3225,75 @@ def _links_in(px: ProxmoxHost, network: str) -> list[str]:
         for value, where in _corosync_links(px)
         if (addr := _ip(value)) is not None and addr.version == net.version and addr in net
     ]
+
+
+def _guests_on_migration(
+    h: Host, px: ProxmoxHost, network: str, vms: Sequence[Vm]
+) -> list[tuple[str, tuple[Source, ...]]]:
+    """The node's addresses in datacenter.cfg's migration `network` whose interface a guest's
+    NIC shares, each as (text, the NICs' sources). The node receives a migration on its one
+    address in that network (pve-cluster src/PVE/Cluster.pm get_local_migration_ip:
+    PVE::Network::get_local_ip_from_cidr), so the interface holding it is the node's end of
+    the migration segment. A guest NIC shares it where it is plugged into that bridge
+    (qemu-server's and pve-container's `bridge=`) on the bridge's own untagged segment: no
+    `tag=` (pve-common src/PVE/Network.pm $bridge_add_interface puts a port with none on a
+    VLAN-aware bridge's VLAN 1, `pvid untagged`, which ifupdown2 gives the bridge itself by
+    default, with `trunks=` or else every VLAN tagged; a VLAN-unaware bridge refuses `trunks=`
+    and moves a tagged port to a bridge of its own, activate_bridge_vlan), or `tag=1` on a
+    VLAN-aware one; or, where the address is on a VLAN interface BRIDGE.N, plugged into BRIDGE
+    with tag N, N in its trunks, or neither (an untagged port of a VLAN-unaware bridge passes
+    tagged frames; of a VLAN-aware one it carries every VLAN). Rev. 1 HY-SR-13 wants the
+    segment dedicated at both ends, as HVA-434 fails a VM port group on the vMotion VLAN
+    (R44E-1: `network=` on the bridge of a guest passed "migration type secure on CIDR")."""
+    try:
+        net = ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return []
+    out: list[tuple[str, tuple[Source, ...]]] = []
+    for iface, ips in sorted(_node_addresses(h, px).items()):
+        held = [ip for ip in ips if ip.version == net.version and ip in net]
+        if not held:
+            continue
+        bridge, dot, vlan = iface.rpartition(".")
+        if not (dot and vlan.isascii() and vlan.isdigit()):
+            bridge, vlan = iface, ""
+        # (NIC, on the bridge's untagged segment, its VLAN ids, source)
+        plugged = [
+            (
+                f"VM {v.name} {i.source_ref.locator.rpartition(' ')[2]}",
+                not i.vlan_tags or i.vlan_untagged == 1,
+                i.vlan_tags,
+                i.source_ref,
+            )
+            for v in vms
+            for i in v.interfaces
+            if i.type == "bridge" and i.source == bridge
+        ] + [
+            (
+                f"container {c.name} {key}",
+                tag is None,
+                (*([tag] if tag is not None else []), *trunks),
+                Source(c.source.artefact, key),
+            )
+            for c in px.containers
+            for key, on, tag, trunks in c.nics
+            if on == bridge
+        ]
+        nics = [
+            (what, ref)
+            for what, untagged, tags, ref in plugged
+            if (untagged if not vlan else not tags or int(vlan) in tags)
+        ]
+        if nics:
+            out.append(
+                (
+                    f"node address {', '.join(map(str, held))} on {iface}, which "
+                    f"{', '.join(n for n, _ in nics)} {'is' if len(nics) == 1 else 'are'} "
+                    f"plugged into",
+                    tuple(src for _, src in nics),
+                )
+            )
+    return out
 
 
 def _named_links(px: ProxmoxHost) -> list[str]:

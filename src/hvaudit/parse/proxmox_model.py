@@ -936,6 +936,7 @@ def _vm(
                     filter_parameters=(),
                     vlan_tags=tags,
                     vlan_trunk=trunk,
+                    vlan_untagged=(_int(nic.get("tag")) or 1) if vlan_aware and not ovs else None,
                     vlan_unknown=unknown_vlans,
                     trust_guest_rx_filters=False,
                     macvtap_mode=None,
@@ -2763,6 +2764,15 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
     )
     memory = _container_memory(v, raw)
     cpus = _container_cpus(v, raw)
+    nics = []
+    for k, val in sorted(v.items()):
+        if re.fullmatch(r"net[0-9]+", k, re.A):
+            nic = pve.parse_property_string(val)
+            if nic.get("bridge"):
+                trunks = tuple(_int(t) for t in nic.get("trunks", "").split(";") if t.strip())
+                nics.append(
+                    (k, nic["bridge"], _int(nic["tag"]) if nic.get("tag") else None, trunks)
+                )
     return Container(
         vmid=ct.vmid,
         name=v.get("hostname") or f"ct{ct.vmid}",
@@ -2781,6 +2791,7 @@ def _container(ct: pve.QemuConfig, artefact: str, running: bool | None) -> Conta
         memory_raw=memory[1],
         cpus=cpus[0],
         cpus_raw=cpus[1],
+        nics=tuple(nics),
     )
 
 

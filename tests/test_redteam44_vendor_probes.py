@@ -1,0 +1,264 @@
+"""Red-team round 44 probes: Proxmox VE's migration network shared with guests (r44-vendor).
+
+Harness: the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened: node pve-h1, vmbr1
+10.0.0.21/24 with the gateway and no guest, VLAN-aware vmbr0 with no address and guests on
+tags 20 and 30, `migration: secure,network=10.0.2.0/24`) copied and scanned through the real
+pve+dir:// collector, parser and engine from the CLI (round 40's `_scan`), datacenter.cfg,
+/etc/network/interfaces or a guest's `netN` edited. The API path: test_proxmox_api's fake PVE
+API (`seeded`: fakepve on loopback, HTTPS, the files fixture's guests 100 `tag=20` and 101
+`trunks=10;20;30` on VLAN-aware vmbr0), GET /nodes/{node}/network or /cluster/config/nodes
+answered by the probe, scanned from the CLI (`hvaudit scan --connect pve+api://...`), as
+round 43's vendor probes.
+
+Findings:
+- R44E-1 (false pass) HVA-308: a `migration: network=` whose node address is on the bridge a
+  guest's NIC is plugged into passed "migration type secure on <CIDR>": the node receives a
+  migration on its one address in that network (pve-cluster src/PVE/Cluster.pm
+  get_local_migration_ip: PVE::Network::get_local_ip_from_cidr), so the interface holding it
+  is the node's end of the migration segment, and Rev. 1 HY-SR-13 wants that segment
+  dedicated at both ends (HVA-434 fails a VM port group on the vMotion VLAN, R6-6). Cases: a
+  VM's or a container's untagged NIC on vmbr1 beside `network=10.0.0.0/24`; a NIC with
+  `trunks=` and no `tag=` on VLAN-aware vmbr0 given an address (pve-common
+  src/PVE/Network.pm $bridge_add_interface: `$tag = 1 if !$tag`, `pvid untagged`, and the
+  bridge's own address sits in VLAN 1: ifupdown2 leaves its default_pvid at 1,
+  CumulusNetworks/ifupdown2 issue 243); a NIC with `tag=50` beside the address on vmbr0.50;
+  the API path's vmbr0 address beside guest 101's trunk port. Now each such NIC fails,
+  named with the node address and interface (`_guests_on_migration`); containers' NICs are
+  read into the model for it (Container.nics, pve-container $netconf_desc), and a Proxmox
+  VE port's untagged VLAN (Interface.vlan_untagged).
+
+Held:
+- R44E-1: the hardened copy with an address on vmbr0 and the guests on tags 20 and 30, or on
+  vmbr0.50 beside the same guests: "migration type secure on 10.0.2.0/24", as before; a
+  tagged NIC (`tag=20`) on VLAN-unaware vmbr1 (qemu-server moves it to a bridge of its own,
+  activate_bridge_vlan): the pass, as before.
+- R43E-2 on the API path (round 43's lead): GET /cluster/config/nodes with ring0_addr host
+  names (pve1-link, pve2-link) is asked as the files path asks, never passed.
+- corosync.conf(5) (corosync man/corosync.conf.5, nodelist, read with `fetch`): "ringX_addr
+  This specifies IP or network hostname address of the particular node. X is a link number",
+  as HVA-308's docstrings quote it (round 43's lead).
+
+Probed by script: none beyond these cases.
+
+Tally: 1 finding (1 false pass); 10 test cases, 5 failed on main before the fix (R44E-1 5:
+pass), 5 held.
+
+Leads left:
+- HVA-308 passes where the node's interfaces were not read or hold no address in `network=`
+  (a migration to the node then fails: "could not get migration ip"); where the address is on
+  an SDN VNet or an Open vSwitch bridge, guests on it are not judged; a bridge's own PVID set
+  by `bridge-pvid` is taken as 1.
+- HVA-308 versus the node's management address (the gateway's interface without guests, the
+  API or SSH target): whether a migration network that is also the management network fails
+  HY-SR-13 is a team decision (HVA-434 fails the management vmknic's VLAN; HVA-036 does not
+  compare libvirt's migration_address with it).
+- a copy bundle whose listed /etc/pve/firewall lacks a guest's <vmid>.fw (rounds 40-43's
+  lead, not probed).
+- the API's GET .../firewall/rules reports each rule's `errors` (pve-firewall
+  copy_list_with_digest keeps them), which render_firewall drops: hvaudit re-derives them,
+  and pve_verify_iface (`-i` names) is not among the checks it repeats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_proxmox_api import SECRET, TOKEN, seeded  # noqa: F401 - seeded: a fixture
+from test_proxmox_api import scan as api_scan
+from test_redteam40_vendor_probes import DC, HARDENED_MIGRATION
+from test_redteam40_vendor_probes import _scan as r40_scan
+
+IFACES = "etc/network/interfaces"
+VM200 = "etc/pve/qemu-server/200.conf"
+VM201 = "etc/pve/qemu-server/201.conf"
+CT300 = "etc/pve/lxc/300.conf"
+ON_VMBR1 = "migration: secure,network=10.0.0.0/24\n"
+VMBR0_MANUAL = "iface vmbr0 inet manual\n"
+VMBR0_ADDRESSED = "iface vmbr0 inet static\n\taddress 10.0.2.21/24\n"
+VMBR1 = "auto vmbr1\n"
+VLAN50 = "auto vmbr0.50\niface vmbr0.50 inet static\n\taddress 10.0.2.21/24\n\nauto vmbr1\n"
+SHARED = "migration network {net} is shared with guests: node address {addr} on {iface}, which "
+PASS = ("pass", "migration type secure on 10.0.2.0/24", None)
+
+
+def _fail(net: str, addr: str, iface: str, nics: str, verb: str = "is") -> tuple[str, str, None]:
+    return (
+        "fail",
+        SHARED.format(net=net, addr=addr, iface=iface) + f"{nics} {verb} plugged into",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        pytest.param(
+            {
+                DC: (HARDENED_MIGRATION, ON_VMBR1),
+                VM200: ("bridge=vmbr0,firewall=1,tag=20", "bridge=vmbr1,firewall=1"),
+            },
+            _fail("10.0.0.0/24", "10.0.0.21", "vmbr1", "VM web-10 net0"),
+            id="vm-untagged-on-the-gateway-bridge",
+        ),
+        pytest.param(
+            {
+                DC: (HARDENED_MIGRATION, ON_VMBR1),
+                CT300: (
+                    "bridge=vmbr0,firewall=1,hwaddr=BC:24:11:00:03:00,ip=192.0.2.53/24,tag=20,",
+                    "bridge=vmbr1,firewall=1,hwaddr=BC:24:11:00:03:00,ip=192.0.2.53/24,",
+                ),
+            },
+            _fail("10.0.0.0/24", "10.0.0.21", "vmbr1", "container dns-01 net0"),
+            id="container-untagged-on-the-gateway-bridge",
+        ),
+        pytest.param(
+            {IFACES: (VMBR0_MANUAL, VMBR0_ADDRESSED), VM201: ("tag=30", "trunks=30")},
+            _fail("10.0.2.0/24", "10.0.2.21", "vmbr0", "VM api-11 net0"),
+            id="trunk-port-without-tag-on-vlan-1",
+        ),
+        pytest.param(
+            {IFACES: (VMBR1, VLAN50), VM200: ("tag=20", "tag=50"), VM201: ("tag=30", "trunks=50")},
+            _fail("10.0.2.0/24", "10.0.2.21", "vmbr0.50", "VM web-10 net0, VM api-11 net0", "are"),
+            id="tag-on-the-address-vlan",
+        ),
+    ],
+)
+def test_r44e1_migration_network_on_a_guest_bridge_fails(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edits: dict[str, tuple[str, str]],
+    expected: tuple[str, str, None],
+) -> None:
+    """R44E-1 (false pass): main passed "migration type secure on <CIDR>" with a guest's NIC on
+    the node's end of the migration segment."""
+    assert r40_scan(tmp_path, capsys, edits=edits) == expected
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        pytest.param({IFACES: (VMBR0_MANUAL, VMBR0_ADDRESSED)}, id="tagged-guests-beside-vmbr0"),
+        pytest.param({IFACES: (VMBR1, VLAN50)}, id="tagged-guests-beside-vmbr0.50"),
+    ],
+)
+def test_r44e_held_tagged_guests_beside_the_migration_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edits: dict[str, tuple[str, str]]
+) -> None:
+    """Held: the guests on tags 20 and 30 are off the node's migration segment."""
+    assert r40_scan(tmp_path, capsys, edits=edits) == PASS
+
+
+def test_r44e_held_tagged_nic_on_a_vlan_unaware_bridge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: a tagged NIC on VLAN-unaware vmbr1 is moved to vmbr1v20 (pve-common
+    activate_bridge_vlan), off vmbr1's own segment."""
+    got = r40_scan(
+        tmp_path,
+        capsys,
+        edits={DC: (HARDENED_MIGRATION, ON_VMBR1), VM200: ("bridge=vmbr0", "bridge=vmbr1")},
+    )
+    assert got == ("pass", "migration type secure on 10.0.0.0/24", None)
+
+
+# --- the API path ----------------------------------------------------------------------------
+
+
+def _api_hva308(
+    fakepve: Any,
+    target: str,
+    cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    answers: dict[str, object],
+) -> tuple[str, str, str | None]:
+    """HVA-308 of pve1 where each GET template of `answers` is answered by its value."""
+    stateful = fakepve.answer
+
+    async def answer(request: Any, match: Any, params: Any, user: Any, call: Any = None) -> Any:
+        if request.method == "GET" and match is not None and match.template in answers:
+            return answers[match.template]
+        return await stateful(request, match, params, user, call)
+
+    fakepve.answer = answer
+    monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
+    _, report = api_scan(target, capsys, "--ca-file", cafile)
+    ((got,),) = [
+        [
+            (r["status"], r["message"], r.get("question"))
+            for r in report["results"]
+            if r["check_id"] == "HVA-308" and r["subject"]["name"] == "pve1"
+        ]
+    ]
+    return got
+
+
+VMBR0_API = [
+    {
+        "iface": "vmbr0",
+        "type": "bridge",
+        "method": "static",
+        "families": ["inet"],
+        "cidr": "10.0.2.11/24",
+        "bridge_ports": "eno1",
+        "bridge_vlan_aware": 1,
+        "autostart": 1,
+    },
+    {"iface": "eno1", "type": "eth", "method": "manual", "families": ["inet"]},
+]
+
+
+def test_r44e1_api_trunk_guest_on_the_migration_bridge_fails(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R44E-1 (false pass) on the API path: guest 101 (`trunks=10;20;30`, no tag) is on
+    vmbr0's VLAN 1 beside the node's migration address 10.0.2.11."""
+    got = _api_hva308(
+        fakepve,
+        seeded,
+        fakepve_cafile,
+        capsys,
+        monkeypatch,
+        {"/nodes/{node}/network": VMBR0_API},
+    )
+    assert got == _fail("10.0.2.0/24", "10.0.2.11", "vmbr0", "VM legacy-erp net0")
+
+
+def test_r44e_held_api_named_corosync_links_are_asked(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Held (R43E-2 on the API path): ring0_addr host names from GET /cluster/config/nodes."""
+    nodes = [
+        {"node": n, "name": n, "nodeid": str(i), "quorum_votes": "1", "ring0_addr": f"{n}-link"}
+        for i, n in ((1, "pve1"), (2, "pve2"))
+    ]
+    got = _api_hva308(
+        fakepve,
+        seeded,
+        fakepve_cafile,
+        capsys,
+        monkeypatch,
+        {"/cluster/config/nodes": nodes},
+    )
+    named = "pve1-link (pve1 ring0_addr), pve2-link (pve2 ring0_addr)"
+    assert got == (
+        "manual",
+        "migration type secure on 10.0.2.0/24, and corosync link address(es) "
+        f"{named} are host names whose addresses are not known",
+        "Does the migration network 10.0.2.0/24 (datacenter.cfg `migration: network=`) hold "
+        f"none of the addresses of the corosync links given as host names ({named})? "
+        "Evidence: the address each name resolves to on node pve1 (`getent ahosts NAME` as "
+        "root, as corosync resolves it). Pass: yes, every one is outside it; fail: one is in "
+        "it, and migration crosses the cluster communication network.",
+    )
