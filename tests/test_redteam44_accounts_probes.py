@@ -43,6 +43,13 @@ Findings (R44A-n):
   each that does (which vendordir libpam was built with is not in the evidence), for both
   checks; the messages and the group.conf question name the file read
   (checks.management._group_conf). A bundle collected before keeps /etc's answer.
+- R44A-3 (wording) HVA-132: the members question (R40A-5) read "Does the group of each libvirt
+  socket named hold only administrators ..." where the group it asks about is a named POSIX
+  ACL entry's (R41A-2: `group:virtdir:rw-` on the read-write socket 0660 root:libvirt,
+  virtdir from sss), no socket's group; the message named the entry, the question did not
+  (round 41's lead). Now it asks about "each group named (a libvirt socket's own group, or
+  one a named entry of its POSIX ACL lets write)"; round 40's MEMBERS_Q and JOINT_Q follow
+  (separate commit).
 
 Held (kept as tests): a field whose terminator is the buffer's last byte (999 bytes, then
 ';' or the newline: the groups and the users field) still grants; a groups field followed by
@@ -57,17 +64,23 @@ Probed by script: the end-to-end run against a real libvirtd was not run: the ch
 group.conf's reading only, and the e2e host's /etc/security/group.conf (Debian's shipped
 file) is all comments, its longest line far short of 1000 bytes, so both readings grant
 nothing and the change cannot reach the e2e-* verdicts; nor can R44A-2 (that file exists, so
-no vendor file is read, and this host has neither vendor path).
+no vendor file is read, and this host has neither vendor path) or R44A-3 (a question's
+wording: no verdict changes).
 
-Tally: 2 findings (2 false passes; R44A-1 with its wrong-fail shapes); 26 cases, 16 failed on
-main before the fixes (R44A-1: 10, 4 false passes and 6 wrong fails; R44A-2: 6), 10 held.
+Tally: 3 findings (2 false passes, R44A-1 with its wrong-fail shapes; 1 wording); 27 cases, 17
+failed on main before the fixes (R44A-1: 10, 4 false passes and 6 wrong fails; R44A-2: 6;
+R44A-3: 1), 10 held.
 
 Leads left:
 - A `%G` users field for a group that does not exist under `group: files` alone, and a
   local group with no members, still ask (round 42's lead).
-- Wording: the members question says "the group of each libvirt socket" for an ACL entry's
-  group; a next-start socket's message names no SocketGroup=/unix_sock_group.
+- Wording: a next-start socket's message names no SocketGroup=/unix_sock_group.
 - k3s/RKE2 under an OpenRC runlevel other than default; a default ACL on /run/libvirt.
+- Other vendor fallbacks (R44A-2's class): openSUSE's glibc is said to read
+  /usr/etc/nsswitch.conf where /etc has none (a distribution patch; no source found stored),
+  which would decide _members_beyond_files; libpam's own VENDORDIR/pam.d stacks.
+- Every question of HVA-132 asks whether "only administrators" can write, while its pass
+  and fail name "every login account": the sources leave the criterion to the team.
 """
 
 from __future__ import annotations
@@ -76,8 +89,10 @@ import pytest
 
 from conftest import question_line
 from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
-from test_redteam37_accounts_probes import AUTH_NONE, NO_USERS_GROUP, RW_PASS, SOCK, _132
+from test_redteam36_accounts_probes import _getfacl
+from test_redteam37_accounts_probes import ADMIN, AUTH_NONE, NO_USERS_GROUP, RW_PASS, SOCK, _132
 from test_redteam38_accounts_probes import GROUP_CONF_Q
+from test_redteam41_accounts_probes import DIRECTORY, SSS, _acl
 from test_redteam43_accounts_probes import LIBVIRT, RW_EVERYONE, SUDO
 
 ETC = "/etc/security/group.conf"
@@ -224,3 +239,34 @@ def test_pam_group_vendor_conf_question(host_scan) -> None:
     """R44A-2 (wording) HVA-132: the unread vendor file is the one the question names."""
     a = host_scan({**AUTH_NONE, **NO_USERS_GROUP, USR_ETC: PermissionError("Permission denied")})
     assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q.replace(ETC, USR_ETC)
+
+
+# --- R44A-3: the members question names an ACL entry's group as one
+
+
+def test_acl_group_members_question(host_scan) -> None:
+    """R44A-3 (wording) HVA-132: R41A-2's shape, the read-write socket 0660 root:libvirt whose
+    ACL lets the directory group virtdir write: the question asked whether "the group of each
+    libvirt socket named" holds only administrators, though virtdir is no socket's group but
+    an ACL entry's; it now names both kinds."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **NO_USERS_GROUP,
+            **SSS,
+            "libvirt-sockets": (f"660 root libvirt {SOCK}\n600 root root {ADMIN}\n", 1),
+            "admin-paths-acl": _getfacl((SOCK, _acl("virtdir"))),
+        }
+    )
+    assert _132(a) == (
+        "manual",
+        f"{SOCK} is mode 660 root libvirt, its ACL lets group virtdir write: group virtdir, "
+        f"{DIRECTORY}; {RW_PASS[1]}",
+    )
+    assert question_line(a, "HVA-132", "hv1") == (
+        "question = \"Does each group named (a libvirt socket's own group, or one a named entry "
+        "of its POSIX ACL lets write) hold only administrators, with the members nsswitch's "
+        "other group sources (sss, ldap, winbind ...) give it? Evidence: `getent group NAME` "
+        "and the accounts whose primary group it is (`getent passwd`). Pass: yes, not every "
+        'login account is a member; fail: every login account is a member."\n'
+    )

@@ -2649,8 +2649,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         if members_q:
             refs += [*h.facts.groups.sources, *h.facts.group_directory.sources]
             questions.append(
-                "Does the group of each libvirt socket named hold only administrators, with the "
-                "members nsswitch's other group sources (sss, ldap, winbind ...) give it? "
+                "Does each group named (a libvirt socket's own group, or one a named entry of "
+                "its POSIX ACL lets write) hold only administrators, with the members "
+                "nsswitch's other group sources (sss, ldap, winbind ...) give it? "
                 "Evidence: `getent group NAME` and the accounts whose primary group it is "
                 "(`getent passwd`). Pass: yes, not every login account is a member; fail: every "
                 "login account is a member."
