@@ -400,10 +400,11 @@ DIRECTORY = (
 )
 MERGED = "group libvirt, into whose members nsswitch merges those sss holds, which are not in the evidence"
 MEMBERS_Q = (
-    'question = "Does the group of each libvirt socket named hold only administrators, with the '
-    "members nsswitch's other group sources (sss, ldap, winbind ...) give it? Evidence: `getent "
-    "group NAME` and the accounts whose primary group it is (`getent passwd`). Pass: yes, not "
-    'every login account is a member; fail: every login account is a member."\n'
+    "question = \"Does each group named (a libvirt socket's own group, or one a named entry of its "
+    "POSIX ACL lets write) hold only administrators, with the members nsswitch's other group "
+    "sources (sss, ldap, winbind ...) give it? Evidence: `getent group NAME` and the accounts "
+    "whose primary group it is (`getent passwd`). Pass: yes, not every login account is a "
+    'member; fail: every login account is a member."\n'
 )
 MERGE = "passwd: files\ngroup: files [SUCCESS=merge] sss\n"
 
@@ -470,15 +471,15 @@ def test_socket_group_members_beyond_files_held(host_scan, over: dict, expected:
 
 
 JOINT_Q = (
-    'question = "Does the group of each libvirt socket named hold only administrators, with the '
-    "members nsswitch's other group sources (sss, ldap, winbind ...) give it, and does "
-    "/etc/security/group.conf have pam_group grant the group of a libvirt socket (read-write, "
-    "admin, virtlogd's or virtlockd's) at login only to administrators? Evidence: `getent group "
-    "NAME` and the accounts whose primary group it is (`getent passwd`); `cat "
-    "/etc/security/group.conf` and, for a netgroup in its users field, `getent netgroup NAME`, "
-    "for a group `getent group NAME`. Pass: yes, not every login account is a member, and no "
-    "rule grants that group to every login account; fail: every login account is a member, or a "
-    'rule grants it to every login account."\n'
+    "question = \"Does each group named (a libvirt socket's own group, or one a named entry of its "
+    "POSIX ACL lets write) hold only administrators, with the members nsswitch's other group "
+    "sources (sss, ldap, winbind ...) give it, and does /etc/security/group.conf have pam_group "
+    "grant the group of a libvirt socket (read-write, admin, virtlogd's or virtlockd's) at login "
+    "only to administrators? Evidence: `getent group NAME` and the accounts whose primary group "
+    "it is (`getent passwd`); `cat /etc/security/group.conf` and, for a netgroup in its users "
+    "field, `getent netgroup NAME`, for a group `getent group NAME`. Pass: yes, not every login "
+    "account is a member, and no rule grants that group to every login account; fail: every "
+    'login account is a member, or a rule grants it to every login account."\n'
 )
 
 
