@@ -13230,13 +13230,19 @@ def _environ_value(text: str, var: str) -> str:
 def _daemon_unit_env(
     ev: HostEvidence, units: Got, daemon: str
 ) -> tuple[dict[str, str], dict[str, str], list[Source], str]:
-    """The environment `<daemon>.service` starts the daemon with (its Environment= and
-    EnvironmentFile= /etc/default or /etc/sysconfig, whose variables win: systemd.exec(5), less
-    what its UnsetEnvironment= removes last: R43L-1), where each variable is set, the sources
-    read, and why it cannot be told ("" when it can)."""
-    env, files = _unit_environment(units.text, daemon)
-    where = dict.fromkeys(env, f"{daemon}.service Environment=")
+    """The environment `<daemon>.service` starts the daemon with (the service manager's
+    DefaultEnvironment= and systemd.setenv=, _manager_environment: R44L-1; over them its
+    Environment= and EnvironmentFile= /etc/default or /etc/sysconfig, whose variables win:
+    systemd.exec(5), less what its UnsetEnvironment= removes last: R43L-1), where each
+    variable is set, the sources read, and why it cannot be told ("" when it can)."""
+    unit_env, files = _unit_environment(units.text, daemon)
+    # the manager's DefaultEnvironment= and systemd.setenv= first, the unit's over them (R44L-1)
+    env, where = _manager_environment(ev)
+    env.update(unit_env)
+    where.update(dict.fromkeys(unit_env, f"{daemon}.service Environment="))
     sources, unread = [units.source], ""
+    if env:
+        sources += _manager_environment_sources(ev)
     for spec in files:
         path = spec.lstrip("-")
         if path not in (f"/etc/default/{daemon}", f"/etc/sysconfig/{daemon}"):
@@ -13416,6 +13422,85 @@ SYSTEM_CONF_D = tuple(f"{m}.d" for m in SYSTEM_CONF_MAINS)
 _MANAGER_OUTPUTS = frozenset(("inherit", "null", "tty", "socket", *_JOURNAL_OUTPUTS))
 
 
+def _manager_settings(ev: HostEvidence) -> list[tuple[str, str, str]]:
+    """The [Manager] settings of the service manager's configuration as (file, key, value), in
+    the order systemd applies them: the first main system.conf found, then its system.conf.d
+    drop-ins sorted by name (systemd-system.conf(5) "Configuration Directories and
+    Precedence"). Files not collected or not read give nothing (_manager_defaults_unread)."""
+    path, main = _first_main(ev, SYSTEM_CONF_MAINS)
+    drop = ev.get(_cmd("system-conf-d"))
+    files: list[tuple[str, list[str]]] = []
+    if main.state == "ok":
+        files.append((path, _systemd_lines(main.text.splitlines())))
+    if drop.state == "ok" and not _grep_unanswered(drop):
+        by_file = _by_file(drop.text)
+        chosen = _systemd_dropins(by_file, SYSTEM_CONF_D)
+        files += [(chosen[n], _systemd_lines(by_file[chosen[n]])) for n in sorted(chosen)]
+    out: list[tuple[str, str, str]] = []
+    for where, lines in files:
+        section = ""
+        for line in lines:
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+                continue
+            key, eq, value = line.partition("=")
+            if section == "Manager" and eq:
+                out.append((where, key.strip(), value.strip()))
+    return out
+
+
+def _manager_environment(ev: HostEvidence) -> tuple[dict[str, str], dict[str, str]]:
+    """The service manager's environment for the services it starts, as the next start of a
+    unit takes it, and where each variable is set: system.conf's DefaultEnvironment= (its
+    files in _manager_settings' order) and then the kernel command line's systemd.setenv=.
+
+    systemd-system.conf(5) DefaultEnvironment= "Sets manager environment variables passed to
+    all executed processes. Takes a space-separated list of variable assignments" (quoted
+    words hold blanks), and systemd.exec(5) points there and to systemd.setenv= "to specify
+    variables globally" (the man page changes of 2013, read with `search`). systemd
+    src/core/main.c (read with `find_string`): parse_proc_cmdline_item's systemd.setenv= sets
+    its VARIABLE=VALUE into the same arg_default_environment (strv_env_replace_strdup) after
+    the files are parsed. src/core/execute.c exec_child (read with `find_string`) builds a
+    service's environment with strv_env_merge(params->environment, our_env, pass_env,
+    context->environment, files_env): the manager's first, so a unit's Environment= and
+    EnvironmentFile= override it and its UnsetEnvironment= removes it (R44L-1). The manager's
+    environment changed at run time (`systemctl set-environment`) is not collected."""
+    env: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for path, key, value in _manager_settings(ev):
+        if key != "DefaultEnvironment":
+            continue
+        if not value:
+            env.clear()
+            where.clear()
+            continue
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            words = value.split()
+        for w in words:
+            name, eq, val = w.partition("=")
+            if eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                env[name] = val
+                where[name] = f"{path} DefaultEnvironment="
+    for w in _systemd_cmdline(ev):
+        key, _, assignment = w.partition("=")
+        name, eq, val = assignment.partition("=")
+        if key == "systemd.setenv" and eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            env[name] = val
+            where[name] = "the kernel command line's systemd.setenv="
+    return env, where
+
+
+def _manager_environment_sources(ev: HostEvidence) -> list[Source]:
+    """The artefacts _manager_environment reads: the main system.conf in use, the system.conf.d
+    drop-ins and the kernel command line, those collected."""
+    got = [_first_main(ev, SYSTEM_CONF_MAINS)[1], ev.get(_cmd("system-conf-d"))]
+    got.append(ev.get(_file("/proc/cmdline")))
+    return [g.source for g in got if g.state == "ok"]
+
+
 def _manager_std_defaults(ev: HostEvidence) -> dict[str, tuple[str, str]]:
     """The service manager's DefaultStandardOutput= and DefaultStandardError= where set, as
     (value, where): systemd-system.conf(5) [Manager] "Sets the default output or error output
@@ -13426,28 +13511,11 @@ def _manager_std_defaults(ev: HostEvidence) -> dict[str, tuple[str, str]]:
     systemd src/core/main.c parse_configuration reads after the files (parse_config_file, then
     proc_cmdline_parse with parse_proc_cmdline_item; read with `find_string`). Files not
     collected or not read leave the compiled-in defaults (a lead: asked nowhere yet)."""
-    path, main = _first_main(ev, SYSTEM_CONF_MAINS)
-    drop = ev.get(_cmd("system-conf-d"))
-    files: list[tuple[str, list[str]]] = []
-    if main.state == "ok":
-        files.append((path, _systemd_lines(main.text.splitlines())))
-    if drop.state == "ok" and not _grep_unanswered(drop):
-        by_file = _by_file(drop.text)
-        chosen = _systemd_dropins(by_file, SYSTEM_CONF_D)
-        files += [(chosen[n], _systemd_lines(by_file[chosen[n]])) for n in sorted(chosen)]
     out: dict[str, tuple[str, str]] = {}
-    for where, lines in files:
-        section = ""
-        for line in lines:
-            line = line.strip()
-            if line.startswith("[") and line.endswith("]"):
-                section = line[1:-1]
-                continue
-            key, eq, value = line.partition("=")
-            key, value = key.strip(), value.strip()
-            managed = key in ("DefaultStandardOutput", "DefaultStandardError")
-            if section == "Manager" and eq and managed and value in _MANAGER_OUTPUTS:
-                out[key] = (value, f"{key}={value} in {where}")
+    for where, key, value in _manager_settings(ev):
+        managed = key in ("DefaultStandardOutput", "DefaultStandardError")
+        if managed and value in _MANAGER_OUTPUTS:
+            out[key] = (value, f"{key}={value} in {where}")
     for w in _systemd_cmdline(ev):
         key, _, value = w.partition("=")
         name = {

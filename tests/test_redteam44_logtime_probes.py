@@ -1,0 +1,160 @@
+"""Red-team round 44 probes: logging (r44-logtime)
+
+Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
+engine (host_scan), as round 43's probes: libvirtd idle (socket-activated, not running:
+test_redteam13_host_probes IDLE_PROCS), so the environment its unit gives its next start
+decides its log outputs and debug level; the service manager's environment is set by
+/etc/systemd/system.conf's `DefaultEnvironment=`, a system.conf.d drop-in, or the kernel
+command line's `systemd.setenv=`. libvirtd.conf's log_outputs is unset (the journal) or
+`1:journald` (an output writing debug). Each test asserts the exact status and message of
+HVA-200 and HVA-213.
+
+Findings (R44L-n):
+- R44L-1 (false pass) HVA-200, HVA-213: the service manager's environment was not read
+  (parse.host._daemon_unit_env took the unit's Environment=, EnvironmentFile= and
+  UnsetEnvironment= only). systemd-system.conf(5) DefaultEnvironment= "Sets manager
+  environment variables passed to all executed processes", systemd.exec(5) names it and the
+  kernel's systemd.setenv= "to specify variables globally" (the man page changes of 2013, read
+  with `search`); systemd src/core/main.c parse_proc_cmdline_item puts systemd.setenv= into
+  the same arg_default_environment after the files, and src/core/execute.c exec_child merges
+  the manager's environment first (strv_env_merge(params->environment, ..., context->
+  environment, files_env); both read with `find_string`). So
+  `DefaultEnvironment="LIBVIRT_LOG_OUTPUTS=1:file:..."` (main file or drop-in) or
+  `systemd.setenv=LIBVIRT_LOG_OUTPUTS=1:file:...` passed HVA-200 ("logs forwarded over TLS")
+  and HVA-213 ("log_outputs unset (the journal)") where libvirtd's next start writes a file
+  only (virdaemon.c "cmdline > environment > config"), and `DefaultEnvironment=LIBVIRT_DEBUG=1`
+  passed HVA-213 through a `1:journald` output flooded at debug. Now
+  parse.host._manager_environment reads both, and _daemon_unit_env lays the unit's environment
+  over it: these fail, naming where the variable is set. The same environment gives the
+  unit's `$LIBVIRTD_ARGS` (ExecStart=) its value where /etc/default/libvirtd sets none.
+
+Held (kept as tests): the unit's own `Environment=LIBVIRT_LOG_OUTPUTS=3:journald` over the
+manager's file output (pass); the unit's `UnsetEnvironment=LIBVIRT_LOG_OUTPUTS` removing the
+manager's (pass, the file's journal); a drop-in's empty `DefaultEnvironment=` resetting the
+main file's list (pass).
+
+Probed by script, then as these tests, on main (279e8988): the four R44L-1 cases passed both
+checks (DefaultEnvironment=LIBVIRTD_ARGS=--listen was seen to give no `--listen` by script as
+well, not kept: another area's check).
+
+Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fails; 7 cases in 2 test functions; 4
+failed on main before the fix (all passed wrongly); the 3 held pass there too.
+
+Leads left:
+- The manager's environment changed at run time (`systemctl set-environment`,
+  `systemctl import-environment`) is not collected (`systemctl show-environment` would give
+  it); whether a question is due where it is unknown is a team decision.
+- system.conf or its drop-ins unreadable leave the manager's environment empty (as the
+  stderr defaults, R41L-2, ask): no question yet.
+- PassEnvironment= (the manager process's own environment) and the %-specifiers in
+  Environment= values: still not probed.
+- Round 41's legacy imjournal/imklog directives a module() statement drops, and a named
+  /dev/log with libvirt's outputs known (journal only): still not probed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam13_host_probes import IDLE_PROCS, UNITS
+
+LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
+SYSTEM_CONF = "/etc/systemd/system.conf"
+DROPIN_D = "/etc/systemd/system.conf.d/50-env.conf"
+CMDLINE = str(HARDENED_HOST["/proc/cmdline"]).strip()
+FILE_LOG = "1:file:/var/log/libvirt/libvirtd.log"
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+JOURNAL = "libvirtd.conf: log_outputs unset (the journal)"
+FILE_ONLY = (
+    "libvirtd (LIBVIRT_LOG_OUTPUTS in {where}): log_outputs "
+    f"'{FILE_LOG}' writes only to files or stderr"
+)
+DROPIN = "\n# /etc/systemd/system/libvirtd.service.d/log.conf\n[Service]\n"
+
+
+def scan(
+    host_scan,
+    system_conf: str | None = None,
+    dropins: str | None = None,
+    cmdline: str = "",
+    unit: str = "",
+    conf: str = "",
+):
+    over: dict[str, object] = {
+        "processes": IDLE_PROCS,
+        "libvirt-units": (str(UNITS[0]) + (DROPIN + unit if unit else ""), 1, UNITS[2]),
+        LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF]) + conf,
+        "/proc/cmdline": f"{CMDLINE}{cmdline}\n",
+    }
+    if system_conf is not None:
+        over[SYSTEM_CONF] = system_conf
+    if dropins is not None:
+        over["system-conf-d"] = (dropins, 0)
+    return host_scan(over)
+
+
+MANAGER_FILE = f'[Manager]\nDefaultEnvironment="LIBVIRT_LOG_OUTPUTS={FILE_LOG}" TZ=UTC\n'
+
+
+@pytest.mark.parametrize(
+    ("system_conf", "dropins", "cmdline", "unit", "where"),
+    [
+        # R44L-1: system.conf's DefaultEnvironment= is the next start's environment
+        (MANAGER_FILE, None, "", "", f"{SYSTEM_CONF} DefaultEnvironment="),
+        # R44L-1: so is a system.conf.d drop-in's
+        (
+            None,
+            f"{DROPIN_D}:[Manager]\n{DROPIN_D}:DefaultEnvironment=LIBVIRT_LOG_OUTPUTS={FILE_LOG}\n",
+            "",
+            "",
+            f"{DROPIN_D} DefaultEnvironment=",
+        ),
+        # R44L-1: and the kernel command line's systemd.setenv=
+        (
+            None,
+            None,
+            f" systemd.setenv=LIBVIRT_LOG_OUTPUTS={FILE_LOG}",
+            "",
+            "the kernel command line's systemd.setenv=",
+        ),
+        # held: the unit's own Environment= overrides the manager's
+        (MANAGER_FILE, None, "", "Environment=LIBVIRT_LOG_OUTPUTS=3:journald\n", None),
+        # held: the unit's UnsetEnvironment= removes the manager's too (the file's journal)
+        (MANAGER_FILE, None, "", "UnsetEnvironment=LIBVIRT_LOG_OUTPUTS\n", None),
+        # held: a drop-in's empty DefaultEnvironment= resets the main file's list
+        (MANAGER_FILE, f"{DROPIN_D}:[Manager]\n{DROPIN_D}:DefaultEnvironment=\n", "", "", None),
+    ],
+    ids=["system-conf", "dropin", "setenv", "unit-wins", "unit-unsets", "dropin-reset"],
+)
+def test_r44l1_manager_environment_outputs(
+    host_scan,
+    system_conf: str | None,
+    dropins: str | None,
+    cmdline: str,
+    unit: str,
+    where: str | None,
+) -> None:
+    a = scan(host_scan, system_conf, dropins, cmdline, unit)
+    if where is None:
+        status, message200, message213 = "pass", OVER_TLS, JOURNAL
+    else:
+        status, message213 = "fail", FILE_ONLY.format(where=where)
+        message200 = f"{OVER_TLS}, but carrying none of libvirt's messages: {message213}"
+    assert messages(a, "HVA-200") == {"hv1": message200}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-213") == {"hv1": message213}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+def test_r44l1_manager_environment_debug(host_scan) -> None:
+    """R44L-1: LIBVIRT_DEBUG=1 in the manager's DefaultEnvironment= is the next start's level."""
+    a = scan(
+        host_scan,
+        "[Manager]\nDefaultEnvironment=LIBVIRT_DEBUG=1\n",
+        conf='log_outputs = "1:journald"\n',
+    )
+    assert messages(a, "HVA-213") == {
+        "hv1": f"LIBVIRT_DEBUG=1 in {SYSTEM_CONF} DefaultEnvironment= (debug, floods the log)"
+    }
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}
