@@ -20,7 +20,15 @@ Findings (R44B-n):
   default names (R25B-4's fail where it is older than the running one), and an image that
   names no release (/vmlinuz.old, Debian's link to the previous kernel) is a question.
 
-Held (kept as tests): a custom default entry that boots the running kernel keeps the pass.
+- R44B-2 (false pass) HVA-180 (parse.host._grub_default_kernel, new GRUBENV_DEFAULT_UNREAD):
+  a GRUB environment block's next_entry (or saved_entry for GRUB_DEFAULT=saved) with a
+  backslash (grub-editenv writes it escaped, grub-core/lib/envblk.c escaped_value_len; _grubenv
+  does not read such a value) was taken as an entry naming no kernel: the next boot's entry
+  unknown passed. Now HVA-180 asks it with R43B-1's question (`grub-editenv list`), in one
+  block or where two blocks differ.
+
+Held (kept as tests): a custom default entry that boots the running kernel keeps the pass;
+saved_entry with a backslash under GRUB_DEFAULT=0 (not the default) keeps it.
 
 Probed by script, not kept: GRUB_DEFAULT naming 10_linux's simple entry ("Debian GNU/Linux"),
 30_uefi-firmware's "uefi-firmware" or no entry at all passes (GRUB boots the newest kernel or
@@ -29,8 +37,9 @@ its first entry; not changed).
 No e2e run: the e2e host has no /etc/default/grub or custom GRUB entry, so the change cannot
 reach the e2e-* verdicts.
 
-Tally: 1 finding (1 false pass); 4 cases in 3 test functions. R44B-1: on main 279e898 3 of 3
-failed (3 false passes of HVA-180); its held case passed before and after.
+Tally: 2 findings (2 false passes); 7 cases in 5 test functions. R44B-1: on main 279e898 3 of 3
+failed (3 false passes of HVA-180); its held case passed before and after. R44B-2: on main
+753b8ed 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
 
 Leads left:
 - A default naming an entry no collected file defines (30_os-prober, a grub.d generator
@@ -120,5 +129,54 @@ def test_r44b_1_custom_default_entry_image_without_release_asks(host_scan) -> No
 def test_r44b_1_held_custom_default_entry_booting_running_kernel(host_scan) -> None:
     """R44B-1 held: a custom default entry that boots the running kernel keeps the pass."""
     a = _scan(host_scan, '"Fast"', _custom("'Fast'", "/vmlinuz-6.1.0-28-amd64"))
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R44B-2: GRUB's environment block names the default in a value with a backslash ----------------
+
+UNREAD = (
+    "evidence unavailable: GRUB's environment block names the default entry in a value with a "
+    "backslash, not read ({})"
+)
+ENV = "/boot/grub/grubenv"
+
+
+@pytest.mark.parametrize(
+    ("default", "key", "what"),
+    [
+        ("0", "next_entry", f"{ENV}'s next_entry (grub-reboot)"),
+        ("saved", "saved_entry", f"GRUB_DEFAULT=saved ({ENV}'s saved_entry)"),
+    ],
+    ids=["next-entry", "saved-entry"],
+)
+def test_r44b_2_default_entry_with_a_backslash_asks(
+    host_scan, default: str, key: str, what: str
+) -> None:
+    """R44B-2 (false pass) HVA-180: grub-reboot (or grub-set-default) named the custom entry
+    'Old\\kernel', which boots the older kernel; grub-editenv writes the backslash escaped
+    (grub-core/lib/envblk.c escaped_value_len), a value not read: the entry was taken as one
+    naming no kernel, and it passed."""
+    a = _scan(
+        host_scan,
+        default,
+        _custom("'Old\\kernel'", OLD),
+        _grubenv(f"{key}=Old\\\\kernel", path=ENV),
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": UNREAD.format(what)}
+    said = question_line(a, "HVA-180", "hv1")
+    assert "the next boot starts the newest installed kernel (the entry `grub-editenv" in said
+
+
+def test_r44b_2_held_saved_entry_unused(host_scan) -> None:
+    """R44B-2 held: saved_entry with a backslash under GRUB_DEFAULT=0 (no next_entry) is not
+    the default: the pass stands."""
+    a = _scan(
+        host_scan,
+        "0",
+        _custom("'Old\\kernel'", OLD),
+        _grubenv("saved_entry=Old\\\\kernel", path=ENV),
+    )
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}

@@ -117,6 +117,7 @@ from hvaudit.parse.host import (
     EVERY_USER,
     EVERY_USER_ROOTPW,
     GRUB_DEFAULT_UNREAD,
+    GRUBENV_DEFAULT_UNREAD,
     GRUBENV_SPLIT_DEFAULT,
     LOG_LOCK_SOCKETS,
     MERGED,
@@ -4504,9 +4505,10 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
         if (
             kernel.known
             and pin.state is FactState.UNAVAILABLE
-            and pin.reason.startswith(GRUBENV_SPLIT_DEFAULT)
+            and pin.reason.startswith((GRUBENV_SPLIT_DEFAULT, GRUBENV_DEFAULT_UNREAD))
         ):
-            # R43B-1: the next boot's kernel is the one of the block GRUB loads, not read
+            # R43B-1: the next boot's kernel is the one of the block GRUB loads, not read;
+            # R44B-2: or the block's entry is a value not read
             asked_gap(
                 s,
                 pin,

@@ -11590,6 +11590,12 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
             for block in (_grubenv({p: files[p]}) for p in GRUBENV if p in files)
             if block is not None
         }
+        if any("\0" in n for n in named):
+            # R44B-2: a block's entry holds a backslash (not read, _grubenv)
+            return Fact.unavailable(
+                f"{GRUBENV_DEFAULT_UNREAD} (in {' or '.join(p for p in GRUBENV if p in files)})",
+                *found.sources,
+            )
         if len(named) > 1:
             return Fact.unavailable(
                 GRUBENV_SPLIT_DEFAULT
@@ -11600,6 +11606,10 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
             )
     if env is not None:
         value, what = _grub_env_default(env, value)
+        if "\0" in value:
+            # R44B-2: grub-editenv escapes a backslash in a value with one (grub-core/lib/
+            # envblk.c grub_envblk_set), which _grubenv does not read: the entry is not known
+            return Fact.unavailable(f"{GRUBENV_DEFAULT_UNREAD} ({what})", *found.sources)
     m = re.search(r"with Linux ([^\s>()'\"]+)", value) or re.search(
         r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
     )
@@ -11670,6 +11680,14 @@ def _custom_entry_kernel(files: dict[str, list[str]], name: str) -> tuple[str, s
 #: The start of _grub_default_kernel's reason where two GRUB environment blocks differ in the
 #: entry they make the default (R43B-1); HVA-180 asks it.
 GRUBENV_SPLIT_DEFAULT = "two GRUB environment blocks differ in the default entry they give GRUB"
+
+
+#: The start of _grub_default_kernel's reason where the GRUB environment block's next_entry (or
+#: saved_entry for GRUB_DEFAULT=saved) holds a backslash, which is not read (R44B-2); HVA-180
+#: asks it.
+GRUBENV_DEFAULT_UNREAD = (
+    "GRUB's environment block names the default entry in a value with a backslash, not read"
+)
 
 
 def _grub_env_default(env: tuple[str, dict[str, str]], value: str) -> tuple[str, str]:
