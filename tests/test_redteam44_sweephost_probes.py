@@ -34,21 +34,41 @@ Findings:
   real SshRunner through an `ssh` client in PATH that runs the remote command here (its last
   argument), for qemu.conf only, in conftest.build_bundle's replayed host collection.
 
+- R44S-3 (false pass, false n/a, wrong fail, wording) HVA-061 (pass), HVA-182 (n/a), HVA-201,
+  HVA-202 (fail), HVA-045 (its question), and every reader of the process list: `ps -eo
+  pid=,user:32=,args=`'s stdout was read whatever its exit (parse/host.py, three
+  `Fact.of(g.text)` readers; the nsswitch and syslog readers checked it). procps-ng prints its
+  usage to stderr and exits 1 with stdout empty for a format it does not take (ps/sortformat.c
+  "unknown user-defined format specifier"; procps-ng 4.0.2 run here: exit 1), which read as no
+  process at all: HVA-061 passed "KSM is off" with ksmtuned (which switches KSM on, the check's
+  own reason to read the list) unseen, HVA-182 was "no QEMU process running" beside the running
+  web01, and auditd and chronyd failed as not running. Now an exit other than 0 is the failed
+  fact (_process_list: "ps exited 1: <its first stderr line>"), as `ss`'s since R40S-3; the
+  auditd options, container daemons and process-start readers take the listing only from an
+  exit 0 too.
+
 Held (kept as tests): a running VM read on vmbr0 whose live XML names its tap (testnet0: the
 test driver's name) the one under ovs-system (the question names vmbr0 alone, as test_ovs_management_port); no VM tap under ovs-system (only the
 uplink eno1): the address on mgmt passes, as before; the address on eno2, outside Open vSwitch,
 beside the stray tap: passes (no OVS port holds it). A command printing exactly MAX_OUTPUT
-bytes is read whole, locally and over SSH.
+bytes is read whole, locally and over SSH. The hardened host's process list (exit 0) is read:
+HVA-201 and HVA-202 pass.
 
 Probed by script: on 279e8988 (main) the address on mgmt and on vmbr0 with the stray tap vnet3
 (both passed); on 3b45a14c (main) the 64 MiB qemu.conf over SSH (passed) and `head -c` past the
-limit (status ok, cut).
+limit (status ok, cut); on e211eda8 (main) every check's verdict with ps exiting 1 against
+ps failing outright: HVA-061, HVA-182, HVA-201, HVA-202, HVA-214 and HVA-045's wording
+differed (HVA-214 fails "auditd is not running" as HVA-201; not kept as a test).
 
-Tally: 2 findings (2 false passes); 10 cases, 6 failing on main before the fixes (R44S-1: the
-three probes and the new fact's test, on 279e8988; R44S-2: the qemu.conf probe and the
-one-byte-over command, on 3b45a14c).
+Tally: 3 findings (3 false passes; R44S-3 also a false n/a, two wrong fails and a wording);
+16 cases, 11 failing on main before the fixes (R44S-1: the three probes and the new fact's
+test, on 279e8988; R44S-2: the qemu.conf probe and the one-byte-over command, on 3b45a14c;
+R44S-3: its five probes, on e211eda8).
 
 Leads left:
+- The container daemons' reader (_container_daemon_groups) takes a process list not read as
+  "no daemon runs" (only enabled units count then): a dockerd started by hand with ps unread
+  would leave the docker group unweighed: not probed.
 - R44S-2's limit is checked after communicate() has read everything: a host printing
   gigabytes is held in memory first (a streaming cap would stop at the limit).
 - The name ss prints for a listener is the task's comm, which any process sets (prctl
@@ -269,3 +289,58 @@ def test_r44s_2_command_output_past_the_limit_fails(
             assert got == ("failed", 0, f"head: more than the {MAX_OUTPUT} bytes allowed on stdout")
         else:
             assert got == ("ok", MAX_OUTPUT, "")
+
+
+# --- R44S-3: a process list from a ps that exited 1 was read as "no process runs" -------------
+
+#: what procps-ng 4.0.2's ps prints (stderr; stdout empty, exit 1) for a format it does not take
+PS_REFUSED = 'error: unknown user-defined format specifier "user:32"\n\nUsage:\n ps [options]\n'
+PS_FAILED = 'ps exited 1: error: unknown user-defined format specifier "user:32"'
+
+
+@pytest.mark.parametrize(
+    ("check", "on_main"),
+    [
+        ("HVA-061", ("pass", "KSM is off")),
+        ("HVA-182", ("not_applicable", "no QEMU process running")),
+        ("HVA-201", ("fail", "audit_level = 2 but auditd is not running")),
+        (
+            "HVA-202",
+            (
+                "fail",
+                "no time-synchronisation daemon running (a chronyd started with -x does not "
+                "count: it leaves the host clock alone)",
+            ),
+        ),
+    ],
+)
+def test_r44s_3_ps_exit_1_is_no_empty_process_list(
+    host_scan, check: str, on_main: tuple[str, str]
+) -> None:
+    """R44S-3: `ps` exiting 1 with nothing on stdout (on main: the empty list, so KSM passed
+    with ksmtuned unseen, HVA-182 was n/a beside the running web01, and auditd and chronyd
+    failed as not running) is the failed fact: each check is the error naming ps's exit."""
+    a = host_scan({"processes": ("", 1, PS_REFUSED)})
+    got = (outcomes(a, check)["hv1"], messages(a, check)["hv1"])
+    assert got != on_main
+    assert got == ("error", f"evidence could not be collected: {PS_FAILED}")
+
+
+def test_r44s_3_seccomp_question_names_the_failed_ps(host_scan) -> None:
+    """R44S-3 (wording): HVA-045 asked with "no QEMU process runs to show it" beside the
+    running web01; now it says the QEMU processes were not read, and why."""
+    a = host_scan({"processes": ("", 1, PS_REFUSED)})
+    assert (outcomes(a, "HVA-045"), messages(a, "HVA-045")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "seccomp_sandbox = -1 (default): libvirt adds -sandbox on only where the QEMU "
+            "binary supports it (built with seccomp), and the QEMU processes were not read "
+            f"({PS_FAILED})"
+        },
+    )
+
+
+def test_r44s_3_held_ps_exit_0(host_scan) -> None:
+    """Held: the hardened host's own list (exit 0) is read: auditd and chronyd run."""
+    a = host_scan({})
+    assert (outcomes(a, "HVA-201"), outcomes(a, "HVA-202")) == ({"hv1": "pass"}, {"hv1": "pass"})

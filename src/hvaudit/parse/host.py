@@ -784,7 +784,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.userdb_accounts = _userdb_accounts(ev)
     f.log_forwarding = _log_forwarding(ev)
     f.journal_discards = _journal_discards(ev)
-    processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
+    processes = ev.fact(_cmd("processes"), _process_list)
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _time_sync(processes, ev)
     f.clock_synchronized = ev.fact(_cmd("time-synchronized"), _clock_synchronized)
@@ -2257,7 +2257,7 @@ def _audit_sink(ev: HostEvidence) -> Fact[tuple[bool, tuple[str, ...]]]:
     conf = ev.get(_file("/etc/audit/auditd.conf"))
     plugins = ev.get(_cmd("audit-plugins"))
     procs = ev.get(_cmd("processes"))
-    for exe, words in _commands(procs.text) if procs.state == "ok" else ():
+    for exe, words in _commands(procs.text) if procs.state == "ok" and procs.rc == 0 else ():
         if exe != "auditd":
             continue
         foreground, config_dir = _auditd_options(words)
@@ -3510,7 +3510,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     # members of the lxd group can interact with the local daemon" (full control): while the
     # daemon runs, its group is root-equivalent
     ps = ev.get(_cmd("processes"))
-    daemons = _container_daemon_groups(ev, ps.text if ps.state == "ok" else "")
+    daemons = _container_daemon_groups(ev, ps.text if ps.state == "ok" and ps.rc == 0 else "")
     if isinstance(daemons, Fact):
         return daemons
     k3s_rows, k3s_why, k3s_src = _k3s_kubeconfig_next(ev)
@@ -6809,7 +6809,7 @@ def _journal_forwarded(ev: HostEvidence, lost: str, where: str, main: Got, drop:
             main.source,
             drop.source,
         )
-    processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
+    processes = ev.fact(_cmd("processes"), _process_list)
     daemons = _running(processes, SYSLOG_DAEMONS, lambda names: names)
     if not daemons.known:
         return Fact.unavailable(
@@ -9677,6 +9677,18 @@ def _in_container(user: str) -> bool:
     return digits(user) and int(user) >= 100000
 
 
+def _process_list(g: Got) -> Fact[str]:
+    """`ps -eo pid=,user:32=,args=`'s listing. A ps that exits other than 0 listed nothing to rely
+    on: procps-ng prints its usage to stderr and exits 1, stdout empty, for a format it does not
+    take (ps/sortformat.c: "unknown user-defined format specifier"; procps-ng 4.0.2 run here),
+    which read as no process running: no auditd, no time daemon, no QEMU, no ksmtuned, no
+    relay (R44S-3). Now the failed fact, naming the exit and ps's first stderr line."""
+    if g.rc != 0:
+        first = g.reason.strip().splitlines()[0] if g.reason.strip() else ""
+        return Fact.failed(f"ps exited {g.rc}" + (f": {first[:200]}" if first else ""), g.source)
+    return Fact.of(g.text, g.source)
+
+
 def _running(
     processes: Fact[str],
     names: tuple[str, ...],
@@ -12486,7 +12498,7 @@ def _changed_after(
     starts = _process_starts(ev)
     got = ev.get(_cmd(probe))
     ps = ev.get(_cmd("processes"))
-    if not starts or got.state in ("uncollected", "absent") or ps.state != "ok":
+    if not starts or got.state in ("uncollected", "absent") or ps.state != "ok" or ps.rc != 0:
         return None
     begun = []
     for line in ps.text.splitlines():
@@ -14042,7 +14054,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
         lh.daemon_confs[f"{daemon}.conf"] = _conf(
             ev, f"/etc/libvirt/{daemon}.conf", lh, f"{daemon}.conf", daemon
         )
-    processes = ev.fact(_cmd("processes"), lambda g: Fact.of(g.text, g.source))
+    processes = ev.fact(_cmd("processes"), _process_list)
     for daemon, paths in _config_options(processes, LIBVIRT_DAEMONS).items():
         other = [p for p in paths if p != f"/etc/libvirt/{daemon}.conf"]
         if other:
