@@ -38,7 +38,9 @@ from pathlib import Path
 from conftest import messages, outcomes
 from test_redteam37_domain_probes import _ns_scan
 from test_redteam40_domain_probes import _commandline
+from test_redteam41_domain_probes import _conf_scan, _questions, _sasl_q
 
+VNC = "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0'/></devices>"
 LOOP_VNC = "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>"
 
 
@@ -93,4 +95,38 @@ def test_set_reaches_a_display_vnc_server(tmp_path: Path) -> None:
         "v2": "QEMU argument -display vnc=127.0.0.1:1 -set vnc.default.password=off: loopback "
         "only; QEMU argument -vnc 0.0.0.0:2,password=on: password",
         "v3": f"{on}: password",
+    }
+
+
+def test_set_sasl_on_without_vnc_sasl_is_asked(tmp_path: Path) -> None:
+    """R44D-2: `-set vnc.default.sasl=on` gives libvirt's VNC (no password, no vnc_sasl) SASL
+    authentication (ui/vnc.c vnc_display_setup_auth), so web01 is the SASL question, not
+    "without a password"; libvirt set no SASL_CONF_PATH, so the question names SASL's
+    built-in directory. Held: on then off (the last value wins), another server's id."""
+    a = _conf_scan(
+        tmp_path,
+        {
+            "web01": (VNC, _commandline("-set", "vnc.default.sasl=on")),
+            "v1": (
+                VNC,
+                _commandline("-set", "vnc.default.sasl=on", "-set", "vnc.default.sasl=off"),
+            ),
+            "v2": (VNC, _commandline("-set", "vnc.vnc2.sasl=on")),
+        },
+        "",
+    )
+    everywhere = "vnc on 0.0.0.0 (bound to every address)"
+    assert outcomes(a, "HVA-031") == {"web01": "manual", "v1": "fail", "v2": "fail"}
+    assert messages(a, "HVA-031") == {
+        "web01": f"{everywhere}: no password, a QEMU argument -set vnc.default.sasl=on (SASL "
+        "authenticates)",
+        "v1": f"{everywhere} without a password",
+        "v2": f"{everywhere} without a password",
+    }
+    assert _questions(a, "HVA-031") == {
+        "web01": _sasl_q(
+            "the mech_list line of qemu.conf in the configuration directory the SASL library on "
+            "hv1 was built with (libvirt passes QEMU no SASL_CONF_PATH without "
+            "/etc/libvirt/qemu.conf's vnc_sasl = 1, so vnc_sasl_dir does not apply)"
+        ).replace("for vnc on", "for vnc (-set vnc.default.sasl=on) on")
     }

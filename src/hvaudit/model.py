@@ -157,6 +157,9 @@ class Graphics:
     sasl_off: bool = False
     """VNC: a raw `-set vnc.default.sasl=off` turns off the SASL authentication libvirt asked
     for with qemu.conf's vnc_sasl = 1: that setting does not apply (R43D-1)."""
+    sasl_on: bool = False
+    """VNC: a raw `-set vnc.default.sasl=on` (its last value) asks for SASL authentication
+    where qemu.conf's vnc_sasl did not: SASL then authenticates a client (R44D-2)."""
     tls: bool | None = None
     """TLS as the command line sets it (Proxmox VE's SPICE `tls-port`); None: qemu.conf's."""
     copypaste: bool | None = None

@@ -1236,8 +1236,13 @@ def _sasl_question(h: Host, v: Vm, types: list[str]) -> str:
     replaces that: libvirt's qemuBuildCommandLine adds the namespace's variables after its own
     (`virCommandAddEnvPair(cmd, qemucmd->env_name[i], ...)`, the def->namespaceData block), and
     src/util/vircommand.c virCommandAddEnv "If the named environment variable is already set,
-    then it is replaced in the list" (R41D-3). Its value is redacted in the bundle."""
-    dirs = " or ".join(f"{t}_sasl_dir" for t in dict.fromkeys(types))
+    then it is replaced in the list" (R41D-3). Its value is redacted in the bundle. A console
+    whose SASL only a `-set vnc.default.sasl=on` asks for (type `vnc (-set ...)`, R44D-2) has
+    no SASL_CONF_PATH from libvirt, which sets it only beside vnc_sasl = 1 or spice_sasl = 1
+    (tests/qemuxmlconfdata/graphics-vnc-sasl.x86_64-latest.args has it, graphics-vnc's does
+    not): cyrus SASL reads its built-in CONFIGDIR then."""
+    conf = [t for t in dict.fromkeys(types) if " " not in t]
+    dirs = " or ".join(f"{t}_sasl_dir" for t in conf) or "vnc_sasl_dir"
     where = (
         f"the mech_list line of qemu.conf in the directory that the <qemu:env "
         f"name='SASL_CONF_PATH'> of VM {v.name} names (QEMU reads that one, not /etc/sasl2 or "
@@ -1245,6 +1250,10 @@ def _sasl_question(h: Host, v: Vm, types: list[str]) -> str:
         if "env SASL_CONF_PATH" in v.raw_hypervisor_arguments
         else f"the mech_list line of /etc/sasl2/qemu.conf on {h.name} (or of qemu.conf in the "
         f"directory that /etc/libvirt/qemu.conf's {dirs} names)"
+        if conf
+        else f"the mech_list line of qemu.conf in the configuration directory the SASL library "
+        f"on {h.name} was built with (libvirt passes QEMU no SASL_CONF_PATH without "
+        "/etc/libvirt/qemu.conf's vnc_sasl = 1, so vnc_sasl_dir does not apply)"
     )
     return (
         f"Does the SASL configuration QEMU uses for {_and(types)} on host {h.name} offer only "
@@ -1343,10 +1352,14 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     `-vnc 127.0.0.1:3,sasl=on`) without SASL:
     vnc_display_open reads `sasl` with qemu_opt_get_bool, and vnc_display_setup_auth, given
     neither password nor sasl, sets VNC_AUTH_NONE (or VeNCrypt's TLSNONE/X509NONE over TLS),
-    so no client authenticates (R43D-1). Other keys are left as they are (a lead)."""
+    so no client authenticates (R43D-1); `sasl` on, where qemu.conf's vnc_sasl did not ask for
+    it, makes vnc_display_setup_auth take SASL when no password is set (VNC_AUTH_SASL, or
+    VeNCrypt's X509SASL/TLSSASL over TLS): SASL authenticates, whatever vnc_sasl says (R44D-2).
+    Other keys are left as they are (a lead)."""
     listens = list(g.listens)
     password_off = g.password_off
     sasl_off = g.sasl_off
+    sasl_on = g.sasl_on
     for o in qemu_options(args):
         if o.name != "set":
             continue
@@ -1371,10 +1384,16 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
             password_off = value in ("off", "no", "false", "n")
         elif key == "sasl" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
             sasl_off = value in ("off", "no", "false", "n")
-    if (listens, password_off, sasl_off) == (list(g.listens), g.password_off, g.sasl_off):
+            sasl_on = not sasl_off
+    if (listens, password_off, sasl_off, sasl_on) == (
+        list(g.listens),
+        g.password_off,
+        g.sasl_off,
+        g.sasl_on,
+    ):
         return g
     return dataclasses.replace(
-        g, listens=tuple(listens), password_off=password_off, sasl_off=sasl_off
+        g, listens=tuple(listens), password_off=password_off, sasl_off=sasl_off, sasl_on=sasl_on
     )
 
 
@@ -1494,6 +1513,17 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
         # a -set vnc.default.sasl=off turns qemu.conf's vnc_sasl off for this VM (R43D-1)
         sasl, ssrc = conf_value(h, "qemu.conf", f"{t}_sasl")
         r.refs.append(ssrc)
+    if t == "vnc" and g.sasl_on and has_pw is False and sasl != 1:
+        # a -set vnc.default.sasl=on asks QEMU for SASL where qemu.conf did not, so libvirt set
+        # no SASL_CONF_PATH (its environment holds it only for vnc_sasl = 1: tests/
+        # qemuxmlconfdata/graphics-vnc-sasl.x86_64-latest.args `SASL_CONF_PATH=/etc/sasl2`,
+        # graphics-vnc.x86_64-latest.args none): SASL's built-in directory decides (R44D-2)
+        r.proven.append(
+            f"vnc on {where}: no password, a QEMU argument -set vnc.default.sasl=on (SASL "
+            "authenticates)"
+        )
+        r.asks.append("vnc (-set vnc.default.sasl=on)")
+        return
     if has_pw is not True and sasl == 1:
         # SASL authenticates instead of a password; which mechanisms it offers is set in
         # /etc/sasl2/qemu.conf, and with TLS QEMU lets SASL offer even ANONYMOUS.
