@@ -19,14 +19,36 @@ Findings:
   passworded -vnc (QEMU's vnc2), which the -set does not reach. Now a `-display vnc=` is
   read with a -vnc's parameters and counted among the vnc ids (hvaudit.parse.qemu_args
   _group, _vnc_ids): web01 and v1 fail, v2 passes.
+- R44D-2 (wrong fail) HVA-031: libvirt's VNC of VM web01 on 0.0.0.0 without a password, on
+  the hardened host (vnc_tls = 1, no vnc_sasl), with `-set vnc.default.sasl=on` failed
+  "without a password"; the -set reaches libvirt's -vnc (`default`, R41D-6) and ui/vnc.c
+  vnc_display_open reads `sasl` with qemu_opt_get_bool (the last value), so
+  vnc_display_setup_auth, with no password, takes SASL (VNC_AUTH_SASL, VeNCrypt's X509SASL
+  over TLS): whether a client authenticates is the SASL configuration's mechanisms, as for
+  vnc_sasl = 1 (R41D-2). libvirt passes QEMU a fixed environment and adds SASL_CONF_PATH only
+  for vnc_sasl = 1 (tests/qemuxmlconfdata/graphics-vnc-sasl.x86_64-latest.args
+  `SASL_CONF_PATH=/etc/sasl2`; graphics-vnc.x86_64-latest.args has none), so cyrus SASL reads
+  its built-in CONFIGDIR (lib/common.c _sasl_getconfpath). Now web01 is the SASL question
+  naming that directory, not vnc_sasl_dir (Graphics.sasl_on, consoles._vnc_set,
+  _sasl_question).
+- R44D-3 (wording) HVA-031: VM v1 of the same test (`sasl=on` then `sasl=off`, no vnc_sasl)
+  failed "without a password (a QEMU argument -set vnc.default.sasl= turns qemu.conf's
+  vnc_sasl off)", naming a setting the host does not set. The note is now given only where
+  qemu.conf sets vnc_sasl = 1 (R43D-1's case keeps it).
 
 Held (kept as tests): VM v3's `-set vnc.vnc2.password=off` beside a lone `-display vnc=`
-(no second VNC server) keeps its "password" (R44D-1).
+(no second VNC server) keeps its "password" (R44D-1); `-set vnc.vnc2.sasl=on` (no second
+VNC server) keeps libvirt's VNC without a password a fail (R44D-2).
 
-Probed by script: none beyond the kept cases.
+Probed by script (reasoned from source, not kept): `-set spice.ID.KEY=` reaches no -spice:
+qemu_spice_opts has `.merge_lists = true` (ui/spice-core.c) and util/qemu-option.c
+qemu_opts_create refuses an `id` on such a list ("Invalid parameter 'id'"), so the one
+-spice has no id and qemu_set_option finds none ("there is no spice ... defined": QEMU
+exits); hvaudit applies no such -set either.
 
-Tally: 1 finding (false pass 1, with a wrong fail in the same class), 1 test holding 4
-cases; the 3 finding cases failed on main before the fix (the held case passes on main too).
+Tally: 3 findings (false pass 1 with a wrong fail in the same class, wrong fail 1, wording
+1), 2 tests holding 7 cases; the 5 finding cases failed on main before the fixes (the 2 held
+cases pass on main too).
 
 Leads left: see the round's report.
 """

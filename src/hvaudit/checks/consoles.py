@@ -1508,11 +1508,12 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             has_pw = True
         elif g.password.known:
             has_pw = False
-    sasl = None
-    if qc.known and not (t == "vnc" and g.sasl_off):
-        # a -set vnc.default.sasl=off turns qemu.conf's vnc_sasl off for this VM (R43D-1)
-        sasl, ssrc = conf_value(h, "qemu.conf", f"{t}_sasl")
+    sasl = conf_sasl = None
+    if qc.known:
+        conf_sasl, ssrc = conf_value(h, "qemu.conf", f"{t}_sasl")
         r.refs.append(ssrc)
+        # a -set vnc.default.sasl=off turns qemu.conf's vnc_sasl off for this VM (R43D-1)
+        sasl = None if t == "vnc" and g.sasl_off else conf_sasl
     if t == "vnc" and g.sasl_on and has_pw is False and sasl != 1:
         # a -set vnc.default.sasl=on asks QEMU for SASL where qemu.conf did not, so libvirt set
         # no SASL_CONF_PATH (its environment holds it only for vnc_sasl = 1: tests/
@@ -1545,7 +1546,8 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
         return
     if has_pw is False:
         off = " (a QEMU argument -set vnc.default.password= turns it off)" if g.password_off else ""
-        if t == "vnc" and g.sasl_off:
+        if t == "vnc" and g.sasl_off and conf_sasl == 1:
+            # only where qemu.conf asked for SASL is there a vnc_sasl to turn off (R44D-3)
             off += " (a QEMU argument -set vnc.default.sasl= turns qemu.conf's vnc_sasl off)"
         r.fails.append(f"{t} on {where} without a password{off}")
         return
