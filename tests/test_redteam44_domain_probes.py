@@ -36,9 +36,26 @@ Findings:
   vnc_sasl off)", naming a setting the host does not set. The note is now given only where
   qemu.conf sets vnc_sasl = 1 (R43D-1's case keeps it).
 
+- R44D-4 (false pass) HVA-031: a raw -spice beside libvirt's SPICE was judged as a server of
+  its own, but QEMU keeps one SPICE server: qemu_spice_opts has `.merge_lists = true`
+  (ui/spice-core.c), util/qemu-option.c qemu_opts_create hands every later -spice the
+  QemuOpts of the first (libvirt's, before every <qemu:arg>), and qemu_spice_init reads that
+  one (QTAILQ_FIRST): `addr` the last value given (qemu_opt_find walks from the last), each
+  `plaintext-channel` handed to spice_server_set_channel_security in order (add_channel:
+  SPICE_CHANNEL_SECURITY_NONE, `default` the default). VM web01's libvirt SPICE on 0.0.0.0
+  with defaultMode='secure' and a password beside `-spice plaintext-channel=main` (the main
+  channel in cleartext on libvirt's plaintext port), VM v2's beside `plaintext-channel=default`,
+  and VM v1's loopback SPICE (defaultMode any) beside `-spice addr=0.0.0.0` (moved onto every
+  address) passed ("with TLS and a password", or "reachable only from the host" and "TLS
+  port only, with ticketing" for the raw one). Now libvirt's SPICE is judged as the raw
+  -spice leaves it (consoles._spice_merged, Graphics.merged) and all three fail "admits
+  plaintext channels", naming the merged argument.
+
 Held (kept as tests): VM v3's `-set vnc.vnc2.password=off` beside a lone `-display vnc=`
 (no second VNC server) keeps its "password" (R44D-1); `-set vnc.vnc2.sasl=on` (no second
-VNC server) keeps libvirt's VNC without a password a fail (R44D-2).
+VNC server) keeps libvirt's VNC without a password a fail (R44D-2); libvirt's secure SPICE
+alone, beside a raw `-spice tls-channel=main`, and its loopback SPICE alone keep their passes
+(R44D-4).
 
 Probed by script (reasoned from source, not kept): `-set spice.ID.KEY=` reaches no -spice:
 qemu_spice_opts has `.merge_lists = true` (ui/spice-core.c) and util/qemu-option.c
@@ -46,9 +63,9 @@ qemu_opts_create refuses an `id` on such a list ("Invalid parameter 'id'"), so t
 -spice has no id and qemu_set_option finds none ("there is no spice ... defined": QEMU
 exits); hvaudit applies no such -set either.
 
-Tally: 3 findings (false pass 1 with a wrong fail in the same class, wrong fail 1, wording
-1), 2 tests holding 7 cases; the 5 finding cases failed on main before the fixes (the 2 held
-cases pass on main too).
+Tally: 4 findings (false pass 2, one with a wrong fail in the same class; wrong fail 1;
+wording 1), 3 tests holding 13 cases; the 8 finding cases failed on main before the fixes
+(the 5 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -151,4 +168,52 @@ def test_set_sasl_on_without_vnc_sasl_is_asked(tmp_path: Path) -> None:
             "hv1 was built with (libvirt passes QEMU no SASL_CONF_PATH without "
             "/etc/libvirt/qemu.conf's vnc_sasl = 1, so vnc_sasl_dir does not apply)"
         ).replace("for vnc on", "for vnc (-set vnc.default.sasl=on) on")
+    }
+
+
+SPICE = (
+    "<devices><graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='x' "
+    "defaultMode='secure'/></devices>"
+)
+LOOP_SPICE = "<devices><graphics type='spice' autoport='yes' listen='127.0.0.1'/></devices>"
+
+
+def test_raw_spice_merges_into_libvirts_spice(tmp_path: Path) -> None:
+    """R44D-4: QEMU merges every -spice into the first (qemu_spice_opts `.merge_lists`), so a
+    raw `-spice plaintext-channel=main` (web01) or `plaintext-channel=default` (v2) lets that
+    channel of libvirt's SPICE run without TLS on its plaintext port, and a raw `-spice
+    addr=0.0.0.0` (v1) moves libvirt's loopback SPICE onto every address. Held: libvirt's
+    SPICE alone (v3, v5) and beside a raw tls-channel (v4)."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (SPICE, _commandline("-spice", "plaintext-channel=main")),
+            "v1": (LOOP_SPICE, _commandline("-spice", "addr=0.0.0.0")),
+            "v2": (SPICE, _commandline("-spice", "plaintext-channel=default")),
+            "v3": (SPICE, ""),
+            "v4": (SPICE, _commandline("-spice", "tls-channel=main")),
+            "v5": (LOOP_SPICE, ""),
+        },
+    )
+    everywhere = "spice on 0.0.0.0 (bound to every address)"
+    merged = "; QEMU merges the argument -spice {} into libvirt's -spice)"
+    secure = f"{everywhere} with TLS and a password"
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "fail",
+        "v3": "pass",
+        "v4": "pass",
+        "v5": "pass",
+    }
+    assert messages(a, "HVA-031") == {
+        "web01": f"{everywhere} admits plaintext channels (channel(s) main mode='insecure'"
+        + merged.format("plaintext-channel=main"),
+        "v1": f"{everywhere} admits plaintext channels (defaultMode='any'"
+        + merged.format("addr=0.0.0.0"),
+        "v2": f"{everywhere} admits plaintext channels (defaultMode='insecure'"
+        + merged.format("plaintext-channel=default"),
+        "v3": secure,
+        "v4": f"{secure}; QEMU argument -spice tls-channel=main: TLS port only, with ticketing",
+        "v5": "console(s) reachable only from the host",
     }

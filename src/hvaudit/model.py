@@ -157,6 +157,8 @@ class Graphics:
     sasl_off: bool = False
     """VNC: a raw `-set vnc.default.sasl=off` turns off the SASL authentication libvirt asked
     for with qemu.conf's vnc_sasl = 1: that setting does not apply (R43D-1)."""
+    merged: tuple[str, ...] = ()
+    """SPICE: the raw `-spice` arguments QEMU merges into this (libvirt's) server (R44D-4)."""
     sasl_on: bool = False
     """VNC: a raw `-set vnc.default.sasl=on` (its last value) asks for SASL authentication
     where qemu.conf's vnc_sasl did not: SASL then authenticates a client (R44D-2)."""

@@ -370,7 +370,11 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 yield outcome
             continue
         consoles = [
-            _vnc_set(g, v.raw_hypervisor_arguments) if g.type == "vnc" else g
+            _vnc_set(g, v.raw_hypervisor_arguments)
+            if g.type == "vnc"
+            else _spice_merged(g, v.raw_hypervisor_arguments)
+            if g.type == "spice" and g.tls is None
+            else g
             for g in v.graphics
             if g.type in ("vnc", "spice", "rdp")
         ]
@@ -1397,6 +1401,47 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     )
 
 
+def _spice_merged(g: Graphics, args: tuple[str, ...]) -> Graphics:
+    """libvirt's SPICE console as a raw `-spice` leaves it (R44D-4). QEMU keeps one SPICE
+    server: qemu_spice_opts has `.merge_lists = true` (ui/spice-core.c), so util/qemu-option.c
+    qemu_opts_create hands every later -spice the QemuOpts of the first (libvirt's, which comes
+    before every <qemu:arg>), its keys added after libvirt's, and qemu_spice_init reads that one
+    (QTAILQ_FIRST). `addr` is read with qemu_opt_get, the last value winning (util/qemu-option.c
+    qemu_opt_find walks from the last), so a raw addr moves libvirt's network listener; each
+    `plaintext-channel=NAME` is handed to spice_server_set_channel_security in order (add_channel,
+    SPICE_CHANNEL_SECURITY_NONE; `default` sets the default), after libvirt's own
+    tls-channel/plaintext-channel, so NAME (or every channel libvirt names none for) runs
+    without TLS on libvirt's plaintext port. A raw `tls-channel` is left as libvirt's modes say
+    (it can only make a channel secure: a lead)."""
+    listens = list(g.listens)
+    modes = list(g.channel_modes)
+    default_mode = g.default_mode
+    merged: list[str] = []
+    for o in qemu_options(args):
+        if o.name != "spice":
+            continue
+        merged.append(o.shown())
+        for key, value in o.pairs:
+            if key == "addr" and value:
+                listens = [
+                    Listen("address", value) if lst.kind in ("address", "network") else lst
+                    for lst in listens
+                ]
+            elif key == "plaintext-channel" and value == "default":
+                default_mode = "insecure"
+            elif key == "plaintext-channel" and value:
+                modes.append((value, "insecure"))
+    if (listens, modes, default_mode) == (list(g.listens), list(g.channel_modes), g.default_mode):
+        return g
+    return dataclasses.replace(
+        g,
+        listens=tuple(listens),
+        channel_modes=tuple(modes),
+        default_mode=default_mode,
+        merged=tuple(merged),
+    )
+
+
 def _dbus_tcp(g: Graphics) -> list[tuple[str, str, str]]:
     """The TCP entries (transport, host, port) of the D-Bus address a dbus display connects
     to. D-Bus specification, "Server Addresses": entries are separated by `;` and tried in
@@ -1473,7 +1518,13 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
                     else ""
                 )
             )
-            r.fails.append(f"spice on {where} admits plaintext channels ({why})")
+            merged = (
+                f"; QEMU merges {_and([f'the argument {m}' for m in g.merged])} into libvirt's "
+                "-spice"
+                if g.merged
+                else ""
+            )
+            r.fails.append(f"spice on {where} admits plaintext channels ({why}{merged})")
             return
     if g.tls and g.password.known and g.password.get() and not g.password_off:
         # a console whose TLS and password its manager sets on QEMU's command line and monitor
