@@ -27,21 +27,35 @@ Findings (R44B-n):
   unknown passed. Now HVA-180 asks it with R43B-1's question (`grub-editenv list`), in one
   block or where two blocks differ.
 
+- R44B-3 (false pass) HVA-180 (parse.host._grub_default_older, new SDBOOT_DEFAULT_UNREAD): a
+  systemd-boot host (Boot Loader Specification entries, no GRUB defaults) with an older kernel
+  installed passed: with no GRUB_DEFAULT the default was taken as the newest entry, but
+  systemd-boot's default is loader.conf's `default` glob, overridden by the EFI variable the
+  menu or `bootctl set-default` stores (loader.conf(5) "default": "The default entry may be
+  changed in the boot menu itself, in which case the name of the selected entry will be stored
+  as an EFI variable, overriding this option"), neither collected. Now a question naming
+  `bootctl list`.
+
 Held (kept as tests): a custom default entry that boots the running kernel keeps the pass;
-saved_entry with a backslash under GRUB_DEFAULT=0 (not the default) keeps it.
+saved_entry with a backslash under GRUB_DEFAULT=0 (not the default) keeps it; a systemd-boot
+host with no older kernel installed keeps it.
 
 Probed by script, not kept: GRUB_DEFAULT naming 10_linux's simple entry ("Debian GNU/Linux"),
 30_uefi-firmware's "uefi-firmware" or no entry at all passes (GRUB boots the newest kernel or
 its first entry; not changed).
 
-No e2e run: the e2e host has no /etc/default/grub or custom GRUB entry, so the change cannot
-reach the e2e-* verdicts.
+No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry, GRUB environment block
+or Boot Loader Specification entry, so the changes cannot reach the e2e-* verdicts.
 
-Tally: 2 findings (2 false passes); 7 cases in 5 test functions. R44B-1: on main 279e898 3 of 3
+Tally: 3 findings (3 false passes); 9 cases in 7 test functions. R44B-1: on main 279e898 3 of 3
 failed (3 false passes of HVA-180); its held case passed before and after. R44B-2: on main
 753b8ed 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
+R44B-3: on main f905588 1 of 1 failed (a false pass of HVA-180); its held case passed before
+and after.
 
 Leads left:
+- systemd-boot's loader.conf and LoaderEntryDefault/LoaderEntryOneShot could be collected
+  and read (R44B-3 asks); UKIs (Type #2) as the default entry alike.
 - A default naming an entry no collected file defines (30_os-prober, a grub.d generator
   script, a submenu path "X>Y" into custom entries) still passes; only names hvaudit can
   resolve are read.
@@ -177,6 +191,51 @@ def test_r44b_2_held_saved_entry_unused(host_scan) -> None:
         "0",
         _custom("'Old\\kernel'", OLD),
         _grubenv("saved_entry=Old\\\\kernel", path=ENV),
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R44B-3: systemd-boot's default entry (loader.conf, LoaderEntryDefault) not read -------------
+
+ESP = "/efi/loader/entries/0b9a7c1e54f34b8e9d3c2f6a1e0c7d11-{}.conf"
+
+
+def _sd_entry(release: str) -> tuple[str, str]:
+    """A systemd-boot entry on the ESP as kernel-install writes it (R26B-4's shape)."""
+    return (
+        ESP.format(release),
+        f"title      Debian GNU/Linux 12 (bookworm)\nversion    {release}\n"
+        "machine-id 0b9a7c1e54f34b8e9d3c2f6a1e0c7d11\nsort-key   debian\n"
+        "options    root=/dev/mapper/vg-root ro quiet\n"
+        f"linux      /0b9a7c1e54f34b8e9d3c2f6a1e0c7d11/{release}/linux\n",
+    )
+
+
+def test_r44b_3_systemd_boot_default_unread_asks(host_scan) -> None:
+    """R44B-3 (false pass) HVA-180: a systemd-boot host (no GRUB defaults) with entries for the
+    running 6.1.0-28-amd64 and the older 6.1.0-27-amd64: its default is loader.conf's
+    `default` glob, overridden by the LoaderEntryDefault EFI variable (loader.conf(5)
+    "default"), neither read, so the next boot may start the older kernel. It passed."""
+    files = _boot(_sd_entry("6.1.0-28-amd64"), _sd_entry("6.1.0-27-amd64"), grub=False)
+    a = host_scan({"boot-cmdline": files})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: the boot loader's default entry (systemd-boot: "
+        "loader.conf's default, the LoaderEntryDefault EFI variable) is not read (kernel "
+        "6.1.0-28-amd64 runs; older kernels installed: 6.1.0-27-amd64)"
+    }
+    said = question_line(a, "HVA-180", "hv1")
+    assert "(the entry `bootctl list` marks default, and any one-shot entry" in said, said
+
+
+def test_r44b_3_held_systemd_boot_only_the_running_kernel(host_scan) -> None:
+    """R44B-3 held: a systemd-boot host with no older kernel installed keeps the pass."""
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(_sd_entry("6.1.0-28-amd64"), grub=False),
+            "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n", 0),
+        }
     )
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}

@@ -123,6 +123,7 @@ from hvaudit.parse.host import (
     MERGED,
     NEWGRP_ANYONE,
     NEWGRP_ANYONE_GROUP,
+    SDBOOT_DEFAULT_UNREAD,
     STAT_UNNAMED,
     TLS_KEY,
     TLS_KEY_PATHS,
@@ -4528,6 +4529,19 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 pin,
                 "the next boot starts the newest installed kernel (`readlink -f` of the image "
                 "the default entry's `linux` line names, against `ls /boot/vmlinuz-*`)",
+                asks,
+            )
+        elif (
+            kernel.known
+            and pin.state is FactState.UNAVAILABLE
+            and pin.reason.startswith(SDBOOT_DEFAULT_UNREAD)
+        ):
+            # R44B-3: systemd-boot's default entry (loader.conf, LoaderEntryDefault) not read
+            asked_gap(
+                s,
+                pin,
+                "the next boot starts the newest installed kernel (the entry `bootctl list` "
+                "marks default, and any one-shot entry `bootctl status` shows)",
                 asks,
             )
         if booted:

@@ -11702,6 +11702,15 @@ GRUBENV_DEFAULT_UNREAD = (
 )
 
 
+#: The start of _grub_default_older's reason where the host boots Boot Loader Specification
+#: entries without GRUB's defaults (systemd-boot) and an older kernel is installed (R44B-3):
+#: its default entry is not collected; HVA-180 asks it.
+SDBOOT_DEFAULT_UNREAD = (
+    "the boot loader's default entry (systemd-boot: loader.conf's default, the "
+    "LoaderEntryDefault EFI variable) is not read"
+)
+
+
 def _grub_env_default(env: tuple[str, dict[str, str]], value: str) -> tuple[str, str]:
     """(the default entry's name, what names it) where GRUB's environment block `env` is the
     one grub.cfg loads and GRUB_DEFAULT is `value` (R26B-2, _grub_default_kernel)."""
@@ -11760,7 +11769,14 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     # sorts the entries by version; other scripts add entries), not read here. Top-level 0 is
     # the newest kernel's entry.
     index = not named and bool(re.fullmatch(r"[0-9]+(?:>[0-9]+)*", value)) and value != "0"
-    if not pin.get() and not index:
+    files = _boot_cmdline_files(ev)
+    sd_boot = (
+        not named
+        and files.known
+        and not _grub_default_files(files.get())
+        and any(p.startswith(BLS_ENTRIES) for p in files.get())
+    )
+    if not pin.get() and not index and not sd_boot:
         return Fact.of((), *pin.sources)
     rel = ev.get(_file("/proc/sys/kernel/osrelease"))
     boot = ev.get(_cmd("boot-kernels"))
@@ -11779,7 +11795,7 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         if line.strip().startswith("/boot/vmlinuz-")
     }
     flavour, mine = _kernel_release_key(running)
-    if index:
+    if index or sd_boot:
         # R26B-3: an older kernel the position may name, else nothing to ask
         older = sorted(
             (
@@ -11790,7 +11806,19 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             key=lambda k: _kernel_release_key(k)[1],
             reverse=True,
         )
-        if older:
+        if older and sd_boot:
+            # R44B-3: no GRUB defaults, Boot Loader Specification entries: systemd-boot picks
+            # the default by loader.conf's `default` glob, overridden by the LoaderEntryDefault
+            # EFI variable (bootctl set-default, the menu's choice) (loader.conf(5) "default"),
+            # neither collected
+            return Fact.unavailable(
+                f"{SDBOOT_DEFAULT_UNREAD} (kernel {running} runs; older kernels installed: "
+                f"{', '.join(older)})",
+                *pin.sources,
+                rel.source,
+                boot.source,
+            )
+        if older and index:
             return Fact.of(
                 (running, "", f'{what}="{value}"', ", ".join(older)),
                 *pin.sources,
