@@ -50,6 +50,15 @@ Findings (R44A-n):
   (round 41's lead). Now it asks about "each group named (a libvirt socket's own group, or
   one a named entry of its POSIX ACL lets write)"; round 40's MEMBERS_Q and JOINT_Q follow
   (separate commit).
+- R44A-4 (wording) HVA-132: a socket unit's next start was named by its SocketMode= alone
+  (checks.management._next_start origin), so a drop-in SocketMode=0660 SocketGroup=users
+  (every account's primary group, SUSE) failed "libvirtd.socket: SocketMode=0660 in ... (the
+  socket's next start): group users (gid 100) holds every local login account ..." while the
+  live socket's `stat` shows root:libvirt and no file named sets users (systemd.socket(5)
+  SocketGroup=: the AF_UNIX socket is "owned by the specified user and group"); round 41's
+  lead. Now a group-writable (not world-writable) next-start mode names its SocketGroup=,
+  as SocketUser= without one already was (R23U-1); round 22's, 23's, 39's and 41's messages
+  follow (separate commit).
 
 Held (kept as tests): a field whose terminator is the buffer's last byte (999 bytes, then
 ';' or the newline: the groups and the users field) still grants; a groups field followed by
@@ -58,23 +67,26 @@ before '#'); a comment line or a line longer than the buffer leaves the rules ar
 standing; a 990-byte field before a backslash-newline still joins the lines (no grant from
 the second); a 960-byte groups field still grants sudo. R44A-2: a /etc/security/group.conf
 that exists, however empty, is the file read, a vendor file's rules notwithstanding (HVA-132
-passes, HVA-142 counts 2).
+passes, HVA-142 counts 2). R44A-4: SocketMode=0666 (any user connects whatever the group)
+and 0600 (only the owner) name no SocketGroup=.
 
 Probed by script: the end-to-end run against a real libvirtd was not run: the change is to
 group.conf's reading only, and the e2e host's /etc/security/group.conf (Debian's shipped
 file) is all comments, its longest line far short of 1000 bytes, so both readings grant
 nothing and the change cannot reach the e2e-* verdicts; nor can R44A-2 (that file exists, so
 no vendor file is read, and this host has neither vendor path) or R44A-3 (a question's
-wording: no verdict changes).
+wording: no verdict changes) or R44A-4 (a message's wording; this host's libvirt socket units
+set no SocketGroup=).
 
-Tally: 3 findings (2 false passes, R44A-1 with its wrong-fail shapes; 1 wording); 27 cases, 17
+Tally: 4 findings (2 false passes, R44A-1 with its wrong-fail shapes; 2 wording); 30 cases, 18
 failed on main before the fixes (R44A-1: 10, 4 false passes and 6 wrong fails; R44A-2: 6;
-R44A-3: 1), 10 held.
+R44A-3: 1; R44A-4: 1), 12 held.
 
 Leads left:
 - A `%G` users field for a group that does not exist under `group: files` alone, and a
   local group with no members, still ask (round 42's lead).
-- Wording: a next-start socket's message names no SocketGroup=/unix_sock_group.
+- Wording: the file perms' next start (unix_sock_group in libvirtd.conf, traditional mode)
+  is not named beside the group either (unprobed).
 - k3s/RKE2 under an OpenRC runlevel other than default; a default ACL on /run/libvirt.
 - Other vendor fallbacks (R44A-2's class): openSUSE's glibc is said to read
   /usr/etc/nsswitch.conf where /etc has none (a distribution patch; no source found stored),
@@ -88,6 +100,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import question_line
+from test_redteam21_sock_probes import ETC as UNIT_ETC
+from test_redteam21_sock_probes import UNITS, _cat
+from test_redteam22_sock_probes import EVERYONE as SUSE_EVERYONE
+from test_redteam22_sock_probes import SUSE_USERS
 from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
 from test_redteam36_accounts_probes import _getfacl
 from test_redteam37_accounts_probes import ADMIN, AUTH_NONE, NO_USERS_GROUP, RW_PASS, SOCK, _132
@@ -270,3 +286,57 @@ def test_acl_group_members_question(host_scan) -> None:
         "and the accounts whose primary group it is (`getent passwd`). Pass: yes, not every "
         'login account is a member; fail: every login account is a member."\n'
     )
+
+
+# --- R44A-4: a next-start socket's message names the SocketGroup= its verdict turns on
+
+UNIT_DROPIN = f"{UNIT_ETC}/libvirtd.socket.d/g.conf"
+NEXT = f"libvirtd.socket: SocketMode={{}} in {UNIT_DROPIN} (the socket's next start)"
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        (
+            "0660",
+            (
+                "fail",
+                f"libvirtd.conf: auth_unix_rw = none, {NEXT.format('0660')}, SocketGroup=users: "
+                f"{SUSE_EVERYONE}: any local user controls every VM",
+            ),
+        ),
+        (
+            "0666",
+            (
+                "fail",
+                f"libvirtd.conf: auth_unix_rw = none, {NEXT.format('0666')}: any local user "
+                "controls every VM",
+            ),
+        ),
+        (
+            "0600",
+            (
+                "pass",
+                f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt, "
+                f"{NEXT.format('0600')}",
+            ),
+        ),
+    ],
+    ids=["group-writable", "held-world-writable", "held-owner-only"],
+)
+def test_next_start_socket_group_named(host_scan, mode: str, expected) -> None:
+    """R44A-4 (wording) HVA-132: a drop-in SocketMode=0660 SocketGroup=users (every account's
+    primary group, SUSE) with the live socket 0660 root:libvirt failed naming "group users"
+    and the drop-in's SocketMode= but not the SocketGroup= that gives the socket that group
+    (systemd.socket(5) SocketGroup=); the live socket's `stat` shows libvirt. Where the mode
+    lets everyone or only the owner in, the group decides nothing and is not named."""
+    a = host_scan(
+        {
+            **AUTH_NONE,
+            **SUSE_USERS,
+            UNITS: _cat(
+                {"libvirtd.socket": [(UNIT_DROPIN, f"SocketMode={mode}\nSocketGroup=users")]}
+            ),
+        }
+    )
+    assert _132(a) == expected

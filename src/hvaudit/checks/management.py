@@ -3004,6 +3004,11 @@ def _next_start(h: Host, unit: str, required: bool = False) -> tuple[str, str, s
     # numeric uid): that user's primary group from passwd, "" where it is not read (R23U-1)
     origin = f"{conf.origin(unit)} (the socket's next start)"
     group = conf.group or "root"
+    mode = conf.effective_mode()
+    if conf.group and _group_writable(mode) and not _world_writable(mode):
+        # the group a group-writable socket's verdict turns on, named where the unit sets it
+        # (the live socket's group is `stat`'s, which the next start may change) (R44A-4)
+        origin += f", SocketGroup={conf.group}"
     if conf.user and not conf.group:
         origin += f", SocketUser={conf.user} without SocketGroup= (the user's default group)"
         accounts = h.facts.accounts.get() if h.facts.accounts.known else ()
