@@ -254,7 +254,8 @@ def test_socket_group_drop_in_of_every_account_fails(host_scan) -> None:
         {"hv1": "fail"},
         {
             "hv1": "libvirtd.conf: auth_unix_rw = none, libvirtd.socket: SocketMode=0660 in "
-            f"{path} (the socket's next start): {EVERYONE}: any local user controls every VM"
+            f"{path} (the socket's next start), SocketGroup=users: {EVERYONE}: any local user "
+            "controls every VM"
         },
     )
 
@@ -294,7 +295,8 @@ def test_admin_and_virtlogd_sockets_of_every_account_fail(host_scan) -> None:
         f"/run/libvirt/libvirt-admin-sock is mode 660 root users: {EVERYONE}: any local user "
         "administers the daemon through its admin socket (virt-admin: log outputs, client "
         "limits, TLS files)",
-        f"virtlogd.socket: SocketMode=0660 in {path} (the socket's next start): {EVERYONE}: "
+        f"virtlogd.socket: SocketMode=0660 in {path} (the socket's next start), "
+        f"SocketGroup=users: {EVERYONE}: "
         "any local user has virtlogd (root) open, read and append to any file it names "
         "(log_daemon_dispatch.c takes the path from the client and checks no identity)",
     ]

@@ -79,7 +79,7 @@ CONF = "/etc/libvirt/libvirtd.conf"
     [
         ("SocketUser=alice", ", SocketUser=alice without SocketGroup= (the user's default group)"),
         ("SocketUser=1000", ", SocketUser=1000 without SocketGroup= (the user's default group)"),
-        ("SocketGroup=100", ""),
+        ("SocketGroup=100", ", SocketGroup=100"),
     ],
     ids=["user-name", "user-uid", "numeric-group"],
 )

@@ -132,7 +132,8 @@ def test_pam_group_grant_unread_next_start(host_scan) -> None:
     )
     assert _132(a) == (
         "manual",
-        f"virtlogd.socket: SocketMode=0660 in {logd} (the socket's next start): {UNREAD}; "
+        f"virtlogd.socket: SocketMode=0660 in {logd} (the socket's next start), "
+        f"SocketGroup=libvirt: {UNREAD}; "
         f"{RW_OK}, libvirtd.socket: SocketMode=0600 in {rw} (the socket's next start)",
     )
     assert question_line(a, "HVA-132", "hv1") == GROUP_CONF_Q

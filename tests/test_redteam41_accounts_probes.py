@@ -82,7 +82,9 @@ UNNAMED = (
 )
 RW_UNNAMED = f"{SOCK} is mode 660 root UNKNOWN"
 DROPIN = f"{ETC}/libvirtd.socket.d/o.conf"
-GID_2000 = f"libvirtd.socket: SocketMode=0660 in {DROPIN} (the socket's next start)"
+GID_2000 = (
+    f"libvirtd.socket: SocketMode=0660 in {DROPIN} (the socket's next start), SocketGroup=2000"
+)
 
 
 @pytest.mark.parametrize(
