@@ -27,20 +27,38 @@ Findings (R44L-n):
   parse.host._manager_environment reads both, and _daemon_unit_env lays the unit's environment
   over it: these fail, naming where the variable is set. The same environment gives the
   unit's `$LIBVIRTD_ARGS` (ExecStart=) its value where /etc/default/libvirtd sets none.
+- R44L-2 (false pass) HVA-142: k3s.service's next-start environment (parse.host._k3s_unit_next,
+  a reader of its own) did not take the service manager's either: `DefaultEnvironment=
+  K3S_KUBECONFIG_MODE=644` in system.conf, or `systemd.setenv=K3S_KUBECONFIG_MODE=644`, passed
+  "2 administrative principal(s)" with k3s.yaml at 0600 now, where k3s's next start makes it
+  readable by every user (the K3S_KUBECONFIG_MODE variable of R34A-1). Now it lays the unit's
+  environment over _manager_environment's: fails "ALL (every user)".
+- R44L-3 (wrong fail) HVA-142: the same reader ignored the unit's UnsetEnvironment= (round
+  43's lead): `Environment=K3S_KUBECONFIG_MODE=644` with `UnsetEnvironment=K3S_KUBECONFIG_MODE`,
+  or an ExecStart= `$K3S_ARGS` whose variable the unit unsets, failed "ALL (every user)".
+  systemd src/core/execute.c exec_child (read with `find_string`) deletes
+  context->unset_environment from the environment and only then expands the command line
+  (replace_env_argv), so neither reaches k3s. Now _k3s_unit_next removes them
+  (_unset_environment, shared with _daemon_unit_env) before expanding ExecStart=: both pass.
 
 Held (kept as tests): the unit's own `Environment=LIBVIRT_LOG_OUTPUTS=3:journald` over the
 manager's file output (pass); the unit's `UnsetEnvironment=LIBVIRT_LOG_OUTPUTS` removing the
 manager's (pass, the file's journal); a drop-in's empty `DefaultEnvironment=` resetting the
-main file's list (pass).
+main file's list (pass); for k3s (R44L-2), the unit's `Environment=K3S_KUBECONFIG_MODE=600`
+over the manager's 644 (pass) and an ExecStart= `$K3S_ARGS` the unit does not unset (fail).
 
 Probed by script, then as these tests, on main (279e8988): the four R44L-1 cases passed both
 checks (DefaultEnvironment=LIBVIRTD_ARGS=--listen was seen to give no `--listen` by script as
-well, not kept: another area's check).
+well, not kept: another area's check); the R44L-2 and R44L-3 cases on main (d2336b85,
+R44L-1 landed): the two manager cases passed, the two UnsetEnvironment= cases failed.
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fails; 7 cases in 2 test functions; 4
-failed on main before the fix (all passed wrongly); the 3 held pass there too.
+Tally: 3 findings: 2 false passes, 0 false n/a, 1 wrong fail; 13 cases in 3 test functions;
+8 failed on main before the fixes (6 passed wrongly, 2 failed wrongly); the 5 held pass there
+too.
 
 Leads left:
+- ExecStart='s `:` prefix (systemd.service(5): no environment variable substitution) is
+  stripped by _unit_args and _k3s_unit_next, which then expand `$VAR` all the same: not probed.
 - The manager's environment changed at run time (`systemctl set-environment`,
   `systemctl import-environment`) is not collected (`systemctl show-environment` would give
   it); whether a question is due where it is unknown is a team decision.
@@ -58,6 +76,9 @@ import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
 from test_redteam13_host_probes import IDLE_PROCS, UNITS
+from test_redteam26_accounts_probes import BASE, EVERYONE, PASS2, _142
+from test_redteam33_accounts_probes import K3S_YAML, _grep
+from test_redteam34_accounts_probes import _k3s_unit
 
 LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
 SYSTEM_CONF = "/etc/systemd/system.conf"
@@ -158,3 +179,73 @@ def test_r44l1_manager_environment_debug(host_scan) -> None:
         "hv1": f"LIBVIRT_DEBUG=1 in {SYSTEM_CONF} DefaultEnvironment= (debug, floods the log)"
     }
     assert outcomes(a, "HVA-213") == {"hv1": "fail"}
+
+
+K3S_644 = "K3S_KUBECONFIG_MODE=644"
+
+
+@pytest.mark.parametrize(
+    ("system_conf", "cmdline", "unit", "expected"),
+    [
+        # R44L-2: the manager's DefaultEnvironment= gives k3s's next start its mode
+        (f"[Manager]\nDefaultEnvironment={K3S_644}\n", "", _k3s_unit(), EVERYONE),
+        # R44L-2: so does the kernel command line's systemd.setenv=
+        (None, f" systemd.setenv={K3S_644}", _k3s_unit(), EVERYONE),
+        # R44L-2: the unit's UnsetEnvironment= removes its own Environment= variable
+        (
+            None,
+            "",
+            _k3s_unit(
+                extra=f"[Service]\nEnvironment={K3S_644}\nUnsetEnvironment=K3S_KUBECONFIG_MODE\n"
+            ),
+            PASS2,
+        ),
+        # R44L-2: and the variable before ExecStart= takes it (exec_child's order)
+        (
+            None,
+            "",
+            _k3s_unit(
+                "$K3S_ARGS",
+                extra='[Service]\nEnvironment="K3S_ARGS=--write-kubeconfig-mode=644"\n'
+                "UnsetEnvironment=K3S_ARGS\n",
+            ),
+            PASS2,
+        ),
+        # held: the unit's own Environment= over the manager's
+        (
+            f"[Manager]\nDefaultEnvironment={K3S_644}\n",
+            "",
+            _k3s_unit(extra="[Service]\nEnvironment=K3S_KUBECONFIG_MODE=600\n"),
+            PASS2,
+        ),
+        # held: the variable the unit passes in ExecStart= without an UnsetEnvironment=
+        (
+            None,
+            "",
+            _k3s_unit(
+                "$K3S_ARGS", extra='[Service]\nEnvironment="K3S_ARGS=--write-kubeconfig-mode=644"\n'
+            ),
+            EVERYONE,
+        ),
+    ],
+    ids=["system-conf", "setenv", "unset-environment", "unset-execstart", "unit-wins", "execstart"],
+)
+def test_r44l2_k3s_manager_environment(
+    host_scan,
+    system_conf: str | None,
+    cmdline: str,
+    unit: tuple[str, int, str],
+    expected: tuple[str, str],
+) -> None:
+    """R44L-2: k3s.service's next start (HVA-142's kubeconfig mode) under the manager's
+    environment and its UnsetEnvironment=, as libvirtd's (R44L-1, R43L-1)."""
+    over: dict[str, object] = {
+        **BASE,
+        "kube-admin-configs": (f"600 root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep(),
+        "k3s-service-unit-files": unit,
+        "/proc/cmdline": f"{CMDLINE}{cmdline}\n",
+    }
+    if system_conf is not None:
+        over[SYSTEM_CONF] = system_conf
+    assert _142(host_scan(over)) == expected

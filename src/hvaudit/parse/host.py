@@ -5327,7 +5327,7 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
         env = _environment_file("\n".join(files.get(env_file, []))) if env_file else {}
         flags: list[str] = []
         unit_got = ev.get(_cmd("k3s-service-unit-files"))
-        unit = _k3s_unit_next(unit_got, unit_name, files)
+        unit = _k3s_unit_next(unit_got, unit_name, files, _manager_environment(ev)[0])
         service = f"{unit_name}.service"
         if unit is None and dist == "k3s":
             # no k3s.service read: OpenRC's init script, where the installer wrote one (R35A-1)
@@ -5426,7 +5426,7 @@ K3S_UNIT_ENV_FILES = (
 
 
 def _k3s_unit_next(
-    got: Got, unit: str, files: dict[str, list[str]]
+    got: Got, unit: str, files: dict[str, list[str]], manager: dict[str, str]
 ) -> tuple[dict[str, str], list[str]] | str | None:
     """(environment, arguments) `<unit>.service`'s next start gives k3s (or RKE2), from
     `systemctl cat` output `got` and the environment files `files` holds (grep's output by
@@ -5441,7 +5441,11 @@ def _k3s_unit_next(
     The environment is Environment= overridden by each EnvironmentFile= in order (systemd.exec(5):
     "Settings from these files override settings made with Environment="), a path's `%N` the
     unit's name without its suffix (systemd.unit(5) Specifiers, "%N": "Same as "%n", but with
-    the type suffix removed"), `%n` with it, `%%` a `%`."""
+    the type suffix removed"), `%n` with it, `%%` a `%`. Under them lies the service manager's
+    environment `manager` (DefaultEnvironment=, systemd.setenv=: _manager_environment), and the
+    unit's UnsetEnvironment= removes what it names before the command line takes its variables:
+    systemd src/core/execute.c exec_child applies context->unset_environment (strv_env_delete)
+    and then replace_env_argv (read with `find_string`) (R44L-2)."""
     if got.state in ("uncollected", "absent"):
         return None
     why = _systemctl_unanswered(got)
@@ -5450,7 +5454,8 @@ def _k3s_unit_next(
     cmd, _ = _unit_exec_start(got.text, unit)
     if not cmd:
         return None
-    env, env_files = _unit_environment(got.text, unit)
+    unit_env, env_files = _unit_environment(got.text, unit)
+    env = {**manager, **unit_env}
     for spec in env_files:
         path = re.sub(
             r"%([%nN])",
@@ -5460,6 +5465,7 @@ def _k3s_unit_next(
         if path not in K3S_UNIT_ENV_FILES:
             return f"{unit}.service reads EnvironmentFile={spec}, which hvaudit does not read"
         env.update(_environment_file("\n".join(files.get(path, []))))
+    _unset_environment(env, _unit_unset_environment(got.text, unit))
     try:
         words = shlex.split(cmd.lstrip("-@:+!"))
     except ValueError:
@@ -13315,12 +13321,18 @@ def _daemon_unit_env(
         elif got.state != "absent":
             unread = f"{path} could not be read ({got.reason or got.state})"
             break
-    for word in _unit_unset_environment(units.text, daemon):
+    _unset_environment(env, _unit_unset_environment(units.text, daemon))
+    where = {name: w for name, w in where.items() if name in env}
+    return env, where, sources, unread
+
+
+def _unset_environment(env: dict[str, str], words: list[str]) -> None:
+    """Remove from `env` what UnsetEnvironment='s `words` name (_unit_unset_environment): a name
+    every assignment of it, a NAME=VALUE assignment only that precise one."""
+    for word in words:
         name, eq, value = word.partition("=")
         if name in env and (not eq or env[name] == value):
             del env[name]
-            where.pop(name, None)
-    return env, where, sources, unread
 
 
 #: libvirt src/util/virlog.c virLogParseDefaultPriority (read with `find_string`): the values
