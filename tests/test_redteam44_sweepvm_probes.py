@@ -40,18 +40,34 @@ Findings:
   whatever qemu.conf's state, and a file changed after the start is asked about the version
   the daemon read (its evidence and the two settings' defaults named).
 
+- R44T-4 (false pass) HVA-048: a running VM with <seclabel type='none'> whose QEMU started
+  after the running libvirtd (`ps -o lstart`: pid 1200 at 04:05:00, libvirtd pid 700 at
+  04:00:00, qemu.conf last changed a week before) got R43T-1's question, "Was the daemon
+  started after qemu.conf last changed? ... Pass: the daemon started later", which the bundle
+  answers "pass": yet the running daemon started that VM, so it runs with
+  security_require_confined off (virSecurityManagerGenLabel refuses the label at every start;
+  a restarted daemon only reconnects to a QEMU it finds, qemu_process.c qemuProcessReconnect).
+  Where qemu.conf changed after the start it was R44T-3's question. Now a fail naming both
+  starts (parse.host._after_daemon: later than every running libvirtd and virtqemud, to the
+  second), and R43T-1's question asks for the daemon's start against the VMs' QEMU too.
+  Older tests changed (separate commit): R43T-1's question text.
+
 Held:
 - the same DAC type none label on a shut-off domain keeps the pass (the setting refuses it at
   its next start).
 - security_driver = "apparmor" named in qemu.conf keeps the pass.
 - the daemon's none model with security_require_confined = 0 keeps the plain fail (the
   file's own setting fails first).
+- a type none VM started after the daemon with qemu.conf's security_require_confined = 0
+  keeps the file's plain fail message.
+- a type none VM whose QEMU started in the daemon's own second keeps R43T-1's question (ps
+  prints whole seconds: it may have been running when the daemon started).
 
 Probed by script: none.
 
-Tally: 3 findings (false pass: HVA-048 three times), 8 tests (10 cases); 7 cases failed on
-main before the fixes (R44T-1: 1 pass; R44T-2: 3 passes; R44T-3: 2 questions, 1 error), 3
-held (3 cases).
+Tally: 4 findings (false pass: HVA-048 four times), 11 tests (14 cases); 9 cases failed on
+main before the fixes (R44T-1: 1 pass; R44T-2: 3 passes; R44T-3: 2 questions, 1 error;
+R44T-4: 2 questions), 5 held (5 cases).
 
 Leads left: see the report.
 """
@@ -60,7 +76,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import domain_xml, messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
 
 TEST_NS = " xmlns:test='http://libvirt.org/schemas/domain/test/1.0'"
@@ -85,10 +101,12 @@ def test_r44t_1_running_dac_none_label_asks_for_the_daemons_start(host_scan) -> 
     }
     assert _question(a, "HVA-048") == (
         "Was libvirt's QEMU driver on host hv1 (libvirtd or virtqemud) started after "
-        "/etc/libvirt/qemu.conf last changed? Evidence: `ps -o lstart= -C libvirtd,virtqemud` "
-        "against `stat -c %y /etc/libvirt/qemu.conf` on hv1. Pass: the daemon started later, so "
-        "it refuses unconfined guests (the running web01 started before it); fail: it started "
-        "earlier and still runs with the setting that let them start."
+        "/etc/libvirt/qemu.conf last changed and after the QEMU of web01? Evidence: `ps -o "
+        "lstart= -C libvirtd,virtqemud` against `stat -c %y /etc/libvirt/qemu.conf` and each "
+        "VM's QEMU start (`ps -o lstart= -p` the pid in /run/libvirt/qemu/NAME.pid) on hv1. "
+        "Pass: the daemon started later than both, so it refuses unconfined guests (an earlier "
+        "daemon started the VMs); fail: it started before either, and runs with the setting "
+        "that let them start."
     )
 
 
@@ -200,3 +218,53 @@ def test_r44t_3_changed_file_asks_for_the_version_the_daemon_read(host_scan) -> 
         "security_require_confined = 0 or unset (its default is 0), or "
         "security_default_confined = 0."
     )
+
+
+def _qemu_started(at: str) -> tuple[str, int]:
+    """The hardened host's `ps -eo pid=,lstart=` with web01's QEMU (pid 1200) started at `at`
+    on 27 November 2024 (libvirtd, pid 700, started at 04:00:00)."""
+    out, rc = HARDENED_HOST["process-starts"]
+    line = " 1200 Wed Nov 27 04:00:00 2024"
+    assert line in out
+    return out.replace(line, f" 1200 Wed Nov 27 {at} 2024"), rc
+
+
+UNCONFINED = domain_xml("web01", "<seclabel type='none' model='apparmor'/>")
+AFTER_DAEMON = (
+    "VM web01 runs with <seclabel type='none'> and the running daemon started it (its QEMU (pid "
+    "1200) started at 2024-11-27 04:05:00 UTC, after libvirtd (pid 700) started at 2024-11-27 "
+    "04:00:00 UTC): libvirt starts such a label only while security_require_confined is off, so "
+    "the running daemon runs with it off, whatever qemu.conf says"
+)
+
+
+@pytest.mark.parametrize("conf", [{}, CHANGED], ids=["file-older", "changed-after-start"])
+def test_r44t_4_vm_started_by_the_running_daemon_fails(host_scan, conf) -> None:
+    """R44T-4 (false pass): the running daemon started the unconfined VM, so it runs with the
+    option off; the bundle's own times answered R43T-1's question "pass"."""
+    a = host_scan({"process-starts": _qemu_started("04:05:00"), **conf}, domains=[UNCONFINED])
+    assert outcomes(a, "HVA-048") == {"hv1": "fail"}
+    assert messages(a, "HVA-048") == {"hv1": AFTER_DAEMON}
+
+
+def test_r44t_held_vm_started_in_the_daemons_second_is_asked(host_scan) -> None:
+    """Held: a QEMU started in the daemon's own second may predate it: R43T-1's question."""
+    a = host_scan(domains=[UNCONFINED])
+    assert outcomes(a, "HVA-048") == {"hv1": "manual"}
+    assert messages(a, "HVA-048")["hv1"].endswith(
+        "the running daemon may have read qemu.conf before that edit"
+    )
+
+
+def test_r44t_held_vm_started_later_with_require_off_keeps_the_plain_fail(host_scan) -> None:
+    """Held: the file's own setting off fails with its own message first."""
+    conf = "security_default_confined = 1\nsecurity_require_confined = 0\n"
+    a = host_scan(
+        {"process-starts": _qemu_started("04:05:00"), "/etc/libvirt/qemu.conf": conf},
+        domains=[UNCONFINED],
+    )
+    assert outcomes(a, "HVA-048") == {"hv1": "fail"}
+    assert messages(a, "HVA-048") == {
+        "hv1": "security_default_confined = 1, security_require_confined = 0: guests may start "
+        "unconfined"
+    }

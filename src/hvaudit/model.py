@@ -890,6 +890,10 @@ class QemuProcess:
     """Why the process runs settings older than /etc/libvirt/qemu.conf: it started before the
     file's last change (libvirt applies qemu.conf when it starts QEMU); "" when it did not or
     the times were not read."""
+    after_daemon: str = ""
+    """Why the running libvirt daemon started the process: it started later than every running
+    libvirtd and virtqemud (`ps -o lstart`, to the second); "" when it did not or the times
+    were not read (R44T-4)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3432,11 +3432,45 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     changed after the daemon started (parse.host._changed_since_start), the generic question
     asked whether the file sets the option, and a "yes" read from the file passed a daemon
     that runs with it off. Where the file changed after the start, the question names the
-    file the daemon read when it started, not the one on disk (R44T-3, was a pass)."""
+    file the daemon read when it started, not the one on disk (R44T-3, was a pass).
+
+    A running VM with a type none label whose QEMU started after every running libvirtd and
+    virtqemud (`ps -o lstart`, parse.host._after_daemon) was started by the running daemon,
+    which therefore runs with the option off, whatever qemu.conf says now: a fail, not
+    R43T-1's question, whose "the daemon started later" than qemu.conf's change passed it
+    (R44T-4); that question now asks for the daemon's start against the VMs' QEMU too
+    (libvirt writes each one's pid to /run/libvirt/qemu/NAME.pid: qemu_process.c
+    virPidFileBuildPath(cfg->stateDir, vm->def->name))."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         qc = conf_fact(h, "qemu.conf")
         model = h.libvirt.security_model if h.libvirt else Fact.not_applicable("no libvirt")
+        started = [
+            (v, lbl)
+            for v in ctx.deployment.vms
+            if v.host == h.name and v.running
+            for lbl in v.security_labels
+            if lbl.type == "none"
+        ]
+        later = {v.name: (why, lbl) for v, lbl in started if (why := _after_daemon(h, v))}
+        on = qc.known and all(
+            conf_value(h, "qemu.conf", k)[0] == 1
+            for k in ("security_default_confined", "security_require_confined")
+        )
+        if later and (on or qc.state is FactState.UNAVAILABLE):
+            name = min(later)
+            why, lbl = later[name]
+            procs = h.facts.qemu_processes
+            yield failed(
+                s,
+                f"VM {name} runs with <seclabel type='none'> and the running daemon started it "
+                f"({why}): libvirt starts such a label only while security_require_confined is "
+                "off, so the running daemon runs with it off, whatever qemu.conf says",
+                lbl.source,
+                *procs.sources,
+                *qc.sources,
+            )
+            continue
         if not qc.known and model.known and model.get() == "none":
             yield failed(
                 s,
@@ -3467,13 +3501,6 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
             continue
         default, dsrc = conf_value(h, "qemu.conf", "security_default_confined")
         require, rsrc = conf_value(h, "qemu.conf", "security_require_confined")
-        started = [
-            (v, lbl)
-            for v in ctx.deployment.vms
-            if v.host == h.name and v.running
-            for lbl in v.security_labels
-            if lbl.type == "none"
-        ]
         driver, drvsrc = conf_value(h, "qemu.conf", "security_driver")
         if default == 1 and require == 1 and model.known and model.get() == "none":
             yield failed(
@@ -3523,11 +3550,13 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
                 rsrc,
                 *(lbl.source for _, lbl in started[:5]),
                 question=f"Was libvirt's QEMU driver on host {h.name} (libvirtd or virtqemud) "
-                "started after /etc/libvirt/qemu.conf last changed? Evidence: `ps -o lstart= "
-                "-C libvirtd,virtqemud` against `stat -c %y /etc/libvirt/qemu.conf` on "
-                f"{h.name}. Pass: the daemon started later, so it refuses unconfined guests "
-                f"(the running {names} started before it); fail: it started earlier and still "
-                "runs with the setting that let them start.",
+                f"started after /etc/libvirt/qemu.conf last changed and after the QEMU of "
+                f"{names}? Evidence: `ps -o lstart= -C libvirtd,virtqemud` against `stat -c %y "
+                "/etc/libvirt/qemu.conf` and each VM's QEMU start (`ps -o lstart= -p` the pid "
+                f"in /run/libvirt/qemu/NAME.pid) on {h.name}. Pass: the daemon started later "
+                "than both, so it refuses unconfined guests (an earlier daemon started the "
+                "VMs); fail: it started before either, and runs with the setting that let "
+                "them start.",
             )
         elif default == 1 and require == 1:
             yield passed(
@@ -3541,6 +3570,18 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
                 dsrc,
                 rsrc,
             )
+
+
+def _after_daemon(h: Host, v: Vm) -> str:
+    """Why VM `v`'s running QEMU was started by host `h`'s running libvirt daemon
+    (QemuProcess.after_daemon), matched by its -uuid, else its -name; "" when it was not or
+    the times were not read."""
+    procs = h.facts.qemu_processes
+    for p in procs.get() if procs.known else ():
+        mine = p.uuid == v.uuid.lower() if p.uuid else p.guest == v.name
+        if mine and p.after_daemon:
+            return p.after_daemon
+    return ""
 
 
 def _listed(value: object) -> list[object]:

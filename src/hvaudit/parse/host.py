@@ -10345,9 +10345,38 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
                 target,
                 libraries,
                 older,
+                _after_daemon(ev, processes, pid),
             )
         )
     return Fact.of(tuple(out), *processes.sources)
+
+
+def _after_daemon(ev: HostEvidence, processes: Fact[str], pid: int) -> str:
+    """Why the running libvirt daemon started QEMU `pid`: the process started later (`ps -o
+    lstart`, whole seconds, so strictly later) than every libvirtd and virtqemud running on the
+    host, so no earlier daemon instance did (one restarted reconnects to the QEMU it finds,
+    qemuProcessReconnect, without starting it). "" when not, or the starts were not read."""
+    starts = _process_starts(ev)
+    start = starts.get(str(pid))
+    if start is None or not processes.known:
+        return ""
+    daemons = []
+    for line in processes.get().splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and digits(parts[0]) and not _in_container(parts[1]):
+            exe = parts[2].split()[0].rsplit("/", 1)[-1]
+            if exe in _CONF_READERS["qemu.conf"]:
+                daemons.append((exe, parts[0]))
+    known = [(starts[p], d, p) for d, p in daemons if p in starts]
+    if not daemons or len(known) != len(daemons):
+        return ""
+    latest, daemon, dpid = max(known)
+    if start <= latest:
+        return ""
+    return (
+        f"its QEMU (pid {pid}) started at {_utc(start)}, after {daemon} (pid {dpid}) started at "
+        f"{_utc(latest)}"
+    )
 
 
 def _exe_replaced(exe: Got) -> tuple[bool | None, str | None]:
