@@ -1,4 +1,5 @@
-"""Red-team round 44 probes: Proxmox VE's migration network shared with guests (r44-vendor).
+"""Red-team round 44 probes: Proxmox VE's migration network shared with guests or with the
+corosync links' segment (r44-vendor).
 
 Harness: the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened: node pve-h1, vmbr1
 10.0.0.21/24 with the gateway and no guest, VLAN-aware vmbr0 with no address and guests on
@@ -27,7 +28,17 @@ Findings:
   read into the model for it (Container.nics, pve-container $netconf_desc), and a Proxmox
   VE port's untagged VLAN (Interface.vlan_untagged).
 
+- R44E-2 (false pass) HVA-308: a migration address on the interface of a corosync link,
+  a second subnet of the same segment (vmbr1 holding ring0 10.0.1.21 and 10.0.2.21 beside
+  `network=10.0.2.0/24`; on the API path vmbr2 holding ring0 10.0.1.11 and fd00:2::11
+  beside `network=fd00:2::/64`), passed "migration type secure on <CIDR>": R40E-2 compares
+  the link addresses with the network's prefix alone, but migration then crosses the segment
+  "in which cluster communication takes place" (pve-docs pvecm.adoc, "Migration Network"),
+  whatever its prefix. Now such an interface fails, naming the address and the link
+  (`_links_beside_migration`); a VLAN interface (vmbr1.50) is a segment of its own.
+
 Held:
+- R44E-2: the migration address on vmbr1.50 with ring0 on vmbr1: the pass.
 - R44E-1: the hardened copy with an address on vmbr0 and the guests on tags 20 and 30, or on
   vmbr0.50 beside the same guests: "migration type secure on 10.0.2.0/24", as before; a
   tagged NIC (`tag=20`) on VLAN-unaware vmbr1 (qemu-server moves it to a bridge of its own,
@@ -40,8 +51,8 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (1 false pass); 10 test cases, 5 failed on main before the fix (R44E-1 5:
-pass), 5 held.
+Tally: 2 findings (2 false passes); 13 test cases, 7 failed on main before the fixes
+(5529dad5: R44E-1 5: pass; R44E-2 2: pass), 6 held.
 
 Leads left:
 - HVA-308 passes where the node's interfaces were not read or hold no address in `network=`
@@ -261,4 +272,94 @@ def test_r44e_held_api_named_corosync_links_are_asked(
         "Evidence: the address each name resolves to on node pve1 (`getent ahosts NAME` as "
         "root, as corosync resolves it). Pass: yes, every one is outside it; fail: one is in "
         "it, and migration crosses the cluster communication network.",
+    )
+
+
+# --- R44E-2: a migration address beside a corosync link on one interface ---------------------
+
+VMBR1_ADDRESS = "\taddress 10.0.0.21/24\n"
+VMBR1_TAIL = "\tgateway 10.0.0.1\n\tbridge-ports eno3\n\tbridge-stp off\n\tbridge-fd 0\n"
+
+
+def test_r44e2_migration_address_beside_a_corosync_link_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R44E-2 (false pass): main passed "migration type secure on 10.0.2.0/24" with vmbr1
+    holding ring0 10.0.1.21 and the migration address 10.0.2.21."""
+    got = r40_scan(
+        tmp_path,
+        capsys,
+        edits={
+            IFACES: (
+                VMBR1_ADDRESS,
+                f"{VMBR1_ADDRESS}\taddress 10.0.1.21/24\n\taddress 10.0.2.21/24\n",
+            )
+        },
+    )
+    assert got == (
+        "fail",
+        "migration network 10.0.2.0/24 shares the cluster communication segment: node address "
+        "10.0.2.21 on vmbr1, which holds corosync link address 10.0.1.21 (pve-h1 ring0_addr)",
+        None,
+    )
+
+
+def test_r44e_held_migration_address_on_a_vlan_of_the_link_bridge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: the migration address on vmbr1.50, ring0 on vmbr1: segments of their own."""
+    got = r40_scan(
+        tmp_path,
+        capsys,
+        edits={
+            IFACES: (
+                VMBR1_TAIL,
+                f"\taddress 10.0.1.21/24\n{VMBR1_TAIL}\n"
+                "auto vmbr1.50\niface vmbr1.50 inet static\n\taddress 10.0.2.21/24\n",
+            )
+        },
+    )
+    assert got == PASS
+
+
+def test_r44e2_api_ipv6_migration_address_beside_the_ring0_link_fails(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R44E-2 (false pass) on the API path: vmbr2 (no guest on it) holds ring0 10.0.1.11 and
+    fd00:2::11 in the migration network fd00:2::/64."""
+    got = _api_hva308(
+        fakepve,
+        seeded,
+        fakepve_cafile,
+        capsys,
+        monkeypatch,
+        {
+            "/nodes/{node}/network": [
+                {
+                    "iface": "vmbr2",
+                    "type": "bridge",
+                    "method": "static",
+                    "method6": "static",
+                    "families": ["inet", "inet6"],
+                    "cidr": "10.0.1.11/24",
+                    "cidr6": "fd00:2::11/64",
+                    "bridge_ports": "eno3",
+                    "autostart": 1,
+                }
+            ],
+            "/cluster/options": {
+                "keyboard": "en-us",
+                "migration": {"type": "secure", "network": "fd00:2::/64"},
+            },
+        },
+    )
+    assert got == (
+        "fail",
+        "migration network fd00:2::/64 shares the cluster communication segment: node address "
+        "fd00:2::11 on vmbr2, which holds corosync link address 10.0.1.11 (pve1 ring0_addr)",
+        None,
     )

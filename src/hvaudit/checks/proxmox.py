@@ -2977,7 +2977,9 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     (R40E-2: `network=10.0.1.0/24` around ring0 10.0.1.21 passed "migration type secure on
     10.0.1.0/24"). So is one whose node address is on the bridge segment a guest's NIC is
     plugged into (`_guests_on_migration`), as HVA-434 fails a VM port group on the vMotion
-    VLAN (R44E-1: a VM on vmbr1 beside `network=` around vmbr1's address passed)."""
+    VLAN (R44E-1: a VM on vmbr1 beside `network=` around vmbr1's address passed), and one
+    whose node address is on the interface of a corosync link, a second subnet of that
+    segment (`_links_beside_migration`, R44E-2)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -3059,7 +3061,9 @@ def migration(ctx: Context) -> Iterator[Outcome]:
             if mig.get("network")
             else []
         )
-        if kind == "insecure" or raw.fails or cluster or links or guests_on:
+        # ... and one whose node address shares an interface with a corosync link (R44E-2)
+        beside = _links_beside_migration(h, px, mig["network"]) if mig.get("network") else []
+        if kind == "insecure" or raw.fails or cluster or links or guests_on or beside:
             insecure = (
                 [
                     f"migration type insecure ({via}{dropped}): guest memory crosses the network "
@@ -3082,6 +3086,11 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                     f"migration network {mig['network']} is the cluster communication network: "
                     f"it holds corosync link address(es) {', '.join(links)[:200]}"
                 )
+            if beside and kind != "insecure":
+                shared.append(
+                    f"migration network {mig['network']} shares the cluster communication "
+                    f"segment: {'; '.join(beside)[:300]}"
+                )
             if guests_on and kind != "insecure":
                 shared.append(
                     f"migration network {mig['network']} is shared with guests: "
@@ -3091,8 +3100,8 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                 s,
                 "; ".join([*insecure, *shared, *raw.fails]),
                 *refs,
-                *_cluster_refs(px, cluster or bool(links)),
-                *(px.interfaces.sources if guests_on and px.interfaces.known else ()),
+                *_cluster_refs(px, cluster or bool(links) or bool(beside)),
+                *(px.interfaces.sources if (guests_on or beside) and px.interfaces.known else ()),
                 *(src for _, srcs in guests_on for src in srcs),
             )
             continue
@@ -3292,6 +3301,39 @@ def _guests_on_migration(
                     f"plugged into",
                     tuple(src for _, src in nics),
                 )
+            )
+    return out
+
+
+def _links_beside_migration(h: Host, px: ProxmoxHost, network: str) -> list[str]:
+    """The node's addresses in datacenter.cfg's migration `network` on an interface that holds
+    a corosync link address too (`_corosync_links`), as "node address A on IFACE, which holds
+    corosync link address L (NODE ringN_addr)". The node receives a migration on its address
+    in that network (pve-cluster src/PVE/Cluster.pm get_local_migration_ip), so a second
+    subnet on the interface of a corosync link carries migration over the segment "in which
+    cluster communication takes place" (pve-docs pvecm.adoc, "Migration Network"), which
+    `network=` is there to move it off, whatever its prefix (R44E-2: vmbr1 holding ring0
+    10.0.1.21 and 10.0.2.21 passed `network=10.0.2.0/24`). A VLAN interface (vmbr1.50) is an
+    interface of its own."""
+    try:
+        net = ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return []
+    links = [
+        (ip, f"{value} ({where})") for value, where in _corosync_links(px) if (ip := _ip(value))
+    ]
+    out = []
+    for iface, ips in sorted(_node_addresses(h, px).items()):
+        held = sorted({ip for ip in ips if ip.version == net.version and ip in net}, key=str)
+        there = [
+            text
+            for ip, text in links
+            if ip in ips and not (ip.version == net.version and ip in net)
+        ]
+        if held and there:
+            out.append(
+                f"node address {', '.join(map(str, held))} on {iface}, which holds corosync "
+                f"link address {', '.join(there)}"
             )
     return out
 
