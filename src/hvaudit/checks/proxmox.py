@@ -950,14 +950,35 @@ def _accepts_everything(
                 )
                 return out
             continue
-        # a rule of both IP versions after an unrestricted DROP of one opens the other
-        family = f"IPv{min(reached)} " if reached != versions else ""
+        # the IP versions it opens: a rule of both after an unrestricted DROP of one opens the
+        # other, a rule of one version (an IPv4 -source: pve-firewall's ipversion, which its
+        # chain loops skip in the other version's chains, Firewall.pm `next if
+        # $rule->{ipversion} && ($rule->{ipversion} != $ipversion)`) or of a -source wide
+        # for one version only opens that one (R44F-1: `IN ACCEPT -source 0.0.0.0/0 -p tcp` was
+        # said to accept "every tcp port", quoted as `IN ACCEPT -p tcp`)
+        opened_versions = reached & eff or reached
+        if held and held[1].version in opened_versions:
+            # a -dest holding the node's address: that address's version
+            opened_versions = {held[1].version}
+        family = f"IPv{min(opened_versions)} " if opened_versions != {4, 6} else ""
+        # the rule as written: its -source, and a -dest `why` does not name, narrow nothing
+        # but are the line's
+        quoted = (
+            "IN "
+            + str(r["action"])
+            + "".join(
+                f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {shown[k]}"
+                for k in ("iface", "source", "dest", "proto", "dport", "sport", "icmp-type")
+                if k in shown and not (k == "dest" and held)
+            )
+        )
         if what != "every inbound packet":
-            out.append(f"{where} line {r['line']} `{text}` accepts {family}{what}{chosen}{bare}")
+            what = f"every {family}{what.removeprefix('every ')}"
+            out.append(f"{where} line {r['line']} `{quoted}` accepts {what}{chosen}{bare}")
             return out
         if r["action"] == "ACCEPT":
             what = f"every inbound {family}packet"
-            out.append(f"{where} line {r['line']} `{text}` accepts {what}{why}{chosen}")
+            out.append(f"{where} line {r['line']} `{quoted}` accepts {what}{why}{chosen}")
             return out
         closed |= reached
     return out
@@ -2131,14 +2152,19 @@ def _vm_opened(
                 f"{netid}: the input policy ACCEPT accepts every inbound {family}packet no rule "
                 "before it drops or rejects"
             )
-        # the rule as written; the ports proxmox-firewall drops shown too (R40F-1)
+        # the rule as written; the ports proxmox-firewall drops shown too (R40F-1), and the
+        # -i, -source and -dest that narrow nothing, a -dest `why` names left to it (R44F-1:
+        # `IN ACCEPT -source 0.0.0.0/0 -p tcp` was quoted `IN ACCEPT -p tcp`)
         text = "IN ACCEPT" + "".join(
-            f" -{ {'proto': 'p'}.get(k, k) } {shown[k]}"
-            for k in ("proto", "dport", "sport", "icmp-type")
-            if k in shown and (narrowing or bare)
+            f" -{ {'proto': 'p', 'iface': 'i'}.get(k, k) } {shown[k]}"
+            for k in ("iface", "source", "dest", "proto", "dport", "sport", "icmp-type")
+            if k in shown
+            and (narrowing or bare or k in ("iface", "source", "dest"))
+            and (k != "dest" or k in opts)
         )
         if narrowing:
-            return f"{netid}: line {g['line']} `{text}` accepts {family}{what}{before}{why}"
+            what = f"every {family}{what.removeprefix('every ')}"
+            return f"{netid}: line {g['line']} `{text}` accepts {what}{before}{why}"
         return (
             f"{netid}: line {g['line']} `{text}` accepts every inbound {family}packet{before}{why}"
         )
