@@ -326,12 +326,13 @@ def test_l16_6_leading_zero_network_is_every_source(tmp_path: Path) -> None:
     rule = "IN ACCEPT -source 00.0.0.0/0"
     assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
         "fail",
-        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        "inbound packet before the policy",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -source "
+        "00.0.0.0/0` accepts every inbound IPv4 packet before the policy",
     )
     assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
         "fail",
-        "host.fw line 9 `IN ACCEPT` accepts every inbound packet, management ports included",
+        "host.fw line 9 `IN ACCEPT -source 00.0.0.0/0` accepts every inbound IPv4 packet, "
+        "management ports included",
     )
 
 
@@ -374,7 +375,7 @@ def test_l16_7_later_entry_of_the_same_network_decides(tmp_path: Path, entries: 
         else (
             "fail",
             "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts "
-            f"every inbound packet {why} before the policy",
+            f"every inbound IPv4 packet {why} before the policy",
         )
     )
     assert _live(tmp_path, edits, "HVA-301") == expected

@@ -109,12 +109,15 @@ HELD_VM = ("pass", "1 interface(s) behind the VM firewall")
             "IN ACCEPT -log info\nGROUP webserver -i net0\n",
             "line 12 `IN ACCEPT` accepts every inbound packet",
         ),
-        ("IN ACCEPT -i net0\n", "line 12 `IN ACCEPT` accepts every inbound packet"),
+        ("IN ACCEPT -i net0\n", "line 12 `IN ACCEPT -i net0` accepts every inbound packet"),
         (
             "IN DROP -source ::/0\nIN ACCEPT\n",
             "line 13 `IN ACCEPT` accepts every inbound IPv4 packet",
         ),
-        ("IN ACCEPT -source 0.0.0.0/0\n", "line 12 `IN ACCEPT` accepts every inbound IPv4 packet"),
+        (
+            "IN ACCEPT -source 0.0.0.0/0\n",
+            "line 12 `IN ACCEPT -source 0.0.0.0/0` accepts every inbound IPv4 packet",
+        ),
     ],
     ids=["first-rule", "own-nic", "after-ipv6-drop", "every-ipv4-source"],
 )
@@ -339,8 +342,8 @@ def test_l17_3_wide_ipv6_source_accepts_everything(tmp_path: Path, source: str) 
     line, under which 2001::/16 (several registries' blocks) was narrow."""
     assert _live(tmp_path, _host_rule(f"IN ACCEPT -source {source}"), "HVA-301") == (
         "fail",
-        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        "inbound packet before the policy",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -source {source}` "
+        "accepts every inbound IPv6 packet before the policy",
     )
 
 

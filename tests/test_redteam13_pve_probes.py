@@ -254,8 +254,8 @@ def test_p13_3_range_source_accepting_everything_fails_hva_301(
     report = dir_scan(tmp_path, capsys, {"etc/pve/firewall/cluster.fw": cluster})
     assert pve_result(report, "HVA-301", "pve-h1") == (
         "fail",
-        "cluster firewall on, input policy DROP, but cluster.fw line 19 `IN ACCEPT` accepts "
-        "every inbound packet before the policy",
+        "cluster firewall on, input policy DROP, but cluster.fw line 19 `IN ACCEPT -source "
+        "0.0.0.0-255.255.255.255` accepts every inbound IPv4 packet before the policy",
     )
 
 

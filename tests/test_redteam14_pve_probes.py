@@ -139,12 +139,12 @@ def test_p14_1_source_list_with_a_wide_element_accepts_everything(
     rule = f"IN ACCEPT -source {source}"
     assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
         "fail",
-        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        "inbound packet before the policy",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts every "
+        "inbound IPv4 packet before the policy",
     )
     assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
         "fail",
-        "host.fw line 9 `IN ACCEPT` accepts every inbound packet, management ports included",
+        f"host.fw line 9 `{rule}` accepts every inbound IPv4 packet, management ports included",
     )
 
 
@@ -174,11 +174,12 @@ def test_p14_2_dest_of_the_nodes_address_accepts_everything(tmp_path: Path, dest
     assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
         "fail",
         f"cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        f"inbound packet {why} before the policy",
+        f"inbound IPv4 packet {why} before the policy",
     )
     assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
         "fail",
-        f"host.fw line 9 `IN ACCEPT` accepts every inbound packet {why}, management ports included",
+        f"host.fw line 9 `IN ACCEPT` accepts every inbound IPv4 packet {why}, management ports "
+        "included",
     )
 
 
@@ -196,7 +197,7 @@ def test_p14_2_dest_through_an_ip_set_of_the_nodes_address(
     )
     assert pve_result(report, "HVA-313", "pve-h1") == (
         "fail",
-        "host.fw line 9 `IN ACCEPT` accepts every inbound packet (-dest +nodes: holds "
+        "host.fw line 9 `IN ACCEPT` accepts every inbound IPv4 packet (-dest +nodes: holds "
         "10.0.0.21, the node's address on vmbr1, the default gateway's interface), management "
         "ports included",
     )
@@ -217,7 +218,7 @@ def test_p14_2_dest_of_the_only_addressed_interface(
     assert pve_result(report, "HVA-301", "pve-h1") == (
         "fail",
         "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        "inbound packet (-dest 10.0.0.21: holds 10.0.0.21, the node's address on vmbr1, the "
+        "inbound IPv4 packet (-dest 10.0.0.21: holds 10.0.0.21, the node's address on vmbr1, the "
         "only interface with the node's addresses) before the policy",
     )
 
@@ -470,8 +471,8 @@ def test_p14_7_wide_local_network_through_a_management_rule(tmp_path: Path) -> N
     edits = {**_local_network("0.0.0.0/1"), **_host_rule("IN ACCEPT -source +management")}
     assert _live(tmp_path, edits, "HVA-301") == (
         "fail",
-        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        "inbound IPv4 packet before the policy",
+        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -source "
+        "+management` accepts every inbound IPv4 packet before the policy",
     )
 
 

@@ -154,11 +154,12 @@ def test_p15_2_address_inside_a_nomatch_network_still_matches(tmp_path: Path) ->
     assert _live(tmp_path / "a", edits, "HVA-301") == (
         "fail",
         "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        f"inbound packet {why} before the policy",
+        f"inbound IPv4 packet {why} before the policy",
     )
     assert _live(tmp_path / "b", edits, "HVA-313") == (
         "fail",
-        f"host.fw line 9 `IN ACCEPT` accepts every inbound packet {why}, management ports included",
+        f"host.fw line 9 `IN ACCEPT` accepts every inbound IPv4 packet {why}, management ports "
+        "included",
     )
 
 
@@ -201,12 +202,12 @@ def test_p15_3_short_ipv4_network_is_every_source(tmp_path: Path, source: str) -
     rule = f"IN ACCEPT -source {source}"
     assert _live(tmp_path / "a", _host_rule(rule), "HVA-301") == (
         "fail",
-        "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        "inbound packet before the policy",
+        f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts every "
+        "inbound IPv4 packet before the policy",
     )
     assert _live(tmp_path / "b", _host_rule(rule), "HVA-313") == (
         "fail",
-        "host.fw line 9 `IN ACCEPT` accepts every inbound packet, management ports included",
+        f"host.fw line 9 `{rule}` accepts every inbound IPv4 packet, management ports included",
     )
 
 
@@ -217,7 +218,7 @@ def test_p15_3_short_dest_network_holding_the_nodes_address(tmp_path: Path) -> N
     assert _live(tmp_path, _host_rule("IN ACCEPT -dest 10.0/16"), "HVA-301") == (
         "fail",
         "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-        f"inbound packet {why} before the policy",
+        f"inbound IPv4 packet {why} before the policy",
     )
 
 

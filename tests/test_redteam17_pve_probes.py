@@ -391,7 +391,7 @@ def test_p17_5_held_serial_socket_is_no_host_device(
         ("IN ACCEPT -p udp -sport 53\n", "`IN ACCEPT -p udp -sport 53` accepts every udp port"),
         (
             "IN ACCEPT -source 0.0.0.0/0 -p tcp\nIN DROP\n",
-            "`IN ACCEPT -p tcp` accepts IPv4 every tcp port",
+            "`IN ACCEPT -source 0.0.0.0/0 -p tcp` accepts every IPv4 tcp port",
         ),
         (
             "IN ACCEPT -p tcp -dport 1024:65535\n",

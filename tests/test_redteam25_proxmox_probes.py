@@ -248,7 +248,7 @@ def _vm_rule(tmp_path: Path, rule: str, fw: str = VM200_FW) -> tuple[str, str]:
         (
             "IN ACCEPT -dest 192.0.2.0/24 -p tcp",
             "1 of 1 interface(s) admit every inbound packet or every port of a protocol: net0: "
-            "line 13 `IN ACCEPT -p tcp` accepts IPv4 every tcp port before any rule drops or "
+            "line 13 `IN ACCEPT -p tcp` accepts every IPv4 tcp port before any rule drops or "
             "rejects (-dest 192.0.2.0/24: holds 192.0.2.10, the guest's address in IP set "
             "ipfilter-net0)",
         ),

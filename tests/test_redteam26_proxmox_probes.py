@@ -252,7 +252,7 @@ NO_IPFILTER = VM200_FW.replace("ipfilter: 1\n", "").replace(
         ),
         (
             "IN ACCEPT -dest 192.0.2.10 -p tcp",
-            "net0: line 10 `IN ACCEPT -p tcp` accepts IPv4 every tcp port before any rule drops "
+            "net0: line 10 `IN ACCEPT -p tcp` accepts every IPv4 tcp port before any rule drops "
             "or rejects (-dest 192.0.2.10: if it holds the guest's address)",
         ),
         (

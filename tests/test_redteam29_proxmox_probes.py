@@ -345,13 +345,14 @@ def test_r29p3_held_narrow_together_passes(tmp_path: Path, new: str, message: st
             "3.0.0.0/8,52.0.0.0/8",
             (
                 "fail",
-                "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts "
-                "every inbound packet before the policy",
+                "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -source "
+                "3.0.0.0/8,52.0.0.0/8` accepts every inbound IPv4 packet before the policy",
             ),
             (
                 "fail",
-                "1 of 1 interface(s) admit every inbound packet: net0: line 13 `IN ACCEPT` "
-                "accepts every inbound IPv4 packet before any rule drops or rejects",
+                "1 of 1 interface(s) admit every inbound packet: net0: line 13 `IN ACCEPT -source "
+                "3.0.0.0/8,52.0.0.0/8` accepts every inbound IPv4 packet before any rule drops or "
+                "rejects",
             ),
         ),
         # held: a public /9 beside the private ranges is no /7's worth of public addresses

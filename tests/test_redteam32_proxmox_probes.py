@@ -86,7 +86,7 @@ def test_r32p_1_vm_set_of_guest_scoped_aliases(
     as no address. pve-firewall generate_ipset_chains resolves them in the VM's own [ALIASES]
     (resolve_alias `$scope ne 'dc/'`): every IPv4 source, a /7, two public /8s together."""
     assert _vm_chain(tmp_path, rules, extra=extra) == _vm_open(
-        f"line {line} `IN ACCEPT` accepts {IPV4}"
+        f"line {line} `{rules}` accepts {IPV4}"
     )
 
 
@@ -111,7 +111,7 @@ def test_r32p_1_held_unscoped_entries(tmp_path: Path, extra: str) -> None:
     """Held: the same sets with unscoped entries (the VM's alias first, resolve_alias)."""
     unscoped = extra.replace("guest/", "")
     assert _vm_chain(tmp_path, "IN ACCEPT -source +anyone", extra=unscoped) == _vm_open(
-        f"line 20 `IN ACCEPT` accepts {IPV4}"
+        f"line 20 `IN ACCEPT -source +anyone` accepts {IPV4}"
     )
 
 
@@ -142,7 +142,7 @@ def test_r32p_2_security_group_names_the_cluster_set(tmp_path: Path, extra: str,
     """Was pass "1 interface(s) behind the VM firewall" beside the VM's own narrow `wide4`:
     pve-firewall generate_group_rules resolves the group's `+wide4` in cluster.fw alone."""
     assert _group(tmp_path, "IN ACCEPT -source +wide4", extra) == _vm_open(
-        f"line {line} (group open line 34) `IN ACCEPT` accepts {IPV4}"
+        f"line {line} (group open line 34) `IN ACCEPT -source +wide4` accepts {IPV4}"
     )
 
 

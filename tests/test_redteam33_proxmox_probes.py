@@ -554,7 +554,7 @@ HELD_LL = (
         ),
         (
             "IN ACCEPT -dest fe80::/64 -p tcp",
-            "line 12 `IN ACCEPT -p tcp` accepts IPv6 every tcp port before any rule drops or "
+            "line 12 `IN ACCEPT -p tcp` accepts every IPv6 tcp port before any rule drops or "
             f"rejects (-dest fe80::/64: {HELD_LL}",
         ),
     ],

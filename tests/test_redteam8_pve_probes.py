@@ -889,8 +889,8 @@ def test_p8_17_api_vlan_aware_flag_is_no_proof(
         (
             "IN ACCEPT -source +anywhere",
             "HVA-301",
-            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` accepts every "
-            "inbound IPv4 packet before the policy",
+            "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT -source "
+            "+anywhere` accepts every inbound IPv4 packet before the policy",
         ),
     ],
     ids=["web-ui-from-a-wide-set", "everything-from-a-wide-set"],
