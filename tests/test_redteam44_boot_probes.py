@@ -36,9 +36,18 @@ Findings (R44B-n):
   as an EFI variable, overriding this option"), neither collected. Now a question naming
   `bootctl list`.
 
+- R44B-4 (false pass) HVA-180 (parse.host._grub_default_older, new _older_kernels and
+  BOOT_DEFAULT_UNKNOWN): where the boot loader's files were not read (the boot-cmdline probe
+  failed, or an older bundle lacks it), GRUB's default was unknown and HVA-180 passed as if
+  the next boot started the newest kernel, though an older one was installed (R25B-4's fail
+  where GRUB_DEFAULT names it). Now, with an older kernel of the running one's flavour in
+  /boot, a question naming `grubby --default-kernel`, GRUB_DEFAULT with `grub-editenv list`,
+  or `bootctl list`; with none, the pass stands.
+
 Held (kept as tests): a custom default entry that boots the running kernel keeps the pass;
 saved_entry with a backslash under GRUB_DEFAULT=0 (not the default) keeps it; a systemd-boot
-host with no older kernel installed keeps it.
+host with no older kernel installed keeps it; so does a failed boot-cmdline probe where no
+older kernel is installed.
 
 Probed by script, not kept: GRUB_DEFAULT naming 10_linux's simple entry ("Debian GNU/Linux"),
 30_uefi-firmware's "uefi-firmware" or no entry at all passes (GRUB boots the newest kernel or
@@ -47,11 +56,12 @@ its first entry; not changed).
 No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry, GRUB environment block
 or Boot Loader Specification entry, so the changes cannot reach the e2e-* verdicts.
 
-Tally: 3 findings (3 false passes); 9 cases in 7 test functions. R44B-1: on main 279e898 3 of 3
+Tally: 4 findings (4 false passes); 11 cases in 9 test functions. R44B-1: on main 279e898 3 of 3
 failed (3 false passes of HVA-180); its held case passed before and after. R44B-2: on main
 753b8ed 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
 R44B-3: on main f905588 1 of 1 failed (a false pass of HVA-180); its held case passed before
-and after.
+and after. R44B-4: on main 20b1866 1 of 1 failed (a false pass of HVA-180); its held case
+passed before and after.
 
 Leads left:
 - systemd-boot's loader.conf and LoaderEntryDefault/LoaderEntryOneShot could be collected
@@ -234,6 +244,37 @@ def test_r44b_3_held_systemd_boot_only_the_running_kernel(host_scan) -> None:
     a = host_scan(
         {
             "boot-cmdline": _boot(_sd_entry("6.1.0-28-amd64"), grub=False),
+            "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n", 0),
+        }
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R44B-4: the boot loader's files not read, an older kernel installed ---------------------------
+
+
+def test_r44b_4_boot_files_unread_with_older_kernel_asks(host_scan) -> None:
+    """R44B-4 (false pass) HVA-180: the boot-cmdline probe failed (find could not read a
+    directory) on a host with the older 6.1.0-27-amd64 installed: GRUB's default (or
+    systemd-boot's) was not read, and the pass stood as if it booted the newest kernel."""
+    denied = "find: '/etc/grub.d': Permission denied"
+    a = host_scan({"boot-cmdline": ("", 1, denied)})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: which entry the boot loader starts next is not known "
+        f"(the next boot's kernel command line could not be read ({denied}); kernel "
+        "6.1.0-28-amd64 runs; older kernels installed: 6.1.0-27-amd64)"
+    }
+    said = question_line(a, "HVA-180", "hv1")
+    assert "(`grubby --default-kernel`; or GRUB_DEFAULT in /etc/default/grub" in said, said
+
+
+def test_r44b_4_held_boot_files_unread_no_older_kernel(host_scan) -> None:
+    """R44B-4 held: the probe failed, but no older kernel is installed: the pass stands."""
+    a = host_scan(
+        {
+            "boot-cmdline": ("", 1, "find: '/etc/grub.d': Permission denied"),
             "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n", 0),
         }
     )

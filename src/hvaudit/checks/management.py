@@ -113,6 +113,7 @@ from hvaudit.parse.host import (
     APT_BLIND,
     APT_LISTS_MAX_AGE_DAYS,
     APT_STALE,
+    BOOT_DEFAULT_UNKNOWN,
     DNF_BLIND,
     EVERY_USER,
     EVERY_USER_ROOTPW,
@@ -4547,6 +4548,20 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 pin,
                 "the next boot starts the newest installed kernel (the entry `bootctl list` "
                 "marks default, and any one-shot entry `bootctl status` shows)",
+                asks,
+            )
+        elif (
+            kernel.known
+            and pin.state is FactState.UNAVAILABLE
+            and pin.reason.startswith(BOOT_DEFAULT_UNKNOWN)
+        ):
+            # R44B-4: the boot loader's files not read, an older kernel installed
+            asked_gap(
+                s,
+                pin,
+                "the next boot starts the newest installed kernel (`grubby --default-kernel`; "
+                "or GRUB_DEFAULT in /etc/default/grub with `grub-editenv list`; or the entry "
+                "`bootctl list` marks default)",
                 asks,
             )
         if booted:

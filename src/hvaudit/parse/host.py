@@ -11780,6 +11780,33 @@ def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str:
     return ""
 
 
+#: The start of _grub_default_older's reason where the boot loader's files were not read and an
+#: older kernel is installed (R44B-4); HVA-180 asks it.
+BOOT_DEFAULT_UNKNOWN = "which entry the boot loader starts next is not known"
+
+
+def _older_kernels(ev: HostEvidence) -> tuple[str, list[str]] | None:
+    """(the running kernel, the kernels of its flavour in /boot older than it, newest first),
+    None where either was not read."""
+    rel = ev.get(_file("/proc/sys/kernel/osrelease"))
+    boot = ev.get(_cmd("boot-kernels"))
+    if rel.state != "ok" or not _first(rel) or boot.state != "ok":
+        return None
+    running = _first(rel)
+    flavour, mine = _kernel_release_key(running)
+    installed = {
+        line.strip().rsplit("/", 1)[-1].removeprefix("vmlinuz-")
+        for line in boot.text.splitlines()
+        if line.strip().startswith("/boot/vmlinuz-")
+    }
+    older = sorted(
+        (k for k in installed if (key := _kernel_release_key(k))[0] == flavour and key[1] < mine),
+        key=lambda k: _kernel_release_key(k)[1],
+        reverse=True,
+    )
+    return running, older
+
+
 def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     """(running, "", 'WHAT="POSITION"', the older kernels) where GRUB's default names a menu
     position other than 0 and an older kernel of the running kernel's flavour is installed
@@ -11793,6 +11820,20 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     `default` against each entry's title or id (menuentry_eq) and returns -1 where none
     matches, and the menu then starts at its first entry (read with `find_string`)."""
     got = _grub_default_kernel(ev)
+    if not got.known and not got.reason.startswith(
+        (GRUBENV_SPLIT_DEFAULT, GRUB_DEFAULT_UNREAD, GRUBENV_DEFAULT_UNREAD)
+    ):
+        # R44B-4: the boot loader's files not read (the probe failed, or a bundle without
+        # it): where an older kernel is installed, the default may boot it
+        kernels = _older_kernels(ev)
+        if kernels is not None and kernels[1]:
+            return Fact.unavailable(
+                f"{BOOT_DEFAULT_UNKNOWN} ({got.reason}; kernel {kernels[0]} runs; older kernels "
+                f"installed: {', '.join(kernels[1])})",
+                *got.sources,
+            )
+        if kernels is not None:
+            return Fact.of((), *got.sources)
     if not got.known:
         return Fact.unavailable(got.reason, *got.sources)
     named, what, value = got.get()
