@@ -51,11 +51,21 @@ Findings:
   -spice leaves it (consoles._spice_merged, Graphics.merged) and all three fail "admits
   plaintext channels", naming the merged argument.
 
+- R44D-5 (wrong fail) HVA-031: R44D-4's class the other way: a raw -spice without `addr` was
+  judged on every address ("addr ... Default is any address", qemu-options.hx, for a lone
+  -spice), but merged into libvirt's it keeps libvirt's addr (qemu_spice_init reads the one
+  merged QemuOpts). VM web01's `-spice disable-ticketing=on` and VM v1's `-spice port=5999`
+  beside libvirt's SPICE on 127.0.0.1 failed "a SPICE server on every address"; both are
+  reachable only from the host. Now a raw -spice without addr takes the launcher's SPICE
+  address (consoles._launcher_spice_address: the listen address, qemu.conf's spice_listen
+  where the XML has none; every address where neither is read), so both pass "loopback only",
+  and VM v3's beside libvirt's SPICE on 0.0.0.0 fails naming 0.0.0.0 (wording).
+
 Held (kept as tests): VM v3's `-set vnc.vnc2.password=off` beside a lone `-display vnc=`
 (no second VNC server) keeps its "password" (R44D-1); `-set vnc.vnc2.sasl=on` (no second
 VNC server) keeps libvirt's VNC without a password a fail (R44D-2); libvirt's secure SPICE
 alone, beside a raw `-spice tls-channel=main`, and its loopback SPICE alone keep their passes
-(R44D-4).
+(R44D-4); a lone raw `-spice disable-ticketing=on` fails on every address (R44D-5).
 
 Probed by script (reasoned from source, not kept): `-set spice.ID.KEY=` reaches no -spice:
 qemu_spice_opts has `.merge_lists = true` (ui/spice-core.c) and util/qemu-option.c
@@ -63,9 +73,9 @@ qemu_opts_create refuses an `id` on such a list ("Invalid parameter 'id'"), so t
 -spice has no id and qemu_set_option finds none ("there is no spice ... defined": QEMU
 exits); hvaudit applies no such -set either.
 
-Tally: 4 findings (false pass 2, one with a wrong fail in the same class; wrong fail 1;
-wording 1), 3 tests holding 13 cases; the 8 finding cases failed on main before the fixes
-(the 5 held cases pass on main too).
+Tally: 5 findings (false pass 2, one with a wrong fail in the same class; wrong fail 2;
+wording 1), 4 tests holding 17 cases; the 11 finding cases failed on main before the fixes
+(the 6 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -216,4 +226,31 @@ def test_raw_spice_merges_into_libvirts_spice(tmp_path: Path) -> None:
         "v3": secure,
         "v4": f"{secure}; QEMU argument -spice tls-channel=main: TLS port only, with ticketing",
         "v5": "console(s) reachable only from the host",
+    }
+
+
+def test_raw_spice_without_addr_keeps_libvirts_address(tmp_path: Path) -> None:
+    """R44D-5: a raw -spice without `addr` merges into libvirt's SPICE (R44D-4) and listens on
+    its address: beside libvirt's loopback SPICE, `disable-ticketing=on` (web01) and a
+    plaintext `port=` (v1) are reachable only from the host, not "on every address"; beside
+    libvirt's SPICE on 0.0.0.0 (v3) the message names that address. Held: a lone raw -spice
+    without addr (v2) listens on every address and fails."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (LOOP_SPICE, _commandline("-spice", "disable-ticketing=on")),
+            "v1": (LOOP_SPICE, _commandline("-spice", "port=5999")),
+            "v2": ("", _commandline("-spice", "disable-ticketing=on")),
+            "v3": (SPICE, _commandline("-spice", "disable-ticketing=on")),
+        },
+    )
+    open_ = "QEMU argument -spice disable-ticketing=on: a SPICE server on {} without " + (
+        "authentication (disable-ticketing)"
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "pass", "v1": "pass", "v2": "fail", "v3": "fail"}
+    assert messages(a, "HVA-031") == {
+        "web01": "QEMU argument -spice disable-ticketing=on: loopback only",
+        "v1": "QEMU argument -spice port=5999: loopback only",
+        "v2": open_.format("every address"),
+        "v3": open_.format("0.0.0.0"),
     }

@@ -432,8 +432,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             _udp(group, r)
         objects = _objects(v.raw_hypervisor_arguments)
         mons = monitor_chardevs(qemu_options(v.raw_hypervisor_arguments)) if raw else {}
+        spice_addr = _launcher_spice_address(h, consoles)
         for opt, value, q in raw:
-            _raw_console_verdict(opt, value, q, r, v.source, objects, mons)
+            _raw_console_verdict(opt, value, q, r, v.source, objects, mons, spice_addr)
         # a guest that reaches another VM's port forward on 127/8 reaches that VM's network,
         # as any network peer does: the guests demote consoles only (R17-5)
         kept, r.guests, r.guests6 = (r.guests, r.guests6), [], []
@@ -1061,6 +1062,27 @@ def _on(opts: Mapping[str, str], key: str) -> bool:
     return key in opts and opts[key].lower() in ("", "on", "yes", "true", "y")
 
 
+def _launcher_spice_address(h: Host, consoles: list[Graphics]) -> str:
+    """The address the launcher's SPICE server (libvirt's <graphics type='spice'>, qemu-server's
+    -spice) listens on, which a raw -spice without `addr` keeps: QEMU merges every -spice into
+    the launcher's (consoles._spice_merged, R44D-5). "" (every address, as a lone raw -spice
+    without addr) where there is none or it is not an address the scan read."""
+    for g in consoles:
+        if g.type != "spice":
+            continue
+        for lst in g.listens:
+            if lst.kind not in ("address", "network"):
+                return ""
+            if lst.address is None:
+                qc = conf_fact(h, "qemu.conf")
+                if not qc.known:
+                    return ""
+                value, _ = conf_value(h, "qemu.conf", "spice_listen")
+                return "" if value is None else str(value)
+            return "" if lst.address.startswith("network:") else lst.address
+    return ""
+
+
 def _raw_console_verdict(
     opt: str,
     value: str,
@@ -1069,6 +1091,7 @@ def _raw_console_verdict(
     src: Source,
     objects: dict[str, dict[str, str]],
     monitors: Mapping[str, str],
+    spice_addr: str = "",
 ) -> None:
     """A console server from raw QEMU arguments: qemu.conf's vnc_*, spice_* and chardev_tls
     apply only to what libvirt builds, so only its own options count (qemu-options.hx).
@@ -1087,7 +1110,8 @@ def _raw_console_verdict(
     )
     if opt == "-spice":
         o = q.props
-        host = o.get("addr", "")
+        # without addr, the launcher's (the one SPICE server it merges into, R44D-5)
+        host = o.get("addr", "") or spice_addr
         if host and len(guest_families(host)) > 1 and (_on(o, "ipv4") or _on(o, "ipv6")):
             # ipv4=on (else ipv6=on) gives spice-server the family its getaddrinfo resolves
             # the name in (ui/spice-core.c qemu_spice_init: SPICE_ADDR_FLAG_IPV4_ONLY, else
