@@ -59,6 +59,12 @@ Findings (R44A-n):
   lead. Now a group-writable (not world-writable) next-start mode names its SocketGroup=,
   as SocketUser= without one already was (R23U-1); round 22's, 23's, 39's and 41's messages
   follow (separate commit).
+- R44A-5 (wording) HVA-132: the same for the traditional mode's next start (no socket unit, no
+  live socket): "unix_sock_rw_perms = 0770: group users (gid 100) holds every local login
+  account ..." named the perms but not unix_sock_group = "users" that gives the socket its
+  group (libvirtd.conf.in: "restricted to 'root' by default"). Now a group-writable (not
+  world-writable) perms names its unix_sock_group; round 23's and 41's messages follow
+  (separate commit).
 
 Held (kept as tests): a field whose terminator is the buffer's last byte (999 bytes, then
 ';' or the newline: the groups and the users field) still grants; a groups field followed by
@@ -68,7 +74,8 @@ standing; a 990-byte field before a backslash-newline still joins the lines (no 
 the second); a 960-byte groups field still grants sudo. R44A-2: a /etc/security/group.conf
 that exists, however empty, is the file read, a vendor file's rules notwithstanding (HVA-132
 passes, HVA-142 counts 2). R44A-4: SocketMode=0666 (any user connects whatever the group)
-and 0600 (only the owner) name no SocketGroup=.
+and 0600 (only the owner) name no SocketGroup=; R44A-5: unix_sock_rw_perms 0777 and 0700 name
+no unix_sock_group.
 
 Probed by script: the end-to-end run against a real libvirtd was not run: the change is to
 group.conf's reading only, and the e2e host's /etc/security/group.conf (Debian's shipped
@@ -76,17 +83,18 @@ file) is all comments, its longest line far short of 1000 bytes, so both reading
 nothing and the change cannot reach the e2e-* verdicts; nor can R44A-2 (that file exists, so
 no vendor file is read, and this host has neither vendor path) or R44A-3 (a question's
 wording: no verdict changes) or R44A-4 (a message's wording; this host's libvirt socket units
-set no SocketGroup=).
+set no SocketGroup=), or R44A-5 (the e2e daemons run socket-activated, whose unit modes
+apply, not unix_sock_rw_perms).
 
-Tally: 4 findings (2 false passes, R44A-1 with its wrong-fail shapes; 2 wording); 30 cases, 18
+Tally: 5 findings (2 false passes, R44A-1 with its wrong-fail shapes; 3 wording); 33 cases, 19
 failed on main before the fixes (R44A-1: 10, 4 false passes and 6 wrong fails; R44A-2: 6;
-R44A-3: 1; R44A-4: 1), 12 held.
+R44A-3: 1; R44A-4: 1; R44A-5: 1), 14 held.
 
 Leads left:
 - A `%G` users field for a group that does not exist under `group: files` alone, and a
   local group with no members, still ask (round 42's lead).
-- Wording: the file perms' next start (unix_sock_group in libvirtd.conf, traditional mode)
-  is not named beside the group either (unprobed).
+- Wording: the admin socket's file perms (unix_sock_admin_perms) and a socket unit's
+  SocketUser= beside SocketGroup= are not named either (unprobed).
 - k3s/RKE2 under an OpenRC runlevel other than default; a default ACL on /run/libvirt.
 - Other vendor fallbacks (R44A-2's class): openSUSE's glibc is said to read
   /usr/etc/nsswitch.conf where /etc has none (a distribution patch; no source found stored),
@@ -104,6 +112,7 @@ from test_redteam21_sock_probes import ETC as UNIT_ETC
 from test_redteam21_sock_probes import UNITS, _cat
 from test_redteam22_sock_probes import EVERYONE as SUSE_EVERYONE
 from test_redteam22_sock_probes import SUSE_USERS
+from test_redteam23_sock_probes import CONF
 from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
 from test_redteam36_accounts_probes import _getfacl
 from test_redteam37_accounts_probes import ADMIN, AUTH_NONE, NO_USERS_GROUP, RW_PASS, SOCK, _132
@@ -337,6 +346,51 @@ def test_next_start_socket_group_named(host_scan, mode: str, expected) -> None:
             UNITS: _cat(
                 {"libvirtd.socket": [(UNIT_DROPIN, f"SocketMode={mode}\nSocketGroup=users")]}
             ),
+        }
+    )
+    assert _132(a) == expected
+
+
+# --- R44A-5: the file perms' next start names the unix_sock_group its verdict turns on
+
+
+@pytest.mark.parametrize(
+    ("perms", "expected"),
+    [
+        (
+            "0770",
+            (
+                "fail",
+                "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0770, unix_sock_group "
+                f"= users: {SUSE_EVERYONE}: any local user controls every VM",
+            ),
+        ),
+        (
+            "0777",
+            (
+                "fail",
+                "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0777: any local user "
+                "controls every VM",
+            ),
+        ),
+        ("0700", ("pass", "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0700")),
+    ],
+    ids=["group-writable", "held-world-writable", "held-owner-only"],
+)
+def test_conf_socket_group_named(host_scan, perms: str, expected) -> None:
+    """R44A-5 (wording) HVA-132: no socket unit and no live socket (the daemon stopped),
+    auth_unix_rw = none, unix_sock_rw_perms = "0770" and unix_sock_group = "users" (every
+    account's primary group, SUSE): the fail named the perms but not the unix_sock_group
+    that gives the socket its group (libvirtd.conf.in "restricted to 'root' by default");
+    where the perms let everyone or only root in, the group decides nothing and is not named."""
+    conf = AUTH_NONE[CONF].replace('unix_sock_group = "libvirt"', 'unix_sock_group = "users"')
+    a = host_scan(
+        {
+            CONF: conf + f'unix_sock_rw_perms = "{perms}"\n',
+            **SUSE_USERS,
+            "libvirt-sockets": ("", 1, "stat: cannot statx: No such file or directory\n"),
+            "libvirt-socket-units": ("", 0),
+            UNITS: ("", 1, "No files found\n"),
         }
     )
     assert _132(a) == expected

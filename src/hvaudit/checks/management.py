@@ -2494,6 +2494,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
                 origin = f"unix_sock_rw_perms = {perms}" + (" (default)" if psrc.default else "")
                 group, gsrc = conf_value(h, file, "unix_sock_group")
                 refs.append(gsrc)
+                if group and _group_writable(str(perms)) and not _world_writable(str(perms)):
+                    # the group the verdict turns on, named where it is set (R44A-5)
+                    origin += f", unix_sock_group = {group}"
                 modes.append((str(perms), origin, [str(group or "root")]))
             # a group every local login account is in opens a group-writable socket to them all
             # as world-writable would (R22U-3)
