@@ -127,8 +127,8 @@ def test_numeric_unix_sock_group_of_everyone_fails(host_scan, group) -> None:
     assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
         {"hv1": "fail"},
         {
-            "hv1": "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0770: "
-            f"{EVERYONE}: any local user controls every VM"
+            "hv1": "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0770, "
+            f"unix_sock_group = {group}: {EVERYONE}: any local user controls every VM"
         },
     )
 

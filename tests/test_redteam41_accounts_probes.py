@@ -294,12 +294,20 @@ def test_admin_socket_gid_without_name_held(host_scan) -> None:
             SSS,
             (
                 "manual",
-                "unix_sock_rw_perms = 0770: gid 2000, a group /etc/group does not hold that "
-                "nsswitch's group line may find through sss, whose members are not in the "
-                "evidence; libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0770",
+                "unix_sock_rw_perms = 0770, unix_sock_group = +2000: gid 2000, a group "
+                "/etc/group does not hold that nsswitch's group line may find through sss, "
+                "whose members are not in the evidence; libvirtd.conf: auth_unix_rw = none, "
+                "unix_sock_rw_perms = 0770, unix_sock_group = +2000",
             ),
         ),
-        (FILES, ("pass", "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0770")),
+        (
+            FILES,
+            (
+                "pass",
+                "libvirtd.conf: auth_unix_rw = none, unix_sock_rw_perms = 0770, "
+                "unix_sock_group = +2000",
+            ),
+        ),
     ],
     ids=["held-sss", "held-files"],
 )
