@@ -83,8 +83,8 @@ file) is all comments, its longest line far short of 1000 bytes, so both reading
 nothing and the change cannot reach the e2e-* verdicts; nor can R44A-2 (that file exists, so
 no vendor file is read, and this host has neither vendor path) or R44A-3 (a question's
 wording: no verdict changes) or R44A-4 (a message's wording; this host's libvirt socket units
-set no SocketGroup=), or R44A-5 (the e2e daemons run socket-activated, whose unit modes
-apply, not unix_sock_rw_perms).
+set no SocketGroup=), or R44A-5 (this host's libvirtd.conf sets no unix_sock_group, and
+its running daemon's live socket is judged, not unix_sock_rw_perms).
 
 Tally: 5 findings (2 false passes, R44A-1 with its wrong-fail shapes; 3 wording); 33 cases, 19
 failed on main before the fixes (R44A-1: 10, 4 false passes and 6 wrong fails; R44A-2: 6;
