@@ -47,28 +47,46 @@ Findings:
   auditd options, container daemons and process-start readers take the listing only from an
   exit 0 too.
 
+- R44S-4 (false pass) HVA-030, HVA-032, HVA-036, HVA-042, HVA-043, HVA-045, HVA-048, HVA-053,
+  HVA-130, HVA-131, HVA-132, HVA-201, HVA-213, HVA-215 (libvirt's files), HVA-140, HVA-150
+  (sssd), HVA-200 (rsyslogd); HVA-034, HVA-035 (n/a): whether a daemon runs its files is read
+  from `ps -eo pid=,lstart=` against the files' times (R24Q-4 asks where `stat` or `find`
+  failed), but `ps -o lstart` exiting 1 (procps-ng: a format it does not take) or failing was
+  read as no start at all, as a bundle that never asked for it: nothing changed after any
+  start, and each check passed on files the running daemon may not run. Now the starts unread
+  (_starts_unread: the probe collected but failed or exiting other than 0) ask, per running
+  reader, "when libvirtd (pid 700) started was not read (...)" (and sssd's and rsyslogd's
+  questions); only a bundle without the probe settles nothing, as before.
+
 Held (kept as tests): a running VM read on vmbr0 whose live XML names its tap (testnet0: the
 test driver's name) the one under ovs-system (the question names vmbr0 alone, as test_ovs_management_port); no VM tap under ovs-system (only the
 uplink eno1): the address on mgmt passes, as before; the address on eno2, outside Open vSwitch,
 beside the stray tap: passes (no OVS port holds it). A command printing exactly MAX_OUTPUT
 bytes is read whole, locally and over SSH. The hardened host's process list (exit 0) is read:
-HVA-201 and HVA-202 pass.
+HVA-201 and HVA-202 pass. A bundle without the
+process-starts artefact (an older collector, test_leads10's older_bundle_scan): HVA-048 passes
+on the files, as before.
 
 Probed by script: on 279e8988 (main) the address on mgmt and on vmbr0 with the stray tap vnet3
 (both passed); on 3b45a14c (main) the 64 MiB qemu.conf over SSH (passed) and `head -c` past the
 limit (status ok, cut); on e211eda8 (main) every check's verdict with ps exiting 1 against
 ps failing outright: HVA-061, HVA-182, HVA-201, HVA-202, HVA-214 and HVA-045's wording
-differed (HVA-214 fails "auditd is not running" as HVA-201; not kept as a test).
+differed (HVA-214 fails "auditd is not running" as HVA-201; not kept as a test); on 1e9e103a
+(main) every check's verdict with `ps -o lstart` exiting 1 against the files changed after the
+daemons started: the checks listed under R44S-4 differed.
 
-Tally: 3 findings (3 false passes; R44S-3 also a false n/a, two wrong fails and a wording);
-16 cases, 11 failing on main before the fixes (R44S-1: the three probes and the new fact's
+Tally: 4 findings (4 false passes; R44S-3 also a false n/a, two wrong fails and a wording);
+22 cases, 16 failing on main before the fixes (R44S-1: the three probes and the new fact's
 test, on 279e8988; R44S-2: the qemu.conf probe and the one-byte-over command, on 3b45a14c;
-R44S-3: its five probes, on e211eda8).
+R44S-3: its five probes, on e211eda8; R44S-4: its five probes, on 1e9e103a).
 
 Leads left:
 - The container daemons' reader (_container_daemon_groups) takes a process list not read as
   "no daemon runs" (only enabled units count then): a dockerd started by hand with ps unread
   would leave the docker group unweighed: not probed.
+- R44S-4 leaves QemuProcess's "older than qemu.conf" (parse/host.py, the QEMU processes'
+  reader) silent where the starts are unread; and HVA-210/_process_starts' other reader: not
+  probed.
 - R44S-2's limit is checked after communicate() has read everything: a host printing
   gigabytes is held in memory first (a streaming cap would stop at the limit).
 - The name ss prints for a listener is the task's comm, which any process sets (prctl
@@ -100,8 +118,10 @@ from conftest import (
     run_assessment,
     write_node,
 )
+from hvaudit.collect.host import command_artefact
 from hvaudit.collect.runner import MAX_OUTPUT, LocalRunner, RunResult, SshRunner
 from hvaudit.engine import Assessment
+from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 from test_ovs_management_port import _addrs, _links
 
 #: a VM's tap under the OVS datapath (ovs_netdev_link), and a Linux bridge web01 is on
@@ -344,3 +364,76 @@ def test_r44s_3_held_ps_exit_0(host_scan) -> None:
     """Held: the hardened host's own list (exit 0) is read: auditd and chronyd run."""
     a = host_scan({})
     assert (outcomes(a, "HVA-201"), outcomes(a, "HVA-202")) == ({"hv1": "pass"}, {"hv1": "pass"})
+
+
+# --- R44S-4: the processes' starts unread (ps -o lstart failed) read as "nothing changed" -----
+
+LSTART_REFUSED = 'error: unknown user-defined format specifier "lstart"\n\nUsage:\n'
+LSTART_FAILED = 'ps exited 1: error: unknown user-defined format specifier "lstart"'
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        (
+            "HVA-048",
+            f"when libvirtd (pid 700) started was not read (`ps -o lstart`: {LSTART_FAILED}); it "
+            "reads /etc/libvirt/qemu.conf only when it starts, so what it runs may differ from "
+            "the file",
+        ),
+        (
+            "HVA-132",
+            f"when libvirtd (pid 700) started was not read (`ps -o lstart`: {LSTART_FAILED}); it "
+            "reads /etc/libvirt/libvirtd.conf only when it starts, so what it runs may differ "
+            "from the file",
+        ),
+        (
+            "HVA-140",
+            f"sssd runs, but when it started was not read (`ps -o lstart`: {LSTART_FAILED}): "
+            "SSSD reads its configuration only when it starts, so what it runs may differ from "
+            "the files",
+        ),
+        (
+            "HVA-200",
+            f"rsyslogd runs, but when it started was not read (`ps -o lstart`: {LSTART_FAILED}): "
+            "rsyslogd reads its configuration only when it starts (HUP does not re-read it), so "
+            "its destinations may differ from the files",
+        ),
+    ],
+)
+def test_r44s_4_unread_starts_ask_whether_the_daemon_runs_its_files(
+    host_scan, check: str, message: str
+) -> None:
+    """R44S-4: `ps -eo pid=,lstart=` exiting 1 (on main: no start read, so no file changed
+    after its daemon started, and each check passed on the files) asks, as an unread `stat`
+    or `find` of the files does."""
+    a = host_scan({"process-starts": ("", 1, LSTART_REFUSED)})
+    assert (outcomes(a, check), messages(a, check)) == (
+        {"hv1": "manual"},
+        {"hv1": f"evidence unavailable: {message}"},
+    )
+
+
+def test_r44s_4_failed_starts_probe_asks(host_scan) -> None:
+    """R44S-4: the probe failing outright (its reason) asks as well (on main: passed)."""
+    a = host_scan({"process-starts": RuntimeError("timed out after 30s")})
+    assert (outcomes(a, "HVA-048"), messages(a, "HVA-048")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "evidence unavailable: when libvirtd (pid 700) started was not read (`ps -o "
+            "lstart`: timed out after 30s); it reads /etc/libvirt/qemu.conf only when it "
+            "starts, so what it runs may differ from the file"
+        },
+    )
+
+
+def test_r44s_4_held_starts_never_asked_for(
+    older_bundle_scan,  # noqa: F811
+) -> None:
+    """Held: a bundle of a collector before the starts were asked for (the artefact taken out
+    of the bundle) settles nothing either way: the checks read the files, as before."""
+    a = older_bundle_scan({}, gone=command_artefact("process-starts"))
+    assert (outcomes(a, "HVA-048"), messages(a, "HVA-048")) == (
+        {"hv1": "pass"},
+        {"hv1": "security_default_confined = 1, security_require_confined = 1"},
+    )

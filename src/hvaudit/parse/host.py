@@ -12491,7 +12491,8 @@ def _changed_since_start(
     missing (a bundle of an older collector) settles nothing: nothing is returned."""
     starts, mtimes = _starts_and_mtimes(ev)
     unread = _mtimes_unread(ev)
-    if not processes.known or not _process_starts(ev) or not (mtimes or unread):
+    starts_unread = _starts_unread(ev)
+    if not processes.known or not (starts or starts_unread) or not (mtimes or unread):
         return {}, []
     srcs = [ev.get(_cmd("process-starts")).source, ev.get(_cmd("libvirt-conf-mtimes")).source]
     pids: dict[str, list[str]] = {}
@@ -12513,6 +12514,14 @@ def _changed_since_start(
             continue
         if name not in mtimes:
             continue
+        if starts_unread and running:
+            daemon, pid = running[0]
+            out[name] = (
+                f"when {daemon} (pid {pid}) started was not read (`ps -o lstart`: "
+                f"{starts_unread}); it reads /etc/libvirt/{name} only when it starts, so what it "
+                "runs may differ from the file"
+            )
+            continue
         for daemon in readers:
             for pid in pids.get(daemon, []):
                 start = starts.get(pid)
@@ -12528,12 +12537,27 @@ def _changed_since_start(
     return out, srcs
 
 
+def _starts_unread(ev: HostEvidence) -> str:
+    """Why the processes' starts were not read though the collector asked (`ps -eo
+    pid=,lstart=` failed, or exited other than 0: procps-ng exits 1 for a format it does not
+    take, _process_list); "" where they were read or never asked for (an older bundle). The
+    configuration a daemon runs may then predate its files, as where `find` or `stat` failed
+    (R24Q-4; R44S-4)."""
+    got = ev.get(_cmd("process-starts"))
+    if got.state == "uncollected" or (got.state == "ok" and got.rc == 0):
+        return ""
+    first = got.reason.strip().splitlines()[0][:200] if got.reason.strip() else ""
+    if got.state == "ok":
+        return f"ps exited {got.rc}" + (f": {first}" if first else "")
+    return first or got.state
+
+
 def _process_starts(ev: HostEvidence) -> dict[str, int]:
     """Each process's start, pid -> epoch seconds (`env LC_ALL=C TZ=UTC0 ps -eo pid=,lstart=`);
-    empty when not read (a bundle of an older collector)."""
+    empty when not read (a bundle of an older collector, or a ps that failed: _starts_unread)."""
     got = ev.get(_cmd("process-starts"))
     starts: dict[str, int] = {}
-    for line in got.text.splitlines() if got.state == "ok" else ():
+    for line in got.text.splitlines() if got.state == "ok" and got.rc == 0 else ():
         parts = line.split()
         if len(parts) == 6 and digits(parts[0]):
             try:
@@ -12600,20 +12624,31 @@ def _changed_after(
     the correctness of the results of find"; a start path that does not exist ("No such file or
     directory") is an answer (R24Q-4)."""
     starts = _process_starts(ev)
+    unread = _starts_unread(ev)
     got = ev.get(_cmd(probe))
     ps = ev.get(_cmd("processes"))
-    if not starts or got.state in ("uncollected", "absent") or ps.state != "ok" or ps.rc != 0:
+    if (
+        not (starts or unread)
+        or got.state in ("uncollected", "absent")
+        or ps.state != "ok"
+        or ps.rc != 0
+    ):
         return None
     begun = []
+    runs = False
     for line in ps.text.splitlines():
         parts = line.split(None, 2)
         if (
             len(parts) == 3
-            and parts[0] in starts
             and parts[2].split()[0].rsplit("/", 1)[-1] == program
             and not _in_container(parts[1])
         ):
-            begun.append(starts[parts[0]])
+            runs = True
+            if parts[0] in starts:
+                begun.append(starts[parts[0]])
+    if runs and unread:
+        # when it started is not known: its files may have changed since (R44S-4)
+        return f"when it started was not read (`ps -o lstart`: {unread})", 0, 0
     if not begun:
         return None
     start = min(begun)
@@ -12634,17 +12669,18 @@ def _changed_after(
 def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]]:
     """Each process's start (pid -> epoch seconds, from `ps -o lstart` in UTC) and each libvirt
     file's last change (file name -> epoch seconds, `stat -c '%Y %n'`); both empty when either
-    was not read (a bundle of an older collector)."""
+    was not read (a bundle of an older collector), the starts alone where ps failed
+    (_starts_unread: the files' times are kept for that question)."""
     starts = _process_starts(ev)
     mtimes_got = ev.get(_cmd("libvirt-conf-mtimes"))
-    if not starts or mtimes_got.state != "ok":
+    if not (starts or _starts_unread(ev)) or mtimes_got.state != "ok":
         return {}, {}
     mtimes: dict[str, int] = {}
     for line in mtimes_got.text.splitlines():
         stamp, _, path = line.strip().partition(" ")
         if digits(stamp) and path.startswith("/etc/libvirt/"):
             mtimes[path.removeprefix("/etc/libvirt/")] = int(stamp)
-    return (starts, mtimes) if starts and mtimes else ({}, {})
+    return (starts, mtimes) if mtimes else ({}, {})
 
 
 def _mtimes_unread(ev: HostEvidence) -> dict[str, str]:
