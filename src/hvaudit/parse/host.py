@@ -12492,7 +12492,7 @@ def _changed_since_start(
     starts, mtimes = _starts_and_mtimes(ev)
     unread = _mtimes_unread(ev)
     starts_unread = _starts_unread(ev)
-    if not processes.known or not (starts or starts_unread) or not (mtimes or unread):
+    if not processes.known or not (_process_starts(ev) or starts_unread) or not (mtimes or unread):
         return {}, []
     srcs = [ev.get(_cmd("process-starts")).source, ev.get(_cmd("libvirt-conf-mtimes")).source]
     pids: dict[str, list[str]] = {}
@@ -12544,7 +12544,7 @@ def _starts_unread(ev: HostEvidence) -> str:
     configuration a daemon runs may then predate its files, as where `find` or `stat` failed
     (R24Q-4; R44S-4)."""
     got = ev.get(_cmd("process-starts"))
-    if got.state == "uncollected" or (got.state == "ok" and got.rc == 0):
+    if got.state in ("uncollected", "absent") or (got.state == "ok" and got.rc == 0):
         return ""
     first = got.reason.strip().splitlines()[0][:200] if got.reason.strip() else ""
     if got.state == "ok":
