@@ -36,8 +36,14 @@ Findings:
   "in which cluster communication takes place" (pve-docs pvecm.adoc, "Migration Network"),
   whatever its prefix. Now such an interface fails, naming the address and the link
   (`_links_beside_migration`); a VLAN interface (vmbr1.50) is a segment of its own.
+- R44E-3 (false pass) HVA-308 (R44E-1's class): the node address on a VLAN interface named
+  other than DEVICE.N (`iface vlan50` or `iface migr` with `vlan-id 50`, both with
+  `vlan-raw-device vmbr0`; ifupdown2 addons/vlan.py _get_vlan_id, vlan-interfaces(5)) beside
+  VM web-10 on tag 50 passed: R44E-1 read the VLAN from the name's `.N` alone. Now the
+  stanza's raw device and id are read (`_vlan_of`).
 
 Held:
+- R44E-3: `iface vlan50` on vmbr0 beside the guests on tags 20 and 30: the pass.
 - R44E-2: the migration address on vmbr1.50 with ring0 on vmbr1: the pass.
 - R44E-1: the hardened copy with an address on vmbr0 and the guests on tags 20 and 30, or on
   vmbr0.50 beside the same guests: "migration type secure on 10.0.2.0/24", as before; a
@@ -51,8 +57,8 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 2 findings (2 false passes); 13 test cases, 7 failed on main before the fixes
-(5529dad5: R44E-1 5: pass; R44E-2 2: pass), 6 held.
+Tally: 3 findings (3 false passes); 16 test cases, 9 failed on main before the fixes
+(5529dad5: R44E-1 5: pass; 135c0ca7: R44E-2 2: pass; R44E-3 2: pass), 7 held.
 
 Leads left:
 - HVA-308 passes where the node's interfaces were not read or hold no address in `network=`
@@ -363,3 +369,52 @@ def test_r44e2_api_ipv6_migration_address_beside_the_ring0_link_fails(
         "fd00:2::11 on vmbr2, which holds corosync link address 10.0.1.11 (pve1 ring0_addr)",
         None,
     )
+
+
+# --- R44E-3: the migration address on a VLAN interface named by vlan-raw-device --------------
+
+
+@pytest.mark.parametrize(
+    ("stanza", "iface"),
+    [
+        pytest.param("auto vlan50\niface vlan50 inet static\n", "vlan50", id="vlanN-name"),
+        pytest.param(
+            "auto migr\niface migr inet static\n\tvlan-id 50\n", "migr", id="vlan-id-attribute"
+        ),
+    ],
+)
+def test_r44e3_guest_on_the_vlan_of_a_raw_device_interface_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stanza: str, iface: str
+) -> None:
+    """R44E-3 (false pass): main passed "migration type secure on 10.0.2.0/24" with the node
+    address on a VLAN interface of vmbr0 given by `vlan-raw-device`, and VM web-10 on tag 50."""
+    got = r40_scan(
+        tmp_path,
+        capsys,
+        edits={
+            IFACES: (
+                VMBR1,
+                f"{stanza}\taddress 10.0.2.21/24\n\tvlan-raw-device vmbr0\n\n{VMBR1}",
+            ),
+            VM200: ("tag=20", "tag=50"),
+        },
+    )
+    assert got == _fail("10.0.2.0/24", "10.0.2.21", iface, "VM web-10 net0")
+
+
+def test_r44e_held_raw_device_vlan_beside_other_tags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: vlan50 on vmbr0 beside the guests on tags 20 and 30."""
+    got = r40_scan(
+        tmp_path,
+        capsys,
+        edits={
+            IFACES: (
+                VMBR1,
+                "auto vlan50\niface vlan50 inet static\n\taddress 10.0.2.21/24\n"
+                f"\tvlan-raw-device vmbr0\n\n{VMBR1}",
+            )
+        },
+    )
+    assert got == PASS

@@ -3289,9 +3289,7 @@ def _guests_on_migration(
         held = [ip for ip in ips if ip.version == net.version and ip in net]
         if not held:
             continue
-        bridge, dot, vlan = iface.rpartition(".")
-        if not (dot and vlan.isascii() and vlan.isdigit()):
-            bridge, vlan = iface, ""
+        bridge, vlan = _vlan_of(px, iface)
         # (NIC, on the bridge's untagged segment, its VLAN ids, source)
         plugged = [
             (
@@ -3329,6 +3327,24 @@ def _guests_on_migration(
                 )
             )
     return out
+
+
+def _vlan_of(px: ProxmoxHost, iface: str) -> tuple[str, str]:
+    """(the device, the VLAN id) of a VLAN interface, else (iface, ""): a stanza with
+    `vlan-raw-device DEVICE`, its id from `vlan-id`, else the name's digits after `vlan`
+    (ifupdown2 addons/vlan.py _get_vlan_id: `vlan-id` first, then the name after `.` or
+    `vlan`; vlan-interfaces(5): "iface vlan1 inet static / vlan-raw-device eth0"), or a name
+    `DEVICE.N` (R44E-3: `iface vlan50` on vmbr0 beside a guest on tag 50 passed)."""
+    attrs = px.interfaces.get().values.get(iface, {}) if px.interfaces.known else {}
+    raw = (attrs.get("vlan-raw-device") or [""])[0].strip()
+    if raw:
+        vid = (attrs.get("vlan-id") or [""])[0].strip() or iface.removeprefix("vlan")
+        if vid.isascii() and vid.isdigit():
+            return raw, str(int(vid))
+    device, dot, vlan = iface.rpartition(".")
+    if dot and vlan.isascii() and vlan.isdigit():
+        return device, str(int(vlan))
+    return iface, ""
 
 
 def _links_beside_migration(h: Host, px: ProxmoxHost, network: str) -> list[str]:
