@@ -52,6 +52,15 @@ Findings:
   second), and R43T-1's question asks for the daemon's start against the VMs' QEMU too.
   Older tests changed (separate commit): R43T-1's question text.
 
+- R44T-5 (wrong fail) HVA-048: R44T-4 failed a host whose running VM, started after the
+  daemon, carried <seclabel type='none' model='none'/> (and R43T-1 asked its question where
+  the VM started in the daemon's second). A label of model none is no manager's:
+  src/security/security_manager.c virSecurityManagerGenLabel looks each manager's label up by
+  its driver's name (virDomainDefGetSecurityLabelDef(vm, sec_managers[i]->drv->name)) and
+  generates a dynamic one where the domain has none (security_default_confined = 1), and
+  virSecurityManagerCheckModel accepts the model "none" on any host: the VM started confined
+  and proves nothing of the option. Now such a label is left out: the pass stands.
+
 Held:
 - the same DAC type none label on a shut-off domain keeps the pass (the setting refuses it at
   its next start).
@@ -65,9 +74,10 @@ Held:
 
 Probed by script: none.
 
-Tally: 4 findings (false pass: HVA-048 four times), 11 tests (14 cases); 9 cases failed on
-main before the fixes (R44T-1: 1 pass; R44T-2: 3 passes; R44T-3: 2 questions, 1 error;
-R44T-4: 2 questions), 5 held (5 cases).
+Tally: 5 findings (false pass: HVA-048 four times; wrong fail: HVA-048), 12 tests (16
+cases); 11 cases failed on main before the fixes (R44T-1: 1 pass; R44T-2: 3 passes; R44T-3:
+2 questions, 1 error; R44T-4: 2 questions; R44T-5 on 86a2e59a: 1 fail, 1 question), 5 held
+(5 cases).
 
 Leads left: see the report.
 """
@@ -268,3 +278,13 @@ def test_r44t_held_vm_started_later_with_require_off_keeps_the_plain_fail(host_s
         "hv1": "security_default_confined = 1, security_require_confined = 0: guests may start "
         "unconfined"
     }
+
+
+@pytest.mark.parametrize("at", ["04:05:00", "04:00:00"], ids=["after-daemon", "daemons-second"])
+def test_r44t_5_model_none_label_is_no_managers_and_keeps_the_pass(host_scan, at) -> None:
+    """R44T-5 (wrong fail): a type none label of model none is no security manager's; the VM
+    started with the managers' own labels, so it shows nothing of the option."""
+    xml = domain_xml("web01", "<seclabel type='none' model='none'/>")
+    a = host_scan({"process-starts": _qemu_started(at)}, domains=[xml])
+    assert outcomes(a, "HVA-048") == {"hv1": "pass"}
+    assert messages(a, "HVA-048") == {"hv1": PASS}
