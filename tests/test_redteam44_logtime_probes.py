@@ -40,6 +40,13 @@ Findings (R44L-n):
   context->unset_environment from the environment and only then expands the command line
   (replace_env_argv), so neither reaches k3s. Now _k3s_unit_next removes them
   (_unset_environment, shared with _daemon_unit_env) before expanding ExecStart=: both pass.
+- R44L-4 (false pass) HVA-200, HVA-213: /etc/systemd/system.conf unreadable ("Permission
+  denied") or its system.conf.d drop-ins unanswered (grep exit 2) left the manager's
+  environment read as empty, and an idle libvirtd's next start passed both checks from its
+  unit alone, where a DefaultEnvironment= there may set LIBVIRT_LOG_OUTPUTS (R44L-1) or
+  LIBVIRTD_ARGS, as R41L-2 asks for DefaultStandardError=. Now _daemon_unit_env gives why
+  (_manager_defaults_unread) where the unit's environment is otherwise read: HVA-200 asks
+  which outputs are in force, HVA-213 asks (through the unit's `$LIBVIRTD_ARGS`).
 
 Held (kept as tests): the unit's own `Environment=LIBVIRT_LOG_OUTPUTS=3:journald` over the
 manager's file output (pass); the unit's `UnsetEnvironment=LIBVIRT_LOG_OUTPUTS` removing the
@@ -50,11 +57,12 @@ over the manager's 644 (pass) and an ExecStart= `$K3S_ARGS` the unit does not un
 Probed by script, then as these tests, on main (279e8988): the four R44L-1 cases passed both
 checks (DefaultEnvironment=LIBVIRTD_ARGS=--listen was seen to give no `--listen` by script as
 well, not kept: another area's check); the R44L-2 and R44L-3 cases on main (d2336b85,
-R44L-1 landed): the two manager cases passed, the two UnsetEnvironment= cases failed.
+R44L-1 landed): the two manager cases passed, the two UnsetEnvironment= cases failed; the
+R44L-4 cases on main (c3800a0c): both passed both checks.
 
-Tally: 3 findings: 2 false passes, 0 false n/a, 1 wrong fail; 13 cases in 3 test functions;
-8 failed on main before the fixes (6 passed wrongly, 2 failed wrongly); the 5 held pass there
-too.
+Tally: 4 findings: 3 false passes, 0 false n/a, 1 wrong fail; 15 cases in 4 test functions;
+10 failed on main before the fixes (8 passed wrongly, 2 failed wrongly); the 5 held pass
+there too.
 
 Leads left:
 - ExecStart='s `:` prefix (systemd.service(5): no environment variable substitution) is
@@ -62,8 +70,11 @@ Leads left:
 - The manager's environment changed at run time (`systemctl set-environment`,
   `systemctl import-environment`) is not collected (`systemctl show-environment` would give
   it); whether a question is due where it is unknown is a team decision.
-- system.conf or its drop-ins unreadable leave the manager's environment empty (as the
-  stderr defaults, R41L-2, ask): no question yet.
+- R44L-4's question is asked whatever variable is in doubt (even one the unit sets itself,
+  which wins): a narrower one per variable would need _daemon_unit_env's callers to weigh it.
+  _log_debug_env takes such an unread environment as no LIBVIRT_DEBUG (the file's level
+  counts), so LIBVIRT_DEBUG=1 there is not asked about. The k3s reader (R44L-2) does not ask
+  either.
 - PassEnvironment= (the manager process's own environment) and the %-specifiers in
   Environment= values: still not probed.
 - Round 41's legacy imjournal/imklog directives a module() statement drops, and a named
@@ -249,3 +260,53 @@ def test_r44l2_k3s_manager_environment(
     if system_conf is not None:
         over[SYSTEM_CONF] = system_conf
     assert _142(host_scan(over)) == expected
+
+
+DENIED = "grep: /etc/systemd/system.conf.d/50-env.conf: Permission denied"
+UNKNOWN = (
+    "the service manager's DefaultEnvironment=, which libvirtd.service's environment starts "
+    "from, is unknown: {why}"
+)
+ASK200 = (
+    f"{OVER_TLS}, but whether libvirt's messages reach them is not in the evidence: its log "
+    "outputs are unknown ({unknown})"
+)
+ASK213 = (
+    "evidence unavailable: libvirtd is not running and {unknown}: whether libvirtd.service "
+    "starts it with --config FILE (another file than /etc/libvirt/libvirtd.conf) is unknown"
+)
+
+
+@pytest.mark.parametrize(
+    ("system_conf", "dropins", "why"),
+    [
+        # R44L-4: system.conf not read: its DefaultEnvironment= may set the outputs
+        (
+            PermissionError("Permission denied"),
+            None,
+            f"{SYSTEM_CONF} was not read (Permission denied)",
+        ),
+        # R44L-4: the drop-ins not read (grep exit 2)
+        (
+            "[Manager]\n",
+            ("", 2, f"{DENIED}\n"),
+            f"the system.conf.d drop-ins were not read (exit status 2: {DENIED})",
+        ),
+    ],
+    ids=["system-conf-denied", "dropins-denied"],
+)
+def test_r44l4_manager_environment_unread(
+    host_scan, system_conf: object, dropins: tuple[object, ...] | None, why: str
+) -> None:
+    """R44L-4: the manager's environment not read leaves an idle libvirtd's next start
+    unknown (its DefaultEnvironment= may set LIBVIRT_LOG_OUTPUTS or LIBVIRTD_ARGS)."""
+    over: dict[str, object] = {"processes": IDLE_PROCS, "libvirt-units": UNITS}
+    over[SYSTEM_CONF] = system_conf
+    if dropins is not None:
+        over["system-conf-d"] = dropins
+    a = host_scan(over)
+    unknown = UNKNOWN.format(why=why)
+    assert messages(a, "HVA-200") == {"hv1": ASK200.format(unknown=unknown)}
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}
+    assert messages(a, "HVA-213") == {"hv1": ASK213.format(unknown=unknown)}
+    assert outcomes(a, "HVA-213") == {"hv1": "manual"}

@@ -13427,6 +13427,14 @@ def _daemon_unit_env(
         elif got.state != "absent":
             unread = f"{path} could not be read ({got.reason or got.state})"
             break
+    manager_why = _manager_defaults_unread(ev)
+    if manager_why and not unread:
+        # DefaultEnvironment= in a file not read may set any variable the unit leaves unset
+        # (R44L-4, as R41L-2's DefaultStandardError=)
+        unread = (
+            f"the service manager's DefaultEnvironment=, which {daemon}.service's environment "
+            f"starts from, is unknown: {manager_why}"
+        )
     _unset_environment(env, _unit_unset_environment(units.text, daemon))
     where = {name: w for name, w in where.items() if name in env}
     return env, where, sources, unread
