@@ -23,21 +23,32 @@ Findings (R44F-n):
   name the one IP version the rule opens, "every IPv4 tcp port", "every inbound IPv6 packet";
   the older tests asserting the old words follow (leads16-18, redteam8/13/14/15/17/25/26/29/
   32/33).
+- R44F-2 (wording) HVA-301, HVA-313: the node's message for an IN ACCEPT of more than half of
+  a protocol's ports said "accepts every tcp port" where DROPs or REJECTs of every source
+  before it had taken some (`IN DROP -p tcp -dport 22` then `IN ACCEPT -p tcp`: port 22 is
+  dropped first, iptables and nftables taking the first rule that matches; L18-6P counts those
+  ports before failing, and the VM's message says "that no rule before it drops or rejects").
+  Now it says "65535 of the 65536 tcp ports (those no rule before it drops or rejects)" (with
+  a -dport: "those of its -dport ..."), where every IP version it opens lost the same ports.
 
 Held (kept as tests): a rule of both IP versions (`IN ACCEPT -p tcp`) names none on the node,
-under both daemons; each verdict is unchanged (fail).
+under both daemons; each verdict is unchanged (fail). R44F-2: a DROP of another protocol
+(`-p udp`), or of one IP version's port 22 (IPv6 keeps every port), leaves "every tcp port".
 
-Probed by script (not kept): `IN DROP -p tcp -dport 22` before `IN ACCEPT -p tcp` on the node
-(it says "every tcp port" of an ACCEPT that port 22 is dropped before: the VM's message says
-"that no rule before it drops or rejects", the node's does not: lead below); `-dest
-10.0.0.20-10.0.0.30` held (now IPv4 too: the held address's version).
+Probed by script (not kept): `-dest 10.0.0.20-10.0.0.30` holding the node's address (now
+"every inbound IPv4 packet" too: the held address's version); iptables `-m addrtype !
+--src-type UNICAST -j ACCEPT` fails HVA-190 ("every source but some"; a sender in the local
+table only, unless AnyIP routes, not collected: an over-read, left); the same in ip6tables on
+the replayed host passes (no IPv6 address).
 
-Tally: 1 finding (1 wording); 14 cases in 2 test functions; 12 failed on main before the fix
-(the VM's `IN ACCEPT -i net0 -p tcp`, of both versions, too: its quote lacked the -i); 2 held
-(the node's `IN ACCEPT -p tcp` under each daemon).
+Tally: 2 findings (2 wording); 19 cases in 3 test functions; 15 failed on main before the
+fixes (R44F-1's 12, the VM's `IN ACCEPT -i net0 -p tcp` of both versions too: its quote
+lacked the -i; R44F-2's 3; R44F-1 landed 6862307a); 4 held (the node's `IN ACCEPT -p tcp`
+under each daemon, R44F-2's two).
 
-Leads left: the node's "every tcp port ... before the policy" after a narrower DROP (the VM
-says "that no rule before it drops or rejects"); `-dport ssh:http` under `nftables: 1` still
+Leads left: the node's "every inbound packet" after a DROP of some packets (the VM says
+"that no rule before it drops or rejects"), and R44F-2 where the IP versions lost different
+ports; `-dport ssh:http` under `nftables: 1` still
 asks where a table of netbase's ports could fail it (checks.proxmox._PVE_SERVICES knows `ssh`
 only); a guest `-i net+1` (wording); the host nft leads of rounds 33/34 (a bond's or bridge's
 ingress chain not credited to its ports: Linux __netif_receive_skb_core runs the master's
@@ -134,3 +145,47 @@ def test_r44f_1_vm_quotes_the_source_and_names_the_version(
     inbound IPv6 packet": the -source left out of the quote. `-i net0` (this NIC) is quoted,
     and a rule of both versions names none."""
     assert _vm(tmp_path, rule + "\n") == ("fail", expected)
+
+
+@pytest.mark.parametrize(
+    ("rules", "line", "what"),
+    [
+        pytest.param(
+            "IN DROP -p tcp -dport 22\nIN ACCEPT -p tcp",
+            9,
+            "65535 of the 65536 tcp ports (those no rule before it drops or rejects)",
+            id="one-port-dropped",
+        ),
+        pytest.param(
+            "IN DROP -p tcp -dport 1:20000\nIN ACCEPT -p tcp",
+            9,
+            "45536 of the 65536 tcp ports (those no rule before it drops or rejects)",
+            id="20000-ports-dropped",
+        ),
+        pytest.param(
+            "IN REJECT -p tcp -dport 22\nIN ACCEPT -p tcp -dport 1:65535",
+            9,
+            "65534 of the 65536 tcp ports (those of its -dport no rule before it drops or rejects)",
+            id="dport-less-the-dropped",
+        ),
+        pytest.param(
+            "IN DROP -p udp\nIN ACCEPT -p tcp", 9, "every tcp port", id="held-other-protocol"
+        ),
+        pytest.param(
+            "IN DROP -source 0.0.0.0/0 -p tcp -dport 22\nIN ACCEPT -p tcp",
+            9,
+            "every tcp port",
+            id="held-ipv6-keeps-every-port",
+        ),
+    ],
+)
+def test_r44f_2_node_ports_an_earlier_drop_took(
+    tmp_path: Path, rules: str, line: int, what: str
+) -> None:
+    """Was "accepts every tcp port" (wording): the DROPs or REJECTs of every source before the
+    ACCEPT took some of its ports (L18-6P counts them before failing). A DROP of another
+    protocol, or of one IP version's port (IPv6 keeps every port), leaves the words (held)."""
+    got = _node_verdicts(tmp_path, rules + "\n", False)
+    assert got["HVA-301"] == _node_fail(line, rules.rsplit("\n", 1)[1], what)["HVA-301"]
+    if "dport 1:65535" not in rules:
+        assert got["HVA-313"] == _node_fail(line, rules.rsplit("\n", 1)[1], what)["HVA-313"]

@@ -974,6 +974,17 @@ def _accepts_everything(
         )
         if what != "every inbound packet":
             what = f"every {family}{what.removeprefix('every ')}"
+            # the ports DROPs or REJECTs of every source took before it (L18-6P) are not
+            # among them (R44F-2: `IN DROP -p tcp -dport 22` then `IN ACCEPT -p tcp` was said
+            # to accept "every tcp port")
+            dport = str(opts.get("dport") or "")
+            lefts = {_port_count_left(dport, taken.get((v, key), [])) for v in opened_versions}
+            if len(lefts) == 1 and (left := lefts.pop()) < _pve_ports(dport or "0:65535"):
+                what = (
+                    f"{left} of the 65536 {family}{key} ports (those "
+                    + ("of its -dport " if dport else "")
+                    + "no rule before it drops or rejects)"
+                )
             out.append(f"{where} line {r['line']} `{quoted}` accepts {what}{chosen}{bare}")
             return out
         if r["action"] == "ACCEPT":
