@@ -631,14 +631,18 @@ def test_l18_6p_every_tcp_port_accept_after_a_drop(tmp_path: Path, rules: str) -
     [
         ("IN DROP -p udp\nIN ACCEPT -p tcp", "every tcp port"),
         ("IN DROP -source 0.0.0.0/0 -p tcp\nIN ACCEPT -p tcp", "every IPv6 tcp port"),
-        ("IN DROP -p tcp -dport 1:20000\nIN ACCEPT -p tcp", "every tcp port"),
+        (
+            "IN DROP -p tcp -dport 1:20000\nIN ACCEPT -p tcp",
+            "45536 of the 65536 tcp ports (those no rule before it drops or rejects)",
+        ),
     ],
     ids=["other-protocol", "ipv4-only", "fewer-than-half-dropped"],
 )
 def test_l18_6p_held_accept_still_open(tmp_path: Path, rules: str, what: str) -> None:
     """Held: a DROP of another protocol, or of a third of the ports, leaves the ACCEPT opening
     (more than half of) every port of its protocol. The DROP of every IPv4 source leaves
-    IPv6's (was "every tcp port", naming no version: wording)."""
+    IPv6's (was "every tcp port", naming no version: wording). After a DROP of ports 1-20000
+    the ACCEPT admits the rest, not every port (R44F-2: was "every tcp port")."""
     rule = rules.rsplit("\n", 1)[1]
     assert _chain(tmp_path, rules) == _opened(10, rule, what)
 
