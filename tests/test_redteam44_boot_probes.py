@@ -44,6 +44,12 @@ Findings (R44B-n):
   /boot, a question naming `grubby --default-kernel`, GRUB_DEFAULT with `grub-editenv list`,
   or `bootctl list`; with none, the pass stands.
 
+- R44B-5 (false pass) HVA-180 (parse.host._menuentry_names, R44B-1's reader): a custom entry
+  copied from grub.cfg names its id `$menuentry_id_option 'ID'` (util/grub.d/00_header.in sets
+  menuentry_id_option="--id" where GRUB has feature_menuentry_id; 10_linux writes its entries
+  so), which R44B-1 did not read as `--id`: GRUB_DEFAULT naming that id passed where the entry
+  boots the older kernel. Now read as `--id`.
+
 Held (kept as tests): a custom default entry that boots the running kernel keeps the pass;
 saved_entry with a backslash under GRUB_DEFAULT=0 (not the default) keeps it; a systemd-boot
 host with no older kernel installed keeps it; so does a failed boot-cmdline probe where no
@@ -56,12 +62,13 @@ its first entry; not changed).
 No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry, GRUB environment block
 or Boot Loader Specification entry, so the changes cannot reach the e2e-* verdicts.
 
-Tally: 4 findings (4 false passes); 11 cases in 9 test functions. R44B-1: on main 279e898 3 of 3
+Tally: 5 findings (5 false passes); 12 cases in 9 test functions. R44B-1: on main 279e898 3 of 3
 failed (3 false passes of HVA-180); its held case passed before and after. R44B-2: on main
 753b8ed 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
 R44B-3: on main f905588 1 of 1 failed (a false pass of HVA-180); its held case passed before
 and after. R44B-4: on main 20b1866 1 of 1 failed (a false pass of HVA-180); its held case
-passed before and after.
+passed before and after. R44B-5: on main 7f9b05f 1 of 1 failed (a false pass of
+HVA-180).
 
 Leads left:
 - systemd-boot's loader.conf and LoaderEntryDefault/LoaderEntryOneShot could be collected
@@ -111,6 +118,11 @@ OLD = "/vmlinuz-6.1.0-27-amd64"
     [
         ('"Old kernel"', [_custom("'Old kernel' --class debian", OLD)], "GRUB_DEFAULT"),
         (
+            "old",
+            [_custom("'Debian (old)' --class debian $menuentry_id_option 'old'", OLD)],
+            "GRUB_DEFAULT",
+        ),
+        (
             "saved",
             [
                 _custom('--id=old "Debian (old)"', OLD, "/boot/grub/custom.cfg"),
@@ -119,7 +131,7 @@ OLD = "/vmlinuz-6.1.0-27-amd64"
             "GRUB_DEFAULT=saved (/boot/grub/grubenv's saved_entry)",
         ),
     ],
-    ids=["title", "saved-id"],
+    ids=["title", "id-option", "saved-id"],
 )
 def test_r44b_1_custom_default_entry_booting_older_kernel_fails(
     host_scan, default: str, files: list[tuple[str, str]], what: str

@@ -11684,8 +11684,14 @@ _MENUENTRY_VALUED = frozenset({"--class", "--users", "--hotkey", "--source", "--
 
 
 def _menuentry_names(text: str) -> list[str]:
-    """A `menuentry` line's title (its first argument that is no option) and its `--id`."""
-    args = [a for a, _ in _grub_args(text)]
+    """A `menuentry` line's title (its first argument that is no option) and its `--id`: an
+    entry copied from grub.cfg gives it as `$menuentry_id_option 'ID'`, which 00_header sets to
+    "--id" where GRUB has the feature (util/grub.d/00_header.in: `if [ x"${feature_menuentry_id}"
+    = xy ]; then menuentry_id_option="--id"`; R44B-5)."""
+    args = [
+        "--id" if a in ("$menuentry_id_option", "${menuentry_id_option}") else a
+        for a, _ in _grub_args(text)
+    ]
     names: list[str] = []
     title = False
     for i, arg in enumerate(args):
