@@ -58,6 +58,12 @@ Findings:
   reader, "when libvirtd (pid 700) started was not read (...)" (and sssd's and rsyslogd's
   questions); only a bundle without the probe settles nothing, as before.
 
+- R44S-5 (false pass) HVA-031: R44S-4's sibling in the QEMU processes' reader (parse/host.py
+  _qemu, QemuProcess's older-than-qemu.conf reason): with `ps -o lstart` unread and libvirtd
+  idle-exited, web01's QEMU with a VNC console on 10.0.0.10 passed "with TLS and a password"
+  from qemu.conf, which libvirt applies when it starts the VM (R11H-2). Now asked, as R24S-1
+  asks where qemu.conf's own time is unread.
+
 Held (kept as tests): a running VM read on vmbr0 whose live XML names its tap (testnet0: the
 test driver's name) the one under ovs-system (the question names vmbr0 alone, as test_ovs_management_port); no VM tap under ovs-system (only the
 uplink eno1): the address on mgmt passes, as before; the address on eno2, outside Open vSwitch,
@@ -75,18 +81,18 @@ differed (HVA-214 fails "auditd is not running" as HVA-201; not kept as a test);
 (main) every check's verdict with `ps -o lstart` exiting 1 against the files changed after the
 daemons started: the checks listed under R44S-4 differed.
 
-Tally: 4 findings (4 false passes; R44S-3 also a false n/a, two wrong fails and a wording);
-22 cases, 16 failing on main before the fixes (R44S-1: the three probes and the new fact's
+Tally: 5 findings (5 false passes; R44S-3 also a false n/a, two wrong fails and a wording);
+23 cases, 17 failing on main before the fixes (R44S-1: the three probes and the new fact's
 test, on 279e8988; R44S-2: the qemu.conf probe and the one-byte-over command, on 3b45a14c;
-R44S-3: its five probes, on e211eda8; R44S-4: its five probes, on 1e9e103a).
+R44S-3: its five probes, on e211eda8; R44S-4: its five probes, on 1e9e103a; R44S-5: its probe,
+on 6e4165be).
 
 Leads left:
 - The container daemons' reader (_container_daemon_groups) takes a process list not read as
   "no daemon runs" (only enabled units count then): a dockerd started by hand with ps unread
   would leave the docker group unweighed: not probed.
-- R44S-4 leaves QemuProcess's "older than qemu.conf" (parse/host.py, the QEMU processes'
-  reader) silent where the starts are unread; and HVA-210/_process_starts' other reader: not
-  probed.
+- _process_starts' remaining reader (parse/host.py, the host's daemons' start beside its
+  files, ~line 12550) still takes unread starts as none: not probed.
 - R44S-2's limit is checked after communicate() has read everything: a host printing
   gigabytes is held in memory first (a streaming cap would stop at the limit).
 - The name ss prints for a listener is the task's comm, which any process sets (prctl
@@ -123,6 +129,7 @@ from hvaudit.collect.runner import MAX_OUTPUT, LocalRunner, RunResult, SshRunner
 from hvaudit.engine import Assessment
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 from test_ovs_management_port import _addrs, _links
+from test_redteam24_stat_probes import IDLE, VNC
 
 #: a VM's tap under the OVS datapath (ovs_netdev_link), and a Linux bridge web01 is on
 STRAY = {
@@ -436,4 +443,24 @@ def test_r44s_4_held_starts_never_asked_for(
     assert (outcomes(a, "HVA-048"), messages(a, "HVA-048")) == (
         {"hv1": "pass"},
         {"hv1": "security_default_confined = 1, security_require_confined = 1"},
+    )
+
+
+def test_r44s_5_running_qemu_with_its_start_unread_is_asked(host_scan) -> None:
+    """R44S-5 (false pass) HVA-031: libvirtd idle-exited, web01's QEMU (pid 1200) runs with a
+    VNC console on 10.0.0.10 and `ps -o lstart` exited 1: HVA-031 passed "with TLS and a
+    password" from qemu.conf (on 6e4165be), though libvirt applies the file when it starts the
+    VM; now the question R24S-1 asks where qemu.conf's time is unread, for the start."""
+    a = host_scan(
+        {"process-starts": ("", 1, LSTART_REFUSED), "processes": (IDLE, 0)},
+        domains=[domain_xml("web01", VNC)],
+    )
+    assert (outcomes(a, "HVA-031"), messages(a, "HVA-031")) == (
+        {"web01": "manual"},
+        {
+            "web01": "vnc on 10.0.0.10 with TLS and a password, as /etc/libvirt/qemu.conf says "
+            f"now; but when its QEMU (pid 1200) started was not read (`ps -o lstart`: "
+            f"{LSTART_FAILED}), so whether it started before /etc/libvirt/qemu.conf was changed "
+            "at 2024-11-20 09:30:00 UTC is unknown"
+        },
     )

@@ -10306,6 +10306,7 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
     qemu_conf_unread = _mtimes_unread(ev).get("qemu.conf", "")
     if qemu_conf_unread:
         starts = _process_starts(ev)
+    starts_unread = _starts_unread(ev)  # R44S-5: when each QEMU started is not known
     out = []
     for line in processes.get().splitlines():
         m = re.match(r"^\s*([0-9]+)\s+(\S+)\s+(\S*qemu\S*|\S*/kvm|kvm)(\s.*|)$", line)
@@ -10328,6 +10329,10 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
             else f"when /etc/libvirt/qemu.conf was last changed was not read (`stat`: "
             f"{qemu_conf_unread}), so whether its QEMU (pid {pid}) started before is unknown"
             if qemu_conf_unread
+            else f"when its QEMU (pid {pid}) started was not read (`ps -o lstart`: "
+            f"{starts_unread}), so whether it started before /etc/libvirt/qemu.conf was changed "
+            f"at {_utc(qemu_conf)} is unknown"
+            if starts_unread and qemu_conf is not None
             else ""
         )
         out.append(
