@@ -79,7 +79,16 @@ cases); 11 cases failed on main before the fixes (R44T-1: 1 pass; R44T-2: 3 pass
 2 questions, 1 error; R44T-4: 2 questions; R44T-5 on 86a2e59a: 1 fail, 1 question), 5 held
 (5 cases).
 
-Leads left: see the report.
+Leads left: R11H-1's class beyond HVA-048: a libvirt file changed after its daemon started
+is unavailable, and each other check's generic question ("Does this hold for this host:
+qemu.conf X?") is answered from the file on disk, not the version the daemon runs (R44T-3
+fixed HVA-048 only); parse.host._changed_since_start and R44T-4 trust mtimes, which `cp -p`,
+`rsync -t`, `install -p` or a package's conffile copy from the source: a file older by mtime
+than the daemon may have been written after it; R43T-1's question stands where the VM's
+QEMU started in the daemon's second or the starts were not read; HVA-044 on a <seclabel
+type='none' model='none'/> domain (not probed); the R43 leads on HVA-049 (R40T-5's "a VM's
+start loads it too" wording, the Proxmox custom-model question without a test) are still
+open.
 """
 
 from __future__ import annotations
