@@ -433,8 +433,9 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         objects = _objects(v.raw_hypervisor_arguments)
         mons = monitor_chardevs(qemu_options(v.raw_hypervisor_arguments)) if raw else {}
         spice_addr = _launcher_spice_address(h, consoles)
+        inherited = _launcher_spice_keys(h, consoles)
         for opt, value, q in raw:
-            _raw_console_verdict(opt, value, q, r, v.source, objects, mons, spice_addr)
+            _raw_console_verdict(opt, value, q, r, v.source, objects, mons, spice_addr, inherited)
         # a guest that reaches another VM's port forward on 127/8 reaches that VM's network,
         # as any network peer does: the guests demote consoles only (R17-5)
         kept, r.guests, r.guests6 = (r.guests, r.guests6), [], []
@@ -1083,6 +1084,67 @@ def _launcher_spice_address(h: Host, consoles: list[Graphics]) -> str:
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Inherited:
+    """What the launcher's -spice gives a raw -spice merged into it (_launcher_spice_keys)."""
+
+    opts: Mapping[str, str] = field(default_factory=dict)
+    """QEMU options of libvirt's -spice that the raw one inherits: `unix` (a socket listen),
+    `disable-ticketing` (no password anywhere)."""
+    why: str = ""
+    """Where the inherited disable-ticketing comes from, for the message."""
+    hidden: Fact[bool] | None = None
+    """The <graphics> password, where the XML was read without it: whether libvirt gave its
+    -spice disable-ticketing=on is then that question."""
+    conf_unread: bool = False
+    """qemu.conf was not read: its spice_password decides the same."""
+
+
+def _launcher_spice_keys(h: Host, consoles: list[Graphics]) -> _Inherited:
+    """The keys of libvirt's -spice that a raw -spice merged into it keeps (R45D-1). QEMU merges
+    every -spice into the first (qemu_spice_opts `.merge_lists = true`, consoles._spice_merged)
+    and qemu_spice_init reads that one QemuOpts: `unix` with qemu_opt_get_bool (the last value;
+    SPICE_ADDR_FLAG_UNIX_ONLY, and spice-server server/reds.cpp reds_init_socket then binds
+    `addr` as a UNIX socket path for the plaintext and the TLS socket alike, no port: no TCP
+    listener), `disable-ticketing` with qemu_opt_get_bool, after the password
+    (`spice_server_set_noauth`: no client authenticates, whatever the ticket). libvirt's
+    -spice has `unix=on,addr=PATH` for <listen type='socket'> (tests/qemuxmlconfdata/
+    graphics-spice-socket.x86_64-latest.args `-spice unix=on,addr=/tmp/spice.sock,...`) and
+    `disable-ticketing=on` where the <graphics> has no passwd and qemu.conf no spice_password
+    (a libvirt-built `-spice port=0,disable-ticketing=on,...` for <listen type='none'>; its
+    own tests show none only because tests/testutilsqemu.c sets spicePassword "123456"), and
+    then sets no password either (src/qemu/qemu_hotplug.c qemuDomainChangeGraphicsPasswords
+    returns at `if (!auth->passwd && !defaultPasswd)`). Under spice_sasl = 1 SASL
+    authenticates instead (R41D-5): no disable-ticketing is inherited. A launcher whose
+    command line sets TLS (Proxmox VE's qemu-server, whose spiceproxy ticket is always set)
+    gives none."""
+    spice = next((g for g in consoles if g.type == "spice"), None)
+    if spice is None or spice.tls is not None:
+        return _Inherited()
+    opts: dict[str, str] = {}
+    if spice.listens and spice.listens[0].kind == "socket":
+        opts["unix"] = "on"
+    if spice.empty_password or (spice.password.known and spice.password.get()):
+        return _Inherited(opts)
+    qc = conf_fact(h, "qemu.conf")
+    if not qc.known:
+        return _Inherited(
+            opts, hidden=None if spice.password.known else spice.password, conf_unread=True
+        )
+    sasl, _ = conf_value(h, "qemu.conf", "spice_sasl")
+    default_pw, _ = conf_value(h, "qemu.conf", "spice_password")
+    if sasl == 1 or default_pw is not None:
+        return _Inherited(opts)
+    if not spice.password.known:
+        return _Inherited(opts, hidden=spice.password)
+    opts["disable-ticketing"] = "on"
+    return _Inherited(
+        opts,
+        why="disable-ticketing=on of libvirt's -spice, which QEMU merges it into: the "
+        "<graphics> has no passwd and /etc/libvirt/qemu.conf no spice_password",
+    )
+
+
 def _raw_console_verdict(
     opt: str,
     value: str,
@@ -1092,6 +1154,7 @@ def _raw_console_verdict(
     objects: dict[str, dict[str, str]],
     monitors: Mapping[str, str],
     spice_addr: str = "",
+    inherited: _Inherited | None = None,
 ) -> None:
     """A console server from raw QEMU arguments: qemu.conf's vnc_*, spice_* and chardev_tls
     apply only to what libvirt builds, so only its own options count (qemu-options.hx).
@@ -1109,7 +1172,17 @@ def _raw_console_verdict(
         f" -set {s}" for s in q.set_by
     )
     if opt == "-spice":
-        o = q.props
+        # the keys of the launcher's -spice it merges into, its own given later (R45D-1)
+        inherited = inherited or _Inherited()
+        o: Mapping[str, str] = {**inherited.opts, **q.props}
+        if _on(o, "sasl"):
+            # SASL authenticates whatever disable-ticketing says (R41D-5)
+            o = {**o, "disable-ticketing": q.props.get("disable-ticketing", "off")}
+        if _on(o, "unix"):
+            # reds_init_socket binds `addr` as a UNIX socket path, every port ignored
+            via = "" if _on(q.props, "unix") else " (unix=on of libvirt's -spice, merged)"
+            r.proven.append(f"{shown}: a UNIX socket{via}, no TCP listener")
+            return
         # without addr, the launcher's (the one SPICE server it merges into, R44D-5)
         host = o.get("addr", "") or spice_addr
         if host and len(guest_families(host)) > 1 and (_on(o, "ipv4") or _on(o, "ipv6")):
@@ -1122,12 +1195,12 @@ def _raw_console_verdict(
         if one is not None:
             # spice-server binds one of localhost's addresses (_spice_one_of, R36D-1)
             n = len(r.fails)
-            _raw_spice(r, shown, o, host)
+            _raw_spice(r, shown, o, host, inherited, q.props)
             _one_of(r, shown, host, one, n)
         elif host and _local(r, host):
             r.proven.append(f"{shown}: loopback only")
         else:
-            _raw_spice(r, shown, o, host)
+            _raw_spice(r, shown, o, host, inherited, q.props)
         return
     if opt == "-chardev" and q.kind == "udp":
         # char-udp.c qemu_chr_parse_udp: host defaults to localhost, and a local address is
@@ -1291,14 +1364,31 @@ def _sasl_question(h: Host, v: Vm, types: list[str]) -> str:
     )
 
 
-def _raw_spice(r: _Verdict, shown: str, o: Mapping[str, str], host: str) -> None:
-    """A raw -spice server as one on a network address `host` ('' for every address)."""
+def _raw_spice(
+    r: _Verdict,
+    shown: str,
+    o: Mapping[str, str],
+    host: str,
+    inherited: _Inherited | None = None,
+    own: Mapping[str, str] | None = None,
+) -> None:
+    """A raw -spice server as one on a network address `host` ('' for every address), `o` its
+    options merged with those of the launcher's -spice (`inherited`), `own` its own."""
+    inherited = inherited or _Inherited()
+    own = o if own is None else own
     if _on(o, "disable-ticketing"):
+        why = "disable-ticketing" if "disable-ticketing" in own else inherited.why
         r.fails.append(
-            f"{shown}: a SPICE server on {host or 'every address'} without "
-            "authentication (disable-ticketing)"
+            f"{shown}: a SPICE server on {host or 'every address'} without authentication ({why})"
         )
-    elif o.get("port"):
+        return
+    if "disable-ticketing" not in own and not _on(o, "sasl"):
+        # whether libvirt's -spice, merged, carries disable-ticketing=on (_launcher_spice_keys)
+        if inherited.hidden is not None:
+            r.hidden_password = inherited.hidden
+        if inherited.conf_unread:
+            r.settings.append("spice_password (the default password of consoles without one)")
+    if o.get("port"):
         r.fails.append(
             f"{shown}: a SPICE server on {host or 'every address'} with a plaintext port"
         )

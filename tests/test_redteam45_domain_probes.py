@@ -1,0 +1,142 @@
+"""Red-team round 45 probes: VM domain XML, the keys of libvirt's -spice that a raw -spice
+merged into it inherits (r45-domain)
+
+Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
+host replay, whose qemu.conf sets spice_tls = 1 and no spice_password, with the test-driver
+node's domains collected by the real LibvirtCollector and marked as the QEMU driver's, each
+VM's <qemu:commandline> written into its collected XML) and round 41's `_conf_scan` (the same
+with qemu.conf extended), scanned through the real parser and engine.
+
+Findings:
+- R45D-1 (false pass) HVA-031: a raw -spice merged into libvirt's SPICE (R44D-4) was judged by
+  its own keys alone, but QEMU reads the one merged QemuOpts (ui/spice-core.c qemu_spice_init,
+  `qemu_opt_get_bool(opts, "disable-ticketing", 0)` then spice_server_set_noauth, after the
+  password), and libvirt's -spice carries disable-ticketing=on where the <graphics> has no
+  passwd and qemu.conf no spice_password (a libvirt-built `-spice port=0,
+  disable-ticketing=on,...` for <listen type='none'>; libvirt's own test data shows none only
+  because tests/testutilsqemu.c sets spicePassword "123456"; src/qemu/qemu_hotplug.c
+  qemuDomainChangeGraphicsPasswords sets no password then: `if (!auth->passwd &&
+  !defaultPasswd)`). VM web01's SPICE with <listen type='none'> beside `-spice
+  addr=0.0.0.0,tls-port=5901`, and VM v1's on a UNIX socket beside `-spice unix=off,
+  addr=0.0.0.0,tls-port=5901`, passed "TLS port only, with ticketing": a TLS port on every
+  address that authenticates no one. libvirt's own console listens on no TCP address, so
+  nothing else judged it. Now the raw -spice is judged with the keys it inherits
+  (consoles._launcher_spice_keys: `unix`, and `disable-ticketing` where the XML and qemu.conf
+  prove no password; an unread password or qemu.conf is asked as for libvirt's own console):
+  both fail "without authentication", naming libvirt's disable-ticketing=on. R44D-4's v1
+  (libvirt's loopback SPICE without a password moved onto 0.0.0.0 by a raw addr) fails on
+  the same ground too (its expected message is updated in a separate commit).
+- R45D-2 (wrong fail) HVA-031: the raw -spice's `unix` went unread: qemu_spice_init gives
+  spice-server SPICE_ADDR_FLAG_UNIX_ONLY for `unix=on` (the last value), and server/reds.cpp
+  reds_init_socket then binds `addr` as a UNIX socket path for the plaintext and the TLS
+  listener alike, no port (reds_init_net opens the plaintext one `if (spice_port != -1 ||
+  spice_family == AF_UNIX)`). VM web01's `-spice port=5999` merged into libvirt's SPICE on a
+  UNIX socket (`unix=on,addr=PATH`, tests/qemuxmlconfdata/graphics-spice-socket.x86_64-
+  latest.args) and VM v1's lone `-spice unix=on,addr=/run/x.sock,disable-ticketing=on`
+  failed "a SPICE server on every address with a plaintext port" and "on /run/x.sock without
+  authentication"; neither has a TCP listener. Now both pass "a UNIX socket, no TCP
+  listener".
+
+Held (kept as tests): libvirt's SPICE with listen none and a password, beside the same raw
+-spice, keeps "TLS port only, with ticketing" (R45D-1: libvirt gives no disable-ticketing);
+a raw `sasl=on` there stays the SASL question (spice-server takes SASL whatever the ticket,
+R41D-5); qemu.conf's spice_password (libvirt then gives no disable-ticketing) keeps the pass;
+a lone `-spice unix=off,addr=0.0.0.0,port=5999` still fails on its plaintext port (R45D-2).
+
+Probed by script (reasoned from source, not kept): a raw `password-secret=` does not undo an
+inherited disable-ticketing: qemu_spice_init sets the password first and calls
+spice_server_set_noauth after it, so no client is asked for it either way.
+
+Tally: 2 findings (false pass 1, wrong fail 1), 3 tests holding 10 cases; the 4 finding
+cases failed on main before the fixes (the 6 held cases pass on main too).
+
+Leads left: see the round's report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import messages, outcomes
+from test_redteam37_domain_probes import _ns_scan
+from test_redteam40_domain_probes import _commandline
+from test_redteam41_domain_probes import _conf_scan
+
+NONE_SPICE = "<devices><graphics type='spice'><listen type='none'/></graphics></devices>"
+NONE_SPICE_PW = (
+    "<devices><graphics type='spice' passwd='x'><listen type='none'/></graphics></devices>"
+)
+SOCK_SPICE = (
+    "<devices><graphics type='spice'><listen type='socket' socket='/run/s.sock'/></graphics>"
+    "</devices>"
+)
+TLS_ONLY = "addr=0.0.0.0,tls-port=5901"
+NOAUTH = (
+    "a SPICE server on 0.0.0.0 without authentication (disable-ticketing=on of libvirt's "
+    "-spice, which QEMU merges it into: the <graphics> has no passwd and /etc/libvirt/qemu.conf "
+    "no spice_password)"
+)
+
+
+def test_raw_spice_inherits_libvirts_disable_ticketing(tmp_path: Path) -> None:
+    """R45D-1: libvirt's SPICE without a password (listen none: web01; a UNIX socket: v1)
+    carries disable-ticketing=on, which a raw -spice merged into it keeps: its TLS port on
+    0.0.0.0 authenticates no one. Held: with a passwd (v2), with a raw sasl=on (v3)."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (NONE_SPICE, _commandline("-spice", TLS_ONLY)),
+            "v1": (SOCK_SPICE, _commandline("-spice", f"unix=off,{TLS_ONLY}")),
+            "v2": (NONE_SPICE_PW, _commandline("-spice", TLS_ONLY)),
+            "v3": (NONE_SPICE, _commandline("-spice", f"{TLS_ONLY},sasl=on")),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "pass",
+        "v3": "manual",
+    }
+    assert messages(a, "HVA-031") == {
+        "web01": f"QEMU argument -spice {TLS_ONLY}: {NOAUTH}",
+        "v1": f"QEMU argument -spice unix=off,{TLS_ONLY}: {NOAUTH}",
+        "v2": f"QEMU argument -spice {TLS_ONLY}: TLS port only, with ticketing",
+        "v3": f"QEMU argument -spice {TLS_ONLY},sasl=on: TLS port only, sasl (SASL authenticates)",
+    }
+
+
+def test_spice_password_in_qemu_conf_keeps_ticketing(tmp_path: Path) -> None:
+    """R45D-1 held: with qemu.conf's spice_password libvirt gives its -spice no
+    disable-ticketing (and sets that password), so the raw TLS port keeps ticketing."""
+    a = _conf_scan(
+        tmp_path,
+        {"web01": (NONE_SPICE, _commandline("-spice", TLS_ONLY))},
+        'spice_password = "s3cret"\n',
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "pass"}
+    assert messages(a, "HVA-031") == {
+        "web01": f"QEMU argument -spice {TLS_ONLY}: TLS port only, with ticketing"
+    }
+
+
+def test_raw_spice_on_a_unix_socket_has_no_tcp_listener(tmp_path: Path) -> None:
+    """R45D-2: `unix=on` (a raw one, or libvirt's socket listen merged) makes spice-server
+    bind `addr` as a UNIX socket path, every port ignored: web01 and v1 have no TCP
+    listener. Held: `unix=off` with an address keeps the plaintext port a fail (v2)."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (SOCK_SPICE, _commandline("-spice", "port=5999")),
+            "v1": ("", _commandline("-spice", "unix=on,addr=/run/x.sock,disable-ticketing=on")),
+            "v2": ("", _commandline("-spice", "unix=off,addr=0.0.0.0,port=5999")),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "pass", "v1": "pass", "v2": "fail"}
+    assert messages(a, "HVA-031") == {
+        "web01": "QEMU argument -spice port=5999: a UNIX socket (unix=on of libvirt's -spice, "
+        "merged), no TCP listener",
+        "v1": "QEMU argument -spice unix=on,addr=/run/x.sock,disable-ticketing=on: a UNIX "
+        "socket, no TCP listener",
+        "v2": "QEMU argument -spice unix=off,addr=0.0.0.0,port=5999: a SPICE server on 0.0.0.0 "
+        "with a plaintext port",
+    }
