@@ -219,8 +219,13 @@ def test_raw_spice_merges_into_libvirts_spice(tmp_path: Path) -> None:
     assert messages(a, "HVA-031") == {
         "web01": f"{everywhere} admits plaintext channels (channel(s) main mode='insecure'"
         + merged.format("plaintext-channel=main"),
+        # libvirt's -spice, without a password, carries disable-ticketing=on, which the raw
+        # -spice merged into it keeps (R45D-1)
         "v1": f"{everywhere} admits plaintext channels (defaultMode='any'"
-        + merged.format("addr=0.0.0.0"),
+        + merged.format("addr=0.0.0.0")
+        + "; QEMU argument -spice addr=0.0.0.0: a SPICE server on 0.0.0.0 without "
+        "authentication (disable-ticketing=on of libvirt's -spice, which QEMU merges it into: "
+        "the <graphics> has no passwd and /etc/libvirt/qemu.conf no spice_password)",
         "v2": f"{everywhere} admits plaintext channels (defaultMode='insecure'"
         + merged.format("plaintext-channel=default"),
         "v3": secure,
