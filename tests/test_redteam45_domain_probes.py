@@ -5,7 +5,8 @@ Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the harde
 host replay, whose qemu.conf sets spice_tls = 1 and no spice_password, with the test-driver
 node's domains collected by the real LibvirtCollector and marked as the QEMU driver's, each
 VM's <qemu:commandline> written into its collected XML) and round 41's `_conf_scan` (the same
-with qemu.conf extended), scanned through the real parser and engine.
+with qemu.conf extended), scanned through the real parser and engine. The change reaches
+only a VM with a raw -spice argument, which no e2e-* domain of tests/test_e2e_libvirtd.py has.
 
 Findings:
 - R45D-1 (false pass) HVA-031: a raw -spice merged into libvirt's SPICE (R44D-4) was judged by
