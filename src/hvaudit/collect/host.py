@@ -1261,6 +1261,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
             "/usr/lib/systemd/system.conf.d",
         ),
     ),
+    # The service manager's environment as it stands now (systemctl(1) show-environment: "Dump
+    # the systemd manager environment block"): DefaultEnvironment= and systemd.setenv= as the
+    # manager read them, with what `systemctl set-environment` / `import-environment` changed
+    # since, which every service it starts next takes (R45L-1).
+    CommandProbe("systemd-manager-environment", ("systemctl", "show-environment")),
     # journald.conf(5) drop-ins: they override journald.conf (the one sorted last wins).
     CommandProbe(
         "journald-conf-d",

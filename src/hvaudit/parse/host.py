@@ -13439,12 +13439,19 @@ def _daemon_unit_env(
             unread = f"{path} could not be read ({got.reason or got.state})"
             break
     manager_why = _manager_defaults_unread(ev)
+    runtime_why = _manager_runtime_unread(ev)
     if manager_why and not unread:
         # DefaultEnvironment= in a file not read may set any variable the unit leaves unset
         # (R44L-4, as R41L-2's DefaultStandardError=)
         unread = (
             f"the service manager's DefaultEnvironment=, which {daemon}.service's environment "
             f"starts from, is unknown: {manager_why}"
+        )
+    elif runtime_why and not unread:
+        # `systemctl set-environment` may have set any variable the unit leaves unset (R45L-1)
+        unread = (
+            f"the service manager's environment, which {daemon}.service's environment starts "
+            f"from, is unknown: `systemctl show-environment` gave no answer ({runtime_why})"
         )
     _unset_environment(env, _unit_unset_environment(units.text, daemon))
     where = {name: w for name, w in where.items() if name in env}
@@ -13659,8 +13666,9 @@ def _manager_environment(ev: HostEvidence) -> tuple[dict[str, str], dict[str, st
     the files are parsed. src/core/execute.c exec_child (read with `find_string`) builds a
     service's environment with strv_env_merge(params->environment, our_env, pass_env,
     context->environment, files_env): the manager's first, so a unit's Environment= and
-    EnvironmentFile= override it and its UnsetEnvironment= removes it (R44L-1). The manager's
-    environment changed at run time (`systemctl set-environment`) is not collected."""
+    EnvironmentFile= override it and its UnsetEnvironment= removes it (R44L-1). Over them lies
+    the manager's environment as it stands (_manager_runtime_environment: `systemctl
+    set-environment` and `import-environment` change it at run time, R45L-1)."""
     env: dict[str, str] = {}
     where: dict[str, str] = {}
     for path, key, value in _manager_settings(ev):
@@ -13685,14 +13693,75 @@ def _manager_environment(ev: HostEvidence) -> tuple[dict[str, str], dict[str, st
         if key == "systemd.setenv" and eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             env[name] = val
             where[name] = "the kernel command line's systemd.setenv="
+    for name, val in _manager_runtime_environment(ev).items():
+        if env.get(name) != val:
+            env[name] = val
+            where[name] = "the service manager's environment (systemctl show-environment)"
     return env, where
+
+
+#: systemd src/basic/escape.c cescape_char (read with `find_string`): the one-letter escapes
+#: shell_maybe_quote's $'...' form writes for control characters
+_C_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _manager_runtime_environment(ev: HostEvidence) -> dict[str, str]:
+    """The service manager's environment block as it stands now, from `systemctl
+    show-environment` ({} where it was not collected or gave no answer:
+    _manager_runtime_unread says why).
+
+    systemd src/core/dbus-manager.c property_get_environment (the Environment property
+    show-environment prints) and src/core/unit.c unit_set_exec_params (the environment every
+    service it starts next is given) both take manager_get_effective_environment (read with
+    `find_string`): DefaultEnvironment= and systemd.setenv= as the manager read them, merged
+    with what `systemctl set-environment` and `import-environment` set since (the client
+    environment, which wins). systemctl's print_variable (src/systemctl/
+    systemctl-set-environment.c) writes each as NAME=VALUE, a VALUE with blanks, quotes or
+    control characters as shell_maybe_quote's POSIX `$'...'` form (src/basic/escape.c: a
+    backslash before `\\` and `'`, cescape_char's escapes for control characters; read with
+    `find_string`); an older systemctl printed VALUE as it is."""
+    got = ev.get(_cmd("systemd-manager-environment"))
+    if got.state != "ok" or got.rc != 0:
+        return {}
+    out: dict[str, str] = {}
+    for line in got.text.splitlines():
+        name, eq, value = line.partition("=")
+        if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            continue
+        if len(value) >= 3 and value.startswith("$'") and value.endswith("'"):
+            value = re.sub(r"\\(x[0-9A-Fa-f]{2}|[0-7]{3}|.)", _c_unescape, value[2:-1])
+        out[name] = value
+    return out
+
+
+def _c_unescape(m: re.Match[str]) -> str:
+    """One escape of shell_maybe_quote's `$'...'` form (_manager_runtime_environment): `\\xHH`,
+    `\\NNN` (octal), a letter of _C_ESCAPES, or the character itself (`\\\\`, `\\'`)."""
+    esc = m.group(1)
+    if len(esc) == 3 and esc[0] == "x":
+        return chr(int(esc[1:], 16))
+    if len(esc) == 3:
+        return chr(int(esc, 8))
+    return _C_ESCAPES.get(esc, esc)
+
+
+def _manager_runtime_unread(ev: HostEvidence) -> str:
+    """Why the service manager's environment as it stands (_manager_runtime_environment) is
+    unknown: `systemctl show-environment` did not run or exited with an error (no bus: "Failed
+    to connect to bus", access denied); "" where it answered, or where it was not collected
+    (a bundle collected before R45L-1: the files alone, as before) or systemctl is absent."""
+    got = ev.get(_cmd("systemd-manager-environment"))
+    if got.state in ("uncollected", "absent"):
+        return ""
+    return _unanswered(got, lambda _line: False, answers=(0,), quiet_rc=0)
 
 
 def _manager_environment_sources(ev: HostEvidence) -> list[Source]:
     """The artefacts _manager_environment reads: the main system.conf in use, the system.conf.d
-    drop-ins and the kernel command line, those collected."""
+    drop-ins, the kernel command line and the manager's environment block, those collected."""
     got = [_first_main(ev, SYSTEM_CONF_MAINS)[1], ev.get(_cmd("system-conf-d"))]
     got.append(ev.get(_file("/proc/cmdline")))
+    got.append(ev.get(_cmd("systemd-manager-environment")))
     return [g.source for g in got if g.state == "ok"]
 
 

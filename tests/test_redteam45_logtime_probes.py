@@ -1,0 +1,182 @@
+"""Red-team round 45 probes: logging (r45-logtime)
+
+Harness: conftest's hardened Debian 12 host replayed through the real collector, parser and
+engine (host_scan), as round 44's probes: libvirtd idle (socket-activated, not running:
+test_redteam13_host_probes IDLE_PROCS), so the environment its unit gives its next start
+decides its log outputs and debug level. The service manager's environment as it stands is
+the new artefact `systemctl show-environment` (systemd-manager-environment); the hardened
+host has none (systemctl answers "command not found"), as a bundle collected before it.
+Each test asserts the exact status and message of HVA-200 and HVA-213 (HVA-142 for k3s).
+
+Findings (R45L-n):
+- R45L-1 (false pass) HVA-200, HVA-213, HVA-142: the service manager's environment changed
+  at run time (`systemctl set-environment LIBVIRT_LOG_OUTPUTS=1:file:...`, or
+  `import-environment`) was not read (round 44's lead; the team decision: collect it). systemd
+  src/core/unit.c unit_set_exec_params gives every service it starts the manager's
+  manager_get_effective_environment, the DefaultEnvironment=/systemd.setenv= block merged
+  with the client environment set-environment sets, and src/core/dbus-manager.c
+  property_get_environment is what show-environment prints (both read with `find_string`).
+  So `LIBVIRT_LOG_OUTPUTS=1:file:...` or `LIBVIRT_DEBUG=1` set there passed HVA-200 ("logs
+  forwarded over TLS") and HVA-213 ("log_outputs unset (the journal)"), and
+  `K3S_KUBECONFIG_MODE=644` passed HVA-142 with "2 administrative principal(s)". Now the
+  collector runs `systemctl show-environment` and parse.host._manager_environment lays it
+  over DefaultEnvironment= and systemd.setenv= (values in shell_maybe_quote's `$'...'` form
+  decoded): these fail, naming "the service manager's environment (systemctl
+  show-environment)"; where it gave no answer (exit 1, "Failed to connect to bus") an idle
+  libvirtd's next start asks (HVA-200, HVA-213); a bundle without it keeps its old reading.
+
+Held (kept as tests): the unit's own `Environment=LIBVIRT_LOG_OUTPUTS=3:journald` over the
+manager's run-time file output (pass); a show-environment holding only PATH and LANG (pass);
+no systemctl (absent, the older bundle's reading: pass).
+
+Probed by script, then as these tests, on main (39f583f3): the set-environment, quoted and
+debug cases passed HVA-200 and HVA-213, the unanswered one passed both, the k3s one passed
+HVA-142; the three held cases pass there too.
+
+Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail; 9 cases in 4 test functions; 5
+failed on main before the fix (all passed wrongly); the 4 held pass there too.
+
+Leads left:
+- The k3s reader (_k3s_unit_next) still asks nothing where the manager's environment is
+  unknown (system.conf unread, R44L-4; show-environment unanswered, R45L-1).
+- A show-environment that lacks a variable DefaultEnvironment= sets (a file edited since
+  boot, or `systemctl unset-environment`): the file's value is kept (the team decision's
+  overlay); which one libvirtd's next start gets is the running manager's.
+- ExecStart='s `:` prefix, PassEnvironment=, %-specifiers in Environment=: still not probed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam13_host_probes import IDLE_PROCS, UNITS
+from test_redteam26_accounts_probes import BASE, EVERYONE, PASS2, _142
+from test_redteam33_accounts_probes import K3S_YAML, _grep
+from test_redteam34_accounts_probes import _k3s_unit
+
+LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
+FILE_LOG = "1:file:/var/log/libvirt/libvirtd.log"
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+JOURNAL = "libvirtd.conf: log_outputs unset (the journal)"
+RUNTIME = "the service manager's environment (systemctl show-environment)"
+BASE_ENV = "LANG=C.UTF-8\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+DROPIN = "\n# /etc/systemd/system/libvirtd.service.d/log.conf\n[Service]\n"
+ENV = "systemd-manager-environment"
+
+
+def scan(host_scan, show_env: object, unit: str = "", conf: str = ""):
+    over: dict[str, object] = {
+        "processes": IDLE_PROCS,
+        "libvirt-units": (str(UNITS[0]) + (DROPIN + unit if unit else ""), 1, UNITS[2]),
+        LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF]) + conf,
+        ENV: show_env,
+    }
+    return host_scan(over)
+
+
+def _file_only(outputs: str) -> str:
+    return (
+        f"libvirtd (LIBVIRT_LOG_OUTPUTS in {RUNTIME}): log_outputs {outputs!r} writes only to "
+        "files or stderr"
+    )
+
+
+@pytest.mark.parametrize(
+    ("show_env", "unit", "outputs"),
+    [
+        # R45L-1: `systemctl set-environment LIBVIRT_LOG_OUTPUTS=1:file:...`
+        ((f"{BASE_ENV}LIBVIRT_LOG_OUTPUTS={FILE_LOG}\n", 0), "", FILE_LOG),
+        # R45L-1: a value with a blank, printed in shell_maybe_quote's $'...' form
+        (
+            (f"{BASE_ENV}LIBVIRT_LOG_OUTPUTS=$'{FILE_LOG} 3:file:/var/log/x\\'s.log'\n", 0),
+            "",
+            f"{FILE_LOG} 3:file:/var/log/x's.log",
+        ),
+        # held: the unit's own Environment= overrides the manager's
+        (
+            (f"{BASE_ENV}LIBVIRT_LOG_OUTPUTS={FILE_LOG}\n", 0),
+            "Environment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
+            None,
+        ),
+        # held: PATH and LANG only (the manager's own)
+        ((BASE_ENV, 0), "", None),
+        # held: no systemctl to ask (and a bundle collected before R45L-1: the files alone)
+        (None, "", None),
+    ],
+    ids=["set-environment", "quoted", "unit-wins", "plain", "absent"],
+)
+def test_r45l1_runtime_environment_outputs(
+    host_scan, show_env: object, unit: str, outputs: str | None
+) -> None:
+    a = scan(host_scan, show_env, unit)
+    if outputs is None:
+        status, message200, message213 = "pass", OVER_TLS, JOURNAL
+    else:
+        status, message213 = "fail", _file_only(outputs)
+        message200 = f"{OVER_TLS}, but carrying none of libvirt's messages: {message213}"
+    assert messages(a, "HVA-200") == {"hv1": message200}
+    assert outcomes(a, "HVA-200") == {"hv1": status}
+    assert messages(a, "HVA-213") == {"hv1": message213}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+def test_r45l1_runtime_environment_debug(host_scan) -> None:
+    """R45L-1: LIBVIRT_DEBUG=1 set in the manager's environment at run time."""
+    a = scan(host_scan, (f"{BASE_ENV}LIBVIRT_DEBUG=1\n", 0), conf='log_outputs = "1:journald"\n')
+    assert messages(a, "HVA-213") == {
+        "hv1": f"LIBVIRT_DEBUG=1 in {RUNTIME} (debug, floods the log)"
+    }
+    assert outcomes(a, "HVA-213") == {"hv1": "fail"}
+
+
+NO_BUS = "Failed to connect to bus: Permission denied"
+ASK200 = (
+    f"{OVER_TLS}, but whether libvirt's messages reach them is not in the evidence: its log "
+    "outputs are unknown ({unknown})"
+)
+ASK213 = (
+    "evidence unavailable: libvirtd is not running and {unknown}: whether libvirtd.service "
+    "starts it with --config FILE (another file than /etc/libvirt/libvirtd.conf) is unknown"
+)
+
+
+def test_r45l1_runtime_environment_unanswered(host_scan) -> None:
+    """R45L-1: show-environment without an answer leaves an idle libvirtd's next start unknown
+    (set-environment may have set LIBVIRT_LOG_OUTPUTS or LIBVIRTD_ARGS)."""
+    a = scan(host_scan, ("", 1, f"{NO_BUS}\n"))
+    unknown = (
+        "the service manager's environment, which libvirtd.service's environment starts from, "
+        f"is unknown: `systemctl show-environment` gave no answer (exit status 1: {NO_BUS})"
+    )
+    assert messages(a, "HVA-200") == {"hv1": ASK200.format(unknown=unknown)}
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}
+    assert messages(a, "HVA-213") == {"hv1": ASK213.format(unknown=unknown)}
+    assert outcomes(a, "HVA-213") == {"hv1": "manual"}
+
+
+@pytest.mark.parametrize(
+    ("show_env", "unit", "expected"),
+    [
+        # R45L-1: `systemctl set-environment K3S_KUBECONFIG_MODE=644`
+        ((f"{BASE_ENV}K3S_KUBECONFIG_MODE=644\n", 0), _k3s_unit(), EVERYONE),
+        # held: the unit's own Environment= over it
+        (
+            (f"{BASE_ENV}K3S_KUBECONFIG_MODE=644\n", 0),
+            _k3s_unit(extra="[Service]\nEnvironment=K3S_KUBECONFIG_MODE=600\n"),
+            PASS2,
+        ),
+    ],
+    ids=["set-environment", "unit-wins"],
+)
+def test_r45l1_k3s_runtime_environment(
+    host_scan, show_env: object, unit: tuple[str, int, str], expected: tuple[str, str]
+) -> None:
+    over: dict[str, object] = {
+        **BASE,
+        "kube-admin-configs": (f"600 root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep(),
+        "k3s-service-unit-files": unit,
+        ENV: show_env,
+    }
+    assert _142(host_scan(over)) == expected
