@@ -31,7 +31,7 @@ no systemctl (absent, the older bundle's reading: pass).
 
 Probed by script, then as these tests, on main (39f583f3): the set-environment, quoted and
 debug cases passed HVA-200 and HVA-213, the unanswered one passed both, the k3s one passed
-HVA-142; the three held cases pass there too.
+HVA-142; the four held cases pass there too.
 
 Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail; 9 cases in 4 test functions; 5
 failed on main before the fix (all passed wrongly); the 4 held pass there too.
