@@ -25,20 +25,30 @@ Findings (R45L-n):
   show-environment)"; where it gave no answer (exit 1, "Failed to connect to bus") an idle
   libvirtd's next start asks (HVA-200, HVA-213); a bundle without it keeps its old reading.
 
+- R45L-2 (false pass) HVA-142: k3s.service's next-start reader (parse.host._k3s_unit_next)
+  took an unknown manager environment as empty (round 44's lead): /etc/systemd/system.conf
+  unreadable ("Permission denied"), or show-environment unanswered (R45L-1), passed "2
+  administrative principal(s)" with k3s.yaml at 0600 now, where DefaultEnvironment= or
+  set-environment may hold K3S_KUBECONFIG_MODE=644 (R44L-2's case: every user reads it after
+  the next start). Now it asks, naming the variables k3s (K3S_KUBECONFIG_MODE,
+  K3S_KUBECONFIG_GROUP, K3S_CONFIG_FILE) or its ExecStart= ($K3S_ARGS) reads that the unit
+  neither sets nor unsets itself (its own win: systemd src/core/execute.c exec_child's
+  strv_env_merge order, R44L-1) and why the manager's is unknown (_manager_env_unread).
+
 Held (kept as tests): the unit's own `Environment=LIBVIRT_LOG_OUTPUTS=3:journald` over the
 manager's run-time file output (pass); a show-environment holding only PATH and LANG (pass);
-no systemctl (absent, the older bundle's reading: pass).
+no systemctl (absent, the older bundle's reading: pass); for k3s (R45L-2), a unit that sets
+or unsets every variable read (pass) and a k3s.yaml every user reads now (fail).
 
 Probed by script, then as these tests, on main (39f583f3): the set-environment, quoted and
 debug cases passed HVA-200 and HVA-213, the unanswered one passed both, the k3s one passed
-HVA-142; the four held cases pass there too.
+HVA-142; the four held cases pass there too. The R45L-2 cases on main (39f583f3): both passed
+HVA-142 ("2 administrative principal(s)"); the two held cases pass there too.
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail; 9 cases in 4 test functions; 5
-failed on main before the fix (all passed wrongly); the 4 held pass there too.
+Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fail; 13 cases in 5 test functions;
+7 failed on main before the fixes (all passed wrongly); the 6 held pass there too.
 
 Leads left:
-- The k3s reader (_k3s_unit_next) still asks nothing where the manager's environment is
-  unknown (system.conf unread, R44L-4; show-environment unanswered, R45L-1).
 - A show-environment that lacks a variable DefaultEnvironment= sets (a file edited since
   boot, or `systemctl unset-environment`): the file's value is kept (the team decision's
   overlay); which one libvirtd's next start gets is the running manager's.
@@ -179,4 +189,83 @@ def test_r45l1_k3s_runtime_environment(
         "k3s-service-unit-files": unit,
         ENV: show_env,
     }
+    assert _142(host_scan(over)) == expected
+
+
+SYSTEM_CONF = "/etc/systemd/system.conf"
+WANTED = "K3S_KUBECONFIG_MODE, K3S_KUBECONFIG_GROUP, K3S_CONFIG_FILE"
+
+
+def _k3s_ask(missing: str, why: str) -> tuple[str, str]:
+    return (
+        "manual",
+        f"evidence unavailable: k3s.service may take {missing} from the service manager's "
+        f"environment, which is unknown ({why}): the mode and group k3s gives {K3S_YAML} at "
+        "its next start are unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    ("system_conf", "show_env", "stat", "unit", "expected"),
+    [
+        # R45L-2: system.conf not read (R44L-4's case, for k3s)
+        (
+            PermissionError("Permission denied"),
+            None,
+            "600",
+            _k3s_unit(),
+            _k3s_ask(WANTED, f"{SYSTEM_CONF} was not read (Permission denied)"),
+        ),
+        # R45L-2: show-environment unanswered (R45L-1's case, for k3s); the unit's own
+        # K3S_KUBECONFIG_MODE leaves the others in doubt, and ExecStart='s $K3S_ARGS
+        (
+            None,
+            ("", 1, f"{NO_BUS}\n"),
+            "600",
+            _k3s_unit("$K3S_ARGS", extra="[Service]\nEnvironment=K3S_KUBECONFIG_MODE=600\n"),
+            _k3s_ask(
+                "K3S_KUBECONFIG_GROUP, K3S_CONFIG_FILE, K3S_ARGS",
+                f"`systemctl show-environment` gave no answer (exit status 1: {NO_BUS})",
+            ),
+        ),
+        # held: every variable read set or unset by the unit itself
+        (
+            None,
+            ("", 1, f"{NO_BUS}\n"),
+            "600",
+            _k3s_unit(
+                extra="[Service]\nEnvironment=K3S_KUBECONFIG_MODE=600 K3S_KUBECONFIG_GROUP=root\n"
+                "UnsetEnvironment=K3S_CONFIG_FILE\n"
+            ),
+            PASS2,
+        ),
+        # held: readable by every user now, whatever the next start does
+        (
+            PermissionError("Permission denied"),
+            None,
+            "644",
+            _k3s_unit(),
+            EVERYONE,
+        ),
+    ],
+    ids=["system-conf-denied", "show-environment-unanswered", "unit-sets-all", "world-now"],
+)
+def test_r45l2_k3s_manager_environment_unknown(
+    host_scan,
+    system_conf: object,
+    show_env: object,
+    stat: str,
+    unit: tuple[str, int, str],
+    expected: tuple[str, str],
+) -> None:
+    """R45L-2: k3s's next start where the manager's environment is unknown (R44L-4, R45L-1)."""
+    over: dict[str, object] = {
+        **BASE,
+        "kube-admin-configs": (f"{stat} root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep(),
+        "k3s-service-unit-files": unit,
+        ENV: show_env,
+    }
+    if system_conf is not None:
+        over[SYSTEM_CONF] = system_conf
     assert _142(host_scan(over)) == expected

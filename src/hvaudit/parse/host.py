@@ -5327,7 +5327,9 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
         env = _environment_file("\n".join(files.get(env_file, []))) if env_file else {}
         flags: list[str] = []
         unit_got = ev.get(_cmd("k3s-service-unit-files"))
-        unit = _k3s_unit_next(unit_got, unit_name, files, _manager_environment(ev)[0])
+        unit = _k3s_unit_next(
+            unit_got, unit_name, files, _manager_environment(ev)[0], _manager_env_unread(ev)
+        )
         service = f"{unit_name}.service"
         if unit is None and dist == "k3s":
             # no k3s.service read: OpenRC's init script, where the installer wrote one (R35A-1)
@@ -5426,7 +5428,7 @@ K3S_UNIT_ENV_FILES = (
 
 
 def _k3s_unit_next(
-    got: Got, unit: str, files: dict[str, list[str]], manager: dict[str, str]
+    got: Got, unit: str, files: dict[str, list[str]], manager: dict[str, str], manager_why: str = ""
 ) -> tuple[dict[str, str], list[str]] | str | None:
     """(environment, arguments) `<unit>.service`'s next start gives k3s (or RKE2), from
     `systemctl cat` output `got` and the environment files `files` holds (grep's output by
@@ -5445,7 +5447,9 @@ def _k3s_unit_next(
     environment `manager` (DefaultEnvironment=, systemd.setenv=: _manager_environment), and the
     unit's UnsetEnvironment= removes what it names before the command line takes its variables:
     systemd src/core/execute.c exec_child applies context->unset_environment (strv_env_delete)
-    and then replace_env_argv (read with `find_string`) (R44L-2)."""
+    and then replace_env_argv (read with `find_string`) (R44L-2). Where the manager's
+    environment is unknown (`manager_why`: _manager_env_unread), a variable k3s reads that the
+    unit does not set itself, or one its ExecStart= takes, may come from it: why (R45L-2)."""
     if got.state in ("uncollected", "absent"):
         return None
     why = _systemctl_unanswered(got)
@@ -5456,6 +5460,7 @@ def _k3s_unit_next(
         return None
     unit_env, env_files = _unit_environment(got.text, unit)
     env = {**manager, **unit_env}
+    own = set(unit_env)  # the variables the unit sets itself (R45L-2)
     for spec in env_files:
         path = re.sub(
             r"%([%nN])",
@@ -5464,12 +5469,27 @@ def _k3s_unit_next(
         ).lstrip("-")
         if path not in K3S_UNIT_ENV_FILES:
             return f"{unit}.service reads EnvironmentFile={spec}, which hvaudit does not read"
-        env.update(_environment_file("\n".join(files.get(path, []))))
+        variables = _environment_file("\n".join(files.get(path, [])))
+        env.update(variables)
+        own.update(variables)
     _unset_environment(env, _unit_unset_environment(got.text, unit))
     try:
         words = shlex.split(cmd.lstrip("-@:+!"))
     except ValueError:
         words = cmd.lstrip("-@:+!").split()
+    if manager_why:
+        # the unit's own variables (and those it unsets) win over the manager's; any other
+        # variable k3s or its ExecStart= reads may be the manager's
+        unset = {w.partition("=")[0] for w in _unit_unset_environment(got.text, unit)}
+        prefix = "RKE2" if unit.startswith("rke2") else "K3S"
+        wanted = [f"{prefix}_{k}" for k in ("KUBECONFIG_MODE", "KUBECONFIG_GROUP", "CONFIG_FILE")]
+        wanted += re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", " ".join(words[1:]))
+        missing = [n for n in dict.fromkeys(wanted) if n not in own and n not in unset]
+        if missing:
+            return (
+                f"{unit}.service may take {', '.join(missing)} from the service manager's "
+                f"environment, which is unknown ({manager_why})"
+            )
     args: list[str] = []
     for w in words[1:]:
         whole = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", w)
@@ -13743,6 +13763,18 @@ def _c_unescape(m: re.Match[str]) -> str:
     if len(esc) == 3:
         return chr(int(esc, 8))
     return _C_ESCAPES.get(esc, esc)
+
+
+def _manager_env_unread(ev: HostEvidence) -> str:
+    """Why the service manager's environment for the services it starts next
+    (_manager_environment) is unknown: its DefaultEnvironment= files not read
+    (_manager_defaults_unread, R44L-4) or `systemctl show-environment` unanswered
+    (_manager_runtime_unread, R45L-1); "" where neither."""
+    if why := _manager_defaults_unread(ev):
+        return why
+    if why := _manager_runtime_unread(ev):
+        return f"`systemctl show-environment` gave no answer ({why})"
+    return ""
 
 
 def _manager_runtime_unread(ev: HostEvidence) -> str:
