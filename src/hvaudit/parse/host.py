@@ -11731,28 +11731,99 @@ def _menuentry_names(text: str) -> list[str]:
     return names
 
 
+def _grub_default_path(value: str) -> list[str]:
+    """GRUB's default split at each '>' into the names it matches menu by menu (R45B-1): grub-
+    core/normal/menu.c menuentry_eq ends a name at a '>' and reads '>>' as one '>' in it, and
+    grub_menu_execute_entry, entering a submenu, makes the rest after that '>' the submenu's
+    `default`."""
+    return [part.replace("\0", ">") for part in value.replace(">>", "\0").split(">")]
+
+
+@dataclass
+class _GrubMenuNode:
+    """A custom GRUB `menuentry` (image: the one its first `linux` line boots, "" where none)
+    or `submenu` (image None, its nodes in `inside`), with its title and `--id`s (R45B-1)."""
+
+    path: str
+    names: list[str]
+    image: str | None
+    inside: list[_GrubMenuNode] = dataclasses.field(default_factory=list)
+
+
+def _custom_menu(files: dict[str, list[str]]) -> list[_GrubMenuNode]:
+    """The custom GRUB menu's top-level nodes (40_custom and the other /etc/grub.d/*_custom,
+    copied into grub.cfg in their order, custom.cfg where 41_custom has grub.cfg `source` it;
+    R30B-3), each submenu holding its own (R45B-1)."""
+
+    def order(path: str) -> str:
+        return "41_custom" if path in GRUB_CUSTOM else path.rsplit("/", 1)[-1]
+
+    top: list[_GrubMenuNode] = []
+    for path in sorted(
+        (p for p in files if p in GRUB_CUSTOM or p.startswith("/etc/grub.d/")), key=order
+    ):
+        # the open blocks: a node for a menuentry or submenu, None for another `{` (a function)
+        stack: list[_GrubMenuNode | None] = []
+        for raw in files[path]:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            word = line.split(None, 1)[0]
+            inner = next((n for n in reversed(stack) if n is not None), None)
+            if word in ("menuentry", "submenu"):
+                node = _GrubMenuNode(
+                    path,
+                    _menuentry_names(line[len(word) :].rstrip().removesuffix("{")),
+                    None if word == "submenu" else "",
+                )
+                (inner.inside if inner is not None else top).append(node)
+                stack.append(node)
+            elif line.startswith("}"):
+                if stack:
+                    stack.pop()
+            elif line.endswith("{"):
+                stack.append(None)
+            elif inner is not None and inner.image == "" and word in _GRUB_LINUX:
+                parts = line.split()
+                if len(parts) > 1:
+                    inner.image = parts[1]
+    return top
+
+
 def _custom_entry_kernel(files: dict[str, list[str]], name: str) -> tuple[str, str, str] | None:
     """(file, kernel release, image) of the custom GRUB menu entry (40_custom, custom.cfg;
-    R30B-3) whose title or `--id` is `name` (R44B-1), the release "" where the image is not
+    R30B-3) GRUB's default `name` selects (R44B-1), the release "" where the image is not
     /boot's vmlinuz-RELEASE (/vmlinuz.old, Debian's link to the previous kernel); None where
     no such entry. GRUB picks the default entry by its id or its title (grub-core/normal/
     menu.c menuentry_eq, Peter Jones's "Fix menu entry selection based on ID and title"), and
-    such an entry boots the image of its own `linux` line."""
+    such an entry boots the image of its own `linux` line. R45B-1: a name 'SUBMENU>ENTRY'
+    walks into a submenu (_grub_default_path); one that stops at a submenu boots its first
+    entry (run_menu: a `default` that names none of the submenu's entries falls back to the
+    first); an entry inside a submenu is not matched by its bare name at the top
+    (get_entry_number reads only the menu being shown)."""
     if not name:
         return None
-    for path in sorted(p for p in files if p in GRUB_CUSTOM or p.startswith("/etc/grub.d/")):
-        inside = False
-        for raw in files[path]:
-            line = raw.strip()
-            if line.startswith(("menuentry ", "menuentry\t")):
-                inside = name in _menuentry_names(line[len("menuentry") :])
-                continue
-            parts = line.split()
-            if inside and len(parts) > 1 and parts[0] in _GRUB_LINUX:
-                image = parts[1].rsplit("/", 1)[-1]
-                release = image.removeprefix("vmlinuz-") if image.startswith("vmlinuz-") else ""
-                return path, release, parts[1]
-    return None
+    node: _GrubMenuNode | None = None
+    for part in _grub_default_path(name):
+        level = node.inside if node is not None else _custom_menu(files)
+        found = next((n for n in level if part in n.names), None)
+        if found is None and node is None:
+            # not a custom top-level entry: 10_linux's, or none (GRUB's first entry)
+            return None
+        if found is None:
+            # a name none of the submenu's entries has: its first entry (run_menu)
+            break
+        node = found
+        if node.image is not None:
+            # an entry: GRUB boots it, whatever the path names after it
+            break
+    while node is not None and node.image is None:
+        node = node.inside[0] if node.inside else None
+    if node is None or not node.image:
+        return None
+    base = node.image.rsplit("/", 1)[-1]
+    release = base.removeprefix("vmlinuz-") if base.startswith("vmlinuz-") else ""
+    return node.path, release, node.image
 
 
 #: The start of _grub_default_kernel's reason where two GRUB environment blocks differ in the

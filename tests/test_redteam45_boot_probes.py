@@ -1,0 +1,141 @@
+"""Red-team round 45 probes: boot, GRUB's default naming a submenu path (r45boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host, AppArmor, replayed through the real
+collector, parser and engine, one libvirt test-driver VM; kernel 6.1.0-28-amd64 runs, 6.1.0-27-
+amd64 is also in /boot). The next boot's files by tests/test_redteam21_boot_probes.py's `_boot`,
+a custom entry after GRUB's 40_custom head (tests/test_redteam30_boot_probes.py CUSTOM_HEAD).
+
+Findings (R45B-n):
+
+- R45B-1 (false pass) HVA-180 (parse.host._custom_entry_kernel, new _custom_menu,
+  _GrubMenuNode and _grub_default_path): GRUB's default naming a path 'SUBMENU>ENTRY' into a
+  custom submenu (/etc/grub.d/40_custom; by titles or `--id`s), or the submenu alone, or a
+  name no entry of the submenu has, or '>>' (one '>' of a title), or a path going on past an
+  entry, was matched whole against each `menuentry` line: it named no kernel, and "no pending
+  security update" passed where the entry GRUB boots runs the older 6.1.0-27-amd64. GRUB's
+  grub-core/normal/menu.c menuentry_eq ends a name at '>' ('>>' an escaped '>'),
+  grub_menu_execute_entry makes the rest after it the submenu's `default` (unset where
+  nothing follows), run_menu falls back to entry 0 where `default` names none, and
+  get_entry_number matches only the menu being shown (read with `find_string`). Now the menu
+  is read as GRUB builds it (submenus nested) and the path walked: R25B-4's fail where it
+  reaches the older kernel. The same class's wrong fail: an entry inside a submenu named by
+  its bare title (GRUB finds nothing at the top and boots 10_linux's newest kernel) failed;
+  now it passes.
+
+Held (kept as tests): a path to the submenu entry booting the running kernel passes.
+
+Probed by script, not kept: none.
+
+No e2e run: the e2e host has no /etc/default/grub or custom GRUB entry, so the change cannot
+reach the e2e-* verdicts.
+
+Tally: 1 finding (1 false pass; with its wrong fail); 8 cases in 4 test functions. R45B-1: on
+main c0ec266 7 of 8 failed (6 false passes of HVA-180, 1 wrong fail); its held case passed
+before and after.
+
+Leads left:
+- A default naming an entry no collected file defines (30_os-prober, a grub.d generator
+  script other than *_custom) still passes; an entry 10_linux writes inside its own "Advanced
+  options" submenu is read by its title or id pattern only.
+- A custom submenu's `{` on the next line, or a `menuentry` inside a function body, is not
+  read as GRUB's parser would.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam21_boot_probes import _boot
+from test_redteam30_boot_probes import CUSTOM_HEAD
+
+PASS = "no pending security update (as of the package lists on the host)"
+C40 = "/etc/grub.d/40_custom"
+OLD = "/vmlinuz-6.1.0-27-amd64"
+NEW = "/vmlinuz-6.1.0-28-amd64"
+
+
+def _entry(title: str, image: str, indent: str = "") -> str:
+    return (
+        f"{indent}menuentry {title} {{\n{indent}\tlinux\t{image} root=UUID=1a2b ro quiet\n"
+        f"{indent}}}\n"
+    )
+
+
+def _submenu(title: str, *entries: tuple[str, str]) -> tuple[str, str]:
+    """40_custom with one `submenu TITLE {` holding `entries` (title, image)."""
+    body = "".join(_entry(t, i, "\t") for t, i in entries)
+    return C40, f"{CUSTOM_HEAD}submenu {title} {{\n{body}}}\n"
+
+
+def _scan(host_scan, default: str, *files: tuple[str, str]):
+    grub = (
+        "/etc/default/grub",
+        f'GRUB_DEFAULT={default}\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
+    )
+    return host_scan({"boot-cmdline": _boot(grub, *files, grub=False)})
+
+
+def _older(what: str) -> dict[str, str]:
+    return {
+        "hv1": f"kernel 6.1.0-28-amd64 runs, but {what} names the older kernel 6.1.0-27-amd64: "
+        "the next boot goes back to it (its entry is the default once update-grub runs)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("default", "entries"),
+    [
+        ('"Pinned>Old kernel"', [("'Old kernel'", OLD), ("'New kernel'", NEW)]),
+        ('"pinned>old"', [("'Old kernel' --id old", OLD), ("'New kernel'", NEW)]),
+        ('"Pinned"', [("'Old kernel'", OLD), ("'New kernel'", NEW)]),
+    ],
+    ids=["title-path", "id-path", "submenu-first-entry"],
+)
+def test_r45b_1_default_path_into_custom_submenu_fails(
+    host_scan, default: str, entries: list[tuple[str, str]]
+) -> None:
+    """R45B-1 (false pass) HVA-180: GRUB_DEFAULT names a path 'SUBMENU>ENTRY' into a custom
+    submenu (or the submenu alone, whose first entry then boots), whose entry boots the older
+    6.1.0-27-amd64. GRUB's menuentry_eq ends a name at '>' and grub_menu_execute_entry makes
+    the rest the submenu's default. It passed."""
+    a = _scan(host_scan, default, _submenu("'Pinned' --id pinned", *entries))
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == _older("GRUB_DEFAULT")
+
+
+@pytest.mark.parametrize(
+    ("default", "files"),
+    [
+        ('"Pinned>Gone"', [_submenu("'Pinned'", ("'Old kernel'", OLD), ("'New'", NEW))]),
+        ('"Old>>kernel"', [(C40, CUSTOM_HEAD + _entry("'Old>kernel'", OLD))]),
+        ('"Old kernel>rest"', [(C40, CUSTOM_HEAD + _entry("'Old kernel'", OLD))]),
+    ],
+    ids=["unknown-name-in-submenu", "escaped-gt", "path-past-an-entry"],
+)
+def test_r45b_1_default_path_forms_fail(
+    host_scan, default: str, files: list[tuple[str, str]]
+) -> None:
+    """R45B-1 (false pass) HVA-180: a name none of the submenu's entries has boots its first
+    entry (menu.c run_menu falls back to entry 0); '>>' is one '>' of a title (menuentry_eq);
+    a path going on past an entry boots that entry. Each boots the older kernel; each passed."""
+    a = _scan(host_scan, default, *files)
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == _older("GRUB_DEFAULT")
+
+
+@pytest.mark.parametrize(
+    "default",
+    ['"Old kernel"', '"Pinned>New kernel"'],
+    ids=["bare-name-inside-submenu", "path-to-running-kernel"],
+)
+def test_r45b_1_default_not_the_older_kernel_passes(host_scan, default: str) -> None:
+    """R45B-1: GRUB_DEFAULT naming an entry of a submenu by its bare name selects no entry at
+    the top (get_entry_number reads the menu shown), so GRUB boots its first entry, 10_linux's
+    newest kernel: it failed (a wrong fail). The path to the entry booting the running kernel
+    held (pass)."""
+    a = _scan(
+        host_scan, default, _submenu("'Pinned'", ("'Old kernel'", OLD), ("'New kernel'", NEW))
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
