@@ -3470,7 +3470,11 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
     """sudo rights, doas rights (doas.conf(5): `permit` an identity, `as target` "The default is
     all users", root among them; on Alpine /etc/doas.d/*.conf too, read after doas.conf, R36A-1;
     where /etc/sudo.conf gives sudoers.so another sudoers_file=, or may load another policy
-    plugin, sudo's rules are unread: a question, R36A-3)
+    plugin, sudo's rules are unread: a question, R36A-3; where /etc/sudoers does not exist,
+    /usr/etc/sudoers with its includes, and /usr/etc/sudo.conf for a missing /etc/sudo.conf:
+    sudo built with --enable-adminconf, as openSUSE's sudo.spec builds it for suse_version >=
+    1600, "reads either /etc/sudoers or /usr/etc/sudoers (in that order, whichever one it finds
+    first)", R45A-1)
     and membership of the libvirt group are root-equivalent on a
     hypervisor host; they count against the same bare minimum. A group into which nsswitch
     merges a directory's members (`group: files [SUCCESS=merge] sss`, glibc NSS_ACTION_MERGE)

@@ -136,6 +136,9 @@ FILES: tuple[FileProbe, ...] = (
     # sudo's front-end configuration (sudo.conf(5)): its Plugin lines choose the security policy
     # plugin and give sudoers.so its arguments, sudoers_file= among them (R36A-3)
     FileProbe("/etc/sudo.conf"),
+    # and the vendor one, which sudo built with --enable-adminconf reads where /etc has none
+    # (see the sudoers-vendor probe) (R45A-1)
+    FileProbe("/usr/etc/sudo.conf"),
     # dockerd's configuration (moby docs/reference/commandline/dockerd.md: --config-file default
     # "/etc/docker/daemon.json"): its "group" is the group of the sockets dockerd creates (R25E-1)
     FileProbe("/etc/docker/daemon.json"),
@@ -725,6 +728,14 @@ COMMANDS: tuple[CommandProbe, ...] = (
         "measured-boot-log", ("wc", "-c", "/sys/kernel/security/tpm0/binary_bios_measurements")
     ),
     CommandProbe("sudoers", ("grep", *CONFIG_GREP, "-H", "", "/etc/sudoers", "/etc/sudoers.d")),
+    # sudo built with --enable-adminconf (sudo INSTALL.md: "Search for configuration files in
+    # adminconfdir ... in preference to configuration files in sysconfdir"; openSUSE's sudo.spec
+    # for suse_version >= 1600: --sysconfdir=/usr/etc --enable-adminconf=/etc, "Sudo reads either
+    # /etc/sudoers or /usr/etc/sudoers (in that order, whichever one it finds first)") reads the
+    # vendor sudoers where /etc has none, and its sudo.conf likewise (R45A-1)
+    CommandProbe(
+        "sudoers-vendor", ("grep", *CONFIG_GREP, "-H", "", "/usr/etc/sudoers", "/usr/etc/sudoers.d")
+    ),
     # Alpine's doas (aports main/doas configuration-directory.patch, "read both /etc/doas.conf
     # and /etc/doas.d/*.conf if confdir is enabled"; APKBUILD --with-doas-confdir) reads the
     # regular files of /etc/doas.d whose names end in .conf after /etc/doas.conf (R36A-1)

@@ -3248,21 +3248,72 @@ def _sudoers_names(text: str) -> tuple[list[str], int] | None:
 #: at the start of the line (sudo's toke.l: `<INITIAL>@include` unanchored, but
 #: `<INITIAL>^#include[[:blank:]]+`; an indented `#includedir` is a comment, R21A-6).
 _SUDOERS_INCLUDE = re.compile(r"(?:[ \t]*@|#)(include|includedir)[ \t]+(\S.*?)\s*$")
+SUDOERS = "/etc/sudoers"
 SUDOERS_D = "/etc/sudoers.d"
+#: The vendor sudoers and its directory, which sudo built with --enable-adminconf reads where
+#: /etc/sudoers does not exist (R45A-1)
+VENDOR_SUDOERS = "/usr/etc/sudoers"
+VENDOR_SUDOERS_D = "/usr/etc/sudoers.d"
 
 
-def _sudoers_includes_outside(text: str, shost: str | None = None) -> list[str]:
+def _grep_missing(g: Got, path: str) -> bool:
+    """Whether the grep probe `g` said `path` does not exist (GNU grep names it on stderr, "grep:
+    PATH: No such file or directory")."""
+    return any(
+        _no_such_file(line) and line.strip().startswith(f"grep: {path}: ")
+        for line in g.reason.splitlines()
+    )
+
+
+def _sudoers_source(ev: HostEvidence, got: Got) -> tuple[str, str, list[Source]] | Fact[Any]:
+    """(the sudoers file sudo reads, the grep output of it and the files it may include, the
+    vendor probe's source where it is that file), or why that is unknown.
+
+    sudo built with --enable-adminconf searches its admin configuration directory "in preference
+    to configuration files in sysconfdir" (sudo INSTALL.md, --enable-adminconf): openSUSE's
+    sudo.spec builds it so for suse_version >= 1600 (`--sysconfdir=%{_distconfdir}
+    --enable-adminconf=%{_sysconfdir}`, its description: "Sudo reads either /etc/sudoers or
+    /usr/etc/sudoers (in that order, whichever one it finds first)"), the vendor file carrying
+    `@includedir /usr/etc/sudoers.d` (sudoers.in's `@includedir @sysconfdir@/sudoers.d`) and the
+    spec's appended `@includedir /etc/sudoers.d`, and SUSE's sudoers its `ALL ALL=(ALL) ALL`
+    under `Defaults targetpw` (sudo-sudoers.patch). So where /etc/sudoers does not exist and
+    /usr/etc/sudoers does, the vendor file is the one read; a sudo built otherwise reads no
+    /usr/etc file and, with no /etc/sudoers, grants nothing, which the evidence does not tell
+    apart: the vendor file's rules count, erring towards counting. A bundle collected before the
+    vendor probe keeps /etc's answer."""
+    if not _grep_missing(got, SUDOERS):
+        return SUDOERS, got.text, []
+    vendor = ev.get(_cmd("sudoers-vendor"))
+    if vendor.state in ("uncollected", "absent"):
+        return SUDOERS, got.text, []
+    why = _grep_unanswered(vendor)
+    if why:
+        return Fact.failed(
+            f"{SUDOERS} does not exist and {VENDOR_SUDOERS}, which sudo built with "
+            f"--enable-adminconf reads in its place, could not be read ({why})",
+            got.source,
+            vendor.source,
+        )
+    if _grep_missing(vendor, VENDOR_SUDOERS):
+        return SUDOERS, got.text, []
+    return VENDOR_SUDOERS, f"{vendor.text.rstrip()}\n{got.text}", [vendor.source]
+
+
+def _sudoers_includes_outside(
+    text: str, shost: str | None = None, main: str = SUDOERS
+) -> list[str]:
     """The files and directories sudoers includes that the collector does not read. sudoers(5),
     "Including other files from within sudoers": `@include`/`#include FILE` and
     `@includedir`/`#includedir DIR` are directives, not comments; a relative path is relative to
     the including file's directory, and %h stands for the short host name (`shost`; a path
     with an %h left unexpanded is taken as outside). Only the files sudo loads count
-    (_sudoers_loaded)."""
+    (_sudoers_loaded). The vendor sudoers `main` and its directory are read with it (R45A-1)."""
     out = []
-    for _, target in _sudoers_directives(_sudoers_loaded(_by_file(text), shost), shost):
+    dirs = (SUDOERS_D, VENDOR_SUDOERS_D) if main == VENDOR_SUDOERS else (SUDOERS_D,)
+    for _, target in _sudoers_directives(_sudoers_loaded(_by_file(text), shost, main), shost):
         norm = target.rstrip("/")
         inside = "%h" not in norm and (
-            norm in ("/etc/sudoers", SUDOERS_D) or norm.startswith(SUDOERS_D + "/")
+            norm in (SUDOERS, main, *dirs) or norm.startswith(tuple(d + "/" for d in dirs))
         )
         if not inside:
             out.append(target)
@@ -3290,7 +3341,9 @@ def _sudoers_directives(
             yield m.group(1), target
 
 
-def _sudoers_loaded(files: dict[str, list[str]], shost: str | None = None) -> dict[str, list[str]]:
+def _sudoers_loaded(
+    files: dict[str, list[str]], shost: str | None = None, main: str = SUDOERS
+) -> dict[str, list[str]]:
     """The files of the sudoers probe (grep -R over /etc/sudoers and /etc/sudoers.d, which
     descends into subdirectories) that sudo loads: /etc/sudoers, the files an include names,
     and the files directly in a directory an includedir names whose names have no '.' and do
@@ -3302,9 +3355,9 @@ def _sudoers_loaded(files: dict[str, list[str]], shost: str | None = None) -> di
     file includes it (gram.y: only the include and includedir entries push a file; Debian's and
     RHEL's sudoers carry the includedir line, a hardened one may not, R21A-2); where the probe
     holds no line of /etc/sudoers (unread, or empty) it is taken as included, erring towards
-    counting its grants."""
-    dirs = set() if "/etc/sudoers" in files else {SUDOERS_D}
-    named: set[str] = {"/etc/sudoers"}
+    counting its grants. `main` is the sudoers file sudo reads (the vendor one, R45A-1)."""
+    dirs = set() if main in files else {SUDOERS_D}
+    named: set[str] = {main}
     while True:
         loaded = {
             p: lines
@@ -3325,12 +3378,12 @@ def _sudoers_loaded(files: dict[str, list[str]], shost: str | None = None) -> di
         named |= more_named
 
 
-def _sudoers_statements(text: str, shost: str | None = None) -> Iterator[str]:
+def _sudoers_statements(text: str, shost: str | None = None, main: str = SUDOERS) -> Iterator[str]:
     """The statements of `grep -r -H "" /etc/sudoers /etc/sudoers.d` output: the file prefix cut,
     comments dropped (a '#' followed by digits starts a uid, not a comment), and lines ending in a
     backslash joined with the next line of the same file (sudoers(5): "Long lines can be continued
     with a backslash")."""
-    for lines in _sudoers_loaded(_by_file(text), shost).values():
+    for lines in _sudoers_loaded(_by_file(text), shost, main).values():
         pending = ""
         for line in lines:
             body = line.strip()
@@ -3368,13 +3421,25 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     why = _grep_unanswered(got)
     if why:
         return Fact.failed(f"sudoers could not be read ({why})", got.source)
-    sudo_conf = ev.get(_file("/etc/sudo.conf"))
+    main_got = _sudoers_source(ev, got)
+    if isinstance(main_got, Fact):
+        return main_got
+    sudoers_main, sudoers_text, vendor_src = main_got
+    sudo_conf_path = "/etc/sudo.conf"
+    sudo_conf = ev.get(_file(sudo_conf_path))
+    if sudo_conf.state == "absent":
+        # sudo.conf too is searched for in /etc first, then in /usr/etc (R45A-1)
+        vendor_conf = ev.get(_file("/usr/etc/sudo.conf"))
+        if vendor_conf.state in ("ok", "failed"):
+            sudo_conf_path, sudo_conf = "/usr/etc/sudo.conf", vendor_conf
     if sudo_conf.state == "failed":
-        return Fact.failed(f"/etc/sudo.conf: {sudo_conf.reason}", sudo_conf.source)
-    elsewhere = _sudo_policy_elsewhere(sudo_conf.text) if sudo_conf.state == "ok" else ""
+        return Fact.failed(f"{sudo_conf_path}: {sudo_conf.reason}", sudo_conf.source)
+    elsewhere = (
+        _sudo_policy_elsewhere(sudo_conf.text, sudoers_main) if sudo_conf.state == "ok" else ""
+    )
     if elsewhere:
         return Fact.unavailable(
-            f"/etc/sudo.conf {elsewhere}: who sudo lets run commands as root is unknown",
+            f"{sudo_conf_path} {elsewhere}: who sudo lets run commands as root is unknown",
             sudo_conf.source,
         )
     polkit_got = ev.get(_cmd("polkit-rules"))
@@ -3438,12 +3503,18 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             nss.source,
         )
     shost = _short_hostname(ev)
-    outside = _sudoers_includes_outside(got.text, shost)
+    outside = _sudoers_includes_outside(sudoers_text, shost, sudoers_main)
     if outside:
+        read_paths = (
+            f"only {VENDOR_SUDOERS}, {VENDOR_SUDOERS_D} and {SUDOERS_D}"
+            if sudoers_main == VENDOR_SUDOERS
+            else f"only {SUDOERS} and {SUDOERS_D}"
+        )
         return Fact.unavailable(
             f"sudoers includes {', '.join(outside[:4])}, which the collector does not read "
-            "(only /etc/sudoers and /etc/sudoers.d)",
+            f"({read_paths})",
             got.source,
+            *vendor_src,
         )
     groups = _groups(ev)
     gshadow = ev.get(_file("/etc/gshadow"))
@@ -3525,7 +3596,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     aliases: dict[str, list[str]] = {}
     lists: list[tuple[list[str], bool]] = []
     chained: list[tuple[list[str], set[str]]] = []
-    stmts = list(_sudoers_statements(got.text, shost))
+    stmts = list(_sudoers_statements(sudoers_text, shost, sudoers_main))
     settings, scoped = _sudo_defaults(stmts)
     runas_default = _sudo_runas_default(settings, scoped)
     password_flag = _sudo_password_flag(settings, scoped)
@@ -3731,6 +3802,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     return Fact.of(
         tuple(sorted(principals)),
         got.source,
+        *vendor_src,
         Source(_file("/etc/group")),
         *gsh_src,
         *merge_src,
@@ -3745,7 +3817,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
 _SUDOERS_OTHER_PLUGINS = ("sudoers_io", "sudoers_audit")
 
 
-def _sudo_policy_elsewhere(text: str) -> str:
+def _sudo_policy_elsewhere(text: str, main: str = SUDOERS) -> str:
     """Why sudo's rules are not /etc/sudoers and its includes, from /etc/sudo.conf ("" when they
     are). sudo.conf(5): a line (backslash continuing it, `#` starting a comment) whose keyword,
     any case, is Plugin names `symbol_name path [arguments ...]` (sudo_conf.c: strncasecmp, then
@@ -3777,7 +3849,7 @@ def _sudo_policy_elsewhere(text: str) -> str:
             )
         return ""
     files = [a.split("=", 1)[1] for a in policy if a.startswith("sudoers_file=") and a[13:]]
-    if files and files[-1] != "/etc/sudoers":
+    if files and files[-1] not in (SUDOERS, main):
         return (
             f"gives sudoers.so sudoers_file={files[-1][:120]}: sudo reads its rules from that "
             "file, which hvaudit does not read"

@@ -1,0 +1,218 @@
+"""Red-team round 45 probes: who administers the hypervisor (r45-accounts)
+
+Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host with round 25's accounts: alice an administrator, bob and
+carol listed in staff), through the real collector, parser and engine; each test asserts the
+exact status and message of HVA-142.
+
+Findings (R45A-n):
+- R45A-1 (false pass) HVA-142: sudo's vendor sudoers was never read. sudo built with
+  --enable-adminconf searches its admin directory "in preference to configuration files in
+  sysconfdir" (sudo INSTALL.md, --enable-adminconf); openSUSE's sudo.spec (bmwiedemann/openSUSE
+  packages/s/sudo/sudo.spec, suse_version >= 1600: `--sysconfdir=%{_distconfdir}
+  --enable-adminconf=%{_sysconfdir}`) says "Sudo reads either /etc/sudoers or /usr/etc/sudoers
+  (in that order, whichever one it finds first)", ships /usr/etc/sudoers with sudoers.in's
+  `@includedir @sysconfdir@/sudoers.d` (/usr/etc/sudoers.d, where its policy packages put
+  50-wheel-auth-self) and an appended `@includedir /etc/sudoers.d`, and no /etc/sudoers.
+  hvaudit grepped /etc/sudoers and /etc/sudoers.d only, and read a missing /etc/sudoers as
+  "/etc/sudoers.d is included": with `%staff ALL=(ALL:ALL) ALL` in /usr/etc/sudoers (or in
+  /usr/etc/sudoers.d) HVA-142 passed "1 administrative principal(s): alice" where bob, carol and
+  root hold root too; SUSE's own file (`Defaults targetpw`, `ALL ALL=(ALL) ALL`,
+  sudo-sudoers.patch) passed where every user runs commands as root on root's password (the
+  targetpw question, R21D-1). sudo.conf is searched for alike: a /usr/etc/sudo.conf giving
+  sudoers.so another sudoers_file= where /etc/sudo.conf does not exist was unread. Now the
+  collector greps /usr/etc/sudoers and /usr/etc/sudoers.d (probe sudoers-vendor) and reads
+  /usr/etc/sudo.conf; where grep says /etc/sudoers does not exist and /usr/etc/sudoers does,
+  parse.host._sudoers_source makes it the file read (its includes of /usr/etc/sudoers.d and
+  /etc/sudoers.d read, others unknown), an unreadable vendor file is an error, and
+  /usr/etc/sudo.conf stands for a missing /etc/sudo.conf. A sudo built without adminconf
+  reads no /usr/etc file (and with no /etc/sudoers grants nothing): the evidence does not tell
+  the builds apart, so the vendor file's rules count, erring towards counting. A bundle
+  collected before keeps /etc's answer.
+
+Held (kept as tests): a /etc/sudoers that exists is the file read, a vendor file's rules
+notwithstanding (PASS2); with neither file, or a bundle without the vendor probe, only
+/etc/sudoers.d counts, as before (1 principal, alice, from the administrative groups). Two
+guards of the new reading failed on main only because main read no vendor sudoers: a
+/usr/etc/sudo.conf naming /usr/etc/sudoers itself is no other file (the vendor rules count),
+and a /etc/sudo.conf that exists is read in /usr/etc/sudo.conf's place.
+
+Probed by script: the replies of GNU grep here (LC_ALL=C, as the runner sets it) to a missing
+/etc/sudoers and /etc/sudoers.d: exit 2, "grep: PATH: No such file or directory", as ETC_D
+and held-neither replay them. The end-to-end run against a real libvirtd was not run: the
+change reaches HVA-142 alone (test_e2e_libvirtd asserts no HVA-142 verdict), and the e2e host
+has neither /etc/sudoers nor /usr/etc, so the vendor probe finds no file and the reading is
+main's.
+
+Tally: 1 finding (false pass); 11 cases, 8 failed on main before the fix (6 of the finding's
+shapes and the 2 guards), 3 held.
+
+Leads left:
+- The targetpw question names /etc/pam.d/sudo; where sudo's PAM stack is the vendor one
+  (openSUSE's %{_pam_vendordir}/sudo, /usr/lib/pam.d/sudo, read where /etc/pam.d/sudo does
+  not exist) it names the wrong file (wording, unprobed).
+- Other adminconf/vendor fallbacks of this class: /usr/etc/doas.conf, libpam's vendordir
+  pam.d stacks, openSUSE's /usr/etc/nsswitch.conf (no source found stored).
+- From round 44: a `%G` users field for a group that does not exist under `group: files`, a
+  local group with no members; k3s/RKE2 under another OpenRC runlevel; unix_sock_admin_perms
+  and SocketUser= beside SocketGroup= in messages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
+
+NO_ETC = "grep: /etc/sudoers: No such file or directory\n"
+"""GNU grep's stderr where /etc/sudoers does not exist (openSUSE >= 16: the vendor file only)."""
+ETC_D = ("/etc/sudoers.d/README:# drop-ins\n", 2, NO_ETC)
+"""The sudoers probe on such a host: /etc/sudoers.d alone, grep's exit status 2."""
+STAFF = "root ALL=(ALL:ALL) ALL\n%staff ALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n"
+ROOT = "root ALL=(ALL:ALL) ALL\n"
+SUSE = (
+    "Defaults targetpw\nALL ALL=(ALL) ALL\nroot ALL=(ALL) ALL\n"
+    "@includedir /usr/etc/sudoers.d\n@includedir /etc/sudoers.d\n"
+)
+"""SUSE's vendor sudoers (sudo-sudoers.patch: `Defaults targetpw`, `ALL ALL=(ALL) ALL`; the
+spec appends `@includedir /etc/sudoers.d` to sudoers.in's `@includedir @sysconfdir@/sudoers.d`)."""
+VENDOR_CONF = "Plugin sudoers_policy sudoers.so sudoers_file=/srv/sudoers\n"
+ROOTPW = (
+    "manual",
+    "3 administrative principal(s) (limit 3): ALL (every user, with root's password: Defaults "
+    "targetpw), alice, root; sudoers lets every user run commands as root under `Defaults "
+    "targetpw`, which asks for root's password, not the caller's; /etc/pam.d/sudo (which checks "
+    "it) is not in the evidence",
+)
+ONLY_ALICE = ("pass", "1 administrative principal(s) (limit 3): alice")
+
+
+def _vendor(files: dict[str, str], rc: int = 0, err: str = "") -> tuple[str, int, str]:
+    """The sudoers-vendor probe's output: `grep -R -H "" /usr/etc/sudoers /usr/etc/sudoers.d`."""
+    out = "".join(f"{path}:{line}\n" for path, text in files.items() for line in text.splitlines())
+    return out, rc, err
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"sudoers": ETC_D, "sudoers-vendor": _vendor({"/usr/etc/sudoers": STAFF})}, FAIL4),
+        (
+            {
+                "sudoers": ETC_D,
+                "sudoers-vendor": _vendor(
+                    {
+                        "/usr/etc/sudoers": "root ALL=(ALL:ALL) ALL\n"
+                        "@includedir /usr/etc/sudoers.d\n@includedir /etc/sudoers.d\n",
+                        "/usr/etc/sudoers.d/50-staff": "%staff ALL=(ALL:ALL) ALL\n",
+                    }
+                ),
+            },
+            FAIL4,
+        ),
+        ({"sudoers": ETC_D, "sudoers-vendor": _vendor({"/usr/etc/sudoers": SUSE})}, ROOTPW),
+        (
+            {
+                "sudoers": ETC_D,
+                "sudoers-vendor": _vendor({"/usr/etc/sudoers": STAFF}),
+                "/usr/etc/sudo.conf": (
+                    "Plugin sudoers_policy sudoers.so sudoers_file=/usr/etc/sudoers\n"
+                ),
+            },
+            FAIL4,
+        ),
+        ({"sudoers-vendor": _vendor({"/usr/etc/sudoers": STAFF})}, PASS2),
+        (
+            {
+                "sudoers": ETC_D,
+                "sudoers-vendor": (
+                    "",
+                    2,
+                    "grep: /usr/etc/sudoers: No such file or directory\n"
+                    "grep: /usr/etc/sudoers.d: No such file or directory\n",
+                ),
+            },
+            ONLY_ALICE,
+        ),
+        ({"sudoers": ETC_D}, ONLY_ALICE),
+        (
+            {
+                "sudoers": ETC_D,
+                "sudoers-vendor": _vendor({"/usr/etc/sudoers": ROOT}),
+                "/etc/sudo.conf": "# no plugin lines\n",
+                "/usr/etc/sudo.conf": VENDOR_CONF,
+            },
+            PASS2,
+        ),
+    ],
+    ids=[
+        "vendor-sudoers",
+        "vendor-sudoers-d",
+        "suse-default",
+        "vendor-conf-names-vendor-file",
+        "held-etc-wins",
+        "held-neither",
+        "held-older-bundle",
+        "etc-sudo-conf-wins",
+    ],
+)
+def test_vendor_sudoers(host_scan, overrides, expected) -> None:
+    """R45A-1 (false pass) HVA-142: sudo built with --enable-adminconf (openSUSE >= 16) reads
+    /usr/etc/sudoers where /etc/sudoers does not exist; its %staff rule gives bob and carol
+    root (passed 2 principals before the fix), and SUSE's own vendor file lets every user run
+    commands as root on root's password: the targetpw question, not a pass. A /etc/sudoers that
+    exists is the file read; with neither file, or a bundle collected before the vendor probe,
+    only /etc/sudoers.d counts, as before."""
+    assert _142(host_scan({**BASE, **overrides})) == expected
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (
+            {
+                "sudoers": ETC_D,
+                "sudoers-vendor": ("", 2, "grep: /usr/etc/sudoers: Permission denied\n"),
+            },
+            (
+                "error",
+                "evidence could not be collected: /etc/sudoers does not exist and "
+                "/usr/etc/sudoers, which sudo built with --enable-adminconf reads in its place, "
+                "could not be read (exit status 2: grep: /usr/etc/sudoers: Permission denied)",
+            ),
+        ),
+        (
+            {
+                "sudoers": ETC_D,
+                "sudoers-vendor": _vendor({"/usr/etc/sudoers": ROOT}),
+                "/usr/etc/sudo.conf": VENDOR_CONF,
+            },
+            (
+                "manual",
+                "evidence unavailable: /usr/etc/sudo.conf gives sudoers.so "
+                "sudoers_file=/srv/sudoers: sudo reads its rules from that file, which hvaudit "
+                "does not read: who sudo lets run commands as root is unknown",
+            ),
+        ),
+        (
+            {
+                "sudoers": ETC_D,
+                "sudoers-vendor": _vendor(
+                    {"/usr/etc/sudoers": f"{ROOT}@includedir /opt/sudoers.d\n"}
+                ),
+            },
+            (
+                "manual",
+                "evidence unavailable: sudoers includes /opt/sudoers.d, which the collector does "
+                "not read (only /usr/etc/sudoers, /usr/etc/sudoers.d and /etc/sudoers.d)",
+            ),
+        ),
+    ],
+    ids=["vendor-unreadable", "vendor-sudo-conf", "vendor-includes-outside"],
+)
+def test_vendor_sudoers_unknown(host_scan, overrides, expected) -> None:
+    """R45A-1 (false pass) HVA-142: where the vendor sudoers is the one read, a vendor file grep
+    could not read, a /usr/etc/sudo.conf (read where /etc/sudo.conf does not exist) naming
+    another sudoers_file=, and an include outside the files collected are unknowns, never a
+    pass on /etc/sudoers.d alone (each passed 1 principal before the fix)."""
+    assert _142(host_scan({**BASE, **overrides})) == expected
