@@ -3580,8 +3580,21 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     # Docker: "The docker group grants privileges equivalent to the root user"; LXD: "all
     # members of the lxd group can interact with the local daemon" (full control): while the
     # daemon runs, its group is root-equivalent
+    # the running container daemons (and podman's TCP services) are read from the process
+    # list: one collected but unread (ps failed, absent, or exited other than 0, _process_list)
+    # is not "no daemon runs", where only the enabled units would count and a dockerd started
+    # by hand with `-H tcp://0.0.0.0:2375` went unweighed (R45S-1); only a bundle that never
+    # asked for it (an older collector) reads as before
     ps = ev.get(_cmd("processes"))
-    daemons = _container_daemon_groups(ev, ps.text if ps.state == "ok" and ps.rc == 0 else "")
+    listing = _process_list(ps) if ps.state == "ok" else None
+    if ps.state != "uncollected" and (listing is None or not listing.known):
+        why = listing.reason if listing is not None else (ps.reason or ps.state)
+        return Fact.failed(
+            f"the process list was not read ({why}): whether a container daemon (dockerd, LXD, "
+            "Incus, podman) runs, and to whom it hands its API, is unknown",
+            ps.source,
+        )
+    daemons = _container_daemon_groups(ev, listing.get() if listing is not None else "")
     if isinstance(daemons, Fact):
         return daemons
     k3s_rows, k3s_why, k3s_src = _k3s_kubeconfig_next(ev)
