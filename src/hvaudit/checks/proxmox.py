@@ -3016,7 +3016,10 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     plugged into (`_guests_on_migration`), as HVA-434 fails a VM port group on the vMotion
     VLAN (R44E-1: a VM on vmbr1 beside `network=` around vmbr1's address passed), and one
     whose node address is on the interface of a corosync link, a second subnet of that
-    segment (`_links_beside_migration`, R44E-2)."""
+    segment (`_links_beside_migration`, R44E-2). Where the node's address in `network=` is in
+    no evidence read and a guest may share its segment (a DHCP bridge a guest is plugged into,
+    an interfaces file or a file it sources not read), a cluster node is asked where it is
+    (`_unseen_migration_address`, R45E-1: such a node passed)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -3182,6 +3185,25 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                     question=_named_links_question(h.name, mig["network"], named),
                 )
             )
+        unseen = (
+            _unseen_migration_address(h, px, mig["network"], vms_of.get(h.name, []))
+            if mig.get("network") and _in_cluster(px) is not False
+            else []
+        )
+        if unseen:
+            # the node's address in `network=` not in the evidence: a guest may share its
+            # segment, which `_guests_on_migration` fails once known (R45E-1); a single node
+            # (no corosync.conf) receives no migration
+            asks.append(
+                manual(
+                    s,
+                    f"migration type secure{net}{dropped}, and node {h.name}'s address in it "
+                    f"is not in the evidence: {'; '.join(unseen)[:400]}",
+                    *refs,
+                    *(px.interfaces.sources if px.interfaces.known else ()),
+                    question=_unseen_question(h.name, mig["network"]),
+                )
+            )
         if ask := _raw_listeners_ask(s, h, raw, scope, f"migration type secure{net}; ", refs):
             asks.append(ask)
         if asks:
@@ -3300,34 +3322,7 @@ def _guests_on_migration(
         held = [ip for ip in ips if ip.version == net.version and ip in net]
         if not held:
             continue
-        bridge, vlan = _vlan_of(px, iface)
-        # (NIC, on the bridge's untagged segment, its VLAN ids, source)
-        plugged = [
-            (
-                f"VM {v.name} {i.source_ref.locator.rpartition(' ')[2]}",
-                not i.vlan_tags or i.vlan_untagged == 1,
-                i.vlan_tags,
-                i.source_ref,
-            )
-            for v in vms
-            for i in v.interfaces
-            if i.type == "bridge" and i.source == bridge
-        ] + [
-            (
-                f"container {c.name} {key}",
-                tag is None,
-                (*([tag] if tag is not None else []), *trunks),
-                Source(c.source.artefact, key),
-            )
-            for c in px.containers
-            for key, on, tag, trunks in c.nics
-            if on == bridge
-        ]
-        nics = [
-            (what, ref)
-            for what, untagged, tags, ref in plugged
-            if (untagged if not vlan else not tags or int(vlan) in tags)
-        ]
+        nics = _nics_on(px, iface, vms)
         if nics:
             out.append(
                 (
@@ -3338,6 +3333,117 @@ def _guests_on_migration(
                 )
             )
     return out
+
+
+def _unseen_migration_address(
+    h: Host, px: ProxmoxHost, network: str, vms: Sequence[Vm]
+) -> list[str]:
+    """Where the node's address in datacenter.cfg's migration `network` may be, on a segment a
+    guest's NIC shares, that the evidence does not show: none of the node's addresses read
+    (`_node_addresses`) is in it and the node's own report of them (`ip -j addr`) was not
+    read, while /etc/network/interfaces was not read, a file it sources was not, or an
+    interface a guest's NIC is on (`_nics_on`) takes a leased address (interfaces(5): the
+    `dhcp` method of inet and inet6, inet6's `auto`, SLAAC). The node receives a migration on
+    the address `ip address show to CIDR up` lists (pve-common src/PVE/Network.pm
+    get_local_ip_from_cidr, called by pve-cluster src/PVE/Cluster.pm get_local_migration_ip),
+    which `_guests_on_migration` judges once known (R45E-1: a guest on DHCP bridge vmbr1, or
+    on a bridge of an unread interfaces file, passed "migration type secure on CIDR"). A node
+    whose every address was read and none is in `network` takes no migration ("could not get
+    migration ip: no IP address configured on local node"), and nothing is asked."""
+    try:
+        net = ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return []
+    held = [
+        ip for ips in _node_addresses(h, px).values() for ip in ips if ip.version == net.version
+    ]
+    if h.facts.addresses.known or any(ip in net for ip in held):
+        return []
+    guests = [
+        f"VM {v.name} {i.source_ref.locator.rpartition(' ')[2]} on {i.source}"
+        for v in vms
+        for i in v.interfaces
+        if i.type == "bridge" and i.source
+    ] + [f"container {c.name} {key} on {on}" for c in px.containers for key, on, _, _ in c.nics]
+    if not guests:
+        return []
+    if not px.interfaces.known:
+        return [
+            f"/etc/network/interfaces is not in the evidence ({px.interfaces.reason}), and "
+            f"{', '.join(guests)[:200]} {'is' if len(guests) == 1 else 'are'} on the node's "
+            "bridges"
+        ]
+    read = px.interfaces.get()
+    family = "inet" if net.version == 4 else "inet6"
+    leased = ("dhcp",) if net.version == 4 else ("dhcp", "auto")
+    out = []
+    for iface, attrs in sorted(read.values.items()):
+        methods = [m.split() for m in attrs.get("method", [])]
+        how = [" ".join(m[:2]) for m in methods if m[:1] == [family] and m[1:2] and m[1] in leased]
+        if not how:
+            continue
+        if nics := _nics_on(px, iface, vms):
+            out.append(
+                f"{iface} takes a leased address (`iface {iface} {how[0]}`), and "
+                f"{', '.join(n for n, _ in nics)} {'is' if len(nics) == 1 else 'are'} "
+                "plugged into it"
+            )
+    if files := [file for file, _ in read.unread]:
+        out.append(
+            f"sourced file(s) {', '.join(files)[:120]} not read, and "
+            f"{', '.join(guests)[:200]} {'is' if len(guests) == 1 else 'are'} on the node's "
+            "bridges"
+        )
+    return out
+
+
+def _unseen_question(node: str, network: str) -> str:
+    """The question of a migration address the evidence does not show (R45E-1)."""
+    return (
+        f"Is node {node}'s address in the migration network {network} (datacenter.cfg "
+        "`migration: network=`) on an interface whose segment no guest NIC is plugged into? "
+        f"Evidence: `ip address show to {network} up` on node {node} "
+        "(the address Proxmox VE receives a migration on) with /etc/network/interfaces, and "
+        "each guest's `netN` `bridge=` and `tag=`/`trunks=` (`qm config VMID`, `pct config "
+        "CTID`). Pass: yes, the address is on an interface no guest NIC shares (no untagged NIC on "
+        "its bridge, none on its VLAN), or the node has no address in it (a migration to it "
+        'fails: "could not get migration ip"); fail: a guest NIC is plugged into that '
+        "interface's segment."
+    )
+
+
+def _nics_on(px: ProxmoxHost, iface: str, vms: Sequence[Vm]) -> list[tuple[str, Source]]:
+    """The guest NICs on the segment of the node's interface `iface`, as (NIC, its source):
+    `_guests_on_migration`'s rule (the bridge's untagged segment, or a VLAN interface's VLAN
+    on its raw device, `_vlan_of`)."""
+    bridge, vlan = _vlan_of(px, iface)
+    # (NIC, on the bridge's untagged segment, its VLAN ids, source)
+    plugged = [
+        (
+            f"VM {v.name} {i.source_ref.locator.rpartition(' ')[2]}",
+            not i.vlan_tags or i.vlan_untagged == 1,
+            i.vlan_tags,
+            i.source_ref,
+        )
+        for v in vms
+        for i in v.interfaces
+        if i.type == "bridge" and i.source == bridge
+    ] + [
+        (
+            f"container {c.name} {key}",
+            tag is None,
+            (*([tag] if tag is not None else []), *trunks),
+            Source(c.source.artefact, key),
+        )
+        for c in px.containers
+        for key, on, tag, trunks in c.nics
+        if on == bridge
+    ]
+    return [
+        (what, ref)
+        for what, untagged, tags, ref in plugged
+        if (untagged if not vlan else not tags or int(vlan) in tags)
+    ]
 
 
 def _vlan_of(px: ProxmoxHost, iface: str) -> tuple[str, str]:
