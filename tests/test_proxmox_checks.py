@@ -445,10 +445,15 @@ def test_corosync_explicit_crypto_wins_over_secauth(
             "migration type insecure (migration_unsecure): guest memory crosses the network in "
             "cleartext",
         ),
+        # R45E-1: the node's address in 10.0.2.0/24 is in no file read (interfaces.d/* is
+        # not in the copy), so where it is, beside which guests, is asked
         (
             "migration: secure,network=10.0.2.0/24\nmigration_unsecure: 1\n",
-            "pass",
-            "migration type secure on 10.0.2.0/24",
+            "manual",
+            "migration type secure on 10.0.2.0/24, and node pve1's address in it is not in the "
+            "evidence: sourced file(s) /etc/network/interfaces.d/* not read, and VM web-01 net0 "
+            "on vmbr0, VM legacy-erp net0 on vmbr0, VM legacy-erp net1 on vmbr1 are on the node's "
+            "bridges",
         ),
         # R40E-1: proxmox-node is a cluster (corosync.conf): with no `network=` its migration
         # crosses the cluster communication network

@@ -266,8 +266,12 @@ def test_r30p1_question_names_the_migration_lines(
             (
                 # R30D-6: the guests the token may not see (R28P-1) may wait for a migration
                 # stream on every address by `args: -incoming`, which HVA-308 fails where read
+                # R45E-1: the node's address in 10.0.2.0/24 is in no file the API answers
                 "manual",
-                "migration type secure on 10.0.2.0/24; not compared with the guests whose "
+                "migration type secure on 10.0.2.0/24, and node pve1's address in it is not in "
+                "the evidence: sourced file(s) /etc/network/interfaces.d/* or any other file it "
+                "sources not read, and VM web-01 net0 on vmbr0 is on the node's bridges; "
+                "not compared with the guests whose "
                 "definition was not read, any of "
                 "which may have raw QEMU arguments (args:) that make its QEMU wait for a "
                 "migration stream (-incoming) on every address or another network: guests the "

@@ -243,15 +243,25 @@ def test_r41e2_api_nodelist_unread_is_asked(
     monkeypatch.setitem(CANNED, "/cluster/config/nodes", None)
     monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
     status, message, question = _hva308_api(seeded, fakepve_cafile, capsys)
+    # R45E-1 joins the ask of the node's address in 10.0.1.0/24, in no file the API answers
     assert (status, message) == (
         "manual",
         "migration type secure on 10.0.1.0/24, and the cluster's corosync link addresses are "
-        "not known (the corosync.conf read has no nodelist)",
+        "not known (the corosync.conf read has no nodelist); "
+        + "migration type secure on 10.0.1.0/24, and node pve1's address in it is not in the evidence: "
+        "sourced file(s) /etc/network/interfaces.d/* or any other file it sources not read, and "
+        "VM web-01 net0 on vmbr0, VM legacy-erp net0 on vmbr0, VM legacy-erp net1 on vmbr1 are on "
+        "the node's bridges",
     )
-    assert question is not None and question.startswith(
-        "Does the migration network 10.0.1.0/24 (datacenter.cfg `migration: network=`) hold none "
-        "of the cluster's corosync link addresses? Evidence: the `ringX_addr` of every node in "
-        "/etc/pve/corosync.conf's nodelist, read as root on node pve1"
+    assert (
+        question is not None
+        and question.startswith(
+            "Does the migration network 10.0.1.0/24 (datacenter.cfg `migration: network=`) hold none "
+            "of the cluster's corosync link addresses"
+        )
+        and "the `ringX_addr` of every node in /etc/pve/corosync.conf's nodelist, read as root on "
+        "node pve1"
+        in question
     )
 
 
@@ -261,12 +271,17 @@ def test_r41e2_held_api_dedicated_migration_network_passes(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Held: the fixture's 10.0.2.0/24 beside ring0 10.0.1.11 and .12 passes, as before."""
+    """Held: the fixture's 10.0.2.0/24 beside ring0 10.0.1.11 and .12 is not failed, as before;
+    R45E-1 asks where the node's address in it is (no file GET /nodes/{node}/network answers
+    holds one, and the interfaces.d files it sources are not in the API's answer)."""
     monkeypatch.setenv("HVAUDIT_PVE_TOKEN", f"{TOKEN}={SECRET}")
-    assert _hva308_api(seeded, fakepve_cafile, capsys) == (
-        "pass",
-        "migration type secure on 10.0.2.0/24",
-        None,
+    status, message, _ = _hva308_api(seeded, fakepve_cafile, capsys)
+    assert (status, message) == (
+        "manual",
+        "migration type secure on 10.0.2.0/24, and node pve1's address in it is not in the evidence: "
+        "sourced file(s) /etc/network/interfaces.d/* or any other file it sources not read, and "
+        "VM web-01 net0 on vmbr0, VM legacy-erp net0 on vmbr0, VM legacy-erp net1 on vmbr1 are on "
+        "the node's bridges",
     )
 
 
