@@ -37,19 +37,28 @@ Findings:
   failed "a SPICE server on every address with a plaintext port" and "on /run/x.sock without
   authentication"; neither has a TCP listener. Now both pass "a UNIX socket, no TCP
   listener".
+- R45D-3 (wrong fail) HVA-031: a raw `-spice port=5999` merged into libvirt's SPICE with
+  defaultMode='secure' (libvirt's `tls-channel=default`: every channel SPICE_CHANNEL_SECURITY_
+  SSL, R44D-4) failed "with a plaintext port" (VM web01), but spice-server server/reds.cpp
+  reds_security_check refuses every plaintext link to a channel that must be secured
+  (SPICE_LINK_ERR_NEED_SECURED, "spice channels %d should be encrypted"): the port admits no
+  channel, as hvaudit already holds for libvirt's own plaintext port (R22M-2). Now it passes
+  "every channel over TLS only" (consoles._launcher_spice_keys `secure`).
 
 Held (kept as tests): libvirt's SPICE with listen none and a password, beside the same raw
 -spice, keeps "TLS port only, with ticketing" (R45D-1: libvirt gives no disable-ticketing);
 a raw `sasl=on` there stays the SASL question (spice-server takes SASL whatever the ticket,
 R41D-5); qemu.conf's spice_password (libvirt then gives no disable-ticketing) keeps the pass;
-a lone `-spice unix=off,addr=0.0.0.0,port=5999` still fails on its plaintext port (R45D-2).
+a lone `-spice unix=off,addr=0.0.0.0,port=5999` still fails on its plaintext port (R45D-2);
+the raw port beside a raw plaintext-channel=main, or beside libvirt's defaultMode 'any', still
+fails (R45D-3).
 
 Probed by script (reasoned from source, not kept): a raw `password-secret=` does not undo an
 inherited disable-ticketing: qemu_spice_init sets the password first and calls
 spice_server_set_noauth after it, so no client is asked for it either way.
 
-Tally: 2 findings (false pass 1, wrong fail 1), 3 tests holding 10 cases; the 4 finding
-cases failed on main before the fixes (the 6 held cases pass on main too).
+Tally: 3 findings (false pass 1, wrong fail 2), 4 tests holding 13 cases; the 5 finding
+cases failed on main before the fixes (the 8 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -140,4 +149,39 @@ def test_raw_spice_on_a_unix_socket_has_no_tcp_listener(tmp_path: Path) -> None:
         "socket, no TCP listener",
         "v2": "QEMU argument -spice unix=off,addr=0.0.0.0,port=5999: a SPICE server on 0.0.0.0 "
         "with a plaintext port",
+    }
+
+
+SECURE_SPICE = (
+    "<devices><graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='x' "
+    "defaultMode='secure'/></devices>"
+)
+ANY_SPICE = "<devices><graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='x'/></devices>"
+
+
+def test_raw_plaintext_port_beside_libvirts_secure_spice(tmp_path: Path) -> None:
+    """R45D-3: a raw `-spice port=5999` merged into libvirt's SPICE with defaultMode='secure'
+    (`tls-channel=default`) opens a plaintext port on which spice-server refuses every channel
+    (reds_security_check): web01 passes. Held: a raw plaintext-channel=main with it (v1), and
+    libvirt's defaultMode 'any' (v2), still fail."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (SECURE_SPICE, _commandline("-spice", "port=5999")),
+            "v1": (SECURE_SPICE, _commandline("-spice", "port=5999,plaintext-channel=main")),
+            "v2": (ANY_SPICE, _commandline("-spice", "port=5999")),
+        },
+    )
+    everywhere = "spice on 0.0.0.0 (bound to every address)"
+    assert outcomes(a, "HVA-031") == {"web01": "pass", "v1": "fail", "v2": "fail"}
+    assert messages(a, "HVA-031") == {
+        "web01": f"{everywhere} with TLS and a password; QEMU argument -spice port=5999: every "
+        "channel over TLS only (its plaintext port admits none: libvirt's defaultMode='secure', "
+        "which QEMU merges it into), with ticketing",
+        "v1": f"{everywhere} admits plaintext channels (channel(s) main mode='insecure'; QEMU "
+        "merges the argument -spice port=5999,plaintext-channel=main into libvirt's -spice); "
+        "QEMU argument -spice port=5999,plaintext-channel=main: a SPICE server on 0.0.0.0 with "
+        "a plaintext port",
+        "v2": f"{everywhere} admits plaintext channels (defaultMode='any'); QEMU argument -spice "
+        "port=5999: a SPICE server on 0.0.0.0 with a plaintext port",
     }

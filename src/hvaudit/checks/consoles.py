@@ -1098,6 +1098,9 @@ class _Inherited:
     -spice disable-ticketing=on is then that question."""
     conf_unread: bool = False
     """qemu.conf was not read: its spice_password decides the same."""
+    secure: bool = False
+    """libvirt's SPICE (with the raw -spice's channel modes merged) runs every channel over TLS
+    only: a plaintext port admits no channel (R45D-3)."""
 
 
 def _launcher_spice_keys(h: Host, consoles: list[Graphics]) -> _Inherited:
@@ -1124,22 +1127,31 @@ def _launcher_spice_keys(h: Host, consoles: list[Graphics]) -> _Inherited:
     opts: dict[str, str] = {}
     if spice.listens and spice.listens[0].kind == "socket":
         opts["unix"] = "on"
+    # defaultMode='secure' is libvirt's `tls-channel=default` (R44D-4: consoles._spice_merged
+    # has merged the raw plaintext-channel= into the modes): spice-server reds_security_check
+    # then refuses every plaintext link (SPICE_LINK_ERR_NEED_SECURED, "spice channels %d
+    # should be encrypted"), so a raw plaintext `port=` admits no channel (R45D-3)
+    secure = spice.default_mode == "secure" and all(m != "insecure" for _, m in spice.channel_modes)
     if spice.empty_password or (spice.password.known and spice.password.get()):
-        return _Inherited(opts)
+        return _Inherited(opts, secure=secure)
     qc = conf_fact(h, "qemu.conf")
     if not qc.known:
         return _Inherited(
-            opts, hidden=None if spice.password.known else spice.password, conf_unread=True
+            opts,
+            hidden=None if spice.password.known else spice.password,
+            conf_unread=True,
+            secure=secure,
         )
     sasl, _ = conf_value(h, "qemu.conf", "spice_sasl")
     default_pw, _ = conf_value(h, "qemu.conf", "spice_password")
     if sasl == 1 or default_pw is not None:
-        return _Inherited(opts)
+        return _Inherited(opts, secure=secure)
     if not spice.password.known:
-        return _Inherited(opts, hidden=spice.password)
+        return _Inherited(opts, hidden=spice.password, secure=secure)
     opts["disable-ticketing"] = "on"
     return _Inherited(
         opts,
+        secure=secure,
         why="disable-ticketing=on of libvirt's -spice, which QEMU merges it into: the "
         "<graphics> has no passwd and /etc/libvirt/qemu.conf no spice_password",
     )
@@ -1388,7 +1400,15 @@ def _raw_spice(
             r.hidden_password = inherited.hidden
         if inherited.conf_unread:
             r.settings.append("spice_password (the default password of consoles without one)")
-    if o.get("port"):
+    # every channel TLS-only (libvirt's defaultMode='secure', merged): no channel runs on a
+    # plaintext port (R45D-3)
+    tls = (
+        "every channel over TLS only (its plaintext port admits none: libvirt's "
+        "defaultMode='secure', which QEMU merges it into)"
+        if o.get("port") and inherited.secure
+        else "TLS port only"
+    )
+    if o.get("port") and not inherited.secure:
         r.fails.append(
             f"{shown}: a SPICE server on {host or 'every address'} with a plaintext port"
         )
@@ -1396,10 +1416,10 @@ def _raw_spice(
         # qemu-options.hx -spice `sasl=on`: "Require that the client use SASL to authenticate
         # with the spice", its mechanisms being the SASL configuration's: asked as libvirt's
         # spice_sasl is (R41D-2)
-        r.proven.append(f"{shown}: TLS port only, sasl (SASL authenticates)")
+        r.proven.append(f"{shown}: {tls}, sasl (SASL authenticates)")
         r.asks.append("spice")
     else:
-        r.proven.append(f"{shown}: TLS port only, with ticketing")
+        r.proven.append(f"{shown}: {tls}, with ticketing")
 
 
 def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
