@@ -1,4 +1,5 @@
-"""Red-team round 45 probes: boot, GRUB's default naming a submenu path (r45boot)
+"""Red-team round 45 probes: boot, GRUB's default naming a submenu path, kernels kept on the ESP
+(r45boot)
 
 Harness: conftest's `host_scan` (the hardened Debian host, AppArmor, replayed through the real
 collector, parser and engine, one libvirt test-driver VM; kernel 6.1.0-28-amd64 runs, 6.1.0-27-
@@ -22,21 +23,35 @@ Findings (R45B-n):
   its bare title (GRUB finds nothing at the top and boots 10_linux's newest kernel) failed;
   now it passes.
 
-Held (kept as tests): a path to the submenu entry booting the running kernel passes.
+- R45B-2 (false pass) HVA-180 (parse.host._grub_default_older, new _bls_version): a
+  systemd-boot host whose older kernel is kept only on the EFI system partition
+  (kernel-install's $BOOT/ENTRY-TOKEN/VERSION/linux beside an entry naming `version VERSION`,
+  systemd src/kernel-install/90-loaderentry.install.in), /boot holding the running kernel's
+  vmlinuz alone: only /boot's vmlinuz-* counted as installed kernels, so R44B-3's question
+  (systemd-boot's default not read) was not asked and it passed, though the default may be
+  the older entry. Now each Type #1 entry's kernel (its `version`, else its image's release)
+  counts; an entry booting a `uki` or `efi` program does not.
+
+Held (kept as tests): a path to the submenu entry booting the running kernel passes; ESP
+entries for the running kernel beside an `efi` program (memtest) keep the pass.
 
 Probed by script, not kept: none.
 
-No e2e run: the e2e host has no /etc/default/grub or custom GRUB entry, so the change cannot
-reach the e2e-* verdicts.
+No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry or Boot Loader
+Specification entry, so the changes cannot reach the e2e-* verdicts.
 
-Tally: 1 finding (1 false pass; with its wrong fail); 8 cases in 4 test functions. R45B-1: on
-main c0ec266 7 of 8 failed (6 false passes of HVA-180, 1 wrong fail); its held case passed
-before and after.
+Tally: 2 findings (2 false passes; R45B-1 with a wrong fail of the same class); 10 cases in 6
+test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false passes of HVA-180, 1 wrong
+fail); its held case passed before and after. R45B-2: on main f8271c4 1 of 1 failed (a false
+pass of HVA-180); its held case passed before and after.
 
 Leads left:
 - A default naming an entry no collected file defines (30_os-prober, a grub.d generator
   script other than *_custom) still passes; an entry 10_linux writes inside its own "Advanced
   options" submenu is read by its title or id pattern only.
+- A Type #2 entry (a unified kernel image in EFI/Linux/) is not counted as an installed kernel
+  (its release is in its .osrel/.uname sections, not read); a kernel newer than the running
+  one kept only on the ESP is not seen as a pending reboot (_kernel_not_booted reads /boot).
 - A custom submenu's `{` on the next line, or a `menuentry` inside a function body, is not
   read as GRUB's parser would.
 """
@@ -137,5 +152,50 @@ def test_r45b_1_default_not_the_older_kernel_passes(host_scan, default: str) -> 
     a = _scan(
         host_scan, default, _submenu("'Pinned'", ("'Old kernel'", OLD), ("'New kernel'", NEW))
     )
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R45B-2: kernels kept only on the EFI system partition -----------------------------------------
+
+ESP = "/efi/loader/entries/0b9a7c1e54f34b8e9d3c2f6a1e0c7d11-{}.conf"
+
+
+def _sd_entry(release: str) -> tuple[str, str]:
+    """A systemd-boot entry on the ESP as kernel-install writes it (R26B-4's shape)."""
+    return (
+        ESP.format(release),
+        f"title      Fedora Linux 40\nversion    {release}\n"
+        "machine-id 0b9a7c1e54f34b8e9d3c2f6a1e0c7d11\n"
+        "options    root=/dev/mapper/vg-root ro quiet\n"
+        f"linux      /0b9a7c1e54f34b8e9d3c2f6a1e0c7d11/{release}/linux\n",
+    )
+
+
+ONLY_28 = ("/boot/vmlinuz-6.1.0-28-amd64\n", 0)
+
+
+def test_r45b_2_esp_only_older_kernel_asks(host_scan) -> None:
+    """R45B-2 (false pass) HVA-180: a systemd-boot host whose older 6.1.0-27-amd64 is kept only
+    on the ESP (kernel-install's ENTRY-TOKEN/VERSION/linux beside its entry; /boot holds the
+    running kernel's image alone): systemd-boot's default (loader.conf, LoaderEntryDefault) is
+    not read and may be that entry, but only /boot's vmlinuz-* counted as installed kernels,
+    so no older kernel was seen and it passed."""
+    files = _boot(_sd_entry("6.1.0-28-amd64"), _sd_entry("6.1.0-27-amd64"), grub=False)
+    a = host_scan({"boot-cmdline": files, "boot-kernels": ONLY_28})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: the boot loader's default entry (systemd-boot: "
+        "loader.conf's default, the LoaderEntryDefault EFI variable) is not read (kernel "
+        "6.1.0-28-amd64 runs; older kernels installed: 6.1.0-27-amd64)"
+    }
+
+
+def test_r45b_2_held_esp_entries_of_running_kernel_and_an_efi_program(host_scan) -> None:
+    """R45B-2 held: ESP entries for the running kernel and an `efi` program (no kernel of
+    its own: memtest) keep the pass."""
+    memtest = ("/efi/loader/entries/memtest.conf", "title Memtest86+\nefi /memtest.efi\n")
+    files = _boot(_sd_entry("6.1.0-28-amd64"), memtest, grub=False)
+    a = host_scan({"boot-cmdline": files, "boot-kernels": ONLY_28})
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}

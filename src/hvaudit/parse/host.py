@@ -11967,6 +11967,24 @@ def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str:
     return ""
 
 
+def _bls_version(lines: list[str]) -> str:
+    """The kernel release a Type #1 entry boots (R45B-2): its `version`, else its `linux` image's
+    vmlinuz-RELEASE name or kernel-install's ENTRY-TOKEN/RELEASE/linux path; "" where it boots
+    no `linux` kernel (`uki`, `efi`: _bls_image) or names none."""
+    if _bls_image(lines):
+        return ""
+    keys: dict[str, str] = {}
+    for line in lines:
+        key, _, val = line.strip().replace("\t", " ").partition(" ")
+        keys.setdefault(key, val.strip())
+    if keys.get("version"):
+        return keys["version"]
+    image = keys.get("linux", "").split("/")
+    if image[-1].startswith("vmlinuz-"):
+        return image[-1].removeprefix("vmlinuz-")
+    return image[-2] if len(image) > 2 and image[-1] == "linux" else ""
+
+
 #: The start of _grub_default_older's reason where the boot loader's files were not read and an
 #: older kernel is installed (R44B-4); HVA-180 asks it.
 BOOT_DEFAULT_UNKNOWN = "which entry the boot loader starts next is not known"
@@ -12058,6 +12076,17 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         if line.strip().startswith("/boot/vmlinuz-")
     }
     flavour, mine = _kernel_release_key(running)
+    if sd_boot:
+        # R45B-2: kernel-install keeps a systemd-boot host's kernels on the ESP (or XBOOTLDR) as
+        # $BOOT/ENTRY-TOKEN/VERSION/linux, each with an entry naming `version VERSION` (systemd
+        # src/kernel-install/90-loaderentry.install.in), none in /boot's vmlinuz-*: each entry's
+        # kernel is one the default may boot
+        installed |= {
+            k
+            for p in files.get()
+            if p.startswith(BLS_ENTRIES)
+            if (k := _bls_version(files.get()[p]))
+        }
     if index or sd_boot:
         # R26B-3: an older kernel the position may name, else nothing to ask
         older = sorted(
