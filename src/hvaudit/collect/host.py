@@ -1120,14 +1120,20 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # libvirt daemon reads its .conf and the QEMU driver qemu.conf only when it starts
     # (remote_daemon.c main: daemonConfigLoadFile; SIGHUP runs virStateReload, whose
     # qemuStateReload reloads the domain definitions only), so a file changed since is not
-    # what the running daemon applies (R11H-1)
+    # what the running daemon applies (R11H-1). Both the modification time (%Y) and the status
+    # change time (%Z, coreutils stat --help: "time of last status change, seconds since
+    # Epoch"): `cp -p`, `rsync -t`, `install -p` and package installs copy the source's mtime
+    # (utimensat), but st_ctime "is changed by writing or by setting inode information (i.e.,
+    # owner, group, link count, mode, etc.)" (Linux man-pages stat(2)), and "it is not
+    # possible, in normal operations, for a user to change the ctime field to a user-specified
+    # value" (GNU coreutils manual, "touch invocation"): found with `search` (R45T-1)
     CommandProbe("process-starts", ("env", "LC_ALL=C", "TZ=UTC0", "ps", "-eo", "pid=,lstart=")),
     CommandProbe(
         "libvirt-conf-mtimes",
         (
             "stat",
             "-c",
-            "%Y %n",
+            "%Y %Z %n",
             "/etc/libvirt/qemu.conf",
             *(f"/etc/libvirt/{d}.conf" for d in LIBVIRT_DAEMONS),
         ),

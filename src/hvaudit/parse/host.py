@@ -12702,8 +12702,9 @@ def _changed_since_start(
     (read with `find_string`/`read_file`): main() calls daemonConfigLoadFile once, and the
     SIGHUP handler (daemonReloadHandlerThread) only calls virStateReload, whose
     qemuStateReload reloads the domain definitions, not qemu.conf: the daemon applies the file
-    as it was when it started. A file whose mtime (`stat -c %Y`) is later than the daemon's
-    start (`ps -o lstart` in UTC) may hold settings the daemon does not run. Either artefact
+    as it was when it started. A file whose last change (the later of `stat -c '%Y %Z'`,
+    _stat_times_row) is later than the daemon's start (`ps -o lstart` in UTC) may hold settings
+    the daemon does not run. Either artefact
     missing (a bundle of an older collector) settles nothing: nothing is returned."""
     starts, mtimes = _starts_and_mtimes(ev)
     unread = _mtimes_unread(ev)
@@ -12884,7 +12885,8 @@ def _changed_after(
 
 def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]]:
     """Each process's start (pid -> epoch seconds, from `ps -o lstart` in UTC) and each libvirt
-    file's last change (file name -> epoch seconds, `stat -c '%Y %n'`); both empty when either
+    file's last change (file name -> epoch seconds, `stat -c '%Y %Z %n'`, _stat_times_row); both
+    empty when either
     was not read (a bundle of an older collector), the starts alone where ps failed
     (_starts_unread: the files' times are kept for that question)."""
     starts = _process_starts(ev)
@@ -12893,15 +12895,33 @@ def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]
         return {}, {}
     mtimes: dict[str, int] = {}
     for line in mtimes_got.text.splitlines():
-        stamp, _, path = line.strip().partition(" ")
-        if digits(stamp) and path.startswith("/etc/libvirt/"):
-            mtimes[path.removeprefix("/etc/libvirt/")] = int(stamp)
+        if (row := _stat_times_row(line)) is not None:
+            mtimes[row[1].removeprefix("/etc/libvirt/")] = row[0]
     return (starts, mtimes) if mtimes else ({}, {})
+
+
+def _stat_times_row(line: str) -> tuple[int, str] | None:
+    """(when the file last changed, its path) of one libvirt-conf-mtimes line: `stat -c '%Y %Z
+    %n'` (the collector since R45T-1) or `stat -c '%Y %n'` (an older bundle's). Where both times
+    are given, the later: `cp -p`, `rsync -t`, `install -p` and a package's files keep their
+    source's mtime (%Y), but the ctime (%Z, "time of last status change", coreutils stat --help)
+    is set by the kernel at every write and metadata change (Linux man-pages stat(2): "changed
+    by writing or by setting inode information"), and cannot be set to a given value (GNU
+    coreutils manual, "touch invocation"): a file copied with its old mtime after the daemon
+    started has a ctime after that start (R45T-1). None for a line that is neither."""
+    parts = line.strip().split(" ", 2)
+    if len(parts) == 3 and digits(parts[0]) and digits(parts[1]):
+        stamps, path = [int(parts[0]), int(parts[1])], parts[2]
+    elif len(parts) >= 2 and digits(parts[0]):
+        stamps, path = [int(parts[0])], " ".join(parts[1:])
+    else:
+        return None
+    return (max(stamps), path) if path.startswith("/etc/libvirt/") else None
 
 
 def _mtimes_unread(ev: HostEvidence) -> dict[str, str]:
     """The libvirt files (name -> why) whose last change the libvirt-conf-mtimes probe (`stat
-    -c '%Y %n'`) did not answer: stat printed no time for them and did not name them "No such
+    -c '%Y %Z %n'`) did not answer: stat printed no time for them and did not name them "No such
     file or directory" (coreutils stat.c: an error line per path it could not stat, exit 1 for
     any, _stat_unanswered), or the probe failed as a whole (a timeout). Such a file may have
     changed after the daemon that reads it started (R24S-1). Empty when the probe answered or
@@ -12912,7 +12932,7 @@ def _mtimes_unread(ev: HostEvidence) -> dict[str, str]:
     why = _stat_unanswered(got) if got.state == "ok" else (got.reason or got.state)
     if not why:
         return {}
-    printed = {ln.strip().partition(" ")[2] for ln in got.text.splitlines()}
+    printed = {row[1] for ln in got.text.splitlines() if (row := _stat_times_row(ln))}
     printed |= {
         m.group(1)
         for ln in got.reason.splitlines()

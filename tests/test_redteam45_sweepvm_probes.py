@@ -1,0 +1,137 @@
+"""Round 45 red-team probes, reviewer T (VM/arch sweep): when a libvirt file last changed.
+
+Harness: the `host_scan` fixture (tests/conftest.py): the hardened replayed host hv1 (libvirtd
+pid 700 started 2024-11-27 04:00:00 UTC, qemu.conf with security_default_confined = 1,
+security_require_confined = 1 and migrate_tls_force = 1) and domains of the libvirt test
+driver's node file, collected by the real LibvirtCollector and judged by the engine. The
+libvirt-conf-mtimes probe is replayed in the collector's own format, read from its argv
+(collect.host COMMANDS), and once run for real with that argv on a file of this test's own.
+
+Findings:
+- R45T-1 (false pass) HVA-032, HVA-048 and every check reading parse.host._changed_since_start
+  (R11H-1): "changed after the daemon started" was judged on the file's mtime alone (`stat -c
+  '%Y %n'`), which `cp -p`, `rsync -t`, `install -p` and package installs copy from the source
+  (utimensat): a qemu.conf copied in with a week-old mtime an hour after libvirtd started
+  passed "migrate_tls_force = 1" and "security_default_confined = 1,
+  security_require_confined = 1" on a file the daemon never read. The ctime cannot be set so:
+  Linux man-pages stat(2) ("st_ctime is changed by writing or by setting inode information"),
+  GNU coreutils manual "touch invocation" ("it is not possible, in normal operations, for a
+  user to change the ctime field to a user-specified value"), coreutils stat --help ("%Z time
+  of last status change, seconds since Epoch"). Now the probe runs `stat -c '%Y %Z %n'` and
+  parse.host._stat_times_row takes the later of the two (an older bundle's '%Y %n' lines are
+  still read); _mtimes_unread reads the new lines too (it took "%Z PATH" for the path, so
+  every file of a probe that exited 1 would have been "not read").
+
+Held:
+- a file whose mtime and ctime both predate the daemon keeps HVA-032's and HVA-048's pass.
+- an older bundle's `stat -c '%Y %n'` lines keep their reading (changed after the start:
+  R11H-1's question; before: the pass).
+
+Probed by script: none.
+
+Tally: 1 finding (false pass: R45T-1 on HVA-032 and HVA-048), 5 tests (7 cases); 4 cases
+failed on main before the fix (R45T-1: the argv, 2 passes, the live `cp -p` pass), 3 held (3
+cases).
+
+Leads left: see the end of the round's report.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.collect.host import COMMANDS, LIBVIRT_DAEMONS
+from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
+
+#: the collector's libvirt-conf-mtimes argv
+STAT_ARGV = next(c.argv for c in COMMANDS if c.name == "libvirt-conf-mtimes")
+_MISSING = HARDENED_HOST["libvirt-conf-mtimes"][2]
+
+QEMU_CHANGED = (
+    "evidence unavailable: /etc/libvirt/qemu.conf was changed at 2024-11-27 05:10:00 UTC, after "
+    "libvirtd (pid 700) started at 2024-11-27 04:00:00 UTC; the daemon reads it only when it "
+    "starts, so what it runs may differ from the file"
+)
+HVA048_PASS = "security_default_confined = 1, security_require_confined = 1"
+
+
+def _stat(qemu: tuple[int, int], libvirtd: tuple[int, int]) -> tuple[str, int, str]:
+    """`stat -c '%Y %Z %n'` of the two files the hardened host has (mtime, ctime each; the
+    others missing: exit 1)."""
+    return (
+        f"{qemu[0]} {qemu[1]} /etc/libvirt/qemu.conf\n"
+        f"{libvirtd[0]} {libvirtd[1]} /etc/libvirt/libvirtd.conf\n",
+        1,
+        _MISSING,
+    )
+
+
+def test_r45t_1_the_probe_asks_for_the_ctime() -> None:
+    """R45T-1 (false pass): the collector asks stat for the status change time beside the
+    modification time."""
+    assert STAT_ARGV[:3] == ("stat", "-c", "%Y %Z %n")
+
+
+@pytest.mark.parametrize("rc", [1, 0], ids=["modular-confs-missing", "every-file-there"])
+def test_r45t_1_copied_with_an_old_mtime_after_the_start_is_asked(host_scan, rc) -> None:
+    """R45T-1 (false pass): qemu.conf's mtime a week before libvirtd started (`cp -p`), its
+    ctime an hour after: the daemon never read it."""
+    out, _, err = _stat((BEFORE, AFTER), (BEFORE, BEFORE))
+    if rc == 0:
+        out += "".join(f"{BEFORE} {BEFORE} /etc/libvirt/{d}.conf\n" for d in LIBVIRT_DAEMONS[1:])
+        err = ""
+    a = host_scan({"libvirt-conf-mtimes": (out, rc, err)})
+    for cid in ("HVA-032", "HVA-048"):
+        assert outcomes(a, cid) == {"hv1": "manual"}, (cid, messages(a, cid))
+        assert messages(a, cid) == {"hv1": QEMU_CHANGED}, cid
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}
+
+
+def test_r45t_1_live_cp_p_keeps_the_mtime_not_the_ctime(host_scan, tmp_path) -> None:
+    """R45T-1 (false pass), through the collector's own argv: a file copied with `cp -p` from
+    a source dated 2024-11-20 keeps that mtime, and stat's ctime is the copy's time."""
+    if shutil.which("stat") is None or shutil.which("cp") is None:
+        pytest.skip("coreutils stat or cp is not installed")
+    src, dst = tmp_path / "src.conf", tmp_path / "qemu.conf"
+    src.write_text("migrate_tls_force = 1\n")
+    os.utime(src, (BEFORE, BEFORE))
+    subprocess.run(["cp", "-p", str(src), str(dst)], check=True, timeout=10)
+    got = subprocess.run(
+        [*STAT_ARGV[:3], str(dst)], capture_output=True, text=True, check=True, timeout=10
+    )
+    mtime, ctime, path = got.stdout.strip().split(" ", 2)
+    assert (int(mtime), path) == (BEFORE, str(dst))
+    assert int(ctime) > AFTER  # the copy was made now, long after libvirtd's replayed start
+    line = f"{mtime} {ctime} /etc/libvirt/qemu.conf\n{BEFORE} {BEFORE} /etc/libvirt/libvirtd.conf\n"
+    a = host_scan({"libvirt-conf-mtimes": (line, 1, _MISSING)})
+    assert outcomes(a, "HVA-032") == {"hv1": "manual"}
+    assert messages(a, "HVA-032")["hv1"].startswith(
+        "evidence unavailable: /etc/libvirt/qemu.conf was changed at "
+    )
+    assert messages(a, "HVA-032")["hv1"].endswith(
+        ", after libvirtd (pid 700) started at 2024-11-27 04:00:00 UTC; the daemon reads it only "
+        "when it starts, so what it runs may differ from the file"
+    )
+
+
+def test_r45t_held_both_times_before_the_start_keep_the_pass(host_scan) -> None:
+    """Held: mtime and ctime both before libvirtd started."""
+    a = host_scan({"libvirt-conf-mtimes": _stat((BEFORE, BEFORE), (BEFORE, BEFORE))})
+    assert outcomes(a, "HVA-032") == {"hv1": "pass"}
+    assert outcomes(a, "HVA-048") == {"hv1": "pass"}
+    assert messages(a, "HVA-048") == {"hv1": HVA048_PASS}
+
+
+@pytest.mark.parametrize(
+    ("qemu", "outcome"), [(AFTER, "manual"), (BEFORE, "pass")], ids=["after", "before"]
+)
+def test_r45t_held_older_bundles_mtime_lines_keep_their_reading(host_scan, qemu, outcome) -> None:
+    """Held: an older collector's `stat -c '%Y %n'` lines are read as before."""
+    a = host_scan({"libvirt-conf-mtimes": _mtimes(qemu, BEFORE)})
+    assert outcomes(a, "HVA-048") == {"hv1": outcome}
+    assert messages(a, "HVA-048") == {"hv1": QEMU_CHANGED if qemu == AFTER else HVA048_PASS}
