@@ -1643,6 +1643,11 @@ class ProxmoxHost:
     pveproxy: Fact[dict[str, str]] = field(
         default_factory=lambda: Fact.unavailable("not collected")
     )
+    services: Fact[dict[str, int]] = field(
+        default_factory=lambda: Fact.unavailable("/etc/services was not collected")
+    )
+    """The node's /etc/services as proxmox-firewall reads it (name or alias -> port,
+    `hvaudit.parse.proxmox.parse_services`); an absent file is an empty map."""
     unknown_keys: list[tuple[str, str, int]] = field(default_factory=list)
     """(artefact, key, line) of VM configuration keys hvaudit does not know."""
     realms: Fact[dict[str, dict[str, str]]] = field(

@@ -744,6 +744,7 @@ def _accepts_everything(
     themselves."""
     out: list[str] = []
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
+    names = _port_names(px)
     uplinks = _uplinks(px)
     unread = bool(px.interfaces.known and px.interfaces.get().unread)
     # cluster.fw not known: host.fw's rules that name nothing it defines (`_host_rules_alone`),
@@ -828,7 +829,9 @@ def _accepts_everything(
         # "Restrict TCP/UDP source port", iptables `--sport`; P17-1). A DROP's -sport drops
         # only what a sender chooses to send from there, unless it is every port
         chosen = ""
-        if "sport" in opts and (r["action"] == "ACCEPT" or _pve_ports(str(opts["sport"])) > 65535):
+        if "sport" in opts and (
+            r["action"] == "ACCEPT" or _pve_ports(str(opts["sport"]), names) > 65535
+        ):
             narrowing.discard("sport")
             if r["action"] == "ACCEPT":
                 chosen = f" (-sport {shown['sport']}: the sender chooses its source port)"
@@ -863,11 +866,12 @@ def _accepts_everything(
             {
                 v
                 for v in versions - closed
-                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
+                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), []), names)
+                > 32768
             }
             if narrowing
             and key in PORT_PROTOCOLS
-            and _opens(narrowing, proto, opts) not in (None, "every inbound packet")
+            and _opens(narrowing, proto, opts, names) not in (None, "every inbound packet")
             else set()
         )
         if (
@@ -899,7 +903,7 @@ def _accepts_everything(
             and (unread or _unplaced(px, iface, addressed))
             and "iface" in narrowing
             and r["action"] == "ACCEPT"
-            and _opens(narrowing - {"iface"}, proto, opts)
+            and _opens(narrowing - {"iface"}, proto, opts, names)
         ):
             maybe.append(f"{where} line {r['line']} `{text}`")
         reached = eff - closed
@@ -910,7 +914,7 @@ def _accepts_everything(
             and narrowing <= {"proto", "dport"}
             and key in PORT_PROTOCOLS
         ):
-            _take_ports(taken, reached, key, opts)
+            _take_ports(taken, reached, key, opts, names)
             continue
         # ACCEPTs of some ports each, more than half of them together (R37F-1); HVA-313 reads
         # the management ports themselves
@@ -922,6 +926,7 @@ def _accepts_everything(
                 str(opts.get("dport") or ""),
                 taken,
                 f"{where} line {r['line']} `{text}`",
+                names,
             )
             if not tcp
             and r["action"] == "ACCEPT"
@@ -930,7 +935,7 @@ def _accepts_everything(
             and key in PORT_PROTOCOLS
             else None
         )
-        what = _opens(narrowing, proto, opts)
+        what = _opens(narrowing, proto, opts, names)
         if what is not None and what != "every inbound packet":
             if r["action"] != "ACCEPT" or (tcp and key != "tcp"):
                 continue
@@ -938,7 +943,8 @@ def _accepts_everything(
             reached = {
                 v
                 for v in reached
-                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
+                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), []), names)
+                > 32768
             }
             if not reached:
                 what = None
@@ -978,8 +984,10 @@ def _accepts_everything(
             # among them (R44F-2: `IN DROP -p tcp -dport 22` then `IN ACCEPT -p tcp` was said
             # to accept "every tcp port")
             dport = str(opts.get("dport") or "")
-            lefts = {_port_count_left(dport, taken.get((v, key), [])) for v in opened_versions}
-            if len(lefts) == 1 and (left := lefts.pop()) < _pve_ports(dport or "0:65535"):
+            lefts = {
+                _port_count_left(dport, taken.get((v, key), []), names) for v in opened_versions
+            }
+            if len(lefts) == 1 and (left := lefts.pop()) < _pve_ports(dport or "0:65535", names):
                 what = (
                     f"{left} of the 65536 {family}{key} ports (those "
                     + ("of its -dport " if dport else "")
@@ -1202,7 +1210,12 @@ def _nft_ports_dropped(opts: Mapping[str, object], nft: bool) -> tuple[dict[str,
     )
 
 
-def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str | None:
+def _opens(
+    narrowing: set[str],
+    proto: str,
+    opts: Mapping[str, object],
+    names: Mapping[str, int] | None = None,
+) -> str | None:
     """What a wide IN rule with these narrowing options admits: every inbound packet, every
     port of one transport protocol (by name or IANA number), or None (something narrower)."""
     if not narrowing:
@@ -1211,7 +1224,7 @@ def _opens(narrowing: set[str], proto: str, opts: Mapping[str, object]) -> str |
     if (
         narrowing <= {"proto", "dport"}
         and key in PORT_PROTOCOLS
-        and _pve_ports(str(opts.get("dport") or "0:65535")) > 32768
+        and _pve_ports(str(opts.get("dport") or "0:65535"), names) > 32768
     ):
         return f"every {key} port"
     return None
@@ -1456,20 +1469,25 @@ def _take_ports(
     versions: set[int],
     key: str,
     opts: dict[str, Any],
+    names: Mapping[str, int] | None = None,
 ) -> None:
     """A DROP or REJECT from every source of protocol `key`'s ports (its -dport, else all of
     them): a later ACCEPT of those ports matches no packet of `versions` (first match;
     L18-6P), so they are recorded in `taken` per IP version."""
     dport = str(opts.get("dport") or "")
     for v in versions:
-        taken.setdefault((v, key), []).extend(_pve_port_intervals(dport) if dport else [(0, 65535)])
+        taken.setdefault((v, key), []).extend(
+            _pve_port_intervals(dport, names) if dport else [(0, 65535)]
+        )
 
 
-def _ports_left(spec: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _ports_left(
+    spec: str, taken: list[tuple[int, int]], names: Mapping[str, int] | None = None
+) -> list[tuple[int, int]]:
     """The port intervals of a -dport list (`_pve_port_intervals`; empty: every port) that no
     interval of `taken` (what an earlier DROP or REJECT took) holds."""
     left: list[tuple[int, int]] = []
-    for lo, hi in _pve_port_intervals(spec) if spec else [(0, 65535)]:
+    for lo, hi in _pve_port_intervals(spec, names) if spec else [(0, 65535)]:
         start = lo
         for a, b in sorted(taken):
             if b < start or a > hi:
@@ -1489,6 +1507,7 @@ def _pooled_accepts(
     spec: str,
     taken: dict[tuple[int, str], list[tuple[int, int]]],
     label: str,
+    names: Mapping[str, int] | None = None,
 ) -> tuple[set[int], str, int] | None:
     """Pool an ACCEPT of ports of transport protocol `key` (its -dport `spec`, less what the
     DROPs before it took) per IP version, and say where the ACCEPTs pooled so far, more than one
@@ -1502,7 +1521,7 @@ def _pooled_accepts(
     shown, most = "", 0
     for v in sorted(reached):
         entries = pool.setdefault((v, key), [])
-        entries.append((label, _ports_left(spec, taken.get((v, key), []))))
+        entries.append((label, _ports_left(spec, taken.get((v, key), []), names)))
         merged: list[tuple[int, int]] = []
         for lo, hi in sorted(i for _, ivs in entries for i in ivs):
             if merged and lo <= merged[-1][1] + 1:
@@ -1616,40 +1635,59 @@ def _pooled_management(pooled: Mapping[int, list[tuple[str, list[_Net]]]]) -> li
     return out
 
 
-def _pve_port_intervals(spec: str) -> list[tuple[int, int]]:
+def _port_names(px: ProxmoxHost) -> Mapping[str, int] | None:
+    """The service names a -dport/-sport resolves to ports from: under proxmox-firewall (host.fw
+    `nftables: 1`) the node's /etc/services where it was read (proxmox-ve-config ports.rs
+    NamedPorts; `ProxmoxHost.services`, R45F-1), else None (`_PVE_SERVICES`: a name netbase
+    gives a management port)."""
+    nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
+    return px.services.get() if nft and px.services.known else None
+
+
+def _pve_port_interval(part: str, names: Mapping[str, int] | None) -> tuple[int, int] | None:
+    """The interval of one -dport/-sport element (`22`, `1000:2000`, a service name, under
+    proxmox-firewall `ssh:http` too: a name on either side of a range, port.rs
+    PortEntry::from_str), None for a name hvaudit cannot resolve."""
+    # /etc/services names match as written: pve-firewall's get_etc_services and
+    # proxmox-ve-config's NamedPorts key them case-sensitively, so `SSH` is no port (L16-9)
+    if names is None and part in _PVE_SERVICES:
+        return (_PVE_SERVICES[part], _PVE_SERVICES[part])
+    lo, sep, hi = part.partition(":")
+
+    def port(side: str, default: int | None) -> int:
+        if not side and default is not None:
+            return default
+        if names is not None and side in names:
+            return names[side]
+        return int(side)
+
+    try:
+        a = port(lo, 0 if sep else None)
+        b = port(hi, 65535) if sep else a
+    except ValueError:
+        return None
+    return (min(a, b), max(a, b))
+
+
+def _pve_port_intervals(spec: str, names: Mapping[str, int] | None = None) -> list[tuple[int, int]]:
     """The port intervals of a pve-firewall -dport/-sport list (`22,80,1000:2000`; a range
-    `a:b`, a service name of /etc/services); a name hvaudit does not know adds nothing."""
-    out = []
-    for part in spec.split(","):
-        part = part.strip()
-        # /etc/services names match as written: pve-firewall's get_etc_services and
-        # proxmox-ve-config's NamedPorts key them case-sensitively, so `SSH` is no port (L16-9)
-        if part in _PVE_SERVICES:
-            port = _PVE_SERVICES[part]
-            out.append((port, port))
-            continue
-        lo, sep, hi = part.partition(":")
-        try:
-            a, b = int(lo or 0), (int(hi or 65535) if sep else int(lo))
-        except ValueError:
-            continue
-        out.append((min(a, b), max(a, b)))
-    return out
+    `a:b`, a service name of /etc/services: `names`, `_port_names`); a name hvaudit does not
+    know adds nothing."""
+    return [i for part in spec.split(",") if (i := _pve_port_interval(part.strip(), names))]
 
 
-def _pve_ports(spec: str) -> int:
-    """How many port numbers a pve-firewall -dport list admits (`22,80,1000:2000`; a name or a
-    typo counts one)."""
+def _pve_ports(spec: str, names: Mapping[str, int] | None = None) -> int:
+    """How many port numbers a pve-firewall -dport list admits (`22,80,1000:2000`; a name
+    `names` resolves is its port, another name or a typo counts one)."""
     held: set[tuple[int, int]] = set()
     count = 0
     for part in spec.split(","):
-        lo, sep, hi = part.strip().partition(":")
-        try:
-            a, b = int(lo or 0), (int(hi or 65535) if sep else int(lo))
-        except ValueError:
+        part = part.strip()
+        interval = _pve_port_interval(part, names)
+        if interval is None:
             count += 1
             continue
-        held.add((min(a, b), max(a, b)))
+        held.add(interval)
     end = -1
     for a, b in sorted(held):
         if b > end:
@@ -1982,6 +2020,7 @@ def _vm_opened(
     rules it alone takes (`pve_refused`). ACCEPTs of some ports each that admit more than
     half of a protocol's ports together open it as one would (`_pooled_accepts`, R37F-1)."""
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
+    names = _port_names(px)
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
     if cluster is None:
         return None
@@ -2021,7 +2060,7 @@ def _vm_opened(
         narrowing = set(opts) - {"log", "source", "dest", "iface"}
         # the sender chooses its source port: an ACCEPT's -sport narrows nothing (P17-1), a
         # DROP's only when it is not every port
-        if "sport" in opts and (accept or _pve_ports(str(opts["sport"])) > 65535):
+        if "sport" in opts and (accept or _pve_ports(str(opts["sport"]), names) > 65535):
             narrowing.discard("sport")
         if str(opts.get("proto") or "") in IPTABLES_ALL_PROTOCOLS and not nft:
             narrowing.discard("proto")
@@ -2066,11 +2105,12 @@ def _vm_opened(
             {
                 v
                 for v in reached
-                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
+                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), []), names)
+                > 32768
             }
             if narrowing
             and key in PORT_PROTOCOLS
-            and _opens(narrowing, proto, opts) not in (None, "every inbound packet")
+            and _opens(narrowing, proto, opts, names) not in (None, "every inbound packet")
             else set()
         )
         together = (
@@ -2112,7 +2152,7 @@ def _vm_opened(
             if not narrowing:
                 closed |= reached
             elif narrowing <= {"proto", "dport"} and key in PORT_PROTOCOLS:
-                _take_ports(taken, reached, key, opts)
+                _take_ports(taken, reached, key, opts, names)
             continue
         # ACCEPTs of some ports each, more than half of them together (R37F-1)
         pooled = (
@@ -2125,17 +2165,19 @@ def _vm_opened(
                 f"line {g['line']} `IN ACCEPT -p {shown['proto']}"
                 + "".join(f" -{k} {shown[k]}" for k in ("dport", "sport") if k in shown)
                 + f"`{why}",
+                names,
             )
             if "proto" in narrowing and narrowing <= {"proto", "dport"} and key in PORT_PROTOCOLS
             else None
         )
-        what = _opens(narrowing, proto, opts)
+        what = _opens(narrowing, proto, opts, names)
         if what is not None and narrowing:
             # the ports the DROPs before it left: still more than half of them? (L18-6P)
             reached = {
                 v
                 for v in reached
-                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), [])) > 32768
+                if _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), []), names)
+                > 32768
             }
             if not reached:
                 what = None
@@ -4234,7 +4276,8 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     matches only the versions of the set's entries (L18-5P). A -dport service name is a port of the node's /etc/services: of the stock
     (netbase) names only `ssh` is a management port, and an ACCEPT from any source of a name
     netbase does not define is a question, its port being in a file the evidence lacks
-    (_NETBASE_SERVICES, L17-4). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
+    (_NETBASE_SERVICES, L17-4); under proxmox-firewall, where the node's /etc/services was read,
+    each name is the port it gives there (`_port_names`, R45F-1). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
     pve-firewall) accepts every TCP port, the management ports included, as its `-dport 8006`
     twin does: `-i` of an interface (the loopback aside) or `-sport` narrows who arrives, not
     which ports, and Linux delivers a packet for any of the node's addresses on any interface
@@ -4348,7 +4391,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 {k: v for k, v in opts.items() if nft or k not in perl_false(opts)}, nft
             )
             macro = str(r["macro"]).lower()
-            ports = _pve_port_intervals(str(opts.get("dport", "")))
+            ports = _pve_port_intervals(str(opts.get("dport", "")), _port_names(px))
             version = r.get("ipversion")
             versions = {version} if isinstance(version, int) else {4, 6}
             proto = _port_protocol(str(opts.get("proto")))
@@ -4479,11 +4522,20 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 )
             elif r["type"] == "in" and r["action"] == "ACCEPT" and every and not macro:
                 # a service name netbase does not know is one the node's /etc/services may
-                # give any port, a management port too (L17-4)
+                # give any port, a management port too (L17-4); where proxmox-firewall reads
+                # the node's file, which was read, the name's port is known (R45F-1)
+                known = _port_names(px)
                 unknown_names = [
                     x
                     for x in str(opts.get("dport", "")).split(",")
-                    if x and not re.fullmatch(r"[0-9:]+", x, re.A) and x not in _NETBASE_SERVICES
+                    if x
+                    and not re.fullmatch(r"[0-9:]+", x, re.A)
+                    and any(
+                        side
+                        and not side.isdigit()
+                        and side not in (_NETBASE_SERVICES if known is None else known)
+                        for side in x.split(":", 1)
+                    )
                 ]
                 if unknown_names and proto.lower() not in (
                     "icmp",
@@ -4889,13 +4941,15 @@ def _rule_versions(
     return out
 
 
-def _port_count_left(spec: str, taken: list[tuple[int, int]]) -> int:
+def _port_count_left(
+    spec: str, taken: list[tuple[int, int]], names: Mapping[str, int] | None = None
+) -> int:
     """How many ports of a -dport list (`_pve_ports`; empty: every port) remain when those
     `taken` (intervals an earlier DROP or REJECT took) are left out."""
     if not taken:
-        return _pve_ports(spec or "0:65535")
+        return _pve_ports(spec or "0:65535", names)
     left, end = 0, -1
-    for lo, hi in sorted(_pve_port_intervals(spec) if spec else [(0, 65535)]):
+    for lo, hi in sorted(_pve_port_intervals(spec, names) if spec else [(0, 65535)]):
         lo = max(lo, end + 1)
         end = max(end, hi)
         if lo > hi:

@@ -62,6 +62,10 @@ PVE_FILES = (
     # pve-firewall's flag (PVE::Firewall::Helpers $FORCE_NFT_DISABLE_FLAG_FILE): while it
     # exists proxmox-firewall only removes its tables (P22-2)
     "/run/proxmox-nftables-firewall-force-disable",
+    # the service names proxmox-firewall resolves a rule's -dport/-sport names from
+    # (proxmox-ve-config ports.rs NamedPorts reads /etc/services): hvaudit.parse.proxmox
+    # parse_services
+    "/etc/services",
 )
 NFT_FORCE_DISABLE = "/run/proxmox-nftables-firewall-force-disable"
 COROSYNC_LOCAL = "/etc/corosync/corosync.conf"

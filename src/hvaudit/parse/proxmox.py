@@ -30,6 +30,7 @@ from hvaudit.errors import InputError
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, parse_firewall
 
 __all__ = [
+    "SERVICES",
     "FirewallFile",
     "InterfacesInclude",
     "IpsetEntry",
@@ -45,6 +46,7 @@ __all__ = [
     "parse_pveproxy_defaults",
     "parse_qemu_config",
     "parse_realms",
+    "parse_services",
     "parse_storage",
     "parse_tfa_entries",
     "parse_user_config",
@@ -1461,6 +1463,38 @@ def _bash_uncomment(value: str) -> str:
         elif ch == "#" and (i == 0 or value[i - 1] in " \t"):
             return value[:i]
     return value
+
+
+SERVICES = "/etc/services"
+"""The node's service names, which proxmox-firewall resolves a rule's -dport/-sport names from."""
+
+
+def parse_services(text: str, name: str) -> dict[str, int]:
+    """The port of each service name in the node's /etc/services as proxmox-firewall reads it
+    (github:proxmox/proxmox-ve-rs proxmox-ve-config src/firewall/ports.rs NamedPorts::new,
+    read with `find_string`): a line trimmed at its start, blank and `#` lines skipped, split
+    at ASCII whitespace; its first word is the name, the second's text before any `/` the
+    port (Rust's u16 parse; a line whose port does not parse is skipped), and each later word
+    up to one starting with `#` an alias of the same port. The protocol is not read, and a
+    later line's name or alias replaces an earlier one's (a HashMap insert). A missing file
+    is an empty map: every name is then an "unknown port name" (parse_named_port)."""
+    del name
+    out: dict[str, int] = {}
+    # BufRead::lines splits at \n only; trim_start takes Unicode whitespace, split_ascii_whitespace
+    # ASCII's alone (space, \t, \n, form feed, \r)
+    for raw in text.split("\n"):
+        words = [w for w in re.split(r"[ \t\n\x0c\r]+", raw.lstrip()) if w]
+        if not words or words[0].startswith("#") or len(words) < 2:
+            continue
+        port = words[1].split("/", 1)[0]
+        if not re.fullmatch(r"\+?[0-9]+", port, re.A) or int(port) > 65535:
+            continue
+        out[words[0]] = int(port)
+        for alias in words[2:]:
+            if alias.startswith("#"):
+                break
+            out[alias] = int(port)
+    return out
 
 
 def parse_pveproxy_defaults(text: str, name: str) -> dict[str, str]:

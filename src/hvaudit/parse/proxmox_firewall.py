@@ -336,6 +336,11 @@ class FirewallFile:
     does not read as pve-firewall does (P21F-2, L19-12P's reading of the other sections):
     refused True where its parser fails the whole file on it, False where pve-firewall skips a
     line that proxmox-firewall, which skips none, either refuses or applies."""
+    nft_port_names: dict[int, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    """Line number -> (the line, (`dport`|`sport`, element) of each -dport/-sport list element of a rule
+    whose ports proxmox-firewall reads that names a service on a side (`http`, `ssh:http`):
+    it resolves them from the node's /etc/services (hvaudit.parse.proxmox_model._nft_reading,
+    R45F-1)."""
     daemons_off: str = ""
     """host.fw only: why neither pve-firewall nor proxmox-firewall applies the files although
     both run (hvaudit.parse.proxmox_model._nft_reading, P21F-3); empty otherwise."""
@@ -1019,6 +1024,18 @@ def parse_firewall(
         # aliases), else "unknown port name" fails the whole file (port.rs parse_port); a name
         # the stock file (netbase) lacks is one the node's own, not collected, may add (R41F-4)
         elif isinstance(written, dict) and proto in _PROTOCOLS_WITH_PORTS:
+            port_names = [
+                (key, item.strip())
+                for key in ("dport", "sport")
+                for item in str(written.get(key) or "").split(",")
+                if any(
+                    side and not re.fullmatch(r"\+?[0-9]+", side, re.A)
+                    for side in item.strip().split(":", 1)
+                )
+            ]
+            if port_names:
+                at = int(str(r["line"]))
+                fw.nft_port_names[at] = (rows[at - 1].strip(), port_names)
             names = [
                 f"-{key} {side}"
                 for key in ("dport", "sport")

@@ -2119,6 +2119,33 @@ def resolve_enable_stamp(fw: pve.FirewallFile, collected_at: object) -> None:
     fw.options["enable"] = "0" if now - stamp > 60 else "1"
 
 
+def _port_name_refused(items: list[tuple[str, str]], services: dict[str, int]) -> str:
+    """Why proxmox-firewall refuses a rule's -dport/-sport elements that name services, read
+    with the node's /etc/services (`services`, parse_services); "" where it takes them all.
+    github:proxmox/proxmox-ve-rs proxmox-ve-config port.rs: PortEntry::from_str parses each
+    side of a `:` (parse_port: a u16, else parse_named_port, `unknown port name "x"`, which
+    fails the whole file) and refuses a range whose start is above its end ("start port is
+    greater than end port!")."""
+    for key, item in items:
+        ports = []
+        for side in item.split(":", 1):
+            if re.fullmatch(r"\+?[0-9]+", side, re.A):
+                ports.append(int(side))
+            elif side in services:
+                ports.append(services[side])
+            else:
+                return (
+                    f'-{key} {item}: unknown port name "{side}" (the node\'s /etc/services '
+                    "does not define it)"
+                )
+        if len(ports) == 2 and ports[0] > ports[1]:
+            return (
+                f"-{key} {item}: start port is greater than end port! (the node's "
+                f"/etc/services gives {ports[0]} and {ports[1]})"
+            )
+    return ""
+
+
 def _nft_reading(
     bundle: Bundle,
     px: ProxmoxHost,
@@ -2195,16 +2222,28 @@ def _nft_reading(
     read = {name: nft_options(fw, name) for name, fw in files}
     # the lines of the other sections it reads otherwise (P21F-2): common.rs Config::parse
     # skips no line but blank and `#` ones, and bails (`?`) on each it cannot parse
+    # a rule's -dport/-sport service names, where the node's /etc/services was read: each is
+    # the port that file gives it or refuses the whole file (R45F-1), no longer a question
+    named: dict[tuple[str, int], str] = {}
+    if px.services.known:
+        for name, fw in files:
+            for n, (text, items) in fw.nft_port_names.items():
+                wrong = _port_name_refused(items, px.services.get())
+                named[(name, n)] = f"`{text}`: {wrong}" if wrong else ""
     refused = [
         why
         for name, fw in files
         for why in [
             *read[name][1],
             *(f"{name} line {n} {w}" for n, w, sure in fw.nft_lines if sure),
+            *(f"{name} line {n} {w}" for (f, n), w in sorted(named.items()) if f == name and w),
         ]
     ]
     other = [
-        f"{name} line {n} {w}" for name, fw in files for n, w, sure in fw.nft_lines if not sure
+        f"{name} line {n} {w}"
+        for name, fw in files
+        for n, w, sure in fw.nft_lines
+        if not sure and (name, n) not in named
     ]
     if refused or other:
         why = (
@@ -2390,6 +2429,17 @@ def _add_node(
         hostname,
         lambda: Fact.of({}, Source(at("/etc/default/pveproxy"), "absent: defaults")),
         artefact=at("/etc/default/pveproxy"),
+    )
+    # proxmox-ve-config NamedPorts::new: a file it cannot open is no name (`Err(_) => return
+    # this`), so a node without /etc/services resolves none
+    px.services = _file(
+        bundle,
+        pve.SERVICES,
+        pve.parse_services,
+        problems,
+        hostname,
+        lambda: Fact.of({}, Source(at(pve.SERVICES), "absent: no service name")),
+        artefact=at(pve.SERVICES),
     )
     _corosync_local(bundle, px, problems, hostname, at)
     cores, threads, mem, missing = _size(bundle)
