@@ -2,8 +2,9 @@
 
 Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
 (conftest's hardened Debian host with round 25's accounts: alice an administrator, bob and
-carol listed in staff), through the real collector, parser and engine; each test asserts the
-exact status and message of HVA-142.
+carol listed in staff; for R45A-2 test_checks_host's keyboard-interactive-only sshd), through
+the real collector, parser and engine; each test asserts the exact status and message of
+HVA-142 or HVA-151.
 
 Findings (R45A-n):
 - R45A-1 (false pass) HVA-142: sudo's vendor sudoers was never read. sudo built with
@@ -29,23 +30,38 @@ Findings (R45A-n):
   reads no /usr/etc file (and with no /etc/sudoers grants nothing): the evidence does not tell
   the builds apart, so the vendor file's rules count, erring towards counting. A bundle
   collected before keeps /etc's answer.
+- R45A-2 (false pass) HVA-151: a PAM include's target was read as its file name in /etc/pam.d
+  whatever its path. Linux-PAM libpam/pam_handlers.c _pam_load_conf_file opens an include's
+  or substack's target with _pam_open_config_file, which opens an absolute path as it is
+  (`if (service[0] == '/')`) and a relative name as /etc/pam.d/NAME (PAM_CONFIG_DF, then
+  /usr/lib/pam.d/NAME); hvaudit took the part after the last '/' (parse.pam parse_stack and
+  unread_auth_files), so `auth include /usr/local/etc/pam.d/common-auth`, `auth substack
+  /opt/pam/password-auth`, `@include /opt/pam/common-auth` and `auth include
+  ../pam.local/common-auth` (/etc/pam.local/common-auth) were each read as the collected
+  /etc/pam.d file of that name: its pam_unix and pam_google_authenticator passed "every SSH
+  login needs two factors" for a stack whose rules are in a file never read. Now
+  parse.pam.include_name resolves the target as libpam does: a file of /etc/pam.d is its
+  name, any other path is itself, never collected, so the stack is unknown (manual), naming
+  the path.
 
 Held (kept as tests): a /etc/sudoers that exists is the file read, a vendor file's rules
 notwithstanding (PASS2); with neither file, or a bundle without the vendor probe, only
 /etc/sudoers.d counts, as before (1 principal, alice, from the administrative groups). Two
 guards of the new reading failed on main only because main read no vendor sudoers: a
 /usr/etc/sudo.conf naming /usr/etc/sudoers itself is no other file (the vendor rules count),
-and a /etc/sudo.conf that exists is read in /usr/etc/sudo.conf's place.
+and a /etc/sudo.conf that exists is read in /usr/etc/sudo.conf's place. R45A-2: an include
+of /etc/pam.d/common-auth by its full path, by its name and as ./common-auth still read the
+collected file (pass).
 
 Probed by script: the replies of GNU grep here (LC_ALL=C, as the runner sets it) to a missing
 /etc/sudoers and /etc/sudoers.d: exit 2, "grep: PATH: No such file or directory", as ETC_D
 and held-neither replay them. The end-to-end run against a real libvirtd was not run: the
 change reaches HVA-142 alone (test_e2e_libvirtd asserts no HVA-142 verdict), and the e2e host
 has neither /etc/sudoers nor /usr/etc, so the vendor probe finds no file and the reading is
-main's.
+main's; nor can R45A-2 (HVA-151, sshd's PAM stack, no libvirt domain or libvirtd state).
 
-Tally: 1 finding (false pass); 11 cases, 8 failed on main before the fix (6 of the finding's
-shapes and the 2 guards), 3 held.
+Tally: 2 findings (2 false passes); 18 cases, 12 failed on main before the fixes (R45A-1: 8,
+6 of the finding's shapes and its 2 guards; R45A-2: 4), 6 held.
 
 Leads left:
 - The targetpw question names /etc/pam.d/sudo; where sudo's PAM stack is the vendor one
@@ -62,6 +78,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import messages, outcomes
+from test_checks_host import SSHD_KBD_ONLY
 from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
 
 NO_ETC = "grep: /etc/sudoers: No such file or directory\n"
@@ -216,3 +234,85 @@ def test_vendor_sudoers_unknown(host_scan, overrides, expected) -> None:
     another sudoers_file=, and an include outside the files collected are unknowns, never a
     pass on /etc/sudoers.d alone (each passed 1 principal before the fix)."""
     assert _142(host_scan({**BASE, **overrides})) == expected
+
+
+# --- R45A-2: a PAM include's target as libpam opens it
+
+OTP = "auth required pam_unix.so\nauth required pam_google_authenticator.so\n"
+"""A collected stack that requires a password and a one-time code."""
+TWO_FACTORS = (
+    "pass",
+    "every SSH login needs two factors: AuthenticationMethods keyboard-interactive, PAM requires "
+    "pam_unix (knowledge) and pam_google_authenticator (otp)",
+)
+
+
+def _unread(path: str) -> tuple[str, str]:
+    return (
+        "manual",
+        f"evidence unavailable: sshd's PAM auth stack includes {path} (not collected): the "
+        "factors it requires are unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    ("pam", "expected"),
+    [
+        (
+            {
+                "/etc/pam.d/sshd": "auth include /usr/local/etc/pam.d/common-auth\n",
+                "/etc/pam.d/common-auth": OTP,
+            },
+            _unread("/usr/local/etc/pam.d/common-auth"),
+        ),
+        (
+            {
+                "/etc/pam.d/sshd": "auth substack /opt/pam/password-auth\n",
+                "/etc/pam.d/password-auth": OTP,
+            },
+            _unread("/opt/pam/password-auth"),
+        ),
+        (
+            {"/etc/pam.d/sshd": "@include /opt/pam/common-auth\n", "/etc/pam.d/common-auth": OTP},
+            _unread("/opt/pam/common-auth"),
+        ),
+        (
+            {
+                "/etc/pam.d/sshd": "auth include ../pam.local/common-auth\n",
+                "/etc/pam.d/common-auth": OTP,
+            },
+            _unread("/etc/pam.local/common-auth"),
+        ),
+        (
+            {
+                "/etc/pam.d/sshd": "auth include /etc/pam.d/common-auth\n",
+                "/etc/pam.d/common-auth": OTP,
+            },
+            TWO_FACTORS,
+        ),
+        (
+            {"/etc/pam.d/sshd": "auth include common-auth\n", "/etc/pam.d/common-auth": OTP},
+            TWO_FACTORS,
+        ),
+        (
+            {"/etc/pam.d/sshd": "auth include ./common-auth\n", "/etc/pam.d/common-auth": OTP},
+            TWO_FACTORS,
+        ),
+    ],
+    ids=[
+        "include-absolute",
+        "substack-absolute",
+        "at-include-absolute",
+        "include-dotdot",
+        "held-etc-pam-d-absolute",
+        "held-name",
+        "held-dot",
+    ],
+)
+def test_pam_include_path_151(host_scan, pam, expected) -> None:
+    """R45A-2 (false pass) HVA-151: libpam opens an include's absolute target as it is and a
+    relative one under /etc/pam.d (pam_handlers.c _pam_open_config_file), so `auth include
+    /usr/local/etc/pam.d/common-auth` is not the collected /etc/pam.d/common-auth, whose
+    password and one-time code passed the check before the fix; now the file is unread."""
+    a = host_scan({"sshd-effective": (SSHD_KBD_ONLY, 0), **pam})
+    assert (outcomes(a, "HVA-151")["hv1"], messages(a, "HVA-151")["hv1"]) == expected

@@ -6493,7 +6493,7 @@ def _mfa_one(
     if unread:
         return Fact.unavailable(
             "sshd's PAM auth stack includes "
-            + ", ".join(f"/etc/pam.d/{u}" for u in unread)
+            + ", ".join(u if u.startswith("/") else f"/etc/pam.d/{u}" for u in unread)
             + " (not collected): the factors it requires are unknown",
             *evidence,
         )

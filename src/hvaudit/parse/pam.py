@@ -24,6 +24,7 @@ attacker can do, so it can only err towards "not required" (a fail), never towar
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -219,6 +220,22 @@ def pam_tokens(text: str) -> list[str]:
     return out
 
 
+PAM_D = "/etc/pam.d"
+
+
+def include_name(target: str) -> str:
+    """The file an include, substack or @include of `target` reads, as a key of the collected
+    texts: the file name for a file of /etc/pam.d, the full path for any other. Linux-PAM's
+    libpam/pam_handlers.c _pam_load_conf_file opens the target with _pam_open_config_file,
+    which opens an absolute path (`service[0] == '/'`) as it is and a relative name as
+    PAM_CONFIG_DF (/etc/pam.d/NAME; then PAM_CONFIG_DIST_DF, /usr/lib/pam.d/NAME, never
+    collected), so `include /opt/pam/common-auth` is not /etc/pam.d/common-auth and
+    `include ../x` is /etc/x (R45A-2)."""
+    path = posixpath.normpath(target if target.startswith("/") else f"{PAM_D}/{target}")
+    head, name = posixpath.split(path)
+    return name if head == PAM_D else path
+
+
 def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
     """The `auth` rules of PAM service file `name` (a key of `texts`: file name -> text), with
     `@include` and `include` inlined and `substack` nested. A file not in `texts` adds nothing."""
@@ -227,7 +244,7 @@ def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
         return Stack(())
     for line in logical_lines(texts[name]):
         if line.startswith("@include"):
-            items.extend(parse_stack(texts, line.split()[-1].rsplit("/", 1)[-1], depth + 1).items)
+            items.extend(parse_stack(texts, include_name(line.split()[-1]), depth + 1).items)
             continue
         m = _LINE.match(line)
         if not m:
@@ -236,9 +253,9 @@ def parse_stack(texts: dict[str, str], name: str, depth: int = 0) -> Stack:
         words = pam_tokens(f"{m.group(2)}{m.group(3)}")
         module = words[0].rsplit("/", 1)[-1].removesuffix(".so") if words else ""
         if control == "include":
-            items.extend(parse_stack(texts, module, depth + 1).items)
+            items.extend(parse_stack(texts, include_name(words[0]), depth + 1).items)
         elif control == "substack":
-            items.append(parse_stack(texts, module, depth + 1))
+            items.append(parse_stack(texts, include_name(words[0]), depth + 1))
         else:
             items.append(PamRule(control, module, tuple(words[1:])))
     return Stack(tuple(items))
@@ -266,14 +283,14 @@ def unread_auth_files(texts: dict[str, str], name: str, depth: int = 0) -> list[
     for line in logical_lines(texts[name]):
         target = ""
         if line.startswith("@include"):
-            target = line.split()[-1].rsplit("/", 1)[-1]
+            target = include_name(line.split()[-1])
             if target in NON_AUTH_INCLUDES and target not in texts:
                 continue
         else:
             m = _LINE.match(line)
             control = m.group(1).lower() if m and not m.group(1).startswith("[") else ""
             if m and control in ("include", "substack"):
-                target = m.group(2).rsplit("/", 1)[-1]
+                target = include_name(m.group(2))
                 if target in NON_AUTH_INCLUDES and target not in texts:
                     continue
         if target:
