@@ -28,30 +28,40 @@ Held:
   vmbr0.50: the pass (the address is known and judged by R44E-1).
 - the hardened copy (static addresses only, none in 10.0.2.0/24): "migration type secure on
   10.0.2.0/24", as before.
+- a copy bundle whose /etc/pve/firewall lacks guest 200's 200.fw (rounds 40-44's lead):
+  HVA-191 and HVA-303 fail web-10 "the VM firewall is off" (pve-firewall src/PVE/Firewall.pm
+  compile: `next if !$vmfw_conf`), never pass.
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (1 false pass); 8 test cases, 5 failed on main before the fix (R45E-1: 5:
-pass), 3 held.
+Tally: 1 finding (1 false pass); 9 test cases, 5 failed on main before the fix (7971b5bc:
+R45E-1 5: pass), 4 held. Older tests whose HVA-308 pass the evidence did not prove (the
+proxmox-node copy and the fake API's node hold no address in 10.0.2.0/24 in a file read, and
+/etc/network/interfaces.d/* is unread) now expect the ask (f7870f99).
 
 Leads left:
 - `_unseen_migration_address` asks for an unread sourced file whatever it holds; the file's
   absence from a copy (a glob matching nothing) is not told apart from an unread one here.
 - an address added by `post-up ip addr add` or by an SDN VNet's gateway (`/etc/network/
   interfaces.d/sdn`, read where copied) is not read as the node's: the former is not asked.
-- HVA-308 versus the node's management address (round 44's team decision) stands.
-- the ESXi checks HVA-411, 414, 415, 425, 429, 430 were not reached this round.
+- HVA-308 versus the node's management address (round 44's team decision) stands; a
+  bridge's own PVID set by `bridge-pvid` is still taken as 1 (ifupdown2's handling of it on
+  the bridge itself, versus pve-common's `$tag = 1 if !$tag` for a port, not yet read).
+- the ESXi checks HVA-411, 414, 415, 425, 429, 430: read, not probed this round.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hvaudit.cli import main
 from test_proxmox_api import seeded  # noqa: F401 - seeded: a fixture
 from test_redteam40_vendor_probes import DC, HARDENED_MIGRATION
+from test_redteam40_vendor_probes import _copy as r40_copy
 from test_redteam40_vendor_probes import _scan as r40_scan
 from test_redteam44_vendor_probes import _api_hva308
 
@@ -222,3 +232,25 @@ def test_r45e1_api_dhcp_bridge_of_a_trunk_guest_is_asked(
         "VM legacy-erp net1 on vmbr1 are on the node's bridges",
         node="pve1",
     )
+
+
+def test_r45e_held_guest_without_its_fw_file_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held (rounds 40-44's lead): a copy whose /etc/pve/firewall holds cluster.fw and 201.fw
+    but no 200.fw: VM web-10's `firewall=1` NIC is filtered by no VM rule (pve-firewall
+    src/PVE/Firewall.pm compile: `next if !$vmfw_conf` for a VM without its <vmid>.fw), so
+    HVA-303 fails it, never passes."""
+    tree = r40_copy(tmp_path, ("etc/pve/firewall/200.fw",), None)
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    got = {
+        r["check_id"]: (r["status"], r["message"])
+        for r in json.loads(out)["results"]
+        if r["check_id"] in ("HVA-191", "HVA-303") and r["subject"]["name"] == "web-10"
+    }
+    assert got == {
+        "HVA-191": ("fail", "BC:24:11:00:00:20: no filter: the VM firewall is off"),
+        "HVA-303": ("fail", "BC:24:11:00:00:20: the VM firewall is off"),
+    }
