@@ -44,6 +44,15 @@ Findings:
   (SPICE_LINK_ERR_NEED_SECURED, "spice channels %d should be encrypted"): the port admits no
   channel, as hvaudit already holds for libvirt's own plaintext port (R22M-2). Now it passes
   "every channel over TLS only" (consoles._launcher_spice_keys `secure`).
+- R45D-4 (wording) HVA-031: the SASL question of a raw `-vnc 0.0.0.0:1,sasl=on` (or -spice
+  sasl=on) named /etc/sasl2/qemu.conf or vnc_sasl_dir (spice_sasl_dir) whatever libvirt gave
+  QEMU, but libvirt adds SASL_CONF_PATH to the environment only while building its own -vnc
+  under vnc_sasl = 1 or its own -spice under spice_sasl = 1 (tests/qemuxmlconfdata/
+  graphics-vnc-sasl.x86_64-latest.args `SASL_CONF_PATH=/etc/sasl2`, graphics-vnc's none), and
+  cyrus SASL otherwise reads its built-in CONFIGDIR (lib/common.c _sasl_getconfpath). VM
+  web01, with vnc_sasl = 1 but no libvirt VNC, now asks about that built-in directory
+  (consoles._sasl_env), as R44D-2 does for a -set; R41D-2's and R41D-4's questions (no libvirt
+  console) and R44D-2's wording are updated in a separate commit.
 
 Held (kept as tests): libvirt's SPICE with listen none and a password, beside the same raw
 -spice, keeps "TLS port only, with ticketing" (R45D-1: libvirt gives no disable-ticketing);
@@ -51,14 +60,15 @@ a raw `sasl=on` there stays the SASL question (spice-server takes SASL whatever 
 R41D-5); qemu.conf's spice_password (libvirt then gives no disable-ticketing) keeps the pass;
 a lone `-spice unix=off,addr=0.0.0.0,port=5999` still fails on its plaintext port (R45D-2);
 the raw port beside a raw plaintext-channel=main, or beside libvirt's defaultMode 'any', still
-fails (R45D-3).
+fails (R45D-3); a raw -vnc sasl=on beside libvirt's loopback VNC under vnc_sasl = 1 keeps
+the question on /etc/sasl2 and vnc_sasl_dir (R45D-4).
 
 Probed by script (reasoned from source, not kept): a raw `password-secret=` does not undo an
 inherited disable-ticketing: qemu_spice_init sets the password first and calls
 spice_server_set_noauth after it, so no client is asked for it either way.
 
-Tally: 3 findings (false pass 1, wrong fail 2), 4 tests holding 13 cases; the 5 finding
-cases failed on main before the fixes (the 8 held cases pass on main too).
+Tally: 4 findings (false pass 1, wrong fail 2, wording 1), 5 tests holding 15 cases; the 6
+finding cases failed on main before the fixes (the 9 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -70,7 +80,7 @@ from pathlib import Path
 from conftest import messages, outcomes
 from test_redteam37_domain_probes import _ns_scan
 from test_redteam40_domain_probes import _commandline
-from test_redteam41_domain_probes import _conf_scan
+from test_redteam41_domain_probes import ETC_SASL, _conf_scan, _questions, _sasl_q
 
 NONE_SPICE = "<devices><graphics type='spice'><listen type='none'/></graphics></devices>"
 NONE_SPICE_PW = (
@@ -184,4 +194,26 @@ def test_raw_plaintext_port_beside_libvirts_secure_spice(tmp_path: Path) -> None
         "a plaintext port",
         "v2": f"{everywhere} admits plaintext channels (defaultMode='any'); QEMU argument -spice "
         "port=5999: a SPICE server on 0.0.0.0 with a plaintext port",
+    }
+
+
+LOOP_VNC = "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>"
+
+
+def test_raw_sasl_question_names_the_directory_qemu_reads(tmp_path: Path) -> None:
+    """R45D-4: a raw `-vnc 0.0.0.0:1,sasl=on` reads the SASL_CONF_PATH libvirt sets only for
+    its own VNC under vnc_sasl = 1: without one (web01, vnc_sasl = 1 but no libvirt VNC) the
+    question names SASL's built-in directory, not /etc/sasl2 or vnc_sasl_dir. Held: beside
+    libvirt's loopback VNC under vnc_sasl = 1 (v1) it keeps vnc_sasl_dir."""
+    raw = _commandline("-vnc", "0.0.0.0:1,sasl=on")
+    a = _conf_scan(tmp_path, {"web01": ("", raw), "v1": (LOOP_VNC, raw)}, "vnc_sasl = 1\n")
+    assert outcomes(a, "HVA-031") == {"web01": "manual", "v1": "manual"}
+    assert _questions(a, "HVA-031") == {
+        "web01": _sasl_q(
+            "the mech_list line of qemu.conf in the configuration directory the SASL library on "
+            "hv1 was built with (libvirt passes QEMU a SASL_CONF_PATH only with its own VNC or "
+            "SPICE console under /etc/libvirt/qemu.conf's vnc_sasl = 1 or spice_sasl = 1, so "
+            "vnc_sasl_dir and spice_sasl_dir do not apply)"
+        ).replace("for vnc on", "for vnc (QEMU argument -vnc 0.0.0.0:1,sasl=on) on"),
+        "v1": _sasl_q(ETC_SASL),
     }

@@ -93,6 +93,10 @@ class _Verdict:
     """Console types whose SASL configuration (a host file hvaudit does not read) decides."""
     refs: list[Source] = field(default_factory=list)
     hidden_password: Fact[bool] | None = None
+    sasl_env: frozenset[str] = frozenset({"vnc", "spice"})
+    """The console types for whose SASL libvirt gives QEMU SASL_CONF_PATH (its own VNC or
+    SPICE console under vnc_sasl = 1 or spice_sasl = 1; both where qemu.conf is unread): a raw
+    -vnc or -spice with sasl=on reads that directory, else SASL's built-in one (R45D-4)."""
     opaque: list[str] = field(default_factory=list)
     """Raw network backends on a socket the arguments do not show (fd=): what to confirm."""
     vsock_guests: list[str] = field(default_factory=list)
@@ -416,6 +420,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         )
         r = _Verdict(scope=loopback_scope(h), guests=others, guests6=others6, own=own)
         r.vsock_guests = [how for vm, how in vsocks.get(v.host, []) if vm != v.name]
+        r.sasl_env = _sasl_env(h, v)
         # a <console> repeating a <serial> names the same spiceport
         r.spice_ports = list(
             dict.fromkeys(a.name or "(unnamed)" for a in v.agent_channels if a.kind == "spiceport")
@@ -1290,7 +1295,7 @@ def _raw_console_verdict(
         # libvirt's vnc_sasl (R41D-2): ui/vnc.c vnc_display_setup_auth takes the password
         # before SASL, and authenticating TLS client certificates stand on their own
         r.proven.append(f"{shown}: sasl (SASL authenticates)")
-        r.asks.append("vnc")
+        r.asks.append("vnc" if "vnc" in r.sasl_env else f"vnc ({shown})")
     elif auth:
         r.proven.append(f"{shown}: {', '.join(sorted(auth))}")
     else:
@@ -1339,6 +1344,24 @@ def _settings_question(h: Host, settings: list[str]) -> str:
     )
 
 
+def _sasl_env(h: Host, v: Vm) -> frozenset[str]:
+    """The console types whose SASL_CONF_PATH libvirt puts in the environment of the VM's QEMU
+    (R45D-4): it adds the variable while building its own -vnc under vnc_sasl = 1 (tests/
+    qemuxmlconfdata/graphics-vnc-sasl.x86_64-latest.args `SASL_CONF_PATH=/etc/sasl2`;
+    graphics-vnc's has none) or its own -spice under spice_sasl = 1, and the one environment
+    serves every SASL server of that process, a raw -vnc or -spice too. Both where qemu.conf
+    was not read (the question then names the setting)."""
+    if not conf_fact(h, "qemu.conf").known:
+        return frozenset({"vnc", "spice"})
+    out = set()
+    for t in ("vnc", "spice"):
+        if any(g.type == t and g.tls is None for g in v.graphics):
+            value, _ = conf_value(h, "qemu.conf", f"{t}_sasl")
+            if value == 1:
+                out.add(t)
+    return frozenset(out)
+
+
 def _sasl_question(h: Host, v: Vm, types: list[str]) -> str:
     """The one question a password-less console that SASL authenticates asks. Cyrus SASL reads
     its configuration from the directory of the SASL_CONF_PATH environment variable, else its
@@ -1365,8 +1388,9 @@ def _sasl_question(h: Host, v: Vm, types: list[str]) -> str:
         f"directory that /etc/libvirt/qemu.conf's {dirs} names)"
         if conf
         else f"the mech_list line of qemu.conf in the configuration directory the SASL library "
-        f"on {h.name} was built with (libvirt passes QEMU no SASL_CONF_PATH without "
-        "/etc/libvirt/qemu.conf's vnc_sasl = 1, so vnc_sasl_dir does not apply)"
+        f"on {h.name} was built with (libvirt passes QEMU a SASL_CONF_PATH only with its own "
+        "VNC or SPICE console under /etc/libvirt/qemu.conf's vnc_sasl = 1 or spice_sasl = 1, "
+        "so vnc_sasl_dir and spice_sasl_dir do not apply)"
     )
     return (
         f"Does the SASL configuration QEMU uses for {_and(types)} on host {h.name} offer only "
@@ -1417,7 +1441,7 @@ def _raw_spice(
         # with the spice", its mechanisms being the SASL configuration's: asked as libvirt's
         # spice_sasl is (R41D-2)
         r.proven.append(f"{shown}: {tls}, sasl (SASL authenticates)")
-        r.asks.append("spice")
+        r.asks.append("spice" if "spice" in r.sasl_env else f"spice ({shown})")
     else:
         r.proven.append(f"{shown}: {tls}, with ticketing")
 
