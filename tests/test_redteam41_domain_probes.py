@@ -271,7 +271,15 @@ def test_raw_vnc_with_sasl_alone_is_asked(tmp_path: Path) -> None:
         "v1": "QEMU argument -vnc 0.0.0.0:1,sasl=on,password=on: password, sasl",
         "v2": "QEMU argument -vnc 0.0.0.0:1,sasl=on,tls-creds=t0: sasl, tls-creds",
     }
-    assert _questions(a, "HVA-031") == {"web01": _sasl_q(ETC_SASL)}
+    # libvirt gives QEMU no SASL_CONF_PATH without its own VNC under vnc_sasl = 1 (R45D-4)
+    assert _questions(a, "HVA-031") == {
+        "web01": _sasl_q(
+            "the mech_list line of qemu.conf in the configuration directory the SASL library on "
+            "hv1 was built with (libvirt passes QEMU a SASL_CONF_PATH only with its own VNC or "
+            "SPICE console under /etc/libvirt/qemu.conf's vnc_sasl = 1 or spice_sasl = 1, so "
+            "vnc_sasl_dir and spice_sasl_dir do not apply)"
+        ).replace("for vnc on", "for vnc (QEMU argument -vnc 0.0.0.0:1,sasl=on) on")
+    }
 
 
 def test_sasl_question_names_the_qemu_env_directory(tmp_path: Path) -> None:
@@ -312,11 +320,14 @@ def test_raw_spice_with_sasl_is_asked(tmp_path: Path) -> None:
         "web01": f"QEMU argument -spice {spice},sasl=on: TLS port only, sasl (SASL authenticates)",
         "v1": f"QEMU argument -spice {spice}: TLS port only, with ticketing",
     }
+    # libvirt gives QEMU no SASL_CONF_PATH without its own SPICE under spice_sasl = 1 (R45D-4)
     assert _questions(a, "HVA-031") == {
         "web01": _sasl_q(
-            "the mech_list line of /etc/sasl2/qemu.conf on hv1 (or of qemu.conf in the "
-            "directory that /etc/libvirt/qemu.conf's spice_sasl_dir names)"
-        ).replace(" for vnc ", " for spice ")
+            "the mech_list line of qemu.conf in the configuration directory the SASL library on "
+            "hv1 was built with (libvirt passes QEMU a SASL_CONF_PATH only with its own VNC or "
+            "SPICE console under /etc/libvirt/qemu.conf's vnc_sasl = 1 or spice_sasl = 1, so "
+            "vnc_sasl_dir and spice_sasl_dir do not apply)"
+        ).replace(" for vnc ", f" for spice (QEMU argument -spice {spice},sasl=on) ")
     }
 
 

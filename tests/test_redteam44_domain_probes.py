@@ -175,8 +175,9 @@ def test_set_sasl_on_without_vnc_sasl_is_asked(tmp_path: Path) -> None:
     assert _questions(a, "HVA-031") == {
         "web01": _sasl_q(
             "the mech_list line of qemu.conf in the configuration directory the SASL library on "
-            "hv1 was built with (libvirt passes QEMU no SASL_CONF_PATH without "
-            "/etc/libvirt/qemu.conf's vnc_sasl = 1, so vnc_sasl_dir does not apply)"
+            "hv1 was built with (libvirt passes QEMU a SASL_CONF_PATH only with its own VNC or "
+            "SPICE console under /etc/libvirt/qemu.conf's vnc_sasl = 1 or spice_sasl = 1, so "
+            "vnc_sasl_dir and spice_sasl_dir do not apply)"
         ).replace("for vnc on", "for vnc (-set vnc.default.sasl=on) on")
     }
 
