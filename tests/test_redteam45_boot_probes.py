@@ -1,10 +1,11 @@
 """Red-team round 45 probes: boot, GRUB's default naming a submenu path, kernels kept on the ESP
-(r45boot)
+and a double-quoted GRUB variable (r45boot)
 
 Harness: conftest's `host_scan` (the hardened Debian host, AppArmor, replayed through the real
 collector, parser and engine, one libvirt test-driver VM; kernel 6.1.0-28-amd64 runs, 6.1.0-27-
 amd64 is also in /boot). The next boot's files by tests/test_redteam21_boot_probes.py's `_boot`,
-a custom entry after GRUB's 40_custom head (tests/test_redteam30_boot_probes.py CUSTOM_HEAD).
+a custom entry after GRUB's 40_custom head (tests/test_redteam30_boot_probes.py CUSTOM_HEAD), GRUB's
+environment block by tests/test_redteam26_boot_probes.py's `_grubenv`.
 
 Findings (R45B-n):
 
@@ -32,18 +33,32 @@ Findings (R45B-n):
   the older entry. Now each Type #1 entry's kernel (its `version`, else its image's release)
   counts; an entry booting a `uki` or `efi` program does not.
 
+- R45B-3 (false pass) HVA-181 (parse.host._grub_lex, _grub_expand): a double-quoted GRUB
+  variable (`"$extra"` on the `linux` line, grubenv's value with a blank) was split at blanks
+  like an unquoted one, but GRUB hands a DQVAR's value as one argument (grub-core/script/
+  execute.c grub_script_env_get splits only GRUB_SCRIPT_ARG_TYPE_VAR), `linux` wraps an
+  argument with a space in double quotes (grub-core/lib/cmdline.c grub_create_loader_cmdline)
+  and the kernel reads it as one parameter (kernel/params.c next_arg: `"quiet nosmt"` is the
+  parameter `quiet nosmt`). So extra `quiet nosmt` was read as keeping SMT off at the next
+  boot (R22B-3's question not asked: a pass), and extra `quiet mitigations=off` failed though
+  nothing turns mitigations off (a wrong fail). Now the value is one argument; a variable
+  between literal quotes (`\"$x\"`) stays not read.
+
 Held (kept as tests): a path to the submenu entry booting the running kernel passes; ESP
-entries for the running kernel beside an `efi` program (memtest) keep the pass.
+entries for the running kernel beside an `efi` program (memtest) keep the pass; a quoted
+`"$extra"` whose value has no blank (mitigations=off) still fails.
 
 Probed by script, not kept: none.
 
-No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry or Boot Loader
-Specification entry, so the changes cannot reach the e2e-* verdicts.
+No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry, GRUB environment block or
+Boot Loader Specification entry, so the changes cannot reach the e2e-* verdicts.
 
-Tally: 2 findings (2 false passes; R45B-1 with a wrong fail of the same class); 10 cases in 6
-test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false passes of HVA-180, 1 wrong
-fail); its held case passed before and after. R45B-2: on main f8271c4 1 of 1 failed (a false
-pass of HVA-180); its held case passed before and after.
+Tally: 3 findings (3 false passes; R45B-1 and R45B-3 each with a wrong fail of the same
+class); 13 cases in 8 test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false passes of
+HVA-180, 1 wrong fail); its held case passed before and after. R45B-2: on main f8271c4 1 of 1
+failed (a false pass of HVA-180); its held case passed before and after. R45B-3: on main
+16f103a 2 of 2 failed (a false pass and a wrong fail of HVA-181); its held case passed before
+and after.
 
 Leads left:
 - A default naming an entry no collected file defines (30_os-prober, a grub.d generator
@@ -60,14 +75,16 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
-from test_redteam21_boot_probes import _boot
+from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam21_boot_probes import _boot, _grub
+from test_redteam26_boot_probes import _grubenv
 from test_redteam30_boot_probes import CUSTOM_HEAD
 
 PASS = "no pending security update (as of the package lists on the host)"
 C40 = "/etc/grub.d/40_custom"
 OLD = "/vmlinuz-6.1.0-27-amd64"
 NEW = "/vmlinuz-6.1.0-28-amd64"
+ENV = "/boot/grub/grubenv"
 
 
 def _entry(title: str, image: str, indent: str = "") -> str:
@@ -199,3 +216,62 @@ def test_r45b_2_held_esp_entries_of_running_kernel_and_an_efi_program(host_scan)
     a = host_scan({"boot-cmdline": files, "boot-kernels": ONLY_28})
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R45B-3: a double-quoted "$x" is one argument --------------------------------------------------
+
+LIVE = "BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/mapper/vg-root ro quiet {}\n"
+NONE = "17 CPU vulnerabilities reported, none unmitigated"
+SMT_VULNS = str(HARDENED_HOST["cpu-vulnerabilities"][0]).replace(
+    "mds:Not affected", "mds:Mitigation: Clear CPU buffers; SMT disabled"
+)
+QUOTED = _grub('quiet \\"\\$extra\\"')
+
+
+def test_r45b_3_quoted_variable_does_not_keep_nosmt(host_scan) -> None:
+    """R45B-3 (false pass) HVA-181: SMT is off now by the running line's nosmt; the next boot's
+    GRUB line is `quiet "$extra"`, grubenv's extra `quiet nosmt`. GRUB hands a double-quoted
+    variable's value as one argument (grub-core/script/execute.c grub_script_env_get splits
+    only GRUB_SCRIPT_ARG_TYPE_VAR), `linux` quotes an argument with a space
+    (grub_create_loader_cmdline), and the kernel reads `"quiet nosmt"` as one parameter
+    (kernel/params.c next_arg): nosmt is not there, SMT comes back on. It was split at
+    blanks and read as keeping SMT off: a pass."""
+    env = _grubenv("extra=quiet nosmt", path=ENV)
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": (SMT_VULNS, 0),
+            "/sys/devices/system/cpu/smt/control": "off\n",
+            "/proc/cmdline": LIVE.format("nosmt"),
+            "boot-cmdline": _boot(QUOTED, env, grub=False),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE}; but the running kernel turned SMT off with nosmt, not in "
+        "/etc/default/grub: mds report SMT vulnerable after the next boot"
+    }
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "said"),
+    [
+        ("quiet mitigations=off", "pass", NONE),
+        (
+            "mitigations=off",
+            "fail",
+            f"{NONE} now, but the next boot turns mitigations off: mitigations=off in {ENV}'s "
+            "extra",
+        ),
+    ],
+    ids=["with-a-blank", "held-one-word"],
+)
+def test_r45b_3_quoted_variable_is_one_kernel_word(
+    host_scan, extra: str, status: str, said: str
+) -> None:
+    """R45B-3 (wrong fail) HVA-181: `"$extra"` with extra `quiet mitigations=off` reaches the
+    kernel as the one parameter `"quiet mitigations=off"` (named `quiet mitigations`), which
+    turns nothing off; it failed. Held: a value without a blank is the word itself."""
+    env = _grubenv(f"extra={extra}", path=ENV)
+    a = host_scan({"boot-cmdline": _boot(QUOTED, env, grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": status}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": said}

@@ -1033,22 +1033,36 @@ def _grub_lex(text: str) -> tuple[list[tuple[str, bool]], bool]:
     word starts a comment to the end of the line (`{COMMENT} #.*$`, listed before `{WORD}`, so
     it wins a match of the same length), and an unquoted `;` (or another of
     _GRUB_COMMAND_END) ends the command, what follows being a command of its own (`enforcing=1`
-    there sets a GRUB variable)."""
+    there sets a GRUB variable). R45B-3: an argument that is one double-quoted variable
+    (`"$x"`, yylex.l DQVAR) is given with its quotes: GRUB hands its value as one argument
+    (_grub_expand)."""
     args: list[tuple[str, bool]] = []
     cur: list[str] = []
     var = started = False
+    # R45B-3: the variable of a double-quoted `"$x"` that began the argument
+    quoted = ""
+
+    def arg() -> tuple[str, bool]:
+        word = "".join(cur)
+        if quoted and word == quoted:
+            return f'"{word}"', var
+        if var and len(word) > 1 and word[0] == word[-1] == '"':
+            # literal quotes (`\"$x\"`) around a variable: not a DQVAR, not read as one
+            return f'\\"{word[1:-1]}\\"', var
+        return word, var
+
     i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c in " \t\n":
             if started:
-                args.append(("".join(cur), var))
-            cur, var, started = [], False, False
+                args.append(arg())
+            cur, var, started, quoted = [], False, False, ""
             i += 1
             continue
         if c in _GRUB_COMMAND_END or (c == "#" and not started):
             if started:
-                args.append(("".join(cur), var))
+                args.append(arg())
             return args, True
         started = True
         if c == "'":
@@ -1058,15 +1072,21 @@ def _grub_lex(text: str) -> tuple[list[tuple[str, bool]], bool]:
             i = end + 1
         elif c == '"':
             i += 1
+            first, seg, seg_var = not cur, [], False
             while i < n and text[i] != '"':
                 if text[i] == "\\" and i + 1 < n and text[i + 1] in '$\\"':
+                    seg.append("\0")
                     cur.append(text[i + 1])
                     i += 2
                     continue
                 var = var or text[i] == "$"
+                seg_var = seg_var or text[i] == "$"
+                seg.append(text[i])
                 cur.append(text[i])
                 i += 1
             i += 1
+            if first and seg_var and _GRUB_VAR.fullmatch("".join(seg)):
+                quoted = "".join(seg)
         elif c == "\\":
             # R40B-5: the backslash goes (execute.c wildcard_unescape), a newline with it
             cur.append(text[i + 1 : i + 2].replace("\n", ""))
@@ -1082,7 +1102,7 @@ def _grub_lex(text: str) -> tuple[list[tuple[str, bool]], bool]:
             cur.append(c)
             i += 1
     if started:
-        args.append(("".join(cur), var))
+        args.append(arg())
     return args, False
 
 
@@ -11683,7 +11703,12 @@ def _grub_expand(
         if not var:
             out.append((arg, here))
             continue
-        m = _GRUB_VAR.fullmatch(arg)
+        # R45B-3: `"$x"` (_grub_lex keeps its quotes): grub_script_env_get splits only an
+        # unquoted variable's value (GRUB_SCRIPT_ARG_TYPE_VAR), a DQVAR's is one argument,
+        # which `linux` quotes where it has a blank (grub_create_loader_cmdline), and the
+        # kernel reads as one word (kernel/params.c next_arg)
+        whole = len(arg) > 2 and arg[0] == arg[-1] == '"'
+        m = _GRUB_VAR.fullmatch(arg[1:-1] if whole else arg)
         name = (m.group(1) or m.group(2)) if m else ""
         value = env[1].get(name) if env is not None and name else None
         if value is None or "\0" in value:
@@ -11693,7 +11718,10 @@ def _grub_expand(
             if not m or value is not None or split or re.search(rf"\b{name}=", scripts):
                 opened.append(arg)
             continue
-        out.extend((w, f"{env[0]}'s {name}") for w in value.split() if env is not None)
+        if whole and env is not None and value:
+            out.append((value, f"{env[0]}'s {name}"))
+        else:
+            out.extend((w, f"{env[0]}'s {name}") for w in value.split() if env is not None)
         if name != "kernelopts" and re.search(rf"\b{name}=", scripts):
             again.append(arg)
     why = []
