@@ -35,24 +35,44 @@ Findings (R45L-n):
   neither sets nor unsets itself (its own win: systemd src/core/execute.c exec_child's
   strv_env_merge order, R44L-1) and why the manager's is unknown (_manager_env_unread).
 
+- R45L-3 (wrong fail) HVA-142, HVA-213: ExecStart='s `:` prefix (round 44's lead) was
+  stripped by parse.host._unit_args and _k3s_unit_next, which then put the unit's variables
+  into the command line all the same. systemd.service(5): "If the executable path is prefixed
+  with ":", environment variable substitution ... is not applied"; systemd
+  src/core/load-fragment.c config_parse_exec sets EXEC_COMMAND_NO_ENV_EXPAND for it (read with
+  `find_string`). So `ExecStart=:/usr/local/bin/k3s server $K3S_ARGS` with
+  K3S_ARGS=--write-kubeconfig-mode=644 failed HVA-142 "ALL (every user)", and
+  `ExecStart=:/usr/sbin/libvirtd $LIBVIRTD_ARGS` (also `-:`) with /etc/default/libvirtd's
+  `--config OTHER` asked HVA-213 about a file libvirtd is never given. Now _no_env_expand
+  keeps such words as written: both pass.
+
 Held (kept as tests): the unit's own `Environment=LIBVIRT_LOG_OUTPUTS=3:journald` over the
 manager's run-time file output (pass); a show-environment holding only PATH and LANG (pass);
 no systemctl (absent, the older bundle's reading: pass); for k3s (R45L-2), a unit that sets
-or unsets every variable read (pass) and a k3s.yaml every user reads now (fail).
+or unsets every variable read (pass) and a k3s.yaml every user reads now (fail); for R45L-3, the same ExecStart= lines without `:`
+(HVA-213 asks about the other file, HVA-142 fails "ALL (every user)").
 
 Probed by script, then as these tests, on main (39f583f3): the set-environment, quoted and
 debug cases passed HVA-200 and HVA-213, the unanswered one passed both, the k3s one passed
 HVA-142; the four held cases pass there too. The R45L-2 cases on main (39f583f3): both passed
-HVA-142 ("2 administrative principal(s)"); the two held cases pass there too.
+HVA-142 ("2 administrative principal(s)"); the two held cases pass there too. The R45L-3
+cases on main (3a67dee2): the k3s one failed "ALL (every user)", the two libvirtd ones asked
+HVA-213 about --config; the two held cases give the same there.
 
-Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fail; 13 cases in 5 test functions;
-7 failed on main before the fixes (all passed wrongly); the 6 held pass there too.
+Tally: 3 findings: 2 false passes, 0 false n/a, 1 wrong fail; 18 cases in 7 test functions;
+10 failed on main before the fixes (7 passed wrongly, 1 failed wrongly, 2 asked needlessly);
+the 8 held pass there too.
 
 Leads left:
 - A show-environment that lacks a variable DefaultEnvironment= sets (a file edited since
   boot, or `systemctl unset-environment`): the file's value is kept (the team decision's
   overlay); which one libvirtd's next start gets is the running manager's.
-- ExecStart='s `:` prefix, PassEnvironment=, %-specifiers in Environment=: still not probed.
+- PassEnvironment=, %-specifiers in Environment= and ExecStart=: still not probed.
+- A named /dev/log (SysSock.Name) with libvirt's outputs known to be the journal only still
+  asks HVA-200 whether journald forwards (ForwardToSyslog=), a question that cannot settle
+  it: nothing of libvirt's reaches that rsyslog; a fail needs the check to weigh the outputs.
+- `ExecStartPre=... systemctl set-environment` in a unit (a common idiom) changes the
+  manager's environment at the unit's own start, after show-environment was read.
 """
 
 from __future__ import annotations
@@ -268,4 +288,70 @@ def test_r45l2_k3s_manager_environment_unknown(
     }
     if system_conf is not None:
         over[SYSTEM_CONF] = system_conf
+    assert _142(host_scan(over)) == expected
+
+
+OTHER = "/etc/libvirt/libvirtd-other.conf"
+ASK_CONFIG = (
+    f"evidence unavailable: libvirtd.service starts it with --config {OTHER} "
+    f"(LIBVIRTD_ARGS='--config {OTHER}' in /etc/default/libvirtd), a file hvaudit does not "
+    "collect: /etc/libvirt/libvirtd.conf is not what its next start reads"
+)
+
+
+@pytest.mark.parametrize(
+    ("exec_start", "status", "message"),
+    [
+        # R45L-3: `:` before the program: $LIBVIRTD_ARGS reaches libvirtd as written
+        (":/usr/sbin/libvirtd $LIBVIRTD_ARGS", "pass", JOURNAL),
+        # R45L-3: with the other prefixes
+        ("-:/usr/sbin/libvirtd $LIBVIRTD_ARGS", "pass", JOURNAL),
+        # held: without it the variable is put in
+        ("/usr/sbin/libvirtd $LIBVIRTD_ARGS", "manual", ASK_CONFIG),
+    ],
+    ids=["colon", "dash-colon", "expanded"],
+)
+def test_r45l3_exec_start_no_env_expand_libvirtd(
+    host_scan, exec_start: str, status: str, message: str
+) -> None:
+    """R45L-3: ExecStart='s `:` prefix: no variable substitution (systemd.service(5))."""
+    a = host_scan(
+        {
+            "processes": IDLE_PROCS,
+            "libvirt-units": (
+                f"{UNITS[0]}{DROPIN}ExecStart=\nExecStart={exec_start}\n",
+                1,
+                UNITS[2],
+            ),
+            "/etc/default/libvirtd": f'LIBVIRTD_ARGS="--config {OTHER}"\n',
+        }
+    )
+    assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": status}
+
+
+@pytest.mark.parametrize(
+    ("colon", "expected"),
+    [
+        # R45L-3: `ExecStart=:/usr/local/bin/k3s server $K3S_ARGS`: k3s gets "$K3S_ARGS"
+        (True, PASS2),
+        # held: without `:` the variable's flag reaches k3s
+        (False, EVERYONE),
+    ],
+    ids=["colon", "expanded"],
+)
+def test_r45l3_exec_start_no_env_expand_k3s(
+    host_scan, colon: bool, expected: tuple[str, str]
+) -> None:
+    body, rc, err = _k3s_unit(
+        "$K3S_ARGS", extra='[Service]\nEnvironment="K3S_ARGS=--write-kubeconfig-mode=644"\n'
+    )
+    if colon:
+        body = body.replace("ExecStart=/", "ExecStart=:/")
+    over: dict[str, object] = {
+        **BASE,
+        "kube-admin-configs": (f"600 root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep(),
+        "k3s-service-unit-files": (body, rc, err),
+    }
     assert _142(host_scan(over)) == expected

@@ -5582,19 +5582,23 @@ def _k3s_unit_next(
         words = shlex.split(cmd.lstrip("-@:+!"))
     except ValueError:
         words = cmd.lstrip("-@:+!").split()
+    literal = _no_env_expand(cmd)  # `:`: no variable put in (R45L-3)
     if manager_why:
         # the unit's own variables (and those it unsets) win over the manager's; any other
         # variable k3s or its ExecStart= reads may be the manager's
         unset = {w.partition("=")[0] for w in _unit_unset_environment(got.text, unit)}
         prefix = "RKE2" if unit.startswith("rke2") else "K3S"
         wanted = [f"{prefix}_{k}" for k in ("KUBECONFIG_MODE", "KUBECONFIG_GROUP", "CONFIG_FILE")]
-        wanted += re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", " ".join(words[1:]))
+        if not literal:
+            wanted += re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", " ".join(words[1:]))
         missing = [n for n in dict.fromkeys(wanted) if n not in own and n not in unset]
         if missing:
             return (
                 f"{unit}.service may take {', '.join(missing)} from the service manager's "
                 f"environment, which is unknown ({manager_why})"
             )
+    if literal:
+        return env, words[1:]
     args: list[str] = []
     for w in words[1:]:
         whole = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", w)
@@ -13333,6 +13337,16 @@ def _openrc_opts(ev: HostEvidence) -> Fact[str]:
 _UnitArgs = tuple[list[str], list[str], dict[str, str], dict[str, str], str]
 
 
+def _no_env_expand(cmd: str) -> bool:
+    """Whether an ExecStart= value's prefixes (`-`, `@`, `:`, `+`, `!` before the program)
+    hold `:`: systemd.service(5) "If the executable path is prefixed with ":", environment
+    variable substitution (as described below this list) is not applied"; systemd
+    src/core/load-fragment.c config_parse_exec sets EXEC_COMMAND_NO_ENV_EXPAND for it, and
+    exec_child expands the command line only without that flag (read with `find_string`), so
+    `$FOO` and `${FOO}` reach the program as written (R45L-3)."""
+    return ":" in cmd[: len(cmd) - len(cmd.lstrip("-@:+!"))]
+
+
 def _unit_args(ev: HostEvidence, units: Got, daemon: str) -> Fact[_UnitArgs | None]:
     """The arguments `<daemon>.service`'s next start gives the daemon: ExecStart='s words after
     the program with its environment's variables put in (systemd.service(5): `$FOO` as a word
@@ -13350,6 +13364,9 @@ def _unit_args(ev: HostEvidence, units: Got, daemon: str) -> Fact[_UnitArgs | No
         words = shlex.split(cmd.lstrip("-@:+!"))
     except ValueError:
         words = cmd.lstrip("-@:+!").split()
+    if _no_env_expand(cmd):
+        # `$FOO` reaches the daemon as it is written (R45L-3)
+        return Fact.of((words[1:], [], env, where, origin), *sources)
     args: list[str] = []
     from_var: list[str] = []
     for w in words[1:]:
