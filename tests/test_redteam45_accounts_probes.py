@@ -43,6 +43,10 @@ Findings (R45A-n):
   parse.pam.include_name resolves the target as libpam does: a file of /etc/pam.d is its
   name, any other path is itself, never collected, so the stack is unknown (manual), naming
   the path.
+- R45A-3 (wording) HVA-151: with no /etc/pam.d/sshd the message said "Linux-PAM uses
+  /etc/pam.d/other"; _pam_open_config_file opens /usr/lib/pam.d/sshd (PAM_CONFIG_DIST_DF)
+  first, and the `other` service is looked up the same way. Now the message names both;
+  test_checks_host's case follows (separate commit).
 
 Held (kept as tests): a /etc/sudoers that exists is the file read, a vendor file's rules
 notwithstanding (PASS2); with neither file, or a bundle without the vendor probe, only
@@ -58,13 +62,14 @@ Probed by script: the replies of GNU grep here (LC_ALL=C, as the runner sets it)
 and held-neither replay them. The end-to-end run against a real libvirtd was not run: the
 change reaches HVA-142 alone (test_e2e_libvirtd asserts no HVA-142 verdict), and the e2e host
 has neither /etc/sudoers nor /usr/etc, so the vendor probe finds no file and the reading is
-main's; nor can R45A-2 (HVA-151, sshd's PAM stack, no libvirt domain or libvirtd state).
+main's; nor can R45A-2 or R45A-3 (HVA-151, sshd's PAM stack, no libvirt domain or libvirtd
+state).
 
-Tally: 2 findings (2 false passes); 18 cases, 12 failed on main before the fixes (R45A-1: 8,
-6 of the finding's shapes and its 2 guards; R45A-2: 4), 6 held.
+Tally: 3 findings (2 false passes, 1 wording); 19 cases, 13 failed on main before the fixes
+(R45A-1: 8, 6 of the finding's shapes and its 2 guards; R45A-2: 4; R45A-3: 1), 6 held.
 
 Leads left:
-- The targetpw question names /etc/pam.d/sudo; where sudo's PAM stack is the vendor one
+- The targetpw question and message name /etc/pam.d/sudo alone; where sudo's PAM stack is the vendor one
   (openSUSE's %{_pam_vendordir}/sudo, /usr/lib/pam.d/sudo, read where /etc/pam.d/sudo does
   not exist) it names the wrong file (wording, unprobed).
 - Other adminconf/vendor fallbacks of this class: /usr/etc/doas.conf, libpam's vendordir
@@ -316,3 +321,19 @@ def test_pam_include_path_151(host_scan, pam, expected) -> None:
     password and one-time code passed the check before the fix; now the file is unread."""
     a = host_scan({"sshd-effective": (SSHD_KBD_ONLY, 0), **pam})
     assert (outcomes(a, "HVA-151")["hv1"], messages(a, "HVA-151")["hv1"]) == expected
+
+
+# --- R45A-3: which file Linux-PAM reads where /etc/pam.d/sshd does not exist
+
+
+def test_no_etc_pam_sshd_151(host_scan) -> None:
+    """R45A-3 (wording) HVA-151: with no /etc/pam.d/sshd libpam opens /usr/lib/pam.d/sshd
+    (pam_handlers.c _pam_open_config_file, PAM_CONFIG_DIST_DF) before falling back to the
+    `other` service; the message said it "uses /etc/pam.d/other" (failed before the fix)."""
+    a = host_scan({"sshd-effective": (SSHD_KBD_ONLY, 0), "/etc/pam.d/sshd": None})
+    assert (outcomes(a, "HVA-151")["hv1"], messages(a, "HVA-151")["hv1"]) == (
+        "manual",
+        "evidence unavailable: sshd runs PAM for password/keyboard-interactive logins, but there "
+        "is no /etc/pam.d/sshd, so Linux-PAM reads /usr/lib/pam.d/sshd, or where that does not "
+        "exist the `other` service (/etc/pam.d/other, else /usr/lib/pam.d/other); none collected",
+    )

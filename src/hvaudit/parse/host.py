@@ -6504,7 +6504,13 @@ def _mfa_one(
     uses_pam = use_pam and any(m.split(":", 1)[0] in PAM_METHODS for lst in lists for m in lst)
     if uses_pam and sshd_pam.state != "ok":
         why = (
-            "there is no /etc/pam.d/sshd, so Linux-PAM uses /etc/pam.d/other (not collected)"
+            # Linux-PAM libpam/pam_handlers.c _pam_open_config_file: /etc/pam.d/NAME, then
+            # /usr/lib/pam.d/NAME (PAM_CONFIG_DIST_DF); _pam_init_handlers' rules of the `other`
+            # service (found by the same lookup) stand in for every type where neither opens
+            # (R45A-3)
+            "there is no /etc/pam.d/sshd, so Linux-PAM reads /usr/lib/pam.d/sshd, or where that "
+            "does not exist the `other` service (/etc/pam.d/other, else /usr/lib/pam.d/other); "
+            "none collected"
             if sshd_pam.state == "absent"
             else f"/etc/pam.d/sshd was not read ({sshd_pam.reason or sshd_pam.state})"
         )
