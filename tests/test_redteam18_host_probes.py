@@ -311,8 +311,8 @@ UNKNOWN_200 = (
 
 def _rsyslog_tree(tmp_path: Path, layout: dict[str, str]) -> dict[str, tuple[str, int, str]]:
     """The collector's rsyslog-config and rsyslog-mtimes probes run with LocalRunner over a copy
-    of the host's files under tmp_path (mtimes set before the fixture's rsyslogd started), as
-    (stdout, rc, stderr) with the host's paths."""
+    of the host's files under tmp_path (mtimes set before the fixture's rsyslogd started, the
+    ctimes read as those), as (stdout, rc, stderr) with the host's paths."""
     root = tmp_path / "root"
     (root / "etc/rsyslog.d").mkdir(parents=True)
     for path, text in layout.items():
@@ -325,6 +325,14 @@ def _rsyslog_tree(tmp_path: Path, layout: dict[str, str]) -> dict[str, tuple[str
         got = LocalRunner().run(tuple(f"{root}{a}" if a.startswith("/") else a for a in argv), 20)
         assert got.status == "ok", got
         text = got.stdout.decode().replace(str(root), "")
+        if probe == "rsyslog-mtimes":
+            # The files were written now, so their ctime (%C@, R45T-2) is this test's clock,
+            # which no replayed start in 2024 follows; they stand for files written before
+            # rsyslogd started: the ctime is given the mtime set above.
+            text = "".join(
+                f"{t} {t} {rest.split(' ', 1)[1]}\n"
+                for t, _, rest in (ln.partition(" ") for ln in text.splitlines())
+            )
         out[probe] = (text, got.rc or 0, got.stderr.replace(str(root), ""))
     return out
 
