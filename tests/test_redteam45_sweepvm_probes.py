@@ -22,15 +22,27 @@ Findings:
   still read); _mtimes_unread reads the new lines too (it took "%Z PATH" for the path, so
   every file of a probe that exited 1 would have been "not read").
 
+- R45T-2 (false pass) HVA-140, HVA-150 (sssd) and HVA-200 (rsyslog): R45T-1's class in the
+  two other "changed after the program started" probes (parse.host._changed_after, R11H-3 and
+  R11H-5), `find -printf '%T@ %p'`, mtime alone: an sssd.conf or a 50-remote.conf copied over
+  the old one with `cp -p` after the daemon started passed on a file it never read. Now both
+  probes print '%T@ %C@ %p' (GNU findutils manual, "Time Directives": %C is the "last status
+  change time") and parse.host._find_times_row takes the later time (older bundles' lines
+  still read); _rsyslog_main_missing reads the new lines too (it took "%C@ PATH" for the path,
+  so an empty rsyslog.conf would have been "absent").
+
 Held:
 - a file whose mtime and ctime both predate the daemon keeps HVA-032's and HVA-048's pass.
 - an older bundle's `stat -c '%Y %n'` lines keep their reading (changed after the start:
   R11H-1's question; before: the pass).
+- sssd's and rsyslog's files whose mtimes and ctimes all predate the daemons keep HVA-140's,
+  HVA-150's and HVA-200's pass.
 
 Probed by script: none.
 
-Tally: 1 finding (false pass: R45T-1 on HVA-032 and HVA-048), 5 tests (7 cases); 4 cases
-failed on main before the fix (R45T-1: the argv, 2 passes, the live `cp -p` pass), 3 held (3
+Tally: 2 findings (false pass: R45T-1 on HVA-032 and HVA-048, R45T-2 on HVA-140, HVA-150 and
+HVA-200), 10 tests (12 cases); 8 cases failed on main before the fixes (R45T-1: the argv, 2
+passes, the live `cp -p` pass; R45T-2: the argv, 2 passes, "absent" for "empty"), 4 held (4
 cases).
 
 Leads left: see the end of the round's report.
@@ -44,7 +56,7 @@ import subprocess
 
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+from conftest import HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
 from hvaudit.collect.host import COMMANDS, LIBVIRT_DAEMONS
 from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
 
@@ -135,3 +147,79 @@ def test_r45t_held_older_bundles_mtime_lines_keep_their_reading(host_scan, qemu,
     a = host_scan({"libvirt-conf-mtimes": _mtimes(qemu, BEFORE)})
     assert outcomes(a, "HVA-048") == {"hv1": outcome}
     assert messages(a, "HVA-048") == {"hv1": QEMU_CHANGED if qemu == AFTER else HVA048_PASS}
+
+
+#: the two `find -printf` probes of files read at a daemon's start (sssd, rsyslogd)
+FIND_PROBES = {c.name: c.argv for c in COMMANDS if c.name in ("sssd-conf-mtimes", "rsyslog-mtimes")}
+
+
+def test_r45t_2_the_find_probes_ask_for_the_ctime() -> None:
+    """R45T-2 (false pass): sssd's and rsyslog's files are dated by mtime and ctime."""
+    assert sorted(FIND_PROBES) == ["rsyslog-mtimes", "sssd-conf-mtimes"]
+    for name, argv in FIND_PROBES.items():
+        assert argv[-2:] == ("-printf", "%T@ %C@ %p\\n"), name
+
+
+def test_r45t_2_sssd_conf_copied_with_an_old_mtime_is_asked(host_scan) -> None:
+    """R45T-2 (false pass): sssd.conf's mtime a week before sssd started (`cp -p`), its ctime
+    after: sssd runs the file it read at its start."""
+    out = f"{BEFORE}.0000000000 {AFTER}.4213000000 /etc/sssd/sssd.conf\n"
+    a = host_scan({"sssd-conf-mtimes": (out, 0)})
+    for cid in ("HVA-140", "HVA-150"):
+        assert outcomes(a, cid) == {"hv1": "manual"}, (cid, messages(a, cid))
+        assert messages(a, cid) == {
+            "hv1": "evidence unavailable: /etc/sssd/sssd.conf was changed at 2024-11-27 "
+            "05:10:00 UTC, after sssd started at 2024-11-27 03:59:53 UTC; SSSD reads its "
+            "configuration only when it starts, so what it runs may differ from the file"
+        }, cid
+
+
+def test_r45t_2_rsyslog_snippet_copied_with_an_old_mtime_is_asked(host_scan) -> None:
+    """R45T-2 (false pass): 50-remote.conf overwritten by `cp -p` after rsyslogd started (the
+    directory unchanged: no entry added), its mtime the source's."""
+    out = (
+        f"{BEFORE}.1 {BEFORE}.1 /etc/rsyslog.conf\n{BEFORE}.1 {BEFORE}.1 /etc/rsyslog.d\n"
+        f"{BEFORE}.1 {AFTER}.2 /etc/rsyslog.d/50-remote.conf\n"
+    )
+    a = host_scan({"rsyslog-mtimes": (out, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {
+        "hv1": "evidence unavailable: /etc/rsyslog.d/50-remote.conf was changed at 2024-11-27 "
+        "05:10:00 UTC, after rsyslogd started at 2024-11-27 03:59:52 UTC; rsyslogd reads its "
+        "configuration only when it starts (HUP does not re-read it), so its destinations may "
+        "differ from the files"
+    }
+
+
+def test_r45t_held_find_times_before_the_starts_keep_the_passes(host_scan) -> None:
+    """Held: every mtime and ctime before sssd and rsyslogd started."""
+    a = host_scan(
+        {
+            "sssd-conf-mtimes": (f"{BEFORE}.0 {BEFORE}.0 /etc/sssd/sssd.conf\n", 0),
+            "rsyslog-mtimes": (
+                f"{BEFORE}.1 {BEFORE}.1 /etc/rsyslog.conf\n{BEFORE}.1 {BEFORE}.1 /etc/rsyslog.d\n"
+                f"{BEFORE}.1 {BEFORE}.1 /etc/rsyslog.d/50-remote.conf\n",
+                0,
+            ),
+        }
+    )
+    for cid in ("HVA-140", "HVA-150", "HVA-200"):
+        assert outcomes(a, cid) == {"hv1": "pass"}, (cid, messages(a, cid))
+
+
+def test_r45t_2_empty_rsyslog_conf_listed_with_both_times_is_empty(host_scan) -> None:
+    """R45T-2 (wording, kept with the fix): the new lines name the file after two times, and
+    an empty rsyslog.conf (grep prints none of its lines) that find lists is "empty", not
+    "absent"."""
+    out = (
+        f"{BEFORE}.1 {BEFORE}.1 /etc/rsyslog.conf\n{BEFORE}.1 {BEFORE}.1 /etc/rsyslog.d\n"
+        f"{BEFORE}.1 {BEFORE}.1 /etc/rsyslog.d/50-remote.conf\n"
+    )
+    a = host_scan({"rsyslog-mtimes": (out, 0), "rsyslog-config": (RSYSLOG_REMOTE, 0)})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}, messages(a, "HVA-200")
+    assert messages(a, "HVA-200") == {
+        "hv1": "evidence unavailable: rsyslogd runs, but /etc/rsyslog.conf is empty: rsyslogd "
+        "does not start without it and reads /etc/rsyslog.d only where it includes files, so "
+        "the running daemon read a configuration that has changed since; its destinations are "
+        "unknown"
+    }

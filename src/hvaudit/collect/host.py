@@ -851,10 +851,13 @@ COMMANDS: tuple[CommandProbe, ...] = (
     CommandProbe("sssd-conf-d", ("grep", *CONFIG_GREP, "-H", "", "/etc/sssd/conf.d")),
     # When sssd.conf and its snippets were last changed: SSSD reads them when it starts, and
     # SIGHUP only reopens its debug logs (sssd(8) SIGNALS), so a file changed after the running
-    # sssd started is not what it applies (R11H-3; the start times: process-starts)
+    # sssd started is not what it applies (R11H-3; the start times: process-starts). The
+    # modification and the status change time each (GNU findutils manual, "Time Directives":
+    # %T "last modification time", %C "last status change time"): a `cp -p` copy keeps its
+    # source's mtime, not its ctime (R45T-1, R45T-2)
     CommandProbe(
         "sssd-conf-mtimes",
-        ("find", "/etc/sssd", "-maxdepth", "2", "-name", "*.conf", "-printf", "%T@ %p\\n"),
+        ("find", "/etc/sssd", "-maxdepth", "2", "-name", "*.conf", "-printf", "%T@ %C@ %p\\n"),
     ),
     # nss-systemd(8), "Static Drop-In JSON User/Group Records": with `systemd` on the passwd
     # line, NAME.user JSON records in these directories resolve as accounts (names only here)
@@ -1242,10 +1245,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
         ("grep", *CONFIG_GREP, "-H", "", "/etc/rsyslog.conf", "/etc/rsyslog.d"),
     ),
     # When rsyslog's files (and /etc/rsyslog.d itself: a file added or removed) last changed:
-    # rsyslogd reads them at start, HUP does not re-read them since v4 (R11H-5)
+    # rsyslogd reads them at start, HUP does not re-read them since v4 (R11H-5); mtime and
+    # ctime each, as sssd-conf-mtimes (R45T-2)
     CommandProbe(
         "rsyslog-mtimes",
-        ("find", "-L", "/etc/rsyslog.conf", "/etc/rsyslog.d", "-printf", "%T@ %p\\n"),
+        ("find", "-L", "/etc/rsyslog.conf", "/etc/rsyslog.d", "-printf", "%T@ %C@ %p\\n"),
     ),
     CommandProbe("syslog-ng-config", ("grep", *CONFIG_GREP, "-H", "", "/etc/syslog-ng")),
     # journal-upload.conf(5), "Configuration Directories and Precedence": drop-ins override

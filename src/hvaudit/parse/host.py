@@ -12839,7 +12839,10 @@ def _rsyslog_main_missing(ev: HostEvidence) -> str:
         return errors[0].strip()
     times = ev.get(_cmd("rsyslog-mtimes"))
     if times.state == "ok":
-        listed = any(ln.split(None, 1)[-1] == RSYSLOG_CONF for ln in times.text.splitlines())
+        listed = any(
+            (row := _find_times_row(ln)) is not None and row[1] == RSYSLOG_CONF
+            for ln in times.text.splitlines()
+        )
         return "empty" if listed else "absent"
     return "absent or empty"
 
@@ -12868,9 +12871,9 @@ def _changed_after(
     prefix: str,
     counts: Callable[[str], bool] | None = None,
 ) -> tuple[str, int, int] | None:
-    """(path, its mtime, the program's start) for the first file of `probe` (`find ... -printf
-    '%T@ %p\\n'` lines) under `prefix` changed after the earliest running `program` process
-    started; None when none was, or the times were not collected (an older bundle). With
+    """(path, its last change, the program's start) for the first file of `probe` (`find ...
+    -printf '%T@ %C@ %p\\n'` lines, _find_times_row) under `prefix` changed after the earliest
+    running `program` process started; None when none was, or the times were not collected (an older bundle). With
     `counts`, only the paths it accepts (the files the program reads and the directories holding
     them) are weighed. Where the program runs but the `find` failed (why, 0, its start: the
     reason in the path's place), the files may have changed unseen: find(1) EXIT STATUS (found
@@ -12911,14 +12914,29 @@ def _changed_after(
     if why:
         return f"when its files last changed was not read (`find`: {why})", 0, start
     for line in got.text.splitlines():
-        stamp, _, path = line.strip().partition(" ")
-        try:
-            mtime = int(float(stamp))
-        except ValueError:
+        if (row := _find_times_row(line)) is None:
             continue
+        mtime, path = row
         if mtime > start and path.startswith(prefix) and (counts is None or counts(path)):
             return path, mtime, start
     return None
+
+
+def _find_times_row(line: str) -> tuple[int, str] | None:
+    """(when the path last changed, the path) of one `find -printf '%T@ %C@ %p\\n'` line (the
+    collector since R45T-2) or an older bundle's '%T@ %p' line: the later of the modification
+    and status change times, as _stat_times_row (`cp -p` keeps the source's mtime; the kernel
+    sets the ctime: R45T-1). None for a line that is neither."""
+    parts = line.strip().split(" ", 2)
+    stamps: list[int] = []
+    for part in parts[:2]:
+        try:
+            stamps.append(int(float(part)))
+        except (ValueError, OverflowError):  # "inf" is a float int() refuses
+            break
+    if not stamps or len(parts) <= len(stamps):
+        return None
+    return max(stamps), " ".join(parts[len(stamps) :])
 
 
 def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]]:
