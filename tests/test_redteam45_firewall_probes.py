@@ -28,23 +28,36 @@ Findings (R45F-n):
   the node gives it 8006 and passes where 9999 (HVA-313's own L17-4 question reads the
   node's names too), all questions before; where the file was not read they still ask. The
   older tests asserting round 41's and 43's questions follow (the fixture's file is read).
+- R45F-2 (wording) HVA-301, HVA-313, HVA-303: an IN ACCEPT whose -dport admits more than half
+  of a protocol's ports but not all (`-dport 1024:65535`, `ssh:65535`) was said to accept
+  "every tcp port" (R44F-2 counted the ports only where DROPs before it took some), and the
+  VM's message said "every tcp port" after a DROP of port 22 too. Now the node says "64512 of
+  the 65536 tcp ports (those of its -dport)" and the VM "64512 of the 65536 tcp ports" (less
+  what DROPs of every source took before it), where every IP version it opens has the same
+  count; the older tests asserting the old words follow (P17-6, H91, R36F-2).
 
 Held (kept as tests): `-dport http` with netbase's file passes; pve-firewall still refuses a
 named range (pass); an unreadable /etc/services leaves `ssh:http` round 43's question and
-`webui` round 41's.
+`webui` round 41's. R45F-2: `-dport 0:65535` and the VM's `-p udp -sport 53` keep "every ...
+port".
 
 Probed by script (not kept): `IN DROP -p tcp -dport ssh:https` then `IN ACCEPT -p tcp` (65114
 of the 65536 tcp ports: the DROP's named range now takes its ports); `-dport ssh:webui` and
 `http:webui` with webui 9999 (HVA-313 fails: 22 and 8006 inside).
 
-Tally: 1 finding (1 false pass); 14 cases in 6 test functions; 10 failed on main before the
-fix (the parser's test among them); 4 held.
+Tally: 2 findings (1 false pass, 1 wording); 20 cases in 8 test functions; 14 failed on main
+before the fixes (R45F-1's 10, the parser's test among them, landed 3047d61f; R45F-2's 4);
+6 held.
 
 Leads left: pve-firewall's own reading of names (get_etc_services keys the first column of
 tcp|udp|sctp lines; which port iptables then gives the name, per protocol, is to confirm)
-still uses netbase's `ssh` alone (`_PVE_SERVICES`), now that the node's file is collected; the questions' "not
-collected" now means "not read" (the API path collects no /etc/services); `-dport 22:65535`
-(or `ssh:65535`) alone "accepts every tcp port" where it admits 65514 of them (wording).
+still uses netbase's `ssh` alone (`_PVE_SERVICES`), now that the node's file is collected;
+the questions' "not collected" now means "not read" (the API path collects no /etc/services);
+where the IP versions an ACCEPT opens kept different counts of ports (R44F-2's lead) both
+messages still say "every ... port"; round 44's others, not probed: the node's "every inbound
+packet" after a narrower DROP, a guest `-i net+1`, ip6tables `! --src-type UNICAST` (HVA-190),
+a dnat to an AnyIP local route (routes not collected), a bond's ingress chain not credited to
+its ports.
 """
 
 from __future__ import annotations
@@ -59,7 +72,7 @@ from test_redteam2_probes import PVE_HARDENED
 from test_redteam35_proxmox_probes import HOST, _files
 from test_redteam36_firewall_probes import BOTH
 from test_redteam37_firewall_probes import _vm
-from test_redteam40_firewall_probes import NODE_PASS
+from test_redteam40_firewall_probes import NODE_PASS, _node_verdicts
 
 NETBASE = (PVE_HARDENED / "etc" / "services").read_text()
 MGMT_PASS = (
@@ -107,17 +120,17 @@ def _refused(rule: str, why: str) -> dict[str, tuple[str, str]]:
     return {"HVA-301": asked, "HVA-313": asked}
 
 
-def _every_tcp(rule: str) -> dict[str, tuple[str, str]]:
+def _wide_tcp(rule: str, what: str) -> dict[str, tuple[str, str]]:
     return {
         "HVA-301": (
             "fail",
-            f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts every "
-            "tcp port before the policy",
+            f"cluster firewall on, input policy DROP, but host.fw line 9 `{rule}` accepts {what} "
+            "before the policy",
         ),
         "HVA-313": (
             "fail",
             f"host.fw:9 accepts management ports from any source; host.fw line 9 `{rule}` "
-            "accepts every tcp port, management ports included",
+            f"accepts {what}, management ports included",
         ),
     }
 
@@ -156,7 +169,10 @@ CASES = [
     pytest.param(
         "IN ACCEPT -p tcp -dport ssh:65535",
         NETBASE,
-        _every_tcp("IN ACCEPT -p tcp -dport ssh:65535"),
+        _wide_tcp(
+            "IN ACCEPT -p tcp -dport ssh:65535",
+            "65514 of the 65536 tcp ports (those of its -dport)",
+        ),
         id="named-range-wide",
     ),
     pytest.param(
@@ -202,12 +218,12 @@ def test_r45f_1_node_names_from_the_node_file(
 
 def test_r45f_1_vm_named_range(tmp_path: Path) -> None:
     """Was a question (the node's /etc/services not collected): `ssh:65535` is 22-65535 with
-    the fixture's netbase file, more than half of the tcp ports."""
+    the fixture's netbase file, more than half of the tcp ports (counted: R45F-2)."""
     rule = "IN ACCEPT -p tcp -dport ssh:65535"
     assert _vm(tmp_path, rule + "\n", nft=True) == (
         "fail",
         "1 of 1 interface(s) admit every inbound packet or every port of a protocol: net0: "
-        f"line 11 `{rule}` accepts every tcp port before any rule drops or rejects",
+        f"line 11 `{rule}` accepts 65514 of the 65536 tcp ports before any rule drops or rejects",
     )
 
 
@@ -273,3 +289,77 @@ def test_r45f_1_parse_services_as_named_ports() -> None:
         "www": 8006,
         "plus": 25,
     }
+
+
+# --- R45F-2: a -dport of more than half of the ports is not every port -----------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "what"),
+    [
+        pytest.param(
+            "IN ACCEPT -p tcp -dport 1024:65535",
+            "64512 of the 65536 tcp ports (those of its -dport)",
+            id="high-ports",
+        ),
+        pytest.param(
+            "IN ACCEPT -source 0.0.0.0/0 -p tcp -dport 1:65535",
+            "65535 of the 65536 IPv4 tcp ports (those of its -dport)",
+            id="ipv4-all-but-0",
+        ),
+        pytest.param(
+            "IN ACCEPT -p tcp -dport 0:65535", "every tcp port", id="held-every-port-spelt-out"
+        ),
+    ],
+)
+def test_r45f_2_node_counts_a_wide_dport(tmp_path: Path, rule: str, what: str) -> None:
+    """Was "accepts every tcp port" (wording): the -dport admits the ports it names, more than
+    half of them (`_opens`), not every one; R44F-2 counted them only after a DROP. `0:65535`
+    is every port (held)."""
+    got = _node_verdicts(tmp_path, rule + "\n", False)
+    source = "0.0.0.0/0" if "-source" in rule else "any source"
+    assert got == {
+        "HVA-301": (
+            "fail",
+            f"cluster firewall on, input policy DROP, but host.fw line 8 `{rule}` accepts {what} "
+            "before the policy",
+        ),
+        "HVA-313": (
+            "fail",
+            f"host.fw:8 accepts management ports from {source}; host.fw line 8 `{rule}` accepts "
+            f"{what}, management ports included",
+        ),
+    }
+
+
+VM_PORTS = "1 of 1 interface(s) admit every inbound packet or every port of a protocol"
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        pytest.param(
+            "IN ACCEPT -p tcp -dport 1024:65535",
+            f"{VM_PORTS}: net0: line 11 `IN ACCEPT -p tcp -dport 1024:65535` accepts 64512 of "
+            "the 65536 tcp ports before any rule drops or rejects",
+            id="high-ports",
+        ),
+        pytest.param(
+            "IN DROP -p tcp -dport 22\nIN ACCEPT -p tcp",
+            f"{VM_PORTS} that no earlier rule drops or rejects: net0: line 12 `IN ACCEPT -p tcp` "
+            "accepts 65535 of the 65536 tcp ports that no rule before it drops or rejects",
+            id="after-a-drop",
+        ),
+        pytest.param(
+            "IN ACCEPT -p udp -sport 53",
+            f"{VM_PORTS}: net0: line 11 `IN ACCEPT -p udp -sport 53` accepts every udp port "
+            "before any rule drops or rejects",
+            id="held-sport-every-port",
+        ),
+    ],
+)
+def test_r45f_2_vm_counts_a_wide_dport(tmp_path: Path, rules: str, expected: str) -> None:
+    """Was "accepts every tcp port" (wording): the VM's message counts the ports its -dport,
+    less what DROPs of every source before it took, admits, as the node's does (R44F-2). An
+    ACCEPT with no -dport before any DROP keeps the words (held)."""
+    assert _vm(tmp_path, rules + "\n") == ("fail", expected)

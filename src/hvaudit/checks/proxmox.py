@@ -987,12 +987,17 @@ def _accepts_everything(
             lefts = {
                 _port_count_left(dport, taken.get((v, key), []), names) for v in opened_versions
             }
-            if len(lefts) == 1 and (left := lefts.pop()) < _pve_ports(dport or "0:65535", names):
+            left = lefts.pop() if len(lefts) == 1 else 65536
+            if left < _pve_ports(dport or "0:65535", names):
                 what = (
                     f"{left} of the 65536 {family}{key} ports (those "
                     + ("of its -dport " if dport else "")
                     + "no rule before it drops or rejects)"
                 )
+            elif left < 65536:
+                # a -dport of more than half of the ports admits those, not every one (R45F-2:
+                # `-dport 1024:65535` was said to accept "every tcp port")
+                what = f"{left} of the 65536 {family}{key} ports (those of its -dport)"
             out.append(f"{where} line {r['line']} `{quoted}` accepts {what}{chosen}{bare}")
             return out
         if r["action"] == "ACCEPT":
@@ -2217,6 +2222,15 @@ def _vm_opened(
         )
         if narrowing:
             what = f"every {family}{what.removeprefix('every ')}"
+            # the ports it admits where its -dport, or the DROPs before it, left some out, the
+            # same count for each IP version it opens (R45F-2: `-dport 1024:65535` was said to
+            # accept "every tcp port"; the node's message counts them too, R44F-2)
+            counts = {
+                _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), []), names)
+                for v in reached
+            }
+            if key in PORT_PROTOCOLS and len(counts) == 1 and (count := counts.pop()) < 65536:
+                what = f"{count} of the 65536 {family}{key} ports"
             return f"{netid}: line {g['line']} `{text}` accepts {what}{before}{why}"
         return (
             f"{netid}: line {g['line']} `{text}` accepts every inbound {family}packet{before}{why}"
