@@ -135,7 +135,11 @@ def test_r36f_1_held_set_alias_or_drop_first_asks(tmp_path: Path, rules: str) ->
 
 @pytest.mark.parametrize(
     ("rule", "what"),
-    [("IN ACCEPT -p udp", "udp"), ("IN ACCEPT -p sctp -dport 1:60000", "sctp")],
+    [
+        ("IN ACCEPT -p udp", "every udp port"),
+        # a -dport of more than half of the ports is counted (R45F-2)
+        ("IN ACCEPT -p sctp -dport 1:60000", "60000 of the 65536 sctp ports (those of its -dport)"),
+    ],
 )
 def test_r36f_2_every_udp_port_is_no_management_port(tmp_path: Path, rule: str, what: str) -> None:
     """HVA-313 was fail "... accepts every udp port, management ports included": SSH, PMG,
@@ -143,8 +147,8 @@ def test_r36f_2_every_udp_port_is_no_management_port(tmp_path: Path, rule: str, 
     got = _host_rules(tmp_path, rule + "\n", pve=True)
     assert got[0] == (
         "fail",
-        f"cluster firewall on, input policy DROP, but host.fw line 8 `{rule}` accepts every "
-        f"{what} port before the policy",
+        f"cluster firewall on, input policy DROP, but host.fw line 8 `{rule}` accepts {what} "
+        "before the policy",
     )
     assert got[1:] == [
         ("pass", "on (cluster firewall on, host.fw does not disable it)"),
