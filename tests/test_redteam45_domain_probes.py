@@ -53,6 +53,13 @@ Findings:
   web01, with vnc_sasl = 1 but no libvirt VNC, now asks about that built-in directory
   (consoles._sasl_env), as R44D-2 does for a -set; R41D-2's and R41D-4's questions (no libvirt
   console) and R44D-2's wording are updated in a separate commit.
+- R45D-5 (false pass) HVA-031: R45D-1's class for SASL: under spice_sasl = 1 libvirt's -spice
+  carries sasl=on (tests/qemuxml2argvdata/graphics-spice-sasl.args), which a raw -spice merged
+  into it keeps (qemu_spice_init `qemu_opt_get_bool(opts, "sasl", 0)`), and spice-server then
+  takes SASL alone (R41D-5). VM web01's SPICE with listen none beside `-spice addr=0.0.0.0,
+  tls-port=5901` passed "TLS port only, with ticketing"; whether a client authenticates is
+  SASL's mech_list (ANONYMOUS lets anyone in). Now it is the SASL question naming
+  spice_sasl_dir (consoles._launcher_spice_keys).
 
 Held (kept as tests): libvirt's SPICE with listen none and a password, beside the same raw
 -spice, keeps "TLS port only, with ticketing" (R45D-1: libvirt gives no disable-ticketing);
@@ -67,7 +74,7 @@ Probed by script (reasoned from source, not kept): a raw `password-secret=` does
 inherited disable-ticketing: qemu_spice_init sets the password first and calls
 spice_server_set_noauth after it, so no client is asked for it either way.
 
-Tally: 4 findings (false pass 1, wrong fail 2, wording 1), 5 tests holding 15 cases; the 6
+Tally: 5 findings (false pass 2, wrong fail 2, wording 1), 6 tests holding 16 cases; the 7
 finding cases failed on main before the fixes (the 9 held cases pass on main too).
 
 Leads left: see the round's report.
@@ -216,4 +223,22 @@ def test_raw_sasl_question_names_the_directory_qemu_reads(tmp_path: Path) -> Non
             "vnc_sasl_dir and spice_sasl_dir do not apply)"
         ).replace("for vnc on", "for vnc (QEMU argument -vnc 0.0.0.0:1,sasl=on) on"),
         "v1": _sasl_q(ETC_SASL),
+    }
+
+
+def test_raw_spice_inherits_libvirts_sasl(tmp_path: Path) -> None:
+    """R45D-5: under spice_sasl = 1 libvirt's -spice carries sasl=on, which a raw -spice merged
+    into it keeps: SASL's mechanisms decide who reaches its TLS port on 0.0.0.0 (web01, beside
+    libvirt's SPICE with listen none), the question libvirt's own SPICE asks."""
+    a = _conf_scan(
+        tmp_path, {"web01": (NONE_SPICE, _commandline("-spice", TLS_ONLY))}, "spice_sasl = 1\n"
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "manual"}
+    assert messages(a, "HVA-031") == {
+        "web01": f"QEMU argument -spice {TLS_ONLY}: TLS port only, sasl (SASL authenticates)"
+    }
+    assert _questions(a, "HVA-031") == {
+        "web01": _sasl_q(ETC_SASL.replace("vnc_sasl_dir", "spice_sasl_dir")).replace(
+            " for vnc ", " for spice "
+        )
     }

@@ -1095,7 +1095,7 @@ class _Inherited:
 
     opts: Mapping[str, str] = field(default_factory=dict)
     """QEMU options of libvirt's -spice that the raw one inherits: `unix` (a socket listen),
-    `disable-ticketing` (no password anywhere)."""
+    `disable-ticketing` (no password anywhere), `sasl` (spice_sasl = 1)."""
     why: str = ""
     """Where the inherited disable-ticketing comes from, for the message."""
     hidden: Fact[bool] | None = None
@@ -1122,8 +1122,9 @@ def _launcher_spice_keys(h: Host, consoles: list[Graphics]) -> _Inherited:
     (a libvirt-built `-spice port=0,disable-ticketing=on,...` for <listen type='none'>; its
     own tests show none only because tests/testutilsqemu.c sets spicePassword "123456"), and
     then sets no password either (src/qemu/qemu_hotplug.c qemuDomainChangeGraphicsPasswords
-    returns at `if (!auth->passwd && !defaultPasswd)`). Under spice_sasl = 1 SASL
-    authenticates instead (R41D-5): no disable-ticketing is inherited. A launcher whose
+    returns at `if (!auth->passwd && !defaultPasswd)`). Under spice_sasl = 1 libvirt's -spice
+    has `sasl=on`, which the raw one inherits: SASL authenticates (R41D-5, R45D-5), and no
+    disable-ticketing is inherited. A launcher whose
     command line sets TLS (Proxmox VE's qemu-server, whose spiceproxy ticket is always set)
     gives none."""
     spice = next((g for g in consoles if g.type == "spice"), None)
@@ -1149,7 +1150,11 @@ def _launcher_spice_keys(h: Host, consoles: list[Graphics]) -> _Inherited:
         )
     sasl, _ = conf_value(h, "qemu.conf", "spice_sasl")
     default_pw, _ = conf_value(h, "qemu.conf", "spice_password")
-    if sasl == 1 or default_pw is not None:
+    if sasl == 1:
+        # libvirt adds `sasl=on` to its -spice for spice_sasl = 1 (tests/qemuxml2argvdata/
+        # graphics-spice-sasl.args): the merged server takes SASL alone (R41D-5, R45D-5)
+        return _Inherited({**opts, "sasl": "on"}, secure=secure)
+    if default_pw is not None:
         return _Inherited(opts, secure=secure)
     if not spice.password.known:
         return _Inherited(opts, hidden=spice.password, secure=secure)
