@@ -44,6 +44,14 @@ Findings (R45B-n):
   nothing turns mitigations off (a wrong fail). Now the value is one argument; a variable
   between literal quotes (`\"$x\"`) stays not read.
 
+- R45B-4 (false pass) HVA-180 (parse.host._grub_default_kernel): GRUB_DEFAULT was read as
+  written, its outer quotes dropped, not as /bin/sh reads it (grub-mkconfig sources
+  /etc/default/grub): `GRUB_DEFAULT=saved  # comment`, `"saved" # ...` or `'sav'ed` is
+  `saved`, so 00_header makes the default grubenv's saved_entry (here the older kernel's
+  entry), but the value with its comment named no entry and it passed. Now read with
+  _sh_value (R22B-4's shell reader: a `#` after a blank is a comment, quotes go); a value it
+  cannot read (a command substitution) stays as written.
+
 Held (kept as tests): a path to the submenu entry booting the running kernel passes; ESP
 entries for the running kernel beside an `efi` program (memtest) keep the pass; a quoted
 `"$extra"` whose value has no blank (mitigations=off) still fails.
@@ -53,12 +61,12 @@ Probed by script, not kept: none.
 No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry, GRUB environment block or
 Boot Loader Specification entry, so the changes cannot reach the e2e-* verdicts.
 
-Tally: 3 findings (3 false passes; R45B-1 and R45B-3 each with a wrong fail of the same
-class); 13 cases in 8 test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false passes of
+Tally: 4 findings (4 false passes; R45B-1 and R45B-3 each with a wrong fail of the same
+class); 16 cases in 9 test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false passes of
 HVA-180, 1 wrong fail); its held case passed before and after. R45B-2: on main f8271c4 1 of 1
 failed (a false pass of HVA-180); its held case passed before and after. R45B-3: on main
 16f103a 2 of 2 failed (a false pass and a wrong fail of HVA-181); its held case passed before
-and after.
+and after. R45B-4: on main e79997e 3 of 3 failed (3 false passes of HVA-180).
 
 Leads left:
 - A default naming an entry no collected file defines (30_os-prober, a grub.d generator
@@ -67,6 +75,10 @@ Leads left:
 - A Type #2 entry (a unified kernel image in EFI/Linux/) is not counted as an installed kernel
   (its release is in its .osrel/.uname sections, not read); a kernel newer than the running
   one kept only on the ESP is not seen as a pending reboot (_kernel_not_booted reads /boot).
+- GRUB_DEFAULT set by a command substitution or another variable is still read as written;
+  a custom entry titled like 10_linux's versioned entry ("..., with Linux NEWER") that boots
+  an older image is read by the title's release (10_linux puts those in its submenu unless
+  GRUB_DISABLE_SUBMENU, so at the top GRUB picks the custom one).
 - A custom submenu's `{` on the next line, or a `menuentry` inside a function body, is not
   read as GRUB's parser would.
 """
@@ -275,3 +287,26 @@ def test_r45b_3_quoted_variable_is_one_kernel_word(
     a = host_scan({"boot-cmdline": _boot(QUOTED, env, grub=False)})
     assert outcomes(a, "HVA-181") == {"hv1": status}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": said}
+
+
+# --- R45B-4: GRUB_DEFAULT with a comment or quotes read as /bin/sh reads it -----------------------
+
+SAVED_OLD = "saved_entry=gnulinux-advanced-1a2b>gnulinux-6.1.0-27-amd64-advanced-1a2b"
+
+
+@pytest.mark.parametrize(
+    "default",
+    ["saved  # the last kernel picked", '"saved" # grub-set-default', "'sav'ed"],
+    ids=["bare-comment", "quoted-comment", "quote-pieces"],
+)
+def test_r45b_4_grub_default_shell_value(host_scan, default: str) -> None:
+    """R45B-4 (false pass) HVA-180: grub-mkconfig sources /etc/default/grub with /bin/sh, so
+    `GRUB_DEFAULT=saved  # ...` is `saved` (a `#` after a blank starts a comment) and 00_header
+    makes the default grubenv's saved_entry, here the older 6.1.0-27-amd64's entry. The value
+    was read as written (`saved  # the last kernel picked`), named no entry, and it passed."""
+    a = _scan(host_scan, default, _grubenv(SAVED_OLD, path=ENV))
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": f"kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT=saved ({ENV}'s saved_entry) names "
+        "the older kernel 6.1.0-27-amd64: the next boot goes back to it"
+    }

@@ -11766,8 +11766,11 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
         for line in files[path]:
             m = re.match(r"\s*(?:export\s+)?GRUB_DEFAULT=(.*)$", line)
             if m:
-                value = m.group(1).strip()
-                if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                # R45B-4: as /bin/sh reads it (grub-mkconfig sources the file): a `#` after a
+                # blank starts a comment, quotes go (_sh_value); else as written, unquoted
+                read = _sh_value(m.group(1).strip(), {})
+                value = m.group(1).strip() if read is None else read
+                if read is None and len(value) > 1 and value[0] == value[-1] in "'\"":
                     value = value[1:-1]
     what = "GRUB_DEFAULT"
     # R26B-2: grub.cfg's header (util/grub.d/00_header.in) loads grubenv, then `if [
