@@ -3520,7 +3520,9 @@ def tpm_attestation(ctx: Context) -> Iterator[Outcome]:
     notAccepted); capability.tpmSupported and tpmVersion say whether there is a TPM at all.
     tpmSupported not reported is asked beside the attestation (joined_asks), which is judged
     without it: asked alone, "yes, the host has a TPM 2.0" passed a host whose attestation
-    vCenter did not accept, or that was never asked (R35E-4)."""
+    vCenter did not accept, or that was never asked (R35E-4). tpmVersion is optional in the API
+    (pyVmomi _typeinfo_vim: HostCapability "tpmVersion", "string", F_OPTIONAL, since API 6.7):
+    not reported, it is asked the same way, never failed as an unknown version (R45V-1)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         cap = esx.capability
@@ -3531,7 +3533,23 @@ def tpm_attestation(ctx: Context) -> Iterator[Outcome]:
         elif cap["tpmSupported"] is not True:
             yield failed(s, "no TPM", esx.source)
             continue
-        elif str(cap.get("tpmVersion") or "") != "2.0":
+        elif cap.get("tpmVersion") is None:
+            # R45V-1: tpmVersion is optional (pyVmomi _typeinfo_vim, HostCapability
+            # "tpmVersion" F_OPTIONAL, since vim.version.version12): not reported is asked
+            # beside the attestation, not failed as "TPM version ?"
+            # (the Automation API's TPM summary: major_version, minor_version, "added in
+            # vSphere API 8.0.0.1", read with `search`)
+            gap = _gap("capability.tpmVersion", esx.source)
+            asked_gap(
+                s,
+                gap,
+                f"Is host {h.name}'s TPM version 2.0? Evidence: the vSphere Automation API, GET "
+                "/api/vcenter/trusted-infrastructure/hosts/HOST/hardware/tpm and each TPM's "
+                "major_version and minor_version (vSphere API 8.0.0.1 and later), or the "
+                "server's firmware setup. Pass: yes, 2.0; fail: 1.2, or no TPM.",
+                asks,
+            )
+        elif str(cap["tpmVersion"]) != "2.0":
             yield failed(s, f"TPM version {cap.get('tpmVersion') or '?'} (want 2.0)", esx.source)
             continue
         att = esx.tpm_attestation
