@@ -47,6 +47,12 @@ Findings (R45A-n):
   /etc/pam.d/other"; _pam_open_config_file opens /usr/lib/pam.d/sshd (PAM_CONFIG_DIST_DF)
   first, and the `other` service is looked up the same way. Now the message names both;
   test_checks_host's case follows (separate commit).
+- R45A-4 (wording) HVA-142: the targetpw message and question named /etc/pam.d/sudo alone as
+  the stack that checks root's password; libpam reads /usr/lib/pam.d/sudo where /etc has none
+  (the same _pam_open_config_file), and openSUSE's sudo package installs only that one
+  (sudo.spec: %{_pam_vendordir}/sudo), the host where SUSE's targetpw sudoers is the default.
+  Now both name /etc/pam.d/sudo, else /usr/lib/pam.d/sudo; round 21's and 34's messages follow
+  (separate commit).
 
 Held (kept as tests): a /etc/sudoers that exists is the file read, a vendor file's rules
 notwithstanding (PASS2); with neither file, or a bundle without the vendor probe, only
@@ -63,15 +69,16 @@ and held-neither replay them. The end-to-end run against a real libvirtd was not
 change reaches HVA-142 alone (test_e2e_libvirtd asserts no HVA-142 verdict), and the e2e host
 has neither /etc/sudoers nor /usr/etc, so the vendor probe finds no file and the reading is
 main's; nor can R45A-2 or R45A-3 (HVA-151, sshd's PAM stack, no libvirt domain or libvirtd
-state).
+state), nor R45A-4 (a question's and message's wording).
 
-Tally: 3 findings (2 false passes, 1 wording); 19 cases, 13 failed on main before the fixes
-(R45A-1: 8, 6 of the finding's shapes and its 2 guards; R45A-2: 4; R45A-3: 1), 6 held.
+Tally: 4 findings (2 false passes, 2 wording); 20 cases, 14 failed on main before the fixes
+(R45A-1: 8, 6 of the finding's shapes and its 2 guards; R45A-2: 4; R45A-3: 1; R45A-4: 1), 6
+held.
 
 Leads left:
-- The targetpw question and message name /etc/pam.d/sudo alone; where sudo's PAM stack is the vendor one
-  (openSUSE's %{_pam_vendordir}/sudo, /usr/lib/pam.d/sudo, read where /etc/pam.d/sudo does
-  not exist) it names the wrong file (wording, unprobed).
+- HVA-151 reads sshd's stack from /etc/pam.d only: where /etc/pam.d/sshd or an included
+  file is missing libpam reads /usr/lib/pam.d's (never collected): a question now, which
+  collecting /usr/lib/pam.d could answer.
 - Other adminconf/vendor fallbacks of this class: /usr/etc/doas.conf, libpam's vendordir
   pam.d stacks, openSUSE's /usr/etc/nsswitch.conf (no source found stored).
 - From round 44: a `%G` users field for a group that does not exist under `group: files`, a
@@ -83,7 +90,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import messages, outcomes, question_line
 from test_checks_host import SSHD_KBD_ONLY
 from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
 
@@ -104,8 +111,8 @@ ROOTPW = (
     "manual",
     "3 administrative principal(s) (limit 3): ALL (every user, with root's password: Defaults "
     "targetpw), alice, root; sudoers lets every user run commands as root under `Defaults "
-    "targetpw`, which asks for root's password, not the caller's; /etc/pam.d/sudo (which checks "
-    "it) is not in the evidence",
+    "targetpw`, which asks for root's password, not the caller's; sudo's PAM stack (which checks "
+    "it: /etc/pam.d/sudo, else /usr/lib/pam.d/sudo) is not in the evidence",
 )
 ONLY_ALICE = ("pass", "1 administrative principal(s) (limit 3): alice")
 
@@ -336,4 +343,24 @@ def test_no_etc_pam_sshd_151(host_scan) -> None:
         "evidence unavailable: sshd runs PAM for password/keyboard-interactive logins, but there "
         "is no /etc/pam.d/sshd, so Linux-PAM reads /usr/lib/pam.d/sshd, or where that does not "
         "exist the `other` service (/etc/pam.d/other, else /usr/lib/pam.d/other); none collected",
+    )
+
+
+# --- R45A-4: which file holds sudo's PAM stack
+
+
+def test_rootpw_question_names_vendor_pam_142(host_scan) -> None:
+    """R45A-4 (wording) HVA-142: SUSE's targetpw grant is a question about sudo's PAM stack,
+    which libpam reads from /usr/lib/pam.d/sudo where /etc/pam.d/sudo does not exist
+    (pam_handlers.c _pam_open_config_file), as openSUSE's sudo package installs it
+    (%{_pam_vendordir}/sudo); the question named /etc/pam.d/sudo alone (failed before)."""
+    a = host_scan({**BASE, "sudoers": ETC_D, "sudoers-vendor": _vendor({"/usr/etc/sudoers": SUSE})})
+    assert question_line(a, "HVA-142", "hv1") == (
+        "question = \"Does sudo's PAM stack (/etc/pam.d/sudo, or /usr/lib/pam.d/sudo where "
+        "/etc/pam.d/sudo does not exist, with the files it includes) admit a sudo caller only on "
+        "the target account's (root's) password, with no module that succeeds without it "
+        "(pam_permit, pam_rootok, pam_wheel trust, pam_succeed_if, pam_exec, a fingerprint or "
+        "token module)? Evidence: /etc/pam.d/sudo (else /usr/lib/pam.d/sudo) and its includes. "
+        "Pass: yes, and the other principals listed (at most 3) are the named administrators; "
+        'fail: no."\n'
     )

@@ -3598,15 +3598,19 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
             flag = root_pw[0].removeprefix(EVERY_USER_ROOTPW).rstrip(")")
             parts.append(
                 f"sudoers lets every user run commands as root under `Defaults {flag}`, which "
-                "asks for root's password, not the caller's; /etc/pam.d/sudo (which checks it) "
-                "is not in the evidence"
+                "asks for root's password, not the caller's; sudo's PAM stack (which checks it: "
+                "/etc/pam.d/sudo, else /usr/lib/pam.d/sudo) is not in the evidence"
             )
+            # libpam opens /etc/pam.d/sudo, else /usr/lib/pam.d/sudo (Linux-PAM
+            # libpam/pam_handlers.c _pam_open_config_file, PAM_CONFIG_DIST_DF), where
+            # openSUSE's sudo.spec installs it (%{_pam_vendordir}/sudo) (R45A-4)
             questions.append(
-                "Does /etc/pam.d/sudo (with the files it includes) admit a sudo "
+                "Does sudo's PAM stack (/etc/pam.d/sudo, or /usr/lib/pam.d/sudo where "
+                "/etc/pam.d/sudo does not exist, with the files it includes) admit a sudo "
                 "caller only on the target account's (root's) password, with no module that "
                 "succeeds without it (pam_permit, pam_rootok, pam_wheel trust, pam_succeed_if, "
-                "pam_exec, a fingerprint or token module)? Evidence: /etc/pam.d/sudo and its "
-                f"includes. Pass: yes, and the other principals listed (at most {limit}) "
+                "pam_exec, a fingerprint or token module)? Evidence: /etc/pam.d/sudo (else "
+                f"/usr/lib/pam.d/sudo) and its includes. Pass: yes, and the other principals listed (at most {limit}) "
                 "are the named administrators; fail: no."
             )
         counted: list[tuple[str, str, str]] = []  # (whom, evidence, the question alone)
