@@ -382,7 +382,8 @@ EVERYONE_142 = "/etc/sudoers.d/suse:ALL ALL=(ALL) ALL"
 DCADMINS = "/etc/sudoers.d/d:%dcadmins ALL=(ALL) ALL"
 PAM_142 = (
     "sudoers lets every user run commands as root under `Defaults targetpw`, which asks for "
-    "root's password, not the caller's; /etc/pam.d/sudo (which checks it) is not in the evidence"
+    "root's password, not the caller's; sudo's PAM stack (which checks it: /etc/pam.d/sudo, else "
+    "/usr/lib/pam.d/sudo) is not in the evidence"
 )
 
 

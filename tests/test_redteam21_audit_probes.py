@@ -137,8 +137,9 @@ def test_rule_for_all_under_targetpw_asks_about_pam(
     assert msg == (
         f"3 administrative principal(s) (limit 3): ALL (every user, with root's password: "
         f"Defaults {flag}), alice, root; sudoers lets every user run commands as root under "
-        f"`Defaults {flag}`, which asks for root's password, not the caller's; /etc/pam.d/sudo "
-        "(which checks it) is not in the evidence"
+        f"`Defaults {flag}`, which asks for root's password, not the caller's; sudo's "
+        "PAM stack (which checks it: /etc/pam.d/sudo, else /usr/lib/pam.d/sudo) is not in the "
+        "evidence"
     )
 
 
