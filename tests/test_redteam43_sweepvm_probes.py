@@ -70,8 +70,8 @@ def test_r43t_1_running_unconfined_domain_asks_for_the_daemons_start(host_scan, 
     assert _question(a, "HVA-048") == (
         "Was libvirt's QEMU driver on host hv1 (libvirtd or virtqemud) started after "
         "/etc/libvirt/qemu.conf last changed and after the QEMU of web01? Evidence: `ps -o "
-        "lstart= -C libvirtd,virtqemud` against `stat -c %y /etc/libvirt/qemu.conf` and each "
-        "VM's QEMU start (`ps -o lstart= -p` the pid in /run/libvirt/qemu/NAME.pid) on hv1. "
+        "lstart= -C libvirtd,virtqemud` against `stat -c '%y %z' /etc/libvirt/qemu.conf` (the "
+        "later of the two: `cp -p` keeps an older %y) and each VM's QEMU start (`ps -o lstart= -p` the pid in /run/libvirt/qemu/NAME.pid) on hv1. "
         "Pass: the daemon started later than both, so it refuses unconfined guests (an earlier "
         "daemon started the VMs); fail: it started before either, and runs with the setting "
         "that let them start."
