@@ -31,6 +31,13 @@ Findings:
   still read); _rsyslog_main_missing reads the new lines too (it took "%C@ PATH" for the path,
   so an empty rsyslog.conf would have been "absent").
 
+- R45T-3 (wording) HVA-048: R43T-1's question (a running VM with a type none label whose QEMU
+  started in the daemon's second) asked for `stat -c %y /etc/libvirt/qemu.conf` against the
+  daemon's start: the mtime R45T-1 shows `cp -p` backdates, so a "the daemon started later"
+  read from it passed a daemon that read an earlier file. Now it asks for `stat -c '%y %z'`,
+  the later of the two. Older tests changed (separate commit): the question's text in
+  test_redteam43 and test_redteam44_sweepvm_probes.
+
 Held:
 - a file whose mtime and ctime both predate the daemon keeps HVA-032's and HVA-048's pass.
 - an older bundle's `stat -c '%Y %n'` lines keep their reading (changed after the start:
@@ -40,10 +47,10 @@ Held:
 
 Probed by script: none.
 
-Tally: 2 findings (false pass: R45T-1 on HVA-032 and HVA-048, R45T-2 on HVA-140, HVA-150 and
-HVA-200), 10 tests (12 cases); 8 cases failed on main before the fixes (R45T-1: the argv, 2
-passes, the live `cp -p` pass; R45T-2: the argv, 2 passes, "absent" for "empty"), 4 held (4
-cases).
+Tally: 3 findings (false pass: R45T-1 on HVA-032 and HVA-048, R45T-2 on HVA-140, HVA-150 and
+HVA-200; wording: R45T-3 on HVA-048), 11 tests (13 cases); 9 cases failed on main before the
+fixes (R45T-1: the argv, 2 passes, the live `cp -p` pass; R45T-2: the argv, 2 passes,
+"absent" for "empty"; R45T-3: the question), 4 held (4 cases).
 
 Leads left: see the end of the round's report.
 """
@@ -56,7 +63,7 @@ import subprocess
 
 import pytest
 
-from conftest import HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
+from conftest import HARDENED_HOST, RSYSLOG_REMOTE, domain_xml, messages, outcomes
 from hvaudit.collect.host import COMMANDS, LIBVIRT_DAEMONS
 from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
 
@@ -223,3 +230,21 @@ def test_r45t_2_empty_rsyslog_conf_listed_with_both_times_is_empty(host_scan) ->
         "the running daemon read a configuration that has changed since; its destinations are "
         "unknown"
     }
+
+
+def test_r45t_3_the_daemon_start_question_dates_qemu_conf_by_its_ctime_too(host_scan) -> None:
+    """R45T-3 (wording): R43T-1's question (a running VM with <seclabel type='none'> whose QEMU
+    started in the daemon's second) dated qemu.conf by `stat -c %y` alone, whose `cp -p`
+    backdated answer passes a daemon that read an earlier file."""
+    a = host_scan(domains=[domain_xml("web01", "<seclabel type='none' model='dac'/>")])
+    assert outcomes(a, "HVA-048") == {"hv1": "manual"}
+    question = next(r.outcome.question for r in a.results if r.check.id == "HVA-048")
+    assert question == (
+        "Was libvirt's QEMU driver on host hv1 (libvirtd or virtqemud) started after "
+        "/etc/libvirt/qemu.conf last changed and after the QEMU of web01? Evidence: `ps -o "
+        "lstart= -C libvirtd,virtqemud` against `stat -c '%y %z' /etc/libvirt/qemu.conf` (the "
+        "later of the two: `cp -p` keeps an older %y) and each VM's QEMU start (`ps -o lstart= "
+        "-p` the pid in /run/libvirt/qemu/NAME.pid) on hv1. Pass: the daemon started later "
+        "than both, so it refuses unconfined guests (an earlier daemon started the VMs); fail: "
+        "it started before either, and runs with the setting that let them start."
+    )

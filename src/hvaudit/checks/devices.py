@@ -3440,7 +3440,9 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
     R43T-1's question, whose "the daemon started later" than qemu.conf's change passed it
     (R44T-4); that question now asks for the daemon's start against the VMs' QEMU too
     (libvirt writes each one's pid to /run/libvirt/qemu/NAME.pid: qemu_process.c
-    virPidFileBuildPath(cfg->stateDir, vm->def->name)).
+    virPidFileBuildPath(cfg->stateDir, vm->def->name)). It dates qemu.conf by the later of
+    `stat -c '%y %z'`: `cp -p` and package installs keep the source's mtime, not the ctime
+    (R45T-3, as parse.host._stat_times_row: R45T-1).
 
     A label of model none is no manager's: virSecurityManagerGenLabel looks each manager's
     label up by its driver's name (virDomainDefGetSecurityLabelDef(vm,
@@ -3558,8 +3560,9 @@ def require_confined(ctx: Context) -> Iterator[Outcome]:
                 *(lbl.source for _, lbl in started[:5]),
                 question=f"Was libvirt's QEMU driver on host {h.name} (libvirtd or virtqemud) "
                 f"started after /etc/libvirt/qemu.conf last changed and after the QEMU of "
-                f"{names}? Evidence: `ps -o lstart= -C libvirtd,virtqemud` against `stat -c %y "
-                "/etc/libvirt/qemu.conf` and each VM's QEMU start (`ps -o lstart= -p` the pid "
+                f"{names}? Evidence: `ps -o lstart= -C libvirtd,virtqemud` against `stat -c '%y %z' "
+                "/etc/libvirt/qemu.conf` (the later of the two: `cp -p` keeps an older %y) "
+                "and each VM's QEMU start (`ps -o lstart= -p` the pid "
                 f"in /run/libvirt/qemu/NAME.pid) on {h.name}. Pass: the daemon started later "
                 "than both, so it refuses unconfined guests (an earlier daemon started the "
                 "VMs); fail: it started before either, and runs with the setting that let "
