@@ -6077,6 +6077,12 @@ def _sssd_changed_since_start(ev: HostEvidence) -> tuple[str, list[Source]] | No
     if found is None:
         return None
     path, mtime, start = found
+    if start < 0:
+        return (
+            f"{path}: SSSD reads its configuration only when it starts, so what a running sssd "
+            "applies may differ from the files",
+            [ev.get(_cmd("processes")).source, ev.get(_cmd("sssd-conf-mtimes")).source],
+        )
     if not mtime:
         return (
             f"sssd runs, but {path}: SSSD reads its configuration only when it starts, so "
@@ -12750,9 +12756,11 @@ def _changed_since_start(
     starts, mtimes = _starts_and_mtimes(ev)
     unread = _mtimes_unread(ev)
     starts_unread = _starts_unread(ev)
-    if not processes.known or not (_process_starts(ev) or starts_unread) or not (mtimes or unread):
+    if not (_process_starts(ev) or starts_unread) or not (mtimes or unread):
         return {}, []
     srcs = [ev.get(_cmd("process-starts")).source, ev.get(_cmd("libvirt-conf-mtimes")).source]
+    if not processes.known:
+        return _changed_unseen(ev, processes, starts, mtimes, unread), [*processes.sources, *srcs]
     pids: dict[str, list[str]] = {}
     for line in processes.get().splitlines():
         parts = line.split(None, 2)
@@ -12795,6 +12803,37 @@ def _changed_since_start(
     return out, srcs
 
 
+def _changed_unseen(
+    ev: HostEvidence,
+    processes: Fact[str],
+    starts: dict[str, int],
+    mtimes: dict[str, int],
+    unread: dict[str, str],
+) -> dict[str, str]:
+    """_changed_since_start where the process list was collected but not read (ps failed or
+    exited other than 0, _process_list): which libvirt daemon runs, and so whether one started
+    before its file changed, is unknown (R45S-2: every file passed as if none ran). A file whose
+    last change is no later than the start of every process (`ps -o lstart` read) predates
+    whatever runs: settled; a file changed since, or whose change or the starts were not read,
+    is asked of its readers. An older bundle without the list settles nothing, as before."""
+    if ev.get(_cmd("processes")).state == "uncollected":
+        return {}
+    why = processes.reason
+    first = min(starts.values()) if starts else None
+    out: dict[str, str] = {}
+    for name, readers in _CONF_READERS.items():
+        if name not in mtimes and name not in unread:
+            continue
+        if name in mtimes and first is not None and mtimes[name] <= first:
+            continue
+        out[name] = (
+            f"which libvirt daemons run was not read (`ps`: {why}); "
+            f"{' or '.join(readers)} reads /etc/libvirt/{name} only when it starts, so what a "
+            "running one applies may differ from the file"
+        )
+    return out
+
+
 def _starts_unread(ev: HostEvidence) -> str:
     """Why the processes' starts were not read though the collector asked (`ps -eo
     pid=,lstart=` failed, or exited other than 0: procps-ng exits 1 for a format it does not
@@ -12802,7 +12841,9 @@ def _starts_unread(ev: HostEvidence) -> str:
     configuration a daemon runs may then predate its files, as where `find` or `stat` failed
     (R24Q-4; R44S-4)."""
     got = ev.get(_cmd("process-starts"))
-    if got.state in ("uncollected", "absent") or (got.state == "ok" and got.rc == 0):
+    # absent (env or ps not found) is a probe the collector asked for and did not read: the
+    # team's decision of round 44; only an older bundle without it settles nothing (R45S-2)
+    if got.state == "uncollected" or (got.state == "ok" and got.rc == 0):
         return ""
     first = got.reason.strip().splitlines()[0][:200] if got.reason.strip() else ""
     if got.state == "ok":
@@ -12891,10 +12932,11 @@ def _changed_after(
     if (
         not (starts or unread)
         or got.state in ("uncollected", "absent")
-        or ps.state != "ok"
-        or ps.rc != 0
+        or ps.state == "uncollected"
     ):
         return None
+    if ps.state != "ok" or ps.rc != 0:
+        return _changed_unseen_after(got, ps, program, prefix, starts, unread, counts)
     begun = []
     runs = False
     for line in ps.text.splitlines():
@@ -12940,6 +12982,35 @@ def _find_times_row(line: str) -> tuple[int, str] | None:
     if not stamps or len(parts) <= len(stamps):
         return None
     return max(stamps), " ".join(parts[len(stamps) :])
+
+
+def _changed_unseen_after(
+    got: Got,
+    ps: Got,
+    program: str,
+    prefix: str,
+    starts: dict[str, int],
+    unread: str,
+    counts: Callable[[str], bool] | None,
+) -> tuple[str, int, int] | None:
+    """_changed_after where the process list was collected but not read (ps failed or exited
+    other than 0, _process_list): whether `program` runs, and since when, is unknown (R45S-2:
+    the files passed as if it did not run). A file no later than the start of every process
+    (`ps -o lstart` read) predates whatever runs: None; else (why, 0, -1), the -1 saying that
+    whether the program runs is unknown too."""
+    why = _process_list(ps).reason if ps.state == "ok" else (ps.reason or ps.state)
+    asked = (f"whether {program} runs, and when it started, was not read (`ps`: {why})", 0, -1)
+    if unread or _stat_unanswered(got):
+        return asked
+    first = min(starts.values())
+    for line in got.text.splitlines():
+        row = _find_times_row(line)
+        if row is None:
+            continue
+        mtime, path = row
+        if mtime > first and path.startswith(prefix) and (counts is None or counts(path)):
+            return asked
+    return None
 
 
 def _starts_and_mtimes(ev: HostEvidence) -> tuple[dict[str, int], dict[str, int]]:
