@@ -1119,9 +1119,10 @@ def _launcher_spice_keys(h: Host, consoles: list[Graphics]) -> _Inherited:
     -spice has `unix=on,addr=PATH` for <listen type='socket'> (tests/qemuxmlconfdata/
     graphics-spice-socket.x86_64-latest.args `-spice unix=on,addr=/tmp/spice.sock,...`) and
     `disable-ticketing=on` where the <graphics> has no passwd and qemu.conf no spice_password
-    (a libvirt-built `-spice port=0,disable-ticketing=on,...` for <listen type='none'>; its
-    own tests show none only because tests/testutilsqemu.c sets spicePassword "123456"), and
-    then sets no password either (src/qemu/qemu_hotplug.c qemuDomainChangeGraphicsPasswords
+    (src/qemu/qemu_command.c qemuBuildGraphicsSPICECommandLine: "In the password case we set it
+    via monitor command", `if (!graphics->data.spice.auth.passwd && !cfg->spicePassword)` it
+    adds disable-ticketing, read with `read_file`; its tests' .args show none only because
+    tests/testutilsqemu.c sets spicePassword "123456"), and then sets no password either (src/qemu/qemu_hotplug.c qemuDomainChangeGraphicsPasswords
     returns at `if (!auth->passwd && !defaultPasswd)`). Under spice_sasl = 1 libvirt's -spice
     has `sasl=on`, which the raw one inherits: SASL authenticates (R41D-5, R45D-5), and no
     disable-ticketing is inherited. A launcher whose
