@@ -52,21 +52,31 @@ Findings (R45B-n):
   _sh_value (R22B-4's shell reader: a `#` after a blank is a comment, quotes go); a value it
   cannot read (a command substitution) stays as written.
 
+- R45B-5 (false pass) HVA-180 (parse.host._grub_default_older, new _older_build): GRUB's
+  default naming 10_linux's entry for an older build of the running kernel's upstream line in
+  another flavour (6.1.0-27-rt-amd64 while 6.1.0-28-amd64 runs) passed: only a kernel of the
+  running one's flavour counted as older. Debian builds every flavour of a line from one
+  source package with one ABI number (packages.debian.org source package linux-6.1's binary
+  packages), so the lower ABI lacks the running build's fixes. Now R25B-4's fail where the
+  numbers before the flavour share the first three and are lower.
+
 Held (kept as tests): a path to the submenu entry booting the running kernel passes; ESP
 entries for the running kernel beside an `efi` program (memtest) keep the pass; a quoted
-`"$extra"` whose value has no blank (mitigations=off) still fails.
+`"$extra"` whose value has no blank (mitigations=off) still fails; the same build of another
+flavour (6.1.0-28-rt-amd64) keeps the pass.
 
 Probed by script, not kept: none.
 
 No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry, GRUB environment block or
 Boot Loader Specification entry, so the changes cannot reach the e2e-* verdicts.
 
-Tally: 4 findings (4 false passes; R45B-1 and R45B-3 each with a wrong fail of the same
-class); 16 cases in 9 test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false passes of
-HVA-180, 1 wrong fail); its held case passed before and after. R45B-2: on main f8271c4 1 of 1
-failed (a false pass of HVA-180); its held case passed before and after. R45B-3: on main
+Tally: 5 findings (5 false passes; R45B-1 and R45B-3 each with a wrong fail of the same
+class); 18 cases in 11 test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false passes
+of HVA-180, 1 wrong fail); its held case passed before and after. R45B-2: on main f8271c4 1 of
+1 failed (a false pass of HVA-180); its held case passed before and after. R45B-3: on main
 16f103a 2 of 2 failed (a false pass and a wrong fail of HVA-181); its held case passed before
-and after. R45B-4: on main e79997e 3 of 3 failed (3 false passes of HVA-180).
+and after. R45B-4: on main e79997e 3 of 3 failed (3 false passes of HVA-180). R45B-5: on main
+59a262b 1 of 1 failed (a false pass of HVA-180); its held case passed before and after.
 
 Leads left:
 - A default naming an entry no collected file defines (30_os-prober, a grub.d generator
@@ -79,6 +89,9 @@ Leads left:
   a custom entry titled like 10_linux's versioned entry ("..., with Linux NEWER") that boots
   an older image is read by the title's release (10_linux puts those in its submenu unless
   GRUB_DISABLE_SUBMENU, so at the top GRUB picks the custom one).
+- R45B-5 compares another flavour only where the pin is GRUB's named default; the questions
+  of R26B-3 (a menu position), R44B-3/R44B-4 (default unread) still list only the running
+  flavour's older kernels, and a backport's 6.1.0-0.debNN.M is not compared.
 - A custom submenu's `{` on the next line, or a `menuentry` inside a function body, is not
   read as GRUB's parser would.
 """
@@ -310,3 +323,42 @@ def test_r45b_4_grub_default_shell_value(host_scan, default: str) -> None:
         "hv1": f"kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT=saved ({ENV}'s saved_entry) names "
         "the older kernel 6.1.0-27-amd64: the next boot goes back to it"
     }
+
+
+# --- R45B-5: GRUB's default names an older build of another flavour ------------------------------
+
+ADV = "Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux {}"
+KERNELS = "".join(
+    f"/boot/vmlinuz-{k}\n"
+    for k in ("6.1.0-28-amd64", "6.1.0-27-amd64", "6.1.0-27-rt-amd64", "6.1.0-28-rt-amd64")
+)
+
+
+def _pinned(host_scan, release: str):
+    grub = (
+        "/etc/default/grub",
+        f'GRUB_DEFAULT="{ADV.format(release)}"\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'
+        'GRUB_CMDLINE_LINUX=""\n',
+    )
+    return host_scan({"boot-cmdline": _boot(grub, grub=False), "boot-kernels": (KERNELS, 0)})
+
+
+def test_r45b_5_default_names_older_build_of_another_flavour_fails(host_scan) -> None:
+    """R45B-5 (false pass) HVA-180: GRUB_DEFAULT names 10_linux's entry for 6.1.0-27-rt-amd64
+    while 6.1.0-28-amd64 runs: the same 6.1.0 line one build (ABI) older, so the next boot runs
+    a kernel without the updates 28 carries. Only a kernel of the running one's flavour
+    counted as older, and it passed."""
+    a = _pinned(host_scan, "6.1.0-27-rt-amd64")
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT names the older kernel "
+        "6.1.0-27-rt-amd64: the next boot goes back to it (its entry is the default once "
+        "update-grub runs)"
+    }
+
+
+def test_r45b_5_held_same_build_of_another_flavour(host_scan) -> None:
+    """R45B-5 held: the same build of another flavour (6.1.0-28-rt-amd64) keeps the pass."""
+    a = _pinned(host_scan, "6.1.0-28-rt-amd64")
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}

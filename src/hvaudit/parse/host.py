@@ -12059,6 +12059,26 @@ def _older_kernels(ev: HostEvidence) -> tuple[str, list[str]] | None:
     return running, older
 
 
+def _older_build(release: str, running: str) -> bool:
+    """Whether `release` is an older build of the running kernel's upstream version in another
+    flavour (R45B-5): its numbers before the first letters (Debian's 6.1.0-27 of
+    6.1.0-27-rt-amd64, Ubuntu's 6.8.0-40 of -lowlatency, RHEL's 5.14.0-427.13.1 of
+    .el9_4.x86_64+debug) share the running one's first three (one upstream line) and are lower
+    after them: a distribution builds every flavour of a line from one source package with
+    one ABI number (packages.debian.org, source package linux-6.1: "The following binary
+    packages are built from this source package", linux-headers-6.1.0-0.deb11.44-amd64,
+    -cloud-amd64, -686-pae ...; read with `search`), so a lower ABI or release of another
+    flavour lacks the fixes the running build carries. A backport's 6.1.0-0.deb11.N reads as
+    6.1.0-0 and is not compared (no verdict from it)."""
+
+    def numbers(r: str) -> tuple[int, ...]:
+        head = re.match(r"[0-9.\-_]*", r)
+        return tuple(int(x) for x in re.findall(r"\d+", head[0] if head else ""))
+
+    theirs, mine = numbers(release), numbers(running)
+    return len(theirs) > 3 and len(mine) > 3 and theirs[:3] == mine[:3] and theirs < mine
+
+
 def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     """(running, "", 'WHAT="POSITION"', the older kernels) where GRUB's default names a menu
     position other than 0 and an older kernel of the running kernel's flavour is installed
@@ -12166,7 +12186,9 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             )
         return Fact.of((), *pin.sources, rel.source, boot.source)
     theirs = _kernel_release_key(pin.get())
-    if pin.get() in installed and theirs[0] == flavour and theirs[1] < mine:
+    if pin.get() in installed and (
+        (theirs[0] == flavour and theirs[1] < mine) or _older_build(pin.get(), running)
+    ):
         return Fact.of((running, pin.get(), what), *pin.sources, rel.source, boot.source)
     return Fact.of((), *pin.sources, rel.source, boot.source)
 
