@@ -35,6 +35,11 @@ Findings (R45F-n):
   the 65536 tcp ports (those of its -dport)" and the VM "64512 of the 65536 tcp ports" (less
   what DROPs of every source took before it), where every IP version it opens has the same
   count; the older tests asserting the old words follow (P17-6, H91, R36F-2).
+- R45F-3 (wording) HVA-301, HVA-313, HVA-303: where DROPs of every source of one IP version
+  took ports before the ACCEPT (`IN DROP -source 0.0.0.0/0 -p tcp -dport 22` then `IN
+  ACCEPT -p tcp`), the versions kept different counts and both messages said "every tcp port"
+  (R44F-2 held it; its lead). Now they name each: "65535 of the 65536 IPv4 and 65536 of the
+  65536 IPv6 tcp ports (those no rule before it drops or rejects)"; R44F-2's held case follows.
 
 Held (kept as tests): `-dport http` with netbase's file passes; pve-firewall still refuses a
 named range (pass); an unreadable /etc/services leaves `ssh:http` round 43's question and
@@ -45,16 +50,16 @@ Probed by script (not kept): `IN DROP -p tcp -dport ssh:https` then `IN ACCEPT -
 of the 65536 tcp ports: the DROP's named range now takes its ports); `-dport ssh:webui` and
 `http:webui` with webui 9999 (HVA-313 fails: 22 and 8006 inside).
 
-Tally: 2 findings (1 false pass, 1 wording); 20 cases in 8 test functions; 14 failed on main
-before the fixes (R45F-1's 10, the parser's test among them, landed 3047d61f; R45F-2's 4);
-6 held.
+Tally: 3 findings (1 false pass, 2 wording); 23 cases in 10 test functions; 17 failed on main
+before the fixes (R45F-1's 10, the parser's test among them, landed 3047d61f; R45F-2's 4,
+landed 1840f13a; R45F-3's 3); 6 held.
 
 Leads left: pve-firewall's own reading of names (get_etc_services keys the first column of
 tcp|udp|sctp lines; which port iptables then gives the name, per protocol, is to confirm)
 still uses netbase's `ssh` alone (`_PVE_SERVICES`), now that the node's file is collected;
 the questions' "not collected" now means "not read" (the API path collects no /etc/services);
-where the IP versions an ACCEPT opens kept different counts of ports (R44F-2's lead) both
-messages still say "every ... port"; round 44's others, not probed: the node's "every inbound
+a VM rule `-sport ssh:65535 -dport 80` under `nftables: 1` asks of proxmox-firewall's
+generated filters (not probed further); round 44's others, not probed: the node's "every inbound
 packet" after a narrower DROP, a guest `-i net+1`, ip6tables `! --src-type UNICAST` (HVA-190),
 a dnat to an AnyIP local route (routes not collected), a bond's ingress chain not credited to
 its ports.
@@ -363,3 +368,52 @@ def test_r45f_2_vm_counts_a_wide_dport(tmp_path: Path, rules: str, expected: str
     less what DROPs of every source before it took, admits, as the node's does (R44F-2). An
     ACCEPT with no -dport before any DROP keeps the words (held)."""
     assert _vm(tmp_path, rules + "\n") == ("fail", expected)
+
+
+# --- R45F-3: IP versions that lost different ports ------------------------------------------
+
+BOTH_LOST = (
+    "IN DROP -source 0.0.0.0/0 -p tcp -dport 22\nIN DROP -source ::/0 -p tcp -dport 1:100\n"
+    "IN ACCEPT -p tcp -dport 1:65535"
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "line", "what"),
+    [
+        pytest.param(
+            "IN DROP -source 0.0.0.0/0 -p tcp -dport 22\nIN ACCEPT -p tcp",
+            9,
+            "65535 of the 65536 IPv4 and 65536 of the 65536 IPv6 tcp ports (those no rule "
+            "before it drops or rejects)",
+            id="ipv4-lost-port-22",
+        ),
+        pytest.param(
+            BOTH_LOST,
+            10,
+            "65534 of the 65536 IPv4 and 65435 of the 65536 IPv6 tcp ports (those of its -dport "
+            "no rule before it drops or rejects)",
+            id="each-lost-others",
+        ),
+    ],
+)
+def test_r45f_3_node_counts_each_version(tmp_path: Path, rules: str, line: int, what: str) -> None:
+    """Was "accepts every tcp port" (wording; R44F-2 held it): the DROPs of one IP version's
+    ports before the ACCEPT left the versions different counts, so each is named."""
+    quoted = rules.rsplit("\n", 1)[1]
+    got = _node_verdicts(tmp_path, rules + "\n", False)
+    assert got["HVA-301"] == (
+        "fail",
+        f"cluster firewall on, input policy DROP, but host.fw line {line} `{quoted}` accepts "
+        f"{what} before the policy",
+    )
+
+
+def test_r45f_3_vm_counts_each_version(tmp_path: Path) -> None:
+    """Was "accepts every tcp port that no rule before it drops or rejects" (wording)."""
+    assert _vm(tmp_path, BOTH_LOST + "\n") == (
+        "fail",
+        f"{VM_PORTS} that no earlier rule drops or rejects: net0: line 13 `IN ACCEPT -p tcp "
+        "-dport 1:65535` accepts 65534 of the 65536 IPv4 and 65435 of the 65536 IPv6 tcp ports "
+        "that no rule before it drops or rejects",
+    )

@@ -984,11 +984,22 @@ def _accepts_everything(
             # among them (R44F-2: `IN DROP -p tcp -dport 22` then `IN ACCEPT -p tcp` was said
             # to accept "every tcp port")
             dport = str(opts.get("dport") or "")
-            lefts = {
-                _port_count_left(dport, taken.get((v, key), []), names) for v in opened_versions
+            counts = {
+                v: _port_count_left(dport, taken.get((v, key), []), names) for v in opened_versions
             }
+            lefts = set(counts.values())
             left = lefts.pop() if len(lefts) == 1 else 65536
-            if left < _pve_ports(dport or "0:65535", names):
+            if len(counts) == 2 and len(set(counts.values())) == 2:
+                # the IP versions lost different ports to the DROPs before it (R45F-3:
+                # `IN DROP -source 0.0.0.0/0 -p tcp -dport 22` then `IN ACCEPT -p tcp` was
+                # said to accept "every tcp port", IPv4's port 22 dropped)
+                what = (
+                    f"{counts[4]} of the 65536 IPv4 and {counts[6]} of the 65536 IPv6 {key} "
+                    "ports (those "
+                    + ("of its -dport " if dport else "")
+                    + "no rule before it drops or rejects)"
+                )
+            elif left < _pve_ports(dport or "0:65535", names):
                 what = (
                     f"{left} of the 65536 {family}{key} ports (those "
                     + ("of its -dport " if dport else "")
@@ -2226,11 +2237,18 @@ def _vm_opened(
             # same count for each IP version it opens (R45F-2: `-dport 1024:65535` was said to
             # accept "every tcp port"; the node's message counts them too, R44F-2)
             counts = {
-                _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), []), names)
+                v: _port_count_left(str(opts.get("dport") or ""), taken.get((v, key), []), names)
                 for v in reached
             }
-            if key in PORT_PROTOCOLS and len(counts) == 1 and (count := counts.pop()) < 65536:
-                what = f"{count} of the 65536 {family}{key} ports"
+            if key in PORT_PROTOCOLS and len(set(counts.values())) == 2:
+                # the IP versions lost different ports to the DROPs before it (R45F-3)
+                what = (
+                    f"{counts[4]} of the 65536 IPv4 and {counts[6]} of the 65536 IPv6 {key} ports"
+                )
+            elif key in PORT_PROTOCOLS and len(set(counts.values())) == 1:
+                count = next(iter(counts.values()))
+                if count < 65536:
+                    what = f"{count} of the 65536 {family}{key} ports"
             return f"{netid}: line {g['line']} `{text}` accepts {what}{before}{why}"
         return (
             f"{netid}: line {g['line']} `{text}` accepts every inbound {family}packet{before}{why}"
