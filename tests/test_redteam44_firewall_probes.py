@@ -174,7 +174,9 @@ def test_r44f_1_vm_quotes_the_source_and_names_the_version(
         pytest.param(
             "IN DROP -source 0.0.0.0/0 -p tcp -dport 22\nIN ACCEPT -p tcp",
             9,
-            "every tcp port",
+            # each version's count since R45F-3 (was "every tcp port")
+            "65535 of the 65536 IPv4 and 65536 of the 65536 IPv6 tcp ports (those no rule "
+            "before it drops or rejects)",
             id="held-ipv6-keeps-every-port",
         ),
     ],
