@@ -1,7 +1,8 @@
 """Forty-fifth red-team review, VMware ESXi (r45-vmware): the host checks least probed by
 earlier rounds, HVA-411 (lockdown), HVA-414 (Mem.ShareForceSalting), HVA-415 (MOB), HVA-429 (TPM
 and attestation) and HVA-430 (Net.BlockGuestBPDU), for typed-value slips: a value the API sends
-typed (long, boolean) arriving as text, a float or a boolean, and an optional property left out.
+typed (long, boolean) arriving as text, a float or a boolean, and an optional property left out;
+and HVA-443's snapshot age against a creation time after the collection.
 
 Harness: one ESXi host record as collect/vsphere.py writes it (vmware/hosts/host-1.json), the
 bundle writer and the engine (test_redteam11_vmw_probes._vsphere); a yes-probe answers the
@@ -19,19 +20,27 @@ Findings (R45V-n):
   the item that asks the attestation's open condition (joined_asks), and a notAccepted
   attestation fails with its own message (main named the unknown version instead).
 
+- R45V-2 (false pass) HVA-443: a snapshot whose creation time (vCenter's
+  VirtualMachineSnapshotTree.createTime, collect.vsphere._snapshots) is after the collection
+  time gave a negative age and passed "none older than 72 hours": a time in the future proves
+  vCenter's and the collector's clocks disagree, by an amount the evidence does not give, so
+  the snapshot may be of any age (a clock years ahead at its creation, set right since). Now
+  the age is asked, naming both times; a count over 3 still fails first.
+
 Held (kept as tests): tpmVersion "1.2" fails with an accepted attestation and "2.0" with one
 passes; Mem.ShareForceSalting as the API sends it (2) and as text "2" passes, 0
 and 1 fail; a float 2.0 or a boolean fails (never a pass); enableMob False (the API's boolean)
 and "false" pass, "no", "" and "off" fail (the STIG's check is "set to false"); a boolean True
 as Net.BlockGuestBPDU fails (the option is a long: 1); lockdownNormal and lockdownStrict pass,
-lockdownDisabled fails.
+lockdownDisabled fails. R45V-2: 5 snapshots with a future creation time fail on the count; a
+snapshot from 2020 fails on its age; one an hour old passes.
 
 Probed by script, not kept: int() of text with blanks or other scripts' digits ("2 ", "٢")
 reads 2 in HVA-414/HVA-430, but the options are xsd:long on the wire (pyVmomi would not
 deliver text), so no collected record carries them.
 
-Tally: 1 finding (wrong fail 1); 8 test functions, 24 cases (5 functions, 21 cases held); 3
-failed on main before the fix (R45V-1: 3).
+Tally: 2 findings (false pass 1, wrong fail 1); 10 test functions, 28 cases (6 functions, 24
+cases held); 4 failed on main before the fixes (R45V-1: 3, R45V-2: 1).
 
 Leads left:
 - HVA-429: summary.tpmAttestation.time older than the host's last boot (runtime.bootTime, not
@@ -44,6 +53,7 @@ Leads left:
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +206,64 @@ def test_r45v_held_hva411_modes(tmp_path: Path, mode: str, status: str) -> None:
     """Held: HostLockdownMode (vSphere API 6.0): normal and strict are lockdown enabled."""
     a = _host(tmp_path, lockdown=mode)
     assert _verdict(a, "HVA-411") == (status, f"lockdown mode {mode}")
+
+
+# --- R45V-2: HVA-443, a snapshot created after the collection passed as young ----------------
+
+
+def _snapshots(tmp_path: Path, count: int, oldest: str) -> Any:
+    from test_redteam13_vmw_probes import _vsphere as _vsphere_vm
+
+    vmx = (
+        'displayName = "web"\nhvaudit.powerState = "poweredOn"\n'
+        f'hvaudit.snapshot.count = "{count}"\nhvaudit.snapshot.oldest = "{oldest}"\n'
+    )
+    return _vsphere_vm(tmp_path, {}, vmx=vmx)
+
+
+def _snap_verdict(a: Any) -> tuple[str, str]:
+    (got,) = [
+        (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id == "HVA-443" and r.outcome.subject.name == "web"
+    ]
+    return got
+
+
+def test_r45v_2_hva443_snapshot_after_collection_is_asked(tmp_path: Path) -> None:
+    """A snapshot whose createTime is after the collection (vCenter's clock ahead of the
+    collector's, or the collector's behind): main computed a negative age and passed "none
+    older than 72 hours", though the skew, and so the age, is not in the evidence. Now asked."""
+    a = _snapshots(tmp_path, 1, "2099-01-01T00:00:00Z")
+    collected = dt.datetime.fromisoformat(a.deployment.collected_at.replace("Z", "+00:00"))
+    assert _snap_verdict(a) == (
+        "manual",
+        "evidence unavailable: the oldest snapshot's creation time 2099-01-01T00:00:00+00:00 is "
+        f"after the collection ({collected.isoformat()}): the clocks disagree",
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "oldest", "want"),
+    [
+        (5, "2099-01-01T00:00:00Z", ("fail", "5 snapshots (more than 3)")),
+        (1, "2020-01-01T00:00:00Z", None),
+        (1, "RECENT", ("pass", "1 snapshot(s), none older than 72 hours")),
+    ],
+)
+def test_r45v_2_held_snapshot_ages(
+    tmp_path: Path, count: int, oldest: str, want: tuple[str, str] | None
+) -> None:
+    """Held: the count's fail stands beside a future creation time; an old snapshot fails on
+    its age; one an hour old passes."""
+    if oldest == "RECENT":
+        hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        oldest = hour_ago.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    a = _snapshots(tmp_path, count, oldest)
+    got = _snap_verdict(a)
+    if want is None:
+        collected = dt.datetime.fromisoformat(a.deployment.collected_at.replace("Z", "+00:00"))
+        days = (collected - dt.datetime(2020, 1, 1, tzinfo=dt.UTC)).total_seconds() / 86400
+        assert got == ("fail", f"oldest snapshot {days:.0f} days old")
+    else:
+        assert got == want

@@ -4878,7 +4878,9 @@ sources; the two quotes agree with each other.)"""
 def snapshots(ctx: Context) -> Iterator[Outcome]:
     """Snapshots grow until they fill the datastore (every VM on it stops) and keep old disk and
     memory contents, patched vulnerabilities and removed data included, beside the running VM.
-    The age is taken at collection time."""
+    The age is taken at collection time. A creation time after the collection (vCenter's
+    VirtualMachineSnapshotTree.createTime against the collector's clock) shows the two clocks
+    disagree by an amount not in the evidence: the age is asked, not passed (R45V-2)."""
     collected = _utc(ctx.deployment.collected_at)
     for v, vm in _vmware(ctx):
         s = vm_subject(v)
@@ -4894,7 +4896,25 @@ def snapshots(ctx: Context) -> Iterator[Outcome]:
         bad = []
         if count > SNAPSHOTS_MAX:
             bad.append(f"{count} snapshots (more than {SNAPSHOTS_MAX})")
-        if count and oldest is not None and collected is not None:
+        if count and oldest is not None and collected is not None and oldest > collected:
+            # R45V-2: a snapshot "taken" after the collection proves the clocks disagree, by an
+            # amount the evidence does not give: its age is unknown, not under 72 hours
+            if not bad:
+                gap = Fact[bool].unavailable(
+                    f"the oldest snapshot's creation time {oldest.isoformat()} is after the "
+                    f"collection ({collected.isoformat()}): the clocks disagree",
+                    ref,
+                )
+                yield unknown(
+                    s,
+                    gap,
+                    "Is every snapshot of this VM younger than 72 hours? Evidence: the vSphere "
+                    "Client, the VM's Snapshots > Manage Snapshots (each snapshot's creation "
+                    "time) read against the vCenter and host clocks (their NTP state). Pass: "
+                    "yes; fail: one is older.",
+                )
+                continue
+        elif count and oldest is not None and collected is not None:
             hours = (collected - oldest).total_seconds() / 3600
             if hours > SNAPSHOT_AGE_HOURS:
                 bad.append(f"oldest snapshot {hours / 24:.0f} days old")
