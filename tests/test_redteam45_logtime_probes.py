@@ -46,22 +46,34 @@ Findings (R45L-n):
   `--config OTHER` asked HVA-213 about a file libvirtd is never given. Now _no_env_expand
   keeps such words as written: both pass.
 
+- R45L-4 (false pass) HVA-213: a running libvirtd whose environment was read without
+  LIBVIRT_DEBUG, beside a debug-capable `1:journald` output, passed where its unit's next-start
+  environment could not be told (system.conf unreadable, R44L-4; show-environment unanswered,
+  R45L-1): parse.host._log_debug_env took that unknown environment as setting no
+  LIBVIRT_DEBUG (round 44's lead), where the same DefaultEnvironment=LIBVIRT_DEBUG=1 read
+  fails (R44L-1). Now the pair holds ENV_UNKNOWN, and HVA-213 asks where an output in force
+  writes debug (LIBVIRT_DEBUG) or an output is at priority 1 (LIBVIRT_LOG_FILTERS), as
+  checks.hardening._debug_output and _debug_filters judge the values read; R41L-2's `3:stderr`
+  cases keep their own question.
+
 Held (kept as tests): the unit's own `Environment=LIBVIRT_LOG_OUTPUTS=3:journald` over the
 manager's run-time file output (pass); a show-environment holding only PATH and LANG (pass);
 no systemctl (absent, the older bundle's reading: pass); for k3s (R45L-2), a unit that sets
 or unsets every variable read (pass) and a k3s.yaml every user reads now (fail); for R45L-3, the same ExecStart= lines without `:`
-(HVA-213 asks about the other file, HVA-142 fails "ALL (every user)").
+(HVA-213 asks about the other file, HVA-142 fails "ALL (every user)"); for R45L-4, the
+manager's environment read without LIBVIRT_DEBUG (pass) and with LIBVIRT_DEBUG=1 (fail).
 
 Probed by script, then as these tests, on main (39f583f3): the set-environment, quoted and
 debug cases passed HVA-200 and HVA-213, the unanswered one passed both, the k3s one passed
 HVA-142; the four held cases pass there too. The R45L-2 cases on main (39f583f3): both passed
 HVA-142 ("2 administrative principal(s)"); the two held cases pass there too. The R45L-3
 cases on main (3a67dee2): the k3s one failed "ALL (every user)", the two libvirtd ones asked
-HVA-213 about --config; the two held cases give the same there.
+HVA-213 about --config; the two held cases give the same there. The R45L-4 cases on main (64454db4): both passed
+"libvirtd.conf: log_outputs '1:journald'"; the two held cases give the same there.
 
-Tally: 3 findings: 2 false passes, 0 false n/a, 1 wrong fail; 18 cases in 7 test functions;
-10 failed on main before the fixes (7 passed wrongly, 1 failed wrongly, 2 asked needlessly);
-the 8 held pass there too.
+Tally: 4 findings: 3 false passes, 0 false n/a, 1 wrong fail; 22 cases in 8 test functions;
+12 failed on main before the fixes (9 passed wrongly, 1 failed wrongly, 2 asked needlessly);
+the 10 held pass there too.
 
 Leads left:
 - A show-environment that lacks a variable DefaultEnvironment= sets (a file edited since
@@ -355,3 +367,64 @@ def test_r45l3_exec_start_no_env_expand_k3s(
         "k3s-service-unit-files": (body, rc, err),
     }
     assert _142(host_scan(over)) == expected
+
+
+JOURNAL_1 = "libvirtd.conf: log_outputs '1:journald'"
+DEBUG_UNKNOWN = (
+    "libvirtd.conf: log_outputs '1:journald' writes debug messages, and LIBVIRT_DEBUG at "
+    "libvirtd.service's next start is unknown: {why}; LIBVIRT_LOG_FILTERS at libvirtd.service's "
+    "next start is unknown: {why}"
+)
+
+
+@pytest.mark.parametrize(
+    ("system_conf", "show_env", "status", "message"),
+    [
+        # R45L-4: the running daemon's environment read, its next start's unknown
+        (
+            PermissionError("Permission denied"),
+            None,
+            "manual",
+            DEBUG_UNKNOWN.format(
+                why="the service manager's DefaultEnvironment=, which libvirtd.service's "
+                f"environment starts from, is unknown: {SYSTEM_CONF} was not read (Permission "
+                "denied)"
+            ),
+        ),
+        (
+            None,
+            ("", 1, f"{NO_BUS}\n"),
+            "manual",
+            DEBUG_UNKNOWN.format(
+                why="the service manager's environment, which libvirtd.service's environment "
+                "starts from, is unknown: `systemctl show-environment` gave no answer (exit "
+                f"status 1: {NO_BUS})"
+            ),
+        ),
+        # held: read, and setting no LIBVIRT_DEBUG
+        ("[Manager]\n", (BASE_ENV, 0), "pass", JOURNAL_1),
+        # held: read, LIBVIRT_DEBUG=1 there
+        (
+            "[Manager]\n",
+            (f"{BASE_ENV}LIBVIRT_DEBUG=1\n", 0),
+            "fail",
+            f"LIBVIRT_DEBUG=1 in {RUNTIME} (debug, floods the log)",
+        ),
+    ],
+    ids=["system-conf-denied", "show-environment-unanswered", "read", "read-debug"],
+)
+def test_r45l4_running_daemon_next_start_debug(
+    host_scan, system_conf: object, show_env: object, status: str, message: str
+) -> None:
+    """R45L-4: a running libvirtd (its environment read, no LIBVIRT_DEBUG) whose next start's
+    environment is unknown, through a debug-capable `1:journald` output."""
+    over: dict[str, object] = {
+        LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF]) + 'log_outputs = "1:journald"\n',
+        "libvirt-environ-700": ("", 1),
+        ENV: show_env,
+    }
+    if system_conf is not None:
+        over[SYSTEM_CONF] = system_conf
+    a = host_scan(over)
+    assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": status}

@@ -92,7 +92,13 @@ from hvaudit.checks.management import (
     tcp_at_next_start,
 )
 from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
-from hvaudit.parse.host import AUDIT_RULES_NONE, LIBVIRT_DEBUG_LEVELS, X86_VENDORS, sysctl_int
+from hvaudit.parse.host import (
+    AUDIT_RULES_NONE,
+    ENV_UNKNOWN,
+    LIBVIRT_DEBUG_LEVELS,
+    X86_VENDORS,
+    sysctl_int,
+)
 from hvaudit.parse.libvirt_conf import DEFAULT_DEVICE_ACL, HISTORIC_DEVICE_ACL
 from hvaudit.parse.qemu_args import raw_file_outputs, raw_incoming
 from hvaudit.textsafe import digits
@@ -1194,6 +1200,7 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         patterned: list[str] = []  # the ok entries filtered by their unit's patterns
         spaced: list[str] = []  # the ok entries whose unit logs to a journal namespace
         stderr_unknown: list[str] = []  # stderr outputs whose destination is unknown (R41L-2)
+        debug_unknown: list[str] = []  # debug outputs under an environment unknown (R45L-4)
         systemd = bool(units.get()) or not any(src.locator == "no systemd" for src in units.sources)
         for file in files:
             if any(file == f for f, _ in unread):
@@ -1288,6 +1295,23 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 if LIBVIRT_DEBUG_LEVELS.get(v) == 1 and floods
             ]
             problems += _debug_filters(h, file, filters_env, live, refs)
+            # the next start's LIBVIRT_DEBUG / LIBVIRT_LOG_FILTERS unknown (R45L-4): asked
+            # where an output in force writes debug
+            found = filters_env.get(file.removesuffix(".conf"))
+            priority1 = live is not None and any(
+                o.split(":")[0] == "1" for o in str(live).split(" ") if o
+            )
+            doubts = [where for where, v in envs if v == ENV_UNKNOWN and floods]
+            doubts += [
+                where
+                for where, v in (found.get() if found is not None and found.known else ())
+                if v == ENV_UNKNOWN and priority1
+            ]
+            if doubts:
+                shown = f"log_outputs {live!r}" if live is not None else "its default output"
+                debug_unknown.append(
+                    f"{name}: {shown} writes debug messages, and {'; '.join(doubts)}"
+                )
         drops = h.facts.journal_discards
         # the journal's unknown and a malformed file's question are asked in one item
         # (joined_asks): the journal's question alone, answered "yes", passed a file whose
@@ -1341,6 +1365,20 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                     f"libvirtd.service virtqemud.service` on {h.name}. Pass: StandardError= "
                     "journal, kmsg or syslog (with or without +console), or inherit with "
                     "StandardOutput= one of those; fail: null, tty, a file or a socket.",
+                )
+            )
+        if debug_unknown:
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(debug_unknown),
+                    *refs,
+                    question=f"Do libvirt's daemons on host {h.name} start without LIBVIRT_DEBUG=1 "
+                    "(or debug) and without a priority-1 filter in LIBVIRT_LOG_FILTERS? "
+                    "Evidence: `systemctl show-environment` and `systemctl show -p Environment "
+                    "-p EnvironmentFiles libvirtd.service virtqemud.service` on "
+                    f"{h.name}. Pass: yes, neither is set; fail: no, either is (debug floods "
+                    "the log).",
                 )
             )
         if patterned:

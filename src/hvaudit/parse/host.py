@@ -13871,6 +13871,11 @@ LIBVIRT_DEBUG_LEVELS = {
 }
 
 
+#: _log_debug_env's value for a variable whose environment could not be told (no environment
+#: value holds a NUL: execve(2) passes NUL-terminated strings)
+ENV_UNKNOWN = "\0unknown"
+
+
 def _log_debug_env(
     ev: HostEvidence, processes: Fact[str], var: str = "LIBVIRT_DEBUG"
 ) -> dict[str, Fact[tuple[tuple[str, str], ...]]]:
@@ -13887,7 +13892,8 @@ def _log_debug_env(
     running daemon's environment is the one it started with (its /proc/PID/environ, of which the
     collector keeps only libvirt's logging variables); its units' give the next start's. The
     running daemon's environment not read (an older collector: no artefact) leaves the units to
-    decide; unreadable, unknown."""
+    decide; unreadable, unknown. Where the units' environment cannot be told (_daemon_unit_env's
+    why), their pair holds ENV_UNKNOWN: the check asks where an output writes debug (R45L-4)."""
     out: dict[str, Fact[tuple[tuple[str, str], ...]]] = {}
     running = _running(processes, LOG_DAEMONS, lambda names: names)
     names = set(running.get()) if running.known else set()
@@ -13917,9 +13923,17 @@ def _log_debug_env(
         if units.state == "ok":
             env, where, unit_srcs, unread = _daemon_unit_env(ev, units, daemon)
             sources += unit_srcs
-            value = "" if unread else env.get(var, "")
-            place = where.get(var, f"{daemon}.service")
-            found.append((f"{var}={value} in {place}", value))
+            if unread:
+                # the next start's environment unknown (an EnvironmentFile= not read, the
+                # manager's DefaultEnvironment= or run-time environment unknown: R44L-4,
+                # R45L-1) may set `var` even where the running daemon's is read (R45L-4)
+                found.append(
+                    (f"{var} at {daemon}.service's next start is unknown: {unread}", ENV_UNKNOWN)
+                )
+            else:
+                value = env.get(var, "")
+                place = where.get(var, f"{daemon}.service")
+                found.append((f"{var}={value} in {place}", value))
         if sources:
             out[daemon] = Fact.of(tuple(found), *sources)
     return out
