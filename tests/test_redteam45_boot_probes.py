@@ -60,23 +60,35 @@ Findings (R45B-n):
   packages), so the lower ABI lacks the running build's fixes. Now R25B-4's fail where the
   numbers before the flavour share the first three and are lower.
 
+- R45B-6 (wrong fail) HVA-180 (parse.host._grub_default_kernel, new _grub_submenu): GRUB's
+  default naming 10_linux's id of an older kernel's entry without its submenu
+  (`gnulinux-6.1.0-27-amd64-advanced-ID`, no `gnulinux-advanced-ID>` before it) failed as
+  booting it, but 10_linux puts that entry in its "Advanced options" submenu unless
+  GRUB_DISABLE_SUBMENU=y (util/grub.d/10_linux.in; GRUB 2.12 also yes, true), rewrites only
+  an old title (title_correction_code), and get_entry_number matches the menu shown only, so
+  GRUB boots the first entry, the newest kernel. Now it names no kernel there (the pass);
+  with the submenu disabled, or GRUB_DISABLE_SUBMENU not read, the fail stands.
+
 Held (kept as tests): a path to the submenu entry booting the running kernel passes; ESP
 entries for the running kernel beside an `efi` program (memtest) keep the pass; a quoted
 `"$extra"` whose value has no blank (mitigations=off) still fails; the same build of another
-flavour (6.1.0-28-rt-amd64) keeps the pass.
+flavour (6.1.0-28-rt-amd64) keeps the pass; the bare id with GRUB_DISABLE_SUBMENU=y keeps
+the fail.
 
 Probed by script, not kept: none.
 
 No e2e run: the e2e host has no /etc/default/grub, custom GRUB entry, GRUB environment block or
 Boot Loader Specification entry, so the changes cannot reach the e2e-* verdicts.
 
-Tally: 5 findings (5 false passes; R45B-1 and R45B-3 each with a wrong fail of the same
-class); 18 cases in 11 test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false passes
-of HVA-180, 1 wrong fail); its held case passed before and after. R45B-2: on main f8271c4 1 of
-1 failed (a false pass of HVA-180); its held case passed before and after. R45B-3: on main
-16f103a 2 of 2 failed (a false pass and a wrong fail of HVA-181); its held case passed before
-and after. R45B-4: on main e79997e 3 of 3 failed (3 false passes of HVA-180). R45B-5: on main
-59a262b 1 of 1 failed (a false pass of HVA-180); its held case passed before and after.
+Tally: 6 findings (5 false passes, 1 wrong fail; R45B-1 and R45B-3 each with a wrong fail of
+the same class); 20 cases in 12 test functions. R45B-1: on main c0ec266 7 of 8 failed (6 false
+passes of HVA-180, 1 wrong fail); its held case passed before and after. R45B-2: on main
+f8271c4 1 of 1 failed (a false pass of HVA-180); its held case passed before and after.
+R45B-3: on main 16f103a 2 of 2 failed (a false pass and a wrong fail of HVA-181); its held
+case passed before and after. R45B-4: on main e79997e 3 of 3 failed (3 false passes of
+HVA-180). R45B-5: on main 59a262b 1 of 1 failed (a false pass of HVA-180); its held case
+passed before and after. R45B-6: on main b6def30 1 of 1 failed (a wrong fail of HVA-180); its
+held case passed before and after.
 
 Leads left:
 - A default naming an entry no collected file defines (30_os-prober, a grub.d generator
@@ -362,3 +374,30 @@ def test_r45b_5_held_same_build_of_another_flavour(host_scan) -> None:
     a = _pinned(host_scan, "6.1.0-28-rt-amd64")
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R45B-6: a bare 10_linux id outside its submenu names no entry -----------------------------------
+
+BARE = "gnulinux-6.1.0-27-amd64-advanced-1a2b"
+
+
+@pytest.mark.parametrize(
+    ("disable", "status"),
+    [("", "pass"), ("GRUB_DISABLE_SUBMENU=y\n", "fail")],
+    ids=["in-submenu", "held-submenu-disabled"],
+)
+def test_r45b_6_bare_advanced_id(host_scan, disable: str, status: str) -> None:
+    """R45B-6 (wrong fail) HVA-180: GRUB_DEFAULT names 10_linux's id of the older kernel's entry
+    without its submenu ("gnulinux-advanced-ID>" before it): 10_linux puts that entry in its
+    "Advanced options" submenu unless GRUB_DISABLE_SUBMENU (y, yes or true), rewrites only an
+    old title (title_correction_code), and GRUB's get_entry_number matches the menu shown, so
+    no top-level entry has the id and the first, the newest kernel, boots. It failed. Held:
+    with the submenu disabled the entry is at the top, and the fail stands."""
+    grub = (
+        "/etc/default/grub",
+        f'GRUB_DEFAULT={BARE}\n{disable}GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'
+        'GRUB_CMDLINE_LINUX=""\n',
+    )
+    a = host_scan({"boot-cmdline": _boot(grub, grub=False)})
+    assert outcomes(a, "HVA-180") == {"hv1": status}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == (_older("GRUB_DEFAULT") if disable else {"hv1": PASS})

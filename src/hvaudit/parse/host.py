@@ -11817,6 +11817,12 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     m = re.search(r"with Linux ([^\s>()'\"]+)", value) or re.search(
         r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
     )
+    if m and value.startswith("gnulinux-") and ">" not in value and _grub_submenu(files, paths):
+        # R45B-6: 10_linux's id of a versioned entry without its submenu's: 10_linux puts the
+        # entry in "Advanced options" (`submenu ... $menuentry_id_option 'gnulinux-advanced-
+        # ID'`) and rewrites only an old title (title_correction_code), and get_entry_number
+        # matches only the menu shown: no top-level entry has it, the first (newest) boots
+        return Fact.of(("", what, value), *found.sources)
     if m:
         return Fact.of((m.group(1), what, value), *found.sources)
     custom = _custom_entry_kernel(files, value)
@@ -11829,6 +11835,20 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     if custom is not None:
         return Fact.of((custom[1], what, value), *found.sources)
     return Fact.of((_bls_entry_kernel(files, value), what, value), *found.sources)
+
+
+def _grub_submenu(files: dict[str, list[str]], paths: list[str]) -> bool:
+    """Whether 10_linux puts its versioned entries in its "Advanced options" submenu (R45B-6):
+    unless GRUB_DISABLE_SUBMENU, the last assignment of GRUB's defaults, is y (util/grub.d/
+    10_linux.in `[ "x${GRUB_DISABLE_SUBMENU}" != xy ]`; GRUB 2.12 takes yes and true too, read
+    with `find_string`); a value not read may disable it (False)."""
+    value: str | None = ""
+    for path in paths:
+        for line in files[path]:
+            m = re.match(r"\s*(?:export\s+)?GRUB_DISABLE_SUBMENU=(.*)$", line)
+            if m:
+                value = _sh_value(m.group(1).strip(), {})
+    return value is not None and value.strip().lower() not in ("y", "yes", "true")
 
 
 #: The start of _grub_default_kernel's reason where GRUB's default is a custom menu entry whose
