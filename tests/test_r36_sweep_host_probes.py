@@ -245,10 +245,13 @@ CHANGED_WHY = (
     "started at 2024-11-27 04:00:00 UTC; the daemon reads it only when it starts, so what it "
     "runs may differ from the file"
 )
+#: qemu.conf changed after libvirtd started: the version the daemon read is asked (R45T-4)
 HANDLER_Q = (
-    'Does this hold for this host: qemu.conf stdio_handler is "logd"? Evidence: the setting, '
-    "file or command output it names, read where it lives (the message says why the scan could "
-    "not). Pass: yes, it holds; fail: it does not."
+    "Did the /etc/libvirt/qemu.conf that libvirtd on this host read when it last started hold "
+    'this: qemu.conf stdio_handler is "logd"? Evidence: that version of /etc/libvirt/qemu.conf '
+    "(the configuration management's history or a backup; `ps -o lstart= -C libvirtd` dates "
+    "the start), or the file itself once libvirtd has restarted; not the file as it is now. "
+    "Pass: yes, it held; fail: it did not."
 )
 
 

@@ -416,10 +416,13 @@ def test_r37t4_sig_on_lockdown_unread_passes(tmp_path: Path) -> None:
 #: /etc/group listing QEMU's account in group disk, or in group root
 GROUP_DISK = str(HARDENED_HOST["/etc/group"]) + "disk:x:6:libvirt-qemu\n"
 GROUP_ROOT = str(HARDENED_HOST["/etc/group"]).replace("root:x:0:\n", "root:x:0:libvirt-qemu\n")
+#: qemu.conf changed after libvirtd started: the version the daemon read is asked (R45T-4)
 NON_ROOT_Q = (
-    "Does this hold for this host: QEMU processes run as a non-root user? Evidence: the "
-    "setting, file or command output it names, read where it lives (the message says why the "
-    "scan could not). Pass: yes, it holds; fail: it does not."
+    "Did the /etc/libvirt/qemu.conf that libvirtd on this host read when it last started hold "
+    "this: QEMU processes run as a non-root user? Evidence: that version of "
+    "/etc/libvirt/qemu.conf (the configuration management's history or a backup; `ps -o "
+    "lstart= -C libvirtd` dates the start), or the file itself once libvirtd has restarted; not "
+    "the file as it is now. Pass: yes, it held; fail: it did not."
 )
 IN_DISK = (
     "QEMU's user libvirt-qemu is a member of group disk in /etc/group: every VM's QEMU runs in "
