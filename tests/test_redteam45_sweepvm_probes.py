@@ -38,6 +38,16 @@ Findings:
   the later of the two. Older tests changed (separate commit): the question's text in
   test_redteam43 and test_redteam44_sweepvm_probes.
 
+- R45T-4 (false pass) HVA-032, HVA-042, HVA-045, HVA-053, HVA-215 (qemu.conf), HVA-140,
+  HVA-150 (sssd.conf), HVA-200 (rsyslog): R44T-3's class beyond HVA-048: where the file
+  changed after the daemon that reads it at its start started, checks.base.unknown asked the
+  generic "Does this hold for this host: qemu.conf migrate_tls_force = 1? Evidence: the
+  setting, file or command output it names, read where it lives", whose "yes" read from the
+  file on disk passed a daemon that runs an earlier version. Now (checks.base.
+  _read_at_start_question, on parse.host's "PATH was changed at ..., after DAEMON started at"
+  reason) it asks whether the version the daemon read at its start held it, naming where that
+  version is found and "not the file as it is now".
+
 Held:
 - a file whose mtime and ctime both predate the daemon keeps HVA-032's and HVA-048's pass.
 - an older bundle's `stat -c '%Y %n'` lines keep their reading (changed after the start:
@@ -47,10 +57,11 @@ Held:
 
 Probed by script: none.
 
-Tally: 3 findings (false pass: R45T-1 on HVA-032 and HVA-048, R45T-2 on HVA-140, HVA-150 and
-HVA-200; wording: R45T-3 on HVA-048), 11 tests (13 cases); 9 cases failed on main before the
-fixes (R45T-1: the argv, 2 passes, the live `cp -p` pass; R45T-2: the argv, 2 passes,
-"absent" for "empty"; R45T-3: the question), 4 held (4 cases).
+Tally: 4 findings (false pass: R45T-1 on HVA-032 and HVA-048, R45T-2 on HVA-140, HVA-150 and
+HVA-200, R45T-4 on eight checks' questions; wording: R45T-3 on HVA-048), 12 tests (16 cases);
+12 cases failed on main before the fixes (R45T-1: the argv, 2 passes, the live `cp -p` pass;
+R45T-2: the argv, 2 passes, "absent" for "empty"; R45T-3: the question; R45T-4: 3
+questions), 4 held (4 cases).
 
 Leads left: see the end of the round's report.
 """
@@ -247,4 +258,29 @@ def test_r45t_3_the_daemon_start_question_dates_qemu_conf_by_its_ctime_too(host_
         "-p` the pid in /run/libvirt/qemu/NAME.pid) on hv1. Pass: the daemon started later "
         "than both, so it refuses unconfined guests (an earlier daemon started the VMs); fail: "
         "it started before either, and runs with the setting that let them start."
+    )
+
+
+@pytest.mark.parametrize(
+    ("cid", "what"),
+    [
+        ("HVA-032", "qemu.conf migrate_tls_force = 1"),
+        ("HVA-045", "QEMU runs with -sandbox on"),
+        ("HVA-215", 'qemu.conf stdio_handler is "logd"'),
+    ],
+)
+def test_r45t_4_changed_file_asks_for_the_version_the_daemon_read(host_scan, cid, what) -> None:
+    """R45T-4 (false pass): R44T-3's class beyond HVA-048: qemu.conf changed after libvirtd
+    started, and the generic question ("Does this hold for this host: ...?") was answered from
+    the file on disk, which the daemon never read."""
+    a = host_scan({"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)})
+    assert outcomes(a, cid) == {"hv1": "manual"}
+    assert messages(a, cid) == {"hv1": QEMU_CHANGED}
+    question = next(r.outcome.question for r in a.results if r.check.id == cid)
+    assert question == (
+        "Did the /etc/libvirt/qemu.conf that libvirtd on this host read when it last started "
+        f"hold this: {what}? Evidence: that version of /etc/libvirt/qemu.conf (the "
+        "configuration management's history or a backup; `ps -o lstart= -C libvirtd` dates the "
+        "start), or the file itself once libvirtd has restarted; not the file as it is now. "
+        "Pass: yes, it held; fail: it did not."
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -734,6 +735,33 @@ def readconfig_files(v: Vm) -> list[str]:
     return [o.text for o in qemu_options(v.raw_hypervisor_arguments) if o.name == "readconfig"]
 
 
+#: parse.host's reason for a file changed after the daemon that reads it at its start
+#: (_changed_since_start, _changed_after: R11H-1, R11H-3, R11H-5): the file, the daemon
+_CHANGED_AFTER_START = re.compile(
+    r"^(/[^ ]+) was changed at [^,]+, after ([a-z][a-z0-9_-]*)(?: \(pid [0-9]+\))? started at "
+)
+
+
+def _read_at_start_question(subject: Subject, reason: str, what: str) -> str | None:
+    """The question for evidence unavailable because the file changed after its daemon started:
+    the file on disk is not what the daemon runs, so the generic question ("Does this hold:
+    qemu.conf X?"), answered from that file, passed a daemon that runs an earlier version; it
+    asks about the version the daemon read (R45T-4, R44T-3's class beyond HVA-048). None for
+    any other reason."""
+    m = _CHANGED_AFTER_START.match(reason)
+    if m is None or " Evidence: " in what:
+        return None
+    path, daemon = m.groups()
+    where = {"vm": "this VM", "host": "this host"}.get(subject.type, f"this {subject.type}")
+    return (
+        f"Did the {path} that {daemon} on {where} read when it last started hold this: {what}? "
+        f"Evidence: that version of {path} (the configuration management's history or a "
+        f"backup; `ps -o lstart= -C {daemon}` dates the start), or the file itself once "
+        f"{daemon} has restarted; not the file as it is now. Pass: yes, it held; fail: it did "
+        "not."
+    )
+
+
 def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
     """The outcome for a fact that is not known: never a pass.
 
@@ -747,7 +775,8 @@ def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
             subject,
             f"evidence unavailable: {fact.reason}",
             *fact.sources,
-            question=confirm_question(subject, what),
+            question=_read_at_start_question(subject, fact.reason, what)
+            or confirm_question(subject, what),
         )
     return Outcome(
         subject, Status.ERROR, f"evidence could not be collected: {fact.reason}", fact.sources
