@@ -63,7 +63,16 @@ HVA-200, R45T-4 on eight checks' questions; wording: R45T-3 on HVA-048), 12 test
 R45T-2: the argv, 2 passes, "absent" for "empty"; R45T-3: the question; R45T-4: 3
 questions), 4 held (4 cases).
 
-Leads left: see the end of the round's report.
+Leads left: HVA-044 fails a VM whose only label is <seclabel type='none' model='none'/>
+("security label none (none): QEMU runs unconfined") where R44T-5 reads such a label as no
+manager's (the QEMU driver generates the apparmor label under security_default_confined = 1):
+a possible wrong fail, not checked against libvirt's source this round. R45T-4 matches only
+the "PATH was changed at ..., after DAEMON started at" reason: where the file's or the daemon's
+time was not read (`stat`/`ps` failed) the generic question is still asked, and its answer
+read from the file on disk may be of a version the daemon never read. The ctime also moves on
+chmod, chown and rename (a package's permission fix): more questions, never a pass; whether a
+metadata-only change should count is for the team. HVA-049's R40T-5 wording ("a VM's start
+loads it too") and its Proxmox custom-CPU-model question are still without tests.
 """
 
 from __future__ import annotations
