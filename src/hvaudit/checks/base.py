@@ -30,7 +30,17 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from hvaudit.catalog import EDITIONS, load_catalog
-from hvaudit.model import Deployment, Fact, FactState, Host, Network, Pool, Source, Vm
+from hvaudit.model import (
+    Deployment,
+    Fact,
+    FactState,
+    Host,
+    Network,
+    Pool,
+    QemuProcess,
+    Source,
+    Vm,
+)
 from hvaudit.parse.qemu_args import QemuOption, qemu_options
 from hvaudit.profile import Profile
 
@@ -827,3 +837,14 @@ __all__ += [
     "unknown",
     "vm_subject",
 ]
+
+
+def vm_processes(h: Host, v: Vm) -> list[QemuProcess]:
+    """The running QEMU processes of host `h` that are VM `v`'s: matched by the -uuid libvirt
+    passes, else by -name; none where the process list was not read."""
+    procs = h.facts.qemu_processes
+    return [
+        p
+        for p in (procs.get() if procs.known else ())
+        if (p.uuid == v.uuid.lower() if p.uuid else p.guest == v.name)
+    ]

@@ -45,6 +45,7 @@ from hvaudit.checks.base import (
     raw_arguments_unseen,
     unknown,
     unread_peers,
+    vm_processes,
     vm_subject,
 )
 from hvaudit.checks.guest import esxi_version
@@ -659,12 +660,7 @@ def _predates_qemu_conf(h: Host, v: Vm) -> str:
     console its TLS credentials "vnc-tls-creds0" only `if (cfg->vncTLS)`; a listen address left
     out takes cfg->vncListen), so a VM started before the change keeps the old ones until it
     is started again. "" when it did not, or the times were not read."""
-    procs = h.facts.qemu_processes
-    for p in procs.get() if procs.known else ():
-        mine = p.uuid == v.uuid.lower() if p.uuid else p.guest == v.name
-        if mine and p.predates_qemu_conf:
-            return p.predates_qemu_conf
-    return ""
+    return next((p.predates_qemu_conf for p in vm_processes(h, v) if p.predates_qemu_conf), "")
 
 
 def _vmx_network_serials(v: Vm) -> list[tuple[str, str]]:

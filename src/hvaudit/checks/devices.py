@@ -47,6 +47,7 @@ from hvaudit.checks.base import (
     raw_arguments_unseen,
     unknown,
     unread_peers,
+    vm_processes,
     vm_subject,
 )
 from hvaudit.model import (
@@ -3586,12 +3587,7 @@ def _after_daemon(h: Host, v: Vm) -> str:
     """Why VM `v`'s running QEMU was started by host `h`'s running libvirt daemon
     (QemuProcess.after_daemon), matched by its -uuid, else its -name; "" when it was not or
     the times were not read."""
-    procs = h.facts.qemu_processes
-    for p in procs.get() if procs.known else ():
-        mine = p.uuid == v.uuid.lower() if p.uuid else p.guest == v.name
-        if mine and p.after_daemon:
-            return p.after_daemon
-    return ""
+    return next((p.after_daemon for p in vm_processes(h, v) if p.after_daemon), "")
 
 
 def _listed(value: object) -> list[object]:

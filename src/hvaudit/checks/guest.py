@@ -39,6 +39,7 @@ from hvaudit.checks.base import (
     qemu_config_unread,
     raw_arguments_unseen,
     unread_peers,
+    vm_processes,
     vm_subject,
 )
 from hvaudit.checks.network import _pci_functions
@@ -2897,14 +2898,9 @@ def _running_executable(h: Host, v: Vm) -> tuple[int, str] | None:
     passes (else -name), where /proc/<pid>/exe was read: proc(5), "a symbolic link containing
     the actual pathname of the executed command", so a packaged path that is a symlink to a
     build of its own shows that build."""
-    procs = h.facts.qemu_processes
-    if not v.running or not procs.known:
+    if not v.running:
         return None
-    for p in procs.get():
-        mine = p.uuid == v.uuid.lower() if p.uuid else p.guest == v.name
-        if mine and p.executable:
-            return p.pid, p.executable
-    return None
+    return next(((p.pid, p.executable) for p in vm_processes(h, v) if p.executable), None)
 
 
 @check(

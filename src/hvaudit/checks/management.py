@@ -4404,6 +4404,36 @@ def gold_configuration(ctx: Context) -> Iterator[Outcome]:
         )
 
 
+#: Why the next boot's kernel was not read (the reason grub_default_older starts with), and
+#: what answers it
+_NEXT_BOOT_ASKS: tuple[tuple[tuple[str, ...], str], ...] = (
+    # R43B-1: the kernel of the environment block GRUB loads, not read; R44B-2: or the block's
+    # entry is a value not read
+    (
+        (GRUBENV_SPLIT_DEFAULT, GRUBENV_DEFAULT_UNREAD),
+        "the entry `grub-editenv list` shows in next_entry, or saved_entry for "
+        "GRUB_DEFAULT=saved, in the GRUB environment block grub.cfg's load_env reads",
+    ),
+    # R44B-1: a custom default entry's image (/vmlinuz.old) whose kernel is not read
+    (
+        (GRUB_DEFAULT_UNREAD,),
+        "`readlink -f` of the image the default entry's `linux` line names, against "
+        "`ls /boot/vmlinuz-*`",
+    ),
+    # R44B-3: systemd-boot's default entry (loader.conf, LoaderEntryDefault) not read
+    (
+        (SDBOOT_DEFAULT_UNREAD,),
+        "the entry `bootctl list` marks default, and any one-shot entry `bootctl status` shows",
+    ),
+    # R44B-4: the boot loader's files not read, an older kernel installed
+    (
+        (BOOT_DEFAULT_UNKNOWN,),
+        "`grubby --default-kernel`; or GRUB_DEFAULT in /etc/default/grub with `grub-editenv "
+        "list`; or the entry `bootctl list` marks default",
+    ),
+)
+
+
 @check(
     id="HVA-180",
     title="No security update is pending",
@@ -4520,61 +4550,13 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
         booted = kernel.get() if kernel.known else None
         problems = []
         pin = h.facts.grub_default_older
-        if (
-            kernel.known
-            and pin.state is FactState.UNAVAILABLE
-            and pin.reason.startswith((GRUBENV_SPLIT_DEFAULT, GRUBENV_DEFAULT_UNREAD))
-        ):
-            # R43B-1: the next boot's kernel is the one of the block GRUB loads, not read;
-            # R44B-2: or the block's entry is a value not read
-            asked_gap(
-                s,
-                pin,
-                "the next boot starts the newest installed kernel (the entry `grub-editenv "
-                "list` shows in next_entry, or saved_entry for GRUB_DEFAULT=saved, in the GRUB "
-                "environment block grub.cfg's load_env reads)",
-                asks,
-            )
-        elif (
-            kernel.known
-            and pin.state is FactState.UNAVAILABLE
-            and pin.reason.startswith(GRUB_DEFAULT_UNREAD)
-        ):
-            # R44B-1: a custom default entry's image (/vmlinuz.old) whose kernel is not read
-            asked_gap(
-                s,
-                pin,
-                "the next boot starts the newest installed kernel (`readlink -f` of the image "
-                "the default entry's `linux` line names, against `ls /boot/vmlinuz-*`)",
-                asks,
-            )
-        elif (
-            kernel.known
-            and pin.state is FactState.UNAVAILABLE
-            and pin.reason.startswith(SDBOOT_DEFAULT_UNREAD)
-        ):
-            # R44B-3: systemd-boot's default entry (loader.conf, LoaderEntryDefault) not read
-            asked_gap(
-                s,
-                pin,
-                "the next boot starts the newest installed kernel (the entry `bootctl list` "
-                "marks default, and any one-shot entry `bootctl status` shows)",
-                asks,
-            )
-        elif (
-            kernel.known
-            and pin.state is FactState.UNAVAILABLE
-            and pin.reason.startswith(BOOT_DEFAULT_UNKNOWN)
-        ):
-            # R44B-4: the boot loader's files not read, an older kernel installed
-            asked_gap(
-                s,
-                pin,
-                "the next boot starts the newest installed kernel (`grubby --default-kernel`; "
-                "or GRUB_DEFAULT in /etc/default/grub with `grub-editenv list`; or the entry "
-                "`bootctl list` marks default)",
-                asks,
-            )
+        if kernel.known and pin.state is FactState.UNAVAILABLE:
+            # the boot loader's default not read: each reason asks what settles it
+            asked = next((a for r, a in _NEXT_BOOT_ASKS if pin.reason.startswith(r)), None)
+            if asked is not None:
+                asked_gap(
+                    s, pin, f"the next boot starts the newest installed kernel ({asked})", asks
+                )
         if booted:
             running, newest = booted
             problems.append(
