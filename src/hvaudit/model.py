@@ -164,6 +164,9 @@ class Graphics:
     where qemu.conf's vnc_sasl did not: SASL then authenticates a client (R44D-2)."""
     tls: bool | None = None
     """TLS as the command line sets it (Proxmox VE's SPICE `tls-port`); None: qemu.conf's."""
+    tls_anon: str = ""
+    """VNC: the raw `-set vnc.default.tls-creds=ID` (its last value) naming a raw `-object
+    tls-creds-anon`: anonymous TLS, no server certificate, judged as no TLS (R46D-1)."""
     copypaste: bool | None = None
     """SPICE: `<clipboard copypaste='yes'|'no'/>`; None when absent, where spice-server's
     default (on) holds (HVA-239)."""

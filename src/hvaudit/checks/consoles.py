@@ -1519,11 +1519,19 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     so no client authenticates (R43D-1); `sasl` on, where qemu.conf's vnc_sasl did not ask for
     it, makes vnc_display_setup_auth take SASL when no password is set (VNC_AUTH_SASL, or
     VeNCrypt's X509SASL/TLSSASL over TLS): SASL authenticates, whatever vnc_sasl says (R44D-2).
-    Other keys are left as they are (a lead)."""
+    `tls-creds` naming a raw `-object tls-creds-anon` replaces libvirt's x509 credentials
+    (vnc_display_open reads the last `tls-creds`) with anonymous TLS: QEMU's docs/system/
+    vnc-security.rst ("With x509 certificates") strongly recommends x509 certificates "because
+    TLS on its own is susceptible to man-in-the-middle attacks", and include/crypto/
+    tlscredsanon.h (QCryptoTLSCredsAnon) discourages anonymous credentials, "lacking MITM
+    attack protection": no certificate authenticates the server, so the console is judged
+    as one without TLS (R46D-1). Other keys are left as they are (a lead)."""
     listens = list(g.listens)
     password_off = g.password_off
     sasl_off = g.sasl_off
     sasl_on = g.sasl_on
+    tls_anon = g.tls_anon
+    objects = _objects(args)
     for o in qemu_options(args):
         if o.name != "set":
             continue
@@ -1549,15 +1557,26 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         elif key == "sasl" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
             sasl_off = value in ("off", "no", "false", "n")
             sasl_on = not sasl_off
-    if (listens, password_off, sasl_off, sasl_on) == (
+        elif key == "tls-creds":
+            # an id among the raw objects is read for its type; another (libvirt's own
+            # vnc-tls-creds0) is taken at its word
+            anon = objects.get(value, {}).get("qom-type") == "tls-creds-anon"
+            tls_anon = f"-set {o.text.strip()}" if anon else ""
+    if (listens, password_off, sasl_off, sasl_on, tls_anon) == (
         list(g.listens),
         g.password_off,
         g.sasl_off,
         g.sasl_on,
+        g.tls_anon,
     ):
         return g
     return dataclasses.replace(
-        g, listens=tuple(listens), password_off=password_off, sasl_off=sasl_off, sasl_on=sasl_on
+        g,
+        listens=tuple(listens),
+        password_off=password_off,
+        sasl_off=sasl_off,
+        sasl_on=sasl_on,
+        tls_anon=tls_anon,
     )
 
 
@@ -1761,6 +1780,14 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             # only where qemu.conf asked for SASL is there a vnc_sasl to turn off (R44D-3)
             off += " (a QEMU argument -set vnc.default.sasl= turns qemu.conf's vnc_sasl off)"
         r.fails.append(f"{t} on {where} without a password{off}")
+        return
+    if t == "vnc" and g.tls_anon:
+        # anonymous TLS authenticates no server: judged as no TLS, whatever vnc_tls (R46D-1)
+        r.fails.append(
+            f"vnc on {where} without TLS that authenticates the server (a QEMU argument "
+            f"{g.tls_anon} names a -object tls-creds-anon: anonymous TLS, which an active "
+            "man-in-the-middle defeats)"
+        )
         return
     if not qc.known:
         r.proven.append(
