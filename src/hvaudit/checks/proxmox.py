@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from hvaudit.checks._loopback import (
@@ -4309,7 +4309,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     (netbase) names only `ssh` is a management port, and an ACCEPT from any source of a name
     netbase does not define is a question, its port being in a file the evidence lacks
     (_NETBASE_SERVICES, L17-4); under proxmox-firewall, where the node's /etc/services was read,
-    each name is the port it gives there (`_port_names`, R45F-1). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
+    each name is the port it gives there (`_port_names`, R45F-1); where it was not read (the API path, a read refused), a stock name too is a question, both daemons taking its port from the node's file (pve-firewall.adoc "as defined in '/etc/services'", R46F-1). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
     pve-firewall) accepts every TCP port, the management ports included, as its `-dport 8006`
     twin does: `-i` of an interface (the loopback aside) or `-sport` narrows who arrives, not
     which ports, and Linux delivers a packet for any of the node's addresses on any interface
@@ -4555,17 +4555,21 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             elif r["type"] == "in" and r["action"] == "ACCEPT" and every and not macro:
                 # a service name netbase does not know is one the node's /etc/services may
                 # give any port, a management port too (L17-4); where proxmox-firewall reads
-                # the node's file, which was read, the name's port is known (R45F-1)
+                # the node's file, which was read, the name's port is known (R45F-1); where
+                # the file was not read (the API path, a copy without it), a stock name too
+                # is the port the node's file gives, not netbase's (iptables and
+                # proxmox-ve-config both read the node's file: R46F-1)
                 known = _port_names(px)
+                stock: Collection[str] = (
+                    (_NETBASE_SERVICES if known is None else known) if px.services.known else ()
+                )
                 unknown_names = [
                     x
                     for x in str(opts.get("dport", "")).split(",")
                     if x
                     and not re.fullmatch(r"[0-9:]+", x, re.A)
                     and any(
-                        side
-                        and not side.isdigit()
-                        and side not in (_NETBASE_SERVICES if known is None else known)
+                        side and not side.isdigit() and side not in stock
                         for side in x.split(":", 1)
                     )
                 ]
@@ -4585,9 +4589,15 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
             listed = "; ".join(f"{w}: {', '.join(n)}" for w, n in names)
             yield manual(
                 s,
-                "a rule accepts service names from any source that the stock /etc/services "
-                f"(netbase) does not define ({listed}): the node's own /etc/services gives "
-                "their ports",
+                (
+                    "a rule accepts service names from any source that the stock /etc/services "
+                    f"(netbase) does not define ({listed}): the node's own /etc/services gives "
+                    "their ports"
+                    if px.services.known
+                    else f"a rule accepts service names from any source ({listed}): the node's "
+                    f"own /etc/services gives their ports, and it was not read "
+                    f"({px.services.reason})"
+                ),
                 *refs,
                 question=f"Does /etc/services on node {h.name} leave every one of these service "
                 "names without a management port? Evidence: the rules "

@@ -1059,7 +1059,7 @@ def parse_firewall(
                 nft(
                     int(str(r["line"])),
                     f"{', '.join(names)}, a service name the stock /etc/services (netbase) does "
-                    "not define (proxmox-ve-config reads the node's own, not collected, and "
+                    "not define (proxmox-ve-config reads the node's own, not read, and "
                     "refuses the file on a name it lacks)",
                     False,
                 )
@@ -1067,7 +1067,7 @@ def parse_firewall(
                 nft(
                     int(str(r["line"])),
                     f"{', '.join(ranges)}, a port range with a service name for a bound (proxmox-ve-config "
-                    "reads their ports from the node's /etc/services, not collected, and refuses "
+                    "reads their ports from the node's /etc/services, not read, and refuses "
                     "the file on a backwards range; pve-firewall refuses the rule)",
                     False,
                 )
