@@ -250,7 +250,7 @@ def test_r45f_1_held_unread_file_asks_name(tmp_path: Path) -> None:
         "manual",
         f"evidence unavailable: host.fw line 9 `{rule}`: -dport webui, a service name the stock "
         "/etc/services (netbase) does not define (proxmox-ve-config reads the node's own, not "
-        "collected, and refuses the file on a name it lacks): proxmox-firewall (host.fw "
+        "read, and refuses the file on a name it lacks): proxmox-firewall (host.fw "
         "`nftables: 1`) skips no line (proxmox-ve-rs common.rs Config::parse): it refuses the "
         "whole update, or applies what pve-firewall's reading leaves out",
     )
@@ -265,7 +265,7 @@ def test_r45f_1_held_unread_file_asks_range(tmp_path: Path) -> None:
         "manual",
         f"evidence unavailable: host.fw line 9 `{rule}`: -dport ssh:http, a port range with a "
         "service name for a bound (proxmox-ve-config reads their ports from the node's "
-        "/etc/services, not collected, and refuses the file on a backwards range; pve-firewall "
+        "/etc/services, not read, and refuses the file on a backwards range; pve-firewall "
         "refuses the rule): proxmox-firewall (host.fw `nftables: 1`) skips no line "
         "(proxmox-ve-rs common.rs Config::parse): it refuses the whole update, or applies what "
         "pve-firewall's reading leaves out",
