@@ -12959,7 +12959,8 @@ def _changed_after(
 ) -> tuple[str, int, int] | None:
     """(path, its last change, the program's start) for the first file of `probe` (`find ...
     -printf '%T@ %C@ %p\\n'` lines, _find_times_row) under `prefix` changed after the earliest
-    running `program` process started; None when none was, or the times were not collected (an older bundle). With
+    running `program` process started; None when none was, or the times were not collected (an older
+    bundle without the artefact; one recorded absent, find not found, is unread: R46S-1). With
     `counts`, only the paths it accepts (the files the program reads and the directories holding
     them) are weighed. Where the program runs but the `find` failed (why, 0, its start: the
     reason in the path's place), the files may have changed unseen: find(1) EXIT STATUS (found
@@ -12973,7 +12974,8 @@ def _changed_after(
     ps = ev.get(_cmd("processes"))
     if (
         not (starts or unread)
-        or got.state in ("uncollected", "absent")
+        # absent (find not found) is asked for and unread, not an older bundle (R46S-1)
+        or got.state == "uncollected"
         or ps.state == "uncollected"
     ):
         return None
@@ -13096,10 +13098,14 @@ def _mtimes_unread(ev: HostEvidence) -> dict[str, str]:
     -c '%Y %Z %n'`) did not answer: stat printed no time for them and did not name them "No such
     file or directory" (coreutils stat.c: an error line per path it could not stat, exit 1 for
     any, _stat_unanswered), or the probe failed as a whole (a timeout). Such a file may have
-    changed after the daemon that reads it started (R24S-1). Empty when the probe answered or
-    was not collected (a bundle of an older collector)."""
+    changed after the daemon that reads it started (R24S-1); so may every file where the probe
+    was recorded absent (stat not found, R46S-1). Empty when the probe answered or was not
+    collected (a bundle of an older collector)."""
     got = ev.get(_cmd("libvirt-conf-mtimes"))
-    if got.state in ("uncollected", "absent"):
+    # absent (stat not found: SshRunner.run reads exit 127 as absent) is a probe the collector
+    # asked for and did not read, as for process-starts (the team's decision of rounds 44 and
+    # 46, R46S-1); only an older bundle without the artefact settles nothing
+    if got.state == "uncollected":
         return {}
     why = _stat_unanswered(got) if got.state == "ok" else (got.reason or got.state)
     if not why:

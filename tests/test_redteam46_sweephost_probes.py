@@ -1,0 +1,113 @@
+"""R46 sweep: collected-but-unread evidence, the team's decision of round 46 (R45S's lead): a
+probe the collector asked for and recorded absent (its tool not found: stat, find; SshRunner.run
+reads exit 127 as absent) is unread for every probe, not only process-starts (R45S-2).
+
+Harness: the conftest host_scan replay (HARDENED_HOST: libvirtd pid 700, sssd and rsyslogd
+running, every file older than every process's start) over libvirt's test driver, assessed by
+the real engine; an override of None records the probe absent ("command not found"), as the
+collector's runners do for a missing executable (collect/runner.py LocalRunner.run, SshRunner.run).
+
+Findings:
+- R46S-1 (false pass) HVA-030, HVA-032, HVA-036, HVA-042, HVA-043, HVA-045, HVA-048, HVA-053,
+  HVA-130, HVA-131, HVA-132, HVA-200, HVA-201, HVA-213, HVA-215, HVA-044 (its host part)
+  (libvirt-conf-mtimes), HVA-140, HVA-150 (sssd-conf-mtimes), HVA-200 (rsyslog-mtimes): a
+  daemon's files are weighed against its start because it reads them only when it starts
+  (libvirt src/remote/remote_daemon.c main() calls daemonConfigLoadFile once, SIGHUP runs
+  virStateReload only, R11H-1; sssd(8) SIGNALS: SIGHUP only reopens the debug files; rsyslog
+  v4 compatibility notes: HUP no longer re-reads the configuration, R11H-5). _mtimes_unread
+  and _changed_after read `stat`/`find` recorded absent like an older bundle's silence, so
+  every check passed on files a running daemon may not run, where the same probe timing out
+  asked. Now absent is unread (the reason, "command not found", named in the question), as
+  for a timeout or a failing exit; only a bundle without the artefact settles nothing.
+  HVA-034 and HVA-035 (not applicable on the hardened host) ask too, as they do for a `stat`
+  that fails; HVA-051 keeps its pass (no VM assigns a device by legacy KVM assignment).
+
+Held (kept as tests): a bundle without each artefact (an older collector, older_bundle_scan):
+HVA-048, HVA-140 and HVA-200 pass as before.
+
+Probed by script: on 34956afa (main) every check's verdict against the hardened host with each
+of libvirt-conf-mtimes, sssd-conf-mtimes and rsyslog-mtimes recorded absent: not one verdict
+changed from the hardened host's (the checks listed under R46S-1 passed).
+
+Tally: 1 finding (1 false pass); 8 cases, 5 failing on main before the fix (R46S-1: its 5
+probes, on 34956afa).
+
+Leads left: getfacl (admin-paths-acl) and boot-uki read without checking the exit code (R45S's
+lead, not reached in this short round).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from hvaudit.collect.host import command_artefact
+from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
+
+LIBVIRT_UNREAD = (
+    "evidence unavailable: when /etc/libvirt/{name} was last changed was not read (`stat`: "
+    "command not found); libvirtd (pid 700) reads it only when it starts, so what it runs may "
+    "differ from the file"
+)
+SSSD_UNREAD = (
+    "evidence unavailable: sssd runs, but when its files last changed was not read (`find`: "
+    "command not found): SSSD reads its configuration only when it starts, so what it runs may "
+    "differ from the files"
+)
+RSYSLOG_UNREAD = (
+    "evidence unavailable: rsyslogd runs, but when its files last changed was not read "
+    "(`find`: command not found): rsyslogd reads its configuration only when it starts (HUP "
+    "does not re-read it), so its destinations may differ from the files"
+)
+
+
+@pytest.mark.parametrize(
+    ("check", "name"), [("HVA-048", "qemu.conf"), ("HVA-132", "libvirtd.conf")]
+)
+def test_r46s_1_libvirt_mtimes_absent_is_unread(host_scan, check: str, name: str) -> None:
+    """R46S-1: `stat -c '%Y %Z %n' /etc/libvirt/...` recorded absent (on main: passed)."""
+    a = host_scan({"libvirt-conf-mtimes": None})
+    assert (outcomes(a, check), messages(a, check)) == (
+        {"hv1": "manual"},
+        {"hv1": LIBVIRT_UNREAD.format(name=name)},
+    )
+
+
+@pytest.mark.parametrize("check", ["HVA-140", "HVA-150"])
+def test_r46s_1_sssd_mtimes_absent_is_unread(host_scan, check: str) -> None:
+    """R46S-1: `find /etc/sssd ... -printf` recorded absent (on main: passed)."""
+    a = host_scan({"sssd-conf-mtimes": None})
+    assert (outcomes(a, check), messages(a, check)) == ({"hv1": "manual"}, {"hv1": SSSD_UNREAD})
+
+
+def test_r46s_1_rsyslog_mtimes_absent_is_unread(host_scan) -> None:
+    """R46S-1: `find -L /etc/rsyslog.conf /etc/rsyslog.d -printf` recorded absent (on main:
+    HVA-200 passed on the forwarding the files say)."""
+    a = host_scan({"rsyslog-mtimes": None})
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == (
+        {"hv1": "manual"},
+        {"hv1": RSYSLOG_UNREAD},
+    )
+
+
+@pytest.mark.parametrize(
+    ("probe", "check", "message"),
+    [
+        (
+            "libvirt-conf-mtimes",
+            "HVA-048",
+            "security_default_confined = 1, security_require_confined = 1",
+        ),
+        ("sssd-conf-mtimes", "HVA-140", "2 account(s) with a login shell (limit 3): root, alice"),
+        ("rsyslog-mtimes", "HVA-200", "logs forwarded over TLS to logs.example.internal"),
+    ],
+)
+def test_r46s_1_held_older_bundle_without_the_times(
+    older_bundle_scan,  # noqa: F811
+    probe: str,
+    check: str,
+    message: str,
+) -> None:
+    """Held: a bundle that never asked for the times settles nothing: passes, as before."""
+    a = older_bundle_scan({}, gone=command_artefact(probe))
+    assert (outcomes(a, check), messages(a, check)) == ({"hv1": "pass"}, {"hv1": message})
