@@ -148,7 +148,6 @@ def test_files_older_than_the_daemon_keep_their_verdicts(
     written after libvirtd started: virtqemud reads it at its own next start)."""
     for overrides in (
         {},
-        {"libvirt-conf-mtimes": None},
         {
             "libvirt-conf-mtimes": (
                 f"{BEFORE} /etc/libvirt/qemu.conf\n{BEFORE} /etc/libvirt/libvirtd.conf\n"
@@ -165,9 +164,12 @@ def test_files_older_than_the_daemon_keep_their_verdicts(
         for cid in ("HVA-032", "HVA-132"):
             assert outcomes(a, cid) == {"hv1": "pass"}, (overrides, cid, messages(a, cid))
     assert messages(a, "HVA-132")["hv1"] == "libvirtd.conf: auth_unix_rw = polkit"
-    a = older_bundle_scan({}, gone=NO_STARTS)
-    for cid in ("HVA-032", "HVA-132"):
-        assert outcomes(a, cid) == {"hv1": "pass"}, (cid, messages(a, cid))
+    # not collected: the artefact out of the bundle (recorded absent, stat not found, is
+    # unread: R46S-1)
+    for gone in (NO_STARTS, command_artefact("libvirt-conf-mtimes")):
+        a = older_bundle_scan({}, gone=gone)
+        for cid in ("HVA-032", "HVA-132"):
+            assert outcomes(a, cid) == {"hv1": "pass"}, (cid, messages(a, cid))
 
 
 def _starts(libvirtd: str) -> tuple[str, int]:
@@ -182,7 +184,10 @@ VNC = (
 )
 
 
-def test_vm_started_before_qemu_conf_changed(host_scan) -> None:
+def test_vm_started_before_qemu_conf_changed(
+    host_scan,
+    older_bundle_scan,  # noqa: F811
+) -> None:
     """R11H-2. libvirt applies qemu.conf's console settings when it starts a VM
     (src/qemu/qemu_domain.c qemuDomainSecretGraphicsPrepare, read with `find_string`: `if
     (!cfg->vncTLS) return 0;` else the console gets its TLS credentials "vnc-tls-creds0"). web01
@@ -205,12 +210,15 @@ def test_vm_started_before_qemu_conf_changed(host_scan) -> None:
     # twins: the VM started after the change (QEMU at 05:30), and the times not collected
     later, rc = _starts("05:20:00")
     later = later.replace(" 1200 Wed Nov 27 04:00:00 2024", " 1200 Wed Nov 27 05:30:00 2024")
-    for overrides in (
-        {"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE), "process-starts": (later, rc)},
-        {"libvirt-conf-mtimes": None},
+    for a in (
+        host_scan(
+            {"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE), "process-starts": (later, rc)},
+            domains=[domain],
+        ),
+        # not collected: out of the bundle (recorded absent is unread: R46S-1)
+        older_bundle_scan({}, (domain,), gone=command_artefact("libvirt-conf-mtimes")),
     ):
-        a = host_scan(overrides, domains=[domain])
-        assert outcomes(a, "HVA-031") == {"web01": "pass"}, (overrides, messages(a, "HVA-031"))
+        assert outcomes(a, "HVA-031") == {"web01": "pass"}, messages(a, "HVA-031")
         assert messages(a, "HVA-031")["web01"] == "vnc on 10.0.0.10 with TLS and a password"
 
 
@@ -258,7 +266,11 @@ def test_sssd_snippet_changed_and_twins(
     assert messages(a, "HVA-140")["hv1"] == "evidence unavailable: " + SSSD_CHANGED.replace(
         "/etc/sssd/sssd.conf", snippet
     )
-    for a in (host_scan({}), host_scan({"sssd-conf-mtimes": None})):
+    for a in (
+        host_scan({}),
+        # not collected: out of the bundle (recorded absent is unread: R46S-1)
+        older_bundle_scan({}, gone=command_artefact("sssd-conf-mtimes")),
+    ):
         for cid in ("HVA-140", "HVA-150"):
             assert outcomes(a, cid) == {"hv1": "pass"}, (cid, messages(a, cid))
     a = older_bundle_scan({}, gone=NO_STARTS)
@@ -325,7 +337,8 @@ def test_rsyslog_forwarding_added_after_rsyslogd_started(
     # twins: files older than rsyslogd (the hardened host), and the times not collected
     for a in (
         host_scan({}),
-        host_scan({"rsyslog-mtimes": None}),
+        # not collected: out of the bundle (recorded absent is unread: R46S-1)
+        older_bundle_scan({}, gone=command_artefact("rsyslog-mtimes")),
         older_bundle_scan({}, gone=NO_STARTS),
     ):
         assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")
