@@ -2635,28 +2635,28 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         questions: list[str] = []
         if open_q:
             questions.append(
-                "Can only the administrators write to libvirt's read-write socket? "
-                "Evidence: `stat -c '%a %U %G' /run/libvirt/libvirt-sock "
-                "/run/libvirt/virtqemud-sock` and the members of its group. Pass: yes, no local "
-                "user outside the administrators can write to it; fail: anyone else can."
+                "Is there a local login account that cannot write to libvirt's read-write "
+                "socket? Evidence: `stat -c '%a %U %G' /run/libvirt/libvirt-sock "
+                "/run/libvirt/virtqemud-sock` and the members of its group. Pass: yes, not "
+                "every login account can write to it; fail: every login account can."
             )
         acl_shown: list[str] = []
         if acl_q:
             refs += list(lh.socket_acl_writers.sources)
             acl_shown = [lh.socket_acl_writers.reason]
             questions.append(
-                f"Do the POSIX ACL entries on {', '.join(acl_q)} let only administrators write "
-                f"to it? Evidence: `getfacl {' '.join(acl_q)}` and the groups' members in "
-                "/etc/group and /etc/passwd. Pass: yes, its named entries (with the mask) grant "
-                "write only to administrators; fail: an entry lets a group every local user is "
-                "in write to it."
+                f"Does each group a named entry of the POSIX ACL on {', '.join(acl_q)} lets "
+                "write (with the mask) leave out a login account? Evidence: "
+                f"`getfacl {' '.join(acl_q)}` and the groups' members in /etc/group and "
+                "/etc/passwd. Pass: yes, no entry lets a group every login account is in write "
+                "to it; fail: an entry lets a group every login account is in write to it."
             )
         members_q = list(dict.fromkeys(members_q))
         if members_q:
             refs += [*h.facts.groups.sources, *h.facts.group_directory.sources]
             questions.append(
                 "Does each group named (a libvirt socket's own group, or one a named entry of "
-                "its POSIX ACL lets write) hold only administrators, with the members "
+                "its POSIX ACL lets write) leave out a login account, with the members "
                 "nsswitch's other group sources (sss, ldap, winbind ...) give it? "
                 "Evidence: `getent group NAME` and the accounts whose primary group it is "
                 "(`getent passwd`). Pass: yes, not every login account is a member; fail: every "
@@ -2666,9 +2666,9 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         if grant_q:
             refs += [*h.facts.login_groups.sources, *h.facts.group_directory.sources]
             questions.append(
-                f"Does {_group_conf(h)} have pam_group grant the group of a libvirt "
-                "socket (read-write, admin, virtlogd's or virtlockd's) at login only to "
-                "administrators? Evidence: `cat "
+                f"Does every rule of {_group_conf(h)} by which pam_group grants the group "
+                "of a libvirt socket (read-write, admin, virtlogd's or virtlockd's) at login "
+                "leave out a login account? Evidence: `cat "
                 f"{_group_conf(h)}` and, for a netgroup in its users field, `getent "
                 "netgroup NAME`, for a group `getent group NAME`. Pass: yes, no rule grants "
                 "that group to every login account; fail: a rule grants it to every login "
@@ -2679,13 +2679,14 @@ def rw_socket_auth(ctx: Context) -> Iterator[Outcome]:
         if rules_q:
             questions.append(
                 "Does every polkit rule that grants org.libvirt.unix.manage (YES or "
-                "AUTH_SELF) test the subject (a group or user of the administrators)? Evidence: "
+                "AUTH_SELF) test the subject (a group or user) so that a login account is left "
+                "out? Evidence: "
                 "the .rules files of /etc/polkit-1/rules.d, /run/polkit-1/rules.d, "
                 "/usr/local/share/polkit-1/rules.d and /usr/share/polkit-1/rules.d, the .pkla "
                 "files under /etc/polkit-1/localauthority and /var/lib/polkit-1/localauthority, "
                 "or `pkcheck --action-id org.libvirt.unix.manage --process $$` run by an "
-                "unprivileged account. Pass: yes, only the administrators are granted; fail: a "
-                "rule grants it to every account."
+                "unprivileged account. Pass: yes, no rule grants it to every login account; "
+                "fail: a rule grants it to every login account."
             )
         if questions:
             shown = (
