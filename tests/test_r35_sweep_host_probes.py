@@ -443,8 +443,9 @@ def test_r35s7_unread_file_joins_the_socket_question(
         {"hv1": f"{QEMUD_OPEN}; {SECRETD_GONE}"},
     )
     assert _question(a, "HVA-132").startswith(
-        "Can only the administrators write to libvirt's read-write socket, and does this hold "
-        "for this host: the libvirt read-write socket requires authorization? Evidence: "
+        "Is there a local login account that cannot write to libvirt's read-write socket, and "
+        "does this hold for this host: the libvirt read-write socket requires authorization? "
+        "Evidence: "
     )
     _attest_yes(a, gap_q, tmp_path, "HVA-132")
     assert outcomes(a, "HVA-132") == {"hv1": "manual"}

@@ -193,11 +193,11 @@ def test_rw_socket_acl_unread(host_scan) -> None:
         f"grants access beyond the mode is unread; {RW_PASS[1]}",
     )
     assert question_line(a, "HVA-132", "hv1") == (
-        'question = "Do the POSIX ACL entries on /run/libvirt/libvirt-sock let only '
-        "administrators write to it? Evidence: `getfacl /run/libvirt/libvirt-sock` and the "
-        "groups' members in /etc/group and /etc/passwd. Pass: yes, its named entries (with the "
-        "mask) grant write only to administrators; fail: an entry lets a group every local user "
-        'is in write to it."\n'
+        'question = "Does each group a named entry of the POSIX ACL on '
+        "/run/libvirt/libvirt-sock lets write (with the mask) leave out a login account? "
+        "Evidence: `getfacl /run/libvirt/libvirt-sock` and the groups' members in /etc/group "
+        "and /etc/passwd. Pass: yes, no entry lets a group every login account is in write to "
+        'it; fail: an entry lets a group every login account is in write to it."\n'
     )
 
 

@@ -205,8 +205,9 @@ def test_group_conf_read_as_pam_group_142(
 RW_OK = f"libvirtd.conf: auth_unix_rw = none, {SOCK} is mode 660 root libvirt"
 #: the question R38A-2/R39A-1 ask where whom pam_group grants a socket's group is unread
 GROUP_CONF_Q = (
-    'question = "Does /etc/security/group.conf have pam_group grant the group of a libvirt '
-    "socket (read-write, admin, virtlogd's or virtlockd's) at login only to administrators? "
+    'question = "Does every rule of /etc/security/group.conf by which pam_group grants the '
+    "group of a libvirt socket (read-write, admin, virtlogd's or virtlockd's) at login leave "
+    "out a login account? "
     "Evidence: `cat /etc/security/group.conf` and, for a netgroup in its users field, `getent "
     "netgroup NAME`, for a group `getent group NAME`. Pass: yes, no rule grants that group to "
     'every login account; fail: a rule grants it to every login account."\n'
@@ -401,7 +402,7 @@ DIRECTORY = (
 MERGED = "group libvirt, into whose members nsswitch merges those sss holds, which are not in the evidence"
 MEMBERS_Q = (
     "question = \"Does each group named (a libvirt socket's own group, or one a named entry of its "
-    "POSIX ACL lets write) hold only administrators, with the members nsswitch's other group "
+    "POSIX ACL lets write) leave out a login account, with the members nsswitch's other group "
     "sources (sss, ldap, winbind ...) give it? Evidence: `getent group NAME` and the accounts "
     "whose primary group it is (`getent passwd`). Pass: yes, not every login account is a "
     'member; fail: every login account is a member."\n'
@@ -472,10 +473,10 @@ def test_socket_group_members_beyond_files_held(host_scan, over: dict, expected:
 
 JOINT_Q = (
     "question = \"Does each group named (a libvirt socket's own group, or one a named entry of its "
-    "POSIX ACL lets write) hold only administrators, with the members nsswitch's other group "
-    "sources (sss, ldap, winbind ...) give it, and does /etc/security/group.conf have pam_group "
-    "grant the group of a libvirt socket (read-write, admin, virtlogd's or virtlockd's) at login "
-    "only to administrators? Evidence: `getent group NAME` and the accounts whose primary group "
+    "POSIX ACL lets write) leave out a login account, with the members nsswitch's other group "
+    "sources (sss, ldap, winbind ...) give it, and does every rule of /etc/security/group.conf "
+    "by which pam_group grants the group of a libvirt socket (read-write, admin, virtlogd's or "
+    "virtlockd's) at login leave out a login account? Evidence: `getent group NAME` and the accounts whose primary group "
     "it is (`getent passwd`); `cat /etc/security/group.conf` and, for a netgroup in its users "
     "field, `getent netgroup NAME`, for a group `getent group NAME`. Pass: yes, not every login "
     "account is a member, and no rule grants that group to every login account; fail: every "

@@ -290,7 +290,7 @@ def test_acl_group_members_question(host_scan) -> None:
     )
     assert question_line(a, "HVA-132", "hv1") == (
         "question = \"Does each group named (a libvirt socket's own group, or one a named entry "
-        "of its POSIX ACL lets write) hold only administrators, with the members nsswitch's "
+        "of its POSIX ACL lets write) leave out a login account, with the members nsswitch's "
         "other group sources (sss, ldap, winbind ...) give it? Evidence: `getent group NAME` "
         "and the accounts whose primary group it is (`getent passwd`). Pass: yes, not every "
         'login account is a member; fail: every login account is a member."\n'
