@@ -22,18 +22,34 @@ Findings:
   HVA-034 and HVA-035 (not applicable on the hardened host) ask too, as they do for a `stat`
   that fails; HVA-051 keeps its pass (no VM assigns a device by legacy KVM assignment).
 
+- R46S-2 (false pass) HVA-043, HVA-052, HVA-181, HVA-201, HVA-214 (the next boot's line):
+  _boot_ukis read `find -L /efi/EFI/Linux /boot/EFI/Linux /boot/efi/EFI/Linux ... -iname
+  '*.efi'` (boot-uki) without its exit code: a unified kernel image boots with its own
+  .cmdline section (systemd-stub(7)), so a listed image asks (R28B-3), but `find` exiting 1
+  with "Permission denied" (an ESP mounted umask=0077, scanned as a non-root user) or timing
+  out listed none, and every check passed on GRUB's line alone. find(1) EXIT STATUS: "if the
+  return value is non-zero, you should not rely on the correctness of the results of find".
+  Now the directories not listed are an unread source (BootCmdline embedded) naming why; a
+  directory that does not exist ("No such file or directory") is an answer (_unanswered).
+
 Held (kept as tests): a bundle without each artefact (an older collector, older_bundle_scan):
-HVA-048, HVA-140 and HVA-200 pass as before.
+HVA-048, HVA-140 and HVA-200 pass as before. `find` exiting 1 only for a UKI directory that
+does not exist: HVA-052 passes.
 
 Probed by script: on 34956afa (main) every check's verdict against the hardened host with each
 of libvirt-conf-mtimes, sssd-conf-mtimes and rsyslog-mtimes recorded absent: not one verdict
-changed from the hardened host's (the checks listed under R46S-1 passed).
+changed from the hardened host's (the checks listed under R46S-1 passed); on c93434d8 (main)
+every verdict with boot-uki exiting 1 for "Permission denied" against one UKI listed: the
+checks listed under R46S-2 passed, where the listed image asked.
 
-Tally: 1 finding (1 false pass); 8 cases, 5 failing on main before the fix (R46S-1: its 5
-probes, on 34956afa).
+Tally: 2 findings (2 false passes); 11 cases, 7 failing on main before the fixes (R46S-1: its
+5 probes, on 34956afa; R46S-2: its 2 probes, on c93434d8).
 
-Leads left: getfacl (admin-paths-acl) and boot-uki read without checking the exit code (R45S's
-lead, not reached in this short round).
+Leads left: getfacl (admin-paths-acl: _acl_group_shut and _acl_accessors read its text
+where state is ok whatever the exit code; _acl_unread asks only where the callers call it);
+boot-uki recorded absent (find not found) still reads as none: the conftest replay records
+every probe HARDENED_HOST omits as absent, boot-uki among them, so the decision of R46S-1
+needs boot-uki added to HARDENED_HOST first.
 """
 
 from __future__ import annotations
@@ -111,3 +127,52 @@ def test_r46s_1_held_older_bundle_without_the_times(
     """Held: a bundle that never asked for the times settles nothing: passes, as before."""
     a = older_bundle_scan({}, gone=command_artefact(probe))
     assert (outcomes(a, check), messages(a, check)) == ({"hv1": "pass"}, {"hv1": message})
+
+
+# --- R46S-2: the unified kernel images' directories not listed ----------------------------------
+
+UKI_UNREAD = (
+    "the command line embedded in any unified kernel image in /efi/EFI/Linux, /boot/EFI/Linux, "
+    "/boot/efi/EFI/Linux (`find` could not list them all: {why}) is not read: whether the next "
+    "boot's line {does} is not known"
+)
+ESP_DENIED = "find: '/boot/efi/EFI/Linux': Permission denied\n"
+
+
+@pytest.mark.parametrize(
+    ("uki", "why"),
+    [
+        (("", 1, ESP_DENIED), "exit status 1: find: '/boot/efi/EFI/Linux': Permission denied"),
+        (RuntimeError("timed out after 30s"), "timed out after 30s"),
+    ],
+    ids=["esp-denied", "timeout"],
+)
+def test_r46s_2_uki_dirs_not_listed_are_unread(host_scan, uki, why: str) -> None:
+    """R46S-2: `find -L /efi/EFI/Linux ... -iname '*.efi'` exiting 1 on an ESP it may not
+    enter (mounted umask=0077) or timing out (on main: HVA-052 and HVA-181 passed, though a
+    listed image asks)."""
+    a = host_scan({"boot-uki": uki})
+    assert (outcomes(a, "HVA-052"), messages(a, "HVA-052")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "no pcie_acs_override= on the running kernel's command line, but "
+            + UKI_UNREAD.format(why=why, does="adds pcie_acs_override=")
+        },
+    )
+    assert (outcomes(a, "HVA-181"), messages(a, "HVA-181")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but "
+            + UKI_UNREAD.format(why=why, does="turns mitigations off")
+        },
+    )
+
+
+def test_r46s_2_held_uki_dirs_that_do_not_exist(host_scan) -> None:
+    """Held: `find` exiting 1 only because a directory does not exist ("No such file or
+    directory") answered: no image there, HVA-052 passes."""
+    a = host_scan({"boot-uki": ("", 1, "find: '/efi/EFI/Linux': No such file or directory\n")})
+    assert (outcomes(a, "HVA-052"), messages(a, "HVA-052")) == (
+        {"hv1": "pass"},
+        {"hv1": "no pcie_acs_override= on the kernel command line"},
+    )

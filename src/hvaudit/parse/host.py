@@ -45,6 +45,7 @@ from hvaudit.collect.host import (
     SYSCTL_D,
     TLS_KEY,
     TLS_KEY_PATHS,
+    UKI_DIRS,
     UNIT_DAEMONS,
     VM_HELPER,
     command_artefact,
@@ -11532,10 +11533,25 @@ def _boot_ukis(ev: HostEvidence) -> list[BootCmdline]:
     known: systemd-stub(7) passes the kernel the image's own .cmdline PE section ("The kernel
     command line to pass to the invoked kernel"; a loader's is taken only where the image has
     none or Secure Boot is off), which hvaudit does not read. None where the probe was not
-    collected or found none."""
+    collected or found none. Where `find` did not list the directories (R46S-2: exit 1 with
+    "Permission denied" on an ESP mounted umask=0077, or a timeout), an image there is as
+    unread as one listed: find(1) EXIT STATUS, "if the return value is non-zero, you should not
+    rely on the correctness of the results of find"; a directory that does not exist ("No such
+    file or directory") is an answer (_unanswered, as R24Q-4)."""
     got = ev.get(_cmd("boot-uki"))
-    if got.state != "ok":
+    if got.state not in ("ok", "failed"):
         return []
+    why = _unanswered(got, _no_such_file, answers=(0,), quiet_rc=1)
+    if why:
+        return [
+            BootCmdline(
+                f"any unified kernel image in {', '.join(UKI_DIRS)} (`find` could not list "
+                f"them all: {why})",
+                None,
+                "its .cmdline section is not read",
+                embedded=True,
+            )
+        ]
     images = [ln.strip() for ln in got.text.splitlines() if ln.strip().startswith("/")]
     if not images:
         return []
