@@ -117,6 +117,7 @@ from hvaudit.parse.host import (
     DNF_BLIND,
     EVERY_USER,
     EVERY_USER_ROOTPW,
+    GRUB_DEFAULT_UNFOUND,
     GRUB_DEFAULT_UNREAD,
     GRUBENV_DEFAULT_UNREAD,
     GRUBENV_SPLIT_DEFAULT,
@@ -4425,6 +4426,12 @@ _NEXT_BOOT_ASKS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         (SDBOOT_DEFAULT_UNREAD,),
         "the entry `bootctl list` marks default, and any one-shot entry `bootctl status` shows",
+    ),
+    # R46B-1: GRUB's default names an entry no collected file defines, an older kernel installed
+    (
+        (GRUB_DEFAULT_UNFOUND,),
+        "the kernel image on the `linux` line of the entry GRUB's default names in "
+        "/boot/grub/grub.cfg (none there: GRUB boots its first entry)",
     ),
     # R44B-4: the boot loader's files not read, an older kernel installed
     (

@@ -11850,7 +11850,54 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
         )
     if custom is not None:
         return Fact.of((custom[1], what, value), *found.sources)
-    return Fact.of((_bls_entry_kernel(files, value), what, value), *found.sources)
+    bls = _bls_entry_kernel(files, value)
+    first = _grub_default_path(value)[0]
+    if (
+        bls is None
+        and value not in ("", "saved")
+        and not re.fullmatch(r"[0-9]+(?:>[0-9]+)*", value)
+        and not _grub_linux_own(first)
+        # blscfg's id of a Boot Loader Specification entry (MACHINE-ID-RELEASE, _bls_entry_
+        # kernel): those files are collected, so an id none has is no entry (R26B-2)
+        and not re.fullmatch(r"[0-9a-f]{32}-\S+", value)
+        # a custom entry's name, at the top or inside a submenu (there GRUB boots its first
+        # entry, R45B-1): a collected file defines it
+        and not _custom_named(_custom_menu(files), first)
+    ):
+        # R46B-1: a name no collected file defines: an entry of 30_os-prober or of another
+        # /etc/grub.d generator (only *_custom is collected), or a title no generator writes,
+        # where GRUB boots its first entry (menu.c get_and_remove_first_entry_number returns -1,
+        # run_menu falls back to entry 0): which it is is not read; _grub_default_older asks it
+        # where an older kernel is installed
+        return Fact.unavailable(
+            f"{GRUB_DEFAULT_UNFOUND} ({what} names {value[:80]!r}; the GRUB generators other "
+            "than 10_linux and *_custom are not collected)",
+            *found.sources,
+        )
+    return Fact.of((bls or "", what, value), *found.sources)
+
+
+#: The start of _grub_default_kernel's reason where GRUB's default names an entry defined in no
+#: collected file (R46B-1); HVA-180 asks it where an older kernel is installed.
+GRUB_DEFAULT_UNFOUND = "GRUB's default names a menu entry no collected file defines"
+
+
+def _custom_named(nodes: list[_GrubMenuNode], name: str) -> bool:
+    """Whether a custom menu node in `nodes`, or inside one of their submenus, has `name`."""
+    return any(name in n.names or _custom_named(n.inside, name) for n in nodes)
+
+
+def _grub_linux_own(name: str) -> bool:
+    """Whether `name` (the first part of GRUB's default path) is 10_linux's unversioned entry or
+    its submenu (R46B-1), both starting the newest kernel: the entry titled $OS with the id
+    'gnulinux-simple-$boot_device_id', the submenu "Advanced options for $OS" with
+    'gnulinux-advanced-$boot_device_id', $OS being "GNU/Linux" without GRUB_DISTRIBUTOR, else
+    "$GRUB_DISTRIBUTOR GNU/Linux" (Ubuntu's 10_linux: Ubuntu or Kubuntu alone) (GRUB util/
+    grub.d/10_linux.in linux_entry and its submenu line, read with `find_string`)."""
+    if name.startswith(("gnulinux-simple-", "gnulinux-advanced-")):
+        return True
+    title = name.removeprefix("Advanced options for ")
+    return title in ("GNU/Linux", "Ubuntu", "Kubuntu") or title.endswith(" GNU/Linux")
 
 
 def _grub_submenu(files: dict[str, list[str]], paths: list[str]) -> bool:
@@ -12026,15 +12073,15 @@ def _grub_env_default(env: tuple[str, dict[str, str]], value: str) -> tuple[str,
     return value, "GRUB_DEFAULT"
 
 
-def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str:
+def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str | None:
     """The kernel release of the Boot Loader Specification entry GRUB's default names (R26B-2),
     "" where none: GRUB's blscfg makes a menu entry of each /boot/loader/entries/ID.conf with
     the id ID (the file's name without .conf; RHEL and Fedora name it MACHINE-ID-RELEASE and
     put that in saved_entry) and the entry's `title` (grub-core/commands/blscfg.c, menuentry_eq
     matches either), booting its `linux` image; the release is its `version`, else the
-    image's vmlinuz-RELEASE name."""
+    image's vmlinuz-RELEASE name; None where no entry has the name (R46B-1)."""
     if not name:
-        return ""
+        return None
     for path in sorted(p for p in files if p.startswith("/boot/loader/entries/")):
         keys: dict[str, str] = {}
         for line in files[path]:
@@ -12047,7 +12094,7 @@ def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str:
         return keys.get("version") or (
             image.removeprefix("vmlinuz-") if image.startswith("vmlinuz-") else ""
         )
-    return ""
+    return None
 
 
 def _bls_version(lines: list[str]) -> str:
@@ -12134,6 +12181,13 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         # R44B-4: the boot loader's files not read (the probe failed, or a bundle without
         # it): where an older kernel is installed, the default may boot it
         kernels = _older_kernels(ev)
+        if kernels is not None and kernels[1] and got.reason.startswith(GRUB_DEFAULT_UNFOUND):
+            # R46B-1: the entry may be one an uncollected generator writes for the older kernel
+            return Fact.unavailable(
+                f"{got.reason[:-1]}; kernel {kernels[0]} runs; older kernels installed: "
+                f"{', '.join(kernels[1])})",
+                *got.sources,
+            )
         if kernels is not None and kernels[1]:
             return Fact.unavailable(
                 f"{BOOT_DEFAULT_UNKNOWN} ({got.reason}; kernel {kernels[0]} runs; older kernels "
