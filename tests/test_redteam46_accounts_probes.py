@@ -23,22 +23,33 @@ Findings (R46A-n):
   an ACL entry's group, a pam_group rule, a polkit rule), and its Pass/Fail decide exactly
   that: not every login account / every login account. Rounds 35's, 37's, 38's, 39's, 40's
   and 44's expected texts follow (separate commit).
+- R46A-2 (wording) HVA-151: an include of a name /etc/pam.d does not hold (`@include
+  common-auth` with /etc/pam.d/common-auth absent) was reported as "includes
+  /etc/pam.d/common-auth (not collected)": that file was collected and does not exist; Linux-PAM
+  libpam/pam_handlers.c _pam_open_config_file opens PAM_CONFIG_DF (/etc/pam.d/NAME), then
+  PAM_CONFIG_DIST_DF (/usr/lib/pam.d/NAME), so the rules are in /usr/lib/pam.d/common-auth,
+  never collected (round 45's lead). The verdict was and is manual. Now the message names
+  /usr/lib/pam.d/NAME ("there is no /etc/pam.d/NAME; not collected"); a file that exists but
+  was not read, or a name not collected, keeps "/etc/pam.d/NAME (not collected)".
 
 Held: every HVA-132 question stays one attestable yes/no question in the house form
 (test_manual_questions.shape_problems, asserted with the finding's second test), and the
 verdicts and messages are main's (asserted with the questions).
 
-Probed by script: none. The end-to-end run against a real libvirtd was not run: the change is
-the wording of HVA-132's questions; no verdict (status or message) changes, and
-test_e2e_libvirtd asserts no HVA-132 question text.
+Probed by script: none. The end-to-end run against a real libvirtd was not run: R46A-1 is
+the wording of HVA-132's questions (no status or message changes; test_e2e_libvirtd asserts
+no HVA-132 question text); R46A-2 is HVA-151's message (sshd's PAM stack, no libvirt domain or
+libvirtd state).
 
-Tally: 1 finding (1 wording); 8 cases, 8 failed on main before the fix (4 questions' exact
-texts, 4 naming "administrators"; the socket-unit question is asserted by round 35's
-test_r35_sweep_host_probes, which follows), 0 held alone.
+Tally: 2 findings (2 wording); 10 cases, 9 failed on main before the fixes (R46A-1: 8, 4
+questions' exact texts, 4 naming "administrators"; the socket-unit question is asserted by
+round 35's test_r35_sweep_host_probes, which follows; R46A-2: 1), 1 held (an include of a
+name not collected keeps /etc/pam.d's name).
 
 Leads left:
-- HVA-151 where /etc/pam.d/sshd or an included file is missing and /usr/lib/pam.d is not
-  collected (round 45's lead, not reached in this short round).
+- HVA-151: /usr/lib/pam.d is still not collected; collecting it (sshd and PAM_STACK_FILES'
+  names) would answer R46A-2's and R45A-3's questions. A missing /etc/pam.d/common-account
+  (NON_AUTH_INCLUDES, assumed authless) is read from /usr/lib/pam.d too: unprobed.
 - HVA-132's rules_q message ("may grant org.libvirt.unix.manage in a way hvaudit does not
   read") and the polkit pass path: a rule granting a group of operators passes HVA-132 under
   the decision; whether HVA-142 counts polkit-granted groups as administrative principals was
@@ -49,7 +60,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import question_line
+from conftest import messages, outcomes, question_line
+from test_checks_host import SSHD_KBD_ONLY
 from test_manual_questions import shape_problems
 from test_redteam21_sock_probes import AUTH_NONE
 from test_redteam22_sock_probes import SUSE_USERS
@@ -168,3 +180,36 @@ def test_question_names_no_administrators(
     (q,) = [r.outcome.question for r in a.results if r.check.id == "HVA-132"]
     assert shape_problems(q) == []
     assert "administrators" not in q
+
+
+INCLUDES = "@include common-auth\nauth include mfa-custom\n"
+
+
+@pytest.mark.parametrize(
+    ("common_auth", "named"),
+    [
+        (
+            None,
+            "/usr/lib/pam.d/common-auth (there is no /etc/pam.d/common-auth; not collected), "
+            "/etc/pam.d/mfa-custom (not collected)",
+        ),
+        ("auth required pam_unix.so\n", "/etc/pam.d/mfa-custom (not collected)"),
+    ],
+    ids=["absent-etc", "held-collected"],
+)
+def test_pam_include_absent_names_vendor_file(host_scan, common_auth, named: str) -> None:
+    """R46A-2 (wording) HVA-151: an included name /etc/pam.d does not hold is read by libpam
+    from /usr/lib/pam.d (never collected); the message named /etc/pam.d's absent file as "not
+    collected". Held: an include of a name not collected keeps /etc/pam.d's name."""
+    a = host_scan(
+        {
+            "/etc/pam.d/sshd": INCLUDES,
+            "/etc/pam.d/common-auth": common_auth,
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+        }
+    )
+    assert outcomes(a, "HVA-151") == {"hv1": "manual"}
+    assert messages(a, "HVA-151")["hv1"] == (
+        f"evidence unavailable: sshd's PAM auth stack includes {named}: the factors it "
+        "requires are unknown"
+    )

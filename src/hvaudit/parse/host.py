@@ -6528,10 +6528,20 @@ def _mfa_one(
         )
     unread = unread_auth_files(texts, "sshd") if uses_pam else []
     if unread:
+        # an include of a name /etc/pam.d does not hold is read from /usr/lib/pam.d/NAME
+        # (Linux-PAM libpam/pam_handlers.c _pam_open_config_file: PAM_CONFIG_DF, then
+        # PAM_CONFIG_DIST_DF), never collected: the message names that file (R46A-2)
+        def _named(u: str) -> str:
+            if u.startswith("/"):
+                return f"{u} (not collected)"
+            if ev.get(_file(f"/etc/pam.d/{u}")).state == "absent":
+                return f"/usr/lib/pam.d/{u} (there is no /etc/pam.d/{u}; not collected)"
+            return f"/etc/pam.d/{u} (not collected)"
+
         return Fact.unavailable(
             "sshd's PAM auth stack includes "
-            + ", ".join(u if u.startswith("/") else f"/etc/pam.d/{u}" for u in unread)
-            + " (not collected): the factors it requires are unknown",
+            + ", ".join(_named(u) for u in unread)
+            + ": the factors it requires are unknown",
             *evidence,
         )
     pam = required_factors(stack) if uses_pam else {}
