@@ -1941,7 +1941,10 @@ def vm_confined(ctx: Context) -> Iterator[Outcome]:
     (qemu.conf `security_driver` not "none"; unset means SELinux, then AppArmor, by probe) and
     `security_default_confined` is 1, its documented default (libvirt qemu.conf: "If set to zero,
     then guests will be unconfined by default. Defaults to 1."). Those host settings decide the
-    verdict, so on a simulated or offline host the VM is a manual item naming them. An explicit
+    verdict, so on a simulated or offline host the VM is a manual item naming them; so does a
+    domain whose only MAC label is of model none, which is no driver's: libvirt's
+    virSecurityManagerGenLabel (src/security/security_manager.c) finds each driver's label by
+    the driver's name and generates a dynamic one where there is none (R46T-1). An explicit
     dynamic label with a model is proven by the XML: libvirt gives it a fresh unique label at
     every start, or refuses to start it when that driver is not active
     (src/security/security_manager.c, virSecurityManagerCheckModel, run on every label at
@@ -2255,7 +2258,13 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
     for v in ctx.deployment.vms:
         s = vm_subject(v)
         h = hosts[v.host]
-        mac = [lbl for lbl in v.security_labels if lbl.model != "dac"]
+        # A label of model none is no MAC manager's (R46T-1): virSecurityManagerGenLabel looks
+        # each manager's label up by its driver's name and, where the domain has none of its
+        # own, generates a dynamic one when security_default_confined is on; so such a VM
+        # gets the host's default, as one without a <seclabel> (a host whose driver is "none"
+        # fails below). Was "security label none (none): QEMU runs unconfined".
+        mac = [lbl for lbl in v.security_labels if lbl.model not in ("dac", "none")]
+        nop = any(lbl.model == "none" for lbl in v.security_labels)
         off = [lbl for lbl in mac if lbl.type == "none"]
         if off:
             yield failed(
@@ -2413,7 +2422,13 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
             continue
         # No label of its own (or a dynamic one without a model): the host's driver decides.
         explicit = bool(mac)
-        what = "dynamic <seclabel> without a model" if explicit else "no <seclabel>"
+        what = (
+            "dynamic <seclabel> without a model"
+            if explicit
+            else "only a <seclabel model='none'> (no security driver's label)"
+            if nop
+            else "no <seclabel>"
+        )
         qc = conf_fact(h, "qemu.conf")
         model = h.libvirt.security_model if h.libvirt else qc
         if not qc.known:
