@@ -1395,13 +1395,18 @@ def _own_addresses(h: Host, px: ProxmoxHost) -> dict[_Addr, str]:
 
 def _node_addresses(h: Host, px: ProxmoxHost) -> dict[str, list[_Addr]]:
     """Every address of the node but its loopback ones, by interface: /etc/network/interfaces
-    `address` lines (with the files it sources) and the addresses the node reported (`ip
-    addr`). pve-firewall's PVEFW-HOST-IN accepts `-i lo` first (enable_host_firewall
+    `address` lines (with the files it sources), the addresses its `pre-up`/`up`/`post-up`
+    commands add (`NetworkInterfaces.command_addresses`, R47E-1: `post-up ip addr add` on a
+    guest's bridge passed HVA-308) and the addresses the node reported (`ip addr`).
+    pve-firewall's PVEFW-HOST-IN accepts `-i lo` first (enable_host_firewall
     `ruleset_addrule($ruleset, $chain, "-i lo", "-j ACCEPT")`)."""
     texts: dict[str, list[str]] = {}
     if px.interfaces.known:
-        for iface, attrs in px.interfaces.get().values.items():
+        read = px.interfaces.get()
+        for iface, attrs in read.values.items():
             texts.setdefault(iface, []).extend(attrs.get("address", []))
+        for iface, added in read.command_addresses().items():
+            texts.setdefault(iface, []).extend(added)
     if h.facts.addresses.known:
         for iface, reported in h.facts.addresses.get().items():
             texts.setdefault(iface, []).extend(reported)

@@ -390,7 +390,12 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
     """/etc/network/interfaces from /nodes/{node}/network (pve-common PVE::Network::Interfaces
     __read_etc_network_interfaces: `ovs_type` and the other Open vSwitch keys as written, an
     IPv6 address and gateway as `cidr6` and `gateway6`), with an IPv6 one as an `inet6`
-    stanza. Open vSwitch keys are written as ifupdown2 reads them (`ovs-type`)."""
+    stanza. Open vSwitch keys are written as ifupdown2 reads them (`ovs-type`). The lines it
+    keeps as `options`/`options6` ("A list of additional interface options", pve-manager
+    PVE/API2/Network.pm index; __read_etc_network_interfaces pushes each unknown `KEY VALUE`
+    line whole) are written back where they are `pre-up`/`up`/`post-up` commands, which may
+    give the node an address (NetworkInterfaces.command_addresses, R47E-1); a backslash in one
+    becomes a blank, so it cannot join the next rendered line."""
     names = {
         "bridge_ports": "bridge-ports",
         "bridge_stp": "bridge-stp",
@@ -419,6 +424,13 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
         ]
         if str(i.get("bridge_vlan_aware", "0")) == "1":
             out.append("\tbridge-vlan-aware yes")
+        for key in ("options", "options6"):
+            lines = i.get(key)
+            for line in lines if isinstance(lines, list) else []:
+                text = _one_line(line).replace("\\", " ").strip()
+                words = text.split(None, 1)
+                if len(words) == 2 and words[0] in ("pre-up", "up", "post-up"):
+                    out.append(f"\t{words[0]} {words[1]}")
         six = [(k, i.get(k)) for k in ("cidr6", "gateway6") if i.get(k) not in (None, "")]
         if six:
             out.append(f"iface {name} inet6 {_one_line(i.get('method6') or 'static')}")

@@ -19,6 +19,7 @@ Nothing is dropped silently: a qemu-server key this parser does not know is kept
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import shlex
@@ -1219,12 +1220,95 @@ class NetworkInterfaces:
     """(file or pattern, why not read) of every sourced file whose text is not in the evidence:
     what it sets (a VLAN-aware bridge, an address, a gateway) is unknown."""
 
+    def command_addresses(self) -> dict[str, list[str]]:
+        """iface -> the addresses a stanza's `pre-up`/`up`/`post-up` commands add (ifupdown2
+        addons/usercmds.py runs each through the shell at bring-up): an `ip address
+        add|change|replace IFADDR dev DEV` (iproute2 ip/ipaddress.c do_ipaddr: each word matched
+        as a prefix, `ip a a`; usage "ip addr {add|change|replace} IFADDR dev STRING") or an
+        `ifconfig DEV[:N] ADDR` (net-tools ifconfig(8)), by DEV (`$IFACE` or none: the
+        stanza's). The node holds them as it holds an `address` line (R47E-1)."""
+        out: dict[str, list[str]] = {}
+        for iface, attrs in self.values.items():
+            for hook in ("pre-up", "up", "post-up"):
+                for command in attrs.get(hook, []):
+                    for simple in re.split(r"&&|\|\||[;&|\n]", command):
+                        if found := _added_address(simple.split(), iface):
+                            out.setdefault(found[0], []).append(found[1])
+        return out
+
     def add_stanza(self, name: str, attrs: dict[str, list[str]]) -> None:
         """Squash one stanza into what is read so far (ifupdown2's order: first value wins)."""
         into = self.values.setdefault(name, {})
         for key, vals in attrs.items():
             into.setdefault(key, []).extend(vals)
         self.ifaces[name] = {k: v[0] for k, v in into.items() if v}
+
+
+#: iproute2 `ip` options that take a value (ip/ip.c main: `-family`, `-batch`, `-rcvbuf`,
+#: `-loops`, matched as prefixes); `-netns` runs the command in another namespace.
+_IP_VALUED = ("-family", "-batch", "-rcvbuf", "-loops")
+#: `ip address add` keywords that take a value (ip/ipaddress.c ipaddr_modify): the word after
+#: one is no local address.
+_IP_ADDR_VALUED = frozenset(
+    {"dev", "peer", "remote", "broadcast", "brd", "anycast", "label", "scope", "valid_lft"}
+    | {"preferred_lft", "metric", "priority", "prio", "proto", "protocol"}
+)
+#: net-tools ifconfig(8) options that take an address other than the interface's own.
+_IFCONFIG_VALUED = frozenset({"netmask", "broadcast", "pointopoint", "dstaddr", "-pointopoint"})
+
+
+def _address_word(word: str) -> str | None:
+    """`word` if it reads as an address with or without a prefix length, else None."""
+    try:
+        ipaddress.ip_interface(word)
+    except ValueError:
+        return None
+    return word
+
+
+def _device_word(word: str, stanza: str) -> str:
+    """The device a command names: its stanza's for `$IFACE`/`$LOGICAL` (ifupdown2 sets both in
+    the command's environment), an alias `DEV:N` as DEV."""
+    if word.strip("\"'{}$") in ("IFACE", "LOGICAL"):
+        return stanza
+    return word.split(":")[0]
+
+
+def _added_address(argv: list[str], stanza: str) -> tuple[str, str] | None:
+    """(device, address) that one simple command adds to the node, or None (`command_addresses`)."""
+    argv = [w.strip("\"'") for w in argv]
+    while argv and argv[0] in ("sudo", "exec", "command", "-"):
+        argv = argv[1:]
+    if not argv:
+        return None
+    name, rest = argv[0].rpartition("/")[2], argv[1:]
+    if name == "ifconfig" and rest:
+        dev, words = _device_word(rest[0], stanza), rest[1:]
+        for i, word in enumerate(words):
+            if (i == 0 or words[i - 1] not in _IFCONFIG_VALUED) and _address_word(word):
+                return dev, word
+        return None
+    if name != "ip":
+        return None
+    while rest and rest[0].startswith("-"):
+        option = rest.pop(0).lstrip("-")
+        if option and "netns".startswith(option) and option[0] == "n":
+            return None  # another network namespace's address, not the node's
+        if option and any(v.lstrip("-").startswith(option) for v in _IP_VALUED) and rest:
+            rest.pop(0)
+    if len(rest) < 2 or not "address".startswith(rest[0]):
+        return None
+    verb, words = rest[1], rest[2:]
+    if not any(v.startswith(verb) for v in ("add", "change", "replace")) and verb != "chg":
+        return None
+    dev, address = stanza, None
+    for i, word in enumerate(words):
+        before = words[i - 1] if i else ""
+        if before == "dev":
+            dev = _device_word(word, stanza)
+        elif before not in _IP_ADDR_VALUED and address is None:
+            address = _address_word(word)
+    return (dev, address) if address else None
 
 
 def ifupdown_true(value: str | None) -> bool:

@@ -1,0 +1,196 @@
+"""Red-team round 47 probes: Proxmox VE node addresses that a stanza's commands add, and a
+bridge's own `bridge-pvid` (r47-vendor).
+
+Harness: the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened: node pve-h1, vmbr1
+10.0.0.21/24 with the gateway, VLAN-aware vmbr0 with no address and guests on tags 20 and 30,
+`migration: secure,network=10.0.2.0/24`) copied and scanned through the real pve+dir://
+collector, parser and engine from the CLI (round 40's `_scan`), /etc/network/interfaces or
+guest 200's `net0` edited; a copy never holds the node's `ip -j addr`. The API path:
+test_proxmox_api's fake PVE API (`seeded`), GET /nodes/{node}/network answered by the probe
+(round 44's `_api_hva308`).
+
+Findings:
+- R47E-1 (false pass) HVA-308: an address a stanza's `pre-up`/`up`/`post-up` command adds
+  (`post-up ip addr add 10.0.2.21/24 dev vmbr1`, `ip -4 a a ... dev $IFACE`, `ifconfig
+  vmbr1:1 10.0.2.21`) was not read as the node's, so a node whose file is read whole with
+  no `address` line in `migration: network=` passed "migration type secure on 10.0.2.0/24"
+  while that address sat on the bridge guest web-10 is plugged into untagged. ifupdown2 runs
+  the commands through the shell at bring-up (addons/usercmds.py `_run_command`, with IFACE
+  and LOGICAL in the environment, ifupdown/iface.py generate_env); iproute2's `ip address
+  add|change|replace IFADDR dev STRING` matches each word as a prefix (ip/ipaddress.c
+  do_ipaddr, `matches(*argv, "add")`); the node receives a migration on the address `ip
+  address show to CIDR up` lists (pve-common src/PVE/Network.pm get_local_ip_from_cidr). On
+  the API path the commands arrive as `options`/`options6` ("A list of additional interface
+  options", pve-manager PVE/API2/Network.pm index; pve-common PVE/Network/Interfaces.pm
+  __read_etc_network_interfaces pushes each unknown line whole), which render_interfaces
+  dropped. Now `NetworkInterfaces.command_addresses` reads them as the node's addresses
+  (`_node_addresses`, which the firewall checks read too) and the API's hook lines are
+  written back; HVA-308 fails as for an `address` line.
+
+Held:
+- a route (`post-up ip route add 10.0.2.0/24 via 10.0.0.1`), a deletion (`ip addr del`), an
+  address in another network namespace (`ip -n ns1 addr add`): "migration type secure on
+  10.0.2.0/24", as before.
+- `bridge-pvid 20` on VLAN-aware vmbr0 holding the migration address, guests on tags 20 and
+  30: the pass. ifupdown2's `bridge-pvid` is a port's ("bridge port pvid. Must be specified
+  under the bridge port", addons/bridge.py); under the bridge it is the default of its ports
+  (`_get_bridge_pvid` feeds `_apply_bridge_vlan_aware_port_settings_all`), and the bridge's
+  own default PVID is never set (IFLA_BR_VLAN_DEFAULT_PVID is commented out there), so the
+  node's address stays on the kernel's default VLAN 1, which pve-common gives an untagged
+  guest port (`$tag = 1 if !$tag`): round 45's lead, confirmed.
+
+Probed by script: none beyond these cases.
+
+Tally: 1 finding (1 false pass); 9 test cases, 5 failed on main before the fix (R47E-1: 4
+pass, 1 manual on the API path), 4 held.
+
+Leads left:
+- a command that adds an address through a script or a variable other than $IFACE/$LOGICAL
+  (`post-up /usr/local/bin/addip.sh`, `ip addr add $ADDR`) is not read; asking for every hook
+  command would ask on most nodes (`post-up iptables ...`), so it is not asked either.
+- an SDN VNet's gateway (/etc/pve/sdn/subnets.cfg, `gateway`) on a node of a simple/EVPN
+  zone is an address of the node on the VNet's bridge; /etc/network/interfaces.d/sdn is read
+  where copied, not derived from subnets.cfg.
+- an unread sourced file versus an empty glob (round 45's lead), the API's per-rule `errors`
+  field in render_firewall, HVA-429's attestation time versus runtime.bootTime: not reached.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_proxmox_api import seeded  # noqa: F401 - seeded: a fixture
+from test_redteam40_vendor_probes import _scan as r40_scan
+from test_redteam44_vendor_probes import VMBR0_API, _api_hva308
+
+IFACES = "etc/network/interfaces"
+VM200 = "etc/pve/qemu-server/200.conf"
+GATEWAY = "\tgateway 10.0.0.1\n"
+VMBR0_VIDS = "\tbridge-vids 2-4094\n"
+UNTAGGED_ON_VMBR1 = ("bridge=vmbr0,firewall=1,tag=20", "bridge=vmbr1,firewall=1")
+PASS = ("pass", "migration type secure on 10.0.2.0/24", None)
+
+
+def _shared(addr: str, iface: str, nics: str) -> tuple[str, str, None]:
+    return (
+        "fail",
+        f"migration network 10.0.2.0/24 is shared with guests: node address {addr} on {iface}, "
+        f"which {nics} is plugged into",
+        None,
+    )
+
+
+WEB10_ON_VMBR1 = _shared("10.0.2.21", "vmbr1", "VM web-10 net0")
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        pytest.param(
+            {IFACES: (GATEWAY, f"{GATEWAY}\tpost-up ip addr add 10.0.2.21/24 dev vmbr1\n")},
+            WEB10_ON_VMBR1,
+            id="post-up-ip-addr-add",
+        ),
+        pytest.param(
+            {IFACES: (GATEWAY, f"{GATEWAY}\tup /sbin/ip -4 a a 10.0.2.21/24 dev $IFACE\n")},
+            WEB10_ON_VMBR1,
+            id="up-ip-a-a-dev-IFACE",
+        ),
+        pytest.param(
+            {
+                IFACES: (
+                    GATEWAY,
+                    f"{GATEWAY}\tpre-up ifconfig vmbr1:1 10.0.2.21 netmask 255.255.255.0 up\n",
+                )
+            },
+            WEB10_ON_VMBR1,
+            id="pre-up-ifconfig-alias",
+        ),
+        pytest.param(
+            {
+                IFACES: (
+                    VMBR0_VIDS,
+                    f"{VMBR0_VIDS}\tpost-up ip route add 10.0.3.0/24 via 10.0.0.1 && "
+                    "ip address replace 10.0.2.21/24 dev vmbr1\n",
+                )
+            },
+            WEB10_ON_VMBR1,
+            id="chained-command-in-another-stanza-names-its-dev",
+        ),
+    ],
+)
+def test_r47e1_command_added_migration_address_on_a_guest_bridge_fails(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edits: dict[str, tuple[str, str]],
+    expected: tuple[str, str, None],
+) -> None:
+    """R47E-1 (false pass): guest web-10 untagged on vmbr1, the node's 10.0.2.21 added to vmbr1
+    by a command of the interfaces file; main passed "migration type secure on 10.0.2.0/24"."""
+    got = r40_scan(tmp_path, capsys, edits={**edits, VM200: UNTAGGED_ON_VMBR1})
+    assert got == expected
+
+
+def test_r47e1_api_hook_option_address_fails(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R47E-1 on the API path: vmbr0 10.0.0.11/24, its `options` line `post-up ip addr add
+    10.0.2.11/24 dev vmbr0`; guest 101 (`trunks=`, no tag) on its VLAN 1. main dropped the
+    line and asked where the node's address in 10.0.2.0/24 is."""
+    vmbr0 = {
+        **VMBR0_API[0],
+        "cidr": "10.0.0.11/24",
+        "options": ["post-up\tip addr add 10.0.2.11/24 dev vmbr0"],
+    }
+    got = _api_hva308(
+        fakepve,
+        seeded,
+        fakepve_cafile,
+        capsys,
+        monkeypatch,
+        {"/nodes/{node}/network": [vmbr0, *VMBR0_API[1:]]},
+    )
+    assert got == _shared("10.0.2.11", "vmbr0", "VM legacy-erp net0")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param("post-up ip route add 10.0.2.0/24 via 10.0.0.1", id="a-route"),
+        pytest.param("post-up ip addr del 10.0.2.21/24 dev vmbr1", id="a-deletion"),
+        pytest.param("post-up ip -n ns1 addr add 10.0.2.21/24 dev vmbr1", id="another-namespace"),
+    ],
+)
+def test_r47e_held_commands_adding_no_node_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Held: a command of vmbr1 that gives the node no address in 10.0.2.0/24."""
+    got = r40_scan(
+        tmp_path,
+        capsys,
+        edits={IFACES: (GATEWAY, f"{GATEWAY}\t{command}\n"), VM200: UNTAGGED_ON_VMBR1},
+    )
+    assert got == PASS
+
+
+def test_r47e_held_bridge_pvid_leaves_the_bridge_on_vlan_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: `bridge-pvid 20` under VLAN-aware vmbr0, the migration address on vmbr0, guests
+    on tags 20 and 30 only: the node's address stays on VLAN 1 (ifupdown2 sets the ports'
+    PVID, not the bridge's), which no guest port carries."""
+    got = r40_scan(
+        tmp_path,
+        capsys,
+        edits={
+            IFACES: (VMBR0_VIDS, f"{VMBR0_VIDS}\tbridge-pvid 20\n\taddress 10.0.2.21/24\n"),
+        },
+    )
+    assert got == PASS
