@@ -1279,18 +1279,20 @@ def _raw_console_verdict(
                 f"{host or 'every address'}, without authentication or TLS"
             )
         return
-    # -vnc (and -display vnc=): qemu_vnc_opts' implied key is vnc, the display
+    # -vnc (and -display vnc=): qemu_vnc_opts' implied key is vnc, the display; every `vnc`
+    # and `websocket` value listens (_vnc_tcp_hosts, R47D-1)
     o = q.props
-    spec = o.get("vnc", "")
-    if spec in ("none", "") or spec.startswith("unix:"):
+    hosts = _vnc_tcp_hosts(q.values("vnc"), q.values("websocket"))
+    if not hosts:
         r.proven.append(f"{shown}: no TCP listener")
         return
-    host = spec.rsplit(":", 1)[0].strip("[]")
+    # judged where it is reachable from the network: its first listener off the loopback
+    off = [h for h in hosts if not (h and _local(r, h))]
     auth = [k for k in ("password", "sasl") if _on(o, k)]
     auth += ["password-secret"] if o.get("password-secret") else []
     if o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
         auth.append("tls-creds")
-    if host and _local(r, host):
+    if not off:
         r.proven.append(f"{shown}: loopback only")
     elif auth == ["sasl"]:
         # SASL alone: which mechanisms it offers is the SASL configuration's, asked as for
@@ -1301,7 +1303,7 @@ def _raw_console_verdict(
     elif auth:
         r.proven.append(f"{shown}: {', '.join(sorted(auth))}")
     else:
-        where = host or "every address"
+        where = off[0] or "every address"
         what = (
             "with TLS credentials that authenticate no client and no password or sasl"
             if o.get("tls-creds")
@@ -1311,6 +1313,33 @@ def _raw_console_verdict(
             f"{shown}: a VNC server on {where} {what}, outside libvirt's <graphics> "
             "(qemu.conf's vnc_* do not apply)"
         )
+
+
+def _vnc_tcp_hosts(vncs: list[str], websockets: list[str]) -> list[str]:
+    """The hosts a VNC server's TCP listeners bind ("" every address), given every value of
+    its `vnc` key (the implied first one, each `vnc=` and `-set ....vnc=` after it, in order)
+    and of `websocket`. QEMU's ui/vnc.c vnc_display_get_addresses (read with `find_string`)
+    reads the last `vnc` value only to see whether it is `none` (no listener at all, nor a
+    websocket one), then listens on every one of them (`qemu_opt_iter_init(&addriter, opts,
+    "vnc")`), a `unix:` one being a socket, and on every `websocket` value the same way;
+    vnc_display_get_address takes a websocket's host from before its last `:` (none when it
+    has none: `websocket=5700`, `on`), and only where the display has exactly one listener,
+    on TCP with a host named, does an empty websocket host become the display's ("Historical
+    compat"); otherwise the websocket listens on every address. So a later `vnc=` adds a
+    listener rather than moving the display, and a websocket carries the server to its own
+    address (R47D-1)."""
+    if not vncs or vncs[-1] == "none":
+        return []
+    # a value without `:` (nor unix:) is refused ("no vnc port specified"): QEMU does not start
+    hosts = [
+        v.rsplit(":", 1)[0].strip("[]") for v in vncs if ":" in v and not v.startswith("unix:")
+    ]
+    for w in websockets:
+        host = w.rsplit(":", 1)[0].strip("[]") if ":" in w else ""
+        if not host and len(vncs) == 1 and hosts and hosts[0]:
+            host = hosts[0]
+        hosts.append(host)
+    return list(dict.fromkeys(hosts))
 
 
 def _chardev_role(opt: str, value: str) -> str:
@@ -1504,9 +1533,12 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     comes before every <qemu:arg> (qemu_command.c qemuBuildCommandLine adds
     the namespace's arguments last), and vl.c's `-set` (qemu_set_option) then sets KEY on
     that QemuOpts, the later value being the one read (util/qemu-option.c qemu_opt_find
-    walks the options from the last). `vnc` moves the server ("-vnc [host]:display"; `unix:`
-    a socket, `none` no listener), and `websocket` adds a listener with the same
-    authentication ("websocket=[host:]port"; a bare one on the display's host). `password`
+    walks the options from the last). `vnc` adds a listener beside libvirt's ("-vnc
+    [host]:display"; `unix:` a socket), a last `none` leaving none at all, and `websocket`
+    adds a listener with the same authentication ("websocket=[host:]port"; one without a host
+    on the display's host where libvirt's is its one TCP listener, else on every address):
+    ui/vnc.c vnc_display_get_addresses listens on every value of both (_vnc_tcp_hosts,
+    R47D-1; R41D-6 read the last `vnc` alone, a move). `password`
     off (qapi/qapi-util.c qapi_bool_parse: off, no, false, n) leaves libvirt's server without
     the password it asked for: ui/vnc.c vnc_display_open reads `password` with
     qemu_opt_get_bool, the last value winning, and vnc_display_setup_auth then sets no
@@ -1532,6 +1564,8 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     sasl_on = g.sasl_on
     tls_anon = g.tls_anon
     objects = _objects(args)
+    vncs: list[str] = []
+    websockets: list[str] = []
     for o in qemu_options(args):
         if o.name != "set":
             continue
@@ -1542,16 +1576,15 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
             continue
         value = value.strip()
         if key == "vnc":
+            # another listener beside libvirt's, not a move (_vnc_tcp_hosts, R47D-1)
+            vncs.append(value)
             if value.startswith("unix:"):
-                listens = [Listen("socket", value.removeprefix("unix:"))]
-            elif value == "none":
-                listens = [Listen("none", None)]
-            else:
+                listens.append(Listen("socket", value.removeprefix("unix:")))
+            elif value != "none":
                 host = value.rsplit(":", 1)[0].strip("[]") if ":" in value else value
-                listens = [Listen("address", host or "0.0.0.0")]
-        elif key == "websocket" and ":" in value:
-            # a bare one (on, or a port) listens on the display's own host: no new address
-            listens.append(Listen("address", value.rsplit(":", 1)[0].strip("[]") or "0.0.0.0"))
+                listens.append(Listen("address", host or "0.0.0.0"))
+        elif key == "websocket":
+            websockets.append(value)
         elif key == "password" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
             password_off = value in ("off", "no", "false", "n")
         elif key == "sasl" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
@@ -1562,6 +1595,18 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
             # vnc-tls-creds0) is taken at its word
             anon = objects.get(value, {}).get("qom-type") == "tls-creds-anon"
             tls_anon = f"-set {o.text.strip()}" if anon else ""
+    none = any(lst.kind == "none" for lst in g.listens)  # libvirt's `-vnc none`
+    if vncs[-1:] == ["none"]:
+        # the last `vnc` value none: no listener at all, a websocket's neither (R47D-1)
+        listens, websockets = [Listen("none", None)], []
+    elif none and not vncs:
+        websockets = []
+    for w in websockets:
+        # a websocket without a host takes the display's only where the display has one
+        # listener, on TCP with a host named (libvirt's, alone): else every address (R47D-1)
+        host = w.rsplit(":", 1)[0].strip("[]") if ":" in w else ""
+        if host or vncs or any(lst.kind == "socket" for lst in g.listens):
+            listens.append(Listen("address", host or "0.0.0.0"))
     if (listens, password_off, sasl_off, sasl_on, tls_anon) == (
         list(g.listens),
         g.password_off,
