@@ -4476,7 +4476,11 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     the running one (/proc/sys/kernel/osrelease) of the same flavour waits for a reboot
     (dnf5-needs-restarting(8): the system "should be rebooted to fully apply changes from
     package installations and upgrades" of important packages, "the kernel" first among them;
-    read with `search`), a fail naming both; the kernels not read, a question (R23H-2). Debian
+    read with `search`), a fail naming both; the kernels not read, a question (R23H-2). A kernel
+    kernel-install keeps only on the EFI system partition counts as installed too: a Type #1
+    entry's `version` (the image copied to ENTRY-TOKEN/VERSION/linux beside it) and a unified
+    kernel image's EFI/Linux/ENTRY-TOKEN-VERSION.efi (systemd src/kernel-install/90-loaderentry.
+    install.in, 90-uki-copy.install; R47B-1). Debian
     keeps the release name across package versions (debian-kernel-handbook ch. 5: the kernel
     version "is not changed for every new package version"), so an update in place is seen in
     /proc/version's build version ("Debian 6.1.119-1", Proxmox "PMX 6.8.12-4") against the

@@ -1227,17 +1227,51 @@ def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         if g.state != "ok" or not names:
             return Fact.unavailable("no kernel image found in /boot (vmlinuz-*)", g.source)
         flavour, mine = _kernel_release_key(running)
+        # R47B-1: a kernel kept only on the ESP (or XBOOTLDR) by kernel-install, a Type #1
+        # entry's or a unified kernel image's, is installed as well
+        esp = _esp_kernels(ev)
         newer = [
             n
-            for n in names
+            for n in [*names, *esp]
             if _kernel_release_key(n)[0] == flavour and _kernel_release_key(n)[1] > mine
         ]
         if not newer:
             return _kernel_rebuilt_in_place(ev, running, rel.source, g.source)
         newest = max(newer, key=lambda n: _kernel_release_key(n)[1])
-        return Fact.of((running, newest), rel.source, g.source)
+        if newest in names:
+            return Fact.of((running, newest), rel.source, g.source)
+        return Fact.of((running, newest), rel.source, g.source, esp[newest])
 
     return ev.fact(_cmd("boot-kernels"), parse)
+
+
+def _esp_kernels(ev: HostEvidence) -> dict[str, Source]:
+    """The kernels systemd's kernel-install keeps outside /boot's vmlinuz-* (R47B-1), each
+    release to the probe that shows it: a Type #1 entry's (layout bls: the image copied to
+    $BOOT/ENTRY-TOKEN/VERSION/linux beside $BOOT/loader/entries/ENTRY-TOKEN-VERSION.conf naming
+    `version VERSION`, the entry removed with the kernel; systemd src/kernel-install/
+    90-loaderentry.install.in) and a unified kernel image's (layout uki: $BOOT/EFI/Linux/
+    ENTRY-TOKEN-VERSION.efi, with boot counting ENTRY-TOKEN-VERSION+TRIES.efi; src/kernel-
+    install/90-uki-copy.install), read with `read_file`. A rescue entry (RHEL's 0-rescue, the
+    install's kernel), an entry booting no `linux` kernel and an image whose name holds no
+    release (no `-N.N` after its token) are not counted."""
+    out: dict[str, Source] = {}
+    files = _boot_cmdline_files(ev)
+    if files.known:
+        for path, lines in files.get().items():
+            if path.startswith(BLS_ENTRIES) and "rescue" not in path:
+                release = _bls_version(lines)
+                if release and "-rescue-" not in release:
+                    out.setdefault(release, files.sources[0])
+    got = ev.get(_cmd("boot-uki"))
+    if got.state == "ok":
+        for line in got.text.splitlines():
+            name = line.strip().rsplit("/", 1)[-1]
+            stem = re.sub(r"(?:\+\d+(?:-\d+)?)?\.efi$", "", name, flags=re.IGNORECASE)
+            m = re.match(r".+?-(\d+\.\d+[^/\s]*)$", stem)
+            if line.strip().startswith(UKI_DIRS) and m and "-rescue-" not in stem:
+                out.setdefault(m.group(1), got.source)
+    return out
 
 
 #: The packages that install /boot/vmlinuz-RELEASE: Debian linux-image-RELEASE (signed) or

@@ -1,0 +1,92 @@
+"""Red-team round 47 probes: boot, kernels kept on the EFI system partition (r47boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host, AppArmor, replayed through the real
+collector, parser and engine, one libvirt test-driver VM; kernel 6.1.0-28-amd64 runs, 6.1.0-27-
+amd64 is also in /boot). The next boot's files by tests/test_redteam21_boot_probes.py's `_boot`,
+kernel-install's ESP entries as tests/test_redteam45_boot_probes.py's `_sd_entry` writes them.
+
+Findings (R47B-n):
+
+- R47B-1 (false pass) HVA-180 (parse.host._kernel_not_booted, new _esp_kernels): a kernel newer
+  than the running one that systemd's kernel-install keeps only on the EFI system partition,
+  as a Type #1 entry (layout bls: $BOOT/ENTRY-TOKEN/VERSION/linux beside $BOOT/loader/entries/
+  ENTRY-TOKEN-VERSION.conf with `version VERSION`, the entry removed with the kernel; systemd
+  src/kernel-install/90-loaderentry.install.in) or a unified kernel image (layout uki: $BOOT/
+  EFI/Linux/ENTRY-TOKEN-VERSION.efi, +TRIES.efi with boot counting; 90-uki-copy.install; both
+  read with `read_file`), was not seen: only /boot's vmlinuz-* counted, so "no pending
+  security update" passed while the update waits for a reboot. Now the entries' releases and
+  the images' names count as installed kernels: R23H-2's fail naming the newer one.
+
+Held (kept as tests): a UKI of the running kernel under a machine-id token and one of another
+flavour (-rt-amd64, not compared) keep the pass on a GRUB host.
+
+Probed by script, not kept: none.
+
+No e2e run: the e2e host has no ESP, Boot Loader Specification entry or unified kernel image
+(no /efi, /boot/efi, /boot/loader), so the change cannot reach the e2e-* verdicts.
+
+Tally: 1 finding (1 false pass); 3 cases in 3 test functions. R47B-1: on main 1295447 2 of 2
+failed (2 false passes of HVA-180); its held case passed before and after.
+
+Leads left:
+- A UKI whose name holds no release (not kernel-install's, e.g. linux.efi) is not read: its
+  .osrel/.uname sections would tell; the ESP's kernels are not counted where boot-cmdline
+  failed.
+"""
+
+from __future__ import annotations
+
+from conftest import messages, outcomes
+from test_redteam21_boot_probes import _boot
+from test_redteam45_boot_probes import ONLY_28, PASS, _sd_entry
+
+NO_UKI = ("", 1, "find: '/efi/EFI/Linux': No such file or directory\n")
+UKI_DIR = "/efi/EFI/Linux/"
+
+
+def _pending(newer: str) -> dict[str, str]:
+    return {
+        "hv1": f"kernel {newer} is installed but 6.1.0-28-amd64 runs (the update takes effect at "
+        "the next reboot)"
+    }
+
+
+# --- R47B-1: a newer kernel kept only on the EFI system partition ----------------------------------
+
+
+def test_r47b_1_newer_type1_entry_on_esp_is_pending_reboot(host_scan) -> None:
+    """R47B-1 (false pass) HVA-180: kernel-install (layout bls) copies 6.1.0-29-amd64 to the ESP
+    as ENTRY-TOKEN/6.1.0-29-amd64/linux with its entry `version 6.1.0-29-amd64`; /boot holds no
+    vmlinuz of it, so no newer kernel was seen and "no pending security update" passed."""
+    files = _boot(_sd_entry("6.1.0-28-amd64"), _sd_entry("6.1.0-29-amd64"), grub=False)
+    a = host_scan({"boot-cmdline": files, "boot-kernels": ONLY_28, "boot-uki": NO_UKI})
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == _pending("6.1.0-29-amd64")
+
+
+def test_r47b_1_newer_uki_on_esp_is_pending_reboot(host_scan) -> None:
+    """R47B-1 (false pass) HVA-180: kernel-install (layout uki) installs 6.1.0-29-amd64 as the
+    unified kernel image EFI/Linux/ENTRY-TOKEN-6.1.0-29-amd64.efi (with boot counting
+    ...+3.efi), which systemd-boot boots as a Type #2 entry; it was not counted as installed."""
+    ukis = f"{UKI_DIR}debian-6.1.0-28-amd64.efi\n{UKI_DIR}debian-6.1.0-29-amd64+3.efi\n"
+    a = host_scan(
+        {
+            "boot-cmdline": _boot(grub=False),
+            "boot-kernels": ONLY_28,
+            "boot-uki": (ukis, 0),
+        }
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == _pending("6.1.0-29-amd64")
+
+
+def test_r47b_1_held_esp_entries_of_running_and_older_kernels(host_scan) -> None:
+    """R47B-1 held: a UKI of the running kernel under a machine-id token and one of another
+    flavour (not compared) keep the pass on a GRUB host (its default is GRUB's, 0)."""
+    ukis = (
+        f"{UKI_DIR}0b9a7c1e54f34b8e9d3c2f6a1e0c7d11-6.1.0-28-amd64.efi\n"
+        f"{UKI_DIR}debian-6.1.0-30-rt-amd64.efi\n"
+    )
+    a = host_scan({"boot-uki": (ukis, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
