@@ -5468,7 +5468,12 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
         flags: list[str] = []
         unit_got = ev.get(_cmd("k3s-service-unit-files"))
         unit = _k3s_unit_next(
-            unit_got, unit_name, files, _manager_environment(ev)[0], _manager_env_unread(ev)
+            unit_got,
+            unit_name,
+            files,
+            _manager_environment(ev)[0],
+            _manager_env_unread(ev),
+            _manager_env_pending(ev),
         )
         service = f"{unit_name}.service"
         if unit is None and dist == "k3s":
@@ -5568,7 +5573,12 @@ K3S_UNIT_ENV_FILES = (
 
 
 def _k3s_unit_next(
-    got: Got, unit: str, files: dict[str, list[str]], manager: dict[str, str], manager_why: str = ""
+    got: Got,
+    unit: str,
+    files: dict[str, list[str]],
+    manager: dict[str, str],
+    manager_why: str = "",
+    pending: dict[str, str] | None = None,
 ) -> tuple[dict[str, str], list[str]] | str | None:
     """(environment, arguments) `<unit>.service`'s next start gives k3s (or RKE2), from
     `systemctl cat` output `got` and the environment files `files` holds (grep's output by
@@ -5589,7 +5599,9 @@ def _k3s_unit_next(
     systemd src/core/execute.c exec_child applies context->unset_environment (strv_env_delete)
     and then replace_env_argv (read with `find_string`) (R44L-2). Where the manager's
     environment is unknown (`manager_why`: _manager_env_unread), a variable k3s reads that the
-    unit does not set itself, or one its ExecStart= takes, may come from it: why (R45L-2)."""
+    unit does not set itself, or one its ExecStart= takes, may come from it: why (R45L-2); so
+    may the files' value where it differs from the manager's as it stands (`pending`:
+    _manager_env_pending, R47L-1)."""
     if got.state in ("uncollected", "absent"):
         return None
     why = _systemctl_unanswered(got)
@@ -5618,7 +5630,7 @@ def _k3s_unit_next(
     except ValueError:
         words = cmd.lstrip("-@:+!").split()
     literal = _no_env_expand(cmd)  # `:`: no variable put in (R45L-3)
-    if manager_why:
+    if manager_why or pending:
         # the unit's own variables (and those it unsets) win over the manager's; any other
         # variable k3s or its ExecStart= reads may be the manager's
         unset = {w.partition("=")[0] for w in _unit_unset_environment(got.text, unit)}
@@ -5627,11 +5639,13 @@ def _k3s_unit_next(
         if not literal:
             wanted += re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", " ".join(words[1:]))
         missing = [n for n in dict.fromkeys(wanted) if n not in own and n not in unset]
-        if missing:
+        if missing and manager_why:
             return (
                 f"{unit}.service may take {', '.join(missing)} from the service manager's "
                 f"environment, which is unknown ({manager_why})"
             )
+        if either := [(pending or {})[n] for n in missing if n in (pending or {})]:
+            return f"{unit}.service's environment may take either: {'; '.join(either)}"
     if literal:
         return env, words[1:]
     args: list[str] = []
@@ -13952,6 +13966,7 @@ def _daemon_unit_env(
     env.update(unit_env)
     where.update(dict.fromkeys(unit_env, f"{daemon}.service Environment="))
     sources, unread = [units.source], ""
+    own = set(unit_env)  # the variables the unit sets itself, over the manager's (R47L-1)
     if env:
         sources += _manager_environment_sources(ev)
     for spec in files:
@@ -13964,13 +13979,19 @@ def _daemon_unit_env(
             variables = _environment_file(got.text)
             where.update(dict.fromkeys(variables, path))
             env.update(variables)
+            own.update(variables)
             sources.append(got.source)
         elif got.state != "absent":
             unread = f"{path} could not be read ({got.reason or got.state})"
             break
     manager_why = _manager_defaults_unread(ev)
     runtime_why = _manager_runtime_unread(ev)
-    if manager_why and not unread:
+    pending = _unit_pending(ev, units.text, daemon, own)
+    if pending and not unread and not manager_why:
+        # the files' value and the manager's differ: which one the next start takes depends
+        # on a daemon-reload or boot before it (R47L-1)
+        unread = f"{daemon}.service's environment may take either: {pending}"
+    elif manager_why and not unread:
         # DefaultEnvironment= in a file not read may set any variable the unit leaves unset
         # (R44L-4, as R41L-2's DefaultStandardError=)
         unread = (
@@ -13986,6 +14007,23 @@ def _daemon_unit_env(
     _unset_environment(env, _unit_unset_environment(units.text, daemon))
     where = {name: w for name, w in where.items() if name in env}
     return env, where, sources, unread
+
+
+def _unit_pending(ev: HostEvidence, text: str, daemon: str, own: set[str]) -> str:
+    """Why `<daemon>.service`'s next start may take another value than the manager's
+    environment as it stands (_manager_env_pending, R47L-1), for a variable libvirt reads
+    (LIBVIRT_DEBUG, LIBVIRT_LOG_OUTPUTS, LIBVIRT_LOG_FILTERS: virLogSetFromEnv) or its
+    ExecStart= takes, that the unit neither sets itself (`own`) nor unsets (a name in
+    UnsetEnvironment=); "" where none."""
+    pending = _manager_env_pending(ev)
+    if not pending:
+        return ""
+    unset = {w for w in _unit_unset_environment(text, daemon) if "=" not in w}
+    cmd, _ = _unit_exec_start(text, daemon)
+    wanted = {"LIBVIRT_DEBUG", "LIBVIRT_LOG_OUTPUTS", "LIBVIRT_LOG_FILTERS"}
+    if cmd and not _no_env_expand(cmd):
+        wanted.update(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", cmd))
+    return "; ".join(why for name, why in sorted(pending.items()) if name in wanted - own - unset)
 
 
 def _unset_environment(env: dict[str, str], words: list[str]) -> None:
@@ -14198,8 +14236,26 @@ def _manager_settings(ev: HostEvidence) -> list[tuple[str, str, str]]:
 
 def _manager_environment(ev: HostEvidence) -> tuple[dict[str, str], dict[str, str]]:
     """The service manager's environment for the services it starts, as the next start of a
-    unit takes it, and where each variable is set: system.conf's DefaultEnvironment= (its
-    files in _manager_settings' order) and then the kernel command line's systemd.setenv=.
+    unit takes it, and where each variable is set: the manager's environment as it stands
+    (`systemctl show-environment`, _manager_runtime_environment) where it answered, which
+    replaces the files' reading (R47L-1: _manager_env_pending names where they differ), else
+    _manager_environment_files'."""
+    env, where = _manager_environment_files(ev)
+    runtime = _manager_runtime_environment(ev)
+    if runtime is None:
+        return env, where
+    # the manager's environment as it stands is the one its next start of a unit takes, the
+    # files' values as last read among it (R47L-1): a variable where the files differ is
+    # _manager_env_pending's
+    return dict(runtime), {
+        name: where[name] if env.get(name) == val else RUNTIME_ENV for name, val in runtime.items()
+    }
+
+
+def _manager_environment_files(ev: HostEvidence) -> tuple[dict[str, str], dict[str, str]]:
+    """The service manager's environment as its files give it, and where each variable is set:
+    system.conf's DefaultEnvironment= (its files in _manager_settings' order) and then the
+    kernel command line's systemd.setenv=.
 
     systemd-system.conf(5) DefaultEnvironment= "Sets manager environment variables passed to
     all executed processes. Takes a space-separated list of variable assignments" (quoted
@@ -14210,9 +14266,10 @@ def _manager_environment(ev: HostEvidence) -> tuple[dict[str, str], dict[str, st
     the files are parsed. src/core/execute.c exec_child (read with `find_string`) builds a
     service's environment with strv_env_merge(params->environment, our_env, pass_env,
     context->environment, files_env): the manager's first, so a unit's Environment= and
-    EnvironmentFile= override it and its UnsetEnvironment= removes it (R44L-1). Over them lies
-    the manager's environment as it stands (_manager_runtime_environment: `systemctl
-    set-environment` and `import-environment` change it at run time, R45L-1)."""
+    EnvironmentFile= override it and its UnsetEnvironment= removes it (R44L-1). The manager's
+    environment as it stands (_manager_runtime_environment: `systemctl set-environment` and
+    `import-environment` change it at run time, R45L-1) holds them as the manager last read
+    them (R47L-1)."""
     env: dict[str, str] = {}
     where: dict[str, str] = {}
     for path, key, value in _manager_settings(ev):
@@ -14237,11 +14294,46 @@ def _manager_environment(ev: HostEvidence) -> tuple[dict[str, str], dict[str, st
         if key == "systemd.setenv" and eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             env[name] = val
             where[name] = "the kernel command line's systemd.setenv="
-    for name, val in _manager_runtime_environment(ev).items():
-        if env.get(name) != val:
-            env[name] = val
-            where[name] = "the service manager's environment (systemctl show-environment)"
     return env, where
+
+
+#: Where _manager_environment finds a variable of the manager's environment as it stands
+RUNTIME_ENV = "the service manager's environment (systemctl show-environment)"
+
+
+def _manager_env_pending(ev: HostEvidence) -> dict[str, str]:
+    """Per variable the service manager's files (DefaultEnvironment=, systemd.setenv=) set to a
+    value its environment as it stands (`systemctl show-environment`) does not hold: why the
+    next start of a unit may take either (R47L-1).
+
+    systemd src/core/main.c set_manager_defaults (read with `find_string`) rebuilds the
+    manager's transient environment from scratch (src/core/manager.c
+    manager_default_environment frees it) and adds arg_default_environment, the files' and
+    systemd.setenv='s variables, at the manager's start and at each daemon-reload
+    (invoke_main_loop's MANAGER_RELOAD: parse_configuration, then set_manager_defaults);
+    manager_get_effective_environment merges the client environment over it, which `systemctl
+    set-environment` sets and `unset-environment` only removes from
+    (manager_client_environment_modify: strv_env_delete of m->client_environment), and which no
+    boot keeps. So a variable the files set that show-environment lacks, or holds with another
+    value, is one the manager has not read since the files changed, or one set-environment
+    overrides until the next boot: the next start before a daemon-reload takes
+    show-environment's value, one after it (or after a boot) may take the files'."""
+    runtime = _manager_runtime_environment(ev)
+    if runtime is None:
+        return {}
+    env, where = _manager_environment_files(ev)
+    out: dict[str, str] = {}
+    for name, val in env.items():
+        if runtime.get(name) == val:
+            continue
+        now = f"holds {name}={runtime[name]!r}" if name in runtime else f"lacks {name}"
+        out[name] = (
+            f"{where[name]} sets {name}={val!r}, but the service manager's environment "
+            f"(systemctl show-environment) {now}: the manager has not read it since it "
+            "changed, or `systemctl set-environment` overrides it until the next boot, so "
+            "whether a daemon-reload or a boot comes first decides which one the next start takes"
+        )
+    return out
 
 
 #: systemd src/basic/escape.c cescape_char (read with `find_string`): the one-letter escapes
@@ -14249,9 +14341,9 @@ def _manager_environment(ev: HostEvidence) -> tuple[dict[str, str], dict[str, st
 _C_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
-def _manager_runtime_environment(ev: HostEvidence) -> dict[str, str]:
+def _manager_runtime_environment(ev: HostEvidence) -> dict[str, str] | None:
     """The service manager's environment block as it stands now, from `systemctl
-    show-environment` ({} where it was not collected or gave no answer:
+    show-environment` (None where it was not collected or gave no answer:
     _manager_runtime_unread says why).
 
     systemd src/core/dbus-manager.c property_get_environment (the Environment property
@@ -14266,7 +14358,7 @@ def _manager_runtime_environment(ev: HostEvidence) -> dict[str, str]:
     `find_string`); an older systemctl printed VALUE as it is."""
     got = ev.get(_cmd("systemd-manager-environment"))
     if got.state != "ok" or got.rc != 0:
-        return {}
+        return None
     out: dict[str, str] = {}
     for line in got.text.splitlines():
         name, eq, value = line.partition("=")
