@@ -24,15 +24,28 @@ Findings:
   libvirt's loopback VNC with a second `vnc` and a bare websocket (v7) passed "reachable only
   from the host". Now each listener is judged (consoles._vnc_tcp_hosts, consoles._vnc_set):
   all fail.
+- R47D-2 (false pass, false n/a) HVA-031, HVA-033, HVA-210: `-qmp-pretty` is -qmp with
+  pretty JSON (system/vl.c `case QEMU_OPTION_qmp_pretty: monitor_parse(optarg, "control",
+  true)`) and `-debugcon` takes "same devices as the serial port" (qemu-options.hx), `mon:`
+  multiplexing QEMU's monitor onto it, but consoles._raw_consoles and
+  qemu_args.raw_monitor_ports read -serial, -parallel, -monitor, -qmp and -gdb alone. VM
+  web01's `-qmp-pretty tcp::4444,server=on` (QEMU's monitor on every address: a host
+  takeover) and v1's `-debugcon tcp:0.0.0.0:4445,server=on` were "no VNC, SPICE or RDP
+  console and no TCP or UDP character device" (not applicable); beside the VM's own
+  user-mode guest a loopback -qmp-pretty or `-debugcon mon:tcp:127.0.0.1:...` passed HVA-031
+  as not applicable and its listener HVA-033 and HVA-210. Now both options are read as the
+  others are (consoles._COMPAT_OPTIONS, _chardev_role): the monitor fails as a monitor, the
+  debug console as the guest's output.
 
 Held (kept as tests): a raw loopback -vnc with a bare websocket port (the display's host),
 a last `vnc=none` (no listener at all), libvirt's loopback VNC with a bare websocket and
-libvirt's VNC on 0.0.0.0 moved to `none` keep their passes.
+libvirt's VNC on 0.0.0.0 moved to `none` keep their passes (R47D-1); a loopback -debugcon
+without `mon:` beside the VM's own user-mode guest keeps its passes (R47D-2).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 1 finding (false pass 1), 1 test holding 13 cases; the 9 finding cases failed on main
-before the fix (the 4 held cases pass on main too).
+Tally: 2 findings (false pass 2, one also a false n/a), 3 tests holding 18 cases; the 13
+finding cases failed on main before the fixes (the 5 held cases pass on main too).
 
 Leads left: see the round's report.
 """
@@ -42,8 +55,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import messages, outcomes
+from test_loop17_probes import USER_NIC
+from test_redteam3_vm_probes import verdict
 from test_redteam37_domain_probes import _ns_scan
 from test_redteam40_domain_probes import _commandline
+from test_vm_leads19b import _web01
 
 VNC_ANY = "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0'/></devices>"
 VNC_LO = "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>"
@@ -106,4 +122,73 @@ def test_every_vnc_and_websocket_value_listens(tmp_path: Path) -> None:
         "v10": "QEMU argument -vnc 0.0.0.0:1,vnc=none: no TCP listener",
         "v11": "console(s) reachable only from the host",
         "v12": "console(s) reachable only from the host",
+    }
+
+
+GUEST = (
+    "127.0.0.1 is reachable from guests: the user-mode networking of VM web01 (<interface "
+    "type='user'>) turns a guest's connection to its host address into one to 127.0.0.1"
+)
+
+
+def test_qmp_pretty_and_debugcon_are_read_as_chardev_options(tmp_path: Path) -> None:
+    """R47D-2: `-qmp-pretty` is -qmp (system/vl.c monitor_parse(optarg, "control", true)) and
+    `-debugcon` takes the serial port's devices, `mon:` too (qemu-options.hx): HVA-031 found no
+    console (not applicable) for QEMU's monitor on TCP through either, and HVA-033 and HVA-210
+    passed its listener beside the VM's own user-mode guest (raw_monitor_ports left them
+    out). Held: a debugcon without `mon:` on the loopback carries the guest's output alone."""
+    cases = {
+        "qmp": ("-qmp-pretty", "tcp:127.0.0.1:1234,server=on,wait=off"),
+        "mon": ("-debugcon", "mon:tcp:127.0.0.1:1234,server=on,wait=off"),
+        "dbg": ("-debugcon", "tcp:127.0.0.1:1234,server=on,wait=off"),
+    }
+    role = {
+        "qmp": "QEMU's monitor",
+        "mon": "the guest's debug console (what it writes to I/O port 0xe9) and QEMU's monitor "
+        "(mon:)",
+    }
+    for key, args in cases.items():
+        a = _web01(tmp_path, key, USER_NIC, *args)
+        if key == "dbg":
+            assert verdict(a, "HVA-031", "web01") == (
+                "pass",
+                f"QEMU argument -debugcon {args[1]}: loopback only",
+            )
+            for check in ("HVA-033", "HVA-210"):
+                assert verdict(a, check, "hv1")[0] == "pass", check
+            continue
+        assert verdict(a, "HVA-031", "web01") == (
+            "fail",
+            f"QEMU argument {args[0]} {args[1]}: {role[key]} as a TCP server on 127.0.0.1, "
+            f"without authentication or TLS; {GUEST}",
+        ), key
+        assert verdict(a, "HVA-033", "hv1") == (
+            "fail",
+            f"unapproved listeners: qemu-system-x86 (tcp/1234) ({GUEST})",
+        ), key
+        assert verdict(a, "HVA-210", "hv1") == (
+            "fail",
+            "listening on 127.0.0.1, which the user-mode networking of VM web01 (<interface "
+            "type='user'>) opens to its guest (a connection to its host address becomes one to "
+            "127.0.0.1): qemu-system-x86 (tcp/1234) on 127.0.0.1",
+        ), key
+
+
+def test_qmp_pretty_and_debugcon_on_every_address_fail(tmp_path: Path) -> None:
+    """R47D-2: the same options on every address: HVA-031 was not applicable to either VM
+    (no console found); now each fails on QEMU's monitor or the guest's debug output."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": ("", _commandline("-qmp-pretty", "tcp::4444,server=on,wait=off")),
+            "v1": ("", _commandline("-debugcon", "tcp:0.0.0.0:4445,server=on,wait=off")),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "fail", "v1": "fail"}
+    assert messages(a, "HVA-031") == {
+        "web01": "QEMU argument -qmp-pretty tcp::4444,server=on,wait=off: QEMU's monitor as a "
+        "TCP server on every address, without authentication or TLS",
+        "v1": "QEMU argument -debugcon tcp:0.0.0.0:4445,server=on,wait=off: the guest's debug "
+        "console (what it writes to I/O port 0xe9) as a TCP server on 0.0.0.0, without "
+        "authentication or TLS",
     }

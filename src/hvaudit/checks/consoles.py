@@ -778,7 +778,8 @@ def _raw_consoles(
     """The console servers raw QEMU arguments (<qemu:commandline>, Proxmox `args:`) start, which
     libvirt neither configures nor knows of: (option, value, the option as QEMU reads it) of
     `-vnc`, `-display vnc=...` ("-vnc <display>" is "shorthand for -display vnc=<display>",
-    qemu-options.hx), `-spice`, `-serial`/`-parallel`/`-monitor`/`-qmp` with a network backend,
+    qemu-options.hx), `-spice`, `-serial`/`-parallel`/`-debugcon`/`-monitor`/`-qmp`/`-qmp-pretty` with a network
+    backend (_COMPAT_OPTIONS, R47D-2),
     `-chardev socket` on TCP and `-chardev udp`, and QEMU's gdb stub (`-gdb tcp:...`; `-s` is
     "Shorthand for -gdb tcp::1234", R58). Options are read by hvaudit.parse.qemu_args in every
     spelling QEMU takes (`--chardev`, `-chardev backend=socket,...`: qemu_chardev_opts' implied
@@ -805,8 +806,7 @@ def _raw_consoles(
         elif opt == "-spice":
             out.append(("-spice", b, o))
         elif (
-            opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb")
-            and b.removeprefix("mon:").startswith((*_TCP_BACKENDS, "udp:"))
+            opt in _COMPAT_OPTIONS and b.removeprefix("mon:").startswith((*_TCP_BACKENDS, "udp:"))
         ) or (
             opt == "-chardev"
             and ((o.kind == "socket" and "path" not in o.props) or o.kind == "udp")
@@ -817,6 +817,12 @@ def _raw_consoles(
 
 #: qemu_chr_parse_compat's spellings of the socket backend on TCP (chardev/char.c)
 _TCP_BACKENDS = ("tcp:", "telnet:", "tn3270:", "websocket:")
+
+#: The options whose argument is a character device in qemu_chr_parse_compat's short form:
+#: `-qmp-pretty` is -qmp with pretty JSON (system/vl.c `case QEMU_OPTION_qmp_pretty:
+#: monitor_parse(optarg, "control", true)`), and `-debugcon` takes the "same devices as the
+#: serial port" (qemu-options.hx), `mon:` too (R47D-2)
+_COMPAT_OPTIONS = ("-serial", "-parallel", "-debugcon", "-monitor", "-qmp", "-qmp-pretty", "-gdb")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1250,9 +1256,7 @@ def _raw_console_verdict(
                 "without authentication"
             )
         return
-    if opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb") and value.removeprefix(
-        "mon:"
-    ).startswith("udp:"):
+    if opt in _COMPAT_OPTIONS and value.removeprefix("mon:").startswith("udp:"):
         # udp:[remote_host]:remote_port[@[src_ip]:src_port] (qemu_chr_parse_compat): the `@`
         # part is the local address QEMU binds, src_ip empty being every address
         remote, sep, local = value.removeprefix("mon:").removeprefix("udp:").partition("@")
@@ -1262,7 +1266,7 @@ def _raw_console_verdict(
         if note := _udp_exposure(f"{shown}: {_chardev_role(opt, value)}", binds, peer, r):
             r.proven.append(f"{shown}: {note}")
         return
-    if opt in ("-serial", "-parallel", "-monitor", "-qmp", "-gdb"):
+    if opt in _COMPAT_OPTIONS:
         # qemu_chr_parse_compat: what follows the address's first comma is QemuOpts (no
         # implied key)
         spec, _, rest = value.removeprefix("mon:").partition(",")
@@ -1348,12 +1352,15 @@ def _chardev_role(opt: str, value: str) -> str:
     what = {
         "-monitor": "QEMU's monitor",
         "-qmp": "QEMU's monitor",
+        "-qmp-pretty": "QEMU's monitor",
+        # qemu-options.hx -debugcon: "writing to that I/O port sends output to this device"
+        "-debugcon": "the guest's debug console (what it writes to I/O port 0xe9)",
         # gdbstub/system.c gdbserver_start gives the stub a human monitor (monitor_init_hmp),
         # which gdb's `monitor` command drives (gdb_handle_query_rcmd, VL19-6)
         "-gdb": "QEMU's gdb stub (the guest's memory and registers, and QEMU's monitor through "
         "gdb's `monitor` command)",
     }.get(opt, "the guest's console")
-    if value.startswith("mon:") and opt in ("-serial", "-parallel"):
+    if value.startswith("mon:") and opt in ("-serial", "-parallel", "-debugcon"):
         what += " and QEMU's monitor (mon:)"
     return what
 

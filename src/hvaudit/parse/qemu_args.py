@@ -1183,9 +1183,11 @@ def raw_guestfwd_commands(args: Iterable[str]) -> list[tuple[str, str, str]]:
 
 
 def raw_monitor_ports(args: Iterable[str]) -> frozenset[int]:
-    """The TCP ports on which raw arguments have QEMU's monitor listen (VL18-5): `-monitor` and
-    `-qmp` in the short form with `server`, `-serial`/`-parallel` `mon:tcp:...,server` (`mon:`
-    multiplexes the monitor onto the device: qemu_chr_parse_compat `mux=on`), a `-chardev
+    """The TCP ports on which raw arguments have QEMU's monitor listen (VL18-5): `-monitor`,
+    `-qmp` and `-qmp-pretty` (system/vl.c: monitor_parse(optarg, "control", true), R47D-2) in
+    the short form with `server`, `-serial`/`-parallel`/`-debugcon` `mon:tcp:...,server`
+    (`mon:` multiplexes the monitor onto the device: qemu_chr_parse_compat `mux=on`; -debugcon
+    takes the "same devices as the serial port", qemu-options.hx), a `-chardev
     socket,...,server=on` that `-mon chardev=ID` takes (monitor_chardevs), and QEMU's gdb stub
     (`-gdb tcp:...`, always a server: gdbstub/system.c gdbserver_start appends
     ",wait=off,nodelay=on,server=on"; `-s` is "Shorthand for -gdb tcp::1234",
@@ -1204,8 +1206,8 @@ def raw_monitor_ports(args: Iterable[str]) -> frozenset[int]:
         elif o.name == "chardev" and o.kind == "socket" and o.props.get("id", "") in monitors:
             if o.flag("server") and "path" not in o.props:
                 ports.add(o.props.get("port", ""))
-        elif o.name in ("monitor", "qmp") or (
-            o.name in ("serial", "parallel") and o.text.startswith("mon:")
+        elif o.name in ("monitor", "qmp", "qmp-pretty") or (
+            o.name in ("serial", "parallel", "debugcon") and o.text.startswith("mon:")
         ):
             spec = o.text.removeprefix("mon:")
             if spec.startswith(TCP_COMPAT):
