@@ -751,23 +751,82 @@ _CHANGED_AFTER_START = re.compile(
     r"^(/[^ ]+) was changed at [^,]+, after ([a-z][a-z0-9_-]*)(?: \(pid [0-9]+\))? started at "
 )
 
+#: parse.host's reasons for a file read at its daemon's start where when it last changed, when
+#: the daemon started, or which daemon runs was not read (`stat`, `ps -o lstart` or `ps`
+#: failed: R24S-1, R44S-4, R45S-2): the file, the daemon(s). Each reason ends in text of
+#: parse.host's own, so the greedy `.*` before it takes the tool's hostile stderr whole.
+_UNREAD_AT_START = (
+    re.compile(
+        r"^when (/[^ ]+) was last changed was not read \(`stat`: .*\); ([a-z][a-z0-9_-]*) "
+        r"\(pid [0-9]+\) reads it only when it starts, so what it runs may differ from the file$",
+        re.DOTALL,
+    ),
+    re.compile(
+        r"^when ([a-z][a-z0-9_-]*) \(pid [0-9]+\) started was not read \(`ps -o lstart`: .*\); "
+        r"it reads (/[^ ]+) only when it starts, so what it runs may differ from the file$",
+        re.DOTALL,
+    ),
+    re.compile(
+        r"^which libvirt daemons run was not read \(`ps`: .*\); ([a-z ]+) reads (/[^ ]+) only "
+        r"when it starts, so what a running one applies may differ from the file$",
+        re.DOTALL,
+    ),
+    re.compile(
+        r"^(?:(sssd|rsyslogd) runs, but when (?:it started|its files last changed) was not read"
+        r"|whether (sssd|rsyslogd) runs, and when it started, was not read) \(.*\): "
+        r"(?:SSSD|rsyslogd) reads its configuration only when it starts",
+        re.DOTALL,
+    ),
+)
+
+#: The files each daemon of _UNREAD_AT_START's last pattern reads at its start (parse.host
+#: _sssd_conf: sssd.conf and its conf.d snippets; _rsyslog: rsyslog.conf and what it includes).
+_DAEMON_FILES = {
+    "sssd": "/etc/sssd/sssd.conf and /etc/sssd/conf.d/*.conf",
+    "rsyslogd": "/etc/rsyslog.conf and the files it includes",
+}
+
 
 def _read_at_start_question(subject: Subject, reason: str, what: str) -> str | None:
-    """The question for evidence unavailable because the file changed after its daemon started:
-    the file on disk is not what the daemon runs, so the generic question ("Does this hold:
-    qemu.conf X?"), answered from that file, passed a daemon that runs an earlier version; it
-    asks about the version the daemon read (R45T-4, R44T-3's class beyond HVA-048). None for
-    any other reason."""
-    m = _CHANGED_AFTER_START.match(reason)
-    if m is None or " Evidence: " in what:
+    """The question for evidence unavailable because the file may not be what its daemon read
+    at its start: the file on disk is not what the daemon runs, so the generic question ("Does
+    this hold: qemu.conf X?"), answered from that file, passed a daemon that runs an earlier
+    version; it asks about the version the daemon read (R45T-4, R44T-3's class beyond
+    HVA-048). Where the file changed after the daemon started, that version is asked for;
+    where when it changed, when the daemon started or which daemon runs was not read (stat or
+    ps failed), the two times are asked for first, for the file on disk answers only where it
+    changed before the start (R47T-1). None for any other reason."""
+    if " Evidence: " in what:
         return None
-    path, daemon = m.groups()
     where = {"vm": "this VM", "host": "this host"}.get(subject.type, f"this {subject.type}")
+    m = _CHANGED_AFTER_START.match(reason)
+    if m is not None:
+        path, daemon = m.groups()
+        return (
+            f"Did the {path} that {daemon} on {where} read when it last started hold this: "
+            f"{what}? Evidence: that version of {path} (the configuration management's history "
+            f"or a backup; `ps -o lstart= -C {daemon}` dates the start), or the file itself once "
+            f"{daemon} has restarted; not the file as it is now. Pass: yes, it held; fail: it "
+            "did not."
+        )
+    found = next((m for p in _UNREAD_AT_START if (m := p.match(reason))), None)
+    if found is None:
+        return None
+    if found.re is _UNREAD_AT_START[0]:
+        files, daemon = found.groups()
+    elif found.re is _UNREAD_AT_START[3]:
+        daemon = found.group(1) or found.group(2)
+        files = _DAEMON_FILES[daemon]
+    else:
+        daemon, files = found.groups()  # a daemon, or "libvirtd or virtqemud"
+    names = ",".join(daemon.split(" or "))
     return (
-        f"Did the {path} that {daemon} on {where} read when it last started hold this: {what}? "
-        f"Evidence: that version of {path} (the configuration management's history or a "
-        f"backup; `ps -o lstart= -C {daemon}` dates the start), or the file itself once "
-        f"{daemon} has restarted; not the file as it is now. Pass: yes, it held; fail: it did "
+        f"Did the {files} that {daemon} on {where} read when it last started hold this: "
+        f"{what}? Evidence: when {daemon} started (`ps -o lstart= -C {names}`) against when "
+        f"{files} last changed (`stat -c '%y %z'`, the latest time: `cp -p` keeps an older "
+        f"%y): changed before that start (or no {daemon} running), what is on disk now; "
+        "changed since, the version it read (the configuration management's history or a "
+        f"backup) or the file once {daemon} has restarted. Pass: yes, it held; fail: it did "
         "not."
     )
 
