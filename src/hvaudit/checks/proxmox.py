@@ -50,7 +50,6 @@ from hvaudit.checks.hardening import (
 )
 from hvaudit.model import Container, Fact, FactState, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
-from hvaudit.parse.proxmox_firewall import NETBASE_SERVICES as _NETBASE_SERVICES
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
 from hvaudit.parse.proxmox_model import DAEMON_ASKED, DAEMON_QUESTION, firewall_daemon
 from hvaudit.redact import REDACTED
@@ -1254,9 +1253,6 @@ MGMT_PORTS = ((22, 22), (8006, 8006), (3128, 3128), (5900, 5999))
 #: Proxmox VE's own web interface and API too), SPICEproxy and Squid (tcp 3128), VNC (tcp
 #: 5900:5999). Names match case-insensitively, as pve-firewall's do.
 MGMT_MACROS = frozenset({"ssh", "pmg", "spiceproxy", "squid", "vnc"})
-#: Service names of /etc/services (pve-firewall: "You can use service names or simple numbers
-#: (0-65535), as defined in '/etc/services'") for the ports above.
-_PVE_SERVICES = {"ssh": 22}
 
 
 def _uplinks(px: ProxmoxHost) -> frozenset[str]:
@@ -1657,12 +1653,16 @@ def _pooled_management(pooled: Mapping[int, list[tuple[str, list[_Net]]]]) -> li
 
 
 def _port_names(px: ProxmoxHost) -> Mapping[str, int] | None:
-    """The service names a -dport/-sport resolves to ports from: under proxmox-firewall (host.fw
-    `nftables: 1`) the node's /etc/services where it was read (proxmox-ve-config ports.rs
-    NamedPorts; `ProxmoxHost.services`, R45F-1), else None (`_PVE_SERVICES`: a name netbase
-    gives a management port)."""
+    """The service names a -dport/-sport resolves to ports from, the node's /etc/services
+    where it was read: under proxmox-firewall (host.fw `nftables: 1`) as it reads the file
+    (proxmox-ve-config ports.rs NamedPorts; `ProxmoxHost.services`, R45F-1), under
+    pve-firewall as iptables gives its names their ports (`ProxmoxHost.iptables_services`,
+    R47F-2: netbase's `ssh` may be 2222 there, `http` 8006). Where the file was not read,
+    None: no name is known (neither daemon knows a name but the node's file gives it: ports.rs
+    NamedPorts::new, Firewall.pm get_etc_services; R47F-1)."""
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
-    return px.services.get() if nft and px.services.known else None
+    names = px.services if nft else px.iptables_services
+    return names.get() if names.known else None
 
 
 def _pve_port_interval(part: str, names: Mapping[str, int] | None) -> tuple[int, int] | None:
@@ -1670,9 +1670,8 @@ def _pve_port_interval(part: str, names: Mapping[str, int] | None) -> tuple[int,
     proxmox-firewall `ssh:http` too: a name on either side of a range, port.rs
     PortEntry::from_str), None for a name hvaudit cannot resolve."""
     # /etc/services names match as written: pve-firewall's get_etc_services and
-    # proxmox-ve-config's NamedPorts key them case-sensitively, so `SSH` is no port (L16-9)
-    if names is None and part in _PVE_SERVICES:
-        return (_PVE_SERVICES[part], _PVE_SERVICES[part])
+    # proxmox-ve-config's NamedPorts key them case-sensitively, so `SSH` is no port (L16-9);
+    # with no file read (`names` None) no name is a port, netbase's `ssh` neither (R47F-1)
     lo, sep, hi = part.partition(":")
 
     def port(side: str, default: int | None) -> int:
@@ -4310,11 +4309,13 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     -i, -sport or macro; a -source or -dest of every address of an IP version, L18-5P) leaves
     a later ACCEPT of those ports of its protocol and IP version no packet (enable_host_firewall
     adds host.fw's rules, cluster.fw's, then the set's ACCEPTs; L17-2); an IP set's rule
-    matches only the versions of the set's entries (L18-5P). A -dport service name is a port of the node's /etc/services: of the stock
-    (netbase) names only `ssh` is a management port, and an ACCEPT from any source of a name
-    netbase does not define is a question, its port being in a file the evidence lacks
-    (_NETBASE_SERVICES, L17-4); under proxmox-firewall, where the node's /etc/services was read,
-    each name is the port it gives there (`_port_names`, R45F-1); where it was not read (the API path, a read refused), a stock name too is a question, both daemons taking its port from the node's file (pve-firewall.adoc "as defined in '/etc/services'", R46F-1). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
+    matches only the versions of the set's entries (L18-5P). A -dport service name is a port of the node's /etc/services, read as each
+    daemon reads it (`_port_names`): under proxmox-firewall as NamedPorts does (R45F-1), under
+    pve-firewall as iptables' getservbyname does (R47F-2; netbase's `ssh` may be 2222 there);
+    an ACCEPT from any source of a name the file read gives no one port is a question (L17-4);
+    where the file was not read (the API path, a read refused) no name is a port, netbase's
+    neither, and such an ACCEPT is a question (pve-firewall.adoc "as defined in
+    '/etc/services'", R46F-1, R47F-1). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
     pve-firewall) accepts every TCP port, the management ports included, as its `-dport 8006`
     twin does: `-i` of an interface (the loopback aside) or `-sport` narrows who arrives, not
     which ports, and Linux delivers a packet for any of the node's addresses on any interface
@@ -4416,7 +4417,9 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         # the management ports (IP version, protocol) -> port numbers a DROP or REJECT of
         # every source has taken before (L17-2)
         closed: dict[tuple[int, str], set[int]] = {}
-        names: list[tuple[str, list[str]]] = []
+        # firewall file -> (the lines, the names) of ACCEPTs of names no file read resolves:
+        # one entry per file naming them all (R47F-1, the team's decision)
+        names: dict[str, tuple[list[str], list[str]]] = {}
         unsettled: list[str] = []
         # management port -> the narrow sources each ACCEPT of it admits (R37F-3)
         pooled: dict[int, list[tuple[str, list[_Net]]]] = {}
@@ -4440,9 +4443,12 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 tcp_reached
                 and any(lo <= hi_m and lo_m <= hi for lo, hi in ports for lo_m, hi_m in MGMT_PORTS)
             )
+            # a -dport hvaudit cannot resolve (a name the node's file, or no file read, does
+            # not give) is no management port of a DROP's, and an ACCEPT's is asked below
+            # (R47F-1): every port only where there is no -dport
             mine = {
                 p
-                for lo, hi in ports or [(0, 65535)]
+                for lo, hi in (ports if opts.get("dport") else [(0, 65535)])
                 for lo_m, hi_m in MGMT_PORTS
                 for p in range(max(lo, lo_m), min(hi, hi_m) + 1)
             }
@@ -4565,9 +4571,7 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 # is the port the node's file gives, not netbase's (iptables and
                 # proxmox-ve-config both read the node's file: R46F-1)
                 known = _port_names(px)
-                stock: Collection[str] = (
-                    (_NETBASE_SERVICES if known is None else known) if px.services.known else ()
-                )
+                stock: Collection[str] = known or ()
                 unknown_names = [
                     x
                     for x in str(opts.get("dport", "")).split(",")
@@ -4585,19 +4589,25 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                     "1",
                     "58",
                 ):
-                    names.append((f"{where} line {r['line']}", unknown_names))
+                    held = names.setdefault(where, ([], []))
+                    held[0].append(str(r["line"]))
+                    held[1].extend(n for n in unknown_names if n not in held[1])
         problems += _pooled_management(pooled)
         problems += [f"{rule}, management ports included" for rule in opened]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
         elif names:
-            listed = "; ".join(f"{w}: {', '.join(n)}" for w, n in names)
+            listed = "; ".join(
+                f"{w} line{'s' if len(at) > 1 else ''} {', '.join(at)}: {', '.join(n)}"
+                for w, (at, n) in names.items()
+            )
             yield manual(
                 s,
                 (
-                    "a rule accepts service names from any source that the stock /etc/services "
-                    f"(netbase) does not define ({listed}): the node's own /etc/services gives "
-                    "their ports"
+                    "a rule accepts service names from any source to which the node's "
+                    f"/etc/services gives no one port ({listed}): pve-firewall refuses a name "
+                    "the file lacks, and iptables takes the first line's port of the rule's "
+                    "protocol"
                     if px.services.known
                     else f"a rule accepts service names from any source ({listed}): the node's "
                     f"own /etc/services gives their ports, and it was not read "

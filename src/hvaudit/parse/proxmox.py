@@ -42,6 +42,7 @@ __all__ = [
     "parse_datacenter",
     "parse_firewall",
     "parse_interfaces",
+    "parse_iptables_services",
     "parse_lxc_config",
     "parse_property_string",
     "parse_pveproxy_defaults",
@@ -1579,6 +1580,39 @@ def parse_services(text: str, name: str) -> dict[str, int]:
                 break
             out[alias] = int(port)
     return out
+
+
+def parse_iptables_services(text: str, name: str) -> dict[str, int]:
+    r"""The port of each service name in the node's /etc/services as pve-firewall's rules get
+    it (R47F-2). pve-firewall takes a -dport/-sport name only where its own reading knows it
+    (github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm get_etc_services: the first word
+    of a line matching `^(\S+)\s+(\S+)/(tcp|udp|sctp)`, aliases not; else
+    parse_port_name_number_or_range dies "invalid port"), then writes the name into the
+    iptables rule as spelt (ipt_rule_to_cmds `--dport NAME`), whose port iptables takes from
+    getservbyname(NAME, PROTO): glibc's nss_files (nss/nss_files/files-service.c DB_LOOKUP
+    servbyname) returns the first line of that protocol whose name or an alias is NAME. The
+    rule's protocol is not known here, so a name is read as one port only where every line
+    naming it (name or alias, any protocol) gives the same port; a name pve-firewall does not
+    key, or one whose lines disagree, is no port (each is left to a question)."""
+    del name
+    keyed: set[str] = set()
+    ports: dict[str, set[int]] = {}
+    for raw in text.split("\n"):
+        line = raw.removesuffix("\r")
+        keys = re.match(r"(\S+)\s+(\S+)/(tcp|udp|sctp)", line, re.A)
+        if keys and not line.startswith("#"):
+            keyed.add(keys[1])
+        words = line.split("#", 1)[0].split()
+        if len(words) < 2:
+            continue
+        port = words[1].split("/", 1)[0]
+        if not re.fullmatch(r"[0-9]+", port, re.A) or int(port) > 65535:
+            continue
+        for word in [words[0], *words[2:]]:
+            ports.setdefault(word, set()).add(int(port))
+    return {
+        n: next(iter(held)) for n, held in sorted(ports.items()) if n in keyed and len(held) == 1
+    }
 
 
 def parse_pveproxy_defaults(text: str, name: str) -> dict[str, str]:

@@ -2223,13 +2223,28 @@ def _nft_reading(
     # the lines of the other sections it reads otherwise (P21F-2): common.rs Config::parse
     # skips no line but blank and `#` ones, and bails (`?`) on each it cannot parse
     # a rule's -dport/-sport service names, where the node's /etc/services was read: each is
-    # the port that file gives it or refuses the whole file (R45F-1), no longer a question
+    # the port that file gives it or refuses the whole file (R45F-1), no longer a question.
+    # Where it was not read (the API path, a read refused) no name is known: proxmox-ve-config
+    # knows none but the file's (ports.rs NamedPorts::new opens /etc/services alone, a file it
+    # cannot open being no name), so each, netbase's too, may be one the node's file lacks
+    # (the whole update refused) or gives another port: one question per file names them all
+    # (R47F-1, the team's decision)
     named: dict[tuple[str, int], str] = {}
-    if px.services.known:
-        for name, fw in files:
-            for n, (text, items) in fw.nft_port_names.items():
-                wrong = _port_name_refused(items, px.services.get())
-                named[(name, n)] = f"`{text}`: {wrong}" if wrong else ""
+    unresolved: list[str] = []
+    for name, fw in files:
+        for n, (text, items) in fw.nft_port_names.items():
+            wrong = _port_name_refused(items, px.services.get()) if px.services.known else ""
+            named[(name, n)] = f"`{text}`: {wrong}" if wrong else ""
+        if fw.nft_port_names and not px.services.known:
+            lines = sorted(fw.nft_port_names)
+            listed = ", ".join(
+                dict.fromkeys(
+                    f"-{key} {item}" for n in lines for key, item in fw.nft_port_names[n][1]
+                )
+            )
+            unresolved.append(
+                f"{name} line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}: {listed}"
+            )
     refused = [
         why
         for name, fw in files
@@ -2245,7 +2260,7 @@ def _nft_reading(
         for n, w, sure in fw.nft_lines
         if not sure and (name, n) not in named
     ]
-    if refused or other:
+    if refused or other or unresolved:
         why = (
             [
                 f"{'; '.join(refused)}, which proxmox-firewall (host.fw `nftables: 1`) refuses: it "
@@ -2259,6 +2274,14 @@ def _nft_reading(
                 f"{'; '.join(other)}: proxmox-firewall (host.fw `nftables: 1`) skips no line "
                 "(proxmox-ve-rs common.rs Config::parse): it refuses the whole update, or applies "
                 "what pve-firewall's reading leaves out"
+            )
+        if unresolved:
+            why.append(
+                f"service names ({'; '.join(unresolved)}) whose ports proxmox-firewall "
+                "(host.fw `nftables: 1`) takes from the node's /etc/services alone, which was "
+                f"not read ({px.services.reason}): a name the file lacks makes it refuse the "
+                "whole update, and the file may give any name any port (`getent services NAME` "
+                "on the node for each)"
             )
         px.cluster_firewall = Fact.unavailable(
             "; and ".join(why),
@@ -2436,6 +2459,17 @@ def _add_node(
         bundle,
         pve.SERVICES,
         pve.parse_services,
+        problems,
+        hostname,
+        lambda: Fact.of({}, Source(at(pve.SERVICES), "absent: no service name")),
+        artefact=at(pve.SERVICES),
+    )
+    # pve-firewall get_etc_services warns and knows no name where it cannot open the file
+    # ("unable to read"), so each rule naming one dies "invalid port" (R47F-2)
+    px.iptables_services = _file(
+        bundle,
+        pve.SERVICES,
+        pve.parse_iptables_services,
         problems,
         hostname,
         lambda: Fact.of({}, Source(at(pve.SERVICES), "absent: no service name")),

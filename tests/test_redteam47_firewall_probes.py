@@ -1,0 +1,193 @@
+"""Red-team round 47 probes: a Proxmox VE rule's -dport/-sport service names as each daemon
+resolves them, the node's /etc/services read, unread or giving stock names other ports
+(r47-firewall).
+
+Harness: round 45's (test_redteam45_firewall_probes._node): the live hardened Proxmox VE node
+(pve+ssh replayed over tests/fixtures/proxmox-hardened, whose etc/services is netbase 6.4's),
+HVA-301's and HVA-313's verdicts of pve-h1 under `nftables: 1` (both daemons running) or
+pve-firewall, the node's /etc/services netbase's, edited, or its read refused, through the
+real collector, parser and engine.
+
+Team decision (settled first): neither daemon knows a service name without the node's
+/etc/services. proxmox-firewall: github:proxmox/proxmox-ve-rs 840d1ed proxmox-ve-config
+src/firewall/ports.rs NamedPorts::new opens /etc/services alone (a file it cannot open is no
+name) and parse_named_port fails "unknown port name"; its nft rules carry the numbers.
+pve-firewall: github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm get_etc_services ("unable
+to read" then no name) and parse_port_name_number_or_range ("invalid port" for a name it does
+not key; ICMP type names only under an ICMP -p, not ports), then `--dport NAME` to iptables,
+whose getservbyname is glibc's nss_files (files-service.c DB_LOOKUP servbyname: the first line
+of the rule's protocol whose name or alias matches). So where the file was not read every
+name is unresolved: one question per firewall file lists them all (not one per rule).
+
+Findings (R47F-n):
+- R47F-1 (false pass) HVA-301, HVA-313: with the node's /etc/services not read, a DROP of
+  `-dport ssh` was credited with port 22 (`_PVE_SERVICES`, netbase's reading) and took it from
+  a later `IN ACCEPT -p tcp -dport 22` from any source: both passed under proxmox-firewall and
+  HVA-313 under pve-firewall, where the node's file may give `ssh` another port (or lack it,
+  proxmox-firewall then refusing the whole update, pve-firewall the rule). And a DROP whose
+  -dport is a name hvaudit cannot resolve (`webui`, netbase's file read: pve-firewall refuses
+  the rule, "invalid port") was read as a DROP of every port, the management ones included,
+  so the ACCEPT of 8006 after it passed. Now with the file unread no name is a port
+  (checks.proxmox._port_names None, `_pve_port_interval`), a -dport hvaudit cannot resolve
+  takes no port, and under proxmox-firewall every name of every file is unresolved (not only
+  those netbase lacks): parse.proxmox_model._nft_reading asks one question listing each file's
+  lines and names; HVA-313's pve-firewall question groups its names per file too.
+- R47F-2 (false pass) HVA-313 (HVA-301, HVA-303 through the same reading): under pve-firewall
+  with the node's /etc/services read, names were still read as netbase's (`ssh` 22, any other
+  name netbase knows no management port): `IN ACCEPT -p tcp -dport http` passed on a node whose
+  file gives `http` 8006, and a DROP of `-dport ssh` took port 22 where the file gives 2222.
+  Now parse.proxmox.parse_iptables_services reads the file as pve-firewall keys it and glibc
+  resolves it (ProxmoxHost.iptables_services): a name is one port where every line naming it
+  gives that port; one pve-firewall does not key or whose lines disagree is a question.
+
+Held (kept as tests): with netbase's file read under pve-firewall, a DROP of `-dport ssh` still
+takes port 22 from the ACCEPT after it (pass); the parser keys names, not aliases (`www`).
+
+Probed by script: pve-firewall `-dport ssh:http` with netbase's file (refused named range:
+pass, R45's held test); `-dport http` with netbase's file under either daemon (pass, R46's
+held tests).
+
+Tally: 2 findings (2 false pass); 10 cases in 6 test functions; 8 failed on main before the
+fixes.
+
+Leads left: under pve-firewall a name the file defines for another protocol only (`-p tcp
+-dport bootps`) makes iptables-restore fail the whole update (not modelled); with the file
+unread under pve-firewall a DROP by name before an ACCEPT of a management port now fails
+(the ACCEPT admits it unless the name is that port): a question would be more exact; the
+node's "every inbound packet" after a narrower DROP, a guest `-i net+1`, ip6tables `!
+--src-type UNICAST` (HVA-190), a dnat to an AnyIP local route, a bond's ingress chain not
+credited to its ports (round 44's leads, not probed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hvaudit.parse.proxmox import parse_iptables_services
+from test_redteam40_firewall_probes import NODE_PASS
+from test_redteam45_firewall_probes import MGMT_PASS, NETBASE, _node
+
+UNREAD = "(/etc/services: Permission denied)"
+ANY_22 = "IN DROP -p tcp -dport ssh\nIN ACCEPT -p tcp -dport 22"
+
+
+def _nft_asked(names: str) -> tuple[str, str]:
+    return (
+        "manual",
+        f"evidence unavailable: service names ({names}) whose ports proxmox-firewall (host.fw "
+        "`nftables: 1`) takes from the node's /etc/services alone, which was not read "
+        f"{UNREAD}: a name the file lacks makes it refuse the whole update, and the file may "
+        "give any name any port (`getent services NAME` on the node for each)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "names"),
+    [
+        pytest.param(ANY_22, "host.fw line 9: -dport ssh", id="drop-ssh"),
+        pytest.param(
+            "IN ACCEPT -p tcp -dport http\nIN ACCEPT -p tcp -dport https\n"
+            "IN DROP -p tcp -dport webui,imap -sport domain",
+            "host.fw lines 9, 10, 11: -dport http, -dport https, -dport webui, -dport imap, "
+            "-sport domain",
+            id="one-question-per-file",
+        ),
+    ],
+)
+def test_r47f_1_nft_unread_every_name_asks(tmp_path: Path, rules: str, names: str) -> None:
+    """Was a pass (a DROP of `ssh` took 22; netbase's names settled): proxmox-firewall knows
+    no name but the node's file gives it, so each is asked, one list per file."""
+    asked = _nft_asked(names)
+    assert _node(tmp_path, rules, None, nft=True, unread=True) == {
+        "HVA-301": asked,
+        "HVA-313": asked,
+    }
+
+
+@pytest.mark.parametrize(
+    ("rules", "services", "unread", "line"),
+    [
+        pytest.param(ANY_22, None, True, 9, id="pve-unread-drop-ssh"),
+        pytest.param(
+            "IN DROP -p tcp -dport webui\nIN ACCEPT -p tcp -dport 8006",
+            NETBASE,
+            False,
+            9,
+            id="pve-drop-name-refused",
+        ),
+    ],
+)
+def test_r47f_1_unresolved_drop_takes_no_port(
+    tmp_path: Path, rules: str, services: str | None, unread: bool, line: int
+) -> None:
+    """Was a pass: a DROP whose -dport name no file read resolves closed the management
+    ports (as 22, or as every port); pve-firewall refuses or resolves it from the file."""
+    assert _node(tmp_path, rules, services, nft=False, unread=unread) == {
+        "HVA-301": NODE_PASS,
+        "HVA-313": ("fail", f"host.fw:{line} accepts management ports from any source"),
+    }
+
+
+def test_r47f_1_pve_unread_one_question_per_file(tmp_path: Path) -> None:
+    """HVA-313's pve-firewall question lists each file's lines and names once."""
+    rules = (
+        "IN ACCEPT -p tcp -dport http\nIN ACCEPT -p tcp -dport https\n"
+        "IN ACCEPT -p tcp -dport webui,http"
+    )
+    assert _node(tmp_path, rules, None, nft=False, unread=True) == {
+        "HVA-301": NODE_PASS,
+        "HVA-313": (
+            "manual",
+            "a rule accepts service names from any source (host.fw lines 8, 9, 10: http, "
+            "https, webui): the node's own /etc/services gives their ports, and it was not "
+            f"read {UNREAD}",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("rules", "services", "expected"),
+    [
+        pytest.param(
+            "IN ACCEPT -p tcp -dport http",
+            NETBASE.replace("http\t\t80/tcp", "http\t\t8006/tcp"),
+            ("fail", "host.fw:8 accepts management ports from any source"),
+            id="http-is-8006",
+        ),
+        pytest.param(
+            ANY_22,
+            NETBASE.replace("ssh\t\t22/tcp", "ssh\t\t2222/tcp"),
+            ("fail", "host.fw:9 accepts management ports from any source"),
+            id="ssh-is-2222",
+        ),
+        pytest.param(
+            "IN ACCEPT -p tcp -dport http",
+            NETBASE + "http\t\t8006/tcp\n",
+            (
+                "manual",
+                "a rule accepts service names from any source to which the node's "
+                "/etc/services gives no one port (host.fw line 8: http): pve-firewall refuses "
+                "a name the file lacks, and iptables takes the first line's port of the "
+                "rule's protocol",
+            ),
+            id="http-two-ports",
+        ),
+        pytest.param(ANY_22, NETBASE, MGMT_PASS, id="held-netbase-drop-ssh"),
+    ],
+)
+def test_r47f_2_pve_reads_the_node_file(
+    tmp_path: Path, rules: str, services: str, expected: tuple[str, str]
+) -> None:
+    """Was a pass (netbase's reading under pve-firewall): iptables takes the node's port."""
+    assert _node(tmp_path, rules, services, nft=False) == {
+        "HVA-301": NODE_PASS,
+        "HVA-313": expected,
+    }
+
+
+def test_r47f_2_held_parser_keys_names_not_aliases() -> None:
+    """Held: get_etc_services keys a line's first word only (`www`, an alias, is refused)."""
+    read = parse_iptables_services(NETBASE, "/etc/services")
+    assert (read["ssh"], read["http"], "www" in read) == (22, 80, False)
