@@ -168,9 +168,8 @@ def test_r47f_1_pve_unread_one_question_per_file(tmp_path: Path) -> None:
             (
                 "manual",
                 "a rule accepts service names from any source to which the node's "
-                "/etc/services gives no one port (host.fw line 8: http): pve-firewall refuses "
-                "a name the file lacks, and iptables takes the first line's port of the "
-                "rule's protocol",
+                "/etc/services gives more than one port (host.fw line 8: http): iptables takes "
+                "the port of the first line of the rule's protocol",
             ),
             id="http-two-ports",
         ),
@@ -188,6 +187,7 @@ def test_r47f_2_pve_reads_the_node_file(
 
 
 def test_r47f_2_held_parser_keys_names_not_aliases() -> None:
-    """Held: get_etc_services keys a line's first word only (`www`, an alias, is refused)."""
-    read = parse_iptables_services(NETBASE, "/etc/services")
-    assert (read["ssh"], read["http"], "www" in read) == (22, 80, False)
+    """Held: get_etc_services keys a line's first word only (`www`, an alias, is refused);
+    a name two lines give two ports is None (a question)."""
+    read = parse_iptables_services(NETBASE + "http\t\t8006/udp\n", "/etc/services")
+    assert (read["ssh"], read["http"], "www" in read) == (22, None, False)

@@ -1651,12 +1651,12 @@ class ProxmoxHost:
     )
     """The node's /etc/services as proxmox-firewall reads it (name or alias -> port,
     `hvaudit.parse.proxmox.parse_services`); an absent file is an empty map."""
-    iptables_services: Fact[dict[str, int]] = field(
+    iptables_services: Fact[dict[str, int | None]] = field(
         default_factory=lambda: Fact.unavailable("/etc/services was not collected")
     )
-    """The same file as pve-firewall's rules get its names (name -> port where pve-firewall
-    keys the name and every line naming it gives one port,
-    `hvaudit.parse.proxmox.parse_iptables_services`, R47F-2)."""
+    """The same file as pve-firewall's rules get its names: each name pve-firewall keys -> its
+    port where every line naming it gives one, else None; a name absent is one pve-firewall
+    refuses (`hvaudit.parse.proxmox.parse_iptables_services`, R47F-2)."""
     unknown_keys: list[tuple[str, str, int]] = field(default_factory=list)
     """(artefact, key, line) of VM configuration keys hvaudit does not know."""
     realms: Fact[dict[str, dict[str, str]]] = field(

@@ -1661,8 +1661,11 @@ def _port_names(px: ProxmoxHost) -> Mapping[str, int] | None:
     None: no name is known (neither daemon knows a name but the node's file gives it: ports.rs
     NamedPorts::new, Firewall.pm get_etc_services; R47F-1)."""
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
-    names = px.services if nft else px.iptables_services
-    return names.get() if names.known else None
+    if nft:
+        return px.services.get() if px.services.known else None
+    if not px.iptables_services.known:
+        return None
+    return {n: p for n, p in px.iptables_services.get().items() if p is not None}
 
 
 def _pve_port_interval(part: str, names: Mapping[str, int] | None) -> tuple[int, int] | None:
@@ -4572,10 +4575,22 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 # proxmox-ve-config both read the node's file: R46F-1)
                 known = _port_names(px)
                 stock: Collection[str] = known or ()
+                # under pve-firewall a name its reading of the node's file lacks is an
+                # "invalid port": the rule is not applied (parse_port_name_number_or_range)
+                refused = (
+                    not nft
+                    and px.iptables_services.known
+                    and any(
+                        x not in px.iptables_services.get()
+                        for x in str(opts.get("dport", "")).split(",")
+                        if x and not re.fullmatch(r"[0-9:]+", x, re.A)
+                    )
+                )
                 unknown_names = [
                     x
                     for x in str(opts.get("dport", "")).split(",")
                     if x
+                    and not refused
                     and not re.fullmatch(r"[0-9:]+", x, re.A)
                     and any(
                         side and not side.isdigit() and side not in stock
@@ -4605,9 +4620,8 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 s,
                 (
                     "a rule accepts service names from any source to which the node's "
-                    f"/etc/services gives no one port ({listed}): pve-firewall refuses a name "
-                    "the file lacks, and iptables takes the first line's port of the rule's "
-                    "protocol"
+                    f"/etc/services gives more than one port ({listed}): iptables takes the "
+                    "port of the first line of the rule's protocol"
                     if px.services.known
                     else f"a rule accepts service names from any source ({listed}): the node's "
                     f"own /etc/services gives their ports, and it was not read "

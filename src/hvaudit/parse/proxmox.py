@@ -1582,7 +1582,7 @@ def parse_services(text: str, name: str) -> dict[str, int]:
     return out
 
 
-def parse_iptables_services(text: str, name: str) -> dict[str, int]:
+def parse_iptables_services(text: str, name: str) -> dict[str, int | None]:
     r"""The port of each service name in the node's /etc/services as pve-firewall's rules get
     it (R47F-2). pve-firewall takes a -dport/-sport name only where its own reading knows it
     (github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm get_etc_services: the first word
@@ -1592,8 +1592,8 @@ def parse_iptables_services(text: str, name: str) -> dict[str, int]:
     getservbyname(NAME, PROTO): glibc's nss_files (nss/nss_files/files-service.c DB_LOOKUP
     servbyname) returns the first line of that protocol whose name or an alias is NAME. The
     rule's protocol is not known here, so a name is read as one port only where every line
-    naming it (name or alias, any protocol) gives the same port; a name pve-firewall does not
-    key, or one whose lines disagree, is no port (each is left to a question)."""
+    naming it (name or alias, any protocol) gives the same port, None where they disagree (a
+    question); a name pve-firewall does not key is absent (it refuses the rule)."""
     del name
     keyed: set[str] = set()
     ports: dict[str, set[int]] = {}
@@ -1611,7 +1611,7 @@ def parse_iptables_services(text: str, name: str) -> dict[str, int]:
         for word in [words[0], *words[2:]]:
             ports.setdefault(word, set()).add(int(port))
     return {
-        n: next(iter(held)) for n, held in sorted(ports.items()) if n in keyed and len(held) == 1
+        n: (next(iter(ports[n])) if len(ports.get(n, ())) == 1 else None) for n in sorted(keyed)
     }
 
 
