@@ -418,10 +418,11 @@ def test_l16_9_service_name_in_other_case_is_no_port(tmp_path: Path) -> None:
     """Was fail "host.fw:9 accepts management ports from any source". parse_port_name_number_
     or_range looks a name up in get_etc_services' `byname` hash, keyed as /etc/services writes
     it (`ssh`), so `-dport SSH` is an "invalid port" on a stock /etc/services and the rule is
-    not applied. Since L17-4 (test_pve_leads17) a name netbase does not define is a question:
-    the node's own /etc/services, which the evidence lacks, may define `SSH`."""
+    not applied. Since L17-4 (test_pve_leads17) a name netbase does not define was a question
+    (the node's own /etc/services not collected); since R47F-2 the node's file is read as
+    pve-firewall keys it, and it defines no `SSH`: the rule is not applied (pass)."""
     assert _live(tmp_path, _host_rule("IN ACCEPT -p tcp -dport SSH"), "HVA-313") == (
-        "manual",
-        "a rule accepts service names from any source that the stock /etc/services (netbase) "
-        "does not define (host.fw line 9: SSH): the node's own /etc/services gives their ports",
+        "pass",
+        "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports "
+        "wider",
     )

@@ -243,32 +243,31 @@ def test_r45f_1_held_pve_firewall_refuses_named_range(tmp_path: Path) -> None:
 
 
 def test_r45f_1_held_unread_file_asks_name(tmp_path: Path) -> None:
-    """Held: where the node's /etc/services was not read, a name netbase lacks stays round
-    41's question."""
+    """Held: where the node's /etc/services was not read, a name netbase lacks stays a
+    question (R47F-1's words: every name of the file, listed once)."""
     rule = "IN ACCEPT -p tcp -dport webui"
     asked = (
         "manual",
-        f"evidence unavailable: host.fw line 9 `{rule}`: -dport webui, a service name the stock "
-        "/etc/services (netbase) does not define (proxmox-ve-config reads the node's own, not "
-        "read, and refuses the file on a name it lacks): proxmox-firewall (host.fw "
-        "`nftables: 1`) skips no line (proxmox-ve-rs common.rs Config::parse): it refuses the "
-        "whole update, or applies what pve-firewall's reading leaves out",
+        "evidence unavailable: service names (host.fw line 9: -dport webui) whose ports "
+        "proxmox-firewall (host.fw `nftables: 1`) takes from the node's /etc/services alone, "
+        "which was not read (/etc/services: Permission denied): a name the file lacks makes it "
+        "refuse the whole update, and the file may give any name any port (`getent services "
+        "NAME` on the node for each)",
     )
     assert _node(tmp_path, rule, None, unread=True) == {"HVA-301": asked, "HVA-313": asked}
 
 
 def test_r45f_1_held_unread_file_asks_range(tmp_path: Path) -> None:
-    """Held: where the node's /etc/services was not read, a named range stays round 43's
-    question."""
+    """Held: where the node's /etc/services was not read, a named range stays a question
+    (R47F-1's words)."""
     rule = "IN ACCEPT -p tcp -dport ssh:http"
     asked = (
         "manual",
-        f"evidence unavailable: host.fw line 9 `{rule}`: -dport ssh:http, a port range with a "
-        "service name for a bound (proxmox-ve-config reads their ports from the node's "
-        "/etc/services, not read, and refuses the file on a backwards range; pve-firewall "
-        "refuses the rule): proxmox-firewall (host.fw `nftables: 1`) skips no line "
-        "(proxmox-ve-rs common.rs Config::parse): it refuses the whole update, or applies what "
-        "pve-firewall's reading leaves out",
+        "evidence unavailable: service names (host.fw line 9: -dport ssh:http) whose ports "
+        "proxmox-firewall (host.fw `nftables: 1`) takes from the node's /etc/services alone, "
+        "which was not read (/etc/services: Permission denied): a name the file lacks makes it "
+        "refuse the whole update, and the file may give any name any port (`getent services "
+        "NAME` on the node for each)",
     )
     assert _node(tmp_path, rule, None, unread=True) == {"HVA-301": asked, "HVA-313": asked}
 

@@ -65,11 +65,23 @@ def _asked(line: int, names: str) -> tuple[str, str]:
 def test_r46f_1_stock_name_unread_file_asks(
     tmp_path: Path, rule: str, nft: bool, line: int, names: str
 ) -> None:
-    """Was a pass (netbase's `http` is port 80): the node's file, not read, gives the port."""
-    assert _node(tmp_path, rule, None, nft=nft, unread=True) == {
-        "HVA-301": NODE_PASS,
-        "HVA-313": _asked(line, names),
-    }
+    """Was a pass (netbase's `http` is port 80): the node's file, not read, gives the port.
+    Under `nftables: 1` since R47F-1 (the team's decision) the name is unresolved for
+    proxmox-firewall too, which refuses the whole update on a name the file lacks: both
+    checks ask, one list per file (test_redteam47_firewall_probes)."""
+    if nft:
+        asked = (
+            "manual",
+            f"evidence unavailable: service names (host.fw line {line}: -dport {names}) "
+            "whose ports proxmox-firewall (host.fw `nftables: 1`) takes from the node's "
+            f"/etc/services alone, which was not read {UNREAD}: a name the file lacks makes it "
+            "refuse the whole update, and the file may give any name any port (`getent services "
+            "NAME` on the node for each)",
+        )
+        expected = {"HVA-301": asked, "HVA-313": asked}
+    else:
+        expected = {"HVA-301": NODE_PASS, "HVA-313": _asked(line, names)}
+    assert _node(tmp_path, rule, None, nft=nft, unread=True) == expected
 
 
 @pytest.mark.parametrize("nft", [True, False], ids=["nft", "pve"])
