@@ -343,6 +343,35 @@ class HostEvidence:
         data = self.bundle.files[artefact]
         return Got("ok", self.bundle.text(artefact), entry.rc, entry.stderr, src, data)
 
+    def result(
+        self,
+        artefact: str,
+        *,
+        answers: tuple[int, ...] = (0,),
+        quiet: Callable[[str], bool] | None = None,
+        quiet_rc: int | None = None,
+    ) -> Got:
+        """A command's artefact as its result, the one accessor for a reader of a command's text
+        (the team decision of round 47): the text only where the command ran and exited with a
+        status its source documents for an answer (`answers`, or `quiet_rc` where every stderr
+        line is one `quiet` says is still an answer: a path that does not exist); otherwise a
+        Got in state "failed", without text, whose reason names the exit status and the first
+        other stderr line (_unanswered), so a reader asks where it would have read a run that
+        failed as an answer. A probe recorded absent (its tool not found) stays absent, and a
+        bundle without the artefact uncollected, for the reader to weigh."""
+        got = self.get(artefact)
+        if got.state != "ok":
+            return got
+        why = _unanswered(
+            got,
+            quiet or (lambda _line: False),
+            answers=answers,
+            quiet_rc=answers[0] if quiet_rc is None else quiet_rc,
+        )
+        if not why:
+            return got
+        return Got("failed", "", got.rc, why, got.source)
+
     def fact(self, artefact: str, parse: Callable[[Got], Fact[T]]) -> Fact[T]:
         """Run `parse` over an artefact, turning uncollected and failed states into Facts."""
         if self.missing is not None:
@@ -2710,10 +2739,17 @@ def _apt_without_security_archive(ev: HostEvidence) -> str:
     entries of /etc/apt/preferences apply to the file); where every security archive is below
     100, the installed version's, apt never picks its versions (apt_preferences(5)), so the
     simulation cannot name them either (R14H-6). Not collected (an older bundle): ""
-    (unchanged)."""
-    got = ev.get(_cmd("apt-policy"))
-    if got.state != "ok" or got.rc != 0:
+    (unchanged). A policy not read (apt-cache(8) DIAGNOSTICS: "apt-cache returns zero on
+    normal operation, decimal 100 on error"; or apt-cache not found) leaves whether any source
+    is a security archive unknown: the reason (R47S-2)."""
+    got = ev.result(_cmd("apt-policy"))
+    if got.state == "uncollected":
         return ""
+    if got.state != "ok":
+        return (
+            APT_BLIND + "whether any package source is a security archive is unknown "
+            f"(`apt-cache policy`: {got.reason.strip()[:120] or got.state})"
+        )
     security: list[tuple[int, str]] = []  # (priority, source line) of each security archive
     source: tuple[int, str] | None = None
     pins: list[tuple[int, str]] = []  # (priority, "package -> version") of each package pin
@@ -6201,7 +6237,7 @@ def _sssd_conf(ev: HostEvidence) -> tuple[configparser.ConfigParser | None, str,
     return parser, "", [*sources, snippets.source] if files else sources
 
 
-def _directory(ev: HostEvidence) -> Fact[str]:
+def _directory(ev: HostEvidence, *, running: bool = False) -> Fact[str]:
     """The directory service nsswitch resolves accounts through ("" for local files only).
 
     `sss` alone proves only that SSSD answers: sssd-files(5), "The files provider mirrors the
@@ -6232,7 +6268,16 @@ def _directory(ev: HostEvidence) -> Fact[str]:
             services = [*services, "nis"]
         for service in ("ldap", "winbind", "nis"):
             if service in services:
-                if service == "winbind" and not _runs(ev, "winbindd"):
+                runs, unread = _runs(ev, "winbindd") if service == "winbind" else (True, "")
+                if unread:
+                    return Fact.unavailable(
+                        f"passwd: winbind, but the process list was not read ({unread}): "
+                        "whether winbindd runs, without which only local accounts resolve, is "
+                        "unknown",
+                        got.source,
+                        Source(_cmd("processes")),
+                    )
+                if not runs:
                     # winbindd(8): "The service provided by winbindd is called `winbind'":
                     # libnss_winbind asks the daemon, so without it nothing resolves there
                     return Fact.of(
@@ -6245,7 +6290,7 @@ def _directory(ev: HostEvidence) -> Fact[str]:
                     )
                 return Fact.of(service, Source(got.source.artefact, "passwd:"))
         if "sss" in services:
-            return _sssd_directory(ev, got.source)
+            return _sssd_directory(ev, got.source, running=running)
     return Fact.of("", got.source)
 
 
@@ -6299,9 +6344,13 @@ def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, .
     the default ("Default: permit"; found with `search`, quoted in SSSD/sssd#1752): with
     `passwd: ... sss` every directory user then passes pam_sss's account phase on every
     service. Other providers (ad, ipa, ldap, simple, krb5, deny) decide from the directory or
-    their own lists."""
+    their own lists. Where only the process list was not read (whether sssd runs, R47S-1), a
+    directory none of whose domains lets every account in is no open domain either way."""
+    unknown = directory
     if not directory.known:
-        return directory  # type: ignore[return-value]
+        directory = _directory(ev, running=True)
+        if not directory.known or directory.get() != "sss":
+            return unknown  # type: ignore[return-value]
     if directory.get() != "sss":
         return Fact.of((), *directory.sources)
     parser, why, sources = _sssd_conf(ev)
@@ -6337,15 +6386,23 @@ def _directory_open(ev: HostEvidence, directory: Fact[str]) -> Fact[tuple[str, .
             # lists are provided, all users are granted access unless they appear in the list"
             how = "access_provider simple without an allow list"
             open_domains.append(f"{section.removeprefix('domain/')} ({how})")
+    if open_domains and not unknown.known:
+        return unknown  # type: ignore[return-value]  # open, where sssd may not run
     return Fact.of(tuple(open_domains), *sources)
 
 
-def _runs(ev: HostEvidence, program: str) -> bool:
-    """Whether the process list shows `program`; True when the list was not read (no claim)."""
-    ps = ev.get(_cmd("processes"))
-    if ps.state != "ok" or ps.rc != 0:
-        return True
-    return program in {e for e, _ in _commands(ps.text)}
+def _runs(ev: HostEvidence, program: str) -> tuple[bool, str]:
+    """(whether the process list shows `program`, why the list is unread: "" where it was
+    read). POSIX ps EXIT STATUS: "0 Successful completion", ">0 An error occurred", so only a
+    run exiting 0 lists the processes; a list that was not read (ps failing or not found)
+    claims nothing either way (R47S-1). A bundle without the list (an older collector) is no
+    claim: True."""
+    ps = ev.result(_cmd("processes"))
+    if ps.state == "uncollected":
+        return True, ""
+    if ps.state != "ok":
+        return False, f"`ps`: {ps.reason.strip()[:120] or ps.state}"
+    return program in {e for e, _ in _commands(ps.text)}, ""
 
 
 def _sssd_domains(parser: configparser.ConfigParser) -> list[str]:
@@ -6362,7 +6419,7 @@ def _sssd_domains(parser: configparser.ConfigParser) -> list[str]:
     return [n for n in dict.fromkeys([*listed, *sections]) if enabled(n)]
 
 
-def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
+def _sssd_directory(ev: HostEvidence, nss: Source, *, running: bool = False) -> Fact[str]:
     conf = ev.get(_file("/etc/sssd/sssd.conf"))
     if conf.state != "ok":
         return Fact.unavailable(
@@ -6383,8 +6440,18 @@ def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
         if provider and provider != "files" and not (provider == "proxy" and lib == "files"):
             directory.append(f"{name} ({provider})")
     if directory:
-        ps = ev.get(_cmd("processes"))
-        if ps.state == "ok" and ps.rc == 0 and "sssd" not in {e for e, _ in _commands(ps.text)}:
+        # `running`: as if sssd runs, for a reader the process list cannot change
+        runs, unread = (True, "") if running else _runs(ev, "sssd")
+        if unread:
+            # a process list not read is no sign that sssd runs (R47S-1)
+            return Fact.unavailable(
+                f"SSSD is configured (domains {', '.join(directory)}), but the process list "
+                f"was not read ({unread}): whether sssd runs, without which nss_sss answers "
+                "nothing and only local accounts resolve, is unknown",
+                conf.source,
+                Source(_cmd("processes")),
+            )
+        if not runs:
             # SSSD's NSS client (src/sss_client/common.c sss_nss_make_request): without the
             # daemon's socket every lookup is NSS_STATUS_UNAVAIL and nsswitch goes on to the
             # next source: only the local files' accounts exist (read with `find_string`)
@@ -6395,7 +6462,7 @@ def _sssd_directory(ev: HostEvidence, nss: Source) -> Fact[str]:
                     f"SSSD configured (domains {', '.join(directory)}) but no sssd process "
                     "runs: nss_sss answers nothing, only local accounts resolve",
                 ),
-                ps.source,
+                Source(_cmd("processes")),
             )
         return Fact.of(
             "sss", Source(conf.source.artefact, f"domains {', '.join(directory)}"), *sources[1:]

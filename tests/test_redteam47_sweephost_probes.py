@@ -1,0 +1,149 @@
+"""R47 sweep: collected-but-unread evidence, the team's decision of round 47: every reader of a
+command artefact takes its text only where the command ran and exited as its source documents
+for a result (exit 0, or a documented 'empty' status cited at the reader); any other run is the
+unread fact. The one accessor is HostEvidence.result (parse/host.py): a run outside its
+answers comes back in state "failed" without text, its reason naming the exit status and the
+first stderr line (_unanswered).
+
+Harness: the conftest host_scan replay (HARDENED_HOST: libvirtd pid 700, sssd and rsyslogd
+running) over libvirt's test driver, assessed by the real engine; an override `(stdout, rc,
+stderr)` records a run that exited `rc`, None a probe recorded absent ("command not found"), as
+the collector's runners do (collect/runner.py LocalRunner.run, SshRunner.run).
+
+Findings:
+- R47S-1 (false pass) HVA-150 (processes): _sssd_directory and _runs read the process list
+  as "sssd (winbindd) runs" unless `ps` exited 0 and lacked it, so a `ps` that failed (exit
+  1: POSIX ps EXIT STATUS ">0 An error occurred") or was not found passed "accounts resolved
+  through sss" (winbind) on a host where nss_sss may answer nothing (SSSD
+  src/sss_client/common.c sss_nss_make_request: without the daemon's socket every lookup is
+  NSS_STATUS_UNAVAIL). Now an unread list asks, naming why; a bundle without it (an older
+  collector) claims nothing, as before. HVA-140 keeps its pass where no domain's access
+  provider lets every account in (_directory_open weighs sssd.conf as if sssd runs: either
+  way no directory account is open).
+
+- R47S-2 (false pass) HVA-180 (apt-policy): _apt_without_security_archive read `apt-cache
+  policy` only where it exited 0 and returned "" (no doubt) otherwise, so apt-cache exiting
+  100 (apt-cache(8) DIAGNOSTICS: "apt-cache returns zero on normal operation, decimal 100 on
+  error") or not found passed "no pending security update" on a simulation that sees no
+  security update where no source is a security archive (R10H-6). Now an unread policy asks,
+  naming why; a bundle without it (older_bundle_scan) passes as before.
+
+Older tests changed: test_redteam45_sweephost_probes held HVA-150's pass with `ps` exiting 1
+(the verdict R47S-1 corrects); test_redteam10_host_probes took the replay's None (apt-cache not
+found) for "not collected": it now drops the artefact from the bundle (older_bundle_scan).
+
+Held (kept as tests): ps exiting 0 without sssd fails HVA-150 as before; HVA-140 passes with
+`ps` exiting 1 (R47S-1's guard of the access providers).
+
+Probed by script: on 12954476 (main), for each of the 55 command probes HARDENED_HOST answers,
+the verdict of every check with the probe (a) exiting 0 with no output, (b) exiting outside its
+answers (grep 2, otherwise 1, or 70 where 1 is an answer) with its output and "Permission
+denied" on stderr, (c) the same without output, (d) recorded absent: a check that changed in
+(a) but not in (b) read the text whatever the exit status; one that changed in (d) but not in
+(c) read a failing run as an answer. Found: processes (HVA-150, R47S-1), apt-policy
+(HVA-180, R47S-2).
+
+Tally: 2 findings (2 false passes); 9 cases, 7 failing on main before the fixes (R47S-1: 4,
+R47S-2: 3).
+
+Leads left: see the report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
+
+SSSD_UNREAD = (
+    "evidence unavailable: SSSD is configured (domains corp.example (ad)), but the process list "
+    "was not read (`ps`: {why}): whether sssd runs, without which nss_sss answers nothing and "
+    "only local accounts resolve, is unknown"
+)
+WINBIND_UNREAD = (
+    "evidence unavailable: passwd: winbind, but the process list was not read (`ps`: {why}): "
+    "whether winbindd runs, without which only local accounts resolve, is unknown"
+)
+WINBIND_NSS = "passwd:         files winbind\ngroup:          files winbind\nhosts: files dns\n"
+PS_DENIED = "ps: /proc/700/stat: Permission denied\n"
+
+
+@pytest.mark.parametrize(
+    ("run", "why"),
+    [
+        ((HARDENED_HOST["processes"][0], 1, PS_DENIED), "exit status 1: " + PS_DENIED.strip()),
+        (("", 1, PS_DENIED), "exit status 1: " + PS_DENIED.strip()),
+        (None, "command not found"),
+    ],
+    ids=["failed-with-output", "failed-empty", "absent"],
+)
+def test_r47s_1_sssd_process_list_unread(host_scan, run, why: str) -> None:
+    """R47S-1: `ps -eo pid=,user:32=,args=` exiting 1 (with or without output) or not found
+    (on main: passed "accounts resolved through sss")."""
+    a = host_scan({"processes": run})
+    assert (outcomes(a, "HVA-150"), messages(a, "HVA-150")) == (
+        {"hv1": "manual"},
+        {"hv1": SSSD_UNREAD.format(why=why)},
+    )
+
+
+def test_r47s_1_winbind_process_list_unread(host_scan) -> None:
+    """R47S-1: nsswitch passwd: winbind and `ps` exiting 1 (on main: passed "accounts resolved
+    through winbind")."""
+    procs = HARDENED_HOST["processes"][0] + "  900 root /usr/sbin/winbindd --foreground\n"
+    a = host_scan({"/etc/nsswitch.conf": WINBIND_NSS, "processes": (procs, 1, PS_DENIED)})
+    assert (outcomes(a, "HVA-150"), messages(a, "HVA-150")) == (
+        {"hv1": "manual"},
+        {"hv1": WINBIND_UNREAD.format(why="exit status 1: " + PS_DENIED.strip())},
+    )
+
+
+def test_r47s_1_held_ps_without_sssd_fails(host_scan) -> None:
+    """Held: ps exiting 0 and listing no sssd fails HVA-150 as before."""
+    procs = "".join(
+        line for line in HARDENED_HOST["processes"][0].splitlines(True) if "sssd" not in line
+    )
+    a = host_scan({"processes": (procs, 0)})
+    assert (outcomes(a, "HVA-150"), messages(a, "HVA-150")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "local accounts only (SSSD configured (domains corp.example (ad)) but no "
+            "sssd process runs: nss_sss answers nothing, only local accounts resolve)"
+        },
+    )
+
+
+APT_UNREAD = (
+    "`apt-get -s dist-upgrade` names no security update, but whether any package source is a "
+    "security archive is unknown (`apt-cache policy`: {why})"
+)
+APT_LOCKED = "E: Could not open file /var/lib/apt/lists/deb.debian.org_InRelease - open (13)\n"
+
+
+@pytest.mark.parametrize(
+    ("run", "why"),
+    [
+        ((HARDENED_HOST["apt-policy"][0], 100, APT_LOCKED), "exit status 100: " + APT_LOCKED),
+        (("", 100, APT_LOCKED), "exit status 100: " + APT_LOCKED),
+        (None, "command not found"),
+    ],
+    ids=["failed-with-output", "failed-empty", "absent"],
+)
+def test_r47s_2_apt_policy_unread(host_scan, run, why: str) -> None:
+    """R47S-2: `apt-cache policy` exiting 100 (apt-cache(8) DIAGNOSTICS: "decimal 100 on
+    error") or not found (on main: passed "no pending security update")."""
+    a = host_scan({"apt-policy": run})
+    assert (outcomes(a, "HVA-180"), messages(a, "HVA-180")) == (
+        {"hv1": "manual"},
+        {"hv1": APT_UNREAD.format(why=why.strip()[:120])},
+    )
+
+
+def test_r47s_1_held_account_count_with_ps_unread(host_scan) -> None:
+    """Held: `ps` exiting 1, sssd.conf's domain uses access_provider ad: whether or not sssd
+    runs no directory account is open, and HVA-140 passes on the local count."""
+    a = host_scan({"processes": ("", 1, PS_DENIED)})
+    assert (outcomes(a, "HVA-140"), messages(a, "HVA-140")) == (
+        {"hv1": "pass"},
+        {"hv1": "2 account(s) with a login shell (limit 3): root, alice"},
+    )
