@@ -78,6 +78,8 @@ already and stays, and 2 found nothing.
 from __future__ import annotations
 
 from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from hvaudit.collect.host import command_artefact
+from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 
 # --- HVA-061: KSM stopped with its merged pages kept (R10H-1) -----------------------------------
 
@@ -432,11 +434,14 @@ def test_apt_without_security_archive_is_asked(host_scan) -> None:
     )
 
 
-def test_apt_with_security_archive_passes(host_scan) -> None:
+def test_apt_with_security_archive_passes(
+    host_scan,
+    older_bundle_scan,  # noqa: F811
+) -> None:
     """Twin of R10H-6: the hardened host's sources include bookworm-security: pass, unchanged;
-    `apt-cache policy` not collected (an older bundle): unchanged too."""
-    for overrides in ({}, {"apt-policy": None}):
-        a = host_scan(overrides)
+    `apt-cache policy` not collected (an older bundle, older_bundle_scan): unchanged too. (The
+    replay's None records apt-cache not found, which asks: R47S-2.)"""
+    for a in (host_scan({}), older_bundle_scan({}, gone=command_artefact("apt-policy"))):
         assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
 
 

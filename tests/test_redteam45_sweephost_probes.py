@@ -205,8 +205,9 @@ def test_r45s_2_starts_probe_absent_is_unread(host_scan) -> None:
 
 def test_r45s_2_held_files_older_than_every_process(host_scan) -> None:
     """Held: the process list unread, but every file older than every process's start: what
-    runs started after the files were written (the hardened host's times)."""
+    runs started after the files were written (the hardened host's times). HVA-150 asks
+    whether sssd runs, which only the process list tells (R47S-1)."""
     a = host_scan({"processes": ("", 1, PS_REFUSED)})
     assert {c: outcomes(a, c)["hv1"] for c in ("HVA-048", "HVA-132", "HVA-140", "HVA-150")} == (
-        dict.fromkeys(("HVA-048", "HVA-132", "HVA-140", "HVA-150"), "pass")
+        {**dict.fromkeys(("HVA-048", "HVA-132", "HVA-140"), "pass"), "HVA-150": "manual"}
     )
