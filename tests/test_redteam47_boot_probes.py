@@ -17,16 +17,26 @@ Findings (R47B-n):
   security update" passed while the update waits for a reboot. Now the entries' releases and
   the images' names count as installed kernels: R23H-2's fail naming the newer one.
 
+- R47B-2 (false pass) HVA-180 (parse.host._grub_default_older, R45B-2's set of the ESP's
+  kernels): a systemd-boot host whose older kernel is kept only as a unified kernel image
+  (EFI/Linux/ENTRY-TOKEN-6.1.0-27-amd64.efi, which systemd-boot boots as a Type #2 entry,
+  R28B-3) passed: only Type #1 entries' kernels counted, and a host booting UKIs alone (no
+  Type #1 entry, no GRUB defaults) was not taken as a systemd-boot host, so R44B-3's question
+  (loader.conf's default, LoaderEntryDefault not read) was not asked. Now the images' kernels
+  (R47B-1's _esp_kernels) count, and listed images make the host a systemd-boot one.
+
 Held (kept as tests): a UKI of the running kernel under a machine-id token and one of another
-flavour (-rt-amd64, not compared) keep the pass on a GRUB host.
+flavour (-rt-amd64, not compared) keep the pass on a GRUB host; a systemd-boot host whose only
+image is the running kernel's keeps it.
 
 Probed by script, not kept: none.
 
 No e2e run: the e2e host has no ESP, Boot Loader Specification entry or unified kernel image
 (no /efi, /boot/efi, /boot/loader), so the change cannot reach the e2e-* verdicts.
 
-Tally: 1 finding (1 false pass); 3 cases in 3 test functions. R47B-1: on main 1295447 2 of 2
-failed (2 false passes of HVA-180); its held case passed before and after.
+Tally: 2 findings (2 false passes); 6 cases in 6 test functions. R47B-1: on main 1295447 2 of 2
+failed (2 false passes of HVA-180); its held case passed before and after. R47B-2: on main
+675e94f 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
 
 Leads left:
 - A UKI whose name holds no release (not kernel-install's, e.g. linux.efi) is not read: its
@@ -88,5 +98,48 @@ def test_r47b_1_held_esp_entries_of_running_and_older_kernels(host_scan) -> None
         f"{UKI_DIR}debian-6.1.0-30-rt-amd64.efi\n"
     )
     a = host_scan({"boot-uki": (ukis, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R47B-2: an older kernel kept only as a unified kernel image -----------------------------------
+
+SDBOOT_ASK = (
+    "evidence unavailable: the boot loader's default entry (systemd-boot: loader.conf's default, "
+    "the LoaderEntryDefault EFI variable) is not read (kernel 6.1.0-28-amd64 runs; older kernels "
+    "installed: 6.1.0-27-amd64)"
+)
+
+
+def test_r47b_2_older_uki_on_systemd_boot_host_asks(host_scan) -> None:
+    """R47B-2 (false pass) HVA-180: a systemd-boot host (no GRUB defaults) booting unified
+    kernel images only, EFI/Linux/debian-6.1.0-28-amd64.efi and the older
+    debian-6.1.0-27-amd64.efi: systemd-boot's default (loader.conf, LoaderEntryDefault) may be
+    the older image, but with no Type #1 entry R44B-3's question was not asked and it passed."""
+    ukis = f"{UKI_DIR}debian-6.1.0-28-amd64.efi\n{UKI_DIR}debian-6.1.0-27-amd64.efi\n"
+    a = host_scan(
+        {"boot-cmdline": _boot(grub=False), "boot-kernels": ONLY_28, "boot-uki": (ukis, 0)}
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": SDBOOT_ASK}
+
+
+def test_r47b_2_older_uki_beside_type1_entry_asks(host_scan) -> None:
+    """R47B-2 (false pass) HVA-180: the running kernel's Type #1 entry on the ESP and the older
+    kernel as a unified kernel image: R45B-2 counted the entries' kernels only."""
+    files = _boot(_sd_entry("6.1.0-28-amd64"), grub=False)
+    ukis = f"{UKI_DIR}0b9a7c1e54f34b8e9d3c2f6a1e0c7d11-6.1.0-27-amd64+2-1.efi\n"
+    a = host_scan({"boot-cmdline": files, "boot-kernels": ONLY_28, "boot-uki": (ukis, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": SDBOOT_ASK}
+
+
+def test_r47b_2_held_uki_of_running_kernel_only(host_scan) -> None:
+    """R47B-2 held: a systemd-boot host whose only image is the running kernel's keeps the
+    pass."""
+    ukis = f"{UKI_DIR}debian-6.1.0-28-amd64.efi\n"
+    a = host_scan(
+        {"boot-cmdline": _boot(grub=False), "boot-kernels": ONLY_28, "boot-uki": (ukis, 0)}
+    )
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}

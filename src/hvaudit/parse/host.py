@@ -12333,11 +12333,14 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     # the newest kernel's entry.
     index = not named and bool(re.fullmatch(r"[0-9]+(?:>[0-9]+)*", value)) and value != "0"
     files = _boot_cmdline_files(ev)
+    # R47B-2: systemd-boot boots each unified kernel image in EFI/Linux/ as a Type #2 entry
+    # (R28B-3), a host booting only those has no Type #1 entry; their kernels may be the default
+    esp = _esp_kernels(ev)
     sd_boot = (
         not named
         and files.known
         and not _grub_default_files(files.get())
-        and any(p.startswith(BLS_ENTRIES) for p in files.get())
+        and (any(p.startswith(BLS_ENTRIES) for p in files.get()) or bool(esp))
     )
     if not pin.get() and not index and not sd_boot:
         return Fact.of((), *pin.sources)
@@ -12369,6 +12372,9 @@ def _grub_default_older(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             if p.startswith(BLS_ENTRIES)
             if (k := _bls_version(files.get()[p]))
         }
+        # R47B-2: and each unified kernel image's (_esp_kernels: kernel-install's
+        # EFI/Linux/ENTRY-TOKEN-VERSION.efi)
+        installed |= set(esp)
     if index or sd_boot:
         # R26B-3: an older kernel the position may name, else nothing to ask
         older = sorted(
