@@ -1,5 +1,5 @@
-"""Red-team round 47 probes: Proxmox VE node addresses that a stanza's commands add, and a
-bridge's own `bridge-pvid` (r47-vendor).
+"""Red-team round 47 probes: Proxmox VE node addresses that a stanza's commands add, a
+bridge's own `bridge-pvid`, and ESXi uplinks without link (r47-vendor).
 
 Harness: the hardened Proxmox VE tree (tests/fixtures/proxmox-hardened: node pve-h1, vmbr1
 10.0.0.21/24 with the gateway, VLAN-aware vmbr0 with no address and guests on tags 20 and 30,
@@ -27,6 +27,16 @@ Findings:
   (`_node_addresses`, which the firewall checks read too) and the API's hook lines are
   written back; HVA-308 fails as for an `address` line.
 
+- R47E-2 (false pass) HVA-440: a standard vSwitch with two uplinks in its teaming order, one
+  (or both) with its link down, passed "standard switch vSwitch0 uplinks: vmnic0, vmnic1":
+  the collector did not read config.network.pnic, whose HostPhysicalNic.linkSpeed is "The
+  current link state of the physical network adapter. If this object is not set, then the
+  link is down" (pyVmomi docs vim/host/PhysicalNic.rst). An uplink without link is no second
+  path for HY-SR-22. Now the collector records each standard switch's uplinks without link
+  (`no_link`), and HVA-440 fails a switch, or a port group with its own order, left with
+  fewer than two uplinks with a link. (Harness: the host record from `_host_record` over real
+  pyVmomi objects, as round 31's `_standard_host`, through round 11's `_vsphere`.)
+
 Held:
 - a route (`post-up ip route add 10.0.2.0/24 via 10.0.0.1`), a deletion (`ip addr del`), an
   address in another network namespace (`ip -n ns1 addr add`): "migration type secure on
@@ -38,11 +48,13 @@ Held:
   own default PVID is never set (IFLA_BR_VLAN_DEFAULT_PVID is commented out there), so the
   node's address stays on the kernel's default VLAN 1, which pve-common gives an untagged
   guest port (`$tag = 1 if !$tag`): round 45's lead, confirmed.
+- HVA-440: both uplinks with a link pass; config.network.pnic not reported (a record of an
+  older collector) leaves the teaming order's verdict, as before.
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (1 false pass); 9 test cases, 5 failed on main before the fix (R47E-1: 4
-pass, 1 manual on the API path), 4 held.
+Tally: 2 findings (2 false pass); 14 test cases, 8 failed on main before the fixes (R47E-1:
+4 pass, 1 manual on the API path; R47E-2: 3 pass), 6 held.
 
 Leads left:
 - a command that adds an address through a script or a variable other than $IFACE/$LOGICAL
@@ -51,6 +63,9 @@ Leads left:
 - an SDN VNet's gateway (/etc/pve/sdn/subnets.cfg, `gateway`) on a node of a simple/EVPN
   zone is an address of the node on the VNet's bridge; /etc/network/interfaces.d/sdn is read
   where copied, not derived from subnets.cfg.
+- HVA-440 with config.network.pnic not reported still passes on the teaming order alone
+  (team decision: ask the link state, or judge the configuration only); a distributed
+  switch's uplinks (per host) are not read at all.
 - an unread sourced file versus an empty glob (round 45's lead), the API's per-rule `errors`
   field in render_firewall, HVA-429's attestation time versus runtime.bootTime: not reached.
 """
@@ -194,3 +209,144 @@ def test_r47e_held_bridge_pvid_leaves_the_bridge_on_vlan_1(
         },
     )
     assert got == PASS
+
+
+# --- R47E-2: HVA-440 and an uplink whose link is down ----------------------------------------
+
+
+def _esx_uplinks(
+    linked: dict[str, bool] | None, pg_order: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """A host record as collect/vsphere.py's _host_record writes it from real pyVmomi objects:
+    vSwitch0 bridging vmnic0 and vmnic1 (vmnic0 active, vmnic1 standby), port group "VM
+    Network" on it (its own order `pg_order` where given), and config.network.pnic with each
+    NIC's linkSpeed set where `linked` says so (None: config.network.pnic not reported)."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _host_record
+
+    def teaming(active: list[str], standby: list[str]) -> Any:
+        return vim.host.NetworkPolicy(
+            nicTeaming=vim.host.NetworkPolicy.NicTeamingPolicy(
+                nicOrder=vim.host.NetworkPolicy.NicOrderPolicy(activeNic=active, standbyNic=standby)
+            )
+        )
+
+    sw = vim.host.VirtualSwitch(
+        name="vSwitch0",
+        spec=vim.host.VirtualSwitch.Specification(
+            bridge=vim.host.VirtualSwitch.BondBridge(nicDevice=["vmnic0", "vmnic1"]),
+            policy=teaming(["vmnic0"], ["vmnic1"]),
+        ),
+        pnic=[],
+    )
+    # computedPolicy without a teaming order: the vSwitch's applies (the collector's
+    # _portgroup_order reads None)
+    own = teaming(list(pg_order), []) if pg_order is not None else vim.host.NetworkPolicy()
+    pg = vim.host.PortGroup(
+        spec=vim.host.PortGroup.Specification(
+            name="VM Network", vswitchName="vSwitch0", vlanId=0, policy=own
+        ),
+        computedPolicy=own,
+    )
+    props: dict[str, Any] = {
+        "name": "esx1",
+        "config.network.vswitch": [sw],
+        "config.network.portgroup": [pg],
+    }
+    if linked is not None:
+        props["config.network.pnic"] = [
+            vim.host.PhysicalNic(
+                device=dev,
+                linkSpeed=vim.host.PhysicalNic.LinkSpeedDuplex(speedMb=10000, duplex=True)
+                if up
+                else None,
+            )
+            for dev, up in linked.items()
+        ]
+    return _host_record(props, {})
+
+
+@pytest.mark.parametrize(
+    ("linked", "pg_order", "expected"),
+    [
+        pytest.param(
+            {"vmnic0": True, "vmnic1": False},
+            None,
+            (
+                "fail",
+                "standard switch vSwitch0 fails over to no second uplink with a link: vmnic0 "
+                "with a link, vmnic1 with none (linkSpeed not set: the link is down)",
+            ),
+            id="standby-uplink-without-link",
+        ),
+        pytest.param(
+            {"vmnic0": False, "vmnic1": False},
+            None,
+            (
+                "fail",
+                "standard switch vSwitch0 fails over to no second uplink with a link: none "
+                "with a link, vmnic0, vmnic1 with none (linkSpeed not set: the link is down)",
+            ),
+            id="no-uplink-with-link",
+        ),
+        pytest.param(
+            {"vmnic0": False, "vmnic1": True},
+            ("vmnic0", "vmnic1"),
+            (
+                "fail",
+                "standard switch vSwitch0: port group VM Network fails over to no second "
+                "uplink with a link: vmnic1 with a link, vmnic0 with none (linkSpeed not set: "
+                "the link is down)",
+            ),
+            id="port-group-order-uplink-without-link",
+        ),
+    ],
+)
+def test_r47e2_uplink_without_link_is_no_second_path(
+    tmp_path: Path,
+    linked: dict[str, bool],
+    pg_order: tuple[str, ...] | None,
+    expected: tuple[str, str],
+) -> None:
+    """R47E-2 (false pass) HVA-440: vSwitch0's second uplink (or first) has no link
+    (HostPhysicalNic.linkSpeed unset); main passed "standard switch vSwitch0 uplinks: vmnic0,
+    vmnic1", as it did not read config.network.pnic."""
+    from test_redteam11_vmw_probes import _vsphere
+
+    a = _vsphere(tmp_path, _esx_uplinks(linked, pg_order))
+    (got,) = [
+        (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id == "HVA-440" and r.outcome.subject.name == "vSwitch0"
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("linked", "expected"),
+    [
+        pytest.param(
+            {"vmnic0": True, "vmnic1": True},
+            "standard switch vSwitch0 uplinks: vmnic0, vmnic1",
+            id="both-linked",
+        ),
+        pytest.param(
+            None, "standard switch vSwitch0 uplinks: vmnic0, vmnic1", id="pnic-not-reported"
+        ),
+    ],
+)
+def test_r47e_held_uplinks_with_link_pass(
+    tmp_path: Path, linked: dict[str, bool] | None, expected: str
+) -> None:
+    """Held: both uplinks with a link pass; with config.network.pnic not reported the verdict
+    is the teaming order's, as before (see Leads left)."""
+    from test_redteam11_vmw_probes import _vsphere
+
+    a = _vsphere(tmp_path, _esx_uplinks(linked))
+    (got,) = [
+        (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id == "HVA-440" and r.outcome.subject.name == "vSwitch0"
+    ]
+    assert got == ("pass", expected)

@@ -4693,7 +4693,10 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     (HostPortGroupSpec.policy.nicTeaming.nicOrder; HostNetworkPolicy: what a port group leaves
     unset it inherits from its vSwitch), and ESXi reports the one its traffic uses as
     HostPortGroup.computedPolicy: each port group's VMs have two paths only if its effective
-    order holds two of the switch's uplinks. Distributed switches' uplinks are per host and not
+    order holds two of the switch's uplinks. An uplink whose link is down carries nothing
+    (HostPhysicalNic.linkSpeed: "If this object is not set, then the link is down", pyVmomi
+    docs vim/host/PhysicalNic.rst; the collector's `no_link`): it is no second path (R47E-2:
+    two uplinks, one unplugged, passed). Distributed switches' uplinks are per host and not
     read: their port groups' redundancy stays with the auditor."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
@@ -4713,6 +4716,8 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 else []
             )
             used = [n for n in nics if n not in unused]
+            no_link = sw.get("no_link")
+            down = {str(n) for n in no_link} if isinstance(no_link, list) else set()
             own = _portgroup_orders(sw)
             short = [
                 f"port group {pg} fails over to no second uplink: "
@@ -4720,6 +4725,12 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 f"{', '.join(n for n in nics if n not in pg_order)} unused (its own teaming order)"
                 for pg, pg_order in own
                 if sum(n in pg_order for n in nics) < 2
+            ] + [
+                f"port group {pg} fails over to no second uplink with a link: "
+                + _linkless(nics, pg_order, down)
+                for pg, pg_order in own
+                if sum(n in pg_order for n in nics) >= 2
+                and sum(n in pg_order and n not in down for n in nics) < 2
             ]
             if nics and len(nics) > 1 and isinstance(sw.get("portgroups"), list):
                 groups = [str(pg.get("name")) for pg in sw["portgroups"] if isinstance(pg, dict)]
@@ -4740,12 +4751,30 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                     f"{', '.join(used) or 'none'} active or standby, {', '.join(unused)} unused",
                     src,
                 )
+            elif sum(n not in down for n in used) < 2:
+                yield failed(
+                    s,
+                    f"standard switch {name} fails over to no second uplink with a link: "
+                    + _linkless(nics, used, down),
+                    src,
+                )
             else:
                 extra = "".join(
                     f"; port group {pg}: {', '.join(n for n in nics if n in pg_order)}"
                     for pg, pg_order in own
                 )
                 yield passed(s, f"standard switch {name} uplinks: {', '.join(used)}{extra}", src)
+
+
+def _linkless(nics: list[str], order: list[str], down: set[str]) -> str:
+    """HVA-440's account of a team whose second uplink has no link: the uplinks of `order` with
+    a link, then those whose link is down (R47E-2)."""
+    up = [n for n in nics if n in order and n not in down]
+    gone = [n for n in nics if n in order and n in down]
+    return (
+        f"{', '.join(up) or 'none'} with a link, {', '.join(gone)} with none "
+        "(linkSpeed not set: the link is down)"
+    )
 
 
 def _portgroup_orders(switch: dict[str, Any]) -> list[tuple[str, list[str]]]:

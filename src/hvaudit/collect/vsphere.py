@@ -67,6 +67,10 @@ HOST_PATHS = (
     "config.product",
     "config.network.vswitch",
     "config.network.portgroup",
+    # R47E-2: HostPhysicalNic.linkSpeed, "The current link state of the physical network
+    # adapter. If this object is not set, then the link is down" (pyVmomi docs
+    # vim/host/PhysicalNic.rst): an uplink without link is no path (HVA-440)
+    "config.network.pnic",
     "config.service",
     "config.firewall",
     "config.lockdownMode",
@@ -806,6 +810,12 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 "security": security,
             }
         )
+    pnics = props.get("config.network.pnic")
+    linkless = (
+        {str(n.device) for n in pnics if getattr(n, "linkSpeed", None) is None}
+        if pnics is not None
+        else None
+    )
     standard = [
         {
             "name": str(s.name),
@@ -816,6 +826,16 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 or [str(k).rsplit("-", 1)[-1] for k in s.pnic or []]
             ),
             "failover": _failover_order(s),
+            # the switch's uplinks whose link is down; None where config.network.pnic is not
+            # reported (R47E-2)
+            "no_link": sorted(
+                str(n)
+                for n in getattr(getattr(s.spec, "bridge", None), "nicDevice", None)
+                or [str(k).rsplit("-", 1)[-1] for k in s.pnic or []]
+                if str(n) in linkless
+            )
+            if linkless is not None
+            else None,
             "portgroups": [
                 {"name": str(pg.spec.name), "failover": _portgroup_order(pg)}
                 for pg in props.get("config.network.portgroup") or []
