@@ -48,13 +48,15 @@ Held:
   own default PVID is never set (IFLA_BR_VLAN_DEFAULT_PVID is commented out there), so the
   node's address stays on the kernel's default VLAN 1, which pve-common gives an untagged
   guest port (`$tag = 1 if !$tag`): round 45's lead, confirmed.
+- `source /etc/network/interfaces.d/*` over an empty directory in the copy: the pass (the
+  glob matches nothing; round 45's lead: a missing directory is asked, an empty one is read).
 - HVA-440: both uplinks with a link pass; config.network.pnic not reported (a record of an
   older collector) leaves the teaming order's verdict, as before.
 
 Probed by script: none beyond these cases.
 
-Tally: 2 findings (2 false pass); 14 test cases, 8 failed on main before the fixes (R47E-1:
-4 pass, 1 manual on the API path; R47E-2: 3 pass), 6 held.
+Tally: 2 findings (2 false pass); 15 test cases, 8 failed on main before the fixes (R47E-1:
+4 pass, 1 manual on the API path; R47E-2: 3 pass), 7 held.
 
 Leads left:
 - a command that adds an address through a script or a variable other than $IFACE/$LOGICAL
@@ -66,18 +68,25 @@ Leads left:
 - HVA-440 with config.network.pnic not reported still passes on the teaming order alone
   (team decision: ask the link state, or judge the configuration only); a distributed
   switch's uplinks (per host) are not read at all.
-- an unread sourced file versus an empty glob (round 45's lead), the API's per-rule `errors`
-  field in render_firewall, HVA-429's attestation time versus runtime.bootTime: not reached.
+- render_firewall drops the API's per-rule `errors` (pve-firewall verify_rule); hvaudit's
+  parser re-derives most of them, not pve_verify_iface on a host or cluster rule's -i
+  (`^[a-z][a-z0-9_]{1,20}([:.][0-9]+)?$`, pve-common JSONSchema.pm): read, no false pass found,
+  as a DROP with -i closes no port in HVA-313 and an ACCEPT with -i of a non-uplink narrows.
+- HVA-429's attestation time versus runtime.bootTime: not collected; whether vCenter
+  re-attests at every boot is in no API reference found (team decision).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hvaudit.cli import main
 from test_proxmox_api import seeded  # noqa: F401 - seeded: a fixture
+from test_redteam40_vendor_probes import _copy as r40_copy
 from test_redteam40_vendor_probes import _scan as r40_scan
 from test_redteam44_vendor_probes import VMBR0_API, _api_hva308
 
@@ -350,3 +359,25 @@ def test_r47e_held_uplinks_with_link_pass(
         if r.check.id == "HVA-440" and r.outcome.subject.name == "vSwitch0"
     ]
     assert got == ("pass", expected)
+
+
+SOURCE_ALL = ("auto lo\n", "source /etc/network/interfaces.d/*\n\nauto lo\n")
+
+
+def test_r47e_held_an_empty_sourced_directory_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held (round 45's lead): `source /etc/network/interfaces.d/*` over an empty directory of
+    the copy matches nothing and nothing is asked; the directory missing from the copy is
+    asked (test_redteam45_vendor_probes), as an unread one may hold the address."""
+    tree = r40_copy(tmp_path, (), {IFACES: SOURCE_ALL})
+    (tree / "etc/network/interfaces.d").mkdir()
+    main(["scan", "--connect", f"pve+dir://{tree}", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    got = [
+        (r["status"], r["message"])
+        for r in json.loads(out)["results"]
+        if r["check_id"] == "HVA-308" and r["subject"] == {"type": "host", "name": "pve-h1"}
+    ]
+    assert got == [PASS[:2]]
