@@ -36,16 +36,26 @@ Findings:
   as not applicable and its listener HVA-033 and HVA-210. Now both options are read as the
   others are (consoles._COMPAT_OPTIONS, _chardev_role): the monitor fails as a monitor, the
   debug console as the guest's output.
+- R47D-3 (false n/a) HVA-031: a raw `-display dbus,addr=ADDRESS` or `-object
+  dbus-display,addr=ADDRESS` connects the VM's screen, keyboard and pointer to the D-Bus bus
+  at ADDRESS (ui/dbus.c dbus_display_complete: unless p2p, g_dbus_connection_new_for_
+  address_sync), as libvirt's <graphics type='dbus' address> does, which R11-2 fails over
+  `tcp:`/`nonce-tcp:` off the loopback (dbus-daemon(1): no integrity or confidentiality
+  protection). VMs web01, v1 and v2 (keyval, QemuOpts and JSON spellings) were "no VNC, SPICE
+  or RDP console" (not applicable). Now they fail as libvirt's does (consoles._raw_consoles,
+  _dbus_entries).
 
 Held (kept as tests): a raw loopback -vnc with a bare websocket port (the display's host),
 a last `vnc=none` (no listener at all), libvirt's loopback VNC with a bare websocket and
 libvirt's VNC on 0.0.0.0 moved to `none` keep their passes (R47D-1); a loopback -debugcon
-without `mon:` beside the VM's own user-mode guest keeps its passes (R47D-2).
+without `mon:` beside the VM's own user-mode guest keeps its passes (R47D-2); a raw dbus
+display on a loopback bus, with p2p=on, on a UNIX bus or without addr passes (R47D-3).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 2 findings (false pass 2, one also a false n/a), 3 tests holding 18 cases; the 13
-finding cases failed on main before the fixes (the 5 held cases pass on main too).
+Tally: 3 findings (false pass 2, one also a false n/a; false n/a 1), 4 tests holding 25
+cases; 20 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4, and all 7 of
+R47D-3, whose held cases were not applicable there); the 5 other held cases pass on main too.
 
 Leads left: see the round's report.
 """
@@ -191,4 +201,59 @@ def test_qmp_pretty_and_debugcon_on_every_address_fail(tmp_path: Path) -> None:
         "v1": "QEMU argument -debugcon tcp:0.0.0.0:4445,server=on,wait=off: the guest's debug "
         "console (what it writes to I/O port 0xe9) as a TCP server on 0.0.0.0, without "
         "authentication or TLS",
+    }
+
+
+def test_raw_dbus_display_on_a_tcp_bus_fails(tmp_path: Path) -> None:
+    """R47D-3: a raw `-display dbus,addr=` or `-object dbus-display,addr=` connects the
+    screen, keyboard and pointer to the bus at addr (ui/dbus.c dbus_display_complete,
+    g_dbus_connection_new_for_address_sync), as libvirt's <graphics type='dbus' address> does
+    (R11-2: D-Bus over TCP has no integrity or confidentiality protection): each was "no VNC,
+    SPICE or RDP console" (not applicable). Held: a bus on the loopback, p2p=on (no bus), a
+    UNIX bus, no addr (the session bus)."""
+    tcp = "tcp:host=192.0.2.1,,port=5555"
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": ("", _commandline("-display", f"dbus,addr={tcp}")),
+            "v1": ("", _commandline("-object", f"dbus-display,id=d0,addr={tcp}")),
+            "v2": (
+                "",
+                _commandline(
+                    "-object",
+                    '{"qom-type":"dbus-display","id":"d0","addr":"nonce-tcp:host=192.0.2.1,'
+                    'port=5555"}',
+                ),
+            ),
+            "v3": ("", _commandline("-display", "dbus,addr=tcp:host=127.0.0.1,,port=5555")),
+            "v4": ("", _commandline("-display", f"dbus,p2p=on,addr={tcp}")),
+            "v5": ("", _commandline("-display", "dbus,addr=unix:path=/run/x")),
+            "v6": ("", _commandline("-display", "dbus")),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "fail",
+        "v3": "pass",
+        "v4": "pass",
+        "v5": "pass",
+        "v6": "pass",
+    }
+    bus = (
+        "a dbus display connected to the D-Bus bus at 192.0.2.1 port 5555 ({}): D-Bus over TCP "
+        "has no integrity or confidentiality protection, so the console travels in cleartext to "
+        "that bus's clients"
+    )
+    assert messages(a, "HVA-031") == {
+        "web01": f"QEMU argument -display dbus,addr={tcp}: {bus.format('tcp')}",
+        "v1": f"QEMU argument -object dbus-display,id=d0,addr={tcp}: {bus.format('tcp')}",
+        "v2": 'QEMU argument -object {"qom-type":"dbus-display","id":"d0","addr":"nonce-tcp:'
+        f'host=192.0.2.1,port=5555"}}: {bus.format("nonce-tcp")}',
+        "v3": "QEMU argument -display dbus,addr=tcp:host=127.0.0.1,,port=5555: a bus on the "
+        "loopback",
+        "v4": f"QEMU argument -display dbus,p2p=on,addr={tcp}: no bus address in the arguments "
+        "(p2p=on, clients added through QMP)",
+        "v5": "console(s) reachable only from the host",
+        "v6": "QEMU argument -display dbus: no bus address in the arguments (the session bus)",
     }

@@ -778,19 +778,23 @@ def _raw_consoles(
     """The console servers raw QEMU arguments (<qemu:commandline>, Proxmox `args:`) start, which
     libvirt neither configures nor knows of: (option, value, the option as QEMU reads it) of
     `-vnc`, `-display vnc=...` ("-vnc <display>" is "shorthand for -display vnc=<display>",
-    qemu-options.hx), `-spice`, `-serial`/`-parallel`/`-debugcon`/`-monitor`/`-qmp`/`-qmp-pretty` with a network
-    backend (_COMPAT_OPTIONS, R47D-2),
-    `-chardev socket` on TCP and `-chardev udp`, and QEMU's gdb stub (`-gdb tcp:...`; `-s` is
-    "Shorthand for -gdb tcp::1234", R58). Options are read by hvaudit.parse.qemu_args in every
-    spelling QEMU takes (`--chardev`, `-chardev backend=socket,...`: qemu_chardev_opts' implied
-    key is backend, R5-5). The short backend spellings are QEMU's chardev/char.c
+    qemu-options.hx), `-spice`, `-serial`/`-parallel`/`-debugcon`/`-monitor`/`-qmp`/
+    `-qmp-pretty` with a network backend (_COMPAT_OPTIONS, R47D-2), `-chardev socket` on TCP
+    and `-chardev udp`, and QEMU's gdb stub (`-gdb tcp:...`; `-s` is "Shorthand for -gdb
+    tcp::1234", R58). Options are read by hvaudit.parse.qemu_args in every spelling QEMU
+    takes (`--chardev`, `-chardev backend=socket,...`: qemu_chardev_opts' implied key is
+    backend, R5-5). The short backend spellings are QEMU's chardev/char.c
     qemu_chr_parse_compat (read with `find_string`): `mon:` multiplexes QEMU's monitor onto
     what follows (`mux=on`); tcp:, telnet:, tn3270: and websocket: are the socket backend,
     `udp:[remote_host]:remote_port[@[src_ip]:src_port]` the UDP one ("UDP Net Console",
-    qemu-options.hx; R66). Where the launcher starts a VNC server of its own (`launcher_vnc`:
-    libvirt's <graphics type='vnc'>, qemu-server's `-vnc unix:...`), its -vnc comes first and
-    takes QEMU's id `default` (ui/vnc.c vnc_auto_assign_id), so the raw ones are vnc2, vnc3,
-    ... for a `-set vnc.ID.KEY=` (R41D-7; libvirt's own is consoles._vnc_set's)."""
+    qemu-options.hx; R66). A dbus display, `-display dbus,addr=ADDRESS` or `-object
+    dbus-display,addr=ADDRESS`, is one too (ui/dbus.c dbus_display_complete: unless `p2p`,
+    QEMU connects the display to the bus at `addr`, g_dbus_connection_new_for_address_sync,
+    as for libvirt's <graphics type='dbus' address>: _dbus_display, R47D-3). Where the
+    launcher starts a VNC server of its own (`launcher_vnc`: libvirt's <graphics type='vnc'>,
+    qemu-server's `-vnc unix:...`), its -vnc comes first and takes QEMU's id `default`
+    (ui/vnc.c vnc_auto_assign_id), so the raw ones are vnc2, vnc3, ... for a `-set
+    vnc.ID.KEY=` (R41D-7; libvirt's own is consoles._vnc_set's)."""
     out: list[tuple[str, str, QemuOption]] = []
     options = qemu_options(("-vnc", "none", *args))[1:] if launcher_vnc else qemu_options(args)
     for o in options:
@@ -806,7 +810,12 @@ def _raw_consoles(
         elif opt == "-spice":
             out.append(("-spice", b, o))
         elif (
-            opt in _COMPAT_OPTIONS and b.removeprefix("mon:").startswith((*_TCP_BACKENDS, "udp:"))
+            (opt == "-display" and b.split(",", 1)[0] == "dbus")
+            or (opt == "-object" and o.kind == "dbus-display")
+            or (
+                opt in _COMPAT_OPTIONS
+                and b.removeprefix("mon:").startswith((*_TCP_BACKENDS, "udp:"))
+            )
         ) or (
             opt == "-chardev"
             and ((o.kind == "socket" and "path" not in o.props) or o.kind == "udp")
@@ -1226,6 +1235,27 @@ def _raw_console_verdict(
             r.proven.append(f"{shown}: loopback only")
         else:
             _raw_spice(r, shown, o, host, inherited, q.props)
+        return
+    if opt in ("-display", "-object"):
+        # a raw dbus display (_raw_dbus): QEMU connects it to the bus at `addr`
+        o = parse_opts(value, "type", flags=False) if opt == "-display" else q.props
+        if _on(o, "p2p") or not o.get("addr"):
+            # p2p: clients come through QMP add_client (dbus_display_complete waits for
+            # dbus_display_add_client); no addr: g_bus_get_sync(G_BUS_TYPE_SESSION), the
+            # session bus of QEMU's environment, which the arguments do not name
+            why = "p2p=on, clients added through QMP" if _on(o, "p2p") else "the session bus"
+            r.proven.append(f"{shown}: no bus address in the arguments ({why})")
+            return
+        for transport, host, port in _dbus_entries(o["addr"]):
+            if host and _local(r, host):
+                r.proven.append(f"{shown}: a bus on the loopback")
+                continue
+            r.fails.append(
+                f"{shown}: a dbus display connected to the D-Bus bus at {host or '(no host named)'} "
+                f"port {port or '?'} ({transport}): D-Bus over TCP has no integrity or "
+                "confidentiality protection, so the console travels in cleartext to that bus's "
+                "clients"
+            )
         return
     if opt == "-chardev" and q.kind == "udp":
         # char-udp.c qemu_chr_parse_udp: host defaults to localhost, and a local address is
@@ -1680,16 +1710,22 @@ def _dbus_tcp(g: Graphics) -> list[tuple[str, str, str]]:
     bus over TCP (R11-2)."""
     out = []
     for lst in g.listens:
-        if lst.kind != "dbus" or not lst.address:
+        if lst.kind == "dbus" and lst.address:
+            out.extend(_dbus_entries(lst.address))
+    return out
+
+
+def _dbus_entries(address: str) -> list[tuple[str, str, str]]:
+    """The TCP entries (transport, host, port) of a D-Bus address (_dbus_tcp)."""
+    out = []
+    for entry in address.split(";"):
+        transport, _, rest = entry.strip().partition(":")
+        if transport.strip() not in ("tcp", "nonce-tcp"):
             continue
-        for entry in lst.address.split(";"):
-            transport, _, rest = entry.strip().partition(":")
-            if transport.strip() not in ("tcp", "nonce-tcp"):
-                continue
-            keys = dict(kv.partition("=")[::2] for kv in rest.split(",") if kv)
-            out.append(
-                (transport.strip(), unquote(keys.get("host", "")), unquote(keys.get("port", "")))
-            )
+        keys = dict(kv.partition("=")[::2] for kv in rest.split(",") if kv)
+        out.append(
+            (transport.strip(), unquote(keys.get("host", "")), unquote(keys.get("port", "")))
+        )
     return out
 
 
