@@ -28,11 +28,20 @@ Findings:
   security update where no source is a security archive (R10H-6). Now an unread policy asks,
   naming why; a bundle without it (older_bundle_scan) passes as before.
 
+- R47S-3 (false pass) HVA-142 (listeners): _dockerd_serves_tcp_fd read "dockerd holds no TCP
+  socket systemd passed it" from an `ss` that exited 1 or was not found, so a dockerd started
+  with `-H fd://` and no --tlsverify (moby daemon/listeners/listeners_linux.go listenFD
+  serves every socket-activated listener, over TLS only with a tlsConfig; R26A-2) passed "2
+  administrative principal(s)" where a docker-tcp.socket may hand every user the daemon. Only
+  an `ss` exiting 0 lists the sockets (_listeners, R40S-3: iproute2 misc/ss.c). Now the
+  listing unread asks, naming why.
+
 Older tests changed: test_redteam45_sweephost_probes held HVA-150's pass with `ps` exiting 1
 (the verdict R47S-1 corrects); test_redteam10_host_probes took the replay's None (apt-cache not
 found) for "not collected": it now drops the artefact from the bundle (older_bundle_scan).
 
-Held (kept as tests): ps exiting 0 without sssd fails HVA-150 as before; HVA-140 passes with
+Held (kept as tests): ps exiting 0 without sssd fails HVA-150 as before; `ss` exiting 0 without
+a dockerd TCP socket passes HVA-142 (R47S-3); HVA-140 passes with
 `ps` exiting 1 (R47S-1's guard of the access providers).
 
 Probed by script: on 12954476 (main), for each of the 55 command probes HARDENED_HOST answers,
@@ -43,8 +52,8 @@ denied" on stderr, (c) the same without output, (d) recorded absent: a check tha
 (c) read a failing run as an answer. Found: processes (HVA-150, R47S-1), apt-policy
 (HVA-180, R47S-2).
 
-Tally: 2 findings (2 false passes); 9 cases, 7 failing on main before the fixes (R47S-1: 4,
-R47S-2: 3).
+Tally: 3 findings (3 false passes); 12 cases, 9 failing on main before the fixes (R47S-1: 4,
+R47S-2: 3, R47S-3: 2).
 
 Leads left: see the report.
 """
@@ -54,6 +63,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam26_accounts_probes import BASE, PS
 
 SSSD_UNREAD = (
     "evidence unavailable: SSSD is configured (domains corp.example (ad)), but the process list "
@@ -146,4 +156,42 @@ def test_r47s_1_held_account_count_with_ps_unread(host_scan) -> None:
     assert (outcomes(a, "HVA-140"), messages(a, "HVA-140")) == (
         {"hv1": "pass"},
         {"hv1": "2 account(s) with a login shell (limit 3): root, alice"},
+    )
+
+
+DOCKERD_FD = (
+    "  900 root     /usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n"
+)
+SS_DENIED = "Cannot open netlink socket: Permission denied\n"
+DOCKER_UNREAD = (
+    "evidence unavailable: dockerd serves the sockets systemd passes it (-H fd://) without "
+    "--tlsverify, but the listening sockets were not read (`ss -t -u -l -n -p`: {why}): whether "
+    "it holds a TCP socket, which every user may connect to, is unknown"
+)
+
+
+@pytest.mark.parametrize(
+    ("run", "why"),
+    [
+        (("", 1, SS_DENIED), "exit status 1: " + SS_DENIED.strip()),
+        (None, "command not found"),
+    ],
+    ids=["failed", "absent"],
+)
+def test_r47s_3_dockerd_fd_listeners_unread(host_scan, run, why: str) -> None:
+    """R47S-3: dockerd `-H fd://` without --tlsverify and `ss -t -u -l -n -p` exiting 1 or not
+    found (on main: passed "2 administrative principal(s) (limit 3): alice, root")."""
+    a = host_scan({**BASE, "processes": (PS + DOCKERD_FD, 0), "listeners": run})
+    assert (outcomes(a, "HVA-142"), messages(a, "HVA-142")) == (
+        {"hv1": "manual"},
+        {"hv1": DOCKER_UNREAD.format(why=why)},
+    )
+
+
+def test_r47s_3_held_dockerd_fd_listing_without_tcp(host_scan) -> None:
+    """Held: `ss` exiting 0 and listing no TCP socket dockerd holds with systemd: pass."""
+    a = host_scan({**BASE, "processes": (PS + DOCKERD_FD, 0)})
+    assert (outcomes(a, "HVA-142"), messages(a, "HVA-142")) == (
+        {"hv1": "pass"},
+        {"hv1": "2 administrative principal(s) (limit 3): alice, root"},
     )

@@ -4618,7 +4618,17 @@ def _container_daemon_groups(
                 argvs += [nxt] if nxt is not None else []
             verified_all = True
             for words in argvs or [[]]:
-                group_of, every, verified = _dockerd_reach(ev, words, conf_data, group, bool(argvs))
+                group_of, every, verified, unlisted = _dockerd_reach(
+                    ev, words, conf_data, group, bool(argvs)
+                )
+                if unlisted:
+                    return Fact.unavailable(
+                        f"dockerd serves the sockets systemd passes it (-H fd://) without "
+                        f"--tlsverify, but the listening sockets were not read ({unlisted}): "
+                        "whether it holds a TCP socket, which every user may connect to, is "
+                        "unknown",
+                        Source(_cmd("listeners")),
+                    )
                 groups.append(group_of)
                 users.extend([EVERY_USER] if every else [])
                 verified_all = verified_all and verified
@@ -4703,11 +4713,12 @@ def _container_daemon_groups(
 
 def _dockerd_reach(
     ev: HostEvidence, words: list[str], conf_data: dict[str, Any], group: str, known: bool
-) -> tuple[str, bool, bool]:
+) -> tuple[str, bool, bool, str]:
     """For one dockerd argv (the running one, or the one docker.service's next start gives;
     `known` False where neither was read): the group of the unix sockets it creates, whether
-    it serves TCP to every user (no --tlsverify), and whether it verifies TLS clients. See
-    _container_daemon_groups."""
+    it serves TCP to every user (no --tlsverify), whether it verifies TLS clients, and why
+    whether it serves a TCP socket systemd passed it is unknown ("" where known,
+    _dockerd_serves_tcp_fd). See _container_daemon_groups."""
     flag = (_pflag_values(words, "-G", "--group") or [""])[-1]
     json_group = conf_data.get("group")
     group = flag or (json_group if isinstance(json_group, str) else "") or group
@@ -4742,9 +4753,11 @@ def _dockerd_reach(
     )
     if known and not hosts and tls_on and not verified:
         every = True
-    if not verified and _dockerd_serves_tcp_fd(ev, hosts):
-        every = True
-    return group, every, verified
+    unread = ""
+    if not verified:
+        served, unread = _dockerd_serves_tcp_fd(ev, hosts)
+        every = every or served
+    return group, every, verified, "" if every else unread
 
 
 def _container_unit_argv(ev: HostEvidence, unit: str, program: str) -> list[str] | Fact[Any] | None:
@@ -4981,26 +4994,33 @@ def _docker_tcp_host(host: str) -> bool:
     return h.lower().startswith("tcp://") or (h != "" and "://" not in h)
 
 
-def _dockerd_serves_tcp_fd(ev: HostEvidence, hosts: list[str]) -> bool:
+def _dockerd_serves_tcp_fd(ev: HostEvidence, hosts: list[str]) -> tuple[bool, str]:
     """Whether dockerd, started with `-H fd://` (moby contrib/init/systemd/docker.service), holds
     a TCP socket systemd passed it: moby daemon/listeners/listeners_linux.go listenFD serves
     every socket-activated listener ("default to all fds just like unix:// and tcp://"), over
     TLS only with a tlsConfig (--tlsverify). ss lists such a socket held by both dockerd and
     systemd (pid 1) (a docker-tcp.socket with Service=docker.service, or a ListenStream= port in
     docker.socket); a TCP socket dockerd holds alone (swarm mode's 2377 and 7946, mutual TLS)
-    is not its API (R26A-2)."""
+    is not its API (R26A-2). With the reason the listing was not read ("" where it was): only
+    an `ss` that exited 0 listed the sockets (_listeners, R40S-3), and one that failed or was
+    not found lists none, which is no sign dockerd holds none (R47S-3). A bundle without the
+    listing (an older collector) claims nothing: (False, "")."""
     if not any(h.strip().lower().startswith("fd://") for h in hosts):
-        return False
-    got = ev.get(_cmd("listeners"))
-    for line in got.text.splitlines() if got.state == "ok" else []:
+        return False, ""
+    got = ev.result(_cmd("listeners"))
+    if got.state == "uncollected":
+        return False, ""
+    if got.state != "ok":
+        return False, f"`ss -t -u -l -n -p`: {got.reason.strip()[:120] or got.state}"
+    for line in got.text.splitlines():
         owners = _ss_owners(line)
         if (
             line.split()[:1] == ["tcp"]
             and any(name == "dockerd" for name, _ in owners)
             and ("systemd", "1") in owners
         ):
-            return True
-    return False
+            return True, ""
+    return False, ""
 
 
 def _container_socket_unit_writers(
