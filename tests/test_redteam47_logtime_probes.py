@@ -36,11 +36,26 @@ Findings (R47L-n):
   which its unit neither sets nor unsets, is asked (_unit_pending; k3s: its variables, in
   _k3s_unit_next), naming both values.
 
+- R47L-2 (false pass) HVA-200, HVA-213: `ExecStartPre=systemctl set-environment NAME=VALUE` in
+  libvirtd.service itself (round 46's lead; a common idiom) was not read. systemd
+  src/core/service.c service_spawn (read with `find_string`) calls unit_set_exec_params, the
+  manager's environment as it stands, for each command it spawns, so ExecStart= takes what an
+  ExecStartPre= (or ExecCondition=) command set just before it. `ExecStartPre=/usr/bin/systemctl
+  set-environment LIBVIRT_LOG_OUTPUTS=1:file:...` (also `-@`-prefixed, quoted) passed both
+  checks with "log_outputs unset (the journal)"; a shell around it or `import-environment`
+  likewise. Now parse.host._unit_pre_set_environment reads plain `systemctl set-environment`
+  assignments into the daemon's next-start environment (under its own Environment=, over the
+  manager's; an empty ExecStartPre= resets the list): these fail, naming "`systemctl
+  set-environment` in libvirtd.service ExecStartPre="; any other command naming
+  set-/unset-/import-environment asks, quoting the line and its file.
+
 Held (kept as tests): the files and show-environment holding the same value (pass, the file
 named); a pending variable neither libvirt nor ExecStart= reads (LANG: pass); the unit's own
 Environment= over a pending variable (pass); a variable set-environment sets that the files do
 not (R45L-1's fail, unchanged); for k3s, the unit's own K3S_KUBECONFIG_MODE over a pending one
-(pass) and the files and the manager both at 644 ("ALL (every user)").
+(pass) and the files and the manager both at 644 ("ALL (every user)"); for R47L-2, the unit's
+Environment= over ExecStartPre='s value, an empty ExecStartPre= resetting it, another
+ExecStartPre= command (pass).
 
 Probed by script, then as these tests, on main (12954476): the two R47L-1 libvirtd cases passed
 HVA-200 and HVA-213 ("log_outputs '3:journald'", "log_outputs unset (the journal)"); the
@@ -48,19 +63,23 @@ files' file-only output the manager lacks failed both (its next start before a d
 takes the journal: now asked); the k3s case failed HVA-142 "ALL (every user)" on the files'
 644 the manager lacks (now asked); the six held cases give the same there. The e2e test
 (tests/test_e2e_libvirtd.py) passes with the fix (its host has no systemd manager to answer
-show-environment, so the files alone are read, as before).
+show-environment, so the files alone are read, as before). The R47L-2 cases on main
+(9d3bb573): the two set-environment ones, the shell and the import-environment ones passed
+HVA-200 and HVA-213 ("log_outputs unset (the journal)"); the three held cases pass there too.
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail; 10 cases in 2 test functions; 4
-failed on main before the fix (2 passed wrongly, 2 failed where the next start is undecided);
-the 6 held pass there too.
+Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fail; 17 cases in 3 test functions; 8
+failed on main before the fixes (6 passed wrongly, 2 failed where the next start is
+undecided); the 9 held pass there too.
 
 Leads left:
 - A variable set-environment alone sets (the files do not) is taken as the next start's: the
   next boot drops it (R45L-1's fail holds; a run-time-only good value over a bad file passes).
 - HVA-213's question where the next start's environment is unknown names --config (through
   _unit_args' $LIBVIRTD_ARGS), not the pending LIBVIRT_LOG_OUTPUTS it is about.
-- PassEnvironment=, %-specifiers in Environment=/EnvironmentFile= paths, ExecStartPre=
-  systemctl set-environment, a named /dev/log with journal-only outputs: not probed here.
+- ExecStartPre=systemctl set-environment in k3s.service (_k3s_unit_next reads none), and in
+  another unit ordered before libvirtd.service: not read.
+- PassEnvironment=, %-specifiers in Environment=/EnvironmentFile= paths, a named /dev/log with
+  journal-only outputs: not probed here.
 """
 
 from __future__ import annotations
@@ -271,3 +290,84 @@ def test_r47l1_k3s_show_environment_replaces_files(
         ENV: (show_env, 0),
     }
     assert _142(host_scan(over)) == expected
+
+
+PRE = "ExecStartPre=/usr/bin/systemctl set-environment"
+PRE_WHERE = "`systemctl set-environment` in libvirtd.service ExecStartPre="
+UNIT_FILE = "/etc/systemd/system/libvirtd.service.d/log.conf"
+
+
+def _pre_ask(line: str) -> dict[str, tuple[str, str]]:
+    unknown = (
+        f"libvirtd.service's {line} (in {UNIT_FILE}) changes the service manager's environment "
+        "at its start, in a way hvaudit does not read"
+    )
+    return {
+        "HVA-200": (
+            "manual",
+            f"{OVER_TLS}, but whether libvirt's messages reach them is not in the evidence: its "
+            f"log outputs are unknown ({unknown})",
+        ),
+        "HVA-213": (
+            "manual",
+            f"evidence unavailable: libvirtd is not running and {unknown}: whether "
+            "libvirtd.service starts it with --config FILE (another file than "
+            "/etc/libvirt/libvirtd.conf) is unknown",
+        ),
+    }
+
+
+def _pre_fail(outputs: str) -> dict[str, tuple[str, str]]:
+    return _verdicts(
+        "fail",
+        f"libvirtd (LIBVIRT_LOG_OUTPUTS in {PRE_WHERE}): log_outputs {outputs!r} writes only "
+        "to files or stderr",
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        # R47L-2: the unit's own ExecStartPre= sets the manager's environment before ExecStart=
+        (f"{PRE} LIBVIRT_LOG_OUTPUTS={FILE_LOG}\n", _pre_fail(FILE_LOG)),
+        # R47L-2: with the `-` and `@` prefixes, quoted, among other assignments
+        (
+            f"ExecStartPre=-@/bin/systemctl systemctl set-environment TZ=UTC "
+            f'"LIBVIRT_LOG_OUTPUTS={FILE_LOG} 3:file:/var/log/x.log"\n',
+            _pre_fail(f"{FILE_LOG} 3:file:/var/log/x.log"),
+        ),
+        # R47L-2: through a shell: asked
+        (
+            "ExecStartPre=/bin/sh -c 'systemctl set-environment LIBVIRT_DEBUG=1'\n",
+            _pre_ask("ExecStartPre=/bin/sh -c 'systemctl set-environment LIBVIRT_DEBUG=1'"),
+        ),
+        # R47L-2: import-environment takes the command's own environment: asked
+        (
+            "ExecStartPre=/usr/bin/systemctl import-environment LIBVIRT_LOG_OUTPUTS\n",
+            _pre_ask("ExecStartPre=/usr/bin/systemctl import-environment LIBVIRT_LOG_OUTPUTS"),
+        ),
+        # held: the unit's own Environment= over what ExecStartPre= sets
+        (
+            f"{PRE} LIBVIRT_LOG_OUTPUTS={FILE_LOG}\nEnvironment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
+            _verdicts("pass", JOURNAL),
+        ),
+        # held: an empty ExecStartPre= resets the list
+        (f"{PRE} LIBVIRT_LOG_OUTPUTS={FILE_LOG}\nExecStartPre=\n", _verdicts("pass", JOURNAL)),
+        # held: another ExecStartPre= command
+        ("ExecStartPre=/usr/bin/mkdir -p /run/libvirt\n", _verdicts("pass", JOURNAL)),
+    ],
+    ids=["set-environment", "prefixed-quoted", "shell", "import", "unit-wins", "reset", "other"],
+)
+def test_r47l2_exec_start_pre_set_environment(
+    host_scan, unit: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """R47L-2: ExecStartPre=systemctl set-environment in libvirtd.service itself."""
+    a = host_scan(
+        {
+            "processes": IDLE_PROCS,
+            "libvirt-units": (str(UNITS[0]) + DROPIN + unit, 1, UNITS[2]),
+        }
+    )
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}

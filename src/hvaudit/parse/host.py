@@ -14056,10 +14056,15 @@ def _daemon_unit_env(
     unit_env, files = _unit_environment(units.text, daemon)
     # the manager's DefaultEnvironment= and systemd.setenv= first, the unit's over them (R44L-1)
     env, where = _manager_environment(ev)
+    # what its own ExecStartPre= sets in the manager's environment before ExecStart= (R47L-2)
+    pre_env, pre_where, unread = _unit_pre_set_environment(units.text, daemon)
+    env.update(pre_env)
+    where.update(dict.fromkeys(pre_env, pre_where))
     env.update(unit_env)
     where.update(dict.fromkeys(unit_env, f"{daemon}.service Environment="))
-    sources, unread = [units.source], ""
-    own = set(unit_env)  # the variables the unit sets itself, over the manager's (R47L-1)
+    sources = [units.source]
+    # the variables the unit sets itself, over the manager's (R47L-1)
+    own = {*unit_env, *pre_env}
     if env:
         sources += _manager_environment_sources(ev)
     for spec in files:
@@ -14100,6 +14105,71 @@ def _daemon_unit_env(
     _unset_environment(env, _unit_unset_environment(units.text, daemon))
     where = {name: w for name, w in where.items() if name in env}
     return env, where, sources, unread
+
+
+#: systemctl(1)'s commands that change the service manager's environment
+_ENV_COMMANDS = ("set-environment", "unset-environment", "import-environment")
+
+
+def _unit_pre_set_environment(text: str, daemon: str) -> tuple[dict[str, str], str, str]:
+    """What `<daemon>.service`'s ExecCondition= and ExecStartPre= commands set in the service
+    manager's environment before its ExecStart= runs (`systemctl set-environment NAME=VALUE`,
+    a common idiom), where, and why it cannot be told ("" when it can) (R47L-2).
+
+    systemd src/core/service.c service_spawn (read with `find_string`) calls
+    unit_set_exec_params, which takes the manager's environment as it stands
+    (manager_get_effective_environment), for each command it spawns, ExecStart= after the
+    ExecCondition= and ExecStartPre= commands have run; `systemctl set-environment` sets the
+    manager's client environment, which wins over DefaultEnvironment= (R47L-1), and the unit's
+    own Environment= and EnvironmentFile= win over both (exec_child's strv_env_merge order,
+    R44L-1). systemd.service(5): an empty ExecStartPre= resets the list; the `@` prefix makes
+    the second word argv[0], `:` leaves `$FOO` unexpanded. A command hvaudit cannot read as
+    plain `systemctl set-environment NAME=VALUE...` (unset-environment, import-environment,
+    which takes the command's own environment, options, a shell around it, `$FOO` in it) that
+    names one of them leaves the environment unknown."""
+    commands: list[tuple[str, str, str]] = []
+    for path, key, value in _service_settings(text, daemon):
+        if key in ("ExecCondition", "ExecStartPre"):
+            commands = [c for c in commands if c[1] != key] if not value else commands
+            if value:
+                commands.append((path, key, value))
+    env: dict[str, str] = {}
+    where = ""
+    for path, key, value in commands:
+        if not any(c in value for c in _ENV_COMMANDS):
+            continue
+        prefix = value[: len(value) - len(value.lstrip("-@:+!"))]
+        try:
+            words = shlex.split(value[len(prefix) :])
+        except ValueError:
+            words = []
+        if "@" in prefix:
+            words = words[:1] + words[2:]
+        args = words[2:] if words[1:2] == ["set-environment"] else []
+        plain = (
+            words[:1]
+            and words[0].rsplit("/", 1)[-1] == "systemctl"
+            and args
+            and all(
+                re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", a, re.S)
+                and (":" in prefix or "$" not in a)
+                for a in args
+            )
+        )
+        if not plain:
+            return (
+                {},
+                "",
+                (
+                    f"{daemon}.service's {key}={value} (in {path}) changes the service manager's "
+                    "environment at its start, in a way hvaudit does not read"
+                ),
+            )
+        for a in args:
+            name, _, val = a.partition("=")
+            env[name] = val
+        where = f"`systemctl set-environment` in {daemon}.service {key}="
+    return env, where, ""
 
 
 def _unit_pending(ev: HostEvidence, text: str, daemon: str, own: set[str]) -> str:
