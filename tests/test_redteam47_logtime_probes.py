@@ -49,13 +49,26 @@ Findings (R47L-n):
   set-environment` in libvirtd.service ExecStartPre="; any other command naming
   set-/unset-/import-environment asks, quoting the line and its file.
 
+- R47L-3 (false pass) HVA-200, HVA-213: PassEnvironment= (round 46's lead) was not read.
+  systemd.exec(5) PassEnvironment=: "Pass environment variables set for the system service
+  manager to executed processes"; src/core/execute.c build_pass_environment takes each with
+  getenv(3), PID 1's own environment (where the kernel command line's unrecognised NAME=VALUE
+  words go: systemd commit e21fea24), which neither show-environment nor any other artefact
+  holds, and exec_child merges it over the manager's environment, under the unit's own. So
+  `PassEnvironment=LIBVIRT_LOG_OUTPUTS` (or LIBVIRT_DEBUG, or a variable ExecStart= takes)
+  passed both checks on the unit's other settings. Now parse.host._unit_pass_environment names
+  those the unit neither sets itself nor unsets, and the next start asks, naming them and
+  `tr '\\0' '\\n' </proc/1/environ`, which answers it.
+
 Held (kept as tests): the files and show-environment holding the same value (pass, the file
 named); a pending variable neither libvirt nor ExecStart= reads (LANG: pass); the unit's own
 Environment= over a pending variable (pass); a variable set-environment sets that the files do
 not (R45L-1's fail, unchanged); for k3s, the unit's own K3S_KUBECONFIG_MODE over a pending one
 (pass) and the files and the manager both at 644 ("ALL (every user)"); for R47L-2, the unit's
 Environment= over ExecStartPre='s value, an empty ExecStartPre= resetting it, another
-ExecStartPre= command (pass).
+ExecStartPre= command (pass); for R47L-3, the unit's Environment= over a passed name, an empty
+PassEnvironment= resetting it and a name libvirt does not read (TERM), UnsetEnvironment= of
+it, and a passed name the unit's Environment= sets (LIBVIRTD_ARGS, left out of the question).
 
 Probed by script, then as these tests, on main (12954476): the two R47L-1 libvirtd cases passed
 HVA-200 and HVA-213 ("log_outputs '3:journald'", "log_outputs unset (the journal)"); the
@@ -66,10 +79,12 @@ takes the journal: now asked); the k3s case failed HVA-142 "ALL (every user)" on
 show-environment, so the files alone are read, as before). The R47L-2 cases on main
 (9d3bb573): the two set-environment ones, the shell and the import-environment ones passed
 HVA-200 and HVA-213 ("log_outputs unset (the journal)"); the three held cases pass there too.
+The R47L-3 cases on main (9d3bb573): the three passed both checks ("log_outputs unset (the
+journal)"); the three held cases pass there too.
 
-Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fail; 17 cases in 3 test functions; 8
-failed on main before the fixes (6 passed wrongly, 2 failed where the next start is
-undecided); the 9 held pass there too.
+Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fail; 23 cases in 4 test functions; 11
+failed on main before the fixes (9 passed wrongly, 2 failed where the next start is
+undecided); the 12 held pass there too.
 
 Leads left:
 - A variable set-environment alone sets (the files do not) is taken as the next start's: the
@@ -78,7 +93,9 @@ Leads left:
   _unit_args' $LIBVIRTD_ARGS), not the pending LIBVIRT_LOG_OUTPUTS it is about.
 - ExecStartPre=systemctl set-environment in k3s.service (_k3s_unit_next reads none), and in
   another unit ordered before libvirtd.service: not read.
-- PassEnvironment=, %-specifiers in Environment=/EnvironmentFile= paths, a named /dev/log with
+- PassEnvironment= asks; PID 1's environment could be read from /proc/cmdline's NAME=VALUE
+  words the kernel does not take (its rules: init/main.c unknown_bootoption), or collected.
+- %-specifiers in Environment=/EnvironmentFile= paths (%h, %i, %%), a named /dev/log with
   journal-only outputs: not probed here.
 """
 
@@ -362,6 +379,75 @@ def test_r47l2_exec_start_pre_set_environment(
     host_scan, unit: str, expected: dict[str, tuple[str, str]]
 ) -> None:
     """R47L-2: ExecStartPre=systemctl set-environment in libvirtd.service itself."""
+    a = host_scan(
+        {
+            "processes": IDLE_PROCS,
+            "libvirt-units": (str(UNITS[0]) + DROPIN + unit, 1, UNITS[2]),
+        }
+    )
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}
+
+
+def _pass_ask(names: str) -> dict[str, tuple[str, str]]:
+    unknown = (
+        f"libvirtd.service's PassEnvironment= passes {names} from the service manager's own "
+        "process environment (PID 1's, to which the kernel command line's NAME=VALUE words go; "
+        "`tr '\\0' '\\n' </proc/1/environ` shows it), which was not collected"
+    )
+    return {
+        "HVA-200": (
+            "manual",
+            f"{OVER_TLS}, but whether libvirt's messages reach them is not in the evidence: its "
+            f"log outputs are unknown ({unknown})",
+        ),
+        "HVA-213": (
+            "manual",
+            f"evidence unavailable: libvirtd is not running and {unknown}: whether "
+            "libvirtd.service starts it with --config FILE (another file than "
+            "/etc/libvirt/libvirtd.conf) is unknown",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        # R47L-3: PID 1's LIBVIRT_LOG_OUTPUTS (a kernel command line word) passed through
+        ("PassEnvironment=LIBVIRT_LOG_OUTPUTS\n", _pass_ask("LIBVIRT_LOG_OUTPUTS")),
+        # R47L-3: among other names, in two assignments (ExecStart='s $LIBVIRTD_ARGS the
+        # unit's Environment= sets itself); a drop-in's ExecStart='s $OPTS too
+        (
+            "PassEnvironment=TERM LIBVIRT_DEBUG\nPassEnvironment=LIBVIRTD_ARGS OPTS\n"
+            "ExecStart=\nExecStart=/usr/sbin/libvirtd $LIBVIRTD_ARGS ${OPTS}\n",
+            _pass_ask("LIBVIRT_DEBUG, OPTS"),
+        ),
+        # R47L-3: over a value ExecStartPre= sets in the manager's environment
+        (
+            f"{PRE} LIBVIRT_LOG_OUTPUTS=3:journald\nPassEnvironment=LIBVIRT_LOG_OUTPUTS\n",
+            _pass_ask("LIBVIRT_LOG_OUTPUTS"),
+        ),
+        # held: the unit's own Environment= over it
+        (
+            "PassEnvironment=LIBVIRT_LOG_OUTPUTS\nEnvironment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
+            _verdicts("pass", JOURNAL),
+        ),
+        # held: reset by an empty PassEnvironment=; a name libvirt does not read
+        (
+            "PassEnvironment=LIBVIRT_DEBUG\nPassEnvironment=\nPassEnvironment=TERM\n",
+            _verdicts("pass", JOURNAL),
+        ),
+        # held: unset by UnsetEnvironment=
+        (
+            "PassEnvironment=LIBVIRT_LOG_OUTPUTS\nUnsetEnvironment=LIBVIRT_LOG_OUTPUTS\n",
+            _verdicts("pass", JOURNAL),
+        ),
+    ],
+    ids=["pass", "several", "over-pre", "unit-wins", "reset", "unset"],
+)
+def test_r47l3_pass_environment(host_scan, unit: str, expected: dict[str, tuple[str, str]]) -> None:
+    """R47L-3: PassEnvironment= takes PID 1's own environment, which no artefact holds."""
     a = host_scan(
         {
             "processes": IDLE_PROCS,

@@ -14063,8 +14063,8 @@ def _daemon_unit_env(
     env.update(unit_env)
     where.update(dict.fromkeys(unit_env, f"{daemon}.service Environment="))
     sources = [units.source]
-    # the variables the unit sets itself, over the manager's (R47L-1)
-    own = {*unit_env, *pre_env}
+    # the variables the unit sets itself, over the manager's and PID 1's (R47L-1, R47L-3)
+    own = set(unit_env)
     if env:
         sources += _manager_environment_sources(ev)
     for spec in files:
@@ -14084,8 +14084,17 @@ def _daemon_unit_env(
             break
     manager_why = _manager_defaults_unread(ev)
     runtime_why = _manager_runtime_unread(ev)
-    pending = _unit_pending(ev, units.text, daemon, own)
-    if pending and not unread and not manager_why:
+    passed = _unit_pass_environment(units.text, daemon, own)
+    pending = _unit_pending(ev, units.text, daemon, own | set(pre_env) | set(passed))
+    if passed and not unread:
+        # PID 1's own environment, which no artefact holds, over the manager's (R47L-3)
+        unread = (
+            f"{daemon}.service's PassEnvironment= passes {', '.join(passed)} from the service "
+            "manager's own process environment (PID 1's, to which the kernel command line's "
+            "NAME=VALUE words go; `tr '\\0' '\\n' </proc/1/environ` shows it), which was not "
+            "collected"
+        )
+    elif pending and not unread and not manager_why:
         # the files' value and the manager's differ: which one the next start takes depends
         # on a daemon-reload or boot before it (R47L-1)
         unread = f"{daemon}.service's environment may take either: {pending}"
@@ -14170,6 +14179,32 @@ def _unit_pre_set_environment(text: str, daemon: str) -> tuple[dict[str, str], s
             env[name] = val
         where = f"`systemctl set-environment` in {daemon}.service {key}="
     return env, where, ""
+
+
+def _unit_pass_environment(text: str, daemon: str, own: set[str]) -> list[str]:
+    """The variables `<daemon>.service`'s PassEnvironment= passes that libvirt reads
+    (LIBVIRT_DEBUG, LIBVIRT_LOG_OUTPUTS, LIBVIRT_LOG_FILTERS) or its ExecStart= takes, and that
+    the unit does not set itself (`own`) nor unset (R47L-3).
+
+    systemd.exec(5) PassEnvironment= (read with `find_string`): "Pass environment variables set
+    for the system service manager to executed processes. Takes a space-separated list of
+    variable names", given more than once it accumulates, the empty string resets it; systemd
+    src/core/execute.c build_pass_environment takes each with getenv(3), the manager's own
+    process environment (not DefaultEnvironment=), and exec_child merges them over the
+    manager's environment and under the unit's Environment= and EnvironmentFile= (R44L-1).
+    PID 1's environment holds the kernel command line's parameters the kernel does not
+    recognise (systemd commit e21fea24, "All parameters in the kernel command line are exported
+    to the initial environment of PID1", read with `search`)."""
+    names: list[str] = []
+    for _, key, value in _service_settings(text, daemon):
+        if key == "PassEnvironment":
+            names = [*names, *value.split()] if value else []
+    unset = {w for w in _unit_unset_environment(text, daemon) if "=" not in w}
+    cmd, _ = _unit_exec_start(text, daemon)
+    wanted = {"LIBVIRT_DEBUG", "LIBVIRT_LOG_OUTPUTS", "LIBVIRT_LOG_FILTERS"}
+    if cmd and not _no_env_expand(cmd):
+        wanted.update(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", cmd))
+    return [n for n in dict.fromkeys(names) if n in wanted - own - unset]
 
 
 def _unit_pending(ev: HostEvidence, text: str, daemon: str, own: set[str]) -> str:
