@@ -36,18 +36,19 @@ Findings (R47L-n):
   which its unit neither sets nor unsets, is asked (_unit_pending; k3s: its variables, in
   _k3s_unit_next), naming both values.
 
-- R47L-2 (false pass) HVA-200, HVA-213: `ExecStartPre=systemctl set-environment NAME=VALUE` in
-  libvirtd.service itself (round 46's lead; a common idiom) was not read. systemd
+- R47L-2 (false pass) HVA-200, HVA-213, HVA-142: `ExecStartPre=systemctl set-environment
+  NAME=VALUE` in libvirtd.service (or k3s.service) itself (round 46's lead; a common idiom) was not read. systemd
   src/core/service.c service_spawn (read with `find_string`) calls unit_set_exec_params, the
   manager's environment as it stands, for each command it spawns, so ExecStart= takes what an
   ExecStartPre= (or ExecCondition=) command set just before it. `ExecStartPre=/usr/bin/systemctl
   set-environment LIBVIRT_LOG_OUTPUTS=1:file:...` (also `-@`-prefixed, quoted) passed both
   checks with "log_outputs unset (the journal)"; a shell around it or `import-environment`
-  likewise. Now parse.host._unit_pre_set_environment reads plain `systemctl set-environment`
+  likewise; in k3s.service, `K3S_KUBECONFIG_MODE=644` passed HVA-142 "2 administrative
+  principal(s)". Now parse.host._unit_pre_set_environment reads plain `systemctl set-environment`
   assignments into the daemon's next-start environment (under its own Environment=, over the
   manager's; an empty ExecStartPre= resets the list): these fail, naming "`systemctl
-  set-environment` in libvirtd.service ExecStartPre="; any other command naming
-  set-/unset-/import-environment asks, quoting the line and its file.
+  set-environment` in libvirtd.service ExecStartPre=" (k3s: "ALL (every user)"); any other
+  command naming set-/unset-/import-environment asks, quoting the line and its file.
 
 - R47L-3 (false pass) HVA-200, HVA-213: PassEnvironment= (round 46's lead) was not read.
   systemd.exec(5) PassEnvironment=: "Pass environment variables set for the system service
@@ -66,7 +67,7 @@ Environment= over a pending variable (pass); a variable set-environment sets tha
 not (R45L-1's fail, unchanged); for k3s, the unit's own K3S_KUBECONFIG_MODE over a pending one
 (pass) and the files and the manager both at 644 ("ALL (every user)"); for R47L-2, the unit's
 Environment= over ExecStartPre='s value, an empty ExecStartPre= resetting it, another
-ExecStartPre= command (pass); for R47L-3, the unit's Environment= over a passed name, an empty
+ExecStartPre= command, k3s.service's Environment= over its ExecStartPre= (pass); for R47L-3, the unit's Environment= over a passed name, an empty
 PassEnvironment= resetting it and a name libvirt does not read (TERM), UnsetEnvironment= of
 it, and a passed name the unit's Environment= sets (LIBVIRTD_ARGS, left out of the question).
 
@@ -79,20 +80,21 @@ takes the journal: now asked); the k3s case failed HVA-142 "ALL (every user)" on
 show-environment, so the files alone are read, as before). The R47L-2 cases on main
 (9d3bb573): the two set-environment ones, the shell and the import-environment ones passed
 HVA-200 and HVA-213 ("log_outputs unset (the journal)"); the three held cases pass there too.
+The two k3s R47L-2 cases on main (9d3bb573) passed HVA-142 ("2 administrative principal(s)").
 The R47L-3 cases on main (9d3bb573): the three passed both checks ("log_outputs unset (the
 journal)"); the three held cases pass there too.
 
-Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fail; 23 cases in 4 test functions; 11
-failed on main before the fixes (9 passed wrongly, 2 failed where the next start is
-undecided); the 12 held pass there too.
+Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fail; 26 cases in 5 test functions; 13
+failed on main before the fixes (11 passed wrongly, 2 failed where the next start is
+undecided); the 13 held pass there too.
 
 Leads left:
 - A variable set-environment alone sets (the files do not) is taken as the next start's: the
   next boot drops it (R45L-1's fail holds; a run-time-only good value over a bad file passes).
 - HVA-213's question where the next start's environment is unknown names --config (through
   _unit_args' $LIBVIRTD_ARGS), not the pending LIBVIRT_LOG_OUTPUTS it is about.
-- ExecStartPre=systemctl set-environment in k3s.service (_k3s_unit_next reads none), and in
-  another unit ordered before libvirtd.service: not read.
+- ExecStartPre=systemctl set-environment in another unit started just before libvirtd.service
+  (show-environment holds it only where that unit ran before the scan): not read.
 - PassEnvironment= asks; PID 1's environment could be read from /proc/cmdline's NAME=VALUE
   words the kernel does not take (its rules: init/main.c unknown_bootoption), or collected.
 - %-specifiers in Environment=/EnvironmentFile= paths (%h, %i, %%), a named /dev/log with
@@ -457,3 +459,42 @@ def test_r47l3_pass_environment(host_scan, unit: str, expected: dict[str, tuple[
     for check, (status, message) in expected.items():
         assert messages(a, check) == {"hv1": message}
         assert outcomes(a, check) == {"hv1": status}
+
+
+K3S_PRE = "[Service]\nExecStartPre=/usr/bin/systemctl set-environment K3S_KUBECONFIG_MODE=644\n"
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        # R47L-2: k3s.service's own ExecStartPre= sets K3S_KUBECONFIG_MODE before ExecStart=
+        (_k3s_unit(extra=K3S_PRE), EVERYONE),
+        # R47L-2: through a shell: asked
+        (
+            _k3s_unit(
+                extra="[Service]\nExecStartPre=/bin/sh -c 'systemctl set-environment "
+                "K3S_KUBECONFIG_MODE=644'\n"
+            ),
+            (
+                "manual",
+                "evidence unavailable: k3s.service's ExecStartPre=/bin/sh -c 'systemctl "
+                "set-environment K3S_KUBECONFIG_MODE=644' (in /etc/systemd/system/k3s.service) "
+                "changes the service manager's environment at its start, in a "
+                f"way hvaudit does not read: the mode and group k3s gives {K3S_YAML} at its next "
+                "start are unknown",
+            ),
+        ),
+        # held: the unit's own Environment= over it
+        (_k3s_unit(extra=f"{K3S_PRE}Environment=K3S_KUBECONFIG_MODE=600\n"), PASS2),
+    ],
+    ids=["set-environment", "shell", "unit-wins"],
+)
+def test_r47l2_k3s_exec_start_pre(host_scan, unit: tuple[str, int, str], expected) -> None:
+    """R47L-2: ExecStartPre=systemctl set-environment in k3s.service itself."""
+    over: dict[str, object] = {
+        **BASE,
+        "kube-admin-configs": (f"600 root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep(),
+        "k3s-service-unit-files": unit,
+    }
+    assert _142(host_scan(over)) == expected

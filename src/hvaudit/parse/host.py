@@ -5667,8 +5667,13 @@ def _k3s_unit_next(
     if not cmd:
         return None
     unit_env, env_files = _unit_environment(got.text, unit)
-    env = {**manager, **unit_env}
-    own = set(unit_env)  # the variables the unit sets itself (R45L-2)
+    # what its ExecStartPre= sets in the manager's environment before ExecStart= (R47L-2)
+    pre_env, _, pre_why = _unit_pre_set_environment(got.text, unit)
+    if pre_why:
+        return pre_why
+    env = {**manager, **pre_env, **unit_env}
+    # the variables the unit sets itself (R45L-2), or its ExecStartPre= does (R47L-2)
+    own = {*unit_env, *pre_env}
     for spec in env_files:
         path = re.sub(
             r"%([%nN])",
