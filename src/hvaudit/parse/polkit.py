@@ -73,9 +73,44 @@ def js_without_comments(text: str) -> str:
     return "".join(out)
 
 
+#: The results polkit takes from a rule, as strings (polkit's src/polkit/
+#: polkitimplicitauthorization.c polkit_implicit_authorization_from_string: strcmp with each).
+_RESULT_NAMES = ("no", "auth_self", "auth_admin", "auth_self_keep", "auth_admin_keep", "yes")
+_RESULT_STRING = re.compile(
+    r"""(\breturn\s*\(?|(?<![=!<>])=|[?:])\s*(["'])\s*(""" + "|".join(_RESULT_NAMES) + r""")\s*\2"""
+)
+
+
+def results_spelled(code: str) -> str:
+    """A rules file's code with every result written `polkit.Result.NAME`, the one spelling the
+    readers look for. polkit takes whatever string a rule returns (polkit's
+    src/polkitbackend/polkitbackendduktapeauthority.c
+    polkit_backend_common_js_authority_check_authorization_sync: the string _runRules returns
+    goes to polkit_implicit_authorization_from_string, which compares it with "no",
+    "auth_self", "auth_admin", "auth_self_keep", "auth_admin_keep" and "yes"; the mozjs backend
+    g_strstrip's it first, so blanks inside the quotes are read as the mozjs backend reads them), so
+    `return "yes";` grants as `return polkit.Result.YES;` does; so does `R.YES` where the file
+    sets `var R = polkit.Result`, and `polkit.Result["YES"]` (R47A-1). A string result kept in
+    a variable or chosen by a ternary becomes the constant there, which the readers take as a
+    result not returned directly."""
+    code = re.sub(r"""polkit\s*\.\s*Result\s*\[\s*(["'])(\w+)\1\s*\]""", r"polkit.Result.\2", code)
+    code = _RESULT_STRING.sub(lambda m: f"{m.group(1)} polkit.Result.{m.group(3).upper()}", code)
+    for alias in set(
+        re.findall(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*polkit\s*\.\s*Result\b(?!\s*\.)", code)
+    ):
+        code = re.sub(
+            r"(?<![\w$.])" + re.escape(alias) + r"""\s*(?:\.\s*(\w+)\b|\[\s*["'](\w+)["']\s*\])""",
+            lambda m: f"polkit.Result.{m.group(1) or m.group(2)}",
+            code,
+        )
+    return code
+
+
 def rule_functions(code: str, kind: str = "addRule") -> list[str]:
     """The code of each polkit.addRule() (or addAdminRule()) call of a rules file without
-    comments: from the call to the next registration (a file may hold several)."""
+    comments: from the call to the next registration (a file may hold several), its results
+    spelled `polkit.Result.NAME` (results_spelled)."""
+    code = results_spelled(code)
     starts = [m.start() for m in re.finditer(r"polkit\s*\.\s*add(?:Admin)?Rule\s*\(", code)]
     out = []
     for i, start in enumerate(starts):
