@@ -43,21 +43,32 @@ Findings (R47F-n):
   `pveui`, asked while the file was not collected, now pass; their tests follow, as do
   R45F-1's and R46F-1's unread-file questions under `nftables: 1`).
 
+- R47F-3 (wording) HVA-301, HVA-313: the node's "accepts every inbound packet" after a DROP
+  or REJECT of some packets (`IN DROP -p tcp -dport 22`, `IN REJECT -source 10.0.0.0/8`, then
+  `IN ACCEPT`) was unqualified, while the VM's says "that no rule before it drops or rejects"
+  (round 44's lead). Now checks.proxmox._accepts_everything keeps the IP versions a DROP or
+  REJECT before the ACCEPT took packets of and says "every inbound packet that no rule before
+  it drops or rejects"; a DROP of a whole IP version still leaves "every inbound IPv6 packet".
+
 Held (kept as tests): with netbase's file read under pve-firewall, a DROP of `-dport ssh` still
 takes port 22 from the ACCEPT after it (pass); the parser keys names, not aliases (`www`).
+R47F-3: `IN ACCEPT` with nothing before it, and after `IN DROP -source 0.0.0.0/0` (every
+inbound IPv6 packet), under each daemon.
 
 Probed by script: pve-firewall `-dport ssh:http` with netbase's file (refused named range:
 pass, R45's held test); `-dport http` with netbase's file under either daemon (pass, R46's
 held tests).
 
-Tally: 2 findings (2 false pass); 10 cases in 5 test functions; 8 failed on main before the
-fixes (the parser's held test names a function main lacks); 2 held.
+Tally: 3 findings (2 false pass, 1 wording); 18 cases in 6 test functions; 12 failed on main
+before the fixes (R47F-1's and R47F-2's 8, landed a4e44191, the parser's held test naming a
+function main lacked; R47F-3's 4); 6 held.
 
 Leads left: under pve-firewall a name the file defines for another protocol only (`-p tcp
 -dport bootps`) makes iptables-restore fail the whole update (not modelled); with the file
 unread under pve-firewall a DROP by name before an ACCEPT of a management port now fails
-(the ACCEPT admits it unless the name is that port): a question would be more exact; the
-node's "every inbound packet" after a narrower DROP, a guest `-i net+1`, ip6tables `!
+(the ACCEPT admits it unless the name is that port): a question would be more exact; a
+pve-firewall rule with a name it refuses beside a management port number (`-dport
+8006,pveui`) still fails though the rule is not applied (wrong fail); a guest `-i net+1`, ip6tables `!
 --src-type UNICAST` (HVA-190), a dnat to an AnyIP local route, a bond's ingress chain not
 credited to its ports (round 44's leads, not probed).
 """
@@ -194,3 +205,48 @@ def test_r47f_2_held_parser_keys_names_not_aliases() -> None:
     a name two lines give two ports is None (a question)."""
     read = parse_iptables_services(NETBASE + "http\t\t8006/udp\n", "/etc/services")
     assert (read["ssh"], read["http"], "www" in read) == (22, None, False)
+
+
+def _every(line: int, rule: str, what: str) -> dict[str, tuple[str, str]]:
+    return {
+        "HVA-301": (
+            "fail",
+            f"cluster firewall on, input policy DROP, but host.fw line {line} `{rule}` accepts "
+            f"{what} before the policy",
+        ),
+        "HVA-313": (
+            "fail",
+            f"host.fw line {line} `{rule}` accepts {what}, management ports included",
+        ),
+    }
+
+
+@pytest.mark.parametrize("nft", [False, True], ids=["pve", "nft"])
+@pytest.mark.parametrize(
+    ("before", "what"),
+    [
+        pytest.param(
+            "IN DROP -p tcp -dport 22",
+            "every inbound packet that no rule before it drops or rejects",
+            id="drop-port-22",
+        ),
+        pytest.param(
+            "IN REJECT -source 10.0.0.0/8",
+            "every inbound packet that no rule before it drops or rejects",
+            id="reject-some-sources",
+        ),
+        pytest.param("", "every inbound packet", id="held-nothing-before"),
+        pytest.param(
+            "IN DROP -source 0.0.0.0/0", "every inbound IPv6 packet", id="held-ipv4-closed"
+        ),
+    ],
+)
+def test_r47f_3_every_packet_after_a_narrower_drop(
+    tmp_path: Path, nft: bool, before: str, what: str
+) -> None:
+    """Was "accepts every inbound packet" after a DROP of some packets (the VM's message
+    says "that no rule before it drops or rejects"); a DROP of a whole IP version leaves
+    the other's every packet."""
+    rules = f"{before}\nIN ACCEPT" if before else "IN ACCEPT"
+    line = (9 if nft else 8) + (1 if before else 0)
+    assert _node(tmp_path, rules, NETBASE, nft=nft) == _every(line, "IN ACCEPT", what)

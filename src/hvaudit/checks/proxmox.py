@@ -752,6 +752,7 @@ def _accepts_everything(
     # the IP versions an unrestricted DROP or REJECT has closed (L16-4), and the ports of a
     # transport protocol one of every source took, per IP version (L18-6P)
     closed: set[int] = set()
+    partly: set[int] = set()
     taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
     pool: dict[tuple[int, str], list[tuple[str, list[tuple[int, int]]]]] = {}
     sources: list[tuple[str, str, list[_Net]]] = []
@@ -763,6 +764,20 @@ def _accepts_everything(
             continue
         if walked is not None:
             walked.append((where, r))
+        if r["type"] == "in" and r["action"] in ("DROP", "REJECT"):
+            # the IP versions a DROP or REJECT before an ACCEPT took packets of (a -source or
+            # -dest of one version's addresses, or a set of one version's entries, takes none
+            # of the other's); one that takes them all closes the version below (R47F-3)
+            hit = set(reached)
+            written = r["options"]
+            assert isinstance(written, dict)
+            for k in ("source", "dest"):
+                spec = str(written.get(k) or "")
+                # a set or alias that holds nothing here (`+sdn/all4` in host.fw) is one
+                # pve-firewall dies on and skips the rule (R33P-3)
+                if spec:
+                    hit &= {n.version for n in _fw_networks(spec.split(","), cluster)[0]}
+            partly |= hit
         shown = r["options"]
         assert isinstance(shown, dict)
         if r["type"] != "in" or r["macro"]:
@@ -1011,7 +1026,10 @@ def _accepts_everything(
             out.append(f"{where} line {r['line']} `{quoted}` accepts {what}{chosen}{bare}")
             return out
         if r["action"] == "ACCEPT":
-            what = f"every inbound {family}packet"
+            # some packets a DROP or REJECT before it took, as the VM's message says (R47F-3)
+            what = f"every inbound {family}packet" + (
+                " that no rule before it drops or rejects" if opened_versions & partly else ""
+            )
             out.append(f"{where} line {r['line']} `{quoted}` accepts {what}{why}{chosen}")
             return out
         closed |= reached
