@@ -36,6 +36,15 @@ Findings:
   (`no_link`), and HVA-440 fails a switch, or a port group with its own order, left with
   fewer than two uplinks with a link. (Harness: the host record from `_host_record` over real
   pyVmomi objects, as round 31's `_standard_host`, through round 11's `_vsphere`.)
+- R47E-3 (false n/a) HVA-440: a host's distributed switches were neither judged nor asked
+  (the docstring left them "with the auditor", but no outcome said so), and a host with no
+  standard vSwitch was "not applicable: no network on this host to evaluate" whatever its
+  distributed switch's uplinks there. A distributed switch's part on a host is its
+  HostProxySwitch ("the component of a DistributedVirtualSwitch on a particular host"; pnic,
+  "The set of physical network adapters associated with this switch": vSphere Web Services
+  API). Now the collector reads config.network.proxySwitch, and HVA-440 fails one uplink or
+  none other with a link, and asks which uplinks each port group's teaming uses where there
+  are two (the distributed port groups' teaming is not collected).
 
 Held:
 - a route (`post-up ip route add 10.0.2.0/24 via 10.0.0.1`), a deletion (`ip addr del`), an
@@ -55,8 +64,9 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 2 findings (2 false pass); 15 test cases, 8 failed on main before the fixes (R47E-1:
-4 pass, 1 manual on the API path; R47E-2: 3 pass), 7 held.
+Tally: 3 findings (2 false pass, 1 false n/a); 19 test cases, 12 failed on main before the
+fixes (R47E-1: 4 pass, 1 manual on the API path; R47E-2: 3 pass; R47E-3: 4 not applicable),
+7 held.
 
 Leads left:
 - a command that adds an address through a script or a variable other than $IFACE/$LOGICAL
@@ -67,7 +77,10 @@ Leads left:
   where copied, not derived from subnets.cfg.
 - HVA-440 with config.network.pnic not reported still passes on the teaming order alone
   (team decision: ask the link state, or judge the configuration only); a distributed
-  switch's uplinks (per host) are not read at all.
+  port group's teaming order (uplinkTeamingPolicy.uplinkPortOrder) and the host's
+  uplink-to-vmnic map (HostProxySwitch.uplinkPort, spec.backing.pnicSpec) are not collected,
+  so two uplinks of a distributed switch are asked, never passed; a record without
+  proxy_switches (an older collector) still leaves them unasked.
 - render_firewall drops the API's per-rule `errors` (pve-firewall verify_rule); hvaudit's
   parser re-derives most of them, not pve_verify_iface on a host or cluster rule's -i
   (`^[a-z][a-z0-9_]{1,20}([:.][0-9]+)?$`, pve-common JSONSchema.pm): read, no false pass found,
@@ -381,3 +394,108 @@ def test_r47e_held_an_empty_sourced_directory_is_read(
         if r["check_id"] == "HVA-308" and r["subject"] == {"type": "host", "name": "pve-h1"}
     ]
     assert got == [PASS[:2]]
+
+
+# --- R47E-3: HVA-440 and a host's distributed switches ---------------------------------------
+
+
+def _esx_proxy(nics: dict[str, bool]) -> dict[str, Any]:
+    """A host record as collect/vsphere.py's _host_record writes it from real pyVmomi objects:
+    no standard vSwitch, distributed switch dvs-prod's part on the host (HostProxySwitch) with
+    physical NICs `nics`, each with its linkSpeed set where the value says so."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _host_record
+
+    proxy = vim.host.HostProxySwitch(
+        dvsUuid="50 1a 2b 3c",
+        dvsName="dvs-prod",
+        key="dvs-key",
+        numPorts=512,
+        numPortsAvailable=500,
+        pnic=[f"key-vim.host.PhysicalNic-{n}" for n in nics],
+        spec=vim.host.HostProxySwitch.Specification(),
+    )
+    pnics = [
+        vim.host.PhysicalNic(
+            device=dev,
+            linkSpeed=vim.host.PhysicalNic.LinkSpeedDuplex(speedMb=25000, duplex=True)
+            if up
+            else None,
+        )
+        for dev, up in nics.items()
+    ]
+    props: dict[str, Any] = {
+        "name": "esx1",
+        "config.network.vswitch": [],
+        "config.network.portgroup": [],
+        "config.network.pnic": pnics,
+        "config.network.proxySwitch": [proxy],
+    }
+    return _host_record(props, {})
+
+
+DVS_QUESTION = (
+    "Does every port group of distributed switch dvs-prod use two or more of its uplinks on "
+    "host esx1 (vmnic2, vmnic3), active or standby? Evidence: each distributed port group's "
+    "teaming and failover order (the port group > Configure > Policies, or "
+    "config.defaultPortConfig.uplinkTeamingPolicy.uplinkPortOrder) and which vmnic backs each "
+    "uplink on the host (Host > Configure > Virtual switches). Pass: yes, two or more, each "
+    "with a link; fail: a port group has one uplink active or standby, the others unused."
+)
+
+
+@pytest.mark.parametrize(
+    ("nics", "expected"),
+    [
+        pytest.param(
+            {"vmnic2": True},
+            ("fail", "distributed switch dvs-prod has one uplink on host esx1 (vmnic2)", None),
+            id="one-uplink",
+        ),
+        pytest.param(
+            {"vmnic2": True, "vmnic3": False},
+            (
+                "fail",
+                "distributed switch dvs-prod has no second uplink with a link on host esx1: "
+                "vmnic2 with a link, vmnic3 with none (linkSpeed not set: the link is down)",
+                None,
+            ),
+            id="second-uplink-without-link",
+        ),
+        pytest.param(
+            {"vmnic2": True, "vmnic3": True},
+            (
+                "manual",
+                "distributed switch dvs-prod has uplinks vmnic2, vmnic3 on host esx1; which of "
+                "them each of its port groups' teaming uses is not in the evidence",
+                DVS_QUESTION,
+            ),
+            id="two-uplinks-asked",
+        ),
+        pytest.param(
+            {},
+            (
+                "not_applicable",
+                "distributed switch dvs-prod has no uplink on host esx1 (internal only)",
+                None,
+            ),
+            id="no-uplink",
+        ),
+    ],
+)
+def test_r47e3_distributed_switch_uplinks_on_the_host(
+    tmp_path: Path, nics: dict[str, bool], expected: tuple[str, str, str | None]
+) -> None:
+    """R47E-3 (false n/a) HVA-440: a host whose networks are on distributed switch dvs-prod
+    alone; main said "no network on this host to evaluate" whatever its uplinks there (and
+    a host with standard switches too had its distributed ones neither judged nor asked)."""
+    from test_redteam11_vmw_probes import _vsphere
+
+    a = _vsphere(tmp_path, _esx_proxy(nics))
+    got = [
+        (r.status.value, r.outcome.subject.name, r.outcome.message, r.outcome.question)
+        for r in a.results
+        if r.check.id == "HVA-440"
+    ]
+    assert got == [(expected[0], "dvs-prod", expected[1], expected[2])]

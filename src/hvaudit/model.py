@@ -1780,6 +1780,9 @@ class VmwareHost:
     # The items below are as the vSphere collector recorded them; None = not reported.
     switches: list[dict[str, Any]] | None = None
     """Standard vSwitches: name, security {allowPromiscuous, macChanges, forgedTransmits}, nics."""
+    proxy_switches: list[dict[str, Any]] | None = None
+    """The host's parts of distributed switches: name, nics (its uplinks' vmnics on this host),
+    no_link (those without link, None: not reported); None where not reported."""
     distributed: dict[str, Any] | None = None
     """vCenter's distributed switches and port groups (security, vlan, uplink, overrides)."""
     distributed_source: Source = field(default_factory=lambda: Source(""))

@@ -4696,8 +4696,11 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     order holds two of the switch's uplinks. An uplink whose link is down carries nothing
     (HostPhysicalNic.linkSpeed: "If this object is not set, then the link is down", pyVmomi
     docs vim/host/PhysicalNic.rst; the collector's `no_link`): it is no second path (R47E-2:
-    two uplinks, one unplugged, passed). Distributed switches' uplinks are per host and not
-    read: their port groups' redundancy stays with the auditor."""
+    two uplinks, one unplugged, passed). A distributed switch's uplinks on the host are its
+    HostProxySwitch's `pnic` (config.network.proxySwitch): one, or none other with a link,
+    fails; two or more are asked, as which of them each distributed port group's teaming uses
+    is not collected (R47E-3: such a host's distributed switches were neither judged nor
+    asked, and a host with no standard switch was "not applicable")."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
             s = _switch_subject("(standard switches)", h.name, "vswitch")
@@ -4764,6 +4767,50 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                     for pg, pg_order in own
                 )
                 yield passed(s, f"standard switch {name} uplinks: {', '.join(used)}{extra}", src)
+        yield from _distributed_uplinks(h.name, esx)
+
+
+def _distributed_uplinks(host: str, esx: VmwareHost) -> Iterator[Outcome]:
+    """HVA-440 of each distributed switch the host is part of (the collector's
+    `proxy_switches`, HostProxySwitch dvsName and pnic; R47E-3)."""
+    for ps in esx.proxy_switches or []:
+        if not isinstance(ps, dict):
+            continue
+        name = str(ps.get("name", ""))
+        s = _switch_subject(name, host, "dvs")
+        src = Source(esx.source.artefact, f"proxy switch {name}")
+        nics = [str(n) for n in ps.get("nics") or []]
+        no_link = ps.get("no_link")
+        down = {str(n) for n in no_link} if isinstance(no_link, list) else set()
+        if not nics:
+            yield not_applicable(
+                s, f"distributed switch {name} has no uplink on host {host} (internal only)"
+            )
+        elif len(nics) == 1:
+            yield failed(
+                s, f"distributed switch {name} has one uplink on host {host} ({nics[0]})", src
+            )
+        elif sum(n not in down for n in nics) < 2:
+            yield failed(
+                s,
+                f"distributed switch {name} has no second uplink with a link on host {host}: "
+                + _linkless(nics, nics, down),
+                src,
+            )
+        else:
+            yield manual(
+                s,
+                f"distributed switch {name} has uplinks {', '.join(nics)} on host {host}; which "
+                "of them each of its port groups' teaming uses is not in the evidence",
+                src,
+                question=f"Does every port group of distributed switch {name} use two or more "
+                f"of its uplinks on host {host} ({', '.join(nics)}), active or standby? "
+                "Evidence: each distributed port group's teaming and failover order (the "
+                "port group > Configure > Policies, or config.defaultPortConfig."
+                "uplinkTeamingPolicy.uplinkPortOrder) and which vmnic backs each uplink on the "
+                "host (Host > Configure > Virtual switches). Pass: yes, two or more, each with "
+                "a link; fail: a port group has one uplink active or standby, the others unused.",
+            )
 
 
 def _linkless(nics: list[str], order: list[str], down: set[str]) -> str:

@@ -71,6 +71,10 @@ HOST_PATHS = (
     # adapter. If this object is not set, then the link is down" (pyVmomi docs
     # vim/host/PhysicalNic.rst): an uplink without link is no path (HVA-440)
     "config.network.pnic",
+    # R47E-3: HostProxySwitch, "the component of a DistributedVirtualSwitch on a particular
+    # host" (vSphere Web Services API): dvsName and pnic ("The set of physical network adapters
+    # associated with this switch"), the uplinks HVA-440 counts per host
+    "config.network.proxySwitch",
     "config.service",
     "config.firewall",
     "config.lockdownMode",
@@ -888,6 +892,7 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         "connection": str(props.get("runtime.connectionState", "")),
         "portgroups": portgroups,
         "switches": standard if props.get("config.network.vswitch") is not None else None,
+        "proxy_switches": _proxy_switches(props.get("config.network.proxySwitch"), linkless),
         "ntp": _ntp(props.get("config.dateTimeInfo")),
         "dns_names": _dns_names(props.get("config.network.dnsConfig")),
         "directory": _directory(props.get("config.authenticationManagerInfo")),
@@ -981,6 +986,28 @@ def _cpuid_hypervisor(features: Any) -> str | None:
             return bits[0]
         return None
     return None
+
+
+def _proxy_switches(
+    proxies: list[Any] | None, linkless: set[str] | None
+) -> list[dict[str, Any]] | None:
+    """The host's parts of distributed switches (HostProxySwitch): the switch's name, the
+    physical NICs it has on this host (`pnic`, PhysicalNic keys ending in the device), and
+    those of them without link (None where config.network.pnic is not reported); None where
+    config.network.proxySwitch is not reported (R47E-3)."""
+    if proxies is None:
+        return None
+    out = []
+    for p in proxies:
+        nics = sorted(str(k).rsplit("-", 1)[-1] for k in getattr(p, "pnic", None) or [])
+        out.append(
+            {
+                "name": str(getattr(p, "dvsName", "") or getattr(p, "dvsUuid", "")),
+                "nics": nics,
+                "no_link": [n for n in nics if n in linkless] if linkless is not None else None,
+            }
+        )
+    return out
 
 
 def _failover_order(switch: Any) -> list[str] | None:

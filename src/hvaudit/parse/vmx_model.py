@@ -471,6 +471,7 @@ def _host(
             access=access,
             access_source=Source("vmware/access.json"),
             switches=_list(record, "switches"),
+            proxy_switches=_list(record, "proxy_switches"),
             distributed=distributed,
             distributed_source=Source("vmware/dvs.json"),
             ntp=_dict(record, "ntp"),
