@@ -167,6 +167,9 @@ class Graphics:
     tls_anon: str = ""
     """VNC: the raw `-set vnc.default.tls-creds=ID` (its last value) naming a raw `-object
     tls-creds-anon`: anonymous TLS, no server certificate, judged as no TLS (R46D-1)."""
+    tls_x509: str = ""
+    """VNC: the raw `-set vnc.default.tls-creds=ID` (its last value) naming a raw `-object
+    tls-creds-x509`: x509 TLS on libvirt's VNC whatever qemu.conf's vnc_tls (R47D-4)."""
     copypaste: bool | None = None
     """SPICE: `<clipboard copypaste='yes'|'no'/>`; None when absent, where spice-server's
     default (on) holds (HVA-239)."""

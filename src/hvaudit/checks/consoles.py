@@ -1594,12 +1594,17 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     TLS on its own is susceptible to man-in-the-middle attacks", and include/crypto/
     tlscredsanon.h (QCryptoTLSCredsAnon) discourages anonymous credentials, "lacking MITM
     attack protection": no certificate authenticates the server, so the console is judged
-    as one without TLS (R46D-1). Other keys are left as they are (a lead)."""
+    as one without TLS (R46D-1); naming a raw `-object tls-creds-x509` it gives libvirt's
+    VNC x509 TLS where qemu.conf's vnc_tls = 0 gave it none (vnc_display_setup_auth: a
+    VeNCrypt X509 subauth for x509 credentials; anything but x509 or anonymous ones is
+    "Unsupported TLS cred type" and QEMU does not start), so vnc_tls does not decide then
+    (R47D-4). Other keys are left as they are (a lead)."""
     listens = list(g.listens)
     password_off = g.password_off
     sasl_off = g.sasl_off
     sasl_on = g.sasl_on
     tls_anon = g.tls_anon
+    tls_x509 = g.tls_x509
     objects = _objects(args)
     vncs: list[str] = []
     websockets: list[str] = []
@@ -1630,8 +1635,9 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         elif key == "tls-creds":
             # an id among the raw objects is read for its type; another (libvirt's own
             # vnc-tls-creds0) is taken at its word
-            anon = objects.get(value, {}).get("qom-type") == "tls-creds-anon"
-            tls_anon = f"-set {o.text.strip()}" if anon else ""
+            qom = objects.get(value, {}).get("qom-type")
+            tls_anon = f"-set {o.text.strip()}" if qom == "tls-creds-anon" else ""
+            tls_x509 = f"-set {o.text.strip()}" if qom == "tls-creds-x509" else ""
     none = any(lst.kind == "none" for lst in g.listens)  # libvirt's `-vnc none`
     if vncs[-1:] == ["none"]:
         # the last `vnc` value none: no listener at all, a websocket's neither (R47D-1)
@@ -1644,12 +1650,13 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         host = w.rsplit(":", 1)[0].strip("[]") if ":" in w else ""
         if host or vncs or any(lst.kind == "socket" for lst in g.listens):
             listens.append(Listen("address", host or "0.0.0.0"))
-    if (listens, password_off, sasl_off, sasl_on, tls_anon) == (
+    if (listens, password_off, sasl_off, sasl_on, tls_anon, tls_x509) == (
         list(g.listens),
         g.password_off,
         g.sasl_off,
         g.sasl_on,
         g.tls_anon,
+        g.tls_x509,
     ):
         return g
     return dataclasses.replace(
@@ -1659,6 +1666,7 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         sasl_off=sasl_off,
         sasl_on=sasl_on,
         tls_anon=tls_anon,
+        tls_x509=tls_x509,
     )
 
 
@@ -1883,19 +1891,29 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             + ("" if has_pw else ", no password in the domain XML")
             + (f" (defaultMode='{g.default_mode}')" if t == "spice" else "")
         )
-        r.settings.append(f"{t}_tls = 1")
+        if not (t == "vnc" and g.tls_x509):
+            r.settings.append(f"{t}_tls = 1")
         if not has_pw:
             r.settings.append(f"{t}_password (the default password of consoles without one)")
         return
     tls, tsrc = conf_value(h, "qemu.conf", f"{t}_tls")
     r.refs.append(tsrc)
-    if tls != 1:
+    # a -set naming raw x509 credentials gives TLS where vnc_tls did not (_vnc_set, R47D-4)
+    raw_x509 = tls != 1 and t == "vnc" and g.tls_x509
+    if tls != 1 and not raw_x509:
         r.fails.append(f"{t} on {where} without TLS ({t}_tls = {tls})")
         return
     if has_pw is None:
         r.hidden_password = g.password
         return
-    r.proven.append(f"{t} on {where} with TLS and a password")
+    r.proven.append(
+        f"{t} on {where} with TLS and a password"
+        + (
+            f" (a QEMU argument {g.tls_x509} names a -object tls-creds-x509; {t}_tls = {tls})"
+            if raw_x509
+            else ""
+        )
+    )
 
 
 def _chardev(h: Host, c: Chardev, r: _Verdict) -> None:
