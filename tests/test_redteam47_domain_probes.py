@@ -44,18 +44,37 @@ Findings:
   protection). VMs web01, v1 and v2 (keyval, QemuOpts and JSON spellings) were "no VNC, SPICE
   or RDP console" (not applicable). Now they fail as libvirt's does (consoles._raw_consoles,
   _dbus_entries).
+- R47D-4 (wrong fail) HVA-031: round 46's lead. With qemu.conf's vnc_tls = 0, a raw `-set
+  vnc.default.tls-creds=x0` naming a raw `-object tls-creds-x509` reaches libvirt's -vnc
+  (QEMU's id `default`, R41D-6) and gives its passworded VNC x509 TLS (ui/vnc.c
+  vnc_display_setup_auth: VeNCrypt X509VNC for x509 credentials; any but x509 or anonymous
+  ones are "Unsupported TLS cred type" and QEMU does not start). VM web01 failed "without
+  TLS (vnc_tls = 0)"; now it passes "with TLS and a password", naming the -set and vnc_tls
+  (consoles._vnc_set, Graphics.tls_x509).
+- R47D-5 (wrong fail) HVA-031: a lone raw `-spice addr=0.0.0.0,tls-port=5901,sasl=on,
+  disable-ticketing=on` (VM web01) failed "without authentication (disable-ticketing)", but
+  QEMU's qemu_spice_init calls spice_server_set_noauth, which clears the ticket alone
+  (ticketing_enabled, taTicket), and with SASL on spice-server admits a client only through
+  SASL (server/reds.cpp reds_handle_auth_mechanism: the SPICE ticket only `&&
+  !reds->config->sasl_enabled`, "Unknown auth method, disconnecting" otherwise;
+  reds_handle_read_link_done: "SASL enabled, but peer supports only spice authentication"),
+  as R41D-5 held for an inherited disable-ticketing. Now it is the SASL question.
 
 Held (kept as tests): a raw loopback -vnc with a bare websocket port (the display's host),
 a last `vnc=none` (no listener at all), libvirt's loopback VNC with a bare websocket and
 libvirt's VNC on 0.0.0.0 moved to `none` keep their passes (R47D-1); a loopback -debugcon
 without `mon:` beside the VM's own user-mode guest keeps its passes (R47D-2); a raw dbus
-display on a loopback bus, with p2p=on, on a UNIX bus or without addr passes (R47D-3).
+display on a loopback bus, with p2p=on, on a UNIX bus or without addr passes (R47D-3); with
+vnc_tls = 0, no -set, a -set naming libvirt's vnc-tls-creds0 (never created then) or PSK
+credentials, and x509 without a password still fail (R47D-4); `disable-ticketing=on`
+without sasl still fails (R47D-5).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 3 findings (false pass 2, one also a false n/a; false n/a 1), 4 tests holding 25
-cases; 20 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4, and all 7 of
-R47D-3, whose held cases were not applicable there); the 5 other held cases pass on main too.
+Tally: 5 findings (false pass 2, one also a false n/a; false n/a 1; wrong fail 2), 6 tests
+holding 32 cases; 22 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4,
+all 7 of R47D-3, whose held cases were not applicable there, R47D-4's 1 and R47D-5's 1); the
+10 other held cases pass on main too.
 
 Leads left: see the round's report.
 """
@@ -64,11 +83,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import messages, outcomes
+import pytest
+
+import test_redteam41_domain_probes as t41
+from conftest import HARDENED_HOST, messages, outcomes
 from test_loop17_probes import USER_NIC
 from test_redteam3_vm_probes import verdict
 from test_redteam37_domain_probes import _ns_scan
 from test_redteam40_domain_probes import _commandline
+from test_redteam41_domain_probes import _questions
 from test_vm_leads19b import _web01
 
 VNC_ANY = "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0'/></devices>"
@@ -257,3 +280,82 @@ def test_raw_dbus_display_on_a_tcp_bus_fails(tmp_path: Path) -> None:
         "v5": "console(s) reachable only from the host",
         "v6": "QEMU argument -display dbus: no bus address in the arguments (the session bus)",
     }
+
+
+X509 = "tls-creds-x509,id=x0,dir=/etc/pki/qemu,endpoint=server"
+
+
+def test_set_tls_creds_to_x509_credentials_where_vnc_tls_is_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R47D-4: with qemu.conf's vnc_tls = 0, a raw `-set vnc.default.tls-creds=ID` naming a
+    raw `-object tls-creds-x509` gives libvirt's passworded VNC x509 TLS (ui/vnc.c
+    vnc_display_setup_auth: VeNCrypt X509VNC), which HVA-031 failed "without TLS (vnc_tls =
+    0)". Held: no -set, a -set naming libvirt's vnc-tls-creds0 (which vnc_tls = 0 never
+    creates: QEMU does not start) or PSK credentials ("Unsupported TLS cred type"), and the
+    x509 -set without a password."""
+    conf = HARDENED_HOST["/etc/libvirt/qemu.conf"].replace("vnc_tls = 1", "vnc_tls = 0")
+    monkeypatch.setattr(t41, "HARDENED_HOST", {**HARDENED_HOST, "/etc/libvirt/qemu.conf": conf})
+    pw = "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0' passwd='x'/></devices>"
+    psk = "tls-creds-psk,id=p0,dir=/etc/pki/qemu,endpoint=server"
+    a = t41._conf_scan(
+        tmp_path,
+        {
+            "web01": (pw, _commandline("-object", X509, "-set", "vnc.default.tls-creds=x0")),
+            "v1": (pw, ""),
+            "v2": (pw, _commandline("-set", "vnc.default.tls-creds=vnc-tls-creds0")),
+            "v3": (pw, _commandline("-object", psk, "-set", "vnc.default.tls-creds=p0")),
+            "v4": (VNC_ANY, _commandline("-object", X509, "-set", "vnc.default.tls-creds=x0")),
+        },
+        "",
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "pass",
+        "v1": "fail",
+        "v2": "fail",
+        "v3": "fail",
+        "v4": "fail",
+    }
+    off = "vnc on 0.0.0.0 (bound to every address) without TLS (vnc_tls = 0)"
+    assert messages(a, "HVA-031") == {
+        "web01": "vnc on 0.0.0.0 (bound to every address) with TLS and a password (a QEMU "
+        "argument -set vnc.default.tls-creds=x0 names a -object tls-creds-x509; vnc_tls = 0)",
+        "v1": off,
+        "v2": off,
+        "v3": off,
+        "v4": "vnc on 0.0.0.0 (bound to every address) without a password",
+    }
+
+
+def test_lone_raw_spice_with_sasl_and_disable_ticketing_is_asked(tmp_path: Path) -> None:
+    """R47D-5: a raw `-spice ...,sasl=on,disable-ticketing=on` failed "without
+    authentication (disable-ticketing)", but spice_server_set_noauth clears the ticket alone,
+    and with SASL on spice-server admits a client only through SASL
+    (reds_handle_auth_mechanism, reds_handle_read_link_done): it is the SASL question, as
+    sasl=on alone is. Held: disable-ticketing=on without sasl still fails."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (
+                "",
+                _commandline("-spice", "addr=0.0.0.0,tls-port=5901,sasl=on,disable-ticketing=on"),
+            ),
+            "v1": ("", _commandline("-spice", "addr=0.0.0.0,tls-port=5901,disable-ticketing=on")),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "manual", "v1": "fail"}
+    shown = "QEMU argument -spice addr=0.0.0.0,tls-port=5901,sasl=on,disable-ticketing=on"
+    assert messages(a, "HVA-031") == {
+        "web01": f"{shown}: TLS port only, sasl (SASL authenticates)",
+        "v1": "QEMU argument -spice addr=0.0.0.0,tls-port=5901,disable-ticketing=on: a SPICE "
+        "server on 0.0.0.0 without authentication (disable-ticketing)",
+    }
+    assert _questions(a, "HVA-031")["web01"] == (
+        f"Does the SASL configuration QEMU uses for spice ({shown}) on host hv1 offer only "
+        "mechanisms that authenticate? Evidence: the mech_list line of qemu.conf in the "
+        "configuration directory the SASL library on hv1 was built with (libvirt passes QEMU a "
+        "SASL_CONF_PATH only with its own VNC or SPICE console under /etc/libvirt/qemu.conf's "
+        "vnc_sasl = 1 or spice_sasl = 1, so vnc_sasl_dir and spice_sasl_dir do not apply). "
+        "Pass: yes, mech_list names only mechanisms that authenticate the user (gssapi, "
+        "scram-sha-256); fail: mech_list is unset or names anonymous."
+    )

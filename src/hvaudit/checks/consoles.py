@@ -1210,8 +1210,15 @@ def _raw_console_verdict(
         inherited = inherited or _Inherited()
         o: Mapping[str, str] = {**inherited.opts, **q.props}
         if _on(o, "sasl"):
-            # SASL authenticates whatever disable-ticketing says (R41D-5)
-            o = {**o, "disable-ticketing": q.props.get("disable-ticketing", "off")}
+            # SASL authenticates whatever disable-ticketing says (R41D-5), the raw -spice's
+            # own too: qemu_spice_init's spice_server_set_noauth clears the ticket alone
+            # (ticketing_enabled, taTicket), and spice-server's reds_handle_auth_mechanism
+            # takes the SPICE ticket only `&& !reds->config->sasl_enabled`, starting SASL for
+            # SPICE_COMMON_CAP_AUTH_SASL and refusing any other ("Unknown auth method"),
+            # while reds_handle_read_link_done refuses a client without auth selection
+            # ("SASL enabled, but peer supports only spice authentication"): no client gets
+            # past SASL (R47D-5)
+            o = {**o, "disable-ticketing": "off"}
         if _on(o, "unix"):
             # reds_init_socket binds `addr` as a UNIX socket path, every port ignored
             via = "" if _on(q.props, "unix") else " (unix=on of libvirt's -spice, merged)"
