@@ -25,18 +25,32 @@ Findings (R47B-n):
   (loader.conf's default, LoaderEntryDefault not read) was not asked. Now the images' kernels
   (R47B-1's _esp_kernels) count, and listed images make the host a systemd-boot one.
 
+- R47B-3 (false pass) HVA-180 (parse.host._bls_entry_kernel, _bls_version, _custom_entry_kernel,
+  new _kernel_release): GRUB's default (grubenv's saved_entry for GRUB_DEFAULT=saved) naming a
+  Boot Loader Specification entry (blscfg: its file's stem or its `title`) with no `version`
+  line whose image names no release (/kernels/old/vmlinuz) was read as naming no kernel, and
+  an image vmlinuz-NAME, in such an entry or a custom one (40_custom), as the release NAME
+  (vmlinuz-pinned: "pinned"), which no installed kernel is: either way no older kernel was
+  named and it passed, though the entry may boot the older one. A kernel release is VERSION.
+  PATCHLEVEL.SUBLEVEL then EXTRAVERSION and the local version (the kernel's Makefile, `make
+  kernelrelease`). Now R44B-1's question (GRUB_DEFAULT_UNREAD: `readlink -f` of the image
+  against /boot's kernels).
+
 Held (kept as tests): a UKI of the running kernel under a machine-id token and one of another
 flavour (-rt-amd64, not compared) keep the pass on a GRUB host; a systemd-boot host whose only
-image is the running kernel's keeps it.
+image is the running kernel's keeps it; a version-less entry whose image names the running
+kernel passes, one naming the older kernel fails (R25B-4).
 
 Probed by script, not kept: none.
 
 No e2e run: the e2e host has no ESP, Boot Loader Specification entry or unified kernel image
 (no /efi, /boot/efi, /boot/loader), so the change cannot reach the e2e-* verdicts.
 
-Tally: 2 findings (2 false passes); 6 cases in 6 test functions. R47B-1: on main 1295447 2 of 2
+Tally: 3 findings (3 false passes); 11 cases in 9 test functions. R47B-1: on main 1295447 2 of 2
 failed (2 false passes of HVA-180); its held case passed before and after. R47B-2: on main
 675e94f 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
+R47B-3: on main 26bdb5e 3 of 3 failed (3 false passes of HVA-180); its 2 held cases passed
+before and after.
 
 Leads left:
 - A UKI whose name holds no release (not kernel-install's, e.g. linux.efi) is not read: its
@@ -46,9 +60,13 @@ Leads left:
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import messages, outcomes
 from test_redteam21_boot_probes import _boot
-from test_redteam45_boot_probes import ONLY_28, PASS, _sd_entry
+from test_redteam26_boot_probes import KERNELOPTS, OLDER, RUNNING, _entry, _grubenv, _rhel8
+from test_redteam30_boot_probes import CUSTOM_HEAD
+from test_redteam45_boot_probes import C40, ONLY_28, PASS, _scan, _sd_entry
 
 NO_UKI = ("", 1, "find: '/efi/EFI/Linux': No such file or directory\n")
 UKI_DIR = "/efi/EFI/Linux/"
@@ -143,3 +161,85 @@ def test_r47b_2_held_uki_of_running_kernel_only(host_scan) -> None:
     )
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R47B-3: GRUB's default naming a Boot Loader Specification entry of no readable release --------
+
+PINNED = "/boot/loader/entries/7b92728670d64c65879a91ae405012ed-pinned.conf"
+
+
+def _pinned_entry(linux: str) -> tuple[str, str]:
+    """A Boot Loader Specification entry written by hand: no `version` line."""
+    return (
+        PINNED,
+        f"title Pinned kernel\nlinux {linux}\ninitrd /initramfs-pinned.img\noptions $kernelopts\n",
+    )
+
+
+def _rhel_pinned(linux: str, saved: str):
+    return _rhel8(
+        _entry(RUNNING),
+        _entry(OLDER),
+        _pinned_entry(linux),
+        _grubenv(f"saved_entry={saved}", KERNELOPTS),
+        kernels=(RUNNING, OLDER),
+    )
+
+
+UNREAD = (
+    "evidence unavailable: GRUB's default entry boots a kernel image whose release is not read "
+    "(GRUB_DEFAULT=saved (/boot/grub2/grubenv's saved_entry) names the Boot Loader Specification "
+    "entry {saved!r}, which boots {linux!r}): which kernel that is is not read"
+)
+
+
+@pytest.mark.parametrize(
+    ("linux", "saved"),
+    [
+        ("/vmlinuz-pinned", "7b92728670d64c65879a91ae405012ed-pinned"),
+        ("/kernels/old/vmlinuz", "Pinned kernel"),
+    ],
+)
+def test_r47b_3_bls_entry_without_release_asks(host_scan, linux: str, saved: str) -> None:
+    """R47B-3 (false pass) HVA-180: GRUB_DEFAULT=saved and saved_entry naming (by its id, the
+    file's stem, or its title: blscfg, menuentry_eq) a Boot Loader Specification entry with no
+    `version` line whose image names no release (vmlinuz-pinned, a copy named by hand, was read
+    as the release "pinned"): no older kernel was named and it passed, though the image may be
+    the older kernel (R44B-1's custom entry alike)."""
+    a = host_scan(_rhel_pinned(linux, saved))
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": UNREAD.format(saved=saved, linux=linux)}
+
+
+def test_r47b_3_custom_entry_image_named_by_hand_asks(host_scan) -> None:
+    """R47B-3 (false pass) HVA-180: a custom entry (40_custom) GRUB_DEFAULT names booting
+    /vmlinuz-pinned was read as the release "pinned" (R44B-1 asks only for an image not named
+    vmlinuz-*): no kernel release starts so (the kernel's Makefile: VERSION.PATCHLEVEL...)."""
+    custom = (
+        C40,
+        f"{CUSTOM_HEAD}menuentry 'Pinned' {{\n\tlinux /vmlinuz-pinned root=/dev/sda1\n}}\n",
+    )
+    a = _scan(host_scan, "Pinned", custom)
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: GRUB's default entry boots a kernel image whose release is "
+        "not read (GRUB_DEFAULT names the custom entry 'Pinned' of /etc/grub.d/40_custom, which "
+        "boots '/vmlinuz-pinned'): which kernel that is is not read"
+    }
+
+
+@pytest.mark.parametrize(
+    ("linux", "status"),
+    [(f"/vmlinuz-{RUNNING}", "pass"), (f"/vmlinuz-{OLDER}", "fail")],
+)
+def test_r47b_3_held_bls_entry_without_version_by_image(host_scan, linux: str, status: str) -> None:
+    """R47B-3 held: an entry with no `version` whose image names its release is read by it: the
+    running kernel's passes, the older one's fails (R25B-4)."""
+    a = host_scan(_rhel_pinned(linux, "Pinned kernel"))
+    assert outcomes(a, "HVA-180") == {"hv1": status}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": PASS
+        if status == "pass"
+        else f"kernel {RUNNING} runs, but GRUB_DEFAULT=saved (/boot/grub2/grubenv's saved_entry) "
+        f"names the older kernel {OLDER}: the next boot goes back to it"
+    }

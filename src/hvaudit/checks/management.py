@@ -4488,7 +4488,9 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
     package installed but /proc/version unread, a question (R23E-1). GRUB's default may name a
     custom menu entry (40_custom, custom.cfg) by its title or --id (grub-core/normal/menu.c
     menuentry_eq): its own `linux` line's vmlinuz-RELEASE is the kernel it boots, an older one
-    a fail; an image that names no release (/vmlinuz.old) a question (R44B-1)."""
+    a fail; an image that names no release (/vmlinuz.old, vmlinuz-NAME where NAME does not
+    start as a kernel release does, VERSION.PATCHLEVEL) a question (R44B-1), and so is a Boot
+    Loader Specification entry's with no `version` line (R47B-3)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f, held = h.facts.pending_security_updates, h.facts.held_packages

@@ -12001,6 +12001,15 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     if custom is not None:
         return Fact.of((custom[1], what, value), *found.sources)
     bls = _bls_entry_kernel(files, value)
+    if bls is not None and not bls[0]:
+        # R47B-3: an entry with no `version` whose image names no release (R44B-1's custom
+        # entry alike): the kernel it boots is not read
+        return Fact.unavailable(
+            f"{GRUB_DEFAULT_UNREAD} ({what} names the Boot Loader Specification entry "
+            f"{value[:80]!r}, which boots {bls[1][:80] or 'no linux image'!r}): which kernel "
+            "that is is not read",
+            *found.sources,
+        )
     first = _grub_default_path(value)[0]
     if (
         bls is None
@@ -12024,7 +12033,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
             "than 10_linux and *_custom are not collected)",
             *found.sources,
         )
-    return Fact.of((bls or "", what, value), *found.sources)
+    return Fact.of((bls[0] if bls else "", what, value), *found.sources)
 
 
 #: The start of _grub_default_kernel's reason where GRUB's default names an entry defined in no
@@ -12187,8 +12196,16 @@ def _custom_entry_kernel(files: dict[str, list[str]], name: str) -> tuple[str, s
     if node is None or not node.image:
         return None
     base = node.image.rsplit("/", 1)[-1]
-    release = base.removeprefix("vmlinuz-") if base.startswith("vmlinuz-") else ""
+    release = _kernel_release(base.removeprefix("vmlinuz-")) if base.startswith("vmlinuz-") else ""
     return node.path, release, node.image
+
+
+def _kernel_release(name: str) -> str:
+    """`name` where it is a kernel release, else "" (R47B-3): the kernel's release string is
+    VERSION.PATCHLEVEL.SUBLEVEL, then EXTRAVERSION and the local version (the kernel's Makefile,
+    `make kernelrelease`; uname -r), so it starts with two numbers and a dot between them:
+    /boot/vmlinuz-pinned, a copy named by hand, tells no release."""
+    return name if re.match(r"[0-9]+\.[0-9]+", name) else ""
 
 
 #: The start of _grub_default_kernel's reason where two GRUB environment blocks differ in the
@@ -12223,13 +12240,14 @@ def _grub_env_default(env: tuple[str, dict[str, str]], value: str) -> tuple[str,
     return value, "GRUB_DEFAULT"
 
 
-def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str | None:
-    """The kernel release of the Boot Loader Specification entry GRUB's default names (R26B-2),
-    "" where none: GRUB's blscfg makes a menu entry of each /boot/loader/entries/ID.conf with
-    the id ID (the file's name without .conf; RHEL and Fedora name it MACHINE-ID-RELEASE and
-    put that in saved_entry) and the entry's `title` (grub-core/commands/blscfg.c, menuentry_eq
-    matches either), booting its `linux` image; the release is its `version`, else the
-    image's vmlinuz-RELEASE name; None where no entry has the name (R46B-1)."""
+def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> tuple[str, str] | None:
+    """The kernel release of the Boot Loader Specification entry GRUB's default names (R26B-2)
+    and the image it boots: GRUB's blscfg makes a menu entry of each /boot/loader/entries/
+    ID.conf with the id ID (the file's name without .conf; RHEL and Fedora name it MACHINE-ID-
+    RELEASE and put that in saved_entry) and the entry's `title` (grub-core/commands/blscfg.c,
+    menuentry_eq matches either), booting its `linux` image; the release is its `version`,
+    else the image's vmlinuz-RELEASE name (_bls_version), "" where neither tells it (R47B-3);
+    None where no entry has the name (R46B-1)."""
     if not name:
         return None
     for path in sorted(p for p in files if p.startswith("/boot/loader/entries/")):
@@ -12240,10 +12258,7 @@ def _bls_entry_kernel(files: dict[str, list[str]], name: str) -> str | None:
         stem = path.rsplit("/", 1)[-1].removesuffix(".conf")
         if name not in (stem, keys.get("title")):
             continue
-        image = keys.get("linux", "").rsplit("/", 1)[-1]
-        return keys.get("version") or (
-            image.removeprefix("vmlinuz-") if image.startswith("vmlinuz-") else ""
-        )
+        return _bls_version(files[path]), keys.get("linux", "")
     return None
 
 
@@ -12258,11 +12273,11 @@ def _bls_version(lines: list[str]) -> str:
         key, _, val = line.strip().replace("\t", " ").partition(" ")
         keys.setdefault(key, val.strip())
     if keys.get("version"):
-        return keys["version"]
+        return _kernel_release(keys["version"])
     image = keys.get("linux", "").split("/")
     if image[-1].startswith("vmlinuz-"):
-        return image[-1].removeprefix("vmlinuz-")
-    return image[-2] if len(image) > 2 and image[-1] == "linux" else ""
+        return _kernel_release(image[-1].removeprefix("vmlinuz-"))
+    return _kernel_release(image[-2]) if len(image) > 2 and image[-1] == "linux" else ""
 
 
 #: The start of _grub_default_older's reason where the boot loader's files were not read and an
