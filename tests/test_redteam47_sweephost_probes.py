@@ -36,12 +36,21 @@ Findings:
   an `ss` exiting 0 lists the sockets (_listeners, R40S-3: iproute2 misc/ss.c). Now the
   listing unread asks, naming why.
 
+- R47S-4 (false pass) HVA-210 (ip-link, ovs-ports): _gateway_bridges counted a host bridge
+  as carrying a VM from its Linux members only, and an Open vSwitch bridge's ports are no
+  members in `ip -d link` (each `master ovs-system`); a VM tap a script put on an OVS bridge
+  holding a host address (an <interface type='ethernet'>, not in any <source bridge>) passed
+  "none on a wildcard address" though its guest reaches every host address through that
+  bridge (R23N-1: ip-sysctl.rst arp_filter, "IP addresses are owned by the complete host on
+  Linux"). Now the bridge's ports in ovs-vsctl's tables (_ovs_bridges) count too.
+
 Older tests changed: test_redteam45_sweephost_probes held HVA-150's pass with `ps` exiting 1
 (the verdict R47S-1 corrects); test_redteam10_host_probes took the replay's None (apt-cache not
 found) for "not collected": it now drops the artefact from the bundle (older_bundle_scan).
 
 Held (kept as tests): ps exiting 0 without sssd fails HVA-150 as before; `ss` exiting 0 without
-a dockerd TCP socket passes HVA-142 (R47S-3); HVA-140 passes with
+a dockerd TCP socket passes HVA-142 (R47S-3); a VM defined on the OVS bridge fails HVA-210 as
+before (R47S-4); HVA-140 passes with
 `ps` exiting 1 (R47S-1's guard of the access providers).
 
 Probed by script: on 12954476 (main), for each of the 55 command probes HARDENED_HOST answers,
@@ -52,17 +61,21 @@ denied" on stderr, (c) the same without output, (d) recorded absent: a check tha
 (c) read a failing run as an answer. Found: processes (HVA-150, R47S-1), apt-policy
 (HVA-180, R47S-2).
 
-Tally: 3 findings (3 false passes); 12 cases, 9 failing on main before the fixes (R47S-1: 4,
-R47S-2: 3, R47S-3: 2).
+Tally: 4 findings (4 false passes); 14 cases, 10 failing on main before the fixes (R47S-1: 4,
+R47S-2: 3, R47S-3: 2, R47S-4: 1).
 
 Leads left: see the report.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from conftest import HARDENED_HOST, messages, outcomes
+import test_ovs_management_port as ovs
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from test_redteam21_net_probes import NFT_ACCEPT
 from test_redteam26_accounts_probes import BASE, PS
 
 SSSD_UNREAD = (
@@ -194,4 +207,67 @@ def test_r47s_3_held_dockerd_fd_listing_without_tcp(host_scan) -> None:
     assert (outcomes(a, "HVA-142"), messages(a, "HVA-142")) == (
         {"hv1": "pass"},
         {"hv1": "2 administrative principal(s) (limit 3): alice, root"},
+    )
+
+
+OVS_GATEWAY_FAIL = (
+    "listening on host addresses that the guests of host bridge(s) vmbr0 (192.168.1.5) reach "
+    "through the host's address on their bridge (Linux takes a packet for any of its "
+    "addresses on whatever interface it arrives), and the host's input firewall accepts by "
+    "default: sshd (tcp/22) on 10.0.0.10"
+)
+
+
+def _ovs_gateway_host() -> dict[str, object]:
+    """test_ovs_management_port's Open vSwitch host (vmbr0: eno1, mgmt, vnet0; vmbr1), with
+    vmbr0's internal port holding 192.168.1.5, sshd's 10.0.0.10 on eno2 and input accepted."""
+    addrs = json.loads(ovs._addrs("eno2"))
+    addrs.append(
+        {
+            "ifname": "vmbr0",
+            "addr_info": [
+                {"family": "inet", "local": "192.168.1.5", "prefixlen": 24, "scope": "global"}
+            ],
+        }
+    )
+    ports = [
+        {"ifindex": 8, "ifname": "mgmt1", "master": "ovs-system", "linkinfo": dict(ovs.OVS)},
+        {
+            "ifindex": 9,
+            "ifname": "vnet0",
+            "master": "ovs-system",
+            "linkinfo": {"info_slave_kind": "openvswitch"},
+        },
+    ]
+    return {
+        "ip-link": (ovs._links(*ports), 0),
+        "ip-addr": (json.dumps(addrs), 0),
+        "ovs-ports": (ovs.OVS_TABLES, 0),
+        "nft-ruleset": (NFT_ACCEPT, 0),
+    }
+
+
+def test_r47s_4_vm_tap_on_an_ovs_bridge_with_a_host_address(host_scan) -> None:
+    """R47S-4: an <interface type='ethernet'> whose tap vnet0 a script put on the Open vSwitch
+    bridge vmbr0 (ovs-vsctl's tables list it; `ip -d link` shows `master ovs-system`), vmbr0
+    holding a host address, input accepted (on main: passed "1 management listener(s), none
+    on a wildcard address")."""
+    eth = domain_xml(
+        "web01",
+        "<devices><interface type='ethernet'><mac address='52:54:00:00:01:01'/>"
+        "<target dev='vnet0' managed='no'/><model type='virtio'/></interface></devices>",
+    )
+    a = host_scan(_ovs_gateway_host(), domains=[eth])
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
+        {"hv1": "fail"},
+        {"hv1": OVS_GATEWAY_FAIL},
+    )
+
+
+def test_r47s_4_held_vm_defined_on_the_ovs_bridge(host_scan) -> None:
+    """Held: a VM defined on vmbr0 (<virtualport type='openvswitch'/>) fails as before."""
+    a = host_scan(_ovs_gateway_host(), domains=[ovs._vm("vmbr0", True)])
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
+        {"hv1": "fail"},
+        {"hv1": OVS_GATEWAY_FAIL},
     )

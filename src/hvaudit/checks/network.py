@@ -247,15 +247,21 @@ def _gateway_bridges(ctx: Context, h: Host) -> dict[int, list[str]]:
     (ADDRESS)"). A guest there sends to any host address through the host's address on the
     bridge, as a guest of a NAT network does through its gateway: Linux takes a packet for any
     of its addresses on whatever interface it arrives (ip-sysctl.rst arp_filter, "IP addresses
-    are owned by the complete host on Linux"; R23N-1)."""
+    are owned by the complete host on Linux"; R23N-1). An Open vSwitch bridge's ports are
+    not its members in `ip -d link` (each shows `master ovs-system`, the datapath), only in
+    ovs-vsctl's Bridge/Port/Interface tables (ovs-vsctl(8) `list-ports`, _ovs_bridges): a VM
+    tap a script put on one (`ovs-vsctl add-port vmbr0 vnet0` for an <interface
+    type='ethernet'>) carries a VM there as a Linux bridge's port does (R47S-4)."""
     if not (h.facts.bridges.known and h.facts.addresses.known):
         return {}
     internal = _libvirt_internal_bridges(ctx, h.name)
     carried = defined_bridges(ctx, h.name)
     named = vm_taps(ctx, h.name)  # a running VM's tap of another name (R30N-4)
+    ovs = h.facts.ovs_bridges.get() if h.facts.ovs_bridges.known else {}
     out: dict[int, list[str]] = {}
-    for b, members in sorted(h.facts.bridges.get().items()):
-        live = any(_vm_port(m, named) for m in members)
+    linux = h.facts.bridges.get()
+    for b in sorted({*linux, *ovs}):
+        live = any(_vm_port(m, named) for m in (*linux.get(b, ()), *ovs.get(b, ())))
         if b in internal or not (live or b in carried):
             continue
         for a in h.facts.addresses.get().get(b, ()):
