@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope, loopback_version
-from hvaudit.checks.base import Context, Outcome, Subject, manual, unknown
+from hvaudit.checks.base import (
+    Context,
+    Outcome,
+    Subject,
+    manual,
+    read_at_start_evidence,
+    unknown,
+)
 from hvaudit.model import Disk, Fact, FactState, Host, Network, Pool, Source, Vm
 from hvaudit.parse.host import LIBVIRT_DAEMONS, kernel_bool
 from hvaudit.parse.qemu_args import raw_nics, raw_taps
@@ -495,6 +502,8 @@ def host_settings_manual(
     manual question (`question`: "<Yes/no question>? Evidence: <the file, setting or command
     that answers it>. Pass: <...>; fail: <...>.", "yes" passing); never pass, and never
     not-applicable for a subject that exists. A failed collection stays an error.
+    A host file its daemon reads only at its start, and may not have read as it is now, is
+    asked of the version the daemon read (read_at_start_evidence, R47T-2).
     """
     if fact.state is FactState.FAILED:
         return unknown(subject, fact, question)
@@ -508,7 +517,7 @@ def host_settings_manual(
         f"{proven}; {why}",
         *evidence,
         *fact.sources,
-        question=question,
+        question=read_at_start_evidence(fact.reason, question),
     )
 
 

@@ -787,28 +787,13 @@ _DAEMON_FILES = {
 }
 
 
-def _read_at_start_question(subject: Subject, reason: str, what: str) -> str | None:
-    """The question for evidence unavailable because the file may not be what its daemon read
-    at its start: the file on disk is not what the daemon runs, so the generic question ("Does
-    this hold: qemu.conf X?"), answered from that file, passed a daemon that runs an earlier
-    version; it asks about the version the daemon read (R45T-4, R44T-3's class beyond
-    HVA-048). Where the file changed after the daemon started, that version is asked for;
-    where when it changed, when the daemon started or which daemon runs was not read (stat or
-    ps failed), the two times are asked for first, for the file on disk answers only where it
-    changed before the start (R47T-1). None for any other reason."""
-    if " Evidence: " in what:
-        return None
-    where = {"vm": "this VM", "host": "this host"}.get(subject.type, f"this {subject.type}")
+def _read_at_start(reason: str) -> tuple[str, str, bool] | None:
+    """(the files, the daemon(s) that read them at their start, whether they changed since)
+    where `reason` is one of parse.host's for a file the running daemon may not have read
+    (_CHANGED_AFTER_START, _UNREAD_AT_START); None for any other reason."""
     m = _CHANGED_AFTER_START.match(reason)
     if m is not None:
-        path, daemon = m.groups()
-        return (
-            f"Did the {path} that {daemon} on {where} read when it last started hold this: "
-            f"{what}? Evidence: that version of {path} (the configuration management's history "
-            f"or a backup; `ps -o lstart= -C {daemon}` dates the start), or the file itself once "
-            f"{daemon} has restarted; not the file as it is now. Pass: yes, it held; fail: it "
-            "did not."
-        )
+        return m.group(1), m.group(2), True
     found = next((m for p in _UNREAD_AT_START if (m := p.match(reason))), None)
     if found is None:
         return None
@@ -819,7 +804,33 @@ def _read_at_start_question(subject: Subject, reason: str, what: str) -> str | N
         files = _DAEMON_FILES[daemon]
     else:
         daemon, files = found.groups()  # a daemon, or "libvirtd or virtqemud"
+    return files, daemon, False
+
+
+def _read_at_start_question(subject: Subject, reason: str, what: str) -> str | None:
+    """The question for evidence unavailable because the file may not be what its daemon read
+    at its start: the file on disk is not what the daemon runs, so the generic question ("Does
+    this hold: qemu.conf X?"), answered from that file, passed a daemon that runs an earlier
+    version; it asks about the version the daemon read (R45T-4, R44T-3's class beyond
+    HVA-048). Where the file changed after the daemon started, that version is asked for;
+    where when it changed, when the daemon started or which daemon runs was not read (stat or
+    ps failed), the two times are asked for first, for the file on disk answers only where it
+    changed before the start (R47T-1). A check's own question (with its " Evidence: ") gets
+    read_at_start_evidence instead. None for any other reason."""
+    found = _read_at_start(reason)
+    if found is None or " Evidence: " in what:
+        return None
+    files, daemon, changed = found
+    where = {"vm": "this VM", "host": "this host"}.get(subject.type, f"this {subject.type}")
     names = ",".join(daemon.split(" or "))
+    if changed:
+        return (
+            f"Did the {files} that {daemon} on {where} read when it last started hold this: "
+            f"{what}? Evidence: that version of {files} (the configuration management's "
+            f"history or a backup; `ps -o lstart= -C {daemon}` dates the start), or the file "
+            f"itself once {daemon} has restarted; not the file as it is now. Pass: yes, it "
+            "held; fail: it did not."
+        )
     return (
         f"Did the {files} that {daemon} on {where} read when it last started hold this: "
         f"{what}? Evidence: when {daemon} started (`ps -o lstart= -C {names}`) against when "
@@ -829,6 +840,36 @@ def _read_at_start_question(subject: Subject, reason: str, what: str) -> str | N
         f"backup) or the file once {daemon} has restarted. Pass: yes, it held; fail: it did "
         "not."
     )
+
+
+def read_at_start_evidence(reason: str, question: str) -> str:
+    """A check's own question (`question`: "...? Evidence: .... Pass: ...; fail: ...") where
+    the fact is unavailable for one of parse.host's read-at-start reasons: its evidence names
+    the file on disk ("/etc/libvirt/qemu.conf on hv1 ..."), which the running daemon may never
+    have read, so a "yes" read from it passed (R47T-2, R47T-1's class in the questions
+    checks.base.unknown keeps and _libvirt.host_settings_manual asks: HVA-031, HVA-036,
+    HVA-043, HVA-044). The sentence saying which version answers goes before " Pass: "; any
+    other reason, a question without " Pass: ", or one asking for the version read at the
+    daemon's start already, is returned as it is."""
+    found = _read_at_start(reason)
+    if found is None or " Pass: " not in question or " last started" in question:
+        return question  # HVA-048's own question asks for that version already (R44T-3)
+    files, daemon, changed = found
+    names = ",".join(daemon.split(" or "))
+    if changed:
+        which = (
+            "not as it is now (it changed since): that version (the configuration "
+            "management's history or a backup), or the file once the daemon has restarted"
+        )
+    else:
+        which = (
+            "as it is now only where it last changed before that start (`ps -o lstart= -C "
+            f"{names}` against `stat -c '%y %z'` of it, the later time: `cp -p` keeps an older "
+            "%y), else that version (the configuration management's history or a backup) or "
+            "the file once the daemon has restarted"
+        )
+    head, _, tail = question.partition(" Pass: ")
+    return f"{head} Read {files} as {daemon} read it when it last started, {which}. Pass: {tail}"
 
 
 def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
@@ -845,7 +886,7 @@ def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
             f"evidence unavailable: {fact.reason}",
             *fact.sources,
             question=_read_at_start_question(subject, fact.reason, what)
-            or confirm_question(subject, what),
+            or read_at_start_evidence(fact.reason, confirm_question(subject, what)),
         )
     return Outcome(
         subject, Status.ERROR, f"evidence could not be collected: {fact.reason}", fact.sources
@@ -893,6 +934,7 @@ __all__ += [
     "not_applicable",
     "passed",
     "pool_subject",
+    "read_at_start_evidence",
     "unknown",
     "vm_subject",
 ]
