@@ -26,25 +26,51 @@ Findings:
   parse.host's reason does (a file name is the host's to choose) does not change the daemon
   the question names (the patterns anchor on parse.host's own tail).
 
+- R47T-2 (false pass) HVA-031, HVA-036, HVA-043, HVA-044: R47T-1's class in a check's own
+  question. checks.base.unknown keeps a question with its own " Evidence: " whole, and
+  _libvirt.host_settings_manual asks the check's question: where qemu.conf changed after
+  libvirtd started, or its times were not read, HVA-036 asked "Does /etc/libvirt/qemu.conf on
+  host hv1 bind migrations ...? Evidence: its migration_address ... lines", HVA-043 and
+  HVA-044 named "/etc/libvirt/qemu.conf (security_driver, security_default_confined)" and
+  HVA-031 "the first uncommented line of each of these keys in /etc/libvirt/qemu.conf": each
+  "yes" read from the file on disk passed a daemon that may run an earlier version (libvirt
+  qemu_conf.c virQEMUDriverConfigLoadFile, called from qemuStateInitialize only). Now
+  (checks.base.read_at_start_evidence) the evidence says which version answers ("Read
+  /etc/libvirt/qemu.conf as libvirtd read it when it last started, ...") before " Pass: ";
+  HVA-048's own question, which asks for that version already (R44T-3), is kept. Older
+  tests changed (separate commit): the questions of test_r35t9 and test_r36t2/t5's harness
+  tests (qemu.conf changed after the start).
+
 Held:
 - the "changed after the daemon started" question of R45T-4 is asked as before.
+- HVA-048's own question (R44T-3) is kept as it was (test_redteam44_sweepvm_probes).
 
 Probed by script: none.
 
-Tally: 1 finding (false pass: R47T-1 on sixteen checks' questions), 3 tests (8 cases); 7 cases
-failed on main before the fix (every R47T-1 case), 1 held (1 case).
+Tally: 2 findings (false pass: R47T-1 on sixteen checks' generic questions, R47T-2 on four
+checks' own questions), 4 tests (16 cases); 15 cases failed on main before the fixes (R47T-1:
+7, R47T-2: 8), 1 held (1 case).
 
-Leads left: a check's own question (HVA-036, HVA-043, HVA-044's host default) names
-/etc/libvirt/qemu.conf as it is now where the daemon may run an earlier version (base.unknown
-leaves a question with " Evidence: " as it is); HVA-044's dynamic selinux label on an AppArmor
-host; HVA-049's wording and Proxmox custom-CPU question without tests.
+Leads left: HVA-200's question where libvirtd.conf's log outputs are unknown for a
+read-at-start reason (built in checks, not by base.unknown or host_settings_manual) still
+names log_outputs in the .conf on disk; other manual() questions built from fact.reason by
+hand likewise (grep "only when it starts" against the questions). HVA-044 passes a shut-off
+(or any) VM whose dynamic label names a model the daemon does not run ("dynamic selinux label
+(generated at every start)" on an AppArmor host, even "dynamic bogus label"): libvirt
+qemuProcessStartValidate refuses to start it (qemuSecurityCheckAllLabel ->
+virSecurityManagerCheckModel "Security driver model '%s' is not available"), so no QEMU runs
+unconfined, but the message claims a label it never gets; qemuProcessReconnect ignores the
+same check ("report error, but do not kill the domain"), so a running VM whose label is
+another driver's after the daemon changed drivers is not judged (not probed: a team decision
+on the verdict of a VM that cannot start). HVA-049's wording and Proxmox custom-CPU question
+still without tests.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import domain_xml, messages, outcomes
 
 LSTART_REFUSED = 'error: unknown user-defined format specifier "lstart"\n\nUsage:\n'
 LSTART_FAILED = 'ps exited 1: error: unknown user-defined format specifier "lstart"'
@@ -210,3 +236,92 @@ def test_r47t_1_hostile_stderr_does_not_name_the_daemon(host_scan) -> None:
     assert _question_of(a, "HVA-132") == _question(
         LIBVIRTD, "libvirtd", "the libvirt read-write socket requires authorization"
     )
+
+
+# --- R47T-2: a check's own question names the file on disk ------------------------------------
+
+VNC = (
+    "<devices><graphics type='vnc' port='5900' autoport='no' passwd='s3cret-Pw'>"
+    "<listen type='address' address='10.0.0.10'/></graphics></devices>"
+)
+CHANGED_BOTH = {
+    "libvirt-conf-mtimes": (
+        f"{AFTER} {AFTER} {QEMU}\n{AFTER} {AFTER} {LIBVIRTD}\n",
+        1,
+        STAT_MISSING,
+    )
+}
+CHANGED_SINCE = (
+    f" Read {QEMU} as libvirtd read it when it last started, not as it is now (it changed "
+    "since): that version (the configuration management's history or a backup), or the file "
+    "once the daemon has restarted. Pass: "
+)
+UNREAD_START = (
+    f" Read {QEMU} as libvirtd read it when it last started, as it is now only where it last "
+    "changed before that start (`ps -o lstart= -C libvirtd` against `stat -c '%y %z'` of it, "
+    "the later time: `cp -p` keeps an older %y), else that version (the configuration "
+    "management's history or a backup) or the file once the daemon has restarted. Pass: "
+)
+HVA036_Q = (
+    "Does /etc/libvirt/qemu.conf on host hv1 bind migrations to the migration network and "
+    "verify TLS clients? Evidence: its migration_address and migrate_tls_x509_verify (else "
+    "default_tls_x509_verify) lines.{read}yes, migration_address is the host's address on the "
+    "migration network and migrate_tls_x509_verify is unset or 1; fail: migration_address is "
+    "unset or 0.0.0.0 (every address), or verification is 0."
+)
+HVA044_Q = (
+    "Does libvirt on host hv1 start this VM with a dynamic SELinux or AppArmor label? "
+    "Evidence: `virsh capabilities` on hv1 (its <secmodel> elements) and /etc/libvirt/qemu.conf "
+    "there (security_driver, security_default_confined); `virsh dominfo` of the running VM "
+    "shows its Security model and label.{read}yes, selinux or apparmor is listed, "
+    "security_driver is unset or names it, and security_default_confined is unset or 1; fail: "
+    'only none is listed, security_driver = "none", or security_default_confined = 0.'
+)
+HVA043_Q = (
+    "Does libvirt on host hv1 confine QEMU with SELinux or AppArmor? Evidence: `virsh "
+    "capabilities` there (its <secmodel> elements) and /etc/libvirt/qemu.conf (security_driver, "
+    "security_default_confined).{read}yes, an selinux or apparmor secmodel, security_driver "
+    'not "none" and security_default_confined not 0; fail: otherwise.'
+)
+HVA031_Q = (
+    "Does /etc/libvirt/qemu.conf on host hv1 set vnc_tls = 1? Evidence: the first uncommented "
+    "line of each of these keys in /etc/libvirt/qemu.conf on hv1 (libvirt reads the first; a "
+    "key left out takes the default named here).{read}yes, every one is set so; fail: any is "
+    "missing or set otherwise, so a console or socket listed is reachable without it."
+)
+
+
+@pytest.mark.parametrize(
+    ("probes", "read"),
+    [(CHANGED_BOTH, CHANGED_SINCE), ({"process-starts": ("", 1, LSTART_REFUSED)}, UNREAD_START)],
+    ids=["changed-after-start", "start-unread"],
+)
+@pytest.mark.parametrize(
+    ("cid", "subject", "asked"),
+    [
+        ("HVA-036", "hv1", HVA036_Q),
+        ("HVA-043", "hv1", HVA043_Q),
+        ("HVA-044", "web01", HVA044_Q),
+        ("HVA-031", "web02", HVA031_Q),
+    ],
+)
+def test_r47t_2_a_checks_own_question_asks_for_what_the_daemon_read(
+    host_scan, probes, read, cid, subject, asked
+) -> None:
+    """R47T-2 (false pass): a check's own question (kept whole by checks.base.unknown, asked
+    by _libvirt.host_settings_manual) named /etc/libvirt/qemu.conf on disk as the evidence
+    where the daemon may run an earlier version: its "yes" read from the file passed."""
+    # web02's QEMU runs without a loaded profile: HVA-043's fail (held apart); web01 alone
+    vms = (
+        [domain_xml("web01")]
+        if cid == "HVA-043"
+        else [domain_xml("web01"), domain_xml("web02", VNC)]
+    )
+    a = host_scan(probes, domains=vms)
+    assert outcomes(a, cid)[subject] == "manual"
+    got = next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == cid and r.outcome.subject.name == subject
+    )
+    assert got == asked.format(read=read)
