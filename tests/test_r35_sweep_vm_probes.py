@@ -71,6 +71,7 @@ from test_r34_elif_probes import _attest_yes, _items
 from test_r34_elif_resmgmt_probes import PINNED_1024
 from test_r34_elif_sweep_probes import verdict
 from test_redteam30_domain_probes import REFUSED, REFUSED_UUID, _scan
+from test_redteam47_sweepvm_probes import CHANGED_SINCE
 
 UNREAD = (
     f"domain {REFUSED_UUID} (libvirt/domains/{REFUSED_UUID}.xml: collection failed ({REFUSED}))"
@@ -520,7 +521,8 @@ def test_r35t9_harness_each_condition_alone(host_scan) -> None:
     fails."""
     a = _secmodel(host_scan, changed=True, model="apparmor")
     assert verdict(a, "HVA-043", "hv1") == ("manual", QEMU_CHANGED)
-    assert _question(a, "HVA-043") == MAC_Q
+    # R47T-2: the question asks for the qemu.conf libvirtd read at its start (was the file now)
+    assert _question(a, "HVA-043") == MAC_Q.replace(" Pass: ", CHANGED_SINCE, 1)
     a = _secmodel(host_scan, changed=False, model="none")
     assert verdict(a, "HVA-043", "hv1") == ("fail", NO_MAC)
 

@@ -70,6 +70,7 @@ from test_r34_elif_probes import _attest_yes, _items
 from test_r34_elif_sweep_probes import verdict
 from test_r35_sweep_vm_probes import MAC_Q, QEMU_CHANGED
 from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
+from test_redteam47_sweepvm_probes import CHANGED_SINCE
 
 
 def _host(a: Assessment, check: str) -> tuple[str, str, str | None]:
@@ -149,7 +150,12 @@ def test_r36t2_harness_each_condition_alone(host_scan) -> None:
     """Held: qemu.conf unread alone (AppArmor, enforced) is the MAC question; a permissive
     SELinux alone fails."""
     a = host_scan({"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)})
-    assert _host(a, "HVA-043") == ("manual", QEMU_CHANGED, MAC_Q)
+    # R47T-2: the question asks for the qemu.conf libvirtd read at its start (was the file now)
+    assert _host(a, "HVA-043") == (
+        "manual",
+        QEMU_CHANGED,
+        MAC_Q.replace(" Pass: ", CHANGED_SINCE, 1),
+    )
     assert _host(_selinux(host_scan, changed=False), "HVA-043") == ("fail", PERMISSIVE, None)
 
 
@@ -272,7 +278,8 @@ def test_r36t5_harness_each_condition_alone(host_scan) -> None:
         "manual",
         "no <seclabel>: the host's default security driver decides the confinement; "
         + QEMU_CHANGED_HOST,
-        DEFAULT_LABEL_Q,
+        # R47T-2: it asks for the qemu.conf libvirtd read at its start (was the file now)
+        DEFAULT_LABEL_Q.replace(" Pass: ", CHANGED_SINCE, 1),
     )
     assert _vm(_selinux(host_scan, changed=False), "HVA-044") == (
         "fail",
