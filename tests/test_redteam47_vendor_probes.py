@@ -25,7 +25,8 @@ Findings:
   __read_etc_network_interfaces pushes each unknown line whole), which render_interfaces
   dropped. Now `NetworkInterfaces.command_addresses` reads them as the node's addresses
   (`_node_addresses`, which the firewall checks read too) and the API's hook lines are
-  written back; HVA-308 fails as for an `address` line.
+  written back; HVA-308 fails as for an `address` line. Follow-up: a command run through
+  `sh -c '...'` or after an assignment (`LC_ALL=C ip addr add ...`) was still not read.
 
 - R47E-2 (false pass) HVA-440: a standard vSwitch with two uplinks in its teaming order, one
   (or both) with its link down, passed "standard switch vSwitch0 uplinks: vmnic0, vmnic1":
@@ -64,11 +65,15 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 3 findings (2 false pass, 1 false n/a); 19 test cases, 12 failed on main before the
-fixes (R47E-1: 4 pass, 1 manual on the API path; R47E-2: 3 pass; R47E-3: 4 not applicable),
+Tally: 3 findings (2 false pass, 1 false n/a); 20 test cases, 13 failed on main before the
+fixes (R47E-1: 5 pass, 1 manual on the API path; R47E-2: 3 pass; R47E-3: 4 not applicable),
 7 held.
 
 Leads left:
+- on the API path GET /nodes/{node}/network gives one `cidr` per stanza: pve-common
+  __read_etc_network_interfaces keeps the last `address` line (`$d->{$id} = $value`), so a
+  second address of a stanza is lost there (HVA-308 and HVA-313 ask where no address is
+  found, as the API path never reads `ip addr`; a lost address beside a found one is not).
 - a command that adds an address through a script or a variable other than $IFACE/$LOGICAL
   (`post-up /usr/local/bin/addip.sh`, `ip addr add $ADDR`) is not read; asking for every hook
   command would ask on most nodes (`post-up iptables ...`), so it is not asked either.
@@ -156,6 +161,17 @@ WEB10_ON_VMBR1 = _shared("10.0.2.21", "vmbr1", "VM web-10 net0")
             },
             WEB10_ON_VMBR1,
             id="chained-command-in-another-stanza-names-its-dev",
+        ),
+        pytest.param(
+            {
+                IFACES: (
+                    GATEWAY,
+                    f"{GATEWAY}\tpost-up sh -c 'LC_ALL=C /usr/sbin/ip addr add 10.0.2.21/24 dev "
+                    "vmbr1'\n",
+                )
+            },
+            WEB10_ON_VMBR1,
+            id="sh-c-with-an-assignment",
         ),
     ],
 )

@@ -1278,11 +1278,18 @@ def _device_word(word: str, stanza: str) -> str:
 def _added_address(argv: list[str], stanza: str) -> tuple[str, str] | None:
     """(device, address) that one simple command adds to the node, or None (`command_addresses`)."""
     argv = [w.strip("\"'") for w in argv]
-    while argv and argv[0] in ("sudo", "exec", "command", "-"):
+    # a wrapper or an environment assignment before the command (`sudo`, `VAR=x ip ...`)
+    while argv and (
+        argv[0] in ("sudo", "exec", "command", "env", "-")
+        or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=\S*", argv[0], re.A)
+    ):
         argv = argv[1:]
     if not argv:
         return None
     name, rest = argv[0].rpartition("/")[2], argv[1:]
+    if name in ("sh", "bash", "dash") and "-c" in rest:
+        # `sh -c 'ip addr add ...'`: the shell runs the quoted command (R47E-1)
+        return _added_address(rest[rest.index("-c") + 1 :], stanza)
     if name == "ifconfig" and rest:
         dev, words = _device_word(rest[0], stanza), rest[1:]
         for i, word in enumerate(words):
