@@ -49,26 +49,38 @@ Findings (R47F-n):
   (round 44's lead). Now checks.proxmox._accepts_everything keeps the IP versions a DROP or
   REJECT before the ACCEPT took packets of and says "every inbound packet that no rule before
   it drops or rejects"; a DROP of a whole IP version still leaves "every inbound IPv6 packet".
+- R47F-4 (wording; a question and a missed fail) HVA-301, HVA-303: under `nftables: 1` a
+  guest rule's `-i net+0` was read as refused by proxmox-firewall, the node's whole update
+  with it (pve-firewall's `net\\d+` error taken for proxmox-ve-config's check, which parses
+  `net` and a u16: round 41's lead), so every firewall check of the node asked; proxmox-firewall
+  a752659 rule.rs from_config_rule skips a rule whose -i it cannot resolve ("skipping rule",
+  proxmox-ve-config vm.rs index_from_net_key: `net`, digits, an index below 31), the rest
+  applied. And `-i net00`, net0 to index_from_net_key, was read as no NIC's, so the VM's
+  ACCEPT of every packet on net0 was not seen (the verdict asked). Now parse.proxmox_firewall
+  leaves a guest -i to proxmox-ve-config's check, and checks.proxmox reads a guest -i under
+  proxmox-firewall by its index.
 
 Held (kept as tests): with netbase's file read under pve-firewall, a DROP of `-dport ssh` still
 takes port 22 from the ACCEPT after it (pass); the parser keys names, not aliases (`www`).
 R47F-3: `IN ACCEPT` with nothing before it, and after `IN DROP -source 0.0.0.0/0` (every
-inbound IPv6 packet), under each daemon.
+inbound IPv6 packet), under each daemon. R47F-4: `-i net31` (no index: skipped, the node
+passes), `-i net00` under pve-firewall (no NIC's: pass).
 
 Probed by script: pve-firewall `-dport ssh:http` with netbase's file (refused named range:
 pass, R45's held test); `-dport http` with netbase's file under either daemon (pass, R46's
 held tests).
 
-Tally: 3 findings (2 false pass, 1 wording); 18 cases in 6 test functions; 12 failed on main
+Tally: 4 findings (2 false pass, 2 wording); 22 cases in 8 test functions; 14 failed on main
 before the fixes (R47F-1's and R47F-2's 8, landed a4e44191, the parser's held test naming a
-function main lacked; R47F-3's 4); 6 held.
+function main lacked; R47F-3's 4, landed e53b251a; R47F-4's 2); 8 held.
 
 Leads left: under pve-firewall a name the file defines for another protocol only (`-p tcp
 -dport bootps`) makes iptables-restore fail the whole update (not modelled); with the file
 unread under pve-firewall a DROP by name before an ACCEPT of a management port now fails
 (the ACCEPT admits it unless the name is that port): a question would be more exact; a
 pve-firewall rule with a name it refuses beside a management port number (`-dport
-8006,pveui`) still fails though the rule is not applied (wrong fail); a guest `-i net+1`, ip6tables `!
+8006,pveui`) still fails though the rule is not applied (wrong fail); a VM rule proxmox-firewall
+skips for another generation error (a set or alias it cannot resolve) is read as applied; ip6tables `!
 --src-type UNICAST` (HVA-190), a dnat to an AnyIP local route, a bond's ingress chain not
 credited to its ports (round 44's leads, not probed).
 """
@@ -250,3 +262,51 @@ def test_r47f_3_every_packet_after_a_narrower_drop(
     rules = f"{before}\nIN ACCEPT" if before else "IN ACCEPT"
     line = (9 if nft else 8) + (1 if before else 0)
     assert _node(tmp_path, rules, NETBASE, nft=nft) == _every(line, "IN ACCEPT", what)
+
+
+NFT_FILTERS = (
+    "manual",
+    "evidence unavailable: the node runs proxmox-firewall (host.fw nftables: 1), whose "
+    "generated MAC, IP and ARP filters hvaudit does not resolve",
+)
+
+
+@pytest.mark.parametrize("iface", ["net+0", "net31"])
+def test_r47f_4_guest_iface_it_cannot_resolve_skips_the_rule(tmp_path: Path, iface: str) -> None:
+    """Was "evidence unavailable: ... iface: value does not match the regex pattern 'net\\d+',
+    which proxmox-firewall refuses" for `net+0` (pve-firewall's check, not proxmox-ve-config's:
+    a u16 it parses): rule generation skips that rule alone (index_from_net_key finds no
+    digits), as it does `net31` (no index below 31), so the node passes and the VM keeps its
+    nftables question."""
+    from test_redteam37_firewall_probes import _vm
+    from test_redteam41_firewall_probes import _guest_node
+
+    rule = f"IN ACCEPT -i {iface}"
+    assert _guest_node(tmp_path / "node", rule, nft=True) == NODE_PASS
+    assert _vm(tmp_path / "vm", rule + "\n", nft=True) == NFT_FILTERS
+
+
+@pytest.mark.parametrize(
+    ("nft", "expected"),
+    [
+        pytest.param(
+            True,
+            (
+                "fail",
+                "1 of 1 interface(s) admit every inbound packet: net0: line 11 `IN ACCEPT -i "
+                "net00` accepts every inbound packet before any rule drops or rejects",
+            ),
+            id="nft",
+        ),
+        pytest.param(False, ("pass", "1 interface(s) behind the VM firewall"), id="held-pve"),
+    ],
+)
+def test_r47f_4_guest_iface_leading_zero_is_the_nic(
+    tmp_path: Path, nft: bool, expected: tuple[str, str]
+) -> None:
+    """Was the nftables question (the rule read as no NIC's): proxmox-firewall takes `net00`
+    as net0 (index_from_net_key: the digits' value); pve-firewall compares the name as written
+    and applies it to no NIC (held: pass)."""
+    from test_redteam37_firewall_probes import _vm
+
+    assert _vm(tmp_path, "IN ACCEPT -i net00\n", nft=nft) == expected

@@ -2073,6 +2073,13 @@ def _vm_opened(
     rules: list[dict[str, object]] = []
     for r in fw.effective_rules():
         iface = r["options"].get("iface") if isinstance(r["options"], dict) else None
+        # proxmox-firewall names the NIC by the digits after `net` (proxmox-ve-config vm.rs
+        # index_from_net_key: match_digits, an index below 31), so `net00` is net0; any other
+        # -i it cannot resolve skips the rule alone (proxmox-firewall a752659 rule.rs
+        # from_config_rule "skipping rule"); pve-firewall compares the name as written
+        # (`$rule->{iface} ne $netid`), R47F-4
+        if nft and isinstance(iface, str) and re.fullmatch(r"net[0-9]+", iface, re.A):
+            iface = f"net{int(iface[3:])}" if int(iface[3:]) < 31 else iface
         if iface and iface != netid and (nft or iface != "0"):
             continue
         if r["type"] == "group":

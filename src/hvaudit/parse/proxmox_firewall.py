@@ -951,7 +951,12 @@ def parse_firewall(
             (
                 e
                 for e in texts
-                if e.startswith(("invalid rule type", "unknown action", "iface: value does not"))
+                # pve-firewall's `net\d+` of a guest's -i is not proxmox-ve-config's check (a
+                # `net` and u16, below: `net+1` it parses, R47F-4)
+                if (
+                    e.startswith(("invalid rule type", "unknown action"))
+                    or (e.startswith("iface: value does not") and kind != "vm")
+                )
                 and not e.startswith("invalid rule type 'group'")  # a group's entry: Rule parse
             ),
             None,
