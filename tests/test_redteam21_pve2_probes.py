@@ -174,8 +174,9 @@ EDITS = {
     ),
     "vm-iface": (
         {VM200: ("GROUP webserver -i net0", "GROUP webserver -i net0\nIN DROP -i eth0")},
-        "200.fw line 13 `IN DROP -i eth0`: iface: value does not match the regex pattern "
-        "'net\\d+'" + REFUSES,
+        # proxmox-ve-config's own words since R47F-4 (pve-firewall's `net\\d+` is not its check)
+        '200.fw line 13 `IN DROP -i eth0`: -i eth0, no `net` and u16 ("interface name must be '
+        'of the form net<number>")' + REFUSES,
     ),
     "vm-forward": (
         {VM200: ("GROUP webserver -i net0", "GROUP webserver -i net0\nFORWARD DROP")},
