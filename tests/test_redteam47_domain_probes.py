@@ -59,6 +59,17 @@ Findings:
   !reds->config->sasl_enabled`, "Unknown auth method, disconnecting" otherwise;
   reds_handle_read_link_done: "SASL enabled, but peer supports only spice authentication"),
   as R41D-5 held for an inherited disable-ticketing. Now it is the SASL question.
+- R47D-6 (wrong fail) HVA-031: round 46's lead. A raw `-spice tls-channel=...` merged
+  into libvirt's SPICE was read as leaving libvirt's modes, but ui/spice-core.c add_channel
+  hands it to spice_server_set_channel_security after libvirt's own settings
+  (SPICE_CHANNEL_SECURITY_SSL; `default` for every channel without its own), and
+  spice-server's reds_set_one_channel_security replaces a channel's earlier setting: VM
+  web01's SPICE on 0.0.0.0 with a password and defaultMode 'any' beside `-spice
+  tls-channel=default` failed "admits plaintext channels (defaultMode='any')", though its
+  plaintext port admits no channel (reds_security_check, R22M-2); v1's fail named channel
+  main 'insecure', which its `tls-channel=main` made TLS-only. Now the raw modes are merged
+  in order, a channel's last one counting (consoles._spice_merged, _network_console): web01
+  passes, v1 fails on defaultMode='any'.
 
 Held (kept as tests): a raw loopback -vnc with a bare websocket port (the display's host),
 a last `vnc=none` (no listener at all), libvirt's loopback VNC with a bare websocket and
@@ -67,14 +78,16 @@ without `mon:` beside the VM's own user-mode guest keeps its passes (R47D-2); a 
 display on a loopback bus, with p2p=on, on a UNIX bus or without addr passes (R47D-3); with
 vnc_tls = 0, no -set, a -set naming libvirt's vnc-tls-creds0 (never created then) or PSK
 credentials, and x509 without a password still fail (R47D-4); `disable-ticketing=on`
-without sasl still fails (R47D-5).
+without sasl still fails (R47D-5); `tls-channel=default` beside libvirt's own insecure
+channel or before a raw plaintext-channel, and libvirt's defaultMode 'any' alone, still fail
+(R47D-6).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 5 findings (false pass 2, one also a false n/a; false n/a 1; wrong fail 2), 6 tests
-holding 32 cases; 22 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4,
-all 7 of R47D-3, whose held cases were not applicable there, R47D-4's 1 and R47D-5's 1); the
-10 other held cases pass on main too.
+Tally: 6 findings (false pass 2, one also a false n/a; false n/a 1; wrong fail 3), 7 tests
+holding 37 cases; 24 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4,
+all 7 of R47D-3, whose held cases were not applicable there, R47D-4's 1, R47D-5's 1 and
+R47D-6's 2); the 13 other held cases pass on main too.
 
 Leads left: see the round's report.
 """
@@ -359,3 +372,54 @@ def test_lone_raw_spice_with_sasl_and_disable_ticketing_is_asked(tmp_path: Path)
         "Pass: yes, mech_list names only mechanisms that authenticate the user (gssapi, "
         "scram-sha-256); fail: mech_list is unset or names anonymous."
     )
+
+
+def _spice(channels: str = "") -> str:
+    return (
+        "<devices><graphics type='spice' autoport='yes' listen='0.0.0.0' passwd='x'>"
+        f"{channels}</graphics></devices>"
+    )
+
+
+def test_raw_tls_channel_merged_into_libvirts_spice(tmp_path: Path) -> None:
+    """R47D-6: a raw `-spice tls-channel=default` merged into libvirt's SPICE (defaultMode
+    'any') makes every channel libvirt names none for TLS-only (ui/spice-core.c add_channel,
+    spice_server_set_channel_security(NULL, SPICE_CHANNEL_SECURITY_SSL)), so its plaintext
+    port admits none (reds_security_check, R22M-2): HVA-031 failed it on defaultMode='any'.
+    Held: `tls-channel=main` over libvirt's insecure main still leaves the others on 'any',
+    `tls-channel=default` leaves libvirt's own insecure main (an explicit channel keeps its
+    mode) and a raw plaintext-channel after it, and libvirt's own defaultMode='any'."""
+    insecure_main = "<channel name='main' mode='insecure'/>"
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (_spice(), _commandline("-spice", "tls-channel=default")),
+            "v1": (_spice(insecure_main), _commandline("-spice", "tls-channel=main")),
+            "v2": (_spice(insecure_main), _commandline("-spice", "tls-channel=default")),
+            "v3": (
+                _spice(),
+                _commandline("-spice", "tls-channel=default,plaintext-channel=inputs"),
+            ),
+            "v4": (_spice(), ""),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "pass",
+        "v1": "fail",
+        "v2": "fail",
+        "v3": "fail",
+        "v4": "fail",
+    }
+    where = "spice on 0.0.0.0 (bound to every address)"
+    merged = "; QEMU merges the argument -spice {} into libvirt's -spice)"
+    assert messages(a, "HVA-031") == {
+        "web01": f"{where} with TLS and a password; QEMU argument -spice tls-channel=default: "
+        "TLS port only, with ticketing",
+        "v1": f"{where} admits plaintext channels (defaultMode='any'"
+        + merged.format("tls-channel=main"),
+        "v2": f"{where} admits plaintext channels (channel(s) main mode='insecure'"
+        + merged.format("tls-channel=default"),
+        "v3": f"{where} admits plaintext channels (channel(s) inputs mode='insecure'"
+        + merged.format("tls-channel=default,plaintext-channel=inputs"),
+        "v4": f"{where} admits plaintext channels (defaultMode='any')",
+    }

@@ -1149,7 +1149,9 @@ def _launcher_spice_keys(h: Host, consoles: list[Graphics]) -> _Inherited:
     # has merged the raw plaintext-channel= into the modes): spice-server reds_security_check
     # then refuses every plaintext link (SPICE_LINK_ERR_NEED_SECURED, "spice channels %d
     # should be encrypted"), so a raw plaintext `port=` admits no channel (R45D-3)
-    secure = spice.default_mode == "secure" and all(m != "insecure" for _, m in spice.channel_modes)
+    # a channel's last mode counts (R47D-6)
+    modes = dict(spice.channel_modes).values()
+    secure = spice.default_mode == "secure" and all(m != "insecure" for m in modes)
     if spice.empty_password or (spice.password.known and spice.password.get()):
         return _Inherited(opts, secure=secure)
     qc = conf_fact(h, "qemu.conf")
@@ -1687,8 +1689,12 @@ def _spice_merged(g: Graphics, args: tuple[str, ...]) -> Graphics:
     `plaintext-channel=NAME` is handed to spice_server_set_channel_security in order (add_channel,
     SPICE_CHANNEL_SECURITY_NONE; `default` sets the default), after libvirt's own
     tls-channel/plaintext-channel, so NAME (or every channel libvirt names none for) runs
-    without TLS on libvirt's plaintext port. A raw `tls-channel` is left as libvirt's modes say
-    (it can only make a channel secure: a lead)."""
+    without TLS on libvirt's plaintext port. A raw `tls-channel=NAME` is handed over the same
+    way (SPICE_CHANNEL_SECURITY_SSL) and spice-server's reds_set_one_channel_security replaces
+    a channel's earlier setting (`security_options->options = security` where the channel
+    has one), so NAME (or, for `default`, every channel libvirt names none for) runs over TLS
+    only whatever libvirt's mode said: reds_security_check refuses it on the plaintext port
+    (R22M-2, R47D-6)."""
     listens = list(g.listens)
     modes = list(g.channel_modes)
     default_mode = g.default_mode
@@ -1703,10 +1709,11 @@ def _spice_merged(g: Graphics, args: tuple[str, ...]) -> Graphics:
                     Listen("address", value) if lst.kind in ("address", "network") else lst
                     for lst in listens
                 ]
-            elif key == "plaintext-channel" and value == "default":
-                default_mode = "insecure"
-            elif key == "plaintext-channel" and value:
-                modes.append((value, "insecure"))
+            elif key in ("plaintext-channel", "tls-channel") and value == "default":
+                default_mode = "insecure" if key == "plaintext-channel" else "secure"
+            elif key in ("plaintext-channel", "tls-channel") and value:
+                # the later setting of a channel replaces the earlier (R47D-6)
+                modes.append((value, "insecure" if key == "plaintext-channel" else "secure"))
     if (listens, modes, default_mode) == (list(g.listens), list(g.channel_modes), g.default_mode):
         return g
     return dataclasses.replace(
@@ -1786,8 +1793,9 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             return
     if t == "spice" and g.plain_port:
         # without a plaintext port (a tlsPort only) every channel runs over TLS (R22M-2)
-        plain = [n for n, m in g.channel_modes if m == "insecure"]
+        # a channel's last mode is its mode (a raw -spice's, merged after libvirt's: R47D-6)
         modes = dict(g.channel_modes)
+        plain = [n for n, m in modes.items() if m == "insecure"]
         every_secure = all(modes.get(c) == "secure" for c in SPICE_CHANNELS)
         if (g.default_mode != "secure" and not (every_secure and not r.spice_ports)) or plain:
             why = (
