@@ -61,6 +61,16 @@ Findings (R47L-n):
   those the unit neither sets itself nor unsets, and the next start asks, naming them and
   `tr '\\0' '\\n' </proc/1/environ`, which answers it.
 
+- R47L-4 (wording) HVA-200, HVA-213: a specifier in libvirtd.service's EnvironmentFile= path
+  (round 46's lead) was compared as written: `EnvironmentFile=-/etc/default/%p` asked both
+  checks with "reads EnvironmentFile=-/etc/default/%p, which was not collected", where
+  /etc/default/libvirtd was collected and writes only to a file. systemd.unit(5) Specifiers
+  (read with `find_string`): "%p" for a non-instantiated unit "refers to the name of the unit
+  with the type suffix removed", "%n" the full unit name, "%%" a "%". Now
+  parse.host._unit_specifiers puts those in: it fails, naming /etc/default/libvirtd. "%N"
+  (the unescaped full name before systemd took it as the name without its suffix) and the
+  host's directories ("%h", "%t") stay asked.
+
 Held (kept as tests): the files and show-environment holding the same value (pass, the file
 named); a pending variable neither libvirt nor ExecStart= reads (LANG: pass); the unit's own
 Environment= over a pending variable (pass); a variable set-environment sets that the files do
@@ -69,7 +79,8 @@ not (R45L-1's fail, unchanged); for k3s, the unit's own K3S_KUBECONFIG_MODE over
 Environment= over ExecStartPre='s value, an empty ExecStartPre= resetting it, another
 ExecStartPre= command, k3s.service's Environment= over its ExecStartPre= (pass); for R47L-3, the unit's Environment= over a passed name, an empty
 PassEnvironment= resetting it and a name libvirt does not read (TERM), UnsetEnvironment= of
-it, and a passed name the unit's Environment= sets (LIBVIRTD_ARGS, left out of the question).
+it, and a passed name the unit's Environment= sets (LIBVIRTD_ARGS, left out of the question);
+for R47L-4, `/etc/default/%N` (asked, as before).
 
 Probed by script, then as these tests, on main (12954476): the two R47L-1 libvirtd cases passed
 HVA-200 and HVA-213 ("log_outputs '3:journald'", "log_outputs unset (the journal)"); the
@@ -79,14 +90,15 @@ takes the journal: now asked); the k3s case failed HVA-142 "ALL (every user)" on
 (tests/test_e2e_libvirtd.py) passes with the fix (its host has no systemd manager to answer
 show-environment, so the files alone are read, as before). The R47L-2 cases on main
 (9d3bb573): the two set-environment ones, the shell and the import-environment ones passed
-HVA-200 and HVA-213 ("log_outputs unset (the journal)"); the three held cases pass there too.
+HVA-200 and HVA-213 ("log_outputs unset (the journal)"); the three held cases pass there too. The R47L-4 case on main (335e6ca1) asked
+("which was not collected"); the held one asks there too.
 The two k3s R47L-2 cases on main (9d3bb573) passed HVA-142 ("2 administrative principal(s)").
 The R47L-3 cases on main (9d3bb573): the three passed both checks ("log_outputs unset (the
 journal)"); the three held cases pass there too.
 
-Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fail; 26 cases in 5 test functions; 13
-failed on main before the fixes (11 passed wrongly, 2 failed where the next start is
-undecided); the 13 held pass there too.
+Tally: 4 findings: 3 false passes, 0 false n/a, 0 wrong fail, 1 wording; 28 cases in 6 test
+functions; 14 failed on main before the fixes (11 passed wrongly, 2 failed where the next start
+is undecided, 1 asked needlessly); the 14 held pass there too.
 
 Leads left:
 - A variable set-environment alone sets (the files do not) is taken as the next start's: the
@@ -97,8 +109,10 @@ Leads left:
   (show-environment holds it only where that unit ran before the scan): not read.
 - PassEnvironment= asks; PID 1's environment could be read from /proc/cmdline's NAME=VALUE
   words the kernel does not take (its rules: init/main.c unknown_bootoption), or collected.
-- %-specifiers in Environment=/EnvironmentFile= paths (%h, %i, %%), a named /dev/log with
-  journal-only outputs: not probed here.
+- %N in EnvironmentFile= (its meaning depends on the systemd release: the collected
+  `systemctl --version` could settle it), %-specifiers in Environment= values: not read.
+- A named /dev/log (SysSock.Name) with libvirt's outputs known to be the journal only still
+  asks HVA-200 (a fail needs the check to weigh HVA-213's outputs: no `syslog:` output).
 """
 
 from __future__ import annotations
@@ -498,3 +512,54 @@ def test_r47l2_k3s_exec_start_pre(host_scan, unit: tuple[str, int, str], expecte
         "k3s-service-unit-files": unit,
     }
     assert _142(host_scan(over)) == expected
+
+
+DEFAULT_FILE = 'LIBVIRT_LOG_OUTPUTS="1:file:/var/log/libvirt/libvirtd.log"\n'
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        # R47L-4: /etc/default/%p is /etc/default/libvirtd, which was collected
+        (
+            "-/etc/default/%p",
+            _verdicts(
+                "fail",
+                f"libvirtd (LIBVIRT_LOG_OUTPUTS in /etc/default/libvirtd): log_outputs "
+                f"{FILE_LOG!r} writes only to files or stderr",
+            ),
+        ),
+        # held: %N (its meaning changed between systemd releases) is asked as before
+        (
+            "-/etc/default/%N",
+            {
+                "HVA-213": (
+                    "manual",
+                    "evidence unavailable: libvirtd is not running and libvirtd.service reads "
+                    "EnvironmentFile=-/etc/default/%N, which was not collected: whether "
+                    "libvirtd.service starts it with --config FILE (another file than "
+                    "/etc/libvirt/libvirtd.conf) is unknown",
+                )
+            },
+        ),
+    ],
+    ids=["prefix", "name"],
+)
+def test_r47l4_environment_file_specifiers(
+    host_scan, spec: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """R47L-4: specifiers in libvirtd.service's EnvironmentFile= path."""
+    a = host_scan(
+        {
+            "processes": IDLE_PROCS,
+            "libvirt-units": (
+                f"{UNITS[0]}{DROPIN}EnvironmentFile=\nEnvironmentFile={spec}\n",
+                1,
+                UNITS[2],
+            ),
+            "/etc/default/libvirtd": DEFAULT_FILE,
+        }
+    )
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}

@@ -14088,7 +14088,7 @@ def _daemon_unit_env(
     if env:
         sources += _manager_environment_sources(ev)
     for spec in files:
-        path = spec.lstrip("-")
+        path = _unit_specifiers(spec.lstrip("-"), daemon)
         if path not in (f"/etc/default/{daemon}", f"/etc/sysconfig/{daemon}"):
             unread = f"{daemon}.service reads EnvironmentFile={spec}, which was not collected"
             break
@@ -14242,6 +14242,18 @@ def _unit_pending(ev: HostEvidence, text: str, daemon: str, own: set[str]) -> st
     if cmd and not _no_env_expand(cmd):
         wanted.update(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", cmd))
     return "; ".join(why for name, why in sorted(pending.items()) if name in wanted - own - unset)
+
+
+def _unit_specifiers(text: str, unit: str) -> str:
+    """`text` of the non-instantiated `<unit>.service` with the specifiers whose meaning is the
+    same in every systemd release put in (R47L-4): systemd.unit(5) Specifiers (read with
+    `find_string`): "%n" the full unit name, "%p" "For non-instantiated units, this refers to
+    the name of the unit with the type suffix removed" ("%P" the same, unescaped: libvirt's
+    unit names need no escaping), "%%" a single "%". Others are left as written ("%N" was the
+    unescaped full name before systemd took it as the name without its suffix; "%h", "%t" and
+    the like name a host's directories), so a path holding one is not taken as collected."""
+    names = {"n": f"{unit}.service", "p": unit, "P": unit, "%": "%"}
+    return re.sub(r"%(.)", lambda m: names.get(m.group(1), m.group(0)), text)
 
 
 def _unset_environment(env: dict[str, str], words: list[str]) -> None:
