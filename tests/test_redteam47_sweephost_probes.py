@@ -50,7 +50,8 @@ found) for "not collected": it now drops the artefact from the bundle (older_bun
 
 Held (kept as tests): ps exiting 0 without sssd fails HVA-150 as before; `ss` exiting 0 without
 a dockerd TCP socket passes HVA-142 (R47S-3); a VM defined on the OVS bridge fails HVA-210 as
-before (R47S-4); HVA-140 passes with
+before (R47S-4); `getfacl` exiting 1 for one path asks HVA-142 and HVA-132 (round 46's lead:
+every caller of the ACL readers asks through _acl_unread first); HVA-140 passes with
 `ps` exiting 1 (R47S-1's guard of the access providers).
 
 Probed by script: on 12954476 (main), for each of the 55 command probes HARDENED_HOST answers,
@@ -61,7 +62,7 @@ denied" on stderr, (c) the same without output, (d) recorded absent: a check tha
 (c) read a failing run as an answer. Found: processes (HVA-150, R47S-1), apt-policy
 (HVA-180, R47S-2).
 
-Tally: 4 findings (4 false passes); 14 cases, 10 failing on main before the fixes (R47S-1: 4,
+Tally: 4 findings (4 false passes); 15 cases, 10 failing on main before the fixes (R47S-1: 4,
 R47S-2: 3, R47S-3: 2, R47S-4: 1).
 
 Leads left: see the report.
@@ -270,4 +271,29 @@ def test_r47s_4_held_vm_defined_on_the_ovs_bridge(host_scan) -> None:
     assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
         {"hv1": "fail"},
         {"hv1": OVS_GATEWAY_FAIL},
+    )
+
+
+GETFACL_DENIED = "getfacl: /etc/kubernetes/admin.conf: Permission denied\n"
+DOCKER_SOCK_ACL = "# file: /run/docker.sock\n# owner: root\n# group: docker\nuser::rw-\ngroup::rw-\nother::---\n\n"
+ACL_WHY = "their ACLs could not all be read (exit status 1: " + GETFACL_DENIED.strip() + ")"
+
+
+def test_held_getfacl_failing_asks(host_scan) -> None:
+    """Held (round 46's lead): `getfacl --skip-base` exiting 1 with "Permission denied" for one
+    path, its other paths printed: _acl_group_shut and _acl_accessors read the printed entries
+    (each true of its file), and every caller's check asks first through _acl_unread (_admins
+    for HVA-142, _libvirt_socket_acl_writers for HVA-132)."""
+    a = host_scan({"admin-paths-acl": (DOCKER_SOCK_ACL, 1, GETFACL_DENIED)})
+    assert (outcomes(a, "HVA-142"), messages(a, "HVA-142")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "evidence unavailable: libvirt's and the container daemons' API sockets and "
+            f"the Kubernetes admin kubeconfigs: {ACL_WHY}: who may write to or read them is "
+            "unknown"
+        },
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "manual"},
+        {"hv1": f"{ACL_WHY}; libvirtd.conf: auth_unix_rw = polkit"},
     )
