@@ -90,6 +90,7 @@ from hvaudit.checks.base import (
     not_applicable,
     passed,
     pool_subject,
+    read_at_start_evidence,
     unknown,
     unread_ask,
     unread_guests,
@@ -5331,6 +5332,16 @@ def _filter_ask(
     )
 
 
+def _at_start(reasons: list[str], question: str) -> str:
+    """HVA-200's question on libvirt's log outputs where a daemon's .conf is unread for one of
+    parse.host's read-at-start reasons (changed after the daemon started, or its times not
+    read): the log_outputs its evidence names are those the daemon read at its start, not the
+    file's now (R47T-3, R47T-2's class in a question built here)."""
+    return next(
+        (q for r in reasons if (q := read_at_start_evidence(r, question)) != question), question
+    )
+
+
 def _release_asks(
     s: Subject,
     host: str,
@@ -5617,16 +5628,20 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
                         f"outputs are unknown ({'; '.join(outputs_unread)})",
                         *f.sources,
                         *outputs_refs,
-                        question=f"Do the log outputs of libvirt's daemons on host {h.name} "
-                        "reach the system log the forwarder reads? Evidence: `virt-admin -c "
-                        "virtqemud:///system daemon-log-outputs` (libvirtd:///system for "
-                        f"libvirtd) and log_outputs in /etc/libvirt/virtqemud.conf or "
-                        f"libvirtd.conf, and `systemctl cat libvirtd.service virtqemud.service` "
-                        f"(LogLevelMax=, LogNamespace=, StandardError=) on {h.name}. Pass: a "
-                        "journald or syslog output, or none set on a host running systemd, "
-                        "that the units let through; fail: only file outputs no forwarder "
-                        "input reads, stderr sent elsewhere than the journal, or a unit's "
-                        "LogLevelMax= above err or LogNamespace= keeping them from it.",
+                        question=_at_start(
+                            outputs_unread,
+                            f"Do the log outputs of libvirt's daemons on host {h.name} "
+                            "reach the system log the forwarder reads? Evidence: `virt-admin -c "
+                            "virtqemud:///system daemon-log-outputs` (libvirtd:///system for "
+                            f"libvirtd) and log_outputs in /etc/libvirt/virtqemud.conf or "
+                            "libvirtd.conf, and `systemctl cat libvirtd.service "
+                            f"virtqemud.service` (LogLevelMax=, LogNamespace=, StandardError=) "
+                            f"on {h.name}. Pass: a journald or syslog output, or none set on a "
+                            "host running systemd, that the units let through; fail: only file "
+                            "outputs no forwarder input reads, stderr sent elsewhere than the "
+                            "journal, or a unit's LogLevelMax= above err or LogNamespace= "
+                            "keeping them from it.",
+                        ),
                     ),
                     *_release_asks(s, h.name, targets, release, expiry, f.sources),
                 ],
