@@ -40,6 +40,13 @@ Findings:
   HVA-048's own question, which asks for that version already (R44T-3), is kept. Older
   tests changed (separate commit): the questions of test_r35t9 and test_r36t2/t5's harness
   tests (qemu.conf changed after the start).
+- R47T-3 (wording) HVA-200: R47T-2's class in a question built in checks.management: where
+  libvirtd.conf's last change (or libvirtd's start) was not read, "Do the log outputs of
+  libvirt's daemons on host hv1 reach the system log ...? Evidence: `virt-admin ...
+  daemon-log-outputs` ... and log_outputs in /etc/libvirt/virtqemud.conf or libvirtd.conf"
+  named the file on disk beside the running daemon's own outputs (virt-admin, which answers
+  rightly, is named first: wording, not a pass). Now (management._at_start) the same sentence
+  as R47T-2 says which version of the file answers.
 
 Held:
 - the "changed after the daemon started" question of R45T-4 is asked as before.
@@ -47,14 +54,13 @@ Held:
 
 Probed by script: none.
 
-Tally: 2 findings (false pass: R47T-1 on sixteen checks' generic questions, R47T-2 on four
-checks' own questions), 4 tests (16 cases); 15 cases failed on main before the fixes (R47T-1:
-7, R47T-2: 8), 1 held (1 case).
+Tally: 3 findings (false pass: R47T-1 on sixteen checks' generic questions, R47T-2 on four
+checks' own questions; wording: R47T-3 on HVA-200), 5 tests (17 cases); 16 cases failed on
+main before the fixes (R47T-1: 7, R47T-2: 8, R47T-3: 1), 1 held (1 case).
 
-Leads left: HVA-200's question where libvirtd.conf's log outputs are unknown for a
-read-at-start reason (built in checks, not by base.unknown or host_settings_manual) still
-names log_outputs in the .conf on disk; other manual() questions built from fact.reason by
-hand likewise (grep "only when it starts" against the questions). HVA-044 passes a shut-off
+Leads left: other manual() questions built by hand beside a read-at-start reason may name
+the file on disk (R47T-3 covered HVA-200's; grep the checks for fact.reason passed into a
+message with a question of their own). HVA-044 passes a shut-off
 (or any) VM whose dynamic label names a model the daemon does not run ("dynamic selinux label
 (generated at every start)" on an AppArmor host, even "dynamic bogus label"): libvirt
 qemuProcessStartValidate refuses to start it (qemuSecurityCheckAllLabel ->
@@ -325,3 +331,37 @@ def test_r47t_2_a_checks_own_question_asks_for_what_the_daemon_read(
         if r.check.id == cid and r.outcome.subject.name == subject
     )
     assert got == asked.format(read=read)
+
+
+# --- R47T-3: HVA-200's question on libvirt's log outputs --------------------------------------
+
+HVA200_Q = (
+    "Do the log outputs of libvirt's daemons on host hv1 reach the system log the forwarder "
+    "reads? Evidence: `virt-admin -c virtqemud:///system daemon-log-outputs` "
+    "(libvirtd:///system for libvirtd) and log_outputs in /etc/libvirt/virtqemud.conf or "
+    "libvirtd.conf, and `systemctl cat libvirtd.service virtqemud.service` (LogLevelMax=, "
+    "LogNamespace=, StandardError=) on hv1. Read /etc/libvirt/libvirtd.conf as libvirtd read it "
+    "when it last started, as it is now only where it last changed before that start (`ps -o "
+    "lstart= -C libvirtd` against `stat -c '%y %z'` of it, the later time: `cp -p` keeps an "
+    "older %y), else that version (the configuration management's history or a backup) or the "
+    "file once the daemon has restarted. Pass: a journald or syslog output, or none set on a "
+    "host running systemd, that the units let through; fail: only file outputs no forwarder "
+    "input reads, stderr sent elsewhere than the journal, or a unit's LogLevelMax= above err or "
+    "LogNamespace= keeping them from it."
+)
+
+
+def test_r47t_3_log_outputs_question_asks_for_what_libvirtd_read(host_scan) -> None:
+    """R47T-3 (false pass): HVA-200's own question (built in checks.management, beside
+    base.unknown) named log_outputs in libvirtd.conf on disk where libvirtd.conf's last change
+    was not read: a "yes" from that file passed a daemon that may run another version."""
+    a = host_scan({"libvirt-conf-mtimes": TimeoutError("timed out after 20s")})
+    assert outcomes(a, "HVA-200") == {"hv1": "manual"}
+    assert messages(a, "HVA-200") == {
+        "hv1": "logs forwarded over TLS to logs.example.internal, but whether libvirt's "
+        "messages reach them is not in the evidence: its log outputs are unknown (when "
+        "/etc/libvirt/libvirtd.conf was last changed was not read (`stat`: timed out after "
+        "20s); libvirtd (pid 700) reads it only when it starts, so what it runs may differ from "
+        "the file)"
+    }
+    assert _question_of(a, "HVA-200") == HVA200_Q
