@@ -36,23 +36,41 @@ Findings (R47B-n):
   kernelrelease`). Now R44B-1's question (GRUB_DEFAULT_UNREAD: `readlink -f` of the image
   against /boot's kernels).
 
+- R47B-4 (false pass) HVA-180 (parse.host._grub_default_kernel, new GRUB_DEFAULT_SHELL):
+  grub-mkconfig sources GRUB's defaults with /bin/sh (R45B-4), but an assignment behind a
+  condition or after another command on its line (`[ -e F ] && GRUB_DEFAULT=...`, `if ...;
+  then GRUB_DEFAULT=2; fi`) was not read at all: GRUB_DEFAULT=0 stood and it passed, though
+  the condition may make the older kernel's entry the default. The same class's wording: a
+  command substitution or another variable as the value (`$(cat F)`, `` `...` ``, `$PIN`) was
+  read as written and asked as "a menu entry no collected file defines". Now either is
+  R44B-4's question (which entry the boot loader starts next is not known: `grubby
+  --default-kernel`, GRUB_DEFAULT with `grub-editenv list`, `bootctl list`) where an older
+  kernel is installed; a value naming a kernel by 10_linux's patterns, a later simple
+  assignment or grubenv's next_entry (00_header.in) keep their verdicts.
+
 Held (kept as tests): a UKI of the running kernel under a machine-id token and one of another
 flavour (-rt-amd64, not compared) keep the pass on a GRUB host; a systemd-boot host whose only
 image is the running kernel's keeps it; a version-less entry whose image names the running
-kernel passes, one naming the older kernel fails (R25B-4).
+kernel passes, one naming the older kernel fails (R25B-4); a shell-set GRUB_DEFAULT with no
+older kernel installed, a simple assignment after the conditional one, and a condition inside
+a comment keep the pass.
 
 Probed by script, not kept: none.
 
 No e2e run: the e2e host has no ESP, Boot Loader Specification entry or unified kernel image
 (no /efi, /boot/efi, /boot/loader), so the change cannot reach the e2e-* verdicts.
 
-Tally: 3 findings (3 false passes); 11 cases in 9 test functions. R47B-1: on main 1295447 2 of 2
+Tally: 4 findings (4 false passes, R47B-4 with 3 wordings of its class); 19 cases in 11 test
+functions. R47B-1: on main 1295447 2 of 2
 failed (2 false passes of HVA-180); its held case passed before and after. R47B-2: on main
 675e94f 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
 R47B-3: on main 26bdb5e 3 of 3 failed (3 false passes of HVA-180); its 2 held cases passed
-before and after.
+before and after. R47B-4: on main c233cd3 5 of 5 failed (2 false passes, 3 wordings of
+HVA-180); its 3 held cases passed before and after.
 
 Leads left:
+- An assignment inside a multi-line `if` block (`then` on its own line) is read as
+  unconditional; a `. FILE` or `source FILE` in GRUB's defaults is not followed.
 - A UKI whose name holds no release (not kernel-install's, e.g. linux.efi) is not read: its
   .osrel/.uname sections would tell; the ESP's kernels are not counted where boot-cmdline
   failed.
@@ -243,3 +261,50 @@ def test_r47b_3_held_bls_entry_without_version_by_image(host_scan, linux: str, s
         else f"kernel {RUNNING} runs, but GRUB_DEFAULT=saved (/boot/grub2/grubenv's saved_entry) "
         f"names the older kernel {OLDER}: the next boot goes back to it"
     }
+
+
+# --- R47B-4: GRUB_DEFAULT set by shell code hvaudit does not evaluate ------------------------------
+
+PIN_CFG = "/etc/default/grub.d/pin.cfg"
+SHELL_LINES = [
+    "GRUB_DEFAULT=$(cat /etc/grub-pin)",
+    "GRUB_DEFAULT=`cat /etc/grub-pin`",
+    "GRUB_DEFAULT=$PIN",
+    '[ -e /etc/grub-pin ] && GRUB_DEFAULT="Pinned"',
+    "if [ -e /etc/grub-pin ]; then GRUB_DEFAULT=2; fi",
+]
+
+
+@pytest.mark.parametrize("line", SHELL_LINES)
+def test_r47b_4_grub_default_by_shell_code_asks(host_scan, line: str) -> None:
+    """R47B-4 (false pass) HVA-180: grub-mkconfig sources GRUB's defaults with /bin/sh, so a
+    command substitution, another variable, or an assignment behind a condition may make any
+    entry the default (the older 6.1.0-27-amd64's too); the value was read as written (a name
+    no entry has) or the line not at all (GRUB_DEFAULT=0 stood), and it passed."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, f"PIN=2\n{line}\n"))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: which entry the boot loader starts next is not known "
+        f"(GRUB_DEFAULT is set by shell code hvaudit does not evaluate ({PIN_CFG}: {line!r}): "
+        "which entry it names is not read; kernel 6.1.0-28-amd64 runs; older kernels installed: "
+        "6.1.0-27-amd64)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "kernels"),
+    [
+        (f"{SHELL_LINES[0]}\n", ONLY_28),
+        (f"{SHELL_LINES[3]}\nGRUB_DEFAULT=0\n", None),
+        ("GRUB_DEFAULT=saved # [ -e x ] && GRUB_DEFAULT=2\n", None),
+    ],
+)
+def test_r47b_4_held_shell_default_without_older_kernel(host_scan, text: str, kernels) -> None:
+    """R47B-4 held: with no older kernel installed any default boots the running one; a simple
+    assignment after the conditional one stands; a condition inside a comment is no code."""
+    over = {"boot-cmdline": _boot((PIN_CFG, text))}
+    if kernels:
+        over["boot-kernels"] = kernels
+    a = host_scan(over)
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}

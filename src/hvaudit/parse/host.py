@@ -11934,6 +11934,10 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     files = found.get()
     paths = _grub_default_files(files)
     value = ""
+    # R47B-4: the last assignment grub-mkconfig's /bin/sh may run but hvaudit does not evaluate:
+    # a command substitution or another variable as its value, or an assignment behind a
+    # condition or after another command on its line (`[ -e F ] && GRUB_DEFAULT=...`)
+    unread = ""
     for path in paths:
         for line in files[path]:
             m = re.match(r"\s*(?:export\s+)?GRUB_DEFAULT=(.*)$", line)
@@ -11944,6 +11948,13 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
                 value = m.group(1).strip() if read is None else read
                 if read is None and len(value) > 1 and value[0] == value[-1] in "'\"":
                     value = value[1:-1]
+                unread = (
+                    f"{path}: {line.strip()[:80]!r}"
+                    if read is None and re.search(r"\$[({\w]|`|[;&|]", m.group(1))
+                    else ""
+                )
+            elif re.search(r"(?:^|[\s;&|({`])GRUB_DEFAULT=", line.split("#", 1)[0]):
+                unread = f"{path}: {line.strip()[:80]!r}"
     what = "GRUB_DEFAULT"
     # R26B-2: grub.cfg's header (util/grub.d/00_header.in) loads grubenv, then `if [
     # "${next_entry}" ] ; then set default="${next_entry}" ... else set default=
@@ -11983,6 +11994,13 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     m = re.search(r"with Linux ([^\s>()'\"]+)", value) or re.search(
         r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
     )
+    if unread and what == "GRUB_DEFAULT" and not m:
+        # R47B-4: which entry that assignment makes the default is not known; grubenv's
+        # next_entry, where set, overrides it (00_header.in, R26B-2)
+        return Fact.unavailable(
+            f"{GRUB_DEFAULT_SHELL} ({unread}): which entry it names is not read",
+            *found.sources,
+        )
     if m and value.startswith("gnulinux-") and ">" not in value and _grub_submenu(files, paths):
         # R45B-6: 10_linux's id of a versioned entry without its submenu's: 10_linux puts the
         # entry in "Advanced options" (`submenu ... $menuentry_id_option 'gnulinux-advanced-
@@ -12035,6 +12053,10 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
         )
     return Fact.of((bls[0] if bls else "", what, value), *found.sources)
 
+
+#: The start of _grub_default_kernel's reason where GRUB_DEFAULT is set by shell code hvaudit does
+#: not evaluate (R47B-4); HVA-180 asks it where an older kernel is installed (R44B-4's question).
+GRUB_DEFAULT_SHELL = "GRUB_DEFAULT is set by shell code hvaudit does not evaluate"
 
 #: The start of _grub_default_kernel's reason where GRUB's default names an entry defined in no
 #: collected file (R46B-1); HVA-180 asks it where an older kernel is installed.
