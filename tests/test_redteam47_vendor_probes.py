@@ -46,6 +46,12 @@ Findings:
   API). Now the collector reads config.network.proxySwitch, and HVA-440 fails one uplink or
   none other with a link, and asks which uplinks each port group's teaming uses where there
   are two (the distributed port groups' teaming is not collected).
+- R47E-4 (false pass) HVA-308: the same pass where vmbr1 holds 10.0.2.21 through ifupdown2's
+  `address-virtual 00:00:5e:00:01:02 10.0.2.21/24` or `vrrp 7 10.0.2.21/24`: ifupdown2
+  addons/addressvirtual.py "creates a macvlan interface for every mac ip address-virtual
+  line" on the interface, with those IPs (`for ip in av_attrs[1:]`), and one per VRRP line
+  alike. Now `NetworkInterfaces.virtual_addresses` reads them as the node's addresses on the
+  interface (`_node_addresses`).
 
 Held:
 - a route (`post-up ip route add 10.0.2.0/24 via 10.0.0.1`), a deletion (`ip addr del`), an
@@ -65,9 +71,9 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 3 findings (2 false pass, 1 false n/a); 20 test cases, 13 failed on main before the
-fixes (R47E-1: 5 pass, 1 manual on the API path; R47E-2: 3 pass; R47E-3: 4 not applicable),
-7 held.
+Tally: 4 findings (3 false pass, 1 false n/a); 23 test cases, 16 failed on main before the
+fixes (R47E-1: 5 pass, 1 manual on the API path; R47E-2: 3 pass; R47E-3: 4 not applicable;
+R47E-4: 2 pass, 1 manual on the API path), 7 held.
 
 Leads left:
 - on the API path GET /nodes/{node}/network gives one `cidr` per stanza: pve-common
@@ -173,6 +179,16 @@ WEB10_ON_VMBR1 = _shared("10.0.2.21", "vmbr1", "VM web-10 net0")
             WEB10_ON_VMBR1,
             id="sh-c-with-an-assignment",
         ),
+        pytest.param(
+            {IFACES: (GATEWAY, f"{GATEWAY}\taddress-virtual 00:00:5e:00:01:02 10.0.2.21/24\n")},
+            WEB10_ON_VMBR1,
+            id="r47e4-address-virtual",
+        ),
+        pytest.param(
+            {IFACES: (GATEWAY, f"{GATEWAY}\tvrrp 7 10.0.2.21/24 fd00:2::21/64\n")},
+            WEB10_ON_VMBR1,
+            id="r47e4-vrrp",
+        ),
     ],
 )
 def test_r47e1_command_added_migration_address_on_a_guest_bridge_fails(
@@ -181,27 +197,33 @@ def test_r47e1_command_added_migration_address_on_a_guest_bridge_fails(
     edits: dict[str, tuple[str, str]],
     expected: tuple[str, str, None],
 ) -> None:
-    """R47E-1 (false pass): guest web-10 untagged on vmbr1, the node's 10.0.2.21 added to vmbr1
-    by a command of the interfaces file; main passed "migration type secure on 10.0.2.0/24"."""
+    """R47E-1 and R47E-4 (false pass): guest web-10 untagged on vmbr1, the node's 10.0.2.21
+    added to vmbr1 by a command of the interfaces file (R47E-1) or an address-virtual or vrrp
+    line (R47E-4); main passed "migration type secure on 10.0.2.0/24"."""
     got = r40_scan(tmp_path, capsys, edits={**edits, VM200: UNTAGGED_ON_VMBR1})
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    "option",
+    [
+        pytest.param("post-up\tip addr add 10.0.2.11/24 dev vmbr0", id="r47e1-post-up"),
+        pytest.param("address-virtual 00:00:5e:00:01:02 10.0.2.11/24", id="r47e4-address-virtual"),
+    ],
+)
 def test_r47e1_api_hook_option_address_fails(
     seeded: str,  # noqa: F811 - the fixture imported above
     fakepve: Any,
     fakepve_cafile: str,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    option: str,
 ) -> None:
-    """R47E-1 on the API path: vmbr0 10.0.0.11/24, its `options` line `post-up ip addr add
-    10.0.2.11/24 dev vmbr0`; guest 101 (`trunks=`, no tag) on its VLAN 1. main dropped the
-    line and asked where the node's address in 10.0.2.0/24 is."""
-    vmbr0 = {
-        **VMBR0_API[0],
-        "cidr": "10.0.0.11/24",
-        "options": ["post-up\tip addr add 10.0.2.11/24 dev vmbr0"],
-    }
+    """R47E-1 and R47E-4 on the API path: vmbr0 10.0.0.11/24, its `options` line `post-up ip
+    addr add 10.0.2.11/24 dev vmbr0` or `address-virtual ... 10.0.2.11/24`; guest 101
+    (`trunks=`, no tag) on its VLAN 1. main dropped the line and asked where the node's address
+    in 10.0.2.0/24 is."""
+    vmbr0 = {**VMBR0_API[0], "cidr": "10.0.0.11/24", "options": [option]}
     got = _api_hva308(
         fakepve,
         seeded,

@@ -1411,7 +1411,9 @@ def _node_addresses(h: Host, px: ProxmoxHost) -> dict[str, list[_Addr]]:
     """Every address of the node but its loopback ones, by interface: /etc/network/interfaces
     `address` lines (with the files it sources), the addresses its `pre-up`/`up`/`post-up`
     commands add (`NetworkInterfaces.command_addresses`, R47E-1: `post-up ip addr add` on a
-    guest's bridge passed HVA-308) and the addresses the node reported (`ip addr`).
+    guest's bridge passed HVA-308), those of its `address-virtual`/`vrrp` lines
+    (`NetworkInterfaces.virtual_addresses`, R47E-4) and the addresses the node reported (`ip
+    addr`).
     pve-firewall's PVEFW-HOST-IN accepts `-i lo` first (enable_host_firewall
     `ruleset_addrule($ruleset, $chain, "-i lo", "-j ACCEPT")`)."""
     texts: dict[str, list[str]] = {}
@@ -1420,6 +1422,9 @@ def _node_addresses(h: Host, px: ProxmoxHost) -> dict[str, list[_Addr]]:
         for iface, attrs in read.values.items():
             texts.setdefault(iface, []).extend(attrs.get("address", []))
         for iface, added in read.command_addresses().items():
+            texts.setdefault(iface, []).extend(added)
+        # R47E-4: ifupdown2's address-virtual and vrrp macvlans on the interface
+        for iface, added in read.virtual_addresses().items():
             texts.setdefault(iface, []).extend(added)
     if h.facts.addresses.known:
         for iface, reported in h.facts.addresses.get().items():

@@ -386,6 +386,11 @@ def render_nodelist(nodes: list[dict[str, Any]]) -> str:
     return "\n".join(["nodelist {", *out, "}"]) + "\n" if out else ""
 
 
+#: The `options` lines of GET /nodes/{node}/network that give the node an address: a stanza's
+#: commands (R47E-1) and ifupdown2's address-virtual and vrrp macvlans (R47E-4).
+_ADDRESSING_OPTIONS = ("pre-up", "up", "post-up", "address-virtual", "vrrp")
+
+
 def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
     """/etc/network/interfaces from /nodes/{node}/network (pve-common PVE::Network::Interfaces
     __read_etc_network_interfaces: `ovs_type` and the other Open vSwitch keys as written, an
@@ -393,9 +398,9 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
     stanza. Open vSwitch keys are written as ifupdown2 reads them (`ovs-type`). The lines it
     keeps as `options`/`options6` ("A list of additional interface options", pve-manager
     PVE/API2/Network.pm index; __read_etc_network_interfaces pushes each unknown `KEY VALUE`
-    line whole) are written back where they are `pre-up`/`up`/`post-up` commands, which may
-    give the node an address (NetworkInterfaces.command_addresses, R47E-1); a backslash in one
-    becomes a blank, so it cannot join the next rendered line."""
+    line whole) are written back where they may give the node an address (`_ADDRESSING_OPTIONS`:
+    NetworkInterfaces.command_addresses, R47E-1, and virtual_addresses, R47E-4); a backslash in
+    one becomes a blank, so it cannot join the next rendered line."""
     names = {
         "bridge_ports": "bridge-ports",
         "bridge_stp": "bridge-stp",
@@ -429,7 +434,7 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
             for line in lines if isinstance(lines, list) else []:
                 text = _one_line(line).replace("\\", " ").strip()
                 words = text.split(None, 1)
-                if len(words) == 2 and words[0] in ("pre-up", "up", "post-up"):
+                if len(words) == 2 and words[0] in _ADDRESSING_OPTIONS:
                     out.append(f"\t{words[0]} {words[1]}")
         six = [(k, i.get(k)) for k in ("cidr6", "gateway6") if i.get(k) not in (None, "")]
         if six:

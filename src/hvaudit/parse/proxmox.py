@@ -1237,6 +1237,19 @@ class NetworkInterfaces:
                             out.setdefault(found[0], []).append(found[1])
         return out
 
+    def virtual_addresses(self) -> dict[str, list[str]]:
+        """iface -> the addresses of its `address-virtual MAC IP...` and `vrrp ID IP...` lines:
+        ifupdown2 addons/addressvirtual.py "creates a macvlan interface for every mac ip
+        address-virtual line" on the interface, holding those IPs (`for ip in av_attrs[1:]`),
+        and a VRRP one alike: an address of the node on the interface's segment (R47E-4)."""
+        out: dict[str, list[str]] = {}
+        for iface, attrs in self.values.items():
+            for key in ("address-virtual", "vrrp"):
+                for line in attrs.get(key, []):
+                    words = line.split()[1:]
+                    out.setdefault(iface, []).extend(w for w in words if _address_word(w))
+        return out
+
     def add_stanza(self, name: str, attrs: dict[str, list[str]]) -> None:
         """Squash one stanza into what is read so far (ifupdown2's order: first value wins)."""
         into = self.values.setdefault(name, {})
