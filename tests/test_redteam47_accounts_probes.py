@@ -29,10 +29,24 @@ Findings (R47A-n):
   polkit") and HVA-142 counted no one for it. Now parse/polkit.py results_spelled rewrites
   those spellings to polkit.Result.NAME before any reader sees the function (a string kept
   in a variable is "a result not returned directly", unresolved).
+- R47A-2 (false pass) HVA-142: of the files openrc-run sources before /etc/init.d/k3s in
+  place of /etc/conf.d/k3s only /etc/conf.d/k3s.default was read (R36A-2): OpenRC
+  sh/openrc-run.sh.in sources /etc/conf.d/k3s.$RC_RUNLEVEL where it exists, RC_RUNLEVEL the
+  runlevel k3s starts in (rc-update(8) `add k3s boot`: /etc/runlevels/boot/k3s), and the boot
+  runlevel's services are "automatically included in all other runlevels" (Alpine's OpenRC
+  page), so a restart once booted runs in default. k3s in boot with a k3s.boot (or no
+  k3s.boot and a conf.d/k3s) setting --write-kubeconfig-mode 644, k3s.yaml chmod'ed 0600
+  since, passed "2 administrative principal(s)" on the default runlevel's file. Now the
+  runlevels k3s is in (collect.host "k3s-openrc-runlevels", `find /etc/runlevels`) and every
+  /etc/conf.d/k3s.* ("k3s-openrc-confd") are collected; where the runlevels it may start in
+  source different files, or a k3s.RUNLEVEL of another runlevel exists and the runlevels were
+  not read, the next start is unknown (parse.host._k3s_openrc_conf): a manual outcome naming
+  them.
 
 Held: a rule returning the string "no" grants nothing; a rule granting org.libvirt.api.*
 (the ACL actions) to a group adds no principal; a string "yes" compared in a test
-(`action.lookup("x") == "yes"`) is no result.
+(`action.lookup("x") == "yes"`) is no result. k3s in the default runlevel only (a k3s.boot
+beside it unused), and a host without /etc/runlevels, keep main's pass.
 
 Probed by script (parse/polkit.grants on main): `subject.isInGroup("ops") || 1` reads as
 ops only (a constant operand of ||: contrived, left as a lead); an arrow function rule, a
@@ -40,9 +54,13 @@ helper function outside addRule (read as no subject test: every user, a wrong fa
 `switch (action.id)`, `subject.groups.indexOf`, a list variable of users, a ternary, a
 result in a variable, `action.id.toLowerCase()`: each unresolved or counted wider, no pass.
 
-Tally: 1 finding (1 false pass); 6 cases, 4 failed on main before the fix (the 2 held passed).
+Tally: 2 findings (2 false passes); 11 cases, 7 failed on main before the fixes (R47A-1: 4;
+R47A-2: 3), 4 held.
 
 Leads left:
+- R47A-2 asks where two runlevels' files differ; reading each (the widest mode counting, a
+  fail where either widens) would decide it. RKE2 under OpenRC is still unread. GNU grep
+  prints nothing of an empty conf.d/k3s.RUNLEVEL, which openrc-run still sources (R36A-2).
 - `const {YES} = polkit.Result;` (destructuring) and a result returned by a helper function
   (`return decide(subject);`) are still read as no result; `|| <constant>` operands.
 - HVA-142's question for an unresolved polkit rule reads "Do polkit rule FILE (why)
@@ -54,6 +72,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import messages, outcomes
+from test_redteam26_accounts_probes import BASE, PASS2, _142
+from test_redteam33_accounts_probes import K3S_YAML, _grep
+from test_redteam35_accounts_probes import ALPINE_CONFD, ALPINE_INIT, CONFD, INIT
 
 F = "/usr/share/polkit-1/rules.d/50-ops.rules"
 GROUP = (
@@ -130,3 +151,84 @@ def test_result_spelled_otherwise_grants(
     a = host_scan({"polkit-rules": _rules(rules), "/etc/group": GROUP})
     assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == ({"hv1": s132}, {"hv1": m132})
     assert (outcomes(a, "HVA-142"), messages(a, "HVA-142")) == ({"hv1": s142}, {"hv1": m142})
+
+
+DEFAULT_OPTS = ALPINE_CONFD + 'K3S_OPTS=""\n'
+"""Alpine's package's /etc/conf.d/k3s (aports community/k3s k3s.confd)."""
+WIDE_OPTS = ALPINE_CONFD + 'K3S_OPTS="--write-kubeconfig-mode 644"\n'
+BOOT = "/etc/conf.d/k3s.boot"
+RUNLEVEL_DEFAULT = "/etc/conf.d/k3s.default"
+
+
+def _runlevels(*levels: str) -> tuple[str, int, str]:
+    """`find /etc/runlevels -mindepth 2 -maxdepth 2 -name k3s` output."""
+    return "".join(f"/etc/runlevels/{rl}/k3s\n" for rl in levels), 0, ""
+
+
+def _unknown(what: str) -> tuple[str, str]:
+    return (
+        "manual",
+        f"evidence unavailable: {what}: the mode and group k3s gives {K3S_YAML} at its next "
+        "start are unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    ("confd", "runlevels", "confd_probe", "expected"),
+    [
+        (
+            DEFAULT_OPTS,
+            _runlevels("boot"),
+            _grep((BOOT, WIDE_OPTS)),
+            _unknown(
+                "k3s is in the OpenRC runlevel(s) boot; openrc-run sources /etc/conf.d/k3s when "
+                "it starts in default, /etc/conf.d/k3s.boot when it starts in boot: which of "
+                "them k3s's next start reads is unknown"
+            ),
+        ),
+        (
+            WIDE_OPTS,
+            _runlevels("boot"),
+            _grep((RUNLEVEL_DEFAULT, DEFAULT_OPTS)),
+            _unknown(
+                "k3s is in the OpenRC runlevel(s) boot; openrc-run sources "
+                "/etc/conf.d/k3s.default when it starts in default, /etc/conf.d/k3s when it "
+                "starts in boot: which of them k3s's next start reads is unknown"
+            ),
+        ),
+        (
+            DEFAULT_OPTS,
+            None,
+            _grep((BOOT, WIDE_OPTS)),
+            _unknown(
+                "/etc/conf.d/k3s.boot stands in for /etc/conf.d/k3s where k3s starts in "
+                "runlevel boot, and the runlevels k3s is in (/etc/runlevels/*/k3s) were not read"
+            ),
+        ),
+        (DEFAULT_OPTS, _runlevels("default"), _grep((BOOT, WIDE_OPTS)), PASS2),
+        (
+            DEFAULT_OPTS,
+            ("", 1, "find: '/etc/runlevels': No such file or directory\n"),
+            _grep(),
+            PASS2,
+        ),
+    ],
+    ids=["boot-conf", "boot-without-conf", "runlevels-unread", "held-default", "held-no-runlevels"],
+)
+def test_openrc_runlevel_other_than_default(
+    host_scan, confd: str, runlevels, confd_probe, expected: tuple[str, str]
+) -> None:
+    """R47A-2 (false pass) HVA-142: openrc-run sources /etc/conf.d/k3s.$RC_RUNLEVEL in place
+    of /etc/conf.d/k3s (OpenRC sh/openrc-run.sh.in); only the default runlevel's file was read,
+    so k3s in runlevel boot, whose k3s.boot (or, without one, conf.d/k3s) sets
+    --write-kubeconfig-mode 644, passed "2 administrative principal(s)" with k3s.yaml chmod'ed
+    0600 since. k3s in default only, or no /etc/runlevels, holds."""
+    over = {
+        **BASE,
+        "kube-admin-configs": (f"600 root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep((INIT, ALPINE_INIT), (CONFD, confd)),
+        "k3s-service-unit-files": None,
+        "k3s-openrc-runlevels": runlevels,
+        "k3s-openrc-confd": confd_probe,
+    }
+    assert _142(host_scan(over)) == expected

@@ -1049,6 +1049,16 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # the environment) are the mode and group k3s gives /etc/rancher/k3s/k3s.yaml at its next
     # start, over a mode chmod'ed since (R33A-5). Read-only; missing files: grep exits 2.
     CommandProbe("k3s-config", ("grep", *CONFIG_GREP, "-H", "", *K3S_CONFIG_FILES)),
+    # The OpenRC runlevels k3s is in (rc-update(8) `add`: a link /etc/runlevels/RUNLEVEL/k3s)
+    # and every /etc/conf.d/k3s.RUNLEVEL, which openrc-run sources in /etc/conf.d/k3s's place
+    # when k3s starts in RUNLEVEL (OpenRC sh/openrc-run.sh.in) (R47A-2). Read-only.
+    CommandProbe(
+        "k3s-openrc-runlevels",
+        ("find", "/etc/runlevels", "-mindepth", "2", "-maxdepth", "2", "-name", "k3s"),
+    ),
+    CommandProbe(
+        "k3s-openrc-confd", ("grep", *CONFIG_GREP, "-H", "--include=k3s.*", "", "/etc/conf.d")
+    ),
     # k3s's unit and drop-ins as systemd merges them: the installer writes INSTALL_K3S_EXEC's
     # flags into its ExecStart= (install.sh create_systemd_service_file), which override
     # config.yaml's (k3s pkg/configfilearg/parser.go Parse), and its environment gives

@@ -5534,7 +5534,7 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
         service = f"{unit_name}.service"
         if unit is None and dist == "k3s":
             # no k3s.service read: OpenRC's init script, where the installer wrote one (R35A-1)
-            unit = _k3s_openrc_next(files)
+            unit = _k3s_openrc_next({**files, **_k3s_openrc_confd(ev)}, _k3s_runlevels(ev))
             service = K3S_OPENRC_SCRIPT
         if isinstance(unit, str):
             if world_now:
@@ -5738,7 +5738,76 @@ K3S_OPENRC_ENV_FILES = ("/etc/environment", "/etc/rancher/k3s/k3s.env")
 _SH_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
-def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[str]] | str | None:
+def _k3s_runlevels(ev: HostEvidence) -> list[str] | None:
+    """The OpenRC runlevels k3s is in: rc-update(8) `add` links /etc/runlevels/RUNLEVEL/k3s
+    (collect.host "k3s-openrc-runlevels", `find /etc/runlevels -mindepth 2 -maxdepth 2 -name
+    k3s`); None where that was not collected or find did not answer whole (R47A-2)."""
+    got = ev.get(_cmd("k3s-openrc-runlevels"))
+    if got.state != "ok" or (
+        got.rc not in (0, None)
+        and not all(_no_such_file(line) for line in got.reason.splitlines() if line.strip())
+    ):
+        return None
+    return sorted(
+        parts[3]
+        for parts in (line.split("/") for line in got.text.splitlines())
+        if len(parts) == 5 and parts[:3] == ["", "etc", "runlevels"] and parts[4] == "k3s"
+    )
+
+
+def _k3s_openrc_confd(ev: HostEvidence) -> dict[str, list[str]]:
+    """The /etc/conf.d/k3s.* files as grep printed them (collect.host "k3s-openrc-confd"); {}
+    where not read."""
+    got = ev.get(_cmd("k3s-openrc-confd"))
+    return _by_file(got.text) if got.state == "ok" else {}
+
+
+def _k3s_openrc_conf(
+    files: dict[str, list[str]], runlevels: list[str] | None
+) -> str | tuple[str, None]:
+    """The file openrc-run sources before /etc/init.d/k3s, as (path, None); why it is unknown
+    (a str) where the runlevels k3s may start in source different files.
+
+    OpenRC sh/openrc-run.sh.in: `if ! sourcex -e "$_conf_d/$RC_SVCNAME.$RC_RUNLEVEL"; then
+    sourcex -e "$_conf_d/$RC_SVCNAME"; fi`, RC_RUNLEVEL the runlevel k3s starts in: each
+    runlevel rc-update put it in (at boot), and default, where an administrator's
+    `rc-service k3s restart` runs it once booted (the installer's and the package's runlevel;
+    Alpine's OpenRC page: the boot and sysinit services "are automatically included in all other
+    runlevels"). k3s in boot with a /etc/conf.d/k3s.boot, or a k3s.default beside k3s in boot,
+    starts with one file's settings or the other's: unknown which, a manual outcome, never the
+    default runlevel's alone (R47A-2). Runlevels not collected (an older bundle): the default
+    runlevel's file, unless a k3s.RUNLEVEL of another runlevel was collected."""
+
+    def conf(level: str) -> str:
+        named = f"{K3S_OPENRC_CONF}.{level}"
+        return named if named in files else K3S_OPENRC_CONF
+
+    if runlevels is None:
+        others = sorted(
+            p
+            for p in files
+            if p.startswith(f"{K3S_OPENRC_CONF}.") and p != K3S_OPENRC_RUNLEVEL_CONF
+        )
+        if others:
+            return (
+                f"{others[0]} stands in for {K3S_OPENRC_CONF} where k3s starts in runlevel "
+                f"{others[0].removeprefix(K3S_OPENRC_CONF + '.')}, and the runlevels k3s is in "
+                "(/etc/runlevels/*/k3s) were not read"
+            )
+        return conf("default"), None
+    used = {level: conf(level) for level in dict.fromkeys(["default", *runlevels])}
+    if len(set(used.values())) > 1:
+        return (
+            f"k3s is in the OpenRC runlevel(s) {', '.join(runlevels)}; openrc-run sources "
+            + ", ".join(f"{path} when it starts in {level}" for level, path in used.items())
+            + ": which of them k3s's next start reads is unknown"
+        )
+    return used["default"], None
+
+
+def _k3s_openrc_next(
+    files: dict[str, list[str]], runlevels: list[str] | None = None
+) -> tuple[dict[str, str], list[str]] | str | None:
     """(environment, arguments) OpenRC's /etc/init.d/k3s gives k3s at its next start, from
     grep's output by file `files`; None where no such script was read; why not, where the
     script or a file it sources is shell hvaudit does not read.
@@ -5800,7 +5869,10 @@ def _k3s_openrc_next(files: dict[str, list[str]]) -> tuple[dict[str, str], list[
     # the script; k3s runs in the
     # default runlevel (k3s install.sh and aports community/k3s: `rc-update add k3s default`)
     # (R36A-2)
-    conf = K3S_OPENRC_RUNLEVEL_CONF if K3S_OPENRC_RUNLEVEL_CONF in files else K3S_OPENRC_CONF
+    chosen = _k3s_openrc_conf(files, runlevels)
+    if isinstance(chosen, str):
+        return chosen
+    conf = chosen[0]
     overrides = sorted(
         (
             path
