@@ -70,6 +70,19 @@ Findings:
   main 'insecure', which its `tls-channel=main` made TLS-only. Now the raw modes are merged
   in order, a channel's last one counting (consoles._spice_merged, _network_console): web01
   passes, v1 fails on defaultMode='any'.
+- R47D-7 (false pass, false n/a) HVA-031: R41D-6's class for character devices. libvirt builds a TCP
+  serial as QemuOpts with QEMU's id `char` + its alias (tests/qemuxmlconfdata/
+  serial-tcp-telnet-chardev.x86_64-latest.args `-chardev socket,id=charserial0,
+  host=127.0.0.1,port=9999,...,server=on,wait=off`), before every <qemu:arg>, and QEMU
+  creates chardevs only after reading every option (system/vl.c `qemu_opts_foreach(
+  qemu_find_opts("chardev"), chardev_init_func, ...)`), so a raw `-set
+  chardev.charserial0.host=0.0.0.0` moves libvirt's loopback serial to every address (VM
+  web01, which passed "reachable only from the host") and `server=on` with `host=::` turns
+  a dialling one into a listener on every address (v1, not applicable: "connecting to this
+  host only"). Now libvirt's TCP character devices are judged as the -set
+  leaves them (consoles._chardev_set; Chardev.alias, libvirt's <alias name> or the one
+  qemuAssignDeviceChrAlias gives at start): both fail without TLS; a `path` -set makes v2's
+  serial on 0.0.0.0 a UNIX socket (not applicable: it failed without TLS on main).
 
 Held (kept as tests): a raw loopback -vnc with a bare websocket port (the display's host),
 a last `vnc=none` (no listener at all), libvirt's loopback VNC with a bare websocket and
@@ -80,14 +93,15 @@ vnc_tls = 0, no -set, a -set naming libvirt's vnc-tls-creds0 (never created then
 credentials, and x509 without a password still fail (R47D-4); `disable-ticketing=on`
 without sasl still fails (R47D-5); `tls-channel=default` beside libvirt's own insecure
 channel or before a raw plaintext-channel, and libvirt's defaultMode 'any' alone, still fail
-(R47D-6).
+(R47D-6); a -set keeping libvirt's serial on the loopback or naming another chardev, and
+none, keep the pass (R47D-7).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 6 findings (false pass 2, one also a false n/a; false n/a 1; wrong fail 3), 7 tests
-holding 37 cases; 24 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4,
-all 7 of R47D-3, whose held cases were not applicable there, R47D-4's 1, R47D-5's 1 and
-R47D-6's 2); the 13 other held cases pass on main too.
+Tally: 7 findings (false pass 3, two also a false n/a; false n/a 1; wrong fail 3), 8 tests
+holding 43 cases; 27 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4,
+all 7 of R47D-3, whose held cases were not applicable there, R47D-4's 1, R47D-5's 1,
+R47D-6's 2 and R47D-7's 3); the 16 other held cases pass on main too.
 
 Leads left: see the round's report.
 """
@@ -422,4 +436,69 @@ def test_raw_tls_channel_merged_into_libvirts_spice(tmp_path: Path) -> None:
         "v3": f"{where} admits plaintext channels (channel(s) inputs mode='insecure'"
         + merged.format("tls-channel=default,plaintext-channel=inputs"),
         "v4": f"{where} admits plaintext channels (defaultMode='any')",
+    }
+
+
+def _serial(mode: str, host: str) -> str:
+    return (
+        f"<devices><serial type='tcp'><source mode='{mode}' host='{host}' service='4444'/>"
+        "<protocol type='raw'/><target port='0'/></serial></devices>"
+    )
+
+
+def test_set_reaching_libvirts_tcp_chardev_moves_it(tmp_path: Path) -> None:
+    """R47D-7: libvirt's TCP serial is `-chardev socket,id=charserial0,...` (QemuOpts, before
+    every <qemu:arg>), which QEMU creates only after reading every option, so a raw `-set
+    chardev.charserial0.host=0.0.0.0` moves its listener to every address (VM web01), and
+    `server=on` with a host turns a dialling one into a listener there (v1): HVA-031 passed
+    web01 "reachable only from the host" and found v1 connecting to this host only. `path` makes it a UNIX socket (v2: libvirt's serial
+    on 0.0.0.0 failed without TLS, now no TCP character device). Held: a -set keeping it on the
+    loopback, one naming another chardev, and no -set."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (
+                _serial("bind", "127.0.0.1"),
+                _commandline("-set", "chardev.charserial0.host=0.0.0.0"),
+            ),
+            "v1": (
+                _serial("connect", "127.0.0.1"),
+                _commandline(
+                    "-set", "chardev.charserial0.server=on", "-set", "chardev.charserial0.host=::"
+                ),
+            ),
+            "v2": (
+                _serial("bind", "0.0.0.0"),
+                _commandline("-set", "chardev.charserial0.path=/run/s.sock"),
+            ),
+            "v3": (
+                _serial("bind", "127.0.0.1"),
+                _commandline("-set", "chardev.charserial0.host=127.0.0.2"),
+            ),
+            "v4": (
+                _serial("bind", "127.0.0.1"),
+                _commandline("-set", "chardev.charserial1.host=0.0.0.0"),
+            ),
+            "v5": (_serial("bind", "127.0.0.1"), ""),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "not_applicable",
+        "v3": "pass",
+        "v4": "pass",
+        "v5": "pass",
+    }
+    local = "console(s) reachable only from the host"
+    assert messages(a, "HVA-031") == {
+        "web01": "serial (a QEMU argument -set chardev.charserial0.host=0.0.0.0) on 0.0.0.0 "
+        "(bound to every address) port 4444 without TLS (chardev_tls = 0)",
+        "v1": "serial (a QEMU argument -set chardev.charserial0.server=on -set "
+        "chardev.charserial0.host=::) on :: (bound to every address) port 4444 without TLS "
+        "(chardev_tls = 0)",
+        "v2": "no VNC, SPICE or RDP console and no TCP or UDP character device",
+        "v3": local,
+        "v4": local,
+        "v5": local,
     }

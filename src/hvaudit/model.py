@@ -221,6 +221,9 @@ class Chardev:
     tls: bool | None
     """The <source tls=...> attribute; None when absent (qemu.conf chardev_tls decides)."""
     source: Source
+    alias: str = ""
+    """libvirt's alias of the device (<alias name>, else the one libvirt gives it at start);
+    QEMU's id of its -chardev is `char` + alias, which a raw `-set chardev.ID.KEY=` reaches."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,8 @@ from hvaudit.checks.guest import esxi_version
 from hvaudit.checks.vmware import HOST_CONFIG, host_default_questions, own_keys_pass
 from hvaudit.model import SPICE_WEBDAV, Chardev, Fact, Graphics, Host, Listen, Source, Vm
 from hvaudit.parse.qemu_args import (
+    QAPI_FALSE,
+    QAPI_TRUE,
     QemuOption,
     monitor_chardevs,
     parse_option,
@@ -384,10 +386,11 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             if g.type in ("vnc", "spice", "rdp")
         ]
         buses = [(g, b) for g in v.graphics if g.type == "dbus" for b in _dbus_tcp(g)]
-        sockets = [c for c in v.chardevs if c.protocol == "tcp" and c.mode == "bind"]
+        chardevs = [_chardev_set(c, v.raw_hypervisor_arguments) for c in v.chardevs]
+        sockets = [c for c in chardevs if c.protocol == "tcp" and c.mode == "bind"]
         outbound = [
             c
-            for c in v.chardevs
+            for c in chardevs
             if c.protocol == "tcp" and c.mode == "connect" and not is_local_address(c.host)
         ]
         datagrams: dict[Source, list[Chardev]] = {}
@@ -401,7 +404,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             # reaches is HVA-033's and HVA-210's)
             local = [
                 f"{c.device} to {c.host}:{c.service}"
-                for c in v.chardevs
+                for c in chardevs
                 if c.protocol == "tcp" and c.mode == "connect"
             ]
             yield not_applicable(
@@ -1677,6 +1680,47 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         tls_anon=tls_anon,
         tls_x509=tls_x509,
     )
+
+
+def _chardev_set(c: Chardev, args: tuple[str, ...]) -> Chardev:
+    """libvirt's TCP character device as a raw `-set chardev.charALIAS.KEY=VALUE` leaves it
+    (R47D-7). libvirt builds it as QemuOpts with QEMU's id `char` + its alias (tests/
+    qemuxmlconfdata/serial-tcp-telnet-chardev.x86_64-latest.args: `-chardev socket,
+    id=charserial0,host=127.0.0.1,port=9999,telnet=on,server=on,wait=off`), before every
+    <qemu:arg>, and QEMU creates the chardevs only after reading every option (system/vl.c
+    qemu_create_early_backends, chardev_init_func), so vl.c's `-set` (qemu_set_option) adds
+    KEY to its QemuOpts and chardev/char-socket.c qemu_chr_parse_socket reads the last value
+    (util/qemu-option.c qemu_opt_find walks from the last): `host` and `port` move the socket,
+    `server` makes it listen (on) or dial out (off); `path` makes it a UNIX socket (read before
+    host); another `backend` makes it no socket at all. Other keys are left as they are."""
+    if c.protocol != "tcp" or not c.alias:
+        return c
+    host, port, mode, sets = c.host, c.service, c.mode, []
+    for o in qemu_options(args):
+        if o.name != "set":
+            continue
+        target, _, value = o.text.partition("=")
+        group, _, rest = target.partition(".")
+        ident, _, key = rest.partition(".")
+        if group != "chardev" or ident != f"char{c.alias}":
+            continue
+        value = value.strip()
+        if key == "host":
+            host = value
+        elif key == "port":
+            port = value
+        elif key == "server" and value.lower() in QAPI_TRUE | QAPI_FALSE:
+            mode = "bind" if value.lower() in QAPI_TRUE else "connect"
+        elif key == "path" or (key == "backend" and value != "socket"):
+            # a UNIX socket (qemu_chr_parse_socket reads path first) or another backend
+            return dataclasses.replace(c, protocol="unix")
+        else:
+            continue
+        sets.append(f"-set {o.text.strip()}")
+    if not sets:
+        return c
+    moved = f"{c.device} (a QEMU argument {' '.join(sets)})"
+    return dataclasses.replace(c, host=host, service=port, mode=mode, device=moved)
 
 
 def _spice_merged(g: Graphics, args: tuple[str, ...]) -> Graphics:

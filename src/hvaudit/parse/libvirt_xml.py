@@ -692,7 +692,10 @@ def parse_domain(
         overrides = frontend_overrides(root)
         for tag in CHARDEV_TAGS:
             for i, el in enumerate(devices.findall(tag), 1):
-                chardevs.extend(_chardev(el, tag, Source(artefact, f"/domain/devices/{tag}[{i}]")))
+                chr_src = Source(artefact, f"/domain/devices/{tag}[{i}]")
+                # libvirt's qemuAssignDeviceAliases names each of a kind by its index
+                # (qemuAssignDeviceChrAlias: `%s%d`, the prefix and i) where the XML has none
+                chardevs.extend(_chardev(el, tag, chr_src, _alias(el) or f"{tag}{i - 1}"))
                 if el.get("type") == "unix" and tag in ("serial", "parallel", "console", "channel"):
                     # a UNIX socket client: QEMU connects and relays the guest's bytes (R33D-3)
                     unix_dials.extend(
@@ -1249,7 +1252,7 @@ def _ranges(cpus: list[int]) -> str:
     return ",".join(out)
 
 
-def _chardev(el: Element, tag: str, src: Source) -> list[Chardev]:
+def _chardev(el: Element, tag: str, src: Source, alias: str = "") -> list[Chardev]:
     """The network sockets of one character device (tcp: one source; udp: bind and connect)."""
     ctype = el.get("type") or ""
     if ctype not in ("tcp", "udp"):
@@ -1267,6 +1270,7 @@ def _chardev(el: Element, tag: str, src: Source) -> list[Chardev]:
                 service=s.get("service") or "",
                 tls=None if tls is None else _yes(tls),
                 source=src,
+                alias=alias,
             )
         )
     return out
