@@ -47,16 +47,29 @@ Findings:
   named the file on disk beside the running daemon's own outputs (virt-admin, which answers
   rightly, is named first: wording, not a pass). Now (management._at_start) the same sentence
   as R47T-2 says which version of the file answers.
+- R47T-4 (false pass) HVA-049: a Proxmox VE VM with `cpu: custom-NAME` and `kvm: 0` got the
+  KVM question ("Pass: yes, its flags add none of +vmx, +svm, +nested-virt and its
+  reported-model is a named model, or the node's KVM nesting is off"): under TCG the node's
+  KVM nesting does not matter, and a reported-model qemu64 (CPUConfig.pm get_cpu_options uses
+  it as the -cpu model), an AMD one or max carries the svm TCG emulates (checks.guest
+  _pve_nesting's reading for named models: the fail "kvm: 0 runs the VM under TCG, and cpu
+  qemu64 carries svm"), so "yes" passed a guest that can run a hypervisor. Now under kvm: 0
+  the question names the models that carry svm under TCG and drops the nesting; both
+  questions say reported-model defaults to kvm64 (CPUConfig.pm $cpu_fmt 'reported-model'
+  default).
 
 Held:
+- a custom model under KVM keeps its question, the node's nesting beside the model (the
+  question had no test: R45T's lead).
 - the "changed after the daemon started" question of R45T-4 is asked as before.
 - HVA-048's own question (R44T-3) is kept as it was (test_redteam44_sweepvm_probes).
 
 Probed by script: none.
 
-Tally: 3 findings (false pass: R47T-1 on sixteen checks' generic questions, R47T-2 on four
-checks' own questions; wording: R47T-3 on HVA-200), 5 tests (17 cases); 16 cases failed on
-main before the fixes (R47T-1: 7, R47T-2: 8, R47T-3: 1), 1 held (1 case).
+Tally: 4 findings (false pass: R47T-1 on sixteen checks' generic questions, R47T-2 on four
+checks' own questions, R47T-4 on HVA-049; wording: R47T-3 on HVA-200), 7 tests (19 cases);
+18 cases failed on main before the fixes (R47T-1: 7, R47T-2: 8, R47T-3: 1, R47T-4: 1, and the
+held KVM question by the reported-model default added to it), 2 held (2 cases).
 
 Leads left: other manual() questions built by hand beside a read-at-start reason may name
 the file on disk (R47T-3 covered HVA-200's; grep the checks for fact.reason passed into a
@@ -68,8 +81,9 @@ virSecurityManagerCheckModel "Security driver model '%s' is not available"), so 
 unconfined, but the message claims a label it never gets; qemuProcessReconnect ignores the
 same check ("report error, but do not kill the domain"), so a running VM whose label is
 another driver's after the daemon changed drivers is not judged (not probed: a team decision
-on the verdict of a VM that cannot start). HVA-049's wording and Proxmox custom-CPU question
-still without tests.
+on the verdict of a VM that cannot start). HVA-049's R40T-5 wording ("a VM's start loads it
+too") is still without a test; its custom-model question where `kvm` could not be read
+(hardware_accelerated unknown) asks the KVM form.
 """
 
 from __future__ import annotations
@@ -77,6 +91,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import domain_xml, messages, outcomes
+from test_vm_parity import _result, pve
 
 LSTART_REFUSED = 'error: unknown user-defined format specifier "lstart"\n\nUsage:\n'
 LSTART_FAILED = 'ps exited 1: error: unknown user-defined format specifier "lstart"'
@@ -365,3 +380,49 @@ def test_r47t_3_log_outputs_question_asks_for_what_libvirtd_read(host_scan) -> N
         "the file)"
     }
     assert _question_of(a, "HVA-200") == HVA200_Q
+
+
+# --- R47T-4: HVA-049's Proxmox VE custom CPU model question under TCG -------------------------
+
+CUSTOM_ASKED = (
+    "Does the custom CPU model lab leave the guest without vmx and svm? Evidence: the "
+    "'cpu-model: lab' section of /etc/pve/virtual-guest/cpu-models.conf (its flags and "
+    "reported-model, kvm64 where unset: CPUConfig.pm $cpu_fmt)"
+)
+
+
+def test_r47t_4_custom_model_under_tcg_asks_for_the_svm_models(tmp_path, capsys) -> None:
+    """R47T-4 (false pass): `cpu: custom-lab` with `kvm: 0`: the question passed "a named
+    model" or "the node's KVM nesting is off", but under TCG nesting does not matter and a
+    reported-model qemu64 (or an AMD one, or max) carries svm (the named-model reading of
+    checks.guest._pve_nesting)."""
+    r = _result(pve(tmp_path, capsys, "cpu: custom-lab\nkvm: 0"), "HVA-049", "web-10")
+    assert (r["status"], r["message"]) == (
+        "manual",
+        "kvm: 0 runs the VM under TCG, and cpu: custom-lab is defined in "
+        "/etc/pve/virtual-guest/cpu-models.conf, which was not read: its flags and "
+        "reported-model decide whether the guest gets vmx/svm",
+    )
+    assert r["question"] == (
+        f"{CUSTOM_ASKED}. Pass: yes, its flags add none of +vmx, +svm, +nested-virt and its "
+        "reported-model is none of qemu64, phenom, the Opteron and EPYC models, Dhyana and max "
+        "(which carry svm under TCG); fail: it adds one of them, or reports one of those models."
+    )
+
+
+def test_r47t_held_custom_model_under_kvm_asks_for_the_nodes_nesting(tmp_path, capsys) -> None:
+    """Held (R47T-4): under KVM the question (without a test before, R45T's lead) names the
+    node's nesting beside the model: its pass "a named model" holds there (KVM turns svm off on every
+    named model, R45T's reading)."""
+    r = _result(pve(tmp_path, capsys, "cpu: custom-lab"), "HVA-049", "web-10")
+    assert (r["status"], r["message"]) == (
+        "manual",
+        "cpu: custom-lab is defined in /etc/pve/virtual-guest/cpu-models.conf, which was not "
+        "read: its flags and reported-model decide whether the guest gets vmx/svm",
+    )
+    assert r["question"].startswith(f"{CUSTOM_ASKED}, with ")
+    assert r["question"].endswith(
+        " on node pve-h1. Pass: yes, its flags add none of +vmx, +svm, +nested-virt and its "
+        "reported-model is a named model, or the node's KVM nesting is off; fail: it adds one "
+        "of them, or reports host or max while nesting is on."
+    )

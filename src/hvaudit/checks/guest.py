@@ -861,23 +861,40 @@ def _pve_nesting(v: Vm, h: Host) -> Outcome:
         if nested.get():
             return failed(s, f"{what}, and the node's KVM has nested on", v.source, *nested.sources)
         return _nested_off_now(v, h, what, "node")
+    base = "qemu64" if model.startswith("x86-64-v") else _model_base(model)
+    tcg = v.hardware_accelerated.known and not v.hardware_accelerated.get()
     if model.startswith("custom-"):
         name = model.removeprefix("custom-")
+        asked = (
+            f"Does the custom CPU model {name} leave the guest without vmx and svm? Evidence: "
+            f"the 'cpu-model: {name}' section of /etc/pve/virtual-guest/cpu-models.conf (its "
+            "flags and reported-model, kvm64 where unset: CPUConfig.pm $cpu_fmt)"
+        )
+        if tcg:
+            # under TCG the node's KVM nesting does not matter, and qemu64 and the AMD models
+            # carry the svm TCG emulates (the named-model reading below): "a named model" or
+            # "nesting is off" passed a guest that runs a hypervisor (R47T-4)
+            return manual(
+                s,
+                f"kvm: 0 runs the VM under TCG, and cpu: {model} is defined in "
+                "/etc/pve/virtual-guest/cpu-models.conf, which was not read: its flags and "
+                "reported-model decide whether the guest gets vmx/svm",
+                v.source,
+                question=f"{asked}. Pass: yes, its flags add none of +vmx, +svm, +nested-virt "
+                "and its reported-model is none of qemu64, phenom, the Opteron and EPYC models, "
+                "Dhyana and max (which carry svm under TCG); fail: it adds one of them, "
+                "or reports one of those models.",
+            )
         return manual(
             s,
             f"cpu: {model} is defined in /etc/pve/virtual-guest/cpu-models.conf, which was not "
             "read: its flags and reported-model decide whether the guest gets vmx/svm",
             v.source,
-            question=f"Does the custom CPU model {name} leave the guest without vmx and svm? "
-            f"Evidence: the 'cpu-model: {name}' section of /etc/pve/virtual-guest/"
-            "cpu-models.conf (its flags and reported-model), with "
-            f"{_nested_files(h)} on node {h.name}. Pass: yes, its flags add none of +vmx, +svm, "
-            "+nested-virt and its "
-            "reported-model is a named model, or the node's KVM nesting is off; fail: it adds "
-            "one of them, or reports host or max while nesting is on.",
+            question=f"{asked}, with {_nested_files(h)} on node {h.name}. Pass: yes, its flags "
+            "add none of +vmx, +svm, +nested-virt and its reported-model is a named model, or "
+            "the node's KVM nesting is off; fail: it adds one of them, or reports host or max "
+            "while nesting is on.",
         )
-    base = "qemu64" if model.startswith("x86-64-v") else _model_base(model)
-    tcg = v.hardware_accelerated.known and not v.hardware_accelerated.get()
     if tcg and (base in SVM_MODELS or base.startswith("EPYC")):
         return failed(
             s,
