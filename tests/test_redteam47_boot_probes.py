@@ -48,27 +48,43 @@ Findings (R47B-n):
   kernel is installed; a value naming a kernel by 10_linux's patterns, a later simple
   assignment or grubenv's next_entry (00_header.in) keep their verdicts.
 
+- R47B-5 (false pass) HVA-180 (parse.host._grub_linux_own, new _grub_distributor): GRUB's
+  default naming "X GNU/Linux" (or "Advanced options for X GNU/Linux>...") was taken as
+  10_linux's unversioned entry (the newest kernel) whatever X, though 10_linux titles it $OS,
+  "${GRUB_DISTRIBUTOR} GNU/Linux" (Ubuntu, Kubuntu alone; "GNU/Linux" where it is empty;
+  util/grub.d/10_linux.in, read with `find_string`): under GRUB_DISTRIBUTOR="Proxmox VE",
+  "Old GNU/Linux" is an uncollected generator's entry, which may boot the older kernel. Now,
+  where GRUB_DISTRIBUTOR's value is read, only its $OS is 10_linux's; another title is R46B-1's
+  question. A distributor not read (Debian's `lsb_release -i -s`) or not assigned keeps the
+  old reading.
+
 Held (kept as tests): a UKI of the running kernel under a machine-id token and one of another
 flavour (-rt-amd64, not compared) keep the pass on a GRUB host; a systemd-boot host whose only
 image is the running kernel's keeps it; a version-less entry whose image names the running
 kernel passes, one naming the older kernel fails (R25B-4); a shell-set GRUB_DEFAULT with no
 older kernel installed, a simple assignment after the conditional one, and a condition inside
-a comment keep the pass.
+a comment keep the pass; 10_linux's $OS and its submenu under a distributor read, any
+"X GNU/Linux" under a substituted distributor, and "GNU/Linux" under an empty one keep it.
 
 Probed by script, not kept: none.
 
 No e2e run: the e2e host has no ESP, Boot Loader Specification entry or unified kernel image
 (no /efi, /boot/efi, /boot/loader), so the change cannot reach the e2e-* verdicts.
 
-Tally: 4 findings (4 false passes, R47B-4 with 3 wordings of its class); 19 cases in 11 test
+Tally: 5 findings (5 false passes, R47B-4 with 3 wordings of its class); 25 cases in 13 test
 functions. R47B-1: on main 1295447 2 of 2
 failed (2 false passes of HVA-180); its held case passed before and after. R47B-2: on main
 675e94f 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
 R47B-3: on main 26bdb5e 3 of 3 failed (3 false passes of HVA-180); its 2 held cases passed
 before and after. R47B-4: on main c233cd3 5 of 5 failed (2 false passes, 3 wordings of
-HVA-180); its 3 held cases passed before and after.
+HVA-180); its 3 held cases passed before and after. R47B-5: on main ce4dc5f 2 of 2 failed (2
+false passes of HVA-180); its 4 held cases passed before and after.
 
 Leads left:
+- R47B-5 trusts any "X GNU/Linux" where GRUB_DISTRIBUTOR is a command substitution (Debian's
+  lsb_release, RHEL's sed of /etc/system-release): os-release's NAME could settle X.
+- mds=off with an active TAA/MMIO/RFDS mitigation (HVA-181): whether the VERW clearing stays
+  on depends on the kernel version (the mitigations were linked in steps); not probed.
 - An assignment inside a multi-line `if` block (`then` on its own line) is read as
   unconditional; a `. FILE` or `source FILE` in GRUB's defaults is not followed.
 - A UKI whose name holds no release (not kernel-install's, e.g. linux.efi) is not read: its
@@ -306,5 +322,47 @@ def test_r47b_4_held_shell_default_without_older_kernel(host_scan, text: str, ke
     if kernels:
         over["boot-kernels"] = kernels
     a = host_scan(over)
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R47B-5: "X GNU/Linux" that is not 10_linux's $OS --------------------------------------------
+
+PVE_DIST = ("/etc/default/grub.d/proxmox-ve.cfg", 'GRUB_DISTRIBUTOR="Proxmox VE"\n')
+
+
+@pytest.mark.parametrize("default", ['"Old GNU/Linux"', '"Advanced options for Old GNU/Linux>x"'])
+def test_r47b_5_other_gnu_linux_title_asks(host_scan, default: str) -> None:
+    """R47B-5 (false pass) HVA-180: GRUB_DISTRIBUTOR="Proxmox VE" makes 10_linux's entries
+    "Proxmox VE GNU/Linux" (10_linux.in: OS="${GRUB_DISTRIBUTOR} GNU/Linux"), so a default
+    "Old GNU/Linux" is another generator's entry (an uncollected /etc/grub.d script), which may
+    boot the older kernel; any "X GNU/Linux" was taken as 10_linux's newest and it passed."""
+    a = _scan(host_scan, default, PVE_DIST)
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    value = default.strip('"')
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: GRUB's default names a menu entry no collected file "
+        f"defines (GRUB_DEFAULT names {value!r}; the GRUB generators other than 10_linux and "
+        "*_custom are not collected; kernel 6.1.0-28-amd64 runs; older kernels installed: "
+        "6.1.0-27-amd64)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("default", "dist"),
+    [
+        ('"Proxmox VE GNU/Linux"', PVE_DIST),
+        ('"Advanced options for Proxmox VE GNU/Linux"', PVE_DIST),
+        (
+            '"Debian GNU/Linux"',
+            ("/etc/default/grub.d/d.cfg", "GRUB_DISTRIBUTOR=`lsb_release -i -s`\n"),
+        ),
+        ('"GNU/Linux"', ("/etc/default/grub.d/d.cfg", "GRUB_DISTRIBUTOR=\n")),
+    ],
+)
+def test_r47b_5_held_10_linux_own_title(host_scan, default: str, dist) -> None:
+    """R47B-5 held: 10_linux's $OS under the distributor read, and any "X GNU/Linux" where the
+    distributor is a command substitution, keep the pass."""
+    a = _scan(host_scan, default, dist)
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}

@@ -12105,7 +12105,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
         bls is None
         and value not in ("", "saved")
         and not re.fullmatch(r"[0-9]+(?:>[0-9]+)*", value)
-        and not _grub_linux_own(first)
+        and not _grub_linux_own(first, _grub_distributor(files, paths))
         # blscfg's id of a Boot Loader Specification entry (MACHINE-ID-RELEASE, _bls_entry_
         # kernel): those files are collected, so an id none has is no entry (R26B-2)
         and not re.fullmatch(r"[0-9a-f]{32}-\S+", value)
@@ -12140,17 +12140,39 @@ def _custom_named(nodes: list[_GrubMenuNode], name: str) -> bool:
     return any(name in n.names or _custom_named(n.inside, name) for n in nodes)
 
 
-def _grub_linux_own(name: str) -> bool:
+def _grub_linux_own(name: str, distributor: str | None = None) -> bool:
     """Whether `name` (the first part of GRUB's default path) is 10_linux's unversioned entry or
     its submenu (R46B-1), both starting the newest kernel: the entry titled $OS with the id
     'gnulinux-simple-$boot_device_id', the submenu "Advanced options for $OS" with
     'gnulinux-advanced-$boot_device_id', $OS being "GNU/Linux" without GRUB_DISTRIBUTOR, else
     "$GRUB_DISTRIBUTOR GNU/Linux" (Ubuntu's 10_linux: Ubuntu or Kubuntu alone) (GRUB util/
-    grub.d/10_linux.in linux_entry and its submenu line, read with `find_string`)."""
+    grub.d/10_linux.in linux_entry and its submenu line, read with `find_string`). Where
+    GRUB's defaults give GRUB_DISTRIBUTOR a value read (`distributor`), only that $OS is
+    10_linux's (R47B-5): "Old GNU/Linux" under GRUB_DISTRIBUTOR="Proxmox VE" is another
+    generator's entry; where it is not read (Debian's `lsb_release -i -s` substitution) or not
+    assigned, any "X GNU/Linux" is taken as 10_linux's."""
     if name.startswith(("gnulinux-simple-", "gnulinux-advanced-")):
         return True
     title = name.removeprefix("Advanced options for ")
+    if distributor is not None:
+        own = distributor if distributor in ("Ubuntu", "Kubuntu") else f"{distributor} GNU/Linux"
+        return title == (own if distributor else "GNU/Linux")
     return title in ("GNU/Linux", "Ubuntu", "Kubuntu") or title.endswith(" GNU/Linux")
+
+
+def _grub_distributor(files: dict[str, list[str]], paths: list[str]) -> str | None:
+    """GRUB_DISTRIBUTOR as grub-mkconfig's /bin/sh leaves it after sourcing GRUB's defaults (the
+    last assignment stands, _sh_value), None where it is not assigned or its value is not read
+    (a command substitution) (R47B-5)."""
+    value: str | None = None
+    for path in paths:
+        for line in files[path]:
+            m = re.match(r"\s*(?:export\s+)?GRUB_DISTRIBUTOR=(.*)$", line)
+            if m:
+                value = _sh_value(m.group(1).strip(), {})
+            elif re.search(r"(?:^|[\s;&|({`])GRUB_DISTRIBUTOR=", line.split("#", 1)[0]):
+                value = None
+    return value
 
 
 def _grub_submenu(files: dict[str, list[str]], paths: list[str]) -> bool:
