@@ -59,27 +59,36 @@ Findings (R47F-n):
   ACCEPT of every packet on net0 was not seen (the verdict asked). Now parse.proxmox_firewall
   leaves a guest -i to proxmox-ve-config's check, and checks.proxmox reads a guest -i under
   proxmox-firewall by its index.
+- R47F-5 (wrong fail) HVA-301, HVA-313, HVA-303: under pve-firewall with the node's /etc/services
+  read, a rule naming a service it does not key beside a management port number (`IN ACCEPT
+  -p tcp -dport 8006,pveui`, no `pveui` in the file) failed HVA-313, though pve-firewall
+  refuses the whole rule (parse_port_name_number_or_range "invalid port", verify_rule's
+  errors); a VM's `IN ACCEPT -p tcp -dport 1:65535,pveui` failed HVA-303 alike. Now
+  checks.proxmox._input_chain and _vm_opened leave such a rule out under pve-firewall
+  (`_pve_unknown_name`), as they do the rules `pve_refused` marks.
 
 Held (kept as tests): with netbase's file read under pve-firewall, a DROP of `-dport ssh` still
 takes port 22 from the ACCEPT after it (pass); the parser keys names, not aliases (`www`).
 R47F-3: `IN ACCEPT` with nothing before it, and after `IN DROP -source 0.0.0.0/0` (every
 inbound IPv6 packet), under each daemon. R47F-4: `-i net31` (no index: skipped, the node
-passes), `-i net00` under pve-firewall (no NIC's: pass).
+passes), `-i net00` under pve-firewall (no NIC's: pass). R47F-5: `-dport 8006,https` (keyed:
+fail).
 
 Probed by script: pve-firewall `-dport ssh:http` with netbase's file (refused named range:
 pass, R45's held test); `-dport http` with netbase's file under either daemon (pass, R46's
 held tests).
 
-Tally: 4 findings (2 false pass, 2 wording); 22 cases in 8 test functions; 14 failed on main
-before the fixes (R47F-1's and R47F-2's 8, landed a4e44191, the parser's held test naming a
-function main lacked; R47F-3's 4, landed e53b251a; R47F-4's 2); 8 held.
+Tally: 5 findings (2 false pass, 1 wrong fail, 2 wording); 25 cases in 10 test functions; 16
+failed on main before the fixes (R47F-1's and R47F-2's 8, landed a4e44191, the parser's held
+test naming a function main lacked; R47F-3's 4, landed e53b251a; R47F-4's 2, landed
+95487168; R47F-5's 2); 9 held.
 
 Leads left: under pve-firewall a name the file defines for another protocol only (`-p tcp
 -dport bootps`) makes iptables-restore fail the whole update (not modelled); with the file
 unread under pve-firewall a DROP by name before an ACCEPT of a management port now fails
-(the ACCEPT admits it unless the name is that port): a question would be more exact; a
-pve-firewall rule with a name it refuses beside a management port number (`-dport
-8006,pveui`) still fails though the rule is not applied (wrong fail); a VM rule proxmox-firewall
+(the ACCEPT admits it unless the name is that port): a question would be more exact;
+pve-firewall reads /etc/services once per daemon start (get_etc_services caches it), so a
+file edited since names ports the running daemon does not know; a VM rule proxmox-firewall
 skips for another generation error (a set or alias it cannot resolve) is read as applied; ip6tables `!
 --src-type UNICAST` (HVA-190), a dnat to an AnyIP local route, a bond's ingress chain not
 credited to its ports (round 44's leads, not probed).
@@ -310,3 +319,32 @@ def test_r47f_4_guest_iface_leading_zero_is_the_nic(
     from test_redteam37_firewall_probes import _vm
 
     assert _vm(tmp_path, "IN ACCEPT -i net00\n", nft=nft) == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        pytest.param("IN ACCEPT -p tcp -dport 8006,pveui", MGMT_PASS, id="name-refused"),
+        pytest.param(
+            "IN ACCEPT -p tcp -dport 8006,https",
+            ("fail", "host.fw:8 accepts management ports from any source"),
+            id="held-name-keyed",
+        ),
+    ],
+)
+def test_r47f_5_pve_refuses_a_rule_naming_an_unknown_service(
+    tmp_path: Path, rule: str, expected: tuple[str, str]
+) -> None:
+    """Was fail "host.fw:8 accepts management ports from any source": with the node's
+    /etc/services read (no `pveui`), pve-firewall refuses the whole rule ("invalid port"), the
+    8006 beside the name included; netbase's `https` is keyed, so its twin fails (held)."""
+    assert _node(tmp_path, rule, NETBASE, nft=False) == {"HVA-301": NODE_PASS, "HVA-313": expected}
+
+
+def test_r47f_5_vm_rule_naming_an_unknown_service_is_not_applied(tmp_path: Path) -> None:
+    """Was fail "... accepts 65535 of the 65536 tcp ports": the VM chain leaves the rule
+    pve-firewall refuses out too (the node's file has no `pveui`)."""
+    from test_redteam37_firewall_probes import _vm
+
+    rule = "IN ACCEPT -p tcp -dport 1:65535,pveui\n"
+    assert _vm(tmp_path, rule) == ("pass", "1 interface(s) behind the VM firewall")

@@ -1055,8 +1055,27 @@ def _input_chain(px: ProxmoxHost) -> list[tuple[str, dict[str, object]]]:
         (where, r)
         for where, fw in files
         for r in _host_rules(fw, cluster)
-        if nft or not r.get("pve_refused")
+        if nft or not (r.get("pve_refused") or _pve_unknown_name(px, r))
     ]
+
+
+def _pve_unknown_name(px: ProxmoxHost, r: Mapping[str, object]) -> bool:
+    """Whether pve-firewall refuses this rule for a -dport/-sport service name its reading of
+    the node's /etc/services does not key (parse_port_name_number_or_range "invalid port";
+    `ProxmoxHost.iptables_services`, R47F-5): the rule is not applied, a port number beside
+    the name (`-dport 8006,pveui`) included. A -dport under an ICMP -p holds ICMP types."""
+    if not px.iptables_services.known:
+        return False
+    opts = r.get("options")
+    if not isinstance(opts, dict):
+        return False
+    keyed = px.iptables_services.get()
+    icmp = str(opts.get("proto") or "") in ("icmp", "icmpv6", "ipv6-icmp")
+    return any(
+        item and not re.fullmatch(r"[0-9:]+", item, re.A) and item not in keyed
+        for key in ("sport",) + (() if icmp else ("dport",))
+        for item in (x.strip() for x in str(opts.get(key) or "").split(","))
+    )
 
 
 #: A rule's -source/-dest naming an IP set or an alias rather than addresses: pve-firewall
@@ -2100,7 +2119,11 @@ def _vm_opened(
             {"type": "in", "action": "ACCEPT", "macro": None, "options": {}, "line": "policy"}
         )
     for g in rules:
-        if g["type"] != "in" or (g.get("pve_refused") and not nft) or g["macro"]:
+        if (
+            g["type"] != "in"
+            or ((g.get("pve_refused") or _pve_unknown_name(px, g)) and not nft)
+            or g["macro"]
+        ):
             continue
         version = g.get("ipversion")
         reached = ({version} if isinstance(version, int) else {4, 6}) - closed
