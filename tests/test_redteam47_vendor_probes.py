@@ -80,6 +80,11 @@ Leads left:
   __read_etc_network_interfaces keeps the last `address` line (`$d->{$id} = $value`), so a
   second address of a stanza is lost there (HVA-308 and HVA-313 ask where no address is
   found, as the API path never reads `ip addr`; a lost address beside a found one is not).
+- HVA-308 segments through another device: the node's address on a bridge whose port is a
+  VLAN device (vmbr2 `bridge-ports bond0.50`) beside VLAN-aware vmbr0 on bond0 carrying a
+  guest with tag=50 (one external VLAN 50), or on a macvlan a command creates on a guest's
+  bridge (`ip link add link vmbr1 name mig type macvlan`): `_nics_on` looks at the address's
+  own bridge (or BRIDGE.N) only. Not probed this round.
 - a command that adds an address through a script or a variable other than $IFACE/$LOGICAL
   (`post-up /usr/local/bin/addip.sh`, `ip addr add $ADDR`) is not read; asking for every hook
   command would ask on most nodes (`post-up iptables ...`), so it is not asked either.
