@@ -83,6 +83,12 @@ Findings:
   leaves them (consoles._chardev_set; Chardev.alias, libvirt's <alias name> or the one
   qemuAssignDeviceChrAlias gives at start): both fail without TLS; a `path` -set makes v2's
   serial on 0.0.0.0 a UNIX socket (not applicable: it failed without TLS on main).
+- R47D-8 (false pass) HVA-031: R47D-7's -set with `tls-creds`: under chardev_tls = 1
+  libvirt's TCP serial on 0.0.0.0 has x509 TLS that verifies clients, but a raw `-set
+  chardev.charserial0.tls-creds=ID` naming a raw -object puts those credentials in its place
+  (qmp_chardev_open_socket resolves the id), and anonymous ones (VM web01) or x509 ones with
+  verify-peer=off (v1) check no client: both passed "with TLS and client certificates". Now
+  they fail, judged by consoles._authenticating_tls (Chardev.raw_creds).
 
 Held (kept as tests): a raw loopback -vnc with a bare websocket port (the display's host),
 a last `vnc=none` (no listener at all), libvirt's loopback VNC with a bare websocket and
@@ -94,14 +100,16 @@ credentials, and x509 without a password still fail (R47D-4); `disable-ticketing
 without sasl still fails (R47D-5); `tls-channel=default` beside libvirt's own insecure
 channel or before a raw plaintext-channel, and libvirt's defaultMode 'any' alone, still fail
 (R47D-6); a -set keeping libvirt's serial on the loopback or naming another chardev, and
-none, keep the pass (R47D-7).
+none, keep the pass (R47D-7); raw x509 credentials that verify the peer, no -set, and an
+id no raw -object has keep "with TLS and client certificates" (R47D-8).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 7 findings (false pass 3, two also a false n/a; false n/a 1; wrong fail 3), 8 tests
-holding 43 cases; 27 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4,
+Tally: 8 findings (false pass 4, two also a false n/a; false n/a 1; wrong fail 3), 9 tests
+holding 48 cases; 30 failed on main before the fixes (R47D-1's 9 finding cases, R47D-2's 4,
 all 7 of R47D-3, whose held cases were not applicable there, R47D-4's 1, R47D-5's 1,
-R47D-6's 2 and R47D-7's 3); the 16 other held cases pass on main too.
+R47D-6's 2, R47D-7's 3 and R47D-8's 2, plus its held v2, whose pass now names the -set);
+the 18 other held cases pass on main too.
 
 Leads left: see the round's report.
 """
@@ -501,4 +509,58 @@ def test_set_reaching_libvirts_tcp_chardev_moves_it(tmp_path: Path) -> None:
         "v3": local,
         "v4": local,
         "v5": local,
+    }
+
+
+def test_set_tls_creds_on_libvirts_tcp_chardev(tmp_path: Path) -> None:
+    """R47D-8: with chardev_tls = 1 libvirt's TCP serial on 0.0.0.0 has TLS with client
+    certificates, but a raw `-set chardev.charserial0.tls-creds=ID` naming a raw -object puts
+    those credentials in its place: anonymous ones (VM web01) or x509 ones with verify-peer=off
+    (v1) check no client, yet HVA-031 passed both "with TLS and client certificates". Held:
+    x509 credentials that verify the peer (v2), no -set (v3), an id no raw -object has (v4:
+    libvirt's own or none, QEMU refusing to start)."""
+    anon = "tls-creds-anon,id=a0,endpoint=server"
+    noverify = "tls-creds-x509,id=x1,dir=/etc/pki/qemu,endpoint=server,verify-peer=off"
+    a = t41._conf_scan(
+        tmp_path,
+        {
+            "web01": (
+                _serial("bind", "0.0.0.0"),
+                _commandline("-object", anon, "-set", "chardev.charserial0.tls-creds=a0"),
+            ),
+            "v1": (
+                _serial("bind", "0.0.0.0"),
+                _commandline("-object", noverify, "-set", "chardev.charserial0.tls-creds=x1"),
+            ),
+            "v2": (
+                _serial("bind", "0.0.0.0"),
+                _commandline("-object", X509, "-set", "chardev.charserial0.tls-creds=x0"),
+            ),
+            "v3": (_serial("bind", "0.0.0.0"), ""),
+            "v4": (
+                _serial("bind", "0.0.0.0"),
+                _commandline("-set", "chardev.charserial0.tls-creds=objcharserial0_tls0"),
+            ),
+        },
+        "chardev_tls = 1\n",
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "pass",
+        "v3": "pass",
+        "v4": "pass",
+    }
+    where = "serial on 0.0.0.0 (bound to every address) port 4444"
+    noauth = (
+        "{}: TLS that authenticates no client (a QEMU argument -set chardev.charserial0."
+        "tls-creds={} names credentials without client certificate checks): anyone can connect"
+    )
+    assert messages(a, "HVA-031") == {
+        "web01": noauth.format(where, "a0"),
+        "v1": noauth.format(where, "x1"),
+        "v2": f"{where} with TLS and client certificates (a QEMU argument -set "
+        "chardev.charserial0.tls-creds=x0)",
+        "v3": f"{where} with TLS and client certificates",
+        "v4": f"{where} with TLS and client certificates",
     }

@@ -224,6 +224,11 @@ class Chardev:
     alias: str = ""
     """libvirt's alias of the device (<alias name>, else the one libvirt gives it at start);
     QEMU's id of its -chardev is `char` + alias, which a raw `-set chardev.ID.KEY=` reaches."""
+    raw_creds: str = ""
+    """The raw `-set chardev.ID.tls-creds=OBJ` naming a raw -object that replaces libvirt's TLS
+    credentials (R47D-8); "" where none does."""
+    raw_creds_verify: bool = False
+    """Whether those credentials authenticate the client (x509 with verify-peer on)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1692,10 +1692,13 @@ def _chardev_set(c: Chardev, args: tuple[str, ...]) -> Chardev:
     KEY to its QemuOpts and chardev/char-socket.c qemu_chr_parse_socket reads the last value
     (util/qemu-option.c qemu_opt_find walks from the last): `host` and `port` move the socket,
     `server` makes it listen (on) or dial out (off); `path` makes it a UNIX socket (read before
-    host); another `backend` makes it no socket at all. Other keys are left as they are."""
+    host); another `backend` makes it no socket at all; `tls-creds` naming a raw -object puts
+    those credentials in place of libvirt's (qmp_chardev_open_socket resolves the id), judged
+    by _authenticating_tls (R47D-8). Other keys are left as they are."""
     if c.protocol != "tcp" or not c.alias:
         return c
     host, port, mode, sets = c.host, c.service, c.mode, []
+    objects, creds = _objects(args), ("", False)
     for o in qemu_options(args):
         if o.name != "set":
             continue
@@ -1711,16 +1714,29 @@ def _chardev_set(c: Chardev, args: tuple[str, ...]) -> Chardev:
             port = value
         elif key == "server" and value.lower() in QAPI_TRUE | QAPI_FALSE:
             mode = "bind" if value.lower() in QAPI_TRUE else "connect"
+        elif key == "tls-creds" and value in objects:
+            # raw credentials replace libvirt's (or add TLS where it set none): chardev_tls
+            # and chardev_tls_x509_verify no longer decide (R47D-8)
+            creds = (f"-set {o.text.strip()}", _authenticating_tls(value, objects))
+            continue
         elif key == "path" or (key == "backend" and value != "socket"):
             # a UNIX socket (qemu_chr_parse_socket reads path first) or another backend
             return dataclasses.replace(c, protocol="unix")
         else:
             continue
         sets.append(f"-set {o.text.strip()}")
-    if not sets:
+    if not sets and not creds[0]:
         return c
-    moved = f"{c.device} (a QEMU argument {' '.join(sets)})"
-    return dataclasses.replace(c, host=host, service=port, mode=mode, device=moved)
+    moved = f"{c.device} (a QEMU argument {' '.join(sets)})" if sets else c.device
+    return dataclasses.replace(
+        c,
+        host=host,
+        service=port,
+        mode=mode,
+        device=moved,
+        raw_creds=creds[0],
+        raw_creds_verify=creds[1],
+    )
 
 
 def _spice_merged(g: Graphics, args: tuple[str, ...]) -> Graphics:
@@ -1982,6 +1998,16 @@ def _chardev(h: Host, c: Chardev, r: _Verdict) -> None:
     if _local(r, c.host):
         return
     what = f"{c.device} on {_where(c.host)} port {c.service}"
+    if c.raw_creds and c.raw_creds_verify:
+        r.proven.append(f"{what} with TLS and client certificates (a QEMU argument {c.raw_creds})")
+        return
+    if c.raw_creds:
+        # anonymous credentials, or x509 ones with verify-peer off, check no client (R47D-8)
+        r.fails.append(
+            f"{what}: TLS that authenticates no client (a QEMU argument {c.raw_creds} names "
+            "credentials without client certificate checks): anyone can connect"
+        )
+        return
     if c.tls is False:
         r.fails.append(f"{what} without TLS (tls='no')")
         return
