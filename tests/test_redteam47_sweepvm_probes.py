@@ -57,6 +57,13 @@ Findings:
   the question names the models that carry svm under TCG and drops the nesting; both
   questions say reported-model defaults to kvm64 (CPUConfig.pm $cpu_fmt 'reported-model'
   default).
+- R47T-5 (wording) HVA-049: R40T-5's question on a KVM vendor module not loaded said "a
+  VM's start loads it too": the x86 vendor modules load by their CPU feature alias (Linux
+  arch/x86/kvm/vmx/vmx.c MODULE_DEVICE_TABLE(x86cpu, vmx_cpu_id)), and only the other
+  architectures' kvm carries the "devname:kvm" alias that opening /dev/kvm autoloads
+  (arch/s390/kvm/kvm-s390.c: "x86 takes a different approach"). Now "a VM's start does not
+  load it, udev does at boot by the CPU's vmx or svm flag". Older test changed (separate
+  commit): test_redteam40_sweepvm_probes.LOAD_Q.
 
 Held:
 - a custom model under KVM keeps its question, the node's nesting beside the model (the
@@ -66,10 +73,11 @@ Held:
 
 Probed by script: none.
 
-Tally: 4 findings (false pass: R47T-1 on sixteen checks' generic questions, R47T-2 on four
-checks' own questions, R47T-4 on HVA-049; wording: R47T-3 on HVA-200), 7 tests (19 cases);
-18 cases failed on main before the fixes (R47T-1: 7, R47T-2: 8, R47T-3: 1, R47T-4: 1, and the
-held KVM question by the reported-model default added to it), 2 held (2 cases).
+Tally: 5 findings (false pass: R47T-1 on sixteen checks' generic questions, R47T-2 on four
+checks' own questions, R47T-4 on HVA-049; wording: R47T-3 on HVA-200, R47T-5 on HVA-049), 8
+tests (20 cases); 19 cases failed on main before the fixes (R47T-1: 7, R47T-2: 8, R47T-3: 1,
+R47T-4: 1, R47T-5: 1, and the held KVM question by the reported-model default added to it),
+2 held (2 cases).
 
 Leads left: other manual() questions built by hand beside a read-at-start reason may name
 the file on disk (R47T-3 covered HVA-200's; grep the checks for fact.reason passed into a
@@ -81,8 +89,7 @@ virSecurityManagerCheckModel "Security driver model '%s' is not available"), so 
 unconfined, but the message claims a label it never gets; qemuProcessReconnect ignores the
 same check ("report error, but do not kill the domain"), so a running VM whose label is
 another driver's after the daemon changed drivers is not judged (not probed: a team decision
-on the verdict of a VM that cannot start). HVA-049's R40T-5 wording ("a VM's start loads it
-too") is still without a test; its custom-model question where `kvm` could not be read
+on the verdict of a VM that cannot start). HVA-049's custom-model question where `kvm` could not be read
 (hardware_accelerated unknown) asks the KVM form.
 """
 
@@ -426,3 +433,24 @@ def test_r47t_held_custom_model_under_kvm_asks_for_the_nodes_nesting(tmp_path, c
         "reported-model is a named model, or the node's KVM nesting is off; fail: it adds one "
         "of them, or reports host or max while nesting is on."
     )
+
+
+# --- R47T-5: HVA-049's question on a vendor module not loaded ----------------------------------
+
+
+def test_r47t_5_a_vms_start_does_not_load_the_vendor_module(host_scan) -> None:
+    """R47T-5 (wording): the question on kvm_intel not loaded said "a VM's start loads it too";
+    the x86 vendor modules load by their CPU feature alias at boot, not when a VM starts."""
+    # imported here: test_redteam37 imports (through test_r36) this module's CHANGED_SINCE
+    from test_redteam20_host2_probes import PT
+    from test_redteam37_sweepvm_probes import NOT_LOADED, _pt
+
+    host = {**NOT_LOADED, "/proc/sys/kernel/osrelease": "4.19.0-27-amd64\n"}
+    status, _, question = _pt(host_scan(host, domains=PT))
+    assert status == "manual"
+    assert question is not None
+    assert "a VM's start loads it too" not in question
+    assert (
+        "(`modprobe kvm_intel` or `modprobe kvm_amd`; a VM's start does not load it, udev does "
+        "at boot by the CPU's vmx or svm flag). Pass: "
+    ) in question

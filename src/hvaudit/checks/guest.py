@@ -708,7 +708,13 @@ def _nested_off_question(h: Host, node: str, hands: str) -> str:
     honest "there is none" read as a "yes" (R40T-5, R38T-3's lead). Its next load takes
     modprobe.d's options, the command line's kvm_intel.nested= or kvm_amd.nested= and else the
     module's built-in default (parse.host._nested_default_load: upstream on for kvm_intel from
-    Linux 4.20, for kvm_amd since 2009), so that question names the load and where it is read."""
+    Linux 4.20, for kvm_amd since 2009), so that question names the load and where it is read.
+    A VM's start does not load it (R47T-5; was "a VM's start loads it too"): the x86 vendor
+    modules are loaded by their CPU feature alias (Linux arch/x86/kvm/vmx/vmx.c
+    MODULE_DEVICE_TABLE(x86cpu, vmx_cpu_id), X86_FEATURE_VMX; svm.c likewise), and only the
+    other architectures' kvm has the "devname:kvm" alias that opening /dev/kvm autoloads
+    (arch/s390/kvm/kvm-s390.c: "x86 takes a different approach"); /dev/kvm exists only once
+    the vendor module has called kvm_init."""
     tail = (
         f"Pass: yes, it reads N or 0; fail: it reads Y or 1, so {hands} (a VM approved to run "
         "hypervisors is a waiver, not a pass)."
@@ -724,7 +730,7 @@ def _nested_off_question(h: Host, node: str, hands: str) -> str:
             f"'^(options|install) kvm[-_](intel|amd) '` and /proc/cmdline on {h.name}, and "
             "/sys/module/kvm_intel/parameters/nested or /sys/module/kvm_amd/parameters/nested "
             "once the module is loaded (`modprobe kvm_intel` or `modprobe kvm_amd`; a VM's "
-            f"start loads it too). {tail}"
+            f"start does not load it, udev does at boot by the CPU's vmx or svm flag). {tail}"
         )
     return (
         f"Is nested virtualization off in KVM on {node} {h.name}? Evidence: "
