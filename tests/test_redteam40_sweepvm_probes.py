@@ -351,6 +351,7 @@ def test_r40t4_without_dev_kvm_fails(host_scan) -> None:
 
 # --- R40T-5: HVA-049, the vendor module not loaded below its bound: a question about a file ----
 
+# R47T-5: "a VM's start loads it too" was wrong (the vendor module loads by its CPU alias)
 LOAD_Q = (
     "Does the KVM vendor module of {node} hv1 (kvm_intel on Intel, kvm_amd on AMD) load with "
     "nested virtualization off? It is not loaded now, so its `nested` file in sysfs does not "
@@ -360,7 +361,8 @@ LOAD_Q = (
     "Evidence: `modprobe -c | grep -E '^(options|install) kvm[-_](intel|amd) '` and "
     "/proc/cmdline on hv1, and /sys/module/kvm_intel/parameters/nested or "
     "/sys/module/kvm_amd/parameters/nested once the module is loaded (`modprobe kvm_intel` or "
-    "`modprobe kvm_amd`; a VM's start loads it too). Pass: yes, it reads N or 0; fail: it reads "
+    "`modprobe kvm_amd`; a VM's start does not load it, udev does at boot by the CPU's vmx or "
+    "svm flag). Pass: yes, it reads N or 0; fail: it reads "
     "Y or 1, so this VM's {hands} hands it vmx/svm (a VM approved to run hypervisors is a "
     "waiver, not a pass)."
 )
