@@ -1497,6 +1497,20 @@ class NwFilterBinding:
     parameters: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class LogBoot:
+    """LibvirtHost.log_outputs_override, log_debug_env and log_filters_env as the next boot
+    gives the daemons' next start: without the variables only `systemctl set-environment` set,
+    which the boot drops (R48L-1)."""
+
+    why: str
+    """The variables and where they stand now ("LIBVIRT_LOG_OUTPUTS='3:journald' in ...")."""
+    names: tuple[str, ...]
+    log_outputs_override: dict[str, Fact[tuple[str, str]]]
+    log_debug_env: dict[str, Fact[tuple[tuple[str, str], ...]]]
+    log_filters_env: dict[str, Fact[tuple[tuple[str, str], ...]]]
+
+
 @dataclass(slots=True)
 class LibvirtHost:
     """The libvirt/QEMU extension of a host: daemon and driver settings, effective values."""
@@ -1572,6 +1586,11 @@ class LibvirtHost:
     absent where neither was read."""
     log_filters_env: dict[str, Fact[tuple[tuple[str, str], ...]]] = field(default_factory=dict)
     """The same for LIBVIRT_LOG_FILTERS, which replaces the file's log_filters when not empty."""
+    log_boot: LogBoot | None = None
+    """The log outputs and environment variables of the QEMU-driver daemons as the next boot
+    gives their next start, where a value only `systemctl set-environment` set (the service
+    manager's environment as it stands, which no file sets) changes them (R48L-1); None where
+    nothing does."""
     log_level_cap: dict[str, str] = field(default_factory=dict)
     """Per QEMU-driver daemon (libvirtd, virtqemud): why journald drops its errors, where its
     unit's LogLevelMax= is above err (the setting and its file); absent where the unit was not

@@ -6,13 +6,15 @@ import ipaddress
 import re
 import socket
 import string
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hvaudit.checks._loopback import is_ipv4_loopback, loopback_scope, loopback_version
 from hvaudit.checks.base import (
     Context,
     Outcome,
+    Status,
     Subject,
     manual,
     read_at_start_evidence,
@@ -209,6 +211,67 @@ def log_destinations(value: str) -> list[str] | None:
 
 #: where a unit's StandardError= (or the StandardOutput= it inherits) names a file
 _STDERR_FILE = re.compile(r"=(?:file|append|truncate):(\S+) in ")
+
+
+def judged_at_boot(
+    ctx: Context, judge: Callable[[Context], Iterable[Outcome]]
+) -> Iterator[Outcome]:
+    """`judge`'s outcomes (HVA-213's, HVA-200's), each host's pass asked where the next boot
+    gives libvirt's daemons other log outputs or logging variables (LibvirtHost.log_boot:
+    one only `systemctl set-environment` set, which no boot keeps, R48L-1) and `judge` does
+    not pass them there: the pass rests on a value the next boot drops. Where both pass, the
+    pass stands; a fail or a question stands as it is (the next start before a boot takes the
+    manager's environment as it stands)."""
+    now = list(judge(ctx))
+    hosts = ctx.deployment.hosts
+    boot = {h.name: h for h in hosts if h.libvirt is not None and h.libvirt.log_boot is not None}
+    if not boot:
+        yield from now
+        return
+    twins = [
+        replace(
+            h,
+            libvirt=replace(
+                h.libvirt,
+                log_outputs_override=h.libvirt.log_boot.log_outputs_override,
+                log_debug_env=h.libvirt.log_boot.log_debug_env,
+                log_filters_env=h.libvirt.log_boot.log_filters_env,
+                log_boot=None,
+            ),
+        )
+        if h.libvirt is not None and h.libvirt.log_boot is not None
+        else h
+        for h in hosts
+    ]
+    later = {
+        o.subject: o
+        for o in judge(Context(replace(ctx.deployment, hosts=twins), ctx.profile))
+        if o.subject.type == "host"
+    }
+    for o in now:
+        h = boot.get(o.subject.name) if o.subject.type == "host" else None
+        b = later.get(o.subject)
+        if h is None or b is None or o.status is not Status.PASS or b.status is Status.PASS:
+            yield o
+            continue
+        lb = h.libvirt.log_boot if h.libvirt is not None else None
+        assert lb is not None
+        names = " and ".join(lb.names)
+        yield manual(
+            o.subject,
+            f"{o.message}, but that rests on {lb.why} in the service manager's environment "
+            "(systemctl show-environment), which no file sets: `systemctl set-environment` put "
+            f"it there, and the next boot drops it; without it (after a boot): {b.status.value}: "
+            f"{b.message}",
+            *o.evidence,
+            *b.evidence,
+            question=f"Does a unit or script on host {h.name} set {names} in the service "
+            "manager's environment at every boot, before libvirt's daemons start? Evidence: "
+            f"`systemctl show-environment` after a boot, and `grep -rs -e set-environment -e "
+            f"{lb.names[0]} /etc/systemd /run/systemd /usr/lib/systemd` on {h.name}. Pass: yes, "
+            "it is set at every boot to the value above; fail: no (the next boot starts them "
+            "without it).",
+        )
 
 
 def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]]:

@@ -35,6 +35,7 @@ from hvaudit.checks._libvirt import (
     host_settings_manual,
     is_every_address,
     is_local_address,
+    judged_at_boot,
     kernel_audit_off,
     kernel_params,
     log_destinations,
@@ -1163,6 +1164,11 @@ def libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
     "Journal Namespaces", R37L-3). A `stderr` output reaches the journal only where the unit
     leaves standard error there: its StandardError= (or, inherited, StandardOutput=) set to
     null, a file, a tty or a socket fails (systemd.exec(5), R37L-4)."""
+    yield from judged_at_boot(ctx, _libvirt_log_outputs)
+
+
+def _libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
+    """HVA-213 on the deployment as `ctx` gives it (libvirt_log_outputs; judged_at_boot: R48L-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         files = daemon_files(h, "driver")

@@ -25,6 +25,7 @@ from hvaudit.checks._libvirt import (
     conf_fact,
     conf_value,
     daemon_files,
+    judged_at_boot,
     kernel_audit_off,
     kernel_bool,
     kernel_params,
@@ -5457,6 +5458,11 @@ def log_forwarding(ctx: Context) -> Iterator[Outcome]:
     those replace the file's (virDaemonSetupLogging "cmdline > environment > config", R40L-1).
     So are the daemons' units not read (`systemctl cat` unanswered): their LogLevelMax=,
     LogNamespace= and StandardError= above are then unknown, whatever virt-admin says (R40L-4)."""
+    yield from judged_at_boot(ctx, _log_forwarding)
+
+
+def _log_forwarding(ctx: Context) -> Iterator[Outcome]:
+    """HVA-200 on the deployment as `ctx` gives it (log_forwarding; judged_at_boot: R48L-1)."""
     for h in ctx.deployment.hosts:
         s = host_subject(h)
         f = h.facts.log_forwarding

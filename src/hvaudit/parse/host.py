@@ -64,6 +64,7 @@ from hvaudit.model import (
     LibvirtHost,
     LibvirtSecret,
     Listener,
+    LogBoot,
     NwFilter,
     NwFilterBinding,
     NwFilterRule,
@@ -14077,7 +14078,7 @@ def _environment_file(text: str) -> dict[str, str]:
 
 
 def _log_outputs_override(
-    ev: HostEvidence, processes: Fact[str]
+    ev: HostEvidence, processes: Fact[str], boot: bool = False
 ) -> dict[str, Fact[tuple[str, str]]]:
     """Per QEMU-driver daemon (libvirtd, virtqemud), the log outputs that replace its file's
     log_outputs, with where they come from; a daemon whose outputs come from its file is absent.
@@ -14091,8 +14092,8 @@ def _log_outputs_override(
     So: a running daemon's outputs are read from it (virt-admin; not answered, unavailable;
     virt-admin not installed, its environment, unreadable unavailable: R40L-2, and read without
     a non-empty LIBVIRT_LOG_OUTPUTS, its file's: R41L-3); a daemon not running takes its units'
-    environment at its next start. A bundle without these
-    artefacts (an older collector) leaves the file to decide (R13H-3)."""
+    environment at its next start (with `boot`, as the next boot gives it: _log_boot). A bundle
+    without these artefacts (an older collector) leaves the file to decide (R13H-3)."""
     out: dict[str, Fact[tuple[str, str]]] = {}
     running = _running(processes, LOG_DAEMONS, lambda names: names)
     names = set(running.get()) if running.known else set()
@@ -14151,7 +14152,7 @@ def _log_outputs_override(
                 f"{daemon}.service's environment was not read ({why})", units.source
             )
             continue
-        env, where, sources, unread = _daemon_unit_env(ev, units, daemon)
+        env, where, sources, unread = _daemon_unit_env(ev, units, daemon, boot)
         if unread:
             out[daemon] = Fact.unavailable(unread, *sources)
         elif env.get("LIBVIRT_LOG_OUTPUTS"):
@@ -14182,16 +14183,18 @@ def _environ_value(text: str, var: str) -> str:
 
 
 def _daemon_unit_env(
-    ev: HostEvidence, units: Got, daemon: str
+    ev: HostEvidence, units: Got, daemon: str, boot: bool = False
 ) -> tuple[dict[str, str], dict[str, str], list[Source], str]:
     """The environment `<daemon>.service` starts the daemon with (the service manager's
     DefaultEnvironment= and systemd.setenv=, _manager_environment: R44L-1; over them its
     Environment= and EnvironmentFile= /etc/default or /etc/sysconfig, whose variables win:
     systemd.exec(5), less what its UnsetEnvironment= removes last: R43L-1), where each
-    variable is set, the sources read, and why it cannot be told ("" when it can)."""
+    variable is set, the sources read, and why it cannot be told ("" when it can). With `boot`,
+    the one the next boot gives it: the manager's files', without what `systemctl
+    set-environment` alone set (R48L-1, _log_boot)."""
     unit_env, files = _unit_environment(units.text, daemon)
     # the manager's DefaultEnvironment= and systemd.setenv= first, the unit's over them (R44L-1)
-    env, where = _manager_environment(ev)
+    env, where = _manager_environment_files(ev) if boot else _manager_environment(ev)
     # what its own ExecStartPre= sets in the manager's environment before ExecStart= (R47L-2)
     pre_env, pre_where, unread = _unit_pre_set_environment(units.text, daemon)
     env.update(pre_env)
@@ -14219,9 +14222,11 @@ def _daemon_unit_env(
             unread = f"{path} could not be read ({got.reason or got.state})"
             break
     manager_why = _manager_defaults_unread(ev)
-    runtime_why = _manager_runtime_unread(ev)
+    runtime_why = "" if boot else _manager_runtime_unread(ev)
     passed = _unit_pass_environment(units.text, daemon, own)
-    pending = _unit_pending(ev, units.text, daemon, own | set(pre_env) | set(passed))
+    pending = (
+        "" if boot else _unit_pending(ev, units.text, daemon, own | set(pre_env) | set(passed))
+    )
     if passed and not unread:
         # PID 1's own environment, which no artefact holds, over the manager's (R47L-3)
         unread = (
@@ -14401,7 +14406,7 @@ ENV_UNKNOWN = "\0unknown"
 
 
 def _log_debug_env(
-    ev: HostEvidence, processes: Fact[str], var: str = "LIBVIRT_DEBUG"
+    ev: HostEvidence, processes: Fact[str], var: str = "LIBVIRT_DEBUG", boot: bool = False
 ) -> dict[str, Fact[tuple[tuple[str, str], ...]]]:
     """Per QEMU-driver daemon (libvirtd, virtqemud): `var` (LIBVIRT_DEBUG, or
     LIBVIRT_LOG_FILTERS, which virLogSetFromEnv likewise sets over the file's log_filters) in
@@ -14445,7 +14450,7 @@ def _log_debug_env(
             )
             continue
         if units.state == "ok":
-            env, where, unit_srcs, unread = _daemon_unit_env(ev, units, daemon)
+            env, where, unit_srcs, unread = _daemon_unit_env(ev, units, daemon, boot)
             sources += unit_srcs
             if unread:
                 # the next start's environment unknown (an EnvironmentFile= not read, the
@@ -14461,6 +14466,48 @@ def _log_debug_env(
         if sources:
             out[daemon] = Fact.of(tuple(found), *sources)
     return out
+
+
+#: The variables libvirt's daemons read their logging from (virlog.c virLogSetFromEnv)
+_LOG_VARS = ("LIBVIRT_DEBUG", "LIBVIRT_LOG_FILTERS", "LIBVIRT_LOG_OUTPUTS")
+
+
+def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoot | None:
+    """The QEMU-driver daemons' log outputs and logging variables as the next boot gives their
+    next start, where one of libvirt's logging variables (_LOG_VARS) stands only in the service
+    manager's environment as it stands (`systemctl show-environment`, no DefaultEnvironment=
+    or systemd.setenv= sets it) and changes them; None where none does (R48L-1).
+
+    `systemctl set-environment` sets the manager's client environment (systemd src/core/
+    manager.c manager_client_environment_modify, read with `find_string`), which lives in PID
+    1's memory alone: src/core/manager-serialize.c manager_serialize writes it ("env") only to
+    carry it across a daemon-reload or daemon-reexec (not even a switch-root), and
+    manager_free frees it, so no boot keeps it. A verdict resting on it holds until the next
+    boot: HVA-213 and HVA-200 judge both (_libvirt.judged_at_boot)."""
+    runtime = _manager_runtime_environment(ev)
+    if runtime is None:
+        return None
+    files, _ = _manager_environment_files(ev)
+    names = tuple(n for n in _LOG_VARS if n in runtime and n not in files)
+    if not names:
+        return None
+    outputs = _log_outputs_override(ev, processes, boot=True)
+    debug = _log_debug_env(ev, processes, boot=True)
+    filters = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS", boot=True)
+
+    def same(a: dict[str, Fact[Any]], b: dict[str, Fact[Any]]) -> bool:
+        return {k: (f.state, f.value) for k, f in a.items()} == {
+            k: (f.state, f.value) for k, f in b.items()
+        }
+
+    if (
+        same(outputs, lh.log_outputs_override)
+        and same(debug, lh.log_debug_env)
+        and same(filters, lh.log_filters_env)
+    ):
+        return None
+    why = ", ".join(f"{n}={runtime[n]!r}" for n in names)
+    return LogBoot(why, names, outputs, debug, filters)
 
 
 def _log_level_cap(ev: HostEvidence) -> dict[str, str]:
@@ -15324,6 +15371,7 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_outputs_override = _log_outputs_override(ev, processes)
     lh.log_debug_env = _log_debug_env(ev, processes)
     lh.log_filters_env = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS")
+    lh.log_boot = _log_boot(ev, processes, lh)
     lh.log_level_cap = _log_level_cap(ev)
     lh.log_filter_patterns = _log_filter_patterns(ev)
     lh.log_namespace = _log_namespace(ev)
