@@ -1,6 +1,55 @@
 """Red-team round 48 probes: logging (r48-logtime)
 
-(docstring written at the end)
+Harness: round 47's (test_redteam47_logtime_probes.scan): conftest's hardened Debian 12 host
+replayed through the real collector, parser and engine (host_scan), libvirtd idle
+(socket-activated, not running: test_redteam13_host_probes IDLE_PROCS), so the environment its
+unit gives its next start decides its log outputs; /etc/systemd/system.conf's
+DefaultEnvironment= (TZ=UTC only: no file sets a libvirt variable) and the service manager's
+environment as it stands (`systemctl show-environment`, the artefact
+systemd-manager-environment) set per case. Each test asserts the exact status and message of
+HVA-200 and HVA-213, and the question where one is asked.
+
+Findings (R48L-n):
+- R48L-1 (false pass) HVA-213, HVA-200: round 47's team decision, a verdict resting on a
+  value set only in the manager's run-time environment. `systemctl set-environment` sets the
+  manager's client environment (systemd src/core/manager.c manager_client_environment_modify,
+  read with `find_string`), which lives in PID 1's memory only: src/core/manager-serialize.c
+  manager_serialize writes it ("env") only to carry it across a daemon-reload or
+  daemon-reexec (and not across a switch-root), and manager_free frees it, so the next boot
+  starts libvirtd without it. A run-time `LIBVIRT_LOG_OUTPUTS=3:journald` over a libvirtd.conf
+  writing only to a file passed both checks ("log_outputs '3:journald'"); a run-time
+  `LIBVIRT_DEBUG=3` over `log_level = 1` with a priority-1 output, and a run-time
+  `LIBVIRT_LOG_FILTERS=3:qemu` over `log_filters = "1:qemu"`, passed HVA-213: after a boot
+  each fails. Now parse.host._log_boot builds the daemons' log outputs and logging variables
+  as the next boot gives them (_daemon_unit_env(boot=True): the manager's files, without
+  show-environment) where a libvirt logging variable stands only in show-environment and
+  changes them (LibvirtHost.log_boot), and _libvirt.judged_at_boot runs HVA-213 and HVA-200
+  on both: a pass there that does not pass after a boot is asked, in one question naming the
+  value, the verdict without it and what sets it at boot; where both pass, the pass stands; a
+  fail or a question stands (the next start before a boot takes the value as it stands:
+  R45L-1's fail).
+
+Held (kept as tests): for R48L-1, a run-time journal output over libvirtd.conf's unset one
+(the journal both ways: pass), the unit's own Environment= over the run-time value (pass), a
+run-time file-only output over libvirtd.conf's journal (fail, R45L-1's).
+
+Probed by script, then as these tests, on main (75c65248): the three R48L-1 cases passed
+(HVA-200 "logs forwarded over TLS to logs.example.internal"; HVA-213 "log_outputs
+'3:journald'", "log_outputs '1:journald'"); the three held cases give the same there.
+The e2e test (tests/test_e2e_libvirtd.py), which R48L-1 can reach (HVA-213 and HVA-200 on
+the host's libvirtd), passes with the fix.
+
+Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail, 0 wording; 6 cases in 1 test
+function; 3 failed on main before the fix (3 passed wrongly); the 3 held pass there too.
+
+Leads left:
+- A running daemon's outputs (virt-admin) are judged as they run; what its restart at the
+  next boot takes (a run-time-only variable dropped) is not weighed for LIBVIRT_LOG_OUTPUTS.
+- k3s.service's K3S_KUBECONFIG_MODE only set-environment set (HVA-142): not weighed against
+  the boot's (R48L-1 covers libvirt's logging variables only).
+- A named /dev/log (SysSock.Name) with libvirt's outputs known journal-only still asks
+  HVA-200; HVA-213's question where the next start's environment is unknown names --config
+  (through _unit_args' $LIBVIRTD_ARGS), not LIBVIRT_LOG_OUTPUTS; %N in EnvironmentFile=.
 """
 
 from __future__ import annotations
