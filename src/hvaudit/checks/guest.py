@@ -2802,7 +2802,10 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
     directory has for its own parent, so `/usr/local/bin/../../bin/qemu-system-x86_64` is the
     packaged binary only where /usr/local/bin is no link elsewhere: the running QEMU's
     executable settles it, else a path whose lexical form is a distribution path is asked
-    (R20-4; one whose lexical form is not keeps the fail)."""
+    (R20-4; one whose lexical form is not keeps the fail). Where the host's package list is
+    unknown (dpkg and rpm failing or absent, a bundle with no host evidence), nothing says a
+    package put the binary at its path: asked, naming the path (R48S-1, round 48's team
+    decision)."""
     hosts = {h.name: h for h in ctx.deployment.hosts}
     for v in ctx.deployment.vms:
         s = vm_subject(v)
@@ -2878,6 +2881,20 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
                     "none, so it was installed by hand.",
                 )
             )
+        elif not packages.known:
+            # the team decision of round 48: a distribution path is the distribution's binary
+            # only where a package put it there, and with no package list nothing says one did
+            what = f"emulator {emu}" if emu else "no <emulator> (the driver's default binary)"
+            asks.append(
+                manual(
+                    s,
+                    f"{what}, but the host's package list was not read ({packages.reason}): "
+                    "whether a package the host's updates cover installed it is unknown",
+                    v.source,
+                    *packages.sources,
+                    question=_package_question(v, emu),
+                )
+            )
         elif (
             judged is not None
             and (arch := SYSTEM_BINARY.fullmatch(judged)) is not None
@@ -2903,6 +2920,28 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
             yield passed(s, "no <emulator>: the driver's default binary", v.source)
         else:
             yield passed(s, f"emulator {emu}", v.source)
+
+
+def _package_question(v: Vm, emu: str | None) -> str:
+    """HVA-064's question where no package on the host's list is known to ship the emulator:
+    whether a package owns it, by its path (dpkg-query(1) -S, --search: "Search for packages
+    that own files"; rpm --help, -f, --file: "query/verify package(s) owning file"); without an
+    <emulator> the path is the one libvirt picks for the guest's architecture, the <emulator>
+    of that <arch> in the driver's capabilities (formatcaps: the guest elements, "the set of
+    architectures the host can run"), all read with `search`."""
+    if emu:
+        what, find, file = emu, "", emu
+    else:
+        arch = v.arch or "ARCH"
+        what = f"the emulator libvirt picks for {arch}"
+        find = f"the <emulator> of <arch name='{arch}'> in `virsh capabilities` on {v.host}, then "
+        file = "that path"
+    return (
+        f"Does a distribution package the host's updates cover own {what} (VM {v.name}'s "
+        f"emulator) on host {v.host}? Evidence: {find}`dpkg -S {file}` (or `rpm -qf {file}`) "
+        f"on {v.host}. Pass: yes, it names such a package; fail: no package owns it, so it "
+        "was installed by hand."
+    )
 
 
 def _families_only(names: list[str]) -> list[str]:
