@@ -162,7 +162,7 @@ def test_every_subject_is_named_in_the_scorecard_clean_ones_too(
     }
     # ... and a VM that passes everything reported is "clean"
     code = main(
-        ["scan", "--connect", node, "--color", "never", "--width", "80", "--check", "HVA-064"]
+        ["scan", "--connect", node, "--color", "never", "--width", "80", "--check", "HVA-091"]
     )
     out, err = capsys.readouterr()
     assert code == 0, err
