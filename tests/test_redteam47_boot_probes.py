@@ -58,35 +58,44 @@ Findings (R47B-n):
   question. A distributor not read (Debian's `lsb_release -i -s`) or not assigned keeps the
   old reading.
 
+- R47B-6 (false pass) HVA-180 (parse.host._grub_default_kernel, R47B-4's reader): an
+  assignment inside a multi-line if or case body (`then`/`hv*)` on its own line) runs only
+  where the condition holds, but was read as unconditional: GRUB_DEFAULT=0 there stood over
+  an unconditional pin to the older kernel's entry, and it passed. Now an assignment at a
+  depth of if/case/while/until/for is R47B-4's question; one after `fi` stands.
+
 Held (kept as tests): a UKI of the running kernel under a machine-id token and one of another
 flavour (-rt-amd64, not compared) keep the pass on a GRUB host; a systemd-boot host whose only
 image is the running kernel's keeps it; a version-less entry whose image names the running
 kernel passes, one naming the older kernel fails (R25B-4); a shell-set GRUB_DEFAULT with no
 older kernel installed, a simple assignment after the conditional one, and a condition inside
 a comment keep the pass; 10_linux's $OS and its submenu under a distributor read, any
-"X GNU/Linux" under a substituted distributor, and "GNU/Linux" under an empty one keep it.
+"X GNU/Linux" under a substituted distributor, and "GNU/Linux" under an empty one keep it;
+an assignment after a condition's `fi` stands (the pass).
 
 Probed by script, not kept: none.
 
 No e2e run: the e2e host has no ESP, Boot Loader Specification entry or unified kernel image
 (no /efi, /boot/efi, /boot/loader), so the change cannot reach the e2e-* verdicts.
 
-Tally: 5 findings (5 false passes, R47B-4 with 3 wordings of its class); 25 cases in 13 test
+Tally: 6 findings (6 false passes, R47B-4 with 3 wordings of its class); 28 cases in 15 test
 functions. R47B-1: on main 1295447 2 of 2
 failed (2 false passes of HVA-180); its held case passed before and after. R47B-2: on main
 675e94f 2 of 2 failed (2 false passes of HVA-180); its held case passed before and after.
 R47B-3: on main 26bdb5e 3 of 3 failed (3 false passes of HVA-180); its 2 held cases passed
 before and after. R47B-4: on main c233cd3 5 of 5 failed (2 false passes, 3 wordings of
 HVA-180); its 3 held cases passed before and after. R47B-5: on main ce4dc5f 2 of 2 failed (2
-false passes of HVA-180); its 4 held cases passed before and after.
+false passes of HVA-180); its 4 held cases passed before and after. R47B-6: on main c02d1fc 2
+of 2 failed (2 false passes of HVA-180); its held case passed before and after.
 
 Leads left:
 - R47B-5 trusts any "X GNU/Linux" where GRUB_DISTRIBUTOR is a command substitution (Debian's
   lsb_release, RHEL's sed of /etc/system-release): os-release's NAME could settle X.
 - mds=off with an active TAA/MMIO/RFDS mitigation (HVA-181): whether the VERW clearing stays
   on depends on the kernel version (the mitigations were linked in steps); not probed.
-- An assignment inside a multi-line `if` block (`then` on its own line) is read as
-  unconditional; a `. FILE` or `source FILE` in GRUB's defaults is not followed.
+- A `. FILE` or `source FILE` in GRUB's defaults is not followed; a shell function body or a
+  `{ ...; }` group is not tracked as a condition (R47B-6 counts if/case/loops only); a
+  conditional GRUB_DEFAULT equal to the value before it is still asked.
 - A UKI whose name holds no release (not kernel-install's, e.g. linux.efi) is not read: its
   .osrel/.uname sections would tell; the ESP's kernels are not counted where boot-cmdline
   failed.
@@ -364,5 +373,45 @@ def test_r47b_5_held_10_linux_own_title(host_scan, default: str, dist) -> None:
     """R47B-5 held: 10_linux's $OS under the distributor read, and any "X GNU/Linux" where the
     distributor is a command substitution, keep the pass."""
     a = _scan(host_scan, default, dist)
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R47B-6: GRUB_DEFAULT assigned inside a multi-line condition -----------------------------------
+
+OLD_PIN = '"Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-27-amd64"'
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            f"GRUB_DEFAULT={OLD_PIN}\nif [ -e /etc/grub-new ]; then\n  GRUB_DEFAULT=0\nfi\n",
+            "GRUB_DEFAULT=0",
+        ),
+        (
+            f'GRUB_DEFAULT={OLD_PIN}\ncase "$(hostname)" in\n  hv*)\n    GRUB_DEFAULT=0\n    ;;\nesac\n',
+            "GRUB_DEFAULT=0",
+        ),
+    ],
+)
+def test_r47b_6_grub_default_in_condition_body_asks(host_scan, text: str, line: str) -> None:
+    """R47B-6 (false pass) HVA-180: an assignment inside a multi-line if or case body runs only
+    where its condition holds, but was read as unconditional: GRUB_DEFAULT=0 there stood over
+    the unconditional pin to the older kernel, and it passed."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: which entry the boot loader starts next is not known "
+        f"(GRUB_DEFAULT is set by shell code hvaudit does not evaluate ({PIN_CFG}: {line!r} "
+        "(in a condition's body)): which entry it names is not read; kernel 6.1.0-28-amd64 "
+        "runs; older kernels installed: 6.1.0-27-amd64)"
+    }
+
+
+def test_r47b_6_held_assignment_after_the_condition(host_scan) -> None:
+    """R47B-6 held: an assignment after the body's `fi` runs unconditionally and stands."""
+    text = "if [ -e /etc/grub-new ]; then\n  GRUB_DEFAULT=2\nfi\nGRUB_DEFAULT=0\n"
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}

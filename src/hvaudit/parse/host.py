@@ -12012,9 +12012,21 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     # condition or after another command on its line (`[ -e F ] && GRUB_DEFAULT=...`)
     unread = ""
     for path in paths:
+        depth = 0
         for line in files[path]:
+            code = line.split("#", 1)[0]
+            # R47B-6: inside a multi-line if/case/while/until/for body an assignment runs only
+            # where the condition holds (the `then` line a one-liner's: R47B-4)
+            if re.match(r"\s*(?:if|case|while|until|for)\b", code) and not re.search(
+                r"\b(?:fi|esac|done)\s*;?\s*$", code
+            ):
+                depth += 1
+            elif re.match(r"\s*(?:fi|esac|done)\b", code):
+                depth = max(0, depth - 1)
             m = re.match(r"\s*(?:export\s+)?GRUB_DEFAULT=(.*)$", line)
-            if m:
+            if m and depth:
+                unread = f"{path}: {line.strip()[:80]!r} (in a condition's body)"
+            elif m:
                 # R45B-4: as /bin/sh reads it (grub-mkconfig sources the file): a `#` after a
                 # blank starts a comment, quotes go (_sh_value); else as written, unquoted
                 read = _sh_value(m.group(1).strip(), {})
@@ -12067,7 +12079,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     m = re.search(r"with Linux ([^\s>()'\"]+)", value) or re.search(
         r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
     )
-    if unread and what == "GRUB_DEFAULT" and not m:
+    if unread and what == "GRUB_DEFAULT" and (not m or unread.endswith("(in a condition's body)")):
         # R47B-4: which entry that assignment makes the default is not known; grubenv's
         # next_entry, where set, overrides it (00_header.in, R26B-2)
         return Fact.unavailable(
