@@ -42,6 +42,13 @@ Findings (R47A-n):
   source different files, or a k3s.RUNLEVEL of another runlevel exists and the runlevels were
   not read, the next start is unknown (parse.host._k3s_openrc_conf): a manual outcome naming
   them.
+- R47A-3 (wording) HVA-142: a polkit rule whose grant hvaudit does not read (the team
+  decision's "question naming the file") was asked as a group's members: "Do polkit rule
+  FILE (why) together with the other principals listed number at most 3 named
+  administrators? Evidence: `getent group` (or `getent netgroup`) output for each", which no
+  getent answers. Now an unread rule is its own count in the question: "Do the accounts that
+  polkit rule FILE (why) lets through ...? Evidence: each function of the rule file ...".
+  The verdict and message are main's.
 
 Held: a rule returning the string "no" grants nothing; a rule granting org.libvirt.api.*
 (the ACL actions) to a group adds no principal; a string "yes" compared in a test
@@ -54,8 +61,8 @@ helper function outside addRule (read as no subject test: every user, a wrong fa
 `switch (action.id)`, `subject.groups.indexOf`, a list variable of users, a ternary, a
 result in a variable, `action.id.toLowerCase()`: each unresolved or counted wider, no pass.
 
-Tally: 2 findings (2 false passes); 11 cases, 7 failed on main before the fixes (R47A-1: 4;
-R47A-2: 3), 4 held.
+Tally: 3 findings (2 false passes, 1 wording); 12 cases, 8 failed on main before the fixes
+(R47A-1: 4; R47A-2: 3; R47A-3: 1), 4 held.
 
 Leads left:
 - R47A-2 asks where two runlevels' files differ; reading each (the widest mode counting, a
@@ -63,15 +70,17 @@ Leads left:
   prints nothing of an empty conf.d/k3s.RUNLEVEL, which openrc-run still sources (R36A-2).
 - `const {YES} = polkit.Result;` (destructuring) and a result returned by a helper function
   (`return decide(subject);`) are still read as no result; `|| <constant>` operands.
-- HVA-142's question for an unresolved polkit rule reads "Do polkit rule FILE (why)
-  together with ..." with `getent group` as its evidence: the rule file is the evidence.
+- HVA-142's message for an unread polkit rule still says "the members of polkit rule FILE
+  (why) are not in the evidence" (older rounds' tests assert it): "whom it lets through is
+  not read" would say it.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import messages, outcomes, question_line
+from test_manual_questions import shape_problems
 from test_redteam26_accounts_probes import BASE, PASS2, _142
 from test_redteam33_accounts_probes import K3S_YAML, _grep
 from test_redteam35_accounts_probes import ALPINE_CONFD, ALPINE_INIT, CONFD, INIT
@@ -232,3 +241,35 @@ def test_openrc_runlevel_other_than_default(
         "k3s-openrc-confd": confd_probe,
     }
     assert _142(host_scan(over)) == expected
+
+
+USERS_LIST = 'var admins = ["bob", "carol", "dave"];\n' + _rule(
+    f"{MANAGE} && admins.indexOf(subject.user) >= 0", "polkit.Result.YES"
+)
+RULE_Q = (
+    f'question = "Do the accounts that polkit rule {F} (user) lets through, together with the '
+    "other principals listed, number at most 3 named administrators? Evidence: each function "
+    "of the rule file, read for the accounts it returns YES, AUTH_SELF or AUTH_SELF_KEEP for, "
+    "or the administrator identities it returns. Pass: at most 3 principals in all; fail: "
+    'more."\n'
+)
+
+
+def test_unread_rule_asked_as_rule(host_scan) -> None:
+    """R47A-3 (wording) HVA-142: a polkit rule whose subject test hvaudit does not read (a list
+    variable of users) was asked as a group: "Do polkit rule FILE (user) together with the
+    other principals listed number ...? Evidence: `getent group` (or `getent netgroup`)
+    output for each": no getent answers it; the rule file does. The verdict and message are
+    main's."""
+    a = host_scan({"polkit-rules": _rules(USERS_LIST), "/etc/group": GROUP})
+    assert (outcomes(a, "HVA-142"), messages(a, "HVA-142")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": f"3 administrative principal(s) (limit 3): alice, polkit rule {F} (user) "
+            f"(members not read), root; the members of polkit rule {F} (user) are not in the "
+            "evidence"
+        },
+    )
+    assert question_line(a, "HVA-142", "hv1") == RULE_Q
+    (q,) = [r.outcome.question for r in a.results if r.check.id == "HVA-142"]
+    assert shape_problems(q) == []

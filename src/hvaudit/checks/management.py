@@ -3618,6 +3618,10 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
                 "are the named administrators; fail: no."
             )
         counted: list[tuple[str, str, str]] = []  # (whom, evidence, the question alone)
+        # a polkit rule hvaudit does not read is asked as the rule, not as a group's members:
+        # its file is the evidence, not `getent group` (R47A-3)
+        rules = [g.removeprefix("polkit rule ") for g in groups if g.startswith("polkit rule ")]
+        groups = [g for g in groups if not g.startswith("polkit rule ")]
         if merged:
             where = merged[0][1].strip(" )")
             local = ", ".join([*groups, *(g for g, _ in merged)])
@@ -3666,6 +3670,25 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
                     f"Do {', '.join(groups)} together with the other principals listed "
                     f"number at most {limit} named administrators? Evidence: {evidence}. Pass: "
                     f"at most {limit} principals in all; fail: more.",
+                )
+            )
+        if rules:
+            whom = (
+                f"the accounts that polkit rule {rules[0]} lets through"
+                if len(rules) == 1
+                else f"the accounts that polkit rules {' and '.join(rules)} let through"
+            )
+            evidence = (
+                "each function of the rule file, read for the accounts it returns YES, AUTH_SELF "
+                "or AUTH_SELF_KEEP for, or the administrator identities it returns"
+            )
+            counted.append(
+                (
+                    whom,
+                    evidence,
+                    f"Do {whom}, together with the other principals listed, number at most "
+                    f"{limit} named administrators? Evidence: {evidence}. Pass: at most {limit} "
+                    "principals in all; fail: more.",
                 )
             )
         if len(counted) == 1:
