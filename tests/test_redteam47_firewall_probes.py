@@ -144,7 +144,6 @@ def test_r47f_1_nft_unread_every_name_asks(tmp_path: Path, rules: str, names: st
 @pytest.mark.parametrize(
     ("rules", "services", "unread", "line"),
     [
-        pytest.param(ANY_22, None, True, 9, id="pve-unread-drop-ssh"),
         pytest.param(
             "IN DROP -p tcp -dport webui\nIN ACCEPT -p tcp -dport 8006",
             NETBASE,
@@ -158,7 +157,9 @@ def test_r47f_1_unresolved_drop_takes_no_port(
     tmp_path: Path, rules: str, services: str | None, unread: bool, line: int
 ) -> None:
     """Was a pass: a DROP whose -dport name no file read resolves closed the management
-    ports (as 22, or as every port); pve-firewall refuses or resolves it from the file."""
+    ports (as 22, or as every port); pve-firewall refuses or resolves it from the file. (With
+    the file unread, the DROP of `ssh` before the ACCEPT of 22 is now a question naming the
+    name and the port: round 48's team decision, test_redteam48_firewall_probes R48F-1.)"""
     assert _node(tmp_path, rules, services, nft=False, unread=unread) == {
         "HVA-301": NODE_PASS,
         "HVA-313": ("fail", f"host.fw:{line} accepts management ports from any source"),
