@@ -1710,6 +1710,85 @@ def _port_names(px: ProxmoxHost) -> Mapping[str, int] | None:
     return {n: p for n, p in px.iptables_services.get().items() if p is not None}
 
 
+def _pve_unresolved(spec: str, names: Mapping[str, int] | None) -> list[str]:
+    """The elements of a pve-firewall -dport list that name a service hvaudit cannot resolve
+    to one port (`_port_names`: the node's /etc/services not read, or giving it more than one
+    port)."""
+    return [
+        part
+        for part in (x.strip() for x in spec.split(","))
+        if part
+        and not re.fullmatch(r"[0-9:]+", part, re.A)
+        and _pve_port_interval(part, names) is None
+    ]
+
+
+def _doubted(
+    mine: set[int],
+    admitted: Iterable[int],
+    proto: str,
+    closed: Mapping[tuple[int, str], set[int]],
+    doubts: Mapping[tuple[int, str], list[tuple[str, list[str], set[int]]]],
+) -> str | None:
+    """The management ports an ACCEPT from any source admits that a DROP or REJECT before it
+    whose -dport names hvaudit cannot resolve may take (`_pve_unresolved`), where those DROPs
+    may take every one it leaves in each IP version it admits: a name is one port (a named
+    range any interval), the numbers beside the names are taken where the daemon applies the
+    rule (R48F-1). None where some management port stays open whatever the names are."""
+    versions = list(admitted)
+    left_all: set[int] = set()
+    for v in versions:
+        left = mine - closed.get((v, proto.lower()), set())
+        if not left:
+            continue
+        held = doubts.get((v, proto.lower()), [])
+        if not held:
+            return None
+        if not any(":" in n for _, names, _ in held for n in names):
+            beside = set().union(*(ports for _, _, ports in held))
+            if len(left - beside) > sum(len(names) for _, names, _ in held):
+                return None
+        left_all |= left
+    if not left_all:
+        return None
+    return ", ".join(str(p) for p in sorted(left_all))
+
+
+def _doubted_question(
+    s: Subject,
+    h: Host,
+    px: ProxmoxHost,
+    doubted: Sequence[str],
+    doubts: Mapping[tuple[int, str], list[tuple[str, list[str], set[int]]]],
+    refs: Sequence[Source],
+) -> Outcome:
+    """HVA-313's question where a DROP by service name may close what an ACCEPT from any
+    source of a management port opens (R48F-1, the team's decision): the names and the
+    ports, and why hvaudit cannot resolve them."""
+    rules = list(dict.fromkeys(rule for held in doubts.values() for rule, _, _ in held))
+    names = list(dict.fromkeys(n for held in doubts.values() for _, ns, _ in held for n in ns))
+    listed = ", ".join(rules)
+    why = (
+        f"the node's /etc/services gives a name ({', '.join(names)}) more than one port: iptables takes "
+        "the port of the first line of the rule's protocol"
+        if px.iptables_services.known
+        else f"the node's own /etc/services gives each name ({', '.join(names)}) its port, and "
+        "pve-firewall refuses the whole rule where it lacks one; the file was not read "
+        f"({px.iptables_services.reason})"
+    )
+    return manual(
+        s,
+        f"{'; '.join(doubted)} unless a DROP or REJECT before it by service name takes that "
+        f"port ({listed}): " + why,
+        *refs,
+        question=f"Does /etc/services on node {h.name} give these dropped service names "
+        f"({listed}) the ports those ACCEPTs admit ({'; '.join(doubted)})? Evidence: "
+        f"`getent services NAME/tcp` on {h.name} for each name. Pass: yes, each such port is "
+        "one a name before it gives; fail: no, or a name the file lacks (pve-firewall then "
+        "refuses the whole DROP), so the ACCEPT admits the port from any source.",
+    )
+
+
 def _pve_port_interval(part: str, names: Mapping[str, int] | None) -> tuple[int, int] | None:
     """The interval of one -dport/-sport element (`22`, `1000:2000`, a service name, under
     proxmox-firewall `ssh:http` too: a name on either side of a range, port.rs
@@ -4371,7 +4450,13 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
     an ACCEPT from any source of a name the file read gives no one port is a question (L17-4);
     where the file was not read (the API path, a read refused) no name is a port, netbase's
     neither, and such an ACCEPT is a question (pve-firewall.adoc "as defined in
-    '/etc/services'", R46F-1, R47F-1). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
+    '/etc/services'", R46F-1, R47F-1). Under pve-firewall a DROP or REJECT whose -dport
+    names a service hvaudit cannot resolve (the file unread, or giving the name more than one
+    port) takes no port for certain: where the file was not read the daemon refuses the
+    whole rule for a name it lacks (get_etc_services "unable to read" returns no names;
+    parse_port_name_number_or_range "invalid port"), the numbers beside it included, so a
+    later ACCEPT from any source of management ports those names and numbers may take is a
+    question naming both (`_doubted`, R48F-1, the team's decision). An ACCEPT with no -dport (no -p, TCP, or protocol 0 under
     pve-firewall) accepts every TCP port, the management ports included, as its `-dport 8006`
     twin does: `-i` of an interface (the loopback aside) or `-sport` narrows who arrives, not
     which ports, and Linux delivers a packet for any of the node's addresses on any interface
@@ -4477,6 +4562,11 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         # one entry per file naming them all (R47F-1, the team's decision)
         names: dict[str, tuple[list[str], list[str]]] = {}
         unsettled: list[str] = []
+        # (IP version, protocol) -> the DROPs or REJECTs of every source whose -dport names
+        # hvaudit cannot resolve: (the rule, the names, the ports beside them) (R48F-1)
+        doubts: dict[tuple[int, str], list[tuple[str, list[str], set[int]]]] = {}
+        # ACCEPTs of management ports from any source that such a DROP may close (R48F-1)
+        doubted: list[str] = []
         # management port -> the narrow sources each ACCEPT of it admits (R37F-3)
         pooled: dict[int, list[tuple[str, list[_Net]]]] = {}
         for where, r in walked:
@@ -4518,8 +4608,24 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                 # the chain: the later ACCEPT of them matches no packet (L17-2); a -source or
                 # -dest of every address of an IP version (`0.0.0.0/0`) is every source of it
                 # (L18-5P)
+                # under pve-firewall a -dport name hvaudit cannot resolve (the node's
+                # /etc/services not read, or giving the name more than one port) may be any
+                # management port, and with the file unread the daemon refuses the whole rule
+                # where the file lacks the name, the numbers beside it included
+                # (parse_port_name_number_or_range "invalid port"): the DROP takes no port for
+                # certain, and a later ACCEPT it may take is asked (R48F-1, the team's decision)
+                doubt = [] if nft else _pve_unresolved(str(opts.get("dport", "")), _port_names(px))
                 for v in _rule_versions(opts, versions, cluster, every=True):
-                    closed.setdefault((v, proto.lower()), set()).update(mine)
+                    if not doubt or px.iptables_services.known:
+                        closed.setdefault((v, proto.lower()), set()).update(mine)
+                    if doubt:
+                        doubts.setdefault((v, proto.lower()), []).append(
+                            (
+                                f"{where} line {r['line']} `-dport {opts['dport']}`",
+                                doubt,
+                                set() if px.iptables_services.known else mine,
+                            )
+                        )
                 continue
             source = str(opts.get("source") or "")
             # the IP versions the ACCEPT admits wide sources of (a set of one version's
@@ -4610,6 +4716,11 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                     for k in ("iface", "proto", "sport", "dest")
                     if k in opts
                 )
+                if (
+                    asked := None if macro else _doubted(mine, admitted, proto, closed, doubts)
+                ) is not None:
+                    doubted.append(f"{where}:{r['line']} accepts port {asked} {what}")
+                    continue
                 problems.append(
                     f"{where}:{r['line']} accepts management ports {what}"
                     + (
@@ -4664,6 +4775,8 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
         problems += [f"{rule}, management ports included" for rule in opened]
         if problems:
             yield failed(s, "; ".join(problems), *refs)
+        elif doubted:
+            yield _doubted_question(s, h, px, doubted, doubts, refs)
         elif names:
             listed = "; ".join(
                 f"{w} line{'s' if len(at) > 1 else ''} {', '.join(at)}: {', '.join(n)}"
