@@ -2895,9 +2895,14 @@ def _dnf_without_advisories(ev: HostEvidence) -> str:
     --all` lists every advisory of any version of an installed package, so empty there means
     the repositories publish none. CentOS Stream's do not ("The repository lacks updateinfo to
     provide errata", mdleom.com 2024-07-15: openssh-8.7p1-42.el9 pending and unseen), which
-    decides where that listing was not collected (R10H-5)."""
-    adv = ev.get(_cmd("dnf-advisories"))
-    if adv.state == "ok" and adv.rc == 0:
+    decides where that listing was not collected (R10H-5). The listing is an answer only where
+    dnf exited 0: dnf's cli/main.py returns 1 for an error (ex_Error, ex_IOError: a repository
+    whose metadata failed to load, a configuration it could not read) and 200 for a lock it
+    could not take, and `updateinfo list` sets no other success status (read with
+    `read_file`); a run that failed or a dnf not found leaves the repositories' advisories
+    unknown, whatever the distribution (R48S-2)."""
+    adv = ev.result(_cmd("dnf-advisories"))
+    if adv.state == "ok":
         listed = [ln for ln in adv.text.splitlines() if ln.strip() and not ln.startswith("Last")]
         if listed:
             return ""
@@ -2916,6 +2921,12 @@ def _dnf_without_advisories(ev: HostEvidence) -> str:
         return (
             DNF_BLIND + "CentOS publishes no advisories in its repositories: dnf cannot tell a "
             "security update"
+        )
+    if adv.state != "uncollected":
+        return (
+            DNF_BLIND + "whether the repositories publish advisories, without which dnf cannot "
+            f"tell a security update, is unknown (`dnf updateinfo list --all`: "
+            f"{(adv.reason.strip() or adv.state)[:160]})"
         )
     return ""
 
