@@ -375,9 +375,14 @@ def test_dnf_security_filter_without_advisories_is_asked(host_scan) -> None:
     )
 
 
-def test_dnf_security_filter_without_advisories_unread_on_centos(host_scan) -> None:
+def test_dnf_security_filter_without_advisories_unread_on_centos(
+    host_scan,
+    older_bundle_scan,  # noqa: F811
+) -> None:
     """R10H-5, where the advisory listing was not collected (an older bundle): CentOS (ID
-    centos in os-release) publishes no advisories, so the same question; RHEL keeps its pass."""
+    centos in os-release) publishes no advisories, so the same question; RHEL keeps its pass.
+    (The listing recorded absent, which this test took for "not collected", is dnf not found
+    and asks, R48S-2: the bundle now lacks the artefact.)"""
     a = host_scan(STREAM_HOST)
     assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180")["hv1"] == (
@@ -385,7 +390,7 @@ def test_dnf_security_filter_without_advisories_unread_on_centos(host_scan) -> N
         "its repositories: dnf cannot tell a security update"
     )
     rhel = dict(STREAM_HOST, **{"/etc/os-release": 'NAME="Red Hat Enterprise Linux"\nID="rhel"\n'})
-    a = host_scan(rhel)
+    a = older_bundle_scan(rhel, gone=command_artefact("dnf-advisories"))
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
 
 

@@ -2039,6 +2039,8 @@ RHEL_DNF = {
     "dpkg-packages": None,
     "rpm-packages": ("qemu-kvm\t8.2.0-11.el9_4\tii\nlibvirt\t10.0.0-6.el9_4\tii\n", 0),
     "dnf-security-updates": ("", 0),
+    # the repositories publish advisories (an unread listing asks, R48S-2)
+    "dnf-advisories": ("RHSA-2024:3671 Moderate/Sec. libvirt-10.0.0-6.el9_4.x86_64\n", 0),
 }
 
 
