@@ -12022,6 +12022,11 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     # a command substitution or another variable as its value, or an assignment behind a
     # condition or after another command on its line (`[ -e F ] && GRUB_DEFAULT=...`)
     unread = ""
+    # R48B-1 (a team decision): the values GRUB_DEFAULT may hold at this point, unset read as
+    # 0 (00_header.in: `if [ "x${GRUB_DEFAULT}" = "x" ] ; then GRUB_DEFAULT=0 ; fi`); a
+    # conditional assignment of a literal one of them already is changes no entry, whether its
+    # condition holds or not: only one that may change the entry is asked
+    held = {"0"}
     for path in paths:
         depth = 0
         for line in files[path]:
@@ -12035,9 +12040,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
             elif re.match(r"\s*(?:fi|esac|done)\b", code):
                 depth = max(0, depth - 1)
             m = re.match(r"\s*(?:export\s+)?GRUB_DEFAULT=(.*)$", line)
-            if m and depth:
-                unread = f"{path}: {line.strip()[:80]!r} (in a condition's body)"
-            elif m:
+            if m and not depth:
                 # R45B-4: as /bin/sh reads it (grub-mkconfig sources the file): a `#` after a
                 # blank starts a comment, quotes go (_sh_value); else as written, unquoted
                 read = _sh_value(m.group(1).strip(), {})
@@ -12049,8 +12052,15 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
                     if read is None and re.search(r"\$[({\w]|`|[;&|]", m.group(1))
                     else ""
                 )
-            elif re.search(r"(?:^|[\s;&|({`])GRUB_DEFAULT=", line.split("#", 1)[0]):
-                unread = f"{path}: {line.strip()[:80]!r}"
+                held = {"\0" if unread else value or "0"}
+            else:
+                for one in re.finditer(r"(?:^|[\s;&|({`])GRUB_DEFAULT=(?=(.*)$)", code):
+                    said = _sh_literal(one.group(1))
+                    if said is None or (said or "0") not in held:
+                        unread = f"{path}: {line.strip()[:80]!r}" + (
+                            " (in a condition's body)" if depth else ""
+                        )
+                        held.add("\0" if said is None else said or "0")
     what = "GRUB_DEFAULT"
     # R26B-2: grub.cfg's header (util/grub.d/00_header.in) loads grubenv, then `if [
     # "${next_entry}" ] ; then set default="${next_entry}" ... else set default=
@@ -12148,6 +12158,17 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
             *found.sources,
         )
     return Fact.of((bls[0] if bls else "", what, value), *found.sources)
+
+
+def _sh_literal(text: str) -> str | None:
+    """The value a shell assignment's right-hand side `text` gives where it is one literal word
+    (quoted or not, _sh_value) ended by a blank, `;`, `&`, `|`, `)` or `}` (the rest of its
+    line another command: `GRUB_DEFAULT=2; fi`); None where the word expands anything (`$`, a
+    backquote, a backslash) or cannot be read."""
+    m = re.match(r"""(?:'[^']*'|"[^"$`\\]*"|[^\s;&|()<>{}'"`$\\#])*""", text)
+    if m is None or re.match(r"[^\s;&|)}]", text[m.end() :]):
+        return None
+    return _sh_value(m.group(0), {}) if m.group(0) else ""
 
 
 #: The start of _grub_default_kernel's reason where GRUB_DEFAULT is set by shell code hvaudit does
