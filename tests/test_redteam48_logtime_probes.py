@@ -56,12 +56,16 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
+from test_redteam13_host_probes import IDLE_PROCS, UNITS
+from test_redteam41_logtime_probes import _rsyslog
 from test_redteam47_logtime_probes import (
     BASE_ENV,
+    DROPIN,
     FILE_CONF,
     FILE_LOG,
     JOURNAL,
+    LIBVIRTD_CONF,
     OVER_TLS,
     RUNTIME,
     _default_env,
@@ -214,3 +218,102 @@ def test_r48l1_runtime_only_value(
         questions = {r.outcome.question for r in a.results if r.check.id == check}
         if status == "manual":
             assert questions == {_question(asked)}
+
+
+DEV_LOG_RSYSLOG = 'module(load="imuxsock" SysSock.Name="/dev/log")'
+TAKEN = (
+    'rsyslog\'s imuxsock takes /dev/log itself (its system socket named "/dev/log") and reads '
+    "nothing journald forwards (/run/systemd/journal/syslog), so only what libvirt's daemons "
+    "log through syslog(3) (a `syslog:` log output) reaches it, not what they write to the "
+    "journal"
+)
+STORAGE_NONE = (
+    "journald keeps no journal (Storage=none in /etc/systemd/journald.conf) and forwards to "
+    "syslog (Debian's default ForwardToSyslog=yes (journald.conf sets none))"
+)
+
+
+def _taken_fail(outputs: str) -> str:
+    return (
+        "rsyslog forwards over authenticated TLS to logs.example.internal, but none of "
+        f"libvirt's messages: {TAKEN}, and libvirt's daemons have no `syslog:` output "
+        f"({outputs})"
+    )
+
+
+TAKEN_ASK = (
+    "rsyslog forwards over authenticated TLS, but reads no journal (no imjournal); whether "
+    f"journald hands it libvirt's messages is open: {TAKEN} (logs.example.internal)"
+)
+
+
+@pytest.mark.parametrize(
+    ("conf", "unit", "journald", "expected"),
+    [
+        # R48L-2: libvirtd.conf's unset outputs, the journal: nothing reaches rsyslog
+        (
+            "",
+            "",
+            "",
+            {"HVA-200": ("fail", _taken_fail("libvirtd.conf: log_outputs unset (the journal)"))},
+        ),
+        # R48L-2: the unit's journald output, named by its source
+        (
+            "",
+            "Environment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
+            "",
+            {
+                "HVA-200": (
+                    "fail",
+                    _taken_fail(
+                        "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): "
+                        "log_outputs '3:journald'"
+                    ),
+                )
+            },
+        ),
+        # R48L-2: journald keeps nothing and forwards to the socket rsyslog no longer reads
+        (
+            "",
+            "",
+            "[Journal]\nStorage=none\n",
+            {"HVA-213": ("fail", f"{JOURNAL}, but {STORAGE_NONE}, but {TAKEN}")},
+        ),
+        # held: a syslog: output reaches rsyslog's /dev/log (asked, as before)
+        (
+            'log_outputs = "3:syslog:libvirtd"\n',
+            "",
+            "",
+            {
+                "HVA-200": ("manual", TAKEN_ASK),
+                "HVA-213": ("pass", "libvirtd.conf: log_outputs '3:syslog:libvirtd'"),
+            },
+        ),
+        # held: the next start's outputs unknown (an EnvironmentFile= not collected): asked
+        (
+            "",
+            "EnvironmentFile=/etc/libvirt/other.env\n",
+            "",
+            {"HVA-200": ("manual", TAKEN_ASK)},
+        ),
+        # held: the journal kept (Storage= default): HVA-213 passes
+        ("", "", "", {"HVA-213": ("pass", JOURNAL)}),
+    ],
+    ids=["unset", "unit-journald", "storage-none", "syslog-output", "unknown", "kept"],
+)
+def test_r48l2_dev_log_taken_journal_only(
+    host_scan, conf: str, unit: str, journald: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """R48L-2: rsyslog's imuxsock named /dev/log, libvirt's outputs known."""
+    over: dict[str, object] = {
+        "rsyslog-config": _rsyslog(DEV_LOG_RSYSLOG),
+        "processes": IDLE_PROCS,
+        "libvirt-units": (str(UNITS[0]) + (DROPIN + unit if unit else ""), 1, UNITS[2]),
+        LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF]) + conf,
+    }
+    if journald:
+        over["/etc/systemd/journald.conf"] = journald
+    a = host_scan(over)
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}

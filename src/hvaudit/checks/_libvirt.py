@@ -359,6 +359,45 @@ def _log_routes(host: Host) -> tuple[list[str], list[str], list[Source], list[st
     return why, files, refs, unsettled
 
 
+def libvirt_syslog_free(host: Host) -> tuple[list[str], list[Source]]:
+    """The log outputs in force of the QEMU-driver daemons judged (daemon_files "driver"),
+    named as HVA-213 names them, where every one is known and none is a `syslog:` output
+    (libvirt docs/logging.rst "Logging in the daemon", read with `search`: an output is stderr,
+    syslog:NAME, file:PATH or journald; unset, the journal where systemd runs); [] where one
+    is unknown, malformed (libvirt keeps its default), or sends to syslog(3). Only a `syslog:`
+    output (virlog.c virLogOutputToSyslog: syslog(3), to /dev/log) reaches an rsyslog that takes
+    /dev/log from journald and reads nothing journald forwards (R41L-1, R48L-2)."""
+    lh = host.libvirt
+    if lh is None:
+        return [], []
+    named: list[str] = []
+    refs: list[Source] = []
+    for file in daemon_files(host, "driver"):
+        daemon = file.removesuffix(".conf")
+        override = lh.log_outputs_override.get(daemon)
+        if override is not None:
+            if not override.known:
+                return [], []
+            value, where = override.get()
+            name, outputs = f"{daemon} ({where})", value
+            refs += list(override.sources)
+        elif conf_fact(host, file).known:
+            outputs, src = conf_value(host, file, "log_outputs")
+            name = file
+            refs.append(src)
+        else:
+            return [], []
+        dests = [] if outputs is None else log_destinations(str(outputs))
+        if dests is None or "syslog" in dests:
+            return [], []
+        named.append(
+            f"{name}: log_outputs {outputs!r}"
+            if dests
+            else f"{name}: log_outputs unset (the journal)"
+        )
+    return named, refs
+
+
 def libvirt_log_unread(host: Host) -> tuple[list[str], list[Source]]:
     """The QEMU-driver daemons (daemon_files "driver") whose log outputs in force are not in
     the evidence: their file (libvirtd.conf, virtqemud.conf) could not be read, and no running

@@ -38,6 +38,7 @@ from hvaudit.checks._libvirt import (
     judged_at_boot,
     kernel_audit_off,
     kernel_params,
+    libvirt_syslog_free,
     log_destinations,
     log_filter_patterns_question,
     log_namespace_question,
@@ -95,6 +96,7 @@ from hvaudit.checks.management import (
 from hvaudit.model import Fact, FactState, Host, QemuProcess, Source, Vm
 from hvaudit.parse.host import (
     AUDIT_RULES_NONE,
+    DEV_LOG_TAKEN,
     ENV_UNKNOWN,
     LIBVIRT_DEBUG_LEVELS,
     X86_VENDORS,
@@ -1323,6 +1325,16 @@ def _libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         # (joined_asks): the journal's question alone, answered "yes", passed a file whose
         # outputs libvirt rejects, never asked (R34H)
         asks: list[Outcome] = []
+        if (
+            journalled
+            and drops.state is FactState.UNAVAILABLE
+            and DEV_LOG_TAKEN in (drops.reason or "")
+            and libvirt_syslog_free(h)[0]
+        ):
+            # rsyslog took /dev/log from journald and reads nothing it forwards: with no
+            # `syslog:` output in force none of libvirt's messages reach it (R48L-2)
+            problems += [f"{entry}, but {drops.reason}" for entry in journalled]
+            refs += list(drops.sources)
         if journalled and not problems and drops.state in (FactState.UNAVAILABLE, FactState.FAILED):
             kept = asked_gap(
                 s,

@@ -31,6 +31,7 @@ from hvaudit.checks._libvirt import (
     kernel_params,
     libvirt_log_unread,
     libvirt_log_unrouted,
+    libvirt_syslog_free,
     log_filter_patterns_question,
     log_namespace_question,
     moved_listener_question,
@@ -116,6 +117,7 @@ from hvaudit.parse.host import (
     APT_LISTS_MAX_AGE_DAYS,
     APT_STALE,
     BOOT_DEFAULT_UNKNOWN,
+    DEV_LOG_TAKEN,
     DNF_BLIND,
     EVERY_USER,
     EVERY_USER_ROOTPW,
@@ -5534,6 +5536,23 @@ def _log_forwarding(ctx: Context) -> Iterator[Outcome]:
                 "and that program's configuration (its forwarding target and TLS settings). "
                 "Pass: yes, to a remote server over TLS that authenticates it; fail: it keeps "
                 "them on the host or forwards them in plain text.",
+            )
+        elif (
+            not targets
+            and journal
+            and all(DEV_LOG_TAKEN in j for j in journal)
+            and (syslog_free := libvirt_syslog_free(h))[0]
+        ):
+            # rsyslog took /dev/log from journald: only a `syslog:` output of libvirt's reaches
+            # it, and none is in force (R41L-1's question settled by HVA-213's outputs, R48L-2)
+            why, _, dests = journal[0].rpartition(" (")
+            yield failed(
+                s,
+                f"rsyslog forwards over authenticated TLS to {dests.removesuffix(')')}, but none "
+                f"of libvirt's messages: {why}, and libvirt's daemons have no `syslog:` output "
+                f"({'; '.join(syslog_free[0])})",
+                *f.sources,
+                *syslog_free[1],
             )
         elif not targets and (journal or kept or filtered or patterned or spaced):
             # rsyslog's route to the log server is open on each of these at once: what journald

@@ -7151,6 +7151,11 @@ def _journal_discards(ev: HostEvidence) -> Fact[str]:
 JOURNALD_SYSLOG_SOCKET = "/run/systemd/journal/syslog"
 
 
+#: What _imuxsock_elsewhere says of an rsyslog whose system socket is /dev/log (R41L-1), which
+#: HVA-200 weighs against libvirt's log outputs (R48L-2)
+DEV_LOG_TAKEN = "rsyslog's imuxsock takes /dev/log itself"
+
+
 def _imuxsock_elsewhere(name: str | None) -> tuple[bool | None, str] | None:
     """None where rsyslog's imuxsock reads journald's forwarding socket on a systemd host,
     else (False: it reads none of what journald forwards, None: only what syslog(3) sends, why).
@@ -7167,7 +7172,7 @@ def _imuxsock_elsewhere(name: str | None) -> tuple[bool | None, str] | None:
     shown = name[:80]
     if posixpath.normpath(name) == "/dev/log":
         return None, (
-            f'rsyslog\'s imuxsock takes /dev/log itself (its system socket named "{shown}") '
+            f'{DEV_LOG_TAKEN} (its system socket named "{shown}") '
             f"and reads nothing journald forwards ({JOURNALD_SYSLOG_SOCKET}), so only what "
             "libvirt's daemons log through syslog(3) (a `syslog:` log output) reaches it, not "
             "what they write to the journal"
