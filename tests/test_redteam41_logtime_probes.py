@@ -148,13 +148,14 @@ def _rsyslog(*lines: str) -> tuple[str, int]:
             f"rsyslog nothing: {ELSEWHERE}, and rsyslog reads no journal (no imjournal), so "
             "logs.example.internal get(s) the kernel's messages at most, not libvirt's)",
         ),
-        # R41L-1: /dev/log taken from journald: a libvirt syslog: output would still arrive
+        # R41L-1: /dev/log taken from journald: a libvirt syslog: output would still arrive;
+        # libvirtd.conf's outputs unset, the journal only, none does (R48L-2: a fail)
         (
             ('module(load="imuxsock" SysSock.Name="/dev/log")',),
-            "manual",
-            "rsyslog forwards over authenticated TLS, but reads no journal (no imjournal); "
-            f"whether journald hands it libvirt's messages is open: {DEV_LOG} "
-            "(logs.example.internal)",
+            "fail",
+            "rsyslog forwards over authenticated TLS to logs.example.internal, but none of "
+            f"libvirt's messages: {DEV_LOG}, and libvirt's daemons have no `syslog:` output "
+            f"({JOURNAL_OK})",
         ),
         # held: the socket journald forwards to, named
         ((f'module(load="imuxsock" SysSock.Name="{FORWARD}")',), "pass", OVER_TLS),
@@ -182,10 +183,11 @@ def test_r41l1_imuxsock_socket_named_hva200(
     [
         # R41L-1: journald keeps nothing, and what it forwards goes unread
         (OWN, "fail", f"{JOURNAL_OK}, but {DROPPED}, but {ELSEWHERE}"),
+        # (R48L-2: libvirtd.conf's outputs unset, the journal only: a fail)
         (
             "/dev/log",
-            "manual",
-            f"evidence unavailable: {DROPPED}, but {DEV_LOG}",
+            "fail",
+            f"{JOURNAL_OK}, but {DROPPED}, but {DEV_LOG}",
         ),
         # held: the socket journald forwards to
         (FORWARD, "pass", JOURNAL_OK),
