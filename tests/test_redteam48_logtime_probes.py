@@ -29,26 +29,47 @@ Findings (R48L-n):
   fail or a question stands (the next start before a boot takes the value as it stands:
   R45L-1's fail).
 
+- R48L-2 (wrong fail's opposite: a settled fail asked; class "wrong verdict", counted as
+  wording below since no false pass) HVA-200, HVA-213: rsyslog's imuxsock with its system
+  socket named /dev/log (SysSock.Name, R41L-1) takes the syslog(3) socket from journald and
+  reads nothing journald forwards (rsyslog plugins/imuxsock/imuxsock.c activateListeners, as
+  R41L-1 read it), so only a libvirt `syslog:` output (libvirt src/util/virlog.c
+  virLogOutputToSyslog: syslog(3), docs/logging.rst "Logging in the daemon") reaches it. Where
+  libvirt's outputs in force were known to be the journal only (libvirtd.conf unset, a unit's
+  `LIBVIRT_LOG_OUTPUTS=3:journald`), HVA-200 still asked "whether journald hands it libvirt's
+  messages is open" (round 47's lead), and HVA-213 with journald keeping nothing (Storage=none)
+  asked "evidence unavailable". Now _libvirt.libvirt_syslog_free names the daemons' outputs
+  in force where all are known and none is `syslog:`, and both checks fail naming them; an
+  output unknown or a `syslog:` one asks as before. test_redteam41_logtime_probes' two /dev/log
+  cases encoded the asks: changed in a separate commit.
+
 Held (kept as tests): for R48L-1, a run-time journal output over libvirtd.conf's unset one
 (the journal both ways: pass), the unit's own Environment= over the run-time value (pass), a
-run-time file-only output over libvirtd.conf's journal (fail, R45L-1's).
+run-time file-only output over libvirtd.conf's journal (fail, R45L-1's); for R48L-2, a
+`syslog:` output (HVA-200 asks, HVA-213 passes), the next start's outputs unknown (an
+EnvironmentFile= not collected: asked), the journal kept (HVA-213 passes).
 
 Probed by script, then as these tests, on main (75c65248): the three R48L-1 cases passed
 (HVA-200 "logs forwarded over TLS to logs.example.internal"; HVA-213 "log_outputs
 '3:journald'", "log_outputs '1:journald'"); the three held cases give the same there.
 The e2e test (tests/test_e2e_libvirtd.py), which R48L-1 can reach (HVA-213 and HVA-200 on
-the host's libvirtd), passes with the fix.
+the host's libvirtd), passes with the fix. The R48L-2 cases on main (23bd1972): the two
+HVA-200 ones asked ("whether journald hands it libvirt's messages is open"), the HVA-213 one
+asked ("evidence unavailable"); the three held cases give the same there. The e2e test passes
+with R48L-2 too.
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail, 0 wording; 6 cases in 1 test
-function; 3 failed on main before the fix (3 passed wrongly); the 3 held pass there too.
+Tally: 2 findings: 1 false pass, 0 false n/a, 0 wrong fail, 1 wording (R48L-2, a settled
+fail asked); 12 cases in 2 test functions; 6 failed on main before the fixes (3 passed
+wrongly, 3 asked where the evidence settles a fail); the 6 held pass there too.
 
 Leads left:
 - A running daemon's outputs (virt-admin) are judged as they run; what its restart at the
   next boot takes (a run-time-only variable dropped) is not weighed for LIBVIRT_LOG_OUTPUTS.
 - k3s.service's K3S_KUBECONFIG_MODE only set-environment set (HVA-142): not weighed against
   the boot's (R48L-1 covers libvirt's logging variables only).
-- A named /dev/log (SysSock.Name) with libvirt's outputs known journal-only still asks
-  HVA-200; HVA-213's question where the next start's environment is unknown names --config
+- A named /dev/log with a libvirt `syslog:` output asks HVA-200 "whether journald hands it
+  libvirt's messages", where that output reaches rsyslog directly (could pass: wording).
+- HVA-213's question where the next start's environment is unknown names --config
   (through _unit_args' $LIBVIRTD_ARGS), not LIBVIRT_LOG_OUTPUTS; %N in EnvironmentFile=.
 """
 
