@@ -29,8 +29,7 @@ Findings (R48L-n):
   fail or a question stands (the next start before a boot takes the value as it stands:
   R45L-1's fail).
 
-- R48L-2 (wrong fail's opposite: a settled fail asked; class "wrong verdict", counted as
-  wording below since no false pass) HVA-200, HVA-213: rsyslog's imuxsock with its system
+- R48L-2 (wording: a question where the evidence settles a fail) HVA-200, HVA-213: rsyslog's imuxsock with its system
   socket named /dev/log (SysSock.Name, R41L-1) takes the syslog(3) socket from journald and
   reads nothing journald forwards (rsyslog plugins/imuxsock/imuxsock.c activateListeners, as
   R41L-1 read it), so only a libvirt `syslog:` output (libvirt src/util/virlog.c
