@@ -337,3 +337,50 @@ def test_r48l2_dev_log_taken_journal_only(
     for check, (status, message) in expected.items():
         assert messages(a, check) == {"hv1": message}
         assert outcomes(a, check) == {"hv1": status}
+
+
+PENDING = (
+    "libvirtd.service's environment may take either: /etc/systemd/system.conf "
+    "DefaultEnvironment= sets LIBVIRT_LOG_OUTPUTS='3:journald', but the service manager's "
+    "environment (systemctl show-environment) lacks LIBVIRT_LOG_OUTPUTS: the manager has not "
+    "read it since it changed, or `systemctl set-environment` overrides it until the next boot, "
+    "so whether a daemon-reload or a boot comes first decides which one the next start takes"
+)
+NEXT_START_Q = (
+    "Do libvirt's log outputs in force at libvirtd's next start on host hv1 include journald or "
+    "syslog? Evidence: `systemctl show-environment` and `systemctl cat libvirtd.service` on hv1 "
+    "(LIBVIRT_LOG_OUTPUTS in its environment, which replaces log_outputs; a --config FILE in "
+    "its ExecStart=, $LIBVIRTD_ARGS among it, names the file whose log_outputs count "
+    "otherwise), or `virt-admin -c libvirtd:///system daemon-log-outputs` once it has started. "
+    "Pass: a journald or syslog output is in force; fail: only file or stderr outputs."
+)
+
+
+@pytest.mark.parametrize(
+    ("unit", "message", "question"),
+    [
+        # R48L-3: the environment unknown decides LIBVIRT_LOG_OUTPUTS and --config alike
+        (
+            "",
+            f"evidence unavailable: libvirtd is not running and {PENDING}: the "
+            "LIBVIRT_LOG_OUTPUTS its next start takes (which replaces log_outputs) is unknown, "
+            "and so is whether libvirtd.service starts it with --config FILE (another file than "
+            "/etc/libvirt/libvirtd.conf)",
+            NEXT_START_Q,
+        ),
+        # R48L-3: an ExecStart= without $LIBVIRTD_ARGS: the outputs alone are unknown, and
+        # the generic question was answered from libvirtd.conf
+        (
+            "ExecStart=\nExecStart=/usr/sbin/libvirtd\n",
+            f"evidence unavailable: {PENDING}",
+            NEXT_START_Q,
+        ),
+    ],
+    ids=["args-and-outputs", "outputs-only"],
+)
+def test_r48l3_next_start_outputs_named(host_scan, unit: str, message: str, question: str) -> None:
+    """R48L-3: HVA-213's question where the idle daemon's environment is unknown."""
+    a = scan(host_scan, BASE_ENV, _default_env("LIBVIRT_LOG_OUTPUTS=3:journald"), unit, FILE_CONF)
+    assert messages(a, "HVA-213") == {"hv1": message}
+    assert outcomes(a, "HVA-213") == {"hv1": "manual"}
+    assert {r.outcome.question for r in a.results if r.check.id == "HVA-213"} == {question}

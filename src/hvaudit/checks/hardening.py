@@ -17,6 +17,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hvaudit.checks._libvirt import (
     audit_disabled_at_start,
@@ -1358,8 +1359,8 @@ def _libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
         if problems:
             yield failed(s, "; ".join(problems), *refs)
             continue
-        for _, g in unread:
-            asked_gap(s, g, "libvirt log_outputs include journald or syslog", asks)
+        for file, g in unread:
+            asked_gap(s, *_next_start_outputs(h, file, g, overrides), asks)
         for file, value in malformed:
             asks.append(
                 manual(
@@ -1423,6 +1424,51 @@ def _libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
             yield joined_asks(s, asks)
         else:
             yield passed(s, "; ".join(ok), *refs)
+
+
+def _next_start_outputs(
+    h: Host, file: str, gap: Fact[Any], overrides: dict[str, Fact[tuple[str, str]]]
+) -> tuple[Fact[Any], str]:
+    """The gap HVA-213 asks of a daemon's file `file` and what it asks. Where the daemon is
+    idle and its unit's environment is unknown, that environment decides both the file its
+    next start reads (a --config FILE in $LIBVIRTD_ARGS: parse.host._unit_config_unknown) and
+    the LIBVIRT_LOG_OUTPUTS that replaces the file's log_outputs (libvirt virdaemon.c
+    virDaemonSetupLogging, "cmdline > environment > config"): the file's gap named only the
+    first, and its generic question ("libvirt log_outputs include journald or syslog") was
+    answered from the file, as it was where the environment alone is unknown (R48L-3). It
+    names both, and asks for the outputs in force at the next start (a running daemon's
+    outputs unread keep the generic question)."""
+    daemon = file.removesuffix(".conf")
+    override = overrides.get(daemon)
+    what = "libvirt log_outputs include journald or syslog"
+    config = (
+        f"whether {daemon}.service starts it with --config FILE (another file than "
+        f"/etc/libvirt/{file}) is unknown"
+    )
+    if (
+        override is None
+        or override.state is not FactState.UNAVAILABLE
+        or gap.state is not FactState.UNAVAILABLE
+        or override.reason.startswith("the running ")
+    ):
+        return gap, what
+    if gap is not override:
+        if not gap.reason.endswith(config) or override.reason not in gap.reason:
+            return gap, what
+        reason = gap.reason.removesuffix(config) + (
+            "the LIBVIRT_LOG_OUTPUTS its next start takes (which replaces log_outputs) is "
+            f"unknown, and so is {config.removesuffix(' is unknown')}"
+        )
+        gap = Fact.unavailable(reason, *gap.sources, *override.sources)
+    return gap, (
+        f"do libvirt's log outputs in force at {daemon}'s next start on host {h.name} include "
+        "journald or syslog? Evidence: `systemctl show-environment` and `systemctl cat "
+        f"{daemon}.service` on {h.name} (LIBVIRT_LOG_OUTPUTS in its environment, which "
+        "replaces log_outputs; a --config FILE in its ExecStart=, $LIBVIRTD_ARGS among it, "
+        f"names the file whose log_outputs count otherwise), or `virt-admin -c "
+        f"{daemon}:///system daemon-log-outputs` once it has started. Pass: a journald or "
+        "syslog output is in force; fail: only file or stderr outputs."
+    )
 
 
 def _debug_output(h: Host, outputs: object, systemd: bool) -> bool:
