@@ -272,8 +272,10 @@ ASK200 = (
     "outputs are unknown ({unknown})"
 )
 ASK213 = (
-    "evidence unavailable: libvirtd is not running and {unknown}: whether libvirtd.service "
-    "starts it with --config FILE (another file than /etc/libvirt/libvirtd.conf) is unknown"
+    "evidence unavailable: libvirtd is not running and {unknown}: the LIBVIRT_LOG_OUTPUTS its "
+    "next start takes (which replaces log_outputs) is unknown, and so is whether "
+    "libvirtd.service starts it with --config FILE (another file than "
+    "/etc/libvirt/libvirtd.conf)"
 )
 
 

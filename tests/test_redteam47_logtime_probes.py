@@ -171,9 +171,10 @@ def _ask(why: str) -> dict[str, tuple[str, str]]:
         ),
         "HVA-213": (
             "manual",
-            f"evidence unavailable: libvirtd is not running and {unknown}: whether "
-            "libvirtd.service starts it with --config FILE (another file than "
-            "/etc/libvirt/libvirtd.conf) is unknown",
+            f"evidence unavailable: libvirtd is not running and {unknown}: the "
+            "LIBVIRT_LOG_OUTPUTS its next start takes (which replaces log_outputs) is unknown, "
+            "and so is whether libvirtd.service starts it with --config FILE (another file "
+            "than /etc/libvirt/libvirtd.conf)",
         ),
     }
 
@@ -343,9 +344,10 @@ def _pre_ask(line: str) -> dict[str, tuple[str, str]]:
         ),
         "HVA-213": (
             "manual",
-            f"evidence unavailable: libvirtd is not running and {unknown}: whether "
-            "libvirtd.service starts it with --config FILE (another file than "
-            "/etc/libvirt/libvirtd.conf) is unknown",
+            f"evidence unavailable: libvirtd is not running and {unknown}: the "
+            "LIBVIRT_LOG_OUTPUTS its next start takes (which replaces log_outputs) is unknown, "
+            "and so is whether libvirtd.service starts it with --config FILE (another file "
+            "than /etc/libvirt/libvirtd.conf)",
         ),
     }
 
@@ -420,9 +422,10 @@ def _pass_ask(names: str) -> dict[str, tuple[str, str]]:
         ),
         "HVA-213": (
             "manual",
-            f"evidence unavailable: libvirtd is not running and {unknown}: whether "
-            "libvirtd.service starts it with --config FILE (another file than "
-            "/etc/libvirt/libvirtd.conf) is unknown",
+            f"evidence unavailable: libvirtd is not running and {unknown}: the "
+            "LIBVIRT_LOG_OUTPUTS its next start takes (which replaces log_outputs) is unknown, "
+            "and so is whether libvirtd.service starts it with --config FILE (another file "
+            "than /etc/libvirt/libvirtd.conf)",
         ),
     }
 
@@ -536,9 +539,10 @@ DEFAULT_FILE = 'LIBVIRT_LOG_OUTPUTS="1:file:/var/log/libvirt/libvirtd.log"\n'
                 "HVA-213": (
                     "manual",
                     "evidence unavailable: libvirtd is not running and libvirtd.service reads "
-                    "EnvironmentFile=-/etc/default/%N, which was not collected: whether "
-                    "libvirtd.service starts it with --config FILE (another file than "
-                    "/etc/libvirt/libvirtd.conf) is unknown",
+                    "EnvironmentFile=-/etc/default/%N, which was not collected: the "
+                    "LIBVIRT_LOG_OUTPUTS its next start takes (which replaces log_outputs) is "
+                    "unknown, and so is whether libvirtd.service starts it with --config FILE "
+                    "(another file than /etc/libvirt/libvirtd.conf)",
                 )
             },
         ),
