@@ -42,6 +42,22 @@ Findings (R48L-n):
   output unknown or a `syslog:` one asks as before. test_redteam41_logtime_probes' two /dev/log
   cases encoded the asks: changed in a separate commit.
 
+- R48L-3 (wording) HVA-213: round 47's lead. Where libvirtd is idle and its unit's
+  environment is unknown (R47L-1's pending DefaultEnvironment=, PassEnvironment=, an
+  EnvironmentFile= not collected), that environment decides both the file its next start
+  reads (a --config FILE in $LIBVIRTD_ARGS: parse.host._unit_config_unknown) and the
+  LIBVIRT_LOG_OUTPUTS that replaces the file's log_outputs (libvirt src/util/virdaemon.c
+  virDaemonSetupLogging, "cmdline > environment > config", as R13H-3 read it). HVA-213's
+  message named only --config, and its question was the generic "Does this hold for this
+  host: libvirt log_outputs include journald or syslog?", which an auditor answers from
+  libvirtd.conf (log_outputs file-only there, LIBVIRT_LOG_OUTPUTS pending: the file says
+  nothing of the outputs in force); with an ExecStart= without $LIBVIRTD_ARGS the same
+  generic question stood. Now hardening._next_start_outputs names both and asks for the
+  outputs in force at the next start (`systemctl show-environment`, `systemctl cat`, or
+  virt-admin once it has started); a running daemon's outputs unread keep their question.
+  Rounds 44, 45 and 47's tests encoded the --config-only message: changed in a separate
+  commit.
+
 Held (kept as tests): for R48L-1, a run-time journal output over libvirtd.conf's unset one
 (the journal both ways: pass), the unit's own Environment= over the run-time value (pass), a
 run-time file-only output over libvirtd.conf's journal (fail, R45L-1's); for R48L-2, a
@@ -55,11 +71,13 @@ The e2e test (tests/test_e2e_libvirtd.py), which R48L-1 can reach (HVA-213 and H
 the host's libvirtd), passes with the fix. The R48L-2 cases on main (23bd1972): the two
 HVA-200 ones asked ("whether journald hands it libvirt's messages is open"), the HVA-213 one
 asked ("evidence unavailable"); the three held cases give the same there. The e2e test passes
-with R48L-2 too.
+with R48L-2 too. The two R48L-3 cases on main (23bd1972) gave the --config-only message and
+the generic question (the first), the generic question (the second).
 
-Tally: 2 findings: 1 false pass, 0 false n/a, 0 wrong fail, 1 wording (R48L-2, a settled
-fail asked); 12 cases in 2 test functions; 6 failed on main before the fixes (3 passed
-wrongly, 3 asked where the evidence settles a fail); the 6 held pass there too.
+Tally: 3 findings: 1 false pass, 0 false n/a, 0 wrong fail, 2 wording (R48L-2, a settled
+fail asked; R48L-3); 14 cases in 3 test functions; 8 failed on main before the fixes (3
+passed wrongly, 3 asked where the evidence settles a fail, 2 asked the wrong question); the
+6 held pass there too.
 
 Leads left:
 - A running daemon's outputs (virt-admin) are judged as they run; what its restart at the
@@ -68,8 +86,8 @@ Leads left:
   the boot's (R48L-1 covers libvirt's logging variables only).
 - A named /dev/log with a libvirt `syslog:` output asks HVA-200 "whether journald hands it
   libvirt's messages", where that output reaches rsyslog directly (could pass: wording).
-- HVA-213's question where the next start's environment is unknown names --config
-  (through _unit_args' $LIBVIRTD_ARGS), not LIBVIRT_LOG_OUTPUTS; %N in EnvironmentFile=.
+- %N in EnvironmentFile= (its meaning depends on the systemd release) still asks.
+- HVA-200's message where the environment is unknown names the log outputs, not --config.
 """
 
 from __future__ import annotations
