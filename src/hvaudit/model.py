@@ -1826,6 +1826,11 @@ class VmwareHost:
     pci_passthrough: list[dict[str, Any]] | None = None
     capability: dict[str, Any] | None = None
     tpm_attestation: dict[str, Any] | None = None
+    boot_time: str | None = None
+    """runtime.bootTime (ISO 8601), the host's last boot; None where not reported."""
+    boot_time_asked: bool = False
+    """Whether the collector asked for runtime.bootTime (a record of an older collector has no
+    `boot_time` key: its attestation is read as before, R48E-1)."""
     acceptance: dict[str, Any] | None = None
     """{"level": ...} or {"error": ..., "privilege": ...}."""
     host_access: dict[str, Any] | None = None

@@ -3522,7 +3522,14 @@ def tpm_attestation(ctx: Context) -> Iterator[Outcome]:
     without it: asked alone, "yes, the host has a TPM 2.0" passed a host whose attestation
     vCenter did not accept, or that was never asked (R35E-4). tpmVersion is optional in the API
     (pyVmomi _typeinfo_vim: HostCapability "tpmVersion", "string", F_OPTIONAL, since API 6.7):
-    not reported, it is asked the same way, never failed as an unknown version (R45V-1)."""
+    not reported, it is asked the same way, never failed as an unknown version (R45V-1).
+    summary.tpmAttestation is vCenter's last attestation (HostTpmAttestationInfo.time, "Time
+    of TPM attestation"); the host's last boot is runtime.bootTime ("The time when the host was
+    booted", vSphere Web Services API vim.host.RuntimeInfo). No API reference found says
+    vCenter attests again at every boot, so an accepted attestation from before the last boot
+    measured another boot: it is asked, naming both times, as it is where bootTime was asked
+    for and not reported; a record of an older collector, which did not ask for bootTime, is
+    read as before (R48E-1, the team's decision of round 47)."""
     for h, esx in _esx_hosts(ctx):
         s = host_subject(h)
         cap = esx.capability
@@ -3568,11 +3575,63 @@ def tpm_attestation(ctx: Context) -> Iterator[Outcome]:
         elif att.get("status") != "accepted":
             gap = Fact[bool].unavailable(f"attestation status {att.get('status')}", esx.source)
             asks.append(unknown(s, gap, "vCenter accepted this host's TPM attestation"))
+        else:
+            asks += _attested_before_boot(s, h.name, esx, att)
         if asks:
             yield joined_asks(s, asks)
         else:
             when = (att or {}).get("time")
-            yield passed(s, f"TPM 2.0; attestation accepted at {when}", esx.source)
+            after = (
+                f", after the host's last boot at {esx.boot_time}" if esx.boot_time_asked else ""
+            )
+            yield passed(s, f"TPM 2.0; attestation accepted at {when}{after}", esx.source)
+
+
+def _aware_time(value: str | None) -> dt.datetime | None:
+    """An ISO 8601 time with its zone (pyVmomi's vmodl.DateTime is one); None where it does
+    not read or has no zone (a time without one cannot be ordered against one with)."""
+    try:
+        when = dt.datetime.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def _attested_before_boot(
+    s: Subject, host: str, esx: VmwareHost, att: dict[str, Any]
+) -> list[Outcome]:
+    """HVA-429's ask where vCenter's accepted attestation is not known to be of the running
+    boot: its time before runtime.bootTime, or either time not read, where the collector asked
+    for bootTime (R48E-1); nothing where it is after the boot, or the record is an older
+    collector's."""
+    if not esx.boot_time_asked:
+        return []
+    when = str(att.get("time") or "")[:64]
+    attested, booted = _aware_time(when), _aware_time(esx.boot_time)
+    if attested is not None and booted is not None and attested >= booted:
+        return []
+    at = when or "an unreported time"
+    boot = esx.boot_time or "not reported (runtime.bootTime)"
+    if attested is not None and booted is not None:
+        message = f"TPM attestation accepted at {when}, before the host's last boot at {boot}"
+    else:
+        message = (
+            f"TPM attestation accepted at {at}; the host's last boot: {boot}; whether the "
+            "attestation is of the running boot is not known"
+        )
+    return [
+        manual(
+            s,
+            message,
+            esx.source,
+            question=f"Does vCenter's accepted TPM attestation of host {host} (accepted at "
+            f"{at}) cover the host's current boot (booted: {boot})? Evidence: vCenter, Host > "
+            "Monitor > Security (the attestation's status and time), and the host's boot time "
+            "(HostSystem runtime.bootTime, or its uptime on Host > Summary). Pass: an "
+            "attestation accepted after the current boot; fail: none accepted since that "
+            "boot, or not accepted.",
+        )
+    ]
 
 
 @check(

@@ -83,6 +83,10 @@ HOST_PATHS = (
     "configManager.hostAccessManager",
     "configManager.snmpSystem",
     "runtime.connectionState",
+    # R48E-1: HostRuntimeInfo.bootTime, "The time when the host was booted" (vSphere Web
+    # Services API vim.host.RuntimeInfo; pyVmomi _typeinfo_vim: "bootTime", "vmodl.DateTime",
+    # F_OPTIONAL): an attestation from before it is not of the running boot (HVA-429)
+    "runtime.bootTime",
     "config.dateTimeInfo",
     "config.authenticationManagerInfo",
     "config.network.vnic",
@@ -966,6 +970,9 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         "cpuid_hypervisor": _cpuid_hypervisor(props["hardware.cpuFeature"])
         if props.get("hardware.cpuFeature") is not None
         else None,
+        # R48E-1: ISO 8601; None where runtime.bootTime is not reported (a record without the
+        # key is an older collector's, which did not ask for it)
+        "boot_time": _iso_time(props.get("runtime.bootTime")),
         "capability": {
             k: getattr(props["capability"], k, None)
             for k in ("uefiSecureBoot", "tpmSupported", "tpmVersion")
@@ -1040,6 +1047,14 @@ def _portgroup_order(pg: Any) -> list[str] | None:
                 str(n) for n in (getattr(order, "standbyNic", None) or [])
             ]
     return None
+
+
+def _iso_time(value: Any) -> str | None:
+    """A vmodl.DateTime (pyVmomi: a datetime) as ISO 8601; None where not reported."""
+    if value is None:
+        return None
+    iso = getattr(value, "isoformat", None)
+    return str(iso()) if callable(iso) else str(value)
 
 
 def _attestation(info: Any) -> dict[str, Any] | None:

@@ -482,6 +482,8 @@ def _host(
             pci_passthrough=_list(record, "pci_passthrough"),
             capability=_dict(record, "capability"),
             tpm_attestation=_dict(record, "tpm_attestation"),
+            boot_time=str(record["boot_time"])[:64] if record.get("boot_time") else None,
+            boot_time_asked="boot_time" in record,
             acceptance=_dict(record, "acceptance"),
             host_access=_dict(record, "host_access"),
             snmp=_dict(record, "snmp"),

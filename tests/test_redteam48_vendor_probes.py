@@ -1,0 +1,166 @@
+"""Red-team round 48 probes: ESXi TPM attestation versus the host's last boot, and uplink link
+state not reported (r48-vendor).
+
+Harness: host records as collect/vsphere.py's _host_record (and its attestation reader) writes
+them from real pyVmomi objects, assessed through the bundle parser and engine (round 11's
+`_vsphere`); a record of an older collector is the same record with the new key removed.
+
+Findings:
+- R48E-1 (false pass) HVA-429: vCenter's "accepted" summary.tpmAttestation from before the
+  host's last boot passed "TPM 2.0; attestation accepted at ...": HostTpmAttestationInfo.time
+  is the "Time of TPM attestation" and HostRuntimeInfo.bootTime "The time when the host was
+  booted" (vSphere Web Services API vim.host.RuntimeInfo; pyVmomi _typeinfo_vim "bootTime",
+  "vmodl.DateTime", F_OPTIONAL), and no API reference found says vCenter attests every boot,
+  so such an attestation measured another boot. Now the collector reads runtime.bootTime
+  (`boot_time`), and HVA-429 asks one question naming both times where the attestation is
+  older than the boot, or where bootTime was asked for and not reported (or a time does not
+  read); a record of an older collector (no `boot_time` key) is read as before (team
+  decision of round 47).
+
+Held:
+- HVA-429: an attestation accepted after the boot passes, naming both times; a record without
+  `boot_time` (an older collector) passes on the attestation as before.
+
+Probed by script: none beyond these cases.
+
+Tally: 1 finding (1 false pass); 5 test cases, 3 failed on main before the fix (R48E-1: 3
+pass), 2 held.
+
+Leads left:
+- see the report of round 48 (HVA-440 link state not reported; HVA-308 across devices).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_redteam11_vmw_probes import _vsphere
+
+UTC = dt.UTC
+
+
+def _verdict(a: Any, check: str, subject: str = "esx1") -> tuple[str, str, str | None]:
+    (got,) = [
+        (r.status.value, r.outcome.message, r.outcome.question)
+        for r in a.results
+        if r.check.id == check and r.outcome.subject.name == subject
+    ]
+    return got
+
+
+# --- R48E-1: HVA-429, an accepted attestation from before the last boot ----------------------
+
+
+def _esx_attested(attested: dt.datetime, booted: dt.datetime | None) -> dict[str, Any]:
+    """A host record as collect/vsphere.py writes it from real pyVmomi objects: TPM 2.0, vCenter's
+    summary.tpmAttestation accepted at `attested`, runtime.bootTime `booted` (None: not
+    reported)."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _attestation, _host_record
+
+    props: dict[str, Any] = {
+        "name": "esx1",
+        "capability": vim.host.Capability(tpmSupported=True, tpmVersion="2.0"),
+    }
+    if booted is not None:
+        props["runtime.bootTime"] = booted
+    record = _host_record(props, {})
+    record["tpm_attestation"] = _attestation(
+        vim.host.TpmAttestationInfo(time=attested, status="accepted")
+    )
+    return record
+
+
+BOOT = dt.datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
+
+
+def _asked(message: str, at: str, boot: str) -> tuple[str, str, str]:
+    return (
+        "manual",
+        message,
+        f"Does vCenter's accepted TPM attestation of host esx1 (accepted at {at}) cover the "
+        f"host's current boot (booted: {boot})? Evidence: vCenter, Host > Monitor > Security "
+        "(the attestation's status and time), and the host's boot time (HostSystem "
+        "runtime.bootTime, or its uptime on Host > Summary). Pass: an attestation accepted "
+        "after the current boot; fail: none accepted since that boot, or not accepted.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("attested", "booted", "expected"),
+    [
+        pytest.param(
+            dt.datetime(2026, 11, 30, 8, 0, tzinfo=UTC),
+            BOOT,
+            _asked(
+                "TPM attestation accepted at 2026-11-30 08:00:00+00:00, before the host's last "
+                "boot at 2026-12-05T06:00:00+00:00",
+                "2026-11-30 08:00:00+00:00",
+                "2026-12-05T06:00:00+00:00",
+            ),
+            id="attested-before-boot",
+        ),
+        pytest.param(
+            dt.datetime(2026, 12, 5, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+            BOOT,
+            _asked(
+                "TPM attestation accepted at 2026-12-05 06:30:00+01:00, before the host's last "
+                "boot at 2026-12-05T06:00:00+00:00",
+                "2026-12-05 06:30:00+01:00",
+                "2026-12-05T06:00:00+00:00",
+            ),
+            id="attested-before-boot-other-zone",
+        ),
+        pytest.param(
+            dt.datetime(2026, 11, 30, 8, 0, tzinfo=UTC),
+            None,
+            _asked(
+                "TPM attestation accepted at 2026-11-30 08:00:00+00:00; the host's last boot: "
+                "not reported (runtime.bootTime); whether the attestation is of the running "
+                "boot is not known",
+                "2026-11-30 08:00:00+00:00",
+                "not reported (runtime.bootTime)",
+            ),
+            id="boot-time-not-reported",
+        ),
+    ],
+)
+def test_r48e1_attestation_before_the_last_boot_is_asked(
+    tmp_path: Path,
+    attested: dt.datetime,
+    booted: dt.datetime | None,
+    expected: tuple[str, str, str],
+) -> None:
+    """R48E-1 (false pass) HVA-429: main passed "TPM 2.0; attestation accepted at ..." for an
+    attestation older than the host's boot, or with the boot time not reported."""
+    a = _vsphere(tmp_path, _esx_attested(attested, booted))
+    assert _verdict(a, "HVA-429") == expected
+
+
+def test_r48e_held_attested_after_the_boot_passes(tmp_path: Path) -> None:
+    """Held: an attestation accepted after the boot (at it, too) passes, naming both times."""
+    a = _vsphere(tmp_path / "after", _esx_attested(BOOT + dt.timedelta(minutes=4), BOOT))
+    assert _verdict(a, "HVA-429") == (
+        "pass",
+        "TPM 2.0; attestation accepted at 2026-12-05 06:04:00+00:00, after the host's last "
+        "boot at 2026-12-05T06:00:00+00:00",
+        None,
+    )
+
+
+def test_r48e_held_older_collector_keeps_its_reading(tmp_path: Path) -> None:
+    """Held (the team's rule for older bundles): a record without `boot_time` is read as
+    before, the attestation's time against nothing."""
+    record = _esx_attested(dt.datetime(2026, 11, 30, 8, 0, tzinfo=UTC), BOOT)
+    del record["boot_time"]
+    a = _vsphere(tmp_path, record)
+    assert _verdict(a, "HVA-429") == (
+        "pass",
+        "TPM 2.0; attestation accepted at 2026-11-30 08:00:00+00:00",
+        None,
+    )
