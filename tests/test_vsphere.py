@@ -800,6 +800,10 @@ def test_host_items_the_simulator_cannot_answer(
         == 0
     )
     attested = {"status": "accepted", "time": "2026-11-30 08:00:00+00:00", "message": ""}
+    # R48E-1: the collector reads runtime.bootTime (the simulator's hosts boot when it starts,
+    # after the attestation above); the ESXi 8 host booted before it was attested
+    assert _host_record(bundle, "DC0_H0")["boot_time"][:2] == "20"
+    booted = "2026-11-30T07:55:00+00:00"
     # salting 1: web-01 (no sched.mem.pshare.salt) takes salt 0, shared with unsalted VMs (HVA-404)
     advanced = _host_record(bundle, "DC0_H0")["advanced"] | {"Mem.ShareForceSalting": 1}
     _rewrite_host(
@@ -809,6 +813,7 @@ def test_host_items_the_simulator_cannot_answer(
             "advanced": advanced,
             "capability": {"uefiSecureBoot": True, "tpmSupported": True, "tpmVersion": "2.0"},
             "tpm_attestation": attested,
+            "boot_time": booted,
             "host_access": {
                 "entries": [{"principal": "root", "group": False, "mode": "accessAdmin"}],
                 "lockdown_exceptions": [],
@@ -886,7 +891,8 @@ def test_host_items_the_simulator_cannot_answer(
         ("HVA-428", "DC0_H1"): ("fail", "UEFI Secure Boot is off"),
         ("HVA-429", "DC0_H0"): (
             "pass",
-            "TPM 2.0; attestation accepted at 2026-11-30 08:00:00+00:00",
+            "TPM 2.0; attestation accepted at 2026-11-30 08:00:00+00:00, after the host's last "
+            "boot at 2026-11-30T07:55:00+00:00",
         ),
         ("HVA-429", "DC0_H1"): ("fail", "TPM attestation not accepted: PCR mismatch"),
         ("HVA-436", "DC0_H0"): (
