@@ -648,6 +648,9 @@ HARDENED_HOST: dict[str, Any] = {
             for d in LIBVIRT_DAEMONS[1:]
         ),
     ),
+    # `stat -c '%Y %Z %n' /etc/services`: written on 20 November 2024, before every daemon
+    # started (R48F-2)
+    "services-mtimes": ("1732095000 1732095000 /etc/services\n", 0),
     # `find /etc/sssd -maxdepth 2 -name '*.conf' -printf '%T@ %p\n'`: sssd.conf written on
     # 20 November 2024, before sssd started
     "sssd-conf-mtimes": ("1732095000.0000000000 /etc/sssd/sssd.conf\n", 0),

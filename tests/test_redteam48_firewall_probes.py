@@ -40,12 +40,16 @@ question and a doubted DROP in one file give only the doubted one's question.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from test_redteam2_probes import PVE_HARDENED
+from test_redteam35_proxmox_probes import HOST, _files
 from test_redteam40_firewall_probes import NODE_PASS
-from test_redteam45_firewall_probes import NETBASE, _node
+from test_redteam45_firewall_probes import MGMT_PASS, NETBASE, _node
 
 UNREAD = "(/etc/services: Permission denied)"
 
@@ -141,3 +145,105 @@ def test_r48f_1_pve_drop_by_unresolved_name(
         "HVA-301": NODE_PASS,
         "HVA-313": expected,
     }
+
+
+#: `ps -eo pid=,lstart=` of the hardened host with pve-firewall (pid 950) started on 27
+#: November 2024 at 04:00:05 UTC
+STARTS = "  950 Wed Nov 27 04:00:05 2024\n"
+#: 1 December 2024 00:00:00 UTC, after that start; 20 November 2024, before it
+AFTER, BEFORE = 1733011200, 1732095000
+
+
+def _stale(tmp_path: Path, rules: str, overrides: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """HVA-301 and HVA-313 of pve-h1 under pve-firewall (pid 950), netbase's /etc/services
+    read, `rules` first in host.fw's [RULES], the host probes `overrides`."""
+    from test_redteam3_host_probes import HARDENED_HOST, PVE_PROCS, pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    files = _files("enable: 1\n", "enable: 1")
+    files[HOST] = files[HOST].replace("[RULES]\n", "[RULES]\n" + rules + "\n", 1)
+    for rel, text in files.items():
+        (tree / rel).write_text(text)
+    running: dict[str, Any] = {
+        "processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0),
+        "process-starts": (HARDENED_HOST["process-starts"][0] + STARTS, 0),
+        **overrides,
+    }
+    a = pve_scan(tmp_path, running, tree)
+    return {
+        r.check.id: (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id in ("HVA-301", "HVA-313") and r.outcome.subject.name == "pve-h1"
+    }
+
+
+def _times(changed: int) -> dict[str, Any]:
+    return {"services-mtimes": (f"{BEFORE} {changed} /etc/services\n", 0)}
+
+
+CHANGED = (
+    "(/etc/services changed at 2024-12-01 00:00:00 UTC, after pve-firewall (pid 950) started "
+    "at 2024-11-27 04:00:05 UTC: the daemon keeps the names it read then (get_etc_services), "
+    "so the file as read is not what it resolves)"
+)
+STAT_FAILED = (
+    "(when /etc/services last changed was not read (`stat`: Permission denied); pve-firewall "
+    "(pid 950) reads it only when it starts, so the names it knows may differ from the file)"
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "overrides", "expected"),
+    [
+        pytest.param(
+            "IN ACCEPT -p tcp -dport http",
+            _times(AFTER),
+            (
+                "manual",
+                "a rule accepts service names from any source (host.fw line 8: http): the "
+                "node's own /etc/services gives their ports, and the file as the running daemon "
+                f"read it is not known {CHANGED}",
+            ),
+            id="accept-http-file-changed-since",
+        ),
+        pytest.param(
+            "IN ACCEPT -p tcp -dport http",
+            {"services-mtimes": PermissionError("Permission denied")},
+            (
+                "manual",
+                "a rule accepts service names from any source (host.fw line 8: http): the "
+                "node's own /etc/services gives their ports, and the file as the running daemon "
+                f"read it is not known {STAT_FAILED}",
+            ),
+            id="accept-http-stat-failed",
+        ),
+        pytest.param(
+            "IN DROP -p tcp -dport ssh\nIN ACCEPT -p tcp -dport 22",
+            _times(AFTER),
+            (
+                "manual",
+                "host.fw:9 accepts port 22 from any source unless a DROP or REJECT before it by "
+                "service name takes that port (host.fw line 8 `-dport ssh`): the node's own "
+                "/etc/services gives each name (ssh) its port, and pve-firewall refuses the "
+                "whole rule where it lacks one; the file as the running daemon read it is not "
+                f"known {CHANGED}",
+            ),
+            id="drop-ssh-file-changed-since",
+        ),
+        pytest.param("IN ACCEPT -p tcp -dport http", _times(BEFORE), MGMT_PASS, id="held-before"),
+        pytest.param(
+            "IN DROP -p tcp -dport ssh\nIN ACCEPT -p tcp -dport 22",
+            _times(BEFORE),
+            MGMT_PASS,
+            id="held-drop-ssh-before",
+        ),
+    ],
+)
+def test_r48f_2_services_changed_since_pve_firewall_started(
+    tmp_path: Path, rules: str, overrides: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    """Was a pass (netbase's `http` 80 read, the running daemon's names taken from it):
+    pve-firewall reads /etc/services once (get_etc_services caches it), so a file changed
+    since its start (the later of mtime and ctime), or whose change time was not read, may
+    not be what it resolves: the names are asked, as where the file was not read."""
+    assert _stale(tmp_path, rules, overrides) == {"HVA-301": NODE_PASS, "HVA-313": expected}

@@ -48,6 +48,7 @@ from hvaudit.checks.hardening import (
     raw_migration_listeners,
     unread_incoming,
 )
+from hvaudit.collect.host import command_artefact
 from hvaudit.model import Container, Fact, FactState, Host, ProxmoxHost, Source, Vm
 from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
@@ -1754,6 +1755,15 @@ def _doubted(
     return ", ".join(str(p) for p in sorted(left_all))
 
 
+def _unread(services: Fact[Any]) -> str:
+    """Why the node's /etc/services does not give pve-firewall's names: the file was not read,
+    or the running daemon read it before its last change (`ProxmoxHost.iptables_services`,
+    R48F-2)."""
+    if any(src.artefact == command_artefact("services-mtimes") for src in services.sources):
+        return f"the file as the running daemon read it is not known ({services.reason})"
+    return f"the file was not read ({services.reason})"
+
+
 def _doubted_question(
     s: Subject,
     h: Host,
@@ -1773,8 +1783,7 @@ def _doubted_question(
         "the port of the first line of the rule's protocol"
         if px.iptables_services.known
         else f"the node's own /etc/services gives each name ({', '.join(names)}) its port, and "
-        "pve-firewall refuses the whole rule where it lacks one; the file was not read "
-        f"({px.iptables_services.reason})"
+        f"pve-firewall refuses the whole rule where it lacks one; {_unread(px.iptables_services)}"
     )
     return manual(
         s,
@@ -4788,10 +4797,12 @@ def management_ipset(ctx: Context) -> Iterator[Outcome]:
                     "a rule accepts service names from any source to which the node's "
                     f"/etc/services gives more than one port ({listed}): iptables takes the "
                     "port of the first line of the rule's protocol"
-                    if px.services.known
+                    if (px.services if nft else px.iptables_services).known
                     else f"a rule accepts service names from any source ({listed}): the node's "
-                    f"own /etc/services gives their ports, and it was not read "
-                    f"({px.services.reason})"
+                    "own /etc/services gives their ports, and "
+                    + _unread(px.services if nft else px.iptables_services).replace(
+                        "the file was", "it was", 1
+                    )
                 ),
                 *refs,
                 question=f"Does /etc/services on node {h.name} leave every one of these service "

@@ -1151,6 +1151,11 @@ COMMANDS: tuple[CommandProbe, ...] = (
             *(f"/etc/libvirt/{d}.conf" for d in LIBVIRT_DAEMONS),
         ),
     ),
+    # When the node's /etc/services last changed (mtime and ctime, as libvirt-conf-mtimes):
+    # pve-firewall reads it once per daemon start (github:proxmox/pve-firewall
+    # src/PVE/Firewall.pm get_etc_services: `return $etc_services if $etc_services`), so a file
+    # changed since names ports the running daemon does not know (R48F-2)
+    CommandProbe("services-mtimes", ("stat", "-c", "%Y %Z %n", "/etc/services")),
     CommandProbe("audit-rules", ("auditctl", "-l")),
     # The QEMU driver daemons' unit files and drop-ins as systemd merges them (systemctl(1)
     # cat: each file after a "# PATH" line): their Environment= and EnvironmentFile=, whose

@@ -278,6 +278,69 @@ def _file(
         return Fact.failed(str(exc), Source(artefact))
 
 
+def _services_since_start(bundle: Bundle) -> str:
+    """Why the node's /etc/services, as read, may not be what the running pve-firewall resolves
+    service names from ("" where it is, or where the evidence settles nothing): the daemon reads
+    the file once (github:proxmox/pve-firewall src/PVE/Firewall.pm get_etc_services caches it in
+    `$etc_services` for the process's life, and parse_port_name_number_or_range keys a rule's
+    names there), so a file whose last change (the later of `stat -c '%Y %Z'`: a copy keeps its
+    source's mtime, not its ctime, R45T-1) is after the daemon's start (`ps -o lstart` in UTC)
+    may give names ports, or lack names, the daemon does not know; iptables-restore resolves
+    the names it is given at each update from the file as it then is. A stat that failed is
+    asked too; a bundle of an older collector (no stat) settles nothing (R48F-2)."""
+    procs = bundle.entry(command_artefact("processes"))
+    if procs is None or procs.status != "ok" or procs.rc != 0:
+        return ""
+    pids = [
+        parts[0]
+        for line in bundle.text(command_artefact("processes")).splitlines()
+        if len(parts := line.split(None, 2)) == 3
+        and digits(parts[0])
+        and parts[2].split()[0].rsplit("/", 1)[-1] == "pve-firewall"
+    ]
+    stat = bundle.entry(command_artefact("services-mtimes"))
+    if not pids or stat is None:
+        return ""
+    pid = pids[0]
+    if stat.status != "ok" or stat.rc != 0:
+        why = " ".join((stat.reason or stat.stderr or f"exit status {stat.rc}").split())
+        return (
+            f"when /etc/services last changed was not read (`stat`: {why}); pve-firewall (pid "
+            f"{pid}) reads it only when it starts, so the names it knows may differ from the file"
+        )
+    changed = [
+        max(int(p[0]), int(p[1]))
+        for line in bundle.text(command_artefact("services-mtimes")).splitlines()
+        if len(p := line.split(" ", 2)) == 3 and digits(p[0]) and digits(p[1])
+    ]
+    starts = bundle.entry(command_artefact("process-starts"))
+    if not changed or starts is None:
+        return ""
+    if starts.status != "ok" or starts.rc != 0:
+        why = " ".join((starts.reason or starts.stderr or f"exit status {starts.rc}").split())
+        return (
+            f"when pve-firewall (pid {pid}) started was not read (`ps`: {why}); it reads "
+            "/etc/services only when it starts, so the names it knows may differ from the file"
+        )
+    for line in bundle.text(command_artefact("process-starts")).splitlines():
+        parts = line.split()
+        if len(parts) != 6 or parts[0] != pid:
+            continue
+        try:
+            began = dt.datetime.strptime(" ".join(parts[1:]), "%a %b %d %H:%M:%S %Y")
+        except ValueError:
+            return ""
+        began = began.replace(tzinfo=dt.UTC)
+        if changed[0] > began.timestamp():
+            when = dt.datetime.fromtimestamp(changed[0], dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+            return (
+                f"/etc/services changed at {when} UTC, after pve-firewall (pid {pid}) started at "
+                f"{began:%Y-%m-%d %H:%M:%S} UTC: the daemon keeps the names it read then "
+                "(get_etc_services), so the file as read is not what it resolves"
+            )
+    return ""
+
+
 def _mapped_functions(px: ProxmoxHost, mapping: str, node: str) -> str | None:
     """The PCI functions a hostpciN `mapping=<id>` passes through on `node`, joined by `;` as a
     hostpci `host` list is, or None where the evidence does not give them. qemu-server e6352be
@@ -2475,6 +2538,10 @@ def _add_node(
         lambda: Fact.of({}, Source(at(pve.SERVICES), "absent: no service name")),
         artefact=at(pve.SERVICES),
     )
+    if px.iptables_services.known and (stale := _services_since_start(bundle)):
+        px.iptables_services = Fact.unavailable(
+            stale, *px.iptables_services.sources, Source(command_artefact("services-mtimes"))
+        )
     _corosync_local(bundle, px, problems, hostname, at)
     cores, threads, mem, missing = _size(bundle)
     entry = bundle.entry(status)
