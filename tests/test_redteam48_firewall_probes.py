@@ -1,5 +1,5 @@
 """Red-team round 48 probes: a Proxmox VE node's DROP or REJECT by a service name hvaudit
-cannot resolve before an ACCEPT of a management port (r48-firewall).
+cannot resolve before an ACCEPT of a management port, and the node's /etc/services changed since pve-firewall started (r48-firewall).
 
 Harness: round 45's (test_redteam45_firewall_probes._node): the live hardened Proxmox VE node
 (pve+ssh replayed over tests/fixtures/proxmox-hardened), HVA-301's and HVA-313's verdicts of
