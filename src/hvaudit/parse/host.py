@@ -5523,17 +5523,14 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
         )
     files = _by_file(got.text) if got.state == "ok" else {}
     rows: list[str] = []
+    k3s_srcs = [got.source]
     for dist, kubeconfig, config, unit_name, env_file in K3S_DISTS:
         if kubeconfig not in current:
             continue
-        keys = K3S_KUBECONFIG_KEYS
-        prefix = dist.upper()
         perm = current[kubeconfig][0]
         world_now = digits(perm) and bool(int(perm, 8) & 0o004)
-        values: dict[str, str] = {}
         # without the unit read, the installer's environment file alone (R33A-5)
         env = _environment_file("\n".join(files.get(env_file, []))) if env_file else {}
-        flags: list[str] = []
         unit_got = ev.get(_cmd("k3s-service-unit-files"))
         unit = _k3s_unit_next(
             unit_got,
@@ -5544,85 +5541,121 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
             _manager_env_pending(ev),
         )
         service = f"{unit_name}.service"
+        starts: list[tuple[str, tuple[dict[str, str], list[str]] | str]] = []
+        srcs = [got.source, unit_got.source]
         if unit is None and dist == "k3s":
-            # no k3s.service read: OpenRC's init script, where the installer wrote one (R35A-1)
-            unit = _k3s_openrc_next({**files, **_k3s_openrc_confd(ev)}, _k3s_runlevels(ev))
+            # no k3s.service read: OpenRC's init script, where the installer wrote one
+            # (R35A-1), once for each file openrc-run may source before it (R48A-1)
+            confd = ev.get(_cmd("k3s-openrc-confd"))
+            opened = _k3s_openrc_starts({**files, **_k3s_openrc_confd(ev)}, _k3s_runlevels(ev))
             service = K3S_OPENRC_SCRIPT
+            srcs = [got.source, confd.source] if confd.state == "ok" else [got.source]
+            starts = [("", opened)] if isinstance(opened, str) else opened or []
         if isinstance(unit, str):
+            starts = [("", unit)]
+        elif not starts:
+            starts = [("", unit if unit is not None else (env, []))]
+        known: list[tuple[str, str]] = []  # (the file sourced, the row its start gives)
+        unknown: list[str] = []
+        for conf, start in starts:
+            got_row = (
+                f"{start}: the mode and group {dist} gives {kubeconfig} at its next start are "
+                "unknown"
+                if isinstance(start, str)
+                else _k3s_start_row(
+                    start, files, dist, kubeconfig, config, service, current, world_now
+                )
+            )
+            if isinstance(got_row, str):
+                unknown.append(f"where openrc-run sources {conf}, {got_row}" if conf else got_row)
+            else:
+                known.append((conf, got_row[0]))
+        wide = [row for _, row in known if row and int(row.split()[0], 8) & 0o004]
+        if unknown and not wide:
             if world_now:
                 continue  # every user reads it now: the next start can add no one
-            return (
-                [],
-                f"{unit}: the mode and group {dist} gives {kubeconfig} at its next start are "
-                "unknown",
-                [got.source, unit_got.source],
-            )
-        if unit is not None:
-            env, flags = unit
-        other = env.get(f"{prefix}_CONFIG_FILE") or _k3s_config_flag(flags) or config
-        if other != config:
-            if world_now:
-                continue
-            return (
-                [],
-                f"{service}'s next start reads its configuration from {other}, which "
-                f"hvaudit does not read: the mode and group {dist} gives {kubeconfig} at its "
-                "next start are unknown",
-                [got.source, unit_got.source],
-            )
-        for key in keys:
-            var = f"{prefix}_KUBECONFIG_" + key.rsplit("-", 1)[1].upper()
-            if env.get(var):
-                values[key] = env[var]
-        dropins = sorted(
-            path
-            for path in files
-            if path.startswith(f"{config}.d/")
-            and "/" not in path.removeprefix(f"{config}.d/")
-            and path.lower().endswith((".yaml", ".yml"))
+            return [], unknown[0], srcs
+        # each start openrc-run may make reads one of the files: whom any of them lets read
+        # the kubeconfig reads it after that start (R48A-1)
+        rows += dict.fromkeys(row for _, row in known if row)
+        if len(starts) > 1:
+            k3s_srcs = srcs
+    return rows, "", k3s_srcs
+
+
+def _k3s_start_row(
+    start: tuple[dict[str, str], list[str]],
+    files: dict[str, list[str]],
+    dist: str,
+    kubeconfig: str,
+    config: str,
+    service: str,
+    current: dict[str, list[str]],
+    world_now: bool,
+) -> tuple[str] | str:
+    """The `stat -c '%a %U %G %n'` row of `kubeconfig` after a start of `dist` with the
+    environment and arguments `start` ("" where that start sets no mode: no chmod), as a
+    1-tuple; why it is unknown (a str): see _k3s_kubeconfig_next."""
+    env, flags = start
+    keys = K3S_KUBECONFIG_KEYS
+    prefix = dist.upper()
+    values: dict[str, str] = {}
+    other = env.get(f"{prefix}_CONFIG_FILE") or _k3s_config_flag(flags) or config
+    if other != config:
+        return (
+            f"{service}'s next start reads its configuration from {other}, which "
+            f"hvaudit does not read: the mode and group {dist} gives {kubeconfig} at its "
+            "next start are unknown"
         )
-        for path in [config, *dropins]:
-            for line in files.get(path, []):
-                if line.lstrip().startswith("#") or not any(k in line for k in keys):
-                    continue  # a YAML comment line, or one that names no key read
-                m = re.fullmatch(
-                    r"(write-kubeconfig-(?:mode|group)):[ \t]*"
-                    r"(?:\"([^\"\\]*)\"|'([^']*)'|([^\s#'\"]+))?[ \t]*(?:[ \t]#.*)?",
-                    line.rstrip(),
+    for key in keys:
+        var = f"{prefix}_KUBECONFIG_" + key.rsplit("-", 1)[1].upper()
+        if env.get(var):
+            values[key] = env[var]
+    dropins = sorted(
+        path
+        for path in files
+        if path.startswith(f"{config}.d/")
+        and "/" not in path.removeprefix(f"{config}.d/")
+        and path.lower().endswith((".yaml", ".yml"))
+    )
+    for path in [config, *dropins]:
+        for line in files.get(path, []):
+            if line.lstrip().startswith("#") or not any(k in line for k in keys):
+                continue  # a YAML comment line, or one that names no key read
+            m = re.fullmatch(
+                r"(write-kubeconfig-(?:mode|group)):[ \t]*"
+                r"(?:\"([^\"\\]*)\"|'([^']*)'|([^\s#'\"]+))?[ \t]*(?:[ \t]#.*)?",
+                line.rstrip(),
+            )
+            plain = m.group(4) if m else None
+            mode_key = m is not None and m.group(1) == "write-kubeconfig-mode"
+            if m is None or (
+                mode_key and plain is not None and not re.fullmatch(r"[1-9][0-9]*|0|0[0-7]+", plain)
+            ):
+                if world_now:
+                    continue  # every user reads it now: the next start can add no one
+                return (
+                    f"{path} sets {line.strip()[:80]!r}, which hvaudit does not read: the "
+                    f"mode and group {dist} gives {kubeconfig} at its next start are unknown"
                 )
-                plain = m.group(4) if m else None
-                mode_key = m is not None and m.group(1) == "write-kubeconfig-mode"
-                if m is None or (
-                    mode_key
-                    and plain is not None
-                    and not re.fullmatch(r"[1-9][0-9]*|0|0[0-7]+", plain)
-                ):
-                    if world_now:
-                        continue  # every user reads it now: the next start can add no one
-                    return (
-                        [],
-                        f"{path} sets {line.strip()[:80]!r}, which hvaudit does not read: the "
-                        f"mode and group {dist} gives {kubeconfig} at its next start are unknown",
-                        [got.source],
-                    )
-                value = next((g for g in m.groups()[1:] if g is not None), "")
-                if mode_key and plain is not None and re.fullmatch(r"0[0-7]+", plain):
-                    # YAML 1.1 reads a plain `0640` as the octal integer 416 (gopkg.in/yaml.v2),
-                    # which k3s turns back into the string "416" and parses in base 8: 0416
-                    # (rancher/rke2#4739: "setting rke2.yaml to 0416 when attempting to get
-                    # 0640"; `0600` becomes "384", no octal number: no chmod)
-                    value = str(int(plain, 8))
-                if m.group(1) in keys:
-                    values[m.group(1)] = value
-        # the command line's flags come after config.yaml's and win (R34A-1)
-        values.update(_go_flag_values(flags, keys))
-        # strconv.ParseInt(mode, 8, 0) takes a leading sign
-        mode = values.get("write-kubeconfig-mode", "").removeprefix("+")
-        if re.fullmatch(r"[0-7]+", mode):  # else none set (0600) or invalid (no chmod)
-            owner, group = current[kubeconfig][1], current[kubeconfig][2]
-            group = values.get("write-kubeconfig-group") or group
-            rows.append(f"{int(mode, 8):o} {owner} {group} {kubeconfig}")
-    return rows, "", [got.source]
+            value = next((g for g in m.groups()[1:] if g is not None), "")
+            if mode_key and plain is not None and re.fullmatch(r"0[0-7]+", plain):
+                # YAML 1.1 reads a plain `0640` as the octal integer 416 (gopkg.in/yaml.v2),
+                # which k3s turns back into the string "416" and parses in base 8: 0416
+                # (rancher/rke2#4739: "setting rke2.yaml to 0416 when attempting to get
+                # 0640"; `0600` becomes "384", no octal number: no chmod)
+                value = str(int(plain, 8))
+            if m.group(1) in keys:
+                values[m.group(1)] = value
+    # the command line's flags come after config.yaml's and win (R34A-1)
+    values.update(_go_flag_values(flags, keys))
+    # strconv.ParseInt(mode, 8, 0) takes a leading sign
+    mode = values.get("write-kubeconfig-mode", "").removeprefix("+")
+    if re.fullmatch(r"[0-7]+", mode):  # else none set (0600) or invalid (no chmod)
+        owner, group = current[kubeconfig][1], current[kubeconfig][2]
+        group = values.get("write-kubeconfig-group") or group
+        return (f"{int(mode, 8):o} {owner} {group} {kubeconfig}",)
+    return ("",)
 
 
 #: The environment files the units of k3s and RKE2 read, collected with their configuration:
@@ -5774,11 +5807,10 @@ def _k3s_openrc_confd(ev: HostEvidence) -> dict[str, list[str]]:
     return _by_file(got.text) if got.state == "ok" else {}
 
 
-def _k3s_openrc_conf(
-    files: dict[str, list[str]], runlevels: list[str] | None
-) -> str | tuple[str, None]:
-    """The file openrc-run sources before /etc/init.d/k3s, as (path, None); why it is unknown
-    (a str) where the runlevels k3s may start in source different files.
+def _k3s_openrc_conf(files: dict[str, list[str]], runlevels: list[str] | None) -> str | list[str]:
+    """The files openrc-run may source before /etc/init.d/k3s, one for each runlevel k3s may
+    start in; why they are unknown (a str) where the runlevels were not read and a
+    k3s.RUNLEVEL of another runlevel than default exists.
 
     OpenRC sh/openrc-run.sh.in: `if ! sourcex -e "$_conf_d/$RC_SVCNAME.$RC_RUNLEVEL"; then
     sourcex -e "$_conf_d/$RC_SVCNAME"; fi`, RC_RUNLEVEL the runlevel k3s starts in: each
@@ -5786,9 +5818,9 @@ def _k3s_openrc_conf(
     `rc-service k3s restart` runs it once booted (the installer's and the package's runlevel;
     Alpine's OpenRC page: the boot and sysinit services "are automatically included in all other
     runlevels"). k3s in boot with a /etc/conf.d/k3s.boot, or a k3s.default beside k3s in boot,
-    starts with one file's settings or the other's: unknown which, a manual outcome, never the
-    default runlevel's alone (R47A-2). Runlevels not collected (an older bundle): the default
-    runlevel's file, unless a k3s.RUNLEVEL of another runlevel was collected."""
+    starts with one file's settings or the other's (R47A-2): each is read, and whom any of
+    them lets read the kubeconfig counts (R48A-1). Runlevels not collected (an older bundle):
+    the default runlevel's file, unless a k3s.RUNLEVEL of another runlevel was collected."""
 
     def conf(level: str) -> str:
         named = f"{K3S_OPENRC_CONF}.{level}"
@@ -5806,26 +5838,38 @@ def _k3s_openrc_conf(
                 f"{others[0].removeprefix(K3S_OPENRC_CONF + '.')}, and the runlevels k3s is in "
                 "(/etc/runlevels/*/k3s) were not read"
             )
-        return conf("default"), None
-    used = {level: conf(level) for level in dict.fromkeys(["default", *runlevels])}
-    if len(set(used.values())) > 1:
-        return (
-            f"k3s is in the OpenRC runlevel(s) {', '.join(runlevels)}; openrc-run sources "
-            + ", ".join(f"{path} when it starts in {level}" for level, path in used.items())
-            + ": which of them k3s's next start reads is unknown"
-        )
-    return used["default"], None
+        return [conf("default")]
+    return list(dict.fromkeys(conf(level) for level in ["default", *runlevels]))
+
+
+def _k3s_openrc_starts(
+    files: dict[str, list[str]], runlevels: list[str] | None = None
+) -> list[tuple[str, tuple[dict[str, str], list[str]] | str]] | str | None:
+    """(file sourced, what _k3s_openrc_next reads of the start with it) for each file
+    openrc-run may source in K3S_OPENRC_CONF's place (_k3s_openrc_conf); None where no
+    /etc/init.d/k3s was read; why not, where the files are unknown."""
+    if K3S_OPENRC_SCRIPT not in files:
+        return None
+    chosen = _k3s_openrc_conf(files, runlevels)
+    if isinstance(chosen, str):
+        return chosen
+    out: list[tuple[str, tuple[dict[str, str], list[str]] | str]] = []
+    for conf in chosen:
+        start = _k3s_openrc_next(files, conf)
+        if start is not None:
+            out.append((conf if len(chosen) > 1 else "", start))
+    return out
 
 
 def _k3s_openrc_next(
-    files: dict[str, list[str]], runlevels: list[str] | None = None
+    files: dict[str, list[str]], conf: str = K3S_OPENRC_CONF
 ) -> tuple[dict[str, str], list[str]] | str | None:
     """(environment, arguments) OpenRC's /etc/init.d/k3s gives k3s at its next start, from
     grep's output by file `files`; None where no such script was read; why not, where the
     script or a file it sources is shell hvaudit does not read.
 
-    openrc-run sources /etc/conf.d/k3s (or /etc/conf.d/k3s.default in its place, where it
-    exists), /etc/rc.conf and /etc/rc.conf.d/*.conf (R36A-2), then the script, whose variables
+    openrc-run sources `conf` (/etc/conf.d/k3s, or the k3s.RUNLEVEL in its place where it
+    exists: _k3s_openrc_conf), /etc/rc.conf and /etc/rc.conf.d/*.conf (R36A-2), then the script, whose variables
     `export` or `set -o
     allexport` (the installer's, around its `.` of /etc/environment and k3s.env) export to
     k3s; supervise-daemon.sh then runs `eval supervise-daemon ... $command -- $command_args`
@@ -5880,11 +5924,7 @@ def _k3s_openrc_next(
     # and every rc.conf.d/*.conf (the shell's glob: no name starting with '.', in order), then
     # the script; k3s runs in the
     # default runlevel (k3s install.sh and aports community/k3s: `rc-update add k3s default`)
-    # (R36A-2)
-    chosen = _k3s_openrc_conf(files, runlevels)
-    if isinstance(chosen, str):
-        return chosen
-    conf = chosen[0]
+    # (R36A-2); `conf` is the file sourced in conf.d/k3s's place (_k3s_openrc_conf)
     overrides = sorted(
         (
             path
