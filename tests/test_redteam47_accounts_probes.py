@@ -185,25 +185,19 @@ def _unknown(what: str) -> tuple[str, str]:
 @pytest.mark.parametrize(
     ("confd", "runlevels", "confd_probe", "expected"),
     [
+        # R48A-1 (the team decision): a start in boot sets 644, so every user reads it after
+        # one; no longer asked which start comes next
         (
             DEFAULT_OPTS,
             _runlevels("boot"),
             _grep((BOOT, WIDE_OPTS)),
-            _unknown(
-                "k3s is in the OpenRC runlevel(s) boot; openrc-run sources /etc/conf.d/k3s when "
-                "it starts in default, /etc/conf.d/k3s.boot when it starts in boot: which of "
-                "them k3s's next start reads is unknown"
-            ),
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
         ),
         (
             WIDE_OPTS,
             _runlevels("boot"),
             _grep((RUNLEVEL_DEFAULT, DEFAULT_OPTS)),
-            _unknown(
-                "k3s is in the OpenRC runlevel(s) boot; openrc-run sources "
-                "/etc/conf.d/k3s.default when it starts in default, /etc/conf.d/k3s when it "
-                "starts in boot: which of them k3s's next start reads is unknown"
-            ),
+            ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root"),
         ),
         (
             DEFAULT_OPTS,
