@@ -229,6 +229,9 @@ class Chardev:
     credentials (R47D-8); "" where none does."""
     raw_creds_verify: bool = False
     """Whether those credentials authenticate the client (x509 with verify-peer on)."""
+    raw_socket: bool = False
+    """A TCP socket only a raw `-set chardev.ID.backend=socket` makes of a device libvirt built
+    otherwise (a pty, a UDP one: R48D-1): no tls attribute or chardev_tls applies to it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,6 +593,11 @@ class Vm:
     """Whether the collection could see raw hypervisor arguments at all (libvirt's test driver
     drops the QEMU namespace from domain XML)."""
     chardevs: tuple[Chardev, ...] = ()
+    pathless_chardevs: tuple[Chardev, ...] = ()
+    """libvirt's character devices whose QEMU -chardev has no host, port or path (pty, vc,
+    null, stdio, spicevmc, spiceport, qemu-vdagent, dbus), `protocol` their type and host,
+    service and mode empty: a raw `-set chardev.charALIAS.backend=socket` with host and port
+    turns one into a TCP socket (checks._chardevs.set_chardevs, R48D-1); read nowhere else."""
     unix_dials: tuple[tuple[str, str], ...] = ()
     """The UNIX sockets the VM's QEMU connects to for a serial, parallel, console or channel
     device, relaying its guest's bytes both ways, as (element, path): libvirt `<serial

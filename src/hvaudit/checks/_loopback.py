@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from hvaudit.checks._chardevs import set_chardevs
 from hvaudit.checks.base import overridden_devices
 from hvaudit.model import FactState, Host, Listener, Source, Vm
 from hvaudit.parse.qemu_args import (
@@ -591,14 +592,17 @@ def chardev_guests(vms: Iterable[Vm]) -> dict[str, list[Dial]]:
     socket` client, `-serial tcp:H:P`, a `-netdev user` guestfwd rule; VL18-4)."""
     out: dict[str, list[Dial]] = {}
     for v in vms:
-        for c in v.chardevs:
+        # as raw `-set chardev.*` leave them, HVA-031's reading (R48D-2)
+        for c in set_chardevs(v):
+            if c.protocol not in ("tcp", "udp"):
+                continue
             if c.mode == "connect" and _dialled_ips(c.host):
                 service = c.service.strip()
                 # an IPv6 address in brackets, as the listener is shown (VL19-8: ":::11211")
                 host = f"[{c.host.strip('[]')}]" if ":" in c.host else c.host
-                how = (
-                    f"VM {v.name} (<{c.device} type='{c.protocol}'> connecting to {host}:{service})"
-                )
+                # a device a raw -set moved names it (chardev_set: "serial (a QEMU ...)")
+                what = c.device if " (" in c.device else f"<{c.device} type='{c.protocol}'>"
+                how = f"VM {v.name} ({what} connecting to {host}:{service})"
                 out.setdefault(v.host, []).append(Dial(v.name, how, c.protocol, c.host, service))
         for i in v.interfaces:
             # a socket tunnel NIC whose remote end is the host's loopback sends the guest's

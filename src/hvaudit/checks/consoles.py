@@ -16,6 +16,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from hvaudit.checks._chardevs import authenticating_tls as _authenticating_tls
+from hvaudit.checks._chardevs import raw_objects as _objects
+from hvaudit.checks._chardevs import set_chardevs
 from hvaudit.checks._libvirt import conf_fact, conf_value, host_settings_manual, is_local_address
 from hvaudit.checks._loopback import (
     LOCALNET_QUESTION,
@@ -52,8 +55,6 @@ from hvaudit.checks.guest import esxi_version
 from hvaudit.checks.vmware import HOST_CONFIG, host_default_questions, own_keys_pass
 from hvaudit.model import SPICE_WEBDAV, Chardev, Fact, Graphics, Host, Listen, Source, Vm
 from hvaudit.parse.qemu_args import (
-    QAPI_FALSE,
-    QAPI_TRUE,
     QemuOption,
     monitor_chardevs,
     parse_option,
@@ -386,7 +387,8 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             if g.type in ("vnc", "spice", "rdp")
         ]
         buses = [(g, b) for g in v.graphics if g.type == "dbus" for b in _dbus_tcp(g)]
-        chardevs = [_chardev_set(c, v.raw_hypervisor_arguments) for c in v.chardevs]
+        # as raw `-set chardev.*` leave them, one reading with HVA-033 and HVA-210 (R48D-2)
+        chardevs = list(set_chardevs(v))
         sockets = [c for c in chardevs if c.protocol == "tcp" and c.mode == "bind"]
         outbound = [
             c
@@ -394,7 +396,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
             if c.protocol == "tcp" and c.mode == "connect" and not is_local_address(c.host)
         ]
         datagrams: dict[Source, list[Chardev]] = {}
-        for c in v.chardevs:
+        for c in chardevs:
             if c.protocol == "udp":
                 datagrams.setdefault(c.source, []).append(c)
         raw = _raw_consoles(v.raw_hypervisor_arguments, any(g.type == "vnc" for g in v.graphics))
@@ -1053,29 +1055,6 @@ def _host_port(text: str) -> tuple[str, str]:
     return (host, port) if sep else ("", host)
 
 
-def _objects(args: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """The `-object` of raw QEMU arguments by id, each with its `qom-type`, in every spelling
-    QEMU reads (`TYPE,id=...`, `qom-type=TYPE,...`, JSON: hvaudit.parse.qemu_args)."""
-    return {
-        o.props["id"]: {**o.props, "qom-type": o.kind}
-        for o in qemu_options(args)
-        if o.name == "object" and o.props.get("id")
-    }
-
-
-def _authenticating_tls(creds: str, objects: dict[str, dict[str, str]]) -> bool:
-    """Whether a tls-creds object authenticates the client: x509 credentials with verify-peer
-    on (its default); anonymous credentials verify nobody ("a no-op for anonymous credentials",
-    qemu-options.hx), and x509 ones with verify-peer=off check no client certificate (R59). An
-    object not among the arguments is taken at its word."""
-    o = objects.get(creds)
-    if o is None:
-        return True
-    if o["qom-type"] != "tls-creds-x509":
-        return False
-    return o.get("verify-peer", "on").lower() not in ("off", "no", "false", "n")
-
-
 def _on(opts: Mapping[str, str], key: str) -> bool:
     """A QEMU boolean option: present alone or on/yes/true (QemuOpts' bool parser; y too, read
     generously: a word QEMU refuses stops QEMU, so reading it as on never hides a listener)."""
@@ -1682,63 +1661,6 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     )
 
 
-def _chardev_set(c: Chardev, args: tuple[str, ...]) -> Chardev:
-    """libvirt's TCP character device as a raw `-set chardev.charALIAS.KEY=VALUE` leaves it
-    (R47D-7). libvirt builds it as QemuOpts with QEMU's id `char` + its alias (tests/
-    qemuxmlconfdata/serial-tcp-telnet-chardev.x86_64-latest.args: `-chardev socket,
-    id=charserial0,host=127.0.0.1,port=9999,telnet=on,server=on,wait=off`), before every
-    <qemu:arg>, and QEMU creates the chardevs only after reading every option (system/vl.c
-    qemu_create_early_backends, chardev_init_func), so vl.c's `-set` (qemu_set_option) adds
-    KEY to its QemuOpts and chardev/char-socket.c qemu_chr_parse_socket reads the last value
-    (util/qemu-option.c qemu_opt_find walks from the last): `host` and `port` move the socket,
-    `server` makes it listen (on) or dial out (off); `path` makes it a UNIX socket (read before
-    host); another `backend` makes it no socket at all; `tls-creds` naming a raw -object puts
-    those credentials in place of libvirt's (qmp_chardev_open_socket resolves the id), judged
-    by _authenticating_tls (R47D-8). Other keys are left as they are."""
-    if c.protocol != "tcp" or not c.alias:
-        return c
-    host, port, mode, sets = c.host, c.service, c.mode, []
-    objects, creds = _objects(args), ("", False)
-    for o in qemu_options(args):
-        if o.name != "set":
-            continue
-        target, _, value = o.text.partition("=")
-        group, _, rest = target.partition(".")
-        ident, _, key = rest.partition(".")
-        if group != "chardev" or ident != f"char{c.alias}":
-            continue
-        value = value.strip()
-        if key == "host":
-            host = value
-        elif key == "port":
-            port = value
-        elif key == "server" and value.lower() in QAPI_TRUE | QAPI_FALSE:
-            mode = "bind" if value.lower() in QAPI_TRUE else "connect"
-        elif key == "tls-creds" and value in objects:
-            # raw credentials replace libvirt's (or add TLS where it set none): chardev_tls
-            # and chardev_tls_x509_verify no longer decide (R47D-8)
-            creds = (f"-set {o.text.strip()}", _authenticating_tls(value, objects))
-            continue
-        elif key == "path" or (key == "backend" and value != "socket"):
-            # a UNIX socket (qemu_chr_parse_socket reads path first) or another backend
-            return dataclasses.replace(c, protocol="unix")
-        else:
-            continue
-        sets.append(f"-set {o.text.strip()}")
-    if not sets and not creds[0]:
-        return c
-    moved = f"{c.device} (a QEMU argument {' '.join(sets)})" if sets else c.device
-    return dataclasses.replace(
-        c,
-        host=host,
-        service=port,
-        mode=mode,
-        device=moved,
-        raw_creds=creds[0],
-        raw_creds_verify=creds[1],
-    )
-
-
 def _spice_merged(g: Graphics, args: tuple[str, ...]) -> Graphics:
     """libvirt's SPICE console as a raw `-spice` leaves it (R44D-4). QEMU keeps one SPICE
     server: qemu_spice_opts has `.merge_lists = true` (ui/spice-core.c), so util/qemu-option.c
@@ -2009,7 +1931,7 @@ def _chardev(h: Host, c: Chardev, r: _Verdict) -> None:
         )
         return
     if c.tls is False:
-        r.fails.append(f"{what} without TLS (tls='no')")
+        r.fails.append(f"{what} without TLS ({_no_tls(c)})")
         return
     qc = conf_fact(h, "qemu.conf")
     if not qc.known:
@@ -2128,8 +2050,15 @@ _CARRIES = {
 
 
 def _carries(device: str) -> tuple[str, str]:
-    """What a character device named `device` carries, and what a sender does (R20-7)."""
-    return _CARRIES.get(device, ("the console", "types into the VM"))
+    """What a character device named `device` carries, and what a sender does (R20-7); a
+    device a raw -set moved is named with it ("serial (a QEMU argument ...)", R48D-1)."""
+    return _CARRIES.get(device.split(" (", 1)[0], ("the console", "types into the VM"))
+
+
+def _no_tls(c: Chardev) -> str:
+    """Why character device `c` has no TLS: its tls='no', or a raw -set made it a socket
+    libvirt never gave TLS (it adds tls-creds to its own TCP devices alone, R48D-1)."""
+    return "a QEMU argument made it a socket; no tls-creds" if c.raw_socket else "tls='no'"
 
 
 def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
@@ -2139,7 +2068,7 @@ def _chardev_out(h: Host, c: Chardev, r: _Verdict) -> None:
     what = f"{c.device} to {c.host or '?'} port {c.service}"
     carried = _carries(c.device)[0]
     if c.tls is False:
-        r.fails.append(f"{what} without TLS (tls='no'): {carried} travels in cleartext")
+        r.fails.append(f"{what} without TLS ({_no_tls(c)}): {carried} travels in cleartext")
         return
     if c.tls:
         r.proven.append(f"{what} with tls='yes'")

@@ -137,6 +137,14 @@ SOCKET_TUNNELS = ("server", "client", "mcast", "udp")
 #: Character devices whose backend may be a network socket.
 CHARDEV_TAGS = ("serial", "console", "parallel", "channel", "redirdev")
 
+#: libvirt's character device types whose -chardev names no host, port or path
+#: (tests/qemuxmlconfdata/serial-pty-chardev.x86_64-latest.args `-chardev pty,id=charserial0`;
+#: `spicevmc,id=charchannel0,name=vdagent`; vc, null, stdio, spiceport, qemu-vdagent and dbus
+#: take a name or nothing), where a raw `-set chardev.ID.backend=socket` with host and port is a whole
+#: TCP socket (R48D-1). A type that has a path (file, dev, pipe, unix) stays on it: QEMU's
+#: qemu_chr_parse_socket reads path before host.
+PATHLESS_CHARDEVS = ("pty", "vc", "null", "stdio", "spicevmc", "spiceport", "qemu-vdagent", "dbus")
+
 #: The NSS database a host-certificates smartcard reads when its definition names none
 #: (libvirt domain_conf.h: `#define VIR_DOMAIN_SMARTCARD_DEFAULT_DATABASE "/etc/pki/nssdb"`).
 SMARTCARD_DEFAULT_DATABASE = "/etc/pki/nssdb"
@@ -586,6 +594,7 @@ def parse_domain(
     groups = _throttle_groups(root)
     graphics, interfaces, disks, passthrough, legacy = [], [], [], [], []
     chardevs: list[Chardev] = []
+    pathless: list[Chardev] = []
     unix_dials: list[tuple[str, str]] = []
     agents: list[AgentChannel] = []
     chr_kept: list[tuple[str, str, str, Source]] = []
@@ -696,6 +705,21 @@ def parse_domain(
                 # libvirt's qemuAssignDeviceAliases names each of a kind by its index
                 # (qemuAssignDeviceChrAlias: `%s%d`, the prefix and i) where the XML has none
                 chardevs.extend(_chardev(el, tag, chr_src, _alias(el) or f"{tag}{i - 1}"))
+                if el.get("type") in PATHLESS_CHARDEVS:
+                    # no host, port or path on its -chardev: a raw -set can make it a TCP
+                    # socket (checks._chardevs.set_chardevs, R48D-1)
+                    pathless.append(
+                        Chardev(
+                            device=tag,
+                            protocol=el.get("type") or "",
+                            mode="",
+                            host="",
+                            service="",
+                            tls=None,
+                            source=chr_src,
+                            alias=_alias(el) or f"{tag}{i - 1}",
+                        )
+                    )
                 if el.get("type") == "unix" and tag in ("serial", "parallel", "console", "channel"):
                     # a UNIX socket client: QEMU connects and relays the guest's bytes (R33D-3)
                     unix_dials.extend(
@@ -1061,6 +1085,7 @@ def parse_domain(
         security_labels=labels,
         raw_arguments_visible=raw_visible,
         chardevs=tuple(unique),
+        pathless_chardevs=tuple(pathless),
         # a <console> repeating the first <serial> is the same chardev (as for `unique`)
         unix_dials=tuple(
             (tag, sock)

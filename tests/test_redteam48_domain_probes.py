@@ -1,0 +1,227 @@
+"""Red-team round 48 probes: VM domain XML and raw QEMU arguments, a raw -set turning any
+libvirt character device into a TCP socket (r48-domain)
+
+Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
+host replay, with the test-driver node's domains collected by the real LibvirtCollector and
+marked as the QEMU driver's, each VM's <qemu:commandline> written into its collected XML) for
+HVA-031, and round 10's `_replayed_on` (tests/test_redteam10_vm_probes.py: QEMU-driver domain
+XML on the replayed host, its `ss` listeners replaced) for HVA-033 and HVA-210, scanned
+through the real parser and engine.
+
+Findings:
+- R48D-1 (false n/a, false pass) HVA-031: round 47's lead (1). QEMU takes a chardev's backend
+  from the last `backend` value of its QemuOpts (chardev/char.c qemu_chr_new_from_opts:
+  qemu_opt_get(opts, "backend")), and libvirt's pty serial is `-chardev pty,id=charserial0`
+  (tests/qemuxmlconfdata/serial-pty-chardev.x86_64-latest.args), so a raw `-set
+  chardev.charserial0.backend=socket` with host, port and server=on makes it a TCP socket
+  (chardev/char-socket.c qemu_chr_parse_socket: host and port needed, server off by
+  default). hvaudit modelled a chardev only for libvirt's tcp and udp types: VM web01's pty
+  on 0.0.0.0, v1's spicevmc channel on every address (empty host) and v7's pty made a client
+  of 192.0.2.9 were "no VNC, SPICE or RDP console and no TCP or UDP character device" (not
+  applicable), and v2's UDP serial on the loopback, made a socket on 0.0.0.0, passed
+  "reachable only from the host". Now libvirt's pathless devices (Vm.pathless_chardevs) and
+  UDP ones are read with the -set (checks._chardevs.set_chardevs, chardev_set): each fails
+  without TLS, named "a QEMU argument made it a socket; no tls-creds".
+- R48D-2 (false pass) HVA-033, HVA-210: round 47's lead (2). HVA-033 and HVA-210 read the
+  devices relaying a guest to the host's loopback (checks._loopback.chardev_guests) from the
+  XML alone, without R47D-7's -set: VM web01's pty made a client of 127.0.0.1:6379 (R48D-1)
+  and v1's TCP serial to 192.0.2.9 moved to 127.0.0.1 reached redis-server, which passed
+  HVA-033 "all approved", and v2's pty made a client of libvirtd's TCP port passed HVA-210.
+  Now the three checks share one reading (set_chardevs): both fail, naming the -set.
+
+Held (kept as tests): a pty set on the loopback passes (R48D-1, v3, not applicable on
+main); a socket backend without host (QEMU refuses to start), a file serial keeping its path
+(a UNIX socket) and no -set stay not applicable (R48D-1); a -set moving a loopback client to
+another port or onto a UNIX path keeps HVA-033's pass (R48D-2).
+
+Probed by script: none beyond the kept cases.
+
+Tally: 2 findings (false pass 2, one also a false n/a), 2 tests holding 12 cases; 7 failed
+on main before the fixes (R48D-1's web01, v1, v2, v7 and R48D-2's three), plus R48D-1's held
+v3 (not applicable on main); the 4 other held cases pass on main too.
+
+Leads left: see the round's report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import HARDENED_HOST, messages, outcomes, run_assessment
+from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
+from test_redteam37_domain_probes import _ns_scan
+from test_redteam40_domain_probes import _commandline
+
+PTY = "<devices><serial type='pty'><target port='0'/></serial></devices>"
+FILE = (
+    "<devices><serial type='file'><source path='/var/log/s.log'/><target port='0'/></serial>"
+    "</devices>"
+)
+UDP = (
+    "<devices><serial type='udp'><source mode='bind' host='127.0.0.1' service='5555'/>"
+    "<source mode='connect' host='127.0.0.1' service='5556'/><target port='0'/></serial>"
+    "</devices>"
+)
+SPICEVMC = (
+    "<devices><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/>"
+    "</channel></devices>"
+)
+
+
+def _sets(ident: str, *pairs: str) -> tuple[str, ...]:
+    return tuple(a for kv in pairs for a in ("-set", f"chardev.{ident}.{kv}"))
+
+
+def test_set_backend_socket_makes_a_pathless_chardev_a_listener(tmp_path: Path) -> None:
+    """R48D-1: QEMU takes a chardev's backend from its last `backend` value (chardev/char.c
+    qemu_chr_new_from_opts), so a raw `-set chardev.charserial0.backend=socket` with host,
+    port and server=on makes libvirt's pty serial (`-chardev pty,id=charserial0`) a TCP
+    listener: VM web01's on every address was "no VNC, SPICE or RDP console and no TCP or UDP
+    character device" (not applicable), as v1's spicevmc channel with an empty host (every
+    address) and v2's UDP serial, and v7's pty made a client of 192.0.2.9. Held: the loopback (v3), no host (v4: QEMU refuses "no host
+    given"), a file serial keeping its path (v5: a UNIX socket), no -set (v6)."""
+    on_any = ("backend=socket", "host=0.0.0.0", "port=4444", "server=on")
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (PTY, _commandline(*_sets("charserial0", *on_any))),
+            "v1": (
+                SPICEVMC,
+                _commandline(
+                    *_sets("charchannel0", "backend=socket", "host=", "port=4445", "server=on")
+                ),
+            ),
+            "v2": (UDP, _commandline(*_sets("charserial0", *on_any))),
+            "v3": (
+                PTY,
+                _commandline(
+                    *_sets(
+                        "charserial0", "backend=socket", "host=127.0.0.1", "port=4444", "server=on"
+                    )
+                ),
+            ),
+            "v4": (PTY, _commandline(*_sets("charserial0", "backend=socket", "port=4444"))),
+            "v5": (FILE, _commandline(*_sets("charserial0", *on_any))),
+            "v6": (PTY, ""),
+            "v7": (
+                PTY,
+                _commandline(
+                    *_sets("charserial0", "backend=socket", "host=192.0.2.9", "port=4444")
+                ),
+            ),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "fail",
+        "v3": "pass",
+        "v4": "not_applicable",
+        "v5": "not_applicable",
+        "v6": "not_applicable",
+        "v7": "fail",
+    }
+    none = "no VNC, SPICE or RDP console and no TCP or UDP character device"
+    raw = "without TLS (a QEMU argument made it a socket; no tls-creds)"
+
+    def made(device: str, ident: str, host: str, port: int) -> str:
+        kvs = ("backend=socket", f"host={host}", f"port={port}", "server=on")
+        shown = " ".join(f"-set chardev.{ident}.{kv}" for kv in kvs)
+        return f"{device} (a QEMU argument {shown}) on {host or '*'} (bound to every address) "
+
+    assert messages(a, "HVA-031") == {
+        "web01": made("serial", "charserial0", "0.0.0.0", 4444) + f"port 4444 {raw}",
+        "v1": made("channel", "charchannel0", "", 4445) + f"port 4445 {raw}",
+        "v2": made("serial", "charserial0", "0.0.0.0", 4444) + f"port 4444 {raw}",
+        "v3": "console(s) reachable only from the host",
+        "v4": none,
+        "v5": none,
+        "v6": none,
+        "v7": "serial (a QEMU argument -set chardev.charserial0.backend=socket -set "
+        "chardev.charserial0.host=192.0.2.9 -set chardev.charserial0.port=4444) to 192.0.2.9 "
+        f"port 4444 {raw}: the console travels in cleartext",
+    }
+
+
+def _on_lo(port: int, program: str, pid: int) -> dict[str, tuple[str, int]]:
+    return {
+        **HARDENED_HOST,
+        "listeners": (
+            HARDENED_HOST["listeners"][0]
+            + f"tcp   LISTEN 0      511        127.0.0.1:{port}      0.0.0.0:*    "
+            f'users:(("{program}",pid={pid},fd=6))\n',
+            0,
+        ),
+    }
+
+
+def test_hva033_and_hva210_read_the_set_chardevs(tmp_path: Path) -> None:
+    """R48D-2: HVA-033 and HVA-210 read the character devices that connect to the host's
+    loopback (checks._loopback.chardev_guests) from libvirt's XML alone, without the raw -set
+    HVA-031 applies (R47D-7): VM web01's pty serial made a client of 127.0.0.1:6379 by `-set
+    chardev.charserial0.backend=socket` (R48D-1) and v1's TCP serial to 192.0.2.9 moved to
+    127.0.0.1 by `-set chardev.charserial0.host=127.0.0.1` relay their guests to redis-server
+    there, which passed HVA-033 as loopback-only; v2's to libvirtd's TCP port passed HVA-210.
+    Held: a -set moving the device to another port (v3), and a path -set making libvirt's
+    loopback client a UNIX socket (v4), reach no listener."""
+    for sub in "abc":
+        (tmp_path / sub).mkdir()
+
+    def vm(name: str, body: str, *kvs: str) -> str:
+        return _raw_cpu_domain(name, body, *_sets("charserial0", *kvs))
+
+    to_redis = ("backend=socket", "host=127.0.0.1", "port=6379")
+    a = run_assessment(
+        _replayed_on(
+            tmp_path / "a",
+            _on_lo(6379, "redis-server", 900),
+            {
+                "web01": vm("web01", PTY, *to_redis),
+                "v1": vm("v1", _tcp_client("192.0.2.9", 6379), "host=127.0.0.1"),
+            },
+        )
+    )
+    b = run_assessment(
+        _replayed_on(
+            tmp_path / "b",
+            _on_lo(16509, "libvirtd", 700),
+            {"v2": vm("v2", PTY, "backend=socket", "host=127.0.0.1", "port=16509")},
+        )
+    )
+    held = run_assessment(
+        _replayed_on(
+            tmp_path / "c",
+            _on_lo(6379, "redis-server", 900),
+            {
+                "v3": vm("v3", _tcp_client("127.0.0.1", 6379), "port=6380"),
+                "v4": vm("v4", _tcp_client("127.0.0.1", 6379), "path=/run/r.sock"),
+            },
+        )
+    )
+    redis = "redis-server on 127.0.0.1:6379 by VM"
+    assert (outcomes(a, "HVA-033")["hv1"], messages(a, "HVA-033")["hv1"]) == (
+        "fail",
+        "unapproved listeners: redis-server (tcp/6379) (reached from guests by character "
+        f"devices: {redis} v1 (serial (a QEMU argument -set chardev.charserial0.host=127.0.0.1) "
+        f"connecting to 127.0.0.1:6379), {redis} web01 (serial (a QEMU argument -set "
+        "chardev.charserial0.backend=socket -set chardev.charserial0.host=127.0.0.1 -set "
+        "chardev.charserial0.port=6379) connecting to 127.0.0.1:6379))",
+    )
+    assert (outcomes(b, "HVA-210")["hv1"], messages(b, "HVA-210")["hv1"]) == (
+        "fail",
+        "on the loopback, but relayed to a guest by its character device: libvirtd (tcp/16509) "
+        "on 127.0.0.1 by VM v2 (serial (a QEMU argument -set chardev.charserial0.backend=socket "
+        "-set chardev.charserial0.host=127.0.0.1 -set chardev.charserial0.port=16509) "
+        "connecting to 127.0.0.1:16509)",
+    )
+    assert (outcomes(held, "HVA-033")["hv1"], messages(held, "HVA-033")["hv1"]) == (
+        "pass",
+        "1 non-loopback listener(s), all approved",
+    )
+
+
+def _tcp_client(host: str, port: int) -> str:
+    return (
+        f"<devices><serial type='tcp'><source mode='connect' host='{host}' service='{port}'/>"
+        "<protocol type='raw'/><target port='0'/></serial></devices>"
+    )
