@@ -21,6 +21,15 @@ Findings:
   unread listing asks, naming why; a bundle without it (an older collector) judges by the
   distribution as before.
 
+- R48S-3 (false pass) HVA-210 (ovs-ports, ip-link): R47S-4 counted an Open vSwitch bridge's
+  ports from ovs-vsctl's tables only, and with `ovs-vsctl` failing (exit 1: the database
+  socket denied) or not found the VM tap vnet0 on the datapath (`master ovs-system`) beside
+  vmbr0's internal port holding 192.168.1.5 passed "1 management listener(s), none on a
+  wildcard address", though which bridge holds each port only ovs-vsctl shows (ovs-vsctl(8)
+  port-to-br, iface-to-br) and a guest on vmbr0 reaches every host address (R23N-1). Now the
+  OVS interfaces holding a host address beside a VM port on the datapath are asked about (or
+  the input firewall dropping those connections); no VM port on the datapath asks nothing.
+
 Older tests changed: test_checks_vm, test_vm_parity (a copied Proxmox VE tree: host
 evidence unavailable), test_terminal and the golden reports (a simulated host) encoded the
 pass on the path alone (R48S-1). test_redteam10_host_probes took the replay's None (dnf not
@@ -28,12 +37,13 @@ found) for "not collected": it now drops the artefact (older_bundle_scan); the R
 test_redteam3_host_probes and test_host_verdicts4 now answer the advisory listing (R48S-2).
 
 Held: a host whose dpkg lists qemu-system-x86 passes HVA-064 as before; a RHEL host whose
-advisory listing exits 0 with an advisory passes HVA-180.
+advisory listing exits 0 with an advisory passes HVA-180; `ovs-vsctl` failing where no VM
+port is on the Open vSwitch datapath passes HVA-210.
 
 Probed by script: -
 
-Tally: 2 findings (2 false passes); 8 cases, 6 failing on main before the fixes (R48S-1: 3,
-R48S-2: 3).
+Tally: 3 findings (3 false passes); 10 cases, 7 failing on main before the fixes (R48S-1: 3,
+R48S-2: 3, R48S-3: 1).
 
 Leads left: see the report.
 """
@@ -153,4 +163,59 @@ def test_r48s_2_held_dnf_advisories_listed_passes(host_scan) -> None:
     assert (outcomes(a, "HVA-180"), messages(a, "HVA-180")) == (
         {"hv1": "pass"},
         {"hv1": "no pending security update (as of the package lists on the host)"},
+    )
+
+
+OVSDB_DENIED = (
+    "ovs-vsctl: unix:/var/run/openvswitch/db.sock: database connection failed (Permission denied)\n"
+)
+ETH_VNET0 = domain_xml(
+    "web01",
+    "<devices><interface type='ethernet'><mac address='52:54:00:00:01:01'/>"
+    "<target dev='vnet0' managed='no'/><model type='virtio'/></interface></devices>",
+)
+
+
+OVS_WHY = "ovs-vsctl failed: " + OVSDB_DENIED.strip()
+
+
+def test_r48s_3_ovs_ports_unread(host_scan) -> None:
+    """R48S-3: R47S-4's host (VM tap vnet0 on the Open vSwitch datapath, vmbr0's internal port
+    holding 192.168.1.5, input accepted) with `ovs-vsctl` exiting 1 (on main: passed "1
+    management listener(s), none on a wildcard address")."""
+    from test_redteam47_sweephost_probes import _ovs_gateway_host
+
+    a = host_scan({**_ovs_gateway_host(), "ovs-ports": ("", 1, OVSDB_DENIED)}, domains=[ETH_VNET0])
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210"), _question(a, "HVA-210")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "management listener(s) sshd (tcp/22) on 10.0.0.10: VM port(s) vnet0 are on "
+            "Open vSwitch, beside its interface(s) vmbr0 (192.168.1.5) holding host addresses, "
+            f"and which bridge holds each is unknown ({OVS_WHY}): a guest on the bridge of "
+            "such an interface reaches every host address through it"
+        },
+        {
+            "hv1": "Is each of VM port(s) vnet0 on host hv1 on an Open vSwitch bridge other "
+            "than those of vmbr0, or does the host's input firewall drop connections that "
+            "arrive on vmbr0 for sshd (tcp/22) on 10.0.0.10? Evidence: `ovs-vsctl port-to-br "
+            "PORT` and `ovs-vsctl iface-to-br INTERFACE` on hv1 for each, and `nft list "
+            "ruleset` (or `iptables -S`). Pass: yes, no VM port shares a bridge with them, or "
+            "no rule accepts or queues those ports from them; fail: a VM port shares one and a "
+            "rule accepts them (or the policy does), so a guest reaches the management service."
+        },
+    )
+
+
+def test_r48s_3_held_no_vm_port_on_ovs(host_scan) -> None:
+    """Held: `ovs-vsctl` exiting 1 where no VM port is on the Open vSwitch datapath (web01 has
+    no interface; vnet0 gone from `ip -d link`): no guest is near vmbr0, HVA-210 passes."""
+    import test_ovs_management_port as ovs
+    from test_redteam47_sweephost_probes import _ovs_gateway_host
+
+    host = _ovs_gateway_host()
+    mgmt = {"ifindex": 8, "ifname": "mgmt1", "master": "ovs-system", "linkinfo": dict(ovs.OVS)}
+    a = host_scan({**host, "ip-link": (ovs._links(mgmt), 0), "ovs-ports": ("", 1, OVSDB_DENIED)})
+    assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
+        {"hv1": "pass"},
+        {"hv1": "1 management listener(s), none on a wildcard address"},
     )

@@ -271,6 +271,37 @@ def _gateway_bridges(ctx: Context, h: Host) -> dict[int, list[str]]:
     return out
 
 
+def _ovs_bridges_unread(
+    ctx: Context, h: Host, known: dict[int, list[str]]
+) -> tuple[dict[int, list[str]], list[str], str]:
+    """Where ovs-vsctl's tables were not read (_ovs_bridges unknown) but a VM's tap is a port
+    of Open vSwitch's datapath (master ovs-system in `ip -d link`: vport-netdev.c
+    ovs_netdev_link), the Open vSwitch interfaces holding a host address that may share its
+    bridge, by IP version ("INTERFACE (ADDRESS)"), the VM ports, and why the tables are
+    unread. An OVS bridge's own interface and its other internal ports are datapath ports of
+    kind openvswitch (vport-internal_dev.c), so `ip -d link` shows them, but which bridge holds
+    which port only ovs-vsctl shows (ovs-vsctl(8) `port-to-br`, `iface-to-br`): a guest
+    there reaches every host address through that address as on R47S-4's bridge (R48S-3)."""
+    tables, dp = h.facts.ovs_bridges, h.facts.ovs_datapath_ports
+    if tables.known or not (dp.known and h.facts.bridges.known and h.facts.addresses.known):
+        return {}, [], ""
+    named = vm_taps(ctx, h.name)
+    ports = [p for p in dp.get() if _vm_port(p, named)]
+    if not ports:
+        return {}, [], ""
+    internal = _libvirt_internal_bridges(ctx, h.name)
+    seen = {b for bs in known.values() for b in bs}
+    out: dict[int, list[str]] = {}
+    for b in sorted(h.facts.bridges.get()):
+        if b not in dp.get() or b in internal:
+            continue
+        for a in h.facts.addresses.get().get(b, ()):
+            version = _address_version(a)
+            if version is not None and f"{b} ({a})" not in seen:
+                out.setdefault(version, []).append(f"{b} ({a})")
+    return out, ports, tables.reason
+
+
 def _vm_port(dev: str, named: frozenset[str]) -> bool:
     """Whether a bridge port is a VM's: a tap libvirt names (vnetN, macvtapN; tap* and veth*
     of other tools), or one a running VM's live XML names otherwise (`<target dev>`,
@@ -2152,6 +2183,8 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
         gateways = _gateway_networks(ctx, h.name)
         # so does a guest on a host bridge (br0) holding a host address (R23N-1)
         host_brs = _gateway_bridges(ctx, h)
+        # or on an Open vSwitch bridge whose ports ovs-vsctl did not show (R48S-3)
+        ovs_maybe, ovs_ports, ovs_why = _ovs_bridges_unread(ctx, h, host_brs)
         through: dict[str, int] = {}
         for lst, name in named:
             version = _address_version(lst.address)
@@ -2163,6 +2196,16 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                 and not is_every_address(lst.address)
             ):
                 through[f"{name} on {lst.address}"] = version
+        maybe_through = sorted(
+            f"{name} on {lst.address}"
+            for lst, name in named
+            if name is not None
+            and not lst.loopback
+            and _address_version(lst.address) in ovs_maybe
+            and lst.address.strip("[]") not in vm_nets
+            and not is_every_address(lst.address)
+            and f"{name} on {lst.address}" not in through
+        )
         gw_nets = sorted({n for v in set(through.values()) for n in gateways.get(v, [])})
         gw_brs = sorted({b for v in set(through.values()) for b in host_brs.get(v, [])})
         who = " and ".join(
@@ -2270,6 +2313,38 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
                     "(libvirt's own rules there accept only DHCP, DNS and TFTP); fail: one does "
                     "(any interface or source included), so a guest reaches the management "
                     "service."
+                )
+            if maybe_through and not (
+                policy.known
+                and policy.get() == "drop"
+                and h.facts.firewall_accepts.known
+                and h.facts.firewall_accepts.get() is False
+            ):
+                listed = ", ".join(maybe_through[:8])
+                ifaces = sorted({i for v in ovs_maybe.values() for i in v})
+                names = ", ".join(i.split(" (")[0] for i in ifaces[:5])
+                vm_ports = ", ".join(ovs_ports[:5])
+                asks.append(
+                    f"management listener(s) {listed}: VM port(s) {vm_ports} are on Open "
+                    f"vSwitch, beside its interface(s) {', '.join(ifaces[:5])} holding host "
+                    f"addresses, and which bridge holds each is unknown ({ovs_why}): a guest "
+                    "on the bridge of such an interface reaches every "
+                    "host address through it"
+                )
+                refs += [
+                    *h.facts.ovs_bridges.sources,
+                    *policy.sources,
+                    *h.facts.firewall_accepts.sources,
+                ]
+                questions.append(
+                    f"Is each of VM port(s) {vm_ports} on host {h.name} on an Open vSwitch "
+                    f"bridge other than those of {names}, or does the host's input firewall "
+                    f"drop connections that arrive on {names} for {listed}? Evidence: "
+                    f"`ovs-vsctl port-to-br PORT` and `ovs-vsctl iface-to-br INTERFACE` on "
+                    f"{h.name} for each, and `nft list ruleset` (or `iptables -S`). Pass: yes, "
+                    "no VM port shares a bridge with them, or no rule accepts or queues those "
+                    "ports from them; fail: a VM port shares one and a rule accepts them (or "
+                    "the policy does), so a guest reaches the management service."
                 )
             if named_at := {
                 (lst.protocol, lst.port): f"{name} on {lst.address} by {', '.join(hows)}"
