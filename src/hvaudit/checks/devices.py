@@ -2273,6 +2273,11 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
                 *(v.confinement.sources or (off[0].source,)),
             )
             continue
+        # a label of a model the daemon does not run is never given (R48T-1): libvirt refuses
+        # to start the VM, and keeps a running one on reconnect (qemuProcessReconnect)
+        if alien := _alien_labels(h, mac):
+            yield _alien_label_verdict(s, h, v, alien)
+            continue
         problems = []
         foreign: list[tuple[str, str, bool]] = []  # (the label, its type or profile, SELinux?)
         for lbl in (x for x in mac if x.type == "dynamic" and x.model in ("selinux", "")):
@@ -2833,6 +2838,107 @@ def _not_enforced(h: Host, model: str, name: str, running: bool = False) -> str 
             # policy.c __remove_profile: the tasks of a removed profile continue unconfined
             return f"AppArmor profile {name} is not loaded: the running VM's QEMU is unconfined"
     return None
+
+
+#: The security models libvirt has a driver for (src/security/security_driver.c
+#: security_drivers[]: selinux, apparmor, then the nop driver "none"; security_dac.c "dac").
+LIBVIRT_MODELS = ("selinux", "apparmor", "dac", "none")
+
+
+def _alien_labels(h: Host, mac: list[SecurityLabel]) -> list[SecurityLabel]:
+    """A VM's MAC labels (static or dynamic, with a model) of a model the host's daemon does not
+    run: one libvirt has no driver for, or another than the model the daemon reports
+    (`virsh capabilities`). libvirt checks every label at each start (qemu_process.c
+    qemuProcessStartValidate, qemuSecurityCheckAllLabel -> security_manager.c
+    virSecurityManagerCheckModel: "Security driver model '%s' is not available" unless the
+    model is "none" or one of the daemon's drivers), so the VM does not start with it; a running
+    one is kept when the daemon restarts with another driver (qemuProcessReconnect: "if domain
+    requests security driver we haven't loaded, report error, but do not kill the domain")."""
+    active = h.libvirt.security_model if h.libvirt else None
+    return [
+        x
+        for x in mac
+        if x.type in ("static", "dynamic")
+        and x.model
+        and (
+            x.model not in LIBVIRT_MODELS
+            or (active is not None and active.known and active.get() != x.model)
+        )
+    ]
+
+
+def _alien_label_verdict(s: Subject, h: Host, v: Vm, alien: list[SecurityLabel]) -> Outcome:
+    """HVA-044's verdict of VM `v` whose label names a model host `h`'s daemon does not run
+    (_alien_labels, R48T-1; was a pass on "dynamic bogus label (generated at every start)").
+    A shut-off VM does not start with it: one question, is it meant to run here and under which
+    label. A running one keeps the label its QEMU got when it started: the QEMU process's own
+    label (/proc/PID/attr/current, as HVA-043 reads it) fails where it is unconfined or in
+    complain mode, and is named in the question otherwise (a label of the daemon's former
+    driver is not one hvaudit can match to this VM's definition)."""
+    lbl = alien[0]
+    model = lbl.model
+    active = h.libvirt.security_model if h.libvirt else None
+    runs = (
+        f"the daemon reports security model {active.get()}"
+        if active is not None and active.known
+        else "libvirt has no driver of that model (selinux, apparmor, dac, none)"
+    )
+    kind = f"{lbl.type} {model} label" + (f" {lbl.label}" if lbl.label else "")
+    srcs = (*(x.source for x in alien), *(active.sources if active is not None else ()))
+    if not v.running:
+        return manual(
+            s,
+            f'{kind}: {runs}, so libvirt refuses to start the VM with it ("Security driver '
+            f"model '{model}' is not available\"): the label is never given",
+            *srcs,
+            question=f"Is VM {v.name} meant to run on host {h.name}, and under which security "
+            f"label? Evidence: the <seclabel> elements of `virsh dumpxml {v.name}` against the "
+            f"<secmodel> models of `virsh capabilities` on {h.name} (libvirt refuses to start a "
+            f"VM whose label names a model the daemon does not run). Pass: it is kept for a host "
+            f"whose libvirt runs {model}, or its label is to be changed to a confining label of "
+            f"a model {h.name} runs (or removed, for the host's dynamic label) before it starts; "
+            f"fail: it is to run on {h.name} with type='none' or without a label a driver there "
+            "confines.",
+        )
+    procs = vm_processes(h, v)
+    read = [p for p in procs if p.label is not None]
+    for p in read:
+        label = p.label or ""
+        m = re.fullmatch(r"(.+) \((\w+)\)", label)
+        parts = label.split(":")
+        if (
+            label == "unconfined"
+            or (m is not None and m.group(2) not in APPARMOR_ENFORCING)
+            or (m is None and len(parts) >= 3 and parts[2] in UNCONFINED_TYPES)
+        ):
+            return failed(
+                s,
+                f"{kind}: {runs}, and the VM's running QEMU (pid {p.pid}) is {label}: not confined",
+                *srcs,
+                *h.facts.qemu_processes.sources,
+            )
+    seen = (
+        "; its QEMU runs as " + ", ".join(f"{p.label} (pid {p.pid})" for p in read[:3])
+        if read
+        else "; its QEMU process's label was not read"
+    )
+    pids = " ".join(str(p.pid) for p in procs[:3]) or "PID"
+    return manual(
+        s,
+        f"{kind}: {runs}, which does not give it; the running VM keeps the label its QEMU got "
+        f"when it started{seen}",
+        *srcs,
+        *h.facts.qemu_processes.sources,
+        question=f"Does the label VM {v.name}'s running QEMU has on host {h.name} confine it "
+        f"to its own disks and devices? Evidence: `ps -o label= -p {pids}` (or "
+        "/proc/PID/attr/current) on "
+        f"{h.name}, its QEMU's pid in /run/libvirt/qemu/{v.name}.pid, and `aa-status` or "
+        "`getenforce`: the daemon does not run the driver its <seclabel> names, so the label "
+        "it holds is the one it started with. Pass: an AppArmor profile libvirt-"
+        f"{v.uuid} in enforce mode, or an SELinux svirt type in enforcing mode with MCS "
+        "categories no other VM holds; fail: unconfined, complain or permissive, or another "
+        "VM's label.",
+    )
 
 
 def _enforcement_unread(h: Host, model: str) -> Fact[Any] | None:

@@ -1,0 +1,200 @@
+"""Round 48 red-team probes, reviewer T (VM/arch sweep): labels of a model the daemon does not run.
+
+Harness: the `host_scan` fixture (tests/conftest.py): the hardened replayed host hv1 (libvirtd
+pid 700, AppArmor in its capabilities' <secmodel>, web01's QEMU pid 1200 under
+libvirt-<uuid> (enforce)) and domains of the libvirt test driver's node file, collected by
+the real LibvirtCollector and judged by the engine; a simulated host (the test driver alone,
+`build_bundle` without host facts) where the daemon's model is not reported.
+
+Findings:
+- R48T-1 (false pass) HVA-044 (the team decision R47T left): a VM whose static or dynamic
+  <seclabel> names a model the host's daemon does not run passed on it ("dynamic selinux label
+  (generated at every start)" on an AppArmor host, "dynamic bogus label (generated at every
+  start)", "static selinux label ..., unique on the host"): _not_enforced and
+  _enforcement_unread leave such a model unjudged. libvirt checks every label at each start
+  (qemu_process.c qemuProcessStartValidate -> qemuSecurityCheckAllLabel ->
+  security_manager.c virSecurityManagerCheckModel: "Security driver model '%s' is not
+  available" unless "none" or one of the daemon's drivers; security_driver.c has selinux,
+  apparmor and none, security_dac.c dac), so a shut-off VM never gets the label claimed; a
+  running one is kept on reconnect (qemuProcessReconnect: "if domain requests security driver
+  we haven't loaded, report error, but do not kill the domain") under the label its QEMU got
+  at its start. Now (devices._alien_labels, _alien_label_verdict) a shut-off VM is one
+  question naming the model and the host's <secmodel> (is it meant to run here, under which
+  label); a running VM fails where its QEMU's own label (/proc/PID/attr/current, as HVA-043
+  reads it) is unconfined or in complain mode, else is asked for that label, naming what was
+  read of it.
+
+Held:
+- a shut-off VM's dynamic label of the daemon's own model (apparmor) keeps its pass.
+
+Probed by script: none.
+
+Tally: 1 finding (false pass: R48T-1 on HVA-044), 5 tests (8 cases); 7 cases failed on main
+before the fix, 1 held (1 case).
+
+Leads left: (see the report)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    WEB01_UUID,
+    build_bundle,
+    domain_xml,
+    messages,
+    outcomes,
+    run_assessment,
+    write_node,
+)
+
+TEST_NS = " xmlns:test='http://libvirt.org/schemas/domain/test/1.0'"
+SHUT_OFF = "<test:runstate>5</test:runstate>"
+SELINUX = (
+    "<seclabel type='dynamic' model='selinux' relabel='yes'>"
+    "<label>system_u:system_r:svirt_t:s0:c1,c2</label></seclabel>"
+)
+BOGUS = "<seclabel type='dynamic' model='bogus'/>"
+STATIC_SELINUX = (
+    "<seclabel type='static' model='selinux' relabel='yes'>"
+    "<label>system_u:system_r:svirt_t:s0:c7,c9</label></seclabel>"
+)
+
+
+def _question_of(a, cid: str, name: str) -> str | None:
+    return next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == cid and r.outcome.subject.name == name
+    )
+
+
+def _shut_off_question(name: str, model: str) -> str:
+    return (
+        f"Is VM {name} meant to run on host hv1, and under which security label? Evidence: the "
+        f"<seclabel> elements of `virsh dumpxml {name}` against the <secmodel> models of `virsh "
+        "capabilities` on hv1 (libvirt refuses to start a VM whose label names a model the "
+        "daemon does not run). Pass: it is kept for a host whose libvirt runs "
+        f"{model}, or its label is to be changed to a confining label of a model hv1 runs (or "
+        "removed, for the host's dynamic label) before it starts; fail: it is to run on hv1 "
+        "with type='none' or without a label a driver there confines."
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "message", "model"),
+    [
+        pytest.param(
+            SELINUX,
+            'dynamic selinux label: the daemon reports security model apparmor, so libvirt refuses to start the VM with it ("Security '
+            "driver model 'selinux' is not available\"): the label is never given",
+            "selinux",
+            id="selinux-on-apparmor",
+        ),
+        pytest.param(
+            BOGUS,
+            "dynamic bogus label: the daemon reports security model apparmor, so libvirt "
+            "refuses to start the VM with it (\"Security driver model 'bogus' is not "
+            'available"): the label is never given',
+            "bogus",
+            id="bogus",
+        ),
+        pytest.param(
+            STATIC_SELINUX,
+            "static selinux label system_u:system_r:svirt_t:s0:c7,c9: the daemon reports "
+            'security model apparmor, so libvirt refuses to start the VM with it ("Security '
+            "driver model 'selinux' is not available\"): the label is never given",
+            "selinux",
+            id="static-selinux-on-apparmor",
+        ),
+    ],
+)
+def test_r48t_1_shut_off_vm_with_a_label_the_daemon_does_not_run(
+    host_scan, label, message, model
+) -> None:
+    """R48T-1 (false pass): libvirt refuses to start the VM (virSecurityManagerCheckModel); the
+    label the message claimed is never given: one question, meant to run here, under which."""
+    a = host_scan(domains=[domain_xml("db01", label + SHUT_OFF, extra_attrs=TEST_NS)])
+    assert outcomes(a, "HVA-044") == {"db01": "manual"}
+    assert messages(a, "HVA-044") == {"db01": message}
+    assert _question_of(a, "HVA-044", "db01") == _shut_off_question("db01", model)
+
+
+def test_r48t_1_bogus_model_on_a_simulated_host(tmp_path: Path) -> None:
+    """R48T-1: libvirt has no driver of model bogus, whatever the host runs."""
+    uri = write_node(
+        tmp_path / "node.xml", [domain_xml("db01", BOGUS + SHUT_OFF, extra_attrs=TEST_NS)]
+    )
+    a = run_assessment(build_bundle(tmp_path, uri, None))
+    assert outcomes(a, "HVA-044") == {"db01": "manual"}
+    assert messages(a, "HVA-044") == {
+        "db01": "dynamic bogus label: libvirt has no driver of that model (selinux, apparmor, "
+        'dac, none), so libvirt refuses to start the VM with it ("Security driver model '
+        "'bogus' is not available\"): the label is never given"
+    }
+    assert _question_of(a, "HVA-044", "db01") == _shut_off_question("db01", "bogus")
+
+
+RUNNING_Q = (
+    "Does the label VM web01's running QEMU has on host hv1 confine it to its own disks and "
+    "devices? Evidence: `ps -o label= -p {pids}` (or /proc/PID/attr/current) on hv1, its "
+    "QEMU's pid in /run/libvirt/qemu/web01.pid, and `aa-status` or `getenforce`: the daemon "
+    "does not run the driver its <seclabel> names, so the label it holds is the one it "
+    f"started with. Pass: an AppArmor profile libvirt-{WEB01_UUID} in enforce mode, or an "
+    "SELinux svirt type in enforcing mode with MCS categories no other VM holds; fail: "
+    "unconfined, complain or permissive, or another VM's label."
+)
+KIND = "dynamic selinux label: the daemon reports security model apparmor"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message", "pids"),
+    [
+        pytest.param(
+            {},
+            f"{KIND}, which does not give it; the running VM keeps the label its QEMU got when "
+            f"it started; its QEMU runs as libvirt-{WEB01_UUID} (enforce) (pid 1200)",
+            "1200",
+            id="process-label-read",
+        ),
+        pytest.param(
+            {"qemu-label-1200": ("", 1, "grep: /proc/1200/attr/current: Permission denied\n")},
+            f"{KIND}, which does not give it; the running VM keeps the label its QEMU got when "
+            "it started; its QEMU process's label was not read",
+            "1200",
+            id="process-label-unread",
+        ),
+    ],
+)
+def test_r48t_1_running_vm_is_asked_for_its_process_label(
+    host_scan, overrides, message, pids
+) -> None:
+    """R48T-1: qemuProcessReconnect keeps a running VM whose label's driver the daemon no
+    longer runs: the label its QEMU holds decides, asked with what was read of it."""
+    a = host_scan(overrides, domains=[domain_xml("web01", SELINUX)])
+    assert outcomes(a, "HVA-044") == {"web01": "manual"}
+    assert messages(a, "HVA-044") == {"web01": message}
+    assert _question_of(a, "HVA-044", "web01") == RUNNING_Q.format(pids=pids)
+
+
+def test_r48t_1_running_vm_whose_qemu_is_unconfined_fails(host_scan) -> None:
+    """R48T-1: the running QEMU's own label is unconfined: a fail."""
+    a = host_scan(
+        {"qemu-label-1200": ("/proc/1200/attr/current:unconfined\n", 2)},
+        domains=[domain_xml("web01", SELINUX)],
+    )
+    assert outcomes(a, "HVA-044") == {"web01": "fail"}
+    assert messages(a, "HVA-044") == {
+        "web01": f"{KIND}, and the VM's running QEMU (pid 1200) is unconfined: not confined"
+    }
+
+
+def test_r48t_held_dynamic_label_of_the_daemons_model_passes(host_scan) -> None:
+    """Held: a shut-off VM's dynamic apparmor label on the AppArmor host keeps its pass."""
+    label = "<seclabel type='dynamic' model='apparmor'/>"
+    a = host_scan(domains=[domain_xml("db01", label + SHUT_OFF, extra_attrs=TEST_NS)])
+    assert outcomes(a, "HVA-044") == {"db01": "pass"}
+    assert messages(a, "HVA-044") == {"db01": "dynamic apparmor label (generated at every start)"}
