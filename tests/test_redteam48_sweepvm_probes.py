@@ -72,14 +72,14 @@ def _question_of(a, cid: str, name: str) -> str | None:
     )
 
 
-def _shut_off_question(name: str, model: str) -> str:
+def _shut_off_question(name: str, model: str, host: str = "hv1") -> str:
     return (
-        f"Is VM {name} meant to run on host hv1, and under which security label? Evidence: the "
+        f"Is VM {name} meant to run on host {host}, and under which security label? Evidence: the "
         f"<seclabel> elements of `virsh dumpxml {name}` against the <secmodel> models of `virsh "
-        "capabilities` on hv1 (libvirt refuses to start a VM whose label names a model the "
+        f"capabilities` on {host} (libvirt refuses to start a VM whose label names a model the "
         "daemon does not run). Pass: it is kept for a host whose libvirt runs "
-        f"{model}, or its label is to be changed to a confining label of a model hv1 runs (or "
-        "removed, for the host's dynamic label) before it starts; fail: it is to run on hv1 "
+        f"{model}, or its label is to be changed to a confining label of a model {host} runs (or "
+        f"removed, for the host's dynamic label) before it starts; fail: it is to run on {host} "
         "with type='none' or without a label a driver there confines."
     )
 
@@ -126,7 +126,7 @@ def test_r48t_1_shut_off_vm_with_a_label_the_daemon_does_not_run(
 def test_r48t_1_bogus_model_on_a_simulated_host(tmp_path: Path) -> None:
     """R48T-1: libvirt has no driver of model bogus, whatever the host runs."""
     uri = write_node(
-        tmp_path / "node.xml", [domain_xml("db01", BOGUS + SHUT_OFF, extra_attrs=TEST_NS)]
+        tmp_path / "n.xml", [domain_xml("db01", BOGUS + SHUT_OFF, extra_attrs=TEST_NS)]
     )
     a = run_assessment(build_bundle(tmp_path, uri, None))
     assert outcomes(a, "HVA-044") == {"db01": "manual"}
@@ -135,7 +135,7 @@ def test_r48t_1_bogus_model_on_a_simulated_host(tmp_path: Path) -> None:
         'dac, none), so libvirt refuses to start the VM with it ("Security driver model '
         "'bogus' is not available\"): the label is never given"
     }
-    assert _question_of(a, "HVA-044", "db01") == _shut_off_question("db01", "bogus")
+    assert _question_of(a, "HVA-044", "db01") == _shut_off_question("db01", "bogus", "n")
 
 
 RUNNING_Q = (

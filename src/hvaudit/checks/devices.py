@@ -2273,11 +2273,6 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
                 *(v.confinement.sources or (off[0].source,)),
             )
             continue
-        # a label of a model the daemon does not run is never given (R48T-1): libvirt refuses
-        # to start the VM, and keeps a running one on reconnect (qemuProcessReconnect)
-        if alien := _alien_labels(h, mac):
-            yield _alien_label_verdict(s, h, v, alien)
-            continue
         problems = []
         foreign: list[tuple[str, str, bool]] = []  # (the label, its type or profile, SELinux?)
         for lbl in (x for x in mac if x.type == "dynamic" and x.model in ("selinux", "")):
@@ -2343,6 +2338,12 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         problems.extend(dict.fromkeys(lax))
         if problems:
             yield failed(s, "; ".join(problems), *(x.source for x in mac), *_mac_sources(h))
+            continue
+        # a label of a model the daemon does not run is never given (R48T-1): libvirt refuses
+        # to start the VM, and keeps a running one on reconnect (qemuProcessReconnect); the
+        # label's own fails above stand (what it would run as, were it started)
+        if alien := _alien_labels(h, mac):
+            yield _alien_label_verdict(s, h, v, alien)
             continue
         # the enforcement not read and a label libvirt does not give are each one ask beside
         # the label's own questions (relabel='no', the disks' kept labels): asked alone, a
