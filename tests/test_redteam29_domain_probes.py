@@ -188,21 +188,22 @@ def _question(a: Assessment, check: str, subject: str) -> str | None:
 def test_static_label_beside_a_refused_domain_is_asked(tmp_path: Path) -> None:
     """R29D-1, HVA-044. A static label is compared with the other VMs' labels: two VMs with
     one label open each other's files (formatdomain, "Security label"). The refused domain's
-    label is unknown, so "unique on the host" is not proven."""
+    label is unknown, so "unique on the host" is not proven. (The label is AppArmor's, the
+    model the harness's daemon runs: an SELinux one is never given there, R48T-1.)"""
+    label = f"libvirt-{WEB01}"
     body = (
-        "<seclabel type='static' model='selinux' relabel='yes'>"
-        "<label>system_u:system_r:svirt_t:s0:c100,c200</label></seclabel>"
+        f"<seclabel type='static' model='apparmor' relabel='yes'><label>{label}</label></seclabel>"
     )
     a = _scan(tmp_path, body, refused=True)
     assert outcomes(a, "HVA-044") == {"web01": "manual", REFUSED_UUID: "error"}
     assert messages(a, "HVA-044")["web01"] == (
-        "static selinux label system_u:system_r:svirt_t:s0:c100,c200, unique on the host; not "
+        f"static apparmor label {label}, unique on the host; not "
         "compared with the guests whose definition was not read, any of which may hold its "
-        f"static label system_u:system_r:svirt_t:s0:c100,c200: {UNREAD}"
+        f"static label {label}: {UNREAD}"
     )
     assert _question(a, "HVA-044", "web01") == (
         "Does none of the guests of host hv1 whose definition the scan did not read hold its "
-        "static label system_u:system_r:svirt_t:s0:c100,c200? Evidence: `virsh dumpxml "
+        f"static label {label}? Evidence: `virsh dumpxml "
         "--security-info <uuid>` of each of them on host hv1, run by an account the daemon "
         "lets read it (polkit `domain:read-secure` where the polkit access driver is on). "
         "Pass: yes, none does; fail: one does."
