@@ -22,7 +22,11 @@ Findings:
   question naming the model and the host's <secmodel> (is it meant to run here, under which
   label); a running VM fails where its QEMU's own label (/proc/PID/attr/current, as HVA-043
   reads it) is unconfined or in complain mode, else is asked for that label, naming what was
-  read of it.
+  read of it. A label's own fails (unconfined, shared, spanning categories) stand first: what
+  it would run as, were it given. Older tests changed (separate commit): test_checks_vm's
+  SELinux labels judged on the harness's AppArmor daemon ('unique' and 'tcg' passed; the
+  SELinux types now on SELINUX_HOST) and test_redteam29's static label beside a refused
+  domain (now AppArmor's, the harness daemon's model).
 
 Held:
 - a shut-off VM's dynamic label of the daemon's own model (apparmor) keeps its pass.
