@@ -320,6 +320,15 @@ HARDENED_HOST: dict[str, Any] = {
     "Debian 6.1.119-1 (2024-11-22)\n",
     # `find /boot -maxdepth 1 -name vmlinuz-*`: the running kernel and an older one kept by apt
     "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n/boot/vmlinuz-6.1.0-27-amd64\n", 0),
+    # `find -L /efi/EFI/Linux ... -name *.efi` (R28B-3): no EFI system partition holds unified
+    # kernel images (find exits 1 naming each directory that does not exist, an answer: R48B-2)
+    "boot-uki": (
+        "",
+        1,
+        "find: '/efi/EFI/Linux': No such file or directory\n"
+        "find: '/boot/EFI/Linux': No such file or directory\n"
+        "find: '/boot/efi/EFI/Linux': No such file or directory\n",
+    ),
     "/proc/sys/kernel/hostname": "hv1\n",
     "/proc/sys/kernel/tainted": "0\n",
     "/proc/modules": "kvm_intel 380928 0 - Live 0x0000000000000000\n"

@@ -18,21 +18,38 @@ Findings (R48B-n):
   first: only an assignment that may change the entry (another literal, or a value hvaudit does
   not evaluate) is R47B-4's question.
 
+- R48B-2 (false pass) HVA-180 (parse.host._esp_kernels, _kernel_not_booted, new
+  _ukis_unlisted): the ESP's unified kernel images (R47B-1) were read from the boot-uki probe's
+  text whatever `find`'s exit status: exit 1 with "Permission denied" (an ESP mounted
+  umask=0077, R46S-2) or find not found (recorded absent) listed nothing, and "no pending
+  security update" passed though a newer kernel may wait there as an image; find(1) EXIT
+  STATUS: "if the return value is non-zero, you should not rely on the correctness of the
+  results of find" (R46S-2's reading in _boot_ukis). Now the listing is read through
+  HostEvidence.result (round 47's one accessor; "No such file or directory" an answer), and an
+  unanswered one asks (`ls` of the three directories as root) where /boot holds no newer
+  kernel. conftest's hardened host gains the probe (find answering that no ESP directory
+  exists), which it lacked: recorded absent, it now asks.
+
 Held (kept as tests): an if/else one-liner whose else branch names another entry, a
 conditional other value before a conditional equal one, and a conditional equal literal after
-an unconditional command substitution still ask.
+an unconditional command substitution still ask (R48B-1); a newer kernel in /boot fails
+whatever the listing (R48B-2).
 
 Probed by script, not kept: none.
 
-No e2e run: the e2e host's /etc/default/grub assigns GRUB_DEFAULT with no shell code and the
-change reads only such code, so it cannot reach the e2e-* verdicts.
+No e2e run: the e2e host's /etc/default/grub assigns GRUB_DEFAULT with no shell code (R48B-1)
+and it has no ESP directory, which find answers (R48B-2); HVA-180 is a host check the e2e test
+only requires to be present, so neither change can reach the e2e-* verdicts.
 
-Tally: 1 finding (1 over-ask, a team decision); 10 cases in 3 test functions. R48B-1: on main
+Tally: 2 findings (1 false pass, 1 over-ask, a team decision); 13 cases in 5 test functions. R48B-1: on main
 18744ad 7 of 10 failed (6 over-asks of HVA-180; one held case asked there too, but named the
 later equal assignment, not the one that may change the entry); its 3 other held cases passed
-before and after.
+before and after. R48B-2: on main 9c15ea3 2 of 2 failed (2 false passes of HVA-180); its held
+case passed before and after.
 
 Leads left:
+- R48B-2: where the listing fails, _grub_default_older's systemd-boot reading (R47B-2) cannot
+  see an older image either; HVA-180 asks R48B-2's question first, so it is not reached now.
 - An if/else whose every branch assigns one literal other than the value before it (`if c;
   then GRUB_DEFAULT=2; else GRUB_DEFAULT=2; fi`) is still asked (the branches are not paired).
 """
@@ -124,3 +141,53 @@ def test_r48b_1_held_conditional_default_that_may_change_asks(
     a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
     assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": _ask(PIN_CFG, line, body)}
+
+
+# --- R48B-2: the ESP's unified kernel images not listed ------------------------------------------
+
+UKI_DIRS = "/efi/EFI/Linux /boot/EFI/Linux /boot/efi/EFI/Linux"
+
+
+def _unlisted(why: str) -> str:
+    return (
+        "evidence unavailable: the unified kernel images in /efi/EFI/Linux, /boot/EFI/Linux, "
+        f"/boot/efi/EFI/Linux could not be listed ({why}): whether a newer kernel than "
+        "6.1.0-28-amd64 waits there for a reboot is not read (list them as root: "
+        f"`ls {UKI_DIRS}`)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("uki", "why"),
+    [
+        (
+            ("", 1, "find: '/efi/EFI/Linux': Permission denied\n"),
+            "exit status 1: find: '/efi/EFI/Linux': Permission denied",
+        ),
+        (None, "find was not found"),
+    ],
+)
+def test_r48b_2_uki_listing_unanswered_asks(host_scan, uki, why: str) -> None:
+    """R48B-2 (false pass) HVA-180: the boot-uki probe's `find` exited 1 with "Permission
+    denied" (an ESP mounted umask=0077), or find was not found (recorded absent): a newer
+    kernel kept only as a unified kernel image (R47B-1) is not seen, but _esp_kernels read the
+    listing whatever find's status, as one that found none, and "no pending security update"
+    passed."""
+    a = host_scan({"boot-uki": uki})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": _unlisted(why)}
+
+
+def test_r48b_2_held_newer_kernel_in_boot_fails_unlisted_ukis(host_scan) -> None:
+    """R48B-2 held: a newer kernel in /boot is pending whatever the ESP holds: R23H-2's fail."""
+    a = host_scan(
+        {
+            "boot-uki": ("", 1, "find: '/efi/EFI/Linux': Permission denied\n"),
+            "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n/boot/vmlinuz-6.1.0-29-amd64\n", 0),
+        }
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "kernel 6.1.0-29-amd64 is installed but 6.1.0-28-amd64 runs (the update takes "
+        "effect at the next reboot)"
+    }

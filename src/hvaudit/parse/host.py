@@ -1265,6 +1265,17 @@ def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             for n in [*names, *esp]
             if _kernel_release_key(n)[0] == flavour and _kernel_release_key(n)[1] > mine
         ]
+        unlisted = _ukis_unlisted(ev)
+        if not newer and unlisted is not None:
+            # R48B-2: a newer kernel kept only as a unified kernel image the listing missed
+            return Fact.unavailable(
+                f"{UKIS_UNLISTED} ({unlisted.reason}): whether a newer kernel than {running} "
+                f"waits there for a reboot is not read (list them as root: `ls "
+                f"{' '.join(UKI_DIRS)}`)",
+                rel.source,
+                g.source,
+                unlisted.source,
+            )
         if not newer:
             return _kernel_rebuilt_in_place(ev, running, rel.source, g.source)
         newest = max(newer, key=lambda n: _kernel_release_key(n)[1])
@@ -1293,7 +1304,8 @@ def _esp_kernels(ev: HostEvidence) -> dict[str, Source]:
                 release = _bls_version(lines)
                 if release and "-rescue-" not in release:
                     out.setdefault(release, files.sources[0])
-    got = ev.get(_cmd("boot-uki"))
+    # R48B-2: only a listing `find` answered (_ukis_unlisted)
+    got = ev.result(_cmd("boot-uki"), quiet=_no_such_file, quiet_rc=1)
     if got.state == "ok":
         for line in got.text.splitlines():
             name = line.strip().rsplit("/", 1)[-1]
@@ -1302,6 +1314,23 @@ def _esp_kernels(ev: HostEvidence) -> dict[str, Source]:
             if line.strip().startswith(UKI_DIRS) and m and "-rescue-" not in stem:
                 out.setdefault(m.group(1), got.source)
     return out
+
+
+#: The start of a reason where the unified kernel images were not listed (R48B-2).
+UKIS_UNLISTED = f"the unified kernel images in {', '.join(UKI_DIRS)} could not be listed"
+
+
+def _ukis_unlisted(ev: HostEvidence) -> Got | None:
+    """The boot-uki probe where `find` gave no answer (R48B-2), else None: exit 1 with
+    "Permission denied" (an ESP mounted umask=0077 read by a non-root account), a timeout, or
+    find not found (recorded absent); find(1) EXIT STATUS: "if the return value is non-zero,
+    you should not rely on the correctness of the results of find". A directory that does not
+    exist ("No such file or directory", exit 1) is an answer (_unanswered, as _boot_ukis); a
+    bundle collected before the probe (uncollected) is not asked (R28B-3)."""
+    got = ev.result(_cmd("boot-uki"), quiet=_no_such_file, quiet_rc=1)
+    if got.state == "absent":
+        return Got("failed", "", got.rc, "find was not found", got.source)
+    return got if got.state == "failed" else None
 
 
 #: The packages that install /boot/vmlinuz-RELEASE: Debian linux-image-RELEASE (signed) or
