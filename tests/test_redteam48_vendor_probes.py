@@ -16,15 +16,24 @@ Findings:
   older than the boot, or where bootTime was asked for and not reported (or a time does not
   read); a record of an older collector (no `boot_time` key) is read as before (team
   decision of round 47).
+- R48E-2 (false pass) HVA-440: a standard vSwitch whose two uplinks are in its teaming order
+  passed "standard switch vSwitch0 uplinks: vmnic0, vmnic1" where the collector asked for
+  config.network.pnic and it was not reported (`no_link` None): an uplink without link is no
+  path (HostPhysicalNic.linkSpeed: "If this object is not set, then the link is down",
+  pyVmomi docs vim/host/PhysicalNic.rst), and here no link was read at all. Now such a team
+  is asked (one question naming each teaming order's uplinks, a port group's own order
+  included); a record of an older collector (no `no_link` key) is judged on the teaming order
+  alone (team decision of round 47).
 
 Held:
 - HVA-429: an attestation accepted after the boot passes, naming both times; a record without
   `boot_time` (an older collector) passes on the attestation as before.
+- HVA-440: a switch record without `no_link` (an older collector) passes on its teaming order.
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (1 false pass); 5 test cases, 3 failed on main before the fix (R48E-1: 3
-pass), 2 held.
+Tally: 2 findings (2 false pass); 8 test cases, 5 failed on main before the fixes (R48E-1: 3
+pass; R48E-2: 2 pass), 3 held.
 
 Leads left:
 - see the report of round 48 (HVA-440 link state not reported; HVA-308 across devices).
@@ -162,5 +171,73 @@ def test_r48e_held_older_collector_keeps_its_reading(tmp_path: Path) -> None:
     assert _verdict(a, "HVA-429") == (
         "pass",
         "TPM 2.0; attestation accepted at 2026-11-30 08:00:00+00:00",
+        None,
+    )
+
+
+# --- R48E-2: HVA-440, uplinks whose link state was asked for and not reported ----------------
+
+
+def _link_q(orders: str) -> str:
+    return (
+        "Do two or more uplinks of each teaming order of standard switch vSwitch0 on host esx1 "
+        f"({orders}) have a link? Evidence: each physical adapter's link on the host (Host > "
+        "Configure > Physical adapters, its actual speed, or `esxcfg-nics -l`; "
+        "HostPhysicalNic.linkSpeed, not set where the link is down). Pass: yes, two or more of "
+        "each order with a link; fail: an order with one or none with a link."
+    )
+
+
+@pytest.mark.parametrize(
+    ("pg_order", "expected"),
+    [
+        pytest.param(
+            None,
+            (
+                "manual",
+                "standard switch vSwitch0 uplinks: vmnic0, vmnic1; their link state is not in "
+                "the evidence (config.network.pnic not reported)",
+                _link_q("vmnic0, vmnic1"),
+            ),
+            id="switch-order",
+        ),
+        pytest.param(
+            ("vmnic1", "vmnic0"),
+            (
+                "manual",
+                "standard switch vSwitch0 uplinks: vmnic0, vmnic1; port group VM Network: "
+                "vmnic0, vmnic1; their link state is not in the evidence (config.network.pnic "
+                "not reported)",
+                _link_q("vmnic0, vmnic1; port group VM Network: vmnic1, vmnic0"),
+            ),
+            id="port-group-order",
+        ),
+    ],
+)
+def test_r48e2_link_state_not_reported_is_asked(
+    tmp_path: Path, pg_order: tuple[str, ...] | None, expected: tuple[str, str, str]
+) -> None:
+    """R48E-2 (false pass) HVA-440: the collector asked for config.network.pnic and it was not
+    reported (`no_link` None): main passed "standard switch vSwitch0 uplinks: vmnic0, vmnic1"
+    on the teaming order, whatever the links."""
+    from test_redteam47_vendor_probes import _esx_uplinks
+
+    record = _esx_uplinks(None, pg_order)
+    assert record["switches"][0]["no_link"] is None
+    a = _vsphere(tmp_path, record)
+    assert _verdict(a, "HVA-440", "vSwitch0") == expected
+
+
+def test_r48e_held_older_collector_judges_the_teaming(tmp_path: Path) -> None:
+    """Held (the team's rule for older bundles): a switch record without `no_link` (a collector
+    before round 47) is judged on its teaming order alone."""
+    from test_redteam47_vendor_probes import _esx_uplinks
+
+    record = _esx_uplinks(None)
+    del record["switches"][0]["no_link"]
+    a = _vsphere(tmp_path, record)
+    assert _verdict(a, "HVA-440", "vSwitch0") == (
+        "pass",
+        "standard switch vSwitch0 uplinks: vmnic0, vmnic1",
         None,
     )

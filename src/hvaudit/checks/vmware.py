@@ -4759,7 +4759,10 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     HostProxySwitch's `pnic` (config.network.proxySwitch): one, or none other with a link,
     fails; two or more are asked, as which of them each distributed port group's teaming uses
     is not collected (R47E-3: such a host's distributed switches were neither judged nor
-    asked, and a host with no standard switch was "not applicable")."""
+    asked, and a host with no standard switch was "not applicable"). Where the collector asked
+    for config.network.pnic and it was not reported (`no_link` None), a team that passes on its
+    order is asked about its links; a record of an older collector, without `no_link`, is judged
+    on the teaming order alone (R48E-2, the team's decision of round 47)."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
             s = _switch_subject("(standard switches)", h.name, "vswitch")
@@ -4825,8 +4828,35 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                     f"; port group {pg}: {', '.join(n for n in nics if n in pg_order)}"
                     for pg, pg_order in own
                 )
+                if "no_link" in sw and no_link is None:
+                    # R48E-2: the collector asked for config.network.pnic and it was not
+                    # reported: whether these uplinks have a link is not known (a record of an
+                    # older collector, without the key, is judged on the teaming as before)
+                    yield manual(
+                        s,
+                        f"standard switch {name} uplinks: {', '.join(used)}{extra}; their link "
+                        "state is not in the evidence (config.network.pnic not reported)",
+                        src,
+                        question=_link_question(f"standard switch {name}", h.name, used, own),
+                    )
+                    continue
                 yield passed(s, f"standard switch {name} uplinks: {', '.join(used)}{extra}", src)
         yield from _distributed_uplinks(h.name, esx)
+
+
+def _link_question(
+    switch: str, host: str, used: list[str], own: list[tuple[str, list[str]]]
+) -> str:
+    """HVA-440's question where the uplinks' link state was asked for and not reported
+    (R48E-2): two or more of each teaming order with a link."""
+    orders = "".join(f"; port group {pg}: {', '.join(n for n in pg_order)}" for pg, pg_order in own)
+    return (
+        f"Do two or more uplinks of each teaming order of {switch} on host {host} ("
+        f"{', '.join(used)}{orders}) have a link? Evidence: each physical adapter's link on "
+        "the host (Host > Configure > Physical adapters, its actual speed, or `esxcfg-nics -l`; "
+        "HostPhysicalNic.linkSpeed, not set where the link is down). Pass: yes, two or more of "
+        "each order with a link; fail: an order with one or none with a link."
+    )
 
 
 def _distributed_uplinks(host: str, esx: VmwareHost) -> Iterator[Outcome]:
