@@ -408,7 +408,12 @@ def test_r47e_held_uplinks_with_link_pass(
     is the teaming order's, as before (see Leads left)."""
     from test_redteam11_vmw_probes import _vsphere
 
-    a = _vsphere(tmp_path, _esx_uplinks(linked))
+    record = _esx_uplinks(linked)
+    if linked is None:
+        # a record of an older collector has no `no_link` key; the current collector's None
+        # (config.network.pnic asked for and not reported) is asked (R48E-2)
+        del record["switches"][0]["no_link"]
+    a = _vsphere(tmp_path, record)
     (got,) = [
         (r.status.value, r.outcome.message)
         for r in a.results

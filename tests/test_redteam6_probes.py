@@ -135,8 +135,16 @@ def _vswitch(active: list[str], standby: list[str]) -> Any:
 def _switch_scan(tmp_path: Path, active: list[str], standby: list[str]) -> tuple[str, str]:
     from hvaudit.collect.vsphere import _host_record
 
+    # both uplinks with a link (HostPhysicalNic.linkSpeed set): config.network.pnic not
+    # reported is a question of its own (R48E-2)
+    pnics = [NS(device=d, linkSpeed=NS(speedMb=10000, duplex=True)) for d in ("vmnic0", "vmnic1")]
     record = _host_record(
-        {"name": "esx1", "config.network.vswitch": [_vswitch(active, standby)]}, {}
+        {
+            "name": "esx1",
+            "config.network.vswitch": [_vswitch(active, standby)],
+            "config.network.pnic": pnics,
+        },
+        {},
     )
     json.dumps(record)  # what the collector writes is JSON
     a = _esx_scan(tmp_path, {k: v for k, v in record.items() if k != "name"})
