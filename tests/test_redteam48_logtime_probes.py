@@ -402,3 +402,52 @@ def test_r48l3_next_start_outputs_named(host_scan, unit: str, message: str, ques
     assert messages(a, "HVA-213") == {"hv1": message}
     assert outcomes(a, "HVA-213") == {"hv1": "manual"}
     assert {r.outcome.question for r in a.results if r.check.id == "HVA-213"} == {question}
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        # R48L-4: /etc/default/%N is /etc/default/libvirtd in every systemd release
+        (
+            "-/etc/default/%N",
+            _verdicts(
+                "fail",
+                f"libvirtd (LIBVIRT_LOG_OUTPUTS in /etc/default/libvirtd): log_outputs "
+                f"{FILE_LOG!r} writes only to files or stderr",
+            ),
+        ),
+        # held: %H (the host's name) is not put in: asked
+        (
+            "-/etc/default/%H",
+            {
+                "HVA-213": (
+                    "manual",
+                    "evidence unavailable: libvirtd is not running and libvirtd.service reads "
+                    "EnvironmentFile=-/etc/default/%H, which was not collected: the "
+                    "LIBVIRT_LOG_OUTPUTS its next start takes (which replaces log_outputs) is "
+                    "unknown, and so is whether libvirtd.service starts it with --config FILE "
+                    "(another file than /etc/libvirt/libvirtd.conf)",
+                )
+            },
+        ),
+    ],
+    ids=["name", "host"],
+)
+def test_r48l4_environment_file_n_specifier(
+    host_scan, spec: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """R48L-4: %N in libvirtd.service's EnvironmentFile= path."""
+    a = host_scan(
+        {
+            "processes": IDLE_PROCS,
+            "libvirt-units": (
+                f"{UNITS[0]}{DROPIN}EnvironmentFile=\nEnvironmentFile={spec}\n",
+                1,
+                UNITS[2],
+            ),
+            "/etc/default/libvirtd": f'LIBVIRT_LOG_OUTPUTS="{FILE_LOG}"\n',
+        }
+    )
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}

@@ -14488,10 +14488,14 @@ def _unit_specifiers(text: str, unit: str) -> str:
     same in every systemd release put in (R47L-4): systemd.unit(5) Specifiers (read with
     `find_string`): "%n" the full unit name, "%p" "For non-instantiated units, this refers to
     the name of the unit with the type suffix removed" ("%P" the same, unescaped: libvirt's
-    unit names need no escaping), "%%" a single "%". Others are left as written ("%N" was the
-    unescaped full name before systemd took it as the name without its suffix; "%h", "%t" and
-    the like name a host's directories), so a path holding one is not taken as collected."""
-    names = {"n": f"{unit}.service", "p": unit, "P": unit, "%": "%"}
+    unit names need no escaping), "%%" a single "%". "%N" is the name without its type suffix
+    in every release's code (R48L-4): unit_full_printf's table maps 'N' to
+    specifier_prefix_and_instance (unit_name_to_prefix_and_instance of the unit's id) from
+    systemd's 2010 src/unit.c to src/core/unit-printf.c today (read with `find_string` and
+    `read_file`); only the man page once called it the "unescaped full unit name". Others are
+    left as written ("%h", "%t" and the like name a host's directories, "%i" an instance), so
+    a path holding one is not taken as collected."""
+    names = {"n": f"{unit}.service", "N": unit, "p": unit, "P": unit, "%": "%"}
     return re.sub(r"%(.)", lambda m: names.get(m.group(1), m.group(0)), text)
 
 
