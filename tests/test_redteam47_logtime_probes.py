@@ -532,19 +532,15 @@ DEFAULT_FILE = 'LIBVIRT_LOG_OUTPUTS="1:file:/var/log/libvirt/libvirtd.log"\n'
                 f"{FILE_LOG!r} writes only to files or stderr",
             ),
         ),
-        # held: %N (its meaning changed between systemd releases) is asked as before
+        # %N: asked here until R48L-4 (the name without its suffix in every systemd
+        # release's code): /etc/default/libvirtd, a fail
         (
             "-/etc/default/%N",
-            {
-                "HVA-213": (
-                    "manual",
-                    "evidence unavailable: libvirtd is not running and libvirtd.service reads "
-                    "EnvironmentFile=-/etc/default/%N, which was not collected: the "
-                    "LIBVIRT_LOG_OUTPUTS its next start takes (which replaces log_outputs) is "
-                    "unknown, and so is whether libvirtd.service starts it with --config FILE "
-                    "(another file than /etc/libvirt/libvirtd.conf)",
-                )
-            },
+            _verdicts(
+                "fail",
+                f"libvirtd (LIBVIRT_LOG_OUTPUTS in /etc/default/libvirtd): log_outputs "
+                f"{FILE_LOG!r} writes only to files or stderr",
+            ),
         ),
     ],
     ids=["prefix", "name"],
