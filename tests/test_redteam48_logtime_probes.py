@@ -58,11 +58,23 @@ Findings (R48L-n):
   Rounds 44, 45 and 47's tests encoded the --config-only message: changed in a separate
   commit.
 
+- R48L-4 (wording: a needless question) HVA-200, HVA-213: round 47's lead. `EnvironmentFile=
+  -/etc/default/%N` asked both checks ("which was not collected") where /etc/default/libvirtd
+  was collected: R47L-4 left %N out, on systemd.unit(5)'s old "Unescaped full unit name".
+  The code never gave that: unit_full_printf's specifier table maps 'N' to
+  specifier_prefix_and_instance (unit_name_to_prefix_and_instance of the unit's id, the name
+  without its type suffix) in systemd's 2010 src/unit.c, in src/core/unit-printf.c of the
+  v2xx releases and today (read with `find_string` and `read_file`), so no `systemctl
+  --version` is needed. Now parse.host._unit_specifiers puts %N in: /etc/default/libvirtd,
+  which writes only to a file, fails. test_redteam47's held %N case encoded the ask:
+  changed in a separate commit.
+
 Held (kept as tests): for R48L-1, a run-time journal output over libvirtd.conf's unset one
 (the journal both ways: pass), the unit's own Environment= over the run-time value (pass), a
 run-time file-only output over libvirtd.conf's journal (fail, R45L-1's); for R48L-2, a
 `syslog:` output (HVA-200 asks, HVA-213 passes), the next start's outputs unknown (an
-EnvironmentFile= not collected: asked), the journal kept (HVA-213 passes).
+EnvironmentFile= not collected: asked), the journal kept (HVA-213 passes); for R48L-4,
+`/etc/default/%H` (the host's name, not put in: asked).
 
 Probed by script, then as these tests, on main (75c65248): the three R48L-1 cases passed
 (HVA-200 "logs forwarded over TLS to logs.example.internal"; HVA-213 "log_outputs
@@ -72,12 +84,13 @@ the host's libvirtd), passes with the fix. The R48L-2 cases on main (23bd1972): 
 HVA-200 ones asked ("whether journald hands it libvirt's messages is open"), the HVA-213 one
 asked ("evidence unavailable"); the three held cases give the same there. The e2e test passes
 with R48L-2 too. The two R48L-3 cases on main (23bd1972) gave the --config-only message and
-the generic question (the first), the generic question (the second).
+the generic question (the first), the generic question (the second). The R48L-4 case on
+main (8fa190a4) asked ("which was not collected"); the held one asks there too.
 
-Tally: 3 findings: 1 false pass, 0 false n/a, 0 wrong fail, 2 wording (R48L-2, a settled
-fail asked; R48L-3); 14 cases in 3 test functions; 8 failed on main before the fixes (3
-passed wrongly, 3 asked where the evidence settles a fail, 2 asked the wrong question); the
-6 held pass there too.
+Tally: 4 findings: 1 false pass, 0 false n/a, 0 wrong fail, 3 wording (R48L-2, a settled
+fail asked; R48L-3; R48L-4, a needless question); 16 cases in 4 test functions; 9 failed on
+main before the fixes (3 passed wrongly, 4 asked where the evidence settles a fail, 2 asked
+the wrong question); the 7 held pass there too.
 
 Leads left:
 - A running daemon's outputs (virt-admin) are judged as they run; what its restart at the
@@ -86,7 +99,8 @@ Leads left:
   the boot's (R48L-1 covers libvirt's logging variables only).
 - A named /dev/log with a libvirt `syslog:` output asks HVA-200 "whether journald hands it
   libvirt's messages", where that output reaches rsyslog directly (could pass: wording).
-- %N in EnvironmentFile= (its meaning depends on the systemd release) still asks.
+- %-specifiers in Environment= values and in ExecStart= (not read); %i/%I/%j of libvirt's
+  non-instantiated units (empty or the prefix) not put in.
 - HVA-200's message where the environment is unknown names the log outputs, not --config.
 """
 
