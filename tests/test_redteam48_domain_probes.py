@@ -28,17 +28,27 @@ Findings:
   and v1's TCP serial to 192.0.2.9 moved to 127.0.0.1 reached redis-server, which passed
   HVA-033 "all approved", and v2's pty made a client of libvirtd's TCP port passed HVA-210.
   Now the three checks share one reading (set_chardevs): both fail, naming the -set.
+- R48D-3 (false pass) HVA-031: round 47's lead (3). A raw `-vnc ...,password-secret=s0`
+  naming `-object secret,id=s0,data=` gives QEMU's VNC server the empty password
+  (crypto/secret.c qcrypto_secret_load_data: `*outputlen = strlen(secret->data)`; ui/vnc.c
+  vnc_display_open: `vd->password = qcrypto_secret_lookup_as_utf8(passwordSecret, errp)`),
+  which protocol_client_auth_vnc accepts (it refuses only `if (!vs->vd->password)`, the DES
+  key being the zero-padded password); a redacted bundle keeps the empty value
+  (hvaudit.redact._qemu_prop). VMs web01 (QemuOpts) and v1 (JSON) on 0.0.0.0 passed
+  "password-secret"; now they fail (consoles._empty_secret).
 
 Held (kept as tests): a pty set on the loopback passes (R48D-1, v3, not applicable on
 main); a socket backend without host (QEMU refuses to start), a file serial keeping its path
 (a UNIX socket) and no -set stay not applicable (R48D-1); a -set moving a loopback client to
-another port or onto a UNIX path keeps HVA-033's pass (R48D-2).
+another port or onto a UNIX path keeps HVA-033's pass (R48D-2); redacted (so non-empty) secret
+data, a file secret (taken at its word) and a secret no raw -object defines keep the VNC's
+"password-secret" pass (R48D-3).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 2 findings (false pass 2, one also a false n/a), 2 tests holding 12 cases; 7 failed
-on main before the fixes (R48D-1's web01, v1, v2, v7 and R48D-2's three), plus R48D-1's held
-v3 (not applicable on main); the 4 other held cases pass on main too.
+Tally: 3 findings (false pass 3, one also a false n/a), 3 tests holding 17 cases; 9 failed
+on main before the fixes (R48D-1's web01, v1, v2, v7, R48D-2's three and R48D-3's two),
+plus R48D-1's held v3 (not applicable on main); the 7 other held cases pass on main too.
 
 Leads left: see the round's report.
 """
@@ -225,3 +235,50 @@ def _tcp_client(host: str, port: int) -> str:
         f"<devices><serial type='tcp'><source mode='connect' host='{host}' service='{port}'/>"
         "<protocol type='raw'/><target port='0'/></serial></devices>"
     )
+
+
+def test_raw_vnc_password_secret_with_empty_data_is_open(tmp_path: Path) -> None:
+    """R48D-3: a raw `-vnc ...,password-secret=s0` naming `-object secret,id=s0,data=` gives
+    QEMU's VNC server the empty password (crypto/secret.c qcrypto_secret_load_data takes
+    `data` as it is; ui/vnc.c vnc_display_open sets it), which protocol_client_auth_vnc
+    accepts (it refuses only where no password is set): VM web01 (QemuOpts) and v1 (JSON)
+    passed "password-secret". Held: redacted (so non-empty) data (v2), a file secret (v3,
+    taken at its word) and a secret no raw -object defines (v4) keep the pass."""
+    vnc = "0.0.0.0:1,password-secret=s0"
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": ("", _commandline("-object", "secret,id=s0,data=", "-vnc", vnc)),
+            "v1": (
+                "",
+                _commandline("-object", '{"qom-type":"secret","id":"s0","data":""}', "-vnc", vnc),
+            ),
+            "v2": (
+                "",
+                _commandline("-object", "secret,id=s0,data=***REDACTED***", "-vnc", vnc),
+            ),
+            "v3": ("", _commandline("-object", "secret,id=s0,file=/etc/vnc.pw", "-vnc", vnc)),
+            "v4": ("", _commandline("-vnc", vnc)),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "pass",
+        "v3": "pass",
+        "v4": "pass",
+    }
+    shown = f"QEMU argument -vnc {vnc}"
+    open_ = (
+        f"{shown}: a VNC server on 0.0.0.0 whose password-secret=s0 names an empty secret "
+        "(-object secret s0 with empty data): QEMU's VNC server accepts the empty password, "
+        "outside libvirt's <graphics> (qemu.conf's vnc_* do not apply)"
+    )
+    held = f"{shown}: password-secret"
+    assert messages(a, "HVA-031") == {
+        "web01": open_,
+        "v1": open_,
+        "v2": held,
+        "v3": held,
+        "v4": held,
+    }

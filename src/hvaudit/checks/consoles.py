@@ -1314,7 +1314,10 @@ def _raw_console_verdict(
     # judged where it is reachable from the network: its first listener off the loopback
     off = [h for h in hosts if not (h and _local(r, h))]
     auth = [k for k in ("password", "sasl") if _on(o, k)]
-    auth += ["password-secret"] if o.get("password-secret") else []
+    # a secret object whose data is empty gives the server the empty password, which it
+    # accepts (_empty_secret, R48D-3): no authentication
+    empty = _empty_secret(o.get("password-secret", ""), objects)
+    auth += ["password-secret"] if o.get("password-secret") and not empty else []
     if o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
         auth.append("tls-creds")
     if not off:
@@ -1330,7 +1333,10 @@ def _raw_console_verdict(
     else:
         where = off[0] or "every address"
         what = (
-            "with TLS credentials that authenticate no client and no password or sasl"
+            f"whose password-secret={o['password-secret']} names an empty secret ({empty}): "
+            "QEMU's VNC server accepts the empty password"
+            if empty
+            else "with TLS credentials that authenticate no client and no password or sasl"
             if o.get("tls-creds")
             else "with no password, sasl or tls-creds option"
         )
@@ -1338,6 +1344,24 @@ def _raw_console_verdict(
             f"{shown}: a VNC server on {where} {what}, outside libvirt's <graphics> "
             "(qemu.conf's vnc_* do not apply)"
         )
+
+
+def _empty_secret(secret: str, objects: dict[str, dict[str, str]]) -> str:
+    """How the raw `-object secret` named `secret` holds an empty password ("" where it does
+    not, or is not among the arguments). QEMU's crypto/secret.c qcrypto_secret_load_data takes
+    `data` as it is (`*outputlen = strlen(secret->data)`), so `data=` (a redacted bundle
+    keeps an empty value: hvaudit.redact._qemu_prop) is the empty password, and ui/vnc.c
+    vnc_display_open sets it (`vd->password = qcrypto_secret_lookup_as_utf8(passwordSecret,
+    errp)`); protocol_client_auth_vnc refuses only where no password is set (`if
+    (!vs->vd->password)`) and builds the DES key from the zero-padded password, so any client
+    answering for the empty password gets in (R48D-3). A `file=` secret, an encrypted one
+    (`keyid=`) or base64 data is taken at its word (a lead)."""
+    o = objects.get(secret) if secret else None
+    if o is None or o.get("qom-type") != "secret":
+        return ""
+    if "data" in o and o["data"] == "" and not o.get("file") and not o.get("keyid"):
+        return f"-object secret {secret} with empty data"
+    return ""
 
 
 def _vnc_tcp_hosts(vncs: list[str], websockets: list[str]) -> list[str]:
