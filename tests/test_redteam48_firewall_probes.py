@@ -1,41 +1,70 @@
-"""Red-team round 48 probes: a Proxmox VE node's DROP or REJECT by a service name hvaudit
-cannot resolve before an ACCEPT of a management port, and the node's /etc/services changed since pve-firewall started (r48-firewall).
+"""Red-team round 48 probes: a Proxmox VE rule naming a service where the node's
+/etc/services does not tell what pve-firewall knows: unread, giving a name two ports, or
+changed since the daemon started (r48-firewall).
 
 Harness: round 45's (test_redteam45_firewall_probes._node): the live hardened Proxmox VE node
 (pve+ssh replayed over tests/fixtures/proxmox-hardened), HVA-301's and HVA-313's verdicts of
-pve-h1 under pve-firewall, the node's /etc/services netbase's, edited, or its read refused,
-through the real collector, parser and engine.
+pve-h1 and HVA-303's of VM 201 (api-11) under pve-firewall, the node's /etc/services
+netbase's, edited, or its read refused, its change time (`services-mtimes`) and the daemon's
+start (`process-starts`, pid 950) given, through the real collector, parser and engine.
 
-Team decision (settled first): under pve-firewall with the node's /etc/services unread, a
-DROP or REJECT by service name before an ACCEPT of a management port is a question naming the
-name and the port, not a fail. github:proxmox/pve-firewall src/PVE/Firewall.pm
+Team decisions (settled first): (1) under pve-firewall with the node's /etc/services unread,
+a DROP or REJECT by service name before an ACCEPT of a management port is a question naming
+the name and the port, not a fail: github:proxmox/pve-firewall src/PVE/Firewall.pm
 get_etc_services ("unable to read" returns no names) and parse_port_name_number_or_range
 ("invalid port" for a name it does not key): the daemon may give the name that port (the
-DROP then takes it) or lack it (the whole DROP refused).
+DROP then takes it) or lack it (the whole DROP refused). (2) A file changed after
+pve-firewall started is asked as the libvirt files are: get_etc_services caches the file in
+`$etc_services` for the daemon's life (`return $etc_services if $etc_services`).
 
 Findings (R48F-n):
-- R48F-1 (false pass; the decision's wrong fail) HVA-313: with the node's /etc/services
+- R48F-1 (false pass; decision 1's wrong fail) HVA-313: with the node's /etc/services
   unread, `IN DROP -p tcp -dport 8006,ssh` took 8006 from a later `IN ACCEPT -p tcp -dport
   8006` from any source (pass), though pve-firewall refuses the whole DROP where the node's
-  file lacks `ssh` (parse_port_name_number_or_range "invalid port"), so 8006 is open; and a
-  DROP of `-dport ssh` before `IN ACCEPT -p tcp -dport 22` failed where the file may give
-  `ssh` 22 (also with the file read giving `ssh` two ports). Now checks.proxmox
-  `_pve_unresolved` marks such a DROP, which takes no port for certain (with the file read
-  its numbers do: the rule is applied), and `_doubted` asks where the names and the numbers
-  beside them may take every management port the ACCEPT leaves open (a name is one port).
+  file lacks `ssh`, so 8006 is open; and a DROP of `-dport ssh` before `IN ACCEPT -p tcp
+  -dport 22` failed where the file may give `ssh` 22 (also with the file read giving `ssh`
+  two ports). Now checks.proxmox `_pve_unresolved` marks such a DROP, which takes no port
+  for certain (with the file read its numbers do: the rule is applied), and `_doubted` asks
+  where the names and the numbers beside them may take every management port the ACCEPT
+  leaves open (a name is one port).
+- R48F-2 (false pass; decision 2) HVA-313 (HVA-301, HVA-303 through the same reading): the
+  node's /etc/services as read was taken for the names the running pve-firewall knows (`IN
+  ACCEPT -p tcp -dport http`, netbase's `http` 80: pass), though a file changed since the
+  daemon started may lack names it keys or give them other ports (iptables-restore resolves
+  names at each update from the file as it then is). Now the host collector stats the file
+  (`stat -c '%Y %Z %n' /etc/services`, `services-mtimes`; the later of mtime and ctime,
+  R45T-1) and parse.proxmox_model._services_since_start makes `iptables_services` unknown
+  where that is after pve-firewall's start (`ps -o lstart`) or the stat failed: the names are
+  asked as where the file was not read, the reason saying which (`checks.proxmox._unread`).
+- R48F-3 (false pass) HVA-303: with the node's /etc/services unread (or changed since the
+  daemon started), a VM's `IN DROP -p tcp -dport 1:65535,ssh` took every TCP port from the
+  `IN ACCEPT -p tcp` after it (pass), though pve-firewall refuses the whole rule where the
+  file lacks the name (its file-read `pveui` twin fails, R47F-5). Now `_vm_refusable` reads
+  the VM's chain with its DROPs and REJECTs naming services refused (`_vm_opened(refused=
+  True)`) and asks where that reading opens a NIC (`_vm_refused_question`), beside the NIC
+  filters' questions where they are asked too.
 
-Held (kept as tests): one name cannot take two ports (`-dport 22,8006` after a DROP of
-`ssh`: fail); a UDP DROP by name takes no TCP port (fail); a DROP by number (pass).
+Held (kept as tests): R48F-1: one name cannot take two ports (`-dport 22,8006` after a DROP
+of `ssh`: fail); a UDP DROP by name takes no TCP port (fail); a DROP by number (pass).
+R48F-2: the file changed before the daemon started (`http` 80: pass; a DROP of `ssh` closes
+22: pass). R48F-3: netbase's file read (`ssh` keyed: pass); a DROP by numbers alone (pass).
 
-Probed by script: none beyond the tests.
+Probed by script: a VM's `IN REJECT -p tcp -dport 1:65535 -sport domain` before `IN ACCEPT
+-p tcp`, file unread: fail already (a -sport narrows the REJECT, so it takes no port).
 
-Tally: 1 finding (1 false pass); 7 cases in 1 test function; 4 failed on main before the
-fix; 3 held. Round 47's `pve-unread-drop-ssh` case (a fail) is superseded by R48F-1.
+Tally: 3 findings (3 false pass); 16 cases in 3 test functions; 9 failed on main before the
+fixes (R48F-1's 4, landed 8731d41a; R48F-2's 3, landed 4b35d9db; R48F-3's 2); 7 held.
+Round 47's `pve-unread-drop-ssh` case (a fail) is superseded by R48F-1.
 
 Leads left: the pooled narrow-source ACCEPTs (`_pooled_management`) still count a doubtful
-DROP's ports as open (a possible wrong fail); a VM chain (`_vm_opened`) DROP by an unresolved
-name beside numbers, file unread, may be read as applied (HVA-303, not probed); a names
-question and a doubted DROP in one file give only the doubted one's question.
+DROP's ports as open (a possible wrong fail); a VM DROP by a name the read file gives two
+ports takes none (a possible wrong fail on HVA-303); a names question and a doubted DROP in
+one host file give only the doubted one's question; a pve-firewall pid missing from `ps -o
+lstart` settles nothing; whether proxmox-firewall rereads /etc/services per update
+(NamedPorts::new) was not confirmed; `ip -j route show table local` (a dnat to an AnyIP
+local route reaching the input hook), `-p tcp -dport bootps` (a name of another protocol
+failing iptables-restore's whole update), a VM rule proxmox-firewall skips for an unresolved
+set or alias, ip6tables `! --src-type UNICAST` (HVA-190): not probed.
 """
 
 from __future__ import annotations
@@ -247,3 +276,71 @@ def test_r48f_2_services_changed_since_pve_firewall_started(
     since its start (the later of mtime and ctime), or whose change time was not read, may
     not be what it resolves: the names are asked, as where the file was not read."""
     assert _stale(tmp_path, rules, overrides) == {"HVA-301": NODE_PASS, "HVA-313": expected}
+
+
+def _vm_unread(tmp_path: Path, rules: str, unread: bool) -> tuple[str, str]:
+    """HVA-303 of VM 201 (api-11) under pve-firewall, `rules` first in 201.fw's [RULES], the
+    node's /etc/services netbase's or its read refused (`unread`)."""
+    from test_pve_leads19b import VM201
+    from test_redteam3_host_probes import PVE_PROCS, pve_scan
+
+    tree = Path(shutil.copytree(PVE_HARDENED, tmp_path / "tree"))
+    files = _files("enable: 1\n")
+    files[VM201] = files[VM201].replace("[RULES]\n", "[RULES]\n" + rules, 1)
+    for rel, text in files.items():
+        (tree / rel).write_text(text)
+    running: dict[str, Any] = {"processes": (PVE_PROCS + "  950 root     pve-firewall\n", 0)}
+    if unread:
+        (tree / "etc" / "services").unlink()
+        running["/etc/services"] = PermissionError("Permission denied")
+    a = pve_scan(tmp_path, running, tree)
+    (got,) = [
+        (r.status.value, r.outcome.message)
+        for r in a.results
+        if r.check.id == "HVA-303" and r.outcome.subject.name == "api-11"
+    ]
+    return got
+
+
+REFUSED_THEN = (
+    "where the node's /etc/services lacks a service name a DROP or REJECT of the VM names, "
+    "pve-firewall refuses that rule, and then net0: line 12 `IN ACCEPT -p tcp` accepts every "
+    "tcp port before any rule drops or rejects: the file was not read " + UNREAD
+)
+VM_PASS = ("pass", "1 interface(s) behind the VM firewall")
+
+
+@pytest.mark.parametrize(
+    ("rules", "unread", "expected"),
+    [
+        pytest.param(
+            "IN DROP -p tcp -dport 1:65535,ssh\nIN ACCEPT -p tcp\n",
+            True,
+            ("manual", REFUSED_THEN),
+            id="unread-drop-beside-ssh",
+        ),
+        pytest.param(
+            "IN REJECT -p tcp -dport http,1:65535\nIN ACCEPT -p tcp\n",
+            True,
+            ("manual", REFUSED_THEN),
+            id="unread-reject-beside-http",
+        ),
+        pytest.param(
+            "IN DROP -p tcp -dport 1:65535,ssh\nIN ACCEPT -p tcp\n",
+            False,
+            VM_PASS,
+            id="held-netbase-read",
+        ),
+        pytest.param(
+            "IN DROP -p tcp -dport 1:65535\nIN ACCEPT -p tcp\n", True, VM_PASS, id="held-numbers"
+        ),
+    ],
+)
+def test_r48f_3_vm_drop_naming_a_service_may_be_refused(
+    tmp_path: Path, rules: str, unread: bool, expected: tuple[str, str]
+) -> None:
+    """Was pass "1 interface(s) behind the VM firewall": with the node's /etc/services unread,
+    the DROP's 1:65535 beside `ssh` took every TCP port from the ACCEPT after it, though
+    pve-firewall refuses the whole rule where the node's file lacks the name (as the file-read
+    `pveui` twin fails, R47F-5)."""
+    assert _vm_unread(tmp_path, rules, unread) == expected

@@ -1067,16 +1067,23 @@ def _pve_unknown_name(px: ProxmoxHost, r: Mapping[str, object]) -> bool:
     the name (`-dport 8006,pveui`) included. A -dport under an ICMP -p holds ICMP types."""
     if not px.iptables_services.known:
         return False
+    keyed = px.iptables_services.get()
+    return any(item not in keyed for item in _pve_service_names(r))
+
+
+def _pve_service_names(r: Mapping[str, object]) -> list[str]:
+    """The service names of a rule's -dport and -sport lists (a -dport under an ICMP -p holds
+    ICMP types), each of which pve-firewall looks up in its reading of /etc/services."""
     opts = r.get("options")
     if not isinstance(opts, dict):
-        return False
-    keyed = px.iptables_services.get()
+        return []
     icmp = str(opts.get("proto") or "") in ("icmp", "icmpv6", "ipv6-icmp")
-    return any(
-        item and not re.fullmatch(r"[0-9:]+", item, re.A) and item not in keyed
+    return [
+        item
         for key in ("sport",) + (() if icmp else ("dport",))
         for item in (x.strip() for x in str(opts.get(key) or "").split(","))
-    )
+        if item and not re.fullmatch(r"[0-9:]+", item, re.A)
+    ]
 
 
 #: A rule's -source/-dest naming an IP set or an alias rather than addresses: pve-firewall
@@ -2043,11 +2050,15 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
             on = f"{len(v.interfaces)} interface(s) with firewall=1" + (
                 ", the VM's firewall on" if fw is not None else ""
             )
+            if refusable := _vm_refusable(fw, px, v):
+                asks.append(_vm_refused_question(s, hosts[v.host], px, refusable, *refs))
             if guessed:
                 asks.append(_vm_dest_question(s, hosts[v.host], on, guessed, why, *refs))
             elif why is not None:
                 asks.append(_unenforced(s, hosts[v.host], on, why, *refs))
             yield settled if settled is not None else joined_asks(s, asks)
+        elif refusable := _vm_refusable(fw, px, v):
+            yield _vm_refused_question(s, hosts[v.host], px, refusable, *refs)
         elif fw is not None and (
             guessed := [
                 o
@@ -2072,6 +2083,49 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
             yield _unenforced(s, hosts[v.host], head, daemon[1], *refs)
         else:
             yield passed(s, head, *refs)
+
+
+def _vm_refusable(fw: FirewallFile | None, px: ProxmoxHost, v: Vm) -> list[str]:
+    """What the VM's NICs admit where pve-firewall refuses its DROP and REJECT rules that name
+    a service, read only where the node's /etc/services gives pve-firewall's names no port
+    (not read, or changed since the daemon started: `ProxmoxHost.iptables_services`): the
+    daemon refuses a rule naming a service its reading lacks, the numbers beside the name
+    included (github:proxmox/pve-firewall src/PVE/Firewall.pm get_etc_services "unable to
+    read", parse_port_name_number_or_range "invalid port"), so the ACCEPT after it may admit
+    what hvaudit read the DROP as taking (R48F-3)."""
+    nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
+    if fw is None or nft or px.iptables_services.known:
+        return []
+    return [
+        o
+        for i in v.interfaces
+        if (
+            o := _vm_opened(
+                fw, px, i.source_ref.locator.rpartition(" ")[2], mac=i.mac, refused=True
+            )
+        )
+    ]
+
+
+def _vm_refused_question(
+    s: Subject, h: Host, px: ProxmoxHost, opened: list[str], *refs: Source
+) -> Outcome:
+    """HVA-303's question where the VM's NICs admit every packet or port of a protocol only
+    if pve-firewall refuses its DROP and REJECT rules naming services (`_vm_refusable`)."""
+    return manual(
+        s,
+        "where the node's /etc/services lacks a service name a DROP or REJECT of the VM "
+        "names, pve-firewall refuses that rule, and then "
+        + "; ".join(opened)
+        + f": {_unread(px.iptables_services)}",
+        *refs,
+        question=f"Does /etc/services on node {h.name}, as pve-firewall last read it, name "
+        "every service the VM's DROP and REJECT rules name? Evidence: `getent services "
+        f"NAME/PROTO` on {h.name} for each, and the daemon's start (`systemctl show "
+        "pve-firewall -p ActiveEnterTimestamp`) after the file's last change. Pass: yes, each "
+        "rule is applied; fail: no, the rule is refused and the ACCEPT after it admits what it "
+        "would have dropped.",
+    )
 
 
 def _vm_dest_question(
@@ -2150,7 +2204,12 @@ def _admits_everything(fw: FirewallFile, px: ProxmoxHost) -> bool:
 
 
 def _vm_opened(
-    fw: FirewallFile, px: ProxmoxHost, netid: str, assume: bool = False, mac: str | None = None
+    fw: FirewallFile,
+    px: ProxmoxHost,
+    netid: str,
+    assume: bool = False,
+    mac: str | None = None,
+    refused: bool = False,
 ) -> str | None:
     """Where the VM firewall's input chain of NIC `netid` accepts every inbound packet (of an IP
     version) or every port of a protocol (L17-1). `assume`: read an ACCEPT's -dest as the
@@ -2171,7 +2230,9 @@ def _vm_opened(
     version's part of it, L18-7P), a security group's rules with the cluster's alone (R32P-2:
     pve-firewall 6f1311f generate_group_rules passes no VM file). proxmox-firewall applies the
     rules it alone takes (`pve_refused`). ACCEPTs of some ports each that admit more than
-    half of a protocol's ports together open it as one would (`_pooled_accepts`, R37F-1)."""
+    half of a protocol's ports together open it as one would (`_pooled_accepts`, R37F-1).
+    `refused`: read a DROP or REJECT naming a service as refused, as pve-firewall refuses it
+    where the node's /etc/services lacks the name (`_vm_refusable`, R48F-3)."""
     nft = px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1"
     names = _port_names(px)
     cluster = px.cluster_firewall.get() if px.cluster_firewall.known else None
@@ -2210,6 +2271,7 @@ def _vm_opened(
         if (
             g["type"] != "in"
             or ((g.get("pve_refused") or _pve_unknown_name(px, g)) and not nft)
+            or (refused and g["action"] != "ACCEPT" and _pve_service_names(g))
             or g["macro"]
         ):
             continue
