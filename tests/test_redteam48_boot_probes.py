@@ -30,10 +30,24 @@ Findings (R48B-n):
   kernel. conftest's hardened host gains the probe (find answering that no ESP directory
   exists), which it lacked: recorded absent, it now asks.
 
+- R48B-3 (false pass) HVA-180 (parse.host._grub_default_kernel, R47B-4/R47B-6's reader): an
+  assignment in a function's body (`pin() {` or `pin()` then `{`: POSIX sh, a function
+  definition only defines it; the body runs where it is called) or in a `{ ...; }` group after
+  `&&`/`||` was read as unconditional: GRUB_DEFAULT=0 there stood over the pin to the older
+  kernel's entry, and it passed; `. FILE` / `source FILE` runs a file the probe does not collect
+  (grub-mkconfig.in sources /etc/default/grub, then each /etc/default/grub.d/*.cfg, with `.`;
+  read with `find_string`), which may assign it, and GRUB_DEFAULT=0 before it stood. Now either
+  is R47B-4's question; the same class's wrong fail: an assignment on a function's `{` line
+  (`pin() { GRUB_DEFAULT=0`) was read as after another command only, which R47B-4 asks only
+  where the value in effect names no kernel, so the pin to the older kernel failed though the
+  function may be called. A plain group's assignment, one after the function's `}` and
+  one after the sourced file stand.
+
 Held (kept as tests): an if/else one-liner whose else branch names another entry, a
 conditional other value before a conditional equal one, and a conditional equal literal after
 an unconditional command substitution still ask (R48B-1); a newer kernel in /boot fails
-whatever the listing (R48B-2).
+whatever the listing (R48B-2); a plain `{ ...; }` group's assignment, an assignment after a
+function's body and one after a sourced file keep their verdicts (R48B-3).
 
 Probed by script, not kept: none.
 
@@ -41,15 +55,20 @@ No e2e run: the e2e host's /etc/default/grub assigns GRUB_DEFAULT with no shell 
 and it has no ESP directory, which find answers (R48B-2); HVA-180 is a host check the e2e test
 only requires to be present, so neither change can reach the e2e-* verdicts.
 
-Tally: 2 findings (1 false pass, 1 over-ask, a team decision); 13 cases in 5 test functions. R48B-1: on main
+Tally: 3 findings (2 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
+its class); 22 cases in 8 test functions. R48B-1: on main
 18744ad 7 of 10 failed (6 over-asks of HVA-180; one held case asked there too, but named the
 later equal assignment, not the one that may change the entry); its 3 other held cases passed
 before and after. R48B-2: on main 9c15ea3 2 of 2 failed (2 false passes of HVA-180); its held
-case passed before and after.
+case passed before and after. R48B-3: on main a76d9c0 6 of 6 failed (5 false passes, 1
+wrong fail of HVA-180); its 3 held cases passed before and after.
 
 Leads left:
 - R48B-2: where the listing fails, _grub_default_older's systemd-boot reading (R47B-2) cannot
   see an older image either; HVA-180 asks R48B-2's question first, so it is not reached now.
+- R48B-3: `. FILE` may also set GRUB_CMDLINE_LINUX(_DEFAULT) (HVA-181's next-boot words):
+  _grub_defaults is not probed for it; a multi-line subshell `( ... )` and a function whose
+  body is a subshell are not tracked.
 - An if/else whose every branch assigns one literal other than the value before it (`if c;
   then GRUB_DEFAULT=2; else GRUB_DEFAULT=2; fi`) is still asked (the branches are not paired).
 """
@@ -190,4 +209,77 @@ def test_r48b_2_held_newer_kernel_in_boot_fails_unlisted_ukis(host_scan) -> None
     assert messages(a, "HVA-180") == {
         "hv1": "kernel 6.1.0-29-amd64 is installed but 6.1.0-28-amd64 runs (the update takes "
         "effect at the next reboot)"
+    }
+
+
+# --- R48B-3: GRUB_DEFAULT in a function's body, a `&&` group, or a sourced file ------------------
+
+OLD_PIN = '"Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-27-amd64"'
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "body"),
+    [
+        (f"GRUB_DEFAULT={OLD_PIN}\npin() {{\n  GRUB_DEFAULT=0\n}}\n", "GRUB_DEFAULT=0", True),
+        (f"GRUB_DEFAULT={OLD_PIN}\npin()\n{{\n  GRUB_DEFAULT=0\n}}\n", "GRUB_DEFAULT=0", True),
+        (
+            f"GRUB_DEFAULT={OLD_PIN}\n[ -e /etc/grub-new ] && {{\n  GRUB_DEFAULT=0\n}}\n",
+            "GRUB_DEFAULT=0",
+            True,
+        ),
+        (
+            f"GRUB_DEFAULT={OLD_PIN}\npin() {{ GRUB_DEFAULT=0\n}}\n",
+            "pin() { GRUB_DEFAULT=0",
+            True,
+        ),
+    ],
+)
+def test_r48b_3_grub_default_in_function_or_group_asks(
+    host_scan, text: str, line: str, body: bool
+) -> None:
+    """R48B-3 (false pass) HVA-180: an assignment inside a function's body (run only where the
+    function is called) or a `{ ...; }` group after `&&` (run only where the command before it
+    succeeds) was read as unconditional: GRUB_DEFAULT=0 there stood over the pin to the older
+    kernel's entry, and it passed."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": _ask(PIN_CFG, line, body)}
+
+
+@pytest.mark.parametrize("line", [". /etc/default/grub-pin", "source /etc/default/grub-pin"])
+def test_r48b_3_sourced_file_asks(host_scan, line: str) -> None:
+    """R48B-3 (false pass) HVA-180: `. FILE` (or bash's `source`) in GRUB's defaults runs FILE
+    in grub-mkconfig's shell, which may assign GRUB_DEFAULT the older kernel's entry; the file
+    is not collected (grub-mkconfig.in sources /etc/default/grub and grub.d/*.cfg only) and
+    GRUB_DEFAULT=0 before it stood: it passed."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, f"{line}\n"))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": _ask(PIN_CFG, line).replace(
+            f"{line!r})", f"{line!r} (a file it sources, not collected))"
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a plain group runs in the current shell: its assignment stands
+        (f"GRUB_DEFAULT={OLD_PIN}\n{{\n  GRUB_DEFAULT=0\n}}\n", "pass"),
+        # after the function's closing brace an assignment is unconditional again
+        (f"pin() {{\n  GRUB_DEFAULT=2\n}}\nGRUB_DEFAULT={OLD_PIN}\n", "fail"),
+        # a simple assignment after the sourced file stands
+        (". /etc/default/grub-pin\nGRUB_DEFAULT=0\n", "pass"),
+    ],
+)
+def test_r48b_3_held_group_and_after_function(host_scan, text: str, status: str) -> None:
+    """R48B-3 held: a plain `{ ...; }` group's assignment, one after a function's body and one
+    after a sourced file keep their verdicts."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": status}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": PASS
+        if status == "pass"
+        else "kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT names the older kernel 6.1.0-27-amd64: "
+        "the next boot goes back to it (its entry is the default once update-grub runs)"
     }

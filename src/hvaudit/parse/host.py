@@ -12103,6 +12103,10 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     held = {"0"}
     for path in paths:
         depth = 0
+        # R48B-3: the `{` groups open here, each whether its body runs only where something
+        # calls it or a condition holds (a function's body, `... && {`), and the code line before
+        groups: list[bool] = []
+        before = ""
         for line in files[path]:
             code = line.split("#", 1)[0]
             # R47B-6: inside a multi-line if/case/while/until/for body an assignment runs only
@@ -12113,8 +12117,27 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
                 depth += 1
             elif re.match(r"\s*(?:fi|esac|done)\b", code):
                 depth = max(0, depth - 1)
+            # R48B-3: a function's body runs only where the function is called, a group after
+            # `&&`/`||` only where the command before it allows (POSIX sh: a function definition
+            # `NAME() compound-command` only defines it; `{ list; }` runs in the current shell)
+            opens = re.search(r"(?:^|[\s;&|)])\{(?=\s|$)(?!.*(?:^|[\s;])\})", code)
+            if opens:
+                groups.append(
+                    bool(re.search(r"(?:&&|\|\||\(\s*\))\s*\{(?=\s|$)", code))
+                    or (code.strip() == "{" and bool(re.search(r"\(\s*\)\s*$", before)))
+                )
+            elif re.match(r"\s*\}", code) and groups:
+                groups.pop()
+            if code.strip():
+                before = code
+            # R48B-3: `. FILE` / `source FILE` runs a file the probe does not collect (Debian's
+            # grub-mkconfig sources only /etc/default/grub and /etc/default/grub.d/*.cfg, GRUB
+            # util/grub-mkconfig.in), which may assign GRUB_DEFAULT
+            if re.match(r"\s*(?:\.|source)\s+\S", code):
+                unread = f"{path}: {line.strip()[:80]!r} (a file it sources, not collected)"
+                held.add("\0")
             m = re.match(r"\s*(?:export\s+)?GRUB_DEFAULT=(.*)$", line)
-            if m and not depth:
+            if m and not depth and not any(groups):
                 # R45B-4: as /bin/sh reads it (grub-mkconfig sources the file): a `#` after a
                 # blank starts a comment, quotes go (_sh_value); else as written, unquoted
                 read = _sh_value(m.group(1).strip(), {})
@@ -12132,7 +12155,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
                     said = _sh_literal(one.group(1))
                     if said is None or (said or "0") not in held:
                         unread = f"{path}: {line.strip()[:80]!r}" + (
-                            " (in a condition's body)" if depth else ""
+                            " (in a condition's body)" if depth or any(groups) else ""
                         )
                         held.add("\0" if said is None else said or "0")
     what = "GRUB_DEFAULT"
