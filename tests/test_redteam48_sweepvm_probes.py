@@ -27,14 +27,24 @@ Findings:
   SELinux labels judged on the harness's AppArmor daemon ('unique' and 'tcg' passed; the
   SELinux types now on SELINUX_HOST) and test_redteam29's static label beside a refused
   domain (now AppArmor's, the harness daemon's model).
+- R48T-2 (false pass) HVA-059: R47T-2's class in a question built in checks.guest: a SCSI
+  passthrough device libvirt did not set up (a raw -device scsi-block/scsi-generic, or a
+  <qemu:override> making a disk one) asked "Evidence: qemu.conf `user` on host hv1 and ...
+  unpriv_sgio ... Pass: QEMU runs as an unprivileged user": the file on disk, edited after
+  the daemon started, is not what the running QEMU runs as (libvirt qemu_conf.c
+  virQEMUDriverConfigLoadFile, called from qemuStateInitialize only), so "yes" passed a QEMU
+  running as root, whose SG_IO the kernel does not filter. Now the question asks for the
+  user and CapEff of the VM's QEMU (`ps -o user=`, /proc/PID/status), and for a shut-off VM
+  the `user` of the qemu.conf the daemon read when it last started (Proxmox VE runs QEMU as
+  root). Older test changed (separate commit): test_redteam40 R40D-2's question.
 
 Held:
 - a shut-off VM's dynamic label of the daemon's own model (apparmor) keeps its pass.
 
 Probed by script: none.
 
-Tally: 1 finding (false pass: R48T-1 on HVA-044), 5 tests (8 cases); 7 cases failed on main
-before the fix, 1 held (1 case).
+Tally: 2 findings (false pass: R48T-1 on HVA-044, R48T-2 on HVA-059), 6 tests (9 cases); 8
+cases failed on main before the fixes (R48T-1: 7, R48T-2: 1), 1 held (1 case).
 
 Leads left: (see the report)
 """
@@ -202,3 +212,32 @@ def test_r48t_held_dynamic_label_of_the_daemons_model_passes(host_scan) -> None:
     a = host_scan(domains=[domain_xml("db01", label + SHUT_OFF, extra_attrs=TEST_NS)])
     assert outcomes(a, "HVA-044") == {"db01": "pass"}
     assert messages(a, "HVA-044") == {"db01": "dynamic apparmor label (generated at every start)"}
+
+
+SCSI_DISK = (
+    "<devices><disk type='block' device='disk'><driver name='qemu' type='raw'/>"
+    "<source dev='/dev/sdb'/><target dev='sda' bus='scsi'/><alias name='ua-disk0'/></disk>"
+    "</devices>"
+)
+SG_IO_Q = (
+    "Does the kernel filter the SG_IO commands that <qemu:override> of device ua-disk0: "
+    "driver scsi-block of VM web01 pass to the host device? Evidence: the user and CapEff of "
+    "the VM's QEMU on host hv1 (`ps -o user= -p PID` and `grep CapEff /proc/PID/status`; "
+    "while it is shut off, `user` in the qemu.conf libvirtd or virtqemud read when it last "
+    "started, not an edit since; Proxmox VE runs QEMU as root) and `cat "
+    "/sys/block/DEV/queue/unpriv_sgio` for the overridden device's <disk> <source>. Pass: QEMU "
+    "runs as an unprivileged user and unpriv_sgio is 0; fail: QEMU runs as root or with "
+    "CAP_SYS_RAWIO, or unpriv_sgio is 1."
+)
+
+
+def test_r48t_2_sg_io_question_asks_the_user_qemu_runs_as(tmp_path: Path) -> None:
+    """R48T-2 (false pass): "qemu.conf `user`" read from the file on disk, edited after the
+    daemon started, passed a QEMU that runs as root; the running process's user answers."""
+    from test_redteam37_domain_probes import _ns_scan, _override
+
+    a = _ns_scan(
+        tmp_path, {"web01": (SCSI_DISK, _override("ua-disk0", ("driver", "string", "scsi-block")))}
+    )
+    assert outcomes(a, "HVA-059") == {"web01": "manual"}
+    assert _question_of(a, "HVA-059", "web01") == SG_IO_Q

@@ -2544,10 +2544,18 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
                     f"{shown}: a SCSI passthrough device libvirt did not set up (no sgio/rawio "
                     "of its own)",
                     v.source,
+                    # the user QEMU runs as is the running process's, or the one in the
+                    # qemu.conf the daemon read at its start (qemu_conf.c
+                    # virQEMUDriverConfigLoadFile, called from qemuStateInitialize only): the
+                    # file on disk, edited since, passed a QEMU running as root (R48T-2)
                     question=f"Does the kernel filter the SG_IO commands that {shown} of VM "
-                    f"{v.name} pass to the host device? Evidence: qemu.conf `user` on host "
-                    f"{v.host} and `cat /sys/block/DEV/queue/unpriv_sgio` for {opens}. Pass: QEMU runs as an unprivileged user and unpriv_sgio is 0; fail: "
-                    "QEMU runs as root or with CAP_SYS_RAWIO, or unpriv_sgio is 1.",
+                    f"{v.name} pass to the host device? Evidence: the user and CapEff of the "
+                    f"VM's QEMU on host {v.host} (`ps -o user= -p PID` and `grep CapEff "
+                    "/proc/PID/status`; while it is shut off, `user` in the qemu.conf libvirtd "
+                    "or virtqemud read when it last started, not an edit since; Proxmox VE runs "
+                    "QEMU as root) and `cat /sys/block/DEV/queue/unpriv_sgio` for "
+                    f"{opens}. Pass: QEMU runs as an unprivileged user and unpriv_sgio is 0; "
+                    "fail: QEMU runs as root or with CAP_SYS_RAWIO, or unpriv_sgio is 1.",
                 )
             )
         if asks:
