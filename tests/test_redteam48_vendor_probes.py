@@ -1,7 +1,12 @@
-"""Red-team round 48 probes: ESXi TPM attestation versus the host's last boot, and uplink link
-state not reported (r48-vendor).
+"""Red-team round 48 probes: ESXi TPM attestation versus the host's last boot, uplink link
+state not reported, and a Proxmox VE node's migration address on a VLAN of a guest bridge's
+port (r48-vendor).
 
-Harness: host records as collect/vsphere.py's _host_record (and its attestation reader) writes
+Harness: Proxmox VE: the hardened tree (tests/fixtures/proxmox-hardened: node pve-h1, VLAN-aware
+vmbr0 on bond0 with VM web-10 on tag 20 and VM api-11 on tag 30, `migration:
+secure,network=10.0.2.0/24`) copied with a stanza added to /etc/network/interfaces and scanned
+through the real pve+dir:// collector, parser and engine from the CLI (round 40's `_scan`).
+vSphere: host records as collect/vsphere.py's _host_record (and its attestation reader) writes
 them from real pyVmomi objects, assessed through the bundle parser and engine (round 11's
 `_vsphere`); a record of an older collector is the same record with the new key removed.
 
@@ -24,16 +29,28 @@ Findings:
   is asked (one question naming each teaming order's uplinks, a port group's own order
   included); a record of an older collector (no `no_link` key) is judged on the teaming order
   alone (team decision of round 47).
+- R48E-3 (false pass) HVA-308: the node's migration address on vmbr2 with `bridge-ports
+  bond0.30`, or on bond0.30 itself (or `vlan-raw-device bond0`, `vlan-id 30`), beside
+  VLAN-aware vmbr0 on bond0 carrying VM api-11 with tag=30 passed "migration type secure on
+  10.0.2.0/24": `_nics_on` looked at the address's own bridge or BRIDGE.N only. A VLAN device
+  DEVICE.N sends its frames out DEVICE tagged N (ifupdown2 addons/vlan.py, `vlan-raw-device`
+  and `vlan-id`), as VLAN-aware vmbr0 sends a guest's tag=N frames out its port DEVICE
+  (pve-common src/PVE/Network.pm $bridge_add_interface): one external VLAN. Now
+  `_nics_through_vlan` finds the guests of every other bridge with DEVICE as a port (or
+  DEVICE itself where it is a bridge) on VLAN N by the BRIDGE.N rule, and HVA-308 fails
+  ("..., whose port bond0.30 is VLAN 30 of bond0, which VM api-11 net0 reaches through
+  vmbr0").
 
 Held:
 - HVA-429: an attestation accepted after the boot passes, naming both times; a record without
   `boot_time` (an older collector) passes on the attestation as before.
 - HVA-440: a switch record without `no_link` (an older collector) passes on its teaming order.
+- HVA-308: the migration address on vmbr2 over bond0.40, a VLAN no guest is on: the pass.
 
 Probed by script: none beyond these cases.
 
-Tally: 2 findings (2 false pass); 8 test cases, 5 failed on main before the fixes (R48E-1: 3
-pass; R48E-2: 2 pass), 3 held.
+Tally: 3 findings (3 false pass); 12 test cases, 8 failed on main before the fixes (R48E-1:
+3 pass; R48E-2: 2 pass; R48E-3: 3 pass), 4 held.
 
 Leads left:
 - see the report of round 48 (HVA-440 link state not reported; HVA-308 across devices).
@@ -48,6 +65,7 @@ from typing import Any
 import pytest
 
 from test_redteam11_vmw_probes import _vsphere
+from test_redteam40_vendor_probes import _scan as r40_scan
 
 UTC = dt.UTC
 
@@ -239,5 +257,70 @@ def test_r48e_held_older_collector_judges_the_teaming(tmp_path: Path) -> None:
     assert _verdict(a, "HVA-440", "vSwitch0") == (
         "pass",
         "standard switch vSwitch0 uplinks: vmnic0, vmnic1",
+        None,
+    )
+
+
+# --- R48E-3: HVA-308, the migration address on a VLAN of a guest bridge's port ---------------
+
+IFACES = "etc/network/interfaces"
+
+
+def _stanza(text: str) -> dict[str, tuple[str, str]]:
+    """/etc/network/interfaces of the hardened tree with `text` before vmbr1's stanza."""
+    return {IFACES: ("\nauto vmbr1", f"\n{text}\nauto vmbr1")}
+
+
+def _through(iface: str, how: str) -> tuple[str, str, None]:
+    return (
+        "fail",
+        "migration network 10.0.2.0/24 is shared with guests: node address 10.0.2.21 on "
+        f"{iface}, {how}, which VM api-11 net0 reaches through vmbr0",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("stanza", "expected"),
+    [
+        pytest.param(
+            "auto vmbr2\niface vmbr2 inet static\n\taddress 10.0.2.21/24\n"
+            "\tbridge-ports bond0.30\n\tbridge-stp off\n\tbridge-fd 0\n",
+            _through("vmbr2", "whose port bond0.30 is VLAN 30 of bond0"),
+            id="bridge-port-bond0.30",
+        ),
+        pytest.param(
+            "auto bond0.30\niface bond0.30 inet static\n\taddress 10.0.2.21/24\n",
+            _through("bond0.30", "VLAN 30 of bond0"),
+            id="address-on-bond0.30",
+        ),
+        pytest.param(
+            "auto mig\niface mig inet static\n\taddress 10.0.2.21/24\n"
+            "\tvlan-raw-device bond0\n\tvlan-id 30\n",
+            _through("mig", "VLAN 30 of bond0"),
+            id="vlan-raw-device-bond0",
+        ),
+    ],
+)
+def test_r48e3_migration_address_on_a_vlan_of_a_guest_bridge_port_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stanza: str, expected: tuple[str, str, None]
+) -> None:
+    """R48E-3 (false pass) HVA-308: the node's migration address on VLAN 30 of bond0 (a
+    bridge's port bond0.30, or the VLAN device itself), beside VLAN-aware vmbr0 on bond0 with
+    VM api-11 on tag 30: main passed "migration type secure on 10.0.2.0/24"."""
+    assert r40_scan(tmp_path, capsys, edits=_stanza(stanza)) == expected
+
+
+def test_r48e_held_a_vlan_no_guest_is_on_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: the migration address on vmbr2 over bond0.40, a VLAN no guest is on: the pass."""
+    stanza = (
+        "auto vmbr2\niface vmbr2 inet static\n\taddress 10.0.2.21/24\n"
+        "\tbridge-ports bond0.40\n\tbridge-stp off\n\tbridge-fd 0\n"
+    )
+    assert r40_scan(tmp_path, capsys, edits=_stanza(stanza)) == (
+        "pass",
+        "migration type secure on 10.0.2.0/24",
         None,
     )

@@ -3616,6 +3616,52 @@ def _guests_on_migration(
                     tuple(src for _, src in nics),
                 )
             )
+        for how, bridge, through in _nics_through_vlan(px, iface, vms):
+            out.append(
+                (
+                    f"node address {', '.join(map(str, held))} on {iface}, {how}, which "
+                    f"{', '.join(n for n, _ in through)} "
+                    f"{'reaches' if len(through) == 1 else 'reach'} through {bridge}",
+                    tuple(src for _, src in through),
+                )
+            )
+    return out
+
+
+def _nics_through_vlan(
+    px: ProxmoxHost, iface: str, vms: Sequence[Vm]
+) -> list[tuple[str, str, list[tuple[str, Source]]]]:
+    """The guest NICs that reach the node's interface `iface` over a VLAN of another device,
+    as (how, the guests' bridge, the NICs): `iface` is VLAN N of DEVICE (`_vlan_of`), or a
+    bridge with such a port (`bridge-ports bond0.50`), and DEVICE is a port of another bridge
+    (or that bridge itself) whose guests are on VLAN N by `_nics_on`'s BRIDGE.N rule. A VLAN
+    device's frames leave its raw device tagged N (ifupdown2 addons/vlan.py creates DEVICE.N
+    as a VLAN of `vlan-raw-device`; iproute2 `ip link add link DEVICE name NAME type vlan id
+    N`), where a VLAN-aware bridge with DEVICE as its port sends a guest's `tag=N` frames too
+    (pve-common src/PVE/Network.pm $bridge_add_interface, `bridge vlan add ... vid N pvid
+    untagged` on the guest's tap, N egressing tagged on the uplink): one external VLAN, so
+    the migration segment is the guests' (R48E-3: `_nics_on` looked at the address's own
+    bridge or BRIDGE.N only)."""
+    if not px.interfaces.known:
+        return []
+    values = px.interfaces.get().values
+
+    def ports(name: str) -> list[str]:
+        return " ".join((values.get(name) or {}).get("bridge-ports") or []).split()
+
+    raw, vid = _vlan_of(px, iface)
+    # a VLAN of a bridge (BRIDGE.N) is `_nics_on`'s own rule
+    vlans = [("", raw, vid)] if vid and not ports(raw) else []
+    vlans += [(p, *_vlan_of(px, p)) for p in ports(iface)]
+    out: list[tuple[str, str, list[tuple[str, Source]]]] = []
+    for port, raw, vid in vlans:
+        if not vid:
+            continue
+        how = f"whose port {port} is VLAN {vid} of {raw}" if port else f"VLAN {vid} of {raw}"
+        bridges = [raw] if ports(raw) else []
+        bridges += sorted(b for b in values if b not in (iface, raw) and raw in ports(b))
+        through = [(b, _nics_on(px, f"{b}.{vid}", vms)) for b in bridges]
+        out.extend((how, b, nics) for b, nics in through if nics)
     return out
 
 
