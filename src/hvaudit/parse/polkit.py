@@ -106,11 +106,49 @@ def results_spelled(code: str) -> str:
     return code
 
 
+#: A returned value that is no result hvaudit reads and may be one polkit takes: a name
+#: (`const {YES} = polkit.Result; ... return YES;`, a variable set outside the function), a call
+#: (`return decide(subject);`, a helper defined anywhere in the file), a member or index of
+#: another object (`P.Result.YES` where `var P = polkit`), a template literal (`` `yes` ``).
+_UNREAD_RETURN = re.compile(
+    r"\breturn[ \t]*(?!(?:null|undefined|true|false|this)\b)"
+    r"((?:[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[[^\[\]\n]*\])*"
+    r"(?:\s*\((?:[^()\n]|\([^()\n]*\))*\))?|`[^`]*`))\s*(?=[;}\n]|$)"
+)
+
+
+def _unread_returns(code: str) -> str:
+    """`code` with each returned value hvaudit does not read as a result (_UNREAD_RETURN, no
+    `polkit.Result.NAME` in it) written `(polkit.Result.YES)`: a granting result not returned
+    directly, which the readers take as unresolved (R48A-2). polkit takes whatever value the
+    function returns (polkit(8), AUTHORIZATION RULES: "the function should return a value from
+    polkit.Result"; polkitbackendduktapeauthority.c
+    polkit_backend_common_js_authority_check_authorization_sync reads the returned value as a
+    string and polkit_implicit_authorization_from_string maps it), so a value computed
+    elsewhere in the file may be "yes". A returned subject or action property, a comparison or
+    a boolean (a callback's value inside the function) is left as it is."""
+
+    def sub(m: re.Match[str]) -> str:
+        value = m.group(1)
+        if re.search(r"\bpolkit\s*\.\s*Result\s*\.\s*\w+", value) and not re.match(
+            r"[A-Za-z_$][\w$]*\s*\(", value
+        ):
+            return m.group(0)  # polkit.Result.NAME itself, read by the readers
+        if re.match(r"(?:subject|action)\b", value):
+            return m.group(0)
+        return "return (polkit.Result.YES)"
+
+    return _UNREAD_RETURN.sub(sub, code)
+
+
 def rule_functions(code: str, kind: str = "addRule") -> list[str]:
     """The code of each polkit.addRule() (or addAdminRule()) call of a rules file without
     comments: from the call to the next registration (a file may hold several), its results
-    spelled `polkit.Result.NAME` (results_spelled)."""
+    spelled `polkit.Result.NAME` (results_spelled), and for addRule a returned value it does
+    not read written as a granting result not returned directly (_unread_returns)."""
     code = results_spelled(code)
+    if kind == "addRule":
+        code = _unread_returns(code)
     starts = [m.start() for m in re.finditer(r"polkit\s*\.\s*add(?:Admin)?Rule\s*\(", code)]
     out = []
     for i, start in enumerate(starts):
@@ -294,7 +332,7 @@ def rule_grants(
     if reach is None and negated and not re.search(r"polkit\s*\.\s*Result\s*\.\s*NO\b", rule):
         # `!subject.isInGroup("x")` guarding a grant, not a refusal: everyone but x
         return [Grant(path, "user", EVERYONE)]
-    if reach is None and (odd := _odd_subject_tests(rule)):
+    if reach is None and (odd := _odd_subject_tests(rule) or _unread_operands(rule)):
         # a negated or compared subject test, a ternary, a result kept in a variable: who the
         # grant reaches is not the groups and users the tests name (R21H-2)
         return [Grant(path, "unresolved", f"{path} ({odd})")]
@@ -337,6 +375,84 @@ def _unread_subject_tests(rule: str) -> list[str]:
     isInGroup / isInNetGroup; a rule may test any of them in any JavaScript expression."""
     rest = _READ_SUBJECT.sub(" ", _LOG_CALL.sub(" ", rule))
     return sorted({m.group(1) for m in _SUBJECT.finditer(rest)})
+
+
+_POSITIVE = re.compile(
+    r"subject\s*\.\s*isIn(?:Net)?Group\(\s*" + _STR + r"\s*\)"
+    r"|subject\s*\.\s*user\s*===?\s*" + _STR + r"|" + _STR + r"\s*===?\s*subject\s*\.\s*user"
+)
+#: An operand _outsider_eval reads: a subject test of the shapes rule_grants reads (compared
+#: with a boolean or not), subject.local / subject.active, a literal (_js_literal).
+_READ_OPERAND = re.compile(
+    r"(?:(?:"
+    + _POSITIVE.pattern
+    + r"|subject\s*\.\s*user\s*!==?\s*"
+    + _STR
+    + r"|"
+    + _STR
+    + r"\s*!==?\s*subject\s*\.\s*user|subject\s*\.\s*(?:local|active))"
+    r"(?:\s*[!=]==?\s*(?:true|false))?)"
+)
+
+
+def _js_literal(atom: str) -> bool | None:
+    """A JavaScript literal's truth value (ECMA-262 ToBoolean: false, 0, NaN, "" and null and
+    undefined are false; every other number, string, array and object true); None for any
+    other operand."""
+    text = atom.strip()
+    if text in ("true", "false", "null", "undefined", "NaN"):
+        return text == "true"
+    if re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+", text):
+        return float.fromhex(text) != 0 if text[:2] in ("0x", "0X") else float(text) != 0
+    if re.fullmatch(r"\"[^\"\\]*\"|'[^'\\]*'", text):
+        return len(text) > 2
+    if re.fullmatch(r"\[[^\[\]]*\]|\{[^{}]*\}", text):
+        return True
+    return None
+
+
+def _unread_operands(rule: str) -> str:
+    """An operand of an `if` condition that hvaudit does not read (not an action test, not a
+    subject test of a shape rule_grants reads, not a literal) where it can let an account
+    through on its own: an operand of `||` that no positive group or user test beside it with
+    `&&` narrows (`subject.isInGroup("ops") || open`, `... || isAdmin(subject)`, `... ||
+    action.lookup("x") == "y"`): JavaScript's `A || B` holds where B does, whoever the subject
+    is (R48A-3). "" where there is none."""
+    code = _code_only(rule)
+    found: list[str] = []
+
+    def walk(expr: str, narrowed: bool, under_or: bool) -> None:
+        e = expr.strip()
+        parts = _split_top(e, "||")
+        if len(parts) > 1:
+            for p in parts:
+                walk(p, narrowed, True)
+            return
+        parts = _split_top(e, "&&")
+        if len(parts) > 1:
+            tight = narrowed or any(
+                _POSITIVE.fullmatch(re.sub(r"^\(\s*(.*?)\s*\)$", r"\1", p.strip())) for p in parts
+            )
+            for p in parts:
+                walk(p, tight, under_or)
+            return
+        if e.startswith("(") and _balanced(e, 0, "(", ")") == len(e):
+            walk(e[1:-1], narrowed, under_or)
+            return
+        if re.match(r"!\s*[^=]", e):
+            walk(e[1:], narrowed, under_or)
+            return
+        if _ID.search(e) or _READ_OPERAND.fullmatch(e) or _js_literal(e) is not None:
+            return
+        if _SUBJECT.search(e):
+            return  # a subject test of another shape: _unread_subject_tests names it
+        if under_or and not narrowed:
+            found.append(re.sub(r"\s+", " ", e)[:60])
+
+    for m in re.finditer(r"\bif\s*\(", code):
+        end = _balanced(code, m.end() - 1, "(", ")")
+        walk(rule[m.end() : end - 1], False, False)
+    return f"a condition operand hvaudit does not read: {found[0]}" if found else ""
 
 
 def _code_only(code: str) -> str:
@@ -584,9 +700,8 @@ def _outsider_eval(expr: str, session: dict[str, bool], action: str, scope: str)
         return "!" in m.group(0).split('"')[0].split("'")[0] or "!" in (
             m.group(1) if m.group(1) in ("!=", "!==", "==", "===") else m.group(2)
         )
-    if e in ("true", "false"):
-        return e == "true"
-    return None
+    # a literal operand: its truth value (`subject.isInGroup("ops") || 1` holds for all)
+    return _js_literal(e)
 
 
 def pkla_sections(lines: list[str]) -> Iterator[tuple[str, list[str], bool]]:
