@@ -30,6 +30,15 @@ Findings:
   OVS interfaces holding a host address beside a VM port on the datapath are asked about (or
   the input firewall dropping those connections); no VM port on the datapath asks nothing.
 
+- R48S-4 (false pass) HVA-180 (boot-kernels): _kernel_not_booted read `find /boot -maxdepth 1
+  -name 'vmlinuz-*'` whatever its exit, so a find that exited 1 (an I/O error) after listing
+  only the running 6.1.0-28-amd64 passed "no pending security update" though a newer kernel
+  it did not list may wait for a reboot (find(1) EXIT STATUS: "you should not rely on the
+  correctness of the results of find"). Now a partial listing without a newer kernel asks,
+  naming why; one that lists a newer kernel still fails (that kernel is installed).
+  _older_kernels (the GRUB default unread, R44B-4) likewise claims no older kernel from a
+  partial listing (no separate verdict: the same host asks for the kernel first).
+
 Older tests changed: test_checks_vm, test_vm_parity (a copied Proxmox VE tree: host
 evidence unavailable), test_terminal and the golden reports (a simulated host) encoded the
 pass on the path alone (R48S-1). test_redteam10_host_probes took the replay's None (dnf not
@@ -38,12 +47,13 @@ test_redteam3_host_probes and test_host_verdicts4 now answer the advisory listin
 
 Held: a host whose dpkg lists qemu-system-x86 passes HVA-064 as before; a RHEL host whose
 advisory listing exits 0 with an advisory passes HVA-180; `ovs-vsctl` failing where no VM
-port is on the Open vSwitch datapath passes HVA-210.
+port is on the Open vSwitch datapath passes HVA-210; a partial /boot listing naming a
+newer kernel fails HVA-180.
 
 Probed by script: -
 
-Tally: 3 findings (3 false passes); 10 cases, 7 failing on main before the fixes (R48S-1: 3,
-R48S-2: 3, R48S-3: 1).
+Tally: 4 findings (4 false passes); 12 cases, 8 failing on main before the fixes (R48S-1: 3,
+R48S-2: 3, R48S-3: 1, R48S-4: 1).
 
 Leads left: see the report.
 """
@@ -218,4 +228,34 @@ def test_r48s_3_held_no_vm_port_on_ovs(host_scan) -> None:
     assert (outcomes(a, "HVA-210"), messages(a, "HVA-210")) == (
         {"hv1": "pass"},
         {"hv1": "1 management listener(s), none on a wildcard address"},
+    )
+
+
+BOOT_EIO = "find: '/boot': Input/output error\n"
+
+
+def test_r48s_4_partial_boot_listing_asks(host_scan) -> None:
+    """R48S-4: `find /boot -maxdepth 1 -name 'vmlinuz-*'` exiting 1 after listing only the
+    running 6.1.0-28-amd64 (on main: passed "no pending security update")."""
+    a = host_scan({"boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n", 1, BOOT_EIO)})
+    assert (outcomes(a, "HVA-180"), messages(a, "HVA-180")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "evidence unavailable: `find /boot` did not list all of /boot (exit status 1: "
+            "find: '/boot': Input/output error): whether a kernel newer than the running "
+            "6.1.0-28-amd64 is installed is unknown"
+        },
+    )
+
+
+def test_r48s_4_held_partial_listing_with_a_newer_kernel_fails(host_scan) -> None:
+    """Held: the same exit with a newer kernel listed: that kernel is installed, HVA-180 fails."""
+    listed = "/boot/vmlinuz-6.1.0-28-amd64\n/boot/vmlinuz-6.1.0-30-amd64\n"
+    a = host_scan({"boot-kernels": (listed, 1, BOOT_EIO)})
+    assert (outcomes(a, "HVA-180"), messages(a, "HVA-180")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "kernel 6.1.0-30-amd64 is installed but 6.1.0-28-amd64 runs (the update "
+            "takes effect at the next reboot)"
+        },
     )

@@ -1230,6 +1230,17 @@ def _kernel_release_key(
     return tuple(re.findall(r"[a-z]+", low)), runs
 
 
+def _boot_listing_partial(g: Got) -> str:
+    """Why `find /boot -maxdepth 1 -name 'vmlinuz-*'` may have listed /boot's kernels only in
+    part ("" where it exited 0, or did not run): find(1) EXIT STATUS, "find exits with status 0
+    if all files are processed successfully, greater than 0 if errors occur", and "if the
+    return value is non-zero, you should not rely on the correctness of the results of find"
+    (R48S-4). A kernel it listed is installed whatever its exit; one it did not list may be."""
+    if g.state != "ok":
+        return ""
+    return _unanswered(g, lambda _line: False, answers=(0,), quiet_rc=0)
+
+
 def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     """The running kernel (/proc/sys/kernel/osrelease) against the kernels installed in /boot
     (vmlinuz-RELEASE): a newer one of the same flavour is installed and waits for a reboot
@@ -1265,6 +1276,13 @@ def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             for n in [*names, *esp]
             if _kernel_release_key(n)[0] == flavour and _kernel_release_key(n)[1] > mine
         ]
+        if not newer and (partial := _boot_listing_partial(g)):
+            # R48S-4: a newer kernel find did not list may be installed
+            return Fact.unavailable(
+                f"`find /boot` did not list all of /boot ({partial}): whether a kernel newer "
+                f"than the running {running} is installed is unknown",
+                g.source,
+            )
         unlisted = _ukis_unlisted(ev)
         if not newer and unlisted is not None:
             # R48B-2: a newer kernel kept only as a unified kernel image the listing missed
@@ -12562,6 +12580,9 @@ def _older_kernels(ev: HostEvidence) -> tuple[str, list[str]] | None:
         key=lambda k: _kernel_release_key(k)[1],
         reverse=True,
     )
+    if not older and _boot_listing_partial(boot):
+        # R48S-4: an older kernel find did not list may be installed
+        return None
     return running, older
 
 
