@@ -53,7 +53,8 @@ Probed by script: a VM's `IN REJECT -p tcp -dport 1:65535 -sport domain` before 
 -p tcp`, file unread: fail already (a -sport narrows the REJECT, so it takes no port).
 
 Tally: 3 findings (3 false pass); 16 cases in 3 test functions; 9 failed on main before the
-fixes (R48F-1's 4, landed 8731d41a; R48F-2's 3, landed 4b35d9db; R48F-3's 2); 7 held.
+fixes (R48F-1's 4, landed 8731d41a; R48F-2's 3, landed 4b35d9db; R48F-3's 2, landed
+6f2bc8d6); 7 held.
 Round 47's `pve-unread-drop-ssh` case (a fail) is superseded by R48F-1.
 
 Leads left: the pooled narrow-source ACCEPTs (`_pooled_management`) still count a doubtful
@@ -63,7 +64,10 @@ one host file give only the doubted one's question; a pve-firewall pid missing f
 lstart` settles nothing; whether proxmox-firewall rereads /etc/services per update
 (NamedPorts::new) was not confirmed; `ip -j route show table local` (a dnat to an AnyIP
 local route reaching the input hook), `-p tcp -dport bootps` (a name of another protocol
-failing iptables-restore's whole update), a VM rule proxmox-firewall skips for an unresolved
+failing iptables-restore's whole update: parse_iptables_services merges the protocols, so a
+host DROP of `-p tcp -dport NAME`, NAME only /udp in the file, is read as closing its port
+while the update that carries it fails and the last applied rules stay: a possible false
+pass, the fix a node-wide question like proxmox-firewall's refused update), a VM rule proxmox-firewall skips for an unresolved
 set or alias, ip6tables `! --src-type UNICAST` (HVA-190): not probed.
 """
 
