@@ -36,19 +36,29 @@ Findings:
   key being the zero-padded password); a redacted bundle keeps the empty value
   (hvaudit.redact._qemu_prop). VMs web01 (QemuOpts) and v1 (JSON) on 0.0.0.0 passed
   "password-secret"; now they fail (consoles._empty_secret).
+- R48D-4 (false pass) HVA-031: round 47's lead (4). A raw dbus display without addr joins
+  the session bus (ui/dbus.c dbus_display_complete: g_bus_get_sync(G_BUS_TYPE_SESSION)),
+  whose address GLib takes from DBUS_SESSION_BUS_ADDRESS first (gio/gdbusaddress.c
+  g_dbus_address_get_for_bus_sync), which libvirt's <qemu:env> sets in QEMU's environment;
+  the collection redacts <qemu:env> values. VM web01's `-display dbus` and v1's `-object
+  dbus-display` beside a <qemu:env> naming a TCP bus passed "no bus address in the arguments
+  (the session bus)". Now each is asked which address the <qemu:env> sets (Vm.session_bus,
+  consoles._Verdict.hidden_bus); an unredacted value is judged as an addr is.
 
 Held (kept as tests): a pty set on the loopback passes (R48D-1, v3, not applicable on
 main); a socket backend without host (QEMU refuses to start), a file serial keeping its path
 (a UNIX socket) and no -set stay not applicable (R48D-1); a -set moving a loopback client to
 another port or onto a UNIX path keeps HVA-033's pass (R48D-2); redacted (so non-empty) secret
 data, a file secret (taken at its word) and a secret no raw -object defines keep the VNC's
-"password-secret" pass (R48D-3).
+"password-secret" pass (R48D-3); a dbus display with p2p=on beside the <qemu:env>, and
+one without a <qemu:env>, keep their passes (R48D-4).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 3 findings (false pass 3, one also a false n/a), 3 tests holding 17 cases; 9 failed
-on main before the fixes (R48D-1's web01, v1, v2, v7, R48D-2's three and R48D-3's two),
-plus R48D-1's held v3 (not applicable on main); the 7 other held cases pass on main too.
+Tally: 4 findings (false pass 4, one also a false n/a), 4 tests holding 21 cases; 11 failed
+on main before the fixes (R48D-1's web01, v1, v2, v7, R48D-2's three, R48D-3's two and
+R48D-4's two), plus R48D-1's held v3 (not applicable on main); the 9 other held cases pass
+on main too.
 
 Leads left: see the round's report.
 """
@@ -61,6 +71,7 @@ from conftest import HARDENED_HOST, messages, outcomes, run_assessment
 from test_redteam10_vm_probes import _raw_cpu_domain, _replayed_on
 from test_redteam37_domain_probes import _ns_scan
 from test_redteam40_domain_probes import _commandline
+from test_redteam41_domain_probes import _questions
 
 PTY = "<devices><serial type='pty'><target port='0'/></serial></devices>"
 FILE = (
@@ -281,4 +292,57 @@ def test_raw_vnc_password_secret_with_empty_data_is_open(tmp_path: Path) -> None
         "v2": held,
         "v3": held,
         "v4": held,
+    }
+
+
+def _bus_env(address: str, *args: str) -> str:
+    body = "".join(f"<qemu:arg value='{a}'/>" for a in args)
+    env = f"<qemu:env name='DBUS_SESSION_BUS_ADDRESS' value='{address}'/>"
+    return f"<qemu:commandline>{body}{env}</qemu:commandline>"
+
+
+def test_raw_dbus_display_on_a_session_bus_named_by_qemu_env_is_asked(tmp_path: Path) -> None:
+    """R48D-4: a raw dbus display without addr joins the session bus (ui/dbus.c
+    dbus_display_complete: g_bus_get_sync(G_BUS_TYPE_SESSION)), whose address GLib takes from
+    DBUS_SESSION_BUS_ADDRESS (gio/gdbusaddress.c g_dbus_address_get_for_bus_sync), which
+    <qemu:env> sets for QEMU, and the collection redacts its value: VM web01's `-display dbus`
+    and v1's `-object dbus-display` beside a TCP session bus passed "no bus address in the
+    arguments (the session bus)". Now each is asked which address the <qemu:env> sets. Held:
+    p2p=on (v2: no bus), no <qemu:env> (v3)."""
+    tcp = "tcp:host=192.0.2.1,port=5555"
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": ("", _bus_env(tcp, "-display", "dbus")),
+            "v1": ("", _bus_env(f"nonce-{tcp}", "-object", "dbus-display,id=d0")),
+            "v2": ("", _bus_env(tcp, "-display", "dbus,p2p=on")),
+            "v3": ("", _commandline("-display", "dbus")),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {
+        "web01": "manual",
+        "v1": "manual",
+        "v2": "pass",
+        "v3": "pass",
+    }
+    on_bus = ": on the session bus <qemu:env DBUS_SESSION_BUS_ADDRESS> sets"
+    assert messages(a, "HVA-031") == {
+        "web01": f"QEMU argument -display dbus{on_bus}",
+        "v1": f"QEMU argument -object dbus-display,id=d0{on_bus}",
+        "v2": "QEMU argument -display dbus,p2p=on: no bus address in the arguments (p2p=on, "
+        "clients added through QMP)",
+        "v3": "QEMU argument -display dbus: no bus address in the arguments (the session bus)",
+    }
+    asked = (
+        "Which D-Bus address does <qemu:env name='DBUS_SESSION_BUS_ADDRESS'> of VM {} set (the "
+        "session bus its dbus display, QEMU argument {}, joins)? Evidence: `virsh dumpxml {}` on "
+        "host hv1 (the value of that <qemu:env>, which the bundle redacts). Pass: a unix: "
+        "address, or tcp: or nonce-tcp: with a loopback host; fail: tcp: or nonce-tcp: with "
+        "another host, where the VM's screen and keyboard travel in cleartext to that bus's "
+        "clients."
+    )
+    uuids = {v.name: v.uuid for v in a.deployment.vms}
+    assert _questions(a, "HVA-031") == {
+        "web01": asked.format("web01", "-display dbus", uuids["web01"]),
+        "v1": asked.format("v1", "-object dbus-display,id=d0", uuids["v1"]),
     }

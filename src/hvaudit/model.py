@@ -564,6 +564,9 @@ class Vm:
     confinement_disabled: bool = False
     raw_hypervisor_arguments: tuple[str, ...] = ()
     """Arguments handed to the hypervisor process outside the management layer's control."""
+    session_bus: str | None = None
+    """The value of libvirt's <qemu:env name='DBUS_SESSION_BUS_ADDRESS'> (None without one):
+    the D-Bus session bus QEMU's dbus display joins where its arguments name no addr (R48D-4)."""
     device_overrides: tuple[str, ...] = ()
     """The `-device` options (JSON, one argument word after each `-device`) a libvirt
     <qemu:override> makes of the devices it names (hvaudit.parse.libvirt_xml.override_devices)."""

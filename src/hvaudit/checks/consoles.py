@@ -64,6 +64,7 @@ from hvaudit.parse.qemu_args import (
     usbredir_filter_opening,
 )
 from hvaudit.parse.vmx import vmx_bool
+from hvaudit.redact import REDACTED
 
 WILDCARD = ("0.0.0.0", "::", "[::]", "")
 #: libvirt's SPICE channel names (formatdomain, "Graphical framebuffers": main, display,
@@ -97,10 +98,14 @@ class _Verdict:
     """Console types whose SASL configuration (a host file hvaudit does not read) decides."""
     refs: list[Source] = field(default_factory=list)
     hidden_password: Fact[bool] | None = None
+    session_bus: str | None = None
+    """The VM's <qemu:env DBUS_SESSION_BUS_ADDRESS> value, None without one (R48D-4)."""
     sasl_env: frozenset[str] = frozenset({"vnc", "spice"})
     """The console types for whose SASL libvirt gives QEMU SASL_CONF_PATH (its own VNC or
     SPICE console under vnc_sasl = 1 or spice_sasl = 1; both where qemu.conf is unread): a raw
     -vnc or -spice with sasl=on reads that directory, else SASL's built-in one (R45D-4)."""
+    hidden_bus: list[str] = field(default_factory=list)
+    """Raw dbus displays on a session bus whose <qemu:env> value the bundle redacts (R48D-4)."""
     opaque: list[str] = field(default_factory=list)
     """Raw network backends on a socket the arguments do not show (fd=): what to confirm."""
     vsock_guests: list[str] = field(default_factory=list)
@@ -427,6 +432,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         r = _Verdict(scope=loopback_scope(h), guests=others, guests6=others6, own=own)
         r.vsock_guests = [how for vm, how in vsocks.get(v.host, []) if vm != v.name]
         r.sasl_env = _sasl_env(h, v)
+        r.session_bus = v.session_bus
         # a <console> repeating a <serial> names the same spiceport
         r.spice_ports = list(
             dict.fromkeys(a.name or "(unnamed)" for a in v.agent_channels if a.kind == "spiceport")
@@ -555,6 +561,21 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                     "; ".join([*r.proven, *r.opaque, *r.loop_groups]),
                     *refs,
                     question=asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}",
+                )
+            )
+        if r.hidden_bus:
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(r.proven),
+                    *refs,
+                    question="Which D-Bus address does <qemu:env name='DBUS_SESSION_BUS_"
+                    f"ADDRESS'> of VM {v.name} set (the session bus its dbus display, "
+                    f"{_and(r.hidden_bus)}, joins)? Evidence: `virsh dumpxml {v.uuid}` on host "
+                    f"{h.name} (the value of that <qemu:env>, which the bundle redacts). Pass: a "
+                    "unix: address, or tcp: or nonce-tcp: with a loopback host; fail: tcp: or "
+                    "nonce-tcp: with another host, where the VM's screen and keyboard travel in "
+                    "cleartext to that bus's clients.",
                 )
             )
         if r.hidden_password is not None:
@@ -1230,14 +1251,27 @@ def _raw_console_verdict(
     if opt in ("-display", "-object"):
         # a raw dbus display (_raw_dbus): QEMU connects it to the bus at `addr`
         o = parse_opts(value, "type", flags=False) if opt == "-display" else q.props
-        if _on(o, "p2p") or not o.get("addr"):
+        addr = o.get("addr", "")
+        if not _on(o, "p2p") and not addr and r.session_bus and REDACTED in r.session_bus:
+            # the collection redacts <qemu:env> values (hvaudit.redact): asked (R48D-4)
+            r.proven.append(f"{shown}: on the session bus <qemu:env DBUS_SESSION_BUS_ADDRESS> sets")
+            r.hidden_bus.append(shown)
+            return
+        if not _on(o, "p2p") and not addr and r.session_bus:
+            # no addr: g_bus_get_sync(G_BUS_TYPE_SESSION), whose address GLib takes from
+            # DBUS_SESSION_BUS_ADDRESS first (gio/gdbusaddress.c g_dbus_address_get_for_bus_sync:
+            # `g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"))`), which libvirt's
+            # <qemu:env> sets in QEMU's environment (R48D-4)
+            addr = r.session_bus
+            shown = f"{shown} (its session bus: <qemu:env DBUS_SESSION_BUS_ADDRESS>)"
+        if _on(o, "p2p") or not addr:
             # p2p: clients come through QMP add_client (dbus_display_complete waits for
-            # dbus_display_add_client); no addr: g_bus_get_sync(G_BUS_TYPE_SESSION), the
-            # session bus of QEMU's environment, which the arguments do not name
+            # dbus_display_add_client); no addr and no <qemu:env>: the session bus libvirt's
+            # environment for QEMU leaves, which the arguments do not name
             why = "p2p=on, clients added through QMP" if _on(o, "p2p") else "the session bus"
             r.proven.append(f"{shown}: no bus address in the arguments ({why})")
             return
-        for transport, host, port in _dbus_entries(o["addr"]):
+        for transport, host, port in _dbus_entries(addr):
             if host and _local(r, host):
                 r.proven.append(f"{shown}: a bus on the loopback")
                 continue

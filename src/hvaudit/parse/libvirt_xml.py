@@ -1072,6 +1072,14 @@ def parse_domain(
         confinement=confinement,
         confinement_disabled=confinement_disabled,
         raw_hypervisor_arguments=tuple(raw_args),
+        session_bus=next(
+            (
+                e.get("value") or ""
+                for e in (cmdline.findall(f"{QEMU_NS}env") if cmdline is not None else [])
+                if e.get("name") == "DBUS_SESSION_BUS_ADDRESS"
+            ),
+            None,
+        ),
         device_overrides=tuple(overridden),
         qemu_capabilities_removed=tuple(
             d.get("capability") or "" for d in root.findall(f"{QEMU_NS}capabilities/{QEMU_NS}del")
