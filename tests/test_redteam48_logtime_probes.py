@@ -131,20 +131,25 @@ JOURNALD1 = "libvirtd.conf: log_outputs '1:journald'"
 
 def _rests(name: str, value: str, now: str, boot: str) -> str:
     """R48L-1's message: the pass `now`, the value it rests on, the verdict after a boot."""
-    return (
-        f"{now}, but that rests on {name}={value!r} in the service manager's environment "
-        "(systemctl show-environment), which no file sets: `systemctl set-environment` put it "
-        f"there, and the next boot drops it; without it (after a boot): {boot}"
+    return _rests_on(
+        f"{name}={value!r} in the service manager's environment (systemctl show-environment), "
+        "set by `systemctl set-environment` and by no file",
+        now,
+        boot,
     )
+
+
+def _rests_on(why: str, now: str, boot: str) -> str:
+    return f"{now}, but that rests on {why}, which the next boot drops; without it (after a boot): {boot}"
 
 
 def _question(name: str) -> str:
     return (
-        f"Does a unit or script on host hv1 set {name} in the service manager's environment at "
-        "every boot, before libvirt's daemons start? Evidence: `systemctl show-environment` "
-        f"after a boot, and `grep -rs -e set-environment -e {name} /etc/systemd /run/systemd "
-        "/usr/lib/systemd` on hv1. Pass: yes, it is set at every boot to the value above; fail: "
-        "no (the next boot starts them without it)."
+        f"Does a unit or script on host hv1 set {name} again at every boot, before libvirt's "
+        "daemons start? Evidence: `systemctl show-environment` and `systemctl cat "
+        "libvirtd.service virtqemud.service` after a boot, or `grep -rs -e set-environment -e "
+        f"--runtime -e {name} /etc /usr/lib/systemd` on hv1. Pass: yes, at every boot, as it "
+        "stands now; fail: no (the next boot starts them without it)."
     )
 
 
@@ -465,3 +470,86 @@ def test_r48l4_environment_file_n_specifier(
     for check, (status, message) in expected.items():
         assert messages(a, check) == {"hv1": message}
         assert outcomes(a, check) == {"hv1": status}
+
+
+RUN_DROPIN = "/run/systemd/system/libvirtd.service.d/override.conf"
+RUN_WHY = (
+    f"{RUN_DROPIN}, under /run (where `systemctl edit --runtime` and `set-property --runtime` "
+    "write)"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "env", "expected", "asked"),
+    [
+        # R48L-5: a runtime drop-in's journal output over a file-only libvirtd.conf: the next
+        # boot starts libvirtd without it
+        (
+            RUN_DROPIN,
+            "Environment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
+            {
+                "HVA-200": (
+                    "manual",
+                    _rests_on(
+                        RUN_WHY,
+                        OVER_TLS,
+                        f"fail: {OVER_TLS}, but carrying none of libvirt's messages: {FILE_FAIL}",
+                    ),
+                ),
+                "HVA-213": (
+                    "manual",
+                    _rests_on(
+                        RUN_WHY,
+                        "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): "
+                        "log_outputs '3:journald'",
+                        f"fail: {FILE_FAIL}",
+                    ),
+                ),
+            },
+            RUN_DROPIN,
+        ),
+        # held: the same drop-in under /etc (the boot keeps it)
+        (
+            "/etc/systemd/system/libvirtd.service.d/override.conf",
+            "Environment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
+            _verdicts(
+                "pass",
+                "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): "
+                "log_outputs '3:journald'",
+            ),
+            "",
+        ),
+        # held: a generator's drop-in, written again at every boot
+        (
+            "/run/systemd/generator/libvirtd.service.d/override.conf",
+            "Environment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
+            _verdicts(
+                "pass",
+                "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): "
+                "log_outputs '3:journald'",
+            ),
+            "",
+        ),
+        # held: a runtime drop-in whose removal changes no verdict
+        (RUN_DROPIN, "Environment=TZ=UTC\n", _verdicts("fail", FILE_FAIL), ""),
+    ],
+    ids=["runtime-dropin", "etc-dropin", "generator", "no-change"],
+)
+def test_r48l5_runtime_dropin(
+    host_scan, path: str, env: str, expected: dict[str, tuple[str, str]], asked: str
+) -> None:
+    """R48L-5: a pass resting on a libvirtd.service drop-in under /run."""
+    a = host_scan(
+        {
+            "processes": IDLE_PROCS,
+            "libvirt-units": (f"{UNITS[0]}\n# {path}\n[Service]\n{env}", 1, UNITS[2]),
+            LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF]) + FILE_CONF,
+        }
+    )
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}
+        if status == "manual":
+            assert {r.outcome.question for r in a.results if r.check.id == check} == {
+                _question(asked)
+            }

@@ -1515,8 +1515,10 @@ class LogBoot:
     which the boot drops (R48L-1)."""
 
     why: str
-    """The variables and where they stand now ("LIBVIRT_LOG_OUTPUTS='3:journald' in ...")."""
+    """The variables and drop-ins, and where they stand now ("LIBVIRT_LOG_OUTPUTS='3:journald'
+    in ...")."""
     names: tuple[str, ...]
+    """The variables' names and the drop-ins' paths."""
     log_outputs_override: dict[str, Fact[tuple[str, str]]]
     log_debug_env: dict[str, Fact[tuple[tuple[str, str], ...]]]
     log_filters_env: dict[str, Fact[tuple[tuple[str, str], ...]]]
@@ -1600,8 +1602,8 @@ class LibvirtHost:
     log_boot: LogBoot | None = None
     """The log outputs and environment variables of the QEMU-driver daemons as the next boot
     gives their next start, where a value only `systemctl set-environment` set (the service
-    manager's environment as it stands, which no file sets) changes them (R48L-1); None where
-    nothing does."""
+    manager's environment as it stands, which no file sets: R48L-1) or a unit drop-in under
+    /run (R48L-5) changes them; None where nothing does."""
     log_level_cap: dict[str, str] = field(default_factory=dict)
     """Per QEMU-driver daemon (libvirtd, virtqemud): why journald drops its errors, where its
     unit's LogLevelMax= is above err (the setting and its file); absent where the unit was not

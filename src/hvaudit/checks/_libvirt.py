@@ -218,7 +218,8 @@ def judged_at_boot(
 ) -> Iterator[Outcome]:
     """`judge`'s outcomes (HVA-213's, HVA-200's), each host's pass asked where the next boot
     gives libvirt's daemons other log outputs or logging variables (LibvirtHost.log_boot:
-    one only `systemctl set-environment` set, which no boot keeps, R48L-1) and `judge` does
+    one only `systemctl set-environment` set, which no boot keeps, R48L-1, or a unit drop-in
+    under /run, R48L-5) and `judge` does
     not pass them there: the pass rests on a value the next boot drops. Where both pass, the
     pass stands; a fail or a question stands as it is (the next start before a boot takes the
     manager's environment as it stands)."""
@@ -259,18 +260,16 @@ def judged_at_boot(
         names = " and ".join(lb.names)
         yield manual(
             o.subject,
-            f"{o.message}, but that rests on {lb.why} in the service manager's environment "
-            "(systemctl show-environment), which no file sets: `systemctl set-environment` put "
-            f"it there, and the next boot drops it; without it (after a boot): {b.status.value}: "
-            f"{b.message}",
+            f"{o.message}, but that rests on {lb.why}, which the next boot drops; without it "
+            f"(after a boot): {b.status.value}: {b.message}",
             *o.evidence,
             *b.evidence,
-            question=f"Does a unit or script on host {h.name} set {names} in the service "
-            "manager's environment at every boot, before libvirt's daemons start? Evidence: "
-            f"`systemctl show-environment` after a boot, and `grep -rs -e set-environment -e "
-            f"{lb.names[0]} /etc/systemd /run/systemd /usr/lib/systemd` on {h.name}. Pass: yes, "
-            "it is set at every boot to the value above; fail: no (the next boot starts them "
-            "without it).",
+            question=f"Does a unit or script on host {h.name} set {names} again at every boot, "
+            "before libvirt's daemons start? Evidence: `systemctl show-environment` and "
+            "`systemctl cat libvirtd.service virtqemud.service` after a boot, or `grep -rs -e "
+            f"set-environment -e --runtime -e {lb.names[0]} /etc /usr/lib/systemd` on "
+            f"{h.name}. Pass: yes, at every boot, as it stands now; fail: no (the next boot "
+            "starts them without it).",
         )
 
 

@@ -14354,6 +14354,9 @@ def _daemon_unit_env(
     variable is set, the sources read, and why it cannot be told ("" when it can). With `boot`,
     the one the next boot gives it: the manager's files', without what `systemctl
     set-environment` alone set (R48L-1, _log_boot)."""
+    if boot:
+        # the drop-ins under /run are gone at the next boot (R48L-5)
+        units = replace(units, text=_boot_unit_text(units.text))
     unit_env, files = _unit_environment(units.text, daemon)
     # the manager's DefaultEnvironment= and systemd.setenv= first, the unit's over them (R44L-1)
     env, where = _manager_environment_files(ev) if boot else _manager_environment(ev)
@@ -14650,12 +14653,16 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
     carry it across a daemon-reload or daemon-reexec (not even a switch-root), and
     manager_free frees it, so no boot keeps it. A verdict resting on it holds until the next
     boot: HVA-213 and HVA-200 judge both (_libvirt.judged_at_boot)."""
-    runtime = _manager_runtime_environment(ev)
-    if runtime is None:
-        return None
+    runtime = _manager_runtime_environment(ev) or {}
     files, _ = _manager_environment_files(ev)
     names = tuple(n for n in _LOG_VARS if n in runtime and n not in files)
-    if not names:
+    units = ev.get(_cmd("libvirt-units"))
+    dropins = tuple(
+        path
+        for path in _runtime_dropins(units.text if units.state == "ok" else "")
+        if any(f"/{d}.service.d/" in path for d in LOG_DAEMONS)
+    )
+    if not names and not dropins:
         return None
     outputs = _log_outputs_override(ev, processes, boot=True)
     debug = _log_debug_env(ev, processes, boot=True)
@@ -14672,8 +14679,57 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
         and same(filters, lh.log_filters_env)
     ):
         return None
-    why = ", ".join(f"{n}={runtime[n]!r}" for n in names)
-    return LogBoot(why, names, outputs, debug, filters)
+    why = [
+        f"{', '.join(f'{n}={runtime[n]!r}' for n in names)} in the service manager's "
+        "environment (systemctl show-environment), set by `systemctl set-environment` and by "
+        "no file"
+    ][: bool(names)]
+    if dropins:
+        why.append(
+            f"{', '.join(dropins)}, under /run (where `systemctl edit --runtime` and "
+            "`set-property --runtime` write)"
+        )
+    return LogBoot("; ".join(why), names + dropins, outputs, debug, filters)
+
+
+#: The unit directories under /run whose files no boot recreates: `systemctl edit --runtime`'s
+#: (/run/systemd/system), `set-property --runtime`'s (systemd's acquire_control_dirs: the
+#: runtime control directory /run/systemd/system.control beside /etc's, read with
+#: `find_string`) and transient units'; generators write theirs (/run/systemd/generator*)
+#: again at every boot.
+_RUNTIME_UNIT_DIRS = (
+    "/run/systemd/system/",
+    "/run/systemd/system.control/",
+    "/run/systemd/transient/",
+)
+
+
+def _runtime_dropins(text: str) -> list[str]:
+    """The drop-ins of `systemctl cat` output (each file after a "# PATH" line) in a unit
+    directory under /run that no boot recreates (_RUNTIME_UNIT_DIRS)."""
+    return [
+        path
+        for line in text.splitlines()
+        if line.startswith("# /")
+        and (path := line[2:].strip()).startswith(_RUNTIME_UNIT_DIRS)
+        and ".d/" in path
+    ]
+
+
+def _boot_unit_text(text: str) -> str:
+    """`systemctl cat` output without the drop-ins _runtime_dropins names: the units as the
+    next boot gives them. systemctl(1) --runtime: "make changes only temporarily, so that
+    they are lost on the next reboot ... not made in subdirectories of /etc but in /run"
+    (R48L-5)."""
+    dropped = set(_runtime_dropins(text))
+    out: list[str] = []
+    skip = False
+    for line in text.splitlines(keepends=True):
+        if line.startswith("# /"):
+            skip = line[2:].strip() in dropped
+        if not skip:
+            out.append(line)
+    return "".join(out)
 
 
 def _log_level_cap(ev: HostEvidence) -> dict[str, str]:
