@@ -69,12 +69,27 @@ Findings (R48L-n):
   which writes only to a file, fails. test_redteam47's held %N case encoded the ask:
   changed in a separate commit.
 
+- R48L-5 (false pass) HVA-213, HVA-200: R48L-1's class in the units. systemctl(1) --runtime
+  (read with `find_string`): "make changes only temporarily, so that they are lost on the
+  next reboot ... not made in subdirectories of /etc but in /run", for edit and
+  set-property alike (the latter in the runtime control directory /run/systemd/system.control:
+  systemd's acquire_control_dirs). A drop-in /run/systemd/system/libvirtd.service.d/
+  override.conf with `Environment=LIBVIRT_LOG_OUTPUTS=3:journald` over a file-only
+  libvirtd.conf passed both checks, where the next boot starts libvirtd with the file only.
+  Now parse.host._boot_unit_text drops such drop-ins (/run/systemd/system,
+  system.control, transient; not a generator's, which every boot writes again) from the
+  units the next boot gives (_daemon_unit_env(boot=True)), _log_boot names them, and
+  judged_at_boot asks as for R48L-1. R48L-1's message and question now name either source
+  ("..., which the next boot drops"; "set ... again at every boot").
+
 Held (kept as tests): for R48L-1, a run-time journal output over libvirtd.conf's unset one
 (the journal both ways: pass), the unit's own Environment= over the run-time value (pass), a
 run-time file-only output over libvirtd.conf's journal (fail, R45L-1's); for R48L-2, a
 `syslog:` output (HVA-200 asks, HVA-213 passes), the next start's outputs unknown (an
 EnvironmentFile= not collected: asked), the journal kept (HVA-213 passes); for R48L-4,
-`/etc/default/%H` (the host's name, not put in: asked).
+`/etc/default/%H` (the host's name, not put in: asked); for R48L-5, the same drop-in under
+/etc (pass), under /run/systemd/generator (pass), a /run drop-in whose removal changes no
+verdict (the file-only fail stands).
 
 Probed by script, then as these tests, on main (75c65248): the three R48L-1 cases passed
 (HVA-200 "logs forwarded over TLS to logs.example.internal"; HVA-213 "log_outputs
@@ -85,14 +100,21 @@ HVA-200 ones asked ("whether journald hands it libvirt's messages is open"), the
 asked ("evidence unavailable"); the three held cases give the same there. The e2e test passes
 with R48L-2 too. The two R48L-3 cases on main (23bd1972) gave the --config-only message and
 the generic question (the first), the generic question (the second). The R48L-4 case on
-main (8fa190a4) asked ("which was not collected"); the held one asks there too.
+main (8fa190a4) asked ("which was not collected"); the held one asks there too. The R48L-5
+case on main (2aa15570) passed both checks ("logs forwarded over TLS to
+logs.example.internal"); the three held cases give the same there. The e2e test passes with
+R48L-5.
 
-Tally: 4 findings: 1 false pass, 0 false n/a, 0 wrong fail, 3 wording (R48L-2, a settled
-fail asked; R48L-3; R48L-4, a needless question); 16 cases in 4 test functions; 9 failed on
-main before the fixes (3 passed wrongly, 4 asked where the evidence settles a fail, 2 asked
-the wrong question); the 7 held pass there too.
+Tally: 5 findings: 2 false passes, 0 false n/a, 0 wrong fail, 3 wording (R48L-2, a settled
+fail asked; R48L-3; R48L-4, a needless question); 20 cases in 5 test functions; 10 failed on
+main before the fixes (4 passed wrongly, 4 asked where the evidence settles a fail, 2 asked
+the wrong question); the 10 held pass there too.
 
 Leads left:
+- R48L-5 reads the units' environment only: a /run drop-in's LogLevelMax=, StandardError=,
+  LogNamespace= or LogFilterPatterns= (and a main unit file under /run) are judged as they
+  stand; other checks reading libvirt's units (its --listen, --config) do not weigh /run
+  drop-ins either. A /run/systemd/journald.conf.d drop-in (HVA-213's journal) likewise.
 - A running daemon's outputs (virt-admin) are judged as they run; what its restart at the
   next boot takes (a run-time-only variable dropped) is not weighed for LIBVIRT_LOG_OUTPUTS.
 - k3s.service's K3S_KUBECONFIG_MODE only set-environment set (HVA-142): not weighed against
