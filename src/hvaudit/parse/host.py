@@ -14645,14 +14645,16 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
     """The QEMU-driver daemons' log outputs and logging variables as the next boot gives their
     next start, where one of libvirt's logging variables (_LOG_VARS) stands only in the service
     manager's environment as it stands (`systemctl show-environment`, no DefaultEnvironment=
-    or systemd.setenv= sets it) and changes them; None where none does (R48L-1).
+    or systemd.setenv= sets it: R48L-1), or a drop-in of their units under /run that no boot
+    writes again (_runtime_dropins, R48L-5), changes them; None where nothing does.
 
     `systemctl set-environment` sets the manager's client environment (systemd src/core/
     manager.c manager_client_environment_modify, read with `find_string`), which lives in PID
     1's memory alone: src/core/manager-serialize.c manager_serialize writes it ("env") only to
     carry it across a daemon-reload or daemon-reexec (not even a switch-root), and
-    manager_free frees it, so no boot keeps it. A verdict resting on it holds until the next
-    boot: HVA-213 and HVA-200 judge both (_libvirt.judged_at_boot)."""
+    manager_free frees it, so no boot keeps it; /run is emptied at every boot (_boot_unit_text).
+    A verdict resting on either holds until the next boot: HVA-213 and HVA-200 judge both
+    (_libvirt.judged_at_boot)."""
     runtime = _manager_runtime_environment(ev) or {}
     files, _ = _manager_environment_files(ev)
     names = tuple(n for n in _LOG_VARS if n in runtime and n not in files)
