@@ -43,6 +43,12 @@ Findings (R48B-n):
   function may be called. A plain group's assignment, one after the function's `}` and
   one after the sourced file stand.
 
+- R48B-4 (false pass) HVA-181 (parse.host._grub_defaults): the same `. FILE` / `source FILE`
+  (R48B-3) may set GRUB_CMDLINE_LINUX(_DEFAULT) with mitigations=off for the next boot
+  (R21B-1), but a line naming no GRUB_CMDLINE_LINUX was skipped: the collected assignments
+  stood and it passed. Now the next boot's line from GRUB's defaults is unsettled (R23B-1's
+  "which hvaudit cannot evaluate" question).
+
 Held (kept as tests): an if/else one-liner whose else branch names another entry, a
 conditional other value before a conditional equal one, and a conditional equal literal after
 an unconditional command substitution still ask (R48B-1); a newer kernel in /boot fails
@@ -55,19 +61,19 @@ No e2e run: the e2e host's /etc/default/grub assigns GRUB_DEFAULT with no shell 
 and it has no ESP directory, which find answers (R48B-2); HVA-180 is a host check the e2e test
 only requires to be present, so neither change can reach the e2e-* verdicts.
 
-Tally: 3 findings (2 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
-its class); 22 cases in 8 test functions. R48B-1: on main
+Tally: 4 findings (3 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
+its class); 25 cases in 10 test functions. R48B-1: on main
 18744ad 7 of 10 failed (6 over-asks of HVA-180; one held case asked there too, but named the
 later equal assignment, not the one that may change the entry); its 3 other held cases passed
 before and after. R48B-2: on main 9c15ea3 2 of 2 failed (2 false passes of HVA-180); its held
 case passed before and after. R48B-3: on main a76d9c0 6 of 6 failed (5 false passes, 1
-wrong fail of HVA-180); its 3 held cases passed before and after.
+wrong fail of HVA-180); its 3 held cases passed before and after. R48B-4: on main ac8894d 2 of 2 failed (2 false
+passes of HVA-181); its held case passed before and after.
 
 Leads left:
 - R48B-2: where the listing fails, _grub_default_older's systemd-boot reading (R47B-2) cannot
   see an older image either; HVA-180 asks R48B-2's question first, so it is not reached now.
-- R48B-3: `. FILE` may also set GRUB_CMDLINE_LINUX(_DEFAULT) (HVA-181's next-boot words):
-  _grub_defaults is not probed for it; a multi-line subshell `( ... )` and a function whose
+- R48B-3: a multi-line subshell `( ... )` and a function whose
   body is a subshell are not tracked.
 - An if/else whose every branch assigns one literal other than the value before it (`if c;
   then GRUB_DEFAULT=2; else GRUB_DEFAULT=2; fi`) is still asked (the branches are not paired).
@@ -283,3 +289,29 @@ def test_r48b_3_held_group_and_after_function(host_scan, text: str, status: str)
         else "kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT names the older kernel 6.1.0-27-amd64: "
         "the next boot goes back to it (its entry is the default once update-grub runs)"
     }
+
+
+# --- R48B-4: a sourced file in GRUB's defaults may set the next boot's kernel command line -------
+
+
+@pytest.mark.parametrize("line", [". /etc/default/grub-perf", "source /etc/default/grub-perf"])
+def test_r48b_4_sourced_file_unsettles_next_boot_line(host_scan, line: str) -> None:
+    """R48B-4 (false pass) HVA-181: a grub.d drop-in sourcing an uncollected file, which may set
+    GRUB_CMDLINE_LINUX_DEFAULT="... mitigations=off" (R21B-1's next boot), was skipped as a line
+    naming no GRUB_CMDLINE_LINUX: the collected assignments stood and it passed."""
+    a = host_scan({"boot-cmdline": _boot(("/etc/default/grub.d/perf.cfg", f"{line}\n"))})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": "17 CPU vulnerabilities reported, none unmitigated now, but "
+        "/etc/default/grub.d/perf.cfg sources a file not collected, which may set "
+        f"GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT: `{line}`, which hvaudit cannot "
+        "evaluate: whether the next boot's line turns mitigations off is not known"
+    }
+
+
+def test_r48b_4_held_no_source_line_passes(host_scan) -> None:
+    """R48B-4 held: a drop-in whose `.` is inside a comment or a value sources nothing."""
+    text = '# . /etc/default/grub-perf\nGRUB_CMDLINE_LINUX_DEFAULT="quiet ."\n'
+    a = host_scan({"boot-cmdline": _boot(("/etc/default/grub.d/perf.cfg", text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": "17 CPU vulnerabilities reported, none unmitigated"}

@@ -11585,6 +11585,18 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     for path in paths:
         for raw in files[path]:
             line = raw.strip()
+            if re.match(r"(?:\.|source)\s+\S", line):
+                # R48B-4: `. FILE` runs a file the probe does not collect (grub-mkconfig.in
+                # sources only /etc/default/grub and /etc/default/grub.d/*.cfg), which may set
+                # the variables: the line is unsettled (R48B-3's GRUB_DEFAULT alike)
+                return (
+                    BootCmdline(
+                        ", ".join(paths),
+                        None,
+                        f"{path} sources a file not collected, which may set GRUB_CMDLINE_LINUX "
+                        f"and GRUB_CMDLINE_LINUX_DEFAULT: `{line[:80]}`",
+                    ),
+                )
             if not line or line.startswith("#") or "GRUB_CMDLINE_LINUX" not in line:
                 continue
             m = _GRUB_ASSIGN.match(line)
