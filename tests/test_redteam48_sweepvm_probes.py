@@ -40,13 +40,27 @@ Findings:
 
 Held:
 - a shut-off VM's dynamic label of the daemon's own model (apparmor) keeps its pass.
+- HVA-049 (R47T's lead): `kvm` is never unknown on Proxmox VE: qemu-server parse_vm_config
+  drops a value check_type refuses ("unable to parse value of '$key'"), so `kvm: maybe` runs
+  under KVM (the default on the node's own architecture) and a custom model rightly gets the
+  KVM question; the lead's shape cannot occur (kept as a test).
 
-Probed by script: none.
+Probed by script: the checks' hand-built questions beside a read-at-start reason (R47T's
+lead: every manual() whose question names qemu.conf, libvirtd.conf, sssd or rsyslog, by an
+AST walk of src/hvaudit/checks): besides HVA-059's (R48T-2) they go through
+host_settings_manual or unknown (R47T-1/2), _at_start (R47T-3), ask for the version read at
+the start already (HVA-048, HVA-051's relaxed_acs_check "as the daemon last read it, at its
+start"), or ask about the next start, which the file on disk decides (HVA-035's socket units).
 
-Tally: 2 findings (false pass: R48T-1 on HVA-044, R48T-2 on HVA-059), 6 tests (9 cases); 8
-cases failed on main before the fixes (R48T-1: 7, R48T-2: 1), 1 held (1 case).
+Tally: 2 findings (false pass: R48T-1 on HVA-044, R48T-2 on HVA-059), 7 tests (10 cases); 8
+cases failed on main before the fixes (R48T-1: 7, R48T-2: 1), 2 held (2 cases).
 
-Leads left: (see the report)
+Leads left: a host whose qemu.conf security_driver stacks two MAC drivers lists both in
+`virsh capabilities`, but parse.host keeps the first confining <secmodel> only
+(LibvirtHost.security_model), so a label of the second model is asked as one the daemon
+does not run (a question, never a pass; not probed: stacking SELinux with AppArmor is rare).
+A running VM under R48T-1 is never passed on its QEMU's label, even one that is its own
+libvirt-<uuid> in enforce mode (a team call whether that process label may pass HVA-044).
 """
 
 from __future__ import annotations
@@ -241,3 +255,23 @@ def test_r48t_2_sg_io_question_asks_the_user_qemu_runs_as(tmp_path: Path) -> Non
     )
     assert outcomes(a, "HVA-059") == {"web01": "manual"}
     assert _question_of(a, "HVA-059", "web01") == SG_IO_Q
+
+
+def test_r48t_held_custom_model_with_kvm_unparsable_asks_the_kvm_form(tmp_path, capsys) -> None:
+    """Held (R47T's lead, HVA-049): `kvm` is never unknown on Proxmox VE: qemu-server drops a
+    value it cannot parse (parse_vm_config), so `kvm: maybe` runs the VM under KVM, the default
+    on the node's own architecture (parse.proxmox_model._flag), and the custom model gets the
+    KVM question, the node's nesting beside the model."""
+    from test_vm_parity import _result, pve
+
+    r = _result(pve(tmp_path, capsys, "cpu: custom-lab\nkvm: maybe"), "HVA-049", "web-10")
+    assert (r["status"], r["message"]) == (
+        "manual",
+        "cpu: custom-lab is defined in /etc/pve/virtual-guest/cpu-models.conf, which was not "
+        "read: its flags and reported-model decide whether the guest gets vmx/svm",
+    )
+    assert r["question"].endswith(
+        " on node pve-h1. Pass: yes, its flags add none of +vmx, +svm, +nested-virt and its "
+        "reported-model is a named model, or the node's KVM nesting is off; fail: it adds one "
+        "of them, or reports host or max while nesting is on."
+    )
