@@ -40,17 +40,27 @@ Findings:
   DEVICE itself where it is a bridge) on VLAN N by the BRIDGE.N rule, and HVA-308 fails
   ("..., whose port bond0.30 is VLAN 30 of bond0, which VM api-11 net0 reaches through
   vmbr0").
+- R48E-4 (false pass) HVA-308: the migration address on a device a stanza's command creates
+  on a guest's bridge (`post-up ip link add link vmbr1 name mig type macvlan && ip addr add
+  10.0.2.21/24 dev mig`, `type ipvlan` on `$IFACE`), VM web-10 on vmbr1 untagged, or `type
+  vlan id 30` on vmbr0's port bond0 with VM api-11 on tag 30, passed: `_nics_on` looked for
+  guests on a bridge named mig. iproute2 ip-link(8): `ip link add [link DEVICE] [name] NAME
+  type TYPE`, "link DEVICE specifies the physical device to act operate on"; a macvlan,
+  macvtap, ipvlan or ipvtap sits on DEVICE's segment, a vlan on its VLAN `id`. Now
+  `NetworkInterfaces.command_links` reads them and `_nics_through_vlan` counts the guests of
+  DEVICE's segment ("..., a macvlan of vmbr1, which VM web-10 net0 reaches through vmbr1").
 
 Held:
 - HVA-429: an attestation accepted after the boot passes, naming both times; a record without
   `boot_time` (an older collector) passes on the attestation as before.
 - HVA-440: a switch record without `no_link` (an older collector) passes on its teaming order.
-- HVA-308: the migration address on vmbr2 over bond0.40, a VLAN no guest is on: the pass.
+- HVA-308: the migration address on vmbr2 over bond0.40, a VLAN no guest is on: the pass; on
+  a macvlan of vmbr1 with no guest on vmbr1: the pass.
 
 Probed by script: none beyond these cases.
 
-Tally: 3 findings (3 false pass); 12 test cases, 8 failed on main before the fixes (R48E-1:
-3 pass; R48E-2: 2 pass; R48E-3: 3 pass), 4 held.
+Tally: 4 findings (4 false pass); 16 test cases, 11 failed on main before the fixes (R48E-1:
+3 pass; R48E-2: 2 pass; R48E-3: 3 pass; R48E-4: 3 pass), 5 held.
 
 Leads left:
 - see the report of round 48 (HVA-440 link state not reported; HVA-308 across devices).
@@ -324,3 +334,80 @@ def test_r48e_held_a_vlan_no_guest_is_on_passes(
         "migration type secure on 10.0.2.0/24",
         None,
     )
+
+
+# --- R48E-4: HVA-308, the migration address on a device a command creates on a guest bridge --
+
+GATEWAY = "\tgateway 10.0.0.1\n"
+
+
+def _made(command: str) -> dict[str, tuple[str, str]]:
+    """vmbr1's stanza (the bridge VM web-10 is plugged into untagged, once guest 200's net0 is
+    moved there) with `post-up COMMAND`."""
+    return {
+        IFACES: (GATEWAY, f"{GATEWAY}\tpost-up {command}\n"),
+        "etc/pve/qemu-server/200.conf": (
+            "bridge=vmbr0,firewall=1,tag=20",
+            "bridge=vmbr1,firewall=1",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        pytest.param(
+            "ip link add link vmbr1 name mig type macvlan mode bridge && ip link set mig up "
+            "&& ip addr add 10.0.2.21/24 dev mig",
+            (
+                "fail",
+                "migration network 10.0.2.0/24 is shared with guests: node address 10.0.2.21 "
+                "on mig, a macvlan of vmbr1, which VM web-10 net0 reaches through vmbr1",
+                None,
+            ),
+            id="macvlan-on-vmbr1",
+        ),
+        pytest.param(
+            "/sbin/ip link add link $IFACE mig type ipvlan mode l2; ip a a 10.0.2.21/24 dev mig",
+            (
+                "fail",
+                "migration network 10.0.2.0/24 is shared with guests: node address 10.0.2.21 "
+                "on mig, an ipvlan of vmbr1, which VM web-10 net0 reaches through vmbr1",
+                None,
+            ),
+            id="ipvlan-on-IFACE",
+        ),
+    ],
+)
+def test_r48e4_migration_address_on_a_device_made_on_a_guest_bridge_fails(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    expected: tuple[str, str, None],
+) -> None:
+    """R48E-4 (false pass) HVA-308: vmbr1's `post-up` creates macvlan (or ipvlan) `mig` on
+    vmbr1 and adds the migration address to it; VM web-10 is on vmbr1 untagged: main passed
+    "migration type secure on 10.0.2.0/24" (`_nics_on` looked at a bridge named mig)."""
+    assert r40_scan(tmp_path, capsys, edits=_made(command)) == expected
+
+
+def test_r48e4_vlan_device_made_on_a_guest_bridge_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R48E-4: `ip link add link bond0 name mig type vlan id 30` (VLAN 30 of vmbr0's port
+    bond0, VM api-11 on tag 30) holding the migration address: main passed."""
+    command = "ip link add link bond0 name mig type vlan id 30; ip addr add 10.0.2.21/24 dev mig"
+    assert r40_scan(
+        tmp_path, capsys, edits={IFACES: (GATEWAY, f"{GATEWAY}\tpost-up {command}\n")}
+    ) == _through("mig", "a vlan of bond0 on VLAN 30")
+
+
+def test_r48e_held_macvlan_on_a_bridge_no_guest_is_on_untagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held: the same macvlan on vmbr1 with no guest on vmbr1 (the hardened tree's guests are
+    on vmbr0, tags 20 and 30): the pass."""
+    command = "ip link add link vmbr1 name mig type macvlan; ip addr add 10.0.2.21/24 dev mig"
+    assert r40_scan(
+        tmp_path, capsys, edits={IFACES: (GATEWAY, f"{GATEWAY}\tpost-up {command}\n")}
+    ) == ("pass", "migration type secure on 10.0.2.0/24", None)

@@ -3651,16 +3651,26 @@ def _nics_through_vlan(
 
     raw, vid = _vlan_of(px, iface)
     # a VLAN of a bridge (BRIDGE.N) is `_nics_on`'s own rule
-    vlans = [("", raw, vid)] if vid and not ports(raw) else []
-    vlans += [(p, *_vlan_of(px, p)) for p in ports(iface)]
+    vlans = [(f"VLAN {vid} of {raw}", raw, vid)] if vid and not ports(raw) else []
+    vlans += [
+        (f"whose port {p} is VLAN {pvid} of {praw}", praw, pvid)
+        for p in ports(iface)
+        for praw, pvid in [_vlan_of(px, p)]
+        if pvid
+    ]
+    # R48E-4: a device a stanza's command creates on another (`ip link add link vmbr1 name mig
+    # type macvlan`, `... type vlan id 30`)
+    if made := px.interfaces.get().command_links().get(iface):
+        link, lvid, kind = made
+        article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+        how = f"{article} {kind} of {link}" + (f" on VLAN {lvid}" if lvid else "")
+        vlans.append((how, link, lvid))
     out: list[tuple[str, str, list[tuple[str, Source]]]] = []
-    for port, raw, vid in vlans:
-        if not vid:
-            continue
-        how = f"whose port {port} is VLAN {vid} of {raw}" if port else f"VLAN {vid} of {raw}"
+    for how, raw, vid in vlans:
         bridges = [raw] if ports(raw) else []
-        bridges += sorted(b for b in values if b not in (iface, raw) and raw in ports(b))
-        through = [(b, _nics_on(px, f"{b}.{vid}", vms)) for b in bridges]
+        if vid:
+            bridges += sorted(b for b in values if b not in (iface, raw) and raw in ports(b))
+        through = [(b, _nics_on(px, f"{b}.{vid}" if vid else b, vms)) for b in bridges]
         out.extend((how, b, nics) for b, nics in through if nics)
     return out
 

@@ -1237,6 +1237,22 @@ class NetworkInterfaces:
                             out.setdefault(found[0], []).append(found[1])
         return out
 
+    def command_links(self) -> dict[str, tuple[str, str, str]]:
+        """name -> (its link device, its VLAN id or "", its type) of each device a stanza's
+        `pre-up`/`up`/`post-up` command creates on another: `ip link add link DEVICE [name]
+        NAME type TYPE [id N]` (iproute2 ip-link(8): "link DEVICE specifies the physical device
+        to act operate on"; `type vlan` with `id`, `macvlan`, `macvtap`, `ipvlan`, `ipvtap` on
+        DEVICE's segment). An address on NAME is on DEVICE's segment, or on its VLAN N
+        (R48E-4)."""
+        out: dict[str, tuple[str, str, str]] = {}
+        for iface, attrs in self.values.items():
+            for hook in ("pre-up", "up", "post-up"):
+                for command in attrs.get(hook, []):
+                    for simple in re.split(r"&&|\|\||[;&|\n]", command):
+                        if found := _added_link(simple.split(), iface):
+                            out.setdefault(found[0], found[1:])
+        return out
+
     def virtual_addresses(self) -> dict[str, list[str]]:
         """iface -> the addresses of its `address-virtual MAC IP...` and `vrrp ID IP...` lines:
         ifupdown2 addons/addressvirtual.py "creates a macvlan interface for every mac ip
@@ -1330,6 +1346,71 @@ def _added_address(argv: list[str], stanza: str) -> tuple[str, str] | None:
         elif before not in _IP_ADDR_VALUED and address is None:
             address = _address_word(word)
     return (dev, address) if address else None
+
+
+#: ip-link(8) `ip link add` options that take a value before `type` (the word after one is no
+#: NAME).
+_LINK_VALUED = frozenset(
+    {"txqueuelen", "txqlen", "qlen", "address", "broadcast", "brd", "mtu", "index", "numtxqueues"}
+    | {"numrxqueues", "group", "alias", "master", "netns", "addrgenmode", "parentdev"}
+)
+#: ip-link(8) types whose device sits on its `link` device's segment (vlan: on its VLAN `id`).
+_LINK_TYPES = ("vlan", "macvlan", "macvtap", "ipvlan", "ipvtap")
+
+
+def _added_link(argv: list[str], stanza: str) -> tuple[str, str, str, str] | None:
+    """(name, link device, VLAN id or "", type) of the device one simple command creates on
+    another, or None (`command_links`)."""
+    argv = [w.strip("\"'") for w in argv]
+    while argv and (
+        argv[0] in ("sudo", "exec", "command", "env", "-")
+        or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=\S*", argv[0], re.A)
+    ):
+        argv = argv[1:]
+    if not argv:
+        return None
+    name, rest = argv[0].rpartition("/")[2], argv[1:]
+    if name in ("sh", "bash", "dash") and "-c" in rest:
+        return _added_link(rest[rest.index("-c") + 1 :], stanza)
+    if name != "ip":
+        return None
+    while rest and rest[0].startswith("-"):
+        option = rest.pop(0).lstrip("-")
+        if option and "netns".startswith(option) and option[0] == "n":
+            return None
+        if option and any(v.lstrip("-").startswith(option) for v in _IP_VALUED) and rest:
+            rest.pop(0)
+    if len(rest) < 2 or not "link".startswith(rest[0]) or not "add".startswith(rest[1]):
+        return None
+    words = rest[2:]
+    link = new = kind = vid = ""
+    i = 0
+    while i < len(words):
+        word, value = words[i], words[i + 1] if i + 1 < len(words) else ""
+        if word == "type":
+            kind = value
+            rest = words[i + 2 :]
+            if "id" in rest[:-1]:
+                vid = rest[rest.index("id") + 1]
+            break
+        if word in ("link", "name", "dev") and value:
+            if word == "link":
+                link = _device_word(value, stanza)
+            else:
+                new = value
+            i += 2
+            continue
+        if word in _LINK_VALUED:
+            i += 2
+            continue
+        if not new:
+            new = word  # ip-link(8): `[ name ] NAME`, the name keyword optional
+        i += 1
+    if not (new and link and kind in _LINK_TYPES) or (
+        kind == "vlan" and not (vid.isascii() and vid.isdigit())
+    ):
+        return None
+    return new, link, str(int(vid)) if kind == "vlan" else "", kind
 
 
 def ifupdown_true(value: str | None) -> bool:
