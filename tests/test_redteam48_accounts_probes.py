@@ -50,6 +50,12 @@ Findings (R48A-n):
   _unread_operands, _js_literal). HVA-132 says a truthy `|| 1` grants "with no subject test":
   the rule's subject test decides nothing there (wording kept, see leads).
 
+- R48A-4 (wording) HVA-142: an unread polkit rule's clause said "the members of polkit rule
+  FILE (why) are not in the evidence": a rule has no members, and its file is in the evidence.
+  Now "whom polkit rule FILE (why) lets through is not read" (checks/management.py
+  admin_principals); the verdict is main's. Older rounds' assertions of the old text
+  (R22 pk, R24 acct, R47A-3) were changed in a separate commit.
+
 Held: `|| 0` (ops only), unread operands under `&& subject.isInGroup("ops")` (ops only),
 `return null;`, `return polkit.Result.NOT_HANDLED;` (no grant). R47A-2's held cases (k3s in
 default only, no /etc/runlevels) still pass, unchanged.
@@ -61,11 +67,21 @@ defined inside the function (`function decide(s) { return polkit.Result.YES; }` 
 decide(subject)`) read as every user on main and is now unresolved (a manual outcome, weaker
 but not wrong).
 
-Tally: 3 findings (3 false passes); 23 cases, 19 failed on main before the fixes (R48A-1: 6
-of 6; R48A-2: 6 of 8, and 1 of 1 HVA-132 case; R48A-3: 5 of 7, and 1 of 1 HVA-132 case), 4
+Tally: 4 findings (3 false passes, 1 wording); 23 cases, 19 failed on main before the fixes
+(R48A-1: 6 of 6; R48A-2: 6 of 8, and 1 of 1 HVA-132 case; R48A-3: 5 of 7, and 1 of 1
+HVA-132 case; R48A-4's text is asserted by the unresolved cases of R48A-2 and R48A-3), 4
 held.
 
-Leads left: see the round's report.
+Leads left:
+- /usr/lib/pam.d (libpam's PAM_CONFIG_DIST_D) is still not collected: HVA-151 and the sudo
+  rootpw question ask for it rather than read it (manual, not a pass).
+- pam_group's `%G` users field naming a group absent from /etc/group with `group: files` only
+  is still a question (no members would decide it).
+- RKE2 under OpenRC is not read (RKE2's installer writes systemd units only).
+- HVA-132 says a rule whose `|| 1` bypasses its subject test grants "with no subject test".
+- A helper function defined inside the addRule function that returns YES is now unresolved
+  (it was every user on main): reading the helper's own returns would decide it.
+- The principal list still tags an unread polkit rule "(members not read)".
 """
 
 from __future__ import annotations
@@ -163,7 +179,7 @@ def _unresolved(why: str) -> tuple[str, str]:
     return (
         "manual",
         f"3 administrative principal(s) (limit 3): alice, polkit rule {F} ({why}) (members "
-        f"not read), root; the members of polkit rule {F} ({why}) are not in the evidence",
+        f"not read), root; whom polkit rule {F} ({why}) lets through is not read",
     )
 
 

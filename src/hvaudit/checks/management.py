@@ -3597,7 +3597,14 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
         # passworded and unresolved groups, and a group password's question the unresolved
         # groups (R34R-7); the principals they add are counted together ("at most N in all"),
         # since each within the limit alone may exceed it together
-        also = f"; the members of {', '.join(groups)} are not in the evidence" if groups else ""
+        # an unread polkit rule has no members: whom it lets through is what is not read (R48A-4)
+        unread_rules = [g for g in groups if g.startswith("polkit rule ")]
+        member_groups = [g for g in groups if not g.startswith("polkit rule ")]
+        also = (
+            f"; the members of {', '.join(member_groups)} are not in the evidence"
+            if member_groups
+            else ""
+        ) + "".join(f"; whom {r} lets through is not read" for r in unread_rules)
         parts: list[str] = []
         questions: list[str] = []
         if root_pw:
