@@ -87,8 +87,8 @@ def _142(a: Any) -> tuple[str, str]:
                 "manual",
                 "3 administrative principal(s) (limit 3): alice, polkit rule"
                 f" {RULES} ({UNITS} narrowed by action.lookup) (members not read), root;"
-                f" the members of polkit rule {RULES} ({UNITS} narrowed by action.lookup)"
-                " are not in the evidence",
+                f" whom polkit rule {RULES} ({UNITS} narrowed by action.lookup)"
+                " lets through is not read",
             ),
         ),
     ],

@@ -168,7 +168,7 @@ def _grant(cond: str) -> dict[str, Any]:
 UNREAD = (
     "manual",
     "3 administrative principal(s) (limit 3): alice, polkit rule {path} ({what}) (members not "
-    "read), root; the members of polkit rule {path} ({what}) are not in the evidence",
+    "read), root; whom polkit rule {path} ({what}) lets through is not read",
 )
 
 
@@ -273,8 +273,8 @@ def _admin_rule(body: str) -> dict[str, Any]:
                 "manual",
                 "3 administrative principal(s) (limit 3): alice, polkit rule "
                 f'{ADMINS} (administrator identity "unix-group:" + g) (members not read), root; '
-                f'the members of polkit rule {ADMINS} (administrator identity "unix-group:" + g) '
-                "are not in the evidence",
+                f'whom polkit rule {ADMINS} (administrator identity "unix-group:" + g) '
+                "lets through is not read",
             ),
         ),
         (_suse(""), ("pass", "2 administrative principal(s) (limit 3): alice, root")),

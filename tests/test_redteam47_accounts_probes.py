@@ -260,8 +260,7 @@ def test_unread_rule_asked_as_rule(host_scan) -> None:
         {"hv1": "manual"},
         {
             "hv1": f"3 administrative principal(s) (limit 3): alice, polkit rule {F} (user) "
-            f"(members not read), root; the members of polkit rule {F} (user) are not in the "
-            "evidence"
+            f"(members not read), root; whom polkit rule {F} (user) lets through is not read"
         },
     )
     assert question_line(a, "HVA-142", "hv1") == RULE_Q
