@@ -206,9 +206,9 @@ def test_root_equivalent_action_narrowed_by_lookup_is_asked(host_scan) -> None:
         "manual",
         "3 administrative principal(s) (limit 3): alice, polkit rule "
         f"{path} (org.freedesktop.udisks2.open-device-system narrowed by action.lookup) "
-        "(members not read), root; the members of polkit rule "
+        "(members not read), root; whom polkit rule "
         f"{path} (org.freedesktop.udisks2.open-device-system narrowed by action.lookup) "
-        "are not in the evidence",
+        "lets through is not read",
     )
 
 
