@@ -49,6 +49,11 @@ Findings:
   macvtap, ipvlan or ipvtap sits on DEVICE's segment, a vlan on its VLAN `id`. Now
   `NetworkInterfaces.command_links` reads them and `_nics_through_vlan` counts the guests of
   DEVICE's segment ("..., a macvlan of vmbr1, which VM web-10 net0 reaches through vmbr1").
+- R48E-5 (false pass) HVA-308: `iface bond0.30 inet dhcp` beside vmbr0 on bond0 with VM
+  api-11 on tag 30, no node address read in the migration network, passed, where `iface
+  vmbr0.30 inet dhcp` was asked (R45E-1): the leased-address rule used `_nics_on` only. Now it
+  counts `_nics_through_vlan` too and asks ("bond0.30 takes a leased address (...), VLAN 30
+  of bond0, and VM api-11 net0 reaches it through vmbr0").
 
 Held:
 - HVA-429: an attestation accepted after the boot passes, naming both times; a record without
@@ -59,8 +64,8 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 4 findings (4 false pass); 16 test cases, 11 failed on main before the fixes (R48E-1:
-3 pass; R48E-2: 2 pass; R48E-3: 3 pass; R48E-4: 3 pass), 5 held.
+Tally: 5 findings (5 false pass); 17 test cases, 12 failed on main before the fixes (R48E-1:
+3 pass; R48E-2: 2 pass; R48E-3: 3 pass; R48E-4: 3 pass; R48E-5: 1 pass), 5 held.
 
 Leads left:
 - see the report of round 48 (HVA-440 link state not reported; HVA-308 across devices).
@@ -411,3 +416,26 @@ def test_r48e_held_macvlan_on_a_bridge_no_guest_is_on_untagged(
     assert r40_scan(
         tmp_path, capsys, edits={IFACES: (GATEWAY, f"{GATEWAY}\tpost-up {command}\n")}
     ) == ("pass", "migration type secure on 10.0.2.0/24", None)
+
+
+# --- R48E-5: HVA-308, a leased address on a VLAN of a guest bridge's port --------------------
+
+
+def test_r48e5_leased_address_on_a_vlan_of_a_guest_bridge_port_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R48E-5 (false pass) HVA-308: `iface bond0.30 inet dhcp` (VLAN 30 of vmbr0's port bond0,
+    VM api-11 on tag 30), no address of the node read in 10.0.2.0/24: main passed "migration
+    type secure on 10.0.2.0/24", where `iface vmbr0.30 inet dhcp` is asked."""
+    got = r40_scan(tmp_path, capsys, edits=_stanza("auto bond0.30\niface bond0.30 inet dhcp\n"))
+    assert got[:2] == (
+        "manual",
+        "migration type secure on 10.0.2.0/24, and node pve-h1's address in it is not in the "
+        "evidence: bond0.30 takes a leased address (`iface bond0.30 inet dhcp`), VLAN 30 of "
+        "bond0, and VM api-11 net0 reaches it through vmbr0",
+    )
+    assert got[2] is not None
+    assert got[2].startswith(
+        "Is node pve-h1's address in the migration network 10.0.2.0/24 (datacenter.cfg "
+        "`migration: network=`) on an interface whose segment no guest NIC is plugged into?"
+    )

@@ -3728,6 +3728,13 @@ def _unseen_migration_address(
                 f"{', '.join(n for n, _ in nics)} {'is' if len(nics) == 1 else 'are'} "
                 "plugged into it"
             )
+        # R48E-5: a leased address on a VLAN of a guest bridge's port (`_nics_through_vlan`)
+        out.extend(
+            f"{iface} takes a leased address (`iface {iface} {how[0]}`), {via}, and "
+            f"{', '.join(n for n, _ in through)} {'reaches' if len(through) == 1 else 'reach'} "
+            f"it through {bridge}"
+            for via, bridge, through in _nics_through_vlan(px, iface, vms)
+        )
     if files := [file for file, _ in read.unread]:
         out.append(
             f"sourced file(s) {', '.join(files)[:120]} not read, and "
