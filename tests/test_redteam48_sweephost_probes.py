@@ -39,6 +39,15 @@ Findings:
   _older_kernels (the GRUB default unread, R44B-4) likewise claims no older kernel from a
   partial listing (no separate verdict: the same host asks for the kernel first).
 
+- R48S-5 (false pass) HVA-200 (journal-upload-conf-d): _journal_upload_url read the drop-in
+  grep whatever its exit and dropped its "unread" note whenever a URL was known, so with
+  systemd-journal-upload running, /etc's journal-upload.conf naming an https URL and the
+  drop-ins' `grep -R -H` exiting 2 on one it could not read ("Permission denied"), HVA-200
+  passed "logs forwarded over TLS" though the last drop-in's URL= overrides the main file's
+  (journal-upload.conf(5); GNU grep(1) EXIT STATUS: 2 "if an error occurred"). Now such a
+  run (or grep not found) leaves the URL unknown and asks, naming why; directories that do not
+  exist are an answer; a bundle without the artefact is judged as before.
+
 Older tests changed: test_checks_vm, test_vm_parity (a copied Proxmox VE tree: host
 evidence unavailable), test_terminal and the golden reports (a simulated host) encoded the
 pass on the path alone (R48S-1). test_redteam10_host_probes took the replay's None (dnf not
@@ -48,12 +57,13 @@ test_redteam3_host_probes and test_host_verdicts4 now answer the advisory listin
 Held: a host whose dpkg lists qemu-system-x86 passes HVA-064 as before; a RHEL host whose
 advisory listing exits 0 with an advisory passes HVA-180; `ovs-vsctl` failing where no VM
 port is on the Open vSwitch datapath passes HVA-210; a partial /boot listing naming a
-newer kernel fails HVA-180.
+newer kernel fails HVA-180; grep exiting 2 only for drop-in directories that do not exist
+keeps HVA-200's pass.
 
 Probed by script: -
 
-Tally: 4 findings (4 false passes); 12 cases, 8 failing on main before the fixes (R48S-1: 3,
-R48S-2: 3, R48S-3: 1, R48S-4: 1).
+Tally: 5 findings (5 false passes); 14 cases, 9 failing on main before the fixes (R48S-1: 3,
+R48S-2: 3, R48S-3: 1, R48S-4: 1, R48S-5: 1).
 
 Leads left: see the report.
 """
@@ -259,3 +269,49 @@ def test_r48s_4_held_partial_listing_with_a_newer_kernel_fails(host_scan) -> Non
             "takes effect at the next reboot)"
         },
     )
+
+
+UPLOAD_DENIED = "grep: /etc/systemd/journal-upload.conf.d/60-lab.conf: Permission denied\n"
+
+
+def test_r48s_5_journal_upload_drop_ins_unread(host_scan) -> None:
+    """R48S-5: systemd-journal-upload running with /etc's journal-upload.conf naming an https
+    URL, its drop-in directories' grep exiting 2 on an unreadable drop-in (on main: passed
+    "logs forwarded over TLS", though a drop-in's URL= overrides the main file's)."""
+    from test_host_leads18 import UPLOADING
+
+    a = host_scan(
+        {
+            "processes": (UPLOADING, 0),
+            "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal\n",
+            "journal-upload-conf-d": ("", 2, UPLOAD_DENIED),
+        }
+    )
+    assert (outcomes(a, "HVA-200"), messages(a, "HVA-200")) == (
+        {"hv1": "manual"},
+        {
+            "hv1": "evidence unavailable: the drop-ins of journal-upload.conf "
+            "(/etc/systemd/journal-upload.conf.d) were not read (exit status 2: "
+            + UPLOAD_DENIED.strip()
+            + "), and they override its URL"
+        },
+    )
+
+
+def test_r48s_5_held_missing_drop_in_dirs_pass(host_scan) -> None:
+    """Held: grep exiting 2 only because the drop-in directories do not exist keeps the pass
+    on the main file's https URL."""
+    from test_host_leads18 import UPLOADING
+
+    missing = "".join(
+        f"grep: {d}/journal-upload.conf.d: No such file or directory\n"
+        for d in ("/etc/systemd", "/run/systemd", "/usr/lib/systemd")
+    )
+    a = host_scan(
+        {
+            "processes": (UPLOADING, 0),
+            "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs.example.internal\n",
+            "journal-upload-conf-d": ("", 2, missing),
+        }
+    )
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}, messages(a, "HVA-200")

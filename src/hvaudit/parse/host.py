@@ -8162,12 +8162,22 @@ def _journal_upload_url(
         texts.append(main.text)
     drop = ev.get(_cmd("journal-upload-conf-d"))
     unread = ""
-    if drop.state == "ok":
+    # R48S-5: a grep that failed (exit 2 on a drop-in it could not read: _grep_unanswered) or
+    # was not found leaves every drop-in's URL= unseen, and the last one read overrides the
+    # main file's and --url: the URL is unknown whatever else sets one
+    failed = _grep_unanswered(drop) if drop.state != "uncollected" else ""
+    if drop.state == "ok" and not failed:
         sources.append(drop.source)
         files = _by_file(drop.text)
         chosen = _systemd_dropins(files, JOURNAL_UPLOAD_CONF_D)
         texts.extend("\n".join(files[chosen[name]]) for name in sorted(chosen))
-    elif drop.state in ("absent", "failed", "uncollected"):
+    elif failed:
+        sources.append(drop.source)
+        unread = (
+            "the drop-ins of journal-upload.conf (/etc/systemd/journal-upload.conf.d) were "
+            f"not read ({failed}), and they override its URL"
+        )
+    elif drop.state == "uncollected":
         unread = (
             "the drop-ins of journal-upload.conf (/etc/systemd/journal-upload.conf.d) were "
             "not read, and they override its URL"
@@ -8214,7 +8224,7 @@ def _journal_upload_url(
                     value = w.split("=", 1)[1] if "=" in w else words[i + 1]
                     trust = f"--trust={value}" if value in ("-", "all") else ""
             sources.append(processes.source)
-    if url:
+    if url and not failed:
         return (url, trust), sources, ""
     return None, sources, unread
 
