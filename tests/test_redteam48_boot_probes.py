@@ -49,6 +49,13 @@ Findings (R48B-n):
   stood and it passed. Now the next boot's line from GRUB's defaults is unsettled (R23B-1's
   "which hvaudit cannot evaluate" question).
 
+- R48B-5 (false pass) HVA-180 (parse.host._kernel_not_booted): kernel-install's Type #1 entries
+  on the ESP (R47B-1) are read from the boot-cmdline probe; where it failed ("Permission
+  denied") and /boot held only the running kernel, "no pending security update" passed though
+  a newer kernel may wait in an entry (R44B-4's held case encoded that pass: corrected in its
+  own commit). Now it asks (`ls` of the entry directories as root); with an older kernel in
+  /boot R44B-4's question (which entry boots next) is asked, as before.
+
 Held (kept as tests): an if/else one-liner whose else branch names another entry, a
 conditional other value before a conditional equal one, and a conditional equal literal after
 an unconditional command substitution still ask (R48B-1); a newer kernel in /boot fails
@@ -61,14 +68,15 @@ No e2e run: the e2e host's /etc/default/grub assigns GRUB_DEFAULT with no shell 
 and it has no ESP directory, which find answers (R48B-2); HVA-180 is a host check the e2e test
 only requires to be present, so neither change can reach the e2e-* verdicts.
 
-Tally: 4 findings (3 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
-its class); 25 cases in 10 test functions. R48B-1: on main
+Tally: 5 findings (4 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
+its class); 27 cases in 11 test functions. R48B-1: on main
 18744ad 7 of 10 failed (6 over-asks of HVA-180; one held case asked there too, but named the
 later equal assignment, not the one that may change the entry); its 3 other held cases passed
 before and after. R48B-2: on main 9c15ea3 2 of 2 failed (2 false passes of HVA-180); its held
 case passed before and after. R48B-3: on main a76d9c0 6 of 6 failed (5 false passes, 1
 wrong fail of HVA-180); its 3 held cases passed before and after. R48B-4: on main ac8894d 2 of 2 failed (2 false
-passes of HVA-181); its held case passed before and after.
+passes of HVA-181); its held case passed before and after. R48B-5: on main e21c389 2 of 2 failed (2 false
+passes of HVA-180).
 
 Leads left:
 - R48B-2: where the listing fails, _grub_default_older's systemd-boot reading (R47B-2) cannot
@@ -315,3 +323,36 @@ def test_r48b_4_held_no_source_line_passes(host_scan) -> None:
     a = host_scan({"boot-cmdline": _boot(("/etc/default/grub.d/perf.cfg", text))})
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": "17 CPU vulnerabilities reported, none unmitigated"}
+
+
+# --- R48B-5: the Boot Loader Specification entries not read --------------------------------------
+
+
+ENTRIES_UNREAD = (
+    "evidence unavailable: the next boot's kernel command line could not be read ({why}): "
+    "whether a newer kernel than 6.1.0-28-amd64 waits for a reboot in a Boot Loader "
+    "Specification entry is not read (list them as root: `ls /boot/loader/entries/ "
+    "/efi/loader/entries/ /boot/efi/loader/entries/`)"
+)
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        "grep: /efi/loader/entries/x.conf: Permission denied",
+        "find: '/etc/grub.d': Permission denied",
+    ],
+)
+def test_r48b_5_entries_unread_asks(host_scan, why: str) -> None:
+    """R48B-5 (false pass) HVA-180: the boot-cmdline probe, which reads the ESP's Type #1
+    entries (kernel-install's `version VERSION`, R47B-1), failed ("Permission denied"); /boot
+    holds only the running kernel, and "no pending security update" passed though a newer
+    kernel may wait in an entry."""
+    a = host_scan(
+        {
+            "boot-cmdline": ("", 1, why),
+            "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n", 0),
+        }
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": ENTRIES_UNREAD.format(why=why)}

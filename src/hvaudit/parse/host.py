@@ -1294,6 +1294,29 @@ def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 g.source,
                 unlisted.source,
             )
+        entries = _boot_cmdline_files(ev)
+        older = [
+            n
+            for n in names
+            if _kernel_release_key(n)[0] == flavour and _kernel_release_key(n)[1] < mine
+        ]
+        if (
+            not newer
+            and not older
+            and not entries.known
+            and ev.get(_cmd("boot-cmdline")).state != "uncollected"
+        ):
+            # R48B-5: kernel-install's Type #1 entries (R47B-1) are read from the boot-cmdline
+            # probe: where it failed, a newer kernel kept only there is not seen (with an older
+            # kernel in /boot, R44B-4's question, which entry boots next, is asked instead)
+            return Fact.unavailable(
+                f"{entries.reason}: whether a newer kernel than {running} waits for a reboot in "
+                "a Boot Loader Specification entry is not read (list them as root: `ls "
+                f"{' '.join(BLS_ENTRIES)}`)",
+                rel.source,
+                g.source,
+                *entries.sources,
+            )
         if not newer:
             return _kernel_rebuilt_in_place(ev, running, rel.source, g.source)
         newest = max(newer, key=lambda n: _kernel_release_key(n)[1])
