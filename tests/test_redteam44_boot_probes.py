@@ -283,12 +283,20 @@ def test_r44b_4_boot_files_unread_with_older_kernel_asks(host_scan) -> None:
 
 
 def test_r44b_4_held_boot_files_unread_no_older_kernel(host_scan) -> None:
-    """R44B-4 held: the probe failed, but no older kernel is installed: the pass stands."""
+    """R44B-4: the probe failed and no older kernel is in /boot: no entry boots an older one,
+    but a newer kernel kept only in an ESP entry the probe reads (R47B-1) is not seen, so the
+    pass this case held was a false pass: R48B-5's question."""
+    denied = "find: '/etc/grub.d': Permission denied"
     a = host_scan(
         {
-            "boot-cmdline": ("", 1, "find: '/etc/grub.d': Permission denied"),
+            "boot-cmdline": ("", 1, denied),
             "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n", 0),
         }
     )
-    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
-    assert messages(a, "HVA-180") == {"hv1": PASS}
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": f"evidence unavailable: the next boot's kernel command line could not be read "
+        f"({denied}): whether a newer kernel than 6.1.0-28-amd64 waits for a reboot in a Boot "
+        "Loader Specification entry is not read (list them as root: `ls /boot/loader/entries/ "
+        "/efi/loader/entries/ /boot/efi/loader/entries/`)"
+    }
