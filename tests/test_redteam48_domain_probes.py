@@ -44,6 +44,11 @@ Findings:
   dbus-display` beside a <qemu:env> naming a TCP bus passed "no bus address in the arguments
   (the session bus)". Now each is asked which address the <qemu:env> sets (Vm.session_bus,
   consoles._Verdict.hidden_bus); an unredacted value is judged as an addr is.
+- R48D-5 (false n/a) HVA-031: round 47's lead (4), second half. system/vl.c parse_display
+  hands every -display but vnc to parse_display_qapi, whose qobject_input_visitor_new_str
+  reads JSON as well as keyval, so `-display {"type":"dbus","addr":"tcp:..."}` is R47D-3's
+  dbus display; VM web01 was "no VNC, SPICE or RDP console" (not applicable). Now it fails
+  as the keyval spelling does (consoles._display_props).
 
 Held (kept as tests): a pty set on the loopback passes (R48D-1, v3, not applicable on
 main); a socket backend without host (QEMU refuses to start), a file serial keeping its path
@@ -51,14 +56,16 @@ main); a socket backend without host (QEMU refuses to start), a file serial keep
 another port or onto a UNIX path keeps HVA-033's pass (R48D-2); redacted (so non-empty) secret
 data, a file secret (taken at its word) and a secret no raw -object defines keep the VNC's
 "password-secret" pass (R48D-3); a dbus display with p2p=on beside the <qemu:env>, and
-one without a <qemu:env>, keep their passes (R48D-4).
+one without a <qemu:env>, keep their passes (R48D-4); a JSON dbus display with p2p true
+passes (not applicable on main) and a JSON display of another type stays not applicable
+(R48D-5).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 4 findings (false pass 4, one also a false n/a), 4 tests holding 21 cases; 11 failed
-on main before the fixes (R48D-1's web01, v1, v2, v7, R48D-2's three, R48D-3's two and
-R48D-4's two), plus R48D-1's held v3 (not applicable on main); the 9 other held cases pass
-on main too.
+Tally: 5 findings (false pass 4, one also a false n/a; false n/a 1), 5 tests holding 24
+cases; 12 failed on main before the fixes (R48D-1's web01, v1, v2, v7, R48D-2's three,
+R48D-3's two, R48D-4's two and R48D-5's one), plus two held cases not applicable on main
+(R48D-1's v3, R48D-5's v1); the 10 other held cases pass on main too.
 
 Leads left: see the round's report.
 """
@@ -345,4 +352,32 @@ def test_raw_dbus_display_on_a_session_bus_named_by_qemu_env_is_asked(tmp_path: 
     assert _questions(a, "HVA-031") == {
         "web01": asked.format("web01", "-display dbus", uuids["web01"]),
         "v1": asked.format("v1", "-object dbus-display,id=d0", uuids["v1"]),
+    }
+
+
+def test_raw_dbus_display_in_json_is_read(tmp_path: Path) -> None:
+    """R48D-5: system/vl.c parse_display hands a -display other than vnc to
+    parse_display_qapi, whose qobject_input_visitor_new_str reads JSON as well as keyval, so
+    `-display {"type":"dbus","addr":"tcp:..."}` is a dbus display on that bus (R47D-3): VM
+    web01 was "no VNC, SPICE or RDP console" (not applicable). Held: JSON p2p true (v1: no
+    bus) and a JSON display of another type (v2)."""
+    tcp = "tcp:host=192.0.2.1,port=5555"
+    on_tcp = f'{{"type":"dbus","addr":"{tcp}"}}'
+    p2p = f'{{"type":"dbus","p2p":true,"addr":"{tcp}"}}'
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": ("", _commandline("-display", on_tcp)),
+            "v1": ("", _commandline("-display", p2p)),
+            "v2": ("", _commandline("-display", '{"type":"none"}')),
+        },
+    )
+    assert outcomes(a, "HVA-031") == {"web01": "fail", "v1": "pass", "v2": "not_applicable"}
+    assert messages(a, "HVA-031") == {
+        "web01": f"QEMU argument -display {on_tcp}: a dbus display connected to the D-Bus bus at "
+        "192.0.2.1 port 5555 (tcp): D-Bus over TCP has no integrity or confidentiality "
+        "protection, so the console travels in cleartext to that bus's clients",
+        "v1": f"QEMU argument -display {p2p}: no bus address in the arguments (p2p=on, clients "
+        "added through QMP)",
+        "v2": "no VNC, SPICE or RDP console and no TCP or UDP character device",
     }

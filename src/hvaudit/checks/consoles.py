@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -836,7 +837,7 @@ def _raw_consoles(
         elif opt == "-spice":
             out.append(("-spice", b, o))
         elif (
-            (opt == "-display" and b.split(",", 1)[0] == "dbus")
+            (opt == "-display" and _display_props(b).get("type") == "dbus")
             or (opt == "-object" and o.kind == "dbus-display")
             or (
                 opt in _COMPAT_OPTIONS
@@ -847,6 +848,28 @@ def _raw_consoles(
             and ((o.kind == "socket" and "path" not in o.props) or o.kind == "udp")
         ):
             out.append((opt, b, o))
+    return out
+
+
+def _display_props(value: str) -> dict[str, str]:
+    """A -display argument's properties, `type` its first word: system/vl.c parse_display
+    hands all but `vnc...` to parse_display_qapi, whose qobject_input_visitor_new_str reads
+    JSON (`{"type":"dbus","addr":...}`) as well as keyval (R48D-5); a JSON boolean is read
+    as on/off, a value QEMU refuses as no property."""
+    if not value.lstrip().startswith("{"):
+        return dict(parse_opts(value, "type", flags=False))
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    out: dict[str, str] = {}
+    for k, v in data.items():
+        if isinstance(v, bool):
+            out[str(k)] = "on" if v else "off"
+        elif isinstance(v, str | int):
+            out[str(k)] = str(v)
     return out
 
 
@@ -1250,7 +1273,7 @@ def _raw_console_verdict(
         return
     if opt in ("-display", "-object"):
         # a raw dbus display (_raw_dbus): QEMU connects it to the bus at `addr`
-        o = parse_opts(value, "type", flags=False) if opt == "-display" else q.props
+        o = _display_props(value) if opt == "-display" else q.props
         addr = o.get("addr", "")
         if not _on(o, "p2p") and not addr and r.session_bus and REDACTED in r.session_bus:
             # the collection redacts <qemu:env> values (hvaudit.redact): asked (R48D-4)
