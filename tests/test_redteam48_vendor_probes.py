@@ -2,7 +2,8 @@
 state not reported, and a Proxmox VE node's migration address on a VLAN of a guest bridge's
 port (r48-vendor).
 
-Harness: Proxmox VE: the hardened tree (tests/fixtures/proxmox-hardened: node pve-h1, VLAN-aware
+Harness: Proxmox VE: test_proxmox_api's fake PVE API (`seeded`), GET /nodes/{node}/network
+answered by the probe (round 44's `_api_hva308`); the hardened tree (tests/fixtures/proxmox-hardened: node pve-h1, VLAN-aware
 vmbr0 on bond0 with VM web-10 on tag 20 and VM api-11 on tag 30, `migration:
 secure,network=10.0.2.0/24`) copied with a stanza added to /etc/network/interfaces and scanned
 through the real pve+dir:// collector, parser and engine from the CLI (round 40's `_scan`).
@@ -54,6 +55,11 @@ Findings:
   vmbr0.30 inet dhcp` was asked (R45E-1): the leased-address rule used `_nics_on` only. Now it
   counts `_nics_through_vlan` too and asks ("bond0.30 takes a leased address (...), VLAN 30
   of bond0, and VM api-11 net0 reaches it through vmbr0").
+- R48E-6 (false pass) HVA-308 on the API path: a custom-named VLAN interface (`mig`,
+  vlan-raw-device eno1, vlan-id 30) holding the migration address beside VLAN-aware vmbr0 on
+  eno1 with VM legacy-erp (`trunks=10;20;30`) passed: render_interfaces dropped the API's
+  `vlan-id` (pve-common PVE/Network/Interfaces.pm __read_etc_network_interfaces keeps it
+  beside `vlan-raw-device`), so the interface read as no VLAN. Now it is written back.
 
 Held:
 - HVA-429: an attestation accepted after the boot passes, naming both times; a record without
@@ -64,8 +70,9 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 5 findings (5 false pass); 17 test cases, 12 failed on main before the fixes (R48E-1:
-3 pass; R48E-2: 2 pass; R48E-3: 3 pass; R48E-4: 3 pass; R48E-5: 1 pass), 5 held.
+Tally: 6 findings (6 false pass); 18 test cases, 13 failed on main before the fixes (R48E-1:
+3 pass; R48E-2: 2 pass; R48E-3: 3 pass; R48E-4: 3 pass; R48E-5: 1 pass; R48E-6: 1 pass),
+5 held.
 
 Leads left:
 - see the report of round 48 (HVA-440 link state not reported; HVA-308 across devices).
@@ -79,8 +86,10 @@ from typing import Any
 
 import pytest
 
+from test_proxmox_api import seeded  # noqa: F401 - seeded: a fixture
 from test_redteam11_vmw_probes import _vsphere
 from test_redteam40_vendor_probes import _scan as r40_scan
+from test_redteam44_vendor_probes import _api_hva308
 
 UTC = dt.UTC
 
@@ -438,4 +447,50 @@ def test_r48e5_leased_address_on_a_vlan_of_a_guest_bridge_port_is_asked(
     assert got[2].startswith(
         "Is node pve-h1's address in the migration network 10.0.2.0/24 (datacenter.cfg "
         "`migration: network=`) on an interface whose segment no guest NIC is plugged into?"
+    )
+
+
+# --- R48E-6: HVA-308 on the API path, a custom-named VLAN interface's `vlan-id` --------------
+
+MIG_API = [
+    {
+        "iface": "vmbr0",
+        "type": "bridge",
+        "method": "manual",
+        "families": ["inet"],
+        "bridge_ports": "eno1",
+        "bridge_vlan_aware": 1,
+        "autostart": 1,
+    },
+    {"iface": "eno1", "type": "eth", "method": "manual", "families": ["inet"]},
+    {
+        "iface": "mig",
+        "type": "vlan",
+        "method": "static",
+        "families": ["inet"],
+        "cidr": "10.0.2.11/24",
+        "vlan-raw-device": "eno1",
+        "vlan-id": 30,
+        "autostart": 1,
+    },
+]
+
+
+def test_r48e6_api_custom_named_vlan_interface_keeps_its_id(
+    seeded: str,  # noqa: F811 - the fixture imported above
+    fakepve: Any,
+    fakepve_cafile: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R48E-6 (false pass) HVA-308 on the API path: `mig` (vlan-raw-device eno1, vlan-id 30)
+    holds the migration address, VM legacy-erp (`trunks=10;20;30`) on vmbr0 over eno1."""
+    got = _api_hva308(
+        fakepve, seeded, fakepve_cafile, capsys, monkeypatch, {"/nodes/{node}/network": MIG_API}
+    )
+    assert got == (
+        "fail",
+        "migration network 10.0.2.0/24 is shared with guests: node address 10.0.2.11 on mig, "
+        "VLAN 30 of eno1, which VM legacy-erp net0 reaches through vmbr0",
+        None,
     )

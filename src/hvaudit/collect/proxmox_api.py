@@ -411,6 +411,10 @@ def render_interfaces(ifaces: list[dict[str, Any]]) -> str:
         "cidr": "address",
         "gateway": "gateway",
         "vlan-raw-device": "vlan-raw-device",
+        # R48E-6: a VLAN interface's id where its name does not carry it (pve-common
+        # PVE/Network/Interfaces.pm __read_etc_network_interfaces: `vlan-id` beside
+        # `vlan-raw-device`, kept as written and taken from a `vlanN` name)
+        "vlan-id": "vlan-id",
         "ovs_type": "ovs-type",
         "ovs_ports": "ovs-ports",
         "ovs_bridge": "ovs-bridge",
