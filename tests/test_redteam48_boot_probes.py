@@ -56,6 +56,13 @@ Findings (R48B-n):
   own commit). Now it asks (`ls` of the entry directories as root); with an older kernel in
   /boot R44B-4's question (which entry boots next) is asked, as before.
 
+- R48B-6 (false pass) HVA-180 (parse.host._kernel_not_booted, new _ukis_unnamed): a unified
+  kernel image whose name holds no release (EFI/Linux/linux.efi, not kernel-install's
+  ENTRY-TOKEN-VERSION.efi) boots whatever kernel its .linux section holds (ukify records it in
+  the .uname section: systemd src/ukify/ukify.py --uname, read with `find_string`); R47B-1
+  did not count it and, /boot holding the running kernel alone, it passed. Now it asks (the
+  image's .uname section); a rescue image is not counted, as R47B-1.
+
 Held (kept as tests): an if/else one-liner whose else branch names another entry, a
 conditional other value before a conditional equal one, and a conditional equal literal after
 an unconditional command substitution still ask (R48B-1); a newer kernel in /boot fails
@@ -68,19 +75,22 @@ No e2e run: the e2e host's /etc/default/grub assigns GRUB_DEFAULT with no shell 
 and it has no ESP directory, which find answers (R48B-2); HVA-180 is a host check the e2e test
 only requires to be present, so neither change can reach the e2e-* verdicts.
 
-Tally: 5 findings (4 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
-its class); 27 cases in 11 test functions. R48B-1: on main
+Tally: 6 findings (5 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
+its class); 29 cases in 13 test functions. R48B-1: on main
 18744ad 7 of 10 failed (6 over-asks of HVA-180; one held case asked there too, but named the
 later equal assignment, not the one that may change the entry); its 3 other held cases passed
 before and after. R48B-2: on main 9c15ea3 2 of 2 failed (2 false passes of HVA-180); its held
 case passed before and after. R48B-3: on main a76d9c0 6 of 6 failed (5 false passes, 1
 wrong fail of HVA-180); its 3 held cases passed before and after. R48B-4: on main ac8894d 2 of 2 failed (2 false
 passes of HVA-181); its held case passed before and after. R48B-5: on main e21c389 2 of 2 failed (2 false
-passes of HVA-180).
+passes of HVA-180). R48B-6: on main 55661ab 1 of 1 failed (1 false pass of HVA-180); its held
+case passed before and after.
 
 Leads left:
 - R48B-2: where the listing fails, _grub_default_older's systemd-boot reading (R47B-2) cannot
   see an older image either; HVA-180 asks R48B-2's question first, so it is not reached now.
+- R48B-6: a UKI whose name holds no release is asked only where /boot holds no newer kernel;
+  _grub_default_older's systemd-boot reading does not count it as a possible older kernel.
 - R48B-3: a multi-line subshell `( ... )` and a function whose
   body is a subshell are not tracked.
 - An if/else whose every branch assigns one literal other than the value before it (`if c;
@@ -356,3 +366,35 @@ def test_r48b_5_entries_unread_asks(host_scan, why: str) -> None:
     )
     assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": ENTRIES_UNREAD.format(why=why)}
+
+
+# --- R48B-6: a unified kernel image whose name holds no release ------------------------------------
+
+
+def test_r48b_6_uki_without_release_asks(host_scan) -> None:
+    """R48B-6 (false pass) HVA-180: /efi/EFI/Linux/linux.efi (not kernel-install's name) boots
+    whatever kernel its .linux section holds (ukify's .uname names it); its name holds no
+    release, it was not counted, and with /boot holding the running kernel alone "no pending
+    security update" passed."""
+    a = host_scan(
+        {
+            "boot-uki": ("/efi/EFI/Linux/linux.efi\n", 0),
+            "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n", 0),
+        }
+    )
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: the unified kernel image(s) /efi/EFI/Linux/linux.efi name "
+        "no kernel release: whether one is a newer kernel than 6.1.0-28-amd64 waiting for a "
+        "reboot is not read (its .uname section: `objcopy -O binary --only-section=.uname IMAGE "
+        "/dev/stdout`)"
+    }
+
+
+def test_r48b_6_held_named_and_rescue_images(host_scan) -> None:
+    """R48B-6 held: images named by release (the running kernel's) and a rescue image keep the
+    pass."""
+    ukis = "/efi/EFI/Linux/debian-6.1.0-28-amd64.efi\n/efi/EFI/Linux/debian-rescue.efi\n"
+    a = host_scan({"boot-uki": (ukis, 0)})
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}

@@ -1317,6 +1317,20 @@ def _kernel_not_booted(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 g.source,
                 *entries.sources,
             )
+        unnamed = _ukis_unnamed(ev)
+        if not newer and unnamed:
+            # R48B-6: an image whose name holds no release may be a newer kernel
+            shown = ", ".join(unnamed[:4]) + (
+                f" and {len(unnamed) - 4} more" if len(unnamed) > 4 else ""
+            )
+            return Fact.unavailable(
+                f"the unified kernel image(s) {shown} name no kernel release: whether one is a "
+                f"newer kernel than {running} waiting for a reboot is not read (its .uname "
+                "section: `objcopy -O binary --only-section=.uname IMAGE /dev/stdout`)",
+                rel.source,
+                g.source,
+                ev.get(_cmd("boot-uki")).source,
+            )
         if not newer:
             return _kernel_rebuilt_in_place(ev, running, rel.source, g.source)
         newest = max(newer, key=lambda n: _kernel_release_key(n)[1])
@@ -1354,6 +1368,27 @@ def _esp_kernels(ev: HostEvidence) -> dict[str, Source]:
             m = re.match(r".+?-(\d+\.\d+[^/\s]*)$", stem)
             if line.strip().startswith(UKI_DIRS) and m and "-rescue-" not in stem:
                 out.setdefault(m.group(1), got.source)
+    return out
+
+
+def _ukis_unnamed(ev: HostEvidence) -> list[str]:
+    """The listed unified kernel images whose names hold no kernel release (R48B-6): an image
+    not named by kernel-install (EFI/Linux/linux.efi) boots whatever kernel its .linux section
+    holds, which ukify records in its .uname section ("uname -r" information, systemd
+    src/ukify/ukify.py --uname), not read here. A rescue image is not counted (_esp_kernels)."""
+    got = ev.result(_cmd("boot-uki"), quiet=_no_such_file, quiet_rc=1)
+    if got.state != "ok":
+        return []
+    out = []
+    for line in got.text.splitlines():
+        name = line.strip().rsplit("/", 1)[-1]
+        stem = re.sub(r"(?:\+\d+(?:-\d+)?)?\.efi$", "", name, flags=re.IGNORECASE)
+        if (
+            line.strip().startswith(UKI_DIRS)
+            and not re.match(r".+?-(\d+\.\d+[^/\s]*)$", stem)
+            and "rescue" not in stem
+        ):
+            out.append(line.strip())
     return out
 
 
