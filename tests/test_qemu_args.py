@@ -19,7 +19,7 @@ import pytest
 
 from conftest import run_assessment
 from hvaudit.engine import Assessment
-from hvaudit.parse.qemu_args import parse_option, pci_host_address, qemu_options
+from hvaudit.parse.qemu_args import parse_option, pci_host_address, qemu_options, set_options
 from test_proxmox_checks import HARDENED, msg, result, scan
 from test_redteam3_vm_probes import replayed_domains, verdict
 from test_redteam4_vm_probes import _raw
@@ -415,3 +415,29 @@ def test_proxmox_args_in_other_spellings(
         "QEMU argument -chardev backend=socket,id=c0,host=127.0.0.1,port=4444,server=on: "
         "loopback only (127/8 taken as local: route_localnet not read, the kernel's default is 0)",
     )
+
+
+def test_set_options_split_as_qemu_set_option_splits():
+    """`-set GROUP.ID.KEY=VALUE` is split as qemu_set_option's sscanf("%63[^.].%63[^.].%63[^=]=")
+    splits it: the key keeps its dots, the value its '=' and dots; a -set that pattern cannot
+    split (no '=', a group of 64 characters) is left out, as QEMU refuses to start on it."""
+    args = (
+        "-set",
+        "chardev.charserial0.host= 0.0.0.0 ",
+        "-set",
+        "vnc.default.tls-creds=x=y.z",
+        "-set",
+        "device.net0.a.b=1",
+        "-set",
+        "chardev.charserial0.port",
+        "-set",
+        "g" * 64 + ".id.key=1",
+        "-vnc",
+        "127.0.0.1:0",
+    )
+    got = [(g, i, k, v) for _o, g, i, k, v in set_options(args)]
+    assert got == [
+        ("chardev", "charserial0", "host", "0.0.0.0"),
+        ("vnc", "default", "tls-creds", "x=y.z"),
+        ("device", "net0", "a.b", "1"),
+    ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from hvaudit.model import Chardev, Vm
-from hvaudit.parse.qemu_args import QAPI_FALSE, QAPI_TRUE, qemu_options
+from hvaudit.parse.qemu_args import QAPI_FALSE, QAPI_TRUE, qemu_options, set_options
 
 
 def raw_objects(args: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -98,15 +98,9 @@ def chardev_set(
     path = False
     sets: list[str] = []
     creds = ("", False)
-    for o in qemu_options(args):
-        if o.name != "set":
-            continue
-        target, _, value = o.text.partition("=")
-        group, _, rest = target.partition(".")
-        ident, _, key = rest.partition(".")
+    for o, group, ident, key, value in set_options(args):
         if group != "chardev" or ident != f"char{c.alias}":
             continue
-        value = value.strip()
         if key == "host":
             host = value
         elif key == "port":

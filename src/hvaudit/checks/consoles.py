@@ -62,6 +62,7 @@ from hvaudit.parse.qemu_args import (
     parse_opts,
     qemu_options,
     raw_usbredir_rules,
+    set_options,
     usbredir_filter_opening,
 )
 from hvaudit.parse.vmx import vmx_bool
@@ -1680,15 +1681,9 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     objects = _objects(args)
     vncs: list[str] = []
     websockets: list[str] = []
-    for o in qemu_options(args):
-        if o.name != "set":
-            continue
-        target, _, value = o.text.partition("=")
-        group, _, rest = target.partition(".")
-        ident, _, key = rest.partition(".")
+    for o, group, ident, key, value in set_options(args):
         if group != "vnc" or ident != "default":
             continue
-        value = value.strip()
         if key == "vnc":
             # another listener beside libvirt's, not a move (_vnc_tcp_hosts, R47D-1)
             vncs.append(value)

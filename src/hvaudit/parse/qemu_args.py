@@ -314,6 +314,18 @@ def _vnc_ids(options: list[QemuOption]) -> dict[int, str]:
 _SET = re.compile(r"([^.]{1,63})\.([^.]{1,63})\.([^=]{1,63})=")
 
 
+def set_options(args: Iterable[str]) -> list[tuple[QemuOption, str, str, str, str]]:
+    """Every `-set GROUP.ID.KEY=VALUE` of `args` as (option, GROUP, ID, KEY, VALUE stripped),
+    split as qemu_set_option's sscanf splits it (_SET); a -set it cannot split is left out
+    (QEMU refuses to start on it)."""
+    out: list[tuple[QemuOption, str, str, str, str]] = []
+    for o in qemu_options(args):
+        if o.name == "set" and (m := _SET.match(o.text)) is not None:
+            group, ident, key = m.groups()
+            out.append((o, group, ident, key, o.text[m.end() :].strip()))
+    return out
+
+
 def parse_option(name: str, spelled: str, text: str) -> QemuOption:
     """One option's argument read as QEMU reads that option."""
     if name in JSON_OPTIONS and text.startswith("{"):
