@@ -56,6 +56,12 @@ Findings (R48A-n):
   admin_principals); the verdict is main's. Older rounds' assertions of the old text
   (R22 pk, R24 acct, R47A-3) were changed in a separate commit.
 
+- R48A-5 (false pass) HVA-142, HVA-132: R48A-2's class, a string built at run time: `return
+  "y" + "es";`, `return "YES".toLowerCase();`, `return answer + "";` were read as granting
+  nothing (polkit reads the string the expression makes). Now _unread_returns writes a
+  returned literal or name joined with `+` or given to a method (no comparison, no subject,
+  action or polkit property) as a granting result not returned directly: unresolved.
+
 Held: `|| 0` (ops only), unread operands under `&& subject.isInGroup("ops")` (ops only),
 `return null;`, `return polkit.Result.NOT_HANDLED;` (no grant). R47A-2's held cases (k3s in
 default only, no /etc/runlevels) still pass, unchanged.
@@ -67,10 +73,10 @@ defined inside the function (`function decide(s) { return polkit.Result.YES; }` 
 decide(subject)`) read as every user on main and is now unresolved (a manual outcome, weaker
 but not wrong).
 
-Tally: 4 findings (3 false passes, 1 wording); 23 cases, 19 failed on main before the fixes
+Tally: 5 findings (4 false passes, 1 wording); 27 cases, 22 failed on main before the fixes
 (R48A-1: 6 of 6; R48A-2: 6 of 8, and 1 of 1 HVA-132 case; R48A-3: 5 of 7, and 1 of 1
-HVA-132 case; R48A-4's text is asserted by the unresolved cases of R48A-2 and R48A-3), 4
-held.
+HVA-132 case; R48A-5: 3 of 4; R48A-4's text is asserted by the unresolved cases of R48A-2,
+R48A-3 and R48A-5), 5 held.
 
 Leads left:
 - /usr/lib/pam.d (libpam's PAM_CONFIG_DIST_D) is still not collected: HVA-151 and the sudo
@@ -298,3 +304,22 @@ def test_socket_authorization_not_read(host_scan, rules: str, why: str) -> None:
             "org.libvirt.unix.manage in a way hvaudit does not read"
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (_rule(MANAGE, '"y" + "es"'), NOT_DIRECT),
+        (_rule(MANAGE, '"YES".toLowerCase()'), NOT_DIRECT),
+        (_rule(MANAGE, 'answer + ""', 'var answer = "yes";\n'), NOT_DIRECT),
+        (_rule(MANAGE, '"not_handled"'), PASS2),
+    ],
+    ids=["concatenated", "method", "name-joined", "held-not-a-result"],
+)
+def test_returned_string_built(host_scan, rules: str, expected: tuple[str, str]) -> None:
+    """R48A-5 (false pass) HVA-142: a returned string built at run time (`"y" + "es"`,
+    `"YES".toLowerCase()`, a variable joined with "") was read as granting nothing; polkit
+    reads the string it makes. Now a grant hvaudit does not read. A string that names no
+    result (polkit_implicit_authorization_from_string takes none) still grants nothing."""
+    a = host_scan({"polkit-rules": _rules(rules), "/etc/group": GROUP})
+    assert _142(a) == expected

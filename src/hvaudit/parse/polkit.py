@@ -138,7 +138,26 @@ def _unread_returns(code: str) -> str:
             return m.group(0)
         return "return (polkit.Result.YES)"
 
-    return _UNREAD_RETURN.sub(sub, code)
+    code = _UNREAD_RETURN.sub(sub, code)
+    return _UNREAD_STRING_RETURN.sub(_sub_string, code)
+
+
+#: A returned string built at run time: a literal or a name joined with `+` or given to a
+#: method (`return "y" + "es";`, `return "YES".toLowerCase();`), which polkit reads as the
+#: string it makes (R48A-5).
+_UNREAD_STRING_RETURN = re.compile(
+    r"""\breturn[ \t]+((?:"[^"\n]*"|'[^'\n]*'|[A-Za-z_$][\w$]*)\s*"""
+    r"""(?:\+|\.\s*[A-Za-z_$][\w$]*\s*\()[^;\n}]*)"""
+)
+
+
+def _sub_string(m: re.Match[str]) -> str:
+    """_unread_returns' rewrite of an _UNREAD_STRING_RETURN match: a comparison (a boolean,
+    a callback's value) or a subject or action property is left as it is."""
+    value = m.group(1)
+    if re.match(r"(?:subject|action|polkit)\b", value) or re.search(r"[=!<>]=|[<>]", value):
+        return m.group(0)
+    return "return (polkit.Result.YES)"
 
 
 def rule_functions(code: str, kind: str = "addRule") -> list[str]:
