@@ -71,7 +71,10 @@ rule, `!!subject.isInGroup("ops")`, `subject.isInGroup("ops") != false`, `subjec
 "nobody"`, `|| !subject.isInGroup("nobody")`, `|| true`: each read right on main. A helper
 defined inside the function (`function decide(s) { return polkit.Result.YES; }` and `return
 decide(subject)`) read as every user on main and is now unresolved (a manual outcome, weaker
-but not wrong).
+but not wrong). After the fixes: an `else` branch granting, `switch (subject.user)`,
+`subject.isInGroup(g)` with g a variable or `"o" + "ps"`, `ok[subject.user]`, a grant inside
+`try`, `isInGroup("ops") ? true : open`, `return polkit.Result.YES || x` and
+`.toString()`: each every user or unresolved, no pass.
 
 Tally: 5 findings (4 false passes, 1 wording); 27 cases, 22 failed on main before the fixes
 (R48A-1: 6 of 6; R48A-2: 6 of 8, and 1 of 1 HVA-132 case; R48A-3: 5 of 7, and 1 of 1
