@@ -75,7 +75,19 @@ Tally: 6 findings (6 false pass); 18 test cases, 13 failed on main before the fi
 5 held.
 
 Leads left:
-- see the report of round 48 (HVA-440 link state not reported; HVA-308 across devices).
+- the API path keeps one address per stanza (pve-common __read_etc_network_interfaces,
+  `$d->{$id} = $value`): a second `address` line beside a found one is lost and not asked;
+  no field of GET /nodes/{node}/network shows it (team decision: ask on every API scan, or
+  accept).
+- HVA-440: a switch uplink absent from a reported config.network.pnic is counted as linked;
+  distributed port groups' teaming (uplinkTeamingPolicy.uplinkPortOrder) is still not
+  collected, so two distributed uplinks are asked, never passed.
+- HVA-429: an attestation time or boot time without a zone is asked (not ordered); vCenter's
+  own re-attestation cadence is in no API reference found.
+- `_nics_through_vlan` follows one level: a VLAN of a bond that is itself the slave of another
+  bond, a QinQ (802.1ad) device, or a VLAN device on a bridge port other than its raw device
+  (eno1.30 where vmbr0's port is bond0 over eno1) are not followed; a command that creates a
+  device through a script or a variable other than $IFACE/$LOGICAL is not read.
 """
 
 from __future__ import annotations
