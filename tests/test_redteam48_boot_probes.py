@@ -63,6 +63,12 @@ Findings (R48B-n):
   did not count it and, /boot holding the running kernel alone, it passed. Now it asks (the
   image's .uname section); a rescue image is not counted, as R47B-1.
 
+- R48B-7 (false pass) HVA-180 (parse.host._grub_default_kernel, R48B-3's groups): an
+  assignment in a multi-line subshell (`... && (` then the body, then `)`) runs in a child
+  shell and never changes grub-mkconfig's GRUB_DEFAULT (POSIX sh, "Grouping Commands"), but was
+  read as unconditional: GRUB_DEFAULT=0 there stood over the pin to the older kernel's entry,
+  and it passed. Now it is R47B-4's question; one after the `)` stands.
+
 Held (kept as tests): an if/else one-liner whose else branch names another entry, a
 conditional other value before a conditional equal one, and a conditional equal literal after
 an unconditional command substitution still ask (R48B-1); a newer kernel in /boot fails
@@ -75,8 +81,8 @@ No e2e run: the e2e host's /etc/default/grub assigns GRUB_DEFAULT with no shell 
 and it has no ESP directory, which find answers (R48B-2); HVA-180 is a host check the e2e test
 only requires to be present, so neither change can reach the e2e-* verdicts.
 
-Tally: 6 findings (5 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
-its class); 29 cases in 13 test functions. R48B-1: on main
+Tally: 7 findings (6 false passes, 1 over-ask, a team decision; R48B-3 with a wrong fail of
+its class); 31 cases in 15 test functions. R48B-1: on main
 18744ad 7 of 10 failed (6 over-asks of HVA-180; one held case asked there too, but named the
 later equal assignment, not the one that may change the entry); its 3 other held cases passed
 before and after. R48B-2: on main 9c15ea3 2 of 2 failed (2 false passes of HVA-180); its held
@@ -84,15 +90,17 @@ case passed before and after. R48B-3: on main a76d9c0 6 of 6 failed (5 false pas
 wrong fail of HVA-180); its 3 held cases passed before and after. R48B-4: on main ac8894d 2 of 2 failed (2 false
 passes of HVA-181); its held case passed before and after. R48B-5: on main e21c389 2 of 2 failed (2 false
 passes of HVA-180). R48B-6: on main 55661ab 1 of 1 failed (1 false pass of HVA-180); its held
-case passed before and after.
+case passed before and after. R48B-7: on main 9573bbc 1 of 1 failed (1 false pass of HVA-180);
+its held case passed before and after.
 
 Leads left:
 - R48B-2: where the listing fails, _grub_default_older's systemd-boot reading (R47B-2) cannot
   see an older image either; HVA-180 asks R48B-2's question first, so it is not reached now.
 - R48B-6: a UKI whose name holds no release is asked only where /boot holds no newer kernel;
   _grub_default_older's systemd-boot reading does not count it as a possible older kernel.
-- R48B-3: a multi-line subshell `( ... )` and a function whose
-  body is a subshell are not tracked.
+- R48B-3/R48B-7: a function whose body is a subshell (`f() (` ...) and a subshell opened
+  mid-line with its body on later lines are read as R48B-7's; a `$( ... )` spanning lines is not
+  tracked.
 - An if/else whose every branch assigns one literal other than the value before it (`if c;
   then GRUB_DEFAULT=2; else GRUB_DEFAULT=2; fi`) is still asked (the branches are not paired).
 """
@@ -398,3 +406,32 @@ def test_r48b_6_held_named_and_rescue_images(host_scan) -> None:
     a = host_scan({"boot-uki": (ukis, 0)})
     assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+# --- R48B-7: GRUB_DEFAULT assigned in a multi-line subshell ---------------------------------------
+
+
+def test_r48b_7_grub_default_in_subshell_asks(host_scan) -> None:
+    """R48B-7 (false pass) HVA-180: an assignment inside a multi-line subshell `( ... )` runs in
+    a child shell and never changes grub-mkconfig's GRUB_DEFAULT, but was read as
+    unconditional: GRUB_DEFAULT=0 there stood over the pin to the older kernel's entry."""
+    text = f"GRUB_DEFAULT={OLD_PIN}\n[ -e /etc/x ] && (\n  GRUB_DEFAULT=0\n)\n"
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": _ask(PIN_CFG, "GRUB_DEFAULT=0", True)}
+
+
+def test_r48b_7_held_after_subshell_and_case_pattern(host_scan) -> None:
+    """R48B-7 held: an assignment after the subshell's `)` stands, and a case pattern's `)`
+    closes no subshell (the pin after `esac` fails)."""
+    text = (
+        "(\n  GRUB_DEFAULT=2\n)\n"
+        'case "$x" in\n  hv*)\n    GRUB_TIMEOUT=1\n    ;;\nesac\n'
+        f"GRUB_DEFAULT={OLD_PIN}\n"
+    )
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT names the older kernel 6.1.0-27-amd64: "
+        "the next boot goes back to it (its entry is the default once update-grub runs)"
+    }

@@ -12226,6 +12226,12 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
                 )
             elif re.match(r"\s*\}", code) and groups:
                 groups.pop()
+            elif re.search(r"(?:^|[\s;&|])\(\s*$", code):
+                # R48B-7: a subshell `( list )` runs in a child shell: its assignments never
+                # reach grub-mkconfig's (POSIX sh, Grouping Commands)
+                groups.append(True)
+            elif re.match(r"\s*\)", code) and groups:
+                groups.pop()
             if code.strip():
                 before = code
             # R48B-3: `. FILE` / `source FILE` runs a file the probe does not collect (Debian's
