@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -2185,27 +2185,8 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
         host_brs = _gateway_bridges(ctx, h)
         # or on an Open vSwitch bridge whose ports ovs-vsctl did not show (R48S-3)
         ovs_maybe, ovs_ports, ovs_why = _ovs_bridges_unread(ctx, h, host_brs)
-        through: dict[str, int] = {}
-        for lst, name in named:
-            version = _address_version(lst.address)
-            if (
-                name is not None
-                and not lst.loopback
-                and (version in gateways or version in host_brs)
-                and lst.address.strip("[]") not in vm_nets
-                and not is_every_address(lst.address)
-            ):
-                through[f"{name} on {lst.address}"] = version
-        maybe_through = sorted(
-            f"{name} on {lst.address}"
-            for lst, name in named
-            if name is not None
-            and not lst.loopback
-            and _address_version(lst.address) in ovs_maybe
-            and lst.address.strip("[]") not in vm_nets
-            and not is_every_address(lst.address)
-            and f"{name} on {lst.address}" not in through
-        )
+        through = _bridge_reached(named, {*gateways, *host_brs}, vm_nets)
+        maybe_through = sorted(_bridge_reached(named, ovs_maybe, vm_nets).keys() - through)
         gw_nets = sorted({n for v in set(through.values()) for n in gateways.get(v, [])})
         gw_brs = sorted({b for v in set(through.values()) for b in host_brs.get(v, [])})
         who = " and ".join(
@@ -2450,6 +2431,28 @@ def management_bound(ctx: Context) -> Iterator[Outcome]:
             yield unread_peers(outcome, h, ", or ".join(may)) if may else outcome
 
 
+def _bridge_reached(
+    named: list[tuple[Listener, str | None]], versions: Collection[int], vm_nets: Mapping[str, str]
+) -> dict[str, int]:
+    """The management listeners of `named` a guest reaches through a bridge holding a host
+    address of an IP version in `versions` (R21N-1, R23N-1): each on a host address of that
+    version, not the loopback, not every address and not a libvirt network's own host address
+    (`vm_nets`), as "NAME on ADDRESS" with its IP version."""
+    out: dict[str, int] = {}
+    for lst, name in named:
+        version = _address_version(lst.address)
+        if (
+            name is not None
+            and version is not None
+            and not lst.loopback
+            and version in versions
+            and lst.address.strip("[]") not in vm_nets
+            and not is_every_address(lst.address)
+        ):
+            out[f"{name} on {lst.address}"] = version
+    return out
+
+
 def _unread_ways(
     ctx: Context,
     h: Host,
@@ -2512,17 +2515,7 @@ def _unread_ways(
                 version = _address_version(a)
                 if version is not None and f"{b} ({a})" not in host_brs.get(version, []):
                     ways.setdefault(version, []).append(f"host bridge {b} ({a})")
-    through = sorted(
-        {
-            f"{name} on {lst.address}"
-            for lst, name in named
-            if name is not None
-            and not lst.loopback
-            and _address_version(lst.address) in ways
-            and lst.address.strip("[]") not in vm_nets
-            and not is_every_address(lst.address)
-        }
-    )
+    through = sorted(_bridge_reached(named, ways, vm_nets))
     if through:
         on = sorted({w for v, ws in ways.items() for w in ws})
         may.append(
