@@ -1304,10 +1304,11 @@ def _device_word(word: str, stanza: str) -> str:
     return word.split(":")[0]
 
 
-def _added_address(argv: list[str], stanza: str) -> tuple[str, str] | None:
-    """(device, address) that one simple command adds to the node, or None (`command_addresses`)."""
+def _simple_command(argv: list[str]) -> tuple[str, list[str]] | None:
+    """The program one simple command of a stanza runs (its base name) and its arguments: past
+    a wrapper or an environment assignment before it (`sudo`, `VAR=x ip ...`) and into
+    `sh -c 'COMMAND'`, whose quoted command the shell runs (R47E-1); None for none."""
     argv = [w.strip("\"'") for w in argv]
-    # a wrapper or an environment assignment before the command (`sudo`, `VAR=x ip ...`)
     while argv and (
         argv[0] in ("sudo", "exec", "command", "env", "-")
         or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=\S*", argv[0], re.A)
@@ -1317,22 +1318,39 @@ def _added_address(argv: list[str], stanza: str) -> tuple[str, str] | None:
         return None
     name, rest = argv[0].rpartition("/")[2], argv[1:]
     if name in ("sh", "bash", "dash") and "-c" in rest:
-        # `sh -c 'ip addr add ...'`: the shell runs the quoted command (R47E-1)
-        return _added_address(rest[rest.index("-c") + 1 :], stanza)
+        return _simple_command(rest[rest.index("-c") + 1 :])
+    return name, rest
+
+
+def _ip_arguments(rest: list[str]) -> list[str] | None:
+    """`ip`'s arguments past its global options (ip(8); an option taking a value takes the word
+    after it), None where `-n`/`-netns` runs it in another network namespace (not the node's)."""
+    rest = list(rest)
+    while rest and rest[0].startswith("-"):
+        option = rest.pop(0).lstrip("-")
+        if option and "netns".startswith(option) and option[0] == "n":
+            return None
+        if option and any(v.lstrip("-").startswith(option) for v in _IP_VALUED) and rest:
+            rest.pop(0)
+    return rest
+
+
+def _added_address(argv: list[str], stanza: str) -> tuple[str, str] | None:
+    """(device, address) that one simple command adds to the node, or None (`command_addresses`)."""
+    command = _simple_command(argv)
+    if command is None:
+        return None
+    name, rest = command
     if name == "ifconfig" and rest:
         dev, words = _device_word(rest[0], stanza), rest[1:]
         for i, word in enumerate(words):
             if (i == 0 or words[i - 1] not in _IFCONFIG_VALUED) and _address_word(word):
                 return dev, word
         return None
-    if name != "ip":
+    ip = _ip_arguments(rest) if name == "ip" else None
+    if ip is None:
         return None
-    while rest and rest[0].startswith("-"):
-        option = rest.pop(0).lstrip("-")
-        if option and "netns".startswith(option) and option[0] == "n":
-            return None  # another network namespace's address, not the node's
-        if option and any(v.lstrip("-").startswith(option) for v in _IP_VALUED) and rest:
-            rest.pop(0)
+    rest = ip
     if len(rest) < 2 or not "address".startswith(rest[0]):
         return None
     verb, words = rest[1], rest[2:]
@@ -1361,26 +1379,14 @@ _LINK_TYPES = ("vlan", "macvlan", "macvtap", "ipvlan", "ipvtap")
 def _added_link(argv: list[str], stanza: str) -> tuple[str, str, str, str] | None:
     """(name, link device, VLAN id or "", type) of the device one simple command creates on
     another, or None (`command_links`)."""
-    argv = [w.strip("\"'") for w in argv]
-    while argv and (
-        argv[0] in ("sudo", "exec", "command", "env", "-")
-        or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=\S*", argv[0], re.A)
+    command = _simple_command(argv)
+    rest = _ip_arguments(command[1]) if command is not None and command[0] == "ip" else None
+    if (
+        rest is None
+        or len(rest) < 2
+        or not "link".startswith(rest[0])
+        or not "add".startswith(rest[1])
     ):
-        argv = argv[1:]
-    if not argv:
-        return None
-    name, rest = argv[0].rpartition("/")[2], argv[1:]
-    if name in ("sh", "bash", "dash") and "-c" in rest:
-        return _added_link(rest[rest.index("-c") + 1 :], stanza)
-    if name != "ip":
-        return None
-    while rest and rest[0].startswith("-"):
-        option = rest.pop(0).lstrip("-")
-        if option and "netns".startswith(option) and option[0] == "n":
-            return None
-        if option and any(v.lstrip("-").startswith(option) for v in _IP_VALUED) and rest:
-            rest.pop(0)
-    if len(rest) < 2 or not "link".startswith(rest[0]) or not "add".startswith(rest[1]):
         return None
     words = rest[2:]
     link = new = kind = vid = ""
