@@ -48,6 +48,7 @@ __all__ = [
     "parse_pveproxy_defaults",
     "parse_qemu_config",
     "parse_realms",
+    "parse_service_protocols",
     "parse_services",
     "parse_storage",
     "parse_tfa_entries",
@@ -1720,6 +1721,27 @@ def parse_iptables_services(text: str, name: str) -> dict[str, int | None]:
     return {
         n: (next(iter(ports[n])) if len(ports.get(n, ())) == 1 else None) for n in sorted(keyed)
     }
+
+
+def parse_service_protocols(text: str, name: str) -> dict[str, frozenset[str]]:
+    """The protocols under which the node's /etc/services gives each name (a line's first word
+    or an alias), as getservbyname(NAME, PROTO) finds it: glibc's nss_files
+    (nss/nss_files/files-service.c DB_LOOKUP servbyname) takes a line of that protocol whose
+    name or an alias is NAME (R49F-1). iptables resolves a rule's -dport/-sport name so
+    (libxtables xtables.c xtables_parse_port -> xtables_service_to_port), and fails "invalid
+    port/service" where no line of the rule's protocol gives it."""
+    del name
+    protocols: dict[str, set[str]] = {}
+    for raw in text.split("\n"):
+        words = raw.removesuffix("\r").split("#", 1)[0].split()
+        if len(words) < 2 or "/" not in words[1]:
+            continue
+        port, proto = words[1].split("/", 1)
+        if not re.fullmatch(r"[0-9]+", port, re.A):
+            continue
+        for word in [words[0], *words[2:]]:
+            protocols.setdefault(word, set()).add(proto)
+    return {n: frozenset(p) for n, p in protocols.items()}
 
 
 def parse_pveproxy_defaults(text: str, name: str) -> dict[str, str]:

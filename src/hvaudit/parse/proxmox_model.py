@@ -2209,6 +2209,68 @@ def _port_name_refused(items: list[tuple[str, str]], services: dict[str, int]) -
     return ""
 
 
+def _ipt_update_refused(
+    bundle: Bundle,
+    px: ProxmoxHost,
+    shared: ProxmoxHost,
+    vm_dir: str,
+    protocols: dict[str, frozenset[str]],
+) -> None:
+    """Under pve-firewall, the rules whose -dport/-sport names a service the node's
+    /etc/services gives for another protocol only (R49F-1): pve-firewall keys a name for any
+    of tcp/udp/sctp (github:proxmox/pve-firewall src/PVE/Firewall.pm get_etc_services) and
+    writes it into the iptables rule as spelt (ipt_rule_to_cmds `--dport NAME`), and iptables
+    resolves it with getservbyname(NAME, PROTO) (libxtables xtables.c xtables_parse_port:
+    "invalid port/service `%s' specified", exit_err PARAMETER_PROBLEM), so iptables-restore
+    fails on the rule and pve-firewall's whole update fails (apply_ruleset dies), the rules
+    applied before (if any) staying. As for proxmox-firewall's refused update (_nft_reading),
+    the node's cluster.fw fact is then unavailable: every firewall verdict asks (the team's
+    decision). Enabled rules of cluster.fw (its security groups included), host.fw and the
+    .fw of each guest on the node are read; a name pve-firewall does not key is its own
+    refusal of that rule alone (R47F-5), not this."""
+    if px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1":
+        return
+    if not px.cluster_firewall.known or not px.iptables_services.known:
+        return
+    keyed = px.iptables_services.get()
+    cluster = px.cluster_firewall.get()
+    files: list[tuple[str, list[dict[str, object]]]] = [
+        ("cluster.fw", [*cluster.rules, *(r for g in cluster.groups.values() for r in g)])
+    ]
+    if px.host_firewall.known:
+        files.append(("host.fw", px.host_firewall.get().rules))
+    for where in (vm_dir, vm_dir.replace("/qemu-server/", "/lxc/")):
+        for entry in bundle.under(where):
+            vmid = entry.path.removeprefix(where).removesuffix(".conf")
+            if entry.status == "ok" and digits(vmid) and vmid in shared.vm_firewalls:
+                files.append((f"{vmid}.fw", shared.vm_firewalls[vmid].rules))
+    failing = [
+        f"{name} line {r.get('line')} `-p {proto} -{key} {opts[key]}`: the node's "
+        f"/etc/services gives `{side}` no {proto} port (iptables getservbyname)"
+        for name, rules in files
+        for r in rules
+        if r.get("enabled")
+        and not r.get("errors")
+        and isinstance(opts := r.get("options"), dict)
+        and (proto := str(opts.get("proto") or "").lower()) in ("tcp", "udp", "sctp")
+        for key in ("dport", "sport")
+        for item in str(opts.get(key) or "").split(",")
+        for side in item.strip().split(":")
+        if side
+        and not re.fullmatch(r"[0-9]+", side, re.A)
+        and side in keyed
+        and proto not in protocols.get(side, frozenset())
+    ]
+    if failing:
+        px.cluster_firewall = Fact.unavailable(
+            f"{'; '.join(dict.fromkeys(failing))}, so iptables-restore refuses the whole update "
+            "of pve-firewall: the rules it applied before (if any) stay",
+            *px.cluster_firewall.sources,
+            *px.host_firewall.sources,
+            *px.iptables_services.sources,
+        )
+
+
 def _nft_reading(
     bundle: Bundle,
     px: ProxmoxHost,
@@ -2584,6 +2646,19 @@ def _add_node(
         )
     )
     _nft_reading(bundle, px, shared, vm_dir, facts.programs, at(NFT_FORCE_DISABLE))
+    if px.iptables_services.known:
+        # an absent file gives no name (iptables_services is empty then): the empty map
+        protocols: Fact[dict[str, frozenset[str]]] = _file(
+            bundle,
+            pve.SERVICES,
+            pve.parse_service_protocols,
+            [],
+            hostname,
+            lambda: Fact.of({}, Source(at(pve.SERVICES), "absent: no service name")),
+            artefact=at(pve.SERVICES),
+        )
+        if protocols.known:
+            _ipt_update_refused(bundle, px, shared, vm_dir, protocols.get())
     run = _node_run_state(bundle, hostname)
     node_arch = _node_arch(bundle)
     for vm_entry in bundle.under(vm_dir):
