@@ -863,8 +863,11 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.bonds_unmonitored = _unmonitored_bonds(links)
     f.links_down = _links_down(links)
     f.ovs_datapath_ports = _datapath_ports(links)
-    f.ovs_bridges = ev.fact(_cmd("ovs-ports"), _ovs_bridges)
-    f.ovs_bonds = ev.fact(_cmd("ovs-ports"), lambda g: _ovs_bridges(g, bonds=True))
+    # ovs-vsctl's tables as its result (HostEvidence.result): a run that exited other than 0
+    # is named by its exit status and first stderr line (R49S-1)
+    ovs = ev.result(_cmd("ovs-ports"))
+    f.ovs_bridges = ev.fact(_cmd("ovs-ports"), lambda _g: _ovs_bridges(ovs))
+    f.ovs_bonds = ev.fact(_cmd("ovs-ports"), lambda _g: _ovs_bridges(ovs, bonds=True))
     f.sriov_vfs = _sriov_vfs(links)
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
     f.host_names = _host_names(ev, f.addresses)
@@ -11207,8 +11210,11 @@ def _ovs_bridges(g: Got, *, bonds: bool = False) -> Fact[dict[str, tuple[str, ..
         if bonds:
             return Fact.of({}, Source(g.source.artefact, "ovs-vsctl is not installed"))
         return Fact.unavailable("ovs-vsctl is not installed", g.source)
-    if g.rc != 0:
-        return Fact.unavailable(f"ovs-vsctl failed: {g.reason.strip()[:200]}", g.source)
+    if g.state != "ok":
+        # HostEvidence.result: ovs-vsctl(8) EXIT STATUS (openvswitch/ovs utilities/
+        # ovs-vsctl.8.in): 0 "Successful program execution", 1 an error, 2 only for
+        # br-exists, so any other exit leaves the tables unread; the reason names it (R49S-1)
+        return Fact.unavailable(f"ovs-vsctl failed ({g.reason or g.state})", g.source)
 
     def uuids(value: Any) -> list[str]:
         if isinstance(value, list) and value[:1] == ["uuid"] and len(value) == 2:
