@@ -157,9 +157,9 @@ def test_r36s3_harness_ovs_unread_alone(host_scan) -> None:
     assert (outcomes(a, "HVA-230"), messages(a, "HVA-230")) == (
         {"hv1": "manual"},
         {
-            "hv1": "evidence unavailable: ovs-vsctl failed: ovs-vsctl: "
+            "hv1": "evidence unavailable: ovs-vsctl failed (exit status 1: ovs-vsctl: "
             "unix:/var/run/openvswitch/db.sock: database connection failed (No such file or "
-            "directory)"
+            "directory))"
         },
     )
     assert _question(a, "HVA-230") == OVS_Q

@@ -196,7 +196,7 @@ ETH_VNET0 = domain_xml(
 )
 
 
-OVS_WHY = "ovs-vsctl failed: " + OVSDB_DENIED.strip()
+OVS_WHY = f"ovs-vsctl failed (exit status 1: {OVSDB_DENIED.strip()})"
 
 
 def test_r48s_3_ovs_ports_unread(host_scan) -> None:
