@@ -1825,7 +1825,8 @@ class VmwareHost:
     """Standard vSwitches: name, security {allowPromiscuous, macChanges, forgedTransmits}, nics."""
     proxy_switches: list[dict[str, Any]] | None = None
     """The host's parts of distributed switches: name, nics (its uplinks' vmnics on this host),
-    no_link (those without link, None: not reported); None where not reported."""
+    no_link (those without link, None: not reported), no_report (those config.network.pnic does
+    not list, None: not reported); None where not reported."""
     distributed: dict[str, Any] | None = None
     """vCenter's distributed switches and port groups (security, vlan, uplink, overrides)."""
     distributed_source: Source = field(default_factory=lambda: Source(""))

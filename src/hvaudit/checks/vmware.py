@@ -4762,7 +4762,11 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     asked, and a host with no standard switch was "not applicable"). Where the collector asked
     for config.network.pnic and it was not reported (`no_link` None), a team that passes on its
     order is asked about its links; a record of an older collector, without `no_link`, is judged
-    on the teaming order alone (R48E-2, the team's decision of round 47)."""
+    on the teaming order alone (R48E-2, the team's decision of round 47). An uplink that a
+    reported config.network.pnic does not list has no linkSpeed read: its link is unknown, and
+    a team whose second uplink with a link rests on one is asked the same question (R49E-1:
+    such a switch passed; the collector's `no_report`, absent in an older collector's record,
+    which is read as before)."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
             s = _switch_subject("(standard switches)", h.name, "vswitch")
@@ -4840,6 +4844,19 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                         question=_link_question(f"standard switch {name}", h.name, used, own),
                     )
                     continue
+                gaps = _unreported_teams(nics, used, own, down, sw.get("no_report"))
+                if gaps:
+                    # R49E-1: a second uplink with a link rests on one config.network.pnic
+                    # does not list, whose link was never read
+                    yield manual(
+                        s,
+                        f"standard switch {name} uplinks: {', '.join(used)}{extra}; "
+                        f"{', '.join(gaps)} not among the host's reported physical adapters "
+                        "(config.network.pnic): their link state is not in the evidence",
+                        src,
+                        question=_link_question(f"standard switch {name}", h.name, used, own),
+                    )
+                    continue
                 yield passed(s, f"standard switch {name} uplinks: {', '.join(used)}{extra}", src)
         yield from _distributed_uplinks(h.name, esx)
 
@@ -4900,6 +4917,30 @@ def _distributed_uplinks(host: str, esx: VmwareHost) -> Iterator[Outcome]:
                 "host (Host > Configure > Virtual switches). Pass: yes, two or more, each with "
                 "a link; fail: a port group has one uplink active or standby, the others unused.",
             )
+
+
+def _unreported_teams(
+    nics: list[str],
+    used: list[str],
+    own: list[tuple[str, list[str]]],
+    down: set[str],
+    no_report: object,
+) -> list[str]:
+    """HVA-440's uplinks whose link is unknown where a team needs them (R49E-1): the switch's
+    uplinks config.network.pnic does not list (the collector's `no_report`; no linkSpeed was
+    read for them, and linkSpeed unset is the only link state the API gives, HostPhysicalNic,
+    pyVmomi docs vim/host/PhysicalNic.rst), each of a team (the switch's order or a port
+    group's own) with fewer than two uplinks known to have a link. None of them where the
+    record has no `no_report` (an older collector: judged as before)."""
+    if not isinstance(no_report, list):
+        return []
+    unseen = {str(n) for n in no_report}
+    gaps: list[str] = []
+    for order in [used, *(pg_order for _, pg_order in own)]:
+        team = [n for n in nics if n in order and n not in down]
+        if sum(n not in unseen for n in team) < 2:
+            gaps += [n for n in team if n in unseen and n not in gaps]
+    return [n for n in nics if n in gaps]
 
 
 def _linkless(nics: list[str], order: list[str], down: set[str]) -> str:

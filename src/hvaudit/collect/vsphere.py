@@ -824,6 +824,9 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         if pnics is not None
         else None
     )
+    # the adapters config.network.pnic reported: an uplink not among them has no linkSpeed
+    # read, so its link is unknown, not up (R49E-1)
+    seen = {str(n.device) for n in pnics} if pnics is not None else None
     standard = [
         {
             "name": str(s.name),
@@ -843,6 +846,16 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
                 if str(n) in linkless
             )
             if linkless is not None
+            else None,
+            # the switch's uplinks config.network.pnic does not list (their link is unknown);
+            # None where config.network.pnic is not reported (R49E-1)
+            "no_report": sorted(
+                str(n)
+                for n in getattr(getattr(s.spec, "bridge", None), "nicDevice", None)
+                or [str(k).rsplit("-", 1)[-1] for k in s.pnic or []]
+                if str(n) not in seen
+            )
+            if seen is not None
             else None,
             "portgroups": [
                 {"name": str(pg.spec.name), "failover": _portgroup_order(pg)}
@@ -896,7 +909,7 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         "connection": str(props.get("runtime.connectionState", "")),
         "portgroups": portgroups,
         "switches": standard if props.get("config.network.vswitch") is not None else None,
-        "proxy_switches": _proxy_switches(props.get("config.network.proxySwitch"), linkless),
+        "proxy_switches": _proxy_switches(props.get("config.network.proxySwitch"), linkless, seen),
         "ntp": _ntp(props.get("config.dateTimeInfo")),
         "dns_names": _dns_names(props.get("config.network.dnsConfig")),
         "directory": _directory(props.get("config.authenticationManagerInfo")),
@@ -996,12 +1009,13 @@ def _cpuid_hypervisor(features: Any) -> str | None:
 
 
 def _proxy_switches(
-    proxies: list[Any] | None, linkless: set[str] | None
+    proxies: list[Any] | None, linkless: set[str] | None, seen: set[str] | None = None
 ) -> list[dict[str, Any]] | None:
     """The host's parts of distributed switches (HostProxySwitch): the switch's name, the
-    physical NICs it has on this host (`pnic`, PhysicalNic keys ending in the device), and
-    those of them without link (None where config.network.pnic is not reported); None where
-    config.network.proxySwitch is not reported (R47E-3)."""
+    physical NICs it has on this host (`pnic`, PhysicalNic keys ending in the device), those
+    of them without link and those config.network.pnic does not list (`seen`, R49E-1; each None
+    where config.network.pnic is not reported); None where config.network.proxySwitch is not
+    reported (R47E-3)."""
     if proxies is None:
         return None
     out = []
@@ -1012,6 +1026,7 @@ def _proxy_switches(
                 "name": str(getattr(p, "dvsName", "") or getattr(p, "dvsUuid", "")),
                 "nics": nics,
                 "no_link": [n for n in nics if n in linkless] if linkless is not None else None,
+                "no_report": [n for n in nics if n not in seen] if seen is not None else None,
             }
         )
     return out
