@@ -11,6 +11,17 @@ Findings:
   execution", 1 an error). Now the tables are read through HostEvidence.result and the reason
   names the exit status and the first stderr line, as every other reader's does.
 
+- R49S-2 (wording) HVA-064 (dpkg-packages): R9-7's branch (packages named for QEMU, none an
+  emulator package) and R16-1's (emulator packages of other architecture families only) asked
+  "Which package installed PATH on host H?", no yes/no question, and R9-7's named `dpkg -S
+  /usr/bin/qemu-system-x86_64` for a VM without <emulator> whatever its architecture. Now both
+  ask R48S-1's _package_question (dpkg-query(1) -S; rpm -qf; without <emulator>, the
+  <emulator> of the guest's <arch> in `virsh capabilities`).
+
+Older tests changed: test_r36_sweep_host_probes and test_redteam48_sweephost_probes encoded
+the ovs-vsctl message without its exit status (R49S-1); test_redteam16_vm_probes encoded the
+"Which package installed" question (R49S-2).
+
 Held: the k3s kubeconfig's stat (kube-admin-configs) exiting 1 on a path it could not reach
 ("Permission denied") where config.yaml widens the next start's mode: _admins asks about the
 stat (_stat_unanswered) before _k3s_kubeconfig_next reads its rows, so HVA-142 is an error
@@ -18,17 +29,19 @@ naming the stat, no pass (the lead of round 48 held).
 
 Probed by script: -
 
-Tally: 1 finding (1 wording); 3 cases, 1 failing on main before the fix (R49S-1: 1).
+Tally: 2 findings (2 wording); 5 cases, 3 failing on main before the fixes (R49S-1: 1,
+R49S-2: 2).
 
 Leads left: see the report.
 """
 
 from __future__ import annotations
 
-from conftest import messages, outcomes
+from conftest import domain_xml, messages, outcomes
 from test_r36_sweep_host_probes import OVS_DOWN, _links
 from test_redteam26_accounts_probes import BASE, _142
 from test_redteam33_accounts_probes import K3S_YAML, _grep
+from test_redteam9_vm_probes import TOOLS_ONLY
 
 K3S_CONFIG = "/etc/rancher/k3s/config.yaml"
 STAT_DENIED = f"stat: cannot statx '{K3S_YAML}': Permission denied\n"
@@ -75,3 +88,49 @@ def test_held_ovs_vsctl_answering_with_a_warning_reads_the_tables(host_scan) -> 
         messages(clean, "HVA-230"),
     )
     assert outcomes(warned, "HVA-230") == {"hv1": "pass"}
+
+
+EMU = "/usr/bin/qemu-system-x86_64"
+TOOLS_MSG = (
+    "{what}; the host's QEMU-named packages (libvirt-daemon-driver-qemu, qemu-system-common, "
+    "qemu-utils) are none of the packages that ship a QEMU emulator"
+)
+
+
+def _question(a, check_id: str) -> dict[str, str | None]:
+    return {r.outcome.subject.name: r.outcome.question for r in a.results if r.check.id == check_id}
+
+
+def test_r49s_2_tools_only_emulator_asked_yes_or_no(host_scan) -> None:
+    """R49S-2: packages named for QEMU, none an emulator package (R9-7); on main the question
+    was "Which package installed /usr/bin/qemu-system-x86_64 on host hv1?", no yes/no."""
+    xml = domain_xml("toolsonly", body=f"<devices><emulator>{EMU}</emulator></devices>")
+    a = host_scan({"dpkg-packages": TOOLS_ONLY}, domains=[xml])
+    assert (outcomes(a, "HVA-064"), messages(a, "HVA-064"), _question(a, "HVA-064")) == (
+        {"toolsonly": "manual"},
+        {"toolsonly": TOOLS_MSG.format(what=f"emulator {EMU}")},
+        {
+            "toolsonly": f"Does a distribution package the host's updates cover own {EMU} (VM "
+            f"toolsonly's emulator) on host hv1? Evidence: `dpkg -S {EMU}` (or `rpm -qf {EMU}`) "
+            "on hv1. Pass: yes, it names such a package; fail: no package owns it, so it was "
+            "installed by hand."
+        },
+    )
+
+
+def test_r49s_2_tools_only_no_emulator_names_the_capabilities_path(host_scan) -> None:
+    """R49S-2: the same host, web01 without <emulator>; on main the question named `dpkg -S
+    /usr/bin/qemu-system-x86_64` whatever the guest's architecture, not the binary libvirt
+    picks for it."""
+    a = host_scan({"dpkg-packages": TOOLS_ONLY})
+    assert (outcomes(a, "HVA-064"), messages(a, "HVA-064"), _question(a, "HVA-064")) == (
+        {"web01": "manual"},
+        {"web01": TOOLS_MSG.format(what="no <emulator> (the driver's default binary)")},
+        {
+            "web01": "Does a distribution package the host's updates cover own the emulator "
+            "libvirt picks for x86_64 (VM web01's emulator) on host hv1? Evidence: the "
+            "<emulator> of <arch name='x86_64'> in `virsh capabilities` on hv1, then `dpkg -S "
+            "that path` (or `rpm -qf that path`) on hv1. Pass: yes, it names such a package; "
+            "fail: no package owns it, so it was installed by hand."
+        },
+    )

@@ -2875,7 +2875,6 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
             continue
         if unproven:
             what = f"emulator {emu}" if emu else "no <emulator> (the driver's default binary)"
-            path = emu or "the qemu-system binary libvirt picks"
             asks.append(
                 manual(
                     s,
@@ -2883,10 +2882,8 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
                     "of the packages that ship a QEMU emulator",
                     v.source,
                     *packages.sources,
-                    question=f"Which package installed {path} on host {v.host}? Evidence: `dpkg "
-                    f"-S {emu or '/usr/bin/qemu-system-x86_64'}` (or `rpm -qf` of it) on "
-                    f"{v.host}. Pass: a distribution package the host's updates cover; fail: "
-                    "none, so it was installed by hand.",
+                    # a yes/no question, naming where a default binary is found (R49S-2)
+                    question=_package_question(v, emu),
                 )
             )
         elif not packages.known:
@@ -2917,9 +2914,7 @@ def distribution_emulator(ctx: Context) -> Iterator[Outcome]:
                     f"ship the qemu-system binaries of other architectures, not {arch.group(1)}",
                     v.source,
                     *packages.sources,
-                    question=f"Which package installed {emu} on host {v.host}? Evidence: `dpkg "
-                    f"-S {emu}` (or `rpm -qf {emu}`) on {v.host}. Pass: a distribution package "
-                    "the host's updates cover; fail: none, so it was installed by hand.",
+                    question=_package_question(v, emu),
                 )
             )
         if asks:
