@@ -118,9 +118,10 @@ def test_emulator_of_an_architecture_no_installed_package_ships_is_asked(
         f"qemu-system binaries of other architectures, not {arch}",
     )
     assert _result(emulators, "HVA-064", vm).outcome.question == (
-        f"Which package installed {binary} on host hv1? Evidence: `dpkg -S {binary}` (or "
-        f"`rpm -qf {binary}`) on hv1. Pass: a distribution package the host's updates cover; "
-        "fail: none, so it was installed by hand."
+        f"Does a distribution package the host's updates cover own {binary} (VM {vm}'s "
+        f"emulator) on host hv1? Evidence: `dpkg -S {binary}` (or `rpm -qf {binary}`) on hv1. "
+        "Pass: yes, it names such a package; fail: no package owns it, so it was installed by "
+        "hand."
     )
 
 
