@@ -39,9 +39,9 @@ from __future__ import annotations
 
 from conftest import domain_xml, messages, outcomes
 from test_r36_sweep_host_probes import OVS_DOWN, _links
+from test_redteam9_vm_probes import TOOLS_ONLY
 from test_redteam26_accounts_probes import BASE, _142
 from test_redteam33_accounts_probes import K3S_YAML, _grep
-from test_redteam9_vm_probes import TOOLS_ONLY
 
 K3S_CONFIG = "/etc/rancher/k3s/config.yaml"
 STAT_DENIED = f"stat: cannot statx '{K3S_YAML}': Permission denied\n"
