@@ -19,6 +19,11 @@ Findings:
   vmnic1 not among the host's reported physical adapters (config.network.pnic): their link
   state is not in the evidence"); a record without `no_report` (an older collector) is read
   as before (team decision of round 48).
+- R49E-2 (wording) HVA-440: vmnic0 unlisted by config.network.pnic and vmnic1 listed without
+  linkSpeed failed (rightly: at most one path) with "vmnic0 with a link, vmnic1 with none",
+  naming vmnic0 linked where no link of it was read. Now `_linkless` names such uplinks apart
+  ("none with a link, vmnic1 with none (...), vmnic0 not among the reported physical adapters
+  (link unknown)"), for standard and distributed switches.
 
 Held:
 - HVA-440: both uplinks reported with a link: the pass; a record without `no_report` with
@@ -26,12 +31,11 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (1 false pass); 5 test cases, 4 failed on main before the fix (R49E-1: 2
-pass, 1 collector key missing; the held older-collector case removes the new key), 2 held.
+Tally: 2 findings (1 false pass, 1 wording); 6 test cases, 5 failed on main before the fixes
+(R49E-1: 2 pass, 1 collector key missing; R49E-2: 1 message; the held older-collector case
+removes the new key), 2 held.
 
 Leads left:
-- HVA-440: where the unlisted uplink's team fails anyway (vmnic0 unlisted, vmnic1 down), the
-  fail names vmnic0 "with a link" although its link was never read (wording).
 - distributed switches record `no_report` but are always asked (their port groups' teaming is
   still not collected); the question does not name the unlisted uplinks.
 """
@@ -121,5 +125,18 @@ def test_r49e_held_older_collector_reads_as_before(tmp_path: Path) -> None:
     assert _verdict(a, "HVA-440", "vSwitch0") == (
         "pass",
         "standard switch vSwitch0 uplinks: vmnic0, vmnic1",
+        None,
+    )
+
+
+def test_r49e2_unlisted_uplink_is_not_named_linked(tmp_path: Path) -> None:
+    """R49E-2 (wording) HVA-440: vmnic0 unlisted, vmnic1 listed without linkSpeed: the fail
+    stands, and main named vmnic0 "with a link" though its link was never read."""
+    a = _vsphere(tmp_path, _esx_uplinks({"vmnic1": False}))
+    assert _verdict(a, "HVA-440", "vSwitch0") == (
+        "fail",
+        "standard switch vSwitch0 fails over to no second uplink with a link: none with a link, "
+        "vmnic1 with none (linkSpeed not set: the link is down), vmnic0 not among the reported "
+        "physical adapters (link unknown)",
         None,
     )

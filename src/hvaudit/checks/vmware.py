@@ -4787,6 +4787,8 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
             used = [n for n in nics if n not in unused]
             no_link = sw.get("no_link")
             down = {str(n) for n in no_link} if isinstance(no_link, list) else set()
+            no_report = sw.get("no_report")
+            unseen = {str(n) for n in no_report} if isinstance(no_report, list) else set()
             own = _portgroup_orders(sw)
             short = [
                 f"port group {pg} fails over to no second uplink: "
@@ -4796,7 +4798,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 if sum(n in pg_order for n in nics) < 2
             ] + [
                 f"port group {pg} fails over to no second uplink with a link: "
-                + _linkless(nics, pg_order, down)
+                + _linkless(nics, pg_order, down, unseen)
                 for pg, pg_order in own
                 if sum(n in pg_order for n in nics) >= 2
                 and sum(n in pg_order and n not in down for n in nics) < 2
@@ -4824,7 +4826,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                 yield failed(
                     s,
                     f"standard switch {name} fails over to no second uplink with a link: "
-                    + _linkless(nics, used, down),
+                    + _linkless(nics, used, down, unseen),
                     src,
                 )
             else:
@@ -4888,6 +4890,8 @@ def _distributed_uplinks(host: str, esx: VmwareHost) -> Iterator[Outcome]:
         nics = [str(n) for n in ps.get("nics") or []]
         no_link = ps.get("no_link")
         down = {str(n) for n in no_link} if isinstance(no_link, list) else set()
+        no_report = ps.get("no_report")
+        unseen = {str(n) for n in no_report} if isinstance(no_report, list) else set()
         if not nics:
             yield not_applicable(
                 s, f"distributed switch {name} has no uplink on host {host} (internal only)"
@@ -4900,7 +4904,7 @@ def _distributed_uplinks(host: str, esx: VmwareHost) -> Iterator[Outcome]:
             yield failed(
                 s,
                 f"distributed switch {name} has no second uplink with a link on host {host}: "
-                + _linkless(nics, nics, down),
+                + _linkless(nics, nics, down, unseen),
                 src,
             )
         else:
@@ -4943,14 +4947,24 @@ def _unreported_teams(
     return [n for n in nics if n in gaps]
 
 
-def _linkless(nics: list[str], order: list[str], down: set[str]) -> str:
+def _linkless(
+    nics: list[str], order: list[str], down: set[str], unseen: set[str] | None = None
+) -> str:
     """HVA-440's account of a team whose second uplink has no link: the uplinks of `order` with
-    a link, then those whose link is down (R47E-2)."""
-    up = [n for n in nics if n in order and n not in down]
+    a link, then those whose link is down (R47E-2), then those config.network.pnic does not
+    list, whose link is unknown (`unseen`; R49E-2: they were named "with a link")."""
+    unseen = unseen or set()
+    up = [n for n in nics if n in order and n not in down and n not in unseen]
     gone = [n for n in nics if n in order and n in down]
+    unknown = [n for n in nics if n in order and n not in down and n in unseen]
     return (
         f"{', '.join(up) or 'none'} with a link, {', '.join(gone)} with none "
         "(linkSpeed not set: the link is down)"
+        + (
+            f", {', '.join(unknown)} not among the reported physical adapters (link unknown)"
+            if unknown
+            else ""
+        )
     )
 
 
