@@ -1671,8 +1671,16 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     VNC x509 TLS where qemu.conf's vnc_tls = 0 gave it none (vnc_display_setup_auth: a
     VeNCrypt X509 subauth for x509 credentials; anything but x509 or anonymous ones is
     "Unsupported TLS cred type" and QEMU does not start), so vnc_tls does not decide then
-    (R47D-4). Other keys are left as they are (a lead)."""
+    (R47D-4). `password-secret` naming a raw `-object secret` gives libvirt's VNC that
+    secret's password: vnc_display_open reads it with qemu_opt_get (the last value) and sets
+    `vd->password = qcrypto_secret_lookup_as_utf8(passwordSecret, errp)`, `password = true`
+    (QEMU refuses to start where `password` is given too: "'password' flag is redundant with
+    'password-secret'"), so the secret is read as the raw -vnc's is: one whose data is empty
+    is no password (_empty_secret, R48D-3), any other is a password (R50D-1). Other keys are
+    left as they are (a lead)."""
     listens = list(g.listens)
+    password = g.password
+    secret = ""
     password_off = g.password_off
     sasl_off = g.sasl_off
     sasl_on = g.sasl_on
@@ -1694,6 +1702,8 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
                 listens.append(Listen("address", host or "0.0.0.0"))
         elif key == "websocket":
             websockets.append(value)
+        elif key == "password-secret":
+            secret = value
         elif key == "password" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
             password_off = value in ("off", "no", "false", "n")
         elif key == "sasl" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
@@ -1705,6 +1715,9 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
             qom = objects.get(value, {}).get("qom-type")
             tls_anon = f"-set {o.text.strip()}" if qom == "tls-creds-anon" else ""
             tls_x509 = f"-set {o.text.strip()}" if qom == "tls-creds-x509" else ""
+    if secret and not password_off and not _empty_secret(secret, objects):
+        # the secret's password, read as the raw -vnc's password-secret is (R50D-1)
+        password = Fact.of(True)
     none = any(lst.kind == "none" for lst in g.listens)  # libvirt's `-vnc none`
     if vncs[-1:] == ["none"]:
         # the last `vnc` value none: no listener at all, a websocket's neither (R47D-1)
@@ -1717,8 +1730,9 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         host = w.rsplit(":", 1)[0].strip("[]") if ":" in w else ""
         if host or vncs or any(lst.kind == "socket" for lst in g.listens):
             listens.append(Listen("address", host or "0.0.0.0"))
-    if (listens, password_off, sasl_off, sasl_on, tls_anon, tls_x509) == (
+    if (listens, password, password_off, sasl_off, sasl_on, tls_anon, tls_x509) == (
         list(g.listens),
+        g.password,
         g.password_off,
         g.sasl_off,
         g.sasl_on,
@@ -1729,6 +1743,7 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     return dataclasses.replace(
         g,
         listens=tuple(listens),
+        password=password,
         password_off=password_off,
         sasl_off=sasl_off,
         sasl_on=sasl_on,
