@@ -1655,6 +1655,10 @@ class ProxmoxHost:
         default_factory=lambda: Fact.unavailable("not collected")
     )
     vm_firewalls: dict[str, pve.FirewallFile] = field(default_factory=dict)
+    firewall_update_refused: bool = False
+    """The node's firewall daemon refuses its whole update (pve-firewall's iptables-restore,
+    proxmox_model._ipt_update_refused; proxmox-firewall's, _nft_reading): host.fw as written is
+    not in force either, the rules applied before (if any) staying (R50F-1)."""
     vm_firewall_gaps: dict[str, Fact[Any]] = field(default_factory=dict)
     """The guests whose /etc/pve/firewall/<vmid>.fw was there but not read (a read or API GET that
     failed, a file the tree reader refuses), by vmid: each VM's firewall unknown, never off

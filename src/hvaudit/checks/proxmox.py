@@ -1102,9 +1102,12 @@ def _host_rules_alone(px: ProxmoxHost, nft: bool) -> list[tuple[str, dict[str, o
     first"), so an unrestricted ACCEPT among them opens the node whatever cluster.fw holds
     (R36F-1). A rule past the first such name is not judged: a set or alias DROP may close
     the chain before it. An enabled rule of that shape with errors (an alias cluster.fw was
-    not read to define) stops the walk too."""
+    not read to define) stops the walk too. Where the daemon refuses its whole update
+    (`firewall_update_refused`: pve-firewall's iptables-restore fails, proxmox-firewall's
+    update bails, the rules applied before staying), host.fw as written is not in force
+    either: none is read (R50F-1)."""
     fw = px.host_firewall
-    if not fw.known or fw.get().options.get("enable") == "0":
+    if px.firewall_update_refused or not fw.known or fw.get().options.get("enable") == "0":
         return []
     out: list[tuple[str, dict[str, object]]] = []
     for r in fw.get().rules:

@@ -2262,6 +2262,7 @@ def _ipt_update_refused(
         and proto not in protocols.get(side, frozenset())
     ]
     if failing:
+        px.firewall_update_refused = True
         px.cluster_firewall = Fact.unavailable(
             f"{'; '.join(dict.fromkeys(failing))}, so iptables-restore refuses the whole update "
             "of pve-firewall: the rules it applied before (if any) stay",
@@ -2408,6 +2409,7 @@ def _nft_reading(
                 "whole update, and the file may give any name any port (`getent services NAME` "
                 "on the node for each)"
             )
+        px.firewall_update_refused = True
         px.cluster_firewall = Fact.unavailable(
             "; and ".join(why),
             *shared.cluster_firewall.sources,
