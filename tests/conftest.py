@@ -558,6 +558,8 @@ HARDENED_HOST: dict[str, Any] = {
         "777 root root /run/libvirt/libvirt-sock\n600 root root /run/libvirt/libvirt-admin-sock\n",
         1,
     ),
+    # no Kubernetes admin kubeconfig: `stat -L` names each missing path and exits 1 (R50S-1)
+    "kube-admin-configs": ("", 1),
     # `systemctl cat --no-pager libvirtd.service virtqemud.service`: Debian 12's libvirtd unit
     # (libvirt's src/remote/libvirtd.service.in with initconfdir /etc/default), no drop-in;
     # no virtqemud unit installed (systemctl exits 1)
