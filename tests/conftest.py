@@ -34,8 +34,10 @@ import pytest
 from hvaudit.bundle import Bundle, BundleWriter, dump_json
 from hvaudit.collect.host import (
     COMMANDS,
+    KUBE_ADMIN_CONFIGS,
     LIBVIRT_DAEMONS,
     LIBVIRT_ENVIRON_ARGV,
+    MICROK8S_COMPONENT_CONFIGS,
     QEMU_EXE_ARGV,
     QEMU_LABEL_ARGV,
     QEMU_MAPS_ARGV,
@@ -559,7 +561,14 @@ HARDENED_HOST: dict[str, Any] = {
         1,
     ),
     # no Kubernetes admin kubeconfig: `stat -L` names each missing path and exits 1 (R50S-1)
-    "kube-admin-configs": ("", 1),
+    "kube-admin-configs": (
+        "",
+        1,
+        "".join(
+            f"stat: cannot statx '{p}': No such file or directory\n"
+            for p in (*KUBE_ADMIN_CONFIGS, *MICROK8S_COMPONENT_CONFIGS)
+        ),
+    ),
     # `systemctl cat --no-pager libvirtd.service virtqemud.service`: Debian 12's libvirtd unit
     # (libvirt's src/remote/libvirtd.service.in with initconfdir /etc/default), no drop-in;
     # no virtqemud unit installed (systemctl exits 1)

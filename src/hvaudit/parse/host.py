@@ -3696,7 +3696,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 f"may {verb} them are unknown; `{run}` on each of them answers",
                 st.source,
             )
-        why = "" if st.state == "uncollected" else _stat_unanswered(st)
+        why = "" if st.state in ("uncollected", "absent") else _stat_unanswered(st)
         if why:
             return Fact.failed(
                 f"{what} could not all be stat'ed ({why}): the groups that may {verb} them "
