@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import json
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -1412,14 +1413,25 @@ def _empty_secret(secret: str, objects: dict[str, dict[str, str]]) -> str:
     vnc_display_open sets it (`vd->password = qcrypto_secret_lookup_as_utf8(passwordSecret,
     errp)`); protocol_client_auth_vnc refuses only where no password is set (`if
     (!vs->vd->password)`) and builds the DES key from the zero-padded password, so any client
-    answering for the empty password gets in (R48D-3). A `file=` secret, an encrypted one
-    (`keyid=`) or base64 data is taken at its word (a lead)."""
+    answering for the empty password gets in (R48D-3). A `file=` secret is the file's whole
+    content (qcrypto_secret_load_data: `g_file_get_contents(secret->file, &data, &length,
+    ...)`, `*outputlen = length`), so `file=/dev/null`, which reads as end of file at once
+    (null(4): "Reads from /dev/null always return end of file"), is the empty password as
+    well (R51D-1); any other file, an encrypted secret (`keyid=`) or base64 data is taken at
+    its word (a lead)."""
     o = objects.get(secret) if secret else None
-    if o is None or o.get("qom-type") != "secret":
+    if o is None or o.get("qom-type") != "secret" or o.get("keyid"):
         return ""
-    if "data" in o and o["data"] == "" and not o.get("file") and not o.get("keyid"):
+    if "data" in o and o["data"] == "" and not o.get("file"):
         return f"-object secret {secret} with empty data"
+    if "data" not in o and posixpath.normpath(o.get("file") or "x") in _EMPTY_FILES:
+        return f"-object secret {secret} reading file={o['file']}, which is always empty"
     return ""
+
+
+#: files that read as end of file at once, whatever the host (null(4)): a secret read from
+#: one is the empty password (_empty_secret, R51D-1)
+_EMPTY_FILES = frozenset({"/dev/null"})
 
 
 def _vnc_tcp_hosts(vncs: list[str], websockets: list[str]) -> list[str]:
