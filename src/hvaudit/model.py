@@ -1659,6 +1659,11 @@ class ProxmoxHost:
     """The node's firewall daemon refuses its whole update (pve-firewall's iptables-restore,
     proxmox_model._ipt_update_refused; proxmox-firewall's, _nft_reading): host.fw as written is
     not in force either, the rules applied before (if any) staying (R50F-1)."""
+    firewall_unapplied: str = ""
+    """Why no rule of pve-firewall is in force on the node, where its whole update is refused
+    and the node's `iptables-save` shows no PVEFW chain (no earlier update applied: its first
+    since boot, proxmox_model._saved_pvefw): every firewall check of the node and of its VMs
+    fails on it (R51F-1); empty otherwise."""
     vm_firewall_gaps: dict[str, Fact[Any]] = field(default_factory=dict)
     """The guests whose /etc/pve/firewall/<vmid>.fw was there but not read (a read or API GET that
     failed, a file the tree reader refuses), by vmid: each VM's firewall unknown, never off

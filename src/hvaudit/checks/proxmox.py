@@ -121,6 +121,10 @@ def _fw_gap(
     applies) or off (nothing filters); asked alone, cluster.fw's question passed it on a "yes"
     (R36F-1). `opened` is formatted with `rule`, the rule and what it accepts; `tcp` counts
     only a rule that reaches TCP ports (`_accepts_everything`, HVA-313)."""
+    if px.firewall_unapplied:
+        # the daemon's whole update refused and no earlier one in force (`iptables-save` with
+        # no PVEFW chain): nothing of either file filters the node (R51F-1)
+        return failed(s, px.firewall_unapplied, *px.cluster_firewall.sources)
     asks: list[Outcome] = []
     for f in (px.cluster_firewall, px.host_firewall):
         if not f.known and (o := asked_gap(s, f, what, asks)) is not None:
@@ -1987,6 +1991,15 @@ def vm_firewall(ctx: Context) -> Iterator[Outcome]:
         # question alone, a "yes" passed an IN ACCEPT of every packet)
         if notes:
             yield failed(s, "; ".join(notes), *refs)
+        elif px.firewall_unapplied:
+            # no rule of pve-firewall in force on the node (R51F-1): no VM chain either
+            yield failed(
+                s,
+                f"{len(v.interfaces)} interface(s) on node {v.host}, where "
+                + px.firewall_unapplied,
+                *refs,
+                *px.cluster_firewall.sources,
+            )
         elif fw is not None and _admits_everything(fw, px):
             yield failed(
                 s,

@@ -2263,13 +2263,66 @@ def _ipt_update_refused(
     ]
     if failing:
         px.firewall_update_refused = True
-        px.cluster_firewall = Fact.unavailable(
+        refused = (
             f"{'; '.join(dict.fromkeys(failing))}, so iptables-restore refuses the whole update "
-            "of pve-firewall: the rules it applied before (if any) stay",
+            "of pve-firewall"
+        )
+        applied, why = _saved_pvefw(bundle)
+        if applied is False:
+            px.firewall_unapplied = f"{refused}, and {why}"
+        px.cluster_firewall = Fact.unavailable(
+            f"{refused}: {why}",
             *px.cluster_firewall.sources,
             *px.host_firewall.sources,
             *px.iptables_services.sources,
+            Source(command_artefact("iptables-save")),
         )
+
+
+def _saved_pvefw(bundle: Bundle) -> tuple[bool | None, str]:
+    """Whether pve-firewall applied an update before the one it is refused (R51F-1, the team's
+    decision), from the node's `iptables-save`: True where its filter table holds a PVEFW
+    chain, False where it holds none, None where that is not known; and the words saying so.
+    pve-firewall puts its rules in PVEFW-* chains hooked from INPUT, FORWARD and OUTPUT
+    (github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm get_ruleset_cmdlist `-A $h -j
+    PVEFW-$h`) and loads the IPv4 filter table first (apply_ruleset: iptables_restore_cmdlist,
+    `iptables-restore -T filter -n`, before the raw and IPv6 tables; an error dies there), so a
+    refused update leaves the chains of the last update applied, and none where no update
+    ever applied (the first since boot; `remove_pvefw_chains` removes them when the firewall
+    was off or the daemon stopped). An iptables-nft whose output warns of iptables-legacy
+    tables (iptables iptables/xtables-save.c: "# Warning: iptables-legacy tables present, use
+    iptables-legacy-save to see them") does not show the legacy tables the chains may be in."""
+    entry = bundle.entry(command_artefact("iptables-save"))
+    stay = "the rules it applied before (if any) stay"
+    if entry is None or entry.status != "ok" or entry.rc != 0:
+        why = (
+            "not collected"
+            if entry is None
+            else " ".join((entry.reason or entry.stderr or f"exit status {entry.rc}").split())
+        )
+        return None, (
+            f"{stay}, which `iptables-save` on the node shows (PVEFW chains; not read: {why})"
+        )
+    text = bundle.text(command_artefact("iptables-save"))
+    table = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("*"):
+            table = line[1:].strip()
+        elif table == "filter" and re.match(r":PVEFW-\S+\s", line + " ", re.A):
+            return True, (
+                "the rules it applied before stay (iptables-save shows its PVEFW chains), not the "
+                "files as written"
+            )
+    if "iptables-legacy tables present" in text:
+        return None, (
+            f"{stay}: iptables-save shows no PVEFW chain, but warns of iptables-legacy tables it "
+            "does not show (`iptables-legacy-save` on the node shows them)"
+        )
+    return False, (
+        "iptables-save shows no PVEFW chain in its filter table: no earlier update is in force "
+        "(the first since boot), so no rule of pve-firewall filters the node or its guests"
+    )
 
 
 def _nft_reading(
