@@ -52,7 +52,9 @@ ASKED = (
     "manual",
     "evidence unavailable: host.fw line 8 `-p tcp -dport pveui`: the node's "
     "/etc/services gives `pveui` no tcp port (iptables getservbyname), so iptables-restore "
-    "refuses the whole update of pve-firewall: the rules it applied before (if any) stay",
+    "refuses the whole update of pve-firewall: the rules it applied before (if any) stay, "
+    # R51F-1: which iptables-save shows (this harness collects none)
+    "which `iptables-save` on the node shows (PVEFW chains; not read: command not found)",
 )
 
 
