@@ -4757,9 +4757,11 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     docs vim/host/PhysicalNic.rst; the collector's `no_link`): it is no second path (R47E-2:
     two uplinks, one unplugged, passed). A distributed switch's uplinks on the host are its
     HostProxySwitch's `pnic` (config.network.proxySwitch): one, or none other with a link,
-    fails; two or more are asked, as which of them each distributed port group's teaming uses
-    is not collected (R47E-3: such a host's distributed switches were neither judged nor
-    asked, and a host with no standard switch was "not applicable"). Where the collector asked
+    fails (R47E-3: such a host's distributed switches were neither judged nor asked, and a host
+    with no standard switch was "not applicable"); with two or more, each distributed port
+    group's teaming order (uplinkPortOrder) is judged through the uplink ports' NICs on the
+    host, as a standard port group's is (R51V-1, `_dv_portgroup_teams`), and asked where a
+    bundle of an older collector does not hold it. Where the collector asked
     for config.network.pnic and it was not reported (`no_link` None), a team that passes on its
     order is asked about its links; a record of an older collector, without `no_link`, is judged
     on the teaming order alone (R48E-2, the team's decision of round 47). An uplink that a
@@ -4860,7 +4862,7 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                     )
                     continue
                 yield passed(s, f"standard switch {name} uplinks: {', '.join(used)}{extra}", src)
-        yield from _distributed_uplinks(h.name, esx)
+        yield from _distributed_uplinks(h.name, esx, _distributed(ctx))
 
 
 def _link_question(
@@ -4878,9 +4880,18 @@ def _link_question(
     )
 
 
-def _distributed_uplinks(host: str, esx: VmwareHost) -> Iterator[Outcome]:
+def _distributed_uplinks(
+    host: str, esx: VmwareHost, dvs: tuple[dict[str, Any], Source] | None
+) -> Iterator[Outcome]:
     """HVA-440 of each distributed switch the host is part of (the collector's
-    `proxy_switches`, HostProxySwitch dvsName and pnic; R47E-3)."""
+    `proxy_switches`, HostProxySwitch dvsName and pnic; R47E-3). Where two or more have a
+    link, each of the switch's port groups (vCenter's dvs.json, the uplink port group aside)
+    is judged as a standard port group is (R51V-1, the team's decision of round 51): its
+    `uplink_order` (uplinkPortOrder, active then standby uplink port names, the effective
+    values) mapped to this host's NICs through the proxy switch's `uplink_ports`; a port
+    group with fewer than two of them with a link fails, and one whose order or mapping is not
+    in the evidence (an older collector's bundle, an uplink name such as a LAG's that is no
+    uplink port of the host, a NIC config.network.pnic does not list) is asked."""
     for ps in esx.proxy_switches or []:
         if not isinstance(ps, dict):
             continue
@@ -4907,6 +4918,8 @@ def _distributed_uplinks(host: str, esx: VmwareHost) -> Iterator[Outcome]:
                 + _linkless(nics, nics, down, unseen),
                 src,
             )
+        elif judged := _dv_portgroup_teams(s, name, host, nics, down, unseen, ps, dvs, src):
+            yield judged
         else:
             yield manual(
                 s,
@@ -4921,6 +4934,105 @@ def _distributed_uplinks(host: str, esx: VmwareHost) -> Iterator[Outcome]:
                 "host (Host > Configure > Virtual switches). Pass: yes, two or more, each with "
                 "a link; fail: a port group has one uplink active or standby, the others unused.",
             )
+
+
+def _dv_portgroup_teams(
+    s: Subject,
+    name: str,
+    host: str,
+    nics: list[str],
+    down: set[str],
+    unseen: set[str],
+    ps: dict[str, Any],
+    dvs: tuple[dict[str, Any], Source] | None,
+    src: Source,
+) -> Outcome | None:
+    """HVA-440 of distributed switch `name` on `host` from its port groups' teaming (R51V-1):
+    None where the evidence holds no port group order to judge (an older collector: asked as
+    before)."""
+    ports = ps.get("uplink_ports")
+    groups = [
+        pg
+        for pg in (dvs[0].get("portgroups") if dvs is not None else None) or []
+        if isinstance(pg, dict)
+        and str(pg.get("switch", "")) == name
+        and pg.get("uplink") is not True
+    ]
+    if not groups or not any("uplink_order" in pg for pg in groups):
+        return None
+    short: list[str] = []
+    unknown_: list[str] = []
+    teams: list[str] = []
+    for pg in groups:
+        pg_name = str(pg.get("name", ""))
+        order = pg.get("uplink_order")
+        if not isinstance(order, list) or not isinstance(ports, dict):
+            what = (
+                "its teaming order (uplinkPortOrder) is not reported"
+                if not isinstance(order, list)
+                else "which NIC backs each uplink port on the host (HostProxySwitch.uplinkPort, "
+                "spec.backing.pnicSpec) is not reported"
+            )
+            unknown_.append(f"port group {pg_name}: {what}")
+            continue
+        # an uplink port with no NIC recorded where a NIC of the switch maps to no uplink port
+        # (pnicSpec.uplinkPortKey is optional) may be backed by that NIC
+        loose = [n for n in nics if n not in ports.values()]
+        gap = "no NIC recorded" if loose else "no NIC on this host"
+        named = [
+            f"{u} ({ports[u] or gap})" if u in ports else f"{u} (no uplink port of the host)"
+            for u in (str(x) for x in order)
+        ]
+        team = list(dict.fromkeys(str(ports[u]) for u in (str(x) for x in order) if ports.get(u)))
+        # a NIC the backing names that the proxy switch's pnic does not list has no link read
+        up = [n for n in team if n in nics and n not in down and n not in unseen]
+        strange = [str(u) for u in order if str(u) not in ports or (loose and not ports[str(u)])]
+        hidden = [n for n in team if (n in unseen or n not in nics) and n not in down]
+        if len(up) >= 2:
+            teams.append(f"port group {pg_name}: {', '.join(named)}")
+        elif strange or hidden:
+            unknown_.append(
+                f"port group {pg_name}: {', '.join(named)}"
+                + (
+                    f"; {', '.join(loose)} on no recorded uplink port"
+                    if loose and any(u in ports for u in strange)
+                    else ""
+                )
+                + (
+                    f"; {', '.join(hidden)} not among the host's reported physical adapters "
+                    "(config.network.pnic, HostProxySwitch.pnic): link unknown"
+                    if hidden
+                    else ""
+                )
+            )
+        else:
+            short.append(
+                f"port group {pg_name} fails over to no second uplink with a link: "
+                f"{', '.join(named) or 'none'} active or standby"
+                + (f" ({_linkless(nics, team, down, unseen)})" if set(team) & down else "")
+            )
+    if short:
+        return failed(s, f"distributed switch {name} on host {host}: {'; '.join(short)}", src)
+    if unknown_:
+        return manual(
+            s,
+            f"distributed switch {name} has uplinks {', '.join(nics)} on host {host}; "
+            + "; ".join(unknown_),
+            src,
+            question=f"Does every port group of distributed switch {name} use two or more "
+            f"of its uplinks with a link on host {host} ({', '.join(nics)}), active or standby? "
+            f"Open: {'; '.join(unknown_)}. Evidence: each distributed port group's teaming and "
+            "failover order (the port group > Configure > Policies, or config.defaultPortConfig."
+            "uplinkTeamingPolicy.uplinkPortOrder), which vmnic backs each uplink or LAG on the "
+            "host (Host > Configure > Virtual switches) and each vmnic's link. Pass: yes, two or "
+            "more, each with a link; fail: a port group has one uplink with a link active or "
+            "standby.",
+        )
+    return passed(
+        s,
+        f"distributed switch {name} uplinks on host {host}: {', '.join(nics)}; " + "; ".join(teams),
+        src,
+    )
 
 
 def _unreported_teams(

@@ -728,6 +728,8 @@ def _dvs_record(
         switch = dv.get("config.distributedVirtualSwitch")
         switch_id = str(switch._moId) if switch is not None else ""
         uplink = dv.get("config.uplink")
+        teaming = getattr(port, "uplinkTeamingPolicy", None) if port is not None else None
+        order = getattr(teaming, "uplinkPortOrder", None)
         vlan: dict[str, Any] = _dv_vlan(port) if port is not None else {"kind": None}
         if vlan.get("kind") == "pvlan" and switch_id in maps and vlan["id"] in maps[switch_id]:
             vlan["primary"], vlan["type"] = maps[switch_id][vlan["id"]]
@@ -739,6 +741,18 @@ def _dvs_record(
                 "uplink": bool(uplink) if uplink is not None else key in uplinks,
                 "security": _dv_security(port) if port is not None else None,
                 "vlan": vlan,
+                # R51V-1: the uplink ports the port group's traffic uses, active then standby
+                # (VMwareUplinkPortOrderPolicy activeUplinkPort, standbyUplinkPort; as an
+                # InheritablePolicy in a configuration information object, "the values of the
+                # properties in the subclass are the effective values", inherited or not);
+                # None where not reported or naming none
+                "uplink_order": (
+                    [str(n) for n in getattr(order, "activeUplinkPort", None) or []]
+                    + [str(n) for n in getattr(order, "standbyUplinkPort", None) or []]
+                )
+                or None
+                if order is not None
+                else None,
                 "overrides": {
                     k: getattr(policy, k, None)
                     for k in (
@@ -1027,9 +1041,32 @@ def _proxy_switches(
                 "nics": nics,
                 "no_link": [n for n in nics if n in linkless] if linkless is not None else None,
                 "no_report": [n for n in nics if n not in seen] if seen is not None else None,
+                "uplink_ports": _uplink_ports(p),
             }
         )
     return out
+
+
+def _uplink_ports(proxy: Any) -> dict[str, str] | None:
+    """Which physical NIC backs each uplink port of a distributed switch on this host (R51V-1):
+    HostProxySwitch.uplinkPort ("The list of ports that can be potentially used by physical
+    nics. This property contains the keys and names of such ports", KeyValue key and value)
+    and spec.backing.pnicSpec (DistributedVirtualSwitchHostMemberPnicSpec: pnicDevice, "Name of
+    the physical NIC", and uplinkPortKey, "Key of the port to be connected to the physical
+    NIC"; vSphere Web Services API, read with `search`). Each uplink port's name (the name a
+    port group's uplinkPortOrder lists) maps to its NIC, "" where no NIC backs it here; None
+    where the host reports no uplink port or no physical NIC backing."""
+    ports = getattr(proxy, "uplinkPort", None) or []
+    backing = getattr(getattr(proxy, "spec", None), "backing", None)
+    specs = getattr(backing, "pnicSpec", None)
+    if not ports or specs is None:
+        return None
+    by_key = {
+        str(s.uplinkPortKey): str(s.pnicDevice)
+        for s in specs
+        if getattr(s, "uplinkPortKey", None) and getattr(s, "pnicDevice", None)
+    }
+    return {str(kv.value): by_key.get(str(kv.key), "") for kv in ports if kv.value}
 
 
 def _failover_order(switch: Any) -> list[str] | None:
