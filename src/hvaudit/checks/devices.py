@@ -60,6 +60,7 @@ from hvaudit.model import (
     NetworkLayer,
     Passthrough,
     Pool,
+    QemuProcess,
     SecurityLabel,
     Source,
     Vm,
@@ -2918,6 +2919,19 @@ def _alien_label_verdict(s: Subject, h: Host, v: Vm, alien: list[SecurityLabel])
                 *srcs,
                 *h.facts.qemu_processes.sources,
             )
+    own = _own_process_label(h, v, procs)
+    if own is not None:
+        what, facts = own
+        passing = passed(
+            s,
+            f"{kind}: {runs}, which does not give it; the running VM keeps the label its QEMU "
+            f"got when it started: {what}",
+            *srcs,
+            *h.facts.qemu_processes.sources,
+            *(src for f in facts for src in f.sources),
+        )
+        kept = _kept_disk_labels(v, kind) if facts else None
+        return _label_settled(s, [], kept, passing)
     seen = (
         "; its QEMU runs as " + ", ".join(f"{p.label} (pid {p.pid})" for p in read[:3])
         if read
@@ -2940,6 +2954,64 @@ def _alien_label_verdict(s: Subject, h: Host, v: Vm, alien: list[SecurityLabel])
         "categories no other VM holds; fail: unconfined, complain or permissive, or another "
         "VM's label.",
     )
+
+
+def _own_process_label(
+    h: Host, v: Vm, procs: list[QemuProcess]
+) -> tuple[str, tuple[Fact[Any], ...]] | None:
+    """What proves that every QEMU process of running VM `v` carries the label libvirt gives
+    this VM alone, enforced, and the host facts that prove the enforcement; None when any was
+    not read or is not such a label (the team decision of round 51: such a process label
+    passes HVA-044 though the VM's <seclabel> names a model the daemon no longer runs). The
+    AppArmor driver confines each VM with a profile named AA_PREFIX "libvirt-" and the VM's UUID
+    (libvirt src/security/security_apparmor.h, security_apparmor.c get_profile_name), whose
+    mode /proc/PID/attr/current shows beside it (enforce or kill deny: APPARMOR_ENFORCING). The
+    SELinux driver gives each VM sVirt's domain type (SVIRT_TYPES) and an MCS pair of two
+    distinct categories, "%s:c%d,c%d" with c1 < c2, no other VM holds
+    (security_selinux.c virSecuritySELinuxMCSFind, which discards c1 == c2 and looks the pair
+    up among those in use): only enforcing SELinux with that type not made permissive denies
+    (_not_enforced), and only while no other QEMU's label dominates both categories (as
+    _label_verdicts judges a static label's: a range spanning them opens the VM's files), which
+    an unread or non-SELinux label of another QEMU leaves unproven."""
+    if not procs or any(p.label is None for p in procs):
+        return None
+    pids = {p.pid for p in procs}
+    others = [o for o in h.facts.qemu_processes.get() if o.pid not in pids]
+    facts: tuple[Fact[Any], ...] = ()
+    named: list[str] = []
+    for p in procs:
+        label = p.label or ""
+        m = re.fullmatch(r"(.+) \((\w+)\)", label)
+        if m is not None:
+            profile = f"libvirt-{v.uuid}".lower()
+            if (
+                m.group(1).lower() != profile
+                or m.group(2) not in APPARMOR_ENFORCING
+                or any(re.sub(r" \(\w+\)$", "", o.label or "").lower() == profile for o in others)
+            ):
+                return None
+            named.append(f"{label} (pid {p.pid}), libvirt's own profile of this VM")
+            continue
+        parts = label.split(":", 3)
+        pair = re.fullmatch(r"s\d+:c(\d+),c(\d+)", parts[3]) if len(parts) == 4 else None
+        if pair is None or parts[2] not in SVIRT_TYPES:
+            return None
+        cats = {int(pair.group(1)), int(pair.group(2))}
+        if len(cats) != 2 or int(pair.group(1)) > int(pair.group(2)):
+            return None
+        se, perm = h.facts.selinux_enforcing, h.facts.selinux_permissive
+        if not (se.known and se.get() is True and perm.known and parts[2] not in perm.get()[0]):
+            return None
+        for o in others:
+            rng = _mcs_range(o.label or "")
+            if rng is None or cats <= rng[1][1]:
+                return None
+        facts = (se, perm)
+        named.append(
+            f"{label} (pid {p.pid}), sVirt's type with MCS categories "
+            f"{parts[3].partition(':')[2]} no other QEMU on the host holds, SELinux enforcing"
+        )
+    return ", ".join(named), facts
 
 
 def _enforcement_unread(h: Host, model: str) -> Fact[Any] | None:

@@ -1,0 +1,202 @@
+"""Round 51 red-team probes, reviewer T (VM/arch sweep): the running QEMU's own label.
+
+Harness: the `host_scan` fixture (tests/conftest.py): the hardened replayed host hv1 (libvirtd
+pid 700, AppArmor in its capabilities' <secmodel>, web01's QEMU pid 1200 under
+libvirt-<uuid> (enforce)) and domains of the libvirt test driver's node file, collected by
+the real LibvirtCollector and judged by the engine; the same host with SELinux enforcing and
+the daemon's model selinux (test_redteam_probes.SELINUX_HOST: web01's QEMU is
+system_u:system_r:svirt_t:s0:c392,c662); a second QEMU (pid 1300) added to the process list.
+
+Findings:
+- R51T-1 (team decision; was a question) HVA-044: a running VM whose <seclabel> names a model
+  the daemon does not run (R48T-1) was only ever asked, even where its QEMU carries the label
+  libvirt gives that VM alone, enforced. The team decision taken: such a process label passes.
+  Now (devices._own_process_label) it passes where every QEMU process of the VM was read and
+  carries either AppArmor's libvirt-<its UUID> in enforce (or kill) mode that no other QEMU
+  carries (security_apparmor.h AA_PREFIX "libvirt-", get_profile_name), or sVirt's type
+  (svirt_t, svirt_tcg_t) with an MCS pair "sN:cA,cB", A < B (security_selinux.c
+  virSecuritySELinuxMCSFind: "%s:c%d,c%d", equal categories discarded) whose categories no
+  other QEMU's label dominates, SELinux enforcing and the type not permissive (both read); an
+  SELinux pass still goes through the disks' kept labels (_kept_disk_labels). Any other
+  process label keeps its verdict (unconfined or complain fails, else asked). Older test
+  changed (separate commit): test_redteam48 R48T-1's "process-label-read" case (web01's own
+  libvirt-<uuid> (enforce), now a pass) asks for another VM's profile instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import HARDENED_HOST, WEB01_UUID, domain_xml, messages, outcomes
+from test_redteam_probes import SELINUX_HOST
+
+SELINUX = (
+    "<seclabel type='dynamic' model='selinux' relabel='yes'>"
+    "<label>system_u:system_r:svirt_t:s0:c1,c2</label></seclabel>"
+)
+APPARMOR = "<seclabel type='dynamic' model='apparmor' relabel='yes'/>"
+ON_AA = "dynamic selinux label: the daemon reports security model apparmor"
+ON_SE = "dynamic apparmor label: the daemon reports security model selinux"
+KEPT = ", which does not give it; the running VM keeps the label its QEMU got when it started"
+OTHER = (
+    " 1300 libvirt+ /usr/bin/qemu-system-x86_64 -name guest=db01,debug-threads=on "
+    "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n"
+)
+OTHER_STATUS = "/proc/1300/status:Seccomp:\t2\n/proc/1300/status:CapEff:\t0000000000000000\n"
+
+
+def _label(pid: int, label: str) -> tuple[str, int]:
+    return (f"/proc/{pid}/attr/current:{label}\0\n", 2)
+
+
+def _se(**over: Any) -> dict[str, Any]:
+    return dict(SELINUX_HOST, **over)
+
+
+def _second_qemu(label: str | None) -> dict[str, Any]:
+    return {
+        "processes": (HARDENED_HOST["processes"][0] + OTHER, 0),
+        "qemu-status-1300": (OTHER_STATUS, 0),
+        "qemu-label-1300": None if label is None else _label(1300, label),
+    }
+
+
+SE_PASS = (
+    f"{ON_SE}{KEPT}: system_u:system_r:svirt_t:s0:c392,c662 (pid 1200), sVirt's type with "
+    "MCS categories c392,c662 no other QEMU on the host holds, SELinux enforcing"
+)
+SE_ASK = f"{ON_SE}{KEPT}; its QEMU runs as system_u:system_r:svirt_t:s0:c392,c662 (pid 1200)"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "label", "status", "message"),
+    [
+        pytest.param(
+            {},
+            SELINUX,
+            "pass",
+            f"{ON_AA}{KEPT}: libvirt-{WEB01_UUID} (enforce) (pid 1200), libvirt's own profile "
+            "of this VM",
+            id="apparmor-own-profile-enforce",
+        ),
+        pytest.param(
+            _se(),
+            APPARMOR,
+            "pass",
+            SE_PASS,
+            id="selinux-svirt-unique-pair",
+        ),
+        pytest.param(
+            _se(**_second_qemu("system_u:system_r:svirt_t:s0:c100,c200")),
+            APPARMOR,
+            "pass",
+            SE_PASS,
+            id="selinux-another-qemu-other-pair",
+        ),
+    ],
+)
+def test_r51t_1_own_enforced_process_label_passes(
+    host_scan, overrides, label, status, message
+) -> None:
+    """R51T-1 (team decision): a running VM whose <seclabel> names a model the daemon does not
+    run passes on its QEMU's own libvirt label, enforced (security_apparmor.h AA_PREFIX
+    "libvirt-" + UUID; security_selinux.c virSecuritySELinuxMCSFind "%s:c%d,c%d", c1 < c2)."""
+    a = host_scan(overrides, domains=[domain_xml("web01", label)])
+    assert outcomes(a, "HVA-044") == {"web01": status}
+    assert messages(a, "HVA-044") == {"web01": message}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "label", "status", "message"),
+    [
+        pytest.param(
+            {
+                "qemu-label-1200": _label(
+                    1200, "libvirt-00000000-0000-0000-0000-000000000001 (enforce)"
+                )
+            },
+            SELINUX,
+            "manual",
+            f"{ON_AA}{KEPT}; its QEMU runs as libvirt-00000000-0000-0000-0000-000000000001 "
+            "(enforce) (pid 1200)",
+            id="apparmor-another-vms-profile",
+        ),
+        pytest.param(
+            {
+                **_second_qemu(f"libvirt-{WEB01_UUID} (enforce)"),
+            },
+            SELINUX,
+            "manual",
+            f"{ON_AA}{KEPT}; its QEMU runs as libvirt-{WEB01_UUID} (enforce) (pid 1200)",
+            id="apparmor-profile-shared-with-another-qemu",
+        ),
+        pytest.param(
+            {"qemu-label-1200": _label(1200, f"libvirt-{WEB01_UUID} (complain)")},
+            SELINUX,
+            "fail",
+            f"{ON_AA}, and the VM's running QEMU (pid 1200) is libvirt-{WEB01_UUID} (complain): "
+            "not confined",
+            id="apparmor-complain",
+        ),
+        pytest.param(
+            _se(**_second_qemu("system_u:system_r:svirt_t:s0:c392,c662")),
+            APPARMOR,
+            "manual",
+            SE_ASK,
+            id="selinux-pair-held-by-another-qemu",
+        ),
+        pytest.param(
+            _se(**_second_qemu("system_u:system_r:svirt_t:s0-s0:c0.c1023")),
+            APPARMOR,
+            "manual",
+            SE_ASK,
+            id="selinux-another-qemu-spans-every-category",
+        ),
+        pytest.param(
+            _se(**_second_qemu(None)),
+            APPARMOR,
+            "manual",
+            SE_ASK,
+            id="selinux-another-qemus-label-unread",
+        ),
+        pytest.param(
+            _se(**{"/sys/fs/selinux/enforce": "0\n"}),
+            APPARMOR,
+            "manual",
+            SE_ASK,
+            id="selinux-permissive",
+        ),
+        pytest.param(
+            _se(**{"selinux-permissive": ("svirt_t\n", 0)}),
+            APPARMOR,
+            "manual",
+            SE_ASK,
+            id="selinux-svirt-t-permissive",
+        ),
+        pytest.param(
+            _se(**{"qemu-label-1200": _label(1200, "system_u:system_r:svirt_t:s0:c392")}),
+            APPARMOR,
+            "manual",
+            f"{ON_SE}{KEPT}; its QEMU runs as system_u:system_r:svirt_t:s0:c392 (pid 1200)",
+            id="selinux-one-category",
+        ),
+        pytest.param(
+            _se(**{"qemu-label-1200": _label(1200, "system_u:system_r:virtd_t:s0:c1,c2")}),
+            APPARMOR,
+            "manual",
+            f"{ON_SE}{KEPT}; its QEMU runs as system_u:system_r:virtd_t:s0:c1,c2 (pid 1200)",
+            id="selinux-not-svirt-type",
+        ),
+    ],
+)
+def test_r51t_1_other_process_labels_keep_their_verdict(
+    host_scan, overrides, label, status, message
+) -> None:
+    """R51T-1 (team decision): any other process label keeps today's verdict: another VM's
+    profile, a profile or MCS pair another QEMU holds too, SELinux not enforcing the type, a
+    label that is not sVirt's pair ask; complain fails."""
+    a = host_scan(overrides, domains=[domain_xml("web01", label)])
+    assert outcomes(a, "HVA-044") == {"web01": status}
+    assert messages(a, "HVA-044") == {"web01": message}
