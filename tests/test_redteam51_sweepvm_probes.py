@@ -21,6 +21,19 @@ Findings:
   process label keeps its verdict (unconfined or complain fails, else asked). Older test
   changed (separate commit): test_redteam48 R48T-1's "process-label-read" case (web01's own
   libvirt-<uuid> (enforce), now a pass) asks for another VM's profile instead.
+
+Held:
+- R51T-1's other process labels keep their verdict: another VM's profile, this VM's profile
+  carried by another QEMU too, an MCS pair another QEMU holds or dominates (s0-s0:c0.c1023),
+  another QEMU's label unread, SELinux permissive or svirt_t made permissive, one category, a
+  type not sVirt's are asked; complain fails.
+
+Probed by script: none.
+
+Tally: 1 finding (team decision: R51T-1 on HVA-044), 2 tests (13 cases); 3 cases failed on
+main before the change (the three passes), 10 held (10 cases).
+
+Leads left: see the round's report.
 """
 
 from __future__ import annotations
