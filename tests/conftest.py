@@ -34,7 +34,9 @@ import pytest
 from hvaudit.bundle import Bundle, BundleWriter, dump_json
 from hvaudit.collect.host import (
     COMMANDS,
+    CONTAINER_SOCKETS,
     KUBE_ADMIN_CONFIGS,
+    LIBVIRT_ACL_SOCKETS,
     LIBVIRT_DAEMONS,
     LIBVIRT_ENVIRON_ARGV,
     MICROK8S_COMPONENT_CONFIGS,
@@ -555,10 +557,23 @@ HARDENED_HOST: dict[str, Any] = {
         0,
     ),
     # the read-write socket (polkit decides) and the admin socket, owner only (the modular
-    # daemons' sockets are missing: stat exits 1)
+    # daemons' sockets are missing: stat names each on stderr and exits 1, R51S-1)
     "libvirt-sockets": (
         "777 root root /run/libvirt/libvirt-sock\n600 root root /run/libvirt/libvirt-admin-sock\n",
         1,
+        "".join(
+            f"stat: cannot statx '{p}': No such file or directory\n"
+            for p in LIBVIRT_ACL_SOCKETS
+            if p not in ("/run/libvirt/libvirt-sock", "/run/libvirt/libvirt-admin-sock")
+        ),
+    ),
+    # no container daemon's API socket: stat names each missing path and exits 1 (R51S-1)
+    "container-sockets": (
+        "",
+        1,
+        "".join(
+            f"stat: cannot statx '{p}': No such file or directory\n" for p in CONTAINER_SOCKETS
+        ),
     ),
     # no Kubernetes admin kubeconfig: `stat -L` names each missing path and exits 1 (R50S-1)
     "kube-admin-configs": (

@@ -3687,10 +3687,10 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     ):
         st = ev.get(_cmd(name))
         # absent (stat not found: SshRunner.run reads exit 127 as absent) is a probe the
-        # collector asked for and did not read (the team's decision of rounds 46 and 50,
-        # R46S-1, R50S-1); only an older bundle without the artefact settles nothing. The
-        # sockets' probes absent are left to the team (R50S lead: the replay host lacks them)
-        if st.state == "absent" and name == "kube-admin-configs":
+        # collector asked for and did not read, for the sockets as for the kubeconfigs (the
+        # team's decisions of rounds 46, 50 and 51: R46S-1, R50S-1, R51S-1); only an older
+        # bundle without the artefact (uncollected) settles nothing
+        if st.state == "absent":
             return Fact.unavailable(
                 f"{what} were not stat'ed ({st.reason or 'stat not found'}): the groups that "
                 f"may {verb} them are unknown; `{run}` on each of them answers",
