@@ -1,5 +1,6 @@
 """Red-team round 51 probes: VM domain XML and raw QEMU arguments, a VNC password read from
-a secret file that is always empty (r51-domain)
+a secret file that is always empty, and the `password` flag against `password-secret`
+(r51-domain)
 
 Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
 host replay, whose qemu.conf sets vnc_tls = 1, with the test-driver node's domains collected
@@ -19,13 +20,31 @@ Findings:
   (v1 JSON, v2 a path that normalises to /dev/null) passed "password-secret". Now the secret
   is read as empty data is (consoles._empty_secret): all three fail.
 
+- R51D-2 (wrong fail, wording) HVA-031: the team's decision. libvirt's -vnc has
+  `password=on` for a passwd or qemu.conf's vnc_password, and sets a password over the
+  monitor only then (src/qemu/qemu_hotplug.c qemuDomainChangeGraphicsPasswords returns at
+  `if (!auth->passwd && !defaultPasswd)`). A raw `-set vnc.default.password=on` without
+  either leaves QEMU's `vd->password` unset, and ui/vnc.c protocol_client_auth_vnc rejects
+  every client (`if (!vs->vd->password)`, "password is not set"; vnc_display_setup_auth
+  takes the password before SASL): VM web01 failed "without a password" and v1 (with
+  `sasl=on`) asked about SASL; both now pass, "refuses every client", as a SPICE console
+  with passwd='' does (R11-3). vnc_display_open refuses `password` on beside
+  `password-secret` ("'password' flag is redundant with 'password-secret'": QEMU does not
+  start): v2 (libvirt's password=on for its passwd) and v5 (a -set's) passed "with TLS and a
+  password" and now pass saying QEMU does not start. With `password=off` the secret still
+  sets the password (`password = true` after reading it): v3 and v4 failed "without a
+  password (... turns it off)" and now pass "with TLS and a password"
+  (consoles._vnc_set, _libvirt_vnc_password, Graphics.closed).
+
 Held (kept as tests): a secret file elsewhere (v3 raw, v4 libvirt's) is taken at its word
-(a lead).
+(a lead; R51D-1); `password=off` after `password=on` (v6), `password=on` over libvirt's
+passwd (v7) and `password=off` with an empty secret (v8) keep their verdicts (R51D-2).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 1 finding (false pass 1), 1 test holding 5 cases; the 3 finding cases failed on main
-before the fix (the 2 held cases pass on main too).
+Tally: 2 findings (false pass 1, wrong fail 1 with wording), 2 tests holding 14 cases; the
+9 finding cases failed on main before the fixes (R51D-1's three; R51D-2's web01, v1, v3 and
+v4 on their verdicts, v2 and v5 on their messages); the 5 held cases pass on main too.
 
 Leads left: see the round's report.
 """
@@ -99,4 +118,75 @@ def test_secret_file_dev_null_is_the_empty_password(tmp_path: Path) -> None:
         "v2": empty("/dev/../dev//null"),
         "v3": f"{shown}: password-secret",
         "v4": f"{where} with TLS and a password",
+    }
+
+
+PASSWD = "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0' passwd='pw1'/></devices>"
+
+
+def test_set_password_flag_against_password_secret(tmp_path: Path) -> None:
+    """R51D-2 (the team's decision): `password=on` with nothing setting a password (no
+    passwd, no vnc_password: qemuDomainChangeGraphicsPasswords sets none) leaves QEMU's
+    `vd->password` unset, and protocol_client_auth_vnc refuses every client, before SASL too
+    (web01, v1: failed, or asked about SASL, on main); `password=on` (libvirt's for a passwd,
+    v2, or a -set's, v5) beside `password-secret` stops QEMU ("'password' flag is redundant
+    with 'password-secret'"); `password=off` beside a secret with data leaves the secret's
+    password (v3, v4: failed on main). Held: off after on (v6), on over libvirt's passwd
+    (v7), off with an empty secret (v8)."""
+    pw = ("-object", "secret,id=s0,data=pw")
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (VNC, _commandline(*_sets("password=on"))),
+            "v1": (VNC, _commandline(*_sets("password=on", "sasl=on"))),
+            "v2": (PASSWD, _commandline(*pw, *_sets("password-secret=s0"))),
+            "v3": (VNC, _commandline(*pw, *_sets("password=off", "password-secret=s0"))),
+            "v4": (PASSWD, _commandline(*pw, *_sets("password=off", "password-secret=s0"))),
+            "v5": (VNC, _commandline(*pw, *_sets("password-secret=s0", "password=on"))),
+            "v6": (VNC, _commandline(*_sets("password=on", "password=off"))),
+            "v7": (PASSWD, _commandline(*_sets("password=on"))),
+            "v8": (
+                VNC,
+                _commandline(
+                    "-object", "secret,id=s0,data=", *_sets("password=off", "password-secret=s0")
+                ),
+            ),
+        },
+    )
+    where = "vnc on 0.0.0.0 (bound to every address)"
+    refused = (
+        f"{where}: a QEMU argument -set vnc.default.password=on asks for a password that "
+        "nothing sets (no passwd in the domain XML, no vnc_password in /etc/libvirt/qemu.conf): "
+        "QEMU's VNC server refuses every client"
+    )
+
+    def no_start(flag: str) -> str:
+        return (
+            f"{where}: QEMU does not start it (ui/vnc.c: \"'password' flag is redundant with "
+            "'password-secret'\"): a QEMU argument -set vnc.default.password-secret=s0 beside "
+            f"password=on ({flag})"
+        )
+
+    off = f"{where} without a password (a QEMU argument -set vnc.default.password= turns it off)"
+    assert outcomes(a, "HVA-031") == {
+        "web01": "pass",
+        "v1": "pass",
+        "v2": "pass",
+        "v3": "pass",
+        "v4": "pass",
+        "v5": "pass",
+        "v6": "fail",
+        "v7": "pass",
+        "v8": "fail",
+    }
+    assert messages(a, "HVA-031") == {
+        "web01": refused,
+        "v1": refused,
+        "v2": no_start("libvirt's, for the passwd of the domain XML"),
+        "v3": f"{where} with TLS and a password",
+        "v4": f"{where} with TLS and a password",
+        "v5": no_start("the argument -set vnc.default.password=on"),
+        "v6": off,
+        "v7": f"{where} with TLS and a password",
+        "v8": off,
     }

@@ -170,6 +170,10 @@ class Graphics:
     tls_x509: str = ""
     """VNC: the raw `-set vnc.default.tls-creds=ID` (its last value) naming a raw `-object
     tls-creds-x509`: x509 TLS on libvirt's VNC whatever qemu.conf's vnc_tls (R47D-4)."""
+    closed: str = ""
+    """VNC: why raw `-set vnc.default.password*` arguments leave no client a way in: QEMU
+    refuses to start with both `password` and `password-secret`, or asks for a password
+    that nothing sets, refusing every client (R51D-2); "" where they do not."""
     copypaste: bool | None = None
     """SPICE: `<clipboard copypaste='yes'|'no'/>`; None when absent, where spice-server's
     default (on) holds (HVA-239)."""

@@ -386,7 +386,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                 yield outcome
             continue
         consoles = [
-            _vnc_set(g, v.raw_hypervisor_arguments)
+            _vnc_set(g, v.raw_hypervisor_arguments, hosts[v.host])
             if g.type == "vnc"
             else _spice_merged(g, v.raw_hypervisor_arguments)
             if g.type == "spice" and g.tls is None
@@ -1647,7 +1647,7 @@ def _graphics(h: Host, g: Graphics, r: _Verdict) -> None:
         _network_console(h, g, where, r)
 
 
-def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
+def _vnc_set(g: Graphics, args: tuple[str, ...], h: Host) -> Graphics:
     """libvirt's VNC console as a raw `-set vnc.default.KEY=VALUE` leaves it (R41D-6). QEMU's
     vnc_parse gives a -vnc without an id the id `default` as it reads it (ui/vnc.c
     vnc_auto_assign_id: the first `default`), libvirt's -vnc (it sets no id: tests/
@@ -1688,11 +1688,24 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
     `vd->password = qcrypto_secret_lookup_as_utf8(passwordSecret, errp)`, `password = true`
     (QEMU refuses to start where `password` is given too: "'password' flag is redundant with
     'password-secret'"), so the secret is read as the raw -vnc's is: one whose data is empty
-    is no password (_empty_secret, R48D-3), any other is a password (R50D-1). Other keys are
+    is no password (_empty_secret, R48D-3), any other is a password (R50D-1). Whether QEMU
+    reads the secret at all turns on `password`, libvirt's `password=on` (which its -vnc has
+    for a passwd, even an empty one, or qemu.conf's vnc_password, the password it then sets
+    over the monitor: qemu_hotplug.c qemuDomainChangeGraphicsPasswords returns at `if
+    (!auth->passwd && !defaultPasswd)`) or the last -set's (R51D-2): vnc_display_open refuses
+    `password` on with `password-secret` ("'password' flag is redundant with
+    'password-secret'", QEMU does not start), and with `password` off the secret is the
+    password, whatever an earlier -set turned off. `password` on with no secret and nothing
+    setting a password (no passwd, no vnc_password) leaves `vd->password` unset, and
+    protocol_client_auth_vnc then rejects every client (`if (!vs->vd->password)`, "password
+    is not set"): no client gets in, as a SPICE console with passwd='' (R11-3); vnc_display_
+    setup_auth takes that password before SASL, so `sasl` does not open it. Other keys are
     left as they are (a lead)."""
     listens = list(g.listens)
     password = g.password
     secret = ""
+    secret_set = ""
+    password_set = ""
     password_off = g.password_off
     sasl_off = g.sasl_off
     sasl_on = g.sasl_on
@@ -1715,9 +1728,10 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         elif key == "websocket":
             websockets.append(value)
         elif key == "password-secret":
-            secret = value
+            secret, secret_set = value, f"-set {o.text.strip()}"
         elif key == "password" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
             password_off = value in ("off", "no", "false", "n")
+            password_set = f"-set {o.text.strip()}"
         elif key == "sasl" and value in ("off", "no", "false", "n", "on", "yes", "true", "y"):
             sasl_off = value in ("off", "no", "false", "n")
             sasl_on = not sasl_off
@@ -1727,9 +1741,26 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
             qom = objects.get(value, {}).get("qom-type")
             tls_anon = f"-set {o.text.strip()}" if qom == "tls-creds-anon" else ""
             tls_x509 = f"-set {o.text.strip()}" if qom == "tls-creds-x509" else ""
-    if secret and not password_off and not _empty_secret(secret, objects):
-        # the secret's password, read as the raw -vnc's password-secret is (R50D-1)
-        password = Fact.of(True)
+    closed = g.closed
+    asked = _libvirt_vnc_password(g, h)
+    if secret and ((password_set and not password_off) or (not password_set and asked)):
+        # password on beside password-secret: QEMU does not start (R51D-2)
+        flag = f"the argument {password_set}" if password_set else f"libvirt's, for {asked}"
+        closed = (
+            f"QEMU does not start it (ui/vnc.c: \"'password' flag is redundant with "
+            f"'password-secret'\"): a QEMU argument {secret_set} beside password=on ({flag})"
+        )
+    elif secret and not _empty_secret(secret, objects):
+        # the secret's password, read as the raw -vnc's password-secret is (R50D-1), whatever
+        # an earlier -set turned off (R51D-2)
+        password, password_off = Fact.of(True), False
+    elif password_set and not password_off and not secret and asked == "":
+        # password on and nothing sets one: every client refused (R51D-2)
+        closed = (
+            f"a QEMU argument {password_set} asks for a password that nothing sets (no passwd "
+            "in the domain XML, no vnc_password in /etc/libvirt/qemu.conf): QEMU's VNC server "
+            "refuses every client"
+        )
     none = any(lst.kind == "none" for lst in g.listens)  # libvirt's `-vnc none`
     if vncs[-1:] == ["none"]:
         # the last `vnc` value none: no listener at all, a websocket's neither (R47D-1)
@@ -1742,7 +1773,7 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         host = w.rsplit(":", 1)[0].strip("[]") if ":" in w else ""
         if host or vncs or any(lst.kind == "socket" for lst in g.listens):
             listens.append(Listen("address", host or "0.0.0.0"))
-    if (listens, password, password_off, sasl_off, sasl_on, tls_anon, tls_x509) == (
+    if (listens, password, password_off, sasl_off, sasl_on, tls_anon, tls_x509, closed) == (
         list(g.listens),
         g.password,
         g.password_off,
@@ -1750,10 +1781,12 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         g.sasl_on,
         g.tls_anon,
         g.tls_x509,
+        g.closed,
     ):
         return g
     return dataclasses.replace(
         g,
+        closed=closed,
         listens=tuple(listens),
         password=password,
         password_off=password_off,
@@ -1762,6 +1795,22 @@ def _vnc_set(g: Graphics, args: tuple[str, ...]) -> Graphics:
         tls_anon=tls_anon,
         tls_x509=tls_x509,
     )
+
+
+def _libvirt_vnc_password(g: Graphics, h: Host) -> str | None:
+    """What makes libvirt's -vnc ask for a password (`password=on`, R51D-2): the XML's passwd
+    (even an empty one) or qemu.conf's vnc_password; "" where neither does, None where the
+    evidence does not say (a passwd read without secure information, qemu.conf unread). A
+    launcher's -vnc (Proxmox VE qemu-server's `password=on`, whose ticket vncproxy sets)
+    counts as one with a password."""
+    if g.empty_password or (g.password.known and g.password.get()):
+        return "the passwd of the domain XML"
+    if g.tls is not None:
+        return None
+    if not g.password.known or not conf_fact(h, "qemu.conf").known:
+        return None
+    default_pw, _ = conf_value(h, "qemu.conf", "vnc_password")
+    return "qemu.conf's vnc_password" if default_pw is not None else ""
 
 
 def _spice_merged(g: Graphics, args: tuple[str, ...]) -> Graphics:
@@ -1862,6 +1911,10 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             f"rdp on {where}: always TLS (qemu-rdp runs with the server certificate) and no "
             "password-less connection"
         )
+        return
+    if t == "vnc" and g.closed:
+        # no client gets in: QEMU does not start, or refuses every client (_vnc_set, R51D-2)
+        r.proven.append(f"vnc on {where}: {g.closed}")
         return
     if t == "spice" and g.empty_password and qc.known:
         # formatdomain: "If the passwd attribute is set to an empty string, then SPICE access
