@@ -25,15 +25,30 @@ Findings (R51F-n):
   VMs' HVA-303 fail; PVEFW chains there, or iptables-save not read, or an iptables-nft output
   warning of iptables-legacy tables it does not show (iptables xtables-save.c), ask naming it.
 
+- R51F-2 (missed fail; over-ask) HVA-301, HVA-313 (HVA-302, HVA-303 asked alike): a rule
+  R49F-1's reading refuses (`-p tcp -dport pveui`, `pveui` /udp only) in a security group no
+  compiled rule jumps to, in a guest .fw whose firewall is off, or in one whose NICs all say
+  firewall=0, was read as refusing pve-firewall's whole update, so every firewall check of the
+  node asked, and host.fw's unrestricted `IN ACCEPT` was not failed (R50F-1 reads no host.fw
+  rule under a refused update). pve-firewall compiles only what is in force
+  (github:proxmox/pve-firewall 6f1311f src/PVE/Firewall.pm compile_iptables_filter: a guest's
+  rules `return if !$vmfw_conf || !$vmfw_conf->{options}->{enable}` and `next if
+  !$net->{firewall}`; cluster.fw's and host.fw's through enable_host_firewall only `if
+  ($hostfw_enable)`; a group's rules only through ruleset_add_group_rule ->
+  generate_group_rules), so those rules never reach iptables-restore. Now
+  parse.proxmox_model._ipt_update_refused reads only those rules (`_guest_nic_filtered`).
+
 Held (kept as tests): PVEFW chains in the saved filter table (ask: the earlier rules stay);
 iptables-save not collected (ask naming it); the legacy-tables warning (ask naming
 iptables-legacy-save); PVEFW chains only in the raw table (fail: the filter table holds none).
+R51F-2: the same rule in the group VM 200 (firewall on) jumps to, and in VM 201's .fw with its
+firewall on: both still refuse the update (asked).
 
 Probed by script: none yet.
 
-Tally: 1 finding (1 missed fail, the team decision); 5 cases in 1 test function; 5 failed on
-main before the fix (R51F-1's 2 fails, and the 3 held questions, which now name
-iptables-save); 3 held.
+Tally: 2 findings (2 missed fails: R51F-1 the team decision, R51F-2 an over-ask that hid a
+host.fw fail); 12 cases in 2 test functions; 10 failed on main before the fixes (R51F-1's 5,
+its 3 held questions now naming iptables-save, landed 704697f9; R51F-2's 5); 5 held.
 Rounds 49's and 50's refused-update questions now name iptables-save too (their harness
 collects none).
 
@@ -48,7 +63,7 @@ from typing import Any
 import pytest
 
 from test_pve_leads18 import _node
-from test_pve_leads19b import HOST, _text
+from test_pve_leads19b import CLUSTER, HOST, VM201, _text
 from test_redteam45_firewall_probes import NETBASE
 
 REFUSED_RULE = "IN DROP -p tcp -dport pveui\n"
@@ -165,3 +180,107 @@ def test_r51f_1_refused_update_judged_by_iptables_save(
     the node and its VMs (was a question); an earlier ruleset, or none read, asks naming it."""
     got = _verdicts(tmp_path, save)
     assert got == expected
+
+
+# --- R51F-2: only the rules pve-firewall compiles can refuse its update -------------------------
+
+VM201_CONF = "etc/pve/qemu-server/201.conf"
+UNUSED = "\n[group unused]\n" + REFUSED_RULE
+NODE_PASS = {
+    ("HVA-301", "pve-h1"): ("pass", "cluster firewall on, input policy DROP"),
+    ("HVA-302", "pve-h1"): ("pass", "on (cluster firewall on, host.fw does not disable it)"),
+    ("HVA-313", "pve-h1"): (
+        "pass",
+        "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports "
+        "wider",
+    ),
+    ("HVA-303", "web-10"): ("pass", "1 interface(s) behind the VM firewall"),
+}
+API11_PASS = {("HVA-303", "api-11"): ("pass", "1 interface(s) behind the VM firewall")}
+API11_OFF = {("HVA-303", "api-11"): ("fail", "BC:24:11:00:00:21: the VM firewall is off")}
+
+
+def _vm201(rules: str, enable: str = "enable: 1") -> str:
+    return _text(VM201).replace("enable: 1", enable).replace("[RULES]\n", "[RULES]\n" + rules)
+
+
+def _refused_by(where: str) -> dict[tuple[str, str], tuple[str, str]]:
+    why = (
+        f"{where} `-p tcp -dport pveui`: the node's /etc/services gives `pveui` no tcp port "
+        "(iptables getservbyname), so iptables-restore refuses the whole update of "
+        "pve-firewall: the rules it applied before (if any) stay, which `iptables-save` on the "
+        "node shows (PVEFW chains; not read: command not found)"
+    )
+    vm = ("manual", f"evidence unavailable: cluster firewall: {why}")
+    return {
+        **_all(("manual", f"evidence unavailable: {why}")),
+        ("HVA-303", "web-10"): vm,
+        ("HVA-303", "api-11"): vm,
+    }
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        pytest.param(
+            {CLUSTER: _text(CLUSTER) + UNUSED},
+            {**NODE_PASS, **API11_PASS},
+            id="group-no-rule-jumps-to",
+        ),
+        pytest.param(
+            {CLUSTER: _text(CLUSTER) + UNUSED, VM201: _vm201("GROUP unused\n", "enable: 0")},
+            {**NODE_PASS, **API11_OFF},
+            id="group-jumped-to-by-a-disabled-vm",
+        ),
+        pytest.param(
+            {VM201: _vm201(REFUSED_RULE, "enable: 0")}, {**NODE_PASS, **API11_OFF}, id="vm-fw-off"
+        ),
+        pytest.param(
+            {
+                VM201: _vm201(REFUSED_RULE),
+                VM201_CONF: _text(VM201_CONF).replace("firewall=1", "firewall=0"),
+            },
+            {
+                **NODE_PASS,
+                ("HVA-303", "api-11"): ("fail", "BC:24:11:00:00:21: firewall=0 on the NIC"),
+            },
+            id="vm-nic-firewall-0",
+        ),
+        pytest.param(
+            {
+                VM201: _vm201(REFUSED_RULE, "enable: 0"),
+                HOST: _text(HOST).replace("[RULES]\n", "[RULES]\nIN ACCEPT\n", 1),
+            },
+            {
+                ("HVA-301", "pve-h1"): (
+                    "fail",
+                    "cluster firewall on, input policy DROP, but host.fw line 8 `IN ACCEPT` "
+                    "accepts every inbound packet before the policy",
+                ),
+                ("HVA-302", "pve-h1"): NODE_PASS[("HVA-302", "pve-h1")],
+                ("HVA-313", "pve-h1"): (
+                    "fail",
+                    "host.fw line 8 `IN ACCEPT` accepts every inbound packet, management ports "
+                    "included",
+                ),
+            },
+            id="vm-fw-off-hid-host-accept-fail",
+        ),
+        pytest.param(
+            {CLUSTER: _text(CLUSTER) + REFUSED_RULE},
+            _refused_by("cluster.fw line 26"),
+            id="held-group-vm200-jumps-to",
+        ),
+        pytest.param(
+            {VM201: _vm201(REFUSED_RULE)}, _refused_by("201.fw line 11"), id="held-vm-fw-on"
+        ),
+    ],
+)
+def test_r51f_2_uncompiled_rules_refuse_no_update(
+    tmp_path: Path, edits: dict[str, str], expected: dict[tuple[str, str], tuple[str, str]]
+) -> None:
+    """A refused rule in a security group no compiled rule jumps to, or in a guest .fw
+    pve-firewall does not compile (the VM's firewall off, or no NIC with firewall=1), is no
+    refused update: the node's checks judge the files (were all questions)."""
+    got = _node(tmp_path, {**edits, "etc/services": UDP_ONLY})
+    assert {k: v for k, v in got.items() if k in expected} == expected

@@ -2225,25 +2225,47 @@ def _ipt_update_refused(
     fails on the rule and pve-firewall's whole update fails (apply_ruleset dies), the rules
     applied before (if any) staying. As for proxmox-firewall's refused update (_nft_reading),
     the node's cluster.fw fact is then unavailable: every firewall verdict asks (the team's
-    decision). Enabled rules of cluster.fw (its security groups included), host.fw and the
-    .fw of each guest on the node are read; a name pve-firewall does not key is its own
-    refusal of that rule alone (R47F-5), not this."""
+    decision). The enabled rules pve-firewall compiles are read (R51F-2): cluster.fw's and
+    host.fw's where the node's firewall is on, those of each guest on the node whose firewall
+    is on with a NIC of firewall=1, and those of the security groups they jump to; a name
+    pve-firewall does not key is its own refusal of that rule alone (R47F-5), not this."""
     if px.host_firewall.known and px.host_firewall.get().options.get("nftables") == "1":
         return
     if not px.cluster_firewall.known or not px.iptables_services.known:
         return
     keyed = px.iptables_services.get()
     cluster = px.cluster_firewall.get()
-    files: list[tuple[str, list[dict[str, object]]]] = [
-        ("cluster.fw", [*cluster.rules, *(r for g in cluster.groups.values() for r in g)])
-    ]
-    if px.host_firewall.known:
-        files.append(("host.fw", px.host_firewall.get().rules))
-    for where in (vm_dir, vm_dir.replace("/qemu-server/", "/lxc/")):
+    # only the rules pve-firewall compiles reach iptables-restore (R51F-2): cluster.fw's and
+    # host.fw's where the node's firewall is on (compile_iptables_filter `if ($hostfw_enable)`
+    # enable_host_firewall), a guest's where its .fw says `enable: 1` and a NIC has firewall=1
+    # (`return if !$vmfw_conf || !$vmfw_conf->{options}->{enable}`, `next if
+    # !$net->{firewall}`), and a security group's where an enabled rule of those jumps to it
+    # (ruleset_add_group_rule -> generate_group_rules: no group is compiled otherwise)
+    files: list[tuple[str, list[dict[str, object]]]] = []
+    if not (px.host_firewall.known and px.host_firewall.get().options.get("enable") == "0"):
+        files.append(("cluster.fw", cluster.rules))
+        if px.host_firewall.known:
+            files.append(("host.fw", px.host_firewall.get().rules))
+    for where, lxc in ((vm_dir, False), (vm_dir.replace("/qemu-server/", "/lxc/"), True)):
         for entry in bundle.under(where):
             vmid = entry.path.removeprefix(where).removesuffix(".conf")
-            if entry.status == "ok" and digits(vmid) and vmid in shared.vm_firewalls:
+            if (
+                entry.status == "ok"
+                and digits(vmid)
+                and vmid in shared.vm_firewalls
+                and shared.vm_firewalls[vmid].options.get("enable", "0") == "1"
+                and _guest_nic_filtered(bundle.text(entry.path), entry.path, lxc)
+            ):
                 files.append((f"{vmid}.fw", shared.vm_firewalls[vmid].rules))
+    jumped = {
+        str(r.get("action"))
+        for _, rules in files
+        for r in rules
+        if r.get("type") == "group" and r.get("enabled")
+    }
+    files.append(
+        ("cluster.fw", [r for g, rules in cluster.groups.items() if g in jumped for r in rules])
+    )
     failing = [
         f"{name} line {r.get('line')} `-p {proto} -{key} {opts[key]}`: the node's "
         f"/etc/services gives `{side}` no {proto} port (iptables getservbyname)"
@@ -2277,6 +2299,22 @@ def _ipt_update_refused(
             *px.iptables_services.sources,
             Source(command_artefact("iptables-save")),
         )
+
+
+def _guest_nic_filtered(text: str, path: str, lxc: bool) -> bool:
+    """Whether a guest's configuration gives a NIC `firewall=1` (qemu-server and pve-container
+    parse_net / parse_lxc_network: a boolean, `_flag`), so pve-firewall compiles its .fw's rules
+    (compile_iptables_filter `next if !$net->{firewall}`); a configuration that cannot be
+    parsed: True (its rules may reach the update)."""
+    try:
+        cfg = (pve.parse_lxc_config if lxc else pve.parse_qemu_config)(text, path)
+    except InputError:
+        return True
+    return any(
+        _flag(pve.parse_property_string(val).get("firewall"), False)
+        for key, val in cfg.values.items()
+        if re.fullmatch(r"net[0-9]+", key, re.A)
+    )
 
 
 def _saved_pvefw(bundle: Bundle) -> tuple[bool | None, str]:
