@@ -25,6 +25,7 @@ __all__ = [
     "MICROK8S_APISERVER_ARGS",
     "MICROK8S_COMPONENT_CONFIGS",
     "MODPROBE_D",
+    "PAM_SERVICES",
     "QEMU_EXE_ARGV",
     "QEMU_LABEL_ARGV",
     "QEMU_MAPS_ARGV",
@@ -66,6 +67,19 @@ MICROK8S_COMPONENT_CONFIGS: tuple[str, ...] = tuple(
     f"/var/snap/microk8s/current/credentials/{name}.config"
     for name in ("kubelet", "proxy", "scheduler")
 )
+
+PAM_SERVICES: tuple[str, ...] = (
+    "sshd",
+    "common-auth",
+    "password-auth",
+    "system-auth",
+    "postlogin",
+    "common-account",
+    "common-session",
+    "common-password",
+)
+"""The PAM service files of sshd's auth stack and the files it includes (Debian's common-*,
+RHEL/Fedora authselect's password-auth, system-auth and postlogin)."""
 
 FILES: tuple[FileProbe, ...] = (
     FileProbe("/proc/cpuinfo"),
@@ -161,14 +175,12 @@ FILES: tuple[FileProbe, ...] = (
     # sshd started by its unit, a socket-activated one included (R13H-5)
     FileProbe("/etc/default/ssh"),
     FileProbe("/etc/sysconfig/sshd"),
-    FileProbe("/etc/pam.d/sshd"),
-    FileProbe("/etc/pam.d/common-auth"),
-    FileProbe("/etc/pam.d/password-auth"),
-    FileProbe("/etc/pam.d/system-auth"),
-    FileProbe("/etc/pam.d/postlogin"),
-    FileProbe("/etc/pam.d/common-account"),
-    FileProbe("/etc/pam.d/common-session"),
-    FileProbe("/etc/pam.d/common-password"),
+    *(FileProbe(f"/etc/pam.d/{name}") for name in PAM_SERVICES),
+    # the vendor copies libpam reads for a service /etc/pam.d does not hold (Linux-PAM
+    # libpam/pam_handlers.c _pam_open_config_file: PAM_CONFIG_DF /etc/pam.d/NAME, then
+    # PAM_CONFIG_DIST_DF /usr/lib/pam.d/NAME; "All files in /etc/pam.d/ override files with the
+    # same name in other directories", The Linux-PAM System Administrators' Guide 4.2)
+    *(FileProbe(f"/usr/lib/pam.d/{name}") for name in PAM_SERVICES),
     FileProbe("/etc/sssd/sssd.conf"),
     # pam_duo(8)'s default configuration: failmode (default "safe": allow access when Duo
     # cannot be reached) and groups (who is asked at all). skey is blanked by the bundle writer.

@@ -41,6 +41,7 @@ from hvaudit.collect.host import (
     MICROK8S_APISERVER_ARGS,
     MICROK8S_COMPONENT_CONFIGS,
     MODPROBE_D,
+    PAM_SERVICES,
     SYSCTL_CONF,
     SYSCTL_D,
     TLS_KEY,
@@ -195,18 +196,6 @@ ROOT_COMMAND_ACTIONS are (action.lookup narrowing asked about):
 CONTAINER_DAEMON_GROUPS = (("dockerd", "docker"), ("lxd", "lxd"), ("incusd", "incus-admin"))
 """Incus's docs, "Authorization": "When interacting with Incus over the Unix socket, members of
 the incus-admin group will have full access to the Incus API" (found with `search`)."""
-PAM_STACK_FILES = (
-    "/etc/pam.d/sshd",
-    "/etc/pam.d/common-auth",
-    "/etc/pam.d/password-auth",
-    "/etc/pam.d/system-auth",
-    # included by sshd's stack too (Debian @include, RHEL authselect `auth include postlogin`):
-    # their auth lines, if any, join the stack
-    "/etc/pam.d/postlogin",
-    "/etc/pam.d/common-account",
-    "/etc/pam.d/common-session",
-    "/etc/pam.d/common-password",
-)
 MONITORING_TOOLS = (
     "suricata",
     "zeek",
@@ -6767,17 +6756,46 @@ SSHD_DEFAULTS = {
 }
 
 
+PAM_DIST_D = "/usr/lib/pam.d"
+"""Linux-PAM's PAM_CONFIG_DIST_D (libpam/pam_private.h): the vendor files libpam reads for a
+service /etc/pam.d does not hold."""
+
+
+def _pam_service(ev: HostEvidence, name: str) -> Got:
+    """The file libpam reads for PAM service (or included name) `name`: /etc/pam.d/NAME, else,
+    where that does not exist, /usr/lib/pam.d/NAME. Linux-PAM libpam/pam_handlers.c
+    _pam_open_config_file tries PAM_CONFIG_DF, then PAM_CONFIG_DIST_DF, then (built with a
+    vendordir) PAM_CONFIG_DIST2_DF; the Linux-PAM System Administrators' Guide, 4.2 "Directory
+    based configuration": "All files in /etc/pam.d/ override files with the same name in other
+    directories". A bundle collected before /usr/lib/pam.d was keeps /etc's answer (absent)."""
+    etc = ev.get(_file(f"/etc/pam.d/{name}"))
+    if etc.state != "absent":
+        return etc
+    dist = ev.get(_file(f"{PAM_DIST_D}/{name}"))
+    return etc if dist.state == "uncollected" else dist
+
+
+def _pam_path(got: Got) -> str:
+    """The host path of a PAM file's artefact."""
+    return got.source.artefact.removeprefix("host/files")
+
+
 def _pam_texts(ev: HostEvidence) -> tuple[dict[str, str], list[Source], Got]:
-    """The PAM service files hvaudit collects (file name -> text), their sources, and the
-    artefact of /etc/pam.d/sshd itself."""
+    """The PAM service files hvaudit collects (include name -> text, /etc/pam.d's file else
+    /usr/lib/pam.d's: _pam_service; a collected vendor file is also keyed by its full path,
+    which an absolute include names), their sources, and the artefact of sshd's own file."""
     texts: dict[str, str] = {}
     sources: list[Source] = []
-    for path in PAM_STACK_FILES:
-        got = ev.get(_file(path))
+    for name in PAM_SERVICES:
+        got = _pam_service(ev, name)
         if got.state == "ok":
-            texts[path.rsplit("/", 1)[-1]] = got.text
+            texts[name] = got.text
             sources.append(got.source)
-    return texts, sources, ev.get(_file("/etc/pam.d/sshd"))
+        dist = ev.get(_file(f"{PAM_DIST_D}/{name}"))
+        if dist.state == "ok":
+            texts[f"{PAM_DIST_D}/{name}"] = dist.text
+            sources.append(dist.source)
+    return texts, list(dict.fromkeys(sources)), _pam_service(ev, "sshd")
 
 
 #: What one sshd authentication method proves when PAM is not involved.
@@ -6910,8 +6928,16 @@ def _mfa_one(
             "there is no /etc/pam.d/sshd, so Linux-PAM reads /usr/lib/pam.d/sshd, or where that "
             "does not exist the `other` service (/etc/pam.d/other, else /usr/lib/pam.d/other); "
             "none collected"
+            if sshd_pam.state == "absent" and _pam_path(sshd_pam) == "/etc/pam.d/sshd"
+            # neither exists: a libpam built with a vendordir reads VENDORDIR/pam.d/sshd next
+            # (PAM_CONFIG_DIST2_DF; openSUSE's /usr/etc, the openSUSE wiki "openSUSE:PAM
+            # configuration"), else the `other` service (_pam_init_handlers)
+            else "there is no /etc/pam.d/sshd or /usr/lib/pam.d/sshd, so Linux-PAM reads its "
+            "vendor directory's sshd (/usr/etc/pam.d/sshd on openSUSE), or where that does not "
+            "exist the `other` service (/etc/pam.d/other, else /usr/lib/pam.d/other); none "
+            "collected"
             if sshd_pam.state == "absent"
-            else f"/etc/pam.d/sshd was not read ({sshd_pam.reason or sshd_pam.state})"
+            else f"{_pam_path(sshd_pam)} was not read ({sshd_pam.reason or sshd_pam.state})"
         )
         return Fact.unavailable(
             f"sshd runs PAM for password/keyboard-interactive logins, but {why}",
@@ -6926,9 +6952,17 @@ def _mfa_one(
         def _named(u: str) -> str:
             if u.startswith("/"):
                 return f"{u} (not collected)"
-            if ev.get(_file(f"/etc/pam.d/{u}")).state == "absent":
+            got = _pam_service(ev, u)
+            if got.state == "absent" and _pam_path(got) == f"{PAM_DIST_D}/{u}":
+                return (
+                    f"{u} (in neither /etc/pam.d nor /usr/lib/pam.d; libpam's vendor "
+                    "directory, /usr/etc/pam.d on openSUSE, is not collected)"
+                )
+            if got.state == "absent":
                 return f"/usr/lib/pam.d/{u} (there is no /etc/pam.d/{u}; not collected)"
-            return f"/etc/pam.d/{u} (not collected)"
+            if got.state == "failed":
+                return f"{_pam_path(got)} (not read: {got.reason})"
+            return f"{_pam_path(got)} (not collected)"
 
         return Fact.unavailable(
             "sshd's PAM auth stack includes "
