@@ -636,9 +636,9 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "HVA-151",
         {"/etc/pam.d/sshd": None},
         "manual",
-        "there is no /etc/pam.d/sshd, so Linux-PAM reads /usr/lib/pam.d/sshd, or where that "
-        "does not exist the `other` service (/etc/pam.d/other, else /usr/lib/pam.d/other); "
-        "none collected",
+        "there is no /etc/pam.d/sshd or /usr/lib/pam.d/sshd, so Linux-PAM reads its vendor "
+        "directory's sshd (/usr/etc/pam.d/sshd on openSUSE), or where that does not exist the "
+        "`other` service (/etc/pam.d/other, else /usr/lib/pam.d/other); none collected",
     ),
     (  # pam_duo fails open by default (failmode=safe) in a file hvaudit does not read
         "HVA-151",

@@ -341,8 +341,9 @@ def test_no_etc_pam_sshd_151(host_scan) -> None:
     assert (outcomes(a, "HVA-151")["hv1"], messages(a, "HVA-151")["hv1"]) == (
         "manual",
         "evidence unavailable: sshd runs PAM for password/keyboard-interactive logins, but there "
-        "is no /etc/pam.d/sshd, so Linux-PAM reads /usr/lib/pam.d/sshd, or where that does not "
-        "exist the `other` service (/etc/pam.d/other, else /usr/lib/pam.d/other); none collected",
+        "is no /etc/pam.d/sshd or /usr/lib/pam.d/sshd, so Linux-PAM reads its vendor directory's "
+        "sshd (/usr/etc/pam.d/sshd on openSUSE), or where that does not exist the `other` service "
+        "(/etc/pam.d/other, else /usr/lib/pam.d/other); none collected",
     )
 
 

@@ -190,8 +190,8 @@ INCLUDES = "@include common-auth\nauth include mfa-custom\n"
     [
         (
             None,
-            "/usr/lib/pam.d/common-auth (there is no /etc/pam.d/common-auth; not collected), "
-            "/etc/pam.d/mfa-custom (not collected)",
+            "common-auth (in neither /etc/pam.d nor /usr/lib/pam.d; libpam's vendor directory, "
+            "/usr/etc/pam.d on openSUSE, is not collected), /etc/pam.d/mfa-custom (not collected)",
         ),
         ("auth required pam_unix.so\n", "/etc/pam.d/mfa-custom (not collected)"),
     ],
