@@ -1,6 +1,6 @@
 """Red-team round 51 probes: VM domain XML and raw QEMU arguments, a VNC password read from
-a secret file that is always empty, and the `password` flag against `password-secret`
-(r51-domain)
+a secret file that is always empty, the `password` flag against `password-secret`, and
+libvirt's websocket beside a raw listener (r51-domain)
 
 Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
 host replay, whose qemu.conf sets vnc_tls = 1, with the test-driver node's domains collected
@@ -35,16 +35,28 @@ Findings:
   sets the password (`password = true` after reading it): v3 and v4 failed "without a
   password (... turns it off)" and now pass "with TLS and a password"
   (consoles._vnc_set, _libvirt_vnc_password, Graphics.closed).
+- R51D-3 (false pass) HVA-031: round 50's lead. hvaudit did not read the XML's `websocket`
+  at all. libvirt gives its -vnc on an address a bare `websocket=PORT` (tests/
+  qemuxmlconfdata/graphics-vnc-websocket.x86_64-latest.args `-vnc
+  127.0.0.1:0,websocket=5700`), which QEMU puts on the display's host only while the display
+  has that one TCP listener (ui/vnc.c vnc_display_get_addresses, R47D-1), else on every
+  address. A raw `-set vnc.default.vnc=unix:...` (VM web01) or `vnc=127.0.0.1:7` (v1, with
+  an allocated websocket='-1') beside libvirt's loopback VNC passed "reachable only from the
+  host" with the websocket on every address, without a password. Now the websocket is read
+  (Graphics.websocket) and counted as a -set websocket is: both fail.
 
 Held (kept as tests): a secret file elsewhere (v3 raw, v4 libvirt's) is taken at its word
 (a lead; R51D-1); `password=off` after `password=on` (v6), `password=on` over libvirt's
-passwd (v7) and `password=off` with an empty secret (v8) keep their verdicts (R51D-2).
+passwd (v7) and `password=off` with an empty secret (v8) keep their verdicts (R51D-2); no
+websocket (v2), a websocket without a -set (v3) and a socket display, which libvirt gives
+no websocket (v4), stay loopback (R51D-3).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 2 findings (false pass 1, wrong fail 1 with wording), 2 tests holding 14 cases; the
-9 finding cases failed on main before the fixes (R51D-1's three; R51D-2's web01, v1, v3 and
-v4 on their verdicts, v2 and v5 on their messages); the 5 held cases pass on main too.
+Tally: 3 findings (false pass 2, wrong fail 1 with wording), 3 tests holding 19 cases; the
+11 finding cases failed on main before the fixes (R51D-1's three; R51D-2's web01, v1, v3 and
+v4 on their verdicts, v2 and v5 on their messages; R51D-3's two); the 8 held cases pass on
+main too.
 
 Leads left: see the round's report.
 """
@@ -189,4 +201,54 @@ def test_set_password_flag_against_password_secret(tmp_path: Path) -> None:
         "v6": off,
         "v7": f"{where} with TLS and a password",
         "v8": off,
+    }
+
+
+def _ws(attrs: str) -> str:
+    return f"<devices><graphics type='vnc' {attrs}/></devices>"
+
+
+def test_libvirts_websocket_beside_a_set_vnc_listener(tmp_path: Path) -> None:
+    """R51D-3: the XML's websocket is a bare `websocket=PORT` on libvirt's -vnc (tests/
+    qemuxmlconfdata/graphics-vnc-websocket.x86_64-latest.args), on the display's host only
+    while the display has that one listener (ui/vnc.c, R47D-1): a -set adding a UNIX
+    (web01) or loopback (v1, an allocated websocket) listener puts it on every address, and
+    both passed "reachable only from the host". Held: no websocket (v2), no -set (v3), a
+    socket display, which libvirt gives no websocket (v4)."""
+    sock = _sets("vnc=unix:/run/v.sock")
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (
+                _ws("port='5901' autoport='no' websocket='5701' listen='127.0.0.1'"),
+                _commandline(*sock),
+            ),
+            "v1": (
+                _ws("autoport='yes' websocket='-1' listen='127.0.0.1'"),
+                _commandline(*_sets("vnc=127.0.0.1:7")),
+            ),
+            "v2": (_ws("port='5901' autoport='no' listen='127.0.0.1'"), _commandline(*sock)),
+            "v3": (_ws("port='5901' autoport='no' websocket='5701' listen='127.0.0.1'"), ""),
+            "v4": (
+                "<devices><graphics type='vnc' websocket='5701'><listen type='socket' "
+                "socket='/run/g.sock'/></graphics></devices>",
+                _commandline(*_sets("vnc=unix:/run/v.sock")),
+            ),
+        },
+    )
+    local = "console(s) reachable only from the host"
+    where = "vnc on 0.0.0.0 (bound to every address)"
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "pass",
+        "v3": "pass",
+        "v4": "pass",
+    }
+    assert messages(a, "HVA-031") == {
+        "web01": f"{where} without a password",
+        "v1": f"{where} without a password",
+        "v2": local,
+        "v3": local,
+        "v4": local,
     }

@@ -170,6 +170,10 @@ class Graphics:
     tls_x509: str = ""
     """VNC: the raw `-set vnc.default.tls-creds=ID` (its last value) naming a raw `-object
     tls-creds-x509`: x509 TLS on libvirt's VNC whatever qemu.conf's vnc_tls (R47D-4)."""
+    websocket: bool = False
+    """VNC: the XML's `websocket` port (a number, or -1 for one libvirt allocates): libvirt's
+    -vnc then has a bare `websocket=PORT`, on the display's host while the display has that
+    one listener (R51D-3)."""
     closed: str = ""
     """VNC: why raw `-set vnc.default.password*` arguments leave no client a way in: QEMU
     refuses to start with both `password` and `password-secret`, or asks for a password

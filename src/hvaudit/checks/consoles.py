@@ -1688,7 +1688,13 @@ def _vnc_set(g: Graphics, args: tuple[str, ...], h: Host) -> Graphics:
     `vd->password = qcrypto_secret_lookup_as_utf8(passwordSecret, errp)`, `password = true`
     (QEMU refuses to start where `password` is given too: "'password' flag is redundant with
     'password-secret'"), so the secret is read as the raw -vnc's is: one whose data is empty
-    is no password (_empty_secret, R48D-3), any other is a password (R50D-1). Whether QEMU
+    is no password (_empty_secret, R48D-3), any other is a password (R50D-1). The XML's
+    `websocket` port is a bare `websocket=PORT` on libvirt's -vnc, which libvirt adds only to
+    a display on an address (tests/qemuxmlconfdata/graphics-vnc-websocket.x86_64-latest.args
+    `-vnc 127.0.0.1:0,websocket=5700`; qemu_command.c has built it only for an address
+    listen since "qemu_command: move websocket code into else part for address listen",
+    libvir-list 2016-06): it listens on the display's host while that is the display's one
+    listener, and on every address once a `vnc` -set adds another (R51D-3). Whether QEMU
     reads the secret at all turns on `password`, libvirt's `password=on` (which its -vnc has
     for a passwd, even an empty one, or qemu.conf's vnc_password, the password it then sets
     over the monitor: qemu_hotplug.c qemuDomainChangeGraphicsPasswords returns at `if
@@ -1714,6 +1720,9 @@ def _vnc_set(g: Graphics, args: tuple[str, ...], h: Host) -> Graphics:
     objects = _objects(args)
     vncs: list[str] = []
     websockets: list[str] = []
+    if g.websocket and _libvirt_vnc_on_address(g, h):
+        # libvirt's own bare websocket, first among the values (R51D-3)
+        websockets.append("")
     for o, group, ident, key, value in set_options(args):
         if group != "vnc" or ident != "default":
             continue
@@ -1795,6 +1804,20 @@ def _vnc_set(g: Graphics, args: tuple[str, ...], h: Host) -> Graphics:
         tls_anon=tls_anon,
         tls_x509=tls_x509,
     )
+
+
+def _libvirt_vnc_on_address(g: Graphics, h: Host) -> bool:
+    """Whether libvirt's -vnc listens on an address (so carries the XML's websocket, R51D-3):
+    a <listen> address or network, or none given where qemu.conf's vnc_auto_unix_socket = 1
+    does not make it a UNIX socket (qemu.conf: "automatically use a UNIX socket"); an unread
+    qemu.conf counts as an address."""
+    kinds = {lst.kind for lst in g.listens}
+    if g.tls is not None or not kinds & {"address", "network"}:
+        return False
+    if any(lst.address is not None for lst in g.listens) or not conf_fact(h, "qemu.conf").known:
+        return True
+    auto, _ = conf_value(h, "qemu.conf", "vnc_auto_unix_socket")
+    return bool(auto != 1)
 
 
 def _libvirt_vnc_password(g: Graphics, h: Host) -> str | None:

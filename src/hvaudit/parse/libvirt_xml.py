@@ -1394,6 +1394,9 @@ def _graphics(g: Element, src: Source, secure_xml: bool) -> Graphics:
         copypaste=None if clip is None else clip.get("copypaste") != "no",
         filetransfer=None if xfer is None else xfer.get("enable") != "no",
         plain_port=plain_port if gtype == "spice" else True,
+        # formatdomain, vnc: "websocket ... the port for a WebSocket", -1 to allocate one;
+        # 0 or absent is none (R51D-3)
+        websocket=gtype == "vnc" and (g.get("websocket") or "0").strip() not in ("", "0"),
     )
 
 
