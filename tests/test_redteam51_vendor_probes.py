@@ -24,16 +24,38 @@ Findings:
   `uplink_ports` asks, naming what is open; a dvs.json without `uplink_order` (an older
   collector) is asked as before.
 
+- R51V-2 (false pass) HVA-308: beside VLAN-aware vmbr0 on bond0 (bond-slaves eno1 eno2) with
+  VM api-11 on tag 30, the node's migration address on eno1.30, on `mig` (vlan-raw-device
+  eno2, vlan-id 30), on vmbr2 with `bridge-ports eno1.30`, on bond0.30.40 or on vmbr0.30.40
+  passed "migration type secure on 10.0.2.0/24", and `iface eno1.30 inet dhcp` passed where
+  bond0.30 was asked (R48E-5): `_nics_through_vlan` followed one VLAN level and matched the
+  raw device to a bridge port by name. A VLAN device hands its tagged frame to its raw
+  device (linux net/8021q/vlan_dev.c vlan_dev_hard_start_xmit: `skb->dev =
+  vlan->real_dev`), so eno1.30's frames leave on eno1, a link of bond0 (ifupdown2
+  addons/bond.py `bond-slaves`, alias `bond-ports`), tagged 30 as vmbr0 sends api-11's; and
+  DEVICE.N.M is VLAN M of DEVICE.N (ifupdown2 addons/vlan.py
+  _get_vlan_raw_device_from_ifacename: "Returns eth0.100 for ifname eth0.100.200"), whose
+  frames leave DEVICE in VLAN N, the guests' VLAN. Now `_nics_through_vlan` resolves a
+  device's VLAN stack down to the device under it and reaches each bridge whose port shares
+  a link with that device (bond slaves followed, nested bonds too), on the port's own VLANs
+  as a prefix of the stack ("..., VLAN 30 of eno1 (a link of bond0), which VM api-11 net0
+  reaches through vmbr0"; "VLAN 40 in VLAN 30 of bond0").
+
 Held:
 - HVA-440: a dvs.json of an older collector (no `uplink_order`): the R47E-3 question.
+- HVA-308: eno1.40 (a VLAN no guest is on) and bond0.40.30 (VLAN 30 inside VLAN 40, no guest
+  on VLAN 40): the pass.
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (team decision, a false "manual" where the evidence answers); 12 test cases,
-11 failed on main before the fix (R51V-1: 1 collector keys missing, 3 fail, 1 pass, 6 asked
-with the open item named), 1 held.
+Tally: 2 findings (1 team decision, a "manual" where the evidence answers; 1 false pass); 20
+test cases, 17 failed on main before the fixes (R51V-1: 1 collector keys missing, 3 fail, 1
+pass, 6 asked with the open item named; R51V-2: 5 pass, 1 leased address passed), 3 held.
 
 Leads left:
+- HVA-308: a guest bridge over a VLAN device (`bridge-ports bond0.30`, untagged guests) beside
+  the node's address on another VLAN-30 device of the same link is followed by R51V-2's rule
+  but not probed; an 802.1ad (`vlan-protocol 802.1ad`) outer tag is treated as 802.1Q.
 - the distributed switch's own default order (config.defaultPortConfig of the switch) is not
   read: a switch with no port group of its own is still asked.
 """
@@ -46,6 +68,8 @@ from typing import Any
 import pytest
 
 from test_redteam13_vmw_probes import _vsphere
+from test_redteam40_vendor_probes import _scan as r40_scan
+from test_redteam48_vendor_probes import _stanza
 
 
 def _verdict(a: Any, check: str, subject: str) -> tuple[str, str, str | None]:
@@ -331,4 +355,104 @@ def test_r51v_held_older_collector_asked_as_before(tmp_path: Path) -> None:
         "distributed switch dvs-prod has uplinks vmnic2, vmnic3 on host esx1; which of them "
         "each of its port groups' teaming uses is not in the evidence",
         DVS_QUESTION,
+    )
+
+
+# --- R51V-2: HVA-308, the migration address on a VLAN under a bond or inside a VLAN ----------
+
+
+def _through(iface: str, how: str) -> tuple[str, str, None]:
+    return (
+        "fail",
+        "migration network 10.0.2.0/24 is shared with guests: node address 10.0.2.21 on "
+        f"{iface}, {how}, which VM api-11 net0 reaches through vmbr0",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("stanza", "expected"),
+    [
+        pytest.param(
+            "auto eno1.30\niface eno1.30 inet static\n\taddress 10.0.2.21/24\n",
+            _through("eno1.30", "VLAN 30 of eno1 (a link of bond0)"),
+            id="vlan-of-a-bond-slave",
+        ),
+        pytest.param(
+            "auto mig\niface mig inet static\n\taddress 10.0.2.21/24\n"
+            "\tvlan-raw-device eno2\n\tvlan-id 30\n",
+            _through("mig", "VLAN 30 of eno2 (a link of bond0)"),
+            id="vlan-raw-device-a-bond-slave",
+        ),
+        pytest.param(
+            "auto vmbr2\niface vmbr2 inet static\n\taddress 10.0.2.21/24\n"
+            "\tbridge-ports eno1.30\n\tbridge-stp off\n\tbridge-fd 0\n",
+            _through("vmbr2", "whose port eno1.30 is VLAN 30 of eno1 (a link of bond0)"),
+            id="bridge-port-vlan-of-a-bond-slave",
+        ),
+        pytest.param(
+            "auto bond0.30\niface bond0.30 inet manual\n\n"
+            "auto bond0.30.40\niface bond0.30.40 inet static\n\taddress 10.0.2.21/24\n",
+            _through("bond0.30.40", "VLAN 40 in VLAN 30 of bond0"),
+            id="vlan-in-a-vlan-of-bond0",
+        ),
+        pytest.param(
+            "auto vmbr0.30\niface vmbr0.30 inet manual\n\n"
+            "auto vmbr0.30.40\niface vmbr0.30.40 inet static\n\taddress 10.0.2.21/24\n",
+            _through("vmbr0.30.40", "VLAN 40 in VLAN 30 of vmbr0"),
+            id="vlan-in-a-vlan-of-vmbr0",
+        ),
+    ],
+)
+def test_r51v2_migration_address_under_a_bond_or_in_a_vlan_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stanza: str, expected: tuple[str, str, None]
+) -> None:
+    """R51V-2 (false pass) HVA-308: beside VLAN-aware vmbr0 on bond0 (slaves eno1, eno2) with
+    VM api-11 on tag 30, the node's migration address on VLAN 30 of a slave of bond0, or on
+    VLAN 40 inside VLAN 30 (bond0.30.40, vmbr0.30.40): main passed "migration type secure on
+    10.0.2.0/24"."""
+    assert r40_scan(tmp_path, capsys, edits=_stanza(stanza)) == expected
+
+
+def test_r51v2_leased_address_on_a_vlan_of_a_bond_slave_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R51V-2 (false pass) HVA-308: `iface eno1.30 inet dhcp` (eno1 a slave of vmbr0's bond0,
+    VM api-11 on tag 30), no node address read in the migration network: main passed, as
+    R48E-5's bond0.30 was asked."""
+    status, message, question = r40_scan(
+        tmp_path, capsys, edits=_stanza("auto eno1.30\niface eno1.30 inet dhcp\n")
+    )
+    assert (status, message) == (
+        "manual",
+        "migration type secure on 10.0.2.0/24, and node pve-h1's address in it is not in the "
+        "evidence: eno1.30 takes a leased address (`iface eno1.30 inet dhcp`), VLAN 30 of eno1 (a link "
+        "of bond0), and VM api-11 net0 reaches it through vmbr0",
+    )
+    assert question is not None
+
+
+@pytest.mark.parametrize(
+    "stanza",
+    [
+        pytest.param(
+            "auto eno1.40\niface eno1.40 inet static\n\taddress 10.0.2.21/24\n",
+            id="vlan-40-of-a-bond-slave",
+        ),
+        pytest.param(
+            "auto bond0.40\niface bond0.40 inet manual\n\n"
+            "auto bond0.40.30\niface bond0.40.30 inet static\n\taddress 10.0.2.21/24\n",
+            id="vlan-30-in-vlan-40",
+        ),
+    ],
+)
+def test_r51v2_held_a_vlan_no_guest_is_on_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stanza: str
+) -> None:
+    """Held: VLAN 40 of a slave of bond0, VLAN 30 inside VLAN 40 of bond0 (no guest on outer
+    VLAN 40): the pass."""
+    assert r40_scan(tmp_path, capsys, edits=_stanza(stanza)) == (
+        "pass",
+        "migration type secure on 10.0.2.0/24",
+        None,
     )

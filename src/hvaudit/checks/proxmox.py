@@ -3665,29 +3665,84 @@ def _nics_through_vlan(
     def ports(name: str) -> list[str]:
         return " ".join((values.get(name) or {}).get("bridge-ports") or []).split()
 
+    def stack(dev: str) -> tuple[str, list[str]]:
+        """(the device under `dev`'s VLANs, their ids outer first): R51V-2, a VLAN of a VLAN
+        (ifupdown2 addons/vlan.py _get_vlan_raw_device_from_ifacename: "Returns eth0.100 for
+        ifname eth0.100.200") leaves its raw device tagged with its own id inside the raw
+        device's, as linux net/8021q/vlan_dev.c vlan_dev_hard_start_xmit tags a frame and hands
+        it to `real_dev`."""
+        tags: list[str] = []
+        seen: set[str] = set()
+        while dev not in seen:
+            seen.add(dev)
+            under, vid = _vlan_of(px, dev)
+            if not vid:
+                break
+            tags.insert(0, vid)
+            dev = under
+        return dev, tags
+
+    def links(dev: str) -> set[str]:
+        """`dev` and the devices it sends through as a bond (`bond-slaves`, or its alias
+        `bond-ports`: ifupdown2 addons/bond.py get_bond_slaves), nested bonds followed."""
+        out, todo = set(), [dev]
+        while todo:
+            d = todo.pop()
+            if d not in out:
+                out.add(d)
+                attrs = values.get(d) or {}
+                todo += " ".join(attrs.get("bond-slaves", []) + attrs.get("bond-ports", [])).split()
+        return out
+
+    def tagged(vids: list[str], raw: str) -> str:
+        return " in ".join(f"VLAN {v}" for v in reversed(vids)) + f" of {raw}"
+
+    # (how, the device under the VLANs, their ids outer first)
+    entries: list[tuple[str, str, list[str]]] = []
     raw, vid = _vlan_of(px, iface)
     # a VLAN of a bridge (BRIDGE.N) is `_nics_on`'s own rule
-    vlans = [(f"VLAN {vid} of {raw}", raw, vid)] if vid and not ports(raw) else []
-    vlans += [
-        (f"whose port {p} is VLAN {pvid} of {praw}", praw, pvid)
-        for p in ports(iface)
-        for praw, pvid in [_vlan_of(px, p)]
-        if pvid
-    ]
+    if vid and not ports(raw):
+        under, vids = stack(iface)
+        entries.append((tagged(vids, under), under, vids))
+    for p in ports(iface):
+        under, vids = stack(p)
+        if vids:
+            entries.append((f"whose port {p} is {tagged(vids, under)}", under, vids))
     # R48E-4: a device a stanza's command creates on another (`ip link add link vmbr1 name mig
     # type macvlan`, `... type vlan id 30`)
     if made := px.interfaces.get().command_links().get(iface):
         link, lvid, kind = made
         article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+        under, vids = stack(link)
+        vids = vids + ([lvid] if lvid else [])
         how = f"{article} {kind} of {link}" + (f" on VLAN {lvid}" if lvid else "")
-        vlans.append((how, link, lvid))
+        entries.append((how, under, vids))
     out: list[tuple[str, str, list[tuple[str, Source]]]] = []
-    for how, raw, vid in vlans:
-        bridges = [raw] if ports(raw) else []
-        if vid:
-            bridges += sorted(b for b in values if b not in (iface, raw) and raw in ports(b))
-        through = [(b, _nics_on(px, f"{b}.{vid}" if vid else b, vms)) for b in bridges]
-        out.extend((how, b, nics) for b, nics in through if nics)
+    for how, under, vids in entries:
+        # the bridge `under` itself, and each bridge whose port sends through a device sharing
+        # a link with `under` (R51V-2: eno1.30 where eno1 is a slave of bond0, vmbr0's port),
+        # the port's own VLANs a prefix of these (a guest on VLAN 30 takes frames of VLAN 40
+        # in VLAN 30 in, inner tag and all)
+        reach: list[tuple[str, list[str], str]] = [(under, [], "")] if ports(under) else []
+        for b in sorted(values) if vids else []:
+            for p in ports(b) if b not in (iface, under) else []:
+                pdev, pvids = stack(p)
+                if links(pdev) & links(under):
+                    via = (
+                        ""
+                        if pdev == under
+                        else f" (a link of {pdev})"
+                        if under in links(pdev)
+                        else f" (sharing a link with {pdev})"
+                    )
+                    reach.append((b, pvids, via))
+        for b, pvids, via in reach:
+            if vids[: len(pvids)] != pvids:
+                continue
+            rest = vids[len(pvids) :]
+            nics = _nics_on(px, f"{b}.{rest[0]}" if rest else b, vms)
+            if nics and not any(o[:2] == (how + via, b) for o in out):
+                out.append((how + via, b, nics))
     return out
 
 
