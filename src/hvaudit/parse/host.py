@@ -11711,8 +11711,18 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     unread: dict[str, str] = {}
     opened: dict[str, str] = {}
     for path in paths:
-        for raw in files[path]:
+        for raw, _, body in _sh_lines(files[path]):
             line = raw.strip()
+            if body and "GRUB_CMDLINE_LINUX" in raw:
+                # R51B-1: an assignment in a multi-line body (a condition's, a function's, a
+                # subshell's, a command substitution's, a here-document's) may run or not, or
+                # in a child shell: which value grub-mkconfig's 10_linux takes is not read
+                name = re.findall(r"GRUB_CMDLINE_LINUX\w*", raw)[0]
+                return (
+                    BootCmdline(
+                        ", ".join(paths), None, f"{path} sets {name} {body}: `{line[:80]}`"
+                    ),
+                )
             if re.match(r"(?:\.|source)\s+\S", line):
                 # R48B-4: `. FILE` runs a file the probe does not collect (grub-mkconfig.in
                 # sources only /etc/default/grub and /etc/default/grub.d/*.cfg), which may set
@@ -12234,6 +12244,79 @@ def _grub_expand(
     return out, "; ".join(why), shown
 
 
+#: The end of the reason _sh_lines gives a line in a multi-line body whose commands run only
+#: where a condition holds or a function is called, or in a child shell (R47B-6, R48B-3/7).
+SH_CONDITION_BODY = "in a condition's body"
+
+
+def _sh_lines(lines: list[str]) -> Iterator[tuple[str, str, str]]:
+    """Each line of a file grub-mkconfig's /bin/sh sources, its code (before a `#`), and "" where
+    it runs as grub-mkconfig's own command, else why it may not: inside a multi-line
+    if/case/while/until/for body its commands run only where the condition holds (R47B-6), a
+    function's body (`f() {` or `f()` then `{`) only where it is called, a `{ ...; }` group
+    after `&&`/`||` only where the command before allows (R48B-3), a subshell's `( ... )` in a
+    child shell whose assignments never reach the parent (R48B-7) (all SH_CONDITION_BODY); a
+    command substitution `$( ... )` or `` `...` `` spanning lines runs in a subshell ("in a
+    command substitution"), and a here-document's lines, up to its delimiter, are text that
+    runs only where a command reading it runs them (`eval`, `sh`) ("in a here-document") (POSIX
+    Shell Command Language 2.6.3 Command Substitution, 2.7.4 Here-Document, 2.9.4 Grouping
+    Commands, 2.9.5 Function Definition Command) (R51B-1)."""
+    depth = 0
+    # the `{` groups, subshells and command substitutions open here, each whether its body may
+    # not run as grub-mkconfig's own command, and the code line before
+    groups: list[tuple[str, bool]] = []
+    before = ""
+    heredoc: tuple[str, bool] | None = None
+    for line in lines:
+        if heredoc is not None:
+            if (line.lstrip("\t") if heredoc[1] else line).rstrip("\r") == heredoc[0]:
+                heredoc = None
+            yield line, line.split("#", 1)[0], "in a here-document"
+            continue
+        code = line.split("#", 1)[0]
+        if any(kind == "`" for kind, _ in groups):
+            yield line, code, "in a command substitution"
+            if len(re.findall(r"(?<!\\)`", code)) % 2:
+                groups.pop()
+            continue
+        if re.match(r"\s*(?:if|case|while|until|for)\b", code) and not re.search(
+            r"\b(?:fi|esac|done)\s*;?\s*$", code
+        ):
+            depth += 1
+        elif re.match(r"\s*(?:fi|esac|done)\b", code):
+            depth = max(0, depth - 1)
+        subst = any(kind == "$(" for kind, _ in groups)
+        if re.search(r"\{(?=\s|$)", code) and re.search(
+            r"(?:^|[\s;&|)])\{(?=\s|$)(?!.*(?:^|[\s;])\})", code
+        ):
+            groups.append(
+                (
+                    "{",
+                    bool(re.search(r"(?:&&|\|\||\(\s*\))\s*\{(?=\s|$)", code))
+                    or (code.strip() == "{" and bool(re.search(r"\(\s*\)\s*$", before))),
+                )
+            )
+        elif re.match(r"\s*\}", code) and groups and groups[-1][0] == "{":
+            groups.pop()
+        elif re.search(r"\$\((?![^()]*\))[^()]*$", code):
+            groups.append(("$(", True))
+        elif re.search(r"(?:^|[\s;&|])\(\s*$", code):
+            groups.append(("(", True))
+        elif groups and groups[-1][0] in ("(", "$(") and code.count(")") > code.count("("):
+            groups.pop()
+        elif len(re.findall(r"(?<!\\)`", code)) % 2:
+            groups.append(("`", True))
+        if code.strip():
+            before = code
+        if subst or any(kind == "$(" for kind, _ in groups):
+            yield line, code, "in a command substitution"
+        else:
+            yield line, code, SH_CONDITION_BODY if depth or any(c for _, c in groups) else ""
+        m = re.search(r"<<(-?)\s*(['\"]?)([\w.-]+)\2", code)
+        if m:
+            heredoc = (m.group(3), bool(m.group(1)))
+
+
 def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     """The kernel release GRUB's default entry names (R25B-4) and what names it (R26B-2:
     GRUB_DEFAULT, grubenv's saved_entry for GRUB_DEFAULT=saved, or its next_entry), "" where
@@ -12260,40 +12343,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     # condition holds or not: only one that may change the entry is asked
     held = {"0"}
     for path in paths:
-        depth = 0
-        # R48B-3: the `{` groups open here, each whether its body runs only where something
-        # calls it or a condition holds (a function's body, `... && {`), and the code line before
-        groups: list[bool] = []
-        before = ""
-        for line in files[path]:
-            code = line.split("#", 1)[0]
-            # R47B-6: inside a multi-line if/case/while/until/for body an assignment runs only
-            # where the condition holds (the `then` line a one-liner's: R47B-4)
-            if re.match(r"\s*(?:if|case|while|until|for)\b", code) and not re.search(
-                r"\b(?:fi|esac|done)\s*;?\s*$", code
-            ):
-                depth += 1
-            elif re.match(r"\s*(?:fi|esac|done)\b", code):
-                depth = max(0, depth - 1)
-            # R48B-3: a function's body runs only where the function is called, a group after
-            # `&&`/`||` only where the command before it allows (POSIX sh: a function definition
-            # `NAME() compound-command` only defines it; `{ list; }` runs in the current shell)
-            opens = re.search(r"(?:^|[\s;&|)])\{(?=\s|$)(?!.*(?:^|[\s;])\})", code)
-            if opens:
-                groups.append(
-                    bool(re.search(r"(?:&&|\|\||\(\s*\))\s*\{(?=\s|$)", code))
-                    or (code.strip() == "{" and bool(re.search(r"\(\s*\)\s*$", before)))
-                )
-            elif re.match(r"\s*\}", code) and groups:
-                groups.pop()
-            elif re.search(r"(?:^|[\s;&|])\(\s*$", code):
-                # R48B-7: a subshell `( list )` runs in a child shell: its assignments never
-                # reach grub-mkconfig's (POSIX sh, Grouping Commands)
-                groups.append(True)
-            elif re.match(r"\s*\)", code) and groups:
-                groups.pop()
-            if code.strip():
-                before = code
+        for line, code, body in _sh_lines(files[path]):
             # R48B-3: `. FILE` / `source FILE` runs a file the probe does not collect (Debian's
             # grub-mkconfig sources only /etc/default/grub and /etc/default/grub.d/*.cfg, GRUB
             # util/grub-mkconfig.in), which may assign GRUB_DEFAULT
@@ -12301,7 +12351,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
                 unread = f"{path}: {line.strip()[:80]!r} (a file it sources, not collected)"
                 held.add("\0")
             m = re.match(r"\s*(?:export\s+)?GRUB_DEFAULT=(.*)$", line)
-            if m and not depth and not any(groups):
+            if m and not body:
                 # R45B-4: as /bin/sh reads it (grub-mkconfig sources the file): a `#` after a
                 # blank starts a comment, quotes go (_sh_value); else as written, unquoted
                 read = _sh_value(m.group(1).strip(), {})
@@ -12318,9 +12368,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
                 for one in re.finditer(r"(?:^|[\s;&|({`])GRUB_DEFAULT=(?=(.*)$)", code):
                     said = _sh_literal(one.group(1))
                     if said is None or (said or "0") not in held:
-                        unread = f"{path}: {line.strip()[:80]!r}" + (
-                            " (in a condition's body)" if depth or any(groups) else ""
-                        )
+                        unread = f"{path}: {line.strip()[:80]!r}" + (f" ({body})" if body else "")
                         held.add("\0" if said is None else said or "0")
     what = "GRUB_DEFAULT"
     # R26B-2: grub.cfg's header (util/grub.d/00_header.in) loads grubenv, then `if [
@@ -12361,7 +12409,13 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     m = re.search(r"with Linux ([^\s>()'\"]+)", value) or re.search(
         r"gnulinux-([^>]+?)-(?:advanced|recovery|simple|init-[^>-]+)-", value
     )
-    if unread and what == "GRUB_DEFAULT" and (not m or unread.endswith("(in a condition's body)")):
+    if (
+        unread
+        and what == "GRUB_DEFAULT"
+        and (
+            not m or unread.endswith((f"({SH_CONDITION_BODY})", "substitution)", "here-document)"))
+        )
+    ):
         # R47B-4: which entry that assignment makes the default is not known; grubenv's
         # next_entry, where set, overrides it (00_header.in, R26B-2)
         return Fact.unavailable(
@@ -12472,9 +12526,9 @@ def _grub_distributor(files: dict[str, list[str]], paths: list[str]) -> str | No
     (a command substitution) (R47B-5)."""
     value: str | None = None
     for path in paths:
-        for line in files[path]:
+        for line, _, body in _sh_lines(files[path]):
             m = re.match(r"\s*(?:export\s+)?GRUB_DISTRIBUTOR=(.*)$", line)
-            if m:
+            if m and not body:
                 value = _sh_value(m.group(1).strip(), {})
             elif re.search(r"(?:^|[\s;&|({`])GRUB_DISTRIBUTOR=", line.split("#", 1)[0]):
                 value = None
@@ -12488,10 +12542,13 @@ def _grub_submenu(files: dict[str, list[str]], paths: list[str]) -> bool:
     with `find_string`); a value not read may disable it (False)."""
     value: str | None = ""
     for path in paths:
-        for line in files[path]:
+        for line, code, body in _sh_lines(files[path]):
             m = re.match(r"\s*(?:export\s+)?GRUB_DISABLE_SUBMENU=(.*)$", line)
-            if m:
+            if m and not body:
                 value = _sh_value(m.group(1).strip(), {})
+            elif re.search(r"(?:^|[\s;&|({`])GRUB_DISABLE_SUBMENU=", code):
+                # R51B-1: behind a condition or in a body (_sh_lines): may disable it
+                value = None
     return value is not None and value.strip().lower() not in ("y", "yes", "true")
 
 

@@ -1,0 +1,133 @@
+"""Red-team round 51 probes: boot, shell code in GRUB's defaults (r51boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host, AppArmor, replayed through the real
+collector, parser and engine, one libvirt test-driver VM; kernel 6.1.0-28-amd64 runs, 6.1.0-27-
+amd64 is also in /boot; 17 CPU vulnerabilities reported, none unmitigated). The next boot's
+files by tests/test_redteam21_boot_probes.py's `_boot` (Debian's /etc/default/grub with
+GRUB_DEFAULT=0 and GRUB_CMDLINE_LINUX_DEFAULT="quiet" first), a drop-in after it.
+
+Findings (R51B-n):
+
+- R51B-1 (false pass) HVA-181, HVA-180 (parse.host._grub_defaults, new _sh_lines shared with
+  _grub_default_kernel, _grub_distributor, _grub_submenu): GRUB's defaults were read line by
+  line with no multi-line shell structure: GRUB_CMDLINE_LINUX_DEFAULT="quiet" in a multi-line
+  if/then body, a function's body, a `... && {` group, a subshell, a command substitution
+  (`X=$(` or a backquote spanning lines) or a here-document's text replaced the drop-in's
+  "quiet mitigations=off", and HVA-181 passed "none unmitigated" though the next boot may turn
+  mitigations off; for HVA-180, GRUB_DEFAULT=0 in a multi-line `$(` ... `)` or a here-document
+  stood over the pin to the older kernel's entry, and it passed. POSIX Shell Command Language
+  2.6.3 (a command substitution runs in a subshell), 2.7.4 (a here-document's lines are the
+  command's input, up to the delimiter), 2.9.4/2.9.5 (grouping, function definition; R47B-6,
+  R48B-3, R48B-7's readings). Now _sh_lines, one reader of that structure, tells each line's
+  body: HVA-181's line is unsettled (R23B-1's "which hvaudit cannot evaluate" question, naming
+  the body), HVA-180 asks R47B-4's question naming it; GRUB_DISTRIBUTOR and
+  GRUB_DISABLE_SUBMENU in a body are unread.
+
+Held (kept as tests): an assignment after the body closes (a `fi`, a `)`, a here-document's
+delimiter) stands (R51B-1).
+
+Probed by script, not kept: none.
+
+Tally: 1 finding (1 false pass); cases below. R51B-1: on main 363d3bc 9 of 9 failed (9 false
+passes: 7 of HVA-181, 2 of HVA-180); its 3 held cases passed before and after.
+
+Leads left:
+- R48B-7/R51B-1: an assignment in a subshell or command substitution never reaches grub-
+  mkconfig's shell; it is asked, not read as absent (an over-ask, not a false pass), as is one
+  in a function whose body is a subshell (`f() (`).
+- A here-document's delimiter found in `$((1<<2))` arithmetic opens a here-document that never
+  ends: every later assignment is asked (an over-ask).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from test_redteam21_boot_probes import _boot
+
+PIN_CFG = "/etc/default/grub.d/pin.cfg"
+OLD = "'Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-27-amd64'"
+OFF = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet mitigations=off"\n'
+ON = '  GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'
+NONE = "17 CPU vulnerabilities reported, none unmitigated"
+
+
+def _unsettled(body: str) -> str:
+    return (
+        f"{NONE} now, but {PIN_CFG} sets GRUB_CMDLINE_LINUX_DEFAULT {body}: "
+        '`GRUB_CMDLINE_LINUX_DEFAULT="quiet"`, which hvaudit cannot evaluate: whether the next '
+        "boot's line turns mitigations off is not known"
+    )
+
+
+# --- R51B-1: an assignment in a multi-line shell body -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (OFF + "if [ -e /etc/fast ]; then\n" + ON + "fi\n", "in a condition's body"),
+        (OFF + "fast() {\n" + ON + "}\n", "in a condition's body"),
+        (OFF + "[ -e /etc/fast ] && {\n" + ON + "}\n", "in a condition's body"),
+        (OFF + "(\n" + ON + ")\n", "in a condition's body"),
+        (OFF + "X=$(\n" + ON + ")\n", "in a command substitution"),
+        (OFF + "X=`\n" + ON + "`\n", "in a command substitution"),
+        (OFF + "cat >/dev/null <<'EOF'\n" + ON + "EOF\n", "in a here-document"),
+    ],
+    ids=["if-body", "function", "and-group", "subshell", "dollar-paren", "backquote", "heredoc"],
+)
+def test_r51b_1_cmdline_in_a_body_is_unsettled(host_scan, text: str, body: str) -> None:
+    """R51B-1 (false pass) HVA-181: mitigations=off in the drop-in, then "quiet" in a multi-line
+    body that may not run (or runs in a child shell, or is a here-document's text): it replaced
+    mitigations=off and "none unmitigated" passed."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": _unsettled(body)}
+
+
+def _ask(line: str, body: str) -> str:
+    return (
+        "evidence unavailable: which entry the boot loader starts next is not known "
+        f"(GRUB_DEFAULT is set by shell code hvaudit does not evaluate ({PIN_CFG}: {line!r} "
+        f"({body})): which entry it names is not read; kernel 6.1.0-28-amd64 runs; older "
+        "kernels installed: 6.1.0-27-amd64)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (f"GRUB_DEFAULT={OLD}\nX=$(\n  GRUB_DEFAULT=0\n)\n", "in a command substitution"),
+        (
+            f"GRUB_DEFAULT={OLD}\ncat >/dev/null <<-EOF\n\tGRUB_DEFAULT=0\n\tEOF\n",
+            "in a here-document",
+        ),
+    ],
+    ids=["dollar-paren", "heredoc"],
+)
+def test_r51b_1_default_in_a_body_asks(host_scan, text: str, body: str) -> None:
+    """R51B-1 (false pass) HVA-180: the drop-in pins the older kernel's entry, then
+    GRUB_DEFAULT=0 in a multi-line command substitution or a here-document's text stood over
+    it, and "no pending security update" passed."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": _ask("GRUB_DEFAULT=0", body)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if [ -e /etc/fast ]; then\n  echo fast\nfi\n" + OFF,
+        "X=$(\n  echo a\n)\n" + OFF,
+        "cat >/dev/null <<EOF\n  fast=1\nEOF\n" + OFF,
+    ],
+    ids=["after-fi", "after-paren", "after-heredoc"],
+)
+def test_r51b_1_assignment_after_a_body_stands(host_scan, text: str) -> None:
+    """R51B-1 (held): mitigations=off assigned after the body closes is the next boot's."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: mitigations=off in {PIN_CFG}"
+    }
