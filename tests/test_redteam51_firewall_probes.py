@@ -38,17 +38,32 @@ Findings (R51F-n):
   generate_group_rules), so those rules never reach iptables-restore. Now
   parse.proxmox_model._ipt_update_refused reads only those rules (`_guest_nic_filtered`).
 
+- R51F-3 (false pass; and an over-ask that hid a fail) HVA-301, HVA-313: R49F-1's reading
+  took `-p tcp/udp/sctp` only, lower-cased: `IN DROP -p 6 -dport pveui` (`pveui` /udp only)
+  before `IN ACCEPT -p tcp -dport 8006` passed, as did `-p 17 -dport http`, `-p 132 -dport
+  http` and `-p dccp`/`-p 33 -dport ssh` under netbase's file, though pve-firewall writes `-p`
+  as spelt (src/PVE/Firewall.pm `$PROTOCOLS_WITH_PORTS` keys 6, 17, 132, 33 and dccp) and
+  iptables loads a number's match by name (iptables/xshared.c find_proto -> proto_to_name),
+  whose port parser asks getservbyname for its own protocol (extensions/libxt_tcp.c
+  parse_tcp_ports `xtables_parse_port(buffer, "tcp")`, libxt_dccp.c `"dccp"`): the whole update
+  is refused. And `-p TCP -dport pveui`, which pve-firewall refuses alone (verify_rule, the
+  rule's `pve_refused`), was read as refusing the whole update, so host.fw's `IN ACCEPT` after
+  it was asked, not failed. Now parse.proxmox_model._PORT_MATCH maps the -p as written, and
+  a rule pve-firewall refuses alone refuses no update.
+
 Held (kept as tests): PVEFW chains in the saved filter table (ask: the earlier rules stay);
 iptables-save not collected (ask naming it); the legacy-tables warning (ask naming
 iptables-legacy-save); PVEFW chains only in the raw table (fail: the filter table holds none).
 R51F-2: the same rule in the group VM 200 (firewall on) jumps to, and in VM 201's .fw with its
-firewall on: both still refuse the update (asked).
+firewall on: both still refuse the update (asked). R51F-3: `-p 6 -dport ssh` under netbase's
+file (keyed for tcp: pass).
 
 Probed by script: none yet.
 
-Tally: 2 findings (2 missed fails: R51F-1 the team decision, R51F-2 an over-ask that hid a
-host.fw fail); 12 cases in 2 test functions; 10 failed on main before the fixes (R51F-1's 5,
-its 3 held questions now naming iptables-save, landed 704697f9; R51F-2's 5); 5 held.
+Tally: 3 findings (R51F-1 a missed fail, the team decision; R51F-2 an over-ask that hid a
+host.fw fail; R51F-3 a false pass, 5 cases, and an over-ask that hid a fail); 19 cases in 3
+test functions; 16 failed on main before the fixes (R51F-1's 5, its 3 held questions now
+naming iptables-save, landed 704697f9; R51F-2's 5, landed 551ceadb; R51F-3's 6); 6 held.
 Rounds 49's and 50's refused-update questions now name iptables-save too (their harness
 collects none).
 
@@ -65,6 +80,7 @@ import pytest
 from test_pve_leads18 import _node
 from test_pve_leads19b import CLUSTER, HOST, VM201, _text
 from test_redteam45_firewall_probes import NETBASE
+from test_redteam45_firewall_probes import _node as _node45
 
 REFUSED_RULE = "IN DROP -p tcp -dport pveui\n"
 UDP_ONLY = NETBASE + "pveui\t\t8006/udp\n"
@@ -284,3 +300,85 @@ def test_r51f_2_uncompiled_rules_refuse_no_update(
     refused update: the node's checks judge the files (were all questions)."""
     got = _node(tmp_path, {**edits, "etc/services": UDP_ONLY})
     assert {k: v for k, v in got.items() if k in expected} == expected
+
+
+# --- R51F-3: the -p as iptables reads it: a number loads its protocol's match -----------------
+
+
+def _refused_p(rule: str, name: str, proto: str) -> dict[str, tuple[str, str]]:
+    asked = (
+        "manual",
+        f"evidence unavailable: host.fw line 8 `{rule}`: the node's /etc/services gives "
+        f"`{name}` no {proto} port (iptables getservbyname), so iptables-restore refuses the "
+        "whole update of pve-firewall: the rules it applied before (if any) stay, which "
+        "`iptables-save` on the node shows (PVEFW chains; not read: command not found)",
+    )
+    return {"HVA-301": asked, "HVA-313": asked}
+
+
+HELD_PASS = {
+    "HVA-301": NODE_PASS[("HVA-301", "pve-h1")],
+    "HVA-313": NODE_PASS[("HVA-313", "pve-h1")],
+}
+
+
+@pytest.mark.parametrize(
+    ("rules", "services", "expected"),
+    [
+        pytest.param(
+            "IN DROP -p 6 -dport pveui\nIN ACCEPT -p tcp -dport 8006",
+            UDP_ONLY,
+            _refused_p("-p 6 -dport pveui", "pveui", "tcp"),
+            id="p6-drop-pveui-before-accept-8006",
+        ),
+        pytest.param(
+            "IN DROP -p 17 -dport http",
+            NETBASE,
+            _refused_p("-p 17 -dport http", "http", "udp"),
+            id="p17-http-tcp-only",
+        ),
+        pytest.param(
+            "IN DROP -p 132 -dport http",
+            NETBASE,
+            _refused_p("-p 132 -dport http", "http", "sctp"),
+            id="p132-http",
+        ),
+        pytest.param(
+            "IN DROP -p dccp -dport ssh",
+            NETBASE,
+            _refused_p("-p dccp -dport ssh", "ssh", "dccp"),
+            id="dccp-ssh",
+        ),
+        pytest.param(
+            "IN DROP -p 33 -dport ssh",
+            NETBASE,
+            _refused_p("-p 33 -dport ssh", "ssh", "dccp"),
+            id="p33-ssh",
+        ),
+        pytest.param(
+            "IN DROP -p TCP -dport pveui\nIN ACCEPT",
+            UDP_ONLY,
+            {
+                "HVA-301": (
+                    "fail",
+                    "cluster firewall on, input policy DROP, but host.fw line 9 `IN ACCEPT` "
+                    "accepts every inbound packet before the policy",
+                ),
+                "HVA-313": (
+                    "fail",
+                    "host.fw line 9 `IN ACCEPT` accepts every inbound packet, management ports "
+                    "included",
+                ),
+            },
+            id="TCP-refused-alone-hid-accept-fail",
+        ),
+        pytest.param("IN DROP -p 6 -dport ssh", NETBASE, HELD_PASS, id="held-p6-ssh-keyed-tcp"),
+    ],
+)
+def test_r51f_3_protocol_as_iptables_reads_it(
+    tmp_path: Path, rules: str, services: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """`-p 6/17/132/33` load the tcp/udp/sctp/dccp match, whose port parser asks
+    getservbyname under that protocol: a name it lacks refuses the whole update (was a pass);
+    `-p TCP`, which pve-firewall refuses alone, refuses none (was a question hiding a fail)."""
+    assert _node45(tmp_path, rules, services, nft=False) == expected

@@ -2209,6 +2209,26 @@ def _port_name_refused(items: list[tuple[str, str]], services: dict[str, int]) -
     return ""
 
 
+#: The iptables match whose -dport/-sport a pve-firewall rule's `-p` loads, by the -p as
+#: written (R51F-3): pve-firewall writes `-p $proto` as spelt (src/PVE/Firewall.pm
+#: ruleset_generate_match; `$PROTOCOLS_WITH_PORTS` keys exactly these spellings, udplite and
+#: 136 aside, and verify_rule refuses a port with any other), and iptables loads a number's
+#: match by its name (iptables/xshared.c find_proto -> proto_to_name: xtables_chain_protos,
+#: then getprotobynumber), whose port parser asks getservbyname for its own protocol
+#: (extensions/libxt_tcp.c parse_tcp_ports `xtables_parse_port(buffer, "tcp")`, libxt_dccp.c
+#: `"dccp"`, udp and sctp alike; libxt_multiport's ports under the rule's protocol name).
+_PORT_MATCH = {
+    "tcp": "tcp",
+    "6": "tcp",
+    "udp": "udp",
+    "17": "udp",
+    "sctp": "sctp",
+    "132": "sctp",
+    "dccp": "dccp",
+    "33": "dccp",
+}
+
+
 def _ipt_update_refused(
     bundle: Bundle,
     px: ProxmoxHost,
@@ -2267,14 +2287,15 @@ def _ipt_update_refused(
         ("cluster.fw", [r for g, rules in cluster.groups.items() if g in jumped for r in rules])
     )
     failing = [
-        f"{name} line {r.get('line')} `-p {proto} -{key} {opts[key]}`: the node's "
+        f"{name} line {r.get('line')} `-p {opts['proto']} -{key} {opts[key]}`: the node's "
         f"/etc/services gives `{side}` no {proto} port (iptables getservbyname)"
         for name, rules in files
         for r in rules
         if r.get("enabled")
         and not r.get("errors")
+        and not r.get("pve_refused")
         and isinstance(opts := r.get("options"), dict)
-        and (proto := str(opts.get("proto") or "").lower()) in ("tcp", "udp", "sctp")
+        and (proto := _PORT_MATCH.get(str(opts.get("proto") or ""), ""))
         for key in ("dport", "sport")
         for item in str(opts.get(key) or "").split(",")
         for side in item.strip().split(":")
