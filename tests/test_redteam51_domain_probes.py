@@ -1,6 +1,7 @@
 """Red-team round 51 probes: VM domain XML and raw QEMU arguments, a VNC password read from
 a secret file that is always empty, the `password` flag against `password-secret`, and
-libvirt's websocket beside a raw listener (r51-domain)
+libvirt's websocket beside a raw listener, a raw `-set` making a character device a UDP one
+(r51-domain)
 
 Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
 host replay, whose qemu.conf sets vnc_tls = 1, with the test-driver node's domains collected
@@ -44,19 +45,34 @@ Findings:
   an allocated websocket='-1') beside libvirt's loopback VNC passed "reachable only from the
   host" with the websocket on every address, without a password. Now the websocket is read
   (Graphics.websocket) and counted as a -set websocket is: both fail.
+- R51D-4 (false n/a, false pass) HVA-031: round 50's lead. R48D-1 read a `-set
+  chardev.charALIAS.backend=` only for `socket`; any other backend left a TCP device "unix"
+  and a pty as it was, and a UDP device's keys were not read. chardev/char-udp.c
+  qemu_chr_parse_udp reads `host` (the peer, "localhost" when empty), `port` (none: "remote
+  port not specified", QEMU does not start), `localaddr` and `localport` (every address
+  where neither is given). `backend=udp,host=192.0.2.9,port=5555` made libvirt's loopback
+  TCP serial (VM web01) and a pty (v1) a console sent in cleartext to 192.0.2.9 and read
+  from whoever sends as it: both were "no ... TCP or UDP character device" (not
+  applicable); v2's UDP serial with its peer and local address moved to the network passed
+  "reachable only from the host". Now the -set is read (checks._chardevs.udp_set, one
+  reading with HVA-033 and HVA-210): all three fail.
 
 Held (kept as tests): a secret file elsewhere (v3 raw, v4 libvirt's) is taken at its word
 (a lead; R51D-1); `password=off` after `password=on` (v6), `password=on` over libvirt's
 passwd (v7) and `password=off` with an empty secret (v8) keep their verdicts (R51D-2); no
 websocket (v2), a websocket without a -set (v3) and a socket display, which libvirt gives
-no websocket (v4), stay loopback (R51D-3).
+no websocket (v4), stay loopback (R51D-3); a `backend=udp` without a port (v4: QEMU does
+not start) stays not applicable, the TCP serial's own loopback peer (v5) and a peer moved
+with the loopback bind kept (v6: the kernel drops network datagrams to 127/8) pass, and
+every local address with the loopback peer (v3) passes naming the peer (R51D-4).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 3 findings (false pass 2, wrong fail 1 with wording), 3 tests holding 19 cases; the
-11 finding cases failed on main before the fixes (R51D-1's three; R51D-2's web01, v1, v3 and
-v4 on their verdicts, v2 and v5 on their messages; R51D-3's two); the 8 held cases pass on
-main too.
+Tally: 4 findings (false pass 3, one also a false n/a; wrong fail 1 with wording), 4 tests
+holding 26 cases; the 14 finding cases failed on main before the fixes (R51D-1's three;
+R51D-2's web01, v1, v3 and v4 on their verdicts, v2 and v5 on their messages; R51D-3's two;
+R51D-4's three); of the 12 held cases R51D-4's v3 changed message only (main did not read
+its -set), the others pass on main too.
 
 Leads left: see the round's report.
 """
@@ -68,6 +84,7 @@ from pathlib import Path
 from conftest import messages, outcomes
 from test_redteam37_domain_probes import _ns_scan
 from test_redteam40_domain_probes import _commandline
+from test_redteam48_domain_probes import PTY, UDP
 
 VNC = "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0'/></devices>"
 
@@ -251,4 +268,65 @@ def test_libvirts_websocket_beside_a_set_vnc_listener(tmp_path: Path) -> None:
         "v2": local,
         "v3": local,
         "v4": local,
+    }
+
+
+TCP_SERIAL = (
+    "<devices><serial type='tcp'><source mode='bind' host='127.0.0.1' service='4555'/>"
+    "<protocol type='raw'/><target port='0'/></serial></devices>"
+)
+
+
+def _chr(*pairs: str) -> str:
+    return _commandline(*(a for kv in pairs for a in ("-set", f"chardev.charserial0.{kv}")))
+
+
+def test_set_backend_udp_makes_a_chardev_a_udp_console(tmp_path: Path) -> None:
+    """R51D-4: chardev/char-udp.c qemu_chr_parse_udp reads host (the peer), port, localaddr
+    and localport, the last value of each, and `backend=udp` makes libvirt's TCP serial (web01)
+    or pty (v1) a UDP console sent to 192.0.2.9 and read on 0.0.0.0 from whoever sends as it
+    (not applicable on main); a -set moving libvirt's UDP serial's peer to the network and its
+    local address to every address (v2) passed "reachable only from the host". Held: no port
+    (v4: QEMU does not start), the TCP serial's own loopback host and port (v5), a peer moved
+    with the loopback bind kept (v6), every local address with the loopback peer (v3)."""
+    to_net = ("backend=udp", "host=192.0.2.9", "port=5555")
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (TCP_SERIAL, _chr(*to_net)),
+            "v1": (PTY, _chr(*to_net)),
+            "v2": (UDP, _chr("host=192.0.2.9", "localaddr=0.0.0.0")),
+            "v3": (UDP, _chr("localaddr=0.0.0.0")),
+            "v4": (PTY, _chr("backend=udp", "host=192.0.2.9")),
+            "v5": (TCP_SERIAL, _chr("backend=udp")),
+            "v6": (UDP, _chr("host=192.0.2.9")),
+        },
+    )
+    sets = " ".join(f"-set chardev.charserial0.{kv}" for kv in to_net)
+    to_peer = (
+        f"serial (a QEMU argument {sets}) over UDP to 192.0.2.9 port 5555: the console travels "
+        "in cleartext, and QEMU takes input on 0.0.0.0 from anyone sending as that address"
+    )
+    local = "console(s) reachable only from the host"
+    assert outcomes(a, "HVA-031") == {
+        "web01": "fail",
+        "v1": "fail",
+        "v2": "fail",
+        "v3": "pass",
+        "v4": "not_applicable",
+        "v5": "pass",
+        "v6": "pass",
+    }
+    assert messages(a, "HVA-031") == {
+        "web01": to_peer,
+        "v1": to_peer,
+        "v2": "serial (a QEMU argument -set chardev.charserial0.host=192.0.2.9 -set "
+        "chardev.charserial0.localaddr=0.0.0.0) over UDP on 0.0.0.0 (bound to every address) "
+        "port 5555: no TLS or authentication, whoever can send to it types into the VM",
+        "v3": "serial (a QEMU argument -set chardev.charserial0.localaddr=0.0.0.0) over UDP "
+        "bound to 0.0.0.0 (bound to every address) port 5555, connected to 127.0.0.1 port "
+        "5556: QEMU takes input only from that peer, which no other machine can send as",
+        "v4": "no VNC, SPICE or RDP console and no TCP or UDP character device",
+        "v5": local,
+        "v6": local,
     }

@@ -39,7 +39,8 @@ def set_chardevs(v: Vm) -> tuple[Chardev, ...]:
     leave them (chardev_set): libvirt's TCP ones moved, opened or closed (R47D-7, R47D-8), a
     UDP one or one whose -chardev has no host, port or path (Vm.pathless_chardevs: a pty
     serial, a spicevmc channel ...) that `backend=socket` with `host` and `port` makes a TCP
-    socket (R48D-1). HVA-031, HVA-033 and HVA-210 read this one list (R48D-2)."""
+    socket (R48D-1), or `backend=udp` (or a UDP key on a UDP one) a UDP device (udp_set,
+    R51D-4). HVA-031, HVA-033 and HVA-210 read this one list (R48D-2)."""
     args = v.raw_hypervisor_arguments
     if not any(o.name == "set" for o in qemu_options(args)):
         return v.chardevs
@@ -58,12 +59,80 @@ def set_chardevs(v: Vm) -> tuple[Chardev, ...]:
                 turned.add(c.alias)
                 out.append(became)
                 continue
+            group = [d for d in v.chardevs if d.alias == c.alias and d.protocol == "udp"]
+            if (datagram := udp_set(group, args)) is not None:
+                turned.add(c.alias)
+                out.extend(datagram)
+                continue
+        elif c.protocol == "tcp" and (datagram := udp_set([c], args)) is not None:
+            out.extend(datagram)
+            continue
         out.append(chardev_set(c, args, objects) if c.protocol == "tcp" else c)
     for c in v.pathless_chardevs:
         became = chardev_set(c, args, objects)
         if became.protocol == "tcp":
             out.append(became)
+        elif (datagram := udp_set([c], args)) is not None:
+            out.extend(datagram)
     return tuple(out)
+
+
+def udp_set(group: list[Chardev], args: tuple[str, ...]) -> list[Chardev] | None:
+    """libvirt's character device (`group`: its one entry, or a UDP one's bind and connect
+    sources) as raw `-set chardev.charALIAS.KEY=` arguments leave it where they make it, or
+    keep it, a UDP device with a key changed (R51D-4); None where they do not. QEMU takes the
+    backend from the last `backend` value (chardev_set), and chardev/char-udp.c
+    qemu_chr_parse_udp reads `host` (the peer, "localhost" when empty), `port` (the peer's:
+    "chardev: udp: remote port not specified" where it is empty, and QEMU does not start),
+    `localaddr` and `localport` (a local address only where either is given, every address
+    else), the last value of each. libvirt's UDP device is `-chardev
+    udp,id=charALIAS,host=H,port=P,localaddr=...,localport=...` (its connect source, then its
+    bind source), its TCP one has the same `host` and `port`; a pty or spicevmc has none."""
+    c = group[0]
+    if not c.alias:
+        return None
+    udp = c.protocol == "udp"
+    backend = {"udp": "udp", "tcp": "socket"}.get(c.protocol, c.protocol)
+    peer = next((d for d in group if d.mode == "connect"), None) if udp else None
+    bind = next((d for d in group if d.mode == "bind"), None) if udp else None
+    if c.protocol == "tcp":
+        peer = c
+    keys = {
+        "host": peer.host if peer else "",
+        "port": peer.service if peer else "",
+        "localaddr": bind.host if bind else "",
+        "localport": bind.service if bind else "",
+    }
+    sets: list[str] = []
+    for o, group_, ident, key, value in set_options(args):
+        if group_ != "chardev" or ident != f"char{c.alias}":
+            continue
+        if key == "backend":
+            backend = value
+        elif key in keys:
+            keys[key] = value
+        else:
+            continue
+        sets.append(f"-set {o.text.strip()}")
+    if backend != "udp" or not sets:
+        return None
+    if not keys["port"]:
+        return []
+    base = dataclasses.replace(
+        c, protocol="udp", device=f"{c.device} (a QEMU argument {' '.join(sets)})", tls=False
+    )
+    out = [
+        dataclasses.replace(
+            base, mode="connect", host=keys["host"] or "localhost", service=keys["port"]
+        )
+    ]
+    if keys["localaddr"] or keys["localport"]:
+        out.append(
+            dataclasses.replace(
+                base, mode="bind", host=keys["localaddr"], service=keys["localport"] or "0"
+            )
+        )
+    return out
 
 
 def chardev_set(
