@@ -21,17 +21,33 @@ Findings:
   process label keeps its verdict (unconfined or complain fails, else asked). Older test
   changed (separate commit): test_redteam48 R48T-1's "process-label-read" case (web01's own
   libvirt-<uuid> (enforce), now a pass) asks for another VM's profile instead.
+- R51T-2 (false pass) HVA-059 (R48T's lead, the QEMU user read from qemu.conf alone): a VM
+  whose LUNs or SCSI host devices have filtered SG_IO and no rawio passed "1 LUN(s) with
+  filtered SG_IO and no rawio" whatever QEMU's privileges. The kernel filters SG_IO only for
+  a caller without CAP_SYS_RAWIO (Linux drivers/scsi/scsi_ioctl.c scsi_cmd_allowed: "root can
+  do any command", `if (capable(CAP_SYS_RAWIO)) return true;`), which a root QEMU keeps where
+  qemu.conf clear_emulator_capabilities = 0 (default 1: libvirt qemu_conf.c
+  virQEMUDriverConfigNew; read by virConfGetValueBool, so now a qemu.conf default of
+  parse.libvirt_conf). Now (guest._filtered_for_its_qemu) the running QEMU's CapEff decides
+  (bit 17 fails, unread asks); a VM without a listed process is judged on qemu.conf: clearing
+  passes, = 0 fails where the VM's static DAC label or qemu.conf's user is root and asks
+  otherwise; qemu.conf unread is host_settings_manual's question. Older test changed
+  (separate commit): test_checks_vm_inherited's simulated host, whose qemu.conf is not read,
+  now asks for scsi_plain's SCSI host device.
 
 Held:
 - R51T-1's other process labels keep their verdict: another VM's profile, this VM's profile
   carried by another QEMU too, an MCS pair another QEMU holds or dominates (s0-s0:c0.c1023),
   another QEMU's label unread, SELinux permissive or svirt_t made permissive, one category, a
   type not sVirt's are asked; complain fails.
+- HVA-059: a running QEMU with CapEff 0 (the harness's), and a shut-off VM under the default
+  clear_emulator_capabilities, even with user = "root", keep their pass.
 
 Probed by script: none.
 
-Tally: 1 finding (team decision: R51T-1 on HVA-044), 2 tests (13 cases); 3 cases failed on
-main before the change (the three passes), 10 held (10 cases).
+Tally: 2 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059), 5
+tests (23 cases); 10 cases failed on main before the changes (R51T-1: 3, R51T-2: 7), 13 held
+(13 cases).
 
 Leads left: see the round's report.
 """
@@ -45,6 +61,8 @@ import pytest
 from conftest import HARDENED_HOST, WEB01_UUID, domain_xml, messages, outcomes
 from test_redteam_probes import SELINUX_HOST
 
+TEST_NS = " xmlns:test='http://libvirt.org/schemas/domain/test/1.0'"
+SHUT_OFF = "<test:runstate>5</test:runstate>"
 SELINUX = (
     "<seclabel type='dynamic' model='selinux' relabel='yes'>"
     "<label>system_u:system_r:svirt_t:s0:c1,c2</label></seclabel>"
@@ -58,6 +76,14 @@ OTHER = (
     "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny\n"
 )
 OTHER_STATUS = "/proc/1300/status:Seccomp:\t2\n/proc/1300/status:CapEff:\t0000000000000000\n"
+
+
+def _question(a, cid: str, name: str) -> str | None:
+    return next(
+        r.outcome.question
+        for r in a.results
+        if r.check.id == cid and r.outcome.subject.name == name
+    )
 
 
 def _label(pid: int, label: str) -> tuple[str, int]:
@@ -213,3 +239,117 @@ def test_r51t_1_other_process_labels_keep_their_verdict(
     a = host_scan(overrides, domains=[domain_xml("web01", label)])
     assert outcomes(a, "HVA-044") == {"web01": status}
     assert messages(a, "HVA-044") == {"web01": message}
+
+
+LUN = (
+    "<devices><disk type='block' device='lun'><driver name='qemu' type='raw'/>"
+    "<source dev='/dev/sdc'/><target dev='sda' bus='scsi'/></disk></devices>"
+)
+ROOT_DAC = "<seclabel type='static' model='dac' relabel='yes'><label>+0:+0</label></seclabel>"
+SG = "1 LUN(s) with filtered SG_IO and no rawio"
+RAWIO = ", with which the kernel lets it send any SCSI command"
+CONF = HARDENED_HOST["/etc/libvirt/qemu.conf"]
+NO_CLEAR = CONF + "clear_emulator_capabilities = 0\n"
+ROOT_NO_CLEAR = NO_CLEAR.replace('user = "libvirt-qemu"', 'user = "root"')
+
+
+def _status(caps: str | None) -> dict[str, Any]:
+    text = "/proc/1200/status:Seccomp:\t2\n" + (
+        f"/proc/1200/status:CapEff:\t{caps}\n" if caps is not None else ""
+    )
+    return {"qemu-status-1200": (text, 0)}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body", "status", "message"),
+    [
+        pytest.param(
+            _status("000001ffffffffff"),
+            LUN,
+            "fail",
+            f"{SG}, but the VM's QEMU (pid 1200, user libvirt+) holds CAP_SYS_RAWIO{RAWIO}",
+            id="running-qemu-holds-cap-sys-rawio",
+        ),
+        pytest.param(
+            _status("0000000000020000"),
+            LUN,
+            "fail",
+            f"{SG}, but the VM's QEMU (pid 1200, user libvirt+) holds CAP_SYS_RAWIO{RAWIO}",
+            id="running-qemu-holds-cap-sys-rawio-alone",
+        ),
+        pytest.param(
+            _status(None),
+            LUN,
+            "manual",
+            f"{SG}; the capabilities of the VM's QEMU (pid 1200) were not read",
+            id="running-qemu-capeff-unread",
+        ),
+        pytest.param(
+            {"/etc/libvirt/qemu.conf": ROOT_NO_CLEAR},
+            LUN + SHUT_OFF,
+            "fail",
+            f"{SG}, but qemu.conf sets clear_emulator_capabilities = 0 and qemu.conf's user "
+            f"root is root: the VM's QEMU keeps CAP_SYS_RAWIO{RAWIO}",
+            id="shut-off-root-without-clearing",
+        ),
+        pytest.param(
+            {"/etc/libvirt/qemu.conf": NO_CLEAR},
+            ROOT_DAC + LUN + SHUT_OFF,
+            "fail",
+            f"{SG}, but qemu.conf sets clear_emulator_capabilities = 0 and the VM's DAC label "
+            f"+0:+0 is root: the VM's QEMU keeps CAP_SYS_RAWIO{RAWIO}",
+            id="shut-off-dac-label-root-without-clearing",
+        ),
+        pytest.param(
+            {"/etc/libvirt/qemu.conf": NO_CLEAR},
+            LUN + SHUT_OFF,
+            "manual",
+            f"{SG}; qemu.conf sets clear_emulator_capabilities = 0, so QEMU keeps its "
+            "capabilities if it runs as root",
+            id="shut-off-user-without-clearing",
+        ),
+    ],
+)
+def test_r51t_2_sg_io_filter_needs_a_qemu_without_cap_sys_rawio(
+    host_scan, overrides, body, status, message
+) -> None:
+    """R51T-2 (false pass): "LUN(s) with filtered SG_IO and no rawio" passed whatever QEMU's
+    privileges: the kernel lets a caller with CAP_SYS_RAWIO send any SCSI command
+    (scsi_ioctl.c scsi_cmd_allowed), which a root QEMU keeps where clear_emulator_capabilities
+    = 0 (qemu_conf.c). The running QEMU's CapEff answers, else qemu.conf and the DAC label."""
+    extra = TEST_NS if SHUT_OFF in body else ""
+    a = host_scan(overrides, domains=[domain_xml("web01", body, extra_attrs=extra)])
+    assert outcomes(a, "HVA-059") == {"web01": status}
+    assert messages(a, "HVA-059") == {"web01": message}
+
+
+def test_r51t_2_unread_capabilities_question(host_scan) -> None:
+    """R51T-2: the question names the file and the bit that answer."""
+    a = host_scan(_status(None), domains=[domain_xml("web01", LUN)])
+    assert _question(a, "HVA-059", "web01") == (
+        "Does the QEMU of VM web01 on host hv1 run without CAP_SYS_RAWIO? Evidence: `grep "
+        "CapEff /proc/PID/status` for pid 1200 (bit 17, 0x20000). Pass: the bit is clear, so "
+        "the kernel filters its SG_IO commands; fail: it is set, so every SCSI command the "
+        "guest builds reaches the device."
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body"),
+    [
+        pytest.param({}, LUN, id="running-qemu-without-capabilities"),
+        pytest.param({}, LUN + SHUT_OFF, id="shut-off-default-clearing"),
+        pytest.param(
+            {"/etc/libvirt/qemu.conf": CONF.replace('user = "libvirt-qemu"', 'user = "root"')},
+            LUN + SHUT_OFF,
+            id="shut-off-root-clearing",
+        ),
+    ],
+)
+def test_r51t_2_held_qemu_without_cap_sys_rawio_passes(host_scan, overrides, body) -> None:
+    """Held: CapEff 0 (the harness's QEMU), or clear_emulator_capabilities = 1 (the default,
+    also for a root QEMU): the kernel filters its SG_IO commands."""
+    extra = TEST_NS if SHUT_OFF in body else ""
+    a = host_scan(overrides, domains=[domain_xml("web01", body, extra_attrs=extra)])
+    assert outcomes(a, "HVA-059") == {"web01": "pass"}
+    assert messages(a, "HVA-059") == {"web01": SG}

@@ -29,6 +29,7 @@ from hvaudit.checks.base import (
     Outcome,
     Severity,
     Status,
+    Subject,
     check,
     failed,
     joined_asks,
@@ -44,7 +45,7 @@ from hvaudit.checks.base import (
 )
 from hvaudit.checks.network import _pci_functions
 from hvaudit.checks.vmware import host_default_questions, own_keys_pass
-from hvaudit.model import Disk, Host, Passthrough, Pool, SharedDirectory, Vm
+from hvaudit.model import Disk, Host, Passthrough, Pool, SharedDirectory, Source, Vm
 from hvaudit.parse.host import NESTED_NOT_LOADED
 from hvaudit.parse.qemu_args import (
     HOST_CHARDEV,
@@ -2571,7 +2572,104 @@ def no_raw_scsi(ctx: Context) -> Iterator[Outcome]:
         if bad:
             yield failed(s, "; ".join(bad), *refs)
         else:
-            yield passed(s, f"{what} with filtered SG_IO and no rawio", *refs)
+            yield _filtered_for_its_qemu(s, v, hosts[v.host], what, refs)
+
+
+#: CAP_SYS_RAWIO's bit in a capability mask (Linux include/uapi/linux/capability.h).
+CAP_SYS_RAWIO = 17
+
+
+def _filtered_for_its_qemu(
+    s: Subject, v: Vm, h: Host, what: str, refs: Sequence[Source]
+) -> Outcome:
+    """HVA-059's verdict of libvirt VM `v` whose LUNs and SCSI host devices (`what`) have
+    filtered SG_IO and no rawio. The kernel filters a caller's SG_IO commands only while it
+    lacks CAP_SYS_RAWIO (drivers/scsi/scsi_ioctl.c scsi_cmd_allowed: "root can do any
+    command", `if (capable(CAP_SYS_RAWIO)) return true;`), and QEMU keeps it where it runs as
+    root with qemu.conf clear_emulator_capabilities = 0 (default 1, qemu_conf.c
+    virQEMUDriverConfigNew; virSetUIDGIDWithCaps clears every capability of a non-root uid, as
+    HVA-042 and HVA-054 read it). A running VM's QEMU processes answer (CapEff in
+    /proc/PID/status, as HVA-042 reads it): one holding CAP_SYS_RAWIO fails, one whose CapEff
+    was not read is asked; qemu.conf, which the daemon read at its start, answers only for a
+    VM whose process is not listed (R51T-2: the pass ignored QEMU's privileges). There
+    clear_emulator_capabilities = 1 passes; = 0 fails where the VM's static DAC label or
+    qemu.conf's user is root and is asked otherwise."""
+    passing = passed(s, f"{what} with filtered SG_IO and no rawio", *refs)
+    procs = vm_processes(h, v) if v.running else []
+    if procs:
+        held = [
+            p for p in procs if p.capabilities is not None and p.capabilities >> CAP_SYS_RAWIO & 1
+        ]
+        if held:
+            p = held[0]
+            return failed(
+                s,
+                f"{what} with filtered SG_IO and no rawio, but the VM's QEMU (pid {p.pid}, user "
+                f"{p.user}) holds CAP_SYS_RAWIO, with which the kernel lets it send any SCSI "
+                "command",
+                *refs,
+                *h.facts.qemu_processes.sources,
+            )
+        unread = [p for p in procs if p.capabilities is None]
+        if not unread:
+            return passing
+        pids = " ".join(str(p.pid) for p in unread[:3])
+        return manual(
+            s,
+            f"{what} with filtered SG_IO and no rawio; the capabilities of the VM's QEMU (pid "
+            f"{pids}) were not read",
+            *refs,
+            *h.facts.qemu_processes.sources,
+            question=f"Does the QEMU of VM {v.name} on host {v.host} run without "
+            f"CAP_SYS_RAWIO? Evidence: `grep CapEff /proc/PID/status` for pid {pids} (bit 17, "
+            "0x20000). Pass: the bit is clear, so the kernel filters its SG_IO commands; fail: "
+            "it is set, so every SCSI command the guest builds reaches the device.",
+        )
+    qc = conf_fact(h, "qemu.conf")
+    if not qc.known:
+        return host_settings_manual(
+            s,
+            h,
+            qc,
+            f"{what} with filtered SG_IO and no rawio",
+            f"Does the QEMU of VM {v.name} on host {v.host} start without CAP_SYS_RAWIO? "
+            "Evidence: clear_emulator_capabilities and user in /etc/libvirt/qemu.conf, and the "
+            f"VM's <seclabel model='dac'> in `virsh dumpxml {v.name}`. Pass: "
+            "clear_emulator_capabilities is 1 (the default), or QEMU runs as a non-root user; "
+            "fail: it is 0 and QEMU runs as root, which keeps CAP_SYS_RAWIO.",
+            *refs,
+        )
+    clear, csrc = conf_value(h, "qemu.conf", "clear_emulator_capabilities")
+    if clear:
+        return passing
+    dac = [x for x in v.security_labels if x.model == "dac" and x.type == "static" and x.label]
+    user, usrc = conf_value(h, "qemu.conf", "user")
+    who, src = ((dac[0].label or "").partition(":")[0], dac[0].source) if dac else (user, usrc)
+    text = str(who).strip() if who is not None else ""
+    named = f"the VM's DAC label {dac[0].label}" if dac else f"qemu.conf's user {text}"
+    if text == "root" or (text.lstrip("+").isdigit() and int(text.lstrip("+")) == 0):
+        return failed(
+            s,
+            f"{what} with filtered SG_IO and no rawio, but qemu.conf sets "
+            f"clear_emulator_capabilities = 0 and {named} is root: the VM's QEMU keeps "
+            "CAP_SYS_RAWIO, with which the kernel lets it send any SCSI command",
+            *refs,
+            csrc,
+            src,
+        )
+    return manual(
+        s,
+        f"{what} with filtered SG_IO and no rawio; qemu.conf sets clear_emulator_capabilities = "
+        f"0, so QEMU keeps its capabilities if it runs as root",
+        *refs,
+        csrc,
+        src,
+        question=f"Does the QEMU of VM {v.name} on host {v.host} run as a user whose uid is not "
+        f"0? Evidence: `id -u` of {named if text else 'the user libvirt was built to run QEMU as'}"
+        f" on {v.host} (or `ps -o user= -p PID` of its running QEMU). Pass: a non-zero uid, "
+        "whose capabilities libvirt clears; fail: uid 0, so QEMU keeps CAP_SYS_RAWIO and the "
+        "kernel lets it send any SCSI command.",
+    )
 
 
 #: PCI base class 0x01, mass storage controllers, by subclass (Linux include/linux/pci_ids.h

@@ -89,6 +89,8 @@ QEMU_DEFAULTS: dict[str, ConfValue] = {
     "relaxed_acs_check": 0,
     "stdio_handler": "logd",
     "dynamic_ownership": 1,
+    # qemu_conf.c virQEMUDriverConfigNew: cfg->clearEmulatorCapabilities = true
+    "clear_emulator_capabilities": 1,
     "namespaces": ["mount"],
     "migrate_tls_x509_verify": 1,  # resolved in effective_qemu_conf
     "cgroup_device_acl": None,  # None: libvirt's built-in list (DEFAULT_DEVICE_ACL)
@@ -345,6 +347,7 @@ _QEMU_KEY_TYPES: dict[str, str] = {
             "relaxed_acs_check",
             "dynamic_ownership",
             "remember_owner",
+            "clear_emulator_capabilities",
         ),
         "bool",
     ),
