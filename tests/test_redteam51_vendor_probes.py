@@ -41,6 +41,15 @@ Findings:
   as a prefix of the stack ("..., VLAN 30 of eno1 (a link of bond0), which VM api-11 net0
   reaches through vmbr0"; "VLAN 40 in VLAN 30 of bond0").
 
+- R51V-3 (false pass) HVA-440: a distributed port group whose order holds two uplinks with a
+  link, whose ports may override it (VMwareDVSPortgroupPolicy.uplinkTeamingOverrideAllowed:
+  "Allow the setting of uplinkTeamingPolicy for an individual port to override the setting in
+  defaultPortConfig of a portgroup", vSphere Web Services API, read with `search`), passed on
+  the port group's order as R51V-1 first landed it; the ports' own orders are not collected.
+  Now the collector records the flag with the other overrides, and such a port group, or one
+  whose flag is not reported, is asked ("..., but each port may override this teaming order
+  (uplinkTeamingOverrideAllowed)"), the question naming each port's own order as evidence.
+
 Held:
 - HVA-440: a dvs.json of an older collector (no `uplink_order`): the R47E-3 question.
 - HVA-308: eno1.40 (a VLAN no guest is on) and bond0.40.30 (VLAN 30 inside VLAN 40, no guest
@@ -48,9 +57,10 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 2 findings (1 team decision, a "manual" where the evidence answers; 1 false pass); 20
-test cases, 17 failed on main before the fixes (R51V-1: 1 collector keys missing, 3 fail, 1
-pass, 6 asked with the open item named; R51V-2: 5 pass, 1 leased address passed), 3 held.
+Tally: 3 findings (1 team decision, a "manual" where the evidence answers; 2 false pass); 22
+test cases, 19 failed on main before the fixes (R51V-1: 1 collector keys missing, 3 fail, 1
+pass, 6 asked with the open item named; R51V-2: 5 pass, 1 leased address passed; R51V-3: 2
+pass on main with R51V-1), 3 held.
 
 Leads left:
 - HVA-308: a guest bridge over a VLAN device (`bridge-ports bond0.30`, untagged guests) beside
@@ -135,10 +145,13 @@ def _host(
     return record
 
 
-def _dvs(orders: dict[str, tuple[list[str], list[str]] | None]) -> dict[str, Any]:
+def _dvs(
+    orders: dict[str, tuple[list[str], list[str]] | None], override: bool | None = False
+) -> dict[str, Any]:
     """vCenter's dvs.json (collect/vsphere.py _dvs_record from real pyVmomi objects): switch
     dvs-prod, its uplink port group, and a port group per `orders` entry with that active and
-    standby uplink port order (None: no uplinkTeamingPolicy reported)."""
+    standby uplink port order (None: no uplinkTeamingPolicy reported), its ports allowed to
+    override the teaming order as `override` says (None: config.policy not reported)."""
     from pyVmomi import vim
 
     from hvaudit.collect.vsphere import _dvs_record
@@ -169,6 +182,10 @@ def _dvs(orders: dict[str, tuple[list[str], list[str]] | None]) -> dict[str, Any
             "config.distributedVirtualSwitch": switch,
             "config.uplink": False,
         }
+        if override is not None:
+            groups[f"dvportgroup-{n}"]["config.policy"] = dvs.VMwarePortgroupPolicy(
+                uplinkTeamingOverrideAllowed=override
+            )
     return _dvs_record([(switch, {"name": "dvs-prod"})], groups)
 
 
@@ -185,6 +202,8 @@ def test_r51v1_collector_records_order_and_uplink_ports() -> None:
         ("Web", ["Uplink 1", "Uplink 2"]),
         ("Old", None),
     ]
+    free = _dvs({"Web": (["Uplink 1"], [])}, override=True)["portgroups"][1]["overrides"]
+    assert free["uplinkTeamingOverrideAllowed"] is True  # R51V-3
     assert _host(LINKED, BACKED)["proxy_switches"][0]["uplink_ports"] == {
         "Uplink 1": "vmnic2",
         "Uplink 2": "vmnic3",
@@ -198,9 +217,11 @@ def _ask(open_: str) -> str:
         "with a link on host esx1 (vmnic2, vmnic3), active or standby? "
         f"Open: {open_}. Evidence: each distributed port group's teaming and failover order "
         "(the port group > Configure > Policies, or config.defaultPortConfig.uplinkTeamingPolicy"
-        ".uplinkPortOrder), which vmnic backs each uplink or LAG on the host (Host > Configure > "
-        "Virtual switches) and each vmnic's link. Pass: yes, two or more, each with a link; "
-        "fail: a port group has one uplink with a link active or standby."
+        ".uplinkPortOrder) and, where its ports may override it (config.policy."
+        "uplinkTeamingOverrideAllowed), each port's own order, which vmnic backs each uplink or "
+        "LAG on the host (Host > Configure > Virtual switches) and each vmnic's link. Pass: yes, "
+        "two or more, each with a link; fail: a port group or port has one uplink with a link "
+        "active or standby."
     )
 
 
@@ -335,6 +356,42 @@ def test_r51v1_unknown_team_is_asked(
     a = _vsphere(tmp_path, _host(LINKED, **host), dvs=_dvs(orders))
     status, message, question = _verdict(a, "HVA-440", "dvs-prod")
     assert (status, message, question) == (
+        "manual",
+        f"distributed switch dvs-prod has uplinks vmnic2, vmnic3 on host esx1; {open_}",
+        _ask(open_),
+    )
+
+
+@pytest.mark.parametrize(
+    ("override", "open_"),
+    [
+        pytest.param(
+            True,
+            "port group Web: Uplink 1 (vmnic2), Uplink 2 (vmnic3), but each port may override "
+            "this teaming order (uplinkTeamingOverrideAllowed)",
+            id="ports-may-override",
+        ),
+        pytest.param(
+            None,
+            "port group Web: Uplink 1 (vmnic2), Uplink 2 (vmnic3), but whether its ports may "
+            "override this teaming order (uplinkTeamingOverrideAllowed) is not reported",
+            id="override-not-reported",
+        ),
+    ],
+)
+def test_r51v3_port_override_of_the_teaming_order_is_asked(
+    tmp_path: Path, override: bool | None, open_: str
+) -> None:
+    """R51V-3 (false pass) HVA-440: port group Web's order holds both uplinks, but its ports
+    may override the teaming policy (uplinkTeamingOverrideAllowed true, or not reported): a
+    port of a VM may use one uplink, and the ports' own settings are not collected. R51V-1 as
+    first landed passed "port group Web: Uplink 1 (vmnic2), Uplink 2 (vmnic3)"."""
+    a = _vsphere(
+        tmp_path,
+        _host(LINKED, BACKED),
+        dvs=_dvs({"Web": (["Uplink 1"], ["Uplink 2"])}, override=override),
+    )
+    assert _verdict(a, "HVA-440", "dvs-prod") == (
         "manual",
         f"distributed switch dvs-prod has uplinks vmnic2, vmnic3 on host esx1; {open_}",
         _ask(open_),

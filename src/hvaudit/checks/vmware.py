@@ -4988,8 +4988,25 @@ def _dv_portgroup_teams(
         up = [n for n in team if n in nics and n not in down and n not in unseen]
         strange = [str(u) for u in order if str(u) not in ports or (loose and not ports[str(u)])]
         hidden = [n for n in team if (n in unseen or n not in nics) and n not in down]
-        if len(up) >= 2:
+        overrides = pg.get("overrides")
+        free = (
+            overrides.get("uplinkTeamingOverrideAllowed") if isinstance(overrides, dict) else None
+        )
+        if len(up) >= 2 and free is False:
             teams.append(f"port group {pg_name}: {', '.join(named)}")
+        elif len(up) >= 2:
+            # R51V-3: a port that may override the port group's teaming order may use one
+            # uplink whatever the order (VMwareDVSPortgroupPolicy.uplinkTeamingOverrideAllowed);
+            # the ports' own settings are not collected
+            unknown_.append(
+                f"port group {pg_name}: {', '.join(named)}, but "
+                + (
+                    "each port may override this teaming order (uplinkTeamingOverrideAllowed)"
+                    if free is True
+                    else "whether its ports may override this teaming order "
+                    "(uplinkTeamingOverrideAllowed) is not reported"
+                )
+            )
         elif strange or hidden:
             unknown_.append(
                 f"port group {pg_name}: {', '.join(named)}"
@@ -5023,10 +5040,11 @@ def _dv_portgroup_teams(
             f"of its uplinks with a link on host {host} ({', '.join(nics)}), active or standby? "
             f"Open: {'; '.join(unknown_)}. Evidence: each distributed port group's teaming and "
             "failover order (the port group > Configure > Policies, or config.defaultPortConfig."
-            "uplinkTeamingPolicy.uplinkPortOrder), which vmnic backs each uplink or LAG on the "
-            "host (Host > Configure > Virtual switches) and each vmnic's link. Pass: yes, two or "
-            "more, each with a link; fail: a port group has one uplink with a link active or "
-            "standby.",
+            "uplinkTeamingPolicy.uplinkPortOrder) and, where its ports may override it (config."
+            "policy.uplinkTeamingOverrideAllowed), each port's own order, which vmnic backs each "
+            "uplink or LAG on the host (Host > Configure > Virtual switches) and each vmnic's "
+            "link. Pass: yes, two or more, each with a link; fail: a port group or port has one "
+            "uplink with a link active or standby.",
         )
     return passed(
         s,

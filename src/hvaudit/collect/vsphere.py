@@ -759,6 +759,10 @@ def _dvs_record(
                         "securityPolicyOverrideAllowed",
                         "macManagementOverrideAllowed",
                         "vlanOverrideAllowed",
+                        # R51V-3: "Allow the setting of uplinkTeamingPolicy for an individual
+                        # port to override the setting in defaultPortConfig of a portgroup"
+                        # (VMwareDVSPortgroupPolicy, vSphere Web Services API)
+                        "uplinkTeamingOverrideAllowed",
                     )
                 }
                 if policy is not None
