@@ -15,13 +15,22 @@ Findings:
   parse.host._admins like an older bundle's silence: no socket, nothing asked, and HVA-142
   passed on the sudoers and group members alone, though a group-writable socket is root
   (R23A-2, R25A-1). Now unavailable, naming the stat to run.
+- R51S-2 (wording) HVA-142: a fail whose extra principals a drop-in grants (a file sudoers
+  includes, /etc/sudoers.d/NAME, or an /etc/doas.d snippet, doas.conf(5) as Alpine's doas
+  reads them after /etc/doas.conf, R36A-1) listed the principals only, so the auditor trimmed
+  /etc/sudoers, whose own rules are narrow, and the drop-in stayed (the team's decision of
+  round 51). Now each such file is named with whom it adds (parse.host._admins fills
+  HostFacts.admin_dropins: the principals a file's rules add beyond the files sudo read before
+  it, a chained `(alice)` Runas rule included).
 
 Held:
+- a drop-in that grants only whom /etc/sudoers already grants names no file (it widens
+  nothing), and a fail from /etc/sudoers alone names no drop-in.
 - the hardened host with every stat answering (no container socket) passes HVA-142.
 
 Probed by script: none.
 
-Tally: 1 finding (1 false pass); 3 cases; 2 failed on main before the fix.
+Tally: 2 findings (1 false pass, 1 wording); 8 cases; 6 failed on main before the fix.
 
 Leads left: see the report.
 """
@@ -30,7 +39,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, messages, outcomes
 
 STAT_RUN = "stat -c '%a %U %G %n'"
 
@@ -59,3 +68,71 @@ def test_socket_stats_answered_hold(host_scan) -> None:
     a = host_scan()
     assert outcomes(a, "HVA-142") == {"hv1": "pass"}
     assert messages(a, "HVA-142") == {"hv1": "2 administrative principal(s) (limit 3): alice, root"}
+
+
+SUDOERS = HARDENED_HOST["sudoers"][0]
+GROUP = HARDENED_HOST["/etc/group"] + "ops:x:300:bob,carol\n"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "tail"),
+    [
+        (
+            {
+                "sudoers": (SUDOERS + "/etc/sudoers.d/90-ops:%ops ALL=(ALL) ALL\n", 0),
+                "/etc/group": GROUP,
+            },
+            "4 administrative principal(s) (limit 3): alice, bob, carol, root; "
+            "/etc/sudoers.d/90-ops adds bob, carol",
+        ),
+        (
+            {"sudoers": (SUDOERS + "/etc/sudoers.d/90-ops:ALL ALL=(ALL) NOPASSWD: ALL\n", 0)},
+            "3 administrative principal(s) (limit 3): ALL (every user), alice, root; "
+            "/etc/sudoers.d/90-ops adds ALL (every user)",
+        ),
+        (
+            {
+                "sudoers": (
+                    SUDOERS + "/etc/sudoers.d/90-ops:dave ALL=(alice) ALL\n"
+                    "/etc/sudoers.d/92-db:erin,frank ALL=(ALL) ALL\n",
+                    0,
+                )
+            },
+            "5 administrative principal(s) (limit 3): alice, dave, erin, frank, root; "
+            "/etc/sudoers.d/90-ops adds dave; /etc/sudoers.d/92-db adds erin, frank",
+        ),
+        (
+            {
+                "doas-d": ("/etc/doas.d/50-ops.conf:permit :ops\n", 0),
+                "/etc/group": GROUP,
+            },
+            "4 administrative principal(s) (limit 3): alice, bob, carol, root; "
+            "/etc/doas.d/50-ops.conf adds bob, carol",
+        ),
+    ],
+    ids=["sudoers.d-group", "sudoers.d-all", "sudoers.d-chained", "doas.d"],
+)
+def test_fail_names_the_dropin_that_widens(host_scan, overrides: dict, tail: str) -> None:
+    """R51S-2 (wording) HVA-142: the fail names each drop-in file with whom it adds."""
+    a = host_scan(overrides)
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}
+    assert messages(a, "HVA-142") == {"hv1": tail}
+
+
+def test_fail_from_main_sudoers_names_no_dropin(host_scan) -> None:
+    """Held: a drop-in granting only alice (whom %sudo in /etc/sudoers grants) widens nothing;
+    the fail comes from /etc/sudoers's own rule and names no drop-in."""
+    a = host_scan(
+        {
+            "sudoers": (
+                SUDOERS + "/etc/sudoers:%ops ALL=(ALL) ALL\n"
+                "/etc/sudoers.d/91-alice:alice ALL=(ALL) ALL\n",
+                0,
+            ),
+            "/etc/group": GROUP,
+        }
+    )
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}
+    assert messages(a, "HVA-142") == {
+        "hv1": "4 administrative principal(s) (limit 3): alice, bob, carol, root"
+    }

@@ -1218,6 +1218,10 @@ class HostFacts:
     accounts: Fact[tuple[Account, ...]] = field(default_factory=_na)
     admin_principals: Fact[tuple[str, ...]] = field(default_factory=_na)
     """Users and %groups granted administrative rights by sudoers, plus members of admin groups."""
+    admin_dropins: Fact[tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=_na)
+    """(drop-in file, the principals it adds) for each sudoers file other than the one sudo
+    reads first and each /etc/doas.d snippet whose rules grant administrative rights beyond the
+    files read before it (R51S-2); () when none does."""
     kernel_not_booted: Fact[tuple[str, ...]] = field(default_factory=_na)
     """(running release, newest installed release of the same flavour) where a kernel newer than
     the running one is installed in /boot (an update not in effect until a reboot); () if none."""

@@ -3591,6 +3591,11 @@ def few_admins(ctx: Context) -> Iterator[Outcome]:
         root_pw = [n for n in names if n.startswith(EVERY_USER_ROOTPW)]
         others = [n for n in names if not n.startswith(EVERY_USER_ROOTPW)]
         if len(others) > limit or every_user:
+            # a drop-in that widens access is named with whom it adds (R51S-2): the file to
+            # trim, where sudoers' or doas.conf's own rules look narrow
+            dropins = h.facts.admin_dropins
+            added = dropins.get() if dropins.known else ()
+            msg += "".join(f"; {path} adds {', '.join(who[:15])}" for path, who in added)
             yield failed(s, msg, *refs)
             continue
         # every open condition is asked in one item: sudo's rootpw question hid the merged,

@@ -798,7 +798,13 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.groups = ev.fact(_file("/etc/group"), _group_file)
     f.login_groups = _login_groups(ev)
     f.group_directory = _group_directory(ev)
-    f.admin_principals = _admins(ev)
+    admin_dropins: dict[str, set[str]] = {}
+    f.admin_principals = _admins(ev, admin_dropins)
+    # which drop-in file adds whom, read beside admin_principals (R51S-2)
+    f.admin_dropins = Fact.of(
+        tuple((path, tuple(sorted(who))) for path, who in sorted(admin_dropins.items())),
+        *f.admin_principals.sources,
+    )
     f.directory = _directory(ev)
     f.directory_open = _directory_open(ev, f.directory)
     f.userdb_accounts = _userdb_accounts(ev)
@@ -3583,7 +3589,16 @@ def _sudoers_statements(text: str, shost: str | None = None, main: str = SUDOERS
     comments dropped (a '#' followed by digits starts a uid, not a comment), and lines ending in a
     backslash joined with the next line of the same file (sudoers(5): "Long lines can be continued
     with a backslash")."""
-    for lines in _sudoers_loaded(_by_file(text), shost, main).values():
+    for _, stmt in _sudoers_file_statements(text, shost, main):
+        yield stmt
+
+
+def _sudoers_file_statements(
+    text: str, shost: str | None = None, main: str = SUDOERS
+) -> Iterator[tuple[str, str]]:
+    """(file, statement) for each statement _sudoers_statements reads, in the order sudo loads
+    the files: the file names whom a drop-in's rule grants (R51S-2)."""
+    for path, lines in _sudoers_loaded(_by_file(text), shost, main).items():
         pending = ""
         for line in lines:
             body = line.strip()
@@ -3592,14 +3607,17 @@ def _sudoers_statements(text: str, shost: str | None = None, main: str = SUDOERS
             if body.endswith("\\"):
                 pending += body[:-1] + " "
                 continue
-            yield pending + body
+            yield path, pending + body
             pending = ""
         if pending:
-            yield pending
+            yield path, pending
 
 
-def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
+def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fact[tuple[str, ...]]:
     """Everyone sudoers lets run commands, and the members of the administrative groups.
+    `dropins`, where given, is filled with each drop-in file (a sudoers file other than the one
+    sudo reads first, an /etc/doas.d snippet) and the principals its rules add beyond the files
+    read before it, so a fail names the file that widens access (R51S-2).
 
     sudoers(5): a user specification starts with a User_List, comma-separated users, %groups,
     #uids, +netgroups and User_Alias names (each may be negated with '!'); `User_Alias NAME =
@@ -3827,13 +3845,21 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     polkit_groups += _container_socket_groups(ev)
     admin_groups = (*ADMIN_GROUPS, *_socket_groups(ev), *polkit_groups)
     aliases: dict[str, list[str]] = {}
-    lists: list[tuple[list[str], bool]] = []
-    chained: list[tuple[list[str], set[str]]] = []
-    stmts = list(_sudoers_statements(sudoers_text, shost, sudoers_main))
+    lists: list[tuple[list[str], bool, str]] = []
+    # (users, the accounts they may act as, the drop-in file granting it or "")
+    chained: list[tuple[list[str], set[str], str]] = []
+    file_stmts = list(_sudoers_file_statements(sudoers_text, shost, sudoers_main))
+    stmts = [stmt for _, stmt in file_stmts]
+    granted_by: dict[str, set[str]] = dropins if dropins is not None else {}
+
+    def dropin(path: str) -> str:
+        # the file sudo reads first is no drop-in; every file it includes is
+        return "" if path == sudoers_main else path
+
     settings, scoped = _sudo_defaults(stmts)
     runas_default = _sudo_runas_default(settings, scoped)
     password_flag = _sudo_password_flag(settings, scoped)
-    for stmt in stmts:
+    for stmt_file, stmt in file_stmts:
         if (
             stmt.startswith(("@include", "#include", "Defaults"))
             or stmt.split()[0] in _SUDOERS_SKIP
@@ -3871,9 +3897,21 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         if any(r is None for r in runas_sets):
             # a NOPASSWD tag (sudoers(5) Tag_Spec) runs its commands without asking for any
             # password, whatever rootpw/targetpw say
-            lists.append((users, any(re.search(r"\bNOPASSWD\s*:", c) for c in here)))
+            lists.append(
+                (
+                    users,
+                    any(re.search(r"\bNOPASSWD\s*:", c) for c in here),
+                    dropin(stmt_file),
+                )
+            )
         else:
-            chained.append((users, set().union(*(r for r in runas_sets if r is not None))))
+            chained.append(
+                (
+                    users,
+                    set().union(*(r for r in runas_sets if r is not None)),
+                    dropin(stmt_file),
+                )
+            )
     principals: set[str] = set()
     gid_names = _gid_names(ev)
     pw_got = ev.get(_file("/etc/passwd"))
@@ -3906,14 +3944,20 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         else:
             principals.add(item)
 
-    for user_list, nopasswd in lists:
+    def widened(path: str, before: set[str]) -> None:
+        if path and principals - before:
+            granted_by.setdefault(path, set()).update(principals - before)
+
+    for user_list, nopasswd, stmt_file in lists:
         # with rootpw/targetpw sudo asks ALL's users for root's password (R21D-1): whoever knows
         # it is root already, if /etc/pam.d/sudo checks it (the check asks)
         every = (
             f"{EVERY_USER_ROOTPW}{password_flag})" if password_flag and not nopasswd else EVERY_USER
         )
+        before = set(principals)
         for item in user_list:
             add(item, frozenset(), every)
+        widened(stmt_file, before)
     doas = ev.get(_file("/etc/doas.conf"))
     doas_src: list[Source] = []
     if doas.state == "failed":
@@ -3931,9 +3975,12 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     doas_files += snippets
     if doas_files:
         rules = []
+        rule_files: list[str] = []
         for path, text in doas_files:
             try:
-                rules += _doas_rules(text)
+                file_rules = _doas_rules(text)
+                rules += file_rules
+                rule_files += [path] * len(file_rules)
             except ValueError as err:
                 return Fact.unavailable(
                     f"{path} could not be read as doas.conf(5) ({err}): who doas lets run "
@@ -3951,9 +3998,12 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
         pw_entries = list(_nss_entries(pw_got.text if pw_got.state == "ok" else "", 7))
         zero_names = {n for n, uid, _, _ in pw_entries if uid == 0}
         granted: set[str] = set()
+        doas_by: dict[str, str] = {}  # account -> the file of the last rule granting it root
         as_any: dict[str, set[str]] = {}  # who may act as every account but those denied
         as_one: dict[str, set[str]] = {}  # target -> who may act as it
-        for permit, identity, target, restricted in rules:
+        for (permit, identity, target, restricted), rule_file in zip(
+            rules, rule_files, strict=True
+        ):
             who = _doas_identity(identity, ev, groups, gid_names)
             if identity.startswith(":"):
                 who |= extra(gid_names.get(identity[1:], identity[1:]))
@@ -3963,6 +4013,7 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
             if permit:
                 if named in (None, "root"):
                     granted |= who
+                    doas_by.update(dict.fromkeys(who, rule_file))
                 if named is None:
                     for acct in who:
                         as_any[acct] = set()
@@ -3980,16 +4031,21 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
                 for t, holders in as_one.items():
                     if named in (None, t):
                         holders -= gone
+        before = set(principals)
         principals |= granted
+        for acct in principals - before:
+            if doas_by.get(acct, "/etc/doas.conf") != "/etc/doas.conf":
+                granted_by.setdefault(doas_by[acct], set()).add(acct)
         # doas as another account: an administrator only if that account is one
         accounts = {n for n, _, _, _ in pw_entries} - zero_names
         chained.extend(
-            ([acct.removesuffix(UNRESOLVED) for acct in holders], {t})
+            ([acct.removesuffix(UNRESOLVED) for acct in holders], {t}, "")
             for t, holders in as_one.items()
             if holders
         )
         chained.extend(
-            ([acct.removesuffix(UNRESOLVED)], accounts - denied) for acct, denied in as_any.items()
+            ([acct.removesuffix(UNRESOLVED)], accounts - denied, "")
+            for acct, denied in as_any.items()
         )
     principals.update(polkit_users)
     principals.update(_socket_writers(ev)[1])
@@ -4012,23 +4068,24 @@ def _admins(ev: HostEvidence) -> Fact[tuple[str, ...]]:
     # every user reaches another account's `podman system service` on TCP and runs what they
     # send as that account: where it is an administrator, every user is one (R30A-2)
     chained.extend(
-        (["ALL"], {uid_names.get(runner, runner)})
+        (["ALL"], {uid_names.get(runner, runner)}, "")
         for runner in _podman_tcp_users(ps.text if ps.state == "ok" else "")
         if runner not in ("root", "0")
     )
     # and the account podman.service's User= runs it as from the next start (R33A-1)
-    chained.extend((["ALL"], {uid_names.get(runner, runner)}) for runner in daemons[2])
+    chained.extend((["ALL"], {uid_names.get(runner, runner)}, "") for runner in daemons[2])
     # users who may act as an account that is itself an administrator (through sudoers or a
     # group) administer too: resolved until nothing changes
     grown = True
     while grown:
         grown = False
-        for users, runas in chained:
+        for users, runas, chain_file in chained:
             if runas & principals:
-                before = len(principals)
+                known = set(principals)
                 for item in users:
                     add(item, frozenset())
-                grown = grown or len(principals) > before
+                widened(chain_file, known)
+                grown = grown or len(principals) > len(known)
     merge_src = [nss.source] if nss.state == "ok" and _group_merge_sources(nss.text) else []
     gsh_src = [gshadow.source] if gshadow.state == "ok" and (gsh or gsh_password) else []
     gsh_src += [pam_grp.source] if granted_at_login else []
