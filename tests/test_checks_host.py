@@ -1695,19 +1695,22 @@ SUDOERS = HARDENED_HOST["sudoers"][0]
             "/etc/sudoers.d/a:User_Alias OPS = bob, carol : ADMINS = OPS, dave\n"
             "/etc/sudoers.d/a:ADMINS ALL=(ALL:ALL) ALL\n",
             "fail",
-            "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root",
+            "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root; "
+            "/etc/sudoers.d/a adds bob, carol, dave",
         ),
         # a user list, continued on the next line with a backslash
         (
             "/etc/sudoers.d/b:bob, carol,\\\n/etc/sudoers.d/b:  dave ALL=(ALL) ALL\n",
             "fail",
-            "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root",
+            "5 administrative principal(s) (limit 3): alice, bob, carol, dave, root; "
+            "/etc/sudoers.d/b adds bob, carol, dave",
         ),
         # ALL is every user
         (
             "/etc/sudoers.d/c:ALL ALL=(ALL) NOPASSWD: /usr/bin/virsh\n",
             "fail",
-            "3 administrative principal(s) (limit 3): ALL (every user), alice, root",
+            "3 administrative principal(s) (limit 3): ALL (every user), alice, root; "
+            "/etc/sudoers.d/c adds ALL (every user)",
         ),
         # a negated entry and a Defaults line name nobody; #uid is a user, not a comment
         (

@@ -211,7 +211,8 @@ def test_sudo_with_a_root_equivalent_group(host_scan) -> None:
         )
         assert outcomes(a, "HVA-142") == {"hv1": "fail"}, (spec, messages(a, "HVA-142"))
         assert messages(a, "HVA-142")["hv1"] == (
-            "4 administrative principal(s) (limit 3): alice, ci, deploy, root"
+            "4 administrative principal(s) (limit 3): alice, ci, deploy, root; "
+            "/etc/sudoers.d/deploy adds ci, deploy"
         )
     spec = "deploy,ci ALL=(nobody:nogroup) ALL"
     a = host_scan(
@@ -249,7 +250,8 @@ def test_sudo_with_a_group_polkit_lets_manage_libvirt(host_scan) -> None:
     )
     assert outcomes(a, "HVA-142") == {"hv1": "fail"}, messages(a, "HVA-142")
     assert messages(a, "HVA-142")["hv1"] == (
-        "4 administrative principal(s) (limit 3): alice, ci, deploy, root"
+        "4 administrative principal(s) (limit 3): alice, ci, deploy, root; "
+        "/etc/sudoers.d/deploy adds ci, deploy"
     )
 
 

@@ -191,7 +191,8 @@ def test_rule_for_all_without_root_password_fails(host_scan, lines: tuple[str, .
     a = host_scan(_sudoers(*lines, **{"/etc/passwd": PASSWD_WWW, "/etc/group": GROUP_WWW}))
     assert _142(a) == (
         "fail",
-        "3 administrative principal(s) (limit 3): ALL (every user), alice, root",
+        "3 administrative principal(s) (limit 3): ALL (every user), alice, root; "
+        "/etc/sudoers.d/suse adds ALL (every user)",
     )
 
 
@@ -232,7 +233,11 @@ def test_runas_default_scoped_or_root_counts(host_scan, setting: str) -> None:
             **{"/etc/passwd": PASSWD_WWW, "/etc/group": GROUP_WWW},
         )
     )
-    assert _142(a) == ("fail", "4 administrative principal(s) (limit 3): alice, deploy, eve, root")
+    assert _142(a) == (
+        "fail",
+        "4 administrative principal(s) (limit 3): alice, deploy, eve, root; "
+        "/etc/sudoers.d/web adds deploy, eve",
+    )
 
 
 # --- R21D-3: -A and -D in the rules files the boot loads -------------------------------------

@@ -141,7 +141,8 @@ def test_quoted_group_in_user_list_counts_its_members(host_scan, lines: tuple[st
     a = host_scan(_sudoers(*lines, **{"/etc/group": GROUP_OPS}))
     assert _142(a) == (
         "fail",
-        "4 administrative principal(s) (limit 3): alice, bob, carol, root",
+        "4 administrative principal(s) (limit 3): alice, bob, carol, root; "
+        "/etc/sudoers.d/ops adds bob, carol",
     )
 
 
@@ -211,7 +212,8 @@ def test_include_host_escape_is_expanded(host_scan) -> None:
     )
     assert _142(a) == (
         "fail",
-        "4 administrative principal(s) (limit 3): alice, eve, mallory, root",
+        "4 administrative principal(s) (limit 3): alice, eve, mallory, root; "
+        "/etc/sudoers.d/hv1.conf adds eve, mallory",
     )
 
 

@@ -99,7 +99,11 @@ SUDOERS_OPS = (
                 "sudoers": SUDOERS_OPS,
                 "/etc/gshadow": "sudo:*::alice\nops:!:dave:carol\n",
             },
-            ("fail", "4 administrative principal(s) (limit 3): alice, carol, dave, root"),
+            (
+                "fail",
+                "4 administrative principal(s) (limit 3): alice, carol, dave, root; "
+                "/etc/sudoers.d/ops adds carol, dave",
+            ),
         ),
         (
             {"/etc/gshadow": "sudo:*::alice\nlibvirt:$6$salt$hash::\n"},

@@ -109,7 +109,10 @@ def _doas_d(*files: tuple[str, str], rc: int = 0, stderr: str = "") -> tuple[str
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ((("20-staff.conf", "permit persist :staff\n"),), FAIL4),
+        (
+            (("20-staff.conf", "permit persist :staff\n"),),
+            (FAIL4[0], f"{FAIL4[1]}; /etc/doas.d/20-staff.conf adds bob, carol"),
+        ),
         # alphasort: 10-... before 20-..., the last matching rule deciding
         ((("20-deny.conf", "deny :staff\n"), ("10-staff.conf", "permit :staff\n")), PASS2),
         (

@@ -138,7 +138,7 @@ def _vendor(files: dict[str, str], rc: int = 0, err: str = "") -> tuple[str, int
                     }
                 ),
             },
-            FAIL4,
+            (FAIL4[0], f"{FAIL4[1]}; /usr/etc/sudoers.d/50-staff adds bob, carol"),
         ),
         ({"sudoers": ETC_D, "sudoers-vendor": _vendor({"/usr/etc/sudoers": SUSE})}, ROOTPW),
         (
