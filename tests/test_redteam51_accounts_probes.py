@@ -31,20 +31,50 @@ Findings (R51A-n):
   test_checks_host's expected messages for a name absent from both directories follow, in a
   separate commit.
 
+- R51A-2 (false pass) HVA-142, HVA-132 (every reader of addRule functions, and addAdminRule's
+  identities): polkit registers whatever function polkit.addRule is called with on polkit
+  (polkit's src/polkitbackend/init.js: `polkit.addRule = function(callback)
+  {this._ruleFuncs.push(callback);};`), but parse.polkit rule_functions read only a function
+  written in place after `polkit.addRule(`: a rule declared by name and registered as
+  `polkit.addRule(libvirtRule)` (a function declaration, a function expression or an arrow
+  function in a variable), `polkit["addRule"](...)` and `polkit.addRule.call(polkit, ...)`
+  were read as no rule. Such a rule letting every user manage libvirt passed HVA-132
+  ("auth_unix_rw = polkit") and HVA-142 counted no one for it. Also a rule returning
+  polkit.spawn()'s output with a method applied (`.trim()`), a string
+  (polkitbackendduktapeauthority.c js_polkit_spawn: `duk_push_string (cx,
+  standard_output)`), was read as granting nothing (R48A-5's reader spared every value
+  starting with `polkit`). Now the spellings are read as `polkit.addRule(`, a name declared
+  once in the file is replaced by its function (parse.polkit _registered, _named_function),
+  any other argument (`.apply`'s array, a member, a name declared twice) is a rule hvaudit
+  does not read (unresolved, "a result not returned directly"), and only polkit.log() is
+  spared among polkit's methods.
+
 Held: /etc/pam.d/sshd wins over /usr/lib/pam.d/sshd (a single-factor /etc stack fails
 whatever the vendor file requires); an older bundle without the /usr/lib/pam.d probes keeps
-main's question and message.
+main's question and message. `var add = polkit.addRule; add(f)` registers nothing (init.js's
+`this` is not polkit there) and keeps main's pass.
 
-Probed by script: none yet.
+Probed by script (parse.polkit.grants): a rule declared after its registration was read on
+main too; `polkit.addRule(function(...) {...}.bind(this))`, a registration inside a loop, an
+arrow function whose body is a ternary, `return eval(...)`, `[polkit.Result.YES][0]`, the
+comma operator, `action.id.startsWith/includes/match`, a regex test, `switch` with a
+granting default, `subject.user !== "root"`: each every user or unresolved, no pass.
+`subject.isInGroup("ops") | true` (bitwise or, truthy for every subject) reads as ops only:
+contrived, left as a lead.
 
-Tally: 1 finding (1 false pass); 8 cases, 7 failed on main before the fix (R51A-1: 2 false
-passes, 3 questions now decided, 2 messages), 2 held.
+Tally: 2 findings (2 false passes); 17 cases, 15 failed on main before the fixes (R51A-1: 7
+of 8: 2 false passes, 3 questions now decided, 2 messages; R51A-2: 8 of 8 with the HVA-132
+case), 3 held (one, the older bundle, cannot run on main: main has no /usr/lib/pam.d probe to
+leave out).
 
 Leads left:
 - NON_AUTH_INCLUDES absent from both /etc/pam.d and /usr/lib/pam.d are still assumed
   authless; libpam built with a vendordir (openSUSE /usr/etc/pam.d) reads them there.
 - /etc/pam.d/other (the stack where sshd's file is in no directory) and sudo's PAM stack are
   still not collected.
+- polkit: a subject test joined by a bitwise operator (`|`, `+`) with a literal; an
+  addAdminRule registered by an argument hvaudit does not read is left as it is (no
+  identity counted).
 """
 
 from __future__ import annotations
@@ -56,6 +86,9 @@ import pytest
 from conftest import messages, outcomes
 from test_checks_host import SSHD_KBD_ONLY
 from test_host_leads19 import _scan_without
+from test_redteam26_accounts_probes import PASS2, _142
+from test_redteam47_accounts_probes import GROUP
+from test_redteam48_accounts_probes import EVERY, NOT_DIRECT, OPS, _rules
 
 OTP = "auth required pam_unix.so\nauth required pam_google_authenticator.so\n"
 """A stack that requires a password and a one-time code."""
@@ -158,4 +191,82 @@ def test_older_bundle_keeps_question_151(tmp_path: Path) -> None:
         UNAVAILABLE + "there is no /etc/pam.d/sshd, so Linux-PAM reads /usr/lib/pam.d/sshd, or "
         "where that does not exist the `other` service (/etc/pam.d/other, else "
         "/usr/lib/pam.d/other); none collected",
+    )
+
+
+# --- R51A-2: a rule function polkit registers in another spelling
+
+
+def _manage(subject: str = "") -> str:
+    test = f'action.id == "org.libvirt.unix.manage"{subject}'
+    return f"{{\n  if ({test}) {{\n    return polkit.Result.YES;\n  }}\n}}"
+
+
+RULE = f"function(action, subject) {_manage()}"
+"""A rule function that lets every user manage libvirt."""
+OPS_TEST = ' && subject.isInGroup("ops")'
+OPS_RULE = f"function(action, subject) {_manage(OPS_TEST)}"
+"""A rule function that lets group ops manage libvirt."""
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            f"function libvirtRule(action, subject) {_manage()}\npolkit.addRule(libvirtRule);\n",
+            EVERY,
+        ),
+        (f"var libvirtRule = {RULE};\npolkit.addRule(libvirtRule);\n", EVERY),
+        (
+            f"const libvirtRule = (action, subject) => {_manage()};\npolkit.addRule(libvirtRule);\n",
+            EVERY,
+        ),
+        (f'polkit["addRule"]({OPS_RULE});\n', OPS),
+        (f"polkit.addRule.call(polkit, {RULE});\n", EVERY),
+        (f"polkit.addRule.apply(polkit, [{RULE}]);\n", NOT_DIRECT),
+        (
+            "polkit.addRule(function(action, subject) {\n"
+            '  if (action.id == "org.libvirt.unix.manage") {\n'
+            '    return polkit.spawn(["/usr/local/bin/may-manage", subject.user]).trim();\n'
+            "  }\n});\n",
+            NOT_DIRECT,
+        ),
+        (f"var add = polkit.addRule;\nadd({RULE});\n", PASS2),
+    ],
+    ids=[
+        "named-function",
+        "named-expression",
+        "named-arrow",
+        "bracket",
+        "call",
+        "apply",
+        "spawn-output",
+        "held-alias-registers-nothing",
+    ],
+)
+def test_registration_spelled_otherwise_142(host_scan, rules: str, expected) -> None:
+    """R51A-2 (false pass) HVA-142: polkit registers any function polkit.addRule is called
+    with on polkit (polkit's src/polkitbackend/init.js: `polkit.addRule =
+    function(callback) {this._ruleFuncs.push(callback);}`): a function declared by name and
+    passed as `polkit.addRule(libvirtRule)`, `polkit["addRule"](...)`, `.call(polkit, ...)`
+    were read as no rule, and a rule returning polkit.spawn()'s output (a string:
+    polkitbackendduktapeauthority.c js_polkit_spawn) with a method applied as granting
+    nothing: HVA-142 counted no one for them. Held: `var add = polkit.addRule; add(f)` calls it
+    with another `this` and registers nothing."""
+    a = host_scan({"polkit-rules": _rules(rules), "/etc/group": GROUP})
+    assert _142(a) == expected
+
+
+def test_named_rule_socket_authorization_132(host_scan) -> None:
+    """R51A-2 (false pass) HVA-132: the named rule function letting every user manage libvirt
+    passed "auth_unix_rw = polkit" on main."""
+    rules = f"function libvirtRule(action, subject) {_manage()}\npolkit.addRule(libvirtRule);\n"
+    a = host_scan({"polkit-rules": _rules(rules), "/etc/group": GROUP})
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "fail"},
+        {
+            "hv1": "libvirtd.conf: auth_unix_rw = polkit, but "
+            "/usr/share/polkit-1/rules.d/50-ops.rules grant(s) org.libvirt.unix.manage with no "
+            "subject test: every local user controls every VM"
+        },
     )

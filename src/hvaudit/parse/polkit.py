@@ -155,16 +155,85 @@ def _sub_string(m: re.Match[str]) -> str:
     """_unread_returns' rewrite of an _UNREAD_STRING_RETURN match: a comparison (a boolean,
     a callback's value) or a subject or action property is left as it is."""
     value = m.group(1)
-    if re.match(r"(?:subject|action|polkit)\b", value) or re.search(r"[=!<>]=|[<>]", value):
+    # polkit.spawn() returns the program's standard output, a string (polkit's
+    # polkitbackendduktapeauthority.c js_polkit_spawn: `duk_push_string (cx,
+    # standard_output)`): `return polkit.spawn([...]).trim();` may be "yes" (R51A-2);
+    # polkit.log() returns nothing
+    if re.match(r"(?:subject|action)\b|polkit\s*\.\s*log\b", value) or re.search(
+        r"[=!<>]=|[<>]", value
+    ):
         return m.group(0)
     return "return (polkit.Result.YES)"
+
+
+#: A registration spelled otherwise than `polkit.addRule(`: `polkit["addRule"](`, and
+#: `polkit.addRule.call(THIS, ` / `.apply(THIS, ` (polkit's src/polkitbackend/init.js:
+#: `polkit.addRule = function(callback) {this._ruleFuncs.push(callback);};`, so any spelling
+#: that calls it on polkit registers `callback`).
+_REGISTRATION = re.compile(
+    r"""polkit\s*(?:\.\s*(add(?:Admin)?Rule)\b|\[\s*(["'])(add(?:Admin)?Rule)\2\s*\])"""
+    r"(\s*\.\s*(?:call|apply)\s*\(\s*[^,()]*,)?"
+)
+#: The first argument of a registration that is a function written in place.
+_FUNCTION_ARG = re.compile(
+    r"\s*\(?\s*(?:async\s+)?(?:function\b|\(\s*[\w$\s,]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)"
+)
+#: A rule that stands for a registered function hvaudit does not read: every reader takes its
+#: return as a granting result not returned directly (unresolved, _odd_subject_tests).
+_UNREAD_FUNCTION = "function(action, subject) { return (polkit.Result.YES); }"
+
+
+def _named_function(code: str, name: str) -> str:
+    """The text of the function `name` is declared as in `code` (`function NAME(...) {...}`, or
+    `var|let|const NAME = function ... {...}` / an arrow function with a body), "" where there
+    is no such declaration or there are several."""
+    decl = re.compile(
+        r"(?<![\w$.])(?:function\s+" + re.escape(name) + r"\s*(?=\()"
+        r"|(?:var|let|const)\s+" + re.escape(name) + r"\s*=\s*(?=(?:async\s+)?function\b|\())"
+    )
+    found = list(decl.finditer(code))
+    if len(found) != 1:
+        return ""
+    at = found[0].end()
+    head = code[at:]
+    if head.startswith("("):
+        params_end = _balanced(code, at, "(", ")")
+        if not re.match(r"\s*(?:=>\s*)?\{", code[params_end:]):
+            return ""
+        body = code.index("{", params_end)
+        return "function" + code[at:params_end] + " " + code[body : _balanced(code, body, "{", "}")]
+    body = code.find("{", at)
+    return code[at : _balanced(code, body, "{", "}")] if body >= 0 else ""
+
+
+def _registered(chunk: str, kind: str, code: str) -> str:
+    """A registration chunk whose first argument is the function polkit registers: written in
+    place as it is; a name declared in the file (`polkit.addRule(rule)`, `function rule(action,
+    subject) {...}`) replaced with its declaration's function; anything else (`.apply`'s array,
+    a name declared several times or not at all, an expression) an addRule function hvaudit
+    does not read (_UNREAD_FUNCTION), for addAdminRule left as it is."""
+    head = re.match(rf"polkit\s*\.\s*{kind}\s*\(", chunk)
+    assert head is not None
+    arg = chunk[head.end() :]
+    if _FUNCTION_ARG.match(arg):
+        return chunk
+    named = re.match(r"\s*([A-Za-z_$][\w$]*)\s*\)", arg)
+    fn = _named_function(code, named.group(1)) if named else ""
+    if fn:
+        return f"polkit.{kind}({fn}{arg[named.end() - 1 :] if named else ''}"
+    return f"polkit.{kind}({_UNREAD_FUNCTION});" if kind == "addRule" else chunk
 
 
 def rule_functions(code: str, kind: str = "addRule") -> list[str]:
     """The code of each polkit.addRule() (or addAdminRule()) call of a rules file without
     comments: from the call to the next registration (a file may hold several), its results
     spelled `polkit.Result.NAME` (results_spelled), and for addRule a returned value it does
-    not read written as a granting result not returned directly (_unread_returns)."""
+    not read written as a granting result not returned directly (_unread_returns). A
+    registration spelled otherwise (_REGISTRATION) is read as `polkit.addRule(`, and one whose
+    argument is not a function written in place is read as _registered gives it (R51A-2)."""
+    code = _REGISTRATION.sub(
+        lambda m: f"polkit.{m.group(1) or m.group(3)}" + ("(" if m.group(4) else ""), code
+    )
     code = results_spelled(code)
     if kind == "addRule":
         code = _unread_returns(code)
@@ -174,7 +243,7 @@ def rule_functions(code: str, kind: str = "addRule") -> list[str]:
         end = starts[i + 1] if i + 1 < len(starts) else len(code)
         chunk = code[start:end]
         if re.match(rf"polkit\s*\.\s*{kind}\s*\(", chunk):
-            out.append(chunk)
+            out.append(_registered(chunk, kind, code))
     return out
 
 
