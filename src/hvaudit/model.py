@@ -1245,6 +1245,9 @@ class HostFacts:
     journal_discards: Fact[str] = field(default_factory=_na)
     """Why systemd-journald keeps and hands on nothing it is sent (Storage=none with no
     forwarding to a running syslog daemon), or "" when it keeps or forwards it."""
+    journald_boot: Fact[JournaldBoot | None] = field(default_factory=_na)
+    """log_forwarding and journal_discards as the next boot gives them, where a journald
+    configuration file under /run changes them (R51L-1); None where none does."""
     audit_daemon: Fact[bool] = field(default_factory=_na)
     audit_sink: Fact[tuple[bool, tuple[str, ...]]] = field(default_factory=_na)
     """(auditd writes its log, the dispatcher plugins that are active): auditd.conf write_logs
@@ -1518,6 +1521,19 @@ class NwFilterBinding:
     filter: str
     mac: str | None
     parameters: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JournaldBoot:
+    """HostFacts.log_forwarding and journal_discards as the next boot gives them: without
+    journald's configuration files under /run, which no boot keeps (R51L-1)."""
+
+    why: str
+    """The files, and where they stand now."""
+    paths: tuple[str, ...]
+    """The files' paths."""
+    log_forwarding: Fact[tuple[tuple[str, bool], ...]]
+    journal_discards: Fact[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from hvaudit.checks.base import (
     read_at_start_evidence,
     unknown,
 )
-from hvaudit.model import Disk, Fact, FactState, Host, Network, Pool, Source, Vm
+from hvaudit.model import Disk, Fact, FactState, Host, LogBoot, Network, Pool, Source, Vm
 from hvaudit.parse.host import LIBVIRT_DAEMONS, kernel_bool
 from hvaudit.parse.qemu_args import raw_nics, raw_taps
 from hvaudit.textsafe import digits
@@ -219,34 +219,22 @@ def judged_at_boot(
     """`judge`'s outcomes (HVA-213's, HVA-200's), each host's pass asked where the next boot
     gives libvirt's daemons other log outputs or logging variables (LibvirtHost.log_boot:
     one only `systemctl set-environment` set, which no boot keeps, R48L-1, or a unit drop-in
-    under /run, R48L-5) and `judge` does
-    not pass them there: the pass rests on a value the next boot drops. Where both pass, the
-    pass stands; a fail or a question stands as it is (the next start before a boot takes the
-    manager's environment as it stands)."""
+    under /run, R48L-5), or journald other settings (HostFacts.journald_boot: a journald.conf
+    or drop-in under /run, R51L-1), and `judge` does not pass them there: the pass rests on a
+    value the next boot drops. Where both pass, the pass stands, however the two differ; a
+    fail or a question stands as it is (the next start before a boot takes the values as they
+    stand)."""
     now = list(judge(ctx))
     hosts = ctx.deployment.hosts
-    boot = {h.name: h for h in hosts if h.libvirt is not None and h.libvirt.log_boot is not None}
+    boot = {h.name: h for h in hosts if _libvirt_boot(h) is not None or h.facts.journald_boot.value}
     if not boot:
         yield from now
         return
-    twins = [
-        replace(
-            h,
-            libvirt=replace(
-                h.libvirt,
-                log_outputs_override=h.libvirt.log_boot.log_outputs_override,
-                log_debug_env=h.libvirt.log_boot.log_debug_env,
-                log_filters_env=h.libvirt.log_boot.log_filters_env,
-                log_boot=None,
-            ),
-        )
-        if h.libvirt is not None and h.libvirt.log_boot is not None
-        else h
-        for h in hosts
-    ]
     later = {
         o.subject: o
-        for o in judge(Context(replace(ctx.deployment, hosts=twins), ctx.profile))
+        for o in judge(
+            Context(replace(ctx.deployment, hosts=[_at_boot(h) for h in hosts]), ctx.profile)
+        )
         if o.subject.type == "host"
     }
     for o in now:
@@ -255,22 +243,77 @@ def judged_at_boot(
         if h is None or b is None or o.status is not Status.PASS or b.status is Status.PASS:
             yield o
             continue
-        lb = h.libvirt.log_boot if h.libvirt is not None else None
-        assert lb is not None
-        names = " and ".join(lb.names)
+        lb, jb = _libvirt_boot(h), h.facts.journald_boot.value
+        whys = [x.why for x in (lb, jb) if x is not None]
+        sets = [f"set {' and '.join(lb.names)}"] if lb is not None else []
+        sets += [f"write {' and '.join(jb.paths)}"] if jb is not None else []
+        before = [
+            *(["libvirt's daemons"] if lb is not None else []),
+            *(["systemd-journald"] if jb is not None else []),
+        ]
+        evidence = (
+            [
+                "`systemctl show-environment` and `systemctl cat libvirtd.service "
+                "virtqemud.service` after a boot, or `grep -rs -e set-environment -e --runtime "
+                f"-e {lb.names[0]} /etc /usr/lib/systemd` on {h.name}"
+            ]
+            if lb is not None
+            else []
+        )
+        evidence += (
+            [
+                "`systemd-analyze cat-config systemd/journald.conf` after a boot, or `grep -rs "
+                "journald.conf /etc/tmpfiles.d /usr/lib/tmpfiles.d /etc/systemd /usr/lib/systemd` "
+                f"on {h.name}"
+            ]
+            if jb is not None
+            else []
+        )
         yield manual(
             o.subject,
-            f"{o.message}, but that rests on {lb.why}, which the next boot drops; without it "
-            f"(after a boot): {b.status.value}: {b.message}",
+            f"{o.message}, but that rests on {'; '.join(whys)}, which the next boot drops; "
+            f"without it (after a boot): {b.status.value}: {b.message}",
             *o.evidence,
             *b.evidence,
-            question=f"Does a unit or script on host {h.name} set {names} again at every boot, "
-            "before libvirt's daemons start? Evidence: `systemctl show-environment` and "
-            "`systemctl cat libvirtd.service virtqemud.service` after a boot, or `grep -rs -e "
-            f"set-environment -e --runtime -e {lb.names[0]} /etc /usr/lib/systemd` on "
-            f"{h.name}. Pass: yes, at every boot, as it stands now; fail: no (the next boot "
-            "starts them without it).",
+            question=f"Does a unit or script on host {h.name} {' and '.join(sets)} again at "
+            f"every boot, before {' and '.join(before)} start{'s' if lb is None else ''}? "
+            f"Evidence: {'; '.join(evidence)}. Pass: yes, at every boot, as it stands now; "
+            "fail: no (the next boot starts them without it).",
         )
+
+
+def _libvirt_boot(h: Host) -> LogBoot | None:
+    """The host's LibvirtHost.log_boot, None without libvirt."""
+    return h.libvirt.log_boot if h.libvirt is not None else None
+
+
+def _at_boot(h: Host) -> Host:
+    """The host as the next boot gives it (judged_at_boot): libvirt's log outputs and logging
+    variables, and journald's log forwarding and journal, without what the boot drops."""
+    lb = _libvirt_boot(h)
+    if h.libvirt is not None and lb is not None:
+        h = replace(
+            h,
+            libvirt=replace(
+                h.libvirt,
+                log_outputs_override=lb.log_outputs_override,
+                log_debug_env=lb.log_debug_env,
+                log_filters_env=lb.log_filters_env,
+                log_boot=None,
+            ),
+        )
+    jb = h.facts.journald_boot.value
+    if jb is not None:
+        h = replace(
+            h,
+            facts=replace(
+                h.facts,
+                log_forwarding=jb.log_forwarding,
+                journal_discards=jb.journal_discards,
+                journald_boot=Fact.of(None),
+            ),
+        )
+    return h
 
 
 def libvirt_log_unrouted(host: Host) -> tuple[list[str], list[str], list[Source]]:

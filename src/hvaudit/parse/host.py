@@ -62,6 +62,7 @@ from hvaudit.model import (
     Fact,
     FactState,
     HostFacts,
+    JournaldBoot,
     LibvirtHost,
     LibvirtSecret,
     Listener,
@@ -810,6 +811,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.userdb_accounts = _userdb_accounts(ev)
     f.log_forwarding = _log_forwarding(ev)
     f.journal_discards = _journal_discards(ev)
+    f.journald_boot = Fact.of(_journald_boot(ev, f.log_forwarding, f.journal_discards))
     processes = ev.fact(_cmd("processes"), _process_list)
     f.audit_daemon = _running(processes, ("auditd",), lambda names: bool(names))
     f.time_sync = _time_sync(processes, ev)
@@ -7518,6 +7520,67 @@ def _journald_dropins(ev: HostEvidence) -> list[tuple[str, list[str]]] | None:
     files = _by_file(drop.text if drop.state == "ok" else "")
     chosen = _systemd_dropins(files, JOURNALD_CONF_D)
     return [(chosen[n], _systemd_lines(files[chosen[n]])) for n in sorted(chosen)]
+
+
+def _journald_runtime(ev: HostEvidence) -> tuple[str, ...]:
+    """journald's configuration files read (_journald_files) that lie under /run: the main
+    /run/systemd/journald.conf where it is the one found first, and the drop-ins of
+    /run/systemd/journald.conf.d a same-named /etc drop-in does not hide."""
+    main_path, main = _journald_main(ev)
+    paths = [main_path] if main_path.startswith("/run/") and main.state == "ok" else []
+    paths += [path for path, _ in _journald_dropins(ev) or [] if path.startswith("/run/")]
+    return tuple(paths)
+
+
+class _JournaldBootEvidence(HostEvidence):
+    """The host's evidence as the next boot gives systemd-journald: without its configuration
+    files under /run (_journald_runtime), which no boot keeps. /run is a tmpfs "flushed at boot"
+    (systemd file-hierarchy(7) /run/; Debian's tmpfs(5): "The contents of /run will always be
+    lost on system reboot", both read with `search`), and journald.conf(5) reads /run/systemd
+    as the runtime directory beside /etc and /usr/lib (R51L-1)."""
+
+    def __init__(self, ev: HostEvidence) -> None:
+        self.bundle = ev.bundle
+        self.missing = ev.missing
+
+    def get(self, artefact: str) -> Got:
+        got = super().get(artefact)
+        if artefact == _file("/run/systemd/journald.conf") and got.state != "uncollected":
+            return Got("absent", "", None, "/run is emptied at every boot", got.source)
+        if artefact == _cmd("journald-conf-d") and got.state == "ok":
+            kept = (line for line in got.text.splitlines(keepends=True))
+            text = "".join(line for line in kept if not line.startswith("/run/"))
+            return replace(got, text=text)
+        return got
+
+
+def _journald_boot(
+    ev: HostEvidence, forwarding: Fact[Any], discards: Fact[str]
+) -> JournaldBoot | None:
+    """HostFacts.log_forwarding and journal_discards as the next boot gives them, where a
+    journald configuration file under /run (_journald_runtime: `systemd-analyze cat-config`
+    shows them beside /etc's, and nothing but a unit or script run at every boot writes them
+    again) changes either; None where none does (R51L-1). A verdict resting on such a file
+    holds until the next boot: HVA-200 and HVA-213 judge both (_libvirt.judged_at_boot)."""
+    runtime = _journald_runtime(ev)
+    if not runtime:
+        return None
+    boot = _JournaldBootEvidence(ev)
+    boot_forwarding = _log_forwarding(boot)
+    boot_discards = _journal_discards(boot)
+    if (forwarding.state, forwarding.value, discards.state, discards.value) == (
+        boot_forwarding.state,
+        boot_forwarding.value,
+        boot_discards.state,
+        boot_discards.value,
+    ):
+        return None
+    return JournaldBoot(
+        f"{', '.join(runtime)} (journald's configuration under /run)",
+        runtime,
+        boot_forwarding,
+        boot_discards,
+    )
 
 
 def _journald_unread(ev: HostEvidence) -> str:

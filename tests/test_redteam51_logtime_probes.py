@@ -1,0 +1,271 @@
+"""Red-team round 51 probes: logging (r51-logtime)
+
+Harness: conftest's hardened Debian 12 host (rsyslog with imuxsock forwarding over TLS,
+libvirtd.conf's log_outputs unset: the journal) replayed through the real collector, parser
+and engine (host_scan), with journald's files set per case: the main journald.conf in /etc,
+/run or /usr/lib, and the drop-ins of journald.conf.d (the journald-conf-d artefact, `grep -r
+-H` output) under /etc and /run; rsyslog reading the journal with imjournal alone where the
+case says so. Each test asserts the exact status and message of HVA-200 and HVA-213, and the
+question where one is asked.
+
+Findings (R51L-n):
+- R51L-1 (false pass) HVA-213, HVA-200: round 51's team decision, a journald drop-in under
+  /run/systemd/journald.conf.d (or /run/systemd/journald.conf, the main file where /etc has
+  none) is runtime-only: /run is a tmpfs "flushed at boot" (systemd file-hierarchy(7) /run/;
+  Debian's tmpfs(5): "The contents of /run will always be lost on system reboot", both read
+  with `search`), and journald.conf(5) "Configuration Directories and Precedence" reads it
+  beside /etc and /usr/lib. parse.host._journald_files read it as any other file, so a
+  /run drop-in with `Storage=persistent` over /etc's `Storage=none` and `ForwardToSyslog=no`
+  passed HVA-213 ("log_outputs unset (the journal)"); `MaxLevelStore=err` over /etc's `crit`
+  with rsyslog's imjournal alone passed both checks; `ForwardToSyslog=yes` over /etc's `no`
+  passed HVA-200 ("logs forwarded over TLS"); a /run main file over /usr/lib's `Storage=none`
+  passed HVA-213: after a boot each fails. Now parse.host._journald_boot judges
+  HostFacts.log_forwarding and journal_discards also without journald's files under /run
+  (_JournaldBootEvidence: HostFacts.journald_boot), and _libvirt.judged_at_boot (R48L-1's)
+  runs both checks on both: a pass that does not pass after a boot is asked, naming the files,
+  the verdict without them, and what would write them again at every boot; where both pass
+  the pass stands, however they differ; a fail on them stays a fail.
+
+Held (kept as tests): round 51's team decision, "several configs differ but none widens"
+passes, one probe per shape: a /run drop-in's `Storage=volatile` over /etc's `persistent`
+(both keep a journal), a /run drop-in an /etc drop-in sorted after it overrides (`Storage=
+none` then `persistent`), a /run drop-in an /etc one of the same name hides, a /run main
+journald.conf over /usr/lib's where both keep a journal; the same files under /etc (pass);
+a fail resting on /run stays a fail: `Storage=none` with `ForwardToSyslog=no` (HVA-213), and
+`ForwardToSyslog=no` beside rsyslog's imuxsock alone (HVA-200).
+
+Probed by script, then as these tests, on main (71a82fec): the four R51L-1 cases passed
+HVA-213 (the first, second and fourth) and HVA-200 (the second, third and fourth); the held cases
+give the same there.
+
+Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail, 0 wording; 11 cases in 1 test
+function; 4 failed on main before the fix (all passed wrongly); the 7 held pass there too.
+
+Leads left:
+- A /run drop-in's LogLevelMax=, StandardError=, LogNamespace= or LogFilterPatterns= on
+  libvirt's units (and on systemd-journald.service, rsyslog.service) are judged as they stand
+  (R48L-5 weighs their Environment= only).
+- k3s.service's K3S_KUBECONFIG_MODE set only by `systemctl set-environment` or a /run drop-in
+  (HVA-142) is not weighed against the boot's.
+- A /run rsyslog or chrony configuration (rsyslog reads /etc only; chrony's confdir may name
+  /run) is not looked at; journal-upload.conf under /run likewise (its own facts, HVA-200).
+- %-specifiers in Environment= values (a `%%` taken literally?) and `systemctl
+  set-environment` in another unit started before libvirtd: not probed this round.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DEBIAN_RSYSLOG_MAIN, RSYSLOG_REMOTE, messages, outcomes
+from test_redteam35_logtime_probes import IMJOURNAL_ONLY
+
+ETC = "/etc/systemd/journald.conf"
+RUN_MAIN = "/run/systemd/journald.conf"
+VENDOR = "/usr/lib/systemd/journald.conf"
+RUN = "/run/systemd/journald.conf.d/50-x.conf"
+ETC_D = "/etc/systemd/journald.conf.d/50-x.conf"
+ETC_LATER = "/etc/systemd/journald.conf.d/60-keep.conf"
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+JOURNAL = "libvirtd.conf: log_outputs unset (the journal)"
+
+
+def _dropins(*files: tuple[str, str]) -> tuple[str, int]:
+    """journald-conf-d's `grep -r -H` output for (path, text) drop-ins."""
+    return "".join(f"{path}:{line}\n" for path, text in files for line in text.splitlines()), 0
+
+
+def _rests(paths: str, now: str, boot: str) -> str:
+    return (
+        f"{now}, but that rests on {paths} (journald's configuration under /run), which the "
+        f"next boot drops; without it (after a boot): {boot}"
+    )
+
+
+def _question(paths: str) -> str:
+    return (
+        f"Does a unit or script on host hv1 write {paths} again at every boot, before "
+        "systemd-journald starts? Evidence: `systemd-analyze cat-config systemd/journald.conf` "
+        "after a boot, or `grep -rs journald.conf /etc/tmpfiles.d /usr/lib/tmpfiles.d "
+        "/etc/systemd /usr/lib/systemd` on hv1. Pass: yes, at every boot, as it stands now; "
+        "fail: no (the next boot starts them without it)."
+    )
+
+
+NONE_NO = "[Journal]\nStorage=none\nForwardToSyslog=no\n"
+NO_FORWARD = "ForwardToSyslog=no in /etc/systemd/journald.conf"
+NOT_KEPT = (
+    f"{JOURNAL}, but journald keeps no journal (Storage=none in {{where}}) and forwards "
+    "nothing to syslog (ForwardToSyslog=no in {where})"
+)
+STARVED_SOCKET = (
+    "no running forwarder sends the host's logs to a remote destination (journald hands "
+    f"rsyslog nothing: {NO_FORWARD}, and rsyslog reads no journal (no imjournal), so "
+    "logs.example.internal get(s) the kernel's messages at most, not libvirt's)"
+)
+CAPPED = f"MaxLevelStore=crit in {ETC}: the journal keeps messages of level crit and above only"
+STARVED_JOURNAL = (
+    "no running forwarder sends the host's logs to a remote destination (journald hands "
+    "rsyslog nothing: rsyslog reads no system log socket (imuxsock), and rsyslog's imjournal "
+    f"reads none of libvirt's errors ({CAPPED}), so logs.example.internal get(s) the kernel's "
+    "messages at most, not libvirt's)"
+)
+CAPPED_213 = (
+    f"{JOURNAL}, but journald keeps none of libvirt's errors ({CAPPED}) and forwards to syslog "
+    "(Debian's default ForwardToSyslog=yes (journald.conf sets none)), but rsyslog, the only "
+    "syslog daemon running, reads no system log socket (imuxsock)"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "drops", "rsyslog", "expected", "asked"),
+    [
+        # R51L-1: a /run drop-in keeps the journal /etc's Storage=none drops
+        (
+            {ETC: NONE_NO},
+            [(RUN, "[Journal]\nStorage=persistent\n")],
+            None,
+            {
+                "HVA-200": ("fail", STARVED_SOCKET),
+                "HVA-213": (
+                    "manual",
+                    _rests(RUN, JOURNAL, "fail: " + NOT_KEPT.format(where=ETC)),
+                ),
+            },
+            RUN,
+        ),
+        # R51L-1: a /run drop-in lifts /etc's MaxLevelStore=crit for imjournal alone
+        (
+            {ETC: "[Journal]\nMaxLevelStore=crit\n"},
+            [(RUN, "[Journal]\nMaxLevelStore=err\n")],
+            IMJOURNAL_ONLY,
+            {
+                "HVA-200": ("manual", _rests(RUN, OVER_TLS, "fail: " + STARVED_JOURNAL)),
+                "HVA-213": ("manual", _rests(RUN, JOURNAL, "fail: " + CAPPED_213)),
+            },
+            RUN,
+        ),
+        # R51L-1: a /run drop-in turns forwarding to rsyslog's imuxsock back on
+        (
+            {ETC: "[Journal]\nForwardToSyslog=no\n"},
+            [(RUN, "[Journal]\nForwardToSyslog=yes\n")],
+            None,
+            {
+                "HVA-200": ("manual", _rests(RUN, OVER_TLS, "fail: " + STARVED_SOCKET)),
+                "HVA-213": ("pass", JOURNAL),
+            },
+            RUN,
+        ),
+        # R51L-1: /run's main journald.conf (no /etc one) over /usr/lib's Storage=none
+        (
+            {ETC: None, RUN_MAIN: "[Journal]\nStorage=auto\n", VENDOR: NONE_NO},
+            [],
+            None,
+            {
+                "HVA-200": (
+                    "manual",
+                    _rests(
+                        RUN_MAIN,
+                        OVER_TLS,
+                        "fail: "
+                        + STARVED_SOCKET.replace(NO_FORWARD, f"ForwardToSyslog=no in {VENDOR}"),
+                    ),
+                ),
+                "HVA-213": (
+                    "manual",
+                    _rests(RUN_MAIN, JOURNAL, "fail: " + NOT_KEPT.format(where=VENDOR)),
+                ),
+            },
+            RUN_MAIN,
+        ),
+        # held (team decision): differ, none widens: volatile now, persistent after a boot
+        (
+            {ETC: "[Journal]\nStorage=persistent\n"},
+            [(RUN, "[Journal]\nStorage=volatile\n")],
+            None,
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+            "",
+        ),
+        # held (team decision): a /run drop-in an /etc one sorted after it overrides
+        (
+            {ETC: "[Journal]\n"},
+            [(RUN, NONE_NO), (ETC_LATER, "[Journal]\nStorage=persistent\nForwardToSyslog=yes\n")],
+            None,
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+            "",
+        ),
+        # held: a /run drop-in an /etc one of the same name hides (never read)
+        (
+            {ETC: "[Journal]\n"},
+            [(ETC_D, "[Journal]\nStorage=persistent\n"), (RUN, NONE_NO)],
+            None,
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+            "",
+        ),
+        # held (team decision): /run's main file over /usr/lib's, both keeping a journal
+        (
+            {ETC: None, RUN_MAIN: "[Journal]\nStorage=volatile\n", VENDOR: "[Journal]\n"},
+            [],
+            None,
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+            "",
+        ),
+        # held: the same drop-in under /etc, which the boot keeps
+        (
+            {ETC: NONE_NO},
+            [(ETC_D, "[Journal]\nStorage=persistent\n")],
+            None,
+            {"HVA-200": ("fail", STARVED_SOCKET), "HVA-213": ("pass", JOURNAL)},
+            "",
+        ),
+        # held (team decision): a fail resting on /run stays a fail
+        (
+            {ETC: "[Journal]\nForwardToSyslog=no\n"},
+            [(RUN, "[Journal]\nStorage=none\n")],
+            None,
+            {
+                "HVA-200": ("fail", STARVED_SOCKET),
+                "HVA-213": (
+                    "fail",
+                    f"{JOURNAL}, but journald keeps no journal (Storage=none in {RUN}) and "
+                    f"forwards nothing to syslog ({NO_FORWARD})",
+                ),
+            },
+            "",
+        ),
+        (
+            {ETC: "[Journal]\n"},
+            [(RUN, "[Journal]\nForwardToSyslog=no\n")],
+            None,
+            {
+                "HVA-200": (
+                    "fail",
+                    STARVED_SOCKET.replace(NO_FORWARD, f"ForwardToSyslog=no in {RUN}"),
+                ),
+                "HVA-213": ("pass", JOURNAL),
+            },
+            "",
+        ),
+    ],
+)
+def test_r51l1_journald_runtime_files(
+    host_scan,
+    files: dict[str, str | None],
+    drops: list[tuple[str, str]],
+    rsyslog: str | None,
+    expected: dict[str, tuple[str, str]],
+    asked: str,
+) -> None:
+    """R51L-1: a pass resting on journald's configuration under /run, which no boot keeps."""
+    over: dict[str, object] = {
+        "journald-conf-d": _dropins(*drops) if drops else ("", 2),
+        "rsyslog-config": ((rsyslog or DEBIAN_RSYSLOG_MAIN) + RSYSLOG_REMOTE, 0),
+    }
+    over.update({path: text for path, text in files.items() if text is not None})
+    a = host_scan(over)
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}
+        questions = {r.outcome.question for r in a.results if r.check.id == check}
+        if status == "manual":
+            assert questions == {_question(asked)}
