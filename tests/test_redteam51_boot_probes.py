@@ -23,13 +23,24 @@ Findings (R51B-n):
   the body), HVA-180 asks R47B-4's question naming it; GRUB_DISTRIBUTOR and
   GRUB_DISABLE_SUBMENU in a body are unread.
 
+- R51B-2 (over-ask; round 51's team decision) HVA-180, HVA-181 (parse.host._grub_default_kernel
+  and _grub_defaults, new _sh_paired): an `if ...; then A=X; [elif ...; then A=X;] else A=X;
+  fi` (one line or several) whose every branch is one assignment of the same literal was asked
+  (R47B-4's question, R23B-1's unsettled line), though one branch runs whatever the conditions
+  give (POSIX Shell Command Language 2.9.4.4, the if construct's `else`), so A holds X after
+  it. Now it is read as `A=X`: the older kernel's entry in both branches fails, 0 in both after
+  a pin passes, mitigations=off in both fails.
+
 Held (kept as tests): an assignment after the body closes (a `fi`, a `)`, a here-document's
-delimiter) stands (R51B-1).
+delimiter) stands (R51B-1); branches that differ, an if without else, a branch with another
+command, and paired branches inside a function's body are still asked (R51B-2).
 
 Probed by script, not kept: none.
 
-Tally: 1 finding (1 false pass); cases below. R51B-1: on main 363d3bc 9 of 9 failed (9 false
-passes: 7 of HVA-181, 2 of HVA-180); its 3 held cases passed before and after.
+Tally: 2 findings (1 false pass, 1 over-ask of a team decision); 20 cases in 9 test
+functions. R51B-1: on main 363d3bc 9 of 9 failed (9 false passes: 7 of HVA-181, 2 of HVA-180);
+its 3 held cases passed before and after. R51B-2: on main 34aba57 4 of 4 failed (4 over-asks:
+3 of HVA-180, 1 of HVA-181); its 4 held cases passed before and after.
 
 Leads left:
 - R48B-7/R51B-1: an assignment in a subshell or command substitution never reaches grub-
@@ -45,6 +56,7 @@ import pytest
 
 from conftest import messages, outcomes
 from test_redteam21_boot_probes import _boot
+from test_redteam45_boot_probes import PASS, _older
 
 PIN_CFG = "/etc/default/grub.d/pin.cfg"
 OLD = "'Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-27-amd64'"
@@ -131,3 +143,75 @@ def test_r51b_1_assignment_after_a_body_stands(host_scan, text: str) -> None:
     assert messages(a, "HVA-181") == {
         "hv1": f"{NONE} now, but the next boot turns mitigations off: mitigations=off in {PIN_CFG}"
     }
+
+
+# --- R51B-2: an if whose every branch assigns one literal (round 51's team decision) -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"if [ -e /etc/pin ]; then GRUB_DEFAULT={OLD}; else GRUB_DEFAULT={OLD}; fi\n",
+        f'if [ -e /etc/pin ]\nthen\n  GRUB_DEFAULT={OLD}\nelif [ "$PIN" = y ]; then\n'
+        f"  GRUB_DEFAULT={OLD}  # the same\nelse\n  GRUB_DEFAULT={OLD}\nfi\n",
+    ],
+    ids=["one-line", "multi-line-elif"],
+)
+def test_r51b_2_paired_branches_pin_the_older_kernel(host_scan, text: str) -> None:
+    """R51B-2 (over-ask, team decision) HVA-180: every branch assigns the older kernel's entry,
+    so it is the default whichever runs; R47B-4's question was asked."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == _older("GRUB_DEFAULT")
+
+
+def test_r51b_2_paired_branches_of_zero_after_a_pin_pass(host_scan) -> None:
+    """R51B-2 (over-ask, team decision) HVA-180: the pin to the older kernel, then an if/else
+    that sets 0 (quoted or not) in both branches: the newest kernel's entry boots."""
+    text = (
+        f"GRUB_DEFAULT={OLD}\nif [ -e /etc/pin ]; then GRUB_DEFAULT=0; else GRUB_DEFAULT='0'; fi\n"
+    )
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "pass"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": PASS}
+
+
+def test_r51b_2_paired_branches_turn_mitigations_off(host_scan) -> None:
+    """R51B-2 (over-ask, team decision) HVA-181: both branches assign mitigations=off: the next
+    boot turns them off whichever runs (R21B-1's fail), not the unsettled line's question."""
+    text = f"if [ -e /etc/fast ]; then {OFF.strip()}; else {OFF.strip()}; fi\n"
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: mitigations=off in {PIN_CFG}"
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"if [ -e /etc/pin ]; then GRUB_DEFAULT={OLD}; else GRUB_DEFAULT=0; fi\n",
+        f"if [ -e /etc/pin ]; then GRUB_DEFAULT={OLD}; fi\n",
+        f"if [ -e /etc/pin ]; then GRUB_DEFAULT={OLD}; pin; else GRUB_DEFAULT={OLD}; fi\n",
+    ],
+    ids=["branches-differ", "no-else", "another-command"],
+)
+def test_r51b_2_unpaired_branches_still_ask(host_scan, text: str) -> None:
+    """R51B-2 (held): branches that differ, an if without else, or a branch with another command
+    (which may change the value) stay R47B-4's question."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "evidence unavailable: which entry the boot loader starts next is not known "
+        f"(GRUB_DEFAULT is set by shell code hvaudit does not evaluate ({PIN_CFG}: "
+        f"{text.strip()[:80]!r}): which entry it names is not read; kernel 6.1.0-28-amd64 runs; "
+        "older kernels installed: 6.1.0-27-amd64)"
+    }
+
+
+def test_r51b_2_paired_branches_in_a_function_ask(host_scan) -> None:
+    """R51B-2 (held): paired branches inside a function's body run only where it is called."""
+    line = f"if [ -e /etc/pin ]; then GRUB_DEFAULT={OLD}; else GRUB_DEFAULT={OLD}; fi"
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, f"pin() {{\n{line}\n}}\n"))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": _ask(line[:80], "in a condition's body")}

@@ -11831,7 +11831,7 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     unread: dict[str, str] = {}
     opened: dict[str, str] = {}
     for path in paths:
-        for raw, _, body in _sh_lines(files[path]):
+        for raw, _, body in _sh_lines(_sh_paired(files[path])):
             line = raw.strip()
             if body and "GRUB_CMDLINE_LINUX" in raw:
                 # R51B-1: an assignment in a multi-line body (a condition's, a function's, a
@@ -12369,6 +12369,55 @@ def _grub_expand(
 SH_CONDITION_BODY = "in a condition's body"
 
 
+#: A literal word as _sh_literal reads it: quoted or bare, expanding nothing.
+_SH_LITERAL = r"""(?:'[^']*'|"[^"$`\\]*"|[^\s;&|()<>{}'"`$\\#])+"""
+
+#: An `if` whose every branch is one assignment of the same variable (_sh_paired): the
+#: condition, then each branch's name and value, `else` last.
+_SH_PAIRED = re.compile(
+    rf"if\s+(?:(?!\b(?:then|else|elif|fi)\b).)+?;\s*then\s+(?P<name>\w+)=(?P<first>{_SH_LITERAL})"
+    rf"\s*;\s*(?P<rest>(?:elif\s+(?:(?!\b(?:then|else|elif|fi)\b).)+?;\s*then\s+\w+={_SH_LITERAL}"
+    rf"\s*;\s*)*else\s+\w+={_SH_LITERAL})\s*;\s*fi\s*;?"
+)
+
+
+def _sh_paired(lines: list[str]) -> list[str]:
+    """`lines` with each top-level `if ...; then A=X; [elif ...; then A=X;] else A=X; fi` (one line
+    or several) whose every branch is one assignment of the same literal to the same variable
+    given as that one assignment, `A=X` (a team decision, round 51): one branch runs whatever
+    the conditions give, so the variable holds X after it (POSIX Shell Command Language 2.9.4.4
+    The if Conditional Construct: the `else` compound-list runs where no condition held; a
+    condition's own effect on it is replaced by the branch's assignment). An `if` without
+    `else`, or one whose branches differ, is left as written (R47B-4/R47B-6's question)."""
+    out: list[str] = []
+    bodies = [body for _, _, body in _sh_lines(lines)]
+    i = 0
+    while i < len(lines):
+        top = i == 0 or (not bodies[i - 1] and "<<" not in lines[i - 1])
+        if top and re.match(r"\s*if\b", lines[i]):
+            end = next((k for k in range(i, len(lines)) if not bodies[k]), None)
+            if end is not None:
+                code = "; ".join(
+                    c.strip()
+                    for c in (ln.split("#", 1)[0] for ln in lines[i : end + 1])
+                    if c.strip()
+                )
+                code = re.sub(r"\b(then|else)\s*;\s*", r"\1 ", code)
+                m = _SH_PAIRED.fullmatch(code.strip())
+                said = m and {
+                    (one.group(1), _sh_literal(one.group(2)))
+                    for one in re.finditer(rf"(?:then|else)\s+(\w+)=({_SH_LITERAL})", code)
+                }
+                if m and said and len(said) == 1 and None not in next(iter(said)):
+                    out.append(f"{m.group('name')}={m.group('first')}")
+                    out.extend("" for _ in range(i + 1, end + 1))
+                    i = end + 1
+                    continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def _sh_lines(lines: list[str]) -> Iterator[tuple[str, str, str]]:
     """Each line of a file grub-mkconfig's /bin/sh sources, its code (before a `#`), and "" where
     it runs as grub-mkconfig's own command, else why it may not: inside a multi-line
@@ -12463,7 +12512,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     # condition holds or not: only one that may change the entry is asked
     held = {"0"}
     for path in paths:
-        for line, code, body in _sh_lines(files[path]):
+        for line, code, body in _sh_lines(_sh_paired(files[path])):
             # R48B-3: `. FILE` / `source FILE` runs a file the probe does not collect (Debian's
             # grub-mkconfig sources only /etc/default/grub and /etc/default/grub.d/*.cfg, GRUB
             # util/grub-mkconfig.in), which may assign GRUB_DEFAULT
