@@ -1,7 +1,7 @@
 """Red-team round 51 probes: VM domain XML and raw QEMU arguments, a VNC password read from
 a secret file that is always empty, the `password` flag against `password-secret`, and
-libvirt's websocket beside a raw listener, a raw `-set` making a character device a UDP one
-(r51-domain)
+libvirt's websocket beside a raw listener, a raw `-set` making a character device a UDP one,
+and smartcard and rng character devices (r51-domain)
 
 Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
 host replay, whose qemu.conf sets vnc_tls = 1, with the test-driver node's domains collected
@@ -56,6 +56,15 @@ Findings:
   applicable); v2's UDP serial with its peer and local address moved to the network passed
   "reachable only from the host". Now the -set is read (checks._chardevs.udp_set, one
   reading with HVA-033 and HVA-210): all three fail.
+- R51D-5 (false pass, false n/a) HVA-031: round 50's lead. libvirt's passthrough smartcard
+  and EGD rng backend are `-chardev ...,id=charsmartcard0` and `id=charrng0` (tests/
+  qemuxmlconfdata/smartcard-passthrough-tcp.x86_64-latest.args, virtio-rng-egd.x86_64-
+  latest.args), which a raw -set reaches as a serial's, but the parser gave them no alias
+  and no pathless entry: VM web01's loopback smartcard server moved to 0.0.0.0 by `-set
+  chardev.charsmartcard0.host=` passed "reachable only from the host", v1's spicevmc
+  smartcard made a TCP server on every address (R48D-1's class) and v2's rng client made
+  a server there (R47D-7's) were not applicable. Now both carry libvirt's alias (<alias>,
+  else `smartcard`/`rng` + index) and a pathless entry (parse.libvirt_xml): all fail.
 
 Held (kept as tests): a secret file elsewhere (v3 raw, v4 libvirt's) is taken at its word
 (a lead; R51D-1); `password=off` after `password=on` (v6), `password=on` over libvirt's
@@ -64,15 +73,16 @@ websocket (v2), a websocket without a -set (v3) and a socket display, which libv
 no websocket (v4), stay loopback (R51D-3); a `backend=udp` without a port (v4: QEMU does
 not start) stays not applicable, the TCP serial's own loopback peer (v5) and a peer moved
 with the loopback bind kept (v6: the kernel drops network datagrams to 127/8) pass, and
-every local address with the loopback peer (v3) passes naming the peer (R51D-4).
+every local address with the loopback peer (v3) passes naming the peer (R51D-4); the
+smartcard without a -set stays loopback (R51D-5, v3).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 4 findings (false pass 3, one also a false n/a; wrong fail 1 with wording), 4 tests
-holding 26 cases; the 14 finding cases failed on main before the fixes (R51D-1's three;
+Tally: 5 findings (false pass 4, two also false n/a; wrong fail 1 with wording), 5 tests
+holding 30 cases; the 17 finding cases failed on main before the fixes (R51D-1's three;
 R51D-2's web01, v1, v3 and v4 on their verdicts, v2 and v5 on their messages; R51D-3's two;
-R51D-4's three); of the 12 held cases R51D-4's v3 changed message only (main did not read
-its -set), the others pass on main too.
+R51D-4's three; R51D-5's three); of the 13 held cases R51D-4's v3 changed message only
+(main did not read its -set), the others pass on main too.
 
 Leads left: see the round's report.
 """
@@ -329,4 +339,67 @@ def test_set_backend_udp_makes_a_chardev_a_udp_console(tmp_path: Path) -> None:
         "v4": "no VNC, SPICE or RDP console and no TCP or UDP character device",
         "v5": local,
         "v6": local,
+    }
+
+
+SMARTCARD = (
+    "<devices><controller type='ccid' index='0'/><smartcard mode='passthrough' type='tcp'>"
+    "<source mode='bind' host='127.0.0.1' service='2001'/><protocol type='raw'/></smartcard>"
+    "</devices>"
+)
+SMARTCARD_SPICEVMC = (
+    "<devices><controller type='ccid' index='0'/><smartcard mode='passthrough' "
+    "type='spicevmc'/></devices>"
+)
+RNG_EGD = (
+    "<devices><rng model='virtio'><backend model='egd' type='tcp'><source mode='connect' "
+    "host='127.0.0.1' service='1234'/><protocol type='raw'/></backend></rng></devices>"
+)
+
+
+def test_set_reaches_smartcard_and_rng_chardevs(tmp_path: Path) -> None:
+    """R51D-5: a passthrough smartcard's and an EGD rng's -chardev ids are `charsmartcard0`
+    and `charrng0` (tests/qemuxmlconfdata/smartcard-passthrough-tcp, virtio-rng-egd), which a
+    raw -set reaches, but hvaudit gave them no alias: web01's loopback smartcard moved to
+    0.0.0.0 passed "reachable only from the host", v1's spicevmc smartcard made a socket
+    on every address (R48D-1) and v2's rng client made a server there were not applicable.
+    Held: no -set (v3)."""
+    a = _ns_scan(
+        tmp_path,
+        {
+            "web01": (
+                SMARTCARD,
+                _commandline("-set", "chardev.charsmartcard0.host=0.0.0.0"),
+            ),
+            "v1": (
+                SMARTCARD_SPICEVMC,
+                _commandline(
+                    *(
+                        a
+                        for kv in ("backend=socket", "host=0.0.0.0", "port=4444", "server=on")
+                        for a in ("-set", f"chardev.charsmartcard0.{kv}")
+                    )
+                ),
+            ),
+            "v2": (
+                RNG_EGD,
+                _commandline(
+                    "-set", "chardev.charrng0.host=0.0.0.0", "-set", "chardev.charrng0.server=on"
+                ),
+            ),
+            "v3": (SMARTCARD, ""),
+        },
+    )
+    where = "on 0.0.0.0 (bound to every address)"
+    assert outcomes(a, "HVA-031") == {"web01": "fail", "v1": "fail", "v2": "fail", "v3": "pass"}
+    assert messages(a, "HVA-031") == {
+        "web01": "smartcard (a QEMU argument -set chardev.charsmartcard0.host=0.0.0.0) "
+        f"{where} port 2001 without TLS (chardev_tls = 0)",
+        "v1": "smartcard (a QEMU argument -set chardev.charsmartcard0.backend=socket -set "
+        "chardev.charsmartcard0.host=0.0.0.0 -set chardev.charsmartcard0.port=4444 -set "
+        f"chardev.charsmartcard0.server=on) {where} port 4444 without TLS (a QEMU argument "
+        "made it a socket; no tls-creds)",
+        "v2": "rng (a QEMU argument -set chardev.charrng0.host=0.0.0.0 -set "
+        f"chardev.charrng0.server=on) {where} port 1234 without TLS (chardev_tls = 0)",
+        "v3": "console(s) reachable only from the host",
     }

@@ -786,15 +786,47 @@ def parse_domain(
                     chr_kept.append((tag, *kept, Source(artefact, f"/domain/devices/{tag}[{i}]")))
         # formatdomain: a passthrough smartcard and an EGD random-number backend are character
         # devices too ("Smartcard devices", "Random number generator device").
+        # Their -chardev ids are `char` + the alias too (tests/qemuxmlconfdata/
+        # smartcard-passthrough-tcp.x86_64-latest.args `-chardev socket,id=charsmartcard0,...`,
+        # virtio-rng-egd.x86_64-latest.args `-chardev socket,id=charrng0,...`), which a raw
+        # `-set chardev.ID.KEY=` reaches as a serial's (checks._chardevs, R51D-5).
         for i, el in enumerate(devices.findall("smartcard"), 1):
             if el.get("mode") == "passthrough":
                 loc = f"/domain/devices/smartcard[{i}]"
-                chardevs.extend(_chardev(el, "smartcard", Source(artefact, loc)))
+                alias = _alias(el) or f"smartcard{i - 1}"
+                chardevs.extend(_chardev(el, "smartcard", Source(artefact, loc), alias))
+                if el.get("type") in PATHLESS_CHARDEVS:
+                    pathless.append(
+                        Chardev(
+                            "smartcard",
+                            el.get("type") or "",
+                            "",
+                            "",
+                            "",
+                            None,
+                            Source(artefact, loc),
+                            alias=alias,
+                        )
+                    )
         for i, el in enumerate(devices.findall("rng"), 1):
             backend = el.find("backend")
             if backend is not None and backend.get("model") == "egd":
                 loc = f"/domain/devices/rng[{i}]/backend"
-                chardevs.extend(_chardev(backend, "rng", Source(artefact, loc)))
+                alias = _alias(el) or f"rng{i - 1}"
+                chardevs.extend(_chardev(backend, "rng", Source(artefact, loc), alias))
+                if backend.get("type") in PATHLESS_CHARDEVS:
+                    pathless.append(
+                        Chardev(
+                            "rng",
+                            backend.get("type") or "",
+                            "",
+                            "",
+                            "",
+                            None,
+                            Source(artefact, loc),
+                            alias=alias,
+                        )
+                    )
             elif backend is not None and backend.get("model") == "random":
                 # a host source other than the kernel's pools handed to the guest (VL18-7)
                 rng_path = rng_source(backend.text or "")
