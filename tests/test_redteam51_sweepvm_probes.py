@@ -41,15 +41,30 @@ Held:
   another QEMU's label unread, SELinux permissive or svirt_t made permissive, one category, a
   type not sVirt's are asked; complain fails.
 - HVA-059: a running QEMU with CapEff 0 (the harness's), and a shut-off VM under the default
-  clear_emulator_capabilities, even with user = "root", keep their pass.
+  clear_emulator_capabilities, even with user = "root", keep their pass; a qemu.conf changed
+  after libvirtd started is asked of the version the daemon read (parse.host makes it
+  unavailable; host_settings_manual), never passed on the file on disk.
 
-Probed by script: none.
+Probed by script (the libvirt test driver, /tmp script): a dynamic <seclabel> with
+relabel='no' (R48T's lead) is refused at define ("dynamic label type must use resource
+relabeling", domain_conf.c virSecurityLabelDefParseXML), so no VM carries it; a <seclabel
+type='none' model='selinux'/> beside a dynamic apparmor one is defined, and on the AppArmor
+host keeps R48T-1's order (a label's own fail first: "security label none (selinux)"), though
+libvirt refuses to start it (security_manager.c virSecurityManagerCheckDomainLabel checks every
+<seclabel>'s model, type none included; virSecurityManagerCheckDiskLabel each disk's too).
 
-Tally: 2 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059), 5
-tests (23 cases); 10 cases failed on main before the changes (R51T-1: 3, R51T-2: 7), 13 held
-(13 cases).
+Tally: 2 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059), 6
+tests (24 cases); 10 cases failed on main before the changes (R51T-1: 3, R51T-2: 7), 14 held
+(14 cases).
 
-Leads left: see the round's report.
+Leads left: parse.host still keeps the first confining <secmodel> only (a stacked second
+MAC driver's label is asked as alien: a question, never a pass; the kernel rarely stacks
+SELinux with AppArmor). A shut-off VM whose <seclabel type='none'> names a model the daemon
+does not run fails as unconfined though libvirt refuses to start it (wording/verdict: a team
+call whether a label's own fail should stand before R48T-1's question). HVA-059 judges CapEff
+only: a permitted-but-not-effective CAP_SYS_RAWIO (CapPrm) is not read (libvirt clears both
+sets, capng_clear(CAPNG_SELECT_BOTH), so no libvirt start leaves that shape). A per-VM DAC
+label naming an account whose uid is 0 under another name is asked, not failed.
 """
 
 from __future__ import annotations
@@ -353,3 +368,20 @@ def test_r51t_2_held_qemu_without_cap_sys_rawio_passes(host_scan, overrides, bod
     a = host_scan(overrides, domains=[domain_xml("web01", body, extra_attrs=extra)])
     assert outcomes(a, "HVA-059") == {"web01": "pass"}
     assert messages(a, "HVA-059") == {"web01": SG}
+
+
+def test_r51t_2_held_qemu_conf_changed_after_the_daemon_started_asks(host_scan) -> None:
+    """Held: a clear_emulator_capabilities = 1 written after libvirtd started is not what the
+    daemon runs (qemu_conf.c reads qemu.conf only at its start): asked of the version it read."""
+    from test_redteam11_host_probes import AFTER, BEFORE, _mtimes
+
+    a = host_scan(
+        {"libvirt-conf-mtimes": _mtimes(AFTER, BEFORE)},
+        domains=[domain_xml("web01", LUN + SHUT_OFF, extra_attrs=TEST_NS)],
+    )
+    assert outcomes(a, "HVA-059") == {"web01": "manual"}
+    assert messages(a, "HVA-059")["web01"].startswith(
+        f"{SG}; host evidence unavailable: /etc/libvirt/qemu.conf was changed at 2024-11-27 "
+        "05:10:00 UTC, after libvirtd (pid 700) started"
+    )
+    assert "as libvirtd read it when it last started" in (_question(a, "HVA-059", "web01") or "")
