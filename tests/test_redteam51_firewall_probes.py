@@ -51,19 +51,30 @@ Findings (R51F-n):
   it was asked, not failed. Now parse.proxmox_model._PORT_MATCH maps the -p as written, and
   a rule pve-firewall refuses alone refuses no update.
 
+- R51F-4 (wrong fail) HVA-190, a lead since round 30: `-A INPUT -m addrtype ! --src-type
+  UNICAST -j ACCEPT` (iptables or ip6tables) failed as matching every source but some, though
+  the kernel XORs the match with its inversion (linux net/netfilter/xt_addrtype.c
+  addrtype_mt_v1 / addrtype_mt6 `^ (info->flags & XT_ADDRTYPE_INVERT_SOURCE)`) and every
+  remote unicast sender is of type UNICAST (IPv4 inet_addr_type OR-ed over the types, IPv6's
+  class test), so it admits no peer. Now parse.firewall._ipt_src_type_reach reads a negated
+  type set every remote unicast sender is of (IPv4: UNICAST among them; IPv6: UNICAST alone)
+  as narrow.
+
 Held (kept as tests): PVEFW chains in the saved filter table (ask: the earlier rules stay);
 iptables-save not collected (ask naming it); the legacy-tables warning (ask naming
 iptables-legacy-save); PVEFW chains only in the raw table (fail: the filter table holds none).
 R51F-2: the same rule in the group VM 200 (firewall on) jumps to, and in VM 201's .fw with its
 firewall on: both still refuse the update (asked). R51F-3: `-p 6 -dport ssh` under netbase's
-file (keyed for tcp: pass).
+file (keyed for tcp: pass). R51F-4: ip6tables `! --src-type UNICAST,LOCAL` (every sender but
+the host's own: fail) and iptables `! --src-type MULTICAST` (fail).
 
 Probed by script: none yet.
 
-Tally: 3 findings (R51F-1 a missed fail, the team decision; R51F-2 an over-ask that hid a
-host.fw fail; R51F-3 a false pass, 5 cases, and an over-ask that hid a fail); 19 cases in 3
-test functions; 16 failed on main before the fixes (R51F-1's 5, its 3 held questions now
-naming iptables-save, landed 704697f9; R51F-2's 5, landed 551ceadb; R51F-3's 6); 6 held.
+Tally: 4 findings (R51F-1 a missed fail, the team decision; R51F-2 an over-ask that hid a
+host.fw fail; R51F-3 a false pass, 5 cases, and an over-ask that hid a fail; R51F-4 a wrong
+fail); 24 cases in 4 test functions; 19 failed on main before the fixes (R51F-1's 5, its 3
+held questions now naming iptables-save, landed 704697f9; R51F-2's 5, landed 551ceadb;
+R51F-3's 6, landed 24837121; R51F-4's 3); 8 held.
 Rounds 49's and 50's refused-update questions now name iptables-save too (their harness
 collects none).
 
@@ -79,6 +90,9 @@ import pytest
 
 from test_pve_leads18 import _node
 from test_pve_leads19b import CLUSTER, HOST, VM201, _text
+from test_redteam28_firewall_probes import IP_ADDR6
+from test_redteam30_firewall_probes import V6_PASS, _v6_open
+from test_redteam30_firewall_probes import _verdict as _verdict30
 from test_redteam45_firewall_probes import NETBASE
 from test_redteam45_firewall_probes import _node as _node45
 
@@ -382,3 +396,59 @@ def test_r51f_3_protocol_as_iptables_reads_it(
     getservbyname under that protocol: a name it lacks refuses the whole update (was a pass);
     `-p TCP`, which pve-firewall refuses alone, refuses none (was a question hiding a fail)."""
     assert _node45(tmp_path, rules, services, nft=False) == expected
+
+
+# --- R51F-4 HVA-190: a negated --src-type that every remote unicast sender is of --------------
+
+V4_OPEN = (
+    "fail",
+    "inbound traffic is accepted by default (-A INPUT -m addrtype ! --src-type {t} -j ACCEPT "
+    "(matches every port of a protocol or every source but some))",
+)
+
+
+@pytest.mark.parametrize(
+    ("v4", "v6", "expected"),
+    [
+        ("", "-A INPUT -m addrtype ! --src-type UNICAST -j ACCEPT\n", V6_PASS),
+        ("-A INPUT -m addrtype ! --src-type UNICAST -j ACCEPT\n", "", V6_PASS),
+        (
+            "-A INPUT -m addrtype ! --src-type UNICAST,LOCAL -j ACCEPT\n",
+            "",
+            V6_PASS,
+        ),
+        (
+            "",
+            (r := "-A INPUT -m addrtype ! --src-type UNICAST,LOCAL -j ACCEPT\n"),
+            _v6_open(r),
+        ),
+        (
+            "-A INPUT -m addrtype ! --src-type MULTICAST -j ACCEPT\n",
+            "",
+            (V4_OPEN[0], V4_OPEN[1].format(t="MULTICAST")),
+        ),
+    ],
+    ids=[
+        "v6-not-unicast",
+        "v4-not-unicast",
+        "v4-not-unicast-or-local",
+        "held-v6-not-local-unicast",
+        "held-v4-not-multicast",
+    ],
+)
+def test_r51f_4_negated_src_type_unicast_is_no_remote_sender(
+    host_scan: Any, v4: str, v6: str, expected: tuple[str, str]
+) -> None:
+    """R51F-4 (wrong fail), a lead since round 30: `! --src-type UNICAST` matches only senders
+    that are not unicast (xt_addrtype.c: the match XOR-ed with XT_ADDRTYPE_INVERT_SOURCE;
+    IPv4's inet_addr_type answers UNICAST for every remote sender, IPv6's class test holds for
+    every unicast one), so its ACCEPT admits no peer: pass (was a fail). IPv6's
+    `! UNICAST,LOCAL` (the class and the lookup AND-ed: every sender but the host's own) and
+    IPv4's `! MULTICAST` keep the fail."""
+    probes = {
+        "nft-ruleset": None,
+        "iptables-input": (f"-P INPUT DROP\n{v4}", 0),
+        "ip6tables-input": (f"-P INPUT DROP\n{v6}", 0),
+        "ip-addr": (IP_ADDR6, 0),
+    }
+    assert _verdict30(host_scan(probes)) == expected

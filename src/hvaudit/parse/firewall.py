@@ -3121,10 +3121,17 @@ def _ipt_src_type_reach(types: set[str], negate: bool, version: str) -> int:
     UNREACHABLE, LOCAL and ANYCAST (read with `find_string`), never UNICAST: `--src-type
     LOCAL,UNICAST` is a unicast sender that is also one of the host's own addresses (R30F-6:
     read as every sender, a wrong fail). UNREACHABLE is a sender the host has no route back
-    to, which its routes (not collected) decide: as broad, an over-read. Negated, every
-    sender but some types, as before."""
+    to, which its routes (not collected) decide: as broad, an over-read. Negated, the match
+    is XOR-ed (addrtype_mt_v1 / addrtype_mt6: `match_type(...) ^ (info->flags &
+    XT_ADDRTYPE_INVERT_SOURCE)`): every sender but those of the types, so where every remote
+    unicast sender is of them (IPv4: UNICAST among the OR-ed types; IPv6: UNICAST alone, the
+    class tests AND-ed and LOCAL, ANYCAST or UNREACHABLE narrowing it) it matches none of them,
+    only the host's own, broadcast or multicast sources (R51F-4: `! --src-type UNICAST` read as
+    every sender, a wrong fail); otherwise every sender but some types, as before."""
     if negate:
-        return _BROAD
+        if version == "IPv4":
+            return _NARROW if "UNICAST" in types else _BROAD
+        return _NARROW if types == {"UNICAST"} else _BROAD
     if version == "IPv4":
         return _BROAD if "UNICAST" in types else _NARROW
     if types & {"MULTICAST", "UNSPEC"}:
