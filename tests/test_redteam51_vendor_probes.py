@@ -50,17 +50,26 @@ Findings:
   whose flag is not reported, is asked ("..., but each port may override this teaming order
   (uplinkTeamingOverrideAllowed)"), the question naming each port's own order as evidence.
 
+- R51V-4 (wrong fail) HVA-440: a distributed switch of the same name in another datacenter
+  (its port group Other on one uplink) failed a host whose own dvs-prod's port groups use
+  both: port groups were matched to the host's proxy switch by name. Now the collector
+  records each switch's uuid (DistributedVirtualSwitch.uuid), each port group's switch uuid
+  and each proxy switch's dvsUuid ("The uuid of the DistributedVirtualSwitch that the
+  HostProxySwitch is a part of", vSphere Web Services API HostProxySwitch), and HVA-440
+  matches by uuid where both records carry one (by name otherwise).
+
 Held:
+- HVA-440: two same-named switches without uuids in the records: both judged by name.
 - HVA-440: a dvs.json of an older collector (no `uplink_order`): the R47E-3 question.
 - HVA-308: eno1.40 (a VLAN no guest is on) and bond0.40.30 (VLAN 30 inside VLAN 40, no guest
   on VLAN 40): the pass.
 
 Probed by script: none beyond these cases.
 
-Tally: 3 findings (1 team decision, a "manual" where the evidence answers; 2 false pass); 22
-test cases, 19 failed on main before the fixes (R51V-1: 1 collector keys missing, 3 fail, 1
-pass, 6 asked with the open item named; R51V-2: 5 pass, 1 leased address passed; R51V-3: 2
-pass on main with R51V-1), 3 held.
+Tally: 4 findings (1 team decision, a "manual" where the evidence answers; 2 false pass; 1
+wrong fail); 24 test cases, 20 failed on main before the fixes (R51V-1: 1 collector keys
+missing, 3 fail, 1 pass, 6 asked with the open item named; R51V-2: 5 pass, 1 leased address
+passed; R51V-3: 2 pass on main with R51V-1; R51V-4: 1, keys missing and the fail), 4 held.
 
 Leads left:
 - HVA-308: a guest bridge over a VLAN device (`bridge-ports bond0.30`, untagged guests) beside
@@ -395,6 +404,70 @@ def test_r51v3_port_override_of_the_teaming_order_is_asked(
         "manual",
         f"distributed switch dvs-prod has uplinks vmnic2, vmnic3 on host esx1; {open_}",
         _ask(open_),
+    )
+
+
+def _two_switches(uuids: bool) -> dict[str, Any]:
+    """dvs.json with two switches named dvs-prod (datacenters DC1 and DC2): the host's (uuid
+    "50 1a 2b 3c", port group Web on both uplinks) and another (uuid "50 ff", port group
+    Other on Uplink 1 alone); without their uuid where `uuids` is false."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import _dvs_record
+
+    dvs = vim.dvs.VmwareDistributedVirtualSwitch
+    ours, theirs = dvs("dvs-9"), dvs("dvs-10")
+
+    def group(name: str, switch: Any, active: list[str]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "config.defaultPortConfig": dvs.VmwarePortConfigPolicy(
+                uplinkTeamingPolicy=dvs.UplinkPortTeamingPolicy(
+                    uplinkPortOrder=dvs.UplinkPortOrderPolicy(activeUplinkPort=active)
+                )
+            ),
+            "config.distributedVirtualSwitch": switch,
+            "config.uplink": False,
+            "config.policy": dvs.VMwarePortgroupPolicy(uplinkTeamingOverrideAllowed=False),
+        }
+
+    return _dvs_record(
+        [
+            (ours, {"name": "dvs-prod", **({"uuid": "50 1a 2b 3c"} if uuids else {})}),
+            (theirs, {"name": "dvs-prod", **({"uuid": "50 ff"} if uuids else {})}),
+        ],
+        {
+            "dvportgroup-2": group("Web", ours, ["Uplink 1", "Uplink 2"]),
+            "dvportgroup-3": group("Other", theirs, ["Uplink 1"]),
+        },
+    )
+
+
+def test_r51v4_same_named_switch_elsewhere_is_not_this_hosts(tmp_path: Path) -> None:
+    """R51V-4 (wrong fail) HVA-440: a switch named dvs-prod in another datacenter (uuid 50 ff)
+    with port group Other on one uplink; the host's dvs-prod (uuid 50 1a 2b 3c) has Web on
+    both. Matched by name, main failed the host on Other."""
+    record = _two_switches(uuids=True)
+    assert [pg["switch_uuid"] for pg in record["portgroups"]] == ["50 1a 2b 3c", "50 ff"]
+    assert _host(LINKED, BACKED)["proxy_switches"][0]["uuid"] == "50 1a 2b 3c"
+    a = _vsphere(tmp_path, _host(LINKED, BACKED), dvs=record)
+    assert _verdict(a, "HVA-440", "dvs-prod") == (
+        "pass",
+        "distributed switch dvs-prod uplinks on host esx1: vmnic2, vmnic3; port group Web: "
+        "Uplink 1 (vmnic2), Uplink 2 (vmnic3)",
+        None,
+    )
+
+
+def test_r51v4_held_without_uuids_both_are_judged(tmp_path: Path) -> None:
+    """Held: where the records carry no uuid, the switches are matched by name and both port
+    groups are judged (the fail on Other stands: nothing tells them apart)."""
+    a = _vsphere(tmp_path, _host(LINKED, BACKED), dvs=_two_switches(uuids=False))
+    assert _verdict(a, "HVA-440", "dvs-prod") == (
+        "fail",
+        "distributed switch dvs-prod on host esx1: port group Other fails over to no second "
+        "uplink with a link: Uplink 1 (vmnic2) active or standby",
+        None,
     )
 
 

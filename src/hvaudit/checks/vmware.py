@@ -4951,11 +4951,19 @@ def _dv_portgroup_teams(
     None where the evidence holds no port group order to judge (an older collector: asked as
     before)."""
     ports = ps.get("uplink_ports")
+    uuid = str(ps.get("uuid") or "")
+    # R51V-4: the port groups of this switch by its uuid (HostProxySwitch.dvsUuid, "The uuid of
+    # the DistributedVirtualSwitch that the HostProxySwitch is a part of"), a switch of the
+    # same name in another datacenter aside; by name where either record has no uuid
     groups = [
         pg
         for pg in (dvs[0].get("portgroups") if dvs is not None else None) or []
         if isinstance(pg, dict)
-        and str(pg.get("switch", "")) == name
+        and (
+            str(pg.get("switch_uuid")) == uuid
+            if uuid and pg.get("switch_uuid")
+            else str(pg.get("switch", "")) == name
+        )
         and pg.get("uplink") is not True
     ]
     if not groups or not any("uplink_order" in pg for pg in groups):

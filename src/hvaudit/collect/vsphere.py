@@ -716,11 +716,15 @@ def _dvs_record(
             {
                 "key": str(obj._moId),
                 "name": str(props.get("name", obj._moId)),
+                # DistributedVirtualSwitch.uuid, the switch a HostProxySwitch's dvsUuid names
+                # (R51V-4: names may repeat across datacenters)
+                "uuid": str(props.get("uuid") or ""),
                 "security": _dv_security(port) if port is not None else None,
                 "vlan": _dv_vlan(port) if port is not None else {"kind": None},
             }
         )
     names = {str(obj._moId): str(props.get("name", obj._moId)) for obj, props in switches}
+    uuids = {str(obj._moId): str(props.get("uuid") or "") for obj, props in switches}
     out_groups = []
     for key, dv in sorted(dvpgs.items()):
         port = dv.get("config.defaultPortConfig")
@@ -738,6 +742,7 @@ def _dvs_record(
                 "key": key,
                 "name": str(dv.get("name", key)),
                 "switch": names.get(switch_id, switch_id),
+                "switch_uuid": uuids.get(switch_id, ""),
                 "uplink": bool(uplink) if uplink is not None else key in uplinks,
                 "security": _dv_security(port) if port is not None else None,
                 "vlan": vlan,
@@ -1042,6 +1047,7 @@ def _proxy_switches(
         out.append(
             {
                 "name": str(getattr(p, "dvsName", "") or getattr(p, "dvsUuid", "")),
+                "uuid": str(getattr(p, "dvsUuid", "") or ""),
                 "nics": nics,
                 "no_link": [n for n in nics if n in linkless] if linkless is not None else None,
                 "no_report": [n for n in nics if n not in seen] if seen is not None else None,
