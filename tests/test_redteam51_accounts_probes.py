@@ -49,6 +49,17 @@ Findings (R51A-n):
   does not read (unresolved, "a result not returned directly"), and only polkit.log() is
   spared among polkit's methods.
 
+- R51A-3 (false pass) HVA-142, HVA-132 (every reader of addRule subject tests): a subject
+  test given to an operator other than `&&`, `||` and `!` was read as the accounts it names:
+  `subject.isInGroup("ops") ^ 1` is 1 for every account outside ops and 0 for ops, `| true`,
+  `>= 0`, `typeof ...`, `String(...)`, `(subject.user == "alice" | 1)` are truthy for every
+  account (ECMA-262 ToBoolean; polkit(8) AUTHORIZATION RULES: a rule is JavaScript), so the
+  rule let every user manage libvirt where HVA-142 counted ops (R48A-3's class, which read
+  `||` operands only). Now parse.polkit _odd_subject_tests makes the grant unresolved where a
+  test the readers take as names (_READ_TEST) is not an operand of `&&`, `||`, `!` or the
+  whole of an `if (...)` (_OPENS), nor followed by `&&`, `||`, `)`, `?`, the statement's end
+  or a comparison with a boolean (_CLOSES), naming the operator.
+
 Held: /etc/pam.d/sshd wins over /usr/lib/pam.d/sshd (a single-factor /etc stack fails
 whatever the vendor file requires); an older bundle without the /usr/lib/pam.d probes keeps
 main's question and message. `var add = polkit.addRule; add(f)` registers nothing (init.js's
@@ -59,22 +70,23 @@ main too; `polkit.addRule(function(...) {...}.bind(this))`, a registration insid
 arrow function whose body is a ternary, `return eval(...)`, `[polkit.Result.YES][0]`, the
 comma operator, `action.id.startsWith/includes/match`, a regex test, `switch` with a
 granting default, `subject.user !== "root"`: each every user or unresolved, no pass.
-`subject.isInGroup("ops") | true` (bitwise or, truthy for every subject) reads as ops only:
-contrived, left as a lead.
+`subject.isInGroup("ops") | true` read as ops only (R51A-3). After R51A-3: `== false`,
+`[subject.isInGroup("ops")]`, `subject.user != "alice" || ...`: every user; `- 1`, `~`, `in
+{}`, `& 1`, `>>> 0 == 0`, `== subject.isInGroup("ops")`, `=== !true`: unresolved.
 
-Tally: 2 findings (2 false passes); 17 cases, 15 failed on main before the fixes (R51A-1: 7
+Tally: 3 findings (3 false passes); 25 cases, 21 failed on main before the fixes (R51A-1: 7
 of 8: 2 false passes, 3 questions now decided, 2 messages; R51A-2: 8 of 8 with the HVA-132
-case), 3 held (one, the older bundle, cannot run on main: main has no /usr/lib/pam.d probe to
-leave out).
+case; R51A-3: 6 of 6), 5 held (one, the older bundle, cannot run on main: main has no
+/usr/lib/pam.d probe to leave out).
 
 Leads left:
 - NON_AUTH_INCLUDES absent from both /etc/pam.d and /usr/lib/pam.d are still assumed
   authless; libpam built with a vendordir (openSUSE /usr/etc/pam.d) reads them there.
 - /etc/pam.d/other (the stack where sshd's file is in no directory) and sudo's PAM stack are
   still not collected.
-- polkit: a subject test joined by a bitwise operator (`|`, `+`) with a literal; an
-  addAdminRule registered by an argument hvaudit does not read is left as it is (no
-  identity counted).
+- polkit: an addAdminRule registered by an argument hvaudit does not read is left as it is
+  (no identity counted); a subject test kept in a variable (`var ok =
+  subject.isInGroup("ops"); if (ok ^ 1)`) was not probed.
 """
 
 from __future__ import annotations
@@ -88,7 +100,7 @@ from test_checks_host import SSHD_KBD_ONLY
 from test_host_leads19 import _scan_without
 from test_redteam26_accounts_probes import PASS2, _142
 from test_redteam47_accounts_probes import GROUP
-from test_redteam48_accounts_probes import EVERY, NOT_DIRECT, OPS, _rules
+from test_redteam48_accounts_probes import EVERY, NOT_DIRECT, OPS, _rules, _unresolved
 
 OTP = "auth required pam_unix.so\nauth required pam_google_authenticator.so\n"
 """A stack that requires a password and a one-time code."""
@@ -270,3 +282,42 @@ def test_named_rule_socket_authorization_132(host_scan) -> None:
             "subject test: every local user controls every VM"
         },
     )
+
+
+# --- R51A-3: a subject test given to another operator
+
+
+@pytest.mark.parametrize(
+    ("test", "expected"),
+    [
+        (' && (subject.isInGroup("ops") ^ 1)', _unresolved("isInGroup tested with '^'")),
+        (' && (subject.isInGroup("ops") | true)', _unresolved("isInGroup tested with '|'")),
+        (' && subject.isInGroup("ops") >= 0', _unresolved("isInGroup tested with '>='")),
+        (' && typeof subject.isInGroup("ops")', _unresolved("isInGroup tested with 'typeof'")),
+        (' && String(subject.isInGroup("ops"))', _unresolved("isInGroup tested with 'String('")),
+        (' && (subject.user == "alice" | 1)', _unresolved("user tested with '|'")),
+        (' && (subject.isInGroup("ops"))', OPS),
+        (' && subject.isInGroup("ops") == true && subject.local', OPS),
+    ],
+    ids=[
+        "xor",
+        "bitwise-or",
+        "compared-number",
+        "typeof",
+        "call-argument",
+        "user-bitwise-or",
+        "held-parenthesised",
+        "held-compared-true",
+    ],
+)
+def test_subject_test_operand_142(host_scan, test: str, expected) -> None:
+    """R51A-3 (false pass) HVA-142: a subject test given to an operator other than `&&`, `||`
+    and `!` (or compared with a boolean) was read as the accounts it names: `isInGroup("ops")
+    ^ 1` is 1 for every account outside ops, `| true`, `>= 0`, `typeof`, `String(...)` are
+    truthy for every account (ECMA-262 ToBoolean), so the rule lets every user manage libvirt
+    where HVA-142 counted ops (R48A-3's class: `||` with an operand not read). Now such a test
+    makes the grant unresolved, naming the operator. Held: a parenthesised test and one
+    compared with true keep ops."""
+    rules = f"polkit.addRule(function(action, subject) {_manage(test)});\n"
+    a = host_scan({"polkit-rules": _rules(rules), "/etc/group": GROUP})
+    assert _142(a) == expected

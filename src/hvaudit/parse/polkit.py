@@ -649,7 +649,35 @@ def _odd_subject_tests(rule: str) -> str:
     if m := _ODD_SUBJECT.search(code):
         tests = ", ".join(sorted(set(_SUBJECT.findall(rule))))
         return f"{tests} tested with {m.group(0).strip()[:12]!r}"
+    for m in _READ_TEST.finditer(rule):
+        # a subject test read as "the named accounts" only where its value decides the
+        # condition as it is: an operand of `&&`, `||` or `!`, or the whole of an `if (...)`.
+        # As an operand of another operator (`isInGroup("g") ^ 1`, `| true`, `>= 0`, `typeof`,
+        # a call's argument) its value is a number or a string of its own, which ECMA-262's
+        # ToBoolean may make true for every account (R51A-3)
+        before = code[: m.start()].rstrip()
+        after = code[m.end() :].lstrip()
+        if not (before.endswith(("&&", "||", "!")) or _OPENS.search(before)):
+            tests = ", ".join(sorted(set(_SUBJECT.findall(m.group(0)))))
+            last = re.search(r"[\w.]*[^\w\s]*\s*$", before)
+            return f"{tests} tested with {(last.group(0) if last else before).strip()[-12:]!r}"
+        if not _CLOSES.match(after):
+            tests = ", ".join(sorted(set(_SUBJECT.findall(m.group(0)))))
+            return f"{tests} tested with {after[:12].split()[0]!r}"
     return ""
+
+
+#: A positive subject test of the shapes rule_grants reads as the accounts it names.
+_READ_TEST = re.compile(
+    r"\bsubject\s*\.\s*isIn(?:Net)?Group\(\s*" + _STR + r"\s*\)"
+    r"|\bsubject\s*\.\s*user\s*===?\s*" + _STR + r"|" + _STR + r"\s*===?\s*subject\s*\.\s*user\b"
+)
+#: What may come before a subject test whose value decides its condition as it is: an opening
+#: parenthesis of `if`, `while`, `return`, another parenthesis, `&&`, `||` or `!`.
+_OPENS = re.compile(r"(?:^|\bif|\bwhile|\breturn|&&|\|\||[!(])\s*\($")
+#: What may follow it: `&&`, `||`, a closing parenthesis, a ternary's `?`, the statement's end,
+#: a comparison with a boolean (read by _outsider_eval).
+_CLOSES = re.compile(r"(?:&&|\|\||\)|\?|;|\}|$|[!=]==?\s*(?:true|false)\b)")
 
 
 def _outsider_reaches(
