@@ -26,6 +26,19 @@ Findings (R51L-n):
   the verdict without them, and what would write them again at every boot; where both pass
   the pass stands, however they differ; a fail on them stays a fail.
 
+- R51L-2 (false pass) HVA-213, HVA-200: round 48's lead, R48L-5's class in the units'
+  journald settings. R48L-5 dropped libvirt's unit drop-ins under /run (systemctl(1)
+  --runtime: "lost on the next reboot ... not made in subdirectories of /etc but in /run")
+  from their environment only: LogLevelMax= (systemd.exec(5); journald-context.h
+  client_context_test_priority, R35L-3), StandardError= (R37L-4) and LogFilterPatterns=
+  (journald-client.c client_context_check_keep_log, R37L-2) in such a drop-in were judged as
+  they stand. So /run's `LogLevelMax=info` over an /etc drop-in's `crit` passed HVA-213,
+  `StandardError=journal` over /etc's `null` with log_outputs `3:stderr` passed both checks,
+  and an empty `LogFilterPatterns=` resetting /etc's `~libvirt` passed HVA-213: after a boot
+  each fails or asks. Now parse.host._log_boot also reads them without those drop-ins
+  (_UnitBootEvidence, LogBoot's log_level_cap, log_filter_patterns, log_namespace,
+  stderr_elsewhere, stderr_unsettled), and judged_at_boot asks as for R48L-5.
+
 Held (kept as tests): round 51's team decision, "several configs differ but none widens"
 passes, one probe per shape: a /run drop-in's `Storage=volatile` over /etc's `persistent`
 (both keep a journal), a /run drop-in an /etc drop-in sorted after it overrides (`Storage=
@@ -33,18 +46,22 @@ none` then `persistent`), a /run drop-in an /etc one of the same name hides, a /
 journald.conf over /usr/lib's where both keep a journal; the same files under /etc (pass);
 a fail resting on /run stays a fail: `Storage=none` with `ForwardToSyslog=no` (HVA-213), and
 `ForwardToSyslog=no` beside rsyslog's imuxsock alone (HVA-200).
+For R51L-2 (team decision): /run's `LogLevelMax=debug` over /etc's `info` (both pass), and
+/run's `StandardError=null` over /etc's `journal` (the fail stays).
 
 Probed by script, then as these tests, on main (71a82fec): the four R51L-1 cases passed
 HVA-213 (the first, second and fourth) and HVA-200 (the second, third and fourth); the held cases
-give the same there.
+give the same there. The e2e test (tests/test_e2e_libvirtd.py) passes with the fix. The
+three R51L-2 cases on main (1c713aa3) passed HVA-213 (all three) and HVA-200 (the
+StandardError= one); the two held give the same there.
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail, 0 wording; 11 cases in 1 test
-function; 4 failed on main before the fix (all passed wrongly); the 7 held pass there too.
+Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fail, 0 wording; 16 cases in 2 test
+functions; 7 failed on main before the fixes (all passed wrongly); the 9 held pass there too.
 
 Leads left:
-- A /run drop-in's LogLevelMax=, StandardError=, LogNamespace= or LogFilterPatterns= on
-  libvirt's units (and on systemd-journald.service, rsyslog.service) are judged as they stand
-  (R48L-5 weighs their Environment= only).
+- A /run drop-in on systemd-journald.service or rsyslog.service (their LogLevelMax=,
+  StandardOutput=, ExecStart=) is not weighed; an empty `LogNamespace=` in a drop-in is read
+  as no reset (systemd's config_parse for it may reset: not checked this round).
 - k3s.service's K3S_KUBECONFIG_MODE set only by `systemctl set-environment` or a /run drop-in
   (HVA-142) is not weighed against the boot's.
 - A /run rsyslog or chrony configuration (rsyslog reads /etc only; chrony's confdir may name
@@ -57,8 +74,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEBIAN_RSYSLOG_MAIN, RSYSLOG_REMOTE, messages, outcomes
+from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
+from test_redteam13_host_probes import UNITS
 from test_redteam35_logtime_probes import IMJOURNAL_ONLY
+
+LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
 
 ETC = "/etc/systemd/journald.conf"
 RUN_MAIN = "/run/systemd/journald.conf"
@@ -269,3 +289,132 @@ def test_r51l1_journald_runtime_files(
         questions = {r.outcome.question for r in a.results if r.check.id == check}
         if status == "manual":
             assert questions == {_question(asked)}
+
+
+UNIT_ETC = "/etc/systemd/system/libvirtd.service.d/10-log.conf"
+UNIT_RUN = "/run/systemd/system/libvirtd.service.d/override.conf"
+UNIT_WHY = (
+    f"{UNIT_RUN}, under /run (where `systemctl edit --runtime` and `set-property --runtime` write)"
+)
+STDERR_CONF = 'log_outputs = "3:stderr"\n'
+STDERR_FAIL = (
+    "libvirtd.conf: log_outputs '3:stderr' writes only to files or stderr, and "
+    f"StandardError=null in {UNIT_ETC} sends stderr elsewhere than the journal"
+)
+STDERR_OK = "libvirtd.conf: log_outputs '3:stderr' (stderr goes to the journal)"
+
+
+def _unit_question() -> str:
+    return (
+        f"Does a unit or script on host hv1 set {UNIT_RUN} again at every boot, before "
+        "libvirt's daemons start? Evidence: `systemctl show-environment` and `systemctl cat "
+        "libvirtd.service virtqemud.service` after a boot, or `grep -rs -e set-environment -e "
+        f"--runtime -e {UNIT_RUN} /etc /usr/lib/systemd` on hv1. Pass: yes, at every boot, as "
+        "it stands now; fail: no (the next boot starts them without it)."
+    )
+
+
+def _unit_rests(now: str, boot: str) -> str:
+    return f"{now}, but that rests on {UNIT_WHY}, which the next boot drops; without it (after a boot): {boot}"
+
+
+@pytest.mark.parametrize(
+    ("etc", "run", "conf", "expected"),
+    [
+        # R51L-2: a /run drop-in's LogLevelMax=info over /etc's crit
+        (
+            "LogLevelMax=crit\n",
+            "LogLevelMax=info\n",
+            "",
+            {
+                "HVA-200": ("pass", OVER_TLS),
+                "HVA-213": (
+                    "manual",
+                    _unit_rests(
+                        JOURNAL,
+                        f"fail: {JOURNAL}, but LogLevelMax=crit in {UNIT_ETC}: journald drops "
+                        "libvirtd's messages below crit, its errors among them, before it "
+                        "stores or forwards them",
+                    ),
+                ),
+            },
+        ),
+        # R51L-2: a /run drop-in's StandardError=journal over /etc's null, libvirt on stderr
+        (
+            "StandardError=null\n",
+            "StandardError=journal\n",
+            STDERR_CONF,
+            {
+                "HVA-200": (
+                    "manual",
+                    _unit_rests(
+                        OVER_TLS,
+                        f"fail: {OVER_TLS}, but carrying none of libvirt's messages: {STDERR_FAIL}",
+                    ),
+                ),
+                "HVA-213": ("manual", _unit_rests(STDERR_OK, f"fail: {STDERR_FAIL}")),
+            },
+        ),
+        # R51L-2: a /run drop-in's empty LogFilterPatterns= resetting /etc's deny pattern
+        (
+            "LogFilterPatterns=~libvirt\n",
+            "LogFilterPatterns=\n",
+            "",
+            {
+                "HVA-200": ("pass", OVER_TLS),
+                "HVA-213": (
+                    "manual",
+                    _unit_rests(
+                        JOURNAL,
+                        f"manual: {JOURNAL}, but journald matches its messages against "
+                        f"LogFilterPatterns=~libvirt in {UNIT_ETC} before it stores or forwards "
+                        "them",
+                    ),
+                ),
+            },
+        ),
+        # held (team decision): differ, none widens: debug now, info after a boot
+        (
+            "LogLevelMax=info\n",
+            "LogLevelMax=debug\n",
+            "",
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+        ),
+        # held (team decision): a fail resting on the /run drop-in stays a fail
+        (
+            "StandardError=journal\n",
+            "StandardError=null\n",
+            STDERR_CONF,
+            {
+                "HVA-200": (
+                    "fail",
+                    f"{OVER_TLS}, but carrying none of libvirt's messages: "
+                    + STDERR_FAIL.replace(UNIT_ETC, UNIT_RUN),
+                ),
+                "HVA-213": ("fail", STDERR_FAIL.replace(UNIT_ETC, UNIT_RUN)),
+            },
+        ),
+    ],
+    ids=["loglevelmax", "standarderror", "logfilterpatterns", "no-widening", "fail-stays"],
+)
+def test_r51l2_unit_journald_settings_under_run(
+    host_scan, etc: str, run: str, conf: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """R51L-2: a pass resting on a libvirtd.service drop-in under /run's journald settings."""
+    a = host_scan(
+        {
+            "libvirt-units": (
+                f"{UNITS[0]}\n# {UNIT_ETC}\n[Service]\n{etc}\n# {UNIT_RUN}\n[Service]\n{run}",
+                1,
+                UNITS[2],
+            ),
+            LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF]) + conf,
+        }
+    )
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}
+        if status == "manual":
+            assert {r.outcome.question for r in a.results if r.check.id == check} == {
+                _unit_question()
+            }

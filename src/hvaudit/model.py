@@ -1550,6 +1550,13 @@ class LogBoot:
     log_outputs_override: dict[str, Fact[tuple[str, str]]]
     log_debug_env: dict[str, Fact[tuple[tuple[str, str], ...]]]
     log_filters_env: dict[str, Fact[tuple[tuple[str, str], ...]]]
+    log_level_cap: dict[str, str] = field(default_factory=dict)
+    """LibvirtHost.log_level_cap, log_filter_patterns, log_namespace, stderr_elsewhere and
+    stderr_unsettled without the units' drop-ins under /run (R51L-2)."""
+    log_filter_patterns: dict[str, str] = field(default_factory=dict)
+    log_namespace: dict[str, str] = field(default_factory=dict)
+    stderr_elsewhere: dict[str, str] = field(default_factory=dict)
+    stderr_unsettled: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -1631,7 +1638,7 @@ class LibvirtHost:
     """The log outputs and environment variables of the QEMU-driver daemons as the next boot
     gives their next start, where a value only `systemctl set-environment` set (the service
     manager's environment as it stands, which no file sets: R48L-1) or a unit drop-in under
-    /run (R48L-5) changes them; None where nothing does."""
+    /run (R48L-5; its journald settings too, R51L-2) changes them; None where nothing does."""
     log_level_cap: dict[str, str] = field(default_factory=dict)
     """Per QEMU-driver daemon (libvirtd, virtqemud): why journald drops its errors, where its
     unit's LogLevelMax= is above err (the setting and its file); absent where the unit was not

@@ -219,7 +219,8 @@ def judged_at_boot(
     """`judge`'s outcomes (HVA-213's, HVA-200's), each host's pass asked where the next boot
     gives libvirt's daemons other log outputs or logging variables (LibvirtHost.log_boot:
     one only `systemctl set-environment` set, which no boot keeps, R48L-1, or a unit drop-in
-    under /run, R48L-5), or journald other settings (HostFacts.journald_boot: a journald.conf
+    under /run, R48L-5, and the units' LogLevelMax=, LogFilterPatterns=, LogNamespace= and
+    StandardError= with it, R51L-2), or journald other settings (HostFacts.journald_boot: a journald.conf
     or drop-in under /run, R51L-1), and `judge` does not pass them there: the pass rests on a
     value the next boot drops. Where both pass, the pass stands, however the two differ; a
     fail or a question stands as it is (the next start before a boot takes the values as they
@@ -299,6 +300,11 @@ def _at_boot(h: Host) -> Host:
                 log_outputs_override=lb.log_outputs_override,
                 log_debug_env=lb.log_debug_env,
                 log_filters_env=lb.log_filters_env,
+                log_level_cap=lb.log_level_cap,
+                log_filter_patterns=lb.log_filter_patterns,
+                log_namespace=lb.log_namespace,
+                stderr_elsewhere=lb.stderr_elsewhere,
+                stderr_unsettled=lb.stderr_unsettled,
                 log_boot=None,
             ),
         )

@@ -15041,6 +15041,20 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
     outputs = _log_outputs_override(ev, processes, boot=True)
     debug = _log_debug_env(ev, processes, boot=True)
     filters = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS", boot=True)
+    # the units' journald settings (LogLevelMax=, LogFilterPatterns=, LogNamespace=,
+    # StandardError=) as the next boot gives them: without the /run drop-ins (R51L-2)
+    units_boot = _UnitBootEvidence(ev)
+    cap = _log_level_cap(units_boot)
+    patterns = _log_filter_patterns(units_boot)
+    namespace = _log_namespace(units_boot)
+    elsewhere, unsettled = _stderr_elsewhere(units_boot)
+    journald_same = (cap, patterns, namespace, elsewhere, unsettled) == (
+        lh.log_level_cap,
+        lh.log_filter_patterns,
+        lh.log_namespace,
+        lh.stderr_elsewhere,
+        lh.stderr_unsettled,
+    )
 
     def same(a: dict[str, Fact[Any]], b: dict[str, Fact[Any]]) -> bool:
         return {k: (f.state, f.value) for k, f in a.items()} == {
@@ -15051,6 +15065,7 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
         same(outputs, lh.log_outputs_override)
         and same(debug, lh.log_debug_env)
         and same(filters, lh.log_filters_env)
+        and journald_same
     ):
         return None
     why = [
@@ -15063,7 +15078,34 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
             f"{', '.join(dropins)}, under /run (where `systemctl edit --runtime` and "
             "`set-property --runtime` write)"
         )
-    return LogBoot("; ".join(why), names + dropins, outputs, debug, filters)
+    return LogBoot(
+        "; ".join(why),
+        names + dropins,
+        outputs,
+        debug,
+        filters,
+        cap,
+        patterns,
+        namespace,
+        elsewhere,
+        unsettled,
+    )
+
+
+class _UnitBootEvidence(HostEvidence):
+    """The host's evidence with libvirt's units as the next boot gives them (_boot_unit_text:
+    without their drop-ins under /run, R48L-5), for the readers of their journald settings
+    (_log_level_cap, _log_filter_patterns, _log_namespace, _stderr_elsewhere: R51L-2)."""
+
+    def __init__(self, ev: HostEvidence) -> None:
+        self.bundle = ev.bundle
+        self.missing = ev.missing
+
+    def get(self, artefact: str) -> Got:
+        got = super().get(artefact)
+        if artefact == _cmd("libvirt-units") and got.state == "ok":
+            return replace(got, text=_boot_unit_text(got.text))
+        return got
 
 
 #: The unit directories under /run whose files no boot recreates: `systemctl edit --runtime`'s
@@ -15967,11 +16009,11 @@ def parse_libvirt_host(bundle: Bundle, secmodels: tuple[str, ...], simulated: bo
     lh.log_outputs_override = _log_outputs_override(ev, processes)
     lh.log_debug_env = _log_debug_env(ev, processes)
     lh.log_filters_env = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS")
-    lh.log_boot = _log_boot(ev, processes, lh)
     lh.log_level_cap = _log_level_cap(ev)
     lh.log_filter_patterns = _log_filter_patterns(ev)
     lh.log_namespace = _log_namespace(ev)
     lh.stderr_elsewhere, lh.stderr_unsettled = _stderr_elsewhere(ev)
+    lh.log_boot = _log_boot(ev, processes, lh)
     units = ev.get(_cmd("libvirt-units"))
     if units.state == "failed" or (units.state == "ok" and _systemctl_unanswered(units)):
         why = _systemctl_unanswered(units) if units.state == "ok" else units.reason
