@@ -39,7 +39,9 @@ Findings:
   device's VLAN stack down to the device under it and reaches each bridge whose port shares
   a link with that device (bond slaves followed, nested bonds too), on the port's own VLANs
   as a prefix of the stack ("..., VLAN 30 of eno1 (a link of bond0), which VM api-11 net0
-  reaches through vmbr0"; "VLAN 40 in VLAN 30 of bond0").
+  reaches through vmbr0"; "VLAN 40 in VLAN 30 of bond0"; a guest untagged on vmbr3 over
+  bond0.30 beside the address on eno1.30: "... reaches through vmbr3", a later probe that
+  main before R51V-2 passed too).
 
 - R51V-3 (false pass) HVA-440: a distributed port group whose order holds two uplinks with a
   link, whose ports may override it (VMwareDVSPortgroupPolicy.uplinkTeamingOverrideAllowed:
@@ -67,14 +69,14 @@ Held:
 Probed by script: none beyond these cases.
 
 Tally: 4 findings (1 team decision, a "manual" where the evidence answers; 2 false pass; 1
-wrong fail); 24 test cases, 20 failed on main before the fixes (R51V-1: 1 collector keys
-missing, 3 fail, 1 pass, 6 asked with the open item named; R51V-2: 5 pass, 1 leased address
+wrong fail); 25 test cases, 21 failed on main before the fixes (R51V-1: 1 collector keys
+missing, 3 fail, 1 pass, 6 asked with the open item named; R51V-2: 6 pass, 1 leased address
 passed; R51V-3: 2 pass on main with R51V-1; R51V-4: 1, keys missing and the fail), 4 held.
 
 Leads left:
-- HVA-308: a guest bridge over a VLAN device (`bridge-ports bond0.30`, untagged guests) beside
-  the node's address on another VLAN-30 device of the same link is followed by R51V-2's rule
-  but not probed; an 802.1ad (`vlan-protocol 802.1ad`) outer tag is treated as 802.1Q.
+- HVA-308: an 802.1ad (`vlan-protocol 802.1ad`) outer tag is treated as 802.1Q (one VLAN
+  with a guest's tag=N on a bridge whose vlan_protocol is 802.1Q): a possible wrong fail, a
+  team decision whether an S-VLAN and a C-VLAN of one id are one segment.
 - the distributed switch's own default order (config.defaultPortConfig of the switch) is not
   read: a switch with no port group of its own is still asked.
 """
@@ -542,6 +544,33 @@ def test_r51v2_migration_address_under_a_bond_or_in_a_vlan_fails(
     VLAN 40 inside VLAN 30 (bond0.30.40, vmbr0.30.40): main passed "migration type secure on
     10.0.2.0/24"."""
     assert r40_scan(tmp_path, capsys, edits=_stanza(stanza)) == expected
+
+
+def test_r51v2_guest_bridge_over_a_vlan_of_the_bond(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R51V-2 (false pass) HVA-308: VM api-11 untagged on VLAN-unaware vmbr3 over bond0.30 (its
+    frames leave bond0 in VLAN 30), the node's migration address on eno1.30 (a slave of
+    bond0): main passed; the guest bridge's port's own VLAN now counts as the prefix."""
+    edits = {
+        "etc/network/interfaces": (
+            "\nauto vmbr1",
+            "\nauto vmbr3\niface vmbr3 inet manual\n\tbridge-ports bond0.30\n\tbridge-stp off\n"
+            "\tbridge-fd 0\n\nauto eno1.30\niface eno1.30 inet static\n\taddress 10.0.2.21/24\n"
+            "\nauto vmbr1",
+        ),
+        "etc/pve/qemu-server/201.conf": (
+            "bridge=vmbr0,firewall=1,tag=30",
+            "bridge=vmbr3,firewall=1",
+        ),
+    }
+    assert r40_scan(tmp_path, capsys, edits=edits) == (
+        "fail",
+        "migration network 10.0.2.0/24 is shared with guests: node address 10.0.2.21 on "
+        "eno1.30, VLAN 30 of eno1 (a link of bond0), which VM api-11 net0 reaches through "
+        "vmbr3",
+        None,
+    )
 
 
 def test_r51v2_leased_address_on_a_vlan_of_a_bond_slave_is_asked(
