@@ -22,15 +22,31 @@ Findings:
   round 51). Now each such file is named with whom it adds (parse.host._admins fills
   HostFacts.admin_dropins: the principals a file's rules add beyond the files sudo read before
   it, a chained `(alice)` Runas rule included).
+- R51S-3 (false pass) HVA-230: ovs-vsctl recorded absent (not found) read as "no Open
+  vSwitch" (_ovs_bridges: no bond port) though `ip -d link` lists ovs-system, the datapath
+  ovs-vswitchd creates (a containerised Open vSwitch, Kolla's openvswitch_vswitchd, keeps
+  ovs-vsctl in its container): the host's Linux bond passed and an OVS bond of two ports of
+  one card went unread. Now the OVS bonds are unread, a question.
+- R51S-4 (wording) HVA-230: the question where the OVS bond ports are unread was the generic
+  "Does this hold for this host: bond members are on different adapters? Evidence: the
+  setting, file or command output it names ...". Now it names what answers it
+  (ovs-vswitchd(8) `ovs-appctl bond/show`, where ovs-vswitchd runs, and ethtool(8) `-i`
+  bus-info for each member).
 
 Held:
 - a drop-in that grants only whom /etc/sudoers already grants names no file (it widens
   nothing), and a fail from /etc/sudoers alone names no drop-in.
+- ovs-vsctl recorded absent with no ovs-system datapath is still no Open vSwitch: bond0 on
+  two cards passes.
 - the hardened host with every stat answering (no container socket) passes HVA-142.
+
+Older tests changed: R51S-2's fails from a sudoers.d or doas.d drop-in in test_checks_host,
+test_redteam14_host, 21_audit, 21_host3, 24_acct, 36_accounts and 45_accounts; R51S-4's
+question in test_r36_sweep_host_probes (OVS_Q).
 
 Probed by script: none.
 
-Tally: 2 findings (1 false pass, 1 wording); 8 cases; 6 failed on main before the fix.
+Tally: 4 findings (2 false pass, 2 wording); 11 cases; 8 failed on main before the fixes.
 
 Leads left: see the report.
 """
@@ -40,6 +56,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
+from test_r36_sweep_host_probes import OVS_DOWN, _links
 
 STAT_RUN = "stat -c '%a %U %G %n'"
 
@@ -136,3 +153,47 @@ def test_fail_from_main_sudoers_names_no_dropin(host_scan) -> None:
     assert messages(a, "HVA-142") == {
         "hv1": "4 administrative principal(s) (limit 3): alice, bob, carol, root"
     }
+
+
+#: HVA-230's question where the OVS bond ports are unread (R51S-4)
+OVS_BOND_QUESTION = (
+    "Are the members of each Open vSwitch bond port on this host ports of different network "
+    "adapters? Evidence: `ovs-appctl bond/show` (each bond and its members), run where "
+    "ovs-vswitchd runs (inside its container where Open vSwitch is containerised), and "
+    "`ethtool -i MEMBER` (bus-info: the PCI device) for each member. Pass: each bond's "
+    "members are on different adapters (PCI devices other than by function number), or Open "
+    "vSwitch has none; fail: two members of a bond are on one adapter."
+)
+
+
+def _question(a, check_id: str) -> str | None:
+    (q,) = [r.outcome.question for r in a.results if r.check.id == check_id]
+    return q
+
+
+def test_ovs_vsctl_absent_with_datapath_up_is_asked(host_scan) -> None:
+    """R51S-3 (false pass) HVA-230: ovs-vsctl not found while ovs-system is up leaves the OVS
+    bonds unread; on main bond0 (two cards) passed alone."""
+    a = host_scan({"ip-link": (_links(False), 0), "ovs-ports": None})
+    assert outcomes(a, "HVA-230") == {"hv1": "manual"}
+    assert messages(a, "HVA-230") == {
+        "hv1": "evidence unavailable: ovs-vsctl was not found (command not found), though Open "
+        "vSwitch's datapath (ovs-system) is up: its bond ports are unread"
+    }
+    assert _question(a, "HVA-230") == OVS_BOND_QUESTION
+
+
+def test_ovs_unread_question_names_what_answers_it(host_scan) -> None:
+    """R51S-4 (wording) HVA-230: ovs-vsctl failing, the question names ovs-appctl bond/show
+    and ethtool -i, not the generic "the setting, file or command output it names"."""
+    a = host_scan({"ip-link": (_links(False), 0), "ovs-ports": OVS_DOWN})
+    assert outcomes(a, "HVA-230") == {"hv1": "manual"}
+    assert _question(a, "HVA-230") == OVS_BOND_QUESTION
+
+
+def test_ovs_vsctl_absent_without_datapath_holds(host_scan) -> None:
+    """Held: ovs-vsctl not found and no ovs-system datapath: no Open vSwitch, bond0 on two
+    cards passes."""
+    a = host_scan({"ovs-ports": None})
+    assert outcomes(a, "HVA-230") == {"hv1": "pass"}
+    assert messages(a, "HVA-230") == {"hv1": "1 bond(s), members on different adapters"}

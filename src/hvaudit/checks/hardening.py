@@ -3096,6 +3096,21 @@ def _one_slot(chains: list[tuple[str, ...]], slots: Fact[dict[str, str]]) -> str
     return found.pop() if len(found) == 1 else None
 
 
+#: The question where Open vSwitch's bond ports are unread (R51S-3): ovs-vswitchd(8) BOND
+#: COMMANDS `bond/show [port]` lists each bond port's members (ovs-appctl talks to the
+#: running ovs-vswitchd, in its container where it is containerised); ethtool(8) -i prints
+#: an interface's bus-info, its PCI address (domain:bus:device.function), as `ip -d link`'s
+#: parentdev does for the Linux bonds.
+OVS_BOND_QUESTION = (
+    "Are the members of each Open vSwitch bond port on this host ports of different network "
+    "adapters? Evidence: `ovs-appctl bond/show` (each bond and its members), run where "
+    "ovs-vswitchd runs (inside its container where Open vSwitch is containerised), and "
+    "`ethtool -i MEMBER` (bus-info: the PCI device) for each member. Pass: each bond's "
+    "members are on different adapters (PCI devices other than by function number), or Open "
+    "vSwitch has none; fail: two members of a bond are on one adapter."
+)
+
+
 @check(
     id="HVA-230",
     title="Bond members sit on different network adapters",
@@ -3114,7 +3129,9 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
     against the adapter (checks-catalog SR22-KVM-02). Members are told apart by their PCI device
     (bus:device, ignoring the function number) as `ip -d link` reports it (parentdev). Open
     vSwitch bonds (a port of two or more interfaces, `ovs-vsctl add-bond`) count as bonds: the
-    kernel lists their members under ovs-system, not under a bond device.
+    kernel lists their members under ovs-system, not under a bond device; where ovs-system is
+    up and ovs-vsctl was not found (a containerised Open vSwitch) or failed, their members are
+    unread: a question naming `ovs-appctl bond/show` and `ethtool -i` (R51S-3, R51S-4).
 
     A card may carry its own PCIe switch (dual-controller cards with a PLX or PEX bridge) and
     then its ports sit on two buses behind one upstream bridge in one slot (R9H-4, round 8's
@@ -3138,7 +3155,7 @@ def bond_diversity(ctx: Context) -> Iterator[Outcome]:
         # to it passed that bond (R36S-3)
         ovs_asks: list[Outcome] = []
         if not ovs.known and "ovs-system" in info.get():
-            stop = asked_gap(s, ovs, "bond members are on different adapters", ovs_asks)
+            stop = asked_gap(s, ovs, OVS_BOND_QUESTION, ovs_asks)
             if stop is not None:
                 yield stop  # an error: evidence whose collection failed, never a pass
                 continue

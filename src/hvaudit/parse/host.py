@@ -864,7 +864,13 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     # is named by its exit status and first stderr line (R49S-1)
     ovs = ev.result(_cmd("ovs-ports"))
     f.ovs_bridges = ev.fact(_cmd("ovs-ports"), lambda _g: _ovs_bridges(ovs))
-    f.ovs_bonds = ev.fact(_cmd("ovs-ports"), lambda _g: _ovs_bridges(ovs, bonds=True))
+    # ovs-vsctl recorded absent (not found) where Open vSwitch's datapath is up (a
+    # containerised Open vSwitch keeps its tools in the container) is no "no OVS": its bonds
+    # are unread (R51S-3)
+    datapath = links.known and any(d.get("ifname") == "ovs-system" for d in links.get())
+    f.ovs_bonds = ev.fact(
+        _cmd("ovs-ports"), lambda _g: _ovs_bridges(ovs, bonds=True, datapath=datapath)
+    )
     f.sriov_vfs = _sriov_vfs(links)
     f.addresses = ev.fact(_cmd("ip-addr"), _addresses)
     f.host_names = _host_names(ev, f.addresses)
@@ -11374,13 +11380,23 @@ def _foreign_ports(links: Fact[list[dict[str, Any]]]) -> Fact[dict[str, tuple[st
     return Fact.of({k: tuple(v) for k, v in out.items()}, *links.sources)
 
 
-def _ovs_bridges(g: Got, *, bonds: bool = False) -> Fact[dict[str, tuple[str, ...]]]:
+def _ovs_bridges(
+    g: Got, *, bonds: bool = False, datapath: bool = False
+) -> Fact[dict[str, tuple[str, ...]]]:
     """Open vSwitch bridge -> its interfaces, from the three `ovs-vsctl --format=json list`
     tables (Bridge name/ports, Port _uuid/name/interfaces, Interface _uuid/name/type) joined on
     their uuids; a set of one element is the element itself (RFC 7047 <set>). With `bonds`: bond
     port -> its interfaces, the ports with two or more (ovs-vswitchd.conf.db(5), Port table: "A
-    port that has more than one interface is a 'bonded port'"); none without Open vSwitch."""
+    port that has more than one interface is a 'bonded port'"); none without Open vSwitch. With
+    `datapath` (ovs-system, the datapath ovs-vswitchd creates, is in the link list), ovs-vsctl
+    not found leaves the bonds unread, never none (R51S-3)."""
     if g.state == "absent":
+        if bonds and datapath:
+            return Fact.unavailable(
+                f"ovs-vsctl was not found ({g.reason or 'absent'}), though Open vSwitch's "
+                "datapath (ovs-system) is up: its bond ports are unread",
+                g.source,
+            )
         if bonds:
             return Fact.of({}, Source(g.source.artefact, "ovs-vsctl is not installed"))
         return Fact.unavailable("ovs-vsctl is not installed", g.source)
