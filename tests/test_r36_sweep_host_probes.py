@@ -125,10 +125,15 @@ def test_r36s2_allow_list_admitting_toor_fails_though_blocks_unread(
 
 # --- R36S-3: HVA-230, Open vSwitch's ports unread before the Linux bonds -------------------------
 
+#: HVA-230's own question for the OVS bond ports unread (R51S-4: the generic one named no
+#: command)
 OVS_Q = (
-    "Does this hold for this host: bond members are on different adapters? Evidence: the "
-    "setting, file or command output it names, read where it lives (the message says why the "
-    "scan could not). Pass: yes, it holds; fail: it does not."
+    "Are the members of each Open vSwitch bond port on this host ports of different network "
+    "adapters? Evidence: `ovs-appctl bond/show` (each bond and its members), run where "
+    "ovs-vswitchd runs (inside its container where Open vSwitch is containerised), and "
+    "`ethtool -i MEMBER` (bus-info: the PCI device) for each member. Pass: each bond's "
+    "members are on different adapters (PCI devices other than by function number), or Open "
+    "vSwitch has none; fail: two members of a bond are on one adapter."
 )
 #: ovs-vsctl exits 1 when ovsdb-server does not answer (its socket gone): the ports unread
 OVS_DOWN = (
