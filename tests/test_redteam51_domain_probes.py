@@ -1,7 +1,7 @@
 """Red-team round 51 probes: VM domain XML and raw QEMU arguments, a VNC password read from
 a secret file that is always empty, the `password` flag against `password-secret`, and
 libvirt's websocket beside a raw listener, a raw `-set` making a character device a UDP one,
-and smartcard and rng character devices (r51-domain)
+smartcard and rng character devices, and qemu.conf's empty default passwords (r51-domain)
 
 Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
 host replay, whose qemu.conf sets vnc_tls = 1, with the test-driver node's domains collected
@@ -65,6 +65,16 @@ Findings:
   smartcard made a TCP server on every address (R48D-1's class) and v2's rng client made
   a server there (R47D-7's) were not applicable. Now both carry libvirt's alias (<alias>,
   else `smartcard`/`rng` + index) and a pathless entry (parse.libvirt_xml): all fail.
+- R51D-6 (false pass, wording) HVA-031: qemu.conf's `vnc_password = ""` (read with
+  virConfGetValueString, empty too; qemu.conf.in: "An empty string will still enable
+  passwords") is handed to QEMU for every console without passwd (src/qemu/qemu_hotplug.c
+  qemuDomainChangeGraphicsPasswords: `auth->passwd ? auth->passwd : defaultPasswd`, early
+  return only where both are NULL), and QEMU's VNC server accepts the empty password (the
+  reading hvaudit holds for passwd='': ui/vnc.c protocol_client_auth_vnc, qmp_set_password
+  "setting an empty password will not disable login"). VM openvnc on 0.0.0.0 passed "with
+  TLS and a password"; it now fails "with an empty password". `spice_password = ""` is
+  SPICE's empty ticket, which spice-server refuses every link with (R11-3): openspice
+  passed with the same wrong message and now says so (consoles._network_console).
 
 Held (kept as tests): a secret file elsewhere (v3 raw, v4 libvirt's) is taken at its word
 (a lead; R51D-1); `password=off` after `password=on` (v6), `password=on` over libvirt's
@@ -74,15 +84,17 @@ no websocket (v4), stay loopback (R51D-3); a `backend=udp` without a port (v4: Q
 not start) stays not applicable, the TCP serial's own loopback peer (v5) and a peer moved
 with the loopback bind kept (v6: the kernel drops network datagrams to 127/8) pass, and
 every local address with the loopback peer (v3) passes naming the peer (R51D-4); the
-smartcard without a -set stays loopback (R51D-5, v3).
+smartcard without a -set stays loopback (R51D-5, v3); a console's own passwd wins over
+qemu.conf's empty one (R51D-6, pwvnc).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 5 findings (false pass 4, two also false n/a; wrong fail 1 with wording), 5 tests
-holding 30 cases; the 17 finding cases failed on main before the fixes (R51D-1's three;
-R51D-2's web01, v1, v3 and v4 on their verdicts, v2 and v5 on their messages; R51D-3's two;
-R51D-4's three; R51D-5's three); of the 13 held cases R51D-4's v3 changed message only
-(main did not read its -set), the others pass on main too.
+Tally: 6 findings (false pass 5, two also false n/a, one with wording; wrong fail 1 with
+wording), 6 tests holding 33 cases; the 19 finding cases failed on main before the fixes
+(R51D-1's three; R51D-2's web01, v1, v3 and v4 on their verdicts, v2 and v5 on their
+messages; R51D-3's two; R51D-4's three; R51D-5's three; R51D-6's openvnc on its verdict,
+openspice on its message); of the 14 held cases R51D-4's v3 changed message only (main did
+not read its -set), the others pass on main too.
 
 Leads left: see the round's report.
 """
@@ -91,7 +103,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import messages, outcomes
+from conftest import HARDENED_HOST, domain_xml, messages, outcomes
 from test_redteam37_domain_probes import _ns_scan
 from test_redteam40_domain_probes import _commandline
 from test_redteam48_domain_probes import PTY, UDP
@@ -402,4 +414,36 @@ def test_set_reaches_smartcard_and_rng_chardevs(tmp_path: Path) -> None:
         "v2": "rng (a QEMU argument -set chardev.charrng0.host=0.0.0.0 -set "
         f"chardev.charrng0.server=on) {where} port 1234 without TLS (chardev_tls = 0)",
         "v3": "console(s) reachable only from the host",
+    }
+
+
+def test_empty_default_password_of_qemu_conf(host_scan) -> None:
+    """R51D-6: qemu.conf's `vnc_password = ""` is handed to QEMU as the password of a console
+    without passwd (qemuDomainChangeGraphicsPasswords returns early only where both are NULL),
+    which QEMU's VNC server accepts (as passwd='': the class of R11-3): VM openvnc passed
+    "with TLS and a password". `spice_password = ""` is SPICE's empty ticket, which refuses
+    every link (openspice passed with the same wrong message). Held: the XML's passwd wins
+    (pwvnc)."""
+    base = HARDENED_HOST["/etc/libvirt/qemu.conf"]
+    domains = [
+        domain_xml("openvnc", body=VNC),
+        domain_xml(
+            "openspice",
+            body="<devices><graphics type='spice' autoport='yes' defaultMode='secure' "
+            "listen='0.0.0.0'/></devices>",
+        ),
+        domain_xml("pwvnc", body=PASSWD),
+    ]
+    a = host_scan(
+        {"/etc/libvirt/qemu.conf": base + 'vnc_password = ""\nspice_password = ""\n'},
+        domains=domains,
+    )
+    where = "on 0.0.0.0 (bound to every address)"
+    assert outcomes(a, "HVA-031") == {"openvnc": "fail", "openspice": "pass", "pwvnc": "pass"}
+    assert messages(a, "HVA-031") == {
+        "openvnc": f'vnc {where} with an empty password (qemu.conf\'s vnc_password = "", the '
+        "password of consoles without one): QEMU accepts an empty one, so anyone can log in",
+        "openspice": f'spice {where} with an empty password (qemu.conf\'s spice_password = ""): '
+        "SPICE refuses every connection",
+        "pwvnc": f"vnc {where} with TLS and a password",
     }

@@ -2006,6 +2006,29 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
     if has_pw is None and qc.known:
         default_pw, psrc = conf_value(h, "qemu.conf", f"{t}_password")
         r.refs.append(psrc)
+        if default_pw == "" and t in ("vnc", "spice"):
+            # libvirt hands QEMU qemu.conf's empty password as it does an empty passwd=''
+            # (qemuDomainChangeGraphicsPasswords: `auth->passwd ? auth->passwd :
+            # defaultPasswd`, returning early only where both are NULL; a redacted bundle
+            # keeps the empty value: hvaudit.redact._conf_line; qemu_conf.c reads the setting
+            # with virConfGetValueString, empty too, and qemu.conf.in says "An empty string will
+            # still enable passwords"): VNC accepts it, SPICE refuses
+            # every link without SASL (R51D-6, as passwd='': R11-3)
+            sasl, ssrc = conf_value(h, "qemu.conf", "spice_sasl")
+            if t == "spice" and sasl != 1:
+                r.refs.append(ssrc)
+                r.proven.append(
+                    f'spice on {where} with an empty password (qemu.conf\'s spice_password = ""): '
+                    "SPICE refuses every connection"
+                )
+                return
+            if t == "vnc":
+                r.fails.append(
+                    f'vnc on {where} with an empty password (qemu.conf\'s vnc_password = "", the '
+                    "password of consoles without one): QEMU accepts an empty one, so anyone can "
+                    "log in"
+                )
+                return
         if default_pw is not None:
             has_pw = True
         elif g.password.known:
