@@ -68,7 +68,17 @@ firewall on: both still refuse the update (asked). R51F-3: `-p 6 -dport ssh` und
 file (keyed for tcp: pass). R51F-4: ip6tables `! --src-type UNICAST,LOCAL` (every sender but
 the host's own: fail) and iptables `! --src-type MULTICAST` (fail).
 
-Probed by script: none yet.
+Probed by script: `-p 6` in the checks' own readings (host.fw `IN ACCEPT -p 6 -dport 8006`:
+HVA-313 fails; `IN ACCEPT -p 6`: every tcp port; `IN DROP -p 6 -dport 8006` before `IN ACCEPT
+-p tcp -dport 8006`: pass) under either daemon: held. LXC and snapshot sections for
+`_guest_nic_filtered` (the current section's `firewall=` only): held. A macro rule with a
+port (`IN SSH(DROP) -sport pveui`): pve-firewall's verify_rule errs "missing property - 'sport'
+requires this property" (no -p of its own), the rule refused alone (`pve_refused`), so it
+refuses no update since R51F-3: held. A proxmox-firewall
+refusal with no table inet proxmox-firewall in `nft -j list ruleset` (proxmox-firewall a752659
+handle_firewall builds its config before RULE_BASE `add table inet proxmox-firewall`): the same
+fail would apply, but the hardened fixture's own nft table (NFT_DROP) filters the node, so
+rounds 45-48's refusal questions would all turn to fails: not landed, a team decision.
 
 Tally: 4 findings (R51F-1 a missed fail, the team decision; R51F-2 an over-ask that hid a
 host.fw fail; R51F-3 a false pass, 5 cases, and an over-ask that hid a fail; R51F-4 a wrong
@@ -78,7 +88,15 @@ R51F-3's 6, landed 24837121; R51F-4's 3); 8 held.
 Rounds 49's and 50's refused-update questions now name iptables-save too (their harness
 collects none).
 
-Leads left: see the report.
+Leads left: the API-listener part of the team decision (a stanza naming several addresses,
+one read) was not located: `LISTEN_IP` with several words reads as both families, not
+loopback (no pass on the first), and ifupdown2 takes one address per `address` value
+(addons/address.py IPNetwork of the whole value); a guest rule whose `-i netN`
+has no firewall=1 is not compiled (still read as refusing); `-p udplite -dport` (no iptables
+udplite match found: may refuse every such update); a refusal with iptables-save showing other
+filtering (INPUT policy DROP of the admin's own) fails HVA-313 on pve-firewall's absence;
+proxmox-firewall's refusal judged from `nft list ruleset` (above); AnyIP DNAT (`ip route show
+table local`, not collected).
 """
 
 from __future__ import annotations
