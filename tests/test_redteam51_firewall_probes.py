@@ -60,11 +60,18 @@ Findings (R51F-n):
   type set every remote unicast sender is of (IPv4: UNICAST among them; IPv6: UNICAST alone)
   as narrow.
 
+- R51F-5 (over-ask; R51F-2's class) HVA-301, HVA-302, HVA-313, HVA-303: a guest rule of one
+  NIC (`IN DROP -p tcp -dport pveui -i net1`) whose NIC has no firewall=1 was still read as
+  refusing the update (every firewall verdict of the node asked), though pve-firewall compiles
+  a guest's rules per NIC with firewall=1 and skips another NIC's (src/PVE/Firewall.pm
+  ruleset_generate_vm_rules `next if $rule->{iface} && $rule->{iface} ne $netid`). Now
+  `_guest_nic_filtered` returns those NICs and only their rules (and rules of no NIC) are read.
+
 Held (kept as tests): PVEFW chains in the saved filter table (ask: the earlier rules stay);
 iptables-save not collected (ask naming it); the legacy-tables warning (ask naming
 iptables-legacy-save); PVEFW chains only in the raw table (fail: the filter table holds none).
 R51F-2: the same rule in the group VM 200 (firewall on) jumps to, and in VM 201's .fw with its
-firewall on: both still refuse the update (asked). R51F-3: `-p 6 -dport ssh` under netbase's
+firewall on: both still refuse the update (asked). R51F-5: the rule with `-i net0` (asked). R51F-3: `-p 6 -dport ssh` under netbase's
 file (keyed for tcp: pass). R51F-4: ip6tables `! --src-type UNICAST,LOCAL` (every sender but
 the host's own: fail) and iptables `! --src-type MULTICAST` (fail).
 
@@ -80,20 +87,19 @@ handle_firewall builds its config before RULE_BASE `add table inet proxmox-firew
 fail would apply, but the hardened fixture's own nft table (NFT_DROP) filters the node, so
 rounds 45-48's refusal questions would all turn to fails: not landed, a team decision.
 
-Tally: 4 findings (R51F-1 a missed fail, the team decision; R51F-2 an over-ask that hid a
+Tally: 5 findings (R51F-1 a missed fail, the team decision; R51F-2 an over-ask that hid a
 host.fw fail; R51F-3 a false pass, 5 cases, and an over-ask that hid a fail; R51F-4 a wrong
-fail); 24 cases in 4 test functions; 19 failed on main before the fixes (R51F-1's 5, its 3
-held questions now naming iptables-save, landed 704697f9; R51F-2's 5, landed 551ceadb;
-R51F-3's 6, landed 24837121; R51F-4's 3); 8 held.
-Rounds 49's and 50's refused-update questions now name iptables-save too (their harness
-collects none).
+fail; R51F-5 an over-ask); 26 cases in 4 test functions; 20 failed on main before the fixes
+(R51F-1's 5, its 3 held questions now naming iptables-save, landed 704697f9; R51F-2's 5,
+landed 551ceadb; R51F-3's 6, landed 24837121; R51F-4's 3, landed 64e96584; R51F-5's 1); 9
+held. Rounds 49's and 50's refused-update questions now name iptables-save too (their
+harness collects none).
 
 Leads left: the API-listener part of the team decision (a stanza naming several addresses,
 one read) was not located: `LISTEN_IP` with several words reads as both families, not
 loopback (no pass on the first), and ifupdown2 takes one address per `address` value
-(addons/address.py IPNetwork of the whole value); a guest rule whose `-i netN`
-has no firewall=1 is not compiled (still read as refusing); `-p udplite -dport` (no iptables
-udplite match found: may refuse every such update); a refusal with iptables-save showing other
+(addons/address.py IPNetwork of the whole value); `-p udplite -dport` (no iptables udplite
+match found: may refuse every such update); a refusal with iptables-save showing other
 filtering (INPUT policy DROP of the admin's own) fails HVA-313 on pve-firewall's absence;
 proxmox-firewall's refusal judged from `nft list ruleset` (above); AnyIP DNAT (`ip route show
 table local`, not collected).
@@ -313,6 +319,16 @@ def _refused_by(where: str) -> dict[tuple[str, str], tuple[str, str]]:
                 ),
             },
             id="vm-fw-off-hid-host-accept-fail",
+        ),
+        pytest.param(
+            {VM201: _vm201(REFUSED_RULE.replace("\n", " -i net1\n"))},
+            {**NODE_PASS, **API11_PASS},
+            id="vm-rule-of-a-nic-without-firewall",
+        ),
+        pytest.param(
+            {VM201: _vm201(REFUSED_RULE.replace("\n", " -i net0\n"))},
+            _refused_by("201.fw line 11"),
+            id="held-vm-rule-of-net0",
         ),
         pytest.param(
             {CLUSTER: _text(CLUSTER) + REFUSED_RULE},

@@ -2274,9 +2274,24 @@ def _ipt_update_refused(
                 and digits(vmid)
                 and vmid in shared.vm_firewalls
                 and shared.vm_firewalls[vmid].options.get("enable", "0") == "1"
-                and _guest_nic_filtered(bundle.text(entry.path), entry.path, lxc)
+                and (nics := _guest_nic_filtered(bundle.text(entry.path), entry.path, lxc))
             ):
-                files.append((f"{vmid}.fw", shared.vm_firewalls[vmid].rules))
+                # a rule of one NIC (`-i netN`) only where that NIC has firewall=1
+                # (ruleset_generate_vm_rules `next if $rule->{iface} && $rule->{iface} ne
+                # $netid`, for each NIC compiled)
+                files.append(
+                    (
+                        f"{vmid}.fw",
+                        [
+                            r
+                            for r in shared.vm_firewalls[vmid].rules
+                            if not isinstance(opts := r.get("options"), dict)
+                            or not opts.get("iface")
+                            or nics is True
+                            or opts.get("iface") in nics
+                        ],
+                    )
+                )
     jumped = {
         str(r.get("action"))
         for _, rules in files
@@ -2322,19 +2337,21 @@ def _ipt_update_refused(
         )
 
 
-def _guest_nic_filtered(text: str, path: str, lxc: bool) -> bool:
-    """Whether a guest's configuration gives a NIC `firewall=1` (qemu-server and pve-container
-    parse_net / parse_lxc_network: a boolean, `_flag`), so pve-firewall compiles its .fw's rules
-    (compile_iptables_filter `next if !$net->{firewall}`); a configuration that cannot be
-    parsed: True (its rules may reach the update)."""
+def _guest_nic_filtered(text: str, path: str, lxc: bool) -> frozenset[str] | bool:
+    """The NICs (netN) to which a guest's configuration gives `firewall=1` (qemu-server and
+    pve-container parse_net / parse_lxc_network: a boolean, `_flag`), whose chains pve-firewall
+    compiles from its .fw's rules (compile_iptables_filter `next if !$net->{firewall}`): none
+    (falsy) compiles none; a configuration that cannot be parsed: True (every rule may reach
+    the update)."""
     try:
         cfg = (pve.parse_lxc_config if lxc else pve.parse_qemu_config)(text, path)
     except InputError:
         return True
-    return any(
-        _flag(pve.parse_property_string(val).get("firewall"), False)
+    return frozenset(
+        key
         for key, val in cfg.values.items()
         if re.fullmatch(r"net[0-9]+", key, re.A)
+        and _flag(pve.parse_property_string(val).get("firewall"), False)
     )
 
 
