@@ -31,18 +31,34 @@ Findings (R51B-n):
   it. Now it is read as `A=X`: the older kernel's entry in both branches fails, 0 in both after
   a pin passes, mitigations=off in both fails.
 
+- R51B-3 (wording; round 51's team decision) HVA-180, HVA-181 (new checks.base.
+  lacked_permission): a non-root scan refused the ESP's images (find: '/efi/EFI/Linux':
+  Permission denied), an ESP entry, grubenv, or /sys/devices/system/cpu/smt/control: the item
+  stayed a question, but the question said only "the message says why the scan could not" (or
+  nothing), not that the scan lacked permission nor which file answers. Now the question names
+  each refused path (the host's path for a bundle artefact host/files/...) to be read as root,
+  before " Pass: ". A question of several parts (joint_question) is left as it is.
+
 Held (kept as tests): an assignment after the body closes (a `fi`, a `)`, a here-document's
 delimiter) stands (R51B-1); branches that differ, an if without else, a branch with another
-command, and paired branches inside a function's body are still asked (R51B-2).
+command, and paired branches inside a function's body are still asked (R51B-2); find not found
+(no refusal) keeps the generic question (R51B-3).
 
 Probed by script, not kept: none.
 
-Tally: 2 findings (1 false pass, 1 over-ask of a team decision); 20 cases in 9 test
-functions. R51B-1: on main 363d3bc 9 of 9 failed (9 false passes: 7 of HVA-181, 2 of HVA-180);
+Tally: 3 findings (1 false pass, 1 over-ask and 1 wording of the team decision); 26 cases in
+13 test functions. R51B-1: on main 363d3bc 9 of 9 failed (9 false passes: 7 of HVA-181, 2 of HVA-180);
 its 3 held cases passed before and after. R51B-2: on main 34aba57 4 of 4 failed (4 over-asks:
-3 of HVA-180, 1 of HVA-181); its 4 held cases passed before and after.
+3 of HVA-180, 1 of HVA-181); its 4 held cases passed before and after. R51B-3: on main
+1c713aa 5 of 5 failed (5 questions without the refused file: 3 of HVA-180, 2 of HVA-181); its
+held case passed before and after.
 
 Leads left:
+- R51B-3: only HVA-180 and HVA-181 name a refused file in the question; checks.base.unknown's
+  generic question (every other check) and a joint question of several parts do not yet.
+- HVA-181 passes "none unmitigated" where the boot-cmdline probe failed outright (grubenv
+  refused): next_boot_adds returns None, "today's verdict stands" (its docstring); whether a
+  next boot's line not read at all should be asked is a team decision.
 - R48B-7/R51B-1: an assignment in a subshell or command substitution never reaches grub-
   mkconfig's shell; it is asked, not read as absent (an over-ask, not a false pass), as is one
   in a function whose body is a subshell (`f() (`).
@@ -215,3 +231,84 @@ def test_r51b_2_paired_branches_in_a_function_ask(host_scan) -> None:
     a = host_scan({"boot-cmdline": _boot((PIN_CFG, f"pin() {{\n{line}\n}}\n"))})
     assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
     assert messages(a, "HVA-180") == {"hv1": _ask(line[:80], "in a condition's body")}
+
+
+# --- R51B-3: a file the scan was refused is named in the question (round 51's team decision) -----
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
+@pytest.mark.parametrize(
+    ("over", "path"),
+    [
+        ({"boot-uki": ("", 1, "find: '/efi/EFI/Linux': Permission denied\n")}, "/efi/EFI/Linux"),
+        (
+            {
+                "boot-cmdline": ("", 1, "grep: /efi/loader/entries/x.conf: Permission denied"),
+                "boot-kernels": ("/boot/vmlinuz-6.1.0-28-amd64\n", 0),
+            },
+            "/efi/loader/entries/x.conf",
+        ),
+        ({"boot-cmdline": ("", 1, "grep: /boot/grub/grubenv: Permission denied")}, ""),
+    ],
+    ids=["esp-images", "esp-entries", "grubenv"],
+)
+def test_r51b_3_refused_file_named_in_the_question(host_scan, over, path: str) -> None:
+    """R51B-3 (wording, team decision) HVA-180: a non-root scan refused the ESP's images, an
+    ESP entry or grubenv: the question said only "the message says why the scan could not";
+    now it says the scan lacked permission and names the file, to be read as root."""
+    path = path or "/boot/grub/grubenv"
+    a = host_scan(over)
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    q = _question(a, "HVA-180")
+    said = f" The scan lacked permission to read {path} (Permission denied): read it as root."
+    assert q.endswith(f"could not).{said} Pass: yes, it holds; fail: it does not."), q
+    assert q.count("lacked permission") == 1, q
+
+
+def test_r51b_3_refused_images_named_in_the_mitigations_question(host_scan) -> None:
+    """R51B-3 (wording, team decision) HVA-181: the ESP's images refused to a non-root scan: the
+    question names /efi/EFI/Linux as refused, before its verdicts."""
+    a = host_scan({"boot-uki": ("", 1, "find: '/efi/EFI/Linux': Permission denied\n")})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    q = _question(a, "HVA-181")
+    assert (
+        "loader/addons/*.addon.efi on the EFI system partition). The scan lacked permission to "
+        "read /efi/EFI/Linux (Permission denied): read it as root. Pass: yes, the line of every "
+        "image"
+    ) in q, q
+
+
+def test_r51b_3_held_no_refusal_keeps_the_question(host_scan) -> None:
+    """R51B-3 (held): find not found (no refusal) adds no permission sentence."""
+    a = host_scan({"boot-uki": None})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert _question(a, "HVA-180") == (
+        "Does this hold for this host: the running kernel is the newest installed one (no reboot "
+        "pending)? Evidence: the setting, file or command output it names, read where it lives "
+        "(the message says why the scan could not). Pass: yes, it holds; fail: it does not."
+    )
+
+
+def test_r51b_3_refused_sysfs_file_named_by_its_host_path(host_scan) -> None:
+    """R51B-3 (wording, team decision) HVA-181: spectre_v2 reports STIBP: disabled and the SMT
+    control file was refused; the message names the bundle's artefact (host/files/sys/...), the
+    question names the host's path."""
+    from test_network_leads import _kernel_without
+
+    v2 = "Mitigation: Retpolines; IBPB: conditional; STIBP: disabled; RSB filling"
+    a = host_scan(
+        {
+            "cpu-vulnerabilities": (_kernel_without(spectre_v2=v2), 0),
+            "/sys/devices/system/cpu/smt/control": PermissionError("Permission denied"),
+        }
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert _question(a, "HVA-181").endswith(
+        "spectre_v2 line of /sys/devices/system/cpu/vulnerabilities. The scan lacked permission "
+        "to read /sys/devices/system/cpu/smt/control (Permission denied): read it as root. Pass: "
+        "SMT control is off, forceoff or notsupported, or spectre_v2 no longer says STIBP: "
+        "disabled; fail: SMT is on and STIBP is disabled."
+    ), _question(a, "HVA-181")

@@ -686,6 +686,33 @@ def joined_asks(subject: Subject, asks: Sequence[Outcome]) -> Outcome:
     )
 
 
+#: A path a command's error names as refused: `find: '/efi/EFI/Linux': Permission denied`,
+#: `grep: /boot/grub/grubenv: Permission denied` (strerror(EACCES) after the path, as find,
+#: grep, ls and cat print it).
+#: A bundle artefact's name (`host/files/sys/...`) stands for the host's path after `files`.
+_DENIED = re.compile(r"(?:[\w.-]+/files(?=/))?'?(/[^\s':;()]*)'?: Permission denied")
+
+
+def lacked_permission(o: Outcome) -> Outcome:
+    """A manual item `o` whose message shows a file or directory the scan was refused
+    ("PATH: Permission denied": a scan not run as root, an ESP mounted umask=0077): its question
+    says so and names each such path, to be read as root, before " Pass: " (round 51's team
+    decision: the question alone, as an attestation shows it, did not say why the scan could not
+    read it nor which file answers). Any other item, and one whose question has several parts
+    (joint_question: which part the file answers is not known here), is returned as it is."""
+    if o.status is not Status.MANUAL or not o.question or o.question.count(" Pass: ") != 1:
+        return o
+    paths = list(dict.fromkeys(_DENIED.findall(o.message)))
+    if not paths or "The scan lacked permission" in o.question:
+        return o
+    said = (
+        f"The scan lacked permission to read {', '.join(paths)} (Permission denied): read "
+        f"{'it' if len(paths) == 1 else 'them'} as root."
+    )
+    head, sep, tail = o.question.partition(" Pass: ")
+    return dataclasses.replace(o, question=f"{head} {said}{sep}{tail}" if sep else f"{head} {said}")
+
+
 def joint_question(questions: Iterable[str]) -> str:
     """The questions of one subject's one item as one question, passed only when each part
     passes: an attestation answers a check's item per subject, so an item that asked only the

@@ -88,6 +88,7 @@ from hvaudit.checks.base import (
     host_subject,
     joined_asks,
     joint_question,
+    lacked_permission,
     manual,
     not_applicable,
     passed,
@@ -4663,9 +4664,10 @@ def security_updates(ctx: Context) -> Iterator[Outcome]:
                 "grub.cfg) counted from 0, a `>` entering a submenu. Pass: it boots "
                 f"{running}; fail: it boots one of {older}.",
             )
-            yield joined_asks(s, [*asks, grub])
+            # round 51's team decision: a refused file is named in the question
+            yield joined_asks(s, [lacked_permission(a) for a in (*asks, grub)])
         elif asks:
-            yield joined_asks(s, asks)
+            yield joined_asks(s, [lacked_permission(a) for a in asks])
         else:
             yield passed(
                 s,
@@ -4973,7 +4975,8 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                     ),
                 ),
             )
-        yield o
+        # round 51's team decision: a refused file (an ESP's image) is named in the question
+        yield lacked_permission(o)
 
 
 MITIGATIONS_OFF = "turns mitigations off"
