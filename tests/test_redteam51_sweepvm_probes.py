@@ -34,6 +34,15 @@ Findings:
   otherwise; qemu.conf unread is host_settings_manual's question. Older test changed
   (separate commit): test_checks_vm_inherited's simulated host, whose qemu.conf is not read,
   now asks for scsi_plain's SCSI host device.
+- R51T-3 (false pass) HVA-044: a running VM whose QEMU process was read unconfined, or under
+  a profile in complain mode, or in an unconfined SELinux type, passed on its definition ("no
+  <seclabel>: driver default, a dynamic apparmor label", "dynamic apparmor label (generated at
+  every start)"), while HVA-043 failed the host on the same process: AppArmor leaves the tasks
+  of a removed profile unconfined whatever is loaded now (policy.c __remove_profile, as
+  _not_enforced cites it), so the profile loaded in enforce mode and the live XML's label do
+  not prove the process confined. Now (devices._process_unconfined, shared with R48T-1's
+  verdict) such a process is a fail of the VM's own, beside its label's; a VM whose label is
+  alien keeps R48T-1's verdict.
 
 Held:
 - R51T-1's other process labels keep their verdict: another VM's profile, this VM's profile
@@ -44,6 +53,10 @@ Held:
   clear_emulator_capabilities, even with user = "root", keep their pass; a qemu.conf changed
   after libvirtd started is asked of the version the daemon read (parse.host makes it
   unavailable; host_settings_manual), never passed on the file on disk.
+- HVA-044: a running QEMU under its own enforced label (AppArmor libvirt-<uuid>, SELinux
+  svirt_t) keeps the default label's pass (R51T-3).
+- the end-to-end test against the real libvirtd (tests/test_e2e_libvirtd.py) passes with
+  R51T-3.
 
 Probed by script (the libvirt test driver, /tmp script): a dynamic <seclabel> with
 relabel='no' (R48T's lead) is refused at define ("dynamic label type must use resource
@@ -53,9 +66,9 @@ host keeps R48T-1's order (a label's own fail first: "security label none (selin
 libvirt refuses to start it (security_manager.c virSecurityManagerCheckDomainLabel checks every
 <seclabel>'s model, type none included; virSecurityManagerCheckDiskLabel each disk's too).
 
-Tally: 2 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059), 6
-tests (24 cases); 10 cases failed on main before the changes (R51T-1: 3, R51T-2: 7), 14 held
-(14 cases).
+Tally: 3 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059, R51T-3
+on HVA-044), 8 tests (30 cases); 14 cases failed on main before the changes (R51T-1: 3,
+R51T-2: 7, R51T-3: 4), 16 held (16 cases).
 
 Leads left: parse.host still keeps the first confining <secmodel> only (a stacked second
 MAC driver's label is asked as alien: a question, never a pass; the kernel rarely stacks
@@ -64,7 +77,11 @@ does not run fails as unconfined though libvirt refuses to start it (wording/ver
 call whether a label's own fail should stand before R48T-1's question). HVA-059 judges CapEff
 only: a permitted-but-not-effective CAP_SYS_RAWIO (CapPrm) is not read (libvirt clears both
 sets, capng_clear(CAPNG_SELECT_BOTH), so no libvirt start leaves that shape). A per-VM DAC
-label naming an account whose uid is 0 under another name is asked, not failed.
+label naming an account whose uid is 0 under another name is asked, not failed. A running
+VM whose QEMU carries another VM's enforced profile (libvirt-<other uuid> (enforce)) still
+passes HVA-044 on its definition, and HVA-043 counts that profile as enforcing: a process
+label that is not the VM's own is not compared with its definition outside R48T-1's alien
+case (not probed as a fix: a team call whether a mismatched process label asks or fails).
 """
 
 from __future__ import annotations
@@ -385,3 +402,71 @@ def test_r51t_2_held_qemu_conf_changed_after_the_daemon_started_asks(host_scan) 
         "05:10:00 UTC, after libvirtd (pid 700) started"
     )
     assert "as libvirtd read it when it last started" in (_question(a, "HVA-059", "web01") or "")
+
+
+AA_LIVE = (
+    "<seclabel type='dynamic' model='apparmor' relabel='yes'>"
+    f"<label>libvirt-{WEB01_UUID}</label><imagelabel>libvirt-{WEB01_UUID}</imagelabel></seclabel>"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body", "message"),
+    [
+        pytest.param(
+            {"qemu-label-1200": _label(1200, "unconfined")},
+            "",
+            "the VM's running QEMU (pid 1200) is unconfined: not confined",
+            id="default-label-qemu-unconfined",
+        ),
+        pytest.param(
+            {"qemu-label-1200": _label(1200, "unconfined")},
+            AA_LIVE,
+            "the VM's running QEMU (pid 1200) is unconfined: not confined",
+            id="dynamic-apparmor-qemu-unconfined",
+        ),
+        pytest.param(
+            {"qemu-label-1200": _label(1200, f"libvirt-{WEB01_UUID} (complain)")},
+            AA_LIVE,
+            f"the VM's running QEMU (pid 1200) is libvirt-{WEB01_UUID} (complain): not confined",
+            id="dynamic-apparmor-qemu-complain",
+        ),
+        pytest.param(
+            _se(**{"qemu-label-1200": _label(1200, "system_u:system_r:unconfined_t:s0")}),
+            "",
+            "the VM's running QEMU (pid 1200) is system_u:system_r:unconfined_t:s0: not confined",
+            id="selinux-default-qemu-unconfined-t",
+        ),
+    ],
+)
+def test_r51t_3_running_qemu_read_unconfined_fails(host_scan, overrides, body, message) -> None:
+    """R51T-3 (false pass): a running VM whose QEMU was read unconfined (or under a profile in
+    complain mode) passed on its definition's label ("dynamic apparmor label", "no <seclabel>:
+    driver default"), though HVA-043 failed the host on the same process."""
+    a = host_scan(overrides, domains=[domain_xml("web01", body)])
+    assert outcomes(a, "HVA-044") == {"web01": "fail"}
+    assert messages(a, "HVA-044") == {"web01": message}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param(
+            {},
+            "no <seclabel>: driver default, a dynamic apparmor label (security_default_confined "
+            "= 1)",
+            id="apparmor-own-profile",
+        ),
+        pytest.param(
+            _se(),
+            "no <seclabel>: driver default, a dynamic selinux label (security_default_confined "
+            "= 1)",
+            id="selinux-svirt",
+        ),
+    ],
+)
+def test_r51t_3_held_confined_running_qemu_keeps_its_pass(host_scan, overrides, message) -> None:
+    """Held: the harness's QEMU under its own enforced label keeps the default label's pass."""
+    a = host_scan(overrides)
+    assert outcomes(a, "HVA-044") == {"web01": "pass"}
+    assert messages(a, "HVA-044") == {"web01": message}

@@ -2337,8 +2337,30 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
             if (gap := _not_enforced(h, lbl.model, _enforced_name(lbl, v), v.running))
         ]
         problems.extend(dict.fromkeys(lax))
+        # a running VM's QEMU read unconfined, or under a profile in a mode that denies
+        # nothing, is not confined whatever its definition names (R51T-3: a pass on "dynamic
+        # apparmor label"; HVA-043 failed the host on the same process): AppArmor leaves the
+        # tasks of a removed profile unconfined (policy.c __remove_profile), whatever is loaded
+        # now; a VM whose label names a model the daemon does not run is judged on its process
+        # below (R48T-1)
+        loose = (
+            [
+                f"the VM's running QEMU (pid {p.pid}) is {p.label}: not confined"
+                for p in vm_processes(h, v)
+                if p.label is not None and _process_unconfined(p.label)
+            ]
+            if v.running and not _alien_labels(h, mac)
+            else []
+        )
+        problems.extend(loose)
         if problems:
-            yield failed(s, "; ".join(problems), *(x.source for x in mac), *_mac_sources(h))
+            yield failed(
+                s,
+                "; ".join(problems),
+                *(x.source for x in mac),
+                *_mac_sources(h),
+                *(h.facts.qemu_processes.sources if loose else ()),
+            )
             continue
         # a label of a model the daemon does not run is never given (R48T-1): libvirt refuses
         # to start the VM, and keeps a running one on reconnect (qemuProcessReconnect); the
@@ -2906,13 +2928,7 @@ def _alien_label_verdict(s: Subject, h: Host, v: Vm, alien: list[SecurityLabel])
     read = [p for p in procs if p.label is not None]
     for p in read:
         label = p.label or ""
-        m = re.fullmatch(r"(.+) \((\w+)\)", label)
-        parts = label.split(":")
-        if (
-            label == "unconfined"
-            or (m is not None and m.group(2) not in APPARMOR_ENFORCING)
-            or (m is None and len(parts) >= 3 and parts[2] in UNCONFINED_TYPES)
-        ):
+        if _process_unconfined(label):
             return failed(
                 s,
                 f"{kind}: {runs}, and the VM's running QEMU (pid {p.pid}) is {label}: not confined",
@@ -2953,6 +2969,20 @@ def _alien_label_verdict(s: Subject, h: Host, v: Vm, alien: list[SecurityLabel])
         f"{v.uuid} in enforce mode, or an SELinux svirt type in enforcing mode with MCS "
         "categories no other VM holds; fail: unconfined, complain or permissive, or another "
         "VM's label.",
+    )
+
+
+def _process_unconfined(label: str) -> bool:
+    """Whether a QEMU process's LSM label (/proc/PID/attr/current, parse.host._qemu_label)
+    confines nothing: AppArmor's "unconfined", a profile in a mode that denies nothing
+    (complain, unconfined: not APPARMOR_ENFORCING), or an SELinux context of an unconfined
+    type (UNCONFINED_TYPES)."""
+    m = re.fullmatch(r"(.+) \((\w+)\)", label)
+    parts = label.split(":")
+    return (
+        label == "unconfined"
+        or (m is not None and m.group(2) not in APPARMOR_ENFORCING)
+        or (m is None and len(parts) >= 3 and parts[2] in UNCONFINED_TYPES)
     )
 
 
