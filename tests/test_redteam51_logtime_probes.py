@@ -39,6 +39,16 @@ Findings (R51L-n):
   (_UnitBootEvidence, LogBoot's log_level_cap, log_filter_patterns, log_namespace,
   stderr_elsewhere, stderr_unsettled), and judged_at_boot asks as for R48L-5.
 
+- R51L-3 (false pass) HVA-142: round 51's lead, R48L-5's class for k3s.service (and
+  rke2-server.service): parse.host._k3s_unit_next read a drop-in under /run
+  (/run/systemd/system/k3s.service.d, which `systemctl edit --runtime` writes and the next
+  boot drops) as any other, so its `Environment=K3S_KUBECONFIG_MODE=600` over an /etc
+  drop-in's `644` passed "2 administrative principal(s)", where k3s's start after a boot
+  chmods k3s.yaml to 0644 (k3s pkg/server/server.go writeKubeConfig, as R33A-5 read it).
+  Now _k3s_boot_row reads the unit also without such drop-ins (_boot_unit_text): where that
+  start lets every user read the kubeconfig (or leaves it unknown) and the next start now
+  does not, HVA-142 asks, naming the drop-in and the mode after a boot; a fail stands.
+
 Held (kept as tests): round 51's team decision, "several configs differ but none widens"
 passes, one probe per shape: a /run drop-in's `Storage=volatile` over /etc's `persistent`
 (both keep a journal), a /run drop-in an /etc drop-in sorted after it overrides (`Storage=
@@ -48,22 +58,26 @@ a fail resting on /run stays a fail: `Storage=none` with `ForwardToSyslog=no` (H
 `ForwardToSyslog=no` beside rsyslog's imuxsock alone (HVA-200).
 For R51L-2 (team decision): /run's `LogLevelMax=debug` over /etc's `info` (both pass), and
 /run's `StandardError=null` over /etc's `journal` (the fail stays).
+For R51L-3: /run's `UnsetEnvironment=K3S_KUBECONFIG_MODE` (0600 either way: pass), /run's
+644 over /etc's 600 (the fail stays), a generator's drop-in's 600 over /etc's 644 (pass).
 
 Probed by script, then as these tests, on main (71a82fec): the four R51L-1 cases passed
 HVA-213 (the first, second and fourth) and HVA-200 (the second, third and fourth); the held cases
 give the same there. The e2e test (tests/test_e2e_libvirtd.py) passes with the fix. The
 three R51L-2 cases on main (1c713aa3) passed HVA-213 (all three) and HVA-200 (the
-StandardError= one); the two held give the same there.
+StandardError= one); the two held give the same there. The R51L-3 case on main (5f5bef5f)
+passed HVA-142; the three held give the same there.
 
-Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fail, 0 wording; 16 cases in 2 test
-functions; 7 failed on main before the fixes (all passed wrongly); the 9 held pass there too.
+Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fail, 0 wording; 20 cases in 3 test
+functions; 8 failed on main before the fixes (all passed wrongly); the 12 held pass there too.
 
 Leads left:
 - A /run drop-in on systemd-journald.service or rsyslog.service (their LogLevelMax=,
   StandardOutput=, ExecStart=) is not weighed; an empty `LogNamespace=` in a drop-in is read
   as no reset (systemd's config_parse for it may reset: not checked this round).
-- k3s.service's K3S_KUBECONFIG_MODE set only by `systemctl set-environment` or a /run drop-in
-  (HVA-142) is not weighed against the boot's.
+- k3s.service's K3S_KUBECONFIG_MODE set only by `systemctl set-environment` (HVA-142) is not
+  weighed against the boot's (it widens nothing unless the files set a wider one: R47L-1
+  asks); OpenRC's k3s (no unit) has no /run counterpart read.
 - A /run rsyslog or chrony configuration (rsyslog reads /etc only; chrony's confdir may name
   /run) is not looked at; journal-upload.conf under /run likewise (its own facts, HVA-200).
 - %-specifiers in Environment= values (a `%%` taken literally?) and `systemctl
@@ -76,6 +90,8 @@ import pytest
 
 from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
 from test_redteam13_host_probes import UNITS
+from test_redteam34_accounts_probes import BASE as K3S_BASE
+from test_redteam34_accounts_probes import K3S_YAML, _142, _grep, _k3s_unit
 from test_redteam35_logtime_probes import IMJOURNAL_ONLY
 
 LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
@@ -418,3 +434,58 @@ def test_r51l2_unit_journald_settings_under_run(
             assert {r.outcome.question for r in a.results if r.check.id == check} == {
                 _unit_question()
             }
+
+
+K3S_RUN = "/run/systemd/system/k3s.service.d/override.conf"
+K3S_ETC = "/etc/systemd/system/k3s.service.d/mode.conf"
+K3S_GEN = "/run/systemd/generator/k3s.service.d/override.conf"
+K3S_PASS = ("pass", "2 administrative principal(s) (limit 3): alice, root")
+K3S_EVERYONE = ("fail", "3 administrative principal(s) (limit 3): ALL (every user), alice, root")
+
+
+def _mode(path: str, line: str) -> str:
+    return f"\n# {path}\n[Service]\n{line}\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        # R51L-3: /run's 600 over an /etc drop-in's 644: the next boot gives 644
+        (
+            _mode(K3S_ETC, "Environment=K3S_KUBECONFIG_MODE=644")
+            + _mode(K3S_RUN, "Environment=K3S_KUBECONFIG_MODE=600"),
+            (
+                "manual",
+                f"evidence unavailable: k3s.service's next start rests on {K3S_RUN}, under /run "
+                "(where `systemctl edit --runtime` and `set-property --runtime` write), which "
+                f"the next boot drops; without it k3s leaves {K3S_YAML} readable by every user "
+                "(mode 644): whether a unit or script writes it again at every boot is not in "
+                "the evidence",
+            ),
+        ),
+        # held: /run's UnsetEnvironment= over nothing: 0600 either way (none widens)
+        (_mode(K3S_RUN, "UnsetEnvironment=K3S_KUBECONFIG_MODE"), K3S_PASS),
+        # held: /run's 644 over /etc's 600: the fail on it stays a fail
+        (
+            _mode(K3S_ETC, "Environment=K3S_KUBECONFIG_MODE=600")
+            + _mode(K3S_RUN, "Environment=K3S_KUBECONFIG_MODE=644"),
+            K3S_EVERYONE,
+        ),
+        # held: a generator's drop-in, written again at every boot
+        (
+            _mode(K3S_ETC, "Environment=K3S_KUBECONFIG_MODE=644")
+            + _mode(K3S_GEN, "Environment=K3S_KUBECONFIG_MODE=600"),
+            K3S_PASS,
+        ),
+    ],
+    ids=["run-over-etc", "no-widening", "fail-stays", "generator"],
+)
+def test_r51l3_k3s_dropin_under_run(host_scan, extra: str, expected: tuple[str, str]) -> None:
+    """R51L-3: HVA-142 passing on a k3s.service drop-in under /run."""
+    over = {
+        **K3S_BASE,
+        "kube-admin-configs": (f"600 root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep(),
+        "k3s-service-unit-files": _k3s_unit(extra=extra),
+    }
+    assert _142(host_scan(over)) == expected

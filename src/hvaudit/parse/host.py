@@ -5753,6 +5753,11 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
             else:
                 known.append((conf, got_row[0]))
         wide = [row for _, row in known if row and int(row.split()[0], 8) & 0o004]
+        later = _k3s_boot_row(ev, unit_got, unit, unit_name, files, dist, kubeconfig, config)
+        if later and not wide and not world_now:
+            # the start after the next boot, without k3s.service's drop-ins under /run: a
+            # pass never rests on them (R51L-3)
+            return [], later, srcs
         if unknown and not wide:
             if world_now:
                 continue  # every user reads it now: the next start can add no one
@@ -5763,6 +5768,65 @@ def _k3s_kubeconfig_next(ev: HostEvidence) -> tuple[list[str], str, list[Source]
         if len(starts) > 1:
             k3s_srcs = srcs
     return rows, "", k3s_srcs
+
+
+def _k3s_boot_row(
+    ev: HostEvidence,
+    unit_got: Got,
+    unit: tuple[dict[str, str], list[str]] | str | None,
+    unit_name: str,
+    files: dict[str, list[str]],
+    dist: str,
+    kubeconfig: str,
+    config: str,
+) -> str:
+    """Why `<unit_name>.service`'s start after the next boot lets every user read `kubeconfig`
+    (or leaves that unknown) where its next start now does not, because a drop-in of it under
+    /run (_runtime_dropins: `systemctl edit --runtime`, `set-property --runtime`; systemctl(1)
+    --runtime "lost on the next reboot") sets what the boot drops; "" where none does
+    (R51L-3, R48L-5's class for k3s and RKE2)."""
+    if unit_got.state != "ok" or unit is None:
+        return ""
+    run = [p for p in _runtime_dropins(unit_got.text) if f"/{unit_name}.service.d/" in p]
+    if not run:
+        return ""
+    boot = _k3s_unit_next(
+        replace(unit_got, text=_boot_unit_text(unit_got.text)),
+        unit_name,
+        files,
+        _manager_environment(ev)[0],
+        _manager_env_unread(ev),
+        _manager_env_pending(ev),
+    )
+    if boot is None or boot == unit:
+        return ""
+    stat = ev.get(_cmd("kube-admin-configs"))
+    current = {
+        parts[3]: parts
+        for parts in (line.split() for line in stat.text.splitlines())
+        if len(parts) == 4 and parts[3] in K3S_KUBECONFIGS
+    }
+    row = (
+        boot
+        if isinstance(boot, str)
+        else _k3s_start_row(
+            boot, files, dist, kubeconfig, config, f"{unit_name}.service", current, False
+        )
+    )
+    rests = (
+        f"{unit_name}.service's next start rests on {', '.join(run)}, under /run (where "
+        "`systemctl edit --runtime` and `set-property --runtime` write), which the next boot "
+        "drops"
+    )
+    if isinstance(row, str):
+        return f"{rests}; without it: {row}"
+    if row[0] and int(row[0].split()[0], 8) & 0o004:
+        return (
+            f"{rests}; without it {dist} leaves {kubeconfig} readable by every user (mode "
+            f"{row[0].split()[0]}): whether a unit or script writes it again at every boot is "
+            "not in the evidence"
+        )
+    return ""
 
 
 def _k3s_start_row(
