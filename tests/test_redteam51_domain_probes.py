@@ -1,7 +1,8 @@
 """Red-team round 51 probes: VM domain XML and raw QEMU arguments, a VNC password read from
 a secret file that is always empty, the `password` flag against `password-secret`, and
 libvirt's websocket beside a raw listener, a raw `-set` making a character device a UDP one,
-smartcard and rng character devices, and qemu.conf's empty default passwords (r51-domain)
+smartcard and rng character devices, qemu.conf's empty default passwords, and qemu-server's
+`password=on` (r51-domain)
 
 Harness: round 37's `_ns_scan` (tests/test_redteam37_domain_probes.py: the hardened Debian
 host replay, whose qemu.conf sets vnc_tls = 1, with the test-driver node's domains collected
@@ -75,6 +76,12 @@ Findings:
   TLS and a password"; it now fails "with an empty password". `spice_password = ""` is
   SPICE's empty ticket, which spice-server refuses every link with (R11-3): openspice
   passed with the same wrong message and now says so (consoles._network_console).
+- R51D-7 (wrong fail, wording) HVA-031: R51D-2 for Proxmox VE. qemu-server's -vnc has
+  `password=on` (`-vnc unix:...,password=on`, R42D-2), so `args: -set
+  vnc.default.password-secret=s0` beside it stops QEMU; VM web-10 moved onto 0.0.0.0 failed
+  "without TLS" and now passes saying QEMU does not start (_libvirt_vnc_password). With
+  `password=off` before the secret it failed "without a password (... turns it off)" and
+  now fails on the missing TLS alone, the secret being its password (R51D-2).
 
 Held (kept as tests): a secret file elsewhere (v3 raw, v4 libvirt's) is taken at its word
 (a lead; R51D-1); `password=off` after `password=on` (v6), `password=on` over libvirt's
@@ -89,12 +96,14 @@ qemu.conf's empty one (R51D-6, pwvnc).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 6 findings (false pass 5, two also false n/a, one with wording; wrong fail 1 with
-wording), 6 tests holding 33 cases; the 19 finding cases failed on main before the fixes
+Tally: 7 findings (false pass 5, two also false n/a, one with wording; wrong fail 2 with
+wording), 7 tests holding 35 cases; the 21 finding cases failed on main before the fixes
 (R51D-1's three; R51D-2's web01, v1, v3 and v4 on their verdicts, v2 and v5 on their
 messages; R51D-3's two; R51D-4's three; R51D-5's three; R51D-6's openvnc on its verdict,
-openspice on its message); of the 14 held cases R51D-4's v3 changed message only (main did
-not read its -set), the others pass on main too.
+openspice on its message; R51D-7's first on its verdict, its second on its message); of the
+14 held cases R51D-4's v3 changed message only (main did not read its -set), the others pass
+on main too. The PVE message shows `password-secret=***REDACTED***`: the report's message
+redaction takes the -set's key for a secret (a lead).
 
 Leads left: see the round's report.
 """
@@ -103,7 +112,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from test_redteam2_probes import VM200, pve_result
+from test_redteam2_probes import pve_scan as dir_scan
 from test_redteam37_domain_probes import _ns_scan
 from test_redteam40_domain_probes import _commandline
 from test_redteam48_domain_probes import PTY, UDP
@@ -447,3 +460,34 @@ def test_empty_default_password_of_qemu_conf(host_scan) -> None:
         "SPICE refuses every connection",
         "pwvnc": f"vnc {where} with TLS and a password",
     }
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "message"),
+    [
+        (
+            "args: -object secret,id=s0,data=pw -set vnc.default.vnc=0.0.0.0:5 "
+            "-set vnc.default.password-secret=s0\n",
+            "pass",
+            "vnc on 0.0.0.0 (bound to every address): QEMU does not start it (ui/vnc.c: "
+            "\"'password' flag is redundant with 'password-secret'\"): a QEMU argument -set "
+            "vnc.default.password-secret=***REDACTED*** beside password=on (qemu-server's)",
+        ),
+        (
+            "args: -object secret,id=s0,data=pw -set vnc.default.vnc=0.0.0.0:5 "
+            "-set vnc.default.password=off -set vnc.default.password-secret=s0\n",
+            "fail",
+            "vnc on 0.0.0.0 (bound to every address) without TLS (its launcher's -vnc sets no "
+            "tls-creds; qemu.conf's vnc_tls does not apply)",
+        ),
+    ],
+)
+def test_password_secret_on_qemu_servers_vnc(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, status: str, message: str
+) -> None:
+    """R51D-7: qemu-server's -vnc has `password=on` (R42D-2), so a `-set
+    vnc.default.password-secret=` beside it stops QEMU, as libvirt's passworded one does
+    (R51D-2): web-10 moved onto 0.0.0.0 failed "without TLS". Held: with `password=off`
+    the secret is the password, and the missing TLS fails."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": VM200 + extra})
+    assert pve_result(report, "HVA-031", "web-10") == (status, message)

@@ -1754,7 +1754,7 @@ def _vnc_set(g: Graphics, args: tuple[str, ...], h: Host) -> Graphics:
     asked = _libvirt_vnc_password(g, h)
     if secret and ((password_set and not password_off) or (not password_set and asked)):
         # password on beside password-secret: QEMU does not start (R51D-2)
-        flag = f"the argument {password_set}" if password_set else f"libvirt's, for {asked}"
+        flag = f"the argument {password_set}" if password_set else asked
         closed = (
             f"QEMU does not start it (ui/vnc.c: \"'password' flag is redundant with "
             f"'password-secret'\"): a QEMU argument {secret_set} beside password=on ({flag})"
@@ -1826,14 +1826,18 @@ def _libvirt_vnc_password(g: Graphics, h: Host) -> str | None:
     evidence does not say (a passwd read without secure information, qemu.conf unread). A
     launcher's -vnc (Proxmox VE qemu-server's `password=on`, whose ticket vncproxy sets)
     counts as one with a password."""
+    if g.tls is False:
+        # Proxmox VE qemu-server's `-vnc unix:...,password=on` (QemuServer.pm config_to_command,
+        # cited in parse/proxmox_model.py; R42D-2)
+        return "qemu-server's"
     if g.empty_password or (g.password.known and g.password.get()):
-        return "the passwd of the domain XML"
+        return "libvirt's, for the passwd of the domain XML"
     if g.tls is not None:
         return None
     if not g.password.known or not conf_fact(h, "qemu.conf").known:
         return None
     default_pw, _ = conf_value(h, "qemu.conf", "vnc_password")
-    return "qemu.conf's vnc_password" if default_pw is not None else ""
+    return "libvirt's, for qemu.conf's vnc_password" if default_pw is not None else ""
 
 
 def _spice_merged(g: Graphics, args: tuple[str, ...]) -> Graphics:
