@@ -77,7 +77,9 @@ the host's own: fail) and iptables `! --src-type MULTICAST` (fail).
 
 Probed by script: `-p 6` in the checks' own readings (host.fw `IN ACCEPT -p 6 -dport 8006`:
 HVA-313 fails; `IN ACCEPT -p 6`: every tcp port; `IN DROP -p 6 -dport 8006` before `IN ACCEPT
--p tcp -dport 8006`: pass) under either daemon: held. LXC and snapshot sections for
+-p tcp -dport 8006`: pass) under either daemon, and in a VM's chain (HVA-303: `IN ACCEPT -p
+6`, `-p 132`, `-p 17 -dport 1:65535` fail; `IN DROP -p 6` before `IN ACCEPT -p tcp` passes
+under pve-firewall): held. LXC and snapshot sections for
 `_guest_nic_filtered` (the current section's `firewall=` only): held. A macro rule with a
 port (`IN SSH(DROP) -sport pveui`): pve-firewall's verify_rule errs "missing property - 'sport'
 requires this property" (no -p of its own), the rule refused alone (`pve_refused`), so it
