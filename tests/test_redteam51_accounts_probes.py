@@ -60,10 +60,22 @@ Findings (R51A-n):
   whole of an `if (...)` (_OPENS), nor followed by `&&`, `||`, `)`, `?`, the statement's end
   or a comparison with a boolean (_CLOSES), naming the operator.
 
+- R51A-4 (false pass) HVA-140 (round 23's lead, the Match-blocks lead): with sshd's Match
+  blocks unread (sshd_config including a file outside /etc/ssh/sshd_config.d, not collected)
+  checks.management _sftp_only_accounts read no block, so a block's `ForceCommand
+  internal-sftp` (allowed in Match, sshd_config(5); OpenSSH session.c do_child runs
+  internal-sftp before the account's shell, R23S-2) letting accounts without a login shell in
+  for the host's files, and a block's AllowUsers/AllowGroups admitting them, went unseen:
+  HVA-140 passed "2 account(s) with a login shell (limit 3)". Now unread Match blocks make
+  every account without a login shell a candidate, the global lists no longer narrowing
+  them, and the count is asked ("sshd may serve SFTP in-process (a Match block not read may
+  set ForceCommand internal-sftp: WHY)").
+
 Held: /etc/pam.d/sshd wins over /usr/lib/pam.d/sshd (a single-factor /etc stack fails
 whatever the vendor file requires); an older bundle without the /usr/lib/pam.d probes keeps
 main's question and message. `var add = polkit.addRule; add(f)` registers nothing (init.js's
-`this` is not polkit there) and keeps main's pass.
+`this` is not polkit there) and keeps main's pass. Round 23's SFTP host with every Match block
+read keeps HVA-140's pass.
 
 Probed by script (parse.polkit.grants): a rule declared after its registration was read on
 main too; `polkit.addRule(function(...) {...}.bind(this))`, a registration inside a loop, an
@@ -74,16 +86,21 @@ granting default, `subject.user !== "root"`: each every user or unresolved, no p
 `[subject.isInGroup("ops")]`, `subject.user != "alice" || ...`: every user; `- 1`, `~`, `in
 {}`, `& 1`, `>>> 0 == 0`, `== subject.isInGroup("ops")`, `=== !true`: unresolved.
 
-Tally: 3 findings (3 false passes); 25 cases, 21 failed on main before the fixes (R51A-1: 7
+Tally: 4 findings (4 false passes); 27 cases, 22 failed on main before the fixes (R51A-1: 7
 of 8: 2 false passes, 3 questions now decided, 2 messages; R51A-2: 8 of 8 with the HVA-132
-case; R51A-3: 6 of 6), 5 held (one, the older bundle, cannot run on main: main has no
-/usr/lib/pam.d probe to leave out).
+case; R51A-3: 6 of 6; R51A-4: 1 of 1), 6 held (one, the older bundle, cannot run on main: main
+has no /usr/lib/pam.d probe to leave out).
 
 Leads left:
 - NON_AUTH_INCLUDES absent from both /etc/pam.d and /usr/lib/pam.d are still assumed
   authless; libpam built with a vendordir (openSUSE /usr/etc/pam.d) reads them there.
 - /etc/pam.d/other (the stack where sshd's file is in no directory) and sudo's PAM stack are
   still not collected.
+- HVA-140 with unread Match blocks lists the system accounts without a shell (daemon, tss
+  ...) among the candidates: a question, noisy; Match Group against directory groups (sss)
+  is still judged on /etc/group only (round 23's lead).
+- The sudoers / pam_group `%G` lead (a group absent from /etc/group under `group: files`:
+  no members) and RKE2 under OpenRC were not reached.
 - polkit: an addAdminRule registered by an argument hvaudit does not read is left as it is
   (no identity counted); a subject test kept in a variable (`var ok =
   subject.isInGroup("ops"); if (ok ^ 1)`) was not probed.
@@ -98,6 +115,7 @@ import pytest
 from conftest import messages, outcomes
 from test_checks_host import SSHD_KBD_ONLY
 from test_host_leads19 import _scan_without
+from test_redteam23_ssh_probes import CONFIG, EXTERNAL, GROUP_SFTP, LOGIN, PASSWD_SFTP, _140
 from test_redteam26_accounts_probes import PASS2, _142
 from test_redteam47_accounts_probes import GROUP
 from test_redteam48_accounts_probes import EVERY, NOT_DIRECT, OPS, _rules, _unresolved
@@ -321,3 +339,44 @@ def test_subject_test_operand_142(host_scan, test: str, expected) -> None:
     rules = f"polkit.addRule(function(action, subject) {_manage(test)});\n"
     a = host_scan({"polkit-rules": _rules(rules), "/etc/group": GROUP})
     assert _142(a) == expected
+
+
+# --- R51A-4: sshd's Match blocks unread and internal-sftp
+
+UNREAD_INCLUDE = {
+    "/etc/passwd": PASSWD_SFTP,
+    "/etc/group": GROUP_SFTP,
+    "sshd-effective": (EXTERNAL, 0),
+    "/etc/ssh/sshd_config": CONFIG + "Include /opt/ssh/sftp.conf\n",
+}
+"""Round 23's SFTP host (sftp1, sftp2 without a login shell; sshd's sftp-server external),
+its sshd_config including a file outside /etc/ssh/sshd_config.d (not collected)."""
+SHELLLESS = "daemon, libvirt-qemu, tss, sftp1, sftp2"
+
+
+def test_unread_match_blocks_may_serve_sftp_140(host_scan) -> None:
+    """R51A-4 (false pass) HVA-140: with sshd's Match blocks unread (an Include outside
+    sshd_config.d), a block's `ForceCommand internal-sftp` (sshd_config(5) Match allows it;
+    session.c runs internal-sftp without the account's shell, R23S-2) lets accounts without a
+    login shell in for the host's files, and a block's AllowUsers/AllowGroups may admit them:
+    HVA-140 passed "2 account(s) with a login shell" on main (round 23's lead). Now every
+    account without a login shell is a candidate and the count is asked."""
+    assert _140(host_scan(UNREAD_INCLUDE)) == (
+        "manual",
+        f"{LOGIN}; sshd may serve SFTP in-process (a Match block not read may set ForceCommand "
+        "internal-sftp: /etc/ssh/sshd_config includes /opt/ssh/sftp.conf, outside "
+        "/etc/ssh/sshd_config.d/ (not collected)), which runs no login shell, so accounts "
+        f"without one may log in for files too: {SHELLLESS}",
+        "Can at most 3 accounts log in to host hv1, SFTP-only accounts included? Evidence: for "
+        f"each of {SHELLLESS} on host hv1, whether it can authenticate to sshd: `passwd -S "
+        "NAME` (P: a usable password) and its authorized keys (AuthorizedKeysFile, "
+        "AuthorizedKeysCommand). Pass: at most 3 accounts with a login shell or such "
+        "credentials in all; fail: more.",
+    )
+
+
+def test_read_match_blocks_keep_pass_140(host_scan) -> None:
+    """R51A-4, held: the same host with every Match block read (the Include's file in
+    sshd_config.d, collected, setting nothing for SFTP) keeps main's pass."""
+    over = {**UNREAD_INCLUDE, "/etc/ssh/sshd_config": CONFIG}
+    assert _140(host_scan(over)) == ("pass", LOGIN, None)

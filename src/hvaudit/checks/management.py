@@ -3235,7 +3235,8 @@ def few_accounts(ctx: Context) -> Iterator[Outcome]:
             )
             asks.append(
                 (
-                    f"sshd serves SFTP in-process ({where}), which runs no login shell, so "
+                    f"sshd {'may serve' if where.startswith('a Match block not read') else 'serves'} "
+                    f"SFTP in-process ({where}), which runs no login shell, so "
                     f"accounts without one may log in for files too: {', '.join(cands[:15])}",
                     "SFTP-only accounts",
                     evidence,
@@ -3291,7 +3292,10 @@ def _sftp_only_accounts(h: Host) -> tuple[str, list[str]] | None:
     allowed_user() asks of the shell only that it exist and be executable, so a nologin or
     false shell stops no SFTP session (R23S-2). The global AllowUsers, AllowGroups and
     DenyUsers narrow the accounts unless a Match block sets one of them (then none narrows).
-    Match blocks that were not read add nothing (a lead)."""
+    Match blocks that were not read (an Include hvaudit does not collect) may set ForceCommand
+    internal-sftp, and AllowUsers, AllowGroups or DenyUsers, for any account (sshd_config(5),
+    Match: those keywords are allowed there): every account without a login shell is a
+    candidate (R51A-4)."""
     server, sshd, accts = h.facts.ssh_server, h.facts.sshd, h.facts.accounts
     if not (server.known and server.get() == "running" and sshd.known and accts.known):
         return None
@@ -3302,6 +3306,12 @@ def _sftp_only_accounts(h: Host) -> tuple[str, list[str]] | None:
     if conf.get("forcecommand", "").split()[:1] == ["internal-sftp"]:
         where.append(f"ForceCommand {conf['forcecommand']}")
     everyone = bool(where)  # a global setting holds for every account
+    unread = not h.facts.sshd_match.known
+    if unread and not everyone:
+        where.append(
+            "a Match block not read may set ForceCommand internal-sftp: "
+            + h.facts.sshd_match.reason
+        )
     blocks = h.facts.sshd_match.get() if h.facts.sshd_match.known else ()
     sftp_blocks = []
     for b in blocks:
@@ -3314,7 +3324,7 @@ def _sftp_only_accounts(h: Host) -> tuple[str, list[str]] | None:
     if not where:
         return None
     lists = ("allowusers", "allowgroups", "denyusers")
-    narrowed = not any(k in lists for b in blocks for k, _ in b.settings)
+    narrowed = not unread and not any(k in lists for b in blocks for k, _ in b.settings)
     groups = h.facts.groups.get() if h.facts.groups.known else None
     cands = []
     for a in accts.get():
@@ -3325,7 +3335,7 @@ def _sftp_only_accounts(h: Host) -> tuple[str, list[str]] | None:
             if groups is not None
             else None
         )
-        if not everyone and not any(
+        if not (everyone or unread) and not any(
             _match_may_select(b.criteria, a.name, mine) for b in sftp_blocks
         ):
             continue
