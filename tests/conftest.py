@@ -567,6 +567,8 @@ HARDENED_HOST: dict[str, Any] = {
             if p not in ("/run/libvirt/libvirt-sock", "/run/libvirt/libvirt-admin-sock")
         ),
     ),
+    # no /etc/doas.d (doas is not installed): grep names it and exits 2 (R51S-5)
+    "doas-d": ("", 2, "grep: /etc/doas.d: No such file or directory\n"),
     # no container daemon's API socket: stat names each missing path and exits 1 (R51S-1)
     "container-sockets": (
         "",

@@ -27,6 +27,11 @@ Findings:
   ovs-vswitchd creates (a containerised Open vSwitch, Kolla's openvswitch_vswitchd, keeps
   ovs-vsctl in its container): the host's Linux bond passed and an OVS bond of two ports of
   one card went unread. Now the OVS bonds are unread, a question.
+- R51S-5 (false pass) HVA-142: polkit-rules or doas-d (`grep -R -H ""` of polkit's rules.d
+  directories, of /etc/doas.d) recorded absent (grep not found) read as no rule: a rule
+  granting org.libvirt.unix.manage to a group, or a doas.d snippet permitting one, went
+  unweighed and HVA-142 passed. Now unavailable, naming the grep to run; the replay host
+  answers doas-d as grep does where /etc/doas.d does not exist (exit 2, "No such file").
 - R51S-4 (wording) HVA-230: the question where the OVS bond ports are unread was the generic
   "Does this hold for this host: bond members are on different adapters? Evidence: the
   setting, file or command output it names ...". Now it names what answers it
@@ -46,7 +51,7 @@ question in test_r36_sweep_host_probes (OVS_Q).
 
 Probed by script: none.
 
-Tally: 4 findings (2 false pass, 2 wording); 11 cases; 8 failed on main before the fixes.
+Tally: 5 findings (3 false pass, 2 wording); 13 cases; 10 failed on main before the fixes.
 
 Leads left: see the report.
 """
@@ -197,3 +202,28 @@ def test_ovs_vsctl_absent_without_datapath_holds(host_scan) -> None:
     a = host_scan({"ovs-ports": None})
     assert outcomes(a, "HVA-230") == {"hv1": "pass"}
     assert messages(a, "HVA-230") == {"hv1": "1 bond(s), members on different adapters"}
+
+
+@pytest.mark.parametrize(
+    ("probe", "message"),
+    [
+        (
+            "polkit-rules",
+            "evidence unavailable: the polkit rules were not read (command not found): who they "
+            'let manage libvirt or run pkexec is unknown; `grep -R -H "" /etc/polkit-1/rules.d '
+            "/run/polkit-1/rules.d /usr/local/share/polkit-1/rules.d "
+            "/usr/share/polkit-1/rules.d` answers",
+        ),
+        (
+            "doas-d",
+            "evidence unavailable: /etc/doas.d was not read (command not found): who doas lets "
+            'run commands as root is unknown; `grep -R -H "" /etc/doas.d` answers',
+        ),
+    ],
+)
+def test_rule_grep_absent_is_asked(host_scan, probe: str, message: str) -> None:
+    """R51S-5 (false pass) HVA-142: polkit's rules or /etc/doas.d recorded absent (grep not
+    found) is unread, never no rule."""
+    a = host_scan({probe: None})
+    assert outcomes(a, "HVA-142") == {"hv1": "manual"}
+    assert messages(a, "HVA-142") == {"hv1": message}

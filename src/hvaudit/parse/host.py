@@ -3669,7 +3669,17 @@ def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fac
             sudo_conf.source,
         )
     polkit_got = ev.get(_cmd("polkit-rules"))
-    why = "" if polkit_got.state in ("uncollected", "absent") else _grep_unanswered(polkit_got)
+    # recorded absent (grep not found) is a probe asked for and not read, as the admin paths'
+    # stat (R51S-5, the team's decisions of rounds 46, 50 and 51); uncollected settles nothing
+    if polkit_got.state == "absent":
+        return Fact.unavailable(
+            f"the polkit rules were not read ({polkit_got.reason or 'grep not found'}): who they "
+            'let manage libvirt or run pkexec is unknown; `grep -R -H "" /etc/polkit-1/rules.d '
+            "/run/polkit-1/rules.d /usr/local/share/polkit-1/rules.d "
+            "/usr/share/polkit-1/rules.d` answers",
+            polkit_got.source,
+        )
+    why = "" if polkit_got.state == "uncollected" else _grep_unanswered(polkit_got)
     if why:
         return Fact.failed(
             f"the polkit rules could not be read ({why}): who they let manage libvirt or run "
@@ -3971,7 +3981,14 @@ def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fac
     if doas.state == "failed":
         return Fact.failed(f"/etc/doas.conf: {doas.reason}", doas.source)
     doas_d = ev.get(_cmd("doas-d"))
-    why = "" if doas_d.state in ("uncollected", "absent") else _grep_unanswered(doas_d)
+    if doas_d.state == "absent":
+        # grep not found: /etc/doas.d unread, never empty (R51S-5)
+        return Fact.unavailable(
+            f"/etc/doas.d was not read ({doas_d.reason or 'grep not found'}): who doas lets run "
+            'commands as root is unknown; `grep -R -H "" /etc/doas.d` answers',
+            doas_d.source,
+        )
+    why = "" if doas_d.state == "uncollected" else _grep_unanswered(doas_d)
     if why:
         return Fact.failed(
             f"/etc/doas.d could not be read ({why}): who doas lets run commands as root is unknown",
