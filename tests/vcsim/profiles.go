@@ -96,7 +96,11 @@ func vswitch(name string, policy *types.HostNetworkSecurityPolicy, nics ...strin
 		Spec: types.HostVirtualSwitchSpec{
 			NumPorts: 128,
 			Bridge:   &types.HostVirtualSwitchBondBridge{NicDevice: nics},
-			Policy:   &types.HostNetworkPolicy{Security: policy},
+			// as ESXi reports a vSwitch: its NicOrderPolicy "is never null when retrieved from
+			// the server" (vSphere Web Services API HostNicOrderPolicy); every uplink active
+			Policy: &types.HostNetworkPolicy{Security: policy, NicTeaming: &types.HostNicTeamingPolicy{
+				Policy: "loadbalance_srcid", NicOrder: &types.HostNicOrderPolicy{ActiveNic: nics},
+			}},
 		},
 	}
 }

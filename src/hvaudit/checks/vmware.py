@@ -4768,7 +4768,10 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
     reported config.network.pnic does not list has no linkSpeed read: its link is unknown, and
     a team whose second uplink with a link rests on one is asked the same question (R49E-1:
     such a switch passed; the collector's `no_report`, absent in an older collector's record,
-    which is read as before)."""
+    which is read as before). A switch's own order not reported (the collector's `failover`
+    None) is unread, not every bridge NIC active: "For a virtual switch, the NicOrderPolicy
+    property is never null when retrieved from the server" (HostNicOrderPolicy); where a port
+    group inherits it, the switch is asked (R52V-1: such a switch passed on its bridge)."""
     for h, esx in _esx_hosts(ctx):
         if esx.switches is None:
             s = _switch_subject("(standard switches)", h.name, "vswitch")
@@ -4836,6 +4839,30 @@ def redundant_uplinks(ctx: Context) -> Iterator[Outcome]:
                     f"; port group {pg}: {', '.join(n for n in nics if n in pg_order)}"
                     for pg, pg_order in own
                 )
+                heirs = _heirs(sw, own)
+                if "failover" in sw and order is None and heirs is not None:
+                    # R52V-1: the collector read the switch and its nicOrder was not reported;
+                    # "For a virtual switch, the NicOrderPolicy property is never null when
+                    # retrieved from the server" (vSphere Web Services API HostNicOrderPolicy):
+                    # an order not reported is unread, not "every bridge NIC active", and the
+                    # port groups that set none inherit it
+                    yield manual(
+                        s,
+                        f"standard switch {name} has uplinks {', '.join(nics)}{extra}; its "
+                        "teaming order (spec.policy.nicTeaming.nicOrder) is not reported"
+                        + (f", which port groups {', '.join(heirs)} inherit" if heirs else ""),
+                        src,
+                        question=f"Does the teaming and failover order of standard switch "
+                        f"{name} on host {h.name} hold two or more of its uplinks ("
+                        f"{', '.join(nics)}) with a link, active or standby"
+                        + (f" (inherited by port groups {', '.join(heirs)})" if heirs else "")
+                        + "? Evidence: the switch's Active and Standby adapters (Host > "
+                        "Configure > Virtual switches > the switch > Edit > Teaming and "
+                        f"failover, or `esxcli network vswitch standard policy failover get -v "
+                        f"{name}`) and each adapter's link (`esxcfg-nics -l`). Pass: two or "
+                        "more, each with a link; fail: one, the others unused or without a link.",
+                    )
+                    continue
                 if "no_link" in sw and no_link is None:
                     # R48E-2: the collector asked for config.network.pnic and it was not
                     # reported: whether these uplinks have a link is not known (a record of an
@@ -5104,6 +5131,18 @@ def _linkless(
             else ""
         )
     )
+
+
+def _heirs(switch: dict[str, Any], own: list[tuple[str, list[str]]]) -> list[str] | None:
+    """The port groups of a standard switch record that inherit the switch's teaming order
+    (those not in `own`); None where every one of its port groups sets its own, so that the
+    switch's order carries no traffic (R52V-1)."""
+    groups = [
+        str(pg.get("name", "")) for pg in switch.get("portgroups") or [] if isinstance(pg, dict)
+    ]
+    mine = {pg for pg, _ in own}
+    heirs = [pg for pg in groups if pg not in mine]
+    return None if groups and not heirs else heirs
 
 
 def _portgroup_orders(switch: dict[str, Any]) -> list[tuple[str, list[str]]]:
