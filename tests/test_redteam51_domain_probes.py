@@ -100,7 +100,8 @@ Tally: 7 findings (false pass 5, two also false n/a, one with wording; wrong fai
 wording), 7 tests holding 35 cases; the 21 finding cases failed on main before the fixes
 (R51D-1's three; R51D-2's web01, v1, v3 and v4 on their verdicts, v2 and v5 on their
 messages; R51D-3's two; R51D-4's three; R51D-5's three; R51D-6's openvnc on its verdict,
-openspice on its message; R51D-7's first on its verdict, its second on its message); of the
+openspice on its message; R51D-7's first on its verdict, its second on its message before
+R51D-2 landed, which already changed it); of the
 14 held cases R51D-4's v3 changed message only (main did not read its -set), the others pass
 on main too. The PVE message shows `password-secret=***REDACTED***`: the report's message
 redaction takes the -set's key for a secret (a lead).
