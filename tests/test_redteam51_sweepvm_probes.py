@@ -43,6 +43,12 @@ Findings:
   not prove the process confined. Now (devices._process_unconfined, shared with R48T-1's
   verdict) such a process is a fail of the VM's own, beside its label's; a VM whose label is
   alien keeps R48T-1's verdict.
+- R51T-4 (false pass) HVA-044: R51T-3's class for a confined process: a running VM whose QEMU
+  was read under another VM's own profile libvirt-<its uuid> (enforce) passed on its own
+  definition ("dynamic apparmor label (generated at every start)"); that profile allows the
+  other VM's disks and devices (virt-aa-helper writes each VM's files into its own profile),
+  the fail a static label naming another VM's profile already gets. Now the same fail, named
+  for the running process.
 
 Held:
 - R51T-1's other process labels keep their verdict: another VM's profile, this VM's profile
@@ -66,9 +72,9 @@ host keeps R48T-1's order (a label's own fail first: "security label none (selin
 libvirt refuses to start it (security_manager.c virSecurityManagerCheckDomainLabel checks every
 <seclabel>'s model, type none included; virSecurityManagerCheckDiskLabel each disk's too).
 
-Tally: 3 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059, R51T-3
-on HVA-044), 8 tests (30 cases); 14 cases failed on main before the changes (R51T-1: 3,
-R51T-2: 7, R51T-3: 4), 16 held (16 cases).
+Tally: 4 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059, R51T-3
+and R51T-4 on HVA-044), 9 tests (31 cases); 15 cases failed on main before the changes
+(R51T-1: 3, R51T-2: 7, R51T-3: 4, R51T-4: 1), 16 held (16 cases).
 
 Leads left: parse.host still keeps the first confining <secmodel> only (a stacked second
 MAC driver's label is asked as alien: a question, never a pass; the kernel rarely stacks
@@ -78,10 +84,10 @@ call whether a label's own fail should stand before R48T-1's question). HVA-059 
 only: a permitted-but-not-effective CAP_SYS_RAWIO (CapPrm) is not read (libvirt clears both
 sets, capng_clear(CAPNG_SELECT_BOTH), so no libvirt start leaves that shape). A per-VM DAC
 label naming an account whose uid is 0 under another name is asked, not failed. A running
-VM whose QEMU carries another VM's enforced profile (libvirt-<other uuid> (enforce)) still
-passes HVA-044 on its definition, and HVA-043 counts that profile as enforcing: a process
-label that is not the VM's own is not compared with its definition outside R48T-1's alien
-case (not probed as a fix: a team call whether a mismatched process label asks or fails).
+VM whose QEMU carries an enforced profile that is neither its own nor another listed VM's
+(a custom name), or an SELinux context other than its live XML label, still passes HVA-044
+on its definition (R51T-4 fails another VM's profile only); HVA-043 counts any enforced
+profile of a QEMU as confining, even another VM's (not in this reviewer's area).
 """
 
 from __future__ import annotations
@@ -470,3 +476,21 @@ def test_r51t_3_held_confined_running_qemu_keeps_its_pass(host_scan, overrides, 
     a = host_scan(overrides)
     assert outcomes(a, "HVA-044") == {"web01": "pass"}
     assert messages(a, "HVA-044") == {"web01": message}
+
+
+def test_r51t_4_running_qemu_under_another_vms_profile_fails(host_scan) -> None:
+    """R51T-4 (false pass): web01's QEMU read under db01's own profile libvirt-<db01's uuid>
+    (enforce) passed on web01's definition; that profile lets it open db01's disks (the
+    static label naming another VM's profile fails the same way)."""
+    import uuid
+
+    other = f"libvirt-{uuid.uuid5(uuid.NAMESPACE_DNS, 'db01')}"
+    a = host_scan(
+        {"qemu-label-1200": _label(1200, f"{other} (enforce)")},
+        domains=[domain_xml("web01", AA_LIVE), domain_xml("db01", SHUT_OFF, extra_attrs=TEST_NS)],
+    )
+    assert outcomes(a, "HVA-044") == {"web01": "fail", "db01": "pass"}
+    assert messages(a, "HVA-044")["web01"] == (
+        f"the VM's running QEMU (pid 1200) runs under VM db01's own profile {other} (enforce): "
+        "it may open db01's disks and devices"
+    )

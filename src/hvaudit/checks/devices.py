@@ -2343,11 +2343,24 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         # tasks of a removed profile unconfined (policy.c __remove_profile), whatever is loaded
         # now; a VM whose label names a model the daemon does not run is judged on its process
         # below (R48T-1)
+        # (R51T-4) and one running under another VM's own profile libvirt-<its uuid> may open
+        # that VM's disks and devices, as a static label naming it does (above)
         loose = (
             [
                 f"the VM's running QEMU (pid {p.pid}) is {p.label}: not confined"
+                if _process_unconfined(p.label)
+                else f"the VM's running QEMU (pid {p.pid}) runs under VM {owner}'s own profile "
+                f"{p.label}: it may open {owner}'s disks and devices"
                 for p in vm_processes(h, v)
-                if p.label is not None and _process_unconfined(p.label)
+                if p.label is not None
+                and (
+                    _process_unconfined(p.label)
+                    or (
+                        (owner := profiles.get((v.host, re.sub(r" \(\w+\)$", "", p.label))))
+                        is not None
+                        and owner != v.name
+                    )
+                )
             ]
             if v.running and not _alien_labels(h, mac)
             else []
