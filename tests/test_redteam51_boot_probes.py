@@ -39,19 +39,28 @@ Findings (R51B-n):
   each refused path (the host's path for a bundle artefact host/files/...) to be read as root,
   before " Pass: ". A question of several parts (joint_question) is left as it is.
 
+- R51B-4 (false pass) HVA-181, HVA-180 (parse.host._sh_lines, new _sh_quote_open): a quote left
+  open at a line's end (NOTE=' then lines, then ') makes the lines up to its close part of one
+  word (POSIX Shell Command Language 2.2.2, 2.2.3), but each was read as a command:
+  GRUB_CMDLINE_LINUX_DEFAULT="quiet" inside it replaced mitigations=off (HVA-181 passed), and
+  GRUB_DEFAULT=0 inside it stood over the pin to the older kernel (HVA-180 passed). Now such a
+  line is "in a quoted string": the cmdline is unsettled, GRUB_DEFAULT asks R47B-4's question.
+
 Held (kept as tests): an assignment after the body closes (a `fi`, a `)`, a here-document's
 delimiter) stands (R51B-1); branches that differ, an if without else, a branch with another
 command, and paired branches inside a function's body are still asked (R51B-2); find not found
-(no refusal) keeps the generic question (R51B-3).
+(no refusal) keeps the generic question (R51B-3); an assignment after a closed quote, and an
+apostrophe in a comment or in double quotes, keep mitigations=off read (R51B-4).
 
 Probed by script, not kept: none.
 
-Tally: 3 findings (1 false pass, 1 over-ask and 1 wording of the team decision); 26 cases in
-13 test functions. R51B-1: on main 363d3bc 9 of 9 failed (9 false passes: 7 of HVA-181, 2 of HVA-180);
+Tally: 4 findings (2 false passes, 1 over-ask and 1 wording of the team decision); 32 cases in
+16 test functions. R51B-1: on main 363d3bc 9 of 9 failed (9 false passes: 7 of HVA-181, 2 of HVA-180);
 its 3 held cases passed before and after. R51B-2: on main 34aba57 4 of 4 failed (4 over-asks:
 3 of HVA-180, 1 of HVA-181); its 4 held cases passed before and after. R51B-3: on main
 1c713aa 5 of 5 failed (5 questions without the refused file: 3 of HVA-180, 2 of HVA-181); its
-held case passed before and after.
+held case passed before and after. R51B-4: on main f77d88a 3 of 3 failed (3 false passes: 2
+of HVA-181, 1 of HVA-180); its 3 held cases passed before and after.
 
 Leads left:
 - R51B-3: only HVA-180 and HVA-181 name a refused file in the question; checks.base.unknown's
@@ -312,3 +321,55 @@ def test_r51b_3_refused_sysfs_file_named_by_its_host_path(host_scan) -> None:
         "SMT control is off, forceoff or notsupported, or spectre_v2 no longer says STIBP: "
         "disabled; fail: SMT is on and STIBP is disabled."
     ), _question(a, "HVA-181")
+
+
+# --- R51B-4: an assignment inside a quoted string spanning lines ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        OFF + "NOTE='\n" + ON + "'\n",
+        OFF + 'NOTE="\n  GRUB_CMDLINE_LINUX_DEFAULT=quiet\n"\n',
+    ],
+    ids=["single-quotes", "double-quotes"],
+)
+def test_r51b_4_cmdline_in_a_quoted_string_is_unsettled(host_scan, text: str) -> None:
+    """R51B-4 (false pass) HVA-181: a line inside another variable's quoted value (a newline in
+    quotes is part of the word) replaced mitigations=off, and "none unmitigated" passed."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    line = text.splitlines()[2].strip()
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but {PIN_CFG} sets GRUB_CMDLINE_LINUX_DEFAULT in a quoted string: "
+        f"`{line}`, which hvaudit cannot evaluate: whether the next boot's line turns "
+        "mitigations off is not known"
+    }
+
+
+def test_r51b_4_default_in_a_quoted_string_asks(host_scan) -> None:
+    """R51B-4 (false pass) HVA-180: GRUB_DEFAULT=0 inside a quoted value stood over the pin to
+    the older kernel's entry, and "no pending security update" passed."""
+    text = f"GRUB_DEFAULT={OLD}\nNOTE='pinned:\n  GRUB_DEFAULT=0\n'\n"
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": _ask("GRUB_DEFAULT=0", "in a quoted string")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOTE='a\nb'\n" + OFF,
+        "# don't\n" + OFF,
+        'NOTE="it\'s"\n' + OFF,
+    ],
+    ids=["after-close", "apostrophe-in-comment", "apostrophe-in-double-quotes"],
+)
+def test_r51b_4_assignment_after_a_closed_quote_stands(host_scan, text: str) -> None:
+    """R51B-4 (held): a quote closed before the assignment, or an apostrophe in a comment or
+    inside double quotes, leaves mitigations=off read."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: mitigations=off in {PIN_CFG}"
+    }

@@ -12533,7 +12533,13 @@ def _sh_lines(lines: list[str]) -> Iterator[tuple[str, str, str]]:
     groups: list[tuple[str, bool]] = []
     before = ""
     heredoc: tuple[str, bool] | None = None
+    # R51B-4: a quote left open at a line's end: the lines up to its close are one word
+    quoted = ""
     for line in lines:
+        if quoted:
+            quoted = _sh_quote_open(line, quoted)
+            yield line, line, "in a quoted string"
+            continue
         if heredoc is not None:
             if (line.lstrip("\t") if heredoc[1] else line).rstrip("\r") == heredoc[0]:
                 heredoc = None
@@ -12581,6 +12587,30 @@ def _sh_lines(lines: list[str]) -> Iterator[tuple[str, str, str]]:
         m = re.search(r"<<(-?)\s*(['\"]?)([\w.-]+)\2", code)
         if m:
             heredoc = (m.group(3), bool(m.group(1)))
+        quoted = _sh_quote_open(line)
+
+
+def _sh_quote_open(line: str, quote: str = "") -> str:
+    """The quote (' or ") a shell line leaves open at its end, `quote` being open at its start
+    ("" none) (R51B-4): a newline inside quotes is part of the word (POSIX Shell Command
+    Language 2.2.2 Single-Quotes, 2.2.3 Double-Quotes), so the lines up to the closing quote
+    are no commands. Outside single quotes a backslash escapes the next character; a `#` at a
+    word's start outside quotes starts a comment (2.3 Token Recognition)."""
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote == "'":
+            quote = "" if c == "'" else quote
+        elif c == "\\":
+            i += 1
+        elif quote == '"':
+            quote = "" if c == '"' else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (i == 0 or line[i - 1] in " \t;&|()"):
+            break
+        i += 1
+    return quote
 
 
 def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
@@ -12679,7 +12709,10 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
         unread
         and what == "GRUB_DEFAULT"
         and (
-            not m or unread.endswith((f"({SH_CONDITION_BODY})", "substitution)", "here-document)"))
+            not m
+            or unread.endswith(
+                (f"({SH_CONDITION_BODY})", "substitution)", "here-document)", "string)")
+            )
         )
     ):
         # R47B-4: which entry that assignment makes the default is not known; grubenv's
