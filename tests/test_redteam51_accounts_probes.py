@@ -27,7 +27,9 @@ Findings (R51A-n):
   decided (a pass or a fail). Where neither directory holds the name, libpam built with a
   vendordir reads VENDORDIR/pam.d/NAME (PAM_CONFIG_DIST2_DF; openSUSE's /usr/etc): the message
   says so (still a question); a /usr/lib/pam.d file that was not read is named with its
-  reason. An older bundle keeps main's reading and message. Rounds 45's, 46's and
+  reason. An older bundle keeps main's reading and message. A vendor file /etc/pam.d
+  overrides is read (for an absolute include) but not cited as evidence (its first landing
+  cited it: fixed after, asserted by test_overridden_vendor_file_is_no_evidence_151). Rounds 45's, 46's and
   test_checks_host's expected messages for a name absent from both directories follow, in a
   separate commit.
 
@@ -380,3 +382,19 @@ def test_read_match_blocks_keep_pass_140(host_scan) -> None:
     sshd_config.d, collected, setting nothing for SFTP) keeps main's pass."""
     over = {**UNREAD_INCLUDE, "/etc/ssh/sshd_config": CONFIG}
     assert _140(host_scan(over)) == ("pass", LOGIN, None)
+
+
+def test_overridden_vendor_file_is_no_evidence_151(host_scan) -> None:
+    """R51A-1, held: /etc/pam.d/sshd overrides /usr/lib/pam.d/sshd, which is then not listed
+    among HVA-151's evidence (only the files of the stack libpam reads are)."""
+    a = host_scan(
+        {
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+            "/etc/pam.d/sshd": "auth required pam_unix.so\n",
+            "/usr/lib/pam.d/sshd": OTP,
+        }
+    )
+    (result,) = [r for r in a.results if r.check.id == "HVA-151"]
+    cited = [str(ref) for ref in result.outcome.evidence]
+    assert any("etc/pam.d/sshd" in c for c in cited), cited
+    assert not any("usr/lib/pam.d" in c for c in cited), cited

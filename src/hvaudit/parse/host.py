@@ -6939,9 +6939,10 @@ def _pam_texts(ev: HostEvidence) -> tuple[dict[str, str], list[Source], Got]:
             sources.append(got.source)
         dist = ev.get(_file(f"{PAM_DIST_D}/{name}"))
         if dist.state == "ok":
+            # its source is listed where it is the service's file (an absolute include of it
+            # is rare): a vendor file /etc/pam.d overrides is no evidence of the stack
             texts[f"{PAM_DIST_D}/{name}"] = dist.text
-            sources.append(dist.source)
-    return texts, list(dict.fromkeys(sources)), _pam_service(ev, "sshd")
+    return texts, sources, _pam_service(ev, "sshd")
 
 
 #: What one sshd authentication method proves when PAM is not involved.
