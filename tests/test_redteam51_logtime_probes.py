@@ -49,6 +49,16 @@ Findings (R51L-n):
   start lets every user read the kubeconfig (or leaves it unknown) and the next start now
   does not, HVA-142 asks, naming the drop-in and the mode after a boot; a fail stands.
 
+- R51L-4 (false pass) HVA-213, HVA-200: R48L-1's class in the service manager's files.
+  systemd-system.conf(5) reads /run/systemd/system.conf and /run/systemd/system.conf.d beside
+  /etc's (SYSTEM_CONF_MAINS, SYSTEM_CONF_D), and /run is emptied at every boot (R51L-1's
+  sources). parse.host._log_boot took a DefaultEnvironment= there as a file the boot keeps: a
+  /run/systemd/system.conf.d drop-in's `LIBVIRT_LOG_OUTPUTS=3:journald` (show-environment
+  holding it, a daemon-reload having read it) over a file-only libvirtd.conf passed both
+  checks, where the next boot starts libvirtd with the file only. Now the next boot's
+  environment is read without the manager's files under /run (_UnitBootEvidence), _log_boot
+  names them, and judged_at_boot asks as for R48L-1.
+
 Held (kept as tests): round 51's team decision, "several configs differ but none widens"
 passes, one probe per shape: a /run drop-in's `Storage=volatile` over /etc's `persistent`
 (both keep a journal), a /run drop-in an /etc drop-in sorted after it overrides (`Storage=
@@ -60,16 +70,19 @@ For R51L-2 (team decision): /run's `LogLevelMax=debug` over /etc's `info` (both 
 /run's `StandardError=null` over /etc's `journal` (the fail stays).
 For R51L-3: /run's `UnsetEnvironment=K3S_KUBECONFIG_MODE` (0600 either way: pass), /run's
 644 over /etc's 600 (the fail stays), a generator's drop-in's 600 over /etc's 644 (pass).
+For R51L-4: the same drop-in under /etc (pass), the /run drop-in's journal over
+libvirtd.conf's unset journal (pass), its file-only output over the journal (the fail stays).
 
 Probed by script, then as these tests, on main (71a82fec): the four R51L-1 cases passed
 HVA-213 (the first, second and fourth) and HVA-200 (the second, third and fourth); the held cases
 give the same there. The e2e test (tests/test_e2e_libvirtd.py) passes with the fix. The
 three R51L-2 cases on main (1c713aa3) passed HVA-213 (all three) and HVA-200 (the
 StandardError= one); the two held give the same there. The R51L-3 case on main (5f5bef5f)
-passed HVA-142; the three held give the same there.
+passed HVA-142; the three held give the same there. The R51L-4 case on main (b07e66c0)
+passed both checks; the three held give the same there.
 
-Tally: 3 findings: 3 false passes, 0 false n/a, 0 wrong fail, 0 wording; 20 cases in 3 test
-functions; 8 failed on main before the fixes (all passed wrongly); the 12 held pass there too.
+Tally: 4 findings: 4 false passes, 0 false n/a, 0 wrong fail, 0 wording; 24 cases in 4 test
+functions; 9 failed on main before the fixes (all passed wrongly); the 15 held pass there too.
 
 Leads left:
 - A /run drop-in on systemd-journald.service or rsyslog.service (their LogLevelMax=,
@@ -80,6 +93,10 @@ Leads left:
   asks); OpenRC's k3s (no unit) has no /run counterpart read.
 - A /run rsyslog or chrony configuration (rsyslog reads /etc only; chrony's confdir may name
   /run) is not looked at; journal-upload.conf under /run likewise (its own facts, HVA-200).
+- k3s's reader (_k3s_unit_next) takes the manager's files under /run (R51L-4) as the boot's;
+  a /run/systemd/system.conf main file is dropped at boot but not probed here.
+- With a `LIBVIRT_LOG_OUTPUTS=3:journald` in force, HVA-213's pass message names libvirtd.conf's
+  unset log_outputs, not the variable (wording, as on main).
 - %-specifiers in Environment= values (a `%%` taken literally?) and `systemctl
   set-environment` in another unit started before libvirtd: not probed this round.
 """
@@ -89,10 +106,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import DEBIAN_RSYSLOG_MAIN, HARDENED_HOST, RSYSLOG_REMOTE, messages, outcomes
-from test_redteam13_host_probes import UNITS
+from test_redteam13_host_probes import IDLE_PROCS, UNITS
 from test_redteam34_accounts_probes import BASE as K3S_BASE
 from test_redteam34_accounts_probes import K3S_YAML, _142, _grep, _k3s_unit
 from test_redteam35_logtime_probes import IMJOURNAL_ONLY
+from test_redteam47_logtime_probes import BASE_ENV, ENV, FILE_CONF, FILE_LOG, SYSTEM_CONF
+from test_redteam48_logtime_probes import FILE_FAIL
 
 LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
 
@@ -489,3 +508,111 @@ def test_r51l3_k3s_dropin_under_run(host_scan, extra: str, expected: tuple[str, 
         "k3s-service-unit-files": _k3s_unit(extra=extra),
     }
     assert _142(host_scan(over)) == expected
+
+
+SC_RUN = "/run/systemd/system.conf.d/50-log.conf"
+SC_ETC = "/etc/systemd/system.conf.d/50-log.conf"
+SC_WHY = (
+    f"DefaultEnvironment= in {SC_RUN} (the service manager's configuration under /run, which "
+    "every boot empties)"
+)
+
+
+def _sc_question() -> str:
+    return (
+        f"Does a unit or script on host hv1 set {SC_RUN} again at every boot, before libvirt's "
+        "daemons start? Evidence: `systemctl show-environment` and `systemctl cat "
+        "libvirtd.service virtqemud.service` after a boot, or `grep -rs -e set-environment -e "
+        f"--runtime -e {SC_RUN} /etc /usr/lib/systemd` on hv1. Pass: yes, at every boot, as it "
+        "stands now; fail: no (the next boot starts them without it)."
+    )
+
+
+SC_JOURNAL = (
+    f"libvirtd (LIBVIRT_LOG_OUTPUTS in {SC_RUN} DefaultEnvironment=): log_outputs '3:journald'"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "conf", "expected"),
+    [
+        # R51L-4: a /run system.conf.d drop-in's journal output over a file-only libvirtd.conf
+        (
+            SC_RUN,
+            "3:journald",
+            FILE_CONF,
+            {
+                "HVA-200": (
+                    "manual",
+                    f"{OVER_TLS}, but that rests on {SC_WHY}, which the next boot drops; "
+                    f"without it (after a boot): fail: {OVER_TLS}, but carrying none of "
+                    f"libvirt's messages: {FILE_FAIL}",
+                ),
+                "HVA-213": (
+                    "manual",
+                    f"{SC_JOURNAL}, but that rests on {SC_WHY}, which the next boot drops; "
+                    f"without it (after a boot): fail: {FILE_FAIL}",
+                ),
+            },
+        ),
+        # held: the same drop-in under /etc, which the boot keeps
+        (
+            SC_ETC,
+            "3:journald",
+            FILE_CONF,
+            {
+                "HVA-200": ("pass", OVER_TLS),
+                "HVA-213": ("pass", SC_JOURNAL.replace(SC_RUN, SC_ETC)),
+            },
+        ),
+        # held (team decision): the /run drop-in's journal over libvirtd.conf's unset journal
+        (
+            SC_RUN,
+            "3:journald",
+            "",
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+        ),
+        # held (team decision): a fail resting on the /run drop-in stays a fail
+        (
+            SC_RUN,
+            FILE_LOG,
+            "",
+            {
+                "HVA-200": (
+                    "fail",
+                    f"{OVER_TLS}, but carrying none of libvirt's messages: libvirtd "
+                    f"(LIBVIRT_LOG_OUTPUTS in {SC_RUN} DefaultEnvironment=): log_outputs "
+                    f"{FILE_LOG!r} writes only to files or stderr",
+                ),
+                "HVA-213": (
+                    "fail",
+                    f"libvirtd (LIBVIRT_LOG_OUTPUTS in {SC_RUN} DefaultEnvironment=): "
+                    f"log_outputs {FILE_LOG!r} writes only to files or stderr",
+                ),
+            },
+        ),
+    ],
+    ids=["run-dropin", "etc-dropin", "no-widening", "fail-stays"],
+)
+def test_r51l4_manager_dropin_under_run(
+    host_scan, path: str, value: str, conf: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """R51L-4: a pass resting on DefaultEnvironment= in a system.conf.d drop-in under /run."""
+    over: dict[str, object] = {
+        "processes": IDLE_PROCS,
+        LIBVIRTD_CONF: str(HARDENED_HOST[LIBVIRTD_CONF]) + conf,
+        SYSTEM_CONF: "[Manager]\n",
+        "system-conf-d": (
+            f"{path}:[Manager]\n{path}:DefaultEnvironment=LIBVIRT_LOG_OUTPUTS={value}\n",
+            0,
+        ),
+        ENV: (f"{BASE_ENV}LIBVIRT_LOG_OUTPUTS={value}\n", 0),
+    }
+    a = host_scan(over)
+    for check, (status, message) in expected.items():
+        assert messages(a, check) == {"hv1": message}
+        assert outcomes(a, check) == {"hv1": status}
+        if status == "manual":
+            assert {r.outcome.question for r in a.results if r.check.id == check} == {
+                _sc_question()
+            }

@@ -15149,7 +15149,8 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
     next start, where one of libvirt's logging variables (_LOG_VARS) stands only in the service
     manager's environment as it stands (`systemctl show-environment`, no DefaultEnvironment=
     or systemd.setenv= sets it: R48L-1), or a drop-in of their units under /run that no boot
-    writes again (_runtime_dropins, R48L-5), changes them; None where nothing does.
+    writes again (_runtime_dropins, R48L-5), or a DefaultEnvironment= in the service manager's
+    files under /run (R51L-4), changes them; None where nothing does.
 
     `systemctl set-environment` sets the manager's client environment (systemd src/core/
     manager.c manager_client_environment_modify, read with `find_string`), which lives in PID
@@ -15159,7 +15160,9 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
     A verdict resting on either holds until the next boot: HVA-213 and HVA-200 judge both
     (_libvirt.judged_at_boot)."""
     runtime = _manager_runtime_environment(ev) or {}
-    files, _ = _manager_environment_files(ev)
+    # the next boot reads the manager's files without those under /run (R51L-4)
+    units_boot = _UnitBootEvidence(ev)
+    files, set_in = _manager_environment_files(ev)
     names = tuple(n for n in _LOG_VARS if n in runtime and n not in files)
     units = ev.get(_cmd("libvirt-units"))
     dropins = tuple(
@@ -15167,14 +15170,18 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
         for path in _runtime_dropins(units.text if units.state == "ok" else "")
         if any(f"/{d}.service.d/" in path for d in LOG_DAEMONS)
     )
-    if not names and not dropins:
+    managed = tuple(
+        dict.fromkeys(
+            where.partition(" ")[0] for where in set_in.values() if where.startswith("/run/")
+        )
+    )
+    if not names and not dropins and not managed:
         return None
-    outputs = _log_outputs_override(ev, processes, boot=True)
-    debug = _log_debug_env(ev, processes, boot=True)
-    filters = _log_debug_env(ev, processes, "LIBVIRT_LOG_FILTERS", boot=True)
+    outputs = _log_outputs_override(units_boot, processes, boot=True)
+    debug = _log_debug_env(units_boot, processes, boot=True)
+    filters = _log_debug_env(units_boot, processes, "LIBVIRT_LOG_FILTERS", boot=True)
     # the units' journald settings (LogLevelMax=, LogFilterPatterns=, LogNamespace=,
     # StandardError=) as the next boot gives them: without the /run drop-ins (R51L-2)
-    units_boot = _UnitBootEvidence(ev)
     cap = _log_level_cap(units_boot)
     patterns = _log_filter_patterns(units_boot)
     namespace = _log_namespace(units_boot)
@@ -15209,9 +15216,14 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
             f"{', '.join(dropins)}, under /run (where `systemctl edit --runtime` and "
             "`set-property --runtime` write)"
         )
+    if managed:
+        why.append(
+            f"DefaultEnvironment= in {', '.join(managed)} (the service manager's configuration "
+            "under /run, which every boot empties)"
+        )
     return LogBoot(
         "; ".join(why),
-        names + dropins,
+        names + dropins + managed,
         outputs,
         debug,
         filters,
@@ -15236,6 +15248,14 @@ class _UnitBootEvidence(HostEvidence):
         got = super().get(artefact)
         if artefact == _cmd("libvirt-units") and got.state == "ok":
             return replace(got, text=_boot_unit_text(got.text))
+        # the service manager's configuration under /run: systemd-system.conf(5) reads
+        # /run/systemd/system.conf and system.conf.d beside /etc's; /run is emptied at every
+        # boot (_JournaldBootEvidence) (R51L-4)
+        if artefact == _file("/run/systemd/system.conf") and got.state != "uncollected":
+            return Got("absent", "", None, "/run is emptied at every boot", got.source)
+        if artefact == _cmd("system-conf-d") and got.state == "ok":
+            lines = got.text.splitlines(keepends=True)
+            return replace(got, text="".join(x for x in lines if not x.startswith("/run/")))
         return got
 
 
