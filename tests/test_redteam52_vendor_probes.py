@@ -18,6 +18,17 @@ Findings:
   now give each vSwitch the order ESXi reports (every uplink active), so DC0_H0's vSwitch0
   passes on a reported order.
 
+- R52V-2 (false pass, team decision 2) HVA-427: VMkernel.Boot.execInstalledOnly true as
+  configured, with the runtime option User.execInstalledOnly not reported (an ESXi 7.0 host
+  has none; or the option without a value), passed "VMkernel.Boot.execInstalledOnly = true":
+  the configured boot option takes effect at the next boot ("a previously enabled
+  execInstalledOnly boot option overwrites the internal runtime option", vSphere 8.0 Security,
+  read with `search` in round 21), so the running kernel's enforcement was unseen. Now it is
+  asked, naming `esxcli system settings kernel list -o execInstalledOnly` (its Runtime value)
+  and, on 8.0, `esxcli system settings advanced list -o /User/execInstalledOnly`. The vcsim
+  hardened host reports the runtime option (1) and passes; test_redteam21_vmw3's held
+  "runtime-unreported" pass encoded the false pass and was dropped (a separate commit).
+
 Held:
 - HVA-440: the order reported, both uplinks active: the pass.
 - HVA-440: the order not reported, every port group with its own order of both uplinks: pass.
@@ -26,7 +37,8 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (1 false pass); 6 test cases, 2 failed on main before the fix, 4 held.
+Tally: 2 findings (2 false pass); 8 test cases, 4 failed on main before the fixes (R52V-1: 2,
+R52V-2: 2), 4 held.
 
 Leads left: see the report of round 52.
 """
@@ -225,3 +237,45 @@ def test_r52v1_held_unreported_switch_order(
     uplink, or a second uplink without a link, fails whatever the switch's order."""
     a = _vsphere(tmp_path, _standard(groups, down=down))
     assert _verdict(a, "HVA-440", "vSwitch0") == expected
+
+
+# --- R52V-2: HVA-427, the boot option configured and the running kernel unseen ---------------
+
+
+EXEC_QUESTION = (
+    "Does host esx1's running kernel enforce execInstalledOnly? Evidence: `esxcli system "
+    "settings kernel list -o execInstalledOnly` there (its Runtime value, the boot option the "
+    "host booted with, not its Configured one) and, on ESXi 8.0 and later, `esxcli system "
+    "settings advanced list -o /User/execInstalledOnly` (its Int Value). Pass: Runtime TRUE and "
+    "the runtime option, where the host has it, 1; fail: Runtime FALSE (set since the last "
+    "boot, unsigned binaries run until the reboot) or the runtime option 0."
+)
+
+
+@pytest.mark.parametrize(
+    "runtime",
+    [
+        pytest.param({}, id="esxi-7-no-runtime-option"),
+        pytest.param({"User.execInstalledOnly": None}, id="runtime-option-without-value"),
+    ],
+)
+def test_r52v2_boot_option_alone_is_asked(tmp_path: Path, runtime: dict[str, object]) -> None:
+    """R52V-2 (false pass, team decision 2) HVA-427: VMkernel.Boot.execInstalledOnly true as
+    configured, the runtime option User.execInstalledOnly not reported (ESXi 7.0 has none;
+    OptionManager.setting without it, or with no value). The configured boot option takes
+    effect at the next boot (vSphere 8.0 Security: "a previously enabled execInstalledOnly
+    boot option overwrites the internal runtime option"), so whether the running kernel
+    enforces it is unseen. Main passed "VMkernel.Boot.execInstalledOnly = true"."""
+    from hvaudit.collect.vsphere import _host_record
+    from test_redteam21_vmw2_probes import _collected
+
+    options = {"VMkernel.Boot.execInstalledOnly": True, **runtime}
+    host = {**_host_record({"name": "esx1"}, {}), "advanced": _collected(options)}
+    del host["name"]
+    assert _verdict(_vsphere(tmp_path, host), "HVA-427", "esx1") == (
+        "manual",
+        "VMkernel.Boot.execInstalledOnly = true (configured), but whether the running kernel "
+        "enforces it is not in the evidence: the runtime option User.execInstalledOnly (ESXi "
+        "8.0 and later) is not reported",
+        EXEC_QUESTION,
+    )

@@ -154,6 +154,9 @@ HARDENED_OPTIONS: dict[str, object] = {
     "min=disabled,disabled,disabled,disabled,15 max=64",
     "DCUI.Access": "root",
     "VMkernel.Boot.execInstalledOnly": True,
+    # ESXi 8.0's runtime option, on: the running kernel enforces it (without it, HVA-427 asks,
+    # R52V-2)
+    "User.execInstalledOnly": 1,
     "UserVars.ESXiVPsDisabledProtocols": "sslv3,tlsv1,tlsv1.1",
     "Config.HostAgent.plugins.hostsvc.esxAdminsGroup": "vsphere-host-admins",
 }

@@ -3419,7 +3419,10 @@ def exec_installed_only(ctx: Context) -> Iterator[Outcome]:
     reports the runtime option (User.execInstalledOnly) off beside the boot option true, whether
     the host booted with it is asked (V21C-3: it passed); off with the boot option off fails.
     The runtime option off beside a boot option not reported joins that question to the gap's
-    in one item (R34M-10: the gap alone was asked, and a "yes" passed)."""
+    in one item (R34M-10: the gap alone was asked, and a "yes" passed). The boot option true
+    with no runtime option reported (ESXi 7.0 has none, or it was not read) is asked: a pass
+    never rests on a configured value whose effect on the running host is unseen (R52V-2, the
+    team's decision of round 52: it passed "VMkernel.Boot.execInstalledOnly = true")."""
     key = "VMkernel.Boot.execInstalledOnly"
     runtime_key = "User.execInstalledOnly"
     for h, esx in _esx_hosts(ctx):
@@ -3455,6 +3458,23 @@ def exec_installed_only(ctx: Context) -> Iterator[Outcome]:
                         f"FALSE ({runtime_key} 0 lets unsigned binaries run until the reboot).",
                     ),
                 ],
+            )
+        elif runtime is None:
+            # R52V-2: the configured boot option alone; whether the running kernel enforces it
+            # (the host booted with it, or on 8.0 the runtime option) is not in the evidence
+            yield manual(
+                s,
+                f"{key} = true (configured), but whether the running kernel enforces it is "
+                f"not in the evidence: the runtime option {runtime_key} (ESXi 8.0 and later) is "
+                "not reported",
+                esx.source,
+                question=f"Does host {h.name}'s running kernel enforce execInstalledOnly? "
+                "Evidence: `esxcli system settings kernel list -o execInstalledOnly` there (its "
+                "Runtime value, the boot option the host booted with, not its Configured one) "
+                "and, on ESXi 8.0 and later, `esxcli system settings advanced list -o "
+                "/User/execInstalledOnly` (its Int Value). Pass: Runtime TRUE and the runtime "
+                "option, where the host has it, 1; fail: Runtime FALSE (set since the last "
+                "boot, unsigned binaries run until the reboot) or the runtime option 0.",
             )
         else:
             yield passed(s, f"{key} = true", esx.source)
