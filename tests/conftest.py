@@ -312,6 +312,50 @@ DEBIAN_RSYSLOG_MAIN = "".join(
     )
 )
 
+#: the lines `grep -R -H -E '<action|...|<allow_(any|inactive|active)>|policykit\.exec\.path'`
+#: keeps of the two .policy files Debian's libvirt-daemon-system installs in
+#: /usr/share/polkit-1/actions (R52S-1): org.libvirt.unix.policy (libvirt src/remote/
+#: libvirtd.policy: unix.monitor yes, "Any program can use libvirt in read-only mode";
+#: unix.manage auth_admin_keep, "if they provide the root password") and org.libvirt.api.policy
+#: (src/access/genpolkit.pl: allow_any, allow_inactive and allow_active all "yes" for a
+#: permission viraccessperm.h marks `@anonymous: 1`, "no" for every other; the connect and
+#: domain permissions here, the other objects follow the same rule)
+LIBVIRT_UNIX_POLICY = "/usr/share/polkit-1/actions/org.libvirt.unix.policy"
+LIBVIRT_API_POLICY = "/usr/share/polkit-1/actions/org.libvirt.api.policy"
+_LIBVIRT_API_PERMS = (
+    ("connect.getattr", "yes"),
+    ("connect.read", "yes"),
+    ("connect.write", "no"),
+    ("connect.search-domains", "yes"),
+    ("connect.search-networks", "yes"),
+    ("connect.pm-control", "no"),
+    ("domain.getattr", "yes"),
+    ("domain.read", "yes"),
+    ("domain.write", "no"),
+    ("domain.read-secure", "no"),
+    ("domain.start", "no"),
+    ("domain.stop", "no"),
+    ("domain.open-graphics", "no"),
+    ("domain.open-device", "no"),
+)
+
+
+def _policy_lines(path: str, action: str, value: str, indent: str) -> str:
+    lines = [f'{indent}<action id="{action}">'] + [
+        f"{indent}    <allow_{k}>{value}</allow_{k}>" for k in ("any", "inactive", "active")
+    ]
+    return "".join(f"{path}:{line}\n" for line in lines)
+
+
+LIBVIRT_POLKIT_ACTIONS = (
+    _policy_lines(LIBVIRT_UNIX_POLICY, "org.libvirt.unix.monitor", "yes", "    ")
+    + _policy_lines(LIBVIRT_UNIX_POLICY, "org.libvirt.unix.manage", "auth_admin_keep", "    ")
+    + "".join(
+        _policy_lines(LIBVIRT_API_POLICY, f"org.libvirt.api.{perm}", value, "  ")
+        for perm, value in _LIBVIRT_API_PERMS
+    )
+)
+
 HARDENED_HOST: dict[str, Any] = {
     "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\n"
     "flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep vmx ssse3 fma cx16 pcid sse4_1 x2apic\n"
@@ -567,6 +611,14 @@ HARDENED_HOST: dict[str, Any] = {
             if p not in ("/run/libvirt/libvirt-sock", "/run/libvirt/libvirt-admin-sock")
         ),
     ),
+    # Debian's sudo reads /etc/sudoers only: no vendor sudoers (R45A-1), grep names both paths
+    # and exits 2 (R52S-2)
+    "sudoers-vendor": (
+        "",
+        2,
+        "grep: /usr/etc/sudoers: No such file or directory\n"
+        "grep: /usr/etc/sudoers.d: No such file or directory\n",
+    ),
     # no /etc/doas.d (doas is not installed): grep names it and exits 2 (R51S-5)
     "doas-d": ("", 2, "grep: /etc/doas.d: No such file or directory\n"),
     # no container daemon's API socket: stat names each missing path and exits 1 (R51S-1)
@@ -726,6 +778,8 @@ HARDENED_HOST: dict[str, Any] = {
         "lrwxrwxrwx 1 root root 0 Nov 27 04:00 lo -> ../../devices/virtual/net/lo\n",
         0,
     ),
+    # libvirt's shipped polkit actions, their stock defaults (R52S-1)
+    "polkit-actions": (LIBVIRT_POLKIT_ACTIONS, 0),
     "polkit-rules": (
         "/etc/polkit-1/rules.d/80-libvirt-acl.rules:polkit.addRule(function(action, subject) {\n"
         '/etc/polkit-1/rules.d/80-libvirt-acl.rules:  if (action.id.indexOf("org.libvirt.api.domain.") == 0 &&\n'

@@ -3498,7 +3498,19 @@ def _sudoers_source(ev: HostEvidence, got: Got) -> tuple[str, str, list[Source]]
     if not _grep_missing(got, SUDOERS):
         return SUDOERS, got.text, []
     vendor = ev.get(_cmd("sudoers-vendor"))
-    if vendor.state in ("uncollected", "absent"):
+    if vendor.state == "absent":
+        # grep not found: the vendor sudoers, which sudo reads where /etc has none, is unread,
+        # never missing (R52S-2, as R51S-5 for the polkit rules); only an older bundle without
+        # the probe (uncollected) keeps /etc's answer
+        return Fact.unavailable(
+            f"{SUDOERS} does not exist and {VENDOR_SUDOERS}, which sudo built with "
+            f"--enable-adminconf reads in its place, was not read "
+            f"({vendor.reason or 'grep not found'}): who sudo lets run commands as root is "
+            f'unknown; `grep -R -H "" {VENDOR_SUDOERS} {VENDOR_SUDOERS_D}` answers',
+            got.source,
+            vendor.source,
+        )
+    if vendor.state == "uncollected":
         return SUDOERS, got.text, []
     why = _grep_unanswered(vendor)
     if why:
@@ -3687,7 +3699,16 @@ def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fac
             polkit_got.source,
         )
     actions_got = ev.get(_cmd("polkit-actions"))
-    why = "" if actions_got.state in ("uncollected", "absent") else _grep_unanswered(actions_got)
+    # recorded absent (grep not found): the actions' declared defaults are unread, never none
+    # (R52S-1, as R51S-5 for the rules); only an older bundle without it (uncollected) is silent
+    if actions_got.state == "absent":
+        return Fact.unavailable(
+            f"the polkit actions' declarations were not read "
+            f"({actions_got.reason or 'grep not found'}): whom their defaults let manage "
+            f"libvirt or run commands as root is unknown; {POLKIT_ACTIONS_RUN} answers",
+            actions_got.source,
+        )
+    why = "" if actions_got.state == "uncollected" else _grep_unanswered(actions_got)
     if why:
         return Fact.failed(
             f"the polkit actions' declarations could not be read ({why}): whom their defaults "
@@ -4567,6 +4588,11 @@ def _doas_rules(text: str) -> list[tuple[bool, str, str | None, bool]]:
     return rules
 
 
+#: the command that answers a question on polkit's declared action defaults (R52S-1): the
+#: lines of each action's id and implicit authorizations (polkit(8), DECLARING ACTIONS)
+POLKIT_ACTIONS_RUN = "`grep -R -H -E '<action|<allow_' /usr/share/polkit-1/actions`"
+
+
 def _with_declared_default(
     ev: HostEvidence, rules: Fact[tuple[tuple[str, str], ...]], action: str
 ) -> Fact[tuple[tuple[str, str], ...]]:
@@ -4578,7 +4604,14 @@ def _with_declared_default(
     if not rules.known:
         return rules
     got = ev.get(_cmd("polkit-actions"))
-    why = "" if got.state in ("uncollected", "absent") else _grep_unanswered(got)
+    if got.state == "absent":
+        # grep not found: the declared defaults are unread, never none (R52S-1)
+        return Fact.unavailable(
+            f"the polkit actions' declarations were not read ({got.reason or 'grep not found'}); "
+            f"{POLKIT_ACTIONS_RUN} answers",
+            got.source,
+        )
+    why = "" if got.state == "uncollected" else _grep_unanswered(got)
     if why:
         return Fact.unavailable(
             f"the polkit actions' declarations could not be read ({why})", got.source

@@ -1,0 +1,123 @@
+"""R52 sweep: the privileged-access readers of HVA-142 and HVA-132 where a grep probe is recorded
+absent (the team's decisions of round 52, after R51S-5's polkit-rules and doas-d).
+
+Harness: the conftest host_scan replay (HARDENED_HOST) over libvirt's test driver, assessed by
+the real engine; an override of None records the probe absent ("command not found"), as the
+collector's runners do for a missing executable (collect/runner.py SshRunner.run: exit 127).
+The replay host now answers polkit-actions with the lines grep keeps of the two .policy files
+Debian's libvirt-daemon-system installs (org.libvirt.unix.policy from libvirt's
+src/remote/libvirtd.policy: unix.monitor yes, unix.manage auth_admin_keep; org.libvirt.api.policy
+from src/access/genpolkit.pl: yes for a permission viraccessperm.h marks `@anonymous: 1`, no
+for the others), and sudoers-vendor as grep does where /usr/etc has no sudoers (exit 2, "No
+such file or directory" for both paths).
+
+Findings:
+- R52S-1 (false pass) HVA-142, HVA-132: polkit-actions (`grep -R -H -E '<action|...|<allow_'
+  /usr/share/polkit-1/actions`) recorded absent (grep not found) was read like an older
+  bundle's silence: no declared default, so an org.libvirt.unix.manage or
+  org.freedesktop.policykit.exec edited to `yes` (polkit(8), DECLARING ACTIONS: the implicit
+  authorizations decide where no rule answers, R25A-4) went unweighed and both passed. Now
+  unavailable (HVA-142) and asked (HVA-132), naming the grep to run.
+- R52S-2 (false pass) HVA-142: sudoers-vendor (`grep -R -H "" /usr/etc/sudoers
+  /usr/etc/sudoers.d`) recorded absent where /etc/sudoers does not exist was read as "no
+  vendor sudoers", so sudo granted nothing, though sudo built with --enable-adminconf
+  (openSUSE's sudo.spec for suse_version >= 1600) reads /usr/etc/sudoers in its place, SUSE's
+  with `ALL ALL=(ALL) ALL` (R45A-1). Now unavailable, naming the grep to run.
+
+Held:
+- the hardened host with libvirt's stock polkit declarations (unix.monitor and the anonymous
+  api permissions yes, unix.manage auth_admin_keep) passes HVA-142 and HVA-132.
+- /etc/sudoers and /usr/etc/sudoers both missing (grep says so): sudo grants nothing, HVA-142
+  counts the rest; a vendor sudoers granting ALL still fails.
+
+Older tests changed: none (the replay host's new answers keep their verdicts).
+
+Probed by script: none.
+
+Tally: 2 findings (2 false pass); 6 cases; 3 failed on main before the fixes.
+
+Leads left: see the report.
+"""
+
+from __future__ import annotations
+
+from conftest import messages, outcomes
+
+POLKIT_ACTIONS_RUN = "`grep -R -H -E '<action|<allow_' /usr/share/polkit-1/actions`"
+
+
+def test_polkit_actions_absent_is_asked_hva142(host_scan) -> None:
+    """R52S-1 (false pass) HVA-142: the declarations recorded absent are unread; on main
+    "2 administrative principal(s)" passed."""
+    a = host_scan({"polkit-actions": None})
+    assert outcomes(a, "HVA-142") == {"hv1": "manual"}
+    assert messages(a, "HVA-142") == {
+        "hv1": "evidence unavailable: the polkit actions' declarations were not read (command "
+        "not found): whom their defaults let manage libvirt or run commands as root is "
+        f"unknown; {POLKIT_ACTIONS_RUN} answers"
+    }
+
+
+def test_polkit_actions_absent_is_asked_hva132(host_scan) -> None:
+    """R52S-1 (false pass) HVA-132: unix.manage's declared default unread, the polkit-authorized
+    socket is asked about; on main "auth_unix_rw = polkit" passed."""
+    a = host_scan({"polkit-actions": None})
+    assert outcomes(a, "HVA-132") == {"hv1": "manual"}
+    assert messages(a, "HVA-132") == {
+        "hv1": "libvirtd.conf: auth_unix_rw = polkit, but the polkit rules were not read (the "
+        "polkit actions' declarations were not read (command not found); "
+        f"{POLKIT_ACTIONS_RUN} answers)"
+    }
+
+
+def test_libvirt_stock_declarations_hold(host_scan) -> None:
+    """Held: libvirt's shipped declarations (the replay host's answer) grant nothing to every
+    account: both checks pass on real evidence."""
+    a = host_scan()
+    assert (outcomes(a, "HVA-142"), messages(a, "HVA-142")) == (
+        {"hv1": "pass"},
+        {"hv1": "2 administrative principal(s) (limit 3): alice, root"},
+    )
+    assert (outcomes(a, "HVA-132"), messages(a, "HVA-132")) == (
+        {"hv1": "pass"},
+        {"hv1": "libvirtd.conf: auth_unix_rw = polkit"},
+    )
+
+
+NO_ETC_SUDOERS = (
+    "",
+    2,
+    "grep: /etc/sudoers: No such file or directory\n"
+    "grep: /etc/sudoers.d: No such file or directory\n",
+)
+
+
+def test_sudoers_vendor_absent_is_asked(host_scan) -> None:
+    """R52S-2 (false pass) HVA-142: no /etc/sudoers and the vendor probe recorded absent; on
+    main "1 administrative principal(s) (limit 3): alice" passed."""
+    a = host_scan({"sudoers": NO_ETC_SUDOERS, "sudoers-vendor": None})
+    assert outcomes(a, "HVA-142") == {"hv1": "manual"}
+    assert messages(a, "HVA-142") == {
+        "hv1": "evidence unavailable: /etc/sudoers does not exist and /usr/etc/sudoers, which "
+        "sudo built with --enable-adminconf reads in its place, was not read (command not "
+        "found): who sudo lets run commands as root is unknown; "
+        '`grep -R -H "" /usr/etc/sudoers /usr/etc/sudoers.d` answers'
+    }
+
+
+def test_no_sudoers_anywhere_holds(host_scan) -> None:
+    """Held: grep says neither /etc/sudoers nor /usr/etc/sudoers exists: sudo grants nothing."""
+    a = host_scan({"sudoers": NO_ETC_SUDOERS})
+    assert outcomes(a, "HVA-142") == {"hv1": "pass"}
+    assert messages(a, "HVA-142") == {"hv1": "1 administrative principal(s) (limit 3): alice"}
+
+
+def test_vendor_sudoers_read_holds(host_scan) -> None:
+    """Held: the vendor sudoers read in /etc's place counts (SUSE's `ALL ALL=(ALL) ALL`)."""
+    a = host_scan(
+        {"sudoers": NO_ETC_SUDOERS, "sudoers-vendor": ("/usr/etc/sudoers:ALL ALL=(ALL) ALL\n", 0)}
+    )
+    assert outcomes(a, "HVA-142") == {"hv1": "fail"}
+    assert messages(a, "HVA-142") == {
+        "hv1": "2 administrative principal(s) (limit 3): ALL (every user), alice"
+    }
