@@ -82,6 +82,13 @@ Findings:
   "without TLS" and now passes saying QEMU does not start (_libvirt_vnc_password). With
   `password=off` before the secret it failed "without a password (... turns it off)" and
   now fails on the missing TLS alone, the secret being its password (R51D-2).
+- R51D-8 (false pass) HVA-031: the collection's redaction (hvaudit.redact.redact_argv, for
+  Proxmox VE's `args:` and process lists) judged `-set vnc.vnc2.password-secret=s0` by the
+  whole dotted name, whose `password` made it a secret: the id became ***REDACTED***, and
+  web-10's raw `-vnc 0.0.0.0:1` given an empty secret by it passed "password-secret"
+  (R48D-3 could not tie the id to its -object). QEMU's `-set GROUP.ID.ARG=VALUE` sets option
+  ARG (qemu-options.hx), so ARG alone is now judged: `password-secret` is a reference (the
+  rule that keeps `-vnc ...,password-secret=s0`), `data` and `password` are secrets.
 
 Held (kept as tests): a secret file elsewhere (v3 raw, v4 libvirt's) is taken at its word
 (a lead; R51D-1); `password=off` after `password=on` (v6), `password=on` over libvirt's
@@ -96,15 +103,15 @@ qemu.conf's empty one (R51D-6, pwvnc).
 
 Probed by script: none beyond the kept cases.
 
-Tally: 7 findings (false pass 5, two also false n/a, one with wording; wrong fail 2 with
-wording), 7 tests holding 35 cases; the 21 finding cases failed on main before the fixes
+Tally: 8 findings (false pass 6, two also false n/a, one with wording; wrong fail 2 with
+wording), 9 tests holding 38 cases (R51D-8's three failed on main before the fix: the second
+PVE case on its message, which showed the blanked id; R51D-7's message showed it too); the 21 finding cases failed on main before the fixes
 (R51D-1's three; R51D-2's web01, v1, v3 and v4 on their verdicts, v2 and v5 on their
 messages; R51D-3's two; R51D-4's three; R51D-5's three; R51D-6's openvnc on its verdict,
 openspice on its message; R51D-7's first on its verdict, its second on its message before
 R51D-2 landed, which already changed it); of the
 14 held cases R51D-4's v3 changed message only (main did not read its -set), the others pass
-on main too. The PVE message shows `password-secret=***REDACTED***`: the report's message
-redaction takes the -set's key for a secret (a lead).
+on main too.
 
 Leads left: see the round's report.
 """
@@ -116,6 +123,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HARDENED_HOST, domain_xml, messages, outcomes
+from hvaudit.redact import redact_command_line
 from test_redteam2_probes import VM200, pve_result
 from test_redteam2_probes import pve_scan as dir_scan
 from test_redteam37_domain_probes import _ns_scan
@@ -472,7 +480,7 @@ def test_empty_default_password_of_qemu_conf(host_scan) -> None:
             "pass",
             "vnc on 0.0.0.0 (bound to every address): QEMU does not start it (ui/vnc.c: "
             "\"'password' flag is redundant with 'password-secret'\"): a QEMU argument -set "
-            "vnc.default.password-secret=***REDACTED*** beside password=on (qemu-server's)",
+            "vnc.default.password-secret=s0 beside password=on (qemu-server's)",
         ),
         (
             "args: -object secret,id=s0,data=pw -set vnc.default.vnc=0.0.0.0:5 "
@@ -492,3 +500,45 @@ def test_password_secret_on_qemu_servers_vnc(
     the secret is the password, and the missing TLS fails."""
     report = dir_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": VM200 + extra})
     assert pve_result(report, "HVA-031", "web-10") == (status, message)
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "message"),
+    [
+        (
+            "args: -object secret,id=s0,data= -vnc 0.0.0.0:1 -set vnc.vnc2.password-secret=s0\n",
+            "fail",
+            "QEMU argument -vnc 0.0.0.0:1 -set vnc.vnc2.password-secret=s0: a VNC server on "
+            "0.0.0.0 whose password-secret=s0 names an empty secret (-object secret s0 with "
+            "empty data): QEMU's VNC server accepts the empty password, outside libvirt's "
+            "<graphics> (qemu.conf's vnc_* do not apply)",
+        ),
+        (
+            "args: -object secret,id=s0,data=pw -vnc 0.0.0.0:1 -set vnc.vnc2.password-secret=s0\n",
+            "pass",
+            "QEMU argument -vnc 0.0.0.0:1 -set vnc.vnc2.password-secret=s0: password-secret",
+        ),
+    ],
+)
+def test_redaction_keeps_the_secret_id_of_a_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, status: str, message: str
+) -> None:
+    """R51D-8: the collection's redaction of `args:` blanked `-set
+    vnc.vnc2.password-secret=s0` (the whole dotted name read as a secret's), so the raw
+    -vnc's secret could not be tied to its empty -object: web-10 passed "password-secret";
+    with a secret that has data it passed naming the blanked id."""
+    report = dir_scan(tmp_path, capsys, {"etc/pve/qemu-server/200.conf": VM200 + extra})
+    assert pve_result(report, "HVA-031", "web-10") == (status, message)
+
+
+def test_redaction_of_set_judges_the_option_name() -> None:
+    """R51D-8: `-set GROUP.ID.ARG=VALUE` is judged by ARG: a reference keeps its id, a secret
+    ARG is blanked, a boolean flag stays."""
+    line = (
+        "qemu -set vnc.default.password-secret=s0 -set object.s0.data=hunter2 "
+        "-set vnc.default.password=on -set drive.d0.password=pw"
+    )
+    assert redact_command_line(line) == (
+        "qemu -set vnc.default.password-secret=s0 -set object.s0.data=***REDACTED*** "
+        "-set vnc.default.password=on -set drive.d0.password=***REDACTED***"
+    )

@@ -448,6 +448,14 @@ def redact_argv(tokens: list[str]) -> list[str]:
             elif bare.startswith("--"):
                 if ARGV_NAMES(bare[2:]) and takes_next:
                     out[i + 1] = REDACTED
+            elif kv and option == "-set":
+                # QEMU's `-set GROUP.ID.ARG=VALUE` (qemu-options.hx) sets option ARG: judged by
+                # ARG alone, so a reference such as `password-secret=s0` keeps the id the
+                # checks tie to its -object (R51D-8), and a secret ARG is blanked
+                arg = kv.group(1).rsplit(".", 1)[-1]
+                secret = ARGV_NAMES(arg) or QEMU_NAMES(arg)
+                if secret and kv.group(2).lower() not in QEMU_BOOLEAN:
+                    new = f"{kv.group(1)}={REDACTED}"
             elif kv and ARGV_NAMES(kv.group(1)) and kv.group(2).lower() not in QEMU_BOOLEAN:
                 new = f"{kv.group(1)}={REDACTED}"
             elif option in _OPENSSL_PASS_OPTIONS and bare.startswith("pass:"):
