@@ -49,6 +49,12 @@ Findings:
   other VM's disks and devices (virt-aa-helper writes each VM's files into its own profile),
   the fail a static label naming another VM's profile already gets. Now the same fail, named
   for the running process.
+- R51T-5 (false pass) HVA-044: the same for SELinux: a running VM whose QEMU context has the
+  MCS categories of another VM's static or live dynamic label (web01's svirt_t:s0:c392,c662,
+  db01's static label) passed on its default label; libvirt gives each VM categories no other
+  holds (security_selinux.c virSecuritySELinuxMCSFind) because sharing them opens each other's
+  images (the static-label fail "is shared with VM(s)"). Now the same fail, named for the
+  running process.
 
 Held:
 - R51T-1's other process labels keep their verdict: another VM's profile, this VM's profile
@@ -72,9 +78,9 @@ host keeps R48T-1's order (a label's own fail first: "security label none (selin
 libvirt refuses to start it (security_manager.c virSecurityManagerCheckDomainLabel checks every
 <seclabel>'s model, type none included; virSecurityManagerCheckDiskLabel each disk's too).
 
-Tally: 4 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059, R51T-3
-and R51T-4 on HVA-044), 9 tests (31 cases); 15 cases failed on main before the changes
-(R51T-1: 3, R51T-2: 7, R51T-3: 4, R51T-4: 1), 16 held (16 cases).
+Tally: 5 findings (team decision: R51T-1 on HVA-044; false pass: R51T-2 on HVA-059, R51T-3,
+R51T-4 and R51T-5 on HVA-044), 10 tests (32 cases); 16 cases failed on main before the
+changes (R51T-1: 3, R51T-2: 7, R51T-3: 4, R51T-4: 1, R51T-5: 1), 16 held (16 cases).
 
 Leads left: parse.host still keeps the first confining <secmodel> only (a stacked second
 MAC driver's label is asked as alien: a question, never a pass; the kernel rarely stacks
@@ -86,7 +92,9 @@ sets, capng_clear(CAPNG_SELECT_BOTH), so no libvirt start leaves that shape). A 
 label naming an account whose uid is 0 under another name is asked, not failed. A running
 VM whose QEMU carries an enforced profile that is neither its own nor another listed VM's
 (a custom name), or an SELinux context other than its live XML label, still passes HVA-044
-on its definition (R51T-4 fails another VM's profile only); HVA-043 counts any enforced
+on its definition (R51T-4 fails another VM's profile only); the other VM of R51T-5 (db01,
+whose static label's categories a running QEMU holds) keeps "unique on the host": the
+static-label uniqueness reads definitions only, not the running processes; HVA-043 counts any enforced
 profile of a QEMU as confining, even another VM's (not in this reviewer's area).
 """
 
@@ -493,4 +501,22 @@ def test_r51t_4_running_qemu_under_another_vms_profile_fails(host_scan) -> None:
     assert messages(a, "HVA-044")["web01"] == (
         f"the VM's running QEMU (pid 1200) runs under VM db01's own profile {other} (enforce): "
         "it may open db01's disks and devices"
+    )
+
+
+def test_r51t_5_running_qemu_with_another_vms_mcs_pair_fails(host_scan) -> None:
+    """R51T-5 (false pass): web01's QEMU read as svirt_t:s0:c392,c662, the categories db01's
+    static label holds, passed on web01's default label; each may open the other's files."""
+    static = (
+        "<seclabel type='static' model='selinux' relabel='yes'>"
+        "<label>system_u:system_r:svirt_t:s0:c392,c662</label></seclabel>"
+    )
+    a = host_scan(
+        _se(),
+        domains=[domain_xml("web01"), domain_xml("db01", static + SHUT_OFF, extra_attrs=TEST_NS)],
+    )
+    assert outcomes(a, "HVA-044")["web01"] == "fail"
+    assert messages(a, "HVA-044")["web01"] == (
+        "the VM's running QEMU (pid 1200) runs as system_u:system_r:svirt_t:s0:c392,c662, the "
+        "MCS categories of the label of VM(s) db01: it may open their disks and devices"
     )

@@ -2344,27 +2344,29 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         # now; a VM whose label names a model the daemon does not run is judged on its process
         # below (R48T-1)
         # (R51T-4) and one running under another VM's own profile libvirt-<its uuid> may open
-        # that VM's disks and devices, as a static label naming it does (above)
-        loose = (
-            [
-                f"the VM's running QEMU (pid {p.pid}) is {p.label}: not confined"
-                if _process_unconfined(p.label)
-                else f"the VM's running QEMU (pid {p.pid}) runs under VM {owner}'s own profile "
-                f"{p.label}: it may open {owner}'s disks and devices"
-                for p in vm_processes(h, v)
-                if p.label is not None
-                and (
-                    _process_unconfined(p.label)
-                    or (
-                        (owner := profiles.get((v.host, re.sub(r" \(\w+\)$", "", p.label))))
-                        is not None
-                        and owner != v.name
-                    )
+        # that VM's disks and devices, as a static label naming it does (above); so may one
+        # whose SELinux context has the MCS categories of another VM's label (R51T-5, as a
+        # static label sharing them does)
+        loose: list[str] = []
+        for p in vm_processes(h, v) if v.running and not _alien_labels(h, mac) else ():
+            if p.label is None:
+                continue
+            who = f"the VM's running QEMU (pid {p.pid})"
+            owner = profiles.get((v.host, re.sub(r" \(\w+\)$", "", p.label)))
+            key = (v.host, "selinux", _static_key("selinux", p.label))
+            sharing = sorted({*static_users.get(key, ()), *running_dynamic.get(key, ())} - {v.name})
+            if _process_unconfined(p.label):
+                loose.append(f"{who} is {p.label}: not confined")
+            elif owner is not None and owner != v.name:
+                loose.append(
+                    f"{who} runs under VM {owner}'s own profile {p.label}: it may open "
+                    f"{owner}'s disks and devices"
                 )
-            ]
-            if v.running and not _alien_labels(h, mac)
-            else []
-        )
+            elif p.label.count(":") >= 3 and sharing:
+                loose.append(
+                    f"{who} runs as {p.label}, the MCS categories of the label of VM(s) "
+                    f"{', '.join(sharing[:5])}: it may open their disks and devices"
+                )
         problems.extend(loose)
         if problems:
             yield failed(
