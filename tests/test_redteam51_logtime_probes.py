@@ -59,6 +59,13 @@ Findings (R51L-n):
   environment is read without the manager's files under /run (_UnitBootEvidence), _log_boot
   names them, and judged_at_boot asks as for R48L-1.
 
+- R51L-5 (false pass) HVA-142: R51L-4's class in k3s's reader. A /run/systemd/system.conf.d
+  drop-in's `DefaultEnvironment=K3S_KUBECONFIG_MODE=600` over an /etc drop-in's `644`
+  (show-environment holding 600) passed "2 administrative principal(s)", where the next boot
+  gives k3s 644. Now _k3s_boot_row also reads k3s.service's start after a boot without the
+  manager's files under /run and without the run-time environment (R48L-1: not kept), and
+  HVA-142 asks as for R51L-3.
+
 Held (kept as tests): round 51's team decision, "several configs differ but none widens"
 passes, one probe per shape: a /run drop-in's `Storage=volatile` over /etc's `persistent`
 (both keep a journal), a /run drop-in an /etc drop-in sorted after it overrides (`Storage=
@@ -72,6 +79,7 @@ For R51L-3: /run's `UnsetEnvironment=K3S_KUBECONFIG_MODE` (0600 either way: pass
 644 over /etc's 600 (the fail stays), a generator's drop-in's 600 over /etc's 644 (pass).
 For R51L-4: the same drop-in under /etc (pass), the /run drop-in's journal over
 libvirtd.conf's unset journal (pass), its file-only output over the journal (the fail stays).
+For R51L-5: /run's 644 over /etc's 644 (the fail stays).
 
 Probed by script, then as these tests, on main (71a82fec): the four R51L-1 cases passed
 HVA-213 (the first, second and fourth) and HVA-200 (the second, third and fourth); the held cases
@@ -79,10 +87,11 @@ give the same there. The e2e test (tests/test_e2e_libvirtd.py) passes with the f
 three R51L-2 cases on main (1c713aa3) passed HVA-213 (all three) and HVA-200 (the
 StandardError= one); the two held give the same there. The R51L-3 case on main (5f5bef5f)
 passed HVA-142; the three held give the same there. The R51L-4 case on main (b07e66c0)
-passed both checks; the three held give the same there.
+passed both checks; the three held give the same there. The R51L-5 case on main (5768b691)
+passed HVA-142; the held one gives the same there.
 
-Tally: 4 findings: 4 false passes, 0 false n/a, 0 wrong fail, 0 wording; 24 cases in 4 test
-functions; 9 failed on main before the fixes (all passed wrongly); the 15 held pass there too.
+Tally: 5 findings: 5 false passes, 0 false n/a, 0 wrong fail, 0 wording; 26 cases in 5 test
+functions; 10 failed on main before the fixes (all passed wrongly); the 16 held pass there too.
 
 Leads left:
 - A /run drop-in on systemd-journald.service or rsyslog.service (their LogLevelMax=,
@@ -93,8 +102,8 @@ Leads left:
   asks); OpenRC's k3s (no unit) has no /run counterpart read.
 - A /run rsyslog or chrony configuration (rsyslog reads /etc only; chrony's confdir may name
   /run) is not looked at; journal-upload.conf under /run likewise (its own facts, HVA-200).
-- k3s's reader (_k3s_unit_next) takes the manager's files under /run (R51L-4) as the boot's;
-  a /run/systemd/system.conf main file is dropped at boot but not probed here.
+- A /run/systemd/system.conf main file is dropped at boot (R51L-4, R51L-5) but not probed
+  here; RKE2's rke2-server.service shares R51L-3/5's reader, not probed.
 - With a `LIBVIRT_LOG_OUTPUTS=3:journald` in force, HVA-213's pass message names libvirtd.conf's
   unset log_outputs, not the variable (wording, as on main).
 - %-specifiers in Environment= values (a `%%` taken literally?) and `systemctl
@@ -466,6 +475,16 @@ def _mode(path: str, line: str) -> str:
     return f"\n# {path}\n[Service]\n{line}\n"
 
 
+def _k3s_rests(path: str) -> str:
+    return (
+        f"evidence unavailable: k3s.service's next start rests on {path}, under /run (where "
+        "`systemctl edit --runtime` and `set-property --runtime` write, and which every boot "
+        f"empties), which the next boot drops; without it k3s leaves {K3S_YAML} readable by "
+        "every user (mode 644): whether a unit or script writes it again at every boot is not "
+        "in the evidence"
+    )
+
+
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
@@ -475,11 +494,7 @@ def _mode(path: str, line: str) -> str:
             + _mode(K3S_RUN, "Environment=K3S_KUBECONFIG_MODE=600"),
             (
                 "manual",
-                f"evidence unavailable: k3s.service's next start rests on {K3S_RUN}, under /run "
-                "(where `systemctl edit --runtime` and `set-property --runtime` write), which "
-                f"the next boot drops; without it k3s leaves {K3S_YAML} readable by every user "
-                "(mode 644): whether a unit or script writes it again at every boot is not in "
-                "the evidence",
+                _k3s_rests(K3S_RUN),
             ),
         ),
         # held: /run's UnsetEnvironment= over nothing: 0600 either way (none widens)
@@ -616,3 +631,38 @@ def test_r51l4_manager_dropin_under_run(
             assert {r.outcome.question for r in a.results if r.check.id == check} == {
                 _sc_question()
             }
+
+
+K3S_SC_ETC = "/etc/systemd/system.conf.d/40-k3s.conf"
+K3S_SC_RUN = "/run/systemd/system.conf.d/50-k3s.conf"
+
+
+@pytest.mark.parametrize(
+    ("run_mode", "expected"),
+    [
+        # R51L-5: /run's DefaultEnvironment= 600 over /etc's 644: the next boot gives 644
+        ("600", ("manual", _k3s_rests(K3S_SC_RUN))),
+        # held: /run's 644 over /etc's 644: the fail stays
+        ("644", K3S_EVERYONE),
+    ],
+    ids=["run-over-etc", "fail-stays"],
+)
+def test_r51l5_k3s_manager_dropin_under_run(
+    host_scan, run_mode: str, expected: tuple[str, str]
+) -> None:
+    """R51L-5: HVA-142 passing on DefaultEnvironment= in a system.conf.d drop-in under /run."""
+    e, r = K3S_SC_ETC, K3S_SC_RUN
+    over = {
+        **K3S_BASE,
+        "kube-admin-configs": (f"600 root root {K3S_YAML}\n", 0, ""),
+        "k3s-config": _grep(),
+        "k3s-service-unit-files": _k3s_unit(),
+        SYSTEM_CONF: "[Manager]\n",
+        "system-conf-d": (
+            f"{e}:[Manager]\n{e}:DefaultEnvironment=K3S_KUBECONFIG_MODE=644\n"
+            f"{r}:[Manager]\n{r}:DefaultEnvironment=K3S_KUBECONFIG_MODE={run_mode}\n",
+            0,
+        ),
+        ENV: (f"{BASE_ENV}K3S_KUBECONFIG_MODE={run_mode}\n", 0),
+    }
+    assert _142(host_scan(over)) == expected

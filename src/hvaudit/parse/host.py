@@ -5838,15 +5838,22 @@ def _k3s_boot_row(
     if unit_got.state != "ok" or unit is None:
         return ""
     run = [p for p in _runtime_dropins(unit_got.text) if f"/{unit_name}.service.d/" in p]
+    # DefaultEnvironment= in the service manager's files under /run (R51L-5, R51L-4's class)
+    run += dict.fromkeys(
+        where.partition(" ")[0]
+        for where in _manager_environment_files(ev)[1].values()
+        if where.startswith("/run/")
+    )
     if not run:
         return ""
+    # the next boot: the units and the manager's files without /run's, and no run-time
+    # environment (`systemctl set-environment` is not kept: R48L-1)
     boot = _k3s_unit_next(
         replace(unit_got, text=_boot_unit_text(unit_got.text)),
         unit_name,
         files,
-        _manager_environment(ev)[0],
+        _manager_environment_files(_UnitBootEvidence(ev))[0],
         _manager_env_unread(ev),
-        _manager_env_pending(ev),
     )
     if boot is None or boot == unit:
         return ""
@@ -5865,8 +5872,8 @@ def _k3s_boot_row(
     )
     rests = (
         f"{unit_name}.service's next start rests on {', '.join(run)}, under /run (where "
-        "`systemctl edit --runtime` and `set-property --runtime` write), which the next boot "
-        "drops"
+        "`systemctl edit --runtime` and `set-property --runtime` write, and which every boot "
+        "empties), which the next boot drops"
     )
     if isinstance(row, str):
         return f"{rests}; without it: {row}"
