@@ -113,7 +113,12 @@ R51D-2 landed, which already changed it); of the
 14 held cases R51D-4's v3 changed message only (main did not read its -set), the others pass
 on main too.
 
-Leads left: see the round's report.
+Leads left: a `file=` secret other than /dev/null (and a `keyid=` one) is taken at its
+word though its content is unread (a team decision: question or pass); `-set
+chardev.charmonitor.*` on libvirt's fd-passed monitor (QEMU wants exactly one of path, fd,
+host: probably no start); libvirt's websocket where the listen address comes from an unread
+qemu.conf is counted as on an address; other redaction forms that judge a dotted QEMU name
+whole (`-global`, `-set` inside JSON).
 """
 
 from __future__ import annotations
