@@ -1699,6 +1699,12 @@ class ProxmoxHost:
     and the node's `iptables-save` shows no PVEFW chain (no earlier update applied: its first
     since boot, proxmox_model._saved_pvefw): every firewall check of the node and of its VMs
     fails on it (R51F-1); empty otherwise."""
+    firewall_own_rules: bool = False
+    """Where `firewall_unapplied` is set, whether rules the daemon did not write filter the
+    node's input (iptables' filter table, another nftables table: proxmox_model
+    _ipt_input_filters, _nft_input_filters): the node's checks then ask what those rules
+    restrict instead of failing (R52F-1, R52F-2, the team's decision); its VMs still fail, no VM
+    chain being in force."""
     vm_firewall_gaps: dict[str, Fact[Any]] = field(default_factory=dict)
     """The guests whose /etc/pve/firewall/<vmid>.fw was there but not read (a read or API GET that
     failed, a file the tree reader refuses), by vmid: each VM's firewall unknown, never off

@@ -121,9 +121,10 @@ def _fw_gap(
     applies) or off (nothing filters); asked alone, cluster.fw's question passed it on a "yes"
     (R36F-1). `opened` is formatted with `rule`, the rule and what it accepts; `tcp` counts
     only a rule that reaches TCP ports (`_accepts_everything`, HVA-313)."""
-    if px.firewall_unapplied:
+    if px.firewall_unapplied and not px.firewall_own_rules:
         # the daemon's whole update refused and no earlier one in force (`iptables-save` with
-        # no PVEFW chain): nothing of either file filters the node (R51F-1)
+        # no PVEFW chain): nothing of either file filters the node (R51F-1); rules it did not
+        # write that filter the node's input are asked (cluster.fw's fact, R52F-1)
         return failed(s, px.firewall_unapplied, *px.cluster_firewall.sources)
     asks: list[Outcome] = []
     for f in (px.cluster_firewall, px.host_firewall):

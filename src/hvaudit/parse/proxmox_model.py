@@ -15,6 +15,7 @@ import ipaddress
 import json
 import math
 import re
+import shlex
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -2328,6 +2329,18 @@ def _ipt_update_refused(
         applied, why = _saved_pvefw(bundle)
         if applied is False:
             px.firewall_unapplied = f"{refused}, and {why}"
+            # rules pve-firewall did not write that filter the node's input (the admin's own,
+            # in iptables' filter table or another nftables table): the node is not shown
+            # unfiltered, and what they restrict is asked (R52F-1, the team's decision)
+            own = _ipt_input_filters(bundle.text(command_artefact("iptables-save")))
+            own += _nft_input_filters(bundle)[0] or []
+            if own:
+                px.firewall_own_rules = True
+                why = (
+                    "iptables-save shows no PVEFW chain in its filter table (no earlier update is "
+                    "in force), "
+                    + OWN_FILTER_ASK.format(daemon="pve-firewall", rules="; ".join(own))
+                )
         px.cluster_firewall = Fact.unavailable(
             f"{refused}: {why}",
             *px.cluster_firewall.sources,
@@ -2399,6 +2412,184 @@ def _saved_pvefw(bundle: Bundle) -> tuple[bool | None, str]:
         "iptables-save shows no PVEFW chain in its filter table: no earlier update is in force "
         "(the first since boot), so no rule of pve-firewall filters the node or its guests"
     )
+
+
+#: The question of a node whose firewall daemon applies no rule (its whole update refused and
+#: none applied before) while rules it did not write filter its input (the team's decision,
+#: round 52): those rules may or may not restrict what the daemon's would have.
+OWN_FILTER_ASK = (
+    "but the node is filtered by rules {daemon} did not write ({rules}): do they restrict the "
+    "management ports (8006, 22, 3128, 5900-5999) to the management network?"
+)
+
+
+def _nft_unapplied(
+    bundle: Bundle, px: ProxmoxHost, programs: Fact[tuple[str, ...]], refused: str
+) -> str:
+    """The words after "it then applies no change" of proxmox-firewall's refused whole
+    update (R52F-2, the team's decision), from the node's `nft -j list ruleset`: proxmox-firewall
+    puts its rules in the tables `inet proxmox-firewall` and `bridge proxmox-firewall-guests`
+    (github:proxmox/proxmox-firewall a752659 proxmox-firewall/resources/proxmox-firewall.nft,
+    RULE_BASE: `add table inet proxmox-firewall`), which it loads only after building its
+    config (firewall.rs / bin/proxmox-firewall.rs handle_firewall), and deletes when it stops or
+    finds itself disabled (P21F-4). Where nft shows no table inet proxmox-firewall, no ruleset
+    of it is in force: `px.firewall_unapplied` fails the node and its VMs, unless rules it did
+    not write filter the node's input (another table's input-hook chain, iptables' filter
+    table: `_nft_input_filters`, `_ipt_input_filters`), which are asked (`firewall_own_rules`).
+    The table shown, or nft not read: the ruleset it loaded before (if any) stays, asked; so
+    too where the process list does not show proxmox-firewall running (which daemon applies
+    the files is asked then, R37S-6, `firewall_daemon`). The words follow "it then applies no
+    change"."""
+    stay = "the ruleset it loaded before (if any) stays"
+    if not programs.known or "proxmox-firewall" not in programs.get():
+        return f" and {stay}"
+    found, unread, tables = _nft_input_filters(bundle)
+    if found is None:
+        return (
+            f" and {stay}, which `nft list ruleset` on the node shows (table inet "
+            f"proxmox-firewall; not read: {unread})"
+        )
+    if "inet proxmox-firewall" in tables:
+        return f" and {stay}"
+    entry = bundle.entry(command_artefact("iptables-save"))
+    if entry is not None and entry.status == "ok" and entry.rc == 0:
+        found = found + _ipt_input_filters(bundle.text(command_artefact("iptables-save")))
+    none = (
+        ", and nft shows no table inet proxmox-firewall: no ruleset it loaded before is in force, "
+        "so no rule of proxmox-firewall filters the node or its guests"
+    )
+    px.firewall_unapplied = f"{refused}: it then applies no change{none}"
+    if not found:
+        return none
+    px.firewall_own_rules = True
+    return (
+        ", and nft shows no table inet proxmox-firewall (no ruleset it loaded before is in "
+        "force), " + OWN_FILTER_ASK.format(daemon="proxmox-firewall", rules="; ".join(found))
+    )
+
+
+def _ipt_input_filters(text: str) -> list[str]:
+    """What filters the node's input in the filter table of an `iptables-save` text (R52F-1,
+    the team's decision): INPUT's policy DROP (iptables-save writes each built-in chain as
+    `:NAME POLICY [packets:bytes]`, iptables iptables/iptables-save.c / xtables-save.c), and each
+    `-j DROP` / `-j REJECT` rule of INPUT or of a chain it jumps or goes to (`-j` / `-g` a user
+    chain: iptables(8) TARGETS), followed through the table. Any such rule counts, whatever it
+    matches: the question then asks what it restricts."""
+    policy = ""
+    rules: dict[str, list[tuple[str, list[str]]]] = {}
+    table = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("*"):
+            table = line[1:].strip()
+        elif table != "filter":
+            continue
+        elif line.startswith(":INPUT "):
+            policy = (line.split()[1:2] or [""])[0]
+        elif line.startswith("-A "):
+            try:
+                words = shlex.split(line)
+            except ValueError:
+                words = line.split()
+            if len(words) > 1:
+                rules.setdefault(words[1], []).append((line, words))
+    found = ["iptables-save's filter table: INPUT policy DROP"] if policy == "DROP" else []
+    seen: set[str] = set()
+    todo = ["INPUT"]
+    while todo:
+        chain = todo.pop(0)
+        if chain in seen:
+            continue
+        seen.add(chain)
+        for line, words in rules.get(chain, []):
+            targets = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-j", "-g")]
+            if any(t in ("DROP", "REJECT") for t in targets):
+                found.append(f"iptables-save's filter table: `{line}`")
+            todo.extend(t for t in targets if t in rules)
+    return found
+
+
+def _nft_input_filters(bundle: Bundle) -> tuple[list[str] | None, str, frozenset[str]]:
+    """What filters the node's input in `nft -j list ruleset` (R52F-1, R52F-2, the team's
+    decision): each base chain of hook `input` (libnftables-json(5) CHAIN: "hook", "policy") whose policy is drop, or whose rules, or the
+    rules of a chain they jump or go to in its table, hold a `drop` or `reject` verdict (in a
+    verdict map too) or an iptables-nft DROP/REJECT target (`xt`, shown by name); and the
+    tables (`family name`). None (and why) where nft's ruleset was not read."""
+    entry = bundle.entry(command_artefact("nft-ruleset"))
+    if entry is None or entry.status != "ok" or entry.rc != 0:
+        why = (
+            "not collected"
+            if entry is None
+            else " ".join((entry.reason or entry.stderr or f"exit status {entry.rc}").split())
+        )
+        return None, why, frozenset()
+    try:
+        items = json.loads(bundle.text(command_artefact("nft-ruleset")) or "{}").get("nftables")
+    except (ValueError, AttributeError):
+        return None, "nft printed invalid JSON", frozenset()
+    chains: dict[tuple[str, str, str], dict[str, Any]] = {}
+    rules: dict[tuple[str, str, str], list[Any]] = {}
+    for item in items if isinstance(items, list) else []:
+        chain = item.get("chain") if isinstance(item, dict) else None
+        rule = item.get("rule") if isinstance(item, dict) else None
+        if isinstance(chain, dict):
+            chains[(str(chain.get("family")), str(chain.get("table")), str(chain.get("name")))] = (
+                chain
+            )
+        if isinstance(rule, dict):
+            key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
+            rules.setdefault(key, []).append(rule.get("expr"))
+    found: list[str] = []
+    for (family, table, name), chain in chains.items():
+        if chain.get("hook") != "input":
+            continue
+        where = f"nft table {family} {table}, chain {name} (hook input)"
+        if str(chain.get("policy")) == "drop":
+            found.append(f"{where}: policy drop")
+        seen: list[str] = [name]
+        for at in seen:
+            drops, jumps = _nft_verdicts(rules.get((family, table, at), []))
+            if drops:
+                found.append(
+                    f"{where}: a drop or reject rule" + (f" in chain {at}" if at != name else "")
+                )
+                break
+            seen.extend(t for t in jumps if t not in seen)
+    tables = frozenset(
+        f"{t.get('family')} {t.get('name')}"
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict) and isinstance(t := item.get("table"), dict)
+    )
+    return found, "", tables
+
+
+def _nft_verdicts(node: Any) -> tuple[bool, list[str]]:
+    """Whether the JSON of nft rules holds a drop or reject verdict (libnftables-json(5):
+    the statements `{"drop": null}` and `{"reject": ...}`, in a verdict map's data too, and
+    iptables-nft's `{"xt": {"type": "target", "name": "DROP"}}`), and the chains it jumps or
+    goes to (`{"jump": {"target": NAME}}`, `{"goto": ...}`)."""
+    drops = False
+    jumps: list[str] = []
+    todo = [node]
+    while todo:
+        at = todo.pop()
+        if isinstance(at, list):
+            todo.extend(at)
+        elif isinstance(at, dict):
+            xt = at.get("xt")
+            if (
+                "drop" in at
+                or "reject" in at
+                or (isinstance(xt, dict) and str(xt.get("name")).upper() in ("DROP", "REJECT"))
+            ):
+                drops = True
+            jumps.extend(
+                str(j["target"])
+                for verb in ("jump", "goto")
+                if isinstance(j := at.get(verb), dict) and isinstance(j.get("target"), str)
+            )
+            todo.extend(at.values())
+    return drops, jumps
 
 
 def _nft_reading(
@@ -2519,7 +2710,13 @@ def _nft_reading(
         why = (
             [
                 f"{'; '.join(refused)}, which proxmox-firewall (host.fw `nftables: 1`) refuses: it "
-                "then applies no change and the ruleset it loaded before (if any) stays"
+                "then applies no change"
+                + _nft_unapplied(
+                    bundle,
+                    px,
+                    programs,
+                    f"{'; '.join(refused)}, which proxmox-firewall (host.fw `nftables: 1`) refuses",
+                )
             ]
             if refused
             else []
