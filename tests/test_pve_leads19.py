@@ -291,8 +291,10 @@ def test_l19_8p_proxmox_firewall_refuses_a_non_boolean_enable(tmp_path: Path, en
         assert status == "manual", (check, message)
         assert (
             f"cluster.fw enable: {value} is no boolean proxmox-serde reads, which proxmox-firewall "
-            "(host.fw `nftables: 1`) refuses: it then applies no change and the ruleset it "
-            "loaded before (if any) stays" in message
+            "(host.fw `nftables: 1`) refuses: it then applies no change, and nft shows no table "
+            "inet proxmox-firewall (no ruleset it loaded before is in force), but the node is "
+            "filtered by rules proxmox-firewall did not write (nft table inet filter, chain "
+            "input (hook input): policy drop)" in message
         ), (check, message)
 
 

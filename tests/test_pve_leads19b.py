@@ -144,9 +144,14 @@ FW_CHECKS = ("HVA-301", "HVA-302", "HVA-313")
 HOST = "etc/pve/nodes/pve-h1/host.fw"
 CLUSTER = "etc/pve/firewall/cluster.fw"
 VM200, VM201 = "etc/pve/firewall/200.fw", "etc/pve/firewall/201.fw"
+# the fixture's nft table inet filter (input policy drop) filters the node, and no table inet
+# proxmox-firewall is shown: R52F-2 asks of the admin's own filter
 REFUSES = (
-    ", which proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change and "
-    "the ruleset it loaded before (if any) stays"
+    ", which proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change, and "
+    "nft shows no table inet proxmox-firewall (no ruleset it loaded before is in force), but the "
+    "node is filtered by rules proxmox-firewall did not write (nft table inet filter, chain input "
+    "(hook input): policy drop): do they restrict the management ports (8006, 22, 3128, "
+    "5900-5999) to the management network?"
 )
 
 

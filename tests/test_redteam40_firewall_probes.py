@@ -271,17 +271,21 @@ def test_r40f_4_dport_beside_icmp_type_refused(tmp_path: Path) -> None:
     assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
         "manual",
         f'evidence unavailable: host.fw line 9 `{rule}`: -dport beside -icmp-type ("dport and '
-        'icmp-type are mutually exclusive"), which proxmox-firewall (host.fw `nftables: 1`) '
-        "refuses: it then applies no change and the ruleset it loaded before (if any) stays",
+        'icmp-type are mutually exclusive")' + REFUSED,
     )
     assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
 
 
 # --- R40F-5: IPv4 and IPv6 addresses in one rule, refused by proxmox-firewall --------------------
 
+# the fixture's nft table inet filter (input policy drop) filters the node, and no table inet
+# proxmox-firewall is shown: R52F-2 asks of the admin's own filter
 REFUSED = (
-    ", which proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change and the "
-    "ruleset it loaded before (if any) stays"
+    ", which proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change, and "
+    "nft shows no table inet proxmox-firewall (no ruleset it loaded before is in force), but the "
+    "node is filtered by rules proxmox-firewall did not write (nft table inet filter, chain input "
+    "(hook input): policy drop): do they restrict the management ports (8006, 22, 3128, "
+    "5900-5999) to the management network?"
 )
 
 
@@ -306,9 +310,13 @@ def test_r40f_5_mixed_families_refused(tmp_path: Path, rule: str, why: str) -> N
         "manual",
         f"evidence unavailable: host.fw line 9 `{rule}`: {why}{REFUSED}",
     )
+    # no table inet proxmox-firewall in force (R52F-2): no VM chain either, a fail
     assert _vm(tmp_path / "vm", rule + "\n", nft=True) == (
-        "manual",
-        f"evidence unavailable: cluster firewall: 201.fw line 11 `{rule}`: {why}{REFUSED}",
+        "fail",
+        f"1 interface(s) on node pve-h1, where 201.fw line 11 `{rule}`: {why}, which "
+        "proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change, and nft "
+        "shows no table inet proxmox-firewall: no ruleset it loaded before is in force, so no "
+        "rule of proxmox-firewall filters the node or its guests",
     )
     assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
 

@@ -223,9 +223,7 @@ def test_r41f_4_unknown_service_name(tmp_path: Path, rule: str, names: str) -> N
     assert _node_verdicts(tmp_path / "nft", rule + "\n", nft=True)["HVA-301"] == (
         "manual",
         f'evidence unavailable: host.fw line 9 `{rule}`: {names}: unknown port name "{name}" '
-        "(the node's /etc/services does not define it), which proxmox-firewall (host.fw "
-        "`nftables: 1`) refuses: it then applies no change and the ruleset it loaded before "
-        "(if any) stays",
+        "(the node's /etc/services does not define it)" + REFUSED,
     )
     assert _node_verdicts(tmp_path / "pve", rule + "\n", nft=False)["HVA-301"] == NODE_PASS
 

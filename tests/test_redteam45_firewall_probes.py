@@ -85,9 +85,14 @@ MGMT_PASS = (
     "IP set `management`: admin-lan, vpn-pool, !10.0.8.13; no rule opens management ports wider",
 )
 MGMT_ANY = ("fail", "host.fw:9 accepts management ports from any source")
+# the fixture's nft table inet filter (input policy drop) filters the node, and no table inet
+# proxmox-firewall is shown: R52F-2 asks of the admin's own filter
 REFUSED = (
-    ", which proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change and "
-    "the ruleset it loaded before (if any) stays"
+    ", which proxmox-firewall (host.fw `nftables: 1`) refuses: it then applies no change, and "
+    "nft shows no table inet proxmox-firewall (no ruleset it loaded before is in force), but the "
+    "node is filtered by rules proxmox-firewall did not write (nft table inet filter, chain input "
+    "(hook input): policy drop): do they restrict the management ports (8006, 22, 3128, "
+    "5900-5999) to the management network?"
 )
 
 

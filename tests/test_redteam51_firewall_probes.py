@@ -123,6 +123,7 @@ from test_redteam45_firewall_probes import NETBASE
 from test_redteam45_firewall_probes import _node as _node45
 
 REFUSED_RULE = "IN DROP -p tcp -dport pveui\n"
+NFT_EMPTY = '{"nftables": [{"metainfo": {"version": "1.0.6", "json_schema_version": 1}}]}'
 UDP_ONLY = NETBASE + "pveui\t\t8006/udp\n"
 REFUSAL = (
     "host.fw line 8 `-p tcp -dport pveui`: the node's /etc/services gives `pveui` no tcp port "
@@ -158,7 +159,10 @@ def _verdicts(tmp_path: Path, save: Any) -> dict[tuple[str, str], tuple[str, str
         HOST: _text(HOST).replace("[RULES]\n", "[RULES]\n" + REFUSED_RULE, 1),
         "etc/services": UDP_ONLY,
     }
-    got = _node(tmp_path, edits, {} if save is None else {"iptables-save": (save, 0)})
+    # no nftables table of the admin's filters the node either (the fixture's inet filter
+    # table, policy drop, is asked since round 52's team decision: R52F-1)
+    nft = {"nft-ruleset": (NFT_EMPTY, 0)}
+    got = _node(tmp_path, edits, nft if save is None else {**nft, "iptables-save": (save, 0)})
     return {
         k: v
         for k, v in got.items()
