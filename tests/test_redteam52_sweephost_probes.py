@@ -24,7 +24,19 @@ Findings:
   (openSUSE's sudo.spec for suse_version >= 1600) reads /usr/etc/sudoers in its place, SUSE's
   with `ALL ALL=(ALL) ALL` (R45A-1). Now unavailable, naming the grep to run.
 
+- R52S-3 (false pass) HVA-142, HVA-061, HVA-034 (false n/a): a systemctl probe (`systemctl
+  list-unit-files`, `systemctl cat`, `list-sockets`, `show-environment`) recorded absent
+  (systemctl not found) was read as "no systemd", though the collected process list shows PID
+  1 is systemd (`/lib/systemd/systemd --system --deserialize N`, as systemd re-executes
+  itself: src/core/main.c do_reexecute): the container daemons' units unread, HVA-142 passed;
+  ksm.service unread, HVA-061 passed "KSM is off"; libvirtd.service's --listen unread, HVA-034
+  was n/a. Now HostEvidence.get gives every systemctl probe recorded absent there as failed
+  ("systemctl was not found, though PID 1 is systemd"), which each reader reports unread (the
+  team's decision of round 52); a PID 1 that does not show systemd keeps today's reading.
+
 Held:
+- systemctl not found where PID 1 is /sbin/init (systemd or not: it does not tell),
+  /sbin/openrc-init or runit: no systemd to start the KSM units, HVA-061 passes.
 - the hardened host with libvirt's stock polkit declarations (unix.monitor and the anonymous
   api permissions yes, unix.manage auth_admin_keep) passes HVA-142 and HVA-132.
 - /etc/sudoers and /usr/etc/sudoers both missing (grep says so): sudo grants nothing, HVA-142
@@ -34,14 +46,17 @@ Older tests changed: none (the replay host's new answers keep their verdicts).
 
 Probed by script: none.
 
-Tally: 2 findings (2 false pass); 6 cases; 3 failed on main before the fixes.
+Tally: 3 findings (3 false pass, one with a false n/a); 12 cases; 6 failed on main before the
+fixes.
 
 Leads left: see the report.
 """
 
 from __future__ import annotations
 
-from conftest import messages, outcomes
+import pytest
+
+from conftest import HARDENED_HOST, messages, outcomes
 
 POLKIT_ACTIONS_RUN = "`grep -R -H -E '<action|<allow_' /usr/share/polkit-1/actions`"
 
@@ -121,3 +136,58 @@ def test_vendor_sudoers_read_holds(host_scan) -> None:
     assert messages(a, "HVA-142") == {
         "hv1": "2 administrative principal(s) (limit 3): ALL (every user), alice"
     }
+
+
+def _pid1(command: str) -> tuple[str, int]:
+    """The replay host's process list with PID 1 running `command`."""
+    ps = HARDENED_HOST["processes"][0]
+    return ps.replace("    1 root     /sbin/init\n", f"    1 root     {command}\n"), 0
+
+
+#: PID 1 as systemd shows itself once re-executed (systemd src/core/main.c do_reexecute)
+SYSTEMD_PID1 = "/lib/systemd/systemd --system --deserialize 21"
+NOT_FOUND = "systemctl was not found, though PID 1 is systemd (/lib/systemd/systemd)"
+
+
+@pytest.mark.parametrize(
+    ("probe", "check_id", "message"),
+    [
+        (
+            "container-units",
+            "HVA-142",
+            f"evidence could not be collected: the container daemons' units were not listed "
+            f"({NOT_FOUND}): whether docker, LXD or Incus starts at the next boot is unknown",
+        ),
+        (
+            "ksm-units",
+            "HVA-061",
+            f"evidence could not be collected: host/commands/ksm-units.txt: {NOT_FOUND}",
+        ),
+        (
+            "libvirt-units",
+            "HVA-034",
+            f"evidence could not be collected: host/commands/libvirt-units.txt: {NOT_FOUND}",
+        ),
+    ],
+    ids=["container-units-hva142", "ksm-units-hva061", "libvirt-units-hva034"],
+)
+def test_systemctl_absent_under_systemd_is_unread(
+    host_scan, probe: str, check_id: str, message: str
+) -> None:
+    """R52S-3 (false pass, false n/a) HVA-142, HVA-061, HVA-034: systemctl recorded absent
+    where PID 1 is systemd is no "no systemd"; on main HVA-142 passed ("2 administrative
+    principal(s)"), HVA-061 passed ("KSM is off": ksm.service unread) and HVA-034 was n/a ("no
+    libvirt TLS listener": libvirtd.service's --listen unread)."""
+    a = host_scan({probe: None, "processes": _pid1(SYSTEMD_PID1)})
+    assert outcomes(a, check_id) == {"hv1": "error"}
+    assert messages(a, check_id) == {"hv1": message}
+
+
+@pytest.mark.parametrize("pid1", ["/sbin/init", "/sbin/openrc-init", "runit"])
+def test_systemctl_absent_without_systemd_pid1_holds(host_scan, pid1: str) -> None:
+    """Held: where PID 1 is not shown to be systemd (an /sbin/init that does not tell,
+    OpenRC's openrc-init, runit), systemctl not found keeps today's reading: no systemd to
+    start the KSM units, HVA-061 passes."""
+    a = host_scan({"ksm-units": None, "processes": _pid1(pid1)})
+    assert outcomes(a, "HVA-061") == {"hv1": "pass"}
+    assert messages(a, "HVA-061") == {"hv1": "KSM is off"}

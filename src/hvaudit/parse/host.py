@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from hvaudit.bundle import Bundle
 from hvaudit.collect.host import (
     BOOT_CMDLINE,
+    COMMANDS,
     CONTAINER_SOCKET_UNITS,
     CONTAINER_SOCKETS,
     CONTAINER_UNITS,
@@ -311,6 +312,28 @@ class Got:
     counts bytes as the daemon does (_pam_group_fields)."""
 
 
+#: the artefacts of the probes that run systemctl (R52S-3)
+SYSTEMCTL_ARTEFACTS = frozenset(
+    command_artefact(p.name) for p in COMMANDS if p.argv and p.argv[0] == "systemctl"
+)
+
+
+def _pid1_systemd(ps_text: str) -> str:
+    """PID 1's command where `ps -eo pid=,user:32=,args=` shows it is systemd, else "". systemd
+    re-executes itself as SYSTEMD_BINARY_PATH (/lib/systemd/systemd, /usr/lib/systemd/systemd)
+    with `--system --deserialize N` (systemd src/core/main.c do_reexecute, read with
+    `find_string`), which `systemctl daemon-reexec` and a package upgrade do, and dracut's
+    switch-root starts it so; a PID 1 shown as /sbin/init (the kernel's init=, which is systemd
+    or sysvinit, OpenRC's or busybox's init) does not tell (R52S-3)."""
+    for line in ps_text.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[0] == "1":
+            words = parts[2].split()
+            if words and words[0].rsplit("/", 1)[-1] == "systemd":
+                return words[0]
+    return ""
+
+
 class HostEvidence:
     """Access to host artefacts with the bundle-wide reason for absence."""
 
@@ -330,9 +353,27 @@ class HostEvidence:
         if entry is None:
             return Got("uncollected", "", None, "not in this bundle", src)
         if entry.status != "ok":
+            if entry.status == "absent" and artefact in SYSTEMCTL_ARTEFACTS:
+                # systemctl not found where PID 1 is systemd: its units are unread, never "no
+                # systemd" (R52S-3, the team's decision of round 52); where PID 1 is not shown
+                # to be systemd (OpenRC, runit, an /sbin/init that does not tell), absent stays
+                pid1 = self._pid1_systemd()
+                if pid1:
+                    return Got(
+                        "failed",
+                        "",
+                        entry.rc,
+                        f"systemctl was not found, though PID 1 is systemd ({pid1})",
+                        src,
+                    )
             return Got(entry.status, "", entry.rc, entry.reason or entry.stderr, src)
         data = self.bundle.files[artefact]
         return Got("ok", self.bundle.text(artefact), entry.rc, entry.stderr, src, data)
+
+    def _pid1_systemd(self) -> str:
+        """PID 1's command where the process list shows it is systemd, else ""."""
+        got = self.get(_cmd("processes"))
+        return _pid1_systemd(got.text) if got.state == "ok" else ""
 
     def result(
         self,
