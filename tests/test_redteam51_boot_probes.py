@@ -46,21 +46,31 @@ Findings (R51B-n):
   GRUB_DEFAULT=0 inside it stood over the pin to the older kernel (HVA-180 passed). Now such a
   line is "in a quoted string": the cmdline is unsettled, GRUB_DEFAULT asks R47B-4's question.
 
+- R51B-5 (false pass) HVA-181, HVA-180 (parse.host._sh_quote_open, _sh_lines): a backslash
+  ending a line outside quotes joins the next line to its command (POSIX Shell Command
+  Language 2.2.1 Escape Character), so `echo \` then GRUB_CMDLINE_LINUX_DEFAULT="quiet" or
+  GRUB_DEFAULT=0 is an argument of echo, but it was read as an assignment: HVA-181 passed over
+  mitigations=off, HVA-180 over the pin to the older kernel. Now such a line is "in a
+  continued command" (unsettled; R47B-4's question).
+
 Held (kept as tests): an assignment after the body closes (a `fi`, a `)`, a here-document's
 delimiter) stands (R51B-1); branches that differ, an if without else, a branch with another
 command, and paired branches inside a function's body are still asked (R51B-2); find not found
 (no refusal) keeps the generic question (R51B-3); an assignment after a closed quote, and an
-apostrophe in a comment or in double quotes, keep mitigations=off read (R51B-4).
+apostrophe in a comment or in double quotes, keep mitigations=off read (R51B-4); a backslash
+ending a comment or an escaped one continues nothing (R51B-5).
 
 Probed by script, not kept: none.
 
-Tally: 4 findings (2 false passes, 1 over-ask and 1 wording of the team decision); 32 cases in
-16 test functions. R51B-1: on main 363d3bc 9 of 9 failed (9 false passes: 7 of HVA-181, 2 of HVA-180);
+Tally: 5 findings (3 false passes, 1 over-ask and 1 wording of the team decision); 35 cases in
+19 test functions. R51B-1: on main 363d3bc 9 of 9 failed (9 false passes: 7 of HVA-181, 2 of HVA-180);
 its 3 held cases passed before and after. R51B-2: on main 34aba57 4 of 4 failed (4 over-asks:
 3 of HVA-180, 1 of HVA-181); its 4 held cases passed before and after. R51B-3: on main
 1c713aa 5 of 5 failed (5 questions without the refused file: 3 of HVA-180, 2 of HVA-181); its
 held case passed before and after. R51B-4: on main f77d88a 3 of 3 failed (3 false passes: 2
-of HVA-181, 1 of HVA-180); its 3 held cases passed before and after.
+of HVA-181, 1 of HVA-180); its 3 held cases passed before and after. R51B-5: on main bb4a5ef
+2 of 2 failed (2 false passes: 1 of HVA-181, 1 of HVA-180); its held case passed before and
+after.
 
 Leads left:
 - R51B-3: only HVA-180 and HVA-181 name a refused file in the question; checks.base.unknown's
@@ -368,6 +378,39 @@ def test_r51b_4_default_in_a_quoted_string_asks(host_scan) -> None:
 def test_r51b_4_assignment_after_a_closed_quote_stands(host_scan, text: str) -> None:
     """R51B-4 (held): a quote closed before the assignment, or an apostrophe in a comment or
     inside double quotes, leaves mitigations=off read."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: mitigations=off in {PIN_CFG}"
+    }
+
+
+# --- R51B-5: an assignment on a continued command's line ----------------------------------------
+
+
+def test_r51b_5_cmdline_after_a_line_continuation_is_unsettled(host_scan) -> None:
+    """R51B-5 (false pass) HVA-181: `echo \\` then GRUB_CMDLINE_LINUX_DEFAULT="quiet" on the next
+    line is one more argument of echo (a backslash-newline joins the lines), but it replaced
+    mitigations=off, and "none unmitigated" passed."""
+    text = OFF + "echo \\\n" + ON
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": _unsettled("in a continued command")}
+
+
+def test_r51b_5_default_after_a_line_continuation_asks(host_scan) -> None:
+    """R51B-5 (false pass) HVA-180: GRUB_DEFAULT=0 as an argument of the command continued onto
+    its line stood over the pin to the older kernel's entry, and it passed."""
+    text = f"GRUB_DEFAULT={OLD}\necho \\\n  GRUB_DEFAULT=0\n"
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {"hv1": _ask("GRUB_DEFAULT=0", "in a continued command")}
+
+
+def test_r51b_5_held_backslash_in_a_comment_or_escaped(host_scan) -> None:
+    """R51B-5 (held): a backslash ending a comment, or an escaped one (`\\\\`), continues
+    nothing: the assignment after it stands."""
+    text = "# see \\\necho a\\\\\n" + OFF
     a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
     assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {

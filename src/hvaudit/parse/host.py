@@ -12619,8 +12619,10 @@ def _sh_lines(lines: list[str]) -> Iterator[tuple[str, str, str]]:
     quoted = ""
     for line in lines:
         if quoted:
-            quoted = _sh_quote_open(line, quoted)
-            yield line, line, "in a quoted string"
+            # R51B-5: after a backslash-newline the line goes on the command before it
+            why = "in a continued command" if quoted == "\\" else "in a quoted string"
+            quoted = _sh_quote_open(line, "" if quoted == "\\" else quoted)
+            yield line, line, why
             continue
         if heredoc is not None:
             if (line.lstrip("\t") if heredoc[1] else line).rstrip("\r") == heredoc[0]:
@@ -12677,13 +12679,17 @@ def _sh_quote_open(line: str, quote: str = "") -> str:
     ("" none) (R51B-4): a newline inside quotes is part of the word (POSIX Shell Command
     Language 2.2.2 Single-Quotes, 2.2.3 Double-Quotes), so the lines up to the closing quote
     are no commands. Outside single quotes a backslash escapes the next character; a `#` at a
-    word's start outside quotes starts a comment (2.3 Token Recognition)."""
+    word's start outside quotes starts a comment (2.3 Token Recognition). A backslash ending
+    the line outside quotes is a line continuation (2.2.1 Escape Character: the newline is
+    removed, the next line goes on this command, R51B-5): "\\" is returned."""
     i = 0
     while i < len(line):
         c = line[i]
         if quote == "'":
             quote = "" if c == "'" else quote
         elif c == "\\":
+            if not quote and i + 1 >= len(line):
+                return "\\"
             i += 1
         elif quote == '"':
             quote = "" if c == '"' else quote
@@ -12793,7 +12799,7 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
         and (
             not m
             or unread.endswith(
-                (f"({SH_CONDITION_BODY})", "substitution)", "here-document)", "string)")
+                (f"({SH_CONDITION_BODY})", "substitution)", "here-document)", "string)", "command)")
             )
         )
     ):
