@@ -48,8 +48,8 @@ Findings (R51B-n):
 
 - R51B-5 (false pass) HVA-181, HVA-180 (parse.host._sh_quote_open, _sh_lines): a backslash
   ending a line outside quotes joins the next line to its command (POSIX Shell Command
-  Language 2.2.1 Escape Character), so `echo \` then GRUB_CMDLINE_LINUX_DEFAULT="quiet" or
-  GRUB_DEFAULT=0 is an argument of echo, but it was read as an assignment: HVA-181 passed over
+  Language 2.2.1 Escape Character), so after an `echo` line ending in a backslash,
+  GRUB_CMDLINE_LINUX_DEFAULT="quiet" or GRUB_DEFAULT=0 is an argument of echo, but it was read as an assignment: HVA-181 passed over
   mitigations=off, HVA-180 over the pin to the older kernel. Now such a line is "in a
   continued command" (unsettled; R47B-4's question).
 
