@@ -29,16 +29,31 @@ Findings:
   hardened host reports the runtime option (1) and passes; test_redteam21_vmw3's held
   "runtime-unreported" pass encoded the false pass and was dropped (a separate commit).
 
+- R52V-3 (wrong fail, team decision 3) HVA-308: beside VM api-11 on tag 30 of VLAN-aware
+  vmbr0 (bond0: eno1, eno2), the node's migration address on VLAN 30 of the same link tagged
+  802.1ad (`vlan-protocol 802.1ad` on eno1.30, on `mig` over bond0, on vmbr0.30, or bond0.30
+  outer to bond0.30.40), or the guests' tag 802.1ad (`bridge-vlan-protocol 802.1ad` on
+  vmbr0) beside an 802.1Q eno1.30, failed "migration network 10.0.2.0/24 is shared with
+  guests": every tag was read as 802.1Q. ifupdown2 addons/vlan.py `vlan-protocol` and
+  addons/bridge.py `bridge-vlan-protocol` (each default 802.1q, validvals 802.1q, 802.1ad;
+  read with `find_string`); Proxmox VE tags a guest on a VLAN-unaware bridge through `ip link
+  add link IFACE name IFACE.TAG type vlan id TAG` (pve-common Network.pm
+  activate_bridge_vlan_slave), 802.1Q. Whether a switch keeps S-VLAN 30 and C-VLAN 30 apart
+  is its configuration, which the sources leave open: now asked, naming both protocols and
+  the id, never passed and never failed (`_tag_mismatch`).
+
 Held:
 - HVA-440: the order reported, both uplinks active: the pass.
 - HVA-440: the order not reported, every port group with its own order of both uplinks: pass.
 - HVA-440: the order not reported, a port group's own order holding one uplink: the fail.
 - HVA-440: the order not reported, one of two uplinks without a link: the fail.
+- HVA-308: both tags 802.1ad, or both 802.1Q spelled out (`vlan-protocol 802.1q`), on VLAN
+  30: the fail; an 802.1ad S-VLAN 40 no guest is on: the pass.
 
 Probed by script: none beyond these cases.
 
-Tally: 2 findings (2 false pass); 8 test cases, 4 failed on main before the fixes (R52V-1: 2,
-R52V-2: 2), 4 held.
+Tally: 3 findings (2 false pass, 1 wrong fail); 16 test cases, 9 failed on main before the
+fixes (R52V-1: 2, R52V-2: 2, R52V-3: 5), 7 held.
 
 Leads left: see the report of round 52.
 """
@@ -51,6 +66,8 @@ from typing import Any
 import pytest
 
 from test_redteam13_vmw_probes import _vsphere
+from test_redteam40_vendor_probes import _scan as r40_scan
+from test_redteam48_vendor_probes import IFACES, _stanza
 
 
 def _verdict(a: Any, check: str, subject: str) -> tuple[str, str, str | None]:
@@ -279,3 +296,144 @@ def test_r52v2_boot_option_alone_is_asked(tmp_path: Path, runtime: dict[str, obj
         "8.0 and later) is not reported",
         EXEC_QUESTION,
     )
+
+
+# --- R52V-3: HVA-308, an 802.1ad S-VLAN beside the guests' 802.1Q VLAN of the same id ---------
+
+TAG_QUESTION = (
+    "Does the physical network keep node pve-h1's migration traffic (10.0.2.0/24, datacenter.cfg "
+    "`migration: network=`) apart from the guests' VLAN of the same id in the other tag protocol "
+    "(802.1ad, TPID 0x88a8, against 802.1Q, TPID 0x8100)? Evidence: the configuration of the "
+    "physical switch ports the node's links connect to (the tag protocol each accepts and the "
+    "VLANs each carries, a QinQ tunnel port's outer VLAN). Pass: the switch carries the two as "
+    "separate segments, or drops one of them; fail: it forwards both into the one VLAN."
+)
+
+
+def _tag_asked(open_: str) -> tuple[str, str, str]:
+    return (
+        "manual",
+        "migration type secure on 10.0.2.0/24, and whether the physical network keeps the "
+        "migration VLAN apart from the guests' VLAN of the same id in the other tag protocol is "
+        f"not in the evidence: node address 10.0.2.21 on {open_}",
+        TAG_QUESTION,
+    )
+
+
+AD = ", tagged 802.1ad VLAN 30 where the guests' tag is 802.1Q VLAN 30"
+VMBR0_AD = "\tbridge-vids 2-4094\n\tbridge-vlan-protocol 802.1ad\n"
+
+
+@pytest.mark.parametrize(
+    ("stanza", "bridge_ad", "open_"),
+    [
+        pytest.param(
+            "auto eno1.30\niface eno1.30 inet static\n\taddress 10.0.2.21/24\n"
+            "\tvlan-protocol 802.1ad\n",
+            False,
+            f"eno1.30, VLAN 30 of eno1 (a link of bond0){AD}, which VM api-11 net0 reaches "
+            "through vmbr0",
+            id="s-vlan-on-a-bond-slave",
+        ),
+        pytest.param(
+            "auto mig\niface mig inet static\n\taddress 10.0.2.21/24\n"
+            "\tvlan-raw-device bond0\n\tvlan-id 30\n\tvlan-protocol 802.1ad\n",
+            False,
+            f"mig, VLAN 30 of bond0{AD}, which VM api-11 net0 reaches through vmbr0",
+            id="s-vlan-raw-device-bond0",
+        ),
+        pytest.param(
+            "auto vmbr0.30\niface vmbr0.30 inet static\n\taddress 10.0.2.21/24\n"
+            "\tvlan-protocol 802.1ad\n",
+            False,
+            f"vmbr0.30{AD}, which VM api-11 net0 is plugged into",
+            id="s-vlan-of-the-guest-bridge",
+        ),
+        pytest.param(
+            "auto bond0.30\niface bond0.30 inet manual\n\tvlan-protocol 802.1ad\n\n"
+            "auto bond0.30.40\niface bond0.30.40 inet static\n\taddress 10.0.2.21/24\n",
+            False,
+            f"bond0.30.40, VLAN 40 in VLAN 30 of bond0{AD}, which VM api-11 net0 reaches "
+            "through vmbr0",
+            id="c-vlan-in-s-vlan-30",
+        ),
+        pytest.param(
+            "auto eno1.30\niface eno1.30 inet static\n\taddress 10.0.2.21/24\n",
+            True,
+            "eno1.30, VLAN 30 of eno1 (a link of bond0), tagged 802.1Q VLAN 30 where the "
+            "guests' tag is 802.1ad VLAN 30, which VM api-11 net0 reaches through vmbr0",
+            id="guests-on-an-802.1ad-bridge",
+        ),
+    ],
+)
+def test_r52v3_other_tag_protocol_same_id_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stanza: str, bridge_ad: bool, open_: str
+) -> None:
+    """R52V-3 (wrong fail, team decision 3) HVA-308: VM api-11 on tag 30 of VLAN-aware vmbr0
+    (bond0: eno1, eno2) and the node's migration address on VLAN 30 of the same link in the
+    other tag protocol (`vlan-protocol 802.1ad`, ifupdown2 addons/vlan.py; or the guests' on
+    `bridge-vlan-protocol 802.1ad`, ifupdown2 addons/bridge.py). The sources leave the physical
+    switch's treatment of S-VLAN 30 and C-VLAN 30 open: main failed "migration network
+    10.0.2.0/24 is shared with guests" treating every tag as 802.1Q; now it is asked."""
+    edits = (
+        {IFACES: ("\tbridge-vids 2-4094\n\nauto vmbr1", f"{VMBR0_AD}\n{stanza}\nauto vmbr1")}
+        if bridge_ad
+        else _stanza(stanza)
+    )
+    assert r40_scan(tmp_path, capsys, edits=edits) == _tag_asked(open_)
+
+
+@pytest.mark.parametrize(
+    ("stanza", "bridge_ad", "expected"),
+    [
+        pytest.param(
+            "auto eno1.30\niface eno1.30 inet static\n\taddress 10.0.2.21/24\n"
+            "\tvlan-protocol 802.1ad\n",
+            True,
+            (
+                "fail",
+                "migration network 10.0.2.0/24 is shared with guests: node address 10.0.2.21 on "
+                "eno1.30, VLAN 30 of eno1 (a link of bond0), which VM api-11 net0 reaches "
+                "through vmbr0",
+                None,
+            ),
+            id="both-802.1ad",
+        ),
+        pytest.param(
+            "auto eno1.30\niface eno1.30 inet static\n\taddress 10.0.2.21/24\n"
+            "\tvlan-protocol 802.1q\n",
+            False,
+            (
+                "fail",
+                "migration network 10.0.2.0/24 is shared with guests: node address 10.0.2.21 on "
+                "eno1.30, VLAN 30 of eno1 (a link of bond0), which VM api-11 net0 reaches "
+                "through vmbr0",
+                None,
+            ),
+            id="both-802.1q-spelled-out",
+        ),
+        pytest.param(
+            "auto eno1.40\niface eno1.40 inet static\n\taddress 10.0.2.21/24\n"
+            "\tvlan-protocol 802.1ad\n",
+            False,
+            ("pass", "migration type secure on 10.0.2.0/24", None),
+            id="s-vlan-no-guest-is-on",
+        ),
+    ],
+)
+def test_r52v3_held_same_protocol_or_other_id(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    stanza: str,
+    bridge_ad: bool,
+    expected: tuple[str, str, str | None],
+) -> None:
+    """Held: both tags 802.1ad (the guests on `bridge-vlan-protocol 802.1ad`), or both 802.1Q
+    spelled out, on VLAN 30: the fail (one segment whatever the switch); an S-VLAN 40 no guest
+    is on: the pass."""
+    edits = (
+        {IFACES: ("\tbridge-vids 2-4094\n\nauto vmbr1", f"{VMBR0_AD}\n{stanza}\nauto vmbr1")}
+        if bridge_ad
+        else _stanza(stanza)
+    )
+    assert r40_scan(tmp_path, capsys, edits=edits) == expected

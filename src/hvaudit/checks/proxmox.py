@@ -50,7 +50,7 @@ from hvaudit.checks.hardening import (
 )
 from hvaudit.collect.host import command_artefact
 from hvaudit.model import Container, Fact, FactState, Host, ProxmoxHost, Source, Vm
-from hvaudit.parse.proxmox import UserConfig, parse_property_string, pve_boolean
+from hvaudit.parse.proxmox import IFUPDOWN_TRUE, UserConfig, parse_property_string, pve_boolean
 from hvaudit.parse.proxmox_firewall import FirewallFile, IpsetEntry, net_ip, perl_false
 from hvaudit.parse.proxmox_model import DAEMON_ASKED, DAEMON_QUESTION, firewall_daemon
 from hvaudit.redact import REDACTED
@@ -3320,7 +3320,10 @@ def migration(ctx: Context) -> Iterator[Outcome]:
     segment (`_links_beside_migration`, R44E-2). Where the node's address in `network=` is in
     no evidence read and a guest may share its segment (a DHCP bridge a guest is plugged into,
     an interfaces file or a file it sources not read), a cluster node is asked where it is
-    (`_unseen_migration_address`, R45E-1: such a node passed)."""
+    (`_unseen_migration_address`, R45E-1: such a node passed). A node address on VLAN N
+    tagged in one protocol beside guests on VLAN N tagged in the other (802.1ad against 802.1Q,
+    `_tag_mismatch`) is asked: the physical switch decides whether they are one segment
+    (R52V-3, the team's decision of round 52: it failed)."""
     vms_of: dict[str, list[Vm]] = {}
     for v in ctx.deployment.vms:
         vms_of.setdefault(v.host, []).append(v)
@@ -3397,10 +3400,12 @@ def migration(ctx: Context) -> Iterator[Outcome]:
         named = _named_links(px) if mig.get("network") else []
         # a `network=` whose node address is on a bridge a guest's NIC is plugged into is
         # shared with that guest (R44E-1)
-        guests_on = (
+        # ... and one beside a guest VLAN of the same id in the other tag protocol is asked
+        # (R52V-3)
+        guests_on, tag_opens = (
             _guests_on_migration(h, px, mig["network"], vms_of.get(h.name, []))
             if mig.get("network")
-            else []
+            else ([], [])
         )
         # ... and one whose node address shares an interface with a corosync link (R44E-2)
         beside = _links_beside_migration(h, px, mig["network"]) if mig.get("network") else []
@@ -3505,6 +3510,22 @@ def migration(ctx: Context) -> Iterator[Outcome]:
                     question=_unseen_question(h.name, mig["network"]),
                 )
             )
+        if tag_opens:
+            # R52V-3 (the team's decision of round 52): an 802.1ad S-VLAN N and an 802.1Q
+            # VLAN N on one link are one segment or two as the physical switch treats them
+            asks.append(
+                manual(
+                    s,
+                    f"migration type secure{net}{dropped}, and whether the physical network "
+                    "keeps the migration VLAN apart from the guests' VLAN of the same id in "
+                    f"the other tag protocol is not in the evidence: "
+                    f"{'; '.join(t for t, _ in tag_opens)[:400]}",
+                    *refs,
+                    *(px.interfaces.sources if px.interfaces.known else ()),
+                    *(src for _, srcs in tag_opens for src in srcs),
+                    question=_tag_protocol_question(h.name, mig["network"]),
+                )
+            )
         if ask := _raw_listeners_ask(s, h, raw, scope, f"migration type secure{net}; ", refs):
             asks.append(ask)
         if asks:
@@ -3598,7 +3619,7 @@ def _links_in(px: ProxmoxHost, network: str) -> list[str]:
 
 def _guests_on_migration(
     h: Host, px: ProxmoxHost, network: str, vms: Sequence[Vm]
-) -> list[tuple[str, tuple[Source, ...]]]:
+) -> tuple[list[tuple[str, tuple[Source, ...]]], list[tuple[str, tuple[Source, ...]]]]:
     """The node's addresses in datacenter.cfg's migration `network` whose interface a guest's
     NIC shares, each as (text, the NICs' sources). The node receives a migration on its one
     address in that network (pve-cluster src/PVE/Cluster.pm get_local_migration_ip:
@@ -3613,41 +3634,90 @@ def _guests_on_migration(
     with tag N, N in its trunks, or neither (an untagged port of a VLAN-unaware bridge passes
     tagged frames; of a VLAN-aware one it carries every VLAN). Rev. 1 HY-SR-13 wants the
     segment dedicated at both ends, as HVA-434 fails a VM port group on the vMotion VLAN
-    (R44E-1: `network=` on the bridge of a guest passed "migration type secure on CIDR")."""
+    (R44E-1: `network=` on the bridge of a guest passed "migration type secure on CIDR").
+
+    The second list holds the guests on the node's VLAN id whose tag is of the other protocol
+    (an 802.1ad S-VLAN N beside the guests' 802.1Q VLAN N, `_tag_mismatch`): whether the
+    physical switch keeps them apart is its configuration, so they are asked, neither passed
+    nor failed (R52V-3, the team's decision of round 52)."""
     try:
         net = ipaddress.ip_network(network, strict=False)
     except ValueError:
-        return []
+        return [], []
     out: list[tuple[str, tuple[Source, ...]]] = []
+    opens: list[tuple[str, tuple[Source, ...]]] = []
     for iface, ips in sorted(_node_addresses(h, px).items()):
         held = [ip for ip in ips if ip.version == net.version and ip in net]
         if not held:
             continue
         nics = _nics_on(px, iface, vms)
+        bridge, vid = _vlan_of(px, iface)
+        mismatch = (
+            _tag_mismatch(px, [_tag_protocol(px, iface)], [], bridge, vid) if nics and vid else ""
+        )
         if nics:
-            out.append(
+            (opens if mismatch else out).append(
                 (
-                    f"node address {', '.join(map(str, held))} on {iface}, which "
+                    f"node address {', '.join(map(str, held))} on {iface}{mismatch}, which "
                     f"{', '.join(n for n, _ in nics)} {'is' if len(nics) == 1 else 'are'} "
                     f"plugged into",
                     tuple(src for _, src in nics),
                 )
             )
-        for how, bridge, through in _nics_through_vlan(px, iface, vms):
-            out.append(
+        for how, bridge, through, mismatch in _nics_through_vlan(px, iface, vms):
+            (opens if mismatch else out).append(
                 (
-                    f"node address {', '.join(map(str, held))} on {iface}, {how}, which "
-                    f"{', '.join(n for n, _ in through)} "
+                    f"node address {', '.join(map(str, held))} on {iface}, {how}{mismatch}, "
+                    f"which {', '.join(n for n, _ in through)} "
                     f"{'reaches' if len(through) == 1 else 'reach'} through {bridge}",
                     tuple(src for _, src in through),
                 )
             )
-    return out
+    return out, opens
+
+
+def _tag_protocol(px: ProxmoxHost, dev: str) -> str:
+    """The protocol of VLAN device `dev`'s own tag: its stanza's `vlan-protocol` (ifupdown2
+    addons/vlan.py: "vlan protocol", default 802.1q, validvals 802.1q and 802.1ad); a VLAN
+    device without one, or one a name alone makes, tags 802.1Q."""
+    attrs = px.interfaces.get().values.get(dev, {}) if px.interfaces.known else {}
+    proto = (attrs.get("vlan-protocol") or [""])[0].strip().lower()
+    return "802.1ad" if proto == "802.1ad" else "802.1Q"
+
+
+def _guest_tag_protocol(px: ProxmoxHost, bridge: str) -> str:
+    """The protocol of a guest's `tag=` on `bridge`: a VLAN-aware bridge tags with its
+    `bridge-vlan-protocol` (ifupdown2 addons/bridge.py: "bridge vlan protocol", default
+    802.1q, validvals 802.1q and 802.1ad); on a VLAN-unaware one Proxmox VE adds a VLAN device
+    with no protocol (pve-common src/PVE/Network.pm activate_bridge_vlan_slave: `ip link add
+    link IFACE name IFACE.TAG type vlan id TAG`), 802.1Q."""
+    attrs = px.interfaces.get().values.get(bridge, {}) if px.interfaces.known else {}
+    aware = (attrs.get("bridge-vlan-aware") or [""])[0].strip().lower()
+    proto = (attrs.get("bridge-vlan-protocol") or [""])[0].strip().lower()
+    return "802.1ad" if aware in IFUPDOWN_TRUE and proto == "802.1ad" else "802.1Q"
+
+
+def _tag_mismatch(
+    px: ProxmoxHost, protos: list[str], pprotos: list[str], bridge: str, vid: str
+) -> str:
+    """Where the node's VLAN stack (tag protocols `protos`, outer first) meets a guest bridge's
+    port stack (`pprotos`) and the guests' `tag=` `vid` on `bridge` with a tag of another
+    protocol at the same level: the text naming both (", tagged 802.1ad VLAN 30 where the
+    guests' tag is 802.1Q VLAN 30"), else "". An 802.1ad tag (TPID 0x88a8) and an 802.1Q tag
+    (0x8100) of one id are one segment or two as the physical switch treats them (R52V-3)."""
+    for i, (mine, theirs) in enumerate(zip(protos, pprotos, strict=False)):
+        if mine != theirs:
+            return f", tagged {mine} at level {i + 1} where the guest bridge's port tags {theirs}"
+    if vid and len(protos) > len(pprotos):
+        mine, theirs = protos[len(pprotos)], _guest_tag_protocol(px, bridge)
+        if mine != theirs:
+            return f", tagged {mine} VLAN {vid} where the guests' tag is {theirs} VLAN {vid}"
+    return ""
 
 
 def _nics_through_vlan(
     px: ProxmoxHost, iface: str, vms: Sequence[Vm]
-) -> list[tuple[str, str, list[tuple[str, Source]]]]:
+) -> list[tuple[str, str, list[tuple[str, Source]], str]]:
     """The guest NICs that reach the node's interface `iface` over a VLAN of another device,
     as (how, the guests' bridge, the NICs): `iface` is VLAN N of DEVICE (`_vlan_of`), or a
     bridge with such a port (`bridge-ports bond0.50`), and DEVICE is a port of another bridge
@@ -3658,7 +3728,8 @@ def _nics_through_vlan(
     (pve-common src/PVE/Network.pm $bridge_add_interface, `bridge vlan add ... vid N pvid
     untagged` on the guest's tap, N egressing tagged on the uplink): one external VLAN, so
     the migration segment is the guests' (R48E-3: `_nics_on` looked at the address's own
-    bridge or BRIDGE.N only)."""
+    bridge or BRIDGE.N only). The fourth item names a tag of the other protocol where the
+    stacks meet (`_tag_mismatch`, R52V-3), "" where they agree."""
     if not px.interfaces.known:
         return []
     values = px.interfaces.get().values
@@ -3695,20 +3766,33 @@ def _nics_through_vlan(
                 todo += " ".join(attrs.get("bond-slaves", []) + attrs.get("bond-ports", [])).split()
         return out
 
+    def protos(dev: str) -> list[str]:
+        """The tag protocols of `dev`'s VLAN stack, outer first, as `stack` walks it."""
+        out: list[str] = []
+        seen: set[str] = set()
+        while dev not in seen:
+            seen.add(dev)
+            under, vid = _vlan_of(px, dev)
+            if not vid:
+                break
+            out.insert(0, _tag_protocol(px, dev))
+            dev = under
+        return out
+
     def tagged(vids: list[str], raw: str) -> str:
         return " in ".join(f"VLAN {v}" for v in reversed(vids)) + f" of {raw}"
 
-    # (how, the device under the VLANs, their ids outer first)
-    entries: list[tuple[str, str, list[str]]] = []
+    # (how, the device under the VLANs, their ids outer first, their tag protocols)
+    entries: list[tuple[str, str, list[str], list[str]]] = []
     raw, vid = _vlan_of(px, iface)
     # a VLAN of a bridge (BRIDGE.N) is `_nics_on`'s own rule
     if vid and not ports(raw):
         under, vids = stack(iface)
-        entries.append((tagged(vids, under), under, vids))
+        entries.append((tagged(vids, under), under, vids, protos(iface)))
     for p in ports(iface):
         under, vids = stack(p)
         if vids:
-            entries.append((f"whose port {p} is {tagged(vids, under)}", under, vids))
+            entries.append((f"whose port {p} is {tagged(vids, under)}", under, vids, protos(p)))
     # R48E-4: a device a stanza's command creates on another (`ip link add link vmbr1 name mig
     # type macvlan`, `... type vlan id 30`)
     if made := px.interfaces.get().command_links().get(iface):
@@ -3717,14 +3801,18 @@ def _nics_through_vlan(
         under, vids = stack(link)
         vids = vids + ([lvid] if lvid else [])
         how = f"{article} {kind} of {link}" + (f" on VLAN {lvid}" if lvid else "")
-        entries.append((how, under, vids))
-    out: list[tuple[str, str, list[tuple[str, Source]]]] = []
-    for how, under, vids in entries:
+        # the command's own tag: `ip link add ... type vlan` tags 802.1Q unless `protocol`
+        # says otherwise, which command_links does not record (a lead of round 52)
+        entries.append((how, under, vids, protos(link) + (["802.1Q"] if lvid else [])))
+    out: list[tuple[str, str, list[tuple[str, Source]], str]] = []
+    for how, under, vids, vprotos in entries:
         # the bridge `under` itself, and each bridge whose port sends through a device sharing
         # a link with `under` (R51V-2: eno1.30 where eno1 is a slave of bond0, vmbr0's port),
         # the port's own VLANs a prefix of these (a guest on VLAN 30 takes frames of VLAN 40
         # in VLAN 30 in, inner tag and all)
-        reach: list[tuple[str, list[str], str]] = [(under, [], "")] if ports(under) else []
+        reach: list[tuple[str, list[str], str, list[str]]] = (
+            [(under, [], "", [])] if ports(under) else []
+        )
         for b in sorted(values) if vids else []:
             for p in ports(b) if b not in (iface, under) else []:
                 pdev, pvids = stack(p)
@@ -3736,14 +3824,15 @@ def _nics_through_vlan(
                         if under in links(pdev)
                         else f" (sharing a link with {pdev})"
                     )
-                    reach.append((b, pvids, via))
-        for b, pvids, via in reach:
+                    reach.append((b, pvids, via, protos(p)))
+        for b, pvids, via, pprotos in reach:
             if vids[: len(pvids)] != pvids:
                 continue
             rest = vids[len(pvids) :]
             nics = _nics_on(px, f"{b}.{rest[0]}" if rest else b, vms)
             if nics and not any(o[:2] == (how + via, b) for o in out):
-                out.append((how + via, b, nics))
+                mismatch = _tag_mismatch(px, vprotos, pprotos, b, rest[0] if rest else "")
+                out.append((how + via, b, nics, mismatch))
     return out
 
 
@@ -3805,7 +3894,7 @@ def _unseen_migration_address(
             f"{iface} takes a leased address (`iface {iface} {how[0]}`), {via}, and "
             f"{', '.join(n for n, _ in through)} {'reaches' if len(through) == 1 else 'reach'} "
             f"it through {bridge}"
-            for via, bridge, through in _nics_through_vlan(px, iface, vms)
+            for via, bridge, through, _ in _nics_through_vlan(px, iface, vms)
         )
     if files := [file for file, _ in read.unread]:
         out.append(
@@ -3814,6 +3903,20 @@ def _unseen_migration_address(
             "bridges"
         )
     return out
+
+
+def _tag_protocol_question(node: str, network: str) -> str:
+    """The question of a migration VLAN beside a guest VLAN of the same id tagged in the other
+    protocol (R52V-3)."""
+    return (
+        f"Does the physical network keep node {node}'s migration traffic ({network}, datacenter."
+        "cfg `migration: network=`) apart from the guests' VLAN of the same id in the other tag "
+        "protocol (802.1ad, TPID 0x88a8, against 802.1Q, TPID 0x8100)? Evidence: the "
+        "configuration of the physical switch ports the node's links connect to (the tag "
+        "protocol each accepts and the VLANs each carries, a QinQ tunnel port's outer VLAN). "
+        "Pass: the switch carries the two as separate segments, or drops one of them; fail: it "
+        "forwards both into the one VLAN."
+    )
 
 
 def _unseen_question(node: str, network: str) -> str:
