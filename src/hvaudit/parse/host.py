@@ -3349,6 +3349,40 @@ def _sudo_runas(
     return accounts
 
 
+#: The accounts QEMU runs as where qemu.conf sets no `user`: libvirt's build-time QEMU_USER
+#: (libvirt meson.build, driver_qemu: "libvirt-qemu" where /etc/os-release names ubuntu,
+#: debian or arch; "qemu" for fedora, gentoo and suse, RHEL and CentOS having ID_LIKE=fedora).
+QEMU_BUILD_USERS = ("libvirt-qemu", "qemu")
+
+
+def _qemu_accounts(ev: HostEvidence) -> set[str]:
+    """The accounts QEMU runs as, for the sudo and doas rules that act as them: qemu.conf's
+    `user` (qemu.conf: "The user for QEMU processes run by the system instance. It can be
+    specified as a user name or as a user id. The qemu driver will try to parse this value
+    first as a name and then, if the name doesn't exist, as a user id"; "+N" is always the
+    uid N), else (unset, or the file unread) the build defaults the passwd file holds. QEMU
+    runs as that account and libvirt's DAC driver hands it every VM's disk images and devices
+    (libvirt's DAC security driver "is responsible for managing UID/GID changes to the QEMU
+    process, and any files/disks/devices assigned to it", libvir-list, the driver's first
+    patch; security_dac.c), so whoever runs commands as it reads and rewrites every VM's
+    disks and reaches every QEMU's memory (same uid): an administrator of the hypervisor
+    (R52A-1, a team decision). Read in libvirt's qemu.conf and meson.build (found with
+    `search`)."""
+    uid_names: dict[str, str] = {}
+    passwd = ev.get(_file("/etc/passwd"))
+    for name, uid, _, _ in _nss_entries(passwd.text if passwd.state == "ok" else "", 7):
+        uid_names.setdefault(str(uid), name)
+    read = _read_conf(ev, "/etc/libvirt/qemu.conf")
+    user = None if isinstance(read, Fact) else read[1].get("user")
+    if not isinstance(user, str) or not user:
+        return {n for n in QEMU_BUILD_USERS if n in uid_names.values()}
+    if user.startswith("+") and digits(user[1:]):
+        return {uid_names.get(str(int(user[1:])), user)}
+    if user not in uid_names.values() and digits(user):
+        return {uid_names.get(str(int(user)), user)}
+    return {user}
+
+
 def _by_file(text: str) -> dict[str, list[str]]:
     """`grep -r -H "" FILES...` output as each file's lines, in file order."""
     files: dict[str, list[str]] = {}
@@ -4162,12 +4196,14 @@ def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fac
     # and the account podman.service's User= runs it as from the next start (R33A-1)
     chained.extend((["ALL"], {uid_names.get(runner, runner)}, "") for runner in daemons[2])
     # users who may act as an account that is itself an administrator (through sudoers or a
-    # group) administer too: resolved until nothing changes
+    # group) administer too, and so do those who may act as QEMU's account (R52A-1): resolved
+    # until nothing changes
+    qemu_accounts = _qemu_accounts(ev)
     grown = True
     while grown:
         grown = False
         for users, runas, chain_file in chained:
-            if runas & principals:
+            if runas & (principals | qemu_accounts):
                 known = set(principals)
                 for item in users:
                     add(item, frozenset())

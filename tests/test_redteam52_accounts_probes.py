@@ -1,0 +1,120 @@
+"""Red-team round 52 probes: who administers the hypervisor (r52-accounts)
+
+Harness: libvirt's test driver serves one plain VM and host evidence comes from `ReplayRunner`
+(conftest's hardened Debian host: qemu.conf user = "libvirt-qemu"), through the real collector,
+parser and engine; each test asserts the exact status and message of HVA-142.
+
+Team decision (R51A's lead): a sudo or doas rule that runs commands as QEMU's own account
+counts its principals as administrators for HVA-142: that account owns every VM's disk images
+and runs every QEMU.
+
+Findings (R52A-n):
+- R52A-1 (false pass, the team decision) HVA-142: parse.host _sudo_runas gives the accounts a
+  rule acts as, and _admins counted the rule's users only where one of those accounts is
+  itself an administrator: `%staff ALL=(libvirt-qemu) ALL` (and `NOPASSWD: /usr/bin/qemu-img`,
+  `(libvirt-qemu:libvirt-qemu)`, qemu.conf's own `user = "vmrun"` or `"+990"`, Fedora's
+  build default `qemu` with qemu.conf's user unset, doas's `permit :staff as libvirt-qemu`)
+  passed "2 administrative principal(s) (limit 3): alice, root" with staff's bob and carol
+  uncounted, while QEMU runs as that account and libvirt's DAC driver hands it every VM's
+  disks and devices (qemu.conf user: "The user for QEMU processes run by the system
+  instance", a name, else a uid, "+N" a uid; libvirt meson.build: QEMU_USER "libvirt-qemu"
+  on Debian, Ubuntu and Arch, "qemu" on Fedora, RHEL, Gentoo and SUSE). Now parse.host
+  _qemu_accounts (qemu.conf's user, else the build defaults passwd holds) joins the
+  administrators in _admins' chain: acting as one of them counts the rule's users.
+
+Held: acting as an account that neither administers nor runs QEMU (`(deploy)`; libvirt-qemu
+where qemu.conf names another user; doas `as tss`) adds no one; `(#64055)` counted on main
+already (a #uid Runas is not resolved: every such rule counts).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HARDENED_HOST
+from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
+
+SUDOERS = str(HARDENED_HOST["sudoers"][0])
+"""Debian's /etc/sudoers as `grep -r -H ""` prints it (conftest)."""
+QEMU_CONF = str(HARDENED_HOST["/etc/libvirt/qemu.conf"])
+FEDORA_QEMU = "qemu:x:107:107:qemu user:/:/sbin/nologin\n"
+"""Fedora's qemu account (qemu.conf leaves user unset: libvirt's build default, qemu)."""
+VMRUN = "vmrun:x:990:990::/var/lib/vmrun:/usr/sbin/nologin\n"
+
+
+def _sudo(*rules: str) -> dict[str, object]:
+    """The hardened sudoers plus RULES in /etc/sudoers (bob and carol in group staff)."""
+    text = SUDOERS + "".join(f"/etc/sudoers:{r}\n" for r in rules)
+    return {**BASE, "sudoers": (text, 0)}
+
+
+def _conf(user: str | None) -> str:
+    """qemu.conf with `user` set to USER, or without a user line."""
+    body = QEMU_CONF.replace('user = "libvirt-qemu"\n', "")
+    return body if user is None else f'user = "{user}"\n' + body
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        # Debian: qemu.conf user = libvirt-qemu
+        (_sudo("%staff ALL=(libvirt-qemu) ALL"), FAIL4),
+        (_sudo("%staff ALL=(libvirt-qemu) NOPASSWD: /usr/bin/qemu-img"), FAIL4),
+        (_sudo("%staff ALL=(libvirt-qemu:libvirt-qemu) ALL"), FAIL4),
+        (_sudo("%staff ALL=(#64055) ALL"), FAIL4),
+        # qemu.conf's own account, by name and by "+uid"
+        (
+            {
+                **_sudo("%staff ALL=(vmrun) ALL"),
+                "/etc/passwd": str(BASE["/etc/passwd"]) + VMRUN,
+                "/etc/libvirt/qemu.conf": _conf("vmrun"),
+            },
+            FAIL4,
+        ),
+        (
+            {
+                **_sudo("%staff ALL=(vmrun) ALL"),
+                "/etc/passwd": str(BASE["/etc/passwd"]) + VMRUN,
+                "/etc/libvirt/qemu.conf": _conf("+990"),
+            },
+            FAIL4,
+        ),
+        # Fedora: user unset, libvirt's build default qemu
+        (
+            {
+                **_sudo("%staff ALL=(qemu) ALL"),
+                "/etc/passwd": str(BASE["/etc/passwd"]) + FEDORA_QEMU,
+                "/etc/libvirt/qemu.conf": _conf(None),
+            },
+            FAIL4,
+        ),
+        # doas as QEMU's account
+        ({**BASE, "/etc/doas.conf": "permit :staff as libvirt-qemu\n"}, FAIL4),
+    ],
+)
+def test_acting_as_qemu_administers(
+    host_scan, overrides: dict[str, object], expected: tuple[str, str]
+) -> None:
+    """R52A-1: a sudo or doas rule letting staff run commands as QEMU's account counts staff."""
+    assert _142(host_scan(overrides)) == expected
+
+
+DEPLOY = "deploy:x:991:991::/srv/deploy:/usr/sbin/nologin\n"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {**_sudo("%staff ALL=(deploy) ALL"), "/etc/passwd": str(BASE["/etc/passwd"]) + DEPLOY},
+        # qemu.conf names its own account: libvirt-qemu is QEMU's no longer
+        {
+            **_sudo("%staff ALL=(libvirt-qemu) ALL"),
+            "/etc/passwd": str(BASE["/etc/passwd"]) + VMRUN,
+            "/etc/libvirt/qemu.conf": _conf("vmrun"),
+        },
+        {**BASE, "/etc/doas.conf": "permit :staff as tss\n"},
+    ],
+)
+def test_acting_as_another_account_held(host_scan, overrides: dict[str, object]) -> None:
+    """Held: acting as an account that neither administers nor runs QEMU adds no one."""
+    assert _142(host_scan(overrides)) == PASS2
