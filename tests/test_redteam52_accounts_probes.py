@@ -25,6 +25,15 @@ Findings (R52A-n):
 Held: acting as an account that neither administers nor runs QEMU (`(deploy)`; libvirt-qemu
 where qemu.conf names another user; doas `as tss`) adds no one; `(#64055)` counted on main
 already (a #uid Runas is not resolved: every such rule counts).
+
+Tally: 1 finding (1 false pass); 11 cases, 7 failed on main before the fix (R52A-1: 7 of 8;
+the `#64055` case and 3 held cases pass on main too).
+
+Leads left:
+- The %G lead (team decision 2), the missing-include PAM lead, RKE2 under OpenRC and
+  addAdminRule with an unread argument were not reached yet.
+- swtpm_user (default tss): acting as it reads every VM's vTPM state; qemu.conf's `group`
+  (the group the DAC driver gives every image) as a sudo `(:group)` is not counted.
 """
 
 from __future__ import annotations
