@@ -1248,6 +1248,10 @@ class HostFacts:
     journald_boot: Fact[JournaldBoot | None] = field(default_factory=_na)
     """log_forwarding and journal_discards as the next boot gives them, where a journald
     configuration file under /run changes them (R51L-1); None where none does."""
+    log_daemon_runtime: Fact[tuple[str, ...]] = field(default_factory=_na)
+    """The files of systemd-journald.service and rsyslog.service (their drop-ins, or the unit
+    itself) in a unit directory under /run that no boot writes again, each setting something:
+    the log daemons run now as they set, and the next boot starts them without (R52L-1)."""
     audit_daemon: Fact[bool] = field(default_factory=_na)
     audit_sink: Fact[tuple[bool, tuple[str, ...]]] = field(default_factory=_na)
     """(auditd writes its log, the dispatcher plugins that are active): auditd.conf write_logs

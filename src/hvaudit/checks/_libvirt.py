@@ -216,6 +216,37 @@ _STDERR_FILE = re.compile(r"=(?:file|append|truncate):(\S+) in ")
 def judged_at_boot(
     ctx: Context, judge: Callable[[Context], Iterable[Outcome]]
 ) -> Iterator[Outcome]:
+    """_judged_with_boot's outcomes, each host's pass asked where a file of systemd-journald's
+    or rsyslog's own unit under /run (HostFacts.log_daemon_runtime) sets how the log daemon
+    runs now: the next boot starts it without (systemctl(1) --runtime), which hvaudit does not
+    judge, so the pass rests on it (R52L-1, the team's decision: a pass never rests on a /run
+    file of the log daemons' units, as of libvirt's)."""
+    hosts = {h.name: h for h in ctx.deployment.hosts}
+    for o in _judged_with_boot(ctx, judge):
+        h = hosts.get(o.subject.name) if o.subject.type == "host" else None
+        run = h.facts.log_daemon_runtime.value if h is not None else None
+        if h is None or not run or o.status is not Status.PASS:
+            yield o
+            continue
+        paths = " and ".join(run)
+        yield manual(
+            o.subject,
+            f"{o.message}, but that rests on the log daemons as {paths} (systemd-journald's or "
+            "rsyslog's unit under /run) starts them, which the next boot drops; hvaudit does not "
+            "judge their start without it",
+            *o.evidence,
+            *h.facts.log_daemon_runtime.sources,
+            question=f"Does a unit or script on host {h.name} write {paths} again at every "
+            "boot, before systemd-journald and rsyslog start, or do they start without it with "
+            "the same command line, environment and logging settings? Evidence: `systemctl cat "
+            f"systemd-journald.service rsyslog.service` after a boot on {h.name}. Pass: yes, "
+            "at every boot, as it stands now; fail: no (the next boot starts them otherwise).",
+        )
+
+
+def _judged_with_boot(
+    ctx: Context, judge: Callable[[Context], Iterable[Outcome]]
+) -> Iterator[Outcome]:
     """`judge`'s outcomes (HVA-213's, HVA-200's), each host's pass asked where the next boot
     gives libvirt's daemons other log outputs or logging variables (LibvirtHost.log_boot:
     one only `systemctl set-environment` set, which no boot keeps, R48L-1, or a unit drop-in

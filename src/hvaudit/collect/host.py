@@ -1314,6 +1314,14 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # manager read them, with what `systemctl set-environment` / `import-environment` changed
     # since, which every service it starts next takes (R45L-1).
     CommandProbe("systemd-manager-environment", ("systemctl", "show-environment")),
+    # The log daemons' own units as systemd merges them (systemctl(1) cat, as libvirt-units):
+    # a drop-in of theirs under /run (`systemctl edit --runtime`) sets how they start now
+    # (rsyslogd(8) -f names another configuration; LogLevelMax=, StandardOutput=), and the next
+    # boot drops it (R52L-1)
+    CommandProbe(
+        "log-daemon-units",
+        ("systemctl", "cat", "--no-pager", "systemd-journald.service", "rsyslog.service"),
+    ),
     # journald.conf(5) drop-ins: they override journald.conf (the one sorted last wins).
     CommandProbe(
         "journald-conf-d",

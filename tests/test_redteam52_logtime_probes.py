@@ -1,0 +1,197 @@
+"""Red-team round 52 probes: logging (r52-logtime)
+
+Harness: conftest's hardened Debian 12 host (rsyslog with imuxsock forwarding over TLS,
+libvirtd.conf's log_outputs unset: the journal) replayed through the real collector, parser
+and engine (host_scan), with the log daemons' own units (the log-daemon-units artefact,
+`systemctl cat --no-pager systemd-journald.service rsyslog.service`) set per case. Each test
+asserts the exact status and message of HVA-200 and HVA-213, and the question where one is
+asked.
+
+Findings (R52L-n):
+- R52L-1 (false pass) HVA-200, HVA-213: round 52's team decision 2, R48L-5's class in the log
+  daemons' own units. A drop-in of rsyslog.service or systemd-journald.service under /run
+  (`systemctl edit --runtime`: systemctl(1) --runtime, "make changes only temporarily, so
+  that they are lost on the next reboot ... not made in subdirectories of /etc but in /run")
+  decides how the daemon runs now and the next boot drops it. hvaudit did not collect these
+  units at all: a /run drop-in's `ExecStart=/usr/sbin/rsyslogd -n -iNONE` over an /etc
+  drop-in's `-f /etc/rsyslog-local.conf` (rsyslogd(8) -f: "Specify an alternative
+  configuration file instead of /etc/rsyslog.conf") passed HVA-200 ("logs forwarded over
+  TLS") and HVA-213 on the running rsyslogd, where the next boot starts rsyslogd on a
+  configuration hvaudit does not read; likewise a /run drop-in of systemd-journald.service.
+  Now the collector reads both units (log-daemon-units), parse.host._log_daemon_runtime names
+  their files under /run that set anything (HostFacts.log_daemon_runtime; a whole unit
+  `systemctl edit --runtime --full` writes there too; generators' /run/systemd/generator*
+  are written again at every boot and do not count), and _libvirt.judged_at_boot asks a pass
+  resting on them, naming the files; a fail stands.
+
+Held (kept as tests): the same drop-in under /etc (pass); a /run drop-in holding only
+comments (pass); a generator's drop-in under /run/systemd/generator (pass); a fail with a /run
+drop-in stays a fail (rsyslogd not running: HVA-200).
+
+Probed by script, then as these tests, on main (351af6ff): the three R52L-1 cases passed
+HVA-200 and HVA-213, the fourth HVA-213 (the artefact was never collected nor read); the held
+cases give the same there.
+
+Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail, 0 wording; 7 cases in 1 test
+function; 4 failed on main before the fix (all passed wrongly); the 3 held pass there too.
+
+Leads left:
+- The /run drop-in's start is asked, not judged: the next boot's ExecStart= (-f) and
+  journald's credentials (LoadCredential=/SetCredential= of journal.*) could be read from the
+  units without it, so that a pass where both pass stands.
+- `systemctl enable --runtime rsyslog` (a /run/systemd/system/*.wants link) and an rsyslog
+  disabled for the next boot are not weighed; a whole libvirtd.service unit under
+  /run/systemd/system (not a drop-in) is not dropped by _boot_unit_text (".d/" only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import messages, outcomes
+
+OVER_TLS = "logs forwarded over TLS to logs.example.internal"
+JOURNAL = "libvirtd.conf: log_outputs unset (the journal)"
+RSYSLOG_UNIT = (
+    "# /lib/systemd/system/rsyslog.service\n[Unit]\nDescription=System Logging Service\n"
+    "Requires=syslog.socket\n\n[Service]\nType=notify\n"
+    "ExecStart=/usr/sbin/rsyslogd -n -iNONE\nStandardOutput=null\nRestart=on-failure\n\n"
+    "[Install]\nWantedBy=multi-user.target\nAlias=syslog.service\n"
+)
+JOURNALD_UNIT = (
+    "# /lib/systemd/system/systemd-journald.service\n[Unit]\nDescription=Journal Service\n\n"
+    "[Service]\nExecStart=/lib/systemd/systemd-journald\nType=notify\nRestart=always\n"
+)
+LOCAL_ONLY = (
+    "[Service]\nExecStart=\nExecStart=/usr/sbin/rsyslogd -n -iNONE -f /etc/rsyslog-local.conf\n"
+)
+DEFAULT_START = "[Service]\nExecStart=\nExecStart=/usr/sbin/rsyslogd -n -iNONE\n"
+RUN_RS = "/run/systemd/system/rsyslog.service.d/override.conf"
+ETC_RS = "/etc/systemd/system/rsyslog.service.d/override.conf"
+RUN_JD = "/run/systemd/system/systemd-journald.service.d/override.conf"
+GEN_RS = "/run/systemd/generator/rsyslog.service.d/50-x.conf"
+
+
+def _units(*files: tuple[str, str]) -> tuple[str, int]:
+    """log-daemon-units: Debian 12's units, each followed by its drop-ins, as `systemctl cat`
+    prints them."""
+    journald = "".join(f"\n# {p}\n{t}" for p, t in files if "journald" in p)
+    rsyslog = "".join(f"\n# {p}\n{t}" for p, t in files if "rsyslog" in p)
+    return f"{JOURNALD_UNIT}{journald}\n{RSYSLOG_UNIT}{rsyslog}", 0
+
+
+def _rests(message: str, paths: str) -> str:
+    return (
+        f"{message}, but that rests on the log daemons as {paths} (systemd-journald's or "
+        "rsyslog's unit under /run) starts them, which the next boot drops; hvaudit does not "
+        "judge their start without it"
+    )
+
+
+def _question(paths: str) -> str:
+    return (
+        f"Does a unit or script on host hv1 write {paths} again at every boot, before "
+        "systemd-journald and rsyslog start, or do they start without it with the same "
+        "command line, environment and logging settings? Evidence: `systemctl cat "
+        "systemd-journald.service rsyslog.service` after a boot on hv1. Pass: yes, at every "
+        "boot, as it stands now; fail: no (the next boot starts them otherwise)."
+    )
+
+
+NOT_RUNNING = (
+    "no running forwarder sends the host's logs to a remote destination (configured but not "
+    "running: rsyslogd (logs.example.internal))"
+)
+
+
+@pytest.mark.parametrize(
+    ("drops", "processes", "expected", "asked"),
+    [
+        # R52L-1: a /run drop-in's default start over /etc's -f local-only configuration
+        (
+            [(ETC_RS, LOCAL_ONLY), (RUN_RS, DEFAULT_START)],
+            None,
+            {
+                "HVA-200": ("manual", _rests(OVER_TLS, RUN_RS)),
+                "HVA-213": ("manual", _rests(JOURNAL, RUN_RS)),
+            },
+            RUN_RS,
+        ),
+        # R52L-1: a /run drop-in of journald's own unit
+        (
+            [(RUN_JD, "[Service]\nLogLevelMax=info\nStandardOutput=null\n")],
+            None,
+            {
+                "HVA-200": ("manual", _rests(OVER_TLS, RUN_JD)),
+                "HVA-213": ("manual", _rests(JOURNAL, RUN_JD)),
+            },
+            RUN_JD,
+        ),
+        # R52L-1: a whole rsyslog unit under /run (`systemctl edit --runtime --full`)
+        (
+            [("/run/systemd/system/rsyslog.service", RSYSLOG_UNIT.split("\n", 1)[1])],
+            None,
+            {
+                "HVA-200": ("manual", _rests(OVER_TLS, "/run/systemd/system/rsyslog.service")),
+                "HVA-213": ("manual", _rests(JOURNAL, "/run/systemd/system/rsyslog.service")),
+            },
+            "/run/systemd/system/rsyslog.service",
+        ),
+        # held: the same drop-ins under /etc, which the boot keeps
+        (
+            [(ETC_RS, DEFAULT_START)],
+            None,
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+            "",
+        ),
+        # held: a /run drop-in holding only comments sets nothing
+        (
+            [(RUN_RS, "# ExecStart=/usr/sbin/rsyslogd -f /etc/x.conf\n[Service]\n")],
+            None,
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+            "",
+        ),
+        # held: a generator's drop-in, written again at every boot
+        (
+            [(GEN_RS, DEFAULT_START)],
+            None,
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+            "",
+        ),
+        # R52L-1 (HVA-213) and held (HVA-200): a fail with a /run drop-in stays a fail
+        # (rsyslogd not running), the journal's pass is asked
+        (
+            [(RUN_RS, DEFAULT_START)],
+            (
+                "    1 root     /sbin/init\n  401 root     /sbin/auditd\n"
+                "  700 root     /usr/sbin/libvirtd --timeout 120\n"
+                "  402 _chrony   /usr/sbin/chronyd -F 1\n",
+                0,
+            ),
+            {"HVA-200": ("fail", NOT_RUNNING), "HVA-213": ("manual", _rests(JOURNAL, RUN_RS))},
+            RUN_RS,
+        ),
+    ],
+)
+def test_log_daemon_units_under_run(
+    host_scan: Any,
+    drops: list[tuple[str, str]],
+    processes: tuple[str, int] | None,
+    expected: dict[str, tuple[str, str]],
+    asked: str,
+) -> None:
+    overrides: dict[str, Any] = {"log-daemon-units": _units(*drops)}
+    if processes is not None:
+        overrides["processes"] = processes
+    a = host_scan(overrides)
+    for check, (status, message) in expected.items():
+        assert outcomes(a, check)["hv1"] == status, check
+        assert messages(a, check)["hv1"] == message, check
+    questions = {
+        r.outcome.question
+        for r in a.results
+        if r.outcome.subject.type == "host" and r.check.id in expected and r.outcome.question
+    }
+    assert questions == ({_question(asked)} if asked else set())
