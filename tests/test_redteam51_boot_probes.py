@@ -49,9 +49,9 @@ Findings (R51B-n):
 - R51B-5 (false pass) HVA-181, HVA-180 (parse.host._sh_quote_open, _sh_lines): a backslash
   ending a line outside quotes joins the next line to its command (POSIX Shell Command
   Language 2.2.1 Escape Character), so after an `echo` line ending in a backslash,
-  GRUB_CMDLINE_LINUX_DEFAULT="quiet" or GRUB_DEFAULT=0 is an argument of echo, but it was read as an assignment: HVA-181 passed over
-  mitigations=off, HVA-180 over the pin to the older kernel. Now such a line is "in a
-  continued command" (unsettled; R47B-4's question).
+  GRUB_CMDLINE_LINUX_DEFAULT="quiet" or GRUB_DEFAULT=0 is an argument of echo, but it was
+  read as an assignment: HVA-181 passed over mitigations=off, HVA-180 over the pin to the
+  older kernel. Now such a line is "in a continued command" (unsettled; R47B-4's question).
 
 Held (kept as tests): an assignment after the body closes (a `fi`, a `)`, a here-document's
 delimiter) stands (R51B-1); branches that differ, an if without else, a branch with another
@@ -73,6 +73,13 @@ of HVA-181, 1 of HVA-180); its 3 held cases passed before and after. R51B-5: on 
 after.
 
 Leads left:
+- mds=off alone (probed by script, not kept): the conftest CPU reports mds "Not affected", so
+  it passes rightly; on an MDS- and TAA-affected CPU HVA-181 fails it, though the kernel's
+  parameter docs say an active TAA (or MMIO, RFDS) mitigation keeps the shared VERW clearing
+  on (mds=off "can be prevented by an active TAA mitigation"): a possible wrong fail, never a
+  false pass; mitigations=/spectre_v2=/pti= duplicates read last-wins and held.
+- A computed GRUB_DISTRIBUTOR (Debian's `lsb_release -i -s`) is not evaluated from
+  /etc/os-release: any "X GNU/Linux" is taken as 10_linux's (R47B-5).
 - R51B-3: only HVA-180 and HVA-181 name a refused file in the question; checks.base.unknown's
   generic question (every other check) and a joint question of several parts do not yet.
 - HVA-181 passes "none unmitigated" where the boot-cmdline probe failed outright (grubenv
