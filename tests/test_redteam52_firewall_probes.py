@@ -40,6 +40,20 @@ Findings (R52F-n):
   questions, now naming it), keeps the old question where the table is shown, and names
   `nft list ruleset` where it was not read.
 
+- R52F-3 (false pass; round 51's lead) HVA-301, HVA-313 (HVA-302, HVA-303 alike): under
+  pve-firewall a compiled rule `-p udplite` (or `-p 136`) with one port, range or name
+  (`IN DROP -p udplite -dport 53`) passed, though pve-firewall writes it as `-p udplite
+  --dport 53` (src/PVE/Firewall.pm ipt_rule_to_cmds: `--match multiport` only for a list,
+  parse_port_name_number_or_range) and iptables parses `--dport` only through the protocol's
+  own match (iptables/xshared.c command_default, "Try loading protocol": load_proto ->
+  find_proto XTF_TRY_LOAD), and it has none for udplite (extensions/libxt_udp.c registers
+  "udp" alone; no libxt_udplite in any stored iptables; the kernel's xt_tcpudp.c has a
+  "udplite" match userspace does not parse for): iptables-restore fails on the option and
+  pve-firewall's whole update with it. A list goes to multiport, which takes udplite
+  (libxt_multiport.c check_proto -> proto_to_name) and asks getservbyname(NAME, "udplite"),
+  which netbase's file answers for no name. Now parse.proxmox_model._ipt_update_refused reads
+  both (`_PORT_MATCH` udplite/136); R39F's held `-p 136 -dport 443` becomes a list.
+
 Held (kept as tests): R52F-1: a DROP only in a chain INPUT does not reach and in FORWARD
 (iptables-save), a forward-hook nft chain with policy drop and an input chain whose rule
 matches an interface named "drop" (a value, not a verdict) and accepts: nothing filters
@@ -50,12 +64,13 @@ proves nothing.
 
 Probed by script: none beyond the tests.
 
-Tally: 2 findings (R52F-1 a wrong fail, the team's decision 1; R52F-2 a missed fail, the
-team's decision 2); 11 cases in 2 test functions; 8 failed on main before the fixes (R52F-1's
-5, R52F-2's 3); 3 held. Older tests follow in a separate commit: R51F-1's fails now collect
-an empty nft ruleset (the fixture's inet filter table is the admin's own filter), rounds
-40/41/45's and L19-8P/L19-12P's proxmox-firewall questions name that table, and R40F-5's VM
-fails (no table inet proxmox-firewall: no VM chain).
+Tally: 3 findings (R52F-1 a wrong fail, the team's decision 1; R52F-2 a missed fail, the
+team's decision 2; R52F-3 a false pass, 3 cases); 15 cases in 3 test functions; 11 failed on
+main before the fixes (R52F-1's 5 and R52F-2's 3, landed dd08a927; R52F-3's 3); 4 held.
+Older tests follow in separate commits: R51F-1's fails now collect an empty nft ruleset (the
+fixture's inet filter table is the admin's own filter), rounds 40/41/45's and
+L19-8P/L19-12P's proxmox-firewall questions name that table, R40F-5's VM fails (no table inet
+proxmox-firewall: no VM chain), and R39F's held one udplite port is a list (R52F-3).
 
 Leads left: a VM's HVA-303 fails under the admin's own filter (no VM chain of the daemon is
 in force) even where the admin's forward-hook rules filter guests: a team decision; IPv6
@@ -75,7 +90,9 @@ from test_pve_leads18 import _node
 from test_pve_leads19b import HOST, _text
 from test_redteam35_proxmox_probes import _files
 from test_redteam36_firewall_probes import BOTH
-from test_redteam51_firewall_probes import NFT_EMPTY, REFUSAL, REFUSED_RULE, UDP_ONLY
+from test_redteam45_firewall_probes import NETBASE
+from test_redteam45_firewall_probes import _node as _node45
+from test_redteam51_firewall_probes import HELD_PASS, NFT_EMPTY, REFUSAL, REFUSED_RULE, UDP_ONLY
 
 NODE_CHECKS = ("HVA-301", "HVA-302", "HVA-313")
 ASK = (
@@ -326,3 +343,57 @@ def test_r52f_2_proxmox_firewall_refusal_judged_by_nft(
     proxmox-firewall in `nft list ruleset` and nothing else filtering input fails the node and
     its VMs (was a question); the admin's own filter asks as in R52F-1; nft unread names it."""
     assert _pmxfw(tmp_path, nft, save) == expected
+
+
+# --- R52F-3: `-p udplite` with one port: iptables has no udplite match ------------------------
+
+NOT_READ = (
+    ", so iptables-restore refuses the whole update of pve-firewall: the rules it applied "
+    "before (if any) stay, which `iptables-save` on the node shows (PVEFW chains; not read: "
+    "command not found)"
+)
+
+
+def _udplite(why: str) -> dict[str, tuple[str, str]]:
+    asked = ("manual", f"evidence unavailable: host.fw line 8 {why}{NOT_READ}")
+    return {"HVA-301": asked, "HVA-313": asked}
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        pytest.param(
+            "IN DROP -p udplite -dport 53",
+            _udplite(
+                "`-p udplite -dport 53`: iptables has no udplite match to read `--dport` (its "
+                "udp match is `udp` only)"
+            ),
+            id="udplite-one-port",
+        ),
+        pytest.param(
+            "IN DROP -p 136 -sport 53:60",
+            _udplite(
+                "`-p 136 -sport 53:60`: iptables has no udplite match to read `--sport` (its "
+                "udp match is `udp` only)"
+            ),
+            id="p136-one-range",
+        ),
+        pytest.param(
+            "IN DROP -p udplite -dport domain,53",
+            _udplite(
+                "`-p udplite -dport domain,53`: the node's /etc/services gives `domain` no "
+                "udplite port (iptables getservbyname)"
+            ),
+            id="udplite-multiport-name",
+        ),
+        pytest.param("IN DROP -p udplite -dport 53,54", HELD_PASS, id="held-udplite-multiport"),
+    ],
+)
+def test_r52f_3_udplite_port_refuses_the_update(
+    tmp_path: Path, rules: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """R52F-3 (false pass): `-p udplite`/`-p 136` with one port, range or name makes
+    pve-firewall write `--dport X`, which iptables parses only through a udplite match it does
+    not have (libxt_udp registers `udp` alone): the whole update is refused (was a pass); a
+    list goes to multiport, which takes udplite and asks getservbyname(NAME, "udplite")."""
+    assert _node45(tmp_path, rules, NETBASE, nft=False) == expected

@@ -2218,6 +2218,9 @@ def _port_name_refused(items: list[tuple[str, str]], services: dict[str, int]) -
 #: then getprotobynumber), whose port parser asks getservbyname for its own protocol
 #: (extensions/libxt_tcp.c parse_tcp_ports `xtables_parse_port(buffer, "tcp")`, libxt_dccp.c
 #: `"dccp"`, udp and sctp alike; libxt_multiport's ports under the rule's protocol name).
+#: udplite and 136: a list (more than one item: Firewall.pm parse_port_name_number_or_range)
+#: goes to multiport, which takes udplite (libxt_multiport.c check_proto -> proto_to_name)
+#: and parses each name with getservbyname(NAME, "udplite") (R52F-3).
 _PORT_MATCH = {
     "tcp": "tcp",
     "6": "tcp",
@@ -2227,6 +2230,8 @@ _PORT_MATCH = {
     "132": "sctp",
     "dccp": "dccp",
     "33": "dccp",
+    "udplite": "udplite",
+    "136": "udplite",
 }
 
 
@@ -2313,12 +2318,34 @@ def _ipt_update_refused(
         and isinstance(opts := r.get("options"), dict)
         and (proto := _PORT_MATCH.get(str(opts.get("proto") or ""), ""))
         for key in ("dport", "sport")
+        # udplite: one item is refused below, whatever it is; a list's names here
+        if proto != "udplite" or "," in str(opts.get(key) or "")
         for item in str(opts.get(key) or "").split(",")
         for side in item.strip().split(":")
         if side
         and not re.fullmatch(r"[0-9]+", side, re.A)
         and side in keyed
         and proto not in protocols.get(side, frozenset())
+    ]
+    # `-p udplite` (or 136) with one port, range or name: pve-firewall writes `--dport X` /
+    # `--sport X` (Firewall.pm ipt_rule_to_cmds, a list only through `--match multiport`), which
+    # iptables parses only through the protocol's own match (iptables/xshared.c command_default
+    # "Try loading protocol": load_proto -> find_proto(name, XTF_TRY_LOAD)), and iptables has no
+    # udplite match (its libxt_udp registers "udp" alone; the kernel's xt_tcpudp has one, but
+    # no iptables extension parses for it): the option is unknown, iptables-restore fails and
+    # the whole update with it (R52F-3)
+    failing += [
+        f"{name} line {r.get('line')} `-p {opts['proto']} -{key} {opts[key]}`: iptables has no "
+        f"udplite match to read `--{key}` (its udp match is `udp` only)"
+        for name, rules in files
+        for r in rules
+        if r.get("enabled")
+        and not r.get("errors")
+        and not r.get("pve_refused")
+        and isinstance(opts := r.get("options"), dict)
+        and str(opts.get("proto") or "") in ("udplite", "136")
+        for key in ("dport", "sport")
+        if str(opts.get(key) or "") not in ("", "0") and "," not in str(opts.get(key))
     ]
     if failing:
         px.firewall_update_refused = True
