@@ -89,11 +89,13 @@ def test_r39f_2_drop_by_number_takes_the_named_ports(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "rules",
     [
-        "IN ACCEPT -p 136 -dport 443\n",
+        # a list (iptables' multiport): one port under udplite refuses pve-firewall's whole
+        # update, iptables having no udplite match for `--dport` (R52F-3)
+        "IN ACCEPT -p 136 -dport 443,444\n",
         "IN REJECT -p 33\nIN ACCEPT -source 2.0.0.0/8 -p dccp\nIN ACCEPT -source 3.0.0.0/8 -p 33\n",
     ],
 )
 def test_r39f_held(tmp_path: Path, rules: str) -> None:
-    """Held: one port by number, and a REJECT by number before the pool by name and number."""
+    """Held: two ports by number, and a REJECT by number before the pool by name and number."""
     assert _hva301(tmp_path / "node", rules) == ("pass", "cluster firewall on, input policy DROP")
     assert _vm(tmp_path / "vm", rules) == ("pass", "1 interface(s) behind the VM firewall")
