@@ -75,7 +75,7 @@ proxmox-firewall: no VM chain), and R39F's held one udplite port is a list (R52F
 Leads left: a VM's HVA-303 fails under the admin's own filter (no VM chain of the daemon is
 in force) even where the admin's forward-hook rules filter guests: a team decision; IPv6
 under pve-firewall (ip6tables-save not collected: an `ip6tables` INPUT policy DROP alone is
-not read); `-p udplite -dport`; AnyIP DNAT (`ip route show table local`, not collected).
+not read); `-p udplite` under proxmox-firewall (not probed); AnyIP DNAT (`ip route show table local`, not collected).
 """
 
 from __future__ import annotations
