@@ -44,6 +44,7 @@ from hvaudit.collect.host import (
     QEMU_LABEL_ARGV,
     QEMU_MAPS_ARGV,
     QEMU_STATUS_ARGV,
+    SECRET_SIZE_ARGV,
     TIME_DAEMON_PROBES,
     VIRT_ADMIN_LOG_OUTPUTS,
     HostCollector,
@@ -847,6 +848,9 @@ class ReplayRunner:
         if argv[: len(QEMU_LABEL_ARGV)] == QEMU_LABEL_ARGV and argv[-1].startswith("/proc/"):
             pid = argv[-1].split("/")[2]
             return self._answer(f"qemu-label-{pid}", False)
+        if argv[: len(SECRET_SIZE_ARGV)] == SECRET_SIZE_ARGV:
+            # a secret file's size, keyed by its path (R52D-1)
+            return self._answer(f"secret-size:{argv[-1]}", False)
         if argv[: len(LIBVIRT_ENVIRON_ARGV)] == LIBVIRT_ENVIRON_ARGV:
             pid = argv[-1].split("/")[2]
             return self._answer(f"libvirt-environ-{pid}", False)

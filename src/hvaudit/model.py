@@ -174,6 +174,9 @@ class Graphics:
     """VNC: the XML's `websocket` port (a number, or -1 for one libvirt allocates): libvirt's
     -vnc then has a bare `websocket=PORT`, on the display's host while the display has that
     one listener (R51D-3)."""
+    secret_unread: tuple[str, ...] = ()
+    """VNC: (what names it, what answers it) where a raw `-set vnc.default.password-secret`
+    gives libvirt's VNC a secret the bundle does not show empty or set (R52D-1); () else."""
     closed: str = ""
     """VNC: why raw `-set vnc.default.password*` arguments leave no client a way in: QEMU
     refuses to start with both `password` and `password-secret`, or asks for a password
@@ -1350,6 +1353,10 @@ class HostFacts:
     """(pid, program, libvirt socket path, command line) of each process other than libvirt's
     own daemons whose command line names a libvirt read-write socket (socat, ssh -R ...)."""
     qemu_processes: Fact[tuple[QemuProcess, ...]] = field(default_factory=_na)
+    secret_file_sizes: dict[str, int | str] = field(default_factory=dict)
+    """Per file a running QEMU reads a console password from (hvaudit.parse.qemu_args.
+    password_secret_files): its size in bytes, or why it was not read (R52D-1). A file no
+    running QEMU names, or a bundle collected before, is absent."""
     vm_helpers: Fact[tuple[QemuProcess, ...]] = field(default_factory=_na)
     """The helpers libvirt starts and labels for VMs (virtiofsd, swtpm, passt, its dbus-daemon,
     qemu-pr-helper), with their LSM label where read."""

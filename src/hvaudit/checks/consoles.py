@@ -107,6 +107,10 @@ class _Verdict:
     """The console types for whose SASL libvirt gives QEMU SASL_CONF_PATH (its own VNC or
     SPICE console under vnc_sasl = 1 or spice_sasl = 1; both where qemu.conf is unread): a raw
     -vnc or -spice with sasl=on reads that directory, else SASL's built-in one (R45D-4)."""
+    secret_sizes: Mapping[str, int | str] = field(default_factory=dict)
+    """The host's secret files' sizes (HostFacts.secret_file_sizes, R52D-1)."""
+    secrets: list[tuple[str, str]] = field(default_factory=list)
+    """VNC servers whose password secret may be empty, and what answers it (_unread_secret)."""
     hidden_bus: list[str] = field(default_factory=list)
     """Raw dbus displays on a session bus whose <qemu:env> value the bundle redacts (R48D-4)."""
     opaque: list[str] = field(default_factory=list)
@@ -435,6 +439,7 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
         r = _Verdict(scope=loopback_scope(h), guests=others, guests6=others6, own=own)
         r.vsock_guests = [how for vm, how in vsocks.get(v.host, []) if vm != v.name]
         r.sasl_env = _sasl_env(h, v)
+        r.secret_sizes = h.facts.secret_file_sizes
         r.session_bus = v.session_bus
         # a <console> repeating a <serial> names the same spiceport
         r.spice_ports = list(
@@ -564,6 +569,19 @@ def console_exposure(ctx: Context) -> Iterator[Outcome]:
                     "; ".join([*r.proven, *r.opaque, *r.loop_groups]),
                     *refs,
                     question=asked[0] if len(asked) == 1 else f"(1) {asked[0]} (2) {asked[1]}",
+                )
+            )
+        if r.secrets:
+            asks.append(
+                manual(
+                    s,
+                    "; ".join(r.proven),
+                    *refs,
+                    question=f"Is the password of the VNC server(s) of VM {v.name} "
+                    f"({_and([w for w, _ in r.secrets])}) non-empty? Evidence: "
+                    f"{_and(list(dict.fromkeys(e for _, e in r.secrets)))} on host {h.name}. "
+                    "Pass: the secret holds a non-empty password; fail: it is empty, the "
+                    "empty password, which QEMU's VNC server accepts from any client.",
                 )
             )
         if r.hidden_bus:
@@ -1375,12 +1393,21 @@ def _raw_console_verdict(
     auth = [k for k in ("password", "sasl") if _on(o, k)]
     # a secret object whose data is empty gives the server the empty password, which it
     # accepts (_empty_secret, R48D-3): no authentication
-    empty = _empty_secret(o.get("password-secret", ""), objects)
-    auth += ["password-secret"] if o.get("password-secret") and not empty else []
+    empty = _empty_secret(o.get("password-secret", ""), objects, r.secret_sizes)
+    # a secret the bundle does not show empty or set is asked (_unread_secret, R52D-1)
+    unread, answers = _unread_secret(o.get("password-secret", ""), objects, r.secret_sizes)
+    auth += ["password-secret"] if o.get("password-secret") and not (empty or unread) else []
     if o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
         auth.append("tls-creds")
     if not off:
         r.proven.append(f"{shown}: loopback only")
+    elif unread and not [a for a in auth if a != "sasl"]:
+        # the password comes before SASL (vnc_display_setup_auth), so only it decides
+        r.proven.append(
+            f"{shown}: a VNC server on {off[0] or 'every address'} whose "
+            f"password-secret={o['password-secret']} names {unread}"
+        )
+        r.secrets.append((shown, answers))
     elif auth == ["sasl"]:
         # SASL alone: which mechanisms it offers is the SASL configuration's, asked as for
         # libvirt's vnc_sasl (R41D-2): ui/vnc.c vnc_display_setup_auth takes the password
@@ -1405,20 +1432,22 @@ def _raw_console_verdict(
         )
 
 
-def _empty_secret(secret: str, objects: dict[str, dict[str, str]]) -> str:
+def _empty_secret(
+    secret: str, objects: dict[str, dict[str, str]], sizes: Mapping[str, int | str]
+) -> str:
     """How the raw `-object secret` named `secret` holds an empty password ("" where it does
-    not, or is not among the arguments). QEMU's crypto/secret.c qcrypto_secret_load_data takes
-    `data` as it is (`*outputlen = strlen(secret->data)`), so `data=` (a redacted bundle
-    keeps an empty value: hvaudit.redact._qemu_prop) is the empty password, and ui/vnc.c
-    vnc_display_open sets it (`vd->password = qcrypto_secret_lookup_as_utf8(passwordSecret,
-    errp)`); protocol_client_auth_vnc refuses only where no password is set (`if
-    (!vs->vd->password)`) and builds the DES key from the zero-padded password, so any client
-    answering for the empty password gets in (R48D-3). A `file=` secret is the file's whole
-    content (qcrypto_secret_load_data: `g_file_get_contents(secret->file, &data, &length,
-    ...)`, `*outputlen = length`), so `file=/dev/null`, which reads as end of file at once
-    (null(4): "Reads from /dev/null always return end of file"), is the empty password as
-    well (R51D-1); any other file, an encrypted secret (`keyid=`) or base64 data is taken at
-    its word (a lead)."""
+    not, is not known to, or is not among the arguments: _unread_secret). QEMU's
+    crypto/secret.c qcrypto_secret_load_data takes `data` as it is (`*outputlen =
+    strlen(secret->data)`), so `data=` (a redacted bundle keeps an empty value:
+    hvaudit.redact._qemu_prop) is the empty password, and ui/vnc.c vnc_display_open sets it
+    (`vd->password = qcrypto_secret_lookup_as_utf8(passwordSecret, errp)`);
+    protocol_client_auth_vnc refuses only where no password is set (`if (!vs->vd->password)`)
+    and builds the DES key from the zero-padded password, so any client answering for the
+    empty password gets in (R48D-3). A `file=` secret is the file's whole content
+    (qcrypto_secret_load_data: `g_file_get_contents(secret->file, &data, &length, ...)`,
+    `*outputlen = length`), so `file=/dev/null`, which reads as end of file at once (null(4):
+    "Reads from /dev/null always return end of file"), is the empty password as well
+    (R51D-1), and so is any file the collector's `stat` found 0 bytes long (R52D-1)."""
     o = objects.get(secret) if secret else None
     if o is None or o.get("qom-type") != "secret" or o.get("keyid"):
         return ""
@@ -1426,7 +1455,61 @@ def _empty_secret(secret: str, objects: dict[str, dict[str, str]]) -> str:
         return f"-object secret {secret} with empty data"
     if "data" not in o and posixpath.normpath(o.get("file") or "x") in _EMPTY_FILES:
         return f"-object secret {secret} reading file={o['file']}, which is always empty"
+    if "data" not in o and sizes.get(o.get("file") or "") == 0:
+        return f"-object secret {secret} reading file={o['file']}, which `stat` found 0 bytes long"
     return ""
+
+
+def _unread_secret(
+    secret: str, objects: dict[str, dict[str, str]], sizes: Mapping[str, int | str]
+) -> tuple[str, str]:
+    """(what leaves it open, what answers it) where the raw `-object secret` named `secret`
+    may hold the empty password and the bundle does not show whether it does; ("", "") where
+    it shows (_empty_secret). hvaudit never reads a secret file, only its size on a running
+    QEMU (hvaudit.collect.host.SECRET_SIZE_ARGV): a file not stat'ed, or that `stat` did not
+    read, is asked (R52D-1). An encrypted secret (`keyid=`): QEMU's crypto/secret_common.c
+    qcrypto_secret_decrypt decrypts the (base64-decoded, `format=base64`) ciphertext with
+    AES-256-CBC and strips as many bytes as the last one says, refusing more than 16 or more
+    than the ciphertext ("Incorrect number of padding bytes"), so one 16-byte block can
+    decrypt to the empty password and a longer ciphertext cannot: the ciphertext's length
+    decides, which a redacted `data` hides and a file's size shows (24 base64 characters
+    hold one block). A base64 `data` without keyid is taken at its word (a lead)."""
+    o = objects.get(secret) if secret else None
+    if o is None or o.get("qom-type") != "secret":
+        return "", ""
+    path = o.get("file") or ""
+    if "data" in o and o.get("keyid"):
+        data = o["data"]
+        block = 24 if o.get("format") == "base64" else 16
+        if data != REDACTED and len(data) > block:
+            return "", ""
+        return (
+            f"-object secret {secret} encrypted with keyid={o['keyid']}, whose ciphertext "
+            + ("the bundle redacts" if data == REDACTED else f"is {len(data)} characters long"),
+            "the length of its data= in the VM's QEMU arguments (one 16-byte AES block, 24 "
+            "base64 characters, can decrypt to the empty password; QEMU's crypto/"
+            "secret_common.c strips up to 16 padding bytes)",
+        )
+    if "data" in o or not path or posixpath.normpath(path) in _EMPTY_FILES:
+        return "", ""
+    size = sizes.get(path)
+    block = 24 if o.get("format") == "base64" else 16
+    if isinstance(size, int) and (size > block if o.get("keyid") else size > 0):
+        return "", ""
+    if size == 0 and not o.get("keyid"):
+        return "", ""
+    why = (
+        "was not collected (no running QEMU of the scan names it)"
+        if size is None
+        else f"is {size} bytes (one 16-byte AES block can decrypt to the empty password)"
+        if isinstance(size, int)
+        else size
+    )
+    keyid = f" encrypted with keyid={o['keyid']}" if o.get("keyid") else ""
+    return (
+        f"-object secret {secret} reading file={path}{keyid}, whose size {why}",
+        f"`stat -L -c %s {path}` (the file's size, never its content)",
+    )
 
 
 #: files that read as end of file at once, whatever the host (null(4)): a secret read from
@@ -1709,6 +1792,7 @@ def _vnc_set(g: Graphics, args: tuple[str, ...], h: Host) -> Graphics:
     left as they are (a lead)."""
     listens = list(g.listens)
     password = g.password
+    secret_unread: tuple[str, ...] = ()
     secret = ""
     secret_set = ""
     password_set = ""
@@ -1759,10 +1843,13 @@ def _vnc_set(g: Graphics, args: tuple[str, ...], h: Host) -> Graphics:
             f"QEMU does not start it (ui/vnc.c: \"'password' flag is redundant with "
             f"'password-secret'\"): a QEMU argument {secret_set} beside password=on ({flag})"
         )
-    elif secret and not _empty_secret(secret, objects):
+    elif secret and not _empty_secret(secret, objects, h.facts.secret_file_sizes):
         # the secret's password, read as the raw -vnc's password-secret is (R50D-1), whatever
-        # an earlier -set turned off (R51D-2)
+        # an earlier -set turned off (R51D-2); one the bundle does not show set is asked
+        # (_unread_secret, R52D-1)
         password, password_off = Fact.of(True), False
+        unread, answers = _unread_secret(secret, objects, h.facts.secret_file_sizes)
+        secret_unread = (f"a QEMU argument {secret_set} naming {unread}", answers) if unread else ()
     elif password_set and not password_off and not secret and asked == "":
         # password on and nothing sets one: every client refused (R51D-2)
         closed = (
@@ -1791,11 +1878,12 @@ def _vnc_set(g: Graphics, args: tuple[str, ...], h: Host) -> Graphics:
         g.tls_anon,
         g.tls_x509,
         g.closed,
-    ):
+    ) and not secret_unread:
         return g
     return dataclasses.replace(
         g,
         closed=closed,
+        secret_unread=secret_unread,
         listens=tuple(listens),
         password=password,
         password_off=password_off,
@@ -2098,6 +2186,9 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
             r.settings.append(f"{t}_tls = 1")
         if not has_pw:
             r.settings.append(f"{t}_password (the default password of consoles without one)")
+        elif g.secret_unread:
+            r.proven.append(f"{t} on {where}: its password {g.secret_unread[0]}")
+            r.secrets.append((f"{t} on {where}", g.secret_unread[1]))
         return
     tls, tsrc = conf_value(h, "qemu.conf", f"{t}_tls")
     r.refs.append(tsrc)
@@ -2108,6 +2199,11 @@ def _network_console(h: Host, g: Graphics, where: str, r: _Verdict) -> None:
         return
     if has_pw is None:
         r.hidden_password = g.password
+        return
+    if g.secret_unread:
+        # the password a -set's secret gives: whether it is empty is asked (R52D-1)
+        r.proven.append(f"{t} on {where} with TLS, its password {g.secret_unread[0]}")
+        r.secrets.append((f"{t} on {where}", g.secret_unread[1]))
         return
     r.proven.append(
         f"{t} on {where} with TLS and a password"

@@ -6,6 +6,7 @@ of it only reads. The parser (`hvaudit.parse.host`) refers to the same artefact 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -1437,6 +1438,21 @@ QEMU_MAPS_ARGV: tuple[str, ...] = ("grep", "-F", " (deleted)")
 #: attr/apparmor/current where the kernel has it (aa-unconfined reads only that one when it
 #: exists: AppArmor merge request 801). Two files: the pid is appended to each.
 QEMU_LABEL_ARGV: tuple[str, ...] = ("grep", "-a", "-H", "")
+#: Per file a running QEMU reads a console password from (`-object secret,file=PATH` named by a
+#: `password-secret`: hvaudit.parse.qemu_args.password_secret_files): its size in bytes only,
+#: never its content (stat(1) `%s`, "total size, in bytes"; -L follows a link as QEMU's
+#: g_file_get_contents does). Size 0 is the empty password, which QEMU's VNC server accepts
+#: (R52D-1). The path, hostile text from the process list, is one argv word after `--`.
+SECRET_SIZE_ARGV: tuple[str, ...] = ("stat", "-L", "-c", "%s", "--")
+
+
+def secret_size_name(path: str) -> str:
+    """The command artefact name of the size of secret file `path` (a digest of the path, so
+    no text of it reaches a bundle path)."""
+    return (
+        "qemu-secret-size-"
+        + hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    )
 
 
 def file_artefact(path: str) -> str:
@@ -1549,6 +1565,24 @@ class HostCollector:
                     self.runner.run(probe.argv, probe.timeout),
                     allow_rc=True,
                 )
+        # imported here: hvaudit.parse imports this module
+        from hvaudit.parse.qemu_args import password_secret_files
+
+        secret_files = [
+            path
+            for m in map(_QEMU.match, lines)
+            if m
+            for path in password_secret_files(m.string[m.start(3) :].split())
+        ]
+        for path in list(dict.fromkeys(secret_files))[:256]:
+            argv = (*SECRET_SIZE_ARGV, path)
+            self._store(
+                writer,
+                command_artefact(secret_size_name(path)),
+                " ".join(argv),
+                self.runner.run(argv, 5.0),
+                allow_rc=True,
+            )
         for pid in pids[:4096]:
             self._pid_probe(
                 writer, "qemu-status", pid, (*QEMU_STATUS_ARGV, f"/proc/{int(pid)}/status")

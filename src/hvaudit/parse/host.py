@@ -54,6 +54,7 @@ from hvaudit.collect.host import (
     file_artefact,
     libvirt_admin_socket,
     libvirt_socket,
+    secret_size_name,
 )
 from hvaudit.errors import InputError
 from hvaudit.model import (
@@ -112,6 +113,7 @@ from hvaudit.parse.pam import (
     succeeds_without,
     unread_auth_files,
 )
+from hvaudit.parse.qemu_args import password_secret_files
 from hvaudit.parse.rsyslog import expired_by_default, rsyslog_forwarding
 from hvaudit.redact import REDACTED
 from hvaudit.safexml import parse_xml
@@ -874,6 +876,7 @@ def parse_host_facts(bundle: Bundle) -> HostFacts:
     f.listeners = _socket_units(ev, ev.fact(_cmd("listeners"), _listeners))
     f.vsock_listeners = _socket_units(ev, _vsock_listeners(ev))
     f.qemu_processes = _qemu(ev, processes)
+    f.secret_file_sizes = _secret_file_sizes(ev, processes)
     f.vm_helpers = _vm_helpers(ev, processes, f.qemu_processes)
     f.ceph_osd = _running(processes, ("ceph-osd",), lambda names: bool(names))
     f.virtiofs_daemons = _virtiofs_daemons(processes)
@@ -11276,6 +11279,25 @@ def _qemu(ev: HostEvidence, processes: Fact[str]) -> Fact[tuple[QemuProcess, ...
             )
         )
     return Fact.of(tuple(out), *processes.sources)
+
+
+def _secret_file_sizes(ev: HostEvidence, processes: Fact[str]) -> dict[str, int | str]:
+    """The size of each file a running QEMU reads a console password from, as `stat -L -c %s`
+    printed it (hvaudit.collect.host.SECRET_SIZE_ARGV), or why it was not read (R52D-1)."""
+    if not processes.known:
+        return {}
+    out: dict[str, int | str] = {}
+    for line in processes.get().splitlines():
+        m = re.match(r"^\s*[0-9]+\s+\S+\s+((?:\S*qemu\S*|\S*/kvm|kvm)(?:\s.*|))$", line)
+        for path in password_secret_files(m.group(1).split()) if m else []:
+            got = ev.get(_cmd(secret_size_name(path)))
+            size = got.text.strip()
+            if got.state == "ok" and got.rc == 0 and size.isascii() and size.isdigit():
+                out[path] = int(size)
+            else:
+                why = got.reason or got.text.strip() or f"exit status {got.rc}"
+                out[path] = f"was not read (`stat -L -c %s`: {why[:200]})"
+    return out
 
 
 def _after_daemon(ev: HostEvidence, processes: Fact[str], pid: int) -> str:

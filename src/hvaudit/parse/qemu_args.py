@@ -1262,3 +1262,32 @@ def pflash_secure(args: Iterable[str]) -> tuple[str, str] | None:
         if driver == "cfi.pflash01" and prop == "secure":
             last = (o.shown(), value)
     return last
+
+
+#: A console's `password-secret` naming a secret object: `-vnc ...,password-secret=ID`, `-set
+#: vnc.default.password-secret=ID`, `-spice ...,password-secret=ID` or JSON's
+#: `"password-secret":"ID"` (qemu-options.hx).
+_PASSWORD_SECRET = re.compile(r'password-secret(?:=|"\s*:\s*")([^,"\s}]+)')
+
+
+def password_secret_files(args: Iterable[str]) -> list[str]:
+    """The absolute paths of the files that the `-object secret` a console's
+    `password-secret` names reads its password from (`file=`): QEMU's crypto/secret.c
+    qcrypto_secret_load_data takes the file's whole content, so the file's size tells an
+    empty password from a set one (the collector stats it, never reading it: R52D-1). Files
+    of encrypted secrets (`keyid=`) are listed too; relative paths, which resolve against
+    QEMU's working directory, are not."""
+    words = tuple(args)
+    named = {m.group(1) for w in words for m in _PASSWORD_SECRET.finditer(w)}
+    out: list[str] = []
+    for o in qemu_options(words):
+        path = o.props.get("file", "")
+        if (
+            o.name == "object"
+            and o.kind == "secret"
+            and o.props.get("id") in named
+            and path.startswith("/")
+            and "data" not in o.props
+        ):
+            out.append(path)
+    return list(dict.fromkeys(out))
