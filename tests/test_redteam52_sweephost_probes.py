@@ -34,7 +34,15 @@ Findings:
   ("systemctl was not found, though PID 1 is systemd"), which each reader reports unread (the
   team's decision of round 52); a PID 1 that does not show systemd keeps today's reading.
 
+- R52S-4 (false pass) HVA-132, HVA-034 (false n/a): every systemctl probe recorded absent and
+  the process list collected but not read (ps absent, or exited 1): whether PID 1 is systemd
+  is unknown, yet "no systemd" was read, so libvirtd.service's command line (--config FILE,
+  --listen) went unread while libvirtd is not running: HVA-132 passed "auth_unix_rw = polkit"
+  and HVA-034 was n/a. Now those probes are unread there too ("systemctl was not found and the
+  process list was not read"); a bundle where some systemctl probe ran keeps its reading.
+
 Held:
+- no systemctl and the process list read (PID 1 /sbin/init): HVA-132 passes as before.
 - systemctl not found where PID 1 is /sbin/init (systemd or not: it does not tell),
   /sbin/openrc-init or runit: no systemd to start the KSM units, HVA-061 passes.
 - the hardened host with libvirt's stock polkit declarations (unix.monitor and the anonymous
@@ -46,8 +54,8 @@ Older tests changed: none (the replay host's new answers keep their verdicts).
 
 Probed by script: none.
 
-Tally: 3 findings (3 false pass, one with a false n/a); 12 cases; 6 failed on main before the
-fixes.
+Tally: 4 findings (4 false pass, two with a false n/a); 17 cases; 10 failed on main before
+the fixes.
 
 Leads left: see the report.
 """
@@ -57,6 +65,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import HARDENED_HOST, messages, outcomes
+from hvaudit.collect.host import COMMANDS
 
 POLKIT_ACTIONS_RUN = "`grep -R -H -E '<action|<allow_' /usr/share/polkit-1/actions`"
 
@@ -191,3 +200,33 @@ def test_systemctl_absent_without_systemd_pid1_holds(host_scan, pid1: str) -> No
     a = host_scan({"ksm-units": None, "processes": _pid1(pid1)})
     assert outcomes(a, "HVA-061") == {"hv1": "pass"}
     assert messages(a, "HVA-061") == {"hv1": "KSM is off"}
+
+
+PS_REFUSED = ("", 1, 'error: unknown user-defined format specifier "user"\n')
+NO_SYSTEMCTL = {p.name: None for p in COMMANDS if p.argv[0] == "systemctl"}
+UNKNOWN_PID1 = (
+    "evidence unavailable: libvirtd is not running and libvirt's service units were not read "
+    "(systemctl was not found and the process list was not read: whether PID 1 is systemd is "
+    "unknown): whether libvirtd.service starts it with --config FILE (another file than "
+    "/etc/libvirt/libvirtd.conf) is unknown"
+)
+
+
+@pytest.mark.parametrize("ps", [None, PS_REFUSED], ids=["ps-absent", "ps-failed"])
+@pytest.mark.parametrize("check_id", ["HVA-132", "HVA-034"])
+def test_no_systemctl_with_ps_unread_is_asked(host_scan, ps, check_id: str) -> None:
+    """R52S-4 (false pass) HVA-132, HVA-034 (false n/a): no systemctl probe ran and the
+    process list was not read: whether PID 1 is systemd is unknown, so libvirtd.service's
+    command line (--config, --listen) is unread; on main HVA-132 passed "auth_unix_rw =
+    polkit" and HVA-034 was n/a "no libvirt TLS listener"."""
+    a = host_scan({**NO_SYSTEMCTL, "processes": ps})
+    assert outcomes(a, check_id) == {"hv1": "manual"}
+    assert messages(a, check_id) == {"hv1": UNKNOWN_PID1}
+
+
+def test_no_systemctl_with_ps_read_holds(host_scan) -> None:
+    """Held: no systemctl and the process list read (PID 1 /sbin/init, libvirtd running):
+    today's reading, HVA-132 passes."""
+    a = host_scan(NO_SYSTEMCTL)
+    assert outcomes(a, "HVA-132") == {"hv1": "pass"}
+    assert messages(a, "HVA-132") == {"hv1": "libvirtd.conf: auth_unix_rw = polkit"}

@@ -368,9 +368,32 @@ class HostEvidence:
                         f"systemctl was not found, though PID 1 is systemd ({pid1})",
                         src,
                     )
+                # the process list collected and not read, and no systemctl probe ran: whether
+                # PID 1 is systemd is unknown, so "no systemd" is no reading to pass on (R52S-4)
+                ps = self.bundle.entry(_cmd("processes"))
+                if (
+                    ps is not None
+                    and (ps.status != "ok" or ps.rc != 0)
+                    and not self._systemctl_ran()
+                ):
+                    return Got(
+                        "failed",
+                        "",
+                        entry.rc,
+                        "systemctl was not found and the process list was not read: whether "
+                        "PID 1 is systemd is unknown",
+                        src,
+                    )
             return Got(entry.status, "", entry.rc, entry.reason or entry.stderr, src)
         data = self.bundle.files[artefact]
         return Got("ok", self.bundle.text(artefact), entry.rc, entry.stderr, src, data)
+
+    def _systemctl_ran(self) -> bool:
+        """Whether any systemctl probe of the bundle ran (systemctl was found)."""
+        return any(
+            (e := self.bundle.entry(a)) is not None and e.status == "ok"
+            for a in SYSTEMCTL_ARTEFACTS
+        )
 
     def _pid1_systemd(self) -> str:
         """PID 1's command where the process list shows it is systemd, else ""."""
