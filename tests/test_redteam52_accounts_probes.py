@@ -21,17 +21,31 @@ Findings (R52A-n):
   on Debian, Ubuntu and Arch, "qemu" on Fedora, RHEL, Gentoo and SUSE). Now parse.host
   _qemu_accounts (qemu.conf's user, else the build defaults passwd holds) joins the
   administrators in _admins' chain: acting as one of them counts the rule's users.
+- R52A-2 (needless question, team decision 2, the `%G` lead of rounds 42 to 51) HVA-142: a
+  sudoers `%G` (directly or through a User_Alias) and a pam_group users field `%G` naming a
+  group /etc/group lacks, with nsswitch's group line `files` alone, were "%ops (members not
+  read)" and asked, while no group by that name exists: sudo's plugins/sudoers/match.c
+  usergr_matches tests user_in_group (getgrnam through NSS), asking the group plugin for a
+  Unix group only with `group_plugin` and `always_query_group_plugin`; libpam's
+  pam_modutil_ingroup.c pam_modutil_user_in_group_common returns 0 `if (grp == NULL)`. Now
+  parse.host _admins' no_such_group reads such a name as no one (sudo: unless a Defaults
+  sets group_plugin); any other group source, no group line, or an unread nsswitch.conf
+  keeps the question.
 
 Held: acting as an account that neither administers nor runs QEMU (`(deploy)`; libvirt-qemu
 where qemu.conf names another user; doas `as tss`) adds no one; `(#64055)` counted on main
-already (a #uid Runas is not resolved: every such rule counts).
+already (a #uid Runas is not resolved: every such rule counts). R52A-2: `group: files sss`,
+`files systemd`, `files ldap` (pam_group), no group line, and `Defaults group_plugin=...,
+always_query_group_plugin` keep "%ops (members not read)" and its question.
 
-Tally: 1 finding (1 false pass); 11 cases, 7 failed on main before the fix (R52A-1: 7 of 8;
-the `#64055` case and 3 held cases pass on main too).
+Tally: 2 findings (1 false pass, 1 needless question); 19 cases, 10 failed on main before the
+fixes (R52A-1: 7 of 8, the `#64055` case and 3 held cases passing on main too; R52A-2: 3 of
+3, 5 held).
 
 Leads left:
-- The %G lead (team decision 2), the missing-include PAM lead, RKE2 under OpenRC and
-  addAdminRule with an unread argument were not reached yet.
+- The missing-include PAM lead, RKE2 under OpenRC and addAdminRule with an unread argument
+  were not reached yet. A local group with no member at all under `passwd: files` (nobody)
+  and a `%#gid` no group names still ask.
 - swtpm_user (default tss): acting as it reads every VM's vTPM state; qemu.conf's `group`
   (the group the DAC driver gives every image) as a sudo `(:group)` is not counted.
 """
@@ -127,3 +141,66 @@ DEPLOY = "deploy:x:991:991::/srv/deploy:/usr/sbin/nologin\n"
 def test_acting_as_another_account_held(host_scan, overrides: dict[str, object]) -> None:
     """Held: acting as an account that neither administers nor runs QEMU adds no one."""
     assert _142(host_scan(overrides)) == PASS2
+
+
+FILES_ONLY = "passwd: files\ngroup: files\n"
+OPS_SUDO = "%ops ALL=(ALL:ALL) ALL"
+OPS_LOGIN = "sshd;*;%ops;Al0000-2400;sudo\n"
+"""pam_group granting sudo at login to the members of ops (group.conf(5) users field %G)."""
+
+
+def _ops_asked(who: str) -> tuple[str, str]:
+    """HVA-142's question for WHO, a principal whose members are not read."""
+    listed = ", ".join(sorted([f"{who} (members not read)", "alice", "root"]))
+    return (
+        "manual",
+        f"3 administrative principal(s) (limit 3): {listed}; "
+        f"the members of {who} are not in the evidence",
+    )
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {**_sudo(OPS_SUDO), "/etc/nsswitch.conf": FILES_ONLY},
+        {
+            **_sudo("User_Alias OPS = %ops, alice", "OPS ALL=(ALL) ALL"),
+            "/etc/nsswitch.conf": FILES_ONLY,
+        },
+        {**BASE, "/etc/security/group.conf": OPS_LOGIN, "/etc/nsswitch.conf": FILES_ONLY},
+    ],
+)
+def test_group_no_source_holds_adds_nobody(host_scan, overrides: dict[str, object]) -> None:
+    """R52A-2: a %G naming a group /etc/group lacks, nsswitch's group line `files` alone."""
+    assert _142(host_scan(overrides)) == PASS2
+
+
+PLUGIN = 'Defaults group_plugin="group_file.so /etc/sudo.group", always_query_group_plugin'
+
+
+@pytest.mark.parametrize(
+    ("overrides", "who"),
+    [
+        ({**_sudo(OPS_SUDO), "/etc/nsswitch.conf": "passwd: files\ngroup: files sss\n"}, "%ops"),
+        (
+            {**_sudo(OPS_SUDO), "/etc/nsswitch.conf": "passwd: files\ngroup: files systemd\n"},
+            "%ops",
+        ),
+        ({**_sudo(OPS_SUDO), "/etc/nsswitch.conf": "passwd: files\n"}, "%ops"),
+        ({**_sudo(PLUGIN, OPS_SUDO), "/etc/nsswitch.conf": FILES_ONLY}, "%ops"),
+        (
+            {
+                **BASE,
+                "/etc/security/group.conf": OPS_LOGIN,
+                "/etc/nsswitch.conf": "passwd: files\ngroup: files ldap\n",
+            },
+            "pam_group users %ops",
+        ),
+    ],
+)
+def test_group_another_source_may_hold_asked(
+    host_scan, overrides: dict[str, object], who: str
+) -> None:
+    """Held (R52A-2): a group source beyond /etc/group, no group line, or a sudo group plugin
+    asked for Unix groups too keeps the question."""
+    assert _142(host_scan(overrides)) == _ops_asked(who)

@@ -3899,6 +3899,19 @@ def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fac
             *vendor_src,
         )
     groups = _groups(ev)
+    # a group name no group source holds has no members (R52A-2, a team decision): with
+    # nsswitch's group line naming `files` alone, a name /etc/group lacks makes getgrnam fail,
+    # and neither sudo (plugins/sudoers/match.c usergr_matches: user_in_group, then the group
+    # plugin only where `group_plugin` and `always_query_group_plugin` are set) nor pam_group
+    # (libpam pam_modutil_ingroup.c pam_modutil_user_in_group_common: `if (grp == NULL)
+    # return 0`) lets anyone in through it; any other source (sss, ldap, systemd, winbind,
+    # compat), no group line or an unread nsswitch.conf keeps it unresolved
+    nss_group = _nss_database(ev, nss.text, "group")[0] if nss.state == "ok" else None
+    local_names = _group_names(ev) if nss_group and set(nss_group) == {"files"} else None
+
+    def no_such_group(name: str) -> bool:
+        return local_names is not None and name[:1] not in (":", "#") and name not in local_names
+
     gshadow = ev.get(_file("/etc/gshadow"))
     if gshadow.state == "failed":
         return Fact.failed(
@@ -3937,12 +3950,15 @@ def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fac
         # group /etc/group holds with members is those members, as sudoers' `%G` counts them
         # (_groups: primary-group members, every name of its gid, and the merge marker where
         # nsswitch merges another source's members in); a group /etc/group does not hold, or
-        # holds with no member, stays unresolved (R42A-1)
+        # holds with no member, stays unresolved (R42A-1), unless no group source can hold it
+        # (no_such_group: nobody, R52A-2)
         out: set[str] = set()
         for who in granted_at_login.get(g, set()):
             field = pam_group_users_field(who)
             if who != field and field.startswith("%") and groups.get(field[1:]):
                 out |= groups[field[1:]]
+            elif who != field and field.startswith("%") and no_such_group(field[1:]):
+                continue
             else:
                 out.add(who)
         return out
@@ -4001,6 +4017,8 @@ def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fac
         return "" if path == sudoers_main else path
 
     settings, scoped = _sudo_defaults(stmts)
+    # sudoers(5) group_plugin: with always_query_group_plugin it answers %G too
+    group_plugin = "group_plugin" in settings or "group_plugin" in scoped
     runas_default = _sudo_runas_default(settings, scoped)
     password_flag = _sudo_password_flag(settings, scoped)
     for stmt_file, stmt in file_stmts:
@@ -4078,6 +4096,9 @@ def _admins(ev: HostEvidence, dropins: dict[str, set[str]] | None = None) -> Fac
                 add(member, seen | {item}, every)
         elif item.startswith("%") and groups.get(item[1:]):
             principals.update(groups[item[1:]] | extra(item[1:]))
+        elif item.startswith("%") and no_such_group(item[1:]) and not group_plugin:
+            # no group by that name: sudo's %G matches no one (R52A-2)
+            principals.update(extra(item[1:]))
         elif item.startswith(("%", "+")):
             # a directory (%:name), netgroup (+name) or group with no members in /etc/group
             # (directory or primary-group members): its size is not in the evidence
