@@ -42,6 +42,19 @@ Findings:
   is its configuration, which the sources leave open: now asked, naming both protocols and
   the id, never passed and never failed (`_tag_mismatch`).
 
+- R52V-4 (team decision 4) HVA-440: a distributed port group whose order holds two uplinks
+  with a link and whose ports may override it (uplinkTeamingOverrideAllowed true) was asked
+  (R51V-3) however its ports were set. Now the collector fetches the ports' own orders, one
+  DistributedVirtualSwitch.FetchDVPorts per switch with a DistributedVirtualSwitchPortCriteria
+  `inside` true and `portgroupKey` those port groups' keys ("If set to true, only ports
+  inside portgroupKey ... are qualified", vSphere Web Services API, read with `search`),
+  each port's config.setting.uplinkTeamingPolicy.uplinkPortOrder, at most MAX_DV_PORTS per
+  port group; HVA-440 judges each port as the port group (`_dv_order`): a port on one uplink
+  with a link fails ("port group Web port 5 fails over to no second uplink with a link:
+  Uplink 1 (vmnic2) active or standby"), every port on two passes, a port whose order is not
+  reported is asked naming it, and ports not read (the fetch failed, too many, an older
+  collector) are asked as R51V-3 asked.
+
 Held:
 - HVA-440: the order reported, both uplinks active: the pass.
 - HVA-440: the order not reported, every port group with its own order of both uplinks: pass.
@@ -52,10 +65,21 @@ Held:
 
 Probed by script: none beyond these cases.
 
-Tally: 3 findings (2 false pass, 1 wrong fail); 16 test cases, 9 failed on main before the
-fixes (R52V-1: 2, R52V-2: 2, R52V-3: 5), 7 held.
+Tally: 4 findings (2 false pass, 1 wrong fail, 1 team decision: a question where the
+evidence can answer); 21 test cases, 14 failed on main before the fixes (R52V-1: 2, R52V-2: 2,
+R52V-3: 5, R52V-4: 5, the collector's fetch missing; by verdict 3 of those changed, the
+fetch-failed case keeps R51V-3's question), 7 held.
 
-Leads left: see the report of round 52.
+Leads left:
+- HVA-308: a VLAN a stanza's command makes (`ip link add ... type vlan protocol 802.1ad id
+  N`) is read as 802.1Q (command_links records no protocol): a possible wrong fail.
+- HVA-308: the node's live `ip -d link` vlan_protocol (where collected) is not compared with
+  the files' `vlan-protocol`.
+- HVA-440: the distributed switch's own default order (config.defaultPortConfig of the
+  switch) is still not read; a port's own order is judged against this host's uplink ports
+  whatever host the port is on.
+- HVA-440: MAX_DV_PORTS bounds what is kept, not what FetchDVPorts returns (the API takes no
+  limit; FetchDVPortKeys first, then ports by portKey in batches, would bound the transfer).
 """
 
 from __future__ import annotations
@@ -437,3 +461,158 @@ def test_r52v3_held_same_protocol_or_other_id(
         else _stanza(stanza)
     )
     assert r40_scan(tmp_path, capsys, edits=edits) == expected
+
+
+# --- R52V-4: HVA-440, the ports' own teaming orders of a port group they may override ---------
+
+
+class _Switch:
+    """vCenter's DistributedVirtualSwitch dvs-9 as FetchDVPorts answers (real pyVmomi
+    DistributedVirtualPort objects, each with its config.setting.uplinkTeamingPolicy), or
+    faults where `fault` is set; it records the criteria it was asked with."""
+
+    _moId = "dvs-9"
+
+    def __init__(self, ports: list[Any], fault: Exception | None = None) -> None:
+        self.ports, self.fault, self.asked = ports, fault, []
+
+    def FetchDVPorts(self, criteria: Any) -> list[Any]:  # pyVmomi's method name
+        self.asked.append(criteria)
+        if self.fault is not None:
+            raise self.fault
+        return self.ports
+
+
+def _port(key: str, order: tuple[list[str], list[str]] | None) -> Any:
+    from pyVmomi import vim
+
+    dvs = vim.dvs.VmwareDistributedVirtualSwitch
+    setting = dvs.VmwarePortConfigPolicy()
+    if order is not None:
+        setting.uplinkTeamingPolicy = dvs.UplinkPortTeamingPolicy(
+            uplinkPortOrder=dvs.UplinkPortOrderPolicy(
+                activeUplinkPort=order[0], standbyUplinkPort=order[1]
+            )
+        )
+    return vim.dvs.DistributedVirtualPort(
+        key=key,
+        portgroupKey="dvportgroup-2",
+        config=vim.dvs.DistributedVirtualPort.ConfigInfo(setting=setting),
+    )
+
+
+def _dvs_with_ports(switch: _Switch) -> dict[str, Any]:
+    """dvs.json as VsphereCollector writes it: switch dvs-prod, port group Web (Uplink 1
+    active, Uplink 2 standby) whose ports may override its teaming, and the ports' own orders
+    (VsphereCollector._port_orders over `switch`)."""
+    from pyVmomi import vim
+
+    from hvaudit.collect.vsphere import VsphereCollector, _dvs_record
+
+    dvs = vim.dvs.VmwareDistributedVirtualSwitch
+    groups = {
+        "dvportgroup-2": {
+            "name": "Web",
+            "key": "dvportgroup-2",
+            "config.defaultPortConfig": dvs.VmwarePortConfigPolicy(
+                uplinkTeamingPolicy=dvs.UplinkPortTeamingPolicy(
+                    uplinkPortOrder=dvs.UplinkPortOrderPolicy(
+                        activeUplinkPort=["Uplink 1"], standbyUplinkPort=["Uplink 2"]
+                    )
+                )
+            ),
+            "config.distributedVirtualSwitch": switch,
+            "config.uplink": False,
+            "config.policy": dvs.VMwarePortgroupPolicy(uplinkTeamingOverrideAllowed=True),
+        }
+    }
+    collector = VsphereCollector.__new__(VsphereCollector)
+    collector.calls = 0
+    switches = [(switch, {"name": "dvs-prod", "uuid": "50 1a 2b 3c"})]
+    record = _dvs_record(switches, groups, None, collector._port_orders(switches, groups))
+    assert collector.calls == 1
+    return record
+
+
+def test_r52v4_collector_fetches_the_port_groups_ports() -> None:
+    """R52V-4: one FetchDVPorts for the switch, inside port group Web only; each port's own
+    order recorded (main recorded none)."""
+    switch = _Switch([_port("5", (["Uplink 1"], [])), _port("6", None)])
+    record = _dvs_with_ports(switch)
+    ((criteria,),) = [switch.asked]
+    assert (criteria.inside, list(criteria.portgroupKey)) == (True, ["dvportgroup-2"])
+    assert record["portgroups"][0]["port_orders"] == [
+        {"key": "5", "uplink_order": ["Uplink 1"]},
+        {"key": "6", "uplink_order": None},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("switch", "expected"),
+    [
+        pytest.param(
+            _Switch([_port("5", (["Uplink 1"], [])), _port("6", (["Uplink 2"], ["Uplink 1"]))]),
+            (
+                "fail",
+                "distributed switch dvs-prod on host esx1: port group Web port 5 fails over to "
+                "no second uplink with a link: Uplink 1 (vmnic2) active or standby",
+                None,
+            ),
+            id="a-port-on-one-uplink",
+        ),
+        pytest.param(
+            _Switch(
+                [
+                    _port("5", (["Uplink 1", "Uplink 2"], [])),
+                    _port("6", (["Uplink 2"], ["Uplink 1"])),
+                ]
+            ),
+            (
+                "pass",
+                "distributed switch dvs-prod uplinks on host esx1: vmnic2, vmnic3; port group "
+                "Web: Uplink 1 (vmnic2), Uplink 2 (vmnic3) (its 2 ports' own orders too)",
+                None,
+            ),
+            id="every-port-on-two-uplinks",
+        ),
+    ],
+)
+def test_r52v4_ports_own_orders_are_judged(
+    tmp_path: Path, switch: _Switch, expected: tuple[str, str, str | None]
+) -> None:
+    """R52V-4 (team decision 4) HVA-440: port group Web's order holds both uplinks and its
+    ports may override it (R51V-3 asked); the ports' own orders, now collected, answer: a port
+    on Uplink 1 alone is one path (fail), every port on both passes. Main asked both."""
+    from test_redteam51_vendor_probes import BACKED, LINKED, _host
+
+    a = _vsphere(tmp_path, _host(LINKED, BACKED), dvs=_dvs_with_ports(switch))
+    assert _verdict(a, "HVA-440", "dvs-prod") == expected
+
+
+@pytest.mark.parametrize(
+    ("switch", "open_"),
+    [
+        pytest.param(
+            _Switch([_port("5", (["Uplink 1", "Uplink 2"], [])), _port("7", None)]),
+            "port group Web port 7: its own teaming order (uplinkPortOrder) is not reported",
+            id="a-port-order-not-reported",
+        ),
+        pytest.param(
+            _Switch([], fault=RuntimeError("NoPermission")),
+            "port group Web: Uplink 1 (vmnic2), Uplink 2 (vmnic3), but each port may override "
+            "this teaming order (uplinkTeamingOverrideAllowed)",
+            id="fetch-failed",
+        ),
+    ],
+)
+def test_r52v4_ports_unread_are_asked(tmp_path: Path, switch: _Switch, open_: str) -> None:
+    """R52V-4 HVA-440: a port whose own order is not reported, or ports the fetch did not
+    read, are asked, naming what is open."""
+    from test_redteam51_vendor_probes import BACKED, LINKED, _ask, _host
+
+    a = _vsphere(tmp_path, _host(LINKED, BACKED), dvs=_dvs_with_ports(switch))
+    assert _verdict(a, "HVA-440", "dvs-prod") == (
+        "manual",
+        f"distributed switch dvs-prod has uplinks vmnic2, vmnic3 on host esx1; {open_}",
+        _ask(open_),
+    )

@@ -4938,7 +4938,10 @@ def _distributed_uplinks(
     values) mapped to this host's NICs through the proxy switch's `uplink_ports`; a port
     group with fewer than two of them with a link fails, and one whose order or mapping is not
     in the evidence (an older collector's bundle, an uplink name such as a LAG's that is no
-    uplink port of the host, a NIC config.network.pnic does not list) is asked."""
+    uplink port of the host, a NIC config.network.pnic does not list) is asked. Where the
+    ports may override the port group's order (uplinkTeamingOverrideAllowed), each port's own
+    order the collector fetched (`port_orders`) is judged the same way (R52V-4); ports not
+    read are asked (R51V-3)."""
     for ps in esx.proxy_switches or []:
         if not isinstance(ps, dict):
             continue
@@ -5030,31 +5033,49 @@ def _dv_portgroup_teams(
             )
             unknown_.append(f"port group {pg_name}: {what}")
             continue
-        # an uplink port with no NIC recorded where a NIC of the switch maps to no uplink port
-        # (pnicSpec.uplinkPortKey is optional) may be backed by that NIC
-        loose = [n for n in nics if n not in ports.values()]
-        gap = "no NIC recorded" if loose else "no NIC on this host"
-        named = [
-            f"{u} ({ports[u] or gap})" if u in ports else f"{u} (no uplink port of the host)"
-            for u in (str(x) for x in order)
-        ]
-        team = list(dict.fromkeys(str(ports[u]) for u in (str(x) for x in order) if ports.get(u)))
-        # a NIC the backing names that the proxy switch's pnic does not list has no link read
-        up = [n for n in team if n in nics and n not in down and n not in unseen]
-        strange = [str(u) for u in order if str(u) not in ports or (loose and not ports[str(u)])]
-        hidden = [n for n in team if (n in unseen or n not in nics) and n not in down]
+        kind, text = _dv_order(order, ports, nics, down, unseen)
         overrides = pg.get("overrides")
         free = (
             overrides.get("uplinkTeamingOverrideAllowed") if isinstance(overrides, dict) else None
         )
-        if len(up) >= 2 and free is False:
-            teams.append(f"port group {pg_name}: {', '.join(named)}")
-        elif len(up) >= 2:
+        port_orders = pg.get("port_orders")
+        if kind == "ok" and free is False:
+            teams.append(f"port group {pg_name}: {text}")
+        elif kind == "ok" and free is True and isinstance(port_orders, list):
+            # R52V-4: the ports' own orders, collected (FetchDVPorts inside the port group,
+            # each DistributedVirtualPort's config.setting.uplinkTeamingPolicy), each judged as
+            # the port group's is
+            own: list[tuple[str, str, str]] = []
+            for port in port_orders:
+                if not isinstance(port, dict):
+                    continue
+                key = str(port.get("key", ""))[:40]
+                p_order = port.get("uplink_order")
+                own.append(
+                    (key, *_dv_order(p_order, ports, nics, down, unseen))
+                    if isinstance(p_order, list)
+                    else (key, "unread", "its own teaming order (uplinkPortOrder) is not reported")
+                )
+            short += [
+                f"port group {pg_name} port {key} fails over to no second uplink with a link: "
+                + p_text
+                for key, p_kind, p_text in own
+                if p_kind == "short"
+            ]
+            unknown_ += [
+                f"port group {pg_name} port {key}: {p_text}"
+                for key, p_kind, p_text in own
+                if p_kind in ("open", "unread")
+            ]
+            if all(p_kind == "ok" for _, p_kind, _ in own):
+                teams.append(f"port group {pg_name}: {text} (its {len(own)} ports' own orders too)")
+        elif kind == "ok":
             # R51V-3: a port that may override the port group's teaming order may use one
             # uplink whatever the order (VMwareDVSPortgroupPolicy.uplinkTeamingOverrideAllowed);
-            # the ports' own settings are not collected
+            # the ports' own settings were not collected (R52V-4: an older collector, or the
+            # fetch failed or was cut at MAX_DV_PORTS)
             unknown_.append(
-                f"port group {pg_name}: {', '.join(named)}, but "
+                f"port group {pg_name}: {text}, but "
                 + (
                     "each port may override this teaming order (uplinkTeamingOverrideAllowed)"
                     if free is True
@@ -5062,27 +5083,10 @@ def _dv_portgroup_teams(
                     "(uplinkTeamingOverrideAllowed) is not reported"
                 )
             )
-        elif strange or hidden:
-            unknown_.append(
-                f"port group {pg_name}: {', '.join(named)}"
-                + (
-                    f"; {', '.join(loose)} on no recorded uplink port"
-                    if loose and any(u in ports for u in strange)
-                    else ""
-                )
-                + (
-                    f"; {', '.join(hidden)} not among the host's reported physical adapters "
-                    "(config.network.pnic, HostProxySwitch.pnic): link unknown"
-                    if hidden
-                    else ""
-                )
-            )
+        elif kind == "open":
+            unknown_.append(f"port group {pg_name}: {text}")
         else:
-            short.append(
-                f"port group {pg_name} fails over to no second uplink with a link: "
-                f"{', '.join(named) or 'none'} active or standby"
-                + (f" ({_linkless(nics, team, down, unseen)})" if set(team) & down else "")
-            )
+            short.append(f"port group {pg_name} fails over to no second uplink with a link: {text}")
     if short:
         return failed(s, f"distributed switch {name} on host {host}: {'; '.join(short)}", src)
     if unknown_:
@@ -5105,6 +5109,45 @@ def _dv_portgroup_teams(
         s,
         f"distributed switch {name} uplinks on host {host}: {', '.join(nics)}; " + "; ".join(teams),
         src,
+    )
+
+
+def _dv_order(
+    order: list[Any], ports: dict[str, Any], nics: list[str], down: set[str], unseen: set[str]
+) -> tuple[str, str]:
+    """A distributed teaming order (uplink port names, active then standby) on the host whose
+    uplink ports' NICs are `ports`: ("ok", the uplinks named) where two or more are backed by
+    a NIC with a link; ("open", what is unknown) where the rest rests on an uplink name or a
+    link not in the evidence; ("short", the uplinks named and their links) otherwise."""
+    # an uplink port with no NIC recorded where a NIC of the switch maps to no uplink port
+    # (pnicSpec.uplinkPortKey is optional) may be backed by that NIC
+    loose = [n for n in nics if n not in ports.values()]
+    gap = "no NIC recorded" if loose else "no NIC on this host"
+    names = [str(x) for x in order]
+    named = [
+        f"{u} ({ports[u] or gap})" if u in ports else f"{u} (no uplink port of the host)"
+        for u in names
+    ]
+    team = list(dict.fromkeys(str(ports[u]) for u in names if ports.get(u)))
+    # a NIC the backing names that the proxy switch's pnic does not list has no link read
+    up = [n for n in team if n in nics and n not in down and n not in unseen]
+    strange = [u for u in names if u not in ports or (loose and not ports[u])]
+    hidden = [n for n in team if (n in unseen or n not in nics) and n not in down]
+    if len(up) >= 2:
+        return "ok", ", ".join(named)
+    if strange or hidden:
+        return "open", ", ".join(named) + (
+            f"; {', '.join(loose)} on no recorded uplink port"
+            if loose and any(u in ports for u in strange)
+            else ""
+        ) + (
+            f"; {', '.join(hidden)} not among the host's reported physical adapters "
+            "(config.network.pnic, HostProxySwitch.pnic): link unknown"
+            if hidden
+            else ""
+        )
+    return "short", f"{', '.join(named) or 'none'} active or standby" + (
+        f" ({_linkless(nics, team, down, unseen)})" if set(team) & down else ""
     )
 
 

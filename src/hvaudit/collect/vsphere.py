@@ -144,6 +144,9 @@ DVPG_PATHS = (
     "config.policy",
     "config.uplink",
 )
+# R52V-4: the most ports of one port group whose own teaming orders are kept; a port group with
+# more is asked (its ports unread), so one dvs.json stays bounded
+MAX_DV_PORTS = 4096
 DVS_PATHS = ("name", "uuid", "config.defaultPortConfig", "config.uplinkPortgroup")
 PVLAN_PATHS = ("config.pvlanConfig",)
 # The privilege each per-host call needs (pyVmomi's method metadata, privId): the Read-only role
@@ -305,7 +308,7 @@ class VsphereCollector:
         }
         writer.add(
             "vmware/dvs.json",
-            dump_json(_dvs_record(switches, dvpgs, pvlans)),
+            dump_json(_dvs_record(switches, dvpgs, pvlans, self._port_orders(switches, dvpgs))),
             origin=f"DistributedVirtualSwitch: {', '.join(DVS_PATHS)}; "
             f"VmwareDistributedVirtualSwitch: {', '.join(PVLAN_PATHS)}; "
             f"DistributedVirtualPortgroup: {', '.join(DVPG_PATHS)}",
@@ -444,6 +447,59 @@ class VsphereCollector:
         finally:
             view.Destroy()
             self.calls += 1
+
+    def _port_orders(
+        self, switches: list[tuple[Any, dict[str, Any]]], dvpgs: dict[str, dict[str, Any]]
+    ) -> dict[str, list[dict[str, Any]] | None]:
+        """The ports' own teaming orders of each distributed port group whose ports may override
+        the port group's (config.policy.uplinkTeamingOverrideAllowed true, R52V-4): one
+        DistributedVirtualSwitch.FetchDVPorts per switch with a DistributedVirtualSwitchPortCriteria
+        `inside` true and `portgroupKey` those port groups' keys ("only ports inside portgroupKey
+        ... are qualified", vSphere Web Services API, read with `search`), each port's
+        config.setting.uplinkTeamingPolicy.uplinkPortOrder. A port group whose ports exceed
+        MAX_DV_PORTS, or whose switch's fetch failed, maps to None (its ports unread)."""
+        from pyVmomi import vim
+
+        out: dict[str, list[dict[str, Any]] | None] = {}
+        for obj, _ in switches:
+            keys = [
+                str(key)
+                for key, dv in dvpgs.items()
+                if getattr(dv.get("config.distributedVirtualSwitch"), "_moId", None) == obj._moId
+                and getattr(dv.get("config.policy"), "uplinkTeamingOverrideAllowed", None) is True
+            ]
+            if not keys:
+                continue
+            try:
+                fetched = obj.FetchDVPorts(
+                    criteria=vim.dvs.PortCriteria(inside=True, portgroupKey=keys)
+                )
+            except Exception:  # a fault (a privilege, a vCenter without it) leaves them unread
+                out.update(dict.fromkeys(keys))
+                continue
+            finally:
+                self.calls += 1
+            found: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
+            for port in fetched or []:
+                group = found.get(str(getattr(port, "portgroupKey", "")))
+                if group is None:
+                    continue
+                setting = getattr(getattr(port, "config", None), "setting", None)
+                teaming = getattr(setting, "uplinkTeamingPolicy", None)
+                order = getattr(teaming, "uplinkPortOrder", None)
+                group.append(
+                    {
+                        "key": str(getattr(port, "key", "")),
+                        "uplink_order": [
+                            str(n) for n in getattr(order, "activeUplinkPort", None) or []
+                        ]
+                        + [str(n) for n in getattr(order, "standbyUplinkPort", None) or []]
+                        if order is not None
+                        else None,
+                    }
+                )
+            out.update({k: v if len(v) <= MAX_DV_PORTS else None for k, v in found.items()})
+        return out
 
     def _acceptance(self, manager: Any) -> dict[str, Any]:
         """The host's VIB acceptance level (HostImageConfigGetAcceptance, one call per host) and,
@@ -694,6 +750,7 @@ def _dvs_record(
     switches: list[tuple[Any, dict[str, Any]]],
     dvpgs: dict[str, dict[str, Any]],
     pvlans: dict[str, list[Any]] | None = None,
+    port_orders: dict[str, list[dict[str, Any]] | None] | None = None,
 ) -> dict[str, Any]:
     """Distributed switches and their port groups, each with its security policy and VLAN. A
     port group on a private VLAN names its switch's primary VLAN and PVLAN type where the
@@ -772,6 +829,14 @@ def _dvs_record(
                 }
                 if policy is not None
                 else None,
+                # R52V-4: the ports' own orders where they may override this one (None: not
+                # read); absent where not fetched (the ports may not override, or an older
+                # collector)
+                **(
+                    {"port_orders": port_orders[key]}
+                    if port_orders is not None and key in port_orders
+                    else {}
+                ),
             }
         )
     return {"switches": out_switches, "portgroups": out_groups}
