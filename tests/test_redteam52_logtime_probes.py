@@ -24,21 +24,41 @@ Findings (R52L-n):
   are written again at every boot and do not count), and _libvirt.judged_at_boot asks a pass
   resting on them, naming the files; a fail stands.
 
+- R52L-2 (false pass) HVA-213, HVA-200: round 52's lead, %-specifiers in Environment=.
+  systemd's config_parse_environ (src/core/load-fragment.c) resolves each word's specifiers
+  and skips the word ("Failed to resolve specifiers in %s, ignoring") where
+  src/shared/specifier.c specifier_printf fails: -EBADSLT, "Oops, an unknown specifier", for
+  a letter or digit its table lacks; the table differs between releases (both read with
+  `find_string`, `read_file`). parse.host._unit_environment took the word as written, so
+  libvirtd.service's `Environment="LIBVIRT_LOG_OUTPUTS=3:journald 1:file:/var/log/libvirt/
+  %z.log"` over a file-only libvirtd.conf passed both checks, where systemd skips it and
+  libvirtd starts with the file only; and "%%" (a single "%") was shown doubled. Now each
+  word's unit-name specifiers and "%%" are resolved (_unit_specifiers), and a word with a
+  letter outside those every release's unit_full_printf holds leaves the variable unknown
+  (_unit_environment_unresolved): _daemon_unit_env asks, naming the assignment; a later
+  assignment without one settles it.
+
 Held (kept as tests): the same drop-in under /etc (pass); a /run drop-in holding only
 comments (pass); a generator's drop-in under /run/systemd/generator (pass); a fail with a /run
-drop-in stays a fail (rsyslogd not running: HVA-200).
+drop-in stays a fail (rsyslogd not running: HVA-200). For R52L-2: %H (in every release's
+table: the word stands, pass), a later assignment without a specifier (pass).
 
 Probed by script, then as these tests, on main (351af6ff): the three R52L-1 cases passed
 HVA-200 and HVA-213, the fourth HVA-213 (the artefact was never collected nor read); the held
-cases give the same there.
+cases give the same there. The R52L-2 cases on main (58e51589): the two %z ones passed both
+checks, the %% one passed showing "%%z"; the two held give the same there.
 
-Tally: 1 finding: 1 false pass, 0 false n/a, 0 wrong fail, 0 wording; 7 cases in 1 test
-function; 4 failed on main before the fix (all passed wrongly); the 3 held pass there too.
+Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fail, 0 wording; 12 cases in 2 test
+functions; 7 failed on main before the fixes (6 passed wrongly, 1 with a doubled "%" in its
+message); the 5 held pass there too.
 
 Leads left:
 - The /run drop-in's start is asked, not judged: the next boot's ExecStart= (-f) and
   journald's credentials (LoadCredential=/SetCredential= of journal.*) could be read from the
   units without it, so that a pass where both pass stands.
+- k3s.service's Environment= (parse.host._k3s_unit_next) now resolves "%%" but does not ask
+  on an unknown specifier (K3S_KUBECONFIG_MODE); `%i` on a non-template unit is empty in
+  systemd and is read as written (a value that then looks invalid: fail or ask, not pass).
 - `systemctl enable --runtime rsyslog` (a /run/systemd/system/*.wants link) and an rsyslog
   disabled for the next boot are not weighed; a whole libvirtd.service unit under
   /run/systemd/system (not a drop-in) is not dropped by _boot_unit_text (".d/" only).
@@ -51,6 +71,7 @@ from typing import Any
 import pytest
 
 from conftest import messages, outcomes
+from test_redteam47_logtime_probes import BASE_ENV, FILE_CONF, scan
 
 OVER_TLS = "logs forwarded over TLS to logs.example.internal"
 JOURNAL = "libvirtd.conf: log_outputs unset (the journal)"
@@ -195,3 +216,75 @@ def test_log_daemon_units_under_run(
         if r.outcome.subject.type == "host" and r.check.id in expected and r.outcome.question
     }
     assert questions == ({_question(asked)} if asked else set())
+
+
+UNKNOWN_Z = "LIBVIRT_LOG_OUTPUTS=3:journald 1:file:/var/log/libvirt/%z.log"
+
+
+def _unresolved(word: str) -> dict[str, tuple[str, str]]:
+    why = (
+        f"libvirtd.service's Environment= sets {word!r}, whose specifier not every systemd "
+        "release knows (one that does not skips the assignment), so the value in force is "
+        "unknown"
+    )
+    return {
+        "HVA-200": (
+            "manual",
+            f"{OVER_TLS}, but whether libvirt's messages reach them is not in the evidence: its "
+            f"log outputs are unknown ({why})",
+        ),
+        "HVA-213": (
+            "manual",
+            f"evidence unavailable: libvirtd is not running and {why}: the LIBVIRT_LOG_OUTPUTS "
+            "its next start takes (which replaces log_outputs) is unknown, and so is whether "
+            "libvirtd.service starts it with --config FILE (another file than "
+            "/etc/libvirt/libvirtd.conf)",
+        ),
+    }
+
+
+def _in_unit(value: str) -> dict[str, tuple[str, str]]:
+    return {
+        "HVA-200": ("pass", OVER_TLS),
+        "HVA-213": (
+            "pass",
+            "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): log_outputs "
+            f"{value!r}",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        # R52L-2: a specifier systemd may not know: the word may be skipped, leaving
+        # libvirtd.conf's file-only log_outputs
+        (f'Environment="{UNKNOWN_Z}"\n', _unresolved(UNKNOWN_Z)),
+        # R52L-2: the same over an earlier file-only assignment of the unit's
+        (
+            f"Environment=LIBVIRT_LOG_OUTPUTS=1:file:/var/log/libvirt/libvirtd.log\n"
+            f'Environment="{UNKNOWN_Z}"\n',
+            _unresolved(UNKNOWN_Z),
+        ),
+        # R52L-2 (wording): "%%" is a single "%" in the value systemd hands libvirtd
+        (
+            'Environment="LIBVIRT_LOG_OUTPUTS=3:journald 1:file:/var/log/libvirt/%%z.log"\n',
+            _in_unit("3:journald 1:file:/var/log/libvirt/%z.log"),
+        ),
+        # held: %H is in every release's table (the host name): the word stands
+        (
+            'Environment="LIBVIRT_LOG_OUTPUTS=3:journald 1:file:/var/log/%H.log"\n',
+            _in_unit("3:journald 1:file:/var/log/%H.log"),
+        ),
+        # held: a later assignment without one settles it
+        (
+            f'Environment="{UNKNOWN_Z}"\nEnvironment=LIBVIRT_LOG_OUTPUTS=3:journald\n',
+            _in_unit("3:journald"),
+        ),
+    ],
+)
+def test_environment_specifiers(host_scan: Any, unit: str, expected: dict[str, Any]) -> None:
+    a = scan(host_scan, BASE_ENV, "", unit, FILE_CONF)
+    for check, (status, message) in expected.items():
+        assert outcomes(a, check)["hv1"] == status, check
+        assert messages(a, check)["hv1"] == message, check

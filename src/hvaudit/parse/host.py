@@ -14508,14 +14508,61 @@ def _unit_environment(text: str, daemon: str) -> tuple[dict[str, str], list[str]
         if key == "Environment" and not value:
             env.clear()
         elif key == "Environment":
-            try:
-                words = shlex.split(value)
-            except ValueError:
-                words = value.split()
-            env.update(w.split("=", 1) for w in words if "=" in w)  # type: ignore[misc]
+            # each word's specifiers resolved as systemd's config_parse_environ does
+            # (_unit_environment_unresolved, R52L-2): "%%" a single "%"
+            env.update(
+                _unit_specifiers(w, daemon).split("=", 1)  # type: ignore[misc]
+                for w in _environment_words(value)
+                if "=" in w
+            )
         elif key == "EnvironmentFile":
             files = [*files, value] if value else []
     return env, files
+
+
+def _environment_words(value: str) -> list[str]:
+    """An Environment= value's words: quoted words hold blanks (systemd.exec(5))."""
+    try:
+        return shlex.split(value)
+    except ValueError:
+        return value.split()
+
+
+#: unit_full_printf's specifiers in every systemd release (_unit_environment_unresolved)
+_STABLE_SPECIFIERS = "nNpPiIftUuhsmHbv"
+
+
+def _unit_environment_unresolved(text: str, daemon: str) -> dict[str, str]:
+    """The variables of `<daemon>.service`'s Environment= whose value in force hvaudit cannot
+    tell, each with the assignment that makes it so: one holding a specifier other than those
+    _unit_specifiers resolves (R52L-2). systemd src/core/load-fragment.c config_parse_environ
+    resolves each word's specifiers (unit_env_printf) and, where that fails, logs "Failed to
+    resolve specifiers in %s, ignoring" and skips the word, and src/shared/specifier.c
+    specifier_printf fails (-EBADSLT, "Oops, an unknown specifier") on a letter or digit its
+    table lacks (both read with `find_string` and `read_file`). The table differs between
+    systemd releases: src/core/unit-printf.c unit_full_printf's holds n N p P i I f t U u h s
+    m H b v in every release (kept, _unit_specifiers resolving the unit's names, the rest left
+    as written: a host's names, IDs and directories), but %c, %r and %R only once and others
+    only later, so a word with any other letter or digit may be skipped: the variable then
+    takes that word's value, an earlier assignment's, or none. A later assignment without
+    one, or an empty Environment=, settles it again."""
+    unresolved: dict[str, str] = {}
+    for _, key, value in _service_settings(text, daemon):
+        if key != "Environment":
+            continue
+        if not value:
+            unresolved.clear()
+            continue
+        for word in _environment_words(value):
+            name, eq, _ = word.partition("=")
+            if not eq:
+                continue
+            letters = [m.group(1) for m in re.finditer(r"%(.)", word)]
+            if any(c.isalnum() and c not in _STABLE_SPECIFIERS for c in letters):
+                unresolved[name] = word
+            else:
+                unresolved.pop(name, None)
+    return unresolved
 
 
 def _unit_unset_environment(text: str, daemon: str) -> list[str]:
@@ -15054,6 +15101,7 @@ def _daemon_unit_env(
         # the drop-ins under /run are gone at the next boot (R48L-5)
         units = replace(units, text=_boot_unit_text(units.text))
     unit_env, files = _unit_environment(units.text, daemon)
+    unresolved = _unit_environment_unresolved(units.text, daemon)
     # the manager's DefaultEnvironment= and systemd.setenv= first, the unit's over them (R44L-1)
     env, where = _manager_environment_files(ev) if boot else _manager_environment(ev)
     # what its own ExecStartPre= sets in the manager's environment before ExecStart= (R47L-2)
@@ -15082,6 +15130,14 @@ def _daemon_unit_env(
         elif got.state != "absent":
             unread = f"{path} could not be read ({got.reason or got.state})"
             break
+    if unresolved and not unread:
+        # a specifier systemd resolves from the host, or fails on and skips the word (R52L-2)
+        unread = (
+            f"{daemon}.service's Environment= sets "
+            + ", ".join(f"{w!r}" for w in unresolved.values())
+            + ", whose specifier not every systemd release knows (one that does not skips "
+            "the assignment), so the value in force is unknown"
+        )
     manager_why = _manager_defaults_unread(ev)
     runtime_why = "" if boot else _manager_runtime_unread(ev)
     passed = _unit_pass_environment(units.text, daemon, own)
