@@ -54,7 +54,15 @@ Findings (R52F-n):
   which netbase's file answers for no name. Now parse.proxmox_model._ipt_update_refused reads
   both (`_PORT_MATCH` udplite/136); R39F's held `-p 136 -dport 443` becomes a list.
 
-Held (kept as tests): R52F-1: a DROP only in a chain INPUT does not reach and in FORWARD
+- R52F-4 (missed fail; found in R52F-1's own reading) HVA-301, HVA-302, HVA-313: an
+  unconditional `-A INPUT -j ACCEPT` first (or an nft input base chain's `counter accept`)
+  accepts every packet, so the admin's DROPs and drop policy after it filter nothing
+  (iptables(8): ACCEPT "means to let the packet through"; nft(8) VERDICT STATEMENT accept
+  ends the evaluation), yet R52F-1 asked of them. Now `_ipt_input_filters` and
+  `_nft_input_filters` stop at such a rule and drop the policy: the node fails as in R51F-1.
+
+Held (kept as tests): R52F-4: `-A INPUT -p tcp -j ACCEPT` before a drop policy (asked).
+R52F-1: a DROP only in a chain INPUT does not reach and in FORWARD
 (iptables-save), a forward-hook nft chain with policy drop and an input chain whose rule
 matches an interface named "drop" (a value, not a verdict) and accepts: nothing filters
 input, R51F-1's fail stands. R52F-2: the table inet proxmox-firewall shown keeps the
@@ -64,9 +72,10 @@ proves nothing.
 
 Probed by script: none beyond the tests.
 
-Tally: 3 findings (R52F-1 a wrong fail, the team's decision 1; R52F-2 a missed fail, the
-team's decision 2; R52F-3 a false pass, 3 cases); 15 cases in 3 test functions; 11 failed on
-main before the fixes (R52F-1's 5 and R52F-2's 3, landed dd08a927; R52F-3's 3); 4 held.
+Tally: 4 findings (R52F-1 a wrong fail, the team's decision 1; R52F-2 a missed fail, the
+team's decision 2; R52F-3 a false pass, 3 cases; R52F-4 a missed fail, 2 cases); 18 cases in 4
+test functions; 13 failed on main before the fixes (R52F-1's 5 and R52F-2's 3, landed
+dd08a927; R52F-3's 3, landed 88f56543; R52F-4's 2, asked on main); 5 held.
 Older tests follow in separate commits: R51F-1's fails now collect an empty nft ruleset (the
 fixture's inet filter table is the admin's own filter), rounds 40/41/45's and
 L19-8P/L19-12P's proxmox-firewall questions name that table, R40F-5's VM fails (no table inet
@@ -251,6 +260,43 @@ def test_r52f_1_refused_update_with_the_admins_own_filter(
     """R52F-1 (wrong fail): a refused first pve-firewall update on a node whose input the
     admin's own iptables or nftables rules filter asks what they restrict (was a fail of the
     node); its VMs still fail. Nothing filtering input keeps R51F-1's fail."""
+    assert _pvefw(tmp_path, save, nft) == expected
+
+
+@pytest.mark.parametrize(
+    ("save", "nft", "expected"),
+    [
+        pytest.param(
+            _save(":INPUT DROP [0:0]\n", "-A INPUT -j ACCEPT\n-A INPUT -s 192.0.2.0/24 -j DROP\n"),
+            NFT_EMPTY,
+            UNFILTERED,
+            id="ipt-accept-all-before-drop-and-policy",
+        ),
+        pytest.param(
+            _save(),
+            _nft(
+                ADMIN_TABLE,
+                _chain("input", "input", "drop"),
+                _rule("input", {"counter": {"packets": 0, "bytes": 0}}, {"accept": None}),
+                _rule("input", TCP_8006, {"drop": None}),
+            ),
+            UNFILTERED,
+            id="nft-counter-accept-before-drop-and-policy",
+        ),
+        pytest.param(
+            _save(":INPUT DROP [0:0]\n", "-A INPUT -p tcp -j ACCEPT\n"),
+            NFT_EMPTY,
+            _own("iptables-save's filter table: INPUT policy DROP"),
+            id="held-accept-of-tcp-only",
+        ),
+    ],
+)
+def test_r52f_4_accept_everything_first_filters_nothing(
+    tmp_path: Path, save: str, nft: str, expected: dict[tuple[str, str], tuple[str, str]]
+) -> None:
+    """R52F-4 (missed fail): an unconditional ACCEPT first in INPUT (iptables) or in the
+    input-hook base chain (nft, after a counter) accepts every packet: the DROPs and the drop
+    policy after it filter nothing, so R51F-1's fail stands (was R52F-1's question)."""
     assert _pvefw(tmp_path, save, nft) == expected
 
 

@@ -2520,7 +2520,17 @@ def _ipt_input_filters(text: str) -> list[str]:
                 words = line.split()
             if len(words) > 1:
                 rules.setdefault(words[1], []).append((line, words))
-    found = ["iptables-save's filter table: INPUT policy DROP"] if policy == "DROP" else []
+    # an unconditional `-A INPUT -j ACCEPT` accepts every packet that reaches it: the rules
+    # after it and INPUT's policy filter nothing (R52F-4)
+    head = rules.get("INPUT", [])
+    cut = next((n for n, (_, w) in enumerate(head) if w[2:] == ["-j", "ACCEPT"]), None)
+    if cut is not None:
+        rules["INPUT"] = head[:cut]
+    found = (
+        ["iptables-save's filter table: INPUT policy DROP"]
+        if policy == "DROP" and cut is None
+        else []
+    )
     seen: set[str] = set()
     todo = ["INPUT"]
     while todo:
@@ -2538,8 +2548,8 @@ def _ipt_input_filters(text: str) -> list[str]:
 
 def _nft_input_filters(bundle: Bundle) -> tuple[list[str] | None, str, frozenset[str]]:
     """What filters the node's input in `nft -j list ruleset` (R52F-1, R52F-2, the team's
-    decision): each base chain of hook `input` (libnftables-json(5) CHAIN: "hook", "policy") whose policy is drop, or whose rules, or the
-    rules of a chain they jump or go to in its table, hold a `drop` or `reject` verdict (in a
+    decision): each base chain of hook `input` (libnftables-json(5) CHAIN: "hook", "policy")
+    whose policy is drop, or whose rules, or the rules of a chain they jump or go to in its table, hold a `drop` or `reject` verdict (in a
     verdict map too) or an iptables-nft DROP/REJECT target (`xt`, shown by name); and the
     tables (`family name`). None (and why) where nft's ruleset was not read."""
     entry = bundle.entry(command_artefact("nft-ruleset"))
@@ -2571,7 +2581,23 @@ def _nft_input_filters(bundle: Bundle) -> tuple[list[str] | None, str, frozenset
         if chain.get("hook") != "input":
             continue
         where = f"nft table {family} {table}, chain {name} (hook input)"
-        if str(chain.get("policy")) == "drop":
+        # a rule of the base chain that accepts every packet (`accept` alone, or after
+        # `counter`): the rules after it and the chain's policy filter nothing (R52F-4)
+        head = rules.get((family, table, name), [])
+        cut = next(
+            (
+                n
+                for n, expr in enumerate(head)
+                if isinstance(expr, list)
+                and expr
+                and expr[-1] == {"accept": None}
+                and all(isinstance(e, dict) and set(e) == {"counter"} for e in expr[:-1])
+            ),
+            None,
+        )
+        if cut is not None:
+            rules[(family, table, name)] = head[:cut]
+        elif str(chain.get("policy")) == "drop":
             found.append(f"{where}: policy drop")
         seen: list[str] = [name]
         for at in seen:
