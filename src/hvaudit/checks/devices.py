@@ -2348,6 +2348,10 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         # whose SELinux context has the MCS categories of another VM's label (R51T-5, as a
         # static label sharing them does)
         loose: list[str] = []
+        # (R52T-1, team decision) a process under any other label than the one its definition
+        # gives it (a custom profile, an SELinux context other than its static or live label)
+        # is confined by that label, not by the definition's: asked, naming both
+        strange: list[tuple[QemuProcess, str]] = []
         for p in vm_processes(h, v) if v.running and not _alien_labels(h, mac) else ():
             if p.label is None:
                 continue
@@ -2367,6 +2371,8 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
                     f"{who} runs as {p.label}, the MCS categories of the label of VM(s) "
                     f"{', '.join(sharing[:5])}: it may open their disks and devices"
                 )
+            elif (expected := _expected_process_label(v, mac, p.label)) is not None:
+                strange.append((p, expected))
         problems.extend(loose)
         if problems:
             yield failed(
@@ -2387,6 +2393,8 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         # the label's own questions (relabel='no', the disks' kept labels): asked alone, a
         # "yes" to either passed the others unasked (R36T-6, R36T-8)
         asks: list[Outcome] = []
+        if strange:
+            asks.append(_strange_process_ask(s, h, v, strange))
         if foreign:
             asks.append(
                 manual(
@@ -2984,6 +2992,63 @@ def _alien_label_verdict(s: Subject, h: Host, v: Vm, alien: list[SecurityLabel])
         f"{v.uuid} in enforce mode, or an SELinux svirt type in enforcing mode with MCS "
         "categories no other VM holds; fail: unconfined, complain or permissive, or another "
         "VM's label.",
+    )
+
+
+def _expected_process_label(v: Vm, mac: list[SecurityLabel], label: str) -> str | None:
+    """The label VM `v`'s definition gives its QEMU where its running process `label` differs
+    from it (R52T-1), else None. An AppArmor process label ("profile (mode)") must name the
+    profile libvirt changes QEMU to: a static label's, else libvirt-<uuid> (security_apparmor.c
+    AppArmorGenSecurityLabel / get_profile_name, _vm_profile). An SELinux context must be the
+    static label, or the dynamic label libvirt generated and wrote into the live XML
+    (security_selinux.c virSecuritySELinuxGenLabel sets seclabel->label, which
+    virSecuritySELinuxSetProcessLabel gives the process); a dynamic label whose context the
+    definition does not show is not compared here."""
+    m = re.fullmatch(r"(.+) \((\w+)\)", label)
+    if m is not None:
+        want = _vm_profile(v)
+        return None if m.group(1).strip().lower() == want.strip().lower() else want
+    if label.count(":") < 3:
+        return None
+    texts = [
+        (x.label or "").strip()
+        for x in mac
+        if x.model in ("selinux", "")
+        and x.type in ("static", "dynamic")
+        and (x.label or "").strip()
+    ]
+    return texts[0] if texts and label.strip() not in texts else None
+
+
+def _strange_process_ask(
+    s: Subject, h: Host, v: Vm, strange: list[tuple[QemuProcess, str]]
+) -> Outcome:
+    """HVA-044's question for a running VM whose QEMU runs under another label than its
+    definition gives it (R52T-1): that process label, not the definition's, confines it."""
+    p, expected = strange[0]
+    pids = " ".join(str(q.pid) for q, _ in strange[:3])
+    apparmor = "(" in p.label if p.label else False
+    said = "; ".join(
+        f"the VM's running QEMU (pid {q.pid}) runs as {q.label}, not {want}, the label its "
+        "definition gives it"
+        for q, want in strange[:3]
+    )
+    rules = (
+        f"its rules (`apparmor_parser -p` of the profile in /etc/apparmor.d on {h.name}) and "
+        "its mode (`aa-status`)"
+        if apparmor
+        else f"`getenforce` and the MCS categories of every other QEMU (`ps -eZ`) on {h.name}"
+    )
+    return manual(
+        s,
+        said,
+        *h.facts.qemu_processes.sources,
+        question=f"Does the label VM {v.name}'s running QEMU has on host {h.name} ({p.label}, "
+        f"where its definition gives {expected}) confine it to its own disks and devices? "
+        f"Evidence: `ps -o label= -p {pids}` on {h.name}, and {rules}. Pass: it is enforced "
+        "and lets the QEMU open only this VM's disks and devices (as libvirt's own label of "
+        "the VM would); fail: it is not enforced, or it lets the QEMU open another VM's files "
+        "or any path.",
     )
 
 

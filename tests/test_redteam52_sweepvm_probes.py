@@ -1,0 +1,114 @@
+"""Round 52 red-team probes, reviewer T (VM/arch sweep): the running QEMU's label against its VM's.
+
+Harness: the `host_scan` fixture (tests/conftest.py): the hardened replayed host hv1 (libvirtd
+pid 700, AppArmor, web01's QEMU pid 1200 under libvirt-<uuid> (enforce)) and domains of the
+libvirt test driver's node file, collected by the real LibvirtCollector and judged by the
+engine; the same host with SELinux enforcing (test_redteam_probes.SELINUX_HOST, web01's QEMU
+system_u:system_r:svirt_t:s0:c392,c662); db01 a second, shut-off VM.
+
+Findings:
+- R52T-1 (false pass, team decision 1) HVA-044: a running VM whose QEMU was read under an
+  enforced AppArmor profile that is neither its own libvirt-<uuid> nor another listed VM's (a
+  custom name), or under an SELinux context other than its static label, passed on its
+  definition ("dynamic apparmor label (generated at every start)", "no <seclabel>: driver
+  default", "static selinux label ..., unique on the host"): libvirt changes QEMU to the
+  definition's label (security_apparmor.c get_profile_name; security_selinux.c
+  virSecuritySELinuxSetProcessLabel, setexeccon_raw(secdef->label)), so a process under
+  another one was not confined by it. Now (devices._expected_process_label,
+  _strange_process_ask) asked, naming the process label and the label the definition gives.
+
+Held:
+- R52T-1: the QEMU under its own profile or static SELinux label keeps its pass.
+
+Probed by script: the libvirt test driver drops a dynamic label's <label> at define (parsed
+inactive), so a live dynamic SELinux label differing from the process is not reachable through
+this harness; _expected_process_label compares it where the live XML shows it.
+
+Tally: 1 finding (false pass: R52T-1 on HVA-044), 3 tests (6 cases); 4 cases failed on main
+before the fix, 2 held.
+
+Leads left: a running VM with a dynamic SELinux label (or none) whose live XML shows no
+context is not compared with its QEMU's context (only R51T-5's MCS sharing is judged).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import WEB01_UUID, domain_xml, messages, outcomes
+from test_redteam51_sweepvm_probes import AA_LIVE, _label, _question, _se
+
+SE_STATIC = (
+    "<seclabel type='static' model='selinux' relabel='yes'>"
+    "<label>system_u:system_r:svirt_t:s0:c1,c2</label></seclabel>"
+)
+OWN = f"libvirt-{WEB01_UUID}"
+CUSTOM = {"qemu-label-1200": _label(1200, "custom-prof (enforce)")}
+SE_PROC = "system_u:system_r:svirt_t:s0:c392,c662"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body", "message"),
+    [
+        pytest.param(
+            CUSTOM,
+            AA_LIVE,
+            f"the VM's running QEMU (pid 1200) runs as custom-prof (enforce), not {OWN}, the "
+            "label its definition gives it",
+            id="apparmor-dynamic-custom-profile",
+        ),
+        pytest.param(
+            CUSTOM,
+            "",
+            f"the VM's running QEMU (pid 1200) runs as custom-prof (enforce), not {OWN}, the "
+            "label its definition gives it",
+            id="apparmor-default-custom-profile",
+        ),
+        pytest.param(
+            _se(),
+            SE_STATIC,
+            f"the VM's running QEMU (pid 1200) runs as {SE_PROC}, not "
+            "system_u:system_r:svirt_t:s0:c1,c2, the label its definition gives it",
+            id="selinux-static-other-context",
+        ),
+    ],
+)
+def test_r52t_1_process_under_another_label_is_asked(host_scan, overrides, body, message) -> None:
+    """R52T-1 (false pass): a running VM's QEMU under a label its definition does not give
+    (a custom enforced profile, another SELinux context than its static label) passed on the
+    definition; the process label is what confines it: asked, naming both."""
+    a = host_scan(overrides, domains=[domain_xml("web01", body)])
+    assert outcomes(a, "HVA-044") == {"web01": "manual"}
+    assert messages(a, "HVA-044") == {"web01": message}
+
+
+def test_r52t_1_question_names_both_labels(host_scan) -> None:
+    """R52T-1: one question naming the process label, the expected one and what answers."""
+    a = host_scan(CUSTOM, domains=[domain_xml("web01", AA_LIVE)])
+    assert _question(a, "HVA-044", "web01") == (
+        "Does the label VM web01's running QEMU has on host hv1 (custom-prof (enforce), where "
+        f"its definition gives {OWN}) confine it to its own disks and devices? Evidence: `ps -o "
+        "label= -p 1200` on hv1, and its rules (`apparmor_parser -p` of the profile in "
+        "/etc/apparmor.d on hv1) and its mode (`aa-status`). Pass: it is enforced and lets the "
+        "QEMU open only this VM's disks and devices (as libvirt's own label of the VM would); "
+        "fail: it is not enforced, or it lets the QEMU open another VM's files or any path."
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body", "message"),
+    [
+        pytest.param({}, AA_LIVE, "dynamic apparmor label (generated at every start)", id="aa"),
+        pytest.param(
+            _se(**{"qemu-label-1200": _label(1200, "system_u:system_r:svirt_t:s0:c1,c2")}),
+            SE_STATIC,
+            "static selinux label system_u:system_r:svirt_t:s0:c1,c2, unique on the host",
+            id="selinux-static-own",
+        ),
+    ],
+)
+def test_r52t_1_held_own_label_passes(host_scan, overrides, body, message) -> None:
+    """Held: the QEMU under its own profile or its static SELinux label keeps the pass."""
+    a = host_scan(overrides, domains=[domain_xml("web01", body)])
+    assert outcomes(a, "HVA-044") == {"web01": "pass"}
+    assert messages(a, "HVA-044") == {"web01": message}
