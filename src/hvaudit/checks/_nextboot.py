@@ -19,7 +19,7 @@ from hvaudit.checks._libvirt import (
     kernel_ulong,
 )
 from hvaudit.checks.base import Outcome, Status, failed, joint_question, manual
-from hvaudit.model import Host, Source
+from hvaudit.model import FactState, Host, Source
 from hvaudit.parse.host import kernel_bool
 
 
@@ -59,6 +59,11 @@ class NextBoot:
     bootconfig: tuple[str, ...] = ()
     """Where no source adds one: the sources whose line has `bootconfig` (R30B-2), to which the
     kernel adds the kernel.* keys of the boot configuration appended to the initrd, not read."""
+    failed: str = ""
+    """Why the next boot's command line could not be read at all (the boot-cmdline probe failed
+    or was not collected: "the next boot's kernel command line could not be read (WHY)"), where
+    the caller asks (round 52's team decision, R52B-1): no source is known, so none is shown to
+    leave the weakening words out."""
 
     @property
     def settled(self) -> bool:
@@ -70,6 +75,8 @@ class NextBoot:
     def says(self, does: str) -> str:
         """What the next boot's line does, for a message ("WORD in FILE turns ... off at the
         next boot if the boot loader takes it"), or that it is not known."""
+        if self.failed:
+            return f"{self.failed}: whether the next boot's line {does} is not known"
         if not self.found and (self.embedded or self.bootconfig):
             unread = []
             if self.embedded:
@@ -101,6 +108,16 @@ class NextBoot:
         return f"{self.text()} {does} at the next boot if the boot loader takes it{kernel}"
 
     def question(self, host: str, fail: str, does: str = "") -> str:
+        if self.failed:
+            return (
+                f"Does the next boot of host {host} leave out every kernel parameter that "
+                f"{does}, although {self.failed}? "
+                "Evidence: the `linux` line of the default entry in /boot/grub/grub.cfg "
+                "(`grub-mkconfig -o /dev/stdout`) with `grub-editenv list`, /etc/kernel/cmdline, "
+                "and the `options` lines of the boot loader's entries (`bootctl list`), "
+                "whichever the host boots by. Pass: yes, the line the next boot takes has none of "
+                f"them; fail: {fail}."
+            )
         if not self.found and self.embedded and self.bootconfig:
             return joint_question(
                 [
@@ -512,7 +529,11 @@ POWER_OFF_STICKS = frozenset({"spec_store_bypass_disable"})
 
 
 def next_boot_adds(
-    host: Host, weak: Callable[[str], bool], *, sticky: frozenset[str] = frozenset()
+    host: Host,
+    weak: Callable[[str], bool],
+    *,
+    sticky: frozenset[str] = frozenset(),
+    unread_asks: bool = False,
 ) -> NextBoot | None:
     """The next boot's words for which `weak(word)` holds that the running command line does
     not have (a word the live line already has is judged on the live evidence); None where
@@ -524,8 +545,17 @@ def next_boot_adds(
     source takes GRUB variables hvaudit could not read (R42B-1, BootCmdline.unsettled).
     A word a later one of its name replaces (kept) is neither the live line's nor the next
     boot's: a live `mitigations=off mitigations=auto` runs mitigated, so a next boot's lone
-    `mitigations=off` adds it (R22K-1)."""
+    `mitigations=off` adds it (R22K-1). With `unread_asks`, a next boot's line not read at all
+    (the probe failed, e.g. grubenv refused to a non-root scan, or was not collected) is
+    NextBoot.failed, not None (round 52's team decision, R52B-1: a pass on /proc/cmdline alone
+    need not hold after the next boot); a host with no GRUB, whose probe read its other
+    sources, keeps today's reading."""
     fact = host.facts.kernel_cmdline_next_boot
+    if unread_asks and fact.state in (FactState.UNAVAILABLE, FactState.FAILED):
+        why = fact.reason or "no reason recorded"
+        if not why.startswith("the next boot's"):
+            why = f"the next boot's kernel command line was not read ({why})"
+        return NextBoot((), (), fact.sources, failed=why)
     if not fact.known:
         return None
     live = host.facts.kernel_cmdline

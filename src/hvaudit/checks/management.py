@@ -4852,6 +4852,7 @@ def cpu_mitigations(ctx: Context) -> Iterator[Outcome]:
                 s390=h.facts.s390x.known and h.facts.s390x.get(),
             ),
             sticky=POWER_OFF_STICKS if power else frozenset(),
+            unread_asks=True,
         )
         if nb is not None and nb.settled:
             yield failed(

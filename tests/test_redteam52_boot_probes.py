@@ -1,0 +1,125 @@
+"""Red-team round 52 probes: boot, the next boot's line not read at all (r52boot)
+
+Harness: conftest's `host_scan` (the hardened Debian host, AppArmor, replayed through the real
+collector, parser and engine, one libvirt test-driver VM; kernel 6.1.0-28-amd64 runs, 6.1.0-27-
+amd64 is also in /boot; 17 CPU vulnerabilities reported, none unmitigated). The boot-cmdline
+probe's output by tests/test_redteam21_boot_probes.py's `_boot`, or a failed probe's.
+
+Findings (R52B-n):
+
+- R52B-1 (false pass; round 52's team decision) HVA-181 (checks._nextboot.next_boot_adds, new
+  NextBoot.failed): where the boot-cmdline probe failed outright (grep: /boot/grub/grubenv:
+  Permission denied, find: '/etc/default/grub.d': Permission denied to a non-root scan, the
+  command missing, or a bundle of an older hvaudit without it), next_boot_adds returned None and
+  HVA-181 passed "17 CPU vulnerabilities reported, none unmitigated" on /proc/cmdline and sysfs
+  alone, though a mitigations=off in GRUB's defaults, /etc/kernel/cmdline or an entry's options
+  turns them off at the next boot (R21B-1's reading: kernel-parameters.txt "mitigations=off ...
+  Disable all optional CPU mitigations"). Now it asks which line the next boot takes, naming
+  why it was not read and, where refused, the file to read as root (checks.base.
+  lacked_permission). A probe that ran and found no GRUB (the host boots otherwise) keeps
+  today's reading.
+
+Held (kept as tests): the probe read, no GRUB defaults and no other source: the pass stands.
+
+Probed by script: HVA-180 with grubenv refused already asks (the older kernel installed:
+BOOT_DEFAULT_UNKNOWN's question, R51B-3 names the file); not kept here.
+
+Tally: 1 finding (1 false pass, the team decision); 5 cases in 3 test functions. R52B-1: on
+main 0583ca87 4 of 4 failed (4 false passes of HVA-181); its held case passed before and after.
+R21B's held older-bundle case encoded the pass on an unread next boot: changed in its own
+commit.
+
+Leads left:
+- next_boot_adds(unread_asks=True) is taken by HVA-181 only: HVA-052 (pcie_acs_override), the
+  IOMMU, LSM and arm64 nested-mode checks (devices.py, guest.py) still pass on /proc/cmdline
+  where the probe failed outright.
+- Team decisions 2 and 3 (an assignment in a subshell read as absent; `$((1<<2))` taken for a
+  here-document) and 4 (mds=off with an active TAA mitigation) not reached this round.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import messages, outcomes
+from hvaudit.collect.host import command_artefact
+from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
+from test_redteam21_boot_probes import _boot
+
+NONE = "17 CPU vulnerabilities reported, none unmitigated"
+UNREAD = "the next boot's kernel command line could not be read"
+
+
+def _question(a, check: str) -> str:
+    return next(str(r.outcome.question) for r in a.results if r.check.id == check)
+
+
+def _asked(why: str) -> str:
+    return (
+        f"Does the next boot of host hv1 leave out every kernel parameter that turns mitigations "
+        f"off, although {why}? Evidence: the `linux` line of the default entry in "
+        "/boot/grub/grub.cfg (`grub-mkconfig -o /dev/stdout`) with `grub-editenv list`, "
+        "/etc/kernel/cmdline, and the `options` lines of the boot loader's entries (`bootctl "
+        "list`), whichever the host boots by."
+    )
+
+
+FAIL = (
+    " Pass: yes, the line the next boot takes has none of them; fail: it boots with one of them "
+    "(the flaw is unmitigated)."
+)
+
+
+# --- R52B-1: the next boot's line not read at all (round 52's team decision) --------------------
+
+
+@pytest.mark.parametrize(
+    ("probe", "why", "refused"),
+    [
+        (("", 1, "grep: /boot/grub/grubenv: Permission denied"), None, "/boot/grub/grubenv"),
+        (("", 1, "find: '/etc/default/grub.d': Permission denied"), None, "/etc/default/grub.d"),
+        (None, f"{UNREAD} (command not found)", ""),
+    ],
+    ids=["grubenv-refused", "grub.d-refused", "command-not-found"],
+)
+def test_r52b_1_next_boot_not_read_asks(host_scan, probe, why: str | None, refused: str) -> None:
+    """R52B-1 (false pass) HVA-181: the boot-cmdline probe failed (grubenv or grub.d refused to
+    a non-root scan, the command missing): it passed on the running kernel alone; now the
+    question names why, and the refused file to be read as root."""
+    why = why or f"{UNREAD} ({probe[2]})"
+    a = host_scan({"boot-cmdline": probe})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but {why}: whether the next boot's line turns mitigations off is "
+        "not known"
+    }
+    said = (
+        f" The scan lacked permission to read {refused} (Permission denied): read it as root."
+        if refused
+        else ""
+    )
+    assert _question(a, "HVA-181") == _asked(why) + said + FAIL
+
+
+def test_r52b_1_older_bundle_without_the_probe_asks(older_bundle_scan) -> None:  # noqa: F811
+    """R52B-1 (false pass) HVA-181: a bundle of an older hvaudit, without the boot-cmdline
+    probe: the next boot's line was never read, and it passed; now it asks."""
+    a = older_bundle_scan({}, gone=command_artefact("boot-cmdline"))
+    why = (
+        "the next boot's kernel command line was not read (host/commands/boot-cmdline.txt was "
+        "not collected)"
+    )
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but {why}: whether the next boot's line turns mitigations off is "
+        "not known"
+    }
+    assert _question(a, "HVA-181") == _asked(why) + FAIL
+
+
+def test_r52b_1_held_probe_read_without_grub_passes(host_scan) -> None:
+    """R52B-1 (held): the probe ran and found no GRUB defaults nor another source (the host
+    boots otherwise): the running kernel's verdict stands."""
+    a = host_scan({"boot-cmdline": _boot(grub=False)})
+    assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {"hv1": NONE}
