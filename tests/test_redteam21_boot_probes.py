@@ -243,11 +243,11 @@ def test_the_hardened_host_and_an_older_bundle_keep_the_pass(
     host_scan,
     older_bundle_scan,  # noqa: F811
 ) -> None:
-    """Held: Debian's /etc/default/grub passes; a bundle without the probe keeps today's
-    verdict (the live sysfs lines)."""
+    """Held: Debian's /etc/default/grub passes; a bundle without the probe asks (round 52's
+    team decision, R52B-1: it kept the live pass, though the next boot's line was never read)."""
     assert outcomes(host_scan({}), "HVA-181") == {"hv1": "pass"}
     old = older_bundle_scan({}, gone=command_artefact("boot-cmdline"))
-    assert outcomes(old, "HVA-181") == {"hv1": "pass"}
+    assert outcomes(old, "HVA-181") == {"hv1": "manual"}
 
 
 # --- HVA-052: pcie_acs_override added by the next boot (R21B-2) ------------------------------------
