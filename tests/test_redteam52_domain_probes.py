@@ -26,6 +26,18 @@ Findings:
   from the AES-256-CBC plaintext ("Incorrect number of padding bytes" past that), so one
   16-byte block can decrypt to the empty password; its redacted `data` (v6) passed
   "password-secret" and is asked now (consoles._unread_secret, _empty_secret).
+- R52D-2 (secret leak) collection redaction: the team's decision. QEMU's JSON parser
+  (qobject/json-lexer.c) takes single-quoted strings (IN_SQ_STRING) and `\\u` escapes
+  (IN_DQ_UCODE*), and `ps` prints argv joined by spaces, so a JSON argument with blanks
+  reaches hvaudit's process-list redaction as several words; `-global
+  driver=D,property=P,value=V` is -global's long form (qemu-options.hx "-global
+  driver=driver,property=property,value=value"), judged by `value`. A secret in single
+  quotes (v1), beside blanks (v2: process list only), under an escaped key (v3), in the long
+  -global form (v4) or as an array (v5) reached the bundle's processes.txt and (but v2) the
+  domain XML unredacted. The JSON is now read token by token as QEMU reads it (_redact_json:
+  either quote, escapes decoded, an array or object value blanked whole), a JSON argument
+  split by `ps` is joined again (_json_joined) and the long -global's value is judged by its
+  property (_global_value): the bundle holds none of the five.
 
 Held (kept as tests): a file `stat` found 9 bytes long (v4) and a secret with data (v7) still
 pass; `file=/dev/null` still fails without a stat (R51D-1, v8). Moved in a separate commit:
@@ -34,8 +46,10 @@ names, which rested on the unread file (taken at its word), are asked now.
 
 Probed by script: none beyond the kept cases.
 
-Tally: 1 finding (false pass), 1 test holding 9 cases; the 6 finding cases (web01, v1, v2,
-v3, v5, v6) passed on main, and fail (v2, v3) or ask now; the 3 held cases pass on main too.
+Tally: 2 findings (false pass 1, secret leak 1), 2 tests holding 14 cases; R52D-1's 6
+finding cases (web01, v1, v2, v3, v5, v6) passed on main, and fail (v2, v3) or ask now, its 3
+held cases pass on main too; R52D-2's 5 cases each leaked on main (the bundle-level
+assertion failed naming 5 secrets in processes.txt and 4 in domain XML).
 
 Leads left: a base64 `data=` without keyid (`format=base64` decoding to nothing) is taken at
 its word; SPICE's `password-secret` is not read for emptiness at all; an empty secret beside
@@ -44,6 +58,7 @@ its word; SPICE's `password-secret` is not read for emptiness at all; an empty s
 
 from __future__ import annotations
 
+import html
 import time
 import uuid as uuidlib
 from pathlib import Path
@@ -65,14 +80,13 @@ from hvaudit.bundle import BundleWriter
 from hvaudit.collect.host import HostCollector
 from hvaudit.collect.libvirt import LibvirtCollector, LibvirtTarget
 from hvaudit.engine import Assessment
-from test_redteam40_domain_probes import _commandline
 
 VNC = "<devices><graphics type='vnc' autoport='yes' listen='0.0.0.0'/></devices>"
 RAW = ("-vnc", "0.0.0.0:1,password-secret=s0")
 SET = ("-set", "vnc.default.password-secret=s0")
 
 
-def _scan(
+def _scan_bundle(
     tmp_path: Path,
     vms: dict[str, tuple[str, tuple[str, ...]]],
     sizes: dict[str, Any],
@@ -98,7 +112,9 @@ def _scan(
         writer.entries.pop(path)
         (writer.root / path).unlink()
         text = text.replace("<domain ", f"<domain xmlns:qemu='{QEMU_NS_URI}' ", 1)
-        text = text.replace("</domain>", f"{_commandline(*args)}</domain>")
+        arg = "".join(f"<qemu:arg value={html.escape(a, quote=True)!r}/>" for a in args)
+        arg = arg.replace("value='", 'value="').replace("'/>", '"/>')
+        text = text.replace("</domain>", f"<qemu:commandline>{arg}</qemu:commandline></domain>")
         writer.add(path, text.encode(), origin="virDomainGetXMLDesc")
     writer.meta["collector"]["libvirt"].update(simulated=False, hostname="hv1")
     from_qemu_driver(writer, uri)
@@ -115,7 +131,17 @@ def _scan(
     HostCollector(ReplayRunner(host)).collect(writer)
     bundle = writer.close(complete=True)
     assert bundle is not None
-    return run_assessment(bundle)
+    return bundle
+
+
+def _scan(
+    tmp_path: Path,
+    vms: dict[str, tuple[str, tuple[str, ...]]],
+    sizes: dict[str, Any],
+    stopped: frozenset[str] = frozenset(),
+) -> Assessment:
+    """_scan_bundle, assessed."""
+    return run_assessment(_scan_bundle(tmp_path, vms, sizes, stopped))
 
 
 def test_secret_file_size_decides_the_vnc_password(tmp_path: Path) -> None:
@@ -235,3 +261,38 @@ def test_secret_file_size_decides_the_vnc_password(tmp_path: Path) -> None:
             "v6", "encrypted with keyid=masterKey0, whose ciphertext the bundle redacts"
         ),
     }
+
+
+SECRETS = ("hunter2", "swordfish", "opensesame", "letmein", "trustno1")
+
+
+def test_json_and_global_secrets_are_redacted_in_the_bundle(tmp_path: Path) -> None:
+    """R52D-2: QEMU's JSON (qobject/json-lexer.c) takes single-quoted strings (IN_SQ_STRING),
+    `\\u` escapes in keys and blanks around the colon, which `ps` splits into words (argv
+    joined by spaces); `-global driver=D,property=P,value=V` is -global's long form
+    (qemu-options.hx). Each kept its secret in the bundle's process list and (but the blanks)
+    the domain XML: hvaudit.redact._redact_json, _json_joined, _global_value."""
+    bundle = _scan_bundle(
+        tmp_path,
+        {
+            "v1": ("", ("-object", "{'qom-type':'secret','id':'s1','data':'hunter2'}")),
+            "v2": ("", ("-object", '{"qom-type": "secret", "id": "s2", "data": "swordfish"}')),
+            "v3": ("", ("-object", '{"qom-type":"secret","id":"s3","da\\u0074a":"opensesame"}')),
+            "v4": ("", ("-global", "driver=iscsi,property=password,value=letmein")),
+            "v5": ("", ("-blockdev", '{"driver":"iscsi","password":["trustno1"]}')),
+        },
+        {},
+    )
+    files = [p for p in Path(bundle).rglob("*") if p.is_file()]
+    texts = {p.name: p.read_bytes().decode("utf-8", "replace") for p in files}
+    assert {
+        n: [w for w in SECRETS if w in t] for n, t in texts.items() if any(w in t for w in SECRETS)
+    } == {}
+    ps = next(t for n, t in texts.items() if n == "processes.txt")
+    assert [line.split("guest=", 1)[1] for line in ps.splitlines() if " 200" in line[:6]] == [
+        "v1 -object {'qom-type':'secret','id':'s1','data':'***REDACTED***'}",
+        'v2 -object {"qom-type": "secret", "id": "s2", "data": "***REDACTED***"}',
+        'v3 -object {"qom-type":"secret","id":"s3","da\\u0074a":"***REDACTED***"}',
+        "v4 -global driver=iscsi,property=password,value=***REDACTED***",
+        'v5 -blockdev {"driver":"iscsi","password":"***REDACTED***"}',
+    ]

@@ -380,21 +380,103 @@ def _json_pair(names: SecretNames) -> Callable[[re.Match[str]], str]:
     return sub
 
 
+#: QEMU's JSON as its parser reads it (qobject/json-lexer.c): strings in double or single
+#: quotes with backslash escapes (`\\u0074` too, in keys as in values), whitespace anywhere
+#: between tokens, arrays and objects as values.
+_JSON_TOKEN = re.compile(
+    r"""\"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|\s+|[{}\[\]:,]|[^\s{}\[\]:,"']+""", re.S
+)
+
+
+def _json_text(tok: str) -> str:
+    """A JSON string token's text, its escapes decoded as QEMU's parser decodes them."""
+    inner = tok[1:-1] if len(tok) > 1 and tok.endswith(tok[0]) else tok[1:]
+    inner = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), inner)
+    return re.sub(r"\\(.)", r"\1", inner)
+
+
+def _redact_json(body: str, names: SecretNames) -> str:
+    """A QEMU JSON argument with the value of every secret-named member blanked (R52D-2): a
+    string becomes the REDACTED string (an empty one is kept: an empty password is a
+    finding), an array or object the REDACTED string whole, a boolean (`"password":true`,
+    the VNC flag) is kept. The key is judged as QEMU reads it (quotes of either kind, escapes
+    decoded, whitespace around the colon), so no spelling QEMU accepts keeps a secret."""
+    toks = _JSON_TOKEN.findall(body)
+    out = list(toks)
+    n = len(toks)
+
+    def next_solid(i: int) -> int:
+        while i < n and toks[i].isspace():
+            i += 1
+        return i
+
+    for i, tok in enumerate(toks):
+        if not tok or tok[0] not in "\"'":
+            continue
+        colon = next_solid(i + 1)
+        if colon >= n or toks[colon] != ":" or not names(_json_text(tok)):
+            continue
+        j = next_solid(colon + 1)
+        if j >= n:
+            continue
+        value = toks[j]
+        if value[0] in "\"'":
+            text = _json_text(value)
+            if text not in ("", REDACTED) and not (
+                _norm(_json_text(tok)) == "password" and text.lower() in QEMU_BOOLEAN
+            ):
+                out[j] = f"{value[0]}{REDACTED}{value[0]}"
+        elif value in ("{", "["):
+            depth, k = 0, j
+            while k < n:
+                depth += toks[k] in ("{", "[")
+                depth -= toks[k] in ("}", "]")
+                if depth == 0:
+                    break
+                k += 1
+            out[j] = f'"{REDACTED}"'
+            for m in range(j + 1, min(k + 1, n)):
+                out[m] = ""
+        elif value.lower() not in ("true", "false", "null", REDACTED):
+            out[j] = f'"{REDACTED}"'
+    return "".join(out)
+
+
+def _global_value(body: str) -> str:
+    """`-global driver=DRIVER,property=PROPERTY,value=VALUE` (qemu-options.hx, the long form of
+    `-global DRIVER.PROP=VALUE`): the value is blanked where PROPERTY names a secret, as the
+    short form's is (R52D-2)."""
+    pairs = [p.partition("=") for p in re.split(r"(?<!,),(?!,)", body)]
+    props = {k.strip().lower(): v for k, eq, v in pairs if eq}
+    prop, value = props.get("property", ""), props.get("value", "")
+    if not QEMU_NAMES(prop) or value in ("", REDACTED):
+        return body
+    if _norm(prop) == "password" and value.lower() in QEMU_BOOLEAN:
+        return body
+    return ",".join(
+        f"{k}={REDACTED}" if eq and k.strip().lower() == "value" else f"{k}{eq}{v}"
+        for k, eq, v in pairs
+    )
+
+
 def _qemu_arg(arg: str, option: str) -> str:
     """One QEMU argument (`secret,id=s0,data=X`), given the option before it (`-object`)."""
     if "=" not in arg and ":" not in arg:
         return arg
     low = arg.lower()
-    if not any(h in low for h in _QEMU_HINTS):
+    # a JSON key may spell its name with escapes (R52D-2)
+    if not any(h in low for h in _QEMU_HINTS) and not low.lstrip("'\"").startswith("{"):
         return arg  # no name that could be secret: most arguments of most command lines
     quote = arg[0] if len(arg) > 1 and arg[0] in "'\"" and arg[-1] == arg[0] else ""
     body = arg[1:-1] if quote else arg
     if option == "-fw_cfg" and _public_fw_cfg_arg(body):
         return arg
     if body.startswith("{"):
-        body = _JSON_PAIR.sub(_json_pair(QEMU_NAMES), body)
+        body = _redact_json(body, QEMU_NAMES)
     else:
         body = _QEMU_PROP.sub(_qemu_prop(option), body)
+        if option == "-global":
+            body = _global_value(body)
         if ":key=" in body:
             body = _RBD_KEY.sub(lambda m: m.group(1) + REDACTED, body)
     return f"{quote}{body}{quote}"
@@ -479,7 +561,7 @@ def redact_argv(tokens: list[str]) -> list[str]:
 
 def redact_command_line(line: str) -> str:
     """A command line as `ps` shows it (argv joined by spaces)."""
-    tokens = _TOKEN.findall(line)
+    tokens = _json_joined(line, _TOKEN.findall(line))
     if not tokens:
         return line
     new = redact_argv(tokens)
@@ -493,6 +575,47 @@ def redact_command_line(line: str) -> str:
         pos = start + len(tok)
     out.append(line[pos:])
     return "".join(out)
+
+
+def _json_joined(line: str, tokens: list[str]) -> list[str]:
+    """`tokens` with a QEMU JSON argument that `ps` split at its blanks (argv joined by
+    spaces: `{"data": "X"}` is one argument) made one token again, from its `{` to the `}`
+    that closes it outside strings (or the line's end), so its members are judged together
+    (R52D-2)."""
+    if not any(t.startswith("{") for t in tokens):
+        return tokens
+    out: list[str] = []
+    pos = 0
+    while (m := _TOKEN.search(line, pos)) is not None:
+        start, end = m.start(), m.end()
+        if m.group(0).startswith("{"):
+            end = _json_end(line, start)
+        out.append(line[start:end])
+        pos = end
+    return out
+
+
+def _json_end(line: str, start: int) -> int:
+    """Where the JSON value opening at `start` ends: after the bracket that closes it outside
+    strings of either quote, else the line's end."""
+    depth, quote, k = 0, "", start
+    while k < len(line):
+        c = line[k]
+        if quote:
+            if c == "\\":
+                k += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if depth == 0:
+                return k + 1
+        k += 1
+    return len(line)
 
 
 _PS_LINE = re.compile(r"^(\s*[0-9]+\s+\S+\s+)(.*)$")
