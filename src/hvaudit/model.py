@@ -59,6 +59,11 @@ class Source:
     locator: str = ""
     default: bool = False
     """True when the value is the documented default because the setting is absent."""
+    ask: str = ""
+    """The command that answers where this artefact's probe could not run though the host has
+    what it asks (systemctl not found where PID 1 is systemd or may be, R52S-5): a fact resting
+    on it is asked with this command, never a collection error (the team's decision of round
+    52)."""
 
     def describe(self) -> str:
         """A short human form, e.g. `host/etc/libvirt/qemu.conf: security_driver (default)`."""
@@ -76,6 +81,12 @@ class FactState(enum.Enum):
     """The fact exists but this collection could not observe it (an expected gap)."""
     FAILED = "failed"
     """Collecting the evidence failed (timeout, permission, crash): a collection error."""
+
+
+def _asked(reason: str, sources: tuple[Source, ...]) -> str:
+    """`reason` naming the commands that answer it (the sources' `ask`, R52S-5)."""
+    asks = [a for a in dict.fromkeys(s.ask for s in sources) if a and a not in reason]
+    return f"{reason}; {' or '.join(asks)} answers" if asks else reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +111,19 @@ class Fact(Generic[T]):
     @classmethod
     def unavailable(cls, reason: str, *sources: Source) -> Fact[T]:
         """A fact this collection could not observe."""
-        return cls(FactState.UNAVAILABLE, None, tuple(sources), reason)
+        return cls(FactState.UNAVAILABLE, None, tuple(sources), _asked(reason, sources))
 
     @classmethod
     def failed(cls, reason: str, *sources: Source) -> Fact[T]:
-        """A fact whose evidence could not be collected."""
-        return cls(FactState.FAILED, None, tuple(sources), reason)
+        """A fact whose evidence could not be collected (its reason naming the command that
+        answers, a source's `ask`: `asked` is true, R52S-5)."""
+        return cls(FactState.FAILED, None, tuple(sources), _asked(reason, sources))
+
+    @property
+    def asked(self) -> bool:
+        """True when the fact is unknown because a probe a person can run did not run (a
+        source's `ask`, R52S-5): a question naming that command, never a collection error."""
+        return self.state is not FactState.KNOWN and any(s.ask for s in self.sources)
 
     @property
     def known(self) -> bool:

@@ -907,7 +907,10 @@ def unknown(subject: Subject, fact: Fact[Any], what: str) -> Outcome:
     """
     if fact.state is FactState.NOT_APPLICABLE:
         return not_applicable(subject, fact.reason)
-    if fact.state is FactState.UNAVAILABLE:
+    if fact.state is FactState.UNAVAILABLE or fact.asked:
+        # a probe that did not run though a person can run it (systemctl not found where PID 1
+        # is or may be systemd) is asked with its command (R52S-5, the team's decision of
+        # round 52), not a collection error
         return manual(
             subject,
             f"evidence unavailable: {fact.reason}",

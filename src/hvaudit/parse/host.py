@@ -314,10 +314,14 @@ class Got:
     counts bytes as the daemon does (_pam_group_fields)."""
 
 
-#: the artefacts of the probes that run systemctl (R52S-3)
-SYSTEMCTL_ARTEFACTS = frozenset(
-    command_artefact(p.name) for p in COMMANDS if p.argv and p.argv[0] == "systemctl"
-)
+#: the artefacts of the probes that run systemctl (R52S-3), each with its command line, which
+#: answers where the probe could not run (R52S-5)
+SYSTEMCTL_RUNS = {
+    command_artefact(p.name): f"`{shlex.join(p.argv)}`"
+    for p in COMMANDS
+    if p.argv and p.argv[0] == "systemctl"
+}
+SYSTEMCTL_ARTEFACTS = frozenset(SYSTEMCTL_RUNS)
 
 
 def _pid1_systemd(ps_text: str) -> str:
@@ -366,7 +370,7 @@ class HostEvidence:
                         "",
                         entry.rc,
                         f"systemctl was not found, though PID 1 is systemd ({pid1})",
-                        src,
+                        Source(artefact, ask=SYSTEMCTL_RUNS[artefact]),
                     )
                 # the process list collected and not read, and no systemctl probe ran: whether
                 # PID 1 is systemd is unknown, so "no systemd" is no reading to pass on (R52S-4)
@@ -382,7 +386,7 @@ class HostEvidence:
                         entry.rc,
                         "systemctl was not found and the process list was not read: whether "
                         "PID 1 is systemd is unknown",
-                        src,
+                        Source(artefact, ask=SYSTEMCTL_RUNS[artefact]),
                     )
             return Got(entry.status, "", entry.rc, entry.reason or entry.stderr, src)
         data = self.bundle.files[artefact]
