@@ -5046,16 +5046,40 @@ def _dv_portgroup_teams(
             # each DistributedVirtualPort's config.setting.uplinkTeamingPolicy), each judged as
             # the port group's is
             own: list[tuple[str, str, str]] = []
+            # R52V-5: a port is this host's evidence only where this host services it
+            # (DistributedVirtualPort.proxyHost, "HostSystem that services this port", pyVmomi
+            # docs/vim/dvs/DistributedVirtualPort.rst): a port on another host is judged on
+            # that host; one whose host (or this host's id) is not reported is asked
+            this = ps.get("host")
             for port in port_orders:
                 if not isinstance(port, dict):
                     continue
                 key = str(port.get("key", ""))[:40]
                 p_order = port.get("uplink_order")
-                own.append(
-                    (key, *_dv_order(p_order, ports, nics, down, unseen))
-                    if isinstance(p_order, list)
-                    else (key, "unread", "its own teaming order (uplinkPortOrder) is not reported")
-                )
+                p_host = port.get("host")
+                if not isinstance(this, str) or not isinstance(p_host, str):
+                    own.append(
+                        (
+                            key,
+                            "unread",
+                            "the host that services it (DistributedVirtualPort.proxyHost) is "
+                            "not reported"
+                            if not isinstance(p_host, str)
+                            else "this host's managed object id is not recorded",
+                        )
+                    )
+                elif p_host != this:
+                    continue
+                else:
+                    own.append(
+                        (key, *_dv_order(p_order, ports, nics, down, unseen))
+                        if isinstance(p_order, list)
+                        else (
+                            key,
+                            "unread",
+                            "its own teaming order (uplinkPortOrder) is not reported",
+                        )
+                    )
             short += [
                 f"port group {pg_name} port {key} fails over to no second uplink with a link: "
                 + p_text

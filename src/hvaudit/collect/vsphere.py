@@ -341,7 +341,7 @@ class VsphereCollector:
                 )
                 writer.error(f"host {props.get('name') or obj._moId}: {reason}")
                 continue
-            records[obj._moId] = _host_record(props, dvpgs)
+            records[obj._moId] = _host_record(props, dvpgs, str(obj._moId))
             records[obj._moId]["acceptance"] = self._acceptance(
                 props.get("configManager.imageConfigManager")
             )
@@ -487,9 +487,16 @@ class VsphereCollector:
                 setting = getattr(getattr(port, "config", None), "setting", None)
                 teaming = getattr(setting, "uplinkTeamingPolicy", None)
                 order = getattr(teaming, "uplinkPortOrder", None)
+                # R52V-5: the HostSystem that services the port (DistributedVirtualPort.
+                # proxyHost, optional: "HostSystem that services this port", pyVmomi
+                # docs/vim/dvs/DistributedVirtualPort.rst, read with `search`)
+                proxy = getattr(port, "proxyHost", None)
                 group.append(
                     {
                         "key": str(getattr(port, "key", "")),
+                        "host": str(getattr(proxy, "_moId", "")) or None
+                        if proxy is not None
+                        else None,
                         "uplink_order": [
                             str(n) for n in getattr(order, "activeUplinkPort", None) or []
                         ]
@@ -850,7 +857,9 @@ def _policy(security: Any) -> dict[str, bool | None]:
     }
 
 
-def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _host_record(
+    props: dict[str, Any], dvpgs: dict[str, dict[str, Any]], moid: str | None = None
+) -> dict[str, Any]:
     product = props.get("config.product")
     switches = {
         s.name: _policy(getattr(getattr(s.spec, "policy", None), "security", None))
@@ -997,7 +1006,9 @@ def _host_record(props: dict[str, Any], dvpgs: dict[str, dict[str, Any]]) -> dic
         "connection": str(props.get("runtime.connectionState", "")),
         "portgroups": portgroups,
         "switches": standard if props.get("config.network.vswitch") is not None else None,
-        "proxy_switches": _proxy_switches(props.get("config.network.proxySwitch"), linkless, seen),
+        "proxy_switches": _proxy_switches(
+            props.get("config.network.proxySwitch"), linkless, seen, moid
+        ),
         "ntp": _ntp(props.get("config.dateTimeInfo")),
         "dns_names": _dns_names(props.get("config.network.dnsConfig")),
         "directory": _directory(props.get("config.authenticationManagerInfo")),
@@ -1097,13 +1108,17 @@ def _cpuid_hypervisor(features: Any) -> str | None:
 
 
 def _proxy_switches(
-    proxies: list[Any] | None, linkless: set[str] | None, seen: set[str] | None = None
+    proxies: list[Any] | None,
+    linkless: set[str] | None,
+    seen: set[str] | None = None,
+    moid: str | None = None,
 ) -> list[dict[str, Any]] | None:
     """The host's parts of distributed switches (HostProxySwitch): the switch's name, the
     physical NICs it has on this host (`pnic`, PhysicalNic keys ending in the device), those
     of them without link and those config.network.pnic does not list (`seen`, R49E-1; each None
     where config.network.pnic is not reported); None where config.network.proxySwitch is not
-    reported (R47E-3)."""
+    reported (R47E-3). `host` is the HostSystem's managed object id (R52V-5: the ports of the
+    switch this host services carry it as their proxyHost; None where not known)."""
     if proxies is None:
         return None
     out = []
@@ -1117,6 +1132,7 @@ def _proxy_switches(
                 "no_link": [n for n in nics if n in linkless] if linkless is not None else None,
                 "no_report": [n for n in nics if n not in seen] if seen is not None else None,
                 "uplink_ports": _uplink_ports(p),
+                "host": moid,
             }
         )
     return out
