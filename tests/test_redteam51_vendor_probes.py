@@ -151,7 +151,7 @@ def _host(
         "config.network.pnic": pnics,
         "config.network.proxySwitch": [proxy],
     }
-    record = _host_record(props, {})
+    record = _host_record(props, {}, "host-12")  # HostSystem host-12 (R52V-5)
     del record["name"]
     return record
 

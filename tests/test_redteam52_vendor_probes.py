@@ -498,6 +498,7 @@ def _port(key: str, order: tuple[list[str], list[str]] | None) -> Any:
         key=key,
         portgroupKey="dvportgroup-2",
         config=vim.dvs.DistributedVirtualPort.ConfigInfo(setting=setting),
+        proxyHost=vim.HostSystem("host-12"),  # esx1 services it (R52V-5)
     )
 
 
@@ -542,8 +543,8 @@ def test_r52v4_collector_fetches_the_port_groups_ports() -> None:
     ((criteria,),) = [switch.asked]
     assert (criteria.inside, list(criteria.portgroupKey)) == (True, ["dvportgroup-2"])
     assert record["portgroups"][0]["port_orders"] == [
-        {"key": "5", "uplink_order": ["Uplink 1"]},
-        {"key": "6", "uplink_order": None},
+        {"key": "5", "host": "host-12", "uplink_order": ["Uplink 1"]},
+        {"key": "6", "host": "host-12", "uplink_order": None},
     ]
 
 
