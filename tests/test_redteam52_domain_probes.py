@@ -44,14 +44,23 @@ pass; `file=/dev/null` still fails without a stat (R51D-1, v8). Moved in a separ
 R48D-3's v3, R50D-1's v2 and R51D-1's v3 and v4, a file secret of a VM no running QEMU
 names, which rested on the unread file (taken at its word), are asked now.
 
-Probed by script: none beyond the kept cases.
+Probed by script: round 51's leads. `-set chardev.charmonitor.host=0.0.0.0` (and `port`,
+`backend=socket`) on libvirt's fd-passed monitor: QEMU's chardev/char-socket.c
+qemu_chr_parse_socket refuses `(!!path + !!fd + !!host) != 1` ("Exactly one of 'path', 'fd'
+or 'host' required"), so QEMU does not start; hvaudit says not applicable (no network
+console), no false pass. libvirt's websocket (websocket='-1', no listen address) beside
+`-set vnc.default.vnc=unix:...`: with qemu.conf absent (built-in defaults: vnc_listen
+127.0.0.1, vnc_auto_unix_socket 0) it fails on every address, as QEMU binds it; with
+qemu.conf unreadable the check is an error naming the file, no verdict.
 
 Tally: 2 findings (false pass 1, secret leak 1), 2 tests holding 14 cases; R52D-1's 6
 finding cases (web01, v1, v2, v3, v5, v6) passed on main, and fail (v2, v3) or ask now, its 3
 held cases pass on main too; R52D-2's 5 cases each leaked on main (the bundle-level
 assertion failed naming 5 secrets in processes.txt and 4 in domain XML).
 
-Leads left: a base64 `data=` without keyid (`format=base64` decoding to nothing) is taken at
+Leads left: a secret file's size is read now, not when QEMU started and read it (a file
+emptied or filled since); libvirt's websocket with qemu.conf merely not collected (a bundle
+without host artefacts) was not probed; a base64 `data=` without keyid (`format=base64` decoding to nothing) is taken at
 its word; SPICE's `password-secret` is not read for emptiness at all; an empty secret beside
 `sasl=on` asks about SASL, though the password comes first (vnc_display_setup_auth).
 """
