@@ -16,16 +16,24 @@ Findings:
   virSecuritySELinuxSetProcessLabel, setexeccon_raw(secdef->label)), so a process under
   another one was not confined by it. Now (devices._expected_process_label,
   _strange_process_ask) asked, naming the process label and the label the definition gives.
+- R52T-2 (wrong fail, team decision 2) HVA-044: a shut-off VM whose <seclabel type='none'>
+  names a model the daemon does not run failed "security label none (selinux): QEMU runs
+  unconfined", though libvirt refuses to start it (security_manager.c
+  virSecurityManagerCheckDomainLabel -> virSecurityManagerCheckModel checks every label's
+  model, type none included) and the host's own driver would still label it. Now R48T-1's
+  question (devices._alien_labels takes the label types; _alien_label_verdict), also beside a
+  label of the daemon's model.
 
 Held:
 - R52T-1: the QEMU under its own profile or static SELinux label keeps its pass.
+- R52T-2: type='none' of the daemon's own model, and on a running VM, still fail.
 
 Probed by script: the libvirt test driver drops a dynamic label's <label> at define (parsed
 inactive), so a live dynamic SELinux label differing from the process is not reachable through
 this harness; _expected_process_label compares it where the live XML shows it.
 
-Tally: 1 finding (false pass: R52T-1 on HVA-044), 3 tests (6 cases); 4 cases failed on main
-before the fix, 2 held.
+Tally: 2 findings (false pass: R52T-1 on HVA-044; wrong fail: R52T-2 on HVA-044), 5 tests
+(11 cases); 7 cases failed on main before the fixes (R52T-1: 4, R52T-2: 3), 4 held.
 
 Leads left: a running VM with a dynamic SELinux label (or none) whose live XML shows no
 context is not compared with its QEMU's context (only R51T-5's MCS sharing is judged).
@@ -36,7 +44,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import WEB01_UUID, domain_xml, messages, outcomes
-from test_redteam51_sweepvm_probes import AA_LIVE, _label, _question, _se
+from test_redteam51_sweepvm_probes import AA_LIVE, SHUT_OFF, TEST_NS, _label, _question, _se
 
 SE_STATIC = (
     "<seclabel type='static' model='selinux' relabel='yes'>"
@@ -111,4 +119,58 @@ def test_r52t_1_held_own_label_passes(host_scan, overrides, body, message) -> No
     """Held: the QEMU under its own profile or its static SELinux label keeps the pass."""
     a = host_scan(overrides, domains=[domain_xml("web01", body)])
     assert outcomes(a, "HVA-044") == {"web01": "pass"}
+    assert messages(a, "HVA-044") == {"web01": message}
+
+
+NONE_SE = "<seclabel type='none' model='selinux'/>"
+NONE_AA = "<seclabel type='none' model='apparmor'/>"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body", "kind", "model", "runs"),
+    [
+        pytest.param({}, NONE_SE, "none selinux label", "selinux", "apparmor", id="aa-host"),
+        pytest.param(
+            {}, NONE_SE + AA_LIVE, "none selinux label", "selinux", "apparmor", id="beside-own"
+        ),
+        pytest.param(_se(), NONE_AA, "none apparmor label", "apparmor", "selinux", id="se-host"),
+    ],
+)
+def test_r52t_2_shut_off_none_label_of_another_model_is_asked(
+    host_scan, overrides, body, kind, model, runs
+) -> None:
+    """R52T-2 (wrong fail, team decision 2): a shut-off VM whose <seclabel type='none'> names a
+    model the daemon does not run failed "QEMU runs unconfined", though libvirt refuses to
+    start it (security_manager.c virSecurityManagerCheckModel): R48T-1's question."""
+    a = host_scan(overrides, domains=[domain_xml("web01", body + SHUT_OFF, extra_attrs=TEST_NS)])
+    assert outcomes(a, "HVA-044") == {"web01": "manual"}
+    assert messages(a, "HVA-044") == {
+        "web01": f"{kind}: the daemon reports security model {runs}, so libvirt refuses to "
+        f"start the VM with it (\"Security driver model '{model}' is not available\"): the "
+        "label is never given"
+    }
+    assert (_question(a, "HVA-044", "web01") or "").startswith(
+        "Is VM web01 meant to run on host hv1, and under which security label?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body", "message"),
+    [
+        pytest.param(
+            {}, NONE_AA + SHUT_OFF, "security label none (apparmor): QEMU runs unconfined", id="own"
+        ),
+        pytest.param(
+            {}, NONE_SE, "security label none (selinux): QEMU runs unconfined", id="running"
+        ),
+    ],
+)
+def test_r52t_2_held_none_label_of_the_daemons_model_fails(
+    host_scan, overrides, body, message
+) -> None:
+    """Held: type='none' of the daemon's own model (it starts unconfined), and on a running VM
+    (it runs with the label it started with), still fail."""
+    extra = TEST_NS if SHUT_OFF in body else ""
+    a = host_scan(overrides, domains=[domain_xml("web01", body, extra_attrs=extra)])
+    assert outcomes(a, "HVA-044") == {"web01": "fail"}
     assert messages(a, "HVA-044") == {"web01": message}

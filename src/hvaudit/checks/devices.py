@@ -2267,7 +2267,13 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         mac = [lbl for lbl in v.security_labels if lbl.model not in ("dac", "none")]
         nop = any(lbl.model == "none" for lbl in v.security_labels)
         off = [lbl for lbl in mac if lbl.type == "none"]
-        if off:
+        # (R52T-2, team decision 2) a shut-off VM whose type='none' label names a model the
+        # daemon does not run does not start (security_manager.c
+        # virSecurityManagerCheckDomainLabel -> virSecurityManagerCheckModel checks every
+        # <seclabel>'s model, type none included), and the host's own driver would still label
+        # it: R48T-1's "meant to run here?" question below, not "QEMU runs unconfined"
+        gone = [] if v.running else _alien_labels(h, off, ("none",))
+        if off and len(gone) < len(off):
             yield failed(
                 s,
                 f"security label none ({off[0].model or 'default'}): QEMU runs unconfined",
@@ -2386,7 +2392,7 @@ def _label_verdicts(ctx: Context) -> Iterator[Outcome]:
         # a label of a model the daemon does not run is never given (R48T-1): libvirt refuses
         # to start the VM, and keeps a running one on reconnect (qemuProcessReconnect); the
         # label's own fails above stand (what it would run as, were it started)
-        if alien := _alien_labels(h, mac):
+        if alien := [*_alien_labels(h, mac), *gone]:
             yield _alien_label_verdict(s, h, v, alien)
             continue
         # the enforcement not read and a label libvirt does not give are each one ask beside
@@ -2892,7 +2898,9 @@ def _not_enforced(h: Host, model: str, name: str, running: bool = False) -> str 
 LIBVIRT_MODELS = ("selinux", "apparmor", "dac", "none")
 
 
-def _alien_labels(h: Host, mac: list[SecurityLabel]) -> list[SecurityLabel]:
+def _alien_labels(
+    h: Host, mac: list[SecurityLabel], types: tuple[str, ...] = ("static", "dynamic")
+) -> list[SecurityLabel]:
     """A VM's MAC labels (static or dynamic, with a model) of a model the host's daemon does not
     run: one libvirt has no driver for, or another than the model the daemon reports
     (`virsh capabilities`). libvirt checks every label at each start (qemu_process.c
@@ -2905,7 +2913,7 @@ def _alien_labels(h: Host, mac: list[SecurityLabel]) -> list[SecurityLabel]:
     return [
         x
         for x in mac
-        if x.type in ("static", "dynamic")
+        if x.type in types
         and x.model
         and (
             x.model not in LIBVIRT_MODELS
