@@ -38,19 +38,31 @@ Findings (R52L-n):
   (_unit_environment_unresolved): _daemon_unit_env asks, naming the assignment; a later
   assignment without one settles it.
 
+- R52L-3 (wording) HVA-213: round 52's team decision 4. With LIBVIRT_LOG_OUTPUTS=3:journald
+  in force through a system.conf.d drop-in's DefaultEnvironment= (or the unit's Environment=,
+  or the run-time environment) over libvirtd.conf's unset log_outputs, the pass named
+  "libvirtd.conf: log_outputs unset (the journal)": checks.hardening took any journal-only
+  override as the default's spelling. Now only a running daemon's virt-admin answer is (it
+  prints the default's outputs for an unset log_outputs); a variable is named with where it
+  comes from. Older tests that encoded the old wording (R44L-1, R45L-1, R47L-2, R47L-3,
+  R48L-1 and R51L-4's held journal cases) now expect the variable's name.
+
 Held (kept as tests): the same drop-in under /etc (pass); a /run drop-in holding only
 comments (pass); a generator's drop-in under /run/systemd/generator (pass); a fail with a /run
 drop-in stays a fail (rsyslogd not running: HVA-200). For R52L-2: %H (in every release's
-table: the word stands, pass), a later assignment without a specifier (pass).
+table: the word stands, pass), a later assignment without a specifier (pass). For R52L-3: a
+running daemon (virt-admin's answer keeps libvirtd.conf's name).
 
 Probed by script, then as these tests, on main (351af6ff): the three R52L-1 cases passed
 HVA-200 and HVA-213, the fourth HVA-213 (the artefact was never collected nor read); the held
 cases give the same there. The R52L-2 cases on main (58e51589): the two %z ones passed both
-checks, the %% one passed showing "%%z"; the two held give the same there.
+checks, the %% one passed showing "%%z"; the two held give the same there. The R52L-3 idle
+case on main (ab017bab) named libvirtd.conf's unset log_outputs; the running one gives the
+same there.
 
-Tally: 2 findings: 2 false passes, 0 false n/a, 0 wrong fail, 0 wording; 12 cases in 2 test
-functions; 7 failed on main before the fixes (6 passed wrongly, 1 with a doubled "%" in its
-message); the 5 held pass there too.
+Tally: 3 findings: 2 false passes, 0 false n/a, 0 wrong fail, 1 wording; 14 cases in 3 test
+functions; 8 failed on main before the fixes (6 passed wrongly, 2 with a wrong message); the
+6 held pass there too.
 
 Leads left:
 - The /run drop-in's start is asked, not judged: the next boot's ExecStart= (-f) and
@@ -71,6 +83,7 @@ from typing import Any
 import pytest
 
 from conftest import messages, outcomes
+from test_redteam13_host_probes import IDLE_PROCS
 from test_redteam47_logtime_probes import BASE_ENV, FILE_CONF, scan
 
 OVER_TLS = "logs forwarded over TLS to logs.example.internal"
@@ -288,3 +301,34 @@ def test_environment_specifiers(host_scan: Any, unit: str, expected: dict[str, A
     for check, (status, message) in expected.items():
         assert outcomes(a, check)["hv1"] == status, check
         assert messages(a, check)["hv1"] == message, check
+
+
+SC_ETC = "/etc/systemd/system.conf.d/50-log.conf"
+
+
+@pytest.mark.parametrize("running", [False, True], ids=["idle", "running"])
+def test_variable_named_where_it_is_in_force(host_scan: Any, running: bool) -> None:
+    """R52L-3: LIBVIRT_LOG_OUTPUTS=3:journald from a system.conf.d drop-in over libvirtd.conf's
+    unset log_outputs is named, not libvirtd.conf; a running daemon's virt-admin answer (the
+    default's spelling) keeps libvirtd.conf's name (held)."""
+    over: dict[str, Any] = {
+        "/etc/systemd/system.conf": "[Manager]\n",
+        "system-conf-d": (
+            f"{SC_ETC}:[Manager]\n{SC_ETC}:DefaultEnvironment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
+            0,
+        ),
+        "systemd-manager-environment": (f"{BASE_ENV}LIBVIRT_LOG_OUTPUTS=3:journald\n", 0),
+    }
+    if not running:
+        over["processes"] = IDLE_PROCS
+    a = host_scan(over)
+    named = (
+        JOURNAL
+        if running
+        else f"libvirtd (LIBVIRT_LOG_OUTPUTS in {SC_ETC} DefaultEnvironment=): "
+        "log_outputs '3:journald'"
+    )
+    assert messages(a, "HVA-213") == {"hv1": named}
+    assert outcomes(a, "HVA-213") == {"hv1": "pass"}
+    assert messages(a, "HVA-200") == {"hv1": OVER_TLS}
+    assert outcomes(a, "HVA-200") == {"hv1": "pass"}

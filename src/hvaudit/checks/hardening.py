@@ -1224,7 +1224,14 @@ def _libvirt_log_outputs(ctx: Context) -> Iterator[Outcome]:
                 value, where = override.get()
                 live = value
                 refs += list(override.sources)
-                default = outputs is None and log_destinations(value) == ["journald"] and systemd
+                # a running daemon's virt-admin answer for libvirtd.conf's unset log_outputs is
+                # the default's spelling; LIBVIRT_LOG_OUTPUTS set to it is named (R52L-3)
+                default = (
+                    outputs is None
+                    and log_destinations(value) == ["journald"]
+                    and systemd
+                    and not where.startswith("LIBVIRT_LOG_OUTPUTS in ")
+                )
                 if value != outputs and not default:
                     # the outputs in force are not the file's: judge them, named by their source
                     name, outputs = f"{file.removesuffix('.conf')} ({where})", value
