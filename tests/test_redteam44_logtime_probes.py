@@ -98,6 +98,9 @@ CMDLINE = str(HARDENED_HOST["/proc/cmdline"]).strip()
 FILE_LOG = "1:file:/var/log/libvirt/libvirtd.log"
 OVER_TLS = "logs forwarded over TLS to logs.example.internal"
 JOURNAL = "libvirtd.conf: log_outputs unset (the journal)"
+UNIT_JOURNAL = (
+    "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): log_outputs '3:journald'"
+)
 FILE_ONLY = (
     "libvirtd (LIBVIRT_LOG_OUTPUTS in {where}): log_outputs "
     f"'{FILE_LOG}' writes only to files or stderr"
@@ -170,6 +173,9 @@ def test_r44l1_manager_environment_outputs(
     a = scan(host_scan, system_conf, dropins, cmdline, unit)
     if where is None:
         status, message200, message213 = "pass", OVER_TLS, JOURNAL
+        if "LIBVIRT_LOG_OUTPUTS=3:journald" in unit:
+            # the variable in force is named where it comes from (R52L-3)
+            message213 = UNIT_JOURNAL
     else:
         status, message213 = "fail", FILE_ONLY.format(where=where)
         message200 = f"{OVER_TLS}, but carrying none of libvirt's messages: {message213}"

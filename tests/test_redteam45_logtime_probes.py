@@ -101,6 +101,9 @@ LIBVIRTD_CONF = "/etc/libvirt/libvirtd.conf"
 FILE_LOG = "1:file:/var/log/libvirt/libvirtd.log"
 OVER_TLS = "logs forwarded over TLS to logs.example.internal"
 JOURNAL = "libvirtd.conf: log_outputs unset (the journal)"
+UNIT_JOURNAL = (
+    "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): log_outputs '3:journald'"
+)
 RUNTIME = "the service manager's environment (systemctl show-environment)"
 BASE_ENV = "LANG=C.UTF-8\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
 DROPIN = "\n# /etc/systemd/system/libvirtd.service.d/log.conf\n[Service]\n"
@@ -154,6 +157,9 @@ def test_r45l1_runtime_environment_outputs(
     a = scan(host_scan, show_env, unit)
     if outputs is None:
         status, message200, message213 = "pass", OVER_TLS, JOURNAL
+        if "LIBVIRT_LOG_OUTPUTS=3:journald" in unit:
+            # the variable in force is named where it comes from (R52L-3)
+            message213 = UNIT_JOURNAL
     else:
         status, message213 = "fail", _file_only(outputs)
         message200 = f"{OVER_TLS}, but carrying none of libvirt's messages: {message213}"

@@ -131,6 +131,9 @@ FILE_LOG = "1:file:/var/log/libvirt/libvirtd.log"
 FILE_CONF = f'log_outputs = "{FILE_LOG}"\n'
 OVER_TLS = "logs forwarded over TLS to logs.example.internal"
 JOURNAL = "libvirtd.conf: log_outputs unset (the journal)"
+UNIT_JOURNAL = (
+    "libvirtd (LIBVIRT_LOG_OUTPUTS in libvirtd.service Environment=): log_outputs '3:journald'"
+)
 RUNTIME = "the service manager's environment (systemctl show-environment)"
 BASE_ENV = "LANG=C.UTF-8\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
 DROPIN = "\n# /etc/systemd/system/libvirtd.service.d/log.conf\n[Service]\n"
@@ -384,7 +387,7 @@ def _pre_fail(outputs: str) -> dict[str, tuple[str, str]]:
         # held: the unit's own Environment= over what ExecStartPre= sets
         (
             f"{PRE} LIBVIRT_LOG_OUTPUTS={FILE_LOG}\nEnvironment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
-            _verdicts("pass", JOURNAL),
+            _verdicts("pass", UNIT_JOURNAL),
         ),
         # held: an empty ExecStartPre= resets the list
         (f"{PRE} LIBVIRT_LOG_OUTPUTS={FILE_LOG}\nExecStartPre=\n", _verdicts("pass", JOURNAL)),
@@ -450,7 +453,7 @@ def _pass_ask(names: str) -> dict[str, tuple[str, str]]:
         # held: the unit's own Environment= over it
         (
             "PassEnvironment=LIBVIRT_LOG_OUTPUTS\nEnvironment=LIBVIRT_LOG_OUTPUTS=3:journald\n",
-            _verdicts("pass", JOURNAL),
+            _verdicts("pass", UNIT_JOURNAL),
         ),
         # held: reset by an empty PassEnvironment=; a name libvirt does not read
         (

@@ -250,7 +250,7 @@ RT_JOURNAL = f"libvirtd (LIBVIRT_LOG_OUTPUTS in {RUNTIME}): log_outputs '3:journ
             f"{BASE_ENV}LIBVIRT_LOG_OUTPUTS=3:journald\n",
             "",
             "",
-            _verdicts("pass", JOURNAL),
+            _verdicts("pass", RT_JOURNAL),
             "",
         ),
         # held: the unit's own Environment= over the run-time value (the boot keeps it)

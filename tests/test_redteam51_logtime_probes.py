@@ -585,7 +585,7 @@ SC_JOURNAL = (
             SC_RUN,
             "3:journald",
             "",
-            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", JOURNAL)},
+            {"HVA-200": ("pass", OVER_TLS), "HVA-213": ("pass", SC_JOURNAL)},
         ),
         # held (team decision): a fail resting on the /run drop-in stays a fail
         (
