@@ -19,13 +19,24 @@ Findings (R52B-n):
   lacked_permission). A probe that ran and found no GRUB (the host boots otherwise) keeps
   today's reading.
 
-Held (kept as tests): the probe read, no GRUB defaults and no other source: the pass stands.
+- R52B-2 (over-ask; round 52's team decision) HVA-181, HVA-180 (parse.host._sh_lines, new
+  _SH_ARITH): a shift in an arithmetic expansion, `N=$((1<<2))` (or `$((N<<1))` in an echo),
+  was taken for a here-document's start delimited by `2`, which never came: every later line
+  was "in a here-document", so mitigations=off after it was asked, not failed, and the pin to
+  the older kernel's entry asked R47B-4's question. POSIX Shell Command Language 2.6.4
+  Arithmetic Expansion (`$((expression))`, C's operators; yash's POSIX test arith-p.sh
+  'shift operators'). Now the expansions are taken out before a `<<` is looked for.
+
+Held (kept as tests): the probe read, no GRUB defaults and no other source: the pass stands
+(R52B-1); a here-document opened after an arithmetic expansion on its line still opens (R52B-2).
 
 Probed by script: HVA-180 with grubenv refused already asks (the older kernel installed:
 BOOT_DEFAULT_UNKNOWN's question, R51B-3 names the file); not kept here.
 
-Tally: 1 finding (1 false pass, the team decision); 5 cases in 3 test functions. R52B-1: on
-main 0583ca87 4 of 4 failed (4 false passes of HVA-181); its held case passed before and after.
+Tally: 2 findings (1 false pass, 1 over-ask, both the team's decisions); 10 cases in 6 test
+functions. R52B-1: on main 0583ca87 4 of 4 failed (4 false passes of HVA-181); its held case
+passed before and after. R52B-2: on main 733438e8 4 of 4 failed (4 over-asks: 3 of HVA-181, 1
+of HVA-180); its held case passed before and after.
 R21B's held older-bundle case encoded the pass on an unread next boot: changed in its own
 commit.
 
@@ -33,8 +44,9 @@ Leads left:
 - next_boot_adds(unread_asks=True) is taken by HVA-181 only: HVA-052 (pcie_acs_override), the
   IOMMU, LSM and arm64 nested-mode checks (devices.py, guest.py) still pass on /proc/cmdline
   where the probe failed outright.
-- Team decisions 2 and 3 (an assignment in a subshell read as absent; `$((1<<2))` taken for a
-  here-document) and 4 (mds=off with an active TAA mitigation) not reached this round.
+- Team decisions 2 (an assignment in a subshell or command substitution read as absent) and 4
+  (mds=off with an active TAA mitigation) not reached this round.
+- A `<<` inside quotes (`echo "a <<EOF"`) still opens a here-document (an over-ask).
 """
 
 from __future__ import annotations
@@ -45,6 +57,7 @@ from conftest import messages, outcomes
 from hvaudit.collect.host import command_artefact
 from test_leads10 import older_bundle_scan  # noqa: F401  (fixture)
 from test_redteam21_boot_probes import _boot
+from test_redteam45_boot_probes import _older
 
 NONE = "17 CPU vulnerabilities reported, none unmitigated"
 UNREAD = "the next boot's kernel command line could not be read"
@@ -123,3 +136,45 @@ def test_r52b_1_held_probe_read_without_grub_passes(host_scan) -> None:
     a = host_scan({"boot-cmdline": _boot(grub=False)})
     assert outcomes(a, "HVA-181") == {"hv1": "pass"}, messages(a, "HVA-181")
     assert messages(a, "HVA-181") == {"hv1": NONE}
+
+
+# --- R52B-2: a shift in an arithmetic expansion is no here-document (round 52's team decision) --
+
+PIN_CFG = "/etc/default/grub.d/pin.cfg"
+OLD = "'Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-27-amd64'"
+OFF = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet mitigations=off"\n'
+
+
+@pytest.mark.parametrize(
+    "arith", ["N=$((1<<2))\n", "N=$(( (1 << 2) + 1 ))\n", 'echo "$((N<<1))"\n'], ids=str
+)
+def test_r52b_2_shift_is_no_heredoc_mitigations(host_scan, arith: str) -> None:
+    """R52B-2 (over-ask) HVA-181: `$((1<<2))` before mitigations=off opened a here-document
+    delimited by `2` that never ended: mitigations=off was asked as "in a here-document"; it is
+    a shift (POSIX 2.6.4), and the next boot turns mitigations off."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, arith + OFF))})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: mitigations=off in {PIN_CFG}"
+    }
+
+
+def test_r52b_2_shift_is_no_heredoc_default(host_scan) -> None:
+    """R52B-2 (over-ask) HVA-180: `$((1<<2))` before the pin to the older kernel's entry: it
+    was asked; it is read, and fails."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, f"N=$((1<<2))\nGRUB_DEFAULT={OLD}\n"))})
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == _older("GRUB_DEFAULT")
+
+
+def test_r52b_2_held_heredoc_after_arithmetic_still_opens(host_scan) -> None:
+    """R52B-2 (held): a here-document opened after an arithmetic expansion on its line still
+    makes its text no command: mitigations=off inside it is asked, not read."""
+    text = "N=$((1<<2)); cat >/dev/null <<EOF\n" + OFF + "EOF\n"
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but {PIN_CFG} sets GRUB_CMDLINE_LINUX_DEFAULT in a here-document: "
+        f"`{OFF.strip()}`, which hvaudit cannot evaluate: whether the next boot's line turns "
+        "mitigations off is not known"
+    }

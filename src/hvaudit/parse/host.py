@@ -12778,10 +12778,18 @@ def _sh_lines(lines: list[str]) -> Iterator[tuple[str, str, str]]:
             yield line, code, "in a command substitution"
         else:
             yield line, code, SH_CONDITION_BODY if depth or any(c for _, c in groups) else ""
-        m = re.search(r"<<(-?)\s*(['\"]?)([\w.-]+)\2", code)
+        # R52B-2: a `<<` inside an arithmetic expansion `$((1<<2))` is a shift, not a
+        # here-document (POSIX Shell Command Language 2.6.4 Arithmetic Expansion: the
+        # expression, C's operators with `<<` among them, as yash's POSIX test arith-p.sh
+        # 'shift operators' runs `$((3<<2))`; read with `search`)
+        m = re.search(r"<<(-?)\s*(['\"]?)([\w.-]+)\2", _SH_ARITH.sub("", code))
         if m:
             heredoc = (m.group(3), bool(m.group(1)))
         quoted = _sh_quote_open(line)
+
+
+#: An arithmetic expansion, `$((EXPRESSION))`, with one level of parentheses inside (R52B-2).
+_SH_ARITH = re.compile(r"\$\(\((?:[^()]|\([^()]*\))*\)\)")
 
 
 def _sh_quote_open(line: str, quote: str = "") -> str:
