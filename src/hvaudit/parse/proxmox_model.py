@@ -2520,15 +2520,43 @@ def _ipt_input_filters(text: str) -> list[str]:
                 words = line.split()
             if len(words) > 1:
                 rules.setdefault(words[1], []).append((line, words))
-    # an unconditional `-A INPUT -j ACCEPT` accepts every packet that reaches it: the rules
-    # after it and INPUT's policy filter nothing (R52F-4)
-    head = rules.get("INPUT", [])
-    cut = next((n for n, (_, w) in enumerate(head) if w[2:] == ["-j", "ACCEPT"]), None)
-    if cut is not None:
-        rules["INPUT"] = head[:cut]
+    # an unconditional `-j ACCEPT` accepts every packet that reaches it, and so does an
+    # unconditional jump or goto to a chain that accepts every packet with no RETURN or goto
+    # before (a terminal ACCEPT in a called chain ends the traversal of INPUT too; RETURN goes
+    # back, and in INPUT applies its policy, iptables(8) TARGETS; Red Hat Enterprise Linux
+    # Reference Guide 18.3.5 Target Options): the rules after it and INPUT's policy filter
+    # nothing (R52F-4, R52F-5). Each chain is cut there, and at an unconditional RETURN.
+    cuts: dict[str, tuple[int, bool]] = {}
+
+    def cut(chain: str, path: frozenset[str]) -> tuple[int, bool]:
+        if chain in cuts:
+            return cuts[chain]
+        if chain in path:
+            return len(rules.get(chain, [])), False
+        body = rules.get(chain, [])
+        at, ends, leaves = len(body), False, False
+        for n, (_, words) in enumerate(body):
+            rest = _ipt_unconditional(words[2:])
+            target = rest[1] if len(rest) == 2 and rest[0] in ("-j", "-g") else ""
+            if target == "ACCEPT" or (
+                target in rules and target != chain and cut(target, path | {chain})[1]
+            ):
+                at, ends = (n if target == "ACCEPT" else n + 1), not leaves
+                break
+            if target == "RETURN":
+                at = n
+                break
+            targets = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-j", "-g")]
+            if "RETURN" in targets or "-g" in words:
+                leaves = True
+        cuts[chain] = (at, ends)
+        return at, ends
+
+    for chain in list(rules):
+        rules[chain] = rules[chain][: cut(chain, frozenset())[0]]
     found = (
         ["iptables-save's filter table: INPUT policy DROP"]
-        if policy == "DROP" and cut is None
+        if policy == "DROP" and not cuts.get("INPUT", (0, False))[1]
         else []
     )
     seen: set[str] = set()
@@ -2544,6 +2572,20 @@ def _ipt_input_filters(text: str) -> list[str]:
                 found.append(f"iptables-save's filter table: `{line}`")
             todo.extend(t for t in targets if t in rules)
     return found
+
+
+def _ipt_unconditional(words: list[str]) -> list[str]:
+    """The words of an `iptables-save` rule (after `-A CHAIN`) without its `-m comment
+    --comment TEXT` (the comment match matches every packet, iptables-extensions(8) comment)."""
+    out: list[str] = []
+    n = 0
+    while n < len(words):
+        if words[n : n + 3] == ["-m", "comment", "--comment"]:
+            n += 4
+            continue
+        out.append(words[n])
+        n += 1
+    return out
 
 
 def _nft_input_filters(bundle: Bundle) -> tuple[list[str] | None, str, frozenset[str]]:
@@ -2577,30 +2619,21 @@ def _nft_input_filters(bundle: Bundle) -> tuple[list[str] | None, str, frozenset
             key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
             rules.setdefault(key, []).append(rule.get("expr"))
     found: list[str] = []
+    done: dict[tuple[str, str, str], bool] = {}
     for (family, table, name), chain in chains.items():
         if chain.get("hook") != "input":
             continue
         where = f"nft table {family} {table}, chain {name} (hook input)"
-        # a rule of the base chain that accepts every packet (`accept` alone, or after
-        # `counter`): the rules after it and the chain's policy filter nothing (R52F-4)
-        head = rules.get((family, table, name), [])
-        cut = next(
-            (
-                n
-                for n, expr in enumerate(head)
-                if isinstance(expr, list)
-                and expr
-                and expr[-1] == {"accept": None}
-                and all(isinstance(e, dict) and set(e) == {"counter"} for e in expr[:-1])
-            ),
-            None,
-        )
-        if cut is not None:
-            rules[(family, table, name)] = head[:cut]
-        elif str(chain.get("policy")) == "drop":
+        # a rule that accepts every packet (`accept` alone, or after `counter`), or jumps or
+        # goes to a chain that does with no `return` or `goto` before (nft(8) VERDICT
+        # STATEMENT: accept ends the evaluation of the ruleset, return goes back): the rules
+        # after it and the chain's policy filter nothing (R52F-4, R52F-5)
+        ends = _nft_cut(rules, (family, table), name, done, frozenset())
+        if not ends and str(chain.get("policy")) == "drop":
             found.append(f"{where}: policy drop")
         seen: list[str] = [name]
         for at in seen:
+            _nft_cut(rules, (family, table), at, done, frozenset())
             drops, jumps = _nft_verdicts(rules.get((family, table, at), []))
             if drops:
                 found.append(
@@ -2614,6 +2647,79 @@ def _nft_input_filters(bundle: Bundle) -> tuple[list[str] | None, str, frozenset
         if isinstance(item, dict) and isinstance(t := item.get("table"), dict)
     )
     return found, "", tables
+
+
+def _nft_cut(
+    rules: dict[tuple[str, str, str], list[Any]],
+    table: tuple[str, str],
+    name: str,
+    done: dict[tuple[str, str, str], bool],
+    path: frozenset[str],
+) -> bool:
+    """Cut the rules of chain `name` of `table` after the first that ends every packet's walk
+    of it (R52F-5): an unconditional `accept` (after `counter` alone), `return`, or `jump` /
+    `goto` to a chain that accepts every packet. True where the chain accepts every packet
+    that reaches it: the cut is an accept with no `return` or `goto` in a rule before
+    (nftables doc/statements.txt, nft(8) VERDICT STATEMENT: accept terminates the ruleset's
+    evaluation; return continues at the next rule of the calling chain, and in a base chain,
+    or a chain reached solely by goto, applies the base chain's policy; goto pushes no
+    return position)."""
+    key = (*table, name)
+    if key in done:
+        return done[key]
+    if name in path:
+        return False
+    body = rules.get(key, [])
+    at, ends, leaves = len(body), False, False
+    for n, expr in enumerate(body):
+        verdict = (
+            expr[-1]
+            if isinstance(expr, list)
+            and expr
+            and isinstance(expr[-1], dict)
+            and all(isinstance(e, dict) and set(e) == {"counter"} for e in expr[:-1])
+            else None
+        )
+        called = next(
+            (
+                str(j["target"])
+                for verb in ("jump", "goto")
+                if verdict is not None
+                and isinstance(j := verdict.get(verb), dict)
+                and isinstance(j.get("target"), str)
+            ),
+            None,
+        )
+        if verdict == {"accept": None} or (
+            called is not None
+            and called != name
+            and _nft_cut(rules, table, called, done, path | {name})
+        ):
+            at, ends = (n if verdict == {"accept": None} else n + 1), not leaves
+            break
+        if verdict == {"return": None}:
+            at = n
+            break
+        if _nft_leaves(expr):
+            leaves = True
+    rules[key] = body[:at]
+    done[key] = ends
+    return ends
+
+
+def _nft_leaves(node: Any) -> bool:
+    """Whether the JSON of an nft rule holds a `return` or `goto` verdict (a verdict map's
+    data too): a packet it takes leaves the chain without ending its walk of the ruleset."""
+    todo = [node]
+    while todo:
+        at = todo.pop()
+        if isinstance(at, list):
+            todo.extend(at)
+        elif isinstance(at, dict):
+            if "return" in at or "goto" in at:
+                return True
+            todo.extend(at.values())
+    return False
 
 
 def _nft_verdicts(node: Any) -> tuple[bool, list[str]]:
