@@ -31,6 +31,20 @@ Findings (R52A-n):
   parse.host _admins' no_such_group reads such a name as no one (sudo: unless a Defaults
   sets group_plugin); any other group source, no group line, or an unread nsswitch.conf
   keeps the question.
+- R52A-3 (false pass, R51A's lead) HVA-151: parse.pam unread_auth_files assumed a
+  NON_AUTH_INCLUDES name (postlogin, common-account, common-session ...) authless even where
+  the bundle shows it in neither /etc/pam.d nor /usr/lib/pam.d, so `auth include postlogin`
+  (or `@include common-account`, `auth substack common-session`) before a password and a
+  one-time code passed "every SSH login needs two factors", while libpam then reads the
+  vendor directory's file where it is built with one (Linux-PAM libpam/pam_handlers.c
+  _pam_open_config_file, PAM_CONFIG_DIST2_DF; openSUSE's /usr/etc/pam.d), whose auth rules
+  (a `sufficient pam_permit.so`) are not in the evidence; built without one, the include
+  becomes a rule that fails every run (_pam_parse_conf_file: `handler_type =
+  PAM_HT_MUST_FAIL` where _pam_load_conf_file cannot open it). Now such a name is asked as
+  any other name neither directory holds (parse.host's `nowhere`); one whose /usr/lib/pam.d
+  probe was not collected (an older bundle) keeps the assumption. Two older tests whose
+  stacks included a postlogin / common-account their fixture did not hold now give the
+  file (separate commit).
 
 Held: acting as an account that neither administers nor runs QEMU (`(deploy)`; libvirt-qemu
 where qemu.conf names another user; doas `as tss`) adds no one; `(#64055)` counted on main
@@ -38,13 +52,15 @@ already (a #uid Runas is not resolved: every such rule counts). R52A-2: `group: 
 `files systemd`, `files ldap` (pam_group), no group line, and `Defaults group_plugin=...,
 always_query_group_plugin` keep "%ops (members not read)" and its question.
 
-Tally: 2 findings (1 false pass, 1 needless question); 19 cases, 10 failed on main before the
-fixes (R52A-1: 7 of 8, the `#64055` case and 3 held cases passing on main too; R52A-2: 3 of
-3, 5 held).
+Tally: 3 findings (2 false passes, 1 needless question); 22 cases, 13 failed on main before
+the fixes (R52A-1: 7 of 8, the `#64055` case and 3 held cases passing on main too; R52A-2: 3
+of 3, 5 held; R52A-3: 3 of 3).
 
 Leads left:
-- The missing-include PAM lead, RKE2 under OpenRC and addAdminRule with an unread argument
-  were not reached yet. A local group with no member at all under `passwd: files` (nobody)
+- RKE2 under OpenRC and addAdminRule with an unread argument were not reached. A missing
+  include on a libpam without a vendordir (Debian, Fedora) fails every PAM login: read as
+  that it would decide R52A-3's question there (which distributions build with one is not
+  settled). A local group with no member at all under `passwd: files` (nobody)
   and a `%#gid` no group names still ask.
 - swtpm_user (default tss): acting as it reads every VM's vTPM state; qemu.conf's `group`
   (the group the DAC driver gives every image) as a sudo `(:group)` is not counted.
@@ -54,7 +70,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HARDENED_HOST
+from conftest import HARDENED_HOST, messages, outcomes
+from test_checks_host import SSHD_KBD_ONLY
 from test_redteam26_accounts_probes import BASE, FAIL4, PASS2, _142
 
 SUDOERS = str(HARDENED_HOST["sudoers"][0])
@@ -204,3 +221,32 @@ def test_group_another_source_may_hold_asked(
     """Held (R52A-2): a group source beyond /etc/group, no group line, or a sudo group plugin
     asked for Unix groups too keeps the question."""
     assert _142(host_scan(overrides)) == _ops_asked(who)
+
+
+OTP = "auth required pam_unix.so\nauth required pam_google_authenticator.so\n"
+"""A stack that requires a password and a one-time code."""
+
+
+@pytest.mark.parametrize(
+    ("pam", "name"),
+    [
+        (
+            {"/etc/pam.d/sshd": "auth include postlogin\n" + OTP, "/etc/pam.d/postlogin": None},
+            "postlogin",
+        ),
+        ({"/etc/pam.d/sshd": "@include common-account\n" + OTP}, "common-account"),
+        ({"/etc/pam.d/sshd": "auth substack common-session\n" + OTP}, "common-session"),
+    ],
+)
+def test_authless_include_in_no_directory_asked_151(
+    host_scan, pam: dict[str, object], name: str
+) -> None:
+    """R52A-3: a name assumed authless that neither /etc/pam.d nor /usr/lib/pam.d holds is
+    asked (the vendor directory's file, not collected, may let every login through)."""
+    a = host_scan({"sshd-effective": (SSHD_KBD_ONLY, 0), **pam})
+    assert (outcomes(a, "HVA-151")["hv1"], messages(a, "HVA-151")["hv1"]) == (
+        "manual",
+        f"evidence unavailable: sshd's PAM auth stack includes {name} (in neither /etc/pam.d "
+        "nor /usr/lib/pam.d; libpam's vendor directory, /usr/etc/pam.d on openSUSE, is not "
+        "collected): the factors it requires are unknown",
+    )

@@ -104,6 +104,7 @@ from hvaudit.parse.libvirt_conf import (
 )
 from hvaudit.parse.pam import (
     KNOWLEDGE_MODULES,
+    NON_AUTH_INCLUDES,
     OTP_MODULES,
     missing_tolerated,
     parse_stack,
@@ -7263,7 +7264,13 @@ def _mfa_one(
             *evidence,
             sshd_pam.source,
         )
-    unread = unread_auth_files(texts, "sshd") if uses_pam else []
+    # a name assumed authless that neither directory holds is not assumed (R52A-3)
+    nowhere = [
+        n
+        for n in NON_AUTH_INCLUDES
+        if (got := _pam_service(ev, n)).state == "absent" and _pam_path(got) == f"{PAM_DIST_D}/{n}"
+    ]
+    unread = unread_auth_files(texts, "sshd", absent=nowhere) if uses_pam else []
     if unread:
         # an include of a name /etc/pam.d does not hold is read from /usr/lib/pam.d/NAME
         # (Linux-PAM libpam/pam_handlers.c _pam_open_config_file: PAM_CONFIG_DF, then

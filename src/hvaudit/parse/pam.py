@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -274,9 +274,17 @@ NON_AUTH_INCLUDES = (
 )
 
 
-def unread_auth_files(texts: dict[str, str], name: str, depth: int = 0) -> list[str]:
+def unread_auth_files(
+    texts: dict[str, str], name: str, depth: int = 0, absent: Collection[str] = ()
+) -> list[str]:
     """The files an auth stack pulls in (`auth include X`, `auth substack X`, `@include X`) that
-    are not in `texts`: their auth rules are unknown (pam.conf(5) include / substack)."""
+    are not in `texts`: their auth rules are unknown (pam.conf(5) include / substack). A
+    NON_AUTH_INCLUDES name is assumed authless where it was not collected, but not where it is
+    in `absent`, shown to be in neither /etc/pam.d nor /usr/lib/pam.d: libpam then reads the
+    vendor directory's file where it is built with one (pam_handlers.c _pam_open_config_file,
+    PAM_CONFIG_DIST2_DF), else installs a rule that fails every run (_pam_parse_conf_file: an
+    include _pam_load_conf_file cannot open becomes PAM_HT_MUST_FAIL), so the name's auth
+    rules are unknown (R52A-3)."""
     if depth > 8 or name not in texts:
         return []
     out: list[str] = []
@@ -284,17 +292,21 @@ def unread_auth_files(texts: dict[str, str], name: str, depth: int = 0) -> list[
         target = ""
         if line.startswith("@include"):
             target = include_name(line.split()[-1])
-            if target in NON_AUTH_INCLUDES and target not in texts:
+            if target in NON_AUTH_INCLUDES and target not in texts and target not in absent:
                 continue
         else:
             m = _LINE.match(line)
             control = m.group(1).lower() if m and not m.group(1).startswith("[") else ""
             if m and control in ("include", "substack"):
                 target = include_name(m.group(2))
-                if target in NON_AUTH_INCLUDES and target not in texts:
+                if target in NON_AUTH_INCLUDES and target not in texts and target not in absent:
                     continue
         if target:
-            out += [target] if target not in texts else unread_auth_files(texts, target, depth + 1)
+            out += (
+                [target]
+                if target not in texts
+                else unread_auth_files(texts, target, depth + 1, absent)
+            )
     return list(dict.fromkeys(out))
 
 
