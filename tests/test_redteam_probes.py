@@ -868,6 +868,9 @@ def test_otp_through_substack_passes(host_scan) -> None:
         {
             "sshd-effective": (KBD_ONLY, 0),
             "/etc/pam.d/sshd": "auth substack password-auth\nauth include postlogin\n",
+            # authselect's postlogin holds session lines only (R52A-3: a postlogin in neither
+            # /etc/pam.d nor /usr/lib/pam.d is no longer assumed authless)
+            "/etc/pam.d/postlogin": "session optional pam_lastlog.so silent noupdate showfailed\n",
             "/etc/pam.d/common-auth": None,
             "/etc/pam.d/password-auth": "auth required pam_env.so\n"
             "auth required pam_oath.so usersfile=/etc/users.oath\n"

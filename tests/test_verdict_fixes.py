@@ -961,7 +961,15 @@ def test_pam_auth_include_of_an_uncollected_file(host_scan, control: str) -> Non
     """redteam2 #62: pam.conf(5) include/substack pull in another file's auth lines; one that
     is not collected leaves the factors unknown (Debian's common-account etc. hold none)."""
     pam = f"auth {control} mfa-custom\n@include common-auth\n@include common-account\n"
-    a = host_scan({"/etc/pam.d/sshd": pam, "sshd-effective": (SSHD_KBD_ONLY, 0)})
+    # Debian's common-account, present (R52A-3: one in neither /etc/pam.d nor /usr/lib/pam.d
+    # is no longer assumed authless)
+    a = host_scan(
+        {
+            "/etc/pam.d/sshd": pam,
+            "/etc/pam.d/common-account": "account required pam_unix.so\n",
+            "sshd-effective": (SSHD_KBD_ONLY, 0),
+        }
+    )
     assert outcomes(a, "HVA-151") == {"hv1": "manual"}
     assert messages(a, "HVA-151")["hv1"] == (
         "evidence unavailable: sshd's PAM auth stack includes /etc/pam.d/mfa-custom (not "
