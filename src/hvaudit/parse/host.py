@@ -7268,7 +7268,8 @@ def _mfa_one(
     nowhere = [
         n
         for n in NON_AUTH_INCLUDES
-        if (got := _pam_service(ev, n)).state == "absent" and _pam_path(got) == f"{PAM_DIST_D}/{n}"
+        if (vendor := _pam_service(ev, n)).state == "absent"
+        and _pam_path(vendor) == f"{PAM_DIST_D}/{n}"
     ]
     unread = unread_auth_files(texts, "sshd", absent=nowhere) if uses_pam else []
     if unread:
