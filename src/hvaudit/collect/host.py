@@ -1315,6 +1315,12 @@ COMMANDS: tuple[CommandProbe, ...] = (
     # manager read them, with what `systemctl set-environment` / `import-environment` changed
     # since, which every service it starts next takes (R45L-1).
     CommandProbe("systemd-manager-environment", ("systemctl", "show-environment")),
+    # Whether systemd is the init system, as sd_booted(3) tests it: the runtime unit directory
+    # /run/systemd/system exists (systemd src/libsystemd/sd-daemon/sd-daemon.c sd_booted:
+    # `laccess("/run/systemd/system/", F_OK)`, lstat and S_ISDIR before; "created ... in
+    # mount-setup.c, so is guaranteed to happen very early during boot"), where PID 1 shows
+    # as /sbin/init (Debian's systemd-sysv link) and systemctl is not found (R52S-6).
+    CommandProbe("systemd-booted", ("stat", "-c", "%F %n", "/run/systemd/system")),
     # The log daemons' own units as systemd merges them (systemctl(1) cat, as libvirt-units):
     # a drop-in of theirs under /run (`systemctl edit --runtime`) sets how they start now
     # (rsyslogd(8) -f names another configuration; LogLevelMax=, StandardOutput=), and the next

@@ -365,16 +365,25 @@ class HostEvidence:
                 # systemd" (R52S-3, the team's decision of round 52); where PID 1 is not shown
                 # to be systemd (OpenRC, runit, an /sbin/init that does not tell), absent stays
                 pid1 = self._pid1_systemd()
-                if pid1:
+                booted = self._sd_booted()
+                if pid1 or booted:
+                    why = (
+                        f"PID 1 is systemd ({pid1})"
+                        if pid1
+                        else "systemd is the init system (/run/systemd/system exists, as "
+                        "sd_booted(3) tests)"
+                    )
                     return Got(
                         "failed",
                         "",
                         entry.rc,
-                        f"systemctl was not found, though PID 1 is systemd ({pid1})",
+                        f"systemctl was not found, though {why}",
                         Source(artefact, ask=SYSTEMCTL_RUNS[artefact]),
                     )
                 # the process list collected and not read, and no systemctl probe ran: whether
-                # PID 1 is systemd is unknown, so "no systemd" is no reading to pass on (R52S-4)
+                # PID 1 is systemd is unknown, so "no systemd" is no reading to pass on (R52S-4);
+                # /run/systemd/system shown missing does not lift it (R52S-6): the process list
+                # unread leaves a running daemon's command line unread all the same
                 ps = self.bundle.entry(_cmd("processes"))
                 if (
                     ps is not None
@@ -399,6 +408,22 @@ class HostEvidence:
             (e := self.bundle.entry(a)) is not None and e.status == "ok"
             for a in SYSTEMCTL_ARTEFACTS
         )
+
+    def _sd_booted(self) -> bool | None:
+        """Whether systemd is the init system as sd_booted(3) tests it (/run/systemd/system
+        exists: systemd src/libsystemd/sd-daemon/sd-daemon.c sd_booted), None where the stat
+        did not answer (R52S-6)."""
+        got = self.get(_cmd("systemd-booted"))
+        if got.state != "ok":
+            return None
+        if got.rc == 0 and got.text.strip() in (
+            "directory /run/systemd/system",
+            "symbolic link /run/systemd/system",
+        ):
+            return True
+        if got.rc == 1 and not got.text.strip() and "No such file or directory" in got.reason:
+            return False
+        return None
 
     def _pid1_systemd(self) -> str:
         """PID 1's command where the process list shows it is systemd, else ""."""
