@@ -38,6 +38,12 @@ Findings:
   either quote, escapes decoded, an array or object value blanked whole), a JSON argument
   split by `ps` is joined again (_json_joined) and the long -global's value is judged by its
   property (_global_value): the bundle holds none of the five.
+- R52D-3 (wording: a question where the evidence fails) HVA-031: round 52's own lead. ui/vnc.c
+  vnc_display_setup_auth takes VNC password authentication `if (password)` and SASL only
+  `else if (sasl)`, so a raw `-vnc 0.0.0.0:1,password-secret=s0,sasl=on` naming an empty
+  secret (v1) serves the empty password, which the server accepts; HVA-031 asked about the
+  SASL configuration (an attested answer passed it). `sasl` no longer counts beside an empty
+  secret: it fails. Held: a set secret with sasl (v2) passes.
 
 Held (kept as tests): a file `stat` found 9 bytes long (v4) and a secret with data (v7) still
 pass; `file=/dev/null` still fails without a stat (R51D-1, v8). Moved in a separate commit:
@@ -53,7 +59,8 @@ console), no false pass. libvirt's websocket (websocket='-1', no listen address)
 127.0.0.1, vnc_auto_unix_socket 0) it fails on every address, as QEMU binds it; with
 qemu.conf unreadable the check is an error naming the file, no verdict.
 
-Tally: 2 findings (false pass 1, secret leak 1), 2 tests holding 14 cases; R52D-1's 6
+Tally: 3 findings (false pass 1, secret leak 1, wording 1), 3 tests holding 16 cases;
+R52D-3's v1 was manual on main (v2 passes on main too); R52D-1's 6
 finding cases (web01, v1, v2, v3, v5, v6) passed on main, and fail (v2, v3) or ask now, its 3
 held cases pass on main too; R52D-2's 5 cases each leaked on main (the bundle-level
 assertion failed naming 5 secrets in processes.txt and 4 in domain XML).
@@ -61,8 +68,8 @@ assertion failed naming 5 secrets in processes.txt and 4 in domain XML).
 Leads left: a secret file's size is read now, not when QEMU started and read it (a file
 emptied or filled since); libvirt's websocket with qemu.conf merely not collected (a bundle
 without host artefacts) was not probed; a base64 `data=` without keyid (`format=base64` decoding to nothing) is taken at
-its word; SPICE's `password-secret` is not read for emptiness at all; an empty secret beside
-`sasl=on` asks about SASL, though the password comes first (vnc_display_setup_auth).
+its word; SPICE's `password-secret` is not read for emptiness at all; libvirt's VNC given an
+empty secret by a -set beside `-set vnc.default.sasl=on` was not probed (R52D-3's reading).
 """
 
 from __future__ import annotations
@@ -305,3 +312,32 @@ def test_json_and_global_secrets_are_redacted_in_the_bundle(tmp_path: Path) -> N
         "v4 -global driver=iscsi,property=password,value=***REDACTED***",
         'v5 -blockdev {"driver":"iscsi","password":"***REDACTED***"}',
     ]
+
+
+def test_empty_secret_beside_sasl_is_open(tmp_path: Path) -> None:
+    """R52D-3: ui/vnc.c vnc_display_setup_auth takes VNC password authentication `if
+    (password)` and SASL only `else if (sasl)`: an empty secret beside `sasl=on` (v1) is the
+    empty password, which the server accepts, but HVA-031 asked about SASL (manual). Held:
+    `sasl=on` with a set secret (v2) passes."""
+    a = _scan(
+        tmp_path,
+        {
+            "v1": (
+                "",
+                ("-object", "secret,id=s0,data=", "-vnc", "0.0.0.0:1,password-secret=s0,sasl=on"),
+            ),
+            "v2": (
+                "",
+                ("-object", "secret,id=s0,data=pw", "-vnc", "0.0.0.0:1,password-secret=s0,sasl=on"),
+            ),
+        },
+        {},
+    )
+    shown = "QEMU argument -vnc 0.0.0.0:1,password-secret=s0,sasl=on"
+    assert outcomes(a, "HVA-031") == {"v1": "fail", "v2": "pass"}
+    assert messages(a, "HVA-031") == {
+        "v1": f"{shown}: a VNC server on 0.0.0.0 whose password-secret=s0 names an empty secret "
+        "(-object secret s0 with empty data): QEMU's VNC server accepts the empty password, "
+        "outside libvirt's <graphics> (qemu.conf's vnc_* do not apply)",
+        "v2": f"{shown}: password-secret, sasl",
+    }

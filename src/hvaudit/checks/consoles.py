@@ -1397,6 +1397,11 @@ def _raw_console_verdict(
     # a secret the bundle does not show empty or set is asked (_unread_secret, R52D-1)
     unread, answers = _unread_secret(o.get("password-secret", ""), objects, r.secret_sizes)
     auth += ["password-secret"] if o.get("password-secret") and not (empty or unread) else []
+    if empty:
+        # the (empty) password comes before SASL: ui/vnc.c vnc_display_setup_auth takes
+        # `if (password)` VNC authentication, `else if (sasl)` SASL, so `sasl=on` does not
+        # authenticate beside it (R52D-3)
+        auth = [a for a in auth if a != "sasl"]
     if o.get("tls-creds") and _authenticating_tls(o["tls-creds"], objects):
         auth.append("tls-creds")
     if not off:
