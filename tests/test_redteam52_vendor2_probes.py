@@ -18,19 +18,28 @@ Findings:
   only the ports that host services; a port whose host is not reported (or a record without
   this host's id) is asked, naming DistributedVirtualPort.proxyHost.
 
+- R52V-6 (no false verdict: a bound, round 52's lead) HVA-440: MAX_DV_PORTS bounded what was
+  kept, not what FetchDVPorts transferred: a port group of any size came over whole in one
+  call. Now each port group's keys come first (DistributedVirtualSwitch.FetchDVPortKeys,
+  "the port selection criteria", read with `search`), then its ports by key
+  (DistributedVirtualSwitchPortCriteria.portKey, "only the ports of which the key is in the
+  array are qualified", pyVmomi docs/vim/dvs/PortCriteria.rst) DV_PORT_BATCH (256) at a time;
+  a port group with more than MAX_DV_PORTS keys is not fetched: its ports unread, asked as
+  R51V-3 asked.
+
 Held:
 - HVA-440: a port on esx1 itself with Uplink 1 alone: the fail.
 
 Probed by script: none beyond these cases.
 
-Tally: 1 finding (1 wrong fail, whose class also let another host's port stand for this
-host's); 4 test cases, 3 failed on main before the fix (the other host's port failed, the
-port without a proxyHost was judged, the collector recorded no host), 1 held.
+Tally: 2 findings (1 wrong fail, whose class also let another host's port stand for this
+host's; 1 bound on the transfer, no verdict); 6 test cases, 5 failed on main before the fixes
+(R52V-5: 3, the other host's port failed, the port without a proxyHost was judged, the
+collector recorded no host; R52V-6: 2, main called no FetchDVPortKeys), 1 held.
 
 Leads left:
-- HVA-440: MAX_DV_PORTS bounds what is kept, not what FetchDVPorts transfers
-  (FetchDVPortKeys first, then ports by portKey in batches, would bound it); a
-  PortCriteria `host` would also fetch only this host's ports.
+- HVA-440: a PortCriteria `host` (vSphere 7+: the JSON API's DistributedVirtualSwitchPortCriteria
+  lists it) would fetch only the audited hosts' ports.
 - HVA-440: the distributed switch's own default order (config.defaultPortConfig of the
   switch) is still not read.
 - HVA-440: the question's Evidence line does not name the host that services each port.
@@ -127,3 +136,49 @@ def test_r52v5_only_this_hosts_ports_are_judged(
     asked (main judged it on esx1's mapping and passed), a one-uplink port on esx1 fails."""
     a = _vsphere(tmp_path, _host(LINKED, BACKED), dvs=_dvs_with_ports(_Switch(ports)))
     assert _verdict(a, "HVA-440", "dvs-prod") == expected
+
+
+# --- R52V-6: HVA-440, what FetchDVPorts transfers is bounded ----------------------------------
+
+
+class _Crowded(_Switch):
+    """A switch whose port group Web holds `count` port keys (FetchDVPortKeys)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__([])
+        self.count = count
+
+    def FetchDVPortKeys(self, criteria: Any) -> list[str]:
+        self.asked.append(criteria)
+        return [str(n) for n in range(self.count)]
+
+
+def test_r52v6_ports_are_fetched_by_key_in_batches() -> None:
+    """R52V-6: port group Web's 600 port keys first (inside its key), then its ports 256 at a
+    time by key; every port recorded (main fetched them all in one FetchDVPorts)."""
+    two = (["Uplink 1", "Uplink 2"], [])
+    switch = _Switch([_port_on(str(n), two, "host-12") for n in range(600)])
+    record = _dvs_with_ports(switch)
+    ((criteria,),) = [switch.asked]
+    assert (criteria.inside, list(criteria.portgroupKey)) == (True, ["dvportgroup-2"])
+    assert [len(b) for b in switch.by_key] == [256, 256, 88]
+    assert len(record["portgroups"][0]["port_orders"]) == 600
+
+
+def test_r52v6_too_many_ports_are_not_fetched(tmp_path: Path) -> None:
+    """R52V-6 HVA-440: a port group with MAX_DV_PORTS + 1 port keys: no FetchDVPorts at all
+    (main transferred every port, then dropped them), its ports unread and asked."""
+    from hvaudit.collect.vsphere import MAX_DV_PORTS
+
+    switch = _Crowded(MAX_DV_PORTS + 1)
+    a = _vsphere(tmp_path, _host(LINKED, BACKED), dvs=_dvs_with_ports(switch))
+    assert switch.by_key == []
+    open_ = (
+        "port group Web: Uplink 1 (vmnic2), Uplink 2 (vmnic3), but each port may override "
+        "this teaming order (uplinkTeamingOverrideAllowed)"
+    )
+    assert _verdict(a, "HVA-440", "dvs-prod") == (
+        "manual",
+        f"distributed switch dvs-prod has uplinks vmnic2, vmnic3 on host esx1; {open_}",
+        _ask(open_),
+    )

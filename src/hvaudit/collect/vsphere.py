@@ -147,6 +147,7 @@ DVPG_PATHS = (
 # R52V-4: the most ports of one port group whose own teaming orders are kept; a port group with
 # more is asked (its ports unread), so one dvs.json stays bounded
 MAX_DV_PORTS = 4096
+DV_PORT_BATCH = 256  # ports per FetchDVPorts (R52V-6)
 DVS_PATHS = ("name", "uuid", "config.defaultPortConfig", "config.uplinkPortgroup")
 PVLAN_PATHS = ("config.pvlanConfig",)
 # The privilege each per-host call needs (pyVmomi's method metadata, privId): the Read-only role
@@ -452,12 +453,13 @@ class VsphereCollector:
         self, switches: list[tuple[Any, dict[str, Any]]], dvpgs: dict[str, dict[str, Any]]
     ) -> dict[str, list[dict[str, Any]] | None]:
         """The ports' own teaming orders of each distributed port group whose ports may override
-        the port group's (config.policy.uplinkTeamingOverrideAllowed true, R52V-4): one
-        DistributedVirtualSwitch.FetchDVPorts per switch with a DistributedVirtualSwitchPortCriteria
-        `inside` true and `portgroupKey` those port groups' keys ("only ports inside portgroupKey
-        ... are qualified", vSphere Web Services API, read with `search`), each port's
-        config.setting.uplinkTeamingPolicy.uplinkPortOrder. A port group whose ports exceed
-        MAX_DV_PORTS, or whose switch's fetch failed, maps to None (its ports unread)."""
+        the port group's (config.policy.uplinkTeamingOverrideAllowed true, R52V-4): per port
+        group, DistributedVirtualSwitch.FetchDVPortKeys with a DistributedVirtualSwitchPortCriteria
+        `inside` true and `portgroupKey` its key ("only ports inside portgroupKey ... are
+        qualified", vSphere Web Services API, read with `search`), then FetchDVPorts by portKey
+        in batches (R52V-6), each port's config.setting.uplinkTeamingPolicy.uplinkPortOrder and
+        proxyHost. A port group whose ports exceed MAX_DV_PORTS, or whose fetch failed, maps to
+        None (its ports unread)."""
         from pyVmomi import vim
 
         out: dict[str, list[dict[str, Any]] | None] = {}
@@ -470,17 +472,39 @@ class VsphereCollector:
             ]
             if not keys:
                 continue
-            try:
-                fetched = obj.FetchDVPorts(
-                    criteria=vim.dvs.PortCriteria(inside=True, portgroupKey=keys)
-                )
-            except Exception:  # a fault (a privilege, a vCenter without it) leaves them unread
-                out.update(dict.fromkeys(keys))
-                continue
-            finally:
-                self.calls += 1
+            # R52V-6: the transfer is bounded, not only what is kept: each port group's port
+            # keys first (FetchDVPortKeys, "the keys of ... the ports" the criteria qualify),
+            # then its ports by key (PortCriteria.portKey, "only the ports of which the key is
+            # in the array are qualified"), DV_PORT_BATCH at a time; a port group with more
+            # than MAX_DV_PORTS ports is not fetched (its ports unread, asked)
+            fetched: list[Any] = []
+            for key in list(keys):
+                try:
+                    self.calls += 1
+                    port_keys = [
+                        str(k)
+                        for k in obj.FetchDVPortKeys(
+                            criteria=vim.dvs.PortCriteria(inside=True, portgroupKey=[key])
+                        )
+                        or []
+                    ]
+                    if len(port_keys) > MAX_DV_PORTS:
+                        raise OverflowError(key)
+                    for at in range(0, len(port_keys), DV_PORT_BATCH):
+                        self.calls += 1
+                        fetched += (
+                            obj.FetchDVPorts(
+                                criteria=vim.dvs.PortCriteria(
+                                    portKey=port_keys[at : at + DV_PORT_BATCH]
+                                )
+                            )
+                            or []
+                        )
+                except Exception:  # a fault (a privilege, a vCenter without it), too many
+                    out[key] = None
+                    keys.remove(key)
             found: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
-            for port in fetched or []:
+            for port in fetched:
                 group = found.get(str(getattr(port, "portgroupKey", "")))
                 if group is None:
                     continue
