@@ -474,13 +474,17 @@ class _Switch:
     _moId = "dvs-9"
 
     def __init__(self, ports: list[Any], fault: Exception | None = None) -> None:
-        self.ports, self.fault, self.asked = ports, fault, []
+        self.ports, self.fault, self.asked, self.by_key = ports, fault, [], []
 
-    def FetchDVPorts(self, criteria: Any) -> list[Any]:  # pyVmomi's method name
+    def FetchDVPortKeys(self, criteria: Any) -> list[str]:  # pyVmomi's method name (R52V-6)
         self.asked.append(criteria)
         if self.fault is not None:
             raise self.fault
-        return self.ports
+        return [p.key for p in self.ports]
+
+    def FetchDVPorts(self, criteria: Any) -> list[Any]:  # pyVmomi's method name
+        self.by_key.append(list(criteria.portKey))
+        return [p for p in self.ports if p.key in criteria.portKey]
 
 
 def _port(key: str, order: tuple[list[str], list[str]] | None) -> Any:
@@ -531,7 +535,8 @@ def _dvs_with_ports(switch: _Switch) -> dict[str, Any]:
     collector.calls = 0
     switches = [(switch, {"name": "dvs-prod", "uuid": "50 1a 2b 3c"})]
     record = _dvs_record(switches, groups, None, collector._port_orders(switches, groups))
-    assert collector.calls == 1
+    # R52V-6: the port keys, then the ports by key 256 at a time
+    assert collector.calls == 1 + (-(-len(switch.ports) // 256) if switch.fault is None else 0)
     return record
 
 
