@@ -27,16 +27,30 @@ Findings (R52B-n):
   Arithmetic Expansion (`$((expression))`, C's operators; yash's POSIX test arith-p.sh
   'shift operators'). Now the expansions are taken out before a `<<` is looked for.
 
+- R52B-3 (over-ask; round 52's team decision) HVA-181, HVA-180 (parse.host._sh_lines, new
+  SH_CHILD_SHELL, read by _grub_defaults, _grub_default_kernel, _grub_distributor and
+  _grub_submenu): an assignment inside a multi-line subshell `( ... )`, a function whose body
+  is one (`f() (`) or a command substitution (`$(`, a backquote) runs in a child shell and
+  never reaches grub-mkconfig's (POSIX Shell Command Language 2.9.4.1, 2.6.3; the bash manual's
+  3.7.3 Command Execution Environment: "Changes made to the subshell environment cannot affect
+  the shell's execution environment"), but it was asked (R48B-7, R51B-1): "quiet" there after
+  mitigations=off, GRUB_DEFAULT=0 there after the pin to the older kernel's entry. Now such a
+  line, opened before it and closed after it, is read as absent: both fail.
+
 Held (kept as tests): the probe read, no GRUB defaults and no other source: the pass stands
-(R52B-1); a here-document opened after an arithmetic expansion on its line still opens (R52B-2).
+(R52B-1); a here-document opened after an arithmetic expansion on its line still opens
+(R52B-2); a function's `{ ... }` body and an assignment whose value a command substitution
+opened on its line gives are still asked (R52B-3).
 
 Probed by script: HVA-180 with grubenv refused already asks (the older kernel installed:
 BOOT_DEFAULT_UNKNOWN's question, R51B-3 names the file); not kept here.
 
-Tally: 2 findings (1 false pass, 1 over-ask, both the team's decisions); 10 cases in 6 test
+Tally: 3 findings (1 false pass, 2 over-asks, all the team's decisions); 18 cases in 9 test
 functions. R52B-1: on main 0583ca87 4 of 4 failed (4 false passes of HVA-181); its held case
 passed before and after. R52B-2: on main 733438e8 4 of 4 failed (4 over-asks: 3 of HVA-181, 1
-of HVA-180); its held case passed before and after.
+of HVA-180); its held case passed before and after. R52B-3: on main 85f04641 6 of 6 failed (6
+over-asks: 5 of HVA-181, 1 of HVA-180); its 2 held cases passed before and after; R48B-7's and
+4 of R51B-1's cases, which encoded the question, read it as absent now (their own commit).
 R21B's held older-bundle case encoded the pass on an unread next boot: changed in its own
 commit.
 
@@ -44,8 +58,9 @@ Leads left:
 - next_boot_adds(unread_asks=True) is taken by HVA-181 only: HVA-052 (pcie_acs_override), the
   IOMMU, LSM and arm64 nested-mode checks (devices.py, guest.py) still pass on /proc/cmdline
   where the probe failed outright.
-- Team decisions 2 (an assignment in a subshell or command substitution read as absent) and 4
-  (mds=off with an active TAA mitigation) not reached this round.
+- Team decision 4 (mds=off with an active TAA mitigation, a possible wrong fail) not reached.
+- R52B-3 reads only multi-line child shells; a one-line `( GRUB_DEFAULT=0 )` or
+  `X=$(GRUB_CMDLINE_LINUX_DEFAULT=quiet)` is still asked (an over-ask).
 - A `<<` inside quotes (`echo "a <<EOF"`) still opens a here-document (an over-ask).
 """
 
@@ -177,4 +192,64 @@ def test_r52b_2_held_heredoc_after_arithmetic_still_opens(host_scan) -> None:
         "hv1": f"{NONE} now, but {PIN_CFG} sets GRUB_CMDLINE_LINUX_DEFAULT in a here-document: "
         f"`{OFF.strip()}`, which hvaudit cannot evaluate: whether the next boot's line turns "
         "mitigations off is not known"
+    }
+
+
+# --- R52B-3: an assignment a child shell runs never reaches grub-mkconfig's (team decision) -----
+
+ON = '  GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        OFF + "(\n" + ON + ")\n",
+        OFF + "fast() (\n" + ON + ")\n",
+        OFF + "X=$(\n" + ON + ")\n",
+        OFF + "X=`\n" + ON + "`\n",
+        OFF + "(\n  fast() {\n" + ON + "  }\n)\n",
+    ],
+    ids=["subshell", "function-subshell", "dollar-paren", "backquote", "group-in-subshell"],
+)
+def test_r52b_3_child_shell_assignment_is_absent(host_scan, text: str) -> None:
+    """R52B-3 (over-ask) HVA-181: "quiet" assigned inside a subshell, a function whose body is a
+    subshell, or a command substitution, after mitigations=off: it was asked (R51B-1's
+    unsettled line); it never reaches grub-mkconfig's shell, and mitigations=off stands."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "fail"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but the next boot turns mitigations off: mitigations=off in {PIN_CFG}"
+    }
+
+
+def test_r52b_3_child_shell_default_is_absent(host_scan) -> None:
+    """R52B-3 (over-ask) HVA-180: GRUB_DEFAULT=0 in a subshell after the pin to the older
+    kernel's entry: it was asked; the pin stands, and it fails."""
+    text = f"GRUB_DEFAULT={OLD}\n(\n  GRUB_DEFAULT=0\n)\n"
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == _older("GRUB_DEFAULT")
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "line"),
+    [
+        (OFF + "fast() {\n" + ON + "}\n", "in a condition's body", ON.strip()),
+        (
+            "GRUB_CMDLINE_LINUX_DEFAULT=$(\n  echo quiet\n)\n",
+            "in a command substitution",
+            "GRUB_CMDLINE_LINUX_DEFAULT=$(",
+        ),
+    ],
+    ids=["function-group", "substitution-opened-on-the-line"],
+)
+def test_r52b_3_held_shell_bodies_still_asked(host_scan, text: str, body: str, line: str) -> None:
+    """R52B-3 (held): a function's `{ ... }` body may run in the shell if called, and an
+    assignment whose value a command substitution gives reaches it: both still asked."""
+    a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
+    assert outcomes(a, "HVA-181") == {"hv1": "manual"}, messages(a, "HVA-181")
+    assert messages(a, "HVA-181") == {
+        "hv1": f"{NONE} now, but {PIN_CFG} sets GRUB_CMDLINE_LINUX_DEFAULT {body}: `{line}`, "
+        "which hvaudit cannot evaluate: whether the next boot's line turns mitigations off is "
+        "not known"
     }

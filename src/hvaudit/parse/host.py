@@ -12154,6 +12154,8 @@ def _grub_defaults(files: dict[str, list[str]]) -> tuple[BootCmdline, ...] | Non
     opened: dict[str, str] = {}
     for path in paths:
         for raw, _, body in _sh_lines(_sh_paired(files[path])):
+            if body == SH_CHILD_SHELL:
+                continue  # R52B-3: a child shell's assignment never reaches grub-mkconfig's
             line = raw.strip()
             if body and "GRUB_CMDLINE_LINUX" in raw:
                 # R51B-1: an assignment in a multi-line body (a condition's, a function's, a
@@ -12690,6 +12692,18 @@ def _grub_expand(
 #: where a condition holds or a function is called, or in a child shell (R47B-6, R48B-3/7).
 SH_CONDITION_BODY = "in a condition's body"
 
+#: _sh_lines's why for a line a child shell runs whole: inside a subshell `( ... )` (a function
+#: whose body is one, `f() (`, too) or a command substitution, opened before the line and closed
+#: after it. Its assignments never reach grub-mkconfig's shell (POSIX Shell Command Language
+#: 2.9.4.1 Grouping Commands, 2.6.3 Command Substitution; the bash manual's 3.7.3 Command
+#: Execution Environment: "Command substitution, commands grouped with parentheses ... are
+#: invoked in a subshell environment ... Changes made to the subshell environment cannot affect
+#: the shell's execution environment", 3.2.5.3 Grouping Commands; read with `search`), so the
+#: readers take it as absent, the earlier value standing (R52B-3, round 52's team decision). A
+#: `{ ... }` body (a function's) may still run in the shell: asked.
+SH_CHILD_SHELL = "in a child shell"
+_SH_CHILD_GROUPS = ("(", "$(", "`")
+
 
 #: A literal word as _sh_literal reads it: quoted or bare, expanding nothing.
 _SH_LITERAL = r"""(?:'[^']*'|"[^"$`\\]*"|[^\s;&|()<>{}'"`$\\#])+"""
@@ -12773,10 +12787,14 @@ def _sh_lines(lines: list[str]) -> Iterator[tuple[str, str, str]]:
             yield line, line.split("#", 1)[0], "in a here-document"
             continue
         code = line.split("#", 1)[0]
+        # R52B-3: a line a child shell runs whole (inside a subshell or a command substitution
+        # that opened before it and closes after it)
+        child = any(kind in _SH_CHILD_GROUPS for kind, _ in groups)
         if any(kind == "`" for kind, _ in groups):
-            yield line, code, "in a command substitution"
             if len(re.findall(r"(?<!\\)`", code)) % 2:
                 groups.pop()
+            inside = child and any(kind in _SH_CHILD_GROUPS for kind, _ in groups)
+            yield line, code, SH_CHILD_SHELL if inside else "in a command substitution"
             continue
         if re.match(r"\s*(?:if|case|while|until|for)\b", code) and not re.search(
             r"\b(?:fi|esac|done)\s*;?\s*$", code
@@ -12807,7 +12825,9 @@ def _sh_lines(lines: list[str]) -> Iterator[tuple[str, str, str]]:
             groups.append(("`", True))
         if code.strip():
             before = code
-        if subst or any(kind == "$(" for kind, _ in groups):
+        if child and any(kind in _SH_CHILD_GROUPS for kind, _ in groups):
+            yield line, code, SH_CHILD_SHELL
+        elif subst or any(kind == "$(" for kind, _ in groups):
             yield line, code, "in a command substitution"
         else:
             yield line, code, SH_CONDITION_BODY if depth or any(c for _, c in groups) else ""
@@ -12879,6 +12899,8 @@ def _grub_default_kernel(ev: HostEvidence) -> Fact[tuple[str, str, str]]:
     held = {"0"}
     for path in paths:
         for line, code, body in _sh_lines(_sh_paired(files[path])):
+            if body == SH_CHILD_SHELL:
+                continue  # R52B-3: a child shell's assignment never reaches grub-mkconfig's
             # R48B-3: `. FILE` / `source FILE` runs a file the probe does not collect (Debian's
             # grub-mkconfig sources only /etc/default/grub and /etc/default/grub.d/*.cfg, GRUB
             # util/grub-mkconfig.in), which may assign GRUB_DEFAULT
@@ -13065,6 +13087,8 @@ def _grub_distributor(files: dict[str, list[str]], paths: list[str]) -> str | No
     value: str | None = None
     for path in paths:
         for line, _, body in _sh_lines(files[path]):
+            if body == SH_CHILD_SHELL:
+                continue  # R52B-3
             m = re.match(r"\s*(?:export\s+)?GRUB_DISTRIBUTOR=(.*)$", line)
             if m and not body:
                 value = _sh_value(m.group(1).strip(), {})
@@ -13081,6 +13105,8 @@ def _grub_submenu(files: dict[str, list[str]], paths: list[str]) -> bool:
     value: str | None = ""
     for path in paths:
         for line, code, body in _sh_lines(files[path]):
+            if body == SH_CHILD_SHELL:
+                continue  # R52B-3
             m = re.match(r"\s*(?:export\s+)?GRUB_DISABLE_SUBMENU=(.*)$", line)
             if m and not body:
                 value = _sh_value(m.group(1).strip(), {})
