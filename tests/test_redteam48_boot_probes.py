@@ -414,11 +414,15 @@ def test_r48b_6_held_named_and_rescue_images(host_scan) -> None:
 def test_r48b_7_grub_default_in_subshell_asks(host_scan) -> None:
     """R48B-7 (false pass) HVA-180: an assignment inside a multi-line subshell `( ... )` runs in
     a child shell and never changes grub-mkconfig's GRUB_DEFAULT, but was read as
-    unconditional: GRUB_DEFAULT=0 there stood over the pin to the older kernel's entry."""
+    unconditional: GRUB_DEFAULT=0 there stood over the pin to the older kernel's entry. Since
+    R52B-3 (round 52's team decision) it is read as absent: the pin stands, and it fails."""
     text = f"GRUB_DEFAULT={OLD_PIN}\n[ -e /etc/x ] && (\n  GRUB_DEFAULT=0\n)\n"
     a = host_scan({"boot-cmdline": _boot((PIN_CFG, text))})
-    assert outcomes(a, "HVA-180") == {"hv1": "manual"}, messages(a, "HVA-180")
-    assert messages(a, "HVA-180") == {"hv1": _ask(PIN_CFG, "GRUB_DEFAULT=0", True)}
+    assert outcomes(a, "HVA-180") == {"hv1": "fail"}, messages(a, "HVA-180")
+    assert messages(a, "HVA-180") == {
+        "hv1": "kernel 6.1.0-28-amd64 runs, but GRUB_DEFAULT names the older kernel 6.1.0-27-amd64: "
+        "the next boot goes back to it (its entry is the default once update-grub runs)"
+    }
 
 
 def test_r48b_7_held_after_subshell_and_case_pattern(host_scan) -> None:

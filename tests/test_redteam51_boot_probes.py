@@ -124,12 +124,11 @@ def _unsettled(body: str) -> str:
         (OFF + "if [ -e /etc/fast ]; then\n" + ON + "fi\n", "in a condition's body"),
         (OFF + "fast() {\n" + ON + "}\n", "in a condition's body"),
         (OFF + "[ -e /etc/fast ] && {\n" + ON + "}\n", "in a condition's body"),
-        (OFF + "(\n" + ON + ")\n", "in a condition's body"),
-        (OFF + "X=$(\n" + ON + ")\n", "in a command substitution"),
-        (OFF + "X=`\n" + ON + "`\n", "in a command substitution"),
         (OFF + "cat >/dev/null <<'EOF'\n" + ON + "EOF\n", "in a here-document"),
     ],
-    ids=["if-body", "function", "and-group", "subshell", "dollar-paren", "backquote", "heredoc"],
+    # R52B-3: the subshell and command substitution cases are read as absent now (a child
+    # shell's assignment never reaches grub-mkconfig's; tests/test_redteam52_boot_probes.py)
+    ids=["if-body", "function", "and-group", "heredoc"],
 )
 def test_r51b_1_cmdline_in_a_body_is_unsettled(host_scan, text: str, body: str) -> None:
     """R51B-1 (false pass) HVA-181: mitigations=off in the drop-in, then "quiet" in a multi-line
@@ -152,13 +151,13 @@ def _ask(line: str, body: str) -> str:
 @pytest.mark.parametrize(
     ("text", "body"),
     [
-        (f"GRUB_DEFAULT={OLD}\nX=$(\n  GRUB_DEFAULT=0\n)\n", "in a command substitution"),
         (
             f"GRUB_DEFAULT={OLD}\ncat >/dev/null <<-EOF\n\tGRUB_DEFAULT=0\n\tEOF\n",
             "in a here-document",
         ),
     ],
-    ids=["dollar-paren", "heredoc"],
+    # R52B-3: the command substitution's case is read as absent now
+    ids=["heredoc"],
 )
 def test_r51b_1_default_in_a_body_asks(host_scan, text: str, body: str) -> None:
     """R51B-1 (false pass) HVA-180: the drop-in pins the older kernel's entry, then
