@@ -15489,7 +15489,7 @@ def _log_boot(ev: HostEvidence, processes: Fact[str], lh: LibvirtHost) -> LogBoo
         path
         for path in _runtime_dropins(units.text if units.state == "ok" else "")
         if any(f"/{d}.service.d/" in path for d in LOG_DAEMONS)
-    )
+    ) + tuple(_runtime_units(units.text if units.state == "ok" else "", LOG_DAEMONS))
     managed = tuple(
         dict.fromkeys(
             where.partition(" ")[0] for where in set_in.values() if where.startswith("/run/")
@@ -15567,6 +15567,17 @@ class _UnitBootEvidence(HostEvidence):
     def get(self, artefact: str) -> Got:
         got = super().get(artefact)
         if artefact == _cmd("libvirt-units") and got.state == "ok":
+            # a whole unit of libvirt's daemons under /run replaces the one the next boot
+            # loads, which `systemctl cat` does not print: that start is unread (R52L-4)
+            if whole := _runtime_units(got.text, LOG_DAEMONS):
+                return Got(
+                    "failed",
+                    "",
+                    got.rc,
+                    f"{', '.join(whole)} under /run replaces the unit file the next boot "
+                    "loads, which was not read",
+                    got.source,
+                )
             return replace(got, text=_boot_unit_text(got.text))
         # the service manager's configuration under /run: systemd-system.conf(5) reads
         # /run/systemd/system.conf and system.conf.d beside /etc's; /run is emptied at every
@@ -15600,6 +15611,24 @@ def _runtime_dropins(text: str) -> list[str]:
         if line.startswith("# /")
         and (path := line[2:].strip()).startswith(_RUNTIME_UNIT_DIRS)
         and ".d/" in path
+    ]
+
+
+def _runtime_units(text: str, names: tuple[str, ...]) -> list[str]:
+    """The whole unit files (not drop-ins) of `<name>.service` for `names` that `systemctl
+    cat` output prints from a unit directory under /run that no boot recreates
+    (_RUNTIME_UNIT_DIRS: `systemctl edit --runtime --full`). systemd.unit(5) "Unit File Load
+    Path" (read with `search`): /etc/systemd/system, then /run/systemd/system, then
+    /usr/lib/systemd/system; the first directory holding the unit's file wins, and `systemctl
+    cat` prints that file alone. A unit file printed from /run therefore hides the one the
+    next boot loads (/usr/lib's, or none), which this output does not hold; one under /etc
+    still wins over /run and is printed instead (R52L-4)."""
+    return [
+        path
+        for line in text.splitlines()
+        if line.startswith("# /")
+        and (path := line[2:].strip()).startswith(_RUNTIME_UNIT_DIRS)
+        and path.rpartition("/")[2] in {f"{n}.service" for n in names}
     ]
 
 
