@@ -181,6 +181,10 @@ _FUNCTION_ARG = re.compile(
 #: A rule that stands for a registered function hvaudit does not read: every reader takes its
 #: return as a granting result not returned directly (unresolved, _odd_subject_tests).
 _UNREAD_FUNCTION = "function(action, subject) { return (polkit.Result.YES); }"
+#: The mark _registered puts before an addAdminRule registration whose function hvaudit does
+#: not read (a comment: js_without_comments has removed the file's own before it is added);
+#: admin_identities makes it an unresolved administrator identity (R52A-4).
+_UNREAD_ADMIN = "/* hvaudit: addAdminRule function not read */"
 
 
 def _named_function(code: str, name: str) -> str:
@@ -211,7 +215,8 @@ def _registered(chunk: str, kind: str, code: str) -> str:
     place as it is; a name declared in the file (`polkit.addRule(rule)`, `function rule(action,
     subject) {...}`) replaced with its declaration's function; anything else (`.apply`'s array,
     a name declared several times or not at all, an expression) an addRule function hvaudit
-    does not read (_UNREAD_FUNCTION), for addAdminRule left as it is."""
+    does not read (_UNREAD_FUNCTION), for addAdminRule marked _UNREAD_ADMIN (its literals
+    still read)."""
     head = re.match(rf"polkit\s*\.\s*{kind}\s*\(", chunk)
     assert head is not None
     arg = chunk[head.end() :]
@@ -221,7 +226,7 @@ def _registered(chunk: str, kind: str, code: str) -> str:
     fn = _named_function(code, named.group(1)) if named else ""
     if fn:
         return f"polkit.{kind}({fn}{arg[named.end() - 1 :] if named else ''}"
-    return f"polkit.{kind}({_UNREAD_FUNCTION});" if kind == "addRule" else chunk
+    return f"polkit.{kind}({_UNREAD_FUNCTION});" if kind == "addRule" else _UNREAD_ADMIN + chunk
 
 
 def rule_functions(code: str, kind: str = "addRule") -> list[str]:
@@ -1420,6 +1425,13 @@ def admin_identities(files: dict[str, list[str]]) -> list[Grant]:
             continue
         code = js_without_comments("\n".join(lines))
         for rule in rule_functions(code, "addAdminRule"):
+            if rule.startswith(_UNREAD_ADMIN):
+                # polkit registers whatever function polkit.addAdminRule is called with (its
+                # src/polkitbackend/init.js: `polkit.addAdminRule = function(callback)
+                # {this._adminRuleFuncs.push(callback);};`) and takes the identities it
+                # returns (polkit(8)): one hvaudit does not see is asked (R52A-4)
+                why = f"{path} (an addAdminRule() function hvaudit does not read)"
+                out.append(Grant(path, "unresolved", why))
             for literal in re.findall(
                 r"""["'](unix-(?:group|user|netgroup):[^"']+)["'](?!\s*\+)""", rule
             ):
