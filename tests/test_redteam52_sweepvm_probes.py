@@ -23,23 +23,35 @@ Findings:
   model, type none included) and the host's own driver would still label it. Now R48T-1's
   question (devices._alien_labels takes the label types; _alien_label_verdict), also beside a
   label of the daemon's model.
+- R52T-3 (false pass, team decision 3) HVA-043: a QEMU read under another listed VM's own
+  profile libvirt-<its uuid> (enforce) counted as confining ("1 libvirt-<uuid> profile(s)
+  enforcing"), though virt-aa-helper writes that VM's disks and devices into it
+  (security_apparmor.c get_profile_name): not confined as libvirt confines each VM. Now
+  (devices._with_every_qemu) a fail naming the process and the VM whose profile it holds.
 
 Held:
 - R52T-1: the QEMU under its own profile or static SELinux label keeps its pass.
 - R52T-2: type='none' of the daemon's own model, and on a running VM, still fail.
+- R52T-3: web01's QEMU under its own profile beside another VM keeps HVA-043's pass.
 
 Probed by script: the libvirt test driver drops a dynamic label's <label> at define (parsed
 inactive), so a live dynamic SELinux label differing from the process is not reachable through
 this harness; _expected_process_label compares it where the live XML shows it.
 
-Tally: 2 findings (false pass: R52T-1 on HVA-044; wrong fail: R52T-2 on HVA-044), 5 tests
-(11 cases); 7 cases failed on main before the fixes (R52T-1: 4, R52T-2: 3), 4 held.
+Tally: 3 findings (false pass: R52T-1 on HVA-044, R52T-3 on HVA-043; wrong fail: R52T-2 on
+HVA-044), 7 tests (13 cases); 8 cases failed on main before the fixes (R52T-1: 4, R52T-2: 3,
+R52T-3: 1), 5 held.
 
 Leads left: a running VM with a dynamic SELinux label (or none) whose live XML shows no
 context is not compared with its QEMU's context (only R51T-5's MCS sharing is judged).
+Team decision 4 not taken (time): a running QEMU holding another VM's static MCS categories
+(R51T-5's shape) leaves that other VM's "unique on the host" pass (definitions only).
+HVA-043 does not fail an SELinux QEMU holding another VM's MCS pair (R52T-3's SELinux twin).
 """
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 
@@ -174,3 +186,31 @@ def test_r52t_2_held_none_label_of_the_daemons_model_fails(
     a = host_scan(overrides, domains=[domain_xml("web01", body, extra_attrs=extra)])
     assert outcomes(a, "HVA-044") == {"web01": "fail"}
     assert messages(a, "HVA-044") == {"web01": message}
+
+
+def test_r52t_3_qemu_under_another_vms_profile_fails_the_host(host_scan) -> None:
+    """R52T-3 (false pass, team decision 3): HVA-043 counted web01's QEMU under db01's own
+    profile libvirt-<db01's uuid> (enforce) as confining ("1 libvirt-<uuid> profile(s)
+    enforcing"); that profile lets it open db01's disks and devices."""
+    other = f"libvirt-{uuid.uuid5(uuid.NAMESPACE_DNS, 'db01')}"
+    a = host_scan(
+        {"qemu-label-1200": _label(1200, f"{other} (enforce)")},
+        domains=[domain_xml("web01", AA_LIVE), domain_xml("db01", SHUT_OFF, extra_attrs=TEST_NS)],
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "fail"}
+    assert messages(a, "HVA-043") == {
+        "hv1": "QEMU process(es) under another VM's own profile, which lets them open that VM's "
+        f"disks and devices: web01 (pid 1200, user libvirt+, {other} (enforce), VM db01's)"
+    }
+
+
+def test_r52t_3_held_qemu_under_its_own_profile_passes(host_scan) -> None:
+    """Held: web01's QEMU under its own libvirt-<uuid> beside db01 keeps HVA-043's pass."""
+    a = host_scan(
+        {},
+        domains=[domain_xml("web01", AA_LIVE), domain_xml("db01", SHUT_OFF, extra_attrs=TEST_NS)],
+    )
+    assert outcomes(a, "HVA-043") == {"hv1": "pass"}
+    assert messages(a, "HVA-043") == {
+        "hv1": "libvirt confines QEMU with AppArmor, 1 libvirt-<uuid> profile(s) enforcing"
+    }

@@ -1633,6 +1633,11 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
     bad: list[str] = []
     odd: list[tuple[int, str]] = []
     unread: list[tuple[int, str]] = []
+    # (R52T-3, team decision 3) libvirt-<uuid> is the profile virt-aa-helper writes one VM's
+    # disks and devices into (security_apparmor.c get_profile_name): a QEMU under another
+    # listed VM's is not confined as libvirt confines each VM
+    owners = {f"libvirt-{v.uuid}".lower(): v for v in ctx.deployment.vms if v.host == h.name}
+    borrowed: list[str] = []
     helpers = h.facts.vm_helpers.get() if h.facts.vm_helpers.known else ()
     helper_pids = {p.pid for p in helpers}
     for p in [*procs.get(), *helpers]:
@@ -1650,10 +1655,17 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
             continue
         if model == "apparmor":
             m = re.fullmatch(r"(.+) \((\w+)\)", p.label)
+            owner = owners.get(m.group(1).lower()) if m else None
             if p.label == "unconfined" or (m and m.group(2) not in APPARMOR_ENFORCING):
                 bad.append(f"{who}, {p.label})")
             elif not m or not m.group(1).startswith("libvirt-"):
                 odd.append((p.pid, f"{who}, {p.label})"))
+            elif (
+                not helper
+                and owner is not None
+                and not (p.uuid == owner.uuid.lower() if p.uuid else p.guest == owner.name)
+            ):
+                borrowed.append(f"{who}, {p.label}, VM {owner.name}'s)")
         else:
             parts = p.label.split(":")
             if len(parts) >= 3 and parts[2] in UNCONFINED_TYPES:
@@ -1668,6 +1680,13 @@ def _with_every_qemu(ctx: Context, h: Host, model: str, outcome: Outcome) -> Out
             else "QEMU process(es)"
         )
         return failed(s, f"{kind} not confined: {', '.join(bad[:5])}", *procs.sources)
+    if borrowed:
+        return failed(
+            s,
+            "QEMU process(es) under another VM's own profile, which lets them open that VM's "
+            f"disks and devices: {', '.join(borrowed[:5])}",
+            *procs.sources,
+        )
     if outcome.status is not Status.PASS or not (odd or unread):
         return outcome
     what = (
