@@ -1587,7 +1587,7 @@ def _lsm_next_boot(h: Host, lsm: str, outcome: Outcome) -> Outcome:
     command line (hvaudit.checks._nextboot): a word that keeps the module from starting fails
     where every source has it, and turns a pass into the question where only some do
     (R21B2-2). The running state is judged as before."""
-    nb = next_boot_adds(h, lambda w: _lsm_off(w, lsm))
+    nb = next_boot_adds(h, lambda w: _lsm_off(w, lsm), unread_asks=True)
     if nb is None or outcome.status is Status.FAIL:
         return outcome
     s = host_subject(h)
@@ -4191,7 +4191,7 @@ def _iommu_outcome(
                 ),
             )
     # R21B2-1: the next boot's command line turns the IOMMU or interrupt remapping off
-    nb = next_boot_adds(h, lambda w: _iommu_weakened(w, h))
+    nb = next_boot_adds(h, lambda w: _iommu_weakened(w, h), unread_asks=True)
     if nb is not None and outcome.status is not Status.FAIL:
         if nb.settled:
             return failed(
@@ -4687,7 +4687,7 @@ def acs_not_overridden(ctx: Context) -> Iterator[Outcome]:
             else "the running kernel's command line was not read"
         )
         # R21B-2: the next boot's command line adds the override
-        nb = next_boot_adds(h, lambda w: w.startswith("pcie_acs_override="))
+        nb = next_boot_adds(h, lambda w: w.startswith("pcie_acs_override="), unread_asks=True)
         if words:
             yield failed(s, f"kernel booted with {' '.join(words)}", *cmdline.sources)
             continue

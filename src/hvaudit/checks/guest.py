@@ -640,7 +640,7 @@ def _arm64_nesting(v: Vm, h: Host) -> Outcome:
             question=question,
         )
     now = [w for w in kernel_params(live.get()) if _arm64_nested_mode(w)]
-    nb = next_boot_adds(h, _arm64_nested_mode)
+    nb = next_boot_adds(h, _arm64_nested_mode, unread_asks=True)
     machine: dict[str, str] = {}
     for o in qemu_options(v.raw_hypervisor_arguments):
         if o.name in ("machine", "M"):
