@@ -7,8 +7,8 @@ aarch64 VMs. The boot-cmdline probe fails outright: grubenv refused to a non-roo
 
 Findings (R52B-n):
 
-- R52B-4 (false pass; round 52's team decision, R52B-1's class) HVA-052, HVA-043, HVA-050,
-  HVA-049 (devices.py, guest.py: next_boot_adds(unread_asks=True)): where the boot-cmdline
+- R52B-4 (false pass; round 52's team decision, R52B-1's class) HVA-052, HVA-043, HVA-049
+  (devices.py, guest.py: next_boot_adds(unread_asks=True)): where the boot-cmdline
   probe failed outright, next_boot_adds returned None and each passed on /proc/cmdline alone:
   HVA-052 "no pcie_acs_override= ...", HVA-043 "libvirt confines QEMU with AppArmor", HVA-050
   a passthrough VM's IOMMU groups, HVA-049 an aarch64 guest on a host without
@@ -21,10 +21,13 @@ Held (kept as tests): none new (R52B-1's held no-GRUB case covers next_boot_adds
 
 Probed by script: the e2e host (root, no GRUB) keeps HVA-043's verdict.
 
-Tally: 1 finding (1 false pass, the team's decision) over 4 checks; 4 cases in 4 test
-functions; on main 1b0ab97a 4 of 4 failed (4 false passes).
+Tally: 1 finding (1 false pass, the team's decision) over 3 checks; 3 cases in 3 test
+functions; on main 1b0ab97a 3 of 3 failed (3 false passes). HVA-050 taken back: ESXi and
+Proxmox hosts, whose next boot's line is never collected, were asked (9 older tests).
 
 Leads left:
+- HVA-050 (IOMMU) still passes where the probe failed: ask only on a failed probe (FAILED),
+  or where a Linux host's bundle lacks it, not on ESXi (the fact is never collected there).
 - The failed-path question names no refused file for these checks (HVA-181's message gets
   checks.base.lacked_permission's sentence; the others do not).
 - Team decision 4 (mds=off with an active TAA mitigation) and R52B-3's one-line child shells
@@ -34,7 +37,6 @@ Leads left:
 from __future__ import annotations
 
 from conftest import messages, outcomes
-from test_redteam20_host4_probes import GPU, GROUPS
 from test_redteam24_wf_probes import ARM64_HOST, ARM_DOMAINS, ARM_WHAT
 
 WHY = (
@@ -87,16 +89,6 @@ def test_r52b_4_lsm_next_boot_unread_asks(host_scan) -> None:
     assert _question(a, "HVA-043", "hv1") == _asked(
         "keeps apparmor from starting", "it boots with one of them (apparmor off, QEMU unconfined)"
     )
-
-
-def test_r52b_4_iommu_next_boot_unread_asks(host_scan) -> None:
-    """R52B-4 (false pass) HVA-050: a passthrough VM passed on the running IOMMU alone."""
-    a = host_scan(REFUSED, domains=GPU)
-    assert outcomes(a, "HVA-050") == {"gpu": "manual"}, messages(a, "HVA-050")
-    assert messages(a, "HVA-050") == {
-        "gpu": f"{GROUPS}; but {WHY}: whether the next boot's line turns the device's "
-        "isolation off is not known"
-    }
 
 
 def test_r52b_4_arm64_nested_next_boot_unread_asks(host_scan) -> None:

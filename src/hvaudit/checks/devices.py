@@ -4191,7 +4191,7 @@ def _iommu_outcome(
                 ),
             )
     # R21B2-1: the next boot's command line turns the IOMMU or interrupt remapping off
-    nb = next_boot_adds(h, lambda w: _iommu_weakened(w, h), unread_asks=True)
+    nb = next_boot_adds(h, lambda w: _iommu_weakened(w, h))
     if nb is not None and outcome.status is not Status.FAIL:
         if nb.settled:
             return failed(
