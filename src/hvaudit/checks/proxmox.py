@@ -3737,13 +3737,14 @@ def _nics_through_vlan(
     def ports(name: str) -> list[str]:
         return " ".join((values.get(name) or {}).get("bridge-ports") or []).split()
 
-    def stack(dev: str) -> tuple[str, list[str]]:
-        """(the device under `dev`'s VLANs, their ids outer first): R51V-2, a VLAN of a VLAN
-        (ifupdown2 addons/vlan.py _get_vlan_raw_device_from_ifacename: "Returns eth0.100 for
-        ifname eth0.100.200") leaves its raw device tagged with its own id inside the raw
-        device's, as linux net/8021q/vlan_dev.c vlan_dev_hard_start_xmit tags a frame and hands
-        it to `real_dev`."""
+    def stack(dev: str) -> tuple[str, list[str], list[str]]:
+        """(the device under `dev`'s VLANs, their ids outer first, their tag protocols outer
+        first): R51V-2, a VLAN of a VLAN (ifupdown2 addons/vlan.py
+        _get_vlan_raw_device_from_ifacename: "Returns eth0.100 for ifname eth0.100.200")
+        leaves its raw device tagged with its own id inside the raw device's, as linux
+        net/8021q/vlan_dev.c vlan_dev_hard_start_xmit tags a frame and hands it to `real_dev`."""
         tags: list[str] = []
+        protocols: list[str] = []
         seen: set[str] = set()
         while dev not in seen:
             seen.add(dev)
@@ -3751,8 +3752,9 @@ def _nics_through_vlan(
             if not vid:
                 break
             tags.insert(0, vid)
+            protocols.insert(0, _tag_protocol(px, dev))
             dev = under
-        return dev, tags
+        return dev, tags, protocols
 
     def links(dev: str) -> set[str]:
         """`dev` and the devices it sends through as a bond (`bond-slaves`, or its alias
@@ -3766,19 +3768,6 @@ def _nics_through_vlan(
                 todo += " ".join(attrs.get("bond-slaves", []) + attrs.get("bond-ports", [])).split()
         return out
 
-    def protos(dev: str) -> list[str]:
-        """The tag protocols of `dev`'s VLAN stack, outer first, as `stack` walks it."""
-        out: list[str] = []
-        seen: set[str] = set()
-        while dev not in seen:
-            seen.add(dev)
-            under, vid = _vlan_of(px, dev)
-            if not vid:
-                break
-            out.insert(0, _tag_protocol(px, dev))
-            dev = under
-        return out
-
     def tagged(vids: list[str], raw: str) -> str:
         return " in ".join(f"VLAN {v}" for v in reversed(vids)) + f" of {raw}"
 
@@ -3787,23 +3776,23 @@ def _nics_through_vlan(
     raw, vid = _vlan_of(px, iface)
     # a VLAN of a bridge (BRIDGE.N) is `_nics_on`'s own rule
     if vid and not ports(raw):
-        under, vids = stack(iface)
-        entries.append((tagged(vids, under), under, vids, protos(iface)))
+        under, vids, vprotos = stack(iface)
+        entries.append((tagged(vids, under), under, vids, vprotos))
     for p in ports(iface):
-        under, vids = stack(p)
+        under, vids, vprotos = stack(p)
         if vids:
-            entries.append((f"whose port {p} is {tagged(vids, under)}", under, vids, protos(p)))
+            entries.append((f"whose port {p} is {tagged(vids, under)}", under, vids, vprotos))
     # R48E-4: a device a stanza's command creates on another (`ip link add link vmbr1 name mig
     # type macvlan`, `... type vlan id 30`)
     if made := px.interfaces.get().command_links().get(iface):
         link, lvid, kind = made
         article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
-        under, vids = stack(link)
+        under, vids, lprotos = stack(link)
         vids = vids + ([lvid] if lvid else [])
         how = f"{article} {kind} of {link}" + (f" on VLAN {lvid}" if lvid else "")
         # the command's own tag: `ip link add ... type vlan` tags 802.1Q unless `protocol`
         # says otherwise, which command_links does not record (a lead of round 52)
-        entries.append((how, under, vids, protos(link) + (["802.1Q"] if lvid else [])))
+        entries.append((how, under, vids, lprotos + (["802.1Q"] if lvid else [])))
     out: list[tuple[str, str, list[tuple[str, Source]], str]] = []
     for how, under, vids, vprotos in entries:
         # the bridge `under` itself, and each bridge whose port sends through a device sharing
@@ -3815,7 +3804,7 @@ def _nics_through_vlan(
         )
         for b in sorted(values) if vids else []:
             for p in ports(b) if b not in (iface, under) else []:
-                pdev, pvids = stack(p)
+                pdev, pvids, pprotos = stack(p)
                 if links(pdev) & links(under):
                     via = (
                         ""
@@ -3824,7 +3813,7 @@ def _nics_through_vlan(
                         if under in links(pdev)
                         else f" (sharing a link with {pdev})"
                     )
-                    reach.append((b, pvids, via, protos(p)))
+                    reach.append((b, pvids, via, pprotos))
         for b, pvids, via, pprotos in reach:
             if vids[: len(pvids)] != pvids:
                 continue

@@ -704,22 +704,9 @@ def parse_domain(
                 chr_src = Source(artefact, f"/domain/devices/{tag}[{i}]")
                 # libvirt's qemuAssignDeviceAliases names each of a kind by its index
                 # (qemuAssignDeviceChrAlias: `%s%d`, the prefix and i) where the XML has none
-                chardevs.extend(_chardev(el, tag, chr_src, _alias(el) or f"{tag}{i - 1}"))
-                if el.get("type") in PATHLESS_CHARDEVS:
-                    # no host, port or path on its -chardev: a raw -set can make it a TCP
-                    # socket (checks._chardevs.set_chardevs, R48D-1)
-                    pathless.append(
-                        Chardev(
-                            device=tag,
-                            protocol=el.get("type") or "",
-                            mode="",
-                            host="",
-                            service="",
-                            tls=None,
-                            source=chr_src,
-                            alias=_alias(el) or f"{tag}{i - 1}",
-                        )
-                    )
+                alias = _alias(el) or f"{tag}{i - 1}"
+                chardevs.extend(_chardev(el, tag, chr_src, alias))
+                pathless.extend(_pathless(el, tag, chr_src, alias))
                 if el.get("type") == "unix" and tag in ("serial", "parallel", "console", "channel"):
                     # a UNIX socket client: QEMU connects and relays the guest's bytes (R33D-3)
                     unix_dials.extend(
@@ -795,38 +782,14 @@ def parse_domain(
                 loc = f"/domain/devices/smartcard[{i}]"
                 alias = _alias(el) or f"smartcard{i - 1}"
                 chardevs.extend(_chardev(el, "smartcard", Source(artefact, loc), alias))
-                if el.get("type") in PATHLESS_CHARDEVS:
-                    pathless.append(
-                        Chardev(
-                            "smartcard",
-                            el.get("type") or "",
-                            "",
-                            "",
-                            "",
-                            None,
-                            Source(artefact, loc),
-                            alias=alias,
-                        )
-                    )
+                pathless.extend(_pathless(el, "smartcard", Source(artefact, loc), alias))
         for i, el in enumerate(devices.findall("rng"), 1):
             backend = el.find("backend")
             if backend is not None and backend.get("model") == "egd":
                 loc = f"/domain/devices/rng[{i}]/backend"
                 alias = _alias(el) or f"rng{i - 1}"
                 chardevs.extend(_chardev(backend, "rng", Source(artefact, loc), alias))
-                if backend.get("type") in PATHLESS_CHARDEVS:
-                    pathless.append(
-                        Chardev(
-                            "rng",
-                            backend.get("type") or "",
-                            "",
-                            "",
-                            "",
-                            None,
-                            Source(artefact, loc),
-                            alias=alias,
-                        )
-                    )
+                pathless.extend(_pathless(backend, "rng", Source(artefact, loc), alias))
             elif backend is not None and backend.get("model") == "random":
                 # a host source other than the kernel's pools handed to the guest (VL18-7)
                 rng_path = rng_source(backend.text or "")
@@ -1315,6 +1278,15 @@ def _ranges(cpus: list[int]) -> str:
         else:
             out.append(str(c))
     return ",".join(out)
+
+
+def _pathless(el: Element, tag: str, src: Source, alias: str) -> list[Chardev]:
+    """The character device `el` when its type gives its -chardev no host, port or path
+    (PATHLESS_CHARDEVS): a raw `-set chardev.ID.backend=socket` and a host can make it a TCP
+    socket (checks._chardevs.set_chardevs, R48D-1), so it is kept with the alias a -set names."""
+    if el.get("type") not in PATHLESS_CHARDEVS:
+        return []
+    return [Chardev(tag, el.get("type") or "", "", "", "", None, src, alias=alias)]
 
 
 def _chardev(el: Element, tag: str, src: Source, alias: str = "") -> list[Chardev]:

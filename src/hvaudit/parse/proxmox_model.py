@@ -2307,16 +2307,21 @@ def _ipt_update_refused(
     files.append(
         ("cluster.fw", [r for g, rules in cluster.groups.items() if g in jumped for r in rules])
     )
-    failing = [
-        f"{name} line {r.get('line')} `-p {opts['proto']} -{key} {opts[key]}`: the node's "
-        f"/etc/services gives `{side}` no {proto} port (iptables getservbyname)"
+    # the enabled rules pve-firewall compiles, with their options
+    compiled = [
+        (name, r, opts)
         for name, rules in files
         for r in rules
         if r.get("enabled")
         and not r.get("errors")
         and not r.get("pve_refused")
         and isinstance(opts := r.get("options"), dict)
-        and (proto := _PORT_MATCH.get(str(opts.get("proto") or ""), ""))
+    ]
+    failing = [
+        f"{name} line {r.get('line')} `-p {opts['proto']} -{key} {opts[key]}`: the node's "
+        f"/etc/services gives `{side}` no {proto} port (iptables getservbyname)"
+        for name, r, opts in compiled
+        if (proto := _PORT_MATCH.get(str(opts.get("proto") or ""), ""))
         for key in ("dport", "sport")
         # udplite: one item is refused below, whatever it is; a list's names here
         if proto != "udplite" or "," in str(opts.get(key) or "")
@@ -2337,13 +2342,8 @@ def _ipt_update_refused(
     failing += [
         f"{name} line {r.get('line')} `-p {opts['proto']} -{key} {opts[key]}`: iptables has no "
         f"udplite match to read `--{key}` (its udp match is `udp` only)"
-        for name, rules in files
-        for r in rules
-        if r.get("enabled")
-        and not r.get("errors")
-        and not r.get("pve_refused")
-        and isinstance(opts := r.get("options"), dict)
-        and str(opts.get("proto") or "") in ("udplite", "136")
+        for name, r, opts in compiled
+        if str(opts.get("proto") or "") in ("udplite", "136")
         for key in ("dport", "sport")
         if str(opts.get(key) or "") not in ("", "0") and "," not in str(opts.get(key))
     ]
